@@ -1,0 +1,68 @@
+"""salesim: a Monte Carlo simulator of B2B sales organisations.
+
+The public API, for scripts and notebooks::
+
+    import simulator as ss
+    experiment = ss.load_experiment("generalist_vs_specialist", ["runs=50"])
+    result = ss.run_experiment(experiment)
+    result.summary, result.comparison  # tidy pandas tables
+
+Nothing in the library imports Hydra; :func:`load_experiment` does so lazily, as the
+entry point does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from simulator.build import experiment_from_dict, experiment_from_dicts
+from simulator.config import ScenarioConfig, parse_scenario
+from simulator.distributions import Distribution
+from simulator.errors import ConfigError, ConfigIssue
+from simulator.experiment import Experiment, ExperimentResult, ReplicationFailure, ScenarioSpec
+from simulator.replication import ReplicationResult, run_replication
+from simulator.runner import run_experiment
+from simulator.scenario import Scenario, compile_scenario
+from simulator.validation import validate_scenario
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+__all__ = [
+    "ConfigError",
+    "ConfigIssue",
+    "Distribution",
+    "Experiment",
+    "ExperimentResult",
+    "ReplicationFailure",
+    "ReplicationResult",
+    "Scenario",
+    "ScenarioConfig",
+    "ScenarioSpec",
+    "compile_scenario",
+    "experiment_from_dict",
+    "experiment_from_dicts",
+    "load_experiment",
+    "parse_scenario",
+    "run_experiment",
+    "run_replication",
+    "validate_scenario",
+    "write_outputs",
+]
+
+
+def load_experiment(name: str | None = None, overrides: Sequence[str] = ()) -> Experiment:
+    """Compose a shipped experiment with Hydra overrides (see :func:`simulator.cli.load_experiment`)."""
+    from simulator.cli import load_experiment as _load
+
+    return _load(name, overrides)
+
+
+def write_outputs(result: ExperimentResult, out_dir: Path | str) -> list[Any]:
+    """Write every output file of a result (see :mod:`simulator.outputs`)."""
+    from pathlib import Path as _Path
+
+    from simulator.outputs import write_outputs as _write
+
+    return _write(result, _Path(out_dir))

@@ -1,0 +1,150 @@
+"""The Hydra entry point: compose the config, validate it, run, write, print.
+
+This is the only module that imports Hydra. It turns composed configs into plain
+dicts, builds a typed :class:`~simulator.experiment.Experiment` (each scenario is the
+base config composed again with the scenario's own overrides), and calls the plain
+functions of the library, which tests call directly.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import hydra
+from hydra import compose, initialize_config_dir
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig, OmegaConf
+
+from simulator.build import experiment_from_dicts
+from simulator.errors import ConfigError, ConfigIssue
+from simulator.experiment import Experiment
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+EXIT_CONFIG_ERROR = 2
+EXIT_REPLICATION_FAILURES = 3
+
+
+def config_dir() -> Path:
+    """Where the Hydra configs live: ``SALESIM_CONFIG_DIR``, else ``configs/`` beside the package."""
+    override = os.environ.get("SALESIM_CONFIG_DIR")
+    candidates = [Path(override)] if override else []
+    candidates += [PACKAGE_DIR.parent / "configs", PACKAGE_DIR / "_configs"]
+    for candidate in candidates:
+        if (candidate / "config.yaml").is_file():
+            return candidate.resolve()
+    raise FileNotFoundError(f"no salesim configs found in {[str(c) for c in candidates]}")
+
+
+def _plain(cfg: DictConfig) -> dict[str, Any]:
+    container = OmegaConf.to_container(cfg, resolve=True)
+    assert isinstance(container, dict)
+    container.pop("hydra", None)
+    return {str(k): v for k, v in container.items()}
+
+
+def _scenario_overrides(cfg: Mapping[str, Any]) -> dict[str, list[str]]:
+    experiment = cfg.get("experiment") or {}
+    scenarios = experiment.get("scenarios") if isinstance(experiment, Mapping) else None
+    if not isinstance(scenarios, Mapping) or not scenarios:
+        raise ConfigError.single("experiment.scenarios", scenarios, "must map scenario names to lists of overrides")
+    result: dict[str, list[str]] = {}
+    for name, overrides in scenarios.items():
+        if overrides is None:
+            overrides = []
+        if not isinstance(overrides, list | tuple) or not all(isinstance(o, str) for o in overrides):
+            raise ConfigError.single(
+                f"experiment.scenarios.{name}", overrides, "must be a list of Hydra overrides like 'org=specialist'"
+            )
+        result[str(name)] = list(overrides)
+    return result
+
+
+def _merge_overrides(base: Sequence[str], scenario: Sequence[str]) -> list[str]:
+    """Base overrides then the scenario's; a scenario override replaces a base one on the same key."""
+
+    def key(override: str) -> str:
+        return override.split("=", 1)[0].lstrip("+~")
+
+    scenario_keys = {key(o) for o in scenario}
+    return [o for o in base if key(o) not in scenario_keys and not key(o).startswith("hydra.")] + list(scenario)
+
+
+def build_experiment(cfg: DictConfig, base_overrides: Sequence[str], composer: Callable[[list[str]], DictConfig]) -> Experiment:
+    """Compose every scenario of the experiment in ``cfg`` and build the typed experiment."""
+    base = _plain(cfg)
+    scenario_dicts: dict[str, dict[str, Any]] = {}
+    issues: list[ConfigIssue] = []
+    for name, overrides in _scenario_overrides(base).items():
+        try:
+            scenario_dicts[name] = _plain(composer(_merge_overrides(base_overrides, overrides)))
+        except Exception as error:  # noqa: BLE001 - Hydra raises several types for a bad override
+            issues.append(ConfigIssue(f"experiment.scenarios.{name}", overrides, f"could not be composed: {error}"))
+    if issues:
+        raise ConfigError(issues)
+    return experiment_from_dicts(base, scenario_dicts)
+
+
+def load_experiment(name: str | None = None, overrides: Sequence[str] = ()) -> Experiment:
+    """Compose an experiment from the shipped configs, for notebooks and scripts.
+
+    Args:
+        name: An experiment of ``experiments/`` (default: the one in ``configs/config.yaml``).
+        overrides: Hydra overrides, e.g. ``["runs=50", "org.teams.ae.headcount=10"]``.
+    """
+    all_overrides = list(overrides) + ([f"experiment={name}"] if name else [])
+    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+        cfg = compose(config_name="config", overrides=all_overrides)
+        return build_experiment(cfg, all_overrides, lambda o: compose(config_name="config", overrides=o))
+
+
+def _run_job(cfg: DictConfig) -> int:
+    from simulator.session import run_and_write  # the library side of a job
+
+    hydra_cfg = HydraConfig.get()
+    out_dir = Path(hydra_cfg.runtime.output_dir)
+    task_overrides = list(hydra_cfg.overrides.task)
+    try:
+        experiment = build_experiment(
+            cfg, task_overrides, lambda o: compose(config_name=hydra_cfg.job.config_name or "config", overrides=o)
+        )
+        experiment.validate()
+    except ConfigError as error:
+        print(f"salesim: {error}", file=sys.stderr)
+        print("salesim: nothing was run and no results were written.", file=sys.stderr)
+        _remove_if_empty(out_dir)
+        return EXIT_CONFIG_ERROR
+    runner = cfg.get("runner") or {}
+    result = run_and_write(
+        experiment,
+        out_dir,
+        workers=int(runner.get("workers") or 0),
+        batch_size=int(runner.get("batch_size") or 0) or None,
+        progress=bool(runner.get("progress", True)),
+    )
+    return EXIT_REPLICATION_FAILURES if result.failures else 0
+
+
+def _remove_if_empty(path: Path) -> None:
+    """Hydra creates the run directory before the job starts; leave nothing behind on a config error."""
+    try:
+        path.rmdir()
+        path.parent.rmdir()  # the per-experiment folder, if this run was its only one
+    except OSError:
+        pass
+
+
+@hydra.main(version_base="1.3", config_path=str(config_dir()), config_name="config")
+def _hydra_main(cfg: DictConfig) -> int:
+    code = _run_job(cfg)
+    if code and not HydraConfig.get().mode.name == "MULTIRUN":
+        sys.exit(code)
+    return code
+
+
+def main() -> None:
+    """Console entry point (``salesim`` and ``python -m simulator``)."""
+    _hydra_main()

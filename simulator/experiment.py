@@ -1,0 +1,111 @@
+"""An experiment: a question, scenarios to compare (one is the baseline), a seed, a number of runs.
+
+Plain data only. :func:`simulator.runner.run_experiment` runs one; the tidy tables it
+returns travel together with their provenance in :class:`ExperimentResult`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from simulator.config import ScenarioConfig
+from simulator.errors import ConfigError, ConfigIssue
+from simulator.scenario import Scenario, compile_scenario
+from simulator.validation import validate_scenario
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioSpec:
+    """One scenario of an experiment: its name, a sentence for reports, its config."""
+
+    name: str
+    config: ScenarioConfig
+    description: str = ""
+
+    def compile(self) -> Scenario:
+        """The array form the engine reads."""
+        return compile_scenario(self.config, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Experiment:
+    """What to run: scenarios sharing one seed (common random numbers) and a number of runs."""
+
+    name: str
+    scenarios: tuple[ScenarioSpec, ...]
+    baseline: str
+    seed: int
+    runs: int
+    question: str = ""
+    resolved_config: dict[str, Any] = field(default_factory=dict)
+
+    def validate(self) -> None:
+        """Check the experiment and every scenario; raise one ConfigError listing every issue."""
+        issues: list[ConfigIssue] = []
+        names = [s.name for s in self.scenarios]
+        if not self.scenarios:
+            issues.append(ConfigIssue("experiment.scenarios", [], "needs at least one scenario"))
+        if self.baseline not in names:
+            issues.append(ConfigIssue("experiment.baseline", self.baseline, f"must be one of the scenarios: {names}"))
+        if len(set(names)) != len(names):
+            issues.append(ConfigIssue("experiment.scenarios", names, "scenario names must be unique"))
+        if self.runs < 1:
+            issues.append(ConfigIssue("runs", self.runs, "must be a whole number >= 1"))
+        if self.seed < 0:
+            issues.append(ConfigIssue("seed", self.seed, "must be a whole number >= 0"))
+        for spec in self.scenarios:
+            try:
+                validate_scenario(spec.config, prefix=f"[scenario {spec.name}] " if len(self.scenarios) > 1 else "")
+            except ConfigError as error:
+                issues.extend(error.issues)
+        if issues:
+            raise ConfigError(issues)
+
+    def scenario(self, name: str) -> ScenarioSpec:
+        """The scenario called ``name``."""
+        for spec in self.scenarios:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplicationFailure:
+    """A replication that raised: enough to rebuild it alone and see why."""
+
+    scenario: str
+    replication: int
+    seed: int
+    error: str
+    traceback: str
+
+
+@dataclass(slots=True)
+class ExperimentResult:
+    """The tidy tables of one experiment, with their provenance.
+
+    Attributes:
+        experiment: What was run.
+        replications: One row per scenario x replication: ``scenario``, ``replication``,
+            then one column per KPI.
+        monthly: One row per scenario x replication x month: ``scenario``,
+            ``replication``, ``month``, ``bookings``, ``deals_won``, ``leads``,
+            ``open_at_month_end``, ``cumulative_bookings``.
+        summary: Per scenario x KPI: ``n``, ``mean``, ``std``, ``ci_low``, ``ci_high``,
+            ``p10``, ``p50``, ``p90``.
+        comparison: Per non-baseline scenario x KPI: the paired difference to the baseline.
+        failures: Replications that raised.
+        wall_seconds: Wall time of the run.
+    """
+
+    experiment: Experiment
+    replications: pd.DataFrame
+    monthly: pd.DataFrame
+    summary: pd.DataFrame
+    comparison: pd.DataFrame
+    failures: list[ReplicationFailure]
+    wall_seconds: float
+    workers: int = 1
