@@ -1,0 +1,84 @@
+"""Scenario dicts for tests: the shipped YAMLs, and textbook queues built from scratch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from simulator.config import parse_scenario
+from simulator.scenario import Scenario, compile_scenario
+from simulator.validation import validate_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIGS = ROOT / "configs"
+
+
+def shipped(org: str = "generalist", **sections: str) -> dict[str, Any]:
+    """The shipped config sections as one dict (defaults of configs/config.yaml)."""
+    choice = {"market": "default", "pipeline": "new_business", "org": org, "effects": "default", "clock": "year"}
+    choice.update(sections)
+    return {group: yaml.safe_load((CONFIGS / group / f"{name}.yaml").read_text()) for group, name in choice.items()}
+
+
+def compiled(data: dict[str, Any], name: str = "test") -> Scenario:
+    """Parse, validate and compile a scenario dict."""
+    config = parse_scenario(data)
+    validate_scenario(config)
+    return compile_scenario(config, name)
+
+
+def single_stage_queue(
+    arrivals_per_day: float,
+    mean_service_days: float,
+    reps: int,
+    horizon_days: float,
+    warmup_days: float = 0.0,
+    conversion: float = 1.0,
+    service: dict[str, Any] | None = None,
+    assignment: str = "pooled",
+    priority: str = "fifo",
+) -> dict[str, Any]:
+    """One stage, Poisson arrivals, c reps: an M/M/c queue when service is exponential and pooled.
+
+    Hours per day and selling fraction are 1, so effort in hours is service time in days.
+    """
+    return {
+        "market": {
+            "name": "queue",
+            "sources": {"arrivals": {"leads_per_month": arrivals_per_day * 20}},
+            "seasonality": [1.0] * 12,
+            "segments": {"all": 1.0},
+            "deal_value": {"dist": "constant", "value": 1.0},
+            "buying_circle": {"dist": "constant", "value": 1},
+        },
+        "pipeline": {
+            "name": "one_stage",
+            "stages": [
+                {
+                    "name": "serve",
+                    "role": "server",
+                    "effort_hours": service or {"dist": "exponential", "mean": mean_service_days},
+                    "delay_days": 0,
+                    "conversion": conversion,
+                }
+            ],
+        },
+        "org": {
+            "name": "servers",
+            "teams": {
+                "servers": {
+                    "role": "server",
+                    "headcount": reps,
+                    "hours_per_day": 1.0,
+                    "selling_fraction": 1.0,
+                    "assignment": assignment,
+                    "priority": priority,
+                }
+            },
+            "default_team": "servers",
+        },
+        "effects": {"speed_to_lead": {"exponent": 0.0}, "skill_weight": 0.0},
+        "clock": {"horizon_days": horizon_days, "warmup_days": warmup_days, "days_per_month": 20},
+    }
