@@ -73,6 +73,31 @@ def _merge_overrides(base: Sequence[str], scenario: Sequence[str]) -> list[str]:
     return [o for o in base if key(o) not in scenario_keys and not key(o).startswith("hydra.")] + list(scenario)
 
 
+def _compose_scenario(
+    name: str, base_overrides: Sequence[str], overrides: Sequence[str], composer: Callable[[list[str]], DictConfig]
+) -> DictConfig:
+    """Compose one scenario: base overrides, then the scenario's own.
+
+    A base override may not apply to every scenario (``org.teams.full_cycle.headcount=10``
+    means nothing once a scenario swaps in the specialist org): such an override is
+    skipped for that scenario, with a note. Every base override already applied to the
+    base config, or Hydra would have refused it before the job started.
+    """
+    merged = _merge_overrides(base_overrides, overrides)
+    try:
+        return composer(merged)
+    except Exception:  # noqa: BLE001 - find which base override does not fit this scenario
+        pass
+    kept: list[str] = []
+    for override in _merge_overrides(base_overrides, overrides)[: len(merged) - len(overrides)]:
+        try:
+            composer([*kept, override, *overrides])
+            kept.append(override)
+        except Exception:  # noqa: BLE001
+            print(f"salesim: note: '{override}' does not apply to scenario {name}; skipped there", file=sys.stderr)
+    return composer([*kept, *overrides])
+
+
 def build_experiment(cfg: DictConfig, base_overrides: Sequence[str], composer: Callable[[list[str]], DictConfig]) -> Experiment:
     """Compose every scenario of the experiment in ``cfg`` and build the typed experiment."""
     base = _plain(cfg)
@@ -80,7 +105,7 @@ def build_experiment(cfg: DictConfig, base_overrides: Sequence[str], composer: C
     issues: list[ConfigIssue] = []
     for name, overrides in _scenario_overrides(base).items():
         try:
-            scenario_dicts[name] = _plain(composer(_merge_overrides(base_overrides, overrides)))
+            scenario_dicts[name] = _plain(_compose_scenario(name, base_overrides, overrides, composer))
         except Exception as error:  # noqa: BLE001 - Hydra raises several types for a bad override
             issues.append(ConfigIssue(f"experiment.scenarios.{name}", overrides, f"could not be composed: {error}"))
     if issues:

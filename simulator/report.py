@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulator.analysis import compare, summarise
+from simulator.analysis import COMPARISON_COLUMNS, SUMMARY_COLUMNS, compare, summarise
 from simulator.experiment import ExperimentResult
 
 HEADLINE_KPIS = (
@@ -44,11 +44,11 @@ KPI_LABELS = {
     "lead_to_win_rate": "Lead-to-win rate",
     "avg_deal_size": "Average deal size",
     "leads_total": "Leads",
-    "cycle_time_days_mean": "Sales cycle (mean)",
+    "cycle_time_days_mean": "Mean sales cycle",
     "cycle_time_days_p50": "Median sales cycle",
-    "cycle_time_days_p90": "Sales cycle (P90)",
-    "first_touch_hours_mean": "Time to first touch (mean)",
-    "first_touch_hours_p90": "Time to first touch (P90)",
+    "cycle_time_days_p90": "Sales cycle, slowest 10%",
+    "first_touch_hours_mean": "Mean time to first touch",
+    "first_touch_hours_p90": "Time to first touch, slowest 10%",
     "open_pipeline_count": "Open deals at the end",
     "open_pipeline_value": "Open pipeline value at the end",
 }
@@ -68,7 +68,11 @@ _PHRASES: dict[str, tuple[str, tuple[str, str], bool]] = {
     "bookings": ("{s} books {amount} {word} than {b}{period}", ("more", "less"), True),
     "deals_won": ("{s} wins {amount} {word} deals than {b}{period}", ("more", "fewer"), True),
     "win_rate": ("{s}'s win rate is {amount} {word} than {b}'s", ("higher", "lower"), False),
-    "cycle_time_days_p50": ("{s}'s median sales cycle is {amount} {word} than {b}'s", ("longer", "shorter"), False),
+    "cycle_time_days_p50": (
+        "{s}'s median sales cycle is {amount} {word} than {b}'s",
+        ("longer", "shorter"),
+        False,
+    ),
     "first_touch_hours_mean": (
         "{s} makes the first touch on a new lead {amount} {word} than {b} on average",
         ("later", "sooner"),
@@ -105,7 +109,9 @@ def kpi_label(kpi: str) -> str:
     for prefix, template in _PREFIX_LABELS:
         if kpi.startswith(prefix):
             name = kpi.removeprefix(prefix)
-            return template.format(team_label(name) if prefix == UTILISATION_PREFIX else name.replace("_", " "))
+            return template.format(
+                team_label(name) if prefix == UTILISATION_PREFIX else name.replace("_", " ")
+            )
     return kpi.replace("_", " ").capitalize()
 
 
@@ -124,6 +130,8 @@ def format_money(value: float, signed: bool = False) -> str:
     """Format an amount of money compactly: ``$1.23M``, ``$45.6k``, ``$950``."""
     if not math.isfinite(value):
         return "n/a"
+    if round(value) == 0:
+        value = 0.0
     sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
     size = abs(value)
     if size >= 1e9:
@@ -149,14 +157,21 @@ def format_value(kpi: str, value: float, signed: bool = False) -> str:
     if value is None or not math.isfinite(value):
         return "n/a"
     unit = kpi_unit(kpi)
-    plus = "+" if signed else ""
     if unit == "money":
         return format_money(value, signed)
+    if unit == "rate" and signed:
+        points = _no_negative_zero(value * 100, 1)
+        return f"{points:{'+' if points else ''}.1f} pts"
     if unit == "rate":
-        return f"{value * 100:{plus}.1f} pts" if signed else f"{value:.1%}"
-    if unit in ("days", "hours") or abs(value) < 100:
-        return f"{value:{plus},.1f}"
-    return f"{value:{plus},.0f}"
+        return f"{value:.1%}"
+    decimals = 1 if unit in ("days", "hours") or abs(value) < 100 else 0
+    shown = _no_negative_zero(value, decimals)
+    return f"{shown:{'+' if signed and shown else ''},.{decimals}f}"
+
+
+def _no_negative_zero(value: float, decimals: int) -> float:
+    """Return 0.0 for values that round to zero, so a table never shows ``-0.0`` or ``+0.0``."""
+    return 0.0 if round(value, decimals) == 0 else value
 
 
 def format_amount(kpi: str, value: float) -> str:
@@ -172,6 +187,14 @@ def format_amount(kpi: str, value: float) -> str:
     if unit == "hours":
         return f"{size:.1f} hours"
     return f"{size:,.1f}" if size < 100 else f"{size:,.0f}"
+
+
+def format_signed_amount(kpi: str, value: float) -> str:
+    """Format a difference for a sentence with its sign and unit (``+3.4 working days``); no sign on zero."""
+    text = format_amount(kpi, value)
+    if text == format_amount(kpi, 0.0):
+        return text
+    return f"{'+' if value > 0 else '-'}{text}"
 
 
 def format_percent(value: float, signed: bool = True) -> str:
@@ -196,6 +219,8 @@ def summary_of(result: ExperimentResult) -> pd.DataFrame:
     """Return the result's summary table, computing it from the replications if it is empty."""
     if result.summary is not None and not result.summary.empty:
         return result.summary
+    if "scenario" not in result.replications.columns:  # every run failed: nothing to summarise
+        return pd.DataFrame(columns=list(SUMMARY_COLUMNS))
     return summarise(result.replications)
 
 
@@ -203,9 +228,10 @@ def comparison_of(result: ExperimentResult) -> pd.DataFrame:
     """Return the result's comparison table, computing it from the replications if it is empty."""
     if result.comparison is not None and not result.comparison.empty:
         return result.comparison
-    names = set(result.replications["scenario"]) if not result.replications.empty else set()
+    runs = result.replications
+    names = set(runs["scenario"]) if "scenario" in runs.columns else set()
     if result.experiment.baseline not in names or len(names) < 2:
-        return pd.DataFrame(columns=["scenario", "baseline", "kpi"])
+        return pd.DataFrame(columns=list(COMPARISON_COLUMNS))
     return compare(result.replications, result.experiment.baseline)
 
 
@@ -226,6 +252,12 @@ def _comparison_row(comparison: pd.DataFrame, scenario: str, kpi: str) -> pd.Ser
         return None
     rows = comparison[(comparison["scenario"] == scenario) & (comparison["kpi"] == kpi)]
     return None if rows.empty else rows.iloc[0]
+
+
+def _window_words(result: ExperimentResult) -> str:
+    """Return the measurement window in words (``one year``, ``6 months``)."""
+    period = _period(result)
+    return "one year" if period == " per year" else period.removeprefix(" over ")
 
 
 def _period(result: ExperimentResult) -> str:
@@ -260,7 +292,7 @@ def difference_sentence(row: pd.Series, period: str = " per year") -> str:
     if not bool(row["significant"]):
         return (
             f"{kpi_label(kpi)}: no clear difference between {s} and {b} "
-            f"(mean difference {format_value(kpi, float(row['mean_diff']), signed=True)}; "
+            f"(mean difference {format_signed_amount(kpi, float(row['mean_diff']))}; "
             f"the 95% CI, {interval}, includes zero)."
         )
     return f"{_difference_phrase(row, period)} ({_relative_words(row)}), {_share_words(row)}."
@@ -270,10 +302,13 @@ def _difference_phrase(row: pd.Series, period: str) -> str:
     kpi, diff = str(row["kpi"]), float(row["mean_diff"])
     s, b = _sentence_start(str(row["scenario"])), str(row["baseline"])
     template, (higher, lower), is_flow = _PHRASES.get(
-        kpi, ("{s}'s " + kpi_label(kpi).lower() + " is {amount} {word} than {b}'s", ("higher", "lower"), False)
+        kpi,
+        ("{s}'s " + kpi_label(kpi).lower() + " is {amount} {word} than {b}'s", ("higher", "lower"), False),
     )
     word = higher if diff > 0 else lower
-    return template.format(s=s, b=b, amount=format_amount(kpi, diff), word=word, period=period if is_flow else "")
+    return template.format(
+        s=s, b=b, amount=format_amount(kpi, diff), word=word, period=period if is_flow else ""
+    )
 
 
 def _interval_words(row: pd.Series) -> str:
@@ -309,15 +344,16 @@ def bottleneck_sentence(summary: pd.DataFrame, scenario: str) -> str | None:
     rows = rows[rows["mean"].notna()]
     if rows.empty:
         return None
-    top = rows.loc[rows["mean"].idxmax()]
+    top = rows.iloc[int(rows["mean"].to_numpy().argmax())]
     team = team_label(str(top["kpi"]).removeprefix(UTILISATION_PREFIX))
     mean = float(top["mean"])
     ci = ""
     if math.isfinite(float(top["ci_low"])):
-        ci = f" (95% CI {float(top['ci_low']):.0%} to {float(top['ci_high']):.0%})"
-    head = f"In {scenario}, the busiest team is {team}, busy {mean:.0%} of its selling time{ci}"
+        ci = f" (95% CI {float(top['ci_low']):.1%} to {float(top['ci_high']):.1%})"
+    head = f"In {scenario}, the busiest team is the {team} team, busy {mean:.1%} of its selling time{ci}"
     if mean > UTILISATION_CEILING:
-        return f"{head}: above the {UTILISATION_CEILING:.0%} planning ceiling, so it is the bottleneck and leads queue for it."
+        ceiling = f"above the {UTILISATION_CEILING:.0%} planning ceiling"
+        return f"{head}: {ceiling}, so it is the bottleneck and leads queue for it."
     if mean >= UTILISATION_FLOOR:
         return f"{head}: within the 70-85% planning range, so no team is overloaded."
     return f"{head}: below the 70-85% planning range, so every team has spare capacity."
@@ -338,7 +374,7 @@ def leakage_sentence(
     total = float(rows["mean"].sum())
     if total <= 0.0:
         return f"In {scenario}, no leads leak at any stage."
-    top = rows.loc[rows["mean"].idxmax()]
+    top = rows.iloc[int(rows["mean"].to_numpy().argmax())]
     stage = str(top["kpi"]).removeprefix(STAGE_LEAKED_PREFIX)
     about = f" ({stage_descriptions[stage]})" if stage_descriptions.get(stage) else ""
     mean = float(top["mean"])
@@ -499,7 +535,7 @@ def _how_run_section(result: ExperimentResult) -> list[str]:
         "## How it was run",
         "",
         f"- **{exp.runs:,} runs per scenario**, each simulating {window:.0f} working days "
-        f"({window / clock.days_per_month:.1f} months) of leads, deals and reps"
+        f"({_window_words(result)}) of leads, deals and reps"
         + (f", after a {clock.warmup_days:.0f}-day warm-up." if clock.warmup_days > 0 else "."),
         f"- **Seed {exp.seed}**: rerunning with this seed gives exactly these numbers.",
         "- **Common random numbers**: run *r* of every scenario replays the same leads with the same luck, "
@@ -516,7 +552,8 @@ def _failures_lines(result: ExperimentResult, shown: int = 10) -> list[str]:
     for failure in result.failures[:shown]:
         first_line = (failure.error.strip().splitlines() or [""])[0]
         lines.append(
-            f"  - {failure.scenario}, run {failure.replication} (seed {failure.seed}): {_md_escape(first_line)}"
+            f"  - {failure.scenario}, run {failure.replication} (seed {failure.seed}): "
+            f"{_md_escape(first_line)}"
         )
     if len(result.failures) > shown:
         lines.append(f"  - ... and {len(result.failures) - shown} more.")
@@ -532,7 +569,9 @@ def _key_numbers_section(result: ExperimentResult) -> list[str]:
     summary, names = summary_of(result), scenario_names(result)
     kpis = _report_kpis(summary)
     means = [[kpi_axis_label(k), *[_md_cell(_summary_row(summary, s, k), k) for s in names]] for k in kpis]
-    spread = [[kpi_axis_label(k), *[_spread_cell(_summary_row(summary, s, k), k) for s in names]] for k in kpis]
+    spread = [
+        [kpi_axis_label(k), *[_spread_cell(_summary_row(summary, s, k), k) for s in names]] for k in kpis
+    ]
     return [
         "## Key numbers",
         "",
@@ -540,7 +579,7 @@ def _key_numbers_section(result: ExperimentResult) -> list[str]:
         "",
         *_md_table(["KPI", *names], means),
         "",
-        "Range of single runs (P10 / P50 / P90) - what a bad, typical and good year look like:",
+        "Range of single runs (P10 / P50 / P90) - what a low, a typical and a high year look like:",
         "",
         *_md_table(["KPI", *names], spread),
     ]
@@ -602,11 +641,18 @@ def _comparison_cells(row: pd.Series, kpi: str) -> list[str]:
 
 
 PLOT_TITLES = {
-    "funnel": ("Funnel by stage", "Leads entering each stage, the share that converts and the number that leak."),
-    "kpi_distributions": ("How results vary from run to run", "Boxes hold the middle half of runs; whiskers P10-P90."),
+    "funnel": (
+        "Funnel by stage",
+        "Leads entering each stage, the share that converts and the number that leak.",
+    ),
+    "kpi_distributions": (
+        "How results vary from run to run",
+        "Boxes hold the middle half of runs; whiskers P10-P90.",
+    ),
     "paired_differences": (
         "Differences against the baseline",
-        "Paired mean difference as % of the baseline with its 95% CI; green is better, red worse, grey unclear.",
+        "Paired mean difference as % of the baseline with its 95% CI; "
+        "green is better, red worse, grey unclear.",
     ),
     "bookings_fan": ("Bookings through the year", "Cumulative bookings: median run and the P10-P90 band."),
     "utilisation": ("How busy each team is", "Share of selling time spent working deals; plan for 70-85%."),
@@ -635,7 +681,8 @@ HOW_TO_READ = [
     "confidence. More runs give a narrower range. It is about the average year, not a single year.",
     "- **P10 / P50 / P90.** One run in ten came out below P10, half below P50 (the median) and nine in ten "
     "below P90. P10 to P90 is the range of a normal year; plan against P10 if a miss is costly.",
-    "- **Paired differences.** Run *r* of every scenario sees the same leads with the same luck, so comparing "
+    "- **Paired differences.** Run *r* of every scenario sees the same leads with the same luck, "
+    "so comparing "
     "the two scenarios run by run isolates the effect of the org design. If the 95% CI of the mean "
     "difference excludes zero, the difference is clear; 'better in 87% of runs' says how often the scenario "
     "beat the baseline under the same conditions.",

@@ -1,0 +1,173 @@
+"""The main job end to end: composing every shipped config, the output contract, determinism, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import simulator
+from simulator import runner
+from simulator.errors import ConfigError
+from simulator.experiment import ReplicationFailure
+from tests.scenarios import ROOT
+
+EXPERIMENTS = sorted(p.stem for p in (ROOT / "experiments").glob("*.yaml"))
+ORGS = sorted(p.stem for p in (ROOT / "configs" / "org").glob("*.yaml"))
+SHORT = ["clock.horizon_days=60", "runner.progress=false"]
+OUTPUTS = [
+    "config.yaml",
+    "replications.csv",
+    "monthly.csv",
+    "summary.csv",
+    "summary.json",
+    "comparison.csv",
+    "report.md",
+    "funnel.png",
+    "kpi_distributions.png",
+    "paired_differences.png",
+    "bookings_fan.png",
+    "utilisation.png",
+]
+
+
+def salesim(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_every_experiment_composes_and_runs_small(name: str) -> None:
+    experiment = simulator.load_experiment(name, ["runs=2", "clock.horizon_days=40"])
+    assert experiment.baseline in [s.name for s in experiment.scenarios]
+    assert experiment.question
+    result = simulator.run_experiment(experiment, workers=1)
+    assert not result.failures
+    assert len(result.replications) == 2 * len(experiment.scenarios)
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_every_org_design_composes(org: str) -> None:
+    experiment = simulator.load_experiment(overrides=[f"org={org}", "runs=1"])
+    for spec in experiment.scenarios:
+        spec.compile()
+
+
+def test_main_command_writes_the_output_contract(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    done = salesim("runs=4", "runner.workers=1", f"hydra.run.dir={out}", *SHORT, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "generalist" in done.stdout and "specialist" in done.stdout and str(out) in done.stdout
+    for name in OUTPUTS:
+        assert (out / name).is_file() and (out / name).stat().st_size > 0, name
+    replications = pd.read_csv(out / "replications.csv")
+    assert list(replications.columns[:2]) == ["scenario", "replication"]
+    assert len(replications) == 8 and {"bookings", "deals_won", "win_rate"} <= set(replications.columns)
+    summary = pd.read_csv(out / "summary.csv")
+    assert {"scenario", "kpi", "mean", "std", "ci_low", "ci_high", "p10", "p50", "p90"} <= set(summary.columns)
+    finite = summary.dropna(subset=["ci_low", "ci_high"])
+    assert ((finite.ci_low <= finite["mean"] + 1e-9) & (finite["mean"] <= finite.ci_high + 1e-9)).all()
+    comparison = pd.read_csv(out / "comparison.csv")
+    assert set(comparison.scenario) == {"specialist"} and set(comparison.baseline) == {"generalist"}
+    assert comparison.kpi.is_unique
+    meta = json.loads((out / "summary.json").read_text())
+    assert meta["seed"] == 2026 and meta["runs"] == 4
+    config = (out / "config.yaml").read_text()
+    assert "salesim_version" in config and "seed: 2026" in config
+    report = (out / "report.md").read_text()
+    assert "specialist" in report and "funnel.png" in report
+
+
+def test_same_seed_gives_byte_identical_replications(tmp_path: Path) -> None:
+    args = ["runs=30", "seed=1", "clock.horizon_days=60", "runner.progress=false"]
+    first = salesim(*args, "runner.workers=1", f"hydra.run.dir={tmp_path / 'a'}", cwd=tmp_path)
+    second = salesim(*args, "runner.workers=2", f"hydra.run.dir={tmp_path / 'b'}", cwd=tmp_path)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    a = (tmp_path / "a" / "replications.csv").read_bytes()
+    b = (tmp_path / "b" / "replications.csv").read_bytes()
+    assert a == b
+
+
+def test_results_do_not_depend_on_workers_or_batches() -> None:
+    experiment = simulator.load_experiment(overrides=["runs=6", "clock.horizon_days=50"])
+    one = simulator.run_experiment(experiment, workers=1)
+    two = simulator.run_experiment(experiment, workers=2, batch_size=1)
+    pd.testing.assert_frame_equal(one.replications, two.replications)
+    pd.testing.assert_frame_equal(one.monthly, two.monthly)
+
+
+@pytest.mark.parametrize(
+    ("override", "named"),
+    [
+        ("org.teams.full_cycle.headcount=-2", "org.teams.full_cycle.headcount = -2"),
+        ("org.default_team=nobody", "org.default_team = 'nobody'"),
+        ("pipeline.stages.1.conversion=1.4", "pipeline.stages.1.conversion = 1.4"),
+        ("market.deal_value.p90=100", "market.deal_value.p90 = 100"),
+        ("org.teams.full_cycle.assignment=lottery", "org.teams.full_cycle.assignment = 'lottery'"),
+    ],
+)
+def test_bad_value_gives_one_clear_message_and_no_results(tmp_path: Path, override: str, named: str) -> None:
+    out = tmp_path / "outputs" / "run"
+    done = salesim(override, "runs=2", f"hydra.run.dir={out}", *SHORT, cwd=tmp_path)
+    assert done.returncode == 2
+    assert named in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def test_unknown_key_on_the_command_line_is_refused(tmp_path: Path) -> None:
+    done = salesim("org.teams.full_cycle.headcont=3", "runs=2", cwd=tmp_path)
+    assert done.returncode != 0
+    assert "headcont" in done.stderr
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_a_failing_replication_does_not_lose_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    experiment = simulator.load_experiment(overrides=["runs=5", "clock.horizon_days=40"])
+    real = runner.run_replication
+
+    def flaky(scenario: simulator.Scenario, seed: int, replication: int) -> simulator.ReplicationResult:
+        if scenario.name == "specialist" and replication == 3:
+            raise RuntimeError("boom")
+        return real(scenario, seed, replication)
+
+    monkeypatch.setattr(runner, "run_replication", flaky)
+    result = simulator.run_experiment(experiment, workers=1)
+    assert result.failures == [
+        ReplicationFailure("specialist", 3, experiment.seed, "RuntimeError: boom", result.failures[0].traceback)
+    ]
+    assert "boom" in result.failures[0].traceback
+    assert len(result.replications) == 9
+
+
+def test_failures_in_worker_processes_are_reported() -> None:
+    experiment = simulator.load_experiment(overrides=["runs=3", "clock.horizon_days=40"])
+    broken = experiment.scenarios[1].compile()
+    object.__setattr__(broken.deal_value, "code", 99)  # an unknown distribution code raises in every run
+    outcomes = runner._run_on_pool([experiment.scenarios[0].compile(), broken], 1, runner.plan_batches(2, 3, 2), 2, lambda n: None)
+    failed = [o for o in outcomes if isinstance(o, ReplicationFailure)]
+    assert sorted(f.replication for f in failed) == [0, 1, 2]
+    assert all(f.scenario == "specialist" and "Traceback" in f.traceback for f in failed)
+
+
+def test_experiment_from_dict_for_notebooks() -> None:
+    from tests.scenarios import shipped
+
+    config = {**shipped("generalist"), "seed": 5, "runs": 2, "experiment": {"name": "nb", "question": "q?"}}
+    config["clock"]["horizon_days"] = 40
+    experiment = simulator.experiment_from_dict(
+        config, {"base": {}, "more_reps": {"org": {"teams": {"full_cycle": {"headcount": 16}}}}}
+    )
+    result = simulator.run_experiment(experiment, workers=1)
+    assert list(result.comparison.scenario.unique()) == ["more_reps"]
+    with pytest.raises(ConfigError, match="headcount"):
+        simulator.run_experiment(
+            simulator.experiment_from_dict(config, {"bad": {"org": {"teams": {"full_cycle": {"headcount": 0}}}}})
+        )

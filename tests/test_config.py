@@ -1,0 +1,108 @@
+"""Configs: parsing errors and semantic validation name the key, the value and what is allowed."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from simulator.config import parse_scenario
+from simulator.errors import ConfigError
+from simulator.validation import PipelineShapeWarning, validate_scenario
+from tests.scenarios import shipped
+
+
+def problems(data: dict[str, Any]) -> str:
+    with pytest.raises(ConfigError) as info:
+        validate_scenario(parse_scenario(data))
+    return str(info.value)
+
+
+@pytest.fixture
+def base() -> dict[str, Any]:
+    return copy.deepcopy(shipped("specialist"))
+
+
+def test_shipped_configs_are_valid() -> None:
+    for org in ("generalist", "specialist"):
+        validate_scenario(parse_scenario(shipped(org)))
+
+
+def test_probability_outside_unit_interval(base: dict[str, Any]) -> None:
+    base["pipeline"]["stages"][2]["conversion"] = 1.5
+    message = problems(base)
+    assert "pipeline.stages.2.conversion = 1.5" in message
+    assert "between 0 and 1" in message
+
+
+def test_negative_headcount(base: dict[str, Any]) -> None:
+    base["org"]["teams"]["ae"]["headcount"] = -3
+    message = problems(base)
+    assert "org.teams.ae.headcount = -3" in message and ">= 1" in message
+
+
+def test_stage_routed_to_missing_team(base: dict[str, Any]) -> None:
+    base["org"]["routing"]["awareness"] = "bdr"
+    message = problems(base)
+    assert "org.routing.awareness = 'bdr'" in message
+    assert "sdr, ae" in message
+
+
+def test_unknown_policy_and_priority(base: dict[str, Any]) -> None:
+    base["org"]["teams"]["sdr"]["assignment"] = "random"
+    base["org"]["teams"]["sdr"]["priority"] = "lifo"
+    message = problems(base)
+    assert "org.teams.sdr.assignment = 'random'" in message and "round_robin" in message
+    assert "org.teams.sdr.priority = 'lifo'" in message and "closest_to_close" in message
+
+
+def test_unknown_distribution_and_bad_p90(base: dict[str, Any]) -> None:
+    base["market"]["deal_value"] = {"dist": "lognormal", "median": 25000, "p90": 9000}
+    base["pipeline"]["stages"][0]["effort_hours"] = {"dist": "weibull", "shape": 2}
+    message = problems(base)
+    assert "market.deal_value.p90 = 9000" in message
+    assert "pipeline.stages.0.effort_hours" in message and "weibull" in message
+
+
+def test_unknown_key_gets_a_suggestion(base: dict[str, Any]) -> None:
+    base["org"]["teams"]["ae"]["headcont"] = 8
+    message = problems(base)
+    assert "org.teams.ae.headcont" in message and "did you mean 'headcount'" in message
+
+
+def test_all_problems_reported_together(base: dict[str, Any]) -> None:
+    base["pipeline"]["stages"][0]["conversion"] = -0.1
+    base["org"]["teams"]["sdr"]["selling_fraction"] = 2
+    base["org"]["handoff"]["loss_probability"] = 7
+    with pytest.raises(ConfigError) as info:
+        validate_scenario(parse_scenario(base))
+    assert len(info.value.issues) == 3
+
+
+def test_entry_stage_must_exist(base: dict[str, Any]) -> None:
+    base["market"]["sources"]["partner"]["entry_stage"] = "demo"
+    assert "market.sources.partner.entry_stage = 'demo'" in problems(base)
+
+
+def test_zero_stages_refused_and_unusual_count_warns(base: dict[str, Any]) -> None:
+    empty = copy.deepcopy(base)
+    empty["pipeline"]["stages"] = []
+    assert "pipeline.stages" in problems(empty)
+    short = copy.deepcopy(base)
+    short["pipeline"]["stages"] = short["pipeline"]["stages"][:2]
+    short["org"]["routing"] = {"awareness": "sdr"}
+    short["market"]["sources"]["partner"]["entry_stage"] = None
+    with pytest.warns(PipelineShapeWarning, match="2 stages"):
+        validate_scenario(parse_scenario(short))
+
+
+def test_wrong_types_are_named(base: dict[str, Any]) -> None:
+    base["market"]["sources"]["inbound"]["leads_per_month"] = "lots"
+    with pytest.raises(ConfigError, match=r"market.sources.inbound.leads_per_month = 'lots': must be a number"):
+        parse_scenario(base)
+
+
+def test_missing_section() -> None:
+    with pytest.raises(ConfigError, match="org = None: is required"):
+        parse_scenario({"market": {}, "pipeline": {}})

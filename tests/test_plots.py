@@ -1,0 +1,89 @@
+"""Tests for :mod:`simulator.plots`: every figure is written as a PNG and closed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from reporting_fixtures import BASELINE, STAGES, make_result
+
+from simulator.experiment import ExperimentResult
+from simulator.plots import (
+    plot_all,
+    plot_bookings_fan,
+    plot_funnel,
+    plot_kpi_distributions,
+    plot_paired_differences,
+    plot_utilisation,
+)
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def result() -> ExperimentResult:
+    return make_result(runs=30)
+
+
+def _assert_png(path: Path, out_dir: Path) -> None:
+    assert path.parent == out_dir
+    assert path.suffix == ".png"
+    assert path.read_bytes()[:8] == PNG_MAGIC
+    assert path.stat().st_size > 5_000
+    assert not [p for p in out_dir.iterdir() if p.name.endswith(".tmp") or p.name.startswith(".")]
+    assert plt.get_fignums() == []
+
+
+def test_funnel(result: ExperimentResult, tmp_path: Path) -> None:
+    _assert_png(plot_funnel(result.summary, STAGES, tmp_path, BASELINE), tmp_path)
+
+
+def test_kpi_distributions_skip_unknown_kpis(result: ExperimentResult, tmp_path: Path) -> None:
+    path = plot_kpi_distributions(result.replications, ["bookings", "utilisation_sdr", "not_a_kpi"], tmp_path)
+    _assert_png(path, tmp_path)
+
+
+def test_kpi_distributions_default_kpis(result: ExperimentResult, tmp_path: Path) -> None:
+    _assert_png(plot_kpi_distributions(result.replications, None, tmp_path, BASELINE), tmp_path)
+
+
+def test_paired_differences(result: ExperimentResult, tmp_path: Path) -> None:
+    _assert_png(plot_paired_differences(result.comparison, None, tmp_path), tmp_path)
+
+
+def test_paired_differences_with_nothing_to_compare(tmp_path: Path) -> None:
+    empty = pd.DataFrame(columns=["scenario", "baseline", "kpi"])
+    _assert_png(plot_paired_differences(empty, None, tmp_path), tmp_path)
+
+
+def test_bookings_fan(result: ExperimentResult, tmp_path: Path) -> None:
+    _assert_png(plot_bookings_fan(result.monthly, tmp_path, BASELINE), tmp_path)
+
+
+def test_utilisation(result: ExperimentResult, tmp_path: Path) -> None:
+    _assert_png(plot_utilisation(result.summary, tmp_path, BASELINE), tmp_path)
+
+
+def test_plot_all_writes_five_pngs_and_overwrites(result: ExperimentResult, tmp_path: Path) -> None:
+    first = plot_all(result, tmp_path)
+    second = plot_all(result, tmp_path)
+    assert first == second
+    assert [p.name for p in first] == [
+        "funnel.png",
+        "kpi_distributions.png",
+        "paired_differences.png",
+        "bookings_fan.png",
+        "utilisation.png",
+    ]
+    for path in first:
+        _assert_png(path, tmp_path)
+
+
+def test_figure_closed_even_when_saving_fails(result: ExperimentResult, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(OSError):
+        plot_utilisation(result.summary, blocker, BASELINE)
+    assert plt.get_fignums() == []

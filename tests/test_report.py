@@ -1,0 +1,152 @@
+"""Tests for :mod:`simulator.report`: sentences follow the numbers; report.md is complete."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from reporting_fixtures import BASELINE, CHALLENGER, make_result
+
+from simulator.experiment import ExperimentResult, ReplicationFailure
+from simulator.report import (
+    HEADLINE_KPIS,
+    conclusion,
+    format_money,
+    format_percent,
+    format_value,
+    results_table,
+    write_report,
+)
+
+
+@pytest.fixture(scope="module")
+def better() -> ExperimentResult:
+    return make_result(runs=120, effect=0.08)
+
+
+@pytest.fixture(scope="module")
+def noise() -> ExperimentResult:
+    return make_result(runs=120, effect=0.0)
+
+
+def _sentence(sentences: list[str], start: str) -> str:
+    matches = [s for s in sentences if s.startswith(start)]
+    assert len(matches) == 1, (start, sentences)
+    return matches[0]
+
+
+def _row(result: ExperimentResult, kpi: str) -> dict[str, Any]:
+    table = result.comparison
+    row = table[(table.scenario == CHALLENGER) & (table.kpi == kpi)].iloc[0]
+    return {str(key): value for key, value in row.items()}
+
+
+def test_clear_winner_is_named_with_sign_and_numbers(better: ExperimentResult) -> None:
+    sentences = conclusion(better)
+    row = _row(better, "bookings")
+    bookings = _sentence(sentences, "Specialist books")
+    assert f"books {format_money(row['mean_diff'])} more than generalist per year" in bookings
+    base = abs(row["baseline_mean"])
+    expected_ci = f"95% CI {format_percent(row['ci_low'] / base)} to {format_percent(row['ci_high'] / base)}"
+    assert f"({format_percent(row['relative_diff'])}, {expected_ci})" in bookings
+    assert f"does better in {row['share_better']:.0%} of paired runs" in bookings
+    assert row["relative_diff"] == pytest.approx(0.08, abs=0.01)
+
+
+def test_lower_is_better_kpis_read_the_right_way(better: ExperimentResult) -> None:
+    sentences = conclusion(better)
+    cycle = _sentence(sentences, "Specialist's median sales cycle")
+    assert "shorter than generalist's" in cycle and "(-" in cycle
+    leaked = _sentence(sentences, "Specialist lets")
+    assert "fewer leads leak" in leaked
+    assert "sooner than generalist" in _sentence(sentences, "Specialist makes the first touch")
+
+
+def test_noise_is_called_no_clear_difference(noise: ExperimentResult) -> None:
+    sentences = conclusion(noise)
+    unclear = [s for s in sentences if "no clear difference" in s]
+    assert len(unclear) == len(HEADLINE_KPIS)
+    assert all("includes zero" in s for s in unclear)
+    assert not any(re.search(r"\b(books|wins) .* (more|less|fewer) ", s) for s in sentences)
+
+
+def test_bottleneck_and_leakiest_stage(better: ExperimentResult) -> None:
+    sentences = conclusion(better)
+    sdr = _sentence(sentences, "In specialist, the busiest team is the SDR team")
+    assert "above the 85% planning ceiling" in sdr
+    assert "within the 70-85% planning range" in _sentence(sentences, "In generalist, the busiest team")
+    leak = _sentence(sentences, "In specialist, most leaked leads are lost at the awareness stage")
+    assert "50% of all leaked leads" in leak
+
+
+def test_results_table_has_every_headline_kpi_and_scenario(better: ExperimentResult) -> None:
+    table = results_table(better)
+    lines = table.splitlines()
+    assert BASELINE in lines[0] and CHALLENGER in lines[0] and "specialist - generalist" in lines[0]
+    assert len(lines) == 2 + len(HEADLINE_KPIS)
+    assert re.search(r"\$\d+\.\d\dM \[\$\d+\.\d\dM, \$\d+\.\d\dM\]", table)
+    assert re.search(r"\d+\.\d% \[\d+\.\d%, \d+\.\d%\]", table)
+
+
+def test_formatting() -> None:
+    assert format_money(1_234_000) == "$1.23M"
+    assert format_money(45_600) == "$45.6k"
+    assert format_money(-2_500_000, signed=True) == "-$2.50M"
+    assert format_value("win_rate", 0.2345) == "23.4%"
+    assert format_value("win_rate", 0.021, signed=True) == "+2.1 pts"
+    assert format_value("cycle_time_days_p50", 12.345) == "12.3"
+    assert format_value("deals_won", -0.01, signed=True) == "0.0"
+    assert format_value("deals_won", float("nan")) == "n/a"
+
+
+def test_report_mentions_every_scenario_and_links_every_plot(
+    better: ExperimentResult, tmp_path: Path
+) -> None:
+    plots_dir = tmp_path / "plots"
+    plots_dir.mkdir()
+    plots = [plots_dir / f"{name}.png" for name in ("funnel", "utilisation", "something_new")]
+    for plot in plots:
+        plot.write_bytes(b"png")
+    path = write_report(better, tmp_path, plots)
+    assert path == tmp_path / "report.md"
+    text = path.read_text()
+    for name in (BASELINE, CHALLENGER):
+        assert name in text
+    for plot in plots:
+        assert f"](plots/{plot.name})" in text
+    for heading in (
+        "## The question",
+        "## The scenarios",
+        "## How it was run",
+        "## Key numbers",
+        "## Each scenario against the baseline",
+        "## What it means",
+        "## How to read this",
+    ):
+        assert heading in text
+    assert "Should we split our 12 full-cycle reps" in text
+    assert "SDR: 4 reps" in text and "full cycle: 12 reps" in text
+    assert "Seed 2024" in text and "No run failed" in text
+    assert conclusion(better)[0] in text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plots", "report.md"]
+
+
+def test_report_lists_failures(tmp_path: Path) -> None:
+    failure = ReplicationFailure(CHALLENGER, 7, 123, "ValueError: queue | broke\nmore", "Traceback ...")
+    result = make_result(runs=20, failures=[failure])
+    text = write_report(result, tmp_path, []).read_text()
+    assert "1 run(s) failed" in text
+    assert "specialist, run 7 (seed 123): ValueError: queue \\| broke" in text
+
+
+def test_report_survives_every_run_failing(tmp_path: Path) -> None:
+    failure = ReplicationFailure(BASELINE, 0, 1, "RuntimeError: boom", "Traceback ...")
+    result = make_result(runs=10, failures=[failure])
+    result.replications = result.monthly = result.summary = result.comparison = pd.DataFrame()
+    assert conclusion(result) == []
+    assert "n/a" not in results_table(result)  # no rows, just the header
+    text = write_report(result, tmp_path, []).read_text()
+    assert "1 run(s) failed" in text and BASELINE in text and CHALLENGER in text
