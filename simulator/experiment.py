@@ -56,13 +56,18 @@ class Experiment:
             issues.append(ConfigIssue("runs", self.runs, "must be a whole number >= 1"))
         if self.seed < 0:
             issues.append(ConfigIssue("seed", self.seed, "must be a whole number >= 0"))
-        for spec in self.scenarios:
-            try:
-                validate_scenario(spec.config, prefix=f"[scenario {spec.name}] " if len(self.scenarios) > 1 else "")
-            except ConfigError as error:
-                issues.extend(error.issues)
+        issues.extend(_merge_scenario_issues(self._scenario_issues(), len(self.scenarios)))
         if issues:
             raise ConfigError(issues)
+
+    def _scenario_issues(self) -> dict[str, list[ConfigIssue]]:
+        found: dict[str, list[ConfigIssue]] = {}
+        for spec in self.scenarios:
+            try:
+                validate_scenario(spec.config)
+            except ConfigError as error:
+                found[spec.name] = error.issues
+        return found
 
     def scenario(self, name: str) -> ScenarioSpec:
         """The scenario called ``name``."""
@@ -70,6 +75,18 @@ class Experiment:
             if spec.name == name:
                 return spec
         raise KeyError(name)
+
+
+def _merge_scenario_issues(found: dict[str, list[ConfigIssue]], n_scenarios: int) -> list[ConfigIssue]:
+    """Report an issue shared by every scenario once; prefix the others with their scenario."""
+    if not found:
+        return []
+    every = len(found) == n_scenarios
+    shared = [i for i in next(iter(found.values())) if every and all(i in issues for issues in found.values())]
+    merged = list(shared)
+    for name, issues in found.items():
+        merged.extend(ConfigIssue(f"[scenario {name}] {i.key}", i.value, i.allowed) for i in issues if i not in shared)
+    return merged
 
 
 @dataclass(frozen=True, slots=True)
