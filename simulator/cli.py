@@ -86,19 +86,21 @@ def _compose_scenario(
     merged = _merge_overrides(base_overrides, overrides)
     try:
         return composer(merged)
-    except Exception:  # noqa: BLE001 - find which base override does not fit this scenario
+    except Exception:
         pass
     kept: list[str] = []
     for override in _merge_overrides(base_overrides, overrides)[: len(merged) - len(overrides)]:
         try:
             composer([*kept, override, *overrides])
             kept.append(override)
-        except Exception:  # noqa: BLE001
+        except Exception:
             print(f"salesim: note: '{override}' does not apply to scenario {name}; skipped there", file=sys.stderr)
     return composer([*kept, *overrides])
 
 
-def build_experiment(cfg: DictConfig, base_overrides: Sequence[str], composer: Callable[[list[str]], DictConfig]) -> Experiment:
+def build_experiment(
+    cfg: DictConfig, base_overrides: Sequence[str], composer: Callable[[list[str]], DictConfig]
+) -> Experiment:
     """Compose every scenario of the experiment in ``cfg`` and build the typed experiment."""
     base = _plain(cfg)
     scenario_dicts: dict[str, dict[str, Any]] = {}
@@ -106,7 +108,7 @@ def build_experiment(cfg: DictConfig, base_overrides: Sequence[str], composer: C
     for name, overrides in _scenario_overrides(base).items():
         try:
             scenario_dicts[name] = _plain(_compose_scenario(name, base_overrides, overrides, composer))
-        except Exception as error:  # noqa: BLE001 - Hydra raises several types for a bad override
+        except Exception as error:
             issues.append(ConfigIssue(f"experiment.scenarios.{name}", overrides, f"could not be composed: {error}"))
     if issues:
         raise ConfigError(issues)
@@ -165,7 +167,8 @@ def _remove_if_empty(path: Path) -> None:
 @hydra.main(version_base="1.3", config_path=str(config_dir()), config_name="config")
 def _hydra_main(cfg: DictConfig) -> int:
     code = _run_job(cfg)
-    if code and not HydraConfig.get().mode.name == "MULTIRUN":
+    mode = HydraConfig.get().mode
+    if code and (mode is None or mode.name != "MULTIRUN"):
         sys.exit(code)
     return code
 

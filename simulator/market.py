@@ -44,6 +44,7 @@ class LeadBook:
 
     @property
     def size(self) -> int:
+        """Number of leads."""
         return int(self.arrival_day.shape[0])
 
 

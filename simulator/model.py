@@ -115,7 +115,7 @@ def lead_arrivals(floor: SalesFloor) -> Process:
 
 def lead_journey(floor: SalesFloor, lead: int) -> Process:
     """One lead's path through the pipeline, from arrival to won, lost or the horizon."""
-    log, last_stage = floor.log, floor.scenario.n_stages - 1
+    last_stage = floor.scenario.n_stages - 1
     stage = floor.entry_stage[floor.source[lead]]
     route = [row[floor.segment[lead]] for row in floor.routing]
     owners: dict[int, Rep] = {}

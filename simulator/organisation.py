@@ -65,6 +65,7 @@ class Team:
 
     @property
     def pooled(self) -> bool:
+        """True if the team works one shared queue."""
         return self.assignment == POOLED
 
     def priority_key(self, item: WorkItem) -> tuple[float, float]:

@@ -73,7 +73,7 @@ def run_batch(scenario: Scenario, seed: int, replications: Sequence[int]) -> lis
     for r in replications:
         try:
             outcomes.append(run_replication(scenario, seed, r))
-        except Exception as error:  # noqa: BLE001 - one bad replication must not lose the others
+        except Exception as error:
             outcomes.append(
                 ReplicationFailure(scenario.name, r, seed, f"{type(error).__name__}: {error}", traceback.format_exc())
             )

@@ -33,6 +33,7 @@ class Kernel:
 
     @classmethod
     def of(cls, distribution: Distribution) -> Kernel:
+        """The kernel form of a parsed distribution."""
         return cls(distribution.kernel_code(), distribution.kernel_params())
 
 
@@ -86,14 +87,17 @@ class Scenario:
 
     @property
     def n_stages(self) -> int:
+        """Number of pipeline stages."""
         return len(self.stage_names)
 
     @property
     def n_teams(self) -> int:
+        """Number of teams."""
         return len(self.team_names)
 
     @property
     def n_reps(self) -> int:
+        """Number of reps over all teams."""
         return int(self.team_headcount.sum())
 
 

@@ -30,7 +30,11 @@ def run_and_write(
         file=sys.stderr,
     )
     with tqdm(total=total, unit="run", disable=not progress, file=sys.stderr, dynamic_ncols=True) as bar:
-        result = run_experiment(experiment, workers=n_workers, batch_size=batch_size, on_progress=bar.update)
+
+        def advance(done: int) -> None:
+            bar.update(done)
+
+        result = run_experiment(experiment, workers=n_workers, batch_size=batch_size, on_progress=advance)
     write_outputs(result, out_dir)
     print(results_table(result))
     for failure in result.failures:

@@ -107,8 +107,8 @@ def _check_org(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
     allowed_teams = f"must name a team of the org: {', '.join(team_names) or '(none defined)'}"
     if not org.teams:
         issues.append(ConfigIssue("org.teams", {}, "needs at least one team"))
-    for name, team in org.teams.items():
-        key = f"org.teams.{name}"
+    for team_name, team in org.teams.items():
+        key = f"org.teams.{team_name}"
         if team.headcount < 1:
             issues.append(ConfigIssue(f"{key}.headcount", team.headcount, "must be a whole number >= 1"))
         if not 0 < team.hours_per_day <= 24:
@@ -117,17 +117,17 @@ def _check_org(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
             issues.append(ConfigIssue(f"{key}.selling_fraction", team.selling_fraction, "must be in (0, 1]"))
         _non_negative(issues, f"{key}.skill.sd", team.skill.sd)
         if team.assignment not in ASSIGNMENT_POLICIES:
-            issues.append(ConfigIssue(f"{key}.assignment", team.assignment, f"must be one of {ASSIGNMENT_POLICIES}"))
+            allowed = f"must be one of {ASSIGNMENT_POLICIES}"
+            issues.append(ConfigIssue(f"{key}.assignment", team.assignment, allowed))
         if team.priority not in PRIORITY_RULES:
             issues.append(ConfigIssue(f"{key}.priority", team.priority, f"must be one of {PRIORITY_RULES}"))
     stage_names = [stage.name for stage in config.pipeline.stages]
-    for stage, team in org.routing.items():
+    for stage, routed_to in org.routing.items():
         if stage not in stage_names:
-            issues.append(
-                ConfigIssue(f"org.routing.{stage}", team, f"routes an unknown stage; stages are {', '.join(stage_names)}")
-            )
-        if team not in org.teams:
-            issues.append(ConfigIssue(f"org.routing.{stage}", team, allowed_teams))
+            known = f"routes an unknown stage; stages are {', '.join(stage_names)}"
+            issues.append(ConfigIssue(f"org.routing.{stage}", routed_to, known))
+        if routed_to not in org.teams:
+            issues.append(ConfigIssue(f"org.routing.{stage}", routed_to, allowed_teams))
     if org.default_team is not None and org.default_team not in org.teams:
         issues.append(ConfigIssue("org.default_team", org.default_team, allowed_teams))
     if org.default_team is None:
@@ -140,9 +140,8 @@ def _check_org(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
     if org.handoff.delay_days.quantile(0.0) < 0:
         issues.append(ConfigIssue("org.handoff.delay_days", org.handoff.delay_days.to_spec(), "cannot be negative"))
     if org.handoff.extra_effort_hours.quantile(0.0) < 0:
-        issues.append(
-            ConfigIssue("org.handoff.extra_effort_hours", org.handoff.extra_effort_hours.to_spec(), "cannot be negative")
-        )
+        spec = org.handoff.extra_effort_hours.to_spec()
+        issues.append(ConfigIssue("org.handoff.extra_effort_hours", spec, "cannot be negative"))
 
 
 def _check_effects_and_clock(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:

@@ -151,7 +151,8 @@ def test_failures_in_worker_processes_are_reported() -> None:
     experiment = simulator.load_experiment(overrides=["runs=3", "clock.horizon_days=40"])
     broken = experiment.scenarios[1].compile()
     object.__setattr__(broken.deal_value, "code", 99)  # an unknown distribution code raises in every run
-    outcomes = runner._run_on_pool([experiment.scenarios[0].compile(), broken], 1, runner.plan_batches(2, 3, 2), 2, lambda n: None)
+    scenarios = [experiment.scenarios[0].compile(), broken]
+    outcomes = runner._run_on_pool(scenarios, 1, runner.plan_batches(2, 3, 2), 2, lambda n: None)
     failed = [o for o in outcomes if isinstance(o, ReplicationFailure)]
     assert sorted(f.replication for f in failed) == [0, 1, 2]
     assert all(f.scenario == "specialist" and "Traceback" in f.traceback for f in failed)
