@@ -29,6 +29,7 @@ def run_and_write(
         f"on {n_workers} worker{'s' if n_workers > 1 else ''} (seed {experiment.seed})",
         file=sys.stderr,
     )
+    tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked from this one
     with tqdm(total=total, unit="run", disable=not progress, file=sys.stderr, dynamic_ncols=True) as bar:
 
         def advance(done: int) -> None:

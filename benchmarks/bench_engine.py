@@ -1,0 +1,72 @@
+"""Engine benchmark: where a replication's time goes, and how it scales with workers.
+
+Prints ratios measured in one run (wall times on a shared machine are noisy; a ratio of
+two timings taken side by side holds). Targets (see benchmarks/README.md):
+- drawing every lead's luck in batches takes < 15% of a replication;
+- 2 workers run an experiment >= 1.6x faster than 1 worker on 2 cores;
+- results are identical whatever the number of workers.
+
+Run: python benchmarks/bench_engine.py [--runs 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import pandas as pd
+
+import simulator
+from simulator import sampling
+from simulator.market import draw_leads
+from simulator.metrics import kpi_row
+from simulator.model import simulate
+from simulator.runner import available_workers
+
+
+def best_of(repeat: int, func: object) -> float:
+    """Smallest wall time of ``repeat`` calls (the least disturbed by other load)."""
+    assert callable(func)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    """Measure and print."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=40, help="replications per scenario for the scaling test")
+    args = parser.parse_args()
+    sampling.warm_up()
+    experiment = simulator.load_experiment(overrides=[f"runs={args.runs}"])
+    scenario = experiment.scenarios[0].compile()
+    simulate(scenario, 1, 0)
+
+    draw = best_of(5, lambda: draw_leads(scenario, 1, 0))
+    replication = best_of(5, lambda: kpi_row(simulate(scenario, 1, 0)))
+    run = simulate(scenario, 1, 0)
+    stage_visits = int((run.log.stage_enter == run.log.stage_enter).sum())
+    print(f"one replication: {run.leads.size} leads, {stage_visits} stage visits, {replication * 1e3:.0f} ms")
+    print(f"  batch draws of all leads' luck: {draw * 1e3:.1f} ms = {draw / replication:.1%} of a replication")
+    print(f"  throughput: {stage_visits / replication:,.0f} stage visits/s")
+
+    workers = min(2, available_workers())
+    start = time.perf_counter()
+    serial = simulator.run_experiment(experiment, workers=1)
+    t_serial = time.perf_counter() - start
+    start = time.perf_counter()
+    parallel = simulator.run_experiment(experiment, workers=workers)
+    t_parallel = time.perf_counter() - start
+    identical = serial.replications.equals(parallel.replications)
+    total = args.runs * len(experiment.scenarios)
+    print(f"experiment of {total} replications: 1 worker {t_serial:.1f} s, {workers} workers {t_parallel:.1f} s")
+    print(f"  speed-up with {workers} workers: {t_serial / t_parallel:.2f}x (target >= 1.6x on 2 cores)")
+    print(f"  identical results: {identical}")
+    pd.set_option("display.width", 120)
+
+
+if __name__ == "__main__":
+    main()
