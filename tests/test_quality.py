@@ -49,7 +49,7 @@ def test_every_yaml_key_has_a_comment() -> None:
     for path in sorted((ROOT / "configs").rglob("*.yaml")) + sorted((ROOT / "experiments").glob("*.yaml")):
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             stripped = line.strip()
-            if not stripped or stripped.startswith("#") or stripped.startswith("- ") and ":" not in stripped:
+            if not stripped or stripped.startswith("#") or (stripped.startswith("- ") and ":" not in stripped):
                 continue
             if re.match(r"^[\w@/.-]+:", stripped) or stripped.startswith("- "):
                 assert "#" in stripped, f"{path.relative_to(ROOT)}:{number}: {stripped}"
