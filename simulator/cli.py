@@ -22,6 +22,7 @@ from omegaconf import DictConfig, OmegaConf
 from simulator.build import experiment_from_dicts
 from simulator.errors import ConfigError, ConfigIssue
 from simulator.experiment import Experiment
+from simulator.runner import check_runner_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 EXIT_CONFIG_ERROR = 2
@@ -138,13 +139,16 @@ def _run_job(cfg: DictConfig) -> int:
         experiment = build_experiment(
             cfg, task_overrides, lambda o: compose(config_name=hydra_cfg.job.config_name or "config", overrides=o)
         )
+        runner = cfg.get("runner") or {}
+        issues = check_runner_settings(runner.get("backend"), runner.get("workers"), runner.get("batch_size"))
+        if issues:
+            raise ConfigError(issues)
         experiment.validate()
     except ConfigError as error:
         print(f"salesim: {error}", file=sys.stderr)
         print("salesim: nothing was run and no results were written.", file=sys.stderr)
         _remove_if_empty(out_dir)
         return EXIT_CONFIG_ERROR
-    runner = cfg.get("runner") or {}
     result = run_and_write(
         experiment,
         out_dir,

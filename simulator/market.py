@@ -121,6 +121,7 @@ def draw_rep_skills(scenario: Scenario, seed: int, replication: int) -> NDArray[
     for t in range(scenario.n_teams):
         gen = stream(seed, replication, Stream.WORKFORCE, t)
         count = int(scenario.team_headcount[t])
-        skills[start : start + count] = gen.normal(scenario.team_skill_mean[t], scenario.team_skill_sd[t], count)
+        mean, sd = float(scenario.team_skill_mean[t]), float(scenario.team_skill_sd[t])
+        skills[start : start + count] = sampling.draw_normal(gen, mean, sd, count)
         start += count
     return skills

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from simulator import analysis, sampling
+from simulator.errors import ConfigIssue
 from simulator.experiment import Experiment, ExperimentResult, ReplicationFailure
 from simulator.replication import ReplicationResult, run_replication
 from simulator.scenario import Scenario
@@ -44,6 +45,20 @@ class Batch:
 
     scenario_index: int
     replications: tuple[int, ...]
+
+
+BACKENDS = ("local",)
+
+
+def check_runner_settings(backend: object, workers: object, batch_size: object) -> list[ConfigIssue]:
+    """Issues with the ``runner`` config group (checked before anything runs)."""
+    issues: list[ConfigIssue] = []
+    if backend not in BACKENDS:
+        issues.append(ConfigIssue("runner.backend", backend, f"must be one of {BACKENDS}"))
+    for key, value in (("runner.workers", workers), ("runner.batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            issues.append(ConfigIssue(key, value, "must be a whole number >= 0 (0 = automatic)"))
+    return issues
 
 
 def available_workers() -> int:

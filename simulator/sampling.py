@@ -115,6 +115,14 @@ def draw_uniform(gen: np.random.Generator, low: float, high: float, n: int) -> F
 
 
 @njit(cache=True)
+def draw_normal(gen: np.random.Generator, mean: float, sd: float, n: int) -> FloatArray:
+    """Draw ``n`` normal variates (rep skill on the logit scale); ``sd == 0`` gives the mean."""
+    if sd <= 0.0:
+        return np.full(n, mean)
+    return gen.normal(mean, sd, n)
+
+
+@njit(cache=True)
 def draw_empirical(
     gen: np.random.Generator, values: FloatArray, cum_weights: FloatArray, n: int
 ) -> FloatArray:
@@ -242,6 +250,7 @@ def warm_up() -> None:
     draw_triangular(gen, 0.0, 0.5, 1.0, n)
     draw_pert(gen, 0.0, 0.5, 1.0, 4.0, n)
     draw_uniform(gen, 0.0, 1.0, n)
+    draw_normal(gen, 0.0, 1.0, n)
     draw_empirical(gen, np.array([1.0, 2.0]), np.array([0.5, 1.0]), n)
     uniforms(gen, n)
     poisson_counts(gen, np.array([1.0, 2.0]))

@@ -313,3 +313,10 @@ def test_module_passes_with_jit_disabled() -> None:
         command, cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+
+
+def test_normal_kernel_matches_numpy() -> None:
+    kernel = sampling.draw_normal(np.random.default_rng(42), 0.5, 0.3, 1000)
+    reference = np.random.default_rng(42).normal(0.5, 0.3, 1000)
+    np.testing.assert_array_equal(kernel, reference)
+    np.testing.assert_array_equal(sampling.draw_normal(np.random.default_rng(1), 0.2, 0.0, 3), np.full(3, 0.2))
