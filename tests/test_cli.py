@@ -172,3 +172,29 @@ def test_experiment_from_dict_for_notebooks() -> None:
         simulator.run_experiment(
             simulator.experiment_from_dict(config, {"bad": {"org": {"teams": {"full_cycle": {"headcount": 0}}}}})
         )
+
+
+def test_exit_status_says_when_replications_failed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from simulator import cli
+
+    real = runner.run_replication
+
+    def flaky(scenario: simulator.Scenario, seed: int, replication: int) -> simulator.ReplicationResult:
+        if replication == 1:
+            raise ValueError("bad luck")
+        return real(scenario, seed, replication)
+
+    monkeypatch.setattr(runner, "run_replication", flaky)
+    out = tmp_path / "run"
+    argv = ["salesim", "runs=3", "runner.workers=1", f"hydra.run.dir={out}", *SHORT]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == cli.EXIT_REPLICATION_FAILURES
+    failures = json.loads((out / "failures.json").read_text())
+    assert {(f["scenario"], f["replication"]) for f in failures} == {("generalist", 1), ("specialist", 1)}
+    assert all("bad luck" in f["traceback"] for f in failures)
+    assert len(pd.read_csv(out / "replications.csv")) == 4
+    assert "replication 1 of scenario generalist (seed 2026) failed" in capsys.readouterr().err
