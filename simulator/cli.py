@@ -139,6 +139,7 @@ def _run_job(cfg: DictConfig) -> int:
         experiment = build_experiment(
             cfg, task_overrides, lambda o: compose(config_name=hydra_cfg.job.config_name or "config", overrides=o)
         )
+        experiment.resolved_config["command_line_overrides"] = task_overrides
         runner = cfg.get("runner") or {}
         issues = check_runner_settings(runner.get("backend"), runner.get("workers"), runner.get("batch_size"))
         if issues:

@@ -62,6 +62,7 @@ class PipelineConfig:
 
     name: str
     stages: tuple[StageConfig, ...]
+    opportunity_stage: str | None = None  # first stage where a lead counts as an opportunity; None: the second
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +302,11 @@ def _parse_pipeline(data: Any, issues: list[ConfigIssue]) -> PipelineConfig:
             )
         )
         s.finish()
-    pipeline = PipelineConfig(name=r.text("name", "pipeline"), stages=tuple(stages))
+    pipeline = PipelineConfig(
+        name=r.text("name", "pipeline"),
+        stages=tuple(stages),
+        opportunity_stage=r.text("opportunity_stage", None, allow_none=True),
+    )
     r.finish()
     return pipeline
 

@@ -98,9 +98,9 @@ def kpi_row(run: ReplicationRun) -> dict[str, float]:
     for reason, mask in lost.items():
         row[f"deals_lost_{reason}"] = float(mask.sum())
     row["deals_lost"] = n_lost
-    # Win rate in the sales sense: won over closed *opportunities*, i.e. leads that got
-    # past the first stage (qualification). Lead-to-win covers every lead.
-    opportunity = np.isfinite(log.stage_enter[:, 1:]).any(axis=1) if sc.n_stages > 1 else np.ones_like(won)
+    # Win rate in the sales sense: won over closed *opportunities*, i.e. leads that reached
+    # the pipeline's opportunity stage. Lead-to-win covers every lead.
+    opportunity = np.isfinite(log.stage_enter[:, sc.opportunity_stage :]).any(axis=1)
     lost_opportunities = float(sum((mask & opportunity).sum() for mask in lost.values()))
     row["win_rate"] = _ratio(n_won, n_won + lost_opportunities)
     row["lead_to_win_rate"] = _ratio(n_won, row["leads_total"])

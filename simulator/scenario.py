@@ -66,6 +66,7 @@ class Scenario:
     stage_base_logit: FloatArray  # (S,), +-inf for conversion 1 or 0
     stage_max_wait_days: FloatArray  # (S,), inf when a waiting lead never leaks
     stage_circle_sensitive: NDArray[np.bool_]  # (S,)
+    opportunity_stage: int  # leads that reach this stage are opportunities (win rate's denominator)
     # organisation
     team_names: tuple[str, ...]
     team_headcount: IntArray  # (T,)
@@ -148,6 +149,11 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
             dtype=np.float64,
         ),
         stage_circle_sensitive=np.array([stage.circle_sensitive for stage in pipeline.stages], dtype=np.bool_),
+        opportunity_stage=(
+            stage_names.index(pipeline.opportunity_stage)
+            if pipeline.opportunity_stage is not None
+            else min(1, len(stage_names) - 1)
+        ),
         team_names=team_names,
         team_headcount=np.array([t.headcount for t in teams], dtype=np.int64),
         team_selling_hours_per_day=np.array([t.hours_per_day * t.selling_fraction for t in teams], dtype=np.float64),

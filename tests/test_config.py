@@ -91,6 +91,7 @@ def test_zero_stages_refused_and_unusual_count_warns(base: dict[str, Any]) -> No
     assert "pipeline.stages" in problems(empty)
     short = copy.deepcopy(base)
     short["pipeline"]["stages"] = short["pipeline"]["stages"][:2]
+    short["pipeline"]["opportunity_stage"] = "need_specified"
     short["org"]["routing"] = {"awareness": "sdr"}
     short["market"]["sources"]["partner"]["entry_stage"] = None
     with pytest.warns(PipelineShapeWarning, match="2 stages"):
@@ -106,3 +107,9 @@ def test_wrong_types_are_named(base: dict[str, Any]) -> None:
 def test_missing_section() -> None:
     with pytest.raises(ConfigError, match="org = None: is required"):
         parse_scenario({"market": {}, "pipeline": {}})
+
+
+def test_opportunity_stage_must_exist(base: dict[str, Any]) -> None:
+    base["pipeline"]["opportunity_stage"] = "demo"
+    message = problems(base)
+    assert "pipeline.opportunity_stage = 'demo'" in message and "awareness" in message

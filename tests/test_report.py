@@ -10,16 +10,10 @@ import pandas as pd
 import pytest
 from reporting_fixtures import BASELINE, CHALLENGER, make_result
 
+from simulator.analysis import correlation_of_pairs, mean_interval, replications_needed
 from simulator.experiment import ExperimentResult, ReplicationFailure
-from simulator.report import (
-    HEADLINE_KPIS,
-    conclusion,
-    format_money,
-    format_percent,
-    format_value,
-    results_table,
-    write_report,
-)
+from simulator.formatting import HEADLINE_KPIS, format_money, format_percent, format_value
+from simulator.report import conclusion, results_table, write_report
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +144,46 @@ def test_report_survives_every_run_failing(tmp_path: Path) -> None:
     assert "n/a" not in results_table(result)  # no rows, just the header
     text = write_report(result, tmp_path, []).read_text()
     assert "1 run(s) failed" in text and BASELINE in text and CHALLENGER in text
+
+
+def _precision_lines(text: str) -> list[str]:
+    section = text.split("## How precise is this\n\n", 1)[1].split("\n\n", 1)[0]
+    return section.splitlines()
+
+
+@pytest.mark.parametrize("runs", [20, 120])
+def test_report_says_how_precise_bookings_are(runs: int, tmp_path: Path) -> None:
+    result = make_result(runs=runs, effect=0.08)
+    text = write_report(result, tmp_path, []).read_text()
+    assert text.index("## How it was run") < text.index("## How precise is this") < text.index("## What it means")
+    lines = _precision_lines(text)
+    runs_table = result.replications
+    needed = replications_needed(runs_table, "bookings", relative_precision=0.02)
+    assert set(needed) == {BASELINE, CHALLENGER}
+    for scenario, count in needed.items():
+        line = _sentence([line.removeprefix("- ") for line in lines], f"**{scenario}**:")
+        assert f"{count:,} runs give a 95% CI of mean bookings within ±2% of the mean" in line
+        interval = mean_interval(runs_table.loc[runs_table.scenario == scenario, "bookings"])
+        now = f"(now ±{interval.half_width / interval.mean:.1%})"
+        if runs >= count:
+            assert f"the {runs:,} runs made reach it {now}" in line
+        else:
+            assert f"the {runs:,} runs made fall short {now}, about {count - runs:,} more are needed" in line
+    # spread 10% of the mean: about (1.96 * 0.10 / 0.02)^2 = 96 runs (a pilot of 20 runs estimates it
+    # roughly), so 20 runs fall short and 120 reach it
+    assert all(40 <= count <= 160 for count in needed.values())
+    assert ("fall short" in text) == (runs == 20) and ("reach it" in text) == (runs == 120)
+    rho = correlation_of_pairs(runs_table, BASELINE, "bookings")[CHALLENGER]
+    assert rho > 0.95  # shared luck: common random numbers at work
+    pairing = _sentence([line.removeprefix("- ") for line in lines], f"**{CHALLENGER} vs {BASELINE}**:")
+    assert f"correlation of {rho:.3f}" in pairing
+    assert f"1 - {rho:.3f} = {1 - rho:.3f} of what comparing independent runs would give" in pairing
+    assert f"about {1 / (1 - rho):,.0f} times smaller" in pairing
+    assert "common random numbers" in pairing
+
+
+def test_report_without_runs_has_no_precision_section(tmp_path: Path) -> None:
+    failure = ReplicationFailure(BASELINE, 0, 1, "RuntimeError: boom", "Traceback ...")
+    result = make_result(runs=10, failures=[failure])
+    result.replications = result.monthly = result.summary = result.comparison = pd.DataFrame()
+    assert "How precise is this" not in write_report(result, tmp_path, []).read_text()
