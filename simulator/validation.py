@@ -94,9 +94,8 @@ def _check_pipeline(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
             issues.append(ConfigIssue(f"{key}.delay_days", stage.delay_days.to_spec(), "cannot be negative"))
     opportunity = config.pipeline.opportunity_stage
     if opportunity is not None and opportunity not in seen:
-        issues.append(
-            ConfigIssue("pipeline.opportunity_stage", opportunity, f"must be a stage of the pipeline: {', '.join(seen)}")
-        )
+        allowed = f"must be a stage of the pipeline: {', '.join(seen)}"
+        issues.append(ConfigIssue("pipeline.opportunity_stage", opportunity, allowed))
     low, high = USUAL_STAGE_COUNT
     if not low <= len(stages) <= high:
         warnings.warn(
