@@ -122,7 +122,11 @@ class HandoffConfig:
 
 @dataclass(frozen=True, slots=True)
 class OrgConfig:
-    """An org design: teams, and the routing of stages to teams."""
+    """An org design: teams, and the routing of stages to teams.
+
+    A stage goes to the team named in ``routing``; failing that, to the first team whose
+    ``role`` is the stage's role; failing that, to ``default_team``.
+    """
 
     name: str
     teams: dict[str, TeamConfig]
@@ -130,6 +134,15 @@ class OrgConfig:
     default_team: str | None = None
     handoff: HandoffConfig = field(default_factory=HandoffConfig)
     description: str = ""
+
+    def team_for(self, stage: StageConfig) -> str | None:
+        """The team that works ``stage`` (None if nothing routes it)."""
+        if stage.name in self.routing:
+            return self.routing[stage.name]
+        for name, team in self.teams.items():
+            if team.role == stage.role:
+                return name
+        return self.default_team
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,8 +118,8 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
     segment_names = tuple(market.segments)
     weights = np.array([market.segments[s] for s in segment_names], dtype=np.float64)
     routing = np.empty((len(stage_names), len(segment_names)), dtype=np.int64)
-    for s, stage in enumerate(stage_names):
-        team = org.routing.get(stage, org.default_team)
+    for s, stage_config in enumerate(pipeline.stages):
+        team = org.team_for(stage_config)
         assert team is not None, "validate_scenario guarantees every stage is routed"
         routing[s, :] = team_names.index(team)
     teams = [org.teams[t] for t in team_names]

@@ -134,12 +134,17 @@ def _check_org(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
             issues.append(ConfigIssue(f"org.routing.{stage}", routed_to, allowed_teams))
     if org.default_team is not None and org.default_team not in org.teams:
         issues.append(ConfigIssue("org.default_team", org.default_team, allowed_teams))
-    if org.default_team is None:
-        for stage in stage_names:
-            if stage not in org.routing:
-                issues.append(
-                    ConfigIssue(f"org.routing.{stage}", None, "stage has no team: route it or set org.default_team")
+    roles = sorted({team.role for team in org.teams.values()})
+    for stage_config in config.pipeline.stages:
+        if org.team_for(stage_config) is None:
+            issues.append(
+                ConfigIssue(
+                    f"org.routing.{stage_config.name}",
+                    None,
+                    f"stage (role {stage_config.role}) has no team: route it, give a team role "
+                    f"{stage_config.role} (roles are {', '.join(roles)}) or set org.default_team",
                 )
+            )
     _probability(issues, "org.handoff.loss_probability", org.handoff.loss_probability)
     if org.handoff.delay_days.quantile(0.0) < 0:
         issues.append(ConfigIssue("org.handoff.delay_days", org.handoff.delay_days.to_spec(), "cannot be negative"))
