@@ -113,3 +113,22 @@ def test_opportunity_stage_must_exist(base: dict[str, Any]) -> None:
     base["pipeline"]["opportunity_stage"] = "demo"
     message = problems(base)
     assert "pipeline.opportunity_stage = 'demo'" in message and "awareness" in message
+
+
+def test_stages_go_to_the_team_with_their_role(base: dict[str, Any]) -> None:
+    from simulator.scenario import compile_scenario
+
+    base["org"]["routing"] = {}
+    base["org"]["default_team"] = None
+    scenario = compile_scenario(parse_scenario(base))
+    sdr, ae = scenario.team_names.index("sdr"), scenario.team_names.index("ae")
+    assert scenario.routing[0].tolist() == [sdr] * len(scenario.segment_names)
+    assert (scenario.routing[1:] == ae).all()
+
+
+def test_stage_without_team_names_its_role(base: dict[str, Any]) -> None:
+    base["org"]["routing"] = {}
+    base["org"]["default_team"] = None
+    base["org"]["teams"]["ae"]["role"] = "closer"
+    message = problems(base)
+    assert "org.routing.need_specified = None" in message and "role ae" in message and "closer, sdr" in message
