@@ -198,3 +198,25 @@ def test_exit_status_says_when_replications_failed(
     assert all("bad luck" in f["traceback"] for f in failures)
     assert len(pd.read_csv(out / "replications.csv")) == 4
     assert "replication 1 of scenario generalist (seed 2026) failed" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(runner.START_METHOD != "fork", reason="the patched function reaches workers only when forked")
+def test_a_dead_worker_is_replaced_and_its_batches_resubmitted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    experiment = simulator.load_experiment(overrides=["runs=4", "clock.horizon_days=40"])
+    marker = tmp_path / "died-once"
+    real = runner.run_replication
+
+    def dies_once(scenario: simulator.Scenario, seed: int, replication: int) -> simulator.ReplicationResult:
+        if replication == 2 and not marker.exists():
+            marker.touch()
+            os._exit(1)  # the worker process dies without a word
+        return real(scenario, seed, replication)
+
+    monkeypatch.setattr(runner, "run_replication", dies_once)
+    result = simulator.run_experiment(experiment, workers=2, batch_size=1)
+    assert marker.exists()
+    assert not result.failures
+    assert len(result.replications) == 8
+    monkeypatch.setattr(runner, "run_replication", real)
+    clean = simulator.run_experiment(experiment, workers=1)
+    pd.testing.assert_frame_equal(result.replications, clean.replications)
