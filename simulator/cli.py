@@ -15,8 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import hydra
+import pandas as pd
+import yaml
 from hydra import compose, initialize_config_dir
 from hydra.core.hydra_config import HydraConfig
+from hydra.core.utils import JobReturn
+from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from simulator.build import experiment_from_dicts
@@ -167,6 +171,47 @@ def _remove_if_empty(path: Path) -> None:
         path.parent.rmdir()  # the per-experiment folder, if this run was its only one
     except OSError:
         pass
+
+
+class SweepSummary(Callback):
+    """After a ``--multirun`` sweep, gather every job's summary into ``sweep_summary.csv``.
+
+    One row per job × scenario × KPI, with the job's number and overrides, so a sweep
+    over, say, AE headcount reads as one table. The sweep exits non-zero if a job did.
+    """
+
+    def __init__(self, filename: str = "sweep_summary.csv") -> None:
+        self.filename = filename
+        self.exit_codes: list[int] = []
+
+    def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
+        """Remember each job's exit code (jobs run in this process with the basic launcher)."""
+        try:
+            value = job_return.return_value
+        except Exception:
+            value = 1
+        self.exit_codes.append(value if isinstance(value, int) else 0)
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Write the gathered table in the sweep directory and set the exit status."""
+        from simulator.outputs import atomic_write
+
+        sweep_dir = Path(str(config.hydra.sweep.dir))
+        tables = []
+        for job_dir in sorted(p for p in sweep_dir.iterdir() if (p / "summary.csv").is_file()):
+            summary = pd.read_csv(job_dir / "summary.csv")
+            meta = yaml.safe_load((job_dir / "config.yaml").read_text()) or {}
+            summary.insert(0, "overrides", " ".join(meta.get("command_line_overrides", [])))
+            summary.insert(0, "job", job_dir.name)
+            tables.append(summary)
+        if tables:
+            table = pd.concat(tables, ignore_index=True)
+            path = atomic_write(sweep_dir / self.filename, lambda f: table.to_csv(f, index=False))
+            print(f"salesim: sweep of {len(tables)} jobs gathered in {path}")
+        worst = max(self.exit_codes, default=0)
+        if worst:
+            print(f"salesim: {sum(1 for c in self.exit_codes if c)} sweep jobs failed", file=sys.stderr)
+            sys.exit(worst)
 
 
 @hydra.main(version_base="1.3", config_path=str(config_dir()), config_name="config")

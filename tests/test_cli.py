@@ -220,3 +220,29 @@ def test_a_dead_worker_is_replaced_and_its_batches_resubmitted(monkeypatch: pyte
     monkeypatch.setattr(runner, "run_replication", real)
     clean = simulator.run_experiment(experiment, workers=1)
     pd.testing.assert_frame_equal(result.replications, clean.replications)
+
+
+def test_multirun_sweep_gathers_every_job_and_fails_when_a_job_does(tmp_path: Path) -> None:
+    sweep = tmp_path / "sweep"
+    done = salesim(
+        "--multirun",
+        "runs=2",
+        "runner.workers=1",
+        "org.teams.full_cycle.headcount=10,14",
+        f"hydra.sweep.dir={sweep}",
+        *SHORT,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(sweep / "sweep_summary.csv")
+    assert set(table.job) == {0, 1}
+    assert table.overrides.str.contains("headcount=14").any()
+    bookings = table[(table.kpi == "leads_total") & (table.scenario == "generalist")]
+    assert len(bookings) == 2
+    failed = salesim(
+        "--multirun", "runs=2", "org.teams.full_cycle.headcount=10,0", f"hydra.sweep.dir={tmp_path / 'bad'}",
+        *SHORT, cwd=tmp_path,
+    )
+    assert failed.returncode == 2
+    assert "org.teams.full_cycle.headcount = 0" in failed.stderr
+    assert set(pd.read_csv(tmp_path / "bad" / "sweep_summary.csv").job) == {0}
