@@ -86,7 +86,12 @@ def pairing_sentence(scenario: str, baseline: str, rho: float, kpi: str = PRECIS
             "the paired comparison is no more precise than comparing independent runs."
         )
     shrink = 1.0 - rho
-    times = f", about {1.0 / shrink:,.0f} times smaller" if shrink > 0.0 else ""
+    if shrink <= 0.0:
+        times = ""
+    elif 1.0 / shrink >= 2.0:
+        times = f", about {1.0 / shrink:,.0f} times smaller"
+    else:
+        times = f", about {rho:.0%} smaller"
     return (
         head + f"paired runs' {label} have a correlation of {rho:.3f}; because both replay the same leads "
         f"with the same luck (common random numbers), the variance of their difference is about "
