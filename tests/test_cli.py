@@ -246,3 +246,13 @@ def test_multirun_sweep_gathers_every_job_and_fails_when_a_job_does(tmp_path: Pa
     assert failed.returncode == 2
     assert "org.teams.full_cycle.headcount = 0" in failed.stderr
     assert set(pd.read_csv(tmp_path / "bad" / "sweep_summary.csv").job) == {0}
+
+
+def test_console_script_is_the_same_app(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "salesim"
+    if not script.exists():
+        pytest.skip("salesim is not installed in this environment (pip install -e .)")
+    command = [str(script), "--cfg", "job", "runs=7"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "runs: 7" in done.stdout and "generalist_vs_specialist" in done.stdout
