@@ -51,6 +51,9 @@ def test_every_experiment_composes_and_runs_small(name: str) -> None:
     result = simulator.run_experiment(experiment, workers=1)
     assert not result.failures
     assert len(result.replications) == 2 * len(experiment.scenarios)
+    others = {s.name for s in experiment.scenarios} - {experiment.baseline}
+    assert set(result.comparison.scenario) == others
+    assert (result.comparison.groupby("scenario").kpi.nunique() == result.comparison.kpi.nunique()).all()
 
 
 @pytest.mark.parametrize("org", ORGS)
