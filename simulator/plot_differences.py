@@ -92,7 +92,7 @@ def _forest_panel(ax: Axes, rows: pd.DataFrame, kpis: Sequence[str], scenario: s
         else:
             ax.plot(mid, y, "o", color=colour, markersize=7)
         ax.annotate(
-            _forest_note(row),
+            f"{mid:+.1f}% · {_forest_note(row)}",
             (1.0, y),
             xycoords=("axes fraction", "data"),
             xytext=(6, 0),
@@ -106,7 +106,16 @@ def _forest_panel(ax: Axes, rows: pd.DataFrame, kpis: Sequence[str], scenario: s
     ax.set_ylim(len(kpis) - 0.5, -0.5)
     reach = _forest_reach(rows)
     ax.set_xlim(-reach, reach)  # symmetric: better and worse get the same room
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10]))
+    if _needs_log_scale(rows):
+        # One KPI moving by thousands of percent would flatten the others to a dot at zero:
+        # linear within +-10%, logarithmic beyond, so every KPI keeps a readable position.
+        ax.set_xscale("symlog", linthresh=10.0)
+        decades = [10.0**k for k in range(1, int(math.log10(reach)) + 1)]
+        step = 1 if len(decades) <= 3 else 2  # keep tick labels from running into each other
+        ticks = [0.0] + decades[::step]
+        ax.set_xticks(sorted([-t for t in ticks[1:]] + ticks))
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10]))
     ax.xaxis.set_major_formatter(PercentFormatter(decimals=None))
     ax.set_xlabel(
         f"Difference: {scenario} minus {baseline}, as % of {baseline}'s mean (dot: mean; bar: 95% CI)"
@@ -121,6 +130,15 @@ def _forest_panel(ax: Axes, rows: pd.DataFrame, kpis: Sequence[str], scenario: s
 def _forest_reach(rows: pd.DataFrame) -> float:
     ends = [abs(v) for _, row in rows.iterrows() for v in _relative(row) if math.isfinite(v)]
     return max(max(ends, default=1.0) * 1.15, 1.0)
+
+
+def _needs_log_scale(rows: pd.DataFrame) -> bool:
+    """True when the largest difference dwarfs the typical one (more than 20 times)."""
+    mids = sorted(abs(_relative(row)[0]) for _, row in rows.iterrows() if math.isfinite(_relative(row)[0]))
+    if len(mids) < 2:
+        return False
+    typical = max(mids[len(mids) // 2], 1.0)
+    return mids[-1] > 20.0 * typical
 
 
 def _forest_legend() -> list[Line2D]:

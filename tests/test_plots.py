@@ -87,3 +87,17 @@ def test_figure_closed_even_when_saving_fails(result: ExperimentResult, tmp_path
     with pytest.raises(OSError):
         plot_utilisation(result.summary, blocker, BASELINE)
     assert plt.get_fignums() == []
+
+
+def test_forest_plot_switches_to_a_log_scale_when_one_kpi_dwarfs_the_others() -> None:
+    import pandas as pd
+
+    from simulator.plot_differences import _needs_log_scale
+
+    def rows(diffs: list[float]) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"baseline_mean": [100.0] * len(diffs), "mean_diff": diffs, "ci_low": diffs, "ci_high": diffs}
+        )
+
+    assert _needs_log_scale(rows([2.0, -3.0, 5.0, 2500.0]))
+    assert not _needs_log_scale(rows([2.0, -3.0, 5.0, 40.0]))
