@@ -112,7 +112,7 @@ def _forest_panel(ax: Axes, rows: pd.DataFrame, kpis: Sequence[str], scenario: s
         ax.set_xscale("symlog", linthresh=10.0)
         decades = [10.0**k for k in range(1, int(math.log10(reach)) + 1)]
         step = 1 if len(decades) <= 3 else 2  # keep tick labels from running into each other
-        ticks = [0.0] + decades[::step]
+        ticks = [0.0, *decades[::step]]
         ax.set_xticks(sorted([-t for t in ticks[1:]] + ticks))
     else:
         ax.xaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10]))
