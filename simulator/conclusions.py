@@ -112,6 +112,10 @@ def _share_words(row: pd.Series) -> str:
     share = float(row["share_better"])
     if int(row["direction"]) == 0:
         return f"and is higher in {share:.0%} of paired runs"
+    if share == 0.0:
+        return "and does better in none of the paired runs"
+    if share == 1.0:
+        return "and does better in every paired run"
     only = "only " if share < 0.5 else ""
     return f"and does better in {only}{share:.0%} of paired runs"
 

@@ -46,7 +46,9 @@ def test_clear_winner_is_named_with_sign_and_numbers(better: ExperimentResult) -
     base = abs(row["baseline_mean"])
     expected_ci = f"95% CI {format_percent(row['ci_low'] / base)} to {format_percent(row['ci_high'] / base)}"
     assert f"({format_percent(row['relative_diff'])}, {expected_ci})" in bookings
-    assert f"does better in {row['share_better']:.0%} of paired runs" in bookings
+    share = row["share_better"]
+    expected_share = "every paired run" if share == 1.0 else f"{share:.0%} of paired runs"
+    assert f"does better in {expected_share}" in bookings
     assert row["relative_diff"] == pytest.approx(0.08, abs=0.01)
 
 
