@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import time
 
-import pandas as pd
+from timing import best_of
 
 import simulator
 from simulator import sampling
@@ -22,17 +22,6 @@ from simulator.market import draw_leads
 from simulator.metrics import kpi_row
 from simulator.model import simulate
 from simulator.runner import available_workers
-
-
-def best_of(repeat: int, func: object) -> float:
-    """Smallest wall time of ``repeat`` calls (the least disturbed by other load)."""
-    assert callable(func)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
@@ -65,7 +54,6 @@ def main() -> None:
     print(f"experiment of {total} replications: 1 worker {t_serial:.1f} s, {workers} workers {t_parallel:.1f} s")
     print(f"  speed-up with {workers} workers: {t_serial / t_parallel:.2f}x (target >= 1.6x on 2 cores)")
     print(f"  identical results: {identical}")
-    pd.set_option("display.width", 120)
 
 
 if __name__ == "__main__":

@@ -11,22 +11,11 @@ Run: python benchmarks/bench_sampling.py [--n 100000]
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 
 import numpy as np
+from timing import best_of
 
 from simulator import sampling
-
-
-def best_of(repeat: int, func: Callable[[], object]) -> float:
-    """Smallest wall time of ``repeat`` calls."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

@@ -94,7 +94,7 @@ def _compose_scenario(
     except Exception:
         pass
     kept: list[str] = []
-    for override in _merge_overrides(base_overrides, overrides)[: len(merged) - len(overrides)]:
+    for override in merged[: len(merged) - len(overrides)]:  # the base overrides that were kept
         try:
             composer([*kept, override, *overrides])
             kept.append(override)

@@ -25,12 +25,19 @@ from simulator.experiment import ExperimentResult
 CSV_FLOAT_FORMAT = "%.10g"
 
 
-def atomic_write(path: Path, write: Callable[[IO[str]], Any]) -> Path:
-    """Write a text file through a temporary file in the same directory, then rename it."""
+def atomic_write(path: Path, write: Callable[[IO[Any]], Any], binary: bool = False) -> Path:
+    """Write a file through a temporary file in the same directory, then rename it.
+
+    Args:
+        path: Where the file ends up.
+        write: Writes the content to the open handle it is given.
+        binary: Open the handle in binary mode (e.g. for a PNG) instead of UTF-8 text.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle: IO[Any]
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
             write(handle)
         os.replace(tmp, path)
     except BaseException:

@@ -9,8 +9,6 @@ accumulate open figures.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from simulator.formatting import HEADLINE_KPIS, format_money, kpi_unit
+from simulator.outputs import atomic_write
 
 DEFAULT_DISTRIBUTION_KPIS = HEADLINE_KPIS
 DPI = 120
@@ -55,15 +54,7 @@ def save_figure(fig: Figure, path: Path) -> Path:
     reader never sees a half-written PNG; it is closed whatever happens.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".png")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                fig.savefig(stream, format="png", dpi=DPI, bbox_inches="tight")
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        atomic_write(path, lambda stream: fig.savefig(stream, format="png", dpi=DPI, bbox_inches="tight"), binary=True)
     finally:
         plt.close(fig)
     return path

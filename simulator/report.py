@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from simulator.formatting import (
     sentence_start,
     team_label,
 )
+from simulator.outputs import atomic_write
 from simulator.precision import precision_section
 from simulator.result_tables import (
     comparison_of,
@@ -105,16 +105,7 @@ def write_text_atomic(path: Path, text: str) -> Path:
 
     A reader (or a crashed run) never sees a half-written file.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, lambda stream: stream.write(text))
 
 
 def _md_escape(text: str) -> str:

@@ -79,7 +79,7 @@ def plan_batches(n_scenarios: int, runs: int, workers: int, batch_size: int | No
     if batch_size is None or batch_size < 1:
         # Several batches per worker keep the cores busy to the end; ~10 replications
         # (about a second) per task keep the per-task overhead small.
-        batch_size = max(1, min(10, math.ceil(runs * n_scenarios / (4 * workers * n_scenarios))))
+        batch_size = max(1, min(10, math.ceil(runs / (4 * workers))))
     batches: list[Batch] = []
     for start in range(0, runs, batch_size):
         chunk = tuple(range(start, min(runs, start + batch_size)))

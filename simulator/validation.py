@@ -56,8 +56,8 @@ def _check_market(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
             issues.append(ConfigIssue(f"market.sources.{name}.conversion_lift", source.conversion_lift, "finite"))
     if len(market.seasonality) != 12:
         issues.append(ConfigIssue("market.seasonality", list(market.seasonality), "must list exactly 12 numbers"))
-    for month, multiplier in enumerate(market.seasonality, start=1):
-        _non_negative(issues, f"market.seasonality.{month - 1}", multiplier)
+    for month, multiplier in enumerate(market.seasonality):
+        _non_negative(issues, f"market.seasonality.{month}", multiplier)
     if not market.segments:
         issues.append(ConfigIssue("market.segments", {}, "needs at least one segment"))
     for name, weight in market.segments.items():
