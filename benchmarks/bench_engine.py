@@ -17,11 +17,11 @@ import time
 from timing import best_of
 
 import simulator
-from simulator import sampling
-from simulator.market import draw_leads
-from simulator.metrics import kpi_row
-from simulator.model import simulate
-from simulator.runner import available_workers
+from simulator.engines.simpy_engine import simulate
+from simulator.model import sampling
+from simulator.model.market import draw_leads
+from simulator.model.metrics import kpi_row
+from simulator.run.runner import available_workers
 
 
 def main() -> None:

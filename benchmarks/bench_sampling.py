@@ -15,7 +15,7 @@ import argparse
 import numpy as np
 from timing import best_of
 
-from simulator import sampling
+from simulator.model import sampling
 
 
 def main() -> None:

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulator.build import experiment_from_dict, experiment_from_dicts
-from simulator.config import ScenarioConfig, parse_scenario
-from simulator.distributions import Distribution
-from simulator.errors import ConfigError, ConfigIssue
-from simulator.experiment import Experiment, ExperimentResult, ReplicationFailure, ScenarioSpec
-from simulator.replication import ReplicationResult, run_replication
-from simulator.runner import run_experiment
-from simulator.scenario import Scenario, compile_scenario
-from simulator.validation import validate_scenario
+from simulator.analysis.results import run_experiment
+from simulator.config.distributions import Distribution
+from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.schema import ScenarioConfig, parse_scenario
+from simulator.config.validation import validate_scenario
+from simulator.model.scenario import Scenario, compile_scenario
+from simulator.run.build import experiment_from_dict, experiment_from_dicts
+from simulator.run.experiment import Experiment, ExperimentResult, ReplicationFailure, ScenarioSpec
+from simulator.run.replication import ReplicationResult, run_replication
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -60,9 +60,9 @@ def load_experiment(name: str | None = None, overrides: Sequence[str] = ()) -> E
 
 
 def write_outputs(result: ExperimentResult, out_dir: Path | str) -> list[Any]:
-    """Write every output file of a result (see :mod:`simulator.outputs`)."""
+    """Write every output file of a result (see :mod:`simulator.report.outputs`)."""
     from pathlib import Path as _Path
 
-    from simulator.outputs import write_outputs as _write
+    from simulator.report.outputs import write_outputs as _write
 
     return _write(result, _Path(out_dir))

@@ -1,7 +1,7 @@
 """The Hydra entry point: compose the config, validate it, run, write, print.
 
 This is the only module that imports Hydra. It turns composed configs into plain
-dicts, builds a typed :class:`~simulator.experiment.Experiment` (each scenario is the
+dicts, builds a typed :class:`~simulator.run.experiment.Experiment` (each scenario is the
 base config composed again with the scenario's own overrides), and calls the plain
 functions of the library, which tests call directly.
 """
@@ -23,10 +23,10 @@ from hydra.core.utils import JobReturn
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from simulator.build import experiment_from_dicts
-from simulator.errors import ConfigError, ConfigIssue
-from simulator.experiment import Experiment
-from simulator.runner import check_runner_settings
+from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.run.build import experiment_from_dicts
+from simulator.run.experiment import Experiment
+from simulator.run.runner import check_runner_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 EXIT_CONFIG_ERROR = 2
@@ -134,7 +134,7 @@ def load_experiment(name: str | None = None, overrides: Sequence[str] = ()) -> E
 
 
 def _run_job(cfg: DictConfig) -> int:
-    from simulator.session import run_and_write  # the library side of a job
+    from simulator.report.session import run_and_write  # the library side of a job
 
     hydra_cfg = HydraConfig.get()
     out_dir = Path(hydra_cfg.runtime.output_dir)
@@ -194,7 +194,7 @@ class SweepSummary(Callback):
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Write the gathered table in the sweep directory and set the exit status."""
-        from simulator.outputs import atomic_write
+        from simulator.io.atomic import atomic_write
 
         sweep_dir = Path(str(config.hydra.sweep.dir))
         tables = []

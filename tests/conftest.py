@@ -7,7 +7,7 @@ import warnings
 
 from hypothesis import HealthCheck, settings
 
-from simulator.validation import PipelineShapeWarning
+from simulator.config.validation import PipelineShapeWarning
 
 settings.register_profile(
     "ci", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from simulator.analysis import compare, summarise
-from simulator.config import ScenarioConfig, parse_scenario
-from simulator.experiment import Experiment, ExperimentResult, ReplicationFailure, ScenarioSpec
+from simulator.analysis.statistics import compare, summarise
+from simulator.config.schema import ScenarioConfig, parse_scenario
+from simulator.run.experiment import Experiment, ExperimentResult, ReplicationFailure, ScenarioSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = "generalist"

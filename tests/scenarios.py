@@ -7,9 +7,9 @@ from typing import Any
 
 import yaml
 
-from simulator.config import parse_scenario
-from simulator.scenario import Scenario, compile_scenario
-from simulator.validation import validate_scenario
+from simulator.config.schema import parse_scenario
+from simulator.config.validation import validate_scenario
+from simulator.model.scenario import Scenario, compile_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = ROOT / "configs"

@@ -1,4 +1,4 @@
-"""Tests for :mod:`simulator.analysis`: intervals, paired comparisons, run counts."""
+"""Tests for :mod:`simulator.analysis.statistics`: intervals, paired comparisons, run counts."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from simulator.analysis import (
+from simulator.analysis.statistics import (
     COMPARISON_COLUMNS,
     SUMMARY_COLUMNS,
     compare,

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 import simulator
-from simulator import runner
-from simulator.errors import ConfigError
-from simulator.experiment import ReplicationFailure
+from simulator.config.errors import ConfigError
+from simulator.run import runner
+from simulator.run.experiment import ReplicationFailure
 from tests.scenarios import ROOT
 
 EXPERIMENTS = sorted(p.stem for p in (ROOT / "experiments").glob("*.yaml"))
@@ -243,8 +243,12 @@ def test_multirun_sweep_gathers_every_job_and_fails_when_a_job_does(tmp_path: Pa
     bookings = table[(table.kpi == "leads_total") & (table.scenario == "generalist")]
     assert len(bookings) == 2
     failed = salesim(
-        "--multirun", "runs=2", "org.teams.full_cycle.headcount=10,0", f"hydra.sweep.dir={tmp_path / 'bad'}",
-        *SHORT, cwd=tmp_path,
+        "--multirun",
+        "runs=2",
+        "org.teams.full_cycle.headcount=10,0",
+        f"hydra.sweep.dir={tmp_path / 'bad'}",
+        *SHORT,
+        cwd=tmp_path,
     )
     assert failed.returncode == 2
     assert "org.teams.full_cycle.headcount = 0" in failed.stderr

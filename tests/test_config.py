@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from simulator.config import parse_scenario
-from simulator.errors import ConfigError
-from simulator.validation import PipelineShapeWarning, validate_scenario
+from simulator.config.errors import ConfigError
+from simulator.config.schema import parse_scenario
+from simulator.config.validation import PipelineShapeWarning, validate_scenario
 from tests.scenarios import shipped
 
 
@@ -116,7 +116,7 @@ def test_opportunity_stage_must_exist(base: dict[str, Any]) -> None:
 
 
 def test_stages_go_to_the_team_with_their_role(base: dict[str, Any]) -> None:
-    from simulator.scenario import compile_scenario
+    from simulator.model.scenario import compile_scenario
 
     base["org"]["routing"] = {}
     base["org"]["default_team"] = None

@@ -1,4 +1,4 @@
-"""Tests for :mod:`simulator.distributions`: spec parsing, errors, moments and round-trips."""
+"""Tests for :mod:`simulator.config.distributions`: spec parsing, errors, moments and round-trips."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from simulator import sampling
-from simulator.distributions import DEFAULT_PERT_LAMBDA, KINDS, MISSING, Z90, Distribution
-from simulator.errors import ConfigError
+from simulator.config.distributions import DEFAULT_PERT_LAMBDA, KINDS, MISSING, Z90, Distribution
+from simulator.config.errors import ConfigError
+from simulator.model import sampling
 
 KEY = "pipeline.stages.1.effort_hours"
 N = 200_000
@@ -70,7 +70,7 @@ def test_lognormal_mean_cv() -> None:
 def test_lognormal_mean_cv_zero_is_degenerate() -> None:
     """cv = 0 is allowed and collapses to the mean."""
     d = parse({"dist": "lognormal", "mean": 3.0, "cv": 0})
-    np.testing.assert_allclose(d.sample(np.random.default_rng(0), 4), 3.0)
+    np.testing.assert_allclose(sampling.sample(d, np.random.default_rng(0), 4), 3.0)
 
 
 def test_lognormal_mu_sigma() -> None:
@@ -269,7 +269,7 @@ def example_id(spec: dict[str, Any]) -> str:
 def test_sample_moments_match_analytic(spec: dict[str, Any]) -> None:
     """Sample mean within 4 SE of ``mean``; sample variance within 5 SE of ``variance``."""
     d = parse(spec)
-    sample = d.sample(np.random.default_rng(SEED), N)
+    sample = sampling.sample(d, np.random.default_rng(SEED), N)
     assert sample.shape == (N,)
     se_mean = math.sqrt(d.variance / N)
     assert abs(sample.mean() - d.mean) <= 4 * se_mean + 1e-9
@@ -328,7 +328,7 @@ def test_kernel_interface(spec: dict[str, Any]) -> None:
     params = d.kernel_params()
     assert params.dtype == np.float64 and params.ndim == 1
     direct = sampling.draw(np.random.default_rng(3), d.kernel_code(), params, 50)
-    np.testing.assert_array_equal(d.sample(np.random.default_rng(3), 50), direct)
+    np.testing.assert_array_equal(sampling.sample(d, np.random.default_rng(3), 50), direct)
 
 
 def test_distribution_is_frozen_and_hashable() -> None:
@@ -337,3 +337,10 @@ def test_distribution_is_frozen_and_hashable() -> None:
     with pytest.raises(AttributeError):
         d.kind = "constant"  # type: ignore[misc]
     assert {d: 1}[parse({"dist": "uniform", "low": 0.0, "high": 1.0})] == 1
+
+
+def test_config_kernel_codes_are_the_sampling_kernels_codes() -> None:
+    """The kind -> code table of the config layer is the one the Numba kernels dispatch on."""
+    from simulator.config.distributions import KERNEL_CODES
+
+    assert {code: kind for kind, code in KERNEL_CODES.items()} == sampling.CODE_NAMES

@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from simulator.metrics import kpi_row
-from simulator.model import ReplicationRun, simulate
-from simulator.records import Outcome
-from simulator.replication import run_replication
-from simulator.scenario import Scenario
+from simulator.engines.simpy_engine import ReplicationRun, simulate
+from simulator.model.metrics import kpi_row
+from simulator.model.records import Outcome
+from simulator.model.scenario import Scenario
+from simulator.run.replication import run_replication
 from tests.scenarios import compiled, shipped
 
 Z = 4.0

@@ -1,4 +1,4 @@
-"""Tests for :mod:`simulator.plots`: every figure is written as a PNG and closed."""
+"""Tests for :mod:`simulator.report.plots`: every figure is written as a PNG and closed."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 from reporting_fixtures import BASELINE, STAGES, make_result
 
-from simulator.experiment import ExperimentResult
-from simulator.plots import (
+from simulator.report.plots import (
     plot_all,
     plot_bookings_fan,
     plot_funnel,
@@ -18,6 +17,7 @@ from simulator.plots import (
     plot_paired_differences,
     plot_utilisation,
 )
+from simulator.run.experiment import ExperimentResult
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -92,7 +92,7 @@ def test_figure_closed_even_when_saving_fails(result: ExperimentResult, tmp_path
 def test_forest_plot_switches_to_a_log_scale_when_one_kpi_dwarfs_the_others() -> None:
     import pandas as pd
 
-    from simulator.plot_differences import _needs_log_scale
+    from simulator.report.plot_differences import _needs_log_scale
 
     def rows(diffs: list[float]) -> pd.DataFrame:
         return pd.DataFrame(

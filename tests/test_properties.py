@@ -20,15 +20,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.market import draw_rep_skills
-from simulator.metrics import kpi_row, monthly_series
-from simulator.model import ReplicationRun, simulate
-from simulator.pipeline import HOURS_PER_ELAPSED_DAY, conversion_logit, probability, speed_to_lead_shift
-from simulator.records import Outcome
-from simulator.scenario import LEAST_LOADED, ROUND_ROBIN, Scenario
+from simulator.engines.simpy_engine import ReplicationRun, simulate
+from simulator.model.market import draw_rep_skills
+from simulator.model.metrics import kpi_row, monthly_series
+from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY, conversion_logit, probability, speed_to_lead_shift
+from simulator.model.records import Outcome
+from simulator.model.scenario import LEAST_LOADED, ROUND_ROBIN, Scenario
 from tests.scenarios import compiled, shipped
 
-pytestmark = pytest.mark.filterwarnings("ignore::simulator.validation.PipelineShapeWarning")
+pytestmark = pytest.mark.filterwarnings("ignore::simulator.config.validation.PipelineShapeWarning")
 
 EPS = 1e-9  # slack for sums of floating-point day counts
 ASSIGNMENTS = ("pooled", "round_robin", "least_loaded")

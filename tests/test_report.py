@@ -1,4 +1,4 @@
-"""Tests for :mod:`simulator.report`: sentences follow the numbers; report.md is complete."""
+"""Tests for :mod:`simulator.report.document`: sentences follow the numbers; report.md is complete."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from reporting_fixtures import BASELINE, CHALLENGER, make_result
 
-from simulator.analysis import correlation_of_pairs, mean_interval, replications_needed
-from simulator.experiment import ExperimentResult, ReplicationFailure
-from simulator.formatting import HEADLINE_KPIS, format_money, format_percent, format_value
-from simulator.report import conclusion, results_table, write_report
+from simulator.analysis.formatting import HEADLINE_KPIS, format_money, format_percent, format_value
+from simulator.analysis.statistics import correlation_of_pairs, mean_interval, replications_needed
+from simulator.report.document import conclusion, results_table, write_report
+from simulator.run.experiment import ExperimentResult, ReplicationFailure
 
 
 @pytest.fixture(scope="module")
@@ -98,9 +98,7 @@ def test_formatting() -> None:
     assert format_value("deals_won", float("nan")) == "n/a"
 
 
-def test_report_mentions_every_scenario_and_links_every_plot(
-    better: ExperimentResult, tmp_path: Path
-) -> None:
+def test_report_mentions_every_scenario_and_links_every_plot(better: ExperimentResult, tmp_path: Path) -> None:
     plots_dir = tmp_path / "plots"
     plots_dir.mkdir()
     plots = [plots_dir / f"{name}.png" for name in ("funnel", "utilisation", "something_new")]

@@ -1,4 +1,4 @@
-"""Tests for the Numba sampling kernels in :mod:`simulator.sampling`.
+"""Tests for the Numba sampling kernels in :mod:`simulator.model.sampling`.
 
 Each kernel is checked against NumPy's own Generator methods with the same seed
 (Numba ports NumPy's algorithms, so draws match exactly), plus a moment check
@@ -24,7 +24,7 @@ import numpy.typing as npt
 import pytest
 from scipy import stats
 
-from simulator import sampling
+from simulator.model import sampling
 
 JIT_DISABLED = os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0")
 N = 20_000 if JIT_DISABLED else 200_000
@@ -153,9 +153,7 @@ MOMENT_CASES: list[tuple[str, Callable[[np.random.Generator], FloatArray], Any]]
 
 
 @pytest.mark.parametrize(("name", "kernel", "frozen"), MOMENT_CASES, ids=[c[0] for c in MOMENT_CASES])
-def test_kernel_moments_and_ks(
-    name: str, kernel: Callable[[np.random.Generator], FloatArray], frozen: Any
-) -> None:
+def test_kernel_moments_and_ks(name: str, kernel: Callable[[np.random.Generator], FloatArray], frozen: Any) -> None:
     """Sample mean within 4 SE of the SciPy mean and KS does not reject SciPy's CDF."""
     sample = kernel(rng())
     assert_mean_close(sample, float(frozen.mean()), float(frozen.var()))
@@ -286,9 +284,7 @@ def test_same_seed_same_draws_different_seed_different_draws(code: int) -> None:
 def test_poisson_and_uniforms_reproducible() -> None:
     """Arrival counts and uniforms also depend only on the seed."""
     means = np.full(300, 4.0)
-    np.testing.assert_array_equal(
-        sampling.poisson_counts(rng(1), means), sampling.poisson_counts(rng(1), means)
-    )
+    np.testing.assert_array_equal(sampling.poisson_counts(rng(1), means), sampling.poisson_counts(rng(1), means))
     assert not np.array_equal(sampling.poisson_counts(rng(1), means), sampling.poisson_counts(rng(2), means))
     np.testing.assert_array_equal(sampling.uniforms(rng(1), 300), sampling.uniforms(rng(1), 300))
     assert not np.array_equal(sampling.uniforms(rng(1), 300), sampling.uniforms(rng(2), 300))
@@ -309,9 +305,7 @@ def test_module_passes_with_jit_disabled() -> None:
     env = {**os.environ, "NUMBA_DISABLE_JIT": "1"}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
     command = [sys.executable, "-m", "pytest", str(Path(__file__).resolve()), "-q", "-p", "no:cacheprovider"]
-    result = subprocess.run(
-        command, cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False
-    )
+    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
 
 

@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from simulator.market import draw_arrivals
-from simulator.metrics import kpi_row
-from simulator.model import simulate
-from simulator.records import Outcome
+from simulator.engines.simpy_engine import simulate
+from simulator.model.market import draw_arrivals
+from simulator.model.metrics import kpi_row
+from simulator.model.records import Outcome
 from tests.scenarios import compiled, shipped, single_stage_queue
 
 Z = 4.0

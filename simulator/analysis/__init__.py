@@ -1,0 +1,1 @@
+"""Analysis of results: statistics, paired comparisons, precision and plain-words conclusions."""

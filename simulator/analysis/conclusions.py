@@ -1,0 +1,203 @@
+"""The conclusion of an experiment in plain words, one sentence per finding.
+
+For each scenario against the baseline: the paired difference on each headline KPI
+with its 95% confidence interval and the share of paired runs in which the scenario did
+better; then per scenario the busiest team (flagged past the 85% planning ceiling) and
+the stage that leaks the most leads. Every figure is drawn from the result tables,
+never hard-coded, so the sentences say what the runs say.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from simulator.analysis.formatting import (
+    HEADLINE_KPIS,
+    STAGE_LEAKED_PREFIX,
+    UTILISATION_CEILING,
+    UTILISATION_FLOOR,
+    UTILISATION_PREFIX,
+    format_amount,
+    format_percent,
+    format_signed_amount,
+    format_value,
+    kpi_label,
+    sentence_start,
+    team_label,
+)
+from simulator.analysis.tables import comparison_of, comparison_row, period_words, scenario_names, summary_of
+from simulator.run.experiment import ExperimentResult
+
+# Sentence templates for headline KPIs: text, the words for (higher, lower), whether the
+# amount is per period (a flow) and so takes "per year".
+_PHRASES: dict[str, tuple[str, tuple[str, str], bool]] = {
+    "bookings": ("{s} books {amount} {word} than {b}{period}", ("more", "less"), True),
+    "deals_won": ("{s} wins {amount} {word} deals than {b}{period}", ("more", "fewer"), True),
+    "win_rate": ("{s}'s win rate is {amount} {word} than {b}'s", ("higher", "lower"), False),
+    "cycle_time_days_p50": (
+        "{s}'s median sales cycle is {amount} {word} than {b}'s",
+        ("longer", "shorter"),
+        False,
+    ),
+    "first_touch_hours_mean": (
+        "{s} makes the first touch on a new lead {amount} {word} than {b} on average",
+        ("later", "sooner"),
+        False,
+    ),
+    "deals_lost_leaked": (
+        "{s} lets {amount} {word} leads leak (lost untouched past their wait limit) than {b}{period}",
+        ("more", "fewer"),
+        True,
+    ),
+}
+
+
+def difference_sentence(row: pd.Series, period: str = " per year") -> str:
+    """Put one paired comparison (a row of the comparison table) into a plain sentence.
+
+    Args:
+        row: A row of :func:`simulator.analysis.statistics.compare`'s table.
+        period: Words for the measurement window, appended to flow KPIs.
+
+    Returns:
+        A sentence giving the difference, its 95% CI (relative to the baseline when the
+        baseline is non-zero) and the share of paired runs in which the scenario did
+        better, or saying there is no clear difference when the CI includes zero.
+    """
+    kpi, s, b = str(row["kpi"]), str(row["scenario"]), str(row["baseline"])
+    if int(row["n_pairs"]) < 2 or not math.isfinite(float(row["mean_diff"])):
+        return f"{kpi_label(kpi)}: not enough paired runs to compare {s} with {b}."
+    interval = interval_words(row)
+    if not bool(row["significant"]):
+        return (
+            f"{kpi_label(kpi)}: no clear difference between {s} and {b} "
+            f"(mean difference {format_signed_amount(kpi, float(row['mean_diff']))}; "
+            f"the 95% CI, {interval}, includes zero)."
+        )
+    return f"{_difference_phrase(row, period)} ({_relative_words(row)}), {_share_words(row)}."
+
+
+def _difference_phrase(row: pd.Series, period: str) -> str:
+    kpi, diff = str(row["kpi"]), float(row["mean_diff"])
+    s, b = sentence_start(str(row["scenario"])), str(row["baseline"])
+    template, (higher, lower), is_flow = _PHRASES.get(
+        kpi,
+        ("{s}'s " + kpi_label(kpi).lower() + " is {amount} {word} than {b}'s", ("higher", "lower"), False),
+    )
+    word = higher if diff > 0 else lower
+    return template.format(s=s, b=b, amount=format_amount(kpi, diff), word=word, period=period if is_flow else "")
+
+
+def interval_words(row: pd.Series) -> str:
+    """Return the 95% CI of a paired difference, relative to the baseline when it is non-zero."""
+    base = float(row["baseline_mean"])
+    low, high = float(row["ci_low"]), float(row["ci_high"])
+    if math.isfinite(base) and base != 0.0:
+        return f"{format_percent(low / abs(base))} to {format_percent(high / abs(base))}"
+    kpi = str(row["kpi"])
+    return f"{format_value(kpi, low, signed=True)} to {format_value(kpi, high, signed=True)}"
+
+
+def _relative_words(row: pd.Series) -> str:
+    relative = float(row["relative_diff"])
+    head = f"{format_percent(relative)}, " if math.isfinite(relative) else ""
+    return f"{head}95% CI {interval_words(row)}"
+
+
+def _share_words(row: pd.Series) -> str:
+    share = float(row["share_better"])
+    if int(row["direction"]) == 0:
+        return f"and is higher in {share:.0%} of paired runs"
+    if share == 0.0:
+        return "and does better in none of the paired runs"
+    if share == 1.0:
+        return "and does better in every paired run"
+    only = "only " if share < 0.5 else ""
+    return f"and does better in {only}{share:.0%} of paired runs"
+
+
+def bottleneck_sentence(summary: pd.DataFrame, scenario: str) -> str | None:
+    """Name the busiest team of a scenario and say whether it is past the 85% planning ceiling.
+
+    Returns:
+        A sentence, or None when the scenario reports no utilisation.
+    """
+    rows = summary[(summary["scenario"] == scenario) & summary["kpi"].str.startswith(UTILISATION_PREFIX)]
+    rows = rows[rows["mean"].notna()]
+    if rows.empty:
+        return None
+    top = rows.iloc[int(rows["mean"].to_numpy().argmax())]
+    team = team_label(str(top["kpi"]).removeprefix(UTILISATION_PREFIX))
+    mean = float(top["mean"])
+    ci = ""
+    if math.isfinite(float(top["ci_low"])):
+        ci = f" (95% CI {float(top['ci_low']):.1%} to {float(top['ci_high']):.1%})"
+    head = f"In {scenario}, the busiest team is the {team} team, busy {mean:.1%} of its selling time{ci}"
+    if mean > UTILISATION_CEILING:
+        ceiling = f"above the {UTILISATION_CEILING:.0%} planning ceiling"
+        return f"{head}: {ceiling}, so it is the bottleneck and leads queue for it."
+    if mean >= UTILISATION_FLOOR:
+        return f"{head}: within the 70-85% planning range, so no team is overloaded."
+    return f"{head}: below the 70-85% planning range, so every team has spare capacity."
+
+
+def leakage_sentence(
+    summary: pd.DataFrame, scenario: str, stage_descriptions: dict[str, str], period: str = " per year"
+) -> str | None:
+    """Name the stage where a scenario loses the most leads to leakage (untouched too long).
+
+    Returns:
+        A sentence, or None when the scenario reports no leakage by stage.
+    """
+    rows = summary[(summary["scenario"] == scenario) & summary["kpi"].str.startswith(STAGE_LEAKED_PREFIX)]
+    rows = rows[rows["mean"].notna()]
+    if rows.empty:
+        return None
+    total = float(rows["mean"].sum())
+    if total <= 0.0:
+        return f"In {scenario}, no leads leak at any stage."
+    top = rows.iloc[int(rows["mean"].to_numpy().argmax())]
+    stage = str(top["kpi"]).removeprefix(STAGE_LEAKED_PREFIX)
+    about = f" ({stage_descriptions[stage]})" if stage_descriptions.get(stage) else ""
+    mean = float(top["mean"])
+    return (
+        f"In {scenario}, most leaked leads are lost at the {stage.replace('_', ' ')} stage{about}: "
+        f"{mean:,.0f}{period} on average, {mean / total:.0%} of all leaked leads."
+    )
+
+
+def _stage_descriptions(result: ExperimentResult, scenario: str) -> dict[str, str]:
+    stages = result.experiment.scenario(scenario).config.pipeline.stages
+    return {stage.name: stage.description for stage in stages}
+
+
+def conclusion(result: ExperimentResult) -> list[str]:
+    """Say in plain words what the experiment found, drawing every figure from the result.
+
+    For each non-baseline scenario and headline KPI, one sentence with the paired
+    difference, its 95% CI and the share of paired runs it did better in; then, per
+    scenario, the busiest team (flagged past 85% utilisation) and the leakiest stage.
+
+    Returns:
+        The sentences, in reading order.
+    """
+    summary, comparison, period = summary_of(result), comparison_of(result), period_words(result)
+    names = scenario_names(result)
+    sentences: list[str] = []
+    for scenario in names[1:]:
+        for kpi in HEADLINE_KPIS:
+            row = comparison_row(comparison, scenario, kpi)
+            if row is not None:
+                sentences.append(difference_sentence(row, period))
+    for scenario in names:
+        sentences.extend(
+            sentence
+            for sentence in (
+                bottleneck_sentence(summary, scenario),
+                leakage_sentence(summary, scenario, _stage_descriptions(result, scenario), period),
+            )
+            if sentence
+        )
+    return sentences

@@ -1,0 +1,177 @@
+"""Numbers and KPI names in words a sales leader reads: ``$1.23M``, ``23.4%``, ``Median sales cycle``.
+
+The KPI vocabulary shared by the terminal table, ``report.md`` and the figures: which
+KPIs are headline, their plain-words labels, their unit family (money, rate, days,
+hours, count) and how a value or a difference of each is written. Nothing here knows
+about an experiment; every function takes a KPI name and a number.
+"""
+
+from __future__ import annotations
+
+import math
+
+# ---------------------------------------------------------------------------- KPI vocabulary
+
+HEADLINE_KPIS = (
+    "bookings",
+    "deals_won",
+    "win_rate",
+    "cycle_time_days_p50",
+    "first_touch_hours_mean",
+    "deals_lost_leaked",
+)
+SUPPORTING_KPIS = ("leads_total", "deals_lost", "lead_to_win_rate", "avg_deal_size", "open_pipeline_value")
+UTILISATION_PREFIX = "utilisation_"
+STAGE_LEAKED_PREFIX = "stage_leaked_"
+UTILISATION_CEILING = 0.85  # BENCHMARKS.md: plan with 70-85% utilisation of selling time
+UTILISATION_FLOOR = 0.70
+
+KPI_LABELS = {
+    "bookings": "Bookings",
+    "deals_won": "Deals won",
+    "deals_lost": "Deals lost",
+    "deals_lost_disqualified": "Deals lost (disqualified)",
+    "deals_lost_leaked": "Leads leaked (lost untouched)",
+    "deals_lost_handoff": "Deals lost at hand-off",
+    "win_rate": "Win rate",
+    "lead_to_win_rate": "Lead-to-win rate",
+    "avg_deal_size": "Average deal size",
+    "leads_total": "Leads",
+    "cycle_time_days_mean": "Mean sales cycle",
+    "cycle_time_days_p50": "Median sales cycle",
+    "cycle_time_days_p90": "Sales cycle, slowest 10%",
+    "first_touch_hours_mean": "Mean time to first touch",
+    "first_touch_hours_p90": "Time to first touch, slowest 10%",
+    "open_pipeline_count": "Open deals at the end",
+    "open_pipeline_value": "Open pipeline value at the end",
+}
+_PREFIX_LABELS = (
+    ("utilisation_", "Utilisation of {}"),
+    ("stage_entries_", "Leads entering {}"),
+    ("stage_conversion_", "Conversion at {}"),
+    ("stage_wait_days_", "Wait before work at {}"),
+    ("stage_leaked_", "Leads leaked at {}"),
+    ("leads_", "Leads from {}"),
+)
+UNIT_WORDS = {"money": "$", "rate": "%", "days": "working days", "hours": "hours", "count": ""}
+
+
+# ---------------------------------------------------------------------------- labels and units
+
+
+def kpi_unit(kpi: str) -> str:
+    """Return the unit family of a KPI: ``money``, ``rate``, ``days``, ``hours`` or ``count``."""
+    if kpi in ("bookings", "avg_deal_size", "open_pipeline_value") or kpi.startswith(("cost", "bookings")):
+        return "money"
+    if kpi.endswith("_rate") or kpi.startswith(("stage_conversion_", UTILISATION_PREFIX)):
+        return "rate"
+    if "_days" in kpi:
+        return "days"
+    if "_hours" in kpi:
+        return "hours"
+    return "count"
+
+
+def kpi_label(kpi: str) -> str:
+    """Return a plain-words name for a KPI (``cycle_time_days_p50`` -> ``Median sales cycle``)."""
+    if kpi in KPI_LABELS:
+        return KPI_LABELS[kpi]
+    for prefix, template in _PREFIX_LABELS:
+        if kpi.startswith(prefix):
+            name = kpi.removeprefix(prefix)
+            return template.format(team_label(name) if prefix == UTILISATION_PREFIX else name.replace("_", " "))
+    return kpi.replace("_", " ").capitalize()
+
+
+def kpi_axis_label(kpi: str) -> str:
+    """Return a KPI's name with its unit in brackets, for an axis or a table row."""
+    unit = UNIT_WORDS[kpi_unit(kpi)]
+    return f"{kpi_label(kpi)} ({unit})" if unit else kpi_label(kpi)
+
+
+def team_label(team: str) -> str:
+    """Return a readable team name: short role codes in capitals (``sdr`` -> ``SDR``)."""
+    return team.upper() if len(team) <= 3 else team.replace("_", " ")
+
+
+def format_money(value: float, signed: bool = False) -> str:
+    """Format an amount of money compactly: ``$1.23M``, ``$45.6k``, ``$950``."""
+    if not math.isfinite(value):
+        return "n/a"
+    if round(value) == 0:
+        value = 0.0
+    sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
+    size = abs(value)
+    if size >= 1e9:
+        body = f"{size / 1e9:.2f}B"
+    elif size >= 1e6:
+        body = f"{size / 1e6:.2f}M"
+    elif size >= 1e3:
+        body = f"{size / 1e3:.1f}k"
+    else:
+        body = f"{size:.0f}"
+    return f"{sign}${body}"
+
+
+def format_value(kpi: str, value: float, signed: bool = False) -> str:
+    """Format one value of a KPI for a table; rates as %, days and hours with 1 decimal.
+
+    Args:
+        kpi: Name of the KPI (decides the unit).
+        value: The value.
+        signed: Show a ``+`` on positive values and rates as percentage points
+            (for differences).
+    """
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    unit = kpi_unit(kpi)
+    if unit == "money":
+        return format_money(value, signed)
+    if unit == "rate" and signed:
+        points = _no_negative_zero(value * 100, 1)
+        return f"{points:{'+' if points else ''}.1f} pts"
+    if unit == "rate":
+        return f"{value:.1%}"
+    decimals = 1 if unit in ("days", "hours") or abs(value) < 100 else 0
+    shown = _no_negative_zero(value, decimals)
+    return f"{shown:{'+' if signed and shown else ''},.{decimals}f}"
+
+
+def _no_negative_zero(value: float, decimals: int) -> float:
+    """Return 0.0 for values that round to zero, so a table never shows ``-0.0`` or ``+0.0``."""
+    return 0.0 if round(value, decimals) == 0 else value
+
+
+def format_amount(kpi: str, value: float) -> str:
+    """Format a size of difference for a sentence, with its unit (``3.4 days``, ``2.1 points``)."""
+    unit = kpi_unit(kpi)
+    size = abs(value)
+    if unit == "money":
+        return format_money(size)
+    if unit == "rate":
+        return f"{size * 100:.1f} points"
+    if unit == "days":
+        return f"{size:.1f} working days"
+    if unit == "hours":
+        return f"{size:.1f} hours"
+    return f"{size:,.1f}" if size < 100 else f"{size:,.0f}"
+
+
+def format_signed_amount(kpi: str, value: float) -> str:
+    """Format a difference for a sentence with its sign and unit (``+3.4 working days``); no sign on zero."""
+    text = format_amount(kpi, value)
+    if text == format_amount(kpi, 0.0):
+        return text
+    return f"{'+' if value > 0 else '-'}{text}"
+
+
+def format_percent(value: float, signed: bool = True) -> str:
+    """Format a share as a percentage with one decimal (``+8.1%``)."""
+    if not math.isfinite(value):
+        return "n/a"
+    return f"{value:+.1%}" if signed else f"{value:.1%}"
+
+
+def sentence_start(name: str) -> str:
+    """Return ``name`` with its first letter in capitals (the rest unchanged)."""
+    return name[:1].upper() + name[1:]

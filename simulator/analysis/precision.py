@@ -1,0 +1,136 @@
+"""How precise the numbers of an experiment are, in plain words, for the "How precise is this" section.
+
+Two figures, both computed from the runs with :mod:`simulator.analysis.statistics`:
+
+* how many runs per scenario would pin the mean of bookings down to a 95% CI within
+  ``±2%`` of the mean (:func:`simulator.analysis.statistics.replications_needed`), and whether
+  the runs made reach it;
+* how closely each scenario's bookings follow the baseline's across paired runs
+  (:func:`simulator.analysis.statistics.correlation_of_pairs`). With common random numbers the
+  variance of a paired difference is ``var(a) + var(b) - 2 rho sd(a) sd(b)``, which for
+  similar spreads is ``(1 - rho)`` times the variance of a difference of independent runs.
+"""
+
+from __future__ import annotations
+
+import math
+
+from simulator.analysis.formatting import kpi_label
+from simulator.analysis.statistics import (
+    MeanInterval,
+    correlation_of_pairs,
+    mean_interval,
+    replications_needed,
+    scenario_order,
+)
+from simulator.analysis.tables import scenario_names
+from simulator.run.experiment import ExperimentResult
+
+PRECISION_KPI = "bookings"
+"""The KPI whose precision the report discusses."""
+
+TARGET_PRECISION = 0.02
+"""Target 95% CI half-width as a share of the mean (±2%)."""
+
+
+def runs_needed_sentence(
+    scenario: str, runs_made: int, needed: int | None, half_width: float, kpi: str = PRECISION_KPI
+) -> str:
+    """Say how many runs a scenario needs for a ±2% CI of the KPI's mean and whether it has them.
+
+    Args:
+        scenario: Name of the scenario.
+        runs_made: Runs with a value of the KPI.
+        needed: Runs needed (from :func:`simulator.analysis.statistics.replications_needed`); None
+            when no relative precision is reachable (fewer than two runs or a zero mean).
+        half_width: Current CI half-width as a share of the mean (NaN when unknown).
+        kpi: The KPI.
+
+    Returns:
+        One sentence, starting with the scenario's name in bold.
+    """
+    label = kpi_label(kpi).lower()
+    target = f"±{TARGET_PRECISION:.0%}"
+    if needed is None:
+        return (
+            f"**{scenario}**: with {runs_made:,} run(s) and this mean, no run count can be given "
+            f"for a 95% CI of mean {label} within {target}."
+        )
+    now = f" (now ±{half_width:.1%})" if math.isfinite(half_width) else ""
+    head = f"**{scenario}**: {needed:,} runs give a 95% CI of mean {label} within {target} of the mean; "
+    if runs_made >= needed:
+        return head + f"the {runs_made:,} runs made reach it{now}."
+    return head + f"the {runs_made:,} runs made fall short{now}, about {needed - runs_made:,} more are needed."
+
+
+def pairing_sentence(scenario: str, baseline: str, rho: float, kpi: str = PRECISION_KPI) -> str:
+    """Say how much common random numbers sharpen the paired comparison of a scenario with the baseline.
+
+    Args:
+        scenario: Name of the scenario.
+        baseline: Name of the baseline.
+        rho: Correlation of the KPI across paired runs (from
+            :func:`simulator.analysis.statistics.correlation_of_pairs`).
+        kpi: The KPI.
+
+    Returns:
+        One sentence, starting with the pair's names in bold.
+    """
+    label = kpi_label(kpi).lower()
+    head = f"**{scenario} vs {baseline}**: "
+    if not math.isfinite(rho):
+        return head + f"too few paired runs to measure how closely their {label} move together."
+    if rho <= 0.0:
+        return (
+            head + f"paired runs' {label} have a correlation of {rho:.3f}, so pairing gains nothing here: "
+            "the paired comparison is no more precise than comparing independent runs."
+        )
+    shrink = 1.0 - rho
+    if shrink <= 0.0:
+        times = ""
+    elif 1.0 / shrink >= 2.0:
+        times = f", about {1.0 / shrink:,.0f} times smaller"
+    else:
+        times = f", about {rho:.0%} smaller"
+    return (
+        head + f"paired runs' {label} have a correlation of {rho:.3f}; because both replay the same leads "
+        f"with the same luck (common random numbers), the variance of their difference is about "
+        f"1 - {rho:.3f} = {shrink:.3f} of what comparing independent runs would give{times} "
+        "(when the two scenarios vary about as much), so the paired comparison is that much more precise."
+    )
+
+
+def precision_section(result: ExperimentResult, kpi: str = PRECISION_KPI) -> list[str]:
+    """Build the "How precise is this" section of ``report.md`` (no lines when there are no runs).
+
+    Returns:
+        Markdown lines: the heading, one bullet per scenario on the runs needed for a
+        ±2% CI of the KPI's mean, and one per non-baseline scenario on the correlation
+        of paired runs with the baseline.
+    """
+    runs = result.replications
+    if "scenario" not in runs.columns or kpi not in runs.columns:
+        return []
+    made = scenario_order(runs)
+    needed = replications_needed(runs, kpi, relative_precision=TARGET_PRECISION)
+    lines = ["## How precise is this", ""]
+    for scenario in [n for n in scenario_names(result) if n in made]:
+        interval = mean_interval(runs.loc[runs["scenario"] == scenario, kpi])
+        sentence = runs_needed_sentence(scenario, interval.n, needed.get(scenario), _relative_half_width(interval), kpi)
+        lines.append("- " + sentence)
+    baseline = result.experiment.baseline
+    if baseline in made and len(made) > 1:
+        correlations = correlation_of_pairs(runs, baseline, kpi)
+        lines.extend(
+            "- " + pairing_sentence(scenario, baseline, correlations[scenario], kpi)
+            for scenario in scenario_names(result)
+            if scenario in correlations
+        )
+    return lines
+
+
+def _relative_half_width(interval: MeanInterval) -> float:
+    """Return the CI half-width as a share of the mean (NaN for a zero or unknown mean)."""
+    if not math.isfinite(interval.mean) or interval.mean == 0.0:
+        return math.nan
+    return interval.half_width / abs(interval.mean)

@@ -1,0 +1,46 @@
+"""Run an experiment and attach its statistics: the result users and reports read.
+
+:func:`simulator.run.runner.run_replications` produces the tidy tables; this layer adds
+the per-scenario summaries and the paired comparisons against the baseline.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from simulator.analysis.statistics import compare, summarise
+from simulator.run.experiment import Experiment, ExperimentResult
+from simulator.run.runner import ProgressCallback, run_replications
+
+
+def with_statistics(result: ExperimentResult) -> ExperimentResult:
+    """Return ``result`` with its summary and its comparison against the baseline filled in."""
+    replications = result.replications
+    baseline = result.experiment.baseline
+    summary = summarise(replications) if len(replications) else pd.DataFrame()
+    has_baseline = len(replications) and (replications["scenario"] == baseline).any()
+    comparison = compare(replications, baseline) if has_baseline else pd.DataFrame()
+    return dataclasses.replace(result, summary=summary, comparison=comparison)
+
+
+def run_experiment(
+    experiment: Experiment,
+    workers: int | None = None,
+    batch_size: int | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> ExperimentResult:
+    """Validate and run every replication of every scenario, then summarise and compare.
+
+    Args:
+        experiment: Scenarios, baseline, seed and runs.
+        workers: Worker processes; ``1`` runs in this process, ``None`` or ``0`` uses
+            every available core. Results do not depend on it.
+        batch_size: Replications per task; ``None`` picks one.
+        on_progress: Called with the number of replications just finished.
+
+    Raises:
+        ConfigError: If the experiment or a scenario is invalid (nothing is run).
+    """
+    return with_statistics(run_replications(experiment, workers, batch_size, on_progress))

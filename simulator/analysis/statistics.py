@@ -1,0 +1,362 @@
+"""Statistics over replications: confidence intervals, paired comparisons, run counts.
+
+Every scenario of an experiment replays the same leads with the same luck (common
+random numbers), so scenario X's replication *r* is paired with the baseline's
+replication *r*. Comparing the pairs cancels the luck both share, which gives much
+narrower intervals for a difference than comparing two independent samples would.
+
+All intervals are two-sided Student t intervals for a mean (95% by default). NaN
+KPI values (a ratio with a zero denominator, a team that does not exist in one
+scenario) are dropped per KPI, and ``n`` / ``n_pairs`` say how many values were used.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from simulator.model.metrics import direction
+
+KEY_COLUMNS = ("scenario", "replication")
+SUMMARY_COLUMNS = ("scenario", "kpi", "n", "mean", "std", "ci_low", "ci_high", "p10", "p50", "p90")
+COMPARISON_COLUMNS = (
+    "scenario",
+    "baseline",
+    "kpi",
+    "n_pairs",
+    "baseline_mean",
+    "scenario_mean",
+    "mean_diff",
+    "ci_low",
+    "ci_high",
+    "relative_diff",
+    "share_better",
+    "direction",
+    "significant",
+)
+DEFAULT_CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True, slots=True)
+class MeanInterval:
+    """The mean of a sample with its confidence interval.
+
+    Attributes:
+        n: Number of (non-NaN) values used.
+        mean: Sample mean (NaN when ``n == 0``).
+        std: Sample standard deviation with ``ddof=1`` (NaN when ``n < 2``).
+        ci_low: Lower bound of the interval of the mean (NaN when ``n < 2``).
+        ci_high: Upper bound of the interval of the mean (NaN when ``n < 2``).
+    """
+
+    n: int
+    mean: float
+    std: float
+    ci_low: float
+    ci_high: float
+
+    @property
+    def half_width(self) -> float:
+        """Half the width of the interval: the ``±`` a reader sees."""
+        return (self.ci_high - self.ci_low) / 2.0
+
+
+def kpi_columns(replications: pd.DataFrame) -> list[str]:
+    """Return the KPI columns of a replications table in column order (everything but the keys)."""
+    return [str(c) for c in replications.columns if c not in KEY_COLUMNS]
+
+
+def scenario_order(replications: pd.DataFrame) -> list[str]:
+    """Return the scenario names in the order they first appear."""
+    return [str(s) for s in pd.unique(replications["scenario"])]
+
+
+def t_half_width(std: float, n: int, confidence: float = DEFAULT_CONFIDENCE) -> float:
+    """Return the half-width ``t_{1-a/2, n-1} * std / sqrt(n)`` of a Student t interval of a mean."""
+    if n < 2 or not math.isfinite(std):
+        return math.nan
+    return float(stats.t.ppf(0.5 + confidence / 2.0, n - 1) * std / math.sqrt(n))
+
+
+def mean_interval(values: np.ndarray | pd.Series, confidence: float = DEFAULT_CONFIDENCE) -> MeanInterval:
+    """Compute the mean of ``values`` and its Student t confidence interval, ignoring NaNs.
+
+    Args:
+        values: One KPI's values, one per replication.
+        confidence: Two-sided confidence level.
+
+    Returns:
+        The interval; bounds are NaN with fewer than two values, because one run says
+        nothing about how much runs vary.
+    """
+    clean = _finite(values)
+    n = int(clean.size)
+    if n == 0:
+        return MeanInterval(0, math.nan, math.nan, math.nan, math.nan)
+    mean = float(clean.mean())
+    std = float(clean.std(ddof=1)) if n >= 2 else math.nan
+    half = t_half_width(std, n, confidence)
+    return MeanInterval(n, mean, std, mean - half, mean + half)
+
+
+def unpaired_difference(
+    scenario_values: np.ndarray | pd.Series,
+    baseline_values: np.ndarray | pd.Series,
+    confidence: float = DEFAULT_CONFIDENCE,
+) -> MeanInterval:
+    """Compute a Welch interval for a difference of means, treating the samples as independent.
+
+    This is what the comparison would cost *without* common random numbers; it is
+    kept for reference and to show how much pairing gains.
+
+    Returns:
+        A :class:`MeanInterval` of ``mean(scenario) - mean(baseline)``; ``std`` is the
+        standard error of that difference.
+    """
+    a, b = _finite(scenario_values), _finite(baseline_values)
+    if a.size < 2 or b.size < 2:
+        diff = float(a.mean() - b.mean()) if a.size and b.size else math.nan
+        return MeanInterval(int(min(a.size, b.size)), diff, math.nan, math.nan, math.nan)
+    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
+    se = math.sqrt(va + vb)
+    dof_denominator = va**2 / (a.size - 1) + vb**2 / (b.size - 1)
+    dof = (va + vb) ** 2 / dof_denominator if dof_denominator > 0 else float(a.size + b.size - 2)
+    diff = float(a.mean() - b.mean())
+    half = float(stats.t.ppf(0.5 + confidence / 2.0, dof) * se)
+    return MeanInterval(int(min(a.size, b.size)), diff, se, diff - half, diff + half)
+
+
+def _finite(values: np.ndarray | pd.Series) -> np.ndarray:
+    array = np.asarray(values, dtype=np.float64)
+    return array[~np.isnan(array)]
+
+
+def _quantiles(clean: np.ndarray) -> tuple[float, float, float]:
+    if clean.size == 0:
+        return math.nan, math.nan, math.nan
+    p10, p50, p90 = np.quantile(clean, [0.1, 0.5, 0.9])
+    # Guard against rounding in the interpolation breaking the order a reader expects.
+    p50 = max(p50, p10)
+    return float(p10), float(p50), float(max(p90, p50))
+
+
+def summarise(replications: pd.DataFrame, confidence: float = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+    """Describe how each KPI is distributed across replications, one row per scenario x KPI.
+
+    Args:
+        replications: Tidy table, one row per scenario x replication, one column per KPI.
+        confidence: Level of the interval of the mean.
+
+    Returns:
+        Columns ``scenario, kpi, n, mean, std, ci_low, ci_high, p10, p50, p90``; scenarios
+        in order of first appearance, KPIs in column order. The CI is for the *mean*
+        (where the average run lands); P10/P90 describe the spread of single runs.
+    """
+    rows: list[dict[str, object]] = []
+    kpis = kpi_columns(replications)
+    for scenario in scenario_order(replications):
+        runs = replications[replications["scenario"] == scenario]
+        for kpi in kpis:
+            rows.append(_summary_row(scenario, kpi, runs[kpi].to_numpy(dtype=np.float64), confidence))
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+
+
+def _summary_row(scenario: str, kpi: str, values: np.ndarray, confidence: float) -> dict[str, object]:
+    interval = mean_interval(values, confidence)
+    p10, p50, p90 = _quantiles(_finite(values))
+    return {
+        "scenario": scenario,
+        "kpi": kpi,
+        "n": interval.n,
+        "mean": interval.mean,
+        "std": interval.std,
+        "ci_low": interval.ci_low,
+        "ci_high": interval.ci_high,
+        "p10": p10,
+        "p50": p50,
+        "p90": p90,
+    }
+
+
+def paired_runs(replications: pd.DataFrame, baseline: str, scenario: str) -> pd.DataFrame:
+    """Join the scenario's runs to the baseline's runs on ``replication``.
+
+    Returns:
+        One row per shared replication index; KPI columns suffixed ``_scenario`` and
+        ``_baseline``.
+
+    Raises:
+        ValueError: If either scenario is missing or repeats a replication index.
+    """
+    known = scenario_order(replications)
+    for name in (baseline, scenario):
+        if name not in known:
+            raise ValueError(f"scenario '{name}' not in the replications table (scenarios: {known})")
+    sides = []
+    for name in (scenario, baseline):
+        runs = replications[replications["scenario"] == name].drop(columns="scenario")
+        if runs["replication"].duplicated().any():
+            raise ValueError(f"scenario '{name}' repeats a replication index; pairs would be ambiguous")
+        sides.append(runs)
+    return sides[0].merge(sides[1], on="replication", suffixes=("_scenario", "_baseline"))
+
+
+def _share_better(diff: np.ndarray, kpi_direction: int) -> float:
+    if diff.size == 0:
+        return math.nan
+    sign = kpi_direction if kpi_direction != 0 else 1
+    return float(np.mean(sign * diff > 0))
+
+
+def _comparison_row(
+    scenario: str, baseline: str, kpi: str, pairs: pd.DataFrame, confidence: float
+) -> dict[str, object]:
+    scen = pairs[f"{kpi}_scenario"].to_numpy(dtype=np.float64)
+    base = pairs[f"{kpi}_baseline"].to_numpy(dtype=np.float64)
+    keep = ~(np.isnan(scen) | np.isnan(base))
+    scen, base = scen[keep], base[keep]
+    diff = scen - base
+    interval = mean_interval(diff, confidence)
+    baseline_mean = float(base.mean()) if base.size else math.nan
+    kpi_direction = direction(kpi)
+    relative = interval.mean / abs(baseline_mean) if baseline_mean != 0.0 else math.nan
+    significant = bool(interval.ci_low > 0 or interval.ci_high < 0)  # False when the bounds are NaN
+    return {
+        "scenario": scenario,
+        "baseline": baseline,
+        "kpi": kpi,
+        "n_pairs": interval.n,
+        "baseline_mean": baseline_mean,
+        "scenario_mean": float(scen.mean()) if scen.size else math.nan,
+        "mean_diff": interval.mean,
+        "ci_low": interval.ci_low,
+        "ci_high": interval.ci_high,
+        "relative_diff": relative,
+        "share_better": _share_better(diff, kpi_direction),
+        "direction": kpi_direction,
+        "significant": significant,
+    }
+
+
+def compare(replications: pd.DataFrame, baseline: str, confidence: float = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+    """Compare each non-baseline scenario with the baseline, KPI by KPI, paired on replication.
+
+    Args:
+        replications: Tidy table, one row per scenario x replication.
+        baseline: Name of the scenario the others are compared with.
+        confidence: Level of the interval of the mean difference.
+
+    Returns:
+        Columns as in :data:`COMPARISON_COLUMNS`. ``mean_diff`` is scenario minus baseline
+        over the pairs where both values exist; ``relative_diff`` divides it by
+        ``|baseline_mean|``; ``share_better`` is the share of pairs where the scenario is
+        strictly better given the KPI's direction (for neutral KPIs: strictly higher);
+        ``significant`` is True when the interval excludes zero.
+
+    Raises:
+        ValueError: If the baseline is not in the table.
+    """
+    scenarios = scenario_order(replications)
+    if baseline not in scenarios:
+        raise ValueError(f"baseline '{baseline}' not in the replications table (scenarios: {scenarios})")
+    rows: list[dict[str, object]] = []
+    kpis = kpi_columns(replications)
+    for scenario in scenarios:
+        if scenario == baseline:
+            continue
+        pairs = paired_runs(replications, baseline, scenario)
+        rows.extend(_comparison_row(scenario, baseline, kpi, pairs, confidence) for kpi in kpis)
+    table = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
+    return table.astype({"n_pairs": "int64", "direction": "int64", "significant": "bool"})
+
+
+def runs_for_precision(
+    std: float, mean: float, relative_precision: float, confidence: float = DEFAULT_CONFIDENCE
+) -> int | None:
+    """Find the smallest n whose t interval half-width is within ``relative_precision * |mean|``.
+
+    Args:
+        std: Standard deviation of single runs (estimated from a pilot).
+        mean: Mean of the KPI (estimated from a pilot).
+        relative_precision: Target half-width as a share of the mean (0.05 = ±5%).
+        confidence: Level of the interval.
+
+    Returns:
+        The number of runs, at least 2; None when the mean is zero or unknown (no
+        relative precision is reachable).
+    """
+    if not (math.isfinite(std) and math.isfinite(mean)) or mean == 0.0:
+        return None
+    target = relative_precision * abs(mean)
+    if std == 0.0:
+        return 2
+    z = stats.norm.ppf(0.5 + confidence / 2.0)
+    n = max(2, math.ceil((z * std / target) ** 2))  # normal approximation: a lower bound for t
+    while t_half_width(std, n, confidence) > target:
+        n = max(n + 1, math.ceil(n * 1.01))
+    while n > 2 and t_half_width(std, n - 1, confidence) <= target:
+        n -= 1
+    return n
+
+
+def replications_needed(
+    replications: pd.DataFrame,
+    kpi: str,
+    relative_precision: float = 0.05,
+    confidence: float = DEFAULT_CONFIDENCE,
+) -> dict[str, int]:
+    """Count the runs each scenario needs for a CI of ``kpi``'s mean within ``±relative_precision``.
+
+    Uses the current runs as a pilot for the standard deviation and the mean.
+
+    Args:
+        replications: Tidy table of the pilot runs.
+        kpi: The KPI that must be pinned down.
+        relative_precision: Target CI half-width as a share of the mean (0.05 = ±5%).
+        confidence: Level of the interval.
+
+    Returns:
+        ``{scenario: runs}``. Scenarios where the KPI has fewer than two values or a zero
+        mean are left out, since no run count can give them a relative precision.
+    """
+    if kpi not in replications.columns:
+        raise KeyError(f"KPI '{kpi}' not in the replications table")
+    needed: dict[str, int] = {}
+    for scenario in scenario_order(replications):
+        interval = mean_interval(replications.loc[replications["scenario"] == scenario, kpi], confidence)
+        runs = runs_for_precision(interval.std, interval.mean, relative_precision, confidence)
+        if runs is not None:
+            needed[scenario] = runs
+    return needed
+
+
+def correlation_of_pairs(replications: pd.DataFrame, baseline: str, kpi: str) -> dict[str, float]:
+    """Correlate ``kpi`` between each scenario and the baseline across paired runs.
+
+    A high positive correlation is common random numbers at work: the variance of a
+    paired difference is ``var(a) + var(b) - 2 cov(a, b)``, so with correlation 0.8
+    and equal spreads the difference is five times less noisy than unpaired.
+
+    Returns:
+        ``{scenario: Pearson correlation}`` for each non-baseline scenario; NaN with
+        fewer than two complete pairs or a constant side.
+    """
+    if kpi not in replications.columns:
+        raise KeyError(f"KPI '{kpi}' not in the replications table")
+    result: dict[str, float] = {}
+    for scenario in scenario_order(replications):
+        if scenario == baseline:
+            continue
+        pairs = paired_runs(replications, baseline, scenario)[[f"{kpi}_scenario", f"{kpi}_baseline"]].dropna()
+        result[scenario] = _pearson(pairs.iloc[:, 0].to_numpy(), pairs.iloc[:, 1].to_numpy())
+    return result
+
+
+def _pearson(a: np.ndarray, b: np.ndarray) -> float:
+    if a.size < 2 or np.std(a) == 0.0 or np.std(b) == 0.0:
+        return math.nan
+    return float(np.corrcoef(a, b)[0, 1])

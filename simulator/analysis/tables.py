@@ -1,0 +1,83 @@
+"""Read an :class:`~simulator.run.experiment.ExperimentResult` the way the report and the figures need it.
+
+The summary and comparison tables are computed from the replications when the result
+does not carry them; scenarios come baseline first; single rows are looked up by
+scenario and KPI; the measurement window is put into words (``per year``,
+``over 6 months``). Shared by :mod:`simulator.analysis.conclusions`, :mod:`simulator.report.document`
+and :mod:`simulator.report.plots`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from simulator.analysis.statistics import COMPARISON_COLUMNS, SUMMARY_COLUMNS, compare, summarise
+from simulator.run.experiment import ExperimentResult
+
+YEAR_DAYS = 250.0
+"""Working days in a year: a window this long is reported ``per year``."""
+
+
+def summary_of(result: ExperimentResult) -> pd.DataFrame:
+    """Return the result's summary table, computing it from the replications if it is empty."""
+    if result.summary is not None and not result.summary.empty:
+        return result.summary
+    if "scenario" not in result.replications.columns:  # every run failed: nothing to summarise
+        return pd.DataFrame(columns=list(SUMMARY_COLUMNS))
+    return summarise(result.replications)
+
+
+def comparison_of(result: ExperimentResult) -> pd.DataFrame:
+    """Return the result's comparison table, computing it from the replications if it is empty."""
+    if result.comparison is not None and not result.comparison.empty:
+        return result.comparison
+    runs = result.replications
+    names = set(runs["scenario"]) if "scenario" in runs.columns else set()
+    if result.experiment.baseline not in names or len(names) < 2:
+        return pd.DataFrame(columns=list(COMPARISON_COLUMNS))
+    return compare(result.replications, result.experiment.baseline)
+
+
+def scenario_names(result: ExperimentResult) -> list[str]:
+    """Return the scenario names, baseline first, then in the experiment's order."""
+    names = [spec.name for spec in result.experiment.scenarios]
+    baseline = result.experiment.baseline
+    return [baseline, *[n for n in names if n != baseline]] if baseline in names else names
+
+
+def summary_row(summary: pd.DataFrame, scenario: str, kpi: str) -> pd.Series | None:
+    """Return the summary row of one scenario and KPI, or None when there is none."""
+    rows = summary[(summary["scenario"] == scenario) & (summary["kpi"] == kpi)]
+    return None if rows.empty else rows.iloc[0]
+
+
+def comparison_row(comparison: pd.DataFrame, scenario: str, kpi: str) -> pd.Series | None:
+    """Return the comparison row of one scenario and KPI, or None when there is none."""
+    if comparison.empty:
+        return None
+    rows = comparison[(comparison["scenario"] == scenario) & (comparison["kpi"] == kpi)]
+    return None if rows.empty else rows.iloc[0]
+
+
+def present_kpis(summary: pd.DataFrame, kpis: Iterable[str]) -> list[str]:
+    """Return the KPIs of ``kpis`` that the summary holds, in the given order."""
+    known = set(summary["kpi"])
+    return [k for k in kpis if k in known]
+
+
+def period_words(result: ExperimentResult) -> str:
+    """Return the words for the measurement window (`` per year`` for a 250-day window)."""
+    clock = result.experiment.scenarios[0].config.clock
+    window = clock.horizon_days - clock.warmup_days
+    if abs(window - YEAR_DAYS) < 1.0:
+        return " per year"
+    months = window / clock.days_per_month
+    return f" over {months:.0f} months" if months >= 1 else f" over {window:.0f} working days"
+
+
+def window_words(result: ExperimentResult) -> str:
+    """Return the measurement window in words (``one year``, ``6 months``)."""
+    period = period_words(result)
+    return "one year" if period == " per year" else period.removeprefix(" over ")

@@ -1,0 +1,288 @@
+"""User-facing random distribution specs, parsed from YAML configs.
+
+A :class:`Distribution` is a validated distribution in canonical parameters, as the
+Numba kernels in :mod:`simulator.model.sampling` consume it, with its analytic mean,
+variance and quantiles. :meth:`Distribution.from_spec` parses a config entry (a
+bare number or a mapping such as ``{dist: lognormal, median: 2, p90: 5}``) through
+:mod:`simulator.config.distribution_specs`, which documents every accepted form;
+:meth:`Distribution.to_spec` writes the canonical form back out, so a resolved
+config re-parses to an identical :class:`Distribution`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from simulator.config.distribution_specs import (
+    DEFAULT_PERT_LAMBDA,
+    FORMS,
+    KINDS,
+    MISSING,
+    Z90,
+    canonical_names,
+    parse_spec,
+)
+
+__all__ = ["DEFAULT_PERT_LAMBDA", "FORMS", "KERNEL_CODES", "KINDS", "MISSING", "Z90", "Distribution"]
+
+# The kernel code of each kind: the contract with the Numba kernels of
+# :mod:`simulator.model.sampling`, which take these codes (a test checks they agree).
+KERNEL_CODES: dict[str, int] = {
+    "constant": 0,
+    "exponential": 1,
+    "lognormal": 2,
+    "gamma": 3,
+    "triangular": 4,
+    "pert": 5,
+    "uniform": 6,
+    "empirical": 7,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Distribution:
+    """A validated distribution in canonical parameters.
+
+    Attributes:
+        kind: One of :data:`KINDS`.
+        params: Canonical parameters for ``kind`` (see the table in :mod:`simulator.config.distribution_specs`).
+        values: Support points of an empirical distribution; empty otherwise.
+        weights: Unnormalised non-negative weights of ``values``; empty otherwise.
+    """
+
+    kind: str
+    params: tuple[float, ...]
+    values: tuple[float, ...] = ()
+    weights: tuple[float, ...] = ()
+
+    @classmethod
+    def from_spec(cls, spec: Mapping[str, Any] | float | Distribution, key: str) -> Distribution:
+        """Parse a config entry into a Distribution.
+
+        Args:
+            spec: A bare number (constant), a mapping with a ``dist`` key, or an
+                already parsed Distribution (returned unchanged).
+            key: Dotted config path of ``spec``, used to name offending keys.
+
+        Returns:
+            The validated distribution.
+
+        Raises:
+            ConfigError: With one issue per problem found.
+        """
+        if isinstance(spec, Distribution):
+            return spec
+        canonical = parse_spec(spec, key)
+        return cls(canonical.kind, canonical.params, canonical.values, canonical.weights)
+
+    def kernel_code(self) -> int:
+        """Return the :mod:`simulator.model.sampling` code for :func:`simulator.model.sampling.draw`."""
+        return KERNEL_CODES[self.kind]
+
+    def kernel_params(self) -> npt.NDArray[np.float64]:
+        """Return the float64 parameter array in the layout :func:`simulator.model.sampling.draw` expects."""
+        if self.kind != "empirical":
+            return np.array(self.params, dtype=np.float64)
+        k = len(self.values)
+        return np.concatenate(([float(k)], np.array(self.values, dtype=np.float64), self._cum_probs()))
+
+    @property
+    def mean(self) -> float:
+        """Analytic mean."""
+        return _MEAN[self.kind](self)
+
+    @property
+    def variance(self) -> float:
+        """Analytic variance."""
+        return _VARIANCE[self.kind](self)
+
+    @property
+    def std(self) -> float:
+        """Analytic standard deviation."""
+        return math.sqrt(self.variance)
+
+    def quantile(self, q: float) -> float:
+        """Return the ``q``-quantile (inverse CDF; the smallest value with CDF >= q for empirical).
+
+        Raises:
+            ValueError: If ``q`` is outside ``[0, 1]``.
+        """
+        if not 0.0 <= q <= 1.0:
+            raise ValueError(f"quantile level q = {q!r}: must be within [0, 1]")
+        return _QUANTILE[self.kind](self, float(q))
+
+    def to_spec(self) -> dict[str, Any]:
+        """Return the canonical config mapping; ``from_spec`` of it gives back an equal Distribution."""
+        if self.kind == "empirical":
+            return {"dist": "empirical", "values": list(self.values), "weights": list(self.weights)}
+        return {"dist": self.kind, **dict(zip(canonical_names(self.kind), self.params, strict=True))}
+
+    def _probs(self) -> npt.NDArray[np.float64]:
+        """Normalised empirical probabilities."""
+        weights = np.array(self.weights, dtype=np.float64)
+        probs: npt.NDArray[np.float64] = weights / weights.sum()
+        return probs
+
+    def _cum_probs(self) -> npt.NDArray[np.float64]:
+        """Cumulative empirical probabilities, forced to end at exactly 1.0."""
+        cum = np.cumsum(np.array(self.weights, dtype=np.float64))
+        probs: npt.NDArray[np.float64] = cum / cum[-1]
+        probs[-1] = 1.0
+        return probs
+
+
+# --------------------------------------------------------------------------- moments
+
+
+def _pert_shapes(d: Distribution) -> tuple[float, float]:
+    """Beta shape parameters ``(alpha, beta)`` of a non-degenerate PERT."""
+    low, mode, high, lamb = d.params
+    width = high - low
+    return 1.0 + lamb * (mode - low) / width, 1.0 + lamb * (high - mode) / width
+
+
+def _pert_mean(d: Distribution) -> float:
+    """PERT mean ``low + width * alpha / (alpha + beta)``."""
+    low, _, high, _ = d.params
+    if high == low:
+        return low
+    a, b = _pert_shapes(d)
+    return low + (high - low) * a / (a + b)
+
+
+def _pert_variance(d: Distribution) -> float:
+    """PERT variance, the scaled Beta variance."""
+    low, _, high, _ = d.params
+    if high == low:
+        return 0.0
+    a, b = _pert_shapes(d)
+    return (high - low) ** 2 * a * b / ((a + b) ** 2 * (a + b + 1.0))
+
+
+def _triangular_variance(d: Distribution) -> float:
+    """Triangular variance ``(a^2 + b^2 + c^2 - ab - ac - bc) / 18``."""
+    a, c, b = d.params
+    return (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0
+
+
+def _empirical_mean(d: Distribution) -> float:
+    """Probability-weighted mean of the support points."""
+    return float(np.dot(d._probs(), np.array(d.values)))
+
+
+def _empirical_variance(d: Distribution) -> float:
+    """Probability-weighted variance of the support points."""
+    deviations = np.array(d.values) - _empirical_mean(d)
+    return float(np.dot(d._probs(), deviations * deviations))
+
+
+def _lognormal_mean(d: Distribution) -> float:
+    """``exp(mu + sigma^2 / 2)``."""
+    mu, sigma = d.params
+    return math.exp(mu + sigma * sigma / 2.0)
+
+
+def _lognormal_variance(d: Distribution) -> float:
+    """``(exp(sigma^2) - 1) * exp(2 mu + sigma^2)``."""
+    mu, sigma = d.params
+    return math.expm1(sigma * sigma) * math.exp(2.0 * mu + sigma * sigma)
+
+
+_MEAN: dict[str, Callable[[Distribution], float]] = {
+    "constant": lambda d: d.params[0],
+    "exponential": lambda d: d.params[0],
+    "lognormal": _lognormal_mean,
+    "gamma": lambda d: d.params[0] * d.params[1],
+    "triangular": lambda d: sum(d.params) / 3.0,
+    "pert": _pert_mean,
+    "uniform": lambda d: (d.params[0] + d.params[1]) / 2.0,
+    "empirical": _empirical_mean,
+}
+
+_VARIANCE: dict[str, Callable[[Distribution], float]] = {
+    "constant": lambda d: 0.0,
+    "exponential": lambda d: d.params[0] ** 2,
+    "lognormal": _lognormal_variance,
+    "gamma": lambda d: d.params[0] * d.params[1] ** 2,
+    "triangular": _triangular_variance,
+    "pert": _pert_variance,
+    "uniform": lambda d: (d.params[1] - d.params[0]) ** 2 / 12.0,
+    "empirical": _empirical_variance,
+}
+
+
+# --------------------------------------------------------------------------- quantiles
+
+
+def _exponential_quantile(d: Distribution, q: float) -> float:
+    """``-mean * ln(1 - q)``."""
+    return -d.params[0] * math.log1p(-q) if q < 1.0 else math.inf
+
+
+def _lognormal_quantile(d: Distribution, q: float) -> float:
+    """``exp(mu + sigma * z_q)``."""
+    mu, sigma = d.params
+    if sigma == 0.0:
+        return math.exp(mu)
+    if q in (0.0, 1.0):
+        return 0.0 if q == 0.0 else math.inf
+    return math.exp(mu + sigma * NormalDist().inv_cdf(q))
+
+
+def _triangular_quantile(d: Distribution, q: float) -> float:
+    """Closed-form inverse of the triangular CDF."""
+    low, mode, high = d.params
+    width = high - low
+    if width == 0.0:
+        return low
+    if q < (mode - low) / width:
+        return low + math.sqrt(q * width * (mode - low))
+    return high - math.sqrt((1.0 - q) * width * (high - mode))
+
+
+def _gamma_quantile(d: Distribution, q: float) -> float:
+    """Gamma quantile via SciPy (imported lazily; only needed for reporting)."""
+    from scipy import stats
+
+    return float(stats.gamma.ppf(q, d.params[0], scale=d.params[1]))
+
+
+def _pert_quantile(d: Distribution, q: float) -> float:
+    """PERT quantile via SciPy's Beta inverse (imported lazily)."""
+    from scipy import stats
+
+    low, _, high, _ = d.params
+    if high == low:
+        return low
+    a, b = _pert_shapes(d)
+    return float(low + (high - low) * stats.beta.ppf(q, a, b))
+
+
+def _empirical_quantile(d: Distribution, q: float) -> float:
+    """Smallest support point whose cumulative probability reaches ``q``."""
+    order = np.argsort(np.array(d.values), kind="stable")
+    values = np.array(d.values)[order]
+    cum = np.cumsum(np.array(d.weights)[order])
+    cum = cum / cum[-1]
+    idx = int(np.searchsorted(cum, q, side="left"))
+    first_positive = int(np.argmax(np.array(d.weights)[order] > 0))
+    return float(values[min(max(idx, first_positive), len(values) - 1)])
+
+
+_QUANTILE: dict[str, Callable[[Distribution, float], float]] = {
+    "constant": lambda d, q: d.params[0],
+    "exponential": _exponential_quantile,
+    "lognormal": _lognormal_quantile,
+    "gamma": _gamma_quantile,
+    "triangular": _triangular_quantile,
+    "pert": _pert_quantile,
+    "uniform": lambda d, q: d.params[0] + q * (d.params[1] - d.params[0]),
+    "empirical": _empirical_quantile,
+}

@@ -1,0 +1,240 @@
+"""The SimPy model: leads travel the pipeline, reps work them. One replication = one call.
+
+Processes, each named after what it models:
+- ``lead_arrivals`` releases the pre-drawn leads at their arrival times;
+- ``lead_journey`` walks one lead through its stages: routing, hand-offs, waiting
+  for its rep, the buyer's delay between stages, and the end of the journey;
+- ``rep_workday`` is one rep taking the next item of its queue (or its team's pool)
+  and working it; a rep works one item at a time by construction;
+- ``pipeline_census`` samples the number of open leads every day.
+
+Modelling assumptions:
+- Time is in working days. A rep's effort in hours takes
+  ``hours / (hours_per_day * selling_fraction)`` days of that rep's time.
+- A lead that waits longer than its stage's ``max_wait_days`` is lost as leaked at
+  the moment the wait ran out. The check is made when a rep reaches the item, or at
+  the horizon for items never reached, so leaks cost no extra events.
+- A hand-off happens when the rep of a stage differs from the rep of the previous
+  one. With an owner already known (round-robin, least-loaded), the lead waits the
+  hand-off delay, may be lost, and brings extra effort. In a pooled team the receiving
+  rep is only known at pick-up: the queue wait is the hand-off delay, and the loss
+  draw and extra effort apply then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+import simpy
+
+from simulator.model.market import LeadBook, draw_leads, draw_rep_skills
+from simulator.model.organisation import Rep, WorkItem, build_teams
+from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY, conversion_logit, probability
+from simulator.model.records import JourneyLog, Outcome, ReplicationRun
+from simulator.model.scenario import Scenario
+
+PASSED = -1  # stage outcome of a lead that converted; the others are Outcome values
+
+Process = Generator[simpy.Event, Any, None]
+
+
+class SalesFloor(simpy.Environment):
+    """The environment of one replication: owns the scenario, the leads, the teams and the log."""
+
+    def __init__(self, scenario: Scenario, leads: LeadBook, skills: np.ndarray) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.leads = leads
+        self.teams, self.reps = build_teams(scenario, [float(s) for s in skills])
+        self.log = JourneyLog.empty(leads.size, scenario.n_stages)
+        # Python lists of the same numbers: indexing NumPy arrays one scalar at a time
+        # costs ~10x more and would dominate the run time of the engine.
+        self.arrival = leads.arrival_day.tolist()
+        self.source = leads.source.tolist()
+        self.segment = leads.segment.tolist()
+        self.circle = leads.buying_circle.tolist()
+        self.effort = leads.effort_hours.tolist()
+        self.delay = leads.delay_days.tolist()
+        self.conversion_draw = leads.conversion_draw.tolist()
+        self.handoff_draw = leads.handoff_draw.tolist()
+        self.handoff_delay = leads.handoff_delay_days.tolist()
+        self.handoff_extra = leads.handoff_extra_hours.tolist()
+        self.routing = scenario.routing.tolist()
+        self.entry_stage = scenario.source_entry_stage.tolist()
+        self.max_wait = scenario.stage_max_wait_days.tolist()
+        self.loss_probability = scenario.handoff_loss_probability
+        self.first_touched = [False] * leads.size
+        nan, n = float("nan"), leads.size
+        self.stage_enter = [[nan] * n for _ in range(scenario.n_stages)]
+        self.stage_start = [[nan] * n for _ in range(scenario.n_stages)]
+        self.stage_end = [[nan] * n for _ in range(scenario.n_stages)]
+        self.stage_rep = [[-1] * n for _ in range(scenario.n_stages)]
+        self.stage_passed = [[False] * n for _ in range(scenario.n_stages)]
+        self.open_leads = 0
+        self.daily_open: list[int] = []
+        self._sequence = 0
+
+    def next_sequence(self) -> int:
+        """A tie-breaker for queue order: earlier puts go first among equal keys."""
+        self._sequence += 1
+        return self._sequence
+
+    def busy_in_window(self, start: float, days: float) -> float:
+        """The part of a work interval that falls inside the measurement window."""
+        lo = max(start, self.scenario.warmup_days)
+        hi = min(start + days, self.scenario.horizon_days)
+        return max(0.0, hi - lo)
+
+    def flush_stage_records(self) -> None:
+        """Copy the per-stage records kept as Python lists into the journey log's arrays."""
+        self.log.stage_enter[:] = np.array(self.stage_enter).T
+        self.log.stage_start[:] = np.array(self.stage_start).T
+        self.log.stage_end[:] = np.array(self.stage_end).T
+        self.log.stage_rep[:] = np.array(self.stage_rep, dtype=np.int64).T
+        self.log.stage_passed[:] = np.array(self.stage_passed, dtype=np.bool_).T
+
+    def end_of_horizon_census(self) -> None:
+        """Close as leaked every queued lead whose wait ran out before the horizon."""
+        for team in self.teams:
+            for item in team.waiting_items():
+                deadline = item.enqueued + float(self.scenario.stage_max_wait_days[item.stage])
+                if deadline <= self.now and self.log.outcome[item.lead] == Outcome.OPEN:
+                    self.log.close(item.lead, Outcome.LEAKED, item.stage, deadline)
+                    self.open_leads -= 1
+
+
+def lead_arrivals(floor: SalesFloor) -> Process:
+    """Release every lead at its arrival time."""
+    for lead, day in enumerate(floor.arrival):
+        yield floor.timeout(day - floor.now)
+        floor.process(lead_journey(floor, lead))
+
+
+def lead_journey(floor: SalesFloor, lead: int) -> Process:
+    """One lead's path through the pipeline, from arrival to won, lost or the horizon."""
+    last_stage = floor.scenario.n_stages - 1
+    stage = floor.entry_stage[floor.source[lead]]
+    route = [row[floor.segment[lead]] for row in floor.routing]
+    owners: dict[int, Rep] = {}
+    previous_rep, previous_team = -1, -1
+    floor.open_leads += 1
+    while True:
+        team = floor.teams[route[stage]]
+        if previous_team >= 0 and previous_team != team.index and previous_team in owners:
+            owners[previous_team].owned_open -= 1
+        owner = None
+        if not team.pooled:
+            owner = owners.get(team.index)
+            if owner is None:
+                owner = owners[team.index] = team.choose_owner()
+            if previous_team != team.index:
+                owner.owned_open += 1
+        extra_hours = 0.0
+        if owner is not None and previous_rep >= 0 and owner.index != previous_rep:
+            delay = floor.handoff_delay[stage][lead]
+            if delay > 0.0:
+                yield floor.timeout(delay)
+            if floor.handoff_draw[stage][lead] < floor.loss_probability:
+                _finish(floor, lead, owners.get(team.index), Outcome.LOST_HANDOFF, stage, floor.now)
+                return
+            extra_hours = floor.handoff_extra[stage][lead]
+        item = WorkItem(lead, stage, floor.now, extra_hours, previous_rep, floor.event(), owner is not None)
+        floor.stage_enter[stage][lead] = floor.now
+        team.put(item, owner, floor.next_sequence())
+        result, rep_index, day = yield item.done
+        if result != PASSED:
+            _finish(floor, lead, owner, Outcome(result), stage, day)
+            return
+        floor.stage_passed[stage][lead] = True
+        if stage == last_stage:
+            _finish(floor, lead, owner, Outcome.WON, stage, floor.now)
+            return
+        buyer_delay = floor.delay[stage][lead]
+        if buyer_delay > 0.0:
+            yield floor.timeout(buyer_delay)
+        previous_rep, previous_team = rep_index, team.index
+        stage += 1
+
+
+def _finish(floor: SalesFloor, lead: int, owner: Rep | None, outcome: Outcome, stage: int, day: float) -> None:
+    """End a lead's journey: its owner in the current team owns one open lead fewer."""
+    if owner is not None:
+        owner.owned_open -= 1
+    floor.log.close(lead, outcome, stage, day)
+    floor.open_leads -= 1
+
+
+def rep_workday(floor: SalesFloor, rep: Rep) -> Process:
+    """A rep works the next item of its queue, one at a time, for the whole run."""
+    scenario, log = floor.scenario, floor.log
+    team = floor.teams[rep.team]
+    while True:
+        item = team.take(rep)
+        if item is None:
+            rep.wake = floor.event()
+            team.idle.append(rep)
+            yield rep.wake
+            continue
+        lead, stage = item.lead, item.stage
+        max_wait = floor.max_wait[stage]
+        if floor.now - item.enqueued > max_wait:
+            item.done.succeed((int(Outcome.LEAKED), -1, item.enqueued + max_wait))
+            continue
+        if not item.handoff_checked and item.previous_rep >= 0 and item.previous_rep != rep.index:
+            if floor.handoff_draw[stage][lead] < floor.loss_probability:
+                item.done.succeed((int(Outcome.LOST_HANDOFF), rep.index, floor.now))
+                continue
+            item.extra_hours = floor.handoff_extra[stage][lead]
+        start = floor.now
+        floor.stage_start[stage][lead] = start
+        floor.stage_rep[stage][lead] = rep.index
+        first_touch_hours = None
+        if not floor.first_touched[lead]:
+            floor.first_touched[lead] = True
+            log.first_touch_day[lead] = start
+            first_touch_hours = (start - floor.arrival[lead]) * HOURS_PER_ELAPSED_DAY
+        days = (floor.effort[stage][lead] + item.extra_hours) / rep.selling_hours_per_day
+        rep.busy_days += floor.busy_in_window(start, days)
+        yield floor.timeout(days)
+        floor.stage_end[stage][lead] = floor.now
+        z = conversion_logit(scenario, stage, floor.source[lead], floor.circle[lead], rep.skill, first_touch_hours)
+        passed = floor.conversion_draw[stage][lead] < probability(z)
+        item.done.succeed((PASSED if passed else int(Outcome.DISQUALIFIED), rep.index, floor.now))
+
+
+def pipeline_census(floor: SalesFloor) -> Process:
+    """Sample the number of open leads at the middle of every working day."""
+    yield floor.timeout(0.5)
+    while True:
+        floor.daily_open.append(floor.open_leads)
+        yield floor.timeout(1.0)
+
+
+def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
+    """Run one replication of a scenario with the SimPy engine.
+
+    Args:
+        scenario: The compiled scenario.
+        seed: Root seed of the experiment.
+        replication: Index of the replication; with the seed it fixes every random draw.
+    """
+    leads = draw_leads(scenario, seed, replication)
+    skills = draw_rep_skills(scenario, seed, replication)
+    floor = SalesFloor(scenario, leads, skills)
+    floor.process(lead_arrivals(floor))
+    for rep in floor.reps:
+        floor.process(rep_workday(floor, rep))
+    floor.process(pipeline_census(floor))
+    floor.run(until=scenario.horizon_days)
+    floor.end_of_horizon_census()
+    floor.flush_stage_records()
+    return ReplicationRun(
+        scenario=scenario,
+        leads=leads,
+        log=floor.log,
+        rep_team=np.array([rep.team for rep in floor.reps], dtype=np.int64),
+        rep_busy_days=np.array([rep.busy_days for rep in floor.reps]),
+        daily_open=np.array(floor.daily_open, dtype=np.int64),
+    )

@@ -1,0 +1,127 @@
+"""The market: every lead of one replication, drawn up front in batches.
+
+Arrivals are a Poisson process per source whose rate is constant within a month and
+scaled by that month's seasonality multiplier, so counts per (source, month) are
+Poisson and arrival times are uniform inside the month (exact for a piecewise-constant
+rate). Each lead then gets its attributes and its *luck*: every variate its journey
+could need (effort, buyer delay and a conversion draw at every stage, hand-off draws),
+sampled in batches by the Numba core from streams that do not depend on the org design.
+Two designs run on the same seed therefore meet the same leads with the same luck.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from simulator.model import sampling
+from simulator.model.scenario import FloatArray, IntArray, Kernel, Scenario
+from simulator.model.streams import Stream, stream
+
+
+@dataclass(frozen=True, slots=True)
+class LeadBook:
+    """All leads of one replication in arrival order, with their attributes and luck.
+
+    Per-lead arrays have shape (N,); luck arrays are stage-major, shape (S, N), so that
+    each stage's batch of draws is one contiguous row.
+    """
+
+    arrival_day: FloatArray
+    source: IntArray
+    segment: IntArray
+    deal_value: FloatArray
+    buying_circle: IntArray
+    effort_hours: FloatArray  # (S, N) rep effort if the lead is worked at that stage
+    delay_days: FloatArray  # (S, N) buyer-side delay after that stage
+    conversion_draw: FloatArray  # (S, N) uniform: converts if below the stage probability
+    handoff_draw: FloatArray  # (S, N) uniform: lost at a hand-off into that stage if below the loss probability
+    handoff_delay_days: FloatArray  # (S, N)
+    handoff_extra_hours: FloatArray  # (S, N)
+
+    @property
+    def size(self) -> int:
+        """Number of leads."""
+        return int(self.arrival_day.shape[0])
+
+
+def _draw(gen: np.random.Generator, kernel: Kernel, n: int) -> FloatArray:
+    result: FloatArray = sampling.draw(gen, kernel.code, kernel.params, n)
+    return result
+
+
+def draw_arrivals(scenario: Scenario, seed: int, replication: int) -> tuple[FloatArray, IntArray]:
+    """Arrival days and source index of every lead, sorted by arrival."""
+    gen = stream(seed, replication, Stream.ARRIVALS)
+    horizon, month_len = scenario.horizon_days, float(scenario.days_per_month)
+    n_months = max(1, math.ceil(horizon / month_len))
+    month_start = np.arange(n_months, dtype=np.float64) * month_len
+    month_length = np.minimum(month_len, horizon - month_start)
+    season = scenario.seasonality[np.arange(n_months) % 12]
+    means = np.outer(scenario.source_leads_per_day, season * month_length)  # (K, months)
+    counts = sampling.poisson_counts(gen, means.ravel()).reshape(means.shape)
+    total = int(counts.sum())
+    offsets = sampling.uniforms(gen, total)
+    source = np.repeat(np.repeat(np.arange(len(scenario.source_names)), n_months), counts.ravel())
+    month = np.repeat(np.tile(np.arange(n_months), len(scenario.source_names)), counts.ravel())
+    arrival = month_start[month] + offsets * month_length[month]
+    order = np.argsort(arrival, kind="stable")
+    return arrival[order], source[order].astype(np.int64)
+
+
+def draw_leads(scenario: Scenario, seed: int, replication: int) -> LeadBook:
+    """Draw every lead of one replication, with attributes and journey luck."""
+    arrival, source = draw_arrivals(scenario, seed, replication)
+    n, n_stages = arrival.shape[0], scenario.n_stages
+    attributes = stream(seed, replication, Stream.LEAD_ATTRIBUTES)
+    cumulative = np.cumsum(scenario.segment_weights)
+    cumulative[-1] = 1.0
+    segment = np.searchsorted(cumulative, sampling.uniforms(attributes, n), side="right").astype(np.int64)
+    segment = np.minimum(segment, len(scenario.segment_names) - 1)
+    value = _draw(attributes, scenario.deal_value, n)
+    circle = np.maximum(1, np.rint(_draw(attributes, scenario.buying_circle, n))).astype(np.int64)
+
+    effort = np.empty((n_stages, n))
+    delay = np.empty((n_stages, n))
+    conversion = np.empty((n_stages, n))
+    handoff = np.empty((n_stages, n))
+    handoff_delay = np.empty((n_stages, n))
+    handoff_extra = np.empty((n_stages, n))
+    for s in range(n_stages):
+        luck = stream(seed, replication, Stream.STAGE_LUCK, s)
+        effort[s] = _draw(luck, scenario.stage_effort_hours[s], n)
+        delay[s] = _draw(luck, scenario.stage_delay_days[s], n)
+        conversion[s] = sampling.uniforms(luck, n)
+        passing = stream(seed, replication, Stream.HANDOFF_LUCK, s)
+        handoff[s] = sampling.uniforms(passing, n)
+        handoff_delay[s] = _draw(passing, scenario.handoff_delay_days, n)
+        handoff_extra[s] = _draw(passing, scenario.handoff_extra_effort_hours, n)
+    return LeadBook(
+        arrival_day=arrival,
+        source=source,
+        segment=segment,
+        deal_value=value,
+        buying_circle=circle,
+        effort_hours=effort,
+        delay_days=delay,
+        conversion_draw=conversion,
+        handoff_draw=handoff,
+        handoff_delay_days=handoff_delay,
+        handoff_extra_hours=handoff_extra,
+    )
+
+
+def draw_rep_skills(scenario: Scenario, seed: int, replication: int) -> NDArray[np.float64]:
+    """Skill (a logit shift) of every rep, team by team, from the workforce stream."""
+    skills = np.empty(scenario.n_reps)
+    start = 0
+    for t in range(scenario.n_teams):
+        gen = stream(seed, replication, Stream.WORKFORCE, t)
+        count = int(scenario.team_headcount[t])
+        mean, sd = float(scenario.team_skill_mean[t]), float(scenario.team_skill_sd[t])
+        skills[start : start + count] = sampling.draw_normal(gen, mean, sd, count)
+        start += count
+    return skills

@@ -1,0 +1,159 @@
+"""From one replication's journey log to one KPI row and a monthly series.
+
+All flow KPIs use a *period view*: they count what happened inside the measurement
+window ``[warmup_days, horizon_days)`` (leads that arrived, deals won or lost, stage
+work started), which is what a sales leader means by "bookings this year". Stocks
+(open pipeline) are read at the horizon.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY
+from simulator.model.records import Outcome, ReplicationRun
+
+# KPIs where a lower value is the better one; every other KPI with a direction is
+# better higher. KPIs matching neither list (counts of leads, stage entries) are neutral.
+LOWER_IS_BETTER_PREFIXES = (
+    "deals_lost",
+    "cycle_time",
+    "first_touch",
+    "stage_wait_days",
+    "stage_leaked",
+    "leads_leaked",
+)
+HIGHER_IS_BETTER_PREFIXES = (
+    "bookings",
+    "deals_won",
+    "win_rate",
+    "avg_deal_size",
+    "stage_conversion",
+    "lead_to_win_rate",
+    "open_pipeline",
+)
+
+
+def direction(kpi: str) -> int:
+    """+1 if a higher value of ``kpi`` is better, -1 if lower is better, 0 if neutral."""
+    if kpi.startswith(LOWER_IS_BETTER_PREFIXES):
+        return -1
+    if kpi.startswith(HIGHER_IS_BETTER_PREFIXES):
+        return 1
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlySeries:
+    """Per-month figures of one replication (month 0 is the first month of the window)."""
+
+    bookings: np.ndarray
+    deals_won: np.ndarray
+    leads: np.ndarray
+    open_at_month_end: np.ndarray
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if values.size else math.nan
+
+
+def _quantile(values: np.ndarray, q: float) -> float:
+    return float(np.quantile(values, q)) if values.size else math.nan
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator > 0 else math.nan
+
+
+def kpi_row(run: ReplicationRun) -> dict[str, float]:
+    """The KPIs of one replication, keyed by snake_case name (see the README for the list)."""
+    sc, leads, log = run.scenario, run.leads, run.log
+    lo, hi = sc.warmup_days, sc.horizon_days
+    window_len = hi - lo
+
+    def inside(days: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return (days >= lo) & (days < hi)
+
+    row: dict[str, float] = {}
+    arrived = inside(leads.arrival_day)
+    row["leads_total"] = float(arrived.sum())
+    for k, name in enumerate(sc.source_names):
+        row[f"leads_{name}"] = float((arrived & (leads.source == k)).sum())
+
+    ended = inside(log.outcome_day)
+    won = ended & (log.outcome == Outcome.WON)
+    lost = {
+        "disqualified": ended & (log.outcome == Outcome.DISQUALIFIED),
+        "leaked": ended & (log.outcome == Outcome.LEAKED),
+        "handoff": ended & (log.outcome == Outcome.LOST_HANDOFF),
+    }
+    n_won = float(won.sum())
+    n_lost = float(sum(mask.sum() for mask in lost.values()))
+    row["deals_won"] = n_won
+    for reason, mask in lost.items():
+        row[f"deals_lost_{reason}"] = float(mask.sum())
+    row["deals_lost"] = n_lost
+    # Win rate in the sales sense: won over closed *opportunities*, i.e. leads that reached
+    # the pipeline's opportunity stage. Lead-to-win covers every lead.
+    opportunity = np.isfinite(log.stage_enter[:, sc.opportunity_stage :]).any(axis=1)
+    lost_opportunities = float(sum((mask & opportunity).sum() for mask in lost.values()))
+    row["win_rate"] = _ratio(n_won, n_won + lost_opportunities)
+    row["lead_to_win_rate"] = _ratio(n_won, row["leads_total"])
+    row["bookings"] = float(leads.deal_value[won].sum())
+    row["avg_deal_size"] = _ratio(row["bookings"], n_won)
+
+    cycle = log.outcome_day[won] - leads.arrival_day[won]
+    row["cycle_time_days_mean"] = _mean(cycle)
+    row["cycle_time_days_p50"] = _quantile(cycle, 0.5)
+    row["cycle_time_days_p90"] = _quantile(cycle, 0.9)
+
+    touched = inside(log.first_touch_day)
+    first_touch = (log.first_touch_day[touched] - leads.arrival_day[touched]) * HOURS_PER_ELAPSED_DAY
+    row["first_touch_hours_mean"] = _mean(first_touch)
+    row["first_touch_hours_p90"] = _quantile(first_touch, 0.9)
+
+    for s, stage in enumerate(sc.stage_names):
+        entered = inside(log.stage_enter[:, s])
+        started = inside(log.stage_start[:, s])
+        passed = inside(log.stage_end[:, s]) & log.stage_passed[:, s]
+        lost_here = ended & (log.outcome != Outcome.WON) & (log.outcome_stage == s)
+        leaked_here = lost["leaked"] & (log.outcome_stage == s)
+        row[f"stage_entries_{stage}"] = float(entered.sum())
+        row[f"stage_conversion_{stage}"] = _ratio(float(passed.sum()), float(passed.sum() + lost_here.sum()))
+        row[f"stage_wait_days_{stage}"] = _mean(log.stage_start[started, s] - log.stage_enter[started, s])
+        row[f"stage_leaked_{stage}"] = float(leaked_here.sum())
+
+    for t, team in enumerate(sc.team_names):
+        members = run.rep_team == t
+        row[f"utilisation_{team}"] = _ratio(float(run.rep_busy_days[members].sum()), members.sum() * window_len)
+
+    still_open = log.outcome == Outcome.OPEN
+    row["open_pipeline_count"] = float(still_open.sum())
+    row["open_pipeline_value"] = float(leads.deal_value[still_open].sum())
+    return row
+
+
+def monthly_series(run: ReplicationRun) -> MonthlySeries:
+    """Bookings, wins, new leads and open pipeline per month of the window."""
+    sc, leads, log = run.scenario, run.leads, run.log
+    lo, hi, month = sc.warmup_days, sc.horizon_days, float(sc.days_per_month)
+    n_months = max(1, math.ceil((hi - lo) / month))
+    edges = lo + np.arange(n_months + 1) * month
+    edges[-1] = max(edges[-1], hi)
+    won = log.outcome == Outcome.WON
+    won_day = log.outcome_day[won]
+    bookings, _ = np.histogram(won_day, bins=edges, weights=leads.deal_value[won])
+    deals, _ = np.histogram(won_day, bins=edges)
+    arrivals, _ = np.histogram(leads.arrival_day, bins=edges)
+    sample_day = np.minimum(np.floor(edges[1:] - 0.5), len(run.daily_open) - 1).astype(np.int64)
+    open_end = run.daily_open[np.clip(sample_day, 0, None)] if len(run.daily_open) else np.zeros(n_months)
+    return MonthlySeries(
+        bookings=bookings.astype(np.float64),
+        deals_won=deals.astype(np.float64),
+        leads=arrivals.astype(np.float64),
+        open_at_month_end=np.asarray(open_end, dtype=np.float64),
+    )

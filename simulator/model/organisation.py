@@ -1,0 +1,131 @@
+"""Teams and reps: who owns a lead, in which order a rep works its queue.
+
+Assignment policies (per team):
+- ``pooled``: the team shares one queue and the next free rep takes the next item,
+  as an inbound desk does. Nobody owns the lead between stages.
+- ``round_robin``: owners are dealt in turn; the owner keeps the lead for every later
+  stage routed to the same team.
+- ``least_loaded``: the rep owning the fewest open leads becomes the owner (lowest
+  index on ties, so the choice never depends on hash order).
+
+Priority rules (per team): ``fifo`` works the oldest item first; ``closest_to_close``
+works the item at the latest stage first, oldest first within a stage.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from dataclasses import dataclass, field
+
+import simpy
+
+from simulator.model.scenario import CLOSEST_TO_CLOSE, LEAST_LOADED, POOLED, ROUND_ROBIN, Scenario
+
+
+@dataclass(slots=True)
+class WorkItem:
+    """A lead waiting for (or in) a rep's work at one stage."""
+
+    lead: int
+    stage: int
+    enqueued: float
+    extra_hours: float  # hand-off effort for the receiving rep
+    previous_rep: int  # rep who worked the previous stage, -1 if none
+    done: simpy.Event
+    handoff_checked: bool = False
+
+
+@dataclass(slots=True)
+class Rep:
+    """A rep: plain data; its behaviour is the ``rep_workday`` process of the model."""
+
+    index: int
+    team: int
+    skill: float
+    selling_hours_per_day: float
+    queue: list[tuple[tuple[float, float], int, WorkItem]] = field(default_factory=list)
+    wake: simpy.Event | None = None
+    owned_open: int = 0
+    busy_days: float = 0.0
+
+
+@dataclass(slots=True)
+class Team:
+    """A pool of reps with an assignment policy and a priority rule."""
+
+    index: int
+    name: str
+    reps: list[Rep]
+    assignment: int
+    priority: int
+    pool: list[tuple[tuple[float, float], int, WorkItem]] = field(default_factory=list)
+    idle: deque[Rep] = field(default_factory=deque)
+    next_turn: int = 0
+
+    @property
+    def pooled(self) -> bool:
+        """True if the team works one shared queue."""
+        return self.assignment == POOLED
+
+    def priority_key(self, item: WorkItem) -> tuple[float, float]:
+        """Smaller keys are worked first."""
+        if self.priority == CLOSEST_TO_CLOSE:
+            return (-float(item.stage), item.enqueued)
+        return (item.enqueued, 0.0)
+
+    def choose_owner(self) -> Rep:
+        """Pick the owner of a lead entering this team (owner policies only)."""
+        if self.assignment == ROUND_ROBIN:
+            rep = self.reps[self.next_turn % len(self.reps)]
+            self.next_turn += 1
+            return rep
+        if self.assignment == LEAST_LOADED:
+            return min(self.reps, key=lambda r: (r.owned_open, r.index))
+        raise ValueError(f"team {self.name} is pooled: nobody owns its leads")
+
+    def put(self, item: WorkItem, owner: Rep | None, sequence: int) -> None:
+        """Queue an item for its owner, or in the shared pool, and wake a rep if one is idle."""
+        entry = (self.priority_key(item), sequence, item)
+        if owner is None:
+            heapq.heappush(self.pool, entry)
+            if self.idle:
+                rep = self.idle.popleft()
+                assert rep.wake is not None
+                wake, rep.wake = rep.wake, None
+                wake.succeed()
+            return
+        heapq.heappush(owner.queue, entry)
+        if owner.wake is not None:
+            self.idle.remove(owner)
+            wake, owner.wake = owner.wake, None
+            wake.succeed()
+
+    def take(self, rep: Rep) -> WorkItem | None:
+        """The next item for ``rep``, or None if it has nothing to do."""
+        queue = self.pool if self.pooled else rep.queue
+        if queue:
+            return heapq.heappop(queue)[2]
+        return None
+
+    def waiting_items(self) -> list[WorkItem]:
+        """Every item still queued in this team (for the end-of-horizon census)."""
+        items = [entry[2] for entry in self.pool]
+        for rep in self.reps:
+            items.extend(entry[2] for entry in rep.queue)
+        return items
+
+
+def build_teams(scenario: Scenario, skills: list[float]) -> tuple[list[Team], list[Rep]]:
+    """Create the teams and reps of a scenario; reps are numbered team by team."""
+    teams: list[Team] = []
+    reps: list[Rep] = []
+    for t, name in enumerate(scenario.team_names):
+        members = []
+        for _ in range(int(scenario.team_headcount[t])):
+            index = len(reps)
+            rep = Rep(index, t, skills[index], float(scenario.team_selling_hours_per_day[t]))
+            members.append(rep)
+            reps.append(rep)
+        teams.append(Team(t, name, members, int(scenario.team_assignment[t]), int(scenario.team_priority[t])))
+    return teams, reps

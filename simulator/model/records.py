@@ -1,0 +1,74 @@
+"""The journey log: what happened to every lead of one replication, as arrays.
+
+The engine fills preallocated arrays (no per-event Python objects survive the run);
+metrics read them once at the end. NaN marks "did not happen before the horizon".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+
+from simulator.model.market import LeadBook
+from simulator.model.scenario import FloatArray, IntArray, Scenario
+
+
+class Outcome(IntEnum):
+    """How a lead's journey ended (OPEN: it had not ended at the horizon)."""
+
+    OPEN = 0
+    WON = 1
+    DISQUALIFIED = 2
+    LEAKED = 3
+    LOST_HANDOFF = 4
+
+
+@dataclass(slots=True)
+class JourneyLog:
+    """Per-lead and per-lead-and-stage records; shapes (N,) and (N, S)."""
+
+    outcome: IntArray
+    outcome_day: FloatArray
+    outcome_stage: IntArray
+    first_touch_day: FloatArray
+    stage_enter: FloatArray
+    stage_start: FloatArray
+    stage_end: FloatArray
+    stage_rep: IntArray
+    stage_passed: np.ndarray
+
+    @classmethod
+    def empty(cls, n_leads: int, n_stages: int) -> JourneyLog:
+        """A log for ``n_leads`` leads, all open, nothing happened yet."""
+        shape = (n_leads, n_stages)
+        return cls(
+            outcome=np.zeros(n_leads, dtype=np.int64),
+            outcome_day=np.full(n_leads, np.nan),
+            outcome_stage=np.full(n_leads, -1, dtype=np.int64),
+            first_touch_day=np.full(n_leads, np.nan),
+            stage_enter=np.full(shape, np.nan),
+            stage_start=np.full(shape, np.nan),
+            stage_end=np.full(shape, np.nan),
+            stage_rep=np.full(shape, -1, dtype=np.int64),
+            stage_passed=np.zeros(shape, dtype=np.bool_),
+        )
+
+    def close(self, lead: int, outcome: Outcome, stage: int, day: float) -> None:
+        """Record the end of a lead's journey."""
+        self.outcome[lead] = int(outcome)
+        self.outcome_day[lead] = day
+        self.outcome_stage[lead] = stage
+
+
+@dataclass(frozen=True, slots=True)
+class ReplicationRun:
+    """Everything one replication produced, before it is turned into KPIs."""
+
+    scenario: Scenario
+    leads: LeadBook
+    log: JourneyLog
+    rep_team: np.ndarray
+    rep_busy_days: np.ndarray
+    daily_open: np.ndarray

@@ -1,0 +1,173 @@
+"""Compile a validated scenario config into plain arrays and small tables.
+
+The engine never reads the nested config: it reads a :class:`Scenario`, whose fields
+are NumPy arrays indexed by stage, team, source and segment, and distribution codes
+with parameter vectors for the Numba sampling core. This is the one contract between
+configuration and engines, so a compiled engine can later read the same object.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from simulator.config.distributions import Distribution
+from simulator.config.schema import ASSIGNMENT_POLICIES, PRIORITY_RULES, ScenarioConfig
+
+POOLED, ROUND_ROBIN, LEAST_LOADED = (ASSIGNMENT_POLICIES.index(p) for p in ("pooled", "round_robin", "least_loaded"))
+FIFO, CLOSEST_TO_CLOSE = (PRIORITY_RULES.index(p) for p in ("fifo", "closest_to_close"))
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class Kernel:
+    """A distribution as the sampling core reads it."""
+
+    code: int
+    params: FloatArray
+
+    @classmethod
+    def of(cls, distribution: Distribution) -> Kernel:
+        """The kernel form of a parsed distribution."""
+        return cls(distribution.kernel_code(), distribution.kernel_params())
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """One scenario as arrays: what both engines read.
+
+    Shapes: S stages, T teams, K sources, G segments, 12 months of seasonality.
+    """
+
+    name: str
+    # clock
+    horizon_days: float
+    warmup_days: float
+    days_per_month: int
+    # market
+    source_names: tuple[str, ...]
+    source_leads_per_day: FloatArray  # (K,) before seasonality
+    source_entry_stage: IntArray  # (K,)
+    source_logit_lift: FloatArray  # (K,)
+    seasonality: FloatArray  # (12,)
+    segment_names: tuple[str, ...]
+    segment_weights: FloatArray  # (G,), normalised
+    deal_value: Kernel
+    buying_circle: Kernel
+    # pipeline
+    stage_names: tuple[str, ...]
+    stage_effort_hours: tuple[Kernel, ...]
+    stage_delay_days: tuple[Kernel, ...]
+    stage_base_logit: FloatArray  # (S,), +-inf for conversion 1 or 0
+    stage_max_wait_days: FloatArray  # (S,), inf when a waiting lead never leaks
+    stage_circle_sensitive: NDArray[np.bool_]  # (S,)
+    opportunity_stage: int  # leads that reach this stage are opportunities (win rate's denominator)
+    # organisation
+    team_names: tuple[str, ...]
+    team_headcount: IntArray  # (T,)
+    team_selling_hours_per_day: FloatArray  # (T,)
+    team_skill_mean: FloatArray  # (T,)
+    team_skill_sd: FloatArray  # (T,)
+    team_assignment: IntArray  # (T,) POOLED / ROUND_ROBIN / LEAST_LOADED
+    team_priority: IntArray  # (T,) FIFO / CLOSEST_TO_CLOSE
+    routing: IntArray  # (S, G) -> team index; by segment so pods need no engine change
+    handoff_delay_days: Kernel
+    handoff_loss_probability: float
+    handoff_extra_effort_hours: Kernel
+    # effects on conversion (logit space)
+    speed_scale_hours: float
+    speed_exponent: float
+    skill_weight: float
+    circle_reference_size: float
+    circle_logit_per_person: float
+
+    @property
+    def n_stages(self) -> int:
+        """Number of pipeline stages."""
+        return len(self.stage_names)
+
+    @property
+    def n_teams(self) -> int:
+        """Number of teams."""
+        return len(self.team_names)
+
+    @property
+    def n_reps(self) -> int:
+        """Number of reps over all teams."""
+        return int(self.team_headcount.sum())
+
+
+def _logit(p: float) -> float:
+    if p <= 0.0:
+        return -math.inf
+    if p >= 1.0:
+        return math.inf
+    return math.log(p / (1.0 - p))
+
+
+def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario:
+    """Build the array form of a validated scenario config."""
+    market, pipeline, org, effects, clock = config.market, config.pipeline, config.org, config.effects, config.clock
+    stage_names = tuple(stage.name for stage in pipeline.stages)
+    team_names = tuple(org.teams)
+    segment_names = tuple(market.segments)
+    weights = np.array([market.segments[s] for s in segment_names], dtype=np.float64)
+    routing = np.empty((len(stage_names), len(segment_names)), dtype=np.int64)
+    for s, stage_config in enumerate(pipeline.stages):
+        team = org.team_for(stage_config)
+        assert team is not None, "validate_scenario guarantees every stage is routed"
+        routing[s, :] = team_names.index(team)
+    teams = [org.teams[t] for t in team_names]
+    sources = list(market.sources.values())
+    return Scenario(
+        name=name,
+        horizon_days=float(clock.horizon_days),
+        warmup_days=float(clock.warmup_days),
+        days_per_month=int(clock.days_per_month),
+        source_names=tuple(market.sources),
+        source_leads_per_day=np.array([s.leads_per_month / clock.days_per_month for s in sources], dtype=np.float64),
+        source_entry_stage=np.array(
+            [0 if s.entry_stage is None else stage_names.index(s.entry_stage) for s in sources], dtype=np.int64
+        ),
+        source_logit_lift=np.array([s.conversion_lift for s in sources], dtype=np.float64),
+        seasonality=np.array(market.seasonality, dtype=np.float64),
+        segment_names=segment_names,
+        segment_weights=weights / weights.sum(),
+        deal_value=Kernel.of(market.deal_value),
+        buying_circle=Kernel.of(market.buying_circle),
+        stage_names=stage_names,
+        stage_effort_hours=tuple(Kernel.of(stage.effort_hours) for stage in pipeline.stages),
+        stage_delay_days=tuple(Kernel.of(stage.delay_days) for stage in pipeline.stages),
+        stage_base_logit=np.array([_logit(stage.conversion) for stage in pipeline.stages], dtype=np.float64),
+        stage_max_wait_days=np.array(
+            [math.inf if stage.max_wait_days is None else stage.max_wait_days for stage in pipeline.stages],
+            dtype=np.float64,
+        ),
+        stage_circle_sensitive=np.array([stage.circle_sensitive for stage in pipeline.stages], dtype=np.bool_),
+        opportunity_stage=(
+            stage_names.index(pipeline.opportunity_stage)
+            if pipeline.opportunity_stage is not None
+            else min(1, len(stage_names) - 1)
+        ),
+        team_names=team_names,
+        team_headcount=np.array([t.headcount for t in teams], dtype=np.int64),
+        team_selling_hours_per_day=np.array([t.hours_per_day * t.selling_fraction for t in teams], dtype=np.float64),
+        team_skill_mean=np.array([t.skill.mean for t in teams], dtype=np.float64),
+        team_skill_sd=np.array([t.skill.sd for t in teams], dtype=np.float64),
+        team_assignment=np.array([ASSIGNMENT_POLICIES.index(t.assignment) for t in teams], dtype=np.int64),
+        team_priority=np.array([PRIORITY_RULES.index(t.priority) for t in teams], dtype=np.int64),
+        routing=routing,
+        handoff_delay_days=Kernel.of(org.handoff.delay_days),
+        handoff_loss_probability=float(org.handoff.loss_probability),
+        handoff_extra_effort_hours=Kernel.of(org.handoff.extra_effort_hours),
+        speed_scale_hours=float(effects.speed_to_lead.scale_hours),
+        speed_exponent=float(effects.speed_to_lead.exponent),
+        skill_weight=float(effects.skill_weight),
+        circle_reference_size=float(effects.buying_circle.reference_size),
+        circle_logit_per_person=float(effects.buying_circle.logit_per_person),
+    )

@@ -1,0 +1,1 @@
+"""What a run leaves behind: output files written atomically, the report and the plots."""

@@ -1,0 +1,349 @@
+"""The human side of an experiment: a terminal table and ``report.md``.
+
+Everything here is written for a sales leader, not a statistician: money as ``$1.23M``,
+rates as percentages, differences with their 95% confidence interval and the share of
+paired runs in which a scenario did better. The words for numbers live in
+:mod:`simulator.analysis.formatting`, the plain-words conclusion in :mod:`simulator.analysis.conclusions`
+(re-exported here as :func:`conclusion`) and the precision notes in
+:mod:`simulator.analysis.precision`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from simulator.analysis.conclusions import conclusion, interval_words
+from simulator.analysis.formatting import (
+    HEADLINE_KPIS,
+    SUPPORTING_KPIS,
+    UTILISATION_PREFIX,
+    format_percent,
+    format_value,
+    kpi_axis_label,
+    sentence_start,
+    team_label,
+)
+from simulator.analysis.precision import precision_section
+from simulator.analysis.tables import (
+    comparison_of,
+    comparison_row,
+    present_kpis,
+    scenario_names,
+    summary_of,
+    summary_row,
+    window_words,
+)
+from simulator.io.atomic import atomic_write
+from simulator.run.experiment import ExperimentResult
+
+__all__ = ["conclusion", "render_report", "results_table", "write_report", "write_text_atomic"]
+
+
+# ---------------------------------------------------------------------------- the terminal table
+
+
+def _cell(row: pd.Series | None, kpi: str) -> str:
+    if row is None or not math.isfinite(float(row["mean"])):
+        return "n/a"
+    mean = format_value(kpi, float(row["mean"]))
+    if not math.isfinite(float(row["ci_low"])):
+        return mean
+    return f"{mean} [{format_value(kpi, float(row['ci_low']))}, {format_value(kpi, float(row['ci_high']))}]"
+
+
+def _diff_cell(row: pd.Series | None, kpi: str) -> str:
+    if row is None or not math.isfinite(float(row["mean_diff"])):
+        return "n/a"
+    diff = format_value(kpi, float(row["mean_diff"]), signed=True)
+    if not math.isfinite(float(row["ci_low"])):
+        return diff
+    low = format_value(kpi, float(row["ci_low"]), signed=True)
+    high = format_value(kpi, float(row["ci_high"]), signed=True)
+    return f"{diff} [{low}, {high}]{'' if bool(row['significant']) else ' (no clear diff.)'}"
+
+
+def _text_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    body = [list(header), *[list(r) for r in rows]]
+    widths = [max(len(r[i]) for r in body) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in body]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def results_table(result: ExperimentResult) -> str:
+    """Render the headline KPIs as a plain-text table for the terminal.
+
+    Rows are the headline KPIs, columns the scenarios (baseline first), cells
+    ``mean [95% CI]``; with exactly two scenarios a last column gives the paired
+    difference to the baseline with its CI.
+    """
+    summary, names = summary_of(result), scenario_names(result)
+    with_diff = len(names) == 2
+    comparison = comparison_of(result) if with_diff else pd.DataFrame()
+    header = ["KPI (mean [95% CI])", *names]
+    if with_diff:
+        header.append(f"{names[1]} - {names[0]}")
+    rows = []
+    for kpi in present_kpis(summary, HEADLINE_KPIS):
+        cells = [kpi_axis_label(kpi), *[_cell(summary_row(summary, s, kpi), kpi) for s in names]]
+        if with_diff:
+            cells.append(_diff_cell(comparison_row(comparison, names[1], kpi), kpi))
+        rows.append(cells)
+    return _text_table(header, rows)
+
+
+# ---------------------------------------------------------------------------- report.md
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file in the same directory, then rename.
+
+    A reader (or a crashed run) never sees a half-written file.
+    """
+    return atomic_write(path, lambda stream: stream.write(text))
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(_md_escape(h) for h in header) + " |", "|" + "---|" * len(header)]
+    lines.extend("| " + " | ".join(_md_escape(c) for c in row) + " |" for row in rows)
+    return lines
+
+
+def _title(result: ExperimentResult) -> str:
+    return sentence_start(result.experiment.name.replace("_", " "))
+
+
+def _question(result: ExperimentResult) -> str:
+    if result.experiment.question:
+        return result.experiment.question
+    names = scenario_names(result)
+    if len(names) == 1:
+        return f"What outcomes should we expect from the {names[0]} organisation?"
+    return f"How do {', '.join(names[1:])} compare with {names[0]} (the baseline)?"
+
+
+def _scenarios_section(result: ExperimentResult) -> list[str]:
+    rows = []
+    for name in scenario_names(result):
+        spec = result.experiment.scenario(name)
+        org = spec.config.org
+        teams = ", ".join(f"{team_label(t)}: {team.headcount} reps" for t, team in org.teams.items())
+        role = " (baseline)" if name == result.experiment.baseline else ""
+        rows.append([f"**{name}**{role}", spec.description or org.description or org.name, teams])
+    return ["## The scenarios", "", *_md_table(["Scenario", "Org design", "Teams (headcount)"], rows)]
+
+
+def _how_run_section(result: ExperimentResult) -> list[str]:
+    exp = result.experiment
+    clock = exp.scenarios[0].config.clock
+    window = clock.horizon_days - clock.warmup_days
+    lines = [
+        "## How it was run",
+        "",
+        f"- **{exp.runs:,} runs per scenario**, each simulating {window:.0f} working days "
+        f"({window_words(result)}) of leads, deals and reps"
+        + (f", after a {clock.warmup_days:.0f}-day warm-up." if clock.warmup_days > 0 else "."),
+        f"- **Seed {exp.seed}**: rerunning with this seed gives exactly these numbers.",
+        "- **Common random numbers**: run *r* of every scenario replays the same leads with the same luck, "
+        "so the difference between scenarios in run *r* comes from the org design, not from chance.",
+        f"- **Wall time** {result.wall_seconds:,.1f} s on {result.workers} worker(s).",
+    ]
+    return [*lines, *_failures_lines(result)]
+
+
+def _failures_lines(result: ExperimentResult, shown: int = 10) -> list[str]:
+    if not result.failures:
+        return ["- **No run failed.**"]
+    lines = [f"- **{len(result.failures)} run(s) failed** and are left out of every number below:"]
+    for failure in result.failures[:shown]:
+        first_line = (failure.error.strip().splitlines() or [""])[0]
+        lines.append(
+            f"  - {failure.scenario}, run {failure.replication} (seed {failure.seed}): {_md_escape(first_line)}"
+        )
+    if len(result.failures) > shown:
+        lines.append(f"  - ... and {len(result.failures) - shown} more.")
+    return lines
+
+
+def _report_kpis(summary: pd.DataFrame) -> list[str]:
+    utilisation = [k for k in pd.unique(summary["kpi"]) if str(k).startswith(UTILISATION_PREFIX)]
+    return present_kpis(summary, [*HEADLINE_KPIS, *SUPPORTING_KPIS, *utilisation])
+
+
+def _key_numbers_section(result: ExperimentResult) -> list[str]:
+    summary, names = summary_of(result), scenario_names(result)
+    kpis = _report_kpis(summary)
+    means = [[kpi_axis_label(k), *[_md_cell(summary_row(summary, s, k), k) for s in names]] for k in kpis]
+    spread = [[kpi_axis_label(k), *[_spread_cell(summary_row(summary, s, k), k) for s in names]] for k in kpis]
+    return [
+        "## Key numbers",
+        "",
+        "Average over all runs, with its 95% confidence interval:",
+        "",
+        *_md_table(["KPI", *names], means),
+        "",
+        "Range of single runs (P10 / P50 / P90) - what a low, a typical and a high year look like:",
+        "",
+        *_md_table(["KPI", *names], spread),
+    ]
+
+
+def _md_cell(row: pd.Series | None, kpi: str) -> str:
+    if row is None or not math.isfinite(float(row["mean"])):
+        return "-"
+    if not math.isfinite(float(row["ci_low"])):
+        return format_value(kpi, float(row["mean"]))
+    low, high = format_value(kpi, float(row["ci_low"])), format_value(kpi, float(row["ci_high"]))
+    return f"{format_value(kpi, float(row['mean']))} ({low} to {high})"
+
+
+def _spread_cell(row: pd.Series | None, kpi: str) -> str:
+    if row is None or not math.isfinite(float(row["p50"])):
+        return "-"
+    return " / ".join(format_value(kpi, float(row[q])) for q in ("p10", "p50", "p90"))
+
+
+def _verdict(row: pd.Series) -> str:
+    if not bool(row["significant"]):
+        return "no clear difference"
+    if int(row["direction"]) == 0:
+        return "higher" if float(row["mean_diff"]) > 0 else "lower"
+    return "better" if int(row["direction"]) * float(row["mean_diff"]) > 0 else "worse"
+
+
+def _comparison_section(result: ExperimentResult) -> list[str]:
+    names = scenario_names(result)
+    if len(names) < 2:
+        return []
+    comparison, summary = comparison_of(result), summary_of(result)
+    lines = ["## Each scenario against the baseline", ""]
+    for scenario in names[1:]:
+        rows = []
+        for kpi in _report_kpis(summary):
+            row = comparison_row(comparison, scenario, kpi)
+            if row is not None and int(row["n_pairs"]) > 0:
+                rows.append(_comparison_cells(row, kpi))
+        header = ["KPI", names[0], scenario, "Difference", "95% CI of difference", "Better in", "Verdict"]
+        lines += [f"**{scenario}** vs **{names[0]}**, paired run by run:", "", *_md_table(header, rows), ""]
+    return lines
+
+
+def _comparison_cells(row: pd.Series, kpi: str) -> list[str]:
+    relative = float(row["relative_diff"])
+    rel = f" ({format_percent(relative)})" if math.isfinite(relative) else ""
+    better = f"{float(row['share_better']):.0%} of runs" if int(row["direction"]) != 0 else "-"
+    return [
+        kpi_axis_label(kpi),
+        format_value(kpi, float(row["baseline_mean"])),
+        format_value(kpi, float(row["scenario_mean"])),
+        format_value(kpi, float(row["mean_diff"]), signed=True) + rel,
+        interval_words(row),
+        better,
+        _verdict(row),
+    ]
+
+
+PLOT_TITLES = {
+    "funnel": (
+        "Funnel by stage",
+        "Leads entering each stage, the share that converts and the number that leak.",
+    ),
+    "kpi_distributions": (
+        "How results vary from run to run",
+        "Boxes hold the middle half of runs; whiskers P10-P90.",
+    ),
+    "paired_differences": (
+        "Differences against the baseline",
+        "Paired mean difference as % of the baseline with its 95% CI; green is better, red worse, grey unclear.",
+    ),
+    "bookings_fan": ("Bookings through the year", "Cumulative bookings: median run and the P10-P90 band."),
+    "utilisation": ("How busy each team is", "Share of selling time spent working deals; plan for 70-85%."),
+}
+
+
+def _plots_section(plots: Sequence[Path], out_dir: Path) -> list[str]:
+    if not plots:
+        return []
+    lines = ["## Plots", ""]
+    for plot in plots:
+        title, caption = PLOT_TITLES.get(plot.stem, (plot.stem.replace("_", " ").capitalize(), ""))
+        link = Path(os.path.relpath(Path(plot).resolve(), out_dir.resolve())).as_posix()
+        lines += [f"### {title}", "", f"![{title}]({link})", ""]
+        if caption:
+            lines += [caption, ""]
+    return lines
+
+
+HOW_TO_READ = [
+    "## How to read this",
+    "",
+    "- **Runs.** Each run replays the period with different luck: leads arrive at random, deals are won or "
+    "lost by chance, reps take more or less time. Many runs show the range of outcomes, not one guess.",
+    "- **Mean (95% CI).** The average over all runs, and the range in which the true average lies with 95% "
+    "confidence. More runs give a narrower range. It is about the average year, not a single year.",
+    "- **P10 / P50 / P90.** One run in ten came out below P10, half below P50 (the median) and nine in ten "
+    "below P90. P10 to P90 is the range of a normal year; plan against P10 if a miss is costly.",
+    "- **Paired differences.** Run *r* of every scenario sees the same leads with the same luck, "
+    "so comparing "
+    "the two scenarios run by run isolates the effect of the org design. If the 95% CI of the mean "
+    "difference excludes zero, the difference is clear; 'better in 87% of runs' says how often the scenario "
+    "beat the baseline under the same conditions.",
+    "- **Utilisation.** The share of selling time a team is busy. Plan for 70-85%: above 85%, queues grow, "
+    "first touches slow down and leads leak.",
+]
+
+
+def _with_gap(lines: list[str]) -> list[str]:
+    return [*lines, ""] if lines else []
+
+
+def render_report(result: ExperimentResult, out_dir: Path, plots: Sequence[Path]) -> str:
+    """Build the text of ``report.md`` (see :func:`write_report`)."""
+    lines = [
+        f"# {_title(result)}",
+        "",
+        "## The question",
+        "",
+        _question(result),
+        "",
+        *_scenarios_section(result),
+        "",
+        *_how_run_section(result),
+        "",
+        *_with_gap(precision_section(result)),
+        "## What it means",
+        "",
+        *[f"- {sentence}" for sentence in conclusion(result)],
+        "",
+        *_key_numbers_section(result),
+        "",
+        *_comparison_section(result),
+        *_plots_section(plots, out_dir),
+        *HOW_TO_READ,
+    ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_report(result: ExperimentResult, out_dir: Path | str, plots: Sequence[Path]) -> Path:
+    """Write ``report.md`` into ``out_dir``, atomically, for a reader who never sees the code.
+
+    It holds the question, the scenarios (org design, headcounts), how the runs were
+    made (runs, seed, common random numbers, wall time, failures), how precise the
+    numbers are (runs needed for ±2% on bookings, correlation of paired runs), the plain-words
+    conclusion, the key numbers with their CIs, the paired comparison, the plots
+    (linked relative to ``out_dir``) and a note on how to read the statistics.
+
+    Returns:
+        The path of ``report.md``.
+    """
+    out = Path(out_dir)
+    return write_text_atomic(out / "report.md", render_report(result, out, [Path(p) for p in plots]))

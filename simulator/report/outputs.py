@@ -1,0 +1,88 @@
+"""Write an experiment's results to its run directory: the output contract of DESIGN.md.
+
+Files: ``config.yaml`` (resolved config with seed and package version),
+``replications.csv``, ``monthly.csv``, ``summary.csv``, ``summary.json``,
+``comparison.csv``, ``failures.json`` (only when a replication raised), PNG plots and
+``report.md``. Every file is written to a temporary name in the same directory and
+renamed into place, so a crash never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from simulator.io.atomic import atomic_write
+from simulator.run.experiment import ExperimentResult
+
+CSV_FLOAT_FORMAT = "%.10g"
+
+
+def _clean(value: Any) -> Any:
+    """JSON has no NaN: write null instead."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def write_tables(result: ExperimentResult, out_dir: Path) -> list[Path]:
+    """Write the config and the tidy tables (everything but plots and report)."""
+    out_dir = Path(out_dir)
+    written = [
+        atomic_write(
+            out_dir / "config.yaml",
+            lambda f: yaml.safe_dump(_clean(result.experiment.resolved_config), f, sort_keys=False),
+        ),
+        atomic_write(
+            out_dir / "replications.csv",
+            lambda f: result.replications.to_csv(f, index=False, float_format=CSV_FLOAT_FORMAT),
+        ),
+        atomic_write(
+            out_dir / "monthly.csv", lambda f: result.monthly.to_csv(f, index=False, float_format=CSV_FLOAT_FORMAT)
+        ),
+        atomic_write(
+            out_dir / "summary.csv", lambda f: result.summary.to_csv(f, index=False, float_format=CSV_FLOAT_FORMAT)
+        ),
+        atomic_write(
+            out_dir / "comparison.csv",
+            lambda f: result.comparison.to_csv(f, index=False, float_format=CSV_FLOAT_FORMAT),
+        ),
+    ]
+    summary_records = _clean(result.summary.to_dict(orient="records"))
+    meta = {
+        "experiment": result.experiment.name,
+        "question": result.experiment.question,
+        "baseline": result.experiment.baseline,
+        "scenarios": [spec.name for spec in result.experiment.scenarios],
+        "seed": result.experiment.seed,
+        "runs": result.experiment.runs,
+        "salesim_version": result.experiment.resolved_config.get("salesim_version", "unknown"),
+        "failures": len(result.failures),
+        "summary": summary_records,
+    }
+    written.append(atomic_write(out_dir / "summary.json", lambda f: json.dump(meta, f, indent=2)))
+    if result.failures:
+        failures = [asdict(failure) for failure in result.failures]
+        written.append(atomic_write(out_dir / "failures.json", lambda f: json.dump(failures, f, indent=2)))
+    return written
+
+
+def write_outputs(result: ExperimentResult, out_dir: Path) -> list[Path]:
+    """Write every output of the contract: tables, plots and the report."""
+    from simulator.report import document, plots  # matplotlib is only needed when writing
+
+    written = write_tables(result, out_dir)
+    if len(result.replications):
+        figures = plots.plot_all(result, Path(out_dir))
+        written.extend(figures)
+        written.append(document.write_report(result, Path(out_dir), figures))
+    return written

@@ -1,0 +1,1 @@
+"""Running experiments: the experiment itself, one replication, the runner and its backends."""

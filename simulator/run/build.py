@@ -1,0 +1,115 @@
+"""Build a typed :class:`Experiment` from plain dicts (no Hydra needed).
+
+Two doors lead here: the Hydra entry point, which composes every scenario into a full
+dict, and notebooks, which pass one base dict and small per-scenario patches that are
+deep-merged into it.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.schema import parse_scenario
+from simulator.run.experiment import Experiment, ScenarioSpec
+
+
+def package_version() -> str:
+    """The installed salesim version, or ``unknown`` when run from a bare checkout."""
+    try:
+        return version("salesim")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def deep_merge(base: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` with ``patch`` merged in: mappings merge key by key, anything else replaces."""
+    merged = copy.deepcopy(dict(base))
+    for key, value in patch.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _whole_number(base: Mapping[str, Any], key: str, default: int, issues: list[ConfigIssue]) -> int:
+    value = base.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        issues.append(ConfigIssue(key, value, "must be a whole number"))
+        return default
+    return value
+
+
+def experiment_from_dicts(base: Mapping[str, Any], scenarios: Mapping[str, Mapping[str, Any]]) -> Experiment:
+    """An experiment whose scenarios are already full config dicts.
+
+    Args:
+        base: The composed base config: ``seed``, ``runs``, ``experiment`` (name,
+            question, baseline) and the scenario sections.
+        scenarios: Scenario name -> full config dict (market, pipeline, org, ...).
+
+    Raises:
+        ConfigError: With every parse issue of every scenario.
+    """
+    issues: list[ConfigIssue] = []
+    meta = base.get("experiment") or {}
+    if not isinstance(meta, Mapping):
+        raise ConfigError.single("experiment", meta, "must be a mapping with name, question, baseline, scenarios")
+    specs: list[ScenarioSpec] = []
+    for name, data in scenarios.items():
+        try:
+            config = parse_scenario(data)
+        except ConfigError as error:
+            prefix = f"[scenario {name}] " if len(scenarios) > 1 else ""
+            issues.extend(ConfigIssue(prefix + i.key, i.value, i.allowed) for i in error.issues)
+            continue
+        description = config.org.description or config.org.name
+        specs.append(ScenarioSpec(name=str(name), config=config, description=description))
+    seed = _whole_number(base, "seed", 0, issues)
+    runs = _whole_number(base, "runs", 100, issues)
+    names = list(scenarios)
+    baseline = meta.get("baseline", names[0] if names else "")
+    if issues:
+        raise ConfigError(issues)
+    resolved = {
+        "salesim_version": package_version(),
+        "seed": seed,
+        "runs": runs,
+        "experiment": dict(meta),
+        "base": dict(base),
+        "scenarios": {name: dict(data) for name, data in scenarios.items()},
+    }
+    return Experiment(
+        name=str(meta.get("name", "experiment")),
+        scenarios=tuple(specs),
+        baseline=str(baseline),
+        seed=seed,
+        runs=runs,
+        question=str(meta.get("question", "")),
+        resolved_config=resolved,
+    )
+
+
+def experiment_from_dict(
+    config: Mapping[str, Any], scenarios: Mapping[str, Mapping[str, Any]] | None = None
+) -> Experiment:
+    """An experiment from one base config dict and per-scenario patches (for notebooks).
+
+    Args:
+        config: A full config dict: market, pipeline, org (and optionally effects,
+            clock), plus ``seed``, ``runs`` and an ``experiment`` mapping with a name,
+            question and baseline.
+        scenarios: Scenario name -> a patch deep-merged into ``config``; default: one
+            scenario called ``base`` with no patch.
+    """
+    scenarios = scenarios or {"base": {}}
+    full = {name: deep_merge(config, patch) for name, patch in scenarios.items()}
+    base = dict(config)
+    meta = dict(base.get("experiment") or {})
+    meta.setdefault("baseline", next(iter(scenarios)))
+    base["experiment"] = meta
+    return experiment_from_dicts(base, full)

@@ -1,0 +1,127 @@
+"""The house rule: subpackages follow the data's way and imports point one way, down the chain.
+
+The import graph is read from the source with ``ast`` (function-level imports included,
+``if TYPE_CHECKING:`` blocks excluded), so a lazy import cannot hide a dependency.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "simulator"
+
+# Lowest first: a module may import from its own layer or from layers below it.
+LAYERS = ["io", "config", "model", "engines", "run", "analysis", "report"]
+FRONT_DOOR = {"__init__", "__main__", "cli"}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imports(path: Path) -> set[str]:
+    """Every salesim module ``path`` imports, at any depth, outside ``if TYPE_CHECKING`` blocks."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _is_type_checking(node):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("simulator"))
+        elif (
+            isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and node.module.startswith("simulator")
+        ):
+            for alias in node.names:
+                candidate = f"{node.module}.{alias.name}"
+                found.add(candidate if _exists(candidate) else node.module)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def _exists(module: str) -> bool:
+    relative = Path(*module.split("."))
+    return (PACKAGE.parent / relative).with_suffix(".py").exists() or (PACKAGE.parent / relative).is_dir()
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the salesim modules it imports."""
+    return {_module_name(path): _imports(path) for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def layer_of(module: str) -> int:
+    """Index of a module's layer in :data:`LAYERS`; the front door sits above them all."""
+    parts = module.split(".")
+    if len(parts) == 1 or parts[1] in FRONT_DOOR:
+        return len(LAYERS)
+    return LAYERS.index(parts[1])
+
+
+def test_every_module_lives_in_a_layer_or_is_the_front_door() -> None:
+    for path in PACKAGE.glob("*.py"):
+        assert path.stem in FRONT_DOOR, f"{path.name} sits directly in simulator/: move it into a subpackage"
+    for path in PACKAGE.iterdir():
+        if path.is_dir() and not path.name.startswith("_") and path.name != "__pycache__":
+            assert path.name in LAYERS, f"subpackage {path.name} is not in the layer list {LAYERS}"
+
+
+def test_imports_point_down_the_chain() -> None:
+    upward = [
+        f"{module} ({LAYERS[layer_of(module)] if layer_of(module) < len(LAYERS) else 'front door'}) imports {target}"
+        for module, targets in import_graph().items()
+        for target in targets
+        if layer_of(target) > layer_of(module)
+    ]
+    assert not upward, "imports that point up the chain:\n" + "\n".join(upward)
+
+
+def test_no_import_cycles() -> None:
+    graph = {module: {t for t in targets if t != module} for module, targets in import_graph().items()}
+    # A package's __init__ is imported with each of its modules; count only explicit edges.
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def walk(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for target in sorted(graph.get(node, ())):
+            if state.get(target) == 1:
+                return [*stack[stack.index(target) :], target]
+            if target not in state and (cycle := walk(target)):
+                return cycle
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for module in sorted(graph):
+        if module not in state and (cycle := walk(module)):
+            pytest.fail("import cycle: " + " -> ".join(cycle))
+
+
+def test_the_graph_reader_sees_lazy_imports_and_skips_type_checking(tmp_path: Path) -> None:
+    """The reader must count function-level imports, or the rule could be dodged."""
+    source = tmp_path / "probe.py"
+    source.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from simulator.report import plots\n"
+        "def f():\n    from simulator.model import sampling\n"
+    )
+    assert _imports(source) == {"simulator.model.sampling"}
