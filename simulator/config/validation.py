@@ -183,6 +183,8 @@ def validate_scenario(config: ScenarioConfig, prefix: str = "") -> None:
     _check_pipeline(config, issues)
     _check_org(config, issues)
     _check_effects_and_clock(config, issues)
+    stage_names = tuple(stage.name for stage in config.pipeline.stages)
+    issues.extend([*config.forecast.check(stage_names), *config.sla.check(stage_names)])
     if issues:
         if prefix:
             issues = [ConfigIssue(prefix + i.key, i.value, i.allowed) for i in issues]

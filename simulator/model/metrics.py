@@ -9,11 +9,12 @@ work started), which is what a sales leader means by "bookings this year". Stock
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY
+from simulator.model.planning import planning_kpis, planning_monthly
 from simulator.model.records import Outcome, ReplicationRun
 
 # KPIs where a lower value is the better one; every other KPI with a direction is
@@ -25,6 +26,11 @@ LOWER_IS_BETTER_PREFIXES = (
     "stage_wait_days",
     "stage_leaked",
     "leads_leaked",
+    "cost",
+    "cac",
+    "plan_shortfall",
+    "forecast_mape",
+    "sla_breach",
 )
 HIGHER_IS_BETTER_PREFIXES = (
     "bookings",
@@ -34,7 +40,14 @@ HIGHER_IS_BETTER_PREFIXES = (
     "stage_conversion",
     "lead_to_win_rate",
     "open_pipeline",
+    "sales_efficiency",
+    "contribution",
+    "quota_attainment",
+    "reps_at_quota",
+    "hit_plan",
 )
+# KPIs that are 0/1 per run (their mean is a probability, summarised with a binomial interval).
+PROPORTION_PREFIXES = ("hit_plan",)
 
 
 def direction(kpi: str) -> int:
@@ -46,6 +59,11 @@ def direction(kpi: str) -> int:
     return 0
 
 
+def is_proportion(kpi: str) -> bool:
+    """True for KPIs that are 0 or 1 in each run, whose mean is a probability (``hit_plan``)."""
+    return kpi.startswith(PROPORTION_PREFIXES)
+
+
 @dataclass(frozen=True, slots=True)
 class MonthlySeries:
     """Per-month figures of one replication (month 0 is the first month of the window)."""
@@ -54,6 +72,7 @@ class MonthlySeries:
     deals_won: np.ndarray
     leads: np.ndarray
     open_at_month_end: np.ndarray
+    extra: dict[str, np.ndarray] = field(default_factory=dict)  # further monthly columns (forecasts)
 
 
 def _mean(values: np.ndarray) -> float:
@@ -134,6 +153,7 @@ def kpi_row(run: ReplicationRun) -> dict[str, float]:
     still_open = log.outcome == Outcome.OPEN
     row["open_pipeline_count"] = float(still_open.sum())
     row["open_pipeline_value"] = float(leads.deal_value[still_open].sum())
+    row.update(planning_kpis(run))
     return row
 
 
@@ -156,4 +176,5 @@ def monthly_series(run: ReplicationRun) -> MonthlySeries:
         deals_won=deals.astype(np.float64),
         leads=arrivals.astype(np.float64),
         open_at_month_end=np.asarray(open_end, dtype=np.float64),
+        extra=planning_monthly(run, n_months),
     )

@@ -72,3 +72,8 @@ class ReplicationRun:
     rep_team: np.ndarray
     rep_busy_days: np.ndarray
     daily_open: np.ndarray
+    # When each rep joined and left (working days; None or NaN: employed before day 0 with
+    # full tenure / still employed at the horizon). A workforce mechanism fills these;
+    # costs, quota attainment and capacity follow them (see model/employment.py).
+    rep_hired_day: np.ndarray | None = None
+    rep_left_day: np.ndarray | None = None

@@ -151,6 +151,18 @@ def _dead_worker_failures(scenarios: Sequence[Scenario], seed: int, batches: Ite
     ]
 
 
+def _extra_tables(results: list[ReplicationResult]) -> dict[str, pd.DataFrame]:
+    """Concatenate each replication's tidy extra tables, keyed by scenario and replication."""
+    frames: dict[str, list[pd.DataFrame]] = {}
+    for o in results:
+        for name, columns in o.tables.items():
+            frame = pd.DataFrame(columns)
+            frame.insert(0, "replication", o.replication)
+            frame.insert(0, "scenario", o.scenario)
+            frames.setdefault(name, []).append(frame)
+    return {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()}
+
+
 def _tables(experiment: Experiment, outcomes: list[Outcome]) -> tuple[pd.DataFrame, pd.DataFrame]:
     order = {spec.name: i for i, spec in enumerate(experiment.scenarios)}
     results = sorted(
@@ -172,6 +184,7 @@ def _tables(experiment: Experiment, outcomes: list[Outcome]) -> tuple[pd.DataFra
                     "leads": o.monthly.leads[m],
                     "open_at_month_end": o.monthly.open_at_month_end[m],
                     "cumulative_bookings": cumulative[m],
+                    **{name: values[m] for name, values in o.monthly.extra.items()},
                 }
             )
     return replications, pd.DataFrame(monthly_rows)
@@ -211,4 +224,10 @@ def run_replications(
         (o for o in outcomes if isinstance(o, ReplicationFailure)), key=lambda f: (f.scenario, f.replication)
     )
     empty = pd.DataFrame()  # summaries and comparisons are the analysis layer's work
-    return ExperimentResult(experiment, replications, monthly, empty, empty, failures, wall, n_workers)
+    results = sorted(
+        (o for o in outcomes if isinstance(o, ReplicationResult)),
+        key=lambda o: ([s.name for s in experiment.scenarios].index(o.scenario), o.replication),
+    )
+    return ExperimentResult(
+        experiment, replications, monthly, empty, empty, failures, wall, n_workers, _extra_tables(results)
+    )
