@@ -20,7 +20,10 @@ from simulator.config.validation import validate_scenario
 from simulator.engines.simpy_engine import simulate
 from simulator.model.dysfunctions import queue_table
 from simulator.model.economics import economics_kpis, rep_ledger
+from simulator.model.employment import ramped_days
 from simulator.model.metrics import kpi_row
+from simulator.model.plan import capacity_kpis
+from simulator.model.plan_tables import PlanTables
 from simulator.model.records import Outcome
 from simulator.report.outputs import write_outputs
 from simulator.run.build import experiment_from_dict
@@ -117,13 +120,21 @@ def test_costs_follow_headcount_and_days_employed() -> None:
     sc = compiled(data)
     assert sc.economics is not None
     run = dataclasses.replace(
-        simulate(sc, 5, 0), rep_hired_day=np.array([np.nan, -10.0]), rep_left_day=np.array([62.5, np.nan])
+        simulate(sc, 5, 0),
+        rep_hire_day=np.array([0.0, 0.0]),
+        rep_leave_day=np.array([62.5, np.inf]),
+        rep_start_tenure_months=np.array([np.inf, 0.5]),
     )
     ledger = rep_ledger(run, sc.economics)
     costs = economics_kpis(run, ledger, sc.economics)
     np.testing.assert_allclose(ledger.employed_days, [62.5, 125.0])
     assert costs["cost_people_fixed"] == pytest.approx(small["cost_people_fixed"] * 0.75)
     assert math.isfinite(ledger.attainment[0]) and math.isnan(ledger.attainment[1])
+    np.testing.assert_allclose(ramped_days(run, np.array([20.0, 20.0])), [62.5, 115.0])
+    gaps = capacity_kpis(run, ledger, sc.economics, PlanTables(None, 1.0))
+    per_day = 500_000 / 250
+    assert gaps["capacity_gap_attrition"] == pytest.approx(62.5 * per_day)
+    assert gaps["capacity_gap_ramp"] == pytest.approx(10 * per_day)
 
 
 def test_economics_sections_leave_every_existing_kpi_unchanged() -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.model.employment import employed_days, employed_interval, hired_day, is_ramped
+from simulator.model.employment import employed_days, employed_interval, is_ramped, tenure_days_at
 from simulator.model.plan_tables import YEAR_DAYS, Economics, FloatArray
 from simulator.model.records import Outcome, ReplicationRun
 
@@ -62,7 +62,7 @@ def rep_ledger(run: ReplicationRun, economics: Economics) -> RepLedger:
     credited = credited_bookings(run)
     start, _ = employed_interval(run)
     ramp_days = economics.team_ramp_days[team]
-    ramped = is_ramped(start - hired_day(run), ramp_days)
+    ramped = is_ramped(tenure_days_at(run, start), ramp_days)
     quota_share = economics.team_quota[team] * days / YEAR_DAYS
     counted = ramped & (quota_share > 0) & (days >= run.scenario.days_per_month)
     attainment = np.full(team.size, np.nan)

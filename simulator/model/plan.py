@@ -11,8 +11,9 @@ assumed attainment (for the window's share of a year). The simulation's bookings
 by, in order:
 - ``capacity_gap_attrition``: seat-days not staffed (vacancies after leavers, before hires);
 - ``capacity_gap_ramp``: staffed days of reps not yet ramped;
-- ``capacity_gap_leakage``: the expected value of leads lost untouched (leaked) or at a
-  hand-off, each valued at the win rate observed in the run from the stage it was lost at;
+- ``capacity_gap_leakage``: the expected value of leads lost untouched (leaked), at a
+  hand-off or any other way than by the buyer's decision, each valued at the win rate
+  observed in the run from the stage it was lost at;
 - ``capacity_gap_queueing``: the expected value of deals still waiting in a rep's queue
   at the end of the window (bookings pushed past the window by queues);
 - ``capacity_gap_cycle``: the expected value of deals still in the buyer's hands or being
@@ -30,7 +31,7 @@ import math
 import numpy as np
 
 from simulator.model.economics import RepLedger, won_in_window
-from simulator.model.employment import employed_interval, hired_day
+from simulator.model.employment import ramped_days
 from simulator.model.plan_tables import YEAR_DAYS, Economics, FloatArray, PlanTables
 from simulator.model.records import Outcome, ReplicationRun
 
@@ -93,16 +94,15 @@ def capacity_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics, 
     team = ledger.team
     per_day = economics.team_quota * plan.assumed_attainment / YEAR_DAYS  # (T,) bookings per rep-day
     spreadsheet = float((sc.team_headcount * per_day).sum() * (hi - lo))
-    start, end = employed_interval(run)
-    ramped_from = np.maximum(start, hired_day(run) + economics.team_ramp_days[team])
     staffed = float((ledger.employed_days * per_day[team]).sum())
-    ramped = float((np.clip(end - ramped_from, 0.0, None) * per_day[team]).sum())
+    ramped = float((ramped_days(run, economics.team_ramp_days[team]) * per_day[team]).sum())
 
     win_rate = _stage_win_rates(run)
     value = leads.deal_value
     with np.errstate(invalid="ignore"):
         lost_inside = (log.outcome_day >= lo) & (log.outcome_day < hi)
-    lost = lost_inside & ((log.outcome == Outcome.LEAKED) | (log.outcome == Outcome.LOST_HANDOFF))
+    # Every loss but a disqualification: leaked, dropped at a hand-off (or at a reassignment).
+    lost = lost_inside & (log.outcome != Outcome.WON) & (log.outcome != Outcome.DISQUALIFIED)
     leakage = float((value[lost] * win_rate[log.outcome_stage[lost]]).sum())
     still_open = np.flatnonzero(log.outcome == Outcome.OPEN)
     stage = current_stage(run, hi)[still_open]

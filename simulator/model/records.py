@@ -6,7 +6,7 @@ metrics read them once at the end. NaN marks "did not happen before the horizon"
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 
 import numpy as np
@@ -72,8 +72,9 @@ class ReplicationRun:
     rep_team: np.ndarray
     rep_busy_days: np.ndarray
     daily_open: np.ndarray
-    # When each rep joined and left (working days; None or NaN: employed before day 0 with
-    # full tenure / still employed at the horizon). A workforce mechanism fills these;
-    # costs, quota attainment and capacity follow them (see model/employment.py).
-    rep_hired_day: np.ndarray | None = None
-    rep_left_day: np.ndarray | None = None
+    # per rep (same order as rep_team): day it joined the run, day it left (inf: still there
+    # at the horizon), tenure in months when it joined (0: a new hire; inf: fully ramped).
+    # Empty (the default): every rep there from day 0 to the horizon, fully ramped.
+    rep_hire_day: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    rep_leave_day: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    rep_start_tenure_months: np.ndarray = field(default_factory=lambda: np.zeros(0))
