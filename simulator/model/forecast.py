@@ -17,6 +17,7 @@ its period has elapsed inside the window:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,49 +37,69 @@ class ForecastSeries:
     quarter_actual: FloatArray
 
 
-def _snapshot(run: ReplicationRun, day: float, period: float) -> tuple[FloatArray, FloatArray]:
-    """Open value per stage at ``day`` and the part of it won within ``(day, day + period]``."""
+def _snapshots(run: ReplicationRun, ends: FloatArray, periods: Sequence[float]) -> tuple[FloatArray, FloatArray]:
+    """Value open per stage at each month end, and the part of it won within each period after.
+
+    Returns:
+        ``open_value`` of shape (M, S) and ``won_value`` of shape (P, M, S) for M month
+        ends, S stages and P periods.
+    """
     log, value = run.log, run.leads.deal_value
     n_stages = run.scenario.n_stages
-    with np.errstate(invalid="ignore"):
-        open_now = (run.leads.arrival_day <= day) & ~(log.outcome_day <= day)
-        won_in = (log.outcome == Outcome.WON) & (log.outcome_day > day) & (log.outcome_day <= day + period)
-    stage = current_stage(run, day)
-    keep = open_now & (stage >= 0)
-    open_value = np.bincount(stage[keep], weights=value[keep], minlength=n_stages)
-    won_value = np.bincount(stage[keep & won_in], weights=value[keep & won_in], minlength=n_stages)
-    return open_value.astype(np.float64), won_value.astype(np.float64)
+    open_value = np.zeros((ends.size, n_stages))
+    won_value = np.zeros((len(periods), ends.size, n_stages))
+    won = log.outcome == Outcome.WON
+    for m, day in enumerate(ends):
+        with np.errstate(invalid="ignore"):
+            open_now = (run.leads.arrival_day <= day) & ~(log.outcome_day <= day)
+        stage = current_stage(run, float(day))
+        keep = np.flatnonzero(open_now & (stage >= 0))
+        open_value[m] = np.bincount(stage[keep], weights=value[keep], minlength=n_stages)
+        kept_won = keep[won[keep]]
+        closed = log.outcome_day[kept_won]
+        for p, period in enumerate(periods):
+            hit = kept_won[closed <= day + period]
+            won_value[p, m] = np.bincount(stage[hit], weights=value[hit], minlength=n_stages)
+    return open_value, won_value
 
 
-def _forecasts(run: ReplicationRun, configured: FloatArray | None, period: float) -> tuple[FloatArray, FloatArray]:
-    hi = run.scenario.horizon_days
-    ends = month_edges(run)[1:-1]
-    snapshots = [_snapshot(run, float(day), period) for day in ends]
+def _forecasts(
+    ends: FloatArray,
+    horizon: float,
+    open_value: FloatArray,
+    won_value: FloatArray,
+    configured: FloatArray | None,
+    period: float,
+) -> tuple[FloatArray, FloatArray]:
     forecast = np.full(ends.size, np.nan)
     actual = np.full(ends.size, np.nan)
     for m, day in enumerate(ends):
-        open_value, won_value = snapshots[m]
-        if day + period <= hi + 1e-9:
-            actual[m] = won_value.sum()
+        if day + period <= horizon + 1e-9:
+            actual[m] = won_value[m].sum()
         if configured is not None:
-            forecast[m] = float(open_value @ configured)
+            forecast[m] = float(open_value[m] @ configured)
             continue
-        history = [j for j in range(m) if ends[j] + period <= day + 1e-9]
-        if not history:
+        history = ends[:m] + period <= day + 1e-9
+        if not history.any():
             continue
-        past_open = np.sum([snapshots[j][0] for j in history], axis=0)
-        past_won = np.sum([snapshots[j][1] for j in history], axis=0)
+        past_open = open_value[:m][history].sum(axis=0)
+        past_won = won_value[:m][history].sum(axis=0)
         overall = past_won.sum() / past_open.sum() if past_open.sum() > 0 else 0.0
         weights = np.divide(past_won, past_open, out=np.full(past_open.shape, overall), where=past_open > 0)
-        forecast[m] = float(open_value @ weights)
+        forecast[m] = float(open_value[m] @ weights)
     return forecast, actual
 
 
 def forecast_series(run: ReplicationRun, tables: ForecastTables) -> ForecastSeries:
     """The next-month and next-quarter forecasts made at every month end of the window."""
     month = float(run.scenario.days_per_month)
-    month_f, month_a = _forecasts(run, None if tables.learned else tables.month, month)
-    quarter_f, quarter_a = _forecasts(run, None if tables.learned else tables.quarter, 3 * month)
+    ends = month_edges(run)[1:-1]
+    open_value, won_value = _snapshots(run, ends, (month, 3 * month))
+    hi = run.scenario.horizon_days
+    month_f, month_a = _forecasts(ends, hi, open_value, won_value[0], None if tables.learned else tables.month, month)
+    quarter_f, quarter_a = _forecasts(
+        ends, hi, open_value, won_value[1], None if tables.learned else tables.quarter, 3 * month
+    )
     return ForecastSeries(month_f, month_a, quarter_f, quarter_a)
 
 

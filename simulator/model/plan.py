@@ -83,8 +83,7 @@ def current_stage(run: ReplicationRun, day: float) -> np.ndarray:
     """The last stage each lead had entered by ``day`` (-1: none yet)."""
     with np.errstate(invalid="ignore"):
         entered = run.log.stage_enter <= day
-    last = entered.shape[1] - 1 - np.argmax(entered[:, ::-1], axis=1)
-    return np.where(entered.any(axis=1), last, -1)
+    return np.asarray(np.where(entered, np.arange(entered.shape[1]), -1).max(axis=1))
 
 
 def capacity_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics, plan: PlanTables) -> dict[str, float]:
