@@ -292,7 +292,7 @@ def test_bad_planning_config_names_the_key(patch: dict[str, Any], key: str) -> N
 
 
 def test_plan_check_report_has_the_planning_sections(tmp_path: Path) -> None:
-    experiment = simulator.load_experiment("plan_check", ["runs=3", "clock.horizon_days=126"])
+    experiment = simulator.load_experiment("plan_check", ["runs=2", "clock.horizon_days=126"])
     result = simulator.run_experiment(experiment, workers=1)
     write_outputs(result, tmp_path)
     report = (tmp_path / "report.md").read_text()
