@@ -16,6 +16,7 @@ from typing import Any
 
 from simulator.config.distributions import Distribution
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.workforce import WorkforceConfig, parse_workforce
 
 ASSIGNMENT_POLICIES = ("pooled", "round_robin", "least_loaded")
 PRIORITY_RULES = ("fifo", "closest_to_close")
@@ -163,6 +164,7 @@ class ScenarioConfig:
     org: OrgConfig
     effects: EffectsConfig = field(default_factory=EffectsConfig)
     clock: ClockConfig = field(default_factory=ClockConfig)
+    workforce: WorkforceConfig = field(default_factory=WorkforceConfig)
 
 
 class _Reader:
@@ -393,7 +395,7 @@ def _parse_clock(data: Any, issues: list[ConfigIssue]) -> ClockConfig:
     return clock
 
 
-SCENARIO_KEYS = ("market", "pipeline", "org", "effects", "clock")
+SCENARIO_KEYS = ("market", "pipeline", "org", "effects", "clock", "workforce")
 
 
 def parse_scenario(data: Mapping[str, Any], strict: bool = True) -> ScenarioConfig:
@@ -420,6 +422,7 @@ def parse_scenario(data: Mapping[str, Any], strict: bool = True) -> ScenarioConf
         org=_parse_org(data["org"], issues),
         effects=_parse_effects(data.get("effects") or {}, issues),
         clock=_parse_clock(data.get("clock") or {}, issues),
+        workforce=parse_workforce(data.get("workforce"), issues),
     )
     if not strict:
         issues = [i for i in issues if "unknown key" not in i.allowed]

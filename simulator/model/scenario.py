@@ -9,13 +9,14 @@ configuration and engines, so a compiled engine can later read the same object.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
 from simulator.config.distributions import Distribution
 from simulator.config.schema import ASSIGNMENT_POLICIES, PRIORITY_RULES, ScenarioConfig
+from simulator.model.workforce import WorkforcePlan, compile_workforce
 
 POOLED, ROUND_ROBIN, LEAST_LOADED = (ASSIGNMENT_POLICIES.index(p) for p in ("pooled", "round_robin", "least_loaded"))
 FIFO, CLOSEST_TO_CLOSE = (PRIORITY_RULES.index(p) for p in ("fifo", "closest_to_close"))
@@ -85,6 +86,8 @@ class Scenario:
     skill_weight: float
     circle_reference_size: float
     circle_logit_per_person: float
+    # workforce over time (hires, ramp, attrition, coaching); the default is a static organisation
+    workforce: WorkforcePlan = field(default_factory=WorkforcePlan)
 
     @property
     def n_stages(self) -> int:
@@ -170,4 +173,7 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
         skill_weight=float(effects.skill_weight),
         circle_reference_size=float(effects.buying_circle.reference_size),
         circle_logit_per_person=float(effects.buying_circle.logit_per_person),
+        workforce=compile_workforce(
+            config.workforce, {n: t.role for n, t in org.teams.items()}, int(clock.days_per_month), team_names
+        ),
     )
