@@ -77,11 +77,11 @@ class Workforce:
         history = self.history[rep.index]
         return history.start_tenure + (self.floor.now - history.hire_day) / self.plan.days_per_month
 
-    def apply_level(self, rep: Rep, month: float) -> None:
-        """Set the rep's selling hours and skill for month index ``month`` of its tenure."""
+    def apply_level(self, rep: Rep, tenure_months: float) -> None:
+        """Set the rep's selling hours and skill for its tenure (levels step at whole months)."""
         history, curve = self.history[rep.index], self.plan.teams[rep.team].ramp
-        rep.selling_hours_per_day = history.base_hours * curve.level(month)
-        history.skill_shift = curve.skill(month)
+        rep.selling_hours_per_day = history.base_hours * curve.level(tenure_months)
+        history.skill_shift = curve.skill(tenure_months)
         rep.skill = history.base_skill + history.skill_shift
 
     # ------------------------------------------------------------------ joining and leaving
@@ -194,7 +194,7 @@ class Workforce:
                 for rep, tenure in zip(members, tenures, strict=True):
                     self.history[rep.index].start_tenure = float(tenure)
             for j, rep in enumerate(members):
-                self.apply_level(rep, math.floor(self.tenure(rep)) if settings.ramp.months else math.inf)
+                self.apply_level(rep, self.tenure(rep))
                 if not settings.ramp.is_ramped(self.tenure(rep)):
                     floor.process(ramp_up(self, rep))
                 floor.process(seat(self, team, rep, self._stream(team.index, SEAT_KEY, j)))
