@@ -189,14 +189,25 @@ def per_rep_wins(run: ReplicationRun) -> np.ndarray:
 
 def test_coaching_narrows_the_spread_of_per_rep_results() -> None:
     def coached(rate: float) -> dict[str, Any]:
-        data = with_workforce(horizon=250.0, **role({"coaching_rate": rate}))
+        data = with_workforce(**role({"coaching_rate": rate}))
         data["org"]["teams"]["full_cycle"]["skill"] = {"mean": 0.0, "sd": 1.0}
         return data
 
-    a, b = runs(coached(0.0)), runs(coached(0.3))
+    a, b = runs(coached(0.0), n=10), runs(coached(0.3), n=10)
     spread = [[float(np.std(per_rep_wins(run))) for run in side] for side in (a, b)]
     mean, se = paired(*spread)
     assert mean < -Z * se, (mean, se)
+
+
+def test_coaching_toward_the_best_rep_raises_bookings() -> None:
+    def coached(rate: float) -> dict[str, Any]:
+        data = with_workforce(**role({"coaching_rate": rate, "coaching_toward": "best"}))
+        data["org"]["teams"]["full_cycle"]["skill"] = {"mean": 0.0, "sd": 1.0}
+        return data
+
+    a, b = runs(coached(0.0), n=10), runs(coached(0.3), n=10)
+    mean, se = paired(kpi(a, "bookings"), kpi(b, "bookings"))
+    assert mean > Z * se, (mean, se)
 
 
 # --------------------------------------------------------------------------- conservation and clean leaving
@@ -283,6 +294,7 @@ def test_a_team_left_empty_parks_its_deals_until_someone_joins() -> None:
         ({"roles": {"ae": {"ramp": {"productivity": [0.0, 2.0]}}}}, "workforce.roles.ae.ramp.productivity.0"),
         ({"roles": {"ae": {"backfill_days": {"dist": "normal"}}}}, "workforce.roles.ae.backfill_days"),
         ({"reassignment_loss_probability": 1.5}, "workforce.reassignment_loss_probability"),
+        ({"roles": {"ae": {"coaching_toward": "worst"}}}, "workforce.roles.ae.coaching_toward"),
     ],
 )
 def test_bad_workforce_config_names_the_key(section: dict[str, Any], key: str) -> None:

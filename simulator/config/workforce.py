@@ -26,7 +26,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
@@ -96,7 +96,10 @@ class WorkforceSettings(BaseModel):
         default=None, description="tenure of the reps already there on day 0; null: all fully ramped"
     )
     coaching_rate: float | None = Field(
-        default=None, ge=0.0, le=1.0, description="share of each rep's skill gap to the team mean closed per month"
+        default=None, ge=0.0, le=1.0, description="share of each rep's skill gap closed per month"
+    )
+    coaching_toward: Literal["mean", "best"] | None = Field(
+        default=None, description="whose skill the gap is measured to: the team mean (default) or its best rep"
     )
 
 

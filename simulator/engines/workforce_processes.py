@@ -5,7 +5,10 @@ Processes, each named after what it models:
   after the hiring lag a new rep (tenure 0) takes the seat, for the whole run;
 - ``planned_seat`` is a seat of the hiring plan: empty until its start day, then a seat;
 - ``ramp_up`` raises a new rep's productivity and skill at each month of tenure;
-- ``coaching`` narrows each team's spread of skill at every month end.
+- ``coaching`` narrows each team's spread of skill at every month end: each working
+  rep's gap to the team's mean skill (or to its best rep's, the article's reuse of top
+  performers' practices) shrinks by the coaching rate. Coaching acts on the rep's own
+  skill, not on the temporary shift of its ramp.
 
 Modelling decisions:
 - A leaving rep finishes the item in hand (stage efforts are hours, not days), then
@@ -253,7 +256,8 @@ def coaching(workforce: Workforce) -> Process:
             if rate <= 0.0 or len(working) < 2:
                 continue
             histories = [workforce.history[rep.index] for rep in working]
-            mean = sum(h.base_skill for h in histories) / len(histories)
+            skills = [h.base_skill for h in histories]
+            target = max(skills) if plan.teams[team.index].coaching_toward_best else sum(skills) / len(skills)
             for rep, history in zip(working, histories, strict=True):
-                history.base_skill = mean + (1.0 - rate) * (history.base_skill - mean)
+                history.base_skill = target + (1.0 - rate) * (history.base_skill - target)
                 rep.skill = history.base_skill + history.skill_shift

@@ -73,6 +73,7 @@ class TeamWorkforce:
     initial_tenure: tuple[int, FloatArray] | None
     coaching_rate: float
     hire_days: tuple[float, ...]
+    coaching_toward_best: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,7 @@ def compile_workforce(
                 initial_tenure=None if tenure is None else (tenure.kernel_code(), tenure.kernel_params()),
                 coaching_rate=settings.coaching_rate or 0.0,
                 hire_days=tuple(hire_days),
+                coaching_toward_best=settings.coaching_toward == "best",
             )
         )
     return WorkforcePlan(tuple(compiled), config.reassignment_loss_probability, days_per_month)
