@@ -292,7 +292,7 @@ def test_a_team_left_empty_parks_its_deals_until_someone_joins() -> None:
         ({"roles": {"ae": {"atrition_rate": 0.3}}}, "workforce.roles.ae.atrition_rate"),
         ({"teams": {"full_cycle": {"hires": [{"day": 3, "month": 2}]}}}, "workforce.teams.full_cycle.hires.0"),
         ({"roles": {"ae": {"ramp": {"productivity": [0.0, 2.0]}}}}, "workforce.roles.ae.ramp.productivity.0"),
-        ({"roles": {"ae": {"backfill_days": {"dist": "normal"}}}}, "workforce.roles.ae.backfill_days"),
+        ({"roles": {"ae": {"backfill_days": {"dist": "normal"}}}}, "workforce.roles.ae.backfill_days.dist"),
         ({"reassignment_loss_probability": 1.5}, "workforce.reassignment_loss_probability"),
         ({"roles": {"ae": {"coaching_toward": "worst"}}}, "workforce.roles.ae.coaching_toward"),
     ],

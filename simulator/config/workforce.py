@@ -31,13 +31,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from simulator.config.distributions import Distribution
-from simulator.config.errors import ConfigIssue
+from simulator.config.errors import ConfigError, ConfigIssue
+
+_SPEC_KEY = "<distribution>"  # placeholder key in a distribution's own messages, replaced by the dotted path
 
 
 def _distribution(value: Any) -> Any:
     if value is None:
         return None
-    return Distribution.from_spec(value, "workforce")
+    return Distribution.from_spec(value, _SPEC_KEY)
 
 
 DistributionSpec = Annotated[Distribution, BeforeValidator(_distribution)]
@@ -135,9 +137,16 @@ def _key(loc: tuple[int | str, ...]) -> str:
     return ".".join(["workforce", *(str(part) for part in loc)])
 
 
-def _issue(error: Mapping[str, Any]) -> ConfigIssue:
+def _issues(error: Mapping[str, Any]) -> list[ConfigIssue]:
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     key = _key(loc)
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, ConfigError):  # a distribution's own checks: keep their keys below this one
+        return [ConfigIssue(i.key.replace(_SPEC_KEY, key), i.value, i.allowed) for i in cause.issues]
+    return [_issue(error, loc, key)]
+
+
+def _issue(error: Mapping[str, Any], loc: tuple[int | str, ...], key: str) -> ConfigIssue:
     if error["type"] == "extra_forbidden":
         known = sorted(WorkforceConfig.model_fields) if len(loc) == 1 else []
         if len(loc) >= 2 and loc[0] in ("roles", "teams"):
@@ -146,9 +155,7 @@ def _issue(error: Mapping[str, Any]) -> ConfigIssue:
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         return ConfigIssue(key, error.get("input"), f"unknown key (known: {', '.join(known)}){hint}")
-    message = str(error["msg"]).removeprefix("Value error, ")
-    message = message.replace("invalid configuration (1 problem):\n  - ", "")
-    return ConfigIssue(key, error.get("input"), message)
+    return ConfigIssue(key, error.get("input"), str(error["msg"]).removeprefix("Value error, "))
 
 
 def parse_workforce(data: Any, issues: list[ConfigIssue]) -> WorkforceConfig:
@@ -158,7 +165,8 @@ def parse_workforce(data: Any, issues: list[ConfigIssue]) -> WorkforceConfig:
     try:
         return WorkforceConfig.model_validate(data)
     except ValidationError as error:
-        issues.extend(_issue(e) for e in error.errors(include_url=False))
+        for item in error.errors(include_url=False):
+            issues.extend(_issues(item))
         return WorkforceConfig()
 
 
