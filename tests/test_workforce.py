@@ -18,7 +18,7 @@ from simulator.config.errors import ConfigError
 from simulator.engines.simpy_engine import simulate
 from simulator.model.metrics import kpi_row, monthly_series
 from simulator.model.records import Outcome, ReplicationRun
-from simulator.model.workforce import RampCurve
+from simulator.model.workforce import RampCurve, employed_days, tenure_months
 from tests.scenarios import compiled, shipped
 
 Z = 4.0
@@ -115,6 +115,14 @@ def test_ramp_curve_levels_by_month_of_tenure() -> None:
     assert not curve.is_ramped(2.9) and curve.is_ramped(3.0) and curve.months == 3
     assert curve.levels(np.array([0.5, 3.5, np.nan, np.inf])).tolist() == [0.25, 1.0, 0.0, 1.0]
     assert RampCurve().level(0.0) == 1.0 and RampCurve().is_ramped(0.0)
+
+
+def test_tenure_and_employed_days_from_the_rep_records() -> None:
+    hire, leave = np.array([0.0, 0.0, 42.0]), np.array([np.inf, 21.0, np.inf])
+    start = np.array([np.inf, 2.0, 0.0])
+    tenure = tenure_months(hire, leave, start, 63.0, 21)
+    assert np.isinf(tenure[0]) and np.isnan(tenure[1]) and tenure[2] == 1.0
+    assert employed_days(hire, leave, 10.0, 60.0).tolist() == [50.0, 11.0, 18.0]
 
 
 def test_a_longer_ramp_moves_bookings_later() -> None:

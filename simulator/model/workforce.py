@@ -137,6 +137,19 @@ def compile_workforce(
     return WorkforcePlan(tuple(compiled), config.reassignment_loss_probability, days_per_month)
 
 
+def tenure_months(
+    hire_day: FloatArray, leave_day: FloatArray, start_tenure_months: FloatArray, day: float, days_per_month: int
+) -> FloatArray:
+    """Each rep's tenure in months on ``day`` (NaN if not employed that day).
+
+    With :meth:`RampCurve.is_ramped` it tells the ramped reps, with :meth:`RampCurve.level` their FTE.
+    """
+    employed = (hire_day <= day) & (day < leave_day)
+    with np.errstate(invalid="ignore"):
+        tenure = start_tenure_months + (day - hire_day) / days_per_month
+    return np.where(employed, tenure, np.nan)
+
+
 def employed_days(hire_day: FloatArray, leave_day: FloatArray, start: float, end: float) -> FloatArray:
     """Days each rep was employed inside ``[start, end)`` (rep-days: the base of cost and utilisation)."""
     return np.maximum(0.0, np.minimum(leave_day, end) - np.maximum(hire_day, start))
