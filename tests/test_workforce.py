@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.config.errors import ConfigError
 from simulator.engines.simpy_engine import simulate
@@ -262,6 +264,52 @@ def test_reps_are_conserved_and_leavers_stop_working(replication: int) -> None:
     assert row["deals_lost_reassignment"] <= row["deals_reassigned"]
     for name in sc.team_names:
         assert 0.0 <= row[f"utilisation_{name}"] <= 1.05
+
+
+@st.composite
+def workforce_sections(draw: st.DrawFn) -> dict[str, Any]:
+    """A random org design with a random workforce: any rates, lags, hires, ramps and coaching."""
+    org = draw(st.sampled_from(("generalist", "specialist", "solution_engineers")))
+    data = with_workforce(org=org, horizon=float(draw(st.integers(30, 120))))
+    settings = {}
+    for team in data["org"]["teams"]:
+        ramp_months = draw(st.integers(0, 4))
+        settings[team] = {
+            "attrition_rate": draw(st.floats(0.0, 5.0)),
+            "backfill_days": draw(st.one_of(st.none(), st.floats(0.0, 60.0))),
+            "initial_tenure_months": draw(st.one_of(st.none(), st.floats(0.0, 6.0))),
+            "ramp": {"productivity": [0.5] * ramp_months, "skill_shift": [-0.3] * ramp_months},
+            "coaching_rate": draw(st.floats(0.0, 1.0)),
+            "coaching_toward": draw(st.sampled_from(("mean", "best"))),
+            "hires": [{"day": draw(st.floats(0.0, 100.0)), "count": draw(st.integers(1, 3))}]
+            if draw(st.booleans())
+            else [],
+        }
+    data["workforce"] = {"teams": settings, "reassignment_loss_probability": draw(st.floats(0.0, 1.0))}
+    return data
+
+
+@given(workforce_sections(), st.integers(0, 2**16))
+def test_any_workforce_keeps_reps_and_leads_accounted_for(data: dict[str, Any], seed: int) -> None:
+    run = simulate(compiled(data), seed, 0)
+    sc, log = run.scenario, run.log
+    hire, leave = run.rep_hire_day, run.rep_leave_day
+    assert hire.size == leave.size == run.rep_team.size == run.rep_start_tenure_months.size
+    assert np.all(leave >= hire)
+    for t in range(sc.n_teams):
+        members = run.rep_team == t
+        hires = int((members & (np.arange(members.size) >= sc.n_reps)).sum())
+        leavers = int((members & np.isfinite(leave)).sum())
+        assert hires - leavers == int((members & np.isinf(leave)).sum()) - int(sc.team_headcount[t])
+    worked = log.stage_rep >= 0
+    rep, started = log.stage_rep[worked], log.stage_start[worked]
+    assert np.all(started >= hire[rep]) and np.all(started <= leave[rep])
+    row = kpi_row(run)
+    assert row["deals_lost"] == sum(row[f"deals_lost_{reason}"] for reason in REASONS)
+    assert row["leads_total"] == row["deals_won"] + row["deals_lost"] + row["open_pipeline_count"]
+    assert row["deals_lost_reassignment"] <= row["deals_reassigned"]
+    assert row["reps_hired"] == hire.size - sc.n_reps  # warmup 0: every hire joined inside the window
+    assert row["reps_left"] == int(np.isfinite(leave).sum())
 
 
 def test_a_team_left_empty_parks_its_deals_until_someone_joins() -> None:
