@@ -19,6 +19,7 @@ from simulator.config.economics import EconomicsConfig
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.plan import ForecastConfig, PlanConfig, SlaConfig
 from simulator.config.sections import parse_section
+from simulator.config.workforce import WorkforceConfig, parse_workforce
 
 ASSIGNMENT_POLICIES = ("pooled", "round_robin", "least_loaded")
 PRIORITY_RULES = ("fifo", "closest_to_close")
@@ -171,6 +172,7 @@ class ScenarioConfig:
     plan: PlanConfig = field(default_factory=PlanConfig)
     forecast: ForecastConfig = field(default_factory=ForecastConfig)
     sla: SlaConfig = field(default_factory=SlaConfig)
+    workforce: WorkforceConfig = field(default_factory=WorkforceConfig)
 
 
 class _Reader:
@@ -402,7 +404,7 @@ def _parse_clock(data: Any, issues: list[ConfigIssue]) -> ClockConfig:
     return clock
 
 
-SCENARIO_KEYS = ("market", "pipeline", "org", "effects", "clock", "economics", "plan", "forecast", "sla")
+SCENARIO_KEYS = ("market", "pipeline", "org", "effects", "clock", "economics", "plan", "forecast", "sla", "workforce")
 
 
 def parse_scenario(data: Mapping[str, Any], strict: bool = True) -> ScenarioConfig:
@@ -433,6 +435,7 @@ def parse_scenario(data: Mapping[str, Any], strict: bool = True) -> ScenarioConf
         plan=parse_section(PlanConfig, data.get("plan"), "plan", issues),
         forecast=parse_section(ForecastConfig, data.get("forecast"), "forecast", issues),
         sla=parse_section(SlaConfig, data.get("sla"), "sla", issues),
+        workforce=parse_workforce(data.get("workforce"), issues),
     )
     if not strict:
         issues = [i for i in issues if "unknown key" not in i.allowed]

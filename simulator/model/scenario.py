@@ -9,7 +9,7 @@ configuration and engines, so a compiled engine can later read the same object.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,6 +25,7 @@ from simulator.model.plan_tables import (
     compile_plan,
     compile_sla,
 )
+from simulator.model.workforce import WorkforcePlan, compile_workforce
 
 POOLED, ROUND_ROBIN, LEAST_LOADED = (ASSIGNMENT_POLICIES.index(p) for p in ("pooled", "round_robin", "least_loaded"))
 FIFO, CLOSEST_TO_CLOSE = (PRIORITY_RULES.index(p) for p in ("fifo", "closest_to_close"))
@@ -99,6 +100,8 @@ class Scenario:
     plan: PlanTables | None = None
     forecast: ForecastTables | None = None
     stage_sla_days: FloatArray | None = None  # (S,), inf where a stage has no SLA
+    # workforce over time (hires, ramp, attrition, coaching); the default is a static organisation
+    workforce: WorkforcePlan = field(default_factory=WorkforcePlan)
 
     @property
     def n_stages(self) -> int:
@@ -195,4 +198,7 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
         plan=compile_plan(config.plan),
         forecast=compile_forecast(config.forecast, stage_names),
         stage_sla_days=compile_sla(config.sla, stage_names, max_wait),
+        workforce=compile_workforce(
+            config.workforce, {n: t.role for n, t in org.teams.items()}, int(clock.days_per_month), team_names
+        ),
     )

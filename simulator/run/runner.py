@@ -184,7 +184,7 @@ def _tables(experiment: Experiment, outcomes: list[Outcome]) -> tuple[pd.DataFra
                     "leads": o.monthly.leads[m],
                     "open_at_month_end": o.monthly.open_at_month_end[m],
                     "cumulative_bookings": cumulative[m],
-                    **{name: values[m] for name, values in o.monthly.extra.items()},
+                    **{name: values[m] for name, values in o.monthly.columns.items()},
                 }
             )
     return replications, pd.DataFrame(monthly_rows)
