@@ -169,7 +169,7 @@ class _AsDistribution:
     """Pydantic glue of :data:`DistributionField`: validate a spec, yield a Distribution, dump the canonical spec."""
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        # The inner schema is what the JSON Schema shows: a number or one of the spec models.
+        # Validated by Distribution.from_spec; the JSON Schema shows a number or one of the spec models.
         spec_schema = handler.generate_schema(float | DistributionSpec)
         return core_schema.no_info_wrap_validator_function(
             _validate,

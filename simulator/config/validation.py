@@ -73,7 +73,7 @@ def _check_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
     if clock.horizon_days > MAX_HORIZON_DAYS:
         allowed = (
             f"must be at most {MAX_HORIZON_DAYS:,} working days ({MAX_HORIZON_YEARS} years of "
-            f"{WORKING_DAYS_PER_YEAR}); this is {clock.horizon_days / WORKING_DAYS_PER_YEAR:,.0f} years"
+            f"{WORKING_DAYS_PER_YEAR}); longer horizons cannot run"
         )
         issues.append(ConfigIssue("clock.horizon_days", clock.horizon_days, allowed))
     leads = expected_leads(config)

@@ -72,6 +72,8 @@ def experiment_from_dicts(base: Mapping[str, Any], scenarios: Mapping[str, Mappi
         description = config.org.description or config.org.name
         specs.append(ScenarioSpec(name=str(name), config=config, description=description))
     issues = merge_scenario_issues(found, len(scenarios))
+    if issues:  # the base's seed and runs are in every scenario: reported there
+        raise ConfigError(issues)
     seed = _whole_number(base, "seed", 0, issues)
     runs = _whole_number(base, "runs", 100, issues)
     names = list(scenarios)
