@@ -16,8 +16,9 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
@@ -69,11 +70,11 @@ def schema_text(group: str) -> str:
 def write_schemas(directory: Path) -> list[Path]:
     """Write one schema per group into ``directory`` (created if needed); return the paths."""
     directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for group in GROUPS:
-        text = schema_text(group)
-        written.append(atomic_write(directory / schema_file_name(group), lambda f, text=text: f.write(text)))
-    return written
+    return [atomic_write(directory / schema_file_name(group), partial(_write, schema_text(group))) for group in GROUPS]
+
+
+def _write(text: str, handle: IO[Any]) -> None:
+    handle.write(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
