@@ -35,7 +35,9 @@ def group_of(path: Path) -> str:
 
 
 def validator(group: str) -> jsonschema.Draft202012Validator:
-    schema = json.loads((SCHEMAS / json_schemas.schema_file_name(group)).read_text())
+    path = SCHEMAS / json_schemas.schema_file_name(group)
+    assert path.is_file(), f"no schema for group {group}: add it to json_schemas.GROUPS, run salesim-schema schemas"
+    schema = json.loads(path.read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
 

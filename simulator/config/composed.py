@@ -72,44 +72,9 @@ def parse_composed(data: Mapping[str, Any]) -> ComposedConfig:
         raise ConfigError(issues_from_validation_error(error)) from None
 
 
-class ExperimentFile(ConfigModel):
-    """An experiment overlay (``experiments/*.yaml``, Hydra package ``_global_``): one question, its scenarios."""
+class _GroupChanges(ConfigModel):
+    """Changes a file may make to the config groups, checked once everything is composed."""
 
-    defaults: list[Text | dict[str, Text | None]] | None = None
-    """Hydra defaults list of the overlay (e.g. ``override /org: specialist``)."""
-    experiment: ExperimentSettings
-    """The question, its scenarios and the baseline."""
-    seed: Seed = 0
-    """Root seed shared by every scenario (common random numbers)."""
-    runs: Runs = 100
-    """Replications per scenario."""
-    market: PartialSection = None
-    """Changes to the market for every scenario; checked once composed."""
-    pipeline: PartialSection = None
-    """Changes to the pipeline for every scenario; checked once composed."""
-    org: PartialSection = None
-    """Changes to the org design for every scenario; checked once composed."""
-    effects: PartialSection = None
-    """Changes to the effects for every scenario; checked once composed."""
-    clock: PartialSection = None
-    """Changes to the clock for every scenario; checked once composed."""
-    runner: PartialSection = None
-    """Changes to the runner; checked once composed."""
-
-
-class PrimaryConfig(ConfigModel):
-    """The primary config (``configs/config.yaml``): the groups composed by default, seed and runs."""
-
-    defaults: list[Text | dict[str, Text | None]]
-    """The config groups composed into the base scenario, in order."""
-    seed: Seed = 0
-    """Root seed; replication r uses SeedSequence(seed, spawn_key=(r,))."""
-    runs: Runs = 100
-    """Replications per scenario."""
-    hydra: dict[str, Any] | None = None
-    """Hydra's own settings (see Hydra's documentation)."""
-    experiment: PartialSection = None
-    """Changes to the experiment; checked once composed."""
     market: PartialSection = None
     """Changes to the market; checked once composed."""
     pipeline: PartialSection = None
@@ -122,3 +87,35 @@ class PrimaryConfig(ConfigModel):
     """Changes to the clock; checked once composed."""
     runner: PartialSection = None
     """Changes to the runner; checked once composed."""
+
+
+class ExperimentFile(_GroupChanges):
+    """An experiment overlay (``experiments/*.yaml``, Hydra package ``_global_``): one question, its scenarios.
+
+    Changes to a config group made here apply to every scenario; a scenario's own changes
+    are its list of overrides in ``experiment.scenarios``.
+    """
+
+    defaults: list[Text | dict[str, Text | None]] | None = None
+    """Hydra defaults list of the overlay (e.g. ``override /org: specialist``)."""
+    experiment: ExperimentSettings
+    """The question, its scenarios and the baseline."""
+    seed: Seed = 0
+    """Root seed shared by every scenario (common random numbers)."""
+    runs: Runs = 100
+    """Replications per scenario."""
+
+
+class PrimaryConfig(_GroupChanges):
+    """The primary config (``configs/config.yaml``): the groups composed by default, seed and runs."""
+
+    defaults: list[Text | dict[str, Text | None]]
+    """The config groups composed into the base scenario, in order."""
+    seed: Seed = 0
+    """Root seed; replication r uses SeedSequence(seed, spawn_key=(r,))."""
+    runs: Runs = 100
+    """Replications per scenario."""
+    hydra: dict[str, Any] | None = None
+    """Hydra's own settings (see Hydra's documentation)."""
+    experiment: PartialSection = None
+    """Changes to the experiment; checked once composed."""

@@ -237,11 +237,9 @@ def _range_issues(low: float, mode: float, high: float) -> list[ConfigIssue]:
     return issues
 
 
-class TriangularSpec(_Spec):
-    """A three-point estimate: lowest, most likely, highest."""
+class _ThreePointSpec(_Spec):
+    """A three-point estimate: lowest, most likely and highest value."""
 
-    forms = (_Form(("low", "mode", "high")),)
-    dist: Literal["triangular"]
     low: Number
     """The lowest value."""
     mode: Number
@@ -250,35 +248,30 @@ class TriangularSpec(_Spec):
     """The highest value."""
 
     @model_validator(mode="after")
-    def _ordered(self) -> TriangularSpec:
+    def _ordered(self) -> _ThreePointSpec:
         if issues := _range_issues(self.low, self.mode, self.high):
             raise ConfigError(issues)
         return self
+
+
+class TriangularSpec(_ThreePointSpec):
+    """A three-point estimate: lowest, most likely, highest."""
+
+    forms = (_Form(("low", "mode", "high")),)
+    dist: Literal["triangular"]
 
     def canonical(self) -> CanonicalSpec:
         """``(low, mode, high)``."""
         return CanonicalSpec("triangular", (self.low, self.mode, self.high))
 
 
-class PertSpec(_Spec):
+class PertSpec(_ThreePointSpec):
     """A three-point estimate weighted towards the most likely value (a scaled Beta)."""
 
     forms = (_Form(("low", "mode", "high"), ("lamb",)),)
     dist: Literal["pert"]
-    low: Number
-    """The lowest value."""
-    mode: Number
-    """The most likely value."""
-    high: Number
-    """The highest value."""
     lamb: NonNegativeParam = DEFAULT_PERT_LAMBDA
     """Weight on the mode (4 in classic PERT)."""
-
-    @model_validator(mode="after")
-    def _ordered(self) -> PertSpec:
-        if issues := _range_issues(self.low, self.mode, self.high):
-            raise ConfigError(issues)
-        return self
 
     def canonical(self) -> CanonicalSpec:
         """``(low, mode, high, lamb)``."""

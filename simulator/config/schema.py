@@ -26,7 +26,9 @@ Adding a config section
    :class:`~simulator.config.errors.ConfigError` with keys relative to the section; a
    check across sections goes in :mod:`simulator.config.validation`.
 4. Ship a Hydra group ``configs/<section>/``, add the group to
-   :data:`simulator.config.json_schemas.GROUPS` and run ``salesim-schema schemas``.
+   :data:`simulator.config.json_schemas.GROUPS`, run ``salesim-schema schemas`` and start
+   each of its YAML files with ``# yaml-language-server: $schema=../../schemas/<section>.schema.json``
+   (``tests/test_schema.py`` checks all three).
 """
 
 from __future__ import annotations
