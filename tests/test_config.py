@@ -156,3 +156,16 @@ def test_a_horizon_of_fifty_years_runs_and_a_longer_one_does_not(base: dict[str,
     validate_scenario(parse_scenario(base))
     base["clock"]["horizon_days"] = 12_501
     assert "clock.horizon_days = 12501.0: must be at most 12,500 working days (50 years of 250)" in problems(base)
+
+
+def test_one_problem_gives_one_message(base: dict[str, Any]) -> None:
+    base["market"]["seasonality"] = [1.0] * 11 + [-1]
+    base["pipeline"]["stages"][0]["name"] = ""
+    base["org"]["routing"]["awareness"] = 3
+    with pytest.raises(ConfigError) as info:
+        parse_scenario(base)
+    assert sorted(str(i) for i in info.value.issues) == [
+        "market.seasonality.11 = -1: must be a finite number >= 0",
+        "org.routing.awareness = 3: must be a team name",
+        "pipeline.stages.0.name = '': must be a non-empty stage name",
+    ]

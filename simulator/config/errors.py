@@ -97,9 +97,10 @@ def issues_from_error_detail(detail: ErrorDetails, prefix: str = "") -> list[Con
         return [ConfigIssue(key, value, _BOUNDS[kind].format(_number(next(iter(ctx.values())))))]
     if kind in _TYPES:
         return [ConfigIssue(key, value, _TYPES[kind] + read_as_text_hint(value))]
-    if kind in ("too_short", "too_long"):
-        size = ctx.get("min_length" if kind == "too_short" else "max_length")
-        return [ConfigIssue(key, value, f"must have {'at least' if kind == 'too_short' else 'at most'} {size} items")]
+    if kind in _LENGTHS:
+        least = kind.endswith("short")
+        size, unit = ctx.get("min_length" if least else "max_length"), _LENGTHS[kind]
+        return [ConfigIssue(key, value, f"must have {'at least' if least else 'at most'} {size} {unit}")]
     if kind == "value_error":
         return [ConfigIssue(key, value, detail["msg"].removeprefix("Value error, "))]
     return [ConfigIssue(key, value, detail["msg"])]  # our own errors (SALESIM_ERROR) and anything rarer
@@ -121,6 +122,13 @@ _BOUNDS = {
     "greater_than_equal": "must be {} or greater",
     "less_than": "must be less than {}",
     "less_than_equal": "must be at most {}",
+}
+
+_LENGTHS = {
+    "too_short": "items",
+    "too_long": "items",
+    "string_too_short": "characters",
+    "string_too_long": "characters",
 }
 
 _TYPES = {

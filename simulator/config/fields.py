@@ -34,9 +34,8 @@ from pydantic_core.core_schema import ErrorType
 
 from simulator.config.errors import SALESIM_ERROR
 
-_CONSTRAINTS = frozenset(
-    {"greater_than", "greater_than_equal", "less_than", "less_than_equal", "finite_number", "too_short", "too_long"}
-)
+_LENGTHS = frozenset({"too_short", "too_long", "string_too_short", "string_too_long"})
+_CONSTRAINTS = _LENGTHS | {"greater_than", "greater_than_equal", "less_than", "less_than_equal", "finite_number"}
 _BUILTIN_ERRORS = frozenset(get_args(ErrorType))
 
 
@@ -84,17 +83,24 @@ def _again(detail: Any) -> InitErrorDetails:
     return {"type": PydanticCustomError(kind, detail["msg"]), "loc": detail["loc"], "input": detail["input"]}
 
 
-def explained(allowed: str) -> WrapValidator:
-    """Word a broken range or length constraint of the field as ``allowed``; type errors keep theirs.
+def explained(allowed: str, types_too: bool = False) -> WrapValidator:
+    """Word a broken range or length constraint of the field as ``allowed``.
 
-    Put it last in ``Annotated[...]``, after the constraints it explains.
+    Put it last in ``Annotated[...]``, after the constraints it explains. A type error
+    keeps its own words unless ``types_too``; errors inside a list or mapping keep
+    theirs, and a length error that only follows from them is dropped.
     """
 
     def reword(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         try:
             return handler(value)
         except ValidationError as error:
-            if all(d["type"] in _CONSTRAINTS and d["loc"] == () for d in error.errors()):
+            details = error.errors(include_url=False)
+            own = [d for d in details if d["loc"] == ()]
+            inner = [d for d in details if d["loc"] != ()]
+            if inner and all(d["type"] in _LENGTHS for d in own):
+                raise ValidationError.from_exception_data(error.title, [_again(d) for d in inner]) from None
+            if own and not inner and (types_too or all(d["type"] in _CONSTRAINTS for d in own)):
                 raise salesim_error(allowed) from None
             raise
 

@@ -81,7 +81,9 @@ class MarketConfig(ConfigModel):
     sources: Annotated[dict[str, SourceConfig], Field(min_length=1), explained("needs at least one lead source")]
     """Lead sources by name."""
     seasonality: Annotated[
-        tuple[NonNegative, ...], Field(min_length=12, max_length=12), explained("must list exactly 12 numbers")
+        tuple[NonNegative, ...],
+        Field(min_length=12, max_length=12),
+        explained("must list exactly 12 numbers", types_too=True),
     ] = (1.0,) * 12
     """Arrival multipliers, January to December."""
     segments: Annotated[dict[str, NonNegative], Field(min_length=1), explained("needs at least one segment")] = Field(
@@ -257,7 +259,7 @@ class OrgConfig(ConfigModel):
     """Org design name shown in reports."""
     teams: Annotated[dict[str, TeamConfig], Field(min_length=1), explained("needs at least one team")]
     """Teams by name."""
-    routing: dict[str, Text] = Field(default_factory=dict)
+    routing: dict[str, Annotated[Text, explained("must be a team name", types_too=True)]] = Field(default_factory=dict)
     """Stage name -> team name, for stages not worked by the team with their role."""
     default_team: Text | None = None
     """Team for every stage that neither routing nor a role assigns."""
