@@ -64,6 +64,7 @@ def _job_experiment(hydra_cfg: Any) -> Experiment:
         return compose(config_name=config_name, overrides=[*searchpath, *overrides])
 
     experiment, notes = compose_experiment(task, composer, set(hydra_cfg.runtime.choices))
+    experiment.resolved_config["command_line_overrides"] = task
     for note in notes:
         print(f"salesim: note: {note}", file=sys.stderr)
     return experiment

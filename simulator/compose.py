@@ -206,15 +206,14 @@ def _compose_layers(
     kept = [u for u in user if u.key not in own]
     checked = [u for u in kept if u.kind in ("value", "delete")]
     try:
-        if checked:
-            probe = composer([*(u.line for u in kept if u not in checked), *scenario])
-            missing = [u for u in checked if not _exists(probe, u.key)]
-        else:
-            missing = []
-        applied = [u.line for u in kept if u not in missing]
-        config = plain(composer([*applied, *scenario]))
-    except ConfigError:
-        raise
+        try:  # the usual case: every key exists here (Hydra refuses a plain override of a missing key)
+            return _Composed(plain(composer([*(u.line for u in kept), *scenario])), [], hidden)
+        except Exception:
+            if not checked:
+                raise
+        probe = composer([*(u.line for u in kept if u not in checked), *scenario])
+        missing = [u for u in checked if not _exists(probe, u.key)]
+        config = plain(composer([*(u.line for u in kept if u not in missing), *scenario]))
     except Exception as error:
         raise ConfigError(_composition_issue(error, where, shown)) from None
     return _Composed(config, missing, hidden)
@@ -281,9 +280,7 @@ def compose_experiment(
     notes, issues = _notes_and_issues(user, composed, str((base.get("experiment") or {}).get("name", "")))
     if issues:
         raise ConfigError(issues)
-    experiment = experiment_from_dicts(base, {name: c.config for name, c in composed.items()})
-    experiment.resolved_config["command_line_overrides"] = [u.line for u in user]
-    return experiment, notes
+    return experiment_from_dicts(base, {name: c.config for name, c in composed.items()}), notes
 
 
 def _notes_and_issues(
