@@ -198,7 +198,12 @@ def _exists(cfg: DictConfig, key: str) -> bool:
 
 
 def _compose_layers(
-    user: Sequence[UserOverride], scenario: Sequence[str], composer: Composer, where: str, shown: Any
+    user: Sequence[UserOverride],
+    scenario: Sequence[str],
+    composer: Composer,
+    where: str,
+    shown: Any,
+    groups: Collection[str] = (),
 ) -> _Composed:
     """Compose the experiment's base, then ``user``'s overrides that apply, then ``scenario``'s."""
     own = {o.key_or_group: o for o in _parse(scenario, where) if not o.is_hydra_override()}
@@ -215,8 +220,33 @@ def _compose_layers(
         missing = [u for u in checked if not _exists(probe, u.key)]
         config = plain(composer([*(u.line for u in kept if u not in missing), *scenario]))
     except Exception as error:
-        raise ConfigError(_composition_issue(error, where, shown)) from None
+        issues = _own_key_issues(kept, scenario, composer, where, groups)
+        raise ConfigError(issues or _composition_issue(error, where, shown)) from None
     return _Composed(config, missing, hidden)
+
+
+def _own_key_issues(
+    kept: Sequence[UserOverride], scenario: Sequence[str], composer: Composer, where: str, groups: Collection[str]
+) -> list[ConfigIssue]:
+    """A scenario's own overrides whose key its config does not have, in salesim's words."""
+    own = classify(scenario, groups, where)
+    values = [o for o in own if o.kind in ("value", "delete")]
+    if not values:
+        return []
+    try:
+        probe = plain(
+            composer([*(u.line for u in kept if u.kind in ("group", "add")), *(o.line for o in own if o not in values)])
+        )
+    except Exception:
+        return []
+    name = where.rsplit(".", 1)[-1]
+    return [
+        ConfigIssue(
+            f"[scenario {name}] {o.key}", o.value, _no_such_key(o.key, [probe], f"scenario {name} has no such key")
+        )
+        for o in values
+        if _node(probe, o.key.split(".")) is _ABSENT
+    ]
 
 
 def _composition_issue(error: Exception, where: str, shown: Any) -> ConfigIssue:
@@ -272,7 +302,7 @@ def compose_experiment(
     issues: list[ConfigIssue] = []
     for name, own in _scenario_overrides(base).items():
         try:
-            composed[name] = _compose_layers(user, own, composer, f"experiment.scenarios.{name}", own)
+            composed[name] = _compose_layers(user, own, composer, f"experiment.scenarios.{name}", own, groups)
         except ConfigError as error:
             issues.extend(error.issues)
     if issues:
@@ -294,7 +324,8 @@ def _notes_and_issues(
         skipped_in = [name for name, c in composed.items() if override in c.skipped]
         if skipped_in and len(skipped_in) == len(composed):
             configs = [c.config for c in composed.values()]
-            issues.append(ConfigIssue(override.key, override.value, _no_such_key(override.key, configs, experiment)))
+            words = f"no scenario of {experiment or 'the experiment'} has this key"
+            issues.append(ConfigIssue(override.key, override.value, _no_such_key(override.key, configs, words)))
         else:
             notes += [
                 f"{override.line} does not apply to scenario {name} (no such key there); skipped there"
@@ -303,8 +334,8 @@ def _notes_and_issues(
     return notes, issues
 
 
-def _no_such_key(key: str, configs: Sequence[Mapping[str, Any]], experiment: str) -> str:
-    """Plain words for a key no scenario has: what exists where it stops, and the closest key."""
+def _no_such_key(key: str, configs: Sequence[Mapping[str, Any]], words: str) -> str:
+    """``words`` on a key the configs lack, then what exists where the key stops, and the closest key."""
     parts = key.split(".")
     parent: list[str] = []
     children: set[str] = set()
@@ -316,7 +347,7 @@ def _no_such_key(key: str, configs: Sequence[Mapping[str, Any]], experiment: str
                 children |= {str(k) for k in (node if isinstance(node, Mapping) else range(len(node)))}
             break
     where = ".".join(parent) or "the top level"
-    words = f"no scenario of {experiment or 'the experiment'} has this key; {where} has: {', '.join(sorted(children))}"
+    words += f"; {where} has: {', '.join(sorted(children))}"
     every = sorted({k for c in configs for k in _all_keys(c)})
     close = difflib.get_close_matches(key, every, n=1, cutoff=0.6)
     return words + (f"; did you mean '{close[0]}'?" if close else "")

@@ -218,6 +218,18 @@ def test_an_experiment_of_your_own_through_the_python_api(tmp_path: Path) -> Non
     assert [(d.key, d.value) for d in scenario_differences(experiment)] == [("org.teams.sdr.headcount", 5)]
 
 
+def test_a_scenario_s_own_key_that_does_not_exist_is_named_in_salesim_words(tmp_path: Path) -> None:
+    folder = user_folder(tmp_path)
+    path = folder / "experiment" / "bigger_desk.yaml"
+    path.write_text(path.read_text().replace("org.teams.sdr.headcount=5", "org.teams.sdr.headcont=5"))
+    with pytest.raises(ConfigError) as raised:
+        simulator.load_experiment("bigger_desk", [f"hydra.searchpath=[file://{folder}]"])
+    (issue,) = raised.value.issues
+    assert (issue.key, issue.value) == ("[scenario five] org.teams.sdr.headcont", 5)
+    assert issue.allowed.startswith("scenario five has no such key; org.teams.sdr has: assignment")
+    assert issue.allowed.endswith("did you mean 'org.teams.sdr.headcount'?")
+
+
 def test_an_experiment_of_your_own_from_an_installed_wheel(tmp_path: Path) -> None:
     """Build the wheel, install it (not editable) in a fresh venv and run a user experiment from a folder.
 
