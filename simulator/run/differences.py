@@ -46,29 +46,34 @@ class SettingDifference:
     value: Any
 
 
-def flatten_settings(config: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Dotted key -> leaf value; a distribution (a mapping with ``dist``) and a list of plain values are leaves."""
-    flat: dict[str, Any] = {}
-    for key, value in config.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, Mapping) and "dist" not in value:
-            flat.update(flatten_settings(value, path + "."))
-        elif isinstance(value, list) and any(isinstance(v, Mapping | list) for v in value):
-            flat.update(flatten_settings({str(i): v for i, v in enumerate(value)}, path + "."))
-        else:
-            flat[path] = value
-    return flat
+def _is_branch(value: Any) -> bool:
+    """A mapping (but not a distribution, which reads as one value) or a list holding mappings or lists."""
+    if isinstance(value, Mapping):
+        return "dist" not in value
+    return isinstance(value, list) and any(isinstance(v, Mapping | list) for v in value)
 
 
-def config_differences(baseline: Mapping[str, Any], other: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
-    """``(key, baseline value, other value)`` for every leaf that differs, in the baseline's key order."""
-    base_flat, other_flat = flatten_settings(baseline), flatten_settings(other)
-    keys = list(base_flat) + [k for k in other_flat if k not in base_flat]
-    return [
-        (k, base_flat.get(k, MISSING), other_flat.get(k, MISSING))
-        for k in keys
-        if base_flat.get(k, MISSING) != other_flat.get(k, MISSING)
-    ]
+def _children(value: Any) -> dict[str, Any]:
+    return {str(k): v for k, v in (value.items() if isinstance(value, Mapping) else enumerate(value))}
+
+
+def config_differences(baseline: Any, other: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
+    """``(key, baseline value, other value)`` for every setting that differs, in the baseline's key order.
+
+    Mappings and lists of mappings are compared key by key (list items by index). A part
+    present on one side only (a team only one org design has) is one row holding it whole.
+    """
+    if _is_branch(baseline) and _is_branch(other) and isinstance(baseline, Mapping) == isinstance(other, Mapping):
+        base_items, other_items = _children(baseline), _children(other)
+        keys = list(base_items) + [k for k in other_items if k not in base_items]
+        return [
+            row
+            for key in keys
+            for row in config_differences(
+                base_items.get(key, MISSING), other_items.get(key, MISSING), f"{prefix}{key}."
+            )
+        ]
+    return [] if baseline == other else [(prefix.rstrip("."), baseline, other)]
 
 
 def scenario_settings(experiment: Experiment) -> dict[str, dict[str, Any]]:
