@@ -1,9 +1,9 @@
 """What each scenario of an experiment changes: its resolved settings that differ from the baseline's.
 
 A scenario is written as a few overrides, but what is compared is the fully resolved
-config (a group such as ``org=specialist`` swaps a whole org design). Flattening both
-configs to dotted keys and keeping the keys whose values differ shows a user exactly
-what is being compared. The command line's ``--describe`` and the report print the same
+config (a group such as ``org=specialist`` swaps a whole org design). Walking both
+configs key by key and keeping the dotted keys whose values differ (a part only one side
+has, such as a team, as one row) shows a user exactly what is being compared. The command line's ``--describe`` and the report print the same
 rows, from :func:`difference_rows`.
 """
 
