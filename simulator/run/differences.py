@@ -3,8 +3,8 @@
 A scenario is written as a few overrides, but what is compared is the fully resolved
 config (a group such as ``org=specialist`` swaps a whole org design). Walking both
 configs key by key and keeping the dotted keys whose values differ (a part only one side
-has, such as a team, as one row) shows a user exactly what is being compared. The command line's ``--describe`` and the report print the same
-rows, from :func:`difference_rows`.
+has, such as a team, as one row) shows a user exactly what is being compared. The
+command line's ``--describe`` and the report print the same rows, from :func:`difference_rows`.
 """
 
 from __future__ import annotations
