@@ -258,13 +258,19 @@ def test_an_experiment_of_your_own_from_an_installed_wheel(tmp_path: Path) -> No
     install = [sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index", "-q"]
     subprocess.run([*install, str(wheel)], check=True, capture_output=True, timeout=300)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SALESIM_CONFIG_DIR")}
-    where = subprocess.run(
-        [python, "-c", "import simulator, simulator.compose as c; print(simulator.__file__); print(c.config_dir())"],
-        cwd=tmp_path, env=env, check=True, capture_output=True, text=True,
-    ).stdout.split()  # fmt: skip
-    assert all(Path(p).is_relative_to(venv) for p in where), where
-    assert (Path(where[1]) / "experiment" / "sdr_headcount.yaml").is_file()  # shipped experiments are packaged
     folder, out = user_folder(tmp_path), tmp_path / "run"
+    script = (
+        "import simulator as ss, simulator.compose as c\n"
+        "print(ss.__file__, c.config_dir())\n"
+        f"e = ss.load_experiment('bigger_desk', ['hydra.searchpath=[file://{folder}]'])\n"
+        "print(e.seed, e.runs)\n"
+    )
+    api = subprocess.run([python, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert api.returncode == 0, api.stderr
+    where, seed_runs = api.stdout.splitlines()
+    assert all(Path(p).is_relative_to(venv) for p in where.split()), where  # the wheel, not this checkout
+    assert (Path(where.split()[1]) / "experiment" / "sdr_headcount.yaml").is_file()  # shipped experiments packaged
+    assert seed_runs == "99 3"
     command = [python, "-m", "simulator", "--config-dir", str(folder), "experiment=bigger_desk", f"hydra.run.dir={out}"]
     done = subprocess.run(
         [*command, "runner.workers=1", "runner.progress=false"],
