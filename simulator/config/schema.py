@@ -16,6 +16,8 @@ from typing import Any
 
 from simulator.config.distributions import Distribution
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.lead_attributes import ATTRIBUTE_KEYS, LeadAttributesConfig, parse_lead_attributes
+from simulator.config.pods import TEAM_POD_KEYS, OverflowConfig, TeamPodConfig, parse_overflow, parse_team_pod
 
 ASSIGNMENT_POLICIES = ("pooled", "round_robin", "least_loaded")
 PRIORITY_RULES = ("fifo", "closest_to_close")
@@ -40,6 +42,7 @@ class MarketConfig:
     segments: dict[str, float]
     deal_value: Distribution
     buying_circle: Distribution
+    attributes: LeadAttributesConfig = field(default_factory=LeadAttributesConfig)  # sector, geography, product
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,7 @@ class TeamConfig:
     skill: SkillConfig = field(default_factory=SkillConfig)
     assignment: str = "round_robin"
     priority: str = "closest_to_close"
+    pod: TeamPodConfig = field(default_factory=TeamPodConfig)  # serves, specialist_uplift, overflow
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +138,7 @@ class OrgConfig:
     default_team: str | None = None
     handoff: HandoffConfig = field(default_factory=HandoffConfig)
     description: str = ""
+    overflow: OverflowConfig | None = None  # the pods' overflow rule (a team's own rule wins)
 
     def team_for(self, stage: StageConfig) -> str | None:
         """The team that works ``stage`` (None if nothing routes it)."""
@@ -288,6 +293,7 @@ def _parse_market(data: Any, issues: list[ConfigIssue]) -> MarketConfig:
         segments=segments,
         deal_value=r.distribution("deal_value"),
         buying_circle=r.distribution("buying_circle", Distribution("constant", (1.0,))),
+        attributes=parse_lead_attributes({key: r.raw(key, None) for key in ATTRIBUTE_KEYS}, issues),
     )
     r.finish()
     return market
@@ -340,6 +346,7 @@ def _parse_org(data: Any, issues: list[ConfigIssue]) -> OrgConfig:
             skill=skill,
             assignment=t.text("assignment", "round_robin"),
             priority=t.text("priority", "closest_to_close"),
+            pod=parse_team_pod({key: t.raw(key, None) for key in TEAM_POD_KEYS}, f"org.teams.{name}", issues),
         )
         t.finish()
     routing: dict[str, str] = {}
@@ -362,6 +369,7 @@ def _parse_org(data: Any, issues: list[ConfigIssue]) -> OrgConfig:
         default_team=r.text("default_team", None, allow_none=True),
         handoff=handoff,
         description=r.text("description", ""),
+        overflow=parse_overflow(r.raw("overflow", None), issues),
     )
     r.finish()
     return org

@@ -13,6 +13,8 @@ import math
 import warnings
 
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.lead_attributes import check_lead_attributes
+from simulator.config.pods import check_pods, check_routing_coverage
 from simulator.config.schema import ASSIGNMENT_POLICIES, PRIORITY_RULES, ScenarioConfig
 
 USUAL_STAGE_COUNT = (4, 10)
@@ -70,6 +72,7 @@ def _check_market(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
         issues.append(
             ConfigIssue("market.buying_circle", market.buying_circle.to_spec(), "needs a mean of at least 1 person")
         )
+    issues.extend(check_lead_attributes(market.attributes, market.segments))
 
 
 def _check_pipeline(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
@@ -151,6 +154,9 @@ def _check_org(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
     if org.handoff.extra_effort_hours.quantile(0.0) < 0:
         spec = org.handoff.extra_effort_hours.to_spec()
         issues.append(ConfigIssue("org.handoff.extra_effort_hours", spec, "cannot be negative"))
+    pods = {name: team.pod for name, team in org.teams.items()}
+    issues.extend(check_pods(pods, org.overflow, config.market.attributes, config.market.segments))
+    issues.extend(check_routing_coverage(config))
 
 
 def _check_effects_and_clock(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY
+from simulator.model.pod_metrics import closed_opportunities, pod_kpis
 from simulator.model.records import Outcome, ReplicationRun
 
 # KPIs where a lower value is the better one; every other KPI with a direction is
@@ -134,6 +135,7 @@ def kpi_row(run: ReplicationRun) -> dict[str, float]:
     still_open = log.outcome == Outcome.OPEN
     row["open_pipeline_count"] = float(still_open.sum())
     row["open_pipeline_value"] = float(leads.deal_value[still_open].sum())
+    row.update(pod_kpis(run, won, closed_opportunities(run, ended)))
     return row
 
 

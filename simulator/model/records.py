@@ -72,3 +72,4 @@ class ReplicationRun:
     rep_team: np.ndarray
     rep_busy_days: np.ndarray
     daily_open: np.ndarray
+    overflow_counts: np.ndarray | None = None  # (T, 2) stage visits routed to a team, and sent to another pod
