@@ -43,15 +43,17 @@ class ProductConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     weight: Weight = Field(description="relative share of leads asking for this product")
-    deal_value_multiplier: float = Field(1.0, gt=0.0, allow_inf_nan=False, description="multiplies the deal value")
+    deal_value_multiplier: float = Field(
+        default=1.0, gt=0.0, allow_inf_nan=False, description="multiplies the deal value"
+    )
     cycle_multiplier: float = Field(
-        1.0, gt=0.0, allow_inf_nan=False, description="multiplies the buyer's delay after every stage"
+        default=1.0, gt=0.0, allow_inf_nan=False, description="multiplies the buyer's delay after every stage"
     )
     effort_multiplier: float = Field(
-        1.0, gt=0.0, allow_inf_nan=False, description="multiplies the rep effort at every stage"
+        default=1.0, gt=0.0, allow_inf_nan=False, description="multiplies the rep effort at every stage"
     )
     conversion_shift: float = Field(
-        0.0, allow_inf_nan=False, description="logit shift of the conversion at every stage"
+        default=0.0, allow_inf_nan=False, description="logit shift of the conversion at every stage"
     )
     description: str = ""
 
@@ -85,9 +87,9 @@ class LeadAttributesConfig(BaseModel):
 
     def names(self, attribute: str) -> tuple[str, ...]:
         """The values of ``sector``, ``geography`` or ``product`` (``("all",)`` when not configured)."""
-        values: Mapping[str, Any] = {"sector": self.sectors, "geography": self.geographies, "product": self.products}[
-            attribute
-        ]
+        values: Mapping[str, object] = (
+            self.sectors if attribute == "sector" else self.geographies if attribute == "geography" else self.products
+        )
         return tuple(values) or (UNSET,)
 
     def weights(self, attribute: str, segment: str) -> dict[str, float]:
@@ -108,10 +110,7 @@ def issues_from_validation_error(error: ValidationError, prefix: str) -> list[Co
     issues = []
     for item in error.errors(include_url=False):
         path = ".".join(str(part) for part in (prefix, *item["loc"]) if str(part))
-        if item["type"] == "extra_forbidden":
-            allowed = "unknown key"
-        else:
-            allowed = str(item["msg"])
+        allowed = "unknown key" if item["type"] == "extra_forbidden" else str(item["msg"])
         issues.append(ConfigIssue(path, item.get("input"), allowed))
     return issues
 
@@ -152,6 +151,8 @@ def check_lead_attributes(attributes: LeadAttributesConfig, segments: Mapping[st
         for attribute, name in plural.items():
             weights = attributes.weights(attribute, segment)
             if not math.fsum(weights.values()) > 0:
-                where = f"market.segment_mix.{segment}.{name}" if segment in attributes.segment_mix else f"market.{name}"
+                where = (
+                    f"market.segment_mix.{segment}.{name}" if segment in attributes.segment_mix else f"market.{name}"
+                )
                 issues.append(ConfigIssue(where, weights, f"weights for segment {segment} must add up to more than 0"))
     return issues

@@ -14,8 +14,9 @@ geography, product)::
 
 Routing generalises today's rule to the lead's attributes: a stage of a lead goes to the
 first team, in this order, that serves the lead: the team named in ``org.routing`` for
-the stage, the teams whose role is the stage's role (in config order), ``default_team``.
-With no ``serves`` anywhere every team serves every lead and routing is today's.
+the stage, then its sibling pods (the teams with the same role), the teams whose role is
+the stage's role (in config order), ``default_team`` and its sibling pods. With no
+``serves`` anywhere every team serves every lead and routing is today's.
 
 A team that serves only some products is a *product specialist*: it converts its own
 products with ``specialist_uplift`` added to the logit (BENCHMARKS.md: no quantified
@@ -59,10 +60,10 @@ class ServesConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    segment: NameList = Field(None, description="segments served")
-    sector: NameList = Field(None, description="sectors served")
-    geography: NameList = Field(None, description="geographies served")
-    product: NameList = Field(None, description="products served")
+    segment: NameList = Field(default=None, description="segments served")
+    sector: NameList = Field(default=None, description="sectors served")
+    geography: NameList = Field(default=None, description="geographies served")
+    product: NameList = Field(default=None, description="products served")
 
     @property
     def restricted(self) -> bool:
@@ -83,10 +84,15 @@ class OverflowConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    to: str = Field(ANY_POD, description="a team name, or any_pod: the least loaded pod able to work the stage")
-    queue_length: int | None = Field(None, ge=1, description="overflow when the pod's queue holds this many items")
+    to: str = Field(default=ANY_POD, description="a team name, or any_pod: the least loaded pod able to work the stage")
+    queue_length: int | None = Field(
+        default=None, ge=1, description="overflow when the pod's queue holds this many items"
+    )
     wait_days: float | None = Field(
-        None, gt=0.0, allow_inf_nan=False, description="overflow when the pod's oldest queued item waited this long"
+        default=None,
+        gt=0.0,
+        allow_inf_nan=False,
+        description="overflow when the pod's oldest queued item waited this long",
     )
 
     @model_validator(mode="after")
@@ -101,11 +107,11 @@ class TeamPodConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    serves: ServesConfig = Field(default_factory=ServesConfig, description="the leads this team serves")
+    serves: ServesConfig = Field(default_factory=lambda: ServesConfig(), description="the leads this team serves")
     specialist_uplift: float = Field(
-        0.0, allow_inf_nan=False, description="logit added when a product specialist works its own product"
+        default=0.0, allow_inf_nan=False, description="logit added when a product specialist works its own product"
     )
-    overflow: OverflowConfig | None = Field(None, description="this team's overflow rule (else org.overflow)")
+    overflow: OverflowConfig | None = Field(default=None, description="this team's overflow rule (else org.overflow)")
 
     def specialises_in(self, product: str) -> bool:
         """True if the team serves only some products and ``product`` is one of them."""
@@ -177,18 +183,26 @@ def check_pods(
 def candidate_teams(org: OrgConfig, stage: StageConfig) -> list[str]:
     """Teams that may work ``stage``, in routing order, whatever the lead.
 
-    The team named in ``org.routing``, then the teams whose role is the stage's role (in
-    config order), then ``default_team``; names that are not teams are skipped.
+    The team named in ``org.routing`` and its sibling pods (teams of the same role),
+    then the teams whose role is the stage's role (in config order), then
+    ``default_team`` and its sibling pods; names that are not teams are skipped.
     """
+
+    def with_siblings(name: str) -> list[str]:
+        if name not in org.teams:
+            return []
+        role = org.teams[name].role
+        return [name] + [other for other, team in org.teams.items() if team.role == role and other != name]
+
     order: list[str] = []
     if stage.name in org.routing:
-        order.append(org.routing[stage.name])
+        order.extend(with_siblings(org.routing[stage.name]))
     order.extend(name for name, team in org.teams.items() if team.role == stage.role)
     if org.default_team is not None:
-        order.append(org.default_team)
+        order.extend(with_siblings(org.default_team))
     seen: list[str] = []
     for name in order:
-        if name in org.teams and name not in seen:
+        if name not in seen:
             seen.append(name)
     return seen
 

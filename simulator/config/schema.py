@@ -112,7 +112,7 @@ class TeamConfig:
     skill: SkillConfig = field(default_factory=SkillConfig)
     assignment: str = "round_robin"
     priority: str = "closest_to_close"
-    pod: TeamPodConfig = field(default_factory=TeamPodConfig)  # serves, specialist_uplift, overflow
+    pod: TeamPodConfig = field(default_factory=lambda: TeamPodConfig())  # serves, specialist_uplift, overflow
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,13 +87,13 @@ class OverflowRouter:
         later stage the home team would have worked.
         """
         home = self.home[stage][self.slices[lead]]
-        if route[stage] == home and home != previous_team and self.target[home] != NO_OVERFLOW:
-            if self._over_threshold(home):
-                receiver = self._receiver(home, stage)
-                if receiver >= 0:
-                    for k in range(stage, len(route)):
-                        if route[k] == home:
-                            route[k] = receiver
+        entering = route[stage] == home and home != previous_team and self.target[home] != NO_OVERFLOW
+        if entering and self._over_threshold(home):
+            receiver = self._receiver(home, stage)
+            if receiver >= 0:
+                for k in range(stage, len(route)):
+                    if route[k] == home:
+                        route[k] = receiver
         lo, hi = self.window
         if lo <= self.env.now < hi:
             self.visits[home] += 1

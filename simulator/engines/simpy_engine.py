@@ -208,7 +208,9 @@ def rep_workday(floor: SalesFloor, rep: Rep) -> Process:
         yield floor.timeout(days)
         floor.stage_end[stage][lead] = floor.now
         shift = floor.team_logit[rep.team][floor.slice[lead]]
-        z = conversion_logit(scenario, stage, floor.source[lead], floor.circle[lead], rep.skill, first_touch_hours, shift)
+        z = conversion_logit(
+            scenario, stage, floor.source[lead], floor.circle[lead], rep.skill, first_touch_hours, shift
+        )
         passed = floor.conversion_draw[stage][lead] < probability(z)
         item.done.succeed((PASSED if passed else int(Outcome.DISQUALIFIED), rep.index, floor.now))
 

@@ -88,8 +88,12 @@ def compile_lead_profile(config: LeadAttributesConfig, segments: tuple[str, ...]
 
     def figure(name: str) -> FloatArray:
         return np.array(
-            [getattr(config.products[p], name) if p in config.products else (0.0 if name == "conversion_shift" else 1.0)
-             for p in products],
+            [
+                getattr(config.products[p], name)
+                if p in config.products
+                else (0.0 if name == "conversion_shift" else 1.0)
+                for p in products
+            ],
             dtype=np.float64,
         )
 

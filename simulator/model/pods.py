@@ -1,5 +1,4 @@
-"""Pods compiled: routing by (stage, slice), the conversion shift of each team on each slice,
-and the overflow rule as per-team arrays.
+"""Pods compiled: routing by (stage, slice), conversion shifts by (team, slice), overflow rules.
 
 See :mod:`simulator.config.pods` for the rules and :mod:`simulator.model.lead_attributes`
 for slices. Everything here is computed once per scenario; the engine indexes tables.
@@ -89,7 +88,7 @@ def compile_pods(config: ScenarioConfig, profile: LeadProfile, team_names: tuple
             own = np.array([pod.specialises_in(p) for p in profile.product_names], dtype=np.bool_)
             team_logit[t] += pod.specialist_uplift * own[product]
         rule = pod.overflow if pod.overflow is not None else org.overflow
-        if rule is None or not pod.serves.restricted and pod.overflow is None:
+        if rule is None or (not pod.serves.restricted and pod.overflow is None):
             continue  # org.overflow applies to pods only; a team's own rule applies to it anyway
         target[t] = TO_ANY_POD if rule.to == ANY_POD else team_names.index(rule.to)
         if rule.queue_length is not None:
