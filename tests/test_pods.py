@@ -178,6 +178,33 @@ def test_a_lead_is_only_worked_by_a_pod_that_serves_it(data: dict[str, Any], see
         assert config.org.teams[team].pod.serves.admits(attributes), (team, attributes)
 
 
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pod_designs(), st.integers(0, 2**31), st.floats(0.2, 5.0))
+def test_with_overflow_a_lead_leaves_its_pod_only_for_a_sibling_able_to_work_the_stage(
+    data: dict[str, Any], seed: int, wait_days: float
+) -> None:
+    data["org"]["overflow"] = {"to": "any_pod", "wait_days": wait_days}
+    try:
+        scenario = compiled(data)
+    except ConfigError:
+        assume(False)
+        return
+    run = simulate(scenario, seed, 0)
+    log = run.log
+    assert sum(int((log.outcome == o).sum()) for o in Outcome) == run.leads.size
+    home = scenario.routing[:, run.leads.slice].T  # (N, S) the pod that serves each lead
+    worked = log.stage_rep >= 0
+    team = np.where(worked, run.rep_team[np.maximum(log.stage_rep, 0)], home)
+    moved = team != home
+    assert scenario.pods.stage_team_eligible[np.nonzero(moved)[1], team[moved]].all()
+    if run.overflow_counts is None:  # no team serves a slice: org.overflow applies to pods only
+        assert not scenario.pods.team_is_pod.any() and not moved.any()
+        return
+    visits, sent = run.overflow_counts.T
+    assert (sent <= visits).all()
+    assert (sent > 0).any() or not moved.any()
+
+
 def test_pods_by_segment_route_each_segment_to_its_pod() -> None:
     scenario = compiled(shipped("pods_by_segment"))
     segment_of_slice = scenario.lead_profile.slice_attributes(len(scenario.segment_names))[0]
@@ -255,6 +282,11 @@ def test_bad_pod_and_product_settings_name_the_key() -> None:
     message = problems(data)
     assert "market.products.platform.cycle_multiplier = -1" in message and "greater than 0" in message
     assert "org.teams.full_cycle.serves.colour" in message and "unknown key" in message
+
+    data = shipped("pods_by_product")
+    data["org"]["teams"]["core_ae"]["serves"] = {"prodct": ["core"]}
+    assert "org.teams.core_ae.serves.prodct = ['core']: unknown key" in problems(data)
+    assert "did you mean 'product'?" in problems(data)
 
     data = shipped("generalist")
     data["market"]["segment_mix"]["giant"] = {"products": {"core": 1.0}}

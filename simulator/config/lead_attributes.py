@@ -23,9 +23,10 @@ product called ``all``, nothing is drawn and the numbers of today's configs are 
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -105,12 +106,44 @@ class LeadAttributesConfig(BaseModel):
         return dict(base) or {UNSET: 1.0}
 
 
-def issues_from_validation_error(error: ValidationError, prefix: str) -> list[ConfigIssue]:
-    """Turn pydantic's errors into ConfigIssues keyed by dotted path under ``prefix``."""
+def _unwrap(annotation: Any) -> Any:
+    """A model class or a ``dict[...]`` type inside an optional annotation (None for anything else)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) is dict:
+        return annotation
+    for arg in get_args(annotation):
+        found = _unwrap(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model that holds the key at the end of ``loc`` (walking fields and dict values)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
+            current = _unwrap(current.model_fields[part].annotation)
+        elif get_origin(current) is dict:
+            current = _unwrap(get_args(current)[1])
+        else:
+            return None
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def issues_from_validation_error(error: ValidationError, prefix: str, model: type[BaseModel]) -> list[ConfigIssue]:
+    """Turn pydantic's errors on ``model`` into ConfigIssues keyed by dotted path under ``prefix``."""
     issues = []
     for item in error.errors(include_url=False):
-        path = ".".join(str(part) for part in (prefix, *item["loc"]) if str(part))
-        allowed = "unknown key" if item["type"] == "extra_forbidden" else str(item["msg"])
+        loc = tuple(item["loc"])
+        path = ".".join(str(part) for part in (prefix, *loc) if str(part))
+        allowed = str(item["msg"])
+        if item["type"] == "extra_forbidden":
+            holder = _model_at(model, loc)
+            known = sorted(holder.model_fields) if holder is not None else []
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+            allowed = f"unknown key (known: {', '.join(known)})" + (f"; did you mean '{close[0]}'?" if close else "")
         issues.append(ConfigIssue(path, item.get("input"), allowed))
     return issues
 
@@ -121,7 +154,7 @@ def parse_lead_attributes(data: Mapping[str, Any], issues: list[ConfigIssue]) ->
     try:
         return LeadAttributesConfig.model_validate(present)
     except ValidationError as error:
-        issues.extend(issues_from_validation_error(error, "market"))
+        issues.extend(issues_from_validation_error(error, "market", LeadAttributesConfig))
         return LeadAttributesConfig()
 
 

@@ -124,7 +124,7 @@ def parse_team_pod(data: Mapping[str, Any], key: str, issues: list[ConfigIssue])
     try:
         return TeamPodConfig.model_validate(present)
     except ValidationError as error:
-        issues.extend(issues_from_validation_error(error, key))
+        issues.extend(issues_from_validation_error(error, key, TeamPodConfig))
         return TeamPodConfig()
 
 
@@ -135,7 +135,7 @@ def parse_overflow(data: Any, issues: list[ConfigIssue]) -> OverflowConfig | Non
     try:
         return OverflowConfig.model_validate(data)
     except ValidationError as error:
-        issues.extend(issues_from_validation_error(error, "org.overflow"))
+        issues.extend(issues_from_validation_error(error, "org.overflow", OverflowConfig))
         return None
 
 
