@@ -294,3 +294,15 @@ def test_bad_pod_and_product_settings_name_the_key() -> None:
     message = problems(data)
     assert "market.segment_mix.giant" in message and "enterprise" in message
     assert "market.segment_mix.smb.products" in message and "more than 0" in message
+
+
+def test_a_teams_own_queue_length_rule_sends_work_to_its_named_team_only() -> None:
+    data = deep_merge(shipped("pods_by_product"), {"clock": {"horizon_days": 80.0}})
+    data["org"]["overflow"] = None
+    data["org"]["teams"]["platform_ae"]["overflow"] = {"to": "core_ae", "queue_length": 2}
+    scenario = compiled(data)
+    core, platform = scenario.team_names.index("core_ae"), scenario.team_names.index("platform_ae")
+    assert scenario.pods.overflow_target.tolist()[platform] == core
+    assert scenario.pods.overflow_target.tolist()[core] == -1 and scenario.pods.overflow_queue_length[platform] == 2
+    row = kpi_row(simulate(scenario, 5, 0))
+    assert row["overflow_share_platform_ae"] > 0.0 and row["overflow_share_core_ae"] == 0.0
