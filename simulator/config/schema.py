@@ -16,6 +16,7 @@ from typing import Any
 
 from simulator.config.distributions import Distribution
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.pipelines import PipelinesConfig, TimeAllocationConfig, parse_pipelines, parse_time_allocation
 
 ASSIGNMENT_POLICIES = ("pooled", "round_robin", "least_loaded")
 PRIORITY_RULES = ("fifo", "closest_to_close")
@@ -109,6 +110,8 @@ class TeamConfig:
     skill: SkillConfig = field(default_factory=SkillConfig)
     assignment: str = "round_robin"
     priority: str = "closest_to_close"
+    prm_automation: bool = False  # prospecting tools (pipelines.prospecting.prm gives their effect and seat cost)
+    time_allocation: TimeAllocationConfig = field(default_factory=TimeAllocationConfig)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +166,7 @@ class ScenarioConfig:
     org: OrgConfig
     effects: EffectsConfig = field(default_factory=EffectsConfig)
     clock: ClockConfig = field(default_factory=ClockConfig)
+    pipelines: PipelinesConfig = field(default_factory=PipelinesConfig)
 
 
 class _Reader:
@@ -340,6 +344,8 @@ def _parse_org(data: Any, issues: list[ConfigIssue]) -> OrgConfig:
             skill=skill,
             assignment=t.text("assignment", "round_robin"),
             priority=t.text("priority", "closest_to_close"),
+            prm_automation=t.flag("prm_automation", False),
+            time_allocation=parse_time_allocation(t.raw("time_allocation", {}), t.path("time_allocation"), issues),
         )
         t.finish()
     routing: dict[str, str] = {}
@@ -393,7 +399,7 @@ def _parse_clock(data: Any, issues: list[ConfigIssue]) -> ClockConfig:
     return clock
 
 
-SCENARIO_KEYS = ("market", "pipeline", "org", "effects", "clock")
+SCENARIO_KEYS = ("market", "pipeline", "org", "effects", "clock", "pipelines")
 
 
 def parse_scenario(data: Mapping[str, Any], strict: bool = True) -> ScenarioConfig:
@@ -420,6 +426,7 @@ def parse_scenario(data: Mapping[str, Any], strict: bool = True) -> ScenarioConf
         org=_parse_org(data["org"], issues),
         effects=_parse_effects(data.get("effects") or {}, issues),
         clock=_parse_clock(data.get("clock") or {}, issues),
+        pipelines=parse_pipelines(data.get("pipelines"), issues),
     )
     if not strict:
         issues = [i for i in issues if "unknown key" not in i.allowed]

@@ -13,6 +13,7 @@ import math
 import warnings
 
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.pipeline_checks import all_stage_names, check_pipelines
 from simulator.config.schema import ASSIGNMENT_POLICIES, PRIORITY_RULES, ScenarioConfig
 
 USUAL_STAGE_COUNT = (4, 10)
@@ -125,7 +126,7 @@ def _check_org(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
             issues.append(ConfigIssue(f"{key}.assignment", team.assignment, allowed))
         if team.priority not in PRIORITY_RULES:
             issues.append(ConfigIssue(f"{key}.priority", team.priority, f"must be one of {PRIORITY_RULES}"))
-    stage_names = [stage.name for stage in config.pipeline.stages]
+    stage_names = all_stage_names(config)
     for stage, routed_to in org.routing.items():
         if stage not in stage_names:
             known = f"routes an unknown stage; stages are {', '.join(stage_names)}"
@@ -183,6 +184,7 @@ def validate_scenario(config: ScenarioConfig, prefix: str = "") -> None:
     _check_pipeline(config, issues)
     _check_org(config, issues)
     _check_effects_and_clock(config, issues)
+    check_pipelines(config, issues)
     if issues:
         if prefix:
             issues = [ConfigIssue(prefix + i.key, i.value, i.allowed) for i in issues]

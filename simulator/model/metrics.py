@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY
+from simulator.model.pipeline_metrics import HIGHER_IS_BETTER, LOWER_IS_BETTER, bookings_by_source, pipeline_kpis
 from simulator.model.records import Outcome, ReplicationRun
 
 # KPIs where a lower value is the better one; every other KPI with a direction is
@@ -25,6 +26,7 @@ LOWER_IS_BETTER_PREFIXES = (
     "stage_wait_days",
     "stage_leaked",
     "leads_leaked",
+    *LOWER_IS_BETTER,
 )
 HIGHER_IS_BETTER_PREFIXES = (
     "bookings",
@@ -34,6 +36,7 @@ HIGHER_IS_BETTER_PREFIXES = (
     "stage_conversion",
     "lead_to_win_rate",
     "open_pipeline",
+    *HIGHER_IS_BETTER,
 )
 
 
@@ -134,6 +137,8 @@ def kpi_row(run: ReplicationRun) -> dict[str, float]:
     still_open = log.outcome == Outcome.OPEN
     row["open_pipeline_count"] = float(still_open.sum())
     row["open_pipeline_value"] = float(leads.deal_value[still_open].sum())
+    row.update(bookings_by_source(run))
+    row.update(pipeline_kpis(run))
     return row
 
 

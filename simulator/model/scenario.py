@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,6 +20,9 @@ from simulator.config.schema import ASSIGNMENT_POLICIES, PRIORITY_RULES, Scenari
 
 POOLED, ROUND_ROBIN, LEAST_LOADED = (ASSIGNMENT_POLICIES.index(p) for p in ("pooled", "round_robin", "least_loaded"))
 FIFO, CLOSEST_TO_CLOSE = (PRIORITY_RULES.index(p) for p in ("fifo", "closest_to_close"))
+
+if TYPE_CHECKING:
+    from simulator.model.multi_pipeline import PipelineTables
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -85,6 +89,8 @@ class Scenario:
     skill_weight: float
     circle_reference_size: float
     circle_logit_per_person: float
+    # pipelines beyond new business (prospecting, partner, retention), None: sales only
+    pipelines: PipelineTables | None = None
 
     @property
     def n_stages(self) -> int:
@@ -112,6 +118,9 @@ def _logit(p: float) -> float:
 
 def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario:
     """Build the array form of a validated scenario config."""
+    from simulator.model.multi_pipeline import compile_pipelines
+
+    tables = compile_pipelines(config, float(config.clock.horizon_days))
     market, pipeline, org, effects, clock = config.market, config.pipeline, config.org, config.effects, config.clock
     stage_names = tuple(stage.name for stage in pipeline.stages)
     team_names = tuple(org.teams)
@@ -130,9 +139,19 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
         warmup_days=float(clock.warmup_days),
         days_per_month=int(clock.days_per_month),
         source_names=tuple(market.sources),
-        source_leads_per_day=np.array([s.leads_per_month / clock.days_per_month for s in sources], dtype=np.float64),
+        source_leads_per_day=np.array(
+            [0.0 if tables is not None and tables.fed(k) else s.leads_per_month / clock.days_per_month
+             for k, s in enumerate(sources)],
+            dtype=np.float64,
+        ),
         source_entry_stage=np.array(
             [0 if s.entry_stage is None else stage_names.index(s.entry_stage) for s in sources], dtype=np.int64
+        )
+        if tables is None or tables.meeting_entry_stage < 0
+        else np.array(
+            [tables.meeting_entry_stage if tables.prospecting_source == k else
+             (0 if s.entry_stage is None else stage_names.index(s.entry_stage)) for k, s in enumerate(sources)],
+            dtype=np.int64,
         ),
         source_logit_lift=np.array([s.conversion_lift for s in sources], dtype=np.float64),
         seasonality=np.array(market.seasonality, dtype=np.float64),
@@ -170,4 +189,5 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
         skill_weight=float(effects.skill_weight),
         circle_reference_size=float(effects.buying_circle.reference_size),
         circle_logit_per_person=float(effects.buying_circle.logit_per_person),
+        pipelines=tables,
     )

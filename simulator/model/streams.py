@@ -23,6 +23,11 @@ class Stream(IntEnum):
     STAGE_LUCK = 2
     HANDOFF_LUCK = 3
     WORKFORCE = 4
+    FED_LEADS = 5  # lead slots of sources fed by a pipeline, keyed by source
+    POOL_LUCK = 6  # target accounts and candidate partners, keyed by pipeline and stage
+    CUSTOMER_LUCK = 7  # renewals, check-ins and expansions, keyed by customer block and chunk
+    PARTNER_REFERRALS = 8  # an active partner's referral times, keyed by partner
+    DIGITAL_FIRST = 9  # which leads of a source did most of the journey online
 
 
 def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:

@@ -1,0 +1,241 @@
+"""The pipelines beside new business: prospecting, partners, retention and expansion.
+
+Each section is optional: a config without ``pipelines`` (every config written for one
+pipeline, the textbook queues of the tests included) simulates exactly what it did
+before. The sections are pydantic v2 models; :func:`parse_pipelines` turns pydantic's
+errors into :class:`ConfigIssue` objects naming the dotted key, the value and what is
+allowed, like the rest of the schema. :class:`TimeAllocationConfig` is a team's rule
+for sharing its hours across pipelines (``org.teams.<team>.time_allocation``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from simulator.config.distributions import Distribution
+from simulator.config.errors import ConfigIssue
+
+# Pipeline keys, in the order used by compiled tables and per-pipeline KPIs.
+PIPELINE_KEYS = ("sales", "prospecting", "partner", "renewal", "expansion")
+POOL_PIPELINES = ("prospecting", "partner")  # entities drawn from a pool by the reps who work them
+DEFAULT_PRIORITY = ("renewal", "expansion", "sales", "partner", "prospecting")
+
+PipelineKey = Literal["sales", "prospecting", "partner", "renewal", "expansion"]
+PoolKey = Literal["prospecting", "partner"]
+
+
+def _distribution(key: str) -> Any:
+    return BeforeValidator(lambda v: Distribution.from_spec(v, key))
+
+
+Effort = Annotated[Distribution, _distribution("effort_hours")]
+Delay = Annotated[Distribution, _distribution("delay_days")]
+Money = Annotated[Distribution, _distribution("value")]
+
+_MODEL = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+ZERO = Distribution("constant", (0.0,))
+
+
+class WorkStageConfig(BaseModel):
+    """One stage of a non-sales pipeline: rep effort, the buyer's delay after it, a conversion."""
+
+    model_config = _MODEL
+    name: str = Field(min_length=1, description="stage name, unique over every pipeline")
+    role: str = Field("", description="role that works the stage (renewal and expansion stages are routed by it)")
+    effort_hours: Effort = Field(description="rep hours per entity at this stage")
+    delay_days: Delay = Field(default=ZERO, description="buyer-side days before the next stage")
+    conversion: float = Field(1.0, ge=0.0, le=1.0, description="probability of moving on")
+    description: str = ""
+
+
+class PrmConfig(BaseModel):
+    """Effect of PRM / sales-engagement tools on a team with ``prm_automation: true``.
+
+    No independent measurement of these tools' effect exists (BENCHMARKS.md): both
+    effects are parameters to vary, not findings.
+    """
+
+    model_config = _MODEL
+    effort_factor: float = Field(0.6, gt=0.0, le=1.0, description="effort per account x this (more touches per hour)")
+    conversion_lift: float = Field(0.0, description="logit shift on prospecting stages (more touches per account)")
+    seat_cost_per_month: float = Field(74.0, ge=0.0, description="$ per seat-month, recorded for cost KPIs")
+
+
+class ProspectingConfig(BaseModel):
+    """Target accounts worked into booked meetings, each meeting an outbound lead."""
+
+    model_config = _MODEL
+    source: str = Field(description="market source whose leads are the booked meetings")
+    target_accounts: int = Field(ge=0, description="accounts in the territory (the pool)")
+    entry_stage: str | None = Field(None, description="sales stage a booked meeting enters (None: the source's)")
+    block_accounts: int = Field(1, ge=1, le=100, description="fresh accounts a rep takes in one sitting")
+    stages: tuple[WorkStageConfig, ...] = Field(min_length=1, description="research -> outreach -> conversation")
+    prm: PrmConfig = PrmConfig()
+
+
+class ReferralConfig(BaseModel):
+    """An active partner's referrals: a Poisson rate growing with enablement hours received."""
+
+    model_config = _MODEL
+    base_leads_per_month: float = Field(0.1, ge=0.0, description="rate of a partner never enabled")
+    max_leads_per_month: float = Field(1.0, ge=0.0, description="rate of a fully enabled partner")
+    hours_scale: float = Field(10.0, gt=0.0, description="rate = base + (max - base)(1 - exp(-hours / scale))")
+
+
+class EnablementConfig(BaseModel):
+    """Recurring enablement sessions a partner manager gives each active partner."""
+
+    model_config = _MODEL
+    interval_days: float = Field(21.0, gt=0.0, description="a session is requested every this many days")
+    effort_hours: Effort = Field(description="manager hours per session")
+
+
+class PartnerConfig(BaseModel):
+    """Partner managers recruit and enable partners, whose referrals are partner leads."""
+
+    model_config = _MODEL
+    source: str = Field(description="market source whose leads are the partners' referrals")
+    prospects: int = Field(ge=0, description="candidate partners in the market (the pool)")
+    max_partners_per_manager: int = Field(10, ge=1, description="a manager stops recruiting at this many partners")
+    stages: tuple[WorkStageConfig, ...] = Field(min_length=1, description="recruit -> onboard; passing all: active")
+    enablement: EnablementConfig
+    referral: ReferralConfig = ReferralConfig()
+    margin_share: float = Field(0.2, ge=0.0, le=1.0, description="share of partner-sourced bookings paid out")
+
+
+class RenewalConfig(BaseModel):
+    """The renewal pipeline and the churn decision at each renewal date."""
+
+    model_config = _MODEL
+    lead_days: float = Field(40.0, ge=0.0, description="renewal work starts this many days before the due date")
+    stages: tuple[WorkStageConfig, ...] = Field(min_length=1, description="renewal stages (each worked one = a touch)")
+    churn_probability: float = Field(0.1, gt=0.0, lt=1.0, description="at reference load and reference touches")
+    reference_load: float = Field(104.0, gt=0.0, description="accounts per CSM with no load effect")
+    load_logit: float = Field(1.0, ge=0.0, description="churn logit + this x (load / reference - 1), above reference")
+    touch_logit: float = Field(0.2, ge=0.0, description="churn logit - this x (touches - reference_touches)")
+    reference_touches: float = Field(4.0, ge=0.0, description="touches per term with no touch effect")
+    checkin_interval_days: float = Field(63.0, gt=0.0, description="a check-in is requested every this many days")
+    checkin_effort_hours: Effort = Field(description="CSM hours per check-in")
+    checkin_role: str = Field("csm", description="role of the account owners")
+
+
+class ExpansionConfig(BaseModel):
+    """Upsell opportunities per account, worked through a short pipeline."""
+
+    model_config = _MODEL
+    per_account_per_year: float = Field(0.5, ge=0.0, description="Poisson rate per active account")
+    uplift: Money = Field(description="added ARR as a fraction of the account's ARR")
+    stages: tuple[WorkStageConfig, ...] = Field(min_length=1, description="expansion stages; passing all: won")
+
+
+class RetentionConfig(BaseModel):
+    """A book of customers (initial ones and every deal won), their renewals and expansions."""
+
+    model_config = _MODEL
+    initial_customers: int = Field(ge=0, description="customers at day 0, renewal dates spread over one term")
+    initial_arr: Money = Field(description="ARR of an initial customer, $")
+    contract_months: int = Field(12, ge=1, description="contract term of every customer")
+    renewal: RenewalConfig
+    expansion: ExpansionConfig | None = None
+
+
+class DigitalFirstConfig(BaseModel):
+    """A share of a source's leads did most of the journey online and enter further along."""
+
+    model_config = _MODEL
+    source: str = Field(description="market source concerned (inbound)")
+    share: float = Field(ge=0.0, le=1.0, description="share of its leads entering at entry_stage")
+    entry_stage: str = Field(description="sales stage where digital-first leads enter")
+
+
+class PipelinesConfig(BaseModel):
+    """The pipelines beside new business; each absent section is switched off."""
+
+    model_config = _MODEL
+    prospecting: ProspectingConfig | None = None
+    partner: PartnerConfig | None = None
+    retention: RetentionConfig | None = None
+    digital_first: DigitalFirstConfig | None = None
+
+    def stages(self) -> dict[str, tuple[WorkStageConfig, ...]]:
+        """Stages of each configured pipeline (renewal and expansion apart)."""
+        found: dict[str, tuple[WorkStageConfig, ...]] = {}
+        if self.prospecting is not None:
+            found["prospecting"] = self.prospecting.stages
+        if self.partner is not None:
+            found["partner"] = self.partner.stages
+        if self.retention is not None:
+            found["renewal"] = self.retention.renewal.stages
+            if self.retention.expansion is not None:
+                found["expansion"] = self.retention.expansion.stages
+        return found
+
+    @property
+    def active(self) -> bool:
+        """True if any mechanism beyond the single sales pipeline is configured."""
+        return any(s is not None for s in (self.prospecting, self.partner, self.retention, self.digital_first))
+
+
+class TimeAllocationConfig(BaseModel):
+    """How a team shares its hours across pipelines.
+
+    Reps take the next item of the first pipeline in ``priority`` that has work for them;
+    ``reserved_hours_per_week`` are spent on a pool pipeline first whatever else waits
+    (blocks of prospecting, say); idle time turns into ``idle_work``.
+    """
+
+    model_config = _MODEL
+    priority: tuple[PipelineKey, ...] = Field(DEFAULT_PRIORITY, description="pipelines, first served first")
+    reserved_hours_per_week: dict[PoolKey, float] = Field(default_factory=dict, description="hours reserved")
+    idle_work: Literal["none", "prospecting", "partner"] = Field("none", description="what idle time becomes")
+
+    @model_validator(mode="after")
+    def _complete(self) -> TimeAllocationConfig:
+        if len(set(self.priority)) != len(self.priority):
+            raise ValueError("priority lists each pipeline at most once")
+        for hours in self.reserved_hours_per_week.values():
+            if not 0.0 <= hours <= 60.0:
+                raise ValueError("reserved hours per week must be between 0 and 60")
+        return self
+
+    def rank(self, pipeline: str) -> int:
+        """Position of ``pipeline`` in the priority order (unlisted ones come last, in key order)."""
+        if pipeline in self.priority:
+            return self.priority.index(pipeline)
+        return len(self.priority) + PIPELINE_KEYS.index(pipeline)
+
+    def duties(self) -> tuple[str, ...]:
+        """Pool pipelines the team works: its idle work and those it reserves hours for."""
+        duties = [p for p in POOL_PIPELINES if p == self.idle_work or self.reserved_hours_per_week.get(p, 0.0) > 0]
+        return tuple(duties)
+
+
+def _issues(error: ValidationError, key: str) -> list[ConfigIssue]:
+    issues = []
+    for entry in error.errors(include_url=False):
+        path = ".".join([key, *(str(part) for part in entry["loc"])])
+        message = str(entry["msg"]).removeprefix("Value error, ")
+        if entry["type"] == "extra_forbidden":
+            message = "unknown key"
+        issues.append(ConfigIssue(path, entry.get("input"), message))
+    return issues
+
+
+def parse_pipelines(data: Any, issues: list[ConfigIssue]) -> PipelinesConfig:
+    """The ``pipelines`` section (None or absent: none beyond sales), issues appended."""
+    try:
+        return PipelinesConfig.model_validate(data or {})
+    except ValidationError as error:
+        issues.extend(_issues(error, "pipelines"))
+        return PipelinesConfig()
+
+
+def parse_time_allocation(data: Any, key: str, issues: list[ConfigIssue]) -> TimeAllocationConfig:
+    """A team's ``time_allocation`` (absent: today's rule, sales only), issues appended."""
+    try:
+        return TimeAllocationConfig.model_validate(data or {})
+    except ValidationError as error:
+        issues.extend(_issues(error, key))
+        return TimeAllocationConfig()
