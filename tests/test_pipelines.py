@@ -30,7 +30,9 @@ Z = 4.0
 SEED = 7
 
 
-def full(org: str = "specialist", horizon: float = 80.0, patch: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+def full(
+    org: str = "specialist", horizon: float = 80.0, patch: Callable[[dict[str, Any]], None] | None = None
+) -> dict[str, Any]:
     """The shipped four-pipeline config over a short horizon."""
     data = copy.deepcopy(shipped(org))
     data["pipelines"] = yaml.safe_load((CONFIGS / "pipelines" / "default.yaml").read_text())
@@ -95,7 +97,9 @@ def test_a_partner_manager_brings_partner_sourced_bookings_once_partners_ramp() 
 
 
 def test_reserved_prospecting_hours_book_more_meetings_and_take_ae_time_from_deals() -> None:
-    reserve = team("ae", time_allocation={"priority": ["sales", "prospecting"], "reserved_hours_per_week": {"prospecting": 6}})
+    reserve = team(
+        "ae", time_allocation={"priority": ["sales", "prospecting"], "reserved_hours_per_week": {"prospecting": 6}}
+    )
     base = rows(full(), 10)
     blocks = rows(full(patch=reserve), 10)
     meetings, meetings_se = paired(base, blocks, "meetings_booked")
@@ -166,5 +170,5 @@ def test_bad_pipeline_values_name_the_key() -> None:
     assert "org.teams.sdr.time_allocation.idle_work" in keys
     data = full()
     data["pipelines"]["prospecting"]["source"] = "cold_calls"
-    with pytest.raises(ConfigError, match="pipelines.prospecting.source"):
+    with pytest.raises(ConfigError, match=r"pipelines\.prospecting\.source"):
         validate_scenario(parse_scenario(data))

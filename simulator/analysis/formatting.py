@@ -21,7 +21,33 @@ HEADLINE_KPIS = (
     "deals_lost_leaked",
 )
 SUPPORTING_KPIS = ("leads_total", "deals_lost", "lead_to_win_rate", "avg_deal_size", "open_pipeline_value")
+# the other pipelines' headline figures, reported when present
+PIPELINE_KPIS = (
+    "meetings_booked",
+    "partner_sourced_bookings",
+    "partners_active",
+    "renewals_due",
+    "churned_accounts",
+    "churned_arr",
+    "expansion_bookings",
+    "gross_revenue_retention",
+    "net_revenue_retention",
+)
 UTILISATION_PREFIX = "utilisation_"
+PIPELINE_SUFFIXES = ("_sales", "_prospecting", "_partner", "_renewal", "_expansion")
+
+
+def team_utilisation_kpis(kpis: list[str]) -> list[str]:
+    """The ``utilisation_<team>`` KPIs, without the per-pipeline ``utilisation_<team>_<pipeline>`` ones."""
+    names = set(kpis)
+    return [
+        k
+        for k in kpis
+        if k.startswith(UTILISATION_PREFIX)
+        and not any(k.endswith(x) and k.removesuffix(x) in names for x in PIPELINE_SUFFIXES)
+    ]
+
+
 STAGE_LEAKED_PREFIX = "stage_leaked_"
 UTILISATION_CEILING = 0.85  # BENCHMARKS.md: plan with 70-85% utilisation of selling time
 UTILISATION_FLOOR = 0.70

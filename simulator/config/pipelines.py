@@ -20,10 +20,11 @@ from simulator.config.errors import ConfigIssue
 # Pipeline keys, in the order used by compiled tables and per-pipeline KPIs.
 PIPELINE_KEYS = ("sales", "prospecting", "partner", "renewal", "expansion")
 POOL_PIPELINES = ("prospecting", "partner")  # entities drawn from a pool by the reps who work them
-DEFAULT_PRIORITY = ("renewal", "expansion", "sales", "partner", "prospecting")
+
 
 PipelineKey = Literal["sales", "prospecting", "partner", "renewal", "expansion"]
 PoolKey = Literal["prospecting", "partner"]
+DEFAULT_PRIORITY: tuple[PipelineKey, ...] = ("renewal", "expansion", "sales", "partner", "prospecting")
 
 
 def _distribution(key: str) -> Any:
@@ -43,10 +44,12 @@ class WorkStageConfig(BaseModel):
 
     model_config = _MODEL
     name: str = Field(min_length=1, description="stage name, unique over every pipeline")
-    role: str = Field("", description="role that works the stage (renewal and expansion stages are routed by it)")
+    role: str = Field(
+        default="", description="role that works the stage (renewal and expansion stages are routed by it)"
+    )
     effort_hours: Effort = Field(description="rep hours per entity at this stage")
     delay_days: Delay = Field(default=ZERO, description="buyer-side days before the next stage")
-    conversion: float = Field(1.0, ge=0.0, le=1.0, description="probability of moving on")
+    conversion: float = Field(default=1.0, ge=0.0, le=1.0, description="probability of moving on")
     description: str = ""
 
 
@@ -58,9 +61,13 @@ class PrmConfig(BaseModel):
     """
 
     model_config = _MODEL
-    effort_factor: float = Field(0.6, gt=0.0, le=1.0, description="effort per account x this (more touches per hour)")
-    conversion_lift: float = Field(0.0, description="logit shift on prospecting stages (more touches per account)")
-    seat_cost_per_month: float = Field(74.0, ge=0.0, description="$ per seat-month, recorded for cost KPIs")
+    effort_factor: float = Field(
+        default=0.6, gt=0.0, le=1.0, description="effort per account x this (more touches per hour)"
+    )
+    conversion_lift: float = Field(
+        default=0.0, description="logit shift on prospecting stages (more touches per account)"
+    )
+    seat_cost_per_month: float = Field(default=74.0, ge=0.0, description="$ per seat-month, recorded for cost KPIs")
 
 
 class ProspectingConfig(BaseModel):
@@ -69,26 +76,28 @@ class ProspectingConfig(BaseModel):
     model_config = _MODEL
     source: str = Field(description="market source whose leads are the booked meetings")
     target_accounts: int = Field(ge=0, description="accounts in the territory (the pool)")
-    entry_stage: str | None = Field(None, description="sales stage a booked meeting enters (None: the source's)")
-    block_accounts: int = Field(1, ge=1, le=100, description="fresh accounts a rep takes in one sitting")
+    entry_stage: str | None = Field(
+        default=None, description="sales stage a booked meeting enters (None: the source's)"
+    )
+    block_accounts: int = Field(default=1, ge=1, le=100, description="fresh accounts a rep takes in one sitting")
     stages: tuple[WorkStageConfig, ...] = Field(min_length=1, description="research -> outreach -> conversation")
-    prm: PrmConfig = PrmConfig()
+    prm: PrmConfig = Field(default_factory=PrmConfig)
 
 
 class ReferralConfig(BaseModel):
     """An active partner's referrals: a Poisson rate growing with enablement hours received."""
 
     model_config = _MODEL
-    base_leads_per_month: float = Field(0.1, ge=0.0, description="rate of a partner never enabled")
-    max_leads_per_month: float = Field(1.0, ge=0.0, description="rate of a fully enabled partner")
-    hours_scale: float = Field(10.0, gt=0.0, description="rate = base + (max - base)(1 - exp(-hours / scale))")
+    base_leads_per_month: float = Field(default=0.1, ge=0.0, description="rate of a partner never enabled")
+    max_leads_per_month: float = Field(default=1.0, ge=0.0, description="rate of a fully enabled partner")
+    hours_scale: float = Field(default=10.0, gt=0.0, description="rate = base + (max - base)(1 - exp(-hours / scale))")
 
 
 class EnablementConfig(BaseModel):
     """Recurring enablement sessions a partner manager gives each active partner."""
 
     model_config = _MODEL
-    interval_days: float = Field(21.0, gt=0.0, description="a session is requested every this many days")
+    interval_days: float = Field(default=21.0, gt=0.0, description="a session is requested every this many days")
     effort_hours: Effort = Field(description="manager hours per session")
 
 
@@ -98,34 +107,40 @@ class PartnerConfig(BaseModel):
     model_config = _MODEL
     source: str = Field(description="market source whose leads are the partners' referrals")
     prospects: int = Field(ge=0, description="candidate partners in the market (the pool)")
-    max_partners_per_manager: int = Field(10, ge=1, description="a manager stops recruiting at this many partners")
+    max_partners_per_manager: int = Field(
+        default=10, ge=1, description="a manager stops recruiting at this many partners"
+    )
     stages: tuple[WorkStageConfig, ...] = Field(min_length=1, description="recruit -> onboard; passing all: active")
     enablement: EnablementConfig
-    referral: ReferralConfig = ReferralConfig()
-    margin_share: float = Field(0.2, ge=0.0, le=1.0, description="share of partner-sourced bookings paid out")
+    referral: ReferralConfig = Field(default_factory=ReferralConfig)
+    margin_share: float = Field(default=0.2, ge=0.0, le=1.0, description="share of partner-sourced bookings paid out")
 
 
 class RenewalConfig(BaseModel):
     """The renewal pipeline and the churn decision at each renewal date."""
 
     model_config = _MODEL
-    lead_days: float = Field(40.0, ge=0.0, description="renewal work starts this many days before the due date")
+    lead_days: float = Field(default=40.0, ge=0.0, description="renewal work starts this many days before the due date")
     stages: tuple[WorkStageConfig, ...] = Field(min_length=1, description="renewal stages (each worked one = a touch)")
-    churn_probability: float = Field(0.1, gt=0.0, lt=1.0, description="at reference load and reference touches")
-    reference_load: float = Field(104.0, gt=0.0, description="accounts per CSM with no load effect")
-    load_logit: float = Field(1.0, ge=0.0, description="churn logit + this x (load / reference - 1), above reference")
-    touch_logit: float = Field(0.2, ge=0.0, description="churn logit - this x (touches - reference_touches)")
-    reference_touches: float = Field(4.0, ge=0.0, description="touches per term with no touch effect")
-    checkin_interval_days: float = Field(63.0, gt=0.0, description="a check-in is requested every this many days")
+    churn_probability: float = Field(default=0.1, gt=0.0, lt=1.0, description="at reference load and reference touches")
+    reference_load: float = Field(default=104.0, gt=0.0, description="accounts per CSM with no load effect")
+    load_logit: float = Field(
+        default=1.0, ge=0.0, description="churn logit + this x (load / reference - 1), above reference"
+    )
+    touch_logit: float = Field(default=0.2, ge=0.0, description="churn logit - this x (touches - reference_touches)")
+    reference_touches: float = Field(default=4.0, ge=0.0, description="touches per term with no touch effect")
+    checkin_interval_days: float = Field(
+        default=63.0, gt=0.0, description="a check-in is requested every this many days"
+    )
     checkin_effort_hours: Effort = Field(description="CSM hours per check-in")
-    checkin_role: str = Field("csm", description="role of the account owners")
+    checkin_role: str = Field(default="csm", description="role of the account owners")
 
 
 class ExpansionConfig(BaseModel):
     """Upsell opportunities per account, worked through a short pipeline."""
 
     model_config = _MODEL
-    per_account_per_year: float = Field(0.5, ge=0.0, description="Poisson rate per active account")
+    per_account_per_year: float = Field(default=0.5, ge=0.0, description="Poisson rate per active account")
     uplift: Money = Field(description="added ARR as a fraction of the account's ARR")
     stages: tuple[WorkStageConfig, ...] = Field(min_length=1, description="expansion stages; passing all: won")
 
@@ -136,7 +151,7 @@ class RetentionConfig(BaseModel):
     model_config = _MODEL
     initial_customers: int = Field(ge=0, description="customers at day 0, renewal dates spread over one term")
     initial_arr: Money = Field(description="ARR of an initial customer, $")
-    contract_months: int = Field(12, ge=1, description="contract term of every customer")
+    contract_months: int = Field(default=12, ge=1, description="contract term of every customer")
     renewal: RenewalConfig
     expansion: ExpansionConfig | None = None
 
@@ -187,14 +202,17 @@ class TimeAllocationConfig(BaseModel):
     """
 
     model_config = _MODEL
-    priority: tuple[PipelineKey, ...] = Field(DEFAULT_PRIORITY, description="pipelines, first served first")
-    reserved_hours_per_week: dict[PoolKey, float] = Field(default_factory=dict, description="hours reserved")
-    idle_work: Literal["none", "prospecting", "partner"] = Field("none", description="what idle time becomes")
+    priority: tuple[PipelineKey, ...] = Field(default=DEFAULT_PRIORITY, description="pipelines, first served first")
+    reserved_hours_per_week: dict[str, float] = Field(default_factory=dict, description="hours reserved")
+    idle_work: Literal["none", "prospecting", "partner"] = Field(default="none", description="what idle time becomes")
 
     @model_validator(mode="after")
     def _complete(self) -> TimeAllocationConfig:
         if len(set(self.priority)) != len(self.priority):
             raise ValueError("priority lists each pipeline at most once")
+        for pipeline in self.reserved_hours_per_week:
+            if pipeline not in POOL_PIPELINES:
+                raise ValueError(f"reserved hours name a pool pipeline: {', '.join(POOL_PIPELINES)}")
         for hours in self.reserved_hours_per_week.values():
             if not 0.0 <= hours <= 60.0:
                 raise ValueError("reserved hours per week must be between 0 and 60")

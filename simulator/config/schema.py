@@ -111,7 +111,7 @@ class TeamConfig:
     assignment: str = "round_robin"
     priority: str = "closest_to_close"
     prm_automation: bool = False  # prospecting tools (pipelines.prospecting.prm gives their effect and seat cost)
-    time_allocation: TimeAllocationConfig = field(default_factory=TimeAllocationConfig)
+    time_allocation: TimeAllocationConfig = field(default_factory=lambda: TimeAllocationConfig())
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +166,7 @@ class ScenarioConfig:
     org: OrgConfig
     effects: EffectsConfig = field(default_factory=EffectsConfig)
     clock: ClockConfig = field(default_factory=ClockConfig)
-    pipelines: PipelinesConfig = field(default_factory=PipelinesConfig)
+    pipelines: PipelinesConfig = field(default_factory=lambda: PipelinesConfig())
 
 
 class _Reader:

@@ -21,6 +21,7 @@ idle time into its idle-work pipeline.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from collections.abc import Generator
@@ -106,7 +107,8 @@ def setup(floor: SalesFloor, slot_start: dict[int, int]) -> Pipelines:
     for team in floor.teams:
         team.ranks = [int(r) for r in tables.team_rank[team.index]]
         duties = tuple(
-            p for p in (PROSPECTING, PARTNER)
+            p
+            for p in (PROSPECTING, PARTNER)
             if tables.has(p)
             and (tables.team_idle_work[team.index] == p or tables.team_reserved_hours_per_day[team.index, p] > 0)
         )
@@ -159,8 +161,8 @@ def choose_work(floor: SalesFloor, rep: Rep, team: Team) -> WorkItem | PoolTask 
         if tasks and tasks[0][0] <= now and team.ranks[p] < best_rank:
             best, best_rank = p, team.ranks[p]
     if best >= 0:
-        task: PoolTask = heapq.heappop(rep.tasks[best])[2]
-        return task
+        follow_up: PoolTask = heapq.heappop(rep.tasks[best])[2]
+        return follow_up
     item = team.take(rep)
     if item is not None:
         return item
@@ -316,10 +318,12 @@ def partner_life(floor: SalesFloor, partner: int, manager: Rep) -> Process:
             hours = float(sampling.draw(gen, kernel.code, kernel.params, 1)[0])
             item = _put(floor, PARTNER, 0, manager.team, manager, hours)
             pending.append(item)
-            item.done.callbacks.append(lambda _e, h=hours: _enabled(pipes, partner, pending, h))
+            item.done.callbacks.append(functools.partial(_enabled, pipes, partner, pending, hours))
         end = floor.now + tables.enablement_interval_days
         while True:
-            rate = tables.referral_base_per_day + span * (1.0 - math.exp(-pipes.partner_hours[partner] / tables.referral_hours_scale))
+            rate = tables.referral_base_per_day + span * (
+                1.0 - math.exp(-pipes.partner_hours[partner] / tables.referral_hours_scale)
+            )
             gap = float(gen.standard_exponential()) / rate if rate > 0 else math.inf
             if floor.now + gap >= end:
                 yield floor.timeout(end - floor.now)
@@ -331,7 +335,7 @@ def partner_life(floor: SalesFloor, partner: int, manager: Rep) -> Process:
             floor.start_fed_lead(lead, None)
 
 
-def _enabled(pipes: Pipelines, partner: int, pending: list[WorkItem], hours: float) -> None:
+def _enabled(pipes: Pipelines, partner: int, pending: list[WorkItem], hours: float, _event: simpy.Event) -> None:
     pipes.partner_hours[partner] += hours
     pending.clear()
 
@@ -346,7 +350,9 @@ def new_customer(floor: SalesFloor, lead: int, arr: float) -> None:
     _add_customer(floor, pipes, LEAD_CUSTOMER_BLOCK, lead, arr, floor.now + pipes.tables.contract_days, initial=False)
 
 
-def _add_customer(floor: SalesFloor, pipes: Pipelines, block: int, key: int, arr: float, due: float, initial: bool) -> None:
+def _add_customer(
+    floor: SalesFloor, pipes: Pipelines, block: int, key: int, arr: float, due: float, initial: bool
+) -> None:
     tables = pipes.tables
     owner = None
     if tables.owner_team >= 0 and not floor.teams[tables.owner_team].pooled:
@@ -399,16 +405,14 @@ def customer_life(floor: SalesFloor, customer: Customer) -> Process:
                 owner_team = customer.owner.team if customer.owner is not None else tables.owner_team
                 item = _put(floor, RENEWAL, 0, owner_team, customer.owner, hours)
                 customer.checkin_pending = True
-                item.done.callbacks.append(lambda _e: _touched(customer))
+                item.done.callbacks.append(functools.partial(_touched, customer))
         else:
             floor.process(expansion_journey(floor, customer, chunk, offset, expansions))
             expansions += 1
-            next_expansion = (
-                floor.now + gaps[expansions, offset] / rate if expansions < gaps.shape[0] else math.inf
-            )
+            next_expansion = floor.now + gaps[expansions, offset] / rate if expansions < gaps.shape[0] else math.inf
 
 
-def _touched(customer: Customer) -> None:
+def _touched(customer: Customer, _event: simpy.Event) -> None:
     customer.touches += 1
     customer.checkin_pending = False
 
@@ -422,7 +426,9 @@ def _renewal(floor: SalesFloor, pipes: Pipelines, customer: Customer, chunk: Any
     for s in range(stages.size):
         if floor.now >= customer.due:
             break
-        item = _put(floor, RENEWAL, s, int(stages.team[s]), customer.owner, float(chunk.renewal_effort[s][term, offset]))
+        item = _put(
+            floor, RENEWAL, s, int(stages.team[s]), customer.owner, float(chunk.renewal_effort[s][term, offset])
+        )
         deadline = floor.timeout(customer.due - floor.now)
         yield floor.any_of([item.done, deadline])
         if not item.done.triggered:
@@ -464,7 +470,9 @@ def expansion_journey(floor: SalesFloor, customer: Customer, chunk: Any, offset:
     pipes.expansions.append(row)
     for s in range(stages.size):
         row[5] = float(s)
-        item = _put(floor, EXPANSION, s, int(stages.team[s]), customer.owner, float(chunk.expansion_effort[s][k, offset]))
+        item = _put(
+            floor, EXPANSION, s, int(stages.team[s]), customer.owner, float(chunk.expansion_effort[s][k, offset])
+        )
         rep_index = yield item.done
         if customer.churned:
             row[2] = floor.now
@@ -505,7 +513,9 @@ def record(floor: SalesFloor, pipes: Pipelines, n_leads: int) -> PipelineRecord:
         partner_referrals=np.array(pipes.partner_referrals, dtype=np.int64),
         partner_enablement_hours=np.array(pipes.partner_hours, dtype=np.float64),
         lead_partner=lead_partner,
-        customer_state=np.array([int(CustomerState.CHURNED if c.churned else CustomerState.ACTIVE) for c in pipes.customers], dtype=np.int64),
+        customer_state=np.array(
+            [int(CustomerState.CHURNED if c.churned else CustomerState.ACTIVE) for c in pipes.customers], dtype=np.int64
+        ),
         customer_initial=np.array(pipes.customer_initial, dtype=np.bool_),
         customer_start_day=np.array(pipes.customer_start, dtype=np.float64),
         customer_start_arr=np.array(pipes.customer_start_arr, dtype=np.float64),

@@ -33,8 +33,8 @@ import simpy
 from simulator.engines import pipeline_processes
 from simulator.model.market import LeadBook, draw_leads, draw_rep_skills
 from simulator.model.organisation import Rep, WorkItem, build_teams
-from simulator.model.pipeline_luck import draw_digital_entry, select, with_slots
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY, conversion_logit, probability
+from simulator.model.pipeline_luck import draw_digital_entry, select, with_slots
 from simulator.model.records import JourneyLog, Outcome, ReplicationRun
 from simulator.model.scenario import Scenario
 

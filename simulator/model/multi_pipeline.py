@@ -167,7 +167,10 @@ def compile_pipelines(config: ScenarioConfig, horizon_days: float) -> PipelineTa
         dtype=np.float64,
     )
     idle = np.array(
-        [PIPELINE_KEYS.index(t.time_allocation.idle_work) if t.time_allocation.idle_work != "none" else -1 for t in teams],
+        [
+            PIPELINE_KEYS.index(t.time_allocation.idle_work) if t.time_allocation.idle_work != "none" else -1
+            for t in teams
+        ],
         dtype=np.int64,
     )
     month = float(config.clock.days_per_month)
@@ -178,7 +181,7 @@ def compile_pipelines(config: ScenarioConfig, horizon_days: float) -> PipelineTa
     # Referral slots: a bound on referrals no partner can pass (every prospect active
     # all the horizon at the top rate) plus 8 standard deviations of a Poisson count.
     bound = prospects * max(max_per_day, base_per_day) * horizon_days
-    partner_slots = int(math.ceil(bound + 8.0 * math.sqrt(bound) + 20.0)) if partner is not None else 0
+    partner_slots = math.ceil(bound + 8.0 * math.sqrt(bound) + 20.0) if partner is not None else 0
     owner_team = -1
     if retention is not None:
         found = [n for n, t in org.teams.items() if t.role == retention.renewal.checkin_role]
@@ -194,7 +197,7 @@ def compile_pipelines(config: ScenarioConfig, horizon_days: float) -> PipelineTa
             for s in prospecting.stages
         )
         bound = prospecting.target_accounts * min(1.0, 4.0 * share) + 50
-        prospecting_slots = min(prospecting.target_accounts, int(math.ceil(bound)))
+        prospecting_slots = min(prospecting.target_accounts, math.ceil(bound))
     digital = pipelines.digital_first
     return PipelineTables(
         configured=tuple(configured),

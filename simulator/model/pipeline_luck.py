@@ -20,7 +20,7 @@ import numpy as np
 
 from simulator.model import sampling
 from simulator.model.market import LeadBook
-from simulator.model.multi_pipeline import PipelineTables, WorkStages
+from simulator.model.multi_pipeline import WorkStages
 from simulator.model.scenario import FloatArray, Kernel, Scenario
 from simulator.model.streams import Stream, stream
 
@@ -160,10 +160,10 @@ class CustomerLuck:
         self.tables = tables
         self.seed, self.replication = seed, replication
         horizon = scenario.horizon_days
-        self.terms = int(math.ceil(horizon / tables.contract_days)) + 2
-        self.checkins = int(math.ceil(horizon / tables.checkin_interval_days)) + 2
+        self.terms = math.ceil(horizon / tables.contract_days) + 2
+        self.checkins = math.ceil(horizon / tables.checkin_interval_days) + 2
         mean = tables.expansion_per_day * horizon
-        self.expansions = int(math.ceil(mean + 6.0 * math.sqrt(mean) + 3.0)) if mean > 0 else 0
+        self.expansions = math.ceil(mean + 6.0 * math.sqrt(mean) + 3.0) if mean > 0 else 0
         self.chunks: dict[tuple[int, int], CustomerChunk] = {}
 
     def of(self, block: int, index: int) -> tuple[CustomerChunk, int]:

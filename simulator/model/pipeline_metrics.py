@@ -39,7 +39,10 @@ def bookings_by_source(run: ReplicationRun) -> dict[str, float]:
     sc, leads, log = run.scenario, run.leads, run.log
     with np.errstate(invalid="ignore"):
         won = (log.outcome == Outcome.WON) & (log.outcome_day >= sc.warmup_days) & (log.outcome_day < sc.horizon_days)
-    return {f"bookings_{name}": float(leads.deal_value[won & (leads.source == k)].sum()) for k, name in enumerate(sc.source_names)}
+    return {
+        f"bookings_{name}": float(leads.deal_value[won & (leads.source == k)].sum())
+        for k, name in enumerate(sc.source_names)
+    }
 
 
 def _pool_funnel(row: dict[str, float], names: tuple[str, ...], stage: np.ndarray, state: np.ndarray) -> None:
@@ -117,5 +120,7 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     for t, team in enumerate(sc.team_names):
         members = run.rep_team == t
         for p in tables.configured:
-            row[f"utilisation_{team}_{PIPELINE_KEYS[p]}"] = _ratio(float(busy[members, p].sum()), members.sum() * window)
+            row[f"utilisation_{team}_{PIPELINE_KEYS[p]}"] = _ratio(
+                float(busy[members, p].sum()), members.sum() * window
+            )
     return row

@@ -140,8 +140,10 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
         days_per_month=int(clock.days_per_month),
         source_names=tuple(market.sources),
         source_leads_per_day=np.array(
-            [0.0 if tables is not None and tables.fed(k) else s.leads_per_month / clock.days_per_month
-             for k, s in enumerate(sources)],
+            [
+                0.0 if tables is not None and tables.fed(k) else s.leads_per_month / clock.days_per_month
+                for k, s in enumerate(sources)
+            ],
             dtype=np.float64,
         ),
         source_entry_stage=np.array(
@@ -149,8 +151,12 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
         )
         if tables is None or tables.meeting_entry_stage < 0
         else np.array(
-            [tables.meeting_entry_stage if tables.prospecting_source == k else
-             (0 if s.entry_stage is None else stage_names.index(s.entry_stage)) for k, s in enumerate(sources)],
+            [
+                tables.meeting_entry_stage
+                if tables.prospecting_source == k
+                else (0 if s.entry_stage is None else stage_names.index(s.entry_stage))
+                for k, s in enumerate(sources)
+            ],
             dtype=np.int64,
         ),
         source_logit_lift=np.array([s.conversion_lift for s in sources], dtype=np.float64),
