@@ -21,7 +21,7 @@ import numpy as np
 from simulator.config.pipeline_checks import team_for_stage
 from simulator.config.pipelines import PIPELINE_KEYS, WorkStageConfig
 from simulator.config.schema import ScenarioConfig
-from simulator.model.scenario import FloatArray, IntArray, Kernel
+from simulator.model.kernel import FloatArray, IntArray, Kernel
 
 SALES, PROSPECTING, PARTNER, RENEWAL, EXPANSION = range(len(PIPELINE_KEYS))
 N_PIPELINES = len(PIPELINE_KEYS)

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from simulator.config.distributions import Distribution
 from simulator.config.schema import ASSIGNMENT_POLICIES, PRIORITY_RULES, ScenarioConfig
 
 POOLED, ROUND_ROBIN, LEAST_LOADED = (ASSIGNMENT_POLICIES.index(p) for p in ("pooled", "round_robin", "least_loaded"))
@@ -24,21 +23,19 @@ FIFO, CLOSEST_TO_CLOSE = (PRIORITY_RULES.index(p) for p in ("fifo", "closest_to_
 if TYPE_CHECKING:
     from simulator.model.multi_pipeline import PipelineTables
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
+from simulator.model.kernel import FloatArray, IntArray, Kernel  # noqa: E402  (re-exported)
 
-
-@dataclass(frozen=True, slots=True)
-class Kernel:
-    """A distribution as the sampling core reads it."""
-
-    code: int
-    params: FloatArray
-
-    @classmethod
-    def of(cls, distribution: Distribution) -> Kernel:
-        """The kernel form of a parsed distribution."""
-        return cls(distribution.kernel_code(), distribution.kernel_params())
+__all__ = [
+    "CLOSEST_TO_CLOSE",
+    "FIFO",
+    "LEAST_LOADED",
+    "POOLED",
+    "ROUND_ROBIN",
+    "FloatArray",
+    "IntArray",
+    "Kernel",
+    "Scenario",
+]
 
 
 @dataclass(frozen=True, slots=True)
