@@ -54,6 +54,9 @@ class PoolTask:
     pipeline: int
     entities: list[int]
     stage: int
+    reserved: bool = False  # worked in reserved hours: not interrupted
+    plans: list[tuple[int, int, bool]] | None = None  # an interrupted sitting's decisions
+    hours: float = 0.0  # an interrupted sitting's remaining hours
 
 
 @dataclass(slots=True)
@@ -106,6 +109,7 @@ def setup(floor: SalesFloor, slot_start: dict[int, int]) -> Pipelines:
     pipes = Pipelines(tables=tables, slot_start=slot_start)
     for team in floor.teams:
         team.ranks = [int(r) for r in tables.team_rank[team.index]]
+        team.interruptible = True
         duties = tuple(
             p
             for p in (PROSPECTING, PARTNER)
@@ -153,6 +157,7 @@ def choose_work(floor: SalesFloor, rep: Rep, team: Team) -> WorkItem | PoolTask 
         if reserved[p] > 0 and reserved[p] * (now - week * DAYS_PER_WEEK) > rep.spent[p]:
             task = _pool_task(floor, pipes, rep, p)
             if task is not None:
+                task.reserved = True
                 return task
     head = _head_rank(team, rep)
     best, best_rank = -1, head
@@ -228,6 +233,57 @@ def work_pool_task(floor: SalesFloor, rep: Rep, task: PoolTask) -> Process:
     tables, p = pipes.tables, task.pipeline
     stages = tables.stages[p]
     assert stages is not None
+    luck = pipes.pools[p]
+    hours, plans = task.hours, task.plans
+    if plans is None:
+        hours, plans = _plan_sitting(floor, pipes, rep, task)
+    days = hours / rep.selling_hours_per_day
+    busy = floor.busy_in_window(floor.now, days)
+    rep.busy_days += busy
+    rep.busy_by[p] += busy
+    rep.spent[p] += hours
+    start = floor.now
+    if not task.reserved:
+        rep.sitting = float(floor.teams[rep.team].ranks[p])
+    try:
+        yield floor.timeout(days)
+    except simpy.Interrupt:
+        # New work of a pipeline served first arrived: the rest of the sitting waits, at the
+        # head of the rep's follow-ups, and its decisions are applied when it is finished.
+        left = max(0.0, days - (floor.now - start))
+        unused = floor.busy_in_window(floor.now, left)
+        rep.busy_days -= unused
+        rep.busy_by[p] -= unused
+        rep.spent[p] -= left * rep.selling_hours_per_day
+        rest = PoolTask(p, task.entities, task.stage, False, plans, left * rep.selling_hours_per_day)
+        heapq.heappush(rep.tasks[p], (floor.now, floor.next_sequence(), rest))
+        return
+    rep.sitting = -1.0
+    for entity, stage, passed in plans:
+        if not passed:
+            pipes.pool_state[p][entity] = int(PoolState.DROPPED)
+            if p == PARTNER:
+                rep.partners -= 1
+        elif stage + 1 < stages.size:
+            ready = floor.now + luck.delay[stage][entity]
+            heapq.heappush(rep.tasks[p], (ready, floor.next_sequence(), PoolTask(p, [entity], stage + 1)))
+        else:
+            pipes.pool_state[p][entity] = int(PoolState.DONE)
+            if p == PROSPECTING:
+                pipes.meeting_day[entity] = floor.now
+                floor.start_fed_lead(_next_slot(pipes, tables.prospecting_source), rep)
+            else:
+                pipes.partner_active_day[entity] = floor.now
+                floor.process(partner_life(floor, entity, rep))
+
+
+def _plan_sitting(
+    floor: SalesFloor, pipes: Pipelines, rep: Rep, task: PoolTask
+) -> tuple[float, list[tuple[int, int, bool]]]:
+    """Hours of a sitting and, per entity, the last stage worked in it and whether it passed."""
+    tables, p = pipes.tables, task.pipeline
+    stages = tables.stages[p]
+    assert stages is not None
     luck, reached = pipes.pools[p], pipes.pool_stage[p]
     prm = p == PROSPECTING and tables.team_prm[rep.team] == 1
     factor = tables.prm_effort_factor if prm else 1.0
@@ -246,28 +302,7 @@ def work_pool_task(floor: SalesFloor, rep: Rep, task: PoolTask) -> Process:
                 continue
             plans.append((entity, stage, passed))
             break
-    days = hours / rep.selling_hours_per_day
-    busy = floor.busy_in_window(floor.now, days)
-    rep.busy_days += busy
-    rep.busy_by[p] += busy
-    rep.spent[p] += hours
-    yield floor.timeout(days)
-    for entity, stage, passed in plans:
-        if not passed:
-            pipes.pool_state[p][entity] = int(PoolState.DROPPED)
-            if p == PARTNER:
-                rep.partners -= 1
-        elif stage + 1 < stages.size:
-            ready = floor.now + luck.delay[stage][entity]
-            heapq.heappush(rep.tasks[p], (ready, floor.next_sequence(), PoolTask(p, [entity], stage + 1)))
-        else:
-            pipes.pool_state[p][entity] = int(PoolState.DONE)
-            if p == PROSPECTING:
-                pipes.meeting_day[entity] = floor.now
-                floor.start_fed_lead(_next_slot(pipes, tables.prospecting_source), rep)
-            else:
-                pipes.partner_active_day[entity] = floor.now
-                floor.process(partner_life(floor, entity, rep))
+    return hours, plans
 
 
 def work_item(floor: SalesFloor, rep: Rep, item: WorkItem) -> Process:

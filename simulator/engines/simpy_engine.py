@@ -270,7 +270,7 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
         floor.pipes = pipeline_processes.setup(floor, slot_start)
     floor.process(lead_arrivals(floor))
     for rep in floor.reps:
-        floor.process(rep_workday(floor, rep))
+        rep.process = floor.process(rep_workday(floor, rep))
     floor.process(pipeline_census(floor))
     floor.run(until=scenario.horizon_days)
     floor.end_of_horizon_census()

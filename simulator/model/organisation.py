@@ -59,6 +59,14 @@ class Rep:
     week: int = 0
     accounts: int = 0  # customers owned
     partners: int = 0  # partners recruited or being recruited
+    sitting: float = -1.0  # rank of the interruptible pool work in hand (-1: none)
+    process: simpy.Process | None = None  # the rep's workday, to interrupt a pool sitting
+
+    def interrupt(self) -> None:
+        """Stop the pool work in hand: work of a higher-ranked pipeline just arrived."""
+        self.sitting = -1.0
+        assert self.process is not None
+        self.process.interrupt()
 
 
 @dataclass(slots=True)
@@ -74,6 +82,7 @@ class Team:
     idle: deque[Rep] = field(default_factory=deque)
     next_turn: int = 0
     ranks: list[int] = field(default_factory=lambda: [0] * 5)  # pipeline -> priority rank
+    interruptible: bool = False  # some rep may be in a pool sitting that new work interrupts
 
     @property
     def pooled(self) -> bool:
@@ -106,12 +115,19 @@ class Team:
                 assert rep.wake is not None
                 wake, rep.wake = rep.wake, None
                 wake.succeed()
+            elif self.interruptible:
+                for rep in self.reps:
+                    if rep.sitting > entry[0][0]:
+                        rep.interrupt()
+                        break
             return
         heapq.heappush(owner.queue, entry)
         if owner.wake is not None:
             self.idle.remove(owner)
             wake, owner.wake = owner.wake, None
             wake.succeed()
+        elif owner.sitting > entry[0][0]:
+            owner.interrupt()
 
     def take(self, rep: Rep) -> WorkItem | None:
         """The next item for ``rep``, or None if it has nothing to do."""
