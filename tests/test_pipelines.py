@@ -172,3 +172,20 @@ def test_bad_pipeline_values_name_the_key() -> None:
     data["pipelines"]["prospecting"]["source"] = "cold_calls"
     with pytest.raises(ConfigError, match=r"pipelines\.prospecting\.source"):
         validate_scenario(parse_scenario(data))
+
+
+# Exact numbers of seed 123, replication 0 of the shipped four-pipeline model, computed
+# once; an intended model change updates them on purpose, in the same commit.
+FULL_REGRESSIONS = {
+    "generalist": {"deals_won": 108.0, "meetings_booked": 389.0, "bookings": 3513236.03, "churned_accounts": 25.0},
+    "specialist": {"deals_won": 90.0, "meetings_booked": 284.0, "bookings": 3004484.11, "churned_accounts": 25.0},
+}
+
+
+@pytest.mark.parametrize("org", sorted(FULL_REGRESSIONS))
+def test_seeded_regression_numbers_of_the_four_pipelines(org: str) -> None:
+    scenario = compiled(full(org, horizon=250.0))
+    row = kpi_row(simulate(scenario, 123, 0))
+    assert {k: round(row[k], 2) for k in FULL_REGRESSIONS[org]} == FULL_REGRESSIONS[org]
+    again = kpi_row(simulate(scenario, 123, 0))
+    assert all(row[k] == again[k] or (math.isnan(row[k]) and math.isnan(again[k])) for k in row)
