@@ -146,6 +146,7 @@ def test_every_account_partner_lead_and_customer_ends_in_exactly_one_state(org: 
     for name in sc.team_names:
         parts = [v for k, v in row.items() if k.startswith(f"utilisation_{name}_")]
         assert sum(parts) == pytest.approx(row[f"utilisation_{name}"])
+        assert min(parts) >= 0.0 and row[f"utilisation_{name}"] <= 1.0 + 1e-9
 
 
 def test_digital_first_leads_enter_at_the_later_stage() -> None:
@@ -177,7 +178,7 @@ def test_bad_pipeline_values_name_the_key() -> None:
 # Exact numbers of seed 123, replication 0 of the shipped four-pipeline model, computed
 # once; an intended model change updates them on purpose, in the same commit.
 FULL_REGRESSIONS = {
-    "generalist": {"deals_won": 108.0, "meetings_booked": 389.0, "bookings": 3513236.03, "churned_accounts": 25.0},
+    "generalist": {"deals_won": 103.0, "meetings_booked": 411.0, "bookings": 3141133.94, "churned_accounts": 26.0},
     "specialist": {"deals_won": 90.0, "meetings_booked": 284.0, "bookings": 3004484.11, "churned_accounts": 25.0},
 }
 

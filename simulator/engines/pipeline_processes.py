@@ -248,7 +248,7 @@ def work_pool_task(floor: SalesFloor, rep: Rep, task: PoolTask) -> Process:
     try:
         yield floor.timeout(days)
     except simpy.Interrupt:
-        # New work of a pipeline served first arrived: the rest of the sitting waits, at the
+        # A new lead of a pipeline served first arrived: the rest of the sitting waits, at the
         # head of the rep's follow-ups, and its decisions are applied when it is finished.
         left = max(0.0, days - (floor.now - start))
         unused = floor.busy_in_window(floor.now, left)

@@ -63,7 +63,7 @@ class Rep:
     process: simpy.Process | None = None  # the rep's workday, to interrupt a pool sitting
 
     def interrupt(self) -> None:
-        """Stop the pool work in hand: work of a higher-ranked pipeline just arrived."""
+        """Stop the pool work in hand: a new lead of a pipeline served first just arrived."""
         self.sitting = -1.0
         assert self.process is not None
         self.process.interrupt()
@@ -115,7 +115,7 @@ class Team:
                 assert rep.wake is not None
                 wake, rep.wake = rep.wake, None
                 wake.succeed()
-            elif self.interruptible:
+            elif self.interruptible and item.previous_rep < 0 and not item.pipeline:
                 for rep in self.reps:
                     if rep.sitting > entry[0][0]:
                         rep.interrupt()
@@ -126,8 +126,8 @@ class Team:
             self.idle.remove(owner)
             wake, owner.wake = owner.wake, None
             wake.succeed()
-        elif owner.sitting > entry[0][0]:
-            owner.interrupt()
+        elif owner.sitting > entry[0][0] and item.previous_rep < 0 and not item.pipeline:
+            owner.interrupt()  # a new lead: the rep picks up the phone
 
     def take(self, rep: Rep) -> WorkItem | None:
         """The next item for ``rep``, or None if it has nothing to do."""
