@@ -70,7 +70,25 @@ KPI_LABELS = {
     "first_touch_hours_p90": "Time to first touch, slowest 10%",
     "open_pipeline_count": "Open deals at the end",
     "open_pipeline_value": "Open pipeline value at the end",
+    "meetings_booked": "Meetings booked",
+    "partner_sourced_bookings": "Partner-sourced bookings",
+    "partners_active": "Active partners at the end",
+    "renewals_due": "Renewals due",
+    "churned_accounts": "Churned accounts",
+    "churned_arr": "Churned ARR",
+    "expansion_bookings": "Expansion bookings",
+    "gross_revenue_retention": "Gross revenue retention",
+    "net_revenue_retention": "Net revenue retention",
 }
+# money and rate KPIs of the pipelines beside new business (see kpi_unit)
+PIPELINE_MONEY = (
+    "churned_arr",
+    "expansion_bookings",
+    "partner_sourced_bookings",
+    "partner_margin_cost",
+    "prm_tool_cost",
+)
+PIPELINE_RATES = ("gross_revenue_retention", "net_revenue_retention")
 _PREFIX_LABELS = (
     ("utilisation_", "Utilisation of {}"),
     ("stage_entries_", "Leads entering {}"),
@@ -89,7 +107,9 @@ def kpi_unit(kpi: str) -> str:
     """Return the unit family of a KPI: ``money``, ``rate``, ``days``, ``hours`` or ``count``."""
     if kpi in ("bookings", "avg_deal_size", "open_pipeline_value") or kpi.startswith(("cost", "bookings")):
         return "money"
-    if kpi.endswith("_rate") or kpi.startswith(("stage_conversion_", UTILISATION_PREFIX)):
+    if kpi in PIPELINE_MONEY:
+        return "money"
+    if kpi.endswith("_rate") or kpi.startswith(("stage_conversion_", UTILISATION_PREFIX)) or kpi in PIPELINE_RATES:
         return "rate"
     if "_days" in kpi:
         return "days"

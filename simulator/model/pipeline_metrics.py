@@ -103,8 +103,14 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     row["expansions_won"] = float(won_expansion.sum())
     expansion = tables.stages[EXPANSION]
     if expansion is not None:
+        opened = inside(record.expansion_open_day)
+        closed = np.isfinite(record.expansion_end_day)
         for s, name in enumerate(expansion.names):
-            row[f"stage_entries_{name}"] = float(inside(record.expansion_open_day)[record.expansion_stage >= s].sum())
+            at = record.expansion_stage
+            moved_on = opened & ((at > s) | ((at == s) & record.expansion_won))
+            lost = opened & (at == s) & closed & ~record.expansion_won
+            row[f"stage_entries_{name}"] = float((opened & (at >= s)).sum())
+            row[f"stage_conversion_{name}"] = _ratio(float(moved_on.sum()), float(moved_on.sum() + lost.sum()))
     # cohort: customers active when the window opens; ARR then = start ARR + expansions won before
     cohort = record.customer_start_day <= lo
     early = record.expansion_won & (record.expansion_end_day < lo)
