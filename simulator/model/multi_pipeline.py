@@ -189,14 +189,14 @@ def compile_pipelines(config: ScenarioConfig, horizon_days: float) -> PipelineTa
         owner_team = team_names.index(found[0]) if found else renewal_team
     prospecting_slots = 0
     if prospecting is not None:
-        # Slots for booked meetings: four times the share of accounts that would book at
-        # the base conversions (with the PRM lift), plus 50; never more than the accounts.
+        # Slots for booked meetings: twice the share of accounts that would book at the
+        # base conversions (with the PRM lift), plus 100; never more than the accounts.
         lift = max(0.0, prospecting.prm.conversion_lift)
         share = math.prod(
             1.0 / (1.0 + math.exp(-_logit(s.conversion) - lift)) if 0 < s.conversion < 1 else s.conversion
             for s in prospecting.stages
         )
-        bound = prospecting.target_accounts * min(1.0, 4.0 * share) + 50
+        bound = prospecting.target_accounts * min(1.0, 2.0 * share) + 100
         prospecting_slots = min(prospecting.target_accounts, math.ceil(bound))
     digital = pipelines.digital_first
     return PipelineTables(

@@ -34,26 +34,30 @@ def _draw(gen: np.random.Generator, kernel: Kernel, n: int) -> FloatArray:
 
 
 def draw_slot_leads(scenario: Scenario, seed: int, replication: int, source: int, count: int) -> LeadBook:
-    """``count`` leads of a fed source, arrival unknown (NaN) until the pipeline creates them."""
-    attributes = stream(seed, replication, Stream.FED_LEADS, source, 0)
+    """``count`` leads of a fed source, arrival unknown (NaN) until the pipeline creates them.
+
+    Every quantity has its own stream, so the k-th slot's luck does not depend on ``count``.
+    """
+
+    def gen(*key: int) -> np.random.Generator:
+        return stream(seed, replication, Stream.FED_LEADS, source, *key)
+
     cumulative = np.cumsum(scenario.segment_weights)
     cumulative[-1] = 1.0
-    segment = np.searchsorted(cumulative, sampling.uniforms(attributes, count), side="right").astype(np.int64)
+    segment = np.searchsorted(cumulative, sampling.uniforms(gen(0, 0), count), side="right").astype(np.int64)
     segment = np.minimum(segment, len(scenario.segment_names) - 1)
-    value = _draw(attributes, scenario.deal_value, count)
-    circle = np.maximum(1, np.rint(_draw(attributes, scenario.buying_circle, count))).astype(np.int64)
+    value = _draw(gen(0, 1), scenario.deal_value, count)
+    circle = np.maximum(1, np.rint(_draw(gen(0, 2), scenario.buying_circle, count))).astype(np.int64)
     shape = (scenario.n_stages, count)
     effort, delay, conversion = np.empty(shape), np.empty(shape), np.empty(shape)
     handoff, handoff_delay, handoff_extra = np.empty(shape), np.empty(shape), np.empty(shape)
     for s in range(scenario.n_stages):
-        luck = stream(seed, replication, Stream.FED_LEADS, source, 1, s)
-        effort[s] = _draw(luck, scenario.stage_effort_hours[s], count)
-        delay[s] = _draw(luck, scenario.stage_delay_days[s], count)
-        conversion[s] = sampling.uniforms(luck, count)
-        passing = stream(seed, replication, Stream.FED_LEADS, source, 2, s)
-        handoff[s] = sampling.uniforms(passing, count)
-        handoff_delay[s] = _draw(passing, scenario.handoff_delay_days, count)
-        handoff_extra[s] = _draw(passing, scenario.handoff_extra_effort_hours, count)
+        effort[s] = _draw(gen(1, s, 0), scenario.stage_effort_hours[s], count)
+        delay[s] = _draw(gen(1, s, 1), scenario.stage_delay_days[s], count)
+        conversion[s] = sampling.uniforms(gen(1, s, 2), count)
+        handoff[s] = sampling.uniforms(gen(2, s, 0), count)
+        handoff_delay[s] = _draw(gen(2, s, 1), scenario.handoff_delay_days, count)
+        handoff_extra[s] = _draw(gen(2, s, 2), scenario.handoff_extra_effort_hours, count)
     return LeadBook(
         arrival_day=np.full(count, np.nan),
         source=np.full(count, source, dtype=np.int64),
@@ -114,13 +118,19 @@ class PoolLuck:
 
 
 def draw_pool(seed: int, replication: int, pipeline: int, stages: WorkStages, count: int) -> PoolLuck:
-    """Effort, buyer delay and a conversion uniform for every entity of a pool at every stage."""
+    """Effort, buyer delay and a conversion uniform for every entity of a pool at every stage.
+
+    Each from its own stream, so an entity's luck does not depend on the pool's size.
+    """
     effort, delay, draw = [], [], []
     for s in range(stages.size):
-        gen = stream(seed, replication, Stream.POOL_LUCK, pipeline, s)
-        effort.append(_draw(gen, stages.effort_hours[s], count).tolist())
-        delay.append(_draw(gen, stages.delay_days[s], count).tolist())
-        draw.append(sampling.uniforms(gen, count).tolist())
+        effort.append(
+            _draw(stream(seed, replication, Stream.POOL_LUCK, pipeline, s, 0), stages.effort_hours[s], count).tolist()
+        )
+        delay.append(
+            _draw(stream(seed, replication, Stream.POOL_LUCK, pipeline, s, 1), stages.delay_days[s], count).tolist()
+        )
+        draw.append(sampling.uniforms(stream(seed, replication, Stream.POOL_LUCK, pipeline, s, 2), count).tolist())
     return PoolLuck(effort, delay, draw)
 
 
