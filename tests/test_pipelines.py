@@ -207,3 +207,31 @@ def test_an_entity_keeps_its_luck_whatever_the_size_of_its_pool() -> None:
     many = draw_slot_leads(scenario, 5, 2, tables.prospecting_source, 300)
     assert np.array_equal(few.deal_value, many.deal_value[:30])
     assert np.array_equal(few.conversion_draw, many.conversion_draw[:, :30])
+
+
+def test_a_team_serves_pipelines_in_its_priority_order() -> None:
+    """Generalists who also own the customer book: renewals first makes new leads wait longer."""
+
+    def own_the_book(priority: list[str]) -> Callable[[dict[str, Any]], None]:
+        def patch(data: dict[str, Any]) -> None:
+            del data["org"]["teams"]["csm"]
+            data["org"]["teams"]["full_cycle"]["headcount"] = 8
+            data["org"]["teams"]["full_cycle"]["time_allocation"]["priority"] = priority
+            retention = data["pipelines"]["retention"]
+            retention["renewal"]["checkin_role"] = "full_cycle"
+            for stage in retention["renewal"]["stages"] + retention["expansion"]["stages"]:
+                stage["role"] = "full_cycle"
+
+        return patch
+
+    sales_first = compiled(full("generalist", 120.0, own_the_book(["sales", "renewal", "expansion", "prospecting"])))
+    renewal_first = compiled(full("generalist", 120.0, own_the_book(["renewal", "expansion", "sales", "prospecting"])))
+    a = [simulate(sales_first, SEED, r) for r in range(8)]
+    b = [simulate(renewal_first, SEED, r) for r in range(8)]
+    wait, wait_se = paired([kpi_row(r) for r in a], [kpi_row(r) for r in b], "first_touch_hours_mean")
+    assert wait > Z * wait_se and wait > 0, (wait, wait_se)
+    # and renewals get no fewer touches before their due date
+    touches = np.array(
+        [y.pipelines.renewal_touches.mean() - x.pipelines.renewal_touches.mean() for x, y in zip(a, b, strict=True)]  # type: ignore[union-attr]
+    )
+    assert touches.mean() > -Z * touches.std(ddof=1) / math.sqrt(touches.size), touches
