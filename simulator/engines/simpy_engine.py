@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from simulator.engines import pipeline_processes
+from simulator.engines import customer_processes, pipeline_processes
 from simulator.model.market import LeadBook, draw_leads, draw_rep_skills
 from simulator.model.organisation import Rep, WorkItem, build_teams
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY, conversion_logit, probability
@@ -188,7 +188,7 @@ def _finish(floor: SalesFloor, lead: int, owner: Rep | None, outcome: Outcome, s
     floor.log.close(lead, outcome, stage, day)
     floor.open_leads -= 1
     if outcome == Outcome.WON and floor.pipes is not None and floor.pipes.tables.retention:
-        pipeline_processes.new_customer(floor, lead, float(floor.leads.deal_value[lead]))
+        customer_processes.new_customer(floor, lead, float(floor.leads.deal_value[lead]))
 
 
 def rep_workday(floor: SalesFloor, rep: Rep) -> Process:
@@ -268,6 +268,8 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
     if scenario.pipelines is not None:
         floor.lead_entry = draw_digital_entry(scenario, seed, replication, leads)
         floor.pipes = pipeline_processes.setup(floor, slot_start)
+        if floor.pipes.tables.retention:
+            customer_processes.start_customer_book(floor)
     floor.process(lead_arrivals(floor))
     for rep in floor.reps:
         rep.process = floor.process(rep_workday(floor, rep))
