@@ -13,17 +13,31 @@ Run: python benchmarks/bench_engine.py [--runs 40]
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import time
 
 import numpy as np
 from timing import best_of
 
 import simulator
+from simulator.config.pipelines import PipelinesConfig
 from simulator.engines.simpy_engine import simulate
 from simulator.model import sampling
 from simulator.model.market import draw_leads
 from simulator.model.metrics import kpi_row
+from simulator.model.records import ReplicationRun
+from simulator.model.scenario import compile_scenario
 from simulator.run.runner import available_workers
+
+
+def count_stage_visits(run: ReplicationRun) -> int:
+    """Stages worked for one entity, over every pipeline (sales, prospecting, partner, retention)."""
+    visits = int(np.isfinite(run.log.stage_enter).sum())
+    record = run.pipelines
+    if record is not None:
+        visits += int((record.account_stage + 1).sum() + (record.partner_stage + 1).sum())
+        visits += int(record.renewal_touches.sum() + (record.expansion_stage + 1).sum())
+    return visits
 
 
 def main() -> None:
@@ -39,7 +53,7 @@ def main() -> None:
     draw = best_of(5, lambda: draw_leads(scenario, 1, 0))
     replication = best_of(5, lambda: kpi_row(simulate(scenario, 1, 0)))
     run = simulate(scenario, 1, 0)
-    stage_visits = int((run.log.stage_enter == run.log.stage_enter).sum())
+    stage_visits = count_stage_visits(run)
     print(f"one replication: {run.leads.size} leads, {stage_visits} stage visits, {replication * 1e3:.0f} ms")
     print(f"  batch draws of all leads' luck: {draw * 1e3:.1f} ms = {draw / replication:.1%} of a replication")
     print(f"  throughput: {stage_visits / replication:,.0f} stage visits/s")
@@ -49,6 +63,19 @@ def main() -> None:
     pods_visits = int(np.isfinite(simulate(pods, 1, 0).log.stage_enter).sum())
     ratio = (pods_time / pods_visits) / (replication / stage_visits)
     print(f"  pods by segment with overflow: {pods_time / pods_visits * 1e6:.1f} us per stage visit = {ratio:.2f}x")
+
+    single = experiment.scenarios[0].config
+    single = dataclasses.replace(single, pipelines=PipelinesConfig())
+    one = compile_scenario(single, "single")
+    one_time = best_of(5, lambda: simulate(one, 1, 0))
+    one_visits = count_stage_visits(simulate(one, 1, 0))
+    per_visit_all = replication / stage_visits
+    per_visit_one = one_time / one_visits
+    print(f"  per stage visit: {per_visit_all * 1e6:.1f} us with every pipeline")
+    print(
+        f"  the sales pipeline alone: {one_visits} stage visits, {one_time * 1e3:.0f} ms,"
+        f" {per_visit_one * 1e6:.1f} us a visit"
+    )
 
     workers = min(2, available_workers())
     start = time.perf_counter()

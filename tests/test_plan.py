@@ -198,8 +198,9 @@ def test_capacity_gaps_add_up_to_the_simulated_bookings() -> None:
     row = kpi_row(simulate(compiled(data), 2, 0))
     gaps = sum(row[k] for k in row if k.startswith("capacity_gap_"))
     assert row["capacity_spreadsheet"] - gaps == pytest.approx(row["bookings"])
-    ae_quota, sdr_quota = 750_000, 0  # the schema default prices every role like an AE
-    assert row["capacity_spreadsheet"] == pytest.approx((8 + 4) * ae_quota * 0.5 * 100 / 250 + sdr_quota)
+    ae_quota = 750_000  # the schema default prices every role like an AE (the shipped economics does not)
+    seats = sum(team["headcount"] for team in data["org"]["teams"].values())  # 8 AEs, 4 SDRs, 3 CSMs, 1 PM
+    assert row["capacity_spreadsheet"] == pytest.approx(seats * ae_quota * 0.5 * 100 / 250)
     assert row["capacity_gap_leakage"] > 0 and row["capacity_gap_cycle"] > 0
 
 

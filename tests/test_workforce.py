@@ -82,10 +82,10 @@ def test_a_neutral_workforce_leaves_every_number_unchanged(section: dict[str, An
         a, b = simulate(compiled(absent), SEED, r), simulate(compiled(neutral), SEED, r)
         assert same_row(kpi_row(a), kpi_row(b))
         assert np.array_equal(a.log.outcome_day, b.log.outcome_day, equal_nan=True)
-        assert a.rep_hire_day.tolist() == [0.0] * 12 and np.all(np.isinf(a.rep_leave_day))
+        assert a.rep_hire_day.tolist() == [0.0] * a.scenario.n_reps and np.all(np.isinf(a.rep_leave_day))
     row = kpi_row(a)
     assert row["reps_hired"] == row["reps_left"] == row["deals_reassigned"] == row["deals_lost_reassignment"] == 0
-    assert row["ramped_fte_mean"] == 12.0
+    assert row["ramped_fte_mean"] == a.scenario.n_reps  # 12 full-cycle reps, 3 CSMs, 1 partner manager
 
 
 def test_workforce_draws_do_not_touch_the_leads_luck() -> None:
@@ -102,7 +102,8 @@ def test_reps_of_day_zero_keep_their_drawn_skills_and_start_with_drawn_tenures()
     drawn = role({"initial_tenure_months": {"dist": "exponential", "mean": 18}})
     tenured = simulate(compiled(with_workforce(**drawn)), SEED, 0)
     assert np.all(np.isinf(static.rep_start_tenure_months))
-    tenures = tenured.rep_start_tenure_months
+    full_cycle = tenured.scenario.team_names.index("full_cycle")
+    tenures = tenured.rep_start_tenure_months[tenured.rep_team == full_cycle]
     assert tenures.shape == (12,) and np.all(np.isfinite(tenures)) and np.all(tenures >= 0)
     assert len(set(tenures.tolist())) == 12
 

@@ -21,7 +21,33 @@ HEADLINE_KPIS = (
     "deals_lost_leaked",
 )
 SUPPORTING_KPIS = ("leads_total", "deals_lost", "lead_to_win_rate", "avg_deal_size", "open_pipeline_value")
+# the other pipelines' headline figures, reported when present
+PIPELINE_KPIS = (
+    "meetings_booked",
+    "partner_sourced_bookings",
+    "partners_active",
+    "renewals_due",
+    "churned_accounts",
+    "churned_arr",
+    "expansion_bookings",
+    "gross_revenue_retention",
+    "net_revenue_retention",
+)
 UTILISATION_PREFIX = "utilisation_"
+PIPELINE_SUFFIXES = ("_sales", "_prospecting", "_partner", "_renewal", "_expansion")
+
+
+def team_utilisation_kpis(kpis: list[str]) -> list[str]:
+    """The ``utilisation_<team>`` KPIs, without the per-pipeline ``utilisation_<team>_<pipeline>`` ones."""
+    names = set(kpis)
+    return [
+        k
+        for k in kpis
+        if k.startswith(UTILISATION_PREFIX)
+        and not any(k.endswith(x) and k.removesuffix(x) in names for x in PIPELINE_SUFFIXES)
+    ]
+
+
 STAGE_LEAKED_PREFIX = "stage_leaked_"
 UTILISATION_CEILING = 0.85  # BENCHMARKS.md: plan with 70-85% utilisation of selling time
 UTILISATION_FLOOR = 0.70
@@ -63,7 +89,25 @@ KPI_LABELS = {
     "forecast_mape_quarter": "Forecast error, next quarter (MAPE)",
     "forecast_bias_quarter": "Forecast bias, next quarter",
     "capacity_spreadsheet": "Capacity plan (seats x quota x attainment)",
+    "meetings_booked": "Meetings booked",
+    "partner_sourced_bookings": "Partner-sourced bookings",
+    "partners_active": "Active partners at the end",
+    "renewals_due": "Renewals due",
+    "churned_accounts": "Churned accounts",
+    "churned_arr": "Churned ARR",
+    "expansion_bookings": "Expansion bookings",
+    "gross_revenue_retention": "Gross revenue retention",
+    "net_revenue_retention": "Net revenue retention",
 }
+# money and rate KPIs of the pipelines beside new business (see kpi_unit)
+PIPELINE_MONEY = (
+    "churned_arr",
+    "expansion_bookings",
+    "partner_sourced_bookings",
+    "partner_margin_cost",
+    "prm_tool_cost",
+)
+PIPELINE_RATES = ("gross_revenue_retention", "net_revenue_retention")
 _PREFIX_LABELS = (
     ("utilisation_", "Utilisation of {}"),
     ("stage_entries_", "Leads entering {}"),
@@ -91,7 +135,9 @@ def kpi_unit(kpi: str) -> str:
         return "money"
     if kpi.startswith(RATE_KPI_PREFIXES):
         return "rate"
-    if kpi.endswith("_rate") or kpi.startswith(("stage_conversion_", UTILISATION_PREFIX)):
+    if kpi in PIPELINE_MONEY:
+        return "money"
+    if kpi.endswith("_rate") or kpi.startswith(("stage_conversion_", UTILISATION_PREFIX)) or kpi in PIPELINE_RATES:
         return "rate"
     if "_days" in kpi:
         return "days"

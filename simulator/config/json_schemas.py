@@ -26,6 +26,7 @@ from pydantic.json_schema import GenerateJsonSchema
 from simulator.config.composed import ExperimentFile, PrimaryConfig
 from simulator.config.distributions import Distribution
 from simulator.config.economics import EconomicsConfig
+from simulator.config.pipelines import PipelinesConfig
 from simulator.config.plan import ForecastConfig, PlanConfig, SlaConfig
 from simulator.config.runner_settings import RunnerSettings
 from simulator.config.schema import ClockConfig, EffectsConfig, MarketConfig, OrgConfig, PipelineConfig
@@ -38,6 +39,7 @@ GROUPS: dict[str, type[BaseModel]] = {
     "org": OrgConfig,
     "effects": EffectsConfig,
     "clock": ClockConfig,
+    "pipelines": PipelinesConfig,
     "economics": EconomicsConfig,
     "plan": PlanConfig,
     "forecast": ForecastConfig,

@@ -54,6 +54,7 @@ from simulator.config.fields import (
     explained,
 )
 from simulator.config.lead_attributes import LeadAttributesConfig, ProductConfig, SegmentMix, Weight
+from simulator.config.pipelines import PipelinesConfig, TimeAllocationConfig
 from simulator.config.plan import ForecastConfig, PlanConfig, SlaConfig
 from simulator.config.pods import OverflowConfig, ServesConfig, TeamPodConfig
 from simulator.config.workforce import WorkforceConfig
@@ -252,6 +253,8 @@ class TeamConfig(ConfigModel):
     """Logit added when this team, serving only some products, works one of them (neutral: 0)."""
     overflow: OverflowConfig | None = None
     """This team's overflow rule (else ``org.overflow``)."""
+    time_allocation: TimeAllocationConfig = TimeAllocationConfig()
+    """How the team shares its hours across pipelines: priority, reserved hours, idle work."""
 
     @property
     def pod(self) -> TeamPodConfig:
@@ -368,6 +371,8 @@ class ScenarioConfig(ConfigModel):
     """Effects on conversion."""
     clock: ClockConfig = ClockConfig()
     """Simulated time."""
+    pipelines: PipelinesConfig = PipelinesConfig()
+    """The pipelines beside new business: prospecting, partner, retention and expansion."""
     economics: EconomicsConfig = EconomicsConfig()
     """Pay, quotas, tool and lead costs (the money KPIs)."""
     plan: PlanConfig = PlanConfig()

@@ -15,6 +15,7 @@ import warnings
 
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.lead_attributes import check_lead_attributes
+from simulator.config.pipeline_checks import all_stage_names, check_pipelines
 from simulator.config.pods import check_pods, check_routing_coverage
 from simulator.config.schema import ScenarioConfig
 from simulator.config.workforce import check_workforce
@@ -45,9 +46,10 @@ def _check_references(config: ScenarioConfig, issues: list[ConfigIssue]) -> None
             allowed = f"must be a stage of the pipeline: {', '.join(stage_names)}"
             issues.append(ConfigIssue(f"market.sources.{name}.entry_stage", source.entry_stage, allowed))
     org = config.org
+    every_stage = all_stage_names(config)
     for stage, routed_to in org.routing.items():
-        if stage not in stage_names:
-            known = f"routes an unknown stage; stages are {', '.join(stage_names)}"
+        if stage not in every_stage:
+            known = f"routes an unknown stage; stages are {', '.join(every_stage)}"
             issues.append(ConfigIssue(f"org.routing.{stage}", routed_to, known))
     roles = sorted({team.role for team in org.teams.values()})
     for stage_config in config.pipeline.stages:
@@ -129,6 +131,7 @@ def validate_scenario(config: ScenarioConfig, prefix: str = "") -> None:
     stage_names = tuple(stage.name for stage in config.pipeline.stages)
     issues.extend([*config.forecast.check(stage_names), *config.sla.check(stage_names)])
     check_workforce(config.workforce, {name: team.role for name, team in config.org.teams.items()}, issues)
+    check_pipelines(config, issues)
     market, org = config.market, config.org
     issues.extend(check_lead_attributes(market.attributes, market.segments))
     pods = {name: team.pod for name, team in org.teams.items()}

@@ -26,16 +26,19 @@ Modelling assumptions:
 from __future__ import annotations
 
 from collections.abc import Generator
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import simpy
 
+from simulator.engines import customer_processes, pipeline_processes
 from simulator.engines.overflow import OverflowRouter
 from simulator.engines.workforce_processes import Workforce
 from simulator.model.market import LeadBook, draw_leads, draw_rep_skills
 from simulator.model.organisation import Rep, Team, WorkItem, build_teams
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY, conversion_logit, probability
+from simulator.model.pipeline_luck import draw_digital_entry, select, with_slots
 from simulator.model.records import JourneyLog, Outcome, ReplicationRun
 from simulator.model.scenario import Scenario
 
@@ -86,6 +89,19 @@ class SalesFloor(simpy.Environment):
         self.overflow = (
             OverflowRouter(self, scenario, self.teams, self.slice) if scenario.pods.overflow_enabled else None
         )
+        # pipelines beyond new business (None: the sales pipeline alone, as before)
+        self.seed, self.replication = 0, 0
+        self.n_arriving = leads.size  # leads released at their drawn arrival time
+        self.lead_entry = [self.entry_stage[source] for source in self.source]
+        self.pipes: pipeline_processes.Pipelines | None = None
+
+    def start_fed_lead(self, lead: int, booked_by: Rep | None) -> None:
+        """A lead created by another pipeline (a booked meeting, a referral) arrives now."""
+        self.arrival[lead] = self.now
+        if booked_by is not None:  # the booking conversation was the first touch
+            self.first_touched[lead] = True
+            self.log.first_touch_day[lead] = self.now
+        self.process(lead_journey(self, lead, booked_by))
 
     def next_sequence(self) -> int:
         """A tie-breaker for queue order: earlier puts go first among equal keys."""
@@ -110,6 +126,8 @@ class SalesFloor(simpy.Environment):
         """Close as leaked every queued lead whose wait ran out before the horizon."""
         for team in self.teams:
             for item in team.waiting_items():
+                if item.pipeline:
+                    continue
                 deadline = item.enqueued + float(self.scenario.stage_max_wait_days[item.stage])
                 if deadline <= self.now and self.log.outcome[item.lead] == Outcome.OPEN:
                     self.log.close(item.lead, Outcome.LEAKED, item.stage, deadline)
@@ -118,18 +136,23 @@ class SalesFloor(simpy.Environment):
 
 def lead_arrivals(floor: SalesFloor) -> Process:
     """Release every lead at its arrival time."""
-    for lead, day in enumerate(floor.arrival):
+    for lead, day in enumerate(floor.arrival[: floor.n_arriving]):  # slots of fed sources come after
         yield floor.timeout(day - floor.now)
         floor.process(lead_journey(floor, lead))
 
 
-def lead_journey(floor: SalesFloor, lead: int) -> Process:
+def lead_journey(floor: SalesFloor, lead: int, booked_by: Rep | None = None) -> Process:
     """One lead's path through the pipeline, from arrival to won, lost or the horizon."""
     last_stage = floor.scenario.n_stages - 1
-    stage = floor.entry_stage[floor.source[lead]]
+    stage = floor.lead_entry[lead]
     route = [row[floor.slice[lead]] for row in floor.routing]
     owners: dict[int, Rep] = {}
     previous_rep, previous_team = -1, -1
+    if booked_by is not None:  # the rep who booked the meeting keeps it if its team works the stage
+        previous_rep, previous_team = booked_by.index, booked_by.team
+        if not floor.teams[booked_by.team].pooled:
+            owners[booked_by.team] = booked_by
+            booked_by.owned_open += 1
     floor.open_leads += 1
     while True:
         if floor.overflow is not None:
@@ -193,6 +216,8 @@ def _finish(floor: SalesFloor, lead: int, owner: Rep | None, outcome: Outcome, s
         owner.owned_open -= 1
     floor.log.close(lead, outcome, stage, day)
     floor.open_leads -= 1
+    if outcome == Outcome.WON and floor.pipes is not None and floor.pipes.tables.retention:
+        customer_processes.new_customer(floor, lead, float(floor.leads.deal_value[lead]))
 
 
 def rep_workday(floor: SalesFloor, rep: Rep) -> Process:
@@ -200,11 +225,24 @@ def rep_workday(floor: SalesFloor, rep: Rep) -> Process:
     scenario, log = floor.scenario, floor.log
     team = floor.teams[rep.team]
     while rep.active:
-        item = team.take(rep)
+        if rep.duties:
+            choice = pipeline_processes.choose_work(floor, rep, team)
+            if isinstance(choice, pipeline_processes.PoolTask):
+                yield from pipeline_processes.work_pool_task(floor, rep, choice)
+                continue
+            item = choice
+        else:
+            item = team.take(rep)
         if item is None:
             rep.wake = floor.event()
             team.idle.append(rep)
-            yield rep.wake
+            yield pipeline_processes.wake_or_ready(floor, rep) if rep.duties else rep.wake
+            if rep.wake is not None:  # woken by a follow-up becoming ready, not by new work
+                team.idle.remove(rep)
+                rep.wake = None
+            continue
+        if item.pipeline:
+            yield from pipeline_processes.work_item(floor, rep, item)
             continue
         lead, stage = item.lead, item.stage
         max_wait = floor.max_wait[stage]
@@ -225,7 +263,9 @@ def rep_workday(floor: SalesFloor, rep: Rep) -> Process:
             log.first_touch_day[lead] = start
             first_touch_hours = (start - floor.arrival[lead]) * HOURS_PER_ELAPSED_DAY
         days = (floor.effort[stage][lead] + item.extra_hours) / rep.selling_hours_per_day
-        rep.busy_days += floor.busy_in_window(start, days)
+        busy = floor.busy_in_window(start, days)
+        rep.busy_days += busy
+        rep.busy_by[0] += busy
         yield floor.timeout(days)
         floor.stage_end[stage][lead] = floor.now
         shift = floor.team_logit[rep.team][floor.slice[lead]]
@@ -252,25 +292,46 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
         seed: Root seed of the experiment.
         replication: Index of the replication; with the seed it fixes every random draw.
     """
-    leads = draw_leads(scenario, seed, replication)
+    leads, slot_start = with_slots(scenario, seed, replication, draw_leads(scenario, seed, replication))
     skills = draw_rep_skills(scenario, seed, replication)
     floor = SalesFloor(scenario, leads, skills)
+    floor.seed, floor.replication = seed, replication
+    floor.n_arriving = min(slot_start.values(), default=leads.size)
+    if scenario.pipelines is not None:
+        floor.lead_entry = draw_digital_entry(scenario, seed, replication, leads)
+        floor.pipes = pipeline_processes.setup(floor, slot_start)
+        if floor.pipes.tables.retention:
+            customer_processes.start_customer_book(floor)
     floor.process(lead_arrivals(floor))
     for rep in floor.reps:
-        floor.process(rep_workday(floor, rep))
+        rep.process = floor.process(rep_workday(floor, rep))
     floor.process(pipeline_census(floor))
-    floor.workforce = Workforce(floor, seed, replication, lambda rep: floor.process(rep_workday(floor, rep)))
+
+    def start_rep(rep: Rep) -> None:  # a rep hired during the run
+        if floor.pipes is not None:
+            pipeline_processes.give_duties(floor.pipes.tables, rep)
+        rep.process = floor.process(rep_workday(floor, rep))
+
+    floor.workforce = Workforce(floor, seed, replication, start_rep)
     floor.workforce.start()
     floor.run(until=scenario.horizon_days)
     floor.end_of_horizon_census()
     floor.flush_stage_records()
+    log, extra = floor.log, None
+    if floor.pipes is not None:
+        extra = pipeline_processes.record(floor, floor.pipes, leads.size)
+        created = np.isfinite(np.array(floor.arrival, dtype=np.float64))  # slots never used are dropped
+        leads = select(replace(leads, arrival_day=np.array(floor.arrival, dtype=np.float64)), created)
+        log = log.select(created)
+        extra = replace(extra, lead_partner=extra.lead_partner[created])
     return ReplicationRun(
         scenario=scenario,
         leads=leads,
-        log=floor.log,
+        log=log,
         rep_team=np.array([rep.team for rep in floor.reps], dtype=np.int64),
         rep_busy_days=np.array([rep.busy_days for rep in floor.reps]),
         daily_open=np.array(floor.daily_open, dtype=np.int64),
         **floor.workforce.records(),
         overflow_counts=floor.overflow.counts() if floor.overflow is not None else None,
+        pipelines=extra,
     )

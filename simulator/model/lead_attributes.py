@@ -115,13 +115,14 @@ def compile_lead_profile(config: LeadAttributesConfig, segments: tuple[str, ...]
 
 
 def draw_lead_profile(
-    profile: LeadProfile, segment: IntArray, seed: int, replication: int
+    profile: LeadProfile, segment: IntArray, seed: int, replication: int, *key: int
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Sector, geography and product index of every lead, given its segment.
 
     Each attribute has its own sub-stream and draws one uniform per lead whatever the
     segment, so the draws of one attribute never depend on another's configuration. An
-    attribute with a single value draws nothing.
+    attribute with a single value draws nothing. ``key`` names a further sub-stream for
+    leads drawn apart from the market's own (the lead slots of a fed source).
     """
     n = segment.shape[0]
     drawn: list[IntArray] = []
@@ -129,7 +130,7 @@ def draw_lead_profile(
         if cumulative.shape[1] == 1:
             drawn.append(np.zeros(n, dtype=np.int64))
             continue
-        u = sampling.uniforms(stream(seed, replication, Stream.LEAD_PROFILE, a), n)
+        u = sampling.uniforms(stream(seed, replication, Stream.LEAD_PROFILE, a, *key), n)
         rows = cumulative[segment]  # (N, values)
         index = (u[:, None] >= rows).sum(axis=1).astype(np.int64)
         drawn.append(np.minimum(index, cumulative.shape[1] - 1))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY
+from simulator.model.pipeline_metrics import HIGHER_IS_BETTER, LOWER_IS_BETTER, bookings_by_source, pipeline_kpis
 from simulator.model.planning import planning_kpis, planning_monthly
 from simulator.model.pod_metrics import closed_opportunities, pod_kpis
 from simulator.model.records import Outcome, ReplicationRun
@@ -33,6 +34,7 @@ LOWER_IS_BETTER_PREFIXES = (
     "plan_shortfall",
     "forecast_mape",
     "sla_breach",
+    *LOWER_IS_BETTER,
 )
 HIGHER_IS_BETTER_PREFIXES = (
     "bookings",
@@ -47,6 +49,7 @@ HIGHER_IS_BETTER_PREFIXES = (
     "quota_attainment",
     "reps_at_quota",
     "hit_plan",
+    *HIGHER_IS_BETTER,
 )
 # KPIs that are 0/1 per run (their mean is a probability, summarised with a binomial interval).
 PROPORTION_PREFIXES = ("hit_plan",)
@@ -160,6 +163,8 @@ def kpi_row(run: ReplicationRun) -> dict[str, float]:
     row["open_pipeline_value"] = float(leads.deal_value[still_open].sum())
     row.update(planning_kpis(run))
     row.update(pod_kpis(run, won, closed_opportunities(run, ended)))
+    row.update(bookings_by_source(run))
+    row.update(pipeline_kpis(run))
     return row
 
 

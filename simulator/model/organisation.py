@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Any
 
 import simpy
 
@@ -34,6 +35,8 @@ class WorkItem:
     previous_rep: int  # rep who worked the previous stage, -1 if none
     done: simpy.Event
     handoff_checked: bool = False
+    pipeline: int = 0  # 0: a sales stage; other pipelines' items carry their own hours
+    hours: float = 0.0  # effort of a non-sales item
 
 
 @dataclass(slots=True)
@@ -44,11 +47,27 @@ class Rep:
     team: int
     skill: float
     selling_hours_per_day: float
-    queue: list[tuple[tuple[float, float], int, WorkItem]] = field(default_factory=list)
+    queue: list[tuple[tuple[float, float, float], int, WorkItem]] = field(default_factory=list)
     wake: simpy.Event | None = None
     owned_open: int = 0
     busy_days: float = 0.0
     active: bool = True  # False once the rep has left (see simulator.engines.workforce_processes)
+    # time across pipelines (see simulator.engines.pipeline_processes)
+    duties: tuple[int, ...] = ()  # pool pipelines this rep works (prospecting, partner)
+    busy_by: list[float] = field(default_factory=lambda: [0.0] * 5)  # busy days per pipeline
+    tasks: dict[int, list[Any]] = field(default_factory=dict)  # pool pipeline -> heap of ready tasks
+    spent: list[float] = field(default_factory=lambda: [0.0] * 5)  # pool hours spent this week
+    week: int = 0
+    accounts: int = 0  # customers owned
+    partners: int = 0  # partners recruited or being recruited
+    sitting: float = -1.0  # rank of the interruptible pool work in hand (-1: none)
+    process: simpy.Process | None = None  # the rep's workday, to interrupt a pool sitting
+
+    def interrupt(self) -> None:
+        """Stop the pool work in hand: a new lead of a pipeline served first just arrived."""
+        self.sitting = -1.0
+        assert self.process is not None
+        self.process.interrupt()
 
 
 @dataclass(slots=True)
@@ -60,20 +79,22 @@ class Team:
     reps: list[Rep]
     assignment: int
     priority: int
-    pool: list[tuple[tuple[float, float], int, WorkItem]] = field(default_factory=list)
+    pool: list[tuple[tuple[float, float, float], int, WorkItem]] = field(default_factory=list)
     idle: deque[Rep] = field(default_factory=deque)
     next_turn: int = 0
+    ranks: list[int] = field(default_factory=lambda: [0] * 5)  # pipeline -> priority rank
+    interruptible: bool = False  # some rep may be in a pool sitting that new work interrupts
 
     @property
     def pooled(self) -> bool:
         """True if the team works one shared queue."""
         return self.assignment == POOLED
 
-    def priority_key(self, item: WorkItem) -> tuple[float, float]:
-        """Smaller keys are worked first."""
+    def priority_key(self, item: WorkItem) -> tuple[float, float, float]:
+        """Smaller keys are worked first: the pipeline's rank, then the team's priority rule."""
         if self.priority == CLOSEST_TO_CLOSE:
-            return (-float(item.stage), item.enqueued)
-        return (item.enqueued, 0.0)
+            return (self.ranks[item.pipeline], -float(item.stage), item.enqueued)
+        return (self.ranks[item.pipeline], item.enqueued, 0.0)
 
     def choose_owner(self) -> Rep:
         """Pick the owner of a lead entering this team (owner policies only)."""
@@ -95,16 +116,25 @@ class Team:
                 assert rep.wake is not None
                 wake, rep.wake = rep.wake, None
                 wake.succeed()
+            elif self.interruptible and item.previous_rep < 0 and not item.pipeline:
+                for rep in self.reps:
+                    if rep.sitting > entry[0][0]:
+                        rep.interrupt()
+                        break
             return
         heapq.heappush(owner.queue, entry)
         if owner.wake is not None:
             self.idle.remove(owner)
             wake, owner.wake = owner.wake, None
             wake.succeed()
+        elif owner.sitting > entry[0][0] and item.previous_rep < 0 and not item.pipeline:
+            owner.interrupt()  # a new lead: the rep picks up the phone
 
     def take(self, rep: Rep) -> WorkItem | None:
         """The next item for ``rep``, or None if it has nothing to do."""
         queue = self.pool if self.pooled else rep.queue
+        if rep.queue and queue is self.pool and (not self.pool or rep.queue[0] < self.pool[0]):
+            queue = rep.queue  # a pooled team's rep may own items of other pipelines
         if queue:
             return heapq.heappop(queue)[2]
         return None

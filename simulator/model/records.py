@@ -12,6 +12,7 @@ from enum import IntEnum
 import numpy as np
 
 from simulator.model.market import LeadBook
+from simulator.model.pipeline_records import PipelineRecord
 from simulator.model.scenario import FloatArray, IntArray, Scenario
 
 
@@ -56,6 +57,20 @@ class JourneyLog:
             stage_passed=np.zeros(shape, dtype=np.bool_),
         )
 
+    def select(self, keep: np.ndarray) -> JourneyLog:
+        """The records of the leads where ``keep`` is true (slots of fed sources never used are dropped)."""
+        return JourneyLog(
+            outcome=self.outcome[keep],
+            outcome_day=self.outcome_day[keep],
+            outcome_stage=self.outcome_stage[keep],
+            first_touch_day=self.first_touch_day[keep],
+            stage_enter=self.stage_enter[keep],
+            stage_start=self.stage_start[keep],
+            stage_end=self.stage_end[keep],
+            stage_rep=self.stage_rep[keep],
+            stage_passed=self.stage_passed[keep],
+        )
+
     def close(self, lead: int, outcome: Outcome, stage: int, day: float) -> None:
         """Record the end of a lead's journey."""
         self.outcome[lead] = int(outcome)
@@ -80,3 +95,4 @@ class ReplicationRun:
     rep_start_tenure_months: np.ndarray = field(default_factory=lambda: np.zeros(0))
     deals_reassigned: int = 0  # open deals of leavers handed to another rep (lost or not)
     overflow_counts: np.ndarray | None = None  # (T, 2) stage visits routed to a team, and sent to another pod
+    pipelines: PipelineRecord | None = None  # what the pipelines beside new business did

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from simulator.config.distributions import Distribution
 from simulator.config.schema import ASSIGNMENT_POLICIES, PRIORITY_RULES, ScenarioConfig
 from simulator.model.lead_attributes import LeadProfile, compile_lead_profile
 from simulator.model.plan_tables import (
@@ -32,21 +32,22 @@ from simulator.model.workforce import WorkforcePlan, compile_workforce
 POOLED, ROUND_ROBIN, LEAST_LOADED = (ASSIGNMENT_POLICIES.index(p) for p in ("pooled", "round_robin", "least_loaded"))
 FIFO, CLOSEST_TO_CLOSE = (PRIORITY_RULES.index(p) for p in ("fifo", "closest_to_close"))
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
+if TYPE_CHECKING:
+    from simulator.model.multi_pipeline import PipelineTables
 
+from simulator.model.kernel import FloatArray, IntArray, Kernel  # noqa: E402  (re-exported)
 
-@dataclass(frozen=True, slots=True)
-class Kernel:
-    """A distribution as the sampling core reads it."""
-
-    code: int
-    params: FloatArray
-
-    @classmethod
-    def of(cls, distribution: Distribution) -> Kernel:
-        """The kernel form of a parsed distribution."""
-        return cls(distribution.kernel_code(), distribution.kernel_params())
+__all__ = [
+    "CLOSEST_TO_CLOSE",
+    "FIFO",
+    "LEAST_LOADED",
+    "POOLED",
+    "ROUND_ROBIN",
+    "FloatArray",
+    "IntArray",
+    "Kernel",
+    "Scenario",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,8 @@ class Scenario:
     stage_sla_days: FloatArray | None = None  # (S,), inf where a stage has no SLA
     # workforce over time (hires, ramp, attrition, coaching); the default is a static organisation
     workforce: WorkforcePlan = field(default_factory=WorkforcePlan)
+    # pipelines beyond new business (prospecting, partner, retention), None: sales only
+    pipelines: PipelineTables | None = None
 
     @property
     def n_stages(self) -> int:
@@ -136,6 +139,9 @@ def _logit(p: float) -> float:
 
 def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario:
     """Build the array form of a validated scenario config."""
+    from simulator.model.multi_pipeline import compile_pipelines
+
+    tables = compile_pipelines(config, float(config.clock.horizon_days))
     market, pipeline, org, effects, clock = config.market, config.pipeline, config.org, config.effects, config.clock
     stage_names = tuple(stage.name for stage in pipeline.stages)
     team_names = tuple(org.teams)
@@ -152,9 +158,25 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
         warmup_days=float(clock.warmup_days),
         days_per_month=int(clock.days_per_month),
         source_names=tuple(market.sources),
-        source_leads_per_day=np.array([s.leads_per_month / clock.days_per_month for s in sources], dtype=np.float64),
+        source_leads_per_day=np.array(
+            [
+                0.0 if tables is not None and tables.fed(k) else s.leads_per_month / clock.days_per_month
+                for k, s in enumerate(sources)
+            ],
+            dtype=np.float64,
+        ),
         source_entry_stage=np.array(
             [0 if s.entry_stage is None else stage_names.index(s.entry_stage) for s in sources], dtype=np.int64
+        )
+        if tables is None or tables.meeting_entry_stage < 0
+        else np.array(
+            [
+                tables.meeting_entry_stage
+                if tables.prospecting_source == k
+                else (0 if s.entry_stage is None else stage_names.index(s.entry_stage))
+                for k, s in enumerate(sources)
+            ],
+            dtype=np.int64,
         ),
         source_logit_lift=np.array([s.conversion_lift for s in sources], dtype=np.float64),
         seasonality=np.array(market.seasonality, dtype=np.float64),
@@ -207,4 +229,5 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
         ),
         lead_profile=profile,
         pods=compile_pods(config, profile, team_names),
+        pipelines=tables,
     )

@@ -24,6 +24,11 @@ class Stream(IntEnum):
     HANDOFF_LUCK = 3
     WORKFORCE = 4
     LEAD_PROFILE = 10  # sector, geography, product of each lead (sub-keyed by attribute)
+    FED_LEADS = 5  # lead slots of sources fed by a pipeline, keyed by source
+    POOL_LUCK = 6  # target accounts and candidate partners, keyed by pipeline and stage
+    CUSTOMER_LUCK = 7  # renewals, check-ins and expansions, keyed by customer block and chunk
+    PARTNER_REFERRALS = 8  # an active partner's referral times, keyed by partner
+    DIGITAL_FIRST = 9  # which leads of a source did most of the journey online
 
 
 def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:

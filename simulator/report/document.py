@@ -20,6 +20,7 @@ import pandas as pd
 from simulator.analysis.conclusions import conclusion, interval_words
 from simulator.analysis.formatting import (
     HEADLINE_KPIS,
+    PIPELINE_KPIS,
     SUPPORTING_KPIS,
     UTILISATION_PREFIX,
     format_percent,
@@ -27,6 +28,7 @@ from simulator.analysis.formatting import (
     kpi_axis_label,
     sentence_start,
     team_label,
+    team_utilisation_kpis,
 )
 from simulator.analysis.precision import precision_section
 from simulator.analysis.tables import (
@@ -200,7 +202,10 @@ def _failures_lines(result: ExperimentResult, shown: int = 10) -> list[str]:
 
 def _report_kpis(summary: pd.DataFrame) -> list[str]:
     utilisation = [k for k in pd.unique(summary["kpi"]) if str(k).startswith(UTILISATION_PREFIX)]
-    return present_kpis(summary, [*HEADLINE_KPIS, *SUPPORTING_KPIS, *utilisation])
+    busy = set(summary.loc[summary["mean"].fillna(0) > 0, "kpi"])
+    # per-pipeline utilisation only where the team works that pipeline
+    utilisation = [k for k in utilisation if k in team_utilisation_kpis(utilisation) or k in busy]
+    return present_kpis(summary, [*HEADLINE_KPIS, *SUPPORTING_KPIS, *PIPELINE_KPIS, *utilisation])
 
 
 def _key_numbers_section(result: ExperimentResult) -> list[str]:

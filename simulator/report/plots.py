@@ -31,6 +31,7 @@ from simulator.analysis.formatting import (
     kpi_axis_label,
     kpi_label,
     team_label,
+    team_utilisation_kpis,
 )
 from simulator.analysis.tables import comparison_of, scenario_names, summary_of
 from simulator.report.plot_attainment import plot_quota_attainment
@@ -267,7 +268,8 @@ def plot_utilisation(summary: pd.DataFrame, out_dir: Path | str, baseline: str |
         The path of the PNG.
     """
     path = Path(out_dir) / "utilisation.png"
-    rows = summary[summary["kpi"].str.startswith(UTILISATION_PREFIX) & summary["mean"].notna()]
+    teams_only = team_utilisation_kpis([str(k) for k in pd.unique(summary["kpi"])])
+    rows = summary[summary["kpi"].isin(teams_only) & summary["mean"].notna()]
     if rows.empty:
         return save_figure(empty_figure("Utilisation by team", "No utilisation figures"), path)
     names = ordered_scenarios(summary["scenario"].tolist(), baseline)
@@ -318,7 +320,14 @@ def plot_all(result: ExperimentResult, out_dir: Path | str) -> list[Path]:
     out = Path(out_dir)
     summary = summary_of(result)
     baseline = result.experiment.baseline
-    stages = [stage.name for stage in result.experiment.scenarios[0].config.pipeline.stages]
+    config = result.experiment.scenarios[0].config
+    stages = [stage.name for stage in config.pipeline.stages]
+    stages += [  # the other pipelines' stages that have a funnel (prospecting, partner, expansion)
+        stage.name
+        for stages_of in config.pipelines.stages().values()
+        for stage in stages_of
+        if f"stage_entries_{stage.name}" in set(summary["kpi"])
+    ]
     paths = [
         plot_funnel(summary, stages, out, baseline),
         plot_kpi_distributions(result.replications, DEFAULT_DISTRIBUTION_KPIS, out, baseline),

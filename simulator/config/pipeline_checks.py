@@ -1,0 +1,80 @@
+"""Cross-reference checks of the pipelines beside new business.
+
+pydantic checks each section's types and ranges; what only makes sense against the rest
+of the scenario is checked here: the market sources the pipelines feed, stage names
+unique over every pipeline, renewal and expansion stages routed to a team, and a team's
+time allocation naming pipelines that exist.
+"""
+
+from __future__ import annotations
+
+from simulator.config.distributions import Distribution
+from simulator.config.errors import ConfigIssue
+from simulator.config.schema import OrgConfig, ScenarioConfig, StageConfig
+
+ZERO = Distribution("constant", (0.0,))
+
+
+def team_for_stage(org: OrgConfig, name: str, role: str) -> str | None:
+    """The team working a stage of any pipeline: routed by name, else by role, else the default team."""
+    return org.team_for(StageConfig(name=name, role=role, effort_hours=ZERO, delay_days=ZERO, conversion=1.0))
+
+
+def all_stage_names(config: ScenarioConfig) -> list[str]:
+    """Stage names of every pipeline, sales first."""
+    names = [stage.name for stage in config.pipeline.stages]
+    for stages in config.pipelines.stages().values():
+        names.extend(stage.name for stage in stages)
+    return names
+
+
+def _check_source(config: ScenarioConfig, key: str, source: str, issues: list[ConfigIssue]) -> None:
+    if source not in config.market.sources:
+        allowed = f"must name a market source: {', '.join(config.market.sources)}"
+        issues.append(ConfigIssue(key, source, allowed))
+
+
+def check_pipelines(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
+    """Append every cross-reference problem of ``config.pipelines`` to ``issues``."""
+    pipelines, org = config.pipelines, config.org
+    sales_stages = [stage.name for stage in config.pipeline.stages]
+    if pipelines.prospecting is not None:
+        _check_source(config, "pipelines.prospecting.source", pipelines.prospecting.source, issues)
+        entry = pipelines.prospecting.entry_stage
+        if entry is not None and entry not in sales_stages:
+            allowed = f"must be a stage of the pipeline: {', '.join(sales_stages)}"
+            issues.append(ConfigIssue("pipelines.prospecting.entry_stage", entry, allowed))
+    if pipelines.partner is not None:
+        _check_source(config, "pipelines.partner.source", pipelines.partner.source, issues)
+        if pipelines.prospecting is not None and pipelines.partner.source == pipelines.prospecting.source:
+            issues.append(
+                ConfigIssue("pipelines.partner.source", pipelines.partner.source, "must differ from prospecting's")
+            )
+    digital = pipelines.digital_first
+    if digital is not None:
+        _check_source(config, "pipelines.digital_first.source", digital.source, issues)
+        if digital.entry_stage not in sales_stages:
+            allowed = f"must be a stage of the pipeline: {', '.join(sales_stages)}"
+            issues.append(ConfigIssue("pipelines.digital_first.entry_stage", digital.entry_stage, allowed))
+    seen = list(sales_stages)
+    for pipeline, stages in pipelines.stages().items():
+        section = f"retention.{pipeline}" if pipeline in ("renewal", "expansion") else pipeline
+        for i, stage in enumerate(stages):
+            key = f"pipelines.{section}.stages.{i}"
+            if stage.name in seen:
+                issues.append(ConfigIssue(f"{key}.name", stage.name, "must be unique over every pipeline's stages"))
+            seen.append(stage.name)
+            if stage.effort_hours.quantile(0.0) < 0:
+                issues.append(ConfigIssue(f"{key}.effort_hours", stage.effort_hours.to_spec(), "cannot be negative"))
+            if stage.delay_days.quantile(0.0) < 0:
+                issues.append(ConfigIssue(f"{key}.delay_days", stage.delay_days.to_spec(), "cannot be negative"))
+            if pipeline in ("renewal", "expansion") and team_for_stage(org, stage.name, stage.role) is None:
+                roles = ", ".join(sorted({team.role for team in org.teams.values()}))
+                allowed = f"stage (role {stage.role}) has no team: route it, give a team that role (roles: {roles})"
+                issues.append(ConfigIssue(f"org.routing.{stage.name}", None, allowed))
+    retention = pipelines.retention
+    if retention is not None and retention.initial_arr.quantile(0.0) < 0:
+        issues.append(ConfigIssue("pipelines.retention.initial_arr", retention.initial_arr.to_spec(), ">= 0"))
+    if retention is not None and retention.expansion is not None and retention.expansion.uplift.quantile(0.0) < 0:
+        spec = retention.expansion.uplift.to_spec()
+        issues.append(ConfigIssue("pipelines.retention.expansion.uplift", spec, "cannot be negative"))

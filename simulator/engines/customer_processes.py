@@ -1,0 +1,184 @@
+"""The customer book as SimPy processes: check-ins, renewals, churn and expansions.
+
+- ``customer_life``: check-ins every interval (a touch each when the owner works it),
+  the renewal pipeline from ``lead_days`` before the due date, the churn decision at the
+  due date, and expansion opportunities (``expansion_journey``) as a Poisson process per
+  account, until the account churns or the horizon.
+- The initial book starts at day 0 (``start_customer_book``); every deal won joins it
+  (``new_customer``) with its first renewal one contract term away.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from simulator.engines.pipeline_processes import Customer, Pipelines, Process, put_item
+from simulator.model.multi_pipeline import EXPANSION, RENEWAL
+from simulator.model.pipeline import probability
+from simulator.model.pipeline_luck import draw_initial_arr
+
+if TYPE_CHECKING:
+    from simulator.engines.simpy_engine import SalesFloor
+
+LEAD_CUSTOMER_BLOCK = 0  # customer luck block of won deals (keyed by lead index)
+INITIAL_CUSTOMER_BLOCK = -1
+
+
+def start_customer_book(floor: SalesFloor) -> None:
+    """The initial customers, their renewal dates spread over one contract term."""
+    pipes = floor.pipes
+    assert pipes is not None
+    arr, due = draw_initial_arr(floor.scenario, floor.seed, floor.replication)
+    for i in range(pipes.tables.initial_customers):
+        _add_customer(floor, pipes, INITIAL_CUSTOMER_BLOCK, i, float(arr[i]), float(due[i]), initial=True)
+
+
+def new_customer(floor: SalesFloor, lead: int, arr: float) -> None:
+    """A won deal joins the customer book, its first renewal one contract term away."""
+    pipes = floor.pipes
+    assert pipes is not None
+    _add_customer(floor, pipes, LEAD_CUSTOMER_BLOCK, lead, arr, floor.now + pipes.tables.contract_days, initial=False)
+
+
+def _add_customer(
+    floor: SalesFloor, pipes: Pipelines, block: int, key: int, arr: float, due: float, initial: bool
+) -> None:
+    tables = pipes.tables
+    owner = None
+    if tables.owner_team >= 0 and not floor.teams[tables.owner_team].pooled:
+        owner = min(floor.teams[tables.owner_team].reps, key=lambda r: (r.accounts, r.index))
+        owner.accounts += 1
+    customer = Customer(len(pipes.customers), block, key, arr, owner, due, term_start=floor.now)
+    pipes.customers.append(customer)
+    pipes.customer_initial.append(initial)
+    pipes.customer_start.append(floor.now)
+    pipes.customer_start_arr.append(arr)
+    floor.process(customer_life(floor, customer))
+
+
+def _load(floor: SalesFloor, pipes: Pipelines, customer: Customer) -> float:
+    if customer.owner is not None:
+        return float(customer.owner.accounts)
+    active = sum(1 for c in pipes.customers if not c.churned)
+    team = floor.teams[pipes.tables.owner_team]
+    return active / max(1, len(team.reps))
+
+
+def customer_life(floor: SalesFloor, customer: Customer) -> Process:
+    """Check-ins, expansions and renewals of one account until it churns or the horizon."""
+    pipes = floor.pipes
+    assert pipes is not None and pipes.luck is not None
+    tables, horizon = pipes.tables, floor.scenario.horizon_days
+    chunk, offset = pipes.luck.of(customer.block, customer.key)
+    checkins, expansions = 0, 0
+    next_checkin = floor.now + tables.checkin_interval_days
+    rate = tables.expansion_per_day
+    gaps = chunk.expansion_gap
+    next_expansion = floor.now + gaps[0, offset] / rate if rate > 0 and tables.has(EXPANSION) else math.inf
+    while True:
+        renewal_start = max(floor.now, customer.due - tables.renewal_lead_days)
+        t = min(next_checkin, next_expansion, renewal_start)
+        if t >= horizon:
+            return
+        if t > floor.now:
+            yield floor.timeout(t - floor.now)
+        if t == renewal_start:
+            yield from _renewal(floor, pipes, customer, chunk, offset)
+            if customer.churned:
+                return
+            next_checkin = max(next_checkin, floor.now)
+        elif t == next_checkin:
+            next_checkin += tables.checkin_interval_days
+            if not customer.checkin_pending and checkins < chunk.checkin_effort.shape[0]:
+                hours = float(chunk.checkin_effort[checkins, offset])
+                checkins += 1
+                owner_team = customer.owner.team if customer.owner is not None else tables.owner_team
+                item = put_item(floor, RENEWAL, 0, owner_team, customer.owner, hours)
+                customer.checkin_pending = True
+                item.done.callbacks.append(functools.partial(_touched, customer))
+        else:
+            floor.process(expansion_journey(floor, customer, chunk, offset, expansions))
+            expansions += 1
+            next_expansion = floor.now + gaps[expansions, offset] / rate if expansions < gaps.shape[0] else math.inf
+
+
+def _touched(customer: Customer, _event: simpy.Event) -> None:
+    customer.touches += 1
+    customer.checkin_pending = False
+
+
+def _renewal(floor: SalesFloor, pipes: Pipelines, customer: Customer, chunk: Any, offset: int) -> Process:
+    """Work the renewal stages until the due date, then decide: renewed or churned."""
+    tables = pipes.tables
+    stages = tables.stages[RENEWAL]
+    assert stages is not None
+    term = min(customer.term, chunk.churn_draw.shape[0] - 1)
+    for s in range(stages.size):
+        if floor.now >= customer.due:
+            break
+        item = put_item(
+            floor, RENEWAL, s, int(stages.team[s]), customer.owner, float(chunk.renewal_effort[s][term, offset])
+        )
+        deadline = floor.timeout(customer.due - floor.now)
+        yield floor.any_of([item.done, deadline])
+        if not item.done.triggered:
+            item.hours = 0.0  # the due date passed first: whoever reaches it drops it at once
+            break
+        customer.touches += 1
+        delay = float(chunk.renewal_delay[s][term, offset])
+        if delay > 0 and floor.now + delay < customer.due:
+            yield floor.timeout(delay)
+    if floor.now < customer.due:
+        yield floor.timeout(customer.due - floor.now)
+    load = _load(floor, pipes, customer)
+    z = tables.churn_logit + tables.load_logit * max(0.0, load / tables.reference_load - 1.0)
+    # touches are compared with the reference pro rata of the part of the term simulated
+    # (an initial customer due in March had its earlier touches before day 0)
+    observed = min(1.0, (customer.due - customer.term_start) / tables.contract_days)
+    z -= tables.touch_logit * (customer.touches - tables.reference_touches * observed)
+    churned = bool(chunk.churn_draw[term, offset] < probability(z))
+    pipes.renewals.append((customer.index, floor.now, customer.arr, churned, customer.touches))
+    customer.touches = 0
+    customer.term += 1
+    customer.term_start = floor.now
+    if churned:
+        customer.churned = True
+        if customer.owner is not None:
+            customer.owner.accounts -= 1
+    else:
+        customer.due += tables.contract_days
+
+
+def expansion_journey(floor: SalesFloor, customer: Customer, chunk: Any, offset: int, k: int) -> Process:
+    """One upsell opportunity through the expansion stages; won, it adds ARR to the account."""
+    pipes = floor.pipes
+    assert pipes is not None
+    stages = pipes.tables.stages[EXPANSION]
+    assert stages is not None
+    value = customer.arr * max(0.0, float(chunk.expansion_uplift[k, offset]))
+    row = [float(customer.index), floor.now, math.nan, value, 0.0, 0.0]
+    pipes.expansions.append(row)
+    for s in range(stages.size):
+        row[5] = float(s)
+        item = put_item(
+            floor, EXPANSION, s, int(stages.team[s]), customer.owner, float(chunk.expansion_effort[s][k, offset])
+        )
+        rep_index = yield item.done
+        if customer.churned:
+            row[2] = floor.now
+            return
+        z = float(stages.base_logit[s])
+        if not math.isinf(z):
+            z += floor.scenario.skill_weight * floor.reps[rep_index].skill
+        if chunk.expansion_draw[s][k, offset] >= probability(z):
+            row[2] = floor.now
+            return
+        delay = float(chunk.expansion_delay[s][k, offset])
+        if delay > 0 and s + 1 < stages.size:
+            yield floor.timeout(delay)
+    row[2], row[4] = floor.now, 1.0
+    customer.arr += value

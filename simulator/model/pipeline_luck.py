@@ -1,0 +1,232 @@
+"""Pre-drawn luck of the entities of the pipelines beside new business.
+
+Common random numbers survive because every entity's luck is keyed by a stable index,
+never by the order in which a scenario happens to create it:
+- lead *slots* of a fed source (the k-th booked meeting, the k-th partner referral) are
+  drawn like any lead, from a stream keyed by the source;
+- target accounts and candidate partners (pools) are drawn per pipeline and stage;
+- customers' luck (renewal work, check-ins, the churn draw, expansions) is keyed by the
+  customer: the initial book by its index, a won deal by its lead index, drawn lazily in
+  chunks so that only customers that exist cost draws;
+- digital-first entry is one uniform per lead of the source concerned.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from simulator.model import sampling
+from simulator.model.lead_attributes import apply_products, draw_lead_profile
+from simulator.model.market import LeadBook
+from simulator.model.multi_pipeline import WorkStages
+from simulator.model.scenario import FloatArray, Kernel, Scenario
+from simulator.model.streams import Stream, stream
+
+CHUNK = 128  # customers per lazily drawn block of luck
+INITIAL_BLOCK = -1  # block key of the initial customer book (won deals use their lead's block)
+
+
+def _draw(gen: np.random.Generator, kernel: Kernel, n: int) -> FloatArray:
+    result: FloatArray = sampling.draw(gen, kernel.code, kernel.params, n)
+    return result
+
+
+def draw_slot_leads(scenario: Scenario, seed: int, replication: int, source: int, count: int) -> LeadBook:
+    """``count`` leads of a fed source, arrival unknown (NaN) until the pipeline creates them.
+
+    Every quantity has its own stream, so the k-th slot's luck does not depend on ``count``.
+    """
+
+    def gen(*key: int) -> np.random.Generator:
+        return stream(seed, replication, Stream.FED_LEADS, source, *key)
+
+    cumulative = np.cumsum(scenario.segment_weights)
+    cumulative[-1] = 1.0
+    segment = np.searchsorted(cumulative, sampling.uniforms(gen(0, 0), count), side="right").astype(np.int64)
+    segment = np.minimum(segment, len(scenario.segment_names) - 1)
+    value = _draw(gen(0, 1), scenario.deal_value, count)
+    circle = np.maximum(1, np.rint(_draw(gen(0, 2), scenario.buying_circle, count))).astype(np.int64)
+    shape = (scenario.n_stages, count)
+    effort, delay, conversion = np.empty(shape), np.empty(shape), np.empty(shape)
+    handoff, handoff_delay, handoff_extra = np.empty(shape), np.empty(shape), np.empty(shape)
+    for s in range(scenario.n_stages):
+        effort[s] = _draw(gen(1, s, 0), scenario.stage_effort_hours[s], count)
+        delay[s] = _draw(gen(1, s, 1), scenario.stage_delay_days[s], count)
+        conversion[s] = sampling.uniforms(gen(1, s, 2), count)
+        handoff[s] = sampling.uniforms(gen(2, s, 0), count)
+        handoff_delay[s] = _draw(gen(2, s, 1), scenario.handoff_delay_days, count)
+        handoff_extra[s] = _draw(gen(2, s, 2), scenario.handoff_extra_effort_hours, count)
+    profile = scenario.lead_profile
+    sector, geography, product = draw_lead_profile(profile, segment, seed, replication, int(Stream.FED_LEADS), source)
+    value = apply_products(profile, product, value, effort, delay)
+    return LeadBook(
+        arrival_day=np.full(count, np.nan),
+        source=np.full(count, source, dtype=np.int64),
+        segment=segment,
+        sector=sector,
+        geography=geography,
+        product=product,
+        slice=profile.slice_of(segment, sector, geography, product),
+        deal_value=value,
+        buying_circle=circle,
+        effort_hours=effort,
+        delay_days=delay,
+        conversion_draw=conversion,
+        handoff_draw=handoff,
+        handoff_delay_days=handoff_delay,
+        handoff_extra_hours=handoff_extra,
+    )
+
+
+def concatenate(books: list[LeadBook]) -> LeadBook:
+    """One book of several: per-lead arrays joined along leads, luck arrays along their lead axis."""
+    values = {}
+    for field in dataclasses.fields(LeadBook):
+        parts = [getattr(book, field.name) for book in books]
+        values[field.name] = np.concatenate(parts, axis=parts[0].ndim - 1)
+    return LeadBook(**values)
+
+
+def select(book: LeadBook, keep: np.ndarray) -> LeadBook:
+    """The leads of ``book`` where ``keep`` is true, in order."""
+    values = {}
+    for field in dataclasses.fields(LeadBook):
+        array = getattr(book, field.name)
+        values[field.name] = array[keep] if array.ndim == 1 else array[:, keep]
+    return LeadBook(**values)
+
+
+def with_slots(scenario: Scenario, seed: int, replication: int, leads: LeadBook) -> tuple[LeadBook, dict[int, int]]:
+    """The Poisson leads followed by every fed source's slots; source -> index of its first slot."""
+    tables = scenario.pipelines
+    first: dict[int, int] = {}
+    if tables is None:
+        return leads, first
+    books, size = [leads], leads.size
+    for source in range(len(scenario.source_names)):
+        count = tables.slots(source)
+        if tables.fed(source):
+            first[source] = size
+        if count:
+            books.append(draw_slot_leads(scenario, seed, replication, source, count))
+            size += count
+    return (concatenate(books) if len(books) > 1 else leads), first
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PoolLuck:
+    """Luck of a pool's entities at each stage: shape (stages, entities), stage-major lists."""
+
+    effort: list[list[float]]
+    delay: list[list[float]]
+    draw: list[list[float]]
+
+
+def draw_pool(seed: int, replication: int, pipeline: int, stages: WorkStages, count: int) -> PoolLuck:
+    """Effort, buyer delay and a conversion uniform for every entity of a pool at every stage.
+
+    Each from its own stream, so an entity's luck does not depend on the pool's size.
+    """
+    effort, delay, draw = [], [], []
+    for s in range(stages.size):
+        effort.append(
+            _draw(stream(seed, replication, Stream.POOL_LUCK, pipeline, s, 0), stages.effort_hours[s], count).tolist()
+        )
+        delay.append(
+            _draw(stream(seed, replication, Stream.POOL_LUCK, pipeline, s, 1), stages.delay_days[s], count).tolist()
+        )
+        draw.append(sampling.uniforms(stream(seed, replication, Stream.POOL_LUCK, pipeline, s, 2), count).tolist())
+    return PoolLuck(effort, delay, draw)
+
+
+def draw_digital_entry(scenario: Scenario, seed: int, replication: int, leads: LeadBook) -> list[int]:
+    """The entry stage of every lead: its source's, or the digital-first stage for a share of one source."""
+    entry = scenario.source_entry_stage[leads.source]
+    tables = scenario.pipelines
+    if tables is not None and tables.digital_source >= 0 and tables.digital_share > 0:
+        gen = stream(seed, replication, Stream.DIGITAL_FIRST)
+        digital = (leads.source == tables.digital_source) & (sampling.uniforms(gen, leads.size) < tables.digital_share)
+        entry = np.where(digital, tables.digital_entry_stage, entry)
+    result: list[int] = entry.tolist()
+    return result
+
+
+@dataclasses.dataclass(slots=True)
+class CustomerChunk:
+    """Luck of CHUNK customers; arrays indexed [k, customer offset] with k a term or an event count."""
+
+    renewal_effort: list[np.ndarray]  # per renewal stage: (terms, CHUNK)
+    renewal_delay: list[np.ndarray]
+    churn_draw: np.ndarray  # (terms, CHUNK)
+    checkin_effort: np.ndarray  # (checkins, CHUNK)
+    expansion_gap: np.ndarray  # (expansions, CHUNK) unit exponentials
+    expansion_uplift: np.ndarray  # (expansions, CHUNK)
+    expansion_effort: list[np.ndarray]  # per expansion stage: (expansions, CHUNK)
+    expansion_delay: list[np.ndarray]
+    expansion_draw: list[np.ndarray]
+
+
+class CustomerLuck:
+    """Lazily drawn luck of customers, keyed by (block, index) so a customer's luck never moves."""
+
+    def __init__(self, scenario: Scenario, seed: int, replication: int) -> None:
+        tables = scenario.pipelines
+        assert tables is not None
+        self.tables = tables
+        self.seed, self.replication = seed, replication
+        horizon = scenario.horizon_days
+        self.terms = math.ceil(horizon / tables.contract_days) + 2
+        self.checkins = math.ceil(horizon / tables.checkin_interval_days) + 2
+        mean = tables.expansion_per_day * horizon
+        self.expansions = math.ceil(mean + 6.0 * math.sqrt(mean) + 3.0) if mean > 0 else 0
+        self.chunks: dict[tuple[int, int], CustomerChunk] = {}
+
+    def of(self, block: int, index: int) -> tuple[CustomerChunk, int]:
+        """The chunk holding customer ``index`` of ``block`` and its offset in it."""
+        key = (block, index // CHUNK)
+        chunk = self.chunks.get(key)
+        if chunk is None:
+            chunk = self.chunks[key] = self._draw(*key)
+        return chunk, index % CHUNK
+
+    def _draw(self, block: int, chunk: int) -> CustomerChunk:
+        tables = self.tables
+        gen = stream(self.seed, self.replication, Stream.CUSTOMER_LUCK, block + 1, chunk)
+        renewal = tables.stages[3]
+        expansion = tables.stages[4]
+        assert renewal is not None and tables.checkin_effort is not None
+        terms, n_exp = self.terms, max(self.expansions, 1)
+
+        def matrix(kernel: Kernel, rows: int) -> np.ndarray:
+            return _draw(gen, kernel, rows * CHUNK).reshape(rows, CHUNK)
+
+        def uniform(rows: int) -> np.ndarray:
+            return sampling.uniforms(gen, rows * CHUNK).reshape(rows, CHUNK)
+
+        return CustomerChunk(
+            renewal_effort=[matrix(k, terms) for k in renewal.effort_hours],
+            renewal_delay=[matrix(k, terms) for k in renewal.delay_days],
+            churn_draw=uniform(terms),
+            checkin_effort=matrix(tables.checkin_effort, self.checkins),
+            expansion_gap=gen.standard_exponential(n_exp * CHUNK).reshape(n_exp, CHUNK),
+            expansion_uplift=(
+                matrix(tables.expansion_uplift, n_exp) if tables.expansion_uplift is not None else uniform(n_exp)
+            ),
+            expansion_effort=[matrix(k, n_exp) for k in expansion.effort_hours] if expansion is not None else [],
+            expansion_delay=[matrix(k, n_exp) for k in expansion.delay_days] if expansion is not None else [],
+            expansion_draw=[uniform(n_exp) for _ in expansion.names] if expansion is not None else [],
+        )
+
+
+def draw_initial_arr(scenario: Scenario, seed: int, replication: int) -> tuple[FloatArray, FloatArray]:
+    """ARR of each initial customer and its first renewal day (uniform over one term)."""
+    tables = scenario.pipelines
+    assert tables is not None and tables.initial_arr is not None
+    gen = stream(seed, replication, Stream.CUSTOMER_LUCK, 0)
+    n = tables.initial_customers
+    arr = np.maximum(_draw(gen, tables.initial_arr, n), 0.0)
+    due = sampling.uniforms(gen, n) * tables.contract_days
+    return arr, due

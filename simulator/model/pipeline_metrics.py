@@ -1,0 +1,135 @@
+"""KPIs of the pipelines beside new business, added to a replication's KPI row.
+
+Flows (meetings booked, renewals decided, expansions won, partner-sourced bookings)
+count what happened inside the window ``[warmup_days, horizon_days)``; stocks (active
+partners) are read at the horizon. Retention uses the cohort view a CFO uses: the
+customers active at the window's start, their ARR then against their ARR at the
+horizon (net revenue retention, expansions included) and against the same ARR capped
+at its starting value (gross revenue retention, churn only).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.config.pipelines import PIPELINE_KEYS
+from simulator.model.multi_pipeline import EXPANSION, PARTNER, PROSPECTING
+from simulator.model.pipeline_records import CustomerState, PoolState
+from simulator.model.records import Outcome, ReplicationRun
+
+# direction of the KPIs added here (see simulator.model.metrics.direction)
+LOWER_IS_BETTER = ("churned_accounts", "churned_arr", "partner_margin_cost", "prm_tool_cost")
+HIGHER_IS_BETTER = (
+    "meetings_booked",
+    "partners_active",
+    "partner_sourced_bookings",
+    "renewals_won",
+    "renewal_rate",
+    "expansions_won",
+    "customers_active",
+    "expansion_bookings",
+    "gross_revenue_retention",
+    "net_revenue_retention",
+)
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator > 0 else float("nan")
+
+
+def bookings_by_source(run: ReplicationRun) -> dict[str, float]:
+    """New-business bookings per lead source, inside the window."""
+    sc, leads, log = run.scenario, run.leads, run.log
+    with np.errstate(invalid="ignore"):
+        won = (log.outcome == Outcome.WON) & (log.outcome_day >= sc.warmup_days) & (log.outcome_day < sc.horizon_days)
+    return {
+        f"bookings_{name}": float(leads.deal_value[won & (leads.source == k)].sum())
+        for k, name in enumerate(sc.source_names)
+    }
+
+
+def _pool_funnel(row: dict[str, float], names: tuple[str, ...], stage: np.ndarray, state: np.ndarray) -> None:
+    """Entries and conversion per stage of a pool pipeline (read at the horizon)."""
+    for s, name in enumerate(names):
+        entered = stage >= s
+        moved_on = (stage > s) | ((stage == s) & (state == PoolState.DONE))
+        dropped = (stage == s) & (state == PoolState.DROPPED)
+        row[f"stage_entries_{name}"] = float(entered.sum())
+        row[f"stage_conversion_{name}"] = _ratio(float(moved_on.sum()), float(moved_on.sum() + dropped.sum()))
+
+
+def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
+    """The KPIs of prospecting, partner, retention and expansion, and utilisation per pipeline."""
+    record, sc = run.pipelines, run.scenario
+    tables = sc.pipelines
+    if record is None or tables is None:
+        return {}
+    lo, hi = sc.warmup_days, sc.horizon_days
+    window = hi - lo
+
+    def inside(days: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return (days >= lo) & (days < hi)
+
+    row: dict[str, float] = {}
+    row["meetings_booked"] = float(inside(record.meeting_day).sum())
+    row["target_accounts_worked"] = float((record.account_state != PoolState.UNTOUCHED).sum())
+    prospecting = tables.stages[PROSPECTING]
+    if prospecting is not None:
+        _pool_funnel(row, prospecting.names, record.account_stage, record.account_state)
+    months = window / sc.days_per_month
+    row["prm_tool_cost"] = record.prm_seats * tables.prm_seat_cost_per_month * months
+
+    row["partners_active"] = float((record.partner_state == PoolState.DONE).sum())
+    with np.errstate(invalid="ignore"):
+        won = (run.log.outcome == Outcome.WON) & inside(run.log.outcome_day)
+    referred = record.lead_partner >= 0
+    row["partner_referrals"] = float((referred & inside(run.leads.arrival_day)).sum())
+    row["partner_sourced_bookings"] = float(run.leads.deal_value[won & referred].sum())
+    row["partner_margin_cost"] = tables.partner_margin_share * row["partner_sourced_bookings"]
+    partner = tables.stages[PARTNER]
+    if partner is not None:
+        _pool_funnel(row, partner.names, record.partner_stage, record.partner_state)
+
+    decided = inside(record.renewal_day)
+    churned = decided & record.renewal_churned
+    row["renewals_due"] = float(decided.sum())
+    row["renewals_won"] = float((decided & ~record.renewal_churned).sum())
+    row["churned_accounts"] = float(churned.sum())
+    row["churned_arr"] = float(record.renewal_arr[churned].sum())
+    row["renewal_rate"] = _ratio(row["renewals_won"], row["renewals_due"])
+    won_expansion = record.expansion_won & inside(record.expansion_end_day)
+    row["expansion_bookings"] = float(record.expansion_value[won_expansion].sum())
+    row["expansions_won"] = float(won_expansion.sum())
+    expansion = tables.stages[EXPANSION]
+    if expansion is not None:
+        opened = inside(record.expansion_open_day)
+        closed = np.isfinite(record.expansion_end_day)
+        for s, name in enumerate(expansion.names):
+            at = record.expansion_stage
+            moved_on = opened & ((at > s) | ((at == s) & record.expansion_won))
+            lost = opened & (at == s) & closed & ~record.expansion_won
+            row[f"stage_entries_{name}"] = float((opened & (at >= s)).sum())
+            row[f"stage_conversion_{name}"] = _ratio(float(moved_on.sum()), float(moved_on.sum() + lost.sum()))
+    # cohort: customers active when the window opens; ARR then = start ARR + expansions won before
+    cohort = record.customer_start_day <= lo
+    early = record.expansion_won & (record.expansion_end_day < lo)
+    arr_start = record.customer_start_arr.copy()
+    np.add.at(arr_start, record.expansion_customer[early], record.expansion_value[early])
+    churned_before = np.zeros(cohort.size, dtype=np.bool_)
+    churned_before[record.renewal_customer[record.renewal_churned & (record.renewal_day < lo)]] = True
+    cohort &= ~churned_before
+    arr_end = np.where(record.customer_state == CustomerState.CHURNED, 0.0, record.customer_arr)
+    base = float(arr_start[cohort].sum())
+    row["customers_active"] = float((record.customer_state == CustomerState.ACTIVE).sum())
+    row["gross_revenue_retention"] = _ratio(float(np.minimum(arr_end, arr_start)[cohort].sum()), base)
+    row["net_revenue_retention"] = _ratio(float(arr_end[cohort].sum()), base)
+
+    busy = record.rep_busy_by_pipeline
+    for t, team in enumerate(sc.team_names):
+        members = run.rep_team == t
+        for p in tables.configured:
+            row[f"utilisation_{team}_{PIPELINE_KEYS[p]}"] = _ratio(
+                float(busy[members, p].sum()), members.sum() * window
+            )
+    return row
