@@ -9,6 +9,7 @@ functions of the library, which tests call directly.
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -26,11 +27,13 @@ from omegaconf import DictConfig, OmegaConf
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment
-from simulator.run.runner import check_runner_settings
+from simulator.run.runner import RunInterrupted
+from simulator.run.settings import runner_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 EXIT_CONFIG_ERROR = 2
 EXIT_REPLICATION_FAILURES = 3
+EXIT_INTERRUPTED = 130
 
 
 def config_dir() -> Path:
@@ -144,24 +147,26 @@ def _run_job(cfg: DictConfig) -> int:
             cfg, task_overrides, lambda o: compose(config_name=hydra_cfg.job.config_name or "config", overrides=o)
         )
         experiment.resolved_config["command_line_overrides"] = task_overrides
-        runner = cfg.get("runner") or {}
-        issues = check_runner_settings(runner.get("backend"), runner.get("workers"), runner.get("batch_size"))
-        if issues:
-            raise ConfigError(issues)
+        settings = runner_settings(_plain(cfg).get("runner") or {})
         experiment.validate()
+        result = run_and_write(
+            experiment, out_dir, settings=settings, resume_command=_resume_command(task_overrides, out_dir)
+        )
     except ConfigError as error:
         print(f"salesim: {error}", file=sys.stderr)
         print("salesim: nothing was run and no results were written.", file=sys.stderr)
         _remove_if_empty(out_dir)
         return EXIT_CONFIG_ERROR
-    result = run_and_write(
-        experiment,
-        out_dir,
-        workers=int(runner.get("workers") or 0),
-        batch_size=int(runner.get("batch_size") or 0) or None,
-        progress=bool(runner.get("progress", True)),
-    )
+    except RunInterrupted:
+        return EXIT_INTERRUPTED
     return EXIT_REPLICATION_FAILURES if result.failures else 0
+
+
+def _resume_command(task_overrides: Sequence[str], out_dir: Path) -> str:
+    """The command that resumes this run: the same overrides, in the same run directory."""
+    kept = [o for o in task_overrides if not o.lstrip("+~").startswith("runner.resume=")]
+    words = ["python", "-m", "simulator", *kept, "runner.resume=true", f"hydra.run.dir={out_dir}"]
+    return " ".join(shlex.quote(w) for w in words)
 
 
 def _remove_if_empty(path: Path) -> None:
@@ -218,7 +223,7 @@ class SweepSummary(Callback):
 def _hydra_main(cfg: DictConfig) -> int:
     code = _run_job(cfg)
     mode = HydraConfig.get().mode
-    if code and (mode is None or mode.name != "MULTIRUN"):
+    if code == EXIT_INTERRUPTED or (code and (mode is None or mode.name != "MULTIRUN")):
         sys.exit(code)
     return code
 
