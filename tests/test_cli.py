@@ -205,7 +205,9 @@ def test_exit_status_says_when_replications_failed(
     assert "replication 1 of scenario generalist (seed 2026) failed" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(local_backend.START_METHOD != "fork", reason="the patched function reaches workers only when forked")
+@pytest.mark.skipif(
+    local_backend.START_METHOD != "fork", reason="the patched function reaches workers only when forked"
+)
 def test_a_dead_worker_is_replaced_and_its_batches_resubmitted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     experiment = simulator.load_experiment(overrides=["runs=4", "clock.horizon_days=40"])
     marker = tmp_path / "died-once"

@@ -7,10 +7,9 @@ the per-scenario summaries and the paired comparisons against the baseline.
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pandas as pd
-
-from pathlib import Path
 
 from simulator.analysis.statistics import compare, relative_half_width, summarise
 from simulator.run.experiment import Experiment, ExperimentResult

@@ -99,7 +99,11 @@ def run_and_write(
             sigterm_interrupts(),
             tqdm(total=total, unit="run", disable=not settings.progress, file=sys.stderr, dynamic_ncols=True) as bar,
         ):
-            result = run_experiment(experiment, on_progress=bar.update, settings=settings, store_dir=out_dir)
+
+            def advance(done: int) -> None:
+                bar.update(done)
+
+            result = run_experiment(experiment, on_progress=advance, settings=settings, store_dir=out_dir)
     except RunInterrupted as interrupted:
         of = f" of {interrupted.total}" if interrupted.total else ""
         print(

@@ -55,7 +55,9 @@ def _precision_goal(base: Mapping[str, Any], issues: list[ConfigIssue]) -> Preci
     values = {key: runner.get(key, default) for key, default in GOAL_DEFAULTS.items()}
     precision = values["target_precision"]
     if isinstance(precision, bool) or not isinstance(precision, int | float):
-        issues.append(ConfigIssue("runner.target_precision", precision, "must be a number between 0 and 1 (0.02 = ±2%)"))
+        issues.append(
+            ConfigIssue("runner.target_precision", precision, "must be a number between 0 and 1 (0.02 = ±2%)")
+        )
         return None
     counts: dict[str, int] = {}
     for key in ("max_runs", "pilot_runs"):

@@ -83,9 +83,7 @@ class DaskBackend:
         from distributed import as_completed
 
         futures = {
-            self._client.submit(
-                run_batch, self._scattered[b.scenario_index], self.seed, b.replications, pure=False
-            ): b
+            self._client.submit(run_batch, self._scattered[b.scenario_index], self.seed, b.replications, pure=False): b
             for b in batches
         }
         try:

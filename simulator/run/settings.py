@@ -53,7 +53,9 @@ def check_runner_settings(runner: Mapping[str, Any]) -> list[ConfigIssue]:
     if backend not in BACKENDS:
         issues.append(ConfigIssue("runner.backend", backend, f"must be one of {BACKENDS}"))
     elif backend == "dask" and not dask_installed():
-        issues.append(ConfigIssue("runner.backend", backend, f"needs Dask distributed, which is not installed: {INSTALL_HINT}"))
+        issues.append(
+            ConfigIssue("runner.backend", backend, f"needs Dask distributed, which is not installed: {INSTALL_HINT}")
+        )
     for key in ("workers", "batch_size"):
         value = runner.get(key, 0)
         if not _whole(value):
