@@ -5,9 +5,11 @@
    plots and report written at the end), at 500 and at 10,000 replications, each in a
    fresh process. Worker processes are not counted: they are children, and their memory
    does not grow with the number of replications either. Target: ratio < 1.5.
-2. Wall time of the default experiment (2 scenarios) on the Dask backend (a LocalCluster
-   with one worker per core, started inside the timing) against the local backend (a
-   fork pool with the same number of workers), and the tables are identical.
+2. Wall time of the default experiment (2 scenarios) on the Dask backend against the
+   local backend (a fork pool with one worker per core): on a LocalCluster the runner
+   starts (cluster start and the workers' imports included), and on a warm LocalCluster
+   reached through ``runner.address`` (what a long-lived cluster costs per run); the
+   tables are identical.
 
 Run: python benchmarks/bench_scale.py [--small 500] [--large 10000] [--runs 60]
 """
@@ -85,22 +87,30 @@ def peak_memory(runs: int) -> dict[str, Any]:
     return figures
 
 
+def _timed(experiment: simulator.Experiment, settings: RunnerSettings) -> tuple[float, simulator.ExperimentResult]:
+    started = time.perf_counter()
+    result = simulator.run_experiment(experiment, settings=settings)
+    return time.perf_counter() - started, result
+
+
 def backend_speed(runs: int) -> None:
-    """Time the default experiment on the local backend and on a Dask LocalCluster."""
+    """Time the default experiment on the local backend and on Dask (a new and a warm LocalCluster)."""
+    from distributed import LocalCluster
+
     workers = available_workers()
     experiment = simulator.load_experiment(overrides=[f"runs={runs}"])
-    timings = {}
-    results = {}
-    for backend in ("local", "dask"):
-        settings = RunnerSettings(backend=backend, workers=workers)
-        started = time.perf_counter()
-        results[backend] = simulator.run_experiment(experiment, settings=settings)
-        timings[backend] = time.perf_counter() - started
-    same = results["local"].replications.equals(results["dask"].replications)
+    local, reference = _timed(experiment, RunnerSettings(workers=workers))
+    new, fresh = _timed(experiment, RunnerSettings(backend="dask", workers=workers))
+    with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster:
+        warm_settings = RunnerSettings(backend="dask", address=cluster.scheduler_address)
+        _timed(experiment, warm_settings)  # workers import salesim and load the Numba kernels
+        warm, reused = _timed(experiment, warm_settings)
+    same = all(reference.replications.equals(r.replications) for r in (fresh, reused))
     print(f"default experiment, 2 scenarios x {runs} runs, {workers} workers:")
-    print(f"  local backend (fork pool):       {timings['local']:.1f} s")
-    print(f"  Dask backend (new LocalCluster): {timings['dask']:.1f} s (cluster start included)")
-    print(f"  Dask / local wall time: {timings['dask'] / timings['local']:.2f}; identical tables: {same}")
+    print(f"  local backend (fork pool):                 {local:.1f} s")
+    print(f"  Dask, new LocalCluster (start included):   {new:.1f} s  ratio to local {new / local:.2f}")
+    print(f"  Dask, warm LocalCluster via runner.address: {warm:.1f} s  ratio to local {warm / local:.2f}")
+    print(f"  identical tables: {same}")
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ from simulator.report.outputs import write_outputs
 from simulator.run.experiment import Experiment, ExperimentResult
 from simulator.run.runner import RunInterrupted, resolve_workers
 from simulator.run.settings import RunnerSettings
+from simulator.run.store import STORE_DIRNAME
 
 
 @contextlib.contextmanager
@@ -63,6 +64,16 @@ def _announce(experiment: Experiment, settings: RunnerSettings) -> None:
     )
 
 
+def _say_interrupted(interrupted: RunInterrupted, resume_command: str) -> None:
+    of = f" of {interrupted.total}" if interrupted.total else ""
+    print(
+        f"\nsalesim: interrupted: {interrupted.done}{of} replications are done and kept in {interrupted.location}",
+        file=sys.stderr,
+    )
+    if resume_command:
+        print(f"salesim: to resume: {resume_command}", file=sys.stderr)
+
+
 def run_and_write(
     experiment: Experiment,
     out_dir: Path,
@@ -94,26 +105,24 @@ def run_and_write(
     goal = experiment.precision
     total = (goal.max_runs if goal else experiment.runs) * len(experiment.scenarios)
     tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked from this one
-    try:
-        with (
-            sigterm_interrupts(),
-            tqdm(total=total, unit="run", disable=not settings.progress, file=sys.stderr, dynamic_ncols=True) as bar,
-        ):
+    with sigterm_interrupts():
+        try:
+            with tqdm(
+                total=total, unit="run", disable=not settings.progress, file=sys.stderr, dynamic_ncols=True
+            ) as bar:
 
-            def advance(done: int) -> None:
-                bar.update(done)
+                def advance(done: int) -> None:
+                    bar.update(done)
 
-            result = run_experiment(experiment, on_progress=advance, settings=settings, store_dir=out_dir)
-    except RunInterrupted as interrupted:
-        of = f" of {interrupted.total}" if interrupted.total else ""
-        print(
-            f"\nsalesim: interrupted: {interrupted.done}{of} replications are done and kept in {interrupted.location}",
-            file=sys.stderr,
-        )
-        if resume_command:
-            print(f"salesim: to resume: {resume_command}", file=sys.stderr)
-        raise
-    write_outputs(result, out_dir)
+                result = run_experiment(experiment, on_progress=advance, settings=settings, store_dir=out_dir)
+            try:
+                write_outputs(result, out_dir)
+            except KeyboardInterrupt:  # every replication is in the store: a resume only writes the outputs
+                made = sum(result.runs_per_scenario.values())
+                raise RunInterrupted(made, made, str(out_dir / STORE_DIRNAME)) from None
+        except RunInterrupted as interrupted:
+            _say_interrupted(interrupted, resume_command)
+            raise
     print(results_table(result))
     for failure in result.failures:
         print(

@@ -20,7 +20,10 @@ from simulator.run.replication import ReplicationResult, run_replication
 
 Outcome = ReplicationResult | ReplicationFailure
 TASK_REPLICATIONS = 10
-"""Most replications in one task when the batch size is automatic (about a second of work)."""
+"""Replications in one task when the batch size is automatic (about a second of work)."""
+MAX_TASKS = 10_000
+"""Most tasks per scenario when the batch size is automatic: schedulers (Dask's too) slow
+down with hundreds of thousands of tasks, and the results store holds one part per task."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +36,7 @@ class Batch:
 
 def automatic_batch_size(missing: int, workers: int) -> int:
     """Replications per task: several tasks per worker keep every core busy to the end."""
-    return max(1, min(TASK_REPLICATIONS, math.ceil(missing / (4 * workers))))
+    return max(1, min(TASK_REPLICATIONS, math.ceil(missing / (4 * workers))), math.ceil(missing / MAX_TASKS))
 
 
 def batches_for(missing: Mapping[int, Sequence[int]], workers: int, batch_size: int | None = None) -> list[Batch]:
