@@ -55,12 +55,23 @@ def local_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 
 
 def test_dask_local_cluster_gives_the_local_backend_numbers_byte_for_byte(
-    local_tables: dict[str, bytes], tmp_path: Path
+    local_tables: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    holders: list[dict[str, tuple[str, ...]]] = []
+    enter = dask_backend.DaskBackend.__enter__
+
+    def enter_and_look(self: dask_backend.DaskBackend) -> dask_backend.DaskBackend:
+        entered = enter(self)
+        holders.append(self._client.who_has(self._scattered))
+        return entered
+
+    monkeypatch.setattr(dask_backend.DaskBackend, "__enter__", enter_and_look)
     experiment = simulator.load_experiment(overrides=SMALL)
     settings = RunnerSettings(backend="dask", workers=2, batch_size=1)
     result = simulator.run_experiment(experiment, settings=settings, store_dir=tmp_path / "run")
     assert result.workers == 2
+    [who_has] = holders  # each scenario was scattered once, to both workers, before any task
+    assert len(who_has) == 2 and all(len(workers) == 2 for workers in who_has.values())
     assert tables(result, tmp_path / "run") == local_tables
     assert (tmp_path / "run" / "store" / "manifest.json").is_file()
 
@@ -261,3 +272,14 @@ def test_store_is_not_needed_to_read_the_tables_but_holds_them() -> None:
     table = store.assemble(frames, ["a", "b"])
     assert list(table.columns) == ["scenario", "replication", "x", "y"]
     assert list(zip(table.scenario, table.replication, strict=True)) == [("a", 0), ("b", 0), ("b", 1)]
+
+
+def test_an_unreachable_scheduler_is_a_config_error_and_leaves_nothing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(dask_backend, "CONNECT_TIMEOUT", "1s")
+    experiment = simulator.load_experiment(overrides=SMALL)
+    settings = RunnerSettings(backend="dask", address="tcp://127.0.0.1:9")
+    with pytest.raises(ConfigError, match=r"runner\.address = 'tcp://127\.0\.0\.1:9': no Dask scheduler answered"):
+        simulator.run_experiment(experiment, settings=settings, store_dir=tmp_path / "run")
+    assert not (tmp_path / "run").exists()

@@ -20,13 +20,14 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
 
+from simulator.config.errors import ConfigError
 from simulator.model.scenario import Scenario
 from simulator.run.batch import Batch, Outcome, run_batch
 from simulator.run.experiment import ReplicationFailure
 from simulator.run.local_backend import BatchCallback
 
 INSTALL_HINT = 'pip install -e ".[dask]"  (or: pip install "dask[distributed]")'
-CONNECT_TIMEOUT = "30s"
+CONNECT_TIMEOUT = "20s"
 
 
 def dask_installed() -> bool:
@@ -52,7 +53,14 @@ class DaskBackend:
         from distributed import Client, LocalCluster
 
         if self.address:
-            self._client = Client(self.address, timeout=CONNECT_TIMEOUT)
+            try:
+                self._client = Client(self.address, timeout=CONNECT_TIMEOUT)
+            except (OSError, TimeoutError) as error:
+                raise ConfigError.single(
+                    "runner.address",
+                    self.address,
+                    f"no Dask scheduler answered there ({type(error).__name__}: {error})",
+                ) from None
             self.workers = max(1, sum(self._client.nthreads().values()))
             self.description = f"the Dask cluster at {self.address} ({self.workers} worker threads now)"
         else:

@@ -218,24 +218,26 @@ def run_replications(
     if resume and store_dir is None:
         raise ConfigError.single("runner.resume", True, "needs the run directory of an interrupted run")
     store = DirectoryStore(store_dir) if store_dir is not None else MemoryStore()
+    if resume and isinstance(store, DirectoryStore):
+        store.check_resume(fingerprint(experiment))  # before a cluster is started for nothing
     goal = experiment.precision
     first: dict[int, list[Outcome]] = {}
     if goal is not None and not resume:  # check the KPI on each scenario's first run before writing anything
         first = {s: run_batch(scenario, experiment.seed, (0,)) for s, scenario in enumerate(scenarios)}
         _check_target_kpi(goal, first)
-    if isinstance(store, DirectoryStore):
-        store.start(fingerprint(experiment), resume)
-    for s, outcomes in first.items():
-        store.add(make_part(Batch(s, (0,)), outcomes))
     progress = on_progress or (lambda _n: None)
-    already = sum(len(reps) for reps in store.done().values())
-    if already:
-        progress(already)
     run = _Run(experiment, scenarios, store, batch_size, progress)
     chosen = _backend(scenarios, experiment.seed, backend, address, resolve_workers(workers))
     started = time.perf_counter()
     try:
-        with chosen:
+        with chosen:  # connect (or start a cluster) first: an unreachable scheduler leaves nothing behind
+            if isinstance(store, DirectoryStore):
+                store.start(fingerprint(experiment), resume)
+            for s, outcomes in first.items():
+                store.add(make_part(Batch(s, (0,)), outcomes))
+            already = sum(len(reps) for reps in store.done().values())
+            if already:
+                progress(already)
             targets = run.rounds(chosen, measure)
     except KeyboardInterrupt:
         done = sum(len(reps) for reps in store.done().values())

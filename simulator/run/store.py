@@ -181,33 +181,42 @@ class DirectoryStore:
         """Where the parts are kept, for messages."""
         return str(self.path)
 
+    def check_resume(self, fingerprint: Mapping[str, Any]) -> None:
+        """Check that this directory holds an interrupted run of the same config (writes nothing).
+
+        Raises:
+            ConfigError: When there is no interrupted run here, or its config differs (each
+                difference is named).
+        """
+        manifest = self.path / MANIFEST
+        if not manifest.is_file():
+            raise ConfigError.single(
+                "runner.resume",
+                True,
+                f"needs the folder of an interrupted run, and {self.path.parent} holds none; "
+                "pass hydra.run.dir=<that folder>",
+            )
+        current = json.loads(json.dumps(fingerprint, default=str))
+        issues = config_differences(json.loads(manifest.read_text(encoding="utf-8")), current)
+        if issues:
+            raise ConfigError(issues)
+
     def start(self, fingerprint: Mapping[str, Any], resume: bool) -> None:
         """Open the store for a run: a fresh one, or the interrupted one when resuming.
 
         Raises:
-            ConfigError: When resuming without an interrupted run here, or with a config that
-                differs from the interrupted run's (each difference is named).
+            ConfigError: As :meth:`check_resume`, when resuming.
         """
-        manifest = self.path / MANIFEST
-        current = json.loads(json.dumps(fingerprint, default=str))
         if resume:
-            if not manifest.is_file():
-                raise ConfigError.single(
-                    "runner.resume",
-                    True,
-                    f"needs the folder of an interrupted run, and {self.path.parent} holds none; "
-                    "pass hydra.run.dir=<that folder>",
-                )
-            issues = config_differences(json.loads(manifest.read_text(encoding="utf-8")), current)
-            if issues:
-                raise ConfigError(issues)
+            self.check_resume(fingerprint)
             for stray in self.path.glob(".*.tmp"):  # an atomic write cut short by the interrupt
                 stray.unlink(missing_ok=True)
             return
         if self.path.exists():
             shutil.rmtree(self.path)  # a fresh run in a used folder replaces the old results
         self.path.mkdir(parents=True)
-        atomic_write(manifest, lambda f: json.dump(current, f, indent=1, sort_keys=True))
+        current = json.loads(json.dumps(fingerprint, default=str))
+        atomic_write(self.path / MANIFEST, lambda f: json.dump(current, f, indent=1, sort_keys=True))
 
     def add(self, part: Part) -> None:
         """Append a finished batch: monthly, failures, then the replications part that commits it."""
