@@ -83,7 +83,7 @@ def scheduler(tmp_path: Path) -> Iterator[str]:
 
     dask = str(Path(sys.executable).parent / "dask")
     scheduler_file = tmp_path / "scheduler.json"
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "start_new_session": True}
     start = [dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard"]
     processes = [subprocess.Popen([*start, "--scheduler-file", str(scheduler_file)], **quiet)]
     try:
@@ -99,9 +99,9 @@ def scheduler(tmp_path: Path) -> Iterator[str]:
         with Client(address, timeout="30s") as client:
             client.wait_for_workers(2, timeout=60)
         yield address
-    finally:
-        for process in reversed(processes):
-            process.terminate()
+    finally:  # each started its own process group: stop it whole, worker processes included
+        for process in processes:
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=30)
 
 
