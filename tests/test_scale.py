@@ -283,3 +283,12 @@ def test_an_unreachable_scheduler_is_a_config_error_and_leaves_nothing(
     with pytest.raises(ConfigError, match=r"runner\.address = 'tcp://127\.0\.0\.1:9': no Dask scheduler answered"):
         simulator.run_experiment(experiment, settings=settings, store_dir=tmp_path / "run")
     assert not (tmp_path / "run").exists()
+
+
+def test_a_resume_names_each_setting_that_differs_once() -> None:
+    before = {"seed": 1, "base": {"seed": 1, "org": {"teams": {"ae": {"headcount": 8}}}}, "scenarios": {}}
+    before["scenarios"] = {"a": {"org": {"teams": {"ae": {"headcount": 8}}}}, "b": {"clock": {"horizon_days": 250}}}
+    now = {"seed": 2, "base": {"seed": 2, "org": {"teams": {"ae": {"headcount": 9}}}}, "scenarios": {}}
+    now["scenarios"] = {"a": {"org": {"teams": {"ae": {"headcount": 9}}}}, "b": {"clock": {"horizon_days": 200}}}
+    named = {(issue.key, issue.value) for issue in store.config_differences(before, now)}
+    assert named == {("seed", 2), ("org.teams.ae.headcount", 9), ("[scenario b] clock.horizon_days", 200)}

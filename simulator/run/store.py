@@ -78,7 +78,11 @@ def kpi_frame(results: Sequence[ReplicationResult]) -> pd.DataFrame:
 
 
 def monthly_frame(results: Sequence[ReplicationResult]) -> pd.DataFrame:
-    """One row per replication x month: every monthly series, then cumulative bookings."""
+    """One row per replication x month: every monthly series, then cumulative bookings.
+
+    The columns follow the fields of :class:`MonthlySeries` (each an array with one value
+    per month), so a series added to the model appears here without a change.
+    """
     if not results:
         return pd.DataFrame(columns=[*KEYS, "month"])
     series = [f.name for f in dataclasses.fields(MonthlySeries)]
@@ -91,9 +95,7 @@ def monthly_frame(results: Sequence[ReplicationResult]) -> pd.DataFrame:
     for name in series:
         columns[name] = np.concatenate([np.asarray(getattr(o.monthly, name)) for o in results])
     columns["cumulative_bookings"] = np.concatenate([np.cumsum(o.monthly.bookings) for o in results])
-    frame = pd.DataFrame(columns)
-    frame["scenario"] = frame["scenario"].astype(pd.Series([""]).dtype)  # the text dtype read_csv gives
-    return frame
+    return pd.DataFrame(columns)
 
 
 def make_part(batch: Batch, outcomes: Sequence[Outcome]) -> Part:
