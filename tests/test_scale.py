@@ -134,6 +134,8 @@ def test_dask_backend_without_dask_is_a_config_error_naming_the_install_command(
         ({"backend": "local", "address": "tcp://127.0.0.1:8786"}, "only with runner.backend=dask"),
         ({"resume": "yes"}, "runner.resume = 'yes'"),
         ({"workers": -1}, "runner.workers = -1"),
+        ({"target_precision": 2}, "runner.target_precision = 2"),
+        ({"max_runs": 10, "pilot_runs": 20}, "runner.max_runs = 10: must be >= runner.pilot_runs (20)"),
     ],
 )
 def test_bad_runner_settings_are_named(runner: dict[str, object], named: str) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import signal
+import threading
 from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
@@ -44,7 +45,6 @@ class DaskBackend:
     def __init__(self, scenarios: Sequence[Scenario], seed: int, address: str | None, workers: int) -> None:
         self.scenarios, self.seed, self.address, self.requested = scenarios, seed, address, workers
         self.workers = workers
-        self.description = ""
         self._client: Any = None
         self._cluster: Any = None
         self._scattered: list[Any] = []
@@ -62,19 +62,19 @@ class DaskBackend:
                     f"no Dask scheduler answered there ({type(error).__name__}: {error})",
                 ) from None
             self.workers = max(1, sum(self._client.nthreads().values()))
-            self.description = f"the Dask cluster at {self.address} ({self.workers} worker threads now)"
         else:
             # Worker processes are spawned from here: started while SIGINT is ignored, they
             # keep ignoring it, so a Ctrl-C in the terminal reaches the parent alone.
-            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            main = threading.current_thread() is threading.main_thread()  # only it may set handlers
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
             try:
                 self._cluster = LocalCluster(
                     n_workers=self.requested, threads_per_worker=1, processes=True, dashboard_address=None
                 )
             finally:
-                signal.signal(signal.SIGINT, previous)
+                if main:
+                    signal.signal(signal.SIGINT, previous)
             self._client = Client(self._cluster)
-            self.description = f"a local Dask cluster of {self.requested} workers"
         self._scattered = self._client.scatter(list(self.scenarios), broadcast=True)
         return self
 

@@ -40,7 +40,6 @@ class InProcessBackend:
     """Run every batch in this process, one after the other (``runner.workers=1``)."""
 
     workers = 1
-    description = "1 worker"
 
     def __init__(self, scenarios: Sequence[Scenario], seed: int) -> None:
         self.scenarios, self.seed = scenarios, seed
@@ -62,7 +61,6 @@ class PoolBackend:
 
     def __init__(self, scenarios: Sequence[Scenario], seed: int, workers: int) -> None:
         self.scenarios, self.seed, self.workers = scenarios, seed, workers
-        self.description = f"{workers} worker{'s' if workers > 1 else ''}"
 
     def __enter__(self) -> PoolBackend:
         sampling.warm_up()  # compile or load the Numba cache once, before workers start

@@ -13,6 +13,7 @@ from typing import Any
 
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.run.dask_backend import INSTALL_HINT, dask_installed
+from simulator.run.experiment import PrecisionGoal
 
 BACKENDS = ("local", "dask")
 ADDRESS = re.compile(r"^([a-z]+://)?[^\s:/]+(:\d+)?/?$")
@@ -72,7 +73,24 @@ def check_runner_settings(runner: Mapping[str, Any]) -> list[ConfigIssue]:
         value = runner.get(key, key == "progress")
         if not isinstance(value, bool):
             issues.append(ConfigIssue(f"runner.{key}", value, "must be true or false"))
-    return issues
+    return issues + _goal_issues(runner)
+
+
+def _goal_issues(runner: Mapping[str, Any]) -> list[ConfigIssue]:
+    """The ``runs=auto`` keys, checked even when runs is a number, so a typo never waits for later."""
+    kpi = runner.get("target_kpi", "bookings")
+    precision = runner.get("target_precision", 0.02)
+    counts = {key: runner.get(key, default) for key, default in (("max_runs", 2000), ("pilot_runs", 20))}
+    issues = [
+        ConfigIssue(f"runner.{key}", value, "must be a whole number")
+        for key, value in counts.items()
+        if isinstance(value, bool) or not isinstance(value, int)
+    ]
+    if isinstance(precision, bool) or not isinstance(precision, int | float):
+        issues.append(ConfigIssue("runner.target_precision", precision, "must be a number between 0 and 1"))
+    if issues:
+        return issues
+    return PrecisionGoal(str(kpi) if kpi else "", float(precision), counts["max_runs"], counts["pilot_runs"]).issues()
 
 
 def runner_settings(runner: Mapping[str, Any]) -> RunnerSettings:
