@@ -182,6 +182,8 @@ def test_a_run_interrupted_half_way_then_resumed_equals_an_undisturbed_run(tmp_p
     assert process.returncode == 130, err
     kept = {p.name: p.stat().st_mtime_ns for p in (out / "store").glob("*.replications.csv")}
     assert 8 <= len(kept) < 32
+    so_far = store.DirectoryStore(out).replications()  # what is done can be analysed already
+    assert len(so_far) == len(kept) and list(so_far.columns[:2]) == ["scenario", "replication"]
     assert f"{len(kept)} of 32 replications are done and kept in {out / 'store'}" in err
     [resume_line] = [line for line in err.splitlines() if line.startswith("salesim: to resume: ")]
     resume = shlex.split(resume_line.removeprefix("salesim: to resume: "))

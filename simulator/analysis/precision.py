@@ -114,8 +114,8 @@ def auto_runs_lines(result: ExperimentResult) -> list[str]:
         return []
     label = kpi_label(goal.kpi).lower()
     lines = [
-        f"Runs were added (runs=auto) until the 95% CI of mean {label} was within "
-        f"±{goal.relative_half_width:.1%} of the mean, with at most {goal.max_runs:,} runs per scenario:",
+        f"Runs were added (runs=auto) until the 95% CI of the mean of `{goal.kpi}` ({label}) was within "
+        f"±{goal.relative_half_width:.1%} of that mean, with at most {goal.max_runs:,} runs per scenario:",
         "",
     ]
     for scenario in scenario_names(result):

@@ -52,7 +52,7 @@ def _where(settings: RunnerSettings) -> str:
 def _announce(experiment: Experiment, settings: RunnerSettings) -> None:
     goal = experiment.precision
     runs = (
-        f"runs=auto (until the 95% CI of mean {goal.kpi} is within ±{goal.relative_half_width:.1%}, "
+        f"runs=auto (until the 95% CI of the mean of {goal.kpi} is within ±{goal.relative_half_width:.1%}, "
         f"at most {goal.max_runs} runs)"
         if goal
         else f"{experiment.runs} runs"

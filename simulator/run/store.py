@@ -260,13 +260,24 @@ class DirectoryStore:
         )
         return _values(frames, kpi, below)
 
-    def replications(self, scenario_order: Sequence[str]) -> pd.DataFrame:
-        """The replications table, sorted by scenario then replication."""
-        return assemble((self._read(stem, "replications") for stem, *_ in self._committed()), scenario_order)
+    def scenario_names(self) -> list[str]:
+        """The scenarios of the run, in the experiment's order (from the manifest)."""
+        manifest = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
+        return [str(name) for name in manifest.get("scenario_names", [])]
 
-    def monthly(self, scenario_order: Sequence[str]) -> pd.DataFrame:
+    def replications(self, scenario_order: Sequence[str] | None = None) -> pd.DataFrame:
+        """The replications table, sorted by scenario then replication.
+
+        Readable while a run runs or after it was interrupted, e.g.
+        ``summarise(DirectoryStore(run_dir).replications())``.
+        """
+        order = self.scenario_names() if scenario_order is None else scenario_order
+        return assemble((self._read(stem, "replications") for stem, *_ in self._committed()), order)
+
+    def monthly(self, scenario_order: Sequence[str] | None = None) -> pd.DataFrame:
         """The monthly table, sorted by scenario, replication, month."""
-        return assemble((self._read(stem, "monthly") for stem, *_ in self._committed()), scenario_order)
+        order = self.scenario_names() if scenario_order is None else scenario_order
+        return assemble((self._read(stem, "monthly") for stem, *_ in self._committed()), order)
 
     def failures(self) -> list[ReplicationFailure]:
         """Every failed replication of a committed batch."""
