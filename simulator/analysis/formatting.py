@@ -44,6 +44,25 @@ KPI_LABELS = {
     "first_touch_hours_p90": "Time to first touch, slowest 10%",
     "open_pipeline_count": "Open deals at the end",
     "open_pipeline_value": "Open pipeline value at the end",
+    "cost_of_sales": "Cost of sales",
+    "cost_people_fixed": "Cost of people (fixed pay and on-costs)",
+    "cost_commission": "Commission",
+    "cost_tools": "Tool seats",
+    "cost_partner_fees": "Partner fees",
+    "cost_marketing": "Cost of leads (marketing)",
+    "cac": "Customer acquisition cost",
+    "sales_efficiency": "Sales efficiency (new ARR per $ of cost of sales)",
+    "contribution": "Contribution (bookings - cost of sales)",
+    "bookings_per_rep": "Bookings per rep",
+    "quota_attainment_p50": "Median quota attainment",
+    "reps_at_quota_share": "Reps at quota",
+    "hit_plan": "Probability of hitting the plan",
+    "plan_shortfall": "Shortfall against the plan",
+    "forecast_mape": "Forecast error, next month (MAPE)",
+    "forecast_bias": "Forecast bias, next month",
+    "forecast_mape_quarter": "Forecast error, next quarter (MAPE)",
+    "forecast_bias_quarter": "Forecast bias, next quarter",
+    "capacity_spreadsheet": "Capacity plan (seats x quota x attainment)",
 }
 _PREFIX_LABELS = (
     ("utilisation_", "Utilisation of {}"),
@@ -52,7 +71,12 @@ _PREFIX_LABELS = (
     ("stage_wait_days_", "Wait before work at {}"),
     ("stage_leaked_", "Leads leaked at {}"),
     ("leads_", "Leads from {}"),
+    ("sla_breach_", "SLA breaches at {}"),
+    ("hit_plan_", "Probability of hitting the plan in {}"),
+    ("capacity_gap_", "Capacity lost to {}"),
 )
+MONEY_KPI_PREFIXES = ("cac", "contribution", "plan_shortfall", "capacity_")
+RATE_KPI_PREFIXES = ("quota_attainment", "reps_at_quota", "hit_plan", "forecast_mape", "forecast_bias", "sla_breach")
 UNIT_WORDS = {"money": "$", "rate": "%", "days": "working days", "hours": "hours", "count": ""}
 
 
@@ -63,6 +87,10 @@ def kpi_unit(kpi: str) -> str:
     """Return the unit family of a KPI: ``money``, ``rate``, ``days``, ``hours`` or ``count``."""
     if kpi in ("bookings", "avg_deal_size", "open_pipeline_value") or kpi.startswith(("cost", "bookings")):
         return "money"
+    if kpi.startswith(MONEY_KPI_PREFIXES):
+        return "money"
+    if kpi.startswith(RATE_KPI_PREFIXES):
+        return "rate"
     if kpi.endswith("_rate") or kpi.startswith(("stage_conversion_", UTILISATION_PREFIX)):
         return "rate"
     if "_days" in kpi:

@@ -5,7 +5,10 @@ random numbers), so scenario X's replication *r* is paired with the baseline's
 replication *r*. Comparing the pairs cancels the luck both share, which gives much
 narrower intervals for a difference than comparing two independent samples would.
 
-All intervals are two-sided Student t intervals for a mean (95% by default). NaN
+Intervals are two-sided Student t intervals for a mean (95% by default), except for
+KPIs that are 0 or 1 in every run (``hit_plan``): their mean is a probability, and its
+interval is Wilson's score interval, which stays inside [0, 1] and keeps its coverage
+near 0 and 1 where a t interval collapses to a point. NaN
 KPI values (a ratio with a zero denominator, a team that does not exist in one
 scenario) are dropped per KPI, and ``n`` / ``n_pairs`` say how many values were used.
 """
@@ -19,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simulator.model.metrics import direction
+from simulator.model.metrics import direction, is_proportion
 
 KEY_COLUMNS = ("scenario", "replication")
 SUMMARY_COLUMNS = ("scenario", "kpi", "n", "mean", "std", "ci_low", "ci_high", "p10", "p50", "p90")
@@ -114,6 +117,43 @@ def relative_half_width(values: np.ndarray | pd.Series, confidence: float = DEFA
     return interval.half_width / abs(interval.mean)
 
 
+def wilson_interval(successes: float, n: int, confidence: float = DEFAULT_CONFIDENCE) -> tuple[float, float]:
+    """Return Wilson's score interval for a binomial proportion ``successes / n``.
+
+    Args:
+        successes: Number of runs where the event happened.
+        n: Number of runs.
+        confidence: Two-sided confidence level.
+
+    Returns:
+        ``(low, high)``, inside [0, 1]; NaNs when ``n == 0``.
+    """
+    if n <= 0:
+        return math.nan, math.nan
+    z = float(stats.norm.ppf(0.5 + confidence / 2.0))
+    p = successes / n
+    denominator = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1.0 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def proportion_interval(values: np.ndarray | pd.Series, confidence: float = DEFAULT_CONFIDENCE) -> MeanInterval:
+    """Compute the share of runs with value 1 and its Wilson interval, ignoring NaNs.
+
+    Args:
+        values: One 0/1 KPI's values, one per replication.
+        confidence: Two-sided confidence level.
+    """
+    clean = _finite(values)
+    n = int(clean.size)
+    if n == 0:
+        return MeanInterval(0, math.nan, math.nan, math.nan, math.nan)
+    mean = float(clean.mean())
+    low, high = wilson_interval(float(clean.sum()), n, confidence)
+    return MeanInterval(n, mean, float(clean.std(ddof=1)) if n >= 2 else math.nan, low, high)
+
+
 def unpaired_difference(
     scenario_values: np.ndarray | pd.Series,
     baseline_values: np.ndarray | pd.Series,
@@ -165,7 +205,8 @@ def summarise(replications: pd.DataFrame, confidence: float = DEFAULT_CONFIDENCE
     Returns:
         Columns ``scenario, kpi, n, mean, std, ci_low, ci_high, p10, p50, p90``; scenarios
         in order of first appearance, KPIs in column order. The CI is for the *mean*
-        (where the average run lands); P10/P90 describe the spread of single runs.
+        (where the average run lands; a Wilson interval for 0/1 KPIs such as
+        ``hit_plan``, whose mean is a probability); P10/P90 describe the spread of single runs.
     """
     rows: list[dict[str, object]] = []
     kpis = kpi_columns(replications)
@@ -177,7 +218,7 @@ def summarise(replications: pd.DataFrame, confidence: float = DEFAULT_CONFIDENCE
 
 
 def _summary_row(scenario: str, kpi: str, values: np.ndarray, confidence: float) -> dict[str, object]:
-    interval = mean_interval(values, confidence)
+    interval = proportion_interval(values, confidence) if is_proportion(kpi) else mean_interval(values, confidence)
     p10, p50, p90 = _quantiles(_finite(values))
     return {
         "scenario": scenario,

@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.config.distributions import Distribution
+from simulator.config.economics import EconomicsConfig
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.plan import ForecastConfig, PlanConfig, SlaConfig
+from simulator.config.sections import parse_section
+from simulator.config.workforce import WorkforceConfig, parse_workforce
 
 ASSIGNMENT_POLICIES = ("pooled", "round_robin", "least_loaded")
 PRIORITY_RULES = ("fifo", "closest_to_close")
@@ -109,6 +113,7 @@ class TeamConfig:
     skill: SkillConfig = field(default_factory=SkillConfig)
     assignment: str = "round_robin"
     priority: str = "closest_to_close"
+    prm_automation: bool = False  # the team's reps have PRM seats (a tool cost per seat)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +168,11 @@ class ScenarioConfig:
     org: OrgConfig
     effects: EffectsConfig = field(default_factory=EffectsConfig)
     clock: ClockConfig = field(default_factory=ClockConfig)
+    economics: EconomicsConfig = field(default_factory=EconomicsConfig)
+    plan: PlanConfig = field(default_factory=PlanConfig)
+    forecast: ForecastConfig = field(default_factory=ForecastConfig)
+    sla: SlaConfig = field(default_factory=SlaConfig)
+    workforce: WorkforceConfig = field(default_factory=WorkforceConfig)
 
 
 class _Reader:
@@ -340,6 +350,7 @@ def _parse_org(data: Any, issues: list[ConfigIssue]) -> OrgConfig:
             skill=skill,
             assignment=t.text("assignment", "round_robin"),
             priority=t.text("priority", "closest_to_close"),
+            prm_automation=t.flag("prm_automation", False),
         )
         t.finish()
     routing: dict[str, str] = {}
@@ -393,7 +404,7 @@ def _parse_clock(data: Any, issues: list[ConfigIssue]) -> ClockConfig:
     return clock
 
 
-SCENARIO_KEYS = ("market", "pipeline", "org", "effects", "clock")
+SCENARIO_KEYS = ("market", "pipeline", "org", "effects", "clock", "economics", "plan", "forecast", "sla", "workforce")
 
 
 def parse_scenario(data: Mapping[str, Any], strict: bool = True) -> ScenarioConfig:
@@ -420,6 +431,11 @@ def parse_scenario(data: Mapping[str, Any], strict: bool = True) -> ScenarioConf
         org=_parse_org(data["org"], issues),
         effects=_parse_effects(data.get("effects") or {}, issues),
         clock=_parse_clock(data.get("clock") or {}, issues),
+        economics=parse_section(EconomicsConfig, data.get("economics"), "economics", issues),
+        plan=parse_section(PlanConfig, data.get("plan"), "plan", issues),
+        forecast=parse_section(ForecastConfig, data.get("forecast"), "forecast", issues),
+        sla=parse_section(SlaConfig, data.get("sla"), "sla", issues),
+        workforce=parse_workforce(data.get("workforce"), issues),
     )
     if not strict:
         issues = [i for i in issues if "unknown key" not in i.allowed]

@@ -14,6 +14,7 @@ import warnings
 
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.schema import ASSIGNMENT_POLICIES, PRIORITY_RULES, ScenarioConfig
+from simulator.config.workforce import check_workforce
 
 USUAL_STAGE_COUNT = (4, 10)
 
@@ -183,6 +184,9 @@ def validate_scenario(config: ScenarioConfig, prefix: str = "") -> None:
     _check_pipeline(config, issues)
     _check_org(config, issues)
     _check_effects_and_clock(config, issues)
+    stage_names = tuple(stage.name for stage in config.pipeline.stages)
+    issues.extend([*config.forecast.check(stage_names), *config.sla.check(stage_names)])
+    check_workforce(config.workforce, {name: team.role for name, team in config.org.teams.items()}, issues)
     if issues:
         if prefix:
             issues = [ConfigIssue(prefix + i.key, i.value, i.allowed) for i in issues]

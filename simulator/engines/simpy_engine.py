@@ -6,7 +6,9 @@ Processes, each named after what it models:
   for its rep, the buyer's delay between stages, and the end of the journey;
 - ``rep_workday`` is one rep taking the next item of its queue (or its team's pool)
   and working it; a rep works one item at a time by construction;
-- ``pipeline_census`` samples the number of open leads every day.
+- ``pipeline_census`` samples the number of open leads every day;
+- reps joining, ramping up and leaving are the processes of
+  :mod:`simulator.engines.workforce_processes`; a rep that left stops taking work.
 
 Modelling assumptions:
 - Time is in working days. A rep's effort in hours takes
@@ -29,8 +31,9 @@ from typing import Any
 import numpy as np
 import simpy
 
+from simulator.engines.workforce_processes import Workforce
 from simulator.model.market import LeadBook, draw_leads, draw_rep_skills
-from simulator.model.organisation import Rep, WorkItem, build_teams
+from simulator.model.organisation import Rep, Team, WorkItem, build_teams
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY, conversion_logit, probability
 from simulator.model.records import JourneyLog, Outcome, ReplicationRun
 from simulator.model.scenario import Scenario
@@ -42,6 +45,8 @@ Process = Generator[simpy.Event, Any, None]
 
 class SalesFloor(simpy.Environment):
     """The environment of one replication: owns the scenario, the leads, the teams and the log."""
+
+    workforce: Workforce  # joining, ramping and leaving reps (set by ``simulate``)
 
     def __init__(self, scenario: Scenario, leads: LeadBook, skills: np.ndarray) -> None:
         super().__init__()
@@ -131,6 +136,8 @@ def lead_journey(floor: SalesFloor, lead: int) -> Process:
                 owner = owners[team.index] = team.choose_owner()
             if previous_team != team.index:
                 owner.owned_open += 1
+            if not owner.active and (owner := _new_owner(floor, team, owners, owner, lead, stage)) is None:
+                return
         extra_hours = 0.0
         if owner is not None and previous_rep >= 0 and owner.index != previous_rep:
             delay = floor.handoff_delay[stage][lead]
@@ -140,6 +147,10 @@ def lead_journey(floor: SalesFloor, lead: int) -> Process:
                 _finish(floor, lead, owners.get(team.index), Outcome.LOST_HANDOFF, stage, floor.now)
                 return
             extra_hours = floor.handoff_extra[stage][lead]
+        if owner is not None and not owner.active:  # the owner left during the hand-off delay
+            owner = _new_owner(floor, team, owners, owner, lead, stage)
+            if owner is None:
+                return
         item = WorkItem(lead, stage, floor.now, extra_hours, previous_rep, floor.event(), owner is not None)
         floor.stage_enter[stage][lead] = floor.now
         team.put(item, owner, floor.next_sequence())
@@ -158,6 +169,16 @@ def lead_journey(floor: SalesFloor, lead: int) -> Process:
         stage += 1
 
 
+def _new_owner(floor: SalesFloor, team: Team, owners: dict[int, Rep], old: Rep, lead: int, stage: int) -> Rep | None:
+    """The rep who takes over a deal whose owner left; None (the lead closed as lost) if it is lost."""
+    owner = floor.workforce.handover(team, old, lead)
+    if owner is None:
+        _finish(floor, lead, old, Outcome.LOST_REASSIGNMENT, stage, floor.now)
+        return None
+    owners[team.index] = owner
+    return owner
+
+
 def _finish(floor: SalesFloor, lead: int, owner: Rep | None, outcome: Outcome, stage: int, day: float) -> None:
     """End a lead's journey: its owner in the current team owns one open lead fewer."""
     if owner is not None:
@@ -170,7 +191,7 @@ def rep_workday(floor: SalesFloor, rep: Rep) -> Process:
     """A rep works the next item of its queue, one at a time, for the whole run."""
     scenario, log = floor.scenario, floor.log
     team = floor.teams[rep.team]
-    while True:
+    while rep.active:
         item = team.take(rep)
         if item is None:
             rep.wake = floor.event()
@@ -227,6 +248,8 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
     for rep in floor.reps:
         floor.process(rep_workday(floor, rep))
     floor.process(pipeline_census(floor))
+    floor.workforce = Workforce(floor, seed, replication, lambda rep: floor.process(rep_workday(floor, rep)))
+    floor.workforce.start()
     floor.run(until=scenario.horizon_days)
     floor.end_of_horizon_census()
     floor.flush_stage_records()
@@ -237,4 +260,5 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
         rep_team=np.array([rep.team for rep in floor.reps], dtype=np.int64),
         rep_busy_days=np.array([rep.busy_days for rep in floor.reps]),
         daily_open=np.array(floor.daily_open, dtype=np.int64),
+        **floor.workforce.records(),
     )

@@ -9,12 +9,14 @@ work started), which is what a sales leader means by "bookings this year". Stock
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY
+from simulator.model.planning import planning_kpis, planning_monthly
 from simulator.model.records import Outcome, ReplicationRun
+from simulator.model.workforce import daily_staffing, employed_days
 
 # KPIs where a lower value is the better one; every other KPI with a direction is
 # better higher. KPIs matching neither list (counts of leads, stage entries) are neutral.
@@ -25,6 +27,11 @@ LOWER_IS_BETTER_PREFIXES = (
     "stage_wait_days",
     "stage_leaked",
     "leads_leaked",
+    "cost",
+    "cac",
+    "plan_shortfall",
+    "forecast_mape",
+    "sla_breach",
 )
 HIGHER_IS_BETTER_PREFIXES = (
     "bookings",
@@ -34,7 +41,14 @@ HIGHER_IS_BETTER_PREFIXES = (
     "stage_conversion",
     "lead_to_win_rate",
     "open_pipeline",
+    "sales_efficiency",
+    "contribution",
+    "quota_attainment",
+    "reps_at_quota",
+    "hit_plan",
 )
+# KPIs that are 0/1 per run (their mean is a probability, summarised with a binomial interval).
+PROPORTION_PREFIXES = ("hit_plan",)
 
 
 def direction(kpi: str) -> int:
@@ -46,6 +60,11 @@ def direction(kpi: str) -> int:
     return 0
 
 
+def is_proportion(kpi: str) -> bool:
+    """True for KPIs that are 0 or 1 in each run, whose mean is a probability (``hit_plan``)."""
+    return kpi.startswith(PROPORTION_PREFIXES)
+
+
 @dataclass(frozen=True, slots=True)
 class MonthlySeries:
     """Per-month figures of one replication (month 0 is the first month of the window)."""
@@ -54,6 +73,7 @@ class MonthlySeries:
     deals_won: np.ndarray
     leads: np.ndarray
     open_at_month_end: np.ndarray
+    columns: dict[str, np.ndarray] = field(default_factory=dict)  # more per-month columns, by name
 
 
 def _mean(values: np.ndarray) -> float:
@@ -72,7 +92,6 @@ def kpi_row(run: ReplicationRun) -> dict[str, float]:
     """The KPIs of one replication, keyed by snake_case name (see the README for the list)."""
     sc, leads, log = run.scenario, run.leads, run.log
     lo, hi = sc.warmup_days, sc.horizon_days
-    window_len = hi - lo
 
     def inside(days: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore"):
@@ -90,6 +109,7 @@ def kpi_row(run: ReplicationRun) -> dict[str, float]:
         "disqualified": ended & (log.outcome == Outcome.DISQUALIFIED),
         "leaked": ended & (log.outcome == Outcome.LEAKED),
         "handoff": ended & (log.outcome == Outcome.LOST_HANDOFF),
+        "reassignment": ended & (log.outcome == Outcome.LOST_REASSIGNMENT),
     }
     n_won = float(won.sum())
     n_lost = float(sum(mask.sum() for mask in lost.values()))
@@ -127,13 +147,17 @@ def kpi_row(run: ReplicationRun) -> dict[str, float]:
         row[f"stage_wait_days_{stage}"] = _mean(log.stage_start[started, s] - log.stage_enter[started, s])
         row[f"stage_leaked_{stage}"] = float(leaked_here.sum())
 
+    # utilisation of the days each rep was employed inside the window
+    employed = employed_days(run.rep_hire_day, run.rep_leave_day, lo, hi)
     for t, team in enumerate(sc.team_names):
         members = run.rep_team == t
-        row[f"utilisation_{team}"] = _ratio(float(run.rep_busy_days[members].sum()), members.sum() * window_len)
+        row[f"utilisation_{team}"] = _ratio(float(run.rep_busy_days[members].sum()), float(employed[members].sum()))
+    row.update(workforce_kpis(run))
 
     still_open = log.outcome == Outcome.OPEN
     row["open_pipeline_count"] = float(still_open.sum())
     row["open_pipeline_value"] = float(leads.deal_value[still_open].sum())
+    row.update(planning_kpis(run))
     return row
 
 
@@ -156,4 +180,50 @@ def monthly_series(run: ReplicationRun) -> MonthlySeries:
         deals_won=deals.astype(np.float64),
         leads=arrivals.astype(np.float64),
         open_at_month_end=np.asarray(open_end, dtype=np.float64),
+        columns={**planning_monthly(run, n_months), **monthly_staffing(run, edges)},
     )
+
+
+def _staffing(run: ReplicationRun) -> tuple[np.ndarray, np.ndarray]:
+    """Headcount and ramped FTE per team (rows) at the middle of every working day (columns)."""
+    plan = run.scenario.workforce
+    n_days = math.ceil(run.scenario.horizon_days)
+    return daily_staffing(plan, run.rep_team, run.rep_hire_day, run.rep_leave_day, run.rep_start_tenure_months, n_days)
+
+
+def workforce_kpis(run: ReplicationRun) -> dict[str, float]:
+    """Hires, leavers, re-dealt deals and the mean ramped FTE over the measurement window."""
+    lo, hi = run.scenario.warmup_days, run.scenario.horizon_days
+    with np.errstate(invalid="ignore"):
+        joined_later = np.arange(run.rep_hire_day.size) >= run.scenario.n_reps  # reps of day 0 come first
+        hired = joined_later & (run.rep_hire_day >= lo) & (run.rep_hire_day < hi)
+        left = (run.rep_leave_day >= lo) & (run.rep_leave_day < hi)
+    _, fte = _staffing(run)
+    days = np.arange(fte.shape[1]) + 0.5
+    inside = (days >= lo) & (days < hi)
+    return {
+        "reps_hired": float(hired.sum()),
+        "reps_left": float(left.sum()),
+        "deals_reassigned": float(run.deals_reassigned),
+        "ramped_fte_mean": float(fte[:, inside].sum(axis=0).mean()) if inside.any() else math.nan,
+    }
+
+
+def monthly_staffing(run: ReplicationRun, edges: np.ndarray) -> dict[str, np.ndarray]:
+    """Per team and month: reps employed at the month end, and the month's mean ramped FTE."""
+    heads, fte = _staffing(run)
+    columns: dict[str, np.ndarray] = {}
+    if heads.shape[1] == 0:
+        return columns
+    days = np.arange(heads.shape[1]) + 0.5
+    end_day = np.clip(np.floor(edges[1:] - 0.5).astype(np.int64), 0, heads.shape[1] - 1)
+    month = np.searchsorted(edges, days, side="right") - 1
+    for t, team in enumerate(run.scenario.team_names):
+        columns[f"headcount_{team}"] = heads[t, end_day].astype(np.float64)
+        mean_fte = np.full(len(edges) - 1, np.nan)
+        for m in range(len(edges) - 1):
+            in_month = month == m
+            if in_month.any():
+                mean_fte[m] = fte[t, in_month].mean()
+        columns[f"ramped_fte_{team}"] = mean_fte
+    return columns

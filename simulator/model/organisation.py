@@ -48,6 +48,7 @@ class Rep:
     wake: simpy.Event | None = None
     owned_open: int = 0
     busy_days: float = 0.0
+    active: bool = True  # False once the rep has left (see simulator.engines.workforce_processes)
 
 
 @dataclass(slots=True)

@@ -6,7 +6,7 @@ metrics read them once at the end. NaN marks "did not happen before the horizon"
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 
 import numpy as np
@@ -23,6 +23,7 @@ class Outcome(IntEnum):
     DISQUALIFIED = 2
     LEAKED = 3
     LOST_HANDOFF = 4
+    LOST_REASSIGNMENT = 5  # lost when its owner left and the deal went to another rep
 
 
 @dataclass(slots=True)
@@ -72,3 +73,9 @@ class ReplicationRun:
     rep_team: np.ndarray
     rep_busy_days: np.ndarray
     daily_open: np.ndarray
+    # per rep (same order as rep_team): day it joined the run, day it left (inf: still there
+    # at the horizon), tenure in months when it joined (0: a new hire; inf: fully ramped)
+    rep_hire_day: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    rep_leave_day: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    rep_start_tenure_months: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    deals_reassigned: int = 0  # open deals of leavers handed to another rep (lost or not)

@@ -9,13 +9,23 @@ configuration and engines, so a compiled engine can later read the same object.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
 from simulator.config.distributions import Distribution
 from simulator.config.schema import ASSIGNMENT_POLICIES, PRIORITY_RULES, ScenarioConfig
+from simulator.model.plan_tables import (
+    Economics,
+    ForecastTables,
+    PlanTables,
+    compile_economics,
+    compile_forecast,
+    compile_plan,
+    compile_sla,
+)
+from simulator.model.workforce import WorkforcePlan, compile_workforce
 
 POOLED, ROUND_ROBIN, LEAST_LOADED = (ASSIGNMENT_POLICIES.index(p) for p in ("pooled", "round_robin", "least_loaded"))
 FIFO, CLOSEST_TO_CLOSE = (PRIORITY_RULES.index(p) for p in ("fifo", "closest_to_close"))
@@ -85,6 +95,13 @@ class Scenario:
     skill_weight: float
     circle_reference_size: float
     circle_logit_per_person: float
+    # money, plan, forecast and service levels (read by the metrics only; None: not compiled)
+    economics: Economics | None = None
+    plan: PlanTables | None = None
+    forecast: ForecastTables | None = None
+    stage_sla_days: FloatArray | None = None  # (S,), inf where a stage has no SLA
+    # workforce over time (hires, ramp, attrition, coaching); the default is a static organisation
+    workforce: WorkforcePlan = field(default_factory=WorkforcePlan)
 
     @property
     def n_stages(self) -> int:
@@ -124,6 +141,7 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
         routing[s, :] = team_names.index(team)
     teams = [org.teams[t] for t in team_names]
     sources = list(market.sources.values())
+    max_wait = [math.inf if stage.max_wait_days is None else stage.max_wait_days for stage in pipeline.stages]
     return Scenario(
         name=name,
         horizon_days=float(clock.horizon_days),
@@ -170,4 +188,17 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
         skill_weight=float(effects.skill_weight),
         circle_reference_size=float(effects.buying_circle.reference_size),
         circle_logit_per_person=float(effects.buying_circle.logit_per_person),
+        economics=compile_economics(
+            config.economics,
+            [t.role for t in teams],
+            [bool(getattr(t, "prm_automation", False)) for t in teams],
+            tuple(market.sources),
+            clock.days_per_month,
+        ),
+        plan=compile_plan(config.plan),
+        forecast=compile_forecast(config.forecast, stage_names),
+        stage_sla_days=compile_sla(config.sla, stage_names, max_wait),
+        workforce=compile_workforce(
+            config.workforce, {n: t.role for n, t in org.teams.items()}, int(clock.days_per_month), team_names
+        ),
     )

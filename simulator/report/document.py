@@ -39,6 +39,7 @@ from simulator.analysis.tables import (
     window_words,
 )
 from simulator.io.atomic import atomic_write
+from simulator.report.plan_section import planning_sections
 from simulator.run.experiment import ExperimentResult
 
 __all__ = ["conclusion", "render_report", "results_table", "write_report", "write_text_atomic"]
@@ -274,6 +275,10 @@ PLOT_TITLES = {
     ),
     "bookings_fan": ("Bookings through the year", "Cumulative bookings: median run and the P10-P90 band."),
     "utilisation": ("How busy each team is", "Share of selling time spent working deals; plan for 70-85%."),
+    "quota_attainment": (
+        "Quota attainment",
+        "Share of rep-years by attainment (bookings credited to the closing rep over quota), ramped reps only.",
+    ),
 }
 
 
@@ -334,6 +339,7 @@ def render_report(result: ExperimentResult, out_dir: Path, plots: Sequence[Path]
         *_key_numbers_section(result),
         "",
         *_comparison_section(result),
+        *planning_sections(result),
         *_plots_section(plots, out_dir),
         *HOW_TO_READ,
     ]

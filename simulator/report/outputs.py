@@ -2,7 +2,8 @@
 
 Files: ``config.yaml`` (resolved config with seed and package version),
 ``replications.csv``, ``monthly.csv``, ``summary.csv``, ``summary.json``,
-``comparison.csv``, ``failures.json`` (only when a replication raised), PNG plots and
+``comparison.csv``, ``reps.csv`` and ``monthly_queues.csv`` (tidy extra tables),
+``failures.json`` (only when a replication raised), PNG plots and
 ``report.md``. Every file is written to a temporary name in the same directory and
 renamed into place, so a crash never leaves a half-written file behind.
 """
@@ -15,6 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from simulator.io.atomic import atomic_write
@@ -32,6 +34,10 @@ def _clean(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_clean(v) for v in value]
     return value
+
+
+def _write_csv(path: Path, table: pd.DataFrame) -> Path:
+    return atomic_write(path, lambda f: table.to_csv(f, index=False, float_format=CSV_FLOAT_FORMAT))
 
 
 def write_tables(result: ExperimentResult, out_dir: Path) -> list[Path]:
@@ -57,6 +63,8 @@ def write_tables(result: ExperimentResult, out_dir: Path) -> list[Path]:
             lambda f: result.comparison.to_csv(f, index=False, float_format=CSV_FLOAT_FORMAT),
         ),
     ]
+    for name, table in result.tables.items():
+        written.append(_write_csv(out_dir / f"{name}.csv", table))
     summary_records = _clean(result.summary.to_dict(orient="records"))
     meta = {
         "experiment": result.experiment.name,

@@ -33,6 +33,7 @@ from simulator.analysis.formatting import (
     team_label,
 )
 from simulator.analysis.tables import comparison_of, scenario_names, summary_of
+from simulator.report.plot_attainment import plot_quota_attainment
 from simulator.report.plot_differences import plot_paired_differences
 from simulator.report.plot_style import (
     BETTER_COLOUR,
@@ -57,6 +58,7 @@ __all__ = [
     "plot_funnel",
     "plot_kpi_distributions",
     "plot_paired_differences",
+    "plot_quota_attainment",
     "plot_utilisation",
     "save_figure",
     "scenario_colours",
@@ -325,4 +327,6 @@ def plot_all(result: ExperimentResult, out_dir: Path | str) -> list[Path]:
         paths.append(plot_paired_differences(comparison_of(result), DEFAULT_DISTRIBUTION_KPIS, out))
     paths.append(plot_bookings_fan(result.monthly, out, baseline))
     paths.append(plot_utilisation(summary, out, baseline))
+    if "reps" in result.tables:
+        paths.append(plot_quota_attainment(result, out))
     return paths

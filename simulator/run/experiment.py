@@ -158,7 +158,11 @@ class ExperimentResult:
         comparison: Per non-baseline scenario x KPI: the paired difference to the baseline.
         failures: Replications that raised.
         wall_seconds: Wall time of the run.
-        workers: Worker processes (or Dask worker threads) that ran the replications.
+        workers: Worker processes used.
+        tables: Tidy extra tables by name, each with ``scenario`` and ``replication`` first:
+            ``reps`` (one row per rep: team, employed days, credited bookings, quota
+            attainment) and ``monthly_queues`` (one row per month x stage x team: queue
+            length, wait, visits).
         runs_per_scenario: Replications made per scenario (they differ with ``runs=auto``).
     """
 
@@ -170,4 +174,5 @@ class ExperimentResult:
     failures: list[ReplicationFailure]
     wall_seconds: float
     workers: int = 1
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     runs_per_scenario: dict[str, int] = field(default_factory=dict)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from simulator.engines.simpy_engine import simulate
 from simulator.model.metrics import MonthlySeries, kpi_row, monthly_series
+from simulator.model.planning import planning_tables
 from simulator.model.scenario import Scenario
 
 
@@ -17,6 +20,7 @@ class ReplicationResult:
     replication: int
     kpis: dict[str, float]
     monthly: MonthlySeries
+    tables: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # tidy extra tables by name
 
 
 def run_replication(scenario: Scenario, seed: int, replication: int) -> ReplicationResult:
@@ -26,4 +30,4 @@ def run_replication(scenario: Scenario, seed: int, replication: int) -> Replicat
     process: every draw comes from ``SeedSequence(seed, spawn_key=(replication, ...))``.
     """
     run = simulate(scenario, seed, replication)
-    return ReplicationResult(scenario.name, replication, kpi_row(run), monthly_series(run))
+    return ReplicationResult(scenario.name, replication, kpi_row(run), monthly_series(run), planning_tables(run))

@@ -254,5 +254,6 @@ def run_replications(
         store.failures(),
         wall,
         chosen.workers,
-        dict(zip(names, targets, strict=True)),
+        store.tables(names),
+        runs_per_scenario=dict(zip(names, targets, strict=True)),
     )

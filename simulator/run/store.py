@@ -5,6 +5,7 @@ being run, to refuse resuming a different config) and, per finished batch, CSV p
 named by scenario index and replication range::
 
     s000-r00000000-00000009.monthly.csv
+    s000-r00000000-00000009.table-reps.csv     (one per tidy extra table: reps, monthly_queues)
     s000-r00000000-00000009.failures.json      (only when a replication raised)
     s000-r00000000-00000009.replications.csv   (written last: the batch is committed)
 
@@ -25,9 +26,9 @@ import dataclasses
 import json
 import re
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -58,6 +59,7 @@ class Part:
     replications: pd.DataFrame
     monthly: pd.DataFrame
     failures: list[ReplicationFailure]
+    tables: dict[str, pd.DataFrame] = dataclasses.field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -78,24 +80,41 @@ def kpi_frame(results: Sequence[ReplicationResult]) -> pd.DataFrame:
 
 
 def monthly_frame(results: Sequence[ReplicationResult]) -> pd.DataFrame:
-    """One row per replication x month: every monthly series, then cumulative bookings.
+    """One row per replication x month: every monthly series, cumulative bookings, then extra columns.
 
-    The columns follow the fields of :class:`MonthlySeries` (each an array with one value
-    per month), so a series added to the model appears here without a change.
+    The columns follow the fields of :class:`MonthlySeries`: each array field (one value
+    per month), then ``cumulative_bookings``, then the named arrays of its mapping fields,
+    so a series added to the model appears here without a change.
     """
     if not results:
         return pd.DataFrame(columns=[*KEYS, "month"])
-    series = [f.name for f in dataclasses.fields(MonthlySeries)]
     months = [len(o.monthly.bookings) for o in results]
     columns: dict[str, Any] = {
         "scenario": np.repeat([o.scenario for o in results], months),
         "replication": np.repeat(np.array([o.replication for o in results], dtype=np.int64), months),
         "month": np.concatenate([np.arange(n, dtype=np.int64) for n in months]),
     }
-    for name in series:
+    fields = [f.name for f in dataclasses.fields(MonthlySeries)]
+    mappings = [name for name in fields if isinstance(getattr(results[0].monthly, name), Mapping)]
+    for name in (f for f in fields if f not in mappings):
         columns[name] = np.concatenate([np.asarray(getattr(o.monthly, name)) for o in results])
     columns["cumulative_bookings"] = np.concatenate([np.cumsum(o.monthly.bookings) for o in results])
+    for mapping in mappings:
+        for name in getattr(results[0].monthly, mapping):
+            columns[name] = np.concatenate([np.asarray(getattr(o.monthly, mapping)[name]) for o in results])
     return pd.DataFrame(columns)
+
+
+def extra_frames(results: Sequence[ReplicationResult]) -> dict[str, pd.DataFrame]:
+    """Each replication's tidy extra tables stacked by name, ``scenario`` and ``replication`` first."""
+    frames: dict[str, list[pd.DataFrame]] = {}
+    for o in results:
+        for name, table in o.tables.items():
+            frame = pd.DataFrame(table)
+            frame.insert(0, "replication", o.replication)
+            frame.insert(0, "scenario", o.scenario)
+            frames.setdefault(name, []).append(frame)
+    return {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()}
 
 
 def make_part(batch: Batch, outcomes: Sequence[Outcome]) -> Part:
@@ -103,21 +122,29 @@ def make_part(batch: Batch, outcomes: Sequence[Outcome]) -> Part:
     results = [o for o in outcomes if isinstance(o, ReplicationResult)]
     failures = [o for o in outcomes if isinstance(o, ReplicationFailure)]
     reps = batch.replications
-    return Part(batch.scenario_index, reps[0], reps[-1], kpi_frame(results), monthly_frame(results), failures)
+    return Part(
+        batch.scenario_index,
+        reps[0],
+        reps[-1],
+        kpi_frame(results),
+        monthly_frame(results),
+        failures,
+        extra_frames(results),
+    )
 
 
 def assemble(frames: Iterable[pd.DataFrame], scenario_order: Sequence[str]) -> pd.DataFrame:
     """Stack parts given in (scenario, first replication) order into one table sorted by the same.
 
-    Columns come in order of first appearance, as when the rows are built in one go.
+    Columns come in order of first appearance, as when the rows are built in one go; the
+    rows of one replication keep their order (months, reps, stages).
     """
     kept = [f for f in frames if len(f)]
     if not kept:
         return pd.DataFrame()
     table = pd.concat(kept, ignore_index=True, sort=False)
     rank = table["scenario"].map({name: i for i, name in enumerate(scenario_order)})
-    keys = [rank, table["replication"], *([table["month"]] if "month" in table.columns else [])]
-    order = np.lexsort([np.asarray(k) for k in reversed(keys)])
+    order = np.lexsort([table["replication"].to_numpy(), rank.to_numpy()])  # stable: rows keep their order
     return table.iloc[order].reset_index(drop=True)
 
 
@@ -161,6 +188,12 @@ class MemoryStore:
     def monthly(self, scenario_order: Sequence[str]) -> pd.DataFrame:
         """The monthly table, sorted by scenario, replication, month."""
         return assemble((p.monthly for _, p in sorted(self._parts.items())), scenario_order)
+
+    def tables(self, scenario_order: Sequence[str]) -> dict[str, pd.DataFrame]:
+        """The tidy extra tables by name, sorted by scenario then replication."""
+        parts = [p for _, p in sorted(self._parts.items())]
+        names = dict.fromkeys(name for p in parts for name in p.tables)
+        return {name: assemble((p.tables[name] for p in parts if name in p.tables), scenario_order) for name in names}
 
     def failures(self) -> list[ReplicationFailure]:
         """Every failed replication."""
@@ -224,6 +257,8 @@ class DirectoryStore:
         """Append a finished batch: monthly, failures, then the replications part that commits it."""
         stem = self.path / part.name
         atomic_write(stem.with_name(stem.name + ".monthly.csv"), lambda f: part.monthly.to_csv(f, index=False))
+        for name, table in part.tables.items():
+            atomic_write(stem.with_name(f"{stem.name}.table-{name}.csv"), _csv(table))
         if part.failures:
             records = [dataclasses.asdict(failure) for failure in part.failures]
             atomic_write(stem.with_name(stem.name + ".failures.json"), lambda f: json.dump(records, f, indent=1))
@@ -279,6 +314,19 @@ class DirectoryStore:
         order = self.scenario_names() if scenario_order is None else scenario_order
         return assemble((self._read(stem, "monthly") for stem, *_ in self._committed()), order)
 
+    def tables(self, scenario_order: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
+        """The tidy extra tables by name (``reps``, ``monthly_queues``), sorted by scenario then replication."""
+        order = self.scenario_names() if scenario_order is None else scenario_order
+        stems = [stem for stem, *_ in self._committed()]
+        found: dict[str, list[str]] = {}
+        for stem in stems:
+            for path in sorted(self.path.glob(f"{stem}.table-*.csv")):
+                found.setdefault(path.name.removeprefix(f"{stem}.table-").removesuffix(".csv"), []).append(stem)
+        return {
+            name: assemble((self._read(stem, f"table-{name}") for stem in with_table), order)
+            for name, with_table in found.items()
+        }
+
     def failures(self) -> list[ReplicationFailure]:
         """Every failed replication of a committed batch."""
         found: list[ReplicationFailure] = []
@@ -290,6 +338,11 @@ class DirectoryStore:
 
 
 ResultStore = MemoryStore | DirectoryStore
+
+
+def _csv(table: pd.DataFrame) -> Callable[[IO[Any]], object]:
+    """A writer of ``table`` as CSV with every digit, for :func:`atomic_write`."""
+    return lambda handle: table.to_csv(handle, index=False)
 
 
 def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:

@@ -1,0 +1,97 @@
+"""Read the planning side of a result: the plan, the capacity bridge, the bottlenecks.
+
+Shared by the report and the figures. The bottleneck of a period is the (stage, team)
+where leads waited longest for a rep, averaged over every visit whose wait ended in
+the period across all runs; its queue length says how many leads stood in that line.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from simulator.analysis.tables import summary_row
+from simulator.run.experiment import ExperimentResult
+
+QUEUES_TABLE = "monthly_queues"
+REPS_TABLE = "reps"
+CAPACITY_STEPS = (
+    ("capacity_gap_attrition", "attrition: seats left empty by leavers and hiring lags"),
+    ("capacity_gap_ramp", "ramp: staffed days of reps not yet ramped"),
+    ("capacity_gap_leakage", "leakage: leads lost untouched or at a hand-off, at the run's stage win rates"),
+    ("capacity_gap_queueing", "queueing: deals still waiting for a rep at the end, at stage win rates"),
+    ("capacity_gap_cycle", "sales cycle: deals still with the buyer at the end, at stage win rates"),
+    ("capacity_gap_coverage", "pipeline coverage: capacity the leads did not fill (the rest)"),
+)
+
+
+def plan_figure(result: ExperimentResult, scenario: str) -> float | None:
+    """The scenario's yearly plan (sum of its quarters), or None without a plan."""
+    plan = result.experiment.scenario(scenario).config.plan
+    quarters = plan.quarterly()
+    return None if quarters is None else float(sum(quarters))
+
+
+def bottlenecks(result: ExperimentResult) -> pd.DataFrame:
+    """The bottleneck per scenario, for the whole window (``period`` = ``all``) and per quarter.
+
+    Returns:
+        Columns ``scenario, period, stage, team, wait_days, queue_length``; empty when the
+        result has no queue table.
+    """
+    columns = ["scenario", "period", "stage", "team", "wait_days", "queue_length"]
+    queues = result.tables.get(QUEUES_TABLE)
+    if queues is None or queues.empty:
+        return pd.DataFrame(columns=columns)
+    data = queues.assign(
+        quarter=queues["month"] // 3 + 1,
+        weighted_wait=queues["wait_days"].fillna(0.0) * queues["visits"],
+    )
+    rows: list[dict[str, object]] = []
+    for scenario, runs in data.groupby("scenario", sort=False):
+        for period, part in [("all", runs), *[(f"Q{q}", p) for q, p in runs.groupby("quarter")]]:
+            grouped = part.groupby(["stage", "team"], sort=False).agg(
+                weighted_wait=("weighted_wait", "sum"), visits=("visits", "sum"), queue_length=("queue_length", "mean")
+            )
+            grouped = grouped[grouped["visits"] > 0]
+            if grouped.empty:
+                continue
+            wait = (grouped["weighted_wait"] / grouped["visits"]).to_numpy(dtype=np.float64)
+            worst = int(np.argmax(wait))
+            stage, team = grouped.index[worst]
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "period": period,
+                    "stage": stage,
+                    "team": team,
+                    "wait_days": float(wait[worst]),
+                    "queue_length": float(grouped["queue_length"].iloc[worst]),
+                }
+            )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def capacity_bridge(summary: pd.DataFrame, scenario: str) -> list[tuple[str, float]] | None:
+    """From the spreadsheet figure to simulated bookings: (step, mean) rows, or None if absent."""
+    start = summary_row(summary, scenario, "capacity_spreadsheet")
+    booked = summary_row(summary, scenario, "bookings")
+    if start is None or booked is None:
+        return None
+    steps = [("capacity plan: seats x quota x assumed attainment", float(start["mean"]))]
+    for kpi, words in CAPACITY_STEPS:
+        row = summary_row(summary, scenario, kpi)
+        steps.append((words, -float(row["mean"]) if row is not None else math.nan))
+    steps.append(("simulated bookings", float(booked["mean"])))
+    return steps
+
+
+def attainment_values(result: ExperimentResult, scenario: str) -> np.ndarray:
+    """Quota attainment of every counted rep of every run of a scenario (NaNs dropped)."""
+    reps = result.tables.get(REPS_TABLE)
+    if reps is None or reps.empty or "quota_attainment" not in reps:
+        return np.array([])
+    values = reps.loc[reps["scenario"] == scenario, "quota_attainment"].to_numpy(dtype=np.float64)
+    return values[np.isfinite(values)]

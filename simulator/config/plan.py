@@ -1,0 +1,109 @@
+"""The bookings plan, the capacity planner's assumption and the forecasting method.
+
+``plan.bookings`` is either one figure for a year or four, one per quarter. It applies to
+the measurement window month by month: a window of n months is held to n/12 of a yearly
+figure, or to each quarter's figure in proportion to the months of that quarter inside
+the window. ``plan.assumed_attainment`` is the quota attainment a capacity planner's
+spreadsheet assumes (ramped FTE x quota x attainment).
+
+``forecast.weights``: ``learned`` turns each month-end's open pipeline into a forecast
+with the stage -> won-within-the-period rates observed at the earlier month ends of the
+same run (months without such history are not forecast); ``configured`` uses the rates
+given per stage in ``forecast.month`` and ``forecast.quarter``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from simulator.config.errors import ConfigIssue
+
+
+class PlanConfig(BaseModel):
+    """A bookings plan to be hit, and the planner's attainment assumption."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    bookings: float | list[float] | None = Field(
+        default=None, description="yearly bookings plan ($), or four quarterly figures; None: no plan"
+    )
+    assumed_attainment: float = Field(
+        default=0.5, gt=0, le=5, description="quota attainment the capacity planner assumes"
+    )
+
+    @field_validator("bookings")
+    @classmethod
+    def _check_bookings(cls, value: float | list[float] | None) -> float | list[float] | None:
+        if isinstance(value, list):
+            if len(value) != 4:
+                raise ValueError("must be one yearly figure or a list of exactly 4 quarterly figures")
+            if any(v < 0 for v in value):
+                raise ValueError("quarterly figures must be >= 0")
+        elif value is not None and value < 0:
+            raise ValueError("must be >= 0")
+        return value
+
+    def quarterly(self) -> tuple[float, float, float, float] | None:
+        """The plan per quarter (a yearly figure is spread evenly), or None without a plan."""
+        if self.bookings is None:
+            return None
+        if isinstance(self.bookings, list):
+            q1, q2, q3, q4 = (float(v) for v in self.bookings)
+            return (q1, q2, q3, q4)
+        quarter = float(self.bookings) / 4.0
+        return (quarter, quarter, quarter, quarter)
+
+
+class ForecastConfig(BaseModel):
+    """How month-end forecasts weight the open pipeline by stage."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    weights: Literal["learned", "configured"] = Field(
+        default="learned", description="learned in the run, or configured"
+    )
+    month: dict[str, float] = Field(default_factory=dict, description="stage -> share won within the next month")
+    quarter: dict[str, float] = Field(default_factory=dict, description="stage -> share won within the next quarter")
+
+    def check(self, stage_names: tuple[str, ...]) -> list[ConfigIssue]:
+        """Cross-checks against the pipeline: stage names exist; configured weights cover every stage."""
+        issues: list[ConfigIssue] = []
+        for period in ("month", "quarter"):
+            weights: dict[str, float] = getattr(self, period)
+            for stage, weight in weights.items():
+                if stage not in stage_names:
+                    issues.append(
+                        ConfigIssue(f"forecast.{period}.{stage}", weight, f"must be a stage: {', '.join(stage_names)}")
+                    )
+                if not 0.0 <= weight <= 1.0:
+                    issues.append(ConfigIssue(f"forecast.{period}.{stage}", weight, "must be a share between 0 and 1"))
+            missing = [s for s in stage_names if s not in weights]
+            if self.weights == "configured" and missing:
+                issues.append(
+                    ConfigIssue(
+                        f"forecast.{period}", weights, f"configured weights need every stage; missing {missing}"
+                    )
+                )
+        return issues
+
+
+class SlaConfig(BaseModel):
+    """Service levels: the wait before a rep works a lead at each stage."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    stages: dict[str, float] = Field(
+        default_factory=dict, description="stage -> SLA in working days; other stages use their max_wait_days"
+    )
+
+    def check(self, stage_names: tuple[str, ...]) -> list[ConfigIssue]:
+        """Stage names exist and SLAs are positive."""
+        issues: list[ConfigIssue] = []
+        for stage, days in self.stages.items():
+            if stage not in stage_names:
+                issues.append(ConfigIssue(f"sla.stages.{stage}", days, f"must be a stage: {', '.join(stage_names)}"))
+            if not days > 0:
+                issues.append(ConfigIssue(f"sla.stages.{stage}", days, "must be a number of working days > 0"))
+        return issues

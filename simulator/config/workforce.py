@@ -1,0 +1,203 @@
+"""The ``workforce:`` config section: hiring plan, ramp-up, attrition, backfill, coaching.
+
+Settings are given per *role* (every team of that role uses them, so one section serves
+every org design) and may be overridden per *team*; a team entry also carries the team's
+hiring plan. A setting given nowhere is neutral: no ramp (everyone fully productive), no
+attrition, leavers not backfilled, no coaching, no hires. The whole section absent is the
+static organisation of earlier versions, with identical numbers.
+
+Example (times in working days, tenures in months)::
+
+    workforce:
+      reassignment_loss_probability: 0.1
+      roles:
+        ae:
+          ramp: {productivity: [0.17, 0.33, 0.5, 0.67, 0.83], skill_shift: [-0.5, -0.4, -0.3, -0.2, -0.1]}
+          attrition_rate: 0.35
+          backfill_days: {dist: triangular, low: 19, mode: 35, high: 48}
+          initial_tenure_months: {dist: exponential, mean: 18}
+      teams:
+        ae:
+          hires: [{month: 1, count: 2}]
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from simulator.config.distributions import Distribution
+from simulator.config.errors import ConfigError, ConfigIssue
+
+_SPEC_KEY = "<distribution>"  # placeholder key in a distribution's own messages, replaced by the dotted path
+
+
+def _distribution(value: Any) -> Any:
+    if value is None:
+        return None
+    return Distribution.from_spec(value, _SPEC_KEY)
+
+
+DistributionSpec = Annotated[Distribution, BeforeValidator(_distribution)]
+
+
+class RampConfig(BaseModel):
+    """A ramp curve: productivity and skill by month of tenure (month 1 is the first month).
+
+    After the last listed month a rep is fully ramped: productivity 1 and no skill shift.
+    Empty lists mean no ramp.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    productivity: tuple[Annotated[float, Field(gt=0.0, le=1.0)], ...] = Field(
+        default=(), description="share of a ramped rep's selling hours, in month 1, 2, ... of tenure"
+    )
+    skill_shift: tuple[Annotated[float, Field(ge=-10.0, le=10.0)], ...] = Field(
+        default=(), description="logit shift added to the rep's skill in month 1, 2, ... of tenure"
+    )
+
+
+class Hire(BaseModel):
+    """Planned hires joining a team at one date (``day`` in working days, or ``month`` from 1)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    day: float | None = Field(default=None, ge=0.0, description="working day the hires start")
+    month: int | None = Field(default=None, ge=1, description="month of the run they start (1 = the first)")
+    count: int = Field(default=1, ge=1, description="number of reps joining")
+
+    @model_validator(mode="after")
+    def _one_date(self) -> Hire:
+        if (self.day is None) == (self.month is None):
+            raise ValueError("give exactly one of day or month")
+        return self
+
+    def start_day(self, days_per_month: int) -> float:
+        """The working day these hires start."""
+        return float(self.day) if self.day is not None else float((self.month or 1) - 1) * days_per_month
+
+
+class WorkforceSettings(BaseModel):
+    """Ramp, attrition, backfill, initial tenures and coaching of one role or team (None: not set here)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ramp: RampConfig | None = Field(default=None, description="ramp curve of new reps")
+    attrition_rate: float | None = Field(
+        default=None, ge=0.0, le=5.0, description="leavers per rep-year (tenures exponential with this hazard)"
+    )
+    backfill_days: DistributionSpec | None = Field(
+        default=None, description="working days from a leaver's exit to the replacement's start; null: no backfill"
+    )
+    initial_tenure_months: DistributionSpec | None = Field(
+        default=None, description="tenure of the reps already there on day 0; null: all fully ramped"
+    )
+    coaching_rate: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="share of each rep's skill gap closed per month"
+    )
+    coaching_toward: Literal["mean", "best"] | None = Field(
+        default=None, description="whose skill the gap is measured to: the team mean (default) or its best rep"
+    )
+
+
+class TeamWorkforceConfig(WorkforceSettings):
+    """A team's overrides of its role's settings, and its hiring plan."""
+
+    hires: tuple[Hire, ...] = Field(default=(), description="planned hires (new seats)")
+
+
+class WorkforceConfig(BaseModel):
+    """The ``workforce:`` section."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reassignment_loss_probability: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="chance that a leaver's open deal is lost when reassigned"
+    )
+    roles: dict[str, WorkforceSettings] = Field(default_factory=dict, description="settings per role")
+    teams: dict[str, TeamWorkforceConfig] = Field(default_factory=dict, description="overrides and hires per team")
+
+    def for_team(self, team: str, role: str) -> TeamWorkforceConfig:
+        """The settings of one team: its own entries, else its role's, else neutral."""
+        own = self.teams.get(team, TeamWorkforceConfig())
+        inherited = self.roles.get(role, WorkforceSettings())
+        merged = {
+            name: getattr(own, name) if getattr(own, name) is not None else getattr(inherited, name)
+            for name in WorkforceSettings.model_fields
+        }
+        return TeamWorkforceConfig(**merged, hires=own.hires)
+
+
+def _key(loc: tuple[int | str, ...]) -> str:
+    return ".".join(["workforce", *(str(part) for part in loc)])
+
+
+def _issues(error: Mapping[str, Any]) -> list[ConfigIssue]:
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    key = _key(loc)
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, ConfigError):  # a distribution's own checks: keep their keys below this one
+        return [ConfigIssue(i.key.replace(_SPEC_KEY, key), i.value, i.allowed) for i in cause.issues]
+    return [_issue(error, loc, key)]
+
+
+def _issue(error: Mapping[str, Any], loc: tuple[int | str, ...], key: str) -> ConfigIssue:
+    if error["type"] == "extra_forbidden":
+        known = sorted(WorkforceConfig.model_fields) if len(loc) == 1 else []
+        if len(loc) >= 2 and loc[0] in ("roles", "teams"):
+            fields = TeamWorkforceConfig.model_fields if loc[0] == "teams" else WorkforceSettings.model_fields
+            known = sorted(fields) if len(loc) == 3 else known
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return ConfigIssue(key, error.get("input"), f"unknown key (known: {', '.join(known)}){hint}")
+    return ConfigIssue(key, error.get("input"), str(error["msg"]).removeprefix("Value error, "))
+
+
+def parse_workforce(data: Any, issues: list[ConfigIssue]) -> WorkforceConfig:
+    """Parse the ``workforce:`` section; pydantic errors become issues naming the dotted key."""
+    if data is None:
+        return WorkforceConfig()
+    try:
+        return WorkforceConfig.model_validate(data)
+    except ValidationError as error:
+        for item in error.errors(include_url=False):
+            issues.extend(_issues(item))
+        return WorkforceConfig()
+
+
+def check_workforce(workforce: WorkforceConfig, teams: Mapping[str, str], issues: list[ConfigIssue]) -> None:
+    """Cross-checks the schema cannot make: team names exist, distributions are sensible.
+
+    Args:
+        workforce: The parsed section.
+        teams: Team name -> role, from the org.
+        issues: Where to add what is wrong.
+    """
+    for name in workforce.teams:
+        if name not in teams:
+            allowed = f"must name a team of the org: {', '.join(teams) or '(none defined)'}"
+            issues.append(ConfigIssue(f"workforce.teams.{name}", name, allowed))
+    entries: list[tuple[str, WorkforceSettings]] = [(f"roles.{k}", v) for k, v in workforce.roles.items()]
+    entries += [(f"teams.{k}", v) for k, v in workforce.teams.items()]
+    for where, settings in entries:
+        for field in ("backfill_days", "initial_tenure_months"):
+            dist = getattr(settings, field)
+            if dist is not None and (dist.quantile(0.0) < 0 or not math.isfinite(dist.mean)):
+                spec = dist.to_spec()
+                issues.append(ConfigIssue(f"workforce.{where}.{field}", spec, "must be finite and never negative"))
+
+
+__all__ = [
+    "Hire",
+    "RampConfig",
+    "TeamWorkforceConfig",
+    "WorkforceConfig",
+    "WorkforceSettings",
+    "check_workforce",
+    "parse_workforce",
+]

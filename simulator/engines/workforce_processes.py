@@ -1,0 +1,263 @@
+"""The workforce on the deal clock: reps join, ramp up, leave and are replaced; coaching.
+
+Processes, each named after what it models:
+- ``seat`` is one seat of a team: its rep works until its tenure runs out, leaves, and
+  after the hiring lag a new rep (tenure 0) takes the seat, for the whole run;
+- ``planned_seat`` is a seat of the hiring plan: empty until its start day, then a seat;
+- ``ramp_up`` raises a new rep's productivity and skill at each month of tenure;
+- ``coaching`` narrows each team's spread of skill at every month end: each working
+  rep's gap to the team's mean skill (or to its best rep's, the article's reuse of top
+  performers' practices) shrinks by the coaching rate. Coaching acts on the rep's own
+  skill, not on the temporary shift of its ramp.
+
+Modelling decisions:
+- A leaving rep finishes the item in hand (stage efforts are hours, not days), then
+  stops taking work. Its queued items are re-dealt within the team at once; its other
+  open deals (waiting on the buyer) are re-dealt when they next need a rep. Each
+  re-dealt deal is lost with ``reassignment_loss_probability`` (the relationship left
+  with the rep); losses close as ``Outcome.LOST_REASSIGNMENT``.
+- A team whose last rep left parks new and re-dealt deals on a *vacancy* (a placeholder
+  that never works); the first rep to join takes them, with no second loss draw.
+- Every draw comes from the workforce stream, keyed by team and seat, so changing the
+  workforce never changes the leads' luck; a seat's draws are used in the same order in
+  every scenario (tenure, hiring lag, new rep's skill), and tenures are drawn by
+  inversion, so a higher attrition rate shortens the same seat's tenures.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import simpy
+
+from simulator.model import sampling
+from simulator.model.organisation import Rep, Team
+from simulator.model.records import Outcome
+from simulator.model.streams import Stream, stream
+
+if TYPE_CHECKING:
+    from simulator.engines.simpy_engine import SalesFloor
+
+Process = Generator[simpy.Event, Any, None]
+
+SEAT_KEY, INITIAL_TENURE_KEY, REASSIGNMENT_KEY = 1, 2, 3  # sub-keys of the workforce stream, after the team
+
+
+@dataclass(slots=True)
+class RepHistory:
+    """What the workforce keeps about one rep besides the engine's ``Rep``."""
+
+    hire_day: float
+    start_tenure: float
+    base_skill: float
+    base_hours: float
+    leave_day: float = math.inf
+    skill_shift: float = 0.0
+
+
+class Workforce:
+    """The workforce state of one replication: histories, vacancies, re-dealt deals, counters."""
+
+    def __init__(self, floor: SalesFloor, seed: int, replication: int, start_rep: Callable[[Rep], object]) -> None:
+        self.floor = floor
+        self.plan = floor.scenario.workforce
+        self.seed, self.replication = seed, replication
+        self.start_rep = start_rep
+        self.history = [RepHistory(0.0, math.inf, r.skill, r.selling_hours_per_day) for r in floor.reps]
+        self.vacancy = [Rep(-1 - t.index, t.index, 0.0, 1.0, active=False) for t in floor.teams]
+        self.redealt: dict[tuple[int, int], Rep] = {}
+        self.loss_luck: dict[int, np.random.Generator] = {}
+        self.deals_reassigned = 0
+
+    # ------------------------------------------------------------------ levels
+
+    def tenure(self, rep: Rep) -> float:
+        """Months of tenure of ``rep`` now."""
+        history = self.history[rep.index]
+        return history.start_tenure + (self.floor.now - history.hire_day) / self.plan.days_per_month
+
+    def apply_level(self, rep: Rep, tenure_months: float) -> None:
+        """Set the rep's selling hours and skill for its tenure (levels step at whole months)."""
+        history, curve = self.history[rep.index], self.plan.teams[rep.team].ramp
+        rep.selling_hours_per_day = history.base_hours * curve.level(tenure_months)
+        history.skill_shift = curve.skill(tenure_months)
+        rep.skill = history.base_skill + history.skill_shift
+
+    # ------------------------------------------------------------------ joining and leaving
+
+    def hire(self, team: Team, luck: np.random.Generator) -> Rep:
+        """A new rep joins ``team`` now at tenure 0 and starts working."""
+        floor, t = self.floor, team.index
+        skill = float(sampling.draw_normal(luck, float(floor.scenario.team_skill_mean[t]), self._sd(t), 1)[0])
+        hours = float(floor.scenario.team_selling_hours_per_day[t])
+        rep = Rep(len(floor.reps), t, skill, hours)
+        floor.reps.append(rep)
+        self.history.append(RepHistory(floor.now, 0.0, skill, hours))
+        self.apply_level(rep, 0.0)
+        if team.reps and team.reps[0] is self.vacancy[t]:
+            team.reps.clear()
+        team.reps.append(rep)
+        self.start_rep(rep)
+        if self.plan.teams[t].ramp.months:
+            floor.process(ramp_up(self, rep))
+        self.redeal(team, self.vacancy[t], lose=False)
+        return rep
+
+    def _sd(self, team: int) -> float:
+        return float(self.floor.scenario.team_skill_sd[team])
+
+    def leave(self, rep: Rep) -> None:
+        """``rep`` leaves now: it takes no new work and its queue is re-dealt."""
+        team = self.floor.teams[rep.team]
+        rep.active = False
+        self.history[rep.index].leave_day = self.floor.now
+        team.reps.remove(rep)
+        if not team.reps:
+            team.reps.append(self.vacancy[team.index])
+        if rep.wake is not None:  # idle: wake its workday so that it ends
+            team.idle.remove(rep)
+            wake, rep.wake = rep.wake, None
+            wake.succeed()
+        self.redeal(team, rep, lose=True)
+
+    # ------------------------------------------------------------------ deals of leavers
+
+    def _lost(self, team: Team) -> bool:
+        """Draw whether one re-dealt deal is lost."""
+        self.deals_reassigned += 1
+        p = self.plan.reassignment_loss_probability
+        if p <= 0.0:
+            return False
+        luck = self.loss_luck.get(team.index)
+        if luck is None:
+            luck = self.loss_luck[team.index] = self._stream(team.index, REASSIGNMENT_KEY)
+        return bool(luck.random() < p)
+
+    def redeal(self, team: Team, old: Rep, lose: bool) -> None:
+        """Deal the items queued for ``old`` to the team's reps (in ``old``'s priority order)."""
+        if not old.queue:
+            return
+        entries = sorted(old.queue)
+        old.queue.clear()
+        floor = self.floor
+        for _, _, item in entries:
+            if lose and self._lost(team):
+                item.done.succeed((int(Outcome.LOST_REASSIGNMENT), -1, floor.now))
+                continue
+            new = team.choose_owner()
+            self.redealt[(item.lead, team.index)] = new
+            team.put(item, new, floor.next_sequence())
+
+    def handover(self, team: Team, old: Rep, lead: int) -> Rep | None:
+        """The new owner of a deal of ``team`` whose owner ``old`` is no longer working; None if lost.
+
+        The deal's open count moves from ``old`` to the new owner (the caller closes a lost deal).
+        """
+        target = self.redealt.pop((lead, team.index), None)
+        if target is None or not target.active:
+            leaver = target if target is not None else old
+            if leaver.index >= 0 and self._lost(team):
+                return None
+            target = team.choose_owner()
+        old.owned_open -= 1
+        target.owned_open += 1
+        return target
+
+    # ------------------------------------------------------------------ records
+
+    def records(self) -> dict[str, Any]:
+        """Per-rep hire and leave days, start tenures and the reassignment count, for the run's record."""
+        return {
+            "rep_hire_day": np.array([h.hire_day for h in self.history]),
+            "rep_leave_day": np.array([h.leave_day for h in self.history]),
+            "rep_start_tenure_months": np.array([h.start_tenure for h in self.history]),
+            "deals_reassigned": self.deals_reassigned,
+        }
+
+    def _stream(self, *keys: int) -> np.random.Generator:
+        return stream(self.seed, self.replication, Stream.WORKFORCE, *keys)
+
+    # ------------------------------------------------------------------ start
+
+    def start(self) -> None:
+        """Give the reps of day 0 their tenures and levels, and start every workforce process."""
+        floor = self.floor
+        if not self.plan.dynamic:
+            return
+        for team in floor.teams:
+            settings = self.plan.teams[team.index]
+            members = list(team.reps)
+            if settings.initial_tenure is not None:
+                code, params = settings.initial_tenure
+                tenures = sampling.draw(self._stream(team.index, INITIAL_TENURE_KEY), code, params, len(members))
+                for rep, tenure in zip(members, tenures, strict=True):
+                    self.history[rep.index].start_tenure = float(tenure)
+            for j, rep in enumerate(members):
+                self.apply_level(rep, self.tenure(rep))
+                if not settings.ramp.is_ramped(self.tenure(rep)):
+                    floor.process(ramp_up(self, rep))
+                floor.process(seat(self, team, rep, self._stream(team.index, SEAT_KEY, j)))
+            for k, day in enumerate(settings.hire_days):
+                luck = self._stream(team.index, SEAT_KEY, len(members) + k)
+                floor.process(planned_seat(self, team, day, luck))
+        if any(t.coaching_rate > 0 for t in self.plan.teams):
+            floor.process(coaching(self))
+
+
+def seat(workforce: Workforce, team: Team, rep: Rep, luck: np.random.Generator) -> Process:
+    """One seat: its rep works until its tenure runs out; after the hiring lag a new rep takes over."""
+    floor, settings = workforce.floor, workforce.plan.teams[team.index]
+    while True:
+        u = float(luck.random())
+        if settings.attrition_per_day <= 0.0:
+            return
+        yield floor.timeout(-math.log1p(-u) / settings.attrition_per_day)
+        workforce.leave(rep)
+        if settings.backfill is None:
+            return
+        code, params = settings.backfill
+        yield floor.timeout(float(sampling.draw(luck, code, params, 1)[0]))
+        rep = workforce.hire(team, luck)
+
+
+def planned_seat(workforce: Workforce, team: Team, day: float, luck: np.random.Generator) -> Process:
+    """A seat of the hiring plan: its first rep starts on ``day``."""
+    floor = workforce.floor
+    if day > floor.now:
+        yield floor.timeout(day - floor.now)
+    rep = workforce.hire(team, luck)
+    yield from seat(workforce, team, rep, luck)
+
+
+def ramp_up(workforce: Workforce, rep: Rep) -> Process:
+    """Step a rep's productivity and skill up at each month of tenure until it is fully ramped."""
+    floor, history = workforce.floor, workforce.history[rep.index]
+    curve, days_per_month = workforce.plan.teams[rep.team].ramp, workforce.plan.days_per_month
+    month = math.floor(history.start_tenure)
+    while rep.active and month < curve.months:
+        next_day = history.hire_day + (month + 1 - history.start_tenure) * days_per_month
+        yield floor.timeout(max(0.0, next_day - floor.now))
+        month += 1
+        workforce.apply_level(rep, float(month))
+
+
+def coaching(workforce: Workforce) -> Process:
+    """At every month end, each rep's skill gap to its team's mean shrinks by the coaching rate."""
+    floor, plan = workforce.floor, workforce.plan
+    while True:
+        yield floor.timeout(float(plan.days_per_month))
+        for team in floor.teams:
+            rate = plan.teams[team.index].coaching_rate
+            working = [rep for rep in team.reps if rep.active]
+            if rate <= 0.0 or len(working) < 2:
+                continue
+            histories = [workforce.history[rep.index] for rep in working]
+            skills = [h.base_skill for h in histories]
+            target = max(skills) if plan.teams[team.index].coaching_toward_best else sum(skills) / len(skills)
+            for rep, history in zip(working, histories, strict=True):
+                history.base_skill = target + (1.0 - rate) * (history.base_skill - target)
+                rep.skill = history.base_skill + history.skill_shift

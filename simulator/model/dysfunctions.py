@@ -1,0 +1,88 @@
+"""Where the pipeline jams: queues and waits per stage and team and month, SLA breaches.
+
+Read from the journey log after the run (no engine events). A *visit* is a lead entering
+a stage; it waits in its team's queue from ``stage_enter`` until a rep starts work, or
+until it is lost untouched (leaked at its stage's max wait, or dropped at a pooled
+hand-off), or until the horizon if still waiting. Per month and (stage, team):
+
+- ``queue_length``: time-average number of visits waiting (the area under the queue
+  length curve over the month, divided by the month's length);
+- ``wait_days``: mean wait of the visits whose wait ended in the month (work started or
+  lead lost untouched), so leaked leads count with the full wait they endured;
+- ``visits``: visits whose wait ended in the month.
+
+``sla_breach_<stage>``: share of the visits entering the stage inside the window whose
+wait reached the stage's SLA (configured in ``sla.stages``, else its ``max_wait_days``;
+NaN for a stage with neither). A visit still waiting at the horizon counts as breached
+if it had already waited that long.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from simulator.model.plan import month_edges
+from simulator.model.plan_tables import FloatArray
+from simulator.model.records import Outcome, ReplicationRun
+
+
+def _waits(run: ReplicationRun) -> tuple[np.ndarray, np.ndarray, FloatArray, FloatArray, np.ndarray]:
+    """Visits as flat arrays: lead, stage, wait start, wait end, and whether the wait ended."""
+    log, hi = run.log, run.scenario.horizon_days
+    lead, stage = np.nonzero(np.isfinite(log.stage_enter))
+    enter = log.stage_enter[lead, stage]
+    start = log.stage_start[lead, stage]
+    lost_here = (
+        (log.outcome_stage[lead] == stage)
+        & ((log.outcome[lead] == Outcome.LEAKED) | (log.outcome[lead] == Outcome.LOST_HANDOFF))
+        & np.isnan(start)
+    )
+    end = np.where(np.isfinite(start), start, np.where(lost_here, log.outcome_day[lead], hi))
+    ended = np.isfinite(start) | lost_here
+    return lead, stage, enter, np.minimum(end, hi), ended
+
+
+def queue_table(run: ReplicationRun) -> dict[str, np.ndarray]:
+    """Tidy monthly queue figures: columns month, stage, team, queue_length, wait_days, visits."""
+    sc = run.scenario
+    edges = month_edges(run)
+    lead, stage, enter, end, ended = _waits(run)
+    team = sc.routing[stage, run.leads.segment[lead]]
+    pairs = sorted({(int(s), int(t)) for s, t in zip(stage.tolist(), team.tolist(), strict=True)})
+    columns: dict[str, list[object]] = {
+        k: [] for k in ("month", "stage", "team", "queue_length", "wait_days", "visits")
+    }
+    for m in range(edges.size - 1):
+        a, b = edges[m], min(edges[m + 1], sc.horizon_days)
+        length = b - a
+        overlap = np.clip(np.minimum(end, b) - np.maximum(enter, a), 0.0, None)
+        finished = ended & (end >= a) & (end < b)
+        for s, t in pairs:
+            group = (stage == s) & (team == t)
+            done = group & finished
+            waits = end[done] - enter[done]
+            columns["month"].append(m)
+            columns["stage"].append(sc.stage_names[s])
+            columns["team"].append(sc.team_names[t])
+            columns["queue_length"].append(float(overlap[group].sum() / length) if length > 0 else math.nan)
+            columns["wait_days"].append(float(waits.mean()) if waits.size else math.nan)
+            columns["visits"].append(float(done.sum()))
+    return {k: np.array(v) for k, v in columns.items()}
+
+
+def sla_kpis(run: ReplicationRun, sla_days: FloatArray) -> dict[str, float]:
+    """``sla_breach_<stage>``: share of visits entering in the window that waited at least the SLA."""
+    sc = run.scenario
+    _, stage, enter, end, _ = _waits(run)
+    inside = (enter >= sc.warmup_days) & (enter < sc.horizon_days)
+    row: dict[str, float] = {}
+    for s, name in enumerate(sc.stage_names):
+        visits = inside & (stage == s)
+        if not math.isfinite(float(sla_days[s])) or not visits.any():
+            row[f"sla_breach_{name}"] = math.nan
+            continue
+        waited = end[visits] - enter[visits]
+        row[f"sla_breach_{name}"] = float(np.mean(waited >= sla_days[s] - 1e-9))
+    return row

@@ -1,0 +1,110 @@
+"""Money and quota KPIs of one replication: cost of sales, CAC, efficiency, attainment.
+
+Modelling assumptions:
+- A deal's bookings are credited to the rep who worked its closing stage (the last
+  stage it passed); commission is paid on them at the rep's role's rate.
+- Every cost spread over time (base pay, on-costs, fixed variable pay, tool seats) is
+  an annual figure times the share of a year each rep was employed inside the
+  measurement window (rep-days employed / 250), so costs follow headcount.
+- ``cost_of_sales`` is the cost of the sales organisation: people, tools and partner
+  fees. Marketing is the cost of the leads. ``cac`` divides both by the new customers
+  won; ``sales_efficiency`` is new ARR (bookings of deals won) over the cost of sales.
+- Quota attainment is credited bookings over the quota of the time employed, for reps
+  of roles with a bookings quota who were ramped for all of their time in the window
+  and employed for at least a month of it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.model.employment import employed_days, employed_interval, is_ramped, tenure_days_at
+from simulator.model.plan_tables import YEAR_DAYS, Economics, FloatArray
+from simulator.model.records import Outcome, ReplicationRun
+
+
+@dataclass(frozen=True, slots=True)
+class RepLedger:
+    """Per-rep figures of one replication (arrays of shape (R,))."""
+
+    team: np.ndarray
+    employed_days: FloatArray
+    credited_bookings: FloatArray
+    attainment: FloatArray  # NaN for reps without a quota, not ramped or employed under a month
+    ramped: np.ndarray
+
+
+def won_in_window(run: ReplicationRun) -> np.ndarray:
+    """Mask of the leads won inside the measurement window."""
+    lo, hi = run.scenario.warmup_days, run.scenario.horizon_days
+    with np.errstate(invalid="ignore"):
+        inside = (run.log.outcome_day >= lo) & (run.log.outcome_day < hi)
+    return np.asarray(inside & (run.log.outcome == Outcome.WON))
+
+
+def credited_bookings(run: ReplicationRun) -> FloatArray:
+    """Bookings won inside the window credited to each rep: the rep of the closing stage."""
+    won = np.flatnonzero(won_in_window(run))
+    closer = run.log.stage_rep[won, run.log.outcome_stage[won]]
+    keep = closer >= 0
+    return np.bincount(closer[keep], weights=run.leads.deal_value[won][keep], minlength=run.rep_team.size).astype(
+        np.float64
+    )
+
+
+def rep_ledger(run: ReplicationRun, economics: Economics) -> RepLedger:
+    """Employment, credited bookings and quota attainment of every rep."""
+    team = run.rep_team
+    days = employed_days(run)
+    credited = credited_bookings(run)
+    start, _ = employed_interval(run)
+    ramp_days = economics.team_ramp_days[team]
+    ramped = is_ramped(tenure_days_at(run, start), ramp_days)
+    quota_share = economics.team_quota[team] * days / YEAR_DAYS
+    counted = ramped & (quota_share > 0) & (days >= run.scenario.days_per_month)
+    attainment = np.full(team.size, np.nan)
+    attainment[counted] = credited[counted] / quota_share[counted]
+    return RepLedger(team, days, credited, attainment, ramped)
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator > 0 else math.nan
+
+
+def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics) -> dict[str, float]:
+    """Cost, efficiency and quota KPIs of one replication."""
+    sc, leads = run.scenario, run.leads
+    lo, hi = sc.warmup_days, sc.horizon_days
+    years = ledger.employed_days / YEAR_DAYS
+    team = ledger.team
+    won = won_in_window(run)
+    bookings = float(leads.deal_value[won].sum())
+    people = float((years * economics.team_fixed_cost[team]).sum())
+    commission = float((ledger.credited_bookings * economics.team_commission_rate[team]).sum())
+    tools = float((years * economics.team_tool_cost[team]).sum())
+    arrived = (leads.arrival_day >= lo) & (leads.arrival_day < hi)
+    lead_counts = np.bincount(leads.source[arrived], minlength=len(sc.source_names)).astype(np.float64)
+    marketing = float(lead_counts @ economics.source_cost_per_lead)
+    won_by_source = np.bincount(leads.source[won], weights=leads.deal_value[won], minlength=len(sc.source_names))
+    partner_fees = float(won_by_source @ economics.source_margin)
+    cost_of_sales = people + commission + tools + partner_fees
+    new_customers = float(won.sum())
+    average_headcount = float(ledger.employed_days.sum()) / (hi - lo) if hi > lo else math.nan
+    attainment = ledger.attainment[np.isfinite(ledger.attainment)]
+    return {
+        "cost_of_sales": cost_of_sales,
+        "cost_people_fixed": people,
+        "cost_commission": commission,
+        "cost_tools": tools,
+        "cost_partner_fees": partner_fees,
+        "cost_marketing": marketing,
+        "cac": _ratio(cost_of_sales + marketing, new_customers),
+        "sales_efficiency": _ratio(bookings, cost_of_sales),
+        "contribution": bookings - cost_of_sales,
+        "bookings_per_rep": _ratio(bookings, average_headcount),
+        "quota_attainment_p50": float(np.median(attainment)) if attainment.size else math.nan,
+        "reps_at_quota_share": float(np.mean(attainment >= 1.0)) if attainment.size else math.nan,
+    }

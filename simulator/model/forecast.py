@@ -1,0 +1,124 @@
+"""Month-end forecasts of the open pipeline, scored against what those deals then did.
+
+At the end of every month of the window, each open deal is weighted by the share of
+deals at its stage that are won within the next period (a month, or a quarter of three
+months); the sum is the forecast of the period's bookings from today's pipeline (the
+commit a sales leader builds from the CRM; deals created and won inside the period are
+not in it). Weights are configured per stage, or learned from the earlier month ends of
+the same run: of the value open at stage s at an earlier month end whose period has
+fully elapsed, the share that was won within that period. A forecast is scored once
+its period has elapsed inside the window:
+
+- ``forecast_mape``: mean of |forecast - actual| / actual over the scored month ends;
+- ``forecast_bias``: (sum of forecasts - sum of actuals) / sum of actuals (> 0: too high);
+- ``forecast_mape_quarter`` and ``forecast_bias_quarter`` for the next-quarter forecast.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.model.plan import current_stage, month_edges
+from simulator.model.plan_tables import FloatArray, ForecastTables
+from simulator.model.records import Outcome, ReplicationRun
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastSeries:
+    """Forecasts made at each month end (index m: the end of month m of the window) and outcomes."""
+
+    month: FloatArray  # forecast of the next month's bookings from the open pipeline (NaN: none)
+    month_actual: FloatArray  # what those deals booked in that month (NaN: not elapsed)
+    quarter: FloatArray
+    quarter_actual: FloatArray
+
+
+def _snapshots(run: ReplicationRun, ends: FloatArray, periods: Sequence[float]) -> tuple[FloatArray, FloatArray]:
+    """Value open per stage at each month end, and the part of it won within each period after.
+
+    Returns:
+        ``open_value`` of shape (M, S) and ``won_value`` of shape (P, M, S) for M month
+        ends, S stages and P periods.
+    """
+    log, value = run.log, run.leads.deal_value
+    n_stages = run.scenario.n_stages
+    open_value = np.zeros((ends.size, n_stages))
+    won_value = np.zeros((len(periods), ends.size, n_stages))
+    won = log.outcome == Outcome.WON
+    for m, day in enumerate(ends):
+        with np.errstate(invalid="ignore"):
+            open_now = (run.leads.arrival_day <= day) & ~(log.outcome_day <= day)
+        stage = current_stage(run, float(day))
+        keep = np.flatnonzero(open_now & (stage >= 0))
+        open_value[m] = np.bincount(stage[keep], weights=value[keep], minlength=n_stages)
+        kept_won = keep[won[keep]]
+        closed = log.outcome_day[kept_won]
+        for p, period in enumerate(periods):
+            hit = kept_won[closed <= day + period]
+            won_value[p, m] = np.bincount(stage[hit], weights=value[hit], minlength=n_stages)
+    return open_value, won_value
+
+
+def _forecasts(
+    ends: FloatArray,
+    horizon: float,
+    open_value: FloatArray,
+    won_value: FloatArray,
+    configured: FloatArray | None,
+    period: float,
+) -> tuple[FloatArray, FloatArray]:
+    forecast = np.full(ends.size, np.nan)
+    actual = np.full(ends.size, np.nan)
+    for m, day in enumerate(ends):
+        if day + period <= horizon + 1e-9:
+            actual[m] = won_value[m].sum()
+        if configured is not None:
+            forecast[m] = float(open_value[m] @ configured)
+            continue
+        history = ends[:m] + period <= day + 1e-9
+        if not history.any():
+            continue
+        past_open = open_value[:m][history].sum(axis=0)
+        past_won = won_value[:m][history].sum(axis=0)
+        overall = past_won.sum() / past_open.sum() if past_open.sum() > 0 else 0.0
+        weights = np.divide(past_won, past_open, out=np.full(past_open.shape, overall), where=past_open > 0)
+        forecast[m] = float(open_value[m] @ weights)
+    return forecast, actual
+
+
+def forecast_series(run: ReplicationRun, tables: ForecastTables) -> ForecastSeries:
+    """The next-month and next-quarter forecasts made at every month end of the window."""
+    month = float(run.scenario.days_per_month)
+    ends = month_edges(run)[1:-1]
+    open_value, won_value = _snapshots(run, ends, (month, 3 * month))
+    hi = run.scenario.horizon_days
+    month_f, month_a = _forecasts(ends, hi, open_value, won_value[0], None if tables.learned else tables.month, month)
+    quarter_f, quarter_a = _forecasts(
+        ends, hi, open_value, won_value[1], None if tables.learned else tables.quarter, 3 * month
+    )
+    return ForecastSeries(month_f, month_a, quarter_f, quarter_a)
+
+
+def _scores(forecast: FloatArray, actual: FloatArray) -> tuple[float, float]:
+    scored = np.isfinite(forecast) & np.isfinite(actual)
+    f, a = forecast[scored], actual[scored]
+    positive = a > 0
+    mape = float(np.mean(np.abs(f[positive] - a[positive]) / a[positive])) if positive.any() else math.nan
+    bias = float((f.sum() - a.sum()) / a.sum()) if a.sum() > 0 else math.nan
+    return mape, bias
+
+
+def forecast_kpis(series: ForecastSeries) -> dict[str, float]:
+    """Accuracy of the month-end forecasts: MAPE and relative bias, next month and next quarter."""
+    mape, bias = _scores(series.month, series.month_actual)
+    mape_q, bias_q = _scores(series.quarter, series.quarter_actual)
+    return {
+        "forecast_mape": mape,
+        "forecast_bias": bias,
+        "forecast_mape_quarter": mape_q,
+        "forecast_bias_quarter": bias_q,
+    }

@@ -1,0 +1,69 @@
+"""The planning view of one replication: money, quota, plan, capacity, forecast, queues.
+
+One entry point per output: :func:`planning_kpis` adds columns to the KPI row,
+:func:`planning_monthly` adds columns to the monthly series, :func:`planning_tables`
+gives the tidy extra tables (per rep, and queues per month x stage x team). Scenarios
+compiled without these settings (``None``) add nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.model.dysfunctions import queue_table, sla_kpis
+from simulator.model.economics import economics_kpis, rep_ledger
+from simulator.model.forecast import forecast_kpis, forecast_series
+from simulator.model.plan import capacity_kpis, plan_kpis
+from simulator.model.records import ReplicationRun
+
+
+def planning_kpis(run: ReplicationRun) -> dict[str, float]:
+    """Cost, quota, plan, capacity, forecast and SLA KPIs of one replication."""
+    sc = run.scenario
+    row: dict[str, float] = {}
+    if sc.economics is not None:
+        ledger = rep_ledger(run, sc.economics)
+        row.update(economics_kpis(run, ledger, sc.economics))
+        if sc.plan is not None:
+            row.update(plan_kpis(run, sc.plan))
+            row.update(capacity_kpis(run, ledger, sc.economics, sc.plan))
+    if sc.forecast is not None:
+        row.update(forecast_kpis(forecast_series(run, sc.forecast)))
+    if sc.stage_sla_days is not None:
+        row.update(sla_kpis(run, sc.stage_sla_days))
+    return row
+
+
+def _pad(values: np.ndarray, n_months: int) -> np.ndarray:
+    padded = np.full(n_months, np.nan)
+    padded[: min(values.size, n_months)] = values[:n_months]
+    return padded
+
+
+def planning_monthly(run: ReplicationRun, n_months: int) -> dict[str, np.ndarray]:
+    """Monthly columns: the forecasts made at each month end and what those deals then booked."""
+    if run.scenario.forecast is None:
+        return {}
+    series = forecast_series(run, run.scenario.forecast)
+    return {
+        "forecast_next_month": _pad(series.month, n_months),
+        "forecast_next_month_actual": _pad(series.month_actual, n_months),
+        "forecast_next_quarter": _pad(series.quarter, n_months),
+        "forecast_next_quarter_actual": _pad(series.quarter_actual, n_months),
+    }
+
+
+def planning_tables(run: ReplicationRun) -> dict[str, dict[str, np.ndarray]]:
+    """Tidy extra tables: ``reps`` (one row per rep) and ``monthly_queues``."""
+    sc = run.scenario
+    tables = {"monthly_queues": queue_table(run)}
+    if sc.economics is not None:
+        ledger = rep_ledger(run, sc.economics)
+        tables["reps"] = {
+            "rep": np.arange(ledger.team.size),
+            "team": np.array([sc.team_names[t] for t in ledger.team]),
+            "employed_days": ledger.employed_days,
+            "credited_bookings": ledger.credited_bookings,
+            "quota_attainment": ledger.attainment,
+        }
+    return tables

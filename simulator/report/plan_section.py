@@ -1,0 +1,202 @@
+"""The report's planning sections: the plan, its cost, the capacity bridge, forecasts, bottlenecks.
+
+Each section is skipped when its KPIs are absent (a result without a plan has no
+probability of hitting it). Numbers are means over runs with their 95% interval; the
+probability of hitting the plan uses Wilson's interval (see
+:mod:`simulator.analysis.statistics`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from simulator.analysis.formatting import format_money, format_value, kpi_axis_label, team_label
+from simulator.analysis.planning import bottlenecks, capacity_bridge, plan_figure
+from simulator.analysis.tables import present_kpis, scenario_names, summary_of, summary_row
+from simulator.run.experiment import ExperimentResult
+
+COST_KPIS = (
+    "cost_of_sales",
+    "cost_marketing",
+    "cac",
+    "sales_efficiency",
+    "contribution",
+    "bookings_per_rep",
+    "quota_attainment_p50",
+    "reps_at_quota_share",
+)
+FORECAST_KPIS = ("forecast_mape", "forecast_bias", "forecast_mape_quarter", "forecast_bias_quarter")
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines.extend("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows)
+    return lines
+
+
+def _mean_ci(row: pd.Series | None, kpi: str) -> str:
+    if row is None or not math.isfinite(float(row["mean"])):
+        return "-"
+    mean = format_value(kpi, float(row["mean"]))
+    if not math.isfinite(float(row["ci_low"])):
+        return mean
+    return f"{mean} ({format_value(kpi, float(row['ci_low']))} to {format_value(kpi, float(row['ci_high']))})"
+
+
+def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[str]) -> list[str]:
+    if not present_kpis(summary, ["hit_plan"]):
+        return []
+    rows = []
+    for name in names:
+        hit, short = summary_row(summary, name, "hit_plan"), summary_row(summary, name, "plan_shortfall")
+        plan = plan_figure(result, name)
+        spread = "-"
+        if short is not None and math.isfinite(float(short["p50"])):
+            spread = " / ".join(format_money(float(short[q])) for q in ("p10", "p50", "p90"))
+        rows.append([f"**{name}**", format_money(plan) if plan is not None else "-", _mean_ci(hit, "hit_plan"), spread])
+    quarters = sorted(k for k in pd.unique(summary["kpi"]) if str(k).startswith("hit_plan_q"))
+    lines = [
+        "## The plan",
+        "",
+        "The share of runs that booked at least the plan is the probability of hitting it (95% Wilson interval). "
+        "The shortfall is what was missing in a run (zero when the plan was hit): P10 / P50 / P90 over runs.",
+        "",
+        *_table(["Scenario", "Plan (per year)", "Probability of hitting it", "Shortfall P10 / P50 / P90"], rows),
+    ]
+    if quarters:
+        quarter_rows = [
+            [kpi_axis_label(q), *[_mean_ci(summary_row(summary, n, q), q) for n in names]] for q in quarters
+        ]
+        lines += ["", "Quarter by quarter:", "", *_table(["", *names], quarter_rows)]
+    return [*lines, ""]
+
+
+def _cost_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
+    kpis = present_kpis(summary, COST_KPIS)
+    if not kpis:
+        return []
+    rows = [[kpi_axis_label(k), *[_mean_ci(summary_row(summary, n, k), k) for n in names]] for k in kpis]
+    return [
+        "## What it costs",
+        "",
+        "Cost of sales is people (pay and on-costs for the days employed, commission on credited bookings), "
+        "tool seats and partner fees; CAC adds the cost of leads and divides by the customers won. "
+        "Mean over runs (95% CI):",
+        "",
+        *_table(["KPI", *names], rows),
+        "",
+    ]
+
+
+def _capacity_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
+    bridges = {n: capacity_bridge(summary, n) for n in names}
+    if not any(bridges.values()):
+        return []
+    first = next(b for b in bridges.values() if b)
+    rows = []
+    for i, (words, _) in enumerate(first):
+        cells = []
+        for n in names:
+            bridge = bridges[n]
+            value = bridge[i][1] if bridge else math.nan
+            cells.append(format_money(value, signed=0 < i < len(first) - 1))
+        rows.append([words, *cells])
+    lines = [
+        "## The capacity plan against the simulation",
+        "",
+        "A capacity planner's spreadsheet multiplies ramped seats by quota and an assumed attainment. "
+        "The simulation books a different amount; reading down, each line is what one cause took away "
+        "(or, when positive, added), measured from the run's own records. Means over runs:",
+        "",
+        *_table(["", *names], rows),
+        "",
+    ]
+    for n in names:
+        bridge = bridges[n]
+        if not bridge:
+            continue
+        gaps = [(words, -value) for words, value in bridge[1:-1] if math.isfinite(value)]
+        words, size = max(gaps, key=lambda g: abs(g[1]))
+        verb = "costs" if size > 0 else "adds"
+        lines.append(
+            f"- **{n}**: the largest difference is {words.split(':')[0]}, which {verb} {format_money(abs(size))}."
+        )
+    return [*lines, ""]
+
+
+def _forecast_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
+    kpis = present_kpis(summary, FORECAST_KPIS)
+    if not kpis or all(
+        (row := summary_row(summary, n, "forecast_mape")) is None or not math.isfinite(float(row["mean"]))
+        for n in names
+    ):
+        return []
+    rows = [[kpi_axis_label(k), *[_mean_ci(summary_row(summary, n, k), k) for n in names]] for k in kpis]
+    return [
+        "## Forecasts",
+        "",
+        "At every month end the open pipeline is weighted by stage into a forecast of what those deals will "
+        "book next month and next quarter, then scored against what they did. MAPE is the mean absolute error "
+        "as a share of the actual; a positive bias means forecasts ran high.",
+        "",
+        *_table(["KPI", *names], rows),
+        "",
+    ]
+
+
+def _bottleneck_section(result: ExperimentResult, summary: pd.DataFrame, names: list[str]) -> list[str]:
+    table = bottlenecks(result)
+    if table.empty:
+        return []
+    periods = list(dict.fromkeys(table["period"]))
+    rows = []
+    for name in names:
+        cells = []
+        for period in periods:
+            hit = table[(table["scenario"] == name) & (table["period"] == period)]
+            if hit.empty:
+                cells.append("-")
+                continue
+            r = hit.iloc[0]
+            cells.append(
+                f"{str(r['stage']).replace('_', ' ')} at {team_label(str(r['team']))} "
+                f"({float(r['wait_days']):.1f} days wait, {float(r['queue_length']):.1f} in line)"
+            )
+        rows.append([f"**{name}**", *cells])
+    header = ["Scenario", *["whole window" if p == "all" else p for p in periods]]
+    lines = [
+        "## Bottlenecks",
+        "",
+        "The stage and team where leads waited longest for a rep (mean wait of every visit, all runs), "
+        "with the mean number of leads waiting there; per-month figures are in `monthly_queues.csv`.",
+        "",
+        *_table(header, rows),
+        "",
+    ]
+    breaches = [k for k in pd.unique(summary["kpi"]) if str(k).startswith("sla_breach_")]
+    finite = [
+        k
+        for k in breaches
+        if any((r := summary_row(summary, n, k)) is not None and math.isfinite(float(r["mean"])) for n in names)
+    ]
+    if finite:
+        rows = [[kpi_axis_label(k), *[_mean_ci(summary_row(summary, n, k), k) for n in names]] for k in finite]
+        lines += ["Share of leads that waited at least the stage's SLA:", "", *_table(["Stage", *names], rows), ""]
+    return lines
+
+
+def planning_sections(result: ExperimentResult) -> list[str]:
+    """The planning sections of ``report.md``, each present only when its KPIs are."""
+    summary, names = summary_of(result), scenario_names(result)
+    if summary.empty:
+        return []
+    return [
+        *_plan_section(result, summary, names),
+        *_cost_section(summary, names),
+        *_capacity_section(summary, names),
+        *_forecast_section(summary, names),
+        *_bottleneck_section(result, summary, names),
+    ]

@@ -1,0 +1,310 @@
+"""Money, quota, the plan, capacity reconciliation, forecasts, queues and SLA breaches (issue 8)."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import simulator
+from simulator.analysis.planning import bottlenecks
+from simulator.analysis.statistics import summarise, wilson_interval
+from simulator.config.errors import ConfigError
+from simulator.config.schema import parse_scenario
+from simulator.config.validation import validate_scenario
+from simulator.engines.simpy_engine import simulate
+from simulator.model.dysfunctions import queue_table
+from simulator.model.economics import economics_kpis, rep_ledger
+from simulator.model.employment import ramped_days
+from simulator.model.metrics import kpi_row
+from simulator.model.plan import capacity_kpis
+from simulator.model.plan_tables import PlanTables
+from simulator.model.records import Outcome
+from simulator.report.outputs import write_outputs
+from simulator.run.build import experiment_from_dict
+from tests.scenarios import compiled, shipped, single_stage_queue
+
+ECONOMICS = {
+    "roles": {
+        "server": {
+            "base_salary": 100_000,
+            "on_target_variable": 20_000,
+            "pay_share": 0.8,
+            "commission_rate": 0.1,
+            "quota": 500_000,
+        }
+    },
+    "tool_cost_per_seat_year": 1_000,
+    "sources": {"arrivals": {"cost_per_lead": 10, "margin": 0.05}},
+}
+
+
+def toy(reps: int = 2, horizon: float = 125.0, conversion: float = 1.0, **sections: Any) -> dict[str, Any]:
+    """One stage, $1,000 deals, reps with PRM seats: costs a reader can work out by hand."""
+    data = single_stage_queue(2.0, 0.2, reps, horizon, conversion=conversion)
+    data["org"]["teams"]["servers"]["prm_automation"] = True
+    data["economics"] = copy.deepcopy(ECONOMICS)
+    data["market"]["deal_value"] = {"dist": "constant", "value": 1000.0}
+    data.update(sections)
+    return data
+
+
+def two_stage_pipeline(conversion: float, horizon: float = 147.0) -> dict[str, Any]:
+    """Two stages with a 5-day buyer delay and enough reps that nobody waits: every deal closes in a week."""
+    data = single_stage_queue(
+        3.0, 0.05, 20, horizon, conversion=conversion, service={"dist": "constant", "value": 0.05}
+    )
+    first = data["pipeline"]["stages"][0]
+    data["pipeline"]["stages"] = [
+        {**first, "name": "meet", "delay_days": {"dist": "constant", "value": 5.0}},
+        {**first, "name": "sign"},
+    ]
+    data["market"]["deal_value"] = {"dist": "constant", "value": 1000.0}
+    return data
+
+
+# ---------------------------------------------------------------------------- money and quota
+
+
+def test_cost_kpis_match_a_hand_computation() -> None:
+    run = simulate(compiled(toy()), 3, 0)
+    row = kpi_row(run)
+    bookings, won, leads = row["bookings"], row["deals_won"], row["leads_total"]
+    assert bookings == 1000.0 * won > 0
+    half_year = 125.0 / 250.0
+    fixed_per_rep = 100_000 + 120_000 * (1 / 0.8 - 1)  # base + on-costs of an OTE of $120k at a 80% pay share
+    assert row["cost_people_fixed"] == pytest.approx(2 * half_year * fixed_per_rep)
+    assert row["cost_commission"] == pytest.approx(0.1 * bookings)
+    assert row["cost_tools"] == pytest.approx(2 * half_year * 1_000)
+    assert row["cost_partner_fees"] == pytest.approx(0.05 * bookings)
+    assert row["cost_marketing"] == pytest.approx(10 * leads)
+    cost = 2 * half_year * (fixed_per_rep + 1_000) + 0.15 * bookings
+    assert row["cost_of_sales"] == pytest.approx(cost)
+    assert row["cac"] == pytest.approx((cost + 10 * leads) / won)
+    assert row["sales_efficiency"] == pytest.approx(bookings / cost)
+    assert row["contribution"] == pytest.approx(bookings - cost)
+    assert row["bookings_per_rep"] == pytest.approx(bookings / 2)
+
+
+def test_bookings_are_credited_to_the_closing_rep_and_attainment_follows() -> None:
+    run = simulate(compiled(toy(reps=3)), 4, 0)
+    sc = run.scenario
+    assert sc.economics is not None
+    ledger = rep_ledger(run, sc.economics)
+    won = run.log.outcome == Outcome.WON
+    assert ledger.credited_bookings.sum() == pytest.approx(run.leads.deal_value[won].sum())
+    for rep in range(3):
+        closed = won & (run.log.stage_rep[:, 0] == rep)
+        assert ledger.credited_bookings[rep] == pytest.approx(run.leads.deal_value[closed].sum())
+    expected = ledger.credited_bookings / (500_000 * 125.0 / 250.0)
+    np.testing.assert_allclose(ledger.attainment, expected)
+    row = kpi_row(run)
+    assert row["quota_attainment_p50"] == pytest.approx(float(np.median(expected)))
+    assert row["reps_at_quota_share"] == pytest.approx(float(np.mean(expected >= 1)))
+
+
+def test_costs_follow_headcount_and_days_employed() -> None:
+    small, large = (kpi_row(simulate(compiled(toy(reps=n)), 5, 0)) for n in (2, 4))
+    assert large["cost_people_fixed"] == pytest.approx(2 * small["cost_people_fixed"])
+    assert large["cost_tools"] == pytest.approx(2 * small["cost_tools"])
+    run = simulate(compiled(toy(reps=2)), 5, 0)
+    assert run.scenario.economics is not None
+    # A rep who leaves half-way costs half a rep; one hired 10 days before the run is not yet ramped.
+    data = toy(reps=2)
+    data["economics"]["roles"]["server"]["ramp_months"] = 1
+    sc = compiled(data)
+    assert sc.economics is not None
+    run = dataclasses.replace(
+        simulate(sc, 5, 0),
+        rep_hire_day=np.array([0.0, 0.0]),
+        rep_leave_day=np.array([62.5, np.inf]),
+        rep_start_tenure_months=np.array([np.inf, 0.5]),
+    )
+    ledger = rep_ledger(run, sc.economics)
+    costs = economics_kpis(run, ledger, sc.economics)
+    np.testing.assert_allclose(ledger.employed_days, [62.5, 125.0])
+    assert costs["cost_people_fixed"] == pytest.approx(small["cost_people_fixed"] * 0.75)
+    assert math.isfinite(ledger.attainment[0]) and math.isnan(ledger.attainment[1])
+    np.testing.assert_allclose(ramped_days(run, np.array([20.0, 20.0])), [62.5, 115.0])
+    gaps = capacity_kpis(run, ledger, sc.economics, PlanTables(None, 1.0))
+    per_day = 500_000 / 250
+    assert gaps["capacity_gap_attrition"] == pytest.approx(62.5 * per_day)
+    assert gaps["capacity_gap_ramp"] == pytest.approx(10 * per_day)
+
+
+def test_economics_sections_leave_every_existing_kpi_unchanged() -> None:
+    plain = shipped()
+    richer = {
+        **plain,
+        "economics": copy.deepcopy(ECONOMICS),
+        "plan": {"bookings": 1e6},
+        "sla": {"stages": {"close": 1}},
+    }
+    richer["clock"] = plain["clock"] = {"horizon_days": 60}
+    base, with_money = (kpi_row(simulate(compiled(d), 11, 0)) for d in (plain, richer))
+    for kpi, value in base.items():
+        if kpi.startswith(("cost", "cac", "sales_eff", "contribution", "bookings_per", "quota", "reps_at", "sla_")):
+            continue
+        assert with_money[kpi] == value or (math.isnan(value) and math.isnan(with_money[kpi])), kpi
+
+
+# ---------------------------------------------------------------------------- the plan
+
+
+def test_wilson_interval_known_values() -> None:
+    low, high = wilson_interval(0, 10)
+    assert low == 0.0 and high == pytest.approx(0.2775, abs=1e-4)
+    low, high = wilson_interval(5, 10)
+    assert (low, high) == pytest.approx((0.2366, 0.7634), abs=1e-4)
+    assert all(math.isnan(x) for x in wilson_interval(0, 0))
+
+
+def _bookings_experiment(seed: int, runs: int, plan: float | None) -> simulator.ExperimentResult:
+    data = single_stage_queue(1.0, 0.2, 3, 60.0, conversion=0.5)
+    data["market"]["deal_value"] = {"dist": "lognormal", "median": 20000, "p90": 60000}
+    data.update(seed=seed, runs=runs, plan={"bookings": plan})
+    return simulator.run_experiment(experiment_from_dict(data), workers=1)
+
+
+def test_a_plan_at_the_median_of_bookings_is_hit_about_half_the_time() -> None:
+    pilot = _bookings_experiment(seed=1, runs=150, plan=None)
+    p50 = float(np.median(pilot.replications["bookings"]))
+    window_share = 3 / 12  # 60 days at 20 days a month: three months of a yearly plan
+    result = _bookings_experiment(seed=2, runs=150, plan=p50 / window_share)
+    hits = result.replications["hit_plan"]
+    assert set(hits.unique()) <= {0.0, 1.0}
+    standard_error = math.sqrt(0.25 / 150 + 0.25 / 150)  # the new runs and the pilot's median both vary
+    assert abs(hits.mean() - 0.5) < 4 * standard_error
+    short = result.replications["plan_shortfall"]
+    assert ((short > 0) == (hits == 0)).all()
+    row = result.summary[(result.summary.kpi == "hit_plan")].iloc[0]
+    assert (row.ci_low, row.ci_high) == pytest.approx(wilson_interval(hits.sum(), 150))
+
+
+def test_quarterly_plan_gives_a_probability_per_quarter() -> None:
+    data = toy(reps=2, horizon=120.0, plan={"bookings": [1e5, 1e9, 1e5, 1e5]})
+    row = kpi_row(simulate(compiled(data), 1, 0))
+    assert row["hit_plan_q1"] == 1.0 and row["hit_plan_q2"] == 0.0 and row["hit_plan"] == 0.0
+    assert "hit_plan_q3" not in row  # 6 months of 20 days: two quarters
+
+
+def test_capacity_gaps_add_up_to_the_simulated_bookings() -> None:
+    data = {**shipped(org="specialist"), "clock": {"horizon_days": 100}}
+    row = kpi_row(simulate(compiled(data), 2, 0))
+    gaps = sum(row[k] for k in row if k.startswith("capacity_gap_"))
+    assert row["capacity_spreadsheet"] - gaps == pytest.approx(row["bookings"])
+    ae_quota, sdr_quota = 750_000, 0  # the schema default prices every role like an AE
+    assert row["capacity_spreadsheet"] == pytest.approx((8 + 4) * ae_quota * 0.5 * 100 / 250 + sdr_quota)
+    assert row["capacity_gap_leakage"] > 0 and row["capacity_gap_cycle"] > 0
+
+
+# ---------------------------------------------------------------------------- forecasts
+
+
+def _forecast_errors(conversion: float, runs: int = 20) -> np.ndarray:
+    sc = compiled(two_stage_pipeline(conversion))
+    return np.array([kpi_row(simulate(sc, 21, r))["forecast_mape"] for r in range(runs)])
+
+
+def test_forecast_error_is_zero_for_a_deterministic_pipeline() -> None:
+    for forecast in (
+        {"weights": "learned"},
+        {"weights": "configured", "month": {"meet": 1, "sign": 1}, "quarter": {"meet": 1, "sign": 1}},
+    ):
+        data = {**two_stage_pipeline(1.0), "forecast": forecast}
+        row = kpi_row(simulate(compiled(data), 21, 0))
+        for kpi in ("forecast_mape", "forecast_bias", "forecast_mape_quarter", "forecast_bias_quarter"):
+            assert row[kpi] == pytest.approx(0.0, abs=1e-12), (forecast["weights"], kpi)
+
+
+def test_forecast_error_grows_with_the_pipeline_variance() -> None:
+    certain, likely, coin = (_forecast_errors(c) for c in (1.0, 0.8, 0.5))
+    assert np.all(certain < 1e-12)
+    for low, high in ((certain, likely), (likely, coin)):
+        diff = high - low  # paired on the same leads (common random numbers)
+        assert diff.mean() > 4 * diff.std(ddof=1) / math.sqrt(diff.size)
+
+
+# ---------------------------------------------------------------------------- queues, SLA, bottleneck
+
+
+def test_queue_areas_and_visits_add_up() -> None:
+    sc = compiled(single_stage_queue(4.0, 1.0, 4, 100.0))
+    run = simulate(sc, 3, 0)
+    table = queue_table(run)
+    entered = np.isfinite(run.log.stage_enter[:, 0])
+    end = np.where(np.isfinite(run.log.stage_start[:, 0]), run.log.stage_start[:, 0], 100.0)[entered]
+    waits = end - run.log.stage_enter[entered, 0]
+    lengths = np.array([20.0] * 5)
+    assert float((table["queue_length"] * lengths).sum()) == pytest.approx(float(waits.sum()))
+    started = np.isfinite(run.log.stage_start[:, 0])
+    assert table["visits"].sum() == started.sum()
+    assert np.nansum(table["wait_days"] * table["visits"]) == pytest.approx(
+        float((run.log.stage_start[started, 0] - run.log.stage_enter[started, 0]).sum())
+    )
+
+
+def test_sla_breach_at_max_wait_counts_the_leaked_and_tighter_slas_breach_more() -> None:
+    base = {**shipped(org="specialist"), "clock": {"horizon_days": 80}}
+    base["org"]["teams"]["sdr"]["headcount"] = 1
+    row = kpi_row(simulate(compiled(base), 4, 0))
+    assert row["sla_breach_awareness"] * row["stage_entries_awareness"] == pytest.approx(row["stage_leaked_awareness"])
+    tight = kpi_row(simulate(compiled({**base, "sla": {"stages": {"awareness": 1.0}}}), 4, 0))
+    assert tight["sla_breach_awareness"] > row["sla_breach_awareness"] > 0
+
+
+def test_the_understaffed_team_is_named_the_bottleneck() -> None:
+    experiment = simulator.load_experiment(
+        overrides=["org=specialist", "org.teams.sdr.headcount=1", "runs=2", "clock.horizon_days=63"]
+    )
+    table = bottlenecks(simulator.run_experiment(experiment, workers=1))
+    whole = table[(table.scenario == "specialist") & (table.period == "all")].iloc[0]
+    assert (whole.stage, whole.team) == ("awareness", "sdr")
+    assert set(table.period) == {"all", "Q1"}
+
+
+# ---------------------------------------------------------------------------- config and report
+
+
+@pytest.mark.parametrize(
+    ("patch", "key"),
+    [
+        ({"economics": {"roles": {"ae": {"quota": -1}}}}, "economics.roles.ae.quota"),
+        ({"economics": {"rolez": {}}}, "economics.rolez"),
+        ({"plan": {"bookings": [1, 2, 3]}}, "plan.bookings"),
+        ({"forecast": {"weights": "configured", "month": {"close": 0.5}}}, "forecast.month"),
+        ({"sla": {"stages": {"nowhere": 1}}}, "sla.stages.nowhere"),
+        ({"org": {"teams": {"full_cycle": {"prm_automation": "yes"}}}}, "org.teams.full_cycle.prm_automation"),
+    ],
+)
+def test_bad_planning_config_names_the_key(patch: dict[str, Any], key: str) -> None:
+    data = shipped()
+    for section, value in patch.items():
+        data[section] = simulator.run.build.deep_merge(data.get(section) or {}, value)
+    with pytest.raises(ConfigError) as error:
+        validate_scenario(parse_scenario(data))
+    assert any(issue.key == key for issue in error.value.issues), error.value
+
+
+def test_plan_check_report_has_the_planning_sections(tmp_path: Path) -> None:
+    experiment = simulator.load_experiment("plan_check", ["runs=2", "clock.horizon_days=126"])
+    result = simulator.run_experiment(experiment, workers=1)
+    write_outputs(result, tmp_path)
+    report = (tmp_path / "report.md").read_text()
+    for heading in (
+        "## The plan",
+        "## What it costs",
+        "## The capacity plan against the simulation",
+        "## Forecasts",
+        "## Bottlenecks",
+    ):
+        assert heading in report, heading
+    for name in ("quota_attainment.png", "reps.csv", "monthly_queues.csv"):
+        assert (tmp_path / name).stat().st_size > 0, name
+    summary = summarise(result.replications)
+    assert {"hit_plan", "plan_shortfall", "cost_of_sales", "cac", "forecast_mape"} <= set(summary.kpi)
