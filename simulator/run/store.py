@@ -178,7 +178,7 @@ class MemoryStore:
     def kpi_values(self, scenario_index: int, kpi: str, below: int) -> np.ndarray:
         """The values of ``kpi`` in replications ``< below`` of a scenario."""
         return _values(
-            (p.replications for n, p in sorted(self._parts.items()) if p.scenario_index == scenario_index), kpi, below
+            (p.replications for _, p in sorted(self._parts.items()) if p.scenario_index == scenario_index), kpi, below
         )
 
     def replications(self, scenario_order: Sequence[str]) -> pd.DataFrame:
