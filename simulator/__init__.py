@@ -53,8 +53,8 @@ __all__ = [
 
 
 def load_experiment(name: str | None = None, overrides: Sequence[str] = ()) -> Experiment:
-    """Compose a shipped experiment with Hydra overrides (see :func:`simulator.cli.load_experiment`)."""
-    from simulator.cli import load_experiment as _load
+    """Compose a shipped experiment with Hydra overrides (see :func:`simulator.compose.load_experiment`)."""
+    from simulator.compose import load_experiment as _load
 
     return _load(name, overrides)
 

@@ -1,139 +1,77 @@
 """The Hydra entry point: compose the config, validate it, run, write, print.
 
-This is the only module that imports Hydra. It turns composed configs into plain
-dicts, builds a typed :class:`~simulator.run.experiment.Experiment` (each scenario is the
-base config composed again with the scenario's own overrides), and calls the plain
-functions of the library, which tests call directly.
+This module and :mod:`simulator.compose` are the only ones that import Hydra. The job
+composes every scenario of the experiment (the experiment's base, the user's overrides,
+the scenario's own; see :mod:`simulator.compose`), builds a typed
+:class:`~simulator.run.experiment.Experiment`, and calls the plain functions of the
+library, which tests call directly.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import hydra
 import pandas as pd
 import yaml
-from hydra import compose, initialize_config_dir
+from hydra import compose
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.utils import JobReturn
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.run.build import experiment_from_dicts
+from simulator.compose import (
+    SEARCHPATH,
+    compose_experiment,
+    config_dir,
+    load_experiment,
+    prepare_command_line,
+    restore_overrides,
+)
+from simulator.config.errors import ConfigError
 from simulator.run.experiment import Experiment
 from simulator.run.runner import RunInterrupted
 from simulator.run.settings import runner_settings
 
-PACKAGE_DIR = Path(__file__).resolve().parent
 EXIT_CONFIG_ERROR = 2
 EXIT_REPLICATION_FAILURES = 3
 EXIT_INTERRUPTED = 130
+# What main() learnt from the command line before Hydra saw it, for the job (also in launcher processes).
+COMMAND_LINE_ENV = "SALESIM_COMMAND_LINE"
+DESCRIBE_FLAG = "--describe"
+
+__all__ = ["SweepSummary", "config_dir", "load_experiment", "main"]
 
 
-def config_dir() -> Path:
-    """Where the Hydra configs live: ``SALESIM_CONFIG_DIR``, else ``configs/`` beside the package."""
-    override = os.environ.get("SALESIM_CONFIG_DIR")
-    candidates = [Path(override)] if override else []
-    candidates += [PACKAGE_DIR.parent / "configs", PACKAGE_DIR / "_configs"]
-    for candidate in candidates:
-        if (candidate / "config.yaml").is_file():
-            return candidate.resolve()
-    raise FileNotFoundError(f"no salesim configs found in {[str(c) for c in candidates]}")
-
-
-def _plain(cfg: DictConfig) -> dict[str, Any]:
-    container = OmegaConf.to_container(cfg, resolve=True)
-    assert isinstance(container, dict)
-    container.pop("hydra", None)
-    return {str(k): v for k, v in container.items()}
-
-
-def _scenario_overrides(cfg: Mapping[str, Any]) -> dict[str, list[str]]:
-    experiment = cfg.get("experiment") or {}
-    scenarios = experiment.get("scenarios") if isinstance(experiment, Mapping) else None
-    if not isinstance(scenarios, Mapping) or not scenarios:
-        raise ConfigError.single("experiment.scenarios", scenarios, "must map scenario names to lists of overrides")
-    result: dict[str, list[str]] = {}
-    for name, overrides in scenarios.items():
-        if overrides is None:
-            overrides = []
-        if not isinstance(overrides, list | tuple) or not all(isinstance(o, str) for o in overrides):
-            raise ConfigError.single(
-                f"experiment.scenarios.{name}", overrides, "must be a list of Hydra overrides like 'org=specialist'"
-            )
-        result[str(name)] = list(overrides)
-    return result
-
-
-def _merge_overrides(base: Sequence[str], scenario: Sequence[str]) -> list[str]:
-    """Base overrides then the scenario's; a scenario override replaces a base one on the same key."""
-
-    def key(override: str) -> str:
-        return override.split("=", 1)[0].lstrip("+~")
-
-    scenario_keys = {key(o) for o in scenario}
-    return [o for o in base if key(o) not in scenario_keys and not key(o).startswith("hydra.")] + list(scenario)
-
-
-def _compose_scenario(
-    name: str, base_overrides: Sequence[str], overrides: Sequence[str], composer: Callable[[list[str]], DictConfig]
-) -> DictConfig:
-    """Compose one scenario: base overrides, then the scenario's own.
-
-    A base override may not apply to every scenario (``org.teams.full_cycle.headcount=10``
-    means nothing once a scenario swaps in the specialist org): such an override is
-    skipped for that scenario, with a note. Every base override already applied to the
-    base config, or Hydra would have refused it before the job started.
-    """
-    merged = _merge_overrides(base_overrides, overrides)
+def _command_line_options() -> dict[str, Any]:
     try:
-        return composer(merged)
-    except Exception:
-        pass
-    kept: list[str] = []
-    for override in merged[: len(merged) - len(overrides)]:  # the base overrides that were kept
-        try:
-            composer([*kept, override, *overrides])
-            kept.append(override)
-        except Exception:
-            print(f"salesim: note: '{override}' does not apply to scenario {name}; skipped there", file=sys.stderr)
-    return composer([*kept, *overrides])
+        options = json.loads(os.environ.get(COMMAND_LINE_ENV, "{}"))
+    except ValueError:
+        options = {}
+    return options if isinstance(options, dict) else {}
 
 
-def build_experiment(
-    cfg: DictConfig, base_overrides: Sequence[str], composer: Callable[[list[str]], DictConfig]
-) -> Experiment:
-    """Compose every scenario of the experiment in ``cfg`` and build the typed experiment."""
-    base = _plain(cfg)
-    scenario_dicts: dict[str, dict[str, Any]] = {}
-    issues: list[ConfigIssue] = []
-    for name, overrides in _scenario_overrides(base).items():
-        try:
-            scenario_dicts[name] = _plain(_compose_scenario(name, base_overrides, overrides, composer))
-        except Exception as error:
-            issues.append(ConfigIssue(f"experiment.scenarios.{name}", overrides, f"could not be composed: {error}"))
-    if issues:
-        raise ConfigError(issues)
-    return experiment_from_dicts(base, scenario_dicts)
+def _job_experiment(hydra_cfg: Any) -> Experiment:
+    """Compose every scenario of the job's experiment: base, the user's overrides, the scenario's own."""
+    options = _command_line_options()
+    task = restore_overrides(list(hydra_cfg.overrides.task), options.get("rewritten", []))
+    searchpath = [o for o in hydra_cfg.overrides.hydra if o.startswith(SEARCHPATH + "=")]
+    config_name = hydra_cfg.job.config_name or "config"
 
+    def composer(overrides: list[str]) -> DictConfig:
+        return compose(config_name=config_name, overrides=[*searchpath, *overrides])
 
-def load_experiment(name: str | None = None, overrides: Sequence[str] = ()) -> Experiment:
-    """Compose an experiment from the shipped configs, for notebooks and scripts.
-
-    Args:
-        name: An experiment of ``experiments/`` (default: the one in ``configs/config.yaml``).
-        overrides: Hydra overrides, e.g. ``["runs=50", "org.teams.ae.headcount=10"]``.
-    """
-    all_overrides = list(overrides) + ([f"experiment={name}"] if name else [])
-    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-        cfg = compose(config_name="config", overrides=all_overrides)
-        return build_experiment(cfg, all_overrides, lambda o: compose(config_name="config", overrides=o))
+    experiment, notes = compose_experiment(task, composer, set(hydra_cfg.runtime.choices))
+    experiment.resolved_config["command_line_overrides"] = task
+    for note in notes:
+        print(f"salesim: note: {note}", file=sys.stderr)
+    return experiment
 
 
 def _run_job(cfg: DictConfig) -> int:
@@ -141,17 +79,19 @@ def _run_job(cfg: DictConfig) -> int:
 
     hydra_cfg = HydraConfig.get()
     out_dir = Path(hydra_cfg.runtime.output_dir)
-    task_overrides = list(hydra_cfg.overrides.task)
     try:
-        experiment = build_experiment(
-            cfg, task_overrides, lambda o: compose(config_name=hydra_cfg.job.config_name or "config", overrides=o)
-        )
-        experiment.resolved_config["command_line_overrides"] = task_overrides
-        settings = runner_settings(_plain(cfg).get("runner") or {})
+        experiment = _job_experiment(hydra_cfg)
+        runner = OmegaConf.to_container(cfg.runner, resolve=True) if "runner" in cfg else {}
+        settings = runner_settings({str(k): v for k, v in runner.items()} if isinstance(runner, dict) else {})
         experiment.validate()
-        result = run_and_write(
-            experiment, out_dir, settings=settings, resume_command=_resume_command(task_overrides, out_dir)
-        )
+        if _command_line_options().get("describe"):
+            from simulator.report.document import describe_experiment
+
+            print(describe_experiment(experiment))
+            _remove_if_empty(out_dir)
+            return 0
+        task = experiment.resolved_config.get("command_line_overrides", [])
+        result = run_and_write(experiment, out_dir, settings=settings, resume_command=_resume_command(task, out_dir))
     except ConfigError as error:
         print(f"salesim: {error}", file=sys.stderr)
         print("salesim: nothing was run and no results were written.", file=sys.stderr)
@@ -170,10 +110,19 @@ def _resume_command(task_overrides: Sequence[str], out_dir: Path) -> str:
 
 
 def _remove_if_empty(path: Path) -> None:
-    """Hydra creates the run directory before the job starts; leave nothing behind on a config error."""
+    """Hydra creates the run directory before the job starts; leave nothing behind on a config error.
+
+    The run folder goes, then its parent (the per-experiment folder) if this run was its
+    only one, then any emptied folder between it and the launch directory (``outputs/``).
+    """
+    cwd = Path.cwd().resolve()
     try:
         path.rmdir()
-        path.parent.rmdir()  # the per-experiment folder, if this run was its only one
+        path.parent.rmdir()
+        for folder in path.resolve().parents[1:]:
+            if folder == cwd or cwd not in folder.parents:
+                break
+            folder.rmdir()
     except OSError:
         pass
 
@@ -229,5 +178,18 @@ def _hydra_main(cfg: DictConfig) -> int:
 
 
 def main() -> None:
-    """Console entry point (``salesim`` and ``python -m simulator``)."""
-    _hydra_main()
+    """Console entry point (``salesim`` and ``python -m simulator``).
+
+    ``--describe`` prints what each scenario changes from the baseline and runs nothing.
+    Value overrides reach Hydra as ``++key=value`` (see :func:`simulator.compose.prepare_command_line`)
+    so that a key only the scenarios have is not refused by Hydra's base composition.
+    """
+    args = sys.argv[1:]
+    describe = DESCRIBE_FLAG in args
+    args, rewritten = prepare_command_line([a for a in args if a != DESCRIBE_FLAG], [config_dir()])
+    os.environ[COMMAND_LINE_ENV] = json.dumps({"describe": describe, "rewritten": rewritten})
+    sys.argv = [sys.argv[0], *args]
+    try:
+        _hydra_main()
+    finally:
+        os.environ.pop(COMMAND_LINE_ENV, None)

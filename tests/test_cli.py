@@ -125,6 +125,26 @@ def test_bad_value_gives_one_clear_message_and_no_results(tmp_path: Path, overri
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("override", "named"),
+    [
+        ("+no_such_key=1", "no_such_key = 1: unknown key (known: clock, economics, effects, experiment, forecast"),
+        ("clock.horizon_days=1e9", "clock.horizon_days = 1000000000.0: must be at most 12,500 working days"),
+        ("clock.horizon_days=1e9", "leads expected per replication"),
+        ("org.teams.full_cycle.headcount=1000000", "headcount = 1000000: 1,000,000 reps in one replication"),
+    ],
+)
+def test_unknown_top_level_key_and_sizes_that_cannot_run_are_refused_up_front(
+    tmp_path: Path, override: str, named: str
+) -> None:
+    out = tmp_path / "outputs" / "run"
+    done = salesim(override, "runs=2", f"hydra.run.dir={out}", "runner.progress=false", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert named in done.stderr and "nothing was run" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+
+
 def test_unknown_key_on_the_command_line_is_refused(tmp_path: Path) -> None:
     done = salesim("org.teams.full_cycle.headcont=3", "runs=2", cwd=tmp_path)
     assert done.returncode != 0

@@ -132,3 +132,40 @@ def test_stage_without_team_names_its_role(base: dict[str, Any]) -> None:
     base["org"]["teams"]["ae"]["role"] = "closer"
     message = problems(base)
     assert "org.routing.need_specified = None" in message and "role ae" in message and "closer, sdr" in message
+
+
+def test_more_leads_than_can_run_are_refused_with_the_estimate(base: dict[str, Any]) -> None:
+    base["market"]["sources"]["inbound"]["leads_per_month"] = 1_000_000
+    message = problems(base)
+    assert "market.sources = {'inbound': 1000000.0" in message
+    assert "about 11,905,893 leads expected per replication (1,000,095 a month" in message
+    assert "at most 10,000,000 can run" in message
+
+
+def test_more_reps_than_can_run_are_refused_across_teams(base: dict[str, Any]) -> None:
+    base["org"]["teams"]["sdr"]["headcount"] = 60_000
+    base["org"]["teams"]["ae"]["headcount"] = 50_000
+    message = problems(base)
+    assert (
+        "org.teams = {'sdr': 60000, 'ae': 50000}: 110,000 reps in one replication; at most 100,000 can run" in message
+    )
+
+
+def test_a_horizon_of_fifty_years_runs_and_a_longer_one_does_not(base: dict[str, Any]) -> None:
+    base["clock"]["horizon_days"] = 12_500
+    validate_scenario(parse_scenario(base))
+    base["clock"]["horizon_days"] = 12_501
+    assert "clock.horizon_days = 12501.0: must be at most 12,500 working days (50 years of 250)" in problems(base)
+
+
+def test_one_problem_gives_one_message(base: dict[str, Any]) -> None:
+    base["market"]["seasonality"] = [1.0] * 11 + [-1]
+    base["pipeline"]["stages"][0]["name"] = ""
+    base["org"]["routing"]["awareness"] = 3
+    with pytest.raises(ConfigError) as info:
+        parse_scenario(base)
+    assert sorted(str(i) for i in info.value.issues) == [
+        "market.seasonality.11 = -1: must be a finite number >= 0",
+        "org.routing.awareness = 3: must be a team name",
+        "pipeline.stages.0.name = '': must be a non-empty stage name",
+    ]

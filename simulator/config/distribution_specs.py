@@ -1,4 +1,4 @@
-"""Spec forms of user-facing distributions: validate a YAML entry, return canonical parameters.
+"""Spec forms of user-facing distributions: one pydantic model per kind, a union discriminated on ``dist``.
 
 Users write a distribution as a bare number (a constant) or as a small mapping
 such as ``{dist: lognormal, median: 2, p90: 5}``. :func:`parse_spec` validates it,
@@ -21,6 +21,11 @@ empirical     ``()``; data in ``values``  ``values`` [+ ``weights``, default equ
               and ``weights``
 ============  ==========================  ===========================================
 
+Each kind is a model (:class:`LognormalSpec`, ...) whose ``dist`` is a ``Literal`` tag;
+:data:`DistributionSpec` is their union, discriminated on ``dist``. A parameter's own
+range is a field constraint (``mean > 0``); which keys go together (a *form*) is checked
+before the fields, and relations between parameters (``p90 > median``) after them.
+
 :meth:`~simulator.config.distributions.Distribution.to_spec` writes the canonical form back out
 (:func:`canonical_names` gives its keys), so a resolved config re-parses to an identical
 Distribution. This module knows nothing of :class:`~simulator.config.distributions.Distribution`, so the
@@ -30,13 +35,14 @@ two modules import in one direction only.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
-import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
-from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.errors import ConfigError, ConfigIssue, issues_from_error_detail, join_key, read_as_text_hint
+from simulator.config.fields import Number, is_number
 
 Z90 = 1.2815515655446004
 """Standard normal 90th percentile; links a lognormal's median and p90."""
@@ -73,21 +79,6 @@ class _Form:
         return text + "".join(f" [+ {key}]" for key in self.optional)
 
 
-FORMS: dict[str, tuple[_Form, ...]] = {
-    "constant": (_Form(("value",)),),
-    "exponential": (_Form(("mean",)),),
-    "lognormal": (_Form(("median", "p90")), _Form(("mean", "cv")), _Form(("mu", "sigma"))),
-    "gamma": (_Form(("mean", "cv")), _Form(("shape", "scale"))),
-    "triangular": (_Form(("low", "mode", "high")),),
-    "pert": (_Form(("low", "mode", "high"), ("lamb",)),),
-    "uniform": (_Form(("low", "high")),),
-    "empirical": (_Form(("values",), ("weights",)),),
-}
-"""Accepted parameter forms per distribution kind; the first form is the default for error messages."""
-
-KINDS: tuple[str, ...] = tuple(FORMS)
-
-
 @dataclass(frozen=True, slots=True)
 class CanonicalSpec:
     """A validated distribution spec in canonical parameters (the fields of a Distribution).
@@ -105,12 +96,276 @@ class CanonicalSpec:
     weights: tuple[float, ...] = ()
 
 
+PositiveParam = Annotated[Number, Field(gt=0)]
+NonNegativeParam = Annotated[Number, Field(ge=0)]
+NumberList = Annotated[tuple[Number, ...], Field(min_length=1)]
+
+
+def _forms_in_json_schema(schema: dict[str, Any], cls: type[Any]) -> None:
+    """Tell editors which keys go together: each form requires its keys and excludes the others'."""
+    forms: tuple[_Form, ...] = cls.forms
+    if len(forms) > 1:
+        every = frozenset().union(*(form.keys for form in forms))
+        schema["oneOf"] = [
+            {"required": list(form.required), "properties": {key: False for key in sorted(every - form.keys)}}
+            for form in forms
+        ]
+
+
+class _Spec(BaseModel):
+    """One distribution kind: its ``dist`` tag, its parameters and the forms they may take."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=True, json_schema_extra=_forms_in_json_schema
+    )
+    forms: ClassVar[tuple[_Form, ...]]
+
+    @classmethod
+    def kind(cls) -> str:
+        """The ``dist`` tag of this kind."""
+        return str(get_args(cls.model_fields["dist"].annotation)[0])
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_form(cls, data: Any) -> Any:
+        """Refuse unknown keys, keys of two forms at once and missing keys, naming every accepted form.
+
+        A key set to null counts as not given.
+        """
+        if not isinstance(data, Mapping):
+            return data
+        params = {str(k): v for k, v in data.items() if k != "dist" and v is not None}
+        if issues := _form_issues(cls.kind(), cls.forms, params):
+            raise ConfigError(issues)
+        return {"dist": data.get("dist"), **params}
+
+    def canonical(self) -> CanonicalSpec:
+        """The canonical parameters of this spec."""
+        raise NotImplementedError
+
+
+class ConstantSpec(_Spec):
+    """Always the same value (a bare number means the same)."""
+
+    forms = (_Form(("value",)),)
+    dist: Literal["constant"]
+    value: Number
+    """The value."""
+
+    def canonical(self) -> CanonicalSpec:
+        """``(value,)``."""
+        return CanonicalSpec("constant", (self.value,))
+
+
+class ExponentialSpec(_Spec):
+    """Memoryless waiting times."""
+
+    forms = (_Form(("mean",)),)
+    dist: Literal["exponential"]
+    mean: PositiveParam
+    """The mean."""
+
+    def canonical(self) -> CanonicalSpec:
+        """``(mean,)``."""
+        return CanonicalSpec("exponential", (self.mean,))
+
+
+class LognormalSpec(_Spec):
+    """Right-skewed positive values: from median + p90, mean + cv, or mu + sigma of the log."""
+
+    forms = (_Form(("median", "p90")), _Form(("mean", "cv")), _Form(("mu", "sigma")))
+    dist: Literal["lognormal"]
+    median: PositiveParam | None = None
+    """The median (half the values lie below)."""
+    p90: Number | None = None
+    """The 90th percentile; above the median."""
+    mean: PositiveParam | None = None
+    """The mean."""
+    cv: NonNegativeParam | None = None
+    """Coefficient of variation: standard deviation / mean."""
+    mu: Number | None = None
+    """Mean of the logarithm."""
+    sigma: NonNegativeParam | None = None
+    """Standard deviation of the logarithm."""
+
+    @model_validator(mode="after")
+    def _p90_above_median(self) -> LognormalSpec:
+        if self.median is not None and self.p90 is not None and not self.p90 > self.median:
+            raise ConfigError.single("p90", self.p90, f"must be greater than median ({self.median!r})")
+        return self
+
+    def canonical(self) -> CanonicalSpec:
+        """``(mu, sigma)`` of the underlying normal."""
+        if self.median is not None and self.p90 is not None:
+            return CanonicalSpec("lognormal", (math.log(self.median), math.log(self.p90 / self.median) / Z90))
+        if self.mean is not None and self.cv is not None:
+            sigma2 = math.log1p(self.cv * self.cv)
+            return CanonicalSpec("lognormal", (math.log(self.mean) - sigma2 / 2.0, math.sqrt(sigma2)))
+        assert self.mu is not None and self.sigma is not None
+        return CanonicalSpec("lognormal", (self.mu, self.sigma))
+
+
+class GammaSpec(_Spec):
+    """Positive values, less skewed than a lognormal: from mean + cv or shape + scale."""
+
+    forms = (_Form(("mean", "cv")), _Form(("shape", "scale")))
+    dist: Literal["gamma"]
+    mean: PositiveParam | None = None
+    """The mean."""
+    cv: PositiveParam | None = None
+    """Coefficient of variation: standard deviation / mean."""
+    shape: PositiveParam | None = None
+    """Shape parameter k."""
+    scale: PositiveParam | None = None
+    """Scale parameter theta (mean = shape x scale)."""
+
+    def canonical(self) -> CanonicalSpec:
+        """``(shape, scale)``."""
+        if self.mean is not None and self.cv is not None:
+            return CanonicalSpec("gamma", (1.0 / (self.cv * self.cv), self.mean * self.cv * self.cv))
+        assert self.shape is not None and self.scale is not None
+        return CanonicalSpec("gamma", (self.shape, self.scale))
+
+
+def _range_issues(low: float, mode: float, high: float) -> list[ConfigIssue]:
+    """Issues unless ``low <= mode <= high``."""
+    issues = []
+    if not low <= high:
+        issues.append(ConfigIssue("high", high, f"must be at least low ({low!r})"))
+    if not low <= mode <= high:
+        issues.append(ConfigIssue("mode", mode, f"must lie within [low, high] = [{low!r}, {high!r}]"))
+    return issues
+
+
+class _ThreePointSpec(_Spec):
+    """A three-point estimate: lowest, most likely and highest value."""
+
+    low: Number
+    """The lowest value."""
+    mode: Number
+    """The most likely value."""
+    high: Number
+    """The highest value."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _ThreePointSpec:
+        if issues := _range_issues(self.low, self.mode, self.high):
+            raise ConfigError(issues)
+        return self
+
+
+class TriangularSpec(_ThreePointSpec):
+    """A three-point estimate: lowest, most likely, highest."""
+
+    forms = (_Form(("low", "mode", "high")),)
+    dist: Literal["triangular"]
+
+    def canonical(self) -> CanonicalSpec:
+        """``(low, mode, high)``."""
+        return CanonicalSpec("triangular", (self.low, self.mode, self.high))
+
+
+class PertSpec(_ThreePointSpec):
+    """A three-point estimate weighted towards the most likely value (a scaled Beta)."""
+
+    forms = (_Form(("low", "mode", "high"), ("lamb",)),)
+    dist: Literal["pert"]
+    lamb: NonNegativeParam = DEFAULT_PERT_LAMBDA
+    """Weight on the mode (4 in classic PERT)."""
+
+    def canonical(self) -> CanonicalSpec:
+        """``(low, mode, high, lamb)``."""
+        return CanonicalSpec("pert", (self.low, self.mode, self.high, self.lamb))
+
+
+class UniformSpec(_Spec):
+    """Every value between low and high equally likely."""
+
+    forms = (_Form(("low", "high")),)
+    dist: Literal["uniform"]
+    low: Number
+    """The lowest value."""
+    high: Number
+    """The highest value."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> UniformSpec:
+        if not self.low <= self.high:
+            raise ConfigError.single("high", self.high, f"must be at least low ({self.low!r})")
+        return self
+
+    def canonical(self) -> CanonicalSpec:
+        """``(low, high)``."""
+        return CanonicalSpec("uniform", (self.low, self.high))
+
+
+class EmpiricalSpec(_Spec):
+    """Observed values, drawn with the given weights."""
+
+    forms = (_Form(("values",), ("weights",)),)
+    dist: Literal["empirical"]
+    values: NumberList
+    """The values that can come out."""
+    weights: tuple[NonNegativeParam, ...] | None = None
+    """Relative weight of each value, in order (default: equal)."""
+
+    @model_validator(mode="after")
+    def _one_weight_per_value(self) -> EmpiricalSpec:
+        if self.weights is None:
+            return self
+        if len(self.weights) != len(self.values):
+            raise ConfigError.single(
+                "weights", list(self.weights), f"must have one weight per value ({len(self.values)})"
+            )
+        if not sum(self.weights) > 0:
+            raise ConfigError.single("weights", list(self.weights), "must have a positive sum")
+        return self
+
+    def canonical(self) -> CanonicalSpec:
+        """No params; the values and their weights."""
+        weights = self.weights if self.weights is not None else (1.0,) * len(self.values)
+        return CanonicalSpec("empirical", (), self.values, weights)
+
+
+SPEC_MODELS: tuple[type[_Spec], ...] = (
+    ConstantSpec,
+    ExponentialSpec,
+    LognormalSpec,
+    GammaSpec,
+    TriangularSpec,
+    PertSpec,
+    UniformSpec,
+    EmpiricalSpec,
+)
+
+DistributionSpec = Annotated[
+    ConstantSpec
+    | ExponentialSpec
+    | LognormalSpec
+    | GammaSpec
+    | TriangularSpec
+    | PertSpec
+    | UniformSpec
+    | EmpiricalSpec,
+    Field(discriminator="dist"),
+]
+"""A distribution written as a mapping, the model chosen by its ``dist`` tag."""
+
+FORMS: dict[str, tuple[_Form, ...]] = {model.kind(): model.forms for model in SPEC_MODELS}
+"""Accepted parameter forms per distribution kind; the first form is the default for error messages."""
+
+KINDS: tuple[str, ...] = tuple(FORMS)
+
+_SPEC_ADAPTER: TypeAdapter[Any] = TypeAdapter(DistributionSpec)
+
+
 def parse_spec(spec: Mapping[str, Any] | float, key: str) -> CanonicalSpec:
     """Validate a config entry and return its canonical parameters.
 
     Args:
-        spec: A bare number (constant) or a mapping with a ``dist`` key.
-        key: Dotted config path of ``spec``, used to name offending keys.
+        spec: A bare number (constant) or a mapping with a ``dist`` key (any case).
+        key: Dotted config path of ``spec``, used to name offending keys (``""``: keys
+            relative to the spec itself).
 
     Returns:
         The canonical form of the spec.
@@ -118,15 +373,39 @@ def parse_spec(spec: Mapping[str, Any] | float, key: str) -> CanonicalSpec:
     Raises:
         ConfigError: With one issue per problem found.
     """
-    if _is_number(spec):
-        issues: list[ConfigIssue] = []
-        value = _finite_number(spec, key, issues)
-        if value is None:
-            raise ConfigError(issues)
+    if is_number(spec):
+        value = float(spec)  # type: ignore[arg-type]
+        if not math.isfinite(value):
+            raise ConfigError.single(key, spec, "must be a finite number")
         return CanonicalSpec("constant", (value,))
     if not isinstance(spec, Mapping):
-        raise ConfigError.single(key, spec, f"a number or a mapping with 'dist' set to one of {_kinds()}")
-    return _parse_mapping(spec, key)
+        allowed = f"a number or a mapping with 'dist' set to one of {_kinds()}" + read_as_text_hint(spec)
+        raise ConfigError.single(key, spec, allowed)
+    if "dist" not in spec:
+        raise ConfigError.single(join_key(key, "dist"), MISSING, f"required; one of {_kinds()}")
+    raw = spec["dist"]
+    kind = raw.strip().lower() if isinstance(raw, str) else None
+    if kind not in FORMS:
+        raise ConfigError.single(join_key(key, "dist"), raw, f"unknown distribution; allowed: {_kinds()}")
+    try:
+        model: _Spec = _SPEC_ADAPTER.validate_python({**spec, "dist": kind})
+    except ValidationError as error:
+        issues: list[ConfigIssue] = []
+        for detail in error.errors(include_url=False):
+            detail["loc"] = detail["loc"][1:]  # the union puts the tag first
+            issues.extend(_spec_issue(detail, key))
+        raise ConfigError(issues) from None
+    return model.canonical()
+
+
+def _spec_issue(detail: Any, key: str) -> list[ConfigIssue]:
+    """A parameter error in the words of distributions: parameters are finite numbers or lists of them."""
+    kind, value, loc = detail["type"], detail.get("input"), detail["loc"]
+    if kind in ("float_type", "finite_number"):
+        return [ConfigIssue(join_key(key, *loc), value, "must be a finite number" + read_as_text_hint(value))]
+    if kind in ("tuple_type", "too_short"):
+        return [ConfigIssue(join_key(key, *loc), value, "must be a non-empty list of numbers")]
+    return issues_from_error_detail(detail, key)
 
 
 def canonical_names(kind: str) -> tuple[str, ...]:
@@ -145,222 +424,20 @@ def _accepted(kind: str) -> str:
     return f"{kind} accepts " + ", or ".join(form.describe() for form in FORMS[kind])
 
 
-def _is_number(value: Any) -> bool:
-    """Tell whether ``value`` is an int/float or NumPy scalar, excluding bools (YAML's yes/no)."""
-    is_bool = isinstance(value, (bool, np.bool_))
-    return isinstance(value, (int, float, np.integer, np.floating)) and not is_bool
-
-
-def _finite_number(value: Any, key: str, issues: list[ConfigIssue]) -> float | None:
-    """Return ``value`` as a finite float, or record an issue and return None."""
-    if _is_number(value) and math.isfinite(float(value)):
-        return float(value)
-    allowed = "must be a finite number"
-    if isinstance(value, str) and _parses_as_float(value):
-        allowed += " (it was read as text; write e.g. 1.0e3 rather than 1e3 so YAML reads a number)"
-    issues.append(ConfigIssue(key, value, allowed))
-    return None
-
-
-def _parses_as_float(text: str) -> bool:
-    """Tell whether ``text`` is a number that a YAML 1.1 loader kept as a string (e.g. ``1e3``)."""
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _parse_mapping(spec: Mapping[str, Any], key: str) -> CanonicalSpec:
-    """Parse ``{dist: ..., <params>}``, collecting every issue before raising."""
-    kind = _parse_kind(spec, key)
-    params = {str(name): value for name, value in spec.items() if name != "dist"}
-    issues: list[ConfigIssue] = []
-    form = _match_form(kind, params, key, issues)
-    if issues:
-        raise ConfigError(issues)
-    dist = _BUILDERS[kind](form, params, key, issues)
-    if issues or dist is None:
-        raise ConfigError(issues)
-    return dist
-
-
-def _parse_kind(spec: Mapping[str, Any], key: str) -> str:
-    """Return the normalised ``dist`` name or raise naming the allowed ones."""
-    if "dist" not in spec:
-        raise ConfigError.single(f"{key}.dist", MISSING, f"required; one of {_kinds()}")
-    raw = spec["dist"]
-    kind = raw.strip().lower() if isinstance(raw, str) else None
-    if kind not in FORMS:
-        raise ConfigError.single(f"{key}.dist", raw, f"unknown distribution; allowed: {_kinds()}")
-    return kind
-
-
-def _match_form(kind: str, params: Mapping[str, Any], key: str, issues: list[ConfigIssue]) -> _Form:
-    """Pick the form the user meant and record unknown, mixed and missing keys."""
-    forms = FORMS[kind]
+def _form_issues(kind: str, forms: tuple[_Form, ...], params: Mapping[str, Any]) -> list[ConfigIssue]:
+    """Pick the form the user meant and report unknown, mixed and missing keys (keys relative to the spec)."""
     given = set(params)
     form = max(forms, key=lambda f: (len(given & f.keys), -len(set(f.required) - given)))
     known = frozenset().union(*(f.keys for f in forms))
-    for name in sorted(given - known):
-        issues.append(ConfigIssue(f"{key}.{name}", params[name], f"not a parameter of {kind}; {_accepted(kind)}"))
-    for name in sorted((given & known) - form.keys):
-        issues.append(
-            ConfigIssue(f"{key}.{name}", params[name], f"cannot be combined with {form.describe()}; {_accepted(kind)}")
-        )
-    for name in form.required:
-        if name not in given:
-            issues.append(ConfigIssue(f"{key}.{name}", MISSING, f"required; {_accepted(kind)}"))
-    return form
-
-
-def _numbers(params: Mapping[str, Any], names: Sequence[str], key: str, issues: list[ConfigIssue]) -> list[float]:
-    """Convert the named parameters to floats; returns [] if any is not a finite number."""
-    out = [_finite_number(params[name], f"{key}.{name}", issues) for name in names]
-    return [value for value in out if value is not None] if all(v is not None for v in out) else []
-
-
-def _check(ok: bool, key: str, value: float, allowed: str, issues: list[ConfigIssue]) -> None:
-    """Record an issue unless ``ok``."""
-    if not ok:
-        issues.append(ConfigIssue(key, value, allowed))
-
-
-_Builder = Callable[[_Form, Mapping[str, Any], str, list[ConfigIssue]], CanonicalSpec | None]
-
-
-def _build_constant(
-    form: _Form, params: Mapping[str, Any], key: str, issues: list[ConfigIssue]
-) -> CanonicalSpec | None:
-    """``{dist: constant, value: v}``."""
-    nums = _numbers(params, ("value",), key, issues)
-    return CanonicalSpec("constant", (nums[0],)) if nums else None
-
-
-def _build_exponential(
-    form: _Form, params: Mapping[str, Any], key: str, issues: list[ConfigIssue]
-) -> CanonicalSpec | None:
-    """``{dist: exponential, mean: m}`` with ``m > 0``."""
-    nums = _numbers(params, ("mean",), key, issues)
-    if not nums:
-        return None
-    _check(nums[0] > 0, f"{key}.mean", nums[0], "must be greater than 0", issues)
-    return CanonicalSpec("exponential", (nums[0],))
-
-
-def _build_lognormal(
-    form: _Form, params: Mapping[str, Any], key: str, issues: list[ConfigIssue]
-) -> CanonicalSpec | None:
-    """Lognormal from median + p90, mean + cv, or mu + sigma."""
-    nums = _numbers(params, form.required, key, issues)
-    if not nums:
-        return None
-    a, b = nums
-    if form.required == ("median", "p90"):
-        _check(a > 0, f"{key}.median", a, "must be greater than 0", issues)
-        _check(b > a, f"{key}.p90", b, f"must be greater than median ({a!r})", issues)
-        return CanonicalSpec("lognormal", (math.log(a), math.log(b / a) / Z90)) if not issues else None
-    if form.required == ("mean", "cv"):
-        _check(a > 0, f"{key}.mean", a, "must be greater than 0", issues)
-        _check(b >= 0, f"{key}.cv", b, "must be 0 or greater", issues)
-        if issues:
-            return None
-        sigma2 = math.log1p(b * b)
-        return CanonicalSpec("lognormal", (math.log(a) - sigma2 / 2.0, math.sqrt(sigma2)))
-    _check(b >= 0, f"{key}.sigma", b, "must be 0 or greater", issues)
-    return CanonicalSpec("lognormal", (a, b))
-
-
-def _build_gamma(form: _Form, params: Mapping[str, Any], key: str, issues: list[ConfigIssue]) -> CanonicalSpec | None:
-    """Gamma from mean + cv or shape + scale."""
-    nums = _numbers(params, form.required, key, issues)
-    if not nums:
-        return None
-    a, b = nums
-    for name, value in zip(form.required, nums, strict=True):
-        _check(value > 0, f"{key}.{name}", value, "must be greater than 0", issues)
-    if issues:
-        return None
-    if form.required == ("mean", "cv"):
-        return CanonicalSpec("gamma", (1.0 / (b * b), a * b * b))
-    return CanonicalSpec("gamma", (a, b))
-
-
-def _check_range(nums: Sequence[float], key: str, issues: list[ConfigIssue]) -> None:
-    """Require ``low <= mode <= high`` for ``nums = (low, mode, high, ...)``."""
-    low, mode, high = nums[:3]
-    _check(low <= high, f"{key}.high", high, f"must be at least low ({low!r})", issues)
-    _check(low <= mode <= high, f"{key}.mode", mode, f"must lie within [low, high] = [{low!r}, {high!r}]", issues)
-
-
-def _build_triangular(
-    form: _Form, params: Mapping[str, Any], key: str, issues: list[ConfigIssue]
-) -> CanonicalSpec | None:
-    """``{dist: triangular, low, mode, high}``."""
-    nums = _numbers(params, form.required, key, issues)
-    if not nums:
-        return None
-    _check_range(nums, key, issues)
-    return CanonicalSpec("triangular", tuple(nums))
-
-
-def _build_pert(form: _Form, params: Mapping[str, Any], key: str, issues: list[ConfigIssue]) -> CanonicalSpec | None:
-    """``{dist: pert, low, mode, high}`` with optional ``lamb`` (default 4)."""
-    full = {"lamb": DEFAULT_PERT_LAMBDA, **params}
-    nums = _numbers(full, ("low", "mode", "high", "lamb"), key, issues)
-    if not nums:
-        return None
-    _check_range(nums, key, issues)
-    _check(nums[3] >= 0, f"{key}.lamb", nums[3], "must be 0 or greater", issues)
-    return CanonicalSpec("pert", tuple(nums))
-
-
-def _build_uniform(form: _Form, params: Mapping[str, Any], key: str, issues: list[ConfigIssue]) -> CanonicalSpec | None:
-    """``{dist: uniform, low, high}`` with ``low <= high``."""
-    nums = _numbers(params, form.required, key, issues)
-    if not nums:
-        return None
-    _check(nums[0] <= nums[1], f"{key}.high", nums[1], f"must be at least low ({nums[0]!r})", issues)
-    return CanonicalSpec("uniform", tuple(nums))
-
-
-def _number_list(raw: Any, key: str, issues: list[ConfigIssue]) -> list[float] | None:
-    """Parse a non-empty list of finite numbers, recording an issue per bad element."""
-    if isinstance(raw, (str, bytes)) or not isinstance(raw, Sequence) or len(raw) == 0:
-        issues.append(ConfigIssue(key, raw, "must be a non-empty list of numbers"))
-        return None
-    out = [_finite_number(item, f"{key}.{i}", issues) for i, item in enumerate(raw)]
-    return [v for v in out if v is not None] if all(v is not None for v in out) else None
-
-
-def _build_empirical(
-    form: _Form, params: Mapping[str, Any], key: str, issues: list[ConfigIssue]
-) -> CanonicalSpec | None:
-    """``{dist: empirical, values: [...], weights: [...]}``; weights default to equal."""
-    values = _number_list(params["values"], f"{key}.values", issues)
-    if "weights" not in params:
-        return CanonicalSpec("empirical", (), tuple(values), (1.0,) * len(values)) if values else None
-    weights = _number_list(params["weights"], f"{key}.weights", issues)
-    if values is None or weights is None:
-        return None
-    if len(weights) != len(values):
-        issues.append(
-            ConfigIssue(f"{key}.weights", params["weights"], f"must have one weight per value ({len(values)})")
-        )
-        return None
-    for i, weight in enumerate(weights):
-        _check(weight >= 0, f"{key}.weights.{i}", weight, "must be 0 or greater", issues)
-    _check(sum(weights) > 0, f"{key}.weights", params["weights"], "must have a positive sum", issues)
-    return None if issues else CanonicalSpec("empirical", (), tuple(values), tuple(weights))
-
-
-_BUILDERS: dict[str, _Builder] = {
-    "constant": _build_constant,
-    "exponential": _build_exponential,
-    "lognormal": _build_lognormal,
-    "gamma": _build_gamma,
-    "triangular": _build_triangular,
-    "pert": _build_pert,
-    "uniform": _build_uniform,
-    "empirical": _build_empirical,
-}
+    issues = [
+        ConfigIssue(name, params[name], f"not a parameter of {kind}; {_accepted(kind)}")
+        for name in sorted(given - known)
+    ]
+    issues += [
+        ConfigIssue(name, params[name], f"cannot be combined with {form.describe()}; {_accepted(kind)}")
+        for name in sorted((given & known) - form.keys)
+    ]
+    issues += [
+        ConfigIssue(name, MISSING, f"required; {_accepted(kind)}") for name in form.required if name not in given
+    ]
+    return issues

@@ -7,6 +7,16 @@ bare number or a mapping such as ``{dist: lognormal, median: 2, p90: 5}``) throu
 :mod:`simulator.config.distribution_specs`, which documents every accepted form;
 :meth:`Distribution.to_spec` writes the canonical form back out, so a resolved
 config re-parses to an identical :class:`Distribution`.
+
+In a config model, a distribution is a field of type :data:`DistributionField`::
+
+    class StageConfig(ConfigModel):
+        effort_hours: DistributionField
+        delay_days: DistributionField = Distribution.constant(0.0)
+
+It accepts a bare number or a ``{dist: ...}`` mapping, validates it through the union
+of spec models discriminated on ``dist``, yields a :class:`Distribution`, dumps back to
+the canonical mapping, and shows in the JSON Schema as "a number or one of the specs".
 """
 
 from __future__ import annotations
@@ -15,10 +25,12 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import GetCoreSchemaHandler, ValidatorFunctionWrapHandler
+from pydantic_core import CoreSchema, core_schema
 
 from simulator.config.distribution_specs import (
     DEFAULT_PERT_LAMBDA,
@@ -26,11 +38,21 @@ from simulator.config.distribution_specs import (
     KINDS,
     MISSING,
     Z90,
+    DistributionSpec,
     canonical_names,
     parse_spec,
 )
 
-__all__ = ["DEFAULT_PERT_LAMBDA", "FORMS", "KERNEL_CODES", "KINDS", "MISSING", "Z90", "Distribution"]
+__all__ = [
+    "DEFAULT_PERT_LAMBDA",
+    "FORMS",
+    "KERNEL_CODES",
+    "KINDS",
+    "MISSING",
+    "Z90",
+    "Distribution",
+    "DistributionField",
+]
 
 # The kernel code of each kind: the contract with the Numba kernels of
 # :mod:`simulator.model.sampling`, which take these codes (a test checks they agree).
@@ -81,6 +103,11 @@ class Distribution:
             return spec
         canonical = parse_spec(spec, key)
         return cls(canonical.kind, canonical.params, canonical.values, canonical.weights)
+
+    @classmethod
+    def constant(cls, value: float) -> Distribution:
+        """Always ``value`` (a handy field default)."""
+        return cls("constant", (float(value),))
 
     def kernel_code(self) -> int:
         """Return the :mod:`simulator.model.sampling` code for :func:`simulator.model.sampling.draw`."""
@@ -136,6 +163,28 @@ class Distribution:
         probs: npt.NDArray[np.float64] = cum / cum[-1]
         probs[-1] = 1.0
         return probs
+
+
+class _AsDistribution:
+    """Pydantic glue of :data:`DistributionField`: validate a spec, yield a Distribution, dump the canonical spec."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        # Validated by Distribution.from_spec; the JSON Schema shows a number or one of the spec models.
+        spec_schema = handler.generate_schema(float | DistributionSpec)
+        return core_schema.no_info_wrap_validator_function(
+            _validate,
+            spec_schema,
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda d: d.to_spec()),
+        )
+
+
+def _validate(value: Any, handler: ValidatorFunctionWrapHandler) -> Distribution:
+    """Parse ``value`` with :meth:`Distribution.from_spec`; its ConfigError names keys relative to the field."""
+    return Distribution.from_spec(value, "")
+
+
+DistributionField = Annotated[Distribution, _AsDistribution()]
+"""A config field holding a distribution: a bare number or a ``{dist: ...}`` mapping in, a Distribution out."""
 
 
 # --------------------------------------------------------------------------- moments

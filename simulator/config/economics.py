@@ -16,13 +16,13 @@ Modelling assumptions (defaults from ``BENCHMARKS.md``; see ``configs/economics/
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from simulator.config.fields import ConfigModel
 
 
-class RoleEconomics(BaseModel):
+class RoleEconomics(ConfigModel):
     """Pay, quota and ramp threshold of one role."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     base_salary: float = Field(default=101_600.0, ge=0, description="base salary per year ($)")
     on_target_variable: float = Field(default=54_700.0, ge=0, description="variable pay per year at 100% of quota ($)")
@@ -53,10 +53,8 @@ class RoleEconomics(BaseModel):
         return (self.base_salary + self.on_target_variable) / self.pay_share
 
 
-class SourceEconomics(BaseModel):
+class SourceEconomics(ConfigModel):
     """What a lead source costs."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     cost_per_lead: float = Field(default=0.0, ge=0, description="marketing cost per lead ($)")
     margin: float = Field(
@@ -64,10 +62,8 @@ class SourceEconomics(BaseModel):
     )
 
 
-class EconomicsConfig(BaseModel):
+class EconomicsConfig(ConfigModel):
     """Costs and quotas; roles not listed use ``default_role``, sources not listed cost nothing."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     roles: dict[str, RoleEconomics] = Field(default_factory=dict, description="role -> pay and quota")
     default_role: RoleEconomics = Field(default_factory=RoleEconomics, description="for roles not listed")

@@ -4,12 +4,24 @@ A user who mistypes a config value must learn *which key*, *which value* and
 *what is allowed* in one message, so every check in the project reports through
 :class:`ConfigIssue` and all issues of one config are raised together as a
 :class:`ConfigError`.
+
+The config models are pydantic models; :func:`issues_from_validation_error` turns a
+pydantic ``ValidationError`` into the same issues, worded as the rest of salesim words
+them. A model validator reports a problem by raising :class:`ConfigError` with keys
+*relative to the model it checks* (``""`` for the model itself): the formatter puts
+the model's own path in front.
 """
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,3 +55,121 @@ class ConfigError(ValueError):
     def single(cls, key: str, value: Any, allowed: str) -> ConfigError:
         """Build an error holding one issue."""
         return cls(ConfigIssue(key, value, allowed))
+
+
+SALESIM_ERROR = "salesim"
+"""Error type of the pydantic errors salesim raises itself; their message is the 'allowed' text."""
+
+
+def join_key(*parts: object) -> str:
+    """Dotted key from path parts, skipping empty ones: ``join_key("org", "teams", "ae")``."""
+    return ".".join(str(part) for part in parts if part != "")
+
+
+def issues_from_validation_error(error: ValidationError, prefix: str = "") -> list[ConfigIssue]:
+    """Word every error of a pydantic validation as a :class:`ConfigIssue`.
+
+    Args:
+        error: What ``Model.model_validate`` raised.
+        prefix: Dotted path of the validated object in the whole config (e.g. ``"market"``
+            when the market section was validated alone); ``""`` at the top.
+
+    Returns:
+        One issue per problem, in pydantic's order; a :class:`ConfigError` raised inside a
+        validator contributes each of its issues, under the validated object's path.
+    """
+    return [issue for detail in error.errors(include_url=False) for issue in issues_from_error_detail(detail, prefix)]
+
+
+def issues_from_error_detail(detail: ErrorDetails, prefix: str = "") -> list[ConfigIssue]:
+    """The issues of one entry of ``ValidationError.errors()`` (see :func:`issues_from_validation_error`)."""
+    key = join_key(prefix, *detail["loc"])
+    kind, value, ctx = detail["type"], detail.get("input"), detail.get("ctx", {})
+    nested = ctx.get("error")
+    if kind == "value_error" and isinstance(nested, ConfigError):
+        return [ConfigIssue(join_key(key, i.key), i.value, i.allowed) for i in nested.issues]
+    if kind == "missing":
+        return [ConfigIssue(key, None, "is required but missing")]
+    if kind == "literal_error":
+        choices = tuple(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+        return [ConfigIssue(key, value, f"must be one of {choices}")]
+    if kind in _BOUNDS:
+        return [ConfigIssue(key, value, _BOUNDS[kind].format(_number(next(iter(ctx.values())))))]
+    if kind in _TYPES:
+        return [ConfigIssue(key, value, _TYPES[kind] + read_as_text_hint(value))]
+    if kind in _LENGTHS:
+        least = kind.endswith("short")
+        size, unit = ctx.get("min_length" if least else "max_length"), _LENGTHS[kind]
+        return [ConfigIssue(key, value, f"must have {'at least' if least else 'at most'} {size} {unit}")]
+    if kind == "value_error":
+        return [ConfigIssue(key, value, detail["msg"].removeprefix("Value error, "))]
+    return [ConfigIssue(key, value, detail["msg"])]  # our own errors (SALESIM_ERROR) and anything rarer
+
+
+def read_as_text_hint(value: Any) -> str:
+    """A hint when YAML kept a number as text (``1e3`` under YAML 1.1), else ``""``."""
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return ""
+        return " (it was read as text; write e.g. 1.0e3 rather than 1e3 so YAML reads a number)"
+    return ""
+
+
+_BOUNDS = {
+    "greater_than": "must be greater than {}",
+    "greater_than_equal": "must be {} or greater",
+    "less_than": "must be less than {}",
+    "less_than_equal": "must be at most {}",
+}
+
+_LENGTHS = {
+    "too_short": "items",
+    "too_long": "items",
+    "string_too_short": "characters",
+    "string_too_long": "characters",
+}
+
+_TYPES = {
+    "finite_number": "must be a finite number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "string_type": "must be a string",
+    "dict_type": "must be a mapping",
+    "model_type": "must be a mapping of keys to values",
+    "model_attributes_type": "must be a mapping of keys to values",
+    "list_type": "must be a list",
+    "tuple_type": "must be a list",
+    "extra_forbidden": "unknown key",
+}
+
+
+def _number(bound: Any) -> str:
+    """``0.0`` as ``0``, other bounds as written."""
+    if isinstance(bound, float) and math.isfinite(bound) and bound.is_integer():
+        return str(int(bound))
+    return str(bound)
+
+
+def merge_scenario_issues(found: Mapping[str, list[ConfigIssue]], n_scenarios: int) -> list[ConfigIssue]:
+    """Report an issue shared by every scenario once; prefix the others with their scenario.
+
+    Args:
+        found: Scenario name -> the issues found in that scenario (scenarios without
+            issues may be left out).
+        n_scenarios: How many scenarios the experiment has.
+    """
+    if not found:
+        return []
+    every = len(found) == n_scenarios
+    shared = [i for i in next(iter(found.values())) if every and all(i in issues for issues in found.values())]
+    merged = list(shared)
+    for name, issues in found.items():
+        merged.extend(ConfigIssue(f"[scenario {name}] {i.key}", i.value, i.allowed) for i in issues if i not in shared)
+    return merged

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from simulator.config.errors import ConfigIssue
+from simulator.config.fields import ConfigModel
 
 
-class PlanConfig(BaseModel):
+class PlanConfig(ConfigModel):
     """A bookings plan to be hit, and the planner's attainment assumption."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     bookings: float | list[float] | None = Field(
         default=None, description="yearly bookings plan ($), or four quarterly figures; None: no plan"
@@ -56,10 +55,8 @@ class PlanConfig(BaseModel):
         return (quarter, quarter, quarter, quarter)
 
 
-class ForecastConfig(BaseModel):
+class ForecastConfig(ConfigModel):
     """How month-end forecasts weight the open pipeline by stage."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     weights: Literal["learned", "configured"] = Field(
         default="learned", description="learned in the run, or configured"
@@ -89,10 +86,8 @@ class ForecastConfig(BaseModel):
         return issues
 
 
-class SlaConfig(BaseModel):
+class SlaConfig(ConfigModel):
     """Service levels: the wait before a rep works a lead at each stage."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     stages: dict[str, float] = Field(
         default_factory=dict, description="stage -> SLA in working days; other stages use their max_wait_days"

@@ -1,144 +1,302 @@
-"""The typed configuration schema of one scenario, and its parsing from plain dicts.
+"""The typed configuration schema of one scenario: pydantic models, and parsing from plain dicts.
 
 A scenario is a market (where leads come from), a pipeline (the stages they go
 through), an org design (teams and routing), the effects on conversion and a clock.
-Configs arrive as plain nested dicts (from YAML, Hydra or a notebook); :func:`parse_scenario`
-turns them into frozen dataclasses, reporting unknown keys and wrong types with
-their dotted path. Range and cross-reference checks live in :mod:`simulator.config.validation`.
+Configs arrive as plain nested dicts (from YAML, Hydra or a notebook);
+:func:`parse_scenario` validates them into frozen models and reports every unknown key,
+wrong type and value out of range with its dotted path, worded as in
+:mod:`simulator.config.errors`. Choices are ``Literal`` types, ranges field constraints,
+references inside one section (a route naming a team, the opportunity stage) model
+validators; references across sections (a source's entry stage, a stage without a team)
+and the sizes that cannot run are checked by :mod:`simulator.config.validation`.
+
+Adding a config section
+-----------------------
+1. Write it as :class:`~simulator.config.fields.ConfigModel` subclasses in a new module
+   ``simulator/config/<section>.py``. Use the field types of :mod:`simulator.config.fields`
+   (``Number``, ``WholeNumber``, ``Text``, ``Flag``, ``Probability``, ``NonNegative``,
+   ``Positive``, ``AtLeastOne``), ``Field(ge=..., le=...)`` for other ranges (with
+   ``explained("...")`` for a message of your own), ``Literal[...]`` for choices and
+   :data:`~simulator.config.distributions.DistributionField` for distributions; put a
+   docstring under each field (editors show it from the JSON Schema).
+2. Add it as a field of :class:`ScenarioConfig` with a default
+   (``workforce: WorkforceConfig = WorkforceConfig()``) so existing configs stay valid;
+   the top level of a composed config (:mod:`simulator.config.composed`) inherits it.
+3. A check within the section is a ``@model_validator(mode="after")`` that raises
+   :class:`~simulator.config.errors.ConfigError` with keys relative to the section; a
+   check across sections goes in :mod:`simulator.config.validation`.
+4. Ship a Hydra group ``configs/<section>/``, add the group to
+   :data:`simulator.config.json_schemas.GROUPS`, run ``salesim-schema schemas`` and start
+   each of its YAML files with ``# yaml-language-server: $schema=../../schemas/<section>.schema.json``
+   (``tests/test_schema.py`` checks all three).
 """
 
 from __future__ import annotations
 
-import difflib
+import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
 
-from simulator.config.distributions import Distribution
+from pydantic import Field, ValidationError, model_validator
+
+from simulator.config.distributions import Distribution, DistributionField
 from simulator.config.economics import EconomicsConfig
-from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.errors import ConfigError, ConfigIssue, issues_from_validation_error
+from simulator.config.fields import (
+    AtLeastOne,
+    ConfigModel,
+    Flag,
+    NonNegative,
+    Number,
+    Positive,
+    Probability,
+    Text,
+    explained,
+)
 from simulator.config.plan import ForecastConfig, PlanConfig, SlaConfig
-from simulator.config.sections import parse_section
-from simulator.config.workforce import WorkforceConfig, parse_workforce
+from simulator.config.workforce import WorkforceConfig
 
-ASSIGNMENT_POLICIES = ("pooled", "round_robin", "least_loaded")
-PRIORITY_RULES = ("fifo", "closest_to_close")
+AssignmentPolicy = Literal["pooled", "round_robin", "least_loaded"]
+PriorityRule = Literal["fifo", "closest_to_close"]
+ASSIGNMENT_POLICIES: tuple[str, ...] = get_args(AssignmentPolicy)
+PRIORITY_RULES: tuple[str, ...] = get_args(PriorityRule)
 
-
-@dataclass(frozen=True, slots=True)
-class SourceConfig:
-    """A lead source (inbound, outbound, partner, ...)."""
-
-    leads_per_month: float
-    entry_stage: str | None = None  # None: the first stage of the pipeline
-    conversion_lift: float = 0.0  # logit shift on every stage for leads of this source
+EXPERIMENT_KEYS = ("seed", "runs", "experiment", "runner", "hydra")
+"""Top-level keys of a composed config that belong to the experiment, not to a scenario."""
 
 
-@dataclass(frozen=True, slots=True)
-class MarketConfig:
+class SourceConfig(ConfigModel):
+    """A lead source (inbound, outbound, partner, ...): a Poisson arrival stream."""
+
+    leads_per_month: NonNegative
+    """Mean arrivals per month before seasonality."""
+    entry_stage: Text | None = None
+    """The stage its leads start at; null: the first stage of the pipeline."""
+    conversion_lift: Number = 0.0
+    """Logit shift on every stage for leads of this source."""
+
+
+class MarketConfig(ConfigModel):
     """Where leads come from and what they look like on arrival."""
 
-    name: str
-    sources: dict[str, SourceConfig]
-    seasonality: tuple[float, ...]
-    segments: dict[str, float]
-    deal_value: Distribution
-    buying_circle: Distribution
+    name: Text = "market"
+    """Market name shown in reports."""
+    sources: Annotated[dict[str, SourceConfig], Field(min_length=1), explained("needs at least one lead source")]
+    """Lead sources by name."""
+    seasonality: Annotated[
+        tuple[NonNegative, ...],
+        Field(min_length=12, max_length=12),
+        explained("must list exactly 12 numbers", types_too=True),
+    ] = (1.0,) * 12
+    """Arrival multipliers, January to December."""
+    segments: Annotated[dict[str, NonNegative], Field(min_length=1), explained("needs at least one segment")] = Field(
+        default_factory=lambda: {"all": 1.0}
+    )
+    """Lead segments (sector x size x geography) and their relative weights."""
+    deal_value: DistributionField
+    """Deal value (ACV) in currency units."""
+    buying_circle: DistributionField = Distribution.constant(1.0)
+    """Number of stakeholders in the buying decision."""
+
+    @model_validator(mode="after")
+    def _usable(self) -> MarketConfig:
+        issues = []
+        if sum(self.segments.values()) <= 0:
+            issues.append(ConfigIssue("segments", dict(self.segments), "weights must add up to more than 0"))
+        if self.deal_value.mean <= 0:
+            issues.append(ConfigIssue("deal_value", self.deal_value.to_spec(), "must have a positive mean"))
+        if self.buying_circle.mean < 1:
+            issues.append(
+                ConfigIssue("buying_circle", self.buying_circle.to_spec(), "needs a mean of at least 1 person")
+            )
+        if issues:
+            raise ConfigError(issues)
+        return self
 
 
-@dataclass(frozen=True, slots=True)
-class StageConfig:
+class StageConfig(ConfigModel):
     """One stage of the buyer's journey."""
 
-    name: str
-    role: str
-    effort_hours: Distribution
-    delay_days: Distribution
-    conversion: float
-    max_wait_days: float | None = None  # None: a waiting lead never leaks
-    circle_sensitive: bool = False
-    description: str = ""
+    name: Annotated[Text, Field(min_length=1), explained("must be a non-empty stage name")]
+    """Stage name, unique within the pipeline."""
+    role: Text
+    """The role that usually works this stage (routing decides)."""
+    effort_hours: DistributionField
+    """Rep hours of work per lead at this stage."""
+    delay_days: DistributionField = Distribution.constant(0.0)
+    """Buyer's time (working days) before the next stage."""
+    conversion: Probability
+    """Base probability that a lead moves on from this stage."""
+    max_wait_days: Positive | None = None
+    """Working days an untouched lead waits before it is lost (leaks); null: it never leaks."""
+    circle_sensitive: Flag = False
+    """Whether the buying circle's size weighs on conversion here."""
+    description: Text = ""
+    """Shown in reports."""
+
+    @model_validator(mode="after")
+    def _not_negative(self) -> StageConfig:
+        issues = [
+            ConfigIssue(name, value.to_spec(), "cannot be negative")
+            for name, value in (("effort_hours", self.effort_hours), ("delay_days", self.delay_days))
+            if value.quantile(0.0) < 0
+        ]
+        if issues:
+            raise ConfigError(issues)
+        return self
 
 
-@dataclass(frozen=True, slots=True)
-class PipelineConfig:
+class PipelineConfig(ConfigModel):
     """An ordered list of stages from first touch to close."""
 
-    name: str
-    stages: tuple[StageConfig, ...]
-    opportunity_stage: str | None = None  # first stage where a lead counts as an opportunity; None: the second
+    name: Text = "pipeline"
+    """Pipeline name shown in reports."""
+    stages: Annotated[tuple[StageConfig, ...], Field(min_length=1), explained("needs at least one stage")]
+    """Ordered stages; a lead converts at each or is lost."""
+    opportunity_stage: Text | None = None
+    """First stage at which a lead counts as an opportunity; null: the second stage."""
+
+    @model_validator(mode="after")
+    def _names(self) -> PipelineConfig:
+        issues: list[ConfigIssue] = []
+        seen: list[str] = []
+        for i, stage in enumerate(self.stages):
+            if stage.name in seen:
+                issues.append(ConfigIssue(f"stages.{i}.name", stage.name, "must be unique within the pipeline"))
+            seen.append(stage.name)
+        if self.opportunity_stage is not None and self.opportunity_stage not in seen:
+            allowed = f"must be a stage of the pipeline: {', '.join(seen)}"
+            issues.append(ConfigIssue("opportunity_stage", self.opportunity_stage, allowed))
+        if issues:
+            raise ConfigError(issues)
+        return self
 
 
-@dataclass(frozen=True, slots=True)
-class SpeedToLeadConfig:
+class SpeedToLeadConfig(ConfigModel):
     """Odds of converting the first stage fall as ``(1 + t / scale_hours) ** -exponent``."""
 
-    scale_hours: float = 1.0
-    exponent: float = 1.62
+    scale_hours: Positive = 1.0
+    """Hours over which the decay starts to bite."""
+    exponent: NonNegative = 1.62
+    """How fast the odds fall; 0 switches the effect off."""
 
 
-@dataclass(frozen=True, slots=True)
-class BuyingCircleEffectConfig:
+class BuyingCircleEffectConfig(ConfigModel):
     """Each stakeholder beyond ``reference_size`` shifts the logit by ``-logit_per_person``."""
 
-    reference_size: float = 5.0
-    logit_per_person: float = 0.1
+    reference_size: NonNegative = 5.0
+    """Circle size with no effect."""
+    logit_per_person: NonNegative = 0.1
+    """Logit shift per stakeholder above (or below) the reference."""
 
 
-@dataclass(frozen=True, slots=True)
-class EffectsConfig:
+class EffectsConfig(ConfigModel):
     """Effects on conversion, composed in logit space."""
 
-    speed_to_lead: SpeedToLeadConfig = field(default_factory=SpeedToLeadConfig)
-    skill_weight: float = 1.0
-    buying_circle: BuyingCircleEffectConfig = field(default_factory=BuyingCircleEffectConfig)
+    speed_to_lead: SpeedToLeadConfig = SpeedToLeadConfig()
+    """Slower first touches convert less."""
+    skill_weight: NonNegative = 1.0
+    """Logit shift per unit of rep skill."""
+    buying_circle: BuyingCircleEffectConfig = BuyingCircleEffectConfig()
+    """Consensus gets harder with every stakeholder (circle-sensitive stages only)."""
 
 
-@dataclass(frozen=True, slots=True)
-class SkillConfig:
+class SkillConfig(ConfigModel):
     """Rep skill as a normal shift on the logit of conversion."""
 
-    mean: float = 0.0
-    sd: float = 0.0
+    mean: Number = 0.0
+    """Mean skill of the team's reps."""
+    sd: NonNegative = 0.0
+    """Spread of skill between reps."""
 
 
-@dataclass(frozen=True, slots=True)
-class TeamConfig:
+class TeamConfig(ConfigModel):
     """A pool of reps with one role and one way of sharing work."""
 
-    role: str
-    headcount: int
-    hours_per_day: float = 8.0
-    selling_fraction: float = 0.4
-    skill: SkillConfig = field(default_factory=SkillConfig)
-    assignment: str = "round_robin"
-    priority: str = "closest_to_close"
-    prm_automation: bool = False  # the team's reps have PRM seats (a tool cost per seat)
+    role: Text = ""
+    """What the team does: it works the stages with this role (default: the team's name)."""
+    headcount: AtLeastOne
+    """Number of reps."""
+    hours_per_day: Annotated[Number, Field(gt=0, le=24), explained("must be in (0, 24]")] = 8.0
+    """Working hours per day."""
+    selling_fraction: Annotated[Number, Field(gt=0, le=1), explained("must be in (0, 1]")] = 0.4
+    """Share of hours spent selling."""
+    skill: SkillConfig = SkillConfig()
+    """Rep skill, drawn once per rep."""
+    assignment: AssignmentPolicy = "round_robin"
+    """How new leads are shared: pooled (next free rep), round_robin or least_loaded (owners)."""
+    priority: PriorityRule = "closest_to_close"
+    """Which queued lead a rep works first."""
+    prm_automation: Flag = False
+    """The team's reps have PRM (sales-engagement) seats: a tool cost per seat."""
 
 
-@dataclass(frozen=True, slots=True)
-class HandoffConfig:
+class HandoffConfig(ConfigModel):
     """What passing a lead to another rep costs."""
 
-    delay_days: Distribution = field(default_factory=lambda: Distribution("constant", (0.0,)))
-    loss_probability: float = 0.0
-    extra_effort_hours: Distribution = field(default_factory=lambda: Distribution("constant", (0.0,)))
+    delay_days: DistributionField = Distribution.constant(0.0)
+    """Working days until the receiving rep has the context."""
+    loss_probability: Probability = 0.0
+    """Chance the lead is dropped at the hand-off."""
+    extra_effort_hours: DistributionField = Distribution.constant(0.0)
+    """Hours the receiving rep spends catching up."""
+
+    @model_validator(mode="after")
+    def _not_negative(self) -> HandoffConfig:
+        issues = [
+            ConfigIssue(name, value.to_spec(), "cannot be negative")
+            for name, value in (("delay_days", self.delay_days), ("extra_effort_hours", self.extra_effort_hours))
+            if value.quantile(0.0) < 0
+        ]
+        if issues:
+            raise ConfigError(issues)
+        return self
 
 
-@dataclass(frozen=True, slots=True)
-class OrgConfig:
+class OrgConfig(ConfigModel):
     """An org design: teams, and the routing of stages to teams.
 
     A stage goes to the team named in ``routing``; failing that, to the first team whose
     ``role`` is the stage's role; failing that, to ``default_team``.
     """
 
-    name: str
-    teams: dict[str, TeamConfig]
-    routing: dict[str, str]
-    default_team: str | None = None
-    handoff: HandoffConfig = field(default_factory=HandoffConfig)
-    description: str = ""
+    name: Text = "org"
+    """Org design name shown in reports."""
+    teams: Annotated[dict[str, TeamConfig], Field(min_length=1), explained("needs at least one team")]
+    """Teams by name."""
+    routing: dict[str, Annotated[Text, explained("must be a team name", types_too=True)]] = Field(default_factory=dict)
+    """Stage name -> team name, for stages not worked by the team with their role."""
+    default_team: Text | None = None
+    """Team for every stage that neither routing nor a role assigns."""
+    handoff: HandoffConfig = HandoffConfig()
+    """Cost of passing a lead between reps."""
+    description: Text = ""
+    """Shown in reports."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _role_defaults_to_team_name(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and isinstance(data.get("teams"), Mapping):
+            teams = {
+                name: {"role": str(name), **spec} if isinstance(spec, Mapping) and "role" not in spec else spec
+                for name, spec in data["teams"].items()
+            }
+            return {**data, "teams": teams}
+        return data
+
+    @model_validator(mode="after")
+    def _teams_exist(self) -> OrgConfig:
+        allowed = f"must name a team of the org: {', '.join(self.teams)}"
+        issues = [
+            ConfigIssue(f"routing.{stage}", team, allowed)
+            for stage, team in self.routing.items()
+            if team not in self.teams
+        ]
+        if self.default_team is not None and self.default_team not in self.teams:
+            issues.append(ConfigIssue("default_team", self.default_team, allowed))
+        if issues:
+            raise ConfigError(issues)
+        return self
 
     def team_for(self, stage: StageConfig) -> str | None:
         """The team that works ``stage`` (None if nothing routes it)."""
@@ -150,261 +308,56 @@ class OrgConfig:
         return self.default_team
 
 
-@dataclass(frozen=True, slots=True)
-class ClockConfig:
+class ClockConfig(ConfigModel):
     """Simulated time, in working days."""
 
-    horizon_days: float = 250.0
-    warmup_days: float = 0.0
-    days_per_month: int = 21
+    horizon_days: Positive = 250.0
+    """Working days simulated (250 = one year)."""
+    warmup_days: NonNegative = 0.0
+    """Days simulated before measurement starts."""
+    days_per_month: AtLeastOne = 21
+    """Working days per month (seasonality and monthly series)."""
+
+    @model_validator(mode="after")
+    def _warmup_inside_horizon(self) -> ClockConfig:
+        if self.warmup_days >= self.horizon_days:
+            raise ConfigError.single("warmup_days", self.warmup_days, "must be below clock.horizon_days")
+        return self
 
 
-@dataclass(frozen=True, slots=True)
-class ScenarioConfig:
+class ScenarioConfig(ConfigModel):
     """Everything one replication needs, apart from its seed."""
 
     market: MarketConfig
+    """Where leads come from."""
     pipeline: PipelineConfig
+    """The stages leads go through."""
     org: OrgConfig
-    effects: EffectsConfig = field(default_factory=EffectsConfig)
-    clock: ClockConfig = field(default_factory=ClockConfig)
-    economics: EconomicsConfig = field(default_factory=EconomicsConfig)
-    plan: PlanConfig = field(default_factory=PlanConfig)
-    forecast: ForecastConfig = field(default_factory=ForecastConfig)
-    sla: SlaConfig = field(default_factory=SlaConfig)
-    workforce: WorkforceConfig = field(default_factory=WorkforceConfig)
+    """Teams and the routing of stages to them."""
+    effects: EffectsConfig = EffectsConfig()
+    """Effects on conversion."""
+    clock: ClockConfig = ClockConfig()
+    """Simulated time."""
+    economics: EconomicsConfig = EconomicsConfig()
+    """Pay, quotas, tool and lead costs (the money KPIs)."""
+    plan: PlanConfig = PlanConfig()
+    """The bookings plan and the capacity planner's assumptions."""
+    forecast: ForecastConfig = ForecastConfig()
+    """How month-end forecasts weight the open pipeline."""
+    sla: SlaConfig = SlaConfig()
+    """Service levels per stage (SLA breach KPIs)."""
+    workforce: WorkforceConfig = WorkforceConfig()
+    """Hiring, ramp-up, attrition, backfill and coaching."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_section_is_default(cls, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            return {k: v for k, v in data.items() if not (v is None and k in cls.model_fields and k not in _REQUIRED)}
+        return data
 
 
-class _Reader:
-    """Reads one mapping, remembering which keys were used so unknown keys can be reported."""
-
-    def __init__(self, data: Any, key: str, issues: list[ConfigIssue]) -> None:
-        self.key = key
-        self.issues = issues
-        if not isinstance(data, Mapping):
-            issues.append(ConfigIssue(key or "<root>", data, "must be a mapping of keys to values"))
-            data = {}
-        self.data: Mapping[str, Any] = data
-        self.used: list[str] = []
-
-    def path(self, name: str) -> str:
-        return f"{self.key}.{name}" if self.key else name
-
-    def raw(self, name: str, default: Any = ..., required: bool = False) -> Any:
-        self.used.append(name)
-        if name in self.data:
-            return self.data[name]
-        if required or default is ...:
-            self.issues.append(ConfigIssue(self.path(name), None, "is required but missing"))
-            return None
-        return default
-
-    def number(self, name: str, default: Any = ..., allow_none: bool = False) -> Any:
-        value = self.raw(name, default)
-        if value is None and (allow_none or default is ...):
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.issues.append(ConfigIssue(self.path(name), value, "must be a number"))
-            return float("nan")
-        return float(value)
-
-    def integer(self, name: str, default: Any = ...) -> Any:
-        value = self.raw(name, default)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                return int(value)
-            self.issues.append(ConfigIssue(self.path(name), value, "must be a whole number"))
-            return 0
-        return value
-
-    def text(self, name: str, default: Any = ..., allow_none: bool = False) -> Any:
-        value = self.raw(name, default)
-        if value is None and (allow_none or default is ...):
-            return None
-        if not isinstance(value, str):
-            self.issues.append(ConfigIssue(self.path(name), value, "must be a string"))
-            return ""
-        return value
-
-    def flag(self, name: str, default: bool) -> bool:
-        value = self.raw(name, default)
-        if not isinstance(value, bool):
-            self.issues.append(ConfigIssue(self.path(name), value, "must be true or false"))
-            return default
-        return value
-
-    def distribution(self, name: str, default: Distribution | None = None) -> Distribution:
-        spec = self.raw(name, ... if default is None else None)
-        if spec is None:
-            return default if default is not None else Distribution("constant", (0.0,))
-        try:
-            return Distribution.from_spec(spec, self.path(name))
-        except ConfigError as error:
-            self.issues.extend(error.issues)
-            return Distribution("constant", (0.0,))
-
-    def mapping(self, name: str, default: Any = ...) -> Mapping[str, Any]:
-        value = self.raw(name, default)
-        if value is None:
-            return {}
-        if not isinstance(value, Mapping):
-            self.issues.append(ConfigIssue(self.path(name), value, "must be a mapping"))
-            return {}
-        return value
-
-    def finish(self) -> None:
-        """Report keys that the schema does not know, with the closest known name."""
-        for name in self.data:
-            if name not in self.used:
-                close = difflib.get_close_matches(str(name), self.used, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                allowed = ", ".join(sorted(self.used))
-                self.issues.append(
-                    ConfigIssue(self.path(str(name)), self.data[name], f"unknown key (known: {allowed}){hint}")
-                )
-
-
-def _parse_market(data: Any, issues: list[ConfigIssue]) -> MarketConfig:
-    r = _Reader(data, "market", issues)
-    sources: dict[str, SourceConfig] = {}
-    for name, spec in r.mapping("sources").items():
-        s = _Reader(spec, f"market.sources.{name}", issues)
-        sources[str(name)] = SourceConfig(
-            leads_per_month=s.number("leads_per_month"),
-            entry_stage=s.text("entry_stage", None, allow_none=True),
-            conversion_lift=s.number("conversion_lift", 0.0),
-        )
-        s.finish()
-    raw_season = r.raw("seasonality", [1.0] * 12)
-    seasonality: tuple[float, ...] = ()
-    if isinstance(raw_season, list | tuple) and all(
-        isinstance(x, int | float) and not isinstance(x, bool) for x in raw_season
-    ):
-        seasonality = tuple(float(x) for x in raw_season)
-    else:
-        issues.append(ConfigIssue("market.seasonality", raw_season, "must be a list of 12 numbers"))
-    segments: dict[str, float] = {}
-    for name, weight in r.mapping("segments", {"all": 1.0}).items():
-        if isinstance(weight, bool) or not isinstance(weight, int | float):
-            issues.append(ConfigIssue(f"market.segments.{name}", weight, "must be a number (a weight)"))
-            continue
-        segments[str(name)] = float(weight)
-    market = MarketConfig(
-        name=r.text("name", "market"),
-        sources=sources,
-        seasonality=seasonality,
-        segments=segments,
-        deal_value=r.distribution("deal_value"),
-        buying_circle=r.distribution("buying_circle", Distribution("constant", (1.0,))),
-    )
-    r.finish()
-    return market
-
-
-def _parse_pipeline(data: Any, issues: list[ConfigIssue]) -> PipelineConfig:
-    r = _Reader(data, "pipeline", issues)
-    raw_stages = r.raw("stages", required=True)
-    stages: list[StageConfig] = []
-    if raw_stages is not None and not isinstance(raw_stages, list | tuple):
-        issues.append(ConfigIssue("pipeline.stages", raw_stages, "must be a list of stages"))
-        raw_stages = []
-    for i, spec in enumerate(raw_stages or []):
-        s = _Reader(spec, f"pipeline.stages.{i}", issues)
-        stages.append(
-            StageConfig(
-                name=s.text("name"),
-                role=s.text("role"),
-                effort_hours=s.distribution("effort_hours"),
-                delay_days=s.distribution("delay_days", Distribution("constant", (0.0,))),
-                conversion=s.number("conversion"),
-                max_wait_days=s.number("max_wait_days", None, allow_none=True),
-                circle_sensitive=s.flag("circle_sensitive", False),
-                description=s.text("description", ""),
-            )
-        )
-        s.finish()
-    pipeline = PipelineConfig(
-        name=r.text("name", "pipeline"),
-        stages=tuple(stages),
-        opportunity_stage=r.text("opportunity_stage", None, allow_none=True),
-    )
-    r.finish()
-    return pipeline
-
-
-def _parse_org(data: Any, issues: list[ConfigIssue]) -> OrgConfig:
-    r = _Reader(data, "org", issues)
-    teams: dict[str, TeamConfig] = {}
-    for name, spec in r.mapping("teams").items():
-        t = _Reader(spec, f"org.teams.{name}", issues)
-        sk = _Reader(t.mapping("skill", {}), f"org.teams.{name}.skill", issues)
-        skill = SkillConfig(mean=sk.number("mean", 0.0), sd=sk.number("sd", 0.0))
-        sk.finish()
-        teams[str(name)] = TeamConfig(
-            role=t.text("role", str(name)),
-            headcount=t.integer("headcount"),
-            hours_per_day=t.number("hours_per_day", 8.0),
-            selling_fraction=t.number("selling_fraction", 0.4),
-            skill=skill,
-            assignment=t.text("assignment", "round_robin"),
-            priority=t.text("priority", "closest_to_close"),
-            prm_automation=t.flag("prm_automation", False),
-        )
-        t.finish()
-    routing: dict[str, str] = {}
-    for stage, team in r.mapping("routing", {}).items():
-        if not isinstance(team, str):
-            issues.append(ConfigIssue(f"org.routing.{stage}", team, "must be a team name"))
-            continue
-        routing[str(stage)] = team
-    h = _Reader(r.mapping("handoff", {}), "org.handoff", issues)
-    handoff = HandoffConfig(
-        delay_days=h.distribution("delay_days", Distribution("constant", (0.0,))),
-        loss_probability=h.number("loss_probability", 0.0),
-        extra_effort_hours=h.distribution("extra_effort_hours", Distribution("constant", (0.0,))),
-    )
-    h.finish()
-    org = OrgConfig(
-        name=r.text("name", "org"),
-        teams=teams,
-        routing=routing,
-        default_team=r.text("default_team", None, allow_none=True),
-        handoff=handoff,
-        description=r.text("description", ""),
-    )
-    r.finish()
-    return org
-
-
-def _parse_effects(data: Any, issues: list[ConfigIssue]) -> EffectsConfig:
-    r = _Reader(data, "effects", issues)
-    s = _Reader(r.mapping("speed_to_lead", {}), "effects.speed_to_lead", issues)
-    speed = SpeedToLeadConfig(scale_hours=s.number("scale_hours", 1.0), exponent=s.number("exponent", 1.62))
-    s.finish()
-    c = _Reader(r.mapping("buying_circle", {}), "effects.buying_circle", issues)
-    circle = BuyingCircleEffectConfig(
-        reference_size=c.number("reference_size", 5.0), logit_per_person=c.number("logit_per_person", 0.1)
-    )
-    c.finish()
-    effects = EffectsConfig(speed_to_lead=speed, skill_weight=r.number("skill_weight", 1.0), buying_circle=circle)
-    r.finish()
-    return effects
-
-
-def _parse_clock(data: Any, issues: list[ConfigIssue]) -> ClockConfig:
-    r = _Reader(data, "clock", issues)
-    clock = ClockConfig(
-        horizon_days=r.number("horizon_days", 250.0),
-        warmup_days=r.number("warmup_days", 0.0),
-        days_per_month=r.integer("days_per_month", 21),
-    )
-    r.finish()
-    return clock
-
-
-SCENARIO_KEYS = ("market", "pipeline", "org", "effects", "clock", "economics", "plan", "forecast", "sla", "workforce")
+_REQUIRED = ("market", "pipeline", "org")
 
 
 def parse_scenario(data: Mapping[str, Any], strict: bool = True) -> ScenarioConfig:
@@ -412,33 +365,35 @@ def parse_scenario(data: Mapping[str, Any], strict: bool = True) -> ScenarioConf
 
     Args:
         data: A mapping with keys ``market``, ``pipeline``, ``org`` and optionally
-            ``effects`` and ``clock``. Other top-level keys (``seed``, ``runs``,
-            ``runner``, ``experiment``...) are ignored: they belong to the experiment.
-        strict: Report unknown keys inside the scenario sections.
+            ``effects`` and ``clock``. The experiment's own keys (:data:`EXPERIMENT_KEYS`:
+            ``seed``, ``runs``, ``runner``, ``experiment``) are left to the experiment;
+            any other key is refused.
+        strict: Report unknown keys; if False, leave them out silently.
 
     Raises:
-        ConfigError: With every missing, unknown or mistyped key found.
+        ConfigError: With every missing, unknown, mistyped or out-of-range key found.
     """
-    issues: list[ConfigIssue] = []
-    for name in ("market", "pipeline", "org"):
-        if name not in data:
-            issues.append(ConfigIssue(name, None, "is required but missing"))
-    if issues:
-        raise ConfigError(issues)
-    scenario = ScenarioConfig(
-        market=_parse_market(data["market"], issues),
-        pipeline=_parse_pipeline(data["pipeline"], issues),
-        org=_parse_org(data["org"], issues),
-        effects=_parse_effects(data.get("effects") or {}, issues),
-        clock=_parse_clock(data.get("clock") or {}, issues),
-        economics=parse_section(EconomicsConfig, data.get("economics"), "economics", issues),
-        plan=parse_section(PlanConfig, data.get("plan"), "plan", issues),
-        forecast=parse_section(ForecastConfig, data.get("forecast"), "forecast", issues),
-        sla=parse_section(SlaConfig, data.get("sla"), "sla", issues),
-        workforce=parse_workforce(data.get("workforce"), issues),
-    )
-    if not strict:
-        issues = [i for i in issues if "unknown key" not in i.allowed]
-    if issues:
-        raise ConfigError(issues)
-    return scenario
+    if not isinstance(data, Mapping):
+        raise ConfigError.single("<root>", data, "must be a mapping of keys to values")
+    sections = {str(k): v for k, v in data.items() if k not in EXPERIMENT_KEYS}
+    try:
+        return ScenarioConfig.model_validate(sections)
+    except ValidationError as error:
+        issues = issues_from_validation_error(error)
+    unknown = [i for i in issues if i.allowed.startswith("unknown key")]
+    if strict or len(unknown) < len(issues):
+        raise ConfigError(issues if strict else [i for i in issues if i not in unknown])
+    return parse_scenario(_without(sections, [i.key for i in unknown]))
+
+
+def _without(data: Mapping[str, Any], keys: list[str]) -> dict[str, Any]:
+    """``data`` without the entries at the dotted ``keys`` (list indices as numbers)."""
+    pruned: Any = copy.deepcopy(dict(data))
+    for key in keys:
+        *path, last = key.split(".")
+        parent = pruned
+        for part in path:
+            parent = parent[int(part)] if isinstance(parent, list) else parent[part]
+        if isinstance(parent, dict):
+            parent.pop(last, None)
+    return dict(pruned)

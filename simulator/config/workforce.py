@@ -23,36 +23,25 @@ Example (times in working days, tenures in months)::
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from simulator.config.distributions import Distribution
-from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.distributions import DistributionField
+from simulator.config.errors import ConfigIssue
+from simulator.config.fields import ConfigModel
 
-_SPEC_KEY = "<distribution>"  # placeholder key in a distribution's own messages, replaced by the dotted path
-
-
-def _distribution(value: Any) -> Any:
-    if value is None:
-        return None
-    return Distribution.from_spec(value, _SPEC_KEY)
+DistributionSpec = DistributionField
 
 
-DistributionSpec = Annotated[Distribution, BeforeValidator(_distribution)]
-
-
-class RampConfig(BaseModel):
+class RampConfig(ConfigModel):
     """A ramp curve: productivity and skill by month of tenure (month 1 is the first month).
 
     After the last listed month a rep is fully ramped: productivity 1 and no skill shift.
     Empty lists mean no ramp.
     """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     productivity: tuple[Annotated[float, Field(gt=0.0, le=1.0)], ...] = Field(
         default=(), description="share of a ramped rep's selling hours, in month 1, 2, ... of tenure"
@@ -62,10 +51,8 @@ class RampConfig(BaseModel):
     )
 
 
-class Hire(BaseModel):
+class Hire(ConfigModel):
     """Planned hires joining a team at one date (``day`` in working days, or ``month`` from 1)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     day: float | None = Field(default=None, ge=0.0, description="working day the hires start")
     month: int | None = Field(default=None, ge=1, description="month of the run they start (1 = the first)")
@@ -82,10 +69,8 @@ class Hire(BaseModel):
         return float(self.day) if self.day is not None else float((self.month or 1) - 1) * days_per_month
 
 
-class WorkforceSettings(BaseModel):
+class WorkforceSettings(ConfigModel):
     """Ramp, attrition, backfill, initial tenures and coaching of one role or team (None: not set here)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     ramp: RampConfig | None = Field(default=None, description="ramp curve of new reps")
     attrition_rate: float | None = Field(
@@ -111,10 +96,8 @@ class TeamWorkforceConfig(WorkforceSettings):
     hires: tuple[Hire, ...] = Field(default=(), description="planned hires (new seats)")
 
 
-class WorkforceConfig(BaseModel):
+class WorkforceConfig(ConfigModel):
     """The ``workforce:`` section."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     reassignment_loss_probability: float = Field(
         default=0.0, ge=0.0, le=1.0, description="chance that a leaver's open deal is lost when reassigned"
@@ -131,43 +114,6 @@ class WorkforceConfig(BaseModel):
             for name in WorkforceSettings.model_fields
         }
         return TeamWorkforceConfig(**merged, hires=own.hires)
-
-
-def _key(loc: tuple[int | str, ...]) -> str:
-    return ".".join(["workforce", *(str(part) for part in loc)])
-
-
-def _issues(error: Mapping[str, Any]) -> list[ConfigIssue]:
-    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    key = _key(loc)
-    cause = (error.get("ctx") or {}).get("error")
-    if isinstance(cause, ConfigError):  # a distribution's own checks: keep their keys below this one
-        return [ConfigIssue(i.key.replace(_SPEC_KEY, key), i.value, i.allowed) for i in cause.issues]
-    return [_issue(error, loc, key)]
-
-
-def _issue(error: Mapping[str, Any], loc: tuple[int | str, ...], key: str) -> ConfigIssue:
-    if error["type"] == "extra_forbidden":
-        known = sorted(WorkforceConfig.model_fields) if len(loc) == 1 else []
-        if len(loc) >= 2 and loc[0] in ("roles", "teams"):
-            fields = TeamWorkforceConfig.model_fields if loc[0] == "teams" else WorkforceSettings.model_fields
-            known = sorted(fields) if len(loc) == 3 else known
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return ConfigIssue(key, error.get("input"), f"unknown key (known: {', '.join(known)}){hint}")
-    return ConfigIssue(key, error.get("input"), str(error["msg"]).removeprefix("Value error, "))
-
-
-def parse_workforce(data: Any, issues: list[ConfigIssue]) -> WorkforceConfig:
-    """Parse the ``workforce:`` section; pydantic errors become issues naming the dotted key."""
-    if data is None:
-        return WorkforceConfig()
-    try:
-        return WorkforceConfig.model_validate(data)
-    except ValidationError as error:
-        for item in error.errors(include_url=False):
-            issues.extend(_issues(item))
-        return WorkforceConfig()
 
 
 def check_workforce(workforce: WorkforceConfig, teams: Mapping[str, str], issues: list[ConfigIssue]) -> None:
@@ -199,5 +145,4 @@ __all__ = [
     "WorkforceConfig",
     "WorkforceSettings",
     "check_workforce",
-    "parse_workforce",
 ]

@@ -40,9 +40,10 @@ from simulator.analysis.tables import (
 )
 from simulator.io.atomic import atomic_write
 from simulator.report.plan_section import planning_sections
-from simulator.run.experiment import ExperimentResult
+from simulator.run.differences import difference_rows
+from simulator.run.experiment import Experiment, ExperimentResult
 
-__all__ = ["conclusion", "render_report", "results_table", "write_report", "write_text_atomic"]
+__all__ = ["conclusion", "describe_experiment", "render_report", "results_table", "write_report", "write_text_atomic"]
 
 
 # ---------------------------------------------------------------------------- the terminal table
@@ -98,6 +99,23 @@ def results_table(result: ExperimentResult) -> str:
     return _text_table(header, rows)
 
 
+def describe_experiment(experiment: Experiment) -> str:
+    """What an experiment compares, before anything runs: its question, then each scenario's differences.
+
+    The rows are :func:`simulator.run.differences.difference_rows`, the same as the report's.
+    """
+    n = len(experiment.scenarios)
+    lines = [
+        f"{experiment.name}: {experiment.question}".rstrip(": "),
+        f"{n} scenario{'s' if n != 1 else ''} (baseline {experiment.baseline}), seed {experiment.seed}, "
+        f"{experiment.runs:,} runs each.",
+    ]
+    header, rows = difference_rows(experiment)
+    if rows:
+        lines += ["What each scenario changes from the baseline (resolved settings):", "", _text_table(header, rows)]
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------------------- report.md
 
 
@@ -140,7 +158,12 @@ def _scenarios_section(result: ExperimentResult) -> list[str]:
         teams = ", ".join(f"{team_label(t)}: {team.headcount} reps" for t, team in org.teams.items())
         role = " (baseline)" if name == result.experiment.baseline else ""
         rows.append([f"**{name}**{role}", spec.description or org.description or org.name, teams])
-    return ["## The scenarios", "", *_md_table(["Scenario", "Org design", "Teams (headcount)"], rows)]
+    lines = ["## The scenarios", "", *_md_table(["Scenario", "Org design", "Teams (headcount)"], rows)]
+    header, differences = difference_rows(result.experiment)
+    if differences:
+        intro = "Every resolved setting on which a scenario differs from the baseline:"
+        lines += ["", "### What each scenario changes", "", intro, "", *_md_table(header, differences)]
+    return lines
 
 
 def _how_run_section(result: ExperimentResult) -> list[str]:

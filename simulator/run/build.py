@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.config.schema import parse_scenario
+from simulator.config.composed import parse_composed
+from simulator.config.errors import ConfigError, ConfigIssue, merge_scenario_issues
 from simulator.run.experiment import Experiment, PrecisionGoal, ScenarioSpec
 
 AUTO_RUNS = "auto"
@@ -87,25 +87,30 @@ def experiment_from_dicts(base: Mapping[str, Any], scenarios: Mapping[str, Mappi
     Args:
         base: The composed base config: ``seed``, ``runs``, ``experiment`` (name,
             question, baseline) and the scenario sections.
-        scenarios: Scenario name -> full config dict (market, pipeline, org, ...).
+        scenarios: Scenario name -> full config dict (market, pipeline, org, ...), each
+            validated whole (:func:`~simulator.config.composed.parse_composed`), top level
+            included.
 
     Raises:
-        ConfigError: With every parse issue of every scenario.
+        ConfigError: With every parse issue of every scenario; an issue every scenario
+            shares is reported once.
     """
-    issues: list[ConfigIssue] = []
     meta = base.get("experiment") or {}
     if not isinstance(meta, Mapping):
         raise ConfigError.single("experiment", meta, "must be a mapping with name, question, baseline, scenarios")
     specs: list[ScenarioSpec] = []
+    found: dict[str, list[ConfigIssue]] = {}
     for name, data in scenarios.items():
         try:
-            config = parse_scenario(data)
+            config = parse_composed(data).scenario()
         except ConfigError as error:
-            prefix = f"[scenario {name}] " if len(scenarios) > 1 else ""
-            issues.extend(ConfigIssue(prefix + i.key, i.value, i.allowed) for i in error.issues)
+            found[str(name)] = error.issues
             continue
         description = config.org.description or config.org.name
         specs.append(ScenarioSpec(name=str(name), config=config, description=description))
+    issues = merge_scenario_issues(found, len(scenarios))
+    if issues:  # the base's seed and runs are in every scenario: reported there
+        raise ConfigError(issues)
     seed = _whole_number(base, "seed", 0, issues)
     runs, goal = _runs(base, issues)
     names = list(scenarios)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.errors import ConfigError, ConfigIssue, merge_scenario_issues
 from simulator.config.schema import ScenarioConfig
 from simulator.config.validation import validate_scenario
 from simulator.model.scenario import Scenario, compile_scenario
@@ -98,7 +98,7 @@ class Experiment:
             issues.append(ConfigIssue("seed", self.seed, "must be a whole number >= 0"))
         if self.precision is not None:
             issues.extend(self.precision.issues())
-        issues.extend(_merge_scenario_issues(self._scenario_issues(), len(self.scenarios)))
+        issues.extend(merge_scenario_issues(self._scenario_issues(), len(self.scenarios)))
         if issues:
             raise ConfigError(issues)
 
@@ -117,18 +117,6 @@ class Experiment:
             if spec.name == name:
                 return spec
         raise KeyError(name)
-
-
-def _merge_scenario_issues(found: dict[str, list[ConfigIssue]], n_scenarios: int) -> list[ConfigIssue]:
-    """Report an issue shared by every scenario once; prefix the others with their scenario."""
-    if not found:
-        return []
-    every = len(found) == n_scenarios
-    shared = [i for i in next(iter(found.values())) if every and all(i in issues for issues in found.values())]
-    merged = list(shared)
-    for name, issues in found.items():
-        merged.extend(ConfigIssue(f"[scenario {name}] {i.key}", i.value, i.allowed) for i in issues if i not in shared)
-    return merged
 
 
 @dataclass(frozen=True, slots=True)

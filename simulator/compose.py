@@ -1,0 +1,406 @@
+"""Composing an experiment's scenarios with Hydra: the experiment, the user's overrides, the scenario's.
+
+Each scenario of an experiment is a list of Hydra overrides (``org=specialist``,
+``org.teams.sdr.headcount=2``). A scenario's config is composed in three layers, each
+winning over the one before:
+
+1. the experiment's base: ``configs/config.yaml`` with its groups, then the experiment
+   file (its seed, runs and any other value it sets);
+2. the user's overrides, from the command line or :func:`load_experiment`;
+3. the scenario's own overrides, which define it: a scenario's value on the same key
+   replaces the user's, with a one-line note.
+
+A user's override that names a key a scenario does not have (a team only some scenarios
+have) is skipped for that scenario, with a note; one that exists in no scenario at all is
+a :class:`ConfigError` naming the key, the value, what exists there and the closest key.
+
+Hydra composes its own primary config from the command line before salesim sees it, and
+refuses an override whose key is missing from that base config even when every scenario
+has it. :func:`prepare_command_line` therefore passes value overrides to Hydra as
+``++key=value`` (add or override) and remembers which ones it changed, so the job can
+apply them to the scenarios as the plain overrides the user typed.
+
+This module, with :mod:`simulator.cli`, is the only place that imports Hydra.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hydra import compose, initialize_config_dir
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import Override, OverrideType
+from hydra.errors import MissingConfigException
+from omegaconf import DictConfig, OmegaConf
+
+from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.run.build import experiment_from_dicts
+from simulator.run.experiment import Experiment
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SEARCHPATH = "hydra.searchpath"
+
+Composer = Callable[[list[str]], DictConfig]
+_ABSENT = object()
+# Hydra flags after which the command line only prints something: leave its overrides as typed.
+_PRINT_ONLY_FLAGS = ("cfg", "info", "help", "hydra_help", "shell_completion")
+
+
+def config_dir() -> Path:
+    """Where the Hydra configs live: ``SALESIM_CONFIG_DIR``, else ``configs/`` beside the package."""
+    override = os.environ.get("SALESIM_CONFIG_DIR")
+    candidates = [Path(override)] if override else []
+    candidates += [PACKAGE_DIR.parent / "configs", PACKAGE_DIR / "_configs"]
+    for candidate in candidates:
+        if (candidate / "config.yaml").is_file():
+            return candidate.resolve()
+    raise FileNotFoundError(f"no salesim configs found in {[str(c) for c in candidates]}")
+
+
+def plain(cfg: DictConfig) -> dict[str, Any]:
+    """A composed config as plain dicts and lists, resolved, without Hydra's own node."""
+    container = OmegaConf.to_container(cfg, resolve=True)
+    assert isinstance(container, dict)
+    container.pop("hydra", None)
+    return {str(k): v for k, v in container.items()}
+
+
+# ---------------------------------------------------------------------------- overrides
+
+
+@dataclass(frozen=True, slots=True)
+class UserOverride:
+    """One override the user gave, classified by what it does to a config.
+
+    Attributes:
+        line: The override as typed, e.g. ``org.teams.sdr.headcount=5``.
+        key: Its dotted key or config group, e.g. ``org.teams.sdr.headcount`` or ``org``.
+        kind: ``group`` (picks a config file), ``value`` (sets an existing key),
+            ``add`` (``+``/``++``: may create the key) or ``delete`` (``~``).
+        value: The parsed value (None for a delete without value).
+    """
+
+    line: str
+    key: str
+    kind: str
+    value: Any
+
+
+def _parse(lines: Sequence[str], where: str) -> list[Override]:
+    try:
+        return OverridesParser.create().parse_overrides(list(lines))
+    except Exception as error:
+        raise ConfigError.single(where, list(lines), f"not valid Hydra override syntax: {_first_line(error)}") from None
+
+
+def classify(lines: Sequence[str], groups: Collection[str], where: str = "overrides") -> list[UserOverride]:
+    """The user's overrides (Hydra's own ``hydra.*`` ones left out), each with its kind."""
+    result = []
+    for override in _parse(lines, where):
+        if override.is_hydra_override():
+            continue
+        key = override.key_or_group
+        if override.type in (OverrideType.ADD, OverrideType.FORCE_ADD):
+            kind = "add"
+        elif key in groups:
+            kind = "group"
+        elif override.type == OverrideType.DEL:
+            kind = "delete"
+        else:
+            kind = "value"
+        result.append(UserOverride(str(override.input_line), key, kind, override.value()))
+    return result
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+# ---------------------------------------------------------------------------- the command line
+
+
+def prepare_command_line(args: Sequence[str], groups_in: Sequence[Path]) -> tuple[list[str], list[str]]:
+    """Rewrite plain value overrides as ``++key=value`` so Hydra's base composition accepts them.
+
+    Args:
+        args: The command line after the program name.
+        groups_in: Config directories whose sub-folders are config groups (the shipped
+            configs); ``--config-dir`` and ``hydra.searchpath`` folders are added.
+
+    Returns:
+        The rewritten command line and the keys rewritten, which :func:`restore_overrides`
+        turns back into the user's plain overrides inside the job. When Hydra is only asked
+        to print (``--cfg``, ``--info``, ``--help``), nothing is rewritten.
+    """
+    from hydra._internal.utils import get_args_parser  # Hydra's own command-line grammar
+
+    try:
+        parsed = get_args_parser().parse_args(list(args))
+        overrides = _parse(parsed.overrides, "command line")
+    except (SystemExit, ConfigError):
+        return list(args), []  # Hydra reports it in its own words
+    if any(getattr(parsed, flag, None) for flag in _PRINT_ONLY_FLAGS):
+        return list(args), []
+    folders = [*groups_in, *([Path(parsed.config_dir)] if parsed.config_dir else [])]
+    for override in overrides:
+        value = override.value()
+        if override.key_or_group == SEARCHPATH and isinstance(value, list):
+            folders += [Path(str(p).removeprefix("file://")) for p in value]
+
+    def is_group(key: str) -> bool:
+        return "/" in key or any((folder / key).is_dir() for folder in folders)
+
+    rewritten: list[str] = []
+    result = list(args)
+    position = 0
+    for override in overrides:
+        position = result.index(str(override.input_line), position)
+        plain_value = override.type == OverrideType.CHANGE and not override.is_hydra_override()
+        if plain_value and not is_group(override.key_or_group):
+            result[position] = "++" + result[position]
+            rewritten.append(override.key_or_group)
+        position += 1
+    return result, rewritten
+
+
+def restore_overrides(task: Sequence[str], rewritten: Collection[str]) -> list[str]:
+    """The job's overrides as the user typed them: strip the ``++`` :func:`prepare_command_line` added."""
+    if not rewritten:
+        return list(task)
+    restored = []
+    for line, override in zip(task, _parse(task, "command line"), strict=True):
+        forced = override.type == OverrideType.FORCE_ADD and override.key_or_group in rewritten
+        restored.append(line[2:] if forced else line)
+    return restored
+
+
+# ---------------------------------------------------------------------------- composing scenarios
+
+
+@dataclass(slots=True)
+class _Composed:
+    config: dict[str, Any]
+    skipped: list[UserOverride]
+    hidden: list[tuple[UserOverride, str]]
+
+
+def _exists(cfg: DictConfig, key: str) -> bool:
+    try:
+        return OmegaConf.select(cfg, key, default=_ABSENT, throw_on_missing=False) is not _ABSENT
+    except Exception:
+        return False
+
+
+def _compose_layers(
+    user: Sequence[UserOverride],
+    scenario: Sequence[str],
+    composer: Composer,
+    where: str,
+    shown: Any,
+    groups: Collection[str] = (),
+) -> _Composed:
+    """Compose the experiment's base, then ``user``'s overrides that apply, then ``scenario``'s."""
+    own = {o.key_or_group: o for o in _parse(scenario, where) if not o.is_hydra_override()}
+    hidden = [(u, str(own[u.key].input_line)) for u in user if u.key in own and own[u.key].value() != u.value]
+    kept = [u for u in user if u.key not in own]
+    checked = [u for u in kept if u.kind in ("value", "delete")]
+    try:
+        try:  # the usual case: every key exists here (Hydra refuses a plain override of a missing key)
+            return _Composed(plain(composer([*(u.line for u in kept), *scenario])), [], hidden)
+        except Exception:
+            if not checked:
+                raise
+        probe = composer([*(u.line for u in kept if u not in checked), *scenario])
+        missing = [u for u in checked if not _exists(probe, u.key)]
+        config = plain(composer([*(u.line for u in kept if u not in missing), *scenario]))
+    except Exception as error:
+        issues = _own_key_issues(kept, scenario, composer, where, groups)
+        raise ConfigError(issues or _composition_issue(error, where, shown)) from None
+    return _Composed(config, missing, hidden)
+
+
+def _own_key_issues(
+    kept: Sequence[UserOverride], scenario: Sequence[str], composer: Composer, where: str, groups: Collection[str]
+) -> list[ConfigIssue]:
+    """A scenario's own overrides whose key its config does not have, in salesim's words."""
+    own = classify(scenario, groups, where)
+    values = [o for o in own if o.kind in ("value", "delete")]
+    if not values:
+        return []
+    try:
+        probe = plain(
+            composer([*(u.line for u in kept if u.kind in ("group", "add")), *(o.line for o in own if o not in values)])
+        )
+    except Exception:
+        return []
+    name = where.rsplit(".", 1)[-1]
+    return [
+        ConfigIssue(
+            f"[scenario {name}] {o.key}", o.value, _no_such_key(o.key, [probe], f"scenario {name} has no such key")
+        )
+        for o in values
+        if _node(probe, o.key.split(".")) is _ABSENT
+    ]
+
+
+def _composition_issue(error: Exception, where: str, shown: Any) -> ConfigIssue:
+    """Hydra's refusal in salesim's words: a missing config file names its group and the options."""
+    missing = getattr(error, "missing_cfg_file", None)
+    options = getattr(error, "options", None)
+    if isinstance(error, MissingConfigException) and missing and options and "/" in missing:
+        group, option = missing.rsplit("/", 1)
+        return ConfigIssue(group, option, f"no such config in {group}/: must be one of {', '.join(options)}")
+    message = " ".join(str(error).split("Config search path")[0].split())
+    return ConfigIssue(where, shown, f"could not be composed: {message}")
+
+
+def _scenario_overrides(base: Mapping[str, Any]) -> dict[str, list[str]]:
+    experiment = base.get("experiment") or {}
+    scenarios = experiment.get("scenarios") if isinstance(experiment, Mapping) else None
+    if not isinstance(scenarios, Mapping) or not scenarios:
+        raise ConfigError.single("experiment.scenarios", scenarios, "must map scenario names to lists of overrides")
+    result: dict[str, list[str]] = {}
+    for name, overrides in scenarios.items():
+        if overrides is None:
+            overrides = []
+        if not isinstance(overrides, list | tuple) or not all(isinstance(o, str) for o in overrides):
+            raise ConfigError.single(
+                f"experiment.scenarios.{name}", overrides, "must be a list of Hydra overrides like 'org=specialist'"
+            )
+        result[str(name)] = list(overrides)
+    return result
+
+
+def compose_experiment(
+    overrides: Sequence[str], composer: Composer, groups: Collection[str]
+) -> tuple[Experiment, list[str]]:
+    """Compose the base and every scenario of the experiment the overrides select.
+
+    Args:
+        overrides: The user's overrides (``experiment=NAME`` among them, if any).
+        composer: Composes the primary config with a list of overrides (Hydra's
+            ``compose``, inside a job or a notebook).
+        groups: The names of the config groups (``org``, ``market``, ``experiment`` ...).
+
+    Returns:
+        The typed experiment and the notes for the user (an override a scenario replaces
+        or does not have).
+
+    Raises:
+        ConfigError: A scenario that cannot be composed, an override whose key exists in
+            no scenario, or any issue of the scenarios' parsing.
+    """
+    user = classify(overrides, groups)
+    base = _compose_layers(user, [], composer, "overrides", [u.line for u in user]).config
+    composed: dict[str, _Composed] = {}
+    issues: list[ConfigIssue] = []
+    for name, own in _scenario_overrides(base).items():
+        try:
+            composed[name] = _compose_layers(user, own, composer, f"experiment.scenarios.{name}", own, groups)
+        except ConfigError as error:
+            issues.extend(error.issues)
+    if issues:
+        raise ConfigError(issues)
+    notes, issues = _notes_and_issues(user, composed, str((base.get("experiment") or {}).get("name", "")))
+    if issues:
+        raise ConfigError(issues)
+    return experiment_from_dicts(base, {name: c.config for name, c in composed.items()}), notes
+
+
+def _notes_and_issues(
+    user: Sequence[UserOverride], composed: Mapping[str, _Composed], experiment: str
+) -> tuple[list[str], list[ConfigIssue]]:
+    notes: list[str] = []
+    issues: list[ConfigIssue] = []
+    for override in user:
+        hidden_in = [(name, line) for name, c in composed.items() for u, line in c.hidden if u is override]
+        notes += [f"scenario {name} sets {line}, which replaces your {override.line} there" for name, line in hidden_in]
+        skipped_in = [name for name, c in composed.items() if override in c.skipped]
+        if skipped_in and len(skipped_in) == len(composed):
+            configs = [c.config for c in composed.values()]
+            words = f"no scenario of {experiment or 'the experiment'} has this key"
+            issues.append(ConfigIssue(override.key, override.value, _no_such_key(override.key, configs, words)))
+        else:
+            notes += [
+                f"{override.line} does not apply to scenario {name} (no such key there); skipped there"
+                for name in skipped_in
+            ]
+    return notes, issues
+
+
+def _no_such_key(key: str, configs: Sequence[Mapping[str, Any]], words: str) -> str:
+    """``words`` on a key the configs lack, then what exists where the key stops, and the closest key."""
+    parts = key.split(".")
+    parent: list[str] = []
+    children: set[str] = set()
+    for depth in range(len(parts), -1, -1):
+        found = [node for node in (_node(c, parts[:depth]) for c in configs) if isinstance(node, Mapping | list)]
+        if found:
+            parent = parts[:depth]
+            for node in found:
+                children |= {str(k) for k in (node if isinstance(node, Mapping) else range(len(node)))}
+            break
+    where = ".".join(parent) or "the top level"
+    words += f"; {where} has: {', '.join(sorted(children))}"
+    every = sorted({k for c in configs for k in _all_keys(c)})
+    close = difflib.get_close_matches(key, every, n=1, cutoff=0.6)
+    return words + (f"; did you mean '{close[0]}'?" if close else "")
+
+
+def _node(config: Any, parts: Sequence[str]) -> Any:
+    for part in parts:
+        if isinstance(config, Mapping) and part in config:
+            config = config[part]
+        elif isinstance(config, list) and part.isdigit() and int(part) < len(config):
+            config = config[int(part)]
+        else:
+            return _ABSENT
+    return config
+
+
+def _all_keys(config: Any, prefix: str = "") -> list[str]:
+    items = config.items() if isinstance(config, Mapping) else enumerate(config) if isinstance(config, list) else []
+    keys = []
+    for k, v in items:
+        path = f"{prefix}{k}"
+        keys += [path, *_all_keys(v, path + ".")]
+    return keys
+
+
+# ---------------------------------------------------------------------------- notebooks
+
+
+def load_experiment(name: str | None = None, overrides: Sequence[str] = ()) -> Experiment:
+    """Compose an experiment from the shipped configs, for notebooks and scripts.
+
+    Args:
+        name: An experiment of ``experiments/`` (default: the one in ``configs/config.yaml``),
+            or one of a folder of your own given as ``hydra.searchpath=[file:///your/folder]``
+            in ``overrides`` (the folder holds ``experiment/NAME.yaml``).
+        overrides: Hydra overrides, e.g. ``["runs=50", "org.teams.ae.headcount=10"]``;
+            they apply to every scenario (a scenario's own value on the same key wins).
+
+    Raises:
+        ConfigError: An override or experiment that cannot be composed or is invalid.
+    """
+    all_overrides = list(overrides) + ([f"experiment={name}"] if name else [])
+    searchpath = [o for o in all_overrides if o.startswith(SEARCHPATH + "=")]
+    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+
+        def composer(lines: list[str]) -> DictConfig:
+            return compose(config_name="config", overrides=[*searchpath, *lines])
+
+        try:
+            groups = compose(config_name="config", overrides=searchpath, return_hydra_config=True).hydra.runtime.choices
+        except Exception as error:
+            raise ConfigError.single(SEARCHPATH, searchpath, f"could not be used: {_first_line(error)}") from None
+        experiment, notes = compose_experiment(all_overrides, composer, set(groups))
+    for note in notes:
+        print(f"salesim: note: {note}", file=sys.stderr)
+    return experiment

@@ -1,0 +1,133 @@
+"""The top level of a composed config: the experiment's own keys, the runner and the scenario sections.
+
+Hydra composes ``configs/config.yaml``, its groups and an experiment overlay into one
+mapping; every scenario of the experiment is such a mapping. :class:`ComposedConfig`
+validates one: the scenario sections of :class:`~simulator.config.schema.ScenarioConfig`
+(it inherits them, so a section added there is known here too) plus ``seed``, ``runs``,
+``experiment`` and ``runner``. Any other top-level key, such as ``+no_such_key=1`` on
+the command line, is refused like an unknown key anywhere else.
+
+:class:`ExperimentFile` and :class:`PrimaryConfig` describe the files as users write
+them (an experiment overlay, ``configs/config.yaml``) for the JSON Schemas editors read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator, create_model
+
+from simulator.config.errors import ConfigError, issues_from_validation_error
+from simulator.config.fields import ConfigModel, Text, WholeNumber, explained, salesim_error
+from simulator.config.runner_settings import RunnerSettings
+from simulator.config.schema import ScenarioConfig
+
+Seed = Annotated[WholeNumber, Field(ge=0), explained("must be a whole number >= 0")]
+Runs = Annotated[WholeNumber, Field(ge=1), explained("must be a whole number >= 1")]
+
+
+def _runs_or_auto(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """``runs``: a whole number >= 1, or ``auto`` (as many as ``runner.target_precision`` needs)."""
+    if value == "auto":
+        return value
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise salesim_error("must be a whole number >= 1, or auto")
+    return value
+
+
+RunsOrAuto = Annotated[Runs | Literal["auto"], WrapValidator(_runs_or_auto)]
+PartialSection = dict[str, Any] | None
+
+
+class ExperimentSettings(ConfigModel):
+    """The question an experiment asks, the scenarios that answer it and the baseline."""
+
+    name: Text = "experiment"
+    """Names the output folder."""
+    question: Text = ""
+    """Shown in the report."""
+    baseline: Text | None = None
+    """The scenario the others are compared against (default: the first)."""
+    scenarios: dict[str, list[Text] | None] = Field(default_factory=dict)
+    """Scenario name -> Hydra overrides applied on top of the base config (e.g. ``org=specialist``)."""
+
+
+class ComposedConfig(ScenarioConfig):
+    """One fully composed config: a scenario plus the experiment's own settings."""
+
+    seed: Seed = 0
+    """Root seed shared by every scenario (common random numbers)."""
+    runs: RunsOrAuto = 100
+    """Replications per scenario."""
+    experiment: ExperimentSettings = ExperimentSettings()
+    """The question, its scenarios and the baseline."""
+    runner: RunnerSettings = RunnerSettings()
+    """Where replications run."""
+
+    def scenario(self) -> ScenarioConfig:
+        """The scenario sections alone."""
+        return ScenarioConfig.model_construct(**{name: getattr(self, name) for name in ScenarioConfig.model_fields})
+
+
+def parse_composed(data: Mapping[str, Any]) -> ComposedConfig:
+    """Validate a composed config (Hydra's ``hydra`` key, if still there, is ignored).
+
+    Raises:
+        ConfigError: With every unknown, missing, mistyped or out-of-range key found.
+    """
+    if not isinstance(data, Mapping):
+        raise ConfigError.single("<root>", data, "must be a mapping of keys to values")
+    try:
+        return ComposedConfig.model_validate({k: v for k, v in data.items() if k != "hydra"})
+    except ValidationError as error:
+        raise ConfigError(issues_from_validation_error(error)) from None
+
+
+# Changes a file may make to each config group (every scenario section, and the runner),
+# checked once everything is composed. Built from ScenarioConfig's fields, so a section
+# added there is accepted in experiment files and configs/config.yaml without more code.
+if TYPE_CHECKING:
+    _GroupChanges = ConfigModel
+else:
+    _GroupChanges = create_model(
+        "_GroupChanges",
+        __base__=ConfigModel,
+        __doc__="Changes a file may make to the config groups, checked once everything is composed.",
+        **{
+            name: (PartialSection, Field(default=None, description=f"Changes to {name}; checked once composed."))
+            for name in [*ScenarioConfig.model_fields, "runner"]
+        },
+    )
+
+
+class ExperimentFile(_GroupChanges):
+    """An experiment overlay (``experiments/*.yaml``, Hydra package ``_global_``): one question, its scenarios.
+
+    Changes to a config group made here apply to every scenario; a scenario's own changes
+    are its list of overrides in ``experiment.scenarios``.
+    """
+
+    defaults: list[Text | dict[str, Text | None]] | None = None
+    """Hydra defaults list of the overlay (e.g. ``override /org: specialist``)."""
+    experiment: ExperimentSettings
+    """The question, its scenarios and the baseline."""
+    seed: Seed = 0
+    """Root seed shared by every scenario (common random numbers)."""
+    runs: RunsOrAuto = 100
+    """Replications per scenario."""
+
+
+class PrimaryConfig(_GroupChanges):
+    """The primary config (``configs/config.yaml``): the groups composed by default, seed and runs."""
+
+    defaults: list[Text | dict[str, Text | None]]
+    """The config groups composed into the base scenario, in order."""
+    seed: Seed = 0
+    """Root seed; replication r uses SeedSequence(seed, spawn_key=(r,))."""
+    runs: RunsOrAuto = 100
+    """Replications per scenario."""
+    hydra: dict[str, Any] | None = None
+    """Hydra's own settings (see Hydra's documentation)."""
+    experiment: PartialSection = None
+    """Changes to the experiment; checked once composed."""

@@ -1,0 +1,131 @@
+"""Building blocks of every config model: the :class:`ConfigModel` base and salesim's field types.
+
+A config section is a :class:`ConfigModel`: frozen, unknown keys refused (naming the
+known keys and the closest one), and attribute docstrings become the descriptions an
+editor shows from the JSON Schema. Its fields use the types below rather than bare
+``float``/``int``/``str``/``bool``, so that YAML's loose values are refused the way a
+user expects (``"12"`` is not a number, ``yes`` is not a headcount) and every message
+is worded as the rest of salesim words it.
+
+Ranges are pydantic field constraints (``Field(ge=0, le=1)``), visible in the JSON
+Schema; :func:`explained` replaces pydantic's wording of a broken constraint with a
+sentence of ours, e.g. ``must be a probability between 0 and 1``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Annotated, Any, get_args
+
+import numpy as np
+from pydantic import (
+    AllowInfNan,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic_core.core_schema import ErrorType
+
+from simulator.config.errors import SALESIM_ERROR
+
+_LENGTHS = frozenset({"too_short", "too_long", "string_too_short", "string_too_long"})
+_CONSTRAINTS = _LENGTHS | {"greater_than", "greater_than_equal", "less_than", "less_than_equal", "finite_number"}
+_BUILTIN_ERRORS = frozenset(get_args(ErrorType))
+
+
+def salesim_error(allowed: str) -> PydanticCustomError:
+    """A pydantic error whose message is ``allowed``, reported as is (``key = value: allowed``)."""
+    return PydanticCustomError(SALESIM_ERROR, allowed)
+
+
+class ConfigModel(BaseModel):
+    """Base of every config model: frozen, no unknown keys, docstrings as descriptions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _name_unknown_keys(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """Word an unknown key of this model with the known keys and the closest match."""
+        try:
+            return handler(data)
+        except ValidationError as error:
+            details = error.errors(include_url=False)
+            if not any(d["type"] == "extra_forbidden" and len(d["loc"]) == 1 for d in details):
+                raise
+            known = sorted(cls.model_fields)
+            rewritten: list[InitErrorDetails] = []
+            for d in details:
+                if d["type"] == "extra_forbidden" and len(d["loc"]) == 1:
+                    close = difflib.get_close_matches(str(d["loc"][0]), known, n=1)
+                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    allowed = f"unknown key (known: {', '.join(known)}){hint}"
+                    rewritten.append({"type": salesim_error(allowed), "loc": d["loc"], "input": d["input"]})
+                else:
+                    rewritten.append(_again(d))
+            raise ValidationError.from_exception_data(error.title, rewritten) from None
+
+
+def _again(detail: Any) -> InitErrorDetails:
+    """An error of ``ValidationError.errors()`` as it can be raised again."""
+    kind = detail["type"]
+    if kind in _BUILTIN_ERRORS:
+        again: InitErrorDetails = {"type": kind, "loc": detail["loc"], "input": detail["input"]}
+        if "ctx" in detail:
+            again["ctx"] = detail["ctx"]
+        return again
+    return {"type": PydanticCustomError(kind, detail["msg"]), "loc": detail["loc"], "input": detail["input"]}
+
+
+def explained(allowed: str, types_too: bool = False) -> WrapValidator:
+    """Word a broken range or length constraint of the field as ``allowed``.
+
+    Put it last in ``Annotated[...]``, after the constraints it explains. A type error
+    keeps its own words unless ``types_too``; errors inside a list or mapping keep
+    theirs, and a length error that only follows from them is dropped.
+    """
+
+    def reword(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError as error:
+            details = error.errors(include_url=False)
+            own = [d for d in details if d["loc"] == ()]
+            inner = [d for d in details if d["loc"] != ()]
+            if inner and all(d["type"] in _LENGTHS for d in own):
+                raise ValidationError.from_exception_data(error.title, [_again(d) for d in inner]) from None
+            if own and not inner and (types_too or all(d["type"] in _CONSTRAINTS for d in own)):
+                raise salesim_error(allowed) from None
+            raise
+
+    return WrapValidator(reword)
+
+
+def is_number(value: Any) -> bool:
+    """Tell whether ``value`` is an int/float or NumPy scalar, excluding bools (YAML's yes/no)."""
+    is_bool = isinstance(value, bool | np.bool_)
+    return isinstance(value, int | float | np.integer | np.floating) and not is_bool
+
+
+Number = Annotated[float, Strict(), AllowInfNan(False)]
+"""A finite number; ints are welcome, text and booleans are not."""
+
+WholeNumber = Annotated[int, Strict()]
+"""A whole number; text, booleans and floats are refused."""
+
+Text = Annotated[str, Strict()]
+"""A string, never a number turned into one."""
+
+Flag = Annotated[bool, Strict()]
+"""``true`` or ``false``, never 0/1 or ``"yes"``."""
+
+Probability = Annotated[Number, Field(ge=0, le=1), explained("must be a probability between 0 and 1")]
+NonNegative = Annotated[Number, Field(ge=0), explained("must be a finite number >= 0")]
+Positive = Annotated[Number, Field(gt=0), explained("must be a finite number > 0")]
+AtLeastOne = Annotated[WholeNumber, Field(ge=1), explained("must be a whole number >= 1")]

@@ -1,0 +1,282 @@
+"""What-ifs that do what they say: experiments' own seed and runs, overrides that reach every scenario,
+``--describe`` and the report's table of differences, experiments of your own.
+
+Each point is checked through the Python API and through the command line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import simulator
+from simulator.compose import prepare_command_line, restore_overrides
+from simulator.config.errors import ConfigError
+from simulator.run.differences import MISSING, difference_rows, format_setting, scenario_differences
+from tests.scenarios import CONFIGS, ROOT
+
+EXPERIMENTS = sorted(p.stem for p in (ROOT / "experiments").glob("*.yaml"))
+QUICK = ["runs=2", "clock.horizon_days=40", "runner.workers=1", "runner.progress=false"]
+
+USER_EXPERIMENT = """\
+# @package _global_
+# Question: does a fifth SDR pay for itself?
+experiment:  # the question, its scenarios and the baseline
+  name: bigger_desk  # names the output folder
+  question: Does a fifth SDR pay for itself?  # shown in the report
+  baseline: four  # today's desk
+  scenarios:  # scenario name -> Hydra overrides applied on top of the base config
+    four: [org=specialist]  # 4 SDRs + 8 AEs
+    five: [org=specialist, org.teams.sdr.headcount=5]  # one more SDR
+seed: 99  # root seed shared by every scenario
+runs: 3  # replications per scenario
+clock:  # any other value an experiment sets is honoured too
+  horizon_days: 30  # a short horizon for a quick look
+"""
+
+
+def salesim(*args: str, cwd: Path, python: str = sys.executable) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [python, "-m", "simulator", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+def user_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "my_experiments"
+    (folder / "experiment").mkdir(parents=True)
+    (folder / "experiment" / "bigger_desk.yaml").write_text(USER_EXPERIMENT)
+    return folder
+
+
+# ---------------------------------------------------------------------------- 1. the experiment's own values
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_every_shipped_experiment_keeps_its_own_seed_and_runs(name: str) -> None:
+    declared = yaml.safe_load((ROOT / "experiments" / f"{name}.yaml").read_text())
+    experiment = simulator.load_experiment(name)
+    assert (experiment.seed, experiment.runs) == (declared["seed"], declared["runs"])
+
+
+def test_the_command_line_still_wins_over_the_experiment() -> None:
+    experiment = simulator.load_experiment("sdr_headcount", ["seed=3"])
+    assert (experiment.seed, experiment.runs) == (3, 100)  # through the CLI: test_describe_prints_...
+
+
+# ---------------------------------------------------------------------------- 2. overrides reach every scenario
+
+
+def test_an_override_only_the_scenarios_have_reaches_them(capsys: pytest.CaptureFixture[str]) -> None:
+    experiment = simulator.load_experiment("sdr_headcount", ["org.teams.sdr.headcount=5"])
+    headcounts = {s.name: s.config.org.teams["sdr"].headcount for s in experiment.scenarios}
+    assert headcounts == {"sdr_2": 2, "sdr_3": 3, "sdr_4": 5, "sdr_6": 6}  # a scenario's own value wins
+    err = capsys.readouterr().err
+    assert "scenario sdr_2 sets org.teams.sdr.headcount=2, which replaces your org.teams.sdr.headcount=5" in err
+    assert "sdr_4 sets" not in err
+
+
+def test_an_override_some_scenarios_lack_is_skipped_there(capsys: pytest.CaptureFixture[str]) -> None:
+    experiment = simulator.load_experiment("generalist_vs_specialist", ["org.teams.full_cycle.headcount=10"])
+    assert experiment.scenario("generalist").config.org.teams["full_cycle"].headcount == 10
+    assert "full_cycle" not in experiment.scenario("specialist").config.org.teams
+    assert "does not apply to scenario specialist (no such key there); skipped there" in capsys.readouterr().err
+
+
+def test_a_group_override_applies_where_the_scenario_does_not_pick_its_own(capsys: pytest.CaptureFixture[str]) -> None:
+    experiment = simulator.load_experiment("generalist_vs_specialist", ["org=solution_engineers"])
+    assert experiment.scenario("generalist").config.org.name == "solution_engineers"
+    assert experiment.scenario("specialist").config.org.name == "specialist"
+    assert "scenario specialist sets org=specialist, which replaces your org=solution_engineers" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_key_no_scenario_has_is_a_config_error_in_salesim_words() -> None:
+    with pytest.raises(ConfigError) as raised:
+        simulator.load_experiment("sdr_headcount", ["org.teams.sdr.headcont=5"])
+    (issue,) = raised.value.issues
+    assert (issue.key, issue.value) == ("org.teams.sdr.headcont", 5)
+    assert "no scenario of sdr_headcount has this key" in issue.allowed
+    assert "org.teams.sdr has: assignment, headcount" in issue.allowed
+    assert "did you mean 'org.teams.sdr.headcount'?" in issue.allowed
+    with pytest.raises(ConfigError, match="did you mean 'runs'"):
+        simulator.load_experiment(overrides=["rusn=3"])
+    with pytest.raises(ConfigError, match="experiment = 'nonexistent': no such config in experiment/"):
+        simulator.load_experiment("nonexistent")
+
+
+def test_the_command_line_runs_an_override_only_the_scenarios_have(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    done = salesim(
+        "experiment=sdr_headcount", "org.teams.sdr.headcount=5", *QUICK, f"hydra.run.dir={out}", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "which replaces your org.teams.sdr.headcount=5" in done.stderr
+    resolved = yaml.safe_load((out / "config.yaml").read_text())
+    assert resolved["scenarios"]["sdr_4"]["org"]["teams"]["sdr"]["headcount"] == 5
+    assert resolved["scenarios"]["sdr_2"]["org"]["teams"]["sdr"]["headcount"] == 2
+    assert "org.teams.sdr.headcount=5" in resolved["command_line_overrides"]  # as typed, without Hydra's ++
+    assert json.loads((out / "summary.json").read_text())["seed"] == 7
+    report = (out / "report.md").read_text()
+    assert "### What each scenario changes" in report
+    assert "| sdr_2 | org.teams.sdr.headcount | 5 | 2 |" in report
+
+
+def test_the_command_line_refuses_a_key_no_scenario_has_in_salesim_words(tmp_path: Path) -> None:
+    done = salesim("experiment=sdr_headcount", "org.teams.sdr.headcont=5", *QUICK, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "org.teams.sdr.headcont = 5: no scenario of sdr_headcount has this key" in done.stderr
+    assert "did you mean 'org.teams.sdr.headcount'?" in done.stderr
+    assert "Could not override" not in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_value_overrides_reach_hydra_as_add_or_override_and_come_back_as_typed() -> None:
+    args = ["-m", "experiment=sdr_headcount", "org.teams.sdr.headcount=5,6", "hydra/launcher=basic"]
+    args += ["hydra.run.dir=x", "+org.teams.ae.extra=1", "seed=4", "org=specialist"]
+    rewritten, keys = prepare_command_line(args, [CONFIGS])
+    assert rewritten == [
+        "-m",
+        "experiment=sdr_headcount",
+        "++org.teams.sdr.headcount=5,6",
+        "hydra/launcher=basic",
+        "hydra.run.dir=x",
+        "+org.teams.ae.extra=1",
+        "++seed=4",
+        "org=specialist",
+    ]
+    assert keys == ["org.teams.sdr.headcount", "seed"]
+    job = ["experiment=sdr_headcount", "++org.teams.sdr.headcount=5", "+org.teams.ae.extra=1", "++seed=4"]
+    assert restore_overrides(job, keys) == [
+        "experiment=sdr_headcount",
+        "org.teams.sdr.headcount=5",
+        "+org.teams.ae.extra=1",
+        "seed=4",
+    ]
+    assert prepare_command_line(["--cfg", "job", "seed=4"], [CONFIGS]) == (["--cfg", "job", "seed=4"], [])
+
+
+# ---------------------------------------------------------------------------- 3. what each scenario changes
+
+
+def test_differences_are_the_resolved_settings_that_differ() -> None:
+    sdr = simulator.load_experiment("sdr_headcount")
+    assert [(d.scenario, d.key, d.baseline, d.value) for d in scenario_differences(sdr)] == [
+        ("sdr_2", "org.teams.sdr.headcount", 4, 2),
+        ("sdr_3", "org.teams.sdr.headcount", 4, 3),
+        ("sdr_6", "org.teams.sdr.headcount", 4, 6),
+    ]
+    org = {d.key: (d.baseline, d.value) for d in scenario_differences(simulator.load_experiment())}
+    assert set(org) == {"org.name", "org.description", "org.teams.full_cycle", "org.teams.sdr", "org.teams.ae"} | {
+        "org.routing.awareness",
+        "org.default_team",
+    }  # a team only one side has is one row; market, pipeline, seed, runs and runner are the same
+    assert org["org.teams.full_cycle"][0]["headcount"] == 12 and org["org.teams.full_cycle"][1] is MISSING
+    assert org["org.teams.sdr"][0] is MISSING and org["org.teams.sdr"][1]["headcount"] == 4
+    assert format_setting({"headcount": 4, "skill": {"mean": 0.0}}) == "{headcount: 4, skill: {mean: 0.0}}"
+    header, rows = difference_rows(simulator.load_experiment("handoff_quality"))
+    assert header == ["Scenario", "Setting", "today (baseline)", "Scenario's value"]
+    assert rows == [
+        ["playbook", "org.handoff.delay_days", "triangular(low=0.5, mode=1, high=3)",
+         "triangular(low=0.1, mode=0.25, high=1)"],
+        ["playbook", "org.handoff.loss_probability", "0.05", "0.01"],
+    ]  # fmt: skip
+    assert format_setting(MISSING) == "—" and format_setting([1, None, True]) == "[1, null, true]"
+
+
+def test_a_scenario_identical_to_the_baseline_says_so() -> None:
+    config = simulator.load_experiment().resolved_config["scenarios"]["generalist"]
+    experiment = simulator.experiment_from_dict(
+        {**config, "experiment": {"name": "same"}}, {"a": {}, "b": {}, "c": {"clock": {"horizon_days": 100}}}
+    )
+    _, rows = difference_rows(experiment)
+    assert rows == [["b", "(none: same settings as the baseline)", "", ""], ["c", "clock.horizon_days", "250", "100"]]
+
+
+def test_describe_prints_the_table_and_runs_nothing(tmp_path: Path) -> None:
+    done = salesim("experiment=sdr_headcount", "runs=40", "--describe", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "sdr_headcount: With 8 AEs closing" in lines[0]
+    assert "seed 7, 40 runs each" in lines[1]  # the experiment's seed, the command line's runs
+    assert any(line.split() == ["sdr_6", "org.teams.sdr.headcount", "4", "6"] for line in lines)
+    assert "runs in" not in done.stdout + done.stderr
+    assert not (tmp_path / "outputs").exists()
+
+
+# ---------------------------------------------------------------------------- 4. experiments of your own
+
+
+def test_an_experiment_of_your_own_through_the_python_api(tmp_path: Path) -> None:
+    folder = user_folder(tmp_path)
+    experiment = simulator.load_experiment("bigger_desk", [f"hydra.searchpath=[file://{folder}]"])
+    assert (experiment.name, experiment.seed, experiment.runs) == ("bigger_desk", 99, 3)
+    assert experiment.scenarios[0].config.clock.horizon_days == 30
+    assert [(d.key, d.value) for d in scenario_differences(experiment)] == [("org.teams.sdr.headcount", 5)]
+
+
+def test_a_scenario_s_own_key_that_does_not_exist_is_named_in_salesim_words(tmp_path: Path) -> None:
+    folder = user_folder(tmp_path)
+    path = folder / "experiment" / "bigger_desk.yaml"
+    path.write_text(path.read_text().replace("org.teams.sdr.headcount=5", "org.teams.sdr.headcont=5"))
+    with pytest.raises(ConfigError) as raised:
+        simulator.load_experiment("bigger_desk", [f"hydra.searchpath=[file://{folder}]"])
+    (issue,) = raised.value.issues
+    assert (issue.key, issue.value) == ("[scenario five] org.teams.sdr.headcont", 5)
+    assert issue.allowed.startswith("scenario five has no such key; org.teams.sdr has: assignment")
+    assert issue.allowed.endswith("did you mean 'org.teams.sdr.headcount'?")
+
+
+def test_an_experiment_of_your_own_from_an_installed_wheel(tmp_path: Path) -> None:
+    """Build the wheel, install it (not editable) in a fresh venv and run a user experiment from a folder.
+
+    The fresh venv has no packages of its own: a ``.pth`` line lends it this environment's
+    site-packages for the dependencies (a plain path line, so this environment's editable
+    hook is not run and ``simulator`` can only come from the installed wheel).
+    """
+    pytest.importorskip("hatchling", reason="building the wheel needs hatchling (pip install -e '.[dev]')")
+    wheels = tmp_path / "wheels"
+    build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels)]
+    subprocess.run([*build, str(ROOT)], check=True, capture_output=True, timeout=300)
+    (wheel,) = wheels.glob("salesim-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    python = str(venv / "bin" / "python")
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    ours = [p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()]
+    (Path(site) / "salesim_test_deps.pth").write_text("\n".join(ours) + "\n")
+    install = [sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index", "-q"]
+    subprocess.run([*install, str(wheel)], check=True, capture_output=True, timeout=300)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SALESIM_CONFIG_DIR")}
+    folder, out = user_folder(tmp_path), tmp_path / "run"
+    script = (
+        "import simulator as ss, simulator.compose as c\n"
+        "print(ss.__file__, c.config_dir())\n"
+        f"e = ss.load_experiment('bigger_desk', ['hydra.searchpath=[file://{folder}]'])\n"
+        "print(e.seed, e.runs)\n"
+    )
+    api = subprocess.run([python, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert api.returncode == 0, api.stderr
+    where, seed_runs = api.stdout.splitlines()
+    assert all(Path(p).is_relative_to(venv) for p in where.split()), where  # the wheel, not this checkout
+    assert (Path(where.split()[1]) / "experiment" / "sdr_headcount.yaml").is_file()  # shipped experiments packaged
+    assert seed_runs == "99 3"
+    command = [python, "-m", "simulator", "--config-dir", str(folder), "experiment=bigger_desk", f"hydra.run.dir={out}"]
+    done = subprocess.run(
+        [*command, "runner.workers=1", "runner.progress=false"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert (summary["seed"], summary["runs"]) == (99, 3)
+    assert "| five | org.teams.sdr.headcount | 4 | 5 |" in (out / "report.md").read_text()
