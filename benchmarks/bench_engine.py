@@ -3,6 +3,7 @@
 Prints ratios measured in one run (wall times on a shared machine are noisy; a ratio of
 two timings taken side by side holds). Targets (see benchmarks/README.md):
 - drawing every lead's luck in batches takes < 15% of a replication;
+- a pod design with the overflow rule costs < 1.5x per stage visit of the default design;
 - 2 workers run an experiment >= 1.6x faster than 1 worker on 2 cores;
 - results are identical whatever the number of workers.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import time
 
+import numpy as np
 from timing import best_of
 
 import simulator
@@ -41,6 +43,12 @@ def main() -> None:
     print(f"one replication: {run.leads.size} leads, {stage_visits} stage visits, {replication * 1e3:.0f} ms")
     print(f"  batch draws of all leads' luck: {draw * 1e3:.1f} ms = {draw / replication:.1%} of a replication")
     print(f"  throughput: {stage_visits / replication:,.0f} stage visits/s")
+    pods = simulator.load_experiment(overrides=["org=pods_by_segment", "runs=1"]).scenarios[0].compile()
+    simulate(pods, 1, 0)
+    pods_time = best_of(5, lambda: kpi_row(simulate(pods, 1, 0)))
+    pods_visits = int(np.isfinite(simulate(pods, 1, 0).log.stage_enter).sum())
+    ratio = (pods_time / pods_visits) / (replication / stage_visits)
+    print(f"  pods by segment with overflow: {pods_time / pods_visits * 1e6:.1f} us per stage visit = {ratio:.2f}x")
 
     workers = min(2, available_workers())
     start = time.perf_counter()

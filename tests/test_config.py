@@ -122,7 +122,7 @@ def test_stages_go_to_the_team_with_their_role(base: dict[str, Any]) -> None:
     base["org"]["default_team"] = None
     scenario = compile_scenario(parse_scenario(base))
     sdr, ae = scenario.team_names.index("sdr"), scenario.team_names.index("ae")
-    assert scenario.routing[0].tolist() == [sdr] * len(scenario.segment_names)
+    assert scenario.routing[0].tolist() == [sdr] * scenario.routing.shape[1]
     assert (scenario.routing[1:] == ae).all()
 
 

@@ -53,7 +53,9 @@ from simulator.config.fields import (
     Text,
     explained,
 )
+from simulator.config.lead_attributes import LeadAttributesConfig, ProductConfig, SegmentMix, Weight
 from simulator.config.plan import ForecastConfig, PlanConfig, SlaConfig
+from simulator.config.pods import OverflowConfig, ServesConfig, TeamPodConfig
 from simulator.config.workforce import WorkforceConfig
 
 AssignmentPolicy = Literal["pooled", "round_robin", "least_loaded"]
@@ -97,6 +99,21 @@ class MarketConfig(ConfigModel):
     """Deal value (ACV) in currency units."""
     buying_circle: DistributionField = Distribution.constant(1.0)
     """Number of stakeholders in the buying decision."""
+    sectors: dict[str, Weight] = Field(default_factory=dict)
+    """Sector -> relative weight of leads in it (none: one sector, ``all``)."""
+    geographies: dict[str, Weight] = Field(default_factory=dict)
+    """Geography -> relative weight of leads in it (none: one geography, ``all``)."""
+    products: dict[str, ProductConfig] = Field(default_factory=dict)
+    """Product -> its share of leads and how its deals differ (none: one product, ``all``)."""
+    segment_mix: dict[str, SegmentMix] = Field(default_factory=dict)
+    """Segment -> sector, geography or product weights replacing the market-wide ones."""
+
+    @property
+    def attributes(self) -> LeadAttributesConfig:
+        """The lead attributes beyond the segment, as the pods and the market draws read them."""
+        return LeadAttributesConfig(
+            sectors=self.sectors, geographies=self.geographies, products=self.products, segment_mix=self.segment_mix
+        )
 
     @model_validator(mode="after")
     def _usable(self) -> MarketConfig:
@@ -229,6 +246,17 @@ class TeamConfig(ConfigModel):
     """Which queued lead a rep works first."""
     prm_automation: Flag = False
     """The team's reps have PRM (sales-engagement) seats: a tool cost per seat."""
+    serves: ServesConfig = ServesConfig()
+    """The slice of leads this team serves, by segment, sector, geography or product (a pod)."""
+    specialist_uplift: Number = 0.0
+    """Logit added when this team, serving only some products, works one of them (neutral: 0)."""
+    overflow: OverflowConfig | None = None
+    """This team's overflow rule (else ``org.overflow``)."""
+
+    @property
+    def pod(self) -> TeamPodConfig:
+        """The team's pod settings, as routing and overflow read them."""
+        return TeamPodConfig(serves=self.serves, specialist_uplift=self.specialist_uplift, overflow=self.overflow)
 
 
 class HandoffConfig(ConfigModel):
@@ -272,6 +300,8 @@ class OrgConfig(ConfigModel):
     """Cost of passing a lead between reps."""
     description: Text = ""
     """Shown in reports."""
+    overflow: OverflowConfig | None = None
+    """The pods' overflow rule: when a pod passes new work on, and to whom (a team's own rule wins)."""
 
     @model_validator(mode="before")
     @classmethod

@@ -14,6 +14,8 @@ from __future__ import annotations
 import warnings
 
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.lead_attributes import check_lead_attributes
+from simulator.config.pods import check_pods, check_routing_coverage
 from simulator.config.schema import ScenarioConfig
 from simulator.config.workforce import check_workforce
 
@@ -127,6 +129,11 @@ def validate_scenario(config: ScenarioConfig, prefix: str = "") -> None:
     stage_names = tuple(stage.name for stage in config.pipeline.stages)
     issues.extend([*config.forecast.check(stage_names), *config.sla.check(stage_names)])
     check_workforce(config.workforce, {name: team.role for name, team in config.org.teams.items()}, issues)
+    market, org = config.market, config.org
+    issues.extend(check_lead_attributes(market.attributes, market.segments))
+    pods = {name: team.pod for name, team in org.teams.items()}
+    issues.extend(check_pods(pods, org.overflow, market.attributes, market.segments))
+    issues.extend(check_routing_coverage(config))
     if issues:
         if prefix:
             issues = [ConfigIssue(prefix + i.key, i.value, i.allowed) for i in issues]

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import simpy
 
+from simulator.engines.overflow import OverflowRouter
 from simulator.engines.workforce_processes import Workforce
 from simulator.model.market import LeadBook, draw_leads, draw_rep_skills
 from simulator.model.organisation import Rep, Team, WorkItem, build_teams
@@ -80,6 +81,11 @@ class SalesFloor(simpy.Environment):
         self.open_leads = 0
         self.daily_open: list[int] = []
         self._sequence = 0
+        self.slice = leads.slice.tolist()
+        self.team_logit = scenario.pods.team_logit.tolist()
+        self.overflow = (
+            OverflowRouter(self, scenario, self.teams, self.slice) if scenario.pods.overflow_enabled else None
+        )
 
     def next_sequence(self) -> int:
         """A tie-breaker for queue order: earlier puts go first among equal keys."""
@@ -121,11 +127,13 @@ def lead_journey(floor: SalesFloor, lead: int) -> Process:
     """One lead's path through the pipeline, from arrival to won, lost or the horizon."""
     last_stage = floor.scenario.n_stages - 1
     stage = floor.entry_stage[floor.source[lead]]
-    route = [row[floor.segment[lead]] for row in floor.routing]
+    route = [row[floor.slice[lead]] for row in floor.routing]
     owners: dict[int, Rep] = {}
     previous_rep, previous_team = -1, -1
     floor.open_leads += 1
     while True:
+        if floor.overflow is not None:
+            floor.overflow.reroute(route, stage, lead, previous_team)
         team = floor.teams[route[stage]]
         if previous_team >= 0 and previous_team != team.index and previous_team in owners:
             owners[previous_team].owned_open -= 1
@@ -220,7 +228,10 @@ def rep_workday(floor: SalesFloor, rep: Rep) -> Process:
         rep.busy_days += floor.busy_in_window(start, days)
         yield floor.timeout(days)
         floor.stage_end[stage][lead] = floor.now
-        z = conversion_logit(scenario, stage, floor.source[lead], floor.circle[lead], rep.skill, first_touch_hours)
+        shift = floor.team_logit[rep.team][floor.slice[lead]]
+        z = conversion_logit(
+            scenario, stage, floor.source[lead], floor.circle[lead], rep.skill, first_touch_hours, shift
+        )
         passed = floor.conversion_draw[stage][lead] < probability(z)
         item.done.succeed((PASSED if passed else int(Outcome.DISQUALIFIED), rep.index, floor.now))
 
@@ -261,4 +272,5 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
         rep_busy_days=np.array([rep.busy_days for rep in floor.reps]),
         daily_open=np.array(floor.daily_open, dtype=np.int64),
         **floor.workforce.records(),
+        overflow_counts=floor.overflow.counts() if floor.overflow is not None else None,
     )

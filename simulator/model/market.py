@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulator.model import sampling
+from simulator.model.lead_attributes import apply_products, draw_lead_profile
 from simulator.model.scenario import FloatArray, IntArray, Kernel, Scenario
 from simulator.model.streams import Stream, stream
 
@@ -41,6 +42,10 @@ class LeadBook:
     handoff_draw: FloatArray  # (S, N) uniform: lost at a hand-off into that stage if below the loss probability
     handoff_delay_days: FloatArray  # (S, N)
     handoff_extra_hours: FloatArray  # (S, N)
+    sector: IntArray  # (N,) index into scenario.lead_profile.sector_names
+    geography: IntArray  # (N,)
+    product: IntArray  # (N,)
+    slice: IntArray  # (N,) the attribute combination routing reads (the segment when nothing else is set)
 
     @property
     def size(self) -> int:
@@ -99,6 +104,9 @@ def draw_leads(scenario: Scenario, seed: int, replication: int) -> LeadBook:
         handoff[s] = sampling.uniforms(passing, n)
         handoff_delay[s] = _draw(passing, scenario.handoff_delay_days, n)
         handoff_extra[s] = _draw(passing, scenario.handoff_extra_effort_hours, n)
+    profile = scenario.lead_profile
+    sector, geography, product = draw_lead_profile(profile, segment, seed, replication)
+    value = apply_products(profile, product, value, effort, delay)
     return LeadBook(
         arrival_day=arrival,
         source=source,
@@ -111,6 +119,10 @@ def draw_leads(scenario: Scenario, seed: int, replication: int) -> LeadBook:
         handoff_draw=handoff,
         handoff_delay_days=handoff_delay,
         handoff_extra_hours=handoff_extra,
+        sector=sector,
+        geography=geography,
+        product=product,
+        slice=profile.slice_of(segment, sector, geography, product),
     )
 
 

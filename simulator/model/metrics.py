@@ -15,6 +15,7 @@ import numpy as np
 
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY
 from simulator.model.planning import planning_kpis, planning_monthly
+from simulator.model.pod_metrics import closed_opportunities, pod_kpis
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.workforce import daily_staffing, employed_days
 
@@ -158,6 +159,7 @@ def kpi_row(run: ReplicationRun) -> dict[str, float]:
     row["open_pipeline_count"] = float(still_open.sum())
     row["open_pipeline_value"] = float(leads.deal_value[still_open].sum())
     row.update(planning_kpis(run))
+    row.update(pod_kpis(run, won, closed_opportunities(run, ended)))
     return row
 
 

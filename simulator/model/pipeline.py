@@ -34,12 +34,17 @@ def conversion_logit(
     buying_circle: int,
     skill: float,
     first_touch_hours: float | None,
+    shift: float = 0.0,
 ) -> float:
-    """Logit of the probability that a worked lead passes ``stage``."""
+    """Logit of the probability that a worked lead passes ``stage``.
+
+    ``shift`` is the lead's product shift plus the working pod's specialist uplift
+    (``scenario.pods.team_logit``).
+    """
     z = float(scenario.stage_base_logit[stage])
     if math.isinf(z):
         return z
-    z += float(scenario.source_logit_lift[source]) + scenario.skill_weight * skill
+    z += float(scenario.source_logit_lift[source]) + scenario.skill_weight * skill + shift
     if scenario.stage_circle_sensitive[stage]:
         z -= scenario.circle_logit_per_person * (buying_circle - scenario.circle_reference_size)
     if first_touch_hours is not None:

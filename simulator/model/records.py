@@ -79,3 +79,4 @@ class ReplicationRun:
     rep_leave_day: np.ndarray = field(default_factory=lambda: np.zeros(0))
     rep_start_tenure_months: np.ndarray = field(default_factory=lambda: np.zeros(0))
     deals_reassigned: int = 0  # open deals of leavers handed to another rep (lost or not)
+    overflow_counts: np.ndarray | None = None  # (T, 2) stage visits routed to a team, and sent to another pod

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from simulator.config.distributions import Distribution
 from simulator.config.schema import ASSIGNMENT_POLICIES, PRIORITY_RULES, ScenarioConfig
+from simulator.model.lead_attributes import LeadProfile, compile_lead_profile
 from simulator.model.plan_tables import (
     Economics,
     ForecastTables,
@@ -25,6 +26,7 @@ from simulator.model.plan_tables import (
     compile_plan,
     compile_sla,
 )
+from simulator.model.pods import PodTables, compile_pods, compile_routing
 from simulator.model.workforce import WorkforcePlan, compile_workforce
 
 POOLED, ROUND_ROBIN, LEAST_LOADED = (ASSIGNMENT_POLICIES.index(p) for p in ("pooled", "round_robin", "least_loaded"))
@@ -51,7 +53,9 @@ class Kernel:
 class Scenario:
     """One scenario as arrays: what both engines read.
 
-    Shapes: S stages, T teams, K sources, G segments, 12 months of seasonality.
+    Shapes: S stages, T teams, K sources, G segments, 12 months of seasonality, X slices
+    (combinations of segment, sector, geography and product; X = G when only segments
+    are configured).
     """
 
     name: str
@@ -85,7 +89,7 @@ class Scenario:
     team_skill_sd: FloatArray  # (T,)
     team_assignment: IntArray  # (T,) POOLED / ROUND_ROBIN / LEAST_LOADED
     team_priority: IntArray  # (T,) FIFO / CLOSEST_TO_CLOSE
-    routing: IntArray  # (S, G) -> team index; by segment so pods need no engine change
+    routing: IntArray  # (S, X) -> team index, by the lead's slice (its segment when nothing else is configured)
     handoff_delay_days: Kernel
     handoff_loss_probability: float
     handoff_extra_effort_hours: Kernel
@@ -95,6 +99,9 @@ class Scenario:
     skill_weight: float
     circle_reference_size: float
     circle_logit_per_person: float
+    # lead attributes and pods
+    lead_profile: LeadProfile  # sectors, geographies, products: weights per segment and product multipliers
+    pods: PodTables  # per-team conversion shifts by slice and overflow rules
     # money, plan, forecast and service levels (read by the metrics only; None: not compiled)
     economics: Economics | None = None
     plan: PlanTables | None = None
@@ -134,11 +141,8 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
     team_names = tuple(org.teams)
     segment_names = tuple(market.segments)
     weights = np.array([market.segments[s] for s in segment_names], dtype=np.float64)
-    routing = np.empty((len(stage_names), len(segment_names)), dtype=np.int64)
-    for s, stage_config in enumerate(pipeline.stages):
-        team = org.team_for(stage_config)
-        assert team is not None, "validate_scenario guarantees every stage is routed"
-        routing[s, :] = team_names.index(team)
+    profile = compile_lead_profile(market.attributes, segment_names)
+    routing = compile_routing(config, profile, team_names)
     teams = [org.teams[t] for t in team_names]
     sources = list(market.sources.values())
     max_wait = [math.inf if stage.max_wait_days is None else stage.max_wait_days for stage in pipeline.stages]
@@ -201,4 +205,6 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
         workforce=compile_workforce(
             config.workforce, {n: t.role for n, t in org.teams.items()}, int(clock.days_per_month), team_names
         ),
+        lead_profile=profile,
+        pods=compile_pods(config, profile, team_names),
     )

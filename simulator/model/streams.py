@@ -23,6 +23,7 @@ class Stream(IntEnum):
     STAGE_LUCK = 2
     HANDOFF_LUCK = 3
     WORKFORCE = 4
+    LEAD_PROFILE = 10  # sector, geography, product of each lead (sub-keyed by attribute)
 
 
 def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:

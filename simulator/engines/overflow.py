@@ -1,0 +1,105 @@
+"""The overflow rule of pods, applied when a lead enters a team.
+
+Modelling assumptions:
+- The rule is checked when a lead enters a pod (its first stage there): if the pod's
+  queue holds ``queue_length`` items or more, or its oldest queued item has waited
+  ``wait_days`` or more, the lead goes to another pod. It then stays with that pod for
+  every later stage the first pod would have worked: the deal changes hands once.
+- The receiving pod is the rule's ``to`` team, or with ``any_pod`` the team able to
+  work the stage (by routing, role or default team) with the fewest queued items per
+  rep; work only moves to a pod with fewer queued items per rep than the one it leaves.
+- A lead sent to another pod meets the usual hand-off if its rep changes, and the
+  receiving pod's conversion shift: it loses the product specialist's uplift when it
+  leaves a specialist pod.
+
+Only scenarios with an overflow rule create a router, so designs without one pay
+nothing per event.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import simpy
+
+from simulator.model.organisation import Team
+from simulator.model.pods import NO_OVERFLOW, TO_ANY_POD
+from simulator.model.scenario import Scenario
+
+
+def _queued(team: Team) -> int:
+    """Items waiting in a team (shared pool and every rep's queue), not those being worked."""
+    return len(team.pool) + sum(len(rep.queue) for rep in team.reps)
+
+
+def _oldest_enqueued(team: Team) -> float:
+    """When the longest-waiting item of a team was queued (inf if none waits)."""
+    oldest = math.inf
+    for entry in team.pool:
+        oldest = min(oldest, entry[2].enqueued)
+    for rep in team.reps:
+        for entry in rep.queue:
+            oldest = min(oldest, entry[2].enqueued)
+    return oldest
+
+
+class OverflowRouter:
+    """Applies the overflow rules and counts, per home team, stage visits and visits sent away."""
+
+    def __init__(self, env: simpy.Environment, scenario: Scenario, teams: list[Team], slices: list[int]) -> None:
+        pods = scenario.pods
+        self.env = env
+        self.teams = teams
+        self.slices = slices
+        self.home = scenario.routing.tolist()
+        self.target = pods.overflow_target.tolist()
+        self.queue_length = pods.overflow_queue_length.tolist()
+        self.wait_days = pods.overflow_wait_days.tolist()
+        self.eligible = [np.flatnonzero(row).tolist() for row in pods.stage_team_eligible]
+        self.window = (scenario.warmup_days, scenario.horizon_days)
+        self.visits = [0] * len(teams)
+        self.sent = [0] * len(teams)
+
+    def _over_threshold(self, t: int) -> bool:
+        team = self.teams[t]
+        if _queued(team) >= self.queue_length[t]:
+            return True
+        return self.env.now - _oldest_enqueued(team) >= self.wait_days[t]
+
+    def _receiver(self, home: int, stage: int) -> int:
+        """The team that takes the lead, or -1 if no team is less loaded than ``home``."""
+        target = self.target[home]
+        candidates = self.eligible[stage] if target == TO_ANY_POD else [target]
+        best, best_load = -1, _queued(self.teams[home]) / len(self.teams[home].reps)
+        for t in candidates:
+            if t == home:
+                continue
+            load = _queued(self.teams[t]) / len(self.teams[t].reps)
+            if load < best_load:
+                best, best_load = t, load
+        return best
+
+    def reroute(self, route: list[int], stage: int, lead: int, previous_team: int) -> None:
+        """Before a lead enters ``stage``: send it to another pod if its own is overloaded.
+
+        ``route`` is the lead's own list of teams by stage; a redirect rewrites every
+        later stage the home team would have worked.
+        """
+        home = self.home[stage][self.slices[lead]]
+        entering = route[stage] == home and home != previous_team and self.target[home] != NO_OVERFLOW
+        if entering and self._over_threshold(home):
+            receiver = self._receiver(home, stage)
+            if receiver >= 0:
+                for k in range(stage, len(route)):
+                    if route[k] == home:
+                        route[k] = receiver
+        lo, hi = self.window
+        if lo <= self.env.now < hi:
+            self.visits[home] += 1
+            if route[stage] != home:
+                self.sent[home] += 1
+
+    def counts(self) -> np.ndarray:
+        """(T, 2) stage visits routed to each team inside the window, and those sent to another pod."""
+        return np.array([self.visits, self.sent], dtype=np.float64).T

@@ -1,0 +1,53 @@
+"""KPIs of pods and products, appended to a replication's KPI row.
+
+- ``overflow_share_<team>`` for every pod (a team serving part of the leads) and every
+  team with its own overflow rule: the share of the stage visits routed to the team
+  inside the window that overflow sent to another pod (0 when no rule is set).
+- ``win_rate_product_<p>`` and ``bookings_product_<p>`` for every configured product,
+  with the same definitions as ``win_rate`` and ``bookings``.
+
+With neither pods nor products configured nothing is added, so today's rows are unchanged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.model.records import Outcome, ReplicationRun
+
+
+def pod_kpis(run: ReplicationRun, won: np.ndarray, closed_opportunity: np.ndarray) -> dict[str, float]:
+    """Pod and product KPIs of one replication.
+
+    Args:
+        run: The replication.
+        won: (N,) leads won inside the window.
+        closed_opportunity: (N,) opportunities won or lost inside the window (win rate's denominator).
+    """
+    sc, row = run.scenario, {}
+    pods = sc.pods
+    counts = run.overflow_counts
+    for t, team in enumerate(sc.team_names):
+        if not (pods.team_is_pod[t] or (pods.overflow_target[t] != -1)):
+            continue
+        if counts is None:
+            row[f"overflow_share_{team}"] = 0.0
+        else:
+            visits, sent = counts[t]
+            row[f"overflow_share_{team}"] = float(sent / visits) if visits > 0 else float("nan")
+    profile = sc.lead_profile
+    if profile.products_configured:
+        for p, product in enumerate(profile.product_names):
+            mine = run.leads.product == p
+            n_won, n_closed = float((won & mine).sum()), float((closed_opportunity & mine).sum())
+            row[f"win_rate_product_{product}"] = n_won / n_closed if n_closed > 0 else float("nan")
+            row[f"bookings_product_{product}"] = float(run.leads.deal_value[won & mine].sum())
+    return row
+
+
+def closed_opportunities(run: ReplicationRun, ended: np.ndarray) -> np.ndarray:
+    """(N,) leads that reached the opportunity stage and were won or lost inside the window."""
+    log = run.log
+    opportunity = np.isfinite(log.stage_enter[:, run.scenario.opportunity_stage :]).any(axis=1)
+    result: np.ndarray = ended & (log.outcome != Outcome.OPEN) & opportunity
+    return result
