@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from hydra import compose
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.utils import JobReturn
 from hydra.experimental.callback import Callback
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from simulator.compose import (
     SEARCHPATH,
@@ -34,10 +36,12 @@ from simulator.compose import (
 )
 from simulator.config.errors import ConfigError
 from simulator.run.experiment import Experiment
-from simulator.run.runner import check_runner_settings
+from simulator.run.runner import RunInterrupted
+from simulator.run.settings import runner_settings
 
 EXIT_CONFIG_ERROR = 2
 EXIT_REPLICATION_FAILURES = 3
+EXIT_INTERRUPTED = 130
 # What main() learnt from the command line before Hydra saw it, for the job (also in launcher processes).
 COMMAND_LINE_ENV = "SALESIM_COMMAND_LINE"
 DESCRIBE_FLAG = "--describe"
@@ -77,30 +81,32 @@ def _run_job(cfg: DictConfig) -> int:
     out_dir = Path(hydra_cfg.runtime.output_dir)
     try:
         experiment = _job_experiment(hydra_cfg)
-        runner = cfg.get("runner") or {}
-        issues = check_runner_settings(runner.get("backend"), runner.get("workers"), runner.get("batch_size"))
-        if issues:
-            raise ConfigError(issues)
+        runner = OmegaConf.to_container(cfg.runner, resolve=True) if "runner" in cfg else {}
+        settings = runner_settings({str(k): v for k, v in runner.items()} if isinstance(runner, dict) else {})
         experiment.validate()
+        if _command_line_options().get("describe"):
+            from simulator.report.document import describe_experiment
+
+            print(describe_experiment(experiment))
+            _remove_if_empty(out_dir)
+            return 0
+        task = experiment.resolved_config.get("command_line_overrides", [])
+        result = run_and_write(experiment, out_dir, settings=settings, resume_command=_resume_command(task, out_dir))
     except ConfigError as error:
         print(f"salesim: {error}", file=sys.stderr)
         print("salesim: nothing was run and no results were written.", file=sys.stderr)
         _remove_if_empty(out_dir)
         return EXIT_CONFIG_ERROR
-    if _command_line_options().get("describe"):
-        from simulator.report.document import describe_experiment
-
-        print(describe_experiment(experiment))
-        _remove_if_empty(out_dir)
-        return 0
-    result = run_and_write(
-        experiment,
-        out_dir,
-        workers=int(runner.get("workers") or 0),
-        batch_size=int(runner.get("batch_size") or 0) or None,
-        progress=bool(runner.get("progress", True)),
-    )
+    except RunInterrupted:
+        return EXIT_INTERRUPTED
     return EXIT_REPLICATION_FAILURES if result.failures else 0
+
+
+def _resume_command(task_overrides: Sequence[str], out_dir: Path) -> str:
+    """The command that resumes this run: the same overrides, in the same run directory."""
+    kept = [o for o in task_overrides if not o.lstrip("+~").startswith("runner.resume=")]
+    words = ["python", "-m", "simulator", *kept, "runner.resume=true", f"hydra.run.dir={out_dir}"]
+    return " ".join(shlex.quote(w) for w in words)
 
 
 def _remove_if_empty(path: Path) -> None:
@@ -166,7 +172,7 @@ class SweepSummary(Callback):
 def _hydra_main(cfg: DictConfig) -> int:
     code = _run_job(cfg)
     mode = HydraConfig.get().mode
-    if code and (mode is None or mode.name != "MULTIRUN"):
+    if code == EXIT_INTERRUPTED or (code and (mode is None or mode.name != "MULTIRUN")):
         sys.exit(code)
     return code
 

@@ -13,7 +13,7 @@ import pytest
 
 import simulator
 from simulator.config.errors import ConfigError
-from simulator.run import runner
+from simulator.run import batch, local_backend
 from simulator.run.experiment import ReplicationFailure
 from tests.scenarios import ROOT
 
@@ -154,14 +154,14 @@ def test_unknown_key_on_the_command_line_is_refused(tmp_path: Path) -> None:
 
 def test_a_failing_replication_does_not_lose_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
     experiment = simulator.load_experiment(overrides=["runs=5", "clock.horizon_days=40"])
-    real = runner.run_replication
+    real = batch.run_replication
 
     def flaky(scenario: simulator.Scenario, seed: int, replication: int) -> simulator.ReplicationResult:
         if scenario.name == "specialist" and replication == 3:
             raise RuntimeError("boom")
         return real(scenario, seed, replication)
 
-    monkeypatch.setattr(runner, "run_replication", flaky)
+    monkeypatch.setattr(batch, "run_replication", flaky)
     result = simulator.run_experiment(experiment, workers=1)
     assert result.failures == [
         ReplicationFailure("specialist", 3, experiment.seed, "RuntimeError: boom", result.failures[0].traceback)
@@ -175,7 +175,9 @@ def test_failures_in_worker_processes_are_reported() -> None:
     broken = experiment.scenarios[1].compile()
     object.__setattr__(broken.deal_value, "code", 99)  # an unknown distribution code raises in every run
     scenarios = [experiment.scenarios[0].compile(), broken]
-    outcomes = runner._run_on_pool(scenarios, 1, runner.plan_batches(2, 3, 2), 2, lambda n: None)
+    outcomes: list[batch.Outcome] = []
+    with local_backend.PoolBackend(scenarios, 1, 2) as pool:
+        pool.run(batch.plan_batches(2, 3, 2), lambda _batch, done: outcomes.extend(done))
     failed = [o for o in outcomes if isinstance(o, ReplicationFailure)]
     assert sorted(f.replication for f in failed) == [0, 1, 2]
     assert all(f.scenario == "specialist" and "Traceback" in f.traceback for f in failed)
@@ -202,14 +204,14 @@ def test_exit_status_says_when_replications_failed(
 ) -> None:
     from simulator import cli
 
-    real = runner.run_replication
+    real = batch.run_replication
 
     def flaky(scenario: simulator.Scenario, seed: int, replication: int) -> simulator.ReplicationResult:
         if replication == 1:
             raise ValueError("bad luck")
         return real(scenario, seed, replication)
 
-    monkeypatch.setattr(runner, "run_replication", flaky)
+    monkeypatch.setattr(batch, "run_replication", flaky)
     out = tmp_path / "run"
     argv = ["salesim", "runs=3", "runner.workers=1", f"hydra.run.dir={out}", *SHORT]
     monkeypatch.setattr(sys, "argv", argv)
@@ -223,11 +225,13 @@ def test_exit_status_says_when_replications_failed(
     assert "replication 1 of scenario generalist (seed 2026) failed" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(runner.START_METHOD != "fork", reason="the patched function reaches workers only when forked")
+@pytest.mark.skipif(
+    local_backend.START_METHOD != "fork", reason="the patched function reaches workers only when forked"
+)
 def test_a_dead_worker_is_replaced_and_its_batches_resubmitted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     experiment = simulator.load_experiment(overrides=["runs=4", "clock.horizon_days=40"])
     marker = tmp_path / "died-once"
-    real = runner.run_replication
+    real = batch.run_replication
 
     def dies_once(scenario: simulator.Scenario, seed: int, replication: int) -> simulator.ReplicationResult:
         if replication == 2 and not marker.exists():
@@ -235,12 +239,12 @@ def test_a_dead_worker_is_replaced_and_its_batches_resubmitted(monkeypatch: pyte
             os._exit(1)  # the worker process dies without a word
         return real(scenario, seed, replication)
 
-    monkeypatch.setattr(runner, "run_replication", dies_once)
+    monkeypatch.setattr(batch, "run_replication", dies_once)
     result = simulator.run_experiment(experiment, workers=2, batch_size=1)
     assert marker.exists()
     assert not result.failures
     assert len(result.replications) == 8
-    monkeypatch.setattr(runner, "run_replication", real)
+    monkeypatch.setattr(batch, "run_replication", real)
     clean = simulator.run_experiment(experiment, workers=1)
     pd.testing.assert_frame_equal(result.replications, clean.replications)
 

@@ -141,7 +141,7 @@ def test_an_issue_every_scenario_shares_is_reported_once() -> None:
     with pytest.raises(ConfigError) as info:
         simulator.experiment_from_dict(config, {"a": {}, "b": {"org": {"teams": {"full_cycle": {"headcount": 0}}}}})
     assert [str(i) for i in info.value.issues] == [
-        "runs = 'many': must be a whole number",
+        "runs = 'many': must be a whole number >= 1, or auto",
         "[scenario b] org.teams.full_cycle.headcount = 0: must be a whole number >= 1",
     ]
 

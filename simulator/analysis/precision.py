@@ -20,6 +20,7 @@ from simulator.analysis.statistics import (
     MeanInterval,
     correlation_of_pairs,
     mean_interval,
+    relative_half_width,
     replications_needed,
     scenario_order,
 )
@@ -100,6 +101,34 @@ def pairing_sentence(scenario: str, baseline: str, rho: float, kpi: str = PRECIS
     )
 
 
+def auto_runs_lines(result: ExperimentResult) -> list[str]:
+    """Say how many replications each scenario needed under ``runs=auto`` (no lines otherwise).
+
+    Returns:
+        Markdown bullets, one per scenario: the runs it got, and whether the 95% CI of the
+        target KPI's mean reached the target half-width or the run cap stopped it.
+    """
+    goal = result.experiment.precision
+    runs = result.replications
+    if goal is None or "scenario" not in runs.columns or goal.kpi not in runs.columns:
+        return []
+    label = kpi_label(goal.kpi).lower()
+    lines = [
+        f"Runs were added (runs=auto) until the 95% CI of the mean of `{goal.kpi}` ({label}) was within "
+        f"±{goal.relative_half_width:.1%} of that mean, with at most {goal.max_runs:,} runs per scenario:",
+        "",
+    ]
+    for scenario in scenario_names(result):
+        made = result.runs_per_scenario.get(scenario, 0)
+        width = relative_half_width(runs.loc[runs["scenario"] == scenario, goal.kpi])
+        now = f"±{width:.1%}" if math.isfinite(width) else "no measurable precision"
+        if math.isfinite(width) and width <= goal.relative_half_width:
+            lines.append(f"- **{scenario}** needed {made:,} runs (now {now}).")
+        else:
+            lines.append(f"- **{scenario}** reached the cap of {made:,} runs with {now}: the target was not reached.")
+    return [*lines, ""]
+
+
 def precision_section(result: ExperimentResult, kpi: str = PRECISION_KPI) -> list[str]:
     """Build the "How precise is this" section of ``report.md`` (no lines when there are no runs).
 
@@ -113,7 +142,7 @@ def precision_section(result: ExperimentResult, kpi: str = PRECISION_KPI) -> lis
         return []
     made = scenario_order(runs)
     needed = replications_needed(runs, kpi, relative_precision=TARGET_PRECISION)
-    lines = ["## How precise is this", ""]
+    lines = ["## How precise is this", "", *auto_runs_lines(result)]
     for scenario in [n for n in scenario_names(result) if n in made]:
         interval = mean_interval(runs.loc[runs["scenario"] == scenario, kpi])
         sentence = runs_needed_sentence(scenario, interval.n, needed.get(scenario), _relative_half_width(interval), kpi)

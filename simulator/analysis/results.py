@@ -7,12 +7,14 @@ the per-scenario summaries and the paired comparisons against the baseline.
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pandas as pd
 
-from simulator.analysis.statistics import compare, summarise
+from simulator.analysis.statistics import compare, relative_half_width, summarise
 from simulator.run.experiment import Experiment, ExperimentResult
 from simulator.run.runner import ProgressCallback, run_replications
+from simulator.run.settings import RunnerSettings
 
 
 def with_statistics(result: ExperimentResult) -> ExperimentResult:
@@ -30,17 +32,37 @@ def run_experiment(
     workers: int | None = None,
     batch_size: int | None = None,
     on_progress: ProgressCallback | None = None,
+    *,
+    settings: RunnerSettings | None = None,
+    store_dir: Path | str | None = None,
 ) -> ExperimentResult:
     """Validate and run every replication of every scenario, then summarise and compare.
 
     Args:
-        experiment: Scenarios, baseline, seed and runs.
+        experiment: Scenarios, baseline, seed and runs (or a precision goal, ``runs=auto``).
         workers: Worker processes; ``1`` runs in this process, ``None`` or ``0`` uses
             every available core. Results do not depend on it.
         batch_size: Replications per task; ``None`` picks one.
         on_progress: Called with the number of replications just finished.
+        settings: The ``runner`` group (backend, Dask address, resume); when given, its
+            ``workers`` and ``batch_size`` replace the arguments above.
+        store_dir: Run directory whose ``store/`` receives every finished batch (needed
+            to resume); ``None`` keeps results in memory.
 
     Raises:
         ConfigError: If the experiment or a scenario is invalid (nothing is run).
+        RunInterrupted: On an interrupt; finished batches stay in the store.
     """
-    return with_statistics(run_replications(experiment, workers, batch_size, on_progress))
+    settings = settings or RunnerSettings(workers=workers or 0, batch_size=batch_size or 0)
+    result = run_replications(
+        experiment,
+        settings.workers,
+        settings.batch_size or None,
+        on_progress,
+        backend=settings.backend,
+        address=settings.address,
+        store_dir=Path(store_dir) if store_dir is not None else None,
+        resume=settings.resume,
+        measure=relative_half_width,
+    )
+    return with_statistics(result)

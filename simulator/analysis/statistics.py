@@ -106,6 +106,17 @@ def mean_interval(values: np.ndarray | pd.Series, confidence: float = DEFAULT_CO
     return MeanInterval(n, mean, std, mean - half, mean + half)
 
 
+def relative_half_width(values: np.ndarray | pd.Series, confidence: float = DEFAULT_CONFIDENCE) -> float:
+    """Return the half-width of the CI of the mean as a share of the mean (NaN for a zero or unknown mean).
+
+    This is the precision ``runs=auto`` aims at: 0.02 means the mean is known within ±2%.
+    """
+    interval = mean_interval(values, confidence)
+    if not math.isfinite(interval.mean) or interval.mean == 0.0:
+        return math.nan
+    return interval.half_width / abs(interval.mean)
+
+
 def wilson_interval(successes: float, n: int, confidence: float = DEFAULT_CONFIDENCE) -> tuple[float, float]:
     """Return Wilson's score interval for a binomial proportion ``successes / n``.
 

@@ -14,17 +14,29 @@ them (an experiment overlay, ``configs/config.yaml``) for the JSON Schemas edito
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, create_model
+from pydantic import Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator, create_model
 
 from simulator.config.errors import ConfigError, issues_from_validation_error
-from simulator.config.fields import ConfigModel, Text, WholeNumber, explained
+from simulator.config.fields import ConfigModel, Text, WholeNumber, explained, salesim_error
 from simulator.config.runner_settings import RunnerSettings
 from simulator.config.schema import ScenarioConfig
 
 Seed = Annotated[WholeNumber, Field(ge=0), explained("must be a whole number >= 0")]
 Runs = Annotated[WholeNumber, Field(ge=1), explained("must be a whole number >= 1")]
+
+
+def _runs_or_auto(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """``runs``: a whole number >= 1, or ``auto`` (as many as ``runner.target_precision`` needs)."""
+    if value == "auto":
+        return value
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise salesim_error("must be a whole number >= 1, or auto")
+    return value
+
+
+RunsOrAuto = Annotated[Runs | Literal["auto"], WrapValidator(_runs_or_auto)]
 PartialSection = dict[str, Any] | None
 
 
@@ -46,7 +58,7 @@ class ComposedConfig(ScenarioConfig):
 
     seed: Seed = 0
     """Root seed shared by every scenario (common random numbers)."""
-    runs: Runs = 100
+    runs: RunsOrAuto = 100
     """Replications per scenario."""
     experiment: ExperimentSettings = ExperimentSettings()
     """The question, its scenarios and the baseline."""
@@ -102,7 +114,7 @@ class ExperimentFile(_GroupChanges):
     """The question, its scenarios and the baseline."""
     seed: Seed = 0
     """Root seed shared by every scenario (common random numbers)."""
-    runs: Runs = 100
+    runs: RunsOrAuto = 100
     """Replications per scenario."""
 
 
@@ -113,7 +125,7 @@ class PrimaryConfig(_GroupChanges):
     """The config groups composed into the base scenario, in order."""
     seed: Seed = 0
     """Root seed; replication r uses SeedSequence(seed, spawn_key=(r,))."""
-    runs: Runs = 100
+    runs: RunsOrAuto = 100
     """Replications per scenario."""
     hydra: dict[str, Any] | None = None
     """Hydra's own settings (see Hydra's documentation)."""

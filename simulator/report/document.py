@@ -175,7 +175,7 @@ def _how_run_section(result: ExperimentResult) -> list[str]:
     lines = [
         "## How it was run",
         "",
-        f"- **{exp.runs:,} runs per scenario**, each simulating {window:.0f} working days "
+        f"- **{_runs_words(result)}**, each simulating {window:.0f} working days "
         f"({window_words(result)}) of leads, deals and reps"
         + (f", after a {clock.warmup_days:.0f}-day warm-up." if clock.warmup_days > 0 else "."),
         f"- **Seed {exp.seed}**: rerunning with this seed gives exactly these numbers.",
@@ -184,6 +184,13 @@ def _how_run_section(result: ExperimentResult) -> list[str]:
         f"- **Wall time** {result.wall_seconds:,.1f} s on {result.workers} worker(s).",
     ]
     return [*lines, *_failures_lines(result)]
+
+
+def _runs_words(result: ExperimentResult) -> str:
+    made = set(result.runs_per_scenario.values()) or {result.experiment.runs}
+    if result.experiment.precision is None and len(made) == 1:
+        return f"{made.pop():,} runs per scenario"
+    return "runs per scenario set by the precision wanted (see How precise is this)"
 
 
 def _failures_lines(result: ExperimentResult, shown: int = 10) -> list[str]:

@@ -1,16 +1,77 @@
-"""One job as a user sees it: run an experiment with a progress bar, write, print the answer."""
+"""One job as a user sees it: run an experiment with a progress bar, write, print the answer.
+
+Finished batches stream into the run directory's results store as they arrive. Ctrl-C
+(SIGINT) or SIGTERM stops the run: running batches are cancelled, finished ones are
+kept, and a line says how many replications are done and the command that resumes.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 from tqdm import tqdm
 
 from simulator.analysis.results import run_experiment
 from simulator.report.outputs import write_outputs
 from simulator.run.experiment import Experiment, ExperimentResult
-from simulator.run.runner import resolve_workers
+from simulator.run.runner import RunInterrupted, resolve_workers
+from simulator.run.settings import RunnerSettings
+from simulator.run.store import STORE_DIRNAME
+
+
+@contextlib.contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """Turn SIGTERM (a cluster job killed, ``kill PID``) into the same clean stop as Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _where(settings: RunnerSettings) -> str:
+    if settings.backend == "dask":
+        return f"on the Dask cluster at {settings.address}" if settings.address else "on a local Dask cluster"
+    n_workers = resolve_workers(settings.workers)
+    return f"on {n_workers} worker{'s' if n_workers > 1 else ''}"
+
+
+def _announce(experiment: Experiment, settings: RunnerSettings) -> None:
+    goal = experiment.precision
+    runs = (
+        f"runs=auto (until the 95% CI of the mean of {goal.kpi} is within ±{goal.relative_half_width:.1%}, "
+        f"at most {goal.max_runs} runs)"
+        if goal
+        else f"{experiment.runs} runs"
+    )
+    print(
+        f"salesim: {experiment.name}: {len(experiment.scenarios)} scenarios x {runs} "
+        f"{_where(settings)} (seed {experiment.seed}){', resuming' if settings.resume else ''}",
+        file=sys.stderr,
+    )
+
+
+def _say_interrupted(interrupted: RunInterrupted, resume_command: str) -> None:
+    of = f" of {interrupted.total}" if interrupted.total else ""
+    print(
+        f"\nsalesim: interrupted: {interrupted.done}{of} replications are done and kept in {interrupted.location}",
+        file=sys.stderr,
+    )
+    if resume_command:
+        print(f"salesim: to resume: {resume_command}", file=sys.stderr)
 
 
 def run_and_write(
@@ -19,25 +80,49 @@ def run_and_write(
     workers: int | None = None,
     batch_size: int | None = None,
     progress: bool = True,
+    *,
+    settings: RunnerSettings | None = None,
+    resume_command: str = "",
 ) -> ExperimentResult:
-    """Run ``experiment``, write every output to ``out_dir`` and print the results table."""
+    """Run ``experiment``, write every output to ``out_dir`` and print the results table.
+
+    Args:
+        experiment: What to run.
+        out_dir: The run directory (its ``store/`` keeps finished batches).
+        workers: Worker processes when ``settings`` is not given.
+        batch_size: Replications per task when ``settings`` is not given.
+        progress: Show a progress bar when ``settings`` is not given.
+        settings: The ``runner`` config group.
+        resume_command: The command that resumes this run, printed on an interrupt.
+
+    Raises:
+        RunInterrupted: After printing how many replications are done and how to resume.
+    """
     from simulator.report.document import results_table
 
-    total = experiment.runs * len(experiment.scenarios)
-    n_workers = resolve_workers(workers)
-    print(
-        f"salesim: {experiment.name}: {len(experiment.scenarios)} scenarios x {experiment.runs} runs "
-        f"on {n_workers} worker{'s' if n_workers > 1 else ''} (seed {experiment.seed})",
-        file=sys.stderr,
-    )
+    settings = settings or RunnerSettings(workers=workers or 0, batch_size=batch_size or 0, progress=progress)
+    _announce(experiment, settings)
+    goal = experiment.precision
+    total = (goal.max_runs if goal else experiment.runs) * len(experiment.scenarios)
     tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked from this one
-    with tqdm(total=total, unit="run", disable=not progress, file=sys.stderr, dynamic_ncols=True) as bar:
+    with sigterm_interrupts():
+        try:
+            with tqdm(
+                total=total, unit="run", disable=not settings.progress, file=sys.stderr, dynamic_ncols=True
+            ) as bar:
 
-        def advance(done: int) -> None:
-            bar.update(done)
+                def advance(done: int) -> None:
+                    bar.update(done)
 
-        result = run_experiment(experiment, workers=n_workers, batch_size=batch_size, on_progress=advance)
-    write_outputs(result, out_dir)
+                result = run_experiment(experiment, on_progress=advance, settings=settings, store_dir=out_dir)
+            try:
+                write_outputs(result, out_dir)
+            except KeyboardInterrupt:  # every replication is in the store: a resume only writes the outputs
+                made = sum(result.runs_per_scenario.values())
+                raise RunInterrupted(made, made, str(out_dir / STORE_DIRNAME)) from None
+        except RunInterrupted as interrupted:
+            _say_interrupted(interrupted, resume_command)
+            raise
     print(results_table(result))
     for failure in result.failures:
         print(
@@ -47,5 +132,9 @@ def run_and_write(
         )
     if result.failures:
         print(f"salesim: {len(result.failures)} replications failed; see failures.json", file=sys.stderr)
-    print(f"salesim: {total - len(result.failures)} runs in {result.wall_seconds:.1f} s; results in {out_dir}")
+    if goal:
+        needed = ", ".join(f"{name} {runs}" for name, runs in result.runs_per_scenario.items())
+        print(f"salesim: runs=auto: replications needed per scenario: {needed}")
+    made = sum(result.runs_per_scenario.values())
+    print(f"salesim: {made - len(result.failures)} runs in {result.wall_seconds:.1f} s; results in {out_dir}")
     return result

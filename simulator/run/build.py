@@ -14,7 +14,10 @@ from typing import Any
 
 from simulator.config.composed import parse_composed
 from simulator.config.errors import ConfigError, ConfigIssue, merge_scenario_issues
-from simulator.run.experiment import Experiment, ScenarioSpec
+from simulator.run.experiment import Experiment, PrecisionGoal, ScenarioSpec
+
+AUTO_RUNS = "auto"
+GOAL_DEFAULTS = {"target_kpi": "bookings", "target_precision": 0.02, "max_runs": 2000, "pilot_runs": 20}
 
 
 def package_version() -> str:
@@ -42,6 +45,40 @@ def _whole_number(base: Mapping[str, Any], key: str, default: int, issues: list[
         issues.append(ConfigIssue(key, value, "must be a whole number"))
         return default
     return value
+
+
+def _precision_goal(base: Mapping[str, Any], issues: list[ConfigIssue]) -> PrecisionGoal | None:
+    """The goal of ``runs=auto``, read from the ``runner`` group (types only; ranges are validated later)."""
+    runner = base.get("runner") or {}
+    if not isinstance(runner, Mapping):
+        runner = {}
+    values = {key: runner.get(key, default) for key, default in GOAL_DEFAULTS.items()}
+    precision = values["target_precision"]
+    if isinstance(precision, bool) or not isinstance(precision, int | float):
+        issues.append(
+            ConfigIssue("runner.target_precision", precision, "must be a number between 0 and 1 (0.02 = ±2%)")
+        )
+        return None
+    counts: dict[str, int] = {}
+    for key in ("max_runs", "pilot_runs"):
+        value = values[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            issues.append(ConfigIssue(f"runner.{key}", value, "must be a whole number"))
+            return None
+        counts[key] = value
+    return PrecisionGoal(str(values["target_kpi"]), float(precision), counts["max_runs"], counts["pilot_runs"])
+
+
+def _runs(base: Mapping[str, Any], issues: list[ConfigIssue]) -> tuple[int, PrecisionGoal | None]:
+    """``runs``: a whole number, or ``auto`` for as many as the precision goal needs."""
+    if base.get("runs") == AUTO_RUNS:
+        goal = _precision_goal(base, issues)
+        return (goal.max_runs if goal else 0), goal
+    runs = base.get("runs", 100)
+    if isinstance(runs, bool) or not isinstance(runs, int):
+        issues.append(ConfigIssue("runs", runs, "must be a whole number, or auto"))
+        return 100, None
+    return runs, None
 
 
 def experiment_from_dicts(base: Mapping[str, Any], scenarios: Mapping[str, Mapping[str, Any]]) -> Experiment:
@@ -75,7 +112,7 @@ def experiment_from_dicts(base: Mapping[str, Any], scenarios: Mapping[str, Mappi
     if issues:  # the base's seed and runs are in every scenario: reported there
         raise ConfigError(issues)
     seed = _whole_number(base, "seed", 0, issues)
-    runs = _whole_number(base, "runs", 100, issues)
+    runs, goal = _runs(base, issues)
     names = list(scenarios)
     baseline = meta.get("baseline", names[0] if names else "")
     if issues:
@@ -83,7 +120,7 @@ def experiment_from_dicts(base: Mapping[str, Any], scenarios: Mapping[str, Mappi
     resolved = {
         "salesim_version": package_version(),
         "seed": seed,
-        "runs": runs,
+        "runs": AUTO_RUNS if goal else runs,
         "experiment": dict(meta),
         "base": dict(base),
         "scenarios": {name: dict(data) for name, data in scenarios.items()},
@@ -96,6 +133,7 @@ def experiment_from_dicts(base: Mapping[str, Any], scenarios: Mapping[str, Mappi
         runs=runs,
         question=str(meta.get("question", "")),
         resolved_config=resolved,
+        precision=goal,
     )
 
 

@@ -31,8 +31,47 @@ class ScenarioSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class PrecisionGoal:
+    """``runs=auto``: add replications until the mean of one KPI is known precisely enough.
+
+    Attributes:
+        kpi: The KPI whose mean must be pinned down (``runner.target_kpi``).
+        relative_half_width: Target half-width of its 95% CI as a share of the mean
+            (``runner.target_precision``; 0.02 = ±2%).
+        max_runs: Replications per scenario never exceeded (``runner.max_runs``).
+        pilot_runs: Replications per scenario of the first round (``runner.pilot_runs``).
+    """
+
+    kpi: str
+    relative_half_width: float
+    max_runs: int
+    pilot_runs: int
+
+    def issues(self) -> list[ConfigIssue]:
+        """What is wrong with the goal, keyed as the ``runner`` config group spells it."""
+        found: list[ConfigIssue] = []
+        if not isinstance(self.kpi, str) or not self.kpi:
+            found.append(ConfigIssue("runner.target_kpi", self.kpi, "must be the name of a KPI, e.g. bookings"))
+        if not 0.0 < self.relative_half_width < 1.0:
+            found.append(
+                ConfigIssue("runner.target_precision", self.relative_half_width, "must be between 0 and 1 (0.02 = ±2%)")
+            )
+        if self.pilot_runs < 2:
+            found.append(ConfigIssue("runner.pilot_runs", self.pilot_runs, "must be a whole number >= 2"))
+        if self.max_runs < max(2, self.pilot_runs):
+            found.append(
+                ConfigIssue("runner.max_runs", self.max_runs, f"must be >= runner.pilot_runs ({self.pilot_runs})")
+            )
+        return found
+
+
+@dataclass(frozen=True, slots=True)
 class Experiment:
-    """What to run: scenarios sharing one seed (common random numbers) and a number of runs."""
+    """What to run: scenarios sharing one seed (common random numbers) and a number of runs.
+
+    With a ``precision`` goal (``runs=auto``), ``runs`` is the most a scenario may get
+    (``runner.max_runs``) and the runner decides how many each scenario needs.
+    """
 
     name: str
     scenarios: tuple[ScenarioSpec, ...]
@@ -41,6 +80,7 @@ class Experiment:
     runs: int
     question: str = ""
     resolved_config: dict[str, Any] = field(default_factory=dict)
+    precision: PrecisionGoal | None = None
 
     def validate(self) -> None:
         """Check the experiment and every scenario; raise one ConfigError listing every issue."""
@@ -56,6 +96,8 @@ class Experiment:
             issues.append(ConfigIssue("runs", self.runs, "must be a whole number >= 1"))
         if self.seed < 0:
             issues.append(ConfigIssue("seed", self.seed, "must be a whole number >= 0"))
+        if self.precision is not None:
+            issues.extend(self.precision.issues())
         issues.extend(merge_scenario_issues(self._scenario_issues(), len(self.scenarios)))
         if issues:
             raise ConfigError(issues)
@@ -109,6 +151,7 @@ class ExperimentResult:
             ``reps`` (one row per rep: team, employed days, credited bookings, quota
             attainment) and ``monthly_queues`` (one row per month x stage x team: queue
             length, wait, visits).
+        runs_per_scenario: Replications made per scenario (they differ with ``runs=auto``).
     """
 
     experiment: Experiment
@@ -120,3 +163,4 @@ class ExperimentResult:
     wall_seconds: float
     workers: int = 1
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    runs_per_scenario: dict[str, int] = field(default_factory=dict)

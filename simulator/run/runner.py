@@ -1,64 +1,67 @@
-"""Run the replications of an experiment: in-process or on local worker processes.
+"""Run the replications of an experiment on a backend, streaming results to a store.
 
-Work is sent in batches of replications (a task should take about a second: a few
-replications), results stream back as batches finish and are put back in
-(scenario, replication) order, so the tables are identical whatever the number of
-workers. A replication that raises becomes a :class:`ReplicationFailure` carrying its
-scenario, index, seed and traceback; the others still finish. If a worker process
-dies, the pool is rebuilt and the unfinished batches are sent again.
+Work is sent in batches of replications (:mod:`simulator.run.batch`) to a backend: this
+process, local worker processes (:mod:`simulator.run.local_backend`) or a Dask cluster
+(:mod:`simulator.run.dask_backend`). Each finished batch goes straight into the results
+store (:mod:`simulator.run.store`), in the run directory when there is one, and the
+tables are read back from it at the end, in (scenario, replication) order: the numbers
+are identical whatever the backend, the number of workers or the batch size, and
+whether the run was interrupted and resumed.
+
+An interrupt (Ctrl-C, or SIGTERM turned into one by the caller) cancels the running
+batches, keeps the finished ones in the store and raises :class:`RunInterrupted`; a run
+with ``resume=True`` in the same directory computes only the missing replications.
+
+With a precision goal (``runs=auto``) replications are added in rounds: after each
+round, every scenario whose KPI mean is not yet known within the target gets more, up
+to ``max_runs``. Decisions are taken only between rounds, from replications
+``0 .. n-1``, so they do not depend on the backend or on the order batches finish.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 import os
-import sys
 import time
-import traceback
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
-from multiprocessing import get_context
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from simulator.config.errors import ConfigIssue
-from simulator.model import sampling
+from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.model.scenario import Scenario
-from simulator.run.experiment import Experiment, ExperimentResult, ReplicationFailure
-from simulator.run.replication import ReplicationResult, run_replication
+from simulator.run.batch import Batch, Outcome, batches_for, run_batch
+from simulator.run.dask_backend import DaskBackend
+from simulator.run.experiment import Experiment, ExperimentResult, PrecisionGoal
+from simulator.run.local_backend import InProcessBackend, PoolBackend
+from simulator.run.replication import ReplicationResult
+from simulator.run.settings import EXECUTION_KEYS
+from simulator.run.store import DirectoryStore, MemoryStore, make_part
 
-Outcome = ReplicationResult | ReplicationFailure
 ProgressCallback = Callable[[int], None]
-MAX_POOL_RESTARTS = 3
-# Fork is the fastest start (workers inherit the imported modules and the compiled Numba
-# kernels) and is safe here because the parent runs no threads when the pool starts.
-# Elsewhere (macOS, Windows) spawn is the only safe choice.
-START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
+Measure = Callable[[np.ndarray], float]
+"""Relative half-width of the 95% CI of a sample's mean (NaN when it has none)."""
+Backend = InProcessBackend | PoolBackend | DaskBackend
+GROWTH_MIN, GROWTH_MAX = 1.25, 4.0
+"""Bounds on how much a round of ``runs=auto`` multiplies a scenario's replications."""
 
 
-@dataclass(frozen=True, slots=True)
-class Batch:
-    """Replications of one scenario sent to a worker together."""
+class RunInterrupted(KeyboardInterrupt):
+    """A run stopped by an interrupt; the finished batches are kept in the store.
 
-    scenario_index: int
-    replications: tuple[int, ...]
+    Attributes:
+        done: Replications finished and kept (succeeded or failed).
+        total: Replications the run was to make (None with ``runs=auto``).
+        location: Where the finished replications are kept.
+    """
 
-
-BACKENDS = ("local",)
-
-
-def check_runner_settings(backend: object, workers: object, batch_size: object) -> list[ConfigIssue]:
-    """Issues with the ``runner`` config group (checked before anything runs)."""
-    issues: list[ConfigIssue] = []
-    if backend not in BACKENDS:
-        issues.append(ConfigIssue("runner.backend", backend, f"must be one of {BACKENDS}"))
-    for key, value in (("runner.workers", workers), ("runner.batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            issues.append(ConfigIssue(key, value, "must be a whole number >= 0 (0 = automatic)"))
-    return issues
+    def __init__(self, done: int, total: int | None, location: str) -> None:
+        super().__init__(f"interrupted: {done} replications done, kept in {location}")
+        self.done, self.total, self.location = done, total, location
 
 
 def available_workers() -> int:
@@ -74,120 +77,105 @@ def resolve_workers(workers: int | None) -> int:
     return available_workers() if not workers else max(1, int(workers))
 
 
-def plan_batches(n_scenarios: int, runs: int, workers: int, batch_size: int | None = None) -> list[Batch]:
-    """Split the work into batches, interleaving scenarios so early results cover all of them."""
-    if batch_size is None or batch_size < 1:
-        # Several batches per worker keep the cores busy to the end; ~10 replications
-        # (about a second) per task keep the per-task overhead small.
-        batch_size = max(1, min(10, math.ceil(runs / (4 * workers))))
-    batches: list[Batch] = []
-    for start in range(0, runs, batch_size):
-        chunk = tuple(range(start, min(runs, start + batch_size)))
-        batches.extend(Batch(s, chunk) for s in range(n_scenarios))
-    return batches
+def fingerprint(experiment: Experiment) -> dict[str, Any]:
+    """What decides a run's numbers: compared when a run is resumed.
+
+    The resolved config without the runner keys that only say where and how fast to run.
+    """
+    resolved = copy.deepcopy({k: v for k, v in experiment.resolved_config.items() if k != "command_line_overrides"})
+    for section in [resolved.get("base"), *dict(resolved.get("scenarios") or {}).values()]:
+        if isinstance(section, dict) and isinstance(section.get("runner"), Mapping):
+            section["runner"] = {k: v for k, v in section["runner"].items() if k not in EXECUTION_KEYS}
+    return {
+        **resolved,
+        "seed": experiment.seed,
+        "runs": "auto" if experiment.precision else experiment.runs,
+        "scenario_names": [spec.name for spec in experiment.scenarios],
+        "baseline": experiment.baseline,
+        "precision": asdict(experiment.precision) if experiment.precision else None,
+    }
 
 
-def run_batch(scenario: Scenario, seed: int, replications: Sequence[int]) -> list[Outcome]:
-    """Run replications of one scenario; a replication that raises is returned as a failure."""
-    outcomes: list[Outcome] = []
-    for r in replications:
-        try:
-            outcomes.append(run_replication(scenario, seed, r))
-        except Exception as error:
-            outcomes.append(
-                ReplicationFailure(scenario.name, r, seed, f"{type(error).__name__}: {error}", traceback.format_exc())
-            )
-    return outcomes
+def _backend(scenarios: Sequence[Scenario], seed: int, backend: str, address: str | None, workers: int) -> Backend:
+    if backend == "dask":
+        return DaskBackend(scenarios, seed, address, workers)
+    if backend != "local":
+        raise ConfigError.single("runner.backend", backend, "must be one of ('local', 'dask')")
+    return InProcessBackend(scenarios, seed) if workers == 1 else PoolBackend(scenarios, seed, workers)
 
 
-def _run_in_process(
-    scenarios: Sequence[Scenario], seed: int, batches: Iterable[Batch], on_progress: ProgressCallback
-) -> list[Outcome]:
-    outcomes: list[Outcome] = []
-    for batch in batches:
-        done = run_batch(scenarios[batch.scenario_index], seed, batch.replications)
-        outcomes.extend(done)
-        on_progress(len(done))
-    return outcomes
+def next_target(goal: PrecisionGoal, runs: int, half_width: float) -> int:
+    """Replications a scenario should have after the next round of ``runs=auto``.
+
+    A CI's half-width shrinks like ``1/sqrt(n)``, so ``n (w / target)^2`` runs should
+    reach the target; a round grows a scenario by 1.25x to 4x, never beyond ``max_runs``.
+    Returns ``runs`` when the target is reached or ``max_runs`` is.
+    """
+    if (math.isfinite(half_width) and half_width <= goal.relative_half_width) or runs >= goal.max_runs:
+        return runs
+    if math.isfinite(half_width) and half_width > 0:
+        estimate = math.ceil(runs * (half_width / goal.relative_half_width) ** 2)
+    else:
+        estimate = 2 * runs  # no estimate yet (too few values or a zero mean): double
+    grown = max(math.ceil(runs * GROWTH_MIN), min(estimate, math.ceil(runs * GROWTH_MAX)))
+    return min(goal.max_runs, grown)
 
 
-def _run_on_pool(
-    scenarios: Sequence[Scenario], seed: int, batches: list[Batch], workers: int, on_progress: ProgressCallback
-) -> list[Outcome]:
-    sampling.warm_up()  # compile or load the Numba cache once, before workers start
-    outcomes: list[Outcome] = []
-    pending = list(batches)
-    restarts = 0
-    while pending:
-        context = get_context(START_METHOD)
-        with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=context) as pool:
-            futures: dict[Future[list[Outcome]], Batch] = {
-                pool.submit(run_batch, scenarios[b.scenario_index], seed, b.replications): b for b in pending
-            }
-            finished: list[Batch] = []
-            try:
-                for future in as_completed(futures):
-                    done = future.result()
-                    outcomes.extend(done)
-                    finished.append(futures[future])
-                    on_progress(len(done))
-            except BrokenProcessPool:
-                restarts += 1
-                pending = [b for b in pending if b not in finished]
-                if restarts > MAX_POOL_RESTARTS:
-                    outcomes.extend(_dead_worker_failures(scenarios, seed, pending))
-                    on_progress(sum(len(b.replications) for b in pending))
-                    break
-                continue
-            pending = []
-    return outcomes
+class _Run:
+    """One call of :func:`run_replications`: the store, the backend and the rounds."""
+
+    def __init__(
+        self,
+        experiment: Experiment,
+        scenarios: list[Scenario],
+        store: DirectoryStore | MemoryStore,
+        batch_size: int | None,
+        progress: ProgressCallback,
+    ) -> None:
+        self.experiment, self.scenarios, self.store = experiment, scenarios, store
+        self.batch_size, self.progress = batch_size, progress
+
+    def on_batch(self, batch: Batch, outcomes: list[Outcome]) -> None:
+        self.store.add(make_part(batch, outcomes))
+        self.progress(len(outcomes))
+
+    def run_up_to(self, backend: Backend, targets: Sequence[int]) -> None:
+        """Run every replication ``< targets[s]`` of every scenario that the store lacks."""
+        done = self.store.done()
+        missing = {s: [r for r in range(n) if r not in done.get(s, set())] for s, n in enumerate(targets)}
+        missing = {s: reps for s, reps in missing.items() if reps}
+        if missing:
+            backend.run(batches_for(missing, backend.workers, self.batch_size), self.on_batch)
+
+    def rounds(self, backend: Backend, measure: Measure | None) -> list[int]:
+        """Run until every scenario has its replications; return how many each got."""
+        goal = self.experiment.precision
+        if goal is None:
+            targets = [self.experiment.runs] * len(self.scenarios)
+            self.run_up_to(backend, targets)
+            return targets
+        if measure is None:
+            raise ValueError("runs=auto needs a measure of precision (use simulator.run_experiment)")
+        targets = [goal.pilot_runs] * len(self.scenarios)
+        while True:
+            self.run_up_to(backend, targets)
+            following = [
+                next_target(goal, n, measure(self.store.kpi_values(s, goal.kpi, n))) for s, n in enumerate(targets)
+            ]
+            if following == targets:
+                return targets
+            targets = following
 
 
-def _dead_worker_failures(scenarios: Sequence[Scenario], seed: int, batches: Iterable[Batch]) -> list[Outcome]:
-    return [
-        ReplicationFailure(scenarios[b.scenario_index].name, r, seed, "worker process died", "")
-        for b in batches
-        for r in b.replications
-    ]
-
-
-def _extra_tables(results: list[ReplicationResult]) -> dict[str, pd.DataFrame]:
-    """Concatenate each replication's tidy extra tables, keyed by scenario and replication."""
-    frames: dict[str, list[pd.DataFrame]] = {}
-    for o in results:
-        for name, columns in o.tables.items():
-            frame = pd.DataFrame(columns)
-            frame.insert(0, "replication", o.replication)
-            frame.insert(0, "scenario", o.scenario)
-            frames.setdefault(name, []).append(frame)
-    return {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()}
-
-
-def _tables(experiment: Experiment, outcomes: list[Outcome]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    order = {spec.name: i for i, spec in enumerate(experiment.scenarios)}
-    results = sorted(
-        (o for o in outcomes if isinstance(o, ReplicationResult)), key=lambda o: (order[o.scenario], o.replication)
-    )
-    rows = [{"scenario": o.scenario, "replication": o.replication, **o.kpis} for o in results]
-    replications = pd.DataFrame(rows)
-    monthly_rows = []
-    for o in results:
-        cumulative = np.cumsum(o.monthly.bookings)
-        for m in range(len(o.monthly.bookings)):
-            monthly_rows.append(
-                {
-                    "scenario": o.scenario,
-                    "replication": o.replication,
-                    "month": m,
-                    "bookings": o.monthly.bookings[m],
-                    "deals_won": o.monthly.deals_won[m],
-                    "leads": o.monthly.leads[m],
-                    "open_at_month_end": o.monthly.open_at_month_end[m],
-                    "cumulative_bookings": cumulative[m],
-                    **{name: values[m] for name, values in o.monthly.columns.items()},
-                }
-            )
-    return replications, pd.DataFrame(monthly_rows)
+def _check_target_kpi(goal: PrecisionGoal, first: Mapping[int, list[Outcome]]) -> None:
+    """Refuse a ``runner.target_kpi`` that no scenario reports (seen in each scenario's first run)."""
+    known: set[str] = set()
+    for outcomes in first.values():
+        for outcome in outcomes:
+            if isinstance(outcome, ReplicationResult):
+                known.update(outcome.kpis)
+    if known and goal.kpi not in known:
+        raise ConfigError([ConfigIssue("runner.target_kpi", goal.kpi, f"must be one of the KPIs: {sorted(known)}")])
 
 
 def run_replications(
@@ -195,39 +183,77 @@ def run_replications(
     workers: int | None = None,
     batch_size: int | None = None,
     on_progress: ProgressCallback | None = None,
+    *,
+    backend: str = "local",
+    address: str | None = None,
+    store_dir: Path | None = None,
+    resume: bool = False,
+    measure: Measure | None = None,
 ) -> ExperimentResult:
     """Validate and run every replication of every scenario; the result has no summary yet.
 
     Args:
-        experiment: Scenarios, baseline, seed and runs.
-        workers: Worker processes; ``1`` runs in this process, ``None`` or ``0`` uses
-            every available core. Results do not depend on it.
+        experiment: Scenarios, baseline, seed, runs (or a precision goal).
+        workers: Local worker processes (``1`` runs in this process), or LocalCluster
+            workers with the Dask backend; ``None`` or ``0`` uses every available core.
+            Results do not depend on it.
         batch_size: Replications per task; ``None`` picks one.
-        on_progress: Called with the number of replications just finished.
+        on_progress: Called with the number of replications just finished (with those
+            already in the store first, when resuming).
+        backend: ``local`` or ``dask``.
+        address: Dask scheduler address; ``None`` starts a LocalCluster.
+        store_dir: Run directory whose ``store/`` receives every finished batch; ``None``
+            keeps the results in memory.
+        resume: Continue the interrupted run in ``store_dir`` (same config required).
+        measure: Relative CI half-width of a sample's mean; needed for a precision goal.
 
     Raises:
-        ConfigError: If the experiment or a scenario is invalid (nothing is run).
+        ConfigError: If the experiment or a scenario is invalid, or a resume does not
+            match the interrupted run (nothing is run).
+        RunInterrupted: On an interrupt; finished batches stay in the store.
     """
     experiment.validate()
     scenarios = [spec.compile() for spec in experiment.scenarios]
-    n_workers = resolve_workers(workers)
-    batches = plan_batches(len(scenarios), experiment.runs, n_workers, batch_size)
+    names = [s.name for s in scenarios]
+    if resume and store_dir is None:
+        raise ConfigError.single("runner.resume", True, "needs the run directory of an interrupted run")
+    store = DirectoryStore(store_dir) if store_dir is not None else MemoryStore()
+    if resume and isinstance(store, DirectoryStore):
+        store.check_resume(fingerprint(experiment))  # before a cluster is started for nothing
+    goal = experiment.precision
+    first: dict[int, list[Outcome]] = {}
+    if goal is not None and not resume:  # check the KPI on each scenario's first run before writing anything
+        first = {s: run_batch(scenario, experiment.seed, (0,)) for s, scenario in enumerate(scenarios)}
+        _check_target_kpi(goal, first)
     progress = on_progress or (lambda _n: None)
+    run = _Run(experiment, scenarios, store, batch_size, progress)
+    chosen = _backend(scenarios, experiment.seed, backend, address, resolve_workers(workers))
     started = time.perf_counter()
-    if n_workers == 1:
-        outcomes = _run_in_process(scenarios, experiment.seed, batches, progress)
-    else:
-        outcomes = _run_on_pool(scenarios, experiment.seed, batches, n_workers, progress)
+    try:
+        with chosen:  # connect (or start a cluster) first: an unreachable scheduler leaves nothing behind
+            if isinstance(store, DirectoryStore):
+                store.start(fingerprint(experiment), resume)
+            for s, outcomes in first.items():
+                store.add(make_part(Batch(s, (0,)), outcomes))
+            already = sum(len(reps) for reps in store.done().values())
+            if already:
+                progress(already)
+            targets = run.rounds(chosen, measure)
+    except KeyboardInterrupt:
+        done = sum(len(reps) for reps in store.done().values())
+        total = None if goal else experiment.runs * len(scenarios)
+        raise RunInterrupted(done, total, store.location) from None
     wall = time.perf_counter() - started
-    replications, monthly = _tables(experiment, outcomes)
-    failures = sorted(
-        (o for o in outcomes if isinstance(o, ReplicationFailure)), key=lambda f: (f.scenario, f.replication)
-    )
     empty = pd.DataFrame()  # summaries and comparisons are the analysis layer's work
-    results = sorted(
-        (o for o in outcomes if isinstance(o, ReplicationResult)),
-        key=lambda o: ([s.name for s in experiment.scenarios].index(o.scenario), o.replication),
-    )
     return ExperimentResult(
-        experiment, replications, monthly, empty, empty, failures, wall, n_workers, _extra_tables(results)
+        experiment,
+        store.replications(names),
+        store.monthly(names),
+        empty,
+        empty,
+        store.failures(),
+        wall,
+        chosen.workers,
+        store.tables(names),
+        runs_per_scenario=dict(zip(names, targets, strict=True)),
     )
