@@ -9,6 +9,10 @@ about an experiment; every function takes a KPI name and a number.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # ---------------------------------------------------------------------------- KPI vocabulary
 
@@ -249,3 +253,18 @@ def format_percent(value: float, signed: bool = True) -> str:
 def sentence_start(name: str) -> str:
     """Return ``name`` with its first letter in capitals (the rest unchanged)."""
     return name[:1].upper() + name[1:]
+
+
+def format_mean_ci(row: pd.Series | None, kpi: str, words: bool = True) -> str:
+    """A summary row's mean with its 95% CI: ``mean (low to high)`` for reports, ``mean [low, high]`` for terminals.
+
+    A missing row or mean reads ``-`` (reports) or ``n/a`` (terminals); a mean without an
+    interval (one run) reads as the mean alone.
+    """
+    if row is None or not math.isfinite(float(row["mean"])):
+        return "-" if words else "n/a"
+    mean = format_value(kpi, float(row["mean"]))
+    if not math.isfinite(float(row["ci_low"])):
+        return mean
+    low, high = format_value(kpi, float(row["ci_low"])), format_value(kpi, float(row["ci_high"]))
+    return f"{mean} ({low} to {high})" if words else f"{mean} [{low}, {high}]"

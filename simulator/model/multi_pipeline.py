@@ -22,18 +22,11 @@ from simulator.config.pipeline_checks import team_for_stage
 from simulator.config.pipelines import PIPELINE_KEYS, WorkStageConfig
 from simulator.config.schema import ScenarioConfig
 from simulator.model.kernel import FloatArray, IntArray, Kernel
+from simulator.model.pipeline import logit
 
 SALES, PROSPECTING, PARTNER, RENEWAL, EXPANSION = range(len(PIPELINE_KEYS))
 N_PIPELINES = len(PIPELINE_KEYS)
 DAYS_PER_WEEK = 5.0
-
-
-def _logit(p: float) -> float:
-    if p <= 0.0:
-        return -math.inf
-    if p >= 1.0:
-        return math.inf
-    return math.log(p / (1.0 - p))
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +118,7 @@ def _stages(stages: tuple[WorkStageConfig, ...], teams: list[int]) -> WorkStages
         names=tuple(s.name for s in stages),
         effort_hours=tuple(Kernel.of(s.effort_hours) for s in stages),
         delay_days=tuple(Kernel.of(s.delay_days) for s in stages),
-        base_logit=np.array([_logit(s.conversion) for s in stages], dtype=np.float64),
+        base_logit=np.array([logit(s.conversion) for s in stages], dtype=np.float64),
         team=np.array(teams, dtype=np.int64),
     )
 
@@ -193,7 +186,7 @@ def compile_pipelines(config: ScenarioConfig, horizon_days: float) -> PipelineTa
         # base conversions (with the PRM lift), plus 100; never more than the accounts.
         lift = max(0.0, prospecting.prm.conversion_lift)
         share = math.prod(
-            1.0 / (1.0 + math.exp(-_logit(s.conversion) - lift)) if 0 < s.conversion < 1 else s.conversion
+            1.0 / (1.0 + math.exp(-logit(s.conversion) - lift)) if 0 < s.conversion < 1 else s.conversion
             for s in prospecting.stages
         )
         bound = prospecting.target_accounts * min(1.0, 2.0 * share) + 100
@@ -233,7 +226,7 @@ def compile_pipelines(config: ScenarioConfig, horizon_days: float) -> PipelineTa
         initial_arr=Kernel.of(retention.initial_arr) if retention is not None else None,
         contract_days=retention.contract_months * month if retention is not None else math.inf,
         renewal_lead_days=retention.renewal.lead_days if retention is not None else 0.0,
-        churn_logit=_logit(retention.renewal.churn_probability) if retention is not None else 0.0,
+        churn_logit=logit(retention.renewal.churn_probability) if retention is not None else 0.0,
         reference_load=retention.renewal.reference_load if retention is not None else 1.0,
         load_logit=retention.renewal.load_logit if retention is not None else 0.0,
         touch_logit=retention.renewal.touch_logit if retention is not None else 0.0,

@@ -16,10 +16,21 @@ Modelling assumptions (see the README's model page):
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from simulator.model.scenario import Scenario
+if TYPE_CHECKING:
+    from simulator.model.scenario import Scenario
 
 HOURS_PER_ELAPSED_DAY = 24.0
+
+
+def logit(p: float) -> float:
+    """Log-odds of a probability: conversions add effects in logit space (+-inf for 1 and 0)."""
+    if p <= 0.0:
+        return -math.inf
+    if p >= 1.0:
+        return math.inf
+    return math.log(p / (1.0 - p))
 
 
 def speed_to_lead_shift(scenario: Scenario, first_touch_hours: float) -> float:

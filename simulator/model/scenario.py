@@ -16,7 +16,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulator.config.schema import ASSIGNMENT_POLICIES, PRIORITY_RULES, ScenarioConfig
+from simulator.model.kernel import FloatArray, IntArray, Kernel  # re-exported
 from simulator.model.lead_attributes import LeadProfile, compile_lead_profile
+from simulator.model.pipeline import logit
 from simulator.model.plan_tables import (
     Economics,
     ForecastTables,
@@ -35,7 +37,6 @@ FIFO, CLOSEST_TO_CLOSE = (PRIORITY_RULES.index(p) for p in ("fifo", "closest_to_
 if TYPE_CHECKING:
     from simulator.model.multi_pipeline import PipelineTables
 
-from simulator.model.kernel import FloatArray, IntArray, Kernel  # noqa: E402  (re-exported)
 
 __all__ = [
     "CLOSEST_TO_CLOSE",
@@ -129,14 +130,6 @@ class Scenario:
         return int(self.team_headcount.sum())
 
 
-def _logit(p: float) -> float:
-    if p <= 0.0:
-        return -math.inf
-    if p >= 1.0:
-        return math.inf
-    return math.log(p / (1.0 - p))
-
-
 def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario:
     """Build the array form of a validated scenario config."""
     from simulator.model.multi_pipeline import compile_pipelines
@@ -187,7 +180,7 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
         stage_names=stage_names,
         stage_effort_hours=tuple(Kernel.of(stage.effort_hours) for stage in pipeline.stages),
         stage_delay_days=tuple(Kernel.of(stage.delay_days) for stage in pipeline.stages),
-        stage_base_logit=np.array([_logit(stage.conversion) for stage in pipeline.stages], dtype=np.float64),
+        stage_base_logit=np.array([logit(stage.conversion) for stage in pipeline.stages], dtype=np.float64),
         stage_max_wait_days=np.array(
             [math.inf if stage.max_wait_days is None else stage.max_wait_days for stage in pipeline.stages],
             dtype=np.float64,

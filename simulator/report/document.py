@@ -23,6 +23,7 @@ from simulator.analysis.formatting import (
     PIPELINE_KPIS,
     SUPPORTING_KPIS,
     UTILISATION_PREFIX,
+    format_mean_ci,
     format_percent,
     format_value,
     kpi_axis_label,
@@ -52,12 +53,7 @@ __all__ = ["conclusion", "describe_experiment", "render_report", "results_table"
 
 
 def _cell(row: pd.Series | None, kpi: str) -> str:
-    if row is None or not math.isfinite(float(row["mean"])):
-        return "n/a"
-    mean = format_value(kpi, float(row["mean"]))
-    if not math.isfinite(float(row["ci_low"])):
-        return mean
-    return f"{mean} [{format_value(kpi, float(row['ci_low']))}, {format_value(kpi, float(row['ci_high']))}]"
+    return format_mean_ci(row, kpi, words=False)
 
 
 def _diff_cell(row: pd.Series | None, kpi: str) -> str:
@@ -218,7 +214,7 @@ def _report_kpis(summary: pd.DataFrame) -> list[str]:
 def _key_numbers_section(result: ExperimentResult) -> list[str]:
     summary, names = summary_of(result), scenario_names(result)
     kpis = _report_kpis(summary)
-    means = [[kpi_axis_label(k), *[_md_cell(summary_row(summary, s, k), k) for s in names]] for k in kpis]
+    means = [[kpi_axis_label(k), *[format_mean_ci(summary_row(summary, s, k), k) for s in names]] for k in kpis]
     spread = [[kpi_axis_label(k), *[_spread_cell(summary_row(summary, s, k), k) for s in names]] for k in kpis]
     return [
         "## Key numbers",
@@ -231,15 +227,6 @@ def _key_numbers_section(result: ExperimentResult) -> list[str]:
         "",
         *_md_table(["KPI", *names], spread),
     ]
-
-
-def _md_cell(row: pd.Series | None, kpi: str) -> str:
-    if row is None or not math.isfinite(float(row["mean"])):
-        return "-"
-    if not math.isfinite(float(row["ci_low"])):
-        return format_value(kpi, float(row["mean"]))
-    low, high = format_value(kpi, float(row["ci_low"])), format_value(kpi, float(row["ci_high"]))
-    return f"{format_value(kpi, float(row['mean']))} ({low} to {high})"
 
 
 def _spread_cell(row: pd.Series | None, kpi: str) -> str:

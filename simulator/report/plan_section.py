@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from simulator.analysis.formatting import format_money, format_value, kpi_axis_label, team_label
+from simulator.analysis.formatting import format_mean_ci, format_money, kpi_axis_label, team_label
 from simulator.analysis.planning import bottlenecks, capacity_bridge, plan_figure
 from simulator.analysis.tables import present_kpis, scenario_names, summary_of, summary_row
 from simulator.run.experiment import ExperimentResult
@@ -37,15 +37,6 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     return lines
 
 
-def _mean_ci(row: pd.Series | None, kpi: str) -> str:
-    if row is None or not math.isfinite(float(row["mean"])):
-        return "-"
-    mean = format_value(kpi, float(row["mean"]))
-    if not math.isfinite(float(row["ci_low"])):
-        return mean
-    return f"{mean} ({format_value(kpi, float(row['ci_low']))} to {format_value(kpi, float(row['ci_high']))})"
-
-
 def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[str]) -> list[str]:
     if not present_kpis(summary, ["hit_plan"]):
         return []
@@ -56,7 +47,9 @@ def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[s
         spread = "-"
         if short is not None and math.isfinite(float(short["p50"])):
             spread = " / ".join(format_money(float(short[q])) for q in ("p10", "p50", "p90"))
-        rows.append([f"**{name}**", format_money(plan) if plan is not None else "-", _mean_ci(hit, "hit_plan"), spread])
+        rows.append(
+            [f"**{name}**", format_money(plan) if plan is not None else "-", format_mean_ci(hit, "hit_plan"), spread]
+        )
     quarters = sorted(k for k in pd.unique(summary["kpi"]) if str(k).startswith("hit_plan_q"))
     lines = [
         "## The plan",
@@ -68,7 +61,7 @@ def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[s
     ]
     if quarters:
         quarter_rows = [
-            [kpi_axis_label(q), *[_mean_ci(summary_row(summary, n, q), q) for n in names]] for q in quarters
+            [kpi_axis_label(q), *[format_mean_ci(summary_row(summary, n, q), q) for n in names]] for q in quarters
         ]
         lines += ["", "Quarter by quarter:", "", *_table(["", *names], quarter_rows)]
     return [*lines, ""]
@@ -78,7 +71,7 @@ def _cost_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
     kpis = present_kpis(summary, COST_KPIS)
     if not kpis:
         return []
-    rows = [[kpi_axis_label(k), *[_mean_ci(summary_row(summary, n, k), k) for n in names]] for k in kpis]
+    rows = [[kpi_axis_label(k), *[format_mean_ci(summary_row(summary, n, k), k) for n in names]] for k in kpis]
     return [
         "## What it costs",
         "",
@@ -134,7 +127,7 @@ def _forecast_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
         for n in names
     ):
         return []
-    rows = [[kpi_axis_label(k), *[_mean_ci(summary_row(summary, n, k), k) for n in names]] for k in kpis]
+    rows = [[kpi_axis_label(k), *[format_mean_ci(summary_row(summary, n, k), k) for n in names]] for k in kpis]
     return [
         "## Forecasts",
         "",
@@ -183,7 +176,7 @@ def _bottleneck_section(result: ExperimentResult, summary: pd.DataFrame, names: 
         if any((r := summary_row(summary, n, k)) is not None and math.isfinite(float(r["mean"])) for n in names)
     ]
     if finite:
-        rows = [[kpi_axis_label(k), *[_mean_ci(summary_row(summary, n, k), k) for n in names]] for k in finite]
+        rows = [[kpi_axis_label(k), *[format_mean_ci(summary_row(summary, n, k), k) for n in names]] for k in finite]
         lines += ["Share of leads that waited at least the stage's SLA:", "", *_table(["Stage", *names], rows), ""]
     return lines
 
