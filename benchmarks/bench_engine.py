@@ -13,7 +13,6 @@ Run: python benchmarks/bench_engine.py [--runs 40]
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import time
 
 import numpy as np
@@ -60,12 +59,12 @@ def main() -> None:
     pods = simulator.load_experiment(overrides=["org=pods_by_segment", "runs=1"]).scenarios[0].compile()
     simulate(pods, 1, 0)
     pods_time = best_of(5, lambda: kpi_row(simulate(pods, 1, 0)))
-    pods_visits = int(np.isfinite(simulate(pods, 1, 0).log.stage_enter).sum())
+    pods_visits = count_stage_visits(simulate(pods, 1, 0))
     ratio = (pods_time / pods_visits) / (replication / stage_visits)
     print(f"  pods by segment with overflow: {pods_time / pods_visits * 1e6:.1f} us per stage visit = {ratio:.2f}x")
 
     single = experiment.scenarios[0].config
-    single = dataclasses.replace(single, pipelines=PipelinesConfig())
+    single = single.model_copy(update={"pipelines": PipelinesConfig()})
     one = compile_scenario(single, "single")
     one_time = best_of(5, lambda: simulate(one, 1, 0))
     one_visits = count_stage_visits(simulate(one, 1, 0))
