@@ -204,6 +204,18 @@ def test_capacity_gaps_add_up_to_the_simulated_bookings() -> None:
     assert row["capacity_gap_leakage"] > 0 and row["capacity_gap_cycle"] > 0
 
 
+def test_the_spreadsheet_counts_planned_hires_from_their_start_date() -> None:
+    """A planner's seats include the hiring plan; with nobody leaving, no attrition gap appears."""
+    data = {**shipped(org="specialist"), "clock": {"horizon_days": 100}}
+    data["workforce"] = {"teams": {"ae": {"hires": [{"day": 40, "count": 2}]}}}
+    row = kpi_row(simulate(compiled(data), 2, 0))
+    seats = sum(team["headcount"] for team in data["org"]["teams"].values()) * 100 + 2 * 60
+    assert row["capacity_spreadsheet"] == pytest.approx(seats * 750_000 * 0.5 / 250)
+    assert row["capacity_gap_attrition"] == pytest.approx(0.0, abs=1e-6)
+    gaps = sum(row[k] for k in row if k.startswith("capacity_gap_"))
+    assert row["capacity_spreadsheet"] - gaps == pytest.approx(row["bookings"])
+
+
 # ---------------------------------------------------------------------------- forecasts
 
 

@@ -34,6 +34,7 @@ from simulator.model.economics import RepLedger, won_in_window
 from simulator.model.employment import ramped_days
 from simulator.model.plan_tables import YEAR_DAYS, Economics, FloatArray, PlanTables
 from simulator.model.records import Outcome, ReplicationRun
+from simulator.model.scenario import Scenario
 
 
 def month_edges(run: ReplicationRun) -> FloatArray:
@@ -86,13 +87,26 @@ def current_stage(run: ReplicationRun, day: float) -> np.ndarray:
     return np.asarray(np.where(entered, np.arange(entered.shape[1]), -1).max(axis=1))
 
 
+def planned_seat_days(sc: Scenario) -> FloatArray:
+    """Seat-days per team inside the window as a planner counts them (T,).
+
+    Today's headcount for the whole window, plus every planned hire from its start date:
+    the spreadsheet knows the hiring plan, not who will leave or how long ramping takes.
+    """
+    lo, hi = sc.warmup_days, sc.horizon_days
+    seats = sc.team_headcount.astype(np.float64) * (hi - lo)
+    for t, team in enumerate(sc.workforce.teams):
+        seats[t] += sum(max(0.0, hi - max(lo, day)) for day in team.hire_days)
+    return seats
+
+
 def capacity_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics, plan: PlanTables) -> dict[str, float]:
     """The spreadsheet figure and the gaps that lead from it to the simulated bookings."""
     sc, log, leads = run.scenario, run.log, run.leads
     lo, hi = sc.warmup_days, sc.horizon_days
     team = ledger.team
     per_day = economics.team_quota * plan.assumed_attainment / YEAR_DAYS  # (T,) bookings per rep-day
-    spreadsheet = float((sc.team_headcount * per_day).sum() * (hi - lo))
+    spreadsheet = float((planned_seat_days(sc) * per_day).sum())
     staffed = float((ledger.employed_days * per_day[team]).sum())
     ramped = float((ramped_days(run, economics.team_ramp_days[team]) * per_day[team]).sum())
 
