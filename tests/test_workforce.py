@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,7 +22,7 @@ from simulator.engines.simpy_engine import simulate
 from simulator.model.metrics import kpi_row, monthly_series
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.workforce import RampCurve, employed_days, tenure_months
-from tests.scenarios import compiled, shipped
+from tests.scenarios import CONFIGS, compiled, shipped
 
 Z = 4.0
 SEED = 808
@@ -364,3 +365,18 @@ def test_bad_workforce_config_names_the_key(section: dict[str, Any], key: str) -
 def test_unknown_workforce_key_suggests_the_known_one() -> None:
     with pytest.raises(ConfigError, match="did you mean 'attrition_rate'"):
         compiled(with_workforce(**{"roles": {"ae": {"atrition_rate": 0.3}}}))
+
+
+@pytest.mark.parametrize("org", ["generalist", "specialist"])
+def test_no_rep_is_busy_longer_than_it_was_employed(org: str) -> None:
+    """Busy time never exceeds employed time, leavers and idle prospecting included (PITFALLS: count it)."""
+    data = with_workforce(
+        org, horizon=126.0, **role({"attrition_rate": 1.0}, "full_cycle" if org == "generalist" else "sdr")
+    )
+    data["pipelines"] = yaml.safe_load((CONFIGS / "pipelines" / "default.yaml").read_text())
+    for run in runs(data, n=4):
+        employed = employed_days(
+            run.rep_hire_day, run.rep_leave_day, run.scenario.warmup_days, run.scenario.horizon_days
+        )
+        assert np.all(run.rep_busy_days <= employed + 1e-9), (run.rep_busy_days - employed).max()
+        assert run.rep_leave_day[np.isfinite(run.rep_leave_day)].size > 0

@@ -274,6 +274,7 @@ def rep_workday(floor: SalesFloor, rep: Rep) -> Process:
         )
         passed = floor.conversion_draw[stage][lead] < probability(z)
         item.done.succeed((PASSED if passed else int(Outcome.DISQUALIFIED), rep.index, floor.now))
+    floor.workforce.stopped(rep)  # a leaver finishes the item in hand, then stops
 
 
 def pipeline_census(floor: SalesFloor) -> Process:

@@ -110,6 +110,11 @@ class Workforce:
     def _sd(self, team: int) -> float:
         return float(self.floor.scenario.team_skill_sd[team])
 
+    def stopped(self, rep: Rep) -> None:
+        """``rep``'s workday has ended: its employment lasts until the item in hand was finished."""
+        history = self.history[rep.index]
+        history.leave_day = max(history.leave_day, self.floor.now)
+
     def leave(self, rep: Rep) -> None:
         """``rep`` leaves now: it takes no new work and its queue is re-dealt."""
         team = self.floor.teams[rep.team]
