@@ -187,3 +187,29 @@ def test_report_without_runs_has_no_precision_section(tmp_path: Path) -> None:
     result = make_result(runs=10, failures=[failure])
     result.replications = result.monthly = result.summary = result.comparison = pd.DataFrame()
     assert "How precise is this" not in write_report(result, tmp_path, []).read_text()
+
+
+def test_idle_prospecting_does_not_make_a_team_the_bottleneck() -> None:
+    """Generalists near 100% busy only because idle time turns into prospecting are not overloaded."""
+    from simulator.analysis.conclusions import bottleneck_sentence
+
+    means = {
+        "utilisation_full_cycle": 1.0,
+        "utilisation_full_cycle_sales": 0.55,
+        "utilisation_full_cycle_prospecting": 0.45,
+        "utilisation_csm": 0.8,
+        "utilisation_csm_renewal": 0.6,
+        "utilisation_csm_expansion": 0.2,
+    }
+    summary = pd.DataFrame(
+        [{"scenario": "s", "kpi": k, "mean": v, "ci_low": v - 0.01, "ci_high": v + 0.01} for k, v in means.items()]
+    )
+    sentence = bottleneck_sentence(summary, "s")
+    assert sentence is not None and "the busiest team is the CSM team, busy 80.0%" in sentence
+    assert "within the 70-85% planning range" in sentence
+    means["utilisation_full_cycle_prospecting"] = 0.05  # now the queues take 95% of the generalists' time
+    summary = pd.DataFrame(
+        [{"scenario": "s", "kpi": k, "mean": v, "ci_low": v - 0.01, "ci_high": v + 0.01} for k, v in means.items()]
+    )
+    sentence = bottleneck_sentence(summary, "s")
+    assert sentence is not None and "full cycle team, busy 95.0%" in sentence and "bottleneck" in sentence

@@ -380,3 +380,7 @@ def test_no_rep_is_busy_longer_than_it_was_employed(org: str) -> None:
         )
         assert np.all(run.rep_busy_days <= employed + 1e-9), (run.rep_busy_days - employed).max()
         assert run.rep_leave_day[np.isfinite(run.rep_leave_day)].size > 0
+        row = kpi_row(run)
+        for team in run.scenario.team_names:  # the pipelines share the same employed days
+            parts = sum(v for k, v in row.items() if k.startswith(f"utilisation_{team}_"))
+            assert parts == pytest.approx(row[f"utilisation_{team}"]), team

@@ -28,6 +28,7 @@ from simulator.analysis.formatting import (
     team_label,
 )
 from simulator.analysis.tables import comparison_of, comparison_row, period_words, scenario_names, summary_of
+from simulator.config.pipelines import PIPELINE_KEYS as PIPELINES
 from simulator.run.experiment import ExperimentResult
 
 # Sentence templates for headline KPIs: text, the words for (higher, lower), whether the
@@ -118,23 +119,47 @@ def _share_words(row: pd.Series) -> str:
     return f"and does better in {only}{share:.0%} of paired runs"
 
 
+POOL_WORK = ("prospecting", "partner")  # pipelines whose work fills a rep's idle time
+
+
+def _queued_work(summary: pd.DataFrame, scenario: str) -> list[tuple[str, float, float, float, bool]]:
+    """Per team: (team, mean, ci_low, ci_high, adjusted) of the time spent on queued work.
+
+    Prospecting and partner work fill whatever time the queues leave (idle time turns into
+    them), so a team doing them is always near 100% busy; its load is the rest. The CI is
+    given only when nothing had to be taken off.
+    """
+    rows = summary[(summary["scenario"] == scenario) & summary["kpi"].str.startswith(UTILISATION_PREFIX)]
+    means = {str(r["kpi"]): r for _, r in rows[rows["mean"].notna()].iterrows()}
+    teams = [k for k in means if not any(k.endswith(f"_{p}") and k.rsplit("_", 1)[0] in means for p in PIPELINES)]
+    found = []
+    for kpi in teams:
+        row = means[kpi]
+        pool = sum(float(means[f"{kpi}_{p}"]["mean"]) for p in POOL_WORK if f"{kpi}_{p}" in means)
+        mean = float(row["mean"]) - pool
+        found.append(
+            (kpi.removeprefix(UTILISATION_PREFIX), mean, float(row["ci_low"]), float(row["ci_high"]), pool > 0)
+        )
+    return found
+
+
 def bottleneck_sentence(summary: pd.DataFrame, scenario: str) -> str | None:
     """Name the busiest team of a scenario and say whether it is past the 85% planning ceiling.
+
+    Business is measured on queued work (deals, renewals, expansions); the prospecting and
+    partner work that fills idle time does not make a team a bottleneck.
 
     Returns:
         A sentence, or None when the scenario reports no utilisation.
     """
-    rows = summary[(summary["scenario"] == scenario) & summary["kpi"].str.startswith(UTILISATION_PREFIX)]
-    rows = rows[rows["mean"].notna()]
-    if rows.empty:
+    found = _queued_work(summary, scenario)
+    if not found:
         return None
-    top = rows.iloc[int(rows["mean"].to_numpy().argmax())]
-    team = team_label(str(top["kpi"]).removeprefix(UTILISATION_PREFIX))
-    mean = float(top["mean"])
-    ci = ""
-    if math.isfinite(float(top["ci_low"])):
-        ci = f" (95% CI {float(top['ci_low']):.1%} to {float(top['ci_high']):.1%})"
-    head = f"In {scenario}, the busiest team is the {team} team, busy {mean:.1%} of its selling time{ci}"
+    name, mean, low, high, adjusted = max(found, key=lambda item: item[1])
+    team = team_label(name)
+    ci = f" (95% CI {low:.1%} to {high:.1%})" if math.isfinite(low) and not adjusted else ""
+    work = " with deals, renewals and expansions (prospecting and partner work fill the rest)" if adjusted else ""
+    head = f"In {scenario}, the busiest team is the {team} team, busy {mean:.1%} of its selling time{work}{ci}"
     if mean > UTILISATION_CEILING:
         ceiling = f"above the {UTILISATION_CEILING:.0%} planning ceiling"
         return f"{head}: {ceiling}, so it is the bottleneck and leads queue for it."

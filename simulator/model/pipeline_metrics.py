@@ -16,6 +16,7 @@ from simulator.config.pipelines import PIPELINE_KEYS
 from simulator.model.multi_pipeline import EXPANSION, PARTNER, PROSPECTING
 from simulator.model.pipeline_records import CustomerState, PoolState
 from simulator.model.records import Outcome, ReplicationRun
+from simulator.model.workforce import employed_days
 
 # direction of the KPIs added here (see simulator.model.metrics.direction)
 LOWER_IS_BETTER = ("churned_accounts", "churned_arr", "partner_margin_cost", "prm_tool_cost")
@@ -125,11 +126,13 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     row["gross_revenue_retention"] = _ratio(float(np.minimum(arr_end, arr_start)[cohort].sum()), base)
     row["net_revenue_retention"] = _ratio(float(arr_end[cohort].sum()), base)
 
+    # over the days each rep was employed, as utilisation_<team>, so the pipelines add up to it
     busy = record.rep_busy_by_pipeline
+    employed = employed_days(run.rep_hire_day, run.rep_leave_day, sc.warmup_days, sc.horizon_days)
     for t, team in enumerate(sc.team_names):
         members = run.rep_team == t
         for p in tables.configured:
             row[f"utilisation_{team}_{PIPELINE_KEYS[p]}"] = _ratio(
-                float(busy[members, p].sum()), members.sum() * window
+                float(busy[members, p].sum()), float(employed[members].sum())
             )
     return row
