@@ -110,8 +110,18 @@ def describe_experiment(experiment: Experiment) -> str:
     ]
     header, rows = difference_rows(experiment)
     if rows:
-        lines += ["What each scenario changes from the baseline (resolved settings):", "", _text_table(header, rows)]
+        cut = [[_shorten(cell) for cell in row] for row in rows]
+        lines += ["What each scenario changes from the baseline (resolved settings):", "", _text_table(header, cut)]
+        if cut != rows:
+            lines += ["", f"(values longer than {DESCRIBE_WIDTH} characters are cut here; report.md shows them whole)"]
     return "\n".join(lines)
+
+
+DESCRIBE_WIDTH = 60  # a terminal cell; a whole team's settings would make the table too wide to read
+
+
+def _shorten(cell: str) -> str:
+    return cell if len(cell) <= DESCRIBE_WIDTH else cell[: DESCRIBE_WIDTH - 1] + "…"
 
 
 # ---------------------------------------------------------------------------- report.md
