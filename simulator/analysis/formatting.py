@@ -191,6 +191,9 @@ def format_money(value: float, signed: bool = False) -> str:
     return f"{sign}${body}"
 
 
+TWO_DECIMAL_KPIS = ("sales_efficiency",)  # $ of new ARR per $ of cost of sales: 0.95 and 1.04 differ
+
+
 def format_value(kpi: str, value: float, signed: bool = False) -> str:
     """Format one value of a KPI for a table; rates as %, days and hours with 1 decimal.
 
@@ -211,6 +214,8 @@ def format_value(kpi: str, value: float, signed: bool = False) -> str:
     if unit == "rate":
         return f"{value:.1%}"
     decimals = 1 if unit in ("days", "hours") or abs(value) < 100 else 0
+    if kpi in TWO_DECIMAL_KPIS:
+        decimals = 2
     shown = _no_negative_zero(value, decimals)
     return f"{shown:{'+' if signed and shown else ''},.{decimals}f}"
 
