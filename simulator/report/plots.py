@@ -69,6 +69,9 @@ __all__ = [
 # ---------------------------------------------------------------------------- funnel
 
 
+LOG_FUNNEL_RATIO = 20.0  # largest over smallest stage volume beyond which the funnel axis is logarithmic
+
+
 def plot_funnel(
     summary: pd.DataFrame, stage_names: Sequence[str], out_dir: Path | str, baseline: str | None = None
 ) -> Path:
@@ -116,10 +119,16 @@ def _funnel_panel(
     leaked = kpi_means(summary, scenario, "stage_leaked_")
     y = np.arange(len(stage_names))
     heights = np.array([mean_of(entries, s) for s in stage_names])
-    ax.barh(y, np.nan_to_num(heights), color=colour, alpha=0.85)
+    positive = heights[np.isfinite(heights) & (heights > 0)]
+    # Several pipelines differ in volume by orders of magnitude (thousands of target
+    # accounts, a dozen partners): a log axis keeps every stage readable.
+    log = positive.size > 1 and positive.max() / positive.min() > LOG_FUNNEL_RATIO
+    floor = float(positive.min()) / 2 if log else 0.0
+    ax.barh(y, np.nan_to_num(heights) - floor, left=floor, color=colour, alpha=0.85)
     for i, stage in enumerate(stage_names):
+        height = float(np.nan_to_num(heights[i]))
         ax.text(
-            np.nan_to_num(heights[i]) + 0.02 * top,
+            max(height, floor) * 1.15 if log else height + 0.02 * top,
             i,
             _funnel_label(heights[i], mean_of(conversion, stage), mean_of(leaked, stage)),
             va="center",
@@ -127,8 +136,13 @@ def _funnel_panel(
         )
     ax.set_yticks(y, [s.replace("_", " ") for s in stage_names])
     ax.invert_yaxis()
-    ax.set_xlim(0, top * 1.75)
-    ax.set_xlabel("Leads entering the stage (mean per run)")
+    if log:
+        ax.set_xscale("log")
+        ax.set_xlim(floor, top * 12)
+        ax.set_xlabel("Leads entering the stage (mean per run, log scale)")
+    else:
+        ax.set_xlim(0, top * 1.75)
+        ax.set_xlabel("Leads entering the stage (mean per run)")
     ax.set_title(scenario, color=colour, fontweight="bold")
     ax.grid(axis="x", alpha=0.3)
 
