@@ -101,3 +101,23 @@ def test_forest_plot_switches_to_a_log_scale_when_one_kpi_dwarfs_the_others() ->
 
     assert _needs_log_scale(rows([2.0, -3.0, 5.0, 2500.0]))
     assert not _needs_log_scale(rows([2.0, -3.0, 5.0, 40.0]))
+
+
+@pytest.mark.parametrize(("volumes", "scale"), [((1000.0, 400.0, 90.0), "linear"), ((5000.0, 400.0, 12.0), "log")])
+def test_funnel_axis_turns_logarithmic_when_pipelines_differ_in_volume(
+    volumes: tuple[float, ...], scale: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simulator.report import plots
+
+    stages = ["research", "discovery", "partner_onboard"]
+    rows = [{"scenario": "a", "kpi": f"stage_entries_{s}", "mean": v} for s, v in zip(stages, volumes, strict=True)]
+    seen: list[str] = []
+
+    def keep_scale(fig: plt.Figure, path: Path) -> Path:
+        seen.append(fig.axes[0].get_xscale())
+        plt.close(fig)
+        return path
+
+    monkeypatch.setattr(plots, "save_figure", keep_scale)
+    plots.plot_funnel(pd.DataFrame(rows), stages, tmp_path, "a")
+    assert seen == [scale]
