@@ -53,9 +53,18 @@ class LeadBook:
         return int(self.arrival_day.shape[0])
 
 
-def _draw(gen: np.random.Generator, kernel: Kernel, n: int) -> FloatArray:
+def draw_kernel(gen: np.random.Generator, kernel: Kernel, n: int) -> FloatArray:
+    """``n`` draws of a compiled distribution with the caller's Generator."""
     result: FloatArray = sampling.draw(gen, kernel.code, kernel.params, n)
     return result
+
+
+def segments_of(scenario: Scenario, uniforms: FloatArray) -> IntArray:
+    """The segment index each uniform draw picks, by the scenario's segment weights."""
+    cumulative = np.cumsum(scenario.segment_weights)
+    cumulative[-1] = 1.0
+    segment = np.searchsorted(cumulative, uniforms, side="right").astype(np.int64)
+    return np.minimum(segment, len(scenario.segment_names) - 1)
 
 
 def draw_arrivals(scenario: Scenario, seed: int, replication: int) -> tuple[FloatArray, IntArray]:
@@ -82,12 +91,9 @@ def draw_leads(scenario: Scenario, seed: int, replication: int) -> LeadBook:
     arrival, source = draw_arrivals(scenario, seed, replication)
     n, n_stages = arrival.shape[0], scenario.n_stages
     attributes = stream(seed, replication, Stream.LEAD_ATTRIBUTES)
-    cumulative = np.cumsum(scenario.segment_weights)
-    cumulative[-1] = 1.0
-    segment = np.searchsorted(cumulative, sampling.uniforms(attributes, n), side="right").astype(np.int64)
-    segment = np.minimum(segment, len(scenario.segment_names) - 1)
-    value = _draw(attributes, scenario.deal_value, n)
-    circle = np.maximum(1, np.rint(_draw(attributes, scenario.buying_circle, n))).astype(np.int64)
+    segment = segments_of(scenario, sampling.uniforms(attributes, n))
+    value = draw_kernel(attributes, scenario.deal_value, n)
+    circle = np.maximum(1, np.rint(draw_kernel(attributes, scenario.buying_circle, n))).astype(np.int64)
 
     effort = np.empty((n_stages, n))
     delay = np.empty((n_stages, n))
@@ -97,13 +103,13 @@ def draw_leads(scenario: Scenario, seed: int, replication: int) -> LeadBook:
     handoff_extra = np.empty((n_stages, n))
     for s in range(n_stages):
         luck = stream(seed, replication, Stream.STAGE_LUCK, s)
-        effort[s] = _draw(luck, scenario.stage_effort_hours[s], n)
-        delay[s] = _draw(luck, scenario.stage_delay_days[s], n)
+        effort[s] = draw_kernel(luck, scenario.stage_effort_hours[s], n)
+        delay[s] = draw_kernel(luck, scenario.stage_delay_days[s], n)
         conversion[s] = sampling.uniforms(luck, n)
         passing = stream(seed, replication, Stream.HANDOFF_LUCK, s)
         handoff[s] = sampling.uniforms(passing, n)
-        handoff_delay[s] = _draw(passing, scenario.handoff_delay_days, n)
-        handoff_extra[s] = _draw(passing, scenario.handoff_extra_effort_hours, n)
+        handoff_delay[s] = draw_kernel(passing, scenario.handoff_delay_days, n)
+        handoff_extra[s] = draw_kernel(passing, scenario.handoff_extra_effort_hours, n)
     profile = scenario.lead_profile
     sector, geography, product = draw_lead_profile(profile, segment, seed, replication)
     value = apply_products(profile, product, value, effort, delay)

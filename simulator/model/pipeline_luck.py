@@ -20,18 +20,13 @@ import numpy as np
 
 from simulator.model import sampling
 from simulator.model.lead_attributes import apply_products, draw_lead_profile
-from simulator.model.market import LeadBook
+from simulator.model.market import LeadBook, draw_kernel, segments_of
 from simulator.model.multi_pipeline import WorkStages
 from simulator.model.scenario import FloatArray, Kernel, Scenario
 from simulator.model.streams import Stream, stream
 
 CHUNK = 128  # customers per lazily drawn block of luck
 INITIAL_BLOCK = -1  # block key of the initial customer book (won deals use their lead's block)
-
-
-def _draw(gen: np.random.Generator, kernel: Kernel, n: int) -> FloatArray:
-    result: FloatArray = sampling.draw(gen, kernel.code, kernel.params, n)
-    return result
 
 
 def draw_slot_leads(scenario: Scenario, seed: int, replication: int, source: int, count: int) -> LeadBook:
@@ -43,22 +38,19 @@ def draw_slot_leads(scenario: Scenario, seed: int, replication: int, source: int
     def gen(*key: int) -> np.random.Generator:
         return stream(seed, replication, Stream.FED_LEADS, source, *key)
 
-    cumulative = np.cumsum(scenario.segment_weights)
-    cumulative[-1] = 1.0
-    segment = np.searchsorted(cumulative, sampling.uniforms(gen(0, 0), count), side="right").astype(np.int64)
-    segment = np.minimum(segment, len(scenario.segment_names) - 1)
-    value = _draw(gen(0, 1), scenario.deal_value, count)
-    circle = np.maximum(1, np.rint(_draw(gen(0, 2), scenario.buying_circle, count))).astype(np.int64)
+    segment = segments_of(scenario, sampling.uniforms(gen(0, 0), count))
+    value = draw_kernel(gen(0, 1), scenario.deal_value, count)
+    circle = np.maximum(1, np.rint(draw_kernel(gen(0, 2), scenario.buying_circle, count))).astype(np.int64)
     shape = (scenario.n_stages, count)
     effort, delay, conversion = np.empty(shape), np.empty(shape), np.empty(shape)
     handoff, handoff_delay, handoff_extra = np.empty(shape), np.empty(shape), np.empty(shape)
     for s in range(scenario.n_stages):
-        effort[s] = _draw(gen(1, s, 0), scenario.stage_effort_hours[s], count)
-        delay[s] = _draw(gen(1, s, 1), scenario.stage_delay_days[s], count)
+        effort[s] = draw_kernel(gen(1, s, 0), scenario.stage_effort_hours[s], count)
+        delay[s] = draw_kernel(gen(1, s, 1), scenario.stage_delay_days[s], count)
         conversion[s] = sampling.uniforms(gen(1, s, 2), count)
         handoff[s] = sampling.uniforms(gen(2, s, 0), count)
-        handoff_delay[s] = _draw(gen(2, s, 1), scenario.handoff_delay_days, count)
-        handoff_extra[s] = _draw(gen(2, s, 2), scenario.handoff_extra_effort_hours, count)
+        handoff_delay[s] = draw_kernel(gen(2, s, 1), scenario.handoff_delay_days, count)
+        handoff_extra[s] = draw_kernel(gen(2, s, 2), scenario.handoff_extra_effort_hours, count)
     profile = scenario.lead_profile
     sector, geography, product = draw_lead_profile(profile, segment, seed, replication, int(Stream.FED_LEADS), source)
     value = apply_products(profile, product, value, effort, delay)
@@ -133,10 +125,14 @@ def draw_pool(seed: int, replication: int, pipeline: int, stages: WorkStages, co
     effort, delay, draw = [], [], []
     for s in range(stages.size):
         effort.append(
-            _draw(stream(seed, replication, Stream.POOL_LUCK, pipeline, s, 0), stages.effort_hours[s], count).tolist()
+            draw_kernel(
+                stream(seed, replication, Stream.POOL_LUCK, pipeline, s, 0), stages.effort_hours[s], count
+            ).tolist()
         )
         delay.append(
-            _draw(stream(seed, replication, Stream.POOL_LUCK, pipeline, s, 1), stages.delay_days[s], count).tolist()
+            draw_kernel(
+                stream(seed, replication, Stream.POOL_LUCK, pipeline, s, 1), stages.delay_days[s], count
+            ).tolist()
         )
         draw.append(sampling.uniforms(stream(seed, replication, Stream.POOL_LUCK, pipeline, s, 2), count).tolist())
     return PoolLuck(effort, delay, draw)
@@ -201,7 +197,7 @@ class CustomerLuck:
         terms, n_exp = self.terms, max(self.expansions, 1)
 
         def matrix(kernel: Kernel, rows: int) -> np.ndarray:
-            return _draw(gen, kernel, rows * CHUNK).reshape(rows, CHUNK)
+            return draw_kernel(gen, kernel, rows * CHUNK).reshape(rows, CHUNK)
 
         def uniform(rows: int) -> np.ndarray:
             return sampling.uniforms(gen, rows * CHUNK).reshape(rows, CHUNK)
@@ -227,6 +223,6 @@ def draw_initial_arr(scenario: Scenario, seed: int, replication: int) -> tuple[F
     assert tables is not None and tables.initial_arr is not None
     gen = stream(seed, replication, Stream.CUSTOMER_LUCK, 0)
     n = tables.initial_customers
-    arr = np.maximum(_draw(gen, tables.initial_arr, n), 0.0)
+    arr = np.maximum(draw_kernel(gen, tables.initial_arr, n), 0.0)
     due = sampling.uniforms(gen, n) * tables.contract_days
     return arr, due
