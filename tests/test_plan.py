@@ -13,7 +13,8 @@ import pytest
 
 import simulator
 from simulator.analysis.planning import bottlenecks
-from simulator.analysis.statistics import summarise, wilson_interval
+from simulator.analysis.intervals import wilson_interval
+from simulator.analysis.statistics import summarise
 from simulator.config.errors import ConfigError
 from simulator.config.schema import parse_scenario
 from simulator.config.validation import validate_scenario
