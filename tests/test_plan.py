@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import simulator
-from simulator.analysis.planning import bottlenecks
 from simulator.analysis.intervals import wilson_interval
+from simulator.analysis.planning import bottlenecks
 from simulator.analysis.statistics import summarise
 from simulator.config.errors import ConfigError
 from simulator.config.schema import parse_scenario

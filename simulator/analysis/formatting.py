@@ -248,6 +248,21 @@ def format_signed_amount(kpi: str, value: float) -> str:
     return f"{'+' if value > 0 else '-'}{text}"
 
 
+def format_signed_range(kpi: str, low: float, high: float) -> str:
+    """Format an interval of a difference for a sentence, the unit written once (``-4.0 to -3.8 working days``)."""
+    unit = kpi_unit(kpi)
+    if unit == "money":
+        return f"{format_money(low, signed=True)} to {format_money(high, signed=True)}"
+    words = {"rate": " points", "days": " working days", "hours": " hours"}.get(unit, "")
+    scale = 100.0 if unit == "rate" else 1.0
+    decimals = 1 if unit != "count" or max(abs(low), abs(high)) < 100 else 0
+    bounds = []
+    for value in (low, high):
+        shown = _no_negative_zero(value * scale, decimals)
+        bounds.append(f"{shown:{'+' if shown else ''},.{decimals}f}")
+    return f"{bounds[0]} to {bounds[1]}{words}"
+
+
 def format_percent(value: float, signed: bool = True) -> str:
     """Format a share as a percentage with one decimal (``+8.1%``)."""
     if not math.isfinite(value):

@@ -195,7 +195,8 @@ def fieller_ratio(
     The set of ratios ``r`` with ``|mean(s) - r·mean(b)| <= t·se(s - r·b)``, intersected
     with ``r >= 0`` (both quantities are non-negative). It contains 1 exactly when the
     paired t interval of ``s - b`` contains 0. When the baseline's mean is not clearly
-    above zero the set is unbounded above (upper bound ``inf``).
+    above zero the set is unbounded: the whole half-line is returned, or, when the set is
+    two rays that leave out 1, the ray holding the estimate.
 
     Args:
         scenario: The scenario's values, one per pair (finite).
@@ -218,11 +219,17 @@ def fieller_ratio(
     if big_a > 0.0:
         root = math.sqrt(disc)
         return max((big_b - root) / big_a, 0.0), max((big_b + root) / big_a, 0.0)
-    # The baseline's mean is not clearly above zero: the set is one or two unbounded rays.
-    if big_a == 0.0 or big_b * big_b - big_a * big_c <= 0.0:
+    # The baseline's mean is not clearly above zero: the set is the whole line or two rays,
+    # (-inf, r1] and [r2, inf). Report [0, inf) when the set holds 1 (no clear difference),
+    # else the ray holding the estimate a / b, so that the interval contains 1 exactly
+    # when the paired t interval contains 0.
+    holds_one = big_a - 2.0 * big_b + big_c <= 0.0
+    if big_a == 0.0 or big_b * big_b - big_a * big_c <= 0.0 or holds_one:
         return 0.0, math.inf
-    roots = sorted(((big_b - math.sqrt(disc)) / big_a, (big_b + math.sqrt(disc)) / big_a))
-    return (roots[1], math.inf) if roots[0] < 0.0 <= roots[1] else (0.0, math.inf)
+    r1, r2 = sorted(((big_b - math.sqrt(disc)) / big_a, (big_b + math.sqrt(disc)) / big_a))
+    if a / b <= r1:
+        return 0.0, max(r1, 0.0)
+    return max(r2, 0.0), math.inf
 
 
 def relative_interval(

@@ -17,14 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulator.analysis.conclusions import conclusion, interval_words
+from simulator.analysis.conclusions import conclusion, interval_words, relative_words
 from simulator.analysis.formatting import (
     HEADLINE_KPIS,
     PIPELINE_KPIS,
     SUPPORTING_KPIS,
     UTILISATION_PREFIX,
     format_mean_ci,
-    format_percent,
     format_value,
     kpi_axis_label,
     sentence_start,
@@ -265,21 +264,35 @@ def _comparison_section(result: ExperimentResult) -> list[str]:
             row = comparison_row(comparison, scenario, kpi)
             if row is not None and int(row["n_pairs"]) > 0:
                 rows.append(_comparison_cells(row, kpi))
-        header = ["KPI", names[0], scenario, "Difference", "95% CI of difference", "Better in", "Verdict"]
+        header = [
+            "KPI",
+            names[0],
+            scenario,
+            "Difference",
+            "95% CI of difference",
+            "Relative difference (95% CI)",
+            "Better in (95% CI)",
+            "Verdict",
+        ]
         lines += [f"**{scenario}** vs **{names[0]}**, paired run by run:", "", *_md_table(header, rows), ""]
     return lines
 
 
 def _comparison_cells(row: pd.Series, kpi: str) -> list[str]:
-    relative = float(row["relative_diff"])
-    rel = f" ({format_percent(relative)})" if math.isfinite(relative) else ""
-    better = f"{float(row['share_better']):.0%} of runs" if int(row["direction"]) != 0 else "-"
+    """One row of the comparison table: each figure beside its own interval, in its own unit."""
+    better = "-"
+    if int(row["direction"]) != 0:
+        better = f"{float(row['share_better']):.0%} of runs"
+        low, high = float(row.get("share_better_ci_low", math.nan)), float(row.get("share_better_ci_high", math.nan))
+        if math.isfinite(low):
+            better += f" ({low:.0%} to {high:.0%})"
     return [
         kpi_axis_label(kpi),
         format_value(kpi, float(row["baseline_mean"])),
         format_value(kpi, float(row["scenario_mean"])),
-        format_value(kpi, float(row["mean_diff"]), signed=True) + rel,
-        interval_words(row),
+        format_value(kpi, float(row["mean_diff"]), signed=True),
+        interval_words(row, compact=True),
+        relative_words(row) or "-",
         better,
         _verdict(row),
     ]
