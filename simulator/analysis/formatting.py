@@ -92,6 +92,10 @@ KPI_LABELS = {
     "forecast_bias": "Forecast bias, next month",
     "forecast_mape_quarter": "Forecast error, next quarter (MAPE)",
     "forecast_bias_quarter": "Forecast bias, next quarter",
+    "forecast_wape": "Forecast error, next month (WAPE)",
+    "forecast_wape_quarter": "Forecast error, next quarter (WAPE)",
+    "forecast_mape_unscored": "Month ends MAPE could not score (nothing booked)",
+    "forecast_mape_unscored_quarter": "Month ends MAPE could not score, next quarter (nothing booked)",
     "capacity_spreadsheet": "Capacity plan (seats x quota x attainment)",
     "meetings_booked": "Meetings booked",
     "partner_sourced_bookings": "Partner-sourced bookings",
@@ -124,7 +128,16 @@ _PREFIX_LABELS = (
     ("capacity_gap_", "Capacity lost to {}"),
 )
 MONEY_KPI_PREFIXES = ("cac", "contribution", "plan_shortfall", "capacity_")
-RATE_KPI_PREFIXES = ("quota_attainment", "reps_at_quota", "hit_plan", "forecast_mape", "forecast_bias", "sla_breach")
+RATE_KPI_PREFIXES = (
+    "quota_attainment",
+    "reps_at_quota",
+    "hit_plan",
+    "forecast_mape",
+    "forecast_wape",
+    "forecast_bias",
+    "sla_breach",
+)
+COUNT_KPI_PREFIXES = ("forecast_mape_unscored",)  # counts whose names start like a rate's
 UNIT_WORDS = {"money": "$", "rate": "%", "days": "working days", "hours": "hours", "count": ""}
 
 
@@ -137,6 +150,8 @@ def kpi_unit(kpi: str) -> str:
         return "money"
     if kpi.startswith(MONEY_KPI_PREFIXES):
         return "money"
+    if kpi.startswith(COUNT_KPI_PREFIXES):
+        return "count"
     if kpi.startswith(RATE_KPI_PREFIXES):
         return "rate"
     if kpi in PIPELINE_MONEY:

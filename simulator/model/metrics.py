@@ -33,6 +33,7 @@ LOWER_IS_BETTER_PREFIXES = (
     "cac",
     "plan_shortfall",
     "forecast_mape",
+    "forecast_wape",
     "sla_breach",
     *LOWER_IS_BETTER,
 )
