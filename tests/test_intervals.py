@@ -259,7 +259,8 @@ def test_a_small_run_prints_no_interval_outside_its_range(tmp_path: Path) -> Non
     below = [float(p) for p in re.findall(r"(-\d[\d,]*\.?\d*)%", report) if float(p.replace(",", "")) < -100.0]
     assert not below, below
     # the terminal table: no headline KPI (all amounts or shares) has a negative bound
-    table = done.stdout.split("salesim:")[0]
+    table = done.stdout.split("What looks unusual")[0].split("salesim:")[0]
+    assert "What looks unusual" in done.stdout and "## What looks unusual" in report
     for line in table.splitlines()[2:]:
         cells = re.findall(r"\[([^\]]*)\]", line)
         for cell in cells[:2]:  # the scenarios' columns; the third is a difference

@@ -147,7 +147,7 @@ def _share_words(row: pd.Series) -> str:
 POOL_WORK = ("prospecting", "partner")  # pipelines whose work fills a rep's idle time
 
 
-def _queued_work(summary: pd.DataFrame, scenario: str) -> list[tuple[str, float, float, float, bool]]:
+def queued_work(summary: pd.DataFrame, scenario: str) -> list[tuple[str, float, float, float, bool]]:
     """Per team: (team, mean, ci_low, ci_high, adjusted) of the time spent on queued work.
 
     Prospecting and partner work fill whatever time the queues leave (idle time turns into
@@ -177,7 +177,7 @@ def bottleneck_sentence(summary: pd.DataFrame, scenario: str) -> str | None:
     Returns:
         A sentence, or None when the scenario reports no utilisation.
     """
-    found = _queued_work(summary, scenario)
+    found = queued_work(summary, scenario)
     if not found:
         return None
     name, mean, low, high, adjusted = max(found, key=lambda item: item[1])

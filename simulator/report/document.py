@@ -42,6 +42,7 @@ from simulator.analysis.tables import (
 )
 from simulator.io.atomic import atomic_write
 from simulator.report.plan_section import planning_sections
+from simulator.report.unusual_section import report_unusual_section
 from simulator.run.differences import difference_rows
 from simulator.run.experiment import Experiment, ExperimentResult
 
@@ -252,6 +253,9 @@ def _verdict(row: pd.Series) -> str:
     return "better" if int(row["direction"]) * float(row["mean_diff"]) > 0 else "worse"
 
 
+COMPARISON_HEADER = ("Difference", "95% CI", "Relative difference (95% CI)", "Better in (95% CI)", "Verdict")
+
+
 def _comparison_section(result: ExperimentResult) -> list[str]:
     names = scenario_names(result)
     if len(names) < 2:
@@ -264,16 +268,7 @@ def _comparison_section(result: ExperimentResult) -> list[str]:
             row = comparison_row(comparison, scenario, kpi)
             if row is not None and int(row["n_pairs"]) > 0:
                 rows.append(_comparison_cells(row, kpi))
-        header = [
-            "KPI",
-            names[0],
-            scenario,
-            "Difference",
-            "95% CI of difference",
-            "Relative difference (95% CI)",
-            "Better in (95% CI)",
-            "Verdict",
-        ]
+        header = ["KPI", names[0], scenario, *COMPARISON_HEADER]
         lines += [f"**{scenario}** vs **{names[0]}**, paired run by run:", "", *_md_table(header, rows), ""]
     return lines
 
@@ -370,6 +365,7 @@ def render_report(result: ExperimentResult, out_dir: Path, plots: Sequence[Path]
         *_how_run_section(result),
         "",
         *_with_gap(precision_section(result)),
+        *report_unusual_section(result),
         "## What it means",
         "",
         *[f"- {sentence}" for sentence in conclusion(result)],
@@ -389,9 +385,10 @@ def write_report(result: ExperimentResult, out_dir: Path | str, plots: Sequence[
 
     It holds the question, the scenarios (org design, headcounts), how the runs were
     made (runs, seed, common random numbers, wall time, failures), how precise the
-    numbers are (runs needed for ±2% on bookings, correlation of paired runs), the plain-words
-    conclusion, the key numbers with their CIs, the paired comparison, the plots
-    (linked relative to ``out_dir``) and a note on how to read the statistics.
+    numbers are (runs needed for ±2% on bookings, correlation of paired runs), what looks
+    unusual against published ranges, the plain-words conclusion, the key numbers with
+    their CIs, the paired comparison, the plots (linked relative to ``out_dir``) and a
+    note on how to read the statistics.
 
     Returns:
         The path of ``report.md``.

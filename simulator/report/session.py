@@ -99,6 +99,7 @@ def run_and_write(
         RunInterrupted: After printing how many replications are done and how to resume.
     """
     from simulator.report.document import results_table
+    from simulator.report.unusual_section import unusual_summary
 
     settings = settings or RunnerSettings(workers=workers or 0, batch_size=batch_size or 0, progress=progress)
     _announce(experiment, settings)
@@ -124,6 +125,9 @@ def run_and_write(
             _say_interrupted(interrupted, resume_command)
             raise
     print(results_table(result))
+    unusual = unusual_summary(result)
+    if unusual:
+        print(unusual)
     for failure in result.failures:
         print(
             f"salesim: replication {failure.replication} of scenario {failure.scenario} (seed {failure.seed}) "
