@@ -57,7 +57,7 @@ def test_the_table_holds_each_published_range_with_its_source() -> None:
     assert abs(WORKING_DAYS_PER_CALENDAR_DAY - 250 / 365) < 1e-15
     assert (cycle.low, cycle.high) == pytest.approx((41.0959, 57.5342), abs=1e-4)  # 60 and 84 calendar days
     assert "250 working days = 365 calendar days" in cycle.source
-    assert range_words(next(b for b in BENCHMARKS if b.kpi == "reps_at_quota_share")) == "20-28%"
+    assert range_words(next(b for b in BENCHMARKS if b.kpi == "reps_at_quota_share")) == "20–28%"
 
 
 def test_figures_outside_are_named_with_how_far_and_inside_ones_are_not() -> None:
@@ -79,15 +79,15 @@ def test_figures_outside_are_named_with_how_far_and_inside_ones_are_not() -> Non
     assert checks[("sales and marketing per $ of new ARR", "")].value == pytest.approx(1.80)
     assert checks[("cycle_time_days_p50", "")].distance == pytest.approx(70.0 - 84 * 250 / 365)
     sentences = {key: unusual_sentence(c) for key, c in checks.items()}
-    assert sentences[("reps_at_quota_share", "")] == "0.0% of reps at quota; published 20-28% (20.0 points below)"
+    assert sentences[("reps_at_quota_share", "")] == "0.0% of reps at quota; published 20–28% (20.0 points below)"
     assert sentences[("quota_attainment_p50", "")] == (
-        "median quota attainment of ramped reps 30.0%; published 43-54% (13.0 points below)"
+        "median quota attainment of ramped reps 30.0%; published 43–54% (13.0 points below)"
     )
     assert sentences[("cycle_time_days_p50", "")] == (
-        "median sales cycle 70.0 working days; published 41.1-57.5 working days (12.5 working days above)"
+        "median sales cycle 70.0 working days; published 41.1–57.5 working days (12.5 working days above)"
     )
     assert sentences[("utilisation (team)", "ae")] == (
-        "the AE team busy 90.0% of its selling time; published 70-85% (5.0 points above)"
+        "the AE team busy 90.0% of its selling time; published 70–85% (5.0 points above)"
     )
     assert sentences[("forecast_wape_quarter", "")].endswith("published 10.0% or more (5.0 points below)")
 
@@ -100,10 +100,10 @@ def test_terminal_lines_and_report_section_name_only_the_figures_outside() -> No
     assert "win rate" not in text and "net revenue retention" not in text and "SDR" not in text
     section = unusual_section(table, ["today"])
     assert section[0] == "## What looks unusual"
-    assert "- **today**: 0.0% of reps at quota; published 20-28% (20.0 points below)." in section
+    assert "- **today**: 0.0% of reps at quota; published 20–28% (20.0 points below)." in section
     rows = [line for line in section if line.startswith("| ")][1:]
     assert len(rows) == 11  # every benchmarked figure, inside ones included, each with its source
-    assert any(r.startswith("| Opportunity win rate | 20-35% | 25.0% (22.5% to 27.5%), inside |") for r in rows)
+    assert any(r.startswith("| Opportunity win rate | 20–35% | 25.0% (22.5% to 27.5%), inside |") for r in rows)
     assert any("BenchSights" in r for r in rows)
 
 

@@ -208,17 +208,17 @@ def format_in_unit(value: float, unit: str) -> str:
 
 
 def range_words(benchmark: Benchmark) -> str:
-    """The published range in words (``20-28%``, ``10% or more``, ``41.1-57.5 working days``)."""
+    """The published range in words (``20–28%``, ``10.0% or more``, ``41.1–57.5 working days``)."""
     unit = benchmark.unit
     if math.isinf(benchmark.high):
         return f"{format_in_unit(benchmark.low, unit)} or more"
     if benchmark.low == 0.0:
         return f"at most {format_in_unit(benchmark.high, unit)}"
     if unit == RATE:
-        return f"{benchmark.low * 100:.0f}-{benchmark.high:.0%}"
+        return f"{benchmark.low * 100:.0f}–{benchmark.high:.0%}"
     if unit == WORKING_DAYS:
-        return f"{benchmark.low:.1f}-{benchmark.high:.1f} working days"
-    return f"${benchmark.low:.2f}-${benchmark.high:.2f}"
+        return f"{benchmark.low:.1f}–{benchmark.high:.1f} working days"
+    return f"${benchmark.low:.2f}–${benchmark.high:.2f}"
 
 
 def distance_words(check: BenchmarkCheck) -> str:
