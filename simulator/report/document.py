@@ -304,7 +304,7 @@ PLOT_TITLES = {
     ),
     "paired_differences": (
         "Differences against the baseline",
-        "Paired mean difference as % of the baseline with its 95% CI; green is better, red worse, grey unclear.",
+        "Relative difference (paired means) with its 95% CI; green is better, red worse, grey unclear.",
     ),
     "bookings_fan": ("Bookings through the year", "Cumulative bookings: median run and the P10-P90 band."),
     "utilisation": ("How busy each team is", "Share of selling time spent working deals; plan for 70-85%."),
