@@ -64,10 +64,6 @@ class Hire(ConfigModel):
             raise ValueError("give exactly one of day or month")
         return self
 
-    def start_day(self, days_per_month: int) -> float:
-        """The working day these hires start."""
-        return float(self.day) if self.day is not None else float((self.month or 1) - 1) * days_per_month
-
 
 class WorkforceSettings(ConfigModel):
     """Ramp, attrition, backfill, initial tenures and coaching of one role or team (None: not set here)."""
