@@ -18,6 +18,7 @@ from simulator.model.pipeline_metrics import HIGHER_IS_BETTER, LOWER_IS_BETTER, 
 from simulator.model.planning import planning_kpis, planning_monthly
 from simulator.model.pod_metrics import closed_opportunities, pod_kpis
 from simulator.model.records import Outcome, ReplicationRun
+from simulator.model.state_series import at_month_ends, daily_state
 from simulator.model.window import window_months
 from simulator.model.workforce import daily_staffing, employed_days
 
@@ -194,8 +195,15 @@ def monthly_series(run: ReplicationRun) -> MonthlySeries:
         deals_won=deals.astype(np.float64),
         leads=arrivals.astype(np.float64),
         open_at_month_end=np.asarray(open_end, dtype=np.float64),
-        columns={**planning_monthly(run, n_months), **monthly_staffing(run, edges)},
+        columns={**planning_monthly(run, n_months), **monthly_staffing(run, edges), **_monthly_book(run, edges)},
     )
+
+
+def _monthly_book(run: ReplicationRun, edges: np.ndarray) -> dict[str, np.ndarray]:
+    """Customer book and partner base at each month end (what the initial-transient check reads)."""
+    state = daily_state(run)
+    names = {"customers_active": "customers_at_month_end", "partners_active": "partners_at_month_end"}
+    return {column: at_month_ends(state[name], edges) for name, column in names.items() if name in state}
 
 
 def _staffing(run: ReplicationRun) -> tuple[np.ndarray, np.ndarray]:

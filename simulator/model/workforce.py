@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulator.config.calendar import Calendar
-from simulator.config.workforce import Hire, WorkforceConfig
+from simulator.config.workforce import Hire, WorkforceConfig, initial_tenure
 
 FloatArray = NDArray[np.float64]
 
@@ -134,7 +134,7 @@ def compile_workforce(
         settings = config.for_team(name, teams[name])
         ramp = settings.ramp
         rate = settings.attrition_rate or 0.0
-        backfill, tenure = settings.backfill_days, settings.initial_tenure_months
+        backfill, tenure = settings.backfill_days, initial_tenure(settings)
         hire_days = sorted(start_day(h) for h in settings.hires for _ in range(h.count))
         compiled.append(
             TeamWorkforce(
