@@ -54,7 +54,13 @@ def test_kinds_of_the_kpis_the_issue_names() -> None:
 
 @pytest.mark.parametrize("org", sorted(p.stem for p in (ROOT / "configs" / "org").glob("*.yaml")))
 def test_every_kpi_a_shipped_config_produces_is_named_in_the_table(org: str) -> None:
-    overrides = [f"org={org}", "runs=1", "clock.horizon_days=80", "plan.bookings=[1e6,1e6,1e6,1e6]"]
+    overrides = [
+        f"org={org}",
+        "runs=1",
+        "clock.warmup_days=0",
+        "clock.horizon_days=80",
+        "plan.bookings=[1e6,1e6,1e6,1e6]",
+    ]
     experiment = simulator.load_experiment(overrides=overrides)
     kpis = run_replication(experiment.scenarios[0].compile(), seed=1, replication=0).kpis
     unnamed = sorted(k for k in kpis if named_kind(k) is None)
@@ -241,7 +247,7 @@ def _out_of_range(table: pd.DataFrame, columns: tuple[str, str]) -> list[str]:
 
 def test_a_small_run_prints_no_interval_outside_its_range(tmp_path: Path) -> None:
     out = tmp_path / "run"
-    args = ["runs=2", "runner.workers=1", "runner.progress=false", "clock.horizon_days=150"]
+    args = ["runs=2", "runner.workers=1", "runner.progress=false", "clock.warmup_days=0", "clock.horizon_days=150"]
     done = salesim(*args, f"hydra.run.dir={out}", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     summary = pd.read_csv(out / "summary.csv")

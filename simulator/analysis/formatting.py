@@ -127,7 +127,7 @@ _PREFIX_LABELS = (
     ("hit_plan_", "Probability of hitting the plan in {}"),
     ("capacity_gap_", "Capacity lost to {}"),
 )
-MONEY_KPI_PREFIXES = ("cac", "contribution", "plan_shortfall", "capacity_")
+MONEY_KPI_PREFIXES = ("cac", "contribution", "plan_shortfall", "plan_target", "capacity_")
 RATE_KPI_PREFIXES = (
     "quota_attainment",
     "reps_at_quota",

@@ -69,6 +69,7 @@ KPI_KINDS: tuple[tuple[str, Kind], ...] = (
     ("quota_attainment", Kind.NON_NEGATIVE),
     ("capacity_spreadsheet", Kind.NON_NEGATIVE),
     ("plan_shortfall", Kind.NON_NEGATIVE),
+    ("plan_target", Kind.NON_NEGATIVE),
     ("forecast_mape", Kind.NON_NEGATIVE),  # also forecast_mape_unscored (a count of periods)
     ("forecast_wape", Kind.NON_NEGATIVE),
     ("meetings_booked", Kind.NON_NEGATIVE),
