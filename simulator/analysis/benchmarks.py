@@ -73,7 +73,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         0.43,
         0.54,
         RATE,
-        "median AE quota attainment 43-54% (BENCHMARKS.md, People; surveys, no single study named)",
+        "median AE quota attainment 43–54% (BENCHMARKS.md, People; surveys, no single study named)",
     ),
     Benchmark(
         "reps_at_quota_share",
@@ -82,7 +82,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         0.20,
         0.28,
         RATE,
-        "20-28% of AEs reach quota (BenchSights, 83 companies, small sample); 22% in 2025 (Ebsta/Pavilion, "
+        "20–28% of AEs reach quota (BenchSights, 83 companies, small sample); 22% in 2025 (Ebsta/Pavilion, "
         "vendor: 78% missed) and 16% (Salesforce State of Sales: 84% missed the year before); other surveys "
         "report up to ~50% (issue 13, no study named)",
     ),
@@ -93,7 +93,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         0.20,
         0.35,
         RATE,
-        "B2B opportunity to won 20-35% (enterprise 10-20%); ~21% of all opportunities, ~29% of qualified ones "
+        "B2B opportunity to won 20–35% (enterprise 10–20%); ~21% of all opportunities, ~29% of qualified ones "
         "(BENCHMARKS.md, Funnel)",
     ),
     Benchmark(
@@ -104,7 +104,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         84.0 * WORKING_DAYS_PER_CALENDAR_DAY,
         WORKING_DAYS,
         "median cycle 60 days (Bridge Group 2017, SaaS AE, $25k ACV), 72 (inside-sales AE, $35k ASP), ~84 "
-        "(Gong); calendar days x 250/365 (250 working days = 365 calendar days): 41-58 working days",
+        "(Gong); calendar days x 250/365 (250 working days = 365 calendar days): 41–58 working days",
     ),
     Benchmark(
         "net_revenue_retention",
@@ -113,7 +113,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         1.00,
         1.10,
         RATE,
-        "median NRR 100-110% by contract size (SaaS Capital 2023, 1,500+ companies); 101% (Benchmarkit 2025)",
+        "median NRR 100–110% by contract size (SaaS Capital 2023, 1,500+ companies); 101% (Benchmarkit 2025)",
     ),
     Benchmark(
         "gross_revenue_retention",
@@ -122,7 +122,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         0.90,
         0.93,
         RATE,
-        "median GRR 90-93% by contract size (SaaS Capital 2023)",
+        "median GRR 90–93% by contract size (SaaS Capital 2023)",
     ),
     Benchmark(
         "forecast_wape_quarter",
@@ -141,7 +141,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         0.70,
         0.85,
         RATE,
-        "plan with 70-85% utilisation of selling time; above 85% queues grow (BENCHMARKS.md, People)",
+        "plan with 70–85% utilisation of selling time; above 85% queues grow (BENCHMARKS.md, People)",
     ),
     Benchmark(
         QUEUED_UTILISATION,
@@ -150,7 +150,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         0.0,
         0.85,
         RATE,
-        "above 85% of selling time on queued work, queues grow (BENCHMARKS.md, People: plan with 70-85%); "
+        "above 85% of selling time on queued work, queues grow (BENCHMARKS.md, People: plan with 70–85%); "
         "a team whose idle time goes to prospecting or partners has no floor",
     ),
     Benchmark(
