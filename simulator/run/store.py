@@ -219,7 +219,8 @@ class DirectoryStore:
             manifest[FORMAT_KEY] = STORE_FORMAT
             atomic_write(self.path / MANIFEST, lambda f: json.dump(manifest, f, indent=1, sort_keys=True))
         elif cut_short:
-            notes.append(f"{cut_short} batches were cut short while being written; they will be computed again")
+            were = "batch was" if cut_short == 1 else "batches were"
+            notes.append(f"{cut_short} {were} cut short while being written: computed again")
         self._entries = entries
         self._session_start = self._next_sequence = max((e.sequence for e in entries.values()), default=-1) + 1
         return notes
