@@ -127,9 +127,8 @@ class _Work:
 
     def _give_up(self, death: str) -> None:
         """Workers keep dying with nothing finishing: record the batches not yet run as failed."""
-        message = (
-            f"not run: {self.deaths_in_a_row} worker processes died in a row (the last {death}); a resume runs it again"
-        )
+        died = f"{self.deaths_in_a_row} worker processes died in a row (the last one: {death})"
+        message = f"not run: {died}; a resume runs it again"
         while self.queue:
             batch = self.queue.popleft()
             self.on_batch(batch, self._failed(batch.replications, batch, message))
