@@ -21,6 +21,7 @@ from types import FrameType
 from tqdm import tqdm
 
 from simulator.analysis.results import run_experiment
+from simulator.analysis.warmup import transient_drifts
 from simulator.io.output_dir import UnwritableOutputError, check_writable, reason
 from simulator.report.outputs import write_outputs
 from simulator.run.experiment import Experiment, ExperimentResult
@@ -140,6 +141,9 @@ def run_and_write(
             _say_interrupted(interrupted, resume_command)
             raise
     print(results_table(result))
+    warmup = experiment.scenarios[0].config.clock.warmup_days
+    for drift in transient_drifts(result.monthly):
+        print(f"salesim: warning: {drift.sentence(warmup)}", file=sys.stderr)
     _say_failures(result, resume_command)
     if goal:
         needed = ", ".join(f"{name} {runs}" for name, runs in result.runs_per_scenario.items())
