@@ -38,7 +38,7 @@ from simulator.run.settings import RunnerSettings
 from simulator.run.store import DirectoryStore
 from tests.scenarios import ROOT
 
-ARGS = ["runs=4", "seed=11", "clock.horizon_days=40", "runner.workers=2", "runner.batch_size=1"]
+ARGS = ["runs=4", "seed=11", "clock.horizon_days=40", "clock.warmup_days=0", "runner.workers=2", "runner.batch_size=1"]
 ARGS += ["runner.progress=false"]
 TABLES = [
     "replications.csv",
