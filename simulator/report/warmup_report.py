@@ -88,8 +88,9 @@ def warmup_markdown(study: WarmupStudy) -> str:
     ]
     verdict = (
         f"**Recommended warm-up: `clock.warmup_days={study.warmup_days:.0f}`** "
-        f"({study.warmup_days / study.days_per_month:.0f} months): the longest truncation that counts (its cut-off part "
-        "differs from the rest by more than twice the wobble of the rest's 5-day means), rounded up to a month."
+        f"({study.warmup_days / study.days_per_month:.0f} months): the longest truncation that counts (its "
+        "cut-off part differs from the rest by more than twice the wobble of the rest's 5-day means), "
+        "rounded up to a month."
         if study.settled
         else "**Some series do not settle within the horizon studied**: run the study over more years, or start the "
         "state closer to its steady level (initial customers, partners, tenures)."
