@@ -188,7 +188,7 @@ def _how_run_section(result: ExperimentResult) -> list[str]:
         f"- **Seed {exp.seed}**: rerunning with this seed gives exactly these numbers.",
         "- **Common random numbers**: run *r* of every scenario replays the same leads with the same luck, "
         "so the difference between scenarios in run *r* comes from the org design, not from chance.",
-        f"- **Wall time** {result.wall_seconds:,.1f} s on {result.workers} worker(s).",
+        f"- **Wall time** {result.wall_seconds:,.1f} s on {result.workers} worker(s){_resumed_words(result)}.",
     ]
     return [*lines, *_steady_state_lines(result), *_failures_lines(result)]
 
@@ -203,6 +203,14 @@ def _steady_state_lines(result: ExperimentResult) -> list[str]:
             "across the measured window (initial-transient check)."
         ]
     return [f"- **Not yet in a steady state**: {d.sentence(warmup)}." for d in drifts]
+
+
+def _resumed_words(result: ExperimentResult) -> str:
+    """For a resumed run: how many runs this session made and how many it kept."""
+    made = sum(result.runs_per_scenario.values())
+    if result.computed is None or result.computed >= made:
+        return ""
+    return f", for the {result.computed:,} runs made after resuming ({made - result.computed:,} were kept from before)"
 
 
 def _runs_words(result: ExperimentResult) -> str:

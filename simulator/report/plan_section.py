@@ -109,9 +109,11 @@ def _capacity_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
     lines = [
         "## The capacity plan against the simulation",
         "",
-        "A capacity planner's spreadsheet multiplies ramped seats by quota and an assumed attainment. "
-        "The simulation books a different amount; reading down, each line is what one cause took away "
-        "(or, when positive, added), measured from the run's own records. Means over runs:",
+        "A capacity planner's spreadsheet multiplies seats (today's headcount and the hiring plan) by quota "
+        "and an assumed attainment. The simulation books a different amount; reading down, each line is what "
+        "one cause took away (or, when positive, added), measured from the run's own records: the ramp line "
+        "follows the planner's convention that a ramping rep carries quota x its ramp productivity, with the "
+        "productivity of the workforce's ramp curve. Means over runs:",
         "",
         *_table(["", *names], rows),
         "",
