@@ -20,7 +20,7 @@ from timing import best_of
 
 import simulator
 from simulator.config.pipelines import PipelinesConfig
-from simulator.engines.simpy_engine import simulate
+from simulator.engines.simpy import simulate
 from simulator.model import sampling
 from simulator.model.market import draw_leads
 from simulator.model.metrics import kpi_row

@@ -32,13 +32,13 @@ def _is_type_checking(node: ast.If) -> bool:
     )
 
 
-def _imports(path: Path) -> set[str]:
-    """Every salesim module ``path`` imports, at any depth, outside ``if TYPE_CHECKING`` blocks."""
+def _imports(path: Path, type_checking: bool = False) -> set[str]:
+    """Every salesim module ``path`` imports, at any depth, outside ``if TYPE_CHECKING`` blocks (unless asked)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found: set[str] = set()
 
     def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and _is_type_checking(node):
+        if isinstance(node, ast.If) and _is_type_checking(node) and not type_checking:
             for child in node.orelse:
                 visit(child)
             return
@@ -62,9 +62,9 @@ def _exists(module: str) -> bool:
     return (PACKAGE.parent / relative).with_suffix(".py").exists() or (PACKAGE.parent / relative).is_dir()
 
 
-def import_graph() -> dict[str, set[str]]:
-    """Module -> the salesim modules it imports."""
-    return {_module_name(path): _imports(path) for path in sorted(PACKAGE.rglob("*.py"))}
+def import_graph(type_checking: bool = False) -> dict[str, set[str]]:
+    """Module -> the salesim modules it imports (with ``type_checking``, imports made for types only too)."""
+    return {_module_name(path): _imports(path, type_checking) for path in sorted(PACKAGE.rglob("*.py"))}
 
 
 def layer_of(module: str) -> int:
@@ -93,8 +93,7 @@ def test_imports_point_down_the_chain() -> None:
     assert not upward, "imports that point up the chain:\n" + "\n".join(upward)
 
 
-def test_no_import_cycles() -> None:
-    graph = {module: {t for t in targets if t != module} for module, targets in import_graph().items()}
+def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     # A package's __init__ is imported with each of its modules; count only explicit edges.
     state: dict[str, int] = {}
     stack: list[str] = []
@@ -113,7 +112,41 @@ def test_no_import_cycles() -> None:
 
     for module in sorted(graph):
         if module not in state and (cycle := walk(module)):
-            pytest.fail("import cycle: " + " -> ".join(cycle))
+            return cycle
+    return None
+
+
+def test_no_import_cycles() -> None:
+    graph = {module: {t for t in targets if t != module} for module, targets in import_graph().items()}
+    if cycle := _find_cycle(graph):
+        pytest.fail("import cycle: " + " -> ".join(cycle))
+
+
+ENGINES = ("simulator.engines.simpy", "simulator.engines.fast")
+
+
+def _engine_of(module: str) -> str | None:
+    return next((e for e in ENGINES if module == e or module.startswith(e + ".")), None)
+
+
+def test_engines_are_siblings_without_circles() -> None:
+    """Each engine reads the model alone: neither imports the other, and neither has a circle inside,
+    not even through imports made for type annotations only (a shared floor gets its own module)."""
+    graph = import_graph(type_checking=True)
+    across = [
+        f"{module} imports {target}"
+        for module, targets in graph.items()
+        for target in targets
+        if _engine_of(module) and _engine_of(target) and _engine_of(module) != _engine_of(target)
+    ]
+    assert not across, "one engine imports the other:\n" + "\n".join(across)
+    inside = {
+        module: {t for t in targets if t != module and _engine_of(t) == _engine_of(module) and t not in ENGINES}
+        for module, targets in graph.items()
+        if _engine_of(module)
+    }
+    if cycle := _find_cycle(inside):
+        pytest.fail("import cycle inside an engine: " + " -> ".join(cycle))
 
 
 def test_the_graph_reader_sees_lazy_imports_and_skips_type_checking(tmp_path: Path) -> None:

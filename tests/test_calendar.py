@@ -11,7 +11,7 @@ import pytest
 from simulator.config.calendar import abstract_calendar, dated_calendar
 from simulator.config.errors import ConfigError
 from simulator.config.schema import ClockConfig, parse_scenario
-from simulator.engines.simpy_engine import simulate
+from simulator.engines.simpy import simulate
 from simulator.model.market import draw_arrivals
 from simulator.model.metrics import kpi_row, monthly_series
 from simulator.model.scenario import compile_scenario

@@ -26,7 +26,7 @@ from simulator.analysis.intervals import (
 )
 from simulator.analysis.quantities import KPI_KINDS, Kind, kpi_kind, kpi_range, named_kind
 from simulator.analysis.statistics import compare, mean_interval, summarise
-from simulator.engines.simpy_engine import simulate
+from simulator.engines.simpy import simulate
 from simulator.model.metrics import kpi_row
 from simulator.model.workforce import employed_days
 from simulator.run.replication import run_replication

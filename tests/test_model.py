@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from simulator.engines.simpy_engine import ReplicationRun, simulate
+from simulator.engines.simpy import simulate
 from simulator.model.metrics import kpi_row
-from simulator.model.records import Outcome
+from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.scenario import Scenario
 from simulator.run.replication import run_replication
 from tests.scenarios import compiled, shipped

@@ -20,7 +20,7 @@ import yaml
 from simulator.config.errors import ConfigError
 from simulator.config.schema import parse_scenario
 from simulator.config.validation import validate_scenario
-from simulator.engines.simpy_engine import simulate
+from simulator.engines.simpy import simulate
 from simulator.model.metrics import kpi_row
 from simulator.model.multi_pipeline import PROSPECTING
 from simulator.model.pipeline_luck import draw_pool, draw_slot_leads

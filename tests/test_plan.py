@@ -21,7 +21,7 @@ from simulator.analysis.statistics import summarise
 from simulator.config.errors import ConfigError
 from simulator.config.schema import parse_scenario
 from simulator.config.validation import validate_scenario
-from simulator.engines.simpy_engine import simulate
+from simulator.engines.simpy import simulate
 from simulator.model.dysfunctions import queue_table
 from simulator.model.economics import economics_kpis, rep_ledger
 from simulator.model.employment import productive_days

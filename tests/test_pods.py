@@ -15,7 +15,7 @@ from simulator.config.errors import ConfigError
 from simulator.config.lead_attributes import ATTRIBUTE_KEYS
 from simulator.config.schema import parse_scenario
 from simulator.config.validation import validate_scenario
-from simulator.engines.simpy_engine import simulate
+from simulator.engines.simpy import simulate
 from simulator.model.market import draw_leads
 from simulator.model.metrics import kpi_row
 from simulator.model.records import Outcome

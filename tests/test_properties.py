@@ -20,11 +20,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.engines.simpy_engine import ReplicationRun, simulate
+from simulator.engines.simpy import simulate
 from simulator.model.market import draw_rep_skills
 from simulator.model.metrics import kpi_row, monthly_series
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY, conversion_logit, probability, speed_to_lead_shift
-from simulator.model.records import Outcome
+from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.scenario import LEAST_LOADED, ROUND_ROBIN, Scenario
 from tests.scenarios import compiled, shipped
 

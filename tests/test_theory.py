@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from simulator.engines.simpy_engine import simulate
+from simulator.engines.simpy import simulate
 from simulator.model.market import draw_arrivals
 from simulator.model.metrics import kpi_row
 from simulator.model.records import Outcome

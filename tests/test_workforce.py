@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.config.errors import ConfigError
-from simulator.engines.simpy_engine import simulate
+from simulator.engines.simpy import simulate
 from simulator.model.metrics import kpi_row, monthly_series
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.workforce import RampCurve, employed_days, tenure_months

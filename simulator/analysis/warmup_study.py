@@ -15,7 +15,7 @@ import numpy as np
 
 from simulator.analysis.warmup import FloatArray, Truncation, recommended_warmup, truncations
 from simulator.config.schema import ScenarioConfig
-from simulator.engines.simpy_engine import simulate
+from simulator.engines.simpy import simulate
 from simulator.model.scenario import compile_scenario
 from simulator.model.state_series import daily_state
 

@@ -1,5 +1,6 @@
 """Engines that run one replication of a compiled :class:`~simulator.model.scenario.Scenario`.
 
-:mod:`simulator.engines.simpy_engine` is the readable reference. A compiled engine belongs
-beside it and must agree with it statistically.
+Two siblings read the same model: :mod:`simulator.engines.simpy` is the readable
+reference, :mod:`simulator.engines.fast` the compiled engine that must agree with it.
+Neither imports the other.
 """

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulator.engines.simpy_engine import simulate
+from simulator.engines.simpy import simulate
 from simulator.model.metrics import MonthlySeries, kpi_row, monthly_series
 from simulator.model.planning import planning_tables
 from simulator.model.scenario import Scenario

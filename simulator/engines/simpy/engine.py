@@ -8,7 +8,7 @@ Processes, each named after what it models:
   and working it; a rep works one item at a time by construction;
 - ``pipeline_census`` samples the number of open leads every day;
 - reps joining, ramping up and leaving are the processes of
-  :mod:`simulator.engines.workforce_processes`; a rep that left stops taking work.
+  :mod:`simulator.engines.simpy.workforce_processes`; a rep that left stops taking work.
 
 Modelling assumptions:
 - Time is in working days. A rep's effort in hours takes
@@ -25,113 +25,20 @@ Modelling assumptions:
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
-import simpy
 
-from simulator.engines import customer_processes, pipeline_processes
-from simulator.engines.overflow import OverflowRouter
-from simulator.engines.workforce_processes import Workforce
-from simulator.model.market import LeadBook, draw_leads, draw_rep_skills
-from simulator.model.organisation import Rep, Team, WorkItem, build_teams
+from simulator.engines.simpy import customer_processes, pipeline_processes
+from simulator.engines.simpy.floor import PASSED, Process, SalesFloor
+from simulator.engines.simpy.organisation import Rep, Team, WorkItem
+from simulator.engines.simpy.pipeline_state import PoolTask, give_duties
+from simulator.engines.simpy.workforce_processes import Workforce
+from simulator.model.market import draw_leads, draw_rep_skills
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY, conversion_logit, probability
 from simulator.model.pipeline_luck import draw_digital_entry, select, with_slots
-from simulator.model.records import JourneyLog, Outcome, ReplicationRun
+from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.scenario import Scenario
-
-PASSED = -1  # stage outcome of a lead that converted; the others are Outcome values
-
-Process = Generator[simpy.Event, Any, None]
-
-
-class SalesFloor(simpy.Environment):
-    """The environment of one replication: owns the scenario, the leads, the teams and the log."""
-
-    workforce: Workforce  # joining, ramping and leaving reps (set by ``simulate``)
-
-    def __init__(self, scenario: Scenario, leads: LeadBook, skills: np.ndarray) -> None:
-        super().__init__()
-        self.scenario = scenario
-        self.leads = leads
-        self.teams, self.reps = build_teams(scenario, [float(s) for s in skills])
-        self.log = JourneyLog.empty(leads.size, scenario.n_stages)
-        # Python lists of the same numbers: indexing NumPy arrays one scalar at a time
-        # costs ~10x more and would dominate the run time of the engine.
-        self.arrival = leads.arrival_day.tolist()
-        self.source = leads.source.tolist()
-        self.segment = leads.segment.tolist()
-        self.circle = leads.buying_circle.tolist()
-        self.effort = leads.effort_hours.tolist()
-        self.delay = leads.delay_days.tolist()
-        self.conversion_draw = leads.conversion_draw.tolist()
-        self.handoff_draw = leads.handoff_draw.tolist()
-        self.handoff_delay = leads.handoff_delay_days.tolist()
-        self.handoff_extra = leads.handoff_extra_hours.tolist()
-        self.routing = scenario.routing.tolist()
-        self.entry_stage = scenario.source_entry_stage.tolist()
-        self.max_wait = scenario.stage_max_wait_days.tolist()
-        self.loss_probability = scenario.handoff_loss_probability
-        self.first_touched = [False] * leads.size
-        nan, n = float("nan"), leads.size
-        self.stage_enter = [[nan] * n for _ in range(scenario.n_stages)]
-        self.stage_start = [[nan] * n for _ in range(scenario.n_stages)]
-        self.stage_end = [[nan] * n for _ in range(scenario.n_stages)]
-        self.stage_rep = [[-1] * n for _ in range(scenario.n_stages)]
-        self.stage_passed = [[False] * n for _ in range(scenario.n_stages)]
-        self.open_leads = 0
-        self.daily_open: list[int] = []
-        self._sequence = 0
-        self.slice = leads.slice.tolist()
-        self.team_logit = scenario.pods.team_logit.tolist()
-        self.overflow = (
-            OverflowRouter(self, scenario, self.teams, self.slice) if scenario.pods.overflow_enabled else None
-        )
-        # pipelines beyond new business (None: the sales pipeline alone, as before)
-        self.seed, self.replication = 0, 0
-        self.n_arriving = leads.size  # leads released at their drawn arrival time
-        self.lead_entry = [self.entry_stage[source] for source in self.source]
-        self.pipes: pipeline_processes.Pipelines | None = None
-
-    def start_fed_lead(self, lead: int, booked_by: Rep | None) -> None:
-        """A lead created by another pipeline (a booked meeting, a referral) arrives now."""
-        self.arrival[lead] = self.now
-        if booked_by is not None:  # the booking conversation was the first touch
-            self.first_touched[lead] = True
-            self.log.first_touch_day[lead] = self.now
-        self.process(lead_journey(self, lead, booked_by))
-
-    def next_sequence(self) -> int:
-        """A tie-breaker for queue order: earlier puts go first among equal keys."""
-        self._sequence += 1
-        return self._sequence
-
-    def busy_in_window(self, start: float, days: float) -> float:
-        """The part of a work interval that falls inside the measurement window."""
-        lo = max(start, self.scenario.warmup_days)
-        hi = min(start + days, self.scenario.horizon_days)
-        return max(0.0, hi - lo)
-
-    def flush_stage_records(self) -> None:
-        """Copy the per-stage records kept as Python lists into the journey log's arrays."""
-        self.log.stage_enter[:] = np.array(self.stage_enter).T
-        self.log.stage_start[:] = np.array(self.stage_start).T
-        self.log.stage_end[:] = np.array(self.stage_end).T
-        self.log.stage_rep[:] = np.array(self.stage_rep, dtype=np.int64).T
-        self.log.stage_passed[:] = np.array(self.stage_passed, dtype=np.bool_).T
-
-    def end_of_horizon_census(self) -> None:
-        """Close as leaked every queued lead whose wait ran out before the horizon."""
-        for team in self.teams:
-            for item in team.waiting_items():
-                if item.pipeline:
-                    continue
-                deadline = item.enqueued + float(self.scenario.stage_max_wait_days[item.stage])
-                if deadline <= self.now and self.log.outcome[item.lead] == Outcome.OPEN:
-                    self.log.close(item.lead, Outcome.LEAKED, item.stage, deadline)
-                    self.open_leads -= 1
 
 
 def lead_arrivals(floor: SalesFloor) -> Process:
@@ -227,7 +134,7 @@ def rep_workday(floor: SalesFloor, rep: Rep) -> Process:
     while rep.active:
         if rep.duties:
             choice = pipeline_processes.choose_work(floor, rep, team)
-            if isinstance(choice, pipeline_processes.PoolTask):
+            if isinstance(choice, PoolTask):
                 yield from pipeline_processes.work_pool_task(floor, rep, choice)
                 continue
             item = choice
@@ -296,6 +203,7 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
     leads, slot_start = with_slots(scenario, seed, replication, draw_leads(scenario, seed, replication))
     skills = draw_rep_skills(scenario, seed, replication)
     floor = SalesFloor(scenario, leads, skills)
+    floor.journey = lead_journey
     floor.seed, floor.replication = seed, replication
     floor.n_arriving = min(slot_start.values(), default=leads.size)
     if scenario.pipelines is not None:
@@ -310,7 +218,7 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
 
     def start_rep(rep: Rep) -> None:  # a rep hired during the run
         if floor.pipes is not None:
-            pipeline_processes.give_duties(floor.pipes.tables, rep)
+            give_duties(floor.pipes.tables, rep)
         rep.process = floor.process(rep_workday(floor, rep))
 
     floor.workforce = Workforce(floor, seed, replication, start_rep)

@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import simpy
 
-from simulator.engines.pipeline_processes import Customer, Pipelines, Process, put_item
+from simulator.engines.simpy.floor import Process, SalesFloor
+from simulator.engines.simpy.pipeline_state import Customer, Pipelines
 from simulator.model.multi_pipeline import EXPANSION, RENEWAL
 from simulator.model.pipeline import probability
 from simulator.model.pipeline_luck import draw_initial_arr
-
-if TYPE_CHECKING:
-    from simulator.engines.simpy_engine import SalesFloor
 
 LEAD_CUSTOMER_BLOCK = 0  # customer luck block of won deals (keyed by lead index)
 INITIAL_CUSTOMER_BLOCK = -1
@@ -97,7 +95,7 @@ def customer_life(floor: SalesFloor, customer: Customer) -> Process:
                 hours = float(chunk.checkin_effort[checkins, offset])
                 checkins += 1
                 owner_team = customer.owner.team if customer.owner is not None else tables.owner_team
-                item = put_item(floor, RENEWAL, 0, owner_team, customer.owner, hours)
+                item = floor.put_item(RENEWAL, 0, owner_team, customer.owner, hours)
                 customer.checkin_pending = True
                 item.done.callbacks.append(functools.partial(_touched, customer))
         else:
@@ -120,8 +118,8 @@ def _renewal(floor: SalesFloor, pipes: Pipelines, customer: Customer, chunk: Any
     for s in range(stages.size):
         if floor.now >= customer.due:
             break
-        item = put_item(
-            floor, RENEWAL, s, int(stages.team[s]), customer.owner, float(chunk.renewal_effort[s][term, offset])
+        item = floor.put_item(
+            RENEWAL, s, int(stages.team[s]), customer.owner, float(chunk.renewal_effort[s][term, offset])
         )
         deadline = floor.timeout(customer.due - floor.now)
         yield floor.any_of([item.done, deadline])
@@ -164,8 +162,8 @@ def expansion_journey(floor: SalesFloor, customer: Customer, chunk: Any, offset:
     pipes.expansions.append(row)
     for s in range(stages.size):
         row[5] = float(s)
-        item = put_item(
-            floor, EXPANSION, s, int(stages.team[s]), customer.owner, float(chunk.expansion_effort[s][k, offset])
+        item = floor.put_item(
+            EXPANSION, s, int(stages.team[s]), customer.owner, float(chunk.expansion_effort[s][k, offset])
         )
         rep_index = yield item.done
         if customer.churned:

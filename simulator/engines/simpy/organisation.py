@@ -51,8 +51,8 @@ class Rep:
     wake: simpy.Event | None = None
     owned_open: int = 0
     busy_days: float = 0.0
-    active: bool = True  # False once the rep has left (see simulator.engines.workforce_processes)
-    # time across pipelines (see simulator.engines.pipeline_processes)
+    active: bool = True  # False once the rep has left (see simulator.engines.simpy.workforce_processes)
+    # time across pipelines (see simulator.engines.simpy.pipeline_processes)
     duties: tuple[int, ...] = ()  # pool pipelines this rep works (prospecting, partner)
     busy_by: list[float] = field(default_factory=lambda: [0.0] * 5)  # busy days per pipeline
     tasks: dict[int, list[Any]] = field(default_factory=dict)  # pool pipeline -> heap of ready tasks

@@ -10,7 +10,7 @@
 - ``partner_life``: every enablement interval the partner asks its manager for a
   session; it refers leads as a Poisson process whose rate grows with the enablement
   hours received (redrawn at each interval: exact, since the exponential is memoryless).
-- Customers, renewals and expansions: :mod:`simulator.engines.customer_processes`.
+- Customers, renewals and expansions: :mod:`simulator.engines.simpy.customer_processes`.
 
 Time allocation (per team): a rep takes the first pipeline in its team's priority
 order that has work for it (reserved pool hours of the current week first), and turns
@@ -22,90 +22,19 @@ from __future__ import annotations
 import functools
 import heapq
 import math
-from collections.abc import Generator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
 
+from simulator.engines.simpy.floor import Process, SalesFloor
+from simulator.engines.simpy.organisation import Rep, Team, WorkItem
+from simulator.engines.simpy.pipeline_state import Pipelines, PoolTask, give_duties
 from simulator.model import sampling
-from simulator.model.multi_pipeline import DAYS_PER_WEEK, PARTNER, PROSPECTING, PipelineTables
-from simulator.model.organisation import Rep, Team, WorkItem
+from simulator.model.multi_pipeline import DAYS_PER_WEEK, PARTNER, PROSPECTING
 from simulator.model.pipeline import probability
 from simulator.model.pipeline_luck import CustomerLuck, draw_pool
 from simulator.model.pipeline_records import CustomerState, PipelineRecord, PoolState
 from simulator.model.streams import Stream, stream
-
-if TYPE_CHECKING:
-    from simulator.engines.simpy_engine import SalesFloor
-
-Process = Generator[simpy.Event, Any, None]
-
-
-@dataclass(slots=True)
-class PoolTask:
-    """A rep's own work at one stage of a pool pipeline, for one entity or a block of fresh ones."""
-
-    pipeline: int
-    entities: list[int]
-    stage: int
-    reserved: bool = False  # worked in reserved hours: not interrupted
-    plans: list[tuple[int, int, bool]] | None = None  # an interrupted sitting's decisions
-    hours: float = 0.0  # an interrupted sitting's remaining hours
-
-
-@dataclass(slots=True)
-class Customer:
-    """An account of the retention pipeline."""
-
-    index: int
-    block: int
-    key: int  # index inside its luck block
-    arr: float
-    owner: Rep | None
-    due: float
-    touches: int = 0
-    term: int = 0
-    churned: bool = False
-    checkin_pending: bool = False
-    term_start: float = 0.0
-
-
-@dataclass(slots=True)
-class Pipelines:
-    """State of the extra pipelines in one replication (attached to the sales floor)."""
-
-    tables: PipelineTables
-    slot_start: dict[int, int]
-    pools: dict[int, Any] = field(default_factory=dict)  # pipeline -> PoolLuck
-    pool_state: dict[int, list[int]] = field(default_factory=dict)
-    pool_stage: dict[int, list[int]] = field(default_factory=dict)  # furthest stage started, -1 untouched
-    next_entity: dict[int, int] = field(default_factory=dict)
-    next_slot: dict[int, int] = field(default_factory=dict)
-    meeting_day: list[float] = field(default_factory=list)
-    partner_active_day: list[float] = field(default_factory=list)
-    partner_referrals: list[int] = field(default_factory=list)
-    partner_hours: list[float] = field(default_factory=list)
-    lead_partner: dict[int, int] = field(default_factory=dict)
-    customers: list[Customer] = field(default_factory=list)
-    customer_initial: list[bool] = field(default_factory=list)
-    customer_start: list[float] = field(default_factory=list)
-    customer_start_arr: list[float] = field(default_factory=list)
-    renewals: list[tuple[int, float, float, bool, int]] = field(default_factory=list)
-    expansions: list[list[float]] = field(default_factory=list)  # customer, open, end, value, won, stage
-    luck: CustomerLuck | None = None
-
-
-def give_duties(tables: PipelineTables, rep: Rep) -> None:
-    """The pool pipelines a rep works, by its team's time allocation (a new hire gets them too)."""
-    team = rep.team
-    rep.duties = tuple(
-        p
-        for p in (PROSPECTING, PARTNER)
-        if tables.has(p) and (tables.team_idle_work[team] == p or tables.team_reserved_hours_per_day[team, p] > 0)
-    )
-    rep.tasks = {p: [] for p in rep.duties}
 
 
 def setup(floor: SalesFloor, slot_start: dict[int, int]) -> Pipelines:
@@ -320,20 +249,6 @@ def _next_slot(pipes: Pipelines, source: int) -> int:
     return pipes.slot_start[source] + k
 
 
-def put_item(
-    floor: SalesFloor, pipeline: int, stage: int, team_index: int, owner: Rep | None, hours: float
-) -> WorkItem:
-    """Queue a non-sales item with the owner if its team is the owner's, else by the team's policy."""
-    team = floor.teams[team_index]
-    if owner is not None and owner.team != team_index:
-        owner = None
-    if owner is None and not team.pooled:
-        owner = team.choose_owner()
-    item = WorkItem(-1, stage, floor.now, 0.0, -1, floor.event(), False, pipeline, hours)
-    team.put(item, owner, floor.next_sequence())
-    return item
-
-
 # ---------------------------------------------------------------------------- partners
 
 
@@ -350,7 +265,7 @@ def partner_life(floor: SalesFloor, partner: int, manager: Rep) -> Process:
     while floor.now < floor.scenario.horizon_days:
         if not pending:
             hours = float(sampling.draw(gen, kernel.code, kernel.params, 1)[0])
-            item = put_item(floor, PARTNER, 0, manager.team, manager, hours)
+            item = floor.put_item(PARTNER, 0, manager.team, manager, hours)
             pending.append(item)
             item.done.callbacks.append(functools.partial(_enabled, pipes, partner, pending, hours))
         end = floor.now + tables.enablement_interval_days

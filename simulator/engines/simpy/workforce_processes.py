@@ -27,22 +27,17 @@ Modelling decisions:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-import simpy
 
+from simulator.engines.simpy.floor import Process, SalesFloor
+from simulator.engines.simpy.organisation import Rep, Team
 from simulator.model import sampling
-from simulator.model.organisation import Rep, Team
 from simulator.model.records import Outcome
 from simulator.model.streams import Stream, stream
-
-if TYPE_CHECKING:
-    from simulator.engines.simpy_engine import SalesFloor
-
-Process = Generator[simpy.Event, Any, None]
 
 SEAT_KEY, INITIAL_TENURE_KEY, REASSIGNMENT_KEY = 1, 2, 3  # sub-keys of the workforce stream, after the team
 

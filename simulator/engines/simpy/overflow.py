@@ -23,7 +23,7 @@ import math
 import numpy as np
 import simpy
 
-from simulator.model.organisation import Team
+from simulator.engines.simpy.organisation import Team
 from simulator.model.pods import NO_OVERFLOW, TO_ANY_POD
 from simulator.model.scenario import Scenario
 
