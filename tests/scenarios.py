@@ -82,3 +82,66 @@ def single_stage_queue(
         "effects": {"speed_to_lead": {"exponent": 0.0}, "skill_weight": 0.0},
         "clock": {"horizon_days": horizon_days, "warmup_days": warmup_days, "days_per_year": 240},
     }
+
+
+THREE_STAGE_CONVERSIONS = (0.5, 0.5, 0.3)
+
+
+def three_stage_network(
+    arrivals_per_day: float = 20.0,
+    reps: int = 11,
+    mean_effort_hours: float = 1.0,
+    mean_delay_days: float = 2.0,
+    horizon_days: float = 250.0,
+    warmup_days: float = 0.0,
+    conversions: tuple[float, float, float] = THREE_STAGE_CONVERSIONS,
+) -> dict[str, Any]:
+    """The canonical 3-stage network: Poisson leads, one pooled FIFO team, exponential effort and delays.
+
+    A lead passes stage ``s`` with probability ``conversions[s]`` (no effects: speed to lead,
+    skill and buying circle are switched off), waits the buyer's exponential delay and
+    queues again for the same pool of reps. With 4 selling hours a day and a 1-hour mean
+    effort the team is one M/M/c station visited ``1 + p1 + p1 p2`` times per lead, so
+    its wait is Erlang C at the total visit rate (a Jackson network: the delays are an
+    infinite-server station). The defaults load it to rho = 20 x 1.75 x 0.25 / 11 = 0.80.
+    """
+    names = ("qualify", "evaluate", "close")
+    return {
+        "market": {
+            "name": "network",
+            "sources": {"arrivals": {"leads_per_month": arrivals_per_day * 20}},
+            "seasonality": [1.0] * 12,
+            "segments": {"all": 1.0},
+            "deal_value": {"dist": "constant", "value": 1.0},
+            "buying_circle": {"dist": "constant", "value": 1},
+        },
+        "pipeline": {
+            "name": "three_stages",
+            "stages": [
+                {
+                    "name": name,
+                    "role": "rep",
+                    "effort_hours": {"dist": "exponential", "mean": mean_effort_hours},
+                    "delay_days": {"dist": "exponential", "mean": mean_delay_days},
+                    "conversion": p,
+                }
+                for name, p in zip(names, conversions, strict=True)
+            ],
+        },
+        "org": {
+            "name": "pool",
+            "teams": {
+                "reps": {
+                    "role": "rep",
+                    "headcount": reps,
+                    "hours_per_day": 8.0,
+                    "selling_fraction": 0.5,
+                    "assignment": "pooled",
+                    "priority": "fifo",
+                }
+            },
+            "default_team": "reps",
+        },
+        "effects": {"speed_to_lead": {"exponent": 0.0}, "skill_weight": 0.0},
+        "clock": {"horizon_days": horizon_days, "warmup_days": warmup_days, "days_per_year": 240},
+    }

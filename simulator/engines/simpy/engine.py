@@ -131,6 +131,8 @@ def rep_workday(floor: SalesFloor, rep: Rep) -> Process:
     """A rep works the next item of its queue, one at a time, for the whole run."""
     scenario, log = floor.scenario, floor.log
     team = floor.teams[rep.team]
+    lo, hi = scenario.warmup_days, scenario.horizon_days  # the measurement window
+    max_waits, effort, stage_start, stage_rep = floor.max_wait, floor.effort, floor.stage_start, floor.stage_rep
     while rep.active:
         if rep.duties:
             choice = pipeline_processes.choose_work(floor, rep, team)
@@ -152,8 +154,9 @@ def rep_workday(floor: SalesFloor, rep: Rep) -> Process:
             yield from pipeline_processes.work_item(floor, rep, item)
             continue
         lead, stage = item.lead, item.stage
-        max_wait = floor.max_wait[stage]
-        if floor.now - item.enqueued > max_wait:
+        max_wait = max_waits[stage]
+        start = floor.now
+        if start - item.enqueued > max_wait:
             item.done.succeed((int(Outcome.LEAKED), -1, item.enqueued + max_wait))
             continue
         if not item.handoff_checked and item.previous_rep >= 0 and item.previous_rep != rep.index:
@@ -161,18 +164,18 @@ def rep_workday(floor: SalesFloor, rep: Rep) -> Process:
                 item.done.succeed((int(Outcome.LOST_HANDOFF), rep.index, floor.now))
                 continue
             item.extra_hours = floor.handoff_extra[stage][lead]
-        start = floor.now
-        floor.stage_start[stage][lead] = start
-        floor.stage_rep[stage][lead] = rep.index
+        stage_start[stage][lead] = start
+        stage_rep[stage][lead] = rep.index
         first_touch_hours = None
         if not floor.first_touched[lead]:
             floor.first_touched[lead] = True
             log.first_touch_day[lead] = start
             first_touch_hours = (start - floor.arrival[lead]) * HOURS_PER_ELAPSED_DAY
-        days = (floor.effort[stage][lead] + item.extra_hours) / rep.selling_hours_per_day
-        busy = floor.busy_in_window(start, days)
-        rep.busy_days += busy
-        rep.busy_by[0] += busy
+        days = (effort[stage][lead] + item.extra_hours) / rep.selling_hours_per_day
+        busy = min(start + days, hi) - max(start, lo)  # the part inside the measurement window
+        if busy > 0.0:
+            rep.busy_days += busy
+            rep.busy_by[0] += busy
         yield floor.timeout(days)
         floor.stage_end[stage][lead] = floor.now
         shift = floor.team_logit[rep.team][floor.slice[lead]]
