@@ -26,12 +26,12 @@ from timing import best_of
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from simulator.engines.simpy import simulate  # noqa: E402
-from simulator.model import sampling  # noqa: E402
-from simulator.model.market import draw_leads  # noqa: E402
-from simulator.model.records import Outcome  # noqa: E402
-from simulator.model.scenario import Scenario  # noqa: E402
-from tests.scenarios import compiled, three_stage_network  # noqa: E402
+from simulator.engines.simpy import simulate
+from simulator.model import sampling
+from simulator.model.market import draw_leads
+from simulator.model.records import Outcome
+from simulator.model.scenario import Scenario
+from tests.scenarios import compiled, three_stage_network
 
 
 def lean_model(scenario: Scenario, seed: int, replication: int) -> tuple[np.ndarray, np.ndarray]:
