@@ -31,6 +31,11 @@ class Stream(IntEnum):
     DIGITAL_FIRST = 9  # which leads of a source did most of the journey online
 
 
+# Sub-keys of the workforce stream, after the team index: a seat's own luck (then the seat
+# index), the initial tenures of the team's reps of day 0, its reassignment losses.
+SEAT_KEY, INITIAL_TENURE_KEY, REASSIGNMENT_KEY = 1, 2, 3
+
+
 def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
     """The seed sequence of one replication."""
     return np.random.SeedSequence(seed, spawn_key=(replication,))

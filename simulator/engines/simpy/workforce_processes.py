@@ -37,9 +37,7 @@ from simulator.engines.simpy.floor import Process, SalesFloor
 from simulator.engines.simpy.organisation import Rep, Team
 from simulator.model import sampling
 from simulator.model.records import Outcome
-from simulator.model.streams import Stream, stream
-
-SEAT_KEY, INITIAL_TENURE_KEY, REASSIGNMENT_KEY = 1, 2, 3  # sub-keys of the workforce stream, after the team
+from simulator.model.streams import INITIAL_TENURE_KEY, REASSIGNMENT_KEY, SEAT_KEY, Stream, stream
 
 
 @dataclass(slots=True)

@@ -1,0 +1,275 @@
+"""Lay one replication out as the fast engine's arrays: the scenario, the leads' luck, room to run.
+
+Every size is known before the run except the length of queues and the number of
+reassignment-loss draws: those start at a guess and the engine reports when it needs
+more (the replication is then run again with twice the room, which changes nothing
+but the time: a replication is a pure function of its seed).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.engines.fast.events import event_list
+from simulator.engines.fast.luck import WorkforceLuck
+from simulator.engines.fast.queues import queues
+from simulator.engines.fast.state import Items, Leads, Params, Reps, Run, Seats, Teams, World
+from simulator.model.market import LeadBook
+from simulator.model.multi_pipeline import N_PIPELINES
+from simulator.model.scenario import CLOSEST_TO_CLOSE, LEAST_LOADED, POOLED, Scenario
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    """How much room a run gets where the need is not known ahead."""
+
+    queue: int = 64  # entries per queue
+    losses: int = 64  # reassignment-loss draws per team
+
+    def doubled(self) -> Room:
+        """Twice as much of everything."""
+        return Room(2 * self.queue, 2 * self.losses)
+
+
+def _padded(rows: list[tuple[float, ...]], fill: float) -> tuple[np.ndarray, np.ndarray]:
+    width = max((len(r) for r in rows), default=0) or 1
+    table = np.full((len(rows), width), fill)
+    for t, row in enumerate(rows):
+        table[t, : len(row)] = row
+    return table, np.array([len(r) for r in rows], dtype=np.int64)
+
+
+def params(scenario: Scenario, n_arriving: int) -> Params:
+    """The scenario as the compiled loop reads it."""
+    plan, pods, n_teams = scenario.workforce, scenario.pods, scenario.n_teams
+    teams = plan.teams
+    productivity, n_productivity = _padded([t.ramp.productivity for t in teams] or [()] * n_teams, 1.0)
+    skill, n_skill = _padded([t.ramp.skill_shift for t in teams] or [()] * n_teams, 0.0)
+    rank = np.zeros((n_teams, N_PIPELINES))
+    if scenario.pipelines is not None:
+        rank[:] = scenario.pipelines.team_rank
+    return Params(
+        horizon=float(scenario.horizon_days),
+        warmup=float(scenario.warmup_days),
+        n_stages=scenario.n_stages,
+        n_teams=n_teams,
+        n_arriving=n_arriving,
+        stage_base_logit=np.ascontiguousarray(scenario.stage_base_logit, dtype=np.float64),
+        stage_max_wait=np.ascontiguousarray(scenario.stage_max_wait_days, dtype=np.float64),
+        stage_circle_sensitive=np.ascontiguousarray(scenario.stage_circle_sensitive, dtype=np.bool_),
+        source_lift=np.ascontiguousarray(scenario.source_logit_lift, dtype=np.float64),
+        skill_weight=float(scenario.skill_weight),
+        circle_reference=float(scenario.circle_reference_size),
+        circle_per_person=float(scenario.circle_logit_per_person),
+        speed_scale=float(scenario.speed_scale_hours),
+        speed_exponent=float(scenario.speed_exponent),
+        handoff_loss=float(scenario.handoff_loss_probability),
+        routing=np.ascontiguousarray(scenario.routing, dtype=np.int64),
+        team_logit=np.ascontiguousarray(pods.team_logit, dtype=np.float64),
+        team_pooled=np.ascontiguousarray(scenario.team_assignment == POOLED),
+        team_least_loaded=np.ascontiguousarray(scenario.team_assignment == LEAST_LOADED),
+        team_closest=np.ascontiguousarray(scenario.team_priority == CLOSEST_TO_CLOSE),
+        team_rank=rank,
+        team_selling_hours=np.ascontiguousarray(scenario.team_selling_hours_per_day, dtype=np.float64),
+        team_skill_mean=np.ascontiguousarray(scenario.team_skill_mean, dtype=np.float64),
+        team_skill_sd=np.ascontiguousarray(scenario.team_skill_sd, dtype=np.float64),
+        overflow=bool(pods.overflow_enabled),
+        overflow_target=np.ascontiguousarray(pods.overflow_target, dtype=np.int64),
+        overflow_queue_length=np.ascontiguousarray(pods.overflow_queue_length, dtype=np.float64),
+        overflow_wait=np.ascontiguousarray(pods.overflow_wait_days, dtype=np.float64),
+        overflow_eligible=np.ascontiguousarray(pods.stage_team_eligible, dtype=np.bool_),
+        dynamic=bool(plan.dynamic),
+        ramp_productivity=productivity,
+        ramp_skill=skill,
+        ramp_n_productivity=n_productivity,
+        ramp_n_skill=n_skill,
+        days_per_month=float(plan.days_per_month),
+        attrition=np.array([t.attrition_per_day for t in teams] or [0.0] * n_teams, dtype=np.float64),
+        backfill=np.array([t.backfill is not None for t in teams] or [False] * n_teams, dtype=np.bool_),
+        coaching_rate=np.array([t.coaching_rate for t in teams] or [0.0] * n_teams, dtype=np.float64),
+        coaching_best=np.array([t.coaching_toward_best for t in teams] or [False] * n_teams, dtype=np.bool_),
+        coaching=bool(plan.dynamic and any(t.coaching_rate > 0 for t in teams)),
+        month_ends=np.array(plan.month_ends, dtype=np.float64),
+        reassignment_loss=float(plan.reassignment_loss_probability),
+    )
+
+
+def leads_of(scenario: Scenario, book: LeadBook, entry: list[int], overflow: bool) -> Leads:
+    """The leads' luck and empty journey records."""
+    n, s, t = book.size, scenario.n_stages, scenario.n_teams
+    slices = np.ascontiguousarray(book.slice, dtype=np.int64)
+    route = np.ascontiguousarray(scenario.routing[:, slices].T) if overflow else np.zeros((1, 1), dtype=np.int64)
+    return Leads(
+        arrival=np.array(book.arrival_day, dtype=np.float64),
+        source=np.ascontiguousarray(book.source, dtype=np.int64),
+        circle=np.ascontiguousarray(book.buying_circle, dtype=np.int64),
+        slice=slices,
+        entry=np.array(entry, dtype=np.int64),
+        effort=np.ascontiguousarray(book.effort_hours, dtype=np.float64),
+        delay=np.ascontiguousarray(book.delay_days, dtype=np.float64),
+        conversion_draw=np.ascontiguousarray(book.conversion_draw, dtype=np.float64),
+        handoff_draw=np.ascontiguousarray(book.handoff_draw, dtype=np.float64),
+        handoff_delay=np.ascontiguousarray(book.handoff_delay_days, dtype=np.float64),
+        handoff_extra=np.ascontiguousarray(book.handoff_extra_hours, dtype=np.float64),
+        stage=np.zeros(n, dtype=np.int64),
+        previous_rep=np.full(n, -1, dtype=np.int64),
+        previous_team=np.full(n, -1, dtype=np.int64),
+        team=np.full(n, -1, dtype=np.int64),
+        owner=np.full(n, -1, dtype=np.int64),
+        booked_by=np.full(n, -1, dtype=np.int64),
+        owners=np.full((n, t), -1, dtype=np.int64),
+        route=route,
+        first_touched=np.zeros(n, dtype=np.bool_),
+        extra=np.zeros(n),
+        outcome=np.zeros(n, dtype=np.int64),
+        outcome_day=np.full(n, np.nan),
+        outcome_stage=np.full(n, -1, dtype=np.int64),
+        first_touch_day=np.full(n, np.nan),
+        stage_enter=np.full((n, s), np.nan),
+        stage_start=np.full((n, s), np.nan),
+        stage_end=np.full((n, s), np.nan),
+        stage_rep=np.full((n, s), -1, dtype=np.int64),
+        stage_passed=np.zeros((n, s), dtype=np.bool_),
+    )
+
+
+def items_of(count: int) -> Items:
+    """Room for ``count`` work items."""
+    return Items(
+        pipeline=np.zeros(count, dtype=np.int64),
+        stage=np.zeros(count, dtype=np.int64),
+        lead=np.full(count, -1, dtype=np.int64),
+        enqueued=np.zeros(count),
+        extra_hours=np.zeros(count),
+        previous_rep=np.full(count, -1, dtype=np.int64),
+        handoff_checked=np.zeros(count, dtype=np.bool_),
+        hours=np.zeros(count),
+        first_touch_hours=np.full(count, np.nan),
+        result=np.zeros(count, dtype=np.int64),
+        rep=np.full(count, -1, dtype=np.int64),
+        day=np.zeros(count),
+    )
+
+
+def reps_of(scenario: Scenario, skills: np.ndarray, luck: WorkforceLuck) -> Reps:
+    """The reps of day 0, room for every hire of the run, and one vacancy per team."""
+    r0, n_teams = scenario.n_reps, scenario.n_teams
+    slots = r0 + luck.hires + n_teams
+    team = np.full(slots, -1, dtype=np.int64)
+    team[:r0] = np.repeat(np.arange(n_teams), scenario.team_headcount)
+    team[slots - n_teams :] = np.arange(n_teams)
+    index = np.arange(slots, dtype=np.int64)
+    index[slots - n_teams :] = -1 - np.arange(n_teams)
+    skill = np.zeros(slots)
+    skill[:r0] = skills
+    hours = np.ones(slots)
+    hours[:r0] = scenario.team_selling_hours_per_day[team[:r0]]
+    active = np.zeros(slots, dtype=np.bool_)
+    active[:r0] = True
+    start_tenure = np.full(slots, np.inf)
+    start_tenure[:r0] = luck.start_tenure
+    return Reps(
+        number=index,
+        team=team,
+        skill=skill.copy(),
+        hours=hours.copy(),
+        active=active,
+        waiting=np.zeros(slots, dtype=np.bool_),
+        owned_open=np.zeros(slots, dtype=np.int64),
+        busy_days=np.zeros(slots),
+        busy_by=np.zeros((slots, N_PIPELINES)),
+        hire_day=np.zeros(slots),
+        start_tenure=start_tenure,
+        base_skill=skill,
+        base_hours=hours,
+        leave_day=np.full(slots, np.inf),
+        skill_shift=np.zeros(slots),
+        stopped=np.zeros(slots, dtype=np.bool_),
+        n_hired=np.array([r0], dtype=np.int64),
+    )
+
+
+def teams_of(scenario: Scenario, slots: int) -> Teams:
+    """Each team's reps of day 0 in order; nobody idle yet."""
+    n_teams = scenario.n_teams
+    members = np.full((n_teams, slots), -1, dtype=np.int64)
+    start = 0
+    for t in range(n_teams):
+        count = int(scenario.team_headcount[t])
+        members[t, :count] = np.arange(start, start + count)
+        start += count
+    return Teams(
+        members=members,
+        n_members=np.array(scenario.team_headcount, dtype=np.int64),  # a copy: the run changes it
+        idle=np.full((n_teams, slots), -1, dtype=np.int64),
+        n_idle=np.zeros(n_teams, dtype=np.int64),
+        next_turn=np.zeros(n_teams, dtype=np.int64),
+    )
+
+
+def seats_of(scenario: Scenario, luck: WorkforceLuck) -> Seats:
+    """The seats in the order the SimPy workforce starts them; a seat of day 0 holds its rep."""
+    z = luck.seat_team.shape[0]
+    rep = np.full(z, -1, dtype=np.int64)
+    k, first = 0, 0
+    for t in range(scenario.n_teams):
+        count = int(luck.n_initial[t])
+        rep[k : k + count] = np.arange(first, first + count)
+        k += count + int(luck.n_planned[t])
+        first += int(scenario.team_headcount[t])
+    return Seats(
+        team=luck.seat_team,
+        rep=rep,
+        day=luck.seat_day,
+        tenure_u=luck.tenure_u,
+        backfill=luck.backfill,
+        skill=luck.skill,
+        cycle=np.zeros(z, dtype=np.int64),
+        n_initial=luck.n_initial,
+        n_planned=luck.n_planned,
+    )
+
+
+def world(
+    scenario: Scenario,
+    book: LeadBook,
+    entry: list[int],
+    n_arriving: int,
+    skills: np.ndarray,
+    luck: WorkforceLuck,
+    losses: np.ndarray,
+    room: Room,
+) -> World:
+    """Everything one run of the compiled loop reads and writes."""
+    p = params(scenario, n_arriving)
+    reps = reps_of(scenario, skills, luck)
+    slots = reps.number.shape[0]
+    n, n_teams = book.size, scenario.n_teams
+    seats = seats_of(scenario, luck)
+    days = math.ceil(scenario.horizon_days) + 2
+    return World(
+        p=p,
+        ev=event_list(n + slots + seats.team.shape[0] + 16),
+        qs=queues(n_teams + slots, room.queue),
+        items=items_of(n),
+        reps=reps,
+        teams=teams_of(scenario, slots),
+        run=Run(
+            sequence=np.zeros(1, dtype=np.int64),
+            open_leads=np.zeros(1, dtype=np.int64),
+            daily_open=np.zeros(days, dtype=np.int64),
+            n_daily=np.zeros(1, dtype=np.int64),
+            deals_reassigned=np.zeros(1, dtype=np.int64),
+            overflow_visits=np.zeros(n_teams, dtype=np.int64),
+            overflow_sent=np.zeros(n_teams, dtype=np.int64),
+            loss_draws=np.ascontiguousarray(losses, dtype=np.float64),
+            loss_used=np.zeros(n_teams, dtype=np.int64),
+            redealt=np.full((n, n_teams), -1, dtype=np.int64),
+            short=np.zeros(1, dtype=np.int64),
+        ),
+        leads=leads_of(scenario, book, entry, p.overflow),
+        seats=seats,
+    )

@@ -1,0 +1,120 @@
+"""The fast engine's future-event list: a binary heap in arrays, ordered as SimPy orders events.
+
+SimPy processes the event with the smallest ``(time, priority, id)``: priority 0
+(*urgent*: a process starting, an interrupt) before 1 (*normal*: a timeout, an event
+that succeeded), and among equal times and priorities the one scheduled first. The fast
+engine schedules the same events in the same order, so ties (several things happening
+at the same instant) resolve alike in both engines. Priority and id are packed into one
+integer (``priority << 48 | id``); what to do (``kind``) and whom it concerns (two
+integers ``a`` and ``b``) into another (``kind << 56 | a << 28 | b``).
+
+The heap has a fixed capacity; a push beyond it sets the overflow flag and the engine
+reruns the replication with more room (nothing is lost: the replication is a pure
+function of its seed).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+from simulator.model.kernel import FloatArray, IntArray
+
+URGENT, NORMAL = 0, 1
+_ID_BITS = 48
+_KIND_SHIFT, _A_SHIFT, _B_MASK = 56, 28, (1 << 28) - 1
+
+
+class EventList(NamedTuple):
+    """Pending events: ``size[0]`` of them in heap order; ``clock[0]`` is now, ``counter[0]`` the next id."""
+
+    time: FloatArray  # (capacity,)
+    order: IntArray  # priority << 48 | id
+    payload: IntArray  # kind << 56 | a << 28 | b
+    size: IntArray  # (1,)
+    counter: IntArray  # (1,) ids handed out so far
+    clock: FloatArray  # (1,) the current time
+    overflow: IntArray  # (1,) 1 once a push found the list full
+
+
+def event_list(capacity: int) -> EventList:
+    """An empty event list holding at most ``capacity`` pending events."""
+    return EventList(
+        time=np.empty(capacity),
+        order=np.empty(capacity, dtype=np.int64),
+        payload=np.empty(capacity, dtype=np.int64),
+        size=np.zeros(1, dtype=np.int64),
+        counter=np.zeros(1, dtype=np.int64),
+        clock=np.zeros(1),
+        overflow=np.zeros(1, dtype=np.int64),
+    )
+
+
+@njit(cache=True)
+def schedule(ev: EventList, time: float, priority: int, kind: int, a: int, b: int) -> None:
+    """Add an event at ``time`` (an absolute day, computed as SimPy does: now + delay)."""
+    times, order, payload = ev.time, ev.order, ev.payload
+    n = ev.size[0]
+    if n >= times.shape[0]:
+        ev.overflow[0] = 1
+        return
+    key = (priority << _ID_BITS) | ev.counter[0]
+    value = (kind << _KIND_SHIFT) | (a << _A_SHIFT) | b
+    ev.counter[0] += 1
+    ev.size[0] = n + 1
+    i = n
+    while i > 0:  # sift the hole up, then drop the new event in
+        parent = (i - 1) >> 1
+        if times[parent] < time or (times[parent] == time and order[parent] < key):
+            break
+        times[i], order[i], payload[i] = times[parent], order[parent], payload[parent]
+        i = parent
+    times[i], order[i], payload[i] = time, key, value
+
+
+@njit(cache=True)
+def timeout(ev: EventList, delay: float, kind: int, a: int, b: int) -> None:
+    """A normal event ``delay`` days from now (SimPy's ``env.timeout``)."""
+    schedule(ev, ev.clock[0] + delay, NORMAL, kind, a, b)
+
+
+@njit(cache=True)
+def succeed(ev: EventList, kind: int, a: int, b: int) -> None:
+    """A normal event now (SimPy's ``event.succeed()``)."""
+    schedule(ev, ev.clock[0], NORMAL, kind, a, b)
+
+
+@njit(cache=True)
+def start(ev: EventList, kind: int, a: int, b: int) -> None:
+    """An urgent event now (SimPy's ``env.process`` start, or an interrupt)."""
+    schedule(ev, ev.clock[0], URGENT, kind, a, b)
+
+
+@njit(cache=True)
+def pop(ev: EventList) -> tuple[int, int, int]:
+    """Take the first event, set the clock to its time, and return its ``(kind, a, b)``."""
+    times, order, payload = ev.time, ev.order, ev.payload
+    value = payload[0]
+    ev.clock[0] = times[0]
+    n = ev.size[0] - 1
+    ev.size[0] = n
+    if n > 0:
+        time, key, last = times[n], order[n], payload[n]
+        i = 0
+        while True:  # sift the hole down from the top, then drop the last event in
+            child = 2 * i + 1
+            if child >= n:
+                break
+            right = child + 1
+            if right < n and (
+                times[right] < times[child] or (times[right] == times[child] and order[right] < order[child])
+            ):
+                child = right
+            if time < times[child] or (time == times[child] and key < order[child]):
+                break
+            times[i], order[i], payload[i] = times[child], order[child], payload[child]
+            i = child
+        times[i], order[i], payload[i] = time, key, last
+    return value >> _KIND_SHIFT, (value >> _A_SHIFT) & _B_MASK, value & _B_MASK

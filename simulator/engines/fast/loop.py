@@ -1,0 +1,201 @@
+"""The fast engine's event loop: start every process as the SimPy engine does, then dispatch events.
+
+``run_world`` is the one compiled entry point: it turns the tuples of arrays into
+structs, schedules the processes that start at day 0 in the order the SimPy engine
+creates them, and processes events until the horizon (an event at the horizon itself
+is not processed, as SimPy's ``run(until=horizon)`` does not).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from simulator.engines.fast import events, kinds, sales, workforce
+from simulator.engines.fast.state import World
+from simulator.engines.fast.structs import view_of, view_size
+
+
+@njit(cache=True)
+def _start(w: World) -> None:
+    """The processes of day 0, in the SimPy engine's order: arrivals, reps, census, workforce."""
+    ev, p, reps, seats = w.ev, w.p, w.reps, w.seats
+    events.start(ev, kinds.ARRIVALS_START, 0, 0)
+    for rep in range(reps.n_hired[0]):
+        events.start(ev, kinds.REP_START, rep, 0)
+    events.start(ev, kinds.CENSUS_START, 0, 0)
+    if not p.dynamic:
+        return
+    z = 0
+    for t in range(p.n_teams):
+        for k in range(seats.n_initial[t]):
+            rep = seats.rep[z + k]
+            workforce.apply_level(p, reps, rep, workforce.tenure(w, rep))
+            if workforce.tenure(w, rep) < workforce.ramp_months(p, t):
+                events.start(ev, kinds.RAMP_START, rep, 0)
+            events.start(ev, kinds.SEAT_START, z + k, 0)
+        z += seats.n_initial[t]
+        for _ in range(seats.n_planned[t]):
+            events.start(ev, kinds.PLANNED_START, z, 0)
+            z += 1
+    if p.coaching:
+        events.start(ev, kinds.COACHING_START, 0, 0)
+
+
+@njit(cache=True)
+def _seat_event(w: World, kind: int, z: int) -> None:
+    seats = w.seats
+    t = seats.team[z]
+    if kind == kinds.SEAT_START:
+        workforce.seat_cycle(w, z)
+    elif kind == kinds.SEAT_LEAVE:
+        workforce.leave(w, seats.rep[z])
+        if w.p.backfill[t]:
+            events.timeout(w.ev, seats.backfill[z, seats.cycle[z]], kinds.SEAT_HIRE, z, 0)
+    elif kind == kinds.SEAT_HIRE:
+        seats.cycle[z] += 1
+        _fill(w, z)
+    elif kind == kinds.PLANNED_START:
+        if seats.day[z] > w.ev.clock[0]:
+            events.timeout(w.ev, seats.day[z] - w.ev.clock[0], kinds.PLANNED_HIRE, z, 0)
+        else:
+            _fill(w, z)
+    else:  # PLANNED_HIRE
+        _fill(w, z)
+
+
+@njit(cache=True)
+def _fill(w: World, z: int) -> None:
+    """A new rep takes the seat, with the skill drawn for this cycle, and its tenure starts."""
+    seats = w.seats
+    if seats.cycle[z] >= seats.skill.shape[1]:
+        w.run.short[0] = 1
+        return
+    rep = workforce.hire(w, seats.team[z], seats.skill[z, seats.cycle[z]])
+    if rep < 0:
+        return
+    seats.rep[z] = rep
+    workforce.seat_cycle(w, z)
+
+
+@njit(cache=True)
+def _dispatch(w: World, kind: int, a: int, b: int) -> None:
+    ev, p, leads = w.ev, w.p, w.leads
+    if kind == kinds.REP_WORKED:
+        sales.worked(w, a, b)
+    elif kind == kinds.LEAD_DONE:
+        sales.item_done(w, a, b)
+    elif kind == kinds.REP_WAKE:
+        sales.woken(w, a)
+    elif kind == kinds.LEAD_START:
+        sales.start_journey(w, a)
+    elif kind == kinds.LEAD_READY:
+        sales.enter_stage(w, a)
+    elif kind == kinds.LEAD_HANDED:
+        sales.handed(w, a)
+    elif kind == kinds.ARRIVE:
+        events.start(ev, kinds.LEAD_START, a, 0)
+        if a + 1 < p.n_arriving:
+            events.timeout(ev, leads.arrival[a + 1] - ev.clock[0], kinds.ARRIVE, a + 1, 0)
+    elif kind == kinds.ARRIVALS_START:
+        if p.n_arriving > 0:
+            events.timeout(ev, leads.arrival[0] - ev.clock[0], kinds.ARRIVE, 0, 0)
+    elif kind == kinds.REP_START:
+        sales.workday(w, a)
+    elif kind == kinds.CENSUS_START:
+        events.timeout(ev, 0.5, kinds.CENSUS, 0, 0)
+    elif kind == kinds.CENSUS:
+        run = w.run
+        if run.n_daily[0] < run.daily_open.shape[0]:
+            run.daily_open[run.n_daily[0]] = run.open_leads[0]
+        run.n_daily[0] += 1
+        events.timeout(ev, 1.0, kinds.CENSUS, 0, 0)
+    elif kinds.SEAT_START <= kind <= kinds.PLANNED_HIRE:
+        _seat_event(w, kind, a)
+    elif kind == kinds.RAMP_START:
+        workforce.ramp_next(w, a, int(w.reps.start_tenure[a] // 1.0))
+    elif kind == kinds.RAMP_STEP:
+        workforce.apply_level(p, w.reps, a, float(b + 1))
+        workforce.ramp_next(w, a, b + 1)
+    elif kind == kinds.COACHING_START:
+        if p.month_ends.shape[0] > 0:
+            events.timeout(ev, p.month_ends[0] - ev.clock[0], kinds.COACHING, 0, 0)
+    elif kind == kinds.COACHING:
+        workforce.coach(w)
+        if a + 1 < p.month_ends.shape[0]:
+            events.timeout(ev, p.month_ends[a + 1] - ev.clock[0], kinds.COACHING, a + 1, 0)
+
+
+@njit(cache=True)
+def _end_of_horizon(w: World) -> None:
+    """Close as leaked every queued lead whose wait ran out before the horizon."""
+    p, qs, items, leads, tm = w.p, w.qs, w.items, w.leads, w.teams
+    now = w.ev.clock[0]
+    for t in range(p.n_teams):
+        for m in range(-1, tm.n_members[t]):
+            q = t if m < 0 else p.n_teams + tm.members[t, m]
+            for k in range(qs.length[q]):
+                item = qs.item[q, k]
+                if items.pipeline[item]:
+                    continue
+                lead = items.lead[item]
+                deadline = items.enqueued[item] + p.stage_max_wait[items.stage[item]]
+                if deadline <= now and leads.outcome[lead] == 0:
+                    sales.finish(w, lead, -1, sales.LEAKED, items.stage[item], deadline)
+
+
+@njit(cache=True)
+def _loop(w: World, keep: tuple[np.ndarray, np.ndarray]) -> int:
+    """Process events until the horizon (``keep``: the buffers the views live in, alive meanwhile)."""
+    _start(w)
+    ev = w.ev
+    horizon = w.p.horizon
+    while ev.size[0] > 0 and ev.time[0] < horizon:
+        if ev.overflow[0] or w.qs.overflow[0] or w.run.short[0]:
+            return 1
+        kind, a, b = events.pop(ev)
+        _dispatch(w, kind, a, b)
+    if ev.overflow[0] or w.qs.overflow[0] or w.run.short[0]:
+        return 1
+    ev.clock[0] = horizon
+    _end_of_horizon(w)
+    return 0
+
+
+@njit(cache=True)
+def run_world(world: World) -> int:
+    """Run one replication to the horizon; 0 if it finished, 1 if it ran out of room or luck.
+
+    The groups of ``world`` are viewed in place (see :mod:`.structs`): the loop writes
+    into the caller's arrays.
+    """
+    sizes = np.array(
+        [
+            view_size(world.p),
+            view_size(world.ev),
+            view_size(world.qs),
+            view_size(world.items),
+            view_size(world.reps),
+            view_size(world.teams),
+            view_size(world.run),
+            view_size(world.leads),
+            view_size(world.seats),
+        ]
+    )
+    offsets = np.zeros(sizes.shape[0] + 1, dtype=np.int64)
+    for k in range(sizes.shape[0]):  # each view 64-byte aligned in one buffer
+        offsets[k + 1] = offsets[k] + (sizes[k] + 63) // 64 * 64
+    buffer = np.zeros(offsets[-1] + 1024, dtype=np.uint8)
+    inner = World(
+        view_of(buffer[offsets[0] :], world.p),
+        view_of(buffer[offsets[1] :], world.ev),
+        view_of(buffer[offsets[2] :], world.qs),
+        view_of(buffer[offsets[3] :], world.items),
+        view_of(buffer[offsets[4] :], world.reps),
+        view_of(buffer[offsets[5] :], world.teams),
+        view_of(buffer[offsets[6] :], world.run),
+        view_of(buffer[offsets[7] :], world.leads),
+        view_of(buffer[offsets[8] :], world.seats),
+    )
+    outer = np.zeros(view_size(inner) + 64, dtype=np.uint8)
+    return _loop(view_of(outer, inner), (buffer, outer))

@@ -1,0 +1,157 @@
+"""Luck the fast engine draws before the run, from the streams the SimPy engine draws it from.
+
+A seat's draws (``seat``/``planned_seat`` of the SimPy workforce) depend on nothing but
+the seat's own stream and times: its rep leaves ``-log1p(-u) / rate`` days after joining,
+the next rep joins after the hiring lag. So the seat's cycles are replayed here, drawing
+exactly what the SimPy seat draws before the horizon stops it, in the same order (tenure
+uniform, hiring lag, new rep's skill), with the same arithmetic for the times. A team's
+reassignment losses come from their own stream, one uniform each, drawn ahead in a batch
+(the same numbers as one at a time).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from simulator.model import sampling
+from simulator.model.kernel import FloatArray, IntArray
+from simulator.model.scenario import Scenario
+from simulator.model.streams import INITIAL_TENURE_KEY, REASSIGNMENT_KEY, SEAT_KEY, Stream, stream
+
+
+@njit(cache=True)
+def _grow(a: FloatArray) -> FloatArray:
+    out = np.full(2 * a.shape[0], np.nan)
+    out[: a.shape[0]] = a
+    return out
+
+
+@njit(cache=True)
+def replay_seat(
+    gen: np.random.Generator,
+    planned: bool,
+    day: float,
+    horizon: float,
+    attrition: float,
+    backfill: bool,
+    backfill_code: int,
+    backfill_params: FloatArray,
+    skill_mean: float,
+    skill_sd: float,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """One seat's tenure uniforms, hiring lags and new reps' skills, cycle by cycle (NaN: not drawn).
+
+    Cycle ``c`` is the ``c``-th rep in the seat: for a seat of day 0 the first rep was
+    there already (no skill drawn); a planned seat's first rep is hired on ``day``.
+    """
+    u, lag, skill = np.full(4, np.nan), np.full(4, np.nan), np.full(4, np.nan)
+    now = 0.0
+    if planned:
+        if day > now:
+            now = now + (day - now)
+            if now >= horizon:
+                return u, lag, skill
+        skill[0] = sampling.draw_normal(gen, skill_mean, skill_sd, 1)[0]
+    c = 0
+    while True:
+        if c >= u.shape[0]:
+            u, lag, skill = _grow(u), _grow(lag), _grow(skill)
+        u[c] = gen.random()
+        if attrition <= 0.0:
+            break
+        now = now + -math.log1p(-u[c]) / attrition
+        if now >= horizon or not backfill:
+            break
+        lag[c] = sampling.draw(gen, backfill_code, backfill_params, 1)[0]
+        now = now + lag[c]
+        if now >= horizon:
+            break
+        c += 1
+        if c >= u.shape[0]:
+            u, lag, skill = _grow(u), _grow(lag), _grow(skill)
+        skill[c] = sampling.draw_normal(gen, skill_mean, skill_sd, 1)[0]
+    return u, lag, skill
+
+
+@dataclass(frozen=True, slots=True)
+class WorkforceLuck:
+    """Seats (team by team: the reps of day 0, then the hiring plan) and their luck; initial tenures."""
+
+    seat_team: IntArray  # (Z,)
+    seat_day: FloatArray  # (Z,) start day of a planned seat, 0 otherwise
+    tenure_u: FloatArray  # (Z, C)
+    backfill: FloatArray  # (Z, C)
+    skill: FloatArray  # (Z, C)
+    n_initial: IntArray  # (T,)
+    n_planned: IntArray  # (T,)
+    start_tenure: FloatArray  # (R0,) months of tenure of each rep of day 0 (inf: fully ramped)
+    hires: int  # reps the seats hire before the horizon
+
+    @classmethod
+    def draw(cls, scenario: Scenario, seed: int, replication: int) -> WorkforceLuck:
+        """The luck the SimPy workforce would draw in this replication (nothing for a static workforce)."""
+        plan, n_teams = scenario.workforce, scenario.n_teams
+        headcount = scenario.team_headcount
+        start_tenure = np.full(scenario.n_reps, np.inf)
+        n_initial = np.zeros(n_teams, dtype=np.int64)
+        n_planned = np.zeros(n_teams, dtype=np.int64)
+        rows: list[tuple[int, float, FloatArray, FloatArray, FloatArray]] = []
+        if plan.dynamic:
+            first = 0
+            for t in range(n_teams):
+                settings = plan.teams[t]
+                members = int(headcount[t])
+                if settings.initial_tenure is not None:
+                    code, params = settings.initial_tenure
+                    gen = stream(seed, replication, Stream.WORKFORCE, t, INITIAL_TENURE_KEY)
+                    start_tenure[first : first + members] = sampling.draw(gen, code, params, members)
+                code, params = settings.backfill if settings.backfill is not None else (0, np.zeros(1))
+                days = [(False, 0.0)] * members + [(True, d) for d in settings.hire_days]
+                for j, (planned, day) in enumerate(days):
+                    gen = stream(seed, replication, Stream.WORKFORCE, t, SEAT_KEY, j)
+                    u, lag, skill = replay_seat(
+                        gen,
+                        planned,
+                        day,
+                        scenario.horizon_days,
+                        settings.attrition_per_day,
+                        settings.backfill is not None,
+                        code,
+                        params,
+                        float(scenario.team_skill_mean[t]),
+                        float(scenario.team_skill_sd[t]),
+                    )
+                    rows.append((t, day, u, lag, skill))
+                n_initial[t], n_planned[t] = members, len(settings.hire_days)
+                first += members
+        width = max((row[2].shape[0] for row in rows), default=1)
+        z = len(rows)
+        tenure_u, backfill, skill = (np.full((z, width), np.nan) for _ in range(3))
+        for k, (_, _, u, lag, new) in enumerate(rows):
+            tenure_u[k, : u.shape[0]], backfill[k, : lag.shape[0]], skill[k, : new.shape[0]] = u, lag, new
+        hires = int(np.isfinite(skill).sum())
+        return cls(
+            seat_team=np.array([row[0] for row in rows], dtype=np.int64),
+            seat_day=np.array([row[1] for row in rows], dtype=np.float64),
+            tenure_u=tenure_u,
+            backfill=backfill,
+            skill=skill,
+            n_initial=n_initial,
+            n_planned=n_planned,
+            start_tenure=start_tenure,
+            hires=hires,
+        )
+
+
+def loss_draws(scenario: Scenario, seed: int, replication: int, count: int) -> FloatArray:
+    """(T, count) uniforms of each team's reassignment-loss stream (none drawn when losses are off)."""
+    n_teams = scenario.n_teams
+    if scenario.workforce.reassignment_loss_probability <= 0.0 or not scenario.workforce.dynamic:
+        return np.zeros((n_teams, 0))
+    return np.stack(
+        [stream(seed, replication, Stream.WORKFORCE, t, REASSIGNMENT_KEY).random(count) for t in range(n_teams)]
+    )

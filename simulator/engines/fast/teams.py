@@ -1,0 +1,116 @@
+"""Teams in the fast engine: choosing an owner, queueing an item, taking the next one.
+
+The same rules as :mod:`simulator.engines.simpy.organisation`: a pooled team shares one
+queue and wakes its longest-idle rep; round-robin deals owners in turn over the team's
+reps in order; least-loaded takes the rep owning the fewest open leads (lowest index on
+ties). A queued item wakes its owner if the owner is idle.
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+from simulator.engines.fast import events, kinds, queues
+from simulator.engines.fast.state import World
+
+
+@njit(cache=True)
+def choose_owner(w: World, t: int) -> int:
+    """The owner of a lead entering team ``t`` (owner policies only)."""
+    p, reps, teams = w.p, w.reps, w.teams
+    n = teams.n_members[t]
+    if not p.team_least_loaded[t]:
+        rep = teams.members[t, teams.next_turn[t] % n]
+        teams.next_turn[t] += 1
+        return rep
+    best = teams.members[t, 0]
+    for k in range(1, n):
+        r = teams.members[t, k]
+        if reps.owned_open[r] < reps.owned_open[best] or (
+            reps.owned_open[r] == reps.owned_open[best] and reps.number[r] < reps.number[best]
+        ):
+            best = r
+    return best
+
+
+@njit(cache=True)
+def remove_idle(w: World, t: int, rep: int) -> None:
+    """Take ``rep`` out of team ``t``'s idle reps (its first place there)."""
+    teams = w.teams
+    n = teams.n_idle[t]
+    for k in range(n):
+        if teams.idle[t, k] == rep:
+            for j in range(k, n - 1):
+                teams.idle[t, j] = teams.idle[t, j + 1]
+            teams.n_idle[t] = n - 1
+            return
+
+
+@njit(cache=True)
+def wake(w: World, rep: int) -> None:
+    """Succeed the idle rep's wake event: its workday goes on at the next step."""
+    w.reps.waiting[rep] = False
+    events.succeed(w.ev, kinds.REP_WAKE, rep, 0)
+
+
+@njit(cache=True)
+def put(w: World, t: int, item: int, owner: int) -> None:
+    """Queue ``item`` for ``owner`` (or in team ``t``'s pool when -1) and wake a rep if one is idle."""
+    p, qs, items, reps, teams, run = w.p, w.qs, w.items, w.reps, w.teams, w.run
+    rank = p.team_rank[t, items.pipeline[item]]
+    if p.team_closest[t]:
+        k1, k2 = -float(items.stage[item]), items.enqueued[item]
+    else:
+        k1, k2 = items.enqueued[item], 0.0
+    run.sequence[0] += 1
+    n_teams = p.n_teams
+    if owner < 0:
+        queues.push(qs, t, rank, k1, k2, run.sequence[0], item)
+        if teams.n_idle[t] > 0:
+            rep = teams.idle[t, 0]
+            remove_idle(w, t, rep)
+            wake(w, rep)
+        return
+    queues.push(qs, n_teams + owner, rank, k1, k2, run.sequence[0], item)
+    if reps.waiting[owner]:
+        remove_idle(w, t, owner)
+        wake(w, owner)
+
+
+@njit(cache=True)
+def take(w: World, rep: int) -> int:
+    """The next item for ``rep`` (its own queue, or its team's pool), or -1 if it has nothing to do."""
+    p, qs, reps = w.p, w.qs, w.reps
+    t = reps.team[rep]
+    own = p.n_teams + rep
+    if not p.team_pooled[t]:
+        return queues.pop(qs, own) if qs.length[own] > 0 else -1
+    if qs.length[own] > 0 and (qs.length[t] == 0 or queues.head_before(qs, own, t)):
+        return queues.pop(qs, own)  # a pooled team's rep may own items of other pipelines
+    return queues.pop(qs, t) if qs.length[t] > 0 else -1
+
+
+@njit(cache=True)
+def queued(w: World, t: int) -> int:
+    """Items waiting in team ``t`` (its pool and its reps' queues), not those being worked."""
+    p, qs, teams = w.p, w.qs, w.teams
+    total = qs.length[t]
+    for k in range(teams.n_members[t]):
+        total += qs.length[p.n_teams + teams.members[t, k]]
+    return total
+
+
+@njit(cache=True)
+def oldest_enqueued(w: World, t: int) -> float:
+    """When the longest-waiting item of team ``t`` was queued (inf if none waits)."""
+    p, qs, items, teams = w.p, w.qs, w.items, w.teams
+    oldest = math.inf
+    for k in range(qs.length[t]):
+        oldest = min(oldest, items.enqueued[qs.item[t, k]])
+    for m in range(teams.n_members[t]):
+        q = p.n_teams + teams.members[t, m]
+        for k in range(qs.length[q]):
+            oldest = min(oldest, items.enqueued[qs.item[q, k]])
+    return oldest
