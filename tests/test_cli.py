@@ -156,10 +156,12 @@ def test_a_failing_replication_does_not_lose_the_others(monkeypatch: pytest.Monk
     experiment = simulator.load_experiment(overrides=["runs=5", "clock.horizon_days=40", "clock.warmup_days=0"])
     real = batch.run_replication
 
-    def flaky(scenario: simulator.Scenario, seed: int, replication: int) -> simulator.ReplicationResult:
+    def flaky(
+        scenario: simulator.Scenario, seed: int, replication: int, engine: str = "auto"
+    ) -> simulator.ReplicationResult:
         if scenario.name == "specialist" and replication == 3:
             raise RuntimeError("boom")
-        return real(scenario, seed, replication)
+        return real(scenario, seed, replication, engine)
 
     monkeypatch.setattr(batch, "run_replication", flaky)
     result = simulator.run_experiment(experiment, workers=1)
@@ -176,7 +178,7 @@ def test_failures_in_worker_processes_are_reported() -> None:
     object.__setattr__(broken.deal_value, "code", 99)  # an unknown distribution code raises in every run
     scenarios = [experiment.scenarios[0].compile(), broken]
     outcomes: list[batch.Outcome] = []
-    with local_backend.PoolBackend(scenarios, 1, 2) as pool:
+    with local_backend.PoolBackend(scenarios, 1, 2, ["simpy", "simpy"]) as pool:
         pool.run(batch.plan_batches(2, 3, 2), lambda _batch, done: outcomes.extend(done))
     failed = [o for o in outcomes if isinstance(o, ReplicationFailure)]
     assert sorted(f.replication for f in failed) == [0, 1, 2]
@@ -206,10 +208,12 @@ def test_exit_status_says_when_replications_failed(
 
     real = batch.run_replication
 
-    def flaky(scenario: simulator.Scenario, seed: int, replication: int) -> simulator.ReplicationResult:
+    def flaky(
+        scenario: simulator.Scenario, seed: int, replication: int, engine: str = "auto"
+    ) -> simulator.ReplicationResult:
         if replication == 1:
             raise ValueError("bad luck")
-        return real(scenario, seed, replication)
+        return real(scenario, seed, replication, engine)
 
     monkeypatch.setattr(batch, "run_replication", flaky)
     out = tmp_path / "run"
@@ -233,11 +237,13 @@ def test_a_dead_worker_is_replaced_and_its_batches_resubmitted(monkeypatch: pyte
     marker = tmp_path / "died-once"
     real = batch.run_replication
 
-    def dies_once(scenario: simulator.Scenario, seed: int, replication: int) -> simulator.ReplicationResult:
+    def dies_once(
+        scenario: simulator.Scenario, seed: int, replication: int, engine: str = "auto"
+    ) -> simulator.ReplicationResult:
         if replication == 2 and not marker.exists():
             marker.touch()
             os._exit(1)  # the worker process dies without a word
-        return real(scenario, seed, replication)
+        return real(scenario, seed, replication, engine)
 
     monkeypatch.setattr(batch, "run_replication", dies_once)
     result = simulator.run_experiment(experiment, workers=2, batch_size=1)

@@ -61,7 +61,7 @@ FAULTS = json.loads(os.environ.get("SALESIM_TEST_FAULTS", "{}"))
 real = batch.run_replication
 
 
-def faulty(scenario, seed, replication):
+def faulty(scenario, seed, replication, engine="auto"):
     if parent_process() is not None:  # a worker process, never the parent
         key = [scenario.name, replication]
         if FAULTS.get("pids"):
@@ -75,7 +75,7 @@ def faulty(scenario, seed, replication):
                 if marker is not None:
                     marker.touch()
                 os._exit(70)
-    return real(scenario, seed, replication)
+    return real(scenario, seed, replication, engine)
 
 
 batch.run_replication = faulty
@@ -244,11 +244,13 @@ def test_a_failed_replication_is_tried_again_on_resume_and_reported_if_it_fails_
     real = batch.run_replication
     attempts: list[tuple[str, int]] = []
 
-    def flaky(scenario: simulator.Scenario, seed: int, replication: int) -> simulator.ReplicationResult:
+    def flaky(
+        scenario: simulator.Scenario, seed: int, replication: int, engine: str = "auto"
+    ) -> simulator.ReplicationResult:
         attempts.append((scenario.name, replication))
         if (scenario.name, replication) == ("specialist", 2):
             raise RuntimeError("a bad day")
-        return real(scenario, seed, replication)
+        return real(scenario, seed, replication, engine)
 
     monkeypatch.setattr(batch, "run_replication", flaky)
     settings = RunnerSettings(workers=1, batch_size=4)

@@ -69,5 +69,6 @@ def run_experiment(
         resume=settings.resume,
         measure=relative_half_width,
         on_note=on_note,
+        engine=settings.engine,
     )
     return with_statistics(result)

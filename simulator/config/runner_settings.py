@@ -14,6 +14,7 @@ from pydantic import Field
 from simulator.config.fields import ConfigModel, Flag, Number, Text, WholeNumber, explained
 
 Backend = Literal["local", "dask"]
+Engine = Literal["auto", "simpy", "fast"]
 
 Automatic = Annotated[WholeNumber, Field(ge=0), explained("must be a whole number >= 0 (0 = automatic)")]
 
@@ -33,6 +34,8 @@ class RunnerSettings(ConfigModel):
     """Dask scheduler address (tcp://host:8786) for backend=dask; null starts a LocalCluster."""
     resume: Flag = False
     """Continue the interrupted run in hydra.run.dir, computing only the missing replications."""
+    engine: Engine = "auto"
+    """auto: the fast engine where it covers the scenario, else SimPy (a note says why); simpy; fast."""
     target_kpi: Text = "bookings"
     """runs=auto: the KPI whose mean must be pinned down."""
     target_precision: Annotated[Number, Field(gt=0.0, lt=1.0), explained("must be between 0 and 1 (0.02 = ±2%)")] = 0.02

@@ -75,12 +75,12 @@ def plan_batches(n_scenarios: int, runs: int, workers: int, batch_size: int | No
     return batches_for({s: range(runs) for s in range(n_scenarios)}, workers, batch_size)
 
 
-def run_batch(scenario: Scenario, seed: int, replications: Sequence[int]) -> list[Outcome]:
-    """Run replications of one scenario; a replication that raises is returned as a failure."""
+def run_batch(scenario: Scenario, seed: int, replications: Sequence[int], engine: str = "auto") -> list[Outcome]:
+    """Run replications of one scenario on ``engine``; a replication that raises is returned as a failure."""
     outcomes: list[Outcome] = []
     for r in replications:
         try:
-            outcomes.append(run_replication(scenario, seed, r))
+            outcomes.append(run_replication(scenario, seed, r, engine))
         except Exception as error:
             outcomes.append(
                 ReplicationFailure(scenario.name, r, seed, f"{type(error).__name__}: {error}", traceback.format_exc())

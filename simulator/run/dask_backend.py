@@ -58,9 +58,16 @@ class DaskBackend:
     """Run batches on a Dask cluster: a scheduler at ``address``, or a new LocalCluster."""
 
     def __init__(
-        self, scenarios: Sequence[Scenario], seed: int, address: str | None, workers: int, log: Path | None = None
+        self,
+        scenarios: Sequence[Scenario],
+        seed: int,
+        address: str | None,
+        workers: int,
+        log: Path | None = None,
+        engines: Sequence[str] = (),
     ) -> None:
         self.scenarios, self.seed, self.address, self.requested = scenarios, seed, address, workers
+        self.engines = list(engines) or ["simpy"] * len(scenarios)
         self.workers = workers
         self._client: Any = None
         self._cluster: Any = None
@@ -133,7 +140,14 @@ class DaskBackend:
         from distributed import as_completed
 
         futures = {
-            self._client.submit(run_batch, self._scattered[b.scenario_index], self.seed, b.replications, pure=False): b
+            self._client.submit(
+                run_batch,
+                self._scattered[b.scenario_index],
+                self.seed,
+                b.replications,
+                self.engines[b.scenario_index],
+                pure=False,
+            ): b
             for b in batches
         }
         try:

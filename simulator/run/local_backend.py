@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from types import TracebackType
 
+from simulator.engines import fast
 from simulator.model import sampling
 from simulator.model.scenario import Scenario
 from simulator.run.batch import Batch, Outcome, run_batch
@@ -38,8 +39,8 @@ class InProcessBackend:
 
     workers = 1
 
-    def __init__(self, scenarios: Sequence[Scenario], seed: int) -> None:
-        self.scenarios, self.seed = scenarios, seed
+    def __init__(self, scenarios: Sequence[Scenario], seed: int, engines: Sequence[str]) -> None:
+        self.scenarios, self.seed, self.engines = scenarios, seed, engines
 
     def __enter__(self) -> InProcessBackend:
         return self
@@ -50,18 +51,21 @@ class InProcessBackend:
     def run(self, batches: Sequence[Batch], on_batch: BatchCallback) -> None:
         """Run the batches in order; an interrupt stops the running batch."""
         for batch in batches:
-            on_batch(batch, run_batch(self.scenarios[batch.scenario_index], self.seed, batch.replications))
+            s = batch.scenario_index
+            on_batch(batch, run_batch(self.scenarios[s], self.seed, batch.replications, self.engines[s]))
 
 
 class PoolBackend:
     """Run batches on worker processes of this machine, kept for the backend's life."""
 
-    def __init__(self, scenarios: Sequence[Scenario], seed: int, workers: int) -> None:
-        self.scenarios, self.seed, self.workers = scenarios, seed, workers
-        self._pool = WorkerPool(scenarios, seed, workers)
+    def __init__(self, scenarios: Sequence[Scenario], seed: int, workers: int, engines: Sequence[str]) -> None:
+        self.scenarios, self.seed, self.workers, self.engines = scenarios, seed, workers, engines
+        self._pool = WorkerPool(scenarios, seed, workers, engines)
 
     def __enter__(self) -> PoolBackend:
         sampling.warm_up()  # compile or load the Numba cache once, before workers start
+        if "fast" in self.engines:
+            fast.warm_up()  # the same for the fast engine, when a scenario runs on it
         return self
 
     def __exit__(

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.engines.choice import ENGINES, engine_for, fallback_note
 from simulator.io.output_dir import UnwritableOutputError, reason
 from simulator.model.scenario import Scenario
 from simulator.run.batch import Batch, Outcome, batches_for, run_batch
@@ -104,13 +105,41 @@ def fingerprint(experiment: Experiment) -> dict[str, Any]:
 
 
 def _backend(
-    scenarios: Sequence[Scenario], seed: int, backend: str, address: str | None, workers: int, log: Path | None
+    scenarios: Sequence[Scenario],
+    seed: int,
+    backend: str,
+    address: str | None,
+    workers: int,
+    log: Path | None,
+    engines: Sequence[str],
 ) -> Backend:
     if backend == "dask":
-        return DaskBackend(scenarios, seed, address, workers, log)
+        return DaskBackend(scenarios, seed, address, workers, log, engines)
     if backend != "local":
         raise ConfigError.single("runner.backend", backend, "must be one of ('local', 'dask')")
-    return InProcessBackend(scenarios, seed) if workers == 1 else PoolBackend(scenarios, seed, workers)
+    if workers == 1:
+        return InProcessBackend(scenarios, seed, engines)
+    return PoolBackend(scenarios, seed, workers, engines)
+
+
+def choose_engines(scenarios: Sequence[Scenario], engine: str, on_note: NoteCallback) -> list[str]:
+    """The engine of each scenario under ``runner.engine``; one note per scenario ``auto`` sends to SimPy.
+
+    Raises:
+        ConfigError: For an unknown engine, or ``fast`` with a scenario the fast engine does not cover.
+    """
+    if engine not in ENGINES:
+        raise ConfigError.single("runner.engine", engine, f"must be one of {ENGINES}")
+    chosen = []
+    for scenario in scenarios:
+        try:
+            chosen.append(engine_for(scenario, engine))
+        except ValueError as error:
+            raise ConfigError.single("runner.engine", engine, f"{error}; use auto or simpy") from None
+        note = fallback_note(scenario) if engine == "auto" else None
+        if note:
+            on_note(note)
+    return chosen
 
 
 def next_target(goal: PrecisionGoal, runs: int, half_width: float) -> int:
@@ -213,6 +242,7 @@ def run_replications(
     resume: bool = False,
     measure: Measure | None = None,
     on_note: NoteCallback | None = None,
+    engine: str = "auto",
 ) -> ExperimentResult:
     """Validate and run every replication of every scenario; the result has no summary yet.
 
@@ -232,17 +262,19 @@ def run_replications(
         resume: Continue the interrupted run in ``store_dir`` (same config required).
         measure: Relative CI half-width of a sample's mean; needed for a precision goal.
         on_note: Called with each note for the user (a damaged part of a resumed
-            store that is computed again).
+            store that is computed again, a scenario the fast engine does not cover).
+        engine: ``auto``, ``simpy`` or ``fast`` (:mod:`simulator.engines.choice`).
 
     Raises:
         ConfigError: If the experiment or a scenario is invalid, or a resume does not
-            match the interrupted run (nothing is run).
+            match the interrupted run, or ``engine`` cannot run a scenario (nothing is run).
         RunInterrupted: On an interrupt; finished replications stay in the store.
         UnwritableOutputError: When the store cannot be written; finished replications stay in it.
     """
     experiment.validate()
     scenarios = [spec.compile() for spec in experiment.scenarios]
     names = [s.name for s in scenarios]
+    engines = choose_engines(scenarios, engine, on_note or (lambda _note: None))
     if resume and store_dir is None:
         raise ConfigError.single("runner.resume", True, "needs the run directory of an interrupted run")
     store = DirectoryStore(store_dir) if store_dir is not None else MemoryStore()
@@ -256,12 +288,12 @@ def run_replications(
     goal = experiment.precision
     first: dict[int, list[Outcome]] = {}
     if goal is not None and not resume:  # check the KPI on each scenario's first run before writing anything
-        first = {s: run_batch(scenario, experiment.seed, (0,)) for s, scenario in enumerate(scenarios)}
+        first = {s: run_batch(scenario, experiment.seed, (0,), engines[s]) for s, scenario in enumerate(scenarios)}
         _check_target_kpi(goal, first)
     progress = on_progress or (lambda _n: None)
     run = _Run(experiment, scenarios, store, batch_size, progress)
     log = store_dir / DASK_LOG if store_dir is not None else None
-    chosen = _backend(scenarios, experiment.seed, backend, address, resolve_workers(workers), log)
+    chosen = _backend(scenarios, experiment.seed, backend, address, resolve_workers(workers), log, engines)
     started = time.perf_counter()
     try:
         with chosen:  # connect (or start a cluster) first: an unreachable scheduler leaves nothing behind

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.engines.choice import ENGINES
 from simulator.run.dask_backend import INSTALL_HINT, dask_installed
 from simulator.run.experiment import PrecisionGoal
 
@@ -33,6 +34,8 @@ class RunnerSettings:
         address: A Dask scheduler address (``tcp://host:8786``); None starts a LocalCluster.
         resume: Continue the interrupted run in the same run directory.
         progress: Show a progress bar.
+        engine: ``auto`` (the fast engine when it covers a scenario, else the SimPy
+            engine, with a note naming the features that decided it), ``simpy`` or ``fast``.
     """
 
     backend: str = "local"
@@ -41,6 +44,7 @@ class RunnerSettings:
     address: str | None = None
     resume: bool = False
     progress: bool = True
+    engine: str = "auto"
 
 
 def _whole(value: object) -> bool:
@@ -69,6 +73,9 @@ def check_runner_settings(runner: Mapping[str, Any]) -> list[ConfigIssue]:
             )
         elif backend != "dask":
             issues.append(ConfigIssue("runner.address", address, "applies only with runner.backend=dask"))
+    engine = runner.get("engine", "auto")
+    if engine not in ENGINES:
+        issues.append(ConfigIssue("runner.engine", engine, f"must be one of {ENGINES}"))
     for key in ("resume", "progress"):
         value = runner.get(key, key == "progress")
         if not isinstance(value, bool):
@@ -109,4 +116,5 @@ def runner_settings(runner: Mapping[str, Any]) -> RunnerSettings:
         address=runner.get("address"),
         resume=bool(runner.get("resume", False)),
         progress=bool(runner.get("progress", True)),
+        engine=str(runner.get("engine", "auto")),
     )

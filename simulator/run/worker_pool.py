@@ -47,7 +47,7 @@ def _watch_parent(parent: int) -> None:
     os._exit(EXIT_ORPHANED)  # the parent is gone: nobody will read what this worker makes
 
 
-def _serve(conn: Connection, scenarios: Sequence[Scenario], seed: int, parent: int) -> None:
+def _serve(conn: Connection, scenarios: Sequence[Scenario], seed: int, parent: int, engines: Sequence[str]) -> None:
     """A worker's life: run the batches the parent sends, one replication at a time."""
     become_worker()
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="salesim-parent-watch").start()
@@ -60,7 +60,7 @@ def _serve(conn: Connection, scenarios: Sequence[Scenario], seed: int, parent: i
             return
         scenario_index, replications = job
         for r in replications:
-            [outcome] = run_batch(scenarios[scenario_index], seed, (r,))
+            [outcome] = run_batch(scenarios[scenario_index], seed, (r,), engines[scenario_index])
             conn.send((r, outcome))
 
 
@@ -114,8 +114,8 @@ class Event:
 class WorkerPool:
     """Up to ``size`` worker processes, started as work arrives, stopped together."""
 
-    def __init__(self, scenarios: Sequence[Scenario], seed: int, size: int) -> None:
-        self.scenarios, self.seed, self.size = scenarios, seed, size
+    def __init__(self, scenarios: Sequence[Scenario], seed: int, size: int, engines: Sequence[str]) -> None:
+        self.scenarios, self.seed, self.size, self.engines = scenarios, seed, size, engines
         self.workers: list[Worker] = []
         self._context = get_context(START_METHOD)
 
@@ -142,7 +142,10 @@ class WorkerPool:
     def _start(self) -> Worker:
         ours, theirs = self._context.Pipe(duplex=True)
         process = self._context.Process(  # type: ignore[attr-defined]  # every concrete context has it
-            target=_serve, args=(theirs, self.scenarios, self.seed, os.getpid()), daemon=True, name="salesim-worker"
+            target=_serve,
+            args=(theirs, self.scenarios, self.seed, os.getpid(), self.engines),
+            daemon=True,
+            name="salesim-worker",
         )
         with stop_signals_deferred():  # a Ctrl-C now reaches the worker only once it ignores it
             process.start()

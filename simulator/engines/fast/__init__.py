@@ -8,6 +8,6 @@ Modules, lowest first: ``events`` (the future-event list), ``queues`` (work-item
 """
 
 from simulator.engines.fast.coverage import uncovered
-from simulator.engines.fast.engine import simulate
+from simulator.engines.fast.engine import simulate, warm_up
 
-__all__ = ["simulate", "uncovered"]
+__all__ = ["simulate", "uncovered", "warm_up"]

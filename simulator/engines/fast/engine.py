@@ -87,3 +87,10 @@ def _records(scenario: Scenario, book: LeadBook, state: World) -> ReplicationRun
         overflow_counts=overflow,
         pipelines=None,
     )
+
+
+def warm_up() -> None:
+    """Compile the compiled loop, or load it from Numba's disk cache, on a tiny scenario."""
+    from simulator.engines.fast.tiny import tiny_scenario
+
+    simulate(tiny_scenario(), 0, 0)

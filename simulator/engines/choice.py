@@ -1,0 +1,57 @@
+"""Which engine runs a scenario: ``auto`` (the default), ``simpy`` or ``fast``.
+
+``auto`` takes the fast engine whenever it covers every feature of the scenario and the
+SimPy engine otherwise, naming the features that sent it there; ``simpy`` always works;
+``fast`` refuses a scenario it does not cover. Both engines read the same scenario and
+luck and fill the same records (see docs/MODEL.md, "Engines").
+"""
+
+from __future__ import annotations
+
+from simulator.engines import fast, simpy
+from simulator.model.records import ReplicationRun
+from simulator.model.scenario import Scenario
+
+ENGINES = ("auto", "simpy", "fast")
+
+
+def engine_for(scenario: Scenario, engine: str = "auto") -> str:
+    """The engine that runs ``scenario`` under the setting ``engine``: ``simpy`` or ``fast``.
+
+    Raises:
+        ValueError: For an unknown engine, or ``fast`` with a scenario it does not cover.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    if engine == "simpy":
+        return "simpy"
+    missing = fast.uncovered(scenario)
+    if engine == "fast" and missing:
+        raise ValueError(f"scenario {scenario.name}: the fast engine does not cover {', '.join(missing)}")
+    return "simpy" if missing else "fast"
+
+
+def fallback_note(scenario: Scenario) -> str | None:
+    """The line that says why ``auto`` runs ``scenario`` with the SimPy engine (None: it runs fast)."""
+    missing = fast.uncovered(scenario)
+    if not missing:
+        return None
+    return f"scenario {scenario.name} runs on the SimPy engine: the fast engine does not cover {', '.join(missing)}"
+
+
+def simulate(scenario: Scenario, seed: int, replication: int, engine: str = "auto") -> ReplicationRun:
+    """Run one replication with the engine ``engine`` chooses (see :func:`engine_for`)."""
+    if engine_for(scenario, engine) == "fast":
+        return fast.simulate(scenario, seed, replication)
+    return simpy.simulate(scenario, seed, replication)
+
+
+def warm_up(scenarios: list[Scenario], engine: str = "auto") -> None:
+    """Compile the fast engine (or load it from the disk cache) if any scenario runs on it.
+
+    Call in the parent before starting workers, so that they start warm.
+    """
+    for scenario in scenarios:
+        if engine_for(scenario, engine) == "fast":
+            fast.warm_up()
+            return
