@@ -31,12 +31,19 @@ def engine_for(scenario: Scenario, engine: str = "auto") -> str:
     return "simpy" if missing else "fast"
 
 
-def fallback_note(scenario: Scenario) -> str | None:
-    """The line that says why ``auto`` runs ``scenario`` with the SimPy engine (None: it runs fast)."""
-    missing = fast.uncovered(scenario)
-    if not missing:
-        return None
-    return f"scenario {scenario.name} runs on the SimPy engine: the fast engine does not cover {', '.join(missing)}"
+def fallback_notes(scenarios: list[Scenario]) -> list[str]:
+    """One line per set of features that send scenarios to the SimPy engine under ``auto``."""
+    grouped: dict[tuple[str, ...], list[str]] = {}
+    for scenario in scenarios:
+        missing = tuple(fast.uncovered(scenario))
+        if missing:
+            grouped.setdefault(missing, []).append(scenario.name)
+    return [
+        f"{'scenario' if len(names) == 1 else 'scenarios'} {', '.join(names)} "
+        f"{'runs' if len(names) == 1 else 'run'} on the SimPy engine: "
+        f"the fast engine does not cover {', '.join(missing)}"
+        for missing, names in grouped.items()
+    ]
 
 
 def simulate(scenario: Scenario, seed: int, replication: int, engine: str = "auto") -> ReplicationRun:

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.engines.choice import ENGINES, engine_for, fallback_note
+from simulator.engines.choice import ENGINES, engine_for, fallback_notes
 from simulator.io.output_dir import UnwritableOutputError, reason
 from simulator.model.scenario import Scenario
 from simulator.run.batch import Batch, Outcome, batches_for, run_batch
@@ -136,9 +136,8 @@ def choose_engines(scenarios: Sequence[Scenario], engine: str, on_note: NoteCall
             chosen.append(engine_for(scenario, engine))
         except ValueError as error:
             raise ConfigError.single("runner.engine", engine, f"{error}; use auto or simpy") from None
-        note = fallback_note(scenario) if engine == "auto" else None
-        if note:
-            on_note(note)
+    for note in fallback_notes(list(scenarios)) if engine == "auto" else []:
+        on_note(note)
     return chosen
 
 
