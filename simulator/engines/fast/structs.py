@@ -13,6 +13,7 @@ arguments do.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -28,7 +29,10 @@ class View(types.Type):
 
     def __init__(self, tuple_type: Any) -> None:
         self.tuple_type = tuple_type
-        super().__init__(name=f"View({tuple_type})")
+        # A short name: compiled functions are named after their argument types, and the
+        # full type of a view of views runs to thousands of characters (slow to compile).
+        digest = hashlib.sha1(str(tuple_type).encode()).hexdigest()[:12]
+        super().__init__(name=f"View({tuple_type.instance_class.__name__}:{digest})")
 
     @property
     def key(self) -> Any:

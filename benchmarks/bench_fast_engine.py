@@ -1,0 +1,189 @@
+"""The fast engine against the SimPy engine and against a bare event loop; its compile time.
+
+Ratios measured in one run, timings alternated so both engines meet the same load on a
+shared machine (the smallest of several timings is kept):
+- replications per second of the fast engine over the SimPy engine, on the default
+  organisation as far as the fast engine covers it (today: its sales pipeline and
+  workforce; the pipelines beside new business fall back to SimPy), and the events per
+  second of each engine (SimPy's own events, the fast engine's scheduled events);
+  target >= 50x;
+- the fast engine's events per second over a minimal compiled loop that only pops and
+  pushes as many events on a heap of the same pending size; target within 3x;
+- Numba compile time: cold (an empty cache directory, in a fresh process) and warm (the
+  disk cache loaded in a fresh process), reported apart from the run time.
+
+Run: python benchmarks/bench_fast_engine.py [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from numba import njit
+
+import simulator
+from simulator.config.pipelines import PipelinesConfig
+from simulator.engines import fast
+from simulator.engines.fast import engine as fast_engine
+from simulator.engines.fast.events import NORMAL, EventList, event_list, pop, schedule
+from simulator.engines.fast.structs import view_of, view_size
+from simulator.engines.simpy import floor as simpy_floor
+from simulator.engines.simpy import simulate as simpy_simulate
+from simulator.model import sampling
+from simulator.model.scenario import Scenario, compile_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def default_organisation() -> tuple[Scenario, Scenario]:
+    """The default experiment's first scenario, whole and without the pipelines beside new business."""
+    spec = simulator.load_experiment(overrides=["runs=2"]).scenarios[0]
+    whole = spec.compile()
+    sales = compile_scenario(spec.config.model_copy(update={"pipelines": PipelinesConfig()}), spec.name)
+    return whole, sales
+
+
+def simpy_events(scenario: Scenario, seed: int, replication: int) -> int:
+    """Events SimPy schedules in one replication (its own count, processes' starts and ends included)."""
+    counts: list[int] = []
+    run = simpy_floor.SalesFloor.run
+
+    def counting(self: simpy_floor.SalesFloor, until: float | None = None) -> None:
+        run(self, until)
+        counts.append(next(self._eid))
+
+    simpy_floor.SalesFloor.run = counting  # type: ignore[method-assign]
+    try:
+        simpy_simulate(scenario, seed, replication)
+    finally:
+        simpy_floor.SalesFloor.run = run  # type: ignore[method-assign]
+    return counts[0]
+
+
+def fast_events(scenario: Scenario, seed: int, replication: int) -> tuple[int, int]:
+    """Events the fast engine schedules in one replication, and the most ever pending."""
+    seen: list[tuple[int, int]] = []
+    run_world = fast_engine.run_world
+
+    def counting(world):  # type: ignore[no-untyped-def]
+        status = run_world(world)
+        seen.append((int(world.ev.counter[0]), int(world.ev.time.shape[0])))
+        return status
+
+    fast_engine.run_world = counting
+    try:
+        fast.simulate(scenario, seed, replication)
+    finally:
+        fast_engine.run_world = run_world
+    return seen[-1]
+
+
+@njit(cache=True)
+def bare_loop(events: EventList, steps: np.ndarray, pending: int) -> float:
+    """Pop an event and push one, once per entry of ``steps``, on a heap holding ``pending`` events.
+
+    The event list is viewed as the engine views it (:mod:`simulator.engines.fast.structs`).
+    """
+    buffer = np.zeros(view_size(events) + 64, dtype=np.uint8)
+    ev = view_of(buffer, events)
+    for k in range(pending):
+        schedule(ev, steps[k], NORMAL, 1, k, 0)
+    total = 0.0
+    for k in range(steps.shape[0]):
+        kind, a, b = pop(ev)
+        schedule(ev, ev.clock[0] + steps[k], NORMAL, kind, a, b)
+        total += a
+    return total + buffer[0]  # the buffer stays alive to the end
+
+
+def smallest(func, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    best = math.inf
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def compile_times() -> tuple[float, float]:
+    """Seconds to make the fast engine ready in a fresh process: with an empty cache, and with the cache."""
+    code = (
+        "import time, warnings; warnings.simplefilter('ignore'); t = time.perf_counter()\n"
+        "from simulator.engines import fast; fast.warm_up(); print(time.perf_counter() - t)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with tempfile.TemporaryDirectory() as cache:
+        env["NUMBA_CACHE_DIR"] = cache
+        cold = float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout)
+        warm = float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout)
+    return cold, warm
+
+
+def main() -> None:
+    """Measure and print."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=5, help="timings of each engine per replication (best kept)")
+    parser.add_argument("--replications", type=int, default=4, help="replications timed")
+    args = parser.parse_args()
+    sampling.warm_up()
+    fast.warm_up()
+    whole, sales = default_organisation()
+    print(f"default organisation, scenario {whole.name}: the fast engine covers it? {not fast.uncovered(whole)}")
+    if fast.uncovered(whole):
+        print(f"  not covered: {', '.join(fast.uncovered(whole))}; timed below without them")
+    scenario = whole if not fast.uncovered(whole) else sales
+    fast.simulate(scenario, 1, 0)
+    t_simpy = t_fast = 0.0
+    e_simpy = e_fast = 0
+    pending = 0
+    for r in range(args.replications):
+        t_simpy += smallest(lambda r=r: simpy_simulate(scenario, 1, r), max(1, args.repeat // 2))
+        t_fast += smallest(lambda r=r: fast.simulate(scenario, 1, r), args.repeat)
+        e_simpy += simpy_events(scenario, 1, r)
+        counted, room = fast_events(scenario, 1, r)
+        e_fast += counted
+        pending = max(pending, room)
+    n = args.replications
+    print(f"  SimPy engine: {t_simpy / n * 1e3:.1f} ms a replication, {e_simpy / t_simpy:,.0f} events/s")
+    print(f"  fast engine:  {t_fast / n * 1e3:.2f} ms a replication, {e_fast / t_fast:,.0f} events/s")
+    print(f"  replications per second, fast over SimPy: {t_simpy / t_fast:.1f}x (target >= 50x)")
+
+    loop_events = e_fast // n
+    run_world = fast_engine.run_world
+    loop_time = [0.0]
+
+    def timed(world):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        status = run_world(world)
+        loop_time[0] = min(loop_time[0] or math.inf, time.perf_counter() - start)
+        return status
+
+    fast_engine.run_world = timed
+    try:
+        for _ in range(args.repeat):
+            fast.simulate(scenario, 1, 0)
+    finally:
+        fast_engine.run_world = run_world
+    depth = max(64, pending // 8)  # typical pending events: a fraction of the room the engine reserves
+    steps = np.random.default_rng(0).random(loop_events)
+    bare_loop(event_list(depth + 1), steps[:10], depth)
+    bare = smallest(lambda: bare_loop(event_list(depth + 1), steps, depth), args.repeat)
+    print(
+        f"  the event loop alone: {loop_time[0] * 1e3:.2f} ms for {loop_events:,} events; a bare pop-and-push loop "
+        f"of as many events on a heap of {depth}: {bare * 1e3:.2f} ms; ratio {loop_time[0] / bare:.1f}x "
+        f"(target within 3x)"
+    )
+    cold, warm = compile_times()
+    print(f"Numba compile of the fast engine: {cold:.1f} s cold (empty cache), {warm:.1f} s from the disk cache")
+
+
+if __name__ == "__main__":
+    main()
