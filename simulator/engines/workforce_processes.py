@@ -15,7 +15,9 @@ Modelling decisions:
   stops taking work. Its queued items are re-dealt within the team at once; its other
   open deals (waiting on the buyer) are re-dealt when they next need a rep. Each
   re-dealt deal is lost with ``reassignment_loss_probability`` (the relationship left
-  with the rep); losses close as ``Outcome.LOST_REASSIGNMENT``.
+  with the rep); losses close as ``Outcome.LOST_REASSIGNMENT``. The leaver's accounts,
+  partners and pool follow-ups are handed over (:mod:`simulator.engines.handover`), at
+  once and again when it has finished the item in hand.
 - A team whose last rep left parks new and re-dealt deals on a *vacancy* (a placeholder
   that never works); the first rep to join takes them, with no second loss draw.
 - Every draw comes from the workforce stream, keyed by team and seat, so changing the
@@ -34,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
+from simulator.engines.handover import hand_over, item_owner
 from simulator.model import sampling
 from simulator.model.organisation import Rep, Team
 from simulator.model.records import Outcome
@@ -104,6 +107,7 @@ class Workforce:
         self.start_rep(rep)
         if self.plan.teams[t].ramp.months:
             floor.process(ramp_up(self, rep))
+        hand_over(floor, team, self.vacancy[t])
         self.redeal(team, self.vacancy[t], lose=False)
         return rep
 
@@ -114,6 +118,9 @@ class Workforce:
         """``rep``'s workday has ended: its employment lasts until the item in hand was finished."""
         history = self.history[rep.index]
         history.leave_day = max(history.leave_day, self.floor.now)
+        team = self.floor.teams[rep.team]
+        hand_over(self.floor, team, rep)  # what it gained finishing its last item (a follow-up, a partner)
+        self.redeal(team, rep, lose=False)
 
     def leave(self, rep: Rep) -> None:
         """``rep`` leaves now: it takes no new work and its queue is re-dealt."""
@@ -127,6 +134,7 @@ class Workforce:
             team.idle.remove(rep)
             wake, rep.wake = rep.wake, None
             wake.succeed()
+        hand_over(self.floor, team, rep)
         self.redeal(team, rep, lose=True)
 
     # ------------------------------------------------------------------ deals of leavers
@@ -143,13 +151,20 @@ class Workforce:
         return bool(luck.random() < p)
 
     def redeal(self, team: Team, old: Rep, lose: bool) -> None:
-        """Deal the items queued for ``old`` to the team's reps (in ``old``'s priority order)."""
+        """Deal the items queued for ``old`` to the team's reps (in ``old``'s priority order).
+
+        A sales deal may be lost (``lose``); another pipeline's item follows its account or
+        partner to the new owner, with no loss draw.
+        """
         if not old.queue:
             return
         entries = sorted(old.queue)
         old.queue.clear()
         floor = self.floor
         for _, _, item in entries:
+            if item.pipeline:
+                team.put(item, item_owner(floor, team, item), floor.next_sequence())
+                continue
             if lose and self._lost(team):
                 item.done.succeed((int(Outcome.LOST_REASSIGNMENT), -1, floor.now))
                 continue
