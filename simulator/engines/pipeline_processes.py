@@ -441,4 +441,11 @@ def record(floor: SalesFloor, pipes: Pipelines, n_leads: int) -> PipelineRecord:
         expansion_won=expansions[:, 4] > 0,
         rep_busy_by_pipeline=np.array([rep.busy_by for rep in floor.reps], dtype=np.float64).reshape(-1, 5),
         prm_seats=prm_seats,
+        customer_owner=np.array([_rep_index(c.owner) for c in pipes.customers], dtype=np.int64),
+        partner_manager=np.array([_rep_index(m) for m in pipes.partner_manager], dtype=np.int64),
     )
+
+
+def _rep_index(rep: Rep | None) -> int:
+    """A rep's index for the record; -1 for nobody or a team's vacancy (negative index)."""
+    return rep.index if rep is not None and rep.index >= 0 else -1
