@@ -13,6 +13,7 @@ another) would miss by many standard errors.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -370,3 +371,40 @@ def test_leavers_and_hires_follow_the_attrition_rate_backfill_and_hiring_plan() 
     for counts, expected in ((np.array(left), expected_left), (np.array(hired), expected_hired)):
         se = counts.std(ddof=1) / math.sqrt(counts.size)
         assert abs(counts.mean() - expected) < Z * se, (counts.mean(), expected, se)
+
+
+# ---------------------------------------------------------------------------- ramp-up
+
+
+def test_a_ramping_rep_works_each_months_share_of_hours_also_on_the_item_in_hand() -> None:
+    """In month m of tenure a rep works productivity[m-1] of a ramped rep's hours, on every hour of work.
+
+    Items of ~10 working days straddle the month ends: the hours before the step count at
+    the old speed, the rest at the new one, so each item's hours integrate exactly to its effort.
+    """
+    levels = [0.25, 0.5, 0.75]
+    data = single_stage_queue(0.5, 2.5, 4, 126.0)  # 2.5 hours on average at 1 hour a day: ~10 days at 25%
+    data["clock"]["days_per_month"] = DAYS_PER_MONTH
+    data["org"]["teams"]["servers"]["assignment"] = "round_robin"
+    data["workforce"] = {
+        "roles": {
+            "server": {"ramp": {"productivity": levels}, "initial_tenure_months": {"dist": "constant", "value": 0}}
+        }
+    }
+
+    def hours_worked(start: float, end: float) -> float:
+        edges = [start, *(m * DAYS_PER_MONTH for m in range(1, 7) if start < m * DAYS_PER_MONTH < end), end]
+        return sum(
+            (b - a) * (levels[int(a // DAYS_PER_MONTH)] if a < len(levels) * DAYS_PER_MONTH else 1.0)
+            for a, b in itertools.pairwise(edges)
+        )
+
+    straddling = 0
+    for run in runs(data, 2):
+        assert np.all(run.rep_start_tenure_months == 0) and np.all(run.rep_hire_day == 0)
+        start, end = run.log.stage_start[:, 0], run.log.stage_end[:, 0]
+        done = np.isfinite(end)
+        for s, e, effort in zip(start[done], end[done], run.leads.effort_hours[0][done], strict=True):
+            assert hours_worked(s, e) == pytest.approx(effort, rel=1e-9, abs=1e-9), (s, e, effort)
+            straddling += int(s // DAYS_PER_MONTH != e // DAYS_PER_MONTH)
+    assert straddling >= 10

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
+from simulator.engines.workforce_processes import SPEED_CHANGE, new_end, rest_of_work
 from simulator.model import sampling
 from simulator.model.multi_pipeline import DAYS_PER_WEEK, PARTNER, PROSPECTING, PipelineTables
 from simulator.model.organisation import Rep, Team, WorkItem
@@ -241,20 +242,26 @@ def work_pool_task(floor: SalesFloor, rep: Rep, task: PoolTask) -> Process:
     rep.busy_days += busy
     rep.busy_by[p] += busy
     rep.spent[p] += hours
-    start = floor.now
+    start, speed = floor.now, rep.selling_hours_per_day
     if not task.reserved:
         rep.sitting = float(floor.teams[rep.team].ranks[p])
-    try:
-        yield floor.timeout(days)
-    except simpy.Interrupt:
+    while True:
+        try:
+            yield floor.timeout(days)
+            break
+        except simpy.Interrupt as stop:
+            if stop.cause == SPEED_CHANGE:  # a ramp step: the hours left go at the new speed
+                days = new_end(floor, rep, p, start + days, speed) - floor.now
+                start, speed = floor.now, rep.selling_hours_per_day
+                continue
         # A new lead of a pipeline served first arrived: the rest of the sitting waits, at the
         # head of the rep's follow-ups, and its decisions are applied when it is finished.
         left = max(0.0, days - (floor.now - start))
         unused = floor.busy_in_window(floor.now, left)
         rep.busy_days -= unused
         rep.busy_by[p] -= unused
-        rep.spent[p] -= left * rep.selling_hours_per_day
-        rest = PoolTask(p, task.entities, task.stage, False, plans, left * rep.selling_hours_per_day)
+        rep.spent[p] -= left * speed
+        rest = PoolTask(p, task.entities, task.stage, False, plans, left * speed)
         heapq.heappush(rep.tasks[p], (floor.now, floor.next_sequence(), rest))
         return
     rep.sitting = -1.0
@@ -308,10 +315,15 @@ def _plan_sitting(
 def work_item(floor: SalesFloor, rep: Rep, item: WorkItem) -> Process:
     """A rep works an item of a non-sales pipeline for its hours; the item's process goes on."""
     days = item.hours / rep.selling_hours_per_day
-    busy = floor.busy_in_window(floor.now, days)
+    start = floor.now
+    busy = floor.busy_in_window(start, days)
     rep.busy_days += busy
     rep.busy_by[item.pipeline] += busy
-    yield floor.timeout(days)
+    try:
+        yield floor.timeout(days)
+    except simpy.Interrupt:  # a ramp step changed the rep's speed mid-way
+        speed = item.hours / days if days > 0 else rep.selling_hours_per_day
+        yield from rest_of_work(floor, rep, item.pipeline, start + days, speed)
     item.done.succeed(rep.index)
 
 

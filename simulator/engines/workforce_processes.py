@@ -4,7 +4,8 @@ Processes, each named after what it models:
 - ``seat`` is one seat of a team: its rep works until its tenure runs out, leaves, and
   after the hiring lag a new rep (tenure 0) takes the seat, for the whole run;
 - ``planned_seat`` is a seat of the hiring plan: empty until its start day, then a seat;
-- ``ramp_up`` raises a new rep's productivity and skill at each month of tenure;
+- ``ramp_up`` raises a new rep's productivity and skill at each month of tenure; work
+  in hand at that moment goes on at the new speed (``rest_of_work``);
 - ``coaching`` narrows each team's spread of skill at every month end: each working
   rep's gap to the team's mean skill (or to its best rep's, the article's reuse of top
   performers' practices) shrinks by the coaching rate. Coaching acts on the rep's own
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
+from simpy.events import Timeout
 
 from simulator.engines.handover import hand_over, item_owner
 from simulator.model import sampling
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
 Process = Generator[simpy.Event, Any, None]
 
 SEAT_KEY, INITIAL_TENURE_KEY, REASSIGNMENT_KEY = 1, 2, 3  # sub-keys of the workforce stream, after the team
+SPEED_CHANGE = "selling hours changed"  # cause of the interrupt telling a working rep its speed changed
 
 
 @dataclass(slots=True)
@@ -262,7 +265,41 @@ def ramp_up(workforce: Workforce, rep: Rep) -> Process:
         next_day = history.hire_day + (month + 1 - history.start_tenure) * days_per_month
         yield floor.timeout(max(0.0, next_day - floor.now))
         month += 1
+        speed = rep.selling_hours_per_day
         workforce.apply_level(rep, float(month))
+        working = rep.process is not None and rep.process.is_alive and isinstance(rep.process.target, Timeout)
+        if working and rep.selling_hours_per_day != speed:
+            rep.process.interrupt(SPEED_CHANGE)  # type: ignore[union-attr]
+
+
+def new_end(floor: SalesFloor, rep: Rep, pipeline: int, end: float, speed: float) -> float:
+    """When work planned to end at ``end`` at ``speed`` hours a day ends at the rep's speed now.
+
+    The hours left are worked at the new speed; the rep's busy days inside the window
+    are corrected from the old end to the new one.
+    """
+    now = floor.now
+    later = now + (end - now) * speed / rep.selling_hours_per_day
+    change = floor.busy_in_window(now, later - now) - floor.busy_in_window(now, end - now)
+    rep.busy_days += change
+    rep.busy_by[pipeline] += change
+    return later
+
+
+def rest_of_work(floor: SalesFloor, rep: Rep, pipeline: int, end: float, speed: float) -> Process:
+    """Finish work interrupted by a change of the rep's speed (a ramp step), at each new speed.
+
+    In each month of tenure the rep works that month's share of a ramped rep's hours,
+    also on the item it had in hand when the month turned.
+    """
+    while True:
+        end = new_end(floor, rep, pipeline, end, speed)
+        speed = rep.selling_hours_per_day
+        try:
+            yield floor.timeout(end - floor.now)
+            return
+        except simpy.Interrupt:
+            continue
 
 
 def coaching(workforce: Workforce) -> Process:
