@@ -177,14 +177,61 @@ def _hydra_main(cfg: DictConfig) -> int:
     return code
 
 
+def _warmup_main(args: Sequence[str]) -> int:
+    """``salesim warmup [--runs N] [--years Y] [--scenario S] [--out DIR] [OVERRIDES...]``."""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(
+        prog="salesim warmup",
+        description="Run a scenario from day 0 for some years, average its state (open pipeline, customers, "
+        "partners, ramped FTE, tenure) over runs and choose the warm-up by MSER-5. Overrides as for a run.",
+    )
+    parser.add_argument("--runs", type=int, default=20, help="replications to average (default 20)")
+    parser.add_argument("--years", type=float, default=3.0, help="years of the calendar to simulate (default 3)")
+    parser.add_argument("--scenario", default=None, help="scenario of the experiment (default: its baseline)")
+    parser.add_argument("--out", default=None, help="output folder (default outputs/warmup/<experiment>/<time>)")
+    options, overrides = parser.parse_known_args(list(args))
+    if options.runs < 2 or not 0 < options.years <= 50:
+        print("salesim: warmup: --runs must be at least 2 and --years in (0, 50]", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    try:
+        experiment = load_experiment(None, overrides)
+        name = options.scenario or experiment.baseline
+        spec = experiment.scenario(name)
+    except ConfigError as error:
+        print(f"salesim: {error}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    except KeyError:
+        names = ", ".join(s.name for s in experiment.scenarios)
+        print(f"salesim: warmup: --scenario {options.scenario}: not a scenario of {experiment.name} ({names})")
+        return EXIT_CONFIG_ERROR
+    from simulator.analysis.warmup_study import study_warmup
+    from simulator.report.warmup_report import warmup_markdown, write_warmup
+
+    year = spec.config.clock.calendar().days_per_year
+    out = Path(options.out or f"outputs/warmup/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
+    study = study_warmup(spec.config, name, experiment.seed, options.runs, options.years * year)
+    written = write_warmup(study, out)
+    print(warmup_markdown(study))
+    print(f"salesim: warm-up study written to {written[0].parent}")
+    return 0
+
+
+SUBCOMMANDS = {"warmup": _warmup_main}
+
+
 def main() -> None:
     """Console entry point (``salesim`` and ``python -m simulator``).
 
     ``--describe`` prints what each scenario changes from the baseline and runs nothing.
     Value overrides reach Hydra as ``++key=value`` (see :func:`simulator.compose.prepare_command_line`)
     so that a key only the scenarios have is not refused by Hydra's base composition.
+    A first word naming a command (``warmup``) runs that command instead of an experiment.
     """
     args = sys.argv[1:]
+    if args and args[0] in SUBCOMMANDS:
+        sys.exit(SUBCOMMANDS[args[0]](args[1:]))
     describe = DESCRIBE_FLAG in args
     args, rewritten = prepare_command_line([a for a in args if a != DESCRIBE_FLAG], [config_dir()])
     os.environ[COMMAND_LINE_ENV] = json.dumps({"describe": describe, "rewritten": rewritten})

@@ -139,7 +139,7 @@ def test_more_leads_than_can_run_are_refused_with_the_estimate(base: dict[str, A
     base["market"]["sources"]["inbound"]["leads_per_month"] = 1_000_000
     message = problems(base)
     assert "market.sources = {'inbound': 1000000.0" in message
-    assert "about 11,905,893 leads expected per replication (1,000,095 a month" in message
+    assert "about 12,001,140 leads expected per replication (1,000,095 a month" in message
     assert "at most 10,000,000 can run" in message
 
 

@@ -44,6 +44,9 @@ ECONOMICS = {
 }
 
 
+TOY_YEAR = 240.0  # working days in the toy's year (tests/scenarios.py: 20-day months)
+
+
 def toy(reps: int = 2, horizon: float = 125.0, conversion: float = 1.0, **sections: Any) -> dict[str, Any]:
     """One stage, $1,000 deals, reps with PRM seats: costs a reader can work out by hand."""
     data = single_stage_queue(2.0, 0.2, reps, horizon, conversion=conversion)
@@ -76,7 +79,7 @@ def test_cost_kpis_match_a_hand_computation() -> None:
     row = kpi_row(run)
     bookings, won, leads = row["bookings"], row["deals_won"], row["leads_total"]
     assert bookings == 1000.0 * won > 0
-    half_year = 125.0 / 250.0
+    half_year = 125.0 / TOY_YEAR
     fixed_per_rep = 100_000 + 120_000 * (1 / 0.8 - 1)  # base + on-costs of an OTE of $120k at a 80% pay share
     assert row["cost_people_fixed"] == pytest.approx(2 * half_year * fixed_per_rep)
     assert row["cost_commission"] == pytest.approx(0.1 * bookings)
@@ -101,7 +104,7 @@ def test_bookings_are_credited_to_the_closing_rep_and_attainment_follows() -> No
     for rep in range(3):
         closed = won & (run.log.stage_rep[:, 0] == rep)
         assert ledger.credited_bookings[rep] == pytest.approx(run.leads.deal_value[closed].sum())
-    expected = ledger.credited_bookings / (500_000 * 125.0 / 250.0)
+    expected = ledger.credited_bookings / (500_000 * 125.0 / TOY_YEAR)
     np.testing.assert_allclose(ledger.attainment, expected)
     row = kpi_row(run)
     assert row["quota_attainment_p50"] == pytest.approx(float(np.median(expected)))
@@ -131,8 +134,8 @@ def test_costs_follow_headcount_and_days_employed() -> None:
     assert costs["cost_people_fixed"] == pytest.approx(small["cost_people_fixed"] * 0.75)
     assert math.isfinite(ledger.attainment[0]) and math.isnan(ledger.attainment[1])
     np.testing.assert_allclose(ramped_days(run, np.array([20.0, 20.0])), [62.5, 115.0])
-    gaps = capacity_kpis(run, ledger, sc.economics, PlanTables(None, 1.0))
-    per_day = 500_000 / 250
+    gaps = capacity_kpis(run, ledger, sc.economics, PlanTables(None, "year", 1.0))
+    per_day = 500_000 / TOY_YEAR
     assert gaps["capacity_gap_attrition"] == pytest.approx(62.5 * per_day)
     assert gaps["capacity_gap_ramp"] == pytest.approx(10 * per_day)
 
@@ -189,8 +192,9 @@ def test_a_plan_at_the_median_of_bookings_is_hit_about_half_the_time() -> None:
 def test_quarterly_plan_gives_a_probability_per_quarter() -> None:
     data = toy(reps=2, horizon=120.0, plan={"bookings": [1e5, 1e9, 1e5, 1e5]})
     row = kpi_row(simulate(compiled(data), 1, 0))
-    assert row["hit_plan_q1"] == 1.0 and row["hit_plan_q2"] == 0.0 and row["hit_plan"] == 0.0
-    assert "hit_plan_q3" not in row  # 6 months of 20 days: two quarters
+    assert row["hit_plan_y1_q1"] == 1.0 and row["hit_plan_y1_q2"] == 0.0 and row["hit_plan"] == 0.0
+    assert "hit_plan_y1_q3" not in row  # 6 months of 20 days: two calendar quarters
+    assert row["plan_target"] == pytest.approx(1e5 + 1e9)
 
 
 def test_capacity_gaps_add_up_to_the_simulated_bookings() -> None:
@@ -278,7 +282,7 @@ def test_the_understaffed_team_is_named_the_bottleneck() -> None:
     table = bottlenecks(simulator.run_experiment(experiment, workers=1))
     whole = table[(table.scenario == "specialist") & (table.period == "all")].iloc[0]
     assert (whole.stage, whole.team) == ("awareness", "sdr")
-    assert set(table.period) == {"all", "Q1"}
+    assert set(table.period) == {"all", "Y1-Q1"}  # 63 working days: the first calendar quarter
 
 
 # ---------------------------------------------------------------------------- config and report

@@ -68,7 +68,7 @@ def expected_leads(config: ScenarioConfig) -> float:
     """Expected arrivals in one replication: monthly rates x mean seasonality x months simulated."""
     per_month = sum(source.leads_per_month for source in config.market.sources.values())
     seasonality = config.market.seasonality
-    months = config.clock.horizon_days / config.clock.days_per_month
+    months = 12.0 * config.clock.horizon_days / config.clock.days_per_year
     return per_month * sum(seasonality) / len(seasonality) * months
 
 
@@ -84,10 +84,10 @@ def _check_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
     leads = expected_leads(config)
     if leads > MAX_LEADS_PER_REPLICATION:
         per_month = sum(source.leads_per_month for source in config.market.sources.values())
-        months = clock.horizon_days / clock.days_per_month
+        months = 12.0 * clock.horizon_days / clock.days_per_year
         allowed = (
             f"about {leads:,.0f} leads expected per replication ({per_month:,.0f} a month before seasonality, "
-            f"over {months:,.0f} months of {clock.days_per_month} days); at most {MAX_LEADS_PER_REPLICATION:,} "
+            f"over {months:,.0f} months); at most {MAX_LEADS_PER_REPLICATION:,} "
             f"can run: lower the arrival rates or shorten clock.horizon_days"
         )
         rates = {name: source.leads_per_month for name, source in config.market.sources.items()}

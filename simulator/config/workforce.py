@@ -29,7 +29,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from simulator.config.distributions import DistributionField
+from simulator.config.distributions import Distribution, DistributionField
 from simulator.config.errors import ConfigIssue
 from simulator.config.fields import ConfigModel
 
@@ -64,10 +64,6 @@ class Hire(ConfigModel):
             raise ValueError("give exactly one of day or month")
         return self
 
-    def start_day(self, days_per_month: int) -> float:
-        """The working day these hires start."""
-        return float(self.day) if self.day is not None else float((self.month or 1) - 1) * days_per_month
-
 
 class WorkforceSettings(ConfigModel):
     """Ramp, attrition, backfill, initial tenures and coaching of one role or team (None: not set here)."""
@@ -79,8 +75,11 @@ class WorkforceSettings(ConfigModel):
     backfill_days: DistributionSpec | None = Field(
         default=None, description="working days from a leaver's exit to the replacement's start; null: no backfill"
     )
-    initial_tenure_months: DistributionSpec | None = Field(
-        default=None, description="tenure of the reps already there on day 0; null: all fully ramped"
+    initial_tenure_months: DistributionSpec | Literal["steady_state"] | None = Field(
+        default=None,
+        description="tenure of the reps already there on day 0; steady_state: the tenures a team with this "
+        "attrition rate has after years of turnover (exponential, mean 12 / attrition_rate months); "
+        "null: all fully ramped",
     )
     coaching_rate: float | None = Field(
         default=None, ge=0.0, le=1.0, description="share of each rep's skill gap closed per month"
@@ -116,6 +115,21 @@ class WorkforceConfig(ConfigModel):
         return TeamWorkforceConfig(**merged, hires=own.hires)
 
 
+def initial_tenure(settings: WorkforceSettings) -> Distribution | None:
+    """The distribution of day-0 tenures (months) of a team's reps; None: fully ramped.
+
+    ``steady_state`` is the age of a seat's current rep after years of turnover at a
+    constant hazard: exponential with the same rate (memoryless), so its mean is
+    12 / attrition_rate months (34 months at 35% a year); without attrition every rep of
+    day 0 is taken as fully ramped.
+    """
+    tenure = settings.initial_tenure_months
+    if tenure != "steady_state":
+        return tenure
+    rate = settings.attrition_rate or 0.0
+    return Distribution.from_spec({"dist": "exponential", "mean": 12.0 / rate}, "") if rate > 0 else None
+
+
 def check_workforce(workforce: WorkforceConfig, teams: Mapping[str, str], issues: list[ConfigIssue]) -> None:
     """Cross-checks the schema cannot make: team names exist, distributions are sensible.
 
@@ -133,6 +147,8 @@ def check_workforce(workforce: WorkforceConfig, teams: Mapping[str, str], issues
     for where, settings in entries:
         for field in ("backfill_days", "initial_tenure_months"):
             dist = getattr(settings, field)
+            if isinstance(dist, str):
+                continue
             if dist is not None and (dist.quantile(0.0) < 0 or not math.isfinite(dist.mean)):
                 spec = dist.to_spec()
                 issues.append(ConfigIssue(f"workforce.{where}.{field}", spec, "must be finite and never negative"))
@@ -145,4 +161,5 @@ __all__ = [
     "WorkforceConfig",
     "WorkforceSettings",
     "check_workforce",
+    "initial_tenure",
 ]

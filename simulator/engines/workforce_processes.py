@@ -305,8 +305,8 @@ def rest_of_work(floor: SalesFloor, rep: Rep, pipeline: int, end: float, speed: 
 def coaching(workforce: Workforce) -> Process:
     """At every month end, each rep's skill gap to its team's mean shrinks by the coaching rate."""
     floor, plan = workforce.floor, workforce.plan
-    while True:
-        yield floor.timeout(float(plan.days_per_month))
+    for month_end in plan.month_ends:
+        yield floor.timeout(month_end - floor.now)
         for team in floor.teams:
             rate = plan.teams[team.index].coaching_rate
             working = [rep for rep in team.reps if rep.active]

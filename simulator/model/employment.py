@@ -37,7 +37,7 @@ def leave_day(run: ReplicationRun) -> FloatArray:
 def start_tenure_days(run: ReplicationRun) -> FloatArray:
     """Tenure of each rep, in working days, on the day it joined the run (inf: fully ramped)."""
     months = _per_rep(run.rep_start_tenure_months, run.rep_team.size, np.inf)
-    return months * run.scenario.days_per_month
+    return months * run.scenario.calendar.days_per_month
 
 
 def employed_interval(run: ReplicationRun) -> tuple[FloatArray, FloatArray]:

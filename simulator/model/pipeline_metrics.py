@@ -78,7 +78,7 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     prospecting = tables.stages[PROSPECTING]
     if prospecting is not None:
         _pool_funnel(row, prospecting.names, record.account_stage, record.account_state)
-    months = window / sc.days_per_month
+    months = 12.0 * sc.calendar.years(window)
     row["prm_tool_cost"] = record.prm_seats * tables.prm_seat_cost_per_month * months
 
     row["partners_active"] = float((record.partner_state == PoolState.DONE).sum())

@@ -41,6 +41,7 @@ from simulator.analysis.tables import (
     summary_row,
     window_words,
 )
+from simulator.analysis.warmup import transient_drifts
 from simulator.io.atomic import atomic_write
 from simulator.report.plan_section import planning_sections
 from simulator.run.differences import difference_rows
@@ -189,7 +190,19 @@ def _how_run_section(result: ExperimentResult) -> list[str]:
         "so the difference between scenarios in run *r* comes from the org design, not from chance.",
         f"- **Wall time** {result.wall_seconds:,.1f} s on {result.workers} worker(s).",
     ]
-    return [*lines, *_failures_lines(result)]
+    return [*lines, *_steady_state_lines(result), *_failures_lines(result)]
+
+
+def _steady_state_lines(result: ExperimentResult) -> list[str]:
+    """The initial-transient check: a warning per state series still trending in the window."""
+    warmup = result.experiment.scenarios[0].config.clock.warmup_days
+    drifts = transient_drifts(result.monthly)
+    if not drifts:
+        return [
+            "- **Steady state**: the open pipeline, customer book and partner base show no clear trend "
+            "across the measured window (initial-transient check)."
+        ]
+    return [f"- **Not yet in a steady state**: {d.sentence(warmup)}." for d in drifts]
 
 
 def _runs_words(result: ExperimentResult) -> str:

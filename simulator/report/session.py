@@ -18,6 +18,7 @@ from types import FrameType
 from tqdm import tqdm
 
 from simulator.analysis.results import run_experiment
+from simulator.analysis.warmup import transient_drifts
 from simulator.report.outputs import write_outputs
 from simulator.run.experiment import Experiment, ExperimentResult
 from simulator.run.runner import RunInterrupted, resolve_workers
@@ -124,6 +125,9 @@ def run_and_write(
             _say_interrupted(interrupted, resume_command)
             raise
     print(results_table(result))
+    warmup = experiment.scenarios[0].config.clock.warmup_days
+    for drift in transient_drifts(result.monthly):
+        print(f"salesim: warning: {drift.sentence(warmup)}", file=sys.stderr)
     for failure in result.failures:
         print(
             f"salesim: replication {failure.replication} of scenario {failure.scenario} (seed {failure.seed}) "
