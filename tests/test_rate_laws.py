@@ -41,7 +41,7 @@ def _quiet_one_stage_pipelines(recwarn: pytest.WarningsRecorder) -> Iterator[Non
 def organisation(horizon: float, warmup: float = 0.0, **teams: dict[str, Any]) -> dict[str, Any]:
     """A one-stage sales pipeline with no leads, plus the given teams (8 selling hours a day)."""
     data = single_stage_queue(0.0, 0.01, 1, horizon, warmup)
-    data["clock"]["days_per_month"] = DAYS_PER_MONTH
+    data["clock"]["days_per_year"] = 12 * DAYS_PER_MONTH
     for name, settings in teams.items():
         data["org"]["teams"][name] = {
             "hours_per_day": 8,
@@ -233,7 +233,7 @@ def account_days(run: ReplicationRun) -> float:
 @pytest.mark.parametrize("lead_days", [0.0, 63.0])
 def test_expansion_opportunities_arise_at_their_rate_while_renewals_are_worked(lead_days: float) -> None:
     """The issue's case, smaller: 12 opportunities per account-year whatever the renewal window."""
-    rate = 12.0 / (12 * DAYS_PER_MONTH)  # per account-day (a year is 12 months of the clock)
+    rate = 12.0 / (12 * DAYS_PER_MONTH)  # per account-day (a year of the calendar: 252 working days here)
     results = runs(customer_book(150, 252.0, lead_days=lead_days, expansions_per_year=12.0), 2)
     opened = sum(run.pipelines.expansion_open_day.size for run in results)  # type: ignore[union-attr]
     assert_poisson(opened, rate * sum(account_days(run) for run in results))
@@ -352,9 +352,9 @@ def test_leavers_and_hires_follow_the_attrition_rate_backfill_and_hiring_plan() 
         "teams": {"servers": {"hires": [{"day": 100, "count": planned}]}},
     }
     data = single_stage_queue(0.001, 0.01, seats, horizon)
-    data["clock"]["days_per_month"] = DAYS_PER_MONTH
+    data["clock"]["days_per_year"] = 12 * DAYS_PER_MONTH
     data["workforce"] = workforce
-    rate = attrition / (12 * DAYS_PER_MONTH)  # leavers per rep-day: a year is 12 months of the clock
+    rate = attrition / (12 * DAYS_PER_MONTH)  # leavers per rep-day (a year of the calendar: 252 working days here)
     expected_left = seats * renewal_count(rate, backfill, horizon, 0) + planned * renewal_count(
         rate, backfill, horizon - 100, 0
     )
@@ -384,7 +384,7 @@ def test_a_ramping_rep_works_each_months_share_of_hours_also_on_the_item_in_hand
     """
     levels = [0.25, 0.5, 0.75]
     data = single_stage_queue(0.5, 2.5, 4, 126.0)  # 2.5 hours on average at 1 hour a day: ~10 days at 25%
-    data["clock"]["days_per_month"] = DAYS_PER_MONTH
+    data["clock"]["days_per_year"] = 12 * DAYS_PER_MONTH
     data["org"]["teams"]["servers"]["assignment"] = "round_robin"
     data["workforce"] = {
         "roles": {
