@@ -66,20 +66,41 @@ def assert_poisson(observed: float, expected: float) -> None:
 # ---------------------------------------------------------------------------- arrivals
 
 
-def test_arrivals_follow_the_monthly_seasonality_inside_a_window_that_cuts_months() -> None:
-    """Each source's count is its rate x the month's factor, integrated over the window, month by month."""
+def month_edges(dated: bool) -> tuple[np.ndarray, float]:
+    """Working day on which each month starts (13 edges), and the working days of a mean month.
+
+    Abstract calendar of the queue config: 240-day years, months of 20 days. Dated: day 0
+    is Monday 4 January 2027, months are the calendar's with their own working days (Monday
+    to Friday), and a mean month is a twelfth of 2027's working days.
+    """
+    if not dated:
+        return np.arange(13) * 20.0, 20.0
+    first = [np.datetime64(f"2027-{m:02d}-01") for m in range(1, 13)] + [np.datetime64("2028-01-01")]
+    edges = np.array([np.busday_count(np.datetime64("2027-01-04"), d) for d in first], dtype=np.float64)
+    return edges, float(np.busday_count(np.datetime64("2027-01-01"), np.datetime64("2028-01-01"))) / 12
+
+
+@pytest.mark.parametrize("dated", [False, True])
+def test_arrivals_follow_the_monthly_seasonality_inside_a_window_that_cuts_months(dated: bool) -> None:
+    """Each source's count is its rate x the month's factor, integrated over the window, month by month.
+
+    The rate per working day is ``leads_per_month`` over a mean month, so a month with more
+    working days (a dated calendar's) brings more leads.
+    """
     seasonality = [0.4, 1.8, 1.0, 0.6, 1.5, 1.2, 0.8, 1.0, 1.3, 0.7, 1.1, 0.6]
     horizon, warmup = 160.5, 30.5  # the window opens and closes in the middle of a month
     per_month = {"inbound": 60.0, "outbound": 25.0}
     data = single_stage_queue(1.0, 0.001, 2, horizon, warmup)
+    if dated:
+        del data["clock"]["days_per_year"]
+        data["clock"]["start_date"] = "2027-01-04"
     data["market"]["seasonality"] = seasonality
     data["market"]["sources"] = {name: {"leads_per_month": rate} for name, rate in per_month.items()}
     n = 30
     results = runs(data, n)
-    month = 20.0  # days_per_month of the queue config
-    edges = np.arange(0.0, horizon + month, month)
+    edges, month = month_edges(dated)
     window_days = np.maximum(0.0, np.minimum(edges[1:], horizon) - np.maximum(edges[:-1], warmup))
-    factor = np.array([seasonality[m % 12] for m in range(window_days.size)])
+    factor = np.array(seasonality)
     for s, rate in enumerate(per_month.values()):
         counts = np.zeros(window_days.size)
         for run in results:
