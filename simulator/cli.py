@@ -9,6 +9,7 @@ library, which tests call directly.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
@@ -35,18 +36,20 @@ from simulator.compose import (
     restore_overrides,
 )
 from simulator.config.errors import ConfigError
+from simulator.io.output_dir import UnwritableOutputError, check_writable
 from simulator.run.experiment import Experiment
 from simulator.run.runner import RunInterrupted
 from simulator.run.settings import runner_settings
 
 EXIT_CONFIG_ERROR = 2
+EXIT_UNWRITABLE_OUTPUT = 2
 EXIT_REPLICATION_FAILURES = 3
 EXIT_INTERRUPTED = 130
 # What main() learnt from the command line before Hydra saw it, for the job (also in launcher processes).
 COMMAND_LINE_ENV = "SALESIM_COMMAND_LINE"
 DESCRIBE_FLAG = "--describe"
 
-__all__ = ["SweepSummary", "config_dir", "load_experiment", "main"]
+__all__ = ["OutputCheck", "SweepSummary", "config_dir", "load_experiment", "main"]
 
 
 def _command_line_options() -> dict[str, Any]:
@@ -97,6 +100,10 @@ def _run_job(cfg: DictConfig) -> int:
         print("salesim: nothing was run and no results were written.", file=sys.stderr)
         _remove_if_empty(out_dir)
         return EXIT_CONFIG_ERROR
+    except UnwritableOutputError as error:
+        print(f"salesim: {error}", file=sys.stderr)
+        _remove_if_empty(out_dir)
+        return EXIT_UNWRITABLE_OUTPUT
     except RunInterrupted:
         return EXIT_INTERRUPTED
     return EXIT_REPLICATION_FAILURES if result.failures else 0
@@ -125,6 +132,35 @@ def _remove_if_empty(path: Path) -> None:
             folder.rmdir()
     except OSError:
         pass
+
+
+class OutputCheck(Callback):
+    """Before Hydra creates the run (or sweep) folder: refuse one that cannot be written.
+
+    Hydra would fail with a traceback; this says which folder and why, exits with status
+    2 and leaves nothing behind, before anything is composed or simulated.
+    """
+
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Check ``hydra.run.dir``."""
+        _check_output(Path(str(config.hydra.run.dir)), "hydra.run.dir")
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Check ``hydra.sweep.dir``."""
+        _check_output(Path(str(config.hydra.sweep.dir)), "hydra.sweep.dir")
+
+
+def _check_output(folder: Path, key: str) -> None:
+    existed = folder.exists()
+    try:
+        check_writable(folder)
+    except UnwritableOutputError as error:
+        print(f"salesim: {error}", file=sys.stderr)
+        print(f"salesim: nothing was run; choose another folder with {key}=<folder>", file=sys.stderr)
+        sys.exit(EXIT_UNWRITABLE_OUTPUT)
+    if not existed:
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # Hydra creates it again for the job; a run refused later leaves nothing
 
 
 class SweepSummary(Callback):

@@ -19,7 +19,7 @@ QUEUES_TABLE = "monthly_queues"
 REPS_TABLE = "reps"
 CAPACITY_STEPS = (
     ("capacity_gap_attrition", "attrition: seats left empty by leavers and hiring lags"),
-    ("capacity_gap_ramp", "ramp: staffed days of reps not yet ramped"),
+    ("capacity_gap_ramp", "ramp: selling time ramping reps lacked (quota x ramp productivity, from the ramp curve)"),
     ("capacity_gap_leakage", "leakage: leads lost untouched or at a hand-off, at the run's stage win rates"),
     ("capacity_gap_queueing", "queueing: deals still waiting for a rep at the end, at stage win rates"),
     ("capacity_gap_cycle", "sales cycle: deals still with the buyer at the end, at stage win rates"),

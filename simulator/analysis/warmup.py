@@ -57,6 +57,7 @@ class Truncation:
     observations: int  # observations truncated (days for a daily series)
     settled: bool  # False: the minimum is at the half-way limit (no steady state within the horizon)
     level: float  # mean of the series after truncation
+    material: bool = True  # the truncated part differs from the rest by more than the rest's own wobble
 
 
 def mser(series: FloatArray, batch: int = MSER_BATCH) -> tuple[int, bool]:
@@ -82,22 +83,34 @@ def mser(series: FloatArray, batch: int = MSER_BATCH) -> tuple[int, bool]:
 
 
 def truncations(daily: dict[str, FloatArray]) -> list[Truncation]:
-    """MSER-5 on each replication-averaged daily series (NaN-only series are skipped)."""
+    """MSER-5 on each replication-averaged daily series (series with missing days are skipped).
+
+    A truncation is *material* when the mean of the part it removes differs from the
+    level after it by more than twice the standard deviation of the remaining batch means:
+    on a series that is stationary from day 0 but slow to average out (a team's mean
+    tenure over a few runs), MSER-5 may cut at a wobble, and that cut should not set the
+    warm-up.
+    """
     out = []
     for name, series in daily.items():
-        finite = np.asarray(series, dtype=np.float64)
-        if not np.isfinite(finite).all() or np.ptp(finite) == 0.0:
-            if np.isfinite(finite).all():
-                out.append(Truncation(name, 0, True, float(finite.mean())))
+        values = np.asarray(series, dtype=np.float64)
+        if not np.isfinite(values).all():
             continue
-        drop, settled = mser(finite)
-        out.append(Truncation(name, drop, settled, float(finite[drop:].mean())))
+        if np.ptp(values) == 0.0:
+            out.append(Truncation(name, 0, True, float(values.mean()), material=False))
+            continue
+        drop, settled = mser(values)
+        rest = values[drop:]
+        k = rest.size // MSER_BATCH
+        wobble = float(rest[: k * MSER_BATCH].reshape(k, MSER_BATCH).mean(axis=1).std(ddof=1)) if k > 1 else 0.0
+        material = drop > 0 and abs(float(values[:drop].mean()) - float(rest.mean())) > 2.0 * wobble
+        out.append(Truncation(name, drop, settled, float(rest.mean()), material))
     return out
 
 
 def recommended_warmup(found: list[Truncation], days_per_month: float) -> float:
-    """The warm-up (working days) covering every series' truncation, rounded up to whole months."""
-    longest = max((t.observations for t in found), default=0)
+    """The warm-up (working days) covering every material truncation, rounded up to whole months."""
+    longest = max((t.observations for t in found if t.material), default=0)
     return math.ceil(longest / days_per_month) * days_per_month if longest else 0.0
 
 

@@ -42,8 +42,8 @@ class WarmupStudy:
 
     @property
     def settled(self) -> bool:
-        """True when every series settles within the first half of the horizon."""
-        return all(t.settled for t in self.truncations)
+        """True when every series with a material transient settles within the first half of the horizon."""
+        return all(t.settled for t in self.truncations if t.material)
 
 
 def study_warmup(config: ScenarioConfig, name: str, seed: int, runs: int, horizon_days: float) -> WarmupStudy:

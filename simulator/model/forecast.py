@@ -9,9 +9,14 @@ the same run: of the value open at stage s at an earlier month end whose period 
 fully elapsed, the share that was won within that period. A forecast is scored once
 its period has elapsed inside the window:
 
-- ``forecast_mape``: mean of |forecast - actual| / actual over the scored month ends;
+- ``forecast_mape``: mean of |forecast - actual| / actual over the scored month ends
+  whose actual was positive (a month that booked nothing has no percentage error);
+- ``forecast_mape_unscored``: the scored month ends MAPE had to leave out (actual $0);
+- ``forecast_wape``: sum of |forecast - actual| over sum of actuals, every scored month
+  end included (weighted absolute percentage error: a month that booked $0 adds its
+  whole forecast to the error);
 - ``forecast_bias``: (sum of forecasts - sum of actuals) / sum of actuals (> 0: too high);
-- ``forecast_mape_quarter`` and ``forecast_bias_quarter`` for the next-quarter forecast.
+- the same with ``_quarter`` for the next-quarter forecast.
 """
 
 from __future__ import annotations
@@ -121,22 +126,39 @@ def forecast_series(run: ReplicationRun, tables: ForecastTables) -> ForecastSeri
     return ForecastSeries(month_f, month_a, quarter_f, quarter_a)
 
 
-def _scores(forecast: FloatArray, actual: FloatArray) -> tuple[float, float]:
+@dataclass(frozen=True, slots=True)
+class ForecastScores:
+    """Accuracy of one series of forecasts against what then happened (see the module docstring)."""
+
+    mape: float  # mean |F - A| / A over periods with A > 0 (NaN: none)
+    wape: float  # sum |F - A| / sum A over every scored period (NaN: nothing booked)
+    bias: float  # (sum F - sum A) / sum A (NaN: nothing booked)
+    unscored: int  # scored periods MAPE leaves out because A was 0
+
+
+def forecast_scores(forecast: FloatArray, actual: FloatArray) -> ForecastScores:
+    """Score forecasts against actuals; a period counts when both are known (finite)."""
     scored = np.isfinite(forecast) & np.isfinite(actual)
     f, a = forecast[scored], actual[scored]
     positive = a > 0
     mape = float(np.mean(np.abs(f[positive] - a[positive]) / a[positive])) if positive.any() else math.nan
-    bias = float((f.sum() - a.sum()) / a.sum()) if a.sum() > 0 else math.nan
-    return mape, bias
+    booked = float(a.sum())
+    wape = float(np.abs(f - a).sum() / booked) if booked > 0 else math.nan
+    bias = float((f.sum() - booked) / booked) if booked > 0 else math.nan
+    return ForecastScores(mape, wape, bias, int((~positive).sum()))
 
 
 def forecast_kpis(series: ForecastSeries) -> dict[str, float]:
-    """Accuracy of the month-end forecasts: MAPE and relative bias, next month and next quarter."""
-    mape, bias = _scores(series.month, series.month_actual)
-    mape_q, bias_q = _scores(series.quarter, series.quarter_actual)
+    """Accuracy of the month-end forecasts, next month and next quarter: MAPE, WAPE, bias, unscored periods."""
+    month = forecast_scores(series.month, series.month_actual)
+    quarter = forecast_scores(series.quarter, series.quarter_actual)
     return {
-        "forecast_mape": mape,
-        "forecast_bias": bias,
-        "forecast_mape_quarter": mape_q,
-        "forecast_bias_quarter": bias_q,
+        "forecast_mape": month.mape,
+        "forecast_bias": month.bias,
+        "forecast_mape_quarter": quarter.mape,
+        "forecast_bias_quarter": quarter.bias,
+        "forecast_wape": month.wape,
+        "forecast_wape_quarter": quarter.wape,
+        "forecast_mape_unscored": float(month.unscored),
+        "forecast_mape_unscored_quarter": float(quarter.unscored),
     }

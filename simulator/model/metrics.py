@@ -20,7 +20,7 @@ from simulator.model.pod_metrics import closed_opportunities, pod_kpis
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.state_series import at_month_ends, daily_state
 from simulator.model.window import window_months
-from simulator.model.workforce import daily_staffing, employed_days
+from simulator.model.workforce import busy_share, daily_staffing, employed_days
 
 # KPIs where a lower value is the better one; every other KPI with a direction is
 # better higher. KPIs matching neither list (counts of leads, stage entries) are neutral.
@@ -35,6 +35,7 @@ LOWER_IS_BETTER_PREFIXES = (
     "cac",
     "plan_shortfall",
     "forecast_mape",
+    "forecast_wape",
     "sla_breach",
     *LOWER_IS_BETTER,
 )
@@ -53,8 +54,6 @@ HIGHER_IS_BETTER_PREFIXES = (
     "hit_plan",
     *HIGHER_IS_BETTER,
 )
-# KPIs that are 0/1 per run (their mean is a probability, summarised with a binomial interval).
-PROPORTION_PREFIXES = ("hit_plan",)
 
 
 def direction(kpi: str) -> int:
@@ -64,11 +63,6 @@ def direction(kpi: str) -> int:
     if kpi.startswith(HIGHER_IS_BETTER_PREFIXES):
         return 1
     return 0
-
-
-def is_proportion(kpi: str) -> bool:
-    """True for KPIs that are 0 or 1 in each run, whose mean is a probability (``hit_plan``)."""
-    return kpi.startswith(PROPORTION_PREFIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +157,7 @@ def kpi_row(run: ReplicationRun) -> dict[str, float]:
     employed = employed_days(run.rep_hire_day, run.rep_leave_day, lo, hi)
     for t, team in enumerate(sc.team_names):
         members = run.rep_team == t
-        row[f"utilisation_{team}"] = _ratio(float(run.rep_busy_days[members].sum()), float(employed[members].sum()))
+        row[f"utilisation_{team}"] = busy_share(float(run.rep_busy_days[members].sum()), float(employed[members].sum()))
     row.update(workforce_kpis(run))
 
     still_open = log.outcome == Outcome.OPEN

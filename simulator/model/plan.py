@@ -8,10 +8,14 @@ share of each year's working days inside the window, a quarterly one for the sha
 each calendar quarter's.
 
 Capacity reconciliation: the capacity planner's spreadsheet says seats x quota x
-assumed attainment (for the window's share of a year). The simulation's bookings differ
+assumed attainment (for the window's share of a year), every line below measured from
+the run's own records (employment, ramp, journeys). The simulation's bookings differ
 by, in order:
 - ``capacity_gap_attrition``: seat-days not staffed (vacancies after leavers, before hires);
-- ``capacity_gap_ramp``: staffed days of reps not yet ramped;
+- ``capacity_gap_ramp``: the part of the staffed days ramping reps did not sell, measured
+  from the workforce's ramp curve: a rep in tenure month *m* counts at quota x
+  ``productivity[m]`` (the planner's convention for ramping reps), so a faster ramp
+  shrinks this line and a static workforce has none;
 - ``capacity_gap_leakage``: the expected value of leads lost untouched (leaked), at a
   hand-off or any other way than by the buyer's decision, each valued at the win rate
   observed in the run from the stage it was lost at;
@@ -30,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.model.economics import RepLedger, won_in_window
-from simulator.model.employment import ramped_days
+from simulator.model.employment import productive_days
 from simulator.model.plan_tables import Economics, FloatArray, PlanTables
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.scenario import Scenario
@@ -102,7 +106,7 @@ def capacity_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics, 
     per_day = economics.team_quota * plan.assumed_attainment / sc.calendar.days_per_year  # (T,) bookings per rep-day
     spreadsheet = float((planned_seat_days(sc) * per_day).sum())
     staffed = float((ledger.employed_days * per_day[team]).sum())
-    ramped = float((ramped_days(run, economics.team_ramp_days[team]) * per_day[team]).sum())
+    ramped = float((productive_days(run) * per_day[team]).sum())
 
     win_rate = _stage_win_rates(run)
     value = leads.deal_value

@@ -169,6 +169,18 @@ def employed_days(hire_day: FloatArray, leave_day: FloatArray, start: float, end
     return np.maximum(0.0, np.minimum(leave_day, end) - np.maximum(hire_day, start))
 
 
+def busy_share(busy_days: float, employed: float) -> float:
+    """Utilisation: busy days over employed days (NaN with no employed days), at most 1.
+
+    Busy time is summed interval by interval, so a rep busy the whole window can sum to
+    1 + 1e-16 of it by rounding; the share is held to 1. (Real excess, a leaver busy
+    past its recorded leave day, is prevented where the leave day is recorded.)
+    """
+    if employed <= 0.0:
+        return math.nan
+    return min(busy_days / employed, 1.0)
+
+
 def daily_staffing(
     plan: WorkforcePlan,
     rep_team: NDArray[np.int64],

@@ -56,7 +56,12 @@ def plot_warmup(study: WarmupStudy, path: Path) -> Path:
         days = np.arange(series.size) / study.days_per_month
         ax.plot(days, series, color="0.75", linewidth=0.8, label="mean of the runs")
         ax.plot(days, moving_average(series, window), color="C0", linewidth=1.8, label="moving average (a month)")
-        ax.axvline(truncation.observations / study.days_per_month, color=WORSE_COLOUR, linestyle="--", label="MSER-5")
+        ax.axvline(
+            truncation.observations / study.days_per_month,
+            color=WORSE_COLOUR if truncation.material else "0.5",
+            linestyle="--",
+            label="MSER-5 truncation",
+        )
         ax.set_title(SERIES_TITLES.get(truncation.series, truncation.series), fontsize=10)
         ax.set_xlabel("months from day 0", fontsize=9)
         ax.tick_params(labelsize=8)
@@ -77,12 +82,15 @@ def warmup_markdown(study: WarmupStudy) -> str:
     """The study in words: each series' truncation point and level, and the warm-up to use."""
     rows = [
         f"| {SERIES_TITLES.get(t.series, t.series)} | {t.observations} | {t.observations / study.days_per_month:.1f} | "
-        f"{t.level:,.1f} | {'yes' if t.settled else 'no: still moving at half the horizon'} |"
+        f"{t.level:,.1f} | {'yes' if t.material else 'no: within the series own wobble'} | "
+        f"{'yes' if t.settled else 'no: still moving at half the horizon'} |"
         for t in study.truncations
     ]
     verdict = (
         f"**Recommended warm-up: `clock.warmup_days={study.warmup_days:.0f}`** "
-        f"({study.warmup_days / study.days_per_month:.0f} months), the longest truncation point rounded up to a month."
+        f"({study.warmup_days / study.days_per_month:.0f} months): the longest truncation that counts (its "
+        "cut-off part differs from the rest by more than twice the wobble of the rest's 5-day means), "
+        "rounded up to a month."
         if study.settled
         else "**Some series do not settle within the horizon studied**: run the study over more years, or start the "
         "state closer to its steady level (initial customers, partners, tenures)."
@@ -95,8 +103,8 @@ def warmup_markdown(study: WarmupStudy) -> str:
             "(White 1997) truncates the batches of 5 days that minimise the marginal standard error of the rest; the "
             "search covers the first half of the horizon. `warmup.png` draws Welch's moving average.",
             "",
-            "| Series | MSER-5 truncation (working days) | (months) | Level after it | Settled |",
-            "|---|---|---|---|---|",
+            "| Series | MSER-5 truncation (working days) | (months) | Level after it | Counts | Settled |",
+            "|---|---|---|---|---|---|",
             *rows,
             "",
             verdict,
