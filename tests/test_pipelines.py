@@ -184,8 +184,8 @@ def test_bad_pipeline_values_name_the_key() -> None:
 # referral rates stepping up when a session ends, check-ins and expansions that go on
 # through renewal windows, check-ins spread over each account's contract.)
 FULL_REGRESSIONS = {
-    "generalist": {"deals_won": 95.0, "meetings_booked": 391.0, "bookings": 3766864.94, "churned_accounts": 92.0},
-    "specialist": {"deals_won": 91.0, "meetings_booked": 270.0, "bookings": 3543096.72, "churned_accounts": 90.0},
+    "generalist": {"deals_won": 83.0, "meetings_booked": 411.0, "bookings": 2776770.98, "churned_accounts": 89.0},
+    "specialist": {"deals_won": 81.0, "meetings_booked": 270.0, "bookings": 2878853.05, "churned_accounts": 89.0},
 }
 
 
