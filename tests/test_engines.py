@@ -121,6 +121,19 @@ def test_every_shipped_design_gives_the_same_records_on_both_engines(experiment:
         assert_engines_agree(scenario, 2026, range(2))
 
 
+SHIPPED = sorted(path.stem for path in (Path(__file__).parents[1] / "configs" / "experiment").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("experiment", SHIPPED)
+def test_every_shipped_experiment_with_its_pipelines_gives_the_same_records_on_both_engines(experiment: str) -> None:
+    loaded = simulator.load_experiment(overrides=[f"experiment={experiment}", *SHORT])
+    for spec in loaded.scenarios:
+        scenario = spec.compile()
+        if fast.uncovered(scenario):
+            continue  # falls back to the SimPy engine (test_auto_falls_back_... checks how)
+        assert_engines_agree(scenario, 2026, range(2))
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario_dicts(), st.integers(0, 2**16))
 def test_random_scenarios_give_the_same_records_on_both_engines(data: dict[str, Any], seed: int) -> None:

@@ -34,6 +34,8 @@ class Stream(IntEnum):
 # Sub-keys of the workforce stream, after the team index: a seat's own luck (then the seat
 # index), the initial tenures of the team's reps of day 0, its reassignment losses.
 SEAT_KEY, INITIAL_TENURE_KEY, REASSIGNMENT_KEY = 1, 2, 3
+# Sub-keys of a partner's referral stream, after the partner: session efforts, referral gaps.
+SESSION_KEY, REFERRAL_KEY = 0, 1
 
 
 def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.engines.fast.events import event_list
-from simulator.engines.fast.luck import WorkforceLuck
+from simulator.engines.fast.layout import customers_of, partners_of, pipeline_params, pools_of, task_queues, tasks_of
+from simulator.engines.fast.luck import PipelineLuck, WorkforceLuck
 from simulator.engines.fast.queues import queues
 from simulator.engines.fast.state import Items, Leads, Params, Reps, Run, Seats, Teams, World
 from simulator.model.market import LeadBook
@@ -28,10 +29,14 @@ class Room:
 
     queue: int = 64  # entries per queue
     losses: int = 64  # reassignment-loss draws per team
+    items: int = 4096  # work items of the pipelines beside new business
+    tasks: int = 1024  # pool tasks at a time
+    records: int = 4096  # renewals, and expansion opportunities
+    gaps: int = 64  # referral gaps per partner
 
     def doubled(self) -> Room:
         """Twice as much of everything."""
-        return Room(2 * self.queue, 2 * self.losses)
+        return Room(*(2 * getattr(self, f) for f in self.__slots__))
 
 
 def _padded(rows: list[tuple[float, ...]], fill: float) -> tuple[np.ndarray, np.ndarray]:
@@ -42,7 +47,7 @@ def _padded(rows: list[tuple[float, ...]], fill: float) -> tuple[np.ndarray, np.
     return table, np.array([len(r) for r in rows], dtype=np.int64)
 
 
-def params(scenario: Scenario, n_arriving: int) -> Params:
+def params(scenario: Scenario, n_arriving: int, slot_start: dict[int, int]) -> Params:
     """The scenario as the compiled loop reads it."""
     plan, pods, n_teams = scenario.workforce, scenario.pods, scenario.n_teams
     teams = plan.teams
@@ -94,6 +99,7 @@ def params(scenario: Scenario, n_arriving: int) -> Params:
         coaching=bool(plan.dynamic and any(t.coaching_rate > 0 for t in teams)),
         month_ends=np.array(plan.month_ends, dtype=np.float64),
         reassignment_loss=float(plan.reassignment_loss_probability),
+        **pipeline_params(scenario, slot_start),
     )
 
 
@@ -104,6 +110,7 @@ def leads_of(scenario: Scenario, book: LeadBook, entry: list[int], overflow: boo
     route = np.ascontiguousarray(scenario.routing[:, slices].T) if overflow else np.zeros((1, 1), dtype=np.int64)
     return Leads(
         arrival=np.array(book.arrival_day, dtype=np.float64),
+        deal_value=np.ascontiguousarray(book.deal_value, dtype=np.float64),
         source=np.ascontiguousarray(book.source, dtype=np.int64),
         circle=np.ascontiguousarray(book.buying_circle, dtype=np.int64),
         slice=slices,
@@ -147,6 +154,10 @@ def items_of(count: int) -> Items:
         previous_rep=np.full(count, -1, dtype=np.int64),
         handoff_checked=np.zeros(count, dtype=np.bool_),
         hours=np.zeros(count),
+        purpose=np.zeros(count, dtype=np.int64),
+        waiter=np.full(count, -1, dtype=np.int64),
+        triggered=np.zeros(count, dtype=np.bool_),
+        n_used=np.zeros(1, dtype=np.int64),
         first_touch_hours=np.full(count, np.nan),
         result=np.zeros(count, dtype=np.int64),
         rep=np.full(count, -1, dtype=np.int64),
@@ -154,8 +165,8 @@ def items_of(count: int) -> Items:
     )
 
 
-def reps_of(scenario: Scenario, skills: np.ndarray, luck: WorkforceLuck) -> Reps:
-    """The reps of day 0, room for every hire of the run, and one vacancy per team."""
+def reps_of(scenario: Scenario, skills: np.ndarray, luck: WorkforceLuck, team_duties: np.ndarray) -> Reps:
+    """The reps of day 0 (with their pool duties), room for every hire of the run, one vacancy per team."""
     r0, n_teams = scenario.n_reps, scenario.n_teams
     slots = r0 + luck.hires + n_teams
     team = np.full(slots, -1, dtype=np.int64)
@@ -171,6 +182,12 @@ def reps_of(scenario: Scenario, skills: np.ndarray, luck: WorkforceLuck) -> Reps
     active[:r0] = True
     start_tenure = np.full(slots, np.inf)
     start_tenure[:r0] = luck.start_tenure
+    duties = np.zeros(slots, dtype=np.int64)
+    duties[:r0] = team_duties[team[:r0]]
+    order = np.full((slots, 2), -1, dtype=np.int64)
+    for rep in range(r0):
+        held = [p for p in (1, 2) if (duties[rep] >> (p - 1)) & 1]
+        order[rep, : len(held)] = held
     return Reps(
         number=index,
         team=team,
@@ -189,6 +206,25 @@ def reps_of(scenario: Scenario, skills: np.ndarray, luck: WorkforceLuck) -> Reps
         skill_shift=np.zeros(slots),
         stopped=np.zeros(slots, dtype=np.bool_),
         n_hired=np.array([r0], dtype=np.int64),
+        doing=np.zeros(slots, dtype=np.int64),
+        work=np.full(slots, -1, dtype=np.int64),
+        work_start=np.zeros(slots),
+        work_days=np.zeros(slots),
+        work_speed=np.zeros(slots),
+        resting=np.zeros(slots, dtype=np.bool_),
+        rest_end=np.zeros(slots),
+        rest_speed=np.zeros(slots),
+        epoch=np.zeros(slots, dtype=np.int64),
+        wait_id=np.zeros(slots, dtype=np.int64),
+        cond=np.zeros(slots, dtype=np.bool_),
+        cond_done=np.zeros(slots, dtype=np.bool_),
+        duties=duties,
+        task_order=order,
+        week=np.zeros(slots, dtype=np.int64),
+        spent=np.zeros((slots, N_PIPELINES)),
+        sitting=np.full(slots, -1.0),
+        accounts=np.zeros(slots, dtype=np.int64),
+        partners=np.zeros(slots, dtype=np.int64),
     )
 
 
@@ -238,23 +274,29 @@ def world(
     book: LeadBook,
     entry: list[int],
     n_arriving: int,
+    slot_start: dict[int, int],
     skills: np.ndarray,
     luck: WorkforceLuck,
     losses: np.ndarray,
+    pipeline_luck: PipelineLuck | None,
     room: Room,
 ) -> World:
     """Everything one run of the compiled loop reads and writes."""
-    p = params(scenario, n_arriving)
-    reps = reps_of(scenario, skills, luck)
+    p = params(scenario, n_arriving, slot_start)
+    reps = reps_of(scenario, skills, luck, p.team_duties)
     slots = reps.number.shape[0]
     n, n_teams = book.size, scenario.n_teams
     seats = seats_of(scenario, luck)
     days = math.ceil(scenario.horizon_days) + 2
+    customers = customers_of(scenario, pipeline_luck, n, room.records)
+    tables = scenario.pipelines
+    prospects = tables.partner_prospects if tables is not None else 0
+    pending = n + slots + seats.team.shape[0] + 4 * customers.block.shape[0] + max(prospects, 1) + 16
     return World(
         p=p,
-        ev=event_list(n + slots + seats.team.shape[0] + 16),
+        ev=event_list(pending),
         qs=queues(n_teams + slots, room.queue),
-        items=items_of(n),
+        items=items_of(n + (room.items if tables is not None else 0)),
         reps=reps,
         teams=teams_of(scenario, slots),
         run=Run(
@@ -269,7 +311,14 @@ def world(
             loss_used=np.zeros(n_teams, dtype=np.int64),
             redealt=np.full((n, n_teams), -1, dtype=np.int64),
             short=np.zeros(1, dtype=np.int64),
+            failed=np.full(1, -1, dtype=np.int64),
+            started=np.zeros(1, dtype=np.bool_),
         ),
         leads=leads_of(scenario, book, entry, p.overflow),
         seats=seats,
+        tq=task_queues(slots, room.queue),
+        tasks=tasks_of(room.tasks),
+        pools=pools_of(scenario, pipeline_luck, n),
+        partners=partners_of(pipeline_luck, prospects),
+        customers=customers,
     )

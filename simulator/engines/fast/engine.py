@@ -9,14 +9,20 @@ in can run here; the runner falls back to the SimPy engine for the others.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
+from simulator.engines.fast import loop
 from simulator.engines.fast.build import Room, world
 from simulator.engines.fast.coverage import uncovered
+from simulator.engines.fast.layout import store_chunk
 from simulator.engines.fast.loop import run_world
-from simulator.engines.fast.luck import WorkforceLuck, loss_draws
+from simulator.engines.fast.luck import PipelineLuck, WorkforceLuck, loss_draws
+from simulator.engines.fast.records import pipeline_record
 from simulator.engines.fast.state import World
 from simulator.model.market import LeadBook, draw_leads, draw_rep_skills
+from simulator.model.pipeline_luck import CustomerLuck, draw_digital_entry, select, with_slots
 from simulator.model.records import JourneyLog, ReplicationRun
 from simulator.model.scenario import Scenario
 
@@ -33,19 +39,39 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
 
     Raises:
         ValueError: If the scenario uses a feature the fast engine does not cover.
+        RuntimeError: If a pipeline feeds a source more leads than it has slots (as SimPy).
     """
     missing = uncovered(scenario)
     if missing:
         raise ValueError(f"the fast engine does not cover: {', '.join(missing)}")
-    book = draw_leads(scenario, seed, replication)
+    book, slot_start = with_slots(scenario, seed, replication, draw_leads(scenario, seed, replication))
+    n_arriving = min(slot_start.values(), default=book.size)
     skills = draw_rep_skills(scenario, seed, replication)
-    entry = scenario.source_entry_stage[book.source].tolist()
+    if scenario.pipelines is not None:
+        entry = draw_digital_entry(scenario, seed, replication, book)
+    else:
+        entry = scenario.source_entry_stage[book.source].tolist()
     luck = WorkforceLuck.draw(scenario, seed, replication)
     room = _ROOM.get(id(scenario), Room())
+    chunks = CustomerLuck(scenario, seed, replication) if scenario.pipelines and scenario.pipelines.retention else None
     while True:
         losses = loss_draws(scenario, seed, replication, room.losses)
-        state = world(scenario, book, entry, book.size, skills, luck, losses, room)
-        if run_world(state) == 0:
+        pipeline_luck = (
+            PipelineLuck.draw(scenario, seed, replication, room.gaps) if scenario.pipelines is not None else None
+        )
+        state = world(scenario, book, entry, n_arriving, slot_start, skills, luck, losses, pipeline_luck, room)
+        status = run_world(state)
+        while status == loop.NEED_CHUNK:
+            assert chunks is not None
+            need = state.customers.need
+            store_chunk(state.customers, chunks, int(need[0]), int(need[1]))
+            status = run_world(state)
+        if status == loop.FAILED:
+            source = int(state.run.failed[0])
+            raise RuntimeError(
+                f"source {source}: more pipeline-fed leads than slots ({int(state.p.slot_count[source])})"
+            )
+        if status == loop.FINISHED:
             break
         room = room.doubled()
     _ROOM[id(scenario)] = room
@@ -67,12 +93,17 @@ def _records(scenario: Scenario, book: LeadBook, state: World) -> ReplicationRun
         stage_rep=leads.stage_rep,
         stage_passed=leads.stage_passed,
     )
-    leave = reps.leave_day[:count].copy()
-    still = ~reps.stopped[:count] & np.isfinite(leave)
-    leave[still] = np.maximum(leave[still], scenario.horizon_days)
+    leave = np.where(reps.stopped[:count], reps.leave_day[:count], np.inf)
     overflow = None
     if scenario.pods.overflow_enabled:
         overflow = np.array([run.overflow_visits, run.overflow_sent], dtype=np.float64).T
+    extra = None
+    if scenario.pipelines is not None:
+        extra = pipeline_record(scenario, state, count)
+        created = np.isfinite(leads.arrival)  # slots never used are dropped
+        book = select(replace(book, arrival_day=leads.arrival.copy()), created)
+        log = log.select(created)
+        extra = replace(extra, lead_partner=extra.lead_partner[created])
     return ReplicationRun(
         scenario=scenario,
         leads=book,
@@ -85,7 +116,7 @@ def _records(scenario: Scenario, book: LeadBook, state: World) -> ReplicationRun
         rep_start_tenure_months=reps.start_tenure[:count].copy(),
         deals_reassigned=int(run.deals_reassigned[0]),
         overflow_counts=overflow,
-        pipelines=None,
+        pipelines=extra,
     )
 
 

@@ -24,7 +24,7 @@ from simulator.model.kernel import FloatArray, IntArray
 
 URGENT, NORMAL = 0, 1
 _ID_BITS = 48
-_KIND_SHIFT, _A_SHIFT, _B_MASK = 56, 28, (1 << 28) - 1
+KIND_SHIFT, A_SHIFT, B_MASK = 56, 28, (1 << 28) - 1
 
 
 class EventList(NamedTuple):
@@ -61,7 +61,7 @@ def schedule(ev: EventList, time: float, priority: int, kind: int, a: int, b: in
         ev.overflow[0] = 1
         return
     key = (priority << _ID_BITS) | ev.counter[0]
-    value = (kind << _KIND_SHIFT) | (a << _A_SHIFT) | b
+    value = (kind << KIND_SHIFT) | (a << A_SHIFT) | b
     ev.counter[0] += 1
     ev.size[0] = n + 1
     i = n
@@ -117,4 +117,4 @@ def pop(ev: EventList) -> tuple[int, int, int]:
             times[i], order[i], payload[i] = times[child], order[child], payload[child]
             i = child
         times[i], order[i], payload[i] = time, key, last
-    return value >> _KIND_SHIFT, (value >> _A_SHIFT) & _B_MASK, value & _B_MASK
+    return value >> KIND_SHIFT, (value >> A_SHIFT) & B_MASK, value & B_MASK

@@ -17,7 +17,11 @@ LEAD_READY = 5  # a = lead: the buyer's delay after a stage has passed
 # reps (``rep_workday``)
 REP_START = 10  # a = rep: its workday starts
 REP_WAKE = 11  # a = rep: woken (new work queued for it, or it left)
-REP_WORKED = 12  # a = rep, b = item: a sales item's work is finished
+REP_WORKED = 12  # a = rep, b = its epoch: the work in hand is finished
+REP_INTERRUPT = 13  # a = rep, b = cause: urgent, the sitting or work in hand is interrupted
+REP_READY = 14  # a = rep, b = wait: a follow-up became ready while the rep waited for work
+REP_RESUME = 15  # a = rep, b = wait: the rep's wait (new work or a follow-up) is over
+ITEM_DONE = 16  # a = item of another pipeline: its done event
 # the daily census of open leads (``pipeline_census``)
 CENSUS_START = 20
 CENSUS = 21
@@ -31,3 +35,18 @@ RAMP_START = 35  # a = rep
 RAMP_STEP = 36  # a = rep: a month of tenure has passed
 COACHING_START = 37
 COACHING = 38  # a = index of the month end
+# partners (``partner_life``)
+PARTNER_START = 40  # a = partner
+PARTNER_WAKE = 41  # a = partner, b = wake: its timeout (a referral is due or a session to ask for)
+PARTNER_RESUME = 42  # a = partner, b = wake: its wait for the timeout or the session is over
+# customers (``customer_life``, ``renewal_cycle``, ``expansion_journey``)
+CUSTOMER_START = 50  # a = customer
+CUSTOMER_TICK = 51  # a = customer: a check-in or an expansion opportunity is due
+RENEWAL_START = 52  # a = customer
+RENEWAL_WAKE = 53  # a = customer: the renewal work of the term starts
+RENEWAL_DEADLINE = 54  # a = customer, b = wait: the due date of the stage's work
+RENEWAL_RESUME = 55  # a = customer, b = wait: the stage was worked or the due date came
+RENEWAL_READY = 56  # a = customer: the customer's delay after a stage has passed
+RENEWAL_DUE = 57  # a = customer: the due date, the churn decision
+EXPANSION_START = 58  # a = expansion
+EXPANSION_READY = 59  # a = expansion: the customer's delay after a stage has passed

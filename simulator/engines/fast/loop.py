@@ -1,9 +1,12 @@
 """The fast engine's event loop: start every process as the SimPy engine does, then dispatch events.
 
-``run_world`` is the one compiled entry point: it turns the tuples of arrays into
-structs, schedules the processes that start at day 0 in the order the SimPy engine
-creates them, and processes events until the horizon (an event at the horizon itself
-is not processed, as SimPy's ``run(until=horizon)`` does not).
+``run_world`` is the one compiled entry point: it views the tuples of arrays as
+compiled structs, schedules the processes that start at day 0 in the order the SimPy
+engine creates them, and processes events until the horizon (an event at the horizon
+itself is not processed, as SimPy's ``run(until=horizon)`` does not). It returns early
+when a customer's luck chunk must first be drawn (Python draws it and calls again: the
+run goes on where it stopped), when it ran out of room (the caller runs it again with
+more), or when a fed source ran out of slots (the SimPy engine raises there).
 """
 
 from __future__ import annotations
@@ -11,17 +14,21 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from simulator.engines.fast import events, kinds, sales, workforce
+from simulator.engines.fast import customers, events, kinds, partners, reps, sales, teams, workforce
 from simulator.engines.fast.state import World
 from simulator.engines.fast.structs import view_of, view_size
+
+FINISHED, SHORT, NEED_CHUNK, FAILED = 0, 1, 2, 3
 
 
 @njit(cache=True)
 def _start(w: World) -> None:
-    """The processes of day 0, in the SimPy engine's order: arrivals, reps, census, workforce."""
-    ev, p, reps, seats = w.ev, w.p, w.reps, w.seats
+    """The processes of day 0, in the SimPy engine's order: customers, arrivals, reps, census, workforce."""
+    ev, p, rs, seats = w.ev, w.p, w.reps, w.seats
+    if p.retention:
+        customers.start_book(w)
     events.start(ev, kinds.ARRIVALS_START, 0, 0)
-    for rep in range(reps.n_hired[0]):
+    for rep in range(rs.n_hired[0]):
         events.start(ev, kinds.REP_START, rep, 0)
     events.start(ev, kinds.CENSUS_START, 0, 0)
     if not p.dynamic:
@@ -30,7 +37,7 @@ def _start(w: World) -> None:
     for t in range(p.n_teams):
         for k in range(seats.n_initial[t]):
             rep = seats.rep[z + k]
-            workforce.apply_level(p, reps, rep, workforce.tenure(w, rep))
+            workforce.apply_level(p, rs, rep, workforce.tenure(w, rep))
             if workforce.tenure(w, rep) < workforce.ramp_months(p, t):
                 events.start(ev, kinds.RAMP_START, rep, 0)
             events.start(ev, kinds.SEAT_START, z + k, 0)
@@ -79,20 +86,53 @@ def _fill(w: World, z: int) -> None:
 
 
 @njit(cache=True)
+def _ramp_step(w: World, rep: int, month: int) -> None:
+    """A month of tenure: the new level; work in hand goes on at the new speed (an interrupt)."""
+    speed = w.reps.hours[rep]
+    workforce.apply_level(w.p, w.reps, rep, float(month))
+    if reps.working(w, rep) and w.reps.hours[rep] != speed:
+        events.start(w.ev, kinds.REP_INTERRUPT, rep, teams.SPEED_CHANGE)
+    workforce.ramp_next(w, rep, month)
+
+
+@njit(cache=True)
+def _item_done(w: World, item: int) -> None:
+    """Another pipeline's item is done: the process waiting for it goes on."""
+    purpose, waiter = w.items.purpose[item], w.items.waiter[item]
+    if purpose == 1:  # items.ENABLEMENT
+        partners.session_done(w, waiter, item)
+    elif purpose == 2:  # items.CHECKIN
+        customers.touched(w, waiter)
+    elif purpose == 3:  # items.RENEWAL
+        if w.customers.r_item[waiter] == item:
+            customers.renewal_wait_over(w, waiter, w.customers.r_wait[waiter])
+    else:  # items.EXPANSION
+        customers.expansion_worked(w, waiter, w.items.rep[item])
+
+
+@njit(cache=True)
 def _dispatch(w: World, kind: int, a: int, b: int) -> None:
     ev, p, leads = w.ev, w.p, w.leads
     if kind == kinds.REP_WORKED:
-        sales.worked(w, a, b)
+        reps.worked(w, a, b)
     elif kind == kinds.LEAD_DONE:
         sales.item_done(w, a, b)
     elif kind == kinds.REP_WAKE:
-        sales.woken(w, a)
+        reps.woken(w, a, b)
     elif kind == kinds.LEAD_START:
         sales.start_journey(w, a)
     elif kind == kinds.LEAD_READY:
         sales.enter_stage(w, a)
     elif kind == kinds.LEAD_HANDED:
         sales.handed(w, a)
+    elif kind == kinds.ITEM_DONE:
+        _item_done(w, a)
+    elif kind == kinds.REP_INTERRUPT:
+        reps.interrupted(w, a, b)
+    elif kind == kinds.REP_READY:
+        reps.ready(w, a, b)
+    elif kind == kinds.REP_RESUME:
+        reps.resume(w, a)
     elif kind == kinds.ARRIVE:
         events.start(ev, kinds.LEAD_START, a, 0)
         if a + 1 < p.n_arriving:
@@ -101,7 +141,7 @@ def _dispatch(w: World, kind: int, a: int, b: int) -> None:
         if p.n_arriving > 0:
             events.timeout(ev, leads.arrival[0] - ev.clock[0], kinds.ARRIVE, 0, 0)
     elif kind == kinds.REP_START:
-        sales.workday(w, a)
+        reps.workday(w, a)
     elif kind == kinds.CENSUS_START:
         events.timeout(ev, 0.5, kinds.CENSUS, 0, 0)
     elif kind == kinds.CENSUS:
@@ -115,8 +155,7 @@ def _dispatch(w: World, kind: int, a: int, b: int) -> None:
     elif kind == kinds.RAMP_START:
         workforce.ramp_next(w, a, int(w.reps.start_tenure[a] // 1.0))
     elif kind == kinds.RAMP_STEP:
-        workforce.apply_level(p, w.reps, a, float(b + 1))
-        workforce.ramp_next(w, a, b + 1)
+        _ramp_step(w, a, b + 1)
     elif kind == kinds.COACHING_START:
         if p.month_ends.shape[0] > 0:
             events.timeout(ev, p.month_ends[0] - ev.clock[0], kinds.COACHING, 0, 0)
@@ -124,6 +163,32 @@ def _dispatch(w: World, kind: int, a: int, b: int) -> None:
         workforce.coach(w)
         if a + 1 < p.month_ends.shape[0]:
             events.timeout(ev, p.month_ends[a + 1] - ev.clock[0], kinds.COACHING, a + 1, 0)
+    elif kind == kinds.PARTNER_START:
+        partners.start_partner(w, a)
+    elif kind == kinds.PARTNER_WAKE:
+        partners.woken(w, a, b)
+    elif kind == kinds.PARTNER_RESUME:
+        partners.resume(w, a)
+    elif kind == kinds.CUSTOMER_START:
+        customers.start_life(w, a)
+    elif kind == kinds.CUSTOMER_TICK:
+        customers.life_step(w, a)
+    elif kind == kinds.RENEWAL_START:
+        customers.renewal_top(w, a)
+    elif kind == kinds.RENEWAL_WAKE:
+        customers.renewal_begin(w, a)
+    elif kind == kinds.RENEWAL_DEADLINE:
+        customers.renewal_wait_over(w, a, b)
+    elif kind == kinds.RENEWAL_RESUME:
+        customers.renewal_resume(w, a)
+    elif kind == kinds.RENEWAL_READY:
+        customers.renewal_stage(w, a)
+    elif kind == kinds.RENEWAL_DUE:
+        customers.decide(w, a)
+    elif kind == kinds.EXPANSION_START:
+        customers.start_expansion(w, a)
+    elif kind == kinds.EXPANSION_READY:
+        customers.expansion_next(w, a)
 
 
 @njit(cache=True)
@@ -145,29 +210,49 @@ def _end_of_horizon(w: World) -> None:
 
 
 @njit(cache=True)
+def _stopped(w: World) -> int:
+    if w.run.failed[0] >= 0:
+        return FAILED
+    if w.ev.overflow[0] or w.qs.overflow[0] or w.tq.overflow[0] or w.run.short[0]:
+        return SHORT
+    return FINISHED
+
+
+@njit(cache=True)
 def _loop(w: World, keep: tuple[np.ndarray, np.ndarray]) -> int:
     """Process events until the horizon (``keep``: the buffers the views live in, alive meanwhile)."""
-    _start(w)
+    if not w.run.started[0]:
+        w.run.started[0] = True
+        _start(w)
     ev = w.ev
     horizon = w.p.horizon
     while ev.size[0] > 0 and ev.time[0] < horizon:
-        if ev.overflow[0] or w.qs.overflow[0] or w.run.short[0]:
-            return 1
+        status = _stopped(w)
+        if status != FINISHED:
+            return status
+        kind = ev.payload[0] >> events.KIND_SHIFT
+        if kind == kinds.CUSTOMER_START:  # its luck chunk must exist before it starts
+            c = (ev.payload[0] >> events.A_SHIFT) & events.B_MASK
+            if customers.chunk_slot(w, c) < 0:
+                w.customers.need[0] = w.customers.block[c]
+                w.customers.need[1] = w.customers.key[c] // customers.CHUNK
+                return NEED_CHUNK
         kind, a, b = events.pop(ev)
         _dispatch(w, kind, a, b)
-    if ev.overflow[0] or w.qs.overflow[0] or w.run.short[0]:
-        return 1
+    status = _stopped(w)
+    if status != FINISHED:
+        return status
     ev.clock[0] = horizon
     _end_of_horizon(w)
-    return 0
+    return FINISHED
 
 
 @njit(cache=True)
 def run_world(world: World) -> int:
-    """Run one replication to the horizon; 0 if it finished, 1 if it ran out of room or luck.
+    """Run one replication on to the horizon: FINISHED, SHORT, NEED_CHUNK or FAILED.
 
     The groups of ``world`` are viewed in place (see :mod:`.structs`): the loop writes
-    into the caller's arrays.
+    into the caller's arrays, so a run stopped for a luck chunk goes on when called again.
     """
     sizes = np.array(
         [
@@ -180,6 +265,11 @@ def run_world(world: World) -> int:
             view_size(world.run),
             view_size(world.leads),
             view_size(world.seats),
+            view_size(world.tq),
+            view_size(world.tasks),
+            view_size(world.pools),
+            view_size(world.partners),
+            view_size(world.customers),
         ]
     )
     offsets = np.zeros(sizes.shape[0] + 1, dtype=np.int64)
@@ -196,6 +286,11 @@ def run_world(world: World) -> int:
         view_of(buffer[offsets[6] :], world.run),
         view_of(buffer[offsets[7] :], world.leads),
         view_of(buffer[offsets[8] :], world.seats),
+        view_of(buffer[offsets[9] :], world.tq),
+        view_of(buffer[offsets[10] :], world.tasks),
+        view_of(buffer[offsets[11] :], world.pools),
+        view_of(buffer[offsets[12] :], world.partners),
+        view_of(buffer[offsets[13] :], world.customers),
     )
     outer = np.zeros(view_size(inner) + 64, dtype=np.uint8)
     return _loop(view_of(outer, inner), (buffer, outer))

@@ -19,8 +19,18 @@ from numba import njit
 
 from simulator.model import sampling
 from simulator.model.kernel import FloatArray, IntArray
+from simulator.model.multi_pipeline import PARTNER, PROSPECTING
+from simulator.model.pipeline_luck import draw_initial_arr, draw_pool
 from simulator.model.scenario import Scenario
-from simulator.model.streams import INITIAL_TENURE_KEY, REASSIGNMENT_KEY, SEAT_KEY, Stream, stream
+from simulator.model.streams import (
+    INITIAL_TENURE_KEY,
+    REASSIGNMENT_KEY,
+    REFERRAL_KEY,
+    SEAT_KEY,
+    SESSION_KEY,
+    Stream,
+    stream,
+)
 
 
 @njit(cache=True)
@@ -155,3 +165,56 @@ def loss_draws(scenario: Scenario, seed: int, replication: int, count: int) -> F
     return np.stack(
         [stream(seed, replication, Stream.WORKFORCE, t, REASSIGNMENT_KEY).random(count) for t in range(n_teams)]
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineLuck:
+    """The luck of the pipelines beside new business, as the SimPy engine draws it.
+
+    Pools: effort, buyer delay and conversion uniform of every target account and
+    candidate partner at every stage, (2, stages, entities) (pool 0 prospecting, 1
+    partner); partners: the session efforts and referral gaps of each partner's two
+    streams, in the order its process uses them; the initial customer book.
+    """
+
+    pool_effort: FloatArray
+    pool_delay: FloatArray
+    pool_draw: FloatArray
+    sessions: FloatArray  # (P, K)
+    gaps: FloatArray  # (P, G)
+    book_arr: FloatArray  # (C0,)
+    book_due: FloatArray  # (C0,)
+
+    @classmethod
+    def draw(cls, scenario: Scenario, seed: int, replication: int, n_gaps: int) -> PipelineLuck:
+        """Everything but the customers' chunks (drawn when a customer of a chunk first starts)."""
+        tables = scenario.pipelines
+        assert tables is not None
+        sizes = (tables.target_accounts, tables.partner_prospects)
+        width = max(sizes) if any(sizes) else 1
+        depth = max((s.size for s in (tables.stages[PROSPECTING], tables.stages[PARTNER]) if s is not None), default=1)
+        effort, delay, draw = (np.zeros((2, depth, width)) for _ in range(3))
+        for pool, pipeline in enumerate((PROSPECTING, PARTNER)):
+            stages = tables.stages[pipeline]
+            if stages is not None and sizes[pool]:
+                luck = draw_pool(seed, replication, pipeline, stages, sizes[pool])
+                for s in range(stages.size):
+                    effort[pool, s, : sizes[pool]] = luck.effort[s]
+                    delay[pool, s, : sizes[pool]] = luck.delay[s]
+                    draw[pool, s, : sizes[pool]] = luck.draw[s]
+        partners = tables.partner_prospects if tables.stages[PARTNER] is not None else 0
+        n_sessions = math.ceil(scenario.horizon_days / tables.enablement_interval_days) + 2 if partners else 1
+        sessions, gaps = np.zeros((max(partners, 1), n_sessions)), np.zeros((max(partners, 1), n_gaps))
+        if partners:
+            kernel = tables.enablement_effort
+            assert kernel is not None
+            for k in range(partners):
+                own = stream(seed, replication, Stream.PARTNER_REFERRALS, k, SESSION_KEY)
+                sessions[k] = sampling.draw(own, kernel.code, kernel.params, n_sessions)
+                gaps[k] = stream(seed, replication, Stream.PARTNER_REFERRALS, k, REFERRAL_KEY).standard_exponential(
+                    n_gaps
+                )
+        book_arr, book_due = np.zeros(0), np.zeros(0)
+        if tables.retention:
+            book_arr, book_due = draw_initial_arr(scenario, seed, replication)
+        return cls(effort, delay, draw, sessions, gaps, np.ascontiguousarray(book_arr), np.ascontiguousarray(book_due))

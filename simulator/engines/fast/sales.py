@@ -14,7 +14,7 @@ import math
 
 from numba import njit
 
-from simulator.engines.fast import events, kinds, teams, workforce
+from simulator.engines.fast import customers, events, kinds, teams, workforce
 from simulator.engines.fast.state import World
 from simulator.model.records import Outcome
 
@@ -54,12 +54,14 @@ def finish(w: World, lead: int, owner: int, outcome: int, stage: int, day: float
     w.leads.outcome_day[lead] = day
     w.leads.outcome_stage[lead] = stage
     w.run.open_leads[0] -= 1
+    if outcome == WON and w.p.retention:
+        customers.new_customer(w, lead)
 
 
 @njit(cache=True)
 def new_owner(w: World, lead: int, t: int, old: int, stage: int) -> int:
     """The rep who takes over a deal whose owner left; -1 (the lead closed as lost) if it is lost."""
-    owner = workforce.handover(w, t, old, lead)
+    owner = workforce.new_deal_owner(w, t, old, lead)
     if owner < 0:
         finish(w, lead, old, LOST_REASSIGNMENT, stage, w.ev.clock[0])
         return -1
@@ -241,44 +243,43 @@ def _done(w: World, item: int, result: int, rep_index: int, day: float) -> None:
 
 
 @njit(cache=True)
-def workday(w: World, rep: int) -> None:
-    """The rep takes its next item and works it, or goes idle; a leaver's workday ends."""
+def start_sales(w: World, rep: int, item: int) -> bool:
+    """The rep takes a sales item: False if the lead was lost waiting (leaked, or at the hand-off)."""
     p, leads, items, reps = w.p, w.leads, w.items, w.reps
-    while reps.active[rep]:
-        item = teams.take(w, rep)
-        if item < 0:
-            t = reps.team[rep]
-            reps.waiting[rep] = True
-            w.teams.idle[t, w.teams.n_idle[t]] = rep
-            w.teams.n_idle[t] += 1
-            return
-        lead, stage = items.lead[item], items.stage[item]
-        start = w.ev.clock[0]
-        max_wait = p.stage_max_wait[stage]
-        if start - items.enqueued[item] > max_wait:
-            _done(w, item, LEAKED, -1, items.enqueued[item] + max_wait)
-            continue
-        index = reps.number[rep]
-        if not items.handoff_checked[item] and items.previous_rep[item] >= 0 and items.previous_rep[item] != index:
-            if leads.handoff_draw[stage, lead] < p.handoff_loss:
-                _done(w, item, LOST_HANDOFF, index, start)
-                continue
-            items.extra_hours[item] = leads.handoff_extra[stage, lead]
-        leads.stage_start[lead, stage] = start
-        leads.stage_rep[lead, stage] = index
-        items.first_touch_hours[item] = math.nan
-        if not leads.first_touched[lead]:
-            leads.first_touched[lead] = True
-            leads.first_touch_day[lead] = start
-            items.first_touch_hours[item] = (start - leads.arrival[lead]) * HOURS_PER_ELAPSED_DAY
-        days = (leads.effort[stage, lead] + items.extra_hours[item]) / reps.hours[rep]
-        busy = min(start + days, p.horizon) - max(start, p.warmup)
-        if busy > 0.0:
-            reps.busy_days[rep] += busy
-            reps.busy_by[rep, 0] += busy
-        events.timeout(w.ev, days, kinds.REP_WORKED, rep, item)
-        return
-    workforce.stopped(w, rep)
+    lead, stage = items.lead[item], items.stage[item]
+    start = w.ev.clock[0]
+    max_wait = p.stage_max_wait[stage]
+    if start - items.enqueued[item] > max_wait:
+        _done(w, item, LEAKED, -1, items.enqueued[item] + max_wait)
+        return False
+    index = reps.number[rep]
+    if not items.handoff_checked[item] and items.previous_rep[item] >= 0 and items.previous_rep[item] != index:
+        if leads.handoff_draw[stage, lead] < p.handoff_loss:
+            _done(w, item, LOST_HANDOFF, index, start)
+            return False
+        items.extra_hours[item] = leads.handoff_extra[stage, lead]
+    leads.stage_start[lead, stage] = start
+    leads.stage_rep[lead, stage] = index
+    items.first_touch_hours[item] = math.nan
+    if not leads.first_touched[lead]:
+        leads.first_touched[lead] = True
+        leads.first_touch_day[lead] = start
+        items.first_touch_hours[item] = (start - leads.arrival[lead]) * HOURS_PER_ELAPSED_DAY
+    days = (leads.effort[stage, lead] + items.extra_hours[item]) / reps.hours[rep]
+    busy = min(start + days, p.horizon) - max(start, p.warmup)
+    if busy > 0.0:
+        reps.busy_days[rep] += busy
+        reps.busy_by[rep, 0] += busy
+    reps.work_start[rep] = start
+    reps.work_days[rep] = days
+    events.timeout(w.ev, days, kinds.REP_WORKED, rep, reps.epoch[rep])
+    return True
+
+
+@njit(cache=True)
+def sales_hours(w: World, item: int) -> float:
+    """Hours of a sales item (its effort and any hand-off extra)."""
+    return w.leads.effort[w.items.stage[item], w.items.lead[item]] + w.items.extra_hours[item]
 
 
 @njit(cache=True)
@@ -297,7 +298,7 @@ def conversion_logit(w: World, stage: int, lead: int, skill: float, first_touch_
 
 
 @njit(cache=True)
-def worked(w: World, rep: int, item: int) -> None:
+def finish_sales(w: World, rep: int, item: int) -> None:
     """The rep finished a sales item: the conversion is decided with its skill now."""
     leads, reps = w.leads, w.reps
     lead, stage = w.items.lead[item], w.items.stage[item]
@@ -307,13 +308,29 @@ def worked(w: World, rep: int, item: int) -> None:
     z = conversion_logit(w, stage, lead, reps.skill[rep], w.items.first_touch_hours[item], shift)
     passed = leads.conversion_draw[stage, lead] < probability(z)
     _done(w, item, PASSED if passed else DISQUALIFIED, reps.number[rep], now)
-    workday(w, rep)
+
+
+# ---------------------------------------------------------------------- leads fed by other pipelines
 
 
 @njit(cache=True)
-def woken(w: World, rep: int) -> None:
-    """An idle rep's wake event: its workday goes on."""
-    if w.reps.waiting[rep]:
-        teams.remove_idle(w, w.reps.team[rep], rep)
-        w.reps.waiting[rep] = False
-    workday(w, rep)
+def next_slot(w: World, source: int) -> int:
+    """The next slot of a fed source; -1 (the run fails, as the SimPy engine raises) when none is left."""
+    k = w.pools.next_slot[source]
+    w.pools.next_slot[source] = k + 1
+    if k >= w.p.slot_count[source]:
+        w.run.failed[0] = source
+        return -1
+    return w.p.slot_start[source] + k
+
+
+@njit(cache=True)
+def start_fed_lead(w: World, lead: int, booked_by: int) -> None:
+    """A lead created by another pipeline (a booked meeting, a referral) arrives now."""
+    now = w.ev.clock[0]
+    w.leads.arrival[lead] = now
+    if booked_by >= 0:  # the booking conversation was the first touch
+        w.leads.first_touched[lead] = True
+        w.leads.first_touch_day[lead] = now
+    w.leads.booked_by[lead] = booked_by
+    events.start(w.ev, kinds.LEAD_START, lead, 0)

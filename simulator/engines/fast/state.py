@@ -67,12 +67,50 @@ class Params(NamedTuple):
     coaching: bool
     month_ends: FloatArray  # (E,)
     reassignment_loss: float
+    # pipelines beside new business (see model.multi_pipeline.PipelineTables)
+    pipelines: bool
+    retention: bool
+    has_expansion: bool
+    team_reserved: FloatArray  # (T, 5) reserved hours per working day of each pool pipeline
+    team_idle_work: IntArray  # (T,) pipeline idle time goes to, -1 none
+    team_prm: BoolArray  # (T,)
+    team_duties: IntArray  # (T,) pool pipelines a rep of the team works: bit 1 prospecting, bit 2 partner
+    pool_size: IntArray  # (2,) target accounts, candidate partners (pool 0 prospecting, 1 partner)
+    pool_stages: IntArray  # (2,)
+    pool_base_logit: FloatArray  # (2, stages)
+    prospecting_block: int
+    prm_effort_factor: float
+    prm_conversion_lift: float
+    max_partners: int
+    enablement_interval: float
+    referral_base: float
+    referral_max: float
+    referral_scale: float
+    prospecting_source: int
+    partner_source: int
+    slot_start: IntArray  # (K,) lead index of each fed source's first slot
+    slot_count: IntArray  # (K,) its slots (0 for a Poisson source)
+    initial_customers: int
+    contract_days: float
+    renewal_lead_days: float
+    churn_logit: float
+    reference_load: float
+    load_logit: float
+    touch_logit: float
+    reference_touches: float
+    checkin_interval: float
+    owner_team: int
+    expansion_per_day: float
+    renewal_team: IntArray  # (Sr,)
+    expansion_team: IntArray  # (Se,)
+    expansion_base_logit: FloatArray  # (Se,)
 
 
 class Leads(NamedTuple):
     """Every lead's luck and attributes (read) and its journey's state (written)."""
 
     arrival: FloatArray  # (N,) NaN for a slot never used
+    deal_value: FloatArray
     source: IntArray
     circle: IntArray
     slice: IntArray
@@ -117,6 +155,10 @@ class Items(NamedTuple):
     previous_rep: IntArray
     handoff_checked: BoolArray
     hours: FloatArray  # effort of another pipeline's item
+    purpose: IntArray  # what another pipeline's item is for (see ``items.py``)
+    waiter: IntArray  # the process that waits for it: partner, customer or expansion
+    triggered: BoolArray  # its done event has succeeded
+    n_used: IntArray  # (1,) items created beyond the leads' own
     first_touch_hours: FloatArray  # hours from arrival to this work's start if it is the lead's first touch, else NaN
     result: IntArray  # outcome code when done (-1: passed)
     rep: IntArray  # rep index given with the result
@@ -143,6 +185,27 @@ class Reps(NamedTuple):
     skill_shift: FloatArray
     stopped: BoolArray
     n_hired: IntArray  # (1,) reps in the run so far (the next rep's number)
+    # what the rep's workday is waiting for (SimPy keeps it in the generator's frame)
+    doing: IntArray  # IDLE, SALES, ITEM or SITTING (see ``reps.py``)
+    work: IntArray  # the item or pool task in hand
+    work_start: FloatArray
+    work_days: FloatArray
+    work_speed: FloatArray  # selling hours a day the sitting in hand runs at
+    resting: BoolArray  # the item in hand runs at a new speed since a ramp step
+    rest_end: FloatArray
+    rest_speed: FloatArray
+    epoch: IntArray  # the pending work event is the rep's only if it carries this number
+    wait_id: IntArray  # number of the current wait for work
+    cond: BoolArray  # waiting for new work or a follow-up becoming ready, whichever first
+    cond_done: BoolArray
+    # time across pipelines
+    duties: IntArray  # bit 1 prospecting, bit 2 partner
+    task_order: IntArray  # (RC, 2) the rep's follow-up lists in the order it came to hold them, -1 none
+    week: IntArray
+    spent: FloatArray  # (RC, 5) pool hours spent this week
+    sitting: FloatArray  # rank of the interruptible sitting in hand, -1 none
+    accounts: IntArray
+    partners: IntArray
 
 
 class Teams(NamedTuple):
@@ -169,6 +232,8 @@ class Run(NamedTuple):
     loss_used: IntArray  # (T,)
     redealt: IntArray  # (N, T) rep a leaver's queued deal was re-dealt to, -1 if none
     short: IntArray  # (1,) 1 if pre-drawn luck or room ran out (the replication is rerun with more)
+    failed: IntArray  # (1,) source whose slots ran out (the SimPy engine raises), -1 none
+    started: BoolArray  # (1,) the processes of day 0 were started (a run may stop and go on)
 
 
 class Seats(NamedTuple):
@@ -185,6 +250,119 @@ class Seats(NamedTuple):
     n_planned: IntArray  # (T,) its seats of the hiring plan
 
 
+class Pools(NamedTuple):
+    """Target accounts (pool 0) and candidate partners (pool 1): their state and pre-drawn luck."""
+
+    next_entity: IntArray  # (2,)
+    drawn: IntArray  # (2,) entities whose luck was drawn (a prefix of the pool)
+    state: IntArray  # (2, A) PoolState
+    stage: IntArray  # (2, A) furthest stage started, -1 untouched
+    plan_stage: IntArray  # (2, A) last stage of the entity's sitting in hand
+    plan_passed: BoolArray  # (2, A)
+    effort: FloatArray  # (2, stages, A)
+    delay: FloatArray
+    draw: FloatArray
+    meeting_day: FloatArray  # (A0,)
+    next_slot: IntArray  # (K,)
+    lead_partner: IntArray  # (N,)
+
+
+class Tasks(NamedTuple):
+    """Pool tasks: one stage of one entity, or of a block of fresh ones, and what is left of it."""
+
+    pipeline: IntArray  # (cap,)
+    first: IntArray
+    size: IntArray  # entities from ``first``
+    stage: IntArray
+    reserved: BoolArray
+    planned: BoolArray
+    hours: FloatArray
+    free: IntArray  # tasks given back, to hand out again
+    n_free: IntArray  # (1,)
+    n_used: IntArray  # (1,)
+
+
+class Partners(NamedTuple):
+    """Active partners: ``partner_life``'s state and the luck of their own streams."""
+
+    active_day: FloatArray  # (P,)
+    referrals: IntArray
+    hours: FloatArray  # enablement hours received
+    manager: IntArray  # rep slot, -1 none
+    need: FloatArray  # integrated rate left before the next referral
+    next_request: FloatArray
+    session: IntArray  # the session's item, -1 none
+    session_hours: FloatArray
+    now: FloatArray  # the loop's ``now`` while it waits
+    rate: FloatArray
+    due: FloatArray
+    wake_id: IntArray
+    wake_done: BoolArray
+    cond: BoolArray
+    cond_done: BoolArray
+    sessions: FloatArray  # (P, K) session efforts, in order
+    n_sessions: IntArray
+    gaps: FloatArray  # (P, G) unit exponentials, in order
+    n_gaps: IntArray
+    drawn: IntArray  # (1,) partners whose luck was drawn (a prefix)
+
+
+class Customers(NamedTuple):
+    """The customer book, its processes' state, renewals and expansions, and the luck drawn so far."""
+
+    block: IntArray  # (C,) -1 the initial book, 0 a won deal
+    key: IntArray
+    arr: FloatArray
+    owner: IntArray  # rep slot, -1 none
+    due: FloatArray
+    touches: IntArray
+    term: IntArray
+    churned: BoolArray
+    checkin_pending: BoolArray
+    term_start: FloatArray
+    initial: BoolArray
+    start_day: FloatArray
+    start_arr: FloatArray
+    n_customers: IntArray  # (1,)
+    chunk: IntArray  # (C,) storage slot of its luck chunk
+    offset: IntArray
+    checkins: IntArray
+    expansions: IntArray
+    next_checkin: FloatArray
+    next_expansion: FloatArray
+    t: FloatArray  # the loop's ``t`` while it waits
+    r_stage: IntArray  # renewal stage in progress
+    r_term: IntArray
+    r_item: IntArray
+    r_wait: IntArray
+    r_cond_done: BoolArray
+    renewal_customer: IntArray  # (R,)
+    renewal_day: FloatArray
+    renewal_arr: FloatArray
+    renewal_churned: BoolArray
+    renewal_touches: IntArray
+    n_renewals: IntArray  # (1,)
+    expansion_row: FloatArray  # (E, 6) customer, open, end, value, won, stage
+    expansion_k: IntArray  # (E,)
+    expansion_item: IntArray
+    n_expansions: IntArray  # (1,)
+    book_arr: FloatArray  # (C0,) ARR of the initial book
+    book_due: FloatArray  # (C0,) its first renewal days
+    need: IntArray  # (2,) luck chunk (block, index) the loop stopped for
+    chunk_initial: IntArray  # (chunks of the initial book,) storage slot, -1 not drawn
+    chunk_lead: IntArray  # (chunks of lead indices,)
+    n_chunks: IntArray  # (1,) storage slots used
+    renewal_effort: FloatArray  # (slots, Sr, terms, 128)
+    renewal_delay: FloatArray
+    churn_draw: FloatArray  # (slots, terms, 128)
+    checkin_effort: FloatArray  # (slots, checkins, 128)
+    expansion_gap: FloatArray  # (slots, expansions, 128)
+    expansion_uplift: FloatArray
+    expansion_effort: FloatArray  # (slots, Se, expansions, 128)
+    expansion_delay: FloatArray
+    expansion_draw: FloatArray
+
+
 class World(NamedTuple):
     """Every group of one replication (in compiled code each group is a struct: see ``structs``)."""
 
@@ -197,3 +375,8 @@ class World(NamedTuple):
     run: Run
     leads: Leads
     seats: Seats
+    tq: Queues  # each rep's follow-ups of each pool pipeline: row 2 * rep + pool, keyed by ready day
+    tasks: Tasks
+    pools: Pools
+    partners: Partners
+    customers: Customers

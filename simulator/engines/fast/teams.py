@@ -15,6 +15,8 @@ from numba import njit
 from simulator.engines.fast import events, kinds, queues
 from simulator.engines.fast.state import World
 
+NEW_LEAD, SPEED_CHANGE = 0, 1  # causes of a rep's interrupt
+
 
 @njit(cache=True)
 def choose_owner(w: World, t: int) -> int:
@@ -52,7 +54,14 @@ def remove_idle(w: World, t: int, rep: int) -> None:
 def wake(w: World, rep: int) -> None:
     """Succeed the idle rep's wake event: its workday goes on at the next step."""
     w.reps.waiting[rep] = False
-    events.succeed(w.ev, kinds.REP_WAKE, rep, 0)
+    events.succeed(w.ev, kinds.REP_WAKE, rep, w.reps.wait_id[rep])
+
+
+@njit(cache=True)
+def interrupt(w: World, rep: int) -> None:
+    """Stop the rep's sitting: a new lead of a pipeline served first has come (``Rep.interrupt``)."""
+    w.reps.sitting[rep] = -1.0
+    events.start(w.ev, kinds.REP_INTERRUPT, rep, NEW_LEAD)
 
 
 @njit(cache=True)
@@ -66,17 +75,26 @@ def put(w: World, t: int, item: int, owner: int) -> None:
         k1, k2 = items.enqueued[item], 0.0
     run.sequence[0] += 1
     n_teams = p.n_teams
+    new_lead = items.previous_rep[item] < 0 and items.pipeline[item] == 0
     if owner < 0:
         queues.push(qs, t, rank, k1, k2, run.sequence[0], item)
         if teams.n_idle[t] > 0:
             rep = teams.idle[t, 0]
             remove_idle(w, t, rep)
             wake(w, rep)
+        elif p.pipelines and new_lead:  # every team may have a rep in an interruptible sitting
+            for k in range(teams.n_members[t]):
+                rep = teams.members[t, k]
+                if reps.sitting[rep] > rank:
+                    interrupt(w, rep)
+                    break
         return
     queues.push(qs, n_teams + owner, rank, k1, k2, run.sequence[0], item)
     if reps.waiting[owner]:
         remove_idle(w, t, owner)
         wake(w, owner)
+    elif reps.sitting[owner] > rank and new_lead:
+        interrupt(w, owner)  # a new lead: the rep picks up the phone
 
 
 @njit(cache=True)

@@ -13,7 +13,7 @@ import math
 
 from numba import njit
 
-from simulator.engines.fast import events, kinds, queues, teams
+from simulator.engines.fast import events, handover, kinds, queues, teams
 from simulator.engines.fast.state import Params, Reps, World
 from simulator.model.records import Outcome
 
@@ -94,6 +94,9 @@ def redeal(w: World, t: int, old: int, lose: bool) -> None:
     order = queues.sorted_items(qs, q)
     qs.length[q] = 0
     for item in order:
+        if items.pipeline[item]:  # another pipeline's item follows its account or partner, no loss
+            teams.put(w, t, item, handover.item_owner(w, t, item))
+            continue
         if lose and lost(w, t):
             items.result[item] = LOST_REASSIGNMENT
             items.rep[item] = -1
@@ -106,7 +109,7 @@ def redeal(w: World, t: int, old: int, lose: bool) -> None:
 
 
 @njit(cache=True)
-def handover(w: World, t: int, old: int, lead: int) -> int:
+def new_deal_owner(w: World, t: int, old: int, lead: int) -> int:
     """The new owner of a deal of team ``t`` whose owner ``old`` no longer works; -1 if the deal is lost."""
     reps, redealt = w.reps, w.run.redealt
     target = redealt[lead, t]
@@ -141,14 +144,21 @@ def leave(w: World, rep: int) -> None:
     if reps.waiting[rep]:  # idle: wake its workday so that it ends
         teams.remove_idle(w, t, rep)
         teams.wake(w, rep)
+    handover.hand_over(w, t, rep)
     redeal(w, t, rep, True)
 
 
 @njit(cache=True)
 def stopped(w: World, rep: int) -> None:
-    """``rep``'s workday has ended: it is employed until the item in hand was finished."""
+    """``rep``'s workday has ended: it is employed until the item in hand was finished.
+
+    What it gained finishing its last item (a follow-up, a partner) is handed over too.
+    """
     w.reps.leave_day[rep] = max(w.reps.leave_day[rep], w.ev.clock[0])
     w.reps.stopped[rep] = True
+    t = w.reps.team[rep]
+    handover.hand_over(w, t, rep)
+    redeal(w, t, rep, False)
 
 
 @njit(cache=True)
@@ -177,11 +187,25 @@ def hire(w: World, t: int, skill: float) -> int:
         tm.n_members[t] = 0
     tm.members[t, tm.n_members[t]] = rep
     tm.n_members[t] += 1
+    give_duties(w, rep)
     events.start(ev, kinds.REP_START, rep, 0)
     if ramp_months(p, t):
         events.start(ev, kinds.RAMP_START, rep, 0)
+    handover.hand_over(w, t, empty)
     redeal(w, t, empty, False)
     return rep
+
+
+@njit(cache=True)
+def give_duties(w: World, rep: int) -> None:
+    """The pool pipelines the rep works, by its team's time allocation (its follow-up lists in that order)."""
+    duties = w.p.team_duties[w.reps.team[rep]]
+    w.reps.duties[rep] = duties
+    slot = 0
+    for pipeline in (1, 2):
+        if (duties >> (pipeline - 1)) & 1:
+            w.reps.task_order[rep, slot] = pipeline
+            slot += 1
 
 
 # ---------------------------------------------------------------------- processes

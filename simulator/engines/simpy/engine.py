@@ -28,8 +28,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import simpy
 
-from simulator.engines.simpy import customer_processes, pipeline_processes
+from simulator.engines.simpy import customer_processes, pipeline_processes, workforce_processes
 from simulator.engines.simpy.floor import PASSED, Process, SalesFloor
 from simulator.engines.simpy.organisation import Rep, Team, WorkItem
 from simulator.engines.simpy.pipeline_state import PoolTask, give_duties
@@ -176,7 +177,12 @@ def rep_workday(floor: SalesFloor, rep: Rep) -> Process:
         if busy > 0.0:
             rep.busy_days += busy
             rep.busy_by[0] += busy
-        yield floor.timeout(days)
+        try:
+            yield floor.timeout(days)
+        except simpy.Interrupt:  # a ramp step changed its speed mid-way (no cost when none does)
+            hours = effort[stage][lead] + item.extra_hours
+            speed = hours / days if days > 0 else rep.selling_hours_per_day
+            yield from workforce_processes.rest_of_work(floor, rep, 0, start + days, speed)
         floor.stage_end[stage][lead] = floor.now
         shift = floor.team_logit[rep.team][floor.slice[lead]]
         z = conversion_logit(

@@ -104,14 +104,20 @@ class SalesFloor(simpy.Environment):
         hi = min(start + days, self.scenario.horizon_days)
         return max(0.0, hi - lo)
 
-    def put_item(self, pipeline: int, stage: int, team_index: int, owner: Rep | None, hours: float) -> WorkItem:
-        """Queue a non-sales item with the owner if its team is the owner's, else by the team's policy."""
+    def put_item(
+        self, pipeline: int, stage: int, team_index: int, owner: Rep | None, hours: float, entity: int
+    ) -> WorkItem:
+        """Queue a non-sales item with the owner if its team is the owner's, else by the team's policy.
+
+        ``entity`` is the customer (renewal, check-in, expansion) or partner (enablement) the
+        work is for, so that a leaver's queued items follow the entity to its new owner.
+        """
         team = self.teams[team_index]
         if owner is not None and owner.team != team_index:
             owner = None
         if owner is None and not team.pooled:
             owner = team.choose_owner()
-        item = WorkItem(-1, stage, self.now, 0.0, -1, self.event(), False, pipeline, hours)
+        item = WorkItem(entity, stage, self.now, 0.0, -1, self.event(), False, pipeline, hours)
         team.put(item, owner, self.next_sequence())
         return item
 

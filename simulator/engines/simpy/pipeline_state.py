@@ -58,6 +58,7 @@ class Pipelines:
     partner_active_day: list[float] = field(default_factory=list)
     partner_referrals: list[int] = field(default_factory=list)
     partner_hours: list[float] = field(default_factory=list)
+    partner_manager: list[Rep | None] = field(default_factory=list)  # manager of each active partner
     lead_partner: dict[int, int] = field(default_factory=dict)
     customers: list[Customer] = field(default_factory=list)
     customer_initial: list[bool] = field(default_factory=list)

@@ -1,0 +1,396 @@
+"""The customer book in the fast engine: check-ins, renewals, churn and expansions.
+
+A translation of :mod:`simulator.engines.simpy.customer_processes`: ``customer_life``
+(check-ins and expansion opportunities), ``renewal_cycle`` beside it (renewal stages from
+``lead_days`` before each due date, each waited for until it is worked or the due date
+comes, then the churn decision) and ``expansion_journey``. A customer's luck is the
+SimPy engine's: a chunk of 128 customers keyed by the block (the initial book, or won
+deals keyed by lead index) from the same stream; the loop stops for Python to draw a
+chunk the first time a customer of it starts, as the SimPy engine draws it then.
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+from simulator.engines.fast import events, items, kinds, teams
+from simulator.engines.fast.state import World
+from simulator.model.multi_pipeline import EXPANSION, RENEWAL
+
+CHUNK = 128
+INITIAL_BLOCK, LEAD_BLOCK = -1, 0
+
+
+@njit(cache=True)
+def _probability(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+@njit(cache=True)
+def add_customer(w: World, block: int, key: int, arr: float, due: float, initial: bool) -> None:
+    """A customer joins the book (owner: the owner team's rep with the fewest accounts) and its life starts."""
+    p, cs, reps, tm = w.p, w.customers, w.reps, w.teams
+    c = cs.n_customers[0]
+    if c >= cs.block.shape[0]:
+        w.run.short[0] = 1
+        return
+    cs.n_customers[0] = c + 1
+    owner = -1
+    if p.owner_team >= 0 and not p.team_pooled[p.owner_team]:
+        t = p.owner_team
+        owner = tm.members[t, 0]
+        for k in range(1, tm.n_members[t]):
+            r = tm.members[t, k]
+            if reps.accounts[r] < reps.accounts[owner] or (
+                reps.accounts[r] == reps.accounts[owner] and reps.number[r] < reps.number[owner]
+            ):
+                owner = r
+        reps.accounts[owner] += 1
+    now = w.ev.clock[0]
+    cs.block[c], cs.key[c], cs.arr[c], cs.owner[c], cs.due[c] = block, key, arr, owner, due
+    cs.touches[c], cs.term[c], cs.churned[c], cs.checkin_pending[c], cs.term_start[c] = 0, 0, False, False, now
+    cs.initial[c], cs.start_day[c], cs.start_arr[c] = initial, now, arr
+    cs.r_wait[c], cs.r_cond_done[c], cs.r_item[c] = 0, True, -1
+    events.start(w.ev, kinds.CUSTOMER_START, c, 0)
+
+
+@njit(cache=True)
+def start_book(w: World) -> None:
+    """The initial customers, their renewal dates spread over one contract term."""
+    cs = w.customers
+    for i in range(cs.book_arr.shape[0]):
+        add_customer(w, INITIAL_BLOCK, i, cs.book_arr[i], cs.book_due[i], True)
+
+
+@njit(cache=True)
+def new_customer(w: World, lead: int) -> None:
+    """A won deal joins the book, its first renewal one contract term away."""
+    add_customer(w, LEAD_BLOCK, lead, w.leads.deal_value[lead], w.ev.clock[0] + w.p.contract_days, False)
+
+
+@njit(cache=True)
+def chunk_slot(w: World, c: int) -> int:
+    """Where customer ``c``'s luck chunk is stored (-1: not drawn yet)."""
+    cs = w.customers
+    index = cs.key[c] // CHUNK
+    return cs.chunk_initial[index] if cs.block[c] == INITIAL_BLOCK else cs.chunk_lead[index]
+
+
+# ---------------------------------------------------------------------- customer_life
+
+
+@njit(cache=True)
+def start_life(w: World, c: int) -> None:
+    """``customer_life`` starts: its renewal cycle starts beside it; check-ins from the contract's start."""
+    p, cs = w.p, w.customers
+    cs.chunk[c] = chunk_slot(w, c)
+    cs.offset[c] = cs.key[c] % CHUNK
+    events.start(w.ev, kinds.RENEWAL_START, c, 0)
+    now = w.ev.clock[0]
+    cs.checkins[c], cs.expansions[c] = 0, 0
+    interval = p.checkin_interval
+    contract_start = cs.due[c] - p.contract_days
+    cs.next_checkin[c] = contract_start + interval * max(1, math.floor((now - contract_start) / interval) + 1)
+    rate = p.expansion_per_day
+    if rate > 0 and p.has_expansion:
+        cs.next_expansion[c] = now + cs.expansion_gap[cs.chunk[c], 0, cs.offset[c]] / rate
+    else:
+        cs.next_expansion[c] = math.inf
+    _life(w, c)
+
+
+# The processes' loops are loops here, not calls back to their tops: Numba's disk cache
+# cannot load compiled functions that call each other in a circle (the run crashes).
+
+
+@njit(cache=True)
+def _life(w: World, c: int) -> None:
+    """The top of ``customer_life``'s loop: wait for the next check-in or expansion opportunity."""
+    cs = w.customers
+    while True:
+        t = min(cs.next_checkin[c], cs.next_expansion[c])
+        if t >= w.p.horizon:
+            return
+        now = w.ev.clock[0]
+        cs.t[c] = t
+        if t > now:
+            events.timeout(w.ev, t - now, kinds.CUSTOMER_TICK, c, 0)
+            return
+        if not _life_step(w, c):
+            return
+
+
+@njit(cache=True)
+def life_step(w: World, c: int) -> None:
+    """The wait is over: a step of ``customer_life``, then the top of its loop."""
+    if _life_step(w, c):
+        _life(w, c)
+
+
+@njit(cache=True)
+def _life_step(w: World, c: int) -> bool:
+    """A check-in is asked for (one outstanding at a time), or an expansion opportunity opens.
+
+    False if the account has churned (its process ends).
+    """
+    p, cs = w.p, w.customers
+    if cs.churned[c]:
+        return False
+    t = cs.t[c]
+    slot, offset = cs.chunk[c], cs.offset[c]
+    if t == cs.next_checkin[c]:
+        cs.next_checkin[c] += p.checkin_interval
+        k = cs.checkins[c]
+        if not cs.checkin_pending[c] and k < cs.checkin_effort.shape[1]:
+            hours = cs.checkin_effort[slot, k, offset]
+            cs.checkins[c] = k + 1
+            owner = cs.owner[c]
+            owner_team = w.reps.team[owner] if owner >= 0 else p.owner_team
+            items.put_item(w, RENEWAL, 0, owner_team, owner, hours, c, items.CHECKIN, c)
+            cs.checkin_pending[c] = True
+    else:
+        _open_expansion(w, c)
+        k = cs.expansions[c] + 1
+        cs.expansions[c] = k
+        gaps = cs.expansion_gap.shape[1]
+        cs.next_expansion[c] = t + cs.expansion_gap[slot, k, offset] / p.expansion_per_day if k < gaps else math.inf
+    return True
+
+
+@njit(cache=True)
+def touched(w: World, c: int) -> None:
+    """A check-in was worked: a touch."""
+    w.customers.touches[c] += 1
+    w.customers.checkin_pending[c] = False
+
+
+# ---------------------------------------------------------------------- renewal_cycle
+
+
+@njit(cache=True)
+def renewal_top(w: World, c: int) -> None:
+    """Each term: wait for the renewal work to start (``lead_days`` before the due date)."""
+    cs = w.customers
+    while True:
+        now = w.ev.clock[0]
+        start = max(now, cs.due[c] - w.p.renewal_lead_days)
+        if start >= w.p.horizon:
+            return
+        if start > now:
+            events.timeout(w.ev, start - now, kinds.RENEWAL_WAKE, c, 0)
+            return
+        if not _renewal_begin(w, c):
+            return
+
+
+@njit(cache=True)
+def renewal_begin(w: World, c: int) -> None:
+    """The wait for the renewal work is over: ``_renewal`` starts."""
+    if _renewal_begin(w, c):
+        renewal_top(w, c)
+
+
+@njit(cache=True)
+def _renewal_begin(w: World, c: int) -> bool:
+    """``_renewal`` starts: its stages, worked before the due date (True: the cycle goes on at once)."""
+    cs = w.customers
+    cs.r_term[c] = min(cs.term[c], cs.churn_draw.shape[1] - 1)
+    cs.r_stage[c] = 0
+    return _renewal_stage(w, c)
+
+
+@njit(cache=True)
+def _renewal_stage(w: World, c: int) -> bool:
+    cs = w.customers
+    s = cs.r_stage[c]
+    now = w.ev.clock[0]
+    if s >= w.p.renewal_team.shape[0] or now >= cs.due[c]:
+        return _renewal_end(w, c)
+    hours = cs.renewal_effort[cs.chunk[c], s, cs.r_term[c], cs.offset[c]]
+    t = w.p.renewal_team[s]
+    cs.r_item[c] = items.put_item(w, RENEWAL, s, t, cs.owner[c], hours, c, items.RENEWAL, c)
+    cs.r_wait[c] += 1
+    cs.r_cond_done[c] = False
+    events.timeout(w.ev, cs.due[c] - now, kinds.RENEWAL_DEADLINE, c, cs.r_wait[c])
+    return False
+
+
+@njit(cache=True)
+def renewal_wait_over(w: World, c: int, wait: int) -> None:
+    """The stage's item was done, or its deadline came: the condition the renewal waits on succeeds."""
+    cs = w.customers
+    if wait == cs.r_wait[c] and not cs.r_cond_done[c]:
+        cs.r_cond_done[c] = True
+        events.succeed(w.ev, kinds.RENEWAL_RESUME, c, wait)
+
+
+@njit(cache=True)
+def renewal_resume(w: World, c: int) -> None:
+    """After a stage: a touch if it was worked, then the customer's delay (if it ends before the due date)."""
+    cs = w.customers
+    item = cs.r_item[c]
+    if not w.items.triggered[item]:
+        w.items.hours[item] = 0.0  # the due date passed first: whoever reaches it drops it at once
+        if _renewal_end(w, c):
+            renewal_top(w, c)
+        return
+    cs.touches[c] += 1
+    s = cs.r_stage[c]
+    delay = cs.renewal_delay[cs.chunk[c], s, cs.r_term[c], cs.offset[c]]
+    cs.r_stage[c] = s + 1
+    if delay > 0 and w.ev.clock[0] + delay < cs.due[c]:
+        events.timeout(w.ev, delay, kinds.RENEWAL_READY, c, 0)
+        return
+    if _renewal_stage(w, c):
+        renewal_top(w, c)
+
+
+@njit(cache=True)
+def renewal_stage(w: World, c: int) -> None:
+    """The customer's delay after a stage has passed: the next stage."""
+    if _renewal_stage(w, c):
+        renewal_top(w, c)
+
+
+@njit(cache=True)
+def _renewal_end(w: World, c: int) -> bool:
+    now = w.ev.clock[0]
+    if now < w.customers.due[c]:
+        events.timeout(w.ev, w.customers.due[c] - now, kinds.RENEWAL_DUE, c, 0)
+        return False
+    return _decide(w, c)
+
+
+@njit(cache=True)
+def _load(w: World, c: int) -> float:
+    owner = w.customers.owner[c]
+    if owner >= 0:
+        return float(w.reps.accounts[owner])
+    active = 0
+    for k in range(w.customers.n_customers[0]):
+        if not w.customers.churned[k]:
+            active += 1
+    return active / max(1, w.teams.n_members[w.p.owner_team])
+
+
+@njit(cache=True)
+def decide(w: World, c: int) -> None:
+    """The due date: renewed or churned; then the next term's cycle."""
+    if _decide(w, c):
+        renewal_top(w, c)
+
+
+@njit(cache=True)
+def _decide(w: World, c: int) -> bool:
+    """Renewed or churned, by load and touches (True: renewed, the next term's cycle follows)."""
+    p, cs = w.p, w.customers
+    load = _load(w, c)
+    z = p.churn_logit + p.load_logit * max(0.0, load / p.reference_load - 1.0)
+    observed = min(1.0, (cs.due[c] - cs.term_start[c]) / p.contract_days)
+    z -= p.touch_logit * (cs.touches[c] - p.reference_touches * observed)
+    churned = cs.churn_draw[cs.chunk[c], cs.r_term[c], cs.offset[c]] < _probability(z)
+    r = cs.n_renewals[0]
+    if r >= cs.renewal_customer.shape[0]:
+        w.run.short[0] = 1
+        return False
+    cs.n_renewals[0] = r + 1
+    now = w.ev.clock[0]
+    cs.renewal_customer[r], cs.renewal_day[r], cs.renewal_arr[r] = c, now, cs.arr[c]
+    cs.renewal_churned[r], cs.renewal_touches[r] = churned, cs.touches[c]
+    cs.touches[c] = 0
+    cs.term[c] += 1
+    cs.term_start[c] = now
+    if churned:
+        cs.churned[c] = True
+        if cs.owner[c] >= 0:
+            w.reps.accounts[cs.owner[c]] -= 1
+        return False
+    cs.due[c] += p.contract_days
+    return True
+
+
+# ---------------------------------------------------------------------- expansion_journey
+
+
+@njit(cache=True)
+def _open_expansion(w: World, c: int) -> None:
+    """Start an expansion opportunity's journey (its record row is its number)."""
+    cs = w.customers
+    e = cs.n_expansions[0]
+    if e >= cs.expansion_k.shape[0]:
+        w.run.short[0] = 1
+        return
+    cs.n_expansions[0] = e + 1
+    cs.expansion_k[e] = cs.expansions[c]
+    cs.expansion_row[e, 0] = c
+    events.start(w.ev, kinds.EXPANSION_START, e, 0)
+
+
+@njit(cache=True)
+def start_expansion(w: World, e: int) -> None:
+    """``expansion_journey`` starts: its value, its record, its first stage."""
+    cs = w.customers
+    c = int(cs.expansion_row[e, 0])
+    k = cs.expansion_k[e]
+    value = cs.arr[c] * max(0.0, cs.expansion_uplift[cs.chunk[c], k, cs.offset[c]])
+    cs.expansion_row[e, 1] = w.ev.clock[0]
+    cs.expansion_row[e, 2] = math.nan
+    cs.expansion_row[e, 3] = value
+    cs.expansion_row[e, 4] = 0.0
+    _expansion_stage(w, e, 0)
+
+
+@njit(cache=True)
+def _expansion_stage(w: World, e: int, s: int) -> None:
+    cs = w.customers
+    c = int(cs.expansion_row[e, 0])
+    cs.expansion_row[e, 5] = float(s)
+    hours = cs.expansion_effort[cs.chunk[c], s, cs.expansion_k[e], cs.offset[c]]
+    t = w.p.expansion_team[s]
+    cs.expansion_item[e] = items.put_item(w, EXPANSION, s, t, cs.owner[c], hours, c, items.EXPANSION, e)
+
+
+@njit(cache=True)
+def expansion_worked(w: World, e: int, rep_number: int) -> None:
+    """A stage was worked: lost if the customer churned meanwhile or the stage's draw fails."""
+    p, cs = w.p, w.customers
+    c = int(cs.expansion_row[e, 0])
+    s = int(cs.expansion_row[e, 5])
+    now = w.ev.clock[0]
+    if cs.churned[c]:
+        cs.expansion_row[e, 2] = now
+        return
+    k, slot, offset = cs.expansion_k[e], cs.chunk[c], cs.offset[c]
+    z = p.expansion_base_logit[s]
+    if not math.isinf(z):
+        z += p.skill_weight * w.reps.skill[rep_number]
+    if cs.expansion_draw[slot, s, k, offset] >= _probability(z):
+        cs.expansion_row[e, 2] = now
+        return
+    delay = cs.expansion_delay[slot, s, k, offset]
+    if delay > 0 and s + 1 < p.expansion_team.shape[0]:
+        events.timeout(w.ev, delay, kinds.EXPANSION_READY, e, 0)
+        return
+    expansion_next(w, e)
+
+
+@njit(cache=True)
+def expansion_next(w: World, e: int) -> None:
+    """The next stage, or won: the account's ARR grows by the opportunity's value."""
+    cs = w.customers
+    s = int(cs.expansion_row[e, 5]) + 1
+    if s < w.p.expansion_team.shape[0]:
+        _expansion_stage(w, e, s)
+        return
+    c = int(cs.expansion_row[e, 0])
+    cs.expansion_row[e, 2] = w.ev.clock[0]
+    cs.expansion_row[e, 4] = 1.0
+    cs.arr[c] += cs.expansion_row[e, 3]
+
+
+_ = teams  # the owner rules come through items.put_item
