@@ -40,6 +40,7 @@ from hydra.errors import MissingConfigException
 from omegaconf import DictConfig, OmegaConf
 
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.workforce import hires_beyond_horizon
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment
 
@@ -300,7 +301,8 @@ def compose_experiment(
     base = _compose_layers(user, [], composer, "overrides", [u.line for u in user]).config
     composed: dict[str, _Composed] = {}
     issues: list[ConfigIssue] = []
-    for name, own in _scenario_overrides(base).items():
+    scenarios = _scenario_overrides(base)
+    for name, own in scenarios.items():
         try:
             composed[name] = _compose_layers(user, own, composer, f"experiment.scenarios.{name}", own, groups)
         except ConfigError as error:
@@ -310,7 +312,29 @@ def compose_experiment(
     notes, issues = _notes_and_issues(user, composed, str((base.get("experiment") or {}).get("name", "")))
     if issues:
         raise ConfigError(issues)
-    return experiment_from_dicts(base, {name: c.config for name, c in composed.items()}), notes
+    by_user = any(_sets_clock(u.key) for u in user)
+    shifted = [n for n, own in scenarios.items() if by_user or any(_sets_clock(o.key) for o in classify(own, groups))]
+    experiment = experiment_from_dicts(base, {name: c.config for name, c in composed.items()}, shifted)
+    return experiment, notes + _hires_left_out(experiment)
+
+
+def _sets_clock(key: str) -> bool:
+    """An override of the clock group or one of its keys (the horizon among them)."""
+    return key == "clock" or key.startswith("clock.")
+
+
+def _hires_left_out(experiment: Experiment) -> list[str]:
+    """Notes on planned hires beyond a horizon an override set: left out of the run, not refused."""
+    notes = []
+    for spec in experiment.scenarios:
+        if spec.horizon_shifted:
+            clock = spec.config.clock
+            for issue in hires_beyond_horizon(spec.config.workforce, clock.horizon_days, clock.days_per_month):
+                notes.append(
+                    f"scenario {spec.name}: {issue.key} = {issue.value} starts after the horizon set by an "
+                    f"override (clock.horizon_days = {clock.horizon_days:g}); that hire is left out of this run"
+                )
+    return notes
 
 
 def _notes_and_issues(

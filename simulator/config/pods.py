@@ -219,3 +219,49 @@ def check_routing_coverage(config: ScenarioConfig) -> list[ConfigIssue]:
             )
             issues.append(ConfigIssue(f"org.routing.{stage.name}", org.routing.get(stage.name), allowed))
     return issues
+
+
+def check_pod_reach(config: ScenarioConfig) -> list[ConfigIssue]:
+    """Pod settings that could never act, and overflow that would send leads where they cannot go.
+
+    ``serves`` or an overflow rule on a team that works no sales stage (it never receives
+    leads); an overflow ``to`` the pod itself, or to a team that cannot work every sales
+    stage the pod works (a CSM team, say). The candidates are listed in each message.
+    """
+    org = config.org
+    able = {stage.name: candidate_teams(org, stage) for stage in config.pipeline.stages}
+    works = {name: [stage for stage, teams in able.items() if name in teams] for name in org.teams}
+    receiving = [name for name, stages in works.items() if stages]
+    issues: list[ConfigIssue] = []
+    for name, team in org.teams.items():
+        if works[name]:
+            continue
+        why = (
+            f"has no effect: team {name} works no stage of the sales pipeline, so it never receives leads "
+            f"(teams that do: {', '.join(receiving)}); remove it, or route a stage to {name} in org.routing"
+        )
+        if team.serves.restricted:
+            issues.append(ConfigIssue(f"org.teams.{name}.serves", team.serves.model_dump(exclude_none=True), why))
+        if team.overflow is not None:
+            issues.append(ConfigIssue(f"org.teams.{name}.overflow", team.overflow.model_dump(exclude_none=True), why))
+    for name in receiving:
+        team = org.teams[name]
+        rule = team.overflow if team.overflow is not None else org.overflow if team.serves.restricted else None
+        if rule is None or rule.to == ANY_POD or rule.to not in org.teams:
+            continue  # no rule, any pod, or an unknown team (check_pods names it)
+        key = "org.overflow.to" if team.overflow is None else f"org.teams.{name}.overflow.to"
+        stages = works[name]
+        fit = [other for other in org.teams if other != name and all(other in able[s] for s in stages)]
+        choices = (
+            f"must be {ANY_POD} or another team able to work stage(s) {', '.join(stages)}: {', '.join(fit) or 'none'}"
+        )
+        if rule.to == name:
+            own_rule = "" if team.overflow is not None else f"; or give team {name} an overflow rule of its own"
+            issues.append(
+                ConfigIssue(key, rule.to, f"is pod {name} itself, so its overflow goes nowhere: {choices}{own_rule}")
+            )
+        elif rule.to not in fit:
+            missing = [s for s in stages if rule.to not in able[s]]
+            why = f"cannot take pod {name}'s leads: team {rule.to} does not work stage(s) {', '.join(missing)}"
+            issues.append(ConfigIssue(key, rule.to, f"{why}; {choices}"))
+    return issues

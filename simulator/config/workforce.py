@@ -30,7 +30,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from simulator.config.distributions import DistributionField
-from simulator.config.errors import ConfigIssue
+from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.fields import ConfigModel
 
 DistributionSpec = DistributionField
@@ -49,6 +49,21 @@ class RampConfig(ConfigModel):
     skill_shift: tuple[Annotated[float, Field(ge=-10.0, le=10.0)], ...] = Field(
         default=(), description="logit shift added to the rep's skill in month 1, 2, ... of tenure"
     )
+
+    @model_validator(mode="after")
+    def _never_decreases(self) -> RampConfig:
+        issues: list[ConfigIssue] = []
+        for name, curve in (("productivity", self.productivity), ("skill_shift", self.skill_shift)):
+            for i in range(1, len(curve)):
+                if curve[i] < curve[i - 1]:
+                    allowed = f"must be at least month {i}'s {curve[i - 1]:g}: a ramp curve never decreases"
+                    issues.append(ConfigIssue(f"{name}.{i}", curve[i], allowed))
+        if self.skill_shift and self.skill_shift[-1] > 0:
+            allowed = "must be at most 0: a fully ramped rep's shift is 0, so a positive last month would fall"
+            issues.append(ConfigIssue(f"skill_shift.{len(self.skill_shift) - 1}", self.skill_shift[-1], allowed))
+        if issues:
+            raise ConfigError(issues)
+        return self
 
 
 class Hire(ConfigModel):
@@ -138,6 +153,30 @@ def check_workforce(workforce: WorkforceConfig, teams: Mapping[str, str], issues
                 issues.append(ConfigIssue(f"workforce.{where}.{field}", spec, "must be finite and never negative"))
 
 
+def hires_beyond_horizon(workforce: WorkforceConfig, horizon_days: float, days_per_month: int) -> list[ConfigIssue]:
+    """Planned hires dated at or after the end of the run: they could never join.
+
+    Args:
+        workforce: The parsed section.
+        horizon_days: ``clock.horizon_days``.
+        days_per_month: ``clock.days_per_month`` (a hire's ``month`` starts on day (month - 1) x this).
+    """
+    issues: list[ConfigIssue] = []
+    last_month = math.ceil(horizon_days / days_per_month)
+    for team, settings in workforce.teams.items():
+        for i, hire in enumerate(settings.hires):
+            day = hire.start_day(days_per_month)
+            if day < horizon_days:
+                continue
+            field, value = ("day", hire.day) if hire.day is not None else ("month", hire.month)
+            allowed = (
+                f"starts on working day {day:g}, not before the end of the run (clock.horizon_days = "
+                f"{horizon_days:g}): must be a day below {horizon_days:g} or a month up to {last_month}"
+            )
+            issues.append(ConfigIssue(f"workforce.teams.{team}.hires.{i}.{field}", value, allowed))
+    return issues
+
+
 __all__ = [
     "Hire",
     "RampConfig",
@@ -145,4 +184,5 @@ __all__ = [
     "WorkforceConfig",
     "WorkforceSettings",
     "check_workforce",
+    "hires_beyond_horizon",
 ]

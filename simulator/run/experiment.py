@@ -19,11 +19,19 @@ from simulator.model.scenario import Scenario, compile_scenario
 
 @dataclass(frozen=True, slots=True)
 class ScenarioSpec:
-    """One scenario of an experiment: its name, a sentence for reports, its config."""
+    """One scenario of an experiment: its name, a sentence for reports, its config.
+
+    ``horizon_shifted``: the horizon was set by an override (the command line or the
+    scenario's own), so planned hires dated beyond it are left out with a note rather
+    than refused. ``allow_large`` (``runner.allow_large``): the scenario may run above
+    the size budget.
+    """
 
     name: str
     config: ScenarioConfig
     description: str = ""
+    horizon_shifted: bool = False
+    allow_large: bool = False
 
     def compile(self) -> Scenario:
         """The array form the engine reads."""
@@ -106,7 +114,7 @@ class Experiment:
         found: dict[str, list[ConfigIssue]] = {}
         for spec in self.scenarios:
             try:
-                validate_scenario(spec.config)
+                validate_scenario(spec.config, allow_large=spec.allow_large, horizon_shifted=spec.horizon_shifted)
             except ConfigError as error:
                 found[spec.name] = error.issues
         return found
