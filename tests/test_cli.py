@@ -249,7 +249,7 @@ def test_a_dead_worker_is_replaced_and_its_batches_resubmitted(monkeypatch: pyte
     pd.testing.assert_frame_equal(result.replications, clean.replications)
 
 
-def test_multirun_sweep_gathers_every_job_and_fails_when_a_job_does(tmp_path: Path) -> None:
+def test_multirun_sweep_gathers_every_job_and_refuses_before_running_when_a_job_is_invalid(tmp_path: Path) -> None:
     sweep = tmp_path / "sweep"
     done = salesim(
         "--multirun",
@@ -275,8 +275,9 @@ def test_multirun_sweep_gathers_every_job_and_fails_when_a_job_does(tmp_path: Pa
         cwd=tmp_path,
     )
     assert failed.returncode == 2
+    assert "[job 1: org.teams.full_cycle.headcount=0]" in failed.stderr
     assert "org.teams.full_cycle.headcount = 0" in failed.stderr
-    assert set(pd.read_csv(tmp_path / "bad" / "sweep_summary.csv").job) == {0}
+    assert not (tmp_path / "bad").exists()  # every job is checked before any runs
 
 
 def test_console_script_is_the_same_app(tmp_path: Path) -> None:
