@@ -104,20 +104,22 @@ def _run_job(cfg: DictConfig) -> int:
 
     hydra_cfg = HydraConfig.get()
     out_dir = Path(hydra_cfg.runtime.output_dir)
+    single = hydra_cfg.mode is None or hydra_cfg.mode.name != "MULTIRUN"
+    written = Path(str(hydra_cfg.run.dir)) if single else None
     try:
         experiment, settings = _prepared_job(hydra_cfg)
         if _command_line_options().get("describe"):
             from simulator.report.document import describe_experiment
 
             print(describe_experiment(experiment))
-            _remove_if_empty(out_dir)
+            _remove_if_empty(out_dir, written)
             return 0
         task = experiment.resolved_config.get("command_line_overrides", [])
         result = run_and_write(experiment, out_dir, settings=settings, resume_command=_resume_command(task, out_dir))
     except ConfigError as error:
         print(f"salesim: {error}", file=sys.stderr)
         print("salesim: nothing was run and no results were written.", file=sys.stderr)
-        _remove_if_empty(out_dir)
+        _remove_if_empty(out_dir, written)
         return EXIT_CONFIG_ERROR
     except RunInterrupted:
         return EXIT_INTERRUPTED
@@ -131,22 +133,30 @@ def _resume_command(task_overrides: Sequence[str], out_dir: Path) -> str:
     return " ".join(shlex.quote(w) for w in words)
 
 
-def _remove_if_empty(path: Path) -> None:
+def _remove_if_empty(path: Path, written: Path | None = None) -> None:
     """Hydra creates the run directory before the job starts; leave nothing behind on a config error.
 
     The run folder goes, then its parent (the per-experiment folder) if this run was its
-    only one, then any emptied folder between it and the launch directory (``outputs/``).
+    only one, then any emptied folder between it and the launch directory (``outputs/``),
+    including those the directory as written (``written``, e.g. ``outputs/../name/...``)
+    created on its way.
     """
     cwd = Path.cwd().resolve()
     try:
         path.rmdir()
         path.parent.rmdir()
-        for folder in path.resolve().parents[1:]:
-            if folder == cwd or cwd not in folder.parents:
-                break
-            folder.rmdir()
     except OSError:
-        pass
+        return
+    for folder in (cwd / (written or path)).parents[1:]:  # as written: outputs/../name climbs through outputs/
+        resolved = folder.resolve()
+        if resolved == cwd:
+            continue
+        if cwd not in resolved.parents:
+            break
+        try:
+            folder.rmdir()
+        except OSError:
+            break
 
 
 class SweepSummary(Callback):

@@ -245,23 +245,36 @@ def check_pod_reach(config: ScenarioConfig) -> list[ConfigIssue]:
         if team.overflow is not None:
             issues.append(ConfigIssue(f"org.teams.{name}.overflow", team.overflow.model_dump(exclude_none=True), why))
     for name in receiving:
-        team = org.teams[name]
-        rule = team.overflow if team.overflow is not None else org.overflow if team.serves.restricted else None
-        if rule is None or rule.to == ANY_POD or rule.to not in org.teams:
-            continue  # no rule, any pod, or an unknown team (check_pods names it)
-        key = "org.overflow.to" if team.overflow is None else f"org.teams.{name}.overflow.to"
-        stages = works[name]
-        fit = [other for other in org.teams if other != name and all(other in able[s] for s in stages)]
-        choices = (
-            f"must be {ANY_POD} or another team able to work stage(s) {', '.join(stages)}: {', '.join(fit) or 'none'}"
-        )
-        if rule.to == name:
-            own_rule = "" if team.overflow is not None else f"; or give team {name} an overflow rule of its own"
-            issues.append(
-                ConfigIssue(key, rule.to, f"is pod {name} itself, so its overflow goes nowhere: {choices}{own_rule}")
-            )
-        elif rule.to not in fit:
-            missing = [s for s in stages if rule.to not in able[s]]
-            why = f"cannot take pod {name}'s leads: team {rule.to} does not work stage(s) {', '.join(missing)}"
-            issues.append(ConfigIssue(key, rule.to, f"{why}; {choices}"))
+        rule = org.teams[name].overflow
+        if rule is not None and rule.to in org.teams:
+            issues.extend(_overflow_target_issues(f"org.teams.{name}.overflow.to", rule.to, [name], works, able, org))
+    pods = [name for name in receiving if org.teams[name].serves.restricted and org.teams[name].overflow is None]
+    if org.overflow is not None and org.overflow.to in org.teams and pods:
+        issues.extend(_overflow_target_issues("org.overflow.to", org.overflow.to, pods, works, able, org))
     return issues
+
+
+def _overflow_target_issues(
+    key: str,
+    to: str,
+    pods: list[str],
+    works: Mapping[str, list[str]],
+    able: Mapping[str, list[str]],
+    org: OrgConfig,
+) -> list[ConfigIssue]:
+    """An overflow rule naming team ``to`` for ``pods``: ``to`` must be none of them and work all their stages."""
+    stages = list(dict.fromkeys(stage for pod in pods for stage in works[pod]))
+    fit = [t for t in org.teams if t not in pods and all(t in able[s] for s in stages)]
+    choices = (
+        f"must be {ANY_POD} or a team able to work stage(s) {', '.join(stages)} that is not a pod the rule "
+        f"applies to: {', '.join(fit) or 'none here'}"
+    )
+    if to in pods:
+        own_rule = f"; or give team {to} an overflow rule of its own" if key == "org.overflow.to" else ""
+        return [ConfigIssue(key, to, f"is pod {to} itself, so its overflow goes nowhere: {choices}{own_rule}")]
+    missing = [s for s in stages if to not in able[s]]
+    if not missing:
+        return []
+    served = ", ".join(pods)
+    why = f"cannot take the leads of pod(s) {served}: team {to} does not work stage(s) {', '.join(missing)}"
+    return [ConfigIssue(key, to, f"{why}; {choices}")]
