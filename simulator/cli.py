@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import hydra
-import pandas as pd
 import yaml
 from hydra import compose
 from hydra.core.hydra_config import HydraConfig
@@ -30,7 +29,6 @@ from simulator.command_line import hydra_refusal, prepare_command_line, restore_
 from simulator.compose import SEARCHPATH, compose_experiment, config_dir, load_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.run.experiment import Experiment
-from simulator.run.runner import RunInterrupted
 from simulator.run.settings import RunnerSettings, runner_settings
 
 EXIT_CONFIG_ERROR = 2
@@ -100,27 +98,35 @@ def _prepared_job(
 
 
 def _run_job(cfg: DictConfig) -> int:
-    from simulator.report.session import run_and_write  # the library side of a job
-
     hydra_cfg = HydraConfig.get()
     out_dir = Path(hydra_cfg.runtime.output_dir)
     single = hydra_cfg.mode is None or hydra_cfg.mode.name != "MULTIRUN"
     written = Path(str(hydra_cfg.run.dir)) if single else None
-    try:
-        experiment, settings = _prepared_job(hydra_cfg)
-        if _command_line_options().get("describe"):
-            from simulator.report.document import describe_experiment
 
-            print(describe_experiment(experiment))
-            _remove_if_empty(out_dir, written)
-            return 0
-        task = experiment.resolved_config.get("command_line_overrides", [])
-        result = run_and_write(experiment, out_dir, settings=settings, resume_command=_resume_command(task, out_dir))
-    except ConfigError as error:
+    def refused(error: ConfigError) -> int:
         print(f"salesim: {error}", file=sys.stderr)
         print("salesim: nothing was run and no results were written.", file=sys.stderr)
         _remove_if_empty(out_dir, written)
         return EXIT_CONFIG_ERROR
+
+    try:
+        experiment, settings = _prepared_job(hydra_cfg)
+    except ConfigError as error:
+        return refused(error)
+    if _command_line_options().get("describe"):
+        from simulator.report.document import describe_experiment
+
+        print(describe_experiment(experiment))
+        _remove_if_empty(out_dir, written)
+        return 0
+    from simulator.report.session import run_and_write  # the library side of a job, once the config is valid
+    from simulator.run.runner import RunInterrupted
+
+    task = experiment.resolved_config.get("command_line_overrides", [])
+    try:
+        result = run_and_write(experiment, out_dir, settings=settings, resume_command=_resume_command(task, out_dir))
+    except ConfigError as error:
+        return refused(error)
     except RunInterrupted:
         return EXIT_INTERRUPTED
     return EXIT_REPLICATION_FAILURES if result.failures else 0
@@ -200,6 +206,8 @@ class SweepSummary(Callback):
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Write the gathered table in the sweep directory and set the exit status."""
+        import pandas as pd
+
         from simulator.io.atomic import atomic_write
 
         sweep_dir = Path(str(config.hydra.sweep.dir))

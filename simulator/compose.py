@@ -304,6 +304,7 @@ def compose_experiment(
             no scenario, or any issue of the scenarios' parsing.
     """
     user = classify(overrides, groups)
+    composer = _remembering(composer)
     base = _compose_layers(user, [], composer, "overrides", [u.line for u in user]).config
     composed: dict[str, _Composed] = {}
     issues: list[ConfigIssue] = []
@@ -322,6 +323,19 @@ def compose_experiment(
     shifted = [n for n, own in scenarios.items() if by_user or any(_sets_clock(o.key) for o in classify(own, groups))]
     experiment = experiment_from_dicts(base, {name: c.config for name, c in composed.items()}, shifted)
     return experiment, notes + _hires_left_out(experiment)
+
+
+def _remembering(composer: Composer) -> Composer:
+    """``composer`` composing each list of overrides once (a scenario without overrides of its own is the base)."""
+    done: dict[tuple[str, ...], DictConfig] = {}
+
+    def compose_once(overrides: list[str]) -> DictConfig:
+        key = tuple(overrides)
+        if key not in done:
+            done[key] = composer(overrides)
+        return done[key]
+
+    return compose_once
 
 
 def _sets_clock(key: str) -> bool:

@@ -7,14 +7,16 @@ returns travel together with their provenance in :class:`ExperimentResult`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from simulator.config.errors import ConfigError, ConfigIssue, merge_scenario_issues
 from simulator.config.schema import ScenarioConfig
 from simulator.config.validation import validate_scenario
-from simulator.model.scenario import Scenario, compile_scenario
+
+if TYPE_CHECKING:  # the simulation stack is loaded when a scenario is compiled, not to validate one
+    import pandas as pd
+
+    from simulator.model.scenario import Scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,8 @@ class ScenarioSpec:
 
     def compile(self) -> Scenario:
         """The array form the engine reads."""
+        from simulator.model.scenario import compile_scenario
+
         return compile_scenario(self.config, self.name)
 
 
