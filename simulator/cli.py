@@ -25,8 +25,8 @@ from hydra.core.utils import JobReturn
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from simulator.command_line import hydra_refusal, prepare_command_line, restore_overrides
-from simulator.compose import SEARCHPATH, compose_experiment, config_dir, load_experiment
+from simulator.command_line import SEARCHPATH, hydra_refusal, prepare_command_line, restore_overrides
+from simulator.compose import compose_experiment, config_dir, load_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.run.experiment import Experiment
 from simulator.run.settings import RunnerSettings, runner_settings

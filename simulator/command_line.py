@@ -6,13 +6,15 @@ has it. :func:`prepare_command_line` therefore passes value overrides to Hydra a
 ``++key=value`` (add or override) and remembers which ones it changed, so the job can
 apply them to the scenarios as the plain overrides the user typed
 (:func:`restore_overrides`). An override Hydra's grammar refuses is a
-:class:`~simulator.config.errors.ConfigError` here, before Hydra starts.
+:class:`~simulator.config.errors.ConfigError` here (:func:`parse_overrides`), before
+Hydra starts, with the quoting that fixes it when a value holds non-ASCII characters.
 
 What Hydra itself refuses while composing (a missing experiment or config directory, a
 YAML syntax error in a file of the user's, an interpolation that does not resolve) is
-turned into one salesim message by :func:`hydra_refusal`: file and line for YAML, the
-options for a missing config. This module, with :mod:`simulator.cli` and
-:mod:`simulator.compose`, is the only place that imports Hydra.
+turned into one salesim message by :func:`hydra_refusal` (:func:`composition_issue`
+when composing an experiment's scenarios): file and line for YAML, the options for a
+missing config. This module, with :mod:`simulator.cli` and :mod:`simulator.compose`, is
+the only place that imports Hydra.
 """
 
 from __future__ import annotations
@@ -21,17 +23,92 @@ import contextlib
 import re
 from collections.abc import Collection, Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
-from hydra.core.override_parser.types import OverrideType
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import Override, OverrideType
 from hydra.errors import HydraException, MissingConfigException, OverrideParseException, SearchPathException
 from omegaconf.errors import OmegaConfBaseException
 
-from simulator.compose import SEARCHPATH, composition_issue, first_line, parse_overrides, syntax_problem
 from simulator.config.errors import ConfigError, ConfigIssue
+
+SEARCHPATH = "hydra.searchpath"
 
 # Hydra flags after which the command line only prints something: leave its overrides as typed.
 _PRINT_ONLY_FLAGS = ("cfg", "info", "help", "hydra_help", "shell_completion")
+
+
+def parse_overrides(lines: Sequence[str], where: str) -> list[Override]:
+    """Parse overrides with Hydra's grammar; a line it refuses is named, with a quoting hint if it helps."""
+    parser = OverridesParser.create()
+    try:
+        return parser.parse_overrides(list(lines))
+    except Exception as error:
+        for line in lines:
+            try:
+                parser.parse_override(line)
+            except Exception as own:
+                raise ConfigError.single(where, line, syntax_problem(line, own)) from None
+        raise ConfigError.single(where, list(lines), f"not valid Hydra override syntax: {first_line(error)}") from None
+
+
+def syntax_problem(line: str, error: BaseException) -> str:
+    """Why Hydra's grammar refuses an override line, with the quoting that fixes the usual cases."""
+    words = f"not valid Hydra override syntax ({first_line(error)})"
+    key, equals, value = line.partition("=")
+    if equals and not value.startswith(("'", '"')) and (not value.isascii() or any(c in value for c in " ,()[]{}")):
+        quoted = value.replace('"', '\\"')
+        kind = "non-ASCII characters" if not value.isascii() else "spaces, commas or brackets"
+        words += f"; a value with {kind} must be quoted: '{key}=\"{quoted}\"'"
+    return words
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message (Hydra's run to many)."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def composition_issue(error: Exception, where: str, shown: Any) -> ConfigIssue:
+    """Hydra's refusal in salesim's words: a YAML error names file and line, a missing config its options."""
+    mistyped = yaml_issue(error)
+    if mistyped is not None:
+        return mistyped
+    missing = getattr(error, "missing_cfg_file", None)
+    options = getattr(error, "options", None)
+    if isinstance(error, MissingConfigException) and missing and options and "/" in missing:
+        group, option = missing.rsplit("/", 1)
+        return ConfigIssue(group, option, f"no such config in {group}/: must be one of {', '.join(options)}")
+    message = " ".join(str(error).split("Config search path")[0].split())
+    return ConfigIssue(where, shown, f"could not be composed: {message}")
+
+
+def yaml_issue(error: BaseException) -> ConfigIssue | None:
+    """A YAML syntax error anywhere in ``error``'s chain as one issue (file, line, problem), else None."""
+    chain: list[BaseException] = []
+    cause: BaseException | None = error
+    while cause is not None and cause not in chain:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    for found in chain:
+        if isinstance(found, yaml.MarkedYAMLError) and found.problem_mark is not None:
+            return _marked_issue(found)
+    return None
+
+
+def _marked_issue(error: yaml.MarkedYAMLError) -> ConfigIssue:
+    """A YAML syntax error as one issue: ``file, line N``, the line's text, the problem and where it began."""
+    mark = error.problem_mark
+    assert mark is not None
+    text = ""
+    with contextlib.suppress(OSError, IndexError, UnicodeDecodeError):
+        text = Path(mark.name).read_text().splitlines()[mark.line].strip()
+    problem = error.problem or "not valid YAML"
+    context = error.context_mark
+    began = ""
+    if error.context and context is not None and context.line != mark.line:
+        began = f" ({error.context} begun on line {context.line + 1})"
+    return ConfigIssue(f"{mark.name}, line {mark.line + 1}", text, f"not valid YAML: {problem}{began}")
 
 
 def prepare_command_line(args: Sequence[str], groups_in: Sequence[Path]) -> tuple[list[str], list[str]]:
@@ -98,14 +175,9 @@ def hydra_refusal(error: BaseException) -> ConfigError | None:
     A YAML syntax error names the file and line; a missing config its group and options;
     a missing ``--config-dir`` the folder.
     """
-    chain: list[BaseException] = []
-    cause: BaseException | None = error
-    while cause is not None and cause not in chain:
-        chain.append(cause)
-        cause = cause.__cause__ or cause.__context__
-    for found in chain:
-        if isinstance(found, yaml.MarkedYAMLError) and found.problem_mark is not None:
-            return ConfigError(_yaml_issue(found))
+    mistyped = yaml_issue(error)
+    if mistyped is not None:
+        return ConfigError(mistyped)
     if isinstance(error, SearchPathException):
         folder = re.search(r"'([^']*)'", str(error))
         where = folder[1] if folder else str(error)
@@ -126,18 +198,3 @@ def hydra_refusal(error: BaseException) -> ConfigError | None:
     if isinstance(error, HydraException):
         return ConfigError(composition_issue(error, "command line", None))
     return None
-
-
-def _yaml_issue(error: yaml.MarkedYAMLError) -> ConfigIssue:
-    """A YAML syntax error as one issue: ``file, line N``, the line's text, the problem and where it began."""
-    mark = error.problem_mark
-    assert mark is not None
-    text = ""
-    with contextlib.suppress(OSError, IndexError, UnicodeDecodeError):
-        text = Path(mark.name).read_text().splitlines()[mark.line].strip()
-    problem = error.problem or "not valid YAML"
-    context = error.context_mark
-    began = ""
-    if error.context and context is not None and context.line != mark.line:
-        began = f" ({error.context} begun on line {context.line + 1})"
-    return ConfigIssue(f"{mark.name}, line {mark.line + 1}", text, f"not valid YAML: {problem}{began}")

@@ -34,18 +34,16 @@ from pathlib import Path
 from typing import Any
 
 from hydra import compose, initialize_config_dir
-from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.core.override_parser.types import Override, OverrideType
-from hydra.errors import MissingConfigException
+from hydra.core.override_parser.types import OverrideType
 from omegaconf import DictConfig, OmegaConf
 
+from simulator.command_line import SEARCHPATH, composition_issue, first_line, parse_overrides
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.workforce import hires_beyond_horizon
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-SEARCHPATH = "hydra.searchpath"
 
 Composer = Callable[[list[str]], DictConfig]
 _ABSENT = object()
@@ -91,31 +89,6 @@ class UserOverride:
     value: Any
 
 
-def parse_overrides(lines: Sequence[str], where: str) -> list[Override]:
-    """Parse overrides with Hydra's grammar; a line it refuses is named, with a quoting hint if it helps."""
-    parser = OverridesParser.create()
-    try:
-        return parser.parse_overrides(list(lines))
-    except Exception as error:
-        for line in lines:
-            try:
-                parser.parse_override(line)
-            except Exception as own:
-                raise ConfigError.single(where, line, syntax_problem(line, own)) from None
-        raise ConfigError.single(where, list(lines), f"not valid Hydra override syntax: {first_line(error)}") from None
-
-
-def syntax_problem(line: str, error: BaseException) -> str:
-    """Why Hydra's grammar refuses an override line, with the quoting that fixes the usual cases."""
-    words = f"not valid Hydra override syntax ({first_line(error)})"
-    key, equals, value = line.partition("=")
-    if equals and not value.startswith(("'", '"')) and (not value.isascii() or any(c in value for c in " ,()[]{}")):
-        quoted = value.replace('"', '\\"')
-        kind = "non-ASCII characters" if not value.isascii() else "spaces, commas or brackets"
-        words += f"; a value with {kind} must be quoted: '{key}=\"{quoted}\"'"
-    return words
-
-
 def classify(lines: Sequence[str], groups: Collection[str], where: str = "overrides") -> list[UserOverride]:
     """The user's overrides (Hydra's own ``hydra.*`` ones left out), each with its kind."""
     result = []
@@ -133,11 +106,6 @@ def classify(lines: Sequence[str], groups: Collection[str], where: str = "overri
             kind = "value"
         result.append(UserOverride(str(override.input_line), key, kind, override.value()))
     return result
-
-
-def first_line(error: BaseException) -> str:
-    """The first line of an error's message (Hydra's run to many)."""
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 # ---------------------------------------------------------------------------- composing scenarios
@@ -254,17 +222,6 @@ def _own_key_issues(
         for o in values
         if _node(probe, o.key.split(".")) is _ABSENT
     ]
-
-
-def composition_issue(error: Exception, where: str, shown: Any) -> ConfigIssue:
-    """Hydra's refusal in salesim's words: a missing config file names its group and the options."""
-    missing = getattr(error, "missing_cfg_file", None)
-    options = getattr(error, "options", None)
-    if isinstance(error, MissingConfigException) and missing and options and "/" in missing:
-        group, option = missing.rsplit("/", 1)
-        return ConfigIssue(group, option, f"no such config in {group}/: must be one of {', '.join(options)}")
-    message = " ".join(str(error).split("Config search path")[0].split())
-    return ConfigIssue(where, shown, f"could not be composed: {message}")
 
 
 def _scenario_overrides(base: Mapping[str, Any]) -> dict[str, list[str]]:
