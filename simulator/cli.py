@@ -9,6 +9,7 @@ library, which tests call directly.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
@@ -28,10 +29,12 @@ from omegaconf import DictConfig, OmegaConf
 from simulator.command_line import SEARCHPATH, hydra_refusal, prepare_command_line, restore_overrides
 from simulator.compose import compose_experiment, config_dir, load_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.io.output_dir import UnwritableOutputError, check_writable
 from simulator.run.experiment import Experiment
 from simulator.run.settings import RunnerSettings, runner_settings
 
 EXIT_CONFIG_ERROR = 2
+EXIT_UNWRITABLE_OUTPUT = 2
 EXIT_REPLICATION_FAILURES = 3
 EXIT_INTERRUPTED = 130
 # What main() learnt from the command line before Hydra saw it, for the job (also in launcher processes).
@@ -39,7 +42,7 @@ COMMAND_LINE_ENV = "SALESIM_COMMAND_LINE"
 DESCRIBE_FLAG = "--describe"
 FULL_ERROR_ENV = "HYDRA_FULL_ERROR"
 
-__all__ = ["SweepSummary", "config_dir", "load_experiment", "main"]
+__all__ = ["OutputCheck", "SweepSummary", "config_dir", "load_experiment", "main"]
 
 
 def _command_line_options() -> dict[str, Any]:
@@ -127,6 +130,10 @@ def _run_job(cfg: DictConfig) -> int:
         result = run_and_write(experiment, out_dir, settings=settings, resume_command=_resume_command(task, out_dir))
     except ConfigError as error:
         return refused(error)
+    except UnwritableOutputError as error:
+        print(f"salesim: {error}", file=sys.stderr)
+        _remove_if_empty(out_dir, written)
+        return EXIT_UNWRITABLE_OUTPUT
     except RunInterrupted:
         return EXIT_INTERRUPTED
     return EXIT_REPLICATION_FAILURES if result.failures else 0
@@ -163,6 +170,35 @@ def _remove_if_empty(path: Path, written: Path | None = None) -> None:
             folder.rmdir()
         except OSError:
             break
+
+
+class OutputCheck(Callback):
+    """Before Hydra creates the run (or sweep) folder: refuse one that cannot be written.
+
+    Hydra would fail with a traceback; this says which folder and why, exits with status
+    2 and leaves nothing behind, before anything is composed or simulated.
+    """
+
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Check ``hydra.run.dir``."""
+        _check_output(Path(str(config.hydra.run.dir)), "hydra.run.dir")
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Check ``hydra.sweep.dir``."""
+        _check_output(Path(str(config.hydra.sweep.dir)), "hydra.sweep.dir")
+
+
+def _check_output(folder: Path, key: str) -> None:
+    existed = folder.exists()
+    try:
+        check_writable(folder)
+    except UnwritableOutputError as error:
+        print(f"salesim: {error}", file=sys.stderr)
+        print(f"salesim: nothing was run; choose another folder with {key}=<folder>", file=sys.stderr)
+        sys.exit(EXIT_UNWRITABLE_OUTPUT)
+    if not existed:
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # Hydra creates it again for the job; a run refused later leaves nothing
 
 
 class SweepSummary(Callback):
@@ -252,17 +288,64 @@ def _hydra_main(cfg: DictConfig) -> int:
     return code
 
 
+def _warmup_main(args: Sequence[str]) -> int:
+    """``salesim warmup [--runs N] [--years Y] [--scenario S] [--out DIR] [OVERRIDES...]``."""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(
+        prog="salesim warmup",
+        description="Run a scenario from day 0 for some years, average its state (open pipeline, customers, "
+        "partners, ramped FTE, tenure) over runs and choose the warm-up by MSER-5. Overrides as for a run.",
+    )
+    parser.add_argument("--runs", type=int, default=20, help="replications to average (default 20)")
+    parser.add_argument("--years", type=float, default=3.0, help="years of the calendar to simulate (default 3)")
+    parser.add_argument("--scenario", default=None, help="scenario of the experiment (default: its baseline)")
+    parser.add_argument("--out", default=None, help="output folder (default outputs/warmup/<experiment>/<time>)")
+    options, overrides = parser.parse_known_args(list(args))
+    if options.runs < 2 or not 0 < options.years <= 50:
+        print("salesim: warmup: --runs must be at least 2 and --years in (0, 50]", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    try:
+        experiment = load_experiment(None, overrides)
+        name = options.scenario or experiment.baseline
+        spec = experiment.scenario(name)
+    except ConfigError as error:
+        print(f"salesim: {error}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    except KeyError:
+        names = ", ".join(s.name for s in experiment.scenarios)
+        print(f"salesim: warmup: --scenario {options.scenario}: not a scenario of {experiment.name} ({names})")
+        return EXIT_CONFIG_ERROR
+    from simulator.analysis.warmup_study import study_warmup
+    from simulator.report.warmup_report import warmup_markdown, write_warmup
+
+    year = spec.config.clock.calendar().days_per_year
+    out = Path(options.out or f"outputs/warmup/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
+    study = study_warmup(spec.config, name, experiment.seed, options.runs, options.years * year)
+    written = write_warmup(study, out)
+    print(warmup_markdown(study))
+    print(f"salesim: warm-up study written to {written[0].parent}")
+    return 0
+
+
+SUBCOMMANDS = {"warmup": _warmup_main}
+
+
 def main() -> None:
     """Console entry point (``salesim`` and ``python -m simulator``).
 
     ``--describe`` prints what each scenario changes from the baseline and runs nothing.
     Value overrides reach Hydra as ``++key=value`` (see :func:`simulator.command_line.prepare_command_line`)
     so that a key only the scenarios have is not refused by Hydra's base composition.
+    A first word naming a command (``warmup``) runs that command instead of an experiment.
     Whatever Hydra refuses while composing (an override's syntax, a missing experiment or
     config directory, a YAML syntax error) is one salesim message and exit status 2;
     ``HYDRA_FULL_ERROR=1`` set by the user keeps Hydra's own report.
     """
     args = sys.argv[1:]
+    if args and args[0] in SUBCOMMANDS:
+        sys.exit(SUBCOMMANDS[args[0]](args[1:]))
     describe = DESCRIBE_FLAG in args
     try:
         args, rewritten = prepare_command_line([a for a in args if a != DESCRIBE_FLAG], [config_dir()])

@@ -330,21 +330,21 @@ TABLE: list[BadInput] = [
     ),
     row(
         "workforce",
-        "+workforce.teams.full_cycle.hires=[{month:13,count:1}]",
-        "workforce.teams.full_cycle.hires.0.month = 13: starts on working day 252, not before the end of the "
-        "run (clock.horizon_days = 250): must be a day below 250 or a month up to 12",
+        "+workforce.teams.full_cycle.hires=[{month:19,count:1}]",
+        "workforce.teams.full_cycle.hires.0.month = 19: starts on working day 375 or later, not before the end "
+        "of the run (clock.horizon_days = 375): must be a day below 375 or a month up to 18",
     ),
     row(
         "workforce",
         "+workforce.teams.full_cycle.hires=[{day:400,count:2}]",
-        "workforce.teams.full_cycle.hires.0.day = 400.0: starts on working day 400, not before the end of the "
-        "run (clock.horizon_days = 250)",
+        "workforce.teams.full_cycle.hires.0.day = 400.0: starts on working day 400 or later, not before the end "
+        "of the run (clock.horizon_days = 375)",
     ),
     row(
         "pipelines",
         "pipelines.retention.renewal.checkin_interval_days=0.001",
-        "pipelines.retention.renewal.checkin_interval_days = 0.001: about 123,513,573 events per replication, "
-        "mostly check-ins (493 customers x 250,002 check-ins each); the budget is 10,000,000: lengthen the "
+        "pipelines.retention.renewal.checkin_interval_days = 0.001: about 503,735,392 events per replication, "
+        "mostly check-ins (1,343 customers x 375,002 check-ins each); the budget is 10,000,000: lengthen the "
         "check-in interval, or set runner.allow_large=true to run it anyway",
     ),
     row("plan", "plan.assumed_attainment=0", "plan.assumed_attainment = 0: must be greater than 0"),
@@ -353,7 +353,7 @@ TABLE: list[BadInput] = [
     row(
         "pipelines",
         "pipelines.prospecting.target_accounts=10000000",
-        "pipelines.prospecting.target_accounts = 10000000: about 10,004,810 entities held at once per "
+        "pipelines.prospecting.target_accounts = 10000000: about 10,008,867 entities held at once per "
         "replication, mostly target accounts (10,000,000 accounts drawn (reps work only those their hours "
         "allow)); the budget is 2,000,000: lower the accounts in the territory, or set runner.allow_large=true "
         "to run it anyway",
@@ -361,15 +361,15 @@ TABLE: list[BadInput] = [
     row(
         "pipelines",
         ["pipelines.prospecting.target_accounts=10000000", "runner.allow_large=true"],
-        "pipelines.prospecting.target_accounts = 10000000: about 10,004,810 entities held at once per "
+        "pipelines.prospecting.target_accounts = 10000000: about 10,008,867 entities held at once per "
         "replication, mostly target accounts (10,000,000 accounts drawn (reps work only those their hours "
         "allow)); at most 10,000,000 can run, even with runner.allow_large=true",
     ),
     row(
         "pipelines",
         "pipelines.retention.initial_customers=1000000",
-        "pipelines.retention.initial_customers = 1000000: about 42,654,396 events per replication, mostly "
-        "customers (1,000,193 customers (initial and won) over 1.0 years); the budget is 10,000,000",
+        "pipelines.retention.initial_customers = 1000000: about 60,374,483 events per replication, mostly "
+        "customers (1,000,293 customers (initial and won) over 1.5 years); the budget is 10,000,000",
     ),
     row(
         "pipelines",
@@ -379,25 +379,26 @@ TABLE: list[BadInput] = [
     row(
         "pipelines",
         "pipelines.partner.referral.max_leads_per_month=100000",
-        "pipelines.partner.referral.max_leads_per_month = 100000.0: about 857,269,058 events per replication, "
-        "mostly partner referrals",
+        "pipelines.partner.referral.max_leads_per_month = 100000.0: about 1,296,259,342 events per replication, "
+        "mostly partner referrals (up to 40 partners x 100,000 referrals a month x 18 months)",
     ),
     row(
         "pipelines",
         "pipelines.partner.enablement.interval_days=0.0001",
-        "pipelines.partner.enablement.interval_days = 0.0001: about 100,",
+        "pipelines.partner.enablement.interval_days = 0.0001: about 150,284,548 events per replication, mostly "
+        "enablement sessions (up to 40 partners x 3,750,000 sessions each)",
     ),
     row(
         "workforce",
         "+workforce.teams.full_cycle.hires=[{month:1,count:1000000}]",
-        "workforce.teams.full_cycle.hires = [{'month': 1, 'count': 1000000}]: 1,000,016 reps in one replication "
+        "workforce.teams.full_cycle.hires = [{'month': 1, 'count': 1000000}]: 1,000,023 reps in one replication "
         "(headcount and hires); at most 100,000 can run",
     ),
     row(
         "org",
         "org.teams.full_cycle.headcount=6000",
-        "org.teams.full_cycle.headcount = 6000: about 15,113,344 events per replication, mostly reps (6,004 reps "
-        "(headcount and hires) x 250 working days); the budget is 10,000,000",
+        "org.teams.full_cycle.headcount = 6000: about 22,740,262 events per replication, mostly reps (6,011 reps "
+        "(headcount and hires) x 375 working days); the budget is 10,000,000",
     ),
     row(
         "market",

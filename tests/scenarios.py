@@ -80,5 +80,5 @@ def single_stage_queue(
             "default_team": "servers",
         },
         "effects": {"speed_to_lead": {"exponent": 0.0}, "skill_weight": 0.0},
-        "clock": {"horizon_days": horizon_days, "warmup_days": warmup_days, "days_per_month": 20},
+        "clock": {"horizon_days": horizon_days, "warmup_days": warmup_days, "days_per_year": 240},
     }

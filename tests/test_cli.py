@@ -19,7 +19,7 @@ from tests.scenarios import ROOT
 
 EXPERIMENTS = sorted(p.stem for p in (ROOT / "experiments").glob("*.yaml"))
 ORGS = sorted(p.stem for p in (ROOT / "configs" / "org").glob("*.yaml"))
-SHORT = ["clock.horizon_days=60", "runner.progress=false"]
+SHORT = ["clock.horizon_days=60", "clock.warmup_days=0", "runner.progress=false"]
 OUTPUTS = [
     "config.yaml",
     "replications.csv",
@@ -45,7 +45,7 @@ def salesim(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("name", EXPERIMENTS)
 def test_every_experiment_composes_and_runs_small(name: str) -> None:
-    experiment = simulator.load_experiment(name, ["runs=2", "clock.horizon_days=40"])
+    experiment = simulator.load_experiment(name, ["runs=2", "clock.horizon_days=40", "clock.warmup_days=0"])
     assert experiment.baseline in [s.name for s in experiment.scenarios]
     assert experiment.question
     result = simulator.run_experiment(experiment, workers=1)
@@ -89,7 +89,7 @@ def test_main_command_writes_the_output_contract(tmp_path: Path) -> None:
 
 
 def test_same_seed_gives_byte_identical_replications(tmp_path: Path) -> None:
-    args = ["runs=30", "seed=1", "clock.horizon_days=60", "runner.progress=false"]
+    args = ["runs=30", "seed=1", "clock.horizon_days=60", "clock.warmup_days=0", "runner.progress=false"]
     first = salesim(*args, "runner.workers=1", f"hydra.run.dir={tmp_path / 'a'}", cwd=tmp_path)
     second = salesim(*args, "runner.workers=2", f"hydra.run.dir={tmp_path / 'b'}", cwd=tmp_path)
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
@@ -99,7 +99,7 @@ def test_same_seed_gives_byte_identical_replications(tmp_path: Path) -> None:
 
 
 def test_results_do_not_depend_on_workers_or_batches() -> None:
-    experiment = simulator.load_experiment(overrides=["runs=6", "clock.horizon_days=50"])
+    experiment = simulator.load_experiment(overrides=["runs=6", "clock.horizon_days=50", "clock.warmup_days=0"])
     one = simulator.run_experiment(experiment, workers=1)
     two = simulator.run_experiment(experiment, workers=2, batch_size=1)
     pd.testing.assert_frame_equal(one.replications, two.replications)
@@ -133,7 +133,7 @@ def test_bad_value_gives_one_clear_message_and_no_results(tmp_path: Path, overri
         ("clock.horizon_days=1e9", "leads expected per replication"),
         (
             "org.teams.full_cycle.headcount=1000000",
-            "1,000,004 reps in one replication (headcount and hires); at most 100,000 can run",
+            "1,000,011 reps in one replication (headcount and hires); at most 100,000 can run",
         ),
     ],
 )
@@ -156,7 +156,7 @@ def test_unknown_key_on_the_command_line_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_failing_replication_does_not_lose_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
-    experiment = simulator.load_experiment(overrides=["runs=5", "clock.horizon_days=40"])
+    experiment = simulator.load_experiment(overrides=["runs=5", "clock.horizon_days=40", "clock.warmup_days=0"])
     real = batch.run_replication
 
     def flaky(scenario: simulator.Scenario, seed: int, replication: int) -> simulator.ReplicationResult:
@@ -174,7 +174,7 @@ def test_a_failing_replication_does_not_lose_the_others(monkeypatch: pytest.Monk
 
 
 def test_failures_in_worker_processes_are_reported() -> None:
-    experiment = simulator.load_experiment(overrides=["runs=3", "clock.horizon_days=40"])
+    experiment = simulator.load_experiment(overrides=["runs=3", "clock.horizon_days=40", "clock.warmup_days=0"])
     broken = experiment.scenarios[1].compile()
     object.__setattr__(broken.deal_value, "code", 99)  # an unknown distribution code raises in every run
     scenarios = [experiment.scenarios[0].compile(), broken]
@@ -190,7 +190,7 @@ def test_experiment_from_dict_for_notebooks() -> None:
     from tests.scenarios import shipped
 
     config = {**shipped("generalist"), "seed": 5, "runs": 2, "experiment": {"name": "nb", "question": "q?"}}
-    config["clock"]["horizon_days"] = 40
+    config["clock"].update(horizon_days=40, warmup_days=0)
     experiment = simulator.experiment_from_dict(
         config, {"base": {}, "more_reps": {"org": {"teams": {"full_cycle": {"headcount": 16}}}}}
     )
@@ -232,7 +232,7 @@ def test_exit_status_says_when_replications_failed(
     local_backend.START_METHOD != "fork", reason="the patched function reaches workers only when forked"
 )
 def test_a_dead_worker_is_replaced_and_its_batches_resubmitted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    experiment = simulator.load_experiment(overrides=["runs=4", "clock.horizon_days=40"])
+    experiment = simulator.load_experiment(overrides=["runs=4", "clock.horizon_days=40", "clock.warmup_days=0"])
     marker = tmp_path / "died-once"
     real = batch.run_replication
 

@@ -22,7 +22,7 @@ from simulator.run.differences import MISSING, difference_rows, format_setting, 
 from tests.scenarios import CONFIGS, ROOT
 
 EXPERIMENTS = sorted(p.stem for p in (ROOT / "experiments").glob("*.yaml"))
-QUICK = ["runs=2", "clock.horizon_days=40", "runner.workers=1", "runner.progress=false"]
+QUICK = ["runs=2", "clock.horizon_days=40", "clock.warmup_days=0", "runner.workers=1", "runner.progress=false"]
 
 USER_EXPERIMENT = """\
 # @package _global_
@@ -38,6 +38,7 @@ seed: 99  # root seed shared by every scenario
 runs: 3  # replications per scenario
 clock:  # any other value an experiment sets is honoured too
   horizon_days: 30  # a short horizon for a quick look
+  warmup_days: 0  # and no run-in
 """
 
 
@@ -194,10 +195,10 @@ def test_differences_are_the_resolved_settings_that_differ() -> None:
 def test_a_scenario_identical_to_the_baseline_says_so() -> None:
     config = simulator.load_experiment().resolved_config["scenarios"]["generalist"]
     experiment = simulator.experiment_from_dict(
-        {**config, "experiment": {"name": "same"}}, {"a": {}, "b": {}, "c": {"clock": {"horizon_days": 100}}}
+        {**config, "experiment": {"name": "same"}}, {"a": {}, "b": {}, "c": {"clock": {"horizon_days": 500}}}
     )
     _, rows = difference_rows(experiment)
-    assert rows == [["b", "(none: same settings as the baseline)", "", ""], ["c", "clock.horizon_days", "250", "100"]]
+    assert rows == [["b", "(none: same settings as the baseline)", "", ""], ["c", "clock.horizon_days", "375", "500"]]
 
 
 def test_describe_prints_the_table_and_runs_nothing(tmp_path: Path) -> None:

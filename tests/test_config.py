@@ -139,7 +139,7 @@ def test_more_leads_than_can_run_are_refused_with_the_estimate(base: dict[str, A
     base["market"]["sources"]["inbound"]["leads_per_month"] = 1_000_000
     message = problems(base)
     assert "market.sources = {'inbound': 1000000.0" in message
-    assert "about 11,905,893 leads expected per replication (1,000,095 a month" in message
+    assert "about 18,001,710 leads expected per replication (1,000,095 a month" in message
     assert "at most 10,000,000 can run" in message
 
 
@@ -147,7 +147,7 @@ def test_more_reps_than_can_run_are_refused_across_teams(base: dict[str, Any]) -
     base["org"]["teams"]["sdr"]["headcount"] = 60_000
     base["org"]["teams"]["ae"]["headcount"] = 50_000
     message = problems(base)
-    assert "org.teams = {'sdr': 60000, 'ae': 50000, 'csm': 3, 'partner_manager': 1}: 110,004 reps" in message
+    assert "org.teams = {'sdr': 60000, 'ae': 50000, 'csm': 10, 'partner_manager': 1}: 110,011 reps" in message
     assert "at most 100,000 can run" in message
 
 

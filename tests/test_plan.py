@@ -5,29 +5,33 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
+import yaml
 
 import simulator
+from simulator.analysis.intervals import wilson_interval
 from simulator.analysis.planning import bottlenecks
-from simulator.analysis.statistics import summarise, wilson_interval
+from simulator.analysis.statistics import summarise
 from simulator.config.errors import ConfigError
 from simulator.config.schema import parse_scenario
 from simulator.config.validation import validate_scenario
 from simulator.engines.simpy_engine import simulate
 from simulator.model.dysfunctions import queue_table
 from simulator.model.economics import economics_kpis, rep_ledger
-from simulator.model.employment import ramped_days
+from simulator.model.employment import productive_days
 from simulator.model.metrics import kpi_row
 from simulator.model.plan import capacity_kpis
 from simulator.model.plan_tables import PlanTables
 from simulator.model.records import Outcome
 from simulator.report.outputs import write_outputs
 from simulator.run.build import experiment_from_dict
-from tests.scenarios import compiled, shipped, single_stage_queue
+from tests.scenarios import CONFIGS, compiled, shipped, single_stage_queue
 
 ECONOMICS = {
     "roles": {
@@ -42,6 +46,9 @@ ECONOMICS = {
     "tool_cost_per_seat_year": 1_000,
     "sources": {"arrivals": {"cost_per_lead": 10, "margin": 0.05}},
 }
+
+
+TOY_YEAR = 240.0  # working days in the toy's year (tests/scenarios.py: 20-day months)
 
 
 def toy(reps: int = 2, horizon: float = 125.0, conversion: float = 1.0, **sections: Any) -> dict[str, Any]:
@@ -76,7 +83,7 @@ def test_cost_kpis_match_a_hand_computation() -> None:
     row = kpi_row(run)
     bookings, won, leads = row["bookings"], row["deals_won"], row["leads_total"]
     assert bookings == 1000.0 * won > 0
-    half_year = 125.0 / 250.0
+    half_year = 125.0 / TOY_YEAR
     fixed_per_rep = 100_000 + 120_000 * (1 / 0.8 - 1)  # base + on-costs of an OTE of $120k at a 80% pay share
     assert row["cost_people_fixed"] == pytest.approx(2 * half_year * fixed_per_rep)
     assert row["cost_commission"] == pytest.approx(0.1 * bookings)
@@ -101,7 +108,7 @@ def test_bookings_are_credited_to_the_closing_rep_and_attainment_follows() -> No
     for rep in range(3):
         closed = won & (run.log.stage_rep[:, 0] == rep)
         assert ledger.credited_bookings[rep] == pytest.approx(run.leads.deal_value[closed].sum())
-    expected = ledger.credited_bookings / (500_000 * 125.0 / 250.0)
+    expected = ledger.credited_bookings / (500_000 * 125.0 / TOY_YEAR)
     np.testing.assert_allclose(ledger.attainment, expected)
     row = kpi_row(run)
     assert row["quota_attainment_p50"] == pytest.approx(float(np.median(expected)))
@@ -114,9 +121,11 @@ def test_costs_follow_headcount_and_days_employed() -> None:
     assert large["cost_tools"] == pytest.approx(2 * small["cost_tools"])
     run = simulate(compiled(toy(reps=2)), 5, 0)
     assert run.scenario.economics is not None
-    # A rep who leaves half-way costs half a rep; one hired 10 days before the run is not yet ramped.
+    # A rep who leaves half-way costs half a rep; one hired 10 days before the run is not yet ramped,
+    # and sells at half speed (the ramp curve's first month) for its first 10 days of the window.
     data = toy(reps=2)
     data["economics"]["roles"]["server"]["ramp_months"] = 1
+    data["workforce"] = {"roles": {"server": {"ramp": {"productivity": [0.5]}}}}
     sc = compiled(data)
     assert sc.economics is not None
     run = dataclasses.replace(
@@ -130,11 +139,11 @@ def test_costs_follow_headcount_and_days_employed() -> None:
     np.testing.assert_allclose(ledger.employed_days, [62.5, 125.0])
     assert costs["cost_people_fixed"] == pytest.approx(small["cost_people_fixed"] * 0.75)
     assert math.isfinite(ledger.attainment[0]) and math.isnan(ledger.attainment[1])
-    np.testing.assert_allclose(ramped_days(run, np.array([20.0, 20.0])), [62.5, 115.0])
-    gaps = capacity_kpis(run, ledger, sc.economics, PlanTables(None, 1.0))
-    per_day = 500_000 / 250
+    np.testing.assert_allclose(productive_days(run), [62.5, 125.0 - 10 * 0.5])
+    gaps = capacity_kpis(run, ledger, sc.economics, PlanTables(None, "year", 1.0))
+    per_day = 500_000 / TOY_YEAR
     assert gaps["capacity_gap_attrition"] == pytest.approx(62.5 * per_day)
-    assert gaps["capacity_gap_ramp"] == pytest.approx(10 * per_day)
+    assert gaps["capacity_gap_ramp"] == pytest.approx(10 * 0.5 * per_day)
 
 
 def test_economics_sections_leave_every_existing_kpi_unchanged() -> None:
@@ -189,8 +198,9 @@ def test_a_plan_at_the_median_of_bookings_is_hit_about_half_the_time() -> None:
 def test_quarterly_plan_gives_a_probability_per_quarter() -> None:
     data = toy(reps=2, horizon=120.0, plan={"bookings": [1e5, 1e9, 1e5, 1e5]})
     row = kpi_row(simulate(compiled(data), 1, 0))
-    assert row["hit_plan_q1"] == 1.0 and row["hit_plan_q2"] == 0.0 and row["hit_plan"] == 0.0
-    assert "hit_plan_q3" not in row  # 6 months of 20 days: two quarters
+    assert row["hit_plan_y1_q1"] == 1.0 and row["hit_plan_y1_q2"] == 0.0 and row["hit_plan"] == 0.0
+    assert "hit_plan_y1_q3" not in row  # 6 months of 20 days: two calendar quarters
+    assert row["plan_target"] == pytest.approx(1e5 + 1e9)
 
 
 def test_capacity_gaps_add_up_to_the_simulated_bookings() -> None:
@@ -214,6 +224,74 @@ def test_the_spreadsheet_counts_planned_hires_from_their_start_date() -> None:
     assert row["capacity_gap_attrition"] == pytest.approx(0.0, abs=1e-6)
     gaps = sum(row[k] for k in row if k.startswith("capacity_gap_"))
     assert row["capacity_spreadsheet"] - gaps == pytest.approx(row["bookings"])
+
+
+def _bridge_rows(patch: Callable[[dict[str, Any]], None], runs: int = 20) -> pd.DataFrame:
+    """Capacity bridge lines of the shipped generalist org with the shipped economics and workforce."""
+    data = {**shipped(), "clock": {"horizon_days": 175, "warmup_days": 25}}
+    data["economics"] = yaml.safe_load((CONFIGS / "economics" / "default.yaml").read_text())
+    data["workforce"] = yaml.safe_load((CONFIGS / "workforce" / "default.yaml").read_text())
+    patch(data)
+    sc = compiled(data)
+    rows = [kpi_row(simulate(sc, 31, r)) for r in range(runs)]
+    return pd.DataFrame(rows)[[c for c in rows[0] if c.startswith("capacity_")] + ["bookings"]]
+
+
+def _moved(base: pd.DataFrame, lever: pd.DataFrame, line: str) -> float:
+    """The paired change of a bridge line in standard errors."""
+    diff = (lever[line] - base[line]).to_numpy()
+    se = diff.std(ddof=1) / math.sqrt(diff.size)
+    return float(diff.mean() / se) if se > 0 else math.copysign(math.inf, diff.mean()) if diff.mean() else 0.0
+
+
+def _holds(base: pd.DataFrame, lever: pd.DataFrame, lines: list[str], own: str) -> None:
+    """Lines other than ``own`` change by under 5% of ``own``'s change (a leaver finishes the item in hand at
+    its own pace, so employment ends shift by hours when the work does); the spreadsheet not at all."""
+    pd.testing.assert_series_equal(lever["capacity_spreadsheet"], base["capacity_spreadsheet"])
+    change = abs((lever[own] - base[own]).mean())
+    for line in lines:
+        assert abs((lever[line] - base[line]).mean()) < 0.05 * change, line
+
+
+def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def patch(data: dict[str, Any]) -> None:
+        *keys, last = path.split(".")
+        node = data
+        for key in keys:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        node[last] = value
+
+    return patch
+
+
+def _no_ramp(data: dict[str, Any]) -> None:
+    data["workforce"]["roles"]["full_cycle"].pop("ramp")
+
+
+def test_each_lever_moves_its_own_line_of_the_capacity_bridge() -> None:
+    """Ramp, attrition, leakage and coverage each move their own line (>4 SE); the others hold where they must."""
+    base = _bridge_rows(lambda d: None)
+    for frame in (base,):
+        total = frame[[c for c in frame if c.startswith("capacity_gap_")]].sum(axis=1)
+        np.testing.assert_allclose(frame["capacity_spreadsheet"] - total, frame["bookings"], rtol=1e-9)
+    # a faster ramp: the ramp line shrinks; seats and vacancies are the same draws
+    fast = _bridge_rows(_set("workforce.roles.full_cycle.ramp.productivity", [0.6, 0.9, 1.0, 1.0, 1.0]))
+    assert _moved(base, fast, "capacity_gap_ramp") < -4
+    _holds(base, fast, ["capacity_gap_attrition"], "capacity_gap_ramp")
+    # more attrition (no ramp curve, so new hires do not move the ramp line): the attrition line grows
+    steady = _bridge_rows(_no_ramp)
+    churny = _bridge_rows(lambda d: (_no_ramp(d), _set("workforce.roles.full_cycle.attrition_rate", 1.2)(d)))
+    assert _moved(steady, churny, "capacity_gap_attrition") > 4
+    assert (steady["capacity_gap_ramp"] == 0).all() and (churny["capacity_gap_ramp"] == 0).all()
+    pd.testing.assert_series_equal(churny["capacity_spreadsheet"], steady["capacity_spreadsheet"])
+    # shorter patience of buyers: the leakage line grows; the workforce lines are untouched
+    impatient = _bridge_rows(_set("pipeline.stages.0.max_wait_days", 2))
+    assert _moved(base, impatient, "capacity_gap_leakage") > 4
+    _holds(base, impatient, ["capacity_gap_attrition", "capacity_gap_ramp"], "capacity_gap_leakage")
+    # fewer leads: the pipeline fills less of the capacity, the coverage line grows
+    thin = _bridge_rows(lambda d: [_set(f"market.sources.{k}.leads_per_month", 5)(d) for k in d["market"]["sources"]])
+    assert _moved(base, thin, "capacity_gap_coverage") > 4
+    _holds(base, thin, ["capacity_gap_attrition", "capacity_gap_ramp"], "capacity_gap_coverage")
 
 
 # ---------------------------------------------------------------------------- forecasts
@@ -273,12 +351,18 @@ def test_sla_breach_at_max_wait_counts_the_leaked_and_tighter_slas_breach_more()
 
 def test_the_understaffed_team_is_named_the_bottleneck() -> None:
     experiment = simulator.load_experiment(
-        overrides=["org=specialist", "org.teams.sdr.headcount=1", "runs=2", "clock.horizon_days=63"]
+        overrides=[
+            "org=specialist",
+            "org.teams.sdr.headcount=1",
+            "runs=2",
+            "clock.horizon_days=63",
+            "clock.warmup_days=0",
+        ]
     )
     table = bottlenecks(simulator.run_experiment(experiment, workers=1))
     whole = table[(table.scenario == "specialist") & (table.period == "all")].iloc[0]
     assert (whole.stage, whole.team) == ("awareness", "sdr")
-    assert set(table.period) == {"all", "Q1"}
+    assert set(table.period) == {"all", "Y1-Q1"}  # 63 working days: the first calendar quarter
 
 
 # ---------------------------------------------------------------------------- config and report
@@ -305,7 +389,7 @@ def test_bad_planning_config_names_the_key(patch: dict[str, Any], key: str) -> N
 
 
 def test_plan_check_report_has_the_planning_sections(tmp_path: Path) -> None:
-    experiment = simulator.load_experiment("plan_check", ["runs=2", "clock.horizon_days=126"])
+    experiment = simulator.load_experiment("plan_check", ["runs=2", "clock.horizon_days=126", "clock.warmup_days=0"])
     result = simulator.run_experiment(experiment, workers=1)
     write_outputs(result, tmp_path)
     report = (tmp_path / "report.md").read_text()

@@ -95,9 +95,8 @@ def test_forest_plot_switches_to_a_log_scale_when_one_kpi_dwarfs_the_others() ->
     from simulator.report.plot_differences import _needs_log_scale
 
     def rows(diffs: list[float]) -> pd.DataFrame:
-        return pd.DataFrame(
-            {"baseline_mean": [100.0] * len(diffs), "mean_diff": diffs, "ci_low": diffs, "ci_high": diffs}
-        )
+        relative = [d / 100.0 for d in diffs]
+        return pd.DataFrame({"relative_diff": relative, "relative_ci_low": relative, "relative_ci_high": relative})
 
     assert _needs_log_scale(rows([2.0, -3.0, 5.0, 2500.0]))
     assert not _needs_log_scale(rows([2.0, -3.0, 5.0, 40.0]))

@@ -140,7 +140,7 @@ def scenario_dicts(draw: st.DrawFn, warmup: bool = False) -> dict[str, Any]:
         "clock": {
             "horizon_days": horizon,
             "warmup_days": draw(st.floats(0.0, horizon / 3)) if warmup else 0.0,
-            "days_per_month": 21,
+            "days_per_year": 252,
         },
     }
 

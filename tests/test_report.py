@@ -43,9 +43,12 @@ def test_clear_winner_is_named_with_sign_and_numbers(better: ExperimentResult) -
     row = _row(better, "bookings")
     bookings = _sentence(sentences, "Specialist books")
     assert f"books {format_money(row['mean_diff'])} more than generalist per year" in bookings
-    base = abs(row["baseline_mean"])
-    expected_ci = f"95% CI {format_percent(row['ci_low'] / base)} to {format_percent(row['ci_high'] / base)}"
-    assert f"({format_percent(row['relative_diff'])}, {expected_ci})" in bookings
+    # the difference and its interval in dollars; the relative difference beside its own (Fieller) interval
+    expected_ci = f"(95% CI {format_money(row['ci_low'], signed=True)} to {format_money(row['ci_high'], signed=True)})"
+    assert expected_ci in bookings
+    relative_ci = f"95% CI {format_percent(row['relative_ci_low'])} to {format_percent(row['relative_ci_high'])}"
+    assert f"Relative to generalist: {format_percent(row['relative_diff'])} ({relative_ci})." in bookings
+    assert row["relative_ci_low"] < row["relative_diff"] < row["relative_ci_high"]
     share = row["share_better"]
     expected_share = "every paired run" if share == 1.0 else f"{share:.0%} of paired runs"
     assert f"does better in {expected_share}" in bookings
@@ -55,7 +58,7 @@ def test_clear_winner_is_named_with_sign_and_numbers(better: ExperimentResult) -
 def test_lower_is_better_kpis_read_the_right_way(better: ExperimentResult) -> None:
     sentences = conclusion(better)
     cycle = _sentence(sentences, "Specialist's median sales cycle")
-    assert "shorter than generalist's" in cycle and "(-" in cycle
+    assert "shorter than generalist's" in cycle and "(95% CI -" in cycle and " working days)" in cycle
     leaked = _sentence(sentences, "Specialist lets")
     assert "fewer leads leak" in leaked
     assert "sooner than generalist" in _sentence(sentences, "Specialist makes the first touch")

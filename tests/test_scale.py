@@ -32,7 +32,7 @@ from tests.scenarios import ROOT, shipped
 
 pytest.importorskip("distributed")
 
-SMALL = ["runs=4", "clock.horizon_days=40"]
+SMALL = ["runs=4", "clock.horizon_days=40", "clock.warmup_days=0"]
 TABLES = ["replications.csv", "monthly.csv", "summary.csv", "comparison.csv"]
 
 
@@ -143,7 +143,7 @@ def test_bad_runner_settings_are_named(runner: dict[str, object], named: str) ->
 
 
 def test_store_parts_read_back_exactly_what_memory_holds(tmp_path: Path) -> None:
-    experiment = simulator.load_experiment(overrides=["runs=3", "clock.horizon_days=40"])
+    experiment = simulator.load_experiment(overrides=["runs=3", "clock.horizon_days=40", "clock.warmup_days=0"])
     in_memory = simulator.run_experiment(experiment, workers=1, batch_size=2)
     on_disk = simulator.run_experiment(experiment, workers=1, batch_size=1, store_dir=tmp_path)
     pd.testing.assert_frame_equal(in_memory.replications, on_disk.replications, check_exact=True)
@@ -168,7 +168,14 @@ def _wait_for_parts(path: Path, count: int, process: subprocess.Popen[str]) -> N
 
 
 def test_a_run_interrupted_half_way_then_resumed_equals_an_undisturbed_run(tmp_path: Path) -> None:
-    args = ["runs=16", "seed=3", "clock.horizon_days=40", "runner.workers=2", "runner.batch_size=1"]
+    args = [
+        "runs=16",
+        "seed=3",
+        "clock.horizon_days=40",
+        "clock.warmup_days=0",
+        "runner.workers=2",
+        "runner.batch_size=1",
+    ]
     args += ["runner.progress=false"]
     out = tmp_path / "interrupted"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -214,7 +221,7 @@ def test_resume_needs_an_interrupted_run(tmp_path: Path) -> None:
 
 def _auto(target: float, max_runs: int, kpi: str = "cycle_time_days_mean") -> simulator.Experiment:
     config = {**shipped("generalist"), "seed": 11, "runs": "auto", "experiment": {"name": "auto", "question": "q?"}}
-    config["clock"]["horizon_days"] = 40
+    config["clock"].update(horizon_days=40, warmup_days=0)
     config["runner"] = {"target_kpi": kpi, "target_precision": target, "max_runs": max_runs, "pilot_runs": 4}
     return simulator.experiment_from_dict(
         config, {"base": {}, "more_reps": {"org": {"teams": {"full_cycle": {"headcount": 16}}}}}

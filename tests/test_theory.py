@@ -118,7 +118,7 @@ def test_littles_law_holds_for_the_open_pipeline() -> None:
     data = shipped("generalist")
     for stage in data["pipeline"]["stages"]:
         stage["max_wait_days"] = None  # leaks are detected lazily; keep the census exact
-    data["clock"] = {"horizon_days": 1400, "warmup_days": 200, "days_per_month": 21}
+    data["clock"] = {"horizon_days": 1400, "warmup_days": 200, "days_per_year": 252}
     scenario = compiled(data)
     gaps = []
     for replication in range(6):

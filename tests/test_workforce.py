@@ -33,7 +33,7 @@ AE_RAMP = {"productivity": [0.17, 0.33, 0.5, 0.67, 0.83], "skill_shift": [-0.5, 
 def with_workforce(org: str = "generalist", horizon: float = 126.0, **section: Any) -> dict[str, Any]:
     """A shipped scenario with a ``workforce`` section and a short clock."""
     data = shipped(org)
-    data["clock"]["horizon_days"] = horizon
+    data["clock"].update(horizon_days=horizon, warmup_days=0)
     if section:
         data["workforce"] = section
     return data

@@ -22,11 +22,13 @@ from simulator.analysis.formatting import (
     format_amount,
     format_percent,
     format_signed_amount,
+    format_signed_range,
     format_value,
     kpi_label,
     sentence_start,
     team_label,
 )
+from simulator.analysis.quantities import is_share
 from simulator.analysis.tables import comparison_of, comparison_row, period_words, scenario_names, summary_of
 from simulator.config.pipelines import PIPELINE_KEYS as PIPELINES
 from simulator.run.experiment import ExperimentResult
@@ -56,28 +58,34 @@ _PHRASES: dict[str, tuple[str, tuple[str, str], bool]] = {
 
 
 def difference_sentence(row: pd.Series, period: str = " per year") -> str:
-    """Put one paired comparison (a row of the comparison table) into a plain sentence.
+    """Put one paired comparison (a row of the comparison table) into plain words.
 
     Args:
         row: A row of :func:`simulator.analysis.statistics.compare`'s table.
         period: Words for the measurement window, appended to flow KPIs.
 
     Returns:
-        A sentence giving the difference, its 95% CI (relative to the baseline when the
-        baseline is non-zero) and the share of paired runs in which the scenario did
-        better, or saying there is no clear difference when the CI includes zero.
+        A sentence giving the difference with its 95% CI in the KPI's own unit (points
+        for shares, dollars, days, ...) and the share of paired runs in which the
+        scenario did better, or saying there is no clear difference when the CI includes
+        zero; for amounts that cannot be negative a second sentence gives the relative
+        difference with its own interval (a ratio of means, never below -100%). Each
+        figure and its interval share one unit.
     """
     kpi, s, b = str(row["kpi"]), str(row["scenario"]), str(row["baseline"])
     if int(row["n_pairs"]) < 2 or not math.isfinite(float(row["mean_diff"])):
         return f"{kpi_label(kpi)}: not enough paired runs to compare {s} with {b}."
-    interval = interval_words(row)
     if not bool(row["significant"]):
         return (
             f"{kpi_label(kpi)}: no clear difference between {s} and {b} "
             f"(mean difference {format_signed_amount(kpi, float(row['mean_diff']))}; "
-            f"the 95% CI, {interval}, includes zero)."
+            f"the 95% CI, {interval_words(row)}, includes zero)."
         )
-    return f"{_difference_phrase(row, period)} ({_relative_words(row)}), {_share_words(row)}."
+    sentence = f"{_difference_phrase(row, period)} (95% CI {interval_words(row)}), {_share_words(row)}."
+    relative = relative_words(row)
+    if relative and not is_share(kpi):
+        sentence += f" Relative to {b}: {relative}."
+    return sentence
 
 
 def _difference_phrase(row: pd.Series, period: str) -> str:
@@ -91,20 +99,37 @@ def _difference_phrase(row: pd.Series, period: str) -> str:
     return template.format(s=s, b=b, amount=format_amount(kpi, diff), word=word, period=period if is_flow else "")
 
 
-def interval_words(row: pd.Series) -> str:
-    """Return the 95% CI of a paired difference, relative to the baseline when it is non-zero."""
-    base = float(row["baseline_mean"])
-    low, high = float(row["ci_low"]), float(row["ci_high"])
-    if math.isfinite(base) and base != 0.0:
-        return f"{format_percent(low / abs(base))} to {format_percent(high / abs(base))}"
+def interval_words(row: pd.Series, compact: bool = False) -> str:
+    """Return the 95% CI of a paired difference in the KPI's own unit (``+$66.2k to +$990.0k``).
+
+    ``compact`` writes the bounds as a table cell does (``+1.2 pts``, days without their
+    unit, which the row's label carries); otherwise as a sentence does (``+1.2 points``).
+    """
     kpi = str(row["kpi"])
-    return f"{format_value(kpi, low, signed=True)} to {format_value(kpi, high, signed=True)}"
+    low, high = float(row["ci_low"]), float(row["ci_high"])
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "n/a"
+    if compact:
+        return f"{format_value(kpi, low, signed=True)} to {format_value(kpi, high, signed=True)}"
+    return format_signed_range(kpi, low, high)
 
 
-def _relative_words(row: pd.Series) -> str:
-    relative = float(row["relative_diff"])
-    head = f"{format_percent(relative)}, " if math.isfinite(relative) else ""
-    return f"{head}95% CI {interval_words(row)}"
+def relative_interval_words(row: pd.Series) -> str | None:
+    """Return the 95% CI of the relative difference (``+3.0% to +45.0%``), None when there is none."""
+    low, high = float(row.get("relative_ci_low", math.nan)), float(row.get("relative_ci_high", math.nan))
+    if math.isnan(low) or math.isnan(high):
+        return None
+    top = "no upper bound" if math.isinf(high) else format_percent(high)
+    return f"{format_percent(low)} to {top}"
+
+
+def relative_words(row: pd.Series) -> str | None:
+    """The relative difference with its 95% CI (``+23.3% (95% CI +3.0% to +45.0%)``), None when undefined."""
+    relative = float(row.get("relative_diff", math.nan))
+    interval = relative_interval_words(row)
+    if not math.isfinite(relative):
+        return None
+    return f"{format_percent(relative)} (95% CI {interval})" if interval else format_percent(relative)
 
 
 def _share_words(row: pd.Series) -> str:
@@ -122,7 +147,7 @@ def _share_words(row: pd.Series) -> str:
 POOL_WORK = ("prospecting", "partner")  # pipelines whose work fills a rep's idle time
 
 
-def _queued_work(summary: pd.DataFrame, scenario: str) -> list[tuple[str, float, float, float, bool]]:
+def queued_work(summary: pd.DataFrame, scenario: str) -> list[tuple[str, float, float, float, bool]]:
     """Per team: (team, mean, ci_low, ci_high, adjusted) of the time spent on queued work.
 
     Prospecting and partner work fill whatever time the queues leave (idle time turns into
@@ -152,7 +177,7 @@ def bottleneck_sentence(summary: pd.DataFrame, scenario: str) -> str | None:
     Returns:
         A sentence, or None when the scenario reports no utilisation.
     """
-    found = _queued_work(summary, scenario)
+    found = queued_work(summary, scenario)
     if not found:
         return None
     name, mean, low, high, adjusted = max(found, key=lambda item: item[1])

@@ -92,6 +92,10 @@ KPI_LABELS = {
     "forecast_bias": "Forecast bias, next month",
     "forecast_mape_quarter": "Forecast error, next quarter (MAPE)",
     "forecast_bias_quarter": "Forecast bias, next quarter",
+    "forecast_wape": "Forecast error, next month (WAPE)",
+    "forecast_wape_quarter": "Forecast error, next quarter (WAPE)",
+    "forecast_mape_unscored": "Month ends MAPE could not score (nothing booked)",
+    "forecast_mape_unscored_quarter": "Month ends MAPE could not score, next quarter (nothing booked)",
     "capacity_spreadsheet": "Capacity plan (seats x quota x attainment)",
     "meetings_booked": "Meetings booked",
     "partner_sourced_bookings": "Partner-sourced bookings",
@@ -123,8 +127,17 @@ _PREFIX_LABELS = (
     ("hit_plan_", "Probability of hitting the plan in {}"),
     ("capacity_gap_", "Capacity lost to {}"),
 )
-MONEY_KPI_PREFIXES = ("cac", "contribution", "plan_shortfall", "capacity_")
-RATE_KPI_PREFIXES = ("quota_attainment", "reps_at_quota", "hit_plan", "forecast_mape", "forecast_bias", "sla_breach")
+MONEY_KPI_PREFIXES = ("cac", "contribution", "plan_shortfall", "plan_target", "capacity_")
+RATE_KPI_PREFIXES = (
+    "quota_attainment",
+    "reps_at_quota",
+    "hit_plan",
+    "forecast_mape",
+    "forecast_wape",
+    "forecast_bias",
+    "sla_breach",
+)
+COUNT_KPI_PREFIXES = ("forecast_mape_unscored",)  # counts whose names start like a rate's
 UNIT_WORDS = {"money": "$", "rate": "%", "days": "working days", "hours": "hours", "count": ""}
 
 
@@ -137,6 +150,8 @@ def kpi_unit(kpi: str) -> str:
         return "money"
     if kpi.startswith(MONEY_KPI_PREFIXES):
         return "money"
+    if kpi.startswith(COUNT_KPI_PREFIXES):
+        return "count"
     if kpi.startswith(RATE_KPI_PREFIXES):
         return "rate"
     if kpi in PIPELINE_MONEY:
@@ -246,6 +261,21 @@ def format_signed_amount(kpi: str, value: float) -> str:
     if text == format_amount(kpi, 0.0):
         return text
     return f"{'+' if value > 0 else '-'}{text}"
+
+
+def format_signed_range(kpi: str, low: float, high: float) -> str:
+    """Format an interval of a difference for a sentence, the unit written once (``-4.0 to -3.8 working days``)."""
+    unit = kpi_unit(kpi)
+    if unit == "money":
+        return f"{format_money(low, signed=True)} to {format_money(high, signed=True)}"
+    words = {"rate": " points", "days": " working days", "hours": " hours"}.get(unit, "")
+    scale = 100.0 if unit == "rate" else 1.0
+    decimals = 1 if unit != "count" or max(abs(low), abs(high)) < 100 else 0
+    bounds = []
+    for value in (low, high):
+        shown = _no_negative_zero(value * scale, decimals)
+        bounds.append(f"{shown:{'+' if shown else ''},.{decimals}f}")
+    return f"{bounds[0]} to {bounds[1]}{words}"
 
 
 def format_percent(value: float, signed: bool = True) -> str:

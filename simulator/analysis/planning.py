@@ -19,7 +19,7 @@ QUEUES_TABLE = "monthly_queues"
 REPS_TABLE = "reps"
 CAPACITY_STEPS = (
     ("capacity_gap_attrition", "attrition: seats left empty by leavers and hiring lags"),
-    ("capacity_gap_ramp", "ramp: staffed days of reps not yet ramped"),
+    ("capacity_gap_ramp", "ramp: selling time ramping reps lacked (quota x ramp productivity, from the ramp curve)"),
     ("capacity_gap_leakage", "leakage: leads lost untouched or at a hand-off, at the run's stage win rates"),
     ("capacity_gap_queueing", "queueing: deals still waiting for a rep at the end, at stage win rates"),
     ("capacity_gap_cycle", "sales cycle: deals still with the buyer at the end, at stage win rates"),
@@ -28,10 +28,12 @@ CAPACITY_STEPS = (
 
 
 def plan_figure(result: ExperimentResult, scenario: str) -> float | None:
-    """The scenario's yearly plan (sum of its quarters), or None without a plan."""
-    plan = result.experiment.scenario(scenario).config.plan
-    quarters = plan.quarterly()
-    return None if quarters is None else float(sum(quarters))
+    """The plan the scenario's window was held to (its ``plan_target`` KPI), or None without a plan."""
+    runs = result.replications
+    if "plan_target" not in runs.columns or "scenario" not in runs.columns:
+        return None
+    targets = runs.loc[runs["scenario"] == scenario, "plan_target"].dropna()
+    return None if targets.empty else float(targets.iloc[0])
 
 
 def bottlenecks(result: ExperimentResult) -> pd.DataFrame:
@@ -46,12 +48,12 @@ def bottlenecks(result: ExperimentResult) -> pd.DataFrame:
     if queues is None or queues.empty:
         return pd.DataFrame(columns=columns)
     data = queues.assign(
-        quarter=queues["month"] // 3 + 1,
+        quarter=queues["quarter"],
         weighted_wait=queues["wait_days"].fillna(0.0) * queues["visits"],
     )
     rows: list[dict[str, object]] = []
     for scenario, runs in data.groupby("scenario", sort=False):
-        for period, part in [("all", runs), *[(f"Q{q}", p) for q, p in runs.groupby("quarter")]]:
+        for period, part in [("all", runs), *[(str(q), p) for q, p in runs.groupby("quarter", sort=False)]]:
             grouped = part.groupby(["stage", "team"], sort=False).agg(
                 weighted_wait=("weighted_wait", "sum"), visits=("visits", "sum"), queue_length=("queue_length", "mean")
             )

@@ -13,7 +13,7 @@ import pandas as pd
 
 from simulator.analysis.statistics import compare, relative_half_width, summarise
 from simulator.run.experiment import Experiment, ExperimentResult
-from simulator.run.runner import ProgressCallback, run_replications
+from simulator.run.runner import NoteCallback, ProgressCallback, run_replications
 from simulator.run.settings import RunnerSettings
 
 
@@ -35,6 +35,7 @@ def run_experiment(
     *,
     settings: RunnerSettings | None = None,
     store_dir: Path | str | None = None,
+    on_note: NoteCallback | None = None,
 ) -> ExperimentResult:
     """Validate and run every replication of every scenario, then summarise and compare.
 
@@ -48,10 +49,13 @@ def run_experiment(
             ``workers`` and ``batch_size`` replace the arguments above.
         store_dir: Run directory whose ``store/`` receives every finished batch (needed
             to resume); ``None`` keeps results in memory.
+        on_note: Called with each note for the user (a damaged part of a resumed store
+            that is computed again).
 
     Raises:
         ConfigError: If the experiment or a scenario is invalid (nothing is run).
-        RunInterrupted: On an interrupt; finished batches stay in the store.
+        RunInterrupted: On an interrupt; finished replications stay in the store.
+        UnwritableOutputError: When the store cannot be written.
     """
     settings = settings or RunnerSettings(workers=workers or 0, batch_size=batch_size or 0)
     result = run_replications(
@@ -64,5 +68,6 @@ def run_experiment(
         store_dir=Path(store_dir) if store_dir is not None else None,
         resume=settings.resume,
         measure=relative_half_width,
+        on_note=on_note,
     )
     return with_statistics(result)

@@ -5,24 +5,34 @@ random numbers), so scenario X's replication *r* is paired with the baseline's
 replication *r*. Comparing the pairs cancels the luck both share, which gives much
 narrower intervals for a difference than comparing two independent samples would.
 
-Intervals are two-sided Student t intervals for a mean (95% by default), except for
-KPIs that are 0 or 1 in every run (``hit_plan``): their mean is a probability, and its
-interval is Wilson's score interval, which stays inside [0, 1] and keeps its coverage
-near 0 and 1 where a t interval collapses to a point. NaN
-KPI values (a ratio with a zero denominator, a team that does not exist in one
-scenario) are dropped per KPI, and ``n`` / ``n_pairs`` say how many values were used.
+Each KPI's interval is the one its kind of quantity calls for (a share stays in
+[0, 1], an amount never goes below zero, a relative difference never below -100%): the
+kinds are in :mod:`simulator.analysis.quantities`, the intervals in
+:mod:`simulator.analysis.intervals`. NaN KPI values (a ratio with a zero denominator, a
+team that does not exist in one scenario) are dropped per KPI, and ``n`` / ``n_pairs``
+say how many values were used.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simulator.model.metrics import direction, is_proportion
+from simulator.analysis.intervals import (
+    DEFAULT_CONFIDENCE,
+    MeanInterval,
+    bounded_difference,
+    finite,
+    interval_of_mean,
+    relative_interval,
+    t_half_width,
+    wilson_interval,
+)
+from simulator.analysis.quantities import has_relative_difference, kpi_kind
+from simulator.model.metrics import direction
 
 KEY_COLUMNS = ("scenario", "replication")
 SUMMARY_COLUMNS = ("scenario", "kpi", "n", "mean", "std", "ci_low", "ci_high", "p10", "p50", "p90")
@@ -37,35 +47,14 @@ COMPARISON_COLUMNS = (
     "ci_low",
     "ci_high",
     "relative_diff",
+    "relative_ci_low",
+    "relative_ci_high",
     "share_better",
+    "share_better_ci_low",
+    "share_better_ci_high",
     "direction",
     "significant",
 )
-DEFAULT_CONFIDENCE = 0.95
-
-
-@dataclass(frozen=True, slots=True)
-class MeanInterval:
-    """The mean of a sample with its confidence interval.
-
-    Attributes:
-        n: Number of (non-NaN) values used.
-        mean: Sample mean (NaN when ``n == 0``).
-        std: Sample standard deviation with ``ddof=1`` (NaN when ``n < 2``).
-        ci_low: Lower bound of the interval of the mean (NaN when ``n < 2``).
-        ci_high: Upper bound of the interval of the mean (NaN when ``n < 2``).
-    """
-
-    n: int
-    mean: float
-    std: float
-    ci_low: float
-    ci_high: float
-
-    @property
-    def half_width(self) -> float:
-        """Half the width of the interval: the ``±`` a reader sees."""
-        return (self.ci_high - self.ci_low) / 2.0
 
 
 def kpi_columns(replications: pd.DataFrame) -> list[str]:
@@ -78,15 +67,11 @@ def scenario_order(replications: pd.DataFrame) -> list[str]:
     return [str(s) for s in pd.unique(replications["scenario"])]
 
 
-def t_half_width(std: float, n: int, confidence: float = DEFAULT_CONFIDENCE) -> float:
-    """Return the half-width ``t_{1-a/2, n-1} * std / sqrt(n)`` of a Student t interval of a mean."""
-    if n < 2 or not math.isfinite(std):
-        return math.nan
-    return float(stats.t.ppf(0.5 + confidence / 2.0, n - 1) * std / math.sqrt(n))
-
-
 def mean_interval(values: np.ndarray | pd.Series, confidence: float = DEFAULT_CONFIDENCE) -> MeanInterval:
     """Compute the mean of ``values`` and its Student t confidence interval, ignoring NaNs.
+
+    This is the symmetric, unbounded interval (the ``signed`` kind); it sizes the runs
+    ``runs=auto`` needs. The summary uses :func:`kpi_interval`, which respects each KPI's range.
 
     Args:
         values: One KPI's values, one per replication.
@@ -96,7 +81,7 @@ def mean_interval(values: np.ndarray | pd.Series, confidence: float = DEFAULT_CO
         The interval; bounds are NaN with fewer than two values, because one run says
         nothing about how much runs vary.
     """
-    clean = _finite(values)
+    clean = finite(values)
     n = int(clean.size)
     if n == 0:
         return MeanInterval(0, math.nan, math.nan, math.nan, math.nan)
@@ -117,43 +102,6 @@ def relative_half_width(values: np.ndarray | pd.Series, confidence: float = DEFA
     return interval.half_width / abs(interval.mean)
 
 
-def wilson_interval(successes: float, n: int, confidence: float = DEFAULT_CONFIDENCE) -> tuple[float, float]:
-    """Return Wilson's score interval for a binomial proportion ``successes / n``.
-
-    Args:
-        successes: Number of runs where the event happened.
-        n: Number of runs.
-        confidence: Two-sided confidence level.
-
-    Returns:
-        ``(low, high)``, inside [0, 1]; NaNs when ``n == 0``.
-    """
-    if n <= 0:
-        return math.nan, math.nan
-    z = float(stats.norm.ppf(0.5 + confidence / 2.0))
-    p = successes / n
-    denominator = 1.0 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1.0 - p) / n + z * z / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def proportion_interval(values: np.ndarray | pd.Series, confidence: float = DEFAULT_CONFIDENCE) -> MeanInterval:
-    """Compute the share of runs with value 1 and its Wilson interval, ignoring NaNs.
-
-    Args:
-        values: One 0/1 KPI's values, one per replication.
-        confidence: Two-sided confidence level.
-    """
-    clean = _finite(values)
-    n = int(clean.size)
-    if n == 0:
-        return MeanInterval(0, math.nan, math.nan, math.nan, math.nan)
-    mean = float(clean.mean())
-    low, high = wilson_interval(float(clean.sum()), n, confidence)
-    return MeanInterval(n, mean, float(clean.std(ddof=1)) if n >= 2 else math.nan, low, high)
-
-
 def unpaired_difference(
     scenario_values: np.ndarray | pd.Series,
     baseline_values: np.ndarray | pd.Series,
@@ -168,7 +116,7 @@ def unpaired_difference(
         A :class:`MeanInterval` of ``mean(scenario) - mean(baseline)``; ``std`` is the
         standard error of that difference.
     """
-    a, b = _finite(scenario_values), _finite(baseline_values)
+    a, b = finite(scenario_values), finite(baseline_values)
     if a.size < 2 or b.size < 2:
         diff = float(a.mean() - b.mean()) if a.size and b.size else math.nan
         return MeanInterval(int(min(a.size, b.size)), diff, math.nan, math.nan, math.nan)
@@ -181,11 +129,6 @@ def unpaired_difference(
     return MeanInterval(int(min(a.size, b.size)), diff, se, diff - half, diff + half)
 
 
-def _finite(values: np.ndarray | pd.Series) -> np.ndarray:
-    array = np.asarray(values, dtype=np.float64)
-    return array[~np.isnan(array)]
-
-
 def _quantiles(clean: np.ndarray) -> tuple[float, float, float]:
     if clean.size == 0:
         return math.nan, math.nan, math.nan
@@ -193,6 +136,16 @@ def _quantiles(clean: np.ndarray) -> tuple[float, float, float]:
     # Guard against rounding in the interpolation breaking the order a reader expects.
     p50 = max(p50, p10)
     return float(p10), float(p50), float(max(p90, p50))
+
+
+def kpi_interval(kpi: str, values: np.ndarray | pd.Series, confidence: float = DEFAULT_CONFIDENCE) -> MeanInterval:
+    """The mean of one KPI over runs with the interval its kind of quantity calls for (NaNs ignored).
+
+    Wilson for 0/1 KPIs (``hit_plan``), Wilson with the effective number of trials for
+    shares, log scale for non-negative amounts, Student t for signed ones: see
+    :mod:`simulator.analysis.intervals`. The interval never leaves the KPI's range.
+    """
+    return interval_of_mean(np.asarray(values, dtype=np.float64), kpi_kind(kpi), confidence)
 
 
 def summarise(replications: pd.DataFrame, confidence: float = DEFAULT_CONFIDENCE) -> pd.DataFrame:
@@ -205,8 +158,9 @@ def summarise(replications: pd.DataFrame, confidence: float = DEFAULT_CONFIDENCE
     Returns:
         Columns ``scenario, kpi, n, mean, std, ci_low, ci_high, p10, p50, p90``; scenarios
         in order of first appearance, KPIs in column order. The CI is for the *mean*
-        (where the average run lands; a Wilson interval for 0/1 KPIs such as
-        ``hit_plan``, whose mean is a probability); P10/P90 describe the spread of single runs.
+        (where the average run lands), from :func:`kpi_interval`: it stays inside the
+        KPI's range (a share in [0, 1], an amount at or above zero). P10/P90 describe the
+        spread of single runs.
     """
     rows: list[dict[str, object]] = []
     kpis = kpi_columns(replications)
@@ -218,8 +172,8 @@ def summarise(replications: pd.DataFrame, confidence: float = DEFAULT_CONFIDENCE
 
 
 def _summary_row(scenario: str, kpi: str, values: np.ndarray, confidence: float) -> dict[str, object]:
-    interval = proportion_interval(values, confidence) if is_proportion(kpi) else mean_interval(values, confidence)
-    p10, p50, p90 = _quantiles(_finite(values))
+    interval = kpi_interval(kpi, values, confidence)
+    p10, p50, p90 = _quantiles(finite(values))
     return {
         "scenario": scenario,
         "kpi": kpi,
@@ -257,11 +211,14 @@ def paired_runs(replications: pd.DataFrame, baseline: str, scenario: str) -> pd.
     return sides[0].merge(sides[1], on="replication", suffixes=("_scenario", "_baseline"))
 
 
-def _share_better(diff: np.ndarray, kpi_direction: int) -> float:
+def _share_better(diff: np.ndarray, kpi_direction: int, confidence: float) -> tuple[float, float, float]:
+    """Share of pairs where the scenario is strictly better, with its Wilson interval."""
     if diff.size == 0:
-        return math.nan
+        return math.nan, math.nan, math.nan
     sign = kpi_direction if kpi_direction != 0 else 1
-    return float(np.mean(sign * diff > 0))
+    wins = float(np.sum(sign * diff > 0))
+    low, high = wilson_interval(wins, int(diff.size), confidence)
+    return wins / diff.size, low, high
 
 
 def _comparison_row(
@@ -274,9 +231,12 @@ def _comparison_row(
     diff = scen - base
     interval = mean_interval(diff, confidence)
     baseline_mean = float(base.mean()) if base.size else math.nan
+    kind = kpi_kind(kpi)
     kpi_direction = direction(kpi)
-    relative = interval.mean / abs(baseline_mean) if baseline_mean != 0.0 else math.nan
     significant = bool(interval.ci_low > 0 or interval.ci_high < 0)  # False when the bounds are NaN
+    low, high = bounded_difference(interval.ci_low, interval.ci_high, kind, baseline_mean)
+    relative, relative_low, relative_high = _relative(scen, base, kpi, interval.mean, baseline_mean, confidence)
+    share, share_low, share_high = _share_better(diff, kpi_direction, confidence)
     return {
         "scenario": scenario,
         "baseline": baseline,
@@ -285,13 +245,27 @@ def _comparison_row(
         "baseline_mean": baseline_mean,
         "scenario_mean": float(scen.mean()) if scen.size else math.nan,
         "mean_diff": interval.mean,
-        "ci_low": interval.ci_low,
-        "ci_high": interval.ci_high,
+        "ci_low": low,
+        "ci_high": high,
         "relative_diff": relative,
-        "share_better": _share_better(diff, kpi_direction),
+        "relative_ci_low": relative_low,
+        "relative_ci_high": relative_high,
+        "share_better": share,
+        "share_better_ci_low": share_low,
+        "share_better_ci_high": share_high,
         "direction": kpi_direction,
         "significant": significant,
     }
+
+
+def _relative(
+    scen: np.ndarray, base: np.ndarray, kpi: str, diff: float, baseline_mean: float, confidence: float
+) -> tuple[float, float, float]:
+    """Relative difference and its Fieller interval; NaN where a ratio means nothing or the baseline is 0."""
+    if not has_relative_difference(kpi) or not baseline_mean > 0.0:
+        return math.nan, math.nan, math.nan
+    low, high = relative_interval(scen, base, kpi_kind(kpi), confidence)
+    return diff / baseline_mean, low, high
 
 
 def compare(replications: pd.DataFrame, baseline: str, confidence: float = DEFAULT_CONFIDENCE) -> pd.DataFrame:
@@ -304,10 +278,14 @@ def compare(replications: pd.DataFrame, baseline: str, confidence: float = DEFAU
 
     Returns:
         Columns as in :data:`COMPARISON_COLUMNS`. ``mean_diff`` is scenario minus baseline
-        over the pairs where both values exist; ``relative_diff`` divides it by
-        ``|baseline_mean|``; ``share_better`` is the share of pairs where the scenario is
-        strictly better given the KPI's direction (for neutral KPIs: strictly higher);
-        ``significant`` is True when the interval excludes zero.
+        over the pairs where both values exist, ``ci_low``/``ci_high`` its paired t
+        interval held to the values a difference of the KPI can take; ``relative_diff``
+        divides it by ``baseline_mean`` and ``relative_ci_*`` is Fieller's interval of
+        the ratio of means minus one (never below -100%; ``inf`` when the runs cannot
+        bound it), both NaN for signed KPIs, relative biases or a baseline mean of 0;
+        ``share_better`` is the share of pairs where the scenario is strictly better
+        given the KPI's direction (for neutral KPIs: strictly higher), with its Wilson
+        interval; ``significant`` is True when the paired t interval excludes zero.
 
     Raises:
         ValueError: If the baseline is not in the table.

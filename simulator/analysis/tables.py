@@ -16,9 +16,6 @@ import pandas as pd
 from simulator.analysis.statistics import COMPARISON_COLUMNS, SUMMARY_COLUMNS, compare, summarise
 from simulator.run.experiment import ExperimentResult
 
-YEAR_DAYS = 250.0
-"""Working days in a year: a window this long is reported ``per year``."""
-
 
 def summary_of(result: ExperimentResult) -> pd.DataFrame:
     """Return the result's summary table, computing it from the replications if it is empty."""
@@ -68,12 +65,13 @@ def present_kpis(summary: pd.DataFrame, kpis: Iterable[str]) -> list[str]:
 
 
 def period_words(result: ExperimentResult) -> str:
-    """Return the words for the measurement window (`` per year`` for a 250-day window)."""
+    """Return the words for the measurement window (`` per year`` for a window of one calendar year)."""
     clock = result.experiment.scenarios[0].config.clock
     window = clock.horizon_days - clock.warmup_days
-    if abs(window - YEAR_DAYS) < 1.0:
+    year = clock.calendar().days_per_year
+    if abs(window - year) < 1.0:
         return " per year"
-    months = window / clock.days_per_month
+    months = 12.0 * window / year
     return f" over {months:.0f} months" if months >= 1 else f" over {window:.0f} working days"
 
 

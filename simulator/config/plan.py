@@ -1,9 +1,10 @@
 """The bookings plan, the capacity planner's assumption and the forecasting method.
 
-``plan.bookings`` is either one figure for a year or four, one per quarter. It applies to
-the measurement window month by month: a window of n months is held to n/12 of a yearly
-figure, or to each quarter's figure in proportion to the months of that quarter inside
-the window. ``plan.assumed_attainment`` is the quota attainment a capacity planner's
+``plan.bookings`` is either one figure for a year or four, one per calendar quarter. It is
+held over the measurement window to the day (:mod:`simulator.config.calendar`): a window
+of d working days of one year is held to a yearly figure x d / the year's working days
+(250 by default), and to each quarter's figure x the share of that quarter's working
+days inside the window. ``plan.assumed_attainment`` is the quota attainment a capacity planner's
 spreadsheet assumes (ramped FTE x quota x attainment).
 
 ``forecast.weights``: ``learned`` turns each month-end's open pipeline into a forecast
@@ -46,16 +47,6 @@ class PlanConfig(ConfigModel):
     assumed_attainment: float = Field(
         default=0.5, gt=0, le=5, description="quota attainment the capacity planner assumes"
     )
-
-    def quarterly(self) -> tuple[float, float, float, float] | None:
-        """The plan per quarter (a yearly figure is spread evenly), or None without a plan."""
-        if self.bookings is None:
-            return None
-        if isinstance(self.bookings, list):
-            q1, q2, q3, q4 = (float(v) for v in self.bookings)
-            return (q1, q2, q3, q4)
-        quarter = float(self.bookings) / 4.0
-        return (quarter, quarter, quarter, quarter)
 
 
 class ForecastConfig(ConfigModel):

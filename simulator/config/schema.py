@@ -34,11 +34,13 @@ Adding a config section
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, ValidationError, model_validator
 
+from simulator.config.calendar import DEFAULT_DAYS_PER_YEAR, Calendar, abstract_calendar, dated_calendar
 from simulator.config.distributions import Distribution, DistributionField
 from simulator.config.economics import EconomicsConfig
 from simulator.config.errors import ConfigError, ConfigIssue, issues_from_validation_error
@@ -52,6 +54,7 @@ from simulator.config.fields import (
     Probability,
     Text,
     explained,
+    is_number,
 )
 from simulator.config.lead_attributes import LeadAttributesConfig, ProductConfig, SegmentMix, Weight
 from simulator.config.pipelines import PipelinesConfig, TimeAllocationConfig
@@ -342,20 +345,56 @@ class OrgConfig(ConfigModel):
 
 
 class ClockConfig(ConfigModel):
-    """Simulated time, in working days."""
+    """Simulated time, in working days, and the calendar that names them (:mod:`simulator.config.calendar`)."""
 
     horizon_days: Positive = 250.0
-    """Working days simulated (250 = one year)."""
+    """Working days simulated (250 = one year of the abstract calendar)."""
     warmup_days: NonNegative = 0.0
-    """Days simulated before measurement starts."""
-    days_per_month: AtLeastOne = 21
-    """Working days per month (seasonality and monthly series)."""
+    """Days simulated before measurement starts (the run-in that fills the pipeline)."""
+    days_per_year: Annotated[
+        Number, Field(ge=12, le=366), explained("must be a number of working days between 12 and 366")
+    ] = DEFAULT_DAYS_PER_YEAR
+    """Working days in a year of the abstract calendar; months are twelfths of it (a dated calendar counts its own)."""
+    start_date: dt.date | None = None
+    """Date of day 0: working days then follow the business-day calendar (None: an abstract calendar)."""
+    holidays: list[dt.date] = Field(default_factory=list)
+    """Public holidays of a dated calendar (not working days)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _days_per_month_is_gone(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and "days_per_month" in data:
+            value = data["days_per_month"]
+            raise ConfigError.single(
+                "days_per_month",
+                value,
+                "no longer a setting: a month is a twelfth of clock.days_per_year (250 by default), or a calendar "
+                "month with clock.start_date"
+                + (f"; for {value}-day months set clock.days_per_year={12 * value}" if is_number(value) else ""),
+            )
+        return data
 
     @model_validator(mode="after")
     def _warmup_inside_horizon(self) -> ClockConfig:
         if self.warmup_days >= self.horizon_days:
             raise ConfigError.single("warmup_days", self.warmup_days, "must be below clock.horizon_days")
+        if self.start_date is not None and "days_per_year" in self.model_fields_set:
+            raise ConfigError.single(
+                "days_per_year",
+                self.days_per_year,
+                "must be left out with clock.start_date (a dated calendar counts its own)",
+            )
+        if self.holidays and self.start_date is None:
+            raise ConfigError.single(
+                "holidays", [str(d) for d in self.holidays], "need clock.start_date (a dated calendar)"
+            )
         return self
+
+    def calendar(self) -> Calendar:
+        """The calendar of this clock, covering the horizon."""
+        if self.start_date is None:
+            return abstract_calendar(self.horizon_days, self.days_per_year)
+        return dated_calendar(self.start_date, self.horizon_days, self.holidays)
 
 
 class ScenarioConfig(ConfigModel):

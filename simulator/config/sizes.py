@@ -81,12 +81,16 @@ def expected_leads(config: ScenarioConfig) -> float:
     """Expected arrivals in one replication: monthly rates x mean seasonality x months simulated."""
     per_month = sum(source.leads_per_month for source in config.market.sources.values())
     seasonality = config.market.seasonality
-    months = config.clock.horizon_days / config.clock.days_per_month
-    return per_month * sum(seasonality) / len(seasonality) * months
+    return per_month * sum(seasonality) / len(seasonality) * _months(config)
 
 
 def _months(config: ScenarioConfig) -> float:
-    return config.clock.horizon_days / config.clock.days_per_month
+    """Months simulated: twelfths of the calendar's year (a dated calendar counts its own working days)."""
+    return 12.0 * config.clock.horizon_days / _days_per_year(config)
+
+
+def _days_per_year(config: ScenarioConfig) -> float:
+    return float(config.clock.calendar().days_per_year)
 
 
 def _lead_load(config: ScenarioConfig) -> Load:
@@ -216,7 +220,7 @@ def _retention_loads(config: ScenarioConfig) -> list[Load]:
     renewal = retention.renewal
     per_customer = days / renewal.checkin_interval_days + 2
     interval_drives = per_customer >= customers
-    terms = days / (retention.contract_months * config.clock.days_per_month) + 1
+    terms = 12.0 * days / (retention.contract_months * _days_per_year(config)) + 1
     years = _months(config) / 12.0
     renewal_events = customers * (
         terms * len(renewal.stages) * EVENTS_PER_STAGE_VISIT + years * EVENTS_PER_CUSTOMER_YEAR
@@ -306,7 +310,7 @@ def check_size(config: ScenarioConfig, allow_large: bool = False) -> list[Config
         per_month = sum(source.leads_per_month for source in config.market.sources.values())
         allowed = (
             f"about {leads:,.0f} leads expected per replication ({per_month:,.0f} a month before seasonality, "
-            f"over {_months(config):,.0f} months of {clock.days_per_month} days); at most "
+            f"over {_months(config):,.0f} months); at most "
             f"{MAX_LEADS_PER_REPLICATION:,} can run: lower the arrival rates or shorten clock.horizon_days"
         )
         rates = {name: source.leads_per_month for name, source in config.market.sources.items()}

@@ -29,7 +29,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from simulator.config.distributions import DistributionField
+from simulator.config.calendar import Calendar
+from simulator.config.distributions import Distribution, DistributionField
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.fields import ConfigModel
 
@@ -79,10 +80,6 @@ class Hire(ConfigModel):
             raise ValueError("give exactly one of day or month")
         return self
 
-    def start_day(self, days_per_month: int) -> float:
-        """The working day these hires start."""
-        return float(self.day) if self.day is not None else float((self.month or 1) - 1) * days_per_month
-
 
 class WorkforceSettings(ConfigModel):
     """Ramp, attrition, backfill, initial tenures and coaching of one role or team (None: not set here)."""
@@ -94,8 +91,11 @@ class WorkforceSettings(ConfigModel):
     backfill_days: DistributionSpec | None = Field(
         default=None, description="working days from a leaver's exit to the replacement's start; null: no backfill"
     )
-    initial_tenure_months: DistributionSpec | None = Field(
-        default=None, description="tenure of the reps already there on day 0; null: all fully ramped"
+    initial_tenure_months: DistributionSpec | Literal["steady_state"] | None = Field(
+        default=None,
+        description="tenure of the reps already there on day 0; steady_state: the tenures a team with this "
+        "attrition rate has after years of turnover (exponential, mean 12 / attrition_rate months); "
+        "null: all fully ramped",
     )
     coaching_rate: float | None = Field(
         default=None, ge=0.0, le=1.0, description="share of each rep's skill gap closed per month"
@@ -131,6 +131,21 @@ class WorkforceConfig(ConfigModel):
         return TeamWorkforceConfig(**merged, hires=own.hires)
 
 
+def initial_tenure(settings: WorkforceSettings) -> Distribution | None:
+    """The distribution of day-0 tenures (months) of a team's reps; None: fully ramped.
+
+    ``steady_state`` is the age of a seat's current rep after years of turnover at a
+    constant hazard: exponential with the same rate (memoryless), so its mean is
+    12 / attrition_rate months (34 months at 35% a year); without attrition every rep of
+    day 0 is taken as fully ramped.
+    """
+    tenure = settings.initial_tenure_months
+    if tenure != "steady_state":
+        return tenure
+    rate = settings.attrition_rate or 0.0
+    return Distribution.from_spec({"dist": "exponential", "mean": 12.0 / rate}, "") if rate > 0 else None
+
+
 def check_workforce(workforce: WorkforceConfig, teams: Mapping[str, str], issues: list[ConfigIssue]) -> None:
     """Cross-checks the schema cannot make: team names exist, distributions are sensible.
 
@@ -148,29 +163,46 @@ def check_workforce(workforce: WorkforceConfig, teams: Mapping[str, str], issues
     for where, settings in entries:
         for field in ("backfill_days", "initial_tenure_months"):
             dist = getattr(settings, field)
+            if isinstance(dist, str):
+                continue
             if dist is not None and (dist.quantile(0.0) < 0 or not math.isfinite(dist.mean)):
                 spec = dist.to_spec()
                 issues.append(ConfigIssue(f"workforce.{where}.{field}", spec, "must be finite and never negative"))
 
 
-def hires_beyond_horizon(workforce: WorkforceConfig, horizon_days: float, days_per_month: int) -> list[ConfigIssue]:
+def hire_start_day(hire: Hire, calendar: Calendar) -> float:
+    """The working day planned hires start.
+
+    Their ``day``, or the first working day of the ``month``-th calendar month of the run
+    (month 1 is the one holding day 0; a month past the calendar's last is its last
+    month's start, beyond the horizon).
+    """
+    if hire.day is not None:
+        return float(hire.day)
+    starts = calendar.month_start
+    first = int(calendar.month_of(0.0))
+    return max(0.0, float(starts[min(first + (hire.month or 1) - 1, starts.size - 1)]))
+
+
+def hires_beyond_horizon(workforce: WorkforceConfig, calendar: Calendar, horizon_days: float) -> list[ConfigIssue]:
     """Planned hires dated at or after the end of the run: they could never join.
 
     Args:
         workforce: The parsed section.
+        calendar: The clock's calendar (:meth:`simulator.config.schema.ClockConfig.calendar`).
         horizon_days: ``clock.horizon_days``.
-        days_per_month: ``clock.days_per_month`` (a hire's ``month`` starts on day (month - 1) x this).
     """
     issues: list[ConfigIssue] = []
-    last_month = math.ceil(horizon_days / days_per_month)
+    first = int(calendar.month_of(0.0))
+    last_month = int(sum(1 for start in calendar.month_start[first:-1] if start < horizon_days))
     for team, settings in workforce.teams.items():
         for i, hire in enumerate(settings.hires):
-            day = hire.start_day(days_per_month)
+            day = hire_start_day(hire, calendar)
             if day < horizon_days:
                 continue
             field, value = ("day", hire.day) if hire.day is not None else ("month", hire.month)
             allowed = (
-                f"starts on working day {day:g}, not before the end of the run (clock.horizon_days = "
+                f"starts on working day {day:g} or later, not before the end of the run (clock.horizon_days = "
                 f"{horizon_days:g}): must be a day below {horizon_days:g} or a month up to {last_month}"
             )
             issues.append(ConfigIssue(f"workforce.teams.{team}.hires.{i}.{field}", value, allowed))
@@ -184,5 +216,7 @@ __all__ = [
     "WorkforceConfig",
     "WorkforceSettings",
     "check_workforce",
+    "hire_start_day",
     "hires_beyond_horizon",
+    "initial_tenure",
 ]

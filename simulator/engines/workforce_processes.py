@@ -57,6 +57,7 @@ class RepHistory:
     base_hours: float
     leave_day: float = math.inf
     skill_shift: float = 0.0
+    stopped: bool = False  # the rep's workday has ended (a leaver finished its item in hand)
 
 
 class Workforce:
@@ -114,6 +115,7 @@ class Workforce:
         """``rep``'s workday has ended: its employment lasts until the item in hand was finished."""
         history = self.history[rep.index]
         history.leave_day = max(history.leave_day, self.floor.now)
+        history.stopped = True
 
     def leave(self, rep: Rep) -> None:
         """``rep`` leaves now: it takes no new work and its queue is re-dealt."""
@@ -175,10 +177,17 @@ class Workforce:
     # ------------------------------------------------------------------ records
 
     def records(self) -> dict[str, Any]:
-        """Per-rep hire and leave days, start tenures and the reassignment count, for the run's record."""
+        """Per-rep hire and leave days, start tenures and the reassignment count, for the run's record.
+
+        A leaver still finishing its item in hand when the run ends is employed until
+        then (its busy time runs to the end, so its employed days must too).
+        """
+        now = self.floor.now
         return {
             "rep_hire_day": np.array([h.hire_day for h in self.history]),
-            "rep_leave_day": np.array([h.leave_day for h in self.history]),
+            "rep_leave_day": np.array(
+                [h.leave_day if h.stopped or math.isinf(h.leave_day) else max(h.leave_day, now) for h in self.history]
+            ),
             "rep_start_tenure_months": np.array([h.start_tenure for h in self.history]),
             "deals_reassigned": self.deals_reassigned,
         }
@@ -253,8 +262,8 @@ def ramp_up(workforce: Workforce, rep: Rep) -> Process:
 def coaching(workforce: Workforce) -> Process:
     """At every month end, each rep's skill gap to its team's mean shrinks by the coaching rate."""
     floor, plan = workforce.floor, workforce.plan
-    while True:
-        yield floor.timeout(float(plan.days_per_month))
+    for month_end in plan.month_ends:
+        yield floor.timeout(month_end - floor.now)
         for team in floor.teams:
             rate = plan.teams[team.index].coaching_rate
             working = [rep for rep in team.reps if rep.active]

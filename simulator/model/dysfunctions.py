@@ -23,9 +23,9 @@ import math
 
 import numpy as np
 
-from simulator.model.plan import month_edges
 from simulator.model.plan_tables import FloatArray
 from simulator.model.records import Outcome, ReplicationRun
+from simulator.model.window import window_months
 
 
 def _waits(run: ReplicationRun) -> tuple[np.ndarray, np.ndarray, FloatArray, FloatArray, np.ndarray]:
@@ -45,17 +45,21 @@ def _waits(run: ReplicationRun) -> tuple[np.ndarray, np.ndarray, FloatArray, Flo
 
 
 def queue_table(run: ReplicationRun) -> dict[str, np.ndarray]:
-    """Tidy monthly queue figures: columns month, stage, team, queue_length, wait_days, visits."""
+    """Tidy queue figures per calendar month of the window and (stage, team).
+
+    Columns: month, calendar_month, quarter, stage, team, queue_length, wait_days, visits.
+    """
     sc = run.scenario
-    edges = month_edges(run)
+    months = window_months(sc)
+    edges = months.edges
     lead, stage, enter, end, ended = _waits(run)
-    team = sc.routing[stage, run.leads.segment[lead]]
+    team = sc.routing[stage, run.leads.slice[lead]]
     pairs = sorted({(int(s), int(t)) for s, t in zip(stage.tolist(), team.tolist(), strict=True)})
     columns: dict[str, list[object]] = {
-        k: [] for k in ("month", "stage", "team", "queue_length", "wait_days", "visits")
+        k: [] for k in ("month", "calendar_month", "quarter", "stage", "team", "queue_length", "wait_days", "visits")
     }
     for m in range(edges.size - 1):
-        a, b = edges[m], min(edges[m + 1], sc.horizon_days)
+        a, b = edges[m], edges[m + 1]
         length = b - a
         overlap = np.clip(np.minimum(end, b) - np.maximum(enter, a), 0.0, None)
         finished = ended & (end >= a) & (end < b)
@@ -64,6 +68,8 @@ def queue_table(run: ReplicationRun) -> dict[str, np.ndarray]:
             done = group & finished
             waits = end[done] - enter[done]
             columns["month"].append(m)
+            columns["calendar_month"].append(months.labels[m])
+            columns["quarter"].append(months.quarters[m])
             columns["stage"].append(sc.stage_names[s])
             columns["team"].append(sc.team_names[t])
             columns["queue_length"].append(float(overlap[group].sum() / length) if length > 0 else math.nan)

@@ -5,7 +5,8 @@ Modelling assumptions:
   stage it passed); commission is paid on them at the rep's role's rate.
 - Every cost spread over time (base pay, on-costs, fixed variable pay, tool seats) is
   an annual figure times the share of a year each rep was employed inside the
-  measurement window (rep-days employed / 250), so costs follow headcount.
+  measurement window (rep-days employed over the calendar's working days a year), so costs
+  follow headcount.
 - ``cost_of_sales`` is the cost of the sales organisation: people, tools and partner
   fees. Marketing is the cost of the leads. ``cac`` divides both by the new customers
   won; ``sales_efficiency`` is new ARR (bookings of deals won) over the cost of sales.
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.model.employment import employed_days, employed_interval, is_ramped, tenure_days_at
-from simulator.model.plan_tables import YEAR_DAYS, Economics, FloatArray
+from simulator.model.plan_tables import Economics, FloatArray
 from simulator.model.records import Outcome, ReplicationRun
 
 
@@ -63,8 +64,9 @@ def rep_ledger(run: ReplicationRun, economics: Economics) -> RepLedger:
     start, _ = employed_interval(run)
     ramp_days = economics.team_ramp_days[team]
     ramped = is_ramped(tenure_days_at(run, start), ramp_days)
-    quota_share = economics.team_quota[team] * days / YEAR_DAYS
-    counted = ramped & (quota_share > 0) & (days >= run.scenario.days_per_month)
+    calendar = run.scenario.calendar
+    quota_share = economics.team_quota[team] * calendar.years(days)
+    counted = ramped & (quota_share > 0) & (days >= calendar.days_per_month)
     attainment = np.full(team.size, np.nan)
     attainment[counted] = credited[counted] / quota_share[counted]
     return RepLedger(team, days, credited, attainment, ramped)
@@ -78,7 +80,7 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
     """Cost, efficiency and quota KPIs of one replication."""
     sc, leads = run.scenario, run.leads
     lo, hi = sc.warmup_days, sc.horizon_days
-    years = ledger.employed_days / YEAR_DAYS
+    years = sc.calendar.years(ledger.employed_days)
     team = ledger.team
     won = won_in_window(run)
     bookings = float(leads.deal_value[won].sum())

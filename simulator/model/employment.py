@@ -37,7 +37,7 @@ def leave_day(run: ReplicationRun) -> FloatArray:
 def start_tenure_days(run: ReplicationRun) -> FloatArray:
     """Tenure of each rep, in working days, on the day it joined the run (inf: fully ramped)."""
     months = _per_rep(run.rep_start_tenure_months, run.rep_team.size, np.inf)
-    return months * run.scenario.days_per_month
+    return months * run.scenario.calendar.days_per_month
 
 
 def employed_interval(run: ReplicationRun) -> tuple[FloatArray, FloatArray]:
@@ -63,14 +63,30 @@ def is_ramped(tenure_days: FloatArray, ramp_days: FloatArray) -> np.ndarray:
     return np.asarray(tenure_days >= ramp_days)
 
 
-def ramped_from(run: ReplicationRun, ramp_days: FloatArray) -> FloatArray:
-    """Day from which each rep counts as ramped (its hire day or earlier for tenured reps)."""
-    with np.errstate(invalid="ignore"):
-        remaining = np.clip(ramp_days - start_tenure_days(run), 0.0, None)
-    return hire_day(run) + np.nan_to_num(remaining, nan=0.0)
+def productive_days(run: ReplicationRun) -> FloatArray:
+    """Each rep's employed days inside the window weighted by its ramp productivity (ramped FTE-days).
 
-
-def ramped_days(run: ReplicationRun, ramp_days: FloatArray) -> FloatArray:
-    """Working days inside the window each rep was employed *and* ramped."""
+    The workforce's ramp curve (:class:`~simulator.model.workforce.RampCurve`) is a
+    productivity per month of tenure; a day of a rep in tenure month *m* counts
+    ``productivity[m]`` of a day, a fully ramped day counts 1. Integrated exactly, piece
+    by piece, over the employed part of the window: the capacity planner's convention
+    that a ramping rep carries quota x ramp productivity.
+    """
     start, end = employed_interval(run)
-    return np.clip(end - np.maximum(start, ramped_from(run, ramp_days)), 0.0, None)
+    days = np.clip(end - start, 0.0, None)
+    plan = run.scenario.workforce
+    if not plan.teams:
+        return days
+    month = run.scenario.calendar.days_per_month
+    joined, tenure0 = hire_day(run), _per_rep(run.rep_start_tenure_months, run.rep_team.size, np.inf)
+    weighted = days.copy()
+    for rep in np.flatnonzero(days > 0):
+        curve = plan.ramp(int(run.rep_team[rep])).productivity
+        if not curve or not np.isfinite(tenure0[rep]):
+            continue
+        for m, level in enumerate(curve):
+            lo = joined[rep] + (m - tenure0[rep]) * month  # the day tenure month m begins
+            overlap = min(end[rep], lo + month) - max(start[rep], lo)
+            if overlap > 0:
+                weighted[rep] -= (1.0 - level) * overlap
+    return weighted

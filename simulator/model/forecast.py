@@ -1,6 +1,6 @@
 """Month-end forecasts of the open pipeline, scored against what those deals then did.
 
-At the end of every month of the window, each open deal is weighted by the share of
+At the end of every calendar month of the window, each open deal is weighted by the share of
 deals at its stage that are won within the next period (a month, or a quarter of three
 months); the sum is the forecast of the period's bookings from today's pipeline (the
 commit a sales leader builds from the CRM; deals created and won inside the period are
@@ -9,9 +9,14 @@ the same run: of the value open at stage s at an earlier month end whose period 
 fully elapsed, the share that was won within that period. A forecast is scored once
 its period has elapsed inside the window:
 
-- ``forecast_mape``: mean of |forecast - actual| / actual over the scored month ends;
+- ``forecast_mape``: mean of |forecast - actual| / actual over the scored month ends
+  whose actual was positive (a month that booked nothing has no percentage error);
+- ``forecast_mape_unscored``: the scored month ends MAPE had to leave out (actual $0);
+- ``forecast_wape``: sum of |forecast - actual| over sum of actuals, every scored month
+  end included (weighted absolute percentage error: a month that booked $0 adds its
+  whole forecast to the error);
 - ``forecast_bias``: (sum of forecasts - sum of actuals) / sum of actuals (> 0: too high);
-- ``forecast_mape_quarter`` and ``forecast_bias_quarter`` for the next-quarter forecast.
+- the same with ``_quarter`` for the next-quarter forecast.
 """
 
 from __future__ import annotations
@@ -22,9 +27,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.model.plan import current_stage, month_edges
+from simulator.model.plan import current_stage
 from simulator.model.plan_tables import FloatArray, ForecastTables
 from simulator.model.records import Outcome, ReplicationRun
+from simulator.model.window import window_months
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +43,14 @@ class ForecastSeries:
     quarter_actual: FloatArray
 
 
-def _snapshots(run: ReplicationRun, ends: FloatArray, periods: Sequence[float]) -> tuple[FloatArray, FloatArray]:
+def _snapshots(run: ReplicationRun, ends: FloatArray, periods: Sequence[FloatArray]) -> tuple[FloatArray, FloatArray]:
     """Value open per stage at each month end, and the part of it won within each period after.
+
+    Args:
+        run: The replication.
+        ends: (M,) the month ends (working days).
+        periods: P arrays (M,): where each month end's period ends (the next calendar
+            month's end, the end of the next three).
 
     Returns:
         ``open_value`` of shape (M, S) and ``won_value`` of shape (P, M, S) for M month
@@ -57,29 +69,29 @@ def _snapshots(run: ReplicationRun, ends: FloatArray, periods: Sequence[float]) 
         open_value[m] = np.bincount(stage[keep], weights=value[keep], minlength=n_stages)
         kept_won = keep[won[keep]]
         closed = log.outcome_day[kept_won]
-        for p, period in enumerate(periods):
-            hit = kept_won[closed <= day + period]
+        for p, period_end in enumerate(periods):
+            hit = kept_won[closed < period_end[m]]
             won_value[p, m] = np.bincount(stage[hit], weights=value[hit], minlength=n_stages)
     return open_value, won_value
 
 
 def _forecasts(
     ends: FloatArray,
+    period_end: FloatArray,
     horizon: float,
     open_value: FloatArray,
     won_value: FloatArray,
     configured: FloatArray | None,
-    period: float,
 ) -> tuple[FloatArray, FloatArray]:
     forecast = np.full(ends.size, np.nan)
     actual = np.full(ends.size, np.nan)
     for m, day in enumerate(ends):
-        if day + period <= horizon + 1e-9:
+        if period_end[m] <= horizon + 1e-9:
             actual[m] = won_value[m].sum()
         if configured is not None:
             forecast[m] = float(open_value[m] @ configured)
             continue
-        history = ends[:m] + period <= day + 1e-9
+        history = period_end[:m] <= day + 1e-9
         if not history.any():
             continue
         past_open = open_value[:m][history].sum(axis=0)
@@ -91,34 +103,62 @@ def _forecasts(
 
 
 def forecast_series(run: ReplicationRun, tables: ForecastTables) -> ForecastSeries:
-    """The next-month and next-quarter forecasts made at every month end of the window."""
-    month = float(run.scenario.days_per_month)
-    ends = month_edges(run)[1:-1]
-    open_value, won_value = _snapshots(run, ends, (month, 3 * month))
-    hi = run.scenario.horizon_days
-    month_f, month_a = _forecasts(ends, hi, open_value, won_value[0], None if tables.learned else tables.month, month)
+    """The next-month and next-quarter forecasts made at every month end of the window.
+
+    Month ends are the calendar's; the next month is the next calendar month and the next
+    quarter the next three calendar months after the month end.
+    """
+    sc = run.scenario
+    ends = window_months(sc).edges[1:-1]
+    starts = sc.calendar.month_start
+    index = sc.calendar.month_of(ends)
+    month_end = starts[np.minimum(index + 1, starts.size - 1)]
+    quarter_end = starts[np.minimum(index + 3, starts.size - 1)]
+    quarter_end = np.where(index + 3 < starts.size, quarter_end, np.inf)
+    open_value, won_value = _snapshots(run, ends, (month_end, quarter_end))
+    hi = sc.horizon_days
+    month_f, month_a = _forecasts(
+        ends, month_end, hi, open_value, won_value[0], None if tables.learned else tables.month
+    )
     quarter_f, quarter_a = _forecasts(
-        ends, hi, open_value, won_value[1], None if tables.learned else tables.quarter, 3 * month
+        ends, quarter_end, hi, open_value, won_value[1], None if tables.learned else tables.quarter
     )
     return ForecastSeries(month_f, month_a, quarter_f, quarter_a)
 
 
-def _scores(forecast: FloatArray, actual: FloatArray) -> tuple[float, float]:
+@dataclass(frozen=True, slots=True)
+class ForecastScores:
+    """Accuracy of one series of forecasts against what then happened (see the module docstring)."""
+
+    mape: float  # mean |F - A| / A over periods with A > 0 (NaN: none)
+    wape: float  # sum |F - A| / sum A over every scored period (NaN: nothing booked)
+    bias: float  # (sum F - sum A) / sum A (NaN: nothing booked)
+    unscored: int  # scored periods MAPE leaves out because A was 0
+
+
+def forecast_scores(forecast: FloatArray, actual: FloatArray) -> ForecastScores:
+    """Score forecasts against actuals; a period counts when both are known (finite)."""
     scored = np.isfinite(forecast) & np.isfinite(actual)
     f, a = forecast[scored], actual[scored]
     positive = a > 0
     mape = float(np.mean(np.abs(f[positive] - a[positive]) / a[positive])) if positive.any() else math.nan
-    bias = float((f.sum() - a.sum()) / a.sum()) if a.sum() > 0 else math.nan
-    return mape, bias
+    booked = float(a.sum())
+    wape = float(np.abs(f - a).sum() / booked) if booked > 0 else math.nan
+    bias = float((f.sum() - booked) / booked) if booked > 0 else math.nan
+    return ForecastScores(mape, wape, bias, int((~positive).sum()))
 
 
 def forecast_kpis(series: ForecastSeries) -> dict[str, float]:
-    """Accuracy of the month-end forecasts: MAPE and relative bias, next month and next quarter."""
-    mape, bias = _scores(series.month, series.month_actual)
-    mape_q, bias_q = _scores(series.quarter, series.quarter_actual)
+    """Accuracy of the month-end forecasts, next month and next quarter: MAPE, WAPE, bias, unscored periods."""
+    month = forecast_scores(series.month, series.month_actual)
+    quarter = forecast_scores(series.quarter, series.quarter_actual)
     return {
-        "forecast_mape": mape,
-        "forecast_bias": bias,
-        "forecast_mape_quarter": mape_q,
-        "forecast_bias_quarter": bias_q,
+        "forecast_mape": month.mape,
+        "forecast_bias": month.bias,
+        "forecast_mape_quarter": quarter.mape,
+        "forecast_bias_quarter": quarter.bias,
+        "forecast_wape": month.wape,
+        "forecast_wape_quarter": quarter.wape,
+        "forecast_mape_unscored": float(month.unscored),
+        "forecast_mape_unscored_quarter": float(quarter.unscored),
     }

@@ -11,7 +11,6 @@ Two designs run on the same seed therefore meet the same leads with the same luc
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,11 +69,11 @@ def segments_of(scenario: Scenario, uniforms: FloatArray) -> IntArray:
 def draw_arrivals(scenario: Scenario, seed: int, replication: int) -> tuple[FloatArray, IntArray]:
     """Arrival days and source index of every lead, sorted by arrival."""
     gen = stream(seed, replication, Stream.ARRIVALS)
-    horizon, month_len = scenario.horizon_days, float(scenario.days_per_month)
-    n_months = max(1, math.ceil(horizon / month_len))
-    month_start = np.arange(n_months, dtype=np.float64) * month_len
-    month_length = np.minimum(month_len, horizon - month_start)
-    season = scenario.seasonality[np.arange(n_months) % 12]
+    months = scenario.calendar.slices("month", 0.0, scenario.horizon_days)
+    n_months = len(months)
+    month_start = np.array([m.start for m in months], dtype=np.float64)
+    month_length = np.array([m.end - m.start for m in months], dtype=np.float64)
+    season = scenario.seasonality[[m.of_year for m in months]]
     means = np.outer(scenario.source_leads_per_day, season * month_length)  # (K, months)
     counts = sampling.poisson_counts(gen, means.ravel()).reshape(means.shape)
     total = int(counts.sum())

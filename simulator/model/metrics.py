@@ -18,7 +18,9 @@ from simulator.model.pipeline_metrics import HIGHER_IS_BETTER, LOWER_IS_BETTER, 
 from simulator.model.planning import planning_kpis, planning_monthly
 from simulator.model.pod_metrics import closed_opportunities, pod_kpis
 from simulator.model.records import Outcome, ReplicationRun
-from simulator.model.workforce import daily_staffing, employed_days
+from simulator.model.state_series import at_month_ends, daily_state
+from simulator.model.window import window_months
+from simulator.model.workforce import busy_share, daily_staffing, employed_days
 
 # KPIs where a lower value is the better one; every other KPI with a direction is
 # better higher. KPIs matching neither list (counts of leads, stage entries) are neutral.
@@ -33,6 +35,7 @@ LOWER_IS_BETTER_PREFIXES = (
     "cac",
     "plan_shortfall",
     "forecast_mape",
+    "forecast_wape",
     "sla_breach",
     *LOWER_IS_BETTER,
 )
@@ -51,8 +54,6 @@ HIGHER_IS_BETTER_PREFIXES = (
     "hit_plan",
     *HIGHER_IS_BETTER,
 )
-# KPIs that are 0/1 per run (their mean is a probability, summarised with a binomial interval).
-PROPORTION_PREFIXES = ("hit_plan",)
 
 
 def direction(kpi: str) -> int:
@@ -64,15 +65,16 @@ def direction(kpi: str) -> int:
     return 0
 
 
-def is_proportion(kpi: str) -> bool:
-    """True for KPIs that are 0 or 1 in each run, whose mean is a probability (``hit_plan``)."""
-    return kpi.startswith(PROPORTION_PREFIXES)
-
-
 @dataclass(frozen=True, slots=True)
 class MonthlySeries:
-    """Per-month figures of one replication (month 0 is the first month of the window)."""
+    """Per-month figures of one replication: month 0 is the calendar month holding the window's first day.
 
+    ``calendar_month`` and ``quarter`` name each month (``2017-10``, ``2017-Q4``; ``Y2-01``,
+    ``Y2-Q1`` on an abstract calendar); the first and last months may be partial.
+    """
+
+    calendar_month: np.ndarray
+    quarter: np.ndarray
     bookings: np.ndarray
     deals_won: np.ndarray
     leads: np.ndarray
@@ -155,7 +157,7 @@ def kpi_row(run: ReplicationRun) -> dict[str, float]:
     employed = employed_days(run.rep_hire_day, run.rep_leave_day, lo, hi)
     for t, team in enumerate(sc.team_names):
         members = run.rep_team == t
-        row[f"utilisation_{team}"] = _ratio(float(run.rep_busy_days[members].sum()), float(employed[members].sum()))
+        row[f"utilisation_{team}"] = busy_share(float(run.rep_busy_days[members].sum()), float(employed[members].sum()))
     row.update(workforce_kpis(run))
 
     still_open = log.outcome == Outcome.OPEN
@@ -171,10 +173,8 @@ def kpi_row(run: ReplicationRun) -> dict[str, float]:
 def monthly_series(run: ReplicationRun) -> MonthlySeries:
     """Bookings, wins, new leads and open pipeline per month of the window."""
     sc, leads, log = run.scenario, run.leads, run.log
-    lo, hi, month = sc.warmup_days, sc.horizon_days, float(sc.days_per_month)
-    n_months = max(1, math.ceil((hi - lo) / month))
-    edges = lo + np.arange(n_months + 1) * month
-    edges[-1] = max(edges[-1], hi)
+    months = window_months(sc)
+    edges, n_months = months.edges, months.size
     won = log.outcome == Outcome.WON
     won_day = log.outcome_day[won]
     bookings, _ = np.histogram(won_day, bins=edges, weights=leads.deal_value[won])
@@ -183,12 +183,21 @@ def monthly_series(run: ReplicationRun) -> MonthlySeries:
     sample_day = np.minimum(np.floor(edges[1:] - 0.5), len(run.daily_open) - 1).astype(np.int64)
     open_end = run.daily_open[np.clip(sample_day, 0, None)] if len(run.daily_open) else np.zeros(n_months)
     return MonthlySeries(
+        calendar_month=np.array(months.labels),
+        quarter=np.array(months.quarters),
         bookings=bookings.astype(np.float64),
         deals_won=deals.astype(np.float64),
         leads=arrivals.astype(np.float64),
         open_at_month_end=np.asarray(open_end, dtype=np.float64),
-        columns={**planning_monthly(run, n_months), **monthly_staffing(run, edges)},
+        columns={**planning_monthly(run, n_months), **monthly_staffing(run, edges), **_monthly_book(run, edges)},
     )
+
+
+def _monthly_book(run: ReplicationRun, edges: np.ndarray) -> dict[str, np.ndarray]:
+    """Customer book and partner base at each month end (what the initial-transient check reads)."""
+    state = daily_state(run)
+    names = {"customers_active": "customers_at_month_end", "partners_active": "partners_at_month_end"}
+    return {column: at_month_ends(state[name], edges) for name, column in names.items() if name in state}
 
 
 def _staffing(run: ReplicationRun) -> tuple[np.ndarray, np.ndarray]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.config.calendar import Calendar
 from simulator.config.pipeline_checks import team_for_stage
 from simulator.config.pipelines import PIPELINE_KEYS, WorkStageConfig
 from simulator.config.schema import ScenarioConfig
@@ -123,8 +124,11 @@ def _stages(stages: tuple[WorkStageConfig, ...], teams: list[int]) -> WorkStages
     )
 
 
-def compile_pipelines(config: ScenarioConfig, horizon_days: float) -> PipelineTables | None:
-    """The tables of ``config.pipelines``, or None when only the sales pipeline is configured."""
+def compile_pipelines(config: ScenarioConfig, horizon_days: float, calendar: Calendar) -> PipelineTables | None:
+    """The tables of ``config.pipelines``, or None when only the sales pipeline is configured.
+
+    Rates per month or year become rates per working day of ``calendar``'s mean month or year.
+    """
     pipelines, org = config.pipelines, config.org
     if not pipelines.active:
         return None
@@ -166,7 +170,7 @@ def compile_pipelines(config: ScenarioConfig, horizon_days: float) -> PipelineTa
         ],
         dtype=np.int64,
     )
-    month = float(config.clock.days_per_month)
+    month = calendar.days_per_month
     referral = partner.referral if partner is not None else None
     max_per_day = referral.max_leads_per_month / month if referral is not None else 0.0
     base_per_day = referral.base_leads_per_month / month if referral is not None else 0.0
@@ -234,7 +238,7 @@ def compile_pipelines(config: ScenarioConfig, horizon_days: float) -> PipelineTa
         checkin_interval_days=retention.renewal.checkin_interval_days if retention is not None else math.inf,
         checkin_effort=Kernel.of(retention.renewal.checkin_effort_hours) if retention is not None else None,
         owner_team=owner_team,
-        expansion_per_day=expansion.per_account_per_year / (12.0 * month) if expansion is not None else 0.0,
+        expansion_per_day=expansion.per_account_per_year / calendar.days_per_year if expansion is not None else 0.0,
         expansion_uplift=Kernel.of(expansion.uplift) if expansion is not None else None,
         digital_source=source_names.index(digital.source) if digital is not None else -1,
         digital_share=digital.share if digital is not None else 0.0,

@@ -16,7 +16,7 @@ from simulator.config.pipelines import PIPELINE_KEYS
 from simulator.model.multi_pipeline import EXPANSION, PARTNER, PROSPECTING
 from simulator.model.pipeline_records import CustomerState, PoolState
 from simulator.model.records import Outcome, ReplicationRun
-from simulator.model.workforce import employed_days
+from simulator.model.workforce import busy_share, employed_days
 
 # direction of the KPIs added here (see simulator.model.metrics.direction)
 LOWER_IS_BETTER = ("churned_accounts", "churned_arr", "partner_margin_cost", "prm_tool_cost")
@@ -78,7 +78,7 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     prospecting = tables.stages[PROSPECTING]
     if prospecting is not None:
         _pool_funnel(row, prospecting.names, record.account_stage, record.account_state)
-    months = window / sc.days_per_month
+    months = 12.0 * sc.calendar.years(window)
     row["prm_tool_cost"] = record.prm_seats * tables.prm_seat_cost_per_month * months
 
     row["partners_active"] = float((record.partner_state == PoolState.DONE).sum())
@@ -132,7 +132,7 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     for t, team in enumerate(sc.team_names):
         members = run.rep_team == t
         for p in tables.configured:
-            row[f"utilisation_{team}_{PIPELINE_KEYS[p]}"] = _ratio(
+            row[f"utilisation_{team}_{PIPELINE_KEYS[p]}"] = busy_share(
                 float(busy[members, p].sum()), float(employed[members].sum())
             )
     return row

@@ -1,16 +1,21 @@
 """The plan: was it hit, by how much was it missed, and why the spreadsheet said otherwise.
 
-Plan KPIs: ``hit_plan`` (1 if the window's bookings reached the plan, else 0),
-``plan_shortfall`` (how much was missing, 0 when hit), and with a quarterly plan
-``hit_plan_q<k>`` per quarter. The plan applies month by month (see
-:mod:`simulator.config.plan`): quarter k's figure counts in proportion to its months
-inside the window, where months are cut as in the monthly series.
+Plan KPIs: ``plan_target`` (the plan held over the window), ``hit_plan`` (1 if the
+window's bookings reached it, else 0), ``plan_shortfall`` (how much was missing, 0 when
+hit), and with a quarterly plan ``hit_plan_<quarter>`` per calendar quarter. The plan is
+placed on the calendar (:mod:`simulator.config.calendar`): a yearly figure counts for the
+share of each year's working days inside the window, a quarterly one for the share of
+each calendar quarter's.
 
 Capacity reconciliation: the capacity planner's spreadsheet says seats x quota x
-assumed attainment (for the window's share of a year). The simulation's bookings differ
+assumed attainment (for the window's share of a year), every line below measured from
+the run's own records (employment, ramp, journeys). The simulation's bookings differ
 by, in order:
 - ``capacity_gap_attrition``: seat-days not staffed (vacancies after leavers, before hires);
-- ``capacity_gap_ramp``: staffed days of reps not yet ramped;
+- ``capacity_gap_ramp``: the part of the staffed days ramping reps did not sell, measured
+  from the workforce's ramp curve: a rep in tenure month *m* counts at quota x
+  ``productivity[m]`` (the planner's convention for ramping reps), so a faster ramp
+  shrinks this line and a static workforce has none;
 - ``capacity_gap_leakage``: the expected value of leads lost untouched (leaked), at a
   hand-off or any other way than by the buyer's decision, each valued at the win rate
   observed in the run from the stage it was lost at;
@@ -26,43 +31,36 @@ by, in order:
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from simulator.model.economics import RepLedger, won_in_window
-from simulator.model.employment import ramped_days
-from simulator.model.plan_tables import YEAR_DAYS, Economics, FloatArray, PlanTables
+from simulator.model.employment import productive_days
+from simulator.model.plan_tables import Economics, FloatArray, PlanTables
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.scenario import Scenario
-
-
-def month_edges(run: ReplicationRun) -> FloatArray:
-    """Month boundaries of the measurement window, the last month stretched to the horizon."""
-    sc = run.scenario
-    lo, hi, month = sc.warmup_days, sc.horizon_days, float(sc.days_per_month)
-    n_months = max(1, math.ceil((hi - lo) / month))
-    edges = lo + np.arange(n_months + 1) * month
-    edges[-1] = max(edges[-1], hi)
-    return np.asarray(edges, dtype=np.float64)
+from simulator.model.window import plan_periods, plan_target
 
 
 def plan_kpis(run: ReplicationRun, plan: PlanTables) -> dict[str, float]:
-    """``hit_plan``, ``plan_shortfall`` and, for a quarterly plan, ``hit_plan_q<k>``."""
-    if plan.quarters is None:
+    """``plan_target``, ``hit_plan``, ``plan_shortfall`` and, for a quarterly plan, ``hit_plan_<quarter>``.
+
+    ``plan_target`` is the plan held over the window (:func:`~simulator.model.window.plan_target`);
+    a quarterly plan also gives, per calendar quarter the window overlaps (``y1_q2`` on an
+    abstract calendar, ``2017_q4`` on a dated one), whether the bookings won inside that
+    quarter's part of the window reached its prorated figure.
+    """
+    if plan.values is None:
         return {}
-    edges = month_edges(run)
+    sc = run.scenario
     won = won_in_window(run)
-    monthly, _ = np.histogram(run.log.outcome_day[won], bins=edges, weights=run.leads.deal_value[won])
-    n_months = monthly.size
-    # A plan repeats every year; month m of the window is held to a third of its quarter's figure.
-    month_target = np.repeat(plan.quarters / 3.0, 3)[np.arange(n_months) % 12]
-    row: dict[str, float] = {}
-    if len(set(plan.quarters.tolist())) > 1:
-        for q in range(min(4, math.ceil(n_months / 3))):
-            months = slice(3 * q, 3 * q + 3)
-            row[f"hit_plan_q{q + 1}"] = float(monthly[months].sum() >= month_target[months].sum())
-    target, booked = float(month_target.sum()), float(monthly.sum())
+    day, value = run.log.outcome_day[won], run.leads.deal_value[won]
+    target, booked = plan_target(sc, plan.period, plan.values), float(value.sum())
+    row: dict[str, float] = {"plan_target": target}
+    if plan.period == "quarter":
+        for q in plan_periods(sc, "quarter"):
+            inside = (day >= q.start) & (day < q.end)
+            key = q.label.lower().replace("-", "_")
+            row[f"hit_plan_{key}"] = float(value[inside].sum() >= plan.values[q.of_year] * q.share)
     row["hit_plan"] = float(booked >= target)
     row["plan_shortfall"] = max(0.0, target - booked)
     return row
@@ -105,10 +103,10 @@ def capacity_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics, 
     sc, log, leads = run.scenario, run.log, run.leads
     lo, hi = sc.warmup_days, sc.horizon_days
     team = ledger.team
-    per_day = economics.team_quota * plan.assumed_attainment / YEAR_DAYS  # (T,) bookings per rep-day
+    per_day = economics.team_quota * plan.assumed_attainment / sc.calendar.days_per_year  # (T,) bookings per rep-day
     spreadsheet = float((planned_seat_days(sc) * per_day).sum())
     staffed = float((ledger.employed_days * per_day[team]).sum())
-    ramped = float((ramped_days(run, economics.team_ramp_days[team]) * per_day[team]).sum())
+    ramped = float((productive_days(run) * per_day[team]).sum())
 
     win_rate = _stage_win_rates(run)
     value = leads.deal_value

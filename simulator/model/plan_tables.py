@@ -15,11 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from simulator.config.calendar import Calendar
 from simulator.config.economics import EconomicsConfig
 from simulator.config.plan import ForecastConfig, PlanConfig, SlaConfig
-
-YEAR_DAYS = 250.0
-"""Working days in a year: annual costs and quotas are spread over this many days."""
 
 FloatArray = NDArray[np.float64]
 
@@ -39,10 +37,22 @@ class Economics:
 
 @dataclass(frozen=True, slots=True)
 class PlanTables:
-    """The bookings plan per quarter (None: no plan) and the planner's attainment assumption."""
+    """The bookings plan and the planner's attainment assumption.
 
-    quarters: FloatArray | None
+    ``period`` is ``year`` (``values``: one yearly figure) or ``quarter`` (four quarterly
+    figures, Q1 first); ``values`` is None without a plan.
+    """
+
+    values: FloatArray | None
+    period: str
     assumed_attainment: float
+
+    @property
+    def quarters(self) -> FloatArray | None:
+        """The plan per calendar quarter (a yearly figure spread evenly), None without a plan."""
+        if self.values is None:
+            return None
+        return self.values if self.period == "quarter" else np.repeat(self.values / 4.0, 4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +69,7 @@ def compile_economics(
     team_roles: Sequence[str],
     team_tools: Sequence[bool],
     source_names: Sequence[str],
-    days_per_month: int,
+    calendar: Calendar,
 ) -> Economics:
     """Per-team and per-source arrays of the economics section."""
     roles = [config.role(r) for r in team_roles]
@@ -68,7 +78,7 @@ def compile_economics(
         team_fixed_cost=np.array([r.fixed_cost_per_year() for r in roles], dtype=np.float64),
         team_commission_rate=np.array([r.effective_commission_rate() for r in roles], dtype=np.float64),
         team_quota=np.array([r.quota for r in roles], dtype=np.float64),
-        team_ramp_days=np.array([r.ramp_months * days_per_month for r in roles], dtype=np.float64),
+        team_ramp_days=np.array([r.ramp_months * calendar.days_per_month for r in roles], dtype=np.float64),
         team_tool_cost=np.array(
             [config.tool_cost_per_seat_year if tool else 0.0 for tool in team_tools], dtype=np.float64
         ),
@@ -78,10 +88,14 @@ def compile_economics(
 
 
 def compile_plan(config: PlanConfig) -> PlanTables:
-    """The plan as four quarterly figures."""
-    quarters = config.quarterly()
+    """The plan as one yearly figure or four quarterly ones."""
+    bookings = config.bookings
+    if bookings is None:
+        return PlanTables(None, "year", float(config.assumed_attainment))
+    quarterly = isinstance(bookings, list)
     return PlanTables(
-        quarters=None if quarters is None else np.array(quarters, dtype=np.float64),
+        values=np.array(bookings if quarterly else [bookings], dtype=np.float64),
+        period="quarter" if quarterly else "year",
         assumed_attainment=float(config.assumed_attainment),
     )
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from simulator.config.calendar import Calendar
 from simulator.config.schema import ASSIGNMENT_POLICIES, PRIORITY_RULES, ScenarioConfig
 from simulator.model.kernel import FloatArray, IntArray, Kernel  # re-exported
 from simulator.model.lead_attributes import LeadProfile, compile_lead_profile
@@ -64,7 +65,7 @@ class Scenario:
     # clock
     horizon_days: float
     warmup_days: float
-    days_per_month: int
+    calendar: Calendar  # working days -> months, quarters, years (the one place periods are cut)
     # market
     source_names: tuple[str, ...]
     source_leads_per_day: FloatArray  # (K,) before seasonality
@@ -134,8 +135,9 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
     """Build the array form of a validated scenario config."""
     from simulator.model.multi_pipeline import compile_pipelines
 
-    tables = compile_pipelines(config, float(config.clock.horizon_days))
     market, pipeline, org, effects, clock = config.market, config.pipeline, config.org, config.effects, config.clock
+    calendar = clock.calendar()
+    tables = compile_pipelines(config, float(clock.horizon_days), calendar)
     stage_names = tuple(stage.name for stage in pipeline.stages)
     team_names = tuple(org.teams)
     segment_names = tuple(market.segments)
@@ -149,11 +151,11 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
         name=name,
         horizon_days=float(clock.horizon_days),
         warmup_days=float(clock.warmup_days),
-        days_per_month=int(clock.days_per_month),
+        calendar=calendar,
         source_names=tuple(market.sources),
         source_leads_per_day=np.array(
             [
-                0.0 if tables is not None and tables.fed(k) else s.leads_per_month / clock.days_per_month
+                0.0 if tables is not None and tables.fed(k) else s.leads_per_month / calendar.days_per_month
                 for k, s in enumerate(sources)
             ],
             dtype=np.float64,
@@ -212,13 +214,13 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
             [t.role for t in teams],
             [bool(getattr(t, "prm_automation", False)) for t in teams],
             tuple(market.sources),
-            clock.days_per_month,
+            calendar,
         ),
         plan=compile_plan(config.plan),
         forecast=compile_forecast(config.forecast, stage_names),
         stage_sla_days=compile_sla(config.sla, stage_names, max_wait),
         workforce=compile_workforce(
-            config.workforce, {n: t.role for n, t in org.teams.items()}, int(clock.days_per_month), team_names
+            config.workforce, {n: t.role for n, t in org.teams.items()}, calendar, clock.horizon_days, team_names
         ),
         lead_profile=profile,
         pods=compile_pods(config, profile, team_names),

@@ -4,9 +4,10 @@ Modelling assumptions (see docs/MODEL.md, "Workforce"):
 - A ramp curve is piecewise constant by month of tenure: in month ``m`` (from 1) a rep
   works ``productivity[m-1]`` of a ramped rep's selling hours and its skill is shifted
   by ``skill_shift[m-1]`` on the logit of conversion; after the listed months it is
-  fully ramped. Tenure months have ``days_per_month`` working days.
+  fully ramped. A month of tenure is the calendar's mean month (a twelfth of its working
+  days a year); coaching happens at the calendar's month ends.
 - Attrition is a constant hazard: each rep's remaining tenure is exponential with
-  ``attrition_rate`` leavers per rep-year (a year is 12 months of the clock), so the
+  ``attrition_rate`` leavers per rep-year (a year of the calendar), so the
   expected annual turnover of a backfilled team is the rate. Memoryless, so reps
   already there on day 0 and new hires draw their remaining tenure alike.
 - Reps are numbered team by team at the start; hires get the next numbers in the order
@@ -23,7 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from simulator.config.workforce import WorkforceConfig
+from simulator.config.calendar import Calendar
+from simulator.config.workforce import Hire, WorkforceConfig, hire_start_day, initial_tenure
 
 FloatArray = NDArray[np.float64]
 
@@ -82,7 +84,8 @@ class WorkforcePlan:
 
     teams: tuple[TeamWorkforce, ...] = ()
     reassignment_loss_probability: float = 0.0
-    days_per_month: int = 21
+    days_per_month: float = 250.0 / 12.0  # a month of tenure: the calendar's mean month
+    month_ends: tuple[float, ...] = ()  # working days on which a calendar month ends inside the horizon (coaching)
 
     @property
     def dynamic(self) -> bool:
@@ -106,27 +109,33 @@ class WorkforcePlan:
 
 
 def compile_workforce(
-    config: WorkforceConfig, teams: dict[str, str], days_per_month: int, names: tuple[str, ...]
+    config: WorkforceConfig, teams: dict[str, str], calendar: Calendar, horizon_days: float, names: tuple[str, ...]
 ) -> WorkforcePlan:
     """The engine's form of the ``workforce:`` section.
 
     Args:
         config: The parsed section.
         teams: Team name -> role.
-        days_per_month: Working days per month of the clock.
+        calendar: The clock's calendar (a hire in month *k* starts on the first working
+            day of the *k*-th calendar month of the run; rates per year are per its year).
+        horizon_days: The end of the run.
         names: Team names in scenario order.
     """
+
+    def start_day(hire: Hire) -> float:
+        return hire_start_day(hire, calendar)
+
     compiled = []
     for name in names:
         settings = config.for_team(name, teams[name])
         ramp = settings.ramp
         rate = settings.attrition_rate or 0.0
-        backfill, tenure = settings.backfill_days, settings.initial_tenure_months
-        hire_days = sorted(h.start_day(days_per_month) for h in settings.hires for _ in range(h.count))
+        backfill, tenure = settings.backfill_days, initial_tenure(settings)
+        hire_days = sorted(start_day(h) for h in settings.hires for _ in range(h.count))
         compiled.append(
             TeamWorkforce(
                 ramp=RampCurve(tuple(ramp.productivity), tuple(ramp.skill_shift)) if ramp else RampCurve(),
-                attrition_per_day=rate / (12.0 * days_per_month),
+                attrition_per_day=rate / calendar.days_per_year,
                 backfill=None if backfill is None else (backfill.kernel_code(), backfill.kernel_params()),
                 initial_tenure=None if tenure is None else (tenure.kernel_code(), tenure.kernel_params()),
                 coaching_rate=settings.coaching_rate or 0.0,
@@ -134,11 +143,12 @@ def compile_workforce(
                 coaching_toward_best=settings.coaching_toward == "best",
             )
         )
-    return WorkforcePlan(tuple(compiled), config.reassignment_loss_probability, days_per_month)
+    month_ends = tuple(float(d) for d in calendar.month_start if 0.0 < d <= horizon_days)
+    return WorkforcePlan(tuple(compiled), config.reassignment_loss_probability, calendar.days_per_month, month_ends)
 
 
 def tenure_months(
-    hire_day: FloatArray, leave_day: FloatArray, start_tenure_months: FloatArray, day: float, days_per_month: int
+    hire_day: FloatArray, leave_day: FloatArray, start_tenure_months: FloatArray, day: float, days_per_month: float
 ) -> FloatArray:
     """Each rep's tenure in months on ``day`` (NaN if not employed that day).
 
@@ -153,6 +163,18 @@ def tenure_months(
 def employed_days(hire_day: FloatArray, leave_day: FloatArray, start: float, end: float) -> FloatArray:
     """Days each rep was employed inside ``[start, end)`` (rep-days: the base of cost and utilisation)."""
     return np.maximum(0.0, np.minimum(leave_day, end) - np.maximum(hire_day, start))
+
+
+def busy_share(busy_days: float, employed: float) -> float:
+    """Utilisation: busy days over employed days (NaN with no employed days), at most 1.
+
+    Busy time is summed interval by interval, so a rep busy the whole window can sum to
+    1 + 1e-16 of it by rounding; the share is held to 1. (Real excess, a leaver busy
+    past its recorded leave day, is prevented where the leave day is recorded.)
+    """
+    if employed <= 0.0:
+        return math.nan
+    return min(busy_days / employed, 1.0)
 
 
 def daily_staffing(

@@ -17,14 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulator.analysis.conclusions import conclusion, interval_words
+from simulator.analysis.conclusions import conclusion, interval_words, relative_words
 from simulator.analysis.formatting import (
     HEADLINE_KPIS,
     PIPELINE_KPIS,
     SUPPORTING_KPIS,
     UTILISATION_PREFIX,
     format_mean_ci,
-    format_percent,
     format_value,
     kpi_axis_label,
     sentence_start,
@@ -41,8 +40,10 @@ from simulator.analysis.tables import (
     summary_row,
     window_words,
 )
+from simulator.analysis.warmup import transient_drifts
 from simulator.io.atomic import atomic_write
 from simulator.report.plan_section import planning_sections
+from simulator.report.unusual_section import report_unusual_section
 from simulator.run.differences import difference_rows
 from simulator.run.experiment import Experiment, ExperimentResult
 
@@ -187,9 +188,29 @@ def _how_run_section(result: ExperimentResult) -> list[str]:
         f"- **Seed {exp.seed}**: rerunning with this seed gives exactly these numbers.",
         "- **Common random numbers**: run *r* of every scenario replays the same leads with the same luck, "
         "so the difference between scenarios in run *r* comes from the org design, not from chance.",
-        f"- **Wall time** {result.wall_seconds:,.1f} s on {result.workers} worker(s).",
+        f"- **Wall time** {result.wall_seconds:,.1f} s on {result.workers} worker(s){_resumed_words(result)}.",
     ]
-    return [*lines, *_failures_lines(result)]
+    return [*lines, *_steady_state_lines(result), *_failures_lines(result)]
+
+
+def _steady_state_lines(result: ExperimentResult) -> list[str]:
+    """The initial-transient check: a warning per state series still trending in the window."""
+    warmup = result.experiment.scenarios[0].config.clock.warmup_days
+    drifts = transient_drifts(result.monthly)
+    if not drifts:
+        return [
+            "- **Steady state**: the open pipeline, customer book and partner base show no clear trend "
+            "across the measured window (initial-transient check)."
+        ]
+    return [f"- **Not yet in a steady state**: {d.sentence(warmup)}." for d in drifts]
+
+
+def _resumed_words(result: ExperimentResult) -> str:
+    """For a resumed run: how many runs this session made and how many it kept."""
+    made = sum(result.runs_per_scenario.values())
+    if result.computed is None or result.computed >= made:
+        return ""
+    return f", for the {result.computed:,} runs made after resuming ({made - result.computed:,} were kept from before)"
 
 
 def _runs_words(result: ExperimentResult) -> str:
@@ -253,6 +274,9 @@ def _verdict(row: pd.Series) -> str:
     return "better" if int(row["direction"]) * float(row["mean_diff"]) > 0 else "worse"
 
 
+COMPARISON_HEADER = ("Difference", "95% CI", "Relative difference (95% CI)", "Better in (95% CI)", "Verdict")
+
+
 def _comparison_section(result: ExperimentResult) -> list[str]:
     names = scenario_names(result)
     if len(names) < 2:
@@ -265,21 +289,26 @@ def _comparison_section(result: ExperimentResult) -> list[str]:
             row = comparison_row(comparison, scenario, kpi)
             if row is not None and int(row["n_pairs"]) > 0:
                 rows.append(_comparison_cells(row, kpi))
-        header = ["KPI", names[0], scenario, "Difference", "95% CI of difference", "Better in", "Verdict"]
+        header = ["KPI", names[0], scenario, *COMPARISON_HEADER]
         lines += [f"**{scenario}** vs **{names[0]}**, paired run by run:", "", *_md_table(header, rows), ""]
     return lines
 
 
 def _comparison_cells(row: pd.Series, kpi: str) -> list[str]:
-    relative = float(row["relative_diff"])
-    rel = f" ({format_percent(relative)})" if math.isfinite(relative) else ""
-    better = f"{float(row['share_better']):.0%} of runs" if int(row["direction"]) != 0 else "-"
+    """One row of the comparison table: each figure beside its own interval, in its own unit."""
+    better = "-"
+    if int(row["direction"]) != 0:
+        better = f"{float(row['share_better']):.0%} of runs"
+        low, high = float(row.get("share_better_ci_low", math.nan)), float(row.get("share_better_ci_high", math.nan))
+        if math.isfinite(low):
+            better += f" ({low:.0%} to {high:.0%})"
     return [
         kpi_axis_label(kpi),
         format_value(kpi, float(row["baseline_mean"])),
         format_value(kpi, float(row["scenario_mean"])),
-        format_value(kpi, float(row["mean_diff"]), signed=True) + rel,
-        interval_words(row),
+        format_value(kpi, float(row["mean_diff"]), signed=True),
+        interval_words(row, compact=True),
+        relative_words(row) or "-",
         better,
         _verdict(row),
     ]
@@ -296,7 +325,7 @@ PLOT_TITLES = {
     ),
     "paired_differences": (
         "Differences against the baseline",
-        "Paired mean difference as % of the baseline with its 95% CI; green is better, red worse, grey unclear.",
+        "Relative difference (paired means) with its 95% CI; green is better, red worse, grey unclear.",
     ),
     "bookings_fan": ("Bookings through the year", "Cumulative bookings: median run and the P10-P90 band."),
     "utilisation": ("How busy each team is", "Share of selling time spent working deals; plan for 70-85%."),
@@ -357,6 +386,7 @@ def render_report(result: ExperimentResult, out_dir: Path, plots: Sequence[Path]
         *_how_run_section(result),
         "",
         *_with_gap(precision_section(result)),
+        *report_unusual_section(result),
         "## What it means",
         "",
         *[f"- {sentence}" for sentence in conclusion(result)],
@@ -376,9 +406,10 @@ def write_report(result: ExperimentResult, out_dir: Path | str, plots: Sequence[
 
     It holds the question, the scenarios (org design, headcounts), how the runs were
     made (runs, seed, common random numbers, wall time, failures), how precise the
-    numbers are (runs needed for ±2% on bookings, correlation of paired runs), the plain-words
-    conclusion, the key numbers with their CIs, the paired comparison, the plots
-    (linked relative to ``out_dir``) and a note on how to read the statistics.
+    numbers are (runs needed for ±2% on bookings, correlation of paired runs), what looks
+    unusual against published ranges, the plain-words conclusion, the key numbers with
+    their CIs, the paired comparison, the plots (linked relative to ``out_dir``) and a
+    note on how to read the statistics.
 
     Returns:
         The path of ``report.md``.

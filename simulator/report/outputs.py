@@ -82,6 +82,8 @@ def write_tables(result: ExperimentResult, out_dir: Path) -> list[Path]:
     if result.failures:
         failures = [asdict(failure) for failure in result.failures]
         written.append(atomic_write(out_dir / "failures.json", lambda f: json.dump(failures, f, indent=2)))
+    else:  # a resume that ran the failed replications again leaves no stale list behind
+        (out_dir / "failures.json").unlink(missing_ok=True)
     return written
 
 

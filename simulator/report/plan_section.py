@@ -28,7 +28,16 @@ COST_KPIS = (
     "quota_attainment_p50",
     "reps_at_quota_share",
 )
-FORECAST_KPIS = ("forecast_mape", "forecast_bias", "forecast_mape_quarter", "forecast_bias_quarter")
+FORECAST_KPIS = (
+    "forecast_mape",
+    "forecast_wape",
+    "forecast_bias",
+    "forecast_mape_unscored",
+    "forecast_mape_quarter",
+    "forecast_wape_quarter",
+    "forecast_bias_quarter",
+    "forecast_mape_unscored_quarter",
+)
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -100,9 +109,11 @@ def _capacity_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
     lines = [
         "## The capacity plan against the simulation",
         "",
-        "A capacity planner's spreadsheet multiplies ramped seats by quota and an assumed attainment. "
-        "The simulation books a different amount; reading down, each line is what one cause took away "
-        "(or, when positive, added), measured from the run's own records. Means over runs:",
+        "A capacity planner's spreadsheet multiplies seats (today's headcount and the hiring plan) by quota "
+        "and an assumed attainment. The simulation books a different amount; reading down, each line is what "
+        "one cause took away (or, when positive, added), measured from the run's own records: the ramp line "
+        "follows the planner's convention that a ramping rep carries quota x its ramp productivity, with the "
+        "productivity of the workforce's ramp curve. Means over runs:",
         "",
         *_table(["", *names], rows),
         "",
@@ -123,8 +134,9 @@ def _capacity_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
 def _forecast_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
     kpis = present_kpis(summary, FORECAST_KPIS)
     if not kpis or all(
-        (row := summary_row(summary, n, "forecast_mape")) is None or not math.isfinite(float(row["mean"]))
+        (row := summary_row(summary, n, k)) is None or not math.isfinite(float(row["mean"]))
         for n in names
+        for k in ("forecast_mape", "forecast_wape")
     ):
         return []
     rows = [[kpi_axis_label(k), *[format_mean_ci(summary_row(summary, n, k), k) for n in names]] for k in kpis]
@@ -133,7 +145,10 @@ def _forecast_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
         "",
         "At every month end the open pipeline is weighted by stage into a forecast of what those deals will "
         "book next month and next quarter, then scored against what they did. MAPE is the mean absolute error "
-        "as a share of the actual; a positive bias means forecasts ran high.",
+        "as a share of the actual, over the month ends whose deals booked something; WAPE is the total absolute "
+        "error over the total booked, every month end included (a month that booked $0 counts its whole "
+        "forecast as error); the month ends MAPE could not score are counted. A positive bias means forecasts "
+        "ran high.",
         "",
         *_table(["KPI", *names], rows),
         "",

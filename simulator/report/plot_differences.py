@@ -1,7 +1,9 @@
 """The forest plot of paired differences against the baseline, as % of the baseline.
 
-One panel per non-baseline scenario; per KPI the mean paired difference with its 95%
-CI, green when clearly better, red when clearly worse, grey when the CI includes zero.
+One panel per non-baseline scenario; per KPI the relative difference (ratio of paired
+means minus one) with its 95% Fieller interval from the comparison table, green when
+clearly better, red when clearly worse, grey when the CI includes zero. KPIs that can be
+negative have no relative difference and are left out.
 """
 
 from __future__ import annotations
@@ -61,10 +63,14 @@ def plot_paired_differences(comparison: pd.DataFrame, kpis: Sequence[str] | None
 
 
 def _relative(row: pd.Series) -> tuple[float, float, float]:
-    base = abs(float(row["baseline_mean"]))
-    if not math.isfinite(base) or base == 0.0:
-        return math.nan, math.nan, math.nan
-    return tuple(100.0 * float(row[c]) / base for c in ("mean_diff", "ci_low", "ci_high"))  # type: ignore[return-value]
+    """The relative difference and its interval in %, as the comparison table holds them (Fieller, >= -100%).
+
+    NaN for KPIs without a relative difference (signed amounts, relative biases, a zero
+    baseline); the upper end is ``inf`` when the runs cannot bound it.
+    """
+    return tuple(  # type: ignore[return-value]
+        100.0 * float(row.get(c, math.nan)) for c in ("relative_diff", "relative_ci_low", "relative_ci_high")
+    )
 
 
 def _difference_colour(row: pd.Series) -> str:
@@ -84,6 +90,7 @@ def _forest_panel(ax: Axes, rows: pd.DataFrame, kpis: Sequence[str], scenario: s
             continue
         colour = _difference_colour(row)
         if math.isfinite(low):
+            high = min(high, _forest_reach(rows))  # an unbounded interval runs to the panel's edge
             ax.errorbar(mid, y, xerr=[[mid - low], [high - mid]], fmt="o", color=colour, capsize=4, markersize=7)
         else:
             ax.plot(mid, y, "o", color=colour, markersize=7)

@@ -1,8 +1,11 @@
 """One job as a user sees it: run an experiment with a progress bar, write, print the answer.
 
-Finished batches stream into the run directory's results store as they arrive. Ctrl-C
-(SIGINT) or SIGTERM stops the run: running batches are cancelled, finished ones are
-kept, and a line says how many replications are done and the command that resumes.
+The run directory is checked first: one that cannot be written stops the job before
+anything is simulated. Finished batches stream into its results store as they arrive.
+Ctrl-C (SIGINT) or SIGTERM stops the run within a second or two: running batches are
+stopped, finished replications are kept, and a line says how many are done and the
+command that resumes. A resume names each damaged part of the store it computes again,
+and tries failed replications again.
 """
 
 from __future__ import annotations
@@ -18,11 +21,16 @@ from types import FrameType
 from tqdm import tqdm
 
 from simulator.analysis.results import run_experiment
+from simulator.analysis.warmup import transient_drifts
+from simulator.io.output_dir import UnwritableOutputError, check_writable, reason
 from simulator.report.outputs import write_outputs
 from simulator.run.experiment import Experiment, ExperimentResult
 from simulator.run.runner import RunInterrupted, resolve_workers
 from simulator.run.settings import RunnerSettings
 from simulator.run.store import STORE_DIRNAME
+
+FAILURES_SHOWN = 10
+"""Failed replications listed one by one on the terminal (failures.json has them all)."""
 
 
 @contextlib.contextmanager
@@ -97,10 +105,13 @@ def run_and_write(
 
     Raises:
         RunInterrupted: After printing how many replications are done and how to resume.
+        UnwritableOutputError: When ``out_dir`` cannot be written (checked before anything runs).
     """
     from simulator.report.document import results_table
+    from simulator.report.unusual_section import unusual_summary
 
     settings = settings or RunnerSettings(workers=workers or 0, batch_size=batch_size or 0, progress=progress)
+    check_writable(out_dir)
     _announce(experiment, settings)
     goal = experiment.precision
     total = (goal.max_runs if goal else experiment.runs) * len(experiment.scenarios)
@@ -114,27 +125,57 @@ def run_and_write(
                 def advance(done: int) -> None:
                     bar.update(done)
 
-                result = run_experiment(experiment, on_progress=advance, settings=settings, store_dir=out_dir)
+                def note(text: str) -> None:
+                    bar.write(f"salesim: {text}", file=sys.stderr)
+
+                result = run_experiment(
+                    experiment, on_progress=advance, settings=settings, store_dir=out_dir, on_note=note
+                )
             try:
                 write_outputs(result, out_dir)
             except KeyboardInterrupt:  # every replication is in the store: a resume only writes the outputs
                 made = sum(result.runs_per_scenario.values())
                 raise RunInterrupted(made, made, str(out_dir / STORE_DIRNAME)) from None
+            except OSError as error:
+                raise UnwritableOutputError(out_dir, reason(error)) from None
         except RunInterrupted as interrupted:
             _say_interrupted(interrupted, resume_command)
             raise
     print(results_table(result))
-    for failure in result.failures:
+    unusual = unusual_summary(result)
+    if unusual:
+        print(unusual)
+    warmup = experiment.scenarios[0].config.clock.warmup_days
+    for drift in transient_drifts(result.monthly):
+        print(f"salesim: warning: {drift.sentence(warmup)}", file=sys.stderr)
+    _say_failures(result, resume_command)
+    if goal:
+        needed = ", ".join(f"{name} {runs}" for name, runs in result.runs_per_scenario.items())
+        print(f"salesim: runs=auto: replications needed per scenario: {needed}")
+    print(f"salesim: {_runs_made(result)}; results in {out_dir}")
+    return result
+
+
+def _say_failures(result: ExperimentResult, resume_command: str) -> None:
+    for failure in result.failures[:FAILURES_SHOWN]:
         print(
             f"salesim: replication {failure.replication} of scenario {failure.scenario} (seed {failure.seed}) "
             f"failed: {failure.error}",
             file=sys.stderr,
         )
+    if len(result.failures) > FAILURES_SHOWN:
+        print(f"salesim: ... and {len(result.failures) - FAILURES_SHOWN} more", file=sys.stderr)
     if result.failures:
         print(f"salesim: {len(result.failures)} replications failed; see failures.json", file=sys.stderr)
-    if goal:
-        needed = ", ".join(f"{name} {runs}" for name, runs in result.runs_per_scenario.items())
-        print(f"salesim: runs=auto: replications needed per scenario: {needed}")
-    made = sum(result.runs_per_scenario.values())
-    print(f"salesim: {made - len(result.failures)} runs in {result.wall_seconds:.1f} s; results in {out_dir}")
-    return result
+        if resume_command:
+            print(f"salesim: to try them again: {resume_command}", file=sys.stderr)
+
+
+def _runs_made(result: ExperimentResult) -> str:
+    """How many runs this call made, and how long it took (a resume also counts those it kept)."""
+    made = sum(result.runs_per_scenario.values()) - len(result.failures)
+    if result.computed is None or result.computed >= made + len(result.failures):
+        return f"{made} runs in {result.wall_seconds:.1f} s"
+    computed = result.computed - len(result.failures)  # every failure left was tried in this call
+    kept = made - computed
+    return f"{computed} runs in {result.wall_seconds:.1f} s (and {kept} kept from the interrupted run)"

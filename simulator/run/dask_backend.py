@@ -9,15 +9,25 @@ travel once, not with every task. Results come back in completion order; the res
 store puts them back in (scenario, replication) order, so the numbers are the local
 backend's, byte for byte.
 
+The cluster's own log (INFO lines about workers joining and leaving) goes to
+``dask.log`` in the run directory, not to the terminal, which shows only its errors.
+
 Dask is an optional extra: this module imports it only when the backend starts.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import importlib.util
+import logging
+import logging.handlers
+import os
 import signal
+import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -29,6 +39,11 @@ from simulator.run.local_backend import BatchCallback
 
 INSTALL_HINT = 'pip install -e ".[dask]"  (or: pip install "dask[distributed]")'
 CONNECT_TIMEOUT = "20s"
+LOGGERS = ("distributed", "bokeh", "tornado")
+WORKER_LOG_LEVEL = "DASK_LOGGING__DISTRIBUTED"
+STOP_SECONDS = 0.5
+"""How long a LocalCluster worker gets to stop its task on an interrupt before it is killed."""
+LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
 
 
 def dask_installed() -> bool:
@@ -42,14 +57,27 @@ def dask_installed() -> bool:
 class DaskBackend:
     """Run batches on a Dask cluster: a scheduler at ``address``, or a new LocalCluster."""
 
-    def __init__(self, scenarios: Sequence[Scenario], seed: int, address: str | None, workers: int) -> None:
+    def __init__(
+        self, scenarios: Sequence[Scenario], seed: int, address: str | None, workers: int, log: Path | None = None
+    ) -> None:
         self.scenarios, self.seed, self.address, self.requested = scenarios, seed, address, workers
         self.workers = workers
         self._client: Any = None
         self._cluster: Any = None
         self._scattered: list[Any] = []
+        self._log = DaskLog(log)
 
     def __enter__(self) -> DaskBackend:
+        self._log.__enter__()
+        try:
+            self._connect()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        self._log.to_file()  # connected: the run directory is about to be used anyway
+        return self
+
+    def _connect(self) -> None:
         from distributed import Client, LocalCluster
 
         if self.address:
@@ -65,26 +93,40 @@ class DaskBackend:
         else:
             # Worker processes are spawned from here: started while SIGINT is ignored, they
             # keep ignoring it, so a Ctrl-C in the terminal reaches the parent alone.
+            # Their own log shows only errors on the terminal (set before they import Dask).
             main = threading.current_thread() is threading.main_thread()  # only it may set handlers
             previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+            level = os.environ.get(WORKER_LOG_LEVEL)
+            os.environ[WORKER_LOG_LEVEL] = "error"
             try:
                 self._cluster = LocalCluster(
-                    n_workers=self.requested, threads_per_worker=1, processes=True, dashboard_address=None
+                    n_workers=self.requested,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=False,  # else it sets the level of every log handler, the log file's too
                 )
             finally:
                 if main:
                     signal.signal(signal.SIGINT, previous)
+                if level is None:
+                    os.environ.pop(WORKER_LOG_LEVEL, None)
+                else:
+                    os.environ[WORKER_LOG_LEVEL] = level
             self._client = Client(self._cluster)
         self._scattered = self._client.scatter(list(self.scenarios), broadcast=True)
-        return self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        if self._client is not None:
-            self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+        try:
+            if self._client is not None:
+                self._client.close()
+            if self._cluster is not None:
+                self._cluster.close()
+        finally:
+            self._client = self._cluster = None
+            self._log.__exit__()
 
     def run(self, batches: Sequence[Batch], on_batch: BatchCallback) -> None:
         """Submit every batch, hand each to ``on_batch`` as it finishes; cancel all on an interrupt."""
@@ -105,9 +147,97 @@ class DaskBackend:
                 on_batch(batch, outcomes)
         except BaseException:
             self._client.cancel(list(futures))
+            self._stop_local_workers()
             raise
+
+    def _stop_local_workers(self) -> None:
+        """Stop the running tasks of the LocalCluster started here: its workers are killed at once.
+
+        Cancelling a running Dask task does not stop it, and closing the cluster waits
+        seconds for each busy worker. A scheduler given by ``runner.address`` belongs to
+        someone else: its workers finish their task and drop it.
+        """
+        if self._cluster is None:
+            return
+        self._log.quiet()  # the scheduler's complaint about the killed workers' data goes to the file only
+        nannies = list(self._cluster.workers.values())
+
+        async def kill_all() -> None:
+            for nanny in nannies:
+                nanny.close_gracefully(reason="salesim-interrupted")  # a nanny closing does not restart its worker
+            await asyncio.gather(*(n.kill(timeout=STOP_SECONDS) for n in nannies), return_exceptions=True)
+
+        with contextlib.suppress(Exception):
+            self._cluster.sync(kill_all)
 
 
 def _task_failures(scenario: str, seed: int, batch: Batch, error: Exception) -> list[Outcome]:
     message = f"Dask task failed: {type(error).__name__}: {error}"
     return [ReplicationFailure(scenario, r, seed, message, "") for r in batch.replications]
+
+
+class DaskLog:
+    """Dask's log lines in a file (``path``) instead of on the terminal, while a backend is open.
+
+    Until :meth:`to_file` (after a successful connection) the lines are held in memory,
+    so a scheduler that cannot be reached leaves no file behind. The terminal shows
+    Dask's errors (its warnings too when there is no file). Each logger's own settings
+    come back on exit.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._saved: list[tuple[logging.Logger, list[logging.Handler], bool]] = []
+        self._held = logging.handlers.MemoryHandler(capacity=100_000, flushLevel=logging.CRITICAL + 1)
+        self._terminal = logging.StreamHandler(sys.stderr)
+        self._terminal.setLevel(logging.ERROR if path is not None else logging.WARNING)
+        self._file: logging.Handler | None = None
+
+    def _install(self, handlers: list[logging.Handler]) -> None:
+        for name in LOGGERS:
+            logger = logging.getLogger(name)
+            logger.handlers = list(handlers)
+            logger.propagate = False
+
+    def __enter__(self) -> DaskLog:
+        importlib.import_module("distributed")  # it sets up its own handlers when imported: before ours
+        loggers = [logging.getLogger(name) for name in LOGGERS]
+        loggers += [  # e.g. distributed.client has its own terminal handler: its lines go up to ours instead
+            logger
+            for name, logger in logging.root.manager.loggerDict.items()
+            if isinstance(logger, logging.Logger)
+            and name.split(".")[0] in LOGGERS
+            and name not in LOGGERS
+            and (not logger.propagate or any(isinstance(h, logging.StreamHandler) for h in logger.handlers))
+        ]
+        self._saved = [(logger, logger.handlers[:], logger.propagate) for logger in loggers]
+        for logger in loggers[len(LOGGERS) :]:
+            logger.handlers = [h for h in logger.handlers if not isinstance(h, logging.StreamHandler)]
+            logger.propagate = True
+        self._install([self._terminal] + ([self._held] if self.path is not None else []))
+        return self
+
+    def quiet(self) -> None:
+        """Show nothing more on the terminal (the log file still gets every line)."""
+        self._terminal.setLevel(logging.CRITICAL + 1)
+
+    def to_file(self) -> None:
+        """Write the lines held so far, and every later one, to the log file."""
+        if self.path is None or self._file is not None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = logging.FileHandler(self.path, encoding="utf-8")
+        self._file.setFormatter(logging.Formatter(LOG_FORMAT))
+        self._held.setTarget(self._file)
+        self._held.flush()
+        self._install([self._terminal, self._file])
+
+    def __exit__(self, *exc: object) -> None:
+        for logger, handlers, propagate in self._saved:
+            logger.handlers, logger.propagate = handlers, propagate
+        self._saved = []
+        self._held.setTarget(None)
+        self._held.close()
+        if self._file is not None:
+            self._file.close()
+            self._file = None

@@ -164,6 +164,8 @@ class ExperimentResult:
             attainment) and ``monthly_queues`` (one row per month x stage x team: queue
             length, wait, visits).
         runs_per_scenario: Replications made per scenario (they differ with ``runs=auto``).
+        computed: Replications run by this call, failed ones included; the others were
+            kept from the interrupted run it resumed. None when not known.
     """
 
     experiment: Experiment
@@ -176,3 +178,4 @@ class ExperimentResult:
     workers: int = 1
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     runs_per_scenario: dict[str, int] = field(default_factory=dict)
+    computed: int | None = None

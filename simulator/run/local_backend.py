@@ -1,39 +1,36 @@
 """The local backend: batches run in this process or on worker processes of this machine.
 
 Every backend runs a list of batches and hands each finished batch to a callback in the
-parent, in completion order; the results store puts them back in order. If a worker
-process dies, the pool is rebuilt and the unfinished batches are sent again. Workers
-ignore SIGINT (a Ctrl-C in a terminal reaches the whole process group): the parent alone
-decides, and on an interrupt it cancels the pending batches and stops the running ones.
+parent, in completion order; the results store puts them back in order.
+
+Worker processes (:mod:`simulator.run.worker_pool`) report each replication as it ends.
+If one dies, the replications it had finished are kept, the one it was running is tried
+once more on its own, and the rest of its batch goes back in the queue; a replication
+that kills its worker twice is recorded as a failure (a resume tries it again). When
+workers keep dying with nothing finishing in between (a machine out of memory), the
+batches not yet run are recorded as failed, not run, and a resume runs them.
+
+On an interrupt (Ctrl-C, or SIGTERM turned into one) the parent keeps every replication
+already finished, running batches included, and terminates the workers at once.
 """
 
 from __future__ import annotations
 
-import signal
-import sys
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import get_context
+from collections import deque
+from collections.abc import Callable, Sequence
 from types import TracebackType
 
 from simulator.model import sampling
 from simulator.model.scenario import Scenario
 from simulator.run.batch import Batch, Outcome, run_batch
 from simulator.run.experiment import ReplicationFailure
+from simulator.run.worker_pool import START_METHOD, Event, WorkerPool
+
+__all__ = ["START_METHOD", "BatchCallback", "InProcessBackend", "PoolBackend"]
 
 BatchCallback = Callable[[Batch, list[Outcome]], None]
-MAX_POOL_RESTARTS = 3
-# Fork is the fastest start (workers inherit the imported modules and the compiled Numba
-# kernels) and is safe here because the parent runs no threads when the pool starts.
-# Elsewhere (macOS, Windows) spawn is the only safe choice.
-START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
-
-
-def ignore_interrupts() -> None:
-    """Worker initializer: leave Ctrl-C to the parent, and let SIGTERM end the worker."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+MAX_ATTEMPTS = 2
+"""Times a replication may be running when its worker dies before it is recorded as failed."""
 
 
 class InProcessBackend:
@@ -57,10 +54,11 @@ class InProcessBackend:
 
 
 class PoolBackend:
-    """Run batches on worker processes of this machine."""
+    """Run batches on worker processes of this machine, kept for the backend's life."""
 
     def __init__(self, scenarios: Sequence[Scenario], seed: int, workers: int) -> None:
         self.scenarios, self.seed, self.workers = scenarios, seed, workers
+        self._pool = WorkerPool(scenarios, seed, workers)
 
     def __enter__(self) -> PoolBackend:
         sampling.warm_up()  # compile or load the Numba cache once, before workers start
@@ -69,52 +67,73 @@ class PoolBackend:
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        return None
+        self._pool.stop()
 
     def run(self, batches: Sequence[Batch], on_batch: BatchCallback) -> None:
-        """Run the batches on a pool, rebuilding it (up to 3 times) if a worker dies."""
-        pending = list(batches)
-        restarts = 0
-        while pending:
-            context = get_context(START_METHOD)
-            with ProcessPoolExecutor(
-                max_workers=min(self.workers, len(pending)), mp_context=context, initializer=ignore_interrupts
-            ) as pool:
-                futures: dict[Future[list[Outcome]], Batch] = {
-                    pool.submit(run_batch, self.scenarios[b.scenario_index], self.seed, b.replications): b
-                    for b in pending
-                }
-                finished: set[Batch] = set()
-                try:
-                    for future in as_completed(futures):
-                        batch = futures.pop(future)  # drop the future: its result is the store's now
-                        on_batch(batch, future.result())
-                        finished.add(batch)
-                except BrokenProcessPool:
-                    restarts += 1
-                    pending = [b for b in pending if b not in finished]
-                    if restarts > MAX_POOL_RESTARTS:
-                        for batch in pending:
-                            on_batch(batch, _dead_worker_failures(self.scenarios, self.seed, [batch]))
-                        return
-                    continue
-                except BaseException:  # an interrupt: cancel what waits, stop what runs
-                    _stop(pool)
-                    raise
-                pending = []
+        """Run the batches, each handed to ``on_batch`` when it ends (see the module's notes on faults)."""
+        work = _Work(self.scenarios, self.seed, batches, max(4, 2 * self.workers), on_batch)
+        try:
+            while work.queue or self._pool.busy():
+                while work.queue and self._pool.can_take():
+                    self._pool.give(work.queue.popleft())
+                self._pool.wait(work.ended)
+        except BaseException:  # an interrupt: keep what is finished, stop every worker now
+            try:
+                for batch, outcomes in self._pool.drain():
+                    on_batch(batch, outcomes)
+            finally:
+                self._pool.stop()
+            raise
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
-    pool.shutdown(wait=False, cancel_futures=True)
-    # The executor has no public way to stop running tasks; its worker processes are kept
-    # in ``_processes``. Terminating them is what cancelling a running batch means here.
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.terminate()
+class _Work:
+    """The batches of one :meth:`PoolBackend.run` call, and what to do when one ends."""
 
+    def __init__(
+        self,
+        scenarios: Sequence[Scenario],
+        seed: int,
+        batches: Sequence[Batch],
+        deaths_allowed: int,
+        on_batch: BatchCallback,
+    ) -> None:
+        self.scenarios, self.seed, self.on_batch = scenarios, seed, on_batch
+        self.queue: deque[Batch] = deque(batches)
+        self.attempts: dict[tuple[int, int], int] = {}
+        self.deaths_in_a_row, self.deaths_allowed = 0, deaths_allowed
 
-def _dead_worker_failures(scenarios: Sequence[Scenario], seed: int, batches: Iterable[Batch]) -> list[Outcome]:
-    return [
-        ReplicationFailure(scenarios[b.scenario_index].name, r, seed, "worker process died", "")
-        for b in batches
-        for r in b.replications
-    ]
+    def ended(self, event: Event) -> None:
+        """Keep what a batch finished; after a death, retry or record the replication it was running."""
+        batch, done = event.batch, len(event.outcomes)
+        if done:
+            self.on_batch(Batch(batch.scenario_index, batch.replications[:done]), event.outcomes)
+        if done:
+            self.deaths_in_a_row = 0
+        if event.death is None or done == len(batch.replications):
+            return
+        self.deaths_in_a_row += 1
+        running, rest = batch.replications[done], batch.replications[done + 1 :]
+        key = (batch.scenario_index, running)
+        self.attempts[key] = self.attempts.get(key, 0) + 1
+        if rest:
+            self.queue.appendleft(Batch(batch.scenario_index, rest))
+        if self.attempts[key] >= MAX_ATTEMPTS:
+            message = f"worker process died while running it, {self.attempts[key]} times ({event.death})"
+            self.on_batch(Batch(batch.scenario_index, (running,)), self._failed((running,), batch, message))
+        else:
+            self.queue.appendleft(Batch(batch.scenario_index, (running,)))
+        if self.deaths_in_a_row >= self.deaths_allowed:
+            self._give_up(event.death)
+
+    def _give_up(self, death: str) -> None:
+        """Workers keep dying with nothing finishing: record the batches not yet run as failed."""
+        died = f"{self.deaths_in_a_row} worker processes died in a row (the last one: {death})"
+        message = f"not run: {died}; a resume runs it again"
+        while self.queue:
+            batch = self.queue.popleft()
+            self.on_batch(batch, self._failed(batch.replications, batch, message))
+        self.deaths_allowed = 0  # from now on, a batch whose worker dies is recorded at once
+
+    def _failed(self, replications: Sequence[int], batch: Batch, message: str) -> list[Outcome]:
+        name = self.scenarios[batch.scenario_index].name
+        return [ReplicationFailure(name, r, self.seed, message, "") for r in replications]

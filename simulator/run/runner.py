@@ -8,9 +8,11 @@ tables are read back from it at the end, in (scenario, replication) order: the n
 are identical whatever the backend, the number of workers or the batch size, and
 whether the run was interrupted and resumed.
 
-An interrupt (Ctrl-C, or SIGTERM turned into one by the caller) cancels the running
-batches, keeps the finished ones in the store and raises :class:`RunInterrupted`; a run
-with ``resume=True`` in the same directory computes only the missing replications.
+An interrupt (Ctrl-C, or SIGTERM turned into one by the caller) stops the running
+batches at once, keeps every finished replication in the store and raises
+:class:`RunInterrupted`; a run with ``resume=True`` in the same directory first checks
+every part of the store against its manifest entry (a damaged part is computed again,
+with a note), then computes the missing replications and tries the failed ones again.
 
 With a precision goal (``runs=auto``) replications are added in rounds: after each
 round, every scenario whose KPI mean is not yet known within the target gets more, up
@@ -33,19 +35,24 @@ import numpy as np
 import pandas as pd
 
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.io.output_dir import UnwritableOutputError, reason
 from simulator.model.scenario import Scenario
 from simulator.run.batch import Batch, Outcome, batches_for, run_batch
 from simulator.run.dask_backend import DaskBackend
 from simulator.run.experiment import Experiment, ExperimentResult, PrecisionGoal
 from simulator.run.local_backend import InProcessBackend, PoolBackend
+from simulator.run.parts import Part, make_part
 from simulator.run.replication import ReplicationResult
 from simulator.run.settings import EXECUTION_KEYS
-from simulator.run.store import DirectoryStore, MemoryStore, make_part
+from simulator.run.store import DirectoryStore, MemoryStore
 
 ProgressCallback = Callable[[int], None]
+NoteCallback = Callable[[str], None]
 Measure = Callable[[np.ndarray], float]
 """Relative half-width of the 95% CI of a sample's mean (NaN when it has none)."""
 Backend = InProcessBackend | PoolBackend | DaskBackend
+DASK_LOG = "dask.log"
+"""The Dask cluster's log, in the run directory (kept off the terminal)."""
 GROWTH_MIN, GROWTH_MAX = 1.25, 4.0
 """Bounds on how much a round of ``runs=auto`` multiplies a scenario's replications."""
 
@@ -96,9 +103,11 @@ def fingerprint(experiment: Experiment) -> dict[str, Any]:
     }
 
 
-def _backend(scenarios: Sequence[Scenario], seed: int, backend: str, address: str | None, workers: int) -> Backend:
+def _backend(
+    scenarios: Sequence[Scenario], seed: int, backend: str, address: str | None, workers: int, log: Path | None
+) -> Backend:
     if backend == "dask":
-        return DaskBackend(scenarios, seed, address, workers)
+        return DaskBackend(scenarios, seed, address, workers, log)
     if backend != "local":
         raise ConfigError.single("runner.backend", backend, "must be one of ('local', 'dask')")
     return InProcessBackend(scenarios, seed) if workers == 1 else PoolBackend(scenarios, seed, workers)
@@ -134,9 +143,11 @@ class _Run:
     ) -> None:
         self.experiment, self.scenarios, self.store = experiment, scenarios, store
         self.batch_size, self.progress = batch_size, progress
+        self.computed = 0
 
     def on_batch(self, batch: Batch, outcomes: list[Outcome]) -> None:
-        self.store.add(make_part(batch, outcomes))
+        keep(self.store, make_part(batch, outcomes))
+        self.computed += len(outcomes)
         self.progress(len(outcomes))
 
     def run_up_to(self, backend: Backend, targets: Sequence[int]) -> None:
@@ -167,6 +178,18 @@ class _Run:
             targets = following
 
 
+def keep(store: DirectoryStore | MemoryStore, part: Part) -> None:
+    """Add a part to the store.
+
+    Raises:
+        UnwritableOutputError: When the store cannot be written (a folder removed, a disk full).
+    """
+    try:
+        store.add(part)
+    except OSError as error:
+        raise UnwritableOutputError(Path(store.location), reason(error)) from None
+
+
 def _check_target_kpi(goal: PrecisionGoal, first: Mapping[int, list[Outcome]]) -> None:
     """Refuse a ``runner.target_kpi`` that no scenario reports (seen in each scenario's first run)."""
     known: set[str] = set()
@@ -189,6 +212,7 @@ def run_replications(
     store_dir: Path | None = None,
     resume: bool = False,
     measure: Measure | None = None,
+    on_note: NoteCallback | None = None,
 ) -> ExperimentResult:
     """Validate and run every replication of every scenario; the result has no summary yet.
 
@@ -203,14 +227,18 @@ def run_replications(
         backend: ``local`` or ``dask``.
         address: Dask scheduler address; ``None`` starts a LocalCluster.
         store_dir: Run directory whose ``store/`` receives every finished batch; ``None``
-            keeps the results in memory.
+            keeps the results in memory. With the Dask backend, the cluster's log goes
+            to ``dask.log`` there.
         resume: Continue the interrupted run in ``store_dir`` (same config required).
         measure: Relative CI half-width of a sample's mean; needed for a precision goal.
+        on_note: Called with each note for the user (a damaged part of a resumed
+            store that is computed again).
 
     Raises:
         ConfigError: If the experiment or a scenario is invalid, or a resume does not
             match the interrupted run (nothing is run).
-        RunInterrupted: On an interrupt; finished batches stay in the store.
+        RunInterrupted: On an interrupt; finished replications stay in the store.
+        UnwritableOutputError: When the store cannot be written; finished replications stay in it.
     """
     experiment.validate()
     scenarios = [spec.compile() for spec in experiment.scenarios]
@@ -219,7 +247,12 @@ def run_replications(
         raise ConfigError.single("runner.resume", True, "needs the run directory of an interrupted run")
     store = DirectoryStore(store_dir) if store_dir is not None else MemoryStore()
     if resume and isinstance(store, DirectoryStore):
-        store.check_resume(fingerprint(experiment))  # before a cluster is started for nothing
+        try:
+            notes = store.resume(fingerprint(experiment))  # before a cluster is started for nothing
+        except OSError as error:
+            raise UnwritableOutputError(Path(store.location), reason(error)) from None
+        for note in notes:
+            (on_note or (lambda _note: None))(note)
     goal = experiment.precision
     first: dict[int, list[Outcome]] = {}
     if goal is not None and not resume:  # check the KPI on each scenario's first run before writing anything
@@ -227,15 +260,19 @@ def run_replications(
         _check_target_kpi(goal, first)
     progress = on_progress or (lambda _n: None)
     run = _Run(experiment, scenarios, store, batch_size, progress)
-    chosen = _backend(scenarios, experiment.seed, backend, address, resolve_workers(workers))
+    log = store_dir / DASK_LOG if store_dir is not None else None
+    chosen = _backend(scenarios, experiment.seed, backend, address, resolve_workers(workers), log)
     started = time.perf_counter()
     try:
         with chosen:  # connect (or start a cluster) first: an unreachable scheduler leaves nothing behind
-            if isinstance(store, DirectoryStore):
-                store.start(fingerprint(experiment), resume)
+            if isinstance(store, DirectoryStore) and not resume:
+                try:
+                    store.start(fingerprint(experiment))
+                except OSError as error:
+                    raise UnwritableOutputError(Path(store.location), reason(error)) from None
             for s, outcomes in first.items():
-                store.add(make_part(Batch(s, (0,)), outcomes))
-            already = sum(len(reps) for reps in store.done().values())
+                run.on_batch(Batch(s, (0,)), outcomes)
+            already = sum(len(reps) for reps in store.done().values()) - run.computed
             if already:
                 progress(already)
             targets = run.rounds(chosen, measure)
@@ -256,4 +293,5 @@ def run_replications(
         chosen.workers,
         store.tables(names),
         runs_per_scenario=dict(zip(names, targets, strict=True)),
+        computed=run.computed,
     )

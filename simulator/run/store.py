@@ -1,20 +1,27 @@
 """The results store: every finished batch appended to the run directory as it arrives.
 
 A run's results live in ``<run dir>/store/`` while it runs: ``manifest.json`` (what is
-being run, to refuse resuming a different config) and, per finished batch, CSV parts
-named by scenario index and replication range::
+being run, to refuse resuming a different config) and, per finished batch, a part named
+by scenario index and replication range::
 
     s000-r00000000-00000009.monthly.csv
-    s000-r00000000-00000009.table-reps.csv     (one per tidy extra table: reps, monthly_queues)
-    s000-r00000000-00000009.failures.json      (only when a replication raised)
-    s000-r00000000-00000009.replications.csv   (written last: the batch is committed)
+    s000-r00000000-00000009.table-reps.csv       (one per tidy extra table: reps, monthly_queues)
+    s000-r00000000-00000009.failures.json        (only when a replication failed)
+    s000-r00000000-00000009.replications.csv
+    s000-r00000000-00000009.manifest.json        (the part's manifest entry, written last)
 
-Each part is written atomically; the replications part is written last, so a batch is
-in the store exactly when its replications part is, and an interrupt can lose at most
-the batches that were running. Floats are written with every digit Python needs to read
-back the same number, so summaries computed from the store equal those computed in
-memory. The parent process keeps nothing but the store, so its memory stays flat
-however many replications a run makes; the final tables are read back at the end.
+Each file is written atomically, with stop signals held back until the part is complete;
+the part's manifest entry (:mod:`simulator.run.manifest`), written last, commits it and
+records each file's row count and SHA-256. A resume checks every part against its entry
+and computes again any part whose file is missing, empty, truncated or altered, saying
+so; files of a part that was never committed are removed.
+
+A failed replication is kept as a failure of this run, and a resume tries it again: a
+replication counts as done for a resume only when it has results. Floats are written
+with every digit Python needs to read back the same number, so summaries computed from
+the store equal those computed in memory. The parent process keeps nothing but the
+store, so its memory stays flat however many replications a run makes; the final
+tables are read back at the end.
 
 :class:`MemoryStore` keeps the same parts in memory (for notebooks that write nothing);
 both assemble the tables the same way, so the numbers never depend on where they were kept.
@@ -24,133 +31,42 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 import shutil
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.errors import ConfigError
 from simulator.io.atomic import atomic_write
-from simulator.model.metrics import MonthlySeries
-from simulator.run.batch import Batch, Outcome
 from simulator.run.experiment import ReplicationFailure
-from simulator.run.replication import ReplicationResult
+from simulator.run.manifest import (
+    ENTRY_SUFFIX,
+    FORMAT_KEY,
+    MANIFEST,
+    STORE_FORMAT,
+    Entry,
+    check_part,
+    entry_paths,
+    file_record,
+    read_entry,
+    write_bytes,
+    write_entry,
+)
+from simulator.run.parts import Part, assemble, sorted_failures
+from simulator.run.resume_match import config_differences
+from simulator.run.signals import stop_signals_deferred
+
+__all__ = ["STORE_DIRNAME", "DirectoryStore", "MemoryStore", "ResultStore", "assemble", "config_differences"]
 
 STORE_DIRNAME = "store"
-MANIFEST = "manifest.json"
-PART = re.compile(r"^s(\d{3,})-r(\d{8,})-(\d{8,})\.replications\.csv$")
-KEYS = ["scenario", "replication"]
+NOTES_SHOWN = 10
+"""Damaged parts named one by one on resume; the rest are counted."""
 # pandas < 3 reads floats with a fast parser that can be one unit in the last place off;
 # pandas 3 reads them exactly by default (and deprecates the option).
 READ_OPTIONS: dict[str, Any] = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Part:
-    """The tables of one finished batch."""
-
-    scenario_index: int
-    first: int
-    last: int
-    replications: pd.DataFrame
-    monthly: pd.DataFrame
-    failures: list[ReplicationFailure]
-    tables: dict[str, pd.DataFrame] = dataclasses.field(default_factory=dict)
-
-    @property
-    def name(self) -> str:
-        """The part's file stem: scenario index and replication range, sortable as text."""
-        return part_name(self.scenario_index, self.first, self.last)
-
-
-def part_name(scenario_index: int, first: int, last: int) -> str:
-    """The file stem of the part holding replications ``first..last`` of a scenario."""
-    return f"s{scenario_index:03d}-r{first:08d}-{last:08d}"
-
-
-def kpi_frame(results: Sequence[ReplicationResult]) -> pd.DataFrame:
-    """One row per replication: ``scenario``, ``replication``, then one column per KPI."""
-    if not results:
-        return pd.DataFrame(columns=KEYS)
-    return pd.DataFrame([{"scenario": o.scenario, "replication": o.replication, **o.kpis} for o in results])
-
-
-def monthly_frame(results: Sequence[ReplicationResult]) -> pd.DataFrame:
-    """One row per replication x month: every monthly series, cumulative bookings, then extra columns.
-
-    The columns follow the fields of :class:`MonthlySeries`: each array field (one value
-    per month), then ``cumulative_bookings``, then the named arrays of its mapping fields,
-    so a series added to the model appears here without a change.
-    """
-    if not results:
-        return pd.DataFrame(columns=[*KEYS, "month"])
-    months = [len(o.monthly.bookings) for o in results]
-    columns: dict[str, Any] = {
-        "scenario": np.repeat([o.scenario for o in results], months),
-        "replication": np.repeat(np.array([o.replication for o in results], dtype=np.int64), months),
-        "month": np.concatenate([np.arange(n, dtype=np.int64) for n in months]),
-    }
-    fields = [f.name for f in dataclasses.fields(MonthlySeries)]
-    mappings = [name for name in fields if isinstance(getattr(results[0].monthly, name), Mapping)]
-    for name in (f for f in fields if f not in mappings):
-        columns[name] = np.concatenate([np.asarray(getattr(o.monthly, name)) for o in results])
-    columns["cumulative_bookings"] = np.concatenate([np.cumsum(o.monthly.bookings) for o in results])
-    for mapping in mappings:
-        for name in getattr(results[0].monthly, mapping):
-            columns[name] = np.concatenate([np.asarray(getattr(o.monthly, mapping)[name]) for o in results])
-    return pd.DataFrame(columns)
-
-
-def extra_frames(results: Sequence[ReplicationResult]) -> dict[str, pd.DataFrame]:
-    """Each replication's tidy extra tables stacked by name, ``scenario`` and ``replication`` first."""
-    frames: dict[str, list[pd.DataFrame]] = {}
-    for o in results:
-        for name, table in o.tables.items():
-            frame = pd.DataFrame(table)
-            frame.insert(0, "replication", o.replication)
-            frame.insert(0, "scenario", o.scenario)
-            frames.setdefault(name, []).append(frame)
-    return {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()}
-
-
-def make_part(batch: Batch, outcomes: Sequence[Outcome]) -> Part:
-    """The part a finished batch adds to the store."""
-    results = [o for o in outcomes if isinstance(o, ReplicationResult)]
-    failures = [o for o in outcomes if isinstance(o, ReplicationFailure)]
-    reps = batch.replications
-    return Part(
-        batch.scenario_index,
-        reps[0],
-        reps[-1],
-        kpi_frame(results),
-        monthly_frame(results),
-        failures,
-        extra_frames(results),
-    )
-
-
-def assemble(frames: Iterable[pd.DataFrame], scenario_order: Sequence[str]) -> pd.DataFrame:
-    """Stack parts given in (scenario, first replication) order into one table sorted by the same.
-
-    Columns come in order of first appearance, as when the rows are built in one go; the
-    rows of one replication keep their order (months, reps, stages).
-    """
-    kept = [f for f in frames if len(f)]
-    if not kept:
-        return pd.DataFrame()
-    table = pd.concat(kept, ignore_index=True, sort=False)
-    rank = table["scenario"].map({name: i for i, name in enumerate(scenario_order)})
-    order = np.lexsort([table["replication"].to_numpy(), rank.to_numpy()])  # stable: rows keep their order
-    return table.iloc[order].reset_index(drop=True)
-
-
-def sorted_failures(failures: Iterable[ReplicationFailure]) -> list[ReplicationFailure]:
-    """Failures sorted by scenario name, then replication."""
-    return sorted(failures, key=lambda f: (f.scenario, f.replication))
 
 
 class MemoryStore:
@@ -205,11 +121,18 @@ def _values(frames: Iterable[pd.DataFrame], kpi: str, below: int) -> np.ndarray:
     return np.concatenate(chunks) if chunks else np.empty(0)
 
 
+def _csv_bytes(table: pd.DataFrame) -> bytes:
+    """``table`` as CSV with every digit, as the bytes written to the store."""
+    return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
 class DirectoryStore:
-    """The results store of a run directory: one set of atomic CSV parts per finished batch."""
+    """The results store of a run directory: atomic CSV parts, each committed by a manifest entry."""
 
     def __init__(self, run_dir: Path) -> None:
         self.path = Path(run_dir) / STORE_DIRNAME
+        self._entries: dict[str, Entry] | None = None
+        self._session_start = self._next_sequence = 0
 
     @property
     def location(self) -> str:
@@ -231,67 +154,149 @@ class DirectoryStore:
                 f"needs the folder of an interrupted run, and {self.path.parent} holds none; "
                 "pass hydra.run.dir=<that folder>",
             )
+        try:
+            recorded = json.loads(manifest.read_text(encoding="utf-8"))
+            if not isinstance(recorded, dict):
+                raise ValueError("not a JSON object")
+        except (OSError, ValueError) as error:
+            raise ConfigError.single(
+                "runner.resume", True, f"cannot read {manifest} ({error}); start a new run in another folder"
+            ) from None
+        recorded.pop(FORMAT_KEY, None)
         current = json.loads(json.dumps(fingerprint, default=str))
-        issues = config_differences(json.loads(manifest.read_text(encoding="utf-8")), current)
+        issues = config_differences(recorded, current)
         if issues:
             raise ConfigError(issues)
 
-    def start(self, fingerprint: Mapping[str, Any], resume: bool) -> None:
-        """Open the store for a run: a fresh one, or the interrupted one when resuming.
-
-        Raises:
-            ConfigError: As :meth:`check_resume`, when resuming.
-        """
-        if resume:
-            self.check_resume(fingerprint)
-            for stray in self.path.glob(".*.tmp"):  # an atomic write cut short by the interrupt
-                stray.unlink(missing_ok=True)
-            return
+    def start(self, fingerprint: Mapping[str, Any]) -> None:
+        """Open a fresh store for a new run (a store already in the folder is replaced)."""
         if self.path.exists():
             shutil.rmtree(self.path)  # a fresh run in a used folder replaces the old results
         self.path.mkdir(parents=True)
-        current = json.loads(json.dumps(fingerprint, default=str))
-        atomic_write(self.path / MANIFEST, lambda f: json.dump(current, f, indent=1, sort_keys=True))
+        manifest = {**json.loads(json.dumps(fingerprint, default=str)), FORMAT_KEY: STORE_FORMAT}
+        atomic_write(self.path / MANIFEST, lambda f: json.dump(manifest, f, indent=1, sort_keys=True))
+        self._entries, self._session_start, self._next_sequence = {}, 0, 0
+
+    def resume(self, fingerprint: Mapping[str, Any]) -> list[str]:
+        """Open the store of an interrupted run: check the config, then every part against the manifest.
+
+        A part whose file is missing, empty, truncated or altered is removed, so that its
+        replications are computed again, as are the files of a part never committed.
+        Replications that failed are tried again.
+
+        Returns:
+            One note per damaged part (for the terminal), the rest counted.
+
+        Raises:
+            ConfigError: As :meth:`check_resume`.
+        """
+        self.check_resume(fingerprint)
+        names = self.scenario_names()
+        entries: dict[str, Entry] = {}
+        damaged: list[str] = []
+        for path in entry_paths(self.path):
+            stem = path.name.removesuffix(ENTRY_SUFFIX)
+            entry = read_entry(path)
+            if entry is None or entry.stem != stem:
+                damaged.append(f"part {stem} is damaged (its manifest entry cannot be read): it will be computed again")
+            elif problem := check_part(self.path, entry):
+                i = entry.scenario_index
+                scenario = names[i] if 0 <= i < len(names) else f"#{i}"
+                span = f"replications {entry.first}-{entry.last} of scenario {scenario}"
+                damaged.append(f"part {stem} is damaged ({problem}): {span} will be computed again")
+            else:
+                entries[stem] = entry
+                continue
+            for damaged_file in self.path.glob(f"{stem}.*"):
+                damaged_file.unlink()
+        notes = damaged[:NOTES_SHOWN]
+        if len(damaged) > NOTES_SHOWN:
+            notes.append(f"... and {len(damaged) - NOTES_SHOWN} more damaged parts will be computed again")
+        cut_short = self._remove_uncommitted(entries)
+        manifest = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get(FORMAT_KEY) != STORE_FORMAT:  # its parts have no entries: all were just removed
+            notes.append("the store was written by an older salesim, without checksums: every part is computed again")
+            manifest[FORMAT_KEY] = STORE_FORMAT
+            atomic_write(self.path / MANIFEST, lambda f: json.dump(manifest, f, indent=1, sort_keys=True))
+        elif cut_short:
+            were = "batch was" if cut_short == 1 else "batches were"
+            notes.append(f"{cut_short} {were} cut short while being written: computed again")
+        self._entries = entries
+        self._session_start = self._next_sequence = max((e.sequence for e in entries.values()), default=-1) + 1
+        return notes
+
+    def _remove_uncommitted(self, entries: Mapping[str, Entry]) -> int:
+        """Delete every file no committed entry names; return how many parts had reached their last file."""
+        kept = {MANIFEST} | {f"{stem}{ENTRY_SUFFIX}" for stem in entries}
+        kept |= {f"{stem}.{kind}" for stem, entry in entries.items() for kind in entry.files}
+        cut_short = 0
+        for path in self.path.iterdir():
+            if path.name in kept or not path.is_file():
+                continue
+            if path.name.endswith(".replications.csv"):
+                cut_short += 1
+            path.unlink()
+        return cut_short
+
+    def _known(self) -> dict[str, Entry]:
+        if self._entries is None:  # a store opened to read it (e.g. while a run runs): read every entry
+            found = (read_entry(path) for path in entry_paths(self.path))
+            return {entry.stem: entry for entry in found if entry is not None}
+        return self._entries
+
+    def _committed(self) -> list[Entry]:
+        return [entry for _, entry in sorted(self._known().items())]
 
     def add(self, part: Part) -> None:
-        """Append a finished batch: monthly, failures, then the replications part that commits it."""
-        stem = self.path / part.name
-        atomic_write(stem.with_name(stem.name + ".monthly.csv"), lambda f: part.monthly.to_csv(f, index=False))
-        for name, table in part.tables.items():
-            atomic_write(stem.with_name(f"{stem.name}.table-{name}.csv"), _csv(table))
-        if part.failures:
-            records = [dataclasses.asdict(failure) for failure in part.failures]
-            atomic_write(stem.with_name(stem.name + ".failures.json"), lambda f: json.dump(records, f, indent=1))
-        atomic_write(
-            stem.with_name(stem.name + ".replications.csv"), lambda f: part.replications.to_csv(f, index=False)
-        )
+        """Write a finished batch's files, then its manifest entry, which commits it.
 
-    def _committed(self) -> list[tuple[str, int, int, int]]:
-        found = []
-        for path in self.path.glob("*.replications.csv"):
-            match = PART.match(path.name)
-            if match:
-                scenario, first, last = (int(g) for g in match.groups())
-                found.append((path.name.removesuffix(".replications.csv"), scenario, first, last))
-        return sorted(found)
+        SIGINT and SIGTERM wait until the entry is written, so an interrupt never leaves
+        half a part; a part written again (a failure tried again) is uncommitted first.
+        """
+        known = self._known()
+        with stop_signals_deferred():
+            entry_file = self.path / f"{part.name}{ENTRY_SUFFIX}"
+            entry_file.unlink(missing_ok=True)
+            known.pop(part.name, None)
+            contents = {f"table-{name}.csv": (_csv_bytes(t), len(t)) for name, t in part.tables.items()}
+            contents = {"monthly.csv": (_csv_bytes(part.monthly), len(part.monthly)), **contents}
+            if part.failures:
+                records = [dataclasses.asdict(failure) for failure in part.failures]
+                contents["failures.json"] = (json.dumps(records, indent=1).encode("utf-8"), len(records))
+            contents["replications.csv"] = (_csv_bytes(part.replications), len(part.replications))
+            files = {}
+            for kind, (content, rows) in contents.items():
+                write_bytes(self.path / f"{part.name}.{kind}", content)
+                files[kind] = file_record(content, rows)
+            failed = tuple(sorted(f.replication for f in part.failures))
+            entry = Entry(part.scenario_index, part.first, part.last, failed, self._next_sequence, files)
+            self._next_sequence += 1
+            write_entry(self.path, entry)
+            known[part.name] = entry
 
     def done(self) -> dict[int, set[int]]:
-        """Scenario index -> replications already run (succeeded or failed)."""
+        """Scenario index -> replications that need no run: those with results, and those failed in this run.
+
+        A replication that failed in an earlier, interrupted run is not done: a resume tries it again.
+        """
         found: dict[int, set[int]] = {}
-        for _, scenario, first, last in self._committed():
-            found.setdefault(scenario, set()).update(range(first, last + 1))
+        for entry in self._committed():
+            reps = found.setdefault(entry.scenario_index, set())
+            reps |= entry.succeeded()
+            if entry.sequence >= self._session_start:
+                reps.update(entry.failed)
         return found
 
     def _read(self, stem: str, kind: str, **options: Any) -> pd.DataFrame:
-        return pd.read_csv(self.path / f"{stem}.{kind}.csv", **READ_OPTIONS, **options)
+        return pd.read_csv(self.path / f"{stem}.{kind}", **READ_OPTIONS, **options)
 
     def kpi_values(self, scenario_index: int, kpi: str, below: int) -> np.ndarray:
         """The values of ``kpi`` in replications ``< below`` of a scenario."""
         wanted = {"replication", kpi}
         frames = (
-            self._read(stem, "replications", usecols=lambda c: c in wanted)
-            for stem, scenario, first, _ in self._committed()
-            if scenario == scenario_index and first < below
+            self._read(entry.stem, "replications.csv", usecols=lambda c: c in wanted)
+            for entry in self._committed()
+            if entry.scenario_index == scenario_index and entry.first < below and entry.succeeded()
         )
         return _values(frames, kpi, below)
 
@@ -300,96 +305,41 @@ class DirectoryStore:
         manifest = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
         return [str(name) for name in manifest.get("scenario_names", [])]
 
+    def _table(self, kind: str, scenario_order: Sequence[str] | None) -> pd.DataFrame:
+        order = self.scenario_names() if scenario_order is None else scenario_order
+        return assemble((self._read(e.stem, kind) for e in self._committed() if kind in e.files), order)
+
     def replications(self, scenario_order: Sequence[str] | None = None) -> pd.DataFrame:
         """The replications table, sorted by scenario then replication.
 
         Readable while a run runs or after it was interrupted, e.g.
         ``summarise(DirectoryStore(run_dir).replications())``.
         """
-        order = self.scenario_names() if scenario_order is None else scenario_order
-        return assemble((self._read(stem, "replications") for stem, *_ in self._committed()), order)
+        return self._table("replications.csv", scenario_order)
 
     def monthly(self, scenario_order: Sequence[str] | None = None) -> pd.DataFrame:
         """The monthly table, sorted by scenario, replication, month."""
-        order = self.scenario_names() if scenario_order is None else scenario_order
-        return assemble((self._read(stem, "monthly") for stem, *_ in self._committed()), order)
+        return self._table("monthly.csv", scenario_order)
 
     def tables(self, scenario_order: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
         """The tidy extra tables by name (``reps``, ``monthly_queues``), sorted by scenario then replication."""
-        order = self.scenario_names() if scenario_order is None else scenario_order
-        stems = [stem for stem, *_ in self._committed()]
-        found: dict[str, list[str]] = {}
-        for stem in stems:
-            for path in sorted(self.path.glob(f"{stem}.table-*.csv")):
-                found.setdefault(path.name.removeprefix(f"{stem}.table-").removesuffix(".csv"), []).append(stem)
-        return {
-            name: assemble((self._read(stem, f"table-{name}") for stem in with_table), order)
-            for name, with_table in found.items()
-        }
+        kinds = dict.fromkeys(k for e in self._committed() for k in e.files if k.startswith("table-"))
+        return {kind.removeprefix("table-").removesuffix(".csv"): self._table(kind, scenario_order) for kind in kinds}
 
     def failures(self) -> list[ReplicationFailure]:
-        """Every failed replication of a committed batch."""
-        found: list[ReplicationFailure] = []
-        for stem, *_ in self._committed():
-            path = self.path / f"{stem}.failures.json"
-            if path.is_file():
-                found.extend(ReplicationFailure(**record) for record in json.loads(path.read_text(encoding="utf-8")))
-        return sorted_failures(found)
+        """Every replication that failed and has no results, as recorded by its latest attempt."""
+        entries = self._committed()
+        succeeded = {(e.scenario_index, r) for e in entries for r in e.succeeded()}
+        latest: dict[tuple[int, int], tuple[int, ReplicationFailure]] = {}
+        for entry in entries:
+            if not entry.failed or "failures.json" not in entry.files:
+                continue
+            records = json.loads((self.path / f"{entry.stem}.failures.json").read_text(encoding="utf-8"))
+            for failure in (ReplicationFailure(**record) for record in records):
+                key = (entry.scenario_index, failure.replication)
+                if key not in succeeded and (key not in latest or latest[key][0] < entry.sequence):
+                    latest[key] = (entry.sequence, failure)
+        return sorted_failures(failure for _, failure in latest.values())
 
 
 ResultStore = MemoryStore | DirectoryStore
-
-
-def _csv(table: pd.DataFrame) -> Callable[[IO[Any]], object]:
-    """A writer of ``table`` as CSV with every digit, for :func:`atomic_write`."""
-    return lambda handle: table.to_csv(handle, index=False)
-
-
-def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    if isinstance(value, Mapping) and value:
-        flat: dict[str, Any] = {}
-        for key, item in value.items():
-            flat.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
-        return flat
-    if isinstance(value, list) and value and any(isinstance(v, Mapping | list) for v in value):
-        flat = {}
-        for i, item in enumerate(value):
-            flat.update(_flatten(item, f"{prefix}.{i}"))
-        return flat
-    return {prefix: value}
-
-
-def config_differences(before: Mapping[str, Any], now: Mapping[str, Any], shown: int = 12) -> list[ConfigIssue]:
-    """Name every setting where a resumed run differs from the run it resumes.
-
-    Args:
-        before: The interrupted run's fingerprint (from its manifest).
-        now: The fingerprint of the run asking to resume.
-        shown: Most differences listed (the rest are counted).
-    """
-    old, new = _flatten(before), _flatten(now)
-    keys = [k for k in new if k not in old or old[k] != new[k]] + [k for k in old if k not in new]
-    allowed = "differs from the interrupted run ({}); a resume needs the same config (or start a new run)"
-    in_base = {_user_key(k) for k in keys if k.startswith("base.")}
-    # A base setting that differs differs in every scenario too: name it once.
-    keys = [k for k in keys if not (k.startswith("scenarios.") and _user_key(k).split("] ")[-1] in in_base)]
-    named = {_user_key(k): k for k in reversed(keys)}  # seed is both top-level and base.seed: name it once
-    issues = [
-        ConfigIssue(user, new.get(k, "<absent>"), allowed.format(old.get(k, "absent")))
-        for user, k in reversed(named.items())
-    ]
-    if len(issues) > shown:
-        more = len(issues) - shown
-        issues = [*issues[:shown], ConfigIssue("...", more, "more settings differ from the interrupted run")]
-    return issues
-
-
-def _user_key(flat_key: str) -> str:
-    """A fingerprint key as the user writes it: ``base.org.x`` -> ``org.x``."""
-    head, _, rest = flat_key.partition(".")
-    if head == "base" and rest:
-        return rest
-    if head == "scenarios" and rest:
-        name, _, key = rest.partition(".")
-        return f"[scenario {name}] {key}" if key else f"experiment.scenarios.{name}"
-    return flat_key

@@ -1,0 +1,316 @@
+"""What looks unusual: a run's headline figures against the ranges published for B2B sales.
+
+:data:`BENCHMARKS` is the one table of published ranges, each row with its source (the
+figures are those collected in the project's ``BENCHMARKS.md``, which names where each
+comes from). :func:`benchmark_checks` reads a scenario's figures from the summary table
+and says which lie outside their range and by how much; the report's "What looks
+unusual" section and the terminal summary print them. A figure outside its range is not
+necessarily wrong (the published ranges are medians of other companies), but it is the
+first thing a sales leader will question.
+
+Conversions: the model counts working days, publications count calendar days; 250
+working days are taken as 365 calendar days (a five-day week less holidays), so a
+calendar figure is multiplied by 250/365.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from simulator.analysis.conclusions import queued_work
+from simulator.analysis.formatting import UTILISATION_PREFIX, team_label
+from simulator.analysis.tables import summary_row
+
+WORKING_DAYS_PER_CALENDAR_DAY = 250.0 / 365.0
+"""250 working days make a year of 365 calendar days."""
+
+RATE, WORKING_DAYS, DOLLARS_PER_DOLLAR = "rate", "working days", "$ per $"
+
+TEAM_UTILISATION = "utilisation (team)"
+"""Pseudo-KPI: each team's busy share of its selling time, for teams whose idle time stays idle."""
+QUEUED_UTILISATION = "utilisation (queued work)"
+"""Pseudo-KPI: the share of selling time on queued work (deals, renewals, expansions) of teams
+whose idle time is filled by prospecting or partner work; only its ceiling applies."""
+FILLED = 0.99
+"""A team this busy in total has its idle time filled by prospecting or partner work."""
+SALES_AND_MARKETING_PER_NEW_ARR = "sales and marketing per $ of new ARR"
+"""Pseudo-KPI: (mean cost of sales + mean cost of leads) / mean bookings."""
+
+
+@dataclass(frozen=True, slots=True)
+class Benchmark:
+    """A published range for one headline figure.
+
+    Attributes:
+        kpi: The KPI compared (a summary KPI, or :data:`TEAM_UTILISATION`,
+            :data:`QUEUED_UTILISATION`, :data:`SALES_AND_MARKETING_PER_NEW_ARR`, derived
+            from the summary).
+        name: The figure's name, for a table row.
+        phrase: The figure in words, ``{value}`` standing for the run's value.
+        low: Low end of the published range, in ``unit``.
+        high: High end (``inf`` when only a low end is published).
+        unit: ``rate`` (a share, shown in %), ``working days`` or ``$ per $``.
+        source: Where the range comes from, and any conversion applied.
+    """
+
+    kpi: str
+    name: str
+    phrase: str
+    low: float
+    high: float
+    unit: str
+    source: str
+
+
+BENCHMARKS: tuple[Benchmark, ...] = (
+    Benchmark(
+        "quota_attainment_p50",
+        "Median quota attainment of ramped reps",
+        "median quota attainment of ramped reps {value}",
+        0.43,
+        0.54,
+        RATE,
+        "median AE quota attainment 43–54% (BENCHMARKS.md, People; surveys, no single study named)",
+    ),
+    Benchmark(
+        "reps_at_quota_share",
+        "Reps at quota",
+        "{value} of reps at quota",
+        0.20,
+        0.28,
+        RATE,
+        "20–28% of AEs reach quota (BenchSights, 83 companies, small sample); 22% in 2025 (Ebsta/Pavilion, "
+        "vendor: 78% missed) and 16% (Salesforce State of Sales: 84% missed the year before); other surveys "
+        "report up to ~50% (issue 13, no study named)",
+    ),
+    Benchmark(
+        "win_rate",
+        "Opportunity win rate",
+        "opportunity win rate {value}",
+        0.20,
+        0.35,
+        RATE,
+        "B2B opportunity to won 20–35% (enterprise 10–20%); ~21% of all opportunities, ~29% of qualified ones "
+        "(BENCHMARKS.md, Funnel)",
+    ),
+    Benchmark(
+        "cycle_time_days_p50",
+        "Median sales cycle",
+        "median sales cycle {value}",
+        60.0 * WORKING_DAYS_PER_CALENDAR_DAY,
+        84.0 * WORKING_DAYS_PER_CALENDAR_DAY,
+        WORKING_DAYS,
+        "median cycle 60 days (Bridge Group 2017, SaaS AE, $25k ACV), 72 (inside-sales AE, $35k ASP), ~84 "
+        "(Gong); calendar days x 250/365 (250 working days = 365 calendar days): 41–58 working days",
+    ),
+    Benchmark(
+        "net_revenue_retention",
+        "Net revenue retention",
+        "net revenue retention {value}",
+        1.00,
+        1.10,
+        RATE,
+        "median NRR 100–110% by contract size (SaaS Capital 2023, 1,500+ companies); 101% (Benchmarkit 2025)",
+    ),
+    Benchmark(
+        "gross_revenue_retention",
+        "Gross revenue retention",
+        "gross revenue retention {value}",
+        0.90,
+        0.93,
+        RATE,
+        "median GRR 90–93% by contract size (SaaS Capital 2023)",
+    ),
+    Benchmark(
+        "forecast_wape_quarter",
+        "Next-quarter forecast error (WAPE)",
+        "next-quarter forecast error (WAPE) {value}",
+        0.10,
+        math.inf,
+        RATE,
+        "79% of organisations miss their forecast by more than 10%, ~7% reach 90% accuracy; won deals land "
+        "31% from the 90-day forecast on average (InsideSales Labs, 270,912 won opportunities; vendor)",
+    ),
+    Benchmark(
+        TEAM_UTILISATION,
+        "Utilisation of selling time",
+        "the {team} team busy {value} of its selling time",
+        0.70,
+        0.85,
+        RATE,
+        "plan with 70–85% utilisation of selling time; above 85% queues grow (BENCHMARKS.md, People)",
+    ),
+    Benchmark(
+        QUEUED_UTILISATION,
+        "Selling time on deals, renewals and expansions (the rest prospects)",
+        "the {team} team busy {value} of its selling time on deals, renewals and expansions",
+        0.0,
+        0.85,
+        RATE,
+        "above 85% of selling time on queued work, queues grow (BENCHMARKS.md, People: plan with 70–85%); "
+        "a team whose idle time goes to prospecting or partners has no floor",
+    ),
+    Benchmark(
+        SALES_AND_MARKETING_PER_NEW_ARR,
+        "Sales and marketing cost per $1 of new bookings",
+        "{value} of sales and marketing cost per $1 of new bookings",
+        1.0 / 0.7,
+        2.00,
+        DOLLARS_PER_DOLLAR,
+        "$1.76 (2023) and $2.00 (2024) of sales and marketing per $1 of new-customer ARR (Benchmarkit); a "
+        "magic number of ~0.7 (KBCM 2024, second-hand) is $1.43",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BenchmarkCheck:
+    """One figure of one scenario against its published range.
+
+    Attributes:
+        benchmark: The published range.
+        team: The team, for per-team figures (utilisation); empty otherwise.
+        value: The scenario's figure (mean over runs).
+        ci_low: Lower end of its 95% CI (NaN when there is none).
+        ci_high: Upper end of its 95% CI.
+        side: -1 below the range, 0 inside, +1 above.
+    """
+
+    benchmark: Benchmark
+    team: str
+    value: float
+    ci_low: float
+    ci_high: float
+    side: int
+
+    @property
+    def distance(self) -> float:
+        """How far outside the range the figure lies, in the benchmark's unit (0 inside)."""
+        if self.side < 0:
+            return self.benchmark.low - self.value
+        if self.side > 0:
+            return self.value - self.benchmark.high
+        return 0.0
+
+
+def format_in_unit(value: float, unit: str) -> str:
+    """A value in a benchmark's unit: ``23.4%``, ``41.1 working days``, ``$1.85``."""
+    if not math.isfinite(value):
+        return "n/a"
+    if unit == RATE:
+        return f"{value:.1%}"
+    if unit == WORKING_DAYS:
+        return f"{value:.1f} working days"
+    return f"${value:.2f}"
+
+
+def range_words(benchmark: Benchmark) -> str:
+    """The published range in words (``20–28%``, ``10.0% or more``, ``41.1–57.5 working days``)."""
+    unit = benchmark.unit
+    if math.isinf(benchmark.high):
+        return f"{format_in_unit(benchmark.low, unit)} or more"
+    if benchmark.low == 0.0:
+        return f"at most {format_in_unit(benchmark.high, unit)}"
+    if unit == RATE:
+        return f"{benchmark.low * 100:.0f}–{benchmark.high:.0%}"
+    if unit == WORKING_DAYS:
+        return f"{benchmark.low:.1f}–{benchmark.high:.1f} working days"
+    return f"${benchmark.low:.2f}–${benchmark.high:.2f}"
+
+
+def distance_words(check: BenchmarkCheck) -> str:
+    """How far outside, in the unit a reader uses (``19.2 points below``, ``8.3 working days above``)."""
+    where = "below" if check.side < 0 else "above"
+    unit = check.benchmark.unit
+    if unit == RATE:
+        return f"{check.distance * 100:.1f} points {where}"
+    if unit == WORKING_DAYS:
+        return f"{check.distance:.1f} working days {where}"
+    return f"${check.distance:.2f} {where}"
+
+
+def _side(benchmark: Benchmark, value: float) -> int:
+    if value < benchmark.low:
+        return -1
+    if value > benchmark.high:
+        return 1
+    return 0
+
+
+def _figures(summary: pd.DataFrame, scenario: str, benchmark: Benchmark) -> list[tuple[str, float, float, float]]:
+    """(team, mean, ci_low, ci_high) of the figure a benchmark compares; empty when the run has none."""
+    if benchmark.kpi in (TEAM_UTILISATION, QUEUED_UTILISATION):
+        return _utilisation(summary, scenario, filled=benchmark.kpi == QUEUED_UTILISATION)
+    if benchmark.kpi == SALES_AND_MARKETING_PER_NEW_ARR:
+        rows = [summary_row(summary, scenario, k) for k in ("cost_of_sales", "cost_marketing", "bookings")]
+        if any(r is None for r in rows):
+            return []
+        cost, leads, booked = (float(r["mean"]) for r in rows if r is not None)
+        return [("", (cost + leads) / booked, math.nan, math.nan)] if booked > 0 else []
+    row = summary_row(summary, scenario, benchmark.kpi)
+    if row is None:
+        return []
+    return [("", float(row["mean"]), float(row["ci_low"]), float(row["ci_high"]))]
+
+
+def _utilisation(summary: pd.DataFrame, scenario: str, filled: bool) -> list[tuple[str, float, float, float]]:
+    """Teams whose idle time is filled by pool work (``filled``: their queued work) or not (their total)."""
+    figures = []
+    for team, queued, _low, _high, adjusted in queued_work(summary, scenario):
+        total = summary_row(summary, scenario, f"{UTILISATION_PREFIX}{team}")
+        is_filled = adjusted and total is not None and float(total["mean"]) >= FILLED
+        if is_filled and filled:
+            figures.append((team, queued, math.nan, math.nan))
+        elif not is_filled and not filled and total is not None:
+            figures.append((team, float(total["mean"]), float(total["ci_low"]), float(total["ci_high"])))
+    return figures
+
+
+def benchmark_checks(summary: pd.DataFrame, scenario: str) -> list[BenchmarkCheck]:
+    """Every benchmarked figure of ``scenario`` against its published range, in :data:`BENCHMARKS` order.
+
+    Figures the run does not produce (no customers, no forecast scored) are left out.
+    """
+    checks = []
+    for benchmark in BENCHMARKS:
+        for team, value, low, high in _figures(summary, scenario, benchmark):
+            if math.isfinite(value):
+                checks.append(BenchmarkCheck(benchmark, team, value, low, high, _side(benchmark, value)))
+    return checks
+
+
+def figure_name(check: BenchmarkCheck) -> str:
+    """The figure's name for a table row (``Utilisation of selling time, AE team``)."""
+    return f"{check.benchmark.name}, {team_label(check.team)} team" if check.team else check.benchmark.name
+
+
+def figure_words(check: BenchmarkCheck) -> str:
+    """The figure in words with its value (``0.8% of reps at quota``)."""
+    value = format_in_unit(check.value, check.benchmark.unit)
+    return check.benchmark.phrase.format(value=value, team=team_label(check.team))
+
+
+def unusual_sentence(check: BenchmarkCheck) -> str:
+    """One figure against its range: ``0.8% of reps at quota; published 20-28% (19.2 points below)``."""
+    where = distance_words(check) if check.side else "inside"
+    return f"{figure_words(check)}; published {range_words(check.benchmark)} ({where})"
+
+
+def unusual_lines(summary: pd.DataFrame, scenarios: list[str]) -> list[tuple[str, str]]:
+    """``(scenario, sentence)`` for every figure outside its published range, scenario by scenario.
+
+    A scenario whose benchmarked figures all lie inside gets one line saying so; a
+    scenario with no benchmarked figure at all gets none.
+    """
+    lines: list[tuple[str, str]] = []
+    for scenario in scenarios:
+        checks = benchmark_checks(summary, scenario)
+        outside = [unusual_sentence(c) for c in checks if c.side != 0]
+        if outside:
+            lines.extend((scenario, sentence) for sentence in outside)
+        elif checks:
+            lines.append((scenario, "every benchmarked figure lies inside its published range"))
+    return lines

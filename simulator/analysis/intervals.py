@@ -1,0 +1,246 @@
+"""Confidence intervals that stay inside the range of their quantity.
+
+A Student t interval ``mean ± t·se`` is symmetric and unbounded, so with few runs it
+reaches below zero for a count, below 0% or above 100% for a share, and below -100% for
+a relative difference. Each kind of quantity (:mod:`simulator.analysis.quantities`)
+gets the interval a statistician would use for it:
+
+- **event** (0/1 per run, ``hit_plan``): Wilson's score interval with the normal
+  quantile (Wilson 1927; Agresti & Coull 1998);
+- **proportion** (a share per run): the same score interval with the *effective number
+  of trials* ``n* = p(1-p) / se²`` and the ``t_{n-1}`` quantile (Korn & Graubard 1998's
+  rule for a proportion estimated with a variance other than binomial). For values in
+  [0, 1], ``n* >= n - 1``; when ``n*`` is large it is the t interval;
+- **non-negative** (counts, money, days, hours): the t interval of ``log(mean)`` by the
+  delta method, ``mean · exp(±t·se/mean)``, back-transformed: positive, asymmetric, and
+  the t interval again when ``se`` is small against the mean;
+- **ratio** (a relative change ``r - 1 >= -1``): the same on ``log(1 + mean)``;
+- **signed**: the Student t interval.
+
+Every interval is finally intersected with its kind's range (a guard against rounding,
+such as a utilisation of 1 + 1e-16). When all runs give the same value the interval is
+that value (no run-to-run variation to measure).
+
+For paired comparisons: the difference of means keeps the paired t interval (what
+``significant`` tests), intersected with the values a difference can take given the
+baseline's mean (a share cannot move outside [0, 1], an amount cannot fall below zero);
+the relative difference (scenario mean over baseline mean, minus one) gets Fieller's
+interval for a ratio of paired means (Fieller 1954), which contains 0% exactly when
+the paired t interval of the difference contains 0, so the verdict and both intervals
+always agree; it is never below -100%.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from simulator.analysis.quantities import Kind, value_range
+
+DEFAULT_CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True, slots=True)
+class MeanInterval:
+    """The mean of a sample with its confidence interval.
+
+    Attributes:
+        n: Number of (non-NaN) values used.
+        mean: Sample mean (NaN when ``n == 0``).
+        std: Sample standard deviation with ``ddof=1`` (NaN when ``n < 2``).
+        ci_low: Lower bound of the interval of the mean (NaN when ``n < 2``).
+        ci_high: Upper bound of the interval of the mean (NaN when ``n < 2``).
+    """
+
+    n: int
+    mean: float
+    std: float
+    ci_low: float
+    ci_high: float
+
+    @property
+    def half_width(self) -> float:
+        """Half the width of the interval: the ``±`` a reader sees."""
+        return (self.ci_high - self.ci_low) / 2.0
+
+
+def finite(values: np.ndarray | list[float] | object) -> np.ndarray:
+    """``values`` as a float array without its NaNs."""
+    array = np.asarray(values, dtype=np.float64)
+    return array[~np.isnan(array)]
+
+
+def normal_quantile(confidence: float = DEFAULT_CONFIDENCE) -> float:
+    """The two-sided standard normal quantile (1.96 at 95%)."""
+    return float(stats.norm.ppf(0.5 + confidence / 2.0))
+
+
+def t_quantile(n: int, confidence: float = DEFAULT_CONFIDENCE) -> float:
+    """The two-sided Student t quantile with ``n - 1`` degrees of freedom (NaN when ``n < 2``)."""
+    return float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) if n >= 2 else math.nan
+
+
+def t_half_width(std: float, n: int, confidence: float = DEFAULT_CONFIDENCE) -> float:
+    """Return the half-width ``t_{1-a/2, n-1} * std / sqrt(n)`` of a Student t interval of a mean."""
+    if n < 2 or not math.isfinite(std):
+        return math.nan
+    return t_quantile(n, confidence) * std / math.sqrt(n)
+
+
+def wilson_score(p: float, n: float, quantile: float) -> tuple[float, float]:
+    """Wilson's score interval for a share ``p`` observed over ``n`` (possibly effective) trials.
+
+    Args:
+        p: The observed share, in [0, 1].
+        n: Number of trials (> 0; not necessarily whole: an effective number).
+        quantile: The two-sided quantile (1.96 for 95% with the normal).
+
+    Returns:
+        ``(low, high)`` inside [0, 1].
+    """
+    p = min(1.0, max(0.0, p))
+    q2 = quantile * quantile
+    denominator = 1.0 + q2 / n
+    centre = (p + q2 / (2.0 * n)) / denominator
+    half = quantile * math.sqrt(p * (1.0 - p) / n + q2 / (4.0 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def wilson_interval(successes: float, n: int, confidence: float = DEFAULT_CONFIDENCE) -> tuple[float, float]:
+    """Return Wilson's score interval for a binomial proportion ``successes / n``.
+
+    Returns:
+        ``(low, high)``, inside [0, 1]; NaNs when ``n == 0``.
+    """
+    if n <= 0:
+        return math.nan, math.nan
+    return wilson_score(successes / n, n, normal_quantile(confidence))
+
+
+def _bounded(low: float, high: float, kind: Kind) -> tuple[float, float]:
+    floor, ceiling = value_range(kind)
+    return min(max(low, floor), ceiling), max(min(high, ceiling), floor)
+
+
+def interval_of_mean(values: np.ndarray, kind: Kind, confidence: float = DEFAULT_CONFIDENCE) -> MeanInterval:
+    """The mean of one KPI's values over runs with the interval its kind calls for (module docstring).
+
+    Args:
+        values: One value per run; NaNs are dropped.
+        kind: The KPI's kind of quantity.
+        confidence: Two-sided confidence level.
+
+    Returns:
+        The interval; bounds are NaN with fewer than two values (one run says nothing
+        about how much runs vary), except for ``event`` KPIs where one run is one trial.
+    """
+    clean = finite(values)
+    n = int(clean.size)
+    if n == 0:
+        return MeanInterval(0, math.nan, math.nan, math.nan, math.nan)
+    mean = float(clean.mean())
+    std = float(clean.std(ddof=1)) if n >= 2 else math.nan
+    if kind is Kind.EVENT:
+        low, high = wilson_interval(float(clean.sum()), n, confidence)
+        return MeanInterval(n, mean, std, low, high)
+    if n < 2:
+        return MeanInterval(n, mean, std, math.nan, math.nan)
+    low, high = _interval(mean, std / math.sqrt(n), n, kind, confidence)
+    low, high = _bounded(low, high, kind)
+    return MeanInterval(n, mean, std, low, high)
+
+
+def _interval(mean: float, se: float, n: int, kind: Kind, confidence: float) -> tuple[float, float]:
+    q = t_quantile(n, confidence)
+    if se == 0.0:
+        return mean, mean
+    if kind is Kind.PROPORTION:
+        p = min(1.0, max(0.0, mean))
+        spread = p * (1.0 - p)
+        if spread == 0.0:  # values outside [0, 1] by rounding only
+            return p, p
+        return wilson_score(p, spread / (se * se), q)
+    if kind in (Kind.NON_NEGATIVE, Kind.RATIO):
+        shift = 1.0 if kind is Kind.RATIO else 0.0
+        level = mean + shift
+        if level <= 0.0:
+            return mean, mean
+        factor = math.exp(min(q * se / level, 700.0))
+        return level / factor - shift, level * factor - shift
+    return mean - q * se, mean + q * se
+
+
+def difference_bounds(kind: Kind, baseline_mean: float) -> tuple[float, float]:
+    """The values a scenario's mean minus the baseline's mean can take, given the baseline's mean."""
+    floor, ceiling = value_range(kind)
+    return floor - baseline_mean, ceiling - baseline_mean
+
+
+def bounded_difference(low: float, high: float, kind: Kind, baseline_mean: float) -> tuple[float, float]:
+    """A difference's interval intersected with :func:`difference_bounds` (NaN bounds stay NaN)."""
+    if not (math.isfinite(low) and math.isfinite(high) and math.isfinite(baseline_mean)):
+        return low, high
+    floor, ceiling = difference_bounds(kind, baseline_mean)
+    return min(max(low, floor), ceiling), max(min(high, ceiling), floor)
+
+
+def fieller_ratio(
+    scenario: np.ndarray, baseline: np.ndarray, confidence: float = DEFAULT_CONFIDENCE
+) -> tuple[float, float]:
+    """Fieller's interval for ``mean(scenario) / mean(baseline)`` over paired runs, within [0, inf).
+
+    The set of ratios ``r`` with ``|mean(s) - r·mean(b)| <= t·se(s - r·b)``, intersected
+    with ``r >= 0`` (both quantities are non-negative). It contains 1 exactly when the
+    paired t interval of ``s - b`` contains 0. When the baseline's mean is not clearly
+    above zero the set is unbounded: the whole half-line is returned, or, when the set is
+    two rays that leave out 1, the ray holding the estimate.
+
+    Args:
+        scenario: The scenario's values, one per pair (finite).
+        baseline: The baseline's values, same length.
+        confidence: Two-sided confidence level.
+
+    Returns:
+        ``(low, high)``; NaNs with fewer than two pairs or a baseline mean that is not
+        positive.
+    """
+    n = int(scenario.size)
+    a, b = (float(scenario.mean()), float(baseline.mean())) if n else (math.nan, math.nan)
+    if n < 2 or not b > 0.0:
+        return math.nan, math.nan
+    q2 = t_quantile(n, confidence) ** 2
+    v_aa, v_ab, v_bb = (float(x) / n for x in np.cov(scenario, baseline, ddof=1).ravel()[[0, 1, 3]])
+    # (a - r b)^2 - q2 (v_aa - 2 r v_ab + r^2 v_bb) <= 0, i.e. A r^2 - 2 B r + C <= 0
+    big_a, big_b, big_c = b * b - q2 * v_bb, a * b - q2 * v_ab, a * a - q2 * v_aa
+    disc = max(big_b * big_b - big_a * big_c, 0.0)
+    if big_a > 0.0:
+        root = math.sqrt(disc)
+        return max((big_b - root) / big_a, 0.0), max((big_b + root) / big_a, 0.0)
+    # The baseline's mean is not clearly above zero: the set is the whole line or two rays,
+    # (-inf, r1] and [r2, inf). Report [0, inf) when the set holds 1 (no clear difference),
+    # else the ray holding the estimate a / b, so that the interval contains 1 exactly
+    # when the paired t interval contains 0.
+    holds_one = big_a - 2.0 * big_b + big_c <= 0.0
+    if big_a == 0.0 or big_b * big_b - big_a * big_c <= 0.0 or holds_one:
+        return 0.0, math.inf
+    r1, r2 = sorted(((big_b - math.sqrt(disc)) / big_a, (big_b + math.sqrt(disc)) / big_a))
+    if a / b <= r1:
+        return 0.0, max(r1, 0.0)
+    return max(r2, 0.0), math.inf
+
+
+def relative_interval(
+    scenario: np.ndarray, baseline: np.ndarray, kind: Kind, confidence: float = DEFAULT_CONFIDENCE
+) -> tuple[float, float]:
+    """The interval of the relative difference ``mean(s) / mean(b) - 1`` (Fieller), never below -100%.
+
+    For shares the upper end is also held to ``1 / mean(b) - 1`` (a share cannot pass 100%).
+    """
+    low, high = fieller_ratio(scenario, baseline, confidence)
+    if kind in (Kind.EVENT, Kind.PROPORTION) and math.isfinite(low):
+        ceiling = 1.0 / float(baseline.mean())
+        low, high = min(low, ceiling), min(high, ceiling)
+    return low - 1.0, high - 1.0

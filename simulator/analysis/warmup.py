@@ -1,0 +1,183 @@
+"""The initial transient: how long a warm-up a steady-state question needs, and whether a run had one.
+
+Two standard tools (BENCHMARKS.md, "Warm-up and back-testing"):
+
+- **MSER-5** (White 1997; White, Cobb and Spratt 2000): average the output series over
+  replications, group it in batches of 5 observations, and truncate the first ``d``
+  batches where ``d`` minimises the marginal standard error
+  ``sum_{i>d} (z_i - mean_{>d})^2 / (k - d)^2`` of the ``k`` batch means. The search is
+  limited to the first half of the series, as its authors advise (near the end the
+  statistic rewards truncating everything); a minimum at the end of that half means the
+  series does not settle within the horizon.
+- **Welch's method** (Law and Kelton): the replication-averaged series smoothed by a
+  moving average, drawn so a reader can see where it flattens.
+
+The **transient check** runs on every result: for each monthly state series of the
+measurement window (open pipeline, customer book, partner base), it fits each
+replication's least-squares trend over the window's months and reports the series whose
+mean drift over the window is both statistically clear (more than 4 standard errors
+across replications) and material (more than :data:`MATERIAL_DRIFT` of the series'
+mean level): the state was still moving when measurement began, so a warm-up longer than
+the one configured is suggested.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+
+MSER_BATCH = 5
+"""Observations per batch of MSER-5."""
+
+MATERIAL_DRIFT = 0.05
+"""A drift over the window below 5% of the series' level is not worth a warning."""
+
+CLEAR_DRIFT_SE = 4.0
+"""Standard errors across replications that make a drift statistically clear."""
+
+MONTHLY_STATE = {
+    "open_at_month_end": "open pipeline (deals)",
+    "customers_at_month_end": "customer book (accounts)",
+    "partners_at_month_end": "partner base (active partners)",
+}
+"""Monthly columns the transient check reads, and their names in a sentence."""
+
+
+@dataclass(frozen=True, slots=True)
+class Truncation:
+    """The MSER-5 truncation point of one averaged series."""
+
+    series: str
+    observations: int  # observations truncated (days for a daily series)
+    settled: bool  # False: the minimum is at the half-way limit (no steady state within the horizon)
+    level: float  # mean of the series after truncation
+    material: bool = True  # the truncated part differs from the rest by more than the rest's own wobble
+
+
+def mser(series: FloatArray, batch: int = MSER_BATCH) -> tuple[int, bool]:
+    """MSER-``batch`` truncation of a series: (observations to drop, settled within the first half).
+
+    Raises:
+        ValueError: when the series has fewer than 4 batches.
+    """
+    values = np.asarray(series, dtype=np.float64)
+    k = values.size // batch
+    if k < 4:
+        raise ValueError(f"MSER-{batch} needs at least {4 * batch} observations, got {values.size}")
+    means = values[: k * batch].reshape(k, batch).mean(axis=1)
+    # statistic for every truncation d = 0 .. k-2 (at least two batches kept), from suffix sums
+    suffix = np.cumsum(means[::-1])[::-1]
+    suffix_sq = np.cumsum((means**2)[::-1])[::-1]
+    kept = k - np.arange(k)
+    sse = suffix_sq - suffix**2 / kept
+    statistic = sse[: k - 1] / kept[: k - 1] ** 2
+    half = k // 2
+    best = int(np.argmin(statistic[: half + 1]))
+    return best * batch, best < half
+
+
+def truncations(daily: dict[str, FloatArray]) -> list[Truncation]:
+    """MSER-5 on each replication-averaged daily series (series with missing days are skipped).
+
+    A truncation is *material* when the mean of the part it removes differs from the
+    level after it by more than twice the standard deviation of the remaining batch means:
+    on a series that is stationary from day 0 but slow to average out (a team's mean
+    tenure over a few runs), MSER-5 may cut at a wobble, and that cut should not set the
+    warm-up.
+    """
+    out = []
+    for name, series in daily.items():
+        values = np.asarray(series, dtype=np.float64)
+        if not np.isfinite(values).all():
+            continue
+        if np.ptp(values) == 0.0:
+            out.append(Truncation(name, 0, True, float(values.mean()), material=False))
+            continue
+        drop, settled = mser(values)
+        rest = values[drop:]
+        k = rest.size // MSER_BATCH
+        wobble = float(rest[: k * MSER_BATCH].reshape(k, MSER_BATCH).mean(axis=1).std(ddof=1)) if k > 1 else 0.0
+        material = drop > 0 and abs(float(values[:drop].mean()) - float(rest.mean())) > 2.0 * wobble
+        out.append(Truncation(name, drop, settled, float(rest.mean()), material))
+    return out
+
+
+def recommended_warmup(found: list[Truncation], days_per_month: float) -> float:
+    """The warm-up (working days) covering every material truncation, rounded up to whole months."""
+    longest = max((t.observations for t in found if t.material), default=0)
+    return math.ceil(longest / days_per_month) * days_per_month if longest else 0.0
+
+
+def moving_average(series: FloatArray, window: int) -> FloatArray:
+    """Welch's centred moving average (shorter windows near the start), for the warm-up figure."""
+    values = np.asarray(series, dtype=np.float64)
+    out = np.empty_like(values)
+    for i in range(values.size):
+        half = min(window, i, values.size - 1 - i)
+        out[i] = values[i - half : i + half + 1].mean()
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """A state series still trending inside the measurement window of one scenario."""
+
+    scenario: str
+    series: str  # the monthly column
+    what: str  # its name in a sentence
+    level: float  # mean level over the window
+    drift: float  # mean change over the window (last month minus first, on the fitted trend)
+    se: float  # its standard error across replications
+
+    @property
+    def relative(self) -> float:
+        """The drift as a share of the level."""
+        return self.drift / self.level if self.level else math.inf
+
+    def sentence(self, warmup_days: float) -> str:
+        """The warning in words, with the warm-up to try."""
+        direction = "rises" if self.drift > 0 else "falls"
+        suggestion = max(warmup_days * 2, 250.0)
+        return (
+            f"{self.scenario}: the {self.what} still {direction} by {abs(self.relative):.0%} across the measured "
+            f"window (from about {self.level - self.drift / 2:,.0f} to {self.level + self.drift / 2:,.0f}): the run "
+            f"had not reached a steady state when measurement began; try a longer warm-up "
+            f"(clock.warmup_days={suggestion:.0f}, or `salesim warmup` to choose one)"
+        )
+
+
+def transient_drifts(monthly: pd.DataFrame) -> list[Drift]:
+    """State series whose trend over the window is clear and material, per scenario.
+
+    ``monthly`` is the monthly table (one row per scenario x replication x month); months
+    that are only partly inside the window count like the others.
+    """
+    found: list[Drift] = []
+    if monthly.empty or "month" not in monthly.columns:
+        return found
+    for scenario, runs in monthly.groupby("scenario", sort=False):
+        for column, what in MONTHLY_STATE.items():
+            if column not in runs.columns:
+                continue
+            table = runs.pivot_table(index="replication", columns="month", values=column, aggfunc="first")
+            values = table.to_numpy(dtype=np.float64)
+            if values.shape[1] < 3 or values.shape[0] < 2 or not np.isfinite(values).all():
+                continue
+            months = np.arange(values.shape[1], dtype=np.float64)
+            centred = months - months.mean()
+            slopes = (values - values.mean(axis=1, keepdims=True)) @ centred / (centred @ centred)
+            span = months[-1] - months[0]
+            drift = float(slopes.mean() * span)
+            se = float(slopes.std(ddof=1) * span / math.sqrt(slopes.size))
+            level = float(values.mean())
+            material = level > 0 and abs(drift) > MATERIAL_DRIFT * level
+            clear = abs(drift) > CLEAR_DRIFT_SE * se if se > 0 else drift != 0.0
+            if material and clear:
+                found.append(Drift(str(scenario), column, what, level, drift, se))
+    return found

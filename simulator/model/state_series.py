@@ -1,0 +1,113 @@
+"""The state of the organisation day by day: the series an initial transient shows in.
+
+Read from one replication's records after the run (no engine events). Each series holds
+one value per working day, taken at the middle of the day (``d + 0.5``):
+
+- ``open_pipeline``: leads arrived and not yet won or lost;
+- ``open_pipeline_value``: their deal value ($);
+- ``customers_active``: accounts of the customer book not churned;
+- ``partners_active``: partners recruited and onboarded;
+- ``ramped_fte``: the sum of every employed rep's ramp level;
+- ``rep_tenure_months``: the mean tenure of the employed reps (fully ramped reps of a
+  static team, whose tenure is unknown, are left out).
+
+A run started from an empty company begins with no open pipeline, no partners and reps
+of arbitrary tenure; these series show how long it takes them to settle (the warm-up a
+steady-state question needs, :mod:`simulator.analysis.warmup`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from simulator.model.employment import hire_day, leave_day
+from simulator.model.kernel import FloatArray
+from simulator.model.records import Outcome, ReplicationRun
+from simulator.model.workforce import daily_staffing
+
+STATE_SERIES = (
+    "open_pipeline",
+    "open_pipeline_value",
+    "customers_active",
+    "partners_active",
+    "ramped_fte",
+    "rep_tenure_months",
+)
+
+
+def _alive(start: FloatArray, end: FloatArray, days: FloatArray) -> FloatArray:
+    """How many of the intervals ``[start, end)`` hold each day (NaN starts never began)."""
+    begun = np.sort(start[np.isfinite(start)])
+    ended = np.sort(end[np.isfinite(end)])
+    return np.asarray(
+        np.searchsorted(begun, days, side="right") - np.searchsorted(ended, days, side="right"), dtype=np.float64
+    )
+
+
+def daily_state(run: ReplicationRun) -> dict[str, FloatArray]:
+    """The state series of one replication, each of shape (ceil(horizon_days),)."""
+    n_days = math.ceil(run.scenario.horizon_days)
+    days = np.arange(n_days, dtype=np.float64) + 0.5
+    log, leads = run.log, run.leads
+    ended = np.where(log.outcome == Outcome.OPEN, np.inf, log.outcome_day)
+    arrived = leads.arrival_day
+    order = np.argsort(arrived, kind="stable")
+    value_in = np.concatenate([[0.0], np.cumsum(leads.deal_value[order])])
+    closing = np.argsort(ended, kind="stable")
+    value_out = np.concatenate([[0.0], np.cumsum(leads.deal_value[closing])])
+    value = (
+        value_in[np.searchsorted(arrived[order], days, side="right")]
+        - value_out[np.searchsorted(ended[closing], days, side="right")]
+    )
+    series = {
+        "open_pipeline": _alive(arrived, ended, days),
+        "open_pipeline_value": np.asarray(value, dtype=np.float64),
+    }
+    record = run.pipelines
+    if record is not None and record.customer_start_day.size:
+        churn_day = np.full(record.customer_start_day.size, np.inf)
+        churned = record.renewal_churned.astype(bool)
+        churn_day[record.renewal_customer[churned]] = record.renewal_day[churned]
+        series["customers_active"] = _alive(record.customer_start_day, churn_day, days)
+    if record is not None and record.partner_active_day.size:
+        never = np.full(record.partner_active_day.size, np.inf)  # partners do not leave
+        series["partners_active"] = _alive(record.partner_active_day, never, days)
+    if run.rep_team.size:
+        _, fte = daily_staffing(
+            run.scenario.workforce,
+            run.rep_team,
+            run.rep_hire_day,
+            run.rep_leave_day,
+            run.rep_start_tenure_months,
+            n_days,
+        )
+        series["ramped_fte"] = fte.sum(axis=0)
+        series["rep_tenure_months"] = _mean_tenure(run, days)
+    return series
+
+
+def _mean_tenure(run: ReplicationRun, days: FloatArray) -> FloatArray:
+    """Mean tenure (months) of the employed reps whose tenure is known, each day (NaN: none)."""
+    start = np.asarray(run.rep_start_tenure_months, dtype=np.float64)
+    if start.size != run.rep_team.size:
+        return np.full(days.size, np.nan)
+    joined, left = hire_day(run), leave_day(run)
+    known = np.isfinite(start)
+    if not known.any():
+        return np.full(days.size, np.nan)
+    joined, left, start = joined[known], left[known], start[known]
+    employed = (joined[:, None] <= days[None, :]) & (days[None, :] < left[:, None])
+    tenure = start[:, None] + (days[None, :] - joined[:, None]) / run.scenario.calendar.days_per_month
+    count = employed.sum(axis=0)
+    total = np.where(employed, tenure, 0.0).sum(axis=0)
+    return np.divide(total, count, out=np.full(days.size, np.nan), where=count > 0)
+
+
+def at_month_ends(series: FloatArray, edges: FloatArray) -> FloatArray:
+    """A daily series read on the last working day of each month of ``edges`` (n + 1 month bounds)."""
+    if series.size == 0:
+        return np.full(edges.size - 1, np.nan)
+    index = np.clip(np.ceil(edges[1:]).astype(np.int64) - 1, 0, series.size - 1)
+    return np.asarray(series[index], dtype=np.float64)

@@ -1,0 +1,88 @@
+"""The report's "What looks unusual" section and its terminal summary.
+
+Both read :func:`simulator.analysis.benchmarks.benchmark_checks`: each headline figure
+of each scenario against the range published for B2B sales organisations, with the
+figures outside named first and by how much, then the whole table with its sources.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from simulator.analysis.benchmarks import (
+    BENCHMARKS,
+    WORKING_DAYS,
+    BenchmarkCheck,
+    benchmark_checks,
+    figure_name,
+    format_in_unit,
+    range_words,
+    unusual_lines,
+)
+from simulator.analysis.tables import scenario_names, summary_of
+from simulator.run.experiment import ExperimentResult
+
+INTRO = (
+    "Each headline figure (mean over runs, with its 95% CI) against the range published for B2B sales "
+    "organisations; the sources are in the last column. A figure outside its range is not necessarily wrong, "
+    "but it is the first number a sales leader will question: check the inputs that drive it."
+)
+SIDE_WORDS = {-1: "below", 0: "inside", 1: "above"}
+
+
+def _cell(check: BenchmarkCheck | None) -> str:
+    if check is None:
+        return "-"
+    unit = check.benchmark.unit
+    suffix = ""
+    if unit == WORKING_DAYS:  # the unit once, after the interval
+        unit, suffix = "", " working days"
+    value = format_in_unit(check.value, unit) if unit else f"{check.value:.1f}"
+    if math.isfinite(check.ci_low) and math.isfinite(check.ci_high):
+        low, high = (format_in_unit(v, unit) if unit else f"{v:.1f}" for v in (check.ci_low, check.ci_high))
+        value += f" ({low} to {high})"
+    return f"{value}{suffix}, {SIDE_WORDS[check.side]}"
+
+
+def unusual_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
+    """The markdown lines of "What looks unusual" (none when no scenario has a benchmarked figure)."""
+    checks = {name: benchmark_checks(summary, name) for name in names}
+    if not any(checks.values()):
+        return []
+    lines = ["## What looks unusual", "", INTRO, ""]
+    lines += [f"- **{scenario}**: {sentence}." for scenario, sentence in unusual_lines(summary, names)]
+    keys: dict[tuple[str, str], BenchmarkCheck] = {}
+    for found in checks.values():
+        for check in found:
+            keys.setdefault((check.benchmark.kpi, check.team), check)
+    order = [b.kpi for b in BENCHMARKS]
+    keys = dict(sorted(keys.items(), key=lambda item: order.index(item[0][0])))  # stable: teams keep their order
+    header = ["Figure", "Published range", *names, "Source"]
+    lines += ["", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for (kpi, team), first in keys.items():
+        cells = [_cell(next((c for c in checks[n] if c.benchmark.kpi == kpi and c.team == team), None)) for n in names]
+        row = [figure_name(first), range_words(first.benchmark), *cells, first.benchmark.source]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
+    return [*lines, ""]
+
+
+def report_unusual_section(result: ExperimentResult) -> list[str]:
+    """:func:`unusual_section` for an experiment's result."""
+    summary = summary_of(result)
+    return unusual_section(summary, scenario_names(result)) if not summary.empty else []
+
+
+def unusual_summary(result: ExperimentResult) -> str:
+    """The terminal's lines: each scenario's figures outside their published range (empty when none apply)."""
+    summary = summary_of(result)
+    if summary.empty:
+        return ""
+    lines = unusual_lines(summary, scenario_names(result))
+    if not lines:
+        return ""
+    return "\n".join(
+        ["What looks unusual (against published ranges; sources in report.md):"]
+        + [f"  {scenario}: {sentence}" for scenario, sentence in lines]
+    )

@@ -1,0 +1,122 @@
+"""The warm-up study's outputs: ``warmup.csv``, the Welch figure ``warmup.png`` and ``warmup.md``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from simulator.analysis.warmup import moving_average
+from simulator.analysis.warmup_study import WarmupStudy
+from simulator.io.atomic import atomic_write
+from simulator.report.document import write_text_atomic
+from simulator.report.plot_style import WORSE_COLOUR, save_figure
+
+SERIES_TITLES = {
+    "open_pipeline": "Open pipeline (deals)",
+    "open_pipeline_value": "Open pipeline value ($)",
+    "customers_active": "Customer book (accounts)",
+    "partners_active": "Active partners",
+    "ramped_fte": "Ramped FTE",
+    "rep_tenure_months": "Mean rep tenure (months)",
+}
+
+
+def _table(study: WarmupStudy) -> pd.DataFrame:
+    window = max(1, round(study.days_per_month))
+    frames = [
+        pd.DataFrame(
+            {
+                "series": name,
+                "day": np.arange(series.size),
+                "mean": series,
+                "moving_average": moving_average(series, window),
+            }
+        )
+        for name, series in study.means.items()
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def plot_warmup(study: WarmupStudy, path: Path) -> Path:
+    """Welch's plot: each averaged series smoothed over a month, with its MSER-5 truncation point."""
+    names = [t.series for t in study.truncations]
+    ncols = 2
+    nrows = max(1, -(-len(names) // ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(10.0, 2.6 * nrows), squeeze=False)
+    window = max(1, round(study.days_per_month))
+    for ax, truncation in zip(axes.ravel(), study.truncations, strict=False):
+        series = study.means[truncation.series]
+        days = np.arange(series.size) / study.days_per_month
+        ax.plot(days, series, color="0.75", linewidth=0.8, label="mean of the runs")
+        ax.plot(days, moving_average(series, window), color="C0", linewidth=1.8, label="moving average (a month)")
+        ax.axvline(
+            truncation.observations / study.days_per_month,
+            color=WORSE_COLOUR if truncation.material else "0.5",
+            linestyle="--",
+            label="MSER-5 truncation",
+        )
+        ax.set_title(SERIES_TITLES.get(truncation.series, truncation.series), fontsize=10)
+        ax.set_xlabel("months from day 0", fontsize=9)
+        ax.tick_params(labelsize=8)
+        ax.grid(alpha=0.3)
+    for ax in axes.ravel()[len(names) :]:
+        ax.set_visible(False)
+    axes[0, 0].legend(fontsize=8, loc="lower right")
+    fig.suptitle(
+        f"{study.scenario}: state from day 0, mean of {study.runs} runs; "
+        f"recommended warm-up {study.warmup_days:.0f} working days",
+        fontsize=11,
+    )
+    fig.tight_layout()
+    return save_figure(fig, path)
+
+
+def warmup_markdown(study: WarmupStudy) -> str:
+    """The study in words: each series' truncation point and level, and the warm-up to use."""
+    rows = [
+        f"| {SERIES_TITLES.get(t.series, t.series)} | {t.observations} | {t.observations / study.days_per_month:.1f} | "
+        f"{t.level:,.1f} | {'yes' if t.material else 'no: within the series own wobble'} | "
+        f"{'yes' if t.settled else 'no: still moving at half the horizon'} |"
+        for t in study.truncations
+    ]
+    verdict = (
+        f"**Recommended warm-up: `clock.warmup_days={study.warmup_days:.0f}`** "
+        f"({study.warmup_days / study.days_per_month:.0f} months): the longest truncation that counts (its "
+        "cut-off part differs from the rest by more than twice the wobble of the rest's 5-day means), "
+        "rounded up to a month."
+        if study.settled
+        else "**Some series do not settle within the horizon studied**: run the study over more years, or start the "
+        "state closer to its steady level (initial customers, partners, tenures)."
+    )
+    return "\n".join(
+        [
+            f"# Warm-up study: {study.scenario}",
+            "",
+            f"{study.runs} runs from day 0 with no warm-up, each series averaged over the runs day by day. MSER-5 "
+            "(White 1997) truncates the batches of 5 days that minimise the marginal standard error of the rest; the "
+            "search covers the first half of the horizon. `warmup.png` draws Welch's moving average.",
+            "",
+            "| Series | MSER-5 truncation (working days) | (months) | Level after it | Counts | Settled |",
+            "|---|---|---|---|---|---|",
+            *rows,
+            "",
+            verdict,
+            "",
+        ]
+    )
+
+
+def write_warmup(study: WarmupStudy, out_dir: Path | str) -> list[Path]:
+    """Write ``warmup.csv``, ``warmup.png`` and ``warmup.md`` into ``out_dir`` (atomically)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    table = _table(study)
+    csv = atomic_write(out / "warmup.csv", lambda f: table.to_csv(f, index=False))
+    return [csv, plot_warmup(study, out / "warmup.png"), write_text_atomic(out / "warmup.md", warmup_markdown(study))]

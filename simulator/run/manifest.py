@@ -1,0 +1,178 @@
+"""The results store's manifest: what the run is, and one entry per committed part.
+
+``store/manifest.json`` holds the run's fingerprint (what decides its numbers, compared
+when a run is resumed) and the store's format. Each part of the store has its own entry,
+``<part>.manifest.json``, written after the part's files: it commits the part, and names
+every file of it with its row count, size in bytes and SHA-256 checksum, and the
+replications that failed. One small file per entry, rather than one file that grows with
+every batch, keeps a commit's cost the same however many batches came before.
+
+When a run is resumed, :func:`check_part` compares every part with its entry: a file that
+is missing, empty, truncated or altered is found, and the part is computed again.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from simulator.io.atomic import atomic_write
+from simulator.run.parts import part_name
+
+MANIFEST = "manifest.json"
+ENTRY_SUFFIX = ".manifest.json"
+STORE_FORMAT = 2
+"""2: parts committed by a manifest entry with row counts and SHA-256 checksums."""
+FORMAT_KEY = "store_format"
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """What a part's file held when it was written.
+
+    Attributes:
+        rows: CSV records after the header (failure records for ``failures.json``).
+        size: Bytes.
+        sha256: Hex SHA-256 of the bytes.
+    """
+
+    rows: int
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A committed part: replications ``first..last`` of one scenario and its files.
+
+    Attributes:
+        scenario_index: The scenario's position in the experiment.
+        first: First replication of the part.
+        last: Last replication of the part (inclusive).
+        failed: Replications of the range that failed (they have no rows).
+        sequence: Commit order within the store (later commits supersede earlier failures).
+        files: File kind (``replications.csv``, ``monthly.csv``, ``table-reps.csv``,
+            ``failures.json``) -> its record.
+    """
+
+    scenario_index: int
+    first: int
+    last: int
+    failed: tuple[int, ...]
+    sequence: int
+    files: dict[str, FileRecord]
+
+    @property
+    def stem(self) -> str:
+        """The part's file stem."""
+        return part_name(self.scenario_index, self.first, self.last)
+
+    def succeeded(self) -> set[int]:
+        """Replications of the part that have results."""
+        return set(range(self.first, self.last + 1)) - set(self.failed)
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as written to its file."""
+        return {
+            "scenario_index": self.scenario_index,
+            "first": self.first,
+            "last": self.last,
+            "failed": list(self.failed),
+            "sequence": self.sequence,
+            "files": {kind: {"rows": f.rows, "size": f.size, "sha256": f.sha256} for kind, f in self.files.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Entry:
+        """Read an entry back (raises ``KeyError``, ``TypeError`` or ``ValueError`` when malformed)."""
+        return cls(
+            int(data["scenario_index"]),
+            int(data["first"]),
+            int(data["last"]),
+            tuple(int(r) for r in data["failed"]),
+            int(data["sequence"]),
+            {
+                str(kind): FileRecord(int(f["rows"]), int(f["size"]), str(f["sha256"]))
+                for kind, f in data["files"].items()
+            },
+        )
+
+
+def file_record(content: bytes, rows: int) -> FileRecord:
+    """The record of a file about to be written with ``content``."""
+    return FileRecord(rows, len(content), hashlib.sha256(content).hexdigest())
+
+
+def write_bytes(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` atomically."""
+    atomic_write(path, lambda handle: handle.write(content), binary=True)
+
+
+def write_entry(directory: Path, entry: Entry) -> None:
+    """Commit a part: write its entry atomically (after every file it names)."""
+    content = json.dumps(entry.to_json(), indent=1, sort_keys=True).encode("utf-8")
+    write_bytes(directory / f"{entry.stem}{ENTRY_SUFFIX}", content)
+
+
+def read_entry(path: Path) -> Entry | None:
+    """The entry in ``path``, or None if it cannot be read as one."""
+    try:
+        return Entry.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def entry_paths(directory: Path) -> list[Path]:
+    """Every entry file of the store, sorted by part."""
+    return sorted(directory.glob(f"s*{ENTRY_SUFFIX}"))
+
+
+def check_part(directory: Path, entry: Entry) -> str | None:
+    """What is wrong with a committed part's files, or None when each matches its record.
+
+    Every file is read in full: its size and SHA-256 must be the recorded ones.
+    """
+    for kind, record in entry.files.items():
+        path = directory / f"{entry.stem}.{kind}"
+        if not path.is_file():
+            return f"{kind} is missing"
+        size, digest = _measure(path)
+        if size == record.size and digest == record.sha256:
+            continue
+        if size == 0:
+            return f"{kind} is empty"
+        rows = count_rows(path)
+        if rows is None:
+            return f"{kind} cannot be read"
+        if rows != record.rows:
+            return f"{kind} has {rows} of {record.rows} rows"
+        return f"{kind} differs from its checksum"
+    return None
+
+
+def _measure(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def count_rows(path: Path) -> int | None:
+    """Records in a part's file: CSV rows after the header, or items of a JSON list; None if unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".json":
+            data = json.loads(text)
+            return len(data) if isinstance(data, list) else None
+        return max(0, sum(1 for _ in csv.reader(io.StringIO(text))) - 1)
+    except (OSError, ValueError, csv.Error):
+        return None

@@ -1,0 +1,128 @@
+"""The part a finished batch adds to the results store, and how parts become the run's tables.
+
+A part holds the tidy tables of one batch of consecutive replications of one scenario:
+one row per replication (its KPIs), one row per replication x month, and the extra tidy
+tables (reps, monthly queues), plus the replications that failed. However the
+replications were cut into batches, and in whatever order the batches finished,
+:func:`assemble` gives the same table, row for row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulator.model.metrics import MonthlySeries
+from simulator.run.batch import Batch, Outcome
+from simulator.run.experiment import ReplicationFailure
+from simulator.run.replication import ReplicationResult
+
+KEYS = ["scenario", "replication"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Part:
+    """The tables of one finished batch."""
+
+    scenario_index: int
+    first: int
+    last: int
+    replications: pd.DataFrame
+    monthly: pd.DataFrame
+    failures: list[ReplicationFailure]
+    tables: dict[str, pd.DataFrame] = dataclasses.field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The part's file stem: scenario index and replication range, sortable as text."""
+        return part_name(self.scenario_index, self.first, self.last)
+
+
+def part_name(scenario_index: int, first: int, last: int) -> str:
+    """The file stem of the part holding replications ``first..last`` of a scenario."""
+    return f"s{scenario_index:03d}-r{first:08d}-{last:08d}"
+
+
+def kpi_frame(results: Sequence[ReplicationResult]) -> pd.DataFrame:
+    """One row per replication: ``scenario``, ``replication``, then one column per KPI."""
+    if not results:
+        return pd.DataFrame(columns=KEYS)
+    return pd.DataFrame([{"scenario": o.scenario, "replication": o.replication, **o.kpis} for o in results])
+
+
+def monthly_frame(results: Sequence[ReplicationResult]) -> pd.DataFrame:
+    """One row per replication x month: every monthly series, cumulative bookings, then extra columns.
+
+    The columns follow the fields of :class:`MonthlySeries`: each array field (one value
+    per month), then ``cumulative_bookings``, then the named arrays of its mapping fields,
+    so a series added to the model appears here without a change.
+    """
+    if not results:
+        return pd.DataFrame(columns=[*KEYS, "month"])
+    months = [len(o.monthly.bookings) for o in results]
+    columns: dict[str, Any] = {
+        "scenario": np.repeat([o.scenario for o in results], months),
+        "replication": np.repeat(np.array([o.replication for o in results], dtype=np.int64), months),
+        "month": np.concatenate([np.arange(n, dtype=np.int64) for n in months]),
+    }
+    fields = [f.name for f in dataclasses.fields(MonthlySeries)]
+    mappings = [name for name in fields if isinstance(getattr(results[0].monthly, name), Mapping)]
+    for name in (f for f in fields if f not in mappings):
+        columns[name] = np.concatenate([np.asarray(getattr(o.monthly, name)) for o in results])
+    columns["cumulative_bookings"] = np.concatenate([np.cumsum(o.monthly.bookings) for o in results])
+    for mapping in mappings:
+        for name in getattr(results[0].monthly, mapping):
+            columns[name] = np.concatenate([np.asarray(getattr(o.monthly, mapping)[name]) for o in results])
+    return pd.DataFrame(columns)
+
+
+def extra_frames(results: Sequence[ReplicationResult]) -> dict[str, pd.DataFrame]:
+    """Each replication's tidy extra tables stacked by name, ``scenario`` and ``replication`` first."""
+    frames: dict[str, list[pd.DataFrame]] = {}
+    for o in results:
+        for name, table in o.tables.items():
+            frame = pd.DataFrame(table)
+            frame.insert(0, "replication", o.replication)
+            frame.insert(0, "scenario", o.scenario)
+            frames.setdefault(name, []).append(frame)
+    return {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()}
+
+
+def make_part(batch: Batch, outcomes: Sequence[Outcome]) -> Part:
+    """The part a finished batch adds to the store."""
+    results = [o for o in outcomes if isinstance(o, ReplicationResult)]
+    failures = [o for o in outcomes if isinstance(o, ReplicationFailure)]
+    reps = batch.replications
+    return Part(
+        batch.scenario_index,
+        reps[0],
+        reps[-1],
+        kpi_frame(results),
+        monthly_frame(results),
+        failures,
+        extra_frames(results),
+    )
+
+
+def assemble(frames: Iterable[pd.DataFrame], scenario_order: Sequence[str]) -> pd.DataFrame:
+    """Stack parts given in (scenario, first replication) order into one table sorted by the same.
+
+    Columns come in order of first appearance, as when the rows are built in one go; the
+    rows of one replication keep their order (months, reps, stages).
+    """
+    kept = [f for f in frames if len(f)]
+    if not kept:
+        return pd.DataFrame()
+    table = pd.concat(kept, ignore_index=True, sort=False)
+    rank = table["scenario"].map({name: i for i, name in enumerate(scenario_order)})
+    order = np.lexsort([table["replication"].to_numpy(), rank.to_numpy()])  # stable: rows keep their order
+    return table.iloc[order].reset_index(drop=True)
+
+
+def sorted_failures(failures: Iterable[ReplicationFailure]) -> list[ReplicationFailure]:
+    """Failures sorted by scenario name, then replication."""
+    return sorted(failures, key=lambda f: (f.scenario, f.replication))

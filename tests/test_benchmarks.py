@@ -1,0 +1,134 @@
+"""What looks unusual: headline figures against published ranges (issue 13, item 8).
+
+A synthetic summary table puts some figures outside their range and some inside; the
+section must name exactly the ones outside, with the distance in the reader's unit.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from reporting_fixtures import make_result
+
+from simulator.analysis.benchmarks import (
+    BENCHMARKS,
+    WORKING_DAYS_PER_CALENDAR_DAY,
+    benchmark_checks,
+    range_words,
+    unusual_lines,
+    unusual_sentence,
+)
+from simulator.report.document import write_report
+from simulator.report.unusual_section import unusual_section, unusual_summary
+
+MEANS = {
+    "quota_attainment_p50": 0.30,  # below 43-54%
+    "reps_at_quota_share": 0.0,  # below 20-28%
+    "win_rate": 0.25,  # inside 20-35%
+    "cycle_time_days_p50": 70.0,  # above 41.1-57.5 working days
+    "net_revenue_retention": 1.05,  # inside 100-110%
+    "gross_revenue_retention": 0.95,  # above 90-93%
+    "forecast_wape_quarter": 0.05,  # below 10%: more accurate than 93% of organisations
+    "utilisation_ae": 0.90,  # no idle-time work: above 70-85%
+    "utilisation_csm": 0.60,  # no idle-time work: below 70-85%
+    "utilisation_sdr": 1.0,  # idle time goes to prospecting ...
+    "utilisation_sdr_sales": 0.4,
+    "utilisation_sdr_prospecting": 0.6,  # ... so its queued work, 40%, is checked against the 85% ceiling only
+    "cost_of_sales": 1_500_000.0,
+    "cost_marketing": 300_000.0,
+    "bookings": 1_000_000.0,  # $1.80 of sales and marketing per $1 of bookings: inside $1.43-$2.00
+}
+
+
+def summary(means: dict[str, float], scenario: str = "today") -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"scenario": scenario, "kpi": k, "mean": v, "ci_low": v * 0.9, "ci_high": v * 1.1} for k, v in means.items()]
+    )
+
+
+def test_the_table_holds_each_published_range_with_its_source() -> None:
+    assert len({b.kpi for b in BENCHMARKS}) == len(BENCHMARKS)
+    for benchmark in BENCHMARKS:
+        assert benchmark.low <= benchmark.high and benchmark.source and "{value}" in benchmark.phrase
+    cycle = next(b for b in BENCHMARKS if b.kpi == "cycle_time_days_p50")
+    assert abs(WORKING_DAYS_PER_CALENDAR_DAY - 250 / 365) < 1e-15
+    assert (cycle.low, cycle.high) == pytest.approx((41.0959, 57.5342), abs=1e-4)  # 60 and 84 calendar days
+    assert "250 working days = 365 calendar days" in cycle.source
+    assert range_words(next(b for b in BENCHMARKS if b.kpi == "reps_at_quota_share")) == "20–28%"
+
+
+def test_figures_outside_are_named_with_how_far_and_inside_ones_are_not() -> None:
+    checks = {(c.benchmark.kpi, c.team): c for c in benchmark_checks(summary(MEANS), "today")}
+    sides = {key: c.side for key, c in checks.items()}
+    assert sides == {
+        ("quota_attainment_p50", ""): -1,
+        ("reps_at_quota_share", ""): -1,
+        ("win_rate", ""): 0,
+        ("cycle_time_days_p50", ""): 1,
+        ("net_revenue_retention", ""): 0,
+        ("gross_revenue_retention", ""): 1,
+        ("forecast_wape_quarter", ""): -1,
+        ("utilisation (team)", "ae"): 1,
+        ("utilisation (team)", "csm"): -1,
+        ("utilisation (queued work)", "sdr"): 0,
+        ("sales and marketing per $ of new ARR", ""): 0,
+    }
+    assert checks[("sales and marketing per $ of new ARR", "")].value == pytest.approx(1.80)
+    assert checks[("cycle_time_days_p50", "")].distance == pytest.approx(70.0 - 84 * 250 / 365)
+    sentences = {key: unusual_sentence(c) for key, c in checks.items()}
+    assert sentences[("reps_at_quota_share", "")] == "0.0% of reps at quota; published 20–28% (20.0 points below)"
+    assert sentences[("quota_attainment_p50", "")] == (
+        "median quota attainment of ramped reps 30.0%; published 43–54% (13.0 points below)"
+    )
+    assert sentences[("cycle_time_days_p50", "")] == (
+        "median sales cycle 70.0 working days; published 41.1–57.5 working days (12.5 working days above)"
+    )
+    assert sentences[("utilisation (team)", "ae")] == (
+        "the AE team busy 90.0% of its selling time; published 70–85% (5.0 points above)"
+    )
+    assert sentences[("forecast_wape_quarter", "")].endswith("published 10.0% or more (5.0 points below)")
+
+
+def test_terminal_lines_and_report_section_name_only_the_figures_outside() -> None:
+    table = summary(MEANS)
+    lines = unusual_lines(table, ["today"])
+    assert len(lines) == 7 and all(scenario == "today" for scenario, _ in lines)
+    text = " ".join(sentence for _, sentence in lines)
+    assert "win rate" not in text and "net revenue retention" not in text and "SDR" not in text
+    section = unusual_section(table, ["today"])
+    assert section[0] == "## What looks unusual"
+    assert "- **today**: 0.0% of reps at quota; published 20–28% (20.0 points below)." in section
+    rows = [line for line in section if line.startswith("| ")][1:]
+    assert len(rows) == 11  # every benchmarked figure, inside ones included, each with its source
+    assert any(r.startswith("| Opportunity win rate | 20–35% | 25.0% (22.5% to 27.5%), inside |") for r in rows)
+    assert any("BenchSights" in r for r in rows)
+
+
+def test_a_scenario_inside_every_range_says_so() -> None:
+    inside = {
+        "win_rate": 0.25,
+        "net_revenue_retention": 1.02,
+        "quota_attainment_p50": 0.5,
+        "reps_at_quota_share": 0.25,
+    }
+    assert unusual_lines(summary(inside), ["today"]) == [
+        ("today", "every benchmarked figure lies inside its published range")
+    ]
+    assert unusual_lines(summary({"leads_total": 10.0}), ["today"]) == []  # nothing benchmarked, nothing said
+    assert unusual_section(summary({"leads_total": 10.0}), ["today"]) == []
+
+
+def test_missing_or_undefined_figures_are_left_out() -> None:
+    means = {"win_rate": math.nan, "cost_of_sales": 1.0, "cost_marketing": 1.0, "bookings": 0.0}
+    assert benchmark_checks(summary(means), "today") == []
+
+
+def test_report_and_terminal_carry_the_section(tmp_path: Path) -> None:
+    result = make_result(runs=20, effect=0.05)
+    text = write_report(result, tmp_path, []).read_text()
+    assert text.index("## What looks unusual") < text.index("## What it means")
+    terminal = unusual_summary(result)
+    assert terminal.startswith("What looks unusual") and "generalist:" in terminal

@@ -1,0 +1,275 @@
+"""Intervals stay inside the range of their quantity (issue 13, item 3).
+
+Known values were worked by hand (formulas in :mod:`simulator.analysis.intervals`);
+the end-to-end test runs the main command at ``runs=2`` (the widest intervals) and scans
+``summary.csv``, ``comparison.csv``, ``report.md`` and the terminal table.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import simulator
+from simulator.analysis.intervals import (
+    bounded_difference,
+    fieller_ratio,
+    interval_of_mean,
+    relative_interval,
+    t_quantile,
+    wilson_interval,
+)
+from simulator.analysis.quantities import KPI_KINDS, Kind, kpi_kind, kpi_range, named_kind
+from simulator.analysis.statistics import compare, mean_interval, summarise
+from simulator.engines.simpy_engine import simulate
+from simulator.model.metrics import kpi_row
+from simulator.model.workforce import employed_days
+from simulator.run.replication import run_replication
+from tests.scenarios import ROOT, compiled, single_stage_queue
+from tests.test_cli import salesim
+
+# --------------------------------------------------------------------------- the kinds table
+
+
+def test_kinds_of_the_kpis_the_issue_names() -> None:
+    shares = ["win_rate", "lead_to_win_rate", "stage_conversion_close", "sla_breach_awareness", "renewal_rate"]
+    shares += ["reps_at_quota_share", "utilisation_sdr", "utilisation_csm_renewal", "overflow_share_pod_a"]
+    shares += ["win_rate_product_core", "gross_revenue_retention"]
+    assert {kpi_kind(k) for k in shares} == {Kind.PROPORTION}
+    assert kpi_kind("hit_plan") is kpi_kind("hit_plan_q3") is Kind.EVENT
+    amounts = ["bookings", "deals_won", "cycle_time_days_p50", "first_touch_hours_p90", "cac", "cost_tools"]
+    amounts += ["net_revenue_retention", "quota_attainment_p50", "forecast_mape", "forecast_wape_quarter"]
+    amounts += ["forecast_mape_unscored", "plan_shortfall", "churned_arr", "stage_leaked_close"]
+    assert {kpi_kind(k) for k in amounts} == {Kind.NON_NEGATIVE}
+    assert kpi_kind("forecast_bias") is kpi_kind("forecast_bias_quarter") is Kind.RATIO
+    assert kpi_kind("contribution") is kpi_kind("capacity_gap_ramp") is Kind.SIGNED
+    assert kpi_range("win_rate") == (0.0, 1.0) and kpi_range("bookings") == (0.0, math.inf)
+    assert kpi_range("forecast_bias") == (-1.0, math.inf)
+
+
+@pytest.mark.parametrize("org", sorted(p.stem for p in (ROOT / "configs" / "org").glob("*.yaml")))
+def test_every_kpi_a_shipped_config_produces_is_named_in_the_table(org: str) -> None:
+    overrides = [
+        f"org={org}",
+        "runs=1",
+        "clock.warmup_days=0",
+        "clock.horizon_days=80",
+        "plan.bookings=[1e6,1e6,1e6,1e6]",
+    ]
+    experiment = simulator.load_experiment(overrides=overrides)
+    kpis = run_replication(experiment.scenarios[0].compile(), seed=1, replication=0).kpis
+    unnamed = sorted(k for k in kpis if named_kind(k) is None)
+    assert not unnamed, f"add these KPIs to simulator.analysis.quantities.KPI_KINDS: {unnamed}"
+    for kpi, value in kpis.items():  # and every value of a run lies in its kind's range
+        low, high = kpi_range(kpi)
+        assert math.isnan(value) or low <= value <= high, (kpi, value)
+    assert len({prefix for prefix, _ in KPI_KINDS}) == len(KPI_KINDS)
+
+
+# --------------------------------------------------------------------------- one interval per kind, known values
+
+
+def test_wilson_with_the_effective_number_of_trials_for_a_share() -> None:
+    # mean 0.2, sd 0.08165, se 0.040825: n* = 0.2 * 0.8 / 0.040825^2 = 96, t_3 = 3.182446
+    interval = interval_of_mean(np.array([0.1, 0.2, 0.3, 0.2]), Kind.PROPORTION)
+    assert (interval.ci_low, interval.ci_high) == pytest.approx((0.101788, 0.355471), abs=1e-6)
+    # the extreme: one run at 0 and one at 1, n* = 1 and t_1 = 12.706: still inside [0, 1]
+    wide = interval_of_mean(np.array([0.0, 1.0]), Kind.PROPORTION)
+    assert (wide.ci_low, wide.ci_high) == pytest.approx((0.001541, 0.998459), abs=1e-6)
+
+
+def test_a_win_rate_from_two_runs_stays_inside_zero_and_one() -> None:
+    runs = np.array([0.14429889, 0.18697337])  # the issue's runs=2 win rates: t gives [-17.3%, 50.5%]
+    t_low = mean_interval(runs).ci_low
+    interval = interval_of_mean(runs, Kind.PROPORTION)
+    assert t_low < 0.0 < interval.ci_low < interval.mean < interval.ci_high < 1.0
+    assert (interval.ci_low, interval.ci_high) == pytest.approx((0.033815, 0.529639), abs=1e-6)
+
+
+def test_an_event_keeps_wilson_with_the_normal_quantile() -> None:
+    hits = np.array([1.0] * 3 + [0.0] * 7)
+    interval = interval_of_mean(hits, Kind.EVENT)
+    assert (interval.ci_low, interval.ci_high) == pytest.approx(wilson_interval(3, 10))
+    assert (interval.ci_low, interval.ci_high) == pytest.approx((0.1078, 0.6032), abs=1e-4)  # Wilson 3/10
+
+
+def test_log_scale_interval_for_amounts_that_cannot_be_negative() -> None:
+    # mean 2.5, se 0.645497, t_3 = 3.182446: factor exp(3.182446 * 0.645497 / 2.5) = exp(0.821705) = 2.274372
+    interval = interval_of_mean(np.array([1.0, 2.0, 3.0, 4.0]), Kind.NON_NEGATIVE)
+    assert (interval.ci_low, interval.ci_high) == pytest.approx((2.5 / 2.274372, 2.5 * 2.274372), rel=1e-6)
+    # the t interval of [0, 0, 10] reaches -11.0; the log-scale one stays positive
+    skewed = interval_of_mean(np.array([0.0, 0.0, 10.0]), Kind.NON_NEGATIVE)
+    assert mean_interval(np.array([0.0, 0.0, 10.0])).ci_low < -10.0
+    factor = math.exp(t_quantile(3))  # se / mean = 1 here
+    assert (skewed.ci_low, skewed.ci_high) == pytest.approx((10 / 3 / factor, 10 / 3 * factor), rel=1e-9)
+
+
+def test_a_relative_bias_never_goes_below_minus_one() -> None:
+    interval = interval_of_mean(np.array([-0.5, 0.5]), Kind.RATIO)  # log(1 + mean), se 0.5, t_1 = 12.706
+    factor = math.exp(t_quantile(2) * 0.5)
+    assert (interval.ci_low, interval.ci_high) == pytest.approx((1 / factor - 1, factor - 1), rel=1e-9)
+    assert interval.ci_low > -1.0
+
+
+def test_signed_amounts_keep_the_student_t_interval() -> None:
+    values = np.array([-3.0, 1.0, 2.0, 4.0])
+    assert interval_of_mean(values, Kind.SIGNED) == mean_interval(values)
+
+
+def test_rounding_past_one_is_held_inside_the_range() -> None:
+    util = np.array([1.0000000000000002, 1.0, 0.9999999999999998, 1.0])
+    interval = interval_of_mean(util, Kind.PROPORTION)
+    assert 0.0 <= interval.ci_low <= interval.ci_high <= 1.0
+    assert interval_of_mean(np.zeros(5), Kind.NON_NEGATIVE).ci_low == 0.0  # no spread: the point itself
+
+
+# --------------------------------------------------------------------------- coverage (the intervals are honest)
+
+
+@pytest.mark.parametrize(
+    ("draw", "truth", "kind"),
+    [
+        (lambda rng, n: rng.beta(2.0, 18.0, n), 0.1, Kind.PROPORTION),
+        (lambda rng, n: rng.poisson(3.0, n).astype(float), 3.0, Kind.NON_NEGATIVE),
+    ],
+    ids=["share", "count"],
+)
+def test_coverage_is_near_95_percent_with_ten_runs(draw, truth: float, kind: Kind) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(13)
+    trials = 2000
+    covered = sum((i := interval_of_mean(draw(rng, 10), kind)).ci_low <= truth <= i.ci_high for _ in range(trials))
+    se = math.sqrt(0.95 * 0.05 / trials)
+    assert abs(covered / trials - 0.95) < 4 * se, covered / trials
+
+
+# --------------------------------------------------------------------------- paired differences and ratios
+
+
+def test_fieller_interval_of_a_ratio_of_paired_means() -> None:
+    scenario, baseline = np.array([3.0, 5.0, 4.0, 6.0]), np.array([2.0, 4.0, 4.0, 4.0])
+    # a = 4.5, b = 3.5, var(a)/n = 5/12, cov/n = 1/4, var(b)/n = 1/4, t_3^2 = 10.128 (hand-worked roots)
+    assert fieller_ratio(scenario, baseline) == pytest.approx((0.912375, 1.807937), abs=1e-6)
+    low, high = relative_interval(scenario, baseline, Kind.NON_NEGATIVE)
+    assert (low, high) == pytest.approx((-0.087625, 0.807937), abs=1e-6)
+    # the paired t interval of the difference [1, 1, 0, 2] is 1 +- 1.299: it contains 0, Fieller contains 1
+    assert mean_interval(scenario - baseline).ci_low < 0.0 < 1.0
+
+
+def test_fieller_is_unbounded_when_the_baseline_is_not_clearly_above_zero() -> None:
+    low, high = fieller_ratio(np.ones(4), np.array([0.0, 0.0, 0.0, 1.0]))
+    assert high == math.inf and low >= 0.0
+
+
+def test_fieller_agrees_with_the_paired_t_verdict() -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(400):
+        n = int(rng.integers(2, 12))
+        base = rng.gamma(2.0, 10.0, n)
+        scen = np.maximum(base * rng.normal(1.0 + rng.normal(0, 0.2), 0.2, n), 0.0)
+        t = mean_interval(scen - base)
+        low, high = relative_interval(scen, base, Kind.NON_NEGATIVE)
+        assert low >= -1.0
+        if abs(t.ci_low) > 1e-9 and abs(t.ci_high) > 1e-9:  # away from the boundary
+            assert (t.ci_low < 0.0 < t.ci_high) == (low < 0.0 < high)
+
+
+def test_differences_stay_in_the_values_they_can_take() -> None:
+    assert bounded_difference(-0.9, 0.95, Kind.PROPORTION, 0.3) == pytest.approx((-0.3, 0.7))
+    assert bounded_difference(-5.0, 2.0, Kind.NON_NEGATIVE, 3.0) == (-3.0, 2.0)
+    assert bounded_difference(-5.0, 2.0, Kind.SIGNED, 3.0) == (-5.0, 2.0)
+
+
+def test_comparison_columns_relative_and_share_better_intervals() -> None:
+    rng = np.random.default_rng(3)
+    base = rng.gamma(5.0, 100.0, 8)
+    rows = []
+    for scenario, values in (("a", base), ("b", base * 1.1 + rng.normal(0, 5, 8))):
+        for r, v in enumerate(values):
+            rows.append({"scenario": scenario, "replication": r, "bookings": v, "contribution": v - 600.0})
+    table = compare(pd.DataFrame(rows), "a").set_index("kpi")
+    bookings, contribution = table.loc["bookings"], table.loc["contribution"]
+    assert bookings.relative_ci_low < bookings.relative_diff < bookings.relative_ci_high
+    assert bookings.share_better_ci_low <= bookings.share_better <= bookings.share_better_ci_high
+    assert (bookings.share_better_ci_low, bookings.share_better_ci_high) == pytest.approx(
+        wilson_interval(bookings.share_better * 8, 8)
+    )
+    assert math.isnan(contribution.relative_diff) and math.isnan(contribution.relative_ci_low)
+
+
+def test_summary_of_two_runs_stays_in_range() -> None:
+    rows = [
+        {"scenario": "s", "replication": 0, "win_rate": 0.14429889, "deals_won": 52.9, "hit_plan": 0.0},
+        {"scenario": "s", "replication": 1, "win_rate": 0.18697337, "deals_won": 68.1, "hit_plan": 0.0},
+    ]
+    summary = summarise(pd.DataFrame(rows)).set_index("kpi")
+    for kpi, row in summary.iterrows():
+        low, high = kpi_range(str(kpi))
+        assert low <= row.ci_low <= row["mean"] <= row.ci_high <= high, kpi
+    assert summary.loc["hit_plan", "ci_high"] == pytest.approx(wilson_interval(0, 2)[1])
+
+
+# --------------------------------------------------------------------------- utilisation never passes 1
+
+
+def test_a_leaver_still_busy_when_the_run_ends_is_employed_until_then() -> None:
+    """The source of utilisation above 1: a leaver finishing its item past the horizon."""
+    data = single_stage_queue(2.0, 1.0, 3, 100.0, service={"dist": "constant", "value": 15.0})
+    data["workforce"] = {"roles": {"server": {"attrition_rate": 3.0, "backfill_days": 1}}}
+    scenario = compiled(data)
+    caught = 0
+    for replication in range(5):
+        run = simulate(scenario, 5, replication)
+        employed = employed_days(run.rep_hire_day, run.rep_leave_day, 0.0, 100.0)
+        assert np.all(run.rep_busy_days <= employed + 1e-9), (run.rep_busy_days - employed).max()
+        assert kpi_row(run)["utilisation_servers"] <= 1.0
+        caught += int(np.sum(run.rep_leave_day == 100.0))
+    assert caught > 0  # at least one leaver was mid-item at the horizon, so the test can fail
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def _out_of_range(table: pd.DataFrame, columns: tuple[str, str]) -> list[str]:
+    bad = []
+    for _, row in table.iterrows():
+        low, high = kpi_range(str(row["kpi"]))
+        for column in columns:
+            value = float(row[column])
+            if not math.isnan(value) and not (low - 1e-12 <= value <= high + 1e-12):
+                bad.append(f"{row['kpi']} {column}={value}")
+    return bad
+
+
+def test_a_small_run_prints_no_interval_outside_its_range(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    args = ["runs=2", "runner.workers=1", "runner.progress=false", "clock.warmup_days=0", "clock.horizon_days=150"]
+    done = salesim(*args, f"hydra.run.dir={out}", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    summary = pd.read_csv(out / "summary.csv")
+    assert not _out_of_range(summary, ("mean", "ci_low", "ci_high"))
+    comparison = pd.read_csv(out / "comparison.csv")
+    for _, row in comparison.iterrows():  # a difference cannot take the scenario's mean out of range
+        low, high = kpi_range(str(row["kpi"]))
+        base = float(row["baseline_mean"])
+        if math.isfinite(float(row["ci_low"])):
+            assert low - base - 1e-9 <= row["ci_low"] <= row["ci_high"] <= high - base + 1e-9, row["kpi"]
+    assert (comparison["relative_ci_low"].dropna() >= -1.0).all()
+    shares = comparison[["share_better_ci_low", "share_better_ci_high"]].dropna()
+    assert ((shares >= 0.0) & (shares <= 1.0)).all().all()
+    report = (out / "report.md").read_text()
+    # a plain grep finds no percentage below -100% (ranges are written with an en dash)
+    percentages = [float(p.replace(",", "")) for p in re.findall(r"(-\d[\d,]*\.?\d*)%", report)]
+    below = [p for p in percentages if p < -100.0]
+    assert not below, below
+    # the terminal table: no headline KPI (all amounts or shares) has a negative bound
+    table = done.stdout.split("What looks unusual")[0].split("salesim:")[0]
+    assert "What looks unusual" in done.stdout and "## What looks unusual" in report
+    for line in table.splitlines()[2:]:
+        cells = re.findall(r"\[([^\]]*)\]", line)
+        for cell in cells[:2]:  # the scenarios' columns; the third is a difference
+            assert not cell.startswith("-"), line
