@@ -189,16 +189,16 @@ class OutputCheck(Callback):
 
 
 def _check_output(folder: Path, key: str) -> None:
-    existed = folder.exists()
+    missing = [p for p in [folder, *folder.parents] if not p.exists()]  # deepest first
     try:
         check_writable(folder)
     except UnwritableOutputError as error:
         print(f"salesim: {error}", file=sys.stderr)
         print(f"salesim: nothing was run; choose another folder with {key}=<folder>", file=sys.stderr)
         sys.exit(EXIT_UNWRITABLE_OUTPUT)
-    if not existed:
+    for created in missing:  # Hydra creates them again for the job; a run refused later leaves nothing
         with contextlib.suppress(OSError):
-            folder.rmdir()  # Hydra creates it again for the job; a run refused later leaves nothing
+            created.rmdir()
 
 
 class SweepSummary(Callback):
