@@ -331,13 +331,13 @@ TABLE: list[BadInput] = [
     row(
         "workforce",
         "+workforce.teams.full_cycle.hires=[{month:19,count:1}]",
-        "workforce.teams.full_cycle.hires.0.month = 19: starts on working day 375 or later, not before the end "
+        "workforce.teams.full_cycle.hires.0.month = 19: starts on working day 375, not before the end "
         "of the run (clock.horizon_days = 375): must be a day below 375 or a month up to 18",
     ),
     row(
         "workforce",
         "+workforce.teams.full_cycle.hires=[{day:400,count:2}]",
-        "workforce.teams.full_cycle.hires.0.day = 400.0: starts on working day 400 or later, not before the end "
+        "workforce.teams.full_cycle.hires.0.day = 400.0: starts on working day 400, not before the end "
         "of the run (clock.horizon_days = 375)",
     ),
     row(

@@ -92,11 +92,12 @@ def test_a_whole_distribution_on_the_command_line_replaces_the_one_there() -> No
 
 
 def test_hires_beyond_a_horizon_an_override_shortened_are_a_note(capsys: pytest.CaptureFixture[str]) -> None:
-    experiment = simulator.load_experiment("hiring_plan", ["clock.horizon_days=40"])
+    experiment = simulator.load_experiment("hiring_plan", ["clock.horizon_days=40", "clock.warmup_days=0"])
     experiment.validate()
     assert "workforce.teams.full_cycle.hires.3.month = 10 starts after the horizon" in capsys.readouterr().err
-    with pytest.raises(ConfigError, match=r"hires\.0\.month = 10: starts on working day 189"):
-        checked_experiment(["clock.horizon_days=40", "+workforce.teams.full_cycle.hires=[{month:10,count:1}]"])
+    with pytest.raises(ConfigError, match=r"hires\.0\.month = 10: starts on working day 188, not before the end"):
+        shortened = ["clock.horizon_days=40", "clock.warmup_days=0"]
+        checked_experiment([*shortened, "+workforce.teams.full_cycle.hires=[{month:10,count:1}]"])
 
 
 def test_allow_large_lifts_the_budget_but_not_the_hard_limits() -> None:
