@@ -13,7 +13,8 @@ Two standard tools (BENCHMARKS.md, "Warm-up and back-testing"):
   moving average, drawn so a reader can see where it flattens.
 
 The **transient check** runs on every result: for each monthly state series of the
-measurement window (open pipeline, customer book, partner base), it fits each
+measurement window (the month's mean open pipeline, the customer book and partner base at
+its end), it fits each
 replication's least-squares trend over the window's months and reports the series whose
 mean drift over the window is both statistically clear (more than 4 standard errors
 across replications) and material (more than :data:`MATERIAL_DRIFT` of the series'
@@ -23,6 +24,7 @@ the one configured is suggested.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -42,7 +44,7 @@ CLEAR_DRIFT_SE = 4.0
 """Standard errors across replications that make a drift statistically clear."""
 
 MONTHLY_STATE = {
-    "open_at_month_end": "open pipeline (deals)",
+    "open_pipeline_mean": "open pipeline (deals, the month's mean)",
     "customers_at_month_end": "customer book (accounts)",
     "partners_at_month_end": "partner base (active partners)",
 }
@@ -134,15 +136,27 @@ class Drift:
     level: float  # mean level over the window
     drift: float  # mean change over the window (last month minus first, on the fitted trend)
     se: float  # its standard error across replications
+    response: bool = False  # the baseline's same series is steady: the scenario's lever moves it
+
+    @property
+    def transient(self) -> bool:
+        """True for an artefact of the run's start (a warning), False for a scenario's response (a note)."""
+        return not self.response
 
     @property
     def relative(self) -> float:
         """The drift as a share of the level."""
         return self.drift / self.level if self.level else math.inf
 
-    def sentence(self, warmup_days: float) -> str:
-        """The warning in words, with the warm-up to try."""
+    def sentence(self, warmup_days: float, baseline: str = "the baseline") -> str:
+        """The warning in words, with the warm-up to try (or, for a response, what moves it)."""
         direction = "rises" if self.drift > 0 else "falls"
+        if self.response:
+            return (
+                f"{self.scenario}: the {self.what} {direction} by {abs(self.relative):.0%} across the measured window "
+                f"while {baseline}'s is steady: the scenario's own lever moves it (a new level being reached, not "
+                "an artefact of the run's start)"
+            )
         suggestion = max(warmup_days * 2, 250.0)
         return (
             f"{self.scenario}: the {self.what} still {direction} by {abs(self.relative):.0%} across the measured "
@@ -152,11 +166,14 @@ class Drift:
         )
 
 
-def transient_drifts(monthly: pd.DataFrame) -> list[Drift]:
+def transient_drifts(monthly: pd.DataFrame, baseline: str | None = None) -> list[Drift]:
     """State series whose trend over the window is clear and material, per scenario.
 
     ``monthly`` is the monthly table (one row per scenario x replication x month); months
-    that are only partly inside the window count like the others.
+    that are only partly inside the window count like the others. With a ``baseline``
+    (today's organisation, which the shipped configs start in its steady state), a
+    scenario's drift on a series the baseline holds steady is marked a *response* to the
+    scenario's lever (a move to a new level, which no warm-up removes), not a transient.
     """
     found: list[Drift] = []
     if monthly.empty or "month" not in monthly.columns:
@@ -180,4 +197,9 @@ def transient_drifts(monthly: pd.DataFrame) -> list[Drift]:
             clear = abs(drift) > CLEAR_DRIFT_SE * se if se > 0 else drift != 0.0
             if material and clear:
                 found.append(Drift(str(scenario), column, what, level, drift, se))
-    return found
+    if baseline is None:
+        return found
+    drifting = {d.series for d in found if d.scenario == baseline}
+    return [
+        d if d.scenario == baseline or d.series in drifting else dataclasses.replace(d, response=True) for d in found
+    ]

@@ -204,9 +204,7 @@ class Workforce:
         """
         return {
             "rep_hire_day": np.array([h.hire_day for h in self.history]),
-            "rep_leave_day": np.array(
-                [h.leave_day if h.stopped else math.inf for h in self.history]
-            ),
+            "rep_leave_day": np.array([h.leave_day if h.stopped else math.inf for h in self.history]),
             "rep_start_tenure_months": np.array([h.start_tenure for h in self.history]),
             "deals_reassigned": self.deals_reassigned,
         }
