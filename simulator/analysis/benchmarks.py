@@ -34,8 +34,10 @@ TEAM_UTILISATION = "utilisation (team)"
 QUEUED_UTILISATION = "utilisation (queued work)"
 """Pseudo-KPI: the share of selling time on queued work (deals, renewals, expansions) of teams
 whose idle time is filled by prospecting or partner work; only its ceiling applies."""
-FILLED = 0.99
-"""A team this busy in total has its idle time filled by prospecting or partner work."""
+FILLED = 0.9
+"""A team doing prospecting or partner work and this busy in total has its idle time filled by it (a team
+can fall a little short of 100% when it runs out of fresh accounts between sittings); below it, as for a
+partner manager who has reached its partner cap, the team's total is checked."""
 SALES_AND_MARKETING_PER_NEW_ARR = "sales and marketing per $ of new ARR"
 """Pseudo-KPI: (mean cost of sales + mean cost of leads) / mean bookings."""
 
