@@ -163,7 +163,8 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         2.00,
         DOLLARS_PER_DOLLAR,
         "$1.76 (2023) and $2.00 (2024) of sales and marketing per $1 of new-customer ARR (Benchmarkit); a "
-        "magic number of ~0.7 (KBCM 2024, second-hand) is $1.43",
+        "magic number of ~0.7 (KBCM 2024, second-hand) is $1.43. salesim's costs leave out sales managers, "
+        "marketing staff and programmes and overheads (docs/MODEL.md, Not modelled), so its figure reads low",
     ),
 )
 
