@@ -37,6 +37,9 @@ FloatArray = NDArray[np.float64]
 MSER_BATCH = 5
 """Observations per batch of MSER-5."""
 
+MATERIAL_SHIFT = 0.02
+"""A truncation whose cut-off part differs from the level after it by under 2% sets no warm-up."""
+
 MATERIAL_DRIFT = 0.05
 """A drift over the window below 5% of the series' level is not worth a warning."""
 
@@ -88,7 +91,8 @@ def truncations(daily: dict[str, FloatArray]) -> list[Truncation]:
     """MSER-5 on each replication-averaged daily series (series with missing days are skipped).
 
     A truncation is *material* when the mean of the part it removes differs from the
-    level after it by more than twice the standard deviation of the remaining batch means:
+    level after it by more than twice the standard deviation of the remaining batch means
+    and by more than :data:`MATERIAL_SHIFT` of that level:
     on a series that is stationary from day 0 but slow to average out (a team's mean
     tenure over a few runs), MSER-5 may cut at a wobble, and that cut should not set the
     warm-up.
@@ -105,7 +109,8 @@ def truncations(daily: dict[str, FloatArray]) -> list[Truncation]:
         rest = values[drop:]
         k = rest.size // MSER_BATCH
         wobble = float(rest[: k * MSER_BATCH].reshape(k, MSER_BATCH).mean(axis=1).std(ddof=1)) if k > 1 else 0.0
-        material = drop > 0 and abs(float(values[:drop].mean()) - float(rest.mean())) > 2.0 * wobble
+        shift = abs(float(values[:drop].mean()) - float(rest.mean())) if drop else 0.0
+        material = shift > 2.0 * wobble and shift > MATERIAL_SHIFT * abs(float(rest.mean()))
         out.append(Truncation(name, drop, settled, float(rest.mean()), material))
     return out
 
