@@ -12,8 +12,11 @@ from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from pydantic import ValidationError
+
 from simulator.config.composed import parse_composed
-from simulator.config.errors import ConfigError, ConfigIssue, merge_scenario_issues
+from simulator.config.decision import DecisionSettings
+from simulator.config.errors import ConfigError, ConfigIssue, issues_from_validation_error, merge_scenario_issues
 from simulator.run.experiment import Experiment, PrecisionGoal, ScenarioSpec
 
 AUTO_RUNS = "auto"
@@ -69,6 +72,18 @@ def _precision_goal(base: Mapping[str, Any], issues: list[ConfigIssue]) -> Preci
     return PrecisionGoal(str(values["target_kpi"]), float(precision), counts["max_runs"], counts["pilot_runs"])
 
 
+def _decision(meta: Mapping[str, Any], issues: list[ConfigIssue]) -> DecisionSettings | None:
+    """``experiment.decision``, typed (its KPI names are checked against the KPI table before a run)."""
+    data = meta.get("decision")
+    if data is None:
+        return None
+    try:
+        return DecisionSettings.model_validate(data)
+    except ValidationError as error:
+        issues.extend(issues_from_validation_error(error, "experiment.decision"))
+        return None
+
+
 def _runs(base: Mapping[str, Any], issues: list[ConfigIssue]) -> tuple[int, PrecisionGoal | None]:
     """``runs``: a whole number, or ``auto`` for as many as the precision goal needs."""
     if base.get("runs") == AUTO_RUNS:
@@ -113,6 +128,7 @@ def experiment_from_dicts(base: Mapping[str, Any], scenarios: Mapping[str, Mappi
         raise ConfigError(issues)
     seed = _whole_number(base, "seed", 0, issues)
     runs, goal = _runs(base, issues)
+    decision = _decision(meta, issues)
     names = list(scenarios)
     baseline = meta.get("baseline", names[0] if names else "")
     if issues:
@@ -134,6 +150,7 @@ def experiment_from_dicts(base: Mapping[str, Any], scenarios: Mapping[str, Mappi
         question=str(meta.get("question", "")),
         resolved_config=resolved,
         precision=goal,
+        decision=decision,
     )
 
 
