@@ -214,8 +214,9 @@ SENTENCE_WORDS = {
 
 
 def kpi_words(kpi: str) -> str:
-    """A KPI's name inside a sentence: its label without the explanation in brackets, a small first
-    letter unless it is a code (``churned ARR``, ``contribution``, ``leaked leads``).
+    """A KPI's name inside a sentence (``churned ARR``, ``contribution``, ``leaked leads``).
+
+    Its label without the explanation in brackets, with a small first letter unless it is a code.
     """
     if kpi in SENTENCE_WORDS:
         return SENTENCE_WORDS[kpi]
