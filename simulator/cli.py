@@ -254,7 +254,21 @@ def _warmup_main(args: Sequence[str]) -> int:
     return 0
 
 
-SUBCOMMANDS = {"warmup": _warmup_main}
+def _sensitivity_main(args: Sequence[str]) -> int:
+    """``salesim sensitivity [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.sensitivity_report`)."""
+    from simulator.report.sensitivity_report import sensitivity_main
+
+    return sensitivity_main(args, lambda overrides: load_experiment(None, overrides))
+
+
+def _optimise_main(args: Sequence[str]) -> int:
+    """``salesim optimise [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.optimisation_report`)."""
+    from simulator.report.optimisation_report import optimise_main
+
+    return optimise_main(args, lambda overrides: load_experiment(None, overrides))
+
+
+SUBCOMMANDS = {"warmup": _warmup_main, "sensitivity": _sensitivity_main, "optimise": _optimise_main}
 
 
 def main() -> None:
