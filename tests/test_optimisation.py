@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from plot_checks import collect
 
 from simulator.analysis.optimisation import exhaustive, optimise
 from simulator.analysis.team_mix import Candidate, TeamMixProblem
@@ -107,7 +108,10 @@ def test_optuna_finds_the_exhaustive_answer(problem: TeamMixProblem, tmp_path: P
     again = optimise(problem, trials=12, runs=6, first_runs=3, finalists=3, final_runs=20, seed=1, workers=1)
     pd.testing.assert_frame_equal(again.trials, found.trials)  # a seeded search is reproducible
 
-    written = write_optimisation(found, tmp_path)
+    problems: list[str] = []
+    with collect(problems, []):
+        written = write_optimisation(found, tmp_path)
+    assert not problems, problems  # the figure fits a slide
     assert {p.name for p in written} == {"optimisation.csv", "optimisation.png", "report.md", "report.html"}
     table = pd.read_csv(tmp_path / "optimisation.csv")
     assert {"trial", "state", "a", "b", "mean", "cost", "p_best", "chosen"} <= set(table.columns)

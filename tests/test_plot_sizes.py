@@ -59,3 +59,39 @@ def test_the_checks_catch_what_they_look_for() -> None:
     assert any("6" in p and "pt" in p for p in problems)
     assert any("tick labels" in p for p in problems)
     assert any("px wide" in p for p in problems)
+
+
+def test_the_heatmap_and_the_global_sensitivity_figure_fit_a_slide(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from simulator.report.plot_heatmap import plot_heatmap
+    from simulator.report.plot_tornado import plot_global
+
+    rows = [
+        {"job": str(i * 5 + j), "a.b.c.headcount": h, "market.sources.inbound.leads_per_month": n, "scenario": s}
+        | {"kpi": "bookings", "mean": 1e6 * (1 + i + j), "ci_low": 0.9e6 * (1 + i + j), "ci_high": 1.1e6 * (1 + i + j)}
+        for i, h in enumerate((8, 10, 12, 14, 16))
+        for j, n in enumerate((100, 125, 150, 175, 200))
+        for s in ("today", "specialists_with_a_long_name")
+    ]
+    table = pd.DataFrame(rows)
+    morris = pd.DataFrame(
+        {
+            "parameter": [f"pipelines.retention.renewal.stages.{i}.effort_hours.mean" for i in range(6)],
+            "mu_star": [6e5, 3e5, 1e5, 5e4, 1e4, 0.0],
+            "mu_star_ci_low": [5e5, 2e5, 5e4, 0.0, 0.0, 0.0],
+            "mu_star_ci_high": [7e5, 4e5, 1.5e5, 1e5, 2e4, 0.0],
+        }
+    )
+    problems: list[str] = []
+    with collect(problems, []):
+        heatmap = plot_heatmap(
+            table,
+            "bookings",
+            ["a.b.c.headcount", "market.sources.inbound.leads_per_month"],
+            ["today", "specialists_with_a_long_name"],
+            tmp_path,
+        )
+        plot_global(morris, "morris", "bookings", 2e4, tmp_path)
+    assert not problems, "\n".join(problems)
+    assert Image.open(heatmap).size[0] <= MAX_WIDTH_PX

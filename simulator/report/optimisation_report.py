@@ -191,6 +191,8 @@ def _bounds(values: Sequence[str]) -> dict[str, tuple[int, int]]:
         team, _, span = value.partition("=")
         low, _, high = span.partition(":")
         try:
+        if options.kpi is not None and kpi_row(options.kpi) is None:  # refused before anything is composed
+            raise ConfigError.single("--kpi", options.kpi, "not a KPI salesim reports (see summary.csv for the names)")
             bounds[team.strip()] = (int(low), int(high or low))
         except ValueError:
             raise ConfigError.single(

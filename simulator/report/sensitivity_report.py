@@ -309,6 +309,8 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
     """``salesim sensitivity [OPTIONS] [OVERRIDES...]``; ``load`` composes the experiment from the overrides."""
     options, overrides = _parser().parse_known_args(list(args))
     try:
+        if options.kpi is not None and kpi_row(options.kpi) is None:  # refused before anything is composed
+            raise ConfigError.single("--kpi", options.kpi, "not a KPI salesim reports (see summary.csv for the names)")
         experiment = load(overrides)
         check_decision(experiment)
         scenario = options.scenario or experiment.baseline
