@@ -191,8 +191,6 @@ def _bounds(values: Sequence[str]) -> dict[str, tuple[int, int]]:
         team, _, span = value.partition("=")
         low, _, high = span.partition(":")
         try:
-        if options.kpi is not None and kpi_row(options.kpi) is None:  # refused before anything is composed
-            raise ConfigError.single("--kpi", options.kpi, "not a KPI salesim reports (see summary.csv for the names)")
             bounds[team.strip()] = (int(low), int(high or low))
         except ValueError:
             raise ConfigError.single(
@@ -229,6 +227,8 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
     """``salesim optimise --team TEAM=LOW:HIGH [OPTIONS] [OVERRIDES...]``."""
     options, overrides = _parser().parse_known_args(list(args))
     try:
+        if options.kpi is not None and kpi_row(options.kpi) is None:  # refused before anything is composed
+            raise ConfigError.single("--kpi", options.kpi, "not a KPI salesim reports (see summary.csv for the names)")
         bounds = _bounds(options.team)
         experiment = load(overrides)
         check_decision(experiment)
