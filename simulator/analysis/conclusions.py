@@ -52,6 +52,21 @@ _PHRASES: dict[str, tuple[str, tuple[str, str], bool]] = {
         ("more", "fewer"),
         True,
     ),
+    "deals_lost_handoff": ("{s} loses {amount} {word} deals at hand-offs than {b}{period}", ("more", "fewer"), True),
+    "deals_lost_reassignment": (
+        "{s} loses {amount} {word} deals when their owner leaves than {b}{period}",
+        ("more", "fewer"),
+        True,
+    ),
+    "deals_lost_no_decision": (
+        "{s} loses {amount} {word} deals to no decision than {b}{period}",
+        ("more", "fewer"),
+        True,
+    ),
+    "deals_lost_disqualified": ("{s} disqualifies {amount} {word} leads than {b}{period}", ("more", "fewer"), True),
+    "meetings_booked": ("{s} books {amount} {word} meetings than {b}{period}", ("more", "fewer"), True),
+    "churned_accounts": ("{s} loses {amount} {word} accounts to churn than {b}{period}", ("more", "fewer"), True),
+    "hit_plan": ("{s} has a chance of hitting the plan {amount} {word} than {b}", ("higher", "lower"), False),
 }
 OTHER_KPIS = (*HEADLINE_KPIS, *PIPELINE_KPIS, "cost_of_sales", "contribution", "hit_plan")
 """KPIs beyond the decision KPIs that "What it means" names when they clearly differ."""
