@@ -273,6 +273,9 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
     except KeyError as error:
         print(f"salesim: optimise: {error.args[0]}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the runs made so far are not enough for an answer
+        print("\nsalesim: optimise: interrupted; nothing was written", file=sys.stderr)
+        return 130
     out = Path(options.out or f"outputs/optimise/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
     written = write_optimisation(found, out)
     print(answer_paragraph(found))

@@ -344,6 +344,9 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
     except KeyError as error:
         print(f"salesim: sensitivity: {error.args[0]}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the runs made so far are not enough for an answer
+        print("\nsalesim: sensitivity: interrupted; nothing was written", file=sys.stderr)
+        return 130
     out = Path(options.out or f"outputs/sensitivity/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
     written = write_sensitivity(study, out)
     print(answer_paragraph(study))
