@@ -62,6 +62,6 @@ def plot_quota_attainment(result: ExperimentResult, out_dir: Path | str) -> Path
     ax.set_xlabel("Quota attainment (credited bookings / quota for the time employed); the last bar: above 150%")
     ax.set_ylabel("Share of rep-years")
     ax.set_title("Quota attainment of ramped reps, all runs")
-    fig.legend(loc="outside lower center", ncol=1, frameon=False)
+    fig.legend(loc="outside lower center", ncol=1 if len(values) <= 2 else 2, frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return save_figure(fig, path)
