@@ -98,10 +98,13 @@ def describe_experiment(experiment: Experiment) -> str:
     The rows are :func:`simulator.run.differences.difference_rows`, the same as the report's.
     """
     n = len(experiment.scenarios)
+    decision = decision_of(experiment)
+    guardrails = ", ".join(decision.guardrails) or "none"
     lines = [
         f"{experiment.name}: {experiment.question}".rstrip(": "),
-        f"{n} scenario{'s' if n != 1 else ''} (baseline {experiment.baseline}), seed {experiment.seed}, "
+        f"{count_of(n, 'scenario')} (baseline {experiment.baseline}), seed {experiment.seed}, "
         f"{experiment.runs:,} runs each.",
+        f"Decision KPIs: primary {decision.primary}; guardrails {guardrails}.",
     ]
     header, rows = difference_rows(experiment)
     if rows:
