@@ -100,7 +100,8 @@ def run_sensitivity(
         clear = table[table["clear"]]
         chosen = (clear if len(clear) >= 2 else table).head(global_levers)["parameter"].tolist()
         top = [lever for lever in levers if lever.key in chosen]
-        with tqdm(unit="run", disable=not progress, file=sys.stderr) as bar:
+        points = size * (len(top) + (1 if method == "morris" else 2))
+        with tqdm(total=points * global_runs, unit="run", disable=not progress, file=sys.stderr) as bar:
             found = global_sensitivity(
                 experiment, scenario, top, kpi, method, size, global_runs, experiment.seed, workers, _advance(bar)
             )
