@@ -64,7 +64,7 @@ def test_the_tornado_ranks_first_the_lever_built_to_dominate(tmp_path: Path) -> 
     assert list(table["parameter"][:2]) == [ARRIVALS, CONVERSION]
     arrivals, conversion = table.iloc[0], table.iloc[1]
     assert bool(arrivals["clear"]) and bool(conversion["clear"])
-    assert conversion["high"] == 1.0 and any("clamped to 1" in note for note in study.notes)
+    assert conversion["high"] == 1.0 and any("the high value 1.14 becomes 1," in note for note in study.notes)
     # arrivals: bookings move with the number of leads, an elasticity near 1 (within the runs' noise)
     assert arrivals["swing_ci_low"] > 0 and 0.6 < arrivals["elasticity"] < 1.4
     for _, row in table.iloc[2:].iterrows():  # capacity is ample: effort, hours and waits hardly matter
@@ -91,6 +91,7 @@ def test_morris_screening_ranks_the_same_lever_first() -> None:
     )
     assert found.points == 4 * (len(levers) + 1)
     assert found.table["parameter"].iloc[0] == ARRIVALS
+    assert bool(found.table["above_noise"].iloc[0]) and found.floor > 0  # measured on the paired runs of each step
     arrivals = found.table["mu_star"].iloc[0]
     assert (found.table["mu_star"].iloc[1:] < 0.1 * arrivals).all()  # the inert levers hardly move bookings
     assert any("Campolongo" in line for line in found.advice) and any(
@@ -119,3 +120,18 @@ def test_the_command_refuses_an_unknown_kpi_and_writes_nothing(tmp_path: Path) -
     )
     assert done.returncode == 2, done.stderr
     assert "--kpi = 'bokings'" in done.stderr and not out.exists()
+
+
+def test_the_noise_of_a_morris_step_comes_from_its_paired_runs() -> None:
+    from simulator.analysis.global_sensitivity import step_noise
+
+    # two trajectories of two points; within a step the runs differ by 10 + (0, 2, 4): a spread of 2
+    rows = []
+    for start, shift in ((0, 0.0), (2, 100.0)):
+        for r, luck in enumerate((0.0, 50.0, -30.0)):
+            rows.append({"scenario": f"x{start:04d}", "replication": r, "k": shift + luck})
+            rows.append({"scenario": f"x{start + 1:04d}", "replication": r, "k": shift + luck + 10.0 + 2.0 * r})
+    runs = pd.DataFrame(rows)
+    names = ["x0000", "x0001", "x0002", "x0003"]
+    # the luck shared by both points (0, 50, -30) cancels: the standard error is sd(10, 12, 14) / sqrt(3)
+    assert step_noise(runs, "k", names, 2) == pytest.approx(2.0 / 3**0.5)

@@ -14,8 +14,9 @@ short). Here every chosen lever varies across its low-high range at once:
 
 Each point is a scenario run ``runs_per_point`` times on common random numbers (all
 points share the seed), and the model's output is the mean of the KPI over those runs.
-Its Monte Carlo noise sets a floor below which an effect cannot be told from chance; the
-advice says whether the design resolved the ranking and what to increase if not.
+The Monte Carlo noise of a Morris step, measured on the paired runs of its two points,
+sets a floor below which an effect cannot be told from chance; the advice says whether
+the design resolved the ranking and what to increase if not.
 """
 
 from __future__ import annotations
@@ -53,7 +54,11 @@ class GlobalSensitivity:
             ``ST``, ``ST_conf``.
         points: Scenarios (design points) run.
         runs_per_point: Replications per point.
-        noise: Standard error of the KPI's mean at one point (pooled over points).
+        noise: Morris: the standard error of one elementary effect from Monte Carlo noise alone
+            (paired runs of the two points of each step, common random numbers, pooled);
+            Sobol: the standard error of a point's mean.
+        floor: Morris: two such standard errors, below which an effect cannot be told from
+            noise (NaN for Sobol).
         advice: Sentences on the design's size: whether it resolved the ranking, what to increase.
     """
 
@@ -63,6 +68,7 @@ class GlobalSensitivity:
     points: int
     runs_per_point: int
     noise: float
+    floor: float = math.nan
     advice: list[str] = field(default_factory=list)
 
 
@@ -150,12 +156,32 @@ def global_sensitivity(
     names = [spec.name for spec in result.experiment.scenarios]
     grouped = runs.groupby("scenario")[kpi]
     y = grouped.mean().reindex(names).to_numpy(dtype=float)
-    noise = math.sqrt(float(np.nanmean(grouped.var(ddof=1).reindex(names).to_numpy(dtype=float))) / runs_per_point)
     if method == "morris":
+        noise = step_noise(runs, kpi, names, len(levers) + 1) / MORRIS_STEP
         table, advice = _morris(problem, x, y, noise, size, seed, kpi)
-    else:
-        table, advice = _sobol(problem, y, size, seed)
-    return GlobalSensitivity(method, kpi, table, len(x), runs_per_point, noise, advice)
+        return GlobalSensitivity(method, kpi, table, len(x), runs_per_point, noise, 2.0 * noise, advice)
+    noise = math.sqrt(float(np.nanmean(grouped.var(ddof=1).reindex(names).to_numpy(dtype=float))) / runs_per_point)
+    table, advice = _sobol(problem, y, size, seed)
+    return GlobalSensitivity(method, kpi, table, len(x), runs_per_point, noise, math.nan, advice)
+
+
+def step_noise(runs: pd.DataFrame, kpi: str, names: Sequence[str], trajectory: int) -> float:
+    """The standard error of the KPI's change over one Morris step from Monte Carlo noise alone.
+
+    Each step joins two consecutive points of a trajectory (``trajectory`` points each);
+    both run the same replications (common random numbers), so the noise of their
+    difference is the spread of the per-replication differences over the square root of
+    the runs. Pooled (root mean square) over every step.
+    """
+    table = runs.pivot_table(index="replication", columns="scenario", values=kpi, aggfunc="first")
+    variances = []
+    for start in range(0, len(names) - trajectory + 1, trajectory):
+        for a, b in zip(names[start : start + trajectory - 1], names[start + 1 : start + trajectory], strict=True):
+            if a in table.columns and b in table.columns:
+                diff = (table[b] - table[a]).dropna().to_numpy(dtype=float)
+                if diff.size >= 2:
+                    variances.append(float(diff.var(ddof=1)) / diff.size)
+    return math.sqrt(float(np.mean(variances))) if variances else math.nan
 
 
 def _morris(
@@ -179,8 +205,8 @@ def _morris(
         }
     )
     table = table.sort_values("mu_star", ascending=False, kind="stable").reset_index(drop=True)
-    floor = math.sqrt(2.0) * noise / MORRIS_STEP  # an elementary effect made of noise alone, one standard error
-    table["above_noise"] = table["mu_star"] > 2.0 * floor
+    floor = 2.0 * noise  # two standard errors of an elementary effect made of noise alone
+    table["above_noise"] = table["mu_star"] > floor
     k = int(problem["num_vars"])  # type: ignore[call-overload]
     advice = [
         f"Morris screening ran r = {size} trajectories of k + 1 = {k + 1} points: r (k + 1) = {size * (k + 1)} "
@@ -189,11 +215,11 @@ def _morris(
     ]
     if size < MORRIS_MIN_TRAJECTORIES:
         advice.append(f"r = {size} is below that minimum: treat the ranking as a first look and raise --trajectories.")
-    floor_words = format_value(kpi, 2.0 * floor)
+    floor_words = format_value(kpi, floor)
     if not bool(table["above_noise"].iloc[0]):
         advice.append(
             f"Even the largest mu* is below the noise floor ({floor_words}: two standard errors of an elementary "
-            f"effect made of Monte Carlo noise alone, the points being means of few runs): the ranking "
+            "effect made of Monte Carlo noise alone, measured on the paired runs of each step): the ranking "
             "cannot be read yet; raise --global-runs (the floor falls as one over its square root)."
         )
         return table, advice
@@ -215,7 +241,8 @@ def _morris(
     quiet = table.loc[~table["above_noise"], "parameter"].tolist()
     advice.append(
         f"Noise floor {floor_words}: an elementary effect smaller than that cannot be told from the Monte Carlo "
-        f"noise of the points' means" + (f"; below it: {', '.join(quiet)}." if quiet else "; every lever is above it.")
+        "noise of a step (paired runs of its two points)"
+        + (f"; below it: {', '.join(quiet)}." if quiet else "; every lever is above it.")
     )
     strong = table[(table["sigma"] > table["mu_star"]) & table["above_noise"]]["parameter"].tolist()
     if strong:

@@ -12,8 +12,9 @@ market, pipeline, org, workforce and the other pipelines) and keeps every number
 - zero: "20% more than zero" is zero, so it has no one-at-a-time range;
 - the workforce settings of roles no team of the organisation has (they cannot act).
 
-Each lever moves by ``delta`` (a share of its value) down and up; whole numbers move
-to the nearest whole number, at least one step. :func:`lever_experiment` builds one
+Each lever moves by ``delta`` (a share of its value) down and up; counts (headcounts,
+accounts, months: :data:`WHOLE_KEYS`) move to the nearest whole number, at least one
+step, and another number the config needs whole is rounded the same way. :func:`lever_experiment` builds one
 experiment holding the baseline and every moved scenario, all sharing the seed, so the
 runs are paired (common random numbers). A moved value the config refuses (a
 probability above 1) is clamped into [0, 1] when that makes it valid; a side that
@@ -77,6 +78,28 @@ def _walk(node: Any, path: tuple[str, ...]) -> list[tuple[tuple[str, ...], Any]]
     return [(path, node)] if _is_number(node) else []
 
 
+WHOLE_KEYS = frozenset(
+    {
+        "headcount",
+        "prospects",
+        "target_accounts",
+        "block_accounts",
+        "initial_customers",
+        "max_partners_per_manager",
+        "reference_touches",
+        "contract_months",
+        "count",
+        "month",
+    }
+)
+"""Numbers that count whole things (reps, accounts, months): they move by whole steps."""
+
+
+def _is_whole(key: str, value: Any) -> bool:
+    """A count moves by whole steps; any other number (an effort of 1 hour written as ``1``) moves by ``delta``."""
+    return isinstance(value, int) and key.rsplit(".", 1)[-1] in WHOLE_KEYS
+
+
 def _roles_in_use(config: Mapping[str, Any]) -> set[str]:
     teams = (config.get("org") or {}).get("teams") or {}
     return {str(team.get("role", name)) for name, team in teams.items() if isinstance(team, Mapping)}
@@ -117,14 +140,14 @@ def find_levers(
             value = _get(config, key.split("."))
             if not _is_number(value):
                 raise ConfigError.single("--params", key, "must name a number of the scenario's config")
-            found.append((key, float(value), isinstance(value, int)))
+            found.append((key, float(value), _is_whole(key, value)))
     else:
         for section in sections:
             for path, value in _walk(config.get(section), (section,)):
                 if section == "workforce" and len(path) > 2 and path[1] == "roles" and path[2] not in roles:
                     continue
                 if float(value) != 0.0:
-                    found.append((".".join(path), float(value), isinstance(value, int)))
+                    found.append((".".join(path), float(value), _is_whole(".".join(path), value)))
     levers = []
     for key, base, whole in found:
         low, high = moved(base, delta, whole)
@@ -194,7 +217,9 @@ def lever_experiment(
                 sides[side] = None
                 continue
             if used != value:
-                notes.append(f"{lever.key}: the {side} value {value:g} is clamped to {used:g}")
+                notes.append(
+                    f"{lever.key}: the {side} value {value:g} becomes {used:g}, the nearest the config accepts"
+                )
                 sides[side] = used
             scenarios[scenario_name(len(kept), side)] = config
         if sides["low"] is None and sides["high"] is None:
@@ -214,11 +239,15 @@ def _runnable(config: Mapping[str, Any], lever: Lever, value: float) -> tuple[di
     from simulator.config.composed import parse_composed
     from simulator.config.validation import validate_scenario
 
-    for candidate in dict.fromkeys([value, min(max(value, 0.0), 1.0)]):
-        changed = with_value(config, lever.key, candidate, lever.whole)
+    whole_step = (
+        float(round(value)) if round(value) != lever.base else lever.base + math.copysign(1.0, value - lever.base)
+    )
+    candidates = [(value, lever.whole), (min(max(value, 0.0), 1.0), lever.whole), (whole_step, True)]
+    for candidate, whole in dict.fromkeys(candidates):  # as moved; clamped into [0, 1]; a whole number the key needs
+        changed = with_value(config, lever.key, candidate, whole)
         try:
             validate_scenario(parse_composed(changed).scenario())
         except ConfigError:
             continue
-        return changed, float(round(candidate)) if lever.whole else candidate
+        return changed, float(round(candidate)) if whole else candidate
     return None, value

@@ -65,7 +65,10 @@ def plot_tornado(table: pd.DataFrame, out_dir: Path | str, delta: float) -> Path
 
 
 def plot_global(table: pd.DataFrame, method: str, kpi: str, floor: float, out_dir: Path | str) -> Path:
-    """Draw Morris ``mu*`` (or Sobol ``ST`` and ``S1``) per lever with its 95% CI into ``global.png``."""
+    """Draw Morris ``mu*`` (or Sobol ``ST`` and ``S1``) per lever with its 95% CI into ``global.png``.
+
+    ``floor``: the Morris noise floor, drawn as a dashed line (NaN: none).
+    """
     path = Path(out_dir) / "global.png"
     if table.empty:
         return save_figure(empty_figure("Global sensitivity", "No lever to show"), path)
@@ -75,7 +78,8 @@ def plot_global(table: pd.DataFrame, method: str, kpi: str, floor: float, out_di
         mid = table["mu_star"].to_numpy(dtype=float)
         err = np.vstack([mid - table["mu_star_ci_low"].to_numpy(dtype=float), table["mu_star_ci_high"] - mid])
         ax.barh(y, mid, xerr=np.clip(err, 0.0, None), color=LOW_COLOUR, alpha=0.85, capsize=3, label="mu*")
-        ax.axvline(2.0 * floor, color=UNCLEAR_COLOUR, linestyle="--", label="noise floor (2 standard errors)")
+        if math.isfinite(floor):
+            ax.axvline(floor, color=UNCLEAR_COLOUR, linestyle="--", label="noise floor (2 standard errors)")
         format_axis(ax, kpi, "x")
         ax.set_xlabel(f"mu*: mean absolute effect of a 2/3-range step on {kpi_label(kpi).lower()} (95% CI)")
     else:

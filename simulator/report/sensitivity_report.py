@@ -271,8 +271,7 @@ def write_sensitivity(study: SensitivityStudy, out_dir: Path) -> list[Path]:
     g = study.global_result
     if g is not None:
         written.append(atomic_write(out_dir / "sensitivity_global.csv", lambda f: g.table.to_csv(f, index=False)))
-        floor = (2.0**0.5) * g.noise / (2.0 / 3.0)
-        figures["global"] = plot_global(g.table, g.method, g.kpi, floor, out_dir)
+        figures["global"] = plot_global(g.table, g.method, g.kpi, g.floor, out_dir)
     text = sensitivity_markdown(study, out_dir, figures)
     written += list(figures.values())
     written.append(atomic_write(out_dir / "report.md", lambda f: f.write(text)))
