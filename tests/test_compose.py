@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 import simulator
-from simulator.compose import prepare_command_line, restore_overrides
+from simulator.command_line import prepare_command_line, restore_overrides
 from simulator.config.errors import ConfigError
 from simulator.run.differences import MISSING, difference_rows, format_setting, scenario_differences
 from tests.scenarios import CONFIGS, ROOT

@@ -221,7 +221,7 @@ def test_resume_needs_an_interrupted_run(tmp_path: Path) -> None:
 
 def _auto(target: float, max_runs: int, kpi: str = "cycle_time_days_mean") -> simulator.Experiment:
     config = {**shipped("generalist"), "seed": 11, "runs": "auto", "experiment": {"name": "auto", "question": "q?"}}
-    config["clock"].update(horizon_days=40, warmup_days=0)
+    config["clock"].update(horizon_days=60, warmup_days=0)
     config["runner"] = {"target_kpi": kpi, "target_precision": target, "max_runs": max_runs, "pilot_runs": 4}
     return simulator.experiment_from_dict(
         config, {"base": {}, "more_reps": {"org": {"teams": {"full_cycle": {"headcount": 16}}}}}

@@ -13,10 +13,11 @@ them (an experiment overlay, ``configs/config.yaml``) for the JSON Schemas edito
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator, create_model
+from pydantic import AfterValidator, Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator, create_model
 
 from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, issues_from_validation_error
@@ -41,11 +42,24 @@ RunsOrAuto = Annotated[Runs | Literal["auto"], WrapValidator(_runs_or_auto)]
 PartialSection = dict[str, Any] | None
 
 
+_FOLDER_NAME = re.compile(r"^\w[\w.-]*$")
+
+
+def _folder_name(name: str) -> str:
+    """``experiment.name``: one safe folder name (it names ``outputs/<name>/``)."""
+    if not _FOLDER_NAME.match(name) or ".." in name:
+        raise salesim_error(
+            "must be a safe folder name (it names outputs/<name>/): letters, digits, _, - and ., "
+            "starting with a letter or digit; no /, \\, :, spaces or '..'"
+        )
+    return name
+
+
 class ExperimentSettings(ConfigModel):
     """The question an experiment asks, the scenarios that answer it and the baseline."""
 
-    name: Text = "experiment"
-    """Names the output folder."""
+    name: Annotated[Text, AfterValidator(_folder_name)] = "experiment"
+    """Names the output folder (letters, digits, ``_``, ``-`` and ``.``)."""
     question: Text = ""
     """Shown in the report."""
     baseline: Text | None = None

@@ -18,7 +18,7 @@ from simulator.model.pipeline_metrics import bookings_by_source, pipeline_kpis
 from simulator.model.planning import planning_kpis, planning_monthly
 from simulator.model.pod_metrics import closed_opportunities, pod_kpis
 from simulator.model.records import Outcome, ReplicationRun
-from simulator.model.state_series import at_month_ends, daily_state
+from simulator.model.state_series import at_month_ends, daily_state, month_means
 from simulator.model.window import window_months
 from simulator.model.workforce import busy_share, daily_staffing, employed_days
 
@@ -152,10 +152,12 @@ def monthly_series(run: ReplicationRun) -> MonthlySeries:
 
 
 def _monthly_book(run: ReplicationRun, edges: np.ndarray) -> dict[str, np.ndarray]:
-    """Customer book and partner base at each month end (what the initial-transient check reads)."""
+    """What the initial-transient check reads: the month's mean open pipeline, customers and partners at its end."""
     state = daily_state(run)
     names = {"customers_active": "customers_at_month_end", "partners_active": "partners_at_month_end"}
-    return {column: at_month_ends(state[name], edges) for name, column in names.items() if name in state}
+    columns = {"open_pipeline_mean": month_means(state["open_pipeline"], edges)}
+    columns.update({column: at_month_ends(state[name], edges) for name, column in names.items() if name in state})
+    return columns
 
 
 def _staffing(run: ReplicationRun) -> tuple[np.ndarray, np.ndarray]:

@@ -175,13 +175,13 @@ def _how_run_section(result: ExperimentResult) -> list[str]:
 def _steady_state_lines(result: ExperimentResult) -> list[str]:
     """The initial-transient check: a warning per state series still trending in the window."""
     warmup = result.experiment.scenarios[0].config.clock.warmup_days
-    drifts = transient_drifts(result.monthly)
-    if not drifts:
-        return [
-            "- **Steady state**: the open pipeline, customer book and partner base show no clear trend "
-            "across the measured window (initial-transient check)."
-        ]
-    return [f"- **Not yet in a steady state**: {d.sentence(warmup)}." for d in drifts]
+    baseline = result.experiment.baseline
+    drifts = transient_drifts(result.monthly, baseline)
+    lines = [f"- **Not yet in a steady state**: {d.sentence(warmup, baseline)}." for d in drifts if d.transient] or [
+        "- **Steady state**: the open pipeline, customer book and partner base show no clear trend "
+        "across the measured window in today's organisation (initial-transient check)."
+    ]
+    return lines + [f"- **Moving to a new level**: {d.sentence(warmup, baseline)}." for d in drifts if not d.transient]
 
 
 def _resumed_words(result: ExperimentResult) -> str:

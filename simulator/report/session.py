@@ -154,8 +154,9 @@ def run_and_write(
     if unusual:
         print(unusual)
     warmup = experiment.scenarios[0].config.clock.warmup_days
-    for drift in transient_drifts(result.monthly):
-        print(f"salesim: warning: {drift.sentence(warmup)}", file=sys.stderr)
+    for drift in transient_drifts(result.monthly, experiment.baseline):
+        kind = "warning" if drift.transient else "note"
+        print(f"salesim: {kind}: {drift.sentence(warmup, experiment.baseline)}", file=sys.stderr)
     _say_failures(result, resume_command)
     for line in auto_runs_words(result):
         print(f"salesim: runs=auto: {line}")

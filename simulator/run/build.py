@@ -8,7 +8,7 @@ deep-merged into it.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -96,7 +96,9 @@ def _runs(base: Mapping[str, Any], issues: list[ConfigIssue]) -> tuple[int, Prec
     return runs, None
 
 
-def experiment_from_dicts(base: Mapping[str, Any], scenarios: Mapping[str, Mapping[str, Any]]) -> Experiment:
+def experiment_from_dicts(
+    base: Mapping[str, Any], scenarios: Mapping[str, Mapping[str, Any]], horizon_shifted: Collection[str] = ()
+) -> Experiment:
     """An experiment whose scenarios are already full config dicts.
 
     Args:
@@ -105,6 +107,8 @@ def experiment_from_dicts(base: Mapping[str, Any], scenarios: Mapping[str, Mappi
         scenarios: Scenario name -> full config dict (market, pipeline, org, ...), each
             validated whole (:func:`~simulator.config.composed.parse_composed`), top level
             included.
+        horizon_shifted: Scenarios whose horizon an override set (see
+            :class:`~simulator.run.experiment.ScenarioSpec`).
 
     Raises:
         ConfigError: With every parse issue of every scenario; an issue every scenario
@@ -117,12 +121,21 @@ def experiment_from_dicts(base: Mapping[str, Any], scenarios: Mapping[str, Mappi
     found: dict[str, list[ConfigIssue]] = {}
     for name, data in scenarios.items():
         try:
-            config = parse_composed(data).scenario()
+            composed = parse_composed(data)
         except ConfigError as error:
             found[str(name)] = error.issues
             continue
+        config = composed.scenario()
         description = config.org.description or config.org.name
-        specs.append(ScenarioSpec(name=str(name), config=config, description=description))
+        specs.append(
+            ScenarioSpec(
+                name=str(name),
+                config=config,
+                description=description,
+                horizon_shifted=name in horizon_shifted,
+                allow_large=composed.runner.allow_large,
+            )
+        )
     issues = merge_scenario_issues(found, len(scenarios))
     if issues:  # the base's seed and runs are in every scenario: reported there
         raise ConfigError(issues)
