@@ -96,6 +96,9 @@ def _prepared_job(
             raise
         raise refusal from None
     experiment.validate()
+    from simulator.analysis.decision import check_decision  # the decision KPIs name KPIs salesim reports
+
+    check_decision(experiment)
     return experiment, settings
 
 

@@ -162,3 +162,24 @@ def test_the_chance_of_hitting_a_plan_set_at_the_median_of_bookings_is_one_half(
     # the plan's own P50 is an estimate: its error (in probability) adds to the binomial error of 400 runs
     se = math.sqrt(0.25 / 400 + 0.25 / len(pilot))
     assert abs(hit - 0.5) <= 4 * se, (hit, se)
+
+
+def test_a_misspelt_decision_kpi_on_the_command_line_stops_the_run(tmp_path: Any) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.scenarios import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "experiment.decision.primary=bokings", "runs=2"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 2
+    assert "experiment.decision.primary = 'bokings'" in done.stderr and "did you mean 'bookings'" in done.stderr
+    assert not (tmp_path / "outputs").exists()
