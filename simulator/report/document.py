@@ -346,6 +346,7 @@ def render_report(result: ExperimentResult, out_dir: Path, plots: Sequence[Path]
         *answer_section(result, answer, out_dir, figures.get("decision")),
         *_scenarios_section(result),
         "",
+        *report_unusual_section(result),
         "## What it means",
         "",
         *[f"- {sentence}" for sentence in conclusion(result)],
@@ -357,7 +358,6 @@ def render_report(result: ExperimentResult, out_dir: Path, plots: Sequence[Path]
         *planning_sections(result, out_dir, figures.get("quota_attainment")),
         *losses_section(result, out_dir, figures.get("funnel")),
         *load_section(result, out_dir, figures.get("utilisation")),
-        *report_unusual_section(result),
         *_how_run_section(result),
         "",
         *_with_gap(precision_section(result)),
@@ -372,9 +372,9 @@ def write_report(result: ExperimentResult, out_dir: Path | str, plots: Sequence[
 
     It opens with the answer in plain words on the experiment's decision KPIs and the
     scenarios ranked on its primary KPI; then the scenarios (org design, headcounts,
-    what each changes), the plain-words findings, the key numbers with their CIs, the
-    paired comparison, the plan and costs, where leads are lost, how busy each team is,
-    what looks unusual against published ranges, how the runs were made and how precise
+    what each changes), what looks unusual against published ranges, the plain-words
+    findings, the key numbers with their CIs, the paired comparison, the plan and costs,
+    where leads are lost, how busy each team is, how the runs were made and how precise
     they are, and a note on how to read the statistics. Each figure sits in its section,
     linked relative to ``out_dir``.
 
