@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import hydra
-import yaml
 from hydra import compose
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.utils import JobReturn
@@ -97,6 +96,9 @@ def _prepared_job(
             raise
         raise refusal from None
     experiment.validate()
+    from simulator.analysis.decision import check_decision  # the decision KPIs name KPIs salesim reports
+
+    check_decision(experiment)
     return experiment, settings
 
 
@@ -204,8 +206,11 @@ def _check_output(folder: Path, key: str) -> None:
 class SweepSummary(Callback):
     """After a ``--multirun`` sweep, gather every job's summary into ``sweep_summary.csv``.
 
-    One row per job × scenario × KPI, with the job's number and overrides, so a sweep
-    over, say, AE headcount reads as one table. The sweep exits non-zero if a job did.
+    One row per job × scenario × KPI, with the job's number, overrides and a column per
+    swept parameter, so a sweep over, say, AE and SDR headcount reads as one table; with
+    one or two swept parameters a ``heatmap.png`` of the primary decision KPI, and a
+    ``report.md``/``report.html`` (see :mod:`simulator.report.sweep_report`). The sweep
+    exits non-zero if a job did.
     """
 
     def __init__(self, filename: str = "sweep_summary.csv") -> None:
@@ -241,23 +246,14 @@ class SweepSummary(Callback):
         self.exit_codes.append(value if isinstance(value, int) else 0)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        """Write the gathered table in the sweep directory and set the exit status."""
-        import pandas as pd
-
-        from simulator.io.atomic import atomic_write
+        """Write the gathered table, heatmap and report in the sweep directory and set the exit status."""
+        from simulator.report.sweep_report import write_sweep
 
         sweep_dir = Path(str(config.hydra.sweep.dir))
-        tables = []
-        for job_dir in sorted(p for p in sweep_dir.iterdir() if (p / "summary.csv").is_file()):
-            summary = pd.read_csv(job_dir / "summary.csv")
-            meta = yaml.safe_load((job_dir / "config.yaml").read_text()) or {}
-            summary.insert(0, "overrides", " ".join(meta.get("command_line_overrides", [])))
-            summary.insert(0, "job", job_dir.name)
-            tables.append(summary)
-        if tables:
-            table = pd.concat(tables, ignore_index=True)
-            path = atomic_write(sweep_dir / self.filename, lambda f: table.to_csv(f, index=False))
-            print(f"salesim: sweep of {len(tables)} jobs gathered in {path}")
+        written = write_sweep(sweep_dir) if sweep_dir.is_dir() else []
+        if written:
+            jobs = sum(1 for p in sweep_dir.iterdir() if (p / "summary.csv").is_file())
+            print(f"salesim: sweep of {jobs} jobs gathered in {written[0]} (heatmap and report.html beside it)")
         worst = max(self.exit_codes, default=0)
         if worst:
             print(f"salesim: {sum(1 for c in self.exit_codes if c)} sweep jobs failed", file=sys.stderr)
@@ -329,7 +325,21 @@ def _warmup_main(args: Sequence[str]) -> int:
     return 0
 
 
-SUBCOMMANDS = {"warmup": _warmup_main}
+def _sensitivity_main(args: Sequence[str]) -> int:
+    """``salesim sensitivity [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.sensitivity_report`)."""
+    from simulator.report.sensitivity_report import sensitivity_main
+
+    return sensitivity_main(args, lambda overrides: load_experiment(None, overrides))
+
+
+def _optimise_main(args: Sequence[str]) -> int:
+    """``salesim optimise [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.optimisation_report`)."""
+    from simulator.report.optimisation_report import optimise_main
+
+    return optimise_main(args, lambda overrides: load_experiment(None, overrides))
+
+
+SUBCOMMANDS = {"warmup": _warmup_main, "sensitivity": _sensitivity_main, "optimise": _optimise_main}
 
 
 def main() -> None:

@@ -54,6 +54,18 @@ def test_every_experiment_composes_and_runs_small(name: str) -> None:
     others = {s.name for s in experiment.scenarios} - {experiment.baseline}
     assert set(result.comparison.scenario) == others
     assert (result.comparison.groupby("scenario").kpi.nunique() == result.comparison.kpi.nunique()).all()
+    # the report opens with the answer, read on the experiment's own decision KPIs
+    from simulator.analysis.answer import kpi_phrase
+    from simulator.report.document import render_report
+
+    decision = experiment.decision
+    assert decision is not None, f"{name} names no decision KPIs (experiment.decision)"
+    text = render_report(result, ROOT, [])
+    first = text.split("## The answer\n\n", 1)[1].split("\n", 1)[0]
+    assert text.split("\n## ")[1].startswith("The answer\n")  # the first section
+    assert kpi_phrase(result, decision.primary) in first, (name, first)
+    line = text.split("*Decision KPIs:* ", 1)[1].split("\n", 1)[0]
+    assert all(f"`{k}`" in line for k in [decision.primary, *decision.guardrails]), line
 
 
 @pytest.mark.parametrize("org", ORGS)

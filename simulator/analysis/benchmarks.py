@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from simulator.analysis.conclusions import queued_work
 from simulator.analysis.formatting import UTILISATION_PREFIX, team_label
 from simulator.analysis.tables import summary_row
+from simulator.analysis.utilisation import queued_work
 
 WORKING_DAYS_PER_CALENDAR_DAY = 250.0 / 365.0
 """250 working days make a year of 365 calendar days."""

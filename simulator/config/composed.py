@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator, create_model
 
+from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, issues_from_validation_error
 from simulator.config.fields import ConfigModel, Text, WholeNumber, explained, salesim_error
 from simulator.config.runner_settings import RunnerSettings
@@ -65,6 +66,8 @@ class ExperimentSettings(ConfigModel):
     """The scenario the others are compared against (default: the first)."""
     scenarios: dict[str, list[Text] | None] = Field(default_factory=dict)
     """Scenario name -> Hydra overrides applied on top of the base config (e.g. ``org=specialist``)."""
+    decision: DecisionSettings | None = None
+    """The decision KPIs (a primary KPI and its guardrails) and an optional rule; the report opens on them."""
 
 
 class ComposedConfig(ScenarioConfig):

@@ -14,55 +14,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY
-from simulator.model.pipeline_metrics import HIGHER_IS_BETTER, LOWER_IS_BETTER, bookings_by_source, pipeline_kpis
+from simulator.model.pipeline_metrics import bookings_by_source, pipeline_kpis
 from simulator.model.planning import planning_kpis, planning_monthly
 from simulator.model.pod_metrics import closed_opportunities, pod_kpis
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.state_series import at_month_ends, daily_state, month_means
 from simulator.model.window import window_months
 from simulator.model.workforce import busy_share, daily_staffing, employed_days
-
-# KPIs where a lower value is the better one; every other KPI with a direction is
-# better higher. KPIs matching neither list (counts of leads, stage entries) are neutral.
-LOWER_IS_BETTER_PREFIXES = (
-    "deals_lost",
-    "cycle_time",
-    "first_touch",
-    "stage_wait_days",
-    "stage_leaked",
-    "leads_leaked",
-    "cost",
-    "cac",
-    "plan_shortfall",
-    "forecast_mape",
-    "forecast_wape",
-    "sla_breach",
-    *LOWER_IS_BETTER,
-)
-HIGHER_IS_BETTER_PREFIXES = (
-    "bookings",
-    "deals_won",
-    "win_rate",
-    "avg_deal_size",
-    "stage_conversion",
-    "lead_to_win_rate",
-    "open_pipeline",
-    "sales_efficiency",
-    "contribution",
-    "quota_attainment",
-    "reps_at_quota",
-    "hit_plan",
-    *HIGHER_IS_BETTER,
-)
-
-
-def direction(kpi: str) -> int:
-    """+1 if a higher value of ``kpi`` is better, -1 if lower is better, 0 if neutral."""
-    if kpi.startswith(LOWER_IS_BETTER_PREFIXES):
-        return -1
-    if kpi.startswith(HIGHER_IS_BETTER_PREFIXES):
-        return 1
-    return 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,7 +74,6 @@ def plot_warmup(study: WarmupStudy, path: Path) -> Path:
         f"recommended warm-up {study.warmup_days:.0f} working days",
         fontsize=11,
     )
-    fig.tight_layout()
     return save_figure(fig, path)
 
 

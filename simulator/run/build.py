@@ -12,8 +12,11 @@ from collections.abc import Collection, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from pydantic import ValidationError
+
 from simulator.config.composed import parse_composed
-from simulator.config.errors import ConfigError, ConfigIssue, merge_scenario_issues
+from simulator.config.decision import DecisionSettings
+from simulator.config.errors import ConfigError, ConfigIssue, issues_from_validation_error, merge_scenario_issues
 from simulator.run.experiment import Experiment, PrecisionGoal, ScenarioSpec
 
 AUTO_RUNS = "auto"
@@ -67,6 +70,18 @@ def _precision_goal(base: Mapping[str, Any], issues: list[ConfigIssue]) -> Preci
             return None
         counts[key] = value
     return PrecisionGoal(str(values["target_kpi"]), float(precision), counts["max_runs"], counts["pilot_runs"])
+
+
+def _decision(meta: Mapping[str, Any], issues: list[ConfigIssue]) -> DecisionSettings | None:
+    """``experiment.decision``, typed (its KPI names are checked against the KPI table before a run)."""
+    data = meta.get("decision")
+    if data is None:
+        return None
+    try:
+        return DecisionSettings.model_validate(data)
+    except ValidationError as error:
+        issues.extend(issues_from_validation_error(error, "experiment.decision"))
+        return None
 
 
 def _runs(base: Mapping[str, Any], issues: list[ConfigIssue]) -> tuple[int, PrecisionGoal | None]:
@@ -126,6 +141,7 @@ def experiment_from_dicts(
         raise ConfigError(issues)
     seed = _whole_number(base, "seed", 0, issues)
     runs, goal = _runs(base, issues)
+    decision = _decision(meta, issues)
     names = list(scenarios)
     baseline = meta.get("baseline", names[0] if names else "")
     if issues:
@@ -147,6 +163,7 @@ def experiment_from_dicts(
         question=str(meta.get("question", "")),
         resolved_config=resolved,
         precision=goal,
+        decision=decision,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue, merge_scenario_issues
 from simulator.config.schema import ScenarioConfig
 from simulator.config.validation import validate_scenario
@@ -83,6 +84,7 @@ class Experiment:
 
     With a ``precision`` goal (``runs=auto``), ``runs`` is the most a scenario may get
     (``runner.max_runs``) and the runner decides how many each scenario needs.
+    ``decision`` names the KPIs the answer is read on (``experiment.decision``).
     """
 
     name: str
@@ -93,6 +95,7 @@ class Experiment:
     question: str = ""
     resolved_config: dict[str, Any] = field(default_factory=dict)
     precision: PrecisionGoal | None = None
+    decision: DecisionSettings | None = None
 
     def validate(self) -> None:
         """Check the experiment and every scenario; raise one ConfigError listing every issue."""
