@@ -14,7 +14,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "simulator"
 
 # Lowest first: a module may import from its own layer or from layers below it.
-LAYERS = ["io", "config", "model", "engines", "run", "analysis", "report"]
+LAYERS = ["io", "config", "calibration", "model", "engines", "run", "analysis", "report"]
 FRONT_DOOR = {"__init__", "__main__", "cli", "compose"}
 
 

@@ -40,6 +40,7 @@ KPI_KINDS: tuple[tuple[str, Kind], ...] = (
     ("hit_plan", Kind.EVENT),
     ("win_rate", Kind.PROPORTION),  # also win_rate_product_<p>
     ("lead_to_win_rate", Kind.PROPORTION),
+    ("no_decision_rate", Kind.PROPORTION),  # closed opportunities that ended with no decision
     ("stage_conversion_", Kind.PROPORTION),
     ("sla_breach_", Kind.PROPORTION),
     ("reps_at_quota_share", Kind.PROPORTION),

@@ -26,6 +26,8 @@ from simulator.model.workforce import busy_share, daily_staffing, employed_days
 # better higher. KPIs matching neither list (counts of leads, stage entries) are neutral.
 LOWER_IS_BETTER_PREFIXES = (
     "deals_lost",
+    "deals_no_decision",
+    "no_decision_rate",
     "cycle_time",
     "first_touch",
     "stage_wait_days",
@@ -128,6 +130,11 @@ def kpi_row(run: ReplicationRun) -> dict[str, float]:
     opportunity = np.isfinite(log.stage_enter[:, sc.opportunity_stage :]).any(axis=1)
     lost_opportunities = float(sum((mask & opportunity).sum() for mask in lost.values()))
     row["win_rate"] = _ratio(n_won, n_won + lost_opportunities)
+    if sc.decisions is not None:  # no decision: neither won nor lost (kept out of the win rate)
+        no_decision = ended & (log.outcome == Outcome.NO_DECISION)
+        row["deals_no_decision"] = float(no_decision.sum())
+        n_nd = float((no_decision & opportunity).sum())
+        row["no_decision_rate"] = _ratio(n_nd, n_won + lost_opportunities + n_nd)
     row["lead_to_win_rate"] = _ratio(n_won, row["leads_total"])
     row["bookings"] = float(leads.deal_value[won].sum())
     row["avg_deal_size"] = _ratio(row["bookings"], n_won)
