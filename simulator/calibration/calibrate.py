@@ -20,7 +20,7 @@ import pandas as pd
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.estimates import Estimate, working_days
 from simulator.calibration.fit_arrivals import ArrivalFit, fit_arrivals
-from simulator.calibration.fit_outcomes import OutcomeFit, fit_outcomes
+from simulator.calibration.fit_outcomes import OutcomeFit, cohort_no_decision, fit_outcomes
 from simulator.calibration.fit_people import PeopleFit, fit_people
 from simulator.calibration.fit_values import ValueFit, fit_quarter_end, fit_values, mix
 from simulator.calibration.mapping import MappingFile, load_mapping
@@ -47,6 +47,7 @@ class Calibration:
     quarter_end: Estimate
     product_mix: dict[str, Estimate]
     open_deals: pd.DataFrame
+    cohort_no_decision: dict[str, Estimate] = field(default_factory=dict)
     unfitted: list[str] = field(default_factory=list)
 
     @property
@@ -133,6 +134,7 @@ def fit(
         quarter_end=quarter,
         product_mix=mix(recent_rows["product"]),
         open_deals=_open_deals(frame, as_of, holidays),
+        cohort_no_decision=cohort_no_decision(frame, outcomes, as_of, export.close_start, holidays),
     )
     calibration.unfitted = _unfitted(calibration)
     return calibration
@@ -258,6 +260,16 @@ def scenario_sections(cal: Calibration) -> dict[str, Any]:
         "lost_delay_days": _empirical(*out.lost_days),
         "no_decision": round(out.no_decision.value, 8),
         "no_decision_days": assumptions.no_decision_days,
+        **(
+            {
+                "delays_by_quarter_month": [
+                    {"delay_days": _empirical(*won), "lost_delay_days": _empirical(*lost)}
+                    for won, lost, _ in out.by_quarter_month
+                ]
+            }
+            if out.by_quarter_month
+            else {}
+        ),
         "description": "an opportunity from creation to its decision (fitted from the CRM export)",
     }
     pipeline = {
@@ -283,6 +295,10 @@ def scenario_sections(cal: Calibration) -> dict[str, Any]:
         "amount": [round(a, 2) for a in amounts],
         "owner": owners,
         "geography": [team_of.get(o, "") for o in owners],
+        "no_decision": [
+            round(cal.cohort_no_decision[m].value if m in cal.cohort_no_decision else out.no_decision.value, 6)
+            for m in pd.PeriodIndex(deals["created"].to_numpy(dtype="datetime64[D]").astype(str), freq="M").astype(str)
+        ],
     }
     if products:
         initial["product"] = [p if p in products else "" for p in deals["product"]]

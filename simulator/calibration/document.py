@@ -40,6 +40,12 @@ def calibration_markdown(cal: Calibration) -> str:
         f"calendar days among closed) | incidence increments (empirical, {out.won_days[0].size} points) |",
         f"| lost cycle, median | {_weighted_median(*out.lost_days):.0f} working days ({out.lost_median_calendar_days:.0f}"
         f" calendar days among closed) | the same ({out.lost_days[0].size} points) |",
+        *(
+            f"| won / lost cycle, median, deals created in month {m + 1} of a quarter | "
+            f"{_weighted_median(*won):.0f} / {_weighted_median(*lost):.0f} working days, n = {n:,} closed | "
+            "incidence increments of that month's deals |"
+            for m, (won, lost, n) in enumerate(out.by_quarter_month or [])
+        ),
         f"| new opportunities a month (level) | {arr.level.text(4)} | mean of the last {arr.level.n} usable months |",
         f"| trend a month | {arr.trend_per_month.text(3)} | least squares on {len(arr.history)} months; "
         f"{'applied' if arr.trend_applied else 'not applied (CI holds 0 or < 12 months)'} |",
@@ -58,6 +64,11 @@ def calibration_markdown(cal: Calibration) -> str:
         lines.append(
             f"| {team}: reps and share of new opportunities | {len(owners)} reps, {100 * sum(owners.values()):.1f}% "
             f"| owners given deals in the last {assumptions.recent_months} months |"
+        )
+    for month, estimate in sorted(cal.cohort_no_decision.items()):
+        lines.append(
+            f"| no decision, deals created in {month} | {estimate.text(percent=True)} deals | closes by the as-of date "
+            "against the pooled fit's expectation (shrunk to the pooled share) |"
         )
     lines += [
         "",

@@ -11,6 +11,9 @@ default (a config without them simulates exactly what it did before):
 - ``no_decision``: the share of decisions that end with no decision (the buyer stays
   with the status quo; CSO Insights 2018: about 21% of forecast deals), closed as
   ``no_decision`` after ``no_decision_days`` (default: ``delay_days``).
+- ``delays_by_quarter_month``: three sets of delays (won, lost) for deals created in the
+  first, second and third month of a calendar quarter (deals created early in a quarter
+  are often pushed to close within it); needs ``decide_after_delay``.
 - ``pipeline.quarter_end``: a share of the wins that would close within ``lookahead_days``
   after a calendar quarter's end is pulled into the last ``window_days`` of that quarter
   (reps and buyers closing for the quarter). Needs stages that decide after the delay
@@ -23,7 +26,17 @@ from typing import Annotated
 
 from pydantic import Field
 
+from simulator.config.distributions import DistributionField
 from simulator.config.fields import ConfigModel, Positive, Probability, explained
+
+
+class QuarterMonthDelays(ConfigModel):
+    """The buyer's delays of deals created in one month of a calendar quarter (first, second or third)."""
+
+    delay_days: DistributionField
+    """Delay before a pass (a win on the last stage) takes effect, for deals created in this month of a quarter."""
+    lost_delay_days: DistributionField | None = None
+    """Delay before a loss closes (null: the stage's lost_delay_days)."""
 
 
 class QuarterEndConfig(ConfigModel):

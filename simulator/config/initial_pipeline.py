@@ -18,10 +18,12 @@ What happens to each deal is drawn conditionally on the age it already has
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, model_validator
 
 from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.config.fields import ConfigModel, NonNegative, Text
+from simulator.config.fields import ConfigModel, NonNegative, Number, Text
 
 
 class InitialPipelineConfig(ConfigModel):
@@ -43,6 +45,8 @@ class InitialPipelineConfig(ConfigModel):
     """Each deal's segment ('' : drawn)."""
     sector: list[Text] = Field(default_factory=list)
     """Each deal's sector ('' : drawn)."""
+    no_decision: list[Annotated[Number, Field(ge=0, le=1)]] = Field(default_factory=list)
+    """Each deal's prior share of no decision, replacing its stage's (e.g. its creation month's stall rate)."""
 
     @model_validator(mode="after")
     def _same_length(self) -> InitialPipelineConfig:
@@ -71,6 +75,7 @@ class InitialPipelineConfig(ConfigModel):
             "geography": self.geography,
             "segment": self.segment,
             "sector": self.sector,
+            "no_decision": self.no_decision,
         }
 
     def check(

@@ -41,7 +41,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import Field, ValidationError, model_validator
 
 from simulator.config.calendar import DEFAULT_DAYS_PER_YEAR, Calendar, abstract_calendar, dated_calendar
-from simulator.config.decisions import QuarterEndConfig
+from simulator.config.decisions import QuarterEndConfig, QuarterMonthDelays
 from simulator.config.distributions import Distribution, DistributionField
 from simulator.config.economics import EconomicsConfig
 from simulator.config.errors import ConfigError, ConfigIssue, issues_from_validation_error
@@ -170,6 +170,15 @@ class StageConfig(ConfigModel):
     """Share of this stage's decisions that end with no decision (the buyer keeps the status quo)."""
     no_decision_days: DistributionField | None = None
     """Working days after the rep's work until a no-decision deal is closed as such (null: ``delay_days``)."""
+    delays_by_quarter_month: (
+        Annotated[
+            tuple[QuarterMonthDelays, ...],
+            Field(min_length=3, max_length=3),
+            explained("must list 3 entries: the first, second and third month of a quarter"),
+        ]
+        | None
+    ) = None
+    """Delays by the month of the quarter a deal was created in (with ``decide_after_delay``; null: the stage's)."""
 
     @model_validator(mode="after")
     def _not_negative(self) -> StageConfig:
@@ -184,6 +193,8 @@ class StageConfig(ConfigModel):
             for name, value in delays
             if value.quantile(0.0) < 0
         ]
+        if self.delays_by_quarter_month is not None and not self.decide_after_delay:
+            issues.append(ConfigIssue("delays_by_quarter_month", "3 entries", "needs decide_after_delay: true"))
         if self.lost_delay_days is not None and not self.decide_after_delay:
             issues.append(
                 ConfigIssue(

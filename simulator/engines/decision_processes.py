@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
-from simulator.model.decisions import DecisionLuck, concatenate_luck, draw_decision_luck, pulled_close
+from simulator.model.decisions import (
+    DecisionLuck,
+    concatenate_luck,
+    draw_decision_luck,
+    pulled_close,
+    quarter_month,
+)
 from simulator.model.initial_pipeline import LOSS, NO_DECISION, PASS, decide_initial, initial_uniforms
 from simulator.model.market import LeadBook
 from simulator.model.records import Outcome
@@ -43,6 +49,8 @@ class DecisionLists:
         self.no_decision_delay = luck.no_decision_days.tolist()
         self.pull_draw = luck.pull_draw.tolist()
         self.pull_position = luck.pull_position.tolist()
+        self.won_by_month = luck.won_by_month.tolist() if luck.won_by_month is not None else None
+        self.lost_by_month = luck.lost_by_month.tolist() if luck.lost_by_month is not None else None
 
 
 def draw_luck(scenario: Scenario, seed: int, replication: int, blocks: list[tuple[int, LeadBook]]) -> DecisionLists:
@@ -71,8 +79,9 @@ def decide(floor: Any, lead: int, stage: int, result: int) -> Generator[simpy.Ev
         return int(Outcome.NO_DECISION), True
     if not tables.after_delay[stage]:
         return result, False
+    month = quarter_month(tables, floor.arrival[lead]) if tables.by_quarter_month[stage] is not None else -1
     if result == PASSED:
-        wait = floor.delay[stage][lead]
+        wait = floor.delay[stage][lead] if month < 0 else luck.won_by_month[month][stage][lead]
         if stage == floor.scenario.n_stages - 1:
             now = floor.now
             wait = (
@@ -80,7 +89,7 @@ def decide(floor: Any, lead: int, stage: int, result: int) -> Generator[simpy.Ev
                 - now
             )
     else:
-        wait = luck.lost_delay[stage][lead]
+        wait = luck.lost_delay[stage][lead] if month < 0 else luck.lost_by_month[month][stage][lead]
     if wait > 0.0:
         yield floor.timeout(wait)
     return result, True

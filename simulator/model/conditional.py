@@ -61,26 +61,28 @@ def survival(kernel: Kernel, age: float, scale: float = 1.0) -> float:
     return float(_scipy(kernel).sf(a))
 
 
-def remaining(kernel: Kernel, age: float, u: float, scale: float = 1.0) -> float:
-    """Remaining time ``scale * D - age`` given ``scale * D > age``, by inversion of the uniform ``u``.
+def remaining(kernel: Kernel, age: float, u: float, scale: float = 1.0, upper: float = math.inf) -> float:
+    """Remaining time ``scale * D - age`` given ``age < scale * D <= upper``, by inversion of the uniform ``u``.
 
-    When ``D > age`` is impossible (``survival == 0``) the remaining time is 0.
+    When that interval has no probability the remaining time is 0 (or ``upper - age`` if finite).
     """
-    a = age / scale
+    a, b = age / scale, upper / scale
     if kernel.code == sampling.CONSTANT:
         return max(float(kernel.params[0]) * scale - age, 0.0)
     if kernel.code == sampling.EMPIRICAL:
         values, cum = _empirical(kernel.params)
-        above = values > a
-        if not above.any():
-            return 0.0
-        lo = float(cum[np.argmax(above) - 1]) if np.argmax(above) > 0 else 0.0
-        target = lo + u * (1.0 - lo)
-        i = min(int(np.searchsorted(cum, target, side="right")), len(values) - 1)
-        i = max(i, int(np.argmax(above)))
+        inside = (values > a) & (values <= b)
+        if not inside.any():
+            return 0.0 if math.isinf(upper) else max(upper - age, 0.0)
+        first = int(np.argmax(inside))
+        last = int(len(values) - 1 - np.argmax(inside[::-1]))
+        lo = float(cum[first - 1]) if first > 0 else 0.0
+        target = lo + u * (float(cum[last]) - lo)
+        i = min(max(int(np.searchsorted(cum, target, side="right")), first), last)
         return float(values[i]) * scale - age
     dist = _scipy(kernel)
-    f = float(dist.cdf(a))
-    if f >= 1.0:
-        return 0.0
-    return max(float(dist.ppf(f + u * (1.0 - f))) * scale - age, 0.0)
+    f_lo = float(dist.cdf(a))
+    f_hi = 1.0 if math.isinf(b) else float(dist.cdf(b))
+    if f_hi <= f_lo:
+        return 0.0 if math.isinf(upper) else max(upper - age, 0.0)
+    return max(float(dist.ppf(f_lo + u * (f_hi - f_lo))) * scale - age, 0.0)

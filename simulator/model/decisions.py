@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.config.schema import ScenarioConfig
+from simulator.config.schema import ScenarioConfig, StageConfig
 from simulator.model import sampling
 from simulator.model.kernel import FloatArray, Kernel
 from simulator.model.streams import Stream, stream
@@ -39,6 +39,9 @@ class DecisionTables:
     quarter_end_window_days: float
     quarter_end_lookahead_days: float
     quarter_ends: FloatArray  # (Q,) working day on which each calendar quarter ends (the next one starts)
+    # per stage: None, or (won, lost) kernels for deals created in the 1st, 2nd and 3rd month of a quarter
+    by_quarter_month: tuple[tuple[tuple[Kernel, Kernel], ...] | None, ...] = ()
+    month_start: FloatArray | None = None  # the calendar's month starts (month 0 is a January)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +53,27 @@ class DecisionLuck:
     no_decision_days: FloatArray
     pull_draw: FloatArray
     pull_position: FloatArray
+    won_by_month: FloatArray | None = None  # (3, S, N) won delays as if created in each month of a quarter
+    lost_by_month: FloatArray | None = None  # (3, S, N)
 
 
-def compile_decisions(config: ScenarioConfig, quarter_ends: FloatArray) -> DecisionTables | None:
+def _by_month(stage: StageConfig) -> tuple[tuple[Kernel, Kernel], ...] | None:
+    if stage.delays_by_quarter_month is None:
+        return None
+    lost = stage.lost_delay_days or stage.delay_days
+    return tuple(
+        (Kernel.of(m.delay_days), Kernel.of(m.lost_delay_days or lost)) for m in stage.delays_by_quarter_month
+    )
+
+
+def quarter_month(tables: DecisionTables, day: float) -> int:
+    """0, 1 or 2: the month of its quarter that working day ``day`` falls in; -1 before the calendar starts."""
+    assert tables.month_start is not None
+    month = int(np.searchsorted(tables.month_start, day, side="right")) - 1
+    return month % 3 if month >= 0 else -1
+
+
+def compile_decisions(config: ScenarioConfig, quarter_ends: FloatArray, month_start: FloatArray) -> DecisionTables | None:
     """The decision tables of a scenario, or None when no stage uses any option."""
     stages = config.pipeline.stages
     quarter = config.pipeline.quarter_end
@@ -67,6 +88,8 @@ def compile_decisions(config: ScenarioConfig, quarter_ends: FloatArray) -> Decis
         quarter_end_window_days=float(quarter.window_days),
         quarter_end_lookahead_days=float(quarter.lookahead_days),
         quarter_ends=np.asarray(quarter_ends, dtype=np.float64),
+        by_quarter_month=tuple(_by_month(s) for s in stages),
+        month_start=np.asarray(month_start, dtype=np.float64),
     )
 
 
@@ -86,12 +109,26 @@ def draw_decision_luck(
         )
         out[3][s] = sampling.uniforms(gen, count)
         out[4][s] = sampling.uniforms(gen, count)
-    return DecisionLuck(*out)
+    won = lost = None
+    if any(m is not None for m in tables.by_quarter_month):
+        won, lost = np.zeros((3, n_stages, count)), np.zeros((3, n_stages, count))
+        for s, kernels in enumerate(tables.by_quarter_month):
+            if kernels is None:
+                continue
+            for m, (won_kernel, lost_kernel) in enumerate(kernels):
+                gen = stream(seed, replication, Stream.DECISION_LUCK, block, s, 1 + m)
+                won[m, s] = sampling.draw(gen, won_kernel.code, won_kernel.params, count) * cycle
+                lost[m, s] = sampling.draw(gen, lost_kernel.code, lost_kernel.params, count) * cycle
+    return DecisionLuck(*out, won, lost)
 
 
 def concatenate_luck(parts: list[DecisionLuck]) -> DecisionLuck:
     """One block of luck of several, joined along leads."""
-    return DecisionLuck(*(np.concatenate([getattr(p, name) for p in parts], axis=1) for name in DecisionLuck.__slots__))
+    joined = {}
+    for name in DecisionLuck.__slots__:
+        arrays = [getattr(p, name) for p in parts]
+        joined[name] = None if arrays[0] is None else np.concatenate(arrays, axis=arrays[0].ndim - 1)
+    return DecisionLuck(**joined)
 
 
 def pulled_close(tables: DecisionTables, now: float, close: float, pull_draw: float, position: float) -> float:

@@ -23,6 +23,7 @@ class InitialDeals:
     sector: IntArray
     geography: IntArray
     product: IntArray
+    no_decision: FloatArray  # (M,) prior no-decision share, NaN: the stage's
 
     @property
     def size(self) -> int:
@@ -54,4 +55,5 @@ def compile_initial(
         sector=index(start.sector, profile.sector_names),
         geography=index(start.geography, profile.geography_names),
         product=index(start.product, profile.product_names),
+        no_decision=np.array(start.no_decision, dtype=np.float64) if start.no_decision else np.full(n, np.nan),
     )

@@ -22,6 +22,7 @@ import numpy as np
 
 from simulator.model import sampling
 from simulator.model.conditional import remaining, survival
+from simulator.model.decisions import quarter_month
 from simulator.model.kernel import FloatArray
 from simulator.model.lead_attributes import LeadProfile, apply_products
 from simulator.model.market import LeadBook, draw_kernel, segments_of
@@ -90,25 +91,59 @@ def initial_uniforms(scenario: Scenario, seed: int, replication: int) -> FloatAr
     return result
 
 
+def _pulled_window(scenario: Scenario) -> tuple[float, float]:
+    """(share, days): wins due within ``days`` of day 0 were pulled into the quarter before with ``share``."""
+    tables = scenario.decisions
+    assert tables is not None
+    if tables.quarter_end_share <= 0.0:
+        return 0.0, 0.0
+    ends = tables.quarter_ends
+    before = ends[ends <= 0.0]
+    if before.size == 0:
+        return 0.0, 0.0
+    left = float(before.max()) + tables.quarter_end_lookahead_days
+    return (tables.quarter_end_share, left) if left > 0.0 else (0.0, 0.0)
+
+
 def decide_initial(
     scenario: Scenario, book: LeadBook, lead: int, deal: int, skill: float, shift: float, u: FloatArray
 ) -> tuple[int, float]:
     """Outcome (PASS, LOSS or NO_DECISION) and remaining working days of starting deal ``deal`` given its age.
 
     ``lead`` is the deal's index in the book, ``skill`` and ``shift`` the owner's skill and
-    the owning pod's logit shift, ``u`` the deal's two uniforms. Only for stages deciding after the delay.
+    the owning pod's logit shift, ``u`` the deal's two uniforms. Only for stages deciding
+    after the delay. When day 0 falls within a quarter-end lookahead (the run starts at a
+    quarter's end), a deal still open was not pulled: its wins due inside the lookahead keep
+    ``1 - share`` of their weight.
     """
     deals, tables = scenario.initial, scenario.decisions
     assert deals is not None and tables is not None
     stage, age = int(deals.stage[deal]), float(deals.age_days[deal])
     z = conversion_logit(scenario, stage, 0, int(book.buying_circle[lead]), skill, None, shift)
-    p, q = probability(z), float(tables.no_decision[stage])
+    p = probability(z)
+    q = float(deals.no_decision[deal]) if np.isfinite(deals.no_decision[deal]) else float(tables.no_decision[stage])
     cycle = float(scenario.lead_profile.product_cycle_multiplier[book.product[lead]])
-    kernels = (scenario.stage_delay_days[stage], tables.lost_delay_days[stage], tables.no_decision_days[stage])
-    prior = ((1.0 - q) * p, (1.0 - q) * (1.0 - p), q)
-    weights = np.array([w * survival(k, age, cycle) if w > 0 else 0.0 for w, k in zip(prior, kernels, strict=True)])
+    won_k, lost_k, none_k = (scenario.stage_delay_days[stage], tables.lost_delay_days[stage], tables.no_decision_days[stage])
+    by_month = tables.by_quarter_month[stage]
+    month = quarter_month(tables, -age) if by_month is not None else -1
+    if by_month is not None and month >= 0:
+        won_k, lost_k = by_month[month]
+    share, window = _pulled_window(scenario) if stage == scenario.n_stages - 1 else (0.0, 0.0)
+    s_now, s_later = survival(won_k, age, cycle), survival(won_k, age + window, cycle)
+    weights = np.array([
+        (1.0 - q) * p * (1.0 - share) * (s_now - s_later),  # a win due inside the lookahead, not pulled
+        (1.0 - q) * p * s_later,  # a win due after it
+        (1.0 - q) * (1.0 - p) * survival(lost_k, age, cycle),
+        q * survival(none_k, age, cycle) if q > 0 else 0.0,
+    ])
     total = float(weights.sum())
     if total <= 0.0:
         return NO_DECISION, 0.0
-    outcome = min(int(np.searchsorted(np.cumsum(weights) / total, u[0], side="right")), 2)
-    return outcome, remaining(kernels[outcome], age, float(u[1]), cycle)
+    pick = min(int(np.searchsorted(np.cumsum(weights) / total, u[0], side="right")), 3)
+    if pick == 0:
+        return PASS, remaining(won_k, age, float(u[1]), cycle, age + window)
+    if pick == 1:
+        return PASS, remaining(won_k, age + window, float(u[1]), cycle) + window
+    if pick == 2:
+        return LOSS, remaining(lost_k, age, float(u[1]), cycle)
+    return NO_DECISION, remaining(none_k, age, float(u[1]), cycle)

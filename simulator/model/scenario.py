@@ -244,7 +244,7 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
         source_month_leads=_month_series(
             config, calendar, [tables is not None and tables.fed(k) for k in range(len(sources))]
         ),
-        decisions=compile_decisions(config, calendar.edges("quarter")),
+        decisions=compile_decisions(config, calendar.edges("quarter"), calendar.month_start),
         team_rep_shares=shares,
         rep_names=rep_names,
         initial=compile_initial(config, profile, segment_names, rep_names),
