@@ -254,7 +254,35 @@ def _warmup_main(args: Sequence[str]) -> int:
     return 0
 
 
-SUBCOMMANDS = {"warmup": _warmup_main}
+def _calibrate_main(args: Sequence[str]) -> int:
+    from simulator.crm_commands import calibrate_main
+
+    return calibrate_main(args)
+
+
+def _backtest_main(args: Sequence[str]) -> int:
+    from simulator.crm_commands import backtest_main
+
+    return backtest_main(args)
+
+
+SUBCOMMANDS = {"warmup": _warmup_main, "calibrate": _calibrate_main, "backtest": _backtest_main}
+
+
+def _own_primary(args: list[str]) -> list[str]:
+    """``--config-dir DIR`` with a ``DIR/config.yaml``: that file is the primary config (the shipped groups still found)."""
+    if any(a.startswith(("--config-path", "-cp", "--config-name", "-cn")) for a in args):
+        return args
+    for i, arg in enumerate(args):
+        folder, width = None, 1
+        if arg in ("--config-dir", "-cd") and i + 1 < len(args):
+            folder, width = args[i + 1], 2
+        elif arg.startswith("--config-dir="):
+            folder = arg.split("=", 1)[1]
+        if folder is not None and (Path(folder) / "config.yaml").is_file():
+            primary = str(Path(folder).resolve())
+            return [*args[:i], "--config-path", primary, "--config-dir", str(config_dir()), *args[i + width :]]
+    return args
 
 
 def main() -> None:
@@ -263,12 +291,15 @@ def main() -> None:
     ``--describe`` prints what each scenario changes from the baseline and runs nothing.
     Value overrides reach Hydra as ``++key=value`` (see :func:`simulator.compose.prepare_command_line`)
     so that a key only the scenarios have is not refused by Hydra's base composition.
-    A first word naming a command (``warmup``) runs that command instead of an experiment.
+    A first word naming a command (``warmup``, ``calibrate``, ``backtest``) runs that command instead of an
+    experiment. A ``--config-dir`` folder with its own ``config.yaml`` (a calibrated company written by
+    ``salesim calibrate``) is the primary config; the shipped groups stay on the search path.
     """
     args = sys.argv[1:]
     if args and args[0] in SUBCOMMANDS:
         sys.exit(SUBCOMMANDS[args[0]](args[1:]))
     describe = DESCRIBE_FLAG in args
+    args = _own_primary(args)
     args, rewritten = prepare_command_line([a for a in args if a != DESCRIBE_FLAG], [config_dir()])
     os.environ[COMMAND_LINE_ENV] = json.dumps({"describe": describe, "rewritten": rewritten})
     sys.argv = [sys.argv[0], *args]

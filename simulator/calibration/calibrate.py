@@ -116,7 +116,7 @@ def fit(
     outcomes = fit_outcomes(frame, as_of, export.close_start, holidays, variance)
     created = frame["created"].to_numpy(dtype="datetime64[D]")
     arrivals = fit_arrivals(created, as_of, until, export.close_start, recent)
-    people = fit_people(frame, export.roster, as_of, recent)
+    people = fit_people(frame, export.roster, as_of, recent, variance)
     values = fit_values(frame, export.prices, as_of)
     first = export.close_start if export.close_start is not None else created.min()
     quarter = fit_quarter_end(frame, first, as_of)

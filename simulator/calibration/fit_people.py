@@ -43,7 +43,9 @@ def _spread(won: np.ndarray, decided: np.ndarray) -> tuple[float, float]:
     return p, math.sqrt(max(between, 0.0)) / (p * (1 - p)) if 0 < p < 1 else 0.0
 
 
-def fit_people(frame: pd.DataFrame, roster: pd.DataFrame | None, as_of: np.datetime64, recent: int) -> PeopleFit:
+def fit_people(
+    frame: pd.DataFrame, roster: pd.DataFrame | None, as_of: np.datetime64, recent: int, variance: bool = True
+) -> PeopleFit:
     """Fit owners, teams, shares and skill spread from opportunities created on or before ``as_of``."""
     created = frame["created"].to_numpy(dtype="datetime64[D]")
     seen = frame[created <= as_of]
@@ -75,10 +77,11 @@ def fit_people(frame: pd.DataFrame, roster: pd.DataFrame | None, as_of: np.datet
         _, sd = _spread(won, decided)
         rng = np.random.default_rng(0)
         boots = []
-        for _ in range(400):
+        for _ in range(400 if variance else 0):
             pick = rng.integers(0, len(won), len(won))
             boots.append(_spread(won[pick], decided[pick])[1])
-        skill = Estimate(sd, float(np.quantile(boots, 0.025)), float(np.quantile(boots, 0.975)), len(table))
+        low, high = (float(np.quantile(boots, 0.025)), float(np.quantile(boots, 0.975))) if boots else (sd, sd)
+        skill = Estimate(sd, low, high, len(table))
         from scipy import stats
 
         expected = decided * won.sum() / decided.sum()

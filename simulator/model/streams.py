@@ -32,6 +32,7 @@ class Stream(IntEnum):
     DECISION_LUCK = 11  # no decision, loss and no-decision delays, quarter-end pulls; keyed by lead block and stage
     INITIAL_PIPELINE = 12  # the starting deals' luck (outcome given age, attributes left blank)
     ASSIGNMENT = 13  # by-share owner choice, one uniform per lead, keyed by team
+    PARAMETER_DRAW = 14  # a replication's bootstrap resample of the export it was calibrated on
 
 
 def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
