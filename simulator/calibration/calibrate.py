@@ -20,7 +20,7 @@ import pandas as pd
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.estimates import Estimate, working_days
 from simulator.calibration.fit_arrivals import ArrivalFit, fit_arrivals
-from simulator.calibration.fit_outcomes import OutcomeFit, cohort_no_decision, fit_outcomes
+from simulator.calibration.fit_outcomes import OutcomeFit, cohort_no_decision, fit_outcomes, period_win_spread
 from simulator.calibration.fit_people import PeopleFit, fit_people
 from simulator.calibration.fit_values import ValueFit, fit_quarter_end, fit_values, mix
 from simulator.calibration.mapping import MappingFile, load_mapping
@@ -48,6 +48,8 @@ class Calibration:
     product_mix: dict[str, Estimate]
     open_deals: pd.DataFrame
     cohort_no_decision: dict[str, Estimate] = field(default_factory=dict)
+    period_win_sd: Estimate = field(default_factory=lambda: Estimate(0.0, 0.0, 0.0, 0))
+    win_shift: float = 0.0  # a logit shift of the win rate for the simulated period (a bootstrap draw; 0 fitted)
     unfitted: list[str] = field(default_factory=list)
 
     @property
@@ -113,8 +115,12 @@ def fit(
     frame = export.frame
     holidays = list(mapping.assumptions.holidays)
     recent = mapping.assumptions.recent_months
-    outcomes = fit_outcomes(frame, as_of, export.close_start, holidays, variance)
     created = frame["created"].to_numpy(dtype="datetime64[D]")
+    # Cohorts created before closes begin hold only their deals that closed late (mostly wins):
+    # delayed entry would be exact only if hazards never changed with the calendar, so the
+    # outcome fit uses the cohorts the export shows whole.
+    whole = frame if export.close_start is None else frame[created >= export.close_start]
+    outcomes = fit_outcomes(whole, as_of, None, holidays, variance)
     arrivals = fit_arrivals(created, as_of, until, export.close_start, recent)
     people = fit_people(frame, export.roster, as_of, recent, variance)
     values = fit_values(frame, export.prices, as_of)
@@ -134,7 +140,8 @@ def fit(
         quarter_end=quarter,
         product_mix=mix(recent_rows["product"]),
         open_deals=_open_deals(frame, as_of, holidays),
-        cohort_no_decision=cohort_no_decision(frame, outcomes, as_of, export.close_start, holidays),
+        cohort_no_decision=cohort_no_decision(whole, outcomes, as_of, export.close_start, holidays),
+        period_win_sd=period_win_spread(whole, as_of),
     )
     calibration.unfitted = _unfitted(calibration)
     return calibration
@@ -209,14 +216,14 @@ def scenario_sections(cal: Calibration) -> dict[str, Any]:
     out, assumptions = cal.outcomes, cal.mapping.assumptions
     sd = cal.people.skill_sd.value
     win = cal.outcomes.win_rate.value
-    base = _base_logit(win, sd)
+    base = _base_logit(win, sd) + cal.win_shift
     conversion = float(1 / (1 + math.exp(-base)))
     products: dict[str, Any] = {}
     names = sorted(set(cal.values.product_median) | set(cal.product_mix) | set(cal.open_deals["product"]) - {""})
     for product in names:
         median = cal.values.product_median.get(product)
         rate = out.product_win_rate.get(product)
-        shift = _base_logit(rate.value, sd) - base if rate is not None else 0.0
+        shift = _base_logit(rate.value, sd) + cal.win_shift - base if rate is not None else 0.0
         products[product] = {
             "weight": float(cal.product_mix[product].value) if product in cal.product_mix else 0.0,
             "deal_value_multiplier": float(median.value) if median is not None else cal.values.fallback,

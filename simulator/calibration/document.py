@@ -51,6 +51,8 @@ def calibration_markdown(cal: Calibration) -> str:
         f"{'applied' if arr.trend_applied else 'not applied (CI holds 0 or < 12 months)'} |",
         f"| rep skill spread (logit sd) | {people.skill_sd.text(3)} owners | over-dispersion of win rates; chi-square "
         f"test of equal rates p = {people.chi_square_p:.3f} |",
+        f"| win rate's wander between creation months (logit sd, beyond chance) | {cal.period_win_sd.value:.3f}, "
+        f"{cal.period_win_sd.n} months | method of moments; drawn per replication in a back-test |",
         f"| quarter-end pull (share of next month's wins) | {cal.quarter_end.text(3)} wins | last month of a "
         "quarter against the next quarter's first |",
     ]

@@ -4,8 +4,9 @@ Months used: the whole calendar months from the first month the export shows com
 (not before closes begin, when the export is left-truncated: deals created earlier that
 closed before then are missing) to the last whole month on or before the as-of date.
 
-**Forecast rule** (stated in calibration.md): the level is the mean of the last
-``recent_months`` used months; a linear trend (least squares on the used months) is added
+**Forecast rule** (stated in calibration.md): the level is the median of the last
+``recent_months`` used months (robust to a one-month spike such as July 2017's 1,198 in the
+shared export; its CI is the order-statistic interval); a linear trend (least squares on the used months) is added
 only when its 95% CI excludes zero and at least 12 months are used; monthly seasonality
 factors (mean of each calendar month over the mean) multiply the level only with at least
 24 months. With fewer, the forecast is flat at the level.
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from simulator.calibration.estimates import Z95, Estimate
+from simulator.calibration.estimates import Z95, Estimate, median_of
 
 MIN_TREND_MONTHS = 12
 MIN_SEASON_MONTHS = 24
@@ -64,13 +65,8 @@ def fit_arrivals(
     if counts.size == 0:
         counts = np.array([float(created.size)])
     tail = counts[-recent:]
-    sd = float(tail.std(ddof=1)) if tail.size > 1 else math.sqrt(max(tail.mean(), 1.0))
-    level = Estimate(
-        float(tail.mean()),
-        float(tail.mean() - Z95 * sd / math.sqrt(tail.size)),
-        float(tail.mean() + Z95 * sd / math.sqrt(tail.size)),
-        int(tail.size),
-    )
+    median = median_of(tail)
+    level = Estimate(median.value, median.low, median.high, int(tail.size))
     t = np.arange(counts.size, dtype=np.float64)
     if counts.size >= 3:
         slope, intercept = np.polyfit(t, counts, 1)

@@ -12,7 +12,8 @@ increments, normalised: an empirical distribution in working days (two-peaked in
 shared export), unbiased by censoring and truncation, which a plain histogram of closed
 deals is not. Win rate among decided deals = CIF_won / (CIF_won + CIF_lost). The durations are also
 fitted apart for deals created in the first, second and third month of a calendar quarter
-(when each has 200 closed deals): in the shared export deals created in a quarter's first
+(when each has 200 closed deals and a follow-up as long as the pooled wins' 95th percentile,
+else the increments up to a short follow-up would be biased short): in the shared export deals created in a quarter's first
 month close in a median 9 calendar days, those of its second month in 78.
 """
 
@@ -134,8 +135,13 @@ def fit_outcomes(
     created = frame["created"].to_numpy(dtype="datetime64[D]")
     month_of_quarter = (created.astype("datetime64[M]").astype(np.int64) % 12) % 3
     by_month = []
+    won_values, won_weights = _durations(won_fit)
+    long_enough = float(won_values[np.searchsorted(np.cumsum(won_weights), 0.95)])  # pooled P95 of won durations
     for m in range(3):
         rows = month_of_quarter == m
+        if rows.sum() == 0 or float(duration[rows].max()) < long_enough:  # follow-up too short: durations biased short
+            by_month = []
+            break
         n_closed = int(((event == 1) | (event == 2))[rows].sum())
         if n_closed < MIN_QUARTER_MONTH_CLOSED or not ((event == 1) & rows).any() or not ((event == 2) & rows).any():
             by_month = []
@@ -208,3 +214,37 @@ def cohort_no_decision(
         value = min(max(shrunk, 0.0), 0.95)
         result[str(month)] = Estimate(value, max(value - 1.96 * se, 0.0), min(value + 1.96 * se, 1.0), len(rows))
     return result
+
+
+MIN_COHORT_DECIDED = 100  # decided deals a creation month needs to count in the period spread
+MIN_COHORT_AGE_DAYS = 45  # calendar days from a creation month's end to the as-of date
+
+
+def period_win_spread(frame: pd.DataFrame, as_of: np.datetime64) -> Estimate:
+    """How much the win rate wanders between creation months beyond chance: a logit standard deviation.
+
+    Over the creation months that ended at least :data:`MIN_COHORT_AGE_DAYS` before ``as_of``
+    with :data:`MIN_COHORT_DECIDED` deals decided by then, the variance of their win rates
+    (won over decided) less the binomial variance chance gives (method of moments), on the
+    logit scale ``sqrt(var) / (p (1 - p))``; 0 when chance explains it or fewer than 2 months
+    qualify. A back-test draws one such shift per replication for the simulated period.
+    """
+    created = frame["created"].to_numpy(dtype="datetime64[D]")
+    closed = frame["closed"].to_numpy(dtype="datetime64[D]")
+    outcome = frame["outcome"].to_numpy(dtype=object)
+    decided = (~np.isnat(closed)) & (closed <= as_of) & np.isin(outcome, ["won", "lost"])
+    month = created.astype("datetime64[M]")
+    month_end = (month + np.timedelta64(1, "M")).astype("datetime64[D]")
+    old_enough = month_end + np.timedelta64(MIN_COHORT_AGE_DAYS, "D") <= as_of
+    keep = decided & old_enough
+    table = pd.DataFrame({"month": month[keep], "won": outcome[keep] == "won"})
+    groups = table.groupby("month")["won"].agg(["sum", "size"])
+    groups = groups[groups["size"] >= MIN_COHORT_DECIDED]
+    if len(groups) < 2:
+        return Estimate(0.0, 0.0, 0.0, len(groups))
+    won, n = groups["sum"].to_numpy(dtype=float), groups["size"].to_numpy(dtype=float)
+    p = won.sum() / n.sum()
+    rates = won / n
+    excess = float(np.var(rates, ddof=1) - np.mean(p * (1 - p) / n))
+    sd = math.sqrt(max(excess, 0.0)) / (p * (1 - p))
+    return Estimate(sd, 0.0, math.nan, len(groups))

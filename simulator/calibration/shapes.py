@@ -301,6 +301,6 @@ def _left_truncation(export: Export) -> None:
         export.problems.add(
             f"closes that start only on {first_close} (deals created before it that closed earlier are missing)",
             before,
-            "deals created before it enter the outcome fit at that date (left truncation); their months are left "
-            "out of the arrival series",
+            "deals created before it are left out of the outcome fit and their months out of the arrival series "
+            "(they show only the deals that closed late); they count in the open pipeline",
         )

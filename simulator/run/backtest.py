@@ -10,7 +10,10 @@ export on its own resample of the export's rows (drawn with replacement from the
 ``PARAMETER_DRAW`` of replication ``r``, so a run is reproducible and any replication can
 be rebuilt alone) and simulates that refitted company on the same seed; the open pipeline
 it starts from is the real one. The same replications are also run on the point estimate
-(process noise alone, same seeds), so each figure's variance splits into a process part
+(process noise alone, same seeds). A bootstrap of rows alone treats the win rate as fixed
+in time; each refit also draws a logit shift of the win rate for the simulated period from
+the spread between creation months beyond chance (``Calibration.period_win_sd``). Each
+figure's variance splits into a process part
 (the point runs' variance) and a parameter part (the bootstrap runs' variance less it, at
 least 0): the law of total variance.
 """
@@ -76,6 +79,7 @@ def refitted(cal: Calibration, seed: int, replication: int) -> Calibration:
     export = replace(cal.export, frame=frame.iloc[rows].reset_index(drop=True))
     draw = fit(export, cal.mapping, cal.as_of, cal.until, variance=False)
     draw.open_deals = cal.open_deals  # the run starts from the real open pipeline
+    draw.win_shift = float(gen.normal(0.0, cal.period_win_sd.value))  # the period's own win rate
     draw.cohort_no_decision = {
         month: draw.cohort_no_decision.get(month, estimate) for month, estimate in cal.cohort_no_decision.items()
     }
