@@ -219,7 +219,7 @@ def scenario_sections(cal: Calibration) -> dict[str, Any]:
     base = _base_logit(win, sd) + cal.win_shift
     conversion = float(1 / (1 + math.exp(-base)))
     products: dict[str, Any] = {}
-    names = sorted(set(cal.values.product_median) | set(cal.product_mix) | set(cal.open_deals["product"]) - {""})
+    names = sorted((set(cal.values.product_median) | set(cal.product_mix) | set(cal.open_deals["product"])) - {""})
     for product in names:
         median = cal.values.product_median.get(product)
         rate = out.product_win_rate.get(product)
@@ -293,7 +293,7 @@ def scenario_sections(cal: Calibration) -> dict[str, Any]:
     deals = cal.open_deals
     owners = [o if o in team_of else "" for o in deals["owner"]]
     amounts = [
-        float(cal.values.product_median[p].value) if p in cal.values.product_median else cal.values.fallback
+        float(cal.values.product_median[p].value) if p and p in cal.values.product_median else cal.values.fallback
         for p in deals["product"]
     ]
     initial = {

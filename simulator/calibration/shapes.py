@@ -295,7 +295,15 @@ def _left_truncation(export: Export) -> None:
     closed = frame["closed"].to_numpy(dtype="datetime64[D]")
     created = frame["created"].to_numpy(dtype="datetime64[D]")
     first_close, first_created = closed[~np.isnat(closed)].min(), created.min()
-    if (first_close - first_created).astype(int) > 30:
+    ended = ~np.isnat(closed)
+    spans = (closed[ended] - created[ended]).astype(int)
+    p90 = int(np.quantile(spans, 0.9)) if spans.size else 0
+    # A late first close alone is no sign (early deals may all still be open). Deals created
+    # longer before it than most deals last, yet closed after it, are: the export holds only
+    # the early deals that lasted until that date.
+    early = created < first_close - np.timedelta64(p90, "D")
+    closed_share = float((~np.isnat(closed[early])).mean()) if early.any() else 0.0
+    if (first_close - first_created).astype(int) > 30 and closed_share >= 0.25:
         before = int((created < first_close).sum())
         export.close_start = first_close
         export.problems.add(
