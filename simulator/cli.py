@@ -270,7 +270,7 @@ SUBCOMMANDS = {"warmup": _warmup_main, "calibrate": _calibrate_main, "backtest":
 
 
 def _own_primary(args: list[str]) -> list[str]:
-    """``--config-dir DIR`` with a ``DIR/config.yaml``: that file is the primary config (the shipped groups still found)."""
+    """``--config-dir DIR`` with a ``DIR/config.yaml``: that file is the primary config (shipped groups still found)."""
     if any(a.startswith(("--config-path", "-cp", "--config-name", "-cn")) for a in args):
         return args
     for i, arg in enumerate(args):

@@ -50,8 +50,10 @@ def calibrate_main(args: Sequence[str]) -> int:
         f"a month, {sum(len(t) for t in calibration.people.teams.values())} reps, {len(calibration.open_deals):,} "
         f"open deals; {len(calibration.export.problems.items)} kinds of data problem counted"
     )
-    print(f"salesim: config folder written to {folder} in {time.perf_counter() - started:.1f} s "
-          f"(run it: python -m simulator --config-dir {folder})")
+    print(
+        f"salesim: config folder written to {folder} in {time.perf_counter() - started:.1f} s "
+        f"(run it: python -m simulator --config-dir {folder})"
+    )
     return 0
 
 
@@ -64,8 +66,12 @@ def backtest_main(args: Sequence[str]) -> int:
     parser.add_argument("--out", required=True, help="folder for backtest.csv, backtest.md and the fan charts")
     parser.add_argument("--runs", type=int, default=100, help="replications per origin (default 100)")
     parser.add_argument("--seed", type=int, default=1, help="root seed (default 1)")
-    parser.add_argument("--uncertainty", choices=("bootstrap", "none"), default="bootstrap",
-                        help="bootstrap: each replication on its own refit of resampled rows (default); none")
+    parser.add_argument(
+        "--uncertainty",
+        choices=("bootstrap", "none"),
+        default="bootstrap",
+        help="bootstrap: each replication on its own refit of resampled rows (default); none",
+    )
     parser.add_argument("--workers", type=int, default=0, help="processes (default: every core)")
     options = parser.parse_args(list(args))
     from simulator.calibration.calibrate import calibrate
@@ -86,10 +92,12 @@ def backtest_main(args: Sequence[str]) -> int:
     results = []
     for origin in origins:
         print(f"salesim: backtest: origin {origin}: calibrating and running {options.runs} replications", flush=True)
-        results.append(run_origin(options.mapping, origin, options.until, options.runs, options.seed,
-                                  options.uncertainty, workers))
-    written = write_backtest(results, Path(options.out), options.runs, options.uncertainty,
-                             time.perf_counter() - started)
+        results.append(
+            run_origin(options.mapping, origin, options.until, options.runs, options.seed, options.uncertainty, workers)
+        )
+    written = write_backtest(
+        results, Path(options.out), options.runs, options.uncertainty, time.perf_counter() - started
+    )
     print((Path(options.out) / "backtest.md").read_text(encoding="utf-8").split("## Quarters")[0].strip())
     print(f"salesim: back-test written to {written[0].parent} in {time.perf_counter() - started:.1f} s")
     return 0

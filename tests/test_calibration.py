@@ -12,7 +12,6 @@ import sys
 import warnings
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -132,7 +131,10 @@ def _set(row: int, column: str, value: str):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("edit", "words"),
     [
-        (lambda t: t.drop(columns=["Closed"], inplace=True), ["opportunities.csv", "column 'Closed'", "not in the file"]),
+        (
+            lambda t: t.drop(columns=["Closed"], inplace=True),
+            ["opportunities.csv", "column 'Closed'", "not in the file"],
+        ),
         (_set(4, "Created", "31/02/2023x"), ["opportunities.csv", "column 'Created'", "row 5", "not a date"]),
         (_set(12, "Status", "Pending"), ["column 'Status'", "row 13", "'Pending' is not in the mapping"]),
         (lambda t: t.__setitem__("Status", "Open"), ["no closed deal at all"]),
@@ -163,9 +165,21 @@ def test_a_bad_as_of_date_and_a_missing_mapping_are_refused(tmp_path: Path) -> N
 def test_the_calibrated_folder_runs_as_it_is_and_answers_an_org_question(tmp_path: Path) -> None:
     folder = write_folder(calibrate(mapping("a_opportunities"), AS_OF, UNTIL), tmp_path / "company", runs=2)
     result = subprocess.run(
-        [sys.executable, "-m", "simulator", "--config-dir", str(folder), "experiment=org_question",
-         "runner.workers=1", "runner.progress=false", f"hydra.run.dir={tmp_path / 'run'}"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "--config-dir",
+            str(folder),
+            "experiment=org_question",
+            "runner.workers=1",
+            "runner.progress=false",
+            f"hydra.run.dir={tmp_path / 'run'}",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     summary = pd.read_csv(tmp_path / "run" / "summary.csv")

@@ -30,7 +30,9 @@ def backtest_table(results: list[OriginResult]) -> pd.DataFrame:
                 values = np.array([r.get(key, math.nan) for r in result.runs], dtype=float)
                 values = values[np.isfinite(values)]
                 actual = result.actual.get(key, math.nan)
-                p10, p50, p90 = (float(np.quantile(values, q)) for q in (0.1, 0.5, 0.9)) if values.size else (math.nan,) * 3
+                p10, p50, p90 = (
+                    (float(np.quantile(values, q)) for q in (0.1, 0.5, 0.9)) if values.size else (math.nan,) * 3
+                )
                 inside = bool(p10 <= actual <= p90) if np.isfinite(actual) and np.isfinite(p10) else None
                 rows.append((str(result.origin), period.label, period.kind, kpi, actual, p10, p50, p90, inside))
     return pd.DataFrame(rows, columns=list(COLUMNS))
@@ -48,7 +50,7 @@ def coverage(table: pd.DataFrame) -> dict[str, float]:
 
 
 def spread_split(results: list[OriginResult]) -> pd.DataFrame:
-    """Per origin, quarter and headline KPI: the standard deviation over runs, split into parameter and process parts."""
+    """Per origin, quarter and headline KPI: the standard deviation over runs, in parameter and process parts."""
     rows = []
     for result in results:
         for period in result.periods:
@@ -58,7 +60,18 @@ def spread_split(results: list[OriginResult]) -> pd.DataFrame:
                 process, parameter = spread_parts(result, (period.label, kpi))
                 total = process + parameter
                 share = parameter / total if total > 0 else math.nan
-                rows.append((str(result.origin), period.label, kpi, math.sqrt(total) if total >= 0 else math.nan,
-                             math.sqrt(process), math.sqrt(parameter), share))
-    return pd.DataFrame(rows, columns=["origin", "period", "kpi", "sd_total", "sd_process", "sd_parameter",
-                                       "parameter_share_of_variance"])
+                rows.append(
+                    (
+                        str(result.origin),
+                        period.label,
+                        kpi,
+                        math.sqrt(total) if total >= 0 else math.nan,
+                        math.sqrt(process),
+                        math.sqrt(parameter),
+                        share,
+                    )
+                )
+    return pd.DataFrame(
+        rows,
+        columns=["origin", "period", "kpi", "sd_total", "sd_process", "sd_parameter", "parameter_share_of_variance"],
+    )

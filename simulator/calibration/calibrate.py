@@ -194,8 +194,10 @@ def _base_logit(p: float, sd: float) -> float:
 
 
 def effort_hours(cal: Calibration) -> float:
-    """Rep hours per deal: the mapping's, or the effort at which the busiest owner spends ``busiest_utilisation``
-    of its selling hours on its deals (an assumption: no export records effort).
+    """Rep hours per deal: the mapping's, or the effort that keeps the busiest owner busy ``busiest_utilisation``.
+
+    That is, the busiest owner spends that share of its selling hours on its deals (an
+    assumption: no export records effort).
     """
     assumptions = cal.mapping.assumptions
     if assumptions.effort_hours is not None:
@@ -291,17 +293,17 @@ def scenario_sections(cal: Calibration) -> dict[str, Any]:
     }
     team_of = {o: t for t, owners in cal.people.teams.items() for o in owners}
     deals = cal.open_deals
-    owners = [o if o in team_of else "" for o in deals["owner"]]
+    deal_owners = [o if o in team_of else "" for o in deals["owner"]]
     amounts = [
         float(cal.values.product_median[p].value) if p and p in cal.values.product_median else cal.values.fallback
         for p in deals["product"]
     ]
-    initial = {
+    initial: dict[str, list[Any]] = {
         "stage": [STAGE] * len(deals),
         "age_days": [float(a) for a in deals["age_days"]],
         "amount": [round(a, 2) for a in amounts],
-        "owner": owners,
-        "geography": [team_of.get(o, "") for o in owners],
+        "owner": deal_owners,
+        "geography": [team_of.get(o, "") for o in deal_owners],
         "no_decision": [
             round(cal.cohort_no_decision[m].value if m in cal.cohort_no_decision else out.no_decision.value, 6)
             for m in pd.PeriodIndex(deals["created"].to_numpy(dtype="datetime64[D]").astype(str), freq="M").astype(str)

@@ -34,12 +34,15 @@ def calibration_markdown(cal: Calibration) -> str:
         f"| won by the end of follow-up (cumulative incidence) | {out.won.text(percent=True)} | Aalen–Johansen, "
         f"open deals censored ({out.n_open:,}), {out.n_truncated:,} entering late (left truncation) |",
         f"| lost | {out.lost.text(percent=True)} | the same |",
-        f"| no decision (neither, at {out.tau:.0f} working days) | {out.no_decision.text(percent=True)} | 1 − won − lost |",
+        f"| no decision (neither, at {out.tau:.0f} working days) | {out.no_decision.text(percent=True)} "
+        "| 1 − won − lost |",
         f"| win rate of decided deals | {out.win_rate.text(percent=True)} | won / (won + lost) incidences |",
-        f"| won cycle, median | {_weighted_median(*out.won_days):.0f} working days ({out.won_median_calendar_days:.0f} "
-        f"calendar days among closed) | incidence increments (empirical, {out.won_days[0].size} points) |",
-        f"| lost cycle, median | {_weighted_median(*out.lost_days):.0f} working days ({out.lost_median_calendar_days:.0f}"
-        f" calendar days among closed) | the same ({out.lost_days[0].size} points) |",
+        f"| won cycle, median | {_weighted_median(*out.won_days):.0f} working days "
+        f"({out.won_median_calendar_days:.0f} calendar days among closed) | incidence increments "
+        f"(empirical, {out.won_days[0].size} points) |",
+        f"| lost cycle, median | {_weighted_median(*out.lost_days):.0f} working days "
+        f"({out.lost_median_calendar_days:.0f} calendar days among closed) | the same "
+        f"({out.lost_days[0].size} points) |",
         *(
             f"| won / lost cycle, median, deals created in month {m + 1} of a quarter | "
             f"{_weighted_median(*won):.0f} / {_weighted_median(*lost):.0f} working days, n = {n:,} closed | "
@@ -105,7 +108,8 @@ def calibration_markdown(cal: Calibration) -> str:
         + (
             " (set in the mapping)"
             if assumptions.effort_hours is not None
-            else f" (set so the busiest owner spends {100 * assumptions.busiest_utilisation:.0f}% of its selling hours on deals)"
+            else f" (set so the busiest owner spends {100 * assumptions.busiest_utilisation:.0f}% of its selling "
+            "hours on deals)"
         )
         + f"; {assumptions.hours_per_day:g} hours a day, selling fraction {assumptions.selling_fraction:g}.",
         f"- A stalled deal is never written off inside the run (no decision after {assumptions.no_decision_days:g} "

@@ -34,7 +34,7 @@ def proportion(successes: float, trials: float) -> Estimate:
     p = successes / n
     centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
     half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / (1 + Z95**2 / n)
-    return Estimate(p, max(centre - half, 0.0), min(centre + half, 1.0), int(round(n)))
+    return Estimate(p, max(centre - half, 0.0), min(centre + half, 1.0), round(n))
 
 
 def mean_of(values: np.ndarray) -> Estimate:
@@ -53,8 +53,8 @@ def median_of(values: np.ndarray) -> Estimate:
     if n == 0:
         return Estimate(math.nan, math.nan, math.nan, 0)
     ordered = np.sort(values)
-    lo = max(int(math.floor(n / 2 - Z95 * math.sqrt(n) / 2)), 0)
-    hi = min(int(math.ceil(n / 2 + Z95 * math.sqrt(n) / 2)), n - 1)
+    lo = max(math.floor(n / 2 - Z95 * math.sqrt(n) / 2), 0)
+    hi = min(math.ceil(n / 2 + Z95 * math.sqrt(n) / 2), n - 1)
     return Estimate(float(np.median(ordered)), float(ordered[lo]), float(ordered[hi]), n)
 
 

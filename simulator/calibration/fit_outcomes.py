@@ -1,4 +1,4 @@
-"""Outcomes as competing risks (won, lost, no decision) with open deals censored, and their durations.
+"""Outcomes as competing risks (won, lost, no decision) with open deals censored; their durations.
 
 Each opportunity created on or before the as-of date is followed from creation, in working
 days, until it closes (won or lost) or until the as-of date (censored: still open then, a
@@ -7,14 +7,15 @@ close after the as-of date is not used). Deals the export cannot show from their
 Aalen–Johansen estimator (``lifelines.AalenJohansenFitter``, with ``entry`` for delayed
 entry) gives the cumulative incidence of each outcome; at the longest follow-up ``tau``
 the mass neither won nor lost is the **no-decision** share (deals that stall open; the
-shared export never closes them; a no decision the export records is part of it). Each outcome's duration distribution is its incidence's
-increments, normalised: an empirical distribution in working days (two-peaked in the
-shared export), unbiased by censoring and truncation, which a plain histogram of closed
-deals is not. Win rate among decided deals = CIF_won / (CIF_won + CIF_lost). The durations are also
-fitted apart for deals created in the first, second and third month of a calendar quarter
-(when each has 200 closed deals and a follow-up as long as the pooled wins' 95th percentile,
-else the increments up to a short follow-up would be biased short): in the shared export deals created in a quarter's first
-month close in a median 9 calendar days, those of its second month in 78.
+shared export never closes them; a no decision the export records is part of it). Each
+outcome's duration distribution is its incidence's increments, normalised: an empirical
+distribution in working days (two-peaked in the shared export), unbiased by censoring and
+truncation, which a plain histogram of closed deals is not. Win rate among decided deals =
+CIF_won / (CIF_won + CIF_lost). The durations are also fitted apart for deals created in
+the first, second and third month of a calendar quarter (when each has 200 closed deals
+and a follow-up as long as the pooled wins' 95th percentile, else the increments up to a
+short follow-up would be biased short): in the shared export deals created in a quarter's
+first month close in a median 9 calendar days, those of its second month in 78.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,7 +54,9 @@ class OutcomeFit:
     by_quarter_month: list[tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], int]] | None = None
 
 
-def follow_up(frame: pd.DataFrame, as_of: np.datetime64, close_start: np.datetime64 | None, holidays: list[str]):  # type: ignore[no-untyped-def]
+def follow_up(
+    frame: pd.DataFrame, as_of: np.datetime64, close_start: np.datetime64 | None, holidays: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(durations, events, entry) in working days: event 0 censored (open at as-of), 1 won, 2 lost."""
     created = frame["created"].to_numpy(dtype="datetime64[D]")
     closed = frame["closed"].to_numpy(dtype="datetime64[D]")
@@ -69,7 +73,7 @@ def follow_up(frame: pd.DataFrame, as_of: np.datetime64, close_start: np.datetim
     return duration, event, entry
 
 
-def _incidence(duration: np.ndarray, event: np.ndarray, entry: np.ndarray, kind: int, variance: bool):  # type: ignore[no-untyped-def]
+def _incidence(duration: np.ndarray, event: np.ndarray, entry: np.ndarray, kind: int, variance: bool) -> Any:
     from lifelines import AalenJohansenFitter
 
     fitter = AalenJohansenFitter(seed=0, calculate_variance=variance)
@@ -79,7 +83,7 @@ def _incidence(duration: np.ndarray, event: np.ndarray, entry: np.ndarray, kind:
     return fitter
 
 
-def _at_end(fitter, n: int, variance: bool) -> Estimate:  # type: ignore[no-untyped-def]
+def _at_end(fitter: Any, n: int, variance: bool) -> Estimate:
     value = float(fitter.cumulative_density_.iloc[-1, 0])
     if variance:
         bounds = fitter.confidence_interval_.iloc[-1].to_numpy(dtype=float)  # lifelines' labels: take min and max
@@ -87,7 +91,7 @@ def _at_end(fitter, n: int, variance: bool) -> Estimate:  # type: ignore[no-unty
     return Estimate(value, math.nan, math.nan, n)
 
 
-def _durations(fitter) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+def _durations(fitter: Any) -> tuple[np.ndarray, np.ndarray]:
     """Increments of a cumulative incidence by whole working day: an empirical distribution."""
     cif = fitter.cumulative_density_.iloc[:, 0]
     times = np.floor(cif.index.to_numpy(dtype=float)).astype(np.int64)
@@ -123,7 +127,7 @@ def fit_outcomes(
     per_product: dict[str, Estimate] = {}
     for product, rows in frame.groupby("product"):
         sub = rows.index.to_numpy()
-        positions = frame.index.get_indexer(sub)
+        positions = frame.index.get_indexer(pd.Index(sub))
         ev = event[positions]
         if (ev > 0).sum() < MIN_PRODUCT_DECIDED or not product:
             continue
@@ -134,7 +138,7 @@ def fit_outcomes(
     closed = frame["closed"].to_numpy(dtype="datetime64[D]")
     created = frame["created"].to_numpy(dtype="datetime64[D]")
     month_of_quarter = (created.astype("datetime64[M]").astype(np.int64) % 12) % 3
-    by_month = []
+    by_month: list[tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], int]] = []
     won_values, won_weights = _durations(won_fit)
     long_enough = float(won_values[np.searchsorted(np.cumsum(won_weights), 0.95)])  # pooled P95 of won durations
     for m in range(3):
@@ -176,10 +180,11 @@ def cohort_no_decision(
     """The no-decision share of each creation month, from how many of its deals closed by ``as_of``.
 
     A deal of age ``a`` closes by then with probability ``G(a) = P(won) F_won(a) + P(lost)
-    F_lost(a)`` under the pooled fit (durations of its month of the quarter when fitted); a month whose deals closed fewer times than
-    ``sum G`` stalls more: ``q_c = 1 - (1 - q) O_c / sum G``, shrunk toward the pooled ``q``
-    with the weight of :data:`COHORT_PRIOR_DEALS` expected closes (a month too young to
-    tell keeps the pooled share). Months before closes begin (left truncation) keep it too.
+    F_lost(a)`` under the pooled fit (durations of its month of the quarter when fitted);
+    a month whose deals closed fewer times than ``sum G`` stalls more: ``q_c = 1 - (1 - q)
+    O_c / sum G``, shrunk toward the pooled ``q`` with the weight of
+    :data:`COHORT_PRIOR_DEALS` expected closes (a month too young to tell keeps the pooled
+    share). Months before closes begin (left truncation) keep it too.
     """
     created = frame["created"].to_numpy(dtype="datetime64[D]")
     closed = frame["closed"].to_numpy(dtype="datetime64[D]")

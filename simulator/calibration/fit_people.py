@@ -58,9 +58,9 @@ def fit_people(
     team_of: dict[str, str] = {}
     office_of: dict[str, str] = {}
     if roster is not None:
-        for row in roster.itertuples():
-            team_of[row.owner] = row.team or row.office or "reps"
-            office_of[row.owner] = row.office or row.team or ""
+        for owner, team, office in zip(roster["owner"], roster["team"], roster["office"], strict=True):
+            team_of[str(owner)] = str(team or office or "reps")
+            office_of[str(owner)] = str(office or team or "")
     teams: dict[str, dict[str, float]] = {}
     total = float(counts.sum())
     for owner, n in counts.items():

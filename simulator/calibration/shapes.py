@@ -15,6 +15,7 @@ silently; bad cells raise :class:`~simulator.calibration.errors.CalibrationError
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,7 +42,7 @@ class Export:
     leads_without_opportunity: int = 0
 
 
-def _outcomes(values: pd.Series, allowed: dict[str, str], path: str, name: str) -> np.ndarray:
+def _outcomes(values: pd.Series, allowed: Mapping[str, str], path: str, name: str) -> np.ndarray:
     """Outcome of each row from its status through the mapping; an unmapped status is refused."""
     unknown = (values != "") & ~values.isin(list(allowed))
     if unknown.any():

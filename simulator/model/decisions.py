@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -61,9 +62,7 @@ def _by_month(stage: StageConfig) -> tuple[tuple[Kernel, Kernel], ...] | None:
     if stage.delays_by_quarter_month is None:
         return None
     lost = stage.lost_delay_days or stage.delay_days
-    return tuple(
-        (Kernel.of(m.delay_days), Kernel.of(m.lost_delay_days or lost)) for m in stage.delays_by_quarter_month
-    )
+    return tuple((Kernel.of(m.delay_days), Kernel.of(m.lost_delay_days or lost)) for m in stage.delays_by_quarter_month)
 
 
 def quarter_month(tables: DecisionTables, day: float) -> int:
@@ -73,7 +72,9 @@ def quarter_month(tables: DecisionTables, day: float) -> int:
     return month % 3 if month >= 0 else -1
 
 
-def compile_decisions(config: ScenarioConfig, quarter_ends: FloatArray, month_start: FloatArray) -> DecisionTables | None:
+def compile_decisions(
+    config: ScenarioConfig, quarter_ends: FloatArray, month_start: FloatArray
+) -> DecisionTables | None:
     """The decision tables of a scenario, or None when no stage uses any option."""
     stages = config.pipeline.stages
     quarter = config.pipeline.quarter_end
@@ -119,12 +120,12 @@ def draw_decision_luck(
                 gen = stream(seed, replication, Stream.DECISION_LUCK, block, s, 1 + m)
                 won[m, s] = sampling.draw(gen, won_kernel.code, won_kernel.params, count) * cycle
                 lost[m, s] = sampling.draw(gen, lost_kernel.code, lost_kernel.params, count) * cycle
-    return DecisionLuck(*out, won, lost)
+    return DecisionLuck(out[0], out[1], out[2], out[3], out[4], won_by_month=won, lost_by_month=lost)
 
 
 def concatenate_luck(parts: list[DecisionLuck]) -> DecisionLuck:
     """One block of luck of several, joined along leads."""
-    joined = {}
+    joined: dict[str, Any] = {}
     for name in DecisionLuck.__slots__:
         arrays = [getattr(p, name) for p in parts]
         joined[name] = None if arrays[0] is None else np.concatenate(arrays, axis=arrays[0].ndim - 1)

@@ -123,19 +123,25 @@ def decide_initial(
     p = probability(z)
     q = float(deals.no_decision[deal]) if np.isfinite(deals.no_decision[deal]) else float(tables.no_decision[stage])
     cycle = float(scenario.lead_profile.product_cycle_multiplier[book.product[lead]])
-    won_k, lost_k, none_k = (scenario.stage_delay_days[stage], tables.lost_delay_days[stage], tables.no_decision_days[stage])
+    won_k, lost_k, none_k = (
+        scenario.stage_delay_days[stage],
+        tables.lost_delay_days[stage],
+        tables.no_decision_days[stage],
+    )
     by_month = tables.by_quarter_month[stage]
     month = quarter_month(tables, -age) if by_month is not None else -1
     if by_month is not None and month >= 0:
         won_k, lost_k = by_month[month]
     share, window = _pulled_window(scenario) if stage == scenario.n_stages - 1 else (0.0, 0.0)
     s_now, s_later = survival(won_k, age, cycle), survival(won_k, age + window, cycle)
-    weights = np.array([
-        (1.0 - q) * p * (1.0 - share) * (s_now - s_later),  # a win due inside the lookahead, not pulled
-        (1.0 - q) * p * s_later,  # a win due after it
-        (1.0 - q) * (1.0 - p) * survival(lost_k, age, cycle),
-        q * survival(none_k, age, cycle) if q > 0 else 0.0,
-    ])
+    weights = np.array(
+        [
+            (1.0 - q) * p * (1.0 - share) * (s_now - s_later),  # a win due inside the lookahead, not pulled
+            (1.0 - q) * p * s_later,  # a win due after it
+            (1.0 - q) * (1.0 - p) * survival(lost_k, age, cycle),
+            q * survival(none_k, age, cycle) if q > 0 else 0.0,
+        ]
+    )
     total = float(weights.sum())
     if total <= 0.0:
         return NO_DECISION, 0.0

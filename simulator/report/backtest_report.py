@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -29,7 +30,9 @@ def fan_chart(table: pd.DataFrame, kpi: str, path: Path) -> Path:
     for i, (origin, part) in enumerate(rows.groupby("origin")):
         colour = f"C{i}"
         x = pd.PeriodIndex(part["period"], freq="M").to_timestamp() + pd.Timedelta(days=4 * i)
-        ax.fill_between(x, part["p10"], part["p90"], color=colour, alpha=0.25, step="mid", label=f"P10–P90 from {origin}")
+        ax.fill_between(
+            x, part["p10"], part["p90"], color=colour, alpha=0.25, step="mid", label=f"P10–P90 from {origin}"
+        )
         ax.plot(x, part["p50"], color=colour, lw=1.5, label=f"P50 from {origin}")
         inside = part["inside_p10_p90"].astype(bool)
         ax.scatter(x[inside.to_numpy()], part["actual"][inside], color="black", zorder=3, s=18)
@@ -43,7 +46,13 @@ def fan_chart(table: pd.DataFrame, kpi: str, path: Path) -> Path:
     return save_figure(fig, path)
 
 
-def _fmt(kpi: str, value: float) -> str:
+def where(misses: pd.DataFrame, kpi: str) -> list[str]:
+    """'period from origin' of each miss of ``kpi``."""
+    rows = misses[misses["kpi"] == kpi]
+    return [f"{p} from {o}" for p, o in zip(rows["period"], rows["origin"], strict=True)]
+
+
+def _fmt(kpi: Any, value: Any) -> str:
     if not math.isfinite(value):
         return "–"
     if kpi == "win_rate":
@@ -53,15 +62,25 @@ def _fmt(kpi: str, value: float) -> str:
     return f"{value:,.0f}"
 
 
-def backtest_markdown(results: list[OriginResult], table: pd.DataFrame, cover: dict[str, float], runs: int,
-                      uncertainty: str, seconds: float) -> str:
+def backtest_markdown(
+    results: list[OriginResult],
+    table: pd.DataFrame,
+    cover: dict[str, float],
+    runs: int,
+    uncertainty: str,
+    seconds: float,
+) -> str:
     """backtest.md: coverage, the quarter table, misses and why, the spread split and timings."""
     lines = [
         "# Back-test",
         "",
         f"Origins {', '.join(str(r.origin) for r in results)}; each calibrated on the export up to its origin, "
         f"simulated {runs} times to {results[0].calibration.until} "
-        f"({'with a bootstrap parameter draw per replication' if uncertainty == 'bootstrap' else 'process noise only'}).",
+        + (
+            "(with a bootstrap parameter draw per replication)."
+            if uncertainty == "bootstrap"
+            else "(process noise only)."
+        ),
         "",
         f"**Coverage of the P10–P90 band: {100 * cover['overall']:.0f}%** of {cover['rows']:.0f} origin × period × KPI "
         "rows (months and quarters); an 80% band should hold about 80%.",
@@ -70,13 +89,19 @@ def backtest_markdown(results: list[OriginResult], table: pd.DataFrame, cover: d
         "|---|---|",
     ]
     lines += [f"| {k} | {100 * v:.0f}% |" for k, v in cover.items() if k not in ("overall", "rows")]
-    lines += ["", "## Quarters", "", "| origin | quarter | KPI | actual | P10 | P50 | P90 | inside |", "|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Quarters",
+        "",
+        "| origin | quarter | KPI | actual | P10 | P50 | P90 | inside |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     quarters = table[table["period_kind"] == "quarter"]
-    for row in quarters.itertuples():
-        lines.append(
-            f"| {row.origin} | {row.period} | {row.kpi} | {_fmt(row.kpi, row.actual)} | {_fmt(row.kpi, row.p10)} | "
-            f"{_fmt(row.kpi, row.p50)} | {_fmt(row.kpi, row.p90)} | {'yes' if row.inside_p10_p90 else 'no'} |"
-        )
+    for row in quarters.to_dict("records"):
+        kpi = row["kpi"]
+        figures = " | ".join(_fmt(kpi, row[c]) for c in ("actual", "p10", "p50", "p90"))
+        inside = "yes" if row["inside_p10_p90"] else "no"
+        lines.append(f"| {row['origin']} | {row['period']} | {kpi} | {figures} | {inside} |")
     misses = table[table["inside_p10_p90"].notna() & ~table["inside_p10_p90"].astype(bool)]
     lines += ["", "## Where the actual fell outside", ""]
     if misses.empty:
@@ -87,19 +112,29 @@ def backtest_markdown(results: list[OriginResult], table: pd.DataFrame, cover: d
         for kpi in KPIS:
             a, b = (above["kpi"] == kpi).sum(), (below["kpi"] == kpi).sum()
             if a or b:
-                lines.append(f"- {NAMES[kpi]}: {a} above P90, {b} below P10 "
-                             f"({', '.join(misses[misses['kpi'] == kpi]['period'].astype(str) + ' from ' + misses[misses['kpi'] == kpi]['origin'].astype(str))}).")
+                lines.append(f"- {NAMES[kpi]}: {a} above P90, {b} below P10 ({', '.join(where(misses, kpi))}).")
     split = spread_split(results)
     if len(split):
-        lines += ["", "## Spread of the headline figures: parameter and process", "",
-                  "Standard deviation over runs; the parameter part is the bootstrap runs' variance less the point "
-                  "runs' (same seeds).", "",
-                  "| origin | quarter | KPI | sd total | sd process | sd parameter | parameter share of variance |",
-                  "|---|---|---|---|---|---|---|"]
-        for row in split.itertuples():
-            share = f"{100 * row.parameter_share_of_variance:.0f}%" if math.isfinite(row.parameter_share_of_variance) else "–"
-            lines.append(f"| {row.origin} | {row.period} | {row.kpi} | {_fmt(row.kpi, row.sd_total)} | "
-                         f"{_fmt(row.kpi, row.sd_process)} | {_fmt(row.kpi, row.sd_parameter)} | {share} |")
+        lines += [
+            "",
+            "## Spread of the headline figures: parameter and process",
+            "",
+            "Standard deviation over runs; the parameter part is the bootstrap runs' variance less the point "
+            "runs' (same seeds).",
+            "",
+            "| origin | quarter | KPI | sd total | sd process | sd parameter | parameter share of variance |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for row in split.to_dict("records"):
+            share = (
+                f"{100 * row['parameter_share_of_variance']:.0f}%"
+                if math.isfinite(row["parameter_share_of_variance"])
+                else "–"
+            )
+            lines.append(
+                f"| {row['origin']} | {row['period']} | {row['kpi']} | {_fmt(row['kpi'], row['sd_total'])} | "
+                f"{_fmt(row['kpi'], row['sd_process'])} | {_fmt(row['kpi'], row['sd_parameter'])} | {share} |"
+            )
     lines += ["", "## Time", ""]
     for r in results:
         lines.append(f"- origin {r.origin}: calibrate {r.calibrate_seconds:.1f} s, simulate {r.simulate_seconds:.1f} s")
