@@ -20,7 +20,13 @@ import pandas as pd
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.estimates import Estimate, working_days
 from simulator.calibration.fit_arrivals import ArrivalFit, fit_arrivals
-from simulator.calibration.fit_outcomes import OutcomeFit, cohort_no_decision, fit_outcomes, period_win_spread
+from simulator.calibration.fit_outcomes import (
+    OutcomeFit,
+    cohort_no_decision,
+    fit_outcomes,
+    period_stall_spread,
+    period_win_spread,
+)
 from simulator.calibration.fit_people import PeopleFit, fit_people
 from simulator.calibration.fit_values import ValueFit, fit_quarter_end, fit_values, mix
 from simulator.calibration.mapping import MappingFile, load_mapping
@@ -50,6 +56,8 @@ class Calibration:
     cohort_no_decision: dict[str, Estimate] = field(default_factory=dict)
     period_win_sd: Estimate = field(default_factory=lambda: Estimate(0.0, 0.0, 0.0, 0))
     win_shift: float = 0.0  # a logit shift of the win rate for the simulated period (a bootstrap draw; 0 fitted)
+    period_stall_sd: Estimate = field(default_factory=lambda: Estimate(0.0, 0.0, 0.0, 0))
+    stall_shift: float = 0.0  # a shift of new deals' no-decision share for the simulated period (a bootstrap draw)
     unfitted: list[str] = field(default_factory=list)
 
     @property
@@ -143,6 +151,7 @@ def fit(
         cohort_no_decision=cohort_no_decision(whole, outcomes, as_of, export.close_start, holidays),
         period_win_sd=period_win_spread(whole, as_of),
     )
+    calibration.period_stall_sd = period_stall_spread(calibration.cohort_no_decision, as_of)
     calibration.unfitted = _unfitted(calibration)
     return calibration
 
@@ -267,7 +276,7 @@ def scenario_sections(cal: Calibration) -> dict[str, Any]:
         "conversion": round(conversion, 8),
         "decide_after_delay": True,
         "lost_delay_days": _empirical(*out.lost_days),
-        "no_decision": round(out.no_decision.value, 8),
+        "no_decision": round(min(max(out.no_decision.value + cal.stall_shift, 0.0), 0.95), 8),
         "no_decision_days": assumptions.no_decision_days,
         **(
             {

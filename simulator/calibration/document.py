@@ -56,6 +56,9 @@ def calibration_markdown(cal: Calibration) -> str:
         f"test of equal rates p = {people.chi_square_p:.3f} |",
         f"| win rate's wander between creation months (logit sd, beyond chance) | {cal.period_win_sd.value:.3f}, "
         f"{cal.period_win_sd.n} months | method of moments; drawn per replication in a back-test |",
+        f"| stall rate's wander between creation months (sd, beyond error) | {cal.period_stall_sd.value:.3f}, "
+        f"{cal.period_stall_sd.n} months | spread of the months' no-decision shares; drawn per replication in a "
+        "back-test |",
         f"| quarter-end pull (share of next month's wins) | {cal.quarter_end.text(3)} wins | last month of a "
         "quarter against the next quarter's first |",
     ]

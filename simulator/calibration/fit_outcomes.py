@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulator.calibration.errors import CalibrationError
 from simulator.calibration.estimates import Estimate, proportion, working_days
 
 MIN_PRODUCT_DECIDED = 100  # closed deals a product needs for a win rate of its own
@@ -123,6 +124,8 @@ def fit_outcomes(
     )
     no_decision = Estimate(max(none, 0.0), max(none - 1.96 * nd_se, 0.0), none + 1.96 * nd_se, int(event.size))
     decided = won.value + lost.value
+    if decided <= 0.0 or n_won == 0:
+        raise CalibrationError("no deal won by the as-of date among the deals the outcome fit can use")
     win_rate = proportion(won.value / decided * (n_won + n_lost), n_won + n_lost)
     per_product: dict[str, Estimate] = {}
     for product, rows in frame.groupby("product"):
@@ -253,3 +256,23 @@ def period_win_spread(frame: pd.DataFrame, as_of: np.datetime64) -> Estimate:
     excess = float(np.var(rates, ddof=1) - np.mean(p * (1 - p) / n))
     sd = math.sqrt(max(excess, 0.0)) / (p * (1 - p))
     return Estimate(sd, 0.0, math.nan, len(groups))
+
+
+def period_stall_spread(cohorts: dict[str, Estimate], as_of: np.datetime64) -> Estimate:
+    """How much the no-decision share wanders between creation months beyond the estimates' own error.
+
+    Over the creation months (``'YYYY-MM'`` -> :func:`cohort_no_decision` estimate) that ended
+    at least :data:`MIN_COHORT_AGE_DAYS` before ``as_of``: the variance of their estimates less
+    the mean of their squared standard errors (read from the 95% CIs), 0 when negative or with
+    fewer than 2 months. A back-test draws one such shift of the stage's share per replication.
+    """
+    values, errors = [], []
+    for month, estimate in cohorts.items():
+        end = (np.datetime64(month, "M") + np.timedelta64(1, "M")).astype("datetime64[D]")
+        if end + np.timedelta64(MIN_COHORT_AGE_DAYS, "D") <= as_of:
+            values.append(estimate.value)
+            errors.append((estimate.high - estimate.low) / (2 * 1.959963984540054))
+    if len(values) < 2:
+        return Estimate(0.0, 0.0, 0.0, len(values))
+    excess = float(np.var(values, ddof=1) - np.mean(np.square(errors)))
+    return Estimate(math.sqrt(max(excess, 0.0)), 0.0, math.nan, len(values))

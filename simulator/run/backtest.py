@@ -6,13 +6,15 @@ replication's figures per calendar month and quarter are kept
 (:func:`simulator.model.period_kpis.period_figures`), beside the actual figures.
 
 **Parameter uncertainty** (``uncertainty="bootstrap"``): replication ``r`` refits the
-export on its own resample of the export's rows (drawn with replacement from the stream
+export on its own resample (creation months drawn whole; :func:`refitted`) (drawn with replacement from the stream
 ``PARAMETER_DRAW`` of replication ``r``, so a run is reproducible and any replication can
 be rebuilt alone) and simulates that refitted company on the same seed; the open pipeline
 it starts from is the real one. The same replications are also run on the point estimate
 (process noise alone, same seeds). A bootstrap of rows alone treats the win rate as fixed
 in time; each refit also draws a logit shift of the win rate for the simulated period from
-the spread between creation months beyond chance (``Calibration.period_win_sd``). Each
+the spread between creation months beyond chance (``Calibration.period_win_sd``), and a
+shift of new deals' no-decision share from the spread of the months' stall rates
+(``Calibration.period_stall_sd``). Each
 figure's variance splits into a process part
 (the point runs' variance) and a parameter part (the bootstrap runs' variance less it, at
 least 0): the law of total variance.
@@ -31,6 +33,8 @@ import numpy as np
 
 from simulator.calibration.actuals import Period, actual_figures, periods_between
 from simulator.calibration.calibrate import Calibration, calibrate, fit, parse_date, scenario_sections
+from simulator.calibration.errors import CalibrationError
+from simulator.calibration.fit_arrivals import fit_arrivals
 from simulator.config.schema import parse_scenario
 from simulator.engines.simpy_engine import simulate
 from simulator.model.period_kpis import period_figures
@@ -72,14 +76,45 @@ def compiled(cal: Calibration) -> Scenario:
 
 
 def refitted(cal: Calibration, seed: int, replication: int) -> Calibration:
-    """The calibration refitted on replication ``replication``'s bootstrap resample of the export's rows."""
+    """The calibration refitted on replication ``replication``'s bootstrap resample of the export.
+
+    Creation months are resampled whole (a block bootstrap: deals of one month share its
+    conditions, so their outcomes and durations are not independent draws), and the
+    arrival series is refitted on a resample of rows (months resampled whole would pile up
+    on one label).
+    """
     frame = cal.export.frame
     gen = stream(seed, replication, Stream.PARAMETER_DRAW)
-    rows = gen.integers(0, len(frame), len(frame))
-    export = replace(cal.export, frame=frame.iloc[rows].reset_index(drop=True))
-    draw = fit(export, cal.mapping, cal.as_of, cal.until, variance=False)
+    created = frame["created"].to_numpy(dtype="datetime64[D]")
+    month = created.astype("datetime64[M]")
+    start = cal.export.close_start
+    eligible = (created <= cal.as_of) & (created >= start if start is not None else True)
+    months = np.unique(month[eligible])
+    blocks = [np.flatnonzero(eligible & (month == months[k])) for k in gen.integers(0, months.size, months.size)]
+    resample = np.concatenate([np.flatnonzero(~eligible), *blocks])
+    rows = frame.iloc[gen.integers(0, len(frame), len(frame))]
+    try:
+        draw = fit(
+            replace(cal.export, frame=frame.iloc[resample].reset_index(drop=True)),
+            cal.mapping,
+            cal.as_of,
+            cal.until,
+            variance=False,
+        )
+    except (ValueError, CalibrationError):  # months drawn with too few closes to fit: resample rows instead
+        draw = fit(
+            replace(cal.export, frame=rows.reset_index(drop=True)), cal.mapping, cal.as_of, cal.until, variance=False
+        )
+    draw.arrivals = fit_arrivals(
+        rows["created"].to_numpy(dtype="datetime64[D]"),
+        cal.as_of,
+        cal.until,
+        cal.export.close_start,
+        cal.mapping.assumptions.recent_months,
+    )
     draw.open_deals = cal.open_deals  # the run starts from the real open pipeline
     draw.win_shift = float(gen.normal(0.0, cal.period_win_sd.value))  # the period's own win rate
+    draw.stall_shift = float(gen.normal(0.0, cal.period_stall_sd.value))  # and its own stall rate
     draw.cohort_no_decision = {
         month: draw.cohort_no_decision.get(month, estimate) for month, estimate in cal.cohort_no_decision.items()
     }
