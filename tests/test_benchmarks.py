@@ -86,9 +86,11 @@ def test_figures_outside_are_named_with_how_far_and_inside_ones_are_not() -> Non
     assert sentences[("cycle_time_days_p50", "")] == (
         "median sales cycle 70.0 working days; published 41.1–57.5 working days (12.5 working days above)"
     )
-    assert sentences[("utilisation (team)", "ae")] == (
-        "the AE team busy 90.0% of its selling time; published 70–85% (5.0 points above)"
+    assert sentences[("utilisation (team)", "ae")] == (  # its CI, 81-99%, reaches the range
+        "the AE team busy 90.0% of its selling time; published 70–85% (5.0 points above; "
+        "its 95% CI reaches the range: more runs would tell)"
     )
+    assert checks[("quota_attainment_p50", "")].clear and not checks[("utilisation (team)", "ae")].clear
     assert sentences[("forecast_wape_quarter", "")].endswith("published 10.0% or more (5.0 points below)")
 
 

@@ -180,10 +180,12 @@ def test_bad_pipeline_values_name_the_key() -> None:
 
 
 # Exact numbers of seed 123, replication 0 of the shipped four-pipeline model, computed
-# once; an intended model change updates them on purpose, in the same commit.
+# once; an intended model change updates them on purpose, in the same commit. (Last:
+# referral rates stepping up when a session ends, check-ins and expansions that go on
+# through renewal windows, check-ins spread over each account's contract.)
 FULL_REGRESSIONS = {
-    "generalist": {"deals_won": 95.0, "meetings_booked": 400.0, "bookings": 3928242.79, "churned_accounts": 92.0},
-    "specialist": {"deals_won": 81.0, "meetings_booked": 270.0, "bookings": 2581247.57, "churned_accounts": 92.0},
+    "generalist": {"deals_won": 83.0, "meetings_booked": 411.0, "bookings": 2776770.98, "churned_accounts": 89.0},
+    "specialist": {"deals_won": 81.0, "meetings_booked": 270.0, "bookings": 2878853.05, "churned_accounts": 89.0},
 }
 
 
@@ -220,6 +222,7 @@ def test_a_team_serves_pipelines_in_its_priority_order() -> None:
             data["org"]["teams"]["full_cycle"]["headcount"] = 8
             data["org"]["teams"]["full_cycle"]["time_allocation"]["priority"] = priority
             retention = data["pipelines"]["retention"]
+            retention["initial_customers"] = 300  # a book 8 generalists can serve beside their deals
             retention["renewal"]["checkin_role"] = "full_cycle"
             for stage in retention["renewal"]["stages"] + retention["expansion"]["stages"]:
                 stage["role"] = "full_cycle"

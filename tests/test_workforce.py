@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from simulator.config.errors import ConfigError
 from simulator.engines.simpy_engine import simulate
 from simulator.model.metrics import kpi_row, monthly_series
+from simulator.model.pipeline_records import CustomerState, PoolState
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.workforce import RampCurve, employed_days, tenure_months
 from tests.scenarios import CONFIGS, compiled, shipped
@@ -384,3 +385,38 @@ def test_no_rep_is_busy_longer_than_it_was_employed(org: str) -> None:
         for team in run.scenario.team_names:  # the pipelines share the same employed days
             parts = sum(v for k, v in row.items() if k.startswith(f"utilisation_{team}_"))
             assert parts == pytest.approx(row[f"utilisation_{team}"]), team
+
+
+def test_a_leavers_accounts_partners_and_queued_work_are_handed_over() -> None:
+    """CSMs and partner managers leave too: their accounts and partners go to colleagues who stay.
+
+    The four pipelines with attrition in every role, backfill and reassignment losses (a
+    re-dealt renewal or expansion item once crashed the replication): at the horizon every
+    active account and partner belongs to a rep still employed, unless its team has nobody.
+    """
+    data = with_workforce(
+        horizon=150.0,
+        reassignment_loss_probability=0.5,
+        roles={
+            name: {"attrition_rate": 3.0, "backfill_days": {"dist": "constant", "value": 15}}
+            for name in ("full_cycle", "csm", "partner_manager")
+        },
+    )
+    data["pipelines"] = yaml.safe_load((CONFIGS / "pipelines" / "default.yaml").read_text())
+    left = {"csm": 0, "partner_manager": 0}
+    for run in runs(data, 3):
+        record, sc = run.pipelines, run.scenario
+        assert record is not None
+        staying = np.isinf(run.rep_leave_day)
+        for name, owners, active in (
+            ("csm", record.customer_owner, record.customer_state == CustomerState.ACTIVE),
+            ("partner_manager", record.partner_manager, record.partner_state == PoolState.DONE),
+        ):
+            members = run.rep_team == sc.team_names.index(name)
+            left[name] += int((members & ~staying).sum())
+            owned = owners[active]
+            if (members & staying).any():
+                assert (owned >= 0).all() and staying[owned].all() and members[owned].all(), name
+            else:
+                assert (owned == -1).all(), name
+    assert left["csm"] > 0 and left["partner_manager"] > 0, left

@@ -187,6 +187,15 @@ class BenchmarkCheck:
     side: int
 
     @property
+    def clear(self) -> bool:
+        """True when the figure's 95% CI lies wholly on its side of the range (or it has no CI)."""
+        if self.side < 0:
+            return not math.isfinite(self.ci_high) or self.ci_high < self.benchmark.low
+        if self.side > 0:
+            return not math.isfinite(self.ci_low) or self.ci_low > self.benchmark.high
+        return True
+
+    @property
     def distance(self) -> float:
         """How far outside the range the figure lies, in the benchmark's unit (0 inside)."""
         if self.side < 0:
@@ -296,7 +305,8 @@ def figure_words(check: BenchmarkCheck) -> str:
 def unusual_sentence(check: BenchmarkCheck) -> str:
     """One figure against its range: ``0.8% of reps at quota; published 20-28% (19.2 points below)``."""
     where = distance_words(check) if check.side else "inside"
-    return f"{figure_words(check)}; published {range_words(check.benchmark)} ({where})"
+    doubt = "" if check.clear else "; its 95% CI reaches the range: more runs would tell"
+    return f"{figure_words(check)}; published {range_words(check.benchmark)} ({where}{doubt})"
 
 
 def unusual_lines(summary: pd.DataFrame, scenarios: list[str]) -> list[tuple[str, str]]:

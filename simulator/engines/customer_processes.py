@@ -1,9 +1,12 @@
 """The customer book as SimPy processes: check-ins, renewals, churn and expansions.
 
-- ``customer_life``: check-ins every interval (a touch each when the owner works it),
-  the renewal pipeline from ``lead_days`` before the due date, the churn decision at the
-  due date, and expansion opportunities (``expansion_journey``) as a Poisson process per
-  account, until the account churns or the horizon.
+- ``customer_life``: check-ins every interval from the start of the contract (a touch
+  each when the owner works it; one asked for at a time) and expansion opportunities
+  (``expansion_journey``) as a Poisson process per account, until the account churns or
+  the horizon;
+- ``renewal_cycle``, beside it: the renewal pipeline from ``lead_days`` before each due
+  date, then the churn decision at the due date. Renewal work never pauses check-ins or
+  expansion opportunities (each process keeps its own clock).
 - The initial book starts at day 0 (``start_customer_book``); every deal won joins it
   (``new_customer``) with its first renewal one contract term away.
 """
@@ -69,41 +72,62 @@ def _load(floor: SalesFloor, pipes: Pipelines, customer: Customer) -> float:
 
 
 def customer_life(floor: SalesFloor, customer: Customer) -> Process:
-    """Check-ins, expansions and renewals of one account until it churns or the horizon."""
+    """Check-ins and expansion opportunities of one account until it churns or the horizon.
+
+    The renewal cycle runs beside it (``renewal_cycle``): renewal work never pauses the
+    account's check-ins or its Poisson process of expansion opportunities.
+    """
     pipes = floor.pipes
     assert pipes is not None and pipes.luck is not None
     tables, horizon = pipes.tables, floor.scenario.horizon_days
     chunk, offset = pipes.luck.of(customer.block, customer.key)
+    floor.process(renewal_cycle(floor, customer, chunk, offset))
     checkins, expansions = 0, 0
-    next_checkin = floor.now + tables.checkin_interval_days
+    # check-ins every interval from the start of the current contract: the initial book's
+    # are spread like its renewal dates, not all asked for on the same day
+    interval, contract_start = tables.checkin_interval_days, customer.due - tables.contract_days
+    next_checkin = contract_start + interval * max(1, math.floor((floor.now - contract_start) / interval) + 1)
     rate = tables.expansion_per_day
     gaps = chunk.expansion_gap
     next_expansion = floor.now + gaps[0, offset] / rate if rate > 0 and tables.has(EXPANSION) else math.inf
     while True:
-        renewal_start = max(floor.now, customer.due - tables.renewal_lead_days)
-        t = min(next_checkin, next_expansion, renewal_start)
+        t = min(next_checkin, next_expansion)
         if t >= horizon:
             return
         if t > floor.now:
             yield floor.timeout(t - floor.now)
-        if t == renewal_start:
-            yield from _renewal(floor, pipes, customer, chunk, offset)
-            if customer.churned:
-                return
-            next_checkin = max(next_checkin, floor.now)
-        elif t == next_checkin:
-            next_checkin += tables.checkin_interval_days
+        if customer.churned:
+            return
+        if t == next_checkin:
+            next_checkin += interval
             if not customer.checkin_pending and checkins < chunk.checkin_effort.shape[0]:
                 hours = float(chunk.checkin_effort[checkins, offset])
                 checkins += 1
                 owner_team = customer.owner.team if customer.owner is not None else tables.owner_team
-                item = put_item(floor, RENEWAL, 0, owner_team, customer.owner, hours)
+                item = put_item(floor, RENEWAL, 0, owner_team, customer.owner, hours, customer.index)
                 customer.checkin_pending = True
                 item.done.callbacks.append(functools.partial(_touched, customer))
         else:
             floor.process(expansion_journey(floor, customer, chunk, offset, expansions))
             expansions += 1
-            next_expansion = floor.now + gaps[expansions, offset] / rate if expansions < gaps.shape[0] else math.inf
+            # the next gap runs from this opportunity: a Poisson process of constant rate
+            next_expansion = t + gaps[expansions, offset] / rate if expansions < gaps.shape[0] else math.inf
+
+
+def renewal_cycle(floor: SalesFloor, customer: Customer, chunk: Any, offset: int) -> Process:
+    """Each term: the renewal stages from ``lead_days`` before the due date, then the churn decision."""
+    pipes = floor.pipes
+    assert pipes is not None
+    tables, horizon = pipes.tables, floor.scenario.horizon_days
+    while True:
+        renewal_start = max(floor.now, customer.due - tables.renewal_lead_days)
+        if renewal_start >= horizon:
+            return
+        if renewal_start > floor.now:
+            yield floor.timeout(renewal_start - floor.now)
+        yield from _renewal(floor, pipes, customer, chunk, offset)
+        if customer.churned:
+            return
 
 
 def _touched(customer: Customer, _event: simpy.Event) -> None:
@@ -120,9 +144,8 @@ def _renewal(floor: SalesFloor, pipes: Pipelines, customer: Customer, chunk: Any
     for s in range(stages.size):
         if floor.now >= customer.due:
             break
-        item = put_item(
-            floor, RENEWAL, s, int(stages.team[s]), customer.owner, float(chunk.renewal_effort[s][term, offset])
-        )
+        hours = float(chunk.renewal_effort[s][term, offset])
+        item = put_item(floor, RENEWAL, s, int(stages.team[s]), customer.owner, hours, customer.index)
         deadline = floor.timeout(customer.due - floor.now)
         yield floor.any_of([item.done, deadline])
         if not item.done.triggered:
@@ -164,9 +187,8 @@ def expansion_journey(floor: SalesFloor, customer: Customer, chunk: Any, offset:
     pipes.expansions.append(row)
     for s in range(stages.size):
         row[5] = float(s)
-        item = put_item(
-            floor, EXPANSION, s, int(stages.team[s]), customer.owner, float(chunk.expansion_effort[s][k, offset])
-        )
+        hours = float(chunk.expansion_effort[s][k, offset])
+        item = put_item(floor, EXPANSION, s, int(stages.team[s]), customer.owner, hours, customer.index)
         rep_index = yield item.done
         if customer.churned:
             row[2] = floor.now

@@ -9,7 +9,8 @@
   stage); an active partner starts ``partner_life``.
 - ``partner_life``: every enablement interval the partner asks its manager for a
   session; it refers leads as a Poisson process whose rate grows with the enablement
-  hours received (redrawn at each interval: exact, since the exponential is memoryless).
+  hours received, the rate changing the moment a session ends (a time change of the
+  partner's own unit exponentials, exact for a rate that steps mid-interval).
 - Customers, renewals and expansions: :mod:`simulator.engines.customer_processes`.
 
 Time allocation (per team): a rep takes the first pipeline in its team's priority
@@ -19,7 +20,6 @@ idle time into its idle-work pipeline.
 
 from __future__ import annotations
 
-import functools
 import heapq
 import math
 from collections.abc import Generator
@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
+from simulator.engines.workforce_processes import SPEED_CHANGE, new_end, rest_of_work
 from simulator.model import sampling
 from simulator.model.multi_pipeline import DAYS_PER_WEEK, PARTNER, PROSPECTING, PipelineTables
 from simulator.model.organisation import Rep, Team, WorkItem
@@ -87,6 +88,7 @@ class Pipelines:
     partner_active_day: list[float] = field(default_factory=list)
     partner_referrals: list[int] = field(default_factory=list)
     partner_hours: list[float] = field(default_factory=list)
+    partner_manager: list[Rep | None] = field(default_factory=list)  # manager of each active partner
     lead_partner: dict[int, int] = field(default_factory=dict)
     customers: list[Customer] = field(default_factory=list)
     customer_initial: list[bool] = field(default_factory=list)
@@ -130,6 +132,7 @@ def setup(floor: SalesFloor, slot_start: dict[int, int]) -> Pipelines:
     pipes.partner_active_day = [math.nan] * tables.partner_prospects
     pipes.partner_referrals = [0] * tables.partner_prospects
     pipes.partner_hours = [0.0] * tables.partner_prospects
+    pipes.partner_manager = [None] * tables.partner_prospects
     for source in slot_start:
         pipes.next_slot[source] = 0
     if tables.retention:
@@ -239,20 +242,26 @@ def work_pool_task(floor: SalesFloor, rep: Rep, task: PoolTask) -> Process:
     rep.busy_days += busy
     rep.busy_by[p] += busy
     rep.spent[p] += hours
-    start = floor.now
+    start, speed = floor.now, rep.selling_hours_per_day
     if not task.reserved:
         rep.sitting = float(floor.teams[rep.team].ranks[p])
-    try:
-        yield floor.timeout(days)
-    except simpy.Interrupt:
+    while True:
+        try:
+            yield floor.timeout(days)
+            break
+        except simpy.Interrupt as stop:
+            if stop.cause == SPEED_CHANGE:  # a ramp step: the hours left go at the new speed
+                days = new_end(floor, rep, p, start + days, speed) - floor.now
+                start, speed = floor.now, rep.selling_hours_per_day
+                continue
         # A new lead of a pipeline served first arrived: the rest of the sitting waits, at the
         # head of the rep's follow-ups, and its decisions are applied when it is finished.
         left = max(0.0, days - (floor.now - start))
         unused = floor.busy_in_window(floor.now, left)
         rep.busy_days -= unused
         rep.busy_by[p] -= unused
-        rep.spent[p] -= left * rep.selling_hours_per_day
-        rest = PoolTask(p, task.entities, task.stage, False, plans, left * rep.selling_hours_per_day)
+        rep.spent[p] -= left * speed
+        rest = PoolTask(p, task.entities, task.stage, False, plans, left * speed)
         heapq.heappush(rep.tasks[p], (floor.now, floor.next_sequence(), rest))
         return
     rep.sitting = -1.0
@@ -271,7 +280,8 @@ def work_pool_task(floor: SalesFloor, rep: Rep, task: PoolTask) -> Process:
                 floor.start_fed_lead(_next_slot(pipes, tables.prospecting_source), rep)
             else:
                 pipes.partner_active_day[entity] = floor.now
-                floor.process(partner_life(floor, entity, rep))
+                pipes.partner_manager[entity] = rep
+                floor.process(partner_life(floor, entity))
 
 
 def _plan_sitting(
@@ -305,10 +315,15 @@ def _plan_sitting(
 def work_item(floor: SalesFloor, rep: Rep, item: WorkItem) -> Process:
     """A rep works an item of a non-sales pipeline for its hours; the item's process goes on."""
     days = item.hours / rep.selling_hours_per_day
-    busy = floor.busy_in_window(floor.now, days)
+    start = floor.now
+    busy = floor.busy_in_window(start, days)
     rep.busy_days += busy
     rep.busy_by[item.pipeline] += busy
-    yield floor.timeout(days)
+    try:
+        yield floor.timeout(days)
+    except simpy.Interrupt:  # a ramp step changed the rep's speed mid-way
+        speed = item.hours / days if days > 0 else rep.selling_hours_per_day
+        yield from rest_of_work(floor, rep, item.pipeline, start + days, speed)
     item.done.succeed(rep.index)
 
 
@@ -321,15 +336,19 @@ def _next_slot(pipes: Pipelines, source: int) -> int:
 
 
 def put_item(
-    floor: SalesFloor, pipeline: int, stage: int, team_index: int, owner: Rep | None, hours: float
+    floor: SalesFloor, pipeline: int, stage: int, team_index: int, owner: Rep | None, hours: float, entity: int
 ) -> WorkItem:
-    """Queue a non-sales item with the owner if its team is the owner's, else by the team's policy."""
+    """Queue a non-sales item with the owner if its team is the owner's, else by the team's policy.
+
+    ``entity`` is the customer (renewal, check-in, expansion) or partner (enablement) the
+    work is for, so that a leaver's queued items follow the entity to its new owner.
+    """
     team = floor.teams[team_index]
     if owner is not None and owner.team != team_index:
         owner = None
     if owner is None and not team.pooled:
         owner = team.choose_owner()
-    item = WorkItem(-1, stage, floor.now, 0.0, -1, floor.event(), False, pipeline, hours)
+    item = WorkItem(entity, stage, floor.now, 0.0, -1, floor.event(), False, pipeline, hours)
     team.put(item, owner, floor.next_sequence())
     return item
 
@@ -337,41 +356,59 @@ def put_item(
 # ---------------------------------------------------------------------------- partners
 
 
-def partner_life(floor: SalesFloor, partner: int, manager: Rep) -> Process:
-    """An active partner: enablement sessions from its manager, referrals at a rate growing with them."""
+SESSION_KEY, REFERRAL_KEY = 0, 1  # sub-keys of a partner's stream: session efforts, referral gaps
+
+
+def referral_rate(tables: PipelineTables, hours: float) -> float:
+    """Referrals per day of a partner that received ``hours`` of enablement (docs/MODEL.md)."""
+    span = tables.referral_max_per_day - tables.referral_base_per_day
+    return tables.referral_base_per_day + span * (1.0 - math.exp(-hours / tables.referral_hours_scale))
+
+
+def partner_life(floor: SalesFloor, partner: int) -> Process:
+    """An active partner: enablement sessions from its manager, referrals at a rate growing with them.
+
+    Referrals are a Poisson process whose rate steps up when a session ends. The k-th
+    referral comes when the integral of the rate since the (k-1)-th reaches the k-th unit
+    exponential of the partner's own stream (a time change, exact for any rate path):
+    when a session ends mid-gap, the integral already run is kept and the rest of the gap
+    runs at the new rate. A scenario that enables more brings the same partner's
+    referrals earlier, never later (common random numbers stay monotone).
+    """
     pipes = floor.pipes
     assert pipes is not None
     tables = pipes.tables
     assert tables.enablement_effort is not None
-    gen = stream(floor.seed, floor.replication, Stream.PARTNER_REFERRALS, partner)
+    sessions = stream(floor.seed, floor.replication, Stream.PARTNER_REFERRALS, partner, SESSION_KEY)
+    gaps = stream(floor.seed, floor.replication, Stream.PARTNER_REFERRALS, partner, REFERRAL_KEY)
     kernel = tables.enablement_effort
-    span = tables.referral_max_per_day - tables.referral_base_per_day
-    pending: list[WorkItem] = []
-    while floor.now < floor.scenario.horizon_days:
-        if not pending:
-            hours = float(sampling.draw(gen, kernel.code, kernel.params, 1)[0])
-            item = put_item(floor, PARTNER, 0, manager.team, manager, hours)
-            pending.append(item)
-            item.done.callbacks.append(functools.partial(_enabled, pipes, partner, pending, hours))
-        end = floor.now + tables.enablement_interval_days
-        while True:
-            rate = tables.referral_base_per_day + span * (
-                1.0 - math.exp(-pipes.partner_hours[partner] / tables.referral_hours_scale)
-            )
-            gap = float(gen.standard_exponential()) / rate if rate > 0 else math.inf
-            if floor.now + gap >= end:
-                yield floor.timeout(end - floor.now)
-                break
-            yield floor.timeout(gap)
+    need = float(gaps.standard_exponential())  # integrated rate left before the next referral
+    next_request = floor.now
+    session: simpy.Event | None = None  # the session asked for and not yet given
+    hours = 0.0
+    while True:
+        now = floor.now
+        if now >= next_request:
+            next_request += tables.enablement_interval_days
+            if session is None:  # one session outstanding at a time
+                hours = float(sampling.draw(sessions, kernel.code, kernel.params, 1)[0])
+                manager = pipes.partner_manager[partner]
+                assert manager is not None
+                session = put_item(floor, PARTNER, 0, manager.team, manager, hours, partner).done
+        rate = referral_rate(tables, pipes.partner_hours[partner])
+        due = now + need / rate if rate > 0.0 else math.inf
+        wake = floor.timeout(min(due, next_request) - now)
+        yield wake if session is None else floor.any_of([wake, session])
+        need = max(0.0, need - rate * (floor.now - now))
+        if session is not None and session.triggered:
+            pipes.partner_hours[partner] += hours
+            session = None
+        if wake.processed and due <= next_request:  # (a timeout counts as triggered from its creation)
+            need = float(gaps.standard_exponential())
             lead = _next_slot(pipes, tables.partner_source)
             pipes.lead_partner[lead] = partner
             pipes.partner_referrals[partner] += 1
             floor.start_fed_lead(lead, None)
-
-
-def _enabled(pipes: Pipelines, partner: int, pending: list[WorkItem], hours: float, _event: simpy.Event) -> None:
-    pipes.partner_hours[partner] += hours
-    pending.clear()
 
 
 # ---------------------------------------------------------------------------- the record
@@ -416,4 +453,11 @@ def record(floor: SalesFloor, pipes: Pipelines, n_leads: int) -> PipelineRecord:
         expansion_won=expansions[:, 4] > 0,
         rep_busy_by_pipeline=np.array([rep.busy_by for rep in floor.reps], dtype=np.float64).reshape(-1, 5),
         prm_seats=prm_seats,
+        customer_owner=np.array([_rep_index(c.owner) for c in pipes.customers], dtype=np.int64),
+        partner_manager=np.array([_rep_index(m) for m in pipes.partner_manager], dtype=np.int64),
     )
+
+
+def _rep_index(rep: Rep | None) -> int:
+    """A rep's index for the record; -1 for nobody or a team's vacancy (negative index)."""
+    return rep.index if rep is not None and rep.index >= 0 else -1

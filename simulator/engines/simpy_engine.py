@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from simulator.engines import customer_processes, decision_processes, pipeline_processes
+from simulator.engines import customer_processes, decision_processes, pipeline_processes, workforce_processes
 from simulator.engines.overflow import OverflowRouter
 from simulator.engines.workforce_processes import Workforce
 from simulator.model.decisions import INITIAL_BLOCK
@@ -285,7 +285,12 @@ def rep_workday(floor: SalesFloor, rep: Rep) -> Process:
         busy = floor.busy_in_window(start, days)
         rep.busy_days += busy
         rep.busy_by[0] += busy
-        yield floor.timeout(days)
+        try:
+            yield floor.timeout(days)
+        except simpy.Interrupt:  # a ramp step changed its speed mid-way (no cost when none does)
+            hours = floor.effort[stage][lead] + item.extra_hours
+            speed = hours / days if days > 0 else rep.selling_hours_per_day
+            yield from workforce_processes.rest_of_work(floor, rep, 0, start + days, speed)
         floor.stage_end[stage][lead] = floor.now
         shift = floor.team_logit[rep.team][floor.slice[lead]]
         z = conversion_logit(

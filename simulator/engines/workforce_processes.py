@@ -4,7 +4,8 @@ Processes, each named after what it models:
 - ``seat`` is one seat of a team: its rep works until its tenure runs out, leaves, and
   after the hiring lag a new rep (tenure 0) takes the seat, for the whole run;
 - ``planned_seat`` is a seat of the hiring plan: empty until its start day, then a seat;
-- ``ramp_up`` raises a new rep's productivity and skill at each month of tenure;
+- ``ramp_up`` raises a new rep's productivity and skill at each month of tenure; work
+  in hand at that moment goes on at the new speed (``rest_of_work``);
 - ``coaching`` narrows each team's spread of skill at every month end: each working
   rep's gap to the team's mean skill (or to its best rep's, the article's reuse of top
   performers' practices) shrinks by the coaching rate. Coaching acts on the rep's own
@@ -15,7 +16,9 @@ Modelling decisions:
   stops taking work. Its queued items are re-dealt within the team at once; its other
   open deals (waiting on the buyer) are re-dealt when they next need a rep. Each
   re-dealt deal is lost with ``reassignment_loss_probability`` (the relationship left
-  with the rep); losses close as ``Outcome.LOST_REASSIGNMENT``.
+  with the rep); losses close as ``Outcome.LOST_REASSIGNMENT``. The leaver's accounts,
+  partners and pool follow-ups are handed over (:mod:`simulator.engines.handover`), at
+  once and again when it has finished the item in hand.
 - A team whose last rep left parks new and re-dealt deals on a *vacancy* (a placeholder
   that never works); the first rep to join takes them, with no second loss draw.
 - Every draw comes from the workforce stream, keyed by team and seat, so changing the
@@ -33,7 +36,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
+from simpy.events import Timeout
 
+from simulator.engines.handover import hand_over, item_owner
 from simulator.model import sampling
 from simulator.model.organisation import Rep, Team
 from simulator.model.records import Outcome
@@ -45,6 +50,7 @@ if TYPE_CHECKING:
 Process = Generator[simpy.Event, Any, None]
 
 SEAT_KEY, INITIAL_TENURE_KEY, REASSIGNMENT_KEY = 1, 2, 3  # sub-keys of the workforce stream, after the team
+SPEED_CHANGE = "selling hours changed"  # cause of the interrupt telling a working rep its speed changed
 
 
 @dataclass(slots=True)
@@ -107,6 +113,7 @@ class Workforce:
         self.start_rep(rep)
         if self.plan.teams[t].ramp.months:
             floor.process(ramp_up(self, rep))
+        hand_over(floor, team, self.vacancy[t])
         self.redeal(team, self.vacancy[t], lose=False)
         return rep
 
@@ -118,6 +125,9 @@ class Workforce:
         history = self.history[rep.index]
         history.leave_day = max(history.leave_day, self.floor.now)
         history.stopped = True
+        team = self.floor.teams[rep.team]
+        hand_over(self.floor, team, rep)  # what it gained finishing its last item (a follow-up, a partner)
+        self.redeal(team, rep, lose=False)
 
     def leave(self, rep: Rep) -> None:
         """``rep`` leaves now: it takes no new work and its queue is re-dealt."""
@@ -131,6 +141,7 @@ class Workforce:
             team.idle.remove(rep)
             wake, rep.wake = rep.wake, None
             wake.succeed()
+        hand_over(self.floor, team, rep)
         self.redeal(team, rep, lose=True)
 
     # ------------------------------------------------------------------ deals of leavers
@@ -147,13 +158,20 @@ class Workforce:
         return bool(luck.random() < p)
 
     def redeal(self, team: Team, old: Rep, lose: bool) -> None:
-        """Deal the items queued for ``old`` to the team's reps (in ``old``'s priority order)."""
+        """Deal the items queued for ``old`` to the team's reps (in ``old``'s priority order).
+
+        A sales deal may be lost (``lose``); another pipeline's item follows its account or
+        partner to the new owner, with no loss draw.
+        """
         if not old.queue:
             return
         entries = sorted(old.queue)
         old.queue.clear()
         floor = self.floor
         for _, _, item in entries:
+            if item.pipeline:
+                team.put(item, item_owner(floor, team, item), floor.next_sequence())
+                continue
             if lose and self._lost(team):
                 item.done.succeed((int(Outcome.LOST_REASSIGNMENT), -1, floor.now))
                 continue
@@ -258,7 +276,41 @@ def ramp_up(workforce: Workforce, rep: Rep) -> Process:
         next_day = history.hire_day + (month + 1 - history.start_tenure) * days_per_month
         yield floor.timeout(max(0.0, next_day - floor.now))
         month += 1
+        speed = rep.selling_hours_per_day
         workforce.apply_level(rep, float(month))
+        working = rep.process is not None and rep.process.is_alive and isinstance(rep.process.target, Timeout)
+        if working and rep.selling_hours_per_day != speed:
+            rep.process.interrupt(SPEED_CHANGE)  # type: ignore[union-attr]
+
+
+def new_end(floor: SalesFloor, rep: Rep, pipeline: int, end: float, speed: float) -> float:
+    """When work planned to end at ``end`` at ``speed`` hours a day ends at the rep's speed now.
+
+    The hours left are worked at the new speed; the rep's busy days inside the window
+    are corrected from the old end to the new one.
+    """
+    now = floor.now
+    later = now + (end - now) * speed / rep.selling_hours_per_day
+    change = floor.busy_in_window(now, later - now) - floor.busy_in_window(now, end - now)
+    rep.busy_days += change
+    rep.busy_by[pipeline] += change
+    return later
+
+
+def rest_of_work(floor: SalesFloor, rep: Rep, pipeline: int, end: float, speed: float) -> Process:
+    """Finish work interrupted by a change of the rep's speed (a ramp step), at each new speed.
+
+    In each month of tenure the rep works that month's share of a ramped rep's hours,
+    also on the item it had in hand when the month turned.
+    """
+    while True:
+        end = new_end(floor, rep, pipeline, end, speed)
+        speed = rep.selling_hours_per_day
+        try:
+            yield floor.timeout(end - floor.now)
+            return
+        except simpy.Interrupt:
+            continue
 
 
 def coaching(workforce: Workforce) -> Process:

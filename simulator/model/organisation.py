@@ -30,9 +30,9 @@ from simulator.model.scenario import BY_SHARE, CLOSEST_TO_CLOSE, LEAST_LOADED, P
 
 @dataclass(slots=True)
 class WorkItem:
-    """A lead waiting for (or in) a rep's work at one stage."""
+    """A lead waiting for (or in) a rep's work at one stage, or another pipeline's work item."""
 
-    lead: int
+    lead: int  # the lead; for another pipeline's item, the customer or partner it serves
     stage: int
     enqueued: float
     extra_hours: float  # hand-off effort for the receiving rep
