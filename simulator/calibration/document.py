@@ -32,7 +32,7 @@ def calibration_markdown(cal: Calibration) -> str:
         "| what | value | how |",
         "|---|---|---|",
         f"| won by the end of follow-up (cumulative incidence) | {out.won.text(percent=True)} | Aalen–Johansen, "
-        f"open deals censored ({out.n_open:,}), {out.n_truncated:,} entering late (left truncation) |",
+        f"open deals censored ({out.n_open:,}); cohorts the export shows whole |",
         f"| lost | {out.lost.text(percent=True)} | the same |",
         f"| no decision (neither, at {out.tau:.0f} working days) | {out.no_decision.text(percent=True)} "
         "| 1 − won − lost |",
@@ -49,7 +49,7 @@ def calibration_markdown(cal: Calibration) -> str:
             "incidence increments of that month's deals |"
             for m, (won, lost, n) in enumerate(out.by_quarter_month or [])
         ),
-        f"| new opportunities a month (level) | {arr.level.text(4)} | mean of the last {arr.level.n} usable months |",
+        f"| new opportunities a month (level) | {arr.level.text(4)} | median of the last {arr.level.n} usable months |",
         f"| trend a month | {arr.trend_per_month.text(3)} | least squares on {len(arr.history)} months; "
         f"{'applied' if arr.trend_applied else 'not applied (CI holds 0 or < 12 months)'} |",
         f"| rep skill spread (logit sd) | {people.skill_sd.text(3)} owners | over-dispersion of win rates; chi-square "
