@@ -131,7 +131,7 @@ def test_bad_value_gives_one_clear_message_and_no_results(tmp_path: Path, overri
         ("+no_such_key=1", "no_such_key = 1: unknown key (known: clock, economics, effects, experiment, forecast"),
         ("clock.horizon_days=1e9", "clock.horizon_days = 1000000000.0: must be at most 12,500 working days"),
         ("clock.horizon_days=1e9", "leads expected per replication"),
-        ("org.teams.full_cycle.headcount=1000000", "1,000,011 reps in one replication; at most 100,000 can run"),
+        ("org.teams.full_cycle.headcount=1000000", "1,000,012 reps in one replication; at most 100,000 can run"),
     ],
 )
 def test_unknown_top_level_key_and_sizes_that_cannot_run_are_refused_up_front(

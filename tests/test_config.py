@@ -147,7 +147,7 @@ def test_more_reps_than_can_run_are_refused_across_teams(base: dict[str, Any]) -
     base["org"]["teams"]["sdr"]["headcount"] = 60_000
     base["org"]["teams"]["ae"]["headcount"] = 50_000
     message = problems(base)
-    assert "org.teams = {'sdr': 60000, 'ae': 50000, 'csm': 10, 'partner_manager': 1}: 110,011 reps" in message
+    assert "org.teams = {'sdr': 60000, 'ae': 50000, 'csm': 11, 'partner_manager': 1}: 110,012 reps" in message
     assert "at most 100,000 can run" in message
 
 

@@ -199,14 +199,15 @@ class Workforce:
     def records(self) -> dict[str, Any]:
         """Per-rep hire and leave days, start tenures and the reassignment count, for the run's record.
 
-        A leaver still finishing its item in hand when the run ends is employed until
-        then (its busy time runs to the end, so its employed days must too).
+        A leaver still finishing its item in hand when the run ends is still employed at
+        the horizon (its busy time runs to the end, so its employed days must too): its
+        leave day is recorded as inf, like any rep still there, and it is not a leaver of
+        the window.
         """
-        now = self.floor.now
         return {
             "rep_hire_day": np.array([h.hire_day for h in self.history]),
             "rep_leave_day": np.array(
-                [h.leave_day if h.stopped or math.isinf(h.leave_day) else max(h.leave_day, now) for h in self.history]
+                [h.leave_day if h.stopped else math.inf for h in self.history]
             ),
             "rep_start_tenure_months": np.array([h.start_tenure for h in self.history]),
             "deals_reassigned": self.deals_reassigned,
