@@ -339,7 +339,41 @@ def _optimise_main(args: Sequence[str]) -> int:
     return optimise_main(args, lambda overrides: load_experiment(None, overrides))
 
 
-SUBCOMMANDS = {"warmup": _warmup_main, "sensitivity": _sensitivity_main, "optimise": _optimise_main}
+def _calibrate_main(args: Sequence[str]) -> int:
+    from simulator.crm_commands import calibrate_main
+
+    return calibrate_main(args)
+
+
+def _backtest_main(args: Sequence[str]) -> int:
+    from simulator.crm_commands import backtest_main
+
+    return backtest_main(args)
+
+
+SUBCOMMANDS = {
+    "warmup": _warmup_main,
+    "sensitivity": _sensitivity_main,
+    "optimise": _optimise_main,
+    "calibrate": _calibrate_main,
+    "backtest": _backtest_main,
+}
+
+
+def _own_primary(args: list[str]) -> list[str]:
+    """``--config-dir DIR`` with a ``DIR/config.yaml``: that file is the primary config (shipped groups still found)."""
+    if any(a.startswith(("--config-path", "-cp", "--config-name", "-cn")) for a in args):
+        return args
+    for i, arg in enumerate(args):
+        folder, width = None, 1
+        if arg in ("--config-dir", "-cd") and i + 1 < len(args):
+            folder, width = args[i + 1], 2
+        elif arg.startswith("--config-dir="):
+            folder = arg.split("=", 1)[1]
+        if folder is not None and (Path(folder) / "config.yaml").is_file():
+            primary = str(Path(folder).resolve())
+            return [*args[:i], "--config-path", primary, "--config-dir", str(config_dir()), *args[i + width :]]
+    return args
 
 
 def main() -> None:
@@ -348,7 +382,10 @@ def main() -> None:
     ``--describe`` prints what each scenario changes from the baseline and runs nothing.
     Value overrides reach Hydra as ``++key=value`` (see :func:`simulator.command_line.prepare_command_line`)
     so that a key only the scenarios have is not refused by Hydra's base composition.
-    A first word naming a command (``warmup``) runs that command instead of an experiment.
+    A first word naming a command (``warmup``, ``sensitivity``, ``optimise``, ``calibrate``,
+    ``backtest``) runs that command instead of an experiment. A ``--config-dir`` folder with
+    its own ``config.yaml`` (a calibrated company written by ``salesim calibrate``) is the
+    primary config; the shipped groups stay on the search path.
     Whatever Hydra refuses while composing (an override's syntax, a missing experiment or
     config directory, a YAML syntax error) is one salesim message and exit status 2;
     ``HYDRA_FULL_ERROR=1`` set by the user keeps Hydra's own report.
@@ -357,6 +394,7 @@ def main() -> None:
     if args and args[0] in SUBCOMMANDS:
         sys.exit(SUBCOMMANDS[args[0]](args[1:]))
     describe = DESCRIBE_FLAG in args
+    args = _own_primary(args)
     try:
         args, rewritten = prepare_command_line([a for a in args if a != DESCRIBE_FLAG], [config_dir()])
     except ConfigError as error:

@@ -228,7 +228,7 @@ def test_coaching_toward_the_best_rep_raises_bookings() -> None:
 
 LAG = {"dist": "uniform", "low": 5, "high": 60}
 ROLES = ("sdr", "ae", "solution_engineer")
-REASONS = ("disqualified", "leaked", "handoff", "reassignment")
+REASONS = ("disqualified", "leaked", "handoff", "reassignment", "no_decision")
 
 
 def stormy_specialists() -> dict[str, Any]:

@@ -66,6 +66,7 @@ KPI_KINDS: tuple[KpiRow, ...] = tuple(
         ("hit_plan", _E, _UP),
         ("win_rate", _P, _UP),  # also win_rate_product_<p>
         ("lead_to_win_rate", _P, _UP),
+        ("no_decision_rate", _P, _DOWN),  # closed opportunities that ended with no decision
         ("stage_conversion_", _P, _UP),
         ("sla_breach_", _P, _DOWN),
         ("reps_at_quota_share", _P, _UP),
@@ -79,7 +80,7 @@ KPI_KINDS: tuple[KpiRow, ...] = tuple(
         ("leads_", _N, _NONE),  # leads by source: more is not better in itself
         ("deals_won", _N, _UP),
         ("deals_lost_disqualified", _N, _NONE),  # falls with fewer leads: neither good nor bad
-        ("deals_lost_", _N, _DOWN),  # leaked, lost at hand-off, at reassignment, to no decision
+        ("deals_lost_", _N, _DOWN),  # leaked, lost at hand-off, at reassignment, to no decision (the buyer's)
         ("deals_lost", _N, _NONE),  # all reasons together, disqualified leads included
         ("deals_", _N, _NONE),  # deals_reassigned: a consequence of attrition, shown for its cause
         ("bookings", _N, _UP),  # also bookings_<source>, bookings_product_<p>, bookings_per_rep

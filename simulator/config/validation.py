@@ -54,6 +54,31 @@ def _check_references(config: ScenarioConfig, issues: list[ConfigIssue]) -> None
             )
 
 
+def _check_dated_features(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
+    """Dated arrival series need a dated calendar; the starting state names what exists."""
+    for name, source in config.market.sources.items():
+        if source.leads_by_month and config.clock.start_date is None:
+            issues.append(
+                ConfigIssue(
+                    f"market.sources.{name}.leads_by_month",
+                    f"{len(source.leads_by_month)} months",
+                    "needs clock.start_date (a dated calendar names the months)",
+                )
+            )
+    start = config.initial_pipeline
+    if start is None:
+        return
+    market = config.market
+    reps = {rep for team in config.org.teams.values() for rep in team.reps}
+    attributes = {
+        "products": tuple(market.products),
+        "geographies": tuple(market.geographies),
+        "segments": tuple(market.segments),
+        "sectors": tuple(market.sectors),
+    }
+    issues.extend(start.check(tuple(stage.name for stage in config.pipeline.stages), reps, attributes))
+
+
 def _warn_about_shape(config: ScenarioConfig) -> None:
     low, high = USUAL_STAGE_COUNT
     n_stages = len(config.pipeline.stages)
@@ -97,6 +122,7 @@ def validate_scenario(
     issues.extend(check_pods(pods, org.overflow, market.attributes, market.segments))
     issues.extend(check_routing_coverage(config))
     issues.extend(check_pod_reach(config))
+    _check_dated_features(config, issues)
     if issues:
         if prefix:
             issues = [ConfigIssue(prefix + i.key, i.value, i.allowed) for i in issues]

@@ -32,15 +32,18 @@ from typing import Any
 import numpy as np
 import simpy
 
-from simulator.engines import customer_processes, pipeline_processes, workforce_processes
+from simulator.engines import customer_processes, decision_processes, pipeline_processes, workforce_processes
 from simulator.engines.overflow import OverflowRouter
 from simulator.engines.workforce_processes import Workforce
+from simulator.model.decisions import INITIAL_BLOCK
+from simulator.model.initial_pipeline import draw_initial_book
 from simulator.model.market import LeadBook, draw_leads, draw_rep_skills
 from simulator.model.organisation import Rep, Team, WorkItem, build_teams
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY, conversion_logit, probability
-from simulator.model.pipeline_luck import draw_digital_entry, select, with_slots
+from simulator.model.pipeline_luck import concatenate, draw_digital_entry, select, with_slots
 from simulator.model.records import JourneyLog, Outcome, ReplicationRun
-from simulator.model.scenario import Scenario
+from simulator.model.scenario import BY_SHARE, Scenario
+from simulator.model.streams import Stream, stream
 
 PASSED = -1  # stage outcome of a lead that converted; the others are Outcome values
 
@@ -94,6 +97,18 @@ class SalesFloor(simpy.Environment):
         self.n_arriving = leads.size  # leads released at their drawn arrival time
         self.lead_entry = [self.entry_stage[source] for source in self.source]
         self.pipes: pipeline_processes.Pipelines | None = None
+        self.decision_lists: decision_processes.DecisionLists | None = None  # when decisions are configured
+        self._assignment: dict[int, list[float]] = {}
+
+    def assignment_draw(self, team: int, lead: int) -> float | None:
+        """The lead's uniform for a by-share owner choice in ``team`` (None for other policies)."""
+        if self.teams[team].assignment != BY_SHARE:
+            return None
+        draws = self._assignment.get(team)
+        if draws is None:
+            gen = stream(self.seed, self.replication, Stream.ASSIGNMENT, team)
+            draws = self._assignment[team] = gen.random(self.leads.size).tolist()
+        return draws[lead]
 
     def start_fed_lead(self, lead: int, booked_by: Rep | None) -> None:
         """A lead created by another pipeline (a booked meeting, a referral) arrives now."""
@@ -164,7 +179,7 @@ def lead_journey(floor: SalesFloor, lead: int, booked_by: Rep | None = None) -> 
         if not team.pooled:
             owner = owners.get(team.index)
             if owner is None:
-                owner = owners[team.index] = team.choose_owner()
+                owner = owners[team.index] = team.choose_owner(floor.assignment_draw(team.index, lead))
             if previous_team != team.index:
                 owner.owned_open += 1
             if not owner.active and (owner := _new_owner(floor, team, owners, owner, lead, stage)) is None:
@@ -186,6 +201,10 @@ def lead_journey(floor: SalesFloor, lead: int, booked_by: Rep | None = None) -> 
         floor.stage_enter[stage][lead] = floor.now
         team.put(item, owner, floor.next_sequence())
         result, rep_index, day = yield item.done
+        delay_spent = False
+        if floor.decision_lists is not None and (result == PASSED or result == Outcome.DISQUALIFIED):
+            result, delay_spent = yield from decision_processes.decide(floor, lead, stage, result)
+            day = floor.now
         if result != PASSED:
             _finish(floor, lead, owner, Outcome(result), stage, day)
             return
@@ -193,7 +212,7 @@ def lead_journey(floor: SalesFloor, lead: int, booked_by: Rep | None = None) -> 
         if stage == last_stage:
             _finish(floor, lead, owner, Outcome.WON, stage, floor.now)
             return
-        buyer_delay = floor.delay[stage][lead]
+        buyer_delay = 0.0 if delay_spent else floor.delay[stage][lead]
         if buyer_delay > 0.0:
             yield floor.timeout(buyer_delay)
         previous_rep, previous_team = rep_index, team.index
@@ -298,17 +317,37 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
         seed: Root seed of the experiment.
         replication: Index of the replication; with the seed it fixes every random draw.
     """
-    leads, slot_start = with_slots(scenario, seed, replication, draw_leads(scenario, seed, replication))
+    market = draw_leads(scenario, seed, replication)
+    leads, slot_start = with_slots(scenario, seed, replication, market)
+    n_arriving, first_initial = min(slot_start.values(), default=leads.size), leads.size
+    if scenario.initial is not None:  # the open deals of day 0 come after every other lead
+        leads = concatenate([leads, draw_initial_book(scenario, seed, replication)])
     skills = draw_rep_skills(scenario, seed, replication)
     floor = SalesFloor(scenario, leads, skills)
     floor.seed, floor.replication = seed, replication
-    floor.n_arriving = min(slot_start.values(), default=leads.size)
+    floor.n_arriving = n_arriving
+    if scenario.decisions is not None:
+        blocks = [(0, select(leads, np.arange(leads.size) < market.size))]
+        blocks += [
+            (
+                1 + k,
+                select(
+                    leads,
+                    (np.arange(leads.size) >= start) & (np.arange(leads.size) < first_initial) & (leads.source == k),
+                ),
+            )
+            for k, start in sorted(slot_start.items())
+        ]
+        blocks.append((INITIAL_BLOCK, select(leads, np.arange(leads.size) >= first_initial)))
+        floor.decision_lists = decision_processes.draw_luck(scenario, seed, replication, blocks)
     if scenario.pipelines is not None:
         floor.lead_entry = draw_digital_entry(scenario, seed, replication, leads)
         floor.pipes = pipeline_processes.setup(floor, slot_start)
         if floor.pipes.tables.retention:
             customer_processes.start_customer_book(floor)
     floor.process(lead_arrivals(floor))
+    if scenario.initial is not None:
+        decision_processes.start_deals(floor, first_initial, seed, replication, lead_journey, _finish)
     for rep in floor.reps:
         rep.process = floor.process(rep_workday(floor, rep))
     floor.process(pipeline_census(floor))

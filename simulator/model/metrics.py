@@ -74,18 +74,25 @@ def kpi_row(run: ReplicationRun) -> dict[str, float]:
         "leaked": ended & (log.outcome == Outcome.LEAKED),
         "handoff": ended & (log.outcome == Outcome.LOST_HANDOFF),
         "reassignment": ended & (log.outcome == Outcome.LOST_REASSIGNMENT),
+        "no_decision": ended & (log.outcome == Outcome.NO_DECISION),
     }
     n_won = float(won.sum())
-    n_lost = float(sum(mask.sum() for mask in lost.values()))
     row["deals_won"] = n_won
     for reason, mask in lost.items():
         row[f"deals_lost_{reason}"] = float(mask.sum())
-    row["deals_lost"] = n_lost
+    row["deals_lost"] = float(sum(mask.sum() for mask in lost.values()))
     # Win rate in the sales sense: won over closed *opportunities*, i.e. leads that reached
-    # the pipeline's opportunity stage. Lead-to-win covers every lead.
+    # the pipeline's opportunity stage. Lead-to-win covers every lead. A buyer's "no
+    # decision" is neither won nor lost to a competitor: it stays out of the win rate, as
+    # the calibration's competing-risks fit counts it, and has its own rate.
     opportunity = np.isfinite(log.stage_enter[:, sc.opportunity_stage :]).any(axis=1)
-    lost_opportunities = float(sum((mask & opportunity).sum() for mask in lost.values()))
+    lost_opportunities = float(
+        sum((mask & opportunity).sum() for reason, mask in lost.items() if reason != "no_decision")
+    )
     row["win_rate"] = _ratio(n_won, n_won + lost_opportunities)
+    if sc.decisions is not None:
+        n_nd = float((lost["no_decision"] & opportunity).sum())
+        row["no_decision_rate"] = _ratio(n_nd, n_won + lost_opportunities + n_nd)
     row["lead_to_win_rate"] = _ratio(n_won, row["leads_total"])
     row["bookings"] = float(leads.deal_value[won].sum())
     row["avg_deal_size"] = _ratio(row["bookings"], n_won)

@@ -115,8 +115,9 @@ def capacity_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics, 
     value = leads.deal_value
     with np.errstate(invalid="ignore"):
         lost_inside = (log.outcome_day >= lo) & (log.outcome_day < hi)
-    # Every loss but a disqualification: leaked, dropped at a hand-off (or at a reassignment).
+    # Every loss but a disqualification or a buyer's no decision: leaked, dropped at a hand-off (or a reassignment).
     lost = lost_inside & (log.outcome != Outcome.WON) & (log.outcome != Outcome.DISQUALIFIED)
+    lost &= log.outcome != Outcome.NO_DECISION
     leakage = float((value[lost] * win_rate[log.outcome_stage[lost]]).sum())
     still_open = np.flatnonzero(log.outcome == Outcome.OPEN)
     stage = current_stage(run, hi)[still_open]
