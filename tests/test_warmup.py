@@ -29,6 +29,17 @@ def test_mser_cuts_where_a_filling_series_settles() -> None:
     assert recommended_warmup([found], 250 / 12) == pytest.approx(250 / 12 * np.ceil(drop / (250 / 12)))
 
 
+def test_a_series_that_settles_on_a_constant_is_cut_where_it_gets_there() -> None:
+    # partners filling to their cap: the mean of the runs is exactly constant after day 160,
+    # so every later cut ties at zero and the earliest must win (not the half-way limit)
+    days = np.arange(750)
+    filling = np.minimum(9.6, 9.6 * days / 160.0) + np.where(days < 160, 0.01 * np.sin(days), 0.0)
+    drop, settled = mser(filling)
+    assert settled and 150 <= drop <= 165
+    (found,) = truncations({"partners_active": filling})
+    assert found.material and found.observations == drop
+
+
 def test_a_stationary_series_needs_no_warm_up_and_a_trend_never_settles() -> None:
     gen = np.random.default_rng(2)
     flat = 20 + gen.normal(0, 1, 500)

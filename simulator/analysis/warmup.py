@@ -83,7 +83,11 @@ def mser(series: FloatArray, batch: int = MSER_BATCH) -> tuple[int, bool]:
     sse = suffix_sq - suffix**2 / kept
     statistic = sse[: k - 1] / kept[: k - 1] ** 2
     half = k // 2
-    best = int(np.argmin(statistic[: half + 1]))
+    searched = statistic[: half + 1]
+    # Ties go to the earliest truncation: a series that settles on a constant (a partner base
+    # at its cap) has a zero statistic at every cut after it, and rounding must not pick one.
+    tolerance = 1e-10 * float(np.mean(means**2))
+    best = int(np.flatnonzero(searched <= searched.min() + tolerance)[0])
     return best * batch, best < half
 
 
