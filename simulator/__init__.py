@@ -13,21 +13,52 @@ entry point does.
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
-
-from simulator.analysis.results import run_experiment
-from simulator.config.distributions import Distribution
-from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.config.schema import ScenarioConfig, parse_scenario
-from simulator.config.validation import validate_scenario
-from simulator.model.scenario import Scenario, compile_scenario
-from simulator.run.build import experiment_from_dict, experiment_from_dicts
-from simulator.run.experiment import Experiment, ExperimentResult, ReplicationFailure, ScenarioSpec
-from simulator.run.replication import ReplicationResult, run_replication
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
+
+    from simulator.analysis.results import run_experiment
+    from simulator.config.distributions import Distribution
+    from simulator.config.errors import ConfigError, ConfigIssue
+    from simulator.config.schema import ScenarioConfig, parse_scenario
+    from simulator.config.validation import validate_scenario
+    from simulator.model.scenario import Scenario, compile_scenario
+    from simulator.run.build import experiment_from_dict, experiment_from_dicts
+    from simulator.run.experiment import Experiment, ExperimentResult, ReplicationFailure, ScenarioSpec
+    from simulator.run.replication import ReplicationResult, run_replication
+
+# Where each name of the public API lives: imported on first use, so that the command
+# line refuses a bad config without loading the simulation and statistics stack.
+_HOMES = {
+    "run_experiment": "simulator.analysis.results",
+    "Distribution": "simulator.config.distributions",
+    "ConfigError": "simulator.config.errors",
+    "ConfigIssue": "simulator.config.errors",
+    "ScenarioConfig": "simulator.config.schema",
+    "parse_scenario": "simulator.config.schema",
+    "validate_scenario": "simulator.config.validation",
+    "Scenario": "simulator.model.scenario",
+    "compile_scenario": "simulator.model.scenario",
+    "experiment_from_dict": "simulator.run.build",
+    "experiment_from_dicts": "simulator.run.build",
+    "Experiment": "simulator.run.experiment",
+    "ExperimentResult": "simulator.run.experiment",
+    "ReplicationFailure": "simulator.run.experiment",
+    "ScenarioSpec": "simulator.run.experiment",
+    "ReplicationResult": "simulator.run.replication",
+    "run_replication": "simulator.run.replication",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The public API's names, imported from their modules on first use."""
+    if name in _HOMES:
+        return getattr(importlib.import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'simulator' has no attribute {name!r}")
+
 
 __all__ = [
     "ConfigError",

@@ -16,30 +16,21 @@ import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import hydra
-import pandas as pd
-import yaml
 from hydra import compose
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.utils import JobReturn
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from simulator.compose import (
-    SEARCHPATH,
-    compose_experiment,
-    config_dir,
-    load_experiment,
-    prepare_command_line,
-    restore_overrides,
-)
-from simulator.config.errors import ConfigError
+from simulator.command_line import SEARCHPATH, hydra_refusal, prepare_command_line, restore_overrides
+from simulator.compose import compose_experiment, config_dir, load_experiment
+from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.io.output_dir import UnwritableOutputError, check_writable
 from simulator.run.experiment import Experiment
-from simulator.run.runner import RunInterrupted
-from simulator.run.settings import runner_settings
+from simulator.run.settings import RunnerSettings, runner_settings
 
 EXIT_CONFIG_ERROR = 2
 EXIT_UNWRITABLE_OUTPUT = 2
@@ -48,6 +39,7 @@ EXIT_INTERRUPTED = 130
 # What main() learnt from the command line before Hydra saw it, for the job (also in launcher processes).
 COMMAND_LINE_ENV = "SALESIM_COMMAND_LINE"
 DESCRIBE_FLAG = "--describe"
+FULL_ERROR_ENV = "HYDRA_FULL_ERROR"
 
 __all__ = ["OutputCheck", "SweepSummary", "config_dir", "load_experiment", "main"]
 
@@ -60,11 +52,22 @@ def _command_line_options() -> dict[str, Any]:
     return options if isinstance(options, dict) else {}
 
 
-def _job_experiment(hydra_cfg: Any) -> Experiment:
-    """Compose every scenario of the job's experiment: base, the user's overrides, the scenario's own."""
-    options = _command_line_options()
-    task = restore_overrides(list(hydra_cfg.overrides.task), options.get("rewritten", []))
-    searchpath = [o for o in hydra_cfg.overrides.hydra if o.startswith(SEARCHPATH + "=")]
+def _typed_overrides(hydra_cfg: Any) -> dict[str, list[str]]:
+    """Hydra's record of the overrides as typed (``task`` and ``hydra``): ``${...}`` is composed, not read here."""
+    typed = OmegaConf.to_container(hydra_cfg.overrides, resolve=False)
+    assert isinstance(typed, dict)
+    return {str(k): [str(o) for o in v] for k, v in typed.items()}
+
+
+def _job_experiment(hydra_cfg: Any, job: Sequence[str] | None = None, quiet: bool = False) -> Experiment:
+    """Compose every scenario of a job's experiment: base, the user's overrides, the scenario's own.
+
+    ``job``: the job's overrides as Hydra passes them (default: this job's); ``quiet``
+    keeps the notes for later (a sweep checks its jobs before running them).
+    """
+    typed = _typed_overrides(hydra_cfg)
+    task = restore_overrides(typed["task"] if job is None else job, _command_line_options().get("rewritten", []))
+    searchpath = [o for o in typed["hydra"] if o.startswith(SEARCHPATH + "=")]
     config_name = hydra_cfg.job.config_name or "config"
 
     def composer(overrides: list[str]) -> DictConfig:
@@ -72,37 +75,66 @@ def _job_experiment(hydra_cfg: Any) -> Experiment:
 
     experiment, notes = compose_experiment(task, composer, set(hydra_cfg.runtime.choices))
     experiment.resolved_config["command_line_overrides"] = task
-    for note in notes:
+    for note in [] if quiet else notes:
         print(f"salesim: note: {note}", file=sys.stderr)
     return experiment
 
 
-def _run_job(cfg: DictConfig) -> int:
-    from simulator.report.session import run_and_write  # the library side of a job
+def _prepared_job(
+    hydra_cfg: Any, job: Sequence[str] | None = None, quiet: bool = False
+) -> tuple[Experiment, RunnerSettings]:
+    """A job's experiment and runner settings, validated; whatever Hydra refuses is a ConfigError."""
+    try:
+        experiment = _job_experiment(hydra_cfg, job, quiet)
+        runner = experiment.resolved_config["base"].get("runner") or {}
+        settings = runner_settings({str(k): v for k, v in runner.items()} if isinstance(runner, dict) else {})
+    except ConfigError:
+        raise
+    except Exception as error:
+        refusal = hydra_refusal(error)
+        if refusal is None:
+            raise
+        raise refusal from None
+    experiment.validate()
+    from simulator.analysis.decision import check_decision  # the decision KPIs name KPIs salesim reports
 
+    check_decision(experiment)
+    return experiment, settings
+
+
+def _run_job(cfg: DictConfig) -> int:
     hydra_cfg = HydraConfig.get()
     out_dir = Path(hydra_cfg.runtime.output_dir)
-    try:
-        experiment = _job_experiment(hydra_cfg)
-        runner = OmegaConf.to_container(cfg.runner, resolve=True) if "runner" in cfg else {}
-        settings = runner_settings({str(k): v for k, v in runner.items()} if isinstance(runner, dict) else {})
-        experiment.validate()
-        if _command_line_options().get("describe"):
-            from simulator.report.document import describe_experiment
+    single = hydra_cfg.mode is None or hydra_cfg.mode.name != "MULTIRUN"
+    written = Path(str(hydra_cfg.run.dir)) if single else None
 
-            print(describe_experiment(experiment))
-            _remove_if_empty(out_dir)
-            return 0
-        task = experiment.resolved_config.get("command_line_overrides", [])
-        result = run_and_write(experiment, out_dir, settings=settings, resume_command=_resume_command(task, out_dir))
-    except ConfigError as error:
+    def refused(error: ConfigError) -> int:
         print(f"salesim: {error}", file=sys.stderr)
         print("salesim: nothing was run and no results were written.", file=sys.stderr)
-        _remove_if_empty(out_dir)
+        _remove_if_empty(out_dir, written)
         return EXIT_CONFIG_ERROR
+
+    try:
+        experiment, settings = _prepared_job(hydra_cfg)
+    except ConfigError as error:
+        return refused(error)
+    if _command_line_options().get("describe"):
+        from simulator.report.document import describe_experiment
+
+        print(describe_experiment(experiment))
+        _remove_if_empty(out_dir, written)
+        return 0
+    from simulator.report.session import run_and_write  # the library side of a job, once the config is valid
+    from simulator.run.runner import RunInterrupted
+
+    task = experiment.resolved_config.get("command_line_overrides", [])
+    try:
+        result = run_and_write(experiment, out_dir, settings=settings, resume_command=_resume_command(task, out_dir))
+    except ConfigError as error:
+        return refused(error)
     except UnwritableOutputError as error:
         print(f"salesim: {error}", file=sys.stderr)
-        _remove_if_empty(out_dir)
+        _remove_if_empty(out_dir, written)
         return EXIT_UNWRITABLE_OUTPUT
     except RunInterrupted:
         return EXIT_INTERRUPTED
@@ -116,22 +148,30 @@ def _resume_command(task_overrides: Sequence[str], out_dir: Path) -> str:
     return " ".join(shlex.quote(w) for w in words)
 
 
-def _remove_if_empty(path: Path) -> None:
+def _remove_if_empty(path: Path, written: Path | None = None) -> None:
     """Hydra creates the run directory before the job starts; leave nothing behind on a config error.
 
     The run folder goes, then its parent (the per-experiment folder) if this run was its
-    only one, then any emptied folder between it and the launch directory (``outputs/``).
+    only one, then any emptied folder between it and the launch directory (``outputs/``),
+    including those the directory as written (``written``, e.g. ``outputs/../name/...``)
+    created on its way.
     """
     cwd = Path.cwd().resolve()
     try:
         path.rmdir()
         path.parent.rmdir()
-        for folder in path.resolve().parents[1:]:
-            if folder == cwd or cwd not in folder.parents:
-                break
-            folder.rmdir()
     except OSError:
-        pass
+        return
+    for folder in (cwd / (written or path)).parents[1:]:  # as written: outputs/../name climbs through outputs/
+        resolved = folder.resolve()
+        if resolved == cwd:
+            continue
+        if cwd not in resolved.parents:
+            break
+        try:
+            folder.rmdir()
+        except OSError:
+            break
 
 
 class OutputCheck(Callback):
@@ -151,28 +191,51 @@ class OutputCheck(Callback):
 
 
 def _check_output(folder: Path, key: str) -> None:
-    existed = folder.exists()
+    missing = [p for p in [folder, *folder.parents] if not p.exists()]  # deepest first
     try:
         check_writable(folder)
     except UnwritableOutputError as error:
         print(f"salesim: {error}", file=sys.stderr)
         print(f"salesim: nothing was run; choose another folder with {key}=<folder>", file=sys.stderr)
         sys.exit(EXIT_UNWRITABLE_OUTPUT)
-    if not existed:
+    for created in missing:  # Hydra creates them again for the job; a run refused later leaves nothing
         with contextlib.suppress(OSError):
-            folder.rmdir()  # Hydra creates it again for the job; a run refused later leaves nothing
+            created.rmdir()
 
 
 class SweepSummary(Callback):
     """After a ``--multirun`` sweep, gather every job's summary into ``sweep_summary.csv``.
 
-    One row per job × scenario × KPI, with the job's number and overrides, so a sweep
-    over, say, AE headcount reads as one table. The sweep exits non-zero if a job did.
+    One row per job × scenario × KPI, with the job's number, overrides and a column per
+    swept parameter, so a sweep over, say, AE and SDR headcount reads as one table; with
+    one or two swept parameters a ``heatmap.png`` of the primary decision KPI, and a
+    ``report.md``/``report.html`` (see :mod:`simulator.report.sweep_report`). The sweep
+    exits non-zero if a job did.
     """
 
     def __init__(self, filename: str = "sweep_summary.csv") -> None:
         self.filename = filename
         self.exit_codes: list[int] = []
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Before any job runs, compose and validate every job of the sweep; refuse the sweep if one is invalid.
+
+        Jobs are the basic sweeper's (the cartesian product of the comma-separated values);
+        another sweeper chooses its jobs as it goes, and each is checked when it runs.
+        """
+        jobs = _sweep_jobs(config) or []
+        shared = set.intersection(*(set(job) for job in jobs)) if jobs else set()
+        rewritten = _command_line_options().get("rewritten", [])
+        issues: list[ConfigIssue] = []
+        for number, job in enumerate(jobs):
+            try:
+                _prepared_job(config.hydra, job, quiet=True)
+            except ConfigError as error:
+                swept = " ".join(restore_overrides([o for o in job if o not in shared], rewritten))
+                issues += [ConfigIssue(f"[job {number}: {swept}] {i.key}", i.value, i.allowed) for i in error.issues]
+        if issues:
+            print(f"salesim: the {len(jobs)} jobs of the sweep were checked before running any", file=sys.stderr)
+            _refuse(ConfigError(issues))
 
     def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
         """Remember each job's exit code (jobs run in this process with the basic launcher)."""
@@ -183,25 +246,33 @@ class SweepSummary(Callback):
         self.exit_codes.append(value if isinstance(value, int) else 0)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        """Write the gathered table in the sweep directory and set the exit status."""
-        from simulator.io.atomic import atomic_write
+        """Write the gathered table, heatmap and report in the sweep directory and set the exit status."""
+        from simulator.report.sweep_report import write_sweep
 
         sweep_dir = Path(str(config.hydra.sweep.dir))
-        tables = []
-        for job_dir in sorted(p for p in sweep_dir.iterdir() if (p / "summary.csv").is_file()):
-            summary = pd.read_csv(job_dir / "summary.csv")
-            meta = yaml.safe_load((job_dir / "config.yaml").read_text()) or {}
-            summary.insert(0, "overrides", " ".join(meta.get("command_line_overrides", [])))
-            summary.insert(0, "job", job_dir.name)
-            tables.append(summary)
-        if tables:
-            table = pd.concat(tables, ignore_index=True)
-            path = atomic_write(sweep_dir / self.filename, lambda f: table.to_csv(f, index=False))
-            print(f"salesim: sweep of {len(tables)} jobs gathered in {path}")
+        written = write_sweep(sweep_dir) if sweep_dir.is_dir() else []
+        if written:
+            jobs = sum(1 for p in sweep_dir.iterdir() if (p / "summary.csv").is_file())
+            print(f"salesim: sweep of {jobs} jobs gathered in {written[0]} (heatmap and report.html beside it)")
         worst = max(self.exit_codes, default=0)
         if worst:
             print(f"salesim: {sum(1 for c in self.exit_codes if c)} sweep jobs failed", file=sys.stderr)
             sys.exit(worst)
+
+
+def _sweep_jobs(config: DictConfig) -> list[list[str]] | None:
+    """The overrides of every job of a basic sweep, as Hydra will pass them; None for another sweeper."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper  # the sweeper's own job list
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    sweeper = config.hydra.get("sweeper") or {}
+    if not str(sweeper.get("_target_", "")).endswith("BasicSweeper"):
+        return None
+    given = sweeper.get("params")
+    params = OmegaConf.to_container(given, resolve=False) if isinstance(given, DictConfig) else {}
+    lines = [f"{key!s}={value!s}" for key, value in (params if isinstance(params, dict) else {}).items()]
+    parsed = OverridesParser.create().parse_overrides([*lines, *_typed_overrides(config.hydra)["task"]])
+    return BasicSweeper.split_arguments(parsed, None)[0]
 
 
 @hydra.main(version_base="1.3", config_path=str(config_dir()), config_name="config")
@@ -254,25 +325,99 @@ def _warmup_main(args: Sequence[str]) -> int:
     return 0
 
 
-SUBCOMMANDS = {"warmup": _warmup_main}
+def _sensitivity_main(args: Sequence[str]) -> int:
+    """``salesim sensitivity [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.sensitivity_report`)."""
+    from simulator.report.sensitivity_report import sensitivity_main
+
+    return sensitivity_main(args, lambda overrides: load_experiment(None, overrides))
+
+
+def _optimise_main(args: Sequence[str]) -> int:
+    """``salesim optimise [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.optimisation_report`)."""
+    from simulator.report.optimisation_report import optimise_main
+
+    return optimise_main(args, lambda overrides: load_experiment(None, overrides))
+
+
+def _calibrate_main(args: Sequence[str]) -> int:
+    from simulator.crm_commands import calibrate_main
+
+    return calibrate_main(args)
+
+
+def _backtest_main(args: Sequence[str]) -> int:
+    from simulator.crm_commands import backtest_main
+
+    return backtest_main(args)
+
+
+SUBCOMMANDS = {
+    "warmup": _warmup_main,
+    "sensitivity": _sensitivity_main,
+    "optimise": _optimise_main,
+    "calibrate": _calibrate_main,
+    "backtest": _backtest_main,
+}
+
+
+def _own_primary(args: list[str]) -> list[str]:
+    """``--config-dir DIR`` with a ``DIR/config.yaml``: that file is the primary config (shipped groups still found)."""
+    if any(a.startswith(("--config-path", "-cp", "--config-name", "-cn")) for a in args):
+        return args
+    for i, arg in enumerate(args):
+        folder, width = None, 1
+        if arg in ("--config-dir", "-cd") and i + 1 < len(args):
+            folder, width = args[i + 1], 2
+        elif arg.startswith("--config-dir="):
+            folder = arg.split("=", 1)[1]
+        if folder is not None and (Path(folder) / "config.yaml").is_file():
+            primary = str(Path(folder).resolve())
+            return [*args[:i], "--config-path", primary, "--config-dir", str(config_dir()), *args[i + width :]]
+    return args
 
 
 def main() -> None:
     """Console entry point (``salesim`` and ``python -m simulator``).
 
     ``--describe`` prints what each scenario changes from the baseline and runs nothing.
-    Value overrides reach Hydra as ``++key=value`` (see :func:`simulator.compose.prepare_command_line`)
+    Value overrides reach Hydra as ``++key=value`` (see :func:`simulator.command_line.prepare_command_line`)
     so that a key only the scenarios have is not refused by Hydra's base composition.
-    A first word naming a command (``warmup``) runs that command instead of an experiment.
+    A first word naming a command (``warmup``, ``sensitivity``, ``optimise``, ``calibrate``,
+    ``backtest``) runs that command instead of an experiment. A ``--config-dir`` folder with
+    its own ``config.yaml`` (a calibrated company written by ``salesim calibrate``) is the
+    primary config; the shipped groups stay on the search path.
+    Whatever Hydra refuses while composing (an override's syntax, a missing experiment or
+    config directory, a YAML syntax error) is one salesim message and exit status 2;
+    ``HYDRA_FULL_ERROR=1`` set by the user keeps Hydra's own report.
     """
     args = sys.argv[1:]
     if args and args[0] in SUBCOMMANDS:
         sys.exit(SUBCOMMANDS[args[0]](args[1:]))
     describe = DESCRIBE_FLAG in args
-    args, rewritten = prepare_command_line([a for a in args if a != DESCRIBE_FLAG], [config_dir()])
+    args = _own_primary(args)
+    try:
+        args, rewritten = prepare_command_line([a for a in args if a != DESCRIBE_FLAG], [config_dir()])
+    except ConfigError as error:
+        _refuse(error)
     os.environ[COMMAND_LINE_ENV] = json.dumps({"describe": describe, "rewritten": rewritten})
+    users_full_error = os.environ.get(FULL_ERROR_ENV)
+    os.environ[FULL_ERROR_ENV] = "1"  # Hydra raises what it refuses instead of printing it: worded below
     sys.argv = [sys.argv[0], *args]
     try:
         _hydra_main()
+    except Exception as error:
+        refusal = hydra_refusal(error) if users_full_error is None else None
+        if refusal is None:
+            raise
+        _refuse(refusal)
     finally:
         os.environ.pop(COMMAND_LINE_ENV, None)
+        if users_full_error is None:
+            os.environ.pop(FULL_ERROR_ENV, None)
+
+
+def _refuse(error: ConfigError) -> NoReturn:
+    """Print a configuration error in salesim's words and exit with status 2."""
+    print(f"salesim: {error}", file=sys.stderr)
+    print("salesim: nothing was run and no results were written.", file=sys.stderr)
+    sys.exit(EXIT_CONFIG_ERROR)

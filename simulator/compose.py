@@ -14,13 +14,13 @@ A user's override that names a key a scenario does not have (a team only some sc
 have) is skipped for that scenario, with a note; one that exists in no scenario at all is
 a :class:`ConfigError` naming the key, the value, what exists there and the closest key.
 
-Hydra composes its own primary config from the command line before salesim sees it, and
-refuses an override whose key is missing from that base config even when every scenario
-has it. :func:`prepare_command_line` therefore passes value overrides to Hydra as
-``++key=value`` (add or override) and remembers which ones it changed, so the job can
-apply them to the scenarios as the plain overrides the user typed.
+A distribution given whole on the command line or in a scenario
+(``market.deal_value={dist:gamma,mean:30000,cv:0.8}``, or a bare number for a constant)
+replaces the distribution there rather than being merged into it key by key.
 
-This module, with :mod:`simulator.cli`, is the only place that imports Hydra.
+How the command line reaches Hydra is :mod:`simulator.command_line`'s business. This
+module, with :mod:`simulator.cli` and :mod:`simulator.command_line`, is the only place
+that imports Hydra.
 """
 
 from __future__ import annotations
@@ -34,22 +34,19 @@ from pathlib import Path
 from typing import Any
 
 from hydra import compose, initialize_config_dir
-from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.core.override_parser.types import Override, OverrideType
-from hydra.errors import MissingConfigException
+from hydra.core.override_parser.types import OverrideType
 from omegaconf import DictConfig, OmegaConf
 
+from simulator.command_line import SEARCHPATH, composition_issue, first_line, parse_overrides
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.workforce import hires_beyond_horizon
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-SEARCHPATH = "hydra.searchpath"
 
 Composer = Callable[[list[str]], DictConfig]
 _ABSENT = object()
-# Hydra flags after which the command line only prints something: leave its overrides as typed.
-_PRINT_ONLY_FLAGS = ("cfg", "info", "help", "hydra_help", "shell_completion")
 
 
 def config_dir() -> Path:
@@ -92,17 +89,10 @@ class UserOverride:
     value: Any
 
 
-def _parse(lines: Sequence[str], where: str) -> list[Override]:
-    try:
-        return OverridesParser.create().parse_overrides(list(lines))
-    except Exception as error:
-        raise ConfigError.single(where, list(lines), f"not valid Hydra override syntax: {_first_line(error)}") from None
-
-
 def classify(lines: Sequence[str], groups: Collection[str], where: str = "overrides") -> list[UserOverride]:
     """The user's overrides (Hydra's own ``hydra.*`` ones left out), each with its kind."""
     result = []
-    for override in _parse(lines, where):
+    for override in parse_overrides(lines, where):
         if override.is_hydra_override():
             continue
         key = override.key_or_group
@@ -116,68 +106,6 @@ def classify(lines: Sequence[str], groups: Collection[str], where: str = "overri
             kind = "value"
         result.append(UserOverride(str(override.input_line), key, kind, override.value()))
     return result
-
-
-def _first_line(error: BaseException) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
-
-
-# ---------------------------------------------------------------------------- the command line
-
-
-def prepare_command_line(args: Sequence[str], groups_in: Sequence[Path]) -> tuple[list[str], list[str]]:
-    """Rewrite plain value overrides as ``++key=value`` so Hydra's base composition accepts them.
-
-    Args:
-        args: The command line after the program name.
-        groups_in: Config directories whose sub-folders are config groups (the shipped
-            configs); ``--config-dir`` and ``hydra.searchpath`` folders are added.
-
-    Returns:
-        The rewritten command line and the keys rewritten, which :func:`restore_overrides`
-        turns back into the user's plain overrides inside the job. When Hydra is only asked
-        to print (``--cfg``, ``--info``, ``--help``), nothing is rewritten.
-    """
-    from hydra._internal.utils import get_args_parser  # Hydra's own command-line grammar
-
-    try:
-        parsed = get_args_parser().parse_args(list(args))
-        overrides = _parse(parsed.overrides, "command line")
-    except (SystemExit, ConfigError):
-        return list(args), []  # Hydra reports it in its own words
-    if any(getattr(parsed, flag, None) for flag in _PRINT_ONLY_FLAGS):
-        return list(args), []
-    folders = [*groups_in, *([Path(parsed.config_dir)] if parsed.config_dir else [])]
-    for override in overrides:
-        value = override.value()
-        if override.key_or_group == SEARCHPATH and isinstance(value, list):
-            folders += [Path(str(p).removeprefix("file://")) for p in value]
-
-    def is_group(key: str) -> bool:
-        return "/" in key or any((folder / key).is_dir() for folder in folders)
-
-    rewritten: list[str] = []
-    result = list(args)
-    position = 0
-    for override in overrides:
-        position = result.index(str(override.input_line), position)
-        plain_value = override.type == OverrideType.CHANGE and not override.is_hydra_override()
-        if plain_value and not is_group(override.key_or_group):
-            result[position] = "++" + result[position]
-            rewritten.append(override.key_or_group)
-        position += 1
-    return result, rewritten
-
-
-def restore_overrides(task: Sequence[str], rewritten: Collection[str]) -> list[str]:
-    """The job's overrides as the user typed them: strip the ``++`` :func:`prepare_command_line` added."""
-    if not rewritten:
-        return list(task)
-    restored = []
-    for line, override in zip(task, _parse(task, "command line"), strict=True):
-        forced = override.type == OverrideType.FORCE_ADD and override.key_or_group in rewritten
-        restored.append(line[2:] if forced else line)
-    return restored
 
 
 # ---------------------------------------------------------------------------- composing scenarios
@@ -205,24 +133,71 @@ def _compose_layers(
     shown: Any,
     groups: Collection[str] = (),
 ) -> _Composed:
-    """Compose the experiment's base, then ``user``'s overrides that apply, then ``scenario``'s."""
-    own = {o.key_or_group: o for o in _parse(scenario, where) if not o.is_hydra_override()}
+    """Compose the experiment's base, then ``user``'s overrides that apply, then ``scenario``'s.
+
+    A distribution given whole (``market.deal_value={dist:gamma,mean:30000,cv:0.8}``, or
+    a bare number, a constant) replaces the one there instead of being merged key by key
+    into it (Hydra's way, which mixes the two kinds' keys): it is left out of Hydra's
+    composition and set afterwards, the user's first, then the scenario's.
+    """
+    own = {o.key_or_group: o for o in parse_overrides(scenario, where) if not o.is_hydra_override()}
     hidden = [(u, str(own[u.key].input_line)) for u in user if u.key in own and own[u.key].value() != u.value]
     kept = [u for u in user if u.key not in own]
+    whole = [u for u in kept if _is_whole_distribution(u)]
+    own_whole = [o for o in classify(scenario, groups, where) if _is_whole_distribution(o)] if own else []
+    kept = [u for u in kept if u not in whole]
+    scenario = [line for line in scenario if line not in {o.line for o in own_whole}]
     checked = [u for u in kept if u.kind in ("value", "delete")]
+    missing: list[UserOverride] = []
     try:
         try:  # the usual case: every key exists here (Hydra refuses a plain override of a missing key)
-            return _Composed(plain(composer([*(u.line for u in kept), *scenario])), [], hidden)
+            config = plain(composer([*(u.line for u in kept), *scenario]))
         except Exception:
             if not checked:
                 raise
-        probe = composer([*(u.line for u in kept if u not in checked), *scenario])
-        missing = [u for u in checked if not _exists(probe, u.key)]
-        config = plain(composer([*(u.line for u in kept if u not in missing), *scenario]))
+            probe = composer([*(u.line for u in kept if u not in checked), *scenario])
+            whole += [u for u in checked if u.kind == "value" and _is_distribution_node(probe, u.key)]
+            missing = [u for u in checked if u not in whole and not _exists(probe, u.key)]
+            config = plain(composer([*(u.line for u in kept if u not in missing and u not in whole), *scenario]))
     except Exception as error:
         issues = _own_key_issues(kept, scenario, composer, where, groups)
-        raise ConfigError(issues or _composition_issue(error, where, shown)) from None
+        raise ConfigError(issues or composition_issue(error, where, shown)) from None
+    missing += [u for u in whole if not _replace(config, u)]
+    absent = [o for o in own_whole if not _replace(config, o)]
+    if absent:
+        name = where.rsplit(".", 1)[-1]
+        words = f"scenario {name} has no such key"
+        raise ConfigError(
+            [ConfigIssue(f"[scenario {name}] {o.key}", o.value, _no_such_key(o.key, [config], words)) for o in absent]
+        )
     return _Composed(config, missing, hidden)
+
+
+def _is_whole_distribution(override: UserOverride) -> bool:
+    """A plain override whose value is a whole distribution (a mapping with ``dist``)."""
+    return override.kind == "value" and isinstance(override.value, Mapping) and "dist" in override.value
+
+
+def _is_distribution_node(cfg: DictConfig, key: str) -> bool:
+    """The key holds a distribution mapping (``{dist: ...}``), which a bare number replaces whole."""
+    try:
+        node = OmegaConf.select(cfg, key, default=None, throw_on_missing=False)
+    except Exception:
+        return False
+    return isinstance(node, DictConfig) and "dist" in node
+
+
+def _replace(config: dict[str, Any], override: UserOverride) -> bool:
+    """Set an existing key of a plain config to the override's value; False if the key is not there."""
+    *path, last = override.key.split(".")
+    parent = _node(config, path)
+    if isinstance(parent, dict) and last in parent:
+        parent[last] = override.value
+        return True
+    if isinstance(parent, list) and last.isdigit() and int(last) < len(parent):
+        parent[int(last)] = override.value
+        return True
+    return False
 
 
 def _own_key_issues(
@@ -247,17 +222,6 @@ def _own_key_issues(
         for o in values
         if _node(probe, o.key.split(".")) is _ABSENT
     ]
-
-
-def _composition_issue(error: Exception, where: str, shown: Any) -> ConfigIssue:
-    """Hydra's refusal in salesim's words: a missing config file names its group and the options."""
-    missing = getattr(error, "missing_cfg_file", None)
-    options = getattr(error, "options", None)
-    if isinstance(error, MissingConfigException) and missing and options and "/" in missing:
-        group, option = missing.rsplit("/", 1)
-        return ConfigIssue(group, option, f"no such config in {group}/: must be one of {', '.join(options)}")
-    message = " ".join(str(error).split("Config search path")[0].split())
-    return ConfigIssue(where, shown, f"could not be composed: {message}")
 
 
 def _scenario_overrides(base: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -297,10 +261,12 @@ def compose_experiment(
             no scenario, or any issue of the scenarios' parsing.
     """
     user = classify(overrides, groups)
+    composer = _remembering(composer)
     base = _compose_layers(user, [], composer, "overrides", [u.line for u in user]).config
     composed: dict[str, _Composed] = {}
     issues: list[ConfigIssue] = []
-    for name, own in _scenario_overrides(base).items():
+    scenarios = _scenario_overrides(base)
+    for name, own in scenarios.items():
         try:
             composed[name] = _compose_layers(user, own, composer, f"experiment.scenarios.{name}", own, groups)
         except ConfigError as error:
@@ -310,7 +276,42 @@ def compose_experiment(
     notes, issues = _notes_and_issues(user, composed, str((base.get("experiment") or {}).get("name", "")))
     if issues:
         raise ConfigError(issues)
-    return experiment_from_dicts(base, {name: c.config for name, c in composed.items()}), notes
+    by_user = any(_sets_clock(u.key) for u in user)
+    shifted = [n for n, own in scenarios.items() if by_user or any(_sets_clock(o.key) for o in classify(own, groups))]
+    experiment = experiment_from_dicts(base, {name: c.config for name, c in composed.items()}, shifted)
+    return experiment, notes + _hires_left_out(experiment)
+
+
+def _remembering(composer: Composer) -> Composer:
+    """``composer`` composing each list of overrides once (a scenario without overrides of its own is the base)."""
+    done: dict[tuple[str, ...], DictConfig] = {}
+
+    def compose_once(overrides: list[str]) -> DictConfig:
+        key = tuple(overrides)
+        if key not in done:
+            done[key] = composer(overrides)
+        return done[key]
+
+    return compose_once
+
+
+def _sets_clock(key: str) -> bool:
+    """An override of the clock group or one of its keys (the horizon among them)."""
+    return key == "clock" or key.startswith("clock.")
+
+
+def _hires_left_out(experiment: Experiment) -> list[str]:
+    """Notes on planned hires beyond a horizon an override set: left out of the run, not refused."""
+    notes = []
+    for spec in experiment.scenarios:
+        if spec.horizon_shifted:
+            clock = spec.config.clock
+            for issue in hires_beyond_horizon(spec.config.workforce, clock.calendar(), clock.horizon_days):
+                notes.append(
+                    f"scenario {spec.name}: {issue.key} = {issue.value} starts after the horizon set by an "
+                    f"override (clock.horizon_days = {clock.horizon_days:g}); that hire is left out of this run"
+                )
+    return notes
 
 
 def _notes_and_issues(
@@ -399,7 +400,7 @@ def load_experiment(name: str | None = None, overrides: Sequence[str] = ()) -> E
         try:
             groups = compose(config_name="config", overrides=searchpath, return_hydra_config=True).hydra.runtime.choices
         except Exception as error:
-            raise ConfigError.single(SEARCHPATH, searchpath, f"could not be used: {_first_line(error)}") from None
+            raise ConfigError.single(SEARCHPATH, searchpath, f"could not be used: {first_line(error)}") from None
         experiment, notes = compose_experiment(all_overrides, composer, set(groups))
     for note in notes:
         print(f"salesim: note: {note}", file=sys.stderr)

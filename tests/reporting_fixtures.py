@@ -157,3 +157,29 @@ def make_result(
         wall_seconds=12.5,
         workers=4,
     )
+
+
+def renamed(result: ExperimentResult, names: dict[str, str]) -> ExperimentResult:
+    """The same result with scenarios renamed (``names``: old -> new), in every table and the experiment."""
+    import dataclasses
+
+    def rename(table: pd.DataFrame) -> pd.DataFrame:
+        table = table.copy()
+        for column in ("scenario", "baseline"):
+            if column in table.columns:
+                table[column] = table[column].replace(names)
+        return table
+
+    experiment = dataclasses.replace(
+        result.experiment,
+        scenarios=tuple(dataclasses.replace(s, name=names.get(s.name, s.name)) for s in result.experiment.scenarios),
+        baseline=names.get(result.experiment.baseline, result.experiment.baseline),
+    )
+    return dataclasses.replace(
+        result,
+        experiment=experiment,
+        replications=rename(result.replications),
+        monthly=rename(result.monthly),
+        summary=rename(result.summary),
+        comparison=rename(result.comparison),
+    )

@@ -131,17 +131,17 @@ def test_paired_ci_narrower_than_unpaired_when_pairs_correlate() -> None:
 def test_share_better_respects_direction() -> None:
     table = _table(
         {
-            "generalist": {"deals_lost": [10.0] * 4, "deals_won": [5.0] * 4, "leads_total": [1.0] * 4},
+            "generalist": {"deals_lost_leaked": [10.0] * 4, "deals_won": [5.0] * 4, "leads_total": [1.0] * 4},
             "specialist": {
-                "deals_lost": [8.0, 9.0, 12.0, 10.0],
+                "deals_lost_leaked": [8.0, 9.0, 12.0, 10.0],
                 "deals_won": [6.0, 4.0, 4.0, 5.0],
                 "leads_total": [2.0, 0.0, 2.0, 1.0],
             },
         }
     )
     comparison = {r["kpi"]: r for r in compare(table, "generalist").to_dict("records")}
-    assert comparison["deals_lost"]["direction"] == -1
-    assert comparison["deals_lost"]["share_better"] == pytest.approx(0.5)  # fewer losses in runs 0 and 1
+    assert comparison["deals_lost_leaked"]["direction"] == -1
+    assert comparison["deals_lost_leaked"]["share_better"] == pytest.approx(0.5)  # fewer losses in runs 0 and 1
     assert comparison["deals_won"]["share_better"] == pytest.approx(0.25)  # a tie is not better
     assert comparison["leads_total"]["direction"] == 0
     assert comparison["leads_total"]["share_better"] == pytest.approx(0.5)  # neutral: share higher

@@ -54,6 +54,18 @@ def test_every_experiment_composes_and_runs_small(name: str) -> None:
     others = {s.name for s in experiment.scenarios} - {experiment.baseline}
     assert set(result.comparison.scenario) == others
     assert (result.comparison.groupby("scenario").kpi.nunique() == result.comparison.kpi.nunique()).all()
+    # the report opens with the answer, read on the experiment's own decision KPIs
+    from simulator.analysis.answer import kpi_phrase
+    from simulator.report.document import render_report
+
+    decision = experiment.decision
+    assert decision is not None, f"{name} names no decision KPIs (experiment.decision)"
+    text = render_report(result, ROOT, [])
+    first = text.split("## The answer\n\n", 1)[1].split("\n", 1)[0]
+    assert text.split("\n## ")[1].startswith("The answer\n")  # the first section
+    assert kpi_phrase(result, decision.primary) in first, (name, first)
+    line = text.split("*Decision KPIs:* ", 1)[1].split("\n", 1)[0]
+    assert all(f"`{k}`" in line for k in [decision.primary, *decision.guardrails]), line
 
 
 @pytest.mark.parametrize("org", ORGS)
@@ -131,7 +143,7 @@ def test_bad_value_gives_one_clear_message_and_no_results(tmp_path: Path, overri
         ("+no_such_key=1", "no_such_key = 1: unknown key (known: clock, economics, effects, experiment, forecast"),
         ("clock.horizon_days=1e9", "clock.horizon_days = 1000000000.0: must be at most 12,500 working days"),
         ("clock.horizon_days=1e9", "leads expected per replication"),
-        ("org.teams.full_cycle.headcount=1000000", "1,000,012 reps in one replication; at most 100,000 can run"),
+        ("org.teams.full_cycle.headcount=1000000", "reps in one replication (headcount and hires); at most 100,000"),
     ],
 )
 def test_unknown_top_level_key_and_sizes_that_cannot_run_are_refused_up_front(
@@ -255,7 +267,7 @@ def test_a_dead_worker_is_replaced_and_its_batches_resubmitted(monkeypatch: pyte
     pd.testing.assert_frame_equal(result.replications, clean.replications)
 
 
-def test_multirun_sweep_gathers_every_job_and_fails_when_a_job_does(tmp_path: Path) -> None:
+def test_multirun_sweep_gathers_every_job_and_refuses_before_running_when_a_job_is_invalid(tmp_path: Path) -> None:
     sweep = tmp_path / "sweep"
     done = salesim(
         "--multirun",
@@ -281,8 +293,9 @@ def test_multirun_sweep_gathers_every_job_and_fails_when_a_job_does(tmp_path: Pa
         cwd=tmp_path,
     )
     assert failed.returncode == 2
+    assert "[job 1: org.teams.full_cycle.headcount=0]" in failed.stderr
     assert "org.teams.full_cycle.headcount = 0" in failed.stderr
-    assert set(pd.read_csv(tmp_path / "bad" / "sweep_summary.csv").job) == {0}
+    assert not (tmp_path / "bad").exists()  # every job is checked before any runs
 
 
 def test_console_script_is_the_same_app(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 import simulator
-from simulator.compose import prepare_command_line, restore_overrides
+from simulator.command_line import prepare_command_line, restore_overrides
 from simulator.config.errors import ConfigError
 from simulator.run.differences import MISSING, difference_rows, format_setting, scenario_differences
 from tests.scenarios import CONFIGS, ROOT
@@ -207,6 +207,7 @@ def test_describe_prints_the_table_and_runs_nothing(tmp_path: Path) -> None:
     lines = done.stdout.splitlines()
     assert "sdr_headcount: With 8 AEs closing" in lines[0]
     assert "seed 7, 40 runs each" in lines[1]  # the experiment's seed, the command line's runs
+    assert lines[2].startswith("Decision KPIs: primary bookings; guardrails first_touch_hours_mean")
     assert any(line.split() == ["sdr_6", "org.teams.sdr.headcount", "4", "6"] for line in lines)
     assert "runs in" not in done.stdout + done.stderr
     assert not (tmp_path / "outputs").exists()

@@ -68,7 +68,7 @@ def test_every_kpi_a_shipped_config_produces_is_named_in_the_table(org: str) -> 
     for kpi, value in kpis.items():  # and every value of a run lies in its kind's range
         low, high = kpi_range(kpi)
         assert math.isnan(value) or low <= value <= high, (kpi, value)
-    assert len({prefix for prefix, _ in KPI_KINDS}) == len(KPI_KINDS)
+    assert len({row.prefix for row in KPI_KINDS}) == len(KPI_KINDS)
 
 
 # --------------------------------------------------------------------------- one interval per kind, known values

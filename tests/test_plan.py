@@ -212,6 +212,7 @@ def test_capacity_gaps_add_up_to_the_simulated_bookings() -> None:
     seats = sum(team["headcount"] for team in data["org"]["teams"].values())  # 8 AEs, 4 SDRs, 3 CSMs, 1 PM
     assert row["capacity_spreadsheet"] == pytest.approx(seats * ae_quota * 0.5 * 100 / 250)
     assert row["capacity_gap_leakage"] > 0 and row["capacity_gap_cycle"] > 0
+    assert row["capacity_gap_carry_in"] == 0.0  # no warm-up: nothing was open when the window started
 
 
 def test_the_spreadsheet_counts_planned_hires_from_their_start_date() -> None:
@@ -274,6 +275,7 @@ def test_each_lever_moves_its_own_line_of_the_capacity_bridge() -> None:
     for frame in (base,):
         total = frame[[c for c in frame if c.startswith("capacity_gap_")]].sum(axis=1)
         np.testing.assert_allclose(frame["capacity_spreadsheet"] - total, frame["bookings"], rtol=1e-9)
+        assert (frame["capacity_gap_carry_in"] < 0).all()  # the warm-up's pipeline books inside the window
     # a faster ramp: the ramp line shrinks; seats and vacancies are the same draws
     fast = _bridge_rows(_set("workforce.roles.full_cycle.ramp.productivity", [0.6, 0.9, 1.0, 1.0, 1.0]))
     assert _moved(base, fast, "capacity_gap_ramp") < -4

@@ -63,18 +63,19 @@ def test_bookings_fan(result: ExperimentResult, tmp_path: Path) -> None:
 
 
 def test_utilisation(result: ExperimentResult, tmp_path: Path) -> None:
-    _assert_png(plot_utilisation(result.summary, tmp_path, BASELINE), tmp_path)
+    _assert_png(plot_utilisation(result.replications, tmp_path, BASELINE), tmp_path)
 
 
-def test_plot_all_writes_five_pngs_and_overwrites(result: ExperimentResult, tmp_path: Path) -> None:
+def test_plot_all_writes_six_pngs_and_overwrites(result: ExperimentResult, tmp_path: Path) -> None:
     first = plot_all(result, tmp_path)
     second = plot_all(result, tmp_path)
     assert first == second
     assert [p.name for p in first] == [
-        "funnel.png",
-        "kpi_distributions.png",
+        "decision.png",
         "paired_differences.png",
+        "kpi_distributions.png",
         "bookings_fan.png",
+        "funnel.png",
         "utilisation.png",
     ]
     for path in first:
@@ -85,28 +86,46 @@ def test_figure_closed_even_when_saving_fails(result: ExperimentResult, tmp_path
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     with pytest.raises(OSError):
-        plot_utilisation(result.summary, blocker, BASELINE)
+        plot_utilisation(result.replications, blocker, BASELINE)
     assert plt.get_fignums() == []
 
 
-def test_forest_plot_switches_to_a_log_scale_when_one_kpi_dwarfs_the_others() -> None:
-    import pandas as pd
-
-    from simulator.report.plot_differences import _needs_log_scale
+def test_forest_plot_shares_one_linear_scale_that_a_huge_change_does_not_flatten(
+    five_scenario_result: ExperimentResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simulator.report import plot_differences
+    from simulator.report.plot_differences import forest_reach
 
     def rows(diffs: list[float]) -> pd.DataFrame:
         relative = [d / 100.0 for d in diffs]
         return pd.DataFrame({"relative_diff": relative, "relative_ci_low": relative, "relative_ci_high": relative})
 
-    assert _needs_log_scale(rows([2.0, -3.0, 5.0, 2500.0]))
-    assert not _needs_log_scale(rows([2.0, -3.0, 5.0, 40.0]))
+    # 20 typical changes of a few % and one of +2,500%: the scale follows the typical ones
+    typical = [2.0, -3.0, 5.0, -4.0, 1.0, 3.0, -2.0, 4.0, -5.0, 2.5] * 2
+    assert forest_reach(rows([*typical, 2500.0])) < 10.0
+    assert forest_reach(rows([1.0, -0.5])) == 2.0  # never narrower than +-2%
+
+    seen: list[tuple[str, tuple[float, float], bool]] = []
+
+    def keep(fig: plt.Figure, path: Path) -> Path:
+        first = fig.axes[0]
+        seen.extend(
+            (ax.get_xscale(), ax.get_xlim(), ax is first or ax.get_shared_x_axes().joined(ax, first)) for ax in fig.axes
+        )
+        plt.close(fig)
+        return path
+
+    monkeypatch.setattr(plot_differences, "save_figure", keep)
+    plot_differences.plot_paired_differences(five_scenario_result.comparison, None, tmp_path)
+    assert len(seen) == 4 and all(scale == "linear" and shared for scale, _, shared in seen)
+    assert len({limits for _, limits, _ in seen}) == 1
 
 
 @pytest.mark.parametrize(("volumes", "scale"), [((1000.0, 400.0, 90.0), "linear"), ((5000.0, 400.0, 12.0), "log")])
 def test_funnel_axis_turns_logarithmic_when_pipelines_differ_in_volume(
     volumes: tuple[float, ...], scale: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from simulator.report import plots
+    from simulator.report import plot_funnel as plots
 
     stages = ["research", "discovery", "partner_onboard"]
     rows = [{"scenario": "a", "kpi": f"stage_entries_{s}", "mean": v} for s, v in zip(stages, volumes, strict=True)]
@@ -120,3 +139,24 @@ def test_funnel_axis_turns_logarithmic_when_pipelines_differ_in_volume(
     monkeypatch.setattr(plots, "save_figure", keep_scale)
     plots.plot_funnel(pd.DataFrame(rows), stages, tmp_path, "a")
     assert seen == [scale]
+
+
+def test_funnel_groups_stages_by_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from simulator.report import plot_funnel
+
+    groups = [("sales", ["discovery", "close"]), ("prospecting", ["research", "conversation"]), ("partner", ["x"])]
+    rows = [
+        {"scenario": "a", "kpi": f"stage_entries_{s}", "mean": 100.0 - 10 * i}
+        for i, s in enumerate(["discovery", "close", "research", "conversation"])
+    ]
+    titles: list[list[str]] = []
+
+    def keep(fig: plt.Figure, path: Path) -> Path:
+        titles.append([ax.get_title(loc="left") for ax in fig.axes])
+        plt.close(fig)
+        return path
+
+    monkeypatch.setattr(plot_funnel, "save_figure", keep)
+    plot_funnel.plot_funnel(pd.DataFrame(rows), groups, tmp_path, "a")
+    # one panel per pipeline with stages (partner has none here), each titled with its pipeline
+    assert titles == [["New business", "Prospecting (accounts worked into meetings)"]]

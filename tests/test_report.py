@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from reporting_fixtures import BASELINE, CHALLENGER, make_result
 
-from simulator.analysis.formatting import HEADLINE_KPIS, format_money, format_percent, format_value
+from simulator.analysis.formatting import HEADLINE_KPIS, format_money, format_percent, format_value, kpi_words
 from simulator.analysis.statistics import correlation_of_pairs, mean_interval, replications_needed
 from simulator.report.document import conclusion, results_table, write_report
 from simulator.run.experiment import ExperimentResult, ReplicationFailure
@@ -41,7 +41,7 @@ def _row(result: ExperimentResult, kpi: str) -> dict[str, Any]:
 def test_clear_winner_is_named_with_sign_and_numbers(better: ExperimentResult) -> None:
     sentences = conclusion(better)
     row = _row(better, "bookings")
-    bookings = _sentence(sentences, "Specialist books")
+    bookings = _sentence(sentences, "specialist books")
     assert f"books {format_money(row['mean_diff'])} more than generalist per year" in bookings
     # the difference and its interval in dollars; the relative difference beside its own (Fieller) interval
     expected_ci = f"(95% CI {format_money(row['ci_low'], signed=True)} to {format_money(row['ci_high'], signed=True)})"
@@ -57,18 +57,22 @@ def test_clear_winner_is_named_with_sign_and_numbers(better: ExperimentResult) -
 
 def test_lower_is_better_kpis_read_the_right_way(better: ExperimentResult) -> None:
     sentences = conclusion(better)
-    cycle = _sentence(sentences, "Specialist's median sales cycle")
+    cycle = _sentence(sentences, "specialist's median sales cycle")
     assert "shorter than generalist's" in cycle and "(95% CI -" in cycle and " working days)" in cycle
-    leaked = _sentence(sentences, "Specialist lets")
+    leaked = _sentence(sentences, "specialist lets")
     assert "fewer leads leak" in leaked
-    assert "sooner than generalist" in _sentence(sentences, "Specialist makes the first touch")
+    assert "sooner than generalist" in _sentence(sentences, "specialist makes the first touch")
 
 
 def test_noise_is_called_no_clear_difference(noise: ExperimentResult) -> None:
     sentences = conclusion(noise)
-    unclear = [s for s in sentences if "no clear difference" in s]
-    assert len(unclear) == len(HEADLINE_KPIS)
-    assert all("includes zero" in s for s in unclear)
+    # the decision KPI (bookings, by default) always gets its own sentence, with its interval
+    primary = _sentence(sentences, "Bookings: no clear difference between specialist and generalist")
+    assert "includes zero" in primary
+    # the other headline KPIs that do not clearly differ are named together, once
+    rest = _sentence(sentences, "No clear difference between specialist and generalist in ")
+    for kpi in HEADLINE_KPIS[1:]:
+        assert kpi_words(kpi) in rest, kpi
     assert not any(re.search(r"\b(books|wins) .* (more|less|fewer) ", s) for s in sentences)
 
 
@@ -115,8 +119,9 @@ def test_report_mentions_every_scenario_and_links_every_plot(better: ExperimentR
     for plot in plots:
         assert f"](plots/{plot.name})" in text
     for heading in (
-        "## The question",
-        "## The scenarios",
+        "## The answer",
+        "## The scenarios, ranked on bookings",
+        "## The scenarios\n",
         "## How it was run",
         "## Key numbers",
         "## Each scenario against the baseline",
@@ -124,7 +129,7 @@ def test_report_mentions_every_scenario_and_links_every_plot(better: ExperimentR
         "## How to read this",
     ):
         assert heading in text
-    assert "Should we split our 12 full-cycle reps" in text
+    assert "*The question:* Should we split our 12 full-cycle reps" in text
     assert "SDR: 4 reps" in text and "full cycle: 12 reps" in text
     assert "Seed 2024" in text and "No run failed" in text
     assert conclusion(better)[0] in text
@@ -135,7 +140,7 @@ def test_report_lists_failures(tmp_path: Path) -> None:
     failure = ReplicationFailure(CHALLENGER, 7, 123, "ValueError: queue | broke\nmore", "Traceback ...")
     result = make_result(runs=20, failures=[failure])
     text = write_report(result, tmp_path, []).read_text()
-    assert "1 run(s) failed" in text
+    assert "1 run failed" in text
     assert "specialist, run 7 (seed 123): ValueError: queue \\| broke" in text
 
 
@@ -146,7 +151,7 @@ def test_report_survives_every_run_failing(tmp_path: Path) -> None:
     assert conclusion(result) == []
     assert "n/a" not in results_table(result)  # no rows, just the header
     text = write_report(result, tmp_path, []).read_text()
-    assert "1 run(s) failed" in text and BASELINE in text and CHALLENGER in text
+    assert "1 run failed" in text and BASELINE in text and CHALLENGER in text
 
 
 def _precision_lines(text: str) -> list[str]:
@@ -158,7 +163,7 @@ def _precision_lines(text: str) -> list[str]:
 def test_report_says_how_precise_bookings_are(runs: int, tmp_path: Path) -> None:
     result = make_result(runs=runs, effect=0.08)
     text = write_report(result, tmp_path, []).read_text()
-    assert text.index("## How it was run") < text.index("## How precise is this") < text.index("## What it means")
+    assert text.index("## What it means") < text.index("## How it was run") < text.index("## How precise is this")
     lines = _precision_lines(text)
     runs_table = result.replications
     needed = replications_needed(runs_table, "bookings", relative_precision=0.02)
@@ -195,24 +200,31 @@ def test_report_without_runs_has_no_precision_section(tmp_path: Path) -> None:
 def test_idle_prospecting_does_not_make_a_team_the_bottleneck() -> None:
     """Generalists near 100% busy only because idle time turns into prospecting are not overloaded."""
     from simulator.analysis.conclusions import bottleneck_sentence
+    from simulator.analysis.utilisation import team_loads
+
+    def runs(means: dict[str, float]) -> pd.DataFrame:
+        wobble = [-0.01, 0.0, 0.01]
+        rows = [
+            {"scenario": "s", "replication": r, **{k: v + w for k, v in means.items()}} for r, w in enumerate(wobble)
+        ]
+        return pd.DataFrame(rows)
 
     means = {
-        "utilisation_full_cycle": 1.0,
+        "utilisation_full_cycle": 0.99,
         "utilisation_full_cycle_sales": 0.55,
-        "utilisation_full_cycle_prospecting": 0.45,
+        "utilisation_full_cycle_prospecting": 0.44,
         "utilisation_csm": 0.8,
         "utilisation_csm_renewal": 0.6,
         "utilisation_csm_expansion": 0.2,
     }
-    summary = pd.DataFrame(
-        [{"scenario": "s", "kpi": k, "mean": v, "ci_low": v - 0.01, "ci_high": v + 0.01} for k, v in means.items()]
-    )
-    sentence = bottleneck_sentence(summary, "s")
+    loads = team_loads(runs(means), "s")
+    assert [(load.team, load.has_filler) for load in loads] == [("full_cycle", True), ("csm", False)]
+    assert loads[0].load == pytest.approx(0.55) and loads[0].filler == pytest.approx(0.44)
+    assert loads[0].load_low < 0.55 < loads[0].load_high  # the load carries its own interval
+    sentence = bottleneck_sentence(loads, "s")
     assert sentence is not None and "the busiest team is the CSM team, busy 80.0%" in sentence
     assert "within the 70-85% planning range" in sentence
-    means["utilisation_full_cycle_prospecting"] = 0.05  # now the queues take 95% of the generalists' time
-    summary = pd.DataFrame(
-        [{"scenario": "s", "kpi": k, "mean": v, "ci_low": v - 0.01, "ci_high": v + 0.01} for k, v in means.items()]
-    )
-    sentence = bottleneck_sentence(summary, "s")
+    means["utilisation_full_cycle_sales"] = 0.95  # now the queues take 95% of the generalists' time
+    means["utilisation_full_cycle_prospecting"] = 0.04
+    sentence = bottleneck_sentence(team_loads(runs(means), "s"), "s")
     assert sentence is not None and "full cycle team, busy 95.0%" in sentence and "bottleneck" in sentence

@@ -221,7 +221,7 @@ def test_resume_needs_an_interrupted_run(tmp_path: Path) -> None:
 
 def _auto(target: float, max_runs: int, kpi: str = "cycle_time_days_mean") -> simulator.Experiment:
     config = {**shipped("generalist"), "seed": 11, "runs": "auto", "experiment": {"name": "auto", "question": "q?"}}
-    config["clock"].update(horizon_days=40, warmup_days=0)
+    config["clock"].update(horizon_days=60, warmup_days=0)
     config["runner"] = {"target_kpi": kpi, "target_precision": target, "max_runs": max_runs, "pilot_runs": 4}
     return simulator.experiment_from_dict(
         config, {"base": {}, "more_reps": {"org": {"teams": {"full_cycle": {"headcount": 16}}}}}
@@ -244,8 +244,13 @@ def test_runs_auto_adds_batches_until_the_ci_reaches_the_target() -> None:
 
 
 def test_runs_auto_stops_at_max_runs_when_the_target_is_out_of_reach() -> None:
+    from simulator.analysis.precision import auto_runs_words
+
     result = simulator.run_experiment(_auto(0.001, max_runs=9), workers=1)
     assert result.runs_per_scenario == {"base": 9, "more_reps": 9}
+    words = auto_runs_words(result)  # what the terminal and the report say: the cap stopped it, short of the target
+    assert all("was stopped by the cap of 9 runs at ±" in w and "short of the ±0.1% target" in w for w in words)
+    assert not any("needed" in w for w in words)
 
 
 def test_runs_auto_refuses_an_unknown_kpi_before_writing(tmp_path: Path) -> None:
@@ -271,9 +276,13 @@ def test_report_says_how_many_runs_each_scenario_needed(tmp_path: Path, capsys: 
     experiment = simulator.load_experiment(overrides=[*config, "runner.pilot_runs=3", "runner.max_runs=30", *SMALL[1:]])
     run_and_write(experiment, tmp_path, settings=RunnerSettings(workers=1, progress=False))
     runs = pd.read_csv(tmp_path / "replications.csv").groupby("scenario").size().to_dict()
-    assert f"generalist {runs['generalist']}, specialist {runs['specialist']}" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    for scenario, made in runs.items():
+        said = f"salesim: runs=auto: {scenario} needed {made} runs to reach ±"
+        capped = f"salesim: runs=auto: {scenario} was stopped by the cap of 30 runs"
+        assert said in out or (made == 30 and capped in out), out
     report = (tmp_path / "report.md").read_text()
-    assert f"**generalist** needed {runs['generalist']} runs" in report
+    assert f"- generalist needed {runs['generalist']} runs" in report or runs["generalist"] == 30
     assert json.loads((tmp_path / "summary.json").read_text())["runs_per_scenario"] == runs
 
 

@@ -228,7 +228,7 @@ def test_coaching_toward_the_best_rep_raises_bookings() -> None:
 
 LAG = {"dist": "uniform", "low": 5, "high": 60}
 ROLES = ("sdr", "ae", "solution_engineer")
-REASONS = ("disqualified", "leaked", "handoff", "reassignment")
+REASONS = ("disqualified", "leaked", "handoff", "reassignment", "no_decision")
 
 
 def stormy_specialists() -> dict[str, Any]:
@@ -273,7 +273,8 @@ def test_reps_are_conserved_and_leavers_stop_working(replication: int) -> None:
 def workforce_sections(draw: st.DrawFn) -> dict[str, Any]:
     """A random org design with a random workforce: any rates, lags, hires, ramps and coaching."""
     org = draw(st.sampled_from(("generalist", "specialist", "solution_engineers")))
-    data = with_workforce(org=org, horizon=float(draw(st.integers(30, 120))))
+    horizon = float(draw(st.integers(30, 120)))
+    data = with_workforce(org=org, horizon=horizon)
     settings = {}
     for team in data["org"]["teams"]:
         ramp_months = draw(st.integers(0, 4))
@@ -284,7 +285,7 @@ def workforce_sections(draw: st.DrawFn) -> dict[str, Any]:
             "ramp": {"productivity": [0.5] * ramp_months, "skill_shift": [-0.3] * ramp_months},
             "coaching_rate": draw(st.floats(0.0, 1.0)),
             "coaching_toward": draw(st.sampled_from(("mean", "best"))),
-            "hires": [{"day": draw(st.floats(0.0, 100.0)), "count": draw(st.integers(1, 3))}]
+            "hires": [{"day": draw(st.floats(0.0, horizon, exclude_max=True)), "count": draw(st.integers(1, 3))}]
             if draw(st.booleans())
             else [],
         }

@@ -1,9 +1,10 @@
 """The conclusion of an experiment in plain words, one sentence per finding.
 
-For each scenario against the baseline: the paired difference on each headline KPI
-with its 95% confidence interval and the share of paired runs in which the scenario did
-better; then per scenario the busiest team (flagged past the 85% planning ceiling) and
-the stage that leaks the most leads. Every figure is drawn from the result tables,
+For each scenario against the baseline: the paired difference on each decision KPI (see
+:mod:`simulator.analysis.decision`) with its 95% confidence interval and the share of
+paired runs in which the scenario did better, then the other headline KPIs that clearly
+differ; then the busiest team (its queued work, flagged past the 85% planning ceiling)
+and the stage that leaks the most leads. Every figure is drawn from the result tables,
 never hard-coded, so the sentences say what the runs say.
 """
 
@@ -13,37 +14,34 @@ import math
 
 import pandas as pd
 
+from simulator.analysis.decision import decision_kpis, decision_of
 from simulator.analysis.formatting import (
     HEADLINE_KPIS,
+    PIPELINE_KPIS,
     STAGE_LEAKED_PREFIX,
     UTILISATION_CEILING,
     UTILISATION_FLOOR,
-    UTILISATION_PREFIX,
     format_amount,
     format_percent,
     format_signed_amount,
     format_signed_range,
     format_value,
     kpi_label,
-    sentence_start,
-    team_label,
+    kpi_words,
 )
 from simulator.analysis.quantities import is_share
 from simulator.analysis.tables import comparison_of, comparison_row, period_words, scenario_names, summary_of
-from simulator.config.pipelines import PIPELINE_KEYS as PIPELINES
+from simulator.analysis.utilisation import TeamLoad, team_loads
+from simulator.analysis.wording import join_words, possessive, stage_label, team_label
 from simulator.run.experiment import ExperimentResult
 
-# Sentence templates for headline KPIs: text, the words for (higher, lower), whether the
-# amount is per period (a flow) and so takes "per year".
+# Sentence templates for some KPIs: text, the words for (higher, lower), whether the
+# amount is per period (a flow) and so takes "per year". ``{s}``/``{b}`` are the scenario
+# and the baseline as typed; ``{s_}``/``{b_}`` their possessives.
 _PHRASES: dict[str, tuple[str, tuple[str, str], bool]] = {
     "bookings": ("{s} books {amount} {word} than {b}{period}", ("more", "less"), True),
     "deals_won": ("{s} wins {amount} {word} deals than {b}{period}", ("more", "fewer"), True),
-    "win_rate": ("{s}'s win rate is {amount} {word} than {b}'s", ("higher", "lower"), False),
-    "cycle_time_days_p50": (
-        "{s}'s median sales cycle is {amount} {word} than {b}'s",
-        ("longer", "shorter"),
-        False,
-    ),
+    "cycle_time_days_p50": ("{s_} median sales cycle is {amount} {word} than {b_}", ("longer", "shorter"), False),
     "first_touch_hours_mean": (
         "{s} makes the first touch on a new lead {amount} {word} than {b} on average",
         ("later", "sooner"),
@@ -54,7 +52,26 @@ _PHRASES: dict[str, tuple[str, tuple[str, str], bool]] = {
         ("more", "fewer"),
         True,
     ),
+    "deals_lost_handoff": ("{s} loses {amount} {word} deals at hand-offs than {b}{period}", ("more", "fewer"), True),
+    "deals_lost_reassignment": (
+        "{s} loses {amount} {word} deals when their owner leaves than {b}{period}",
+        ("more", "fewer"),
+        True,
+    ),
+    "deals_lost_no_decision": (
+        "{s} loses {amount} {word} deals to no decision than {b}{period}",
+        ("more", "fewer"),
+        True,
+    ),
+    "deals_lost_disqualified": ("{s} disqualifies {amount} {word} leads than {b}{period}", ("more", "fewer"), True),
+    "meetings_booked": ("{s} books {amount} {word} meetings than {b}{period}", ("more", "fewer"), True),
+    "churned_accounts": ("{s} loses {amount} {word} accounts to churn than {b}{period}", ("more", "fewer"), True),
+    "hit_plan": ("{s} has a chance of hitting the plan {amount} {word} than {b}", ("higher", "lower"), False),
 }
+OTHER_KPIS = (*HEADLINE_KPIS, *PIPELINE_KPIS, "cost_of_sales", "contribution", "hit_plan")
+"""KPIs beyond the decision KPIs that "What it means" names when they clearly differ."""
+MORE_SHOWN = 5
+"""At most this many other KPIs get a sentence per scenario (the largest relative changes)."""
 
 
 def difference_sentence(row: pd.Series, period: str = " per year") -> str:
@@ -90,13 +107,15 @@ def difference_sentence(row: pd.Series, period: str = " per year") -> str:
 
 def _difference_phrase(row: pd.Series, period: str) -> str:
     kpi, diff = str(row["kpi"]), float(row["mean_diff"])
-    s, b = sentence_start(str(row["scenario"])), str(row["baseline"])
+    s, b = str(row["scenario"]), str(row["baseline"])
     template, (higher, lower), is_flow = _PHRASES.get(
-        kpi,
-        ("{s}'s " + kpi_label(kpi).lower() + " is {amount} {word} than {b}'s", ("higher", "lower"), False),
+        kpi, ("{s_} " + kpi_words(kpi) + " is {amount} {word} than {b_}", ("higher", "lower"), False)
     )
     word = higher if diff > 0 else lower
-    return template.format(s=s, b=b, amount=format_amount(kpi, diff), word=word, period=period if is_flow else "")
+    amount = format_amount(kpi, diff)
+    return template.format(
+        s=s, b=b, s_=possessive(s), b_=possessive(b), amount=amount, word=word, period=period if is_flow else ""
+    )
 
 
 def interval_words(row: pd.Series, compact: bool = False) -> str:
@@ -144,51 +163,35 @@ def _share_words(row: pd.Series) -> str:
     return f"and does better in {only}{share:.0%} of paired runs"
 
 
-POOL_WORK = ("prospecting", "partner")  # pipelines whose work fills a rep's idle time
+def bottleneck_sentence(loads: list[TeamLoad], scenario: str) -> str | None:
+    """Name the busiest team of a scenario and say whether its load is past the 85% planning ceiling.
 
-
-def queued_work(summary: pd.DataFrame, scenario: str) -> list[tuple[str, float, float, float, bool]]:
-    """Per team: (team, mean, ci_low, ci_high, adjusted) of the time spent on queued work.
-
-    Prospecting and partner work fill whatever time the queues leave (idle time turns into
-    them), so a team doing them is always near 100% busy; its load is the rest. The CI is
-    given only when nothing had to be taken off.
-    """
-    rows = summary[(summary["scenario"] == scenario) & summary["kpi"].str.startswith(UTILISATION_PREFIX)]
-    means = {str(r["kpi"]): r for _, r in rows[rows["mean"].notna()].iterrows()}
-    teams = [k for k in means if not any(k.endswith(f"_{p}") and k.rsplit("_", 1)[0] in means for p in PIPELINES)]
-    found = []
-    for kpi in teams:
-        row = means[kpi]
-        pool = sum(float(means[f"{kpi}_{p}"]["mean"]) for p in POOL_WORK if f"{kpi}_{p}" in means)
-        mean = float(row["mean"]) - pool
-        found.append(
-            (kpi.removeprefix(UTILISATION_PREFIX), mean, float(row["ci_low"]), float(row["ci_high"]), pool > 0)
-        )
-    return found
-
-
-def bottleneck_sentence(summary: pd.DataFrame, scenario: str) -> str | None:
-    """Name the busiest team of a scenario and say whether it is past the 85% planning ceiling.
-
-    Business is measured on queued work (deals, renewals, expansions); the prospecting and
-    partner work that fills idle time does not make a team a bottleneck.
+    The load is queued work (deals, renewals, expansions; see
+    :mod:`simulator.analysis.utilisation`): the prospecting and partner work that fills
+    idle time does not make a team a bottleneck.
 
     Returns:
         A sentence, or None when the scenario reports no utilisation.
     """
-    found = queued_work(summary, scenario)
-    if not found:
+    if not loads:
         return None
-    name, mean, low, high, adjusted = max(found, key=lambda item: item[1])
-    team = team_label(name)
-    ci = f" (95% CI {low:.1%} to {high:.1%})" if math.isfinite(low) and not adjusted else ""
-    work = " with deals, renewals and expansions (prospecting and partner work fill the rest)" if adjusted else ""
-    head = f"In {scenario}, the busiest team is the {team} team, busy {mean:.1%} of its selling time{work}{ci}"
-    if mean > UTILISATION_CEILING:
+    busiest = max(loads, key=lambda load: load.load)
+    team = team_label(busiest.team)
+    ci = (
+        f" (95% CI {busiest.load_low:.1%} to {busiest.load_high:.1%})"
+        if math.isfinite(busiest.load_low) and math.isfinite(busiest.load_high)
+        else ""
+    )
+    work = (
+        " with deals, renewals and expansions (prospecting and partner work fill the rest)"
+        if busiest.has_filler
+        else ""
+    )
+    head = f"In {scenario}, the busiest team is the {team} team, busy {busiest.load:.1%} of its selling time{work}{ci}"
+    if busiest.load > UTILISATION_CEILING:
         ceiling = f"above the {UTILISATION_CEILING:.0%} planning ceiling"
-        return f"{head}: {ceiling}, so it is the bottleneck and leads queue for it."
-    if mean >= UTILISATION_FLOOR:
+        return f"{head}: {ceiling}, so it is the bottleneck and work queues for it."
+    if busiest.load >= UTILISATION_FLOOR:
         return f"{head}: within the 70-85% planning range, so no team is overloaded."
     return f"{head}: below the 70-85% planning range, so every team has spare capacity."
 
@@ -213,7 +216,7 @@ def leakage_sentence(
     about = f" ({stage_descriptions[stage]})" if stage_descriptions.get(stage) else ""
     mean = float(top["mean"])
     return (
-        f"In {scenario}, most leaked leads are lost at the {stage.replace('_', ' ')} stage{about}: "
+        f"In {scenario}, most leaked leads are lost at the {stage_label(stage)} stage{about}: "
         f"{mean:,.0f}{period} on average, {mean / total:.0%} of all leaked leads."
     )
 
@@ -223,31 +226,55 @@ def _stage_descriptions(result: ExperimentResult, scenario: str) -> dict[str, st
     return {stage.name: stage.description for stage in stages}
 
 
+def _scenario_sentences(result: ExperimentResult, scenario: str, kpis: list[str], period: str) -> list[str]:
+    """The decision KPIs always; other KPIs only when clearly different, the largest changes first."""
+    comparison = comparison_of(result)
+    sentences = [
+        difference_sentence(row, period) for k in kpis if (row := comparison_row(comparison, scenario, k)) is not None
+    ]
+    clear: list[pd.Series] = []
+    unclear: list[pd.Series] = []
+    for kpi in dict.fromkeys(k for k in OTHER_KPIS if k not in kpis):
+        row = comparison_row(comparison, scenario, kpi)
+        if row is None or int(row["n_pairs"]) < 2:
+            continue
+        (clear if bool(row["significant"]) else unclear).append(row)
+    clear.sort(key=lambda r: -abs(float(r["relative_diff"])) if math.isfinite(float(r["relative_diff"])) else 0.0)
+    sentences += [difference_sentence(row, period) for row in clear[:MORE_SHOWN]]
+    if unclear:
+        names = join_words([kpi_words(str(r["kpi"])) for r in unclear])
+        sentences.append(f"No clear difference between {scenario} and {unclear[0]['baseline']} in {names}.")
+    return sentences
+
+
+def _once(per_scenario: dict[str, str | None], names: list[str]) -> list[str]:
+    """One sentence per scenario, or one for all when they say the same (the name aside)."""
+    found = {n: s for n, s in per_scenario.items() if s}
+    if len(found) == len(names) > 1:
+        shapes = {s.replace(f"In {n},", "In {}", 1) for n, s in found.items()}
+        if len(shapes) == 1:
+            return [shapes.pop().replace("In {}", "In every scenario", 1)]
+    return [found[n] for n in names if n in found]
+
+
 def conclusion(result: ExperimentResult) -> list[str]:
     """Say in plain words what the experiment found, drawing every figure from the result.
 
-    For each non-baseline scenario and headline KPI, one sentence with the paired
-    difference, its 95% CI and the share of paired runs it did better in; then, per
-    scenario, the busiest team (flagged past 85% utilisation) and the leakiest stage.
+    For each non-baseline scenario: a sentence per decision KPI (the primary, then the
+    guardrails) with the paired difference, its 95% CI and the share of paired runs it did
+    better in; sentences for the other headline KPIs only where they clearly differ (the
+    largest changes, at most :data:`MORE_SHOWN`), and one sentence naming the rest. Then
+    the busiest team and the leakiest stage, once when every scenario says the same.
 
     Returns:
         The sentences, in reading order.
     """
-    summary, comparison, period = summary_of(result), comparison_of(result), period_words(result)
+    summary, period = summary_of(result), period_words(result)
     names = scenario_names(result)
+    kpis = decision_kpis(decision_of(result.experiment))
     sentences: list[str] = []
     for scenario in names[1:]:
-        for kpi in HEADLINE_KPIS:
-            row = comparison_row(comparison, scenario, kpi)
-            if row is not None:
-                sentences.append(difference_sentence(row, period))
-    for scenario in names:
-        sentences.extend(
-            sentence
-            for sentence in (
-                bottleneck_sentence(summary, scenario),
-                leakage_sentence(summary, scenario, _stage_descriptions(result, scenario), period),
-            )
-            if sentence
-        )
-    return sentences
+        sentences += _scenario_sentences(result, scenario, kpis, period)
+    busiest = {n: bottleneck_sentence(team_loads(result.replications, n), n) for n in names}
+    leakiest = {n: leakage_sentence(summary, n, _stage_descriptions(result, n), period) for n in names}
+    return [*sentences, *_once(busiest, names), *_once(leakiest, names)]

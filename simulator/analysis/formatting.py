@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from simulator.analysis.wording import sentence_start, team_label, words
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -24,7 +26,10 @@ HEADLINE_KPIS = (
     "first_touch_hours_mean",
     "deals_lost_leaked",
 )
-SUPPORTING_KPIS = ("leads_total", "deals_lost", "lead_to_win_rate", "avg_deal_size", "open_pipeline_value")
+LOST_REASONS = ("disqualified", "leaked", "handoff", "reassignment", "no_decision")
+"""Why a lead or deal was lost (``deals_lost_<reason>``): never shown as one total beside deals won."""
+LOST_KPIS = tuple(f"deals_lost_{reason}" for reason in LOST_REASONS)
+SUPPORTING_KPIS = ("leads_total", *LOST_KPIS, "lead_to_win_rate", "avg_deal_size", "open_pipeline_value")
 # the other pipelines' headline figures, reported when present
 PIPELINE_KPIS = (
     "meetings_booked",
@@ -59,10 +64,13 @@ UTILISATION_FLOOR = 0.70
 KPI_LABELS = {
     "bookings": "Bookings",
     "deals_won": "Deals won",
-    "deals_lost": "Deals lost",
-    "deals_lost_disqualified": "Deals lost (disqualified)",
-    "deals_lost_leaked": "Leads leaked (lost untouched)",
-    "deals_lost_handoff": "Deals lost at hand-off",
+    "deals_lost": "Lost leads and deals, all reasons (disqualified leads included)",
+    "deals_lost_disqualified": "Lost: disqualified (did not convert at a stage)",
+    "deals_lost_leaked": "Lost: leaked (untouched past the wait limit)",
+    "deals_lost_handoff": "Lost: at a hand-off",
+    "deals_lost_reassignment": "Lost: when the owner left",
+    "deals_lost_no_decision": "Lost: no decision",
+    "deals_reassigned": "Deals re-dealt after a rep left",
     "win_rate": "Win rate",
     "lead_to_win_rate": "Lead-to-win rate",
     "avg_deal_size": "Average deal size",
@@ -116,6 +124,14 @@ PIPELINE_MONEY = (
     "prm_tool_cost",
 )
 PIPELINE_RATES = ("gross_revenue_retention", "net_revenue_retention")
+PIPELINE_WORK = {
+    "sales": "new-business deals",
+    "prospecting": "prospecting (fills idle time)",
+    "partner": "partner work (fills idle time)",
+    "renewal": "renewals",
+    "expansion": "expansions",
+}
+"""What a team does in each pipeline, for ``utilisation_<team>_<pipeline>``."""
 _PREFIX_LABELS = (
     ("utilisation_", "Utilisation of {}"),
     ("stage_entries_", "Leads entering {}"),
@@ -165,26 +181,57 @@ def kpi_unit(kpi: str) -> str:
     return "count"
 
 
+def _utilisation_label(name: str) -> str:
+    """``full_cycle_prospecting`` -> ``Utilisation of full cycle: prospecting (fills idle time)``."""
+    for pipeline, work in PIPELINE_WORK.items():
+        if name.endswith(f"_{pipeline}"):
+            return f"Utilisation of {team_label(name.removesuffix(f'_{pipeline}'))}: {work}"
+    return f"Utilisation of {team_label(name)}, all selling time"
+
+
 def kpi_label(kpi: str) -> str:
     """Return a plain-words name for a KPI (``cycle_time_days_p50`` -> ``Median sales cycle``)."""
     if kpi in KPI_LABELS:
         return KPI_LABELS[kpi]
+    if kpi.startswith(UTILISATION_PREFIX):
+        return _utilisation_label(kpi.removeprefix(UTILISATION_PREFIX))
     for prefix, template in _PREFIX_LABELS:
         if kpi.startswith(prefix):
-            name = kpi.removeprefix(prefix)
-            return template.format(team_label(name) if prefix == UTILISATION_PREFIX else name.replace("_", " "))
-    return kpi.replace("_", " ").capitalize()
+            return template.format(words(kpi.removeprefix(prefix)))
+    return sentence_start(words(kpi))
+
+
+SENTENCE_WORDS = {
+    "deals_lost": "lost leads and deals (all reasons)",
+    "deals_lost_disqualified": "disqualified leads",
+    "deals_lost_leaked": "leaked leads",
+    "deals_lost_handoff": "deals lost at hand-offs",
+    "deals_lost_reassignment": "deals lost when their owner left",
+    "deals_lost_no_decision": "deals lost to no decision",
+    "hit_plan": "the chance of hitting the plan",
+}
+"""KPIs whose table label does not read well inside a sentence."""
+
+
+def kpi_words(kpi: str) -> str:
+    """A KPI's name inside a sentence (``churned ARR``, ``contribution``, ``leaked leads``).
+
+    Its label without the explanation in brackets, with a small first letter unless it is a code.
+    """
+    if kpi in SENTENCE_WORDS:
+        return SENTENCE_WORDS[kpi]
+    label = kpi_label(kpi)
+    if label.endswith(")") and " (" in label:
+        label = label[: label.rindex(" (")]
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def kpi_axis_label(kpi: str) -> str:
     """Return a KPI's name with its unit in brackets, for an axis or a table row."""
     unit = UNIT_WORDS[kpi_unit(kpi)]
     return f"{kpi_label(kpi)} ({unit})" if unit else kpi_label(kpi)
-
-
-def team_label(team: str) -> str:
-    """Return a readable team name: short role codes in capitals (``sdr`` -> ``SDR``)."""
-    return team.upper() if len(team) <= 3 else team.replace("_", " ")
 
 
 def format_money(value: float, signed: bool = False) -> str:
@@ -283,11 +330,6 @@ def format_percent(value: float, signed: bool = True) -> str:
     if not math.isfinite(value):
         return "n/a"
     return f"{value:+.1%}" if signed else f"{value:.1%}"
-
-
-def sentence_start(name: str) -> str:
-    """Return ``name`` with its first letter in capitals (the rest unchanged)."""
-    return name[:1].upper() + name[1:]
 
 
 def format_mean_ci(row: pd.Series | None, kpi: str, words: bool = True) -> str:

@@ -23,6 +23,7 @@ CAPACITY_STEPS = (
     ("capacity_gap_leakage", "leakage: leads lost untouched or at a hand-off, at the run's stage win rates"),
     ("capacity_gap_queueing", "queueing: deals still waiting for a rep at the end, at stage win rates"),
     ("capacity_gap_cycle", "sales cycle: deals still with the buyer at the end, at stage win rates"),
+    ("capacity_gap_carry_in", "carried in: deals already open when the window starts, at stage win rates"),
     ("capacity_gap_coverage", "pipeline coverage: capacity the leads did not fill (the rest)"),
 )
 

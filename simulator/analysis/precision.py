@@ -25,6 +25,7 @@ from simulator.analysis.statistics import (
     scenario_order,
 )
 from simulator.analysis.tables import scenario_names
+from simulator.analysis.wording import count_of
 from simulator.run.experiment import ExperimentResult
 
 PRECISION_KPI = "bookings"
@@ -54,7 +55,7 @@ def runs_needed_sentence(
     target = f"±{TARGET_PRECISION:.0%}"
     if needed is None:
         return (
-            f"**{scenario}**: with {runs_made:,} run(s) and this mean, no run count can be given "
+            f"**{scenario}**: with {count_of(runs_made, 'run')} and this mean, no run count can be given "
             f"for a 95% CI of mean {label} within {target}."
         )
     now = f" (now ±{half_width:.1%})" if math.isfinite(half_width) else ""
@@ -101,16 +102,42 @@ def pairing_sentence(scenario: str, baseline: str, rho: float, kpi: str = PRECIS
     )
 
 
-def auto_runs_lines(result: ExperimentResult) -> list[str]:
-    """Say how many replications each scenario needed under ``runs=auto`` (no lines otherwise).
+def auto_runs_words(result: ExperimentResult) -> list[str]:
+    """Under ``runs=auto``, one line per scenario: the runs it needed, or that the run cap stopped it short.
 
-    Returns:
-        Markdown bullets, one per scenario: the runs it got, and whether the 95% CI of the
-        target KPI's mean reached the target half-width or the run cap stopped it.
+    The same words serve the terminal and ``report.md``, so the terminal never says a
+    scenario "needed" runs when the cap stopped it before the target precision.
     """
     goal = result.experiment.precision
     runs = result.replications
     if goal is None or "scenario" not in runs.columns or goal.kpi not in runs.columns:
+        return []
+    lines = []
+    target = f"±{goal.relative_half_width:.1%}"
+    for scenario in scenario_names(result):
+        made = result.runs_per_scenario.get(scenario, 0)
+        width = relative_half_width(runs.loc[runs["scenario"] == scenario, goal.kpi])
+        now = f"±{width:.1%}" if math.isfinite(width) else "no measurable precision"
+        if math.isfinite(width) and width <= goal.relative_half_width:
+            lines.append(f"{scenario} needed {made:,} runs to reach {now} (target {target}).")
+        else:
+            lines.append(
+                f"{scenario} was stopped by the cap of {goal.max_runs:,} runs at {now}, short of the {target} "
+                f"target: its mean {goal.kpi} is less precise than asked (raise runner.max_runs)."
+            )
+    return lines
+
+
+def auto_runs_lines(result: ExperimentResult) -> list[str]:
+    """Say how many replications each scenario needed under ``runs=auto`` (no lines otherwise).
+
+    Returns:
+        Markdown lines: what ``runs=auto`` aimed at, then one bullet per scenario from
+        :func:`auto_runs_words`.
+    """
+    goal = result.experiment.precision
+    words = auto_runs_words(result)
+    if goal is None or not words:
         return []
     label = kpi_label(goal.kpi).lower()
     lines = [
@@ -118,15 +145,7 @@ def auto_runs_lines(result: ExperimentResult) -> list[str]:
         f"±{goal.relative_half_width:.1%} of that mean, with at most {goal.max_runs:,} runs per scenario:",
         "",
     ]
-    for scenario in scenario_names(result):
-        made = result.runs_per_scenario.get(scenario, 0)
-        width = relative_half_width(runs.loc[runs["scenario"] == scenario, goal.kpi])
-        now = f"±{width:.1%}" if math.isfinite(width) else "no measurable precision"
-        if math.isfinite(width) and width <= goal.relative_half_width:
-            lines.append(f"- **{scenario}** needed {made:,} runs (now {now}).")
-        else:
-            lines.append(f"- **{scenario}** reached the cap of {made:,} runs with {now}: the target was not reached.")
-    return [*lines, ""]
+    return [*lines, *[f"- {line}" for line in words], ""]
 
 
 def precision_section(result: ExperimentResult, kpi: str = PRECISION_KPI) -> list[str]:

@@ -1,9 +1,10 @@
 """What kind of quantity each KPI is, and so which values its interval may take.
 
 One table, :data:`KPI_KINDS`, maps every KPI (by name prefix, first match wins) to its
-kind; the summary, the paired comparison, the sentences, the terminal table, the plots
-and the range checks all read it through :func:`kpi_kind`, so a KPI is never a share in
-one place and an amount in another. The kinds:
+kind and its direction of good (higher, lower or neither); the summary, the paired
+comparison, the sentences, the terminal table, the plots, the answer and the range checks
+all read it through :func:`kpi_kind` and :func:`direction`, so a KPI is never a share in
+one place and an amount in another, nor better higher in one place and lower in another. The kinds:
 
 - ``event``: 0 or 1 in each run (``hit_plan``); its mean is a probability in [0, 1];
 - ``proportion``: a share in [0, 1] in each run (win rate, conversion, utilisation,
@@ -22,7 +23,8 @@ named by a row, so a new KPI cannot fall through unnoticed.
 from __future__ import annotations
 
 import math
-from enum import StrEnum
+from enum import IntEnum, StrEnum
+from typing import NamedTuple
 
 
 class Kind(StrEnum):
@@ -35,56 +37,88 @@ class Kind(StrEnum):
     SIGNED = "signed"
 
 
-# (name prefix, kind): the first row whose prefix starts the KPI's name decides its kind.
-KPI_KINDS: tuple[tuple[str, Kind], ...] = (
-    ("hit_plan", Kind.EVENT),
-    ("win_rate", Kind.PROPORTION),  # also win_rate_product_<p>
-    ("lead_to_win_rate", Kind.PROPORTION),
-    ("stage_conversion_", Kind.PROPORTION),
-    ("sla_breach_", Kind.PROPORTION),
-    ("reps_at_quota_share", Kind.PROPORTION),
-    ("utilisation_", Kind.PROPORTION),
-    ("renewal_rate", Kind.PROPORTION),
-    ("overflow_share_", Kind.PROPORTION),
-    ("gross_revenue_retention", Kind.PROPORTION),  # ARR kept (no expansion) over ARR at the start
-    ("forecast_bias", Kind.RATIO),
-    ("contribution", Kind.SIGNED),
-    ("capacity_gap_", Kind.SIGNED),  # a cause can add to bookings as well as take away
-    ("leads_", Kind.NON_NEGATIVE),
-    ("deals_", Kind.NON_NEGATIVE),
-    ("bookings", Kind.NON_NEGATIVE),  # also bookings_<source>, bookings_product_<p>, bookings_per_rep
-    ("avg_deal_size", Kind.NON_NEGATIVE),
-    ("cycle_time_days_", Kind.NON_NEGATIVE),
-    ("first_touch_hours_", Kind.NON_NEGATIVE),
-    ("stage_entries_", Kind.NON_NEGATIVE),
-    ("stage_wait_days_", Kind.NON_NEGATIVE),
-    ("stage_leaked_", Kind.NON_NEGATIVE),
-    ("reps_hired", Kind.NON_NEGATIVE),
-    ("reps_left", Kind.NON_NEGATIVE),
-    ("ramped_fte_", Kind.NON_NEGATIVE),
-    ("open_pipeline_", Kind.NON_NEGATIVE),
-    ("cost_", Kind.NON_NEGATIVE),
-    ("cac", Kind.NON_NEGATIVE),
-    ("sales_efficiency", Kind.NON_NEGATIVE),
-    ("quota_attainment", Kind.NON_NEGATIVE),
-    ("capacity_spreadsheet", Kind.NON_NEGATIVE),
-    ("plan_shortfall", Kind.NON_NEGATIVE),
-    ("plan_target", Kind.NON_NEGATIVE),
-    ("forecast_mape", Kind.NON_NEGATIVE),  # also forecast_mape_unscored (a count of periods)
-    ("forecast_wape", Kind.NON_NEGATIVE),
-    ("meetings_booked", Kind.NON_NEGATIVE),
-    ("target_accounts_worked", Kind.NON_NEGATIVE),
-    ("prm_tool_cost", Kind.NON_NEGATIVE),
-    ("partners_active", Kind.NON_NEGATIVE),
-    ("partner_referrals", Kind.NON_NEGATIVE),
-    ("partner_sourced_bookings", Kind.NON_NEGATIVE),
-    ("partner_margin_cost", Kind.NON_NEGATIVE),
-    ("renewals_", Kind.NON_NEGATIVE),
-    ("churned_", Kind.NON_NEGATIVE),
-    ("expansion_bookings", Kind.NON_NEGATIVE),
-    ("expansions_won", Kind.NON_NEGATIVE),
-    ("customers_active", Kind.NON_NEGATIVE),
-    ("net_revenue_retention", Kind.NON_NEGATIVE),  # ARR kept plus expansion over ARR at the start
+class Good(IntEnum):
+    """Which way a KPI is better: +1 higher, -1 lower, 0 neither (a count of leads, a utilisation)."""
+
+    HIGHER = 1
+    LOWER = -1
+    NONE = 0
+
+
+class KpiRow(NamedTuple):
+    """One row of :data:`KPI_KINDS`: a name prefix, the kind of quantity and its direction of good."""
+
+    prefix: str
+    kind: Kind
+    good: Good
+
+
+_E, _P, _N, _R, _S = Kind.EVENT, Kind.PROPORTION, Kind.NON_NEGATIVE, Kind.RATIO, Kind.SIGNED
+_UP, _DOWN, _NONE = Good.HIGHER, Good.LOWER, Good.NONE
+
+# The first row whose prefix starts the KPI's name decides its kind and its direction of good.
+# Direction NONE where more is neither better nor worse in itself: lead counts (fewer leads also
+# means fewer disqualified), open pipeline (deals stuck in a queue raise it), utilisation (a
+# planning range, not a goal), renewals due, headcount, the plan itself.
+KPI_KINDS: tuple[KpiRow, ...] = tuple(
+    KpiRow(prefix, kind, good)
+    for prefix, kind, good in (
+        ("hit_plan", _E, _UP),
+        ("win_rate", _P, _UP),  # also win_rate_product_<p>
+        ("lead_to_win_rate", _P, _UP),
+        ("no_decision_rate", _P, _DOWN),  # closed opportunities that ended with no decision
+        ("stage_conversion_", _P, _UP),
+        ("sla_breach_", _P, _DOWN),
+        ("reps_at_quota_share", _P, _UP),
+        ("utilisation_", _P, _NONE),
+        ("renewal_rate", _P, _UP),
+        ("overflow_share_", _P, _NONE),
+        ("gross_revenue_retention", _P, _UP),  # ARR kept (no expansion) over ARR at the start
+        ("forecast_bias", _R, _NONE),  # too high and too low are both wrong: its size is scored by MAPE
+        ("contribution", _S, _UP),
+        ("capacity_gap_", _S, _NONE),  # a cause can add to bookings as well as take away
+        ("leads_", _N, _NONE),  # leads by source: more is not better in itself
+        ("deals_won", _N, _UP),
+        ("deals_lost_disqualified", _N, _NONE),  # falls with fewer leads: neither good nor bad
+        ("deals_lost_", _N, _DOWN),  # leaked, lost at hand-off, at reassignment, to no decision (the buyer's)
+        ("deals_lost", _N, _NONE),  # all reasons together, disqualified leads included
+        ("deals_", _N, _NONE),  # deals_reassigned: a consequence of attrition, shown for its cause
+        ("bookings", _N, _UP),  # also bookings_<source>, bookings_product_<p>, bookings_per_rep
+        ("avg_deal_size", _N, _UP),
+        ("cycle_time_days_", _N, _DOWN),
+        ("first_touch_hours_", _N, _DOWN),
+        ("stage_entries_", _N, _NONE),
+        ("stage_wait_days_", _N, _DOWN),
+        ("stage_leaked_", _N, _DOWN),
+        ("reps_hired", _N, _NONE),
+        ("reps_left", _N, _DOWN),
+        ("ramped_fte_", _N, _NONE),
+        ("open_pipeline_", _N, _NONE),  # deals stuck in a queue raise it as much as a healthy funnel
+        ("cost_", _N, _DOWN),
+        ("cac", _N, _DOWN),
+        ("sales_efficiency", _N, _UP),
+        ("quota_attainment", _N, _UP),
+        ("capacity_spreadsheet", _N, _NONE),
+        ("plan_shortfall", _N, _DOWN),
+        ("plan_target", _N, _NONE),
+        ("forecast_mape_unscored", _N, _NONE),  # a count of periods (also ..._quarter)
+        ("forecast_mape", _N, _DOWN),
+        ("forecast_wape", _N, _DOWN),
+        ("meetings_booked", _N, _UP),
+        ("target_accounts_worked", _N, _NONE),
+        ("prm_tool_cost", _N, _DOWN),
+        ("partners_active", _N, _UP),
+        ("partner_referrals", _N, _UP),
+        ("partner_sourced_bookings", _N, _UP),
+        ("partner_margin_cost", _N, _DOWN),
+        ("renewals_won", _N, _UP),
+        ("renewals_", _N, _NONE),  # renewals_due: the size of the book coming up
+        ("churned_", _N, _DOWN),
+        ("expansion_bookings", _N, _UP),
+        ("expansions_won", _N, _UP),
+        ("customers_active", _N, _UP),
+        ("net_revenue_retention", _N, _UP),  # ARR kept plus expansion over ARR at the start
+    )
 )
 
 _RANGES = {
@@ -96,12 +130,24 @@ _RANGES = {
 }
 
 
+def kpi_row(kpi: str) -> KpiRow | None:
+    """The row of :data:`KPI_KINDS` that names ``kpi`` (the first whose prefix starts it), or None."""
+    for row in KPI_KINDS:
+        if kpi.startswith(row.prefix):
+            return row
+    return None
+
+
 def named_kind(kpi: str) -> Kind | None:
     """The kind of ``kpi`` from :data:`KPI_KINDS`, or None when no row names it."""
-    for prefix, kind in KPI_KINDS:
-        if kpi.startswith(prefix):
-            return kind
-    return None
+    row = kpi_row(kpi)
+    return row.kind if row else None
+
+
+def direction(kpi: str) -> int:
+    """+1 if a higher value of ``kpi`` is better, -1 if lower is better, 0 if neither (or unnamed)."""
+    row = kpi_row(kpi)
+    return int(row.good) if row else 0
 
 
 def kpi_kind(kpi: str) -> Kind:

@@ -31,8 +31,7 @@ from simulator.analysis.intervals import (
     t_half_width,
     wilson_interval,
 )
-from simulator.analysis.quantities import has_relative_difference, kpi_kind
-from simulator.model.metrics import direction
+from simulator.analysis.quantities import direction, has_relative_difference, kpi_kind
 
 KEY_COLUMNS = ("scenario", "replication")
 SUMMARY_COLUMNS = ("scenario", "kpi", "n", "mean", "std", "ci_low", "ci_high", "p10", "p50", "p90")

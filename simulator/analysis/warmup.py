@@ -13,7 +13,8 @@ Two standard tools (BENCHMARKS.md, "Warm-up and back-testing"):
   moving average, drawn so a reader can see where it flattens.
 
 The **transient check** runs on every result: for each monthly state series of the
-measurement window (open pipeline, customer book, partner base), it fits each
+measurement window (the month's mean open pipeline, the customer book and partner base at
+its end), it fits each
 replication's least-squares trend over the window's months and reports the series whose
 mean drift over the window is both statistically clear (more than 4 standard errors
 across replications) and material (more than :data:`MATERIAL_DRIFT` of the series'
@@ -23,6 +24,7 @@ the one configured is suggested.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -35,6 +37,9 @@ FloatArray = NDArray[np.float64]
 MSER_BATCH = 5
 """Observations per batch of MSER-5."""
 
+MATERIAL_SHIFT = 0.02
+"""A truncation whose cut-off part differs from the level after it by under 2% sets no warm-up."""
+
 MATERIAL_DRIFT = 0.05
 """A drift over the window below 5% of the series' level is not worth a warning."""
 
@@ -42,7 +47,7 @@ CLEAR_DRIFT_SE = 4.0
 """Standard errors across replications that make a drift statistically clear."""
 
 MONTHLY_STATE = {
-    "open_at_month_end": "open pipeline (deals)",
+    "open_pipeline_mean": "open pipeline (deals, the month's mean)",
     "customers_at_month_end": "customer book (accounts)",
     "partners_at_month_end": "partner base (active partners)",
 }
@@ -78,7 +83,11 @@ def mser(series: FloatArray, batch: int = MSER_BATCH) -> tuple[int, bool]:
     sse = suffix_sq - suffix**2 / kept
     statistic = sse[: k - 1] / kept[: k - 1] ** 2
     half = k // 2
-    best = int(np.argmin(statistic[: half + 1]))
+    searched = statistic[: half + 1]
+    # Ties go to the earliest truncation: a series that settles on a constant (a partner base
+    # at its cap) has a zero statistic at every cut after it, and rounding must not pick one.
+    tolerance = 1e-10 * float(np.mean(means**2))
+    best = int(np.flatnonzero(searched <= searched.min() + tolerance)[0])
     return best * batch, best < half
 
 
@@ -86,7 +95,8 @@ def truncations(daily: dict[str, FloatArray]) -> list[Truncation]:
     """MSER-5 on each replication-averaged daily series (series with missing days are skipped).
 
     A truncation is *material* when the mean of the part it removes differs from the
-    level after it by more than twice the standard deviation of the remaining batch means:
+    level after it by more than twice the standard deviation of the remaining batch means
+    and by more than :data:`MATERIAL_SHIFT` of that level:
     on a series that is stationary from day 0 but slow to average out (a team's mean
     tenure over a few runs), MSER-5 may cut at a wobble, and that cut should not set the
     warm-up.
@@ -103,7 +113,8 @@ def truncations(daily: dict[str, FloatArray]) -> list[Truncation]:
         rest = values[drop:]
         k = rest.size // MSER_BATCH
         wobble = float(rest[: k * MSER_BATCH].reshape(k, MSER_BATCH).mean(axis=1).std(ddof=1)) if k > 1 else 0.0
-        material = drop > 0 and abs(float(values[:drop].mean()) - float(rest.mean())) > 2.0 * wobble
+        shift = abs(float(values[:drop].mean()) - float(rest.mean())) if drop else 0.0
+        material = shift > 2.0 * wobble and shift > MATERIAL_SHIFT * abs(float(rest.mean()))
         out.append(Truncation(name, drop, settled, float(rest.mean()), material))
     return out
 
@@ -134,15 +145,27 @@ class Drift:
     level: float  # mean level over the window
     drift: float  # mean change over the window (last month minus first, on the fitted trend)
     se: float  # its standard error across replications
+    response: bool = False  # the baseline's same series is steady: the scenario's lever moves it
+
+    @property
+    def transient(self) -> bool:
+        """True for an artefact of the run's start (a warning), False for a scenario's response (a note)."""
+        return not self.response
 
     @property
     def relative(self) -> float:
         """The drift as a share of the level."""
         return self.drift / self.level if self.level else math.inf
 
-    def sentence(self, warmup_days: float) -> str:
-        """The warning in words, with the warm-up to try."""
+    def sentence(self, warmup_days: float, baseline: str = "the baseline") -> str:
+        """The warning in words, with the warm-up to try (or, for a response, what moves it)."""
         direction = "rises" if self.drift > 0 else "falls"
+        if self.response:
+            return (
+                f"{self.scenario}: the {self.what} {direction} by {abs(self.relative):.0%} across the measured window "
+                f"while {baseline}'s is steady: the scenario's own lever moves it (a new level being reached, not "
+                "an artefact of the run's start)"
+            )
         suggestion = max(warmup_days * 2, 250.0)
         return (
             f"{self.scenario}: the {self.what} still {direction} by {abs(self.relative):.0%} across the measured "
@@ -152,11 +175,14 @@ class Drift:
         )
 
 
-def transient_drifts(monthly: pd.DataFrame) -> list[Drift]:
+def transient_drifts(monthly: pd.DataFrame, baseline: str | None = None) -> list[Drift]:
     """State series whose trend over the window is clear and material, per scenario.
 
     ``monthly`` is the monthly table (one row per scenario x replication x month); months
-    that are only partly inside the window count like the others.
+    that are only partly inside the window count like the others. With a ``baseline``
+    (today's organisation, which the shipped configs start in its steady state), a
+    scenario's drift on a series the baseline holds steady is marked a *response* to the
+    scenario's lever (a move to a new level, which no warm-up removes), not a transient.
     """
     found: list[Drift] = []
     if monthly.empty or "month" not in monthly.columns:
@@ -180,4 +206,9 @@ def transient_drifts(monthly: pd.DataFrame) -> list[Drift]:
             clear = abs(drift) > CLEAR_DRIFT_SE * se if se > 0 else drift != 0.0
             if material and clear:
                 found.append(Drift(str(scenario), column, what, level, drift, se))
-    return found
+    if baseline is None:
+        return found
+    drifting = {d.series for d in found if d.scenario == baseline}
+    return [
+        d if d.scenario == baseline or d.series in drifting else dataclasses.replace(d, response=True) for d in found
+    ]

@@ -13,11 +13,13 @@ them (an experiment overlay, ``configs/config.yaml``) for the JSON Schemas edito
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator, create_model
+from pydantic import AfterValidator, Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator, create_model
 
+from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, issues_from_validation_error
 from simulator.config.fields import ConfigModel, Text, WholeNumber, explained, salesim_error
 from simulator.config.runner_settings import RunnerSettings
@@ -40,17 +42,32 @@ RunsOrAuto = Annotated[Runs | Literal["auto"], WrapValidator(_runs_or_auto)]
 PartialSection = dict[str, Any] | None
 
 
+_FOLDER_NAME = re.compile(r"^\w[\w.-]*$")
+
+
+def _folder_name(name: str) -> str:
+    """``experiment.name``: one safe folder name (it names ``outputs/<name>/``)."""
+    if not _FOLDER_NAME.match(name) or ".." in name:
+        raise salesim_error(
+            "must be a safe folder name (it names outputs/<name>/): letters, digits, _, - and ., "
+            "starting with a letter or digit; no /, \\, :, spaces or '..'"
+        )
+    return name
+
+
 class ExperimentSettings(ConfigModel):
     """The question an experiment asks, the scenarios that answer it and the baseline."""
 
-    name: Text = "experiment"
-    """Names the output folder."""
+    name: Annotated[Text, AfterValidator(_folder_name)] = "experiment"
+    """Names the output folder (letters, digits, ``_``, ``-`` and ``.``)."""
     question: Text = ""
     """Shown in the report."""
     baseline: Text | None = None
     """The scenario the others are compared against (default: the first)."""
     scenarios: dict[str, list[Text] | None] = Field(default_factory=dict)
     """Scenario name -> Hydra overrides applied on top of the base config (e.g. ``org=specialist``)."""
+    decision: DecisionSettings | None = None
+    """The decision KPIs (a primary KPI and its guardrails) and an optional rule; the report opens on them."""
 
 
 class ComposedConfig(ScenarioConfig):

@@ -96,7 +96,7 @@ def issues_from_error_detail(detail: ErrorDetails, prefix: str = "") -> list[Con
     if kind in _BOUNDS:
         return [ConfigIssue(key, value, _BOUNDS[kind].format(_number(next(iter(ctx.values())))))]
     if kind in _TYPES:
-        return [ConfigIssue(key, value, _TYPES[kind] + read_as_text_hint(value))]
+        return [ConfigIssue(key, value, _TYPES[kind] + read_as_text_hint(value) + _boolean_hint(kind, value))]
     if kind in _LENGTHS:
         least = kind.endswith("short")
         size, unit = ctx.get("min_length" if least else "max_length"), _LENGTHS[kind]
@@ -116,6 +116,15 @@ def read_as_text_hint(value: Any) -> str:
         return " (it was read as text; write e.g. 1.0e3 rather than 1e3 so YAML reads a number)"
     return ""
 
+
+def _boolean_hint(kind: str, value: Any) -> str:
+    """A hint when ``true``/``false`` was given where a number is expected, else ``""``."""
+    if isinstance(value, bool) and kind in _NUMBER_TYPES:
+        return " (true/false is not a number)"
+    return ""
+
+
+_NUMBER_TYPES = frozenset({"float_type", "float_parsing", "int_type", "int_parsing", "finite_number"})
 
 _BOUNDS = {
     "greater_than": "must be greater than {}",

@@ -10,6 +10,13 @@ is worded as the rest of salesim words it.
 Ranges are pydantic field constraints (``Field(ge=0, le=1)``), visible in the JSON
 Schema; :func:`explained` replaces pydantic's wording of a broken constraint with a
 sentence of ours, e.g. ``must be a probability between 0 and 1``.
+
+Whatever a field's annotation (a bare ``float`` too, inside lists, tuples, mappings and
+optional values), :class:`ConfigModel` validates every number, whole number, flag and
+string of its schema strictly: ``true`` is never a number, ``"12"`` never a number,
+``1`` never a flag, and NaN or infinity never a value (no config key uses infinity for
+"unlimited": those keys take ``null``). This is done once, on the model's core schema
+(:func:`strict_scalars`), so a field added later gets it without asking.
 """
 
 from __future__ import annotations
@@ -23,13 +30,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     Strict,
     ValidationError,
     ValidatorFunctionWrapHandler,
     WrapValidator,
     model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
 from simulator.config.errors import SALESIM_ERROR
@@ -44,10 +52,37 @@ def salesim_error(allowed: str) -> PydanticCustomError:
     return PydanticCustomError(SALESIM_ERROR, allowed)
 
 
-class ConfigModel(BaseModel):
-    """Base of every config model: frozen, no unknown keys, docstrings as descriptions."""
+_STRICT_SCALARS = frozenset({"float", "int", "bool", "str"})
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+def strict_scalars(schema: Any) -> Any:
+    """A copy of a pydantic core schema whose numbers, flags and strings validate strictly.
+
+    Every ``float`` node also refuses NaN and infinity. Strict numbers still take whole
+    numbers where a number is expected (``3`` for ``3.0``), never booleans or text.
+    """
+    if isinstance(schema, dict):
+        copied = {key: strict_scalars(value) for key, value in schema.items()}
+        if copied.get("type") in _STRICT_SCALARS:
+            copied["strict"] = True
+            if copied["type"] == "float":
+                copied["allow_inf_nan"] = False
+        return copied
+    if isinstance(schema, list):
+        return [strict_scalars(item) for item in schema]
+    return schema
+
+
+class ConfigModel(BaseModel):
+    """Base of every config model: frozen, no unknown keys, docstrings as descriptions, strict scalars."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True, allow_inf_nan=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: type[BaseModel], handler: GetCoreSchemaHandler) -> CoreSchema:
+        """The model's schema with every number, flag and string strict and every number finite."""
+        schema: CoreSchema = strict_scalars(handler(source))
+        return schema
 
     @model_validator(mode="wrap")
     @classmethod

@@ -2,8 +2,9 @@
 
 pydantic checks each section's types and ranges; what only makes sense against the rest
 of the scenario is checked here: the market sources the pipelines feed, stage names
-unique over every pipeline, renewal and expansion stages routed to a team, and a team's
-time allocation naming pipelines that exist.
+unique over every pipeline, renewal and expansion stages worked by a team of their
+role (or routed by name; never by the default team, a sales team), and the role that
+owns the accounts (``checkin_role``) being a team's.
 """
 
 from __future__ import annotations
@@ -26,6 +27,26 @@ def all_stage_names(config: ScenarioConfig) -> list[str]:
     for stages in config.pipelines.stages().values():
         names.extend(stage.name for stage in stages)
     return names
+
+
+def _roles(org: OrgConfig) -> list[str]:
+    """The roles of the org's teams, in config order."""
+    return list(dict.fromkeys(team.role for team in org.teams.values()))
+
+
+def _check_customer_stage(org: OrgConfig, key: str, stage: str, role: str, issues: list[ConfigIssue]) -> None:
+    """A renewal or expansion stage is routed by name or worked by a team of its role, never by the default team."""
+    if stage in org.routing or role in _roles(org):
+        return
+    allowed = (
+        f"no team has this role, so the stage would fall to the default team ({org.default_team}): must be "
+        f"one of the roles {', '.join(_roles(org))}, or route stage {stage} to a team in org.routing"
+    )
+    if org.default_team is None:
+        allowed = (
+            f"no team has this role: must be one of {', '.join(_roles(org))}, or route stage {stage} in org.routing"
+        )
+    issues.append(ConfigIssue(key, role, allowed))
 
 
 def _check_source(config: ScenarioConfig, key: str, source: str, issues: list[ConfigIssue]) -> None:
@@ -68,11 +89,12 @@ def check_pipelines(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
                 issues.append(ConfigIssue(f"{key}.effort_hours", stage.effort_hours.to_spec(), "cannot be negative"))
             if stage.delay_days.quantile(0.0) < 0:
                 issues.append(ConfigIssue(f"{key}.delay_days", stage.delay_days.to_spec(), "cannot be negative"))
-            if pipeline in ("renewal", "expansion") and team_for_stage(org, stage.name, stage.role) is None:
-                roles = ", ".join(sorted({team.role for team in org.teams.values()}))
-                allowed = f"stage (role {stage.role}) has no team: route it, give a team that role (roles: {roles})"
-                issues.append(ConfigIssue(f"org.routing.{stage.name}", None, allowed))
+            if pipeline in ("renewal", "expansion"):
+                _check_customer_stage(org, f"{key}.role", stage.name, stage.role, issues)
     retention = pipelines.retention
+    if retention is not None and retention.renewal.checkin_role not in _roles(org):
+        allowed = f"must be the role of a team, whose reps own the accounts: {', '.join(_roles(org))}"
+        issues.append(ConfigIssue("pipelines.retention.renewal.checkin_role", retention.renewal.checkin_role, allowed))
     if retention is not None and retention.initial_arr.quantile(0.0) < 0:
         issues.append(ConfigIssue("pipelines.retention.initial_arr", retention.initial_arr.to_spec(), ">= 0"))
     if retention is not None and retention.expansion is not None and retention.expansion.uplift.quantile(0.0) < 0:

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from simulator.config.distributions import Distribution, DistributionField
+from simulator.config.errors import ConfigError
 from simulator.config.fields import ConfigModel
 
 # Pipeline keys, in the order used by compiled tables and per-pipeline KPIs.
@@ -80,6 +81,16 @@ class ReferralConfig(ConfigModel):
     base_leads_per_month: float = Field(default=0.1, ge=0.0, description="rate of a partner never enabled")
     max_leads_per_month: float = Field(default=1.0, ge=0.0, description="rate of a fully enabled partner")
     hours_scale: float = Field(default=10.0, gt=0.0, description="rate = base + (max - base)(1 - exp(-hours / scale))")
+
+    @model_validator(mode="after")
+    def _base_below_max(self) -> ReferralConfig:
+        if self.base_leads_per_month > self.max_leads_per_month:
+            allowed = (
+                f"must be at most max_leads_per_month ({self.max_leads_per_month:g}): "
+                "enablement raises a partner's rate from the base toward the maximum"
+            )
+            raise ConfigError.single("base_leads_per_month", self.base_leads_per_month, allowed)
+        return self
 
 
 class EnablementConfig(ConfigModel):

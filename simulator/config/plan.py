@@ -15,35 +15,38 @@ given per stage in ``forecast.month`` and ``forecast.quarter``.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, TypeAdapter, ValidatorFunctionWrapHandler, WrapValidator
 
 from simulator.config.errors import ConfigIssue
-from simulator.config.fields import ConfigModel
+from simulator.config.fields import ConfigModel, NonNegative, explained
+
+Quarterly = Annotated[
+    list[NonNegative],
+    Field(min_length=4, max_length=4),
+    explained("must be one yearly figure or a list of exactly 4 quarterly figures"),
+]
+_YEARLY: TypeAdapter[float] = TypeAdapter(NonNegative)
+_QUARTERLY: TypeAdapter[list[float]] = TypeAdapter(Quarterly)
+
+
+def _yearly_or_quarterly(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """A list is the quarterly plan, anything else the yearly figure: each error names its own key."""
+    if value is None:
+        return None
+    return (_QUARTERLY if isinstance(value, list | tuple) else _YEARLY).validate_python(value)
 
 
 class PlanConfig(ConfigModel):
     """A bookings plan to be hit, and the planner's attainment assumption."""
 
-    bookings: float | list[float] | None = Field(
+    bookings: Annotated[NonNegative | Quarterly | None, WrapValidator(_yearly_or_quarterly)] = Field(
         default=None, description="yearly bookings plan ($), or four quarterly figures; None: no plan"
     )
     assumed_attainment: float = Field(
         default=0.5, gt=0, le=5, description="quota attainment the capacity planner assumes"
     )
-
-    @field_validator("bookings")
-    @classmethod
-    def _check_bookings(cls, value: float | list[float] | None) -> float | list[float] | None:
-        if isinstance(value, list):
-            if len(value) != 4:
-                raise ValueError("must be one yearly figure or a list of exactly 4 quarterly figures")
-            if any(v < 0 for v in value):
-                raise ValueError("quarterly figures must be >= 0")
-        elif value is not None and value < 0:
-            raise ValueError("must be >= 0")
-        return value
 
 
 class ForecastConfig(ConfigModel):

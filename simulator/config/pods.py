@@ -219,3 +219,62 @@ def check_routing_coverage(config: ScenarioConfig) -> list[ConfigIssue]:
             )
             issues.append(ConfigIssue(f"org.routing.{stage.name}", org.routing.get(stage.name), allowed))
     return issues
+
+
+def check_pod_reach(config: ScenarioConfig) -> list[ConfigIssue]:
+    """Pod settings that could never act, and overflow that would send leads where they cannot go.
+
+    ``serves`` or an overflow rule on a team that works no sales stage (it never receives
+    leads); an overflow ``to`` the pod itself, or to a team that cannot work every sales
+    stage the pod works (a CSM team, say). The candidates are listed in each message.
+    """
+    org = config.org
+    able = {stage.name: candidate_teams(org, stage) for stage in config.pipeline.stages}
+    works = {name: [stage for stage, teams in able.items() if name in teams] for name in org.teams}
+    receiving = [name for name, stages in works.items() if stages]
+    issues: list[ConfigIssue] = []
+    for name, team in org.teams.items():
+        if works[name]:
+            continue
+        why = (
+            f"has no effect: team {name} works no stage of the sales pipeline, so it never receives leads "
+            f"(teams that do: {', '.join(receiving)}); remove it, or route a stage to {name} in org.routing"
+        )
+        if team.serves.restricted:
+            issues.append(ConfigIssue(f"org.teams.{name}.serves", team.serves.model_dump(exclude_none=True), why))
+        if team.overflow is not None:
+            issues.append(ConfigIssue(f"org.teams.{name}.overflow", team.overflow.model_dump(exclude_none=True), why))
+    for name in receiving:
+        rule = org.teams[name].overflow
+        if rule is not None and rule.to in org.teams:
+            issues.extend(_overflow_target_issues(f"org.teams.{name}.overflow.to", rule.to, [name], works, able, org))
+    pods = [name for name in receiving if org.teams[name].serves.restricted and org.teams[name].overflow is None]
+    if org.overflow is not None and org.overflow.to in org.teams and pods:
+        issues.extend(_overflow_target_issues("org.overflow.to", org.overflow.to, pods, works, able, org))
+    return issues
+
+
+def _overflow_target_issues(
+    key: str,
+    to: str,
+    pods: list[str],
+    works: Mapping[str, list[str]],
+    able: Mapping[str, list[str]],
+    org: OrgConfig,
+) -> list[ConfigIssue]:
+    """An overflow rule naming team ``to`` for ``pods``: ``to`` must be none of them and work all their stages."""
+    stages = list(dict.fromkeys(stage for pod in pods for stage in works[pod]))
+    fit = [t for t in org.teams if t not in pods and all(t in able[s] for s in stages)]
+    choices = (
+        f"must be {ANY_POD} or a team able to work stage(s) {', '.join(stages)} that is not a pod the rule "
+        f"applies to: {', '.join(fit) or 'none here'}"
+    )
+    if to in pods:
+        own_rule = f"; or give team {to} an overflow rule of its own" if key == "org.overflow.to" else ""
+        return [ConfigIssue(key, to, f"is pod {to} itself, so its overflow goes nowhere: {choices}{own_rule}")]
+    missing = [s for s in stages if to not in able[s]]
+    if not missing:
+        return []
+    served = ", ".join(pods)
+    why = f"cannot take the leads of pod(s) {served}: team {to} does not work stage(s) {', '.join(missing)}"
+    return [ConfigIssue(key, to, f"{why}; {choices}")]

@@ -7,14 +7,47 @@ Only the settings are here (the config layer knows nothing of running);
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
-from simulator.config.fields import ConfigModel, Flag, Number, Text, WholeNumber, explained
+from simulator.config.fields import ConfigModel, Flag, Number, Text, WholeNumber, explained, salesim_error
 
 Backend = Literal["local", "dask"]
 Engine = Literal["auto", "simpy", "fast"]
+
+DASK_SCHEMES = ("tcp", "tls")
+"""Schemes of a Dask scheduler address salesim connects with."""
+
+_DASK_ADDRESS = re.compile(
+    r"^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+)(?::(?P<port>\d+))?/?$"
+)
+
+
+def dask_address_problem(address: str) -> str | None:
+    """What is wrong with a Dask scheduler address (``tcp://host:8786``), or None; nothing is contacted.
+
+    A missing scheme means ``tcp://`` and a missing port 8786, as in Dask.
+    """
+    match = _DASK_ADDRESS.match(address)
+    if match is None:
+        return "must be a Dask scheduler address like tcp://host:8786 or tls://host:8786, or null"
+    scheme = match["scheme"]
+    if scheme is not None and scheme.lower() not in DASK_SCHEMES:
+        return f"scheme {scheme}:// is not supported: must be tcp://host:port or tls://host:port, or null"
+    port = match["port"]
+    if port is not None and not 1 <= int(port) <= 65535:
+        return f"port {port} is impossible: must be between 1 and 65535 (Dask's default is 8786)"
+    return None
+
+
+def _dask_address(address: str | None) -> str | None:
+    problem = dask_address_problem(address) if address is not None else None
+    if problem is not None:
+        raise salesim_error(problem)
+    return address
+
 
 Automatic = Annotated[WholeNumber, Field(ge=0), explained("must be a whole number >= 0 (0 = automatic)")]
 
@@ -30,8 +63,10 @@ class RunnerSettings(ConfigModel):
     """Replications per task; 0 = automatic (about a second of work per task)."""
     progress: Flag = True
     """Show a progress bar on the terminal."""
-    address: Text | None = None
-    """Dask scheduler address (tcp://host:8786) for backend=dask; null starts a LocalCluster."""
+    address: Annotated[Text | None, AfterValidator(_dask_address)] = None
+    """Dask scheduler address (tcp://host:8786 or tls://host:8786) for backend=dask; null starts a LocalCluster."""
+    allow_large: Flag = False
+    """Run scenarios above the size budget (estimated events or entities per replication); the hard limits stay."""
     resume: Flag = False
     """Continue the interrupted run in hydra.run.dir, computing only the missing replications."""
     engine: Engine = "auto"

@@ -41,6 +41,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import Field, ValidationError, model_validator
 
 from simulator.config.calendar import DEFAULT_DAYS_PER_YEAR, Calendar, abstract_calendar, dated_calendar
+from simulator.config.decisions import QuarterEndConfig, QuarterMonthDelays
 from simulator.config.distributions import Distribution, DistributionField
 from simulator.config.economics import EconomicsConfig
 from simulator.config.errors import ConfigError, ConfigIssue, issues_from_validation_error
@@ -56,13 +57,14 @@ from simulator.config.fields import (
     explained,
     is_number,
 )
+from simulator.config.initial_pipeline import InitialPipelineConfig
 from simulator.config.lead_attributes import LeadAttributesConfig, ProductConfig, SegmentMix, Weight
 from simulator.config.pipelines import PipelinesConfig, TimeAllocationConfig
 from simulator.config.plan import ForecastConfig, PlanConfig, SlaConfig
 from simulator.config.pods import OverflowConfig, ServesConfig, TeamPodConfig
 from simulator.config.workforce import WorkforceConfig
 
-AssignmentPolicy = Literal["pooled", "round_robin", "least_loaded"]
+AssignmentPolicy = Literal["pooled", "round_robin", "least_loaded", "by_share"]
 PriorityRule = Literal["fifo", "closest_to_close"]
 ASSIGNMENT_POLICIES: tuple[str, ...] = get_args(AssignmentPolicy)
 PRIORITY_RULES: tuple[str, ...] = get_args(PriorityRule)
@@ -80,6 +82,12 @@ class SourceConfig(ConfigModel):
     """The stage its leads start at; null: the first stage of the pipeline."""
     conversion_lift: Number = 0.0
     """Logit shift on every stage for leads of this source."""
+    leads_by_month: dict[
+        Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"), explained("must be a month written YYYY-MM")],
+        NonNegative,
+    ] = Field(default_factory=dict)
+    """Dated arrival series: calendar month ('2017-10') -> mean leads that month, replacing
+    ``leads_per_month`` x seasonality for the months listed (needs ``clock.start_date``)."""
 
 
 class MarketConfig(ConfigModel):
@@ -154,14 +162,47 @@ class StageConfig(ConfigModel):
     """Whether the buying circle's size weighs on conversion here."""
     description: Text = ""
     """Shown in reports."""
+    decide_after_delay: Flag = False
+    """The decision is announced after the buyer's delay: losses (and, on the last stage, wins) close then."""
+    lost_delay_days: DistributionField | None = None
+    """Buyer's delay before a loss closes (with ``decide_after_delay``; null: ``delay_days``)."""
+    no_decision: Probability = 0.0
+    """Share of this stage's decisions that end with no decision (the buyer keeps the status quo)."""
+    no_decision_days: DistributionField | None = None
+    """Working days after the rep's work until a no-decision deal is closed as such (null: ``delay_days``)."""
+    delays_by_quarter_month: (
+        Annotated[
+            tuple[QuarterMonthDelays, ...],
+            Field(min_length=3, max_length=3),
+            explained("must list 3 entries: the first, second and third month of a quarter"),
+        ]
+        | None
+    ) = None
+    """Delays by the month of the quarter a deal was created in (with ``decide_after_delay``; null: the stage's)."""
 
     @model_validator(mode="after")
     def _not_negative(self) -> StageConfig:
+        delays = [("effort_hours", self.effort_hours), ("delay_days", self.delay_days)]
+        delays += [
+            (k, d)
+            for k, d in (("lost_delay_days", self.lost_delay_days), ("no_decision_days", self.no_decision_days))
+            if d is not None
+        ]
         issues = [
             ConfigIssue(name, value.to_spec(), "cannot be negative")
-            for name, value in (("effort_hours", self.effort_hours), ("delay_days", self.delay_days))
+            for name, value in delays
             if value.quantile(0.0) < 0
         ]
+        if self.delays_by_quarter_month is not None and not self.decide_after_delay:
+            issues.append(ConfigIssue("delays_by_quarter_month", "3 entries", "needs decide_after_delay: true"))
+        if self.lost_delay_days is not None and not self.decide_after_delay:
+            issues.append(
+                ConfigIssue(
+                    "lost_delay_days",
+                    self.lost_delay_days.to_spec(),
+                    "needs decide_after_delay: true (losses otherwise close when the work ends)",
+                )
+            )
         if issues:
             raise ConfigError(issues)
         return self
@@ -176,6 +217,8 @@ class PipelineConfig(ConfigModel):
     """Ordered stages; a lead converts at each or is lost."""
     opportunity_stage: Text | None = None
     """First stage at which a lead counts as an opportunity; null: the second stage."""
+    quarter_end: QuarterEndConfig = QuarterEndConfig()
+    """Wins pulled into the last days of a calendar quarter (off by default)."""
 
     @model_validator(mode="after")
     def _names(self) -> PipelineConfig:
@@ -185,6 +228,14 @@ class PipelineConfig(ConfigModel):
             if stage.name in seen:
                 issues.append(ConfigIssue(f"stages.{i}.name", stage.name, "must be unique within the pipeline"))
             seen.append(stage.name)
+        if self.quarter_end.share > 0 and not any(stage.decide_after_delay for stage in self.stages):
+            issues.append(
+                ConfigIssue(
+                    "quarter_end.share",
+                    self.quarter_end.share,
+                    "needs a stage with decide_after_delay: true (its close day is known ahead)",
+                )
+            )
         if self.opportunity_stage is not None and self.opportunity_stage not in seen:
             allowed = f"must be a stage of the pipeline: {', '.join(seen)}"
             issues.append(ConfigIssue("opportunity_stage", self.opportunity_stage, allowed))
@@ -245,7 +296,10 @@ class TeamConfig(ConfigModel):
     skill: SkillConfig = SkillConfig()
     """Rep skill, drawn once per rep."""
     assignment: AssignmentPolicy = "round_robin"
-    """How new leads are shared: pooled (next free rep), round_robin or least_loaded (owners)."""
+    """How new leads are shared: pooled (next free rep), round_robin, least_loaded or by_share (owners)."""
+    reps: dict[str, Weight] = Field(default_factory=dict)
+    """Named reps -> their relative share of the team's new leads (``by_share``); reps beyond
+    the named ones (headcount, hires) take the mean share."""
     priority: PriorityRule = "closest_to_close"
     """Which queued lead a rep works first."""
     prm_automation: Flag = False
@@ -258,6 +312,14 @@ class TeamConfig(ConfigModel):
     """This team's overflow rule (else ``org.overflow``)."""
     time_allocation: TimeAllocationConfig = TimeAllocationConfig()
     """How the team shares its hours across pipelines: priority, reserved hours, idle work."""
+
+    @model_validator(mode="after")
+    def _named_reps(self) -> TeamConfig:
+        if len(self.reps) > self.headcount:
+            raise ConfigError.single("reps", list(self.reps), f"names more reps than headcount ({self.headcount})")
+        if self.assignment == "by_share" and self.reps and sum(self.reps.values()) <= 0:
+            raise ConfigError.single("reps", dict(self.reps), "shares must add up to more than 0")
+        return self
 
     @property
     def pod(self) -> TeamPodConfig:
@@ -422,6 +484,8 @@ class ScenarioConfig(ConfigModel):
     """Service levels per stage (SLA breach KPIs)."""
     workforce: WorkforceConfig = WorkforceConfig()
     """Hiring, ramp-up, attrition, backfill and coaching."""
+    initial_pipeline: InitialPipelineConfig | None = None
+    """The open deals on day 0 (a starting state, e.g. a CRM's open pipeline at the as-of date)."""
 
     @model_validator(mode="before")
     @classmethod

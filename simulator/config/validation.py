@@ -4,7 +4,7 @@ Types, ranges and references inside one section are checked while parsing
 (:mod:`simulator.config.schema`). This module checks the scenario as a whole: a
 source's entry stage is a stage of the pipeline, routing names stages that exist, every
 stage has a team; and it refuses sizes that cannot run, with the estimate that rules
-them out (:data:`MAX_LEADS_PER_REPLICATION`, :data:`MAX_REPS`, :data:`MAX_HORIZON_DAYS`).
+them out (:mod:`simulator.config.sizes`).
 Every issue names the key, the value and what is allowed, and all of them are raised
 together so a user fixes a config in one pass, before any simulation starts.
 """
@@ -16,22 +16,12 @@ import warnings
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.lead_attributes import check_lead_attributes
 from simulator.config.pipeline_checks import all_stage_names, check_pipelines
-from simulator.config.pods import check_pods, check_routing_coverage
+from simulator.config.pods import check_pod_reach, check_pods, check_routing_coverage
 from simulator.config.schema import ScenarioConfig
-from simulator.config.workforce import check_workforce
+from simulator.config.sizes import check_size
+from simulator.config.workforce import check_workforce, hires_beyond_horizon
 
 USUAL_STAGE_COUNT = (4, 10)
-
-MAX_LEADS_PER_REPLICATION = 10_000_000
-"""Expected arrivals in one replication beyond which a run cannot finish (memory and hours per replication)."""
-
-MAX_REPS = 100_000
-"""Reps in one replication beyond which a run cannot finish."""
-
-WORKING_DAYS_PER_YEAR = 250
-MAX_HORIZON_YEARS = 50
-MAX_HORIZON_DAYS = MAX_HORIZON_YEARS * WORKING_DAYS_PER_YEAR
-"""The longest horizon simulated: 50 years of 250 working days."""
 
 
 class PipelineShapeWarning(UserWarning):
@@ -64,43 +54,29 @@ def _check_references(config: ScenarioConfig, issues: list[ConfigIssue]) -> None
             )
 
 
-def expected_leads(config: ScenarioConfig) -> float:
-    """Expected arrivals in one replication: monthly rates x mean seasonality x months simulated."""
-    per_month = sum(source.leads_per_month for source in config.market.sources.values())
-    seasonality = config.market.seasonality
-    months = 12.0 * config.clock.horizon_days / config.clock.days_per_year
-    return per_month * sum(seasonality) / len(seasonality) * months
-
-
-def _check_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
-    """Refuse horizons, lead counts and headcounts that cannot run, stating the estimate."""
-    clock = config.clock
-    if clock.horizon_days > MAX_HORIZON_DAYS:
-        allowed = (
-            f"must be at most {MAX_HORIZON_DAYS:,} working days ({MAX_HORIZON_YEARS} years of "
-            f"{WORKING_DAYS_PER_YEAR}); longer horizons cannot run"
-        )
-        issues.append(ConfigIssue("clock.horizon_days", clock.horizon_days, allowed))
-    leads = expected_leads(config)
-    if leads > MAX_LEADS_PER_REPLICATION:
-        per_month = sum(source.leads_per_month for source in config.market.sources.values())
-        months = 12.0 * clock.horizon_days / clock.days_per_year
-        allowed = (
-            f"about {leads:,.0f} leads expected per replication ({per_month:,.0f} a month before seasonality, "
-            f"over {months:,.0f} months); at most {MAX_LEADS_PER_REPLICATION:,} "
-            f"can run: lower the arrival rates or shorten clock.horizon_days"
-        )
-        rates = {name: source.leads_per_month for name, source in config.market.sources.items()}
-        issues.append(ConfigIssue("market.sources", rates, allowed))
-    headcounts = {name: team.headcount for name, team in config.org.teams.items()}
-    reps = sum(headcounts.values())
-    if reps > MAX_REPS:
-        allowed = f"{reps:,} reps in one replication; at most {MAX_REPS:,} can run"
-        largest = max(headcounts, key=lambda name: headcounts[name])
-        if headcounts[largest] > MAX_REPS:
-            issues.append(ConfigIssue(f"org.teams.{largest}.headcount", headcounts[largest], allowed))
-        else:
-            issues.append(ConfigIssue("org.teams", headcounts, allowed))
+def _check_dated_features(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
+    """Dated arrival series need a dated calendar; the starting state names what exists."""
+    for name, source in config.market.sources.items():
+        if source.leads_by_month and config.clock.start_date is None:
+            issues.append(
+                ConfigIssue(
+                    f"market.sources.{name}.leads_by_month",
+                    f"{len(source.leads_by_month)} months",
+                    "needs clock.start_date (a dated calendar names the months)",
+                )
+            )
+    start = config.initial_pipeline
+    if start is None:
+        return
+    market = config.market
+    reps = {rep for team in config.org.teams.values() for rep in team.reps}
+    attributes = {
+        "products": tuple(market.products),
+        "geographies": tuple(market.geographies),
+        "segments": tuple(market.segments),
+        "sectors": tuple(market.sectors),
+    }
+    issues.extend(start.check(tuple(stage.name for stage in config.pipeline.stages), reps, attributes))
 
 
 def _warn_about_shape(config: ScenarioConfig) -> None:
@@ -114,29 +90,39 @@ def _warn_about_shape(config: ScenarioConfig) -> None:
         )
 
 
-def validate_scenario(config: ScenarioConfig, prefix: str = "") -> None:
+def validate_scenario(
+    config: ScenarioConfig, prefix: str = "", *, allow_large: bool = False, horizon_shifted: bool = False
+) -> None:
     """Check a parsed scenario as a whole.
 
     Args:
         config: The parsed scenario.
         prefix: Prepended to every key in messages (e.g. ``"scenario specialist: "``).
+        allow_large: ``runner.allow_large``: run above the size budget (the hard limits stay).
+        horizon_shifted: The horizon was set by an override (the command line, a scenario's
+            own), so hires dated beyond it are left out of the run rather than refused.
 
     Raises:
         ConfigError: With every issue found.
     """
     issues: list[ConfigIssue] = []
     _check_references(config, issues)
-    _check_size(config, issues)
+    issues.extend(check_size(config, allow_large))
     _warn_about_shape(config)
     stage_names = tuple(stage.name for stage in config.pipeline.stages)
     issues.extend([*config.forecast.check(stage_names), *config.sla.check(stage_names)])
-    check_workforce(config.workforce, {name: team.role for name, team in config.org.teams.items()}, issues)
+    teams = {name: team.role for name, team in config.org.teams.items()}
+    check_workforce(config.workforce, teams, issues)
+    if not horizon_shifted:
+        issues.extend(hires_beyond_horizon(config.workforce, config.clock.calendar(), config.clock.horizon_days))
     check_pipelines(config, issues)
     market, org = config.market, config.org
     issues.extend(check_lead_attributes(market.attributes, market.segments))
     pods = {name: team.pod for name, team in org.teams.items()}
     issues.extend(check_pods(pods, org.overflow, market.attributes, market.segments))
     issues.extend(check_routing_coverage(config))
+    issues.extend(check_pod_reach(config))
+    _check_dated_features(config, issues)
     if issues:
         if prefix:
             issues = [ConfigIssue(prefix + i.key, i.value, i.allowed) for i in issues]

@@ -29,8 +29,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from simulator.config.calendar import Calendar
 from simulator.config.distributions import Distribution, DistributionField
-from simulator.config.errors import ConfigIssue
+from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.fields import ConfigModel
 
 DistributionSpec = DistributionField
@@ -49,6 +50,21 @@ class RampConfig(ConfigModel):
     skill_shift: tuple[Annotated[float, Field(ge=-10.0, le=10.0)], ...] = Field(
         default=(), description="logit shift added to the rep's skill in month 1, 2, ... of tenure"
     )
+
+    @model_validator(mode="after")
+    def _never_decreases(self) -> RampConfig:
+        issues: list[ConfigIssue] = []
+        for name, curve in (("productivity", self.productivity), ("skill_shift", self.skill_shift)):
+            for i in range(1, len(curve)):
+                if curve[i] < curve[i - 1]:
+                    allowed = f"must be at least month {i}'s {curve[i - 1]:g}: a ramp curve never decreases"
+                    issues.append(ConfigIssue(f"{name}.{i}", curve[i], allowed))
+        if self.skill_shift and self.skill_shift[-1] > 0:
+            allowed = "must be at most 0: a fully ramped rep's shift is 0, so a positive last month would fall"
+            issues.append(ConfigIssue(f"skill_shift.{len(self.skill_shift) - 1}", self.skill_shift[-1], allowed))
+        if issues:
+            raise ConfigError(issues)
+        return self
 
 
 class Hire(ConfigModel):
@@ -154,6 +170,47 @@ def check_workforce(workforce: WorkforceConfig, teams: Mapping[str, str], issues
                 issues.append(ConfigIssue(f"workforce.{where}.{field}", spec, "must be finite and never negative"))
 
 
+def hire_start_day(hire: Hire, calendar: Calendar) -> float:
+    """The working day planned hires start.
+
+    Their ``day``, or the first working day of the ``month``-th calendar month of the run
+    (month 1 is the one holding day 0; a month past the calendar's last is its last
+    month's start, beyond the horizon).
+    """
+    if hire.day is not None:
+        return float(hire.day)
+    starts = calendar.month_start
+    first = int(calendar.month_of(0.0))
+    return max(0.0, float(starts[min(first + (hire.month or 1) - 1, starts.size - 1)]))
+
+
+def hires_beyond_horizon(workforce: WorkforceConfig, calendar: Calendar, horizon_days: float) -> list[ConfigIssue]:
+    """Planned hires dated at or after the end of the run: they could never join.
+
+    Args:
+        workforce: The parsed section.
+        calendar: The clock's calendar (:meth:`simulator.config.schema.ClockConfig.calendar`).
+        horizon_days: ``clock.horizon_days``.
+    """
+    issues: list[ConfigIssue] = []
+    first = int(calendar.month_of(0.0))
+    last_month = int(sum(1 for start in calendar.month_start[first:-1] if start < horizon_days))
+    for team, settings in workforce.teams.items():
+        for i, hire in enumerate(settings.hires):
+            day = hire_start_day(hire, calendar)
+            if day < horizon_days:
+                continue
+            field, value = ("day", hire.day) if hire.day is not None else ("month", hire.month)
+            beyond = hire.day is None and first + (hire.month or 1) - 1 >= calendar.month_start.size - 1
+            when = "starts after the calendar of the run ends" if beyond else f"starts on working day {day:g}"
+            allowed = (
+                f"{when}, not before the end of the run (clock.horizon_days = {horizon_days:g}): must be a day "
+                f"below {horizon_days:g} or a month up to {last_month}"
+            )
+            issues.append(ConfigIssue(f"workforce.teams.{team}.hires.{i}.{field}", value, allowed))
+    return issues
+
+
 __all__ = [
     "Hire",
     "RampConfig",
@@ -161,5 +218,7 @@ __all__ = [
     "WorkforceConfig",
     "WorkforceSettings",
     "check_workforce",
+    "hire_start_day",
+    "hires_beyond_horizon",
     "initial_tenure",
 ]

@@ -1,7 +1,8 @@
 """The market: every lead of one replication, drawn up front in batches.
 
 Arrivals are a Poisson process per source whose rate is constant within a month and
-scaled by that month's seasonality multiplier, so counts per (source, month) are
+scaled by that month's seasonality multiplier (or, for the calendar months a source's
+dated series lists, that month's mean prorated by the working days simulated), so counts per (source, month) are
 Poisson and arrival times are uniform inside the month (exact for a piecewise-constant
 rate). Each lead then gets its attributes and its *luck*: every variate its journey
 could need (effort, buyer delay and a conversion draw at every stage, hand-off draws),
@@ -75,6 +76,11 @@ def draw_arrivals(scenario: Scenario, seed: int, replication: int) -> tuple[Floa
     month_length = np.array([m.end - m.start for m in months], dtype=np.float64)
     season = scenario.seasonality[[m.of_year for m in months]]
     means = np.outer(scenario.source_leads_per_day, season * month_length)  # (K, months)
+    if scenario.source_month_leads is not None:  # a dated series replaces rate x seasonality where given
+        index = np.array([m.index for m in months], dtype=np.int64)
+        share = month_length / np.array([m.length for m in months], dtype=np.float64)
+        series = scenario.source_month_leads[:, index] * share
+        means = np.where(np.isnan(series), means, series)
     counts = sampling.poisson_counts(gen, means.ravel()).reshape(means.shape)
     total = int(counts.sum())
     offsets = sampling.uniforms(gen, total)

@@ -14,55 +14,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY
-from simulator.model.pipeline_metrics import HIGHER_IS_BETTER, LOWER_IS_BETTER, bookings_by_source, pipeline_kpis
+from simulator.model.pipeline_metrics import bookings_by_source, pipeline_kpis
 from simulator.model.planning import planning_kpis, planning_monthly
 from simulator.model.pod_metrics import closed_opportunities, pod_kpis
 from simulator.model.records import Outcome, ReplicationRun
-from simulator.model.state_series import at_month_ends, daily_state
+from simulator.model.state_series import at_month_ends, daily_state, month_means
 from simulator.model.window import window_months
 from simulator.model.workforce import busy_share, daily_staffing, employed_days
-
-# KPIs where a lower value is the better one; every other KPI with a direction is
-# better higher. KPIs matching neither list (counts of leads, stage entries) are neutral.
-LOWER_IS_BETTER_PREFIXES = (
-    "deals_lost",
-    "cycle_time",
-    "first_touch",
-    "stage_wait_days",
-    "stage_leaked",
-    "leads_leaked",
-    "cost",
-    "cac",
-    "plan_shortfall",
-    "forecast_mape",
-    "forecast_wape",
-    "sla_breach",
-    *LOWER_IS_BETTER,
-)
-HIGHER_IS_BETTER_PREFIXES = (
-    "bookings",
-    "deals_won",
-    "win_rate",
-    "avg_deal_size",
-    "stage_conversion",
-    "lead_to_win_rate",
-    "open_pipeline",
-    "sales_efficiency",
-    "contribution",
-    "quota_attainment",
-    "reps_at_quota",
-    "hit_plan",
-    *HIGHER_IS_BETTER,
-)
-
-
-def direction(kpi: str) -> int:
-    """+1 if a higher value of ``kpi`` is better, -1 if lower is better, 0 if neutral."""
-    if kpi.startswith(LOWER_IS_BETTER_PREFIXES):
-        return -1
-    if kpi.startswith(HIGHER_IS_BETTER_PREFIXES):
-        return 1
-    return 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,18 +74,25 @@ def kpi_row(run: ReplicationRun) -> dict[str, float]:
         "leaked": ended & (log.outcome == Outcome.LEAKED),
         "handoff": ended & (log.outcome == Outcome.LOST_HANDOFF),
         "reassignment": ended & (log.outcome == Outcome.LOST_REASSIGNMENT),
+        "no_decision": ended & (log.outcome == Outcome.NO_DECISION),
     }
     n_won = float(won.sum())
-    n_lost = float(sum(mask.sum() for mask in lost.values()))
     row["deals_won"] = n_won
     for reason, mask in lost.items():
         row[f"deals_lost_{reason}"] = float(mask.sum())
-    row["deals_lost"] = n_lost
+    row["deals_lost"] = float(sum(mask.sum() for mask in lost.values()))
     # Win rate in the sales sense: won over closed *opportunities*, i.e. leads that reached
-    # the pipeline's opportunity stage. Lead-to-win covers every lead.
+    # the pipeline's opportunity stage. Lead-to-win covers every lead. A buyer's "no
+    # decision" is neither won nor lost to a competitor: it stays out of the win rate, as
+    # the calibration's competing-risks fit counts it, and has its own rate.
     opportunity = np.isfinite(log.stage_enter[:, sc.opportunity_stage :]).any(axis=1)
-    lost_opportunities = float(sum((mask & opportunity).sum() for mask in lost.values()))
+    lost_opportunities = float(
+        sum((mask & opportunity).sum() for reason, mask in lost.items() if reason != "no_decision")
+    )
     row["win_rate"] = _ratio(n_won, n_won + lost_opportunities)
+    if sc.decisions is not None:
+        n_nd = float((lost["no_decision"] & opportunity).sum())
+        row["no_decision_rate"] = _ratio(n_nd, n_won + lost_opportunities + n_nd)
     row["lead_to_win_rate"] = _ratio(n_won, row["leads_total"])
     row["bookings"] = float(leads.deal_value[won].sum())
     row["avg_deal_size"] = _ratio(row["bookings"], n_won)
@@ -194,10 +159,12 @@ def monthly_series(run: ReplicationRun) -> MonthlySeries:
 
 
 def _monthly_book(run: ReplicationRun, edges: np.ndarray) -> dict[str, np.ndarray]:
-    """Customer book and partner base at each month end (what the initial-transient check reads)."""
+    """What the initial-transient check reads: the month's mean open pipeline, customers and partners at its end."""
     state = daily_state(run)
     names = {"customers_active": "customers_at_month_end", "partners_active": "partners_at_month_end"}
-    return {column: at_month_ends(state[name], edges) for name, column in names.items() if name in state}
+    columns = {"open_pipeline_mean": month_means(state["open_pipeline"], edges)}
+    columns.update({column: at_month_ends(state[name], edges) for name, column in names.items() if name in state})
+    return columns
 
 
 def _staffing(run: ReplicationRun) -> tuple[np.ndarray, np.ndarray]:

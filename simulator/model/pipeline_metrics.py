@@ -18,21 +18,6 @@ from simulator.model.pipeline_records import CustomerState, PoolState
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.workforce import busy_share, employed_days
 
-# direction of the KPIs added here (see simulator.model.metrics.direction)
-LOWER_IS_BETTER = ("churned_accounts", "churned_arr", "partner_margin_cost", "prm_tool_cost")
-HIGHER_IS_BETTER = (
-    "meetings_booked",
-    "partners_active",
-    "partner_sourced_bookings",
-    "renewals_won",
-    "renewal_rate",
-    "expansions_won",
-    "customers_active",
-    "expansion_bookings",
-    "gross_revenue_retention",
-    "net_revenue_retention",
-)
-
 
 def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else float("nan")

@@ -23,10 +23,13 @@ by, in order:
   at the end of the window (bookings pushed past the window by queues);
 - ``capacity_gap_cycle``: the expected value of deals still in the buyer's hands or being
   worked at the end (the sales cycle outlasting the window);
+- ``capacity_gap_carry_in``: minus the expected value of the deals already open when the
+  window starts (the pipeline built during the warm-up, which books inside the window); in
+  a steady state it about cancels the queueing and cycle lines;
 - ``capacity_gap_coverage``: the rest, i.e. the capacity the pipeline did not fill (not
   enough leads for the quota the spreadsheet assumes; negative when the pipeline
   offered more than the assumed capacity). It is the residual, so the gaps add up exactly:
-  bookings = spreadsheet - attrition - ramp - leakage - queueing - cycle - coverage.
+  bookings = spreadsheet - attrition - ramp - leakage - queueing - cycle - carry_in - coverage.
 """
 
 from __future__ import annotations
@@ -112,8 +115,9 @@ def capacity_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics, 
     value = leads.deal_value
     with np.errstate(invalid="ignore"):
         lost_inside = (log.outcome_day >= lo) & (log.outcome_day < hi)
-    # Every loss but a disqualification: leaked, dropped at a hand-off (or at a reassignment).
+    # Every loss but a disqualification or a buyer's no decision: leaked, dropped at a hand-off (or a reassignment).
     lost = lost_inside & (log.outcome != Outcome.WON) & (log.outcome != Outcome.DISQUALIFIED)
+    lost &= log.outcome != Outcome.NO_DECISION
     leakage = float((value[lost] * win_rate[log.outcome_stage[lost]]).sum())
     still_open = np.flatnonzero(log.outcome == Outcome.OPEN)
     stage = current_stage(run, hi)[still_open]
@@ -123,6 +127,11 @@ def capacity_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics, 
     expected = value[still_open] * win_rate[stage]
     queueing = float(expected[waiting].sum())
     cycle = float(expected[~waiting].sum())
+    with np.errstate(invalid="ignore"):
+        open_at_start = np.flatnonzero((leads.arrival_day <= lo) & ~(log.outcome_day <= lo))
+    start_stage = current_stage(run, lo)[open_at_start] if lo > 0 else np.zeros(0, dtype=np.int64)
+    carried = open_at_start[start_stage >= 0] if lo > 0 else open_at_start[:0]
+    carry_in = float((value[carried] * win_rate[start_stage[start_stage >= 0]]).sum())
     bookings = float(value[won_in_window(run)].sum())
     return {
         "capacity_spreadsheet": spreadsheet,
@@ -131,5 +140,6 @@ def capacity_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics, 
         "capacity_gap_leakage": leakage,
         "capacity_gap_queueing": queueing,
         "capacity_gap_cycle": cycle,
-        "capacity_gap_coverage": ramped - leakage - queueing - cycle - bookings,
+        "capacity_gap_carry_in": -carry_in,
+        "capacity_gap_coverage": ramped - leakage - queueing - cycle + carry_in - bookings,
     }

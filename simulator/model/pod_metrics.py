@@ -49,5 +49,5 @@ def closed_opportunities(run: ReplicationRun, ended: np.ndarray) -> np.ndarray:
     """(N,) leads that reached the opportunity stage and were won or lost inside the window."""
     log = run.log
     opportunity = np.isfinite(log.stage_enter[:, run.scenario.opportunity_stage :]).any(axis=1)
-    result: np.ndarray = ended & (log.outcome != Outcome.OPEN) & opportunity
+    result: np.ndarray = ended & (log.outcome != Outcome.OPEN) & (log.outcome != Outcome.NO_DECISION) & opportunity
     return result

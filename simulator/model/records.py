@@ -25,6 +25,7 @@ class Outcome(IntEnum):
     LEAKED = 3
     LOST_HANDOFF = 4
     LOST_REASSIGNMENT = 5  # lost when its owner left and the deal went to another rep
+    NO_DECISION = 6  # the buyer decided nothing (status quo); not a loss to a competitor
 
 
 @dataclass(slots=True)

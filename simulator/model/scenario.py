@@ -17,6 +17,8 @@ from numpy.typing import NDArray
 
 from simulator.config.calendar import Calendar
 from simulator.config.schema import ASSIGNMENT_POLICIES, PRIORITY_RULES, ScenarioConfig
+from simulator.model.decisions import DecisionTables, compile_decisions
+from simulator.model.initial_deals import InitialDeals, compile_initial
 from simulator.model.kernel import FloatArray, IntArray, Kernel  # re-exported
 from simulator.model.lead_attributes import LeadProfile, compile_lead_profile
 from simulator.model.pipeline import logit
@@ -32,7 +34,9 @@ from simulator.model.plan_tables import (
 from simulator.model.pods import PodTables, compile_pods, compile_routing
 from simulator.model.workforce import WorkforcePlan, compile_workforce
 
-POOLED, ROUND_ROBIN, LEAST_LOADED = (ASSIGNMENT_POLICIES.index(p) for p in ("pooled", "round_robin", "least_loaded"))
+POOLED, ROUND_ROBIN, LEAST_LOADED, BY_SHARE = (
+    ASSIGNMENT_POLICIES.index(p) for p in ("pooled", "round_robin", "least_loaded", "by_share")
+)
 FIFO, CLOSEST_TO_CLOSE = (PRIORITY_RULES.index(p) for p in ("fifo", "closest_to_close"))
 
 if TYPE_CHECKING:
@@ -40,6 +44,7 @@ if TYPE_CHECKING:
 
 
 __all__ = [
+    "BY_SHARE",
     "CLOSEST_TO_CLOSE",
     "FIFO",
     "LEAST_LOADED",
@@ -114,6 +119,16 @@ class Scenario:
     workforce: WorkforcePlan = field(default_factory=WorkforcePlan)
     # pipelines beyond new business (prospecting, partner, retention), None: sales only
     pipelines: PipelineTables | None = None
+    # dated arrival series: (K, calendar months) mean leads of each calendar month, NaN where
+    # leads_per_month x seasonality applies; None: no source has a series
+    source_month_leads: FloatArray | None = None
+    # decisions after the buyer's delay, no decisions, quarter-end pulls; None: none configured
+    decisions: DecisionTables | None = None
+    # named reps and their shares of new leads: per team (headcount,) relative shares, () when no team names reps
+    team_rep_shares: tuple[FloatArray, ...] = ()
+    rep_names: tuple[str, ...] = ()  # every rep of day 0, team by team ('' when unnamed); () when none is named
+    # the open deals of day 0 (None: the run starts empty)
+    initial: InitialDeals | None = None
 
     @property
     def n_stages(self) -> int:
@@ -147,6 +162,7 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
     teams = [org.teams[t] for t in team_names]
     sources = list(market.sources.values())
     max_wait = [math.inf if stage.max_wait_days is None else stage.max_wait_days for stage in pipeline.stages]
+    shares, rep_names = _named_reps(config)
     return Scenario(
         name=name,
         horizon_days=float(clock.horizon_days),
@@ -225,4 +241,45 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
         lead_profile=profile,
         pods=compile_pods(config, profile, team_names),
         pipelines=tables,
+        source_month_leads=_month_series(
+            config, calendar, [tables is not None and tables.fed(k) for k in range(len(sources))]
+        ),
+        decisions=compile_decisions(config, calendar.edges("quarter"), calendar.month_start),
+        team_rep_shares=shares,
+        rep_names=rep_names,
+        initial=compile_initial(config, profile, segment_names, rep_names),
     )
+
+
+def _named_reps(config: ScenarioConfig) -> tuple[tuple[FloatArray, ...], tuple[str, ...]]:
+    """Per team the shares of its day-0 reps (named first, the rest at the named mean), and every rep's name."""
+    teams = config.org.teams
+    if not any(team.reps or team.assignment == "by_share" for team in teams.values()):
+        return (), ()
+    shares: list[FloatArray] = []
+    names: list[str] = []
+    for team in teams.values():
+        named = list(team.reps.values())
+        mean = sum(named) / len(named) if named else 1.0
+        shares.append(np.array(named + [mean] * (team.headcount - len(named)), dtype=np.float64))
+        names.extend(list(team.reps) + [""] * (team.headcount - len(named)))
+    return tuple(shares), tuple(names)
+
+
+def _month_series(config: ScenarioConfig, calendar: Calendar, fed: list[bool]) -> FloatArray | None:
+    """(K, calendar months) mean leads per whole calendar month from the dated series; NaN elsewhere.
+
+    A source fed by another pipeline (booked meetings, referrals) ignores its series, as it ignores its rate.
+    """
+    sources = list(config.market.sources.values())
+    if not any(source.leads_by_month for source in sources):
+        return None
+    labels = {calendar.label("month", m): m for m in range(calendar.n_months)}
+    table = np.full((len(sources), calendar.n_months), np.nan)
+    for k, source in enumerate(sources):
+        if fed[k]:
+            continue
+        for month, leads in source.leads_by_month.items():
+            if month in labels:
+                table[k, labels[month]] = leads
+    return table

@@ -111,3 +111,13 @@ def at_month_ends(series: FloatArray, edges: FloatArray) -> FloatArray:
         return np.full(edges.size - 1, np.nan)
     index = np.clip(np.ceil(edges[1:]).astype(np.int64) - 1, 0, series.size - 1)
     return np.asarray(series[index], dtype=np.float64)
+
+
+def month_means(series: FloatArray, edges: FloatArray) -> FloatArray:
+    """A daily series averaged over the working days of each month of ``edges`` (n + 1 month bounds)."""
+    days = np.arange(series.size) + 0.5
+    month = np.searchsorted(edges, days, side="right") - 1
+    inside = (month >= 0) & (month < edges.size - 1)
+    total = np.bincount(month[inside], weights=series[inside], minlength=edges.size - 1)
+    count = np.bincount(month[inside], minlength=edges.size - 1)
+    return np.divide(total, count, out=np.full(edges.size - 1, np.nan), where=count > 0)

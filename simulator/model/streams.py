@@ -29,6 +29,10 @@ class Stream(IntEnum):
     CUSTOMER_LUCK = 7  # renewals, check-ins and expansions, keyed by customer block and chunk
     PARTNER_REFERRALS = 8  # an active partner's referral times, keyed by partner
     DIGITAL_FIRST = 9  # which leads of a source did most of the journey online
+    DECISION_LUCK = 11  # no decision, loss and no-decision delays, quarter-end pulls; keyed by lead block and stage
+    INITIAL_PIPELINE = 12  # the starting deals' luck (outcome given age, attributes left blank)
+    ASSIGNMENT = 13  # by-share owner choice, one uniform per lead, keyed by team
+    PARAMETER_DRAW = 14  # a replication's bootstrap resample of the export it was calibrated on
 
 
 # Sub-keys of the workforce stream, after the team index: a seat's own luck (then the seat

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulator.config.calendar import Calendar
-from simulator.config.workforce import Hire, WorkforceConfig, initial_tenure
+from simulator.config.workforce import Hire, WorkforceConfig, hire_start_day, initial_tenure
 
 FloatArray = NDArray[np.float64]
 
@@ -121,13 +121,9 @@ def compile_workforce(
         horizon_days: The end of the run.
         names: Team names in scenario order.
     """
-    first = int(calendar.month_of(0.0))
-    starts = calendar.month_start
 
     def start_day(hire: Hire) -> float:
-        if hire.day is not None:
-            return float(hire.day)
-        return max(0.0, float(starts[min(first + (hire.month or 1) - 1, starts.size - 1)]))
+        return hire_start_day(hire, calendar)
 
     compiled = []
     for name in names:
@@ -147,7 +143,7 @@ def compile_workforce(
                 coaching_toward_best=settings.coaching_toward == "best",
             )
         )
-    month_ends = tuple(float(d) for d in starts if 0.0 < d <= horizon_days)
+    month_ends = tuple(float(d) for d in calendar.month_start if 0.0 < d <= horizon_days)
     return WorkforcePlan(tuple(compiled), config.reassignment_loss_probability, calendar.days_per_month, month_ends)
 
 

@@ -11,24 +11,21 @@ paired runs in which a scenario did better. The words for numbers live in
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from simulator.analysis.answer import answer as answer_of
 from simulator.analysis.conclusions import conclusion, interval_words, relative_words
+from simulator.analysis.decision import decision_kpis, decision_of
 from simulator.analysis.formatting import (
     HEADLINE_KPIS,
     PIPELINE_KPIS,
     SUPPORTING_KPIS,
-    UTILISATION_PREFIX,
     format_mean_ci,
     format_value,
     kpi_axis_label,
-    sentence_start,
-    team_label,
-    team_utilisation_kpis,
 )
 from simulator.analysis.precision import precision_section
 from simulator.analysis.tables import (
@@ -41,7 +38,11 @@ from simulator.analysis.tables import (
     window_words,
 )
 from simulator.analysis.warmup import transient_drifts
+from simulator.analysis.wording import count_of, team_label, title
 from simulator.io.atomic import atomic_write
+from simulator.report.answer_section import answer_section
+from simulator.report.markdown import figure_lines, md_escape, md_table, text_table
+from simulator.report.operations_section import load_section, losses_section
 from simulator.report.plan_section import planning_sections
 from simulator.report.unusual_section import report_unusual_section
 from simulator.run.differences import difference_rows
@@ -68,18 +69,10 @@ def _diff_cell(row: pd.Series | None, kpi: str) -> str:
     return f"{diff} [{low}, {high}]{'' if bool(row['significant']) else ' (no clear diff.)'}"
 
 
-def _text_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    body = [list(header), *[list(r) for r in rows]]
-    widths = [max(len(r[i]) for r in body) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in body]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
 def results_table(result: ExperimentResult) -> str:
-    """Render the headline KPIs as a plain-text table for the terminal.
+    """Render the decision KPIs, then the headline KPIs, as a plain-text table for the terminal.
 
-    Rows are the headline KPIs, columns the scenarios (baseline first), cells
+    Rows are the KPIs, columns the scenarios (baseline first), cells
     ``mean [95% CI]``; with exactly two scenarios a last column gives the paired
     difference to the baseline with its CI.
     """
@@ -90,12 +83,13 @@ def results_table(result: ExperimentResult) -> str:
     if with_diff:
         header.append(f"{names[1]} - {names[0]}")
     rows = []
-    for kpi in present_kpis(summary, HEADLINE_KPIS):
+    kpis = list(dict.fromkeys([*decision_kpis(decision_of(result.experiment)), *HEADLINE_KPIS]))
+    for kpi in present_kpis(summary, kpis):
         cells = [kpi_axis_label(kpi), *[_cell(summary_row(summary, s, kpi), kpi) for s in names]]
         if with_diff:
             cells.append(_diff_cell(comparison_row(comparison, names[1], kpi), kpi))
         rows.append(cells)
-    return _text_table(header, rows)
+    return text_table(header, rows)
 
 
 def describe_experiment(experiment: Experiment) -> str:
@@ -104,15 +98,18 @@ def describe_experiment(experiment: Experiment) -> str:
     The rows are :func:`simulator.run.differences.difference_rows`, the same as the report's.
     """
     n = len(experiment.scenarios)
+    decision = decision_of(experiment)
+    guardrails = ", ".join(decision.guardrails) or "none"
     lines = [
         f"{experiment.name}: {experiment.question}".rstrip(": "),
-        f"{n} scenario{'s' if n != 1 else ''} (baseline {experiment.baseline}), seed {experiment.seed}, "
+        f"{count_of(n, 'scenario')} (baseline {experiment.baseline}), seed {experiment.seed}, "
         f"{experiment.runs:,} runs each.",
+        f"Decision KPIs: primary {decision.primary}; guardrails {guardrails}.",
     ]
     header, rows = difference_rows(experiment)
     if rows:
         cut = [[_shorten(cell) for cell in row] for row in rows]
-        lines += ["What each scenario changes from the baseline (resolved settings):", "", _text_table(header, cut)]
+        lines += ["What each scenario changes from the baseline (resolved settings):", "", text_table(header, cut)]
         if cut != rows:
             lines += ["", f"(values longer than {DESCRIBE_WIDTH} characters are cut here; report.md shows them whole)"]
     return "\n".join(lines)
@@ -136,27 +133,8 @@ def write_text_atomic(path: Path, text: str) -> Path:
     return atomic_write(path, lambda stream: stream.write(text))
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _md_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(_md_escape(h) for h in header) + " |", "|" + "---|" * len(header)]
-    lines.extend("| " + " | ".join(_md_escape(c) for c in row) + " |" for row in rows)
-    return lines
-
-
 def _title(result: ExperimentResult) -> str:
-    return sentence_start(result.experiment.name.replace("_", " "))
-
-
-def _question(result: ExperimentResult) -> str:
-    if result.experiment.question:
-        return result.experiment.question
-    names = scenario_names(result)
-    if len(names) == 1:
-        return f"What outcomes should we expect from the {names[0]} organisation?"
-    return f"How do {', '.join(names[1:])} compare with {names[0]} (the baseline)?"
+    return title(result.experiment.name)
 
 
 def _scenarios_section(result: ExperimentResult) -> list[str]:
@@ -164,14 +142,14 @@ def _scenarios_section(result: ExperimentResult) -> list[str]:
     for name in scenario_names(result):
         spec = result.experiment.scenario(name)
         org = spec.config.org
-        teams = ", ".join(f"{team_label(t)}: {team.headcount} reps" for t, team in org.teams.items())
+        teams = ", ".join(f"{team_label(t)}: {count_of(team.headcount, 'rep')}" for t, team in org.teams.items())
         role = " (baseline)" if name == result.experiment.baseline else ""
         rows.append([f"**{name}**{role}", spec.description or org.description or org.name, teams])
-    lines = ["## The scenarios", "", *_md_table(["Scenario", "Org design", "Teams (headcount)"], rows)]
+    lines = ["## The scenarios", "", *md_table(["Scenario", "Org design", "Teams (headcount)"], rows)]
     header, differences = difference_rows(result.experiment)
     if differences:
         intro = "Every resolved setting on which a scenario differs from the baseline:"
-        lines += ["", "### What each scenario changes", "", intro, "", *_md_table(header, differences)]
+        lines += ["", "### What each scenario changes", "", intro, "", *md_table(header, differences)]
     return lines
 
 
@@ -188,7 +166,8 @@ def _how_run_section(result: ExperimentResult) -> list[str]:
         f"- **Seed {exp.seed}**: rerunning with this seed gives exactly these numbers.",
         "- **Common random numbers**: run *r* of every scenario replays the same leads with the same luck, "
         "so the difference between scenarios in run *r* comes from the org design, not from chance.",
-        f"- **Wall time** {result.wall_seconds:,.1f} s on {result.workers} worker(s){_resumed_words(result)}.",
+        f"- **Wall time** {result.wall_seconds:,.1f} s on {count_of(result.workers, 'worker')}"
+        f"{_resumed_words(result)}.",
     ]
     return [*lines, *_steady_state_lines(result), *_failures_lines(result)]
 
@@ -196,13 +175,13 @@ def _how_run_section(result: ExperimentResult) -> list[str]:
 def _steady_state_lines(result: ExperimentResult) -> list[str]:
     """The initial-transient check: a warning per state series still trending in the window."""
     warmup = result.experiment.scenarios[0].config.clock.warmup_days
-    drifts = transient_drifts(result.monthly)
-    if not drifts:
-        return [
-            "- **Steady state**: the open pipeline, customer book and partner base show no clear trend "
-            "across the measured window (initial-transient check)."
-        ]
-    return [f"- **Not yet in a steady state**: {d.sentence(warmup)}." for d in drifts]
+    baseline = result.experiment.baseline
+    drifts = transient_drifts(result.monthly, baseline)
+    lines = [f"- **Not yet in a steady state**: {d.sentence(warmup, baseline)}." for d in drifts if d.transient] or [
+        "- **Steady state**: the open pipeline, customer book and partner base show no clear trend "
+        "across the measured window in today's organisation (initial-transient check)."
+    ]
+    return lines + [f"- **Moving to a new level**: {d.sentence(warmup, baseline)}." for d in drifts if not d.transient]
 
 
 def _resumed_words(result: ExperimentResult) -> str:
@@ -223,28 +202,26 @@ def _runs_words(result: ExperimentResult) -> str:
 def _failures_lines(result: ExperimentResult, shown: int = 10) -> list[str]:
     if not result.failures:
         return ["- **No run failed.**"]
-    lines = [f"- **{len(result.failures)} run(s) failed** and are left out of every number below:"]
+    lines = [f"- **{count_of(len(result.failures), 'run')} failed** and are left out of every number below:"]
     for failure in result.failures[:shown]:
         first_line = (failure.error.strip().splitlines() or [""])[0]
         lines.append(
-            f"  - {failure.scenario}, run {failure.replication} (seed {failure.seed}): {_md_escape(first_line)}"
+            f"  - {failure.scenario}, run {failure.replication} (seed {failure.seed}): {md_escape(first_line)}"
         )
     if len(result.failures) > shown:
         lines.append(f"  - ... and {len(result.failures) - shown} more.")
     return lines
 
 
-def _report_kpis(summary: pd.DataFrame) -> list[str]:
-    utilisation = [k for k in pd.unique(summary["kpi"]) if str(k).startswith(UTILISATION_PREFIX)]
-    busy = set(summary.loc[summary["mean"].fillna(0) > 0, "kpi"])
-    # per-pipeline utilisation only where the team works that pipeline
-    utilisation = [k for k in utilisation if k in team_utilisation_kpis(utilisation) or k in busy]
-    return present_kpis(summary, [*HEADLINE_KPIS, *SUPPORTING_KPIS, *PIPELINE_KPIS, *utilisation])
+def _report_kpis(result: ExperimentResult, summary: pd.DataFrame) -> list[str]:
+    """Decision KPIs first, then the headline, supporting and other pipelines' KPIs (utilisation has its section)."""
+    first = decision_kpis(decision_of(result.experiment))
+    return present_kpis(summary, list(dict.fromkeys([*first, *HEADLINE_KPIS, *SUPPORTING_KPIS, *PIPELINE_KPIS])))
 
 
-def _key_numbers_section(result: ExperimentResult) -> list[str]:
+def _key_numbers_section(result: ExperimentResult, out_dir: Path, figures: dict[str, Path]) -> list[str]:
     summary, names = summary_of(result), scenario_names(result)
-    kpis = _report_kpis(summary)
+    kpis = _report_kpis(result, summary)
     means = [[kpi_axis_label(k), *[format_mean_ci(summary_row(summary, s, k), k) for s in names]] for k in kpis]
     spread = [[kpi_axis_label(k), *[_spread_cell(summary_row(summary, s, k), k) for s in names]] for k in kpis]
     return [
@@ -252,11 +229,14 @@ def _key_numbers_section(result: ExperimentResult) -> list[str]:
         "",
         "Average over all runs, with its 95% confidence interval:",
         "",
-        *_md_table(["KPI", *names], means),
+        *md_table(["KPI", *names], means),
         "",
         "Range of single runs (P10 / P50 / P90) - what a low, a typical and a high year look like:",
         "",
-        *_md_table(["KPI", *names], spread),
+        *md_table(["KPI", *names], spread),
+        "",
+        *figure_lines(figures.get("kpi_distributions"), out_dir),
+        *figure_lines(figures.get("bookings_fan"), out_dir),
     ]
 
 
@@ -285,12 +265,12 @@ def _comparison_section(result: ExperimentResult) -> list[str]:
     lines = ["## Each scenario against the baseline", ""]
     for scenario in names[1:]:
         rows = []
-        for kpi in _report_kpis(summary):
+        for kpi in _report_kpis(result, summary):
             row = comparison_row(comparison, scenario, kpi)
             if row is not None and int(row["n_pairs"]) > 0:
                 rows.append(_comparison_cells(row, kpi))
         header = ["KPI", names[0], scenario, *COMPARISON_HEADER]
-        lines += [f"**{scenario}** vs **{names[0]}**, paired run by run:", "", *_md_table(header, rows), ""]
+        lines += [f"**{scenario}** vs **{names[0]}**, paired run by run:", "", *md_table(header, rows), ""]
     return lines
 
 
@@ -314,39 +294,23 @@ def _comparison_cells(row: pd.Series, kpi: str) -> list[str]:
     ]
 
 
-PLOT_TITLES = {
-    "funnel": (
-        "Funnel by stage",
-        "Leads entering each stage, the share that converts and the number that leak.",
-    ),
-    "kpi_distributions": (
-        "How results vary from run to run",
-        "Boxes hold the middle half of runs; whiskers P10-P90.",
-    ),
-    "paired_differences": (
-        "Differences against the baseline",
-        "Relative difference (paired means) with its 95% CI; green is better, red worse, grey unclear.",
-    ),
-    "bookings_fan": ("Bookings through the year", "Cumulative bookings: median run and the P10-P90 band."),
-    "utilisation": ("How busy each team is", "Share of selling time spent working deals; plan for 70-85%."),
-    "quota_attainment": (
-        "Quota attainment",
-        "Share of rep-years by attainment (bookings credited to the closing rep over quota), ramped reps only.",
-    ),
-}
+PLACED_FIGURES = (
+    "decision",
+    "paired_differences",
+    "kpi_distributions",
+    "bookings_fan",
+    "quota_attainment",
+    "funnel",
+    "utilisation",
+)
+"""Figures that sit in a section of their own; any other goes under "More figures"."""
 
 
-def _plots_section(plots: Sequence[Path], out_dir: Path) -> list[str]:
-    if not plots:
+def _more_figures(figures: dict[str, Path], out_dir: Path) -> list[str]:
+    rest = [path for stem, path in figures.items() if stem not in PLACED_FIGURES]
+    if not rest:
         return []
-    lines = ["## Plots", ""]
-    for plot in plots:
-        title, caption = PLOT_TITLES.get(plot.stem, (plot.stem.replace("_", " ").capitalize(), ""))
-        link = Path(os.path.relpath(Path(plot).resolve(), out_dir.resolve())).as_posix()
-        lines += [f"### {title}", "", f"![{title}]({link})", ""]
-        if caption:
-            lines += [caption, ""]
-    return lines
+    return ["## More figures", "", *[line for path in rest for line in figure_lines(path, out_dir)]]
 
 
 HOW_TO_READ = [
@@ -374,28 +338,30 @@ def _with_gap(lines: list[str]) -> list[str]:
 
 def render_report(result: ExperimentResult, out_dir: Path, plots: Sequence[Path]) -> str:
     """Build the text of ``report.md`` (see :func:`write_report`)."""
+    figures = {Path(p).stem: Path(p) for p in plots}
+    answer = answer_of(result)
     lines = [
         f"# {_title(result)}",
         "",
-        "## The question",
-        "",
-        _question(result),
-        "",
+        *answer_section(result, answer, out_dir, figures.get("decision")),
         *_scenarios_section(result),
         "",
-        *_how_run_section(result),
-        "",
-        *_with_gap(precision_section(result)),
         *report_unusual_section(result),
         "## What it means",
         "",
         *[f"- {sentence}" for sentence in conclusion(result)],
         "",
-        *_key_numbers_section(result),
+        *figure_lines(figures.get("paired_differences"), out_dir),
+        *_key_numbers_section(result, out_dir, figures),
         "",
         *_comparison_section(result),
-        *planning_sections(result),
-        *_plots_section(plots, out_dir),
+        *planning_sections(result, out_dir, figures.get("quota_attainment")),
+        *losses_section(result, out_dir, figures.get("funnel")),
+        *load_section(result, out_dir, figures.get("utilisation")),
+        *_how_run_section(result),
+        "",
+        *_with_gap(precision_section(result)),
+        *_more_figures(figures, out_dir),
         *HOW_TO_READ,
     ]
     return "\n".join(lines).rstrip() + "\n"
@@ -404,12 +370,13 @@ def render_report(result: ExperimentResult, out_dir: Path, plots: Sequence[Path]
 def write_report(result: ExperimentResult, out_dir: Path | str, plots: Sequence[Path]) -> Path:
     """Write ``report.md`` into ``out_dir``, atomically, for a reader who never sees the code.
 
-    It holds the question, the scenarios (org design, headcounts), how the runs were
-    made (runs, seed, common random numbers, wall time, failures), how precise the
-    numbers are (runs needed for ±2% on bookings, correlation of paired runs), what looks
-    unusual against published ranges, the plain-words conclusion, the key numbers with
-    their CIs, the paired comparison, the plots (linked relative to ``out_dir``) and a
-    note on how to read the statistics.
+    It opens with the answer in plain words on the experiment's decision KPIs and the
+    scenarios ranked on its primary KPI; then the scenarios (org design, headcounts,
+    what each changes), what looks unusual against published ranges, the plain-words
+    findings, the key numbers with their CIs, the paired comparison, the plan and costs,
+    where leads are lost, how busy each team is, how the runs were made and how precise
+    they are, and a note on how to read the statistics. Each figure sits in its section,
+    linked relative to ``out_dir``.
 
     Returns:
         The path of ``report.md``.

@@ -3,9 +3,10 @@
 Files: ``config.yaml`` (resolved config with seed and package version),
 ``replications.csv``, ``monthly.csv``, ``summary.csv``, ``summary.json``,
 ``comparison.csv``, ``reps.csv`` and ``monthly_queues.csv`` (tidy extra tables),
-``failures.json`` (only when a replication raised), PNG plots and
-``report.md``. Every file is written to a temporary name in the same directory and
-renamed into place, so a crash never leaves a half-written file behind.
+``failures.json`` (only when a replication raised), PNG plots,
+``report.md`` and ``report.html`` (the same report, self-contained, for a browser).
+Every file is written to a temporary name in the same directory and renamed into place,
+so a crash never leaves a half-written file behind.
 """
 
 from __future__ import annotations
@@ -88,12 +89,13 @@ def write_tables(result: ExperimentResult, out_dir: Path) -> list[Path]:
 
 
 def write_outputs(result: ExperimentResult, out_dir: Path) -> list[Path]:
-    """Write every output of the contract: tables, plots and the report."""
-    from simulator.report import document, plots  # matplotlib is only needed when writing
+    """Write every output of the contract: tables, plots, ``report.md`` and ``report.html``."""
+    from simulator.report import document, html, plots  # matplotlib is only needed when writing
 
     written = write_tables(result, out_dir)
     if len(result.replications):
         figures = plots.plot_all(result, Path(out_dir))
         written.extend(figures)
-        written.append(document.write_report(result, Path(out_dir), figures))
+        report = document.write_report(result, Path(out_dir), figures)
+        written += [report, html.write_html(report.read_text(encoding="utf-8"), out_dir)]
     return written

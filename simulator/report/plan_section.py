@@ -9,13 +9,15 @@ probability of hitting the plan uses Wilson's interval (see
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import pandas as pd
 
-from simulator.analysis.formatting import format_mean_ci, format_money, kpi_axis_label, team_label
+from simulator.analysis.formatting import format_mean_ci, format_money, kpi_axis_label
 from simulator.analysis.planning import bottlenecks, capacity_bridge, plan_figure
 from simulator.analysis.tables import present_kpis, scenario_names, summary_of, summary_row
+from simulator.analysis.wording import stage_label, team_label
+from simulator.report.markdown import figure_lines, md_table
 from simulator.run.experiment import ExperimentResult
 
 COST_KPIS = (
@@ -40,12 +42,6 @@ FORECAST_KPIS = (
 )
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines.extend("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows)
-    return lines
-
-
 def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[str]) -> list[str]:
     if not present_kpis(summary, ["hit_plan"]):
         return []
@@ -66,20 +62,21 @@ def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[s
         "The share of runs that booked at least the plan is the probability of hitting it (95% Wilson interval). "
         "The shortfall is what was missing in a run (zero when the plan was hit): P10 / P50 / P90 over runs.",
         "",
-        *_table(["Scenario", "Plan (per year)", "Probability of hitting it", "Shortfall P10 / P50 / P90"], rows),
+        *md_table(["Scenario", "Plan (per year)", "Probability of hitting it", "Shortfall P10 / P50 / P90"], rows),
     ]
     if quarters:
         quarter_rows = [
             [kpi_axis_label(q), *[format_mean_ci(summary_row(summary, n, q), q) for n in names]] for q in quarters
         ]
-        lines += ["", "Quarter by quarter:", "", *_table(["", *names], quarter_rows)]
+        lines += ["", "Quarter by quarter:", "", *md_table(["", *names], quarter_rows)]
     return [*lines, ""]
 
 
-def _cost_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
+def _cost_section(summary: pd.DataFrame, names: list[str], out_dir: Path | None, figure: Path | None) -> list[str]:
     kpis = present_kpis(summary, COST_KPIS)
     if not kpis:
         return []
+    shown = figure_lines(figure, out_dir) if out_dir is not None else []
     rows = [[kpi_axis_label(k), *[format_mean_ci(summary_row(summary, n, k), k) for n in names]] for k in kpis]
     return [
         "## What it costs",
@@ -88,8 +85,9 @@ def _cost_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
         "tool seats and partner fees; CAC adds the cost of leads and divides by the customers won. "
         "Mean over runs (95% CI):",
         "",
-        *_table(["KPI", *names], rows),
+        *md_table(["KPI", *names], rows),
         "",
+        *shown,
     ]
 
 
@@ -115,7 +113,7 @@ def _capacity_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
         "follows the planner's convention that a ramping rep carries quota x its ramp productivity, with the "
         "productivity of the workforce's ramp curve. Means over runs:",
         "",
-        *_table(["", *names], rows),
+        *md_table(["", *names], rows),
         "",
     ]
     for n in names:
@@ -150,7 +148,7 @@ def _forecast_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
         "forecast as error); the month ends MAPE could not score are counted. A positive bias means forecasts "
         "ran high.",
         "",
-        *_table(["KPI", *names], rows),
+        *md_table(["KPI", *names], rows),
         "",
     ]
 
@@ -170,7 +168,7 @@ def _bottleneck_section(result: ExperimentResult, summary: pd.DataFrame, names: 
                 continue
             r = hit.iloc[0]
             cells.append(
-                f"{str(r['stage']).replace('_', ' ')} at {team_label(str(r['team']))} "
+                f"{stage_label(str(r['stage']))} at {team_label(str(r['team']))} "
                 f"({float(r['wait_days']):.1f} days wait, {float(r['queue_length']):.1f} in line)"
             )
         rows.append([f"**{name}**", *cells])
@@ -181,7 +179,7 @@ def _bottleneck_section(result: ExperimentResult, summary: pd.DataFrame, names: 
         "The stage and team where leads waited longest for a rep (mean wait of every visit, all runs), "
         "with the mean number of leads waiting there; per-month figures are in `monthly_queues.csv`.",
         "",
-        *_table(header, rows),
+        *md_table(header, rows),
         "",
     ]
     breaches = [k for k in pd.unique(summary["kpi"]) if str(k).startswith("sla_breach_")]
@@ -192,18 +190,23 @@ def _bottleneck_section(result: ExperimentResult, summary: pd.DataFrame, names: 
     ]
     if finite:
         rows = [[kpi_axis_label(k), *[format_mean_ci(summary_row(summary, n, k), k) for n in names]] for k in finite]
-        lines += ["Share of leads that waited at least the stage's SLA:", "", *_table(["Stage", *names], rows), ""]
+        lines += ["Share of leads that waited at least the stage's SLA:", "", *md_table(["Stage", *names], rows), ""]
     return lines
 
 
-def planning_sections(result: ExperimentResult) -> list[str]:
-    """The planning sections of ``report.md``, each present only when its KPIs are."""
+def planning_sections(
+    result: ExperimentResult, out_dir: Path | None = None, attainment_figure: Path | None = None
+) -> list[str]:
+    """The planning sections of ``report.md``, each present only when its KPIs are.
+
+    ``attainment_figure`` (linked relative to ``out_dir``) goes with the costs and quotas.
+    """
     summary, names = summary_of(result), scenario_names(result)
     if summary.empty:
         return []
     return [
         *_plan_section(result, summary, names),
-        *_cost_section(summary, names),
+        *_cost_section(summary, names, out_dir, attainment_figure),
         *_capacity_section(summary, names),
         *_forecast_section(summary, names),
         *_bottleneck_section(result, summary, names),

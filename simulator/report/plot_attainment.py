@@ -17,6 +17,9 @@ from simulator.analysis.tables import scenario_names
 from simulator.report.plot_style import WORSE_COLOUR, empty_figure, save_figure, scenario_colours
 from simulator.run.experiment import ExperimentResult
 
+TOP = 1.5
+"""Attainment beyond which reps share one last, labelled bar."""
+
 
 def plot_quota_attainment(result: ExperimentResult, out_dir: Path | str) -> Path:
     """Draw the distribution of quota attainment of ramped reps, one outline per scenario.
@@ -35,28 +38,30 @@ def plot_quota_attainment(result: ExperimentResult, out_dir: Path | str) -> Path
     if not values:
         return save_figure(empty_figure("Quota attainment", "No rep carries a bookings quota"), path)
     colours = scenario_colours(names)
-    top = max(1.5, float(max(np.quantile(v, 0.99) for v in values.values())) * 1.05)
-    bins = np.linspace(0.0, top, 31).tolist()
-    fig, ax = plt.subplots(figsize=(8.0, 4.5))
+    # 5%-wide bins up to TOP, and one last bin for everything above it, labelled as such
+    edges = np.append(np.arange(0.0, TOP + 1e-9, 0.05), TOP + 0.1)
+    fig, ax = plt.subplots(figsize=(9.0, 5.0))
     for name, v in values.items():
         weights = np.full(v.size, 1.0 / v.size)
-        label = f"{name}: median {np.median(v):.0%}, {np.mean(v >= 1.0):.0%} at quota"
+        above = f"{np.mean(v > TOP):.0%} above {TOP:.0%}"
+        label = f"{name}: median {np.median(v):.0%}, {np.mean(v >= 1.0):.0%} at quota, {above}"
         ax.hist(
-            np.clip(v, 0.0, top),
-            bins=bins,
+            np.clip(v, 0.0, TOP + 0.05),
+            bins=edges.tolist(),
             weights=weights,
             histtype="step",
             linewidth=2,
             color=colours[name],
             label=label,
         )
-    ax.axvline(1.0, color=WORSE_COLOUR, linestyle="--", label="quota")
-    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    ax.axvline(1.0, color=WORSE_COLOUR, linestyle="--", label="quota (100%)")
+    ticks = [*np.arange(0.0, TOP - 0.2, 0.25).tolist(), TOP + 0.05]
+    ax.set_xticks(ticks, [f"{t:.0%}" for t in ticks[:-1]] + [f"> {TOP:.0%}"])
+    ax.set_xlim(0.0, TOP + 0.1)
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-    ax.set_xlabel("Quota attainment (credited bookings / quota for the time employed)")
-    ax.set_ylabel("Share of reps")
+    ax.set_xlabel("Quota attainment (credited bookings / quota for the time employed); the last bar: above 150%")
+    ax.set_ylabel("Share of rep-years")
     ax.set_title("Quota attainment of ramped reps, all runs")
-    ax.legend(loc="upper right")
+    fig.legend(loc="outside lower center", ncol=1 if len(values) <= 2 else 2, frameon=False)
     ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
     return save_figure(fig, path)

@@ -1,9 +1,14 @@
 """The forest plot of paired differences against the baseline, as % of the baseline.
 
-One panel per non-baseline scenario; per KPI the relative difference (ratio of paired
-means minus one) with its 95% Fieller interval from the comparison table, green when
-clearly better, red when clearly worse, grey when the CI includes zero. KPIs that can be
-negative have no relative difference and are left out.
+One panel per non-baseline scenario, every panel on the same linear scale so scenarios
+compare at a glance; per KPI the relative difference (ratio of paired means minus one)
+with its 95% Fieller interval from the comparison table, green when clearly better, red
+when clearly worse, grey when the CI includes zero or the KPI is neither better higher
+nor lower. The scale reaches a little past the largest typical change (the 90th
+percentile of interval ends); a change beyond it is a triangle at the edge with its
+value written beside the panel, so one KPI moving by thousands of percent does not
+flatten the others. KPIs that can be negative have no relative difference and are left
+out.
 """
 
 from __future__ import annotations
@@ -12,12 +17,14 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from simulator.analysis.formatting import kpi_label
+from simulator.analysis.wording import possessive
 from simulator.report.plot_style import (
     BETTER_COLOUR,
     DEFAULT_DISTRIBUTION_KPIS,
@@ -55,10 +62,13 @@ def plot_paired_differences(comparison: pd.DataFrame, kpis: Sequence[str] | None
     shown = [k for k in wanted if k in set(comparison["kpi"])]
     if not shown:
         return save_figure(empty_figure(title, "None of the KPIs is in the comparison"), path)
-    fig, axes = grid(len(names), 1, (9.0, 0.55 * len(shown) + 2.0))
+    reach = forest_reach(comparison[comparison["kpi"].isin(shown)])
+    fig, axes = grid(len(names), 1, (10.0, 0.32 * len(shown) + 1.2), sharex=True)
     for ax, name in zip(axes, names, strict=True):
-        _forest_panel(ax, comparison[comparison["scenario"] == name], shown, name, baseline)
-    fig.tight_layout()
+        _forest_panel(ax, comparison[comparison["scenario"] == name], shown, name, reach)
+    axes[-1].set_xlabel(f"Difference to {baseline}, as % of {possessive(baseline)} mean (dot: mean; bar: 95% CI)")
+    fig.legend(handles=_forest_legend(), loc="outside lower center", ncol=4, frameon=False)
+    fig.suptitle(title)
     return save_figure(fig, path)
 
 
@@ -79,7 +89,7 @@ def _difference_colour(row: pd.Series) -> str:
     return BETTER_COLOUR if int(row["direction"]) * float(row["mean_diff"]) > 0 else WORSE_COLOUR
 
 
-def _forest_panel(ax: Axes, rows: pd.DataFrame, kpis: Sequence[str], scenario: str, baseline: str) -> None:
+def _forest_panel(ax: Axes, rows: pd.DataFrame, kpis: Sequence[str], scenario: str, reach: float) -> None:
     by_kpi = {str(r["kpi"]): r for _, r in rows.iterrows()}
     for y, kpi in enumerate(kpis):
         row = by_kpi.get(kpi)
@@ -89,11 +99,12 @@ def _forest_panel(ax: Axes, rows: pd.DataFrame, kpis: Sequence[str], scenario: s
         if not math.isfinite(mid):
             continue
         colour = _difference_colour(row)
+        shown = min(max(mid, -reach), reach)
         if math.isfinite(low):
-            high = min(high, _forest_reach(rows))  # an unbounded interval runs to the panel's edge
-            ax.errorbar(mid, y, xerr=[[mid - low], [high - mid]], fmt="o", color=colour, capsize=4, markersize=7)
-        else:
-            ax.plot(mid, y, "o", color=colour, markersize=7)
+            low, high = max(low, -reach), min(high, reach)
+            ax.plot([low, high], [y, y], color=colour, linewidth=2)
+        marker = "o" if shown == mid else (">" if mid > 0 else "<")
+        ax.plot(shown, y, marker, color=colour, markersize=7)
         ax.annotate(
             f"{mid:+.1f}% · {_forest_note(row)}",
             (1.0, y),
@@ -107,37 +118,19 @@ def _forest_panel(ax: Axes, rows: pd.DataFrame, kpis: Sequence[str], scenario: s
     ax.axvline(0.0, color="black", linewidth=1)
     ax.set_yticks(range(len(kpis)), [kpi_label(k) for k in kpis])
     ax.set_ylim(len(kpis) - 0.5, -0.5)
-    reach = _forest_reach(rows)
     ax.set_xlim(-reach, reach)  # symmetric: better and worse get the same room
-    if _needs_log_scale(rows):
-        # One KPI moving by thousands of percent would flatten the others to a dot at zero:
-        # linear within +-10%, logarithmic beyond, so every KPI keeps a readable position.
-        ax.set_xscale("symlog", linthresh=10.0)
-        decades = [10.0**k for k in range(1, int(math.log10(reach)) + 1)]
-        step = 1 if len(decades) <= 3 else 2  # keep tick labels from running into each other
-        ticks = [0.0, *decades[::step]]
-        ax.set_xticks(sorted([-t for t in ticks[1:]] + ticks))
-    else:
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10]))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10]))
     ax.xaxis.set_major_formatter(PercentFormatter(decimals=None))
-    ax.set_xlabel(f"Difference: {scenario} minus {baseline}, as % of {baseline}'s mean (dot: mean; bar: 95% CI)")
-    ax.set_title(f"{scenario.capitalize()} vs {baseline}: paired difference per KPI")
-    ax.legend(handles=_forest_legend(), loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False)
+    ax.set_title(f"{scenario} against the baseline, paired run by run", loc="left")
     ax.grid(axis="x", alpha=0.3)
 
 
-def _forest_reach(rows: pd.DataFrame) -> float:
+def forest_reach(rows: pd.DataFrame) -> float:
+    """Half-width of the shared scale, in %: 1.15 times the 90th percentile of |interval ends|, at least 2%."""
     ends = [abs(v) for _, row in rows.iterrows() for v in _relative(row) if math.isfinite(v)]
-    return max(max(ends, default=1.0) * 1.15, 1.0)
-
-
-def _needs_log_scale(rows: pd.DataFrame) -> bool:
-    """True when the largest difference dwarfs the typical one (more than 20 times)."""
-    mids = sorted(abs(_relative(row)[0]) for _, row in rows.iterrows() if math.isfinite(_relative(row)[0]))
-    if len(mids) < 2:
-        return False
-    typical = max(mids[len(mids) // 2], 1.0)
-    return mids[-1] > 20.0 * typical
+    if not ends:
+        return 2.0
+    return max(float(np.quantile(ends, 0.9)) * 1.15, 2.0)
 
 
 def _forest_legend() -> list[Line2D]:
@@ -146,9 +139,9 @@ def _forest_legend() -> list[Line2D]:
         for colour, label in (
             (BETTER_COLOUR, "clearly better"),
             (WORSE_COLOUR, "clearly worse"),
-            (UNCLEAR_COLOUR, "no clear difference"),
+            (UNCLEAR_COLOUR, "no clear difference, or neither better nor worse"),
         )
-    ]
+    ] + [Line2D([], [], marker=">", linestyle="", color="black", label="beyond the scale (value at the right)")]
 
 
 def _forest_note(row: pd.Series) -> str:

@@ -1,9 +1,12 @@
-"""The shared look of the figures: colours, layout, axis formats and atomic PNG saving.
+"""The shared look of the figures: colours, type sizes, layout, axis formats and atomic PNG saving.
 
 Each scenario keeps one colour across all figures, baseline first; green, red and grey
-mark a clearly better, clearly worse or unclear difference. Figures use the headless
-Agg backend and are closed once saved, so a batch of thousands of experiments does not
-accumulate open figures.
+mark a clearly better, clearly worse or unclear difference. Every figure is made to be
+pasted on a 16:9 slide: at most :data:`MAX_WIDTH_IN` inches wide, saved at :data:`DPI`
+(so at most 2,400 pixels wide), no text smaller than :data:`MIN_FONT_PT`, laid out by
+matplotlib's constrained layout so titles, labels and legends do not overlap.
+Figures use the headless Agg backend and are closed once saved, so a batch of thousands
+of experiments does not accumulate open figures.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -26,7 +30,23 @@ from simulator.analysis.formatting import HEADLINE_KPIS, format_money, kpi_unit
 from simulator.io.atomic import atomic_write
 
 DEFAULT_DISTRIBUTION_KPIS = HEADLINE_KPIS
-DPI = 120
+DPI = 200
+MAX_WIDTH_IN = 12.0
+"""Widest figure, in inches: 2,400 pixels at :data:`DPI`, the width of a 16:9 slide at full size."""
+MIN_FONT_PT = 8.0
+"""Smallest text on any figure."""
+STYLE: dict[str, Any] = {
+    "font.size": 9.0,
+    "axes.titlesize": 10.0,
+    "axes.labelsize": 9.0,
+    "xtick.labelsize": 8.0,
+    "ytick.labelsize": 8.0,
+    "legend.fontsize": 8.0,
+    "legend.title_fontsize": 8.0,
+    "figure.titlesize": 11.0,
+    "figure.constrained_layout.use": True,
+}
+matplotlib.style.use(STYLE)
 BETTER_COLOUR = "#2e7d32"
 WORSE_COLOUR = "#c62828"
 UNCLEAR_COLOUR = "#8a8a8a"
@@ -53,8 +73,11 @@ def save_figure(fig: Figure, path: Path) -> Path:
     The figure is written to a temporary file in the same directory and renamed, so a
     reader never sees a half-written PNG; it is closed whatever happens.
     """
+    width = float(fig.get_figwidth())
+    if width > MAX_WIDTH_IN:  # a figure is never drawn wider than a slide: scale it down whole
+        fig.set_size_inches(MAX_WIDTH_IN, fig.get_figheight() * MAX_WIDTH_IN / width)
     try:
-        atomic_write(path, lambda stream: fig.savefig(stream, format="png", dpi=DPI, bbox_inches="tight"), binary=True)
+        atomic_write(path, lambda stream: fig.savefig(stream, format="png", dpi=DPI), binary=True)
     finally:
         plt.close(fig)
     return path
@@ -79,18 +102,22 @@ def format_axis(ax: Axes, kpi: str, axis: str = "y") -> None:
 
 def empty_figure(title: str, message: str) -> Figure:
     """Return a small figure that only says why there is nothing to draw."""
-    fig, ax = plt.subplots(figsize=(7, 3))
+    fig, ax = plt.subplots(figsize=(7, 2.5))
     ax.set_axis_off()
     ax.set_title(title)
     ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color=UNCLEAR_COLOUR)
     return fig
 
 
-def grid(n_panels: int, ncols: int, panel_size: tuple[float, float]) -> tuple[Figure, list[Axes]]:
-    """Lay out ``n_panels`` panels in rows of ``ncols``, hiding the spare axes; return the used ones."""
+def grid(n_panels: int, ncols: int, panel_size: tuple[float, float], sharex: bool = False) -> tuple[Figure, list[Axes]]:
+    """Lay out ``n_panels`` panels in rows of ``ncols``, hiding the spare axes; return the used ones.
+
+    Columns are narrowed so the figure fits :data:`MAX_WIDTH_IN`.
+    """
     ncols = max(1, min(ncols, n_panels))
     nrows = math.ceil(n_panels / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols, panel_size[1] * nrows), squeeze=False)
+    width = min(panel_size[0] * ncols, MAX_WIDTH_IN)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, panel_size[1] * nrows), squeeze=False, sharex=sharex)
     flat = list(axes.ravel())
     for spare in flat[n_panels:]:
         spare.set_axis_off()

@@ -20,6 +20,8 @@ from types import FrameType
 
 from tqdm import tqdm
 
+from simulator.analysis.decision import check_decision
+from simulator.analysis.precision import auto_runs_words
 from simulator.analysis.results import run_experiment
 from simulator.analysis.warmup import transient_drifts
 from simulator.io.output_dir import UnwritableOutputError, check_writable, reason
@@ -104,13 +106,17 @@ def run_and_write(
         resume_command: The command that resumes this run, printed on an interrupt.
 
     Raises:
+        ConfigError: When the experiment's decision KPIs name no KPI (checked before anything runs).
         RunInterrupted: After printing how many replications are done and how to resume.
         UnwritableOutputError: When ``out_dir`` cannot be written (checked before anything runs).
     """
+    from simulator.analysis.answer import answer
+    from simulator.report.answer_section import answer_text
     from simulator.report.document import results_table
     from simulator.report.unusual_section import unusual_summary
 
     settings = settings or RunnerSettings(workers=workers or 0, batch_size=batch_size or 0, progress=progress)
+    check_decision(experiment)
     check_writable(out_dir)
     _announce(experiment, settings)
     goal = experiment.precision
@@ -141,17 +147,19 @@ def run_and_write(
         except RunInterrupted as interrupted:
             _say_interrupted(interrupted, resume_command)
             raise
+    print(answer_text(result, answer(result)))
+    print()
     print(results_table(result))
     unusual = unusual_summary(result)
     if unusual:
         print(unusual)
     warmup = experiment.scenarios[0].config.clock.warmup_days
-    for drift in transient_drifts(result.monthly):
-        print(f"salesim: warning: {drift.sentence(warmup)}", file=sys.stderr)
+    for drift in transient_drifts(result.monthly, experiment.baseline):
+        kind = "warning" if drift.transient else "note"
+        print(f"salesim: {kind}: {drift.sentence(warmup, experiment.baseline)}", file=sys.stderr)
     _say_failures(result, resume_command)
-    if goal:
-        needed = ", ".join(f"{name} {runs}" for name, runs in result.runs_per_scenario.items())
-        print(f"salesim: runs=auto: replications needed per scenario: {needed}")
+    for line in auto_runs_words(result):
+        print(f"salesim: runs=auto: {line}")
     print(f"salesim: {_runs_made(result)}; results in {out_dir}")
     return result
 

@@ -74,7 +74,6 @@ def plot_warmup(study: WarmupStudy, path: Path) -> Path:
         f"recommended warm-up {study.warmup_days:.0f} working days",
         fontsize=11,
     )
-    fig.tight_layout()
     return save_figure(fig, path)
 
 
@@ -82,14 +81,15 @@ def warmup_markdown(study: WarmupStudy) -> str:
     """The study in words: each series' truncation point and level, and the warm-up to use."""
     rows = [
         f"| {SERIES_TITLES.get(t.series, t.series)} | {t.observations} | {t.observations / study.days_per_month:.1f} | "
-        f"{t.level:,.1f} | {'yes' if t.material else 'no: within the series own wobble'} | "
+        f"{t.level:,.1f} | {'yes' if t.material else 'no: within the series own wobble or under 2%'} | "
         f"{'yes' if t.settled else 'no: still moving at half the horizon'} |"
         for t in study.truncations
     ]
     verdict = (
         f"**Recommended warm-up: `clock.warmup_days={study.warmup_days:.0f}`** "
         f"({study.warmup_days / study.days_per_month:.0f} months): the longest truncation that counts (its "
-        "cut-off part differs from the rest by more than twice the wobble of the rest's 5-day means), "
+        "cut-off part differs from the rest by more than twice the wobble of the rest's 5-day means "
+        "and by more than 2%), "
         "rounded up to a month."
         if study.settled
         else "**Some series do not settle within the horizon studied**: run the study over more years, or start the "

@@ -8,12 +8,15 @@ deep-merged into it.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from pydantic import ValidationError
+
 from simulator.config.composed import parse_composed
-from simulator.config.errors import ConfigError, ConfigIssue, merge_scenario_issues
+from simulator.config.decision import DecisionSettings
+from simulator.config.errors import ConfigError, ConfigIssue, issues_from_validation_error, merge_scenario_issues
 from simulator.run.experiment import Experiment, PrecisionGoal, ScenarioSpec
 
 AUTO_RUNS = "auto"
@@ -69,6 +72,18 @@ def _precision_goal(base: Mapping[str, Any], issues: list[ConfigIssue]) -> Preci
     return PrecisionGoal(str(values["target_kpi"]), float(precision), counts["max_runs"], counts["pilot_runs"])
 
 
+def _decision(meta: Mapping[str, Any], issues: list[ConfigIssue]) -> DecisionSettings | None:
+    """``experiment.decision``, typed (its KPI names are checked against the KPI table before a run)."""
+    data = meta.get("decision")
+    if data is None:
+        return None
+    try:
+        return DecisionSettings.model_validate(data)
+    except ValidationError as error:
+        issues.extend(issues_from_validation_error(error, "experiment.decision"))
+        return None
+
+
 def _runs(base: Mapping[str, Any], issues: list[ConfigIssue]) -> tuple[int, PrecisionGoal | None]:
     """``runs``: a whole number, or ``auto`` for as many as the precision goal needs."""
     if base.get("runs") == AUTO_RUNS:
@@ -81,7 +96,9 @@ def _runs(base: Mapping[str, Any], issues: list[ConfigIssue]) -> tuple[int, Prec
     return runs, None
 
 
-def experiment_from_dicts(base: Mapping[str, Any], scenarios: Mapping[str, Mapping[str, Any]]) -> Experiment:
+def experiment_from_dicts(
+    base: Mapping[str, Any], scenarios: Mapping[str, Mapping[str, Any]], horizon_shifted: Collection[str] = ()
+) -> Experiment:
     """An experiment whose scenarios are already full config dicts.
 
     Args:
@@ -90,6 +107,8 @@ def experiment_from_dicts(base: Mapping[str, Any], scenarios: Mapping[str, Mappi
         scenarios: Scenario name -> full config dict (market, pipeline, org, ...), each
             validated whole (:func:`~simulator.config.composed.parse_composed`), top level
             included.
+        horizon_shifted: Scenarios whose horizon an override set (see
+            :class:`~simulator.run.experiment.ScenarioSpec`).
 
     Raises:
         ConfigError: With every parse issue of every scenario; an issue every scenario
@@ -102,17 +121,27 @@ def experiment_from_dicts(base: Mapping[str, Any], scenarios: Mapping[str, Mappi
     found: dict[str, list[ConfigIssue]] = {}
     for name, data in scenarios.items():
         try:
-            config = parse_composed(data).scenario()
+            composed = parse_composed(data)
         except ConfigError as error:
             found[str(name)] = error.issues
             continue
+        config = composed.scenario()
         description = config.org.description or config.org.name
-        specs.append(ScenarioSpec(name=str(name), config=config, description=description))
+        specs.append(
+            ScenarioSpec(
+                name=str(name),
+                config=config,
+                description=description,
+                horizon_shifted=name in horizon_shifted,
+                allow_large=composed.runner.allow_large,
+            )
+        )
     issues = merge_scenario_issues(found, len(scenarios))
     if issues:  # the base's seed and runs are in every scenario: reported there
         raise ConfigError(issues)
     seed = _whole_number(base, "seed", 0, issues)
     runs, goal = _runs(base, issues)
+    decision = _decision(meta, issues)
     names = list(scenarios)
     baseline = meta.get("baseline", names[0] if names else "")
     if issues:
@@ -134,6 +163,7 @@ def experiment_from_dicts(base: Mapping[str, Any], scenarios: Mapping[str, Mappi
         question=str(meta.get("question", "")),
         resolved_config=resolved,
         precision=goal,
+        decision=decision,
     )
 
 

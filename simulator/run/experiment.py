@@ -7,26 +7,39 @@ returns travel together with their provenance in :class:`ExperimentResult`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
+from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue, merge_scenario_issues
 from simulator.config.schema import ScenarioConfig
 from simulator.config.validation import validate_scenario
-from simulator.model.scenario import Scenario, compile_scenario
+
+if TYPE_CHECKING:  # the simulation stack is loaded when a scenario is compiled, not to validate one
+    import pandas as pd
+
+    from simulator.model.scenario import Scenario
 
 
 @dataclass(frozen=True, slots=True)
 class ScenarioSpec:
-    """One scenario of an experiment: its name, a sentence for reports, its config."""
+    """One scenario of an experiment: its name, a sentence for reports, its config.
+
+    ``horizon_shifted``: the horizon was set by an override (the command line or the
+    scenario's own), so planned hires dated beyond it are left out with a note rather
+    than refused. ``allow_large`` (``runner.allow_large``): the scenario may run above
+    the size budget.
+    """
 
     name: str
     config: ScenarioConfig
     description: str = ""
+    horizon_shifted: bool = False
+    allow_large: bool = False
 
     def compile(self) -> Scenario:
         """The array form the engine reads."""
+        from simulator.model.scenario import compile_scenario
+
         return compile_scenario(self.config, self.name)
 
 
@@ -71,6 +84,7 @@ class Experiment:
 
     With a ``precision`` goal (``runs=auto``), ``runs`` is the most a scenario may get
     (``runner.max_runs``) and the runner decides how many each scenario needs.
+    ``decision`` names the KPIs the answer is read on (``experiment.decision``).
     """
 
     name: str
@@ -81,6 +95,7 @@ class Experiment:
     question: str = ""
     resolved_config: dict[str, Any] = field(default_factory=dict)
     precision: PrecisionGoal | None = None
+    decision: DecisionSettings | None = None
 
     def validate(self) -> None:
         """Check the experiment and every scenario; raise one ConfigError listing every issue."""
@@ -106,7 +121,7 @@ class Experiment:
         found: dict[str, list[ConfigIssue]] = {}
         for spec in self.scenarios:
             try:
-                validate_scenario(spec.config)
+                validate_scenario(spec.config, allow_large=spec.allow_large, horizon_shifted=spec.horizon_shifted)
             except ConfigError as error:
                 found[spec.name] = error.issues
         return found

@@ -6,19 +6,18 @@ installation is one clear config error naming the key, the value and what is all
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.runner_settings import dask_address_problem
 from simulator.engines.choice import ENGINES
 from simulator.run.dask_backend import INSTALL_HINT, dask_installed
 from simulator.run.experiment import PrecisionGoal
 
 BACKENDS = ("local", "dask")
-ADDRESS = re.compile(r"^([a-z]+://)?[^\s:/]+(:\d+)?/?$")
-EXECUTION_KEYS = ("backend", "workers", "batch_size", "address", "resume", "progress")
+EXECUTION_KEYS = ("backend", "workers", "batch_size", "address", "resume", "progress", "allow_large")
 """Runner keys that change where and how fast replications run, never their numbers."""
 
 
@@ -67,10 +66,9 @@ def check_runner_settings(runner: Mapping[str, Any]) -> list[ConfigIssue]:
             issues.append(ConfigIssue(f"runner.{key}", value, "must be a whole number >= 0 (0 = automatic)"))
     address = runner.get("address")
     if address is not None:
-        if not isinstance(address, str) or not ADDRESS.match(address):
-            issues.append(
-                ConfigIssue("runner.address", address, "must be a Dask scheduler address like tcp://host:8786, or null")
-            )
+        problem = dask_address_problem(address) if isinstance(address, str) else "must be a string or null"
+        if problem is not None:
+            issues.append(ConfigIssue("runner.address", address, problem))
         elif backend != "dask":
             issues.append(ConfigIssue("runner.address", address, "applies only with runner.backend=dask"))
     engine = runner.get("engine", "auto")

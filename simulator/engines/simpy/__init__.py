@@ -2,9 +2,10 @@
 
 Modules, lowest first (each imports only those above it in this list):
 ``organisation`` (teams, reps, queues), ``overflow`` (pods' overflow rule),
-``pipeline_state`` (pool tasks, customers), ``floor`` (the environment of one
-replication), the processes (``workforce_processes``, ``pipeline_processes``,
-``customer_processes``) and ``engine`` (leads, reps and :func:`simulate`).
+``pipeline_state`` (pool tasks, customers), ``decision_processes`` (buyer decisions,
+no decisions, the starting deals), ``floor`` (the environment of one replication), the
+processes (``workforce_processes``, ``pipeline_processes``, ``customer_processes``) and
+``engine`` (leads, reps and :func:`simulate`).
 """
 
 from simulator.engines.simpy.engine import simulate

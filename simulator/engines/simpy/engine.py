@@ -30,14 +30,16 @@ from dataclasses import replace
 import numpy as np
 import simpy
 
-from simulator.engines.simpy import customer_processes, pipeline_processes, workforce_processes
+from simulator.engines.simpy import customer_processes, decision_processes, pipeline_processes, workforce_processes
 from simulator.engines.simpy.floor import PASSED, Process, SalesFloor
 from simulator.engines.simpy.organisation import Rep, Team, WorkItem
 from simulator.engines.simpy.pipeline_state import PoolTask, give_duties
 from simulator.engines.simpy.workforce_processes import Workforce
+from simulator.model.decisions import INITIAL_BLOCK
+from simulator.model.initial_pipeline import draw_initial_book
 from simulator.model.market import draw_leads, draw_rep_skills
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY, conversion_logit, probability
-from simulator.model.pipeline_luck import draw_digital_entry, select, with_slots
+from simulator.model.pipeline_luck import concatenate, draw_digital_entry, select, with_slots
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.scenario import Scenario
 
@@ -72,7 +74,7 @@ def lead_journey(floor: SalesFloor, lead: int, booked_by: Rep | None = None) -> 
         if not team.pooled:
             owner = owners.get(team.index)
             if owner is None:
-                owner = owners[team.index] = team.choose_owner()
+                owner = owners[team.index] = team.choose_owner(floor.assignment_draw(team.index, lead))
             if previous_team != team.index:
                 owner.owned_open += 1
             if not owner.active and (owner := _new_owner(floor, team, owners, owner, lead, stage)) is None:
@@ -94,6 +96,10 @@ def lead_journey(floor: SalesFloor, lead: int, booked_by: Rep | None = None) -> 
         floor.stage_enter[stage][lead] = floor.now
         team.put(item, owner, floor.next_sequence())
         result, rep_index, day = yield item.done
+        delay_spent = False
+        if floor.decision_lists is not None and (result == PASSED or result == Outcome.DISQUALIFIED):
+            result, delay_spent = yield from decision_processes.decide(floor, lead, stage, result)
+            day = floor.now
         if result != PASSED:
             _finish(floor, lead, owner, Outcome(result), stage, day)
             return
@@ -101,7 +107,7 @@ def lead_journey(floor: SalesFloor, lead: int, booked_by: Rep | None = None) -> 
         if stage == last_stage:
             _finish(floor, lead, owner, Outcome.WON, stage, floor.now)
             return
-        buyer_delay = floor.delay[stage][lead]
+        buyer_delay = 0.0 if delay_spent else floor.delay[stage][lead]
         if buyer_delay > 0.0:
             yield floor.timeout(buyer_delay)
         previous_rep, previous_team = rep_index, team.index
@@ -209,18 +215,38 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
         seed: Root seed of the experiment.
         replication: Index of the replication; with the seed it fixes every random draw.
     """
-    leads, slot_start = with_slots(scenario, seed, replication, draw_leads(scenario, seed, replication))
+    market = draw_leads(scenario, seed, replication)
+    leads, slot_start = with_slots(scenario, seed, replication, market)
+    n_arriving, first_initial = min(slot_start.values(), default=leads.size), leads.size
+    if scenario.initial is not None:  # the open deals of day 0 come after every other lead
+        leads = concatenate([leads, draw_initial_book(scenario, seed, replication)])
     skills = draw_rep_skills(scenario, seed, replication)
     floor = SalesFloor(scenario, leads, skills)
     floor.journey = lead_journey
     floor.seed, floor.replication = seed, replication
-    floor.n_arriving = min(slot_start.values(), default=leads.size)
+    floor.n_arriving = n_arriving
+    if scenario.decisions is not None:
+        blocks = [(0, select(leads, np.arange(leads.size) < market.size))]
+        blocks += [
+            (
+                1 + k,
+                select(
+                    leads,
+                    (np.arange(leads.size) >= start) & (np.arange(leads.size) < first_initial) & (leads.source == k),
+                ),
+            )
+            for k, start in sorted(slot_start.items())
+        ]
+        blocks.append((INITIAL_BLOCK, select(leads, np.arange(leads.size) >= first_initial)))
+        floor.decision_lists = decision_processes.draw_luck(scenario, seed, replication, blocks)
     if scenario.pipelines is not None:
         floor.lead_entry = draw_digital_entry(scenario, seed, replication, leads)
         floor.pipes = pipeline_processes.setup(floor, slot_start)
         if floor.pipes.tables.retention:
             customer_processes.start_customer_book(floor)
     floor.process(lead_arrivals(floor))
+    if scenario.initial is not None:
+        decision_processes.start_deals(floor, first_initial, seed, replication, lead_journey, _finish)
     for rep in floor.reps:
         rep.process = floor.process(rep_workday(floor, rep))
     floor.process(pipeline_census(floor))

@@ -14,12 +14,14 @@ from typing import Any, Protocol
 import numpy as np
 import simpy
 
+from simulator.engines.simpy.decision_processes import DecisionLists
 from simulator.engines.simpy.organisation import Rep, Team, WorkItem, build_teams
 from simulator.engines.simpy.overflow import OverflowRouter
 from simulator.engines.simpy.pipeline_state import Pipelines
 from simulator.model.market import LeadBook
 from simulator.model.records import JourneyLog, Outcome
-from simulator.model.scenario import Scenario
+from simulator.model.scenario import BY_SHARE, Scenario
+from simulator.model.streams import Stream, stream
 
 PASSED = -1  # stage outcome of a lead that converted; the others are Outcome values
 
@@ -84,6 +86,18 @@ class SalesFloor(simpy.Environment):
         self.n_arriving = leads.size  # leads released at their drawn arrival time
         self.lead_entry = [self.entry_stage[source] for source in self.source]
         self.pipes: Pipelines | None = None
+        self.decision_lists: DecisionLists | None = None  # when decisions are configured
+        self._assignment: dict[int, list[float]] = {}
+
+    def assignment_draw(self, team: int, lead: int) -> float | None:
+        """The lead's uniform for a by-share owner choice in ``team`` (None for other policies)."""
+        if self.teams[team].assignment != BY_SHARE:
+            return None
+        draws = self._assignment.get(team)
+        if draws is None:
+            gen = stream(self.seed, self.replication, Stream.ASSIGNMENT, team)
+            draws = self._assignment[team] = gen.random(self.leads.size).tolist()
+        return draws[lead]
 
     def start_fed_lead(self, lead: int, booked_by: Rep | None) -> None:
         """A lead created by another pipeline (a booked meeting, a referral) arrives now."""

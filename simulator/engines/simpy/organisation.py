@@ -7,6 +7,10 @@ Assignment policies (per team):
   stage routed to the same team.
 - ``least_loaded``: the rep owning the fewest open leads becomes the owner (lowest
   index on ties, so the choice never depends on hash order).
+- ``by_share``: the owner is drawn among the team's working reps with probability
+  proportional to each rep's share of new leads (``org.teams.<team>.reps``; one uniform
+  per lead from its own stream). Without a draw (a leaver's deals re-dealt) the rep
+  furthest below its share of open deals takes it.
 
 Priority rules (per team): ``fifo`` works the oldest item first; ``closest_to_close``
 works the item at the latest stage first, oldest first within a stage.
@@ -21,7 +25,7 @@ from typing import Any
 
 import simpy
 
-from simulator.model.scenario import CLOSEST_TO_CLOSE, LEAST_LOADED, POOLED, ROUND_ROBIN, Scenario
+from simulator.model.scenario import BY_SHARE, CLOSEST_TO_CLOSE, LEAST_LOADED, POOLED, ROUND_ROBIN, Scenario
 
 
 @dataclass(slots=True)
@@ -62,6 +66,7 @@ class Rep:
     partners: int = 0  # partners recruited or being recruited
     sitting: float = -1.0  # rank of the interruptible pool work in hand (-1: none)
     process: simpy.Process | None = None  # the rep's workday, to interrupt a pool sitting
+    share: float = 1.0  # relative share of the team's new leads (by_share teams)
 
     def interrupt(self) -> None:
         """Stop the pool work in hand: a new lead of a pipeline served first just arrived."""
@@ -96,8 +101,18 @@ class Team:
             return (self.ranks[item.pipeline], -float(item.stage), item.enqueued)
         return (self.ranks[item.pipeline], item.enqueued, 0.0)
 
-    def choose_owner(self) -> Rep:
-        """Pick the owner of a lead entering this team (owner policies only)."""
+    def choose_owner(self, u: float | None = None) -> Rep:
+        """Pick the owner of a lead entering this team (owner policies only); ``u``: the lead's uniform (by_share)."""
+        if self.assignment == BY_SHARE:
+            total = sum(rep.share for rep in self.reps)
+            if u is None or total <= 0.0:
+                return min(self.reps, key=lambda r: (r.owned_open / max(r.share, 1e-12), r.index))
+            target, cumulative = u * total, 0.0
+            for rep in self.reps:
+                cumulative += rep.share
+                if target < cumulative:
+                    return rep
+            return self.reps[-1]
         if self.assignment == ROUND_ROBIN:
             rep = self.reps[self.next_turn % len(self.reps)]
             self.next_turn += 1
@@ -152,10 +167,12 @@ def build_teams(scenario: Scenario, skills: list[float]) -> tuple[list[Team], li
     teams: list[Team] = []
     reps: list[Rep] = []
     for t, name in enumerate(scenario.team_names):
-        members = []
+        members: list[Rep] = []
         for _ in range(int(scenario.team_headcount[t])):
             index = len(reps)
             rep = Rep(index, t, skills[index], float(scenario.team_selling_hours_per_day[t]))
+            if scenario.team_rep_shares:
+                rep.share = float(scenario.team_rep_shares[t][len(members)])
             members.append(rep)
             reps.append(rep)
         teams.append(Team(t, name, members, int(scenario.team_assignment[t]), int(scenario.team_priority[t])))

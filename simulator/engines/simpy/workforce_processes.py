@@ -97,6 +97,8 @@ class Workforce:
         skill = float(sampling.draw_normal(luck, float(floor.scenario.team_skill_mean[t]), self._sd(t), 1)[0])
         hours = float(floor.scenario.team_selling_hours_per_day[t])
         rep = Rep(len(floor.reps), t, skill, hours)
+        if floor.scenario.team_rep_shares:  # a new rep takes the team's mean share of new leads
+            rep.share = float(floor.scenario.team_rep_shares[t].mean())
         floor.reps.append(rep)
         self.history.append(RepHistory(floor.now, 0.0, skill, hours))
         self.apply_level(rep, 0.0)

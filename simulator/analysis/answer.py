@@ -1,0 +1,247 @@
+"""The answer to an experiment's question, in one paragraph of plain words with CIs.
+
+The answer is read on the experiment's decision KPIs (:mod:`simulator.analysis.decision`):
+the scenarios are ranked on the primary KPI; the best one is set against the baseline
+(both means with their 95% CIs, the paired difference with its CI and how often it did
+better run by run), with what happens to each guardrail; a decision rule, when given,
+says which scenario to choose. Every figure comes from the result tables.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from simulator.analysis.decision import decision_of
+from simulator.analysis.formatting import (
+    format_amount,
+    format_mean_ci,
+    format_money,
+    format_signed_amount,
+    format_signed_range,
+    format_value,
+    kpi_words,
+)
+from simulator.analysis.planning import plan_figure
+from simulator.analysis.quantities import direction
+from simulator.analysis.ranking import rank_scenarios
+from simulator.analysis.tables import comparison_of, comparison_row, scenario_names, summary_of, summary_row
+from simulator.analysis.wording import join_words
+from simulator.config.decision import DecisionSettings
+from simulator.run.experiment import ExperimentResult
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The answer to an experiment's question.
+
+    Attributes:
+        paragraph: One paragraph of plain words (no markup) with 95% CIs.
+        recommended: The scenario to choose (by the rule, or the clearly best on the
+            primary KPI that keeps within the guardrail limits), the baseline when nothing
+            beats it, None when a target is out of every scenario's reach.
+        ranking: The scenarios best first on the primary KPI (see
+            :func:`simulator.analysis.ranking.rank_scenarios`).
+        decision: The decision KPIs the answer is read on.
+    """
+
+    paragraph: str
+    recommended: str | None
+    ranking: pd.DataFrame
+    decision: DecisionSettings
+
+
+def kpi_phrase(result: ExperimentResult, kpi: str) -> str:
+    """A KPI inside a sentence; the plan's probability names the plan (``the chance of hitting the $3.50M plan``)."""
+    if kpi == "hit_plan":
+        plans = {plan_figure(result, s) for s in scenario_names(result)} - {None}
+        if len(plans) == 1:
+            return f"the chance of hitting the {format_money(float(next(iter(plans))))} plan"  # type: ignore[arg-type]
+        return "the chance of hitting the plan"
+    return kpi_words(kpi)
+
+
+def _difference(row: pd.Series, kpi: str) -> str:
+    """``+13.0 points (95% CI +9.0 to +17.0 points)``."""
+    diff = format_signed_amount(kpi, float(row["mean_diff"]))
+    interval = _interval(row, kpi)
+    return f"{diff} ({interval})" if interval else diff
+
+
+def _interval(row: pd.Series, kpi: str) -> str:
+    low, high = float(row["ci_low"]), float(row["ci_high"])
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return ""
+    return f"95% CI {format_signed_range(kpi, low, high)}"
+
+
+def _guardrail_clause(result: ExperimentResult, scenario: str, kpi: str) -> str | None:
+    row = comparison_row(comparison_of(result), scenario, kpi)
+    if row is None or int(row["n_pairs"]) < 2:
+        return None
+    phrase = kpi_phrase(result, kpi)
+    if float(row["mean_diff"]) == 0.0 and float(row["ci_low"]) == float(row["ci_high"]):
+        return f"{phrase} is the same in every run"
+    diff = float(row["mean_diff"])
+    interval = _interval(row, kpi)
+    if not bool(row["significant"]):
+        return f"no clear change in {phrase} ({format_signed_amount(kpi, diff)}, {interval})"
+    good = direction(kpi) * diff
+    verdict = "" if good == 0 else ("; better" if good > 0 else "; worse")
+    verb = "rises" if diff > 0 else "falls"
+    return f"{phrase} {verb} by {format_amount(kpi, diff)} ({interval}{verdict})"
+
+
+def _limits_broken(result: ExperimentResult, decision: DecisionSettings, scenario: str) -> list[str]:
+    """The guardrails ``scenario`` worsens by more than the rule allows, in words."""
+    if decision.rule is None or scenario == result.experiment.baseline:
+        return []
+    broken = []
+    for kpi, limit in decision.rule.max_worsening.items():
+        row = comparison_row(comparison_of(result), scenario, kpi)
+        if row is None:
+            continue
+        worse = -direction(kpi) * float(row["mean_diff"])
+        if worse > limit:
+            broken.append(
+                f"{kpi_phrase(result, kpi)} worsens by {format_amount(kpi, worse)} (limit {format_amount(kpi, limit)})"
+            )
+    return broken
+
+
+def _meets_target(mean: float, kpi: str, target: float) -> bool:
+    return mean >= target if (direction(kpi) or 1) > 0 else mean <= target
+
+
+def _mean_words(result: ExperimentResult, scenario: str, kpi: str) -> str:
+    return format_mean_ci(summary_row(summary_of(result), scenario, kpi), kpi)
+
+
+def _lead_sentence(result: ExperimentResult, decision: DecisionSettings, top: str) -> str:
+    """The best alternative against the baseline on the primary KPI, with every guardrail."""
+    kpi, baseline = decision.primary, result.experiment.baseline
+    phrase = kpi_phrase(result, kpi)
+    row = comparison_row(comparison_of(result), top, kpi)
+    base, best = _mean_words(result, baseline, kpi), _mean_words(result, top, kpi)
+    if row is None or not bool(row["significant"]):
+        head = (
+            f"No scenario clearly changes {phrase}: {baseline} (the baseline) gives {base}, and the best of the "
+            f"others, {top}, gives {best}"
+        )
+        if row is not None:
+            head += f", a difference of {_difference(row, kpi)} whose CI includes zero"
+    else:
+        verb = "raises" if float(row["mean_diff"]) > 0 else "lowers"
+        share = float(row["share_better"])
+        head = (
+            f"{top} {verb} {phrase} from {base} with {baseline} to {best}, a difference of "
+            f"{_difference(row, kpi)}, better in {share:.0%} of paired runs"
+        )
+    clauses = [c for c in (_guardrail_clause(result, top, g) for g in decision.guardrails) if c]
+    if clauses:
+        head += "; " + join_words(clauses) + f", against {baseline}"
+    return head + "."  # a scenario's name starts it as typed, never capitalised
+
+
+def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str) -> str | None:
+    if len(ranking) < 3:
+        return None
+    items = [f"{r['scenario']} {format_value(kpi, float(r['mean']))}" for _, r in ranking.iterrows()]
+    first = ranking.iloc[0]
+    p_best = float(first["p_best"])
+    chance = (
+        f"; {first['scenario']} is the best in {p_best:.0%} of resamplings of the runs" if math.isfinite(p_best) else ""
+    )
+    return f"Ranked on {kpi_phrase(result, kpi)}: {', '.join(items)}{chance}."
+
+
+def _single_scenario(result: ExperimentResult, decision: DecisionSettings, ranking: pd.DataFrame) -> Answer:
+    scenario = result.experiment.baseline
+    figures = [
+        f"{kpi_phrase(result, k)} {_mean_words(result, scenario, k)}" for k in [decision.primary, *decision.guardrails]
+    ]
+    paragraph = f"{scenario} gives {join_words(figures)}."
+    target = decision.rule.target if decision.rule else None
+    recommended: str | None = scenario
+    if target is not None and not ranking.empty:
+        reached = _meets_target(float(ranking.iloc[0]["mean"]), decision.primary, target)
+        recommended = scenario if reached else None
+        paragraph += f" It {'reaches' if reached else 'misses'} the target of {format_value(decision.primary, target)}."
+    return Answer(paragraph, recommended, ranking, decision)
+
+
+def _choice(result: ExperimentResult, decision: DecisionSettings, ranking: pd.DataFrame) -> tuple[str | None, str]:
+    """The scenario to choose and the sentence that says why."""
+    kpi, baseline = decision.primary, result.experiment.baseline
+    phrase = kpi_phrase(result, kpi)
+    ordered = [str(s) for s in ranking["scenario"]]
+    means = dict(zip(ordered, ranking["mean"].astype(float), strict=True))
+    clear = dict(
+        zip(ordered, ranking["significant"].astype(bool) & (ranking["diff"] * (direction(kpi) or 1) > 0), strict=True)
+    )
+    target = decision.rule.target if decision.rule else None
+    if target is not None:
+        meeting = [
+            s for s in ordered if _meets_target(means[s], kpi, target) and not _limits_broken(result, decision, s)
+        ]
+        goal = f"the target of {format_value(kpi, target)} for {phrase}"
+        if not meeting:
+            return (
+                None,
+                f"No scenario reaches {goal}; the closest is {ordered[0]} at {format_value(kpi, means[ordered[0]])}.",
+            )
+        cheapest = _cheapest(result, decision, meeting)
+        why = (
+            f" and has the best {kpi_phrase(result, decision.guardrails[0])} of those that do"
+            if len(meeting) > 1 and decision.guardrails
+            else ""
+        )
+        return cheapest, f"By the decision rule, choose {cheapest}: it reaches {goal}{why}."
+    better = [s for s in ordered if s != baseline and clear[s]]
+    allowed = [s for s in better if not _limits_broken(result, decision, s)]
+    if allowed:
+        rule = " within the guardrail limits" if decision.rule and decision.rule.max_worsening else ""
+        return allowed[0], f"Choose {allowed[0]}: it is clearly better than {baseline} on {phrase}{rule}."
+    if better:
+        broken = join_words(_limits_broken(result, decision, better[0]))
+        return baseline, f"Keep {baseline}: {better[0]} is better on {phrase}, but {broken}."
+    return baseline, f"Keep {baseline}: no other scenario is clearly better on {phrase}."
+
+
+def _cheapest(result: ExperimentResult, decision: DecisionSettings, candidates: list[str]) -> str:
+    if not decision.guardrails:
+        return candidates[0]
+    kpi = decision.guardrails[0]
+    sign = direction(kpi) or 1
+    summary = summary_of(result)
+
+    def score(s: str) -> float:
+        row = summary_row(summary, s, kpi)
+        return sign * float(row["mean"]) if row is not None else -math.inf
+
+    return max(candidates, key=score)
+
+
+def answer(result: ExperimentResult) -> Answer:
+    """The answer to the experiment's question (see the module docstring)."""
+    decision = decision_of(result.experiment)
+    names = scenario_names(result)
+    runs = result.replications
+    empty = pd.DataFrame()
+    if (
+        "scenario" not in runs.columns
+        or decision.primary not in runs.columns
+        or not runs[decision.primary].notna().any()
+    ):
+        text = f"No run produced {kpi_words(decision.primary)}, so there is no answer to give."
+        return Answer(text, None, empty, decision)
+    ranking = rank_scenarios(runs, decision.primary, result.experiment.baseline, names)
+    if len(names) == 1:
+        return _single_scenario(result, decision, ranking)
+    others = [s for s in ranking["scenario"] if s != result.experiment.baseline]
+    recommended, choice = _choice(result, decision, ranking)
+    top = recommended if recommended and recommended != result.experiment.baseline else others[0]
+    sentences = [_lead_sentence(result, decision, top), _ranking_sentence(result, ranking, decision.primary), choice]
+    return Answer(" ".join(s for s in sentences if s), recommended, ranking, decision)

@@ -1,0 +1,93 @@
+"""An experiment's decision KPIs, checked against the KPI table before anything runs.
+
+``experiment.decision`` (:class:`~simulator.config.decision.DecisionSettings`) names a
+primary KPI, its guardrails and an optional rule. Its form is checked when the config is
+parsed; here its names are checked against :data:`simulator.analysis.quantities.KPI_KINDS`
+(a misspelt KPI would otherwise give an answer about nothing) and its directions of good
+(a primary KPI must have one: "better" has to mean something). An experiment without a
+decision is read on bookings, guarded by cost of sales.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from simulator.analysis.formatting import KPI_LABELS
+from simulator.analysis.quantities import KPI_KINDS, direction, is_share, kpi_row
+from simulator.config.decision import DecisionSettings
+from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.run.experiment import Experiment
+
+DEFAULT_DECISION = DecisionSettings(primary="bookings", guardrails=["cost_of_sales"])
+"""What an experiment that names no decision KPIs is read on."""
+
+
+def decision_of(experiment: Experiment) -> DecisionSettings:
+    """The experiment's decision KPIs, or :data:`DEFAULT_DECISION` when it names none."""
+    return experiment.decision or DEFAULT_DECISION
+
+
+def decision_kpis(decision: DecisionSettings) -> list[str]:
+    """The primary KPI, then the guardrails, each once."""
+    return list(dict.fromkeys([decision.primary, *decision.guardrails]))
+
+
+def _known_names() -> list[str]:
+    return sorted({*KPI_LABELS, *(row.prefix.rstrip("_") for row in KPI_KINDS)})
+
+
+def _name_issue(key: str, kpi: str) -> ConfigIssue | None:
+    if kpi_row(kpi) is not None:
+        return None
+    close = difflib.get_close_matches(kpi, _known_names(), n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return ConfigIssue(key, kpi, f"not a KPI salesim reports (see summary.csv for the names){hint}")
+
+
+def decision_issues(decision: DecisionSettings | None) -> list[ConfigIssue]:
+    """Everything wrong with the names and directions of ``decision`` (none for ``None``)."""
+    if decision is None:
+        return []
+    key = "experiment.decision"
+    issues = [i for i in [_name_issue(f"{key}.primary", decision.primary)] if i]
+    if not issues and direction(decision.primary) == 0:
+        issues.append(
+            ConfigIssue(
+                f"{key}.primary",
+                decision.primary,
+                "must be a KPI that is better higher or lower (bookings, hit_plan, net_revenue_retention, "
+                "cost_of_sales, ...); this one is neither, so it can be a guardrail but not the primary KPI",
+            )
+        )
+    for i, guardrail in enumerate(decision.guardrails):
+        issue = _name_issue(f"{key}.guardrails.{i}", guardrail)
+        if issue:
+            issues.append(issue)
+        elif guardrail == decision.primary:
+            issues.append(ConfigIssue(f"{key}.guardrails.{i}", guardrail, "is the primary KPI: name it once"))
+    if len(set(decision.guardrails)) != len(decision.guardrails):
+        issues.append(ConfigIssue(f"{key}.guardrails", decision.guardrails, "names a KPI twice"))
+    rule = decision.rule
+    if rule is not None:
+        for kpi in rule.max_worsening:
+            where = f"{key}.rule.max_worsening.{kpi}"
+            if kpi not in decision.guardrails:
+                issues.append(
+                    ConfigIssue(where, rule.max_worsening[kpi], f"must name a guardrail {decision.guardrails}")
+                )
+            elif direction(kpi) == 0:
+                issues.append(ConfigIssue(where, rule.max_worsening[kpi], f"{kpi} is neither better higher nor lower"))
+        if rule.target is not None and not issues and is_share(decision.primary) and not 0 <= rule.target <= 1:
+            issues.append(
+                ConfigIssue(
+                    f"{key}.rule.target", rule.target, f"{decision.primary} is a share: give 0 to 1 (0.8 = 80%)"
+                )
+            )
+    return issues
+
+
+def check_decision(experiment: Experiment) -> None:
+    """Raise one :class:`ConfigError` listing every problem of the experiment's decision KPIs."""
+    issues = decision_issues(experiment.decision)
+    if issues:
+        raise ConfigError(issues)

@@ -1,0 +1,282 @@
+"""Global sensitivity through SALib: Morris screening or Sobol indices, with their sample-size advice.
+
+One-at-a-time ranges miss interactions (a conversion that matters only when capacity is
+short). Here every chosen lever varies across its low-high range at once:
+
+- **Morris** (elementary effects; SALib ``sample.morris`` / ``analyze.morris``):
+  ``r`` trajectories of ``k + 1`` points on a 4-level grid. ``mu*`` (mean absolute
+  effect of moving a lever across 2/3 of its range, in the KPI's unit) ranks the levers,
+  with a bootstrap 95% CI; ``sigma`` large against ``mu*`` signals interactions or
+  non-linearity (Campolongo, Cariboni and Saltelli 2007).
+- **Sobol** (SALib ``sample.sobol`` / ``analyze.sobol``, first and total order):
+  ``N (k + 2)`` points; ``S1`` is the share of the KPI's variance a lever explains alone,
+  ``ST`` with its interactions.
+
+Each point is a scenario run ``runs_per_point`` times on common random numbers (all
+points share the seed), and the model's output is the mean of the KPI over those runs.
+The Monte Carlo noise of a Morris step, measured on the paired runs of its two points,
+sets a floor below which an effect cannot be told from chance; the advice says whether
+the design resolved the ranking and what to increase if not.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from simulator.analysis.formatting import format_value
+from simulator.analysis.levers import Lever, with_value
+from simulator.analysis.results import run_experiment
+from simulator.config.errors import ConfigError
+from simulator.run.build import experiment_from_dicts
+from simulator.run.experiment import Experiment
+
+MORRIS_LEVELS = 4
+MORRIS_STEP = MORRIS_LEVELS / (2.0 * (MORRIS_LEVELS - 1))  # the grid step, as a share of the range: 2/3
+MORRIS_MIN_TRAJECTORIES = 10  # Campolongo et al. (2007): 10 trajectories are the usual minimum, 20-50 safer
+SOBOL_MIN_SAMPLES = 512  # Saltelli et al. (2010): a base sample of 500-1,000 for indices within about +-0.05
+BOOTSTRAP_RESAMPLES = 1000
+
+
+@dataclass(slots=True)
+class GlobalSensitivity:
+    """The result of a global method.
+
+    Attributes:
+        method: ``morris`` or ``sobol``.
+        kpi: The KPI.
+        table: One row per lever, most influential first: Morris ``mu_star``,
+            ``mu_star_ci_low``/``high``, ``mu``, ``sigma``; Sobol ``S1``, ``S1_conf``,
+            ``ST``, ``ST_conf``.
+        points: Scenarios (design points) run.
+        runs_per_point: Replications per point.
+        noise: Morris: the standard error of one elementary effect from Monte Carlo noise alone
+            (paired runs of the two points of each step, common random numbers, pooled);
+            Sobol: the standard error of a point's mean.
+        floor: Morris: two such standard errors, below which an effect cannot be told from
+            noise (NaN for Sobol).
+        advice: Sentences on the design's size: whether it resolved the ranking, what to increase.
+    """
+
+    method: str
+    kpi: str
+    table: pd.DataFrame
+    points: int
+    runs_per_point: int
+    noise: float
+    floor: float = math.nan
+    advice: list[str] = field(default_factory=list)
+
+
+def _problem(levers: Sequence[Lever]) -> dict[str, object]:
+    bounds = [
+        [lever.low if lever.low is not None else lever.base, lever.high if lever.high is not None else lever.base]
+        for lever in levers
+    ]
+    return {"num_vars": len(levers), "names": [lever.key for lever in levers], "bounds": bounds}
+
+
+def _design(method: str, problem: dict[str, object], size: int, seed: int) -> np.ndarray:
+    if method == "morris":
+        from SALib.sample import morris as morris_sample
+
+        return np.asarray(morris_sample.sample(problem, N=size, num_levels=MORRIS_LEVELS, seed=seed))
+    if method == "sobol":
+        from SALib.sample import sobol as sobol_sample
+
+        return np.asarray(sobol_sample.sample(problem, N=size, calc_second_order=False, seed=seed))
+    raise ConfigError.single("--global", method, "must be morris, sobol or none")
+
+
+def design_experiment(
+    experiment: Experiment, scenario: str, levers: Sequence[Lever], x: np.ndarray, runs: int
+) -> Experiment:
+    """One scenario per design point (``x0000``, ...), every lever set to the point's value, seeds shared."""
+    base_config = experiment.resolved_config["scenarios"][scenario]
+    base = dict(experiment.resolved_config["base"])
+    meta = dict(base.get("experiment") or {})
+    names = [f"x{i:04d}" for i in range(len(x))]
+    meta.update(name=f"{experiment.name}_global", baseline=names[0], question=experiment.question)
+    base.update(experiment=meta, runs=runs, seed=experiment.seed)
+    scenarios = {}
+    for name, point in zip(names, x, strict=True):
+        config = dict(base_config)
+        for lever, value in zip(levers, point, strict=True):
+            config = with_value(config, lever.key, float(value), lever.whole)
+        scenarios[name] = {**config, "runs": runs, "experiment": meta}
+    return experiment_from_dicts(base, scenarios)
+
+
+def global_sensitivity(
+    experiment: Experiment,
+    scenario: str,
+    levers: Sequence[Lever],
+    kpi: str,
+    method: str = "morris",
+    size: int = MORRIS_MIN_TRAJECTORIES,
+    runs_per_point: int = 4,
+    seed: int = 0,
+    workers: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> GlobalSensitivity:
+    """Run a global method over ``levers`` (their low-high ranges) on one KPI.
+
+    Args:
+        experiment: The experiment the scenario comes from (its seed is kept for the runs).
+        scenario: The scenario whose levers vary.
+        levers: The levers (at least two), each over its low-high range.
+        kpi: The KPI.
+        method: ``morris`` or ``sobol``.
+        size: Morris trajectories ``r``, or Sobol's base sample ``N`` (a power of 2).
+        runs_per_point: Replications per design point (at least 2, to measure the noise).
+        seed: Seed of SALib's design and bootstrap.
+        workers: Worker processes (None: every core).
+        on_progress: Called with the number of replications just finished.
+
+    Raises:
+        ConfigError: Fewer than two levers, fewer than two runs per point, an unknown
+            method, or a design point the config refuses.
+    """
+    if len(levers) < 2:
+        raise ConfigError.single("--global-params", len(levers), "a global method needs at least two levers")
+    if runs_per_point < 2:
+        raise ConfigError.single("--global-runs", runs_per_point, "must be at least 2 (the noise is measured)")
+    problem = _problem(levers)
+    x = _design(method, problem, size, seed)
+    result = run_experiment(
+        design_experiment(experiment, scenario, levers, x, runs_per_point), workers=workers, on_progress=on_progress
+    )
+    runs = result.replications
+    if kpi not in runs.columns:
+        raise KeyError(f"no run reports the KPI {kpi!r}")
+    names = [spec.name for spec in result.experiment.scenarios]
+    grouped = runs.groupby("scenario")[kpi]
+    y = grouped.mean().reindex(names).to_numpy(dtype=float)
+    if method == "morris":
+        noise = step_noise(runs, kpi, names, len(levers) + 1) / MORRIS_STEP
+        table, advice = _morris(problem, x, y, noise, size, seed, kpi)
+        return GlobalSensitivity(method, kpi, table, len(x), runs_per_point, noise, 2.0 * noise, advice)
+    noise = math.sqrt(float(np.nanmean(grouped.var(ddof=1).reindex(names).to_numpy(dtype=float))) / runs_per_point)
+    table, advice = _sobol(problem, y, size, seed)
+    return GlobalSensitivity(method, kpi, table, len(x), runs_per_point, noise, math.nan, advice)
+
+
+def step_noise(runs: pd.DataFrame, kpi: str, names: Sequence[str], trajectory: int) -> float:
+    """The standard error of the KPI's change over one Morris step from Monte Carlo noise alone.
+
+    Each step joins two consecutive points of a trajectory (``trajectory`` points each);
+    both run the same replications (common random numbers), so the noise of their
+    difference is the spread of the per-replication differences over the square root of
+    the runs. Pooled (root mean square) over every step.
+    """
+    table = runs.pivot_table(index="replication", columns="scenario", values=kpi, aggfunc="first")
+    variances = []
+    for start in range(0, len(names) - trajectory + 1, trajectory):
+        for a, b in zip(names[start : start + trajectory - 1], names[start + 1 : start + trajectory], strict=True):
+            if a in table.columns and b in table.columns:
+                diff = (table[b] - table[a]).dropna().to_numpy(dtype=float)
+                if diff.size >= 2:
+                    variances.append(float(diff.var(ddof=1)) / diff.size)
+    return math.sqrt(float(np.mean(variances))) if variances else math.nan
+
+
+def _morris(
+    problem: dict[str, object], x: np.ndarray, y: np.ndarray, noise: float, size: int, seed: int, kpi: str
+) -> tuple[pd.DataFrame, list[str]]:
+    from SALib.analyze import morris
+
+    found = morris.analyze(
+        problem, x, y, num_resamples=BOOTSTRAP_RESAMPLES, conf_level=0.95, num_levels=MORRIS_LEVELS, seed=seed
+    )
+    table = pd.DataFrame(
+        {
+            "parameter": list(found["names"]),
+            "mu_star": np.asarray(found["mu_star"], dtype=float),
+            "mu_star_ci_low": np.asarray(found["mu_star"], dtype=float)
+            - np.asarray(found["mu_star_conf"], dtype=float),
+            "mu_star_ci_high": np.asarray(found["mu_star"], dtype=float)
+            + np.asarray(found["mu_star_conf"], dtype=float),
+            "mu": np.asarray(found["mu"], dtype=float),
+            "sigma": np.asarray(found["sigma"], dtype=float),
+        }
+    )
+    table = table.sort_values("mu_star", ascending=False, kind="stable").reset_index(drop=True)
+    floor = 2.0 * noise  # two standard errors of an elementary effect made of noise alone
+    table["above_noise"] = table["mu_star"] > floor
+    k = int(problem["num_vars"])  # type: ignore[call-overload]
+    advice = [
+        f"Morris screening ran r = {size} trajectories of k + 1 = {k + 1} points: r (k + 1) = {size * (k + 1)} "
+        f"scenarios. Campolongo et al. (2007) take r = {MORRIS_MIN_TRAJECTORIES} as the usual minimum; 20 to 50 "
+        "give rankings that no longer change."
+    ]
+    if size < MORRIS_MIN_TRAJECTORIES:
+        advice.append(f"r = {size} is below that minimum: treat the ranking as a first look and raise --trajectories.")
+    floor_words = format_value(kpi, floor)
+    if not bool(table["above_noise"].iloc[0]):
+        advice.append(
+            f"Even the largest mu* is below the noise floor ({floor_words}: two standard errors of an elementary "
+            "effect made of Monte Carlo noise alone, measured on the paired runs of each step): the ranking "
+            "cannot be read yet; raise --global-runs (the floor falls as one over its square root)."
+        )
+        return table, advice
+    top = table[table["above_noise"]].head(3)
+    unresolved = [
+        f"{a['parameter']} and {b['parameter']}"
+        for (_, a), (_, b) in zip(top.iloc[:-1].iterrows(), top.iloc[1:].iterrows(), strict=False)
+        if a["mu_star_ci_low"] <= b["mu_star_ci_high"]
+    ]
+    if unresolved:
+        advice.append(
+            f"The 95% CIs of mu* overlap for {'; '.join(unresolved)}: their order is not settled; doubling r "
+            "narrows those intervals by about 1.4 times."
+        )
+    else:
+        advice.append(
+            "The largest mu* above the noise have CIs that do not overlap: the top of the ranking is settled."
+        )
+    quiet = table.loc[~table["above_noise"], "parameter"].tolist()
+    advice.append(
+        f"Noise floor {floor_words}: an elementary effect smaller than that cannot be told from the Monte Carlo "
+        "noise of a step (paired runs of its two points)"
+        + (f"; below it: {', '.join(quiet)}." if quiet else "; every lever is above it.")
+    )
+    strong = table[(table["sigma"] > table["mu_star"]) & table["above_noise"]]["parameter"].tolist()
+    if strong:
+        advice.append(
+            f"sigma exceeds mu* for {', '.join(strong)}: their effect depends on the other levers (interactions) "
+            "or changes sign across the range."
+        )
+    return table, advice
+
+
+def _sobol(problem: dict[str, object], y: np.ndarray, size: int, seed: int) -> tuple[pd.DataFrame, list[str]]:
+    from SALib.analyze import sobol
+
+    found = sobol.analyze(problem, y, calc_second_order=False, num_resamples=BOOTSTRAP_RESAMPLES, seed=seed)
+    table = pd.DataFrame(
+        {
+            "parameter": list(problem["names"]),  # type: ignore[call-overload]
+            "S1": np.asarray(found["S1"], dtype=float),
+            "S1_conf": np.asarray(found["S1_conf"], dtype=float),
+            "ST": np.asarray(found["ST"], dtype=float),
+            "ST_conf": np.asarray(found["ST_conf"], dtype=float),
+        }
+    )
+    table = table.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
+    k = int(problem["num_vars"])  # type: ignore[call-overload]
+    widest = float(np.nanmax(table[["S1_conf", "ST_conf"]].to_numpy())) if len(table) else math.nan
+    advice = [
+        f"Sobol indices used a base sample of N = {size}: N (k + 2) = {size * (k + 2)} scenarios. Saltelli et al. "
+        f"(2010) use N of {SOBOL_MIN_SAMPLES} to 1,024 for indices within about +-0.05; the cost grows with k."
+    ]
+    if not math.isfinite(widest) or widest > 0.1:
+        advice.append(
+            f"The widest 95% CI half-width is {widest:.2f}: indices are not yet settled; quadruple N to halve it."
+        )
+    else:
+        advice.append(f"The widest 95% CI half-width is {widest:.2f}: the indices are settled at this N.")
+    return table, advice

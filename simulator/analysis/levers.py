@@ -1,0 +1,253 @@
+"""The numeric levers of a scenario, and scenarios with one lever moved low or high.
+
+A *lever* is one number of the composed config that a sales leader or analyst could
+change on its own: a lead rate, a conversion, a headcount, an effort, a delay, an
+attrition rate, a price. :func:`find_levers` walks the scenario's sections (by default
+market, pipeline, org, workforce and the other pipelines) and keeps every number except:
+
+- numbers inside a list of numbers (seasonality profiles, ramp curves, buying-circle
+  values and weights): they move together, not one by one;
+- shares of a mix (segments, sectors, geographies, product weights and mixes): moving
+  one share alone changes the others' meaning;
+- zero: "20% more than zero" is zero, so it has no one-at-a-time range;
+- the workforce settings of roles no team of the organisation has (they cannot act).
+
+Each lever moves by ``delta`` (a share of its value) down and up; counts (headcounts,
+accounts, months: :data:`WHOLE_KEYS`) move to the nearest whole number, at least one
+step, and another number the config needs whole is rounded the same way. :func:`lever_experiment` builds one
+experiment holding the baseline and every moved scenario, all sharing the seed, so the
+runs are paired (common random numbers). A moved value the config refuses (a
+probability above 1) is clamped into [0, 1] when that makes it valid; a side that
+still cannot run is left out, with a note.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.config.errors import ConfigError
+from simulator.run.build import experiment_from_dicts
+from simulator.run.experiment import Experiment
+
+LEVER_SECTIONS = ("market", "pipeline", "org", "workforce", "pipelines")
+"""Sections searched by default; ``economics`` (pay, prices, costs) can be added."""
+MIX_KEYS = ("segments", "sectors", "geographies", "segment_mix", "weight", "weights", "values")
+"""Keys whose numbers are shares of a mix (or a discrete law's values): never moved alone."""
+BASELINE = "baseline"
+
+
+@dataclass(frozen=True, slots=True)
+class Lever:
+    """One number of the config moved low and high.
+
+    Attributes:
+        key: Dotted path in the composed config (``market.sources.inbound.leads_per_month``).
+        base: Its value in the scenario.
+        low: The low value (None when that side cannot run).
+        high: The high value (None when that side cannot run).
+        whole: True for a whole number (headcount, days as integers).
+    """
+
+    key: str
+    base: float
+    low: float | None
+    high: float | None
+    whole: bool
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(float(value))
+
+
+def _walk(node: Any, path: tuple[str, ...]) -> list[tuple[tuple[str, ...], Any]]:
+    if isinstance(node, Mapping):
+        found = []
+        for key, value in node.items():
+            if str(key) in MIX_KEYS:
+                continue
+            found += _walk(value, (*path, str(key)))
+        return found
+    if isinstance(node, list):
+        if all(_is_number(v) for v in node):
+            return []  # a profile or curve moves as a whole
+        return [item for i, value in enumerate(node) for item in _walk(value, (*path, str(i)))]
+    return [(path, node)] if _is_number(node) else []
+
+
+WHOLE_KEYS = frozenset(
+    {
+        "headcount",
+        "prospects",
+        "target_accounts",
+        "block_accounts",
+        "initial_customers",
+        "max_partners_per_manager",
+        "reference_touches",
+        "contract_months",
+        "count",
+        "month",
+    }
+)
+"""Numbers that count whole things (reps, accounts, months): they move by whole steps."""
+
+
+def _is_whole(key: str, value: Any) -> bool:
+    """A count moves by whole steps; any other number (an effort of 1 hour written as ``1``) moves by ``delta``."""
+    return isinstance(value, int) and key.rsplit(".", 1)[-1] in WHOLE_KEYS
+
+
+def _roles_in_use(config: Mapping[str, Any]) -> set[str]:
+    teams = (config.get("org") or {}).get("teams") or {}
+    return {str(team.get("role", name)) for name, team in teams.items() if isinstance(team, Mapping)}
+
+
+def moved(base: float, delta: float, whole: bool) -> tuple[float, float]:
+    """``base`` moved down and up by ``delta`` of itself; whole numbers by at least one step."""
+    low, high = base * (1.0 - delta), base * (1.0 + delta)
+    if not whole:
+        return (low, high) if base > 0 else (high, low)
+    low_i, high_i = round(min(low, high)), round(max(low, high))
+    return float(min(low_i, base - 1)), float(max(high_i, base + 1))
+
+
+def find_levers(
+    config: Mapping[str, Any],
+    delta: float = 0.2,
+    sections: Sequence[str] = LEVER_SECTIONS,
+    keys: Sequence[str] | None = None,
+) -> list[Lever]:
+    """The levers of a composed scenario config (see the module docstring).
+
+    Args:
+        config: One scenario's composed config (plain dicts).
+        delta: How far each lever moves, as a share of its value (0.2 = ±20%).
+        sections: Top-level sections to search.
+        keys: Only these dotted keys (each must be a number of ``config``); None for all.
+
+    Raises:
+        ConfigError: A key of ``keys`` that is not a number of the config.
+    """
+    if not 0.0 < delta < 1.0:
+        raise ConfigError.single("--delta", delta, "must be between 0 and 1 (0.2 = ±20%)")
+    roles = _roles_in_use(config)
+    found: list[tuple[str, float, bool]] = []
+    if keys is not None:
+        for key in keys:
+            value = _get(config, key.split("."))
+            if not _is_number(value):
+                raise ConfigError.single("--params", key, "must name a number of the scenario's config")
+            found.append((key, float(value), _is_whole(key, value)))
+    else:
+        for section in sections:
+            for path, value in _walk(config.get(section), (section,)):
+                if section == "workforce" and len(path) > 2 and path[1] == "roles" and path[2] not in roles:
+                    continue
+                if float(value) != 0.0:
+                    found.append((".".join(path), float(value), _is_whole(".".join(path), value)))
+    levers = []
+    for key, base, whole in found:
+        low, high = moved(base, delta, whole)
+        levers.append(Lever(key, base, low, high, whole))
+    return levers
+
+
+def _get(config: Any, parts: Sequence[str]) -> Any:
+    for part in parts:
+        if isinstance(config, Mapping) and part in config:
+            config = config[part]
+        elif isinstance(config, list) and part.isdigit() and int(part) < len(config):
+            config = config[int(part)]
+        else:
+            return None
+    return config
+
+
+def with_value(config: Mapping[str, Any], key: str, value: float, whole: bool) -> dict[str, Any]:
+    """A deep copy of ``config`` with the number at ``key`` set to ``value``."""
+    changed = copy.deepcopy(dict(config))
+    parts = key.split(".")
+    node: Any = changed
+    for part in parts[:-1]:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    last = parts[-1]
+    number: float | int = round(value) if whole else float(value)
+    if isinstance(node, list):
+        node[int(last)] = number
+    else:
+        node[last] = number
+    return changed
+
+
+def scenario_name(index: int, side: str) -> str:
+    """``p007_low``: the name of a moved scenario (the lever's key is in the tables beside it)."""
+    return f"p{index:03d}_{side}"
+
+
+def lever_experiment(
+    experiment: Experiment, scenario: str, levers: Sequence[Lever], runs: int, notes: list[str]
+) -> tuple[Experiment, list[Lever]]:
+    """One experiment: ``baseline`` (the scenario as it is) and each lever's low and high scenario.
+
+    Args:
+        experiment: The experiment the scenario comes from (its seed is kept).
+        scenario: The scenario whose levers move.
+        levers: The levers.
+        runs: Replications per scenario.
+        notes: Receives a note for each side left out or clamped.
+
+    Returns:
+        The experiment and the levers as run (a side that cannot run set to None; a lever
+        with neither side left out).
+    """
+    base_config = experiment.resolved_config["scenarios"][scenario]
+    scenarios: dict[str, dict[str, Any]] = {BASELINE: base_config}
+    kept: list[Lever] = []
+    for lever in levers:
+        sides: dict[str, float | None] = {"low": lever.low, "high": lever.high}
+        for side, value in sides.items():
+            if value is None:
+                continue
+            config, used = _runnable(base_config, lever, value)
+            if config is None:
+                notes.append(f"{lever.key}: the {side} value {value:g} cannot run; that side is left out")
+                sides[side] = None
+                continue
+            if used != value:
+                notes.append(
+                    f"{lever.key}: the {side} value {value:g} becomes {used:g}, the nearest the config accepts"
+                )
+                sides[side] = used
+            scenarios[scenario_name(len(kept), side)] = config
+        if sides["low"] is None and sides["high"] is None:
+            continue
+        kept.append(Lever(lever.key, lever.base, sides["low"], sides["high"], lever.whole))
+    base = dict(experiment.resolved_config["base"])
+    meta = dict(base.get("experiment") or {})
+    meta.update(name=f"{experiment.name}_sensitivity", baseline=BASELINE, question=experiment.question)
+    base.update(experiment=meta, runs=runs, seed=experiment.seed)
+    scenarios = {name: {**config, "runs": runs, "experiment": meta} for name, config in scenarios.items()}
+    built = experiment_from_dicts(base, scenarios)
+    return built, kept
+
+
+def _runnable(config: Mapping[str, Any], lever: Lever, value: float) -> tuple[dict[str, Any] | None, float]:
+    """The config with the lever at ``value`` (or clamped into [0, 1]) when it validates; else None."""
+    from simulator.config.composed import parse_composed
+    from simulator.config.validation import validate_scenario
+
+    whole_step = (
+        float(round(value)) if round(value) != lever.base else lever.base + math.copysign(1.0, value - lever.base)
+    )
+    candidates = [(value, lever.whole), (min(max(value, 0.0), 1.0), lever.whole), (whole_step, True)]
+    for candidate, whole in dict.fromkeys(candidates):  # as moved; clamped into [0, 1]; a whole number the key needs
+        changed = with_value(config, lever.key, candidate, whole)
+        try:
+            validate_scenario(parse_composed(changed).scenario())
+        except ConfigError:
+            continue
+        return changed, float(round(candidate)) if whole else candidate
+    return None, value

@@ -1,0 +1,123 @@
+"""Scenarios ranked on one KPI, with the probability that each is truly the best.
+
+Runs are paired across scenarios (common random numbers: run *r* of every scenario
+replays the same leads with the same luck), so the ranking resamples whole runs: a
+bootstrap draw picks runs with replacement, keeps every scenario's value of each picked
+run together, and names the scenario with the best mean. The share of draws a scenario
+wins is its probability of being the best (ties share the draw). The draws use their own
+seeded generator, so the same runs always give the same probabilities.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from simulator.analysis.quantities import direction
+from simulator.analysis.statistics import compare, kpi_interval
+
+BOOTSTRAP_DRAWS = 4000
+BOOTSTRAP_SEED = 20260
+RANKING_COLUMNS = (
+    "rank",
+    "scenario",
+    "n",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "diff",
+    "diff_low",
+    "diff_high",
+    "significant",
+    "p_best",
+)
+
+
+def paired_table(replications: pd.DataFrame, kpi: str, scenarios: Sequence[str]) -> pd.DataFrame:
+    """One row per replication every scenario has a value for, one column per scenario (in order)."""
+    runs = replications[replications["scenario"].isin(list(scenarios))]
+    table = runs.pivot_table(index="replication", columns="scenario", values=kpi, aggfunc="first")
+    present = [s for s in scenarios if s in table.columns]
+    return table[present].dropna()
+
+
+def probability_best(
+    replications: pd.DataFrame,
+    kpi: str,
+    scenarios: Sequence[str],
+    good: int | None = None,
+    draws: int = BOOTSTRAP_DRAWS,
+    seed: int = BOOTSTRAP_SEED,
+) -> dict[str, float]:
+    """The probability that each scenario has the best mean of ``kpi`` (paired bootstrap over runs).
+
+    Args:
+        replications: One row per scenario x replication.
+        kpi: The KPI.
+        scenarios: The scenarios to rank.
+        good: +1 when higher is better, -1 when lower is; default: the KPI's direction
+            (+1 for a KPI with none).
+        draws: Bootstrap draws.
+        seed: Seed of the draws' own generator.
+
+    Returns:
+        Scenario -> probability; they sum to 1. NaN for every scenario when fewer than
+        two runs are shared.
+    """
+    sign = good if good is not None else (direction(kpi) or 1)
+    table = paired_table(replications, kpi, scenarios)
+    if len(table) < 2 or table.shape[1] == 0:
+        return {s: math.nan for s in scenarios}
+    values = sign * table.to_numpy(dtype=float)
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
+    picks = rng.integers(0, len(values), size=(draws, len(values)))
+    means = values[picks].mean(axis=1)  # (draws, scenarios)
+    best = means.max(axis=1, keepdims=True)
+    ties = np.isclose(means, best, rtol=1e-12, atol=0.0)
+    shares = (ties / ties.sum(axis=1, keepdims=True)).mean(axis=0)
+    found = dict(zip(table.columns, shares.tolist(), strict=True))
+    return {s: float(found.get(s, 0.0)) for s in scenarios}
+
+
+def rank_scenarios(replications: pd.DataFrame, kpi: str, baseline: str, scenarios: Sequence[str]) -> pd.DataFrame:
+    """The scenarios best first on ``kpi``: mean with its 95% CI, paired difference to the baseline, P(best).
+
+    Returns:
+        One row per scenario with a value, columns :data:`RANKING_COLUMNS`; ``diff`` is the
+        mean paired difference to the baseline (0 for the baseline itself) and
+        ``significant`` says whether its 95% CI excludes zero.
+    """
+    present = [s for s in scenarios if kpi in replications.columns and (replications["scenario"] == s).any()]
+    if not present:
+        return pd.DataFrame(columns=list(RANKING_COLUMNS))
+    sign = direction(kpi) or 1
+    comparison = compare(
+        replications[[c for c in replications.columns if c in ("scenario", "replication", kpi)]], baseline
+    )
+    p_best = probability_best(replications, kpi, present, sign)
+    rows = []
+    for scenario in present:
+        interval = kpi_interval(kpi, replications.loc[replications["scenario"] == scenario, kpi].to_numpy(dtype=float))
+        diff = comparison[(comparison["scenario"] == scenario) & (comparison["kpi"] == kpi)]
+        d = diff.iloc[0] if len(diff) else None
+        rows.append(
+            {
+                "scenario": scenario,
+                "n": interval.n,
+                "mean": interval.mean,
+                "ci_low": interval.ci_low,
+                "ci_high": interval.ci_high,
+                "diff": float(d["mean_diff"]) if d is not None else 0.0,
+                "diff_low": float(d["ci_low"]) if d is not None else math.nan,
+                "diff_high": float(d["ci_high"]) if d is not None else math.nan,
+                "significant": bool(d["significant"]) if d is not None else False,
+                "p_best": p_best[scenario],
+            }
+        )
+    table = pd.DataFrame(rows)
+    table = table.sort_values("mean", ascending=sign < 0, kind="stable", na_position="last").reset_index(drop=True)
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    return table[list(RANKING_COLUMNS)]

@@ -1,0 +1,139 @@
+"""One-at-a-time sensitivity: which levers move a KPI most, with CIs, on common random numbers.
+
+Each lever (:mod:`simulator.analysis.levers`) is set low, then high, with everything else
+as in the scenario; every moved scenario replays the baseline's leads with the same luck,
+so run *r* of "low" minus run *r* of the baseline isolates the lever's effect. Per lever:
+the paired difference to the baseline at each side with its 95% CI (from
+:func:`simulator.analysis.statistics.compare`), and the *swing*, high minus low, paired run
+by run, with its Student t interval. Levers are ranked by the size of the swing; a lever
+whose swing CI includes zero has no clear effect at this number of runs. The elasticity
+is the swing relative to the baseline's mean over the lever's relative move.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from simulator.analysis.intervals import t_half_width
+from simulator.analysis.levers import BASELINE, Lever, scenario_name
+from simulator.analysis.statistics import compare, kpi_interval
+
+SENSITIVITY_COLUMNS = (
+    "rank",
+    "parameter",
+    "base",
+    "low",
+    "high",
+    "kpi",
+    "baseline_mean",
+    "low_mean",
+    "low_diff",
+    "low_ci_low",
+    "low_ci_high",
+    "high_mean",
+    "high_diff",
+    "high_ci_low",
+    "high_ci_high",
+    "swing",
+    "swing_ci_low",
+    "swing_ci_high",
+    "clear",
+    "elasticity",
+    "n_pairs",
+)
+
+
+def _side(comparison: pd.DataFrame, scenario: str, kpi: str) -> dict[str, float]:
+    rows = comparison[(comparison["scenario"] == scenario) & (comparison["kpi"] == kpi)]
+    if rows.empty:
+        return {"mean": math.nan, "diff": 0.0, "low": math.nan, "high": math.nan}
+    row = rows.iloc[0]
+    return {
+        "mean": float(row["scenario_mean"]),
+        "diff": float(row["mean_diff"]),
+        "low": float(row["ci_low"]),
+        "high": float(row["ci_high"]),
+    }
+
+
+def _paired(runs: pd.DataFrame, a: str, b: str, kpi: str) -> np.ndarray:
+    """Per replication, ``a`` minus ``b`` (replications both have)."""
+    table = runs[runs["scenario"].isin([a, b])].pivot_table(
+        index="replication", columns="scenario", values=kpi, aggfunc="first"
+    )
+    if a not in table.columns or b not in table.columns:
+        return np.array([])
+    both = table[[a, b]].dropna()
+    return (both[a] - both[b]).to_numpy(dtype=float)
+
+
+def sensitivity_table(replications: pd.DataFrame, levers: Sequence[Lever], kpi: str) -> pd.DataFrame:
+    """The levers ranked by the size of their swing on ``kpi`` (see the module docstring).
+
+    Args:
+        replications: The runs of :func:`simulator.analysis.levers.lever_experiment`'s experiment.
+        levers: The levers as run, in the order their scenarios were named.
+        kpi: The KPI.
+
+    Returns:
+        One row per lever, columns :data:`SENSITIVITY_COLUMNS`, largest swing first. A side
+        left out reads as the baseline (difference 0, no interval).
+    """
+    if kpi not in replications.columns:
+        raise KeyError(f"no run reports the KPI {kpi!r}")
+    runs = replications[["scenario", "replication", kpi]]
+    comparison = compare(runs, BASELINE)
+    base_mean = kpi_interval(kpi, runs.loc[runs["scenario"] == BASELINE, kpi].to_numpy(dtype=float)).mean
+    rows = []
+    for i, lever in enumerate(levers):
+        low_name, high_name = scenario_name(i, "low"), scenario_name(i, "high")
+        low = _side(comparison, low_name, kpi) if lever.low is not None else None
+        high = _side(comparison, high_name, kpi) if lever.high is not None else None
+        upper = high_name if high is not None else BASELINE
+        lower = low_name if low is not None else BASELINE
+        swing = _paired(runs, upper, lower, kpi)
+        n = int(swing.size)
+        mean = float(swing.mean()) if n else math.nan
+        half = t_half_width(float(swing.std(ddof=1)), n) if n >= 2 else math.nan
+        span = (lever.high if lever.high is not None else lever.base) - (
+            lever.low if lever.low is not None else lever.base
+        )
+        elasticity = (mean / base_mean) / (span / lever.base) if base_mean and span and lever.base else math.nan
+        rows.append(
+            {
+                "parameter": lever.key,
+                "base": lever.base,
+                "low": lever.low if lever.low is not None else math.nan,
+                "high": lever.high if lever.high is not None else math.nan,
+                "kpi": kpi,
+                "baseline_mean": base_mean,
+                **_side_columns("low", low, base_mean),
+                **_side_columns("high", high, base_mean),
+                "swing": mean,
+                "swing_ci_low": mean - half,
+                "swing_ci_high": mean + half,
+                "clear": bool(math.isfinite(half) and (mean - half > 0 or mean + half < 0)),
+                "elasticity": elasticity,
+                "n_pairs": n,
+            }
+        )
+    table = pd.DataFrame(rows, columns=[c for c in SENSITIVITY_COLUMNS if c != "rank"])
+    order = table["swing"].abs().fillna(-1.0).sort_values(ascending=False, kind="stable").index
+    table = table.loc[order].reset_index(drop=True)
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    return table
+
+
+def _side_columns(side: str, found: dict[str, float] | None, base_mean: float) -> dict[str, float]:
+    if found is None:
+        return {f"{side}_mean": base_mean, f"{side}_diff": 0.0, f"{side}_ci_low": math.nan, f"{side}_ci_high": math.nan}
+    return {
+        f"{side}_mean": found["mean"],
+        f"{side}_diff": found["diff"],
+        f"{side}_ci_low": found["low"],
+        f"{side}_ci_high": found["high"],
+    }

@@ -1,0 +1,171 @@
+"""Team mixes as candidates: headcounts per team within bounds, each evaluated by simulation.
+
+A *candidate* is one headcount per team (``ae=8, sdr=4``); its scenario is the chosen
+scenario with ``org.teams.<team>.headcount`` set to it. Candidates are evaluated in
+batches (one experiment per batch, every candidate on the same seed, so replication *r*
+of every candidate replays the same leads with the same luck: common random numbers).
+An evaluation gives the mean of the KPI to maximise (or minimise), its standard error,
+and the mean cost of sales with its standard error, against the budget.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from simulator.analysis.levers import with_value
+from simulator.analysis.quantities import direction
+from simulator.analysis.results import run_experiment
+from simulator.config.errors import ConfigError
+from simulator.run.build import experiment_from_dicts
+from simulator.run.experiment import Experiment, ExperimentResult
+
+COST_KPI = "cost_of_sales"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One headcount per team, in the order of the bounds."""
+
+    headcounts: tuple[tuple[str, int], ...]
+
+    @property
+    def name(self) -> str:
+        """``ae_8-sdr_4``: the scenario's name."""
+        return "-".join(f"{team}_{n}" for team, n in self.headcounts)
+
+    def words(self) -> str:
+        """``8 ae, 4 sdr`` as the report writes it."""
+        return ", ".join(f"{team}={n}" for team, n in self.headcounts)
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """What ``runs`` replications of a candidate gave.
+
+    Attributes:
+        candidate: The candidate.
+        runs: Replications made (0..runs-1).
+        mean: Mean of the KPI.
+        se: Standard error of that mean (NaN with one run).
+        cost: Mean cost of sales.
+        cost_se: Its standard error.
+    """
+
+    candidate: Candidate
+    runs: int
+    mean: float
+    se: float
+    cost: float
+    cost_se: float
+
+
+@dataclass(frozen=True, slots=True)
+class TeamMixProblem:
+    """Choose a headcount per team, within bounds and a budget, to make a KPI as good as it gets.
+
+    Attributes:
+        experiment: The experiment the scenario comes from (its seed is used).
+        scenario: The scenario whose teams are resized.
+        kpi: The KPI; better is its direction of good (higher for bookings, contribution,
+            the chance of hitting the plan).
+        bounds: Team -> (fewest, most) reps, both included.
+        budget: The most mean cost of sales a candidate may have; None for no budget.
+    """
+
+    experiment: Experiment
+    scenario: str
+    kpi: str
+    bounds: Mapping[str, tuple[int, int]]
+    budget: float | None = None
+
+    @property
+    def sign(self) -> int:
+        """+1 when higher is better, -1 when lower is (a KPI without a direction is maximised)."""
+        return direction(self.kpi) or 1
+
+    def check(self) -> None:
+        """Raise a :class:`ConfigError` for a team the scenario lacks or bounds that are not whole and ordered."""
+        teams = (self.experiment.resolved_config["scenarios"][self.scenario].get("org") or {}).get("teams") or {}
+        for team, (low, high) in self.bounds.items():
+            if team not in teams:
+                raise ConfigError.single("--team", team, f"not a team of {self.scenario}: {', '.join(teams)}")
+            if not (isinstance(low, int) and isinstance(high, int) and 0 <= low <= high):
+                raise ConfigError.single(
+                    f"--team {team}", f"{low}:{high}", "must be whole numbers LOW:HIGH, 0 <= LOW <= HIGH"
+                )
+        if not self.bounds:
+            raise ConfigError.single("--team", [], "give at least one team to size, e.g. --team full_cycle=8:16")
+
+    def candidate(self, params: Mapping[str, Any]) -> Candidate:
+        """The candidate of a parameter set (team -> headcount)."""
+        return Candidate(tuple((team, int(params[team])) for team in self.bounds))
+
+    def today(self) -> Candidate:
+        """The scenario's own headcounts."""
+        teams = self.experiment.resolved_config["scenarios"][self.scenario]["org"]["teams"]
+        return Candidate(tuple((team, int(teams[team]["headcount"])) for team in self.bounds))
+
+    def within_bounds(self, candidate: Candidate) -> bool:
+        """True when every headcount of ``candidate`` lies within its team's bounds."""
+        return all(self.bounds[team][0] <= n <= self.bounds[team][1] for team, n in candidate.headcounts)
+
+    def every_candidate(self) -> list[Candidate]:
+        """Every combination within the bounds (for an exhaustive search)."""
+        ranges = [range(low, high + 1) for low, high in self.bounds.values()]
+        return [Candidate(tuple(zip(self.bounds, combo, strict=True))) for combo in itertools.product(*ranges)]
+
+    def config(self, candidate: Candidate) -> dict[str, Any]:
+        """The scenario's composed config with the candidate's headcounts."""
+        config = self.experiment.resolved_config["scenarios"][self.scenario]
+        for team, n in candidate.headcounts:
+            config = with_value(config, f"org.teams.{team}.headcount", float(n), True)
+        return dict(config)
+
+    def experiment_for(self, candidates: Sequence[Candidate], runs: int) -> Experiment:
+        """One experiment holding ``candidates`` as scenarios (the first is the baseline), seeds shared."""
+        base = dict(self.experiment.resolved_config["base"])
+        meta = dict(base.get("experiment") or {})
+        meta.update(
+            name=f"{self.experiment.name}_optimise", baseline=candidates[0].name, question=self.experiment.question
+        )
+        base.update(experiment=meta, runs=runs, seed=self.experiment.seed)
+        scenarios = {c.name: {**self.config(c), "runs": runs, "experiment": meta} for c in candidates}
+        return experiment_from_dicts(base, scenarios)
+
+    def run(
+        self,
+        candidates: Sequence[Candidate],
+        runs: int,
+        workers: int | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> tuple[dict[Candidate, Evaluation], ExperimentResult]:
+        """Evaluate ``candidates`` (distinct) with replications 0..runs-1 each; also return the runs."""
+        result = run_experiment(self.experiment_for(candidates, runs), workers=workers, on_progress=on_progress)
+        runs_table = result.replications
+        if self.kpi not in runs_table.columns:
+            raise KeyError(f"no run reports the KPI {self.kpi!r}")
+        found = {}
+        for candidate in candidates:
+            mine = runs_table[runs_table["scenario"] == candidate.name]
+            mean, se = _mean_se(mine[self.kpi].to_numpy(dtype=float))
+            cost, cost_se = _mean_se(mine[COST_KPI].to_numpy(dtype=float)) if COST_KPI in mine else (0.0, 0.0)
+            found[candidate] = Evaluation(candidate, len(mine), mean, se, cost, cost_se)
+        return found, result
+
+    def feasible(self, evaluation: Evaluation) -> bool:
+        """True when the candidate's mean cost of sales is within the budget (or there is none)."""
+        return self.budget is None or evaluation.cost <= self.budget
+
+
+def _mean_se(values: np.ndarray) -> tuple[float, float]:
+    clean = values[np.isfinite(values)]
+    if clean.size == 0:
+        return math.nan, math.nan
+    se = float(clean.std(ddof=1) / math.sqrt(clean.size)) if clean.size >= 2 else math.nan
+    return float(clean.mean()), se

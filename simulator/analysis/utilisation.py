@@ -1,0 +1,110 @@
+"""How busy each team is with queued work, apart from the prospecting that fills its idle time.
+
+A team's ``utilisation_<team>`` counts every hour of selling time it spent working. Teams
+with prospecting or partner duty turn idle time into that work (DESIGN.md: "reps with
+prospecting duty turn idle or reserved time into new outbound leads"), so they are always
+near 100% busy, whatever their queues. Their *load* is the share spent on queued work:
+new-business deals, renewals and expansions (``utilisation_<team>_<pipeline>`` for those
+pipelines). The 70-85% planning range (BENCHMARKS.md) applies to that load.
+
+Every figure is computed per run and then averaged, so the load carries its own 95%
+interval (the proportion kind of :mod:`simulator.analysis.quantities`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from simulator.analysis.formatting import PIPELINE_SUFFIXES, UTILISATION_PREFIX, team_utilisation_kpis
+from simulator.analysis.statistics import kpi_interval
+
+QUEUED_PIPELINES = ("sales", "renewal", "expansion")
+"""Pipelines whose work waits in a queue for a rep: they load a team."""
+POOL_PIPELINES = ("prospecting", "partner")
+"""Pipelines whose work fills whatever time the queues leave."""
+
+
+@dataclass(frozen=True, slots=True)
+class TeamLoad:
+    """One team of one scenario: its load (queued work) with a 95% CI, and the time that fills the rest.
+
+    Attributes:
+        team: The team's key (``full_cycle``).
+        load: Mean share of selling time on queued work (deals, renewals, expansions).
+        load_low: Lower end of its 95% CI (NaN with fewer than two runs).
+        load_high: Upper end of its 95% CI.
+        filler: Mean share of selling time on prospecting and partner work (idle time).
+        has_filler: True when the team does prospecting or partner work at all.
+    """
+
+    team: str
+    load: float
+    load_low: float
+    load_high: float
+    filler: float
+    has_filler: bool
+
+
+def _columns(runs: pd.DataFrame, team: str, pipelines: tuple[str, ...]) -> list[str]:
+    return [f"{UTILISATION_PREFIX}{team}_{p}" for p in pipelines if f"{UTILISATION_PREFIX}{team}_{p}" in runs.columns]
+
+
+def team_loads(replications: pd.DataFrame, scenario: str) -> list[TeamLoad]:
+    """The load of every team of ``scenario`` (teams absent from it, all NaN, are left out).
+
+    Args:
+        replications: One row per scenario x replication with ``utilisation_*`` columns.
+        scenario: The scenario.
+
+    Returns:
+        One :class:`TeamLoad` per team, in column order. A team without per-pipeline
+        columns is loaded by its whole utilisation.
+    """
+    if "scenario" not in replications.columns:
+        return []
+    runs = replications[replications["scenario"] == scenario]
+    teams = team_utilisation_kpis([str(c) for c in runs.columns if str(c).startswith(UTILISATION_PREFIX)])
+    loads = []
+    for kpi in teams:
+        if not runs[kpi].notna().any():
+            continue
+        team = kpi.removeprefix(UTILISATION_PREFIX)
+        queued, pool = _columns(runs, team, QUEUED_PIPELINES), _columns(runs, team, POOL_PIPELINES)
+        values = runs[queued].sum(axis=1, min_count=1) if queued else runs[kpi]
+        filler = runs[pool].sum(axis=1, min_count=1) if pool else pd.Series(np.zeros(len(runs)), index=runs.index)
+        interval = kpi_interval(kpi, values.to_numpy(dtype=float))
+        mean_filler = float(np.nanmean(filler.to_numpy(dtype=float))) if len(filler) else math.nan
+        loads.append(
+            TeamLoad(
+                team, interval.mean, interval.ci_low, interval.ci_high, mean_filler, bool(pool) and mean_filler > 0
+            )
+        )
+    return loads
+
+
+def is_per_pipeline(kpi: str, kpis: set[str]) -> bool:
+    """True for ``utilisation_<team>_<pipeline>`` when ``utilisation_<team>`` is among ``kpis``."""
+    return any(kpi.endswith(x) and kpi.removesuffix(x) in kpis for x in PIPELINE_SUFFIXES)
+
+
+def queued_work(summary: pd.DataFrame, scenario: str) -> list[tuple[str, float, float, float, bool]]:
+    """Per team, from the summary's means alone: (team, load, ci_low, ci_high, has_filler).
+
+    The load is the team's utilisation minus its prospecting and partner shares; its CI is
+    given only when nothing had to be taken off (the summary has no per-run figures; see
+    :func:`team_loads` for the load's own interval).
+    """
+    rows = summary[(summary["scenario"] == scenario) & summary["kpi"].str.startswith(UTILISATION_PREFIX)]
+    means = {str(r["kpi"]): r for _, r in rows[rows["mean"].notna()].iterrows()}
+    found = []
+    for kpi in team_utilisation_kpis(list(means)):
+        row = means[kpi]
+        pool = sum(float(means[f"{kpi}_{p}"]["mean"]) for p in POOL_PIPELINES if f"{kpi}_{p}" in means)
+        load = float(row["mean"]) - pool
+        low, high = (float(row["ci_low"]), float(row["ci_high"])) if pool <= 0 else (math.nan, math.nan)
+        found.append((kpi.removeprefix(UTILISATION_PREFIX), load, low, high, pool > 0))
+    return found

@@ -1,0 +1,66 @@
+"""What then happened: the back-test's actual figures per calendar period, read from the export.
+
+Per period (a calendar month or quarter between two dates): deals won and their bookings
+(closed inside it), the win rate of the deals decided inside it (won / (won + lost)), the
+median cycle of its wins in working days (creation to close), and the open pipeline at its
+end (deals created by then and not closed by then, as the CRM counts them: stalled deals
+stay open). Rows the export cannot place (no created date) are not counted, as in the fit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from simulator.calibration.estimates import working_days
+from simulator.calibration.shapes import Export
+
+KPIS = ("won_deals", "bookings", "win_rate", "median_cycle_days", "open_pipeline")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar period: its label ('2017-10', '2017-Q4'), first and last day."""
+
+    label: str
+    first: np.datetime64
+    last: np.datetime64
+    kind: str  # 'month' or 'quarter'
+
+
+def periods_between(start: np.datetime64, until: np.datetime64) -> list[Period]:
+    """The calendar months and quarters from ``start`` to ``until`` (inclusive; partial ones cut to them)."""
+    result: list[Period] = []
+    for freq, kind in (("M", "month"), ("Q", "quarter")):
+        for period in pd.period_range(str(start), str(until), freq=freq):
+            first = max(np.datetime64(str(period.start_time.date()), "D"), start)
+            last = min(np.datetime64(str(period.end_time.date()), "D"), until)
+            label = str(period) if kind == "month" else f"{period.year}-Q{period.quarter}"
+            result.append(Period(label, first, last, kind))
+    return result
+
+
+def actual_figures(export: Export, periods: list[Period], holidays: list[str]) -> dict[tuple[str, str], float]:
+    """(period label, kpi) -> the actual figure."""
+    frame = export.frame
+    created = frame["created"].to_numpy(dtype="datetime64[D]")
+    closed = frame["closed"].to_numpy(dtype="datetime64[D]")
+    outcome = frame["outcome"].to_numpy(dtype=object)
+    amount = frame["amount"].fillna(0.0).to_numpy(dtype=float)
+    figures: dict[tuple[str, str], float] = {}
+    for period in periods:
+        with np.errstate(invalid="ignore"):
+            inside = (~np.isnat(closed)) & (closed >= period.first) & (closed <= period.last)
+        won, lost = inside & (outcome == "won"), inside & (outcome == "lost")
+        cycle = working_days(created[won], closed[won], holidays)
+        still_open = (created <= period.last) & (np.isnat(closed) | (closed > period.last))
+        figures[(period.label, "won_deals")] = float(won.sum())
+        figures[(period.label, "bookings")] = float(amount[won].sum())
+        decided = won.sum() + lost.sum()
+        figures[(period.label, "win_rate")] = float(won.sum() / decided) if decided else math.nan
+        figures[(period.label, "median_cycle_days")] = float(np.median(cycle)) if cycle.size else math.nan
+        figures[(period.label, "open_pipeline")] = float(still_open.sum())
+    return figures

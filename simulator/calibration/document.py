@@ -1,0 +1,134 @@
+"""calibration.md: every fitted number with n and CI, the data problems counted, the assumptions made."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.calibration.calibrate import Calibration, effort_hours
+from simulator.calibration.estimates import median_of
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    order = np.argsort(values)
+    cum = np.cumsum(weights[order])
+    return float(values[order][int(np.searchsorted(cum, 0.5 * cum[-1]))])
+
+
+def calibration_markdown(cal: Calibration) -> str:
+    """The calibration report of ``cal`` as Markdown."""
+    out, arr, people, assumptions = cal.outcomes, cal.arrivals, cal.people, cal.mapping.assumptions
+    lines = [
+        f"# Calibration of {cal.mapping.name} as of {cal.as_of}",
+        "",
+        f"Export: `{cal.export.file}` ({len(cal.export.frame):,} opportunities kept; export date "
+        f"{cal.export.export_date}). Nothing after {cal.as_of} is used. The run starts on {cal.start} from the "
+        f"{len(cal.open_deals):,} deals open then and simulates {cal.horizon_days:.0f} working days to {cal.until} "
+        "(Monday to Friday"
+        + (f" less {len(cal.holidays)} holidays" if cal.holidays else ", no public holidays")
+        + ").",
+        "",
+        "## Fitted numbers (95% CI, n)",
+        "",
+        "| what | value | how |",
+        "|---|---|---|",
+        f"| won by the end of follow-up (cumulative incidence) | {out.won.text(percent=True)} | Aalen–Johansen, "
+        f"open deals censored ({out.n_open:,}); cohorts the export shows whole |",
+        f"| lost | {out.lost.text(percent=True)} | the same |",
+        f"| no decision (neither, at {out.tau:.0f} working days) | {out.no_decision.text(percent=True)} "
+        "| 1 − won − lost |",
+        f"| win rate of decided deals | {out.win_rate.text(percent=True)} | won / (won + lost) incidences |",
+        f"| won cycle, median | {_weighted_median(*out.won_days):.0f} working days "
+        f"({out.won_median_calendar_days:.0f} calendar days among closed) | incidence increments "
+        f"(empirical, {out.won_days[0].size} points) |",
+        f"| lost cycle, median | {_weighted_median(*out.lost_days):.0f} working days "
+        f"({out.lost_median_calendar_days:.0f} calendar days among closed) | the same "
+        f"({out.lost_days[0].size} points) |",
+        *(
+            f"| won / lost cycle, median, deals created in month {m + 1} of a quarter | "
+            f"{_weighted_median(*won):.0f} / {_weighted_median(*lost):.0f} working days, n = {n:,} closed | "
+            "incidence increments of that month's deals |"
+            for m, (won, lost, n) in enumerate(out.by_quarter_month or [])
+        ),
+        f"| new opportunities a month (level) | {arr.level.text(4)} | median of the last {arr.level.n} usable months |",
+        f"| trend a month | {arr.trend_per_month.text(3)} | least squares on {len(arr.history)} months; "
+        f"{'applied' if arr.trend_applied else 'not applied (CI holds 0 or < 12 months)'} |",
+        f"| rep skill spread (logit sd) | {people.skill_sd.text(3)} owners | over-dispersion of win rates; chi-square "
+        f"test of equal rates p = {people.chi_square_p:.3f} |",
+        f"| win rate's wander between creation months (logit sd, beyond chance) | {cal.period_win_sd.value:.3f}, "
+        f"{cal.period_win_sd.n} months | method of moments; drawn per replication in a back-test |",
+        f"| stall rate's wander between creation months (sd, beyond error) | {cal.period_stall_sd.value:.3f}, "
+        f"{cal.period_stall_sd.n} months | spread of the months' no-decision shares; drawn per replication in a "
+        "back-test |",
+        f"| quarter-end pull (share of next month's wins) | {cal.quarter_end.text(3)} wins | last month of a "
+        "quarter against the next quarter's first |",
+    ]
+    for product, estimate in sorted(cal.values.product_median.items()):
+        lines.append(f"| deal value, {product} (median won) | {estimate.text(4)} | order-statistic CI |")
+    for product, estimate in sorted(out.product_win_rate.items()):
+        lines.append(f"| win rate, {product} | {estimate.text(percent=True)} | per product (≥ 100 decided deals) |")
+    for product, estimate in sorted(cal.product_mix.items()):
+        lines.append(f"| share of new opportunities, {product} | {estimate.text(percent=True)} | recent months |")
+    for team, owners in sorted(people.teams.items()):
+        lines.append(
+            f"| {team}: reps and share of new opportunities | {len(owners)} reps, {100 * sum(owners.values()):.1f}% "
+            f"| owners given deals in the last {assumptions.recent_months} months |"
+        )
+    for month, estimate in sorted(cal.cohort_no_decision.items()):
+        lines.append(
+            f"| no decision, deals created in {month} | {estimate.text(percent=True)} deals | closes by the as-of date "
+            "against the pooled fit's expectation (shrunk to the pooled share) |"
+        )
+    lines += [
+        "",
+        f"Deals per owner over the export: {people.deals_per_owner[0]:,} to {people.deals_per_owner[1]:,}.",
+        "",
+        "Monthly new opportunities used: " + ", ".join(f"{k}: {v:,}" for k, v in arr.history.items()) + ".",
+        "",
+        "**Forecast rule**: the level above, flat unless the trend's 95% CI excludes 0 with at least 12 months; "
+        "seasonality only with 24 months or more. Forecast: "
+        + ", ".join(f"{k}: {v:,.0f}" for k, v in arr.forecast.items())
+        + ".",
+        "",
+        "## Data problems (counted, never dropped silently)",
+        "",
+        "| problem | rows | what was done |",
+        "|---|---|---|",
+    ]
+    problems = cal.export.problems.items or [("none found", 0, "")]
+    lines += [f"| {p} | {n:,} | {action} |" for p, n, action in problems]
+    if arr.left_out:
+        lines.append(
+            "| months not used for arrivals (incomplete) | "
+            + f"{sum(arr.left_out.values()):,} | {', '.join(arr.left_out)} |"
+        )
+    if people.inactive:
+        lines.append(f"| owners with no new deal in the recent months | {len(people.inactive)} | no seat |")
+    lines += [
+        "",
+        "## Assumptions (what the export cannot identify)",
+        "",
+        f"- Rep effort per deal: {effort_hours(cal):.2f} hours"
+        + (
+            " (set in the mapping)"
+            if assumptions.effort_hours is not None
+            else f" (set so the busiest owner spends {100 * assumptions.busiest_utilisation:.0f}% of its selling "
+            "hours on deals)"
+        )
+        + f"; {assumptions.hours_per_day:g} hours a day, selling fraction {assumptions.selling_fraction:g}.",
+        f"- A stalled deal is never written off inside the run (no decision after {assumptions.no_decision_days:g} "
+        "working days): the export keeps such deals open, so the open pipeline is counted as the CRM counts it.",
+        "- The outcome of a deal is settled when its rep's work ends and announced after the buyer's delay "
+        "(`decide_after_delay`), each outcome with its own delay (competing risks).",
+        "- Open deals at the as-of date are valued at their product's median won value (their final amount is "
+        "not known then).",
+        "- A new rep (a hire in an org question) takes its team's mean share of new opportunities.",
+        "",
+        "## Not fitted",
+        "",
+        *[f"- {note}" for note in cal.unfitted],
+        "",
+        f"Median age of the open deals: {median_of(cal.open_deals['age_days'].to_numpy(dtype=float)).value:.0f} "
+        "working days.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,41 @@
+"""What calibration reports: refusals of a bad export (file, column, row) and the data problems it counted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class CalibrationError(Exception):
+    """A bad export or mapping: names the file, the column and the row (1-based, after the header) when known.
+
+    The command exits 2 and writes nothing.
+    """
+
+    def __init__(self, message: str, file: str = "", column: str = "", row: int | None = None) -> None:
+        where = ", ".join(
+            part
+            for part in (
+                f"file {file}" if file else "",
+                f"column '{column}'" if column else "",
+                f"row {row}" if row is not None else "",
+            )
+            if part
+        )
+        super().__init__(f"{where}: {message}" if where else message)
+        self.file, self.column, self.row = file, column, row
+
+
+@dataclass
+class DataProblems:
+    """Problems found in an export, each counted with what was done about it (never dropped silently)."""
+
+    items: list[tuple[str, int, str]] = field(default_factory=list)
+
+    def add(self, problem: str, count: int, action: str) -> None:
+        """Record ``count`` rows (or items) with ``problem`` and the ``action`` taken; zero counts are kept out."""
+        if count > 0:
+            self.items.append((problem, int(count), action))
+
+    def count(self, problem_prefix: str) -> int:
+        """Rows counted under problems starting with ``problem_prefix``."""
+        return sum(n for p, n, _ in self.items if p.startswith(problem_prefix))

@@ -1,0 +1,69 @@
+"""A fitted number with its sample size and 95% confidence interval, and working-day arithmetic on dates."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A fitted value, its 95% CI and the number of observations it rests on."""
+
+    value: float
+    low: float
+    high: float
+    n: int
+
+    def text(self, digits: int = 3, percent: bool = False) -> str:
+        """``value (low–high), n = N`` for calibration.md."""
+        if percent:
+            return f"{100 * self.value:.1f}% ({100 * self.low:.1f}–{100 * self.high:.1f}%), n = {self.n:,}"
+        return f"{self.value:,.{digits}g} ({self.low:,.{digits}g}–{self.high:,.{digits}g}), n = {self.n:,}"
+
+
+def proportion(successes: float, trials: float) -> Estimate:
+    """A share with its Wilson score interval."""
+    n = max(trials, 0.0)
+    if n == 0:
+        return Estimate(math.nan, math.nan, math.nan, 0)
+    p = successes / n
+    centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
+    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / (1 + Z95**2 / n)
+    return Estimate(p, max(centre - half, 0.0), min(centre + half, 1.0), round(n))
+
+
+def mean_of(values: np.ndarray) -> Estimate:
+    """A mean with its Student-normal interval."""
+    n = values.size
+    if n == 0:
+        return Estimate(math.nan, math.nan, math.nan, 0)
+    mean = float(values.mean())
+    se = float(values.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+    return Estimate(mean, mean - Z95 * se, mean + Z95 * se, n)
+
+
+def median_of(values: np.ndarray) -> Estimate:
+    """A median with its distribution-free order-statistic interval."""
+    n = values.size
+    if n == 0:
+        return Estimate(math.nan, math.nan, math.nan, 0)
+    ordered = np.sort(values)
+    lo = max(math.floor(n / 2 - Z95 * math.sqrt(n) / 2), 0)
+    hi = min(math.ceil(n / 2 + Z95 * math.sqrt(n) / 2), n - 1)
+    return Estimate(float(np.median(ordered)), float(ordered[lo]), float(ordered[hi]), n)
+
+
+def working_days(start: np.ndarray, end: np.ndarray, holidays: list[str]) -> np.ndarray:
+    """Working days (Monday to Friday less ``holidays``) from each ``start`` to each ``end``, as floats.
+
+    A weekend date counts as the next working day, as the simulation's calendar places it.
+    """
+    days: np.ndarray = np.busday_count(
+        np.asarray(start, dtype="datetime64[D]"), np.asarray(end, dtype="datetime64[D]"), holidays=holidays
+    ).astype(np.float64)
+    return days

@@ -1,0 +1,158 @@
+"""Write a calibration as a config folder that ``python -m simulator --config-dir DIR`` runs as it is.
+
+The folder holds its own primary ``config.yaml`` (its defaults list names the calibrated
+groups), one file per group (``market/``, ``pipeline/``, ``org/``, ``effects/``, ``clock/``,
+``initial_pipeline/``), two experiments (``forecast``: the calibrated company as it is;
+``org_question``: 3 more reps in its largest team, and pods by product instead of by
+office) and ``calibration.md``. It is written in a temporary folder beside ``out`` and
+moved into place at the end, so a failure leaves nothing behind. Nothing of the export
+itself is written: names of owners, products and teams, fitted numbers and counts only.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from simulator.calibration.calibrate import Calibration, scenario_sections
+from simulator.calibration.document import calibration_markdown
+
+GROUP = "calibrated"
+HYDRA = {
+    "run": {"dir": "outputs/${experiment.name}/${now:%Y-%m-%d_%H-%M-%S}"},
+    "sweep": {"dir": "multirun/${experiment.name}/${now:%Y-%m-%d_%H-%M-%S}", "subdir": "${hydra.job.num}"},
+    "output_subdir": None,
+    "job": {"chdir": False},
+    "callbacks": {
+        "output_check": {"_target_": "simulator.cli.OutputCheck"},
+        "sweep_summary": {"_target_": "simulator.cli.SweepSummary"},
+    },
+}
+SECTIONS = ("market", "pipeline", "org", "effects", "clock", "initial_pipeline")
+
+
+def plain(data: Any) -> Any:
+    """``data`` with NumPy scalars made Python numbers (YAML writes those alone)."""
+    if isinstance(data, dict):
+        return {str(k): plain(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [plain(v) for v in data]
+    if isinstance(data, np.generic):
+        return data.item()
+    return data
+
+
+def _dump(path: Path, comment: str, data: Any, package_global: bool = False) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    head = "# @package _global_\n" if package_global else ""
+    text = yaml.safe_dump(plain(data), sort_keys=False, allow_unicode=True, width=120)
+    path.write_text(f"{head}# {comment}\n{text}", encoding="utf-8")
+
+
+def pods_by_product(sections: dict[str, Any]) -> dict[str, Any]:
+    """The same reps in product pods: products shared among as many pods as there are teams, balanced by volume.
+
+    Reps go to the pods in proportion to each pod's share of new opportunities (largest
+    remainder), keeping their names and shares; every pod serves every geography.
+    """
+    org = sections["org"]
+    products = sections["market"].get("products", {})
+    reps = [(name, share) for team in org["teams"].values() for name, share in team["reps"].items()]
+    template = next(iter(org["teams"].values()))
+    n_pods = max(min(len(org["teams"]), len(products)), 1)
+    pods: list[tuple[list[str], float]] = [([], 0.0) for _ in range(n_pods)]
+    for product, spec in sorted(products.items(), key=lambda kv: -kv[1]["weight"]):
+        k = min(range(n_pods), key=lambda i: pods[i][1])
+        pods[k] = (pods[k][0] + [product], pods[k][1] + spec["weight"])
+    total = sum(w for _, w in pods) or 1.0
+    quotas = [len(reps) * w / total for _, w in pods]
+    seats = [int(q) for q in quotas]
+    for i in np.argsort([-(q - int(q)) for q in quotas])[: len(reps) - sum(seats)]:
+        seats[int(i)] += 1
+    ordered = sorted(reps, key=lambda r: -r[1])
+    teams: dict[str, Any] = {}
+    position = 0
+    for (names, _), count in zip(pods, seats, strict=True):
+        count = max(count, 1)
+        members = dict(ordered[position : position + count])
+        position += count
+        name = "pod_" + "_".join(n.lower().replace(" ", "") for n in names[:2]) + ("_more" if len(names) > 2 else "")
+        teams[name] = {**template, "headcount": len(members), "reps": members, "serves": {"product": names}}
+    return {"name": "pods by product", "teams": teams}
+
+
+def write_folder(cal: Calibration, out: str | Path, runs: int = 100, seed: int = 1) -> Path:
+    """Write the config folder of ``cal`` at ``out`` (replacing what was there); returns its path."""
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".calibrating-", dir=target.parent))
+    try:
+        sections = scenario_sections(cal)
+        name = cal.mapping.name
+        for section in SECTIONS:
+            _dump(
+                staging / section / f"{GROUP}.yaml",
+                f"{section} of {name} fitted as of {cal.as_of} (calibration.md)",
+                sections[section],
+            )
+        _dump(
+            staging / "org" / "pods_by_product.yaml",
+            "the same reps in pods by product instead of by team",
+            pods_by_product(sections),
+        )
+        primary = {
+            "defaults": [
+                *({s: GROUP} for s in SECTIONS),
+                {"runner": "local"},
+                "_self_",
+                {"experiment": "forecast"},
+                {"override hydra/job_logging": "stdout"},
+            ],
+            "seed": seed,
+            "runs": runs,
+            "hydra": HYDRA,
+        }
+        _dump(
+            staging / "config.yaml",
+            f"{name} calibrated as of {cal.as_of}: python -m simulator --config-dir "
+            "THIS_FOLDER [experiment=org_question]",
+            primary,
+        )
+        forecast = {
+            "experiment": {
+                "name": f"{name}_forecast",
+                "question": f"What does {name} book from {cal.start} to {cal.until}, starting from its open pipeline?",
+                "baseline": "as_is",
+                "scenarios": {"as_is": []},
+            }
+        }
+        _dump(staging / "experiment" / "forecast.yaml", "the calibrated company as it is", forecast, True)
+        teams = sections["org"]["teams"]
+        largest = max(teams, key=lambda t: teams[t]["headcount"])
+        question = {
+            "experiment": {
+                "name": f"{name}_org_question",
+                "question": f"Would 3 more reps in {largest}, or pods by product instead of by team, book more "
+                f"from {cal.start} to {cal.until}?",
+                "baseline": "as_is",
+                "scenarios": {
+                    "as_is": [],
+                    f"plus_3_{largest}": [f"org.teams.{largest}.headcount={teams[largest]['headcount'] + 3}"],
+                    "pods_by_product": ["org=pods_by_product"],
+                },
+            }
+        }
+        _dump(staging / "experiment" / "org_question.yaml", "an org question on the calibrated company", question, True)
+        (staging / "calibration.md").write_text(calibration_markdown(cal), encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target

@@ -1,0 +1,185 @@
+"""The mapping file: which files an export has and what each column means.
+
+A small YAML file beside (or pointing at) the export; paths are relative to it::
+
+    opportunities:                    # one row per opportunity (or per lead)
+      file: sales_pipeline.csv        # CSV, Excel (.xlsx, sheet:) or Parquet
+      columns: {id: opportunity_id, created: engage_date, closed: close_date, outcome: deal_stage,
+                amount: close_value, owner: sales_agent, product: product}
+      outcomes: {Won: won, Lost: lost, Engaging: open, Prospecting: open}
+    roster: {file: sales_teams.csv, columns: {owner: sales_agent, team: regional_office, manager: manager}}
+    prices: {file: products.csv, columns: {product: product, price: sales_price}}
+
+The four export shapes (see :mod:`simulator.calibration.shapes`): (a) ``opportunities`` with
+created and closed dates and an outcome; (b) ``stage_history``, a long table of (id, stage,
+date entered) whose stages map to outcomes; (c) ``opportunities.stage_dates``, one date
+column per funnel stage (the opportunity is created at ``created_stage``); (d)
+``won_deals``, a table of won deals joined to the leads by id (a lead with no deal is lost
+if it has a closed date or a lost outcome, else open, censored at the export date).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from simulator.calibration.errors import CalibrationError
+
+Outcome = Literal["won", "lost", "no_decision", "open"]
+OUTCOMES: tuple[str, ...] = ("won", "lost", "no_decision", "open")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OpportunityColumns(_Model):
+    """Column names of the opportunity (or lead) table; null: not in the export."""
+
+    id: str
+    created: str | None = None
+    closed: str | None = None
+    outcome: str | None = None
+    amount: str | None = None
+    owner: str | None = None
+    product: str | None = None
+    segment: str | None = None
+    region: str | None = None
+    source: str | None = None
+    qualifier: str | None = None
+
+
+class OpportunityTable(_Model):
+    """The main table: one row per opportunity (shapes a, c) or per lead (shape d)."""
+
+    file: str
+    sheet: str | None = None
+    columns: OpportunityColumns
+    outcomes: dict[str, Outcome] = Field(default_factory=dict)
+    stage_dates: dict[str, str] = Field(default_factory=dict)
+    created_stage: str | None = None
+    won_stage: str | None = None
+    date_format: str | None = None
+
+
+class HistoryColumns(_Model):
+    """Columns of a long stage-history table (Salesforce OpportunityHistory-like)."""
+
+    id: str
+    stage: str
+    date: str
+
+
+class StageHistory(_Model):
+    """Shape (b): one row per (opportunity, stage entered, date)."""
+
+    file: str
+    sheet: str | None = None
+    columns: HistoryColumns
+    outcomes: dict[str, Outcome] = Field(default_factory=dict)
+
+
+class DealColumns(_Model):
+    """Columns of a won-deals table joined to the leads by id."""
+
+    id: str
+    closed: str
+    amount: str | None = None
+
+
+class WonDeals(_Model):
+    """Shape (d): the won deals, joined to the leads of ``opportunities`` by id."""
+
+    file: str
+    sheet: str | None = None
+    columns: DealColumns
+
+
+class RosterColumns(_Model):
+    """Columns of the roster: owner -> team, manager, office, start and end dates."""
+
+    owner: str
+    team: str | None = None
+    manager: str | None = None
+    office: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+
+class Roster(_Model):
+    """Who sells: the owners and their teams."""
+
+    file: str
+    sheet: str | None = None
+    columns: RosterColumns
+
+
+class PriceColumns(_Model):
+    """Columns of a price list."""
+
+    product: str
+    price: str
+
+
+class Prices(_Model):
+    """List prices by product (deal value when an amount is missing; product spellings)."""
+
+    file: str
+    sheet: str | None = None
+    columns: PriceColumns
+
+
+class Assumptions(_Model):
+    """Inputs no CRM export identifies: set, and said to be set, in calibration.md."""
+
+    effort_hours: float | None = None  # None: the busiest owner works half its selling hours on deals
+    busiest_utilisation: float = 0.5
+    hours_per_day: float = 8.0
+    selling_fraction: float = 0.5
+    no_decision_days: float = 2600.0
+    holidays: list[str] = Field(default_factory=list)
+    recent_months: int = 6
+
+
+class MappingFile(_Model):
+    """A whole mapping file; ``base`` (set on loading) is the folder its paths are relative to."""
+
+    name: str = "crm"
+    opportunities: OpportunityTable
+    stage_history: StageHistory | None = None
+    won_deals: WonDeals | None = None
+    roster: Roster | None = None
+    prices: Prices | None = None
+    aliases: dict[str, dict[str, str]] = Field(default_factory=dict)
+    assumptions: Assumptions = Assumptions()
+    base: str = ""
+
+    def path(self, file: str) -> Path:
+        """A file of the export, relative to the mapping file."""
+        return (Path(self.base) / file).resolve()
+
+
+def load_mapping(path: str | Path) -> MappingFile:
+    """Read and check a mapping file.
+
+    Raises:
+        CalibrationError: The file is missing or not YAML, or a key is unknown or of the wrong type.
+    """
+    source = Path(path)
+    if not source.is_file():
+        raise CalibrationError("mapping file not found", file=str(source))
+    try:
+        data: Any = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise CalibrationError(f"not valid YAML: {error}", file=str(source)) from None
+    if not isinstance(data, dict):
+        raise CalibrationError("must be a mapping of keys to values", file=str(source))
+    try:
+        return MappingFile.model_validate({**data, "base": str(source.resolve().parent)})
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise CalibrationError(f"{key} = {first.get('input')!r}: {first['msg']}", file=str(source)) from None

@@ -1,0 +1,315 @@
+"""The four shapes of a CRM export, read into one table of opportunities.
+
+(a) one row per opportunity with created and closed dates and a status; (b) a long
+stage-history table (id, stage, date entered) whose final stage gives the outcome; (c) one
+row per lead with a date column per funnel stage (a lead becomes an opportunity at
+``created_stage``; won at ``won_stage``); (d) a leads table plus a won-deals table joined by
+id (a lead without a deal is lost when it has a closed date or a lost outcome, else open).
+
+The result, :class:`Export`, has one row per opportunity with ``id, created, closed,
+outcome, amount, owner, product, segment, region, source, qualifier, row`` (``row``: the
+1-based data row of the main table). Problems are counted in ``problems``, never dropped
+silently; bad cells raise :class:`~simulator.calibration.errors.CalibrationError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from simulator.calibration.errors import CalibrationError, DataProblems
+from simulator.calibration.mapping import OUTCOMES, MappingFile
+from simulator.calibration.readers import column, parse_amounts, parse_dates, read_table
+
+TEXT_FIELDS = ("owner", "product", "segment", "region", "source", "qualifier")
+
+
+@dataclass
+class Export:
+    """An export read and normalised: opportunities, roster, prices and the problems found."""
+
+    frame: pd.DataFrame
+    export_date: np.datetime64
+    file: str
+    problems: DataProblems
+    roster: pd.DataFrame | None = None
+    prices: dict[str, float] = field(default_factory=dict)
+    close_start: np.datetime64 | None = None  # closes only begin on this date (left truncation)
+    leads_without_opportunity: int = 0
+
+
+def _outcomes(values: pd.Series, allowed: Mapping[str, str], path: str, name: str) -> np.ndarray:
+    """Outcome of each row from its status through the mapping; an unmapped status is refused."""
+    unknown = (values != "") & ~values.isin(list(allowed))
+    if unknown.any():
+        row = int(np.flatnonzero(unknown.to_numpy())[0])
+        known = ", ".join(f"{k} -> {v}" for k, v in allowed.items())
+        raise CalibrationError(
+            f"outcome '{values.iloc[row]}' is not in the mapping's outcomes ({known})",
+            file=path,
+            column=name,
+            row=row + 1,
+        )
+    return values.map(lambda v: allowed.get(v, "open")).to_numpy(dtype=object)
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+def load_export(mapping: MappingFile) -> Export:
+    """Read every table the mapping names and build the opportunity table.
+
+    Raises:
+        CalibrationError: A file or mapped column is missing, a date or amount cannot be
+            parsed, a status is not in the mapping, or no deal has closed.
+    """
+    table = mapping.opportunities
+    path = mapping.path(table.file)
+    raw = read_table(path, table.sheet)
+    cols, problems, name = table.columns, DataProblems(), str(path)
+    n = len(raw)
+    ids = column(raw, cols.id, path)
+    assert ids is not None
+    out = pd.DataFrame({"id": ids.to_numpy(), "row": np.arange(1, n + 1)})
+    for text in TEXT_FIELDS:
+        series = column(raw, getattr(cols, text), path)
+        out[text] = series.to_numpy() if series is not None else ""
+    created = column(raw, cols.created, path)
+    closed = column(raw, cols.closed, path)
+    out["created"] = parse_dates(created, path, str(cols.created), table.date_format) if created is not None else None
+    out["closed"] = parse_dates(closed, path, str(cols.closed), table.date_format) if closed is not None else None
+    if created is None:
+        out["created"] = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    if closed is None:
+        out["closed"] = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    amount = column(raw, cols.amount, path)
+    out["amount"] = parse_amounts(amount, path, str(cols.amount)) if amount is not None else np.nan
+    status = column(raw, cols.outcome, path)
+    out["outcome"] = _outcomes(status, table.outcomes, name, str(cols.outcome)) if status is not None else "open"
+    leads_only = 0
+    if table.stage_dates:  # shape (c)
+        leads_only = _stage_columns(raw, out, mapping, path, status is not None)
+    if mapping.stage_history is not None:  # shape (b)
+        _history(out, mapping, problems)
+    if mapping.won_deals is not None:  # shape (d)
+        _won_deals(out, mapping, problems, status is not None)
+    return _finish(out, mapping, problems, name, leads_only)
+
+
+def _stage_columns(raw: pd.DataFrame, out: pd.DataFrame, mapping: MappingFile, path: object, has_status: bool) -> int:
+    """Shape (c): dates per funnel stage; the opportunity starts at ``created_stage``."""
+    table = mapping.opportunities
+    dates = {}
+    for stage, name in table.stage_dates.items():
+        series = column(raw, name, path)  # type: ignore[arg-type]
+        assert series is not None
+        dates[stage] = parse_dates(series, path, name, table.date_format)  # type: ignore[arg-type]
+    start = table.created_stage or next(iter(table.stage_dates))
+    if start not in dates:
+        raise CalibrationError(f"created_stage '{start}' is not a key of stage_dates", file=str(mapping.base))
+    created = out["created"].to_numpy(dtype="datetime64[D]")
+    out["created"] = np.where(np.isnat(created), dates[start], created)
+    if table.won_stage is not None and not has_status:
+        won = ~np.isnat(dates[table.won_stage])
+        closed = out["closed"].to_numpy(dtype="datetime64[D]")
+        out["closed"] = np.where(won & np.isnat(closed), dates[table.won_stage], closed)
+        ended = ~np.isnat(out["closed"].to_numpy(dtype="datetime64[D]"))
+        out["outcome"] = np.where(won, "won", np.where(ended, "lost", "open"))
+    return int(np.isnat(out["created"].to_numpy(dtype="datetime64[D]")).sum())
+
+
+def _history(out: pd.DataFrame, mapping: MappingFile, problems: DataProblems) -> None:
+    """Shape (b): first stage date is the creation; the last stage entered gives the outcome and close."""
+    history = mapping.stage_history
+    assert history is not None
+    path = mapping.path(history.file)
+    raw = read_table(path, history.sheet)
+    cols = history.columns
+    ids, stages, dates_text = (column(raw, c, path) for c in (cols.id, cols.stage, cols.date))
+    assert ids is not None and stages is not None and dates_text is not None
+    dates = parse_dates(dates_text, path, cols.date)
+    unknown = ~stages.isin(list(history.outcomes)) & (stages == "")
+    problems.add("stage-history rows with no stage", int(unknown.sum()), "left out")
+    long = pd.DataFrame({"id": ids.to_numpy(), "stage": stages.to_numpy(), "date": dates})
+    long = long[~np.isnat(long["date"].to_numpy(dtype="datetime64[D]"))].sort_values(["id", "date"], kind="stable")
+    first = long.groupby("id")["date"].min()
+    last = long.groupby("id").tail(1).set_index("id")
+    outcome = last["stage"].map(lambda s: history.outcomes.get(s, "open"))
+    index = out["id"]
+    created = out["created"].to_numpy(dtype="datetime64[D]")
+    from_history = index.map(first).to_numpy(dtype="datetime64[D]")
+    out["created"] = np.where(np.isnat(created), from_history, created)
+    final = index.map(outcome).fillna("open").to_numpy(dtype=object)
+    ended = final != "open"
+    out["outcome"] = np.where(ended, final, out["outcome"].to_numpy(dtype=object))
+    close_date = index.map(last["date"]).to_numpy(dtype="datetime64[D]")
+    closed = out["closed"].to_numpy(dtype="datetime64[D]")
+    out["closed"] = np.where(ended & np.isnat(closed), close_date, closed)
+    missing = ~index.isin(first.index)
+    problems.add("opportunities without any stage-history row", int(missing.sum()), "kept with their own columns")
+
+
+def _won_deals(out: pd.DataFrame, mapping: MappingFile, problems: DataProblems, has_status: bool) -> None:
+    """Shape (d): a lead with a won deal is won on the deal's date; without one, lost if closed, else open."""
+    deals = mapping.won_deals
+    assert deals is not None
+    path = mapping.path(deals.file)
+    raw = read_table(path, deals.sheet)
+    ids = column(raw, deals.columns.id, path)
+    closed_text = column(raw, deals.columns.closed, path)
+    assert ids is not None and closed_text is not None
+    closed = pd.Series(parse_dates(closed_text, path, deals.columns.closed), index=ids.to_numpy())
+    amount_text = column(raw, deals.columns.amount, path)
+    amounts = pd.Series(
+        parse_amounts(amount_text, path, str(deals.columns.amount)) if amount_text is not None else np.nan,
+        index=ids.to_numpy(),
+    )
+    duplicated = closed.index.duplicated()
+    problems.add("won deals listed twice for one lead", int(duplicated.sum()), "first kept")
+    closed, amounts = closed[~duplicated], amounts[~duplicated]
+    orphans = ~closed.index.isin(out["id"])
+    problems.add("won deals whose lead is not in the leads table", int(orphans.sum()), "left out")
+    won = out["id"].isin(closed.index).to_numpy()
+    lead_closed = out["closed"].to_numpy(dtype="datetime64[D]")
+    deal_closed = out["id"].map(closed).to_numpy(dtype="datetime64[D]")
+    out["closed"] = np.where(won, deal_closed, lead_closed)
+    out["amount"] = np.where(won, out["id"].map(amounts).to_numpy(dtype=np.float64), out["amount"].to_numpy())
+    status = out["outcome"].to_numpy(dtype=object)
+    lost = ~won & ((status == "lost") | (~has_status & ~np.isnat(lead_closed)))
+    nodec = ~won & (status == "no_decision")
+    out["outcome"] = np.where(won, "won", np.where(lost, "lost", np.where(nodec, "no_decision", "open")))
+    out.loc[~won & ~lost & ~nodec, "closed"] = np.datetime64("NaT")
+
+
+def _finish(out: pd.DataFrame, mapping: MappingFile, problems: DataProblems, name: str, leads_only: int) -> Export:
+    """Count and settle the problems of the opportunity table; read roster and prices."""
+    created = out["created"].to_numpy(dtype="datetime64[D]")
+    closed = out["closed"].to_numpy(dtype="datetime64[D]")
+    all_dates = np.concatenate([created[~np.isnat(created)], closed[~np.isnat(closed)]])
+    if all_dates.size == 0:
+        raise CalibrationError("no dates at all: map the created and closed columns", file=name)
+    export_date = all_dates.max()
+    duplicated = out["id"].duplicated().to_numpy()
+    problems.add("duplicated ids", int(duplicated.sum()), "first row kept, the others left out")
+    no_created = np.isnat(created) & ~duplicated
+    if leads_only:
+        problems.add("leads that never became opportunities", leads_only, "not opportunities: left out")
+        no_created &= False
+    problems.add(
+        "rows with no created date", int(no_created.sum()), "left out of arrivals, outcomes and the open pipeline"
+    )
+    outcome = out["outcome"].to_numpy(dtype=object)
+    ended = np.isin(outcome, ["won", "lost", "no_decision"])
+    undated_close = ended & np.isnat(closed) & ~np.isnat(created)
+    problems.add("closed outcomes with no close date", int(undated_close.sum()), "treated as open (censored)")
+    outcome = np.where(undated_close, "open", outcome)
+    open_with_date = (outcome == "open") & ~np.isnat(closed)
+    problems.add("open rows with a close date", int(open_with_date.sum()), "close date ignored: open")
+    closed = np.where(outcome == "open", np.datetime64("NaT"), closed)
+    with np.errstate(invalid="ignore"):
+        negative = ~np.isnat(closed) & ~np.isnat(created) & (closed < created)
+    problems.add("negative durations (closed before created)", int(negative.sum()), "left out")
+    keep = ~duplicated & ~np.isnat(created) & ~negative
+    frame = out.assign(created=created, closed=closed, outcome=outcome)[keep].reset_index(drop=True)
+    if not np.isin(frame["outcome"], ["won", "lost", "no_decision"]).any():
+        raise CalibrationError("no closed deal at all: nothing to fit outcomes or durations on", file=name)
+    bad = ~np.isin(frame["outcome"], OUTCOMES)
+    assert not bad.any()
+    export = Export(
+        frame=frame, export_date=export_date, file=name, problems=problems, leads_without_opportunity=leads_only
+    )
+    _roster_and_prices(export, mapping)
+    _spellings(export, mapping)
+    _values(export)
+    _left_truncation(export)
+    return export
+
+
+def _roster_and_prices(export: Export, mapping: MappingFile) -> None:
+    if mapping.roster is not None:
+        path = mapping.path(mapping.roster.file)
+        raw = read_table(path, mapping.roster.sheet)
+        cols = mapping.roster.columns
+        roster = pd.DataFrame({"owner": column(raw, cols.owner, path)})
+        for key in ("team", "manager", "office"):
+            series = column(raw, getattr(cols, key), path)
+            roster[key] = series.to_numpy() if series is not None else ""
+        for key in ("start", "end"):
+            series = column(raw, getattr(cols, key), path)
+            roster[key] = parse_dates(series, path, str(getattr(cols, key))) if series is not None else None
+        export.roster = roster.drop_duplicates("owner").reset_index(drop=True)
+        owners = set(export.frame["owner"])
+        idle = [o for o in export.roster["owner"] if o not in owners]
+        export.problems.add(
+            "owners in the roster with no deals", len(idle), f"no seat in the company ({', '.join(idle[:8])})"
+        )
+        unknown = sorted(o for o in owners - set(export.roster["owner"]) if o)
+        export.problems.add(
+            "owners with deals but not in the roster", len(unknown), "put in a team of their own: 'other'"
+        )
+    if mapping.prices is not None:
+        path = mapping.path(mapping.prices.file)
+        raw = read_table(path, mapping.prices.sheet)
+        products = column(raw, mapping.prices.columns.product, path)
+        prices = column(raw, mapping.prices.columns.price, path)
+        assert products is not None and prices is not None
+        values = parse_amounts(prices, path, mapping.prices.columns.price)
+        export.prices = dict(zip(products.tolist(), values.tolist(), strict=True))
+
+
+def _spellings(export: Export, mapping: MappingFile) -> None:
+    """Product (and other) spellings made one: the mapping's aliases, then the price list's own spelling."""
+    frame = export.frame
+    for field_name, aliases in mapping.aliases.items():
+        if field_name in frame:
+            changed = frame[field_name].isin(list(aliases))
+            export.problems.add(f"{field_name} spellings mapped by aliases", int(changed.sum()), "renamed")
+            frame[field_name] = frame[field_name].map(lambda v, a=aliases: a.get(v, v))
+    if export.prices:
+        canonical = {_key(p): p for p in export.prices}
+        respelled = frame["product"].map(lambda v: canonical.get(_key(v), v))
+        changed = (respelled != frame["product"]) & (frame["product"] != "")
+        variants = sorted(set(frame.loc[changed, "product"]))
+        export.problems.add(
+            "product names spelled unlike the price list", int(changed.sum()), f"respelled ({', '.join(variants)})"
+        )
+        frame["product"] = respelled
+        unpriced = (frame["product"] != "") & ~frame["product"].isin(list(export.prices))
+        export.problems.add("products missing from the price list", int(unpriced.sum()), "kept, without a list price")
+
+
+def _values(export: Export) -> None:
+    frame = export.frame
+    won = frame["outcome"] == "won"
+    zero = won & (frame["amount"].fillna(0.0) <= 0.0)
+    export.problems.add("won deals with no or zero value", int(zero.sum()), "left out of the deal-value fit")
+
+
+def _left_truncation(export: Export) -> None:
+    """Closes that begin only well after the first creation: the export starts its history there."""
+    frame = export.frame
+    closed = frame["closed"].to_numpy(dtype="datetime64[D]")
+    created = frame["created"].to_numpy(dtype="datetime64[D]")
+    first_close, first_created = closed[~np.isnat(closed)].min(), created.min()
+    ended = ~np.isnat(closed)
+    spans = (closed[ended] - created[ended]).astype(int)
+    p90 = int(np.quantile(spans, 0.9)) if spans.size else 0
+    # A late first close alone is no sign (early deals may all still be open). Deals created
+    # longer before it than most deals last, yet closed after it, are: the export holds only
+    # the early deals that lasted until that date.
+    early = created < first_close - np.timedelta64(p90, "D")
+    closed_share = float((~np.isnat(closed[early])).mean()) if early.any() else 0.0
+    if (first_close - first_created).astype(int) > 30 and closed_share >= 0.25:
+        before = int((created < first_close).sum())
+        export.close_start = first_close
+        export.problems.add(
+            f"closes that start only on {first_close} (deals created before it that closed earlier are missing)",
+            before,
+            "deals created before it are left out of the outcome fit and their months out of the arrival series "
+            "(they show only the deals that closed late); they count in the open pipeline",
+        )

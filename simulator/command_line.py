@@ -1,0 +1,200 @@
+"""The command line before and around Hydra: overrides Hydra's base composition accepts, refusals in salesim's words.
+
+Hydra composes its own primary config from the command line before salesim sees it, and
+refuses an override whose key is missing from that base config even when every scenario
+has it. :func:`prepare_command_line` therefore passes value overrides to Hydra as
+``++key=value`` (add or override) and remembers which ones it changed, so the job can
+apply them to the scenarios as the plain overrides the user typed
+(:func:`restore_overrides`). An override Hydra's grammar refuses is a
+:class:`~simulator.config.errors.ConfigError` here (:func:`parse_overrides`), before
+Hydra starts, with the quoting that fixes it when a value holds non-ASCII characters.
+
+What Hydra itself refuses while composing (a missing experiment or config directory, a
+YAML syntax error in a file of the user's, an interpolation that does not resolve) is
+turned into one salesim message by :func:`hydra_refusal` (:func:`composition_issue`
+when composing an experiment's scenarios): file and line for YAML, the options for a
+missing config. This module, with :mod:`simulator.cli` and :mod:`simulator.compose`, is
+the only place that imports Hydra.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Collection, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import Override, OverrideType
+from hydra.errors import HydraException, MissingConfigException, OverrideParseException, SearchPathException
+from omegaconf.errors import OmegaConfBaseException
+
+from simulator.config.errors import ConfigError, ConfigIssue
+
+SEARCHPATH = "hydra.searchpath"
+
+# Hydra flags after which the command line only prints something: leave its overrides as typed.
+_PRINT_ONLY_FLAGS = ("cfg", "info", "help", "hydra_help", "shell_completion")
+
+
+def parse_overrides(lines: Sequence[str], where: str) -> list[Override]:
+    """Parse overrides with Hydra's grammar; a line it refuses is named, with a quoting hint if it helps."""
+    parser = OverridesParser.create()
+    try:
+        return parser.parse_overrides(list(lines))
+    except Exception as error:
+        for line in lines:
+            try:
+                parser.parse_override(line)
+            except Exception as own:
+                raise ConfigError.single(where, line, syntax_problem(line, own)) from None
+        raise ConfigError.single(where, list(lines), f"not valid Hydra override syntax: {first_line(error)}") from None
+
+
+def syntax_problem(line: str, error: BaseException) -> str:
+    """Why Hydra's grammar refuses an override line, with the quoting that fixes the usual cases."""
+    words = f"not valid Hydra override syntax ({first_line(error)})"
+    key, equals, value = line.partition("=")
+    if equals and not value.startswith(("'", '"')) and (not value.isascii() or any(c in value for c in " ,()[]{}")):
+        quoted = value.replace('"', '\\"')
+        kind = "non-ASCII characters" if not value.isascii() else "spaces, commas or brackets"
+        words += f"; a value with {kind} must be quoted: '{key}=\"{quoted}\"'"
+    return words
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message (Hydra's run to many)."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def composition_issue(error: Exception, where: str, shown: Any) -> ConfigIssue:
+    """Hydra's refusal in salesim's words: a YAML error names file and line, a missing config its options."""
+    mistyped = yaml_issue(error)
+    if mistyped is not None:
+        return mistyped
+    missing = getattr(error, "missing_cfg_file", None)
+    options = getattr(error, "options", None)
+    if isinstance(error, MissingConfigException) and missing and options and "/" in missing:
+        group, option = missing.rsplit("/", 1)
+        return ConfigIssue(group, option, f"no such config in {group}/: must be one of {', '.join(options)}")
+    message = " ".join(str(error).split("Config search path")[0].split())
+    return ConfigIssue(where, shown, f"could not be composed: {message}")
+
+
+def yaml_issue(error: BaseException) -> ConfigIssue | None:
+    """A YAML syntax error anywhere in ``error``'s chain as one issue (file, line, problem), else None."""
+    chain: list[BaseException] = []
+    cause: BaseException | None = error
+    while cause is not None and cause not in chain:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    for found in chain:
+        if isinstance(found, yaml.MarkedYAMLError) and found.problem_mark is not None:
+            return _marked_issue(found)
+    return None
+
+
+def _marked_issue(error: yaml.MarkedYAMLError) -> ConfigIssue:
+    """A YAML syntax error as one issue: ``file, line N``, the line's text, the problem and where it began."""
+    mark = error.problem_mark
+    assert mark is not None
+    text = ""
+    with contextlib.suppress(OSError, IndexError, UnicodeDecodeError):
+        text = Path(mark.name).read_text().splitlines()[mark.line].strip()
+    problem = error.problem or "not valid YAML"
+    context = error.context_mark
+    began = ""
+    if error.context and context is not None and context.line != mark.line:
+        began = f" ({error.context} begun on line {context.line + 1})"
+    return ConfigIssue(f"{mark.name}, line {mark.line + 1}", text, f"not valid YAML: {problem}{began}")
+
+
+def prepare_command_line(args: Sequence[str], groups_in: Sequence[Path]) -> tuple[list[str], list[str]]:
+    """Rewrite plain value overrides as ``++key=value`` so Hydra's base composition accepts them.
+
+    Args:
+        args: The command line after the program name.
+        groups_in: Config directories whose sub-folders are config groups (the shipped
+            configs); ``--config-dir`` and ``hydra.searchpath`` folders are added.
+
+    Returns:
+        The rewritten command line and the keys rewritten, which :func:`restore_overrides`
+        turns back into the user's plain overrides inside the job. When Hydra is only asked
+        to print (``--cfg``, ``--info``, ``--help``), nothing is rewritten.
+
+    Raises:
+        ConfigError: An override Hydra's grammar refuses (named, with a quoting hint).
+    """
+    from hydra._internal.utils import get_args_parser  # Hydra's own command-line grammar
+
+    try:
+        parsed = get_args_parser().parse_args(list(args))
+    except SystemExit:
+        return list(args), []  # a flag argparse refuses: Hydra reports it in its own words
+    overrides = parse_overrides(parsed.overrides, "command line")
+    if any(getattr(parsed, flag, None) for flag in _PRINT_ONLY_FLAGS):
+        return list(args), []
+    folders = [*groups_in, *([Path(parsed.config_dir)] if parsed.config_dir else [])]
+    for override in overrides:
+        value = override.value()
+        if override.key_or_group == SEARCHPATH and isinstance(value, list):
+            folders += [Path(str(p).removeprefix("file://")) for p in value]
+
+    def is_group(key: str) -> bool:
+        return "/" in key or any((folder / key).is_dir() for folder in folders)
+
+    rewritten: list[str] = []
+    result = list(args)
+    position = 0
+    for override in overrides:
+        position = result.index(str(override.input_line), position)
+        plain_value = override.type == OverrideType.CHANGE and not override.is_hydra_override()
+        if plain_value and not is_group(override.key_or_group):
+            result[position] = "++" + result[position]
+            rewritten.append(override.key_or_group)
+        position += 1
+    return result, rewritten
+
+
+def restore_overrides(task: Sequence[str], rewritten: Collection[str]) -> list[str]:
+    """The job's overrides as the user typed them: strip the ``++`` :func:`prepare_command_line` added."""
+    if not rewritten:
+        return list(task)
+    restored = []
+    for line, override in zip(task, parse_overrides(task, "command line"), strict=True):
+        forced = override.type == OverrideType.FORCE_ADD and override.key_or_group in rewritten
+        restored.append(line[2:] if forced else line)
+    return restored
+
+
+def hydra_refusal(error: BaseException) -> ConfigError | None:
+    """What Hydra refused while composing, in salesim's words; None if ``error`` is not such a refusal.
+
+    A YAML syntax error names the file and line; a missing config its group and options;
+    a missing ``--config-dir`` the folder.
+    """
+    mistyped = yaml_issue(error)
+    if mistyped is not None:
+        return ConfigError(mistyped)
+    if isinstance(error, SearchPathException):
+        folder = re.search(r"'([^']*)'", str(error))
+        where = folder[1] if folder else str(error)
+        allowed = "no such directory: --config-dir must name a folder that exists (your experiment/NAME.yaml files)"
+        return ConfigError.single("--config-dir", where, allowed)
+    if isinstance(error, MissingConfigException):
+        if error.missing_cfg_file and "/" not in error.missing_cfg_file:
+            allowed = "no such primary config: give a config.yaml of your own with --config-dir, or leave it out"
+            return ConfigError.single("--config-name", error.missing_cfg_file, allowed)
+        return ConfigError(composition_issue(error, "overrides", None))
+    if isinstance(error, OverrideParseException):
+        return ConfigError.single("command line", error.override, syntax_problem(error.override, error))
+    if isinstance(error, OmegaConfBaseException):
+        key = getattr(error, "full_key", None) or "config"
+        return ConfigError.single(
+            str(key), getattr(error, "value", None), f"could not be resolved: {first_line(error)}"
+        )
+    if isinstance(error, HydraException):
+        return ConfigError(composition_issue(error, "command line", None))
+    return None

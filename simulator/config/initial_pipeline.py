@@ -1,0 +1,103 @@
+"""The starting state: the deals already open on day 0, in their stage, with their age.
+
+A calibrated company does not start empty: the open opportunities of its CRM at the
+as-of date enter the run where they are. The section lists them column by column (one
+entry per deal in every list), so a few thousand deals stay a readable block::
+
+    initial_pipeline:
+      stage: [decision, decision]     # the stage each deal is in
+      age_days: [12.0, 85.0]          # working days it has spent in that stage
+      amount: [5400.0, 1100.0]        # its deal value
+      owner: [agent_01, agent_07]     # a named rep (org.teams.<team>.reps); empty: the team's rule
+      product: [GTX Pro, GTX Basic]   # a product of market.products; empty: drawn
+      geography: [East, Central]      # a geography of market.geographies; empty: drawn
+
+What happens to each deal is drawn conditionally on the age it already has
+(:mod:`simulator.model.initial_pipeline`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.fields import ConfigModel, NonNegative, Number, Text
+
+
+class InitialPipelineConfig(ConfigModel):
+    """Open deals on day 0, one entry per deal in every list (``owner``, ``product``... may be left out)."""
+
+    stage: list[Text]
+    """The stage each deal is in."""
+    age_days: list[NonNegative]
+    """Working days each deal has already spent in its stage."""
+    amount: list[NonNegative]
+    """Each deal's value (currency units)."""
+    owner: list[Text] = Field(default_factory=list)
+    """Each deal's owner, a named rep of org.teams.<team>.reps ('' : chosen by the team's rule)."""
+    product: list[Text] = Field(default_factory=list)
+    """Each deal's product ('' : drawn from the market's weights)."""
+    geography: list[Text] = Field(default_factory=list)
+    """Each deal's geography ('' : drawn)."""
+    segment: list[Text] = Field(default_factory=list)
+    """Each deal's segment ('' : drawn)."""
+    sector: list[Text] = Field(default_factory=list)
+    """Each deal's sector ('' : drawn)."""
+    no_decision: list[Annotated[Number, Field(ge=0, le=1)]] = Field(default_factory=list)
+    """Each deal's prior share of no decision, replacing its stage's (e.g. its creation month's stall rate)."""
+
+    @model_validator(mode="after")
+    def _same_length(self) -> InitialPipelineConfig:
+        n = len(self.stage)
+        issues = [
+            ConfigIssue(name, f"{len(values)} entries", f"must have one entry per deal ({n}, as stage)")
+            for name, values in self.columns().items()
+            if values and len(values) != n
+        ]
+        if issues:
+            raise ConfigError(issues)
+        return self
+
+    @property
+    def size(self) -> int:
+        """Number of open deals."""
+        return len(self.stage)
+
+    def columns(self) -> dict[str, list[str] | list[float]]:
+        """Every column by name (optional ones may be empty)."""
+        return {
+            "age_days": self.age_days,
+            "amount": self.amount,
+            "owner": self.owner,
+            "product": self.product,
+            "geography": self.geography,
+            "segment": self.segment,
+            "sector": self.sector,
+            "no_decision": self.no_decision,
+        }
+
+    def check(
+        self, stages: tuple[str, ...], reps: set[str], attributes: dict[str, tuple[str, ...]]
+    ) -> list[ConfigIssue]:
+        """References to stages, named reps and attribute values, as issues with keys under ``initial_pipeline``."""
+        issues: list[ConfigIssue] = []
+
+        def first_bad(name: str, values: list[str], allowed: set[str] | tuple[str, ...], what: str) -> None:
+            for i, value in enumerate(values):
+                if value and value not in allowed:
+                    shown = ", ".join(sorted(allowed)[:12]) + (", ..." if len(allowed) > 12 else "")
+                    issues.append(ConfigIssue(f"initial_pipeline.{name}.{i}", value, f"must be {what}: {shown}"))
+                    return
+
+        first_bad("stage", self.stage, stages, "a stage of the pipeline")
+        first_bad("owner", self.owner, reps, "a named rep of org.teams.<team>.reps")
+        for name, attr in (
+            ("product", "products"),
+            ("geography", "geographies"),
+            ("segment", "segments"),
+            ("sector", "sectors"),
+        ):
+            first_bad(name, getattr(self, name), attributes[attr], f"one of market.{attr}")
+        return issues

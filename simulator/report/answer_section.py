@@ -1,0 +1,114 @@
+"""The opening of every report and terminal: the answer, then the scenarios ranked on the decision KPIs.
+
+The answer is :func:`simulator.analysis.answer.answer`; the ranking table has one row per
+scenario, best first on the primary KPI: its mean with the 95% CI, the paired
+difference to the baseline with its CI, the probability of being the best, then each
+guardrail's mean with its CI.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+
+from simulator.analysis.answer import Answer
+from simulator.analysis.formatting import format_mean_ci, format_value, kpi_label
+from simulator.analysis.tables import summary_of, summary_row
+from simulator.report.markdown import figure_lines, md_table, text_table
+from simulator.run.experiment import ExperimentResult
+
+TERMINAL_WIDTH = 100
+
+
+def _difference_cell(row: pd.Series, kpi: str, baseline: str) -> str:
+    if str(row["scenario"]) == baseline:
+        return "baseline"
+    diff = format_value(kpi, float(row["diff"]), signed=True)
+    low, high = float(row["diff_low"]), float(row["diff_high"])
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return diff
+    verdict = "" if bool(row["significant"]) else ", unclear"
+    return f"{diff} ({format_value(kpi, low, signed=True)} to {format_value(kpi, high, signed=True)}{verdict})"
+
+
+def ranking_rows(
+    result: ExperimentResult, answer: Answer, words: bool = True, guardrails: bool = True
+) -> tuple[list[str], list[list[str]]]:
+    """The ranking's header and rows (``words``: ``mean (low to high)``; else ``mean [low, high]``).
+
+    ``guardrails``: add a column per guardrail (the terminal shows them in its KPI table instead).
+    """
+    decision, ranking = answer.decision, answer.ranking
+    kpi, baseline = decision.primary, result.experiment.baseline
+    summary = summary_of(result)
+    header = ["Rank", "Scenario", kpi_label(kpi), "Against the baseline (95% CI)", "P(best)"]
+    shown = decision.guardrails if guardrails else []
+    header += [kpi_label(g) for g in shown]
+    rows = []
+    for _, row in ranking.iterrows():
+        scenario = str(row["scenario"])
+        chosen = " (chosen)" if scenario == answer.recommended and len(ranking) > 1 else ""
+        p_best = float(row["p_best"])
+        cells = [
+            str(int(row["rank"])),
+            scenario + chosen,
+            format_mean_ci(summary_row(summary, scenario, kpi), kpi, words),
+            _difference_cell(row, kpi, baseline),
+            f"{p_best:.0%}" if math.isfinite(p_best) else "-",
+        ]
+        cells += [format_mean_ci(summary_row(summary, scenario, g), g, words) for g in shown]
+        rows.append(cells)
+    return header, rows
+
+
+def question(result: ExperimentResult) -> str:
+    """The experiment's question, or one made from its scenarios when it states none."""
+    if result.experiment.question:
+        return result.experiment.question
+    names = [s.name for s in result.experiment.scenarios]
+    others = [n for n in names if n != result.experiment.baseline]
+    if not others:
+        return f"What outcomes should we expect from the {result.experiment.baseline} organisation?"
+    return f"How do {', '.join(others)} compare with {result.experiment.baseline} (the baseline)?"
+
+
+def answer_section(result: ExperimentResult, answer: Answer, out_dir: Path, figure: Path | None) -> list[str]:
+    """``## The answer``: the paragraph, the question it answers, the ranking table and the decision figure."""
+    decision = answer.decision
+    lines = ["## The answer", "", answer.paragraph, ""]
+    lines += [f"*The question:* {question(result)}", ""]
+    guard = ", ".join(f"`{g}`" for g in decision.guardrails) or "none"
+    rule = ""
+    if decision.rule is not None and decision.rule.target is not None:
+        rule += f"; rule: reach {format_value(decision.primary, decision.rule.target)}"
+    if decision.rule is not None and decision.rule.max_worsening:
+        limits = ", ".join(
+            f"`{k}` worse by at most {format_value(k, v)}" for k, v in decision.rule.max_worsening.items()
+        )
+        rule += f"; limits: {limits}"
+    lines += [f"*Decision KPIs:* primary `{decision.primary}`; guardrails {guard}{rule}.", ""]
+    if answer.ranking.empty:
+        return lines
+    header, rows = ranking_rows(result, answer)
+    lines += [f"## The scenarios, ranked on {kpi_label(decision.primary).lower()}", ""]
+    lines += [
+        "Mean over runs (95% CI); the difference is paired run by run with the baseline; P(best) is the share of "
+        "resamplings of the runs in which the scenario has the best mean.",
+        "",
+        *md_table(header, rows),
+        "",
+        *figure_lines(figure, out_dir),
+    ]
+    return lines
+
+
+def answer_text(result: ExperimentResult, answer: Answer) -> str:
+    """The terminal's opening: the answer wrapped to the terminal, then the ranking table."""
+    lines = textwrap.wrap("Answer: " + answer.paragraph, TERMINAL_WIDTH)
+    if len(answer.ranking) > 1:
+        header, rows = ranking_rows(result, answer, words=False, guardrails=False)
+        lines += ["", text_table(header, rows)]
+    return "\n".join(lines)

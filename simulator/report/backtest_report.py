@@ -1,0 +1,154 @@
+"""The back-test's files: backtest.csv, one fan chart per KPI with the actuals, and backtest.md."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from simulator.analysis.backtest import backtest_table, coverage, spread_split
+from simulator.calibration.actuals import KPIS
+from simulator.io.atomic import atomic_write
+from simulator.report.plot_style import plt, save_figure
+from simulator.run.backtest import OriginResult
+
+NAMES = {
+    "won_deals": "Deals won",
+    "bookings": "Bookings ($)",
+    "win_rate": "Win rate (won / decided)",
+    "median_cycle_days": "Median cycle of wins (working days)",
+    "open_pipeline": "Open pipeline at period end (deals)",
+}
+
+
+def fan_chart(table: pd.DataFrame, kpi: str, path: Path) -> Path:
+    """P10–P90 band and P50 per month for each origin, with the actual months as dots."""
+    rows = table[(table["kpi"] == kpi) & (table["period_kind"] == "month")]
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    for i, (origin, part) in enumerate(rows.groupby("origin")):
+        colour = f"C{i}"
+        x = pd.PeriodIndex(part["period"], freq="M").to_timestamp() + pd.Timedelta(days=4 * i)
+        ax.fill_between(
+            x, part["p10"], part["p90"], color=colour, alpha=0.25, step="mid", label=f"P10–P90 from {origin}"
+        )
+        ax.plot(x, part["p50"], color=colour, lw=1.5, label=f"P50 from {origin}")
+        inside = part["inside_p10_p90"].astype(bool)
+        ax.scatter(x[inside.to_numpy()], part["actual"][inside], color="black", zorder=3, s=18)
+        ax.scatter(x[~inside.to_numpy()], part["actual"][~inside], color="red", marker="x", zorder=3, s=30)
+    ax.scatter([], [], color="black", s=18, label="actual (inside)")
+    ax.scatter([], [], color="red", marker="x", s=30, label="actual (outside)")
+    ax.set_title(f"{NAMES[kpi]} by month: simulated band and what happened")
+    ax.legend(fontsize=7, loc="best")
+    ax.grid(alpha=0.3)
+    fig.autofmt_xdate()
+    return save_figure(fig, path)
+
+
+def where(misses: pd.DataFrame, kpi: str) -> list[str]:
+    """'period from origin' of each miss of ``kpi``."""
+    rows = misses[misses["kpi"] == kpi]
+    return [f"{p} from {o}" for p, o in zip(rows["period"], rows["origin"], strict=True)]
+
+
+def _fmt(kpi: Any, value: Any) -> str:
+    if not math.isfinite(value):
+        return "–"
+    if kpi == "win_rate":
+        return f"{100 * value:.1f}%"
+    if kpi == "bookings":
+        return f"${value / 1e6:.2f}M"
+    return f"{value:,.0f}"
+
+
+def backtest_markdown(
+    results: list[OriginResult],
+    table: pd.DataFrame,
+    cover: dict[str, float],
+    runs: int,
+    uncertainty: str,
+    seconds: float,
+) -> str:
+    """backtest.md: coverage, the quarter table, misses and why, the spread split and timings."""
+    lines = [
+        "# Back-test",
+        "",
+        f"Origins {', '.join(str(r.origin) for r in results)}; each calibrated on the export up to its origin, "
+        f"simulated {runs} times to {results[0].calibration.until} "
+        + (
+            "(with a bootstrap parameter draw per replication)."
+            if uncertainty == "bootstrap"
+            else "(process noise only)."
+        ),
+        "",
+        f"**Coverage of the P10–P90 band: {100 * cover['overall']:.0f}%** of {cover['rows']:.0f} origin × period × KPI "
+        "rows (months and quarters); an 80% band should hold about 80%.",
+        "",
+        "| coverage by | share inside P10–P90 |",
+        "|---|---|",
+    ]
+    lines += [f"| {k} | {100 * v:.0f}% |" for k, v in cover.items() if k not in ("overall", "rows")]
+    lines += [
+        "",
+        "## Quarters",
+        "",
+        "| origin | quarter | KPI | actual | P10 | P50 | P90 | inside |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    quarters = table[table["period_kind"] == "quarter"]
+    for row in quarters.to_dict("records"):
+        kpi = row["kpi"]
+        figures = " | ".join(_fmt(kpi, row[c]) for c in ("actual", "p10", "p50", "p90"))
+        inside = "yes" if row["inside_p10_p90"] else "no"
+        lines.append(f"| {row['origin']} | {row['period']} | {kpi} | {figures} | {inside} |")
+    misses = table[table["inside_p10_p90"].notna() & ~table["inside_p10_p90"].astype(bool)]
+    lines += ["", "## Where the actual fell outside", ""]
+    if misses.empty:
+        lines.append("Nowhere.")
+    else:
+        above = misses[misses["actual"] > misses["p90"]]
+        below = misses[misses["actual"] < misses["p10"]]
+        for kpi in KPIS:
+            a, b = (above["kpi"] == kpi).sum(), (below["kpi"] == kpi).sum()
+            if a or b:
+                lines.append(f"- {NAMES[kpi]}: {a} above P90, {b} below P10 ({', '.join(where(misses, kpi))}).")
+    split = spread_split(results)
+    if len(split):
+        lines += [
+            "",
+            "## Spread of the headline figures: parameter and process",
+            "",
+            "Standard deviation over runs; the parameter part is the bootstrap runs' variance less the point "
+            "runs' (same seeds).",
+            "",
+            "| origin | quarter | KPI | sd total | sd process | sd parameter | parameter share of variance |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for row in split.to_dict("records"):
+            share = (
+                f"{100 * row['parameter_share_of_variance']:.0f}%"
+                if math.isfinite(row["parameter_share_of_variance"])
+                else "–"
+            )
+            lines.append(
+                f"| {row['origin']} | {row['period']} | {row['kpi']} | {_fmt(row['kpi'], row['sd_total'])} | "
+                f"{_fmt(row['kpi'], row['sd_process'])} | {_fmt(row['kpi'], row['sd_parameter'])} | {share} |"
+            )
+    lines += ["", "## Time", ""]
+    for r in results:
+        lines.append(f"- origin {r.origin}: calibrate {r.calibrate_seconds:.1f} s, simulate {r.simulate_seconds:.1f} s")
+    lines += [f"- whole back-test: {seconds:.1f} s", ""]
+    return "\n".join(lines)
+
+
+def write_backtest(results: list[OriginResult], out: Path, runs: int, uncertainty: str, seconds: float) -> list[Path]:
+    """Write backtest.csv, backtest.md and fan_<kpi>.png into ``out``; returns the paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    table = backtest_table(results)
+    cover = coverage(table)
+    written = [atomic_write(out / "backtest.csv", lambda f: table.to_csv(f, index=False, float_format="%.6g"))]
+    written += [fan_chart(table, kpi, out / f"fan_{kpi}.png") for kpi in KPIS]
+    text = backtest_markdown(results, table, cover, runs, uncertainty, seconds)
+    written.append(atomic_write(out / "backtest.md", lambda f: f.write(text)))
+    return written

@@ -1,0 +1,86 @@
+"""The few pieces of Markdown the reports are written in (tables, figures, escaping), and terminal tables.
+
+``report.md`` uses a small, fixed subset (headings, paragraphs, bullets, pipe tables,
+images, ``**bold**``, ``*italic*`` and ``code``) so that :mod:`simulator.report.html` can
+read it back into blocks for ``report.html`` without a Markdown library. Cells and
+captions pass through :func:`md_escape`, so a user's name with a ``|`` cannot break a
+table.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+FIGURE_TITLES = {
+    "decision": (
+        "The decision KPIs per scenario",
+        "Mean over runs with its 95% CI, scenarios ranked on the primary KPI (top: best).",
+    ),
+    "funnel": (
+        "Funnel by stage",
+        "Leads entering each stage of each pipeline, the share that converts and the number that leak.",
+    ),
+    "kpi_distributions": (
+        "How results vary from run to run",
+        "Boxes hold the middle half of runs, whiskers P10-P90, the dot is the mean.",
+    ),
+    "paired_differences": (
+        "Differences against the baseline",
+        "Relative difference (paired means) with its 95% CI on one scale for every scenario; green is better, "
+        "red worse, grey unclear or neither; a triangle at the edge marks a change beyond the scale.",
+    ),
+    "bookings_fan": ("Bookings through the year", "Cumulative bookings: median run and the P10-P90 band."),
+    "utilisation": (
+        "How busy each team is",
+        "Share of selling time on queued work (deals, renewals, expansions) with its 95% CI; the lighter part is "
+        "prospecting and partner work that fills idle time. Plan for 70-85% of queued work.",
+    ),
+    "quota_attainment": (
+        "Quota attainment",
+        "Share of rep-years by attainment (bookings credited to the closing rep over quota), ramped reps only.",
+    ),
+    "tornado": (
+        "Which levers move the KPI most",
+        "Paired difference to the baseline when each parameter is set low or high, with its 95% CI.",
+    ),
+    "heatmap": ("The sweep as a map", "Mean of the KPI per cell with its 95% CI; the best cell is outlined."),
+    "optimisation": (
+        "The best team mixes",
+        "The KPI of the best candidates re-run on common random numbers, with its 95% CI and the probability "
+        "that each is truly the best.",
+    ),
+}
+"""Figure file stem -> (title, caption)."""
+
+
+def md_escape(text: str) -> str:
+    """A table cell or caption: ``|`` escaped, line breaks turned into spaces."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def md_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """A pipe table, every cell escaped."""
+    lines = ["| " + " | ".join(md_escape(h) for h in header) + " |", "|" + "---|" * len(header)]
+    lines.extend("| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows)
+    return lines
+
+
+def figure_lines(plot: Path | None, out_dir: Path) -> list[str]:
+    """A figure under its title (a fourth-level heading), linked relative to ``out_dir``, and its caption."""
+    if plot is None:
+        return []
+    title, caption = FIGURE_TITLES.get(plot.stem, (plot.stem.replace("_", " ").capitalize(), ""))
+    link = Path(os.path.relpath(Path(plot).resolve(), Path(out_dir).resolve())).as_posix()
+    lines = [f"#### {title}", "", f"![{md_escape(title)}]({link})", ""]
+    return [*lines, md_escape(caption), ""] if caption else lines
+
+
+def text_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """The terminal's form of a table: aligned columns under a rule."""
+    body = [list(header), *[list(r) for r in rows]]
+    widths = [max(len(r[i]) for r in body) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in body]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)

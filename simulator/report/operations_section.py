@@ -1,0 +1,72 @@
+"""Two report sections on how the work went: where leads were lost, and how busy each team was.
+
+Losses are always split by reason (disqualified, leaked, lost at a hand-off, lost when the
+owner left, no decision): a total of "deals lost" beside "deals won" would read as a win
+rate, when most of it is leads that never qualified. Team load is queued work
+(:mod:`simulator.analysis.utilisation`), shown apart from the prospecting and partner
+work that fills idle time.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from simulator.analysis.formatting import LOST_KPIS, format_mean_ci, kpi_axis_label
+from simulator.analysis.tables import present_kpis, scenario_names, summary_of, summary_row
+from simulator.analysis.utilisation import TeamLoad, team_loads
+from simulator.analysis.wording import team_label
+from simulator.report.markdown import figure_lines, md_table
+from simulator.run.experiment import ExperimentResult
+
+LOSSES_INTRO = (
+    "How leads and deals that ended inside the window ended, per run (mean, 95% CI). Most leads end "
+    "*disqualified*: they did not convert at a stage, as a funnel expects, and fall with fewer leads. "
+    "The other reasons are losses a sales leader can act on. The win rate counts only leads that reached "
+    "the opportunity stage, so it is not won over lost."
+)
+
+
+def losses_section(result: ExperimentResult, out_dir: Path, figure: Path | None) -> list[str]:
+    """``## Where leads are won and lost``: won, then lost by reason, then the funnel figure."""
+    summary, names = summary_of(result), scenario_names(result)
+    if summary.empty:
+        return []
+    kpis = present_kpis(summary, ["deals_won", *LOST_KPIS])
+    rows = [[kpi_axis_label(k), *[format_mean_ci(summary_row(summary, s, k), k) for s in names]] for k in kpis]
+    lines = ["## Where leads are won and lost", "", LOSSES_INTRO, ""] if rows else []
+    if rows:
+        lines += [*md_table(["Outcome", *names], rows), ""]
+    return [*lines, *figure_lines(figure, out_dir)] if lines or figure else []
+
+
+def _load_cell(load: TeamLoad | None) -> str:
+    if load is None:
+        return "-"
+    cell = f"{load.load:.1%}"
+    if math.isfinite(load.load_low) and math.isfinite(load.load_high):
+        cell += f" ({load.load_low:.1%} to {load.load_high:.1%})"
+    if load.has_filler:
+        cell += f", then {load.filler:.0%} prospecting or partner work"
+    return cell
+
+
+def load_section(result: ExperimentResult, out_dir: Path, figure: Path | None) -> list[str]:
+    """``## How busy each team is``: each team's queued work with its CI, and the idle time's filler."""
+    names = scenario_names(result)
+    loads = {n: {load.team: load for load in team_loads(result.replications, n)} for n in names}
+    teams = list(dict.fromkeys(team for found in loads.values() for team in found))
+    if not teams:
+        return []
+    rows = [[team_label(t), *[_load_cell(loads[n].get(t)) for n in names]] for t in teams]
+    return [
+        "## How busy each team is",
+        "",
+        "Share of selling time spent on queued work (new-business deals, renewals, expansions), mean with "
+        "its 95% CI; plan for 70-85%. Teams with prospecting or partner duty turn the rest of their time "
+        "into that work, so their total is near 100% whatever their queues; it is shown after the load.",
+        "",
+        *md_table(["Team", *names], rows),
+        "",
+        *figure_lines(figure, out_dir),
+    ]

@@ -1,0 +1,283 @@
+"""``salesim optimise``: the headcount mix that makes a KPI best within a budget, as a CSV and a report.
+
+Writes ``optimisation.csv`` (one row per trial, with the finalists' re-run figures),
+``optimisation.png``, ``report.md`` and ``report.html`` opening with the answer: the mix,
+its KPI and cost with CIs against today's mix, and the probability that it is truly the
+best. The command line is parsed here; the front door hands over the function that
+composes an experiment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from simulator.analysis.decision import check_decision, decision_of
+from simulator.analysis.formatting import format_money, format_value, kpi_label, kpi_words
+from simulator.analysis.optimisation import Optimisation, exhaustive_optimisation, optimise
+from simulator.analysis.quantities import kpi_row
+from simulator.analysis.team_mix import TeamMixProblem
+from simulator.config.errors import ConfigError
+from simulator.io.atomic import atomic_write
+from simulator.report.html import write_html
+from simulator.report.markdown import figure_lines, md_table
+from simulator.report.plot_optimisation import plot_optimisation
+from simulator.run.experiment import Experiment
+
+
+def _mean_ci(kpi: str, mean: float, low: float, high: float) -> str:
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return format_value(kpi, mean)
+    return f"{format_value(kpi, mean)} ({format_value(kpi, low)} to {format_value(kpi, high)})"
+
+
+def answer_paragraph(found: Optimisation) -> str:
+    """The report's opening: the mix to choose, with its KPI, cost and P(best), against today's."""
+    problem, kpi = found.problem, found.problem.kpi
+    budget = f"within a budget of {format_money(problem.budget)} of cost of sales a year" if problem.budget else ""
+    by_name = {f.candidate: f for f in found.finalists}
+    today = next((f for f in found.finalists if f.today), None)
+    search = _search_words(found)
+    if found.recommended is None:
+        cheapest = min(found.finalists, key=lambda f: f.cost) if found.finalists else None
+        found_words = (
+            f"; the cheapest found, {cheapest.candidate.words()}, costs {format_money(cheapest.cost)}"
+            if cheapest
+            else ""
+        )
+        return f"No mix of {', '.join(problem.bounds)} found {budget or 'that runs'}{found_words}. {search}."
+    best = by_name[found.recommended]
+    text = (
+        f"The best mix found {budget}{',' if budget else ''} {best.candidate.words()}, gives {kpi_words(kpi)} of "
+        f"{_mean_ci(kpi, best.mean, best.ci_low, best.ci_high)} for a cost of sales of "
+        f"{_mean_ci('cost_of_sales', best.cost, best.cost_low, best.cost_high)}"
+    )
+    if today is not None and today.candidate != best.candidate:
+        text += (
+            f", against {_mean_ci(kpi, today.mean, today.ci_low, today.ci_high)} and "
+            f"{format_money(today.cost)} with today's {today.candidate.words()}"
+        )
+    text += (
+        f". Re-run with {found.final_runs} runs on common random numbers, it is the best of the "
+        f"{sum(1 for f in found.finalists if math.isfinite(f.p_best))} finalists in {best.p_best:.0%} of resamplings "
+        f"of the runs. {search}, each with up to {found.settings.get('runs')} runs."
+    )
+    return text
+
+
+def _search_words(found: Optimisation) -> str:
+    trials = found.trials
+    if found.settings.get("search") == "exhaustive":
+        return f"Every one of the {len(trials)} mixes was simulated"
+    distinct = trials.drop_duplicates(subset=list(found.problem.bounds))
+    pruned = int((distinct["state"] == "pruned").sum())
+    dear = int((distinct["state"] == "over budget").sum())
+    return (
+        f"The search made {len(trials)} trials over {len(distinct)} distinct mixes; {pruned} stopped early as "
+        f"clearly worse and {dear} as clearly over budget"
+    )
+
+
+def _finalist_rows(found: Optimisation) -> list[list[str]]:
+    kpi = found.problem.kpi
+    rows = []
+    for f in found.finalists:
+        mark = " (chosen)" if f.candidate == found.recommended else (" (today)" if f.today else "")
+        rows.append(
+            [
+                f.candidate.words() + mark,
+                _mean_ci(kpi, f.mean, f.ci_low, f.ci_high),
+                _mean_ci("cost_of_sales", f.cost, f.cost_low, f.cost_high),
+                "yes" if f.feasible else "no",
+                f"{f.p_best:.0%}" if math.isfinite(f.p_best) else "-",
+            ]
+        )
+    return rows
+
+
+def trials_table(found: Optimisation) -> pd.DataFrame:
+    """``optimisation.csv``: every trial, then the finalists' re-run figures where a trial is one."""
+    table = found.trials.copy()
+    teams = list(found.problem.bounds)
+    finals = pd.DataFrame(
+        [
+            {
+                **dict(f.candidate.headcounts),
+                "final_mean": f.mean,
+                "final_ci_low": f.ci_low,
+                "final_ci_high": f.ci_high,
+                "final_cost": f.cost,
+                "final_cost_ci_low": f.cost_low,
+                "final_cost_ci_high": f.cost_high,
+                "p_best": f.p_best,
+                "chosen": f.candidate == found.recommended,
+                "today": f.today,
+            }
+            for f in found.finalists
+        ]
+    )
+    table.insert(0, "kpi", found.problem.kpi)
+    return table.merge(finals, on=teams, how="left") if len(finals) and len(table) else table
+
+
+def optimisation_markdown(found: Optimisation, out_dir: Path, figure: Path | None) -> str:
+    """The text of the optimisation ``report.md``."""
+    problem = found.problem
+    bounds = ", ".join(f"`{t}` {low} to {high}" for t, (low, high) in problem.bounds.items())
+    lines = [
+        f"# Team-mix optimisation of {kpi_label(problem.kpi).lower()}: {problem.experiment.name}, "
+        f"scenario {problem.scenario}",
+        "",
+        "## The answer",
+        "",
+        answer_paragraph(found),
+        "",
+        "## The finalists",
+        "",
+        f"The best mixes found, and today's for scale, re-run together with {found.final_runs} runs each on common "
+        "random numbers: mean with its 95% CI; P(best) is the share of resamplings of the runs in which the mix has "
+        "the best mean of the finalists.",
+        "",
+        *md_table(
+            ["Mix", kpi_label(problem.kpi), "Cost of sales", "Within the budget", "P(best)"], _finalist_rows(found)
+        ),
+        "",
+        *figure_lines(figure, out_dir),
+        "## How it was searched",
+        "",
+        f"- **Headcounts**: {bounds}; **budget**: "
+        + (f"mean cost of sales at most {format_money(problem.budget)} a year." if problem.budget else "none."),
+        _search_line(found),
+        f"- **Common random numbers**: every mix replays the same leads with the same luck "
+        f"(seed {problem.experiment.seed}).",
+        "- Every trial is in `optimisation.csv`.",
+    ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _search_line(found: Optimisation) -> str:
+    settings = found.settings
+    if settings.get("search") == "exhaustive":
+        return f"- **Search**: exhaustive, every mix within the bounds simulated {settings.get('runs')} times."
+    return (
+        f"- **Search**: Optuna's TPE sampler, ask-and-tell, seed {settings.get('seed')}, {len(found.trials)} trials "
+        f"in batches of {settings.get('batch')}; a trial first runs {settings.get('first_runs')} times and is pruned "
+        "when the upper end of its 95% CI is below the best trial's mean, or the lower end of its cost's CI is over "
+        f"the budget; otherwise it runs {settings.get('runs')} times."
+    )
+
+
+def write_optimisation(found: Optimisation, out_dir: Path) -> list[Path]:
+    """Write ``optimisation.csv``, ``optimisation.png``, ``report.md`` and ``report.html``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    table = trials_table(found)
+    written = [atomic_write(out_dir / "optimisation.csv", lambda f: table.to_csv(f, index=False))]
+    figure = plot_optimisation(found, out_dir)
+    text = optimisation_markdown(found, out_dir, figure)
+    written += [figure, atomic_write(out_dir / "report.md", lambda f: f.write(text)), write_html(text, out_dir)]
+    return written
+
+
+def _bounds(values: Sequence[str]) -> dict[str, tuple[int, int]]:
+    bounds = {}
+    for value in values:
+        team, _, span = value.partition("=")
+        low, _, high = span.partition(":")
+        try:
+            bounds[team.strip()] = (int(low), int(high or low))
+        except ValueError:
+            raise ConfigError.single(
+                "--team", value, "must be TEAM=LOW:HIGH with whole numbers, e.g. ae=6:12"
+            ) from None
+    return bounds
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="salesim optimise",
+        description="Find the headcount per team that makes a KPI best within a budget on cost of sales: Optuna's "
+        "TPE sampler (ask-and-tell, seeded), clearly worse trials pruned, the best mixes re-run on common random "
+        "numbers with CIs and the probability each is truly best. Overrides as for a run (experiment=NAME, key=value).",
+    )
+    parser.add_argument("--team", action="append", default=[], help="TEAM=LOW:HIGH headcount bounds (repeat per team)")
+    parser.add_argument("--budget", type=float, default=None, help="most mean cost of sales a year ($)")
+    parser.add_argument("--kpi", default=None, help="KPI to make best (default: the experiment's primary decision KPI)")
+    parser.add_argument("--scenario", default=None, help="scenario of the experiment (default: its baseline)")
+    parser.add_argument("--trials", type=int, default=30, help="trials asked of the sampler (default 30)")
+    parser.add_argument("--runs", type=int, default=8, help="replications of a trial that is not pruned (default 8)")
+    parser.add_argument("--first-runs", type=int, default=3, help="replications before pruning (default 3)")
+    parser.add_argument("--finalists", type=int, default=3, help="best mixes re-run at the end (default 3)")
+    parser.add_argument("--final-runs", type=int, default=40, help="replications of each finalist (default 40)")
+    parser.add_argument("--batch", type=int, default=4, help="trials simulated together (default 4)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the sampler (default 0)")
+    parser.add_argument("--exhaustive", action="store_true", help="simulate every mix instead of searching")
+    parser.add_argument("--workers", type=int, default=0, help="worker processes (default: every core)")
+    parser.add_argument("--out", default=None, help="output folder (default outputs/optimise/<experiment>/<time>)")
+    return parser
+
+
+def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]) -> int:
+    """``salesim optimise --team TEAM=LOW:HIGH [OPTIONS] [OVERRIDES...]``."""
+    options, overrides = _parser().parse_known_args(list(args))
+    try:
+        if options.kpi is not None and kpi_row(options.kpi) is None:  # refused before anything is composed
+            raise ConfigError.single("--kpi", options.kpi, "not a KPI salesim reports (see summary.csv for the names)")
+        bounds = _bounds(options.team)
+        experiment = load(overrides)
+        check_decision(experiment)
+        scenario = options.scenario or experiment.baseline
+        if scenario not in [s.name for s in experiment.scenarios]:
+            names = ", ".join(s.name for s in experiment.scenarios)
+            raise ConfigError.single("--scenario", scenario, f"must be a scenario of {experiment.name}: {names}")
+        kpi = options.kpi or decision_of(experiment).primary
+        if kpi_row(kpi) is None:
+            raise ConfigError.single("--kpi", kpi, "not a KPI salesim reports (see summary.csv for the names)")
+        if options.budget is not None and not options.budget > 0:
+            raise ConfigError.single("--budget", options.budget, "must be a positive amount of money a year")
+        problem = TeamMixProblem(experiment, scenario, kpi, bounds, options.budget)
+        problem.check()
+        with tqdm(unit="run", file=sys.stderr) as bar:
+
+            def advance(done: int) -> None:
+                bar.update(done)
+
+            workers = options.workers or None
+            if options.exhaustive:
+                found = exhaustive_optimisation(
+                    problem, options.runs, options.finalists, options.final_runs, workers, advance
+                )
+            else:
+                found = optimise(
+                    problem,
+                    options.trials,
+                    options.runs,
+                    min(options.first_runs, options.runs),
+                    options.finalists,
+                    options.final_runs,
+                    options.seed,
+                    options.batch,
+                    workers,
+                    advance,
+                )
+    except ConfigError as error:
+        print(f"salesim: {error}", file=sys.stderr)
+        print("salesim: nothing was run and no results were written.", file=sys.stderr)
+        return 2
+    except KeyError as error:
+        print(f"salesim: optimise: {error.args[0]}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the runs made so far are not enough for an answer
+        print("\nsalesim: optimise: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    out = Path(options.out or f"outputs/optimise/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
+    written = write_optimisation(found, out)
+    print(answer_paragraph(found))
+    print(f"salesim: optimisation written to {written[0].parent}")
+    return 0

@@ -1,0 +1,70 @@
+"""The answer as a figure: each decision KPI per scenario, with its 95% CI, scenarios ranked.
+
+One panel per decision KPI (the primary first, then the guardrails); in every panel the
+scenarios run top to bottom in the order of the ranking on the primary KPI, each a dot
+(the mean over runs) with its 95% CI, in the scenario's colour. The baseline's mean is a
+dotted line, the scenario the answer recommends is named in bold, and a decision rule's
+target is a dashed line on the primary panel.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
+
+from simulator.analysis.answer import Answer
+from simulator.analysis.decision import decision_kpis
+from simulator.analysis.formatting import kpi_axis_label
+from simulator.analysis.tables import scenario_names, summary_of, summary_row
+from simulator.report.plot_style import (
+    BETTER_COLOUR,
+    UNCLEAR_COLOUR,
+    empty_figure,
+    format_axis,
+    grid,
+    save_figure,
+    scenario_colours,
+)
+from simulator.run.experiment import ExperimentResult
+
+
+def plot_decision(result: ExperimentResult, answer: Answer, out_dir: Path | str) -> Path:
+    """Draw the decision KPIs per scenario (see the module docstring) into ``decision.png``."""
+    path = Path(out_dir) / "decision.png"
+    summary = summary_of(result)
+    if answer.ranking.empty or summary.empty:
+        return save_figure(empty_figure("The decision KPIs", "No run produced the decision KPIs"), path)
+    colours = scenario_colours(scenario_names(result))
+    order = [str(s) for s in answer.ranking["scenario"]]
+    kpis = [k for k in decision_kpis(answer.decision) if (summary["kpi"] == k).any()]
+    columns = min(3, len(kpis))
+    fig, axes = grid(len(kpis), 3, (max(4.0, 9.0 / columns), 0.4 * len(order) + 1.3))
+    for panel, (ax, kpi) in enumerate(zip(axes, kpis, strict=True)):
+        for y, scenario in enumerate(order):
+            row = summary_row(summary, scenario, kpi)
+            if row is None or not math.isfinite(float(row["mean"])):
+                continue
+            mean, low, high = float(row["mean"]), float(row["ci_low"]), float(row["ci_high"])
+            xerr = [[mean - low], [high - mean]] if math.isfinite(low) and math.isfinite(high) else None
+            ax.errorbar(mean, y, xerr=xerr, fmt="o", color=colours.get(scenario, UNCLEAR_COLOUR), capsize=3)
+            if scenario == result.experiment.baseline:
+                ax.axvline(mean, color=UNCLEAR_COLOUR, linestyle=":", linewidth=1)
+        target = answer.decision.rule.target if answer.decision.rule else None
+        if kpi == answer.decision.primary and target is not None:
+            ax.axvline(target, color=BETTER_COLOUR, linestyle="--", linewidth=1.2, label="target")
+            ax.legend(loc="lower right", frameon=False)
+        ax.set_yticks(range(len(order)), order if panel % 3 == 0 else [""] * len(order))
+        for label in ax.get_yticklabels():
+            if label.get_text() == answer.recommended:
+                label.set_fontweight("bold")
+        ax.set_ylim(len(order) - 0.5, -0.5)
+        ax.set_title(("Primary: " if kpi == answer.decision.primary else "") + kpi_axis_label(kpi), loc="left")
+        format_axis(ax, kpi, "x")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.grid(axis="x", alpha=0.3)
+    fig.suptitle("The decision KPIs: mean over runs with its 95% CI, best on the primary KPI at the top")
+    plt.setp(axes[0].get_yticklabels(), fontsize=8)
+    return save_figure(fig, path)

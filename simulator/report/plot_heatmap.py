@@ -1,0 +1,107 @@
+"""The sweep as a map: a KPI's mean over a grid of two parameters, each cell with its 95% CI.
+
+One panel per scenario (at most :data:`MAX_PANELS`; the baseline alone beyond); rows are
+the second parameter's values, columns the first's, in order. Each cell shows the mean
+and, under it, its 95% CI; the colour follows the mean (greener is better, by the KPI's
+direction of good; a KPI with none is shaded from low to high). The best cell of each
+panel is outlined.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Rectangle
+
+from simulator.analysis.formatting import format_value, kpi_axis_label, kpi_label
+from simulator.analysis.quantities import direction
+from simulator.report.plot_style import MAX_WIDTH_IN, empty_figure, grid, save_figure
+
+MAX_PANELS = 4
+
+
+def _cell(kpi: str, row: pd.Series | None) -> str:
+    if row is None or not math.isfinite(float(row["mean"])):
+        return "-"
+    text = format_value(kpi, float(row["mean"]))
+    low, high = float(row["ci_low"]), float(row["ci_high"])
+    if math.isfinite(low) and math.isfinite(high):
+        text += f"\n({format_value(kpi, low)} to {format_value(kpi, high)})"
+    return text.replace("$", r"\$")  # dollars, not mathtext
+
+
+def best_cell(cells: pd.DataFrame, kpi: str) -> pd.Series | None:
+    """The row of ``cells`` with the best mean (by the KPI's direction; highest when it has none)."""
+    finite = cells[np.isfinite(cells["mean"].to_numpy(dtype=float))]
+    if finite.empty:
+        return None
+    sign = direction(kpi) or 1
+    return finite.loc[(sign * finite["mean"]).idxmax()]
+
+
+def plot_heatmap(
+    table: pd.DataFrame, kpi: str, params: Sequence[str], scenarios: Sequence[str], out_dir: Path | str
+) -> Path:
+    """Draw ``heatmap.png`` from the tidy sweep table (see the module docstring).
+
+    Args:
+        table: One row per point x scenario x KPI with a column per swept parameter.
+        kpi: The KPI to map.
+        params: The swept parameters, one or two (the first along the columns).
+        scenarios: The scenarios to draw, one panel each.
+        out_dir: The sweep directory.
+    """
+    path = Path(out_dir) / "heatmap.png"
+    rows = table[table["kpi"] == kpi]
+    if rows.empty or not params:
+        return save_figure(empty_figure("The sweep as a map", f"No job reports {kpi}"), path)
+    x_param, y_param = params[0], (params[1] if len(params) > 1 else None)
+    xs = list(dict.fromkeys(sorted(rows[x_param].dropna().unique(), key=_order)))
+    ys = list(dict.fromkeys(sorted(rows[y_param].dropna().unique(), key=_order))) if y_param else [None]
+    shown = list(scenarios)[:MAX_PANELS]
+    width = min(MAX_WIDTH_IN, max(5.0, 1.5 * len(xs) + 2.5))
+    fig, axes = grid(len(shown), 1 if width * 2 > MAX_WIDTH_IN else 2, (width, 0.7 * len(ys) + 1.8))
+    sign = direction(kpi) or 1
+    for ax, scenario in zip(axes, shown, strict=True):
+        mine = rows[rows["scenario"] == scenario]
+        values = np.full((len(ys), len(xs)), np.nan)
+        for i, y in enumerate(ys):
+            for j, x in enumerate(xs):
+                hit = mine[(mine[x_param] == x) & ((mine[y_param] == y) if y_param else True)]
+                if len(hit):
+                    values[i, j] = float(hit["mean"].iloc[0])
+                    ax.text(j, i, _cell(kpi, hit.iloc[0]), ha="center", va="center", fontsize=8)
+        ax.imshow(sign * values, cmap="RdYlGn", aspect="auto", alpha=0.55)
+        best = best_cell(mine, kpi)
+        if best is not None:
+            j, i = xs.index(best[x_param]), ys.index(best[y_param]) if y_param else 0
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=2.5))
+        ax.set_xticks(range(len(xs)), [_tick(x) for x in xs])
+        ax.set_yticks(range(len(ys)), [_tick(y) for y in ys] if y_param else [""])
+        ax.set_xlabel(x_param)
+        if y_param:
+            ax.set_ylabel(y_param)
+        ax.set_title(f"{scenario}: {kpi_axis_label(kpi)}, mean (95% CI); best outlined", loc="left")
+    fig.suptitle(f"{kpi_label(kpi)} across the sweep")
+    return save_figure(fig, path)
+
+
+def _order(value: object) -> tuple[int, float, str]:
+    try:
+        return (0, float(str(value)), "")
+    except ValueError:
+        return (1, 0.0, str(value))
+
+
+def _tick(value: object) -> str:
+    if value is None:
+        return ""
+    try:
+        number = float(str(value))
+    except ValueError:
+        return str(value)
+    return f"{number:g}"

@@ -1,0 +1,83 @@
+"""The optimisation figure: every trial's cost against its KPI, and the finalists with their CIs.
+
+Left: one dot per trial (complete trials in colour, pruned ones hollow grey), the budget
+as a dashed line, the answer ringed. Right: each finalist re-run on common random numbers,
+its mean with the 95% CI, labelled with the probability that it is truly the best.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from simulator.analysis.formatting import kpi_axis_label, kpi_label
+from simulator.analysis.optimisation import Optimisation
+from simulator.report.plot_style import (
+    BETTER_COLOUR,
+    UNCLEAR_COLOUR,
+    WORSE_COLOUR,
+    empty_figure,
+    format_axis,
+    save_figure,
+)
+
+TRIAL_COLOUR = "#1f77b4"
+
+
+def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
+    """Draw ``optimisation.png`` (see the module docstring)."""
+    path = Path(out_dir) / "optimisation.png"
+    trials, kpi = found.trials, found.problem.kpi
+    if trials.empty:
+        return save_figure(empty_figure("Team-mix optimisation", "No trial ran"), path)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12.0, 0.35 * len(found.finalists) + 4.2), width_ratios=[1.1, 1.0])
+    done = trials[trials["state"] == "complete"]
+    cut = trials[trials["state"] == "pruned"]
+    left.scatter(done["cost"], done["mean"], color=TRIAL_COLOUR, s=28, label="trial")
+    left.scatter(
+        cut["cost"], cut["mean"], facecolors="none", edgecolors=UNCLEAR_COLOUR, s=28, label="pruned (fewer runs)"
+    )
+    if found.problem.budget is not None:
+        left.axvline(found.problem.budget, color=WORSE_COLOUR, linestyle="--", label="budget")
+    answer = next((f for f in found.finalists if f.candidate == found.recommended), None)
+    if answer is not None:
+        left.scatter([answer.cost], [answer.mean], s=160, facecolors="none", edgecolors=BETTER_COLOUR, linewidths=2)
+    format_axis(left, "cost_of_sales", "x")
+    format_axis(left, kpi, "y")
+    left.set_xlabel("Cost of sales ($, mean over runs)")
+    left.set_ylabel(kpi_axis_label(kpi))
+    left.set_title("Every trial: cost against the KPI", loc="left")
+    left.grid(alpha=0.3)
+    left.legend(loc="best")
+    names = [f.candidate.words() + (" (today)" if f.today else "") for f in found.finalists]
+    y = np.arange(len(found.finalists))
+    for i, finalist in enumerate(found.finalists):
+        colour = (
+            BETTER_COLOUR
+            if finalist.candidate == found.recommended
+            else (UNCLEAR_COLOUR if finalist.today else TRIAL_COLOUR)
+        )
+        has = math.isfinite(finalist.ci_low) and math.isfinite(finalist.ci_high)
+        err = [[finalist.mean - finalist.ci_low], [finalist.ci_high - finalist.mean]] if has else None
+        right.errorbar(finalist.mean, i, xerr=err, fmt="o", color=colour, capsize=4)
+        chance = f"P(best) {finalist.p_best:.0%}" if math.isfinite(finalist.p_best) else "for scale"
+        right.annotate(
+            chance,
+            (1.0, i),
+            xycoords=("axes fraction", "data"),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
+    right.set_yticks(y, names)
+    right.set_ylim(len(found.finalists) - 0.5, -0.5)
+    format_axis(right, kpi, "x")
+    right.set_xlabel(f"{kpi_label(kpi)}: mean with 95% CI, re-run on common random numbers")
+    right.set_title(f"The finalists ({found.final_runs} runs each)", loc="left")
+    right.grid(axis="x", alpha=0.3)
+    fig.suptitle(f"Team-mix optimisation of {kpi_label(kpi).lower()}")
+    return save_figure(fig, path)

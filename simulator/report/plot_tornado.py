@@ -1,0 +1,102 @@
+"""Sensitivity figures: the tornado of one-at-a-time swings, and the global method's ranking.
+
+Tornado: one row per lever, largest swing at the top; from zero, a bar to the paired
+difference when the lever is set low and another when it is set high, each with its
+95% CI as a whisker, so the reader sees the direction, the size and the noise at once.
+Global: Morris ``mu*`` (or Sobol ``ST``) per lever with its 95% CI and the noise floor.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from simulator.analysis.formatting import kpi_axis_label, kpi_label
+from simulator.report.plot_style import MAX_WIDTH_IN, UNCLEAR_COLOUR, empty_figure, format_axis, save_figure
+
+LOW_COLOUR = "#1f77b4"
+HIGH_COLOUR = "#ff7f0e"
+SHOWN = 25  # levers on the tornado; the CSV holds them all
+
+
+def _label(row: pd.Series) -> str:
+    def value(x: float) -> str:
+        return "-" if not math.isfinite(x) else f"{x:,.4g}"
+
+    return f"{row['parameter']}  ({value(row['low'])} / {value(row['base'])} / {value(row['high'])})"
+
+
+def plot_tornado(table: pd.DataFrame, out_dir: Path | str, delta: float) -> Path:
+    """Draw the tornado of :func:`simulator.analysis.sensitivity.sensitivity_table` into ``tornado.png``."""
+    path = Path(out_dir) / "tornado.png"
+    if table.empty:
+        return save_figure(empty_figure("Sensitivity", "No lever to show"), path)
+    rows = table.head(SHOWN)
+    kpi = str(rows["kpi"].iloc[0])
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 0.34 * len(rows) + 1.8))
+    y = np.arange(len(rows))
+    for side, colour, offset in (("low", LOW_COLOUR, 0.18), ("high", HIGH_COLOUR, -0.18)):
+        diff = rows[f"{side}_diff"].to_numpy(dtype=float)
+        low = rows[f"{side}_ci_low"].to_numpy(dtype=float)
+        high = rows[f"{side}_ci_high"].to_numpy(dtype=float)
+        ax.barh(y - offset, diff, height=0.34, color=colour, alpha=0.85, label=f"lever set {side}")
+        has = np.isfinite(low) & np.isfinite(high)
+        err = np.vstack([np.where(has, diff - low, 0.0), np.where(has, high - diff, 0.0)])
+        ax.errorbar(diff, y - offset, xerr=err, fmt="none", ecolor="black", elinewidth=1, capsize=2)
+    ax.axvline(0.0, color="black", linewidth=1)
+    ax.set_yticks(y, [_label(r) for _, r in rows.iterrows()])
+    for tick, clear in zip(ax.get_yticklabels(), rows["clear"].astype(bool), strict=True):
+        if not clear:
+            tick.set_color(UNCLEAR_COLOUR)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    format_axis(ax, kpi, "x")
+    ax.set_xlabel(f"Paired difference to the baseline in {kpi_axis_label(kpi).lower()} (bar: mean; whisker: 95% CI)")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="lower right")
+    fig.suptitle(
+        f"Which levers move {kpi_label(kpi).lower()} most: each set {delta:.0%} lower and higher, one at a time "
+        "(grey names: no clear effect)"
+    )
+    return save_figure(fig, path)
+
+
+def plot_global(table: pd.DataFrame, method: str, kpi: str, floor: float, out_dir: Path | str) -> Path:
+    """Draw Morris ``mu*`` (or Sobol ``ST`` and ``S1``) per lever with its 95% CI into ``global.png``.
+
+    ``floor``: the Morris noise floor, drawn as a dashed line (NaN: none).
+    """
+    path = Path(out_dir) / "global.png"
+    if table.empty:
+        return save_figure(empty_figure("Global sensitivity", "No lever to show"), path)
+    fig, ax = plt.subplots(figsize=(10.0, 0.4 * len(table) + 1.6))
+    y = np.arange(len(table))
+    if method == "morris":
+        mid = table["mu_star"].to_numpy(dtype=float)
+        err = np.vstack([mid - table["mu_star_ci_low"].to_numpy(dtype=float), table["mu_star_ci_high"] - mid])
+        ax.barh(y, mid, xerr=np.clip(err, 0.0, None), color=LOW_COLOUR, alpha=0.85, capsize=3, label="mu*")
+        if math.isfinite(floor):
+            ax.axvline(floor, color=UNCLEAR_COLOUR, linestyle="--", label="noise floor (2 standard errors)")
+        format_axis(ax, kpi, "x")
+        ax.set_xlabel(f"mu*: mean absolute effect of a 2/3-range step on {kpi_label(kpi).lower()} (95% CI)")
+    else:
+        for column, colour, offset in (("ST", HIGH_COLOUR, -0.18), ("S1", LOW_COLOUR, 0.18)):
+            ax.barh(
+                y - offset,
+                table[column],
+                height=0.34,
+                xerr=table[f"{column}_conf"],
+                color=colour,
+                capsize=3,
+                label=column,
+            )
+        ax.set_xlabel(f"Share of the variance of {kpi_label(kpi).lower()} (S1: alone; ST: with interactions)")
+    ax.set_yticks(y, table["parameter"].tolist())
+    ax.set_ylim(len(table) - 0.5, -0.5)
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="lower right")
+    ax.set_title(f"Global sensitivity ({'Morris screening' if method == 'morris' else 'Sobol indices'})")
+    return save_figure(fig, path)

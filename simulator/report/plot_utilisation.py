@@ -1,0 +1,94 @@
+"""How busy each team is: queued work against the 70-85% planning range, idle-time work on top.
+
+Per team, one bar per scenario: the solid part is the share of selling time on queued
+work (deals, renewals, expansions) with its 95% CI, which the planning range and the 85%
+ceiling apply to (BENCHMARKS.md); the light hatched part above it is the prospecting and
+partner work that fills idle time (:mod:`simulator.analysis.utilisation`). A team that
+prospects is near 100% in total whatever its load, so only the solid part can be past
+the ceiling.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.patches import Patch
+from matplotlib.ticker import PercentFormatter
+
+from simulator.analysis.formatting import UTILISATION_CEILING, UTILISATION_FLOOR
+from simulator.analysis.utilisation import TeamLoad, team_loads
+from simulator.analysis.wording import team_label
+from simulator.report.plot_style import (
+    BETTER_COLOUR,
+    MAX_WIDTH_IN,
+    WORSE_COLOUR,
+    empty_figure,
+    ordered_scenarios,
+    save_figure,
+    scenario_colours,
+)
+
+LABEL_WIDTH_IN = 0.32  # narrowest bar, in inches, that carries its value
+
+
+def plot_utilisation(replications: pd.DataFrame, out_dir: Path | str, baseline: str | None = None) -> Path:
+    """Draw each team's load per scenario with its 95% CI, and the idle-time work above it.
+
+    Args:
+        replications: One row per scenario x replication with ``utilisation_*`` columns.
+        out_dir: Directory for ``utilisation.png``.
+        baseline: Scenario drawn first.
+
+    Returns:
+        The path of the PNG.
+    """
+    path = Path(out_dir) / "utilisation.png"
+    names = ordered_scenarios(replications["scenario"].tolist(), baseline) if "scenario" in replications else []
+    loads = {n: {load.team: load for load in team_loads(replications, n)} for n in names}
+    teams = list(dict.fromkeys(team for found in loads.values() for team in found))
+    if not teams:
+        return save_figure(empty_figure("How busy each team is", "No utilisation figures"), path)
+    names = [n for n in names if loads[n]]
+    colours = scenario_colours(names)
+    width_in = min(MAX_WIDTH_IN, max(9.0, 0.55 * len(teams) * len(names) + 3.0))
+    fig, ax = plt.subplots(figsize=(width_in, 4.8))
+    width = min(0.35, 0.8 / len(names))
+    # a bar carries its value only when the value fits inside it (about 0.3 inch for "100%" at 8 points)
+    labelled = width * 0.92 * (width_in - 1.5) / len(teams) >= LABEL_WIDTH_IN
+    for j, team in enumerate(teams):
+        present = [(n, loads[n][team]) for n in names if team in loads[n]]
+        for k, (name, load) in enumerate(present):
+            x = j + width * (k + 0.5 - len(present) / 2)
+            _bar(ax, x, width, load, colours[name], labelled)
+    ax.set_xlim(-0.5, len(teams) - 0.5)
+    ax.axhspan(UTILISATION_FLOOR, UTILISATION_CEILING, color=BETTER_COLOUR, alpha=0.08)
+    ax.axhline(UTILISATION_CEILING, color=WORSE_COLOUR, linestyle="--")
+    ax.set_ylim(0, 1.12)
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    ax.set_xticks(range(len(teams)), [team_label(t) for t in teams])
+    ax.set_xlabel("Team")
+    ax.set_ylabel("Share of selling time")
+    ax.set_title("How busy each team is: queued work (mean, 95% CI) and idle time spent prospecting")
+    ax.grid(axis="y", alpha=0.3)
+    handles: list[Artist] = [Patch(color=colours[n], label=n) for n in names]
+    handles += [
+        Patch(facecolor="white", edgecolor="grey", hatch="///", label="prospecting or partner work (fills idle time)"),
+        Patch(color=BETTER_COLOUR, alpha=0.15, label="planning range 70-85%"),
+        plt.Line2D([], [], color=WORSE_COLOUR, linestyle="--", label="planning ceiling 85%"),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 3), frameon=False)
+    return save_figure(fig, path)
+
+
+def _bar(ax: plt.Axes, x: float, width: float, load: TeamLoad, colour: str, labelled: bool) -> None:
+    finite = math.isfinite(load.load_low) and math.isfinite(load.load_high)
+    yerr = [[load.load - load.load_low], [load.load_high - load.load]] if finite else None
+    ax.bar(x, load.load, width * 0.92, yerr=yerr, capsize=3, color=colour, alpha=0.85)
+    if load.has_filler:
+        ax.bar(x, load.filler, width * 0.92, bottom=load.load, color=colour, alpha=0.2, hatch="///", edgecolor=colour)
+    if labelled and load.load >= 0.12:
+        ax.text(x, load.load / 2, f"{load.load:.0%}", ha="center", va="center", fontsize=8, color="white")

@@ -1,0 +1,354 @@
+"""``salesim sensitivity``: which levers move a KPI, as a CSV, a tornado and a report.
+
+Writes ``sensitivity.csv`` (every lever, ranked), ``tornado.png``, and with a global
+method ``sensitivity_global.csv`` and ``global.png``; then ``report.md`` and
+``report.html`` opening with the answer: the levers that move the KPI most, with CIs.
+The command line is parsed here; the front door (:mod:`simulator.cli`) only hands over
+the function that composes an experiment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from simulator.analysis.decision import check_decision, decision_of
+from simulator.analysis.formatting import format_signed_range, format_value, kpi_label, kpi_words
+from simulator.analysis.global_sensitivity import MORRIS_MIN_TRAJECTORIES, GlobalSensitivity, global_sensitivity
+from simulator.analysis.levers import LEVER_SECTIONS, find_levers, lever_experiment
+from simulator.analysis.quantities import kpi_row
+from simulator.analysis.results import run_experiment
+from simulator.analysis.sensitivity import sensitivity_table
+from simulator.analysis.wording import join_words
+from simulator.config.errors import ConfigError
+from simulator.io.atomic import atomic_write
+from simulator.report.html import write_html
+from simulator.report.markdown import figure_lines, md_table
+from simulator.report.plot_tornado import plot_global, plot_tornado
+from simulator.run.experiment import Experiment
+
+TABLE_ROWS = 30  # levers listed in the report; sensitivity.csv has every one
+
+
+@dataclass(slots=True)
+class SensitivityStudy:
+    """What ``salesim sensitivity`` found: the one-at-a-time table and, optionally, a global method."""
+
+    experiment: str
+    scenario: str
+    kpi: str
+    delta: float
+    runs: int
+    seed: int
+    table: pd.DataFrame
+    global_result: GlobalSensitivity | None
+    notes: list[str]
+    wall_seconds: float
+
+
+def _advance(bar: tqdm) -> Callable[[int], None]:
+    def advance(done: int) -> None:
+        bar.update(done)
+
+    return advance
+
+
+def run_sensitivity(
+    experiment: Experiment,
+    scenario: str,
+    kpi: str,
+    delta: float = 0.2,
+    runs: int = 10,
+    keys: Sequence[str] | None = None,
+    sections: Sequence[str] = LEVER_SECTIONS,
+    method: str = "morris",
+    global_levers: int = 6,
+    size: int = MORRIS_MIN_TRAJECTORIES,
+    global_runs: int = 4,
+    workers: int | None = None,
+    progress: bool = False,
+) -> SensitivityStudy:
+    """One-at-a-time swings of every lever, then (``method`` not ``none``) a global method on the top ones.
+
+    The global method takes the ``global_levers`` levers with the largest clear swings
+    (or the largest swings when fewer are clear).
+
+    Raises:
+        ConfigError: A bad option (delta, runs, keys, method) or no lever to move.
+    """
+    started = time.monotonic()
+    if runs < 2:
+        raise ConfigError.single("--runs", runs, "must be at least 2 (paired differences need two runs)")
+    notes: list[str] = []
+    levers = find_levers(experiment.resolved_config["scenarios"][scenario], delta, sections, keys)
+    built, levers = lever_experiment(experiment, scenario, levers, runs, notes)
+    if not levers:
+        raise ConfigError.single("--params", list(keys or sections), "no lever to move (every value is 0 or fixed)")
+    with tqdm(total=len(built.scenarios) * runs, unit="run", disable=not progress, file=sys.stderr) as bar:
+        result = run_experiment(built, workers=workers, on_progress=_advance(bar))
+    table = sensitivity_table(result.replications, levers, kpi)
+    found = None
+    if method != "none":
+        clear = table[table["clear"]]
+        chosen = (clear if len(clear) >= 2 else table).head(global_levers)["parameter"].tolist()
+        top = [lever for lever in levers if lever.key in chosen]
+        points = size * (len(top) + (1 if method == "morris" else 2))
+        with tqdm(total=points * global_runs, unit="run", disable=not progress, file=sys.stderr) as bar:
+            found = global_sensitivity(
+                experiment, scenario, top, kpi, method, size, global_runs, experiment.seed, workers, _advance(bar)
+            )
+    return SensitivityStudy(
+        experiment.name, scenario, kpi, delta, runs, experiment.seed, table, found, notes, time.monotonic() - started
+    )
+
+
+# ---------------------------------------------------------------------------- report
+
+
+def _swing_words(row: pd.Series) -> str:
+    kpi = str(row["kpi"])
+    swing = format_value(kpi, float(row["swing"]), signed=True)
+    interval = format_signed_range(kpi, float(row["swing_ci_low"]), float(row["swing_ci_high"]))
+    return f"{row['parameter']} (low to high: {swing}, 95% CI {interval})"
+
+
+def answer_paragraph(study: SensitivityStudy) -> str:
+    """The report's opening: the levers that move the KPI most, with their swings and CIs."""
+    table, kpi = study.table, study.kpi
+    clear = table[table["clear"]]
+    base = format_value(kpi, float(table["baseline_mean"].iloc[0])) if len(table) else "n/a"
+    head = (
+        f"Moving each of {len(table)} levers of scenario {study.scenario} {study.delta:.0%} down and up, one at a "
+        f"time, {kpi_words(kpi)} (baseline {base}) moves most with "
+    )
+    if clear.empty:
+        return head.replace("moves most with ", "shows no clear effect of any lever") + (
+            f" at {study.runs} runs per scenario: every swing's 95% CI includes zero; more runs would resolve "
+            "smaller effects."
+        )
+    top = [_swing_words(r) for _, r in clear.head(3).iterrows()]
+    text = head + join_words(top) + "."
+    text += f" {len(clear)} of {len(table)} levers have a clear effect at {study.runs} runs per scenario."
+    if study.global_result is not None and len(study.global_result.table):
+        g = study.global_result
+        first = str(g.table["parameter"].iloc[0])
+        what = "Morris screening" if g.method == "morris" else "Sobol's total index"
+        text += f" Varied together over the same ranges, {what} also ranks {first} first."
+        if first != str(clear["parameter"].iloc[0]):
+            text = text.replace(" also ranks", " ranks")
+    return text
+
+
+def _table_rows(table: pd.DataFrame) -> list[list[str]]:
+    rows = []
+    for _, r in table.head(TABLE_ROWS).iterrows():
+        kpi = str(r["kpi"])
+
+        def side(name: str, row: pd.Series = r, kpi: str = kpi) -> str:
+            diff = format_value(kpi, float(row[f"{name}_diff"]), signed=True)
+            low, high = float(row[f"{name}_ci_low"]), float(row[f"{name}_ci_high"])
+            if not (math.isfinite(low) and math.isfinite(high)):
+                return diff
+            return f"{diff} ({format_value(kpi, low, signed=True)} to {format_value(kpi, high, signed=True)})"
+
+        elasticity = float(r["elasticity"])
+        rows.append(
+            [
+                str(int(r["rank"])),
+                f"`{r['parameter']}`",
+                f"{float(r['low']):,.4g} / {float(r['base']):,.4g} / {float(r['high']):,.4g}",
+                side("low"),
+                side("high"),
+                f"{format_value(kpi, float(r['swing']), signed=True)}" + ("" if bool(r["clear"]) else " (unclear)"),
+                f"{elasticity:+.2f}" if math.isfinite(elasticity) else "-",
+            ]
+        )
+    return rows
+
+
+def _global_lines(g: GlobalSensitivity, out_dir: Path, figure: Path | None) -> list[str]:
+    kpi = g.kpi
+    if g.method == "morris":
+        header = ["Lever", "mu* (95% CI)", "mu", "sigma", "Above the noise"]
+        rows = [
+            [
+                f"`{r['parameter']}`",
+                f"{format_value(kpi, float(r['mu_star']))} ({format_value(kpi, float(r['mu_star_ci_low']))} to "
+                f"{format_value(kpi, float(r['mu_star_ci_high']))})",
+                format_value(kpi, float(r["mu"]), signed=True),
+                format_value(kpi, float(r["sigma"])),
+                "yes" if bool(r["above_noise"]) else "no",
+            ]
+            for _, r in g.table.iterrows()
+        ]
+        title = "## Interactions: Morris screening"
+        intro = (
+            "The same levers varied together over their low-high ranges (SALib's Morris method): mu* is the mean "
+            "absolute effect of moving one lever by 2/3 of its range wherever the others stand; sigma large against "
+            "mu* means the effect depends on the other levers."
+        )
+    else:
+        header = ["Lever", "S1 (95% CI)", "ST (95% CI)"]
+        rows = [
+            [
+                f"`{r['parameter']}`",
+                f"{float(r['S1']):.2f} ± {float(r['S1_conf']):.2f}",
+                f"{float(r['ST']):.2f} ± {float(r['ST_conf']):.2f}",
+            ]
+            for _, r in g.table.iterrows()
+        ]
+        title = "## Interactions: Sobol indices"
+        intro = (
+            "The same levers varied together over their low-high ranges (SALib's Sobol method): S1 is the share of "
+            "the KPI's variance a lever explains alone, ST with its interactions."
+        )
+    return [
+        title,
+        "",
+        intro,
+        "",
+        *md_table(header, rows),
+        "",
+        *[f"- {line}" for line in g.advice],
+        "",
+        *figure_lines(figure, out_dir),
+    ]
+
+
+def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[str, Path]) -> str:
+    """The text of the sensitivity ``report.md``."""
+    kpi = study.kpi
+    lines = [
+        f"# Sensitivity of {kpi_label(kpi).lower()}: {study.experiment}, scenario {study.scenario}",
+        "",
+        "## The answer",
+        "",
+        answer_paragraph(study),
+        "",
+        "## The levers, ranked by their swing",
+        "",
+        f"Each lever set {study.delta:.0%} lower and higher than its value, everything else as in {study.scenario}; "
+        "differences are paired run by run with the baseline (95% CI). Swing: high minus low. Elasticity: the "
+        "swing as a share of the baseline's mean, over the lever's relative move. "
+        f"The first {TABLE_ROWS} are listed; `sensitivity.csv` has all {len(study.table)}.",
+        "",
+        *md_table(
+            ["Rank", "Lever", "Low / base / high", "Set low", "Set high", "Swing", "Elasticity"],
+            _table_rows(study.table),
+        ),
+        "",
+        *figure_lines(figures.get("tornado"), out_dir),
+    ]
+    if study.global_result is not None:
+        lines += _global_lines(study.global_result, out_dir, figures.get("global"))
+    lines += [
+        "## How it was run",
+        "",
+        f"- **{study.runs} runs per scenario**, {len(study.table) * 2 + 1} scenarios at most (the baseline, and each "
+        "lever low and high), seed "
+        f"{study.seed}: every scenario replays the baseline's leads with the same luck (common random numbers).",
+        "- Levers: every number of market, pipeline, org, workforce and the other pipelines, except numbers in "
+        "lists (profiles, curves), shares of a mix, zeros and roles no team has; whole numbers move by at least one.",
+        f"- Wall time {study.wall_seconds:,.1f} s.",
+        *[f"- Note: {note}." for note in study.notes],
+    ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_sensitivity(study: SensitivityStudy, out_dir: Path) -> list[Path]:
+    """Write the CSVs, figures, ``report.md`` and ``report.html`` into ``out_dir``; return the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [atomic_write(out_dir / "sensitivity.csv", lambda f: study.table.to_csv(f, index=False))]
+    figures = {"tornado": plot_tornado(study.table, out_dir, study.delta)}
+    g = study.global_result
+    if g is not None:
+        written.append(atomic_write(out_dir / "sensitivity_global.csv", lambda f: g.table.to_csv(f, index=False)))
+        figures["global"] = plot_global(g.table, g.method, g.kpi, g.floor, out_dir)
+    text = sensitivity_markdown(study, out_dir, figures)
+    written += list(figures.values())
+    written.append(atomic_write(out_dir / "report.md", lambda f: f.write(text)))
+    written.append(write_html(text, out_dir))
+    return written
+
+
+# ---------------------------------------------------------------------------- the command
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="salesim sensitivity",
+        description="Move every numeric lever of a scenario down and up one at a time on common random numbers, "
+        "rank them by their effect on a KPI (sensitivity.csv, tornado.png, report), then vary the strongest together "
+        "with SALib (Morris or Sobol). Overrides as for a run (experiment=NAME, key=value).",
+    )
+    parser.add_argument("--kpi", default=None, help="KPI to explain (default: the experiment's primary decision KPI)")
+    parser.add_argument("--scenario", default=None, help="scenario of the experiment (default: its baseline)")
+    parser.add_argument("--params", default=None, help="comma-separated dotted keys (default: every numeric lever)")
+    parser.add_argument("--sections", default=",".join(LEVER_SECTIONS), help="sections searched for levers")
+    parser.add_argument("--delta", type=float, default=0.2, help="move of each lever, as a share of it (default 0.2)")
+    parser.add_argument("--runs", type=int, default=10, help="replications per scenario (default 10)")
+    parser.add_argument("--global", dest="method", choices=("morris", "sobol", "none"), default="morris")
+    parser.add_argument("--global-params", type=int, default=6, help="levers the global method varies (default 6)")
+    parser.add_argument("--trajectories", type=int, default=MORRIS_MIN_TRAJECTORIES, help="Morris r (default 10)")
+    parser.add_argument("--sobol-samples", type=int, default=256, help="Sobol base sample N, a power of 2")
+    parser.add_argument("--global-runs", type=int, default=4, help="replications per global design point")
+    parser.add_argument("--workers", type=int, default=0, help="worker processes (default: every core)")
+    parser.add_argument("--out", default=None, help="output folder (default outputs/sensitivity/<experiment>/<time>)")
+    return parser
+
+
+def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]) -> int:
+    """``salesim sensitivity [OPTIONS] [OVERRIDES...]``; ``load`` composes the experiment from the overrides."""
+    options, overrides = _parser().parse_known_args(list(args))
+    try:
+        if options.kpi is not None and kpi_row(options.kpi) is None:  # refused before anything is composed
+            raise ConfigError.single("--kpi", options.kpi, "not a KPI salesim reports (see summary.csv for the names)")
+        experiment = load(overrides)
+        check_decision(experiment)
+        scenario = options.scenario or experiment.baseline
+        if scenario not in [s.name for s in experiment.scenarios]:
+            names = ", ".join(s.name for s in experiment.scenarios)
+            raise ConfigError.single("--scenario", scenario, f"must be a scenario of {experiment.name}: {names}")
+        kpi = options.kpi or decision_of(experiment).primary
+        if kpi_row(kpi) is None:
+            raise ConfigError.single("--kpi", kpi, "not a KPI salesim reports (see summary.csv for the names)")
+        keys = [k.strip() for k in options.params.split(",") if k.strip()] if options.params else None
+        size = options.trajectories if options.method == "morris" else options.sobol_samples
+        study = run_sensitivity(
+            experiment,
+            scenario,
+            kpi,
+            options.delta,
+            options.runs,
+            keys,
+            [s.strip() for s in options.sections.split(",") if s.strip()],
+            options.method,
+            options.global_params,
+            size,
+            options.global_runs,
+            options.workers or None,
+            progress=True,
+        )
+    except ConfigError as error:
+        print(f"salesim: {error}", file=sys.stderr)
+        print("salesim: nothing was run and no results were written.", file=sys.stderr)
+        return 2
+    except KeyError as error:
+        print(f"salesim: sensitivity: {error.args[0]}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the runs made so far are not enough for an answer
+        print("\nsalesim: sensitivity: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    out = Path(options.out or f"outputs/sensitivity/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
+    written = write_sensitivity(study, out)
+    print(answer_paragraph(study))
+    print(f"salesim: sensitivity written to {written[0].parent}")
+    return 0

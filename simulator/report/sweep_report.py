@@ -1,0 +1,206 @@
+"""A ``--multirun`` sweep gathered: one tidy table, a heatmap of a KPI with its CI, and a report.
+
+Each job of a sweep is a whole experiment in its own folder (``0/``, ``1/``, ...) with
+its ``summary.csv`` and ``config.yaml``; jobs share the seed, so cell *r* of every job
+replays the same leads with the same luck. :func:`gather` reads them into one table, one
+row per job (point) x scenario x KPI, with a column per swept parameter (the overrides
+whose value differs between jobs). :func:`write_sweep` writes ``sweep_summary.csv``,
+``heatmap.png`` (one or two swept parameters) and ``report.md``/``report.html`` opening
+with the answer: the best cell of the KPI (the experiment's primary decision KPI), with
+its CI and the probability that it is truly the best cell (a paired bootstrap over runs).
+It reads only files, so it works whatever launcher ran the jobs (basic or joblib).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from simulator.analysis.formatting import format_value, kpi_label, kpi_words
+from simulator.analysis.ranking import probability_best
+from simulator.io.atomic import atomic_write
+from simulator.report.html import write_html
+from simulator.report.markdown import figure_lines, md_table
+from simulator.report.plot_heatmap import best_cell, plot_heatmap
+
+SUMMARY_NAME = "sweep_summary.csv"
+
+
+@dataclass(slots=True)
+class Sweep:
+    """A gathered sweep.
+
+    Attributes:
+        table: One row per job x scenario x KPI: ``job``, ``overrides``, a column per
+            swept parameter, then the job's summary columns (``scenario``, ``kpi``, ``n``,
+            ``mean``, ``std``, ``ci_low``, ``ci_high``, ``p10``, ``p50``, ``p90``).
+        params: The swept parameters (keys whose value differs between jobs), in the order typed.
+        kpi: The KPI the answer is read on.
+        baseline: The experiment's baseline scenario.
+        scenarios: Every scenario, baseline first.
+        experiment: The experiment's name.
+        jobs: Job folder -> its parameter values.
+    """
+
+    table: pd.DataFrame
+    params: list[str]
+    kpi: str
+    baseline: str
+    scenarios: list[str]
+    experiment: str
+    jobs: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def _pairs(overrides: Sequence[str]) -> dict[str, str]:
+    found = {}
+    for line in overrides:
+        key, sep, value = str(line).lstrip("+~").partition("=")
+        if sep and not key.startswith("hydra."):
+            found[key] = value
+    return found
+
+
+def gather(sweep_dir: Path) -> Sweep | None:
+    """Read every finished job of ``sweep_dir`` (None when no job wrote a summary)."""
+    tables, jobs = [], {}
+    meta: dict[str, Any] = {}
+    for job_dir in sorted((p for p in sweep_dir.iterdir() if (p / "summary.csv").is_file()), key=_job_order):
+        summary = pd.read_csv(job_dir / "summary.csv")
+        meta = yaml.safe_load((job_dir / "config.yaml").read_text()) or {}
+        overrides = [str(o) for o in meta.get("command_line_overrides", [])]
+        jobs[job_dir.name] = _pairs(overrides)
+        summary.insert(0, "overrides", " ".join(overrides))
+        summary.insert(0, "job", job_dir.name)
+        tables.append(summary)
+    if not tables:
+        return None
+    keys = list(dict.fromkeys(k for pairs in jobs.values() for k in pairs))
+    params = [k for k in keys if len({pairs.get(k) for pairs in jobs.values()}) > 1]
+    table = pd.concat(tables, ignore_index=True)
+    for position, key in enumerate(params):
+        table.insert(2 + position, key, table["job"].map(lambda job, key=key: _value(jobs[job].get(key))))
+    found = meta.get("experiment")
+    experiment: dict[str, Any] = found if isinstance(found, dict) else {}
+    decision = experiment.get("decision")
+    kpi = str(decision.get("primary", "bookings")) if isinstance(decision, dict) else "bookings"
+    scenarios = list(dict.fromkeys(table["scenario"]))
+    baseline = str(experiment.get("baseline") or scenarios[0])
+    scenarios = [baseline, *[s for s in scenarios if s != baseline]]
+    name = str(experiment.get("name", sweep_dir.name))
+    return Sweep(table, params, kpi, baseline, scenarios, name, jobs)
+
+
+def _job_order(path: Path) -> tuple[int, str]:
+    return (int(path.name), "") if path.name.isdigit() else (1 << 30, path.name)
+
+
+def _value(text: str | None) -> object:
+    if text is None:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() and "." not in text else number
+
+
+def _cell_words(sweep: Sweep, row: pd.Series) -> str:
+    return ", ".join(f"{p}={row[p]}" for p in sweep.params) or f"job {row['job']}"
+
+
+def best_cell_chance(sweep: Sweep, sweep_dir: Path, scenario: str) -> float:
+    """The probability that the best cell is truly the best, from the jobs' runs (paired bootstrap); NaN if unknown."""
+    frames = []
+    for job in sweep.jobs:
+        path = sweep_dir / job / "replications.csv"
+        if not path.is_file():
+            return math.nan
+        runs = pd.read_csv(path, usecols=lambda c: c in ("scenario", "replication", sweep.kpi))
+        if sweep.kpi not in runs.columns:
+            return math.nan
+        runs = runs[runs["scenario"] == scenario].assign(scenario=job)
+        frames.append(runs)
+    if not frames:
+        return math.nan
+    rows = sweep.table[(sweep.table["kpi"] == sweep.kpi) & (sweep.table["scenario"] == scenario)]
+    best = best_cell(rows, sweep.kpi)
+    if best is None:
+        return math.nan
+    chances = probability_best(pd.concat(frames, ignore_index=True), sweep.kpi, list(sweep.jobs))
+    return chances.get(str(best["job"]), math.nan)
+
+
+def answer_paragraph(sweep: Sweep, chance: float) -> str:
+    """The sweep report's opening: the best cell of the KPI for the baseline, with its CI."""
+    rows = sweep.table[(sweep.table["kpi"] == sweep.kpi) & (sweep.table["scenario"] == sweep.baseline)]
+    best = best_cell(rows, sweep.kpi)
+    if best is None:
+        return f"No job of the sweep reports {kpi_words(sweep.kpi)}."
+    kpi = sweep.kpi
+    grid_words = (
+        " x ".join(f"{len(sweep.table[p].dropna().unique())} values of {p}" for p in sweep.params) or "the jobs"
+    )
+    mean = f"{format_value(kpi, float(best['mean']))} (95% CI {format_value(kpi, float(best['ci_low']))} to "
+    mean += f"{format_value(kpi, float(best['ci_high']))})"
+    text = f"Over {grid_words}, {kpi_words(kpi)} of {sweep.baseline} is best at {_cell_words(sweep, best)}: {mean}."
+    others = rows[rows["job"] != best["job"]]
+    if len(others):
+        runner_up = best_cell(others, kpi)
+        if runner_up is not None:
+            text += f" Next is {_cell_words(sweep, runner_up)} at {format_value(kpi, float(runner_up['mean']))}."
+    if math.isfinite(chance):
+        text += f" The best cell is truly the best in {chance:.0%} of resamplings of the runs (common random numbers)."
+    return text
+
+
+def sweep_markdown(sweep: Sweep, sweep_dir: Path, figure: Path | None, chance: float) -> str:
+    """The text of the sweep's ``report.md``."""
+    rows = sweep.table[(sweep.table["kpi"] == sweep.kpi) & (sweep.table["scenario"] == sweep.baseline)]
+    cells = [
+        [
+            str(r["job"]),
+            *[str(r[p]) for p in sweep.params],
+            f"{format_value(sweep.kpi, float(r['mean']))} ({format_value(sweep.kpi, float(r['ci_low']))} to "
+            f"{format_value(sweep.kpi, float(r['ci_high']))})",
+        ]
+        for _, r in rows.iterrows()
+    ]
+    lines = [
+        f"# Sweep of {sweep.experiment}: {kpi_label(sweep.kpi).lower()}",
+        "",
+        "## The answer",
+        "",
+        answer_paragraph(sweep, chance),
+        "",
+        f"## {kpi_label(sweep.kpi)} at every point ({sweep.baseline})",
+        "",
+        "Each point is a job of the sweep (its own folder), every job on the same seed. Mean over runs (95% CI); "
+        f"`{SUMMARY_NAME}` has every KPI of every scenario at every point.",
+        "",
+        *md_table(["Job", *sweep.params, kpi_label(sweep.kpi)], cells),
+        "",
+        *figure_lines(figure, sweep_dir),
+    ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_sweep(sweep_dir: Path) -> list[Path]:
+    """Gather the sweep in ``sweep_dir`` and write its table, heatmap and report (nothing when no job finished)."""
+    sweep = gather(sweep_dir)
+    if sweep is None:
+        return []
+    written = [atomic_write(sweep_dir / SUMMARY_NAME, lambda f: sweep.table.to_csv(f, index=False))]
+    figure = None
+    if 1 <= len(sweep.params) <= 2:
+        figure = plot_heatmap(sweep.table, sweep.kpi, sweep.params, sweep.scenarios, sweep_dir)
+        written.append(figure)
+    chance = best_cell_chance(sweep, sweep_dir, sweep.baseline)
+    text = sweep_markdown(sweep, sweep_dir, figure, chance)
+    written += [atomic_write(sweep_dir / "report.md", lambda f: f.write(text)), write_html(text, sweep_dir)]
+    return written

@@ -1,0 +1,55 @@
+"""The back-test on a small export: its table, coverage, fan charts and spread split, and its refusals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from simulator.analysis.backtest import COLUMNS, backtest_table, coverage, spread_split
+from simulator.crm_commands import backtest_main
+from simulator.report.backtest_report import write_backtest
+from simulator.run.backtest import run_origin
+
+ROOT = Path(__file__).resolve().parents[1]
+MAPPING = ROOT / "tests" / "fixtures" / "crm" / "a_opportunities" / "mapping.yaml"
+
+
+@pytest.fixture(scope="module")
+def result():  # type: ignore[no-untyped-def]
+    return run_origin(str(MAPPING), "2023-02-28", "2023-04-28", runs=4, seed=3, uncertainty="bootstrap", workers=1)
+
+
+def test_every_period_and_kpi_has_a_row_with_its_band(result) -> None:  # type: ignore[no-untyped-def]
+    table = backtest_table([result])
+    assert list(table.columns) == list(COLUMNS)
+    assert set(table["period"]) == {"2023-03", "2023-04", "2023-Q1", "2023-Q2"}
+    assert len(table) == 4 * 5
+    scored = table[table["inside_p10_p90"].notna()]
+    assert (scored["p10"] <= scored["p50"]).all() and (scored["p50"] <= scored["p90"]).all()
+    march = table[(table["period"] == "2023-03") & (table["kpi"] == "won_deals")].iloc[0]
+    assert march["actual"] == 3  # the fixture's wins A027-A029 close on 2, 4 and 6 March
+    cover = coverage(table)
+    assert 0.0 <= cover["overall"] <= 1.0 and cover["rows"] == len(scored)
+
+
+def test_bootstrap_runs_and_point_runs_share_seeds_and_split_the_spread(result) -> None:  # type: ignore[no-untyped-def]
+    assert len(result.process) == len(result.total) == 4
+    split = spread_split([result])
+    assert set(split["kpi"]) == {"won_deals", "bookings", "win_rate"}
+    assert (split["sd_total"].dropna() >= split["sd_process"].dropna() - 1e-9).all()
+
+
+def test_the_files_are_written(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    written = write_backtest([result], tmp_path, runs=4, uncertainty="bootstrap", seconds=1.0)
+    names = {p.name for p in written}
+    assert {"backtest.csv", "backtest.md", "fan_won_deals.png", "fan_open_pipeline.png"} <= names
+    assert "Coverage of the P10–P90 band" in (tmp_path / "backtest.md").read_text()
+    assert list(pd.read_csv(tmp_path / "backtest.csv").columns) == list(COLUMNS)
+
+
+def test_a_bad_origin_is_refused_before_anything_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "bt"
+    code = backtest_main([str(MAPPING), "--as-of", "2023-02-30", "--until", "2023-04-28", "--out", str(out)])
+    assert code == 2 and "--as-of" in capsys.readouterr().err and not out.exists()

@@ -1,0 +1,217 @@
+"""Calibration from a CRM export: the four export shapes (each with a known answer), the data
+problems counted, bad exports refused (file, column, row; exit 2; nothing written), the
+config folder that runs as it is, bootstrap draws that are reproducible, and the shared
+export's measured facts (skipped when the export is not beside the repository)."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from simulator.calibration.calibrate import calibrate, scenario_sections
+from simulator.calibration.errors import CalibrationError
+from simulator.calibration.folder import write_folder
+from simulator.config.schema import parse_scenario
+from simulator.config.validation import validate_scenario
+from simulator.crm_commands import calibrate_main
+from simulator.engines.simpy import simulate
+from simulator.model.metrics import kpi_row
+from simulator.model.scenario import compile_scenario
+from simulator.run.backtest import refitted
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "crm"
+AS_OF, UNTIL = "2023-04-28", "2023-06-30"
+SHARED = next(
+    (p for p in (ROOT.parent / "shared" / "data" / "crm-maven", Path("/work/shared/data/crm-maven")) if p.is_dir()),
+    None,
+)
+
+# shape -> (won, lost, no decision) shares and the win rate of decided deals (tests/fixtures/crm/README.md)
+KNOWN = {
+    "a_opportunities": (20 / 40, 10 / 40, 10 / 40, 2 / 3, 10),
+    "b_history": (6 / 12, 3 / 12, 3 / 12, 2 / 3, 3),
+    "c_stage_columns": (6 / 9, 2 / 9, 1 / 9, 3 / 4, 1),
+    "d_leads_deals": (5 / 10, 3 / 10, 2 / 10, 5 / 8, 2),
+}
+
+
+def mapping(shape: str) -> Path:
+    return FIXTURES / shape / "mapping.yaml"
+
+
+@pytest.mark.parametrize("shape", sorted(KNOWN))
+def test_each_export_shape_gives_its_known_competing_risk_answer(shape: str) -> None:
+    cal = calibrate(mapping(shape), AS_OF, UNTIL)
+    won, lost, none, rate, still_open = KNOWN[shape]
+    out = cal.outcomes
+    assert out.won.value == pytest.approx(won, abs=1e-9)
+    assert out.lost.value == pytest.approx(lost, abs=1e-9)
+    assert out.no_decision.value == pytest.approx(none, abs=1e-9)
+    assert out.win_rate.value == pytest.approx(rate, abs=1e-9)
+    assert len(cal.open_deals) == still_open
+    assert out.won.low <= out.won.value <= out.won.high
+
+
+@pytest.mark.parametrize("shape", sorted(KNOWN))
+def test_each_shape_calibrates_into_a_config_that_runs(shape: str) -> None:
+    cal = calibrate(mapping(shape), AS_OF, UNTIL)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        config = parse_scenario(scenario_sections(cal))
+        validate_scenario(config)
+    scenario = compile_scenario(config)
+    assert scenario.initial is not None and scenario.initial.size == KNOWN[shape][4]
+    row = kpi_row(simulate(scenario, 3, 0))
+    assert row["deals_won"] > 0 and math.isfinite(row["bookings"])
+
+
+def test_excel_and_parquet_exports_read_like_the_csv(tmp_path: Path) -> None:
+    source = FIXTURES / "a_opportunities"
+    table = pd.read_csv(source / "opportunities.csv", dtype=str, keep_default_na=False)
+    table.to_excel(tmp_path / "opportunities.xlsx", index=False)
+    table.to_parquet(tmp_path / "opportunities.parquet")
+    shutil.copy(source / "roster.csv", tmp_path / "roster.csv")
+    text = (source / "mapping.yaml").read_text()
+    expected = calibrate(mapping("a_opportunities"), AS_OF, UNTIL).outcomes
+    for suffix in ("xlsx", "parquet"):
+        (tmp_path / f"m_{suffix}.yaml").write_text(text.replace("opportunities.csv", f"opportunities.{suffix}"))
+        got = calibrate(tmp_path / f"m_{suffix}.yaml", AS_OF, UNTIL).outcomes
+        assert (got.won.value, got.lost.value, got.win_rate.value) == (
+            expected.won.value,
+            expected.lost.value,
+            expected.win_rate.value,
+        )
+
+
+def test_data_problems_are_counted_in_calibration_md(tmp_path: Path) -> None:
+    out = tmp_path / "company"
+    assert calibrate_main([str(mapping("a_opportunities")), "--as-of", AS_OF, "--until", UNTIL, "--out", str(out)]) == 0
+    text = (out / "calibration.md").read_text()
+    for problem in (
+        "| duplicated ids | 1 |",
+        "| rows with no created date | 1 |",
+        "| negative durations (closed before created) | 1 |",
+        "| owners in the roster with no deals | 1 |",
+    ):
+        assert problem in text
+    assert "## Assumptions" in text and "## Not fitted" in text
+    assert "A901" not in text and "A011" not in text  # nothing of the export's rows is written
+    sections = {s: yaml.safe_load((out / s / "calibrated.yaml").read_text()) for s in ("org", "pipeline", "market")}
+    reps = {name for team in sections["org"]["teams"].values() for name in team["reps"]}
+    assert reps == {"ann", "bob", "cat", "dan"}
+    assert sections["pipeline"]["stages"][0]["no_decision"] == pytest.approx(0.25)
+
+
+def _bad_copy(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
+    source = FIXTURES / "a_opportunities"
+    for name in ("opportunities.csv", "roster.csv", "mapping.yaml"):
+        shutil.copy(source / name, tmp_path / name)
+    table = pd.read_csv(tmp_path / "opportunities.csv", dtype=str, keep_default_na=False)
+    edit(table)
+    table.to_csv(tmp_path / "opportunities.csv", index=False)
+    return tmp_path / "mapping.yaml"
+
+
+def _set(row: int, column: str, value: str):  # type: ignore[no-untyped-def]
+    def edit(table: pd.DataFrame) -> None:
+        table.loc[row, column] = value
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (
+            lambda t: t.drop(columns=["Closed"], inplace=True),
+            ["opportunities.csv", "column 'Closed'", "not in the file"],
+        ),
+        (_set(4, "Created", "31/02/2023x"), ["opportunities.csv", "column 'Created'", "row 5", "not a date"]),
+        (_set(12, "Status", "Pending"), ["column 'Status'", "row 13", "'Pending' is not in the mapping"]),
+        (lambda t: t.__setitem__("Status", "Open"), ["no closed deal at all"]),
+    ],
+)
+def test_bad_exports_are_refused_naming_file_column_and_row_and_nothing_is_written(
+    tmp_path: Path, edit, words: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    bad = _bad_copy(tmp_path, edit)
+    out = tmp_path / "out"
+    assert calibrate_main([str(bad), "--as-of", AS_OF, "--out", str(out)]) == 2
+    message = capsys.readouterr().err
+    for word in words:
+        assert word in message
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".calibrating")]
+
+
+def test_a_bad_as_of_date_and_a_missing_mapping_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(CalibrationError, match="--as-of"):
+        calibrate(mapping("a_opportunities"), "2023-13-01")
+    with pytest.raises(CalibrationError, match="no deal had closed by then"):
+        calibrate(mapping("a_opportunities"), "2023-01-20")
+    with pytest.raises(CalibrationError, match="mapping file not found"):
+        calibrate(tmp_path / "nope.yaml", AS_OF)
+
+
+def test_the_calibrated_folder_runs_as_it_is_and_answers_an_org_question(tmp_path: Path) -> None:
+    folder = write_folder(calibrate(mapping("a_opportunities"), AS_OF, UNTIL), tmp_path / "company", runs=2)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "--config-dir",
+            str(folder),
+            "experiment=org_question",
+            "runner.workers=1",
+            "runner.progress=false",
+            f"hydra.run.dir={tmp_path / 'run'}",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    summary = pd.read_csv(tmp_path / "run" / "summary.csv")
+    assert set(summary["scenario"]) == {"as_is", "plus_3_North", "pods_by_product"}
+    assert (tmp_path / "run" / "report.md").is_file()
+
+
+def test_bootstrap_draws_are_reproducible_and_differ_between_replications() -> None:
+    cal = calibrate(mapping("a_opportunities"), AS_OF, UNTIL)
+    one, again, other = refitted(cal, 5, 0), refitted(cal, 5, 0), refitted(cal, 5, 1)
+    assert scenario_sections(one) == scenario_sections(again)
+    assert scenario_sections(one) != scenario_sections(other)
+    assert one.open_deals is cal.open_deals  # the run starts from the real open pipeline
+
+
+@pytest.mark.skipif(SHARED is None, reason="the shared CRM export is not beside the repository")
+def test_the_shared_export_calibrates_with_its_measured_facts(tmp_path: Path) -> None:
+    assert SHARED is not None
+    text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
+    local = tmp_path / "mapping.yaml"
+    local.write_text(text.replace("../../../shared/data/crm-maven", str(SHARED)))
+    cal = calibrate(local, "2017-09-30", "2017-12-31")
+    problems = {p: n for p, n, _ in cal.export.problems.items}
+    assert problems["rows with no created date"] == 500  # the Prospecting rows
+    assert problems["product names spelled unlike the price list"] == 1400  # GTXPro
+    assert problems["owners in the roster with no deals"] == 5  # 30 of 35 agents have deals
+    assert str(cal.export.close_start) == "2017-03-01"  # no deal closes before 1 March 2017
+    assert len(cal.open_deals) == 2409  # open on 30 September (the issue's figure)
+    assert sum(len(t) for t in cal.people.teams.values()) == 30
+    assert set(cal.people.teams) == {"Central", "East", "West"}
+    assert 0.60 < cal.outcomes.win_rate.value < 0.70  # 63.2% of closed deals over the whole export
+    gtx_pro = cal.values.product_median["GTX Pro"]
+    assert abs(gtx_pro.value / 4821 - 1) < 0.1  # won value is the list price +- about 10%
+    folder = write_folder(cal, tmp_path / "maven")
+    assert (folder / "calibration.md").is_file()

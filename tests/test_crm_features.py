@@ -1,0 +1,279 @@
+"""The model features real CRM data needs: dated arrivals, a starting state, no decision,
+decisions after the buyer's delay, the quarter-end effect and by-share assignment.
+
+Each is checked on its effect on the numbers (seeded, tolerances of >= 4 standard errors),
+and a config without any of them gives the numbers it gave before (identical rows).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+
+from simulator.config.distributions import Distribution
+from simulator.engines.simpy import simulate
+from simulator.model.conditional import remaining, survival
+from simulator.model.kernel import Kernel
+from simulator.model.metrics import kpi_row
+from simulator.model.records import Outcome
+from tests.scenarios import compiled
+
+
+def crm_like(**stage: Any) -> dict[str, Any]:
+    """One decision stage worked by 4 reps, dated calendar from 2017-10-02 over 60 working days."""
+    return {
+        "market": {
+            "sources": {"crm": {"leads_per_month": 200}},
+            "deal_value": {"dist": "constant", "value": 1000.0},
+        },
+        "pipeline": {
+            "stages": [
+                {
+                    "name": "decision",
+                    "role": "agent",
+                    "effort_hours": 0.5,
+                    "delay_days": 30.0,
+                    "conversion": 0.6,
+                    **stage,
+                }
+            ],
+            "opportunity_stage": "decision",
+        },
+        "org": {"teams": {"agents": {"role": "agent", "headcount": 4, "selling_fraction": 1.0}}},
+        "effects": {"speed_to_lead": {"exponent": 0.0}},
+        "clock": {"horizon_days": 60, "start_date": "2017-10-02"},
+    }
+
+
+def rows(data: dict[str, Any], runs: int = 1, seed: int = 7) -> list[dict[str, float]]:
+    scenario = compiled(data)
+    return [kpi_row(simulate(scenario, seed, r)) for r in range(runs)]
+
+
+def test_a_config_without_the_features_gives_identical_numbers_to_one_with_them_switched_off() -> None:
+    base = crm_like()
+    off = copy.deepcopy(base)
+    off["market"]["sources"]["crm"]["leads_by_month"] = {"2019-01": 50.0}  # outside the run
+    off["pipeline"]["quarter_end"] = {"share": 0.0}
+    off["org"]["teams"]["agents"]["reps"] = {"ann": 1.0, "bob": 3.0}  # named, but round robin
+    assert rows(base, 2) == rows(off, 2)
+
+
+def test_a_dated_series_sets_the_mean_of_each_listed_month() -> None:
+    data = crm_like()
+    data["market"]["sources"]["crm"]["leads_by_month"] = {"2017-11": 400.0}
+    scenario = compiled(data)
+    months = scenario.calendar.slices("month", 0.0, scenario.horizon_days)
+    november = next(m for m in months if m.label == "2017-11")
+    october = next(m for m in months if m.label == "2017-10")
+    counts_nov, counts_oct = [], []
+    for r in range(30):
+        arrival = simulate(scenario, 3, r).leads.arrival_day
+        counts_nov.append(((arrival >= november.start) & (arrival < november.end)).sum())
+        counts_oct.append(((arrival >= october.start) & (arrival < october.end)).sum())
+    for counts, mean in ((counts_nov, 400.0 * november.share), (counts_oct, 200.0 * october.share)):
+        se = math.sqrt(mean / len(counts))
+        assert abs(np.mean(counts) - mean) < 4 * se
+
+
+def test_no_decision_takes_its_share_and_stays_out_of_the_win_rate() -> None:
+    data = crm_like(no_decision=0.25, no_decision_days=5.0)
+    runs = rows(data, 20)
+    decided = np.array([r["deals_won"] + r["deals_lost"] for r in runs])  # deals_lost counts no decision too
+    share = np.array([r["deals_lost_no_decision"] for r in runs]).sum() / decided.sum()
+    assert abs(share - 0.25) < 4 * math.sqrt(0.25 * 0.75 / decided.sum())
+    won = sum(r["deals_won"] for r in runs)
+    lost = sum(r["deals_lost"] - r["deals_lost_no_decision"] for r in runs)
+    assert abs(won / (won + lost) - 0.6) < 4 * math.sqrt(0.24 / (won + lost))
+    assert all(
+        abs(r["win_rate"] - r["deals_won"] / (r["deals_won"] + r["deals_lost"] - r["deals_lost_no_decision"])) < 1e-12
+        for r in runs
+    )
+    assert all(
+        abs(r["no_decision_rate"] - r["deals_lost_no_decision"] / (r["deals_won"] + r["deals_lost"])) < 1e-12
+        for r in runs
+    )
+
+
+def test_deciding_after_the_delay_gives_each_outcome_its_own_duration() -> None:
+    before = simulate(compiled(crm_like()), 5, 0)
+    after = simulate(compiled(crm_like(decide_after_delay=True, lost_delay_days=10.0)), 5, 0)
+    for run, won_cycle, lost_cycle in ((before, 0.0, 0.0), (after, 30.0, 10.0)):
+        log, leads = run.log, run.leads
+        cycle = log.outcome_day - leads.arrival_day
+        won, lost = log.outcome == Outcome.WON, log.outcome == Outcome.DISQUALIFIED
+        wait = log.stage_end[:, 0] - leads.arrival_day  # queue wait and the rep's work
+        assert won.sum() > 100 and lost.sum() > 50
+        np.testing.assert_allclose(cycle[won] - wait[won], won_cycle, atol=1e-9)
+        np.testing.assert_allclose(cycle[lost] - wait[lost], lost_cycle, atol=1e-9)
+
+
+def test_conditional_survival_and_remaining_time_are_exact_for_an_empirical_duration() -> None:
+    kernel = Kernel.of(
+        Distribution.from_spec({"dist": "empirical", "values": [5, 20, 40, 90], "weights": [1, 1, 1, 1]}, "d")
+    )
+    assert survival(kernel, 0.0) == 1.0
+    assert survival(kernel, 20.0) == 0.5
+    assert survival(kernel, 95.0) == 0.0
+    draws = [remaining(kernel, 25.0, u) for u in np.linspace(0.0, 0.999, 1000)]
+    assert set(np.round(draws, 9)) == {15.0, 65.0}
+    assert abs(np.mean(np.array(draws) == 15.0) - 0.5) < 0.01
+    lognormal = Kernel.of(Distribution.from_spec({"dist": "lognormal", "median": 30, "p90": 80}, "d"))
+    from scipy import stats
+
+    rng = np.random.default_rng(1)
+    rest = np.array([remaining(lognormal, 30.0, u) for u in rng.random(4000)])
+    assert rest.min() >= 0.0
+    assert abs(survival(lognormal, 30.0) - 0.5) < 1e-9
+    # median of D given D > 30 is the 75th percentile of D
+    d75 = float(stats.lognorm(s=math.log(80 / 30) / 1.2815515655446004, scale=30).ppf(0.75))
+    assert abs(np.median(rest) + 30.0 - d75) < 4 * 1.2533 * rest.std() / math.sqrt(rest.size)
+
+
+def starting_state(ages: list[float], **stage: Any) -> dict[str, Any]:
+    data = crm_like(decide_after_delay=True, **stage)
+    data["market"]["sources"]["crm"]["leads_per_month"] = 0.0
+    data["org"]["teams"]["agents"]["reps"] = {"ann": 1.0, "bob": 1.0}
+    data["initial_pipeline"] = {
+        "stage": ["decision"] * len(ages),
+        "age_days": ages,
+        "amount": [500.0] * len(ages),
+        "owner": ["ann" if i % 2 else "bob" for i in range(len(ages))],
+    }
+    return data
+
+
+def test_open_deals_close_after_their_remaining_time_with_outcomes_given_their_age() -> None:
+    # won after 30 days, lost after 10, no decision after 50: a deal aged 20 can only win or
+    # end without decision, in the ratio (1 - q) p : q, and its remaining time is exact
+    data = starting_state([20.0] * 400, lost_delay_days=10.0, no_decision=0.2, no_decision_days=50.0)
+    data["clock"]["horizon_days"] = 25
+    run = simulate(compiled(data), 11, 0)
+    log, leads = run.log, run.leads
+    won = log.outcome == Outcome.WON
+    assert not (log.outcome == Outcome.DISQUALIFIED).any()
+    np.testing.assert_allclose(log.outcome_day[won], 10.0)
+    np.testing.assert_allclose(leads.arrival_day, -20.0)
+    assert ((log.outcome == Outcome.OPEN) | won).all()  # no decision falls after the horizon (day 30)
+    p = 0.8 * 0.6 / (0.8 * 0.6 + 0.2)
+    assert abs(won.mean() - p) < 4 * math.sqrt(p * (1 - p) / won.size)
+    row = kpi_row(run)
+    assert row["leads_total"] == 0 and row["deals_won"] == won.sum()
+    assert row["bookings"] == 500.0 * won.sum()
+    assert row["open_pipeline_count"] == (~won).sum()
+
+
+def test_open_deals_past_the_loss_delay_are_never_lost_and_young_ones_can_be() -> None:
+    data = starting_state([2.0] * 300 + [15.0] * 300, lost_delay_days=10.0)
+    run = simulate(compiled(data), 2, 0)
+    lost = run.log.outcome == Outcome.DISQUALIFIED
+    assert lost[:300].sum() > 50 and lost[300:].sum() == 0
+
+
+def test_quarter_end_pulls_wins_into_the_last_days_of_the_quarter() -> None:
+    data = crm_like(decide_after_delay=True)
+    data["clock"]["horizon_days"] = 100
+    scenario_off = compiled(data)
+    data["pipeline"]["quarter_end"] = {"share": 0.5, "window_days": 10, "lookahead_days": 20}
+    scenario_on = compiled(data)
+    edges = scenario_on.calendar.edges("quarter")
+    quarter_end = float(edges[edges > 0][0])  # 2018-01-01
+    assert quarter_end + 20 < 100
+    off, on = simulate(scenario_off, 9, 0), simulate(scenario_on, 9, 0)
+    assert np.array_equal(on.leads.arrival_day, off.leads.arrival_day)
+
+    def wins_in(run: Any, lo: float, hi: float) -> int:
+        day = run.log.outcome_day[run.log.outcome == Outcome.WON]
+        return int(((day >= lo) & (day < hi)).sum())
+
+    won_off, won_on = off.log.outcome == Outcome.WON, on.log.outcome == Outcome.WON
+    assert (won_on[won_off]).all()  # the same deals win, some of them earlier
+    before_off, before_on = wins_in(off, quarter_end - 10, quarter_end), wins_in(on, quarter_end - 10, quarter_end)
+    after_off, after_on = wins_in(off, quarter_end, quarter_end + 20), wins_in(on, quarter_end, quarter_end + 20)
+    moved = before_on - before_off
+    assert moved == after_off - after_on > 0
+    # every win due in the lookahead and decided before the quarter's end is a candidate
+    due = off.log.outcome_day[won_off]
+    decided = off.log.stage_end[won_off, 0]
+    candidates = int(((due >= quarter_end) & (due < quarter_end + 20) & (decided < quarter_end)).sum())
+    assert abs(moved - 0.5 * candidates) < 4 * math.sqrt(0.25 * candidates)
+    assert wins_in(on, 0, quarter_end - 10) == wins_in(off, 0, quarter_end - 10)
+
+
+def test_by_share_assignment_gives_each_named_rep_its_share() -> None:
+    data = crm_like()
+    data["org"]["teams"]["agents"].update(assignment="by_share", reps={"a": 1.0, "b": 2.0, "c": 3.0, "d": 4.0})
+    scenario = compiled(data)
+    assert scenario.rep_names == ("a", "b", "c", "d")
+    owners = np.concatenate([simulate(scenario, 1, r).log.stage_rep[:, 0] for r in range(5)])
+    owners = owners[owners >= 0]
+    for rep, share in enumerate((0.1, 0.2, 0.3, 0.4)):
+        observed = (owners == rep).mean()
+        assert abs(observed - share) < 4 * math.sqrt(share * (1 - share) / owners.size)
+
+
+def test_by_share_hires_take_the_mean_share_and_unnamed_seats_too() -> None:
+    data = crm_like()
+    data["org"]["teams"]["agents"].update(assignment="by_share", headcount=5, reps={"a": 1.0, "b": 3.0})
+    scenario = compiled(data)
+    np.testing.assert_allclose(scenario.team_rep_shares[0], [1.0, 3.0, 2.0, 2.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        (lambda d: d["market"]["sources"]["crm"].update(leads_by_month={"2017-13": 3.0}), "leads_by_month"),
+        (
+            lambda d: (
+                d["clock"].pop("start_date") and d["market"]["sources"]["crm"].update(leads_by_month={"2017-10": 3.0})
+            ),
+            "start_date",
+        ),
+        (lambda d: d["pipeline"]["stages"][0].update(lost_delay_days=3.0), "decide_after_delay"),
+        (lambda d: d["pipeline"].update(quarter_end={"share": 0.2}), "decide_after_delay"),
+        (lambda d: d.update(initial_pipeline={"stage": ["nowhere"], "age_days": [1.0], "amount": [1.0]}), "nowhere"),
+        (
+            lambda d: d.update(initial_pipeline={"stage": ["decision"], "age_days": [1.0, 2.0], "amount": [1.0]}),
+            "one entry per deal",
+        ),
+    ],
+)
+def test_bad_settings_of_the_features_are_refused_naming_them(change: Any, key: str) -> None:
+    from simulator.config.errors import ConfigError
+
+    data = crm_like()
+    change(data)
+    with pytest.raises(ConfigError, match=key):
+        compiled(data)
+
+
+def test_open_deals_of_a_stage_deciding_at_the_work_join_its_queue_with_their_owner() -> None:
+    data = starting_state([3.0] * 40)
+    data["pipeline"]["stages"][0]["decide_after_delay"] = False
+    run = simulate(compiled(data), 4, 0)
+    worked = run.log.stage_rep[:, 0]
+    assert (worked >= 0).all()
+    assert (worked == np.where(np.arange(40) % 2 == 1, 0, 1)).all()  # ann is rep 0, bob rep 1
+    assert np.isfinite(run.log.outcome_day).all()
+
+
+def test_the_size_check_counts_the_dated_series_and_the_starting_deals() -> None:
+    from simulator.config.errors import ConfigError
+    from simulator.config.schema import parse_scenario
+    from simulator.config.sizes import expected_leads
+
+    data = crm_like()
+    before = expected_leads(parse_scenario(copy.deepcopy(data)))
+    data["market"]["sources"]["crm"]["leads_by_month"] = {"2017-11": 400.0, "2019-01": 9e9}  # 2019: after the run
+    scenario = compiled(data)
+    november = next(m for m in scenario.calendar.slices("month", 0.0, 60.0) if m.label == "2017-11")
+    assert expected_leads(parse_scenario(copy.deepcopy(data))) == pytest.approx(before + 200.0 * november.share)
+    data["initial_pipeline"] = {"stage": ["decision"] * 3, "age_days": [1.0, 2.0, 3.0], "amount": [1.0] * 3}
+    assert expected_leads(parse_scenario(copy.deepcopy(data))) == pytest.approx(before + 200.0 * november.share + 3)
+    data["market"]["sources"]["crm"]["leads_by_month"] = {"2017-11": 1e9}
+    with pytest.raises(ConfigError, match="leads expected per replication"):
+        compiled(data)

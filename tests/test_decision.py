@@ -1,0 +1,185 @@
+"""The answer first: decision KPIs checked, the answer and its rule, directions of good, and P(hit plan)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+from reporting_fixtures import BASELINE, CHALLENGER, make_result
+
+from simulator.analysis.answer import answer
+from simulator.analysis.decision import check_decision, decision_issues
+from simulator.analysis.formatting import kpi_label
+from simulator.analysis.quantities import direction
+from simulator.analysis.results import run_experiment
+from simulator.analysis.wording import count_of, possessive, title, words
+from simulator.config.decision import DecisionRule, DecisionSettings
+from simulator.config.errors import ConfigError
+from simulator.report.document import render_report
+from simulator.run.build import experiment_from_dict
+from simulator.run.experiment import ExperimentResult
+from tests.scenarios import single_stage_queue
+
+
+def _with(result: ExperimentResult, decision: DecisionSettings) -> ExperimentResult:
+    return dataclasses.replace(result, experiment=dataclasses.replace(result.experiment, decision=decision))
+
+
+def test_directions_of_good_live_in_the_kpi_table() -> None:
+    assert direction("bookings") == 1 and direction("cost_of_sales") == -1 and direction("hit_plan") == 1
+    # neither better nor worse in themselves: lead counts, pipeline value, disqualified leads, utilisation
+    for kpi in ("leads_total", "open_pipeline_value", "deals_lost_disqualified", "deals_lost", "utilisation_sdr"):
+        assert direction(kpi) == 0, kpi
+    for kpi in ("deals_lost_leaked", "deals_lost_handoff", "deals_lost_reassignment", "deals_lost_no_decision"):
+        assert direction(kpi) == -1, kpi
+
+
+def test_names_in_words_in_one_place() -> None:
+    assert title("sdr_headcount") == "SDR headcount" and words("csm_renewal") == "CSM renewal"
+    assert possessive("specialists") == "specialists'" and possessive("sdr_2") == "sdr_2's"
+    assert count_of(1, "rep") == "1 rep" and count_of(12, "rep") == "12 reps" and count_of(2.5, "rep") == "2.5 reps"
+
+
+def test_a_misspelt_or_directionless_decision_kpi_is_refused() -> None:
+    issues = decision_issues(DecisionSettings(primary="bokings", guardrails=["cost_of_sales", "cost_of_sales"]))
+    assert issues[0].key == "experiment.decision.primary" and "did you mean 'bookings'" in issues[0].allowed
+    assert any("names a KPI twice" in i.allowed for i in issues)
+    issues = decision_issues(DecisionSettings(primary="leads_total"))
+    assert issues and "neither" in issues[0].allowed
+    rule = DecisionRule(target=80.0, max_worsening={"win_rate": 0.01})
+    issues = decision_issues(DecisionSettings(primary="hit_plan", guardrails=["cost_of_sales"], rule=rule))
+    assert [i.key for i in issues] == ["experiment.decision.rule.max_worsening.win_rate"]
+    issues = decision_issues(DecisionSettings(primary="hit_plan", rule=DecisionRule(target=80.0)))
+    assert issues[0].key == "experiment.decision.rule.target" and "0.8 = 80%" in issues[0].allowed
+    result = make_result(runs=10)
+    with pytest.raises(ConfigError):
+        check_decision(_with(result, DecisionSettings(primary="bokings")).experiment)
+
+
+def test_the_answer_names_the_clear_winner_with_its_cis() -> None:
+    result = _with(make_result(runs=60, effect=0.08), DecisionSettings(primary="bookings", guardrails=["win_rate"]))
+    found = answer(result)
+    assert found.recommended == CHALLENGER
+    text = found.paragraph
+    assert text.startswith(f"{CHALLENGER} raises bookings from ") and f"with {BASELINE} to " in text
+    assert text.count("95% CI") >= 2 and "win rate rises by" in text and "Choose specialist" in text
+    assert list(found.ranking["scenario"]) == [CHALLENGER, BASELINE] and found.ranking["p_best"].iloc[0] > 0.95
+
+
+def test_no_clear_winner_keeps_the_baseline() -> None:
+    result = _with(make_result(runs=60, effect=0.0), DecisionSettings(primary="bookings"))
+    found = answer(result)
+    assert found.recommended == BASELINE
+    assert found.paragraph.startswith("No scenario clearly changes bookings") and f"Keep {BASELINE}" in found.paragraph
+
+
+def test_a_guardrail_limit_can_overrule_the_primary_kpi() -> None:
+    """The challenger books 8% more but costs about $100k more: a $50k limit keeps the baseline, $200k does not."""
+    from simulator.analysis.statistics import compare, summarise
+
+    result = make_result(runs=60, effect=0.08)
+    runs = result.replications.copy()
+    runs["cost_of_sales"] = 1_000_000.0 + np.where(runs["scenario"] == CHALLENGER, 100_000.0, 0.0)
+    runs["cost_of_sales"] += 5_000.0 * np.sin(runs["replication"])  # the same noise in both: paired runs
+    result = dataclasses.replace(result, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE))
+    for limit, chosen in ((50_000.0, BASELINE), (200_000.0, CHALLENGER)):
+        rule = DecisionRule(max_worsening={"cost_of_sales": limit})
+        decision = DecisionSettings(primary="bookings", guardrails=["cost_of_sales"], rule=rule)
+        found = answer(_with(result, decision))
+        assert found.recommended == chosen, (limit, found.paragraph)
+    assert (
+        "cost of sales worsens by $100.0k (limit $50.0k)"
+        in answer(
+            _with(
+                result,
+                DecisionSettings(
+                    primary="bookings",
+                    guardrails=["cost_of_sales"],
+                    rule=DecisionRule(max_worsening={"cost_of_sales": 50_000.0}),
+                ),
+            )
+        ).paragraph
+    )
+
+
+def test_a_target_rule_picks_the_cheapest_scenario_that_reaches_it() -> None:
+    result = make_result(runs=60, effect=0.08)
+    target = float(result.summary.query("scenario == @CHALLENGER and kpi == 'win_rate'")["mean"].iloc[0]) - 0.001
+    decision = DecisionSettings(primary="win_rate", guardrails=["bookings"], rule=DecisionRule(target=target))
+    found = answer(_with(result, decision))
+    assert found.recommended == CHALLENGER and "By the decision rule, choose specialist" in found.paragraph
+    decision = DecisionSettings(primary="win_rate", rule=DecisionRule(target=0.99))
+    found = answer(_with(result, decision))
+    assert found.recommended is None and "No scenario reaches the target of 99.0%" in found.paragraph
+
+
+def test_the_report_opens_with_the_answer_on_the_decision_kpis() -> None:
+    result = _with(make_result(runs=40), DecisionSettings(primary="win_rate", guardrails=["cycle_time_days_p50"]))
+    text = render_report(result, __import__("pathlib").Path("."), [])
+    lines = text.splitlines()
+    assert lines[0].startswith("# ") and lines[2] == "## The answer"
+    first = lines[4]
+    assert "win rate" in first and "median sales cycle" in first and "95% CI" in first
+    assert "## The scenarios, ranked on win rate" in text
+    ranked = text.split("## The scenarios, ranked on win rate")[1]
+    assert kpi_label("cycle_time_days_p50") in ranked.split("\n\n")[2]  # the guardrail's column
+
+
+def test_lost_deals_are_split_by_reason_wherever_shown() -> None:
+    result = make_result(runs=20)
+    runs = result.replications.copy()
+    for reason, share in (("disqualified", 0.9), ("handoff", 0.04), ("reassignment", 0.01)):
+        runs[f"deals_lost_{reason}"] = runs["deals_lost"] * share
+    from simulator.analysis.statistics import compare, summarise
+
+    result = dataclasses.replace(result, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE))
+    text = render_report(result, __import__("pathlib").Path("."), [])
+    assert "| Lost: disqualified (did not convert at a stage)" in text and "| Lost: at a hand-off" in text
+    assert "| Deals lost |" not in text and "| Lost leads and deals, all reasons" not in text  # never one total
+
+
+def _plan_config(plan: float | None) -> dict[str, Any]:
+    config = single_stage_queue(3.0, 0.2, reps=4, horizon_days=60.0, conversion=0.5)
+    config["market"]["deal_value"] = {"dist": "lognormal", "median": 1000.0, "p90": 3000.0}
+    config.update(seed=1, runs=300, experiment={"name": "plan", "question": "Will we hit it?"})
+    config["plan"] = {"bookings": plan if plan is not None else 1e6}
+    return config
+
+
+def test_the_chance_of_hitting_a_plan_set_at_the_median_of_bookings_is_one_half() -> None:
+    """A plan at the P50 of bookings (from 300 pilot runs) is hit in half of 400 independent runs, within 4 SE."""
+    pilot = run_experiment(experiment_from_dict(_plan_config(None)), workers=1).replications
+    share = float(pilot["plan_target"].iloc[0]) / 1e6  # the window's share of the yearly plan
+    median = float(np.median(pilot["bookings"]))
+    config = _plan_config(median / share)
+    config.update(seed=2, runs=400)  # independent runs
+    runs = run_experiment(experiment_from_dict(config), workers=1).replications
+    assert runs["plan_target"].iloc[0] == pytest.approx(median)
+    hit = float(runs["hit_plan"].mean())
+    # the plan's own P50 is an estimate: its error (in probability) adds to the binomial error of 400 runs
+    se = math.sqrt(0.25 / 400 + 0.25 / len(pilot))
+    assert abs(hit - 0.5) <= 4 * se, (hit, se)
+
+
+def test_a_misspelt_decision_kpi_on_the_command_line_stops_the_run(tmp_path: Any) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.scenarios import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "experiment.decision.primary=bokings", "runs=2"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 2
+    assert "experiment.decision.primary = 'bokings'" in done.stderr and "did you mean 'bookings'" in done.stderr
+    assert not (tmp_path / "outputs").exists()

@@ -1,0 +1,139 @@
+"""salesim optimise: Optuna's search finds the answer an exhaustive search finds, prunes, and reports it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from plot_checks import collect
+
+from simulator.analysis.optimisation import exhaustive, optimise
+from simulator.analysis.team_mix import Candidate, TeamMixProblem
+from simulator.config.errors import ConfigError
+from simulator.report.optimisation_report import answer_paragraph, write_optimisation
+from simulator.run.build import experiment_from_dict
+from tests.scenarios import ROOT
+
+BOUNDS = {"a": (1, 4), "b": (1, 5)}
+BUDGET = 80_000.0
+
+
+def _two_stage() -> dict[str, Any]:
+    """Two stages in series, each worked by its own team; reps cost a fixed salary (no commission, no attrition).
+
+    About 3.5 leads a day; an 'a' rep works 2 first stages a day, a 'b' rep 1 second stage a day,
+    and a lead leaks after 3 days untouched. Over the 60-day window an 'a' rep costs $10k and a
+    'b' rep $20k, so a budget of $80k allows a + 2b <= 8: the mix that matches both capacities
+    to the demand (a=2, b=3) books about 40% more than any other within the budget.
+    """
+
+    def stage(name: str, role: str, hours: float) -> dict[str, Any]:
+        effort = {"dist": "exponential", "mean": hours}
+        return {
+            "name": name,
+            "role": role,
+            "effort_hours": effort,
+            "delay_days": 0,
+            "conversion": 1.0,
+            "max_wait_days": 3,
+        }
+
+    def team(role: str) -> dict[str, Any]:
+        return {"role": role, "headcount": 1, "hours_per_day": 8.0, "selling_fraction": 1.0, "assignment": "pooled"}
+
+    def pay(salary: float) -> dict[str, float]:
+        return {
+            "base_salary": salary,
+            "on_target_variable": 0.0,
+            "pay_share": 1.0,
+            "commission_rate": 0.0,
+            "quota": 0.0,
+        }
+
+    return {
+        "market": {
+            "name": "m",
+            "sources": {"arrivals": {"leads_per_month": 70}},
+            "seasonality": [1.0] * 12,
+            "segments": {"all": 1.0},
+            "deal_value": {"dist": "constant", "value": 1000.0},
+            "buying_circle": {"dist": "constant", "value": 1},
+        },
+        "pipeline": {"name": "two", "stages": [stage("first", "a", 4.0), stage("second", "b", 8.0)]},
+        "org": {
+            "name": "ab",
+            "teams": {"a": team("a"), "b": team("b")},
+            "default_team": "a",
+            "routing": {"second": "b"},
+        },
+        "effects": {"speed_to_lead": {"exponent": 0.0}, "skill_weight": 0.0},
+        "clock": {"horizon_days": 60.0, "warmup_days": 0.0, "days_per_year": 240},
+        "economics": {"roles": {"a": pay(40_000.0), "b": pay(80_000.0)}},
+        "seed": 3,
+        "runs": 6,
+        "experiment": {"name": "mix", "question": "Which mix of a and b?"},
+    }
+
+
+@pytest.fixture(scope="module")
+def problem() -> TeamMixProblem:
+    return TeamMixProblem(experiment_from_dict(_two_stage()), "base", "bookings", BOUNDS, BUDGET)
+
+
+def test_optuna_finds_the_exhaustive_answer(problem: TeamMixProblem, tmp_path: Path) -> None:
+    every = exhaustive(problem, runs=6, workers=1)
+    assert len(every) == 20 and every["feasible"].sum() == 10  # a + 2b <= 8
+    best = Candidate((("a", int(every["a"].iloc[0])), ("b", int(every["b"].iloc[0]))))
+    assert best.words() == "a=2, b=3" and every["mean"].iloc[0] > 1.3 * every["mean"].iloc[1]
+
+    found = optimise(problem, trials=12, runs=6, first_runs=3, finalists=3, final_runs=20, seed=1, workers=1)
+    assert found.recommended == best
+    states = set(found.trials["state"])
+    assert {"complete", "pruned", "over budget"} <= states  # both ways of stopping a trial early were used
+    assert (
+        found.trials["trial"].iloc[0] == 0 and (found.trials[["a", "b"]].iloc[0] == [1, 1]).all()
+    )  # starts from today
+    # a trial's figures are those of the exhaustive search for the same mix (same runs, common random numbers)
+    complete = found.trials[(found.trials["state"] == "complete") & (found.trials["a"] == 2) & (found.trials["b"] == 3)]
+    assert complete["mean"].iloc[0] == every["mean"].iloc[0]
+    finalists = {f.candidate: f for f in found.finalists}
+    assert finalists[best].p_best > 0.95 and finalists[best].feasible and finalists[best].ci_low > 0
+    assert sum(f.p_best for f in found.finalists if f.p_best == f.p_best) == pytest.approx(1.0)
+    assert any(f.today for f in found.finalists)
+
+    again = optimise(problem, trials=12, runs=6, first_runs=3, finalists=3, final_runs=20, seed=1, workers=1)
+    pd.testing.assert_frame_equal(again.trials, found.trials)  # a seeded search is reproducible
+
+    problems: list[str] = []
+    with collect(problems, []):
+        written = write_optimisation(found, tmp_path)
+    assert not problems, problems  # the figure fits a slide
+    assert {p.name for p in written} == {"optimisation.csv", "optimisation.png", "report.md", "report.html"}
+    table = pd.read_csv(tmp_path / "optimisation.csv")
+    assert {"trial", "state", "a", "b", "mean", "cost", "p_best", "chosen"} <= set(table.columns)
+    assert table.loc[table["chosen"] == True, ["a", "b"]].drop_duplicates().values.tolist() == [[2, 3]]  # noqa: E712
+    first = (tmp_path / "report.md").read_text().split("## The answer\n\n", 1)[1].split("\n", 1)[0]
+    assert first == answer_paragraph(found) and "a=2, b=3" in first and "bookings" in first and "$80.0k" in first
+
+
+def test_bad_bounds_are_refused(problem: TeamMixProblem) -> None:
+    with pytest.raises(ConfigError, match="not a team"):
+        TeamMixProblem(problem.experiment, "base", "bookings", {"c": (1, 2)}).check()
+    with pytest.raises(ConfigError, match="LOW:HIGH"):
+        TeamMixProblem(problem.experiment, "base", "bookings", {"a": (3, 2)}).check()
+
+
+def test_the_command_refuses_a_missing_team_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "opt"
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "optimise", "--team", "full_cycle=ten", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 2 and "--team = 'full_cycle=ten'" in done.stderr and not out.exists(), done.stderr

@@ -1,0 +1,97 @@
+"""Every figure is readable on a 16:9 slide: at most 2,400 px wide at 200 dpi, text >= 8 pt, nothing overlaps.
+
+The figures are drawn from a real small run with five scenarios of long names and every
+pipeline (the case that broke the old figures: overlapping x-labels, a funnel title over a
+panel, a 4,642-pixel-wide utilisation plot) and from the two-scenario synthetic result.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+from PIL import Image
+from plot_checks import MAX_WIDTH_PX, collect
+from reporting_fixtures import make_result
+
+from simulator.report.plots import plot_all
+from simulator.run.experiment import ExperimentResult
+
+EXPECTED = {"decision", "paired_differences", "kpi_distributions", "bookings_fan", "funnel", "utilisation"}
+
+
+def _check(result: ExperimentResult, out: Path) -> list[Path]:
+    problems: list[str] = []
+    saved: list[str] = []
+    with collect(problems, saved):
+        paths = plot_all(result, out)
+    assert not problems, "\n".join(problems)
+    assert len(saved) == len(paths)
+    for path in paths:
+        width, height = Image.open(path).size
+        assert width <= MAX_WIDTH_PX, (path.name, width)
+        assert width >= 1000 and height >= 400, (path.name, width, height)  # drawn at 200 dpi, not a thumbnail
+    assert plt.get_fignums() == []
+    return paths
+
+
+def test_every_figure_of_a_five_scenario_run_fits_a_slide(
+    five_scenario_result: ExperimentResult, tmp_path: Path
+) -> None:
+    paths = _check(five_scenario_result, tmp_path)
+    assert {p.stem for p in paths} >= EXPECTED
+
+
+def test_every_figure_of_a_two_scenario_result_fits_a_slide(tmp_path: Path) -> None:
+    paths = _check(make_result(runs=30), tmp_path)
+    assert {p.stem for p in paths} >= EXPECTED
+
+
+def test_the_checks_catch_what_they_look_for() -> None:
+    """A figure with 6-point text and overlapping tick labels fails the checks."""
+    from plot_checks import figure_problems
+
+    fig, ax = plt.subplots(figsize=(13, 2), dpi=200)
+    ax.set_xticks(range(20), [f"a long scenario name {i}" for i in range(20)])
+    ax.set_title("tiny", fontsize=6)
+    problems = figure_problems(fig)
+    plt.close(fig)
+    assert any("6" in p and "pt" in p for p in problems)
+    assert any("tick labels" in p for p in problems)
+    assert any("px wide" in p for p in problems)
+
+
+def test_the_heatmap_and_the_global_sensitivity_figure_fit_a_slide(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from simulator.report.plot_heatmap import plot_heatmap
+    from simulator.report.plot_tornado import plot_global
+
+    rows = [
+        {"job": str(i * 5 + j), "a.b.c.headcount": h, "market.sources.inbound.leads_per_month": n, "scenario": s}
+        | {"kpi": "bookings", "mean": 1e6 * (1 + i + j), "ci_low": 0.9e6 * (1 + i + j), "ci_high": 1.1e6 * (1 + i + j)}
+        for i, h in enumerate((8, 10, 12, 14, 16))
+        for j, n in enumerate((100, 125, 150, 175, 200))
+        for s in ("today", "specialists_with_a_long_name")
+    ]
+    table = pd.DataFrame(rows)
+    morris = pd.DataFrame(
+        {
+            "parameter": [f"pipelines.retention.renewal.stages.{i}.effort_hours.mean" for i in range(6)],
+            "mu_star": [6e5, 3e5, 1e5, 5e4, 1e4, 0.0],
+            "mu_star_ci_low": [5e5, 2e5, 5e4, 0.0, 0.0, 0.0],
+            "mu_star_ci_high": [7e5, 4e5, 1.5e5, 1e5, 2e4, 0.0],
+        }
+    )
+    problems: list[str] = []
+    with collect(problems, []):
+        heatmap = plot_heatmap(
+            table,
+            "bookings",
+            ["a.b.c.headcount", "market.sources.inbound.leads_per_month"],
+            ["today", "specialists_with_a_long_name"],
+            tmp_path,
+        )
+        plot_global(morris, "morris", "bookings", 2e4, tmp_path)
+    assert not problems, "\n".join(problems)
+    assert Image.open(heatmap).size[0] <= MAX_WIDTH_PX

@@ -1,0 +1,137 @@
+"""salesim sensitivity: the levers found, a tornado that ranks first the lever built to dominate, SALib's
+Morris screening on the same levers, and the command's files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from plot_checks import collect
+
+from simulator.analysis.global_sensitivity import global_sensitivity
+from simulator.analysis.levers import find_levers, lever_experiment, moved
+from simulator.config.errors import ConfigError
+from simulator.report.sensitivity_report import run_sensitivity, write_sensitivity
+from simulator.run.build import experiment_from_dict
+from simulator.run.experiment import Experiment
+from tests.scenarios import ROOT, single_stage_queue
+
+ARRIVALS = "market.sources.arrivals.leads_per_month"
+CONVERSION = "pipeline.stages.0.conversion"
+INERT = ("pipeline.stages.0.effort_hours.mean", "org.teams.servers.hours_per_day", "pipeline.stages.0.max_wait_days")
+
+
+def _queue_experiment() -> Experiment:
+    """One stage, ample capacity: bookings follow arrivals x conversion x value; effort, hours and waits hardly matter.
+
+    Arrivals moved 20% change bookings by +-20% (a swing of 40%); the conversion of 0.95 can only
+    rise to 1 (clamped), a swing of about 25%; the three inert levers only shift a few leads across the horizon.
+    """
+    config: dict[str, Any] = single_stage_queue(6.0, 0.05, reps=8, horizon_days=60.0, conversion=0.95)
+    config["pipeline"]["stages"][0]["max_wait_days"] = 30
+    config["market"]["deal_value"] = {"dist": "constant", "value": 1000.0}
+    config.update(seed=5, runs=20, experiment={"name": "queue", "question": "What drives bookings?"})
+    return experiment_from_dict(config)
+
+
+def test_levers_of_the_shipped_scenario() -> None:
+    import simulator
+
+    experiment = simulator.load_experiment(None, ["runs=2"])
+    config = experiment.resolved_config["scenarios"][experiment.baseline]
+    levers = {lever.key: lever for lever in find_levers(config, 0.2)}
+    assert ARRIVALS.replace("arrivals", "inbound") in levers
+    assert "org.teams.full_cycle.headcount" in levers and levers["org.teams.full_cycle.headcount"].whole
+    assert (levers["org.teams.full_cycle.headcount"].low, levers["org.teams.full_cycle.headcount"].high) == (10, 14)
+    assert not [k for k in levers if k.startswith("market.seasonality")]  # a profile moves as a whole
+    assert not [k for k in levers if ".segments." in k or k.endswith(".weight")]  # shares of a mix
+    assert not [k for k in levers if k.startswith("workforce.roles.sdr")]  # no SDR team in the generalist org
+    assert all(lever.base != 0 for lever in levers.values())
+    assert moved(1.0, 0.2, whole=True) == (0.0, 2.0) and moved(-0.5, 0.2, whole=False) == (-0.6, -0.4)
+    with pytest.raises(ConfigError):
+        find_levers(config, 0.2, keys=["org.teams.full_cycle.no_such_key"])
+
+
+def test_the_tornado_ranks_first_the_lever_built_to_dominate(tmp_path: Path) -> None:
+    experiment = _queue_experiment()
+    keys = [ARRIVALS, CONVERSION, *INERT]
+    study = run_sensitivity(experiment, "base", "bookings", 0.2, 10, keys, method="none", workers=1)
+    table = study.table
+    assert list(table["parameter"][:2]) == [ARRIVALS, CONVERSION]
+    arrivals, conversion = table.iloc[0], table.iloc[1]
+    assert bool(arrivals["clear"]) and bool(conversion["clear"])
+    assert conversion["high"] == 1.0 and any("the high value 1.14 becomes 1," in note for note in study.notes)
+    # arrivals: bookings move with the number of leads, an elasticity near 1 (within the runs' noise)
+    assert arrivals["swing_ci_low"] > 0 and 0.6 < arrivals["elasticity"] < 1.4
+    for _, row in table.iloc[2:].iterrows():  # capacity is ample: effort, hours and waits hardly matter
+        assert abs(row["swing"]) < 0.05 * arrivals["swing"], row["parameter"]
+    problems: list[str] = []
+    with collect(problems, []):
+        written = write_sensitivity(study, tmp_path)
+    assert not problems, problems  # the tornado fits a slide
+    assert {p.name for p in written} >= {"sensitivity.csv", "tornado.png", "report.md", "report.html"}
+    csv = pd.read_csv(tmp_path / "sensitivity.csv")
+    assert len(csv) == 5 and csv["parameter"].iloc[0] == ARRIVALS
+    text = (tmp_path / "report.md").read_text()
+    first = text.split("## The answer\n\n", 1)[1].split("\n", 1)[0]
+    assert ARRIVALS in first and "95% CI" in first
+
+
+def test_morris_screening_ranks_the_same_lever_first() -> None:
+    experiment = _queue_experiment()
+    levers = [
+        lever for lever in find_levers(experiment.resolved_config["scenarios"]["base"], 0.2, keys=[ARRIVALS, *INERT])
+    ]
+    found = global_sensitivity(
+        experiment, "base", levers, "bookings", "morris", size=4, runs_per_point=3, seed=3, workers=1
+    )
+    assert found.points == 4 * (len(levers) + 1)
+    assert found.table["parameter"].iloc[0] == ARRIVALS
+    assert bool(found.table["above_noise"].iloc[0]) and found.floor > 0  # measured on the paired runs of each step
+    arrivals = found.table["mu_star"].iloc[0]
+    assert (found.table["mu_star"].iloc[1:] < 0.1 * arrivals).all()  # the inert levers hardly move bookings
+    assert any("Campolongo" in line for line in found.advice) and any(
+        "below that minimum" in line for line in found.advice
+    )
+
+
+def test_lever_experiment_drops_a_side_that_cannot_run() -> None:
+    experiment = _queue_experiment()
+    levers = find_levers(experiment.resolved_config["scenarios"]["base"], 0.2, keys=["org.teams.servers.headcount"])
+    levers = [levers[0].__class__(levers[0].key, 8.0, -1.0, 9.0, True)]  # a negative headcount cannot run
+    notes: list[str] = []
+    built, kept = lever_experiment(experiment, "base", levers, 2, notes)
+    assert [s.name for s in built.scenarios] == ["baseline", "p000_high"]
+    assert kept[0].low is None and "cannot run" in notes[0]
+
+
+def test_the_command_refuses_an_unknown_kpi_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "sens"
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "sensitivity", "--kpi", "bokings", "--out", str(out), "runs=2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "--kpi = 'bokings'" in done.stderr and not out.exists()
+
+
+def test_the_noise_of_a_morris_step_comes_from_its_paired_runs() -> None:
+    from simulator.analysis.global_sensitivity import step_noise
+
+    # two trajectories of two points; within a step the runs differ by 10 + (0, 2, 4): a spread of 2
+    rows = []
+    for start, shift in ((0, 0.0), (2, 100.0)):
+        for r, luck in enumerate((0.0, 50.0, -30.0)):
+            rows.append({"scenario": f"x{start:04d}", "replication": r, "k": shift + luck})
+            rows.append({"scenario": f"x{start + 1:04d}", "replication": r, "k": shift + luck + 10.0 + 2.0 * r})
+    runs = pd.DataFrame(rows)
+    names = ["x0000", "x0001", "x0002", "x0003"]
+    # the luck shared by both points (0, 50, -30) cancels: the standard error is sd(10, 12, 14) / sqrt(3)
+    assert step_noise(runs, "k", names, 2) == pytest.approx(2.0 / 3**0.5)

@@ -1,0 +1,78 @@
+"""A two-parameter --multirun sweep on the joblib launcher: one tidy table, a heatmap with CIs, a report."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.scenarios import ROOT
+
+pytest.importorskip("hydra_plugins.hydra_joblib_launcher", reason="pip install -e '.[dev]' (hydra-joblib-launcher)")
+
+HEADCOUNTS = (10, 12)
+LEADS = (120, 180)
+
+
+ONE_SCENARIO = """# @package _global_
+experiment:  # one scenario keeps the test short
+  name: sweep_test  # names the output folder
+  question: Where in the grid of headcount and inbound leads is the chance of hitting the plan best?  # report
+  baseline: today  # the only scenario
+  scenarios:  # scenario name -> overrides
+    today: []  # the base config
+  decision:  # the KPIs the answer is read on
+    primary: hit_plan  # the KPI the question is about
+    guardrails: [cost_of_sales]  # shown beside it
+plan:  # the plan under test
+  bookings: 600000  # a small plan for a short window
+seed: 4  # root seed
+runs: 2  # replications per scenario
+"""
+
+
+def test_a_two_parameter_sweep_on_joblib_is_gathered_into_a_table_a_heatmap_and_a_report(tmp_path: Path) -> None:
+    sweep = tmp_path / "sweep"
+    (tmp_path / "mine" / "experiment").mkdir(parents=True)
+    (tmp_path / "mine" / "experiment" / "sweep_test.yaml").write_text(ONE_SCENARIO)
+    command = [
+        sys.executable,
+        "-m",
+        "simulator",
+        "--multirun",
+        "--config-dir",
+        str(tmp_path / "mine"),
+        "hydra/launcher=joblib",
+        "hydra.launcher.n_jobs=2",
+        f"org.teams.full_cycle.headcount={','.join(map(str, HEADCOUNTS))}",
+        f"market.sources.inbound.leads_per_month={','.join(map(str, LEADS))}",
+        "experiment=sweep_test",
+        "clock.horizon_days=30",
+        "clock.warmup_days=0",
+        "runner.workers=1",
+        "runner.progress=false",
+        f"hydra.sweep.dir={sweep}",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "sweep of 4 jobs gathered" in done.stdout
+    table = pd.read_csv(sweep / "sweep_summary.csv")
+    params = ["org.teams.full_cycle.headcount", "market.sources.inbound.leads_per_month"]
+    assert list(table.columns[:4]) == ["job", "overrides", *params]
+    # one row per point x scenario x KPI, and every point of the grid present
+    per_job = pd.read_csv(sweep / "0" / "summary.csv")
+    assert len(table) == 4 * len(per_job)
+    assert not table.duplicated(subset=[*params, "scenario", "kpi"]).any()
+    points = set(map(tuple, table[params].drop_duplicates().to_numpy().tolist()))
+    assert points == {(h, n) for h in HEADCOUNTS for n in LEADS}
+    assert set(table["scenario"]) == {"today"}
+    assert (sweep / "heatmap.png").stat().st_size > 10_000
+    text = (sweep / "report.md").read_text()
+    first = text.split("## The answer\n\n", 1)[1].split("\n", 1)[0]
+    assert "the chance of hitting the plan of today is best at org.teams.full_cycle.headcount=" in first, first
+    assert "95% CI" in first and (sweep / "report.html").is_file()

@@ -1,0 +1,114 @@
+"""The initial transient: MSER-5, the warm-up study and the check every run gets (issue 13, item 2)."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import simulator
+from simulator.analysis.warmup import mser, recommended_warmup, transient_drifts, truncations
+from simulator.analysis.warmup_study import study_warmup
+from simulator.config.schema import parse_scenario
+from simulator.run.build import experiment_from_dict
+from tests.scenarios import shipped
+
+# ---------------------------------------------------------------------------- MSER-5
+
+
+def test_mser_cuts_where_a_filling_series_settles() -> None:
+    gen = np.random.default_rng(1)
+    days = np.arange(500)
+    series = 60 * (1 - np.exp(-days / 15.0)) + gen.normal(0, 2, days.size)  # settles after ~3 x 15 days
+    drop, settled = mser(series)
+    assert settled and 30 <= drop <= 90
+    (found,) = truncations({"open_pipeline": series})
+    assert found.material and found.level == pytest.approx(60, abs=1)
+    assert recommended_warmup([found], 250 / 12) == pytest.approx(250 / 12 * np.ceil(drop / (250 / 12)))
+
+
+def test_a_series_that_settles_on_a_constant_is_cut_where_it_gets_there() -> None:
+    # partners filling to their cap: the mean of the runs is exactly constant after day 160,
+    # so every later cut ties at zero and the earliest must win (not the half-way limit)
+    days = np.arange(750)
+    filling = np.minimum(9.6, 9.6 * days / 160.0) + np.where(days < 160, 0.01 * np.sin(days), 0.0)
+    drop, settled = mser(filling)
+    assert settled and 150 <= drop <= 165
+    (found,) = truncations({"partners_active": filling})
+    assert found.material and found.observations == drop
+
+
+def test_a_stationary_series_needs_no_warm_up_and_a_trend_never_settles() -> None:
+    gen = np.random.default_rng(2)
+    flat = 20 + gen.normal(0, 1, 500)
+    (steady,) = truncations({"ramped_fte": flat})
+    assert not steady.material and recommended_warmup([steady], 20.0) == 0.0
+    trend = np.linspace(0, 100, 500) + gen.normal(0, 1, 500)
+    _, settled = mser(trend)
+    assert not settled
+    with pytest.raises(ValueError, match="at least 20 observations"):
+        mser(np.ones(12))
+
+
+# ---------------------------------------------------------------------------- the check on every run
+
+
+def monthly(levels: dict[str, np.ndarray], runs: int = 10, noise: float = 1.0) -> pd.DataFrame:
+    gen = np.random.default_rng(3)
+    rows = []
+    for scenario, path in levels.items():
+        for r in range(runs):
+            values = path + gen.normal(0, noise, path.size)
+            rows += [
+                {"scenario": scenario, "replication": r, "month": m, "open_pipeline_mean": v}
+                for m, v in enumerate(values)
+            ]
+    return pd.DataFrame(rows)
+
+
+def test_a_trend_in_the_window_is_named_and_a_flat_series_is_not() -> None:
+    table = monthly({"today": np.full(12, 50.0), "filling": np.linspace(30, 50, 12)})
+    (drift,) = transient_drifts(table)
+    assert drift.scenario == "filling" and drift.series == "open_pipeline_mean" and drift.transient
+    assert drift.drift == pytest.approx(20, abs=2) and drift.relative > 0.3
+    assert "try a longer warm-up" in drift.sentence(125)
+
+
+def test_a_small_or_unclear_drift_is_no_warning() -> None:
+    table = monthly({"today": np.linspace(50, 51.5, 12)}, noise=0.5)  # 3%: below the 5% that matters
+    assert transient_drifts(table) == []
+    table = monthly({"today": np.linspace(50, 56, 12)}, runs=3, noise=30.0)  # 12%, but lost in the noise
+    assert transient_drifts(table) == []
+
+
+def test_a_scenario_moving_where_the_baseline_is_steady_is_a_response_not_a_transient() -> None:
+    table = monthly({"today": np.full(12, 50.0), "more_reps": np.linspace(50, 60, 12)})
+    (drift,) = transient_drifts(table, baseline="today")
+    assert drift.response and not drift.transient
+    assert "lever moves it" in drift.sentence(125, "today")
+    both = monthly({"today": np.linspace(30, 50, 12), "more_reps": np.linspace(30, 60, 12)})
+    assert all(d.transient for d in transient_drifts(both, baseline="today"))
+
+
+def _empty_start(warmup: float, horizon: float) -> simulator.ExperimentResult:
+    data = copy.deepcopy(shipped())
+    data["clock"] = {"horizon_days": horizon, "warmup_days": warmup}
+    data.update(seed=5, runs=6, experiment={"name": "start"})
+    return simulator.run_experiment(experiment_from_dict(data), workers=1)
+
+
+def test_a_run_measured_from_an_empty_start_is_warned_and_a_warmed_up_one_is_not() -> None:
+    cold = transient_drifts(_empty_start(0.0, 105.0).monthly)
+    assert [d.series for d in cold] == ["open_pipeline_mean"] and cold[0].drift > 0
+    assert transient_drifts(_empty_start(63.0, 168.0).monthly) == []
+
+
+def test_the_warm_up_study_covers_the_filling_of_the_pipeline() -> None:
+    config = parse_scenario({**shipped(), "clock": {"horizon_days": 250, "warmup_days": 0}})
+    study = study_warmup(config, "generalist", seed=3, runs=4, horizon_days=250)
+    pipeline = next(t for t in study.truncations if t.series == "open_pipeline")
+    assert pipeline.material and pipeline.observations > 0
+    assert study.warmup_days >= pipeline.observations and study.warmup_days % study.days_per_month < 1e-9
+    assert study.means["open_pipeline"][:5].mean() < 0.5 * pipeline.level  # it starts empty
