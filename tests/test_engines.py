@@ -12,7 +12,6 @@ run on both engines.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import math
 import warnings
@@ -35,8 +34,8 @@ from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.scenario import Scenario, compile_scenario
 from simulator.run.settings import RunnerSettings
 from tests.scenarios import THREE_STAGE_CONVERSIONS, compiled, single_stage_queue, three_stage_network
-from tests.test_crm_features import crm_like
-from tests.test_properties import scenario_dicts
+from tests.test_crm_features import crm_like, starting_state
+from tests.test_properties import delays, scenario_dicts
 from tests.test_theory import erlang_c_wait
 from tests.test_workforce import workforce_sections
 
@@ -154,68 +153,192 @@ def test_random_workforces_give_the_same_records_on_both_engines(data: dict[str,
 # --------------------------------------------------------------------------- choosing the engine
 
 
-def _starting_pipeline(data: dict[str, Any]) -> None:
-    data["initial_pipeline"] = {"stage": ["decision"] * 3, "age_days": [5.0, 20.0, 40.0], "amount": [500.0] * 3}
+def _not_yet(name: str) -> Any:
+    """``uncovered`` as if the fast engine did not run a feature of scenario ``name`` yet."""
+    real = fast.uncovered
+
+    def uncovered(scenario: Scenario) -> list[str]:
+        return [*real(scenario), "a new feature (model.new_feature)"] if scenario.name == name else real(scenario)
+
+    return uncovered
 
 
-def _by_share(data: dict[str, Any]) -> None:
-    data["org"]["teams"]["agents"]["assignment"] = "by_share"
-    data["org"]["teams"]["agents"]["reps"] = {"ann": 1.0, "bob": 3.0}
-
-
-FALLBACKS = {  # a feature the fast engine does not run yet -> how a config asks for it, and its name
-    "decide_after_delay": (lambda d: d["pipeline"]["stages"][0].update(decide_after_delay=True), "decide_after_delay"),
-    "no_decision": (lambda d: d["pipeline"]["stages"][0].update(no_decision=0.2, no_decision_days=5.0), "no_decision"),
-    "quarter_end": (
-        lambda d: (
-            d["pipeline"]["stages"][0].update(decide_after_delay=True),
-            d["pipeline"].update(quarter_end={"share": 0.5, "window_days": 10, "lookahead_days": 20}),
-        ),
-        "pipeline.quarter_end",
-    ),
-    "initial_pipeline": (_starting_pipeline, "initial_pipeline"),
-    "by_share": (_by_share, "by_share"),
-}
-
-
-@pytest.mark.parametrize("feature", sorted(FALLBACKS))
-def test_auto_falls_back_to_simpy_naming_each_uncovered_feature_and_fast_refuses(feature: str) -> None:
-    data = crm_like()
-    configure, name = FALLBACKS[feature]
-    before = compiled(copy.deepcopy(data))
-    assert not fast.uncovered(before) and engine_for(before) == "fast"
-    configure(data)
-    scenario = compiled(data)
-    missing = fast.uncovered(scenario)
-    assert any(name in m for m in missing), missing
-    assert engine_for(scenario, "auto") == "simpy"
+def test_auto_falls_back_to_simpy_naming_an_uncovered_feature_and_fast_refuses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # every feature of today's model runs on the fast engine: a feature added to the model
+    # and named by ``uncovered`` must send its scenarios to the SimPy engine
+    scenario, other = compiled(crm_like()), dataclasses.replace(compiled(crm_like()), name="other")
+    assert not fast.uncovered(scenario) and engine_for(scenario) == "fast"
+    monkeypatch.setattr("simulator.engines.fast.uncovered", _not_yet(scenario.name))
+    monkeypatch.setattr("simulator.engines.fast.engine.uncovered", _not_yet(scenario.name))
+    assert engine_for(scenario, "auto") == "simpy" and engine_for(other, "auto") == "fast"
     assert engine_for(scenario, "simpy") == "simpy"
-    with pytest.raises(ValueError, match=name):
+    with pytest.raises(ValueError, match=r"model\.new_feature"):
         engine_for(scenario, "fast")
-    with pytest.raises(ValueError, match=name):
+    with pytest.raises(ValueError, match=r"model\.new_feature"):
         fast.simulate(scenario, 1, 0)
-    [note] = fallback_notes([scenario, before])
-    assert note.startswith(f"scenario {scenario.name} runs on the SimPy engine") and name in note
-    reference = simulate(scenario, 3, 0, "simpy")
-    assert kpi_row(simulate(scenario, 3, 0)) == kpi_row(reference)
+    assert fallback_notes([scenario, other]) == [
+        f"scenario {scenario.name} runs on the SimPy engine: the fast engine does not cover a new feature"
+        " (model.new_feature)"
+    ]
+    assert kpi_row(simulate(scenario, 3, 0)) == kpi_row(simulate(scenario, 3, 0, "simpy"))
 
 
-def test_a_run_with_an_uncovered_scenario_notes_it_once_and_fast_refuses_the_run() -> None:
+def test_a_run_with_an_uncovered_scenario_notes_it_once_and_fast_refuses_the_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     experiment = simulator.load_experiment(overrides=["runs=1", "clock.horizon_days=40", "clock.warmup_days=0"])
     first, *others = experiment.scenarios
     assert others and all(not fast.uncovered(spec.compile()) for spec in experiment.scenarios)
-    data = first.config.model_dump()
-    stage = data["pipeline"]["stages"][-1]["name"]
-    data["initial_pipeline"] = {"stage": [stage] * 2, "age_days": [3.0, 9.0], "amount": [800.0] * 2}
-    starting = dataclasses.replace(first, config=type(first.config).model_validate(data))
-    experiment = dataclasses.replace(experiment, scenarios=[starting, *others])
+    monkeypatch.setattr("simulator.engines.fast.uncovered", _not_yet(first.name))
     notes: list[str] = []
     result = simulator.run_experiment(experiment, workers=1, on_note=notes.append)
     assert len(result.replications) == 1 + len(others) and not result.failures
-    assert len(notes) == 1 and "initial_pipeline" in notes[0] and first.name in notes[0]
+    assert len(notes) == 1 and "model.new_feature" in notes[0] and first.name in notes[0]
     assert all(spec.name not in notes[0] for spec in others)
     with pytest.raises(ConfigError, match=r"runner\.engine"):
         simulator.run_experiment(experiment, settings=RunnerSettings(workers=1, engine="fast"))
+
+
+@pytest.mark.parametrize("shares", [{"ann": 1.0, "bob": 3.0}, {"ann": 2.0}, {}])
+def test_assignment_by_share_gives_the_same_records_on_both_engines(shares: dict[str, float]) -> None:
+    data = crm_like()
+    data["pipeline"]["stages"].append(
+        {"name": "close", "role": "closer", "effort_hours": 1.0, "delay_days": 2.0, "conversion": 0.5}
+    )
+    data["org"]["teams"]["agents"].update(assignment="by_share", reps=shares)
+    data["org"]["teams"]["closers"] = {"role": "closer", "headcount": 2, "selling_fraction": 1.0, "reps": {"cy": 1.0}}
+    data["workforce"] = {"roles": {"agent": {"attrition_rate": 3.0, "backfill_days": 5.0}}}
+    scenario = compiled(data)
+    assert engine_for(scenario) == "fast"
+    assert_engines_agree(scenario, 8, range(3))
+    if shares == {"ann": 1.0, "bob": 3.0}:
+        run = simulate(scenario, 8, 0, "fast")
+        first = run.log.stage_rep[:, 0]
+        assert (first == 1).sum() > 2 * (first == 0).sum() > 0  # bob takes about three times ann's leads
+
+
+@st.composite
+def with_decisions(draw: st.DrawFn) -> dict[str, Any]:
+    """A random scenario whose stages decide after the delay, end without decision, pull wins into quarter ends."""
+    data = draw(scenario_dicts())
+    start = draw(st.sampled_from([None, "2017-10-02", "2018-02-12", "2019-06-03"]))
+    if start is not None:  # a dated calendar counts its own days a year
+        data["clock"]["start_date"] = start
+        del data["clock"]["days_per_year"]
+    later = False
+    for stage in data["pipeline"]["stages"]:
+        if draw(st.booleans()):
+            later = stage["decide_after_delay"] = True
+            stage["lost_delay_days"] = draw(st.none() | delays())
+            if draw(st.booleans()):
+                stage["delays_by_quarter_month"] = [
+                    {"delay_days": draw(delays()), "lost_delay_days": draw(st.none() | delays())} for _ in range(3)
+                ]
+        if draw(st.booleans()):
+            stage["no_decision"] = draw(st.floats(0.0, 1.0))
+            stage["no_decision_days"] = draw(st.none() | delays())
+    if later and draw(st.booleans()):
+        data["pipeline"]["quarter_end"] = {
+            "share": draw(st.floats(0.0, 1.0)),
+            "window_days": draw(st.floats(1.0, 15.0)),
+            "lookahead_days": draw(st.floats(1.0, 40.0)),
+        }
+    return data
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(with_decisions(), st.integers(0, 2**16))
+def test_random_scenarios_with_buyer_decisions_give_the_same_records_on_both_engines(
+    data: dict[str, Any], seed: int
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scenario = compiled(data)
+    assert engine_for(scenario) == "fast"
+    assert_engines_agree(scenario, seed, range(1))
+
+
+@pytest.mark.parametrize(
+    "stage",
+    [
+        {"no_decision": 0.25, "no_decision_days": 5.0},
+        {"decide_after_delay": True, "lost_delay_days": 10.0},
+        {"decide_after_delay": True, "no_decision": 0.3, "no_decision_days": {"dist": "exponential", "mean": 8.0}},
+        {
+            "decide_after_delay": True,
+            "delays_by_quarter_month": [
+                {"delay_days": 10.0},
+                {"delay_days": 20.0, "lost_delay_days": 3.0},
+                {"delay_days": 40.0},
+            ],
+        },
+    ],
+)
+def test_buyer_decisions_give_the_same_records_on_both_engines(stage: dict[str, Any]) -> None:
+    data = crm_like(**stage)
+    data["clock"]["horizon_days"] = 130
+    for quarter_end in (None, {"share": 0.5, "window_days": 10, "lookahead_days": 20}):
+        if quarter_end is not None and not stage.get("decide_after_delay"):
+            continue
+        if quarter_end is not None:
+            data["pipeline"]["quarter_end"] = quarter_end
+        scenario = compiled(data)
+        assert scenario.decisions is not None and engine_for(scenario) == "fast"
+        assert_engines_agree(scenario, 12, range(2))
+    outcomes = simulate(compiled(data), 12, 0, "fast").log.outcome
+    assert (outcomes == Outcome.WON).sum() > 20
+    if stage.get("no_decision"):
+        assert (outcomes == Outcome.NO_DECISION).sum() > 10
+
+
+def test_the_default_organisation_with_buyer_decisions_gives_the_same_records_on_both_engines() -> None:
+    loaded = simulator.load_experiment(overrides=SHORT)
+    config = loaded.scenarios[0].config
+    data = config.model_dump()
+    for k, stage in enumerate(data["pipeline"]["stages"]):
+        stage["decide_after_delay"] = k >= len(data["pipeline"]["stages"]) - 2
+        stage["no_decision"] = 0.15
+    data["pipeline"]["quarter_end"] = {"share": 0.4, "window_days": 10, "lookahead_days": 21}
+    scenario = compile_scenario(type(config).model_validate(data), "decisions")
+    assert scenario.pipelines is not None and engine_for(scenario) == "fast"
+    assert_engines_agree(scenario, 2026, range(2))
+
+
+def starting_pipeline(stages: list[str], ages: list[float]) -> dict[str, Any]:
+    return {"stage": stages, "age_days": ages, "amount": [500.0 + 10.0 * k for k in range(len(ages))]}
+
+
+@pytest.mark.parametrize("after_delay", [True, False])
+def test_a_starting_pipeline_gives_the_same_records_on_both_engines(after_delay: bool) -> None:
+    data = starting_state([2.0, 8.0, 15.0, 25.0, 40.0] * 30, lost_delay_days=10.0, no_decision=0.2)
+    data["market"]["sources"]["crm"]["leads_per_month"] = 60.0
+    data["pipeline"]["stages"][0]["decide_after_delay"] = after_delay
+    if not after_delay:  # the deals join the queue of their stage
+        del data["pipeline"]["stages"][0]["lost_delay_days"]
+    data["pipeline"]["quarter_end"] = {"share": 0.5 if after_delay else 0.0, "window_days": 10, "lookahead_days": 20}
+    data["clock"]["horizon_days"] = 80
+    scenario = compiled(data)
+    assert scenario.initial is not None and engine_for(scenario) == "fast"
+    assert_engines_agree(scenario, 5, range(3))
+    outcomes = simulate(scenario, 5, 0, "fast").log.outcome[-150:]
+    assert (outcomes == Outcome.WON).sum() > 20 and (outcomes == Outcome.DISQUALIFIED).sum() > 5
+
+
+def test_a_starting_pipeline_of_the_default_organisation_gives_the_same_records_on_both_engines() -> None:
+    loaded = simulator.load_experiment(overrides=SHORT)
+    for spec in loaded.scenarios:
+        data = spec.config.model_dump()
+        stages = [stage["name"] for stage in data["pipeline"]["stages"]]
+        for k, stage in enumerate(data["pipeline"]["stages"]):
+            stage["decide_after_delay"] = k % 2 == 1
+            stage["no_decision"] = 0.1
+        picks = [stages[k % len(stages)] for k in range(40)]
+        data["initial_pipeline"] = starting_pipeline(picks, [float(3 * k % 50) for k in range(40)])
+        scenario = compile_scenario(type(spec.config).model_validate(data), spec.name)
+        assert scenario.initial is not None and scenario.pipelines is not None and engine_for(scenario) == "fast"
+        assert_engines_agree(scenario, 2026, range(2))
 
 
 def test_dated_arrivals_give_the_same_records_on_both_engines() -> None:
@@ -334,3 +457,57 @@ def test_leavers_follow_the_attrition_hazard_on_both_engines(engine: str, runs: 
     left = [float(np.isfinite(simulate(scenario, 5, r, engine).rep_leave_day).sum()) for r in range(runs)]
     mean, se = mean_and_se(left)
     assert abs(mean - expected) < Z * se, (mean, se, expected)
+
+
+# --------------------------------------------------------------------------- the compiled code itself
+
+
+def compiled_calls() -> dict[str, set[str]]:
+    """Calls between the fast engine's functions, ``module.function`` -> those it calls."""
+    import ast
+
+    root = Path(fast.__file__).parent
+    calls: dict[str, set[str]] = {}
+    for path in root.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        modules = {
+            alias.asname or alias.name: alias.name
+            for node in tree.body
+            if isinstance(node, ast.ImportFrom) and node.module == "simulator.engines.fast"
+            for alias in node.names
+        }
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            called = calls.setdefault(f"{path.stem}.{node.name}", set())
+            for call in ast.walk(node):
+                if not isinstance(call, ast.Call):
+                    continue
+                f = call.func
+                if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in modules:
+                    called.add(f"{modules[f.value.id]}.{f.attr}")
+                elif isinstance(f, ast.Name):
+                    called.add(f"{path.stem}.{f.id}")
+    return calls
+
+
+def test_no_compiled_function_calls_itself_through_others() -> None:
+    # Numba's disk cache cannot load functions that call each other in a circle: the
+    # run crashes when it loads them (a process loop must be a loop, not a call back to its top)
+    calls = compiled_calls()
+    assert "customers._life" in calls and "loop._dispatch" in calls
+    state: dict[str, int] = {}
+
+    def circle_from(name: str, path: list[str]) -> list[str] | None:
+        state[name] = 1
+        for callee in sorted(calls.get(name, ())):
+            if state.get(callee) == 1:
+                return [*path, name, callee]
+            if callee in calls and callee not in state and (found := circle_from(callee, [*path, name])):
+                return found
+        state[name] = 2
+        return None
+
+    for name in sorted(calls):
+        if name not in state:
+            assert circle_from(name, []) is None, circle_from(name, [])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -18,9 +19,11 @@ from simulator.engines.fast.layout import customers_of, partners_of, pipeline_pa
 from simulator.engines.fast.luck import PipelineLuck, WorkforceLuck
 from simulator.engines.fast.queues import queues
 from simulator.engines.fast.state import Items, Leads, Params, Reps, Run, Seats, Teams, World
+from simulator.model.decisions import DecisionLuck
 from simulator.model.market import LeadBook
 from simulator.model.multi_pipeline import N_PIPELINES
-from simulator.model.scenario import CLOSEST_TO_CLOSE, LEAST_LOADED, POOLED, Scenario
+from simulator.model.scenario import BY_SHARE, CLOSEST_TO_CLOSE, LEAST_LOADED, POOLED, Scenario
+from simulator.model.streams import Stream, stream
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +50,7 @@ def _padded(rows: list[tuple[float, ...]], fill: float) -> tuple[np.ndarray, np.
     return table, np.array([len(r) for r in rows], dtype=np.int64)
 
 
-def params(scenario: Scenario, n_arriving: int, slot_start: dict[int, int]) -> Params:
+def params(scenario: Scenario, n_arriving: int, slot_start: dict[int, int], first_initial: int) -> Params:
     """The scenario as the compiled loop reads it."""
     plan, pods, n_teams = scenario.workforce, scenario.pods, scenario.n_teams
     teams = plan.teams
@@ -76,6 +79,11 @@ def params(scenario: Scenario, n_arriving: int, slot_start: dict[int, int]) -> P
         team_logit=np.ascontiguousarray(pods.team_logit, dtype=np.float64),
         team_pooled=np.ascontiguousarray(scenario.team_assignment == POOLED),
         team_least_loaded=np.ascontiguousarray(scenario.team_assignment == LEAST_LOADED),
+        team_by_share=np.ascontiguousarray(scenario.team_assignment == BY_SHARE),
+        team_hire_share=np.array(
+            [float(s.mean()) for s in scenario.team_rep_shares] if scenario.team_rep_shares else [1.0] * n_teams,
+            dtype=np.float64,
+        ),
         team_closest=np.ascontiguousarray(scenario.team_priority == CLOSEST_TO_CLOSE),
         team_rank=rank,
         team_selling_hours=np.ascontiguousarray(scenario.team_selling_hours_per_day, dtype=np.float64),
@@ -100,12 +108,68 @@ def params(scenario: Scenario, n_arriving: int, slot_start: dict[int, int]) -> P
         month_ends=np.array(plan.month_ends, dtype=np.float64),
         reassignment_loss=float(plan.reassignment_loss_probability),
         **pipeline_params(scenario, slot_start),
+        **decision_params(scenario),
+        **deal_params(scenario, first_initial),
     )
 
 
-def leads_of(scenario: Scenario, book: LeadBook, entry: list[int], overflow: bool) -> Leads:
+def deal_params(scenario: Scenario, first_initial: int) -> dict[str, Any]:
+    """The starting deals' stages and named owners (none when the run starts empty)."""
+    deals = scenario.initial
+    if deals is None:
+        return {
+            "first_initial": first_initial,
+            "deal_stage": np.zeros(0, dtype=np.int64),
+            "deal_named": np.zeros(0, dtype=np.int64),
+        }
+    return {
+        "first_initial": first_initial,
+        "deal_stage": np.ascontiguousarray(deals.stage, dtype=np.int64),
+        "deal_named": np.ascontiguousarray(deals.owner, dtype=np.int64),
+    }
+
+
+def decision_params(scenario: Scenario) -> dict[str, Any]:
+    """The decision tables as flat numbers (all off when none is configured)."""
+    tables, s = scenario.decisions, scenario.n_stages
+    if tables is None:
+        return {
+            "decisions": False,
+            "stage_after_delay": np.zeros(s, dtype=np.bool_),
+            "stage_no_decision": np.zeros(s),
+            "stage_by_month": np.zeros(s, dtype=np.bool_),
+            "month_start": np.zeros(1),
+            "quarter_ends": np.zeros(1),
+            "quarter_share": 0.0,
+            "quarter_window": 0.0,
+            "quarter_lookahead": 0.0,
+        }
+    by_month = tables.by_quarter_month or (None,) * s
+    return {
+        "decisions": True,
+        "stage_after_delay": np.ascontiguousarray(tables.after_delay, dtype=np.bool_),
+        "stage_no_decision": np.ascontiguousarray(tables.no_decision, dtype=np.float64),
+        "stage_by_month": np.array([m is not None for m in by_month], dtype=np.bool_),
+        "month_start": np.ascontiguousarray(
+            tables.month_start if tables.month_start is not None else np.zeros(1), dtype=np.float64
+        ),
+        "quarter_ends": np.ascontiguousarray(tables.quarter_ends, dtype=np.float64),
+        "quarter_share": float(tables.quarter_end_share),
+        "quarter_window": float(tables.quarter_end_window_days),
+        "quarter_lookahead": float(tables.quarter_end_lookahead_days),
+    }
+
+
+def leads_of(
+    scenario: Scenario, book: LeadBook, entry: list[int], overflow: bool, decisions: DecisionLuck | None
+) -> Leads:
     """The leads' luck and empty journey records."""
     n, s, t = book.size, scenario.n_stages, scenario.n_teams
+    flat, cube = np.zeros((1, 1)), np.zeros((1, 1, 1))
+    won_by_month = lost_by_month = cube
+    if decisions is not None and decisions.won_by_month is not None and decisions.lost_by_month is not None:
+        won_by_month = np.ascontiguousarray(decisions.won_by_month, dtype=np.float64)
+        lost_by_month = np.ascontiguousarray(decisions.lost_by_month, dtype=np.float64)
     slices = np.ascontiguousarray(book.slice, dtype=np.int64)
     route = np.ascontiguousarray(scenario.routing[:, slices].T) if overflow else np.zeros((1, 1), dtype=np.int64)
     return Leads(
@@ -121,6 +185,14 @@ def leads_of(scenario: Scenario, book: LeadBook, entry: list[int], overflow: boo
         handoff_draw=np.ascontiguousarray(book.handoff_draw, dtype=np.float64),
         handoff_delay=np.ascontiguousarray(book.handoff_delay_days, dtype=np.float64),
         handoff_extra=np.ascontiguousarray(book.handoff_extra_hours, dtype=np.float64),
+        no_decision_draw=_luck(decisions.no_decision_draw) if decisions is not None else flat,
+        lost_delay=_luck(decisions.lost_delay_days) if decisions is not None else flat,
+        no_decision_delay=_luck(decisions.no_decision_days) if decisions is not None else flat,
+        pull_draw=_luck(decisions.pull_draw) if decisions is not None else flat,
+        pull_position=_luck(decisions.pull_position) if decisions is not None else flat,
+        won_by_month=won_by_month,
+        lost_by_month=lost_by_month,
+        decided=np.zeros(n, dtype=np.int64),
         stage=np.zeros(n, dtype=np.int64),
         previous_rep=np.full(n, -1, dtype=np.int64),
         previous_team=np.full(n, -1, dtype=np.int64),
@@ -141,6 +213,21 @@ def leads_of(scenario: Scenario, book: LeadBook, entry: list[int], overflow: boo
         stage_rep=np.full((n, s), -1, dtype=np.int64),
         stage_passed=np.zeros((n, s), dtype=np.bool_),
     )
+
+
+def _luck(array: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(array, dtype=np.float64)
+
+
+def assignment_draws(scenario: Scenario, seed: int, replication: int, n: int) -> np.ndarray:
+    """(T, N) each lead's uniform for each by-share team's owner choice, as the SimPy floor draws them."""
+    by_share = scenario.team_assignment == BY_SHARE
+    if not by_share.any():
+        return np.zeros((1, 1))
+    draws = np.zeros((scenario.n_teams, n))
+    for t in np.flatnonzero(by_share):
+        draws[t] = stream(seed, replication, Stream.ASSIGNMENT, int(t)).random(n)
+    return draws
 
 
 def items_of(count: int) -> Items:
@@ -184,6 +271,9 @@ def reps_of(scenario: Scenario, skills: np.ndarray, luck: WorkforceLuck, team_du
     start_tenure[:r0] = luck.start_tenure
     duties = np.zeros(slots, dtype=np.int64)
     duties[:r0] = team_duties[team[:r0]]
+    share = np.ones(slots)
+    if scenario.team_rep_shares:
+        share[:r0] = np.concatenate(scenario.team_rep_shares)
     order = np.full((slots, 2), -1, dtype=np.int64)
     for rep in range(r0):
         held = [p for p in (1, 2) if (duties[rep] >> (p - 1)) & 1]
@@ -225,6 +315,7 @@ def reps_of(scenario: Scenario, skills: np.ndarray, luck: WorkforceLuck, team_du
         sitting=np.full(slots, -1.0),
         accounts=np.zeros(slots, dtype=np.int64),
         partners=np.zeros(slots, dtype=np.int64),
+        share=share,
     )
 
 
@@ -280,9 +371,14 @@ def world(
     losses: np.ndarray,
     pipeline_luck: PipelineLuck | None,
     room: Room,
+    decisions: DecisionLuck | None = None,
+    first_initial: int = -1,
+    seed: int = 0,
+    replication: int = 0,
 ) -> World:
     """Everything one run of the compiled loop reads and writes."""
-    p = params(scenario, n_arriving, slot_start)
+    p = params(scenario, n_arriving, slot_start, first_initial)
+    deals = scenario.initial.size if scenario.initial is not None else 0
     reps = reps_of(scenario, skills, luck, p.team_duties)
     slots = reps.number.shape[0]
     n, n_teams = book.size, scenario.n_teams
@@ -313,8 +409,15 @@ def world(
             short=np.zeros(1, dtype=np.int64),
             failed=np.full(1, -1, dtype=np.int64),
             started=np.zeros(1, dtype=np.bool_),
+            deal_need=np.full(1, -1, dtype=np.int64),
+            deal_skill=np.zeros(1),
+            deal_shift=np.zeros(1),
+            deal_owner=np.full(deals, -1, dtype=np.int64),
+            deal_outcome=np.zeros(deals, dtype=np.int64),
+            deal_wait=np.zeros(deals),
+            assignment=assignment_draws(scenario, seed, replication, n),
         ),
-        leads=leads_of(scenario, book, entry, p.overflow),
+        leads=leads_of(scenario, book, entry, p.overflow, decisions),
         seats=seats,
         tq=task_queues(slots, room.queue),
         tasks=tasks_of(room.tasks),

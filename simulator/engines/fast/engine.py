@@ -21,8 +21,10 @@ from simulator.engines.fast.loop import run_world
 from simulator.engines.fast.luck import PipelineLuck, WorkforceLuck, loss_draws
 from simulator.engines.fast.records import pipeline_record
 from simulator.engines.fast.state import World
+from simulator.model.decision_luck import run_decision_luck
+from simulator.model.initial_pipeline import decide_initial, draw_initial_book, initial_uniforms
 from simulator.model.market import LeadBook, draw_leads, draw_rep_skills
-from simulator.model.pipeline_luck import CustomerLuck, draw_digital_entry, select, with_slots
+from simulator.model.pipeline_luck import CustomerLuck, concatenate, draw_digital_entry, select, with_slots
 from simulator.model.records import JourneyLog, ReplicationRun
 from simulator.model.scenario import Scenario
 
@@ -44,8 +46,15 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
     missing = uncovered(scenario)
     if missing:
         raise ValueError(f"the fast engine does not cover: {', '.join(missing)}")
-    book, slot_start = with_slots(scenario, seed, replication, draw_leads(scenario, seed, replication))
-    n_arriving = min(slot_start.values(), default=book.size)
+    market = draw_leads(scenario, seed, replication)
+    book, slot_start = with_slots(scenario, seed, replication, market)
+    n_arriving, first_initial = min(slot_start.values(), default=book.size), book.size
+    if scenario.initial is not None:  # the open deals of day 0 come after every other lead
+        book = concatenate([book, draw_initial_book(scenario, seed, replication)])
+    decisions = None
+    if scenario.decisions is not None:
+        decisions = run_decision_luck(scenario, seed, replication, book, market.size, slot_start, first_initial)
+    uniforms = initial_uniforms(scenario, seed, replication) if scenario.initial is not None else None
     skills = draw_rep_skills(scenario, seed, replication)
     if scenario.pipelines is not None:
         entry = draw_digital_entry(scenario, seed, replication, book)
@@ -59,12 +68,31 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
         pipeline_luck = (
             PipelineLuck.draw(scenario, seed, replication, room.gaps) if scenario.pipelines is not None else None
         )
-        state = world(scenario, book, entry, n_arriving, slot_start, skills, luck, losses, pipeline_luck, room)
+        state = world(
+            scenario,
+            book,
+            entry,
+            n_arriving,
+            slot_start,
+            skills,
+            luck,
+            losses,
+            pipeline_luck,
+            room,
+            decisions,
+            first_initial,
+            seed,
+            replication,
+        )
         status = run_world(state)
-        while status == loop.NEED_CHUNK:
-            assert chunks is not None
-            need = state.customers.need
-            store_chunk(state.customers, chunks, int(need[0]), int(need[1]))
+        while status in (loop.NEED_CHUNK, loop.NEED_DEAL):
+            if status == loop.NEED_CHUNK:
+                assert chunks is not None
+                need = state.customers.need
+                store_chunk(state.customers, chunks, int(need[0]), int(need[1]))
+            else:
+                assert uniforms is not None
+                _draw_deal(scenario, book, state, first_initial, uniforms)
             status = run_world(state)
         if status == loop.FAILED:
             source = int(state.run.failed[0])
@@ -76,6 +104,16 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
         room = room.doubled()
     _ROOM[id(scenario)] = room
     return _records(scenario, book, state)
+
+
+def _draw_deal(scenario: Scenario, book: LeadBook, state: World, first_initial: int, uniforms: np.ndarray) -> None:
+    """The outcome and remaining time of the starting deal the loop stopped for, given its age."""
+    run = state.run
+    d = int(run.deal_need[0])
+    skill, shift = float(run.deal_skill[0]), float(run.deal_shift[0])
+    run.deal_outcome[d], run.deal_wait[d] = decide_initial(
+        scenario, book, first_initial + d, d, skill, shift, uniforms[d]
+    )
 
 
 def _records(scenario: Scenario, book: LeadBook, state: World) -> ReplicationRun:

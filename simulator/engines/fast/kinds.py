@@ -14,6 +14,9 @@ LEAD_START = 2  # a = lead: its journey starts
 LEAD_HANDED = 3  # a = lead: the hand-off delay has passed
 LEAD_DONE = 4  # a = lead: its stage's work item is done (result in the item's record)
 LEAD_READY = 5  # a = lead: the buyer's delay after a stage has passed
+DEAL_START = 7  # a = starting deal: its process starts (``starting_deal``)
+DEAL_DECIDED = 8  # a = starting deal: its remaining time has passed
+LEAD_DECIDED = 6  # a = lead, b = its item: the wait for the buyer's decision (``decision_processes.decide``) has passed
 # reps (``rep_workday``)
 REP_START = 10  # a = rep: its workday starts
 REP_WAKE = 11  # a = rep: woken (new work queued for it, or it left)

@@ -14,20 +14,22 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from simulator.engines.fast import customers, events, kinds, partners, reps, sales, teams, workforce
+from simulator.engines.fast import customers, deals, events, kinds, partners, reps, sales, teams, workforce
 from simulator.engines.fast.state import World
 from simulator.engines.fast.structs import view_of, view_size
 
-FINISHED, SHORT, NEED_CHUNK, FAILED = 0, 1, 2, 3
+FINISHED, SHORT, NEED_CHUNK, FAILED, NEED_DEAL = 0, 1, 2, 3, 4
 
 
 @njit(cache=True)
 def _start(w: World) -> None:
-    """The processes of day 0, in the SimPy engine's order: customers, arrivals, reps, census, workforce."""
+    """The processes of day 0, in the SimPy engine's order: customers, arrivals, deals, reps, census, workforce."""
     ev, p, rs, seats = w.ev, w.p, w.reps, w.seats
     if p.retention:
         customers.start_book(w)
     events.start(ev, kinds.ARRIVALS_START, 0, 0)
+    for d in range(p.deal_stage.shape[0]):
+        events.start(ev, kinds.DEAL_START, d, 0)
     for rep in range(rs.n_hired[0]):
         events.start(ev, kinds.REP_START, rep, 0)
     events.start(ev, kinds.CENSUS_START, 0, 0)
@@ -123,6 +125,12 @@ def _dispatch(w: World, kind: int, a: int, b: int) -> None:
         sales.start_journey(w, a)
     elif kind == kinds.LEAD_READY:
         sales.enter_stage(w, a)
+    elif kind == kinds.LEAD_DECIDED:
+        sales.decided(w, a, b)
+    elif kind == kinds.DEAL_START:
+        deals.start(w, a)
+    elif kind == kinds.DEAL_DECIDED:
+        deals.went_on(w, a)
     elif kind == kinds.LEAD_HANDED:
         sales.handed(w, a)
     elif kind == kinds.ITEM_DONE:
@@ -224,6 +232,10 @@ def _loop(w: World, keep: tuple[np.ndarray, np.ndarray]) -> int:
     if not w.run.started[0]:
         w.run.started[0] = True
         _start(w)
+    d = w.run.deal_need[0]
+    if d >= 0:  # the caller drew the decision of the starting deal the loop stopped for
+        w.run.deal_need[0] = -1
+        deals.decided(w, d)
     ev = w.ev
     horizon = w.p.horizon
     while ev.size[0] > 0 and ev.time[0] < horizon:
@@ -239,6 +251,8 @@ def _loop(w: World, keep: tuple[np.ndarray, np.ndarray]) -> int:
                 return NEED_CHUNK
         kind, a, b = events.pop(ev)
         _dispatch(w, kind, a, b)
+        if w.run.deal_need[0] >= 0:
+            return NEED_DEAL
     status = _stopped(w)
     if status != FINISHED:
         return status
@@ -249,10 +263,11 @@ def _loop(w: World, keep: tuple[np.ndarray, np.ndarray]) -> int:
 
 @njit(cache=True)
 def run_world(world: World) -> int:
-    """Run one replication on to the horizon: FINISHED, SHORT, NEED_CHUNK or FAILED.
+    """Run one replication on to the horizon: FINISHED, SHORT, NEED_CHUNK, NEED_DEAL or FAILED.
 
     The groups of ``world`` are viewed in place (see :mod:`.structs`): the loop writes
-    into the caller's arrays, so a run stopped for a luck chunk goes on when called again.
+    into the caller's arrays, so a run stopped for a luck chunk or a starting deal's
+    decision goes on when called again.
     """
     sizes = np.array(
         [

@@ -14,7 +14,7 @@ import math
 
 from numba import njit
 
-from simulator.engines.fast import customers, events, kinds, teams, workforce
+from simulator.engines.fast import customers, decisions, events, kinds, teams, workforce
 from simulator.engines.fast.state import World
 from simulator.model.records import Outcome
 
@@ -151,7 +151,7 @@ def enter_stage(w: World, lead: int) -> None:
     if not p.team_pooled[t]:
         owner = leads.owners[lead, t]
         if owner < 0:
-            owner = teams.choose_owner(w, t)
+            owner = teams.choose_owner_of(w, t, lead)
             leads.owners[lead, t] = owner
         if previous_team != t:
             reps.owned_open[owner] += 1
@@ -209,21 +209,41 @@ def queue_item(w: World, lead: int) -> None:
 
 @njit(cache=True)
 def item_done(w: World, lead: int, item: int) -> None:
-    """The stage's work is done (or the lead was lost waiting): on to the buyer's delay, or the end."""
-    leads, items = w.leads, w.items
+    """The stage's work is done (or the lead was lost waiting): the buyer's decision, if any, then on."""
+    result, day = w.items.result[item], w.items.day[item]
+    if w.p.decisions and result in (PASSED, DISQUALIFIED):
+        result, spent, wait = decisions.decide(w, lead, w.leads.stage[lead], result)
+        if spent and wait > 0.0:
+            w.leads.decided[lead] = result
+            events.timeout(w.ev, wait, kinds.LEAD_DECIDED, lead, item)
+            return
+        _went_on(w, lead, item, result, spent, w.ev.clock[0])
+        return
+    _went_on(w, lead, item, result, False, day)
+
+
+@njit(cache=True)
+def decided(w: World, lead: int, item: int) -> None:
+    """The wait for the buyer's decision has passed."""
+    _went_on(w, lead, item, w.leads.decided[lead], True, w.ev.clock[0])
+
+
+@njit(cache=True)
+def _went_on(w: World, lead: int, item: int, result: int, spent: bool, day: float) -> None:
+    """On to the buyer's delay (none if it was spent on the decision), or the end."""
+    leads = w.leads
     stage, owner = leads.stage[lead], leads.owner[lead]
-    result = items.result[item]
     if result != PASSED:
-        finish(w, lead, owner, result, stage, items.day[item])
+        finish(w, lead, owner, result, stage, day)
         return
     leads.stage_passed[lead, stage] = True
     if stage == w.p.n_stages - 1:
         finish(w, lead, owner, WON, stage, w.ev.clock[0])
         return
-    leads.previous_rep[lead] = items.rep[item]
+    leads.previous_rep[lead] = w.items.rep[item]
     leads.previous_team[lead] = leads.team[lead]
     leads.stage[lead] = stage + 1
-    delay = leads.delay[stage, lead]
+    delay = 0.0 if spent else leads.delay[stage, lead]
     if delay > 0.0:
         events.timeout(w.ev, delay, kinds.LEAD_READY, lead, 0)
         return

@@ -43,6 +43,8 @@ class Params(NamedTuple):
     team_logit: FloatArray  # (T, X)
     team_pooled: BoolArray  # (T,)
     team_least_loaded: BoolArray  # (T,) else round robin (for owner policies)
+    team_by_share: BoolArray  # (T,) owners drawn by the reps' shares of new leads
+    team_hire_share: FloatArray  # (T,) a new rep's share (the mean of its team's day-0 shares)
     team_closest: BoolArray  # (T,) closest_to_close priority, else fifo
     team_rank: FloatArray  # (T, 5) rank of each pipeline in the team's priority order
     team_selling_hours: FloatArray  # (T,)
@@ -104,6 +106,20 @@ class Params(NamedTuple):
     renewal_team: IntArray  # (Sr,)
     expansion_team: IntArray  # (Se,)
     expansion_base_logit: FloatArray  # (Se,)
+    # buyer decisions (see model.decisions; off, with empty tables, when none is configured)
+    decisions: bool
+    stage_after_delay: BoolArray  # (S,) the outcome takes effect after the buyer's delay
+    stage_no_decision: FloatArray  # (S,) share of decisions ending with no decision
+    stage_by_month: BoolArray  # (S,) its delays follow the month of the quarter the deal was created in
+    month_start: FloatArray  # (M,) the calendar's month starts
+    quarter_ends: FloatArray  # (Q,) working days on which quarters end
+    quarter_share: float
+    quarter_window: float
+    quarter_lookahead: float
+    # the starting open pipeline (see model.initial_deals): deal d is lead first_initial + d
+    first_initial: int
+    deal_stage: IntArray  # (M,)
+    deal_named: IntArray  # (M,) its named owner's rep slot, -1 the team's rule
 
 
 class Leads(NamedTuple):
@@ -121,7 +137,16 @@ class Leads(NamedTuple):
     handoff_draw: FloatArray
     handoff_delay: FloatArray
     handoff_extra: FloatArray
+    # decision luck (S, N); (1, 1) when no decisions are configured
+    no_decision_draw: FloatArray
+    lost_delay: FloatArray
+    no_decision_delay: FloatArray
+    pull_draw: FloatArray
+    pull_position: FloatArray
+    won_by_month: FloatArray  # (3, S, N); (1, 1, 1) when no stage has delays by month of the quarter
+    lost_by_month: FloatArray
     # journey state
+    decided: IntArray  # (N,) the outcome whose decision the lead waits for
     stage: IntArray  # (N,)
     previous_rep: IntArray
     previous_team: IntArray
@@ -206,6 +231,7 @@ class Reps(NamedTuple):
     sitting: FloatArray  # rank of the interruptible sitting in hand, -1 none
     accounts: IntArray
     partners: IntArray
+    share: FloatArray  # relative share of the team's new leads (by-share teams)
 
 
 class Teams(NamedTuple):
@@ -234,6 +260,13 @@ class Run(NamedTuple):
     short: IntArray  # (1,) 1 if pre-drawn luck or room ran out (the replication is rerun with more)
     failed: IntArray  # (1,) source whose slots ran out (the SimPy engine raises), -1 none
     started: BoolArray  # (1,) the processes of day 0 were started (a run may stop and go on)
+    deal_need: IntArray  # (1,) starting deal whose decision the loop stopped for, -1 none
+    deal_skill: FloatArray  # (1,) its owner's skill
+    deal_shift: FloatArray  # (1,) its pod's logit shift
+    deal_owner: IntArray  # (M,) each starting deal's owner (rep slot, -1 none)
+    deal_outcome: IntArray  # (M,) PASS, LOSS or NO_DECISION (model.initial_pipeline)
+    deal_wait: FloatArray  # (M,) its remaining working days
+    assignment: FloatArray  # (T, N) each lead's uniform for a by-share team's owner choice ((1, 1): none)
 
 
 class Seats(NamedTuple):

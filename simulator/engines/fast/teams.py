@@ -3,7 +3,9 @@
 The same rules as :mod:`simulator.engines.simpy.organisation`: a pooled team shares one
 queue and wakes its longest-idle rep; round-robin deals owners in turn over the team's
 reps in order; least-loaded takes the rep owning the fewest open leads (lowest index on
-ties). A queued item wakes its owner if the owner is idle.
+ties); by share draws the owner of a new lead with the lead's uniform in proportion to
+the reps' shares, and otherwise takes the rep furthest below its share of open deals.
+A queued item wakes its owner if the owner is idle.
 """
 
 from __future__ import annotations
@@ -19,10 +21,39 @@ NEW_LEAD, SPEED_CHANGE = 0, 1  # causes of a rep's interrupt
 
 
 @njit(cache=True)
+def choose_owner_of(w: World, t: int, lead: int) -> int:
+    """The owner of ``lead`` entering team ``t``: by its uniform in a by-share team, else by the team's rule."""
+    if not w.p.team_by_share[t]:
+        return choose_owner(w, t)
+    reps, teams = w.reps, w.teams
+    n = teams.n_members[t]
+    total = 0.0
+    for k in range(n):
+        total += reps.share[teams.members[t, k]]
+    if total <= 0.0:
+        return choose_owner(w, t)
+    target, cumulative = w.run.assignment[t, lead] * total, 0.0
+    for k in range(n):
+        cumulative += reps.share[teams.members[t, k]]
+        if target < cumulative:
+            return teams.members[t, k]
+    return teams.members[t, n - 1]
+
+
+@njit(cache=True)
 def choose_owner(w: World, t: int) -> int:
-    """The owner of a lead entering team ``t`` (owner policies only)."""
+    """The owner of a deal entering team ``t`` (owner policies only; by share: the furthest below its share)."""
     p, reps, teams = w.p, w.reps, w.teams
     n = teams.n_members[t]
+    if p.team_by_share[t]:
+        best = teams.members[t, 0]
+        best_load = reps.owned_open[best] / max(reps.share[best], 1e-12)
+        for k in range(1, n):
+            r = teams.members[t, k]
+            load = reps.owned_open[r] / max(reps.share[r], 1e-12)
+            if load < best_load or (load == best_load and reps.number[r] < reps.number[best]):
+                best, best_load = r, load
+        return best
     if not p.team_least_loaded[t]:
         rep = teams.members[t, teams.next_turn[t] % n]
         teams.next_turn[t] += 1

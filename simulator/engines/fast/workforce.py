@@ -181,6 +181,7 @@ def hire(w: World, t: int, skill: float) -> int:
     reps.start_tenure[rep] = 0.0
     reps.leave_day[rep] = math.inf
     reps.active[rep] = True
+    reps.share[rep] = p.team_hire_share[t]
     apply_level(p, reps, rep, 0.0)
     empty = vacancy(p, reps, t)
     if tm.n_members[t] > 0 and tm.members[t, 0] == empty:

@@ -18,18 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import simpy
 
-from simulator.model.decisions import (
-    DecisionLuck,
-    concatenate_luck,
-    draw_decision_luck,
-    pulled_close,
-    quarter_month,
-)
+from simulator.model.decisions import DecisionLuck, pulled_close, quarter_month
 from simulator.model.initial_pipeline import LOSS, NO_DECISION, PASS, decide_initial, initial_uniforms
-from simulator.model.market import LeadBook
 from simulator.model.records import Outcome
 
 if TYPE_CHECKING:
@@ -51,21 +43,6 @@ class DecisionLists:
         self.pull_position = luck.pull_position.tolist()
         self.won_by_month = luck.won_by_month.tolist() if luck.won_by_month is not None else None
         self.lost_by_month = luck.lost_by_month.tolist() if luck.lost_by_month is not None else None
-
-
-def draw_luck(scenario: Scenario, seed: int, replication: int, blocks: list[tuple[int, LeadBook]]) -> DecisionLists:
-    """Decision luck of every lead of the run, block by block (see :mod:`simulator.model.decisions`)."""
-    tables = scenario.decisions
-    assert tables is not None
-    cycle = scenario.lead_profile.product_cycle_multiplier
-    configured = scenario.lead_profile.products_configured
-    parts = [
-        draw_decision_luck(
-            tables, seed, replication, key, book.size, cycle[book.product] if configured else np.ones(book.size)
-        )
-        for key, book in blocks
-    ]
-    return DecisionLists(concatenate_luck(parts))
 
 
 def decide(floor: Any, lead: int, stage: int, result: int) -> Generator[simpy.Event, Any, tuple[int, bool]]:

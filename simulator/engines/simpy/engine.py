@@ -35,7 +35,7 @@ from simulator.engines.simpy.floor import PASSED, Process, SalesFloor
 from simulator.engines.simpy.organisation import Rep, Team, WorkItem
 from simulator.engines.simpy.pipeline_state import PoolTask, give_duties
 from simulator.engines.simpy.workforce_processes import Workforce
-from simulator.model.decisions import INITIAL_BLOCK
+from simulator.model.decision_luck import run_decision_luck
 from simulator.model.initial_pipeline import draw_initial_book
 from simulator.model.market import draw_leads, draw_rep_skills
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY, conversion_logit, probability
@@ -226,19 +226,8 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
     floor.seed, floor.replication = seed, replication
     floor.n_arriving = n_arriving
     if scenario.decisions is not None:
-        blocks = [(0, select(leads, np.arange(leads.size) < market.size))]
-        blocks += [
-            (
-                1 + k,
-                select(
-                    leads,
-                    (np.arange(leads.size) >= start) & (np.arange(leads.size) < first_initial) & (leads.source == k),
-                ),
-            )
-            for k, start in sorted(slot_start.items())
-        ]
-        blocks.append((INITIAL_BLOCK, select(leads, np.arange(leads.size) >= first_initial)))
-        floor.decision_lists = decision_processes.draw_luck(scenario, seed, replication, blocks)
+        luck = run_decision_luck(scenario, seed, replication, leads, market.size, slot_start, first_initial)
+        floor.decision_lists = decision_processes.DecisionLists(luck)
     if scenario.pipelines is not None:
         floor.lead_entry = draw_digital_entry(scenario, seed, replication, leads)
         floor.pipes = pipeline_processes.setup(floor, slot_start)
