@@ -37,7 +37,12 @@ from simulator.analysis.tables import (
     summary_row,
     window_words,
 )
-from simulator.analysis.warmup import transient_drifts
+from simulator.analysis.warmup import (
+    depleting_territories,
+    seasonal_shapes,
+    territories,
+    transient_drifts,
+)
 from simulator.analysis.wording import count_of, team_label, title
 from simulator.io.atomic import atomic_write
 from simulator.report.answer_section import answer_section
@@ -176,8 +181,13 @@ def _steady_state_lines(result: ExperimentResult) -> list[str]:
     """The initial-transient check: a warning per state series still trending in the window."""
     warmup = result.experiment.scenarios[0].config.clock.warmup_days
     baseline = result.experiment.baseline
-    drifts = transient_drifts(result.monthly, baseline)
-    lines = [f"- **Not yet in a steady state**: {d.sentence(warmup, baseline)}." for d in drifts if d.transient] or [
+    drifts = transient_drifts(result.monthly, baseline, seasonal_shapes(result.experiment))
+    lines = [f"- **Not yet in a steady state**: {d.sentence(warmup, baseline)}." for d in drifts if d.transient]
+    lines += [
+        f"- **Not yet in a steady state**: {line}."
+        for line in depleting_territories(result.replications, territories(result.experiment))
+    ]
+    lines = lines or [
         "- **Steady state**: the open pipeline, customer book and partner base show no clear trend "
         "across the measured window in today's organisation (initial-transient check)."
     ]
