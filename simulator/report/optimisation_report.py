@@ -38,10 +38,21 @@ def _mean_ci(kpi: str, mean: float, low: float, high: float) -> str:
     return f"{format_value(kpi, mean)} ({format_value(kpi, low)} to {format_value(kpi, high)})"
 
 
+def budget_words(problem: TeamMixProblem) -> str:
+    """The budget in words: a year's, and what it allows over a measured window that is not a year."""
+    if problem.budget is None:
+        return ""
+    words = f"{format_money(problem.budget)} of cost of sales a year"
+    window = problem.window_budget
+    if window is not None and abs(problem.window_years - 1.0) > 1e-9:
+        words += f" ({format_money(window)} over the measured window of {problem.window_years:.2f} years)"
+    return words
+
+
 def answer_paragraph(found: Optimisation) -> str:
     """The report's opening: the mix to choose, with its KPI, cost and P(best), against today's."""
     problem, kpi = found.problem, found.problem.kpi
-    budget = f"within a budget of {format_money(problem.budget)} of cost of sales a year" if problem.budget else ""
+    budget = f"within a budget of {budget_words(problem)}" if problem.budget else ""
     by_name = {f.candidate: f for f in found.finalists}
     today = next((f for f in found.finalists if f.today), None)
     search = _search_words(found)
@@ -153,7 +164,7 @@ def optimisation_markdown(found: Optimisation, out_dir: Path, figure: Path | Non
         "## How it was searched",
         "",
         f"- **Headcounts**: {bounds}; **budget**: "
-        + (f"mean cost of sales at most {format_money(problem.budget)} a year." if problem.budget else "none."),
+        + (f"mean cost of sales at most {budget_words(problem)}." if problem.budget else "none."),
         _search_line(found),
         f"- **Common random numbers**: every mix replays the same leads with the same luck "
         f"(seed {problem.experiment.seed}).",
