@@ -162,6 +162,26 @@ def test_a_bad_as_of_date_and_a_missing_mapping_are_refused(tmp_path: Path) -> N
         calibrate(tmp_path / "nope.yaml", AS_OF)
 
 
+def test_a_misspelt_or_mistyped_mapping_key_is_named_with_what_is_allowed(tmp_path: Path) -> None:
+    source = yaml.safe_load(mapping("a_opportunities").read_text())
+    table = source["opportunities"]
+    table["colums"] = table.pop("columns")
+    source["assumptions"] = {"hours_per_day": "eight"}
+    for entry in ("opportunities", "roster"):
+        if entry in source:
+            source[entry]["file"] = str((mapping("a_opportunities").parent / source[entry]["file"]).resolve())
+    bad = tmp_path / "mapping.yaml"
+    bad.write_text(yaml.safe_dump(source))
+    with pytest.raises(CalibrationError) as refused:
+        calibrate(bad, AS_OF, UNTIL)
+    message = str(refused.value)
+    assert "opportunities.colums" in message and "unknown key" in message and "did you mean 'columns'" in message
+    assert "opportunities.columns: missing" in message
+    assert "assumptions.hours_per_day = 'eight'" in message
+    assert "'file':" not in message  # the misspelt key is named, not its whole section dumped
+    assert len(message) < 600, message
+
+
 def test_the_calibrated_folder_runs_as_it_is_and_answers_an_org_question(tmp_path: Path) -> None:
     folder = write_folder(calibrate(mapping("a_opportunities"), AS_OF, UNTIL), tmp_path / "company", runs=2)
     result = subprocess.run(
