@@ -160,6 +160,11 @@ def test_a_bad_as_of_date_and_a_missing_mapping_are_refused(tmp_path: Path) -> N
         calibrate(mapping("a_opportunities"), "2023-01-20")
     with pytest.raises(CalibrationError, match="mapping file not found"):
         calibrate(tmp_path / "nope.yaml", AS_OF)
+    for text in ("", "2023-04", "NaT", "28/04/2023"):  # numpy reads '' as NaT and '2023-04' as the 1st
+        with pytest.raises(CalibrationError, match="must be a date written YYYY-MM-DD"):
+            calibrate(mapping("a_opportunities"), text)
+    with pytest.raises(CalibrationError, match="no opportunity was created in the 6 months before it"):
+        calibrate(mapping("a_opportunities"), "2031-01-01")  # no reps or arrivals to fit (a traceback before)
 
 
 def test_a_misspelt_or_mistyped_mapping_key_is_named_with_what_is_allowed(tmp_path: Path) -> None:
