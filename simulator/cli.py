@@ -28,7 +28,7 @@ from omegaconf import DictConfig, OmegaConf
 from simulator.command_line import SEARCHPATH, hydra_refusal, prepare_command_line, restore_overrides
 from simulator.compose import compose_experiment, config_dir, load_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.io.output_dir import UnwritableOutputError, check_writable
+from simulator.io.output_dir import UnwritableOutputError, check_creatable, check_writable
 from simulator.run.experiment import Experiment
 from simulator.run.settings import RunnerSettings, runner_settings
 
@@ -311,13 +311,22 @@ def _warmup_main(args: Sequence[str]) -> int:
         return EXIT_CONFIG_ERROR
     except KeyError:
         names = ", ".join(s.name for s in experiment.scenarios)
-        print(f"salesim: warmup: --scenario {options.scenario}: not a scenario of {experiment.name} ({names})")
+        print(
+            f"salesim: warmup: --scenario {options.scenario}: not a scenario of {experiment.name} ({names})",
+            file=sys.stderr,
+        )
         return EXIT_CONFIG_ERROR
     from simulator.analysis.warmup_study import study_warmup
     from simulator.report.warmup_report import warmup_markdown, write_warmup
 
     year = spec.config.clock.calendar().days_per_year
     out = Path(options.out or f"outputs/warmup/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
+    try:
+        check_creatable(out)
+    except UnwritableOutputError as error:
+        print(f"salesim: warmup: {error}", file=sys.stderr)
+        print("salesim: nothing was run and no results were written.", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
     study = study_warmup(spec.config, name, experiment.seed, options.runs, options.years * year)
     written = write_warmup(study, out)
     print(warmup_markdown(study))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from simulator.io.atomic import atomic_write, private_mode_fixed
+from simulator.io.output_dir import UnwritableOutputError, check_creatable
 
 
 @pytest.fixture
@@ -47,3 +48,17 @@ def test_a_folder_made_by_mkdtemp_gets_the_umask_mode(tmp_path: Path, umask_022:
     folder.mkdir(mode=0o700)
     private_mode_fixed(folder)
     assert mode(folder) == 0o755
+
+
+def test_checking_a_folder_creates_nothing_and_refuses_a_file_in_the_way(tmp_path: Path) -> None:
+    check_creatable(tmp_path / "new" / "deeper")  # could be created: passes, creates nothing
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(UnwritableOutputError, match="a file is in the way"):
+        check_creatable(tmp_path / "file" / "out")
+
+
+def test_a_folder_without_write_permission_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "access", lambda path, mode: False)  # as a non-root user sees a 0555 folder
+    with pytest.raises(UnwritableOutputError, match="permission denied|read-only"):
+        check_creatable(tmp_path / "out")

@@ -26,6 +26,7 @@ from simulator.analysis.quantities import kpi_row
 from simulator.analysis.team_mix import TeamMixProblem
 from simulator.config.errors import ConfigError
 from simulator.io.atomic import atomic_write
+from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.report.html import write_html
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_optimisation import plot_optimisation
@@ -243,6 +244,8 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
         bounds = _bounds(options.team)
         experiment = load(overrides)
         check_decision(experiment)
+        out = Path(options.out or f"outputs/optimise/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
+        check_creatable(out)  # before any run: a folder that cannot be written is refused now, not after the runs
         scenario = options.scenario or experiment.baseline
         if scenario not in [s.name for s in experiment.scenarios]:
             names = ", ".join(s.name for s in experiment.scenarios)
@@ -277,7 +280,7 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
                     workers,
                     advance,
                 )
-    except ConfigError as error:
+    except (ConfigError, UnwritableOutputError) as error:
         print(f"salesim: {error}", file=sys.stderr)
         print("salesim: nothing was run and no results were written.", file=sys.stderr)
         return 2
@@ -287,7 +290,6 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the runs made so far are not enough for an answer
         print("\nsalesim: optimise: interrupted; nothing was written", file=sys.stderr)
         return 130
-    out = Path(options.out or f"outputs/optimise/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
     written = write_optimisation(found, out)
     print(answer_paragraph(found))
     print(f"salesim: optimisation written to {written[0].parent}")
