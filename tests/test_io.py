@@ -60,5 +60,5 @@ def test_checking_a_folder_creates_nothing_and_refuses_a_file_in_the_way(tmp_pat
 
 def test_a_folder_without_write_permission_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "access", lambda path, mode: False)  # as a non-root user sees a 0555 folder
-    with pytest.raises(UnwritableOutputError, match="permission denied|read-only"):
+    with pytest.raises(UnwritableOutputError, match=r"permission denied|read-only"):
         check_creatable(tmp_path / "out")
