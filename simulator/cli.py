@@ -14,6 +14,7 @@ import json
 import os
 import shlex
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -385,6 +386,13 @@ def _own_primary(args: list[str]) -> list[str]:
     return args
 
 
+def one_line_warning(
+    message: Warning | str, category: type[Warning], filename: str, lineno: int, line: str | None = None
+) -> str:
+    """A Python warning as the terminal shows salesim's own: one line, no source file or code line."""
+    return f"salesim: warning: {message}\n"
+
+
 def main() -> None:
     """Console entry point (``salesim`` and ``python -m simulator``).
 
@@ -399,6 +407,7 @@ def main() -> None:
     config directory, a YAML syntax error) is one salesim message and exit status 2;
     ``HYDRA_FULL_ERROR=1`` set by the user keeps Hydra's own report.
     """
+    warnings.formatwarning = one_line_warning
     args = sys.argv[1:]
     if args and args[0] in SUBCOMMANDS:
         sys.exit(SUBCOMMANDS[args[0]](args[1:]))
