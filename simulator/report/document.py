@@ -37,7 +37,7 @@ from simulator.analysis.tables import (
     summary_row,
     window_words,
 )
-from simulator.analysis.warmup import transient_drifts
+from simulator.analysis.warmup import starts_from_state, transient_drifts
 from simulator.analysis.wording import count_of, team_label, title
 from simulator.io.atomic import atomic_write
 from simulator.report.answer_section import answer_section
@@ -176,12 +176,23 @@ def _steady_state_lines(result: ExperimentResult) -> list[str]:
     """The initial-transient check: a warning per state series still trending in the window."""
     warmup = result.experiment.scenarios[0].config.clock.warmup_days
     baseline = result.experiment.baseline
-    drifts = transient_drifts(result.monthly, baseline)
-    lines = [f"- **Not yet in a steady state**: {d.sentence(warmup, baseline)}." for d in drifts if d.transient] or [
-        "- **Steady state**: the open pipeline, customer book and partner base show no clear trend "
+    from_state = starts_from_state(result.experiment)
+    drifts = transient_drifts(result.monthly, baseline, from_state)
+    steady = (
+        "- **Starting state**: the runs start from the deals open at the as-of date, so the state's course "
+        "across the window is part of the forecast (no warm-up applies)."
+        if from_state
+        else "- **Steady state**: the open pipeline, customer book and partner base show no clear trend "
         "across the measured window in today's organisation (initial-transient check)."
+    )
+    lines = [f"- **Not yet in a steady state**: {d.sentence(warmup, baseline)}." for d in drifts if d.transient] or [
+        steady
     ]
-    return lines + [f"- **Moving to a new level**: {d.sentence(warmup, baseline)}." for d in drifts if not d.transient]
+    return (
+        lines
+        + [f"- **Moving to a new level**: {d.sentence(warmup, baseline)}." for d in drifts if d.response]
+        + [f"- **The forecast's course**: {d.sentence(warmup, baseline)}." for d in drifts if d.from_state]
+    )
 
 
 def _resumed_words(result: ExperimentResult) -> str:

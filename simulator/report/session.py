@@ -23,7 +23,7 @@ from tqdm import tqdm
 from simulator.analysis.decision import check_decision
 from simulator.analysis.precision import auto_runs_words
 from simulator.analysis.results import run_experiment
-from simulator.analysis.warmup import transient_drifts
+from simulator.analysis.warmup import starts_from_state, transient_drifts
 from simulator.io.output_dir import UnwritableOutputError, check_writable, reason
 from simulator.report.outputs import write_outputs
 from simulator.run.experiment import Experiment, ExperimentResult
@@ -154,7 +154,7 @@ def run_and_write(
     if unusual:
         print(unusual)
     warmup = experiment.scenarios[0].config.clock.warmup_days
-    for drift in transient_drifts(result.monthly, experiment.baseline):
+    for drift in transient_drifts(result.monthly, experiment.baseline, starts_from_state(experiment)):
         kind = "warning" if drift.transient else "note"
         print(f"salesim: {kind}: {drift.sentence(warmup, experiment.baseline)}", file=sys.stderr)
     _say_failures(result, resume_command)
