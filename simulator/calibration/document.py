@@ -80,7 +80,7 @@ def calibration_markdown(cal: Calibration) -> str:
         )
     lines += [
         "",
-        f"Deals per owner over the export: {people.deals_per_owner[0]:,} to {people.deals_per_owner[1]:,}.",
+        f"Deals per owner created up to {cal.as_of}: {people.deals_per_owner[0]:,} to {people.deals_per_owner[1]:,}.",
         "",
         "Monthly new opportunities used: " + ", ".join(f"{k}: {v:,}" for k, v in arr.history.items()) + ".",
         "",
