@@ -343,21 +343,21 @@ TABLE: list[BadInput] = [
     ),
     row(
         "workforce",
-        "+workforce.teams.full_cycle.hires=[{month:19,count:1}]",
-        "workforce.teams.full_cycle.hires.0.month = 19: starts on working day 375, not before the end "
-        "of the run (clock.horizon_days = 375): must be a day below 375 or a month up to 18",
+        "+workforce.teams.full_cycle.hires=[{month:25,count:1}]",
+        "workforce.teams.full_cycle.hires.0.month = 25: the run has 24 months (clock.horizon_days = 500): "
+        "must be a day below 500 or a month up to 24, so the hire joins before the run ends",
     ),
     row(
         "workforce",
-        "+workforce.teams.full_cycle.hires=[{day:400,count:2}]",
-        "workforce.teams.full_cycle.hires.0.day = 400.0: starts on working day 400, not before the end "
-        "of the run (clock.horizon_days = 375)",
+        "+workforce.teams.full_cycle.hires=[{day:600,count:2}]",
+        "workforce.teams.full_cycle.hires.0.day = 600.0: starts on working day 600, after the run ends "
+        "(clock.horizon_days = 500)",
     ),
     row(
         "pipelines",
         "pipelines.retention.renewal.checkin_interval_days=0.001",
         "pipelines.retention.renewal.checkin_interval_days = 0.001: about … events per replication, "
-        "mostly check-ins (… customers x 375,002 check-ins each); the budget is 10,000,000: lengthen the "
+        "mostly check-ins (… customers x 500,002 check-ins each); the budget is 10,000,000: lengthen the "
         "check-in interval, or set runner.allow_large=true to run it anyway",
     ),
     row("plan", "plan.assumed_attainment=0", "plan.assumed_attainment = 0: must be greater than 0"),
@@ -382,7 +382,7 @@ TABLE: list[BadInput] = [
         "pipelines",
         "pipelines.retention.initial_customers=1000000",
         "pipelines.retention.initial_customers = 1000000: about … events per replication, mostly "
-        "customers (… customers (initial and won) over 1.5 years); the budget is 10,000,000",
+        "customers (… customers (initial and won) over 2.0 years); the budget is 10,000,000",
     ),
     row(
         "pipelines",
@@ -393,13 +393,13 @@ TABLE: list[BadInput] = [
         "pipelines",
         "pipelines.partner.referral.max_leads_per_month=100000",
         "pipelines.partner.referral.max_leads_per_month = 100000.0: about … events per replication, "
-        "mostly partner referrals (up to 40 partners x 100,000 referrals a month x 18 months)",
+        "mostly partner referrals (up to 40 partners x 100,000 referrals a month x 24 months)",
     ),
     row(
         "pipelines",
         "pipelines.partner.enablement.interval_days=0.0001",
         "pipelines.partner.enablement.interval_days = 0.0001: about … events per replication, mostly "
-        "enablement sessions (up to 40 partners x 3,750,000 sessions each)",
+        "enablement sessions (up to 40 partners x 5,000,000 sessions each)",
     ),
     row(
         "workforce",
@@ -411,7 +411,7 @@ TABLE: list[BadInput] = [
         "org",
         "org.teams.full_cycle.headcount=6000",
         "org.teams.full_cycle.headcount = 6000: about … events per replication, mostly reps (… reps "
-        "(headcount and hires) x 375 working days); the budget is 10,000,000",
+        "(headcount and hires) x 500 working days); the budget is 10,000,000",
     ),
     row(
         "market",

@@ -95,7 +95,7 @@ def test_hires_beyond_a_horizon_an_override_shortened_are_a_note(capsys: pytest.
     experiment = simulator.load_experiment("hiring_plan", ["clock.horizon_days=40", "clock.warmup_days=0"])
     experiment.validate()
     assert "workforce.teams.full_cycle.hires.3.month = 10 starts after the horizon" in capsys.readouterr().err
-    with pytest.raises(ConfigError, match=r"hires\.0\.month = 10: starts on working day 188, not before the end"):
+    with pytest.raises(ConfigError, match=r"hires\.0\.month = 10: starts on working day 188, after the run ends"):
         shortened = ["clock.horizon_days=40", "clock.warmup_days=0"]
         checked_experiment([*shortened, "+workforce.teams.full_cycle.hires=[{month:10,count:1}]"])
 

@@ -195,10 +195,10 @@ def test_differences_are_the_resolved_settings_that_differ() -> None:
 def test_a_scenario_identical_to_the_baseline_says_so() -> None:
     config = simulator.load_experiment().resolved_config["scenarios"]["generalist"]
     experiment = simulator.experiment_from_dict(
-        {**config, "experiment": {"name": "same"}}, {"a": {}, "b": {}, "c": {"clock": {"horizon_days": 500}}}
+        {**config, "experiment": {"name": "same"}}, {"a": {}, "b": {}, "c": {"clock": {"horizon_days": 600}}}
     )
     _, rows = difference_rows(experiment)
-    assert rows == [["b", "(none: same settings as the baseline)", "", ""], ["c", "clock.horizon_days", "375", "500"]]
+    assert rows == [["b", "(none: same settings as the baseline)", "", ""], ["c", "clock.horizon_days", "500", "600"]]
 
 
 def test_describe_prints_the_table_and_runs_nothing(tmp_path: Path) -> None:

@@ -259,3 +259,21 @@ def test_open_deals_of_a_stage_deciding_at_the_work_join_its_queue_with_their_ow
     assert (worked >= 0).all()
     assert (worked == np.where(np.arange(40) % 2 == 1, 0, 1)).all()  # ann is rep 0, bob rep 1
     assert np.isfinite(run.log.outcome_day).all()
+
+
+def test_the_size_check_counts_the_dated_series_and_the_starting_deals() -> None:
+    from simulator.config.errors import ConfigError
+    from simulator.config.schema import parse_scenario
+    from simulator.config.sizes import expected_leads
+
+    data = crm_like()
+    before = expected_leads(parse_scenario(copy.deepcopy(data)))
+    data["market"]["sources"]["crm"]["leads_by_month"] = {"2017-11": 400.0, "2019-01": 9e9}  # 2019: after the run
+    scenario = compiled(data)
+    november = next(m for m in scenario.calendar.slices("month", 0.0, 60.0) if m.label == "2017-11")
+    assert expected_leads(parse_scenario(copy.deepcopy(data))) == pytest.approx(before + 200.0 * november.share)
+    data["initial_pipeline"] = {"stage": ["decision"] * 3, "age_days": [1.0, 2.0, 3.0], "amount": [1.0] * 3}
+    assert expected_leads(parse_scenario(copy.deepcopy(data))) == pytest.approx(before + 200.0 * november.share + 3)
+    data["market"]["sources"]["crm"]["leads_by_month"] = {"2017-11": 1e9}
+    with pytest.raises(ConfigError, match="leads expected per replication"):
+        compiled(data)

@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 
 import simulator
-from simulator.analysis.warmup import mser, recommended_warmup, transient_drifts, truncations
+from simulator.analysis.warmup import (
+    depleting_territories,
+    mser,
+    recommended_warmup,
+    territories,
+    transient_drifts,
+    truncations,
+)
 from simulator.analysis.warmup_study import study_warmup
 from simulator.config.schema import parse_scenario
 from simulator.run.build import experiment_from_dict
@@ -27,6 +34,17 @@ def test_mser_cuts_where_a_filling_series_settles() -> None:
     (found,) = truncations({"open_pipeline": series})
     assert found.material and found.level == pytest.approx(60, abs=1)
     assert recommended_warmup([found], 250 / 12) == pytest.approx(250 / 12 * np.ceil(drop / (250 / 12)))
+
+
+def test_a_series_that_settles_on_a_constant_is_cut_where_it_gets_there() -> None:
+    # partners filling to their cap: the mean of the runs is exactly constant after day 160,
+    # so every later cut ties at zero and the earliest must win (not the half-way limit)
+    days = np.arange(750)
+    filling = np.minimum(9.6, 9.6 * days / 160.0) + np.where(days < 160, 0.01 * np.sin(days), 0.0)
+    drop, settled = mser(filling)
+    assert settled and 150 <= drop <= 165
+    (found,) = truncations({"partners_active": filling})
+    assert found.material and found.observations == drop
 
 
 def test_a_stationary_series_needs_no_warm_up_and_a_trend_never_settles() -> None:
@@ -72,6 +90,22 @@ def test_a_small_or_unclear_drift_is_no_warning() -> None:
     assert transient_drifts(table) == []
 
 
+SEASONALITY = [0.85, 0.95, 1.05, 1.0, 1.05, 1.0, 0.85, 0.7, 1.1, 1.15, 1.2, 1.1]  # the shipped market's
+
+
+def test_a_seasonal_pipeline_over_a_calendar_year_is_not_a_transient_but_a_trend_on_top_is() -> None:
+    season = np.array(SEASONALITY)
+    lagged = (season + np.roll(season, 1)) / 2  # the month and the one before (about one sales cycle)
+    table = monthly({"today": 60 * lagged, "filling": 60 * lagged * np.linspace(0.8, 1.0, 12)}, noise=0.5)
+    table["calendar_month"] = [f"Y2-{m + 1:02d}" for m in table["month"]]
+    shapes = {"today": SEASONALITY, "filling": SEASONALITY}
+    assert {d.scenario for d in transient_drifts(table)} == {"today", "filling"}  # the autumn reads as a trend
+    (drift,) = transient_drifts(table, seasonality=shapes)
+    assert drift.scenario == "filling" and drift.relative == pytest.approx(0.2, abs=0.03)
+    flat = {"today": [1.0] * 12, "filling": [1.0] * 12}  # no seasonality: nothing to fit beside the trend
+    assert {d.scenario for d in transient_drifts(table, seasonality=flat)} == {"today", "filling"}
+
+
 def test_a_scenario_moving_where_the_baseline_is_steady_is_a_response_not_a_transient() -> None:
     table = monthly({"today": np.full(12, 50.0), "more_reps": np.linspace(50, 60, 12)})
     (drift,) = transient_drifts(table, baseline="today")
@@ -111,3 +145,16 @@ def test_the_warm_up_study_covers_the_filling_of_the_pipeline() -> None:
     assert pipeline.material and pipeline.observations > 0
     assert study.warmup_days >= pipeline.observations and study.warmup_days % study.days_per_month < 1e-9
     assert study.means["open_pipeline"][:5].mean() < 0.5 * pipeline.level  # it starts empty
+
+
+def test_a_territory_worked_nearly_dry_is_named_with_the_key_to_raise() -> None:
+    data = copy.deepcopy(shipped(pipelines="default"))
+    data["clock"] = {"horizon_days": 120, "warmup_days": 0}
+    data["pipelines"]["prospecting"]["target_accounts"] = 400  # 12 reps work this in a few weeks
+    data.update(seed=5, runs=2, experiment={"name": "dry"})
+    result = simulator.run_experiment(experiment_from_dict(data), workers=1)
+    (line,) = depleting_territories(result.replications, territories(result.experiment))
+    assert "of the 400 target accounts are worked" in line and "pipelines.prospecting.target_accounts" in line
+    data["pipelines"]["prospecting"]["target_accounts"] = 40_000
+    result = simulator.run_experiment(experiment_from_dict(data), workers=1)
+    assert depleting_territories(result.replications, territories(result.experiment)) == []

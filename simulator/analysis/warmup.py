@@ -19,13 +19,17 @@ replication's least-squares trend over the window's months and reports the serie
 mean drift over the window is both statistically clear (more than 4 standard errors
 across replications) and material (more than :data:`MATERIAL_DRIFT` of the series'
 mean level): the state was still moving when measurement began, so a warm-up longer than
-the one configured is suggested.
+the one configured is suggested. The open pipeline follows the arrivals, so with seasonal
+arrivals its trend is fitted beside the seasonal multipliers of the month and the month
+before (about one sales cycle): over a measured calendar year a market busier in the autumn
+than in January is not a pipeline still filling.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +58,9 @@ MONTHLY_STATE = {
     "partners_at_month_end": "partner base (active partners)",
 }
 """Monthly columns the transient check reads, and their names in a sentence."""
+
+SEASONAL_STATE = ("open_pipeline_mean",)
+"""Series driven by the month's arrivals: their trend is fitted beside the seasonality."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +92,11 @@ def mser(series: FloatArray, batch: int = MSER_BATCH) -> tuple[int, bool]:
     sse = suffix_sq - suffix**2 / kept
     statistic = sse[: k - 1] / kept[: k - 1] ** 2
     half = k // 2
-    best = int(np.argmin(statistic[: half + 1]))
+    searched = statistic[: half + 1]
+    # Ties go to the earliest truncation: a series that settles on a constant (a partner base
+    # at its cap) has a zero statistic at every cut after it, and rounding must not pick one.
+    tolerance = 1e-10 * float(np.mean(means**2))
+    best = int(np.flatnonzero(searched <= searched.min() + tolerance)[0])
     return best * batch, best < half
 
 
@@ -186,7 +197,12 @@ def starts_from_state(experiment: Experiment) -> bool:
     return any(spec.config.initial_pipeline is not None for spec in experiment.scenarios)
 
 
-def transient_drifts(monthly: pd.DataFrame, baseline: str | None = None, from_state: bool = False) -> list[Drift]:
+def transient_drifts(
+    monthly: pd.DataFrame,
+    baseline: str | None = None,
+    seasonality: Mapping[str, Sequence[float]] | None = None,
+    from_state: bool = False,
+) -> list[Drift]:
     """State series whose trend over the window is clear and material, per scenario.
 
     ``monthly`` is the monthly table (one row per scenario x replication x month); months
@@ -194,13 +210,17 @@ def transient_drifts(monthly: pd.DataFrame, baseline: str | None = None, from_st
     (today's organisation, which the shipped configs start in its steady state), a
     scenario's drift on a series the baseline holds steady is marked a *response* to the
     scenario's lever (a move to a new level, which no warm-up removes), not a transient.
-    With ``from_state`` (the runs start from a real open pipeline, e.g. a calibrated
-    company's as-of date, with no warm-up) every drift is the forecast's own course: a note.
+    ``seasonality`` (scenario -> the 12 arrival multipliers, January first) and the
+    table's ``calendar_month`` labels (``...-MM``) let the open pipeline's trend be fitted
+    beside the arrivals' seasonal swing. With ``from_state`` (the runs start from a real
+    open pipeline, e.g. a calibrated company's as-of date, with no warm-up) every drift is
+    the forecast's own course: a note.
     """
     found: list[Drift] = []
     if monthly.empty or "month" not in monthly.columns:
         return found
     for scenario, runs in monthly.groupby("scenario", sort=False):
+        season = _seasonal_regressor(runs, (seasonality or {}).get(str(scenario)))
         for column, what in MONTHLY_STATE.items():
             if column not in runs.columns:
                 continue
@@ -209,8 +229,12 @@ def transient_drifts(monthly: pd.DataFrame, baseline: str | None = None, from_st
             if values.shape[1] < 3 or values.shape[0] < 2 or not np.isfinite(values).all():
                 continue
             months = np.arange(values.shape[1], dtype=np.float64)
-            centred = months - months.mean()
-            slopes = (values - values.mean(axis=1, keepdims=True)) @ centred / (centred @ centred)
+            design = [months - months.mean()]
+            if column in SEASONAL_STATE and season is not None and season.size == months.size:
+                design.append(season - season.mean())
+            x = np.column_stack(design)
+            coefficients = np.linalg.lstsq(x, (values - values.mean(axis=1, keepdims=True)).T, rcond=None)[0]
+            slopes = coefficients[0]
             span = months[-1] - months[0]
             drift = float(slopes.mean() * span)
             se = float(slopes.std(ddof=1) * span / math.sqrt(slopes.size))
@@ -225,3 +249,56 @@ def transient_drifts(monthly: pd.DataFrame, baseline: str | None = None, from_st
     return [
         d if d.scenario == baseline or d.series in drifting else dataclasses.replace(d, response=True) for d in found
     ]
+
+
+def _seasonal_regressor(runs: pd.DataFrame, multipliers: Sequence[float] | None) -> FloatArray | None:
+    """Each window month's mean seasonal multiplier over it and the month before; None: no seasonality."""
+    if multipliers is None or len(set(multipliers)) < 2 or "calendar_month" not in runs.columns:
+        return None
+    labels = runs.drop_duplicates("month").sort_values("month")["calendar_month"].astype(str)
+    of_year = np.array([int(label[-2:]) - 1 for label in labels], dtype=np.int64)
+    season = np.asarray(multipliers, dtype=np.float64)
+    n = season.size
+    return np.asarray((season[of_year % n] + season[(of_year - 1) % n]) / 2.0, dtype=np.float64)
+
+
+TERRITORY_WORKED = 0.9
+"""A territory this much worked by the end of the run is running out of fresh accounts."""
+
+
+def depleting_territories(replications: pd.DataFrame, territory: Mapping[str, int | None]) -> list[str]:
+    """Scenarios whose prospecting territory is nearly used up by the end of the run, in words.
+
+    A finite territory (``pipelines.prospecting.target_accounts``) is worked account by
+    account; once few fresh accounts are left, prospecting books fewer meetings month by
+    month, so the measured year is no steady state. ``replications`` needs the
+    ``target_accounts_worked`` KPI; ``territory`` maps a scenario to its number of target
+    accounts (None: no prospecting).
+    """
+    if replications.empty or "target_accounts_worked" not in replications.columns:
+        return []
+    lines = []
+    worked = replications.groupby("scenario", sort=False)["target_accounts_worked"].mean()
+    for scenario, mean_worked in worked.items():
+        accounts = territory.get(str(scenario))
+        if accounts and mean_worked >= TERRITORY_WORKED * accounts:
+            lines.append(
+                f"{scenario}: {mean_worked / accounts:.0%} of the {accounts:,} target accounts are worked by the end "
+                "of the run: prospecting runs out of fresh accounts, so its meetings fall as the run goes on; "
+                "raise pipelines.prospecting.target_accounts to the territory the reps really have"
+            )
+    return lines
+
+
+def territories(experiment: Experiment) -> dict[str, int | None]:
+    """Each scenario's number of prospecting target accounts (None: no prospecting pipeline)."""
+    out: dict[str, int | None] = {}
+    for spec in experiment.scenarios:
+        prospecting = spec.config.pipelines.prospecting
+        out[spec.name] = None if prospecting is None else int(prospecting.target_accounts)
+    return out
+
+
+def seasonal_shapes(experiment: Experiment) -> dict[str, Sequence[float]]:
+    """Each scenario's 12 monthly arrival multipliers (``market.seasonality``), for :func:`transient_drifts`."""
+    return {spec.name: tuple(spec.config.market.seasonality) for spec in experiment.scenarios}

@@ -78,10 +78,24 @@ class Load:
 
 
 def expected_leads(config: ScenarioConfig) -> float:
-    """Expected arrivals in one replication: monthly rates x mean seasonality x months simulated."""
-    per_month = sum(source.leads_per_month for source in config.market.sources.values())
+    """Expected leads in one replication: monthly rates x mean seasonality x months simulated.
+
+    The months a dated series (``leads_by_month``) lists inside the horizon count at its
+    value instead, in proportion to their working days simulated; the open deals of the
+    starting pipeline count as leads too.
+    """
     seasonality = config.market.seasonality
-    return per_month * sum(seasonality) / len(seasonality) * _months(config)
+    mean_season = sum(seasonality) / len(seasonality)
+    months = _months(config)
+    total = 0.0
+    for source in config.market.sources.values():
+        total += source.leads_per_month * mean_season * months
+        if source.leads_by_month and config.clock.start_date is not None:
+            for part in config.clock.calendar().slices("month", 0.0, config.clock.horizon_days):
+                if part.label in source.leads_by_month:
+                    total += (source.leads_by_month[part.label] - source.leads_per_month * mean_season) * part.share
+    start = config.initial_pipeline
+    return max(total, 0.0) + (start.size if start is not None else 0)
 
 
 def _months(config: ScenarioConfig) -> float:

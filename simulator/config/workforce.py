@@ -202,10 +202,12 @@ def hires_beyond_horizon(workforce: WorkforceConfig, calendar: Calendar, horizon
                 continue
             field, value = ("day", hire.day) if hire.day is not None else ("month", hire.month)
             beyond = hire.day is None and first + (hire.month or 1) - 1 >= calendar.month_start.size - 1
-            when = "starts after the calendar of the run ends" if beyond else f"starts on working day {day:g}"
+            when = (
+                f"the run has {last_month} months" if beyond else f"starts on working day {day:g}, after the run ends"
+            )
             allowed = (
-                f"{when}, not before the end of the run (clock.horizon_days = {horizon_days:g}): must be a day "
-                f"below {horizon_days:g} or a month up to {last_month}"
+                f"{when} (clock.horizon_days = {horizon_days:g}): must be a day below {horizon_days:g} or a month "
+                f"up to {last_month}, so the hire joins before the run ends"
             )
             issues.append(ConfigIssue(f"workforce.teams.{team}.hires.{i}.{field}", value, allowed))
     return issues

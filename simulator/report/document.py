@@ -37,7 +37,13 @@ from simulator.analysis.tables import (
     summary_row,
     window_words,
 )
-from simulator.analysis.warmup import starts_from_state, transient_drifts
+from simulator.analysis.warmup import (
+    depleting_territories,
+    seasonal_shapes,
+    starts_from_state,
+    territories,
+    transient_drifts,
+)
 from simulator.analysis.wording import count_of, team_label, title
 from simulator.io.atomic import atomic_write
 from simulator.report.answer_section import answer_section
@@ -177,16 +183,18 @@ def _steady_state_lines(result: ExperimentResult) -> list[str]:
     warmup = result.experiment.scenarios[0].config.clock.warmup_days
     baseline = result.experiment.baseline
     from_state = starts_from_state(result.experiment)
-    drifts = transient_drifts(result.monthly, baseline, from_state)
-    steady = (
+    drifts = transient_drifts(result.monthly, baseline, seasonal_shapes(result.experiment), from_state)
+    lines = [f"- **Not yet in a steady state**: {d.sentence(warmup, baseline)}." for d in drifts if d.transient]
+    lines += [
+        f"- **Not yet in a steady state**: {line}."
+        for line in depleting_territories(result.replications, territories(result.experiment))
+    ]
+    lines = lines or [
         "- **Starting state**: the runs start from the deals open at the as-of date, so the state's course "
         "across the window is part of the forecast (no warm-up applies)."
         if from_state
         else "- **Steady state**: the open pipeline, customer book and partner base show no clear trend "
         "across the measured window in today's organisation (initial-transient check)."
-    )
-    lines = [f"- **Not yet in a steady state**: {d.sentence(warmup, baseline)}." for d in drifts if d.transient] or [
-        steady
     ]
     return (
         lines

@@ -23,7 +23,13 @@ from tqdm import tqdm
 from simulator.analysis.decision import check_decision
 from simulator.analysis.precision import auto_runs_words
 from simulator.analysis.results import run_experiment
-from simulator.analysis.warmup import starts_from_state, transient_drifts
+from simulator.analysis.warmup import (
+    depleting_territories,
+    seasonal_shapes,
+    starts_from_state,
+    territories,
+    transient_drifts,
+)
 from simulator.io.output_dir import UnwritableOutputError, check_writable, reason
 from simulator.report.outputs import write_outputs
 from simulator.run.experiment import Experiment, ExperimentResult
@@ -154,9 +160,12 @@ def run_and_write(
     if unusual:
         print(unusual)
     warmup = experiment.scenarios[0].config.clock.warmup_days
-    for drift in transient_drifts(result.monthly, experiment.baseline, starts_from_state(experiment)):
+    shapes, from_state = seasonal_shapes(experiment), starts_from_state(experiment)
+    for drift in transient_drifts(result.monthly, experiment.baseline, shapes, from_state):
         kind = "warning" if drift.transient else "note"
         print(f"salesim: {kind}: {drift.sentence(warmup, experiment.baseline)}", file=sys.stderr)
+    for line in depleting_territories(result.replications, territories(experiment)):
+        print(f"salesim: warning: {line}", file=sys.stderr)
     _say_failures(result, resume_command)
     for line in auto_runs_words(result):
         print(f"salesim: runs=auto: {line}")
