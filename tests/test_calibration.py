@@ -214,6 +214,9 @@ def test_the_calibrated_folder_runs_as_it_is_and_answers_an_org_question(tmp_pat
     summary = pd.read_csv(tmp_path / "run" / "summary.csv")
     assert set(summary["scenario"]) == {"as_is", "plus_3_North", "pods_by_product"}
     assert (tmp_path / "run" / "report.md").is_file()
+    # no quota in the export: none is made up, so no attainment figure is flagged against published ranges
+    assert "quota attainment" not in result.stdout and "reps at quota" not in result.stdout
+    assert "- Pay: not in the export" in (folder / "calibration.md").read_text()
 
 
 def test_bootstrap_draws_are_reproducible_and_differ_between_replications() -> None:

@@ -345,4 +345,7 @@ def scenario_sections(cal: Calibration) -> dict[str, Any]:
             "holidays": list(cal.holidays),
         },
         "initial_pipeline": initial,
+        # Pay is no part of a CRM export: the role's pay stays salesim's default (said in
+        # calibration.md); the quota is the mapping's, or none.
+        "economics": {"roles": {ROLE: {"quota": float(assumptions.quota or 0.0)}}},
     }

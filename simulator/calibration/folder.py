@@ -34,7 +34,7 @@ HYDRA = {
         "sweep_summary": {"_target_": "simulator.cli.SweepSummary"},
     },
 }
-SECTIONS = ("market", "pipeline", "org", "effects", "clock", "initial_pipeline")
+SECTIONS = ("market", "pipeline", "org", "effects", "clock", "initial_pipeline", "economics")
 
 
 def plain(data: Any) -> Any:

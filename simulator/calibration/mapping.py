@@ -143,6 +143,7 @@ class Assumptions(_Model):
     no_decision_days: float = 2600.0
     holidays: list[str] = Field(default_factory=list)
     recent_months: int = 6
+    quota: float | None = None  # annual bookings quota per rep ($); None: no quota, so no attainment figures
 
 
 class MappingFile(_Model):
