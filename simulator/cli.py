@@ -14,6 +14,7 @@ import json
 import os
 import shlex
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -28,7 +29,7 @@ from omegaconf import DictConfig, OmegaConf
 from simulator.command_line import SEARCHPATH, hydra_refusal, prepare_command_line, restore_overrides
 from simulator.compose import compose_experiment, config_dir, load_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.io.output_dir import UnwritableOutputError, check_writable
+from simulator.io.output_dir import UnwritableOutputError, check_creatable, check_writable
 from simulator.run.experiment import Experiment
 from simulator.run.settings import RunnerSettings, runner_settings
 
@@ -311,13 +312,22 @@ def _warmup_main(args: Sequence[str]) -> int:
         return EXIT_CONFIG_ERROR
     except KeyError:
         names = ", ".join(s.name for s in experiment.scenarios)
-        print(f"salesim: warmup: --scenario {options.scenario}: not a scenario of {experiment.name} ({names})")
+        print(
+            f"salesim: warmup: --scenario {options.scenario}: not a scenario of {experiment.name} ({names})",
+            file=sys.stderr,
+        )
         return EXIT_CONFIG_ERROR
     from simulator.analysis.warmup_study import study_warmup
     from simulator.report.warmup_report import warmup_markdown, write_warmup
 
     year = spec.config.clock.calendar().days_per_year
     out = Path(options.out or f"outputs/warmup/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
+    try:
+        check_creatable(out)
+    except UnwritableOutputError as error:
+        print(f"salesim: warmup: {error}", file=sys.stderr)
+        print("salesim: nothing was run and no results were written.", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
     study = study_warmup(spec.config, name, experiment.seed, options.runs, options.years * year)
     written = write_warmup(study, out)
     print(warmup_markdown(study))
@@ -376,6 +386,13 @@ def _own_primary(args: list[str]) -> list[str]:
     return args
 
 
+def one_line_warning(
+    message: Warning | str, category: type[Warning], filename: str, lineno: int, line: str | None = None
+) -> str:
+    """A Python warning as the terminal shows salesim's own: one line, no source file or code line."""
+    return f"salesim: warning: {message}\n"
+
+
 def main() -> None:
     """Console entry point (``salesim`` and ``python -m simulator``).
 
@@ -390,6 +407,7 @@ def main() -> None:
     config directory, a YAML syntax error) is one salesim message and exit status 2;
     ``HYDRA_FULL_ERROR=1`` set by the user keeps Hydra's own report.
     """
+    warnings.formatwarning = one_line_warning
     args = sys.argv[1:]
     if args and args[0] in SUBCOMMANDS:
         sys.exit(SUBCOMMANDS[args[0]](args[1:]))

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from simulator.calibration.errors import CalibrationError
+from simulator.io.output_dir import UnwritableOutputError, check_creatable
 
 EXIT_BAD_INPUT = 2
 
@@ -38,9 +39,10 @@ def calibrate_main(args: Sequence[str]) -> int:
     try:
         if options.runs < 1:
             raise CalibrationError(f"--runs {options.runs}: must be a whole number >= 1")
+        check_creatable(Path(options.out))
         calibration = calibrate(options.mapping, options.as_of, options.until)
         folder = write_folder(calibration, options.out, options.runs, options.seed)
-    except CalibrationError as error:
+    except (CalibrationError, UnwritableOutputError) as error:
         print(f"salesim: calibrate: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     out = calibration.outcomes
@@ -84,9 +86,12 @@ def backtest_main(args: Sequence[str]) -> int:
     try:
         if options.runs < 2:
             raise CalibrationError(f"--runs {options.runs}: must be a whole number >= 2 (a band needs runs)")
+        if not origins:
+            raise CalibrationError(f"--as-of {options.as_of!r}: give at least one origin date (YYYY-MM-DD)")
         for origin in origins:  # refuse a bad export or date before anything runs
             calibrate(options.mapping, origin, options.until)
-    except CalibrationError as error:
+        check_creatable(Path(options.out))
+    except (CalibrationError, UnwritableOutputError) as error:
         print(f"salesim: backtest: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     results = []

@@ -34,6 +34,17 @@ def test_every_period_and_kpi_has_a_row_with_its_band(result) -> None:  # type: 
     assert 0.0 <= cover["overall"] <= 1.0 and cover["rows"] == len(scored)
 
 
+def test_periods_after_the_exports_last_date_have_no_actual_and_are_not_scored(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # the fixture's last dated event is 2023-03-16: April and Q2 are not recorded, not months that won nothing
+    assert str(result.calibration.export.export_date) == "2023-03-16"
+    table = backtest_table([result])
+    later = table[table["period"].isin(["2023-04", "2023-Q2"])]
+    assert len(later) == 10 and later["actual"].isna().all() and later["inside_p10_p90"].isna().all()
+    assert later["p50"].notna().any()  # still simulated, drawn in the fans
+    write_backtest([result], tmp_path, runs=4, uncertainty="bootstrap", seconds=1.0)
+    assert "records nothing after 2023-03-16: 2023-04, 2023-Q2" in (tmp_path / "backtest.md").read_text()
+
+
 def test_bootstrap_runs_and_point_runs_share_seeds_and_split_the_spread(result) -> None:  # type: ignore[no-untyped-def]
     assert len(result.process) == len(result.total) == 4
     split = spread_split([result])

@@ -160,6 +160,31 @@ def test_a_bad_as_of_date_and_a_missing_mapping_are_refused(tmp_path: Path) -> N
         calibrate(mapping("a_opportunities"), "2023-01-20")
     with pytest.raises(CalibrationError, match="mapping file not found"):
         calibrate(tmp_path / "nope.yaml", AS_OF)
+    for text in ("", "2023-04", "NaT", "28/04/2023"):  # numpy reads '' as NaT and '2023-04' as the 1st
+        with pytest.raises(CalibrationError, match="must be a date written YYYY-MM-DD"):
+            calibrate(mapping("a_opportunities"), text)
+    with pytest.raises(CalibrationError, match="no opportunity was created in the 6 months before it"):
+        calibrate(mapping("a_opportunities"), "2031-01-01")  # no reps or arrivals to fit (a traceback before)
+
+
+def test_a_misspelt_or_mistyped_mapping_key_is_named_with_what_is_allowed(tmp_path: Path) -> None:
+    source = yaml.safe_load(mapping("a_opportunities").read_text())
+    table = source["opportunities"]
+    table["colums"] = table.pop("columns")
+    source["assumptions"] = {"hours_per_day": "eight"}
+    for entry in ("opportunities", "roster"):
+        if entry in source:
+            source[entry]["file"] = str((mapping("a_opportunities").parent / source[entry]["file"]).resolve())
+    bad = tmp_path / "mapping.yaml"
+    bad.write_text(yaml.safe_dump(source))
+    with pytest.raises(CalibrationError) as refused:
+        calibrate(bad, AS_OF, UNTIL)
+    message = str(refused.value)
+    assert "opportunities.colums" in message and "unknown key" in message and "did you mean 'columns'" in message
+    assert "opportunities.columns: missing" in message
+    assert "assumptions.hours_per_day = 'eight'" in message
+    assert "'file':" not in message  # the misspelt key is named, not its whole section dumped
+    assert len(message) < 600, message
 
 
 def test_the_calibrated_folder_runs_as_it_is_and_answers_an_org_question(tmp_path: Path) -> None:
@@ -182,9 +207,16 @@ def test_the_calibrated_folder_runs_as_it_is_and_answers_an_org_question(tmp_pat
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
+    # the one-stage pipeline's note is one salesim line, not a Python warning with its source line
+    assert "PipelineShapeWarning" not in result.stderr and "validate_scenario(" not in result.stderr
+    assert "try a longer warm-up" not in result.stderr  # it starts from the as-of date's open deals on purpose
+    assert "salesim: warning: pipeline 'shape-a' has 1 stage; 4 to 10 is usual" in result.stderr, result.stderr[-2000:]
     summary = pd.read_csv(tmp_path / "run" / "summary.csv")
     assert set(summary["scenario"]) == {"as_is", "plus_3_North", "pods_by_product"}
     assert (tmp_path / "run" / "report.md").is_file()
+    # no quota in the export: none is made up, so no attainment figure is flagged against published ranges
+    assert "quota attainment" not in result.stdout and "reps at quota" not in result.stdout
+    assert "- Pay: not in the export" in (folder / "calibration.md").read_text()
 
 
 def test_bootstrap_draws_are_reproducible_and_differ_between_replications() -> None:

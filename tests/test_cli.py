@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import simulator
+from simulator import cli
 from simulator.config.errors import ConfigError
 from simulator.run import batch, local_backend
 from simulator.run.experiment import ReplicationFailure
@@ -306,3 +307,38 @@ def test_console_script_is_the_same_app(tmp_path: Path) -> None:
     done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "runs: 7" in done.stdout and "generalist_vs_specialist" in done.stdout
+
+
+CRM_MAPPING = ROOT / "tests" / "fixtures" / "crm" / "a_opportunities" / "mapping.yaml"
+SUBCOMMAND_OUTPUTS = {
+    "calibrate": [str(CRM_MAPPING), "--as-of", "2023-02-28", "--until", "2023-04-28"],
+    "backtest": [str(CRM_MAPPING), "--as-of", "2023-02-28", "--until", "2023-04-28", "--runs", "2"],
+    "warmup": ["--runs", "2", "--years", "0.2", *SHORT[2:]],
+    "sensitivity": ["--params", "org.teams.full_cycle.headcount", "--runs", "2", "--global", "none", *SHORT],
+    "optimise": ["--team", "full_cycle=11:12", "--trials", "1", "--runs", "2", "--final-runs", "2", *SHORT],
+}
+
+
+@pytest.mark.parametrize("command", sorted(SUBCOMMAND_OUTPUTS))
+def test_every_command_refuses_an_output_folder_it_cannot_write_before_running(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "a_file"
+    blocker.write_text("in the way\n")
+    out = blocker / "results"
+
+    def no_runs(*args: object, **kwargs: object) -> None:
+        raise AssertionError("simulated although the output folder cannot be written")
+
+    for module, name in (
+        ("simulator.run.backtest", "run_origin"),
+        ("simulator.analysis.warmup_study", "study_warmup"),
+        ("simulator.report.sensitivity_report", "run_sensitivity"),
+        ("simulator.report.optimisation_report", "optimise"),
+    ):
+        monkeypatch.setattr(f"{module}.{name}", no_runs)
+    code = cli.SUBCOMMANDS[command]([*SUBCOMMAND_OUTPUTS[command], "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"cannot write results to {out}: a file is in the way where a folder should be" in err
+    assert "Traceback" not in err and sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]

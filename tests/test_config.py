@@ -139,7 +139,7 @@ def test_more_leads_than_can_run_are_refused_with_the_estimate(base: dict[str, A
     base["market"]["sources"]["inbound"]["leads_per_month"] = 1_000_000
     message = problems(base)
     assert "market.sources = {'inbound': 1000000.0" in message
-    assert "about 18,001,710 leads expected per replication (1,000,095 a month" in message
+    assert "about 24,002,280 leads expected per replication (1,000,095 a month" in message
     assert "at most 10,000,000 can run" in message
 
 

@@ -105,6 +105,33 @@ def test_a_guardrail_limit_can_overrule_the_primary_kpi() -> None:
     )
 
 
+def test_without_a_rule_a_money_gain_smaller_than_its_money_cost_is_not_chosen() -> None:
+    """Clearly more bookings, but each extra dollar costs more than a dollar of cost of sales: keep the baseline."""
+    from simulator.analysis.statistics import compare, summarise
+
+    result = make_result(runs=60, effect=0.08)
+    runs = result.replications.copy()
+    gain = float(
+        runs.query("scenario == @CHALLENGER")["bookings"].mean()
+        - runs.query("scenario == @BASELINE")["bookings"].mean()
+    )
+    decision = DecisionSettings(primary="bookings", guardrails=["cost_of_sales"])
+    for extra_cost, chosen in ((2.0 * gain, BASELINE), (0.5 * gain, CHALLENGER)):
+        runs["cost_of_sales"] = 1_000_000.0 + np.where(runs["scenario"] == CHALLENGER, extra_cost, 0.0)
+        runs["cost_of_sales"] += 5_000.0 * np.sin(runs["replication"])
+        changed = dataclasses.replace(
+            result, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE)
+        )
+        found = answer(_with(changed, decision))
+        assert found.recommended == chosen, found.paragraph
+    assert "Choose specialist" in found.paragraph
+    runs["cost_of_sales"] = 1_000_000.0 + np.where(runs["scenario"] == CHALLENGER, 2.0 * gain, 0.0)
+    changed = dataclasses.replace(
+        result, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE)
+    )
+    assert "of bookings for" in answer(_with(changed, decision)).paragraph
+
+
 def test_a_target_rule_picks_the_cheapest_scenario_that_reaches_it() -> None:
     result = make_result(runs=60, effect=0.08)
     target = float(result.summary.query("scenario == @CHALLENGER and kpi == 'win_rate'")["mean"].iloc[0]) - 0.001

@@ -19,7 +19,7 @@ from simulator.run.build import experiment_from_dict
 from tests.scenarios import ROOT
 
 BOUNDS = {"a": (1, 4), "b": (1, 5)}
-BUDGET = 80_000.0
+BUDGET = 320_000.0  # a year: $80k over the 60-day window of a 240-day year
 
 
 def _two_stage() -> dict[str, Any]:
@@ -27,8 +27,9 @@ def _two_stage() -> dict[str, Any]:
 
     About 3.5 leads a day; an 'a' rep works 2 first stages a day, a 'b' rep 1 second stage a day,
     and a lead leaks after 3 days untouched. Over the 60-day window an 'a' rep costs $10k and a
-    'b' rep $20k, so a budget of $80k allows a + 2b <= 8: the mix that matches both capacities
-    to the demand (a=2, b=3) books about 40% more than any other within the budget.
+    'b' rep $20k, so a budget of $320k a year ($80k over the window) allows a + 2b <= 8: the mix
+    that matches both capacities to the demand (a=2, b=3) books about 40% more than any other
+    within the budget.
     """
 
     def stage(name: str, role: str, hours: float) -> dict[str, Any]:
@@ -118,6 +119,12 @@ def test_optuna_finds_the_exhaustive_answer(problem: TeamMixProblem, tmp_path: P
     assert table.loc[table["chosen"] == True, ["a", "b"]].drop_duplicates().values.tolist() == [[2, 3]]  # noqa: E712
     first = (tmp_path / "report.md").read_text().split("## The answer\n\n", 1)[1].split("\n", 1)[0]
     assert first == answer_paragraph(found) and "a=2, b=3" in first and "bookings" in first and "$80.0k" in first
+
+
+def test_the_yearly_budget_is_prorated_to_the_measured_window(problem: TeamMixProblem) -> None:
+    assert problem.window_years == pytest.approx(60 / 240)
+    assert problem.window_budget == pytest.approx(80_000.0)  # runs measure cost over their 60 days, not a year
+    assert TeamMixProblem(problem.experiment, "base", "bookings", BOUNDS).window_budget is None
 
 
 def test_bad_bounds_are_refused(problem: TeamMixProblem) -> None:

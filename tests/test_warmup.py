@@ -115,6 +115,16 @@ def test_a_scenario_moving_where_the_baseline_is_steady_is_a_response_not_a_tran
     assert all(d.transient for d in transient_drifts(both, baseline="today"))
 
 
+def test_a_forecast_from_a_real_open_pipeline_moves_by_its_own_course_and_gets_no_warm_up_advice() -> None:
+    # a calibrated company starts from the deals open at its as-of date, with no warm-up: its
+    # pipeline's course over the quarter is what is forecast, and a warm-up would skip the quarter
+    table = monthly({"as_is": np.linspace(2540, 2720, 3)}, noise=5.0)
+    (drift,) = transient_drifts(table, baseline="as_is", from_state=True)
+    assert drift.from_state and not drift.transient
+    words = drift.sentence(0.0, "as_is")
+    assert "as-of date" in words and "warm-up" in words and "try a longer warm-up" not in words
+
+
 def _empty_start(warmup: float, horizon: float) -> simulator.ExperimentResult:
     data = copy.deepcopy(shipped())
     data["clock"] = {"horizon_days": horizon, "warmup_days": warmup}

@@ -22,6 +22,7 @@ from simulator.analysis.formatting import (
     format_signed_amount,
     format_signed_range,
     format_value,
+    kpi_unit,
     kpi_words,
 )
 from simulator.analysis.planning import plan_figure
@@ -201,6 +202,10 @@ def _choice(result: ExperimentResult, decision: DecisionSettings, ranking: pd.Da
         return cheapest, f"By the decision rule, choose {cheapest}: it reaches {goal}{why}."
     better = [s for s in ordered if s != baseline and clear[s]]
     allowed = [s for s in better if not _limits_broken(result, decision, s)]
+    if allowed and decision.rule is None:
+        costly = _costs_more_than_it_gains(result, decision, allowed[0])
+        if costly:
+            return baseline, f"Keep {baseline}: {allowed[0]} is better on {phrase}, but {costly}."
     if allowed:
         rule = " within the guardrail limits" if decision.rule and decision.rule.max_worsening else ""
         return allowed[0], f"Choose {allowed[0]}: it is clearly better than {baseline} on {phrase}{rule}."
@@ -208,6 +213,32 @@ def _choice(result: ExperimentResult, decision: DecisionSettings, ranking: pd.Da
         broken = join_words(_limits_broken(result, decision, better[0]))
         return baseline, f"Keep {baseline}: {better[0]} is better on {phrase}, but {broken}."
     return baseline, f"Keep {baseline}: no other scenario is clearly better on {phrase}."
+
+
+def _costs_more_than_it_gains(result: ExperimentResult, decision: DecisionSettings, scenario: str) -> str | None:
+    """Without a rule, a money gain on the primary KPI smaller than a money guardrail's loss, in words.
+
+    A difference can be statistically clear and still not worth having: +$348 of bookings
+    for +$126.5k of cost of sales. Both in dollars, the loss outweighs the gain.
+    """
+    kpi = decision.primary
+    if kpi_unit(kpi) != "money":
+        return None
+    row = comparison_row(comparison_of(result), scenario, kpi)
+    if row is None:
+        return None
+    gain = (direction(kpi) or 1) * float(row["mean_diff"])
+    for guardrail in decision.guardrails:
+        other = comparison_row(comparison_of(result), scenario, guardrail)
+        if other is None or kpi_unit(guardrail) != "money" or not bool(other["significant"]):
+            continue
+        loss = -(direction(guardrail) or 0) * float(other["mean_diff"])
+        if loss > gain > 0:
+            return (
+                f"it gains {format_amount(kpi, gain)} of {kpi_phrase(result, kpi)} for "
+                f"{format_amount(guardrail, loss)} worse {kpi_phrase(result, guardrail)}"
+            )
+    return None
 
 
 def _cheapest(result: ExperimentResult, decision: DecisionSettings, candidates: list[str]) -> str:

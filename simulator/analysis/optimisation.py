@@ -124,9 +124,10 @@ def _upper(evaluation: Evaluation, sign: int) -> float:
 
 
 def _over_budget(problem: TeamMixProblem, evaluation: Evaluation) -> bool:
-    if problem.budget is None or not math.isfinite(evaluation.cost_se):
+    budget = problem.window_budget
+    if budget is None or not math.isfinite(evaluation.cost_se):
         return False
-    return evaluation.cost - t_quantile(evaluation.runs) * evaluation.cost_se > problem.budget
+    return evaluation.cost - t_quantile(evaluation.runs) * evaluation.cost_se > budget
 
 
 def _row(number: int, state: str, evaluation: Evaluation, problem: TeamMixProblem) -> dict[str, object]:
@@ -254,7 +255,8 @@ def _tell(
     gap, so the sampler learns that region breaks the constraint (TPE ranks infeasible
     trials below every feasible one).
     """
-    gap = evaluation.cost - problem.budget if problem.budget is not None else 0.0
+    budget = problem.window_budget
+    gap = evaluation.cost - budget if budget is not None else 0.0
     trial.set_constraint("budget", float(gap))  # feasible at or below 0: TPE ranks infeasible trials last
     trial.set_user_attr("feasible", state == COMPLETE and problem.feasible(evaluation))
     if state == PRUNED:

@@ -24,7 +24,11 @@ CAPACITY_STEPS = (
     ("capacity_gap_queueing", "queueing: deals still waiting for a rep at the end, at stage win rates"),
     ("capacity_gap_cycle", "sales cycle: deals still with the buyer at the end, at stage win rates"),
     ("capacity_gap_carry_in", "carried in: deals already open when the window starts, at stage win rates"),
-    ("capacity_gap_coverage", "pipeline coverage: capacity the leads did not fill (the rest)"),
+    (
+        "capacity_gap_coverage",
+        "pipeline coverage and attainment, the rest: what the leads and win rates booked beyond the assumed "
+        "attainment (when negative, capacity the leads did not fill)",
+    ),
 )
 
 

@@ -75,7 +75,9 @@ class TeamMixProblem:
         kpi: The KPI; better is its direction of good (higher for bookings, contribution,
             the chance of hitting the plan).
         bounds: Team -> (fewest, most) reps, both included.
-        budget: The most mean cost of sales a candidate may have; None for no budget.
+        budget: The most mean cost of sales a candidate may have in a year ($); None for
+            no budget. Runs measure cost over their window, so a run is held to
+            :attr:`window_budget`, the budget prorated to the window on the scenario's calendar.
     """
 
     experiment: Experiment
@@ -83,6 +85,17 @@ class TeamMixProblem:
     kpi: str
     bounds: Mapping[str, tuple[int, int]]
     budget: float | None = None
+
+    @property
+    def window_years(self) -> float:
+        """The scenario's measured window (horizon less warm-up) in years of its calendar."""
+        clock = self.experiment.scenario(self.scenario).config.clock
+        return float(clock.calendar().years(clock.horizon_days - clock.warmup_days))
+
+    @property
+    def window_budget(self) -> float | None:
+        """The yearly budget prorated to the measured window ($); None for no budget."""
+        return None if self.budget is None else self.budget * self.window_years
 
     @property
     def sign(self) -> int:
@@ -159,8 +172,9 @@ class TeamMixProblem:
         return found, result
 
     def feasible(self, evaluation: Evaluation) -> bool:
-        """True when the candidate's mean cost of sales is within the budget (or there is none)."""
-        return self.budget is None or evaluation.cost <= self.budget
+        """True when the candidate's mean cost of sales is within the window's budget (or there is none)."""
+        budget = self.window_budget
+        return budget is None or evaluation.cost <= budget
 
 
 def _mean_se(values: np.ndarray) -> tuple[float, float]:

@@ -155,11 +155,12 @@ class Drift:
     drift: float  # mean change over the window (last month minus first, on the fitted trend)
     se: float  # its standard error across replications
     response: bool = False  # the baseline's same series is steady: the scenario's lever moves it
+    from_state: bool = False  # the run starts from a real state (the open deals at an as-of date): a forecast
 
     @property
     def transient(self) -> bool:
-        """True for an artefact of the run's start (a warning), False for a scenario's response (a note)."""
-        return not self.response
+        """True for an artefact of the run's start (a warning), False for a response or a forecast (a note)."""
+        return not (self.response or self.from_state)
 
     @property
     def relative(self) -> float:
@@ -169,6 +170,13 @@ class Drift:
     def sentence(self, warmup_days: float, baseline: str = "the baseline") -> str:
         """The warning in words, with the warm-up to try (or, for a response, what moves it)."""
         direction = "rises" if self.drift > 0 else "falls"
+        if self.from_state:
+            return (
+                f"{self.scenario}: the {self.what} {direction} by {abs(self.relative):.0%} across the measured window "
+                f"(from about {self.level - self.drift / 2:,.0f} to {self.level + self.drift / 2:,.0f}): the run "
+                "starts from the deals open at the as-of date, so this is the forecast's own course, not an "
+                "artefact a warm-up would remove"
+            )
         if self.response:
             return (
                 f"{self.scenario}: the {self.what} {direction} by {abs(self.relative):.0%} across the measured window "
@@ -184,8 +192,16 @@ class Drift:
         )
 
 
+def starts_from_state(experiment: Experiment) -> bool:
+    """True when the runs start from a real open pipeline (``initial_pipeline``, a calibrated as-of date)."""
+    return any(spec.config.initial_pipeline is not None for spec in experiment.scenarios)
+
+
 def transient_drifts(
-    monthly: pd.DataFrame, baseline: str | None = None, seasonality: Mapping[str, Sequence[float]] | None = None
+    monthly: pd.DataFrame,
+    baseline: str | None = None,
+    seasonality: Mapping[str, Sequence[float]] | None = None,
+    from_state: bool = False,
 ) -> list[Drift]:
     """State series whose trend over the window is clear and material, per scenario.
 
@@ -196,7 +212,9 @@ def transient_drifts(
     scenario's lever (a move to a new level, which no warm-up removes), not a transient.
     ``seasonality`` (scenario -> the 12 arrival multipliers, January first) and the
     table's ``calendar_month`` labels (``...-MM``) let the open pipeline's trend be fitted
-    beside the arrivals' seasonal swing.
+    beside the arrivals' seasonal swing. With ``from_state`` (the runs start from a real
+    open pipeline, e.g. a calibrated company's as-of date, with no warm-up) every drift is
+    the forecast's own course: a note.
     """
     found: list[Drift] = []
     if monthly.empty or "month" not in monthly.columns:
@@ -224,7 +242,7 @@ def transient_drifts(
             material = level > 0 and abs(drift) > MATERIAL_DRIFT * level
             clear = abs(drift) > CLEAR_DRIFT_SE * se if se > 0 else drift != 0.0
             if material and clear:
-                found.append(Drift(str(scenario), column, what, level, drift, se))
+                found.append(Drift(str(scenario), column, what, level, drift, se, from_state=from_state))
     if baseline is None:
         return found
     drifting = {d.series for d in found if d.scenario == baseline}

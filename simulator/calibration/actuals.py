@@ -43,8 +43,16 @@ def periods_between(start: np.datetime64, until: np.datetime64) -> list[Period]:
     return result
 
 
+ACTUAL_KPIS: tuple[str, ...] = ("won_deals", "bookings", "win_rate", "median_cycle_days", "open_pipeline")
+"""The figures read from the export per period."""
+
+
 def actual_figures(export: Export, periods: list[Period], holidays: list[str]) -> dict[tuple[str, str], float]:
-    """(period label, kpi) -> the actual figure."""
+    """(period label, kpi) -> the actual figure; NaN for a period that starts after the export's last date.
+
+    The export records nothing after its last date, so a later period's actual is unknown,
+    not zero: it is left out of the coverage rather than scored as a month that won nothing.
+    """
     frame = export.frame
     created = frame["created"].to_numpy(dtype="datetime64[D]")
     closed = frame["closed"].to_numpy(dtype="datetime64[D]")
@@ -52,6 +60,9 @@ def actual_figures(export: Export, periods: list[Period], holidays: list[str]) -
     amount = frame["amount"].fillna(0.0).to_numpy(dtype=float)
     figures: dict[tuple[str, str], float] = {}
     for period in periods:
+        if period.first > export.export_date:
+            figures.update({(period.label, kpi): math.nan for kpi in ACTUAL_KPIS})
+            continue
         with np.errstate(invalid="ignore"):
             inside = (~np.isnat(closed)) & (closed >= period.first) & (closed <= period.last)
         won, lost = inside & (outcome == "won"), inside & (outcome == "lost")

@@ -10,6 +10,7 @@ clock, initial_pipeline). :mod:`simulator.calibration.folder` writes them out.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,10 +84,13 @@ def parse_date(text: str, what: str) -> np.datetime64:
     Raises:
         CalibrationError: Naming ``what`` and the text.
     """
+    refused = CalibrationError(f"{what} = {text!r}: must be a date written YYYY-MM-DD")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(text).strip()):  # '' is NaT and '2017-09' the 1st to numpy
+        raise refused
     try:
-        return np.datetime64(str(text), "D")
+        return np.datetime64(str(text).strip(), "D")
     except ValueError:
-        raise CalibrationError(f"{what} = {text!r}: must be a date written YYYY-MM-DD") from None
+        raise refused from None
 
 
 def quarter_after(day: np.datetime64) -> np.datetime64:
@@ -101,15 +105,24 @@ def calibrate(mapping_path: str | Path, as_of: str, until: str | None = None) ->
     Raises:
         CalibrationError: A bad mapping or export (file, column, row), or dates out of order.
     """
-    mapping = load_mapping(mapping_path)
-    export = load_export(mapping)
     day = parse_date(as_of, "--as-of")
     end = parse_date(until, "--until") if until else quarter_after(day)
     if end <= day:
         raise CalibrationError(f"--until {end} must come after --as-of {day}")
+    mapping = load_mapping(mapping_path)
+    export = load_export(mapping)
     created = export.frame["created"].to_numpy(dtype="datetime64[D]")
     if not (created <= day).any():
         raise CalibrationError(f"--as-of {day}: no opportunity was created on or before it", file=export.file)
+    recent = mapping.assumptions.recent_months
+    since = (pd.Period(str(day)[:7], freq="M") - recent + 1).start_time.to_datetime64().astype("datetime64[D]")
+    if not ((created >= since) & (created <= day)).any():
+        raise CalibrationError(
+            f"--as-of {day}: no opportunity was created in the {recent} months before it (assumptions.recent_months), "
+            f"which set the arrivals and the reps; the export's last date is {export.export_date}: choose an as-of "
+            "inside the export",
+            file=export.file,
+        )
     closed = export.frame["closed"].to_numpy(dtype="datetime64[D]")
     if not ((~np.isnat(closed)) & (closed <= day)).any():
         raise CalibrationError(f"--as-of {day}: no deal had closed by then", file=export.file)
@@ -332,4 +345,7 @@ def scenario_sections(cal: Calibration) -> dict[str, Any]:
             "holidays": list(cal.holidays),
         },
         "initial_pipeline": initial,
+        # Pay is no part of a CRM export: the role's pay stays salesim's default (said in
+        # calibration.md); the quota is the mapping's, or none.
+        "economics": {"roles": {ROLE: {"quota": float(assumptions.quota or 0.0)}}},
     }

@@ -80,7 +80,7 @@ def calibration_markdown(cal: Calibration) -> str:
         )
     lines += [
         "",
-        f"Deals per owner over the export: {people.deals_per_owner[0]:,} to {people.deals_per_owner[1]:,}.",
+        f"Deals per owner created up to {cal.as_of}: {people.deals_per_owner[0]:,} to {people.deals_per_owner[1]:,}.",
         "",
         "Monthly new opportunities used: " + ", ".join(f"{k}: {v:,}" for k, v in arr.history.items()) + ".",
         "",
@@ -122,6 +122,14 @@ def calibration_markdown(cal: Calibration) -> str:
         "- Open deals at the as-of date are valued at their product's median won value (their final amount is "
         "not known then).",
         "- A new rep (a hire in an org question) takes its team's mean share of new opportunities.",
+        (
+            f"- Quota: ${assumptions.quota:,.0f} a rep a year (set in the mapping)."
+            if assumptions.quota
+            else "- Quota: none (not in the export; set `assumptions.quota` in the mapping for attainment figures)."
+        ),
+        "- Pay: not in the export; each rep costs salesim's default role pay (base salary, on-target variable "
+        "pay, on-costs), so cost of sales, contribution and cost per $ of bookings are illustrations until "
+        "`economics/calibrated.yaml` in this folder holds the company's own figures.",
         "",
         "## Not fitted",
         "",

@@ -21,6 +21,7 @@ import yaml
 
 from simulator.calibration.calibrate import Calibration, scenario_sections
 from simulator.calibration.document import calibration_markdown
+from simulator.io.atomic import private_mode_fixed
 
 GROUP = "calibrated"
 HYDRA = {
@@ -33,7 +34,7 @@ HYDRA = {
         "sweep_summary": {"_target_": "simulator.cli.SweepSummary"},
     },
 }
-SECTIONS = ("market", "pipeline", "org", "effects", "clock", "initial_pipeline")
+SECTIONS = ("market", "pipeline", "org", "effects", "clock", "initial_pipeline", "economics")
 
 
 def plain(data: Any) -> Any:
@@ -90,7 +91,7 @@ def write_folder(cal: Calibration, out: str | Path, runs: int = 100, seed: int =
     """Write the config folder of ``cal`` at ``out`` (replacing what was there); returns its path."""
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".calibrating-", dir=target.parent))
+    staging = private_mode_fixed(Path(tempfile.mkdtemp(prefix=".calibrating-", dir=target.parent)))
     try:
         sections = scenario_sections(cal)
         name = cal.mapping.name

@@ -20,8 +20,9 @@ if it has a closed date or a lost outcome, else open, censored at the export dat
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -142,6 +143,7 @@ class Assumptions(_Model):
     no_decision_days: float = 2600.0
     holidays: list[str] = Field(default_factory=list)
     recent_months: int = 6
+    quota: float | None = None  # annual bookings quota per rep ($); None: no quota, so no attainment figures
 
 
 class MappingFile(_Model):
@@ -180,6 +182,46 @@ def load_mapping(path: str | Path) -> MappingFile:
     try:
         return MappingFile.model_validate({**data, "base": str(source.resolve().parent)})
     except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        key = ".".join(str(p) for p in first["loc"])
-        raise CalibrationError(f"{key} = {first.get('input')!r}: {first['msg']}", file=str(source)) from None
+        problems = sorted(error.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
+        raise CalibrationError("; ".join(_problem(e) for e in problems), file=str(source)) from None
+
+
+def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The mapping section (a pydantic model) at ``loc``, or None when ``loc`` is not a section."""
+    model: type[BaseModel] = MappingFile
+    for part in loc:
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        found = next(
+            (
+                a
+                for a in (get_args(field.annotation) or (field.annotation,))
+                if isinstance(a, type) and issubclass(a, BaseModel)
+            ),
+            None,
+        )
+        if found is None:
+            return None
+        model = found
+    return model
+
+
+def _problem(error: Any) -> str:
+    """One problem of a mapping file: the key, the value (short) and what is allowed."""
+    loc = tuple(error["loc"])
+    key = ".".join(str(p) for p in loc)
+    if error["type"] == "missing":
+        return f"{key}: missing (required)"
+    value = repr(error.get("input"))
+    value = value if len(value) <= 60 else value[:57] + "..."
+    if error["type"] == "extra_forbidden":
+        section = _model_at(loc[:-1])
+        known = [name for name in section.model_fields if name != "base"] if section else []
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        return (
+            f"{key} = {value}: unknown key"
+            + (f" ({'.'.join(str(p) for p in loc[:-1]) or 'the mapping'} has: {', '.join(known)})" if known else "")
+            + (f"; did you mean '{close[0]}'?" if close else "")
+        )
+    return f"{key} = {value}: {error['msg']}"

@@ -84,7 +84,8 @@ def _warn_about_shape(config: ScenarioConfig) -> None:
     n_stages = len(config.pipeline.stages)
     if not low <= n_stages <= high:
         warnings.warn(
-            f"pipeline '{config.pipeline.name}' has {n_stages} stages; {low} to {high} is usual",
+            f"pipeline '{config.pipeline.name}' has {n_stages} stage{'' if n_stages == 1 else 's'}; "
+            f"{low} to {high} is usual",
             PipelineShapeWarning,
             stacklevel=3,
         )

@@ -13,8 +13,39 @@ from pathlib import Path
 from typing import IO, Any
 
 
+def current_umask() -> int:
+    """The process's file-creation mask (e.g. 0o022).
+
+    Read from ``/proc/self/status`` where Linux gives it (no change to the process, so safe
+    beside other threads); elsewhere set and restored at once.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def private_mode_fixed(folder: Path) -> Path:
+    """Give a folder made by ``tempfile.mkdtemp`` (mode 0700) an ordinary folder's mode.
+
+    Returns:
+        ``folder``, now 0777 less the process's umask.
+    """
+    folder.chmod(0o777 & ~current_umask())
+    return folder
+
+
 def atomic_write(path: Path, write: Callable[[IO[Any]], Any], binary: bool = False) -> Path:
     """Write a file through a temporary file in the same directory, then rename it.
+
+    The file gets an ordinary file's permissions (0666 less the process's umask), not the
+    0600 of the temporary file it was written through.
 
     Args:
         path: Where the file ends up.
@@ -24,6 +55,7 @@ def atomic_write(path: Path, write: Callable[[IO[Any]], Any], binary: bool = Fal
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())
         handle: IO[Any]
         with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             write(handle)

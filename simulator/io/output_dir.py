@@ -64,3 +64,25 @@ def check_writable(folder: Path) -> None:
             with contextlib.suppress(OSError):
                 created.rmdir()
         raise UnwritableOutputError(folder, reason(error)) from None
+
+
+def check_creatable(folder: Path) -> None:
+    """Check, without creating anything, that ``folder`` exists and can be written, or can be created.
+
+    For commands that must write nothing when they refuse later input: the nearest existing
+    folder on the way must be a folder this process may write in (a file in the way, a
+    read-only file system or a folder without write permission is refused).
+
+    Raises:
+        UnwritableOutputError: When the folder could not be created or written.
+    """
+    folder = Path(folder).absolute()
+    existing = next(p for p in [folder, *folder.parents] if p.exists())
+    if not existing.is_dir():
+        raise UnwritableOutputError(folder, _REASONS[errno.ENOTDIR])
+    if not os.access(existing, os.W_OK | os.X_OK):
+        try:  # access() says no for a read-only file system and a folder without permission alike
+            readonly = bool(os.statvfs(existing).f_flag & os.ST_RDONLY)
+        except OSError:
+            readonly = False
+        raise UnwritableOutputError(folder, _REASONS[errno.EROFS if readonly else errno.EACCES])

@@ -89,6 +89,14 @@ def backtest_markdown(
         "|---|---|",
     ]
     lines += [f"| {k} | {100 * v:.0f}% |" for k, v in cover.items() if k not in ("overall", "rows")]
+    export_date = results[0].calibration.export.export_date
+    unrecorded = [p.label for p in results[0].periods if p.first > export_date]
+    if unrecorded:
+        lines += [
+            "",
+            f"The export records nothing after {export_date}: {', '.join(unrecorded)} have no actual and are left "
+            "out of the coverage (simulated, not scored).",
+        ]
     lines += [
         "",
         "## Quarters",

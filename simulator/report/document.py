@@ -40,6 +40,7 @@ from simulator.analysis.tables import (
 from simulator.analysis.warmup import (
     depleting_territories,
     seasonal_shapes,
+    starts_from_state,
     territories,
     transient_drifts,
 )
@@ -181,17 +182,25 @@ def _steady_state_lines(result: ExperimentResult) -> list[str]:
     """The initial-transient check: a warning per state series still trending in the window."""
     warmup = result.experiment.scenarios[0].config.clock.warmup_days
     baseline = result.experiment.baseline
-    drifts = transient_drifts(result.monthly, baseline, seasonal_shapes(result.experiment))
+    from_state = starts_from_state(result.experiment)
+    drifts = transient_drifts(result.monthly, baseline, seasonal_shapes(result.experiment), from_state)
     lines = [f"- **Not yet in a steady state**: {d.sentence(warmup, baseline)}." for d in drifts if d.transient]
     lines += [
         f"- **Not yet in a steady state**: {line}."
         for line in depleting_territories(result.replications, territories(result.experiment))
     ]
     lines = lines or [
-        "- **Steady state**: the open pipeline, customer book and partner base show no clear trend "
+        "- **Starting state**: the runs start from the deals open at the as-of date, so the state's course "
+        "across the window is part of the forecast (no warm-up applies)."
+        if from_state
+        else "- **Steady state**: the open pipeline, customer book and partner base show no clear trend "
         "across the measured window in today's organisation (initial-transient check)."
     ]
-    return lines + [f"- **Moving to a new level**: {d.sentence(warmup, baseline)}." for d in drifts if not d.transient]
+    return (
+        lines
+        + [f"- **Moving to a new level**: {d.sentence(warmup, baseline)}." for d in drifts if d.response]
+        + [f"- **The forecast's course**: {d.sentence(warmup, baseline)}." for d in drifts if d.from_state]
+    )
 
 
 def _resumed_words(result: ExperimentResult) -> str:

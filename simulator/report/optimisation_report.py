@@ -26,6 +26,7 @@ from simulator.analysis.quantities import kpi_row
 from simulator.analysis.team_mix import TeamMixProblem
 from simulator.config.errors import ConfigError
 from simulator.io.atomic import atomic_write
+from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.report.html import write_html
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_optimisation import plot_optimisation
@@ -38,10 +39,21 @@ def _mean_ci(kpi: str, mean: float, low: float, high: float) -> str:
     return f"{format_value(kpi, mean)} ({format_value(kpi, low)} to {format_value(kpi, high)})"
 
 
+def budget_words(problem: TeamMixProblem) -> str:
+    """The budget in words: a year's, and what it allows over a measured window that is not a year."""
+    if problem.budget is None:
+        return ""
+    words = f"{format_money(problem.budget)} of cost of sales a year"
+    window = problem.window_budget
+    if window is not None and abs(problem.window_years - 1.0) > 1e-9:
+        words += f" ({format_money(window)} over the measured window of {problem.window_years:.2f} years)"
+    return words
+
+
 def answer_paragraph(found: Optimisation) -> str:
     """The report's opening: the mix to choose, with its KPI, cost and P(best), against today's."""
     problem, kpi = found.problem, found.problem.kpi
-    budget = f"within a budget of {format_money(problem.budget)} of cost of sales a year" if problem.budget else ""
+    budget = f"within a budget of {budget_words(problem)}" if problem.budget else ""
     by_name = {f.candidate: f for f in found.finalists}
     today = next((f for f in found.finalists if f.today), None)
     search = _search_words(found)
@@ -153,7 +165,7 @@ def optimisation_markdown(found: Optimisation, out_dir: Path, figure: Path | Non
         "## How it was searched",
         "",
         f"- **Headcounts**: {bounds}; **budget**: "
-        + (f"mean cost of sales at most {format_money(problem.budget)} a year." if problem.budget else "none."),
+        + (f"mean cost of sales at most {budget_words(problem)}." if problem.budget else "none."),
         _search_line(found),
         f"- **Common random numbers**: every mix replays the same leads with the same luck "
         f"(seed {problem.experiment.seed}).",
@@ -232,6 +244,8 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
         bounds = _bounds(options.team)
         experiment = load(overrides)
         check_decision(experiment)
+        out = Path(options.out or f"outputs/optimise/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
+        check_creatable(out)  # before any run: a folder that cannot be written is refused now, not after the runs
         scenario = options.scenario or experiment.baseline
         if scenario not in [s.name for s in experiment.scenarios]:
             names = ", ".join(s.name for s in experiment.scenarios)
@@ -266,7 +280,7 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
                     workers,
                     advance,
                 )
-    except ConfigError as error:
+    except (ConfigError, UnwritableOutputError) as error:
         print(f"salesim: {error}", file=sys.stderr)
         print("salesim: nothing was run and no results were written.", file=sys.stderr)
         return 2
@@ -276,7 +290,6 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the runs made so far are not enough for an answer
         print("\nsalesim: optimise: interrupted; nothing was written", file=sys.stderr)
         return 130
-    out = Path(options.out or f"outputs/optimise/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
     written = write_optimisation(found, out)
     print(answer_paragraph(found))
     print(f"salesim: optimisation written to {written[0].parent}")

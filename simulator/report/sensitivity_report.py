@@ -30,6 +30,7 @@ from simulator.analysis.sensitivity import sensitivity_table
 from simulator.analysis.wording import join_words
 from simulator.config.errors import ConfigError
 from simulator.io.atomic import atomic_write
+from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.report.html import write_html
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_tornado import plot_global, plot_tornado
@@ -313,6 +314,8 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
             raise ConfigError.single("--kpi", options.kpi, "not a KPI salesim reports (see summary.csv for the names)")
         experiment = load(overrides)
         check_decision(experiment)
+        out = Path(options.out or f"outputs/sensitivity/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
+        check_creatable(out)  # before any run: a folder that cannot be written is refused now, not after the runs
         scenario = options.scenario or experiment.baseline
         if scenario not in [s.name for s in experiment.scenarios]:
             names = ", ".join(s.name for s in experiment.scenarios)
@@ -337,7 +340,7 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
             options.workers or None,
             progress=True,
         )
-    except ConfigError as error:
+    except (ConfigError, UnwritableOutputError) as error:
         print(f"salesim: {error}", file=sys.stderr)
         print("salesim: nothing was run and no results were written.", file=sys.stderr)
         return 2
@@ -347,7 +350,6 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the runs made so far are not enough for an answer
         print("\nsalesim: sensitivity: interrupted; nothing was written", file=sys.stderr)
         return 130
-    out = Path(options.out or f"outputs/sensitivity/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
     written = write_sensitivity(study, out)
     print(answer_paragraph(study))
     print(f"salesim: sensitivity written to {written[0].parent}")

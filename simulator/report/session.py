@@ -26,6 +26,7 @@ from simulator.analysis.results import run_experiment
 from simulator.analysis.warmup import (
     depleting_territories,
     seasonal_shapes,
+    starts_from_state,
     territories,
     transient_drifts,
 )
@@ -159,7 +160,8 @@ def run_and_write(
     if unusual:
         print(unusual)
     warmup = experiment.scenarios[0].config.clock.warmup_days
-    for drift in transient_drifts(result.monthly, experiment.baseline, seasonal_shapes(experiment)):
+    shapes, from_state = seasonal_shapes(experiment), starts_from_state(experiment)
+    for drift in transient_drifts(result.monthly, experiment.baseline, shapes, from_state):
         kind = "warning" if drift.transient else "note"
         print(f"salesim: {kind}: {drift.sentence(warmup, experiment.baseline)}", file=sys.stderr)
     for line in depleting_territories(result.replications, territories(experiment)):

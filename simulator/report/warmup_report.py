@@ -81,7 +81,7 @@ def warmup_markdown(study: WarmupStudy) -> str:
     """The study in words: each series' truncation point and level, and the warm-up to use."""
     rows = [
         f"| {SERIES_TITLES.get(t.series, t.series)} | {t.observations} | {t.observations / study.days_per_month:.1f} | "
-        f"{t.level:,.1f} | {'yes' if t.material else 'no: within the series own wobble or under 2%'} | "
+        f"{t.level:,.1f} | {'yes' if t.material else 'no: within the wobble of the series itself or under 2%'} | "
         f"{'yes' if t.settled else 'no: still moving at half the horizon'} |"
         for t in study.truncations
     ]
