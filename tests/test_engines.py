@@ -511,3 +511,23 @@ def test_no_compiled_function_calls_itself_through_others() -> None:
     for name in sorted(calls):
         if name not in state:
             assert circle_from(name, []) is None, circle_from(name, [])
+
+
+def test_the_disk_cache_is_dropped_when_a_source_of_the_engine_changes(tmp_path: Path) -> None:
+    from simulator.engines.fast.cache import fresh_cache
+
+    package, cache = tmp_path / "fast", tmp_path / "cache"
+    package.mkdir()
+    (package / "sales.py").write_text("x = 1\n")
+    cache.mkdir()
+    other = cache / "market.draw-3.py311.nbi"  # another package's
+    cached = [cache / "sales.finish-48.py311.nbi", cache / "sales.finish-48.py311.1.nbc"]
+    for path in [other, *cached]:
+        path.write_bytes(b"")
+    assert fresh_cache(package, cache)
+    assert not any(path.exists() for path in cached) and other.exists()
+    for path in cached:
+        path.write_bytes(b"")
+    assert not fresh_cache(package, cache) and all(path.exists() for path in cached)
+    (package / "sales.py").write_text("x = 2\n")  # an edit: every cached function of the package goes
+    assert fresh_cache(package, cache) and not any(path.exists() for path in cached)

@@ -3,11 +3,19 @@
 Modules, lowest first: ``events`` (the future-event list), ``queues`` (work-item heaps),
 ``state`` (the arrays of a run), ``structs`` (named arrays as compiled structs),
 ``teams``, ``workforce``, ``sales`` (the processes), ``loop`` (start and dispatch),
-``luck`` and ``build`` (luck drawn ahead, room), ``coverage`` and ``engine``
-(:func:`simulate`).
+``decisions`` and ``deals`` (buyer decisions, the starting deals), ``luck`` and
+``build`` (luck drawn ahead, room), ``coverage``, ``cache`` (the disk cache dropped when
+a source changes) and ``engine`` (:func:`simulate`).
 """
 
+from pathlib import Path
+
+from simulator.engines.fast.cache import fresh_cache
 from simulator.engines.fast.coverage import uncovered
-from simulator.engines.fast.engine import simulate, warm_up
+from simulator.engines.fast.engine import loop, simulate, warm_up
+
+# before any compiled function is loaded from the disk cache (Numba's private cache path:
+# the folder it keeps this package's cached functions in)
+fresh_cache(Path(__file__).parent, Path(loop.run_world._cache._cache_path))  # type: ignore[attr-defined]
 
 __all__ = ["simulate", "uncovered", "warm_up"]

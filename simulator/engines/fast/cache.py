@@ -1,0 +1,48 @@
+"""Numba's disk cache of the fast engine, dropped whenever any source of the engine changes.
+
+Numba checks a cached function against its own file only, yet the code it caches holds
+the code of every function it calls in the other modules of the engine: edit ``sales``
+and the cached ``loop`` still runs the old ``sales`` (or crashes, if a layout changed).
+:func:`fresh_cache` compares a digest of every source of this package with the one
+stored beside the cache and, when they differ, removes the engine's cached functions
+before any is loaded, so the next call compiles afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+STAMP = "fast-engine-sources.sha256"
+
+
+def sources_digest(package: Path) -> str:
+    """SHA-256 of the package's ``.py`` files, by name and content."""
+    digest = hashlib.sha256()
+    for path in sorted(package.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fresh_cache(package: Path, cache: Path) -> bool:
+    """Remove the package's cached functions from ``cache`` if its sources changed; True if it did.
+
+    ``cache`` is the folder Numba keeps the package's cache in (``__pycache__`` beside the
+    sources, or the mirror of it under ``NUMBA_CACHE_DIR``). Nothing is raised if the
+    folder cannot be written: Numba then compiles without a cache.
+    """
+    digest = sources_digest(package)
+    stamp = cache / STAMP
+    try:
+        if stamp.is_file() and stamp.read_text() == digest:
+            return False
+        modules = {path.stem for path in package.glob("*.py")}
+        for path in cache.glob("*.nb[ic]"):
+            if path.name.split(".", 1)[0] in modules:
+                path.unlink(missing_ok=True)
+        cache.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(digest)
+    except OSError:
+        return False
+    return True
