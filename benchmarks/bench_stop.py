@@ -70,8 +70,8 @@ def stop_once(folder: Path, how: str, runs: int, workers: int) -> Stop:
     stopped = time.monotonic() - signalled
     kept = _parts(out)
     resumed = _start(out, runs, workers, resume=True)
-    _, resume_err = resumed.communicate(timeout=3600)
-    last = [line for line in resume_err.splitlines() if "runs in" in line or "replications" in line]
+    resume_out, resume_err = resumed.communicate(timeout=3600)
+    last = [line for line in (resume_out + resume_err).splitlines() if " runs in " in line]
     return Stop(
         stopped,
         process.returncode,
