@@ -32,7 +32,14 @@ def _start(out: Path, runs: int, workers: int, resume: bool = False) -> subproce
     if resume:
         args.append("runner.resume=true")
     return subprocess.Popen(
-        args, cwd=out.parent, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        args,
+        cwd=out.parent,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        # a benchmark started in the background inherits an ignored SIGINT, as a terminal's job would not
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
