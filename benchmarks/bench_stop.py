@@ -32,7 +32,14 @@ def _start(out: Path, runs: int, workers: int, resume: bool = False) -> subproce
     if resume:
         args.append("runner.resume=true")
     return subprocess.Popen(
-        args, cwd=out.parent, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        args,
+        cwd=out.parent,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        # a benchmark started in the background inherits an ignored SIGINT, as a terminal's job would not
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
@@ -70,8 +77,8 @@ def stop_once(folder: Path, how: str, runs: int, workers: int) -> Stop:
     stopped = time.monotonic() - signalled
     kept = _parts(out)
     resumed = _start(out, runs, workers, resume=True)
-    _, resume_err = resumed.communicate(timeout=3600)
-    last = [line for line in resume_err.splitlines() if "runs in" in line or "replications" in line]
+    resume_out, resume_err = resumed.communicate(timeout=3600)
+    last = [line for line in (resume_out + resume_err).splitlines() if " runs in " in line]
     return Stop(
         stopped,
         process.returncode,
