@@ -531,3 +531,13 @@ def test_the_disk_cache_is_dropped_when_a_source_of_the_engine_changes(tmp_path:
     assert not fresh_cache(package, cache) and all(path.exists() for path in cached)
     (package / "sales.py").write_text("x = 2\n")  # an edit: every cached function of the package goes
     assert fresh_cache(package, cache) and not any(path.exists() for path in cached)
+
+
+@pytest.mark.parametrize(("setting", "words"), [("auto", "the compiled (fast) engine"), ("simpy", "the SimPy engine")])
+def test_the_report_names_the_engine_that_ran(tmp_path: Path, setting: str, words: str) -> None:
+    from simulator.report.session import run_and_write
+
+    overrides = ["runs=2", "clock.horizon_days=40", "clock.warmup_days=0", f"runner.engine={setting}"]
+    experiment = simulator.load_experiment(None, overrides)
+    run_and_write(experiment, tmp_path, settings=RunnerSettings(workers=1, progress=False, engine=setting))
+    assert f"- **Engine**: {words} (runner.engine={setting})" in (tmp_path / "report.md").read_text()

@@ -128,7 +128,7 @@ def test_a_forecast_from_a_real_open_pipeline_moves_by_its_own_course_and_gets_n
 def _empty_start(warmup: float, horizon: float) -> simulator.ExperimentResult:
     data = copy.deepcopy(shipped())
     data["clock"] = {"horizon_days": horizon, "warmup_days": warmup}
-    data.update(seed=5, runs=6, experiment={"name": "start"})
+    data.update(seed=5, runs=12, experiment={"name": "start"})
     return simulator.run_experiment(experiment_from_dict(data), workers=1)
 
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy import stats
 
 from simulator.run.experiment import Experiment
 
@@ -240,7 +241,9 @@ def transient_drifts(
             se = float(slopes.std(ddof=1) * span / math.sqrt(slopes.size))
             level = float(values.mean())
             material = level > 0 and abs(drift) > MATERIAL_DRIFT * level
-            clear = abs(drift) > CLEAR_DRIFT_SE * se if se > 0 else drift != 0.0
+            # the same false-alarm rate as 4 standard errors of a normal, whatever the number of runs
+            critical = float(stats.t.ppf(stats.norm.cdf(CLEAR_DRIFT_SE), df=slopes.size - 1))
+            clear = abs(drift) > critical * se if se > 0 else drift != 0.0
             if material and clear:
                 found.append(Drift(str(scenario), column, what, level, drift, se, from_state=from_state))
     if baseline is None:

@@ -30,6 +30,8 @@ from simulator.analysis.warmup import (
     territories,
     transient_drifts,
 )
+from simulator.engines import fast
+from simulator.engines.choice import engine_for, warm_up
 from simulator.io.output_dir import UnwritableOutputError, check_writable, reason
 from simulator.report.outputs import write_outputs
 from simulator.run.experiment import Experiment, ExperimentResult
@@ -125,6 +127,7 @@ def run_and_write(
     check_decision(experiment)
     check_writable(out_dir)
     _announce(experiment, settings)
+    _compile_engine(experiment, settings)
     goal = experiment.precision
     total = (goal.max_runs if goal else experiment.runs) * len(experiment.scenarios)
     tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked from this one
@@ -171,6 +174,19 @@ def run_and_write(
         print(f"salesim: runs=auto: {line}")
     print(f"salesim: {_runs_made(result)}; results in {out_dir}")
     return result
+
+
+def _compile_engine(experiment: Experiment, settings: RunnerSettings) -> None:
+    """Compile the fast engine before the progress bar starts, saying so when it is not on disk yet."""
+    scenarios = [spec.compile() for spec in experiment.scenarios]
+    if any(engine_for(s, settings.engine) == "fast" for s in scenarios) and not fast.compiled_on_disk():
+        print(
+            "salesim: compiling the fast engine (the first run only, about 2 minutes; "
+            "later runs load it from the disk cache)",
+            file=sys.stderr,
+            flush=True,
+        )
+    warm_up(scenarios, settings.engine)
 
 
 def _say_failures(result: ExperimentResult, resume_command: str) -> None:

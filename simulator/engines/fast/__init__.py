@@ -18,4 +18,10 @@ from simulator.engines.fast.engine import loop, simulate, warm_up
 # the folder it keeps this package's cached functions in)
 fresh_cache(Path(__file__).parent, Path(loop.run_world._cache._cache_path))  # type: ignore[attr-defined]
 
-__all__ = ["simulate", "uncovered", "warm_up"]
+
+def compiled_on_disk() -> bool:
+    """True when Numba's disk cache holds the compiled event loop, so a run loads it in seconds."""
+    return any(Path(loop.run_world._cache._cache_path).glob("loop.run_world-*.nbi"))  # type: ignore[attr-defined]
+
+
+__all__ = ["compiled_on_disk", "simulate", "uncovered", "warm_up"]
