@@ -87,11 +87,17 @@ def expected_leads(config: ScenarioConfig) -> float:
     seasonality = config.market.seasonality
     mean_season = sum(seasonality) / len(seasonality)
     months = _months(config)
+    dated = any(source.leads_by_month for source in config.market.sources.values())
+    parts = (
+        config.clock.calendar().slices("month", 0.0, config.clock.horizon_days)
+        if dated and config.clock.start_date is not None
+        else []
+    )
     total = 0.0
     for source in config.market.sources.values():
         total += source.leads_per_month * mean_season * months
-        if source.leads_by_month and config.clock.start_date is not None:
-            for part in config.clock.calendar().slices("month", 0.0, config.clock.horizon_days):
+        if source.leads_by_month:
+            for part in parts:
                 if part.label in source.leads_by_month:
                     total += (source.leads_by_month[part.label] - source.leads_per_month * mean_season) * part.share
     start = config.initial_pipeline
