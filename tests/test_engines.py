@@ -135,6 +135,22 @@ def test_every_shipped_experiment_with_its_pipelines_gives_the_same_records_on_b
         assert_engines_agree(scenario, 2026, range(2))
 
 
+def test_a_run_short_of_room_or_of_drawn_luck_is_run_again_to_the_same_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Room and prefixes of luck (pools, fed slots) start far too small: the runs grow them, same records."""
+    from simulator.engines.fast import engine as fast_engine
+    from simulator.engines.fast.build import Room
+
+    scenario = simulator.load_experiment(overrides=SHORT).scenarios[1].compile()
+    expected = [simulate(scenario, 7, r, "simpy") for r in range(2)]
+    tiny = Room(queue=2, losses=1, items=8, tasks=2, records=2, gaps=1, pool=3, slots=1)
+    monkeypatch.setattr(fast_engine, "_ROOM", {id(scenario): tiny})
+    for r, reference in enumerate(expected):
+        got = simulate(scenario, 7, r, "fast")
+        assert not differences(reference, got), differences(reference, got)
+    grown = fast_engine._ROOM[id(scenario)]
+    assert grown.pool > tiny.pool and grown.slots > tiny.slots
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario_dicts(), st.integers(0, 2**16))
 def test_random_scenarios_give_the_same_records_on_both_engines(data: dict[str, Any], seed: int) -> None:

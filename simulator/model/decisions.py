@@ -103,13 +103,12 @@ def draw_decision_luck(
     out = [np.empty(shape) for _ in range(5)]
     for s in range(n_stages):
         gen = stream(seed, replication, Stream.DECISION_LUCK, block, s)
-        out[0][s] = sampling.uniforms(gen, count)
-        out[1][s] = sampling.draw(gen, tables.lost_delay_days[s].code, tables.lost_delay_days[s].params, count) * cycle
-        out[2][s] = (
-            sampling.draw(gen, tables.no_decision_days[s].code, tables.no_decision_days[s].params, count) * cycle
-        )
-        out[3][s] = sampling.uniforms(gen, count)
-        out[4][s] = sampling.uniforms(gen, count)
+        out[0][s] = sampling.uniform_array(gen, count)
+        stage_lost, undecided = tables.lost_delay_days[s], tables.no_decision_days[s]
+        out[1][s] = sampling.draw_array(gen, stage_lost.code, stage_lost.params, count) * cycle
+        out[2][s] = sampling.draw_array(gen, undecided.code, undecided.params, count) * cycle
+        out[3][s] = sampling.uniform_array(gen, count)
+        out[4][s] = sampling.uniform_array(gen, count)
     won = lost = None
     if any(m is not None for m in tables.by_quarter_month):
         won, lost = np.zeros((3, n_stages, count)), np.zeros((3, n_stages, count))
@@ -118,8 +117,8 @@ def draw_decision_luck(
                 continue
             for m, (won_kernel, lost_kernel) in enumerate(kernels):
                 gen = stream(seed, replication, Stream.DECISION_LUCK, block, s, 1 + m)
-                won[m, s] = sampling.draw(gen, won_kernel.code, won_kernel.params, count) * cycle
-                lost[m, s] = sampling.draw(gen, lost_kernel.code, lost_kernel.params, count) * cycle
+                won[m, s] = sampling.draw_array(gen, won_kernel.code, won_kernel.params, count) * cycle
+                lost[m, s] = sampling.draw_array(gen, lost_kernel.code, lost_kernel.params, count) * cycle
     return DecisionLuck(out[0], out[1], out[2], out[3], out[4], won_by_month=won, lost_by_month=lost)
 
 

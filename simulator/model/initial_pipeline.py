@@ -42,13 +42,13 @@ def draw_initial_book(scenario: Scenario, seed: int, replication: int) -> LeadBo
     def gen(*key: int) -> np.random.Generator:
         return stream(seed, replication, Stream.INITIAL_PIPELINE, *key)
 
-    segment = np.where(deals.segment >= 0, deals.segment, segments_of(scenario, sampling.uniforms(gen(0, 0), n)))
+    segment = np.where(deals.segment >= 0, deals.segment, segments_of(scenario, sampling.uniform_array(gen(0, 0), n)))
     profile: LeadProfile = scenario.lead_profile
     drawn = []
     for a, (given, cumulative) in enumerate(
         zip((deals.sector, deals.geography, deals.product), profile.cumulative, strict=True)
     ):
-        u = sampling.uniforms(gen(0, 1, a), n)
+        u = sampling.uniform_array(gen(0, 1, a), n)
         rows = cumulative[segment]
         pick = np.minimum((u[:, None] >= rows).sum(axis=1), cumulative.shape[1] - 1).astype(np.int64)
         drawn.append(np.where(given >= 0, given, pick))
@@ -60,8 +60,8 @@ def draw_initial_book(scenario: Scenario, seed: int, replication: int) -> LeadBo
     for s in range(n_stages):
         effort[s] = draw_kernel(gen(1, s, 0), scenario.stage_effort_hours[s], n)
         delay[s] = draw_kernel(gen(1, s, 1), scenario.stage_delay_days[s], n)
-        conversion[s] = sampling.uniforms(gen(1, s, 2), n)
-        handoff[s] = sampling.uniforms(gen(2, s, 0), n)
+        conversion[s] = sampling.uniform_array(gen(1, s, 2), n)
+        handoff[s] = sampling.uniform_array(gen(2, s, 0), n)
         handoff_delay[s] = draw_kernel(gen(2, s, 1), scenario.handoff_delay_days, n)
         handoff_extra[s] = draw_kernel(gen(2, s, 2), scenario.handoff_extra_effort_hours, n)
     apply_products(profile, product, deals.amount.copy(), effort, delay)

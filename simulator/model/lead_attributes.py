@@ -130,7 +130,7 @@ def draw_lead_profile(
         if cumulative.shape[1] == 1:
             drawn.append(np.zeros(n, dtype=np.int64))
             continue
-        u = sampling.uniforms(stream(seed, replication, Stream.LEAD_PROFILE, a, *key), n)
+        u = sampling.uniform_array(stream(seed, replication, Stream.LEAD_PROFILE, a, *key), n)
         rows = cumulative[segment]  # (N, values)
         index = (u[:, None] >= rows).sum(axis=1).astype(np.int64)
         drawn.append(np.minimum(index, cumulative.shape[1] - 1))

@@ -55,7 +55,7 @@ class LeadBook:
 
 def draw_kernel(gen: np.random.Generator, kernel: Kernel, n: int) -> FloatArray:
     """``n`` draws of a compiled distribution with the caller's Generator."""
-    result: FloatArray = sampling.draw(gen, kernel.code, kernel.params, n)
+    result: FloatArray = sampling.draw_array(gen, kernel.code, kernel.params, n)
     return result
 
 
@@ -83,7 +83,7 @@ def draw_arrivals(scenario: Scenario, seed: int, replication: int) -> tuple[Floa
         means = np.where(np.isnan(series), means, series)
     counts = sampling.poisson_counts(gen, means.ravel()).reshape(means.shape)
     total = int(counts.sum())
-    offsets = sampling.uniforms(gen, total)
+    offsets = sampling.uniform_array(gen, total)
     source = np.repeat(np.repeat(np.arange(len(scenario.source_names)), n_months), counts.ravel())
     month = np.repeat(np.tile(np.arange(n_months), len(scenario.source_names)), counts.ravel())
     arrival = month_start[month] + offsets * month_length[month]
@@ -96,7 +96,7 @@ def draw_leads(scenario: Scenario, seed: int, replication: int) -> LeadBook:
     arrival, source = draw_arrivals(scenario, seed, replication)
     n, n_stages = arrival.shape[0], scenario.n_stages
     attributes = stream(seed, replication, Stream.LEAD_ATTRIBUTES)
-    segment = segments_of(scenario, sampling.uniforms(attributes, n))
+    segment = segments_of(scenario, sampling.uniform_array(attributes, n))
     value = draw_kernel(attributes, scenario.deal_value, n)
     circle = np.maximum(1, np.rint(draw_kernel(attributes, scenario.buying_circle, n))).astype(np.int64)
 
@@ -110,9 +110,9 @@ def draw_leads(scenario: Scenario, seed: int, replication: int) -> LeadBook:
         luck = stream(seed, replication, Stream.STAGE_LUCK, s)
         effort[s] = draw_kernel(luck, scenario.stage_effort_hours[s], n)
         delay[s] = draw_kernel(luck, scenario.stage_delay_days[s], n)
-        conversion[s] = sampling.uniforms(luck, n)
+        conversion[s] = sampling.uniform_array(luck, n)
         passing = stream(seed, replication, Stream.HANDOFF_LUCK, s)
-        handoff[s] = sampling.uniforms(passing, n)
+        handoff[s] = sampling.uniform_array(passing, n)
         handoff_delay[s] = draw_kernel(passing, scenario.handoff_delay_days, n)
         handoff_extra[s] = draw_kernel(passing, scenario.handoff_extra_effort_hours, n)
     profile = scenario.lead_profile

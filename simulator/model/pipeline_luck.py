@@ -29,16 +29,22 @@ CHUNK = 128  # customers per lazily drawn block of luck
 INITIAL_BLOCK = -1  # block key of the initial customer book (won deals use their lead's block)
 
 
-def draw_slot_leads(scenario: Scenario, seed: int, replication: int, source: int, count: int) -> LeadBook:
+def draw_slot_leads(
+    scenario: Scenario, seed: int, replication: int, source: int, count: int, drawn: int | None = None
+) -> LeadBook:
     """``count`` leads of a fed source, arrival unknown (NaN) until the pipeline creates them.
 
     Every quantity has its own stream, so the k-th slot's luck does not depend on ``count``.
+    With ``drawn``, only the first ``drawn`` slots get their luck (the same numbers as in
+    a full draw); the others hold NaN (0 for indices) and must never be created.
     """
+    if drawn is not None and drawn < count:
+        return _padded(draw_slot_leads(scenario, seed, replication, source, drawn), count, source)
 
     def gen(*key: int) -> np.random.Generator:
         return stream(seed, replication, Stream.FED_LEADS, source, *key)
 
-    segment = segments_of(scenario, sampling.uniforms(gen(0, 0), count))
+    segment = segments_of(scenario, sampling.uniform_array(gen(0, 0), count))
     value = draw_kernel(gen(0, 1), scenario.deal_value, count)
     circle = np.maximum(1, np.rint(draw_kernel(gen(0, 2), scenario.buying_circle, count))).astype(np.int64)
     shape = (scenario.n_stages, count)
@@ -47,8 +53,8 @@ def draw_slot_leads(scenario: Scenario, seed: int, replication: int, source: int
     for s in range(scenario.n_stages):
         effort[s] = draw_kernel(gen(1, s, 0), scenario.stage_effort_hours[s], count)
         delay[s] = draw_kernel(gen(1, s, 1), scenario.stage_delay_days[s], count)
-        conversion[s] = sampling.uniforms(gen(1, s, 2), count)
-        handoff[s] = sampling.uniforms(gen(2, s, 0), count)
+        conversion[s] = sampling.uniform_array(gen(1, s, 2), count)
+        handoff[s] = sampling.uniform_array(gen(2, s, 0), count)
         handoff_delay[s] = draw_kernel(gen(2, s, 1), scenario.handoff_delay_days, count)
         handoff_extra[s] = draw_kernel(gen(2, s, 2), scenario.handoff_extra_effort_hours, count)
     profile = scenario.lead_profile
@@ -73,6 +79,17 @@ def draw_slot_leads(scenario: Scenario, seed: int, replication: int, source: int
     )
 
 
+def _padded(book: LeadBook, count: int, source: int) -> LeadBook:
+    """``book`` followed by leads of the same source up to ``count``, without luck (NaN, index 0)."""
+    values = {}
+    for field in dataclasses.fields(LeadBook):
+        array = getattr(book, field.name)
+        width = [(0, 0)] * (array.ndim - 1) + [(0, count - book.size)]
+        fill = source if field.name == "source" else (np.nan if array.dtype.kind == "f" else 0)
+        values[field.name] = np.pad(array, width, constant_values=fill)
+    return LeadBook(**values)
+
+
 def concatenate(books: list[LeadBook]) -> LeadBook:
     """One book of several: per-lead arrays joined along leads, luck arrays along their lead axis."""
     values = {}
@@ -91,8 +108,14 @@ def select(book: LeadBook, keep: np.ndarray) -> LeadBook:
     return LeadBook(**values)
 
 
-def with_slots(scenario: Scenario, seed: int, replication: int, leads: LeadBook) -> tuple[LeadBook, dict[int, int]]:
-    """The Poisson leads followed by every fed source's slots; source -> index of its first slot."""
+def with_slots(
+    scenario: Scenario, seed: int, replication: int, leads: LeadBook, drawn: int | None = None
+) -> tuple[LeadBook, dict[int, int]]:
+    """The Poisson leads followed by every fed source's slots; source -> index of its first slot.
+
+    ``drawn`` bounds the slots of each source whose luck is drawn (see :func:`draw_slot_leads`);
+    the lead indices do not depend on it.
+    """
     tables = scenario.pipelines
     first: dict[int, int] = {}
     if tables is None:
@@ -103,18 +126,18 @@ def with_slots(scenario: Scenario, seed: int, replication: int, leads: LeadBook)
         if tables.fed(source):
             first[source] = size
         if count:
-            books.append(draw_slot_leads(scenario, seed, replication, source, count))
+            books.append(draw_slot_leads(scenario, seed, replication, source, count, drawn))
             size += count
     return (concatenate(books) if len(books) > 1 else leads), first
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class PoolLuck:
-    """Luck of a pool's entities at each stage: shape (stages, entities), stage-major lists."""
+    """Luck of a pool's entities at each stage, each array (stages, entities)."""
 
-    effort: list[list[float]]
-    delay: list[list[float]]
-    draw: list[list[float]]
+    effort: FloatArray  # hours of work
+    delay: FloatArray  # days of buyer-side delay
+    draw: FloatArray  # conversion uniforms
 
 
 def draw_pool(seed: int, replication: int, pipeline: int, stages: WorkStages, count: int) -> PoolLuck:
@@ -122,19 +145,13 @@ def draw_pool(seed: int, replication: int, pipeline: int, stages: WorkStages, co
 
     Each from its own stream, so an entity's luck does not depend on the pool's size.
     """
-    effort, delay, draw = [], [], []
+    effort, delay, draw = (np.empty((stages.size, count)) for _ in range(3))
     for s in range(stages.size):
-        effort.append(
-            draw_kernel(
-                stream(seed, replication, Stream.POOL_LUCK, pipeline, s, 0), stages.effort_hours[s], count
-            ).tolist()
+        effort[s] = draw_kernel(
+            stream(seed, replication, Stream.POOL_LUCK, pipeline, s, 0), stages.effort_hours[s], count
         )
-        delay.append(
-            draw_kernel(
-                stream(seed, replication, Stream.POOL_LUCK, pipeline, s, 1), stages.delay_days[s], count
-            ).tolist()
-        )
-        draw.append(sampling.uniforms(stream(seed, replication, Stream.POOL_LUCK, pipeline, s, 2), count).tolist())
+        delay[s] = draw_kernel(stream(seed, replication, Stream.POOL_LUCK, pipeline, s, 1), stages.delay_days[s], count)
+        draw[s] = sampling.uniform_array(stream(seed, replication, Stream.POOL_LUCK, pipeline, s, 2), count)
     return PoolLuck(effort, delay, draw)
 
 
@@ -144,7 +161,9 @@ def draw_digital_entry(scenario: Scenario, seed: int, replication: int, leads: L
     tables = scenario.pipelines
     if tables is not None and tables.digital_source >= 0 and tables.digital_share > 0:
         gen = stream(seed, replication, Stream.DIGITAL_FIRST)
-        digital = (leads.source == tables.digital_source) & (sampling.uniforms(gen, leads.size) < tables.digital_share)
+        digital = (leads.source == tables.digital_source) & (
+            sampling.uniform_array(gen, leads.size) < tables.digital_share
+        )
         entry = np.where(digital, tables.digital_entry_stage, entry)
     result: list[int] = entry.tolist()
     return result
@@ -200,7 +219,7 @@ class CustomerLuck:
             return draw_kernel(gen, kernel, rows * CHUNK).reshape(rows, CHUNK)
 
         def uniform(rows: int) -> np.ndarray:
-            return sampling.uniforms(gen, rows * CHUNK).reshape(rows, CHUNK)
+            return sampling.uniform_array(gen, rows * CHUNK).reshape(rows, CHUNK)
 
         return CustomerChunk(
             renewal_effort=[matrix(k, terms) for k in renewal.effort_hours],
@@ -224,5 +243,5 @@ def draw_initial_arr(scenario: Scenario, seed: int, replication: int) -> tuple[F
     gen = stream(seed, replication, Stream.CUSTOMER_LUCK, 0)
     n = tables.initial_customers
     arr = np.maximum(draw_kernel(gen, tables.initial_arr, n), 0.0)
-    due = sampling.uniforms(gen, n) * tables.contract_days
+    due = sampling.uniform_array(gen, n) * tables.contract_days
     return arr, due

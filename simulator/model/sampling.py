@@ -21,6 +21,8 @@ compiled specialisation.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 from numba import njit
@@ -218,6 +220,60 @@ def draw(gen: np.random.Generator, code: int, params: FloatArray, n: int) -> Flo
     if code == EMPIRICAL:
         return _draw_empirical_packed(gen, params, n)
     raise ValueError("sampling.draw: unknown distribution code")
+
+
+def draw_array(gen: np.random.Generator, code: int, params: FloatArray, n: int) -> FloatArray:
+    """The same ``n`` draws as :func:`draw`, made from Python by NumPy's own Generator methods.
+
+    For batches drawn outside compiled code: a compiled call that takes a Generator
+    spends about 15 microseconds unboxing it, more than a batch of a hundred draws
+    costs. Bit-identical to :func:`draw` and leaves the Generator in the same state
+    (``tests/test_sampling.py`` checks every code). Same layouts and errors as
+    :func:`draw`.
+    """
+    minimum = {CONSTANT: 1, EXPONENTIAL: 1, LOGNORMAL: 2, GAMMA: 2, TRIANGULAR: 3, PERT: 4, UNIFORM: 2, EMPIRICAL: 1}
+    if code not in minimum:
+        raise ValueError("sampling.draw: unknown distribution code")
+    if params.shape[0] < minimum[code]:
+        raise ValueError("sampling.draw: params array is too short for this distribution code")
+    if code == CONSTANT:
+        return np.full(n, float(params[0]))
+    if code == EXPONENTIAL:
+        return gen.exponential(params[0], n)
+    if code == LOGNORMAL:
+        if params[1] == 0.0:
+            return np.full(n, math.exp(params[0]))
+        return gen.lognormal(params[0], params[1], n)
+    if code == GAMMA:
+        return gen.gamma(params[0], params[1], n)
+    if code == TRIANGULAR:
+        if params[0] == params[2]:
+            return np.full(n, float(params[0]))
+        return gen.triangular(params[0], params[1], params[2], n)
+    if code == PERT:
+        low, mode, high, lamb = (float(v) for v in params[:4])
+        width = high - low
+        if width == 0.0:
+            return np.full(n, low)
+        alpha = 1.0 + lamb * (mode - low) / width
+        beta = 1.0 + lamb * (high - mode) / width
+        return low + width * gen.beta(alpha, beta, n)
+    if code == UNIFORM:
+        return gen.uniform(params[0], params[1], n)
+    k = int(params[0])
+    if k < 1:
+        raise ValueError("sampling.draw: empirical distribution needs at least one value")
+    if params.shape[0] < 1 + 2 * k:
+        raise ValueError("sampling.draw: params array is too short for this distribution code")
+    values, cum_weights = params[1 : 1 + k], params[1 + k : 1 + 2 * k]
+    index = np.minimum(np.searchsorted(cum_weights, gen.random(n), side="right"), k - 1)
+    return values[index].astype(np.float64)
+
+
+def uniform_array(gen: np.random.Generator, n: int) -> FloatArray:
+    """The same ``n`` uniforms as :func:`uniforms`, drawn from Python (see :func:`draw_array`)."""
+    result: FloatArray = gen.random(n)
+    return result
 
 
 _WARM_UP_PARAMS: dict[int, list[float]] = {

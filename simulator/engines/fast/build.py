@@ -36,6 +36,8 @@ class Room:
     tasks: int = 1024  # pool tasks at a time
     records: int = 4096  # renewals, and expansion opportunities
     gaps: int = 64  # referral gaps per partner
+    pool: int = 16384  # target accounts and candidate partners whose luck is drawn (a prefix of each pool)
+    slots: int = 2048  # slots of each fed source whose luck is drawn (a prefix of each source's slots)
 
     def doubled(self) -> Room:
         """Twice as much of everything."""
@@ -421,7 +423,7 @@ def world(
         seats=seats,
         tq=task_queues(slots, room.queue),
         tasks=tasks_of(room.tasks),
-        pools=pools_of(scenario, pipeline_luck, n),
+        pools=pools_of(scenario, pipeline_luck, n, room.slots),
         partners=partners_of(pipeline_luck, prospects),
         customers=customers,
     )

@@ -9,7 +9,7 @@ in can run here; the runner falls back to the SimPy engine for the others.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -22,6 +22,7 @@ from simulator.engines.fast.luck import PipelineLuck, WorkforceLuck, loss_draws
 from simulator.engines.fast.records import pipeline_record
 from simulator.engines.fast.state import World
 from simulator.model.decision_luck import run_decision_luck
+from simulator.model.decisions import DecisionLuck
 from simulator.model.initial_pipeline import decide_initial, draw_initial_book, initial_uniforms
 from simulator.model.market import LeadBook, draw_leads, draw_rep_skills
 from simulator.model.pipeline_luck import CustomerLuck, concatenate, draw_digital_entry, select, with_slots
@@ -47,40 +48,35 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
     if missing:
         raise ValueError(f"the fast engine does not cover: {', '.join(missing)}")
     market = draw_leads(scenario, seed, replication)
-    book, slot_start = with_slots(scenario, seed, replication, market)
-    n_arriving, first_initial = min(slot_start.values(), default=book.size), book.size
-    if scenario.initial is not None:  # the open deals of day 0 come after every other lead
-        book = concatenate([book, draw_initial_book(scenario, seed, replication)])
-    decisions = None
-    if scenario.decisions is not None:
-        decisions = run_decision_luck(scenario, seed, replication, book, market.size, slot_start, first_initial)
-    uniforms = initial_uniforms(scenario, seed, replication) if scenario.initial is not None else None
     skills = draw_rep_skills(scenario, seed, replication)
-    if scenario.pipelines is not None:
-        entry = draw_digital_entry(scenario, seed, replication, book)
-    else:
-        entry = scenario.source_entry_stage[book.source].tolist()
     luck = WorkforceLuck.draw(scenario, seed, replication)
+    uniforms = initial_uniforms(scenario, seed, replication) if scenario.initial is not None else None
     room = _ROOM.get(id(scenario), Room())
     chunks = CustomerLuck(scenario, seed, replication) if scenario.pipelines and scenario.pipelines.retention else None
+    leads: _Leads | None = None
     while True:
+        if leads is None or leads.slots != room.slots:
+            leads = _leads(scenario, seed, replication, market, room.slots)
+        book = leads.book
         losses = loss_draws(scenario, seed, replication, room.losses)
         pipeline_luck = (
-            PipelineLuck.draw(scenario, seed, replication, room.gaps) if scenario.pipelines is not None else None
+            PipelineLuck.draw(scenario, seed, replication, room.gaps, room.pool)
+            if scenario.pipelines is not None
+            else None
         )
         state = world(
             scenario,
             book,
-            entry,
-            n_arriving,
-            slot_start,
+            leads.entry,
+            leads.n_arriving,
+            leads.slot_start,
             skills,
             luck,
             losses,
             pipeline_luck,
             room,
-            decisions,
-            first_initial,
+            leads.decisions,
+            leads.first_initial,
             seed,
             replication,
         )
@@ -92,7 +88,7 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
                 store_chunk(state.customers, chunks, int(need[0]), int(need[1]))
             else:
                 assert uniforms is not None
-                _draw_deal(scenario, book, state, first_initial, uniforms)
+                _draw_deal(scenario, book, state, leads.first_initial, uniforms)
             status = run_world(state)
         if status == loop.FAILED:
             source = int(state.run.failed[0])
@@ -103,7 +99,36 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
             break
         room = room.doubled()
     _ROOM[id(scenario)] = room
-    return _records(scenario, book, state)
+    return _records(scenario, leads.book, state)
+
+
+@dataclass(frozen=True, slots=True)
+class _Leads:
+    """Every lead of a run (the market's, the fed sources' slots, the starting deals) and their luck."""
+
+    book: LeadBook
+    slot_start: dict[int, int]
+    n_arriving: int
+    first_initial: int
+    decisions: DecisionLuck | None
+    entry: list[int]
+    slots: int  # slots of each fed source whose luck is drawn
+
+
+def _leads(scenario: Scenario, seed: int, replication: int, market: LeadBook, slots: int) -> _Leads:
+    """The run's leads with the luck of the first ``slots`` slots of each fed source drawn."""
+    book, slot_start = with_slots(scenario, seed, replication, market, slots)
+    n_arriving, first_initial = min(slot_start.values(), default=book.size), book.size
+    if scenario.initial is not None:  # the open deals of day 0 come after every other lead
+        book = concatenate([book, draw_initial_book(scenario, seed, replication)])
+    decisions = None
+    if scenario.decisions is not None:
+        decisions = run_decision_luck(scenario, seed, replication, book, market.size, slot_start, first_initial)
+    if scenario.pipelines is not None:
+        entry = draw_digital_entry(scenario, seed, replication, book)
+    else:
+        entry = scenario.source_entry_stage[book.source].tolist()
+    return _Leads(book, slot_start, n_arriving, first_initial, decisions, entry, slots)
 
 
 def _draw_deal(scenario: Scenario, book: LeadBook, state: World, first_initial: int, uniforms: np.ndarray) -> None:

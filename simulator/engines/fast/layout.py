@@ -131,19 +131,20 @@ def pipeline_params(scenario: Scenario, slot_start: dict[int, int]) -> dict[str,
     }
 
 
-def pools_of(scenario: Scenario, luck: PipelineLuck | None, n_leads: int) -> Pools:
-    """Untouched pools with their luck drawn."""
+def pools_of(scenario: Scenario, luck: PipelineLuck | None, n_leads: int, slots_drawn: int) -> Pools:
+    """Untouched pools with the luck of a prefix of each pool drawn (and of each fed source's slots)."""
     n_sources = len(scenario.source_names)
     if luck is None:
         effort = delay = draw = np.zeros((2, 1, 1))
         meetings, width, drawn = 1, 1, np.zeros(2, dtype=np.int64)
     else:
         effort, delay, draw = luck.pool_effort, luck.pool_delay, luck.pool_draw
-        width = effort.shape[2]
         tables = scenario.pipelines
         assert tables is not None
+        sizes = np.array([tables.target_accounts, tables.partner_prospects], dtype=np.int64)
+        width = max(int(sizes.max()), 1)
         meetings = max(tables.target_accounts, 1)
-        drawn = np.array([tables.target_accounts, tables.partner_prospects], dtype=np.int64)
+        drawn = np.minimum(sizes, luck.pool_drawn)
     return Pools(
         next_entity=np.zeros(2, dtype=np.int64),
         drawn=drawn,
@@ -156,6 +157,7 @@ def pools_of(scenario: Scenario, luck: PipelineLuck | None, n_leads: int) -> Poo
         draw=draw,
         meeting_day=np.full(meetings, np.nan),
         next_slot=np.zeros(n_sources, dtype=np.int64),
+        slot_drawn=np.full(n_sources, slots_drawn, dtype=np.int64),
         lead_partner=np.full(n_leads, -1, dtype=np.int64),
     )
 

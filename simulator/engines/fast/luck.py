@@ -118,7 +118,7 @@ class WorkforceLuck:
                 if settings.initial_tenure is not None:
                     code, params = settings.initial_tenure
                     gen = stream(seed, replication, Stream.WORKFORCE, t, INITIAL_TENURE_KEY)
-                    start_tenure[first : first + members] = sampling.draw(gen, code, params, members)
+                    start_tenure[first : first + members] = sampling.draw_array(gen, code, params, members)
                 code, params = settings.backfill if settings.backfill is not None else (0, np.zeros(1))
                 days = [(False, 0.0)] * members + [(True, d) for d in settings.hire_days]
                 for j, (planned, day) in enumerate(days):
@@ -184,13 +184,18 @@ class PipelineLuck:
     gaps: FloatArray  # (P, G)
     book_arr: FloatArray  # (C0,)
     book_due: FloatArray  # (C0,)
+    pool_drawn: int  # entities of each pool whose luck is drawn (a prefix: the same numbers as a full draw)
 
     @classmethod
-    def draw(cls, scenario: Scenario, seed: int, replication: int, n_gaps: int) -> PipelineLuck:
-        """Everything but the customers' chunks (drawn when a customer of a chunk first starts)."""
+    def draw(cls, scenario: Scenario, seed: int, replication: int, n_gaps: int, n_pool: int) -> PipelineLuck:
+        """Everything but the customers' chunks (drawn when a customer of a chunk first starts).
+
+        Only the first ``n_pool`` entities of each pool get their luck: a run that takes
+        more stops short and is run again with more.
+        """
         tables = scenario.pipelines
         assert tables is not None
-        sizes = (tables.target_accounts, tables.partner_prospects)
+        sizes = (min(tables.target_accounts, n_pool), min(tables.partner_prospects, n_pool))
         width = max(sizes) if any(sizes) else 1
         depth = max((s.size for s in (tables.stages[PROSPECTING], tables.stages[PARTNER]) if s is not None), default=1)
         effort, delay, draw = (np.zeros((2, depth, width)) for _ in range(3))
@@ -198,10 +203,9 @@ class PipelineLuck:
             stages = tables.stages[pipeline]
             if stages is not None and sizes[pool]:
                 luck = draw_pool(seed, replication, pipeline, stages, sizes[pool])
-                for s in range(stages.size):
-                    effort[pool, s, : sizes[pool]] = luck.effort[s]
-                    delay[pool, s, : sizes[pool]] = luck.delay[s]
-                    draw[pool, s, : sizes[pool]] = luck.draw[s]
+                effort[pool, : stages.size, : sizes[pool]] = luck.effort
+                delay[pool, : stages.size, : sizes[pool]] = luck.delay
+                draw[pool, : stages.size, : sizes[pool]] = luck.draw
         partners = tables.partner_prospects if tables.stages[PARTNER] is not None else 0
         n_sessions = math.ceil(scenario.horizon_days / tables.enablement_interval_days) + 2 if partners else 1
         sessions, gaps = np.zeros((max(partners, 1), n_sessions)), np.zeros((max(partners, 1), n_gaps))
@@ -210,11 +214,13 @@ class PipelineLuck:
             assert kernel is not None
             for k in range(partners):
                 own = stream(seed, replication, Stream.PARTNER_REFERRALS, k, SESSION_KEY)
-                sessions[k] = sampling.draw(own, kernel.code, kernel.params, n_sessions)
+                sessions[k] = sampling.draw_array(own, kernel.code, kernel.params, n_sessions)
                 gaps[k] = stream(seed, replication, Stream.PARTNER_REFERRALS, k, REFERRAL_KEY).standard_exponential(
                     n_gaps
                 )
         book_arr, book_due = np.zeros(0), np.zeros(0)
         if tables.retention:
             book_arr, book_due = draw_initial_arr(scenario, seed, replication)
-        return cls(effort, delay, draw, sessions, gaps, np.ascontiguousarray(book_arr), np.ascontiguousarray(book_due))
+        return cls(
+            effort, delay, draw, sessions, gaps, np.ascontiguousarray(book_arr), np.ascontiguousarray(book_due), n_pool
+        )

@@ -335,11 +335,18 @@ def finish_sales(w: World, rep: int, item: int) -> None:
 
 @njit(cache=True)
 def next_slot(w: World, source: int) -> int:
-    """The next slot of a fed source; -1 (the run fails, as the SimPy engine raises) when none is left."""
+    """The next slot of a fed source, or -1.
+
+    -1 when none is left (the run fails, as the SimPy engine raises) or when its luck was
+    not drawn (the run stops short and is run again with more).
+    """
     k = w.pools.next_slot[source]
     w.pools.next_slot[source] = k + 1
     if k >= w.p.slot_count[source]:
         w.run.failed[0] = source
+        return -1
+    if k >= w.pools.slot_drawn[source]:
+        w.run.short[0] = 1  # the slots' luck was drawn for fewer: run again with more
         return -1
     return w.p.slot_start[source] + k
 

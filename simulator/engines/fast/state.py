@@ -297,6 +297,7 @@ class Pools(NamedTuple):
     draw: FloatArray
     meeting_day: FloatArray  # (A0,)
     next_slot: IntArray  # (K,)
+    slot_drawn: IntArray  # (K,) slots of each source whose luck was drawn (a prefix)
     lead_partner: IntArray  # (N,)
 
 

@@ -199,7 +199,7 @@ def work_pool_task(floor: SalesFloor, rep: Rep, task: PoolTask) -> Process:
             if p == PARTNER:
                 rep.partners -= 1
         elif stage + 1 < stages.size:
-            ready = floor.now + luck.delay[stage][entity]
+            ready = floor.now + float(luck.delay[stage, entity])
             heapq.heappush(rep.tasks[p], (ready, floor.next_sequence(), PoolTask(p, [entity], stage + 1)))
         else:
             pipes.pool_state[p][entity] = int(PoolState.DONE)
@@ -229,10 +229,10 @@ def _plan_sitting(
         stage = task.stage
         while True:
             reached[entity] = stage
-            hours += luck.effort[stage][entity] * factor
+            hours += float(luck.effort[stage, entity]) * factor
             z = float(stages.base_logit[stage])
-            passed = luck.draw[stage][entity] < probability(z if math.isinf(z) else z + shift)
-            if passed and stage + 1 < stages.size and luck.delay[stage][entity] <= 0.0:
+            passed = float(luck.draw[stage, entity]) < probability(z if math.isinf(z) else z + shift)
+            if passed and stage + 1 < stages.size and luck.delay[stage, entity] <= 0.0:
                 stage += 1
                 continue
             plans.append((entity, stage, passed))
@@ -298,7 +298,7 @@ def partner_life(floor: SalesFloor, partner: int) -> Process:
         if now >= next_request:
             next_request += tables.enablement_interval_days
             if session is None:  # one session outstanding at a time
-                hours = float(sampling.draw(sessions, kernel.code, kernel.params, 1)[0])
+                hours = float(sampling.draw_array(sessions, kernel.code, kernel.params, 1)[0])
                 manager = pipes.partner_manager[partner]
                 assert manager is not None
                 session = floor.put_item(PARTNER, 0, manager.team, manager, hours, partner).done

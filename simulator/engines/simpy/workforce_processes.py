@@ -221,7 +221,7 @@ class Workforce:
             members = list(team.reps)
             if settings.initial_tenure is not None:
                 code, params = settings.initial_tenure
-                tenures = sampling.draw(self._stream(team.index, INITIAL_TENURE_KEY), code, params, len(members))
+                tenures = sampling.draw_array(self._stream(team.index, INITIAL_TENURE_KEY), code, params, len(members))
                 for rep, tenure in zip(members, tenures, strict=True):
                     self.history[rep.index].start_tenure = float(tenure)
             for j, rep in enumerate(members):
@@ -248,7 +248,7 @@ def seat(workforce: Workforce, team: Team, rep: Rep, luck: np.random.Generator) 
         if settings.backfill is None:
             return
         code, params = settings.backfill
-        yield floor.timeout(float(sampling.draw(luck, code, params, 1)[0]))
+        yield floor.timeout(float(sampling.draw_array(luck, code, params, 1)[0]))
         rep = workforce.hire(team, luck)
 
 
