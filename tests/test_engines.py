@@ -342,6 +342,49 @@ def test_a_starting_pipeline_gives_the_same_records_on_both_engines(after_delay:
     assert (outcomes == Outcome.WON).sum() > 20 and (outcomes == Outcome.DISQUALIFIED).sum() > 5
 
 
+EMPIRICAL_DAYS = {"dist": "empirical", "values": [0.0, 3.0, 9.0, 20.0, 45.0], "weights": [1.0, 2.0, 4.0, 2.0, 1.0]}
+
+
+@pytest.mark.parametrize(
+    ("durations", "compiled_path"),
+    [
+        ({"delay_days": EMPIRICAL_DAYS, "lost_delay_days": EMPIRICAL_DAYS, "no_decision_days": 12.0}, True),
+        (
+            {
+                "delay_days": EMPIRICAL_DAYS,
+                "lost_delay_days": 10.0,
+                "delays_by_quarter_month": [
+                    {"delay_days": EMPIRICAL_DAYS, "lost_delay_days": {"dist": "empirical", "values": [1.0, 4.0]}}
+                ]
+                * 3,
+            },
+            True,
+        ),
+        ({"delay_days": {"dist": "lognormal", "mean": 20.0, "cv": 0.5}, "lost_delay_days": EMPIRICAL_DAYS}, False),
+    ],
+)
+def test_starting_deals_decide_in_compiled_code_where_their_durations_allow_it(
+    durations: dict[str, Any], compiled_path: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Constant and empirical durations (a calibrated company's) are decided in the loop, others in Python; same records."""
+    from simulator.engines.fast import engine as fast_engine
+
+    ages = [float(a) for a in range(0, 60, 2)] * 5
+    data = starting_state(ages, no_decision=0.15, **durations)
+    data["market"]["sources"]["crm"]["leads_per_month"] = 40.0
+    data["pipeline"]["quarter_end"] = {"share": 0.5, "window_days": 10, "lookahead_days": 20}
+    data["clock"]["horizon_days"] = 70
+    scenario = compiled(data)
+    calls: list[int] = []
+    draw_deal = fast_engine._draw_deal
+    monkeypatch.setattr(fast_engine, "_draw_deal", lambda *a: calls.append(1) or draw_deal(*a))
+    assert_engines_agree(scenario, 9, range(3))
+    assert (len(calls) == 0) == compiled_path
+    outcomes = simulate(scenario, 9, 0, "fast").log.outcome[-len(ages) :]
+    lost = (outcomes == Outcome.DISQUALIFIED) | (outcomes == Outcome.NO_DECISION)
+    assert (outcomes == Outcome.WON).sum() > 10 and lost.sum() > 5
+
+
 def test_a_starting_pipeline_of_the_default_organisation_gives_the_same_records_on_both_engines() -> None:
     loaded = simulator.load_experiment(overrides=SHORT)
     for spec in loaded.scenarios:

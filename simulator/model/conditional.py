@@ -17,7 +17,8 @@ from simulator.model import sampling
 from simulator.model.kernel import Kernel
 
 
-def _empirical(params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def empirical_steps(params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An empirical kernel's values in increasing order and their cumulative probabilities."""
     k = int(params[0])
     values, cum = params[1 : 1 + k], params[1 + k : 1 + 2 * k]
     order = np.argsort(values, kind="stable")
@@ -55,7 +56,7 @@ def survival(kernel: Kernel, age: float, scale: float = 1.0) -> float:
     if kernel.code == sampling.CONSTANT:
         return 1.0 if kernel.params[0] > a else 0.0
     if kernel.code == sampling.EMPIRICAL:
-        values, cum = _empirical(kernel.params)
+        values, cum = empirical_steps(kernel.params)
         i = int(np.searchsorted(values, a, side="right"))
         return float(1.0 - cum[i - 1]) if i > 0 else 1.0
     return float(_scipy(kernel).sf(a))
@@ -70,7 +71,7 @@ def remaining(kernel: Kernel, age: float, u: float, scale: float = 1.0, upper: f
     if kernel.code == sampling.CONSTANT:
         return max(float(kernel.params[0]) * scale - age, 0.0)
     if kernel.code == sampling.EMPIRICAL:
-        values, cum = _empirical(kernel.params)
+        values, cum = empirical_steps(kernel.params)
         inside = (values > a) & (values <= b)
         if not inside.any():
             return 0.0 if math.isinf(upper) else max(upper - age, 0.0)

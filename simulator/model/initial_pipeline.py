@@ -91,7 +91,7 @@ def initial_uniforms(scenario: Scenario, seed: int, replication: int) -> FloatAr
     return result
 
 
-def _pulled_window(scenario: Scenario) -> tuple[float, float]:
+def pulled_window(scenario: Scenario) -> tuple[float, float]:
     """(share, days): wins due within ``days`` of day 0 were pulled into the quarter before with ``share``."""
     tables = scenario.decisions
     assert tables is not None
@@ -132,20 +132,18 @@ def decide_initial(
     month = quarter_month(tables, -age) if by_month is not None else -1
     if by_month is not None and month >= 0:
         won_k, lost_k = by_month[month]
-    share, window = _pulled_window(scenario) if stage == scenario.n_stages - 1 else (0.0, 0.0)
+    share, window = pulled_window(scenario) if stage == scenario.n_stages - 1 else (0.0, 0.0)
     s_now, s_later = survival(won_k, age, cycle), survival(won_k, age + window, cycle)
-    weights = np.array(
-        [
-            (1.0 - q) * p * (1.0 - share) * (s_now - s_later),  # a win due inside the lookahead, not pulled
-            (1.0 - q) * p * s_later,  # a win due after it
-            (1.0 - q) * (1.0 - p) * survival(lost_k, age, cycle),
-            q * survival(none_k, age, cycle) if q > 0 else 0.0,
-        ]
-    )
-    total = float(weights.sum())
+    w_inside = (1.0 - q) * p * (1.0 - share) * (s_now - s_later)  # a win due inside the lookahead, not pulled
+    w_after = (1.0 - q) * p * s_later  # a win due after it
+    w_lost = (1.0 - q) * (1.0 - p) * survival(lost_k, age, cycle)
+    w_none = q * survival(none_k, age, cycle) if q > 0 else 0.0
+    # Sums in this order, as the fast engine's copy (engines/fast/starting.py) adds them.
+    cumulative = (w_inside, w_inside + w_after, w_inside + w_after + w_lost, w_inside + w_after + w_lost + w_none)
+    total = cumulative[3]
     if total <= 0.0:
         return NO_DECISION, 0.0
-    pick = min(int(np.searchsorted(np.cumsum(weights) / total, u[0], side="right")), 3)
+    pick = min(sum(1 for c in cumulative if c / total <= u[0]), 3)
     if pick == 0:
         return PASS, remaining(won_k, age, float(u[1]), cycle, age + window)
     if pick == 1:

@@ -81,7 +81,7 @@ def draw_arrivals(scenario: Scenario, seed: int, replication: int) -> tuple[Floa
         share = month_length / np.array([m.length for m in months], dtype=np.float64)
         series = scenario.source_month_leads[:, index] * share
         means = np.where(np.isnan(series), means, series)
-    counts = sampling.poisson_counts(gen, means.ravel()).reshape(means.shape)
+    counts = gen.poisson(means.ravel()).astype(np.int64).reshape(means.shape)  # = sampling.poisson_counts
     total = int(counts.sum())
     offsets = sampling.uniform_array(gen, total)
     source = np.repeat(np.repeat(np.arange(len(scenario.source_names)), n_months), counts.ravel())

@@ -18,6 +18,7 @@ from simulator.engines.fast.events import event_list
 from simulator.engines.fast.layout import customers_of, partners_of, pipeline_params, pools_of, task_queues, tasks_of
 from simulator.engines.fast.luck import PipelineLuck, WorkforceLuck
 from simulator.engines.fast.queues import queues
+from simulator.engines.fast.starting import deal_odds
 from simulator.engines.fast.state import Items, Leads, Params, Reps, Run, Seats, Teams, World
 from simulator.model.decisions import DecisionLuck
 from simulator.model.market import LeadBook
@@ -123,11 +124,13 @@ def deal_params(scenario: Scenario, first_initial: int) -> dict[str, Any]:
             "first_initial": first_initial,
             "deal_stage": np.zeros(0, dtype=np.int64),
             "deal_named": np.zeros(0, dtype=np.int64),
+            **deal_odds(scenario),
         }
     return {
         "first_initial": first_initial,
         "deal_stage": np.ascontiguousarray(deals.stage, dtype=np.int64),
         "deal_named": np.ascontiguousarray(deals.owner, dtype=np.int64),
+        **deal_odds(scenario),
     }
 
 
@@ -362,6 +365,12 @@ def seats_of(scenario: Scenario, luck: WorkforceLuck) -> Seats:
     )
 
 
+def _deal_cycle(scenario: Scenario, book: LeadBook, first_initial: int, deals: int) -> np.ndarray:
+    """Each starting deal's cycle multiplier, from its product."""
+    product = book.product[first_initial : first_initial + deals]
+    return np.ascontiguousarray(scenario.lead_profile.product_cycle_multiplier[product], dtype=np.float64)
+
+
 def world(
     scenario: Scenario,
     book: LeadBook,
@@ -377,8 +386,12 @@ def world(
     first_initial: int = -1,
     seed: int = 0,
     replication: int = 0,
+    deal_uniforms: np.ndarray | None = None,
 ) -> World:
-    """Everything one run of the compiled loop reads and writes."""
+    """Everything one run of the compiled loop reads and writes.
+
+    ``deal_uniforms``: the starting deals' two uniforms each, (M, 2) (see ``initial_uniforms``).
+    """
     p = params(scenario, n_arriving, slot_start, first_initial)
     deals = scenario.initial.size if scenario.initial is not None else 0
     reps = reps_of(scenario, skills, luck, p.team_duties)
@@ -417,6 +430,8 @@ def world(
             deal_owner=np.full(deals, -1, dtype=np.int64),
             deal_outcome=np.zeros(deals, dtype=np.int64),
             deal_wait=np.zeros(deals),
+            deal_cycle=_deal_cycle(scenario, book, first_initial, deals),
+            deal_uniforms=np.zeros((deals, 2)) if deal_uniforms is None else deal_uniforms,
             assignment=assignment_draws(scenario, seed, replication, n),
         ),
         leads=leads_of(scenario, book, entry, p.overflow, decisions),

@@ -3,17 +3,20 @@
 Each open deal of day 0 starts as a process at day 0 (after the arrivals process, as in
 the SimPy engine): its owner is its named rep if that rep works the deal's team, else
 the team's rule. On a stage that decides after the buyer's delay, its outcome and
-remaining time given its age come from :func:`simulator.model.initial_pipeline.decide_initial`,
-which is Python: the loop stops (``NEED_DEAL``), the caller draws them with the owner's
-skill and pod shift the loop left in ``run.deal_skill``/``run.deal_shift``, and the loop
-goes on where it stopped. Other deals join their stage's queue as a booked lead does.
+remaining time given its age come from :func:`simulator.model.initial_pipeline.decide_initial`:
+its compiled copy (:mod:`.starting`) where the deal's durations are constant or empirical;
+otherwise the loop stops (``NEED_DEAL``), the caller draws them in Python with the
+owner's skill and pod shift the loop left in ``run.deal_skill``/``run.deal_shift``, and
+the loop goes on where it stopped. Other deals join their stage's queue as a booked lead does.
 """
 
 from __future__ import annotations
 
+import math
+
 from numba import njit
 
-from simulator.engines.fast import decisions, events, kinds, sales, teams
+from simulator.engines.fast import decisions, events, kinds, sales, starting, teams
 from simulator.engines.fast.state import World
 from simulator.model.initial_pipeline import LOSS, PASS
 from simulator.model.records import Outcome
@@ -49,9 +52,20 @@ def start(w: World, d: int) -> None:
         return
     run = w.run
     run.deal_owner[d] = owner
-    run.deal_skill[0] = reps.skill[owner] if owner >= 0 else p.team_skill_mean[t]
-    run.deal_shift[0] = p.team_logit[t, leads.slice[lead]]
-    run.deal_need[0] = d
+    skill = reps.skill[owner] if owner >= 0 else p.team_skill_mean[t]
+    shift = p.team_logit[t, leads.slice[lead]]
+    if not p.deal_compiled[d]:
+        run.deal_skill[0], run.deal_shift[0] = skill, shift
+        run.deal_need[0] = d
+        return
+    z = p.stage_base_logit[stage]  # model.pipeline.conversion_logit of a lead of source 0, as decide_initial
+    if not math.isinf(z):
+        z += p.source_lift[0] + p.skill_weight * skill + shift
+        if p.stage_circle_sensitive[stage]:
+            z -= p.circle_per_person * (leads.circle[lead] - p.circle_reference)
+    u = run.deal_uniforms
+    run.deal_outcome[d], run.deal_wait[d] = starting.decide(p, d, stage, z, run.deal_cycle[d], u[d, 0], u[d, 1])
+    decided(w, d)
 
 
 @njit(cache=True)

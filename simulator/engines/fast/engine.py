@@ -79,6 +79,7 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
             leads.first_initial,
             seed,
             replication,
+            uniforms,
         )
         status = run_world(state)
         while status in (loop.NEED_CHUNK, loop.NEED_DEAL):

@@ -120,6 +120,16 @@ class Params(NamedTuple):
     first_initial: int
     deal_stage: IntArray  # (M,)
     deal_named: IntArray  # (M,) its named owner's rep slot, -1 the team's rule
+    deal_age: FloatArray  # (M,) working days it has been open on day 0
+    deal_q: FloatArray  # (M,) its chance of ending with no decision
+    deal_kernels: IntArray  # (M, 3) its won, lost and no-decision durations (kernel index, see .starting)
+    deal_compiled: BoolArray  # (M,) its decision is drawn in compiled code (constant or empirical durations)
+    kernel_kind: IntArray  # (K,) .starting.CONSTANT, EMPIRICAL or OTHER
+    kernel_values: FloatArray  # (K, V) an empirical kernel's values in increasing order
+    kernel_cum: FloatArray  # (K, V) their cumulative probabilities
+    kernel_count: IntArray  # (K,)
+    pull_share: float  # wins due within pull_window days of day 0 were pulled before it with this share
+    pull_window: float
 
 
 class Leads(NamedTuple):
@@ -266,6 +276,8 @@ class Run(NamedTuple):
     deal_owner: IntArray  # (M,) each starting deal's owner (rep slot, -1 none)
     deal_outcome: IntArray  # (M,) PASS, LOSS or NO_DECISION (model.initial_pipeline)
     deal_wait: FloatArray  # (M,) its remaining working days
+    deal_cycle: FloatArray  # (M,) its product's cycle multiplier
+    deal_uniforms: FloatArray  # (M, 2) its outcome and remaining-time uniforms
     assignment: FloatArray  # (T, N) each lead's uniform for a by-share team's owner choice ((1, 1): none)
 
 
