@@ -366,7 +366,7 @@ EMPIRICAL_DAYS = {"dist": "empirical", "values": [0.0, 3.0, 9.0, 20.0, 45.0], "w
 def test_starting_deals_decide_in_compiled_code_where_their_durations_allow_it(
     durations: dict[str, Any], compiled_path: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Constant and empirical durations (a calibrated company's) are decided in the loop, others in Python; same records."""
+    """Constant and empirical durations (a calibrated company's) decide in the loop, others in Python; same records."""
     from simulator.engines.fast import engine as fast_engine
 
     ages = [float(a) for a in range(0, 60, 2)] * 5
