@@ -84,9 +84,10 @@ def _padded(book: LeadBook, count: int, source: int) -> LeadBook:
     values = {}
     for field in dataclasses.fields(LeadBook):
         array = getattr(book, field.name)
-        width = [(0, 0)] * (array.ndim - 1) + [(0, count - book.size)]
         fill = source if field.name == "source" else (np.nan if array.dtype.kind == "f" else 0)
-        values[field.name] = np.pad(array, width, constant_values=fill)
+        padded = np.full((*array.shape[:-1], count), fill, dtype=array.dtype)
+        padded[..., : book.size] = array
+        values[field.name] = padded
     return LeadBook(**values)
 
 

@@ -38,7 +38,7 @@ class Room:
     records: int = 4096  # renewals, and expansion opportunities
     gaps: int = 64  # referral gaps per partner
     pool: int = 16384  # target accounts and candidate partners whose luck is drawn (a prefix of each pool)
-    slots: int = 2048  # slots of each fed source whose luck is drawn (a prefix of each source's slots)
+    slots: int = 1024  # slots of each fed source whose luck is drawn (a prefix of each source's slots)
 
     def doubled(self) -> Room:
         """Twice as much of everything."""

@@ -9,6 +9,7 @@ in can run here; the runner falls back to the SimPy engine for the others.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -16,6 +17,7 @@ import numpy as np
 from simulator.engines.fast import loop
 from simulator.engines.fast.build import Room, world
 from simulator.engines.fast.coverage import uncovered
+from simulator.engines.fast.customers import CHUNK, INITIAL_BLOCK
 from simulator.engines.fast.layout import store_chunk
 from simulator.engines.fast.loop import run_world
 from simulator.engines.fast.luck import PipelineLuck, WorkforceLuck, loss_draws
@@ -81,6 +83,9 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
             replication,
             uniforms,
         )
+        if chunks is not None:  # every customer of the initial book starts on day 0: its chunks are needed
+            for k in range(math.ceil(chunks.tables.initial_customers / CHUNK)):
+                store_chunk(state.customers, chunks, INITIAL_BLOCK, k)
         status = run_world(state)
         while status in (loop.NEED_CHUNK, loop.NEED_DEAL):
             if status == loop.NEED_CHUNK:
