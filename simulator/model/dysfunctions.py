@@ -54,7 +54,9 @@ def queue_table(run: ReplicationRun) -> dict[str, np.ndarray]:
     edges = months.edges
     lead, stage, enter, end, ended = _waits(run)
     team = sc.routing[stage, run.leads.slice[lead]]
-    pairs = sorted({(int(s), int(t)) for s, t in zip(stage.tolist(), team.tolist(), strict=True)})
+    # (stage, team) pairs in increasing order, and each visit's pair
+    codes, group = np.unique(stage * sc.n_teams + team, return_inverse=True)
+    n_pairs = codes.size
     columns: dict[str, list[object]] = {
         k: [] for k in ("month", "calendar_month", "quarter", "stage", "team", "queue_length", "wait_days", "visits")
     }
@@ -63,18 +65,19 @@ def queue_table(run: ReplicationRun) -> dict[str, np.ndarray]:
         length = b - a
         overlap = np.clip(np.minimum(end, b) - np.maximum(enter, a), 0.0, None)
         finished = ended & (end >= a) & (end < b)
-        for s, t in pairs:
-            group = (stage == s) & (team == t)
-            done = group & finished
-            waits = end[done] - enter[done]
+        queued = np.bincount(group, weights=overlap, minlength=n_pairs)
+        visits = np.bincount(group[finished], minlength=n_pairs)
+        waited = np.bincount(group[finished], weights=end[finished] - enter[finished], minlength=n_pairs)
+        for k, code in enumerate(codes.tolist()):
+            s, t = divmod(code, sc.n_teams)
             columns["month"].append(m)
             columns["calendar_month"].append(months.labels[m])
             columns["quarter"].append(months.quarters[m])
             columns["stage"].append(sc.stage_names[s])
             columns["team"].append(sc.team_names[t])
-            columns["queue_length"].append(float(overlap[group].sum() / length) if length > 0 else math.nan)
-            columns["wait_days"].append(float(waits.mean()) if waits.size else math.nan)
-            columns["visits"].append(float(done.sum()))
+            columns["queue_length"].append(float(queued[k] / length) if length > 0 else math.nan)
+            columns["wait_days"].append(float(waited[k] / visits[k]) if visits[k] else math.nan)
+            columns["visits"].append(float(visits[k]))
     return {k: np.array(v) for k, v in columns.items()}
 
 

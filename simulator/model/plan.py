@@ -83,9 +83,12 @@ def _stage_win_rates(run: ReplicationRun) -> FloatArray:
 
 def current_stage(run: ReplicationRun, day: float) -> np.ndarray:
     """The last stage each lead had entered by ``day`` (-1: none yet)."""
-    with np.errstate(invalid="ignore"):
-        entered = run.log.stage_enter <= day
-    return np.asarray(np.where(entered, np.arange(entered.shape[1]), -1).max(axis=1))
+    enter = run.log.stage_enter
+    stage = np.full(enter.shape[0], -1, dtype=np.int64)
+    for s in range(enter.shape[1]):  # the last stage entered wins (NaN: never entered)
+        with np.errstate(invalid="ignore"):
+            stage[enter[:, s] <= day] = s
+    return stage
 
 
 def planned_seat_days(sc: Scenario) -> FloatArray:
