@@ -251,6 +251,49 @@ def test_bad_settings_of_the_features_are_refused_naming_them(change: Any, key: 
         compiled(data)
 
 
+def test_the_deals_table_gives_the_same_starting_deals_as_the_lists() -> None:
+    """``initial_pipeline.deals`` (what calibrate writes) is the lists' content as one CSV block, exactly."""
+    from simulator.calibration.folder import deals_table
+
+    lists = starting_state([0.5, 20.0, 1e-7, 3.0 / 7.0], no_decision=0.2)
+    columns = {**lists["initial_pipeline"], "no_decision": [0.1, 0.2, 0.3, 1.0 / 3.0], "sector": ["", "", "", ""]}
+    columns["product"] = []
+    lists["initial_pipeline"] = columns
+    table = starting_state([1.0], no_decision=0.2)
+    table["initial_pipeline"] = deals_table(columns)
+    assert set(table["initial_pipeline"]) == {"deals"} and "product" not in table["initial_pipeline"]["deals"]
+    a, b = compiled(lists).initial, compiled(table).initial
+    assert a is not None and b is not None
+    for name in ("stage", "age_days", "amount", "owner", "no_decision", "product", "sector"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("stage,age,amount\ndecision,1,2", "deals (header) = 'age': must be one of stage, age_days, amount"),
+        ("stage,age_days,amount,amount\ndecision,1,2,3", "deals (header) = 'amount': a column given twice"),
+        ("stage,age_days,amount\ndecision,1", "deals (line 2) = 'decision,1': must have 3 cells, as the header"),
+        ("stage,age_days,amount\n\ndecision,x,2", "deals (line 3, column age_days) = 'x': must be a number"),
+        ("stage,age_days,amount\ndecision,,2", "deals (line 2, column age_days) = '': is required"),
+        ("stage,age_days,amount,no_decision\ndecision,1,2,0.1\ndecision,1,2,", "(line 3, column no_decision)"),
+        ("stage,age_days,amount\nnowhere,1,2", "initial_pipeline.stage.0 = 'nowhere': must be a stage"),
+        ("", "initial_pipeline.deals = '': must start with a header row"),
+    ],
+)
+def test_a_bad_deals_table_is_refused_naming_its_line_and_column(table: str, message: str) -> None:
+    from simulator.config.errors import ConfigError
+
+    data = crm_like(decide_after_delay=True)
+    data["initial_pipeline"] = {"deals": table}
+    with pytest.raises(ConfigError) as caught:
+        compiled(data)
+    assert message in str(caught.value)
+    data["initial_pipeline"] = {"deals": "stage,age_days,amount\ndecision,1,2", "amount": [3.0]}
+    with pytest.raises(ConfigError, match="either as the deals table or as lists"):
+        compiled(data)
+
+
 def test_open_deals_of_a_stage_deciding_at_the_work_join_its_queue_with_their_owner() -> None:
     data = starting_state([3.0] * 40)
     data["pipeline"]["stages"][0]["decide_after_delay"] = False

@@ -11,6 +11,8 @@ itself is written: names of owners, products and teams, fitted numbers and count
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 import tempfile
 from pathlib import Path
@@ -48,11 +50,35 @@ def plain(data: Any) -> Any:
     return data
 
 
+class _BlockDumper(yaml.SafeDumper):
+    """Writes text of several lines as a literal block (``|``), such as the deals table."""
+
+
+def _text(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|" if "\n" in data else None)
+
+
+_BlockDumper.add_representer(str, _text)
+
+
 def _dump(path: Path, comment: str, data: Any, package_global: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     head = "# @package _global_\n" if package_global else ""
-    text = yaml.safe_dump(plain(data), sort_keys=False, allow_unicode=True, width=120)
+    text = yaml.dump(plain(data), Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=120)
     path.write_text(f"{head}# {comment}\n{text}", encoding="utf-8")
+
+
+def deals_table(columns: dict[str, Any]) -> dict[str, str]:
+    """The starting deals as one CSV block (``initial_pipeline.deals``): Hydra composes it at once.
+
+    Empty columns are left out; numbers are written exactly (shortest round-trip form).
+    """
+    given = {name: list(values) for name, values in columns.items() if len(values)}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(given)
+    writer.writerows(zip(*(plain(values) for values in given.values()), strict=True))
+    return {"deals": out.getvalue()}
 
 
 def pods_by_product(sections: dict[str, Any]) -> dict[str, Any]:
@@ -96,11 +122,11 @@ def write_folder(cal: Calibration, out: str | Path, runs: int = 100, seed: int =
         sections = scenario_sections(cal)
         name = cal.mapping.name
         for section in SECTIONS:
-            _dump(
-                staging / section / f"{GROUP}.yaml",
-                f"{section} of {name} fitted as of {cal.as_of} (calibration.md)",
-                sections[section],
-            )
+            data = sections[section]
+            if section == "initial_pipeline" and data:
+                data = deals_table(data)
+            comment = f"{section} of {name} fitted as of {cal.as_of} (calibration.md)"
+            _dump(staging / section / f"{GROUP}.yaml", comment, data)
         _dump(
             staging / "org" / "pods_by_product.yaml",
             "the same reps in pods by product instead of by team",

@@ -12,13 +12,27 @@ entry per deal in every list), so a few thousand deals stay a readable block::
       product: [GTX Pro, GTX Basic]   # a product of market.products; empty: drawn
       geography: [East, Central]      # a geography of market.geographies; empty: drawn
 
-What happens to each deal is drawn conditionally on the age it already has
+or as one table, a CSV text block with a header (the form ``salesim calibrate`` writes:
+Hydra composes a block of text at once, where a few thousand deals as lists cost it
+seconds on every command)::
+
+    initial_pipeline:
+      deals: |
+        stage,age_days,amount,owner,product
+        decision,12,5400,agent_01,GTX Pro
+        decision,85,1100,,GTX Basic
+
+An empty cell is an empty entry (the team's rule, a drawn attribute). What happens to
+each deal is drawn conditionally on the age it already has
 (:mod:`simulator.model.initial_pipeline`).
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import csv
+import io
+import math
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
@@ -47,6 +61,20 @@ class InitialPipelineConfig(ConfigModel):
     """Each deal's sector ('' : drawn)."""
     no_decision: list[Annotated[Number, Field(ge=0, le=1)]] = Field(default_factory=list)
     """Each deal's prior share of no decision, replacing its stage's (e.g. its creation month's stall rate)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_table(cls, data: Any) -> Any:
+        """``deals``, a CSV text block with a header, as the columns (refused beside them)."""
+        if not isinstance(data, dict) or "deals" not in data:
+            return data
+        table = data["deals"]
+        given = sorted(k for k in data if k != "deals")
+        if given:
+            raise ConfigError.single(given[0], data[given[0]], "give the deals either as the deals table or as lists")
+        if not isinstance(table, str):
+            raise ConfigError.single("deals", table, "must be a CSV text block with a header row")
+        return _parse_table(table)
 
     @model_validator(mode="after")
     def _same_length(self) -> InitialPipelineConfig:
@@ -101,3 +129,49 @@ class InitialPipelineConfig(ConfigModel):
         ):
             first_bad(name, getattr(self, name), attributes[attr], f"one of market.{attr}")
         return issues
+
+
+COLUMNS = ("stage", "age_days", "amount", "owner", "product", "geography", "segment", "sector", "no_decision")
+NUMERIC = frozenset({"age_days", "amount", "no_decision"})
+
+
+def _parse_table(text: str) -> dict[str, list[Any]]:
+    """The columns of a deals table; a bad header, row or number is refused naming it."""
+    rows = list(csv.reader(io.StringIO(text.strip("\n"))))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise ConfigError.single("deals", text[:40], "must start with a header row naming its columns")
+    header = [cell.strip() for cell in rows[0]]
+    for name in header:
+        if name not in COLUMNS or header.count(name) > 1:
+            why = "a column given twice" if name in COLUMNS else f"must be one of {', '.join(COLUMNS)}"
+            raise ConfigError.single("deals (header)", name, why)
+    columns: dict[str, list[Any]] = {name: [] for name in header}
+    lines: list[int] = []  # the line of each deal (blank lines are skipped)
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        lines.append(number)
+        if len(row) != len(header):
+            where, cells = f"deals (line {number})", len(header)
+            raise ConfigError.single(where, ",".join(row), f"must have {cells} cells, as the header")
+        for name, cell in zip(header, row, strict=True):
+            cell = cell.strip()
+            if name not in NUMERIC:
+                columns[name].append(cell)
+                continue
+            try:
+                value = float(cell) if cell else math.nan
+            except ValueError:
+                raise ConfigError.single(f"deals (line {number}, column {name})", cell, "must be a number") from None
+            if name != "no_decision" and math.isnan(value):
+                raise ConfigError.single(f"deals (line {number}, column {name})", cell, "is required")
+            columns[name].append(value)
+    blank = [math.isnan(v) for v in columns.get("no_decision", [])]
+    if blank and all(blank):
+        columns["no_decision"] = []  # an empty column: every deal has its stage's share
+    elif any(blank):
+        line = lines[blank.index(True)]
+        raise ConfigError.single(
+            f"deals (line {line}, column no_decision)", "", "is required (or leave the column empty)"
+        )
+    return columns
