@@ -1,0 +1,69 @@
+"""The end-to-end benchmark's own pieces, in seconds: arguments, the 4-scenario experiment, the arithmetic.
+
+The benchmark itself (minutes, timings) is not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import simulator
+from simulator.engines import fast
+from tests.scenarios import ROOT
+
+
+def bench() -> ModuleType:
+    path = ROOT / "benchmarks" / "bench_end_to_end.py"
+    spec = importlib.util.spec_from_file_location("bench_end_to_end", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_arguments_default_to_a_modest_size_and_refuse_nonsense() -> None:
+    b = bench()
+    args = b.parse([])
+    assert (args.runs, args.small, args.workers) == (500, 100, 2)
+    assert b.parse(["--runs", "10000", "--small", "0"]).runs == 10_000
+    for wrong in (["--runs", "100", "--small", "100"], ["--workers", "0"], ["--runs", "0", "--small", "0"]):
+        with pytest.raises(SystemExit):
+            b.parse(wrong)
+
+
+def test_the_experiment_is_four_scenarios_of_the_default_organisation(tmp_path: Path) -> None:
+    b = bench()
+    config = b.write_experiment(tmp_path)
+    experiment = simulator.load_experiment(b.EXPERIMENT, [f"hydra.searchpath=[file://{config}]", "runs=3"])
+    default = simulator.load_experiment(None, ["runs=3"])
+    names = [spec.name for spec in experiment.scenarios]
+    assert names == ["generalist", "specialist", "pods_by_segment", "pods_by_product"]
+    assert (experiment.seed, experiment.runs, experiment.baseline) == (default.seed, 3, default.baseline)
+    for mine, shipped in zip(experiment.scenarios[:2], default.scenarios, strict=True):
+        assert mine.config == shipped.config  # the default experiment's own scenarios, unchanged
+    assert not any(fast.uncovered(spec.compile()) for spec in experiment.scenarios)
+    line = b.command(config, 7, 2, tmp_path / "run", tmp_path / "memory.json")
+    assert line[line.index("--config-dir") + 1] == str(config)
+    assert {f"experiment={b.EXPERIMENT}", "runs=7", "runner.workers=2", f"hydra.run.dir={tmp_path / 'run'}"} <= set(
+        line
+    )
+
+
+def test_shares_and_extrapolation_add_up() -> None:
+    b = bench()
+    small = b.Run(runs=10, total=40, wall=20.0, runner_wall=4.0, parent_mib=400.0, worker_mib=250.0)
+    large = b.Run(runs=110, total=440, wall=40.0, runner_wall=22.0, parent_mib=410.0, worker_mib=250.0)
+    seconds, how = b.extrapolate(small, large)
+    assert seconds == pytest.approx(18.0 + 0.05 * 40_000) and "both sizes" in how
+    parts = b.shares(large, {"a": (0.1, 0.12), "b": (0.1, 0.12)}, workers=2)
+    assert parts["engine"] == pytest.approx(0.2 * 110 / 2 / 40.0)
+    assert sum(parts.values()) == pytest.approx(1.0)
+    slower_small = b.Run(runs=10, total=40, wall=45.0, runner_wall=4.0, parent_mib=400.0, worker_mib=250.0)
+    seconds, how = b.extrapolate(slower_small, large)  # no positive cost per replication: scale the large run
+    assert seconds == pytest.approx(18.0 + 22.0 / 440 * 40_000) and "from 4 x 110" in how
