@@ -3,34 +3,40 @@
 The default experiment (``generalist_vs_specialist``) has two scenarios; the target is
 4 scenarios x 10,000 replications through the command line on 2 workers within 2
 minutes. This script composes a 4-scenario experiment of the default organisation from
-the shipped files (the default experiment's generalist and specialist scenarios, and
-the segment pods and product pods of ``org_structures``: the same 12 people, market,
-pipelines, workforce and customer book; the default experiment's seed and decision), writes it to a
-temporary config folder and runs the real command, in a fresh process each time:
+the shipped files (the default experiment's generalist and specialist scenarios, and the
+segment pods and product pods of ``org_structures``: the same 12 people, market,
+pipelines, workforce and customer book; the default experiment's seed and decision),
+writes it to a temporary config folder and runs the real command in a fresh process,
+at two sizes (``--small`` and ``--runs`` replications per scenario):
 
     python -m simulator --config-dir TMP experiment=end_to_end runs=N runner.workers=2 hydra.run.dir=TMP/run-N
 
-at two sizes (``--small`` and ``--runs`` replications per scenario). It prints:
+(run as ``python -m simulator`` runs it, through ``runpy``, by this script's ``--child``
+mode, which adds the timers and memory readings below). It prints:
 
 - the wall time of the whole command (start-up, composing, loading the compiled engine,
   the replications, tables, plots and report) and replications per second;
-- the share of that wall time spent outside the engine. The runner records no timing per
-  replication (only the wall time of its replications phase, printed as "N runs in X s"),
-  so the engine is timed in this process on the same compiled scenarios, for a sample of
-  replications spread over the run's indices: engine time of the run = sum over
-  scenarios of (mean engine time of the sampled replications x replications run); its
-  share of the wall time is that sum / (workers x wall time). The same is done for the
-  whole replication (engine, then the KPI row, monthly series and planning tables the
-  worker computes), so the time outside the engine is split into: KPIs in the workers,
-  the rest of the replications phase (batches to and from the workers, the results
-  store, cores not kept busy), and everything before and after it. This assumes a
-  worker runs a replication as fast as this process does alone (on a busy 2-core
-  machine it may not: that difference lands in "the rest");
-- the parent's peak memory (max RSS, the command's own process; its workers are
-  reported apart) at both sizes and their ratio: flat means a ratio near 1
-  (``bench_scale.py`` holds a small scenario to < 1.5);
+- the share of that wall time spent outside the engine. The runner records no time per
+  replication (only the wall time of its replications phase, printed as "N runs in X
+  s"), so the child wraps the engine call (``simulate``, in the workers) and the whole
+  replication (engine, then the KPI row, monthly series and planning tables) in timers
+  and appends one line per replication to a file (a few microseconds a replication).
+  Time inside the engine = the sum of the engine's wall times over every replication;
+  its share = that sum / (workers x wall time of the command). The rest is split into:
+  KPIs and tables in the workers, the rest of the replications phase (batches to and
+  from the workers, the results store, a core left idle), and everything before and
+  after that phase. The workers' CPU time over wall time inside replications says how
+  much of a core they had (another process on the machine takes the rest);
+- as a reference, the engine timed in this process, alone, on the same compiled
+  scenarios for a sample of the run's replications (``--sample``): the engine time the
+  run would have had on idle cores, and the share derived from it (sum over scenarios
+  of mean sampled time x replications, / (workers x wall));
+- the parent's peak memory (max RSS of the command's own process; its largest worker
+  apart) at the end of the replications phase and over the whole command (tables, plots
+  and report at the end included), at both sizes, and the ratio large / small: flat is
+  near 1 (``bench_scale.py`` holds a small scenario to < 1.5); the results store's size;
 - the time extrapolated to 4 x 10,000 replications from the two sizes (a fixed cost and
-  a cost per replication fitted to the two wall times), against the 2-minute target;
+  a cost per replication through both wall times), against the 2-minute target;
 - the Numba compile time of the fast engine, cold (an empty cache directory, in a fresh
   process) and from the disk cache (``bench_fast_engine.compile_times``), apart from the
   run time. The runs above start with the cache on disk (this script loads it, or
@@ -46,6 +52,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -54,6 +61,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
@@ -63,20 +71,7 @@ EXPERIMENT = "end_to_end"
 DEFAULT_EXPERIMENT = "generalist_vs_specialist"
 EXTRA_FROM = ("org_structures", ("pods_by_segment", "pods_by_product"))
 TARGET_RUNS, TARGET_SCENARIOS, TARGET_SECONDS = 10_000, 4, 120.0
-
-# Runs the command line as ``python -m simulator`` does (runpy), and at exit writes the
-# peak RSS of this process (the command's parent) and of its largest reaped child (a worker).
-CHILD = """
-import atexit, json, os, resource, runpy, sys
-report, parent = sys.argv.pop(1), os.getpid()
-def write():
-    if os.getpid() == parent:
-        with open(report, "w") as f:
-            json.dump({"parent_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                       "worker_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}, f)
-atexit.register(write)
-runpy.run_module("simulator", run_name="__main__", alter_sys=True)
-"""
+CHILD_FLAG = "--child"
 RUNS_LINE = re.compile(r"salesim: (\d+) runs in ([0-9.]+) s")
 
 
@@ -104,11 +99,11 @@ def write_experiment(folder: Path) -> Path:
 
 
 def command(config: Path, runs: int, workers: int, out: Path, report: Path) -> list[str]:
-    """The command line run (with the small wrapper that records peak memory at exit)."""
+    """The command line, run by this script's child mode (which writes ``report`` and its timings)."""
     return [
         sys.executable,
-        "-c",
-        CHILD,
+        str(Path(__file__).resolve()),
+        CHILD_FLAG,
         str(report),
         "--config-dir",
         str(config),
@@ -119,6 +114,64 @@ def command(config: Path, runs: int, workers: int, out: Path, report: Path) -> l
     ]
 
 
+def _high_water_kib() -> int:
+    """This process's peak RSS so far (VmHWM), in KiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def child(report: Path, cli_args: list[str]) -> None:
+    """Run the command line as ``python -m simulator`` does, timing each replication; write ``report`` at exit.
+
+    Timings go to ``report`` with the suffix ``.replications``: one line per replication,
+    written by the worker that ran it: engine wall and CPU seconds, replication wall and
+    CPU seconds. The workers are forked from this process, so they carry the timers.
+    """
+    import atexit
+    import runpy
+
+    from simulator.run import batch, replication, runner
+
+    parent, lines = os.getpid(), report.with_suffix(".replications")
+    simulate, run_replication, rounds = replication.simulate, batch.run_replication, runner._Run.rounds
+    engine = [0.0, 0.0]
+    memory: dict[str, int] = {}
+
+    def timed_simulate(*args: Any, **kwargs: Any) -> Any:
+        wall, cpu = time.perf_counter(), time.process_time()
+        run = simulate(*args, **kwargs)
+        engine[:] = [time.perf_counter() - wall, time.process_time() - cpu]
+        return run
+
+    def timed_replication(*args: Any, **kwargs: Any) -> Any:
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = run_replication(*args, **kwargs)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        with lines.open("a") as out:  # one short line, appended: the workers' lines do not mix
+            out.write(f"{engine[0]:.6f} {engine[1]:.6f} {wall:.6f} {cpu:.6f}\n")
+        return result
+
+    def timed_rounds(self: Any, *args: Any, **kwargs: Any) -> Any:
+        targets = rounds(self, *args, **kwargs)
+        memory["replications_phase_kib"] = _high_water_kib()
+        return targets
+
+    def write() -> None:
+        if os.getpid() == parent:
+            memory["parent_kib"] = _high_water_kib()
+            memory["worker_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            report.write_text(json.dumps(memory))
+
+    replication.simulate = timed_simulate  # type: ignore[assignment]
+    batch.run_replication = timed_replication  # type: ignore[assignment]
+    runner._Run.rounds = timed_rounds  # type: ignore[method-assign]
+    atexit.register(write)
+    sys.argv = ["simulator", *cli_args]
+    runpy.run_module("simulator", run_name="__main__", alter_sys=True)
+
+
 @dataclass(frozen=True)
 class Run:
     """One run of the command line."""
@@ -127,8 +180,13 @@ class Run:
     total: int  # replications made
     wall: float  # the whole command, seconds
     runner_wall: float  # its replications phase ("N runs in X s")
-    parent_mib: float
-    worker_mib: float
+    engine: float  # sum of the engine's wall times over the replications, seconds
+    replication: float  # sum of the replications' wall times (engine and KPIs)
+    cpu_share: float  # the workers' CPU time / wall time inside replications
+    phase_mib: float  # parent peak RSS at the end of the replications phase
+    parent_mib: float  # parent peak RSS over the whole command
+    worker_mib: float  # the largest worker's peak RSS
+    store_mb: float  # the results store on disk
 
 
 def run_command(config: Path, runs: int, workers: int, folder: Path) -> Run:
@@ -145,21 +203,30 @@ def run_command(config: Path, runs: int, workers: int, folder: Path) -> Run:
     if found is None or not (out / "report.html").is_file():
         raise SystemExit(f"the command did not report its runs or write report.html:\n{done.stdout[-2000:]}")
     memory = json.loads(report.read_text())
+    timings = np.loadtxt(report.with_suffix(".replications"), ndmin=2)
+    if timings.shape[0] != int(found[1]):
+        raise SystemExit(f"{timings.shape[0]} replications timed, the command made {found[1]}")
+    store = sum(p.stat().st_size for p in (out / "store").rglob("*") if p.is_file())
     return Run(
-        runs,
-        int(found[1]),
-        wall,
-        float(found[2]),
-        memory["parent_kib"] / 1024,
-        memory["worker_kib"] / 1024,
+        runs=runs,
+        total=int(found[1]),
+        wall=wall,
+        runner_wall=float(found[2]),
+        engine=float(timings[:, 0].sum()),
+        replication=float(timings[:, 2].sum()),
+        cpu_share=float(timings[:, 3].sum() / timings[:, 2].sum()),
+        phase_mib=memory["replications_phase_kib"] / 1024,
+        parent_mib=memory["parent_kib"] / 1024,
+        worker_mib=memory["worker_kib"] / 1024,
+        store_mb=store / 1e6,
     )
 
 
 def engine_sample(config: Path, runs: int, sample: int) -> dict[str, tuple[float, float]]:
-    """Per scenario: mean seconds of the engine alone and of the whole replication, over a sample.
+    """Per scenario: mean seconds of the engine alone and of the whole replication, in this process.
 
-    The replications are spread over ``0 .. runs-1`` (the indices the run made), each
-    timed once (a mean, not a best: the run pays for every replication).
+    The replications are spread over ``0 .. runs-1`` (indices the run made), each timed
+    once (a mean, not a best: the run pays for every replication).
     """
     import simulator
     from simulator.engines.choice import engine_for, simulate
@@ -190,16 +257,20 @@ def engine_sample(config: Path, runs: int, sample: int) -> dict[str, tuple[float
     return means
 
 
-def shares(run: Run, means: dict[str, tuple[float, float]], workers: int) -> dict[str, float]:
+def shares(run: Run, workers: int) -> dict[str, float]:
     """Shares of the command's wall time: engine, KPIs in the workers, rest of the runner, before and after."""
-    engine = sum(m[0] for m in means.values()) * run.runs / workers
-    replication = sum(m[1] for m in means.values()) * run.runs / workers
+    engine, replication = run.engine / workers, run.replication / workers
     return {
         "engine": engine / run.wall,
         "kpis": (replication - engine) / run.wall,
         "runner_rest": (run.runner_wall - replication) / run.wall,
         "outside_runner": (run.wall - run.runner_wall) / run.wall,
     }
+
+
+def sampled_engine_share(run: Run, means: dict[str, tuple[float, float]], workers: int) -> float:
+    """The engine's share of the wall time had every replication taken the sampled (idle-core) mean."""
+    return sum(m[0] for m in means.values()) * run.runs / workers / run.wall
 
 
 def extrapolate(small: Run | None, large: Run) -> tuple[float, str]:
@@ -240,6 +311,25 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def report_run(run: Run, workers: int) -> None:
+    part = shares(run, workers)
+    print(
+        f"command line, {TARGET_SCENARIOS} scenarios x {run.runs:,} runs on {workers} workers: {run.wall:.1f} s, "
+        f"{run.total / run.wall:.1f} replications/s (replications phase {run.runner_wall:.1f} s)"
+    )
+    print(
+        f"  engine {part['engine']:.0%} of the wall time ({run.engine / run.total * 1e3:.1f} ms a replication in "
+        f"the workers); outside the engine {1 - part['engine']:.0%}: KPIs and tables in the workers "
+        f"{part['kpis']:.0%}, the rest of the replications phase {part['runner_rest']:.0%}, before and after it "
+        f"(start-up, composing, loading the engine; reading the store, tables, plots, report) "
+        f"{part['outside_runner']:.0%}; the workers had {run.cpu_share:.0%} of a core inside replications"
+    )
+    print(
+        f"  parent peak memory {run.phase_mib:.0f} MiB at the end of the replications phase, {run.parent_mib:.0f} MiB "
+        f"over the command; largest worker {run.worker_mib:.0f} MiB; results store {run.store_mb:.0f} MB"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Measure and print."""
     args = parse(argv)
@@ -254,41 +344,38 @@ def main(argv: Sequence[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="salesim-e2e-") as tmp:
         folder = Path(tmp)
         config = write_experiment(folder / "configs")
-        sizes = ([args.small] if args.small else []) + [args.runs]
         done: dict[int, Run] = {}
-        for runs in sizes:
-            done[runs] = run = run_command(config, runs, args.workers, folder)
-            print(
-                f"command line, {TARGET_SCENARIOS} scenarios x {runs:,} runs on {args.workers} workers: "
-                f"{run.wall:.1f} s, {run.total / run.wall:.1f} replications/s "
-                f"(replications phase {run.runner_wall:.1f} s); "
-                f"peak memory: parent {run.parent_mib:.0f} MiB, largest worker {run.worker_mib:.0f} MiB"
-            )
-        print("engine timed in this process on the same scenarios (mean of a sample):")
+        for runs in ([args.small] if args.small else []) + [args.runs]:
+            done[runs] = run_command(config, runs, args.workers, folder)
+            report_run(done[runs], args.workers)
+        print(f"reference: the engine timed in this process, alone, on the same scenarios ({load()}):")
         means = engine_sample(config, args.runs, args.sample)
     large, small = done[args.runs], done.get(args.small)
     for run in [r for r in (small, large) if r is not None]:
-        part = shares(run, means, args.workers)
+        in_run = run.engine / run.total
+        alone = sum(m[0] for m in means.values()) / len(means)
         print(
-            f"4 x {run.runs:,}: engine {part['engine']:.0%} of the wall time, outside the engine "
-            f"{1 - part['engine']:.0%}: KPIs and tables in the workers {part['kpis']:.0%}, the rest of the "
-            f"replications phase {part['runner_rest']:.0%}, before and after it (start-up, composing, "
-            f"loading the engine, tables, plots, report) {part['outside_runner']:.0%}"
+            f"  4 x {run.runs:,}: engine share {sampled_engine_share(run, means, args.workers):.0%} of the wall time "
+            f"from the sample ({shares(run, args.workers)['engine']:.0%} measured in the run); a replication's "
+            f"engine took {in_run / alone:.2f}x as long in the run as here alone"
         )
     if small is not None:
-        ratio = large.parent_mib / small.parent_mib
         print(
-            f"parent peak memory, 4 x {large.runs:,} / 4 x {small.runs:,}: {ratio:.2f} "
-            f"({large.parent_mib:.0f} vs {small.parent_mib:.0f} MiB; flat is near 1, bench_scale.py holds < 1.5); "
-            f"largest worker {large.worker_mib / small.worker_mib:.2f}"
+            f"parent peak memory, 4 x {large.runs:,} / 4 x {small.runs:,}: over the command "
+            f"{large.parent_mib / small.parent_mib:.2f} ({large.parent_mib:.0f} vs {small.parent_mib:.0f} MiB); "
+            f"at the end of the replications phase {large.phase_mib / small.phase_mib:.2f} "
+            f"({large.phase_mib:.0f} vs {small.phase_mib:.0f} MiB); largest worker "
+            f"{large.worker_mib / small.worker_mib:.2f}; flat is near 1 (bench_scale.py holds < 1.5)"
         )
     fitted, how = extrapolate(small, large)
     seconds, words = fitted, f"extrapolated ({how})"
     if large.runs == TARGET_RUNS:
         seconds, words = large.wall, f"measured (the extrapolation says {fitted:.0f} s)"
+    engine_alone = sum(m[0] for m in means.values()) / len(means) * TARGET_RUNS * TARGET_SCENARIOS / args.workers
     print(
-        f"4 x {TARGET_RUNS:,} on {args.workers} workers: {seconds:.0f} s, {words}; "
-        f"target {TARGET_SECONDS:.0f} s: {seconds / TARGET_SECONDS:.1f}x the target"
+        f"4 x {TARGET_RUNS:,} on {args.workers} workers: {seconds:.0f} s, {words}; target {TARGET_SECONDS:.0f} s: "
+        f"{seconds / TARGET_SECONDS:.1f}x the target (the engine alone, at the sampled speed: {engine_alone:.0f} s, "
+        f"{engine_alone / TARGET_SECONDS:.1f}x)"
     )
     if not args.no_compile:
         from bench_fast_engine import compile_times
@@ -299,4 +386,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 2 and sys.argv[1] == CHILD_FLAG:
+        child(Path(sys.argv[2]), sys.argv[3:])
+    else:
+        main()

@@ -6,6 +6,8 @@ The benchmark itself (minutes, timings) is not part of the test suite.
 from __future__ import annotations
 
 import importlib.util
+import json
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -55,15 +57,30 @@ def test_the_experiment_is_four_scenarios_of_the_default_organisation(tmp_path: 
     )
 
 
+def run(b: ModuleType, runs: int, wall: float, runner_wall: float) -> object:
+    total = 4 * runs
+    return b.Run(runs, total, wall, runner_wall, 0.08 * total, 0.1 * total, 0.9, 300.0, 400.0, 250.0, 1.0)
+
+
 def test_shares_and_extrapolation_add_up() -> None:
     b = bench()
-    small = b.Run(runs=10, total=40, wall=20.0, runner_wall=4.0, parent_mib=400.0, worker_mib=250.0)
-    large = b.Run(runs=110, total=440, wall=40.0, runner_wall=22.0, parent_mib=410.0, worker_mib=250.0)
+    small, large = run(b, 10, 20.0, 4.0), run(b, 110, 40.0, 22.0)
     seconds, how = b.extrapolate(small, large)
     assert seconds == pytest.approx(18.0 + 0.05 * 40_000) and "both sizes" in how
-    parts = b.shares(large, {"a": (0.1, 0.12), "b": (0.1, 0.12)}, workers=2)
-    assert parts["engine"] == pytest.approx(0.2 * 110 / 2 / 40.0)
+    parts = b.shares(large, workers=2)
+    assert parts["engine"] == pytest.approx(0.08 * 440 / 2 / 40.0)
+    assert parts["kpis"] == pytest.approx(0.02 * 440 / 2 / 40.0)
     assert sum(parts.values()) == pytest.approx(1.0)
-    slower_small = b.Run(runs=10, total=40, wall=45.0, runner_wall=4.0, parent_mib=400.0, worker_mib=250.0)
-    seconds, how = b.extrapolate(slower_small, large)  # no positive cost per replication: scale the large run
+    assert b.sampled_engine_share(large, {"a": (0.1, 0.12), "b": (0.1, 0.12)}, 2) == pytest.approx(0.2 * 110 / 2 / 40)
+    seconds, how = b.extrapolate(run(b, 10, 45.0, 4.0), large)  # no positive cost per replication: scale the large
     assert seconds == pytest.approx(18.0 + 22.0 / 440 * 40_000) and "from 4 x 110" in how
+
+
+def test_the_child_runs_the_command_line_with_its_timers(tmp_path: Path) -> None:
+    """One scenario-sized check of the child mode: a refused config exits 2, as the command line does."""
+    b = bench()
+    config = b.write_experiment(tmp_path / "configs")
+    line = b.command(config, 1, 1, tmp_path / "run", tmp_path / "memory.json")
+    done = subprocess.run([*line, "runs=-1"], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "runs" in done.stderr and json.loads((tmp_path / "memory.json").read_text())["parent_kib"] > 0
