@@ -11,8 +11,8 @@ at two sizes (``--small`` and ``--runs`` replications per scenario):
 
     python -m simulator --config-dir TMP experiment=end_to_end runs=N runner.workers=2 hydra.run.dir=TMP/run-N
 
-(run as ``python -m simulator`` runs it, through ``runpy``, by this script's ``--child``
-mode, which adds the timers and memory readings below). It prints:
+(run the way ``python -m simulator`` runs it, through ``runpy``, by this script's
+``--child`` mode, which adds the timers and memory readings below). It prints:
 
 - the wall time of the whole command (start-up, composing, loading the compiled engine,
   the replications, tables, plots and report) and replications per second;
@@ -34,9 +34,13 @@ mode, which adds the timers and memory readings below). It prints:
 - the parent's peak memory (max RSS of the command's own process; its largest worker
   apart) at the end of the replications phase and over the whole command (tables, plots
   and report at the end included), at both sizes, and the ratio large / small: flat is
-  near 1 (``bench_scale.py`` holds a small scenario to < 1.5); the results store's size;
-- the time extrapolated to 4 x 10,000 replications from the two sizes (a fixed cost and
-  a cost per replication through both wall times), against the 2-minute target;
+  near 1 (``bench_scale.py`` holds a small scenario to < 1.5), and the parent's peak at
+  4 x 10,000 were it to grow linearly; the results store's size on disk;
+- the time extrapolated to 4 x 10,000 replications, against the 2-minute target: the
+  large run's replications phase scaled, plus the time before and after it fitted
+  through both sizes (a fixed cost and a cost per replication: reading the store back,
+  tables and plots grow with the replications); and the time the engine alone would
+  take at the speed measured in this process;
 - the Numba compile time of the fast engine, cold (an empty cache directory, in a fresh
   process) and from the disk cache (``bench_fast_engine.compile_times``), apart from the
   run time. The runs above start with the cache on disk (this script loads it, or
@@ -276,19 +280,26 @@ def sampled_engine_share(run: Run, means: dict[str, tuple[float, float]], worker
 def extrapolate(small: Run | None, large: Run) -> tuple[float, str]:
     """Seconds for 4 x 10,000 replications, and how they were reckoned.
 
-    With two sizes: wall = fixed + per replication x replications, through both points
-    (the tables and plots at the end grow with the replications too). With one size, or
-    when the two are too close for the fit to give a positive cost per replication: the
-    large run's time outside its replications phase, plus that phase scaled to 40,000.
+    The replications phase grows with the replications: the large run's, scaled. The
+    time before and after it (start-up and composing are fixed; reading the store back,
+    tables and plots grow) is fitted through both sizes, fixed + per replication (with
+    one size, or a fit that does not grow: the large run's, unchanged). The phase comes
+    from one run, so a change of load between the two runs does not bend the fit.
     """
     total = TARGET_RUNS * TARGET_SCENARIOS
+    phase = large.runner_wall / large.total * total
+    outside_large = large.wall - large.runner_wall
+    outside, how = outside_large, f"as in 4 x {large.runs:,}"
     if small is not None and large.total > small.total:
-        per = (large.wall - small.wall) / (large.total - small.total)
-        fixed = large.wall - per * large.total
+        per = (outside_large - (small.wall - small.runner_wall)) / (large.total - small.total)
         if per > 0:
-            return fixed + per * total, f"through both sizes: {fixed:.1f} s + {per * 1e3:.1f} ms a replication"
-    outside, per = large.wall - large.runner_wall, large.runner_wall / large.total
-    return outside + per * total, f"from 4 x {large.runs:,}: {outside:.1f} s + {per * 1e3:.1f} ms a replication"
+            fixed = outside_large - per * large.total
+            outside = fixed + per * total
+            how = f"through both sizes, {fixed:.1f} s + {per * 1e3:.2f} ms a replication"
+    words = (
+        f"replications phase of 4 x {large.runs:,} scaled: {phase:.0f} s; before and after it {outside:.0f} s ({how})"
+    )
+    return phase + outside, words
 
 
 def load() -> str:
@@ -366,6 +377,12 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"at the end of the replications phase {large.phase_mib / small.phase_mib:.2f} "
             f"({large.phase_mib:.0f} vs {small.phase_mib:.0f} MiB); largest worker "
             f"{large.worker_mib / small.worker_mib:.2f}; flat is near 1 (bench_scale.py holds < 1.5)"
+        )
+        growth = (large.parent_mib - small.parent_mib) / (large.total - small.total)
+        at_target = large.parent_mib + growth * (TARGET_RUNS * TARGET_SCENARIOS - large.total)
+        print(
+            f"  the parent grows by {growth * 1024:.0f} KiB a replication over the command: "
+            f"{at_target / 1024:.1f} GiB at 4 x {TARGET_RUNS:,} if it stays linear"
         )
     fitted, how = extrapolate(small, large)
     seconds, words = fitted, f"extrapolated ({how})"

@@ -65,19 +65,19 @@ def run(b: ModuleType, runs: int, wall: float, runner_wall: float) -> object:
 def test_shares_and_extrapolation_add_up() -> None:
     b = bench()
     small, large = run(b, 10, 20.0, 4.0), run(b, 110, 40.0, 22.0)
-    seconds, how = b.extrapolate(small, large)
-    assert seconds == pytest.approx(18.0 + 0.05 * 40_000) and "both sizes" in how
+    seconds, how = b.extrapolate(small, large)  # outside the phase: 16 s, then 18 s; the phase: 22 s for 440
+    assert seconds == pytest.approx(22.0 / 440 * 40_000 + 16.0 - 0.005 * 40 + 0.005 * 40_000) and "both sizes" in how
     parts = b.shares(large, workers=2)
     assert parts["engine"] == pytest.approx(0.08 * 440 / 2 / 40.0)
     assert parts["kpis"] == pytest.approx(0.02 * 440 / 2 / 40.0)
     assert sum(parts.values()) == pytest.approx(1.0)
     assert b.sampled_engine_share(large, {"a": (0.1, 0.12), "b": (0.1, 0.12)}, 2) == pytest.approx(0.2 * 110 / 2 / 40)
-    seconds, how = b.extrapolate(run(b, 10, 45.0, 4.0), large)  # no positive cost per replication: scale the large
-    assert seconds == pytest.approx(18.0 + 22.0 / 440 * 40_000) and "from 4 x 110" in how
+    seconds, how = b.extrapolate(run(b, 10, 45.0, 4.0), large)  # before and after did not grow: kept as is
+    assert seconds == pytest.approx(22.0 / 440 * 40_000 + 18.0) and "as in 4 x 110" in how
 
 
 def test_the_child_runs_the_command_line_with_its_timers(tmp_path: Path) -> None:
-    """One scenario-sized check of the child mode: a refused config exits 2, as the command line does."""
+    """The child mode runs the command line: a refused config exits 2 and the memory report is written."""
     b = bench()
     config = b.write_experiment(tmp_path / "configs")
     line = b.command(config, 1, 1, tmp_path / "run", tmp_path / "memory.json")
