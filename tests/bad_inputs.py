@@ -362,6 +362,28 @@ TABLE: list[BadInput] = [
     ),
     row("plan", "plan.assumed_attainment=0", "plan.assumed_attainment = 0: must be greater than 0"),
     row("pipeline", "pipeline.stages.1.conversion=1.4", "pipeline.stages.1.conversion = 1.4: must be a probability"),
+    row(
+        "market",
+        "market.deal_value={dist:lognormal,mu:710,sigma:0}",
+        "market.deal_value = {'dist': 'lognormal', 'mu': 710, 'sigma': 0}: its parameters are too large or too "
+        "small to compute with (a finite mean and variance are needed)",
+    ),
+    row(
+        "market",
+        "market.deal_value={dist:gamma,mean:25000,cv:1e-170}",
+        "market.deal_value = {'dist': 'gamma', 'mean': 25000, 'cv': 1e-170}: its parameters are too large",
+    ),
+    row(
+        "pipeline",
+        "pipeline.stages.0.effort_hours={dist:uniform,low:-1e308,high:1e308}",
+        "pipeline.stages.0.effort_hours = {'dist': 'uniform', 'low': -1e+308, 'high': 1e+308}: its parameters are "
+        "too large",
+    ),
+    row(
+        "pipeline",
+        "pipeline.stages.0.effort_hours={dist:pert,low:0,mode:5,high:10,lamb:1e308}",
+        "pipeline.stages.0.effort_hours.lamb = 1e+308: must be at most 10000",
+    ),
     # ------------------------------------------------------------ sizes that cannot run
     row(
         "pipelines",

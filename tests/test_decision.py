@@ -76,6 +76,18 @@ def test_no_clear_winner_keeps_the_baseline() -> None:
     assert found.paragraph.startswith("No scenario clearly changes bookings") and f"Keep {BASELINE}" in found.paragraph
 
 
+def test_when_every_run_of_the_other_scenarios_failed_the_answer_says_so() -> None:
+    result = _with(make_result(runs=20, effect=0.05), DecisionSettings(primary="bookings"))
+    runs = result.replications
+    result = dataclasses.replace(result, replications=runs[runs["scenario"] == BASELINE].reset_index(drop=True))
+    found = answer(result)
+    assert found.recommended is None
+    assert found.paragraph == (
+        f"Only {BASELINE} produced bookings: {CHALLENGER} has no results (its runs failed), "
+        "so there is nothing to compare."
+    )
+
+
 def test_a_guardrail_limit_can_overrule_the_primary_kpi() -> None:
     """The challenger books 8% more but costs about $100k more: a $50k limit keeps the baseline, $200k does not."""
     from simulator.analysis.statistics import compare, summarise

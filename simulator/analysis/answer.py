@@ -272,6 +272,14 @@ def answer(result: ExperimentResult) -> Answer:
     if len(names) == 1:
         return _single_scenario(result, decision, ranking)
     others = [s for s in ranking["scenario"] if s != result.experiment.baseline]
+    if not others:  # every run of the other scenarios failed
+        missing = [n for n in names if n != result.experiment.baseline]
+        verb = "has no results (its runs failed)" if len(missing) == 1 else "have no results (their runs failed)"
+        text = (
+            f"Only {result.experiment.baseline} produced {kpi_words(decision.primary)}: {', '.join(missing)} "
+            f"{verb}, so there is nothing to compare."
+        )
+        return Answer(text, None, ranking, decision)
     recommended, choice = _choice(result, decision, ranking)
     top = recommended if recommended and recommended != result.experiment.baseline else others[0]
     sentences = [_lead_sentence(result, decision, top), _ranking_sentence(result, ranking, decision.primary), choice]

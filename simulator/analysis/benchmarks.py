@@ -245,9 +245,11 @@ def distance_words(check: BenchmarkCheck) -> str:
 
 
 def _side(benchmark: Benchmark, value: float) -> int:
-    if value < benchmark.low:
+    """-1 below the range, 1 above, 0 inside or outside by less than the figures are shown to (0.05 points)."""
+    shown = {RATE: 0.0005, WORKING_DAYS: 0.05}.get(benchmark.unit, 0.005)
+    if value < benchmark.low - shown:
         return -1
-    if value > benchmark.high:
+    if value > benchmark.high + shown:
         return 1
     return 0
 

@@ -48,6 +48,7 @@ Z90 = 1.2815515655446004
 """Standard normal 90th percentile; links a lognormal's median and p90."""
 
 DEFAULT_PERT_LAMBDA = 4.0
+MAX_PERT_LAMBDA = 1e4
 """Classic PERT weight on the mode."""
 
 
@@ -270,8 +271,8 @@ class PertSpec(_ThreePointSpec):
 
     forms = (_Form(("low", "mode", "high"), ("lamb",)),)
     dist: Literal["pert"]
-    lamb: NonNegativeParam = DEFAULT_PERT_LAMBDA
-    """Weight on the mode (4 in classic PERT)."""
+    lamb: Annotated[Number, Field(ge=0, le=MAX_PERT_LAMBDA)] = DEFAULT_PERT_LAMBDA
+    """Weight on the mode (4 in classic PERT; at most 10,000, where the draw is the mode to 4 digits)."""
 
     def canonical(self) -> CanonicalSpec:
         """``(low, mode, high, lamb)``."""
@@ -395,7 +396,13 @@ def parse_spec(spec: Mapping[str, Any] | float, key: str) -> CanonicalSpec:
             detail["loc"] = detail["loc"][1:]  # the union puts the tag first
             issues.extend(_spec_issue(detail, key))
         raise ConfigError(issues) from None
-    return model.canonical()
+    try:
+        return model.canonical()
+    except ArithmeticError:  # e.g. a cv so small that its square is 0
+        raise ConfigError.single(key, dict(spec), OVERFLOW) from None
+
+
+OVERFLOW = "its parameters are too large or too small to compute with (a finite mean and variance are needed)"
 
 
 def _spec_issue(detail: Any, key: str) -> list[ConfigIssue]:

@@ -37,11 +37,13 @@ from simulator.config.distribution_specs import (
     FORMS,
     KINDS,
     MISSING,
+    OVERFLOW,
     Z90,
     DistributionSpec,
     canonical_names,
     parse_spec,
 )
+from simulator.config.errors import ConfigError
 
 __all__ = [
     "DEFAULT_PERT_LAMBDA",
@@ -102,7 +104,14 @@ class Distribution:
         if isinstance(spec, Distribution):
             return spec
         canonical = parse_spec(spec, key)
-        return cls(canonical.kind, canonical.params, canonical.values, canonical.weights)
+        parsed = cls(canonical.kind, canonical.params, canonical.values, canonical.weights)
+        try:
+            moments = (parsed.mean, parsed.variance)
+        except (ArithmeticError, ValueError):
+            moments = (math.nan, math.nan)
+        if not all(math.isfinite(m) for m in moments):
+            raise ConfigError.single(key, dict(spec) if isinstance(spec, Mapping) else spec, OVERFLOW)
+        return parsed
 
     @classmethod
     def constant(cls, value: float) -> Distribution:

@@ -187,8 +187,10 @@ def compile_pipelines(config: ScenarioConfig, horizon_days: float, calendar: Cal
     prospecting_slots = 0
     if prospecting is not None:
         # Slots for booked meetings: twice the share of accounts that would book at the
-        # base conversions (with the PRM lift), plus 100; never more than the accounts.
-        lift = max(0.0, prospecting.prm.conversion_lift)
+        # base conversions (with the PRM lift and the most skilled team's mean skill),
+        # plus 100; never more than the accounts.
+        best_skill = max((team.skill.mean for team in org.teams.values()), default=0.0)
+        lift = max(0.0, prospecting.prm.conversion_lift) + max(0.0, config.effects.skill_weight * best_skill)
         share = math.prod(
             1.0 / (1.0 + math.exp(-logit(s.conversion) - lift)) if 0 < s.conversion < 1 else s.conversion
             for s in prospecting.stages

@@ -29,6 +29,15 @@ CHUNK = 128  # customers per lazily drawn block of luck
 INITIAL_BLOCK = -1  # block key of the initial customer book (won deals use their lead's block)
 
 
+def slots_exhausted(scenario: Scenario, source: int, count: int) -> str:
+    """Why a replication stops when a pipeline feeds a source more leads than it has slots."""
+    return (
+        f"source {scenario.source_names[source]!r} was fed more than its {count:,} lead slots (a bound on the "
+        "meetings or referrals a run can create, from the base conversions and the best team's mean skill): "
+        "report this configuration as a bug"
+    )
+
+
 def draw_slot_leads(
     scenario: Scenario, seed: int, replication: int, source: int, count: int, drawn: int | None = None
 ) -> LeadBook:

@@ -30,6 +30,7 @@ from simulator.analysis.warmup import (
     territories,
     transient_drifts,
 )
+from simulator.analysis.wording import count_of
 from simulator.engines import fast
 from simulator.engines.choice import engine_for, warm_up
 from simulator.io.output_dir import UnwritableOutputError, check_writable, reason
@@ -76,7 +77,7 @@ def _announce(experiment: Experiment, settings: RunnerSettings) -> None:
         else f"{experiment.runs} runs"
     )
     print(
-        f"salesim: {experiment.name}: {len(experiment.scenarios)} scenarios x {runs} "
+        f"salesim: {experiment.name}: {count_of(len(experiment.scenarios), 'scenario')} x {runs} "
         f"{_where(settings)} (seed {experiment.seed}){', resuming' if settings.resume else ''}",
         file=sys.stderr,
     )

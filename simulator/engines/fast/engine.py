@@ -27,11 +27,21 @@ from simulator.model.decision_luck import run_decision_luck
 from simulator.model.decisions import DecisionLuck
 from simulator.model.initial_pipeline import decide_initial, draw_initial_book, initial_uniforms
 from simulator.model.market import LeadBook, draw_leads, draw_rep_skills
-from simulator.model.pipeline_luck import CustomerLuck, concatenate, draw_digital_entry, select, with_slots
+from simulator.model.pipeline_luck import (
+    CustomerLuck,
+    concatenate,
+    draw_digital_entry,
+    select,
+    slots_exhausted,
+    with_slots,
+)
 from simulator.model.records import JourneyLog, ReplicationRun
 from simulator.model.scenario import Scenario
 
-_ROOM: dict[int, Room] = {}  # room that was enough for a scenario (by id) in this process
+# Room that was enough for each of the last scenarios run in this process (by id, with the
+# scenario itself, so a new scenario that reuses an old id is not mistaken for it).
+_ROOM: dict[int, tuple[Scenario, Room]] = {}
+_REMEMBERED = 32
 
 
 def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
@@ -53,7 +63,8 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
     skills = draw_rep_skills(scenario, seed, replication)
     luck = WorkforceLuck.draw(scenario, seed, replication)
     uniforms = initial_uniforms(scenario, seed, replication) if scenario.initial is not None else None
-    room = _ROOM.get(id(scenario), Room())
+    known = _ROOM.get(id(scenario))
+    room = known[1] if known is not None and known[0] is scenario else Room()
     chunks = CustomerLuck(scenario, seed, replication) if scenario.pipelines and scenario.pipelines.retention else None
     leads: _Leads | None = None
     while True:
@@ -98,13 +109,14 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
             status = run_world(state)
         if status == loop.FAILED:
             source = int(state.run.failed[0])
-            raise RuntimeError(
-                f"source {source}: more pipeline-fed leads than slots ({int(state.p.slot_count[source])})"
-            )
+            raise RuntimeError(slots_exhausted(scenario, source, int(state.p.slot_count[source])))
         if status == loop.FINISHED:
             break
         room = room.doubled()
-    _ROOM[id(scenario)] = room
+    _ROOM.pop(id(scenario), None)
+    _ROOM[id(scenario)] = (scenario, room)
+    while len(_ROOM) > _REMEMBERED:
+        del _ROOM[next(iter(_ROOM))]
     return _records(scenario, leads.book, state)
 
 

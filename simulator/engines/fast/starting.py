@@ -28,7 +28,8 @@ from simulator.model.scenario import Scenario
 
 CONSTANT, EMPIRICAL, OTHER = 0, 1, 2
 
-_TABLES: dict[int, tuple[Scenario, dict[str, Any]]] = {}  # by id, with the scenario to check it is the same
+_TABLES: dict[int, tuple[Scenario, dict[str, Any]]] = {}  # the last scenarios' tables, by id, with the scenario
+_REMEMBERED = 32
 
 
 def deal_odds(scenario: Scenario) -> dict[str, Any]:
@@ -86,6 +87,8 @@ def deal_odds(scenario: Scenario) -> dict[str, Any]:
         "pull_window": float(window),
     }
     _TABLES[id(scenario)] = (scenario, fields)
+    while len(_TABLES) > _REMEMBERED:
+        del _TABLES[next(iter(_TABLES))]
     return fields
 
 

@@ -33,7 +33,7 @@ from simulator.engines.simpy.workforce_processes import SPEED_CHANGE, new_end, r
 from simulator.model import sampling
 from simulator.model.multi_pipeline import DAYS_PER_WEEK, PARTNER, PROSPECTING, PipelineTables
 from simulator.model.pipeline import probability
-from simulator.model.pipeline_luck import CustomerLuck, draw_pool
+from simulator.model.pipeline_luck import CustomerLuck, draw_pool, slots_exhausted
 from simulator.model.pipeline_records import CustomerState, PipelineRecord, PoolState
 from simulator.model.streams import REFERRAL_KEY, SESSION_KEY, Stream, stream
 
@@ -205,7 +205,7 @@ def work_pool_task(floor: SalesFloor, rep: Rep, task: PoolTask) -> Process:
             pipes.pool_state[p][entity] = int(PoolState.DONE)
             if p == PROSPECTING:
                 pipes.meeting_day[entity] = floor.now
-                floor.start_fed_lead(_next_slot(pipes, tables.prospecting_source), rep)
+                floor.start_fed_lead(_next_slot(floor, pipes, tables.prospecting_source), rep)
             else:
                 pipes.partner_active_day[entity] = floor.now
                 pipes.partner_manager[entity] = rep
@@ -255,11 +255,11 @@ def work_item(floor: SalesFloor, rep: Rep, item: WorkItem) -> Process:
     item.done.succeed(rep.index)
 
 
-def _next_slot(pipes: Pipelines, source: int) -> int:
+def _next_slot(floor: SalesFloor, pipes: Pipelines, source: int) -> int:
     k = pipes.next_slot[source]
     pipes.next_slot[source] = k + 1
     if k >= pipes.tables.slots(source):
-        raise RuntimeError(f"source {source}: more pipeline-fed leads than slots ({k})")
+        raise RuntimeError(slots_exhausted(floor.scenario, source, pipes.tables.slots(source)))
     return pipes.slot_start[source] + k
 
 
@@ -312,7 +312,7 @@ def partner_life(floor: SalesFloor, partner: int) -> Process:
             session = None
         if wake.processed and due <= next_request:  # (a timeout counts as triggered from its creation)
             need = float(gaps.standard_exponential())
-            lead = _next_slot(pipes, tables.partner_source)
+            lead = _next_slot(floor, pipes, tables.partner_source)
             pipes.lead_partner[lead] = partner
             pipes.partner_referrals[partner] += 1
             floor.start_fed_lead(lead, None)
