@@ -139,15 +139,18 @@ def test_a_run_short_of_room_or_of_drawn_luck_is_run_again_to_the_same_records(m
     """Room and prefixes of luck (pools, fed slots) start far too small: the runs grow them, same records."""
     from simulator.engines.fast import engine as fast_engine
     from simulator.engines.fast.build import Room
+    from simulator.engines.fast.memo import ByScenario
 
     scenario = simulator.load_experiment(overrides=SHORT).scenarios[1].compile()
     expected = [simulate(scenario, 7, r, "simpy") for r in range(2)]
     tiny = Room(queue=2, losses=1, items=8, tasks=2, records=2, gaps=1, pool=3, slots=1)
-    monkeypatch.setattr(fast_engine, "_ROOM", {id(scenario): (scenario, tiny)})
+    monkeypatch.setattr(fast_engine, "_ROOM", ByScenario())
+    fast_engine._ROOM.put(scenario, tiny)
     for r, reference in enumerate(expected):
         got = simulate(scenario, 7, r, "fast")
         assert not differences(reference, got), differences(reference, got)
-    grown = fast_engine._ROOM[id(scenario)][1]
+    grown = fast_engine._ROOM.get(scenario)
+    assert grown is not None
     assert grown.pool > tiny.pool and grown.slots > tiny.slots
 
 

@@ -119,17 +119,10 @@ def params(scenario: Scenario, n_arriving: int, slot_start: dict[int, int], firs
 def deal_params(scenario: Scenario, first_initial: int) -> dict[str, Any]:
     """The starting deals' stages and named owners (none when the run starts empty)."""
     deals = scenario.initial
-    if deals is None:
-        return {
-            "first_initial": first_initial,
-            "deal_stage": np.zeros(0, dtype=np.int64),
-            "deal_named": np.zeros(0, dtype=np.int64),
-            **deal_odds(scenario),
-        }
     return {
         "first_initial": first_initial,
-        "deal_stage": np.ascontiguousarray(deals.stage, dtype=np.int64),
-        "deal_named": np.ascontiguousarray(deals.owner, dtype=np.int64),
+        "deal_stage": np.ascontiguousarray(deals.stage if deals is not None else [], dtype=np.int64),
+        "deal_named": np.ascontiguousarray(deals.owner if deals is not None else [], dtype=np.int64),
         **deal_odds(scenario),
     }
 

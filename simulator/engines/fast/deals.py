@@ -58,11 +58,7 @@ def start(w: World, d: int) -> None:
         run.deal_skill[0], run.deal_shift[0] = skill, shift
         run.deal_need[0] = d
         return
-    z = p.stage_base_logit[stage]  # model.pipeline.conversion_logit of a lead of source 0, as decide_initial
-    if not math.isinf(z):
-        z += p.source_lift[0] + p.skill_weight * skill + shift
-        if p.stage_circle_sensitive[stage]:
-            z -= p.circle_per_person * (leads.circle[lead] - p.circle_reference)
+    z = sales.conversion_logit(w, stage, lead, skill, math.nan, shift)  # a starting deal's source is 0
     u = run.deal_uniforms
     run.deal_outcome[d], run.deal_wait[d] = starting.decide(p, d, stage, z, run.deal_cycle[d], u[d, 0], u[d, 1])
     decided(w, d)

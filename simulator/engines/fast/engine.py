@@ -21,6 +21,7 @@ from simulator.engines.fast.customers import CHUNK, INITIAL_BLOCK
 from simulator.engines.fast.layout import store_chunk
 from simulator.engines.fast.loop import run_world
 from simulator.engines.fast.luck import PipelineLuck, WorkforceLuck, loss_draws
+from simulator.engines.fast.memo import ByScenario
 from simulator.engines.fast.records import pipeline_record
 from simulator.engines.fast.state import World
 from simulator.model.decision_luck import run_decision_luck
@@ -38,10 +39,7 @@ from simulator.model.pipeline_luck import (
 from simulator.model.records import JourneyLog, ReplicationRun
 from simulator.model.scenario import Scenario
 
-# Room that was enough for each of the last scenarios run in this process (by id, with the
-# scenario itself, so a new scenario that reuses an old id is not mistaken for it).
-_ROOM: dict[int, tuple[Scenario, Room]] = {}
-_REMEMBERED = 32
+_ROOM: ByScenario[Room] = ByScenario()  # room that was enough for each of the last scenarios
 
 
 def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
@@ -63,8 +61,7 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
     skills = draw_rep_skills(scenario, seed, replication)
     luck = WorkforceLuck.draw(scenario, seed, replication)
     uniforms = initial_uniforms(scenario, seed, replication) if scenario.initial is not None else None
-    known = _ROOM.get(id(scenario))
-    room = known[1] if known is not None and known[0] is scenario else Room()
+    room = _ROOM.get(scenario) or Room()
     chunks = CustomerLuck(scenario, seed, replication) if scenario.pipelines and scenario.pipelines.retention else None
     leads: _Leads | None = None
     while True:
@@ -113,10 +110,7 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
         if status == loop.FINISHED:
             break
         room = room.doubled()
-    _ROOM.pop(id(scenario), None)
-    _ROOM[id(scenario)] = (scenario, room)
-    while len(_ROOM) > _REMEMBERED:
-        del _ROOM[next(iter(_ROOM))]
+    _ROOM.put(scenario, room)
     return _records(scenario, leads.book, state)
 
 

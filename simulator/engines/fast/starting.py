@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 from numba import njit
 
+from simulator.engines.fast import sales
+from simulator.engines.fast.memo import ByScenario
 from simulator.engines.fast.state import Params
 from simulator.model import sampling
 from simulator.model.conditional import empirical_steps
@@ -28,8 +30,7 @@ from simulator.model.scenario import Scenario
 
 CONSTANT, EMPIRICAL, OTHER = 0, 1, 2
 
-_TABLES: dict[int, tuple[Scenario, dict[str, Any]]] = {}  # the last scenarios' tables, by id, with the scenario
-_REMEMBERED = 32
+_TABLES: ByScenario[dict[str, Any]] = ByScenario()  # the tables of each of the last scenarios
 
 
 def deal_odds(scenario: Scenario) -> dict[str, Any]:
@@ -40,9 +41,9 @@ def deal_odds(scenario: Scenario) -> dict[str, Any]:
     kernel tables ``kernel_kind`` (K,), ``kernel_values`` and ``kernel_cum`` (K, V) (an
     empirical kernel's steps; a constant's value first), ``kernel_count`` (K,).
     """
-    cached = _TABLES.get(id(scenario))
-    if cached is not None and cached[0] is scenario:
-        return cached[1]
+    cached = _TABLES.get(scenario)
+    if cached is not None:
+        return cached
     deals, tables = scenario.initial, scenario.decisions
     m = deals.size if deals is not None and tables is not None else 0
     kernels: list[Kernel] = []
@@ -86,9 +87,7 @@ def deal_odds(scenario: Scenario) -> dict[str, Any]:
         "pull_share": float(share),
         "pull_window": float(window),
     }
-    _TABLES[id(scenario)] = (scenario, fields)
-    while len(_TABLES) > _REMEMBERED:
-        del _TABLES[next(iter(_TABLES))]
+    _TABLES.put(scenario, fields)
     return fields
 
 
@@ -136,11 +135,7 @@ def remaining(
 @njit(cache=True)
 def decide(p: Params, d: int, stage: int, z: float, cycle: float, u_pick: float, u_time: float) -> tuple[int, float]:
     """``decide_initial`` for deal ``d`` given the logit ``z`` of its owner and the cycle multiplier."""
-    if z >= 0:
-        prob = 1.0 / (1.0 + math.exp(-z))
-    else:
-        e = math.exp(z)
-        prob = e / (1.0 + e)
+    prob = sales.probability(z)
     q, age = p.deal_q[d], p.deal_age[d]
     won, lost, none = p.deal_kernels[d, 0], p.deal_kernels[d, 1], p.deal_kernels[d, 2]
     kind, values, cum, count = p.kernel_kind, p.kernel_values, p.kernel_cum, p.kernel_count
