@@ -19,6 +19,7 @@ import yaml
 from simulator.analysis.statistics import compare, summarise
 from simulator.config.schema import ScenarioConfig, parse_scenario
 from simulator.run.experiment import Experiment, ExperimentResult, ReplicationFailure, ScenarioSpec
+from simulator.run.table_source import FrameTable
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = "generalist"
@@ -150,7 +151,7 @@ def make_result(
     return ExperimentResult(
         experiment=make_experiment(runs),
         replications=replications,
-        monthly=synthetic_monthly(replications.groupby("scenario").head(20)),
+        monthly_table=FrameTable(synthetic_monthly(replications.groupby("scenario").head(20))),
         summary=summarise(replications),
         comparison=compare(replications, BASELINE),
         failures=failures or [],
@@ -179,7 +180,7 @@ def renamed(result: ExperimentResult, names: dict[str, str]) -> ExperimentResult
         result,
         experiment=experiment,
         replications=rename(result.replications),
-        monthly=rename(result.monthly),
+        monthly_table=FrameTable(rename(result.monthly)),
         summary=rename(result.summary),
         comparison=rename(result.comparison),
     )

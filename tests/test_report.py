@@ -14,6 +14,7 @@ from simulator.analysis.formatting import HEADLINE_KPIS, format_money, format_pe
 from simulator.analysis.statistics import correlation_of_pairs, mean_interval, replications_needed
 from simulator.report.document import conclusion, results_table, write_report
 from simulator.run.experiment import ExperimentResult, ReplicationFailure
+from simulator.run.table_source import FrameTable
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +148,8 @@ def test_report_lists_failures(tmp_path: Path) -> None:
 def test_report_survives_every_run_failing(tmp_path: Path) -> None:
     failure = ReplicationFailure(BASELINE, 0, 1, "RuntimeError: boom", "Traceback ...")
     result = make_result(runs=10, failures=[failure])
-    result.replications = result.monthly = result.summary = result.comparison = pd.DataFrame()
+    result.replications = result.summary = result.comparison = pd.DataFrame()
+    result.monthly_table = FrameTable(pd.DataFrame())
     assert conclusion(result) == []
     assert "n/a" not in results_table(result)  # no rows, just the header
     text = write_report(result, tmp_path, []).read_text()
@@ -193,7 +195,8 @@ def test_report_says_how_precise_bookings_are(runs: int, tmp_path: Path) -> None
 def test_report_without_runs_has_no_precision_section(tmp_path: Path) -> None:
     failure = ReplicationFailure(BASELINE, 0, 1, "RuntimeError: boom", "Traceback ...")
     result = make_result(runs=10, failures=[failure])
-    result.replications = result.monthly = result.summary = result.comparison = pd.DataFrame()
+    result.replications = result.summary = result.comparison = pd.DataFrame()
+    result.monthly_table = FrameTable(pd.DataFrame())
     assert "How precise is this" not in write_report(result, tmp_path, []).read_text()
 
 

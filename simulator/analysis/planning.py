@@ -8,6 +8,7 @@ the period across all runs; its queue length says how many leads stood in that l
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -44,30 +45,32 @@ def plan_figure(result: ExperimentResult, scenario: str) -> float | None:
 def bottlenecks(result: ExperimentResult) -> pd.DataFrame:
     """The bottleneck per scenario, for the whole window (``period`` = ``all``) and per quarter.
 
+    The stage (and team) with the longest mean wait, weighted by visits, over every
+    replication; its queue length is the mean over the table's rows. The queue table is
+    read part by part and summed, so a run of any size is never held whole.
+
     Returns:
         Columns ``scenario, period, stage, team, wait_days, queue_length``; empty when the
         result has no queue table.
     """
     columns = ["scenario", "period", "stage", "team", "wait_days", "queue_length"]
-    queues = result.tables.get(QUEUES_TABLE)
-    if queues is None or queues.empty:
+    source = result.table_sources.get(QUEUES_TABLE)
+    totals = _queue_totals(source.chunks(QUEUE_COLUMNS)) if source is not None else None
+    if totals is None:
         return pd.DataFrame(columns=columns)
-    data = queues.assign(
-        quarter=queues["quarter"],
-        weighted_wait=queues["wait_days"].fillna(0.0) * queues["visits"],
-    )
     rows: list[dict[str, object]] = []
-    for scenario, runs in data.groupby("scenario", sort=False):
-        for period, part in [("all", runs), *[(str(q), p) for q, p in runs.groupby("quarter", sort=False)]]:
-            grouped = part.groupby(["stage", "team"], sort=False).agg(
-                weighted_wait=("weighted_wait", "sum"), visits=("visits", "sum"), queue_length=("queue_length", "mean")
-            )
+    sums = ["weighted_wait", "visits", "queue_sum", "queue_rows"]
+    for scenario, runs in totals.dropna(subset=["stage", "team"]).groupby("scenario", sort=False):
+        whole = runs.groupby(["stage", "team"], sort=False)[sums].sum()
+        quarters = [(str(q), p.set_index(["stage", "team"])[sums]) for q, p in runs.groupby("quarter", sort=False)]
+        for period, grouped in [("all", whole), *quarters]:
             grouped = grouped[grouped["visits"] > 0]
             if grouped.empty:
                 continue
             wait = (grouped["weighted_wait"] / grouped["visits"]).to_numpy(dtype=np.float64)
             worst = int(np.argmax(wait))
             stage, team = grouped.index[worst]
+            queue = grouped.iloc[worst]
             rows.append(
                 {
                     "scenario": scenario,
@@ -75,10 +78,40 @@ def bottlenecks(result: ExperimentResult) -> pd.DataFrame:
                     "stage": stage,
                     "team": team,
                     "wait_days": float(wait[worst]),
-                    "queue_length": float(grouped["queue_length"].iloc[worst]),
+                    "queue_length": float(queue["queue_sum"] / queue["queue_rows"])
+                    if queue["queue_rows"]
+                    else math.nan,
                 }
             )
     return pd.DataFrame(rows, columns=columns)
+
+
+QUEUE_COLUMNS = ("scenario", "quarter", "stage", "team", "wait_days", "visits", "queue_length")
+"""The queue-table columns :func:`bottlenecks` reads."""
+
+
+def _queue_totals(pieces: Iterable[pd.DataFrame]) -> pd.DataFrame | None:
+    """Per scenario x quarter x stage x team: weighted wait, visits, queue-length sum and rows; None if no rows.
+
+    Groups keep the order they first appear in, piece after piece, as grouping the whole
+    table would.
+    """
+    keys = ["scenario", "quarter", "stage", "team"]
+    found = []
+    for piece in pieces:
+        data = piece.assign(
+            weighted_wait=piece["wait_days"].fillna(0.0) * piece["visits"],
+            queue_sum=piece["queue_length"],
+            queue_rows=piece["queue_length"].notna().astype(np.int64),
+        )
+        found.append(
+            data.groupby(keys, sort=False, dropna=False)[["weighted_wait", "visits", "queue_sum", "queue_rows"]]
+            .sum()
+            .reset_index()
+        )
+    if not found:
+        return None
+    return pd.concat(found, ignore_index=True).groupby(keys, sort=False, dropna=False).sum().reset_index()
 
 
 def capacity_bridge(summary: pd.DataFrame, scenario: str) -> list[tuple[str, float]] | None:
@@ -97,8 +130,9 @@ def capacity_bridge(summary: pd.DataFrame, scenario: str) -> list[tuple[str, flo
 
 def attainment_values(result: ExperimentResult, scenario: str) -> np.ndarray:
     """Quota attainment of every counted rep of every run of a scenario (NaNs dropped)."""
-    reps = result.tables.get(REPS_TABLE)
-    if reps is None or reps.empty or "quota_attainment" not in reps:
+    source = result.table_sources.get(REPS_TABLE)
+    reps = source.frame(["scenario", "quota_attainment"]) if source is not None else pd.DataFrame()
+    if reps.empty or "quota_attainment" not in reps:
         return np.array([])
     values = reps.loc[reps["scenario"] == scenario, "quota_attainment"].to_numpy(dtype=np.float64)
     return values[np.isfinite(values)]

@@ -60,6 +60,9 @@ MONTHLY_STATE = {
 }
 """Monthly columns the transient check reads, and their names in a sentence."""
 
+TRANSIENT_COLUMNS = ("scenario", "replication", "month", "calendar_month", *MONTHLY_STATE)
+"""Every monthly column :func:`transient_drifts` reads (read only these from a run's store)."""
+
 SEASONAL_STATE = ("open_pipeline_mean",)
 """Series driven by the month's arrivals: their trend is fitted beside the seasonality."""
 

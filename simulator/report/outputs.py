@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import yaml
 
 from simulator.io.atomic import atomic_write
@@ -37,10 +37,6 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _write_csv(path: Path, table: pd.DataFrame) -> Path:
-    return atomic_write(path, lambda f: table.to_csv(f, index=False, float_format=CSV_FLOAT_FORMAT))
-
-
 def write_tables(result: ExperimentResult, out_dir: Path) -> list[Path]:
     """Write the config and the tidy tables (everything but plots and report)."""
     out_dir = Path(out_dir)
@@ -53,9 +49,7 @@ def write_tables(result: ExperimentResult, out_dir: Path) -> list[Path]:
             out_dir / "replications.csv",
             lambda f: result.replications.to_csv(f, index=False, float_format=CSV_FLOAT_FORMAT),
         ),
-        atomic_write(
-            out_dir / "monthly.csv", lambda f: result.monthly.to_csv(f, index=False, float_format=CSV_FLOAT_FORMAT)
-        ),
+        atomic_write(out_dir / "monthly.csv", lambda f: result.monthly_table.write_csv(f, CSV_FLOAT_FORMAT)),
         atomic_write(
             out_dir / "summary.csv", lambda f: result.summary.to_csv(f, index=False, float_format=CSV_FLOAT_FORMAT)
         ),
@@ -64,8 +58,8 @@ def write_tables(result: ExperimentResult, out_dir: Path) -> list[Path]:
             lambda f: result.comparison.to_csv(f, index=False, float_format=CSV_FLOAT_FORMAT),
         ),
     ]
-    for name, table in result.tables.items():
-        written.append(_write_csv(out_dir / f"{name}.csv", table))
+    for name, source in result.table_sources.items():  # written part by part: never held whole
+        written.append(atomic_write(out_dir / f"{name}.csv", partial(source.write_csv, float_format=CSV_FLOAT_FORMAT)))
     summary_records = _clean(result.summary.to_dict(orient="records"))
     meta = {
         "experiment": result.experiment.name,

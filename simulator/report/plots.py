@@ -160,6 +160,10 @@ def plot_bookings_fan(monthly: pd.DataFrame, out_dir: Path | str, baseline: str 
     return save_figure(fig, path)
 
 
+FAN_COLUMNS = ("scenario", "month", "cumulative_bookings")
+"""The monthly columns the bookings fan reads."""
+
+
 def _fan(ax: Axes, runs: pd.DataFrame, name: str, colour: str) -> None:
     bands = runs.groupby("month")["cumulative_bookings"].quantile(np.array([0.1, 0.5, 0.9])).unstack()
     months = bands.index.to_numpy() + 1  # month 0 is the first month: show it as month 1
@@ -201,10 +205,10 @@ def plot_all(result: ExperimentResult, out_dir: Path | str) -> list[Path]:
         paths.append(plot_paired_differences(comparison_of(result), kpis, out))
     paths += [
         plot_kpi_distributions(result.replications, kpis, out, baseline),
-        plot_bookings_fan(result.monthly, out, baseline),
+        plot_bookings_fan(result.monthly_table.frame(FAN_COLUMNS), out, baseline),
         plot_funnel(summary, funnel_groups(result), out, baseline),
         plot_utilisation(result.replications, out, baseline),
     ]
-    if "reps" in result.tables:
+    if "reps" in result.table_sources:
         paths.append(plot_quota_attainment(result, out))
     return paths

@@ -6,6 +6,7 @@ returns travel together with their provenance in :class:`ExperimentResult`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:  # the simulation stack is loaded when a scenario is compiled,
     import pandas as pd
 
     from simulator.model.scenario import Scenario
+    from simulator.run.table_source import TableSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,19 +155,21 @@ class ExperimentResult:
         experiment: What was run.
         replications: One row per scenario x replication: ``scenario``, ``replication``,
             then one column per KPI.
-        monthly: One row per scenario x replication x month: ``scenario``,
-            ``replication``, ``month``, ``bookings``, ``deals_won``, ``leads``,
-            ``open_at_month_end``, ``cumulative_bookings``.
+        monthly_table: The monthly table, one row per scenario x replication x month
+            (``scenario``, ``replication``, ``month``, ``bookings``, ``deals_won``,
+            ``leads``, ``open_at_month_end``, ``cumulative_bookings``, ...), as a source
+            read in pieces or by columns; :attr:`monthly` reads it whole.
         summary: Per scenario x KPI: ``n``, ``mean``, ``std``, ``ci_low``, ``ci_high``,
             ``p10``, ``p50``, ``p90``.
         comparison: Per non-baseline scenario x KPI: the paired difference to the baseline.
         failures: Replications that raised.
         wall_seconds: Wall time of the run.
         workers: Worker processes used.
-        tables: Tidy extra tables by name, each with ``scenario`` and ``replication`` first:
-            ``reps`` (one row per rep: team, employed days, credited bookings, quota
-            attainment) and ``monthly_queues`` (one row per month x stage x team: queue
-            length, wait, visits).
+        table_sources: Tidy extra tables by name, each with ``scenario`` and
+            ``replication`` first, as sources: ``reps`` (one row per rep: team, employed
+            days, credited bookings, quota attainment) and ``monthly_queues`` (one row per
+            month x stage x team: queue length, wait, visits); :attr:`tables` reads each
+            whole when asked for.
         runs_per_scenario: Replications made per scenario (they differ with ``runs=auto``).
         computed: Replications run by this call, failed ones included; the others were
             kept from the interrupted run it resumed. None when not known.
@@ -173,12 +177,24 @@ class ExperimentResult:
 
     experiment: Experiment
     replications: pd.DataFrame
-    monthly: pd.DataFrame
+    monthly_table: TableSource
     summary: pd.DataFrame
     comparison: pd.DataFrame
     failures: list[ReplicationFailure]
     wall_seconds: float
     workers: int = 1
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    table_sources: dict[str, TableSource] = field(default_factory=dict)
     runs_per_scenario: dict[str, int] = field(default_factory=dict)
     computed: int | None = None
+
+    @property
+    def monthly(self) -> pd.DataFrame:
+        """The whole monthly table (read from the results store on each call for a run on disk)."""
+        return self.monthly_table.frame()
+
+    @property
+    def tables(self) -> Mapping[str, pd.DataFrame]:
+        """The extra tables by name, each read whole when asked for."""
+        from simulator.run.table_source import LoadedTables  # pandas is loaded with the results, not before
+
+        return LoadedTables(self.table_sources)

@@ -316,13 +316,13 @@ def run_replications(
     return ExperimentResult(
         experiment,
         store.replications(names),
-        store.monthly(names),
+        store.monthly_source(names),
         empty,
         empty,
         store.failures(),
         wall,
         chosen.workers,
-        store.tables(names),
+        store.table_sources(names),
         runs_per_scenario=dict(zip(names, targets, strict=True)),
         computed=run.computed,
     )

@@ -20,8 +20,10 @@ A failed replication is kept as a failure of this run, and a resume tries it aga
 replication counts as done for a resume only when it has results. Floats are written
 with every digit Python needs to read back the same number, so summaries computed from
 the store equal those computed in memory. The parent process keeps nothing but the
-store, so its memory stays flat however many replications a run makes; the final
-tables are read back at the end.
+store, so its memory stays flat however many replications a run makes. Of the final
+tables only the replications table (one row per replication) is read back whole; the
+monthly and extra tables are :class:`~simulator.run.stored_table.StoredTable` sources,
+read part by part by the reports and written to the output folder the same way.
 
 :class:`MemoryStore` keeps the same parts in memory (for notebooks that write nothing);
 both assemble the tables the same way, so the numbers never depend on where they were kept.
@@ -58,15 +60,14 @@ from simulator.run.manifest import (
 from simulator.run.parts import Part, assemble, sorted_failures
 from simulator.run.resume_match import config_differences
 from simulator.run.signals import stop_signals_deferred
+from simulator.run.stored_table import READ_OPTIONS, StoredTable
+from simulator.run.table_source import FrameTable, TableSource
 
 __all__ = ["STORE_DIRNAME", "DirectoryStore", "MemoryStore", "ResultStore", "assemble", "config_differences"]
 
 STORE_DIRNAME = "store"
 NOTES_SHOWN = 10
 """Damaged parts named one by one on resume; the rest are counted."""
-# pandas < 3 reads floats with a fast parser that can be one unit in the last place off;
-# pandas 3 reads them exactly by default (and deprecates the option).
-READ_OPTIONS: dict[str, Any] = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
 
 
 class MemoryStore:
@@ -110,6 +111,14 @@ class MemoryStore:
         parts = [p for _, p in sorted(self._parts.items())]
         names = dict.fromkeys(name for p in parts for name in p.tables)
         return {name: assemble((p.tables[name] for p in parts if name in p.tables), scenario_order) for name in names}
+
+    def monthly_source(self, scenario_order: Sequence[str]) -> TableSource:
+        """The monthly table as a source (held in memory)."""
+        return FrameTable(self.monthly(scenario_order))
+
+    def table_sources(self, scenario_order: Sequence[str]) -> dict[str, TableSource]:
+        """The tidy extra tables as sources (held in memory)."""
+        return {name: FrameTable(table) for name, table in self.tables(scenario_order).items()}
 
     def failures(self) -> list[ReplicationFailure]:
         """Every failed replication."""
@@ -325,6 +334,24 @@ class DirectoryStore:
         """The tidy extra tables by name (``reps``, ``monthly_queues``), sorted by scenario then replication."""
         kinds = dict.fromkeys(k for e in self._committed() for k in e.files if k.startswith("table-"))
         return {kind.removeprefix("table-").removesuffix(".csv"): self._table(kind, scenario_order) for kind in kinds}
+
+    def _source(self, kind: str, scenario_order: Sequence[str] | None) -> StoredTable:
+        order = self.scenario_names() if scenario_order is None else scenario_order
+        names = self.scenario_names()
+        position = {name: i for i, name in enumerate(order)}
+        rank = {i: position.get(name, len(order) + i) for i, name in enumerate(names)}
+        entries = self._committed()
+        rank.update({e.scenario_index: len(order) + e.scenario_index for e in entries if e.scenario_index not in rank})
+        return StoredTable(self.path, entries, kind, rank)
+
+    def monthly_source(self, scenario_order: Sequence[str] | None = None) -> TableSource:
+        """The monthly table as a source read part by part (see :mod:`simulator.run.stored_table`)."""
+        return self._source("monthly.csv", scenario_order)
+
+    def table_sources(self, scenario_order: Sequence[str] | None = None) -> dict[str, TableSource]:
+        """The tidy extra tables as sources read part by part, by name (``reps``, ``monthly_queues``)."""
+        kinds = dict.fromkeys(k for e in self._committed() for k in e.files if k.startswith("table-"))
+        return {k.removeprefix("table-").removesuffix(".csv"): self._source(k, scenario_order) for k in kinds}
 
     def failures(self) -> list[ReplicationFailure]:
         """Every replication that failed and has no results, as recorded by its latest attempt."""

@@ -1,0 +1,100 @@
+"""One tidy table of a run read from the results store's parts, one part at a time.
+
+The parts of a table are its files in ``<run dir>/store/`` (``s000-r00000000-00000009.monthly.csv``
+and so on). Read in order of scenario, then first replication, they give the table's rows
+in order, except where a resume ran a failed replication again in a part of its own,
+whose range overlaps an earlier part's: such overlapping parts are read together and
+their rows sorted by replication, as :func:`simulator.run.parts.assemble` sorts the
+whole table. So the table equals the one ``assemble`` builds, row for row and column for
+column, while no more than one part (or one cluster of overlapping parts) is in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+
+from simulator.run.manifest import Entry
+from simulator.run.table_source import TableSource, common_dtypes, write_pieces
+
+__all__ = ["READ_OPTIONS", "StoredTable"]
+
+# pandas < 3 reads floats with a fast parser that can be one unit in the last place off;
+# pandas 3 reads them exactly by default (and deprecates the option).
+READ_OPTIONS: dict[str, Any] = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+
+
+class StoredTable(TableSource):
+    """The table ``kind`` (``monthly.csv``, ``table-reps.csv``, ...) of a results store's parts.
+
+    Args:
+        directory: The store's folder.
+        entries: Its committed parts (those without this table are skipped).
+        kind: The file kind of the table.
+        rank: Scenario index -> its position in the table's scenario order.
+    """
+
+    def __init__(self, directory: Path, entries: Sequence[Entry], kind: str, rank: Mapping[int, int]) -> None:
+        self.directory, self.kind = directory, kind
+        held = [e for e in entries if kind in e.files and e.files[kind].rows > 0]
+        self.entries = sorted(held, key=lambda e: (rank[e.scenario_index], e.first, e.last))
+        self.by_name = sorted(held, key=lambda e: e.stem)  # the order stacking the whole table took columns in
+        self._dtypes: dict[str, dict[str, object]] = {}
+
+    def _read(self, entry: Entry, columns: Sequence[str] | None) -> pd.DataFrame:
+        path = self.directory / f"{entry.stem}.{self.kind}"
+        if columns is None:
+            return pd.read_csv(path, **READ_OPTIONS)
+        wanted = set(columns)
+        return pd.read_csv(path, usecols=lambda c: c in wanted, **READ_OPTIONS)
+
+    def _clusters(self) -> Iterator[list[Entry]]:
+        """The parts in order, overlapping ones (same scenario, ranges that meet) grouped."""
+        cluster: list[Entry] = []
+        reach = -1
+        for entry in self.entries:
+            if cluster and entry.scenario_index == cluster[0].scenario_index and entry.first <= reach:
+                cluster.append(entry)
+                reach = max(reach, entry.last)
+                continue
+            if cluster:
+                yield cluster
+            cluster, reach = [entry], entry.last
+        if cluster:
+            yield cluster
+
+    def chunks(self, columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
+        """Each part (or cluster of overlapping parts) in order; see :meth:`TableSource.chunks`."""
+        for cluster in self._clusters():
+            frames = [f for f in (self._read(e, columns) for e in cluster) if len(f)]
+            if not frames:
+                continue
+            if len(frames) == 1:
+                yield frames[0]
+                continue
+            stacked = pd.concat(frames, ignore_index=True, sort=False)
+            order = np.argsort(stacked["replication"].to_numpy(), kind="stable")  # rows keep their order
+            yield stacked.iloc[order].reset_index(drop=True)
+
+    def column_order(self) -> list[str]:
+        """Columns in order of first appearance, part after part by name, as :func:`assemble` gives them."""
+        return list(dict.fromkeys(c for piece in self._piece_dtypes() for c in piece))
+
+    def _piece_dtypes(self) -> list[dict[str, object]]:
+        """Each part's column dtypes as read, parts by name (each part read once, then remembered)."""
+        found = []
+        for entry in self.by_name:
+            if entry.stem not in self._dtypes:
+                self._dtypes[entry.stem] = {str(c): d for c, d in self._read(entry, None).dtypes.items()}
+            found.append(self._dtypes[entry.stem])
+        return found
+
+    def write_csv(self, file: IO[str], float_format: str) -> None:
+        """Write the whole table part by part: the bytes of the stacked table's ``to_csv``."""
+        dtypes = self._piece_dtypes()
+        columns = self.column_order()
+        write_pieces(file, self.chunks(), columns, common_dtypes(columns, dtypes), float_format)

@@ -1,0 +1,192 @@
+"""The monthly and extra tables read from the store part by part equal the tables stacked whole.
+
+The reports and output files read a run's large tables piece by piece
+(:mod:`simulator.run.stored_table`), so a run's memory does not grow with them. These
+tests build stores whose parts differ in every way stacking cares about (columns missing
+from a part, a column empty in one part, integers too long for the float format, yes/no
+columns, a failed replication run again in a part of its own, empty parts, a scenario
+order other than the index order) and check the pieces give the same table, the same
+CSV bytes and the same bottlenecks as the whole table.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator.analysis.planning import bottlenecks
+from simulator.run.experiment import ExperimentResult, ReplicationFailure
+from simulator.run.parts import Part, assemble
+from simulator.run.store import DirectoryStore, MemoryStore
+from simulator.run.table_source import FrameTable
+
+FLOAT_FORMAT = "%.10g"
+NAMES = ["first", "second"]
+
+
+def _rows(scenario: str, replications: list[int], rng: np.random.Generator, **extra: Any) -> pd.DataFrame:
+    months = 3
+    frame = pd.DataFrame(
+        {
+            "scenario": scenario,
+            "replication": np.repeat(replications, months),
+            "month": np.tile(np.arange(months), len(replications)),
+            "bookings": rng.gamma(2.0, 1e5, months * len(replications)),
+            "deals_won": rng.integers(0, 40, months * len(replications)),
+        }
+    )
+    for name, value in extra.items():
+        frame[name] = value(len(frame)) if callable(value) else value
+    return frame
+
+
+def _part(index: int, first: int, last: int, table: pd.DataFrame, failed: tuple[int, ...] = ()) -> Part:
+    failures = [ReplicationFailure(NAMES[index], r, 0, "RuntimeError: x", "") for r in failed]
+    kpis = table.drop_duplicates("replication")[["scenario", "replication"]]
+    return Part(index, first, last, kpis, table, failures, {"queues": table} if len(table) else {})
+
+
+def _parts(rng: np.random.Generator) -> list[Part]:
+    big = 12_345_678_901_234  # 14 digits: printed whole as an integer, not so as a float
+    return [
+        # replication 2 failed here and succeeded in the part run again below
+        _part(0, 0, 3, _rows("first", [0, 1, 3], rng, accounts=big, won=True), failed=(2,)),
+        _part(0, 4, 5, _rows("first", [4, 5], rng, accounts=big, won=False, note="late")),
+        _part(0, 2, 2, _rows("first", [2], rng, accounts=lambda n: [np.nan] * n, won=True)),
+        _part(0, 6, 6, pd.DataFrame(columns=["scenario", "replication", "month"]), failed=(6,)),  # all failed
+        _part(1, 0, 1, _rows("second", [0, 1], rng, won=lambda n: [True, np.nan] * (n // 2))),
+    ]
+
+
+def _stores(tmp_path: Path, order: list[str]) -> tuple[DirectoryStore, list[pd.DataFrame]]:
+    rng = np.random.default_rng(5)
+    store = DirectoryStore(tmp_path)
+    store.start({"scenario_names": NAMES})
+    parts = _parts(rng)
+    for part in parts:
+        store.add(part)
+    frames = [p.monthly for p in sorted(parts, key=lambda p: p.name)]
+    return store, frames
+
+
+@pytest.mark.parametrize("order", [NAMES, NAMES[::-1]])
+def test_the_table_read_in_parts_equals_the_table_stacked_whole(tmp_path: Path, order: list[str]) -> None:
+    store, _ = _stores(tmp_path, order)
+    whole = store.monthly(order)  # the table read back whole, as runs kept it before
+    source = store.monthly_source(order)
+    pd.testing.assert_frame_equal(source.frame(), whole, check_exact=True)
+    assert whole["accounts"].dtype == np.float64 and whole["won"].dtype == object  # stacking promoted both
+    some = ["scenario", "replication", "accounts", "note", "absent"]
+    pd.testing.assert_frame_equal(source.frame(some), whole[some[:-1]], check_exact=True)
+    assert list(whole.loc[whole["scenario"] == "first", "replication"].unique()) == [0, 1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("order", [NAMES, NAMES[::-1]])
+def test_the_csv_written_part_by_part_has_the_bytes_of_the_whole_table(tmp_path: Path, order: list[str]) -> None:
+    store, _ = _stores(tmp_path, order)
+    written = io.StringIO()
+    store.monthly_source(order).write_csv(written, FLOAT_FORMAT)
+    expected = store.monthly(order).to_csv(index=False, float_format=FLOAT_FORMAT)
+    assert written.getvalue() == expected
+    assert ",1.23456789e+13," in expected  # promoted to float by the part where it is empty
+
+
+def test_integers_stay_integers_when_every_part_has_them(tmp_path: Path) -> None:
+    store = DirectoryStore(tmp_path)
+    store.start({"scenario_names": NAMES})
+    rng = np.random.default_rng(1)
+    for first in (0, 2):
+        store.add(_part(0, first, first + 1, _rows("first", [first, first + 1], rng, accounts=12_345_678_901_234)))
+    written = io.StringIO()
+    store.monthly_source().write_csv(written, FLOAT_FORMAT)
+    assert written.getvalue() == store.monthly().to_csv(index=False, float_format=FLOAT_FORMAT)
+    assert ",12345678901234\n" in written.getvalue()
+
+
+def test_an_empty_table_writes_what_an_empty_frame_writes(tmp_path: Path) -> None:
+    store = DirectoryStore(tmp_path)
+    store.start({"scenario_names": NAMES})
+    written = io.StringIO()
+    store.monthly_source().write_csv(written, FLOAT_FORMAT)
+    assert written.getvalue() == pd.DataFrame().to_csv(index=False, float_format=FLOAT_FORMAT)
+    assert store.monthly_source().empty and store.monthly_source().frame().empty
+
+
+def _queues(rng: np.random.Generator, scenario: str, replications: range) -> pd.DataFrame:
+    rows = []
+    for r in replications:
+        for month in range(6):
+            for stage, team in [("qualify", "sdr"), ("demo", "ae"), ("close", "ae"), ("close", None)]:
+                visits = int(rng.integers(0, 5))
+                rows.append(
+                    {
+                        "scenario": scenario,
+                        "replication": r,
+                        "quarter": f"Q{month // 3 + 1}" if month < 5 else None,
+                        "stage": stage,
+                        "team": team,
+                        "queue_length": float(rng.gamma(2.0, 1.5)) if rng.random() > 0.1 else np.nan,
+                        "wait_days": float(rng.gamma(1.5, 2.0 + (stage == "demo"))) if visits else np.nan,
+                        "visits": visits,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def _bottlenecks_whole(queues: pd.DataFrame) -> pd.DataFrame:
+    """The bottleneck computed on the whole table at once (how the report did it before)."""
+    data = queues.assign(weighted_wait=queues["wait_days"].fillna(0.0) * queues["visits"])
+    rows = []
+    for scenario, runs in data.groupby("scenario", sort=False):
+        for period, part in [("all", runs), *[(str(q), p) for q, p in runs.groupby("quarter", sort=False)]]:
+            grouped = part.groupby(["stage", "team"], sort=False).agg(
+                weighted_wait=("weighted_wait", "sum"), visits=("visits", "sum"), queue_length=("queue_length", "mean")
+            )
+            grouped = grouped[grouped["visits"] > 0]
+            wait = (grouped["weighted_wait"] / grouped["visits"]).to_numpy()
+            worst = int(np.argmax(wait))
+            stage, team = grouped.index[worst]
+            queue = float(grouped["queue_length"].iloc[worst])
+            rows.append({"scenario": scenario, "period": period, "stage": stage, "team": team, "wait": wait[worst]})
+            rows[-1]["queue_length"] = queue
+    return pd.DataFrame(rows)
+
+
+def test_bottlenecks_summed_part_by_part_equal_those_of_the_whole_table(tmp_path: Path) -> None:
+    rng = np.random.default_rng(9)
+    store = DirectoryStore(tmp_path)
+    store.start({"scenario_names": NAMES})
+    frames = []
+    for index, name in enumerate(NAMES):
+        for first in range(0, 12, 3):
+            table = _queues(rng, name, range(first, first + 3))
+            frames.append(table)
+            store.add(Part(index, first, first + 2, table.drop_duplicates("replication"), table, [], {"q": table}))
+    whole = assemble(frames, NAMES)
+    expected = _bottlenecks_whole(whole)
+    for sources in ({"monthly_queues": store.table_sources()["q"]}, {"monthly_queues": FrameTable(whole)}):
+        result = cast(ExperimentResult, SimpleNamespace(table_sources=sources))
+        found = bottlenecks(result)
+        assert list(found["period"]) == list(expected["period"]) and len(found) == 2 * 3
+        assert list(found["stage"]) == list(expected["stage"]) and list(found["team"]) == list(expected["team"])
+        np.testing.assert_allclose(found["wait_days"], expected["wait"], rtol=1e-12)
+        np.testing.assert_allclose(found["queue_length"], expected["queue_length"], rtol=1e-12)
+
+
+def test_a_memory_store_gives_the_same_sources(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    memory, disk = MemoryStore(), DirectoryStore(tmp_path)
+    disk.start({"scenario_names": NAMES})
+    for part in _parts(rng):
+        memory.add(part)
+        disk.add(part)
+    pd.testing.assert_frame_equal(memory.monthly_source(NAMES).frame(), disk.monthly_source(NAMES).frame())
+    pd.testing.assert_frame_equal(
+        memory.table_sources(NAMES)["queues"].frame(), disk.table_sources(NAMES)["queues"].frame()
+    )
