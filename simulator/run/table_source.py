@@ -115,10 +115,7 @@ def common_dtypes(columns: Sequence[str], dtypes: Iterable[Mapping[str, object]]
     Worked out by stacking one stand-in row per piece, so the rules are pandas' own.
     """
     kinds = dict.fromkeys(tuple((c, str(d)) for c, d in piece.items()) for piece in dtypes)  # the same dtypes once
-    rows = [
-        pd.DataFrame({c: pd.Series([_stand_in(d)], dtype=d) for c, d in kind})
-        for kind in kinds
-    ]
+    rows = [pd.DataFrame({c: pd.Series([_stand_in(d)], dtype=d) for c, d in kind}) for kind in kinds]
     if not rows:
         return {}
     stacked = pd.concat(rows, ignore_index=True, sort=False)
