@@ -11,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from simulator.analysis.conclusions import difference_sentence
+from simulator.analysis.formatting import ties_words
 from simulator.analysis.statistics import (
     COMPARISON_COLUMNS,
     SUMMARY_COLUMNS,
@@ -145,6 +147,21 @@ def test_share_better_respects_direction() -> None:
     assert comparison["deals_won"]["share_better"] == pytest.approx(0.25)  # a tie is not better
     assert comparison["leads_total"]["direction"] == 0
     assert comparison["leads_total"]["share_better"] == pytest.approx(0.5)  # neutral: share higher
+
+
+def test_ties_are_counted_and_named_so_a_small_share_better_is_not_read_as_worse() -> None:
+    # deals won in a small segment: one more in 12 of 60 paired runs, one fewer in 3; the other 45 tie
+    base = [2.0] * 60
+    scen = [3.0] * 12 + [1.0] * 3 + [2.0] * 45
+    comparison = compare(_table({"generalist": {"deals_won": base}, "specialist": {"deals_won": scen}}), "generalist")
+    row = comparison[comparison["kpi"] == "deals_won"].iloc[0]
+    assert (row["share_better"], row["share_worse"]) == pytest.approx((0.20, 0.05))
+    assert ties_words(row) == "equal in 75%"
+    sentence = difference_sentence(row)
+    assert "does better in 20% of paired runs, worse in 5% (equal in 75%)" in sentence
+    assert "only 20%" not in sentence
+    no_ties = compare(_paired_sample(40, 3), "generalist").iloc[0]
+    assert ties_words(no_ties) is None and no_ties["share_better"] + no_ties["share_worse"] == pytest.approx(1.0)
 
 
 def test_compare_rejects_unknown_baseline() -> None:

@@ -24,6 +24,7 @@ from simulator.analysis.formatting import (
     format_value,
     kpi_unit,
     kpi_words,
+    ties_words,
 )
 from simulator.analysis.planning import plan_figure
 from simulator.analysis.quantities import direction
@@ -140,6 +141,9 @@ def _lead_sentence(result: ExperimentResult, decision: DecisionSettings, top: st
             f"{top} {verb} {phrase} from {base} with {baseline} to {best}, a difference of "
             f"{_difference(row, kpi)}, better in {share:.0%} of paired runs"
         )
+        ties = ties_words(row)
+        if ties:
+            head += f" and worse in {float(row['share_worse']):.0%} ({ties})"
     clauses = [c for c in (_guardrail_clause(result, top, g) for g in decision.guardrails) if c]
     if clauses:
         head += "; " + join_words(clauses) + f", against {baseline}"

@@ -28,6 +28,7 @@ from simulator.analysis.formatting import (
     format_value,
     kpi_label,
     kpi_words,
+    ties_words,
 )
 from simulator.analysis.quantities import is_share
 from simulator.analysis.tables import comparison_of, comparison_row, period_words, scenario_names, summary_of
@@ -152,13 +153,17 @@ def relative_words(row: pd.Series) -> str | None:
 
 
 def _share_words(row: pd.Series) -> str:
-    share = float(row["share_better"])
+    share, ties = float(row["share_better"]), ties_words(row)
     if int(row["direction"]) == 0:
-        return f"and is higher in {share:.0%} of paired runs"
-    if share == 0.0:
-        return "and does better in none of the paired runs"
+        words = f"and is higher in {share:.0%} of paired runs"
+        return f"{words}, lower in {float(row['share_worse']):.0%} ({ties})" if ties else words
     if share == 1.0:
         return "and does better in every paired run"
+    if ties:  # many runs tie: "only 26%" would read as "worse in 74%"
+        better = "none" if share == 0.0 else f"{share:.0%}"
+        return f"and does better in {better} of paired runs, worse in {float(row['share_worse']):.0%} ({ties})"
+    if share == 0.0:
+        return "and does better in none of the paired runs"
     only = "only " if share < 0.5 else ""
     return f"and does better in {only}{share:.0%} of paired runs"
 

@@ -345,3 +345,20 @@ def format_mean_ci(row: pd.Series | None, kpi: str, words: bool = True) -> str:
         return mean
     low, high = format_value(kpi, float(row["ci_low"])), format_value(kpi, float(row["ci_high"]))
     return f"{mean} ({low} to {high})" if words else f"{mean} [{low}, {high}]"
+
+
+TIES_SHOWN = 0.05
+"""Paired runs with equal values (ties) are named once they are at least this share."""
+
+
+def ties_words(row: pd.Series) -> str | None:
+    """``equal in 70%`` of the paired runs, when that many tie (a yes/no or count KPI); else None.
+
+    ``row`` is a comparison row with ``share_better`` and ``share_worse`` (runs better and
+    worse than the baseline's); rows without ``share_worse`` (older tables) give None.
+    """
+    better, worse = float(row.get("share_better", math.nan)), float(row.get("share_worse", math.nan))
+    ties = 1.0 - better - worse
+    if not math.isfinite(ties) or ties < TIES_SHOWN:
+        return None
+    return f"equal in {ties:.0%}"

@@ -51,6 +51,7 @@ COMPARISON_COLUMNS = (
     "share_better",
     "share_better_ci_low",
     "share_better_ci_high",
+    "share_worse",
     "direction",
     "significant",
 )
@@ -210,14 +211,18 @@ def paired_runs(replications: pd.DataFrame, baseline: str, scenario: str) -> pd.
     return sides[0].merge(sides[1], on="replication", suffixes=("_scenario", "_baseline"))
 
 
-def _share_better(diff: np.ndarray, kpi_direction: int, confidence: float) -> tuple[float, float, float]:
-    """Share of pairs where the scenario is strictly better, with its Wilson interval."""
+def _share_better(diff: np.ndarray, kpi_direction: int, confidence: float) -> tuple[float, float, float, float]:
+    """Share of pairs where the scenario is strictly better, its Wilson interval, and the share strictly worse.
+
+    For a KPI with no better direction, "better" is "higher". The pairs neither better nor
+    worse are ties (common for yes/no and count KPIs).
+    """
     if diff.size == 0:
-        return math.nan, math.nan, math.nan
+        return math.nan, math.nan, math.nan, math.nan
     sign = kpi_direction if kpi_direction != 0 else 1
     wins = float(np.sum(sign * diff > 0))
     low, high = wilson_interval(wins, int(diff.size), confidence)
-    return wins / diff.size, low, high
+    return wins / diff.size, low, high, float(np.sum(sign * diff < 0)) / diff.size
 
 
 def _comparison_row(
@@ -235,7 +240,7 @@ def _comparison_row(
     significant = bool(interval.ci_low > 0 or interval.ci_high < 0)  # False when the bounds are NaN
     low, high = bounded_difference(interval.ci_low, interval.ci_high, kind, baseline_mean)
     relative, relative_low, relative_high = _relative(scen, base, kpi, interval.mean, baseline_mean, confidence)
-    share, share_low, share_high = _share_better(diff, kpi_direction, confidence)
+    share, share_low, share_high, share_worse = _share_better(diff, kpi_direction, confidence)
     return {
         "scenario": scenario,
         "baseline": baseline,
@@ -252,6 +257,7 @@ def _comparison_row(
         "share_better": share,
         "share_better_ci_low": share_low,
         "share_better_ci_high": share_high,
+        "share_worse": share_worse,
         "direction": kpi_direction,
         "significant": significant,
     }

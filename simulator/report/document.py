@@ -26,6 +26,7 @@ from simulator.analysis.formatting import (
     format_mean_ci,
     format_value,
     kpi_axis_label,
+    ties_words,
 )
 from simulator.analysis.precision import precision_section
 from simulator.analysis.tables import (
@@ -326,6 +327,9 @@ def _comparison_cells(row: pd.Series, kpi: str) -> list[str]:
         low, high = float(row.get("share_better_ci_low", math.nan)), float(row.get("share_better_ci_high", math.nan))
         if math.isfinite(low):
             better += f" ({low:.0%} to {high:.0%})"
+        ties = ties_words(row)
+        if ties:
+            better += f"; {ties}"
     return [
         kpi_axis_label(kpi),
         format_value(kpi, float(row["baseline_mean"])),

@@ -23,7 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from simulator.analysis.formatting import kpi_label
+from simulator.analysis.formatting import kpi_label, ties_words
 from simulator.analysis.wording import possessive
 from simulator.report.plot_style import (
     BETTER_COLOUR,
@@ -145,6 +145,6 @@ def _forest_legend() -> list[Line2D]:
 
 
 def _forest_note(row: pd.Series) -> str:
-    if int(row["direction"]) == 0:
-        return f"higher in {float(row['share_better']):.0%} of runs"
-    return f"better in {float(row['share_better']):.0%} of runs"
+    word = "higher" if int(row["direction"]) == 0 else "better"
+    ties = ties_words(row)
+    return f"{word} in {float(row['share_better']):.0%} of runs" + (f", {ties}" if ties else "")
