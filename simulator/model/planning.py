@@ -12,7 +12,7 @@ import numpy as np
 
 from simulator.model.dysfunctions import queue_table, sla_kpis
 from simulator.model.economics import economics_kpis, rep_ledger
-from simulator.model.forecast import forecast_kpis, forecast_series
+from simulator.model.forecast import ForecastSeries, forecast_kpis, forecast_series
 from simulator.model.plan import capacity_kpis, plan_kpis
 from simulator.model.records import ReplicationRun
 
@@ -22,16 +22,24 @@ def planning_kpis(run: ReplicationRun) -> dict[str, float]:
     sc = run.scenario
     row: dict[str, float] = {}
     if sc.economics is not None:
-        ledger = rep_ledger(run, sc.economics)
+        economics = sc.economics
+        ledger = run.once("rep_ledger", lambda: rep_ledger(run, economics))
         row.update(economics_kpis(run, ledger, sc.economics))
         if sc.plan is not None:
             row.update(plan_kpis(run, sc.plan))
             row.update(capacity_kpis(run, ledger, sc.economics, sc.plan))
     if sc.forecast is not None:
-        row.update(forecast_kpis(forecast_series(run, sc.forecast)))
+        row.update(forecast_kpis(_forecasts(run)))
     if sc.stage_sla_days is not None:
         row.update(sla_kpis(run, sc.stage_sla_days))
     return row
+
+
+def _forecasts(run: ReplicationRun) -> ForecastSeries:
+    """The run's month-end forecasts, computed once for its KPIs and its monthly series."""
+    tables = run.scenario.forecast
+    assert tables is not None
+    return run.once("forecast_series", lambda: forecast_series(run, tables))
 
 
 def _pad(values: np.ndarray, n_months: int) -> np.ndarray:
@@ -44,7 +52,7 @@ def planning_monthly(run: ReplicationRun, n_months: int) -> dict[str, np.ndarray
     """Monthly columns: the forecasts made at each month end and what those deals then booked."""
     if run.scenario.forecast is None:
         return {}
-    series = forecast_series(run, run.scenario.forecast)
+    series = _forecasts(run)
     return {
         "forecast_next_month": _pad(series.month, n_months),
         "forecast_next_month_actual": _pad(series.month_actual, n_months),
@@ -58,7 +66,8 @@ def planning_tables(run: ReplicationRun) -> dict[str, dict[str, np.ndarray]]:
     sc = run.scenario
     tables = {"monthly_queues": queue_table(run)}
     if sc.economics is not None:
-        ledger = rep_ledger(run, sc.economics)
+        economics = sc.economics
+        ledger = run.once("rep_ledger", lambda: rep_ledger(run, economics))
         tables["reps"] = {
             "rep": np.arange(ledger.team.size),
             "team": np.array([sc.team_names[t] for t in ledger.team]),

@@ -6,14 +6,18 @@ metrics read them once at the end. NaN marks "did not happen before the horizon"
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any, TypeVar
 
 import numpy as np
 
 from simulator.model.market import LeadBook
 from simulator.model.pipeline_records import PipelineRecord
 from simulator.model.scenario import FloatArray, IntArray, Scenario
+
+T = TypeVar("T")
 
 
 class Outcome(IntEnum):
@@ -97,3 +101,15 @@ class ReplicationRun:
     deals_reassigned: int = 0  # open deals of leavers handed to another rep (lost or not)
     overflow_counts: np.ndarray | None = None  # (T, 2) stage visits routed to a team, and sent to another pod
     pipelines: PipelineRecord | None = None  # what the pipelines beside new business did
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def once(self, name: str, compute: Callable[[], T]) -> T:
+        """``compute()`` the first time ``name`` is asked for of this run; the same result after.
+
+        For figures several outputs read (the forecasts, the rep ledger), so the KPI row,
+        the monthly series and the tables of one replication compute them once.
+        """
+        if name not in self.derived:
+            self.derived[name] = compute()
+        found: T = self.derived[name]
+        return found
