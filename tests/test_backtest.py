@@ -57,6 +57,10 @@ def test_the_files_are_written(result, tmp_path: Path) -> None:  # type: ignore[
     names = {p.name for p in written}
     assert {"backtest.csv", "backtest.md", "fan_won_deals.png", "fan_open_pipeline.png"} <= names
     assert "Coverage of the P10–P90 band" in (tmp_path / "backtest.md").read_text()
+    assert (
+        f"simulate {result.simulate_seconds:.1f} s on the compiled (fast) engine"
+        in (tmp_path / "backtest.md").read_text()
+    )
     assert list(pd.read_csv(tmp_path / "backtest.csv").columns) == list(COLUMNS)
 
 

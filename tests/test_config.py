@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import warnings
 from typing import Any
 
 import pytest
@@ -95,6 +96,10 @@ def test_zero_stages_refused_and_unusual_count_warns(base: dict[str, Any]) -> No
     short["org"]["routing"] = {"awareness": "sdr"}
     short["market"]["sources"]["partner"]["entry_stage"] = None
     with pytest.warns(PipelineShapeWarning, match="2 stages"):
+        validate_scenario(parse_scenario(short))
+    short["pipeline"]["fitted_from"] = "crm-export.csv"  # a calibrated pipeline has the export's stages
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PipelineShapeWarning)
         validate_scenario(parse_scenario(short))
 
 

@@ -596,10 +596,13 @@ def test_the_disk_cache_is_dropped_when_a_source_of_the_engine_changes(tmp_path:
 
 
 @pytest.mark.parametrize(("setting", "words"), [("auto", "the compiled (fast) engine"), ("simpy", "the SimPy engine")])
-def test_the_report_names_the_engine_that_ran(tmp_path: Path, setting: str, words: str) -> None:
+def test_the_report_and_the_terminal_name_the_engine_that_ran(
+    tmp_path: Path, setting: str, words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     from simulator.report.session import run_and_write
 
     overrides = ["runs=2", "clock.horizon_days=40", "clock.warmup_days=0", f"runner.engine={setting}"]
     experiment = simulator.load_experiment(None, overrides)
     run_and_write(experiment, tmp_path, settings=RunnerSettings(workers=1, progress=False, engine=setting))
     assert f"- **Engine**: {words} (runner.engine={setting})" in (tmp_path / "report.md").read_text()
+    assert f"salesim: engine: {words}\n" in capsys.readouterr().err

@@ -307,6 +307,7 @@ def scenario_sections(cal: Calibration) -> dict[str, Any]:
         "name": cal.mapping.name,
         "stages": [stage],
         "opportunity_stage": STAGE,
+        "fitted_from": Path(cal.export.file).name,
         "quarter_end": {
             "share": round(cal.quarter_end.value, 6),
             "window_days": QUARTER_WINDOW_DAYS,

@@ -219,6 +219,10 @@ class PipelineConfig(ConfigModel):
     """First stage at which a lead counts as an opportunity; null: the second stage."""
     quarter_end: QuarterEndConfig = QuarterEndConfig()
     """Wins pulled into the last days of a calendar quarter (off by default)."""
+    fitted_from: Text | None = None
+    """The CRM export the stages were fitted from (set by ``salesim calibrate``): their number
+    is the export's (one, when it records only open and decided), so it is not held against
+    the usual 4 to 10; null for a pipeline written by hand."""
 
     @model_validator(mode="after")
     def _names(self) -> PipelineConfig:

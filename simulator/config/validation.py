@@ -82,7 +82,7 @@ def _check_dated_features(config: ScenarioConfig, issues: list[ConfigIssue]) -> 
 def _warn_about_shape(config: ScenarioConfig) -> None:
     low, high = USUAL_STAGE_COUNT
     n_stages = len(config.pipeline.stages)
-    if not low <= n_stages <= high:
+    if not low <= n_stages <= high and config.pipeline.fitted_from is None:
         warnings.warn(
             f"pipeline '{config.pipeline.name}' has {n_stages} stage{'' if n_stages == 1 else 's'}; "
             f"{low} to {high} is usual",

@@ -31,6 +31,22 @@ def engine_for(scenario: Scenario, engine: str = "auto") -> str:
     return "simpy" if missing else "fast"
 
 
+ENGINE_WORDS = {"fast": "the compiled (fast) engine", "simpy": "the SimPy engine"}
+
+
+def engines_used(scenarios: list[Scenario], engine: str = "auto") -> str:
+    """Which engine runs the scenarios under the setting ``engine``, in words: one for all, or per scenario.
+
+    Raises:
+        ValueError: As :func:`engine_for`.
+    """
+    used = {scenario.name: engine_for(scenario, engine) for scenario in scenarios}
+    kinds = sorted(set(used.values()))
+    if len(kinds) == 1:
+        return ENGINE_WORDS[kinds[0]]
+    return "; ".join(f"{name}: {ENGINE_WORDS[kind]}" for name, kind in used.items())
+
+
 def fallback_notes(scenarios: list[Scenario]) -> list[str]:
     """One line per set of features that send scenarios to the SimPy engine under ``auto``."""
     grouped: dict[tuple[str, ...], list[str]] = {}

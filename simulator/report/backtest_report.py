@@ -145,7 +145,10 @@ def backtest_markdown(
             )
     lines += ["", "## Time", ""]
     for r in results:
-        lines.append(f"- origin {r.origin}: calibrate {r.calibrate_seconds:.1f} s, simulate {r.simulate_seconds:.1f} s")
+        engine = f" on {r.engine}" if r.engine else ""
+        lines.append(
+            f"- origin {r.origin}: calibrate {r.calibrate_seconds:.1f} s, simulate {r.simulate_seconds:.1f} s{engine}"
+        )
     lines += [f"- whole back-test: {seconds:.1f} s", ""]
     return "\n".join(lines)
 

@@ -47,7 +47,7 @@ from simulator.analysis.warmup import (
     transient_drifts,
 )
 from simulator.analysis.wording import count_of, team_label, title
-from simulator.engines.choice import engine_for
+from simulator.engines.choice import engines_used
 from simulator.io.atomic import atomic_write
 from simulator.report.answer_section import answer_section
 from simulator.report.markdown import figure_lines, md_escape, md_table, text_table
@@ -182,23 +182,15 @@ def _how_run_section(result: ExperimentResult) -> list[str]:
     return [*lines, *_steady_state_lines(result), *_failures_lines(result)]
 
 
-ENGINE_WORDS = {"fast": "the compiled (fast) engine", "simpy": "the SimPy engine"}
-
-
 def _engine_line(result: ExperimentResult) -> str:
     """Which engine ran each scenario (both give the same records: docs/MODEL.md, Engines)."""
     config = result.experiment.resolved_config
     runner = config.get("runner") or (config.get("base") or {}).get("runner") or {}
     setting = str(runner.get("engine", "auto"))
     try:
-        used = {spec.name: engine_for(spec.compile(), setting) for spec in result.experiment.scenarios}
+        where = engines_used([spec.compile() for spec in result.experiment.scenarios], setting)
     except ValueError:
         return f"- **Engine**: runner.engine={setting}."
-    kinds = sorted(set(used.values()))
-    if len(kinds) == 1:
-        where = ENGINE_WORDS.get(kinds[0], kinds[0])
-    else:
-        where = "; ".join(f"{name}: {ENGINE_WORDS.get(kind, kind)}" for name, kind in used.items())
     return f"- **Engine**: {where} (runner.engine={setting}); the two engines give the same records."
 
 

@@ -33,7 +33,7 @@ from simulator.analysis.warmup import (
 )
 from simulator.analysis.wording import count_of
 from simulator.engines import fast
-from simulator.engines.choice import engine_for, warm_up
+from simulator.engines.choice import engine_for, engines_used, warm_up
 from simulator.io.output_dir import UnwritableOutputError, check_writable, reason
 from simulator.report.outputs import write_outputs
 from simulator.run.experiment import Experiment, ExperimentResult
@@ -191,6 +191,7 @@ def _compile_engine(experiment: Experiment, settings: RunnerSettings) -> None:
             flush=True,
         )
     warm_up(scenarios, settings.engine)
+    print(f"salesim: engine: {engines_used(scenarios, settings.engine)}", file=sys.stderr)
 
 
 def _say_failures(result: ExperimentResult, resume_command: str) -> None:

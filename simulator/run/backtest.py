@@ -36,7 +36,7 @@ from simulator.calibration.calibrate import Calibration, calibrate, fit, parse_d
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.fit_arrivals import fit_arrivals
 from simulator.config.schema import parse_scenario
-from simulator.engines.choice import simulate
+from simulator.engines.choice import engines_used, simulate
 from simulator.model.period_kpis import period_figures
 from simulator.model.scenario import Scenario, compile_scenario
 from simulator.model.streams import Stream, stream
@@ -59,6 +59,7 @@ class OriginResult:
     total: list[Figures] = field(default_factory=list)  # replications on their own parameter draw
     calibrate_seconds: float = 0.0
     simulate_seconds: float = 0.0
+    engine: str = ""  # the engine that ran it, in words (runner.engine=auto picks it)
 
     @property
     def runs(self) -> list[Figures]:
@@ -150,7 +151,8 @@ def run_origin(
     calibrate_seconds = time.perf_counter() - started
     periods = periods_between(cal.start, cal.until)
     actual = actual_figures(cal.export, periods, cal.holidays)
-    _STATE.update(calibration=cal, scenario=compiled(cal), seed=seed)
+    point = compiled(cal)
+    _STATE.update(calibration=cal, scenario=point, seed=seed)
     started = time.perf_counter()
     process = _map([("point", r) for r in range(runs)], workers)
     total = _map([("draw", r) for r in range(runs)], workers) if uncertainty == "bootstrap" else []
@@ -164,6 +166,7 @@ def run_origin(
         total=total,
         calibrate_seconds=calibrate_seconds,
         simulate_seconds=time.perf_counter() - started,
+        engine=engines_used([point], "auto"),
     )
 
 
