@@ -43,7 +43,6 @@ class StoredTable(TableSource):
         held = [e for e in entries if kind in e.files and e.files[kind].rows > 0]
         self.entries = sorted(held, key=lambda e: (rank[e.scenario_index], e.first, e.last))
         self.by_name = sorted(held, key=lambda e: e.stem)  # the order stacking the whole table took columns in
-        self._dtypes: dict[str, dict[str, object]] = {}
 
     def _read(self, entry: Entry, columns: Sequence[str] | None) -> pd.DataFrame:
         path = self.directory / f"{entry.stem}.{self.kind}"
@@ -82,19 +81,33 @@ class StoredTable(TableSource):
 
     def column_order(self) -> list[str]:
         """Columns in order of first appearance, part after part by name, as :func:`assemble` gives them."""
-        return list(dict.fromkeys(c for piece in self._piece_dtypes() for c in piece))
+        headers = (pd.read_csv(self.directory / f"{e.stem}.{self.kind}", nrows=0).columns for e in self.by_name)
+        return list(dict.fromkeys(str(c) for header in headers for c in header))
 
     def _piece_dtypes(self) -> list[dict[str, object]]:
-        """Each part's column dtypes as read, parts by name (each part read once, then remembered)."""
-        found = []
-        for entry in self.by_name:
-            if entry.stem not in self._dtypes:
-                self._dtypes[entry.stem] = {str(c): d for c, d in self._read(entry, None).dtypes.items()}
-            found.append(self._dtypes[entry.stem])
-        return found
+        """Each part's column dtypes as read, parts by name."""
+        return [{str(c): d for c, d in self._read(entry, None).dtypes.items()} for entry in self.by_name]
 
     def write_csv(self, file: IO[str], float_format: str) -> None:
-        """Write the whole table part by part: the bytes of the stacked table's ``to_csv``."""
-        dtypes = self._piece_dtypes()
-        columns = self.column_order()
-        write_pieces(file, self.chunks(), columns, common_dtypes(columns, dtypes), float_format)
+        """Write the whole table part by part: the bytes of the stacked table's ``to_csv``.
+
+        Parts with the same columns and dtypes (the usual case) are written as read, in one
+        pass. Should one differ (a column missing, or empty, in some part), stacking would
+        change a column's dtype and so how its values print: the file is then written
+        again, each part cast to the dtypes of the whole stack (a second pass over the parts).
+        """
+        start = file.tell()
+        signature: tuple[tuple[str, str], ...] | None = None
+        for piece in self.chunks():
+            mine = tuple((str(c), str(d)) for c, d in piece.dtypes.items())
+            if signature is not None and mine != signature:
+                file.seek(start)
+                file.truncate()
+                dtypes = self._piece_dtypes()
+                columns = self.column_order()
+                write_pieces(file, self.chunks(), columns, common_dtypes(columns, dtypes), float_format)
+                return
+            piece.to_csv(file, index=False, header=signature is None, float_format=float_format)
+            signature = mine
+        if signature is None:
+            pd.DataFrame().to_csv(file, index=False, float_format=float_format)
