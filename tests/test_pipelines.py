@@ -183,10 +183,11 @@ def test_bad_pipeline_values_name_the_key() -> None:
 # once; an intended model change updates them on purpose, in the same commit. (Last:
 # referral rates stepping up when a session ends, check-ins and expansions that go on
 # through renewal windows, check-ins spread over each account's contract; reference_touches 6, so a
-# year of 4 check-ins and 2 renewal stages churns at the base rate.)
+# year of 4 check-ins and 2 renewal stages churns at the base rate; customers' luck keyed
+# draw by draw instead of drawn in chunks of 128, which moved only the churned accounts.)
 FULL_REGRESSIONS = {
-    "generalist": {"deals_won": 83.0, "meetings_booked": 411.0, "bookings": 2776770.98, "churned_accounts": 101.0},
-    "specialist": {"deals_won": 81.0, "meetings_booked": 270.0, "bookings": 2878853.05, "churned_accounts": 101.0},
+    "generalist": {"deals_won": 83.0, "meetings_booked": 411.0, "bookings": 2776770.98, "churned_accounts": 103.0},
+    "specialist": {"deals_won": 81.0, "meetings_booked": 270.0, "bookings": 2878853.05, "churned_accounts": 103.0},
 }
 
 

@@ -6,15 +6,14 @@ never by the order in which a scenario happens to create it:
   drawn like any lead, from a stream keyed by the source;
 - target accounts and candidate partners (pools) are drawn per pipeline and stage;
 - customers' luck (renewal work, check-ins, the churn draw, expansions) is keyed by the
-  customer: the initial book by its index, a won deal by its lead index, drawn lazily in
-  chunks so that only customers that exist cost draws;
+  customer, each draw computed where it is used (:mod:`simulator.model.customer_luck`);
+  here only the initial book's ARR and first renewal days;
 - digital-first entry is one uniform per lead of the source concerned.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 
@@ -22,11 +21,8 @@ from simulator.model import sampling
 from simulator.model.lead_attributes import apply_products, draw_lead_profile
 from simulator.model.market import LeadBook, draw_kernel, segments_of
 from simulator.model.multi_pipeline import WorkStages
-from simulator.model.scenario import FloatArray, Kernel, Scenario
+from simulator.model.scenario import FloatArray, Scenario
 from simulator.model.streams import Stream, stream
-
-CHUNK = 128  # customers per lazily drawn block of luck
-INITIAL_BLOCK = -1  # block key of the initial customer book (won deals use their lead's block)
 
 
 def slots_exhausted(scenario: Scenario, source: int, count: int) -> str:
@@ -177,73 +173,6 @@ def draw_digital_entry(scenario: Scenario, seed: int, replication: int, leads: L
         entry = np.where(digital, tables.digital_entry_stage, entry)
     result: list[int] = entry.tolist()
     return result
-
-
-@dataclasses.dataclass(slots=True)
-class CustomerChunk:
-    """Luck of CHUNK customers; arrays indexed [k, customer offset] with k a term or an event count."""
-
-    renewal_effort: list[np.ndarray]  # per renewal stage: (terms, CHUNK)
-    renewal_delay: list[np.ndarray]
-    churn_draw: np.ndarray  # (terms, CHUNK)
-    checkin_effort: np.ndarray  # (checkins, CHUNK)
-    expansion_gap: np.ndarray  # (expansions, CHUNK) unit exponentials
-    expansion_uplift: np.ndarray  # (expansions, CHUNK)
-    expansion_effort: list[np.ndarray]  # per expansion stage: (expansions, CHUNK)
-    expansion_delay: list[np.ndarray]
-    expansion_draw: list[np.ndarray]
-
-
-class CustomerLuck:
-    """Lazily drawn luck of customers, keyed by (block, index) so a customer's luck never moves."""
-
-    def __init__(self, scenario: Scenario, seed: int, replication: int) -> None:
-        tables = scenario.pipelines
-        assert tables is not None
-        self.tables = tables
-        self.seed, self.replication = seed, replication
-        horizon = scenario.horizon_days
-        self.terms = math.ceil(horizon / tables.contract_days) + 2
-        self.checkins = math.ceil(horizon / tables.checkin_interval_days) + 2
-        mean = tables.expansion_per_day * horizon
-        self.expansions = math.ceil(mean + 6.0 * math.sqrt(mean) + 3.0) if mean > 0 else 0
-        self.chunks: dict[tuple[int, int], CustomerChunk] = {}
-
-    def of(self, block: int, index: int) -> tuple[CustomerChunk, int]:
-        """The chunk holding customer ``index`` of ``block`` and its offset in it."""
-        key = (block, index // CHUNK)
-        chunk = self.chunks.get(key)
-        if chunk is None:
-            chunk = self.chunks[key] = self._draw(*key)
-        return chunk, index % CHUNK
-
-    def _draw(self, block: int, chunk: int) -> CustomerChunk:
-        tables = self.tables
-        gen = stream(self.seed, self.replication, Stream.CUSTOMER_LUCK, block + 1, chunk)
-        renewal = tables.stages[3]
-        expansion = tables.stages[4]
-        assert renewal is not None and tables.checkin_effort is not None
-        terms, n_exp = self.terms, max(self.expansions, 1)
-
-        def matrix(kernel: Kernel, rows: int) -> np.ndarray:
-            return draw_kernel(gen, kernel, rows * CHUNK).reshape(rows, CHUNK)
-
-        def uniform(rows: int) -> np.ndarray:
-            return sampling.uniform_array(gen, rows * CHUNK).reshape(rows, CHUNK)
-
-        return CustomerChunk(
-            renewal_effort=[matrix(k, terms) for k in renewal.effort_hours],
-            renewal_delay=[matrix(k, terms) for k in renewal.delay_days],
-            churn_draw=uniform(terms),
-            checkin_effort=matrix(tables.checkin_effort, self.checkins),
-            expansion_gap=gen.standard_exponential(n_exp * CHUNK).reshape(n_exp, CHUNK),
-            expansion_uplift=(
-                matrix(tables.expansion_uplift, n_exp) if tables.expansion_uplift is not None else uniform(n_exp)
-            ),
-            expansion_effort=[matrix(k, n_exp) for k in expansion.effort_hours] if expansion is not None else [],
-            expansion_delay=[matrix(k, n_exp) for k in expansion.delay_days] if expansion is not None else [],
-            expansion_draw=[uniform(n_exp) for _ in expansion.names] if expansion is not None else [],
-        )
 
 
 def draw_initial_arr(scenario: Scenario, seed: int, replication: int) -> tuple[FloatArray, FloatArray]:

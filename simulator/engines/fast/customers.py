@@ -4,9 +4,9 @@ A translation of :mod:`simulator.engines.simpy.customer_processes`: ``customer_l
 (check-ins and expansion opportunities), ``renewal_cycle`` beside it (renewal stages from
 ``lead_days`` before each due date, each waited for until it is worked or the due date
 comes, then the churn decision) and ``expansion_journey``. A customer's luck is the
-SimPy engine's: a chunk of 128 customers keyed by the block (the initial book, or won
-deals keyed by lead index) from the same stream; the loop stops for Python to draw a
-chunk the first time a customer of it starts, as the SimPy engine draws it then.
+SimPy engine's: each draw computed where it is used, keyed by the customer (the initial
+book by index, won deals by lead index), the quantity and the row
+(:mod:`simulator.model.customer_luck`).
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from numba import njit
 
 from simulator.engines.fast import events, items, kinds, teams
 from simulator.engines.fast.state import World
+from simulator.model.customer_luck import INITIAL_BLOCK, LEAD_BLOCK, customer_draw
 from simulator.model.multi_pipeline import EXPANSION, RENEWAL
 
-CHUNK = 128
-INITIAL_BLOCK, LEAD_BLOCK = -1, 0
+# slots of the kernel table after the renewal stages' effort and delay (CustomerKernels)
+_CHURN, _CHECKIN, _GAP, _UPLIFT, _EXPANSION = 0, 1, 2, 3, 4
 
 
 @njit(cache=True)
@@ -74,11 +75,22 @@ def new_customer(w: World, lead: int) -> None:
 
 
 @njit(cache=True)
-def chunk_slot(w: World, c: int) -> int:
-    """Where customer ``c``'s luck chunk is stored (-1: not drawn yet)."""
+def _draw(w: World, c: int, slot: int, row: int) -> float:
+    """Customer ``c``'s draw of kernel slot ``slot`` at ``row`` (as ``CustomerDraws`` in the SimPy engine)."""
     cs = w.customers
-    index = cs.key[c] // CHUNK
-    return cs.chunk_initial[index] if cs.block[c] == INITIAL_BLOCK else cs.chunk_lead[index]
+    return customer_draw(cs.luck_codes, cs.luck_params, cs.luck_base[0], cs.block[c], cs.key[c], slot, row)
+
+
+@njit(cache=True)
+def _after_renewal(w: World, which: int) -> int:
+    """Slot of the quantity ``which`` (_CHURN ... _EXPANSION) after the renewal stages' effort and delay."""
+    return 2 * w.customers.luck_stages[0] + which
+
+
+@njit(cache=True)
+def _expansion_slot(w: World, s: int, which: int) -> int:
+    """Slot of expansion stage ``s``'s effort (``which`` 0), delay (1) or conversion draw (2)."""
+    return _after_renewal(w, _EXPANSION) + which * w.customers.luck_stages[1] + s
 
 
 # ---------------------------------------------------------------------- customer_life
@@ -88,8 +100,6 @@ def chunk_slot(w: World, c: int) -> int:
 def start_life(w: World, c: int) -> None:
     """``customer_life`` starts: its renewal cycle starts beside it; check-ins from the contract's start."""
     p, cs = w.p, w.customers
-    cs.chunk[c] = chunk_slot(w, c)
-    cs.offset[c] = cs.key[c] % CHUNK
     events.start(w.ev, kinds.RENEWAL_START, c, 0)
     now = w.ev.clock[0]
     cs.checkins[c], cs.expansions[c] = 0, 0
@@ -98,7 +108,7 @@ def start_life(w: World, c: int) -> None:
     cs.next_checkin[c] = contract_start + interval * max(1, math.floor((now - contract_start) / interval) + 1)
     rate = p.expansion_per_day
     if rate > 0 and p.has_expansion:
-        cs.next_expansion[c] = now + cs.expansion_gap[cs.chunk[c], 0, cs.offset[c]] / rate
+        cs.next_expansion[c] = now + _draw(w, c, _after_renewal(w, _GAP), 0) / rate
     else:
         cs.next_expansion[c] = math.inf
     _life(w, c)
@@ -142,12 +152,11 @@ def _life_step(w: World, c: int) -> bool:
     if cs.churned[c]:
         return False
     t = cs.t[c]
-    slot, offset = cs.chunk[c], cs.offset[c]
     if t == cs.next_checkin[c]:
         cs.next_checkin[c] += p.checkin_interval
         k = cs.checkins[c]
-        if not cs.checkin_pending[c] and k < cs.checkin_effort.shape[1]:
-            hours = cs.checkin_effort[slot, k, offset]
+        if not cs.checkin_pending[c]:
+            hours = _draw(w, c, _after_renewal(w, _CHECKIN), k)
             cs.checkins[c] = k + 1
             owner = cs.owner[c]
             owner_team = w.reps.team[owner] if owner >= 0 else p.owner_team
@@ -157,8 +166,7 @@ def _life_step(w: World, c: int) -> bool:
         _open_expansion(w, c)
         k = cs.expansions[c] + 1
         cs.expansions[c] = k
-        gaps = cs.expansion_gap.shape[1]
-        cs.next_expansion[c] = t + cs.expansion_gap[slot, k, offset] / p.expansion_per_day if k < gaps else math.inf
+        cs.next_expansion[c] = t + _draw(w, c, _after_renewal(w, _GAP), k) / p.expansion_per_day
     return True
 
 
@@ -199,7 +207,7 @@ def renewal_begin(w: World, c: int) -> None:
 def _renewal_begin(w: World, c: int) -> bool:
     """``_renewal`` starts: its stages, worked before the due date (True: the cycle goes on at once)."""
     cs = w.customers
-    cs.r_term[c] = min(cs.term[c], cs.churn_draw.shape[1] - 1)
+    cs.r_term[c] = cs.term[c]
     cs.r_stage[c] = 0
     return _renewal_stage(w, c)
 
@@ -211,7 +219,7 @@ def _renewal_stage(w: World, c: int) -> bool:
     now = w.ev.clock[0]
     if s >= w.p.renewal_team.shape[0] or now >= cs.due[c]:
         return _renewal_end(w, c)
-    hours = cs.renewal_effort[cs.chunk[c], s, cs.r_term[c], cs.offset[c]]
+    hours = _draw(w, c, s, cs.r_term[c])
     t = w.p.renewal_team[s]
     cs.r_item[c] = items.put_item(w, RENEWAL, s, t, cs.owner[c], hours, c, items.RENEWAL, c)
     cs.r_wait[c] += 1
@@ -241,7 +249,7 @@ def renewal_resume(w: World, c: int) -> None:
         return
     cs.touches[c] += 1
     s = cs.r_stage[c]
-    delay = cs.renewal_delay[cs.chunk[c], s, cs.r_term[c], cs.offset[c]]
+    delay = _draw(w, c, cs.luck_stages[0] + s, cs.r_term[c])
     cs.r_stage[c] = s + 1
     if delay > 0 and w.ev.clock[0] + delay < cs.due[c]:
         events.timeout(w.ev, delay, kinds.RENEWAL_READY, c, 0)
@@ -293,7 +301,7 @@ def _decide(w: World, c: int) -> bool:
     z = p.churn_logit + p.load_logit * max(0.0, load / p.reference_load - 1.0)
     observed = min(1.0, (cs.due[c] - cs.term_start[c]) / p.contract_days)
     z -= p.touch_logit * (cs.touches[c] - p.reference_touches * observed)
-    churned = cs.churn_draw[cs.chunk[c], cs.r_term[c], cs.offset[c]] < _probability(z)
+    churned = _draw(w, c, _after_renewal(w, _CHURN), cs.r_term[c]) < _probability(z)
     r = cs.n_renewals[0]
     if r >= cs.renewal_customer.shape[0]:
         w.run.short[0] = 1
@@ -337,7 +345,7 @@ def start_expansion(w: World, e: int) -> None:
     cs = w.customers
     c = int(cs.expansion_row[e, 0])
     k = cs.expansion_k[e]
-    value = cs.arr[c] * max(0.0, cs.expansion_uplift[cs.chunk[c], k, cs.offset[c]])
+    value = cs.arr[c] * max(0.0, _draw(w, c, _after_renewal(w, _UPLIFT), k))
     cs.expansion_row[e, 1] = w.ev.clock[0]
     cs.expansion_row[e, 2] = math.nan
     cs.expansion_row[e, 3] = value
@@ -350,7 +358,7 @@ def _expansion_stage(w: World, e: int, s: int) -> None:
     cs = w.customers
     c = int(cs.expansion_row[e, 0])
     cs.expansion_row[e, 5] = float(s)
-    hours = cs.expansion_effort[cs.chunk[c], s, cs.expansion_k[e], cs.offset[c]]
+    hours = _draw(w, c, _expansion_slot(w, s, 0), cs.expansion_k[e])
     t = w.p.expansion_team[s]
     cs.expansion_item[e] = items.put_item(w, EXPANSION, s, t, cs.owner[c], hours, c, items.EXPANSION, e)
 
@@ -365,14 +373,14 @@ def expansion_worked(w: World, e: int, rep_number: int) -> None:
     if cs.churned[c]:
         cs.expansion_row[e, 2] = now
         return
-    k, slot, offset = cs.expansion_k[e], cs.chunk[c], cs.offset[c]
+    k = cs.expansion_k[e]
     z = p.expansion_base_logit[s]
     if not math.isinf(z):
         z += p.skill_weight * w.reps.skill[rep_number]
-    if cs.expansion_draw[slot, s, k, offset] >= _probability(z):
+    if _draw(w, c, _expansion_slot(w, s, 2), k) >= _probability(z):
         cs.expansion_row[e, 2] = now
         return
-    delay = cs.expansion_delay[slot, s, k, offset]
+    delay = _draw(w, c, _expansion_slot(w, s, 1), k)
     if delay > 0 and s + 1 < p.expansion_team.shape[0]:
         events.timeout(w.ev, delay, kinds.EXPANSION_READY, e, 0)
         return

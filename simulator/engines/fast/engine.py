@@ -9,7 +9,6 @@ in can run here; the runner falls back to the SimPy engine for the others.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -17,8 +16,6 @@ import numpy as np
 from simulator.engines.fast import loop
 from simulator.engines.fast.build import Room, world
 from simulator.engines.fast.coverage import uncovered
-from simulator.engines.fast.customers import CHUNK, INITIAL_BLOCK
-from simulator.engines.fast.layout import store_chunk
 from simulator.engines.fast.loop import run_world
 from simulator.engines.fast.luck import PipelineLuck, WorkforceLuck, loss_draws
 from simulator.engines.fast.memo import ByScenario
@@ -29,7 +26,6 @@ from simulator.model.decisions import DecisionLuck
 from simulator.model.initial_pipeline import decide_initial, draw_initial_book, initial_uniforms
 from simulator.model.market import LeadBook, draw_leads, draw_rep_skills
 from simulator.model.pipeline_luck import (
-    CustomerLuck,
     concatenate,
     draw_digital_entry,
     select,
@@ -62,7 +58,6 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
     luck = WorkforceLuck.draw(scenario, seed, replication)
     uniforms = initial_uniforms(scenario, seed, replication) if scenario.initial is not None else None
     room = _ROOM.get(scenario) or Room()
-    chunks = CustomerLuck(scenario, seed, replication) if scenario.pipelines and scenario.pipelines.retention else None
     leads: _Leads | None = None
     while True:
         if leads is None or leads.slots != room.slots:
@@ -91,18 +86,10 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
             replication,
             uniforms,
         )
-        if chunks is not None:  # every customer of the initial book starts on day 0: its chunks are needed
-            for k in range(math.ceil(chunks.tables.initial_customers / CHUNK)):
-                store_chunk(state.customers, chunks, INITIAL_BLOCK, k)
         status = run_world(state)
-        while status in (loop.NEED_CHUNK, loop.NEED_DEAL):
-            if status == loop.NEED_CHUNK:
-                assert chunks is not None
-                need = state.customers.need
-                store_chunk(state.customers, chunks, int(need[0]), int(need[1]))
-            else:
-                assert uniforms is not None
-                _draw_deal(scenario, book, state, leads.first_initial, uniforms)
+        while status == loop.NEED_DEAL:
+            assert uniforms is not None
+            _draw_deal(scenario, book, state, leads.first_initial, uniforms)
             status = run_world(state)
         if status == loop.FAILED:
             source = int(state.run.failed[0])

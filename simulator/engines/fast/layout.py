@@ -1,7 +1,7 @@
 """The arrays of the pipelines beside new business, for one run of the fast engine.
 
 Params fields (time allocation, pools, partners, the customer book) and the groups the
-run writes: pools, pool tasks, partners, customers with their luck-chunk storage. A
+run writes: pools, pool tasks, partners, customers with their luck's kernel table. A
 scenario without pipelines gets the same fields, neutral and tiny, so that every run
 compiles to one set of machine code.
 """
@@ -16,12 +16,10 @@ import numpy as np
 from simulator.engines.fast.luck import PipelineLuck
 from simulator.engines.fast.queues import queues
 from simulator.engines.fast.state import Customers, Partners, Pools, Tasks
+from simulator.model.customer_luck import customer_kernels
 from simulator.model.multi_pipeline import EXPANSION, N_PIPELINES, PARTNER, PROSPECTING, RENEWAL
-from simulator.model.pipeline_luck import CHUNK, CustomerLuck
 from simulator.model.pipeline_records import PoolState
 from simulator.model.scenario import Scenario
-
-INITIAL_BLOCK, LEAD_BLOCK = -1, 0
 
 
 def pipeline_params(scenario: Scenario, slot_start: dict[int, int]) -> dict[str, Any]:
@@ -207,28 +205,16 @@ def partners_of(luck: PipelineLuck | None, prospects: int) -> Partners:
     )
 
 
-def customer_room(scenario: Scenario, n_leads: int) -> tuple[int, int, int, int]:
-    """Customers, chunk slots and the luck rows per customer (terms, check-ins, expansions)."""
-    tables = scenario.pipelines
-    if tables is None or not tables.retention:
-        return 1, 1, 1, 1
-    luck = CustomerLuck(scenario, 0, 0)  # its sizes only: nothing is drawn
-    chunks = math.ceil(tables.initial_customers / CHUNK) + math.ceil(n_leads / CHUNK)
-    return tables.initial_customers + n_leads, chunks, luck.terms, luck.checkins
-
-
 def customers_of(scenario: Scenario, luck: PipelineLuck | None, n_leads: int, renewals: int) -> Customers:
-    """The (empty) book, the initial book's ARR and due days, and storage for the luck chunks."""
+    """The (empty) book, the initial book's ARR and due days, and the kernel table of its luck."""
     tables = scenario.pipelines
-    n, slots, terms, checkins = customer_room(scenario, n_leads)
-    n_exp, renewal_stages, exp_stages, initial, leads = 1, 1, 1, 1, 1
+    n = 1
+    codes, params, stages = np.zeros(1, dtype=np.int64), np.zeros((1, 1)), np.zeros(2, dtype=np.int64)
     if tables is not None and tables.retention:
-        n_exp = max(CustomerLuck(scenario, 0, 0).expansions, 1)
-        renewal, expansion = tables.stages[RENEWAL], tables.stages[EXPANSION]
-        renewal_stages = renewal.size if renewal is not None else 1
-        exp_stages = expansion.size if expansion is not None else 1
-        initial = math.ceil(tables.initial_customers / CHUNK)
-        leads = math.ceil(n_leads / CHUNK)
+        n = tables.initial_customers + n_leads
+        kernels = customer_kernels(tables)
+        codes, params = kernels.codes, kernels.params
+        stages = np.array([kernels.renewal_stages, kernels.expansion_stages], dtype=np.int64)
     z = np.zeros
     return Customers(
         block=z(n, dtype=np.int64),
@@ -245,8 +231,6 @@ def customers_of(scenario: Scenario, luck: PipelineLuck | None, n_leads: int, re
         start_day=z(n),
         start_arr=z(n),
         n_customers=z(1, dtype=np.int64),
-        chunk=z(n, dtype=np.int64),
-        offset=z(n, dtype=np.int64),
         checkins=z(n, dtype=np.int64),
         expansions=z(n, dtype=np.int64),
         next_checkin=z(n),
@@ -269,42 +253,11 @@ def customers_of(scenario: Scenario, luck: PipelineLuck | None, n_leads: int, re
         n_expansions=z(1, dtype=np.int64),
         book_arr=luck.book_arr if luck is not None else z(0),
         book_due=luck.book_due if luck is not None else z(0),
-        need=z(2, dtype=np.int64),
-        chunk_initial=np.full(initial, -1, dtype=np.int64),
-        chunk_lead=np.full(leads, -1, dtype=np.int64),
-        n_chunks=z(1, dtype=np.int64),
-        renewal_effort=np.empty((slots, renewal_stages, terms, CHUNK)),
-        renewal_delay=np.empty((slots, renewal_stages, terms, CHUNK)),
-        churn_draw=np.empty((slots, terms, CHUNK)),
-        checkin_effort=np.empty((slots, checkins, CHUNK)),
-        expansion_gap=np.empty((slots, n_exp, CHUNK)),
-        expansion_uplift=np.empty((slots, n_exp, CHUNK)),
-        expansion_effort=np.empty((slots, exp_stages, n_exp, CHUNK)),
-        expansion_delay=np.empty((slots, exp_stages, n_exp, CHUNK)),
-        expansion_draw=np.empty((slots, exp_stages, n_exp, CHUNK)),
+        luck_codes=codes,
+        luck_params=params,
+        luck_stages=stages,
+        luck_base=np.array([luck.customer_base if luck is not None else 0], dtype=np.int64),
     )
-
-
-def store_chunk(customers: Customers, luck: CustomerLuck, block: int, index: int) -> None:
-    """Draw a luck chunk as the SimPy engine does and store it in the next free slot."""
-    slot = int(customers.n_chunks[0])
-    chunk = luck.of(block, index * CHUNK)[0]
-    for s, rows in enumerate(chunk.renewal_effort):
-        customers.renewal_effort[slot, s] = rows
-    for s, rows in enumerate(chunk.renewal_delay):
-        customers.renewal_delay[slot, s] = rows
-    customers.churn_draw[slot] = chunk.churn_draw
-    customers.checkin_effort[slot] = chunk.checkin_effort
-    customers.expansion_gap[slot] = chunk.expansion_gap
-    customers.expansion_uplift[slot] = chunk.expansion_uplift
-    for s, rows in enumerate(chunk.expansion_effort):
-        customers.expansion_effort[slot, s] = rows
-    for s, rows in enumerate(chunk.expansion_delay):
-        customers.expansion_delay[slot, s] = rows
-    for s, rows in enumerate(chunk.expansion_draw):
-        customers.expansion_draw[slot, s] = rows
-    (customers.chunk_initial if block == INITIAL_BLOCK else customers.chunk_lead)[index] = slot
-    customers.n_chunks[0] = slot + 1
 
 
 def task_queues(slots: int, room: int) -> Any:

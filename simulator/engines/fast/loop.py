@@ -18,7 +18,7 @@ from simulator.engines.fast import customers, deals, events, kinds, partners, re
 from simulator.engines.fast.state import World
 from simulator.engines.fast.structs import view_of, view_size
 
-FINISHED, SHORT, NEED_CHUNK, FAILED, NEED_DEAL = 0, 1, 2, 3, 4
+FINISHED, SHORT, FAILED, NEED_DEAL = 0, 1, 3, 4
 
 
 @njit(cache=True)
@@ -242,13 +242,6 @@ def _loop(w: World, keep: tuple[np.ndarray, np.ndarray]) -> int:
         status = _stopped(w)
         if status != FINISHED:
             return status
-        kind = ev.payload[0] >> events.KIND_SHIFT
-        if kind == kinds.CUSTOMER_START:  # its luck chunk must exist before it starts
-            c = (ev.payload[0] >> events.A_SHIFT) & events.B_MASK
-            if customers.chunk_slot(w, c) < 0:
-                w.customers.need[0] = w.customers.block[c]
-                w.customers.need[1] = w.customers.key[c] // customers.CHUNK
-                return NEED_CHUNK
         kind, a, b = events.pop(ev)
         _dispatch(w, kind, a, b)
         if w.run.deal_need[0] >= 0:
@@ -263,7 +256,7 @@ def _loop(w: World, keep: tuple[np.ndarray, np.ndarray]) -> int:
 
 @njit(cache=True)
 def run_world(world: World) -> int:
-    """Run one replication on to the horizon: FINISHED, SHORT, NEED_CHUNK, NEED_DEAL or FAILED.
+    """Run one replication on to the horizon: FINISHED, SHORT, NEED_DEAL or FAILED.
 
     The groups of ``world`` are viewed in place (see :mod:`.structs`): the loop writes
     into the caller's arrays, so a run stopped for a luck chunk or a starting deal's

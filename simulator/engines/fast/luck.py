@@ -18,6 +18,7 @@ import numpy as np
 from numba import njit
 
 from simulator.model import sampling
+from simulator.model.customer_luck import luck_base
 from simulator.model.kernel import FloatArray, IntArray
 from simulator.model.multi_pipeline import PARTNER, PROSPECTING
 from simulator.model.pipeline_luck import draw_initial_arr, draw_pool
@@ -185,10 +186,11 @@ class PipelineLuck:
     book_arr: FloatArray  # (C0,)
     book_due: FloatArray  # (C0,)
     pool_drawn: int  # entities of each pool whose luck is drawn (a prefix: the same numbers as a full draw)
+    customer_base: int = 0  # the key of the replication's customer luck (model.customer_luck.luck_base)
 
     @classmethod
     def draw(cls, scenario: Scenario, seed: int, replication: int, n_gaps: int, n_pool: int) -> PipelineLuck:
-        """Everything but the customers' chunks (drawn when a customer of a chunk first starts).
+        """Everything drawn ahead; the customers' draws are computed where they are used, from ``customer_base``.
 
         Only the first ``n_pool`` entities of each pool get their luck: a run that takes
         more stops short and is run again with more.
@@ -218,9 +220,9 @@ class PipelineLuck:
                 gaps[k] = stream(seed, replication, Stream.PARTNER_REFERRALS, k, REFERRAL_KEY).standard_exponential(
                     n_gaps
                 )
-        book_arr, book_due = np.zeros(0), np.zeros(0)
+        book_arr, book_due, base = np.zeros(0), np.zeros(0), 0
         if tables.retention:
             book_arr, book_due = draw_initial_arr(scenario, seed, replication)
-        return cls(
-            effort, delay, draw, sessions, gaps, np.ascontiguousarray(book_arr), np.ascontiguousarray(book_due), n_pool
-        )
+            base = luck_base(seed, replication)
+        book = np.ascontiguousarray(book_arr), np.ascontiguousarray(book_due)
+        return cls(effort, delay, draw, sessions, gaps, *book, n_pool, base)

@@ -354,7 +354,7 @@ class Partners(NamedTuple):
 
 
 class Customers(NamedTuple):
-    """The customer book, its processes' state, renewals and expansions, and the luck drawn so far."""
+    """The customer book, its processes' state, renewals and expansions, and its luck's kernel table."""
 
     block: IntArray  # (C,) -1 the initial book, 0 a won deal
     key: IntArray
@@ -370,8 +370,6 @@ class Customers(NamedTuple):
     start_day: FloatArray
     start_arr: FloatArray
     n_customers: IntArray  # (1,)
-    chunk: IntArray  # (C,) storage slot of its luck chunk
-    offset: IntArray
     checkins: IntArray
     expansions: IntArray
     next_checkin: FloatArray
@@ -394,19 +392,10 @@ class Customers(NamedTuple):
     n_expansions: IntArray  # (1,)
     book_arr: FloatArray  # (C0,) ARR of the initial book
     book_due: FloatArray  # (C0,) its first renewal days
-    need: IntArray  # (2,) luck chunk (block, index) the loop stopped for
-    chunk_initial: IntArray  # (chunks of the initial book,) storage slot, -1 not drawn
-    chunk_lead: IntArray  # (chunks of lead indices,)
-    n_chunks: IntArray  # (1,) storage slots used
-    renewal_effort: FloatArray  # (slots, Sr, terms, 128)
-    renewal_delay: FloatArray
-    churn_draw: FloatArray  # (slots, terms, 128)
-    checkin_effort: FloatArray  # (slots, checkins, 128)
-    expansion_gap: FloatArray  # (slots, expansions, 128)
-    expansion_uplift: FloatArray
-    expansion_effort: FloatArray  # (slots, Se, expansions, 128)
-    expansion_delay: FloatArray
-    expansion_draw: FloatArray
+    luck_codes: IntArray  # (Q,) the customer luck's kernel table (model.customer_luck.CustomerKernels)
+    luck_params: FloatArray  # (Q, width)
+    luck_stages: IntArray  # (2,) renewal and expansion stages: where each quantity's slot is
+    luck_base: IntArray  # (1,) the replication's customer-luck key (the bits of a uint64)
 
 
 class World(NamedTuple):

@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Any
 
 import simpy
 
 from simulator.engines.simpy.floor import Process, SalesFloor
 from simulator.engines.simpy.pipeline_state import Customer, Pipelines
+from simulator.model.customer_luck import INITIAL_BLOCK, LEAD_BLOCK, CustomerDraws
 from simulator.model.multi_pipeline import EXPANSION, RENEWAL
 from simulator.model.pipeline import probability
 from simulator.model.pipeline_luck import draw_initial_arr
-
-LEAD_CUSTOMER_BLOCK = 0  # customer luck block of won deals (keyed by lead index)
-INITIAL_CUSTOMER_BLOCK = -1
 
 
 def start_customer_book(floor: SalesFloor) -> None:
@@ -35,14 +32,14 @@ def start_customer_book(floor: SalesFloor) -> None:
     assert pipes is not None
     arr, due = draw_initial_arr(floor.scenario, floor.seed, floor.replication)
     for i in range(pipes.tables.initial_customers):
-        _add_customer(floor, pipes, INITIAL_CUSTOMER_BLOCK, i, float(arr[i]), float(due[i]), initial=True)
+        _add_customer(floor, pipes, INITIAL_BLOCK, i, float(arr[i]), float(due[i]), initial=True)
 
 
 def new_customer(floor: SalesFloor, lead: int, arr: float) -> None:
     """A won deal joins the customer book, its first renewal one contract term away."""
     pipes = floor.pipes
     assert pipes is not None
-    _add_customer(floor, pipes, LEAD_CUSTOMER_BLOCK, lead, arr, floor.now + pipes.tables.contract_days, initial=False)
+    _add_customer(floor, pipes, LEAD_BLOCK, lead, arr, floor.now + pipes.tables.contract_days, initial=False)
 
 
 def _add_customer(
@@ -78,16 +75,15 @@ def customer_life(floor: SalesFloor, customer: Customer) -> Process:
     pipes = floor.pipes
     assert pipes is not None and pipes.luck is not None
     tables, horizon = pipes.tables, floor.scenario.horizon_days
-    chunk, offset = pipes.luck.of(customer.block, customer.key)
-    floor.process(renewal_cycle(floor, customer, chunk, offset))
+    draws = pipes.luck.of(customer.block, customer.key)
+    floor.process(renewal_cycle(floor, customer, draws))
     checkins, expansions = 0, 0
     # check-ins every interval from the start of the current contract: the initial book's
     # are spread like its renewal dates, not all asked for on the same day
     interval, contract_start = tables.checkin_interval_days, customer.due - tables.contract_days
     next_checkin = contract_start + interval * max(1, math.floor((floor.now - contract_start) / interval) + 1)
     rate = tables.expansion_per_day
-    gaps = chunk.expansion_gap
-    next_expansion = floor.now + gaps[0, offset] / rate if rate > 0 and tables.has(EXPANSION) else math.inf
+    next_expansion = floor.now + draws.expansion_gap(0) / rate if rate > 0 and tables.has(EXPANSION) else math.inf
     while True:
         t = min(next_checkin, next_expansion)
         if t >= horizon:
@@ -98,21 +94,21 @@ def customer_life(floor: SalesFloor, customer: Customer) -> Process:
             return
         if t == next_checkin:
             next_checkin += interval
-            if not customer.checkin_pending and checkins < chunk.checkin_effort.shape[0]:
-                hours = float(chunk.checkin_effort[checkins, offset])
+            if not customer.checkin_pending:
+                hours = draws.checkin_effort(checkins)
                 checkins += 1
                 owner_team = customer.owner.team if customer.owner is not None else tables.owner_team
                 item = floor.put_item(RENEWAL, 0, owner_team, customer.owner, hours, customer.index)
                 customer.checkin_pending = True
                 item.done.callbacks.append(functools.partial(_touched, customer))
         else:
-            floor.process(expansion_journey(floor, customer, chunk, offset, expansions))
+            floor.process(expansion_journey(floor, customer, draws, expansions))
             expansions += 1
             # the next gap runs from this opportunity: a Poisson process of constant rate
-            next_expansion = t + gaps[expansions, offset] / rate if expansions < gaps.shape[0] else math.inf
+            next_expansion = t + draws.expansion_gap(expansions) / rate
 
 
-def renewal_cycle(floor: SalesFloor, customer: Customer, chunk: Any, offset: int) -> Process:
+def renewal_cycle(floor: SalesFloor, customer: Customer, draws: CustomerDraws) -> Process:
     """Each term: the renewal stages from ``lead_days`` before the due date, then the churn decision."""
     pipes = floor.pipes
     assert pipes is not None
@@ -123,7 +119,7 @@ def renewal_cycle(floor: SalesFloor, customer: Customer, chunk: Any, offset: int
             return
         if renewal_start > floor.now:
             yield floor.timeout(renewal_start - floor.now)
-        yield from _renewal(floor, pipes, customer, chunk, offset)
+        yield from _renewal(floor, pipes, customer, draws)
         if customer.churned:
             return
 
@@ -133,16 +129,16 @@ def _touched(customer: Customer, _event: simpy.Event) -> None:
     customer.checkin_pending = False
 
 
-def _renewal(floor: SalesFloor, pipes: Pipelines, customer: Customer, chunk: Any, offset: int) -> Process:
+def _renewal(floor: SalesFloor, pipes: Pipelines, customer: Customer, draws: CustomerDraws) -> Process:
     """Work the renewal stages until the due date, then decide: renewed or churned."""
     tables = pipes.tables
     stages = tables.stages[RENEWAL]
     assert stages is not None
-    term = min(customer.term, chunk.churn_draw.shape[0] - 1)
+    term = customer.term
     for s in range(stages.size):
         if floor.now >= customer.due:
             break
-        hours = float(chunk.renewal_effort[s][term, offset])
+        hours = draws.renewal_effort(s, term)
         item = floor.put_item(RENEWAL, s, int(stages.team[s]), customer.owner, hours, customer.index)
         deadline = floor.timeout(customer.due - floor.now)
         yield floor.any_of([item.done, deadline])
@@ -150,7 +146,7 @@ def _renewal(floor: SalesFloor, pipes: Pipelines, customer: Customer, chunk: Any
             item.hours = 0.0  # the due date passed first: whoever reaches it drops it at once
             break
         customer.touches += 1
-        delay = float(chunk.renewal_delay[s][term, offset])
+        delay = draws.renewal_delay(s, term)
         if delay > 0 and floor.now + delay < customer.due:
             yield floor.timeout(delay)
     if floor.now < customer.due:
@@ -161,7 +157,7 @@ def _renewal(floor: SalesFloor, pipes: Pipelines, customer: Customer, chunk: Any
     # (an initial customer due in March had its earlier touches before day 0)
     observed = min(1.0, (customer.due - customer.term_start) / tables.contract_days)
     z -= tables.touch_logit * (customer.touches - tables.reference_touches * observed)
-    churned = bool(chunk.churn_draw[term, offset] < probability(z))
+    churned = bool(draws.churn_draw(term) < probability(z))
     pipes.renewals.append((customer.index, floor.now, customer.arr, churned, customer.touches))
     customer.touches = 0
     customer.term += 1
@@ -174,18 +170,18 @@ def _renewal(floor: SalesFloor, pipes: Pipelines, customer: Customer, chunk: Any
         customer.due += tables.contract_days
 
 
-def expansion_journey(floor: SalesFloor, customer: Customer, chunk: Any, offset: int, k: int) -> Process:
+def expansion_journey(floor: SalesFloor, customer: Customer, draws: CustomerDraws, k: int) -> Process:
     """One upsell opportunity through the expansion stages; won, it adds ARR to the account."""
     pipes = floor.pipes
     assert pipes is not None
     stages = pipes.tables.stages[EXPANSION]
     assert stages is not None
-    value = customer.arr * max(0.0, float(chunk.expansion_uplift[k, offset]))
+    value = customer.arr * max(0.0, draws.expansion_uplift(k))
     row = [float(customer.index), floor.now, math.nan, value, 0.0, 0.0]
     pipes.expansions.append(row)
     for s in range(stages.size):
         row[5] = float(s)
-        hours = float(chunk.expansion_effort[s][k, offset])
+        hours = draws.expansion_effort(s, k)
         item = floor.put_item(EXPANSION, s, int(stages.team[s]), customer.owner, hours, customer.index)
         rep_index = yield item.done
         if customer.churned:
@@ -194,10 +190,10 @@ def expansion_journey(floor: SalesFloor, customer: Customer, chunk: Any, offset:
         z = float(stages.base_logit[s])
         if not math.isinf(z):
             z += floor.scenario.skill_weight * floor.reps[rep_index].skill
-        if chunk.expansion_draw[s][k, offset] >= probability(z):
+        if draws.expansion_draw(s, k) >= probability(z):
             row[2] = floor.now
             return
-        delay = float(chunk.expansion_delay[s][k, offset])
+        delay = draws.expansion_delay(s, k)
         if delay > 0 and s + 1 < stages.size:
             yield floor.timeout(delay)
     row[2], row[4] = floor.now, 1.0

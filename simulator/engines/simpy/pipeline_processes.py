@@ -31,9 +31,10 @@ from simulator.engines.simpy.organisation import Rep, Team, WorkItem
 from simulator.engines.simpy.pipeline_state import Pipelines, PoolTask, give_duties
 from simulator.engines.simpy.workforce_processes import SPEED_CHANGE, new_end, rest_of_work
 from simulator.model import sampling
+from simulator.model.customer_luck import CustomerLuck
 from simulator.model.multi_pipeline import DAYS_PER_WEEK, PARTNER, PROSPECTING, PipelineTables
 from simulator.model.pipeline import probability
-from simulator.model.pipeline_luck import CustomerLuck, draw_pool, slots_exhausted
+from simulator.model.pipeline_luck import draw_pool, slots_exhausted
 from simulator.model.pipeline_records import CustomerState, PipelineRecord, PoolState
 from simulator.model.streams import REFERRAL_KEY, SESSION_KEY, Stream, stream
 

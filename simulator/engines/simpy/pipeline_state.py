@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.engines.simpy.organisation import Rep
+from simulator.model.customer_luck import CustomerLuck
 from simulator.model.multi_pipeline import PARTNER, PROSPECTING, PipelineTables
-from simulator.model.pipeline_luck import CustomerLuck
 
 
 @dataclass(slots=True)

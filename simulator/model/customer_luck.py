@@ -1,0 +1,171 @@
+"""The customer book's luck: each draw computed where it is used, keyed by customer, quantity and row.
+
+A customer is keyed by its block and index (the initial book: block -1 and its index; a
+won deal: block 0 and its lead's index), so the same account meets the same luck in every
+scenario that has it (common random numbers) and in both engines. Each draw is
+:func:`simulator.model.keyed_sampling.value` at the key of (seed, replication, the
+customer-luck purpose, block, index, quantity, row): ``row`` is the renewal term, the
+check-in or the expansion opportunity (0, 1, ...). Nothing is drawn ahead, so a run pays
+only for the draws its customers make, and the book has no size limit on terms,
+check-ins or expansions.
+
+The quantities are slots of one kernel table (:class:`CustomerKernels`): per renewal
+stage its effort and its buyer delay, the churn draw (uniform), the check-in effort, the
+gap to the next expansion opportunity (a unit exponential, divided by the rate), its
+uplift (the configured kernel, else uniform), and per expansion stage its effort, delay
+and conversion draw (uniform).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from simulator.model import sampling
+from simulator.model.keyed_sampling import mix, root_key, value
+from simulator.model.multi_pipeline import EXPANSION, RENEWAL, PipelineTables
+from simulator.model.scenario import FloatArray, IntArray, Kernel, Scenario
+from simulator.model.streams import Stream
+
+INITIAL_BLOCK, LEAD_BLOCK = -1, 0
+"""Block keys of the initial book (by index) and of customers won from a lead (by lead index)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerKernels:
+    """Every quantity of a customer's luck as a row of one kernel table.
+
+    Attributes:
+        codes: (Q,) distribution code of each slot.
+        params: (Q, width) parameters of each slot, zero-padded.
+        renewal_stages: Sr, renewal stages.
+        expansion_stages: Se, expansion stages.
+
+    Slots: renewal effort ``s`` and delay ``Sr + s``; churn ``2 Sr``; check-in effort
+    ``2 Sr + 1``; expansion gap ``2 Sr + 2``; uplift ``2 Sr + 3``; expansion effort
+    ``2 Sr + 4 + s``, delay ``2 Sr + 4 + Se + s``, conversion draw ``2 Sr + 4 + 2 Se + s``.
+    """
+
+    codes: IntArray
+    params: FloatArray
+    renewal_stages: int
+    expansion_stages: int
+
+    def churn(self) -> int:
+        """Slot of the churn draw."""
+        return 2 * self.renewal_stages
+
+    def checkin(self) -> int:
+        """Slot of the check-in effort."""
+        return 2 * self.renewal_stages + 1
+
+    def gap(self) -> int:
+        """Slot of the unit-exponential gap to the next expansion opportunity."""
+        return 2 * self.renewal_stages + 2
+
+    def uplift(self) -> int:
+        """Slot of the expansion uplift."""
+        return 2 * self.renewal_stages + 3
+
+    def expansion(self, stage: int, which: int) -> int:
+        """Slot of expansion stage ``stage``'s effort (``which`` 0), delay (1) or conversion draw (2)."""
+        return 2 * self.renewal_stages + 4 + which * self.expansion_stages + stage
+
+
+_UNIFORM = Kernel(sampling.UNIFORM, np.array([0.0, 1.0]))
+_UNIT_EXPONENTIAL = Kernel(sampling.EXPONENTIAL, np.array([1.0]))
+
+
+def customer_kernels(tables: PipelineTables) -> CustomerKernels:
+    """The kernel table of ``tables``' customer luck (renewal and expansion stages, check-ins, uplift)."""
+    renewal, expansion = tables.stages[RENEWAL], tables.stages[EXPANSION]
+    assert renewal is not None and tables.checkin_effort is not None
+    kernels = [*renewal.effort_hours, *renewal.delay_days, _UNIFORM, tables.checkin_effort, _UNIT_EXPONENTIAL]
+    kernels.append(tables.expansion_uplift if tables.expansion_uplift is not None else _UNIFORM)
+    if expansion is not None:
+        kernels += [*expansion.effort_hours, *expansion.delay_days, *([_UNIFORM] * expansion.size)]
+    width = max(k.params.shape[0] for k in kernels)
+    params = np.zeros((len(kernels), width))
+    for slot, kernel in enumerate(kernels):
+        params[slot, : kernel.params.shape[0]] = kernel.params
+    codes = np.array([k.code for k in kernels], dtype=np.int64)
+    return CustomerKernels(codes, params, renewal.size, expansion.size if expansion is not None else 0)
+
+
+@njit(cache=True)
+def customer_draw(
+    codes: IntArray, params: FloatArray, base: int, block: int, index: int, slot: int, row: int
+) -> float:
+    """Customer (``block``, ``index``)'s draw of quantity ``slot`` at ``row`` (``base``: :func:`luck_base`)."""
+    key = mix(mix(mix(mix(base, block), index), slot), row)
+    return value(codes[slot], params[slot], key)
+
+
+def luck_base(seed: int, replication: int) -> int:
+    """The key of a replication's customer luck, as an int64 (the bits of the unsigned key)."""
+    return int(np.uint64(root_key(seed, replication, int(Stream.CUSTOMER_LUCK))).view(np.int64))
+
+
+class CustomerLuck:
+    """A replication's customer luck for the SimPy engine: draws by customer, quantity and row."""
+
+    def __init__(self, scenario: Scenario, seed: int, replication: int) -> None:
+        tables = scenario.pipelines
+        assert tables is not None
+        self.kernels = customer_kernels(tables)
+        self.base = luck_base(seed, replication)
+
+    def of(self, block: int, index: int) -> CustomerDraws:
+        """The draws of customer (``block``, ``index``)."""
+        return CustomerDraws(self, block, index)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerDraws:
+    """One customer's draws: each a pure function of the customer, the quantity and the row."""
+
+    luck: CustomerLuck
+    block: int
+    index: int
+
+    def _draw(self, slot: int, row: int) -> float:
+        kernels = self.luck.kernels
+        return float(customer_draw(kernels.codes, kernels.params, self.luck.base, self.block, self.index, slot, row))
+
+    def renewal_effort(self, stage: int, term: int) -> float:
+        """Hours of renewal stage ``stage`` in term ``term``."""
+        return self._draw(stage, term)
+
+    def renewal_delay(self, stage: int, term: int) -> float:
+        """The buyer's delay in days after renewal stage ``stage`` in term ``term``."""
+        return self._draw(self.luck.kernels.renewal_stages + stage, term)
+
+    def churn_draw(self, term: int) -> float:
+        """Uniform of the churn decision at the end of term ``term`` (churns if below the probability)."""
+        return self._draw(self.luck.kernels.churn(), term)
+
+    def checkin_effort(self, checkin: int) -> float:
+        """Hours of check-in ``checkin``."""
+        return self._draw(self.luck.kernels.checkin(), checkin)
+
+    def expansion_gap(self, k: int) -> float:
+        """Unit exponential: the gap before expansion opportunity ``k``, times the mean gap."""
+        return self._draw(self.luck.kernels.gap(), k)
+
+    def expansion_uplift(self, k: int) -> float:
+        """Uplift of expansion ``k`` (a share of the account's ARR)."""
+        return self._draw(self.luck.kernels.uplift(), k)
+
+    def expansion_effort(self, stage: int, k: int) -> float:
+        """Hours of expansion ``k``'s stage ``stage``."""
+        return self._draw(self.luck.kernels.expansion(stage, 0), k)
+
+    def expansion_delay(self, stage: int, k: int) -> float:
+        """The buyer's delay in days after expansion ``k``'s stage ``stage``."""
+        return self._draw(self.luck.kernels.expansion(stage, 1), k)
+
+    def expansion_draw(self, stage: int, k: int) -> float:
+        """Uniform of expansion ``k``'s conversion at stage ``stage`` (lost if at or above the probability)."""
+        return self._draw(self.luck.kernels.expansion(stage, 2), k)
