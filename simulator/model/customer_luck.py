@@ -95,9 +95,7 @@ def customer_kernels(tables: PipelineTables) -> CustomerKernels:
 
 
 @njit(cache=True)
-def customer_draw(
-    codes: IntArray, params: FloatArray, base: int, block: int, index: int, slot: int, row: int
-) -> float:
+def customer_draw(codes: IntArray, params: FloatArray, base: int, block: int, index: int, slot: int, row: int) -> float:
     """Customer (``block``, ``index``)'s draw of quantity ``slot`` at ``row`` (``base``: :func:`luck_base`)."""
     key = mix(mix(mix(mix(base, block), index), slot), row)
     return value(codes[slot], params[slot], key)
