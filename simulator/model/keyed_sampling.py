@@ -28,6 +28,7 @@ give their constant):
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from numba import njit, uint64
@@ -41,14 +42,14 @@ _TWO_53 = 1.0 / 9007199254740992.0
 
 
 @njit(cache=True)
-def _finalise(z: np.uint64) -> np.uint64:
+def _finalise(z: Any) -> int:
     z = (z ^ (z >> uint64(30))) * _M1
     z = (z ^ (z >> uint64(27))) * _M2
     return z ^ (z >> uint64(31))
 
 
 @njit(cache=True)
-def mix(key: np.uint64, word: int) -> np.uint64:
+def mix(key: Any, word: int) -> int:
     """The key of ``word`` under ``key``: a new, well-mixed 64-bit key (``word`` any int64).
 
     ``key`` is cast to uint64 first: a key that passed through Python as an int below 2**63
@@ -58,26 +59,26 @@ def mix(key: np.uint64, word: int) -> np.uint64:
 
 
 @njit(cache=True)
-def root_key(seed: int, replication: int, purpose: int) -> np.uint64:
+def root_key(seed: int, replication: int, purpose: int) -> int:
     """The key of one purpose of one replication of an experiment."""
     return mix(mix(mix(_finalise(_GOLDEN), seed), replication), purpose)
 
 
 @njit(cache=True)
-def unit(key: np.uint64, index: int) -> float:
+def unit(key: int, index: int) -> float:
     """The ``index``-th uniform of ``key``, in (0, 1) (never 0 or 1: logs and inverses stay finite)."""
     return (float(mix(key, index) >> uint64(11)) + 0.5) * _TWO_53
 
 
 @njit(cache=True)
-def normal(key: np.uint64, index: int) -> float:
+def normal(key: int, index: int) -> float:
     """A standard normal from uniforms ``index`` and ``index + 1`` of ``key`` (Box-Muller)."""
     radius = math.sqrt(-2.0 * math.log(unit(key, index)))
     return radius * math.cos(2.0 * math.pi * unit(key, index + 1))
 
 
 @njit(cache=True)
-def gamma(key: np.uint64, shape: float) -> float:
+def gamma(key: int, shape: float) -> float:
     """A gamma variate of unit scale (Marsaglia and Tsang); ``shape`` > 0."""
     boost = 1.0
     if shape < 1.0:
@@ -99,7 +100,7 @@ def gamma(key: np.uint64, shape: float) -> float:
 
 
 @njit(cache=True)
-def value(code: int, params: np.ndarray, key: np.uint64) -> float:
+def value(code: int, params: np.ndarray, key: int) -> float:
     """One draw of the distribution ``code`` (layouts of :func:`simulator.model.sampling.draw`) at ``key``."""
     if code == CONSTANT:
         return params[0]
@@ -133,13 +134,13 @@ def value(code: int, params: np.ndarray, key: np.uint64) -> float:
     if code == EMPIRICAL:
         k = int(params[0])
         u = unit(key, 0)
-        index = np.searchsorted(params[1 + k : 1 + 2 * k], u, side="right")
+        index = int(np.searchsorted(params[1 + k : 1 + 2 * k], u, side="right"))
         return params[1 + min(index, k - 1)]
     raise ValueError("keyed_sampling.value: unknown distribution code")
 
 
 @njit(cache=True)
-def values(code: int, params: np.ndarray, key: np.uint64, n: int) -> np.ndarray:
+def values(code: int, params: np.ndarray, key: int, n: int) -> np.ndarray:
     """Draws at the keys ``mix(key, 0) .. mix(key, n - 1)`` (for tests and batches)."""
     out = np.empty(n)
     for i in range(n):
