@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from reporting_fixtures import BASELINE, CHALLENGER, make_result
 
@@ -222,3 +223,21 @@ def test_a_misspelt_decision_kpi_on_the_command_line_stops_the_run(tmp_path: Any
     assert done.returncode == 2
     assert "experiment.decision.primary = 'bokings'" in done.stderr and "did you mean 'bookings'" in done.stderr
     assert not (tmp_path / "outputs").exists()
+
+
+def test_the_best_scenario_bootstrap_holds_a_block_of_picks_at_a_time_with_the_same_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from simulator.analysis import ranking
+
+    rng = np.random.default_rng(4)
+    runs = pd.concat(
+        [
+            pd.DataFrame({"scenario": s, "replication": np.arange(301), "bookings": rng.normal(1e6, 1e5, 301)})
+            for s in "abc"
+        ]
+    )
+    whole = ranking.probability_best(runs, "bookings", ["a", "b", "c"])  # 4,000 x 301 picks in one block
+    monkeypatch.setattr(ranking, "PICKS_PER_BLOCK", 301 * 7 + 5)  # blocks of 7 draws, the last one shorter
+    assert ranking.probability_best(runs, "bookings", ["a", "b", "c"]) == whole
+    assert sum(whole.values()) == pytest.approx(1.0)

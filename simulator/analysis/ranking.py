@@ -44,6 +44,10 @@ def paired_table(replications: pd.DataFrame, kpi: str, scenarios: Sequence[str])
     return table[present].dropna()
 
 
+PICKS_PER_BLOCK = 1 << 20
+"""Bootstrap picks made and held at a time."""
+
+
 def probability_best(
     replications: pd.DataFrame,
     kpi: str,
@@ -73,8 +77,15 @@ def probability_best(
         return {s: math.nan for s in scenarios}
     values = sign * table.to_numpy(dtype=float)
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
-    picks = rng.integers(0, len(values), size=(draws, len(values)))
-    means = values[picks].mean(axis=1)  # (draws, scenarios)
+    # draws in blocks of about a million picks, so memory stays flat however many runs
+    # (4,000 x 40,000 picks would take gigabytes); the picks are those of one call
+    block = max(1, PICKS_PER_BLOCK // len(values))
+    means = np.concatenate(
+        [
+            values[rng.integers(0, len(values), size=(min(block, draws - start), len(values)))].mean(axis=1)
+            for start in range(0, draws, block)
+        ]
+    )  # (draws, scenarios)
     best = means.max(axis=1, keepdims=True)
     ties = np.isclose(means, best, rtol=1e-12, atol=0.0)
     shares = (ties / ties.sum(axis=1, keepdims=True)).mean(axis=0)
