@@ -10,7 +10,7 @@ import pytest
 
 from simulator.config.errors import ConfigError
 from simulator.config.schema import parse_scenario
-from simulator.config.validation import PipelineShapeWarning, validate_scenario
+from simulator.config.validation import _SHAPES_WARNED, PipelineShapeWarning, validate_scenario
 from tests.scenarios import shipped
 
 
@@ -95,8 +95,13 @@ def test_zero_stages_refused_and_unusual_count_warns(base: dict[str, Any]) -> No
     short["pipeline"]["opportunity_stage"] = "need_specified"
     short["org"]["routing"] = {"awareness": "sdr"}
     short["market"]["sources"]["partner"]["entry_stage"] = None
+    _SHAPES_WARNED.clear()  # once a process per shape: an earlier test may have warned it
     with pytest.warns(PipelineShapeWarning, match="2 stages"):
         validate_scenario(parse_scenario(short))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PipelineShapeWarning)
+        validate_scenario(parse_scenario(short))  # validated again (as the runner does): not warned twice
+    _SHAPES_WARNED.clear()
     short["pipeline"]["fitted_from"] = "crm-export.csv"  # a calibrated pipeline has the export's stages
     with warnings.catch_warnings():
         warnings.simplefilter("error", PipelineShapeWarning)

@@ -160,8 +160,8 @@ def _share_words(row: pd.Series) -> str:
     if share == 1.0:
         return "and does better in every paired run"
     if ties:  # many runs tie: "only 26%" would read as "worse in 74%"
-        better = "none" if share == 0.0 else f"{share:.0%}"
-        return f"and does better in {better} of paired runs, worse in {float(row['share_worse']):.0%} ({ties})"
+        better = "none of the" if share == 0.0 else f"{share:.0%} of"
+        return f"and does better in {better} paired runs, worse in {float(row['share_worse']):.0%} ({ties})"
     if share == 0.0:
         return "and does better in none of the paired runs"
     only = "only " if share < 0.5 else ""

@@ -79,16 +79,21 @@ def _check_dated_features(config: ScenarioConfig, issues: list[ConfigIssue]) -> 
     issues.extend(start.check(tuple(stage.name for stage in config.pipeline.stages), reps, attributes))
 
 
+_SHAPES_WARNED: set[str] = set()  # one warning a process per pipeline shape, however often it is validated
+
+
 def _warn_about_shape(config: ScenarioConfig) -> None:
     low, high = USUAL_STAGE_COUNT
     n_stages = len(config.pipeline.stages)
     if not low <= n_stages <= high and config.pipeline.fitted_from is None:
-        warnings.warn(
+        message = (
             f"pipeline '{config.pipeline.name}' has {n_stages} stage{'' if n_stages == 1 else 's'}; "
-            f"{low} to {high} is usual",
-            PipelineShapeWarning,
-            stacklevel=3,
+            f"{low} to {high} is usual"
         )
+        if message in _SHAPES_WARNED:
+            return
+        _SHAPES_WARNED.add(message)
+        warnings.warn(message, PipelineShapeWarning, stacklevel=3)
 
 
 def validate_scenario(

@@ -320,8 +320,8 @@ def _comparison_cells(row: pd.Series, kpi: str) -> list[str]:
         if math.isfinite(low):
             better += f" ({low:.0%} to {high:.0%})"
         ties = ties_words(row)
-        if ties:
-            better += f"; {ties}"
+        if ties:  # the worse share shown too: the three rounded shares need not add to 100 exactly
+            better += f"; worse in {float(row['share_worse']):.0%}, {ties}"
     return [
         kpi_axis_label(kpi),
         format_value(kpi, float(row["baseline_mean"])),

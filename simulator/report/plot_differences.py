@@ -147,4 +147,6 @@ def _forest_legend() -> list[Line2D]:
 def _forest_note(row: pd.Series) -> str:
     word = "higher" if int(row["direction"]) == 0 else "better"
     ties = ties_words(row)
-    return f"{word} in {float(row['share_better']):.0%} of runs" + (f", {ties}" if ties else "")
+    worse = "lower" if int(row["direction"]) == 0 else "worse"
+    extra = f", {worse} in {float(row['share_worse']):.0%}, {ties}" if ties else ""
+    return f"{word} in {float(row['share_better']):.0%} of runs{extra}"

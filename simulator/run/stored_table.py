@@ -69,15 +69,22 @@ class StoredTable(TableSource):
     def chunks(self, columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
         """Each part (or cluster of overlapping parts) in order; see :meth:`TableSource.chunks`."""
         for cluster in self._clusters():
-            frames = [f for f in (self._read(e, columns) for e in cluster) if len(f)]
-            if not frames:
+            if len(cluster) == 1:
+                frame = self._read(cluster[0], columns)
+                if len(frame):
+                    yield frame
                 continue
-            if len(frames) == 1:
-                yield frames[0]
+            # overlapping parts are sorted by replication: read it even when not asked for
+            wanted = None if columns is None else list(dict.fromkeys([*columns, "replication"]))
+            frames = [f for f in (self._read(e, wanted) for e in cluster) if len(f)]
+            if not frames:
                 continue
             stacked = pd.concat(frames, ignore_index=True, sort=False)
             order = np.argsort(stacked["replication"].to_numpy(), kind="stable")  # rows keep their order
-            yield stacked.iloc[order].reset_index(drop=True)
+            stacked = stacked.iloc[order].reset_index(drop=True)
+            if columns is not None and "replication" not in columns:
+                stacked = stacked.drop(columns="replication")
+            yield stacked
 
     def column_order(self) -> list[str]:
         """Columns in order of first appearance, part after part by name, as :func:`assemble` gives them."""
