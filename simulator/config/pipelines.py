@@ -119,7 +119,15 @@ class RenewalConfig(ConfigModel):
 
     lead_days: float = Field(default=40.0, ge=0.0, description="renewal work starts this many days before the due date")
     stages: tuple[WorkStageConfig, ...] = Field(min_length=1, description="renewal stages (each worked one = a touch)")
-    churn_probability: float = Field(default=0.1, gt=0.0, lt=1.0, description="at reference load and reference touches")
+    churn_probability: float = Field(
+        default=0.1,
+        gt=0.0,
+        lt=1.0,
+        description=(
+            "chance an account churns at a renewal (once a contract term), at reference load and touches; "
+            "with 12-month contracts, the annual logo churn"
+        ),
+    )
     reference_load: float = Field(default=104.0, gt=0.0, description="accounts per CSM with no load effect")
     load_logit: float = Field(
         default=1.0, ge=0.0, description="churn logit + this x (load / reference - 1), above reference"
