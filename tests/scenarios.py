@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -145,3 +146,12 @@ def three_stage_network(
         "effects": {"speed_to_lead": {"exponent": 0.0}, "skill_weight": 0.0},
         "clock": {"horizon_days": horizon_days, "warmup_days": warmup_days, "days_per_year": 240},
     }
+
+
+def terminal_signals() -> None:
+    """In the child: SIGINT as a terminal's foreground command has it.
+
+    A test runner started in the background without job control (``cmd &`` in a script)
+    ignores SIGINT, and so would every child, Ctrl-C tests included.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

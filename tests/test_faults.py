@@ -36,7 +36,7 @@ from simulator.report.session import run_and_write
 from simulator.run import batch, worker_pool
 from simulator.run.settings import RunnerSettings
 from simulator.run.store import DirectoryStore
-from tests.scenarios import ROOT
+from tests.scenarios import ROOT, terminal_signals
 
 ARGS = ["runs=4", "seed=11", "clock.horizon_days=40", "clock.warmup_days=0", "runner.workers=2", "runner.batch_size=1"]
 ARGS += ["runner.progress=false"]
@@ -107,6 +107,7 @@ def faulty(tmp_path: Path, faults: dict[str, object], *args: str) -> subprocess.
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, as a command in a terminal
+        preexec_fn=terminal_signals,
     )
 
 

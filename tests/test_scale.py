@@ -28,7 +28,7 @@ from simulator.run.batch import batches_for
 from simulator.run.experiment import PrecisionGoal
 from simulator.run.runner import next_target
 from simulator.run.settings import RunnerSettings, check_runner_settings, runner_settings
-from tests.scenarios import ROOT, shipped
+from tests.scenarios import ROOT, shipped, terminal_signals
 
 pytest.importorskip("distributed")
 
@@ -181,7 +181,13 @@ def test_a_run_interrupted_half_way_then_resumed_equals_an_undisturbed_run(tmp_p
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "simulator", *args, f"hydra.run.dir={out}"]
     process = subprocess.Popen(
-        command, cwd=tmp_path, env=env, text=True, stderr=subprocess.PIPE, start_new_session=True
+        command,
+        cwd=tmp_path,
+        env=env,
+        text=True,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=terminal_signals,  # SIGINT not ignored even when the test runner runs in the background
     )
     _wait_for_parts(out / "store", 8, process)
     os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C in a terminal: the workers get it too
