@@ -113,3 +113,26 @@ def test_a_customers_draws_do_not_depend_on_which_were_asked_for_before() -> Non
     assert luck.base == luck_base(11, 3) != luck_base(11, 4)
     churn = np.array([luck.of(0, i).churn_draw(0) for i in range(4000)])
     assert stats.kstest(churn, "uniform").pvalue > 1e-3
+
+
+CHECK_WARM_UP = """
+import simulator
+from simulator.engines.choice import warm_up
+from simulator.model import customer_luck
+scenarios = [spec.compile() for spec in simulator.load_experiment(overrides=["runs=2"]).scenarios]
+assert not customer_luck.customer_draw.signatures
+warm_up(scenarios, "simpy")
+kernels = customer_luck.customer_kernels(scenarios[0].pipelines)
+args = (kernels.codes, kernels.params, customer_luck.luck_base(1, 0), -1, 0, 1, 0)
+types = tuple(customer_luck.customer_draw.typeof_pyval(a) for a in args)
+print(types in customer_luck.customer_draw.signatures)
+"""
+
+
+def test_the_parent_compiles_the_keyed_draws_the_simpy_engine_calls_before_workers_start() -> None:
+    import subprocess
+    import sys
+
+    found = subprocess.run([sys.executable, "-c", CHECK_WARM_UP], capture_output=True, text=True, timeout=300)
+    assert found.returncode == 0, found.stderr[-2000:]
+    assert found.stdout.strip() == "True"

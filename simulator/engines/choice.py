@@ -9,6 +9,7 @@ luck and fill the same records (see docs/MODEL.md, "Engines").
 from __future__ import annotations
 
 from simulator.engines import fast, simpy
+from simulator.model import customer_luck
 from simulator.model.records import ReplicationRun
 from simulator.model.scenario import Scenario
 
@@ -72,9 +73,12 @@ def simulate(scenario: Scenario, seed: int, replication: int, engine: str = "aut
 def warm_up(scenarios: list[Scenario], engine: str = "auto") -> None:
     """Compile the fast engine (or load it from the disk cache) if any scenario runs on it.
 
-    Call in the parent before starting workers, so that they start warm.
+    The customers' keyed draws, which the SimPy engine calls from Python, likewise when a
+    scenario with a customer book runs on it. Call in the parent before starting workers,
+    so that they start warm.
     """
-    for scenario in scenarios:
-        if engine_for(scenario, engine) == "fast":
-            fast.warm_up()
-            return
+    used = {engine_for(scenario, engine) for scenario in scenarios}
+    if "fast" in used:
+        fast.warm_up()
+    if any(engine_for(s, engine) == "simpy" and s.pipelines is not None and s.pipelines.retention for s in scenarios):
+        customer_luck.warm_up()

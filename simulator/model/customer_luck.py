@@ -167,3 +167,13 @@ class CustomerDraws:
     def expansion_draw(self, stage: int, k: int) -> float:
         """Uniform of expansion ``k``'s conversion at stage ``stage`` (lost if at or above the probability)."""
         return self._draw(self.luck.kernels.expansion(stage, 2), k)
+
+
+def warm_up() -> None:
+    """Compile :func:`customer_draw` for calls from Python (the SimPy engine's), or load it from the disk cache.
+
+    Call in the parent before starting workers, so that they do not each compile it.
+    """
+    codes = np.array([sampling.CONSTANT, sampling.GAMMA], dtype=np.int64)
+    params = np.array([[1.0, 0.0], [2.0, 1.0]])
+    customer_draw(codes, params, luck_base(1, 0), INITIAL_BLOCK, 0, 1, 0)

@@ -146,20 +146,3 @@ def values(code: int, params: np.ndarray, key: int, n: int) -> np.ndarray:
     for i in range(n):
         out[i] = value(code, params, mix(key, i))
     return out
-
-
-def warm_up() -> None:
-    """Compile (or load from the disk cache) every function once, on tiny inputs."""
-    key = root_key(1, 0, 0)
-    for code, params in (
-        (CONSTANT, [1.0]),
-        (EXPONENTIAL, [1.0]),
-        (LOGNORMAL, [0.0, 0.5]),
-        (GAMMA, [0.5, 1.0]),
-        (TRIANGULAR, [0.0, 0.5, 1.0]),
-        (PERT, [0.0, 0.5, 1.0, 4.0]),
-        (UNIFORM, [0.0, 1.0]),
-        (EMPIRICAL, [2.0, 1.0, 2.0, 0.5, 1.0]),
-    ):
-        values(code, np.asarray(params, dtype=np.float64), key, 2)
-    unit(key, 0)
