@@ -32,6 +32,21 @@ from simulator.model.streams import Stream
 INITIAL_BLOCK, LEAD_BLOCK = -1, 0
 """Block keys of the initial book (by index) and of customers won from a lead (by lead index)."""
 
+CHURN, CHECKIN, GAP, UPLIFT = 0, 1, 2, 3
+"""The single quantities, in slot order after the renewal stages' efforts and delays."""
+
+
+@njit(cache=True)
+def after_renewal_slot(renewal_stages: int, quantity: int) -> int:
+    """Slot of ``quantity`` (:data:`CHURN` ... :data:`UPLIFT`) in a table with ``renewal_stages``."""
+    return 2 * renewal_stages + quantity
+
+
+@njit(cache=True)
+def expansion_slot(renewal_stages: int, expansion_stages: int, stage: int, which: int) -> int:
+    """Slot of expansion stage ``stage``'s effort (``which`` 0), delay (1) or conversion draw (2)."""
+    return 2 * renewal_stages + 4 + which * expansion_stages + stage
+
 
 @dataclass(frozen=True, slots=True)
 class CustomerKernels:
@@ -53,25 +68,13 @@ class CustomerKernels:
     renewal_stages: int
     expansion_stages: int
 
-    def churn(self) -> int:
-        """Slot of the churn draw."""
-        return 2 * self.renewal_stages
-
-    def checkin(self) -> int:
-        """Slot of the check-in effort."""
-        return 2 * self.renewal_stages + 1
-
-    def gap(self) -> int:
-        """Slot of the unit-exponential gap to the next expansion opportunity."""
-        return 2 * self.renewal_stages + 2
-
-    def uplift(self) -> int:
-        """Slot of the expansion uplift."""
-        return 2 * self.renewal_stages + 3
+    def single(self, quantity: int) -> int:
+        """Slot of :data:`CHURN`, :data:`CHECKIN`, :data:`GAP` or :data:`UPLIFT`."""
+        return int(after_renewal_slot(self.renewal_stages, quantity))
 
     def expansion(self, stage: int, which: int) -> int:
         """Slot of expansion stage ``stage``'s effort (``which`` 0), delay (1) or conversion draw (2)."""
-        return 2 * self.renewal_stages + 4 + which * self.expansion_stages + stage
+        return int(expansion_slot(self.renewal_stages, self.expansion_stages, stage, which))
 
 
 _UNIFORM = Kernel(sampling.UNIFORM, np.array([0.0, 1.0]))
@@ -142,19 +145,19 @@ class CustomerDraws:
 
     def churn_draw(self, term: int) -> float:
         """Uniform of the churn decision at the end of term ``term`` (churns if below the probability)."""
-        return self._draw(self.luck.kernels.churn(), term)
+        return self._draw(self.luck.kernels.single(CHURN), term)
 
     def checkin_effort(self, checkin: int) -> float:
         """Hours of check-in ``checkin``."""
-        return self._draw(self.luck.kernels.checkin(), checkin)
+        return self._draw(self.luck.kernels.single(CHECKIN), checkin)
 
     def expansion_gap(self, k: int) -> float:
         """Unit exponential: the gap before expansion opportunity ``k``, times the mean gap."""
-        return self._draw(self.luck.kernels.gap(), k)
+        return self._draw(self.luck.kernels.single(GAP), k)
 
     def expansion_uplift(self, k: int) -> float:
         """Uplift of expansion ``k`` (a share of the account's ARR)."""
-        return self._draw(self.luck.kernels.uplift(), k)
+        return self._draw(self.luck.kernels.single(UPLIFT), k)
 
     def expansion_effort(self, stage: int, k: int) -> float:
         """Hours of expansion ``k``'s stage ``stage``."""

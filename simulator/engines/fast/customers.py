@@ -17,11 +17,18 @@ from numba import njit
 
 from simulator.engines.fast import events, items, kinds, teams
 from simulator.engines.fast.state import World
-from simulator.model.customer_luck import INITIAL_BLOCK, LEAD_BLOCK, customer_draw
+from simulator.model.customer_luck import (
+    CHECKIN,
+    CHURN,
+    GAP,
+    INITIAL_BLOCK,
+    LEAD_BLOCK,
+    UPLIFT,
+    after_renewal_slot,
+    customer_draw,
+    expansion_slot,
+)
 from simulator.model.multi_pipeline import EXPANSION, RENEWAL
-
-# slots of the kernel table after the renewal stages' effort and delay (CustomerKernels)
-_CHURN, _CHECKIN, _GAP, _UPLIFT, _EXPANSION = 0, 1, 2, 3, 4
 
 
 @njit(cache=True)
@@ -82,15 +89,16 @@ def _draw(w: World, c: int, slot: int, row: int) -> float:
 
 
 @njit(cache=True)
-def _after_renewal(w: World, which: int) -> int:
-    """Slot of the quantity ``which`` (_CHURN ... _EXPANSION) after the renewal stages' effort and delay."""
-    return 2 * w.customers.luck_stages[0] + which
+def _after_renewal(w: World, quantity: int) -> int:
+    """Slot of ``quantity`` (CHURN ... UPLIFT) in the run's kernel table."""
+    return after_renewal_slot(w.customers.luck_stages[0], quantity)
 
 
 @njit(cache=True)
 def _expansion_slot(w: World, s: int, which: int) -> int:
     """Slot of expansion stage ``s``'s effort (``which`` 0), delay (1) or conversion draw (2)."""
-    return _after_renewal(w, _EXPANSION) + which * w.customers.luck_stages[1] + s
+    stages = w.customers.luck_stages
+    return expansion_slot(stages[0], stages[1], s, which)
 
 
 # ---------------------------------------------------------------------- customer_life
@@ -108,7 +116,7 @@ def start_life(w: World, c: int) -> None:
     cs.next_checkin[c] = contract_start + interval * max(1, math.floor((now - contract_start) / interval) + 1)
     rate = p.expansion_per_day
     if rate > 0 and p.has_expansion:
-        cs.next_expansion[c] = now + _draw(w, c, _after_renewal(w, _GAP), 0) / rate
+        cs.next_expansion[c] = now + _draw(w, c, _after_renewal(w, GAP), 0) / rate
     else:
         cs.next_expansion[c] = math.inf
     _life(w, c)
@@ -156,7 +164,7 @@ def _life_step(w: World, c: int) -> bool:
         cs.next_checkin[c] += p.checkin_interval
         k = cs.checkins[c]
         if not cs.checkin_pending[c]:
-            hours = _draw(w, c, _after_renewal(w, _CHECKIN), k)
+            hours = _draw(w, c, _after_renewal(w, CHECKIN), k)
             cs.checkins[c] = k + 1
             owner = cs.owner[c]
             owner_team = w.reps.team[owner] if owner >= 0 else p.owner_team
@@ -166,7 +174,7 @@ def _life_step(w: World, c: int) -> bool:
         _open_expansion(w, c)
         k = cs.expansions[c] + 1
         cs.expansions[c] = k
-        cs.next_expansion[c] = t + _draw(w, c, _after_renewal(w, _GAP), k) / p.expansion_per_day
+        cs.next_expansion[c] = t + _draw(w, c, _after_renewal(w, GAP), k) / p.expansion_per_day
     return True
 
 
@@ -301,7 +309,7 @@ def _decide(w: World, c: int) -> bool:
     z = p.churn_logit + p.load_logit * max(0.0, load / p.reference_load - 1.0)
     observed = min(1.0, (cs.due[c] - cs.term_start[c]) / p.contract_days)
     z -= p.touch_logit * (cs.touches[c] - p.reference_touches * observed)
-    churned = _draw(w, c, _after_renewal(w, _CHURN), cs.r_term[c]) < _probability(z)
+    churned = _draw(w, c, _after_renewal(w, CHURN), cs.r_term[c]) < _probability(z)
     r = cs.n_renewals[0]
     if r >= cs.renewal_customer.shape[0]:
         w.run.short[0] = 1
@@ -345,7 +353,7 @@ def start_expansion(w: World, e: int) -> None:
     cs = w.customers
     c = int(cs.expansion_row[e, 0])
     k = cs.expansion_k[e]
-    value = cs.arr[c] * max(0.0, _draw(w, c, _after_renewal(w, _UPLIFT), k))
+    value = cs.arr[c] * max(0.0, _draw(w, c, _after_renewal(w, UPLIFT), k))
     cs.expansion_row[e, 1] = w.ev.clock[0]
     cs.expansion_row[e, 2] = math.nan
     cs.expansion_row[e, 3] = value
