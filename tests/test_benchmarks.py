@@ -134,3 +134,32 @@ def test_report_and_terminal_carry_the_section(tmp_path: Path) -> None:
     assert text.index("## What looks unusual") < text.index("## What it means")
     terminal = unusual_summary(result)
     assert terminal.startswith("What looks unusual") and "generalist:" in terminal
+
+
+def test_retention_over_a_window_other_than_a_year_is_compared_as_a_year() -> None:
+    # Two years keeping 81% of ARR is 90% a year: inside 90-93%, though 81% is far below it.
+    means = {"gross_revenue_retention": 0.81, "net_revenue_retention": 1.21, "win_rate": 0.25}
+    checks = {c.benchmark.kpi: c for c in benchmark_checks(summary(means), "today", window_years=2.0)}
+    grr, nrr = checks["gross_revenue_retention"], checks["net_revenue_retention"]
+    assert grr.value == pytest.approx(0.9) and grr.side == 0 and grr.window_value == 0.81
+    assert (grr.ci_low, grr.ci_high) == pytest.approx((0.729**0.5, 0.891**0.5))  # the CI converted with it
+    assert nrr.value == pytest.approx(1.1) and nrr.side == 0
+    assert checks["win_rate"].value == 0.25 and checks["win_rate"].window_years == 1.0  # not a yearly ratio
+    # over one year nothing is converted; over half a year 95% is 90.25% a year
+    one_year = {c.benchmark.kpi: c for c in benchmark_checks(summary(means), "today")}
+    assert one_year["gross_revenue_retention"].value == 0.81 and one_year["gross_revenue_retention"].side < 0
+    half = {c.benchmark.kpi: c for c in benchmark_checks(summary({"gross_revenue_retention": 0.95}), "today", 0.5)}
+    assert half["gross_revenue_retention"].value == pytest.approx(0.9025)
+    below = summary({"gross_revenue_retention": 0.64})  # 80% a year over two: 10 points below 90%
+    lines = unusual_lines(below, ["today"], {"today": 2.0})
+    assert lines == [
+        (
+            "today",
+            "gross revenue retention 80.0% a year (64.0% over the run's 24-month window); published 90–93% "
+            "(10.0 points below)",
+        )
+    ]
+    row = next(line for line in unusual_section(below, ["today"], {"today": 2.0}) if "Gross revenue" in line)
+    assert "80.0% (75.9% to 83.9%) a year (64.0% over the 24-month window), below" in row  # sqrt(57.6%), sqrt(70.4%)
+    with pytest.raises(ValueError, match="window_years"):
+        benchmark_checks(below, "today", 0.0)

@@ -16,6 +16,7 @@ calendar figure is multiplied by 250/365.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -56,6 +57,9 @@ class Benchmark:
         high: High end (``inf`` when only a low end is published).
         unit: ``rate`` (a share, shown in %), ``working days`` or ``$ per $``.
         source: Where the range comes from, and any conversion applied.
+        yearly: The range is of a ratio over one year that compounds over a longer or
+            shorter window (retention): a run's figure over another window is converted
+            to its yearly equivalent before it is compared (:func:`per_year`).
     """
 
     kpi: str
@@ -65,6 +69,7 @@ class Benchmark:
     high: float
     unit: str
     source: str
+    yearly: bool = False
 
 
 BENCHMARKS: tuple[Benchmark, ...] = (
@@ -116,6 +121,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         1.10,
         RATE,
         "median NRR 100–110% by contract size (SaaS Capital 2023, 1,500+ companies); 101% (Benchmarkit 2025)",
+        yearly=True,
     ),
     Benchmark(
         "gross_revenue_retention",
@@ -125,6 +131,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         0.93,
         RATE,
         "median GRR 90–93% by contract size (SaaS Capital 2023)",
+        yearly=True,
     ),
     Benchmark(
         "forecast_wape_quarter",
@@ -180,6 +187,9 @@ class BenchmarkCheck:
         ci_low: Lower end of its 95% CI (NaN when there is none).
         ci_high: Upper end of its 95% CI.
         side: -1 below the range, 0 inside, +1 above.
+        window_years: The run's measured window in years, when the figure was converted
+            from it to a year (:attr:`Benchmark.yearly`); 1 otherwise.
+        window_value: The figure over that window, before the conversion.
     """
 
     benchmark: Benchmark
@@ -188,6 +198,8 @@ class BenchmarkCheck:
     ci_low: float
     ci_high: float
     side: int
+    window_years: float = 1.0
+    window_value: float = math.nan
 
     @property
     def clear(self) -> bool:
@@ -283,16 +295,51 @@ def _utilisation(summary: pd.DataFrame, scenario: str, filled: bool) -> list[tup
     return figures
 
 
-def benchmark_checks(summary: pd.DataFrame, scenario: str) -> list[BenchmarkCheck]:
+def per_year(ratio: float, window_years: float) -> float:
+    """A ratio over a window of ``window_years`` as the ratio over one year at the same pace.
+
+    Retention compounds: keeping 81% of ARR over two years is keeping 90% a year
+    (0.81 ** (1/2)). NaN stays NaN; a ratio of 0 stays 0; so does any ratio over a window
+    of one year.
+    """
+    if not math.isfinite(ratio) or ratio <= 0.0 or abs(window_years - 1.0) < 1e-9:
+        return ratio
+    return float(ratio ** (1.0 / window_years))
+
+
+def benchmark_checks(summary: pd.DataFrame, scenario: str, window_years: float = 1.0) -> list[BenchmarkCheck]:
     """Every benchmarked figure of ``scenario`` against its published range, in :data:`BENCHMARKS` order.
 
     Figures the run does not produce (no customers, no forecast scored) are left out.
+    ``window_years`` is the scenario's measured window (horizon less warm-up) in years:
+    yearly figures measured over another window (retention) are converted to a year
+    before they are compared, their 95% CI with them.
+
+    Raises:
+        ValueError: If ``window_years`` is not positive.
     """
+    if not window_years > 0.0:
+        raise ValueError(f"window_years must be positive, got {window_years!r}")
     checks = []
     for benchmark in BENCHMARKS:
         for team, value, low, high in _figures(summary, scenario, benchmark):
-            if math.isfinite(value):
-                checks.append(BenchmarkCheck(benchmark, team, value, low, high, _side(benchmark, value)))
+            if not math.isfinite(value):
+                continue
+            if benchmark.yearly and abs(window_years - 1.0) >= 1e-9:
+                yearly = per_year(value, window_years)
+                check = BenchmarkCheck(
+                    benchmark,
+                    team,
+                    yearly,
+                    per_year(low, window_years),
+                    per_year(high, window_years),
+                    _side(benchmark, yearly),
+                    window_years,
+                    value,
+                )
+            else:
+                check = BenchmarkCheck(benchmark, team, value, low, high, _side(benchmark, value))
+            checks.append(check)
     return checks
 
 
@@ -304,7 +351,18 @@ def figure_name(check: BenchmarkCheck) -> str:
 def figure_words(check: BenchmarkCheck) -> str:
     """The figure in words with its value (``0.8% of reps at quota``)."""
     value = format_in_unit(check.value, check.benchmark.unit)
+    if check.window_years != 1.0:
+        window = format_in_unit(check.window_value, check.benchmark.unit)
+        value += f" a year ({window} over the run's {window_length(check.window_years)} window)"
     return check.benchmark.phrase.format(value=value, team=team_label(check.team))
+
+
+def window_length(years: float) -> str:
+    """A window in words: ``24-month``, ``2.5-year``... (``years`` of the run's calendar)."""
+    months = 12.0 * years
+    if months < 36.0:
+        return f"{months:.0f}-month"
+    return f"{years:.1f}-year"
 
 
 def unusual_sentence(check: BenchmarkCheck) -> str:
@@ -314,15 +372,18 @@ def unusual_sentence(check: BenchmarkCheck) -> str:
     return f"{figure_words(check)}; published {range_words(check.benchmark)} ({where}{doubt})"
 
 
-def unusual_lines(summary: pd.DataFrame, scenarios: list[str]) -> list[tuple[str, str]]:
+def unusual_lines(
+    summary: pd.DataFrame, scenarios: list[str], windows: Mapping[str, float] | None = None
+) -> list[tuple[str, str]]:
     """``(scenario, sentence)`` for every figure outside its published range, scenario by scenario.
 
     A scenario whose benchmarked figures all lie inside gets one line saying so; a
-    scenario with no benchmarked figure at all gets none.
+    scenario with no benchmarked figure at all gets none. ``windows``: each
+    scenario's measured window in years (one year when not given; see :func:`benchmark_checks`).
     """
     lines: list[tuple[str, str]] = []
     for scenario in scenarios:
-        checks = benchmark_checks(summary, scenario)
+        checks = benchmark_checks(summary, scenario, (windows or {}).get(scenario, 1.0))
         outside = [unusual_sentence(c) for c in checks if c.side != 0]
         if outside:
             lines.extend((scenario, sentence) for sentence in outside)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from simulator.analysis.statistics import COMPARISON_COLUMNS, SUMMARY_COLUMNS, compare, summarise
-from simulator.run.experiment import ExperimentResult
+from simulator.run.experiment import Experiment, ExperimentResult
 
 
 def summary_of(result: ExperimentResult) -> pd.DataFrame:
@@ -62,6 +62,12 @@ def present_kpis(summary: pd.DataFrame, kpis: Iterable[str]) -> list[str]:
     """Return the KPIs of ``kpis`` that the summary holds, in the given order."""
     known = set(summary["kpi"])
     return [k for k in kpis if k in known]
+
+
+def window_years(experiment: Experiment, scenario: str) -> float:
+    """A scenario's measured window (horizon less warm-up) in years of its calendar."""
+    clock = experiment.scenario(scenario).config.clock
+    return float(clock.calendar().years(clock.horizon_days - clock.warmup_days))
 
 
 def period_words(result: ExperimentResult) -> str:

@@ -21,6 +21,7 @@ import numpy as np
 from simulator.analysis.levers import with_value
 from simulator.analysis.quantities import direction
 from simulator.analysis.results import run_experiment
+from simulator.analysis.tables import window_years
 from simulator.config.errors import ConfigError
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment, ExperimentResult
@@ -89,8 +90,7 @@ class TeamMixProblem:
     @property
     def window_years(self) -> float:
         """The scenario's measured window (horizon less warm-up) in years of its calendar."""
-        clock = self.experiment.scenario(self.scenario).config.clock
-        return float(clock.calendar().years(clock.horizon_days - clock.warmup_days))
+        return window_years(self.experiment, self.scenario)
 
     @property
     def window_budget(self) -> float | None:

@@ -8,6 +8,7 @@ figures outside named first and by how much, then the whole table with its sourc
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -20,8 +21,9 @@ from simulator.analysis.benchmarks import (
     format_in_unit,
     range_words,
     unusual_lines,
+    window_length,
 )
-from simulator.analysis.tables import scenario_names, summary_of
+from simulator.analysis.tables import scenario_names, summary_of, window_years
 from simulator.run.experiment import ExperimentResult
 
 INTRO = (
@@ -43,16 +45,23 @@ def _cell(check: BenchmarkCheck | None) -> str:
     if math.isfinite(check.ci_low) and math.isfinite(check.ci_high):
         low, high = (format_in_unit(v, unit) if unit else f"{v:.1f}" for v in (check.ci_low, check.ci_high))
         value += f" ({low} to {high})"
+    if check.window_years != 1.0:
+        window = format_in_unit(check.window_value, unit)
+        suffix += f" a year ({window} over the {window_length(check.window_years)} window)"
     return f"{value}{suffix}, {SIDE_WORDS[check.side]}"
 
 
-def unusual_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
-    """The markdown lines of "What looks unusual" (none when no scenario has a benchmarked figure)."""
-    checks = {name: benchmark_checks(summary, name) for name in names}
+def unusual_section(summary: pd.DataFrame, names: list[str], windows: Mapping[str, float] | None = None) -> list[str]:
+    """The markdown lines of "What looks unusual" (none when no scenario has a benchmarked figure).
+
+    ``windows``: each scenario's measured window in years (one year when not given);
+    yearly figures over another window are converted to a year (``benchmarks.per_year``).
+    """
+    checks = {name: benchmark_checks(summary, name, (windows or {}).get(name, 1.0)) for name in names}
     if not any(checks.values()):
         return []
     lines = ["## What looks unusual", "", INTRO, ""]
-    lines += [f"- **{scenario}**: {sentence}." for scenario, sentence in unusual_lines(summary, names)]
+    lines += [f"- **{scenario}**: {sentence}." for scenario, sentence in unusual_lines(summary, names, windows)]
     keys: dict[tuple[str, str], BenchmarkCheck] = {}
     for found in checks.values():
         for check in found:
@@ -68,10 +77,15 @@ def unusual_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
     return [*lines, ""]
 
 
+def _windows(result: ExperimentResult) -> dict[str, float]:
+    """Each scenario's measured window in years."""
+    return {name: window_years(result.experiment, name) for name in scenario_names(result)}
+
+
 def report_unusual_section(result: ExperimentResult) -> list[str]:
     """:func:`unusual_section` for an experiment's result."""
     summary = summary_of(result)
-    return unusual_section(summary, scenario_names(result)) if not summary.empty else []
+    return unusual_section(summary, scenario_names(result), _windows(result)) if not summary.empty else []
 
 
 def unusual_summary(result: ExperimentResult) -> str:
@@ -79,7 +93,7 @@ def unusual_summary(result: ExperimentResult) -> str:
     summary = summary_of(result)
     if summary.empty:
         return ""
-    lines = unusual_lines(summary, scenario_names(result))
+    lines = unusual_lines(summary, scenario_names(result), _windows(result))
     if not lines:
         return ""
     return "\n".join(
