@@ -320,3 +320,27 @@ def test_the_size_check_counts_the_dated_series_and_the_starting_deals() -> None
     data["market"]["sources"]["crm"]["leads_by_month"] = {"2017-11": 1e9}
     with pytest.raises(ConfigError, match="leads expected per replication"):
         compiled(data)
+
+
+def test_starting_deals_are_carried_in_and_wait_for_the_buyer_not_a_rep_in_the_capacity_bridge() -> None:
+    # 400 deals of $500 open on day 0 at a stage whose work is done: every one that ends in 25 days
+    # wins (a deal aged 20 cannot be lost after 10), so the run's win rate there is 100%
+    data = starting_state([20.0] * 400, lost_delay_days=10.0, no_decision=0.2, no_decision_days=50.0)
+    data["clock"]["horizon_days"] = 25
+    run = simulate(compiled(data), 11, 0)
+    row = kpi_row(run)
+    won = int((run.log.outcome == Outcome.WON).sum())
+    assert 0 < won < 400
+    assert row["capacity_gap_carry_in"] == -400 * 500.0  # open when the window (day 0) starts
+    assert row["capacity_gap_cycle"] == (400 - won) * 500.0  # still with the buyer at the end
+    assert row["capacity_gap_queueing"] == 0.0  # none of them waits for a rep
+    gaps = sum(row[k] for k in row if k.startswith("capacity_gap_"))
+    assert row["capacity_spreadsheet"] - gaps == pytest.approx(row["bookings"]) and row["bookings"] == won * 500.0
+
+
+def test_starting_deals_of_a_stage_worked_after_day_0_queue_for_a_rep_in_the_capacity_bridge() -> None:
+    data = starting_state([5.0] * 400)
+    data["pipeline"]["stages"][0]["decide_after_delay"] = False  # decided at the work: they queue for 2 reps
+    data["clock"]["horizon_days"] = 3
+    row = kpi_row(simulate(compiled(data), 11, 0))
+    assert row["capacity_gap_carry_in"] < 0 and row["capacity_gap_queueing"] > 0

@@ -30,6 +30,7 @@ from simulator.model.plan import capacity_kpis
 from simulator.model.plan_tables import PlanTables
 from simulator.model.records import Outcome
 from simulator.report.outputs import write_outputs
+from simulator.report.plan_section import capacity_section
 from simulator.run.build import experiment_from_dict
 from tests.scenarios import CONFIGS, compiled, shipped, single_stage_queue
 
@@ -407,3 +408,18 @@ def test_plan_check_report_has_the_planning_sections(tmp_path: Path) -> None:
         assert (tmp_path / name).stat().st_size > 0, name
     summary = summarise(result.replications)
     assert {"hit_plan", "plan_shortfall", "cost_of_sales", "cac", "forecast_mape"} <= set(summary.kpi)
+
+
+def test_a_run_without_quota_says_so_instead_of_a_capacity_bridge_from_zero() -> None:
+    def rows(scenario: str, spreadsheet: float) -> list[dict[str, Any]]:
+        values = {"capacity_spreadsheet": spreadsheet, "capacity_gap_queueing": 2e5, "bookings": 3e6}
+        return [{"scenario": scenario, "kpi": k, "mean": v, "ci_low": v, "ci_high": v} for k, v in values.items()]
+
+    alone = capacity_section(pd.DataFrame(rows("as_is", 0.0)), ["as_is"])
+    assert alone[0] == "## The capacity plan against the simulation" and "No team carries a quota" in alone[2]
+    assert not any(line.startswith("|") for line in alone)  # no bridge from $0
+    both = capacity_section(pd.DataFrame(rows("as_is", 0.0) + rows("quota", 5e6)), ["as_is", "quota"])
+    header = next(line for line in both if line.startswith("| "))
+    assert "quota" in header and "as_is" not in header
+    assert any(line.startswith("- **as_is**: not shown. No team carries a quota") for line in both)
+    assert capacity_section(pd.DataFrame(rows("as_is", 0.0))[lambda t: t.kpi == "bookings"], ["as_is"]) == []

@@ -24,8 +24,9 @@ by, in order:
 - ``capacity_gap_cycle``: the expected value of deals still in the buyer's hands or being
   worked at the end (the sales cycle outlasting the window);
 - ``capacity_gap_carry_in``: minus the expected value of the deals already open when the
-  window starts (the pipeline built during the warm-up, which books inside the window); in
-  a steady state it about cancels the queueing and cycle lines;
+  window starts (the pipeline built during the warm-up, and the starting deals of a run
+  that begins from an open pipeline, which book inside the window); in a steady state it
+  about cancels the queueing and cycle lines;
 - ``capacity_gap_coverage``: the rest, i.e. the capacity the pipeline did not fill (not
   enough leads for the quota the spreadsheet assumes; negative when the pipeline
   offered more than the assumed capacity). It is the residual, so the gaps add up exactly:
@@ -91,6 +92,22 @@ def current_stage(run: ReplicationRun, day: float) -> np.ndarray:
     return stage
 
 
+def _worked_before_day_0(run: ReplicationRun, leads: np.ndarray, stage: np.ndarray) -> np.ndarray:
+    """Whether each lead is a starting deal still at its first stage, worked before day 0, waiting for the buyer.
+
+    A starting deal of a stage that decides after the buyer's delay enters the run with
+    that stage's work done (no start day recorded), so it is in the buyer's hands, not
+    in a queue; one of any other stage joins the stage's queue like a new lead.
+    """
+    tables = run.scenario.decisions
+    if tables is None or leads.size == 0:
+        return np.zeros(leads.size, dtype=np.bool_)
+    entered = np.isfinite(run.log.stage_enter[leads])
+    first = np.argmax(entered, axis=1)  # a starting deal enters the run at the stage it was open at
+    starting = run.leads.arrival_day[leads] < 0.0
+    return np.asarray(starting & (first == stage) & tables.after_delay[stage], dtype=np.bool_)
+
+
 def planned_seat_days(sc: Scenario) -> FloatArray:
     """Seat-days per team inside the window as a planner counts them (T,).
 
@@ -126,14 +143,16 @@ def capacity_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics, 
     stage = current_stage(run, hi)[still_open]
     has_stage = stage >= 0
     still_open, stage = still_open[has_stage], stage[has_stage]
-    waiting = np.isnan(log.stage_start[still_open, stage])
+    waiting = np.isnan(log.stage_start[still_open, stage]) & ~_worked_before_day_0(run, still_open, stage)
     expected = value[still_open] * win_rate[stage]
     queueing = float(expected[waiting].sum())
     cycle = float(expected[~waiting].sum())
+    # Open at the window's start: arrived before it (in the warm-up, or a starting deal of a run
+    # that begins from a CRM's open pipeline, dated before day 0) and not ended by then.
     with np.errstate(invalid="ignore"):
-        open_at_start = np.flatnonzero((leads.arrival_day <= lo) & ~(log.outcome_day <= lo))
-    start_stage = current_stage(run, lo)[open_at_start] if lo > 0 else np.zeros(0, dtype=np.int64)
-    carried = open_at_start[start_stage >= 0] if lo > 0 else open_at_start[:0]
+        open_at_start = np.flatnonzero((leads.arrival_day < lo) & ~(log.outcome_day <= lo))
+    start_stage = current_stage(run, lo)[open_at_start]
+    carried = open_at_start[start_stage >= 0]
     carry_in = float((value[carried] * win_rate[start_stage[start_stage >= 0]]).sum())
     bookings = float(value[won_in_window(run)].sum())
     return {

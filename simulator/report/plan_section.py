@@ -91,10 +91,27 @@ def _cost_section(summary: pd.DataFrame, names: list[str], out_dir: Path | None,
     ]
 
 
-def _capacity_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
+NO_QUOTA = (
+    "No team carries a quota (`economics.roles.<role>.quota` is 0, as in a folder calibrated from an export "
+    "without quotas), so there is no capacity plan to compare the simulation with; set the quotas to see "
+    "what takes the bookings away from seats x quota x assumed attainment."
+)
+
+
+def capacity_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
+    """The markdown lines of "The capacity plan against the simulation", from the summary table.
+
+    A scenario whose capacity plan is $0 (no quota) gets a sentence saying why instead of
+    a bridge from $0; none when no scenario has the capacity KPIs.
+    """
     bridges = {n: capacity_bridge(summary, n) for n in names}
+    without_quota = [n for n, b in bridges.items() if b and b[0][1] == 0.0]
+    bridges = {n: (None if n in without_quota else b) for n, b in bridges.items()}
     if not any(bridges.values()):
+        if without_quota:
+            return ["## The capacity plan against the simulation", "", NO_QUOTA, ""]
         return []
+    names = [n for n in names if n not in without_quota]
     first = next(b for b in bridges.values() if b)
     rows = []
     for i, (words, _) in enumerate(first):
@@ -126,6 +143,8 @@ def _capacity_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
         lines.append(
             f"- **{n}**: the largest difference is {words.split(':')[0]}, which {verb} {format_money(abs(size))}."
         )
+    if without_quota:
+        lines.append(f"- **{', '.join(without_quota)}**: not shown. {NO_QUOTA}")
     return [*lines, ""]
 
 
@@ -207,7 +226,7 @@ def planning_sections(
     return [
         *_plan_section(result, summary, names),
         *_cost_section(summary, names, out_dir, attainment_figure),
-        *_capacity_section(summary, names),
+        *capacity_section(summary, names),
         *_forecast_section(summary, names),
         *_bottleneck_section(result, summary, names),
     ]
