@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 
 from simulator.engines import fast
-from simulator.model import sampling
+from simulator.model import sampling, streams
 from simulator.model.scenario import Scenario
 from simulator.run.batch import Batch, Outcome, run_batch
 from simulator.run.experiment import ReplicationFailure
@@ -64,6 +64,7 @@ class PoolBackend:
 
     def __enter__(self) -> PoolBackend:
         sampling.warm_up()  # compile or load the Numba cache once, before workers start
+        streams.warm_up()
         if "fast" in self.engines:
             fast.warm_up()  # the same for the fast engine, when a scenario runs on it
         return self
