@@ -42,7 +42,11 @@ class TableSource(ABC):
         """Write the whole table as CSV (no index), the bytes ``frame().to_csv(...)`` would write."""
 
     def frame(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
-        """The whole table (or only ``columns``), stacked from its pieces; empty when it has no rows."""
+        """The whole table (or only ``columns``), stacked from its pieces; empty when it has no rows.
+
+        Columns the table does not have are left out, not an error: a run without a
+        feature has no column for it, and callers check for the columns they need.
+        """
         pieces = list(self.chunks(columns))
         if not pieces:
             return pd.DataFrame()
