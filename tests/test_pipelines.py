@@ -177,6 +177,15 @@ def test_bad_pipeline_values_name_the_key() -> None:
     data["pipelines"]["prospecting"]["source"] = "cold_calls"
     with pytest.raises(ConfigError, match=r"pipelines\.prospecting\.source"):
         validate_scenario(parse_scenario(data))
+    data = full()  # an uplift of 20 meant +20%: refused, with the key, the value and the reading
+    data["pipelines"]["retention"]["expansion"]["uplift"] = {"dist": "lognormal", "median": 20, "p90": 500}
+    with pytest.raises(ConfigError) as caught:
+        validate_scenario(parse_scenario(data))
+    (issue,) = caught.value.issues
+    assert issue.key == "pipelines.retention.expansion.uplift" and "this one's is 20:" in issue.allowed
+    assert "fraction of the account's ARR" in issue.allowed and "percentage" in issue.allowed
+    data["pipelines"]["retention"]["expansion"]["uplift"] = {"dist": "lognormal", "median": 1.5, "p90": 4.0}
+    validate_scenario(parse_scenario(data))  # +150% at the median: unusual, allowed
 
 
 # Exact numbers of seed 123, replication 0 of the shipped four-pipeline model, computed

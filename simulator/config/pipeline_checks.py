@@ -14,6 +14,11 @@ from simulator.config.errors import ConfigIssue
 from simulator.config.schema import OrgConfig, ScenarioConfig, StageConfig
 
 ZERO = Distribution("constant", (0.0,))
+MAX_UPLIFT_MEDIAN = 2.0
+"""Largest median expansion uplift accepted (+200% of the account's ARR at each expansion).
+Published expansion is ~40% of new ARR (Benchmarkit 2025) and median NRR 100–110% (SaaS
+Capital 2023), so a typical expansion adds a fraction of the account's ARR; an uplift of
+20 is a percentage written as a number, which would give an NRR in the hundreds of thousands of %."""
 
 
 def team_for_stage(org: OrgConfig, name: str, role: str) -> str | None:
@@ -97,6 +102,14 @@ def check_pipelines(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
         issues.append(ConfigIssue("pipelines.retention.renewal.checkin_role", retention.renewal.checkin_role, allowed))
     if retention is not None and retention.initial_arr.quantile(0.0) < 0:
         issues.append(ConfigIssue("pipelines.retention.initial_arr", retention.initial_arr.to_spec(), ">= 0"))
-    if retention is not None and retention.expansion is not None and retention.expansion.uplift.quantile(0.0) < 0:
-        spec = retention.expansion.uplift.to_spec()
-        issues.append(ConfigIssue("pipelines.retention.expansion.uplift", spec, "cannot be negative"))
+    if retention is not None and retention.expansion is not None:
+        uplift = retention.expansion.uplift
+        if uplift.quantile(0.0) < 0:
+            issues.append(ConfigIssue("pipelines.retention.expansion.uplift", uplift.to_spec(), "cannot be negative"))
+        elif uplift.quantile(0.5) > MAX_UPLIFT_MEDIAN:
+            allowed = (
+                f"is a fraction of the account's ARR (0.25: +25%); a median above {MAX_UPLIFT_MEDIAN:g} "
+                f"(+{MAX_UPLIFT_MEDIAN:.0%} of ARR at every expansion) is refused, and this one's is "
+                f"{uplift.quantile(0.5):.3g}: a percentage written as a number?"
+            )
+            issues.append(ConfigIssue("pipelines.retention.expansion.uplift", uplift.to_spec(), allowed))
