@@ -238,7 +238,7 @@ def _loop(w: World, keep: tuple[np.ndarray, np.ndarray]) -> int:
         deals.decided(w, d)
     ev = w.ev
     horizon = w.p.horizon
-    while ev.size[0] > 0 and ev.time[0] < horizon:
+    while events.pending(ev) and events.next_time(ev) < horizon:
         status = _stopped(w)
         if status != FINISHED:
             return status
