@@ -51,6 +51,7 @@ class EventList(NamedTuple):
     now_payload: IntArray  # (2, capacity)
     now_head: IntArray  # (2,) first of each list
     now_count: IntArray  # (2,) events in each list
+    heap_pops: IntArray  # (2,) pops from the heap, and the heap's sizes summed over them (its mean depth)
 
 
 def event_list(capacity: int) -> EventList:
@@ -67,6 +68,7 @@ def event_list(capacity: int) -> EventList:
         now_payload=np.empty((2, capacity), dtype=np.int64),
         now_head=np.zeros(2, dtype=np.int64),
         now_count=np.zeros(2, dtype=np.int64),
+        heap_pops=np.zeros(2, dtype=np.int64),
     )
 
 
@@ -171,6 +173,8 @@ def _pop_heap(ev: EventList) -> int:
     ev.clock[0] = times[0]
     n = ev.size[0] - 1
     ev.size[0] = n
+    ev.heap_pops[0] += 1
+    ev.heap_pops[1] += n + 1
     if n > 0:
         time, key, last = times[n], order[n], payload[n]
         i = 0
