@@ -22,6 +22,19 @@ from simulator.io.output_dir import UnwritableOutputError, check_creatable
 EXIT_BAD_INPUT = 2
 
 
+def _seed(text: str) -> int:
+    """A root seed from the command line: a whole number from 0 to 2^63 - 1 (argparse exits 2 otherwise)."""
+    from simulator.config.composed import MAX_SEED, SEED_RULE
+
+    try:
+        seed = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} {SEED_RULE}") from None
+    if not 0 <= seed <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{text} {SEED_RULE}")
+    return seed
+
+
 def calibrate_main(args: Sequence[str]) -> int:
     """``salesim calibrate``: fit an export as of a date and write a config folder with calibration.md."""
     parser = argparse.ArgumentParser(prog="salesim calibrate", description=calibrate_main.__doc__)
@@ -30,7 +43,7 @@ def calibrate_main(args: Sequence[str]) -> int:
     parser.add_argument("--out", required=True, help="the config folder to write (replaced if it exists)")
     parser.add_argument("--until", default=None, help="simulate to this date (default: the next quarter's end)")
     parser.add_argument("--runs", type=int, default=100, help="replications of the folder's experiments (default 100)")
-    parser.add_argument("--seed", type=int, default=1, help="root seed of the folder's experiments (default 1)")
+    parser.add_argument("--seed", type=_seed, default=1, help="root seed of the folder's experiments (default 1)")
     options = parser.parse_args(list(args))
     from simulator.calibration.calibrate import calibrate
     from simulator.calibration.folder import write_folder
@@ -67,7 +80,7 @@ def backtest_main(args: Sequence[str]) -> int:
     parser.add_argument("--until", required=True, help="simulate every origin to this date")
     parser.add_argument("--out", required=True, help="folder for backtest.csv, backtest.md and the fan charts")
     parser.add_argument("--runs", type=int, default=100, help="replications per origin (default 100)")
-    parser.add_argument("--seed", type=int, default=1, help="root seed (default 1)")
+    parser.add_argument("--seed", type=_seed, default=1, help="root seed (default 1)")
     parser.add_argument(
         "--uncertainty",
         choices=("bootstrap", "none"),

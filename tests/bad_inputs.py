@@ -233,6 +233,12 @@ TABLE: list[BadInput] = [
     row("runner", "runner.target_precision=nan", "runner.target_precision = nan: must be between 0 and 1 (0.02 = ±2%)"),
     row("runner", "runner.allow_large=yes", "runner.allow_large = 'yes': must be true or false"),
     row("top level", "seed=true", "seed = True: must be a whole number (true/false is not a number)"),
+    row(
+        "top level",
+        "seed=18446744073709551621",
+        "seed = 18446744073709551621: must be a whole number from 0 to 9223372036854775807 (2^63 - 1)",
+    ),
+    row("top level", "seed=-1", "seed = -1: must be a whole number from 0 to 9223372036854775807 (2^63 - 1)"),
     # ------------------------------------------------------------ references that must resolve
     row(
         "pipelines",

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
+from simulator.config.composed import MAX_SEED
+from simulator.crm_commands import backtest_main, calibrate_main
+from simulator.model.customer_luck import luck_base
 from simulator.model.streams import Stream, replication_seed, stream
 
 
@@ -44,3 +49,20 @@ def test_a_negative_seed_or_key_is_refused() -> None:
         stream(-1, 0, Stream.ARRIVALS)
     with pytest.raises(ValueError, match="non-negative"):
         stream(1, 0, Stream.ARRIVALS, -3)
+    with pytest.raises(TypeError, match="whole numbers"):
+        stream(1.5, 0, Stream.ARRIVALS)  # type: ignore[arg-type]
+    numpy_int: Any = np.int64(7)  # a NumPy integer is a whole number too
+    np.testing.assert_array_equal(stream(numpy_int, 1, Stream.ARRIVALS).random(2), numpy_stream(7, 1, 0).random(2))
+
+
+def test_a_seed_beyond_63_bits_is_refused_before_any_draw(tmp_path: Path) -> None:
+    # the keyed draws hash the seed as a 64-bit signed integer: both engines refuse alike
+    assert luck_base(MAX_SEED, 0) == luck_base(MAX_SEED, 0)
+    with pytest.raises(ValueError, match="2\\^63 - 1"):
+        luck_base(MAX_SEED + 1, 0)
+    args = ["mapping.yaml", "--as-of", "2017-09-30", "--until", "2017-12-31", "--out", str(tmp_path / "x")]
+    for command in (calibrate_main, backtest_main):
+        with pytest.raises(SystemExit) as exit_:
+            command([*args, "--seed", str(2**64 + 5)])
+        assert exit_.value.code == 2
+    assert not (tmp_path / "x").exists()

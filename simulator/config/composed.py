@@ -25,7 +25,10 @@ from simulator.config.fields import ConfigModel, Text, WholeNumber, explained, s
 from simulator.config.runner_settings import RunnerSettings
 from simulator.config.schema import ScenarioConfig
 
-Seed = Annotated[WholeNumber, Field(ge=0), explained("must be a whole number >= 0")]
+MAX_SEED = 2**63 - 1
+"""Largest root seed: the keyed (counter-based) draws hash it as a 64-bit signed integer."""
+SEED_RULE = f"must be a whole number from 0 to {MAX_SEED} (2^63 - 1)"
+Seed = Annotated[WholeNumber, Field(ge=0, le=MAX_SEED), explained(SEED_RULE)]
 Runs = Annotated[WholeNumber, Field(ge=1), explained("must be a whole number >= 1")]
 
 

@@ -105,7 +105,14 @@ def customer_draw(codes: IntArray, params: FloatArray, base: int, block: int, in
 
 
 def luck_base(seed: int, replication: int) -> int:
-    """The key of a replication's customer luck, as an int64 (the bits of the unsigned key)."""
+    """The key of a replication's customer luck, as an int64 (the bits of the unsigned key).
+
+    Raises:
+        ValueError: If the seed or the replication is not in 0 .. 2^63 - 1 (the keys are
+            hashed as 64-bit signed integers).
+    """
+    if not (0 <= seed < 2**63 and 0 <= replication < 2**63):
+        raise ValueError(f"seed {seed} and replication {replication} must each be from 0 to 2^63 - 1")
     return int(np.uint64(root_key(seed, replication, int(Stream.CUSTOMER_LUCK))).view(np.int64))
 
 

@@ -54,7 +54,7 @@ def stream(seed: int, replication: int, purpose: Stream, *index: int) -> np.rand
     """A generator for one purpose of one replication, optionally sub-keyed (e.g. by stage).
 
     The generator is the one ``np.random.Generator(np.random.PCG64(SeedSequence(seed,
-    spawn_key=(replication, purpose, *index))))`` gives, bit for bit, but about four times
+    spawn_key=(replication, purpose, *index))))`` gives, bit for bit, but two to four times
     cheaper to make: a replication makes a few hundred of them. The seed sequence's
     entropy pool and the four seeding words are computed by :func:`_seeding_words` (the
     algorithm of NumPy's ``SeedSequence``, O'Neill's ``seed_seq`` alternative), and
@@ -69,6 +69,7 @@ def stream(seed: int, replication: int, purpose: Stream, *index: int) -> np.rand
 
     Raises:
         ValueError: If the seed or a key is negative.
+        TypeError: If the seed or a key is not a whole number (as NumPy's SeedSequence).
     """
     words = _entropy_words(seed, (replication, int(purpose), *index))
     # NumPy's stubs name SeedSequence, but a BitGenerator takes any ISeedSequence (its documented interface)
@@ -83,6 +84,8 @@ def _entropy_words(seed: int, spawn_key: tuple[int, ...]) -> np.ndarray:
     """
     words: list[int] = []
     for position, value in enumerate((seed, *spawn_key)):
+        if not isinstance(value, int | np.integer):
+            raise TypeError(f"seeds and stream keys must be whole numbers, got {value!r}")
         value = int(value)
         if value < 0:
             raise ValueError(f"seeds and stream keys must be non-negative, got {value}")

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from simulator.config.composed import MAX_SEED, SEED_RULE
 from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue, merge_scenario_issues
 from simulator.config.schema import ScenarioConfig
@@ -111,8 +112,8 @@ class Experiment:
             issues.append(ConfigIssue("experiment.scenarios", names, "scenario names must be unique"))
         if self.runs < 1:
             issues.append(ConfigIssue("runs", self.runs, "must be a whole number >= 1"))
-        if self.seed < 0:
-            issues.append(ConfigIssue("seed", self.seed, "must be a whole number >= 0"))
+        if not 0 <= self.seed <= MAX_SEED:
+            issues.append(ConfigIssue("seed", self.seed, SEED_RULE))
         if self.precision is not None:
             issues.extend(self.precision.issues())
         issues.extend(merge_scenario_issues(self._scenario_issues(), len(self.scenarios)))
