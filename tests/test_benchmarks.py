@@ -20,6 +20,7 @@ from simulator.analysis.benchmarks import (
     range_words,
     unusual_lines,
     unusual_sentence,
+    window_length,
 )
 from simulator.report.document import write_report
 from simulator.report.unusual_section import unusual_section, unusual_summary
@@ -161,5 +162,6 @@ def test_retention_over_a_window_other_than_a_year_is_compared_as_a_year() -> No
     ]
     row = next(line for line in unusual_section(below, ["today"], {"today": 2.0}) if "Gross revenue" in line)
     assert "80.0% (75.9% to 83.9%) a year (64.0% over the 24-month window), below" in row  # sqrt(57.6%), sqrt(70.4%)
+    assert [window_length(y) for y in (0.02, 0.5, 2.0, 4.0)] == ["0.24-month", "6-month", "24-month", "4.0-year"]
     with pytest.raises(ValueError, match="window_years"):
         benchmark_checks(below, "today", 0.0)

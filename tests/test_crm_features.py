@@ -17,6 +17,7 @@ import pytest
 from simulator.config.distributions import Distribution
 from simulator.engines.simpy import simulate
 from simulator.model.conditional import remaining, survival
+from simulator.model.dysfunctions import queue_table
 from simulator.model.kernel import Kernel
 from simulator.model.metrics import kpi_row
 from simulator.model.records import Outcome
@@ -344,3 +345,14 @@ def test_starting_deals_of_a_stage_worked_after_day_0_queue_for_a_rep_in_the_cap
     data["clock"]["horizon_days"] = 3
     row = kpi_row(simulate(compiled(data), 11, 0))
     assert row["capacity_gap_carry_in"] < 0 and row["capacity_gap_queueing"] > 0
+
+
+def test_starting_deals_waiting_for_the_buyer_are_no_queue_in_the_bottlenecks() -> None:
+    data = starting_state([20.0] * 400, lost_delay_days=10.0, no_decision=0.2, no_decision_days=50.0)
+    data["clock"]["horizon_days"] = 25
+    with_buyer = queue_table(simulate(compiled(data), 11, 0))
+    assert sum(with_buyer["queue_length"]) == 0.0 and sum(with_buyer["visits"]) == 0.0
+    data["pipeline"]["stages"][0]["decide_after_delay"] = False  # decided at the work: they queue for 2 reps
+    data["pipeline"]["stages"][0].pop("lost_delay_days")
+    queued = queue_table(simulate(compiled(data), 11, 0))
+    assert queued["queue_length"][0] > 100  # most of the 400 still wait after the first month

@@ -182,8 +182,11 @@ def test_bad_pipeline_values_name_the_key() -> None:
     with pytest.raises(ConfigError) as caught:
         validate_scenario(parse_scenario(data))
     (issue,) = caught.value.issues
-    assert issue.key == "pipelines.retention.expansion.uplift" and "this one's is 20:" in issue.allowed
+    assert issue.key == "pipelines.retention.expansion.uplift" and "median 20, p90 500:" in issue.allowed
     assert "fraction of the account's ARR" in issue.allowed and "percentage" in issue.allowed
+    data["pipelines"]["retention"]["expansion"]["uplift"] = {"dist": "lognormal", "median": 0.25, "p90": 60}
+    with pytest.raises(ConfigError, match=r"median 0\.25, p90 60"):  # the tail typed as a percentage
+        validate_scenario(parse_scenario(data))
     data["pipelines"]["retention"]["expansion"]["uplift"] = {"dist": "lognormal", "median": 1.5, "p90": 4.0}
     validate_scenario(parse_scenario(data))  # +150% at the median: unusual, allowed
 

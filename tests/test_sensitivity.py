@@ -135,3 +135,14 @@ def test_the_noise_of_a_morris_step_comes_from_its_paired_runs() -> None:
     names = ["x0000", "x0001", "x0002", "x0003"]
     # the luck shared by both points (0, 50, -30) cancels: the standard error is sd(10, 12, 14) / sqrt(3)
     assert step_noise(runs, "k", names, 2) == pytest.approx(2.0 / 3**0.5)
+
+
+def test_a_clamp_never_moves_a_lever_to_the_other_side_of_its_base() -> None:
+    experiment = _queue_experiment()
+    levers = find_levers(experiment.resolved_config["scenarios"]["base"], 0.2, keys=["org.teams.servers.headcount"])
+    # 10^9 servers cannot run; clamped into [0, 1] it would be 1 server, below the base of 8: not a high side
+    levers = [levers[0].__class__(levers[0].key, 8.0, 7.0, 1e9, True)]
+    notes: list[str] = []
+    built, kept = lever_experiment(experiment, "base", levers, 2, notes)
+    assert [s.name for s in built.scenarios] == ["baseline", "p000_low"]
+    assert kept[0].high is None and kept[0].low == 7.0 and "cannot run" in notes[0]

@@ -358,8 +358,10 @@ def figure_words(check: BenchmarkCheck) -> str:
 
 
 def window_length(years: float) -> str:
-    """A window in words: ``24-month``, ``2.5-year``... (``years`` of the run's calendar)."""
+    """A window in words: ``0.24-month``, ``24-month``, ``2.5-year`` (``years`` of the run's calendar)."""
     months = 12.0 * years
+    if months < 1.0:
+        return f"{months:.2g}-month"
     if months < 36.0:
         return f"{months:.0f}-month"
     return f"{years:.1f}-year"

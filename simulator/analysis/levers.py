@@ -235,7 +235,11 @@ def lever_experiment(
 
 
 def _runnable(config: Mapping[str, Any], lever: Lever, value: float) -> tuple[dict[str, Any] | None, float]:
-    """The config with the lever at ``value`` (or clamped into [0, 1]) when it validates; else None."""
+    """The config with the lever at ``value`` (or clamped into [0, 1]) when it validates; else None.
+
+    A substitute value counts only on the same side of the base as ``value``: clamping a
+    base above 1 into [0, 1] would turn the high side into a low one.
+    """
     from simulator.config.composed import parse_composed
     from simulator.config.validation import validate_scenario
 
@@ -244,6 +248,8 @@ def _runnable(config: Mapping[str, Any], lever: Lever, value: float) -> tuple[di
     )
     candidates = [(value, lever.whole), (min(max(value, 0.0), 1.0), lever.whole), (whole_step, True)]
     for candidate, whole in dict.fromkeys(candidates):  # as moved; clamped into [0, 1]; a whole number the key needs
+        if (candidate - lever.base) * (value - lever.base) <= 0:
+            continue  # a clamp that lands on the base or beyond it would move the lever the other way
         changed = with_value(config, lever.key, candidate, whole)
         try:
             validate_scenario(parse_composed(changed).scenario())

@@ -14,11 +14,11 @@ from simulator.config.errors import ConfigIssue
 from simulator.config.schema import OrgConfig, ScenarioConfig, StageConfig
 
 ZERO = Distribution("constant", (0.0,))
-MAX_UPLIFT_MEDIAN = 2.0
-"""Largest median expansion uplift accepted (+200% of the account's ARR at each expansion).
+MAX_UPLIFT_MEDIAN, MAX_UPLIFT_P90 = 2.0, 5.0
+"""Largest median (+200% of the account's ARR at an expansion) and p90 (+500%) of the uplift accepted.
 Published expansion is ~40% of new ARR (Benchmarkit 2025) and median NRR 100–110% (SaaS
 Capital 2023), so a typical expansion adds a fraction of the account's ARR; an uplift of
-20 is a percentage written as a number, which would give an NRR in the hundreds of thousands of %."""
+20, or a p90 of 60, is a percentage written as a number, which gives an NRR of thousands of %."""
 
 
 def team_for_stage(org: OrgConfig, name: str, role: str) -> str | None:
@@ -106,10 +106,11 @@ def check_pipelines(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
         uplift = retention.expansion.uplift
         if uplift.quantile(0.0) < 0:
             issues.append(ConfigIssue("pipelines.retention.expansion.uplift", uplift.to_spec(), "cannot be negative"))
-        elif uplift.quantile(0.5) > MAX_UPLIFT_MEDIAN:
+        elif uplift.quantile(0.5) > MAX_UPLIFT_MEDIAN or uplift.quantile(0.9) > MAX_UPLIFT_P90:
             allowed = (
                 f"is a fraction of the account's ARR (0.25: +25%); a median above {MAX_UPLIFT_MEDIAN:g} "
-                f"(+{MAX_UPLIFT_MEDIAN:.0%} of ARR at every expansion) is refused, and this one's is "
-                f"{uplift.quantile(0.5):.3g}: a percentage written as a number?"
+                f"(+{MAX_UPLIFT_MEDIAN:.0%} of ARR at an expansion) or a p90 above {MAX_UPLIFT_P90:g} is refused, "
+                f"and this one has median {uplift.quantile(0.5):.3g}, p90 {uplift.quantile(0.9):.3g}: "
+                "a percentage written as a number?"
             )
             issues.append(ConfigIssue("pipelines.retention.expansion.uplift", uplift.to_spec(), allowed))

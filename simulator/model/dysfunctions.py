@@ -3,7 +3,8 @@
 Read from the journey log after the run (no engine events). A *visit* is a lead entering
 a stage; it waits in its team's queue from ``stage_enter`` until a rep starts work, or
 until it is lost untouched (leaked at its stage's max wait, or dropped at a pooled
-hand-off), or until the horizon if still waiting. Per month and (stage, team):
+hand-off), or until the horizon if still waiting. A deal open at day 0 at a stage whose
+work was done before (it waits for the buyer's decision) makes no visit there. Per month and (stage, team):
 
 - ``queue_length``: time-average number of visits waiting (the area under the queue
   length curve over the month, divided by the month's length);
@@ -23,6 +24,7 @@ import math
 
 import numpy as np
 
+from simulator.model.initial_pipeline import worked_before_day_0
 from simulator.model.plan_tables import FloatArray
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.window import window_months
@@ -32,6 +34,8 @@ def _waits(run: ReplicationRun) -> tuple[np.ndarray, np.ndarray, FloatArray, Flo
     """Visits as flat arrays: lead, stage, wait start, wait end, and whether the wait ended."""
     log, hi = run.log, run.scenario.horizon_days
     lead, stage = np.nonzero(np.isfinite(log.stage_enter))
+    queued = ~worked_before_day_0(run, lead, stage)  # a starting deal with its stage's work done never queued
+    lead, stage = lead[queued], stage[queued]
     enter = log.stage_enter[lead, stage]
     start = log.stage_start[lead, stage]
     lost_here = (

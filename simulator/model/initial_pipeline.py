@@ -27,6 +27,7 @@ from simulator.model.kernel import FloatArray
 from simulator.model.lead_attributes import LeadProfile, apply_products
 from simulator.model.market import LeadBook, draw_kernel, segments_of
 from simulator.model.pipeline import conversion_logit, probability
+from simulator.model.records import ReplicationRun
 from simulator.model.scenario import Scenario
 from simulator.model.streams import Stream, stream
 
@@ -151,3 +152,19 @@ def decide_initial(
     if pick == 2:
         return LOSS, remaining(lost_k, age, float(u[1]), cycle)
     return NO_DECISION, remaining(none_k, age, float(u[1]), cycle)
+
+
+def worked_before_day_0(run: ReplicationRun, leads: np.ndarray, stage: np.ndarray) -> np.ndarray:
+    """Whether each lead is a starting deal still at its first stage, worked before day 0, waiting for the buyer.
+
+    A starting deal of a stage that decides after the buyer's delay enters the run with
+    that stage's work done (no start day recorded), so it is in the buyer's hands, not
+    in a queue; one of any other stage joins the stage's queue like a new lead.
+    """
+    tables = run.scenario.decisions
+    if tables is None or leads.size == 0:
+        return np.zeros(leads.size, dtype=np.bool_)
+    entered = np.isfinite(run.log.stage_enter[leads])
+    first = np.argmax(entered, axis=1)  # a starting deal enters the run at the stage it was open at
+    starting = run.leads.arrival_day[leads] < 0.0
+    return np.asarray(starting & (first == stage) & tables.after_delay[stage], dtype=np.bool_)

@@ -39,6 +39,7 @@ import numpy as np
 
 from simulator.model.economics import RepLedger, won_in_window
 from simulator.model.employment import productive_days
+from simulator.model.initial_pipeline import worked_before_day_0
 from simulator.model.plan_tables import Economics, FloatArray, PlanTables
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.scenario import Scenario
@@ -92,22 +93,6 @@ def current_stage(run: ReplicationRun, day: float) -> np.ndarray:
     return stage
 
 
-def _worked_before_day_0(run: ReplicationRun, leads: np.ndarray, stage: np.ndarray) -> np.ndarray:
-    """Whether each lead is a starting deal still at its first stage, worked before day 0, waiting for the buyer.
-
-    A starting deal of a stage that decides after the buyer's delay enters the run with
-    that stage's work done (no start day recorded), so it is in the buyer's hands, not
-    in a queue; one of any other stage joins the stage's queue like a new lead.
-    """
-    tables = run.scenario.decisions
-    if tables is None or leads.size == 0:
-        return np.zeros(leads.size, dtype=np.bool_)
-    entered = np.isfinite(run.log.stage_enter[leads])
-    first = np.argmax(entered, axis=1)  # a starting deal enters the run at the stage it was open at
-    starting = run.leads.arrival_day[leads] < 0.0
-    return np.asarray(starting & (first == stage) & tables.after_delay[stage], dtype=np.bool_)
-
-
 def planned_seat_days(sc: Scenario) -> FloatArray:
     """Seat-days per team inside the window as a planner counts them (T,).
 
@@ -143,7 +128,7 @@ def capacity_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics, 
     stage = current_stage(run, hi)[still_open]
     has_stage = stage >= 0
     still_open, stage = still_open[has_stage], stage[has_stage]
-    waiting = np.isnan(log.stage_start[still_open, stage]) & ~_worked_before_day_0(run, still_open, stage)
+    waiting = np.isnan(log.stage_start[still_open, stage]) & ~worked_before_day_0(run, still_open, stage)
     expected = value[still_open] * win_rate[stage]
     queueing = float(expected[waiting].sum())
     cycle = float(expected[~waiting].sum())
