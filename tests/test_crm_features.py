@@ -356,3 +356,16 @@ def test_starting_deals_waiting_for_the_buyer_are_no_queue_in_the_bottlenecks() 
     data["pipeline"]["stages"][0].pop("lost_delay_days")
     queued = queue_table(simulate(compiled(data), 11, 0))
     assert queued["queue_length"][0] > 100  # most of the 400 still wait after the first month
+
+
+def test_a_deal_created_on_the_as_of_date_is_a_starting_deal_too() -> None:
+    # age 0: it arrives at day 0, not before, and is still carried in and with the buyer
+    data = starting_state([0.0] * 100 + [20.0] * 300, lost_delay_days=10.0, no_decision=0.2, no_decision_days=50.0)
+    data["clock"]["horizon_days"] = 25
+    run = simulate(compiled(data), 11, 0)
+    assert (run.leads.arrival_day == 0.0).sum() == 100
+    ended = run.log.outcome != Outcome.OPEN
+    rate = (run.log.outcome == Outcome.WON).sum() / ended.sum()  # the stage's win rate in the run
+    row = kpi_row(run)
+    assert row["capacity_gap_carry_in"] == pytest.approx(-400 * 500.0 * rate)
+    assert row["capacity_gap_queueing"] == 0.0 and sum(queue_table(run)["visits"]) == 0.0

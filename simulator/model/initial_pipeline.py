@@ -154,6 +154,16 @@ def decide_initial(
     return NO_DECISION, remaining(none_k, age, float(u[1]), cycle)
 
 
+def starting_deals(run: ReplicationRun) -> np.ndarray:
+    """Which leads of a run are deals open at day 0 (both engines put them last), (N,) bool.
+
+    Not ``arrival_day < 0``: a deal created on the as-of date has age 0 and arrives at day 0.
+    """
+    n = run.leads.size
+    first = n - (run.scenario.initial.size if run.scenario.initial is not None else 0)
+    return np.arange(n) >= first
+
+
 def worked_before_day_0(run: ReplicationRun, leads: np.ndarray, stage: np.ndarray) -> np.ndarray:
     """Whether each lead is a starting deal still at its first stage, worked before day 0, waiting for the buyer.
 
@@ -166,5 +176,5 @@ def worked_before_day_0(run: ReplicationRun, leads: np.ndarray, stage: np.ndarra
         return np.zeros(leads.size, dtype=np.bool_)
     entered = np.isfinite(run.log.stage_enter[leads])
     first = np.argmax(entered, axis=1)  # a starting deal enters the run at the stage it was open at
-    starting = run.leads.arrival_day[leads] < 0.0
+    starting = starting_deals(run)[leads]
     return np.asarray(starting & (first == stage) & tables.after_delay[stage], dtype=np.bool_)

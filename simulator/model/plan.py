@@ -39,7 +39,7 @@ import numpy as np
 
 from simulator.model.economics import RepLedger, won_in_window
 from simulator.model.employment import productive_days
-from simulator.model.initial_pipeline import worked_before_day_0
+from simulator.model.initial_pipeline import starting_deals, worked_before_day_0
 from simulator.model.plan_tables import Economics, FloatArray, PlanTables
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.scenario import Scenario
@@ -135,7 +135,8 @@ def capacity_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics, 
     # Open at the window's start: arrived before it (in the warm-up, or a starting deal of a run
     # that begins from a CRM's open pipeline, dated before day 0) and not ended by then.
     with np.errstate(invalid="ignore"):
-        open_at_start = np.flatnonzero((leads.arrival_day < lo) & ~(log.outcome_day <= lo))
+        before = (leads.arrival_day < lo) | starting_deals(run)  # a deal of age 0 arrives at day 0
+        open_at_start = np.flatnonzero(before & ~(log.outcome_day <= lo))
     start_stage = current_stage(run, lo)[open_at_start]
     carried = open_at_start[start_stage >= 0]
     carry_in = float((value[carried] * win_rate[start_stage[start_stage >= 0]]).sum())
