@@ -155,24 +155,32 @@ def _remove_if_empty(path: Path, written: Path | None = None) -> None:
     The run folder goes, then its parent (the per-experiment folder) if this run was its
     only one, then any emptied folder between it and the launch directory (``outputs/``),
     including those the directory as written (``written``, e.g. ``outputs/../name/...``)
-    created on its way.
+    created on its way. Only folders this command created go: one that was there before
+    (``hydra.run.dir`` pointing into an empty folder of the user's) stays.
     """
     cwd = Path.cwd().resolve()
+    if _NEW_FOLDERS and path.resolve() not in _NEW_FOLDERS:
+        return  # a folder that was there before the run is the user's, empty or not
     try:
         path.rmdir()
-        path.parent.rmdir()
+        if not _NEW_FOLDERS or path.parent.resolve() in _NEW_FOLDERS:
+            path.parent.rmdir()
     except OSError:
         return
     for folder in (cwd / (written or path)).parents[1:]:  # as written: outputs/../name climbs through outputs/
         resolved = folder.resolve()
         if resolved == cwd:
             continue
-        if cwd not in resolved.parents:
+        if cwd not in resolved.parents or (_NEW_FOLDERS and resolved not in _NEW_FOLDERS):
             break
         try:
             folder.rmdir()
         except OSError:
             break
+
+
+_NEW_FOLDERS: set[Path] = set()
+"""The folders of the run (or sweep) directory that did not exist before this command (see OutputCheck)."""
 
 
 class OutputCheck(Callback):
@@ -193,6 +201,7 @@ class OutputCheck(Callback):
 
 def _check_output(folder: Path, key: str) -> None:
     missing = [p for p in [folder, *folder.parents] if not p.exists()]  # deepest first
+    _NEW_FOLDERS.update(p.resolve() for p in missing)
     try:
         check_writable(folder)
     except UnwritableOutputError as error:

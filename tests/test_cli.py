@@ -138,6 +138,17 @@ def test_bad_value_gives_one_clear_message_and_no_results(tmp_path: Path, overri
     assert not out.exists()
 
 
+def test_a_refused_run_removes_only_the_folders_it_created(tmp_path: Path) -> None:
+    mine = tmp_path / "mine"  # an empty folder of the user's, and the run folder inside it
+    mine.mkdir()
+    done = salesim("seed=-1", f"hydra.run.dir={mine / 'run'}", *SHORT, cwd=tmp_path)
+    assert done.returncode == 2 and "seed = -1" in done.stderr
+    assert mine.is_dir() and not (mine / "run").exists()
+    outside = tmp_path / "new" / "deeper" / "run"  # every folder of it new: all go
+    done = salesim("seed=-1", f"hydra.run.dir={outside}", *SHORT, cwd=tmp_path)
+    assert done.returncode == 2 and not (tmp_path / "new").exists()
+
+
 @pytest.mark.parametrize(
     ("override", "named"),
     [
