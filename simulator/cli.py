@@ -152,26 +152,35 @@ def _resume_command(task_overrides: Sequence[str], out_dir: Path) -> str:
 def _remove_if_empty(path: Path, written: Path | None = None) -> None:
     """Hydra creates the run directory before the job starts; leave nothing behind on a config error.
 
-    The run folder goes, then its parent (the per-experiment folder) if this run was its
-    only one, then any emptied folder between it and the launch directory (``outputs/``),
-    including those the directory as written (``written``, e.g. ``outputs/../name/...``)
-    created on its way. Only folders this command created go: one that was there before
-    (``hydra.run.dir`` pointing into an empty folder of the user's) stays.
+    When :class:`OutputCheck` saw the folders before Hydra made them, exactly the folders
+    this command created go, deepest first, as long as they are empty: a folder that was
+    there before (an empty folder of the user's) stays. Otherwise (no check ran) the run
+    folder goes, then its parent if this run was its only one, then any emptied folder
+    between it and the launch directory, including those the directory as written
+    (``written``, e.g. ``outputs/../name/...``) created on its way.
     """
+    if _NEW_FOLDERS is not None:
+        created = set(_NEW_FOLDERS)
+        if written is None:  # a sweep's job folder, made by Hydra inside the sweep folder for this job
+            created.add(path.resolve())
+        for folder in sorted(created, key=lambda f: len(f.parts), reverse=True):
+            try:
+                folder.rmdir()
+            except OSError:
+                if folder.exists():
+                    return  # not empty: it and the folders above it stay
+        return
     cwd = Path.cwd().resolve()
-    if _NEW_FOLDERS and path.resolve() not in _NEW_FOLDERS:
-        return  # a folder that was there before the run is the user's, empty or not
     try:
         path.rmdir()
-        if not _NEW_FOLDERS or path.parent.resolve() in _NEW_FOLDERS:
-            path.parent.rmdir()
+        path.parent.rmdir()
     except OSError:
         return
     for folder in (cwd / (written or path)).parents[1:]:  # as written: outputs/../name climbs through outputs/
         resolved = folder.resolve()
         if resolved == cwd:
             continue
-        if cwd not in resolved.parents or (_NEW_FOLDERS and resolved not in _NEW_FOLDERS):
+        if cwd not in resolved.parents:
             break
         try:
             folder.rmdir()
@@ -179,8 +188,8 @@ def _remove_if_empty(path: Path, written: Path | None = None) -> None:
             break
 
 
-_NEW_FOLDERS: set[Path] = set()
-"""The folders of the run (or sweep) directory that did not exist before this command (see OutputCheck)."""
+_NEW_FOLDERS: set[Path] | None = None
+"""The folders of the run (or sweep) directory that did not exist before this command, once OutputCheck ran."""
 
 
 class OutputCheck(Callback):
@@ -200,8 +209,9 @@ class OutputCheck(Callback):
 
 
 def _check_output(folder: Path, key: str) -> None:
+    global _NEW_FOLDERS
     missing = [p for p in [folder, *folder.parents] if not p.exists()]  # deepest first
-    _NEW_FOLDERS.update(p.resolve() for p in missing)
+    _NEW_FOLDERS = (_NEW_FOLDERS or set()) | {p.resolve() for p in missing}
     try:
         check_writable(folder)
     except UnwritableOutputError as error:

@@ -144,9 +144,19 @@ def test_a_refused_run_removes_only_the_folders_it_created(tmp_path: Path) -> No
     done = salesim("seed=-1", f"hydra.run.dir={mine / 'run'}", *SHORT, cwd=tmp_path)
     assert done.returncode == 2 and "seed = -1" in done.stderr
     assert mine.is_dir() and not (mine / "run").exists()
-    outside = tmp_path / "new" / "deeper" / "run"  # every folder of it new: all go
-    done = salesim("seed=-1", f"hydra.run.dir={outside}", *SHORT, cwd=tmp_path)
+    inside = tmp_path / "new" / "deeper" / "run"  # every folder of it new: all go
+    done = salesim("seed=-1", f"hydra.run.dir={inside}", *SHORT, cwd=tmp_path)
     assert done.returncode == 2 and not (tmp_path / "new").exists()
+    launch = tmp_path / "launch"
+    launch.mkdir()
+    outside = tmp_path / "far" / "new2" / "new3"  # outside the launch folder, three new levels: all go
+    done = salesim("seed=-1", f"hydra.run.dir={outside}", *SHORT, cwd=launch)
+    assert done.returncode == 2 and not (tmp_path / "far").exists()
+    (mine / "run").mkdir()  # the run folder itself is the user's: it and its parent stay
+    done = salesim("seed=-1", f"hydra.run.dir={mine / 'run'}", *SHORT, cwd=tmp_path)
+    assert done.returncode == 2 and (mine / "run").is_dir()
+    done = salesim("--describe", f"hydra.run.dir={mine / 'run'}", *SHORT, cwd=tmp_path)
+    assert done.returncode == 0 and (mine / "run").is_dir()
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from plot_checks import collect
 from simulator.analysis.optimisation import exhaustive, optimise
 from simulator.analysis.team_mix import Candidate, TeamMixProblem
 from simulator.config.errors import ConfigError
-from simulator.report.optimisation_report import answer_paragraph, write_optimisation
+from simulator.report.optimisation_report import answer_paragraph, optimise_main, write_optimisation
 from simulator.run.build import experiment_from_dict
 from tests.scenarios import ROOT
 
@@ -144,3 +144,13 @@ def test_the_command_refuses_a_missing_team_and_writes_nothing(tmp_path: Path) -
         timeout=300,
     )
     assert done.returncode == 2 and "--team = 'full_cycle=ten'" in done.stderr and not out.exists(), done.stderr
+
+
+@pytest.mark.parametrize("seed", ["4294967296", "-1", "1.5"])
+def test_a_sampler_seed_out_of_range_is_refused_before_anything_runs(seed: str, tmp_path: Path) -> None:
+    def never(_: Any) -> Any:
+        raise AssertionError("nothing may be composed or run")
+
+    with pytest.raises(SystemExit) as exit_:
+        optimise_main(["--team", "ae=7:8", "--seed", seed, "--out", str(tmp_path / "x")], never)
+    assert exit_.value.code == 2 and not (tmp_path / "x").exists()

@@ -189,6 +189,8 @@ def test_bad_pipeline_values_name_the_key() -> None:
         validate_scenario(parse_scenario(data))
     data["pipelines"]["retention"]["expansion"]["uplift"] = {"dist": "lognormal", "median": 1.5, "p90": 4.0}
     validate_scenario(parse_scenario(data))  # +150% at the median: unusual, allowed
+    data["pipelines"]["retention"]["expansion"]["uplift"] = {"dist": "lognormal", "median": 0.5, "p90": 5}
+    validate_scenario(parse_scenario(data))  # at the limit, whatever the rounding through mu and sigma
 
 
 # Exact numbers of seed 123, replication 0 of the shipped four-pipeline model, computed

@@ -211,6 +211,21 @@ def _bounds(values: Sequence[str]) -> dict[str, tuple[int, int]]:
     return bounds
 
 
+SAMPLER_SEEDS = 2**32
+"""Seeds Optuna's sampler takes (NumPy's legacy RandomState: 0 to 2^32 - 1)."""
+
+
+def _sampler_seed(text: str) -> int:
+    """``--seed``: a whole number from 0 to 2^32 - 1 (argparse exits 2 otherwise)."""
+    try:
+        seed = int(text)
+    except ValueError:
+        seed = -1
+    if not 0 <= seed < SAMPLER_SEEDS:
+        raise argparse.ArgumentTypeError(f"{text} must be a whole number from 0 to {SAMPLER_SEEDS - 1}")
+    return seed
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="salesim optimise",
@@ -228,7 +243,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--finalists", type=int, default=3, help="best mixes re-run at the end (default 3)")
     parser.add_argument("--final-runs", type=int, default=40, help="replications of each finalist (default 40)")
     parser.add_argument("--batch", type=int, default=4, help="trials simulated together (default 4)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the sampler (default 0)")
+    parser.add_argument(
+        "--seed", type=_sampler_seed, default=0, help="seed of the sampler, 0 to 4294967295 (default 0)"
+    )
     parser.add_argument("--exhaustive", action="store_true", help="simulate every mix instead of searching")
     parser.add_argument("--workers", type=int, default=0, help="worker processes (default: every core)")
     parser.add_argument("--out", default=None, help="output folder (default outputs/optimise/<experiment>/<time>)")
