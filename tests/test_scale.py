@@ -126,6 +126,28 @@ def test_dask_backend_without_dask_is_a_config_error_naming_the_install_command(
     assert 'pip install -e ".[dask]"' in issue.allowed
 
 
+def test_a_spawned_workers_dask_log_goes_to_the_file_and_not_the_terminal(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    log = tmp_path / "it's a run" / "dask.log"  # a quote in the path: the values are Python literals
+    log.parent.mkdir()
+    script = (
+        "import logging, distributed\n"
+        "logging.getLogger('distributed.worker').info('joined')\n"
+        "logging.getLogger('distributed.worker').error('lost the scheduler')\n"
+        "logging.getLogger('tornado.application').warning('a tornado warning')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DASK_")}
+    env |= dask_backend.worker_log_environ(log)
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    lines = log.read_text().splitlines()
+    assert len(lines) == 1 and lines[0].endswith("distributed.worker ERROR lost the scheduler")
+    without_file = {k: v for k, v in os.environ.items() if not k.startswith("DASK_")}
+    without_file |= dask_backend.worker_log_environ(None)
+    done = subprocess.run([sys.executable, "-c", script], env=without_file, capture_output=True, text=True, timeout=120)
+    assert "lost the scheduler" in done.stderr and "joined" not in done.stderr
+
+
 @pytest.mark.parametrize(
     ("runner", "named"),
     [

@@ -10,7 +10,8 @@ store puts them back in (scenario, replication) order, so the numbers are the lo
 backend's, byte for byte.
 
 The cluster's own log (INFO lines about workers joining and leaving) goes to
-``dask.log`` in the run directory, not to the terminal, which shows only its errors.
+``dask.log`` in the run directory, not to the terminal, which shows only its errors; a
+LocalCluster's workers append their warnings and errors to the same file.
 
 Dask is an optional extra: this module imports it only when the backend starts.
 """
@@ -40,7 +41,7 @@ from simulator.run.local_backend import BatchCallback
 INSTALL_HINT = 'pip install -e ".[dask]"  (or: pip install "dask[distributed]")'
 CONNECT_TIMEOUT = "20s"
 LOGGERS = ("distributed", "bokeh", "tornado")
-WORKER_LOG_LEVEL = "DASK_LOGGING__DISTRIBUTED"
+PRE_SPAWN = "distributed.nanny.pre-spawn-environ"
 STOP_SECONDS = 0.5
 """How long a LocalCluster worker gets to stop its task on an interrupt before it is killed."""
 LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
@@ -73,6 +74,7 @@ class DaskBackend:
         self._cluster: Any = None
         self._scattered: list[Any] = []
         self._log = DaskLog(log)
+        self._environ: dict[str, str | None] = {}
 
     def __enter__(self) -> DaskBackend:
         self._log.__enter__()
@@ -85,6 +87,7 @@ class DaskBackend:
         return self
 
     def _connect(self) -> None:
+        import dask.config
         from distributed import Client, LocalCluster
 
         if self.address:
@@ -100,26 +103,25 @@ class DaskBackend:
         else:
             # Worker processes are spawned from here: started while SIGINT is ignored, they
             # keep ignoring it, so a Ctrl-C in the terminal reaches the parent alone.
-            # Their own log shows only errors on the terminal (set before they import Dask).
+            # Their own log goes to the log file (to the terminal, errors only, without one):
+            # its settings are environment variables set before each spawn, a restart's too.
+            self._log.to_file()  # a LocalCluster starts after the checks: the run folder is used anyway
             main = threading.current_thread() is threading.main_thread()  # only it may set handlers
             previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
-            level = os.environ.get(WORKER_LOG_LEVEL)
-            os.environ[WORKER_LOG_LEVEL] = "error"
+            environ = worker_log_environ(self._log.path)
+            self._environ = {name: os.environ.get(name) for name in environ}
             try:
-                self._cluster = LocalCluster(
-                    n_workers=self.requested,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=False,  # else it sets the level of every log handler, the log file's too
-                )
+                with dask.config.set({PRE_SPAWN: {**dask.config.get(PRE_SPAWN, {}), **environ}}):
+                    self._cluster = LocalCluster(
+                        n_workers=self.requested,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        silence_logs=False,  # else it sets the level of every log handler, the log file's too
+                    )
             finally:
                 if main:
                     signal.signal(signal.SIGINT, previous)
-                if level is None:
-                    os.environ.pop(WORKER_LOG_LEVEL, None)
-                else:
-                    os.environ[WORKER_LOG_LEVEL] = level
             self._client = Client(self._cluster)
         self._scattered = self._client.scatter(list(self.scenarios), broadcast=True)
 
@@ -134,6 +136,12 @@ class DaskBackend:
         finally:
             self._client = self._cluster = None
             self._log.__exit__()
+            for name, value in self._environ.items():  # each spawn set them in this process too
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+            self._environ = {}
 
     def run(self, batches: Sequence[Batch], on_batch: BatchCallback) -> None:
         """Submit every batch, hand each to ``on_batch`` as it finishes; cancel all on an interrupt."""
@@ -183,6 +191,35 @@ class DaskBackend:
 
         with contextlib.suppress(Exception):
             self._cluster.sync(kill_all)
+
+
+def worker_log_environ(path: Path | None) -> dict[str, str]:
+    """Environment variables that set up a spawned Dask worker's log before it imports Dask.
+
+    With a log file, the worker appends its warnings and errors to ``path`` (the file is
+    opened at the first line only), and prints nothing: a worker losing its scheduler while
+    the cluster closes is no news for the terminal. Without one, it prints its errors.
+    Values are Python literals, as Dask reads its ``DASK_*`` variables.
+    """
+    if path is None:
+        return {"DASK_LOGGING__DISTRIBUTED": "error"}
+    settings = {
+        "VERSION": "1",
+        "DISABLE_EXISTING_LOGGERS": "False",
+        "FORMATTERS__PLAIN__FORMAT": repr(LOG_FORMAT),
+        "HANDLERS__FILE__CLASS": repr("logging.FileHandler"),
+        "HANDLERS__FILE__FILENAME": repr(str(path.resolve())),
+        "HANDLERS__FILE__DELAY": "True",
+        "HANDLERS__FILE__FORMATTER": repr("plain"),
+    }
+    for name in LOGGERS:
+        key = f"LOGGERS__{name.upper()}__"
+        settings |= {
+            f"{key}LEVEL": repr("WARNING" if name == "distributed" else "ERROR"),
+            f"{key}HANDLERS": repr(["file"]),
+            f"{key}PROPAGATE": "False",
+        }
+    return {f"DASK_LOGGING__{key}": value for key, value in settings.items()}
 
 
 def _task_failures(scenario: str, seed: int, batch: Batch, error: Exception) -> list[Outcome]:
