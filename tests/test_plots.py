@@ -160,3 +160,32 @@ def test_funnel_groups_stages_by_pipeline(tmp_path: Path, monkeypatch: pytest.Mo
     plot_funnel.plot_funnel(pd.DataFrame(rows), groups, tmp_path, "a")
     # one panel per pipeline with stages (partner has none here), each titled with its pipeline
     assert titles == [["New business", "Prospecting (accounts worked into meetings)"]]
+
+
+def test_a_rate_lever_tornado_reads_in_percentage_points(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from matplotlib.figure import Figure
+
+    from simulator.report import plot_tornado
+
+    kept: list[Figure] = []
+    monkeypatch.setattr(plot_tornado, "save_figure", lambda fig, path: kept.append(fig) or Path(path))
+    table = pd.DataFrame(
+        {
+            "parameter": ["a", "b"],
+            "kpi": ["win_rate", "win_rate"],
+            "low": [1.0, 2.0],
+            "base": [1.5, 2.5],
+            "high": [2.0, 3.0],
+            **{f"{side}_{col}": [v, v / 2] for side, v in (("low", -0.02), ("high", 0.03)) for col in ("diff",)},
+            **{f"{side}_ci_low": [v - 0.005, v / 2 - 0.005] for side, v in (("low", -0.02), ("high", 0.03))},
+            **{f"{side}_ci_high": [v + 0.005, v / 2 + 0.005] for side, v in (("low", -0.02), ("high", 0.03))},
+            "clear": [True, False],
+        }
+    )
+    plot_tornado.plot_tornado(table, tmp_path, 0.2)
+    [fig] = kept
+    ax = fig.axes[0]
+    assert "win rate (percentage points)" in ax.get_xlabel()
+    ticks = [ax.xaxis.get_major_formatter()(v, 0) for v in (-0.02, 0.0, 0.03)]
+    assert ticks == ["-2.0 pts", "0.0 pts", "+3.0 pts"]
+    plt.close(fig)

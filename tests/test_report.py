@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -231,3 +232,23 @@ def test_idle_prospecting_does_not_make_a_team_the_bottleneck() -> None:
     means["utilisation_full_cycle_prospecting"] = 0.04
     sentence = bottleneck_sentence(team_loads(runs(means), "s"), "s")
     assert sentence is not None and "full cycle team, busy 95.0%" in sentence and "bottleneck" in sentence
+
+
+def test_a_window_other_than_a_year_is_not_called_a_year(tmp_path: Path) -> None:
+    result = make_result(runs=20, effect=0.08)
+    quarter = [
+        dataclasses.replace(
+            s,
+            config=s.config.model_copy(
+                update={"clock": s.config.clock.model_copy(update={"horizon_days": s.config.clock.warmup_days + 62.5})}
+            ),
+        )
+        for s in result.experiment.scenarios
+    ]
+    result.experiment = dataclasses.replace(result.experiment, scenarios=tuple(quarter))
+    text = write_report(result, tmp_path, []).read_text()
+    assert "what a low, a typical and a high run of 3 months look like" in text
+    assert "the average run of 3 months, not a single run of 3 months" in text
+    assert not re.search(r"\byear\b", text.split("## How it was run")[0]), "a 3-month window called a year"
+    yearly = write_report(make_result(runs=20, effect=0.08), tmp_path, []).read_text()
+    assert "what a low, a typical and a high year look like" in yearly and "the average year" in yearly

@@ -234,6 +234,13 @@ def kpi_axis_label(kpi: str) -> str:
     return f"{kpi_label(kpi)} ({unit})" if unit else kpi_label(kpi)
 
 
+def kpi_difference_label(kpi: str) -> str:
+    """Return a KPI's name with the unit of its differences: a rate's differ in percentage points."""
+    if kpi_unit(kpi) == "rate":
+        return f"{kpi_label(kpi)} (percentage points)"
+    return kpi_axis_label(kpi)
+
+
 def format_money(value: float, signed: bool = False) -> str:
     """Format an amount of money compactly: ``$1.23M``, ``$45.6k``, ``$950``."""
     if not math.isfinite(value):

@@ -85,3 +85,9 @@ def window_words(result: ExperimentResult) -> str:
     """Return the measurement window in words (``one year``, ``6 months``)."""
     period = period_words(result)
     return "one year" if period == " per year" else period.removeprefix(" over ")
+
+
+def window_noun(result: ExperimentResult) -> str:
+    """Return what one run measures, as a noun: ``year``, or ``run of 3 months`` for any other window."""
+    period = period_words(result)
+    return "year" if period == " per year" else f"run of {period.removeprefix(' over ')}"

@@ -36,6 +36,7 @@ from simulator.analysis.tables import (
     scenario_names,
     summary_of,
     summary_row,
+    window_noun,
     window_words,
 )
 from simulator.analysis.warmup import (
@@ -268,7 +269,7 @@ def _key_numbers_section(result: ExperimentResult, out_dir: Path, figures: dict[
         "",
         *md_table(["KPI", *names], means),
         "",
-        "Range of single runs (P10 / P50 / P90) - what a low, a typical and a high year look like:",
+        f"Range of single runs (P10 / P50 / P90) - what a low, a typical and a high {window_noun(result)} look like:",
         "",
         *md_table(["KPI", *names], spread),
         "",
@@ -353,15 +354,20 @@ def _more_figures(figures: dict[str, Path], out_dir: Path) -> list[str]:
     return ["## More figures", "", *[line for path in rest for line in figure_lines(path, out_dir)]]
 
 
+def how_to_read(noun: str) -> list[str]:
+    """The reading guide; ``noun`` names what one run measures (``year``, ``run of 3 months``)."""
+    return [line.replace("{noun}", noun) for line in HOW_TO_READ]
+
+
 HOW_TO_READ = [
     "## How to read this",
     "",
     "- **Runs.** Each run replays the period with different luck: leads arrive at random, deals are won or "
     "lost by chance, reps take more or less time. Many runs show the range of outcomes, not one guess.",
     "- **Mean (95% CI).** The average over all runs, and the range in which the true average lies with 95% "
-    "confidence. More runs give a narrower range. It is about the average year, not a single year.",
+    "confidence. More runs give a narrower range. It is about the average {noun}, not a single {noun}.",
     "- **P10 / P50 / P90.** One run in ten came out below P10, half below P50 (the median) and nine in ten "
-    "below P90. P10 to P90 is the range of a normal year; plan against P10 if a miss is costly.",
+    "below P90. P10 to P90 is the range of a normal {noun}; plan against P10 if a miss is costly.",
     "- **Paired differences.** Run *r* of every scenario sees the same leads with the same luck, "
     "so comparing "
     "the two scenarios run by run isolates the effect of the org design. If the 95% CI of the mean "
@@ -402,7 +408,7 @@ def render_report(result: ExperimentResult, out_dir: Path, plots: Sequence[Path]
         "",
         *_with_gap(precision_section(result)),
         *_more_figures(figures, out_dir),
-        *HOW_TO_READ,
+        *how_to_read(window_noun(result)),
     ]
     return "\n".join(lines).rstrip() + "\n"
 

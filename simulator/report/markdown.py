@@ -31,7 +31,7 @@ FIGURE_TITLES = {
         "Relative difference (paired means) with its 95% CI on one scale for every scenario; green is better, "
         "red worse, grey unclear or neither; a triangle at the edge marks a change beyond the scale.",
     ),
-    "bookings_fan": ("Bookings through the year", "Cumulative bookings: median run and the P10-P90 band."),
+    "bookings_fan": ("Bookings month by month", "Cumulative bookings: median run and the P10-P90 band."),
     "utilisation": (
         "How busy each team is",
         "Share of selling time on queued work (deals, renewals, expansions) with its 95% CI; the lighter part is "

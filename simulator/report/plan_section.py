@@ -15,7 +15,7 @@ import pandas as pd
 
 from simulator.analysis.formatting import format_mean_ci, format_money, kpi_axis_label
 from simulator.analysis.planning import bottlenecks, capacity_bridge, plan_figure
-from simulator.analysis.tables import present_kpis, scenario_names, summary_of, summary_row
+from simulator.analysis.tables import period_words, present_kpis, scenario_names, summary_of, summary_row
 from simulator.analysis.wording import stage_label, team_label
 from simulator.report.markdown import figure_lines, md_table
 from simulator.run.experiment import ExperimentResult
@@ -56,13 +56,14 @@ def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[s
             [f"**{name}**", format_money(plan) if plan is not None else "-", format_mean_ci(hit, "hit_plan"), spread]
         )
     quarters = sorted(k for k in pd.unique(summary["kpi"]) if str(k).startswith("hit_plan_q"))
+    plan_header = f"Plan ({period_words(result).strip()})"
     lines = [
         "## The plan",
         "",
         "The share of runs that booked at least the plan is the probability of hitting it (95% Wilson interval). "
         "The shortfall is what was missing in a run (zero when the plan was hit): P10 / P50 / P90 over runs.",
         "",
-        *md_table(["Scenario", "Plan (per year)", "Probability of hitting it", "Shortfall P10 / P50 / P90"], rows),
+        *md_table(["Scenario", plan_header, "Probability of hitting it", "Shortfall P10 / P50 / P90"], rows),
     ]
     if quarters:
         quarter_rows = [

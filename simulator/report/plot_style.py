@@ -26,7 +26,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from simulator.analysis.formatting import HEADLINE_KPIS, format_money, kpi_unit
+from simulator.analysis.formatting import HEADLINE_KPIS, format_money, format_value, kpi_unit
 from simulator.io.atomic import atomic_write
 
 DEFAULT_DISTRIBUTION_KPIS = HEADLINE_KPIS
@@ -98,6 +98,15 @@ def format_axis(ax: Axes, kpi: str, axis: str = "y") -> None:
     formatter = value_formatter(kpi)
     if formatter is not None:
         (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
+
+
+def format_difference_axis(ax: Axes, kpi: str, axis: str = "y") -> None:
+    """Format the ticks of an axis of differences in a KPI: a rate's in percentage points (``+2.0 pts``)."""
+    if kpi_unit(kpi) != "rate":
+        format_axis(ax, kpi, axis)
+        return
+    formatter = FuncFormatter(lambda value, _pos: format_value(kpi, value, signed=True))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
 
 
 def empty_figure(title: str, message: str) -> Figure:

@@ -15,8 +15,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from simulator.analysis.formatting import kpi_axis_label, kpi_label
-from simulator.report.plot_style import MAX_WIDTH_IN, UNCLEAR_COLOUR, empty_figure, format_axis, save_figure
+from simulator.analysis.formatting import kpi_difference_label, kpi_label
+from simulator.report.plot_style import (
+    MAX_WIDTH_IN,
+    UNCLEAR_COLOUR,
+    empty_figure,
+    format_difference_axis,
+    save_figure,
+)
 
 LOW_COLOUR = "#1f77b4"
 HIGH_COLOUR = "#ff7f0e"
@@ -53,8 +59,10 @@ def plot_tornado(table: pd.DataFrame, out_dir: Path | str, delta: float) -> Path
         if not clear:
             tick.set_color(UNCLEAR_COLOUR)
     ax.set_ylim(len(rows) - 0.5, -0.5)
-    format_axis(ax, kpi, "x")
-    ax.set_xlabel(f"Paired difference to the baseline in {kpi_axis_label(kpi).lower()} (bar: mean; whisker: 95% CI)")
+    format_difference_axis(ax, kpi, "x")
+    ax.set_xlabel(
+        f"Paired difference to the baseline in {kpi_difference_label(kpi).lower()} (bar: mean; whisker: 95% CI)"
+    )
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="lower right")
     fig.suptitle(
@@ -80,8 +88,8 @@ def plot_global(table: pd.DataFrame, method: str, kpi: str, floor: float, out_di
         ax.barh(y, mid, xerr=np.clip(err, 0.0, None), color=LOW_COLOUR, alpha=0.85, capsize=3, label="mu*")
         if math.isfinite(floor):
             ax.axvline(floor, color=UNCLEAR_COLOUR, linestyle="--", label="noise floor (2 standard errors)")
-        format_axis(ax, kpi, "x")
-        ax.set_xlabel(f"mu*: mean absolute effect of a 2/3-range step on {kpi_label(kpi).lower()} (95% CI)")
+        format_difference_axis(ax, kpi, "x")
+        ax.set_xlabel(f"mu*: mean absolute effect of a 2/3-range step on {kpi_difference_label(kpi).lower()} (95% CI)")
     else:
         for column, colour, offset in (("ST", HIGH_COLOUR, -0.18), ("S1", LOW_COLOUR, 0.18)):
             ax.barh(
