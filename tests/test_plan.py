@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from reporting_fixtures import BASELINE, make_result
 
 import simulator
 from simulator.analysis.intervals import wilson_interval
-from simulator.analysis.planning import bottlenecks
+from simulator.analysis.planning import NO_BOTTLENECK_DAYS, bottlenecks
 from simulator.analysis.statistics import summarise
 from simulator.config.errors import ConfigError
 from simulator.config.schema import parse_scenario
@@ -30,8 +31,9 @@ from simulator.model.plan import capacity_kpis
 from simulator.model.plan_tables import PlanTables
 from simulator.model.records import Outcome
 from simulator.report.outputs import write_outputs
-from simulator.report.plan_section import capacity_section
+from simulator.report.plan_section import capacity_section, planning_sections
 from simulator.run.build import experiment_from_dict
+from simulator.run.table_source import FrameTable
 from tests.scenarios import CONFIGS, compiled, shipped, single_stage_queue
 
 ECONOMICS = {
@@ -366,6 +368,31 @@ def test_the_understaffed_team_is_named_the_bottleneck() -> None:
     whole = table[(table.scenario == "specialist") & (table.period == "all")].iloc[0]
     assert (whole.stage, whole.team) == ("awareness", "sdr")
     assert set(table.period) == {"all", "Y1-Q1"}  # 63 working days: the first calendar quarter
+
+
+def test_no_team_is_named_the_bottleneck_when_no_lead_waits() -> None:
+    result = make_result(runs=4)
+    queues = pd.DataFrame(
+        {
+            "scenario": BASELINE,
+            "replication": [0, 0, 1, 1],
+            "quarter": "Y1-Q1",
+            "stage": ["qualify", "close"] * 2,
+            "team": "full_cycle",
+            "wait_days": [0.01, 0.04, 0.02, 0.045],  # at most about 20 minutes: shown as 0.0 days
+            "visits": [10, 10, 10, 10],
+            "queue_length": [0.1, 0.2, 0.1, 0.3],
+        }
+    )
+    result.table_sources = {"monthly_queues": FrameTable(queues)}
+    table = bottlenecks(result)
+    assert len(table) == 2 and table.stage.isna().all() and table.team.isna().all()
+    assert table.wait_days.iloc[0] == pytest.approx(0.0425) and table.queue_length.iloc[0] == pytest.approx(0.25)
+    section = "\n".join(planning_sections(result))
+    assert f"none (no mean wait reached {NO_BOTTLENECK_DAYS} days)" in section and "0.0 days wait" not in section
+    queues.loc[1, "wait_days"] = 0.07  # close's mean wait is now (0.7 + 0.45) / 20 = 0.0575 days
+    table = bottlenecks(result)
+    assert list(table.stage) == ["close", "close"] and "close at" in "\n".join(planning_sections(result)).lower()
 
 
 # ---------------------------------------------------------------------------- config and report

@@ -42,12 +42,19 @@ def plan_figure(result: ExperimentResult, scenario: str) -> float | None:
     return None if targets.empty else float(targets.iloc[0])
 
 
+NO_BOTTLENECK_DAYS = 0.05
+"""A mean wait under this (working days, about 25 minutes of an 8-hour day) names no bottleneck: it shows as 0.0."""
+
+
 def bottlenecks(result: ExperimentResult) -> pd.DataFrame:
     """The bottleneck per scenario, for the whole window (``period`` = ``all``) and per quarter.
 
     The stage (and team) with the longest mean wait, weighted by visits, over every
     replication; its queue length is the mean over the table's rows. The queue table is
     read part by part and summed, so a run of any size is never held whole.
+
+    A period whose longest mean wait is under :data:`NO_BOTTLENECK_DAYS` has no
+    bottleneck: its row keeps that wait and queue length, with no stage and no team (None).
 
     Returns:
         Columns ``scenario, period, stage, team, wait_days, queue_length``; empty when the
@@ -69,7 +76,7 @@ def bottlenecks(result: ExperimentResult) -> pd.DataFrame:
                 continue
             wait = (grouped["weighted_wait"] / grouped["visits"]).to_numpy(dtype=np.float64)
             worst = int(np.argmax(wait))
-            stage, team = grouped.index[worst]
+            stage, team = grouped.index[worst] if wait[worst] >= NO_BOTTLENECK_DAYS else (None, None)
             queue = grouped.iloc[worst]
             rows.append(
                 {

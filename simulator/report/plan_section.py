@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.formatting import format_mean_ci, format_money, kpi_axis_label
-from simulator.analysis.planning import bottlenecks, capacity_bridge, plan_figure
+from simulator.analysis.planning import NO_BOTTLENECK_DAYS, bottlenecks, capacity_bridge, plan_figure
 from simulator.analysis.tables import period_words, present_kpis, scenario_names, summary_of, summary_row
 from simulator.analysis.wording import stage_label, team_label
 from simulator.report.markdown import figure_lines, md_table
@@ -187,6 +187,9 @@ def _bottleneck_section(result: ExperimentResult, summary: pd.DataFrame, names: 
                 cells.append("-")
                 continue
             r = hit.iloc[0]
+            if pd.isna(r["stage"]):
+                cells.append(f"none (no mean wait reached {NO_BOTTLENECK_DAYS} days)")
+                continue
             cells.append(
                 f"{stage_label(str(r['stage']))} at {team_label(str(r['team']))} "
                 f"({float(r['wait_days']):.1f} days wait, {float(r['queue_length']):.1f} in line)"
