@@ -8,6 +8,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
+import simulator
 from simulator.config.calendar import abstract_calendar, dated_calendar
 from simulator.config.errors import ConfigError
 from simulator.config.schema import ClockConfig, parse_scenario
@@ -131,6 +132,18 @@ def test_a_dated_clock_refuses_its_own_year_length_and_holidays_need_a_date() ->
         parse_scenario({**shipped(), "clock": {"holidays": ["2017-12-25"]}})
     clock = ClockConfig.model_validate({"start_date": "2017-10-02", "horizon_days": 63})
     assert clock.calendar().label("month", 9) == "2017-10"
+
+
+def test_a_start_date_on_the_command_line_is_enough_for_a_dated_calendar() -> None:
+    # the shipped clock leaves the year's length null: the date alone must not be refused
+    [spec, *_] = simulator.load_experiment(overrides=["clock.start_date=2027-01-04", "runs=2"]).scenarios
+    calendar = spec.config.clock.calendar()
+    assert calendar.label("month", 0) == "2027-01" and calendar.days_per_year != 250.0  # 2027 has 261 weekdays
+    [spec, *_] = simulator.load_experiment(overrides=["runs=2"]).scenarios
+    assert spec.config.clock.days_per_year is None and spec.config.clock.calendar().days_per_year == 250.0
+    with pytest.raises(ConfigError) as error:
+        simulator.load_experiment(overrides=["clock.start_date=2027-01-04", "clock.days_per_year=260"])
+    assert "clock.days_per_year = 260" in str(error.value) and "must be null (left out)" in str(error.value)
 
 
 # ---------------------------------------------------------------------------- everything cut by the calendar

@@ -158,4 +158,4 @@ def test_basemodel_fields_are_the_attributes_the_model_reads() -> None:
     config = parse_scenario(shipped("specialist"))
     assert isinstance(config, BaseModel)
     assert config.org.team_for(config.pipeline.stages[0]) == "sdr"
-    assert config.market.deal_value.kind == "lognormal" and config.clock.days_per_year == 250
+    assert config.market.deal_value.kind == "lognormal" and config.clock.calendar().days_per_year == 250

@@ -417,10 +417,14 @@ class ClockConfig(ConfigModel):
     """Working days simulated (250 = one year of the abstract calendar)."""
     warmup_days: NonNegative = 0.0
     """Days simulated before measurement starts (the run-in that fills the pipeline)."""
-    days_per_year: Annotated[
-        Number, Field(ge=12, le=366), explained("must be a number of working days between 12 and 366")
-    ] = DEFAULT_DAYS_PER_YEAR
-    """Working days in a year of the abstract calendar; months are twelfths of it (a dated calendar counts its own)."""
+    days_per_year: (
+        Annotated[Number, Field(ge=12, le=366), explained("must be a number of working days between 12 and 366")]
+        | None
+    ) = None
+    """Working days in a year of the abstract calendar; months are twelfths of it (None: 250, the default).
+
+    A dated calendar counts its own: with ``start_date`` it stays None.
+    """
     start_date: dt.date | None = None
     """Date of day 0: working days then follow the business-day calendar (None: an abstract calendar)."""
     holidays: list[dt.date] = Field(default_factory=list)
@@ -444,11 +448,11 @@ class ClockConfig(ConfigModel):
     def _warmup_inside_horizon(self) -> ClockConfig:
         if self.warmup_days >= self.horizon_days:
             raise ConfigError.single("warmup_days", self.warmup_days, "must be below clock.horizon_days")
-        if self.start_date is not None and "days_per_year" in self.model_fields_set:
+        if self.start_date is not None and self.days_per_year is not None:
             raise ConfigError.single(
                 "days_per_year",
                 self.days_per_year,
-                "must be left out with clock.start_date (a dated calendar counts its own)",
+                "must be null (left out) with clock.start_date: a dated calendar counts its own working days",
             )
         if self.holidays and self.start_date is None:
             raise ConfigError.single(
@@ -459,7 +463,8 @@ class ClockConfig(ConfigModel):
     def calendar(self) -> Calendar:
         """The calendar of this clock, covering the horizon."""
         if self.start_date is None:
-            return abstract_calendar(self.horizon_days, self.days_per_year)
+            days_per_year = DEFAULT_DAYS_PER_YEAR if self.days_per_year is None else self.days_per_year
+            return abstract_calendar(self.horizon_days, days_per_year)
         return dated_calendar(self.start_date, self.horizon_days, self.holidays)
 
 
