@@ -192,3 +192,76 @@ def test_a_memory_store_gives_the_same_sources(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(
         memory.table_sources(NAMES)["queues"].frame(), disk.table_sources(NAMES)["queues"].frame()
     )
+
+
+# ---------------------------------------------------------------------------- dtypes recorded when written
+
+EDGE_COLUMNS: dict[str, list[Any]] = {
+    "names": ["a", "b", "a", "c"],
+    "numbers_as_text": ["2024", "7", "2024", "12"],
+    "decimals_as_text": ["1.5", "2", None, "3"],
+    "yes_no_as_text": ["True", "False", "True", "True"],
+    "text_read_as_missing": ["nan", "NA", "", None],
+    "nothing": [None, None, None, None],
+    "mixed": ["a", 1, 2.5, None],
+    "yes_no_with_missing": [True, None, False, True],
+    "integers": [1, 2, 3, 12_345_678_901_234],
+    "floats": [1.0, np.nan, np.inf, -2.5],
+    "empty_floats": [np.nan] * 4,
+    "bools": [True, False, True, True],
+}
+
+
+@pytest.mark.parametrize("column", list(EDGE_COLUMNS))
+def test_the_recorded_dtypes_are_those_read_back(column: str) -> None:
+    from simulator.run.csv_dtypes import read_back_dtypes
+    from simulator.run.stored_table import READ_OPTIONS
+
+    frame = pd.DataFrame({"replication": [0, 0, 1, 1], column: EDGE_COLUMNS[column]})
+    back = pd.read_csv(io.StringIO(frame.to_csv(index=False, lineterminator="\n")), **READ_OPTIONS)
+    assert read_back_dtypes(frame, READ_OPTIONS) == tuple((str(c), str(d)) for c, d in back.dtypes.items())
+
+
+def _plain_parts(rng: np.random.Generator) -> list[Part]:
+    """Parts that never overlap; the scenarios' columns differ (a team of its own), as when teams differ."""
+    return [
+        _part(0, 0, 1, _rows("first", [0, 1], rng, sdr_calls=lambda n: np.arange(n), won=True)),
+        _part(0, 2, 3, _rows("first", [2, 3], rng, sdr_calls=lambda n: np.arange(n), won=False)),
+        _part(
+            1, 0, 1, _rows("second", [0, 1], rng, ae_calls=12_345_678_901_234, won=lambda n: [True, np.nan] * (n // 2))
+        ),
+        _part(1, 2, 3, _rows("second", [2, 3], rng, ae_calls=7, won=True)),
+    ]
+
+
+@pytest.mark.parametrize("tamper", ["none", "wrong", "unknown"])
+def test_parts_with_recorded_dtypes_are_written_in_one_pass(
+    tmp_path: Path, tamper: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from simulator.run.stored_table import StoredTable
+
+    store = DirectoryStore(tmp_path)
+    store.start({"scenario_names": NAMES})
+    for part in _plain_parts(np.random.default_rng(3)):
+        store.add(part)
+    entries = sorted((tmp_path / "store").glob("s001-*.manifest.json"))
+    if tamper != "none":  # a record that is wrong, or missing (a store written before dtypes were recorded)
+        data = json.loads(entries[0].read_text())
+        if tamper == "wrong":
+            data["files"]["monthly.csv"]["columns"][1][1] = "float64"  # replication said to be float
+        else:
+            del data["files"]["monthly.csv"]["columns"]
+        entries[0].write_text(json.dumps(data))
+        store = DirectoryStore(tmp_path)
+        store._entries = None  # read the entries again
+    reads: list[str] = []
+    read = StoredTable._read
+    monkeypatch.setattr(StoredTable, "_read", lambda self, e, c: reads.append(e.stem) or read(self, e, c))
+    written = io.StringIO()
+    store.monthly_source().write_csv(written, FLOAT_FORMAT)
+    expected = store.monthly().to_csv(index=False, float_format=FLOAT_FORMAT)
+    assert written.getvalue() == expected
+    assert ",1.23456789e+13\n" in expected and ",7\n" in expected  # promoted to float, printed as one
+    assert (len(reads) == 4) == (tamper == "none")  # one read of each of the 4 parts, unless a record is off

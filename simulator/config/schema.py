@@ -418,8 +418,7 @@ class ClockConfig(ConfigModel):
     warmup_days: NonNegative = 0.0
     """Days simulated before measurement starts (the run-in that fills the pipeline)."""
     days_per_year: (
-        Annotated[Number, Field(ge=12, le=366), explained("must be a number of working days between 12 and 366")]
-        | None
+        Annotated[Number, Field(ge=12, le=366), explained("must be a number of working days between 12 and 366")] | None
     ) = None
     """Working days in a year of the abstract calendar; months are twelfths of it (None: 250, the default).
 

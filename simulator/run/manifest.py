@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.io.atomic import atomic_write
+from simulator.run.csv_dtypes import ColumnTypes
 from simulator.run.parts import part_name
 
 MANIFEST = "manifest.json"
@@ -40,11 +41,14 @@ class FileRecord:
         rows: CSV records after the header (failure records for ``failures.json``).
         size: Bytes.
         sha256: Hex SHA-256 of the bytes.
+        columns: For a table, its columns and the dtypes pandas reads them back as
+            (:mod:`simulator.run.csv_dtypes`); None when unknown (entries of older stores).
     """
 
     rows: int
     size: int
     sha256: str
+    columns: ColumnTypes | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +89,7 @@ class Entry:
             "last": self.last,
             "failed": list(self.failed),
             "sequence": self.sequence,
-            "files": {kind: {"rows": f.rows, "size": f.size, "sha256": f.sha256} for kind, f in self.files.items()},
+            "files": {kind: _file_json(f) for kind, f in self.files.items()},
         }
 
     @classmethod
@@ -98,15 +102,28 @@ class Entry:
             tuple(int(r) for r in data["failed"]),
             int(data["sequence"]),
             {
-                str(kind): FileRecord(int(f["rows"]), int(f["size"]), str(f["sha256"]))
+                str(kind): FileRecord(int(f["rows"]), int(f["size"]), str(f["sha256"]), _columns(f.get("columns")))
                 for kind, f in data["files"].items()
             },
         )
 
 
-def file_record(content: bytes, rows: int) -> FileRecord:
-    """The record of a file about to be written with ``content``."""
-    return FileRecord(rows, len(content), hashlib.sha256(content).hexdigest())
+def _file_json(record: FileRecord) -> dict[str, Any]:
+    data: dict[str, Any] = {"rows": record.rows, "size": record.size, "sha256": record.sha256}
+    if record.columns is not None:
+        data["columns"] = [list(pair) for pair in record.columns]
+    return data
+
+
+def _columns(data: Any) -> ColumnTypes | None:
+    if data is None:
+        return None
+    return tuple((str(name), str(dtype)) for name, dtype in data)
+
+
+def file_record(content: bytes, rows: int, columns: ColumnTypes | None = None) -> FileRecord:
+    """The record of a file about to be written with ``content`` (``columns``: a table's read-back dtypes)."""
+    return FileRecord(rows, len(content), hashlib.sha256(content).hexdigest(), columns)
 
 
 def write_bytes(path: Path, content: bytes) -> None:

@@ -43,6 +43,7 @@ import pandas as pd
 
 from simulator.config.errors import ConfigError
 from simulator.io.atomic import atomic_write
+from simulator.run.csv_dtypes import read_back_dtypes
 from simulator.run.experiment import ReplicationFailure
 from simulator.run.manifest import (
     ENTRY_SUFFIX,
@@ -267,16 +268,22 @@ class DirectoryStore:
             entry_file = self.path / f"{part.name}{ENTRY_SUFFIX}"
             entry_file.unlink(missing_ok=True)
             known.pop(part.name, None)
-            contents = {f"table-{name}.csv": (_csv_bytes(t), len(t)) for name, t in part.tables.items()}
-            contents = {"monthly.csv": (_csv_bytes(part.monthly), len(part.monthly)), **contents}
+            tables = {f"table-{name}.csv": t for name, t in part.tables.items()}
+            tables = {"monthly.csv": part.monthly, **tables}
+            contents = {kind: (_csv_bytes(t), len(t), read_back_dtypes(t, READ_OPTIONS)) for kind, t in tables.items()}
             if part.failures:
                 records = [dataclasses.asdict(failure) for failure in part.failures]
-                contents["failures.json"] = (json.dumps(records, indent=1).encode("utf-8"), len(records))
-            contents["replications.csv"] = (_csv_bytes(part.replications), len(part.replications))
+                contents["failures.json"] = (json.dumps(records, indent=1).encode("utf-8"), len(records), None)
+            replications = part.replications
+            contents["replications.csv"] = (
+                _csv_bytes(replications),
+                len(replications),
+                read_back_dtypes(replications, READ_OPTIONS),
+            )
             files = {}
-            for kind, (content, rows) in contents.items():
+            for kind, (content, rows, columns) in contents.items():
                 write_bytes(self.path / f"{part.name}.{kind}", content)
-                files[kind] = file_record(content, rows)
+                files[kind] = file_record(content, rows, columns)
             failed = tuple(sorted(f.replication for f in part.failures))
             entry = Entry(part.scenario_index, part.first, part.last, failed, self._next_sequence, files)
             self._next_sequence += 1

@@ -95,15 +95,33 @@ class StoredTable(TableSource):
         """Each part's column dtypes as read, parts by name."""
         return [{str(c): d for c, d in self._read(entry, None).dtypes.items()} for entry in self.by_name]
 
+    def _recorded_dtypes(self) -> list[dict[str, str]] | None:
+        """Each part's read-back dtypes as its entry records them, parts by name; None unless all are known.
+
+        Overlapping parts (read together and sorted) take the slow path too.
+        """
+        recorded = [e.files[self.kind].columns for e in self.by_name]
+        if any(columns is None for columns in recorded) or any(len(c) > 1 for c in self._clusters()):
+            return None
+        return [dict(columns) for columns in recorded if columns is not None]
+
     def write_csv(self, file: IO[str], float_format: str) -> None:
         """Write the whole table part by part: the bytes of the stacked table's ``to_csv``.
 
-        Parts with the same columns and dtypes (the usual case) are written as read, in one
-        pass. Should one differ (a column missing, or empty, in some part), stacking would
-        change a column's dtype and so how its values print: the file is then written
-        again, each part cast to the dtypes of the whole stack (a second pass over the parts).
+        Parts with the same columns and dtypes (the usual case) are written as read. Should
+        one differ (a column missing, or empty, in some part), stacking would change a
+        column's dtype and so how its values print: each part is cast to the dtypes of the
+        whole stack. Both take one pass over the parts when their entries record the
+        dtypes each part reads back as, every part checked against its record as it is
+        read; otherwise (or should a record be wrong) the dtypes are found by reading
+        every part first.
         """
         start = file.tell()
+        recorded = self._recorded_dtypes()
+        if recorded is not None and self._write_recorded(file, recorded, float_format):
+            return
+        file.seek(start)
+        file.truncate()
         signature: tuple[tuple[str, str], ...] | None = None
         for piece in self.chunks():
             mine = tuple((str(c), str(d)) for c, d in piece.dtypes.items())
@@ -118,3 +136,22 @@ class StoredTable(TableSource):
             signature = mine
         if signature is None:
             pd.DataFrame().to_csv(file, index=False, float_format=float_format)
+
+    def _write_recorded(self, file: IO[str], recorded: list[dict[str, str]], float_format: str) -> bool:
+        """One pass with the recorded dtypes; False (part of the file written) when a part is not as recorded."""
+        if not recorded:
+            return False
+        by_stem = {e.stem: dtypes for e, dtypes in zip(self.by_name, recorded, strict=True)}
+        same = all(dtypes == recorded[0] for dtypes in recorded)
+        columns = list(dict.fromkeys(c for dtypes in recorded for c in dtypes))
+        common = None if same else common_dtypes(columns, recorded)
+        for k, entry in enumerate(self.entries):
+            piece = self._read(entry, None)
+            if {str(c): str(d) for c, d in piece.dtypes.items()} != by_stem[entry.stem] or list(piece.columns) != list(
+                by_stem[entry.stem]
+            ):
+                return False
+            if common is not None:
+                piece = piece.reindex(columns=columns).astype(common)  # type: ignore[arg-type]
+            piece.to_csv(file, index=False, header=k == 0, float_format=float_format)
+        return True
