@@ -44,12 +44,12 @@ def read_back_dtypes(frame: pd.DataFrame, read_options: dict[str, Any]) -> Colum
         return None
     found: dict[str, str] = {}
     objects: dict[str, tuple[Any, ...]] = {}
-    for name in frame.columns:
-        dtype = str(frame[name].dtype)
-        if dtype in _PLAIN:
-            found[name] = _PLAIN[dtype]
-        elif dtype == "object":
-            values = pd.unique(frame[name].to_numpy())
+    for position, (name, dtype) in enumerate(zip(frame.columns, frame.dtypes, strict=True)):
+        kind = str(dtype)
+        if kind in _PLAIN:
+            found[name] = _PLAIN[kind]
+        elif kind == "object":
+            values = pd.unique(frame.iloc[:, position].to_numpy())
             if not all(v is None or isinstance(v, str | int | float | bool) for v in values):
                 return None
             objects[name] = tuple(None if pd.isna(v) else v for v in values)

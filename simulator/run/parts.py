@@ -81,15 +81,35 @@ def monthly_frame(results: Sequence[ReplicationResult]) -> pd.DataFrame:
 
 
 def extra_frames(results: Sequence[ReplicationResult]) -> dict[str, pd.DataFrame]:
-    """Each replication's tidy extra tables stacked by name, ``scenario`` and ``replication`` first."""
-    frames: dict[str, list[pd.DataFrame]] = {}
-    for o in results:
-        for name, table in o.tables.items():
-            frame = pd.DataFrame(table)
-            frame.insert(0, "replication", o.replication)
-            frame.insert(0, "scenario", o.scenario)
-            frames.setdefault(name, []).append(frame)
-    return {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()}
+    """Each replication's tidy extra tables stacked by name, ``scenario`` and ``replication`` first.
+
+    A table whose columns have the same names and kinds of dtype in every replication (the
+    usual case) is stacked column by column, one frame for the batch; any other as a frame
+    per replication, concatenated. Both give the same table.
+    """
+    names = dict.fromkeys(name for o in results for name in o.tables)
+    return {name: _stacked(name, [o for o in results if name in o.tables]) for name in names}
+
+
+def _stacked(name: str, results: Sequence[ReplicationResult]) -> pd.DataFrame:
+    tables = [o.tables[name] for o in results]
+    shape = [(column, np.asarray(values).dtype.kind) for column, values in tables[0].items()]
+    if all([(c, np.asarray(v).dtype.kind) for c, v in table.items()] == shape for table in tables):
+        rows = [len(next(iter(table.values()))) if table else 0 for table in tables]
+        columns: dict[str, Any] = {
+            "scenario": np.repeat(np.array([o.scenario for o in results], dtype=object), rows),
+            "replication": np.repeat(np.array([o.replication for o in results], dtype=np.int64), rows),
+        }
+        for column, _ in shape:
+            columns[column] = np.concatenate([np.asarray(table[column]) for table in tables])
+        return pd.DataFrame(columns)
+    frames = []
+    for o, table in zip(results, tables, strict=True):
+        frame = pd.DataFrame(table)
+        frame.insert(0, "replication", o.replication)
+        frame.insert(0, "scenario", o.scenario)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
 
 
 def make_part(batch: Batch, outcomes: Sequence[Outcome]) -> Part:
