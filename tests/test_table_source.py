@@ -265,3 +265,31 @@ def test_parts_with_recorded_dtypes_are_written_in_one_pass(
     assert written.getvalue() == expected
     assert ",1.23456789e+13\n" in expected and ",7\n" in expected  # promoted to float, printed as one
     assert (len(reads) == 4) == (tamper == "none")  # one read of each of the 4 parts, unless a record is off
+
+
+@pytest.mark.parametrize("odd", ["none", "a column less", "floats for integers", "no rows"])
+def test_a_batchs_extra_tables_stack_as_one_frame_per_replication_would(odd: str) -> None:
+    from simulator.run.parts import extra_frames
+    from simulator.run.replication import ReplicationResult
+
+    def table(r: int) -> dict[str, np.ndarray]:
+        rows = 0 if (odd == "no rows" and r == 1) else 3
+        columns = {
+            "rep": np.arange(rows),
+            "team": np.array(["ae", "sdr_long_name", "ae"][:rows]),
+            "attainment": np.linspace(0.1, 0.9, rows),
+        }
+        if r == 2 and odd == "a column less":
+            del columns["attainment"]
+        if r == 2 and odd == "floats for integers":
+            columns["rep"] = columns["rep"].astype(float)
+        return columns
+
+    results = [ReplicationResult("s", r, {}, cast(Any, None), {"reps": table(r)}) for r in range(4)]
+    expected = []
+    for o in results:
+        frame = pd.DataFrame(o.tables["reps"])
+        frame.insert(0, "replication", o.replication)
+        frame.insert(0, "scenario", o.scenario)
+        expected.append(frame)
+    pd.testing.assert_frame_equal(extra_frames(results)["reps"], pd.concat(expected, ignore_index=True))
