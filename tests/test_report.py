@@ -252,3 +252,18 @@ def test_a_window_other_than_a_year_is_not_called_a_year(tmp_path: Path) -> None
     assert not re.search(r"\byear\b", text.split("## How it was run")[0]), "a 3-month window called a year"
     yearly = write_report(make_result(runs=20, effect=0.08), tmp_path, []).read_text()
     assert "what a low, a typical and a high year look like" in yearly and "the average year" in yearly
+
+
+def test_the_answer_is_worked_out_once_per_result_and_again_when_a_table_is_replaced(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from simulator.analysis import answer as answer_module
+
+    result = make_result(runs=20, effect=0.08)
+    calls: list[int] = []
+    real = answer_module._answer
+    monkeypatch.setattr(answer_module, "_answer", lambda r: calls.append(1) or real(r))
+    first = answer_module.answer(result)
+    assert answer_module.answer(result) is first and len(calls) == 1  # the figures, the report and the terminal
+    result.replications = result.replications.copy()
+    assert answer_module.answer(result) is not first and len(calls) == 2

@@ -260,7 +260,11 @@ def _cheapest(result: ExperimentResult, decision: DecisionSettings, candidates: 
 
 
 def answer(result: ExperimentResult) -> Answer:
-    """The answer to the experiment's question (see the module docstring)."""
+    """The answer to the experiment's question (see the module docstring); worked out once per result."""
+    return result.derived("answer", lambda: _answer(result))
+
+
+def _answer(result: ExperimentResult) -> Answer:
     decision = decision_of(result.experiment)
     names = scenario_names(result)
     runs = result.replications

@@ -137,9 +137,21 @@ def capacity_bridge(summary: pd.DataFrame, scenario: str) -> list[tuple[str, flo
 
 def attainment_values(result: ExperimentResult, scenario: str) -> np.ndarray:
     """Quota attainment of every counted rep of every run of a scenario (NaNs dropped)."""
-    source = result.table_sources.get(REPS_TABLE)
-    reps = source.frame(["scenario", "quota_attainment"]) if source is not None else pd.DataFrame()
-    if reps.empty or "quota_attainment" not in reps:
-        return np.array([])
-    values = reps.loc[reps["scenario"] == scenario, "quota_attainment"].to_numpy(dtype=np.float64)
-    return values[np.isfinite(values)]
+    return _attainments(result).get(scenario, np.array([]))
+
+
+def _attainments(result: ExperimentResult) -> dict[str, np.ndarray]:
+    """Scenario -> its reps' finite quota attainments: the reps table read once per result."""
+
+    def read() -> dict[str, np.ndarray]:
+        source = result.table_sources.get(REPS_TABLE)
+        reps = source.frame(["scenario", "quota_attainment"]) if source is not None else pd.DataFrame()
+        if reps.empty or "quota_attainment" not in reps:
+            return {}
+        found = {}
+        for scenario, rows in reps.groupby("scenario", sort=False):
+            values = rows["quota_attainment"].to_numpy(dtype=np.float64)
+            found[str(scenario)] = values[np.isfinite(values)]
+        return found
+
+    return result.derived("quota_attainments", read)

@@ -37,7 +37,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
-from simulator.run.experiment import Experiment
+from simulator.run.experiment import Experiment, ExperimentResult
 
 FloatArray = NDArray[np.float64]
 
@@ -199,6 +199,18 @@ class Drift:
 def starts_from_state(experiment: Experiment) -> bool:
     """True when the runs start from a real open pipeline (``initial_pipeline``, a calibrated as-of date)."""
     return any(spec.config.initial_pipeline is not None for spec in experiment.scenarios)
+
+
+def result_drifts(result: ExperimentResult) -> list[Drift]:
+    """:func:`transient_drifts` of a run's monthly table, with its baseline, seasons and start; worked out once."""
+
+    def drifts() -> list[Drift]:
+        experiment = result.experiment
+        monthly = result.monthly_table.frame(TRANSIENT_COLUMNS)
+        shapes, from_state = seasonal_shapes(experiment), starts_from_state(experiment)
+        return transient_drifts(monthly, experiment.baseline, shapes, from_state)
+
+    return result.derived("transient_drifts", drifts)
 
 
 def transient_drifts(

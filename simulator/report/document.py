@@ -40,12 +40,10 @@ from simulator.analysis.tables import (
     window_words,
 )
 from simulator.analysis.warmup import (
-    TRANSIENT_COLUMNS,
     depleting_territories,
-    seasonal_shapes,
+    result_drifts,
     starts_from_state,
     territories,
-    transient_drifts,
 )
 from simulator.analysis.wording import count_of, team_label, title
 from simulator.engines.choice import engines_used
@@ -200,9 +198,7 @@ def _steady_state_lines(result: ExperimentResult) -> list[str]:
     warmup = result.experiment.scenarios[0].config.clock.warmup_days
     baseline = result.experiment.baseline
     from_state = starts_from_state(result.experiment)
-    drifts = transient_drifts(
-        result.monthly_table.frame(TRANSIENT_COLUMNS), baseline, seasonal_shapes(result.experiment), from_state
-    )
+    drifts = result_drifts(result)
     lines = [f"- **Not yet in a steady state**: {d.sentence(warmup, baseline)}." for d in drifts if d.transient]
     lines += [
         f"- **Not yet in a steady state**: {line}."

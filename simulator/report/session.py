@@ -24,12 +24,9 @@ from simulator.analysis.decision import check_decision
 from simulator.analysis.precision import auto_runs_words
 from simulator.analysis.results import run_experiment
 from simulator.analysis.warmup import (
-    TRANSIENT_COLUMNS,
     depleting_territories,
-    seasonal_shapes,
-    starts_from_state,
+    result_drifts,
     territories,
-    transient_drifts,
 )
 from simulator.analysis.wording import count_of
 from simulator.engines import fast
@@ -165,10 +162,7 @@ def run_and_write(
     if unusual:
         print(unusual)
     warmup = experiment.scenarios[0].config.clock.warmup_days
-    shapes, from_state = seasonal_shapes(experiment), starts_from_state(experiment)
-    for drift in transient_drifts(
-        result.monthly_table.frame(TRANSIENT_COLUMNS), experiment.baseline, shapes, from_state
-    ):
+    for drift in result_drifts(result):
         kind = "warning" if drift.transient else "note"
         print(f"salesim: {kind}: {drift.sentence(warmup, experiment.baseline)}", file=sys.stderr)
     for line in depleting_territories(result.replications, territories(experiment)):

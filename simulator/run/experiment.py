@@ -6,9 +6,9 @@ returns travel together with their provenance in :class:`ExperimentResult`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from simulator.config.composed import MAX_SEED, SEED_RULE
 from simulator.config.decision import DecisionSettings
@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # the simulation stack is loaded when a scenario is compiled,
 
     from simulator.model.scenario import Scenario
     from simulator.run.table_source import TableSource
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +189,22 @@ class ExperimentResult:
     table_sources: dict[str, TableSource] = field(default_factory=dict)
     runs_per_scenario: dict[str, int] = field(default_factory=dict)
     computed: int | None = None
+    _derived: dict[str, tuple[tuple[object, ...], Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, made once for this result and kept: figures that read the large tables again.
+
+        The report, the figures and the terminal ask for some of the same things (the
+        answer, the transient check); each is worked out once. Replacing one of the
+        result's tables (or its experiment) makes it worked out again.
+        """
+        inputs = (self.experiment, self.replications, self.monthly_table, self.table_sources, self.summary)
+        kept = self._derived.get(key)
+        if kept is not None and all(a is b for a, b in zip(kept[0], inputs, strict=True)):
+            return cast(T, kept[1])
+        value = compute()
+        self._derived[key] = (inputs, value)
+        return value
 
     @property
     def monthly(self) -> pd.DataFrame:
