@@ -182,11 +182,16 @@ def test_bad_pipeline_values_name_the_key() -> None:
     with pytest.raises(ConfigError) as caught:
         validate_scenario(parse_scenario(data))
     (issue,) = caught.value.issues
-    assert issue.key == "pipelines.retention.expansion.uplift" and "median 20, p90 500:" in issue.allowed
+    assert issue.key == "pipelines.retention.expansion.uplift" and "median 20, p90 500, mean" in issue.allowed
     assert "fraction of the account's ARR" in issue.allowed and "percentage" in issue.allowed
     data["pipelines"]["retention"]["expansion"]["uplift"] = {"dist": "lognormal", "median": 0.25, "p90": 60}
     with pytest.raises(ConfigError, match=r"median 0\.25, p90 60"):  # the tail typed as a percentage
         validate_scenario(parse_scenario(data))
+    data["pipelines"]["retention"]["expansion"]["uplift"] = {"dist": "gamma", "mean": 50, "cv": 20}
+    with pytest.raises(ConfigError, match=r"p90 [0-9.e-]+, mean 50: "):  # median and p90 near 0 hide the mean
+        validate_scenario(parse_scenario(data))
+    data["pipelines"]["retention"]["expansion"]["uplift"] = {"dist": "gamma", "mean": 3, "cv": 20}
+    validate_scenario(parse_scenario(data))  # a mean of +300%: at the limit
     data["pipelines"]["retention"]["expansion"]["uplift"] = {"dist": "lognormal", "median": 1.5, "p90": 4.0}
     validate_scenario(parse_scenario(data))  # +150% at the median: unusual, allowed
     data["pipelines"]["retention"]["expansion"]["uplift"] = {"dist": "lognormal", "median": 0.5, "p90": 5}

@@ -14,9 +14,11 @@ from simulator.config.errors import ConfigIssue
 from simulator.config.schema import OrgConfig, ScenarioConfig, StageConfig
 
 ZERO = Distribution("constant", (0.0,))
-MAX_UPLIFT_MEDIAN, MAX_UPLIFT_P90 = 2.0, 5.0
+MAX_UPLIFT_MEDIAN, MAX_UPLIFT_P90, MAX_UPLIFT_MEAN = 2.0, 5.0, 3.0
 _ROUNDING = 1.0 + 1e-9  # quantiles come back from mu and sigma: a p90 of exactly 5 may read 5.000000000000001
-"""Largest median (+200% of the account's ARR at an expansion) and p90 (+500%) of the uplift accepted.
+"""Largest median (+200% of the account's ARR at an expansion), p90 (+500%) and mean (+300%) of the uplift accepted.
+The mean is what an NRR adds up: a heavy tail (a gamma with a cv of 20) can hide a mean of
+50 behind a median and a p90 near zero. A lognormal at both quantile limits has a mean of 2.6.
 Published expansion is ~40% of new ARR (Benchmarkit 2025) and median NRR 100–110% (SaaS
 Capital 2023), so a typical expansion adds a fraction of the account's ARR; an uplift of
 20, or a p90 of 60, is a percentage written as a number, which gives an NRR of thousands of %."""
@@ -107,11 +109,16 @@ def check_pipelines(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
         uplift = retention.expansion.uplift
         if uplift.quantile(0.0) < 0:
             issues.append(ConfigIssue("pipelines.retention.expansion.uplift", uplift.to_spec(), "cannot be negative"))
-        elif uplift.quantile(0.5) > MAX_UPLIFT_MEDIAN * _ROUNDING or uplift.quantile(0.9) > MAX_UPLIFT_P90 * _ROUNDING:
+        elif (
+            uplift.quantile(0.5) > MAX_UPLIFT_MEDIAN * _ROUNDING
+            or uplift.quantile(0.9) > MAX_UPLIFT_P90 * _ROUNDING
+            or uplift.mean > MAX_UPLIFT_MEAN * _ROUNDING
+        ):
             allowed = (
                 f"is a fraction of the account's ARR (0.25: +25%); a median above {MAX_UPLIFT_MEDIAN:g} "
-                f"(+{MAX_UPLIFT_MEDIAN:.0%} of ARR at an expansion) or a p90 above {MAX_UPLIFT_P90:g} is refused, "
-                f"and this one has median {uplift.quantile(0.5):.3g}, p90 {uplift.quantile(0.9):.3g}: "
-                "a percentage written as a number?"
+                f"(+{MAX_UPLIFT_MEDIAN:.0%} of ARR at an expansion), a p90 above {MAX_UPLIFT_P90:g} or a mean above "
+                f"{MAX_UPLIFT_MEAN:g} is refused, and this one has median {uplift.quantile(0.5):.3g}, "
+                f"p90 {uplift.quantile(0.9):.3g}, mean {uplift.mean:.3g}: a percentage written as a number, "
+                "or a tail too heavy?"
             )
             issues.append(ConfigIssue("pipelines.retention.expansion.uplift", uplift.to_spec(), allowed))
