@@ -77,8 +77,9 @@ def warm_up(scenarios: list[Scenario], engine: str = "auto") -> None:
     scenario with a customer book runs on it. Call in the parent before starting workers,
     so that they start warm.
     """
-    used = {engine_for(scenario, engine) for scenario in scenarios}
+    used = [engine_for(scenario, engine) for scenario in scenarios]
     if "fast" in used:
         fast.warm_up()
-    if any(engine_for(s, engine) == "simpy" and s.pipelines is not None and s.pipelines.retention for s in scenarios):
+    on_simpy = (s for s, kind in zip(scenarios, used, strict=True) if kind == "simpy")
+    if any(s.pipelines is not None and s.pipelines.retention for s in on_simpy):
         customer_luck.warm_up()
