@@ -183,6 +183,7 @@ def test_bad_pipeline_values_name_the_key() -> None:
         validate_scenario(parse_scenario(data))
     (issue,) = caught.value.issues
     assert issue.key == "pipelines.retention.expansion.uplift" and "median 20, p90 500, mean" in issue.allowed
+    assert issue.value == {"dist": "lognormal", "median": 20, "p90": 500}  # as written, not as mu and sigma
     assert "fraction of the account's ARR" in issue.allowed and "percentage" in issue.allowed
     data["pipelines"]["retention"]["expansion"]["uplift"] = {"dist": "lognormal", "median": 0.25, "p90": 60}
     with pytest.raises(ConfigError, match=r"median 0\.25, p90 60"):  # the tail typed as a percentage

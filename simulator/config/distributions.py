@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import NormalDist
 from typing import Annotated, Any
 
@@ -79,12 +79,15 @@ class Distribution:
         params: Canonical parameters for ``kind`` (see the table in :mod:`simulator.config.distribution_specs`).
         values: Support points of an empirical distribution; empty otherwise.
         weights: Unnormalised non-negative weights of ``values``; empty otherwise.
+        written: The config entry it was parsed from, as the user wrote it (None when built
+            in code); left out of equality and hashing.
     """
 
     kind: str
     params: tuple[float, ...]
     values: tuple[float, ...] = ()
     weights: tuple[float, ...] = ()
+    written: Any = field(default=None, compare=False, hash=False, repr=False)
 
     @classmethod
     def from_spec(cls, spec: Mapping[str, Any] | float | Distribution, key: str) -> Distribution:
@@ -104,7 +107,8 @@ class Distribution:
         if isinstance(spec, Distribution):
             return spec
         canonical = parse_spec(spec, key)
-        parsed = cls(canonical.kind, canonical.params, canonical.values, canonical.weights)
+        written = dict(spec) if isinstance(spec, Mapping) else spec
+        parsed = cls(canonical.kind, canonical.params, canonical.values, canonical.weights, written)
         try:
             moments = (parsed.mean, parsed.variance)
         except (ArithmeticError, ValueError):
@@ -159,6 +163,13 @@ class Distribution:
         if self.kind == "empirical":
             return {"dist": "empirical", "values": list(self.values), "weights": list(self.weights)}
         return {"dist": self.kind, **dict(zip(canonical_names(self.kind), self.params, strict=True))}
+
+    def as_written(self) -> Any:
+        """The config entry as the user wrote it (``{dist: lognormal, median: 20, p90: 500}``), for messages.
+
+        The canonical mapping (:meth:`to_spec`) when the distribution was built in code.
+        """
+        return self.to_spec() if self.written is None else self.written
 
     def _probs(self) -> npt.NDArray[np.float64]:
         """Normalised empirical probabilities."""

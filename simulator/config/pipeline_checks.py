@@ -94,9 +94,9 @@ def check_pipelines(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
                 issues.append(ConfigIssue(f"{key}.name", stage.name, "must be unique over every pipeline's stages"))
             seen.append(stage.name)
             if stage.effort_hours.quantile(0.0) < 0:
-                issues.append(ConfigIssue(f"{key}.effort_hours", stage.effort_hours.to_spec(), "cannot be negative"))
+                issues.append(ConfigIssue(f"{key}.effort_hours", stage.effort_hours.as_written(), "cannot be negative"))
             if stage.delay_days.quantile(0.0) < 0:
-                issues.append(ConfigIssue(f"{key}.delay_days", stage.delay_days.to_spec(), "cannot be negative"))
+                issues.append(ConfigIssue(f"{key}.delay_days", stage.delay_days.as_written(), "cannot be negative"))
             if pipeline in ("renewal", "expansion"):
                 _check_customer_stage(org, f"{key}.role", stage.name, stage.role, issues)
     retention = pipelines.retention
@@ -104,11 +104,11 @@ def check_pipelines(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
         allowed = f"must be the role of a team, whose reps own the accounts: {', '.join(_roles(org))}"
         issues.append(ConfigIssue("pipelines.retention.renewal.checkin_role", retention.renewal.checkin_role, allowed))
     if retention is not None and retention.initial_arr.quantile(0.0) < 0:
-        issues.append(ConfigIssue("pipelines.retention.initial_arr", retention.initial_arr.to_spec(), ">= 0"))
+        issues.append(ConfigIssue("pipelines.retention.initial_arr", retention.initial_arr.as_written(), ">= 0"))
     if retention is not None and retention.expansion is not None:
-        uplift = retention.expansion.uplift
+        uplift, key = retention.expansion.uplift, "pipelines.retention.expansion.uplift"
         if uplift.quantile(0.0) < 0:
-            issues.append(ConfigIssue("pipelines.retention.expansion.uplift", uplift.to_spec(), "cannot be negative"))
+            issues.append(ConfigIssue(key, uplift.as_written(), "cannot be negative"))
         elif (
             uplift.quantile(0.5) > MAX_UPLIFT_MEDIAN * _ROUNDING
             or uplift.quantile(0.9) > MAX_UPLIFT_P90 * _ROUNDING
@@ -121,4 +121,4 @@ def check_pipelines(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
                 f"p90 {uplift.quantile(0.9):.3g}, mean {uplift.mean:.3g}: a percentage written as a number, "
                 "or a tail too heavy?"
             )
-            issues.append(ConfigIssue("pipelines.retention.expansion.uplift", uplift.to_spec(), allowed))
+            issues.append(ConfigIssue(key, uplift.as_written(), allowed))

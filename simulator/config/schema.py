@@ -133,10 +133,10 @@ class MarketConfig(ConfigModel):
         if sum(self.segments.values()) <= 0:
             issues.append(ConfigIssue("segments", dict(self.segments), "weights must add up to more than 0"))
         if self.deal_value.mean <= 0:
-            issues.append(ConfigIssue("deal_value", self.deal_value.to_spec(), "must have a positive mean"))
+            issues.append(ConfigIssue("deal_value", self.deal_value.as_written(), "must have a positive mean"))
         if self.buying_circle.mean < 1:
             issues.append(
-                ConfigIssue("buying_circle", self.buying_circle.to_spec(), "needs a mean of at least 1 person")
+                ConfigIssue("buying_circle", self.buying_circle.as_written(), "needs a mean of at least 1 person")
             )
         if issues:
             raise ConfigError(issues)
@@ -189,7 +189,7 @@ class StageConfig(ConfigModel):
             if d is not None
         ]
         issues = [
-            ConfigIssue(name, value.to_spec(), "cannot be negative")
+            ConfigIssue(name, value.as_written(), "cannot be negative")
             for name, value in delays
             if value.quantile(0.0) < 0
         ]
@@ -199,7 +199,7 @@ class StageConfig(ConfigModel):
             issues.append(
                 ConfigIssue(
                     "lost_delay_days",
-                    self.lost_delay_days.to_spec(),
+                    self.lost_delay_days.as_written(),
                     "needs decide_after_delay: true (losses otherwise close when the work ends)",
                 )
             )
@@ -344,7 +344,7 @@ class HandoffConfig(ConfigModel):
     @model_validator(mode="after")
     def _not_negative(self) -> HandoffConfig:
         issues = [
-            ConfigIssue(name, value.to_spec(), "cannot be negative")
+            ConfigIssue(name, value.as_written(), "cannot be negative")
             for name, value in (("delay_days", self.delay_days), ("extra_effort_hours", self.extra_effort_hours))
             if value.quantile(0.0) < 0
         ]

@@ -166,7 +166,7 @@ def check_workforce(workforce: WorkforceConfig, teams: Mapping[str, str], issues
             if isinstance(dist, str):
                 continue
             if dist is not None and (dist.quantile(0.0) < 0 or not math.isfinite(dist.mean)):
-                spec = dist.to_spec()
+                spec = dist.as_written()
                 issues.append(ConfigIssue(f"workforce.{where}.{field}", spec, "must be finite and never negative"))
 
 
