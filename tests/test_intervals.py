@@ -275,3 +275,25 @@ def test_a_small_run_prints_no_interval_outside_its_range(tmp_path: Path) -> Non
         cells = re.findall(r"\[([^\]]*)\]", line)
         for cell in cells[:2]:  # the scenarios' columns; the third is a difference
             assert not cell.startswith("-"), line
+
+
+def test_a_wilson_interval_holds_its_share_exactly_at_0_and_1() -> None:
+    # rounding put the low bound at 1.7e-18 above a share of 0 (n = 3, 6, 7, 12, ... 200) and the
+    # high bound below 1 at a share of 1 (n = 10, 13, 25, ...): a figure's whisker went negative
+    from simulator.analysis.intervals import wilson_interval
+
+    for n in range(1, 2001):
+        low, high = wilson_interval(0, n)
+        assert low == 0.0 and 0.0 < high <= 1.0, n
+        low, high = wilson_interval(n, n)
+        assert high == 1.0 and 0.0 <= low < 1.0, n
+        low, high = wilson_interval(n // 3, n)
+        assert low <= (n // 3) / n <= high, n
+
+
+def test_whiskers_are_never_negative_and_missing_bounds_draw_none() -> None:
+    from simulator.report.plot_style import error_extents
+
+    np.testing.assert_allclose(error_extents(0.0, 1.7e-18, 0.2), [[0.0], [0.2]])
+    np.testing.assert_allclose(error_extents([1.0, 0.5], [0.9, np.nan], [1.0 - 1e-16, 0.7]), [[0.1, 0.0], [0.0, 0.2]])
+    assert error_extents(0.5, np.nan, np.nan) is None

@@ -206,6 +206,20 @@ def test_quarterly_plan_gives_a_probability_per_quarter() -> None:
     assert row["plan_target"] == pytest.approx(1e5 + 1e9)
 
 
+def test_a_quarterly_plan_and_a_plan_never_missed_reach_the_report(tmp_path: Path) -> None:
+    # each quarter's probability in its own table; a plan hit in every run (a Wilson bound a hair
+    # below 1 drew a negative whisker and stopped the figures before the report) gives all files
+    overrides = ["runs=6", "clock.horizon_days=125", "clock.warmup_days=0"]  # Q1 and Q2: 62 + 63 working days
+    quarterly = simulator.load_experiment("plan_check", [*overrides, "plan.bookings=[1000,1e12,1000,1000]"])
+    result = simulator.run_experiment(quarterly, workers=1)
+    write_outputs(result, tmp_path)
+    report = (tmp_path / "report.md").read_text()
+    table = report.split("Quarter by quarter:", 1)[1].split("\n\n", 2)[1]
+    assert "Probability of hitting the plan in Y1-Q1 (%) | 100.0% (" in table
+    assert "Probability of hitting the plan in Y1-Q2 (%) | 0.0% (" in table and "Y1-Q3" not in table
+    assert (tmp_path / "decision.png").stat().st_size > 0 and (tmp_path / "report.html").stat().st_size > 0
+
+
 def test_capacity_gaps_add_up_to_the_simulated_bookings() -> None:
     data = {**shipped(org="specialist"), "clock": {"horizon_days": 100}}
     row = kpi_row(simulate(compiled(data), 2, 0))

@@ -9,6 +9,7 @@ about an experiment; every function takes a KPI name and a number.
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING
 
 from simulator.analysis.wording import sentence_start, team_label, words
@@ -195,6 +196,9 @@ def kpi_label(kpi: str) -> str:
         return KPI_LABELS[kpi]
     if kpi.startswith(UTILISATION_PREFIX):
         return _utilisation_label(kpi.removeprefix(UTILISATION_PREFIX))
+    quarter = re.fullmatch(r"hit_plan_(y\d+|\d{4})_(q[1-4])", kpi)
+    if quarter:  # the calendar's own label: Y2-Q1, 2028-Q1
+        return f"Probability of hitting the plan in {quarter.group(1).upper()}-{quarter.group(2).upper()}"
     for prefix, template in _PREFIX_LABELS:
         if kpi.startswith(prefix):
             return template.format(words(kpi.removeprefix(prefix)))

@@ -106,7 +106,8 @@ def wilson_score(p: float, n: float, quantile: float) -> tuple[float, float]:
     denominator = 1.0 + q2 / n
     centre = (p + q2 / (2.0 * n)) / denominator
     half = quantile * math.sqrt(p * (1.0 - p) / n + q2 / (4.0 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # the interval holds p exactly; rounding would put the bound a hair past it at p = 0 or 1
+    return min(max(0.0, centre - half), p), max(min(1.0, centre + half), p)
 
 
 def wilson_interval(successes: float, n: int, confidence: float = DEFAULT_CONFIDENCE) -> tuple[float, float]:

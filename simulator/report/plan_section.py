@@ -9,6 +9,7 @@ probability of hitting the plan uses Wilson's interval (see
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +31,8 @@ COST_KPIS = (
     "quota_attainment_p50",
     "reps_at_quota_share",
 )
+QUARTER_PLAN_KPI = re.compile(r"hit_plan_\w+_q[1-4]")
+"""A quarter's plan KPI: ``hit_plan_y2_q1`` (abstract calendar), ``hit_plan_2028_q1`` (dated)."""
 FORECAST_KPIS = (
     "forecast_mape",
     "forecast_wape",
@@ -55,7 +58,7 @@ def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[s
         rows.append(
             [f"**{name}**", format_money(plan) if plan is not None else "-", format_mean_ci(hit, "hit_plan"), spread]
         )
-    quarters = sorted(k for k in pd.unique(summary["kpi"]) if str(k).startswith("hit_plan_q"))
+    quarters = [str(k) for k in pd.unique(summary["kpi"]) if QUARTER_PLAN_KPI.fullmatch(str(k))]  # in time order
     plan_header = f"Plan ({period_words(result).strip()})"
     lines = [
         "## The plan",

@@ -23,6 +23,7 @@ from simulator.report.plot_style import (
     BETTER_COLOUR,
     UNCLEAR_COLOUR,
     empty_figure,
+    error_extents,
     format_axis,
     grid,
     save_figure,
@@ -48,8 +49,14 @@ def plot_decision(result: ExperimentResult, answer: Answer, out_dir: Path | str)
             if row is None or not math.isfinite(float(row["mean"])):
                 continue
             mean, low, high = float(row["mean"]), float(row["ci_low"]), float(row["ci_high"])
-            xerr = [[mean - low], [high - mean]] if math.isfinite(low) and math.isfinite(high) else None
-            ax.errorbar(mean, y, xerr=xerr, fmt="o", color=colours.get(scenario, UNCLEAR_COLOUR), capsize=3)
+            ax.errorbar(
+                mean,
+                y,
+                xerr=error_extents(mean, low, high),
+                fmt="o",
+                color=colours.get(scenario, UNCLEAR_COLOUR),
+                capsize=3,
+            )
             if scenario == result.experiment.baseline:
                 ax.axvline(mean, color=UNCLEAR_COLOUR, linestyle=":", linewidth=1)
         target = answer.decision.rule.target if answer.decision.rule else None

@@ -20,6 +20,7 @@ from simulator.report.plot_style import (
     UNCLEAR_COLOUR,
     WORSE_COLOUR,
     empty_figure,
+    error_extents,
     format_axis,
     save_figure,
 )
@@ -60,8 +61,7 @@ def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
             if finalist.candidate == found.recommended
             else (UNCLEAR_COLOUR if finalist.today else TRIAL_COLOUR)
         )
-        has = math.isfinite(finalist.ci_low) and math.isfinite(finalist.ci_high)
-        err = [[finalist.mean - finalist.ci_low], [finalist.ci_high - finalist.mean]] if has else None
+        err = error_extents(finalist.mean, finalist.ci_low, finalist.ci_high)
         right.errorbar(finalist.mean, i, xerr=err, fmt="o", color=colour, capsize=4)
         chance = f"P(best) {finalist.p_best:.0%}" if math.isfinite(finalist.p_best) else "for scale"
         right.annotate(

@@ -21,6 +21,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -98,6 +99,20 @@ def format_axis(ax: Axes, kpi: str, axis: str = "y") -> None:
     formatter = value_formatter(kpi)
     if formatter is not None:
         (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
+
+
+def error_extents(centre: Any, low: Any, high: Any) -> np.ndarray | None:
+    """Matplotlib's ``xerr``/``yerr`` for intervals around ``centre``: shape (2, n), never negative.
+
+    A bound that is not finite draws no whisker on its side (None: no bound at all), and a
+    bound that rounding put a hair on the wrong side of its centre (a Wilson bound of 1e-17
+    above a share of 0) draws none either, instead of stopping the figure with a ValueError.
+    """
+    mid, below, above = (np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in (centre, low, high))
+    if not (np.isfinite(below).any() or np.isfinite(above).any()):
+        return None
+    extents = np.vstack([mid - below, above - mid])
+    return np.clip(np.nan_to_num(extents, nan=0.0, posinf=0.0, neginf=0.0), 0.0, None)
 
 
 def format_difference_axis(ax: Axes, kpi: str, axis: str = "y") -> None:

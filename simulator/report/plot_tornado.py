@@ -20,6 +20,7 @@ from simulator.report.plot_style import (
     MAX_WIDTH_IN,
     UNCLEAR_COLOUR,
     empty_figure,
+    error_extents,
     format_difference_axis,
     save_figure,
 )
@@ -50,9 +51,9 @@ def plot_tornado(table: pd.DataFrame, out_dir: Path | str, delta: float) -> Path
         low = rows[f"{side}_ci_low"].to_numpy(dtype=float)
         high = rows[f"{side}_ci_high"].to_numpy(dtype=float)
         ax.barh(y - offset, diff, height=0.34, color=colour, alpha=0.85, label=f"lever set {side}")
-        has = np.isfinite(low) & np.isfinite(high)
-        err = np.vstack([np.where(has, diff - low, 0.0), np.where(has, high - diff, 0.0)])
-        ax.errorbar(diff, y - offset, xerr=err, fmt="none", ecolor="black", elinewidth=1, capsize=2)
+        ax.errorbar(
+            diff, y - offset, xerr=error_extents(diff, low, high), fmt="none", ecolor="black", elinewidth=1, capsize=2
+        )
     ax.axvline(0.0, color="black", linewidth=1)
     ax.set_yticks(y, [_label(r) for _, r in rows.iterrows()])
     for tick, clear in zip(ax.get_yticklabels(), rows["clear"].astype(bool), strict=True):
@@ -84,8 +85,8 @@ def plot_global(table: pd.DataFrame, method: str, kpi: str, floor: float, out_di
     y = np.arange(len(table))
     if method == "morris":
         mid = table["mu_star"].to_numpy(dtype=float)
-        err = np.vstack([mid - table["mu_star_ci_low"].to_numpy(dtype=float), table["mu_star_ci_high"] - mid])
-        ax.barh(y, mid, xerr=np.clip(err, 0.0, None), color=LOW_COLOUR, alpha=0.85, capsize=3, label="mu*")
+        err = error_extents(mid, table["mu_star_ci_low"], table["mu_star_ci_high"])
+        ax.barh(y, mid, xerr=err, color=LOW_COLOUR, alpha=0.85, capsize=3, label="mu*")
         if math.isfinite(floor):
             ax.axvline(floor, color=UNCLEAR_COLOUR, linestyle="--", label="noise floor (2 standard errors)")
         format_difference_axis(ax, kpi, "x")

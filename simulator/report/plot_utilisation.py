@@ -10,7 +10,6 @@ the ceiling.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -27,6 +26,7 @@ from simulator.report.plot_style import (
     MAX_WIDTH_IN,
     WORSE_COLOUR,
     empty_figure,
+    error_extents,
     ordered_scenarios,
     save_figure,
     scenario_colours,
@@ -85,8 +85,7 @@ def plot_utilisation(replications: pd.DataFrame, out_dir: Path | str, baseline: 
 
 
 def _bar(ax: plt.Axes, x: float, width: float, load: TeamLoad, colour: str, labelled: bool) -> None:
-    finite = math.isfinite(load.load_low) and math.isfinite(load.load_high)
-    yerr = [[load.load - load.load_low], [load.load_high - load.load]] if finite else None
+    yerr = error_extents(load.load, load.load_low, load.load_high)
     ax.bar(x, load.load, width * 0.92, yerr=yerr, capsize=3, color=colour, alpha=0.85)
     if load.has_filler:
         ax.bar(x, load.filler, width * 0.92, bottom=load.load, color=colour, alpha=0.2, hatch="///", edgecolor=colour)
