@@ -94,6 +94,8 @@ def test_morris_screening_ranks_the_same_lever_first() -> None:
     assert bool(found.table["above_noise"].iloc[0]) and found.floor > 0  # measured on the paired runs of each step
     arrivals = found.table["mu_star"].iloc[0]
     assert (found.table["mu_star"].iloc[1:] < 0.1 * arrivals).all()  # the inert levers hardly move bookings
+    assert (found.table["mu_star_ci_low"] >= 0).all()  # a mean of absolute effects: its CI stops at 0
+    assert (found.table["mu_star_ci_low"] <= found.table["mu_star"]).all()
     assert any("Campolongo" in line for line in found.advice) and any(
         "below that minimum" in line for line in found.advice
     )
@@ -146,3 +148,23 @@ def test_a_clamp_never_moves_a_lever_to_the_other_side_of_its_base() -> None:
     built, kept = lever_experiment(experiment, "base", levers, 2, notes)
     assert [s.name for s in built.scenarios] == ["baseline", "p000_low"]
     assert kept[0].high is None and kept[0].low == 7.0 and "cannot run" in notes[0]
+
+
+def test_the_morris_table_of_a_rate_reads_in_points() -> None:
+    from simulator.analysis.global_sensitivity import GlobalSensitivity
+    from simulator.report.sensitivity_report import _global_lines
+
+    table = pd.DataFrame(
+        {
+            "parameter": ["a"],
+            "mu_star": [0.077],
+            "mu_star_ci_low": [0.0],
+            "mu_star_ci_high": [0.098],
+            "mu": [-0.02],
+            "sigma": [0.433],
+            "above_noise": [True],
+        }
+    )
+    lines = _global_lines(GlobalSensitivity("morris", "win_rate", table, 8, 2, 0.02, 0.04, []), Path("."), None)
+    row = next(line for line in lines if line.startswith("| `a`"))
+    assert row == "| `a` | 7.7 points (0.0 points to 9.8 points) | -2.0 points | 43.3 points | yes |"

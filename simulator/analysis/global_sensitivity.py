@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from simulator.analysis.formatting import format_value
+from simulator.analysis.formatting import format_amount
 from simulator.analysis.levers import Lever, with_value
 from simulator.analysis.results import run_experiment
 from simulator.config.errors import ConfigError
@@ -196,8 +196,10 @@ def _morris(
         {
             "parameter": list(found["names"]),
             "mu_star": np.asarray(found["mu_star"], dtype=float),
-            "mu_star_ci_low": np.asarray(found["mu_star"], dtype=float)
-            - np.asarray(found["mu_star_conf"], dtype=float),
+            # mu* is a mean of absolute effects: its interval stops at 0
+            "mu_star_ci_low": np.maximum(
+                0.0, np.asarray(found["mu_star"], dtype=float) - np.asarray(found["mu_star_conf"], dtype=float)
+            ),
             "mu_star_ci_high": np.asarray(found["mu_star"], dtype=float)
             + np.asarray(found["mu_star_conf"], dtype=float),
             "mu": np.asarray(found["mu"], dtype=float),
@@ -215,7 +217,7 @@ def _morris(
     ]
     if size < MORRIS_MIN_TRAJECTORIES:
         advice.append(f"r = {size} is below that minimum: treat the ranking as a first look and raise --trajectories.")
-    floor_words = format_value(kpi, floor)
+    floor_words = format_amount(kpi, floor)
     if not bool(table["above_noise"].iloc[0]):
         advice.append(
             f"Even the largest mu* is below the noise floor ({floor_words}: two standard errors of an elementary "

@@ -21,7 +21,14 @@ import pandas as pd
 from tqdm import tqdm
 
 from simulator.analysis.decision import check_decision, decision_of
-from simulator.analysis.formatting import format_signed_range, format_value, kpi_label, kpi_words
+from simulator.analysis.formatting import (
+    format_amount,
+    format_signed_amount,
+    format_signed_range,
+    format_value,
+    kpi_label,
+    kpi_words,
+)
 from simulator.analysis.global_sensitivity import MORRIS_MIN_TRAJECTORIES, GlobalSensitivity, global_sensitivity
 from simulator.analysis.levers import LEVER_SECTIONS, find_levers, lever_experiment
 from simulator.analysis.quantities import kpi_row
@@ -182,10 +189,10 @@ def _global_lines(g: GlobalSensitivity, out_dir: Path, figure: Path | None) -> l
         rows = [
             [
                 f"`{r['parameter']}`",
-                f"{format_value(kpi, float(r['mu_star']))} ({format_value(kpi, float(r['mu_star_ci_low']))} to "
-                f"{format_value(kpi, float(r['mu_star_ci_high']))})",
-                format_value(kpi, float(r["mu"]), signed=True),
-                format_value(kpi, float(r["sigma"])),
+                f"{format_amount(kpi, float(r['mu_star']))} ({format_amount(kpi, float(r['mu_star_ci_low']))} to "
+                f"{format_amount(kpi, float(r['mu_star_ci_high']))})",
+                format_signed_amount(kpi, float(r["mu"])),
+                format_amount(kpi, float(r["sigma"])),
                 "yes" if bool(r["above_noise"]) else "no",
             ]
             for _, r in g.table.iterrows()
