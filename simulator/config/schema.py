@@ -457,6 +457,16 @@ class ClockConfig(ConfigModel):
             raise ConfigError.single(
                 "holidays", [str(d) for d in self.holidays], "need clock.start_date (a dated calendar)"
             )
+        if self.start_date is not None:
+            try:
+                self.calendar()
+            except (ValueError, OverflowError):  # Python's dates end with the year 9999
+                raise ConfigError.single(
+                    "start_date",
+                    str(self.start_date),
+                    f"is too late: the run's {self.horizon_days:g} working days and the calendar years they touch "
+                    "would pass the year 9999",
+                ) from None
         return self
 
     def calendar(self) -> Calendar:
