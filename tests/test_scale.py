@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -340,3 +341,18 @@ def test_a_resume_names_each_setting_that_differs_once() -> None:
     now["scenarios"] = {"a": {"org": {"teams": {"ae": {"headcount": 9}}}}, "b": {"clock": {"horizon_days": 200}}}
     named = {(issue.key, issue.value) for issue in store.config_differences(before, now)}
     assert named == {("seed", 2), ("org.teams.ae.headcount", 9), ("[scenario b] clock.horizon_days", 200)}
+
+
+def test_two_dask_runs_at_once_print_nothing_of_dask(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("distributed")
+    scenario = simulator.load_experiment(overrides=["runs=2"]).scenarios[0].compile()
+    first = dask_backend.DaskBackend([scenario], 1, None, 1, log=tmp_path / "a" / "dask.log")
+    second = dask_backend.DaskBackend([scenario], 1, None, 1, log=tmp_path / "b" / "dask.log")
+    with warnings.catch_warnings(record=True) as caught:  # a warning would be printed outside pytest
+        warnings.simplefilter("always")
+        with first, second:  # the second scheduler cannot have the first one's ports
+            pass
+    assert not [w for w in caught if "already in use" in str(w.message)]
+    terminal = capfd.readouterr()
+    assert "Perhaps you already have a cluster running" not in terminal.err + terminal.out
+    assert "distributed" not in terminal.err

@@ -27,6 +27,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -111,14 +112,22 @@ class DaskBackend:
             environ = worker_log_environ(self._log.path)
             self._environ = {name: os.environ.get(name) for name in environ}
             try:
-                with dask.config.set({PRE_SPAWN: {**dask.config.get(PRE_SPAWN, {}), **environ}}):
+                with (
+                    dask.config.set({PRE_SPAWN: {**dask.config.get(PRE_SPAWN, {}), **environ}}),
+                    warnings.catch_warnings(record=True) as caught,
+                ):
+                    warnings.simplefilter("always")
                     self._cluster = LocalCluster(
                         n_workers=self.requested,
                         threads_per_worker=1,
                         processes=True,
-                        dashboard_address=None,
+                        # the scheduler's HTTP server on a free local port: a second run at once finds
+                        # 8787 taken and would warn on the terminal
+                        dashboard_address="127.0.0.1:0",
                         silence_logs=False,  # else it sets the level of every log handler, the log file's too
                     )
+                for warning in caught:  # Dask's own warnings go to its log, not the terminal
+                    logging.getLogger("distributed").warning("%s", warning.message)
             finally:
                 if main:
                     signal.signal(signal.SIGINT, previous)
