@@ -203,3 +203,17 @@ def test_hires_in_month_k_start_on_the_first_working_day_of_that_calendar_month(
     team = sc.team_names.index("full_cycle")
     assert sc.workforce.teams[team].hire_days == (12.0, 34.0)  # 1 November, 1 December 2017
     assert window_months(sc).labels[1:3] == ("2017-11", "2017-12")
+
+
+def test_a_dated_clock_with_a_warm_up_is_told_how_to_measure_whole_calendar_years() -> None:
+    shipped_year = ClockConfig.model_validate({"start_date": "2027-01-04", "horizon_days": 500, "warmup_days": 250})
+    advice = shipped_year.year_window_advice()
+    # 2027 from Monday 4 January has 260 weekdays, leap 2028 starting on a Saturday 260 more
+    assert advice is not None and "to measure 2028, set clock.warmup_days=260 clock.horizon_days=520" in advice
+    aligned = ClockConfig.model_validate({"start_date": "2027-01-04", "horizon_days": 520, "warmup_days": 260})
+    assert aligned.year_window_advice() is None
+    assert aligned.calendar().label("month", aligned.calendar().month_of(260)) == "2028-01"
+    assert aligned.calendar().month_of(519) == aligned.calendar().month_of(260) + 11  # December 2028
+    as_of = ClockConfig.model_validate({"start_date": "2027-06-01", "horizon_days": 120, "warmup_days": 0})
+    assert as_of.year_window_advice() is None  # a forecast from an as-of date is not a calendar year
+    assert ClockConfig.model_validate({"horizon_days": 500, "warmup_days": 250}).year_window_advice() is None

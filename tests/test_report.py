@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -250,6 +251,22 @@ def test_a_window_other_than_a_year_is_not_called_a_year(tmp_path: Path) -> None
     assert "what a low, a typical and a high run of 3 months look like" in text
     assert "the average run of 3 months, not a single run of 3 months" in text
     assert not re.search(r"\byear\b", text.split("## How it was run")[0]), "a 3-month window called a year"
+    dated = [
+        dataclasses.replace(
+            s,
+            config=s.config.model_copy(
+                update={
+                    "clock": s.config.clock.model_copy(
+                        update={"start_date": dt.date(2027, 1, 4), "horizon_days": 500.0, "warmup_days": 250.0}
+                    )
+                }
+            ),
+        )
+        for s in result.experiment.scenarios
+    ]
+    result.experiment = dataclasses.replace(result.experiment, scenarios=tuple(dated))
+    text = write_report(result, tmp_path, []).read_text()  # 250 of a dated year's 260 working days
+    assert "run of 11.5 months" in text and "12 months" not in text
     yearly = write_report(make_result(runs=20, effect=0.08), tmp_path, []).read_text()
     assert "what a low, a typical and a high year look like" in yearly and "the average year" in yearly
 

@@ -78,7 +78,10 @@ def period_words(result: ExperimentResult) -> str:
     if abs(window - year) < 1.0:
         return " per year"
     months = 12.0 * window / year
-    return f" over {months:.0f} months" if months >= 1 else f" over {window:.0f} working days"
+    if months < 1:
+        return f" over {window:g} working days"
+    # a dated year's 250 working days are 11.5 of its months, not 12
+    return f" over {months:.0f} months" if abs(months - round(months)) < 0.05 else f" over {months:.1f} months"
 
 
 def window_words(result: ExperimentResult) -> str:

@@ -164,6 +164,27 @@ def abstract_calendar(horizon_days: float, days_per_year: float = DEFAULT_DAYS_P
     return Calendar(np.asarray(starts, dtype=np.float64), 1, float(days_per_year))
 
 
+def whole_years_window(
+    start: dt.date, holidays: Sequence[dt.date], lo: float, hi: float
+) -> tuple[float, float, str] | None:
+    """The whole calendar years nearest the window ``[lo, hi)`` of a dated calendar; None if it is whole years.
+
+    Returns:
+        ``(warm-up, horizon, years)``: the working days at which the first calendar year
+        starting at or after ``lo`` starts and the last of as many years as the window
+        holds (at least one) ends, and those years in words (``2028``, ``2028 to 2029``).
+    """
+    wider = dated_calendar(start, hi + 2 * 366, holidays)
+    years = wider.edges("year")
+    if np.isclose(years, lo).any() and np.isclose(years, hi).any():
+        return None
+    first = int(np.searchsorted(years, lo - 1e-9))
+    count = max(1, round((hi - lo) / wider.days_per_year))
+    last = min(first + count, years.size - 1)
+    labels = [wider.label("year", k) for k in range(first, last)]
+    return float(years[first]), float(years[last]), labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
+
+
 def dated_calendar(start: dt.date, horizon_days: float, holidays: Sequence[dt.date] = ()) -> Calendar:
     """A business-day calendar: day 0 is the first working day on or after ``start``.
 

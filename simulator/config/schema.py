@@ -40,7 +40,13 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, ValidationError, model_validator
 
-from simulator.config.calendar import DEFAULT_DAYS_PER_YEAR, Calendar, abstract_calendar, dated_calendar
+from simulator.config.calendar import (
+    DEFAULT_DAYS_PER_YEAR,
+    Calendar,
+    abstract_calendar,
+    dated_calendar,
+    whole_years_window,
+)
 from simulator.config.decisions import QuarterEndConfig, QuarterMonthDelays
 from simulator.config.distributions import Distribution, DistributionField
 from simulator.config.economics import EconomicsConfig
@@ -468,6 +474,25 @@ class ClockConfig(ConfigModel):
                     "would pass the year 9999",
                 ) from None
         return self
+
+    def year_window_advice(self) -> str | None:
+        """For a dated clock with a warm-up, how to measure whole calendar years when the window is not; else None.
+
+        The shipped clock counts a year as 250 working days; a dated year has its own count
+        (261 in 2027), so a start date alone puts the measured window mid-year. A clock
+        without a warm-up (a forecast from an as-of date) is left as it is.
+        """
+        if self.start_date is None or self.warmup_days <= 0:
+            return None
+        found = whole_years_window(self.start_date, self.holidays, self.warmup_days, self.horizon_days)
+        if found is None:
+            return None
+        lo, hi, measured = found
+        return (
+            f"the measured window (working days {self.warmup_days:g} to {self.horizon_days:g} from "
+            f"{self.start_date}) is not whole calendar years of the dated calendar; to measure {measured}, set "
+            f"clock.warmup_days={lo:g} clock.horizon_days={hi:g}"
+        )
 
     def calendar(self) -> Calendar:
         """The calendar of this clock, covering the horizon."""

@@ -79,6 +79,9 @@ def _announce(experiment: Experiment, settings: RunnerSettings) -> None:
         f"{_where(settings)} (seed {experiment.seed}){', resuming' if settings.resume else ''}",
         file=sys.stderr,
     )
+    advice = dict.fromkeys(a for spec in experiment.scenarios if (a := spec.config.clock.year_window_advice()))
+    for line in advice:
+        print(f"salesim: note: {line}", file=sys.stderr)
 
 
 def _say_interrupted(interrupted: RunInterrupted, resume_command: str) -> None:
