@@ -356,3 +356,31 @@ def test_two_dask_runs_at_once_print_nothing_of_dask(tmp_path: Path, capfd: pyte
     terminal = capfd.readouterr()
     assert "Perhaps you already have a cluster running" not in terminal.err + terminal.out
     assert "distributed" not in terminal.err
+
+
+def test_a_fresh_run_in_a_used_folder_says_it_replaces_the_earlier_runs_results(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simulator.report import session
+    from simulator.report.session import run_and_write
+    from simulator.run.runner import RunInterrupted
+
+    settings = RunnerSettings(workers=1, progress=False)
+    first = simulator.load_experiment(overrides=["runs=3", *SMALL[1:]])
+    run_and_write(first, tmp_path, settings=settings)
+    assert "earlier run" not in capsys.readouterr().err
+    second = simulator.load_experiment(overrides=["runs=2", "seed=7", *SMALL[1:]])
+    run_and_write(second, tmp_path, settings=settings)
+    err = capsys.readouterr().err
+    assert "salesim: the folder held an earlier run's 6 replications: this run replaces them" in err
+    assert "runner.resume=true" in err and len(pd.read_csv(tmp_path / "replications.csv")) == 4
+
+    def interrupted(*args: object, **kwargs: object) -> None:  # a third run stopped before its outputs
+        raise RunInterrupted(1, 4, str(tmp_path / "store"))
+
+    monkeypatch.setattr(session, "run_experiment", interrupted)
+    with pytest.raises(RunInterrupted):
+        run_and_write(first, tmp_path, settings=settings)
+    assert "report and tables" in capsys.readouterr().err
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert "report.md" not in left and "replications.csv" not in left and "store" in left  # nothing of another run

@@ -24,6 +24,19 @@ from simulator.io.atomic import atomic_write
 from simulator.run.experiment import ExperimentResult
 
 CSV_FLOAT_FORMAT = "%.10g"
+OUTPUT_PATTERNS = ("config.yaml", "*.csv", "summary.json", "failures.json", "*.png", "report.md", "report.html")
+"""The files :func:`write_outputs` writes in a run directory (the store and Hydra's files are not among them)."""
+
+
+def remove_outputs(out_dir: Path) -> list[Path]:
+    """Remove the outputs an earlier run left in ``out_dir`` (they describe results its store no longer holds)."""
+    removed = []
+    for pattern in OUTPUT_PATTERNS:
+        for path in sorted(Path(out_dir).glob(pattern)):
+            if path.is_file():
+                path.unlink()
+                removed.append(path)
+    return removed
 
 
 def _clean(value: Any) -> Any:

@@ -32,7 +32,7 @@ from simulator.analysis.wording import count_of
 from simulator.engines import fast
 from simulator.engines.choice import engine_for, engines_used, warm_up
 from simulator.io.output_dir import UnwritableOutputError, check_writable, reason
-from simulator.report.outputs import write_outputs
+from simulator.report.outputs import remove_outputs, write_outputs
 from simulator.run.experiment import Experiment, ExperimentResult
 from simulator.run.runner import RunInterrupted, resolve_workers
 from simulator.run.settings import RunnerSettings
@@ -157,6 +157,8 @@ def run_and_write(
                 raise UnwritableOutputError(out_dir, reason(error)) from None
         except RunInterrupted as interrupted:
             _say_interrupted(interrupted, resume_command)
+            if not settings.resume and remove_outputs(out_dir):  # an earlier run's, beside this run's store
+                print(f"salesim: the earlier run's report and tables in {out_dir} were removed", file=sys.stderr)
             raise
     print(answer_text(result, answer(result)))
     print()

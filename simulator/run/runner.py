@@ -298,9 +298,14 @@ def run_replications(
         with chosen:  # connect (or start a cluster) first: an unreachable scheduler leaves nothing behind
             if isinstance(store, DirectoryStore) and not resume:
                 try:
-                    store.start(fingerprint(experiment))
+                    replaced = store.start(fingerprint(experiment))
                 except OSError as error:
                     raise UnwritableOutputError(Path(store.location), reason(error)) from None
+                if replaced:
+                    (on_note or (lambda _note: None))(
+                        f"the folder held an earlier run's {replaced:,} replications: this run replaces them "
+                        "(runner.resume=true continues an interrupted run instead)"
+                    )
             for s, outcomes in first.items():
                 run.on_batch(Batch(s, (0,)), outcomes)
             already = sum(len(reps) for reps in store.done().values()) - run.computed

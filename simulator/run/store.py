@@ -178,14 +178,21 @@ class DirectoryStore:
         if issues:
             raise ConfigError(issues)
 
-    def start(self, fingerprint: Mapping[str, Any]) -> None:
-        """Open a fresh store for a new run (a store already in the folder is replaced)."""
+    def start(self, fingerprint: Mapping[str, Any]) -> int:
+        """Open a fresh store for a new run (a store already in the folder is replaced).
+
+        Returns:
+            The replications with results that the replaced store held (0 without one).
+        """
+        replaced = 0
         if self.path.exists():
+            replaced = sum(len(e.succeeded()) for e in self._committed()) if (self.path / MANIFEST).is_file() else 0
             shutil.rmtree(self.path)  # a fresh run in a used folder replaces the old results
         self.path.mkdir(parents=True)
         manifest = {**json.loads(json.dumps(fingerprint, default=str)), FORMAT_KEY: STORE_FORMAT}
         atomic_write(self.path / MANIFEST, lambda f: json.dump(manifest, f, indent=1, sort_keys=True))
         self._entries, self._session_start, self._next_sequence = {}, 0, 0
+        return replaced
 
     def resume(self, fingerprint: Mapping[str, Any]) -> list[str]:
         """Open the store of an interrupted run: check the config, then every part against the manifest.
