@@ -158,3 +158,27 @@ def test_a_territory_worked_nearly_dry_is_named_with_the_key_to_raise() -> None:
     data["pipelines"]["prospecting"]["target_accounts"] = 40_000
     result = simulator.run_experiment(experiment_from_dict(data), workers=1)
     assert depleting_territories(result.replications, territories(result.experiment)) == []
+
+
+def test_a_drift_is_told_from_the_first_months_level_to_the_last_and_never_below_zero() -> None:
+    from simulator.analysis.warmup import Drift, transient_drifts
+
+    fitted = Drift("s", "open_pipeline_mean", "open pipeline", level=33.0, drift=-97.0, se=1.0)
+    assert "falls by 100% across the measured window (from about 82 to 0)" in fitted.sentence(0.0)
+    measured = Drift("s", "open_pipeline_mean", "open pipeline", 33.0, -97.0, 1.0, first=83.0, last=4.0)
+    assert "still falls by 95% across the measured window (from about 83 to 4)" in measured.sentence(250.0)
+    months, runs = 12, 30
+    rng = np.random.default_rng(4)
+    level = np.linspace(120.0, 30.0, months)  # a pipeline draining over the window
+    monthly = pd.DataFrame(
+        {
+            "scenario": "s",
+            "replication": np.repeat(np.arange(runs), months),
+            "month": np.tile(np.arange(months), runs),
+            "open_pipeline_mean": np.tile(level, runs) + rng.normal(0.0, 2.0, months * runs),
+        }
+    )
+    [drift] = [d for d in transient_drifts(monthly) if d.series == "open_pipeline_mean"]
+    assert drift.first == pytest.approx(120.0, abs=1.5) and drift.last == pytest.approx(30.0, abs=1.5)
+    start, end = f"{drift.first:,.0f}", f"{drift.last:,.0f}"
+    assert f"falls by 75% across the measured window (from about {start} to {end})" in drift.sentence(250.0)

@@ -160,6 +160,22 @@ class Drift:
     se: float  # its standard error across replications
     response: bool = False  # the baseline's same series is steady: the scenario's lever moves it
     from_state: bool = False  # the run starts from a real state (the open deals at an as-of date): a forecast
+    first: float = math.nan  # mean level in the window's first month, over runs
+    last: float = math.nan  # and in its last month
+
+    def _ends(self) -> tuple[float, float]:
+        """Where the series starts and ends in the window: the first and last months' means when known."""
+        if math.isfinite(self.first) and math.isfinite(self.last):
+            return self.first, self.last
+        # the fitted trend's ends; a state (deals, customers, partners) is never below zero
+        return max(0.0, self.level - self.drift / 2), max(0.0, self.level + self.drift / 2)
+
+    def _change(self) -> str:
+        """``rises by 40% (from about 100 to 140)``, from the window's first month to its last."""
+        start, end = self._ends()
+        direction = "rises" if end > start else "falls"
+        share = f" by {abs(end - start) / start:.0%}" if start > 0 else ""
+        return f"{direction}{share} across the measured window (from about {start:,.0f} to {end:,.0f})"
 
     @property
     def transient(self) -> bool:
@@ -173,15 +189,13 @@ class Drift:
 
     def sentence(self, warmup_days: float, baseline: str = "the baseline") -> str:
         """The warning in words, with the warm-up to try (or, for a response, what moves it)."""
-        direction = "rises" if self.drift > 0 else "falls"
         if self.from_state:
             return (
-                f"{self.scenario}: the {self.what} {direction} by {abs(self.relative):.0%} across the measured window "
-                f"(from about {self.level - self.drift / 2:,.0f} to {self.level + self.drift / 2:,.0f}): the run "
-                "starts from the deals open at the as-of date, so this is the forecast's own course, not an "
-                "artefact a warm-up would remove"
+                f"{self.scenario}: the {self.what} {self._change()}: the run starts from the deals open at the "
+                "as-of date, so this is the forecast's own course, not an artefact a warm-up would remove"
             )
         if self.response:
+            direction = "rises" if self.drift > 0 else "falls"
             return (
                 f"{self.scenario}: the {self.what} {direction} by {abs(self.relative):.0%} across the measured window "
                 f"while {baseline}'s is steady: the scenario's own lever moves it (a new level being reached, not "
@@ -189,10 +203,9 @@ class Drift:
             )
         suggestion = max(warmup_days * 2, 250.0)
         return (
-            f"{self.scenario}: the {self.what} still {direction} by {abs(self.relative):.0%} across the measured "
-            f"window (from about {self.level - self.drift / 2:,.0f} to {self.level + self.drift / 2:,.0f}): the run "
-            f"had not reached a steady state when measurement began; try a longer warm-up "
-            f"(clock.warmup_days={suggestion:.0f}, or `salesim warmup` to choose one)"
+            f"{self.scenario}: the {self.what} still {self._change()}: the run had not reached a steady state when "
+            f"measurement began; try a longer warm-up (clock.warmup_days={suggestion:.0f}, or `salesim warmup` to "
+            "choose one)"
         )
 
 
@@ -260,7 +273,8 @@ def transient_drifts(
             critical = float(stats.t.ppf(stats.norm.cdf(CLEAR_DRIFT_SE), df=slopes.size - 1))
             clear = abs(drift) > critical * se if se > 0 else drift != 0.0
             if material and clear:
-                found.append(Drift(str(scenario), column, what, level, drift, se, from_state=from_state))
+                first, last = float(values[:, 0].mean()), float(values[:, -1].mean())
+                found.append(Drift(str(scenario), column, what, level, drift, se, False, from_state, first, last))
     if baseline is None:
         return found
     drifting = {d.series for d in found if d.scenario == baseline}
