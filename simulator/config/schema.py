@@ -456,7 +456,7 @@ class ClockConfig(ConfigModel):
         if self.start_date is not None and self.days_per_year is not None:
             raise ConfigError.single(
                 "days_per_year",
-                self.days_per_year,
+                int(self.days_per_year) if float(self.days_per_year).is_integer() else self.days_per_year,
                 "must be null (left out) with clock.start_date: a dated calendar counts its own working days",
             )
         if self.holidays and self.start_date is None:

@@ -39,7 +39,8 @@ FIGURE_TITLES = {
     ),
     "quota_attainment": (
         "Quota attainment",
-        "Share of rep-years by attainment (bookings credited to the closing rep over quota), ramped reps only.",
+        "Share of reps by attainment over the measured window (bookings credited to the closing rep over quota), "
+        "ramped reps only, one per rep and run.",
     ),
     "tornado": (
         "Which levers move the KPI most",
