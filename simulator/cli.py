@@ -29,6 +29,7 @@ from omegaconf import DictConfig, OmegaConf
 from simulator.command_line import SEARCHPATH, hydra_refusal, prepare_command_line, restore_overrides
 from simulator.compose import compose_experiment, config_dir, load_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.schema import dated_span_problem
 from simulator.io.output_dir import UnwritableOutputError, check_creatable, check_writable
 from simulator.run.experiment import Experiment
 from simulator.run.settings import RunnerSettings, runner_settings
@@ -138,6 +139,10 @@ def _run_job(cfg: DictConfig) -> int:
         _remove_if_empty(out_dir, written)
         return EXIT_UNWRITABLE_OUTPUT
     except RunInterrupted:
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:  # before any batch was sent (the engine loading, the workers starting)
+        print("\nsalesim: interrupted before any replication finished; nothing was kept", file=sys.stderr)
+        _remove_if_empty(out_dir, written)
         return EXIT_INTERRUPTED
     return EXIT_REPLICATION_FAILURES if result.failures else 0
 
@@ -339,7 +344,15 @@ def _warmup_main(args: Sequence[str]) -> int:
     from simulator.analysis.warmup_study import study_warmup
     from simulator.report.warmup_report import warmup_markdown, write_warmup
 
-    year = spec.config.clock.calendar().days_per_year
+    clock = spec.config.clock
+    year = clock.calendar().days_per_year
+    too_late = clock.start_date and dated_span_problem(clock.start_date, options.years * year, clock.holidays)
+    if too_late:  # the study's own span must fit the dated calendar
+        print(
+            f"salesim: warmup: clock.start_date = {clock.start_date} with --years {options.years:g}: {too_late}",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG_ERROR
     out = Path(options.out or f"outputs/warmup/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
     try:
         check_creatable(out)
@@ -442,6 +455,9 @@ def main() -> None:
     sys.argv = [sys.argv[0], *args]
     try:
         _hydra_main()
+    except KeyboardInterrupt:  # while Python, Hydra or the config loaded: nothing was run
+        print("\nsalesim: interrupted; nothing was run", file=sys.stderr)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as error:
         refusal = hydra_refusal(error) if users_full_error is None else None
         if refusal is None:

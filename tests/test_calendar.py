@@ -144,6 +144,8 @@ def test_a_start_date_on_the_command_line_is_enough_for_a_dated_calendar() -> No
     with pytest.raises(ConfigError) as error:
         simulator.load_experiment(overrides=["clock.start_date=9998-06-01"])  # Python's dates end in 9999
     assert "clock.start_date = '9998-06-01': is too late" in str(error.value)
+    with pytest.raises(ConfigError, match="9997-01-04': is too late"):  # the calendar-year note looks 2 years on
+        simulator.load_experiment(overrides=["clock.start_date=9997-01-04"])
     with pytest.raises(ConfigError) as error:
         simulator.load_experiment(overrides=["clock.start_date=2027-01-04", "clock.days_per_year=260"])
     assert "clock.days_per_year = 260" in str(error.value) and "must be null (left out)" in str(error.value)

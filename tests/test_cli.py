@@ -363,3 +363,13 @@ def test_every_command_refuses_an_output_folder_it_cannot_write_before_running(
     assert code == 2, err
     assert f"cannot write results to {out}: a file is in the way where a folder should be" in err
     assert "Traceback" not in err and sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]
+
+
+def test_a_warm_up_study_past_the_year_9999_is_refused_naming_its_years(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("simulator.analysis.warmup_study.study_warmup", lambda *a, **k: pytest.fail("simulated"))
+    args = ["--runs", "2", "--years", "20", "--out", str(tmp_path / "w"), "clock.start_date=9980-01-04"]
+    assert cli.SUBCOMMANDS["warmup"](args) == 2
+    err = capsys.readouterr().err
+    assert "--years 20: is too late" in err and "year 9999" in err and not (tmp_path / "w").exists()

@@ -375,10 +375,20 @@ def test_a_fresh_run_in_a_used_folder_says_it_replaces_the_earlier_runs_results(
     assert "salesim: the folder held an earlier run's 6 replications: this run replaces them" in err
     assert "runner.resume=true" in err and len(pd.read_csv(tmp_path / "replications.csv")) == 4
 
-    def interrupted(*args: object, **kwargs: object) -> None:  # a third run stopped before its outputs
+    def stopped_early(*args: object, **kwargs: object) -> None:  # Ctrl-C while the workers start
+        raise RunInterrupted(0, 4, str(tmp_path / "store"))
+
+    monkeypatch.setattr(session, "run_experiment", stopped_early)
+    with pytest.raises(RunInterrupted):
+        run_and_write(first, tmp_path, settings=settings)
+    assert "report and tables" not in capsys.readouterr().err  # the earlier run is whole: kept as it was
+    assert (tmp_path / "report.md").is_file() and (tmp_path / "replications.csv").is_file()
+
+    def stopped_later(*args: object, **kwargs: object) -> None:  # a run stopped after taking over the store
+        store.DirectoryStore(tmp_path).start({"scenario_names": ["generalist", "specialist"]})
         raise RunInterrupted(1, 4, str(tmp_path / "store"))
 
-    monkeypatch.setattr(session, "run_experiment", interrupted)
+    monkeypatch.setattr(session, "run_experiment", stopped_later)
     with pytest.raises(RunInterrupted):
         run_and_write(first, tmp_path, settings=settings)
     assert "report and tables" in capsys.readouterr().err

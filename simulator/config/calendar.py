@@ -174,7 +174,10 @@ def whole_years_window(
         starting at or after ``lo`` starts and the last of as many years as the window
         holds (at least one) ends, and those years in words (``2028``, ``2028 to 2029``).
     """
-    wider = dated_calendar(start, hi + 2 * 366, holidays)
+    try:
+        wider = dated_calendar(start, hi + 2 * 366, holidays)
+    except (ValueError, OverflowError):  # past the year 9999: no years to suggest
+        return None
     years = wider.edges("year")
     if np.isclose(years, lo).any() and np.isclose(years, hi).any():
         return None

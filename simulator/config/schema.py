@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, ValidationError, model_validator
@@ -416,6 +416,22 @@ class OrgConfig(ConfigModel):
         return self.default_team
 
 
+LOOK_AHEAD_YEARS = 5
+"""Years past the horizon a dated calendar must hold: the calendar-year note looks 2 ahead."""
+
+
+def dated_span_problem(start: dt.date, horizon_days: float, holidays: Sequence[dt.date]) -> str | None:
+    """Why a dated calendar from ``start`` cannot hold ``horizon_days`` (and the years after them); None if it can."""
+    try:
+        dated_calendar(start, horizon_days + LOOK_AHEAD_YEARS * 262, holidays)
+    except (ValueError, OverflowError):  # Python's dates end with the year 9999
+        return (
+            f"is too late: {horizon_days:g} working days from it, and {LOOK_AHEAD_YEARS} years after them, "
+            "would pass the year 9999"
+        )
+    return None
+
+
 class ClockConfig(ConfigModel):
     """Simulated time, in working days, and the calendar that names them (:mod:`simulator.config.calendar`)."""
 
@@ -464,15 +480,9 @@ class ClockConfig(ConfigModel):
                 "holidays", [str(d) for d in self.holidays], "need clock.start_date (a dated calendar)"
             )
         if self.start_date is not None:
-            try:
-                self.calendar()
-            except (ValueError, OverflowError):  # Python's dates end with the year 9999
-                raise ConfigError.single(
-                    "start_date",
-                    str(self.start_date),
-                    f"is too late: the run's {self.horizon_days:g} working days and the calendar years they touch "
-                    "would pass the year 9999",
-                ) from None
+            too_late = dated_span_problem(self.start_date, self.horizon_days, self.holidays)
+            if too_late:
+                raise ConfigError.single("start_date", str(self.start_date), too_late)
         return self
 
     def year_window_advice(self) -> str | None:

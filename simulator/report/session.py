@@ -14,6 +14,7 @@ import contextlib
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
@@ -34,6 +35,7 @@ from simulator.engines.choice import engine_for, engines_used, warm_up
 from simulator.io.output_dir import UnwritableOutputError, check_writable, reason
 from simulator.report.outputs import remove_outputs, write_outputs
 from simulator.run.experiment import Experiment, ExperimentResult
+from simulator.run.manifest import MANIFEST
 from simulator.run.runner import RunInterrupted, resolve_workers
 from simulator.run.settings import RunnerSettings
 from simulator.run.store import STORE_DIRNAME
@@ -84,6 +86,16 @@ def _announce(experiment: Experiment, settings: RunnerSettings) -> None:
         print(f"salesim: note: {line}", file=sys.stderr)
 
 
+def _store_started_since(out_dir: Path, begun: int) -> bool:
+    """Whether this run opened a fresh store in ``out_dir`` (its manifest written since ``begun``, in ns).
+
+    Interrupted before that (while the workers start), the folder still holds the earlier
+    run whole, store and outputs, and stays as it was.
+    """
+    manifest = out_dir / STORE_DIRNAME / MANIFEST
+    return manifest.is_file() and manifest.stat().st_mtime_ns >= begun
+
+
 def _say_interrupted(interrupted: RunInterrupted, resume_command: str) -> None:
     of = f" of {interrupted.total}" if interrupted.total else ""
     print(
@@ -126,6 +138,7 @@ def run_and_write(
     from simulator.report.unusual_section import unusual_summary
 
     settings = settings or RunnerSettings(workers=workers or 0, batch_size=batch_size or 0, progress=progress)
+    begun = time.time_ns()
     check_decision(experiment)
     check_writable(out_dir)
     _announce(experiment, settings)
@@ -157,7 +170,7 @@ def run_and_write(
                 raise UnwritableOutputError(out_dir, reason(error)) from None
         except RunInterrupted as interrupted:
             _say_interrupted(interrupted, resume_command)
-            if not settings.resume and remove_outputs(out_dir):  # an earlier run's, beside this run's store
+            if _store_started_since(out_dir, begun) and remove_outputs(out_dir):  # an earlier run's, beside ours
                 print(f"salesim: the earlier run's report and tables in {out_dir} were removed", file=sys.stderr)
             raise
     print(answer_text(result, answer(result)))
