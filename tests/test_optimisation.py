@@ -154,3 +154,15 @@ def test_a_sampler_seed_out_of_range_is_refused_before_anything_runs(seed: str, 
     with pytest.raises(SystemExit) as exit_:
         optimise_main(["--team", "ae=7:8", "--seed", seed, "--out", str(tmp_path / "x")], never)
     assert exit_.value.code == 2 and not (tmp_path / "x").exists()
+
+
+def test_mixes_that_tie_on_the_kpi_go_cheapest_first() -> None:
+    # arrivals do not depend on who works them: every mix ties exactly (common random numbers)
+    tied = TeamMixProblem(experiment_from_dict(_two_stage()), "base", "leads_arrivals", BOUNDS, BUDGET)
+    every = exhaustive(tied, runs=3, workers=1)
+    feasible = every[every["feasible"]]
+    assert feasible["mean"].nunique() == 1 and list(feasible["cost"]) == sorted(feasible["cost"])
+    found = optimise(tied, trials=6, runs=3, first_runs=2, finalists=3, final_runs=4, seed=2, workers=1)
+    assert found.recommended is not None
+    chosen = next(f for f in found.finalists if f.candidate == found.recommended)
+    assert chosen.cost == min(f.cost for f in found.finalists if f.feasible)

@@ -18,7 +18,8 @@ The search (:func:`optimise`):
    CI, its cost with a CI, and the probability that it is truly the best of those within
    the bounds and the budget (a paired bootstrap over runs,
    :func:`simulator.analysis.ranking.probability_best`). The answer is the finalist with
-   the best mean whose mean cost is within the budget (today's mix when nothing beats it).
+   the best mean whose mean cost is within the budget (today's mix when nothing beats it);
+   of finalists with the same mean (every run hits the plan), the cheaper.
 
 The search starts from today's mix (an enqueued first trial) when it lies within the bounds.
 
@@ -274,8 +275,9 @@ def _finalists(
     workers: int | None,
     on_progress: Callable[[int], None] | None,
 ) -> tuple[list[Finalist], int]:
+    # equal means (every run hits the plan): the cheaper mix first
     ranked = sorted(
-        (e for e in complete.values() if problem.feasible(e)), key=lambda e: problem.sign * e.mean, reverse=True
+        (e for e in complete.values() if problem.feasible(e)), key=lambda e: (-problem.sign * e.mean, e.cost)
     )
     chosen = [e.candidate for e in ranked[:count]]
     if not chosen:  # nothing within the budget: show the cheapest found
@@ -307,7 +309,7 @@ def _finalists(
                 today=candidate == today,
             )
         )
-    found.sort(key=lambda f: -problem.sign * f.mean)
+    found.sort(key=lambda f: (-problem.sign * f.mean, f.cost))  # a tie on the KPI goes to the cheaper mix
     return found, runs
 
 
@@ -332,7 +334,8 @@ def exhaustive(
     table["_score"] = [
         problem.sign * m if f else -math.inf for m, f in zip(table["mean"], table["feasible"], strict=True)
     ]
-    return table.sort_values("_score", ascending=False, kind="stable").drop(columns="_score").reset_index(drop=True)
+    ordered = table.sort_values(["_score", "cost"], ascending=[False, True], kind="stable")  # ties: cheaper first
+    return ordered.drop(columns="_score").reset_index(drop=True)
 
 
 def exhaustive_optimisation(
