@@ -168,3 +168,26 @@ def test_the_morris_table_of_a_rate_reads_in_points() -> None:
     lines = _global_lines(GlobalSensitivity("morris", "win_rate", table, 8, 2, 0.02, 0.04, []), Path("."), None)
     row = next(line for line in lines if line.startswith("| `a`"))
     assert row == "| `a` | 7.7 points (0.0 points to 9.8 points) | -2.0 points | 43.3 points | yes |"
+
+
+@pytest.mark.parametrize("levers", [1, 4])
+def test_the_answer_counts_its_levers_in_words(levers: int) -> None:
+    from simulator.report.sensitivity_report import SensitivityStudy, answer_paragraph
+
+    table = pd.DataFrame(
+        {
+            "parameter": [f"p{i}" for i in range(levers)],
+            "kpi": "bookings",
+            "baseline_mean": 1e6,
+            "swing": [1e5] + [0.0] * (levers - 1),
+            "swing_ci_low": [5e4] + [-1.0] * (levers - 1),
+            "swing_ci_high": [1.5e5] + [1.0] * (levers - 1),
+            "clear": [True] + [False] * (levers - 1),
+        }
+    )
+    study = SensitivityStudy("e", "base", "bookings", 0.2, 4, 1, table, None, [], 0.0)
+    text = answer_paragraph(study)
+    if levers == 1:
+        assert text.startswith("Moving the lever of scenario base 20%") and "1 of 1 lever has a clear effect" in text
+    else:
+        assert text.startswith("Moving each of 4 levers") and "1 of 4 levers has a clear effect" in text

@@ -67,7 +67,7 @@ def answer_paragraph(found: Optimisation) -> str:
         return f"No mix of {', '.join(problem.bounds)} found {budget or 'that runs'}{found_words}. {search}."
     best = by_name[found.recommended]
     text = (
-        f"The best mix found {budget}{',' if budget else ''} {best.candidate.words()}, gives {kpi_words(kpi)} of "
+        f"The best mix found{' ' + budget + ',' if budget else ''} {best.candidate.words()}, gives {kpi_words(kpi)} of "
         f"{_mean_ci(kpi, best.mean, best.ci_low, best.ci_high)} for a cost of sales of "
         f"{_mean_ci('cost_of_sales', best.cost, best.cost_low, best.cost_high)}"
     )

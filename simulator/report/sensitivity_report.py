@@ -34,7 +34,7 @@ from simulator.analysis.levers import LEVER_SECTIONS, find_levers, lever_experim
 from simulator.analysis.quantities import kpi_row
 from simulator.analysis.results import run_experiment
 from simulator.analysis.sensitivity import sensitivity_table
-from simulator.analysis.wording import join_words
+from simulator.analysis.wording import count_of, join_words
 from simulator.config.errors import ConfigError
 from simulator.io.atomic import atomic_write
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
@@ -134,7 +134,8 @@ def answer_paragraph(study: SensitivityStudy) -> str:
     clear = table[table["clear"]]
     base = format_value(kpi, float(table["baseline_mean"].iloc[0])) if len(table) else "n/a"
     head = (
-        f"Moving each of {len(table)} levers of scenario {study.scenario} {study.delta:.0%} down and up, one at a "
+        f"{'Moving the lever' if len(table) == 1 else f'Moving each of {len(table)} levers'} of scenario "
+        f"{study.scenario} {study.delta:.0%} down and up, one at a "
         f"time, {kpi_words(kpi)} (baseline {base}) moves most with "
     )
     if clear.empty:
@@ -144,7 +145,8 @@ def answer_paragraph(study: SensitivityStudy) -> str:
         )
     top = [_swing_words(r) for _, r in clear.head(3).iterrows()]
     text = head + join_words(top) + "."
-    text += f" {len(clear)} of {len(table)} levers have a clear effect at {study.runs} runs per scenario."
+    verb = "has" if len(clear) == 1 else "have"
+    text += f" {len(clear)} of {count_of(len(table), 'lever')} {verb} a clear effect at {study.runs} runs per scenario."
     if study.global_result is not None and len(study.global_result.table):
         g = study.global_result
         first = str(g.table["parameter"].iloc[0])
