@@ -237,7 +237,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--budget", type=float, default=None, help="most mean cost of sales a year ($)")
     parser.add_argument("--kpi", default=None, help="KPI to make best (default: the experiment's primary decision KPI)")
     parser.add_argument("--scenario", default=None, help="scenario of the experiment (default: its baseline)")
-    parser.add_argument("--trials", type=int, default=30, help="trials asked of the sampler (default 30)")
+    parser.add_argument(
+        "--trials",
+        type=int,
+        default=30,
+        help="distinct mixes to simulate (default 30); a mix the sampler proposes again costs nothing",
+    )
     parser.add_argument("--runs", type=int, default=8, help="replications of a trial that is not pruned (default 8)")
     parser.add_argument("--first-runs", type=int, default=3, help="replications before pruning (default 3)")
     parser.add_argument("--finalists", type=int, default=3, help="best mixes re-run at the end (default 3)")
