@@ -13,7 +13,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from simulator.analysis.formatting import kpi_axis_label, kpi_label
+from simulator.analysis.formatting import kpi_axis_label, kpi_label, kpi_unit
 from simulator.analysis.optimisation import Optimisation
 from simulator.report.plot_style import (
     BETTER_COLOUR,
@@ -38,16 +38,20 @@ def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
     done = trials[trials["state"] == "complete"]
     cut = trials[trials["state"] == "pruned"]
     left.scatter(done["cost"], done["mean"], color=TRIAL_COLOUR, s=28, label="trial")
-    left.scatter(
-        cut["cost"], cut["mean"], facecolors="none", edgecolors=UNCLEAR_COLOUR, s=28, label="pruned (fewer runs)"
-    )
+    if len(cut):
+        left.scatter(
+            cut["cost"], cut["mean"], facecolors="none", edgecolors=UNCLEAR_COLOUR, s=28, label="pruned (fewer runs)"
+        )
     if found.problem.budget is not None:
         left.axvline(found.problem.budget, color=WORSE_COLOUR, linestyle="--", label="budget")
     answer = next((f for f in found.finalists if f.candidate == found.recommended), None)
     if answer is not None:
-        left.scatter([answer.cost], [answer.mean], s=160, facecolors="none", edgecolors=BETTER_COLOUR, linewidths=2)
+        left.scatter([answer.cost], [answer.mean], s=220, marker="*", color=BETTER_COLOUR, label="the answer", zorder=3)
     format_axis(left, "cost_of_sales", "x")
     format_axis(left, kpi, "y")
+    if kpi_unit(kpi) == "rate":  # a share: the axis stays within 0-100%
+        low, high = left.get_ylim()
+        left.set_ylim(max(low, -0.005), min(high, 1.005))
     left.set_xlabel("Cost of sales ($, mean over runs)")
     left.set_ylabel(kpi_axis_label(kpi))
     left.set_title("Every trial: cost against the KPI", loc="left")
@@ -76,6 +80,9 @@ def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
     right.set_yticks(y, names)
     right.set_ylim(len(found.finalists) - 0.5, -0.5)
     format_axis(right, kpi, "x")
+    if kpi_unit(kpi) == "rate":
+        low, high = right.get_xlim()
+        right.set_xlim(max(low, -0.005), min(high, 1.005))
     right.set_xlabel(f"{kpi_label(kpi)}: mean with 95% CI, re-run on common random numbers")
     right.set_title(f"The finalists ({found.final_runs} runs each)", loc="left")
     right.grid(axis="x", alpha=0.3)
