@@ -146,6 +146,8 @@ def test_a_start_date_on_the_command_line_is_enough_for_a_dated_calendar() -> No
     assert "clock.start_date = '9998-06-01': is too late" in str(error.value)
     with pytest.raises(ConfigError, match="9997-01-04': is too late"):  # the calendar-year note looks 2 years on
         simulator.load_experiment(overrides=["clock.start_date=9997-01-04"])
+    with pytest.raises(ConfigError, match=r"clock\.start_date = 20270104: is written YYYY-MM-DD"):  # no dashes
+        simulator.load_experiment(overrides=["clock.start_date=20270104"])
     with pytest.raises(ConfigError) as error:
         simulator.load_experiment(overrides=["clock.start_date=2027-01-04", "clock.days_per_year=260"])
     assert "clock.days_per_year = 260" in str(error.value) and "must be null (left out)" in str(error.value)
@@ -219,3 +221,5 @@ def test_a_dated_clock_with_a_warm_up_is_told_how_to_measure_whole_calendar_year
     as_of = ClockConfig.model_validate({"start_date": "2027-06-01", "horizon_days": 120, "warmup_days": 0})
     assert as_of.year_window_advice() is None  # a forecast from an as-of date is not a calendar year
     assert ClockConfig.model_validate({"horizon_days": 500, "warmup_days": 250}).year_window_advice() is None
+    experiment = simulator.load_experiment(overrides=["clock.start_date=2027-01-04", "runs=2"])
+    assert experiment.clock_notes() == [advice]  # once, though both scenarios have the clock

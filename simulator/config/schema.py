@@ -453,6 +453,14 @@ class ClockConfig(ConfigModel):
 
     @model_validator(mode="before")
     @classmethod
+    def _a_date_is_not_a_number(cls, data: Any) -> Any:
+        value = data.get("start_date") if isinstance(data, Mapping) else None
+        if isinstance(value, int | float) and not isinstance(value, bool):  # 20270104 read as YAML's integer
+            raise ConfigError.single("start_date", value, "is written YYYY-MM-DD, with the dashes: 2027-01-04")
+        return data
+
+    @model_validator(mode="before")
+    @classmethod
     def _days_per_month_is_gone(cls, data: Any) -> Any:
         if isinstance(data, Mapping) and "days_per_month" in data:
             value = data["days_per_month"]

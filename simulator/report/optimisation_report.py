@@ -279,6 +279,8 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
             raise ConfigError.single("--budget", options.budget, "must be a positive amount of money a year")
         problem = TeamMixProblem(experiment, scenario, kpi, bounds, options.budget)
         problem.check()
+        for note in experiment.clock_notes():
+            print(f"salesim: note: {note}", file=sys.stderr)
         with tqdm(unit="run", file=sys.stderr) as bar:
 
             def advance(done: int) -> None:

@@ -333,6 +333,8 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
         if kpi_row(kpi) is None:
             raise ConfigError.single("--kpi", kpi, "not a KPI salesim reports (see summary.csv for the names)")
         keys = [k.strip() for k in options.params.split(",") if k.strip()] if options.params else None
+        for note in experiment.clock_notes():
+            print(f"salesim: note: {note}", file=sys.stderr)
         size = options.trajectories if options.method == "morris" else options.sobol_samples
         study = run_sensitivity(
             experiment,

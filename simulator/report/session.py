@@ -81,8 +81,7 @@ def _announce(experiment: Experiment, settings: RunnerSettings) -> None:
         f"{_where(settings)} (seed {experiment.seed}){', resuming' if settings.resume else ''}",
         file=sys.stderr,
     )
-    advice = dict.fromkeys(a for spec in experiment.scenarios if (a := spec.config.clock.year_window_advice()))
-    for line in advice:
+    for line in experiment.clock_notes():
         print(f"salesim: note: {line}", file=sys.stderr)
 
 

@@ -138,6 +138,11 @@ class Experiment:
                 return spec
         raise KeyError(name)
 
+    def clock_notes(self) -> list[str]:
+        """Notes on the scenarios' clocks for the terminal, once each: a dated window that is not whole years."""
+        notes = (spec.config.clock.year_window_advice() for spec in self.scenarios)
+        return list(dict.fromkeys(note for note in notes if note))
+
 
 @dataclass(frozen=True, slots=True)
 class ReplicationFailure:
