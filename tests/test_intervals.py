@@ -179,9 +179,31 @@ def test_fieller_agrees_with_the_paired_t_verdict() -> None:
 
 
 def test_differences_stay_in_the_values_they_can_take() -> None:
-    assert bounded_difference(-0.9, 0.95, Kind.PROPORTION, 0.3) == pytest.approx((-0.3, 0.7))
-    assert bounded_difference(-5.0, 2.0, Kind.NON_NEGATIVE, 3.0) == (-3.0, 2.0)
-    assert bounded_difference(-5.0, 2.0, Kind.SIGNED, 3.0) == (-5.0, 2.0)
+    assert bounded_difference(-0.9, 0.95, Kind.PROPORTION, 0.3, 0.3) == pytest.approx((-0.3, 0.7))
+    assert bounded_difference(-0.9, 0.95, Kind.PROPORTION, 0.2, 0.4) == pytest.approx((-0.4, 0.8))
+    assert bounded_difference(-5.0, 2.0, Kind.NON_NEGATIVE, 3.0, 3.0) == (-3.0, 2.0)
+    assert bounded_difference(-5.0, 2.0, Kind.NON_NEGATIVE, 2.5, 4.0) == (-4.0, 2.0)
+    assert bounded_difference(-5.0, 2.0, Kind.SIGNED, 1.0, 3.0) == (-5.0, 2.0)
+
+
+def test_a_difference_of_shares_is_not_cut_at_the_baselines_point_estimate() -> None:
+    """A challenger that hit the plan in every run: the CI's top is 1 minus the bottom of the baseline's CI.
+
+    Cut at 1 minus the baseline's mean (33.3%), the CI read "+66.7 pts, CI +12.5 to +66.7",
+    as if the baseline's share were known exactly.
+    """
+    baseline = np.array([1.0, 0.0, 0.0] * 8)
+    rows = [
+        {"scenario": name, "replication": r, "hit_plan": value}
+        for name, values in (("today", baseline), ("more", np.ones_like(baseline)))
+        for r, value in enumerate(values)
+    ]
+    row = compare(pd.DataFrame(rows), "today").set_index("kpi").loc["hit_plan"]
+    base_low, base_high = wilson_interval(8, 24)
+    assert row.mean_diff == pytest.approx(2 / 3)
+    assert row.ci_high == pytest.approx(1.0 - base_low) and row.ci_high > 0.8
+    assert row.ci_low < row.mean_diff < row.ci_high
+    assert -base_high <= row.ci_low
 
 
 def test_comparison_columns_relative_and_share_better_intervals() -> None:
@@ -255,11 +277,13 @@ def test_a_small_run_prints_no_interval_outside_its_range(tmp_path: Path) -> Non
     summary = pd.read_csv(out / "summary.csv")
     assert not _out_of_range(summary, ("mean", "ci_low", "ci_high"))
     comparison = pd.read_csv(out / "comparison.csv")
+    baseline_ci = summary.set_index(["scenario", "kpi"])
     for _, row in comparison.iterrows():  # a difference cannot take the scenario's mean out of range
         low, high = kpi_range(str(row["kpi"]))
-        base = float(row["baseline_mean"])
-        if math.isfinite(float(row["ci_low"])):
-            assert low - base - 1e-9 <= row["ci_low"] <= row["ci_high"] <= high - base + 1e-9, row["kpi"]
+        base = baseline_ci.loc[(row["baseline"], row["kpi"])]
+        if math.isfinite(float(row["ci_low"])) and math.isfinite(float(base["ci_low"])):
+            assert low - base["ci_high"] - 1e-9 <= row["ci_low"] <= row["ci_high"], row["kpi"]
+            assert row["ci_high"] <= high - base["ci_low"] + 1e-9, row["kpi"]
     assert (comparison["relative_ci_low"].dropna() >= -1.0).all()
     shares = comparison[["share_better_ci_low", "share_better_ci_high"]].dropna()
     assert ((shares >= 0.0) & (shares <= 1.0)).all().all()

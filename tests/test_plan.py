@@ -464,3 +464,31 @@ def test_a_run_without_quota_says_so_instead_of_a_capacity_bridge_from_zero() ->
     assert "quota" in header and "as_is" not in header
     assert any(line.startswith("- **as_is**: not shown. No team carries a quota") for line in both)
     assert capacity_section(pd.DataFrame(rows("as_is", 0.0))[lambda t: t.kpi == "bookings"], ["as_is"]) == []
+
+
+def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:
+    """plan_check's question follows ``plan.bookings`` and the headcount; a wrong name is refused."""
+    from simulator.report.document import describe_experiment
+    from simulator.report.question import format_setting, question_text
+
+    shipped_question = simulator.load_experiment("plan_check", ["runs=2"])
+    assert "12 full-cycle reps book the $4.00M plan" in question_text(shipped_question)
+    moved = simulator.load_experiment(
+        "plan_check", ["runs=2", "plan.bookings=5250000", "org.teams.full_cycle.headcount=9"]
+    )
+    assert "9 full-cycle reps book the $5.25M plan" in question_text(moved)
+    assert "$5.25M plan" in describe_experiment(moved).splitlines()[0]
+    quarterly = simulator.load_experiment("plan_check", ["runs=2", "plan.bookings=[1e6,1e6,1.5e6,1.5e6]"])
+    assert "the $5.00M plan" in question_text(quarterly)
+    with pytest.raises(ConfigError) as error:
+        simulator.load_experiment(
+            "plan_check", ["runs=2", "experiment.question='Hit {plan.bookingz}? {org.teams}'"]
+        ).validate()
+    found = {(issue.key, str(issue.value)) for issue in error.value.issues}
+    assert found == {("experiment.question", "{plan.bookingz}"), ("experiment.question", "{org.teams}")}
+    plain = simulator.load_experiment("plan_check", ["runs=2", "experiment.question='Set {x} or {} apart?'"])
+    assert question_text(plain) == "Set {x} or {} apart?"
+    assert format_setting("plan.assumed_attainment", 0.5) == "50.0%"
+    assert format_setting("economics.roles.ae.quota", 750000) == "$750.0k"
+    assert format_setting("clock.horizon_days", 250.0) == "250"
+    assert format_setting("market.lead_rate", 12.5) == "12.5"

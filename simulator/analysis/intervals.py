@@ -22,8 +22,12 @@ such as a utilisation of 1 + 1e-16). When all runs give the same value the inter
 that value (no run-to-run variation to measure).
 
 For paired comparisons: the difference of means keeps the paired t interval (what
-``significant`` tests), intersected with the values a difference can take given the
-baseline's mean (a share cannot move outside [0, 1], an amount cannot fall below zero);
+``significant`` tests), intersected with the values a difference can take given where
+the baseline's mean may lie: from the range's floor minus the top of the baseline's
+interval to its ceiling minus the bottom (a share cannot move outside [0, 1], an amount
+cannot fall below zero). Cutting at the baseline's point estimate instead would make a
+challenger that hit the plan in every run read "+66.7 pts, CI +12.5 to +66.7", as if
+the baseline's 33.3% were known exactly;
 the relative difference (scenario mean over baseline mean, minus one) gets Fieller's
 interval for a ratio of paired means (Fieller 1954), which contains 0% exactly when
 the paired t interval of the difference contains 0, so the verdict and both intervals
@@ -174,17 +178,28 @@ def _interval(mean: float, se: float, n: int, kind: Kind, confidence: float) -> 
     return mean - q * se, mean + q * se
 
 
-def difference_bounds(kind: Kind, baseline_mean: float) -> tuple[float, float]:
-    """The values a scenario's mean minus the baseline's mean can take, given the baseline's mean."""
+def difference_bounds(kind: Kind, baseline_low: float, baseline_high: float) -> tuple[float, float]:
+    """The values a scenario's mean minus the baseline's mean can take, the baseline's mean in [low, high]."""
     floor, ceiling = value_range(kind)
-    return floor - baseline_mean, ceiling - baseline_mean
+    return floor - baseline_high, ceiling - baseline_low
 
 
-def bounded_difference(low: float, high: float, kind: Kind, baseline_mean: float) -> tuple[float, float]:
-    """A difference's interval intersected with :func:`difference_bounds` (NaN bounds stay NaN)."""
-    if not (math.isfinite(low) and math.isfinite(high) and math.isfinite(baseline_mean)):
+def bounded_difference(
+    low: float, high: float, kind: Kind, baseline_low: float, baseline_high: float
+) -> tuple[float, float]:
+    """A difference's interval intersected with :func:`difference_bounds` (NaN bounds stay NaN).
+
+    Args:
+        low: Bottom of the paired t interval of the difference.
+        high: Top of that interval.
+        kind: The KPI's kind of quantity.
+        baseline_low: Bottom of the baseline mean's own interval (:func:`interval_of_mean`),
+            or its mean when it has none (one run).
+        baseline_high: Top of that interval, or the mean.
+    """
+    if not all(math.isfinite(v) for v in (low, high, baseline_low, baseline_high)):
         return low, high
-    floor, ceiling = difference_bounds(kind, baseline_mean)
+    floor, ceiling = difference_bounds(kind, baseline_low, baseline_high)
     return min(max(low, floor), ceiling), max(min(high, ceiling), floor)
 
 

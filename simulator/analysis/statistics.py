@@ -238,7 +238,10 @@ def _comparison_row(
     kind = kpi_kind(kpi)
     kpi_direction = direction(kpi)
     significant = bool(interval.ci_low > 0 or interval.ci_high < 0)  # False when the bounds are NaN
-    low, high = bounded_difference(interval.ci_low, interval.ci_high, kind, baseline_mean)
+    where = interval_of_mean(base, kind, confidence)  # the baseline mean's own interval, NaN for one run
+    known = math.isfinite(where.ci_low) and math.isfinite(where.ci_high)
+    baseline_low, baseline_high = (where.ci_low, where.ci_high) if known else (baseline_mean, baseline_mean)
+    low, high = bounded_difference(interval.ci_low, interval.ci_high, kind, baseline_low, baseline_high)
     relative, relative_low, relative_high = _relative(scen, base, kpi, interval.mean, baseline_mean, confidence)
     share, share_low, share_high, share_worse = _share_better(diff, kpi_direction, confidence)
     return {

@@ -64,7 +64,8 @@ class ExperimentSettings(ConfigModel):
     name: Annotated[Text, AfterValidator(_folder_name)] = "experiment"
     """Names the output folder (letters, digits, ``_``, ``-`` and ``.``)."""
     question: Text = ""
-    """Shown in the report."""
+    """Shown in the report. A setting named between braces (``{plan.bookings}``) is written in place, as the
+    baseline scenario has it (``$4.00M``), so the question follows overrides."""
     baseline: Text | None = None
     """The scenario the others are compared against (default: the first)."""
     scenarios: dict[str, list[Text] | None] = Field(default_factory=dict)

@@ -18,6 +18,7 @@ from simulator.analysis.answer import Answer
 from simulator.analysis.formatting import format_mean_ci, format_value, kpi_label
 from simulator.analysis.tables import summary_of, summary_row
 from simulator.report.markdown import figure_lines, md_table, text_table
+from simulator.report.question import question_text
 from simulator.run.experiment import ExperimentResult
 
 TERMINAL_WIDTH = 100
@@ -67,7 +68,7 @@ def ranking_rows(
 def question(result: ExperimentResult) -> str:
     """The experiment's question, or one made from its scenarios when it states none."""
     if result.experiment.question:
-        return result.experiment.question
+        return question_text(result.experiment)
     names = [s.name for s in result.experiment.scenarios]
     others = [n for n in names if n != result.experiment.baseline]
     if not others:

@@ -52,6 +52,7 @@ from simulator.report.answer_section import answer_section
 from simulator.report.markdown import figure_lines, md_escape, md_table, text_table
 from simulator.report.operations_section import load_section, losses_section
 from simulator.report.plan_section import planning_sections
+from simulator.report.question import question_text
 from simulator.report.unusual_section import report_unusual_section
 from simulator.run.differences import difference_rows
 from simulator.run.experiment import Experiment, ExperimentResult
@@ -109,7 +110,7 @@ def describe_experiment(experiment: Experiment) -> str:
     decision = decision_of(experiment)
     guardrails = ", ".join(decision.guardrails) or "none"
     lines = [
-        f"{experiment.name}: {experiment.question}".rstrip(": "),
+        f"{experiment.name}: {question_text(experiment)}".rstrip(": "),
         f"{count_of(n, 'scenario')} (baseline {experiment.baseline}), seed {experiment.seed}, "
         f"{experiment.runs:,} runs each.",
         f"Decision KPIs: primary {decision.primary}; guardrails {guardrails}.",

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from simulator.io.atomic import atomic_write
+from simulator.report.question import question_text
 from simulator.run.experiment import ExperimentResult
 
 CSV_FLOAT_FORMAT = "%.10g"
@@ -76,7 +77,7 @@ def write_tables(result: ExperimentResult, out_dir: Path) -> list[Path]:
     summary_records = _clean(result.summary.to_dict(orient="records"))
     meta = {
         "experiment": result.experiment.name,
-        "question": result.experiment.question,
+        "question": question_text(result.experiment),
         "baseline": result.experiment.baseline,
         "scenarios": [spec.name for spec in result.experiment.scenarios],
         "seed": result.experiment.seed,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from simulator.config.composed import MAX_SEED, SEED_RULE
 from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue, merge_scenario_issues
+from simulator.config.question import question_settings
 from simulator.config.schema import ScenarioConfig
 from simulator.config.validation import validate_scenario
 
@@ -118,6 +119,9 @@ class Experiment:
             issues.append(ConfigIssue("seed", self.seed, SEED_RULE))
         if self.precision is not None:
             issues.extend(self.precision.issues())
+        baseline = next((s for s in self.scenarios if s.name == self.baseline), None)
+        if baseline is not None:
+            issues.extend(question_settings(self.question, baseline.config)[1])
         issues.extend(merge_scenario_issues(self._scenario_issues(), len(self.scenarios)))
         if issues:
             raise ConfigError(issues)

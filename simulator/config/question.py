@@ -1,0 +1,68 @@
+"""Settings named in an experiment's question, so that the question follows them.
+
+A question may name a setting between braces, as a dotted key of the baseline
+scenario's config: ``Will 12 reps book the {plan.bookings} plan?``. The report shows
+the question with the value in place (``$4.00M``), so an override such as
+``plan.bookings=5000000`` cannot leave the question asking about the old figure.
+Anything else between braces is left as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from simulator.config.errors import ConfigIssue
+
+SETTING = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[A-Za-z0-9_-]+)+)\}")
+"""A dotted key between braces: at least one dot, so ``{x}`` or ``{}`` are plain text."""
+
+
+def _lookup(config: Any, path: str) -> tuple[bool, Any]:
+    """(found, value) of a dotted key in a config model or mapping."""
+    node = config
+    for part in path.split("."):
+        if isinstance(node, BaseModel) and part in type(node).model_fields:
+            node = getattr(node, part)
+        elif isinstance(node, Mapping) and part in node:
+            node = node[part]
+        else:
+            return False, None
+    return True, node
+
+
+def question_settings(question: str, config: Any) -> tuple[dict[str, Any], list[ConfigIssue]]:
+    """The settings a question names, looked up in one scenario's config.
+
+    Args:
+        question: The question as typed (``experiment.question``).
+        config: The baseline scenario's config (a pydantic model or a plain mapping).
+
+    Returns:
+        ``{dotted key: value}`` for each named setting whose value is a number, a list of
+        numbers or text, and one :class:`ConfigIssue` on ``experiment.question`` for each
+        key that is not a setting or holds a whole section.
+    """
+    values: dict[str, Any] = {}
+    issues: list[ConfigIssue] = []
+    for path in dict.fromkeys(SETTING.findall(question)):
+        found, value = _lookup(config, path)
+        if not found:
+            issues.append(
+                ConfigIssue(
+                    "experiment.question",
+                    f"{{{path}}}",
+                    "names no setting of the baseline scenario: write a dotted key between braces, "
+                    "e.g. {plan.bookings} or {org.teams.full_cycle.headcount}",
+                )
+            )
+        elif isinstance(value, BaseModel | Mapping):
+            issues.append(
+                ConfigIssue("experiment.question", f"{{{path}}}", "names a whole section: name one setting inside it")
+            )
+        else:
+            values[path] = value
+    return values, issues

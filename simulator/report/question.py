@@ -1,0 +1,63 @@
+"""The experiment's question as the reader sees it: settings it names written in place.
+
+``experiment.question`` may name settings of the baseline scenario between braces
+(:mod:`simulator.config.question`). Here they are written in words, so the report, the
+terminal and ``summary.json`` ask about the figures the run used, whatever the overrides.
+"""
+
+from __future__ import annotations
+
+from simulator.analysis.formatting import format_money, format_percent
+from simulator.config.question import question_settings
+from simulator.run.experiment import Experiment
+
+MONEY_WORDS = ("bookings", "quota", "budget", "salary", "variable", "cost", "acv", "arr", "price", "value")
+SHARE_WORDS = ("rate", "share", "attainment", "probability")
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+
+
+def format_setting(path: str, value: object) -> str:
+    """One setting in words: ``$4.00M``, ``50.0%``, ``12``.
+
+    Money when the key's last part names an amount (bookings, quota, cost, ...); a share
+    when it names a rate or a share and the value lies in [0, 1]; a list of amounts (a
+    quarterly plan) as its yearly sum; other lists item by item.
+    """
+    name = path.rsplit(".", 1)[-1].lower()
+    is_money = any(word in name for word in MONEY_WORDS)
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        if is_money and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+            return format_money(float(sum(value)))
+        return ", ".join(format_setting(path, v) for v in value)
+    if isinstance(value, int | float):
+        if is_money:
+            return format_money(float(value))
+        if any(word in name for word in SHARE_WORDS) and 0 <= value <= 1:
+            return format_percent(float(value), signed=False)
+        return _number(float(value))
+    return str(value)
+
+
+def question_text(experiment: Experiment) -> str:
+    """The question as typed, with each setting it names replaced by the baseline's value in words.
+
+    A name that is no setting stays as typed (:meth:`Experiment.validate` refuses it
+    before a run, so this only happens to experiments built without validation).
+    """
+    baseline = next((s for s in experiment.scenarios if s.name == experiment.baseline), None)
+    if baseline is None:
+        return experiment.question
+    settings, _ = question_settings(experiment.question, baseline.config)
+    text = experiment.question
+    for path, value in settings.items():
+        text = text.replace(f"{{{path}}}", format_setting(path, value))
+    return text
