@@ -77,6 +77,31 @@ def test_no_clear_winner_keeps_the_baseline() -> None:
     assert found.paragraph.startswith("No scenario clearly changes bookings") and f"Keep {BASELINE}" in found.paragraph
 
 
+def test_no_clear_gain_does_not_hide_a_scenario_that_is_clearly_worse() -> None:
+    """The best alternative is no clear change, but a third scenario clearly loses bookings: the answer says so.
+
+    It said "No scenario clearly changes bookings" while hiring_plan's no_hires lost $0.9M.
+    """
+    config = single_stage_queue(3.0, 0.2, reps=4, horizon_days=60.0, conversion=0.5)
+    config.update(seed=3, runs=40, experiment={"name": "reps", "baseline": "four"})
+    experiment = experiment_from_dict(
+        config,
+        {
+            "four": {},
+            "five": {"org": {"teams": {"servers": {"headcount": 5}}}},
+            "one": {"org": {"teams": {"servers": {"headcount": 1}}}},
+        },
+    )
+    result = run_experiment(experiment, workers=1)
+    text = answer(_with(result, DecisionSettings(primary="deals_won", guardrails=["cost_of_sales"]))).paragraph
+    assert text.startswith("No scenario clearly improves deals won: four (the baseline) gives")
+    assert "the best of the others, five, gives 91.1 (88.2 to 94.1), the same in every run;" in text
+    assert " one clearly lowers deals won, to " in text and "a difference of -" in text
+    assert "cost of sales rises by" in text and "(the same in every run; worse)" in text and "Keep four" in text
+    costs = answer(_with(result, DecisionSettings(primary="deals_won", guardrails=["cost_of_sales"])))
+    assert costs.recommended == "four"
+
+
 def test_when_every_run_of_the_other_scenarios_failed_the_answer_says_so() -> None:
     result = _with(make_result(runs=20, effect=0.05), DecisionSettings(primary="bookings"))
     runs = result.replications

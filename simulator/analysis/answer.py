@@ -76,6 +76,8 @@ def _interval(row: pd.Series, kpi: str) -> str:
     low, high = float(row["ci_low"]), float(row["ci_high"])
     if not (math.isfinite(low) and math.isfinite(high)):
         return ""
+    if low == high:  # every pair differs by the same amount (a headcount's cost without attrition)
+        return "the same in every run"
     return f"95% CI {format_signed_range(kpi, low, high)}"
 
 
@@ -128,11 +130,15 @@ def _lead_sentence(result: ExperimentResult, decision: DecisionSettings, top: st
     row = comparison_row(comparison_of(result), top, kpi)
     base, best = _mean_words(result, baseline, kpi), _mean_words(result, top, kpi)
     if row is None or not bool(row["significant"]):
+        clear = _clear_changes(result, kpi, exclude=top)
+        verb = "improves" if clear and direction(kpi) else "changes"
         head = (
-            f"No scenario clearly changes {phrase}: {baseline} (the baseline) gives {base}, and the best of the "
+            f"No scenario clearly {verb} {phrase}: {baseline} (the baseline) gives {base}, and the best of the "
             f"others, {top}, gives {best}"
         )
-        if row is not None:
+        if row is not None and float(row["mean_diff"]) == 0.0 and float(row["ci_low"]) == float(row["ci_high"]):
+            head += ", the same in every run"
+        elif row is not None:
             head += f", a difference of {_difference(row, kpi)} whose CI includes zero"
     else:
         verb = "raises" if float(row["mean_diff"]) > 0 else "lowers"
@@ -147,7 +153,33 @@ def _lead_sentence(result: ExperimentResult, decision: DecisionSettings, top: st
     clauses = [c for c in (_guardrail_clause(result, top, g) for g in decision.guardrails) if c]
     if clauses:
         head += "; " + join_words(clauses) + f", against {baseline}"
-    return head + "."  # a scenario's name starts it as typed, never capitalised
+    head += "."  # a scenario's name starts it as typed, never capitalised
+    if row is None or not bool(row["significant"]):
+        for scenario, change in _clear_changes(result, kpi, exclude=top):
+            verb = "raises" if float(change["mean_diff"]) > 0 else "lowers"
+            head += (
+                f" {scenario} clearly {verb} {phrase}, to {_mean_words(result, scenario, kpi)}, a difference of "
+                f"{_difference(change, kpi)}."
+            )
+    return head
+
+
+def _clear_changes(result: ExperimentResult, kpi: str, exclude: str) -> list[tuple[str, pd.Series]]:
+    """The scenarios (other than the baseline and ``exclude``) whose paired difference on ``kpi`` is clear.
+
+    When the best of the others is no clear change, these are the clearly worse ones (or,
+    in a rare tie of ranks, a clearly better one with a lower mean): without them, "no
+    scenario clearly changes" would be false.
+    """
+    comparison = comparison_of(result)
+    found = []
+    for scenario in scenario_names(result):
+        if scenario in (result.experiment.baseline, exclude):
+            continue
+        row = comparison_row(comparison, scenario, kpi)
+        if row is not None and bool(row["significant"]):
+            found.append((scenario, row))
+    return found
 
 
 def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str) -> str | None:
