@@ -13,10 +13,10 @@ from reporting_fixtures import BASELINE, CHALLENGER, make_result
 
 from simulator.analysis.answer import answer
 from simulator.analysis.decision import check_decision, decision_issues
-from simulator.analysis.formatting import kpi_label
+from simulator.analysis.formatting import kpi_label, kpi_words
 from simulator.analysis.quantities import direction
 from simulator.analysis.results import run_experiment
-from simulator.analysis.wording import count_of, possessive, title, words
+from simulator.analysis.wording import count_of, is_plural, possessive, title, words
 from simulator.config.decision import DecisionRule, DecisionSettings
 from simulator.config.errors import ConfigError
 from simulator.report.document import render_report
@@ -42,6 +42,14 @@ def test_names_in_words_in_one_place() -> None:
     assert title("sdr_headcount") == "SDR headcount" and words("csm_renewal") == "CSM renewal"
     assert possessive("specialists") == "specialists'" and possessive("sdr_2") == "sdr_2's"
     assert count_of(1, "rep") == "1 rep" and count_of(12, "rep") == "12 reps" and count_of(2.5, "rep") == "2.5 reps"
+
+
+def test_plural_kpis_take_a_plural_verb() -> None:
+    """'leaked leads rises by 245' read wrong in sdr_headcount's answer."""
+    plural = ("deals_lost_leaked", "deals_lost_handoff", "bookings", "meetings_booked", "reps_at_quota_share")
+    singular = ("cost_of_sales", "cost_of_leads", "first_touch_hours_mean", "win_rate", "hit_plan", "churned_arr")
+    assert all(is_plural(kpi_words(k)) for k in plural), [kpi_words(k) for k in plural]
+    assert not any(is_plural(kpi_words(k)) for k in singular), [kpi_words(k) for k in singular]
 
 
 def test_a_misspelt_or_directionless_decision_kpi_is_refused() -> None:

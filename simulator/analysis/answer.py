@@ -30,7 +30,7 @@ from simulator.analysis.planning import plan_figure
 from simulator.analysis.quantities import direction
 from simulator.analysis.ranking import rank_scenarios
 from simulator.analysis.tables import comparison_of, comparison_row, scenario_names, summary_of, summary_row
-from simulator.analysis.wording import join_words
+from simulator.analysis.wording import is_plural, join_words
 from simulator.config.decision import DecisionSettings
 from simulator.run.experiment import ExperimentResult
 
@@ -86,15 +86,16 @@ def _guardrail_clause(result: ExperimentResult, scenario: str, kpi: str) -> str 
     if row is None or int(row["n_pairs"]) < 2:
         return None
     phrase = kpi_phrase(result, kpi)
+    plural = is_plural(phrase)
     if float(row["mean_diff"]) == 0.0 and float(row["ci_low"]) == float(row["ci_high"]):
-        return f"{phrase} is the same in every run"
+        return f"{phrase} {'are' if plural else 'is'} the same in every run"
     diff = float(row["mean_diff"])
     interval = _interval(row, kpi)
     if not bool(row["significant"]):
         return f"no clear change in {phrase} ({format_signed_amount(kpi, diff)}, {interval})"
     good = direction(kpi) * diff
     verdict = "" if good == 0 else ("; better" if good > 0 else "; worse")
-    verb = "rises" if diff > 0 else "falls"
+    verb = ("rise" if diff > 0 else "fall") if plural else ("rises" if diff > 0 else "falls")
     return f"{phrase} {verb} by {format_amount(kpi, diff)} ({interval}{verdict})"
 
 

@@ -84,3 +84,24 @@ def join_words(items: list[str], last: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+# Plural nouns that head a KPI's words ("leaked leads", "SLA breaches at awareness"); "bookings"
+# is plural in sales English ("bookings rose").
+_PLURAL_HEADS = frozenset(
+    {"leads", "deals", "bookings", "reps", "breaches", "meetings", "accounts", "referrals", "renewals"}
+    | {"expansions", "customers", "partners", "seats", "fees", "hires", "ends"}
+)
+_LINKS = (" of ", " per ", " at ", " to ", " in ", " from ", ",", ":")
+
+
+def is_plural(phrase: str) -> bool:
+    """Whether a KPI's words take a plural verb: a plural noun before the first link word.
+
+    ``leaked leads`` and ``deals lost at hand-offs`` are plural; ``cost of leads`` and
+    ``time to first touch`` are not (their head comes before "of" or "to").
+    """
+    head = phrase
+    for link in _LINKS:
+        head = head.split(link, 1)[0]
+    return any(word.lower() in _PLURAL_HEADS for word in head.split())
