@@ -492,3 +492,22 @@ def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:
     assert format_setting("economics.roles.ae.quota", 750000) == "$750.0k"
     assert format_setting("clock.horizon_days", 250.0) == "250"
     assert format_setting("market.lead_rate", 12.5) == "12.5"
+
+
+def test_bookings_per_rep_counts_the_reps_who_carry_a_quota() -> None:
+    """12 full-cycle reps beside 11 CSMs and a partner manager: bookings per rep is bookings / 12.
+
+    It divided by all 24 people, so plan_check read $159k per rep for $313k per seller.
+    """
+    from simulator.engines.fast.engine import simulate as fast_simulate
+    from simulator.model.economics import economics_kpis, rep_ledger
+
+    experiment = simulator.load_experiment(overrides=["runs=1", "workforce.roles.full_cycle.attrition_rate=0"])
+    scenario = experiment.scenarios[0].compile()
+    run = fast_simulate(scenario, 5, 0)
+    economics = scenario.economics
+    assert economics is not None
+    row = economics_kpis(run, rep_ledger(run, economics), economics)
+    teams = list(scenario.team_names)
+    assert (run.rep_team == teams.index("full_cycle")).sum() == 12 and len(teams) == 3
+    assert row["bookings_per_rep"] == pytest.approx(kpi_row(run)["bookings"] / 12)

@@ -92,7 +92,7 @@ KPI_LABELS = {
     "cac": "Customer acquisition cost",
     "sales_efficiency": "Sales efficiency (new ARR per $ of cost of sales)",
     "contribution": "Contribution (bookings - cost of sales)",
-    "bookings_per_rep": "Bookings per rep",
+    "bookings_per_rep": "Bookings per quota-carrying rep",
     "quota_attainment_p50": "Median quota attainment",
     "reps_at_quota_share": "Reps at quota",
     "hit_plan": "Probability of hitting the plan",

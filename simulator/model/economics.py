@@ -94,7 +94,13 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
     partner_fees = float(won_by_source @ economics.source_margin)
     cost_of_sales = people + commission + tools + partner_fees
     new_customers = float(won.sum())
-    average_headcount = float(ledger.employed_days.sum()) / (hi - lo) if hi > lo else math.nan
+    # Bookings per rep counts the reps who sell: those carrying a bookings quota (not CSMs,
+    # SDRs or partner managers), or, where no team has a quota (a calibrated export), the
+    # teams credited with a deal in the run.
+    sellers = economics.team_quota[team] > 0
+    if not sellers.any():
+        sellers = np.isin(team, team[ledger.credited_bookings > 0])
+    average_headcount = float(ledger.employed_days[sellers].sum()) / (hi - lo) if hi > lo else math.nan
     attainment = ledger.attainment[np.isfinite(ledger.attainment)]
     return {
         "cost_of_sales": cost_of_sales,
