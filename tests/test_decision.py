@@ -12,7 +12,7 @@ import pytest
 from reporting_fixtures import BASELINE, CHALLENGER, make_result
 
 from simulator.analysis.answer import answer
-from simulator.analysis.decision import check_decision, decision_issues
+from simulator.analysis.decision import check_decision, decision_issues, unreported_issues
 from simulator.analysis.formatting import kpi_label, kpi_words
 from simulator.analysis.quantities import direction
 from simulator.analysis.results import run_experiment
@@ -256,6 +256,42 @@ def test_a_misspelt_decision_kpi_on_the_command_line_stops_the_run(tmp_path: Any
     assert done.returncode == 2
     assert "experiment.decision.primary = 'bokings'" in done.stderr and "did you mean 'bookings'" in done.stderr
     assert not (tmp_path / "outputs").exists()
+    # a name the KPI table allows but no scenario of this experiment reports: refused after one run
+    # of each scenario, in the parent, before the run writes anything
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "experiment=plan_check",
+            "experiment.decision.guardrails=[cost_of_sale,utilisation_sdr]",
+            "runs=2",
+            "runner.workers=1",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "experiment.decision.guardrails.0 = 'cost_of_sale'" in done.stderr and "'cost_of_sales'" in done.stderr
+    assert "experiment.decision.guardrails.1 = 'utilisation_sdr'" in done.stderr
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_decision_kpis_are_names_the_runs_report() -> None:
+    """'bookingss' passed as a bookings KPI; a misspelt plan quarter or a plan that is not set passed too."""
+    for typo in ("bookingss", "contributions", "win_rates", "hit_planx"):
+        assert decision_issues(DecisionSettings(primary=typo)), typo
+    assert not decision_issues(DecisionSettings(primary="hit_plan_y2_q1", guardrails=["bookings_per_rep"]))
+    reported = {"bookings", "cost_of_sales", "hit_plan", "hit_plan_y2_q1", "hit_plan_y2_q4"}
+    decision = DecisionSettings(primary="hit_plan_y2_q5", guardrails=["cost_of_sales"])
+    (issue,) = unreported_issues(decision, reported)
+    assert issue.key == "experiment.decision.primary" and "'hit_plan_y2_q4'" in issue.allowed
+    (issue,) = unreported_issues(DecisionSettings(primary="hit_plan"), {"bookings"})
+    assert "set plan.bookings" in issue.allowed
+    assert not unreported_issues(DecisionSettings(primary="hit_plan_y2_q4", guardrails=["bookings"]), reported)
 
 
 def test_the_best_scenario_bootstrap_holds_a_block_of_picks_at_a_time_with_the_same_numbers(

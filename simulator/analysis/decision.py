@@ -11,12 +11,15 @@ decision is read on bookings, guarded by cost of sales.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Collection, Sequence
 
 from simulator.analysis.formatting import KPI_LABELS
 from simulator.analysis.quantities import KPI_KINDS, direction, is_share, kpi_row
 from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.model.scenario import Scenario
 from simulator.run.experiment import Experiment
+from simulator.run.replication import run_replication
 
 DEFAULT_DECISION = DecisionSettings(primary="bookings", guardrails=["cost_of_sales"])
 """What an experiment that names no decision KPIs is read on."""
@@ -36,12 +39,49 @@ def _known_names() -> list[str]:
     return sorted({*KPI_LABELS, *(row.prefix.rstrip("_") for row in KPI_KINDS)})
 
 
+def _named_by_the_table(kpi: str) -> bool:
+    """A row of the KPI table names ``kpi``: its prefix, or its prefix then ``_`` and a name (not ``bookingss``)."""
+    row = kpi_row(kpi)
+    return row is not None and (row.prefix.endswith("_") or kpi == row.prefix or kpi.startswith(f"{row.prefix}_"))
+
+
 def _name_issue(key: str, kpi: str) -> ConfigIssue | None:
-    if kpi_row(kpi) is not None:
+    if _named_by_the_table(kpi):
         return None
     close = difflib.get_close_matches(kpi, _known_names(), n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return ConfigIssue(key, kpi, f"not a KPI salesim reports (see summary.csv for the names){hint}")
+
+
+def _named(decision: DecisionSettings) -> list[tuple[str, str]]:
+    """(config key, KPI) of the primary KPI and each guardrail."""
+    key = "experiment.decision"
+    return [(f"{key}.primary", decision.primary)] + [
+        (f"{key}.guardrails.{i}", g) for i, g in enumerate(decision.guardrails)
+    ]
+
+
+def unreported_issues(decision: DecisionSettings | None, reported: Collection[str]) -> list[ConfigIssue]:
+    """The decision KPIs no scenario reports, given the KPIs of one run of each scenario.
+
+    The names a run reports depend on the scenario (its stages, teams, sources, products,
+    the plan and its quarters), never on its luck, so one run of each tells. The KPI table
+    accepts ``hit_plan_y2_q5`` or ``utilisation_sdr`` in any experiment; this does not.
+    """
+    if decision is None:
+        return []
+    issues = []
+    for key, kpi in _named(decision):
+        if kpi in reported:
+            continue
+        if kpi.startswith("hit_plan") and not any(k.startswith("hit_plan") for k in reported):
+            allowed = "no scenario has a plan: set plan.bookings (a yearly figure or 4 quarterly ones) to ask about one"
+        else:
+            close = difflib.get_close_matches(kpi, sorted(reported), n=3, cutoff=0.6)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            allowed = f"no scenario of this experiment reports it (see summary.csv for the names){hint}"
+        issues.append(ConfigIssue(key, kpi, allowed))
+    return issues
 
 
 def decision_issues(decision: DecisionSettings | None) -> list[ConfigIssue]:
@@ -89,5 +129,29 @@ def decision_issues(decision: DecisionSettings | None) -> list[ConfigIssue]:
 def check_decision(experiment: Experiment) -> None:
     """Raise one :class:`ConfigError` listing every problem of the experiment's decision KPIs."""
     issues = decision_issues(experiment.decision)
+    if issues:
+        raise ConfigError(issues)
+
+
+def check_reported(experiment: Experiment, scenarios: Sequence[Scenario], engine: str = "auto") -> None:
+    """Refuse decision KPIs that none of ``scenarios`` (the experiment's, compiled) reports.
+
+    Runs replication 0 of each scenario once, in this process, and keeps only the names
+    of its KPIs (:func:`unreported_issues`); call it with the engine loaded, before the
+    run starts, so that nothing is written. A scenario whose run fails is skipped: the
+    run reports its failures replication by replication.
+
+    Raises:
+        ConfigError: Naming each decision KPI no scenario reports, with the closest names.
+    """
+    if experiment.decision is None:  # bookings and cost of sales: every run reports them
+        return
+    reported: set[str] = set()
+    for scenario in scenarios:
+        try:
+            reported.update(run_replication(scenario, experiment.seed, 0, engine).kpis)
+        except Exception:
+            continue
+    issues = unreported_issues(experiment.decision, reported) if reported else []
     if issues:
         raise ConfigError(issues)

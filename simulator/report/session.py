@@ -21,7 +21,7 @@ from types import FrameType
 
 from tqdm import tqdm
 
-from simulator.analysis.decision import check_decision
+from simulator.analysis.decision import check_decision, check_reported
 from simulator.analysis.precision import auto_runs_words
 from simulator.analysis.results import run_experiment
 from simulator.analysis.warmup import (
@@ -33,6 +33,7 @@ from simulator.analysis.wording import count_of
 from simulator.engines import fast
 from simulator.engines.choice import engine_for, engines_used, warm_up
 from simulator.io.output_dir import UnwritableOutputError, check_writable, reason
+from simulator.model.scenario import Scenario
 from simulator.report.outputs import remove_outputs, write_outputs
 from simulator.run.experiment import Experiment, ExperimentResult
 from simulator.run.manifest import MANIFEST
@@ -141,7 +142,7 @@ def run_and_write(
     check_decision(experiment)
     check_writable(out_dir)
     _announce(experiment, settings)
-    _compile_engine(experiment, settings)
+    check_reported(experiment, _compile_engine(experiment, settings), settings.engine)
     goal = experiment.precision
     total = (goal.max_runs if goal else experiment.runs) * len(experiment.scenarios)
     tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked from this one
@@ -191,7 +192,7 @@ def run_and_write(
     return result
 
 
-def _compile_engine(experiment: Experiment, settings: RunnerSettings) -> None:
+def _compile_engine(experiment: Experiment, settings: RunnerSettings) -> list[Scenario]:
     """Compile the fast engine before the progress bar starts, saying so when it is not on disk yet."""
     scenarios = [spec.compile() for spec in experiment.scenarios]
     if any(engine_for(s, settings.engine) == "fast" for s in scenarios) and not fast.compiled_on_disk():
@@ -203,6 +204,7 @@ def _compile_engine(experiment: Experiment, settings: RunnerSettings) -> None:
         )
     warm_up(scenarios, settings.engine)
     print(f"salesim: engine: {engines_used(scenarios, settings.engine)}", file=sys.stderr)
+    return scenarios
 
 
 def _say_failures(result: ExperimentResult, resume_command: str) -> None:
