@@ -139,6 +139,9 @@ def _lead_sentence(result: ExperimentResult, decision: DecisionSettings, top: st
         )
         if row is not None and float(row["mean_diff"]) == 0.0 and float(row["ci_low"]) == float(row["ci_high"]):
             head += ", the same in every run"
+        elif row is not None and not _interval(row, kpi):
+            diff = format_signed_amount(kpi, float(row["mean_diff"]))
+            head += f", a difference of {diff} from {int(row['n_pairs'])} paired run, too few for a CI"
         elif row is not None:
             head += f", a difference of {_difference(row, kpi)} whose CI includes zero"
     else:

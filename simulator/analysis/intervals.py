@@ -21,7 +21,9 @@ Every interval is finally intersected with its kind's range (a guard against rou
 such as a utilisation of 1 + 1e-16). When all runs give the same value the interval is
 that value (no run-to-run variation to measure).
 
-For paired comparisons: the difference of means keeps the paired t interval (what
+For paired comparisons: the difference of an ``event`` KPI's shares gets Newcombe's
+hybrid score interval for paired proportions (Newcombe 1998, method 11; what
+``significant`` tests for it); any other difference of means keeps the paired t interval (what
 ``significant`` tests), intersected with the values a difference can take given where
 the baseline's mean may lie: from the range's floor minus the top of the baseline's
 interval to its ceiling minus the bottom (a share cannot move outside [0, 1], an amount
@@ -114,6 +116,24 @@ def wilson_score(p: float, n: float, quantile: float) -> tuple[float, float]:
     return min(max(0.0, centre - half), p), max(min(1.0, centre + half), p)
 
 
+def wilson_continuity(successes: int, n: int, quantile: float) -> tuple[float, float]:
+    """Wilson's score interval with a continuity correction (Newcombe 1998, Stat Med 17:857, method 4).
+
+    Wider than :func:`wilson_score` by about half a trial on each side: for the few
+    runs of a small experiment it errs toward "unclear".
+    """
+    p, q2 = successes / n, quantile * quantile
+    low = 0.0
+    if successes > 0:
+        root = math.sqrt(max(q2 - 2 - 1 / n + 4 * p * (n * (1 - p) + 1), 0.0))
+        low = (2 * n * p + q2 - 1 - quantile * root) / (2 * (n + q2))
+    high = 1.0
+    if successes < n:
+        root = math.sqrt(max(q2 + 2 - 1 / n + 4 * p * (n * (1 - p) - 1), 0.0))
+        high = (2 * n * p + q2 + 1 + quantile * root) / (2 * (n + q2))
+    return min(max(0.0, low), p), max(min(1.0, high), p)
+
+
 def wilson_interval(successes: float, n: int, confidence: float = DEFAULT_CONFIDENCE) -> tuple[float, float]:
     """Return Wilson's score interval for a binomial proportion ``successes / n``.
 
@@ -123,6 +143,48 @@ def wilson_interval(successes: float, n: int, confidence: float = DEFAULT_CONFID
     if n <= 0:
         return math.nan, math.nan
     return wilson_score(successes / n, n, normal_quantile(confidence))
+
+
+def paired_event_interval(
+    scenario: np.ndarray, baseline: np.ndarray, confidence: float = DEFAULT_CONFIDENCE
+) -> tuple[float, float]:
+    """Newcombe's hybrid score interval for the difference of two paired shares of 0/1 outcomes.
+
+    Method 11 of Newcombe (1998, Statistics in Medicine 17:2635-2650): each side's
+    Wilson interval with a continuity correction, combined with the phi correlation of
+    the pairs (its numerator corrected for continuity). It stays inside [-1, 1] and never
+    has zero width, where the paired t interval collapses on the point estimate whenever
+    every pair differs by the same amount (a plan hit in all 20 runs against none: "+100
+    points, CI +100 to +100"). The continuity correction keeps two runs from making a
+    clear difference (method 10, without it, found one: CI +7 to +100 points); its
+    coverage is 96-99% for a nominal 95% at 10-100 runs (``tests/test_intervals.py``).
+
+    Args:
+        scenario: One 0/1 outcome per run.
+        baseline: The baseline's outcome in the same runs (same length).
+        confidence: Two-sided confidence level.
+
+    Returns:
+        ``(low, high)`` of scenario share minus baseline share; NaNs without a pair.
+    """
+    s, b = np.asarray(scenario) > 0.5, np.asarray(baseline) > 0.5
+    n = int(s.size)
+    if n == 0:
+        return math.nan, math.nan
+    both, only_s, only_b = int(np.sum(s & b)), int(np.sum(s & ~b)), int(np.sum(~s & b))
+    neither = n - both - only_s - only_b
+    p1, p2 = (both + only_s) / n, (both + only_b) / n
+    quantile = normal_quantile(confidence)
+    l1, u1 = wilson_continuity(both + only_s, n, quantile)
+    l2, u2 = wilson_continuity(both + only_b, n, quantile)
+    margins = float(both + only_s) * (only_b + neither) * (both + only_b) * (only_s + neither)
+    cross = float(both * neither - only_s * only_b)
+    cross = cross - n / 2 if cross > n / 2 else (0.0 if cross >= 0 else cross)  # Newcombe's corrected phi
+    phi = cross / math.sqrt(margins) if margins > 0 else 0.0
+    delta = p1 - p2
+    low = delta - math.sqrt(max((p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2, 0.0))
+    high = delta + math.sqrt(max((u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2, 0.0))
+    return max(-1.0, min(low, delta)), min(1.0, max(high, delta))
 
 
 def _bounded(low: float, high: float, kind: Kind) -> tuple[float, float]:

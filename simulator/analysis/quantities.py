@@ -175,5 +175,7 @@ def has_relative_difference(kpi: str) -> bool:
 
     Only quantities that cannot be negative have one: for a signed amount (contribution
     going from +$100k to -$50k) or a relative bias, "% of the baseline" has no meaning.
+    Nor has a probability (``hit_plan``): its change is read in points, and "+200% of a
+    10% chance" would say less than "+20 points".
     """
-    return kpi_kind(kpi) in (Kind.EVENT, Kind.PROPORTION, Kind.NON_NEGATIVE)
+    return kpi_kind(kpi) in (Kind.PROPORTION, Kind.NON_NEGATIVE)

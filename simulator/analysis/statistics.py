@@ -27,11 +27,12 @@ from simulator.analysis.intervals import (
     bounded_difference,
     finite,
     interval_of_mean,
+    paired_event_interval,
     relative_interval,
     t_half_width,
     wilson_interval,
 )
-from simulator.analysis.quantities import direction, has_relative_difference, kpi_kind
+from simulator.analysis.quantities import Kind, direction, has_relative_difference, kpi_kind
 
 KEY_COLUMNS = ("scenario", "replication")
 SUMMARY_COLUMNS = ("scenario", "kpi", "n", "mean", "std", "ci_low", "ci_high", "p10", "p50", "p90")
@@ -237,11 +238,15 @@ def _comparison_row(
     baseline_mean = float(base.mean()) if base.size else math.nan
     kind = kpi_kind(kpi)
     kpi_direction = direction(kpi)
-    significant = bool(interval.ci_low > 0 or interval.ci_high < 0)  # False when the bounds are NaN
-    where = interval_of_mean(base, kind, confidence)  # the baseline mean's own interval, NaN for one run
-    known = math.isfinite(where.ci_low) and math.isfinite(where.ci_high)
-    baseline_low, baseline_high = (where.ci_low, where.ci_high) if known else (baseline_mean, baseline_mean)
-    low, high = bounded_difference(interval.ci_low, interval.ci_high, kind, baseline_low, baseline_high)
+    if kind is Kind.EVENT:  # shares of 0/1 outcomes: Newcombe's paired score interval, never of zero width
+        low, high = paired_event_interval(scen, base, confidence)
+        significant = bool(low > 0 or high < 0)
+    else:
+        significant = bool(interval.ci_low > 0 or interval.ci_high < 0)  # False when the bounds are NaN
+        where = interval_of_mean(base, kind, confidence)  # the baseline mean's own interval, NaN for one run
+        known = math.isfinite(where.ci_low) and math.isfinite(where.ci_high)
+        baseline_low, baseline_high = (where.ci_low, where.ci_high) if known else (baseline_mean, baseline_mean)
+        low, high = bounded_difference(interval.ci_low, interval.ci_high, kind, baseline_low, baseline_high)
     relative, relative_low, relative_high = _relative(scen, base, kpi, interval.mean, baseline_mean, confidence)
     share, share_low, share_high, share_worse = _share_better(diff, kpi_direction, confidence)
     return {
