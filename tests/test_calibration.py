@@ -12,6 +12,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -138,6 +139,16 @@ def _set(row: int, column: str, value: str):  # type: ignore[no-untyped-def]
         (_set(4, "Created", "31/02/2023x"), ["opportunities.csv", "column 'Created'", "row 5", "not a date"]),
         (_set(12, "Status", "Pending"), ["column 'Status'", "row 13", "'Pending' is not in the mapping"]),
         (lambda t: t.__setitem__("Status", "Open"), ["no closed deal at all"]),
+        # a decimal comma scaled the amount 1,000x down ("€1.054,00" read as 1.054)
+        (_set(7, "Amount", "€1.054,00"), ["column 'Amount'", "row 8", "'€1.054,00' has a decimal comma"]),
+        (_set(7, "Amount", "1054,50"), ["column 'Amount'", "row 8", "decimal comma"]),
+        (_set(7, "Amount", "-500"), ["column 'Amount'", "row 8", "'-500' is negative"]),
+        (_set(7, "Amount", "inf"), ["column 'Amount'", "row 8", "'inf' is not an amount"]),
+        # a first date in another format named the next, valid, date as "not a date"
+        (
+            _set(0, "Created", "02/01/2023"),
+            ["column 'Created'", "row 2", "another date format than row 1's '02/01/2023'", "date_format"],
+        ),
     ],
 )
 def test_bad_exports_are_refused_naming_file_column_and_row_and_nothing_is_written(
@@ -247,3 +258,11 @@ def test_the_shared_export_calibrates_with_its_measured_facts(tmp_path: Path) ->
     assert abs(gtx_pro.value / 4821 - 1) < 0.1  # won value is the list price +- about 10%
     folder = write_folder(cal, tmp_path / "maven")
     assert (folder / "calibration.md").is_file()
+
+
+def test_iso_dates_with_and_without_a_time_are_one_format() -> None:
+    """An export whose first row carries a time (2016-10-20 10:30) refused every later date-only row."""
+    from simulator.calibration.readers import parse_dates
+
+    dates = parse_dates(pd.Series(["2016-10-20 10:30", "2016-10-25", ""]), Path("deals.csv"), "created")
+    assert [str(d) for d in dates[:2]] == ["2016-10-20", "2016-10-25"] and np.isnat(dates[2])

@@ -64,30 +64,75 @@ def column(frame: pd.DataFrame, name: str | None, path: Path) -> pd.Series | Non
 def parse_dates(values: pd.Series, path: Path, name: str, date_format: str | None = None) -> np.ndarray:
     """Dates as ``datetime64[D]`` (NaT where empty).
 
+    Without ``date_format``, pandas infers the format from the first date; a column of
+    ISO dates some of which carry a time (``2016-10-20 10:30``) is read as ISO 8601.
+
     Raises:
-        CalibrationError: Naming the first cell that is not empty and not a date.
+        CalibrationError: Naming the first cell that is not empty and not a date, or, when
+            the column mixes formats, the first cell and the first one written otherwise.
     """
     filled = values != ""
     parsed = pd.to_datetime(values.where(filled, None), errors="coerce", format=date_format)
     bad = filled & parsed.isna()
+    if bad.any() and date_format is None:
+        iso = pd.to_datetime(values.where(filled, None), errors="coerce", format="ISO8601")
+        if not (filled & iso.isna()).any():
+            parsed, bad = iso, filled & iso.isna()
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise CalibrationError(f"'{values.iloc[row]}' is not a date", file=str(path), column=name, row=row + 1)
+        value = values.iloc[row]
+        alone = pd.to_datetime(pd.Series([value]), errors="coerce", format=date_format)
+        if date_format is None and not alone.isna().all():
+            first = int(np.flatnonzero(filled.to_numpy())[0])
+            raise CalibrationError(
+                f"'{value}' is written in another date format than row {first + 1}'s '{values.iloc[first]}': "
+                "write every date one way, or give the table's date_format (e.g. %Y-%m-%d or %d/%m/%Y)",
+                file=str(path),
+                column=name,
+                row=row + 1,
+            )
+        raise CalibrationError(f"'{value}' is not a date", file=str(path), column=name, row=row + 1)
     result: np.ndarray = parsed.to_numpy().astype("datetime64[D]")
     return result
 
 
+DECIMAL_COMMA = r"(?:\d,\d{1,2}$)|(?:\.\d{3},)"
+"""``1054,00`` or ``1.054,00``: cents after a comma, which a thousands separator would scale 100x or 1,000x."""
+
+
 def parse_amounts(values: pd.Series, path: Path, name: str) -> np.ndarray:
-    """Amounts as floats (NaN where empty); currency signs and thousands separators are allowed.
+    """Amounts as floats (NaN where empty), zero or more; currency signs and thousands separators are allowed.
 
     Raises:
-        CalibrationError: Naming the first cell that is not empty and not a number.
+        CalibrationError: Naming the first cell that is not empty and not a number, is
+            negative or infinite, or writes its cents after a decimal comma.
     """
+    comma = values.str.contains(DECIMAL_COMMA, regex=True)
+    if comma.any():
+        row = int(np.flatnonzero(comma.to_numpy())[0])
+        raise CalibrationError(
+            f"'{values.iloc[row]}' has a decimal comma: write amounts with a decimal point and no thousands "
+            "separator or a comma one (1054.00 or 1,054.00)",
+            file=str(path),
+            column=name,
+            row=row + 1,
+        )
     cleaned = values.str.replace(r"[,$€£\s]", "", regex=True)
     parsed = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce")
-    bad = (cleaned != "") & parsed.isna()
+    bad = (cleaned != "") & ~np.isfinite(parsed.fillna(0.0))
+    bad |= (cleaned != "") & parsed.isna()
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise CalibrationError(f"'{values.iloc[row]}' is not an amount", file=str(path), column=name, row=row + 1)
+    negative = parsed < 0
+    if negative.any():
+        row = int(np.flatnonzero(negative.to_numpy())[0])
+        raise CalibrationError(
+            f"'{values.iloc[row]}' is negative: a deal's amount is zero or more (a refund or credit note is not a "
+            "deal: leave it out of the export)",
+            file=str(path),
+            column=name,
+            row=row + 1,
+        )
     result: np.ndarray = parsed.to_numpy(dtype=np.float64)
     return result
