@@ -266,3 +266,32 @@ def test_iso_dates_with_and_without_a_time_are_one_format() -> None:
 
     dates = parse_dates(pd.Series(["2016-10-20 10:30", "2016-10-25", ""]), Path("deals.csv"), "created")
     assert [str(d) for d in dates[:2]] == ["2016-10-20", "2016-10-25"] and np.isnat(dates[2])
+
+
+def test_assumptions_a_run_would_refuse_are_refused_by_calibrate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """selling_fraction: 1.5 calibrated with exit 0 and wrote a folder that every run then refused."""
+    from simulator.calibration import folder
+
+    mapping = _bad_copy(tmp_path, lambda t: None)
+    original = mapping.read_text()
+    mapping.write_text(original + "assumptions:\n  selling_fraction: 1.5\n  hours_per_day: 0\n")
+    out = tmp_path / "out"
+    assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out)]) == 2
+    message = capsys.readouterr().err
+    assert "assumptions.selling_fraction = 1.5" in message and "assumptions.hours_per_day = 0" in message
+    assert not out.exists()
+    # whatever else would make the written config unrunnable is caught before anything is written
+    mapping.write_text(original)
+    fitted = folder.scenario_sections
+
+    def unrunnable(cal):  # type: ignore[no-untyped-def]
+        sections = fitted(cal)
+        next(iter(sections["org"]["teams"].values()))["selling_fraction"] = 1.5
+        return sections
+
+    monkeypatch.setattr(folder, "scenario_sections", unrunnable)
+    assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out)]) == 2
+    assert "the calibrated config would not run" in capsys.readouterr().err
+    assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".calibrating")]

@@ -23,6 +23,10 @@ import yaml
 
 from simulator.calibration.calibrate import Calibration, scenario_sections
 from simulator.calibration.document import calibration_markdown
+from simulator.calibration.errors import CalibrationError
+from simulator.config.errors import ConfigError
+from simulator.config.schema import parse_scenario
+from simulator.config.validation import validate_scenario
 from simulator.io.atomic import private_mode_fixed
 
 GROUP = "calibrated"
@@ -113,6 +117,22 @@ def pods_by_product(sections: dict[str, Any]) -> dict[str, Any]:
     return {"name": "pods by product", "teams": teams}
 
 
+def _check_runnable(sections: dict[str, Any]) -> None:
+    """Refuse to write a folder the simulator would refuse: the fitted scenario is checked as a run checks it.
+
+    Raises:
+        CalibrationError: With every issue; the keys are the written config's
+            (``org.teams.<team>.selling_fraction``), the likely cause the mapping's assumptions.
+    """
+    data = {s: (deals_table(d) if s == "initial_pipeline" and d else d) for s, d in sections.items() if s in SECTIONS}
+    try:
+        validate_scenario(parse_scenario(data))
+    except ConfigError as error:
+        raise CalibrationError(
+            f"the calibrated config would not run ({error}); check the mapping's assumptions and the export"
+        ) from None
+
+
 def write_folder(cal: Calibration, out: str | Path, runs: int = 100, seed: int = 1) -> Path:
     """Write the config folder of ``cal`` at ``out`` (replacing what was there); returns its path."""
     target = Path(out)
@@ -120,6 +140,7 @@ def write_folder(cal: Calibration, out: str | Path, runs: int = 100, seed: int =
     staging = private_mode_fixed(Path(tempfile.mkdtemp(prefix=".calibrating-", dir=target.parent)))
     try:
         sections = scenario_sections(cal)
+        _check_runnable(sections)
         name = cal.mapping.name
         for section in SECTIONS:
             data = sections[section]

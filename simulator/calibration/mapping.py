@@ -136,14 +136,14 @@ class Prices(_Model):
 class Assumptions(_Model):
     """Inputs no CRM export identifies: set, and said to be set, in calibration.md."""
 
-    effort_hours: float | None = None  # None: the busiest owner works half its selling hours on deals
-    busiest_utilisation: float = 0.5
-    hours_per_day: float = 8.0
-    selling_fraction: float = 0.5
-    no_decision_days: float = 2600.0
+    effort_hours: float | None = Field(default=None, gt=0)  # None: the busiest owner works half its hours on deals
+    busiest_utilisation: float = Field(default=0.5, gt=0, le=1)
+    hours_per_day: float = Field(default=8.0, gt=0, le=24)
+    selling_fraction: float = Field(default=0.5, gt=0, le=1)
+    no_decision_days: float = Field(default=2600.0, gt=0)
     holidays: list[str] = Field(default_factory=list)
-    recent_months: int = 6
-    quota: float | None = None  # annual bookings quota per rep ($); None: no quota, so no attainment figures
+    recent_months: int = Field(default=6, ge=1)
+    quota: float | None = Field(default=None, ge=0)  # annual bookings quota per rep ($); None: no quota
 
 
 class MappingFile(_Model):
