@@ -58,6 +58,13 @@ def test_checking_a_folder_creates_nothing_and_refuses_a_file_in_the_way(tmp_pat
         check_creatable(tmp_path / "file" / "out")
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_folder_that_cannot_be_made_is_refused_even_for_root(tmp_path: Path) -> None:
+    """``salesim calibrate --out /proc/nope`` ended in a FileNotFoundError traceback: access() says yes to root."""
+    with pytest.raises(UnwritableOutputError, match="/proc/nope"):
+        check_creatable(Path("/proc/nope"))
+
+
 def test_a_folder_without_write_permission_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "access", lambda path, mode: False)  # as a non-root user sees a 0555 folder
     with pytest.raises(UnwritableOutputError, match=r"permission denied|read-only"):

@@ -28,6 +28,7 @@ from simulator.config.errors import ConfigError
 from simulator.config.schema import parse_scenario
 from simulator.config.validation import validate_scenario
 from simulator.io.atomic import private_mode_fixed
+from simulator.io.output_dir import UnwritableOutputError, reason
 
 GROUP = "calibrated"
 HYDRA = {
@@ -134,10 +135,18 @@ def _check_runnable(sections: dict[str, Any]) -> None:
 
 
 def write_folder(cal: Calibration, out: str | Path, runs: int = 100, seed: int = 1) -> Path:
-    """Write the config folder of ``cal`` at ``out`` (replacing what was there); returns its path."""
+    """Write the config folder of ``cal`` at ``out`` (replacing what was there); returns its path.
+
+    Raises:
+        CalibrationError: When the fitted scenario would not run.
+        UnwritableOutputError: When the folder cannot be written (nothing is left behind).
+    """
     target = Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = private_mode_fixed(Path(tempfile.mkdtemp(prefix=".calibrating-", dir=target.parent)))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = private_mode_fixed(Path(tempfile.mkdtemp(prefix=".calibrating-", dir=target.parent)))
+    except OSError as error:
+        raise UnwritableOutputError(target, reason(error)) from None
     try:
         sections = scenario_sections(cal)
         _check_runnable(sections)
@@ -200,6 +209,9 @@ def write_folder(cal: Calibration, out: str | Path, runs: int = 100, seed: int =
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise UnwritableOutputError(target, reason(error)) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -67,11 +67,12 @@ def check_writable(folder: Path) -> None:
 
 
 def check_creatable(folder: Path) -> None:
-    """Check, without creating anything, that ``folder`` exists and can be written, or can be created.
+    """Check, leaving nothing behind, that ``folder`` exists and can be written, or can be created.
 
     For commands that must write nothing when they refuse later input: the nearest existing
     folder on the way must be a folder this process may write in (a file in the way, a
-    read-only file system or a folder without write permission is refused).
+    read-only file system or a folder without write permission is refused). A probe
+    folder is made there and removed at once: permissions alone pass root in ``/proc``.
 
     Raises:
         UnwritableOutputError: When the folder could not be created or written.
@@ -86,3 +87,7 @@ def check_creatable(folder: Path) -> None:
         except OSError:
             readonly = False
         raise UnwritableOutputError(folder, _REASONS[errno.EROFS if readonly else errno.EACCES])
+    try:  # access() says yes to root everywhere, /proc included: a folder made and removed at once tells
+        os.rmdir(tempfile.mkdtemp(prefix=".salesim-probe-", dir=existing))
+    except OSError as error:
+        raise UnwritableOutputError(folder, reason(error)) from None
