@@ -309,6 +309,28 @@ def _hydra_main(cfg: DictConfig) -> int:
     return code
 
 
+# Overrides a command's own options replace: each is refused, naming the option to use.
+_COMMAND_OPTIONS = {"runs": "--runs N", "hydra.run.dir": "--out DIR", "hydra.sweep.dir": "--out DIR"}
+
+
+def _command_experiment(command: str, overrides: Sequence[str], workers_option: bool = True) -> Experiment:
+    """The experiment a command (warmup, sensitivity, optimise) reads, with its overrides.
+
+    Raises:
+        ConfigError: An override the command's own option replaces (``runs=3`` for ``--runs``,
+            ``hydra.run.dir`` for ``--out``): it would be silently ignored.
+    """
+    options = dict(_COMMAND_OPTIONS, **({"runner.workers": "--workers N"} if workers_option else {}))
+    issues = []
+    for override in overrides:
+        key = override.lstrip("+~").split("=", 1)[0]
+        if key in options:
+            issues.append(ConfigIssue("command line", override, f"salesim {command} takes {options[key]} instead"))
+    if issues:
+        raise ConfigError(issues)
+    return load_experiment(None, overrides)
+
+
 def _warmup_main(args: Sequence[str]) -> int:
     """``salesim warmup [--runs N] [--years Y] [--scenario S] [--out DIR] [OVERRIDES...]``."""
     import argparse
@@ -328,7 +350,7 @@ def _warmup_main(args: Sequence[str]) -> int:
         print("salesim: warmup: --runs must be at least 2 and --years in (0, 50]", file=sys.stderr)
         return EXIT_CONFIG_ERROR
     try:
-        experiment = load_experiment(None, overrides)
+        experiment = _command_experiment("warmup", overrides, workers_option=False)
         name = options.scenario or experiment.baseline
         spec = experiment.scenario(name)
     except ConfigError as error:
@@ -371,14 +393,14 @@ def _sensitivity_main(args: Sequence[str]) -> int:
     """``salesim sensitivity [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.sensitivity_report`)."""
     from simulator.report.sensitivity_report import sensitivity_main
 
-    return sensitivity_main(args, lambda overrides: load_experiment(None, overrides))
+    return sensitivity_main(args, lambda overrides: _command_experiment("sensitivity", overrides))
 
 
 def _optimise_main(args: Sequence[str]) -> int:
     """``salesim optimise [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.optimisation_report`)."""
     from simulator.report.optimisation_report import optimise_main
 
-    return optimise_main(args, lambda overrides: load_experiment(None, overrides))
+    return optimise_main(args, lambda overrides: _command_experiment("optimise", overrides))
 
 
 def _calibrate_main(args: Sequence[str]) -> int:

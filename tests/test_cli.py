@@ -373,3 +373,13 @@ def test_a_warm_up_study_past_the_year_9999_is_refused_naming_its_years(
     assert cli.SUBCOMMANDS["warmup"](args) == 2
     err = capsys.readouterr().err
     assert "--years 20: is too late" in err and "year 9999" in err and not (tmp_path / "w").exists()
+
+
+@pytest.mark.parametrize("command", ["warmup", "sensitivity", "optimise"])
+def test_an_override_a_command_option_replaces_is_refused_not_ignored(command: str) -> None:
+    """``salesim warmup runs=3 hydra.run.dir=X`` ran 20 runs into outputs/warmup/... without a word."""
+    with pytest.raises(ConfigError) as refused:
+        cli._command_experiment(command, ["experiment=plan_check", "runs=3", "hydra.run.dir=/tmp/x"])
+    allowed = [issue.allowed for issue in refused.value.issues]
+    assert allowed == [f"salesim {command} takes --runs N instead", f"salesim {command} takes --out DIR instead"]
+    assert cli._command_experiment(command, ["experiment=plan_check", "seed=3"]).seed == 3
