@@ -486,6 +486,17 @@ def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:
         ).validate()
     found = {(issue.key, str(issue.value)) for issue in error.value.issues}
     assert found == {("experiment.question", "{plan.bookingz}"), ("experiment.question", "{org.teams}")}
+    staged = simulator.load_experiment(
+        "plan_check", ["runs=2", "experiment.question='At {pipeline.stages.1.conversion}, no {clock.holidays}?'"]
+    )
+    staged.validate()
+    assert question_text(staged).startswith("At 0.") and question_text(staged).endswith(", no none?")
+    with pytest.raises(ConfigError) as error:
+        simulator.load_experiment(
+            "plan_check", ["runs=2", "plan.bookings=null", "experiment.question='{plan.booking} {plan.bookings}'"]
+        ).validate()
+    words = [issue.allowed for issue in error.value.issues if issue.key == "experiment.question"]
+    assert "did you mean {plan.bookings}?" in words[0] and "is not set (null)" in words[1]
     plain = simulator.load_experiment("plan_check", ["runs=2", "experiment.question='Set {x} or {} apart?'"])
     assert question_text(plain) == "Set {x} or {} apart?"
     assert format_setting("plan.assumed_attainment", 0.5) == "50.0%"

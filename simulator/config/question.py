@@ -9,6 +9,7 @@ Anything else between braces is left as typed.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -21,17 +22,31 @@ SETTING = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[A-Za-z0-9_-]+)+)\}")
 """A dotted key between braces: at least one dot, so ``{x}`` or ``{}`` are plain text."""
 
 
-def _lookup(config: Any, path: str) -> tuple[bool, Any]:
-    """(found, value) of a dotted key in a config model or mapping."""
-    node = config
+def _keys(node: Any) -> list[str]:
+    if isinstance(node, BaseModel):
+        return list(type(node).model_fields)
+    if isinstance(node, Mapping):
+        return [str(k) for k in node]
+    if isinstance(node, list | tuple):
+        return [str(i) for i in range(len(node))]
+    return []
+
+
+def _lookup(config: Any, path: str) -> tuple[bool, Any, str]:
+    """(found, value, the closest key where it was not found) of a dotted key; list items by index."""
+    node, done = config, list[str]()
     for part in path.split("."):
         if isinstance(node, BaseModel) and part in type(node).model_fields:
             node = getattr(node, part)
         elif isinstance(node, Mapping) and part in node:
             node = node[part]
+        elif isinstance(node, list | tuple) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
         else:
-            return False, None
-    return True, node
+            close = difflib.get_close_matches(part, _keys(node), n=1, cutoff=0.6)
+            return False, None, ".".join([*done, close[0]]) if close else ""
+        done.append(part)
+    return True, node, ""
 
 
 def question_settings(question: str, config: Any) -> tuple[dict[str, Any], list[ConfigIssue]]:
@@ -49,14 +64,23 @@ def question_settings(question: str, config: Any) -> tuple[dict[str, Any], list[
     values: dict[str, Any] = {}
     issues: list[ConfigIssue] = []
     for path in dict.fromkeys(SETTING.findall(question)):
-        found, value = _lookup(config, path)
+        found, value, close = _lookup(config, path)
         if not found:
+            hint = f"did you mean {{{close}}}? " if close else ""
             issues.append(
                 ConfigIssue(
                     "experiment.question",
                     f"{{{path}}}",
-                    "names no setting of the baseline scenario: write a dotted key between braces, "
-                    "e.g. {plan.bookings} or {org.teams.full_cycle.headcount}",
+                    f"names no setting of the baseline scenario: {hint}write a dotted key between braces, "
+                    "e.g. {plan.bookings}, {org.teams.full_cycle.headcount} or {pipeline.stages.1.conversion}",
+                )
+            )
+        elif value is None:
+            issues.append(
+                ConfigIssue(
+                    "experiment.question",
+                    f"{{{path}}}",
+                    "is not set (null) in the baseline scenario: set it, or leave it out of the question",
                 )
             )
         elif isinstance(value, BaseModel | Mapping):

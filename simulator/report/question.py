@@ -35,6 +35,8 @@ def format_setting(path: str, value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
+        if not value:
+            return "none"
         if is_money and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
             return format_money(float(sum(value)))
         return ", ".join(format_setting(path, v) for v in value)
