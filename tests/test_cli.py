@@ -383,3 +383,13 @@ def test_an_override_a_command_option_replaces_is_refused_not_ignored(command: s
     allowed = [issue.allowed for issue in refused.value.issues]
     assert allowed == [f"salesim {command} takes --runs N instead", f"salesim {command} takes --out DIR instead"]
     assert cli._command_experiment(command, ["experiment=plan_check", "seed=3"]).seed == 3
+
+
+def test_help_lists_the_commands(tmp_path: Path) -> None:
+    """``salesim --help`` showed Hydra's help alone: no word of warmup, sensitivity, optimise, calibrate, backtest."""
+    done = salesim("--help", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    for command in cli.SUBCOMMANDS:
+        assert f"salesim {command} " in done.stdout, command
+    assert "--describe" in done.stdout and "== Configuration groups ==" in done.stdout
+    assert not list(tmp_path.iterdir())
