@@ -80,6 +80,15 @@ def composition_issue(error: Exception, where: str, shown: Any) -> ConfigIssue:
         group, option = missing.rsplit("/", 1)
         return ConfigIssue(group, option, f"no such config in {group}/: must be one of {', '.join(options)}")
     message = " ".join(str(error).split("Config search path")[0].split())
+    ambiguous = re.search(r"Ambiguous value for argument '\+*([^=']+)=([^']*)'", message)
+    if ambiguous:  # key=a,b without --multirun: Hydra's words name its internal ++ prefix
+        key, value = ambiguous[1], ambiguous[2]
+        return ConfigIssue(
+            "command line",
+            f"{key}={value}",
+            f"a comma makes a list or a sweep: write {key}=[{value}] for a list, '{key}=\"{value}\"' for text, "
+            "or add --multirun to run one job per value",
+        )
     return ConfigIssue(where, shown, f"could not be composed: {message}")
 
 

@@ -349,8 +349,14 @@ def _no_such_key(key: str, configs: Sequence[Mapping[str, Any]], words: str) -> 
             break
     where = ".".join(parent) or "the top level"
     words += f"; {where} has: {', '.join(sorted(children))}"
-    every = sorted({k for c in configs for k in _all_keys(c)})
-    close = difflib.get_close_matches(key, every, n=1, cutoff=0.6)
+    # a key of the same depth whose own name is close too: never 'economics' for economics.nothing
+    depth, name = key.count("."), parts[-1]
+    every = sorted({k for c in configs for k in _all_keys(c) if k.count(".") == depth})
+    close = [
+        k
+        for k in difflib.get_close_matches(key, every, n=3, cutoff=0.6)
+        if difflib.SequenceMatcher(None, k.rsplit(".", 1)[-1], name).ratio() >= 0.6
+    ]
     return words + (f"; did you mean '{close[0]}'?" if close else "")
 
 

@@ -485,6 +485,20 @@ TABLE: list[BadInput] = [
         mine__experiment__mine=BROKEN_EXPERIMENT,
     ),
     row(
+        "plan",
+        "plan.bookings=1e6,2e6",
+        "command line = 'plan.bookings=1e6,2e6': a comma makes a list or a sweep: write plan.bookings=[1e6,2e6] "
+        "for a list",
+        via="cli",
+    ),
+    row(
+        "economics",
+        "economics.nothing=1",
+        "economics.nothing = 1: no scenario of generalist_vs_specialist has this key; economics has: default_role, "
+        "roles, sources, tool_cost_per_seat_year",
+        via="cli",
+    ),
+    row(
         "market",
         "market.name=Café",
         "command line = 'market.name=Café': not valid Hydra override syntax (token recognition error at: 'é'); "
