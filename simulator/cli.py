@@ -123,8 +123,12 @@ def _run_job(cfg: DictConfig) -> int:
     if _command_line_options().get("describe"):
         from simulator.report.document import describe_experiment
 
-        print(describe_experiment(experiment))
-        _remove_if_empty(out_dir, written)
+        try:
+            print(describe_experiment(experiment), flush=True)
+        except BrokenPipeError:  # piped into head: the reader has what it wanted
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout again at exit
+        finally:
+            _remove_if_empty(out_dir, written)
         return 0
     from simulator.report.session import run_and_write  # the library side of a job, once the config is valid
     from simulator.run.runner import RunInterrupted
