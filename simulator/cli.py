@@ -484,6 +484,9 @@ def main() -> None:
     except KeyboardInterrupt:  # while Python, Hydra or the config loaded: nothing was run
         print("\nsalesim: interrupted; nothing was run", file=sys.stderr)
         sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:  # --help or --cfg piped into head: the reader has what it wanted
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout again at exit
+        sys.exit(0)
     except Exception as error:
         refusal = hydra_refusal(error) if users_full_error is None else None
         if refusal is None:
