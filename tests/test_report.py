@@ -284,3 +284,12 @@ def test_the_answer_is_worked_out_once_per_result_and_again_when_a_table_is_repl
     assert answer_module.answer(result) is first and len(calls) == 1  # the figures, the report and the terminal
     result.replications = result.replications.copy()
     assert answer_module.answer(result) is not first and len(calls) == 2
+
+
+def test_money_takes_its_unit_from_the_rounded_figure() -> None:
+    """A $999,999 plan read "$1000.0k"; the unit follows the figure as it is printed."""
+    from simulator.analysis.formatting import format_money
+
+    cases = {999.4: "$999", 999.6: "$1.0k", 999_949: "$999.9k", 999_999: "$1.00M", 999_995_000: "$1.00B"}
+    assert {v: format_money(v) for v in cases} == cases
+    assert format_money(-999_999, signed=True) == "-$1.00M" and format_money(42_000, signed=True) == "+$42.0k"

@@ -253,11 +253,12 @@ def format_money(value: float, signed: bool = False) -> str:
         value = 0.0
     sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
     size = abs(value)
-    if size >= 1e9:
+    # the unit is chosen on the rounded figure: $999,999 is $1.00M, not $1000.0k
+    if round(size / 1e6, 2) >= 1e3:
         body = f"{size / 1e9:.2f}B"
-    elif size >= 1e6:
+    elif round(size / 1e3, 1) >= 1e3:
         body = f"{size / 1e6:.2f}M"
-    elif size >= 1e3:
+    elif round(size) >= 1e3:
         body = f"{size / 1e3:.1f}k"
     else:
         body = f"{size:.0f}"
