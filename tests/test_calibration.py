@@ -295,3 +295,28 @@ def test_assumptions_a_run_would_refuse_are_refused_by_calibrate(
     assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out)]) == 2
     assert "the calibrated config would not run" in capsys.readouterr().err
     assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".calibrating")]
+
+
+def test_dates_with_a_time_zone_are_read_as_the_day_written() -> None:
+    """2017-03-01T10:30:00Z crashed calibrate with a TypeError traceback."""
+    from simulator.calibration.readers import parse_dates
+
+    written = ["2017-03-01T10:30:00Z", "2017-03-02", "2017-03-03 23:30:00.5+02:00", "2017-03-04 10:30-0500"]
+    dates = parse_dates(pd.Series(written), Path("deals.csv"), "created")
+    assert [str(d) for d in dates] == ["2017-03-01", "2017-03-02", "2017-03-03", "2017-03-04"]
+    dashed = parse_dates(pd.Series(["03-01-2017", "03-02-2017"]), Path("deals.csv"), "created")
+    assert [str(d) for d in dashed] == ["2017-03-01", "2017-03-02"]  # "-2017" is no time zone
+
+
+@pytest.mark.parametrize("holidays", ['["2023-02-30"]', "[xmas]", "[2023-02-30]"])
+def test_a_holiday_that_is_not_a_date_is_refused(
+    tmp_path: Path, holidays: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """assumptions.holidays: [xmas] crashed calibrate with a numpy traceback."""
+    mapping = _bad_copy(tmp_path, lambda t: None)
+    mapping.write_text(mapping.read_text() + f"assumptions:\n  holidays: {holidays}\n")
+    out = tmp_path / "out"
+    assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out)]) == 2
+    message = capsys.readouterr().err
+    assert "mapping.yaml" in message and ("assumptions.holidays.0" in message or "not valid YAML" in message)
+    assert not out.exists()

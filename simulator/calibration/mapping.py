@@ -20,12 +20,13 @@ if it has a closed date or a lost outcome, else open, censored at the export dat
 
 from __future__ import annotations
 
+import datetime
 import difflib
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from simulator.calibration.errors import CalibrationError
 
@@ -133,6 +134,17 @@ class Prices(_Model):
     columns: PriceColumns
 
 
+def _day(value: Any) -> str:
+    """A holiday as YYYY-MM-DD (YAML gives a date for 2017-12-25, a string when quoted)."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value).strip()
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date written YYYY-MM-DD") from None
+
+
 class Assumptions(_Model):
     """Inputs no CRM export identifies: set, and said to be set, in calibration.md."""
 
@@ -141,7 +153,7 @@ class Assumptions(_Model):
     hours_per_day: float = Field(default=8.0, gt=0, le=24)
     selling_fraction: float = Field(default=0.5, gt=0, le=1)
     no_decision_days: float = Field(default=2600.0, gt=0)
-    holidays: list[str] = Field(default_factory=list)
+    holidays: list[Annotated[str, BeforeValidator(_day)]] = Field(default_factory=list)
     recent_months: int = Field(default=6, ge=1)
     quota: float | None = Field(default=None, ge=0)  # annual bookings quota per rep ($); None: no quota
 
@@ -175,7 +187,7 @@ def load_mapping(path: str | Path) -> MappingFile:
         raise CalibrationError("mapping file not found", file=str(source))
     try:
         data: Any = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:  # PyYAML raises ValueError on 2017-02-30
         raise CalibrationError(f"not valid YAML: {error}", file=str(source)) from None
     if not isinstance(data, dict):
         raise CalibrationError("must be a mapping of keys to values", file=str(source))

@@ -6,6 +6,7 @@ column and row (1-based data row, the header not counted) rather than coerced si
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +62,20 @@ def column(frame: pd.DataFrame, name: str | None, path: Path) -> pd.Series | Non
     return frame[name]
 
 
+def _to_dates(values: pd.Series, date_format: str | None) -> pd.Series:
+    """Pandas' reading of ``values`` as dates (NaT where it cannot), without its day-first warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "Parsing dates in %d/%m/%Y format": as intended
+        try:
+            return pd.to_datetime(values, errors="coerce", format=date_format)
+        except (TypeError, ValueError, OverflowError):  # a mixture pandas cannot even coerce: each alone
+            return pd.Series(
+                [pd.to_datetime(v, errors="coerce", format=date_format) if v is not None else pd.NaT for v in values],
+                index=values.index,
+                dtype="datetime64[ns]",
+            )
+
+
 def parse_dates(values: pd.Series, path: Path, name: str, date_format: str | None = None) -> np.ndarray:
     """Dates as ``datetime64[D]`` (NaT where empty).
 
@@ -72,16 +87,19 @@ def parse_dates(values: pd.Series, path: Path, name: str, date_format: str | Non
             the column mixes formats, the first cell and the first one written otherwise.
     """
     filled = values != ""
-    parsed = pd.to_datetime(values.where(filled, None), errors="coerce", format=date_format)
+    # a time zone (2017-03-01T10:30:00+02:00, ...Z) is dropped: the day is the one the CRM wrote
+    local = values.str.replace(r"(\d:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[+-]\d{2}:?\d{2})$", r"\1", regex=True)
+    local = local.where(filled, None)
+    parsed = _to_dates(local, date_format)
     bad = filled & parsed.isna()
     if bad.any() and date_format is None:
-        iso = pd.to_datetime(values.where(filled, None), errors="coerce", format="ISO8601")
+        iso = _to_dates(local, "ISO8601")
         if not (filled & iso.isna()).any():
             parsed, bad = iso, filled & iso.isna()
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         value = values.iloc[row]
-        alone = pd.to_datetime(pd.Series([value]), errors="coerce", format=date_format)
+        alone = _to_dates(local.iloc[[row]], date_format)
         if date_format is None and not alone.isna().all():
             first = int(np.flatnonzero(filled.to_numpy())[0])
             raise CalibrationError(
