@@ -310,3 +310,14 @@ def test_the_best_scenario_bootstrap_holds_a_block_of_picks_at_a_time_with_the_s
     monkeypatch.setattr(ranking, "PICKS_PER_BLOCK", 301 * 7 + 5)  # blocks of 7 draws, the last one shorter
     assert ranking.probability_best(runs, "bookings", ["a", "b", "c"]) == whole
     assert sum(whole.values()) == pytest.approx(1.0)
+
+
+def test_a_difference_equal_in_every_run_up_to_rounding_reads_so() -> None:
+    """csm_coverage read "cost of sales rises by $571.4k (95% CI +$571.4k to +$571.4k)": runs differed by 0.001."""
+    from simulator.analysis.answer import _interval, _tied
+
+    row = pd.Series({"ci_low": 571_428.5704, "ci_high": 571_428.5716, "share_better": 0.0, "share_worse": 1.0})
+    assert _interval(row, "cost_of_sales") == "the same in every run" and not _tied(row)
+    apart = pd.Series({"ci_low": 571_000.0, "ci_high": 572_000.0, "share_better": 0.0, "share_worse": 1.0})
+    assert _interval(apart, "cost_of_sales").startswith("95% CI")
+    assert _tied(pd.Series({"ci_low": -0.2, "ci_high": 0.16, "share_better": 0.0, "share_worse": 0.0}))

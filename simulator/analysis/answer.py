@@ -76,9 +76,14 @@ def _interval(row: pd.Series, kpi: str) -> str:
     low, high = float(row["ci_low"]), float(row["ci_high"])
     if not (math.isfinite(low) and math.isfinite(high)):
         return ""
-    if low == high:  # every pair differs by the same amount (a headcount's cost without attrition)
+    if math.isclose(low, high, rel_tol=1e-6, abs_tol=1e-9):  # every pair differs by the same (a headcount's cost)
         return "the same in every run"
     return f"95% CI {format_signed_range(kpi, low, high)}"
+
+
+def _tied(row: pd.Series) -> bool:
+    """Every pair of runs gave the scenario and the baseline the same value (neither better nor worse once)."""
+    return float(row["share_better"]) == 0.0 and float(row["share_worse"]) == 0.0
 
 
 def _guardrail_clause(result: ExperimentResult, scenario: str, kpi: str) -> str | None:
@@ -87,7 +92,7 @@ def _guardrail_clause(result: ExperimentResult, scenario: str, kpi: str) -> str 
         return None
     phrase = kpi_phrase(result, kpi)
     plural = is_plural(phrase)
-    if float(row["mean_diff"]) == 0.0 and float(row["ci_low"]) == float(row["ci_high"]):
+    if _tied(row):
         return f"{phrase} {'are' if plural else 'is'} the same in every run"
     diff = float(row["mean_diff"])
     interval = _interval(row, kpi)
@@ -137,7 +142,7 @@ def _lead_sentence(result: ExperimentResult, decision: DecisionSettings, top: st
             f"No scenario clearly {verb} {phrase}: {baseline} (the baseline) gives {base}, and the best of the "
             f"others, {top}, gives {best}"
         )
-        if row is not None and float(row["mean_diff"]) == 0.0 and float(row["ci_low"]) == float(row["ci_high"]):
+        if row is not None and _tied(row):
             head += ", the same in every run"
         elif row is not None and not _interval(row, kpi):
             diff = format_signed_amount(kpi, float(row["mean_diff"]))

@@ -240,13 +240,13 @@ def _comparison_row(
     kpi_direction = direction(kpi)
     if kind is Kind.EVENT:  # shares of 0/1 outcomes: Newcombe's paired score interval, never of zero width
         low, high = paired_event_interval(scen, base, confidence)
-        significant = bool(low > 0 or high < 0)
     else:
-        significant = bool(interval.ci_low > 0 or interval.ci_high < 0)  # False when the bounds are NaN
-        where = interval_of_mean(base, kind, confidence)  # the baseline mean's own interval, NaN for one run
-        known = math.isfinite(where.ci_low) and math.isfinite(where.ci_high)
-        baseline_low, baseline_high = (where.ci_low, where.ci_high) if known else (baseline_mean, baseline_mean)
-        low, high = bounded_difference(interval.ci_low, interval.ci_high, kind, baseline_low, baseline_high)
+        low, high = interval.ci_low, interval.ci_high
+    significant = bool(low > 0 or high < 0)  # False when the bounds are NaN
+    where = interval_of_mean(base, kind, confidence)  # the baseline mean's own interval (Wilson for an event)
+    known = math.isfinite(where.ci_low) and math.isfinite(where.ci_high)
+    baseline_low, baseline_high = (where.ci_low, where.ci_high) if known else (baseline_mean, baseline_mean)
+    low, high = bounded_difference(low, high, kind, baseline_low, baseline_high)  # never changes the verdict
     relative, relative_low, relative_high = _relative(scen, base, kpi, interval.mean, baseline_mean, confidence)
     share, share_low, share_high, share_worse = _share_better(diff, kpi_direction, confidence)
     return {
