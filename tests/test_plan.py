@@ -490,7 +490,18 @@ def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:
         "plan_check", ["runs=2", "experiment.question='At {pipeline.stages.1.conversion}, no {clock.holidays}?'"]
     )
     staged.validate()
-    assert question_text(staged).startswith("At 0.") and question_text(staged).endswith(", no none?")
+    assert question_text(staged) == "At 60.0%, no none?"
+    for whole in ("{pipeline.stages}", "{pipeline.stages.1.effort_hours}", "{org.teams}"):
+        with pytest.raises(ConfigError, match="names a whole section or distribution"):
+            simulator.load_experiment("plan_check", ["runs=2", f"experiment.question='{whole}'"]).validate()
+    with pytest.raises(ConfigError, match=r"did you mean \{org.teams.full_cycle.headcount\}"):
+        simulator.load_experiment(
+            "plan_check", ["runs=2", "experiment.question='{org.teams.fullcycle.headcount}'"]
+        ).validate()
+    quarter = simulator.load_experiment(
+        "plan_check", ["runs=2", "plan.bookings=[1e6,1e6,1.5e6,1.5e6]", "experiment.question='{plan.bookings.0}'"]
+    )
+    assert question_text(quarter) == "$1.00M"
     with pytest.raises(ConfigError) as error:
         simulator.load_experiment(
             "plan_check", ["runs=2", "plan.bookings=null", "experiment.question='{plan.booking} {plan.bookings}'"]

@@ -44,9 +44,17 @@ def _lookup(config: Any, path: str) -> tuple[bool, Any, str]:
             node = node[int(part)]
         else:
             close = difflib.get_close_matches(part, _keys(node), n=1, cutoff=0.6)
-            return False, None, ".".join([*done, close[0]]) if close else ""
+            rest = path.split(".")[len(done) + 1 :]
+            return False, None, ".".join([*done, close[0], *rest]) if close else ""
         done.append(part)
     return True, node, ""
+
+
+def _written(value: Any) -> bool:
+    """A value a question can show: a number, a word, yes/no, or a list of numbers (a quarterly plan)."""
+    if isinstance(value, list | tuple):
+        return all(isinstance(v, int | float | str) for v in value)
+    return isinstance(value, int | float | str | bool)
 
 
 def question_settings(question: str, config: Any) -> tuple[dict[str, Any], list[ConfigIssue]]:
@@ -83,9 +91,13 @@ def question_settings(question: str, config: Any) -> tuple[dict[str, Any], list[
                     "is not set (null) in the baseline scenario: set it, or leave it out of the question",
                 )
             )
-        elif isinstance(value, BaseModel | Mapping):
+        elif not _written(value):
             issues.append(
-                ConfigIssue("experiment.question", f"{{{path}}}", "names a whole section: name one setting inside it")
+                ConfigIssue(
+                    "experiment.question",
+                    f"{{{path}}}",
+                    "names a whole section or distribution: name one number or word inside it",
+                )
             )
         else:
             values[path] = value

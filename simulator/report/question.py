@@ -12,7 +12,7 @@ from simulator.config.question import question_settings
 from simulator.run.experiment import Experiment
 
 MONEY_WORDS = ("bookings", "quota", "budget", "salary", "variable", "cost", "acv", "arr", "price", "value")
-SHARE_WORDS = ("rate", "share", "attainment", "probability")
+SHARE_WORDS = ("rate", "share", "attainment", "probability", "conversion", "fraction")
 
 
 def _number(value: float) -> str:
@@ -28,7 +28,7 @@ def format_setting(path: str, value: object) -> str:
     when it names a rate or a share and the value lies in [0, 1]; a list of amounts (a
     quarterly plan) as its yearly sum; other lists item by item.
     """
-    name = path.rsplit(".", 1)[-1].lower()
+    name = next((part for part in reversed(path.lower().split(".")) if not part.isdigit()), "")  # {plan.bookings.0}
     is_money = any(word in name for word in MONEY_WORDS)
     if value is None:
         return "none"
