@@ -256,12 +256,20 @@ class SweepSummary(Callback):
         shared = set.intersection(*(set(job) for job in jobs)) if jobs else set()
         rewritten = _command_line_options().get("rewritten", [])
         issues: list[ConfigIssue] = []
+        prepared: list[tuple[int, list[str], Experiment, RunnerSettings]] = []
         for number, job in enumerate(jobs):
             try:
-                _prepared_job(config.hydra, job, quiet=True)
+                prepared.append((number, job, *_prepared_job(config.hydra, job, quiet=True)))
             except ConfigError as error:
-                swept = " ".join(restore_overrides([o for o in job if o not in shared], rewritten))
-                issues += [ConfigIssue(f"[job {number}: {swept}] {i.key}", i.value, i.allowed) for i in error.issues]
+                issues += _job_issues(number, job, shared, rewritten, error)
+        if not issues:  # decision KPIs only some set-ups report: one run of each scenario of each job
+            from simulator.analysis.decision import check_reported
+
+            for number, job, experiment, settings in prepared:
+                try:
+                    check_reported(experiment, [spec.compile() for spec in experiment.scenarios], settings.engine)
+                except ConfigError as error:
+                    issues += _job_issues(number, job, shared, rewritten, error)
         if issues:
             print(f"salesim: the {len(jobs)} jobs of the sweep were checked before running any", file=sys.stderr)
             _refuse(ConfigError(issues))
@@ -287,6 +295,14 @@ class SweepSummary(Callback):
         if worst:
             print(f"salesim: {sum(1 for c in self.exit_codes if c)} sweep jobs failed", file=sys.stderr)
             sys.exit(worst)
+
+
+def _job_issues(
+    number: int, job: Sequence[str], shared: set[str], rewritten: Sequence[str], error: ConfigError
+) -> list[ConfigIssue]:
+    """A sweep job's issues, each prefixed with the job's number and its own overrides."""
+    swept = " ".join(restore_overrides([o for o in job if o not in shared], rewritten))
+    return [ConfigIssue(f"[job {number}: {swept}] {i.key}", i.value, i.allowed) for i in error.issues]
 
 
 def _sweep_jobs(config: DictConfig) -> list[list[str]] | None:

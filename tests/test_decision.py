@@ -278,6 +278,29 @@ def test_a_misspelt_decision_kpi_on_the_command_line_stops_the_run(tmp_path: Any
     assert "experiment.decision.guardrails.0 = 'cost_of_sale'" in done.stderr and "'cost_of_sales'" in done.stderr
     assert "experiment.decision.guardrails.1 = 'utilisation_sdr'" in done.stderr
     assert not (tmp_path / "outputs").exists()
+    # a sweep: every job is checked so, before any runs (job 0 ran whole, then job 1 failed)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "--multirun",
+            "experiment=plan_check",
+            "plan.bookings=3000000,null",
+            "experiment.question=Q",
+            "runs=2",
+            "runner.workers=1",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "[job 1: plan.bookings=null] experiment.decision.primary = 'hit_plan'" in done.stderr
+    assert "set plan.bookings" in done.stderr and "[job 0" not in done.stderr
+    assert not (tmp_path / "multirun").exists() and not (tmp_path / "outputs").exists()
 
 
 def test_decision_kpis_are_names_the_runs_report() -> None:
