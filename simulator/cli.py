@@ -330,7 +330,12 @@ def _hydra_main(cfg: DictConfig) -> int:
 
 
 # Overrides a command's own options replace: each is refused, naming the option to use.
-_COMMAND_OPTIONS = {"runs": "--runs N", "hydra.run.dir": "--out DIR", "hydra.sweep.dir": "--out DIR"}
+_COMMAND_OPTIONS = {
+    "runs": "--runs N",
+    "hydra.run.dir": "--out DIR",
+    "hydra.sweep.dir": "--out DIR",
+    "runner.resume": "no resume: run it again",
+}
 
 
 def _command_experiment(command: str, overrides: Sequence[str], workers_option: bool = True) -> Experiment:
@@ -340,12 +345,19 @@ def _command_experiment(command: str, overrides: Sequence[str], workers_option: 
         ConfigError: An override the command's own option replaces (``runs=3`` for ``--runs``,
             ``hydra.run.dir`` for ``--out``): it would be silently ignored.
     """
-    options = dict(_COMMAND_OPTIONS, **({"runner.workers": "--workers N"} if workers_option else {}))
+    workers = "--workers N" if workers_option else "no workers: it runs in this process"
+    options = dict(_COMMAND_OPTIONS, **{"runner.workers": workers})
     issues = []
     for override in overrides:
         key = override.lstrip("+~").split("=", 1)[0]
         if key in options:
-            issues.append(ConfigIssue("command line", override, f"salesim {command} takes {options[key]} instead"))
+            wanted = options[key]
+            words = (
+                f"salesim {command} takes {wanted} instead"
+                if wanted.startswith("--")
+                else f"salesim {command} takes {wanted}"
+            )
+            issues.append(ConfigIssue("command line", override, words))
     if issues:
         raise ConfigError(issues)
     return load_experiment(None, overrides)
@@ -375,6 +387,7 @@ def _warmup_main(args: Sequence[str]) -> int:
         spec = experiment.scenario(name)
     except ConfigError as error:
         print(f"salesim: {error}", file=sys.stderr)
+        print("salesim: nothing was run and no results were written.", file=sys.stderr)
         return EXIT_CONFIG_ERROR
     except KeyError:
         names = ", ".join(s.name for s in experiment.scenarios)

@@ -383,6 +383,11 @@ def test_an_override_a_command_option_replaces_is_refused_not_ignored(command: s
     allowed = [issue.allowed for issue in refused.value.issues]
     assert allowed == [f"salesim {command} takes --runs N instead", f"salesim {command} takes --out DIR instead"]
     assert cli._command_experiment(command, ["experiment=plan_check", "seed=3"]).seed == 3
+    with pytest.raises(ConfigError) as refused:
+        cli._command_experiment(command, ["runner.workers=1", "runner.resume=true"], workers_option=command != "warmup")
+    allowed = [issue.allowed for issue in refused.value.issues]
+    assert allowed[1] == f"salesim {command} takes no resume: run it again"
+    assert allowed[0].endswith("takes --workers N instead" if command != "warmup" else "it runs in this process")
 
 
 def test_help_lists_the_commands(tmp_path: Path) -> None:

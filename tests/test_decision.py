@@ -307,6 +307,8 @@ def test_decision_kpis_are_names_the_runs_report() -> None:
     """'bookingss' passed as a bookings KPI; a misspelt plan quarter or a plan that is not set passed too."""
     for typo in ("bookingss", "contributions", "win_rates", "hit_planx"):
         assert decision_issues(DecisionSettings(primary=typo)), typo
+    (issue,) = decision_issues(DecisionSettings(primary="BOOKINGS"))
+    assert "did you mean 'bookings'" in issue.allowed
     assert not decision_issues(DecisionSettings(primary="hit_plan_y2_q1", guardrails=["bookings_per_rep"]))
     reported = {"bookings", "cost_of_sales", "hit_plan", "hit_plan_y2_q1", "hit_plan_y2_q4"}
     decision = DecisionSettings(primary="hit_plan_y2_q5", guardrails=["cost_of_sales"])

@@ -45,10 +45,11 @@ def _named_by_the_table(kpi: str) -> bool:
     return row is not None and (row.prefix.endswith("_") or kpi == row.prefix or kpi.startswith(f"{row.prefix}_"))
 
 
-def _name_issue(key: str, kpi: str) -> ConfigIssue | None:
+def kpi_name_issue(key: str, kpi: str) -> ConfigIssue | None:
+    """The issue of a name that is no KPI salesim reports (with the closest name), None for a KPI name."""
     if _named_by_the_table(kpi):
         return None
-    close = difflib.get_close_matches(kpi, _known_names(), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(kpi.lower(), _known_names(), n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return ConfigIssue(key, kpi, f"not a KPI salesim reports (see summary.csv for the names){hint}")
 
@@ -77,7 +78,7 @@ def unreported_issues(decision: DecisionSettings | None, reported: Collection[st
         if kpi.startswith("hit_plan") and not any(k.startswith("hit_plan") for k in reported):
             allowed = "no scenario has a plan: set plan.bookings (a yearly figure or 4 quarterly ones) to ask about one"
         else:
-            close = difflib.get_close_matches(kpi, sorted(reported), n=3, cutoff=0.6)
+            close = difflib.get_close_matches(kpi.lower(), sorted(reported), n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
             allowed = f"no scenario of this experiment reports it (see summary.csv for the names){hint}"
         issues.append(ConfigIssue(key, kpi, allowed))
@@ -89,7 +90,7 @@ def decision_issues(decision: DecisionSettings | None) -> list[ConfigIssue]:
     if decision is None:
         return []
     key = "experiment.decision"
-    issues = [i for i in [_name_issue(f"{key}.primary", decision.primary)] if i]
+    issues = [i for i in [kpi_name_issue(f"{key}.primary", decision.primary)] if i]
     if not issues and direction(decision.primary) == 0:
         issues.append(
             ConfigIssue(
@@ -100,7 +101,7 @@ def decision_issues(decision: DecisionSettings | None) -> list[ConfigIssue]:
             )
         )
     for i, guardrail in enumerate(decision.guardrails):
-        issue = _name_issue(f"{key}.guardrails.{i}", guardrail)
+        issue = kpi_name_issue(f"{key}.guardrails.{i}", guardrail)
         if issue:
             issues.append(issue)
         elif guardrail == decision.primary:

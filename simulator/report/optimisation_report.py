@@ -19,10 +19,9 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from simulator.analysis.decision import check_decision, decision_of
+from simulator.analysis.decision import check_decision, decision_of, kpi_name_issue
 from simulator.analysis.formatting import format_money, format_value, kpi_label, kpi_words
 from simulator.analysis.optimisation import Optimisation, exhaustive_optimisation, optimise
-from simulator.analysis.quantities import kpi_row
 from simulator.analysis.team_mix import TeamMixProblem
 from simulator.config.errors import ConfigError
 from simulator.io.atomic import atomic_write
@@ -261,8 +260,9 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
     """``salesim optimise --team TEAM=LOW:HIGH [OPTIONS] [OVERRIDES...]``."""
     options, overrides = _parser().parse_known_args(list(args))
     try:
-        if options.kpi is not None and kpi_row(options.kpi) is None:  # refused before anything is composed
-            raise ConfigError.single("--kpi", options.kpi, "not a KPI salesim reports (see summary.csv for the names)")
+        named = kpi_name_issue("--kpi", options.kpi) if options.kpi is not None else None
+        if named is not None:  # refused before anything is composed
+            raise ConfigError([named])
         bounds = _bounds(options.team)
         experiment = load(overrides)
         check_decision(experiment)
@@ -273,8 +273,9 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
             names = ", ".join(s.name for s in experiment.scenarios)
             raise ConfigError.single("--scenario", scenario, f"must be a scenario of {experiment.name}: {names}")
         kpi = options.kpi or decision_of(experiment).primary
-        if kpi_row(kpi) is None:
-            raise ConfigError.single("--kpi", kpi, "not a KPI salesim reports (see summary.csv for the names)")
+        named = kpi_name_issue("--kpi", kpi)
+        if named is not None:
+            raise ConfigError([named])
         if options.budget is not None and not options.budget > 0:
             raise ConfigError.single("--budget", options.budget, "must be a positive amount of money a year")
         problem = TeamMixProblem(experiment, scenario, kpi, bounds, options.budget)

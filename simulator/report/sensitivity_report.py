@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from simulator.analysis.decision import check_decision, decision_of
+from simulator.analysis.decision import check_decision, decision_of, kpi_name_issue
 from simulator.analysis.formatting import (
     format_amount,
     format_signed_amount,
@@ -31,7 +31,6 @@ from simulator.analysis.formatting import (
 )
 from simulator.analysis.global_sensitivity import MORRIS_MIN_TRAJECTORIES, GlobalSensitivity, global_sensitivity
 from simulator.analysis.levers import LEVER_SECTIONS, find_levers, lever_experiment
-from simulator.analysis.quantities import kpi_row
 from simulator.analysis.results import run_experiment
 from simulator.analysis.sensitivity import sensitivity_table
 from simulator.analysis.wording import count_of, join_words
@@ -319,8 +318,9 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
     """``salesim sensitivity [OPTIONS] [OVERRIDES...]``; ``load`` composes the experiment from the overrides."""
     options, overrides = _parser().parse_known_args(list(args))
     try:
-        if options.kpi is not None and kpi_row(options.kpi) is None:  # refused before anything is composed
-            raise ConfigError.single("--kpi", options.kpi, "not a KPI salesim reports (see summary.csv for the names)")
+        named = kpi_name_issue("--kpi", options.kpi) if options.kpi is not None else None
+        if named is not None:  # refused before anything is composed
+            raise ConfigError([named])
         experiment = load(overrides)
         check_decision(experiment)
         out = Path(options.out or f"outputs/sensitivity/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
@@ -330,8 +330,9 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
             names = ", ".join(s.name for s in experiment.scenarios)
             raise ConfigError.single("--scenario", scenario, f"must be a scenario of {experiment.name}: {names}")
         kpi = options.kpi or decision_of(experiment).primary
-        if kpi_row(kpi) is None:
-            raise ConfigError.single("--kpi", kpi, "not a KPI salesim reports (see summary.csv for the names)")
+        named = kpi_name_issue("--kpi", kpi)
+        if named is not None:
+            raise ConfigError([named])
         keys = [k.strip() for k in options.params.split(",") if k.strip()] if options.params else None
         for note in experiment.clock_notes():
             print(f"salesim: note: {note}", file=sys.stderr)
