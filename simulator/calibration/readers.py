@@ -118,6 +118,17 @@ DECIMAL_COMMA = r"(?:\d,\d{1,2}$)|(?:\.\d{3},)"
 """``1054,00`` or ``1.054,00``: cents after a comma, which a thousands separator would scale 100x or 1,000x."""
 
 
+def _first(cells: pd.Series, values: pd.Series, path: Path, name: str, problem: str) -> None:
+    """Refuse the first cell where ``cells`` is true: ``'<value>' <problem>``, naming file, column and row.
+
+    Raises:
+        CalibrationError: When any cell is true.
+    """
+    if cells.any():
+        row = int(np.flatnonzero(cells.to_numpy())[0])
+        raise CalibrationError(f"'{values.iloc[row]}' {problem}", file=str(path), column=name, row=row + 1)
+
+
 def parse_amounts(values: pd.Series, path: Path, name: str) -> np.ndarray:
     """Amounts as floats (NaN where empty), zero or more; currency signs and thousands separators are allowed.
 
@@ -126,31 +137,24 @@ def parse_amounts(values: pd.Series, path: Path, name: str) -> np.ndarray:
             negative or infinite, or writes its cents after a decimal comma.
     """
     comma = values.str.contains(DECIMAL_COMMA, regex=True)
-    if comma.any():
-        row = int(np.flatnonzero(comma.to_numpy())[0])
-        raise CalibrationError(
-            f"'{values.iloc[row]}' has a decimal comma: write amounts with a decimal point and no thousands "
-            "separator or a comma one (1054.00 or 1,054.00)",
-            file=str(path),
-            column=name,
-            row=row + 1,
-        )
+    _first(
+        comma,
+        values,
+        path,
+        name,
+        "has a decimal comma: write amounts with a decimal point and no thousands separator or a comma one "
+        "(1054.00 or 1,054.00)",
+    )
     cleaned = values.str.replace(r"[,$€£\s]", "", regex=True)
     parsed = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce")
-    bad = (cleaned != "") & ~np.isfinite(parsed.fillna(0.0))
-    bad |= (cleaned != "") & parsed.isna()
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise CalibrationError(f"'{values.iloc[row]}' is not an amount", file=str(path), column=name, row=row + 1)
-    negative = parsed < 0
-    if negative.any():
-        row = int(np.flatnonzero(negative.to_numpy())[0])
-        raise CalibrationError(
-            f"'{values.iloc[row]}' is negative: a deal's amount is zero or more (a refund or credit note is not a "
-            "deal: leave it out of the export)",
-            file=str(path),
-            column=name,
-            row=row + 1,
-        )
+    _first((cleaned != "") & ~np.isfinite(parsed), values, path, name, "is not an amount")  # NaN and inf alike
+    _first(
+        parsed < 0,
+        values,
+        path,
+        name,
+        "is negative: a deal's amount is zero or more (a refund or credit note is not a deal: leave it out of the "
+        "export)",
+    )
     result: np.ndarray = parsed.to_numpy(dtype=np.float64)
     return result
