@@ -238,65 +238,23 @@ def test_the_chance_of_hitting_a_plan_set_at_the_median_of_bookings_is_one_half(
 
 
 def test_a_misspelt_decision_kpi_on_the_command_line_stops_the_run(tmp_path: Any) -> None:
-    import os
-    import subprocess
-    import sys
+    from tests.test_cli import salesim
 
-    from tests.scenarios import ROOT
-
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-m", "simulator", "experiment.decision.primary=bokings", "runs=2"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = salesim("experiment.decision.primary=bokings", "runs=2", cwd=tmp_path)
     assert done.returncode == 2
     assert "experiment.decision.primary = 'bokings'" in done.stderr and "did you mean 'bookings'" in done.stderr
     assert not (tmp_path / "outputs").exists()
     # a name the KPI table allows but no scenario of this experiment reports: refused after one run
     # of each scenario, in the parent, before the run writes anything
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "experiment=plan_check",
-            "experiment.decision.guardrails=[cost_of_sale,utilisation_sdr]",
-            "runs=2",
-            "runner.workers=1",
-        ],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    guardrails = "experiment.decision.guardrails=[cost_of_sale,utilisation_sdr]"
+    done = salesim("experiment=plan_check", guardrails, "runs=2", "runner.workers=1", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert "experiment.decision.guardrails.0 = 'cost_of_sale'" in done.stderr and "'cost_of_sales'" in done.stderr
     assert "experiment.decision.guardrails.1 = 'utilisation_sdr'" in done.stderr
     assert not (tmp_path / "outputs").exists()
     # a sweep: every job is checked so, before any runs (job 0 ran whole, then job 1 failed)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "--multirun",
-            "experiment=plan_check",
-            "plan.bookings=3000000,null",
-            "experiment.question=Q",
-            "runs=2",
-            "runner.workers=1",
-        ],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    sweep = ["--multirun", "experiment=plan_check", "plan.bookings=3000000,null", "experiment.question=Q"]
+    done = salesim(*sweep, "runs=2", "runner.workers=1", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert "[job 1: plan.bookings=null] experiment.decision.primary = 'hit_plan'" in done.stderr
     assert "set plan.bookings" in done.stderr and "[job 0" not in done.stderr
