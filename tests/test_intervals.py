@@ -20,6 +20,7 @@ from simulator.analysis.intervals import (
     bounded_difference,
     fieller_ratio,
     interval_of_mean,
+    newcombe_hybrid,
     paired_event_interval,
     relative_interval,
     t_quantile,
@@ -220,11 +221,24 @@ def test_a_plan_hit_in_every_run_against_none_has_a_ci_of_some_width() -> None:
     assert low == pytest.approx(-high) and 0.1 < high < 0.25
     assert paired_event_interval(*_pairs(0, 2, 0, 0))[0] < 0.0  # two runs make no clear difference
     assert paired_event_interval(*_pairs(0, 6, 0, 0))[0] > 0.0
-    low, high = paired_event_interval(*_pairs(14, 5, 0, 22))  # Altman et al. 2000's table 6.2
+    low, high = newcombe_hybrid(14, 5, 0, 22)  # Altman et al. 2000's table 6.2: method 11 alone
     assert low < 5 / 41 < high and 0.0 < low < 0.02 and 0.2 < high < 0.25
+    # five discordant pairs, all one way: exact McNemar p = 0.0625, so the interval reaches 0
+    assert paired_event_interval(*_pairs(14, 5, 0, 22)) == (0.0, pytest.approx(high))
     for table in ((3, 4, 5, 6), (0, 0, 7, 1), (10, 0, 0, 0), (1, 2, 3, 4)):
         low, high = paired_event_interval(*_pairs(*table))
         assert -1.0 <= low < high <= 1.0
+
+
+@pytest.mark.parametrize("runs", [3, 4, 5])
+def test_a_few_runs_all_one_way_make_no_clear_difference(runs: int) -> None:
+    """Newcombe's interval alone left out 0 for 3-5 runs hit by one side only (exact McNemar p >= 0.0625)."""
+    assert newcombe_hybrid(0, runs, 0, 0)[0] > 0.0
+    low, high = paired_event_interval(*_pairs(0, runs, 0, 0))
+    assert low == 0.0 and high == 1.0
+    low, high = paired_event_interval(*_pairs(runs, 0, 0, runs))  # no discordant pair at all
+    assert low < 0.0 < high
+    assert paired_event_interval(*_pairs(4, 6, 0, 0))[0] > 0.0  # six one way: p = 0.031, clear
 
 
 def test_the_paired_event_interval_covers_the_true_difference() -> None:

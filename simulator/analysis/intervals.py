@@ -22,8 +22,9 @@ such as a utilisation of 1 + 1e-16). When all runs give the same value the inter
 that value (no run-to-run variation to measure).
 
 For paired comparisons: the difference of an ``event`` KPI's shares gets Newcombe's
-hybrid score interval for paired proportions (Newcombe 1998, method 11; what
-``significant`` tests for it); any other difference of means keeps the paired t interval (what
+hybrid score interval for paired proportions (Newcombe 1998, method 11), reaching 0
+wherever the exact McNemar test cannot reject "no difference" (what ``significant`` tests
+for it); any other difference of means keeps the paired t interval (what
 ``significant`` tests), intersected with the values a difference can take given where
 the baseline's mean may lie: from the range's floor minus the top of the baseline's
 interval to its ceiling minus the bottom (a share cannot move outside [0, 1], an amount
@@ -159,6 +160,14 @@ def paired_event_interval(
     clear difference (method 10, without it, found one: CI +7 to +100 points); its
     coverage is 96-99% for a nominal 95% at 10-100 runs (``tests/test_intervals.py``).
 
+    With few *discordant* pairs (runs where one side hit and the other did not) the
+    hybrid interval can still leave out zero where the exact McNemar test (a binomial
+    test of the discordant pairs against one half; McNemar 1947) cannot reject "no
+    difference": three to five runs all hit by one side and missed by the other, or 5
+    discordant pairs among 10 runs. There the interval is widened to reach zero, so a
+    difference is clear only when both agree (the union of a confidence set with the
+    test's acceptance region keeps at least its coverage).
+
     Args:
         scenario: One 0/1 outcome per run.
         baseline: The baseline's outcome in the same runs (same length).
@@ -172,7 +181,19 @@ def paired_event_interval(
     if n == 0:
         return math.nan, math.nan
     both, only_s, only_b = int(np.sum(s & b)), int(np.sum(s & ~b)), int(np.sum(~s & b))
-    neither = n - both - only_s - only_b
+    low, high = newcombe_hybrid(both, only_s, only_b, n - both - only_s - only_b, confidence)
+    discordant = only_s + only_b
+    exact = stats.binomtest(only_s, discordant, 0.5).pvalue if discordant else 1.0
+    if exact >= 1.0 - confidence:  # McNemar's exact test cannot tell the sides apart: the interval holds 0
+        low, high = min(low, 0.0), max(high, 0.0)
+    return low, high
+
+
+def newcombe_hybrid(
+    both: int, only_s: int, only_b: int, neither: int, confidence: float = DEFAULT_CONFIDENCE
+) -> tuple[float, float]:
+    """Newcombe's method 11 alone, from the four cells of the pairs' 2 x 2 table (see :func:`paired_event_interval`)."""
+    n = both + only_s + only_b + neither
     p1, p2 = (both + only_s) / n, (both + only_b) / n
     quantile = normal_quantile(confidence)
     l1, u1 = wilson_continuity(both + only_s, n, quantile)
