@@ -295,6 +295,25 @@ def test_the_best_scenario_bootstrap_holds_a_block_of_picks_at_a_time_with_the_s
     assert sum(whole.values()) == pytest.approx(1.0)
 
 
+def test_too_few_runs_give_no_probability_of_being_the_best() -> None:
+    """Two runs a scenario won both times read "P(best) 100%" beside a difference called unclear."""
+    from simulator.analysis import ranking
+
+    def runs(count: int) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "scenario": ["today"] * count + ["more"] * count,
+                "replication": [*range(count), *range(count)],
+                "bookings": [1e6 + 1e4 * r for r in range(count)] + [1.2e6 + 1e4 * r for r in range(count)],
+            }
+        )
+
+    few = ranking.rank_scenarios(runs(ranking.MIN_RUNS_FOR_BEST - 1), "bookings", "today", ["today", "more"])
+    assert few["p_best"].isna().all()
+    enough = ranking.rank_scenarios(runs(ranking.MIN_RUNS_FOR_BEST), "bookings", "today", ["today", "more"])
+    assert enough.set_index("scenario")["p_best"].to_dict() == {"more": 1.0, "today": 0.0}
+
+
 def test_a_difference_equal_in_every_run_up_to_rounding_reads_so() -> None:
     """csm_coverage read "cost of sales rises by $571.4k (95% CI +$571.4k to +$571.4k)": runs differed by 0.001."""
     from simulator.analysis.answer import _interval, _tied

@@ -28,7 +28,7 @@ from simulator.analysis.formatting import (
 )
 from simulator.analysis.planning import plan_figure
 from simulator.analysis.quantities import direction
-from simulator.analysis.ranking import rank_scenarios
+from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, rank_scenarios
 from simulator.analysis.tables import comparison_of, comparison_row, scenario_names, summary_of, summary_row
 from simulator.analysis.wording import is_plural, join_words
 from simulator.config.decision import DecisionSettings
@@ -197,8 +197,13 @@ def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str)
     items = [f"{r['scenario']} {format_value(kpi, float(r['mean']))}" for _, r in ranking.iterrows()]
     first = ranking.iloc[0]
     p_best = float(first["p_best"])
+    runs = int(ranking["n"].min())
     chance = (
-        f"; {first['scenario']} is the best in {p_best:.0%} of resamplings of the runs" if math.isfinite(p_best) else ""
+        f"; {first['scenario']} is the best in {p_best:.0%} of resamplings of the runs"
+        if math.isfinite(p_best)
+        else f"; {runs} runs are too few to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})"
+        if runs < MIN_RUNS_FOR_BEST
+        else ""
     )
     return f"Ranked on {kpi_phrase(result, kpi)}: {', '.join(items)}{chance}."
 

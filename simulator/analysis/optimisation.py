@@ -81,6 +81,7 @@ class Finalist:
         p_best: Probability that it is truly the best of the finalists (paired bootstrap).
         feasible: Its mean cost is within the budget.
         today: True for the scenario's own headcounts.
+        contender: Feasible and within the search's bounds: it can be recommended.
     """
 
     candidate: Candidate
@@ -93,6 +94,7 @@ class Finalist:
     p_best: float
     feasible: bool
     today: bool = False
+    contender: bool = False
 
 
 @dataclass(slots=True)
@@ -307,6 +309,7 @@ def _finalists(
                 p_best.get(candidate.name, math.nan),
                 problem.feasible(evaluation),
                 today=candidate == today,
+                contender=candidate.name in contenders,
             )
         )
     found.sort(key=lambda f: (-problem.sign * f.mean, f.cost))  # a tie on the KPI goes to the cheaper mix
@@ -314,7 +317,7 @@ def _finalists(
 
 
 def _recommended(finalists: Sequence[Finalist]) -> Candidate | None:
-    contenders = [f for f in finalists if f.feasible and math.isfinite(f.p_best)]
+    contenders = [f for f in finalists if f.contender]
     return contenders[0].candidate if contenders else None
 
 

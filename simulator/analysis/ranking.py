@@ -44,6 +44,16 @@ def paired_table(replications: pd.DataFrame, kpi: str, scenarios: Sequence[str])
     return table[present].dropna()
 
 
+MIN_RUNS_FOR_BEST = 10
+"""Shared runs below which no probability of being the best is given.
+
+Resampling two runs that one scenario wins both times gives it "100%", and a few runs
+hardly more: a bootstrap cannot see the spread of a mean from a handful of values, and
+the paired test beside it calls the same difference unclear. Ten runs is where the
+paired bootstrap's percentiles start to hold (Efron and Tibshirani 1993, ch. 13, on
+small samples) and the least that the shipped experiments use.
+"""
+
 PICKS_PER_BLOCK = 1 << 20
 """Bootstrap picks made and held at a time."""
 
@@ -69,11 +79,11 @@ def probability_best(
 
     Returns:
         Scenario -> probability; they sum to 1. NaN for every scenario when fewer than
-        two runs are shared.
+        :data:`MIN_RUNS_FOR_BEST` runs are shared.
     """
     sign = good if good is not None else (direction(kpi) or 1)
     table = paired_table(replications, kpi, scenarios)
-    if len(table) < 2 or table.shape[1] == 0:
+    if len(table) < MIN_RUNS_FOR_BEST or table.shape[1] == 0:
         return {s: math.nan for s in scenarios}
     values = sign * table.to_numpy(dtype=float)
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))

@@ -22,6 +22,7 @@ from tqdm import tqdm
 from simulator.analysis.decision import check_decision, decision_of, kpi_name_issue
 from simulator.analysis.formatting import format_money, format_value, kpi_label, kpi_words
 from simulator.analysis.optimisation import Optimisation, exhaustive_optimisation, optimise
+from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
 from simulator.analysis.team_mix import TeamMixProblem
 from simulator.config.errors import ConfigError
 from simulator.io.atomic import atomic_write
@@ -75,10 +76,15 @@ def answer_paragraph(found: Optimisation) -> str:
             f", against {_mean_ci(kpi, today.mean, today.ci_low, today.ci_high)} and "
             f"{format_money(today.cost)} with today's {today.candidate.words()}"
         )
+    contenders = sum(1 for f in found.finalists if f.contender)
+    chance = (
+        f"it is the best of the {contenders} finalists in {best.p_best:.0%} of resamplings of the runs"
+        if math.isfinite(best.p_best)
+        else f"too few to say how likely it is the best of the {contenders} finalists (that takes {MIN_RUNS_FOR_BEST})"
+    )
     text += (
-        f". Re-run with {found.final_runs} runs on common random numbers, it is the best of the "
-        f"{sum(1 for f in found.finalists if math.isfinite(f.p_best))} finalists in {best.p_best:.0%} of resamplings "
-        f"of the runs. {search}, each with up to {found.settings.get('runs')} runs."
+        f". Re-run with {found.final_runs} runs on common random numbers, {chance}. "
+        f"{search}, each with up to {found.settings.get('runs')} runs."
     )
     return text
 

@@ -23,7 +23,7 @@ import pandas as pd
 import yaml
 
 from simulator.analysis.formatting import format_value, kpi_label, kpi_words
-from simulator.analysis.ranking import probability_best
+from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, probability_best
 from simulator.io.atomic import atomic_write
 from simulator.report.html import write_html
 from simulator.report.markdown import figure_lines, md_table
@@ -156,6 +156,9 @@ def answer_paragraph(sweep: Sweep, chance: float) -> str:
             text += f" Next is {_cell_words(sweep, runner_up)} at {format_value(kpi, float(runner_up['mean']))}."
     if math.isfinite(chance):
         text += f" The best cell is truly the best in {chance:.0%} of resamplings of the runs (common random numbers)."
+    elif int(best["n"]) < MIN_RUNS_FOR_BEST:
+        runs = int(best["n"])
+        text += f" {runs} runs a point are too few to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})."
     return text
 
 
