@@ -144,6 +144,11 @@ def _set(row: int, column: str, value: str):  # type: ignore[no-untyped-def]
         (_set(7, "Amount", "1054,50"), ["column 'Amount'", "row 8", "decimal comma"]),
         (_set(7, "Amount", "-500"), ["column 'Amount'", "row 8", "'-500' is negative"]),
         (_set(7, "Amount", "inf"), ["column 'Amount'", "row 8", "'inf' is not an amount"]),
+        # a point for thousands read 1,000x too small; absurd amounts were accepted and summed as bookings
+        (_set(7, "Amount", "1.054"), ["column 'Amount'", "row 8", "'1.054' has three digits after its point"]),
+        (_set(7, "Amount", "€12.500.000"), ["row 8", "thousands separator"]),
+        (_set(7, "Amount", "1e300"), ["column 'Amount'", "row 8", "'1e300' is 10^15 or more"]),
+        (_set(7, "Amount", "1e12"), ["row 8", "'1e12' is 1,000,000 times the column's median amount"]),
         # a first date in another format named the next, valid, date as "not a date"
         (
             _set(0, "Created", "02/01/2023"),
@@ -162,6 +167,19 @@ def test_bad_exports_are_refused_naming_file_column_and_row_and_nothing_is_writt
         assert word in message
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".calibrating")]
+
+
+def test_won_amounts_far_from_their_products_median_are_counted(tmp_path: Path) -> None:
+    """A deal 500x its product's median was kept without a word, and a back-test counts it in full."""
+    bad = _bad_copy(tmp_path, _set(10, "Amount", "500000"))  # A010: a Basic deal of about 1,000
+    out = tmp_path / "out"
+    assert calibrate_main([str(bad), "--as-of", AS_OF, "--out", str(out)]) == 0
+    text = (out / "calibration.md").read_text()
+    assert "| won deals over 100 times their product's median value or under a 100th of it | 1 |" in text
+    (tmp_path / "clean").mkdir()
+    clean = _bad_copy(tmp_path / "clean", lambda table: None)
+    assert calibrate_main([str(clean), "--as-of", AS_OF, "--out", str(tmp_path / "o2")]) == 0
+    assert "times their product's median" not in (tmp_path / "o2" / "calibration.md").read_text()
 
 
 def test_a_bad_as_of_date_and_a_missing_mapping_are_refused(tmp_path: Path) -> None:

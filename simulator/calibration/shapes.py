@@ -283,11 +283,26 @@ def _spellings(export: Export, mapping: MappingFile) -> None:
         export.problems.add("products missing from the price list", int(unpriced.sum()), "kept, without a list price")
 
 
+FAR_FROM_MEDIAN = 100.0
+"""A won amount this many times its product's median (or under its 1/100th) is worth a look."""
+
+
 def _values(export: Export) -> None:
     frame = export.frame
     won = frame["outcome"] == "won"
     zero = won & (frame["amount"].fillna(0.0) <= 0.0)
     export.problems.add("won deals with no or zero value", int(zero.sum()), "left out of the deal-value fit")
+    valued = frame[won & ~zero]
+    medians = valued.groupby("product")["amount"].transform("median")
+    ratio = valued["amount"] / medians
+    far = (ratio > FAR_FROM_MEDIAN) | (ratio < 1.0 / FAR_FROM_MEDIAN)
+    export.problems.add(
+        f"won deals over {FAR_FROM_MEDIAN:.0f} times their product's median value or under a {FAR_FROM_MEDIAN:.0f}th "
+        "of it",
+        int(far.sum()),
+        "kept (the deal-value fit uses medians and inner quantiles, which they hardly move; a back-test's actual "
+        "bookings count them in full): check them for a unit or typing error",
+    )
 
 
 def _left_truncation(export: Export) -> None:
