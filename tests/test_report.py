@@ -86,6 +86,10 @@ def test_bottleneck_and_leakiest_stage(better: ExperimentResult) -> None:
     assert "within the 70-85% planning range" in _sentence(sentences, "In generalist, the busiest team")
     leak = _sentence(sentences, "In specialist, most leaked leads are lost at the awareness stage")
     assert "50% of all leaked leads" in leak
+    # joined to the overloaded team that works the stage: the leads leak waiting for it
+    assert "The SDR team works that stage and is busy" in leak and "the leads wait for it until they leak" in leak
+    calm = _sentence(sentences, "In generalist, most leaked leads")
+    assert "works that stage" not in calm
 
 
 def test_results_table_has_every_headline_kpi_and_scenario(better: ExperimentResult) -> None:

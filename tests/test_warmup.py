@@ -107,12 +107,24 @@ def test_a_seasonal_pipeline_over_a_calendar_year_is_not_a_transient_but_a_trend
 
 
 def test_a_scenario_moving_where_the_baseline_is_steady_is_a_response_not_a_transient() -> None:
-    table = monthly({"today": np.full(12, 50.0), "more_reps": np.linspace(50, 60, 12)})
+    settling = 50.0 + 12.0 * (1.0 - np.exp(-np.arange(12) / 2.0))  # a new level, reached within the window
+    table = monthly({"today": np.full(12, 50.0), "more_reps": settling}, noise=0.5)
     (drift,) = transient_drifts(table, baseline="today")
-    assert drift.response and not drift.transient
+    assert drift.response and not drift.transient and not drift.unsettled
     assert "lever moves it" in drift.sentence(125, "today")
     both = monthly({"today": np.linspace(30, 50, 12), "more_reps": np.linspace(30, 60, 12)})
     assert all(d.transient for d in transient_drifts(both, baseline="today"))
+
+
+def test_a_backlog_still_rising_at_the_end_of_the_window_has_no_steady_level() -> None:
+    """csm_coverage's 7 CSMs: the expansion backlog rose from 714 to 1,138 through the year, said nowhere."""
+    growing = monthly({"csm_11": np.full(12, 50.0), "csm_7": np.linspace(50, 80, 12)})
+    growing = growing.rename(columns={"open_pipeline_mean": "expansions_open_mean"})
+    (drift,) = transient_drifts(growing, baseline="csm_11")
+    assert drift.response and drift.unsettled and not drift.transient
+    words = drift.sentence(250, "csm_11")
+    assert "expansion backlog" in words and "still rising in the window's second half" in words
+    assert "work arrives faster than the team that does it finishes it" in words and "lever moves it" not in words
 
 
 def test_a_forecast_from_a_real_open_pipeline_moves_by_its_own_course_and_gets_no_warm_up_advice() -> None:

@@ -34,6 +34,7 @@ from simulator.analysis.quantities import is_share
 from simulator.analysis.tables import comparison_of, comparison_row, period_words, scenario_names, summary_of
 from simulator.analysis.utilisation import TeamLoad, team_loads
 from simulator.analysis.wording import join_words, possessive, stage_label, team_label
+from simulator.config.pipeline_checks import team_for_stage
 from simulator.run.experiment import ExperimentResult
 
 # Sentence templates for some KPIs: text, the words for (higher, lower), whether the
@@ -202,9 +203,18 @@ def bottleneck_sentence(loads: list[TeamLoad], scenario: str) -> str | None:
 
 
 def leakage_sentence(
-    summary: pd.DataFrame, scenario: str, stage_descriptions: dict[str, str], period: str = " per year"
+    summary: pd.DataFrame,
+    scenario: str,
+    stage_descriptions: dict[str, str],
+    period: str = " per year",
+    stage_teams: dict[str, str] | None = None,
+    loads: list[TeamLoad] | None = None,
 ) -> str | None:
     """Name the stage where a scenario loses the most leads to leakage (untouched too long).
+
+    With ``stage_teams`` (stage -> the team working it) and the scenario's ``loads``, a
+    stage worked by a team past the 85% planning ceiling is joined to it: the leads leak
+    because they wait for that team (more SDRs feeding busy AEs leak more leads, not fewer).
 
     Returns:
         A sentence, or None when the scenario reports no leakage by stage.
@@ -220,10 +230,25 @@ def leakage_sentence(
     stage = str(top["kpi"]).removeprefix(STAGE_LEAKED_PREFIX)
     about = f" ({stage_descriptions[stage]})" if stage_descriptions.get(stage) else ""
     mean = float(top["mean"])
-    return (
+    text = (
         f"In {scenario}, most leaked leads are lost at the {stage_label(stage)} stage{about}: "
         f"{mean:,.0f}{period} on average, {mean / total:.0%} of all leaked leads."
     )
+    team = (stage_teams or {}).get(stage)
+    load = next((load for load in loads or [] if load.team == team), None)
+    if load is not None and load.load > UTILISATION_CEILING:
+        text += (
+            f" The {team_label(load.team)} team works that stage and is busy {load.load:.1%} of its selling time, "
+            f"past the {UTILISATION_CEILING:.0%} planning ceiling: the leads wait for it until they leak."
+        )
+    return text
+
+
+def _stage_teams(result: ExperimentResult, scenario: str) -> dict[str, str]:
+    """The team working each sales stage (routed by name, else by role, else the default team)."""
+    config = result.experiment.scenario(scenario).config
+    teams = {stage.name: team_for_stage(config.org, stage.name, stage.role) for stage in config.pipeline.stages}
+    return {name: team for name, team in teams.items() if team is not None}
 
 
 def _stage_descriptions(result: ExperimentResult, scenario: str) -> dict[str, str]:
@@ -280,6 +305,10 @@ def conclusion(result: ExperimentResult) -> list[str]:
     sentences: list[str] = []
     for scenario in names[1:]:
         sentences += _scenario_sentences(result, scenario, kpis, period)
-    busiest = {n: bottleneck_sentence(team_loads(result.replications, n), n) for n in names}
-    leakiest = {n: leakage_sentence(summary, n, _stage_descriptions(result, n), period) for n in names}
+    loads = {n: team_loads(result.replications, n) for n in names}
+    busiest = {n: bottleneck_sentence(loads[n], n) for n in names}
+    leakiest = {
+        n: leakage_sentence(summary, n, _stage_descriptions(result, n), period, _stage_teams(result, n), loads[n])
+        for n in names
+    }
     return [*sentences, *_once(busiest, names), *_once(leakiest, names)]

@@ -55,6 +55,7 @@ CLEAR_DRIFT_SE = 4.0
 
 MONTHLY_STATE = {
     "open_pipeline_mean": "open pipeline (deals, the month's mean)",
+    "expansions_open_mean": "expansion backlog (open expansion opportunities, the month's mean)",
     "customers_at_month_end": "customer book (accounts)",
     "partners_at_month_end": "partner base (active partners)",
 }
@@ -65,6 +66,9 @@ TRANSIENT_COLUMNS = ("scenario", "replication", "month", "calendar_month", *MONT
 
 SEASONAL_STATE = ("open_pipeline_mean",)
 """Series driven by the month's arrivals: their trend is fitted beside the seasonality."""
+
+BACKLOGS = ("open_pipeline_mean", "expansions_open_mean")
+"""Series of work waiting to be done: one that keeps rising has a team that cannot keep up."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +166,7 @@ class Drift:
     from_state: bool = False  # the run starts from a real state (the open deals at an as-of date): a forecast
     first: float = math.nan  # mean level in the window's first month, over runs
     last: float = math.nan  # and in its last month
+    unsettled: bool = False  # still clearly moving the same way over the window's second half
 
     def _ends(self) -> tuple[float, float]:
         """Where the series starts and ends in the window: the first and last months' means when known."""
@@ -193,6 +198,18 @@ class Drift:
             return (
                 f"{self.scenario}: the {self.what} {self._change()}: the run starts from the deals open at the "
                 "as-of date, so this is the forecast's own course, not an artefact a warm-up would remove"
+            )
+        if self.response and self.unsettled:
+            cause = (
+                ": work arrives faster than the team that does it finishes it"
+                if self.series in BACKLOGS and self.drift > 0
+                else ""
+            )
+            return (
+                f"{self.scenario}: the {self.what} {self._change()} while {baseline}'s is steady, and is still "
+                f"{'rising' if self.drift > 0 else 'falling'} in the window's second half{cause}. It has no steady "
+                "level within the run, so this scenario's yearly figures depend on how long the run is (a longer "
+                "clock.horizon_days shows where it goes)"
             )
         if self.response:
             direction = "rises" if self.drift > 0 else "falls"
@@ -257,14 +274,9 @@ def transient_drifts(
             values = table.to_numpy(dtype=np.float64)
             if values.shape[1] < 3 or values.shape[0] < 2 or not np.isfinite(values).all():
                 continue
-            months = np.arange(values.shape[1], dtype=np.float64)
-            design = [months - months.mean()]
-            if column in SEASONAL_STATE and season is not None and season.size == months.size:
-                design.append(season - season.mean())
-            x = np.column_stack(design)
-            coefficients = np.linalg.lstsq(x, (values - values.mean(axis=1, keepdims=True)).T, rcond=None)[0]
-            slopes = coefficients[0]
-            span = months[-1] - months[0]
+            regressor = season if column in SEASONAL_STATE else None
+            slopes = _slopes(values, regressor)
+            span = values.shape[1] - 1.0
             drift = float(slopes.mean() * span)
             se = float(slopes.std(ddof=1) * span / math.sqrt(slopes.size))
             level = float(values.mean())
@@ -274,13 +286,31 @@ def transient_drifts(
             clear = abs(drift) > critical * se if se > 0 else drift != 0.0
             if material and clear:
                 first, last = float(values[:, 0].mean()), float(values[:, -1].mean())
-                found.append(Drift(str(scenario), column, what, level, drift, se, False, from_state, first, last))
+                half = values.shape[1] // 2
+                late = _slopes(values[:, half:], None if regressor is None else regressor[half:])
+                late_se = float(late.std(ddof=1) / math.sqrt(late.size))
+                # still moving the same way over the second half, clearly (a level being reached flattens)
+                unsettled = bool(late.mean() * np.sign(drift) > critical * late_se) if late_se > 0 else False
+                found.append(
+                    Drift(str(scenario), column, what, level, drift, se, False, from_state, first, last, unsettled)
+                )
     if baseline is None:
         return found
     drifting = {d.series for d in found if d.scenario == baseline}
     return [
         d if d.scenario == baseline or d.series in drifting else dataclasses.replace(d, response=True) for d in found
     ]
+
+
+def _slopes(values: FloatArray, season: FloatArray | None) -> FloatArray:
+    """Each run's least-squares trend per month over ``values`` (runs x months), beside the seasonality if given."""
+    months = np.arange(values.shape[1], dtype=np.float64)
+    design = [months - months.mean()]
+    if season is not None and season.size == months.size and np.ptp(season) > 0:
+        design.append(season - season.mean())
+    x = np.column_stack(design)
+    coefficients = np.linalg.lstsq(x, (values - values.mean(axis=1, keepdims=True)).T, rcond=None)[0]
+    return np.asarray(coefficients[0], dtype=np.float64)
 
 
 def _seasonal_regressor(runs: pd.DataFrame, multipliers: Sequence[float] | None) -> FloatArray | None:

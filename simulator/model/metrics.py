@@ -159,10 +159,12 @@ def monthly_series(run: ReplicationRun) -> MonthlySeries:
 
 
 def _monthly_book(run: ReplicationRun, edges: np.ndarray) -> dict[str, np.ndarray]:
-    """What the initial-transient check reads: the month's mean open pipeline, customers and partners at its end."""
+    """What the initial-transient check reads: the month's mean backlogs, customers and partners at its end."""
     state = daily_state(run)
     names = {"customers_active": "customers_at_month_end", "partners_active": "partners_at_month_end"}
     columns = {"open_pipeline_mean": month_means(state["open_pipeline"], edges)}
+    if "expansions_open" in state:
+        columns["expansions_open_mean"] = month_means(state["expansions_open"], edges)
     columns.update({column: at_month_ends(state[name], edges) for name, column in names.items() if name in state})
     return columns
 

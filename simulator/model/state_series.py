@@ -7,6 +7,8 @@ one value per working day, taken at the middle of the day (``d + 0.5``):
 - ``open_pipeline_value``: their deal value ($);
 - ``customers_active``: accounts of the customer book not churned;
 - ``partners_active``: partners recruited and onboarded;
+- ``expansions_open``: expansion opportunities opened and not yet won or lost (the
+  account team's expansion backlog);
 - ``ramped_fte``: the sum of every employed rep's ramp level;
 - ``rep_tenure_months``: the mean tenure of the employed reps (fully ramped reps of a
   static team, whose tenure is unknown, are left out).
@@ -24,6 +26,7 @@ import numpy as np
 
 from simulator.model.employment import hire_day, leave_day
 from simulator.model.kernel import FloatArray
+from simulator.model.multi_pipeline import EXPANSION
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.workforce import daily_staffing
 
@@ -32,6 +35,7 @@ STATE_SERIES = (
     "open_pipeline_value",
     "customers_active",
     "partners_active",
+    "expansions_open",
     "ramped_fte",
     "rep_tenure_months",
 )
@@ -74,6 +78,10 @@ def daily_state(run: ReplicationRun) -> dict[str, FloatArray]:
     if record is not None and record.partner_active_day.size:
         never = np.full(record.partner_active_day.size, np.inf)  # partners do not leave
         series["partners_active"] = _alive(record.partner_active_day, never, days)
+    tables = run.scenario.pipelines
+    if record is not None and tables is not None and tables.stages[EXPANSION] is not None:  # even with none opened
+        closed = np.where(np.isnan(record.expansion_end_day), np.inf, record.expansion_end_day)
+        series["expansions_open"] = _alive(record.expansion_open_day, closed, days)
     if run.rep_team.size:
         _, fte = daily_staffing(
             run.scenario.workforce,

@@ -209,12 +209,17 @@ def _steady_state_lines(result: ExperimentResult) -> list[str]:
         "- **Starting state**: the runs start from the deals open at the as-of date, so the state's course "
         "across the window is part of the forecast (no warm-up applies)."
         if from_state
-        else "- **Steady state**: the open pipeline, customer book and partner base show no clear trend "
-        "across the measured window in today's organisation (initial-transient check)."
+        else "- **Steady state**: the open pipeline, expansion backlog, customer book and partner base show no "
+        "clear trend across the measured window in today's organisation (initial-transient check)."
     ]
     return (
         lines
-        + [f"- **Moving to a new level**: {d.sentence(warmup, baseline)}." for d in drifts if d.response]
+        + [f"- **No steady level**: {d.sentence(warmup, baseline)}." for d in drifts if d.response and d.unsettled]
+        + [
+            f"- **Moving to a new level**: {d.sentence(warmup, baseline)}."
+            for d in drifts
+            if d.response and not d.unsettled
+        ]
         + [f"- **The forecast's course**: {d.sentence(warmup, baseline)}." for d in drifts if d.from_state]
     )
 

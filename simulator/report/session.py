@@ -181,7 +181,7 @@ def run_and_write(
         print(unusual)
     warmup = experiment.scenarios[0].config.clock.warmup_days
     for drift in result_drifts(result):
-        kind = "warning" if drift.transient else "note"
+        kind = "warning" if drift.transient or drift.unsettled else "note"
         print(f"salesim: {kind}: {drift.sentence(warmup, experiment.baseline)}", file=sys.stderr)
     for line in depleting_territories(result.replications, territories(experiment)):
         print(f"salesim: warning: {line}", file=sys.stderr)
