@@ -16,7 +16,8 @@ import warnings
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.lead_attributes import check_lead_attributes
 from simulator.config.pipeline_checks import all_stage_names, check_pipelines
-from simulator.config.pods import check_pod_reach, check_pods, check_routing_coverage
+from simulator.config.pod_routing import check_pod_reach, check_routing_coverage
+from simulator.config.pods import check_pods
 from simulator.config.schema import ScenarioConfig
 from simulator.config.sizes import check_size
 from simulator.config.workforce import check_workforce, hires_beyond_horizon

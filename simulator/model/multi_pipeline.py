@@ -23,7 +23,7 @@ from simulator.config.pipeline_checks import team_for_stage
 from simulator.config.pipelines import PIPELINE_KEYS, WorkStageConfig
 from simulator.config.schema import ScenarioConfig
 from simulator.model.kernel import FloatArray, IntArray, Kernel
-from simulator.model.pipeline import logit
+from simulator.model.odds import logit
 
 SALES, PROSPECTING, PARTNER, RENEWAL, EXPANSION = range(len(PIPELINE_KEYS))
 N_PIPELINES = len(PIPELINE_KEYS)

@@ -18,19 +18,14 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from simulator.model.odds import logit, probability
+
 if TYPE_CHECKING:
     from simulator.model.scenario import Scenario
 
+__all__ = ["HOURS_PER_ELAPSED_DAY", "conversion_logit", "logit", "probability", "speed_to_lead_shift"]
+
 HOURS_PER_ELAPSED_DAY = 24.0
-
-
-def logit(p: float) -> float:
-    """Log-odds of a probability: conversions add effects in logit space (+-inf for 1 and 0)."""
-    if p <= 0.0:
-        return -math.inf
-    if p >= 1.0:
-        return math.inf
-    return math.log(p / (1.0 - p))
 
 
 def speed_to_lead_shift(scenario: Scenario, first_touch_hours: float) -> float:
@@ -61,11 +56,3 @@ def conversion_logit(
     if first_touch_hours is not None:
         z += speed_to_lead_shift(scenario, first_touch_hours)
     return z
-
-
-def probability(logit: float) -> float:
-    """The logistic function, exact at +-infinity and safe for large |logit|."""
-    if logit >= 0:
-        return 1.0 / (1.0 + math.exp(-logit))
-    e = math.exp(logit)
-    return e / (1.0 + e)

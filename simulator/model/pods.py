@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from simulator.config.pods import ANY_POD, candidate_teams, team_serving
+from simulator.config.pod_routing import candidate_teams, team_serving
+from simulator.config.pods import ANY_POD
 from simulator.config.schema import ScenarioConfig
 from simulator.model.lead_attributes import LeadProfile
 

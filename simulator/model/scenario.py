@@ -21,7 +21,7 @@ from simulator.model.decisions import DecisionTables, compile_decisions
 from simulator.model.initial_deals import InitialDeals, compile_initial
 from simulator.model.kernel import FloatArray, IntArray, Kernel  # re-exported
 from simulator.model.lead_attributes import LeadProfile, compile_lead_profile
-from simulator.model.pipeline import logit
+from simulator.model.odds import logit
 from simulator.model.plan_tables import (
     Economics,
     ForecastTables,
