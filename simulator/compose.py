@@ -306,7 +306,9 @@ def _hires_left_out(experiment: Experiment) -> list[str]:
     for spec in experiment.scenarios:
         if spec.horizon_shifted:
             clock = spec.config.clock
-            for issue in hires_beyond_horizon(spec.config.workforce, clock.calendar(), clock.horizon_days):
+            for issue in hires_beyond_horizon(
+                spec.config.workforce, clock.calendar(), clock.horizon_days, clock.warmup_days
+            ):
                 notes.append(
                     f"scenario {spec.name}: {issue.key} = {issue.value} starts after the horizon set by an "
                     f"override (clock.horizon_days = {clock.horizon_days:g}); that hire is left out of this run"

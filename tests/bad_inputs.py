@@ -350,8 +350,9 @@ TABLE: list[BadInput] = [
     row(
         "workforce",
         "+workforce.teams.full_cycle.hires=[{month:25,count:1}]",
-        "workforce.teams.full_cycle.hires.0.month = 25: the run has 24 months (clock.horizon_days = 500): "
-        "must be a day below 500 or a month up to 24, so the hire joins before the run ends",
+        "workforce.teams.full_cycle.hires.0.month = 25: the measured window has 12 months (clock.horizon_days = "
+        "500): must be a day below 500 or a month up to 12 (months count from the measured window's start), so the "
+        "hire joins before the run ends",
     ),
     row(
         "workforce",

@@ -121,7 +121,11 @@ def validate_scenario(
     teams = {name: team.role for name, team in config.org.teams.items()}
     check_workforce(config.workforce, teams, issues)
     if not horizon_shifted:
-        issues.extend(hires_beyond_horizon(config.workforce, config.clock.calendar(), config.clock.horizon_days))
+        issues.extend(
+            hires_beyond_horizon(
+                config.workforce, config.clock.calendar(), config.clock.horizon_days, config.clock.warmup_days
+            )
+        )
     check_pipelines(config, issues)
     market, org = config.market, config.org
     issues.extend(check_lead_attributes(market.attributes, market.segments))

@@ -71,7 +71,9 @@ class Hire(ConfigModel):
     """Planned hires joining a team at one date (``day`` in working days, or ``month`` from 1)."""
 
     day: float | None = Field(default=None, ge=0.0, description="working day the hires start")
-    month: int | None = Field(default=None, ge=1, description="month of the run they start (1 = the first)")
+    month: int | None = Field(
+        default=None, ge=1, description="month of the measured window they start (1 = its first; day: from day 0)"
+    )
     count: int = Field(default=1, ge=1, description="number of reps joining")
 
     @model_validator(mode="after")
@@ -170,44 +172,53 @@ def check_workforce(workforce: WorkforceConfig, teams: Mapping[str, str], issues
                 issues.append(ConfigIssue(f"workforce.{where}.{field}", spec, "must be finite and never negative"))
 
 
-def hire_start_day(hire: Hire, calendar: Calendar) -> float:
+def hire_start_day(hire: Hire, calendar: Calendar, warmup_days: float = 0.0) -> float:
     """The working day planned hires start.
 
-    Their ``day``, or the first working day of the ``month``-th calendar month of the run
-    (month 1 is the one holding day 0; a month past the calendar's last is its last
-    month's start, beyond the horizon).
+    Their ``day`` (counted from the run's start, warm-up included), or the first working
+    day of the ``month``-th calendar month of the *measured window*: month 1 is the one
+    holding the window's first day (``warmup_days``), and its hires start with the window.
+    A plan's months are the months it is measured on: counted from the run's start, a
+    year's hires fell in the warm-up year and were ramped before measurement began. A
+    month past the calendar's last is its last month's start, beyond the horizon.
     """
     if hire.day is not None:
         return float(hire.day)
     starts = calendar.month_start
-    first = int(calendar.month_of(0.0))
-    return max(0.0, float(starts[min(first + (hire.month or 1) - 1, starts.size - 1)]))
+    first = int(calendar.month_of(float(warmup_days)))
+    return max(float(warmup_days), float(starts[min(first + (hire.month or 1) - 1, starts.size - 1)]))
 
 
-def hires_beyond_horizon(workforce: WorkforceConfig, calendar: Calendar, horizon_days: float) -> list[ConfigIssue]:
+def hires_beyond_horizon(
+    workforce: WorkforceConfig, calendar: Calendar, horizon_days: float, warmup_days: float = 0.0
+) -> list[ConfigIssue]:
     """Planned hires dated at or after the end of the run: they could never join.
 
     Args:
         workforce: The parsed section.
         calendar: The clock's calendar (:meth:`simulator.config.schema.ClockConfig.calendar`).
         horizon_days: ``clock.horizon_days``.
+        warmup_days: ``clock.warmup_days`` (a hire's ``month`` counts from the window's start).
     """
     issues: list[ConfigIssue] = []
-    first = int(calendar.month_of(0.0))
-    last_month = int(sum(1 for start in calendar.month_start[first:-1] if start < horizon_days))
+    first = int(calendar.month_of(float(warmup_days)))
+    last_month = int(sum(1 for start in calendar.month_start[first + 1 : -1] if start < horizon_days)) + 1
     for team, settings in workforce.teams.items():
         for i, hire in enumerate(settings.hires):
-            day = hire_start_day(hire, calendar)
+            day = hire_start_day(hire, calendar, warmup_days)
             if day < horizon_days:
                 continue
             field, value = ("day", hire.day) if hire.day is not None else ("month", hire.month)
             beyond = hire.day is None and first + (hire.month or 1) - 1 >= calendar.month_start.size - 1
             when = (
-                f"the run has {last_month} months" if beyond else f"starts on working day {day:g}, after the run ends"
+                f"the measured window has {last_month} months"
+                if beyond
+                else f"starts on working day {day:g}, after the run ends"
             )
             allowed = (
                 f"{when} (clock.horizon_days = {horizon_days:g}): must be a day below {horizon_days:g} or a month "
-                f"up to {last_month}, so the hire joins before the run ends"
+                f"up to {last_month} (months count from the measured window's start), so the hire joins before the "
+                "run ends"
             )
             issues.append(ConfigIssue(f"workforce.teams.{team}.hires.{i}.{field}", value, allowed))
     return issues

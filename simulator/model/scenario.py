@@ -236,7 +236,12 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
         forecast=compile_forecast(config.forecast, stage_names),
         stage_sla_days=compile_sla(config.sla, stage_names, max_wait),
         workforce=compile_workforce(
-            config.workforce, {n: t.role for n, t in org.teams.items()}, calendar, clock.horizon_days, team_names
+            config.workforce,
+            {n: t.role for n, t in org.teams.items()},
+            calendar,
+            clock.horizon_days,
+            team_names,
+            clock.warmup_days,
         ),
         lead_profile=profile,
         pods=compile_pods(config, profile, team_names),

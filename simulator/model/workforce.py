@@ -109,7 +109,12 @@ class WorkforcePlan:
 
 
 def compile_workforce(
-    config: WorkforceConfig, teams: dict[str, str], calendar: Calendar, horizon_days: float, names: tuple[str, ...]
+    config: WorkforceConfig,
+    teams: dict[str, str],
+    calendar: Calendar,
+    horizon_days: float,
+    names: tuple[str, ...],
+    warmup_days: float = 0.0,
 ) -> WorkforcePlan:
     """The engine's form of the ``workforce:`` section.
 
@@ -117,13 +122,15 @@ def compile_workforce(
         config: The parsed section.
         teams: Team name -> role.
         calendar: The clock's calendar (a hire in month *k* starts on the first working
-            day of the *k*-th calendar month of the run; rates per year are per its year).
+            day of the *k*-th calendar month of the measured window; rates per year are
+            per its year).
         horizon_days: The end of the run.
         names: Team names in scenario order.
+        warmup_days: The start of the measured window.
     """
 
     def start_day(hire: Hire) -> float:
-        return hire_start_day(hire, calendar)
+        return hire_start_day(hire, calendar, warmup_days)
 
     compiled = []
     for name in names:
