@@ -45,7 +45,7 @@ def calibrate_main(args: Sequence[str]) -> int:
     parser.add_argument("--runs", type=int, default=100, help="replications of the folder's experiments (default 100)")
     parser.add_argument("--seed", type=_seed, default=1, help="root seed of the folder's experiments (default 1)")
     options = parser.parse_args(list(args))
-    from simulator.calibration.calibrate import calibrate
+    from simulator.calibration.calibrate import calibrate, thin_history
     from simulator.calibration.folder import write_folder
 
     started = time.perf_counter()
@@ -65,6 +65,8 @@ def calibrate_main(args: Sequence[str]) -> int:
         f"a month, {sum(len(t) for t in calibration.people.teams.values())} reps, {len(calibration.open_deals):,} "
         f"open deals; {len(calibration.export.problems.items)} kinds of data problem counted"
     )
+    for line in thin_history(calibration):
+        print(f"salesim: calibrate: warning: {line}", file=sys.stderr)
     print(
         f"salesim: config folder written to {folder} in {time.perf_counter() - started:.1f} s "
         f"(run it: python -m simulator --config-dir {folder})"

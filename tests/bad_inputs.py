@@ -225,6 +225,14 @@ TABLE: list[BadInput] = [
     ),
     row(
         "org",
+        "org.teams.full_cycle.role=full_cyle",
+        "org.teams.full_cycle.role = 'full_cyle': no stage, pay line (economics.roles) or workforce setting names "
+        "this role, so its reps would be paid as economics.default_role and get no role's ramp or attrition: must be "
+        "one of sdr, ae, partner_manager, csm, full_cycle, solution_engineer (did you mean full_cycle?), or add "
+        "economics.roles.full_cyle",
+    ),
+    row(
+        "org",
         "org.teams.full_cycle.time_allocation.reserved_hours_per_week={prospecting:nan}",
         "org.teams.full_cycle.time_allocation.reserved_hours_per_week.prospecting = nan: must be a finite number",
     ),

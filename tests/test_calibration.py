@@ -149,6 +149,8 @@ def _set(row: int, column: str, value: str):  # type: ignore[no-untyped-def]
         (_set(7, "Amount", "€12.500.000"), ["row 8", "thousands separator"]),
         (_set(7, "Amount", "1e300"), ["column 'Amount'", "row 8", "'1e300' is 10^15 or more"]),
         (_set(7, "Amount", "1e12"), ["row 8", "'1e12' is 1,000,000 times the column's median amount"]),
+        # a close date in 2030 moved the export date there and counted the deal as open
+        (_set(7, "Closed", "2030-01-01"), ["column 'Closed'", "row 8", "'2030-01-01' is after today"]),
         # a first date in another format named the next, valid, date as "not a date"
         (
             _set(0, "Created", "02/01/2023"),
@@ -180,6 +182,31 @@ def test_won_amounts_far_from_their_products_median_are_counted(tmp_path: Path) 
     clean = _bad_copy(tmp_path / "clean", lambda table: None)
     assert calibrate_main([str(clean), "--as-of", AS_OF, "--out", str(tmp_path / "o2")]) == 0
     assert "times their product's median" not in (tmp_path / "o2" / "calibration.md").read_text()
+
+
+def test_a_latin1_or_semicolon_file_is_told_how_to_save_it(tmp_path: Path) -> None:
+    """A raw 'utf-8 codec can't decode byte 0xe9' and 'mapped column not in the file' said neither what nor how."""
+    bad = _bad_copy(tmp_path, _set(5, "Owner", "jos\u00e9"))
+    csv = tmp_path / "opportunities.csv"
+    csv.write_bytes(csv.read_text(encoding="utf-8").encode("latin-1"))
+    with pytest.raises(CalibrationError, match=r"line 7 \(byte 0xe9\) is not UTF-8 text.*save the file as 'CSV UTF-8'"):
+        calibrate(bad, AS_OF)
+    csv.write_text(csv.read_bytes().decode("latin-1").replace(",", ";"), encoding="utf-8")
+    with pytest.raises(CalibrationError, match=r"the file looks separated by ';', save it with commas"):
+        calibrate(bad, AS_OF)
+
+
+def test_an_as_of_date_too_soon_after_the_export_starts_is_refused_or_warned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no whole month before the as-of date, every opportunity was written as one month's arrivals."""
+    with pytest.raises(CalibrationError, match=r"--as-of 2023-02-10: no whole calendar month of new opportunities"):
+        calibrate(mapping("a_opportunities"), "2023-02-10")
+    out = tmp_path / "thin"
+    assert calibrate_main([str(mapping("a_opportunities")), "--as-of", "2023-02-28", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "warning: only 1 whole month of new opportunities before 2023-02-28" in err
+    assert "warning: only 19 deals decided (won or lost)" in err
 
 
 def test_a_bad_as_of_date_and_a_missing_mapping_are_refused(tmp_path: Path) -> None:

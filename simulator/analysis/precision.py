@@ -32,11 +32,19 @@ PRECISION_KPI = "bookings"
 """The KPI whose precision the report discusses."""
 
 TARGET_PRECISION = 0.02
-"""Target 95% CI half-width as a share of the mean (±2%)."""
+"""Target 95% CI half-width as a share of the mean (±2%); under ``runs=auto``, its own target."""
+
+LITTLE_PAIRING = 0.2
+"""Below this correlation of paired runs, pairing is said to gain little (under 20% less variance)."""
 
 
 def runs_needed_sentence(
-    scenario: str, runs_made: int, needed: int | None, half_width: float, kpi: str = PRECISION_KPI
+    scenario: str,
+    runs_made: int,
+    needed: int | None,
+    half_width: float,
+    kpi: str = PRECISION_KPI,
+    precision: float = TARGET_PRECISION,
 ) -> str:
     """Say how many runs a scenario needs for a ±2% CI of the KPI's mean and whether it has them.
 
@@ -47,12 +55,13 @@ def runs_needed_sentence(
             when no relative precision is reachable (fewer than two runs or a zero mean).
         half_width: Current CI half-width as a share of the mean (NaN when unknown).
         kpi: The KPI.
+        precision: The target half-width as a share of the mean.
 
     Returns:
         One sentence, starting with the scenario's name in bold.
     """
     label = kpi_label(kpi).lower()
-    target = f"±{TARGET_PRECISION:.0%}"
+    target = f"±{precision:.1%}".replace(".0%", "%")
     if needed is None:
         return (
             f"**{scenario}**: with {count_of(runs_made, 'run')} and this mean, no run count can be given "
@@ -87,6 +96,12 @@ def pairing_sentence(scenario: str, baseline: str, rho: float, kpi: str = PRECIS
             head + f"paired runs' {label} have a correlation of {rho:.3f}, so pairing gains nothing here: "
             "the paired comparison is no more precise than comparing independent runs."
         )
+    if rho < LITTLE_PAIRING:
+        return (
+            head + f"paired runs' {label} have a correlation of only {rho:.3f}: the two designs route the same "
+            "leads so differently that their runs share little luck, so pairing makes the comparison hardly more "
+            f"precise than independent runs (the variance of a difference about {1.0 - rho:.0%} of theirs)."
+        )
     shrink = 1.0 - rho
     if shrink <= 0.0:
         times = ""
@@ -103,10 +118,12 @@ def pairing_sentence(scenario: str, baseline: str, rho: float, kpi: str = PRECIS
 
 
 def auto_runs_words(result: ExperimentResult) -> list[str]:
-    """Under ``runs=auto``, one line per scenario: the runs it needed, or that the run cap stopped it short.
+    """Under ``runs=auto``, one line per scenario: the precision its runs reached, or that the run cap stopped it.
 
-    The same words serve the terminal and ``report.md``, so the terminal never says a
-    scenario "needed" runs when the cap stopped it before the target precision.
+    Every scenario gets the runs the least precise one needed (they are compared run by
+    run), so a line gives the precision reached, not a count each needed. The same words
+    serve the terminal and ``report.md``, so the terminal never says a scenario reached
+    the target when the cap stopped it short.
     """
     goal = result.experiment.precision
     runs = result.replications
@@ -119,7 +136,7 @@ def auto_runs_words(result: ExperimentResult) -> list[str]:
         width = relative_half_width(runs.loc[runs["scenario"] == scenario, goal.kpi])
         now = f"±{width:.1%}" if math.isfinite(width) else "no measurable precision"
         if math.isfinite(width) and width <= goal.relative_half_width:
-            lines.append(f"{scenario} needed {made:,} runs to reach {now} (target {target}).")
+            lines.append(f"{scenario} reached {now} with {made:,} runs (target {target}).")
         else:
             lines.append(
                 f"{scenario} was stopped by the cap of {goal.max_runs:,} runs at {now}, short of the {target} "
@@ -142,7 +159,8 @@ def auto_runs_lines(result: ExperimentResult) -> list[str]:
     label = kpi_label(goal.kpi).lower()
     lines = [
         f"Runs were added (runs=auto) until the 95% CI of the mean of `{goal.kpi}` ({label}) was within "
-        f"±{goal.relative_half_width:.1%} of that mean, with at most {goal.max_runs:,} runs per scenario:",
+        f"±{goal.relative_half_width:.1%} of that mean, with at most {goal.max_runs:,} runs per scenario; every "
+        "scenario then got the runs the least precise one needed, so that all are compared on the same runs:",
         "",
     ]
     return [*lines, *[f"- {line}" for line in words], ""]
@@ -157,15 +175,19 @@ def precision_section(result: ExperimentResult, kpi: str = PRECISION_KPI) -> lis
         of paired runs with the baseline.
     """
     runs = result.replications
+    goal = result.experiment.precision
+    target = TARGET_PRECISION if goal is None else goal.relative_half_width
+    if goal is not None and goal.kpi in runs.columns:  # runs=auto: its own KPI and target, never a second one
+        kpi = goal.kpi
     if "scenario" not in runs.columns or kpi not in runs.columns:
         return []
     made = scenario_order(runs)
-    needed = replications_needed(runs, kpi, relative_precision=TARGET_PRECISION)
+    needed = replications_needed(runs, kpi, relative_precision=target)
     lines = ["## How precise is this", "", *auto_runs_lines(result)]
     for scenario in [n for n in scenario_names(result) if n in made]:
         interval = mean_interval(runs.loc[runs["scenario"] == scenario, kpi])
-        sentence = runs_needed_sentence(scenario, interval.n, needed.get(scenario), _relative_half_width(interval), kpi)
-        lines.append("- " + sentence)
+        half_width = _relative_half_width(interval)
+        lines.append("- " + runs_needed_sentence(scenario, interval.n, needed.get(scenario), half_width, kpi, target))
     baseline = result.experiment.baseline
     if baseline in made and len(made) > 1:
         correlations = correlation_of_pairs(runs, baseline, kpi)

@@ -180,6 +180,30 @@ def _open_deals(frame: pd.DataFrame, as_of: np.datetime64, holidays: list[str]) 
     return deals.reset_index(drop=True)
 
 
+MIN_DECIDED = 100
+"""Decided deals (won or lost) below which the outcome fit is said to rest on little."""
+
+
+def thin_history(cal: Calibration) -> list[str]:
+    """What the as-of date leaves too little of: whole months of arrivals, decided deals (warnings, in words)."""
+    lines = []
+    months, recent = len(cal.arrivals.history), cal.mapping.assumptions.recent_months
+    if months < recent:
+        lines.append(
+            f"only {months} whole month{'s' if months != 1 else ''} of new opportunities before {cal.as_of} "
+            f"(the level is the median of the last {recent}): the arrival rate rests on little history, and the "
+            "outcome fit sees only the deals decided within it, the fast ones first (win rate and no-decision "
+            "share lean toward them); a later as-of date gives both more"
+        )
+    decided = cal.outcomes.win_rate.n
+    if decided < MIN_DECIDED:
+        lines.append(
+            f"only {decided} deals decided (won or lost) before {cal.as_of} in the cohorts the export shows whole: "
+            "the quick decisions come first, so the win rate and cycle lean toward the deals that closed fast"
+        )
+    return lines
+
+
 def _unfitted(cal: Calibration) -> list[str]:
     frame = cal.export.frame
     notes = [

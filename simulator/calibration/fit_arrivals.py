@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from simulator.calibration.errors import CalibrationError
 from simulator.calibration.estimates import Z95, Estimate, median_of
 
 MIN_TREND_MONTHS = 12
@@ -46,7 +47,12 @@ def _month(value: np.datetime64) -> pd.Period:
 def fit_arrivals(
     created: np.ndarray, as_of: np.datetime64, until: np.datetime64, first_usable: np.datetime64 | None, recent: int
 ) -> ArrivalFit:
-    """Fit and forecast monthly new opportunities from creation dates (``datetime64[D]``)."""
+    """Fit and forecast monthly new opportunities from creation dates (``datetime64[D]``).
+
+    Raises:
+        CalibrationError: When no whole calendar month lies between the first usable month
+            and the as-of date.
+    """
     created = created[created <= as_of]
     months = pd.Series(pd.PeriodIndex(created.astype(str), freq="M")).value_counts().sort_index()
     first = months.index.min()
@@ -62,8 +68,12 @@ def fit_arrivals(
     history = {str(p): int(months.get(p, 0)) for p in used}
     left_out = {str(p): int(n) for p, n in months.items() if p not in used}
     counts = np.array(list(history.values()), dtype=np.float64)
-    if counts.size == 0:
-        counts = np.array([float(created.size)])
+    if counts.size == 0:  # every opportunity at once is no monthly rate (it read 1,564 a month for ~790)
+        raise CalibrationError(
+            f"--as-of {as_of}: no whole calendar month of new opportunities before it (the first usable month is "
+            f"{first}, the export's first whole month after closes begin), so no monthly arrival rate can be "
+            f"fitted: choose an as-of date on or after the end of {first}, and better a few months later"
+        )
     tail = counts[-recent:]
     median = median_of(tail)
     level = Estimate(median.value, median.low, median.high, int(tail.size))

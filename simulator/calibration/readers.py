@@ -37,6 +37,18 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
             raise CalibrationError("unknown kind of file (CSV, Excel or Parquet)", file=str(path))
     except CalibrationError:
         raise
+    except UnicodeDecodeError:
+        raw = path.read_bytes()
+        try:  # the whole file's first bad byte (pandas reports a position inside its own buffer)
+            raw.decode("utf-8")
+            where = "it"
+        except UnicodeDecodeError as whole:
+            line = raw[: whole.start].count(b"\n") + 1
+            where = f"line {line} (byte 0x{raw[whole.start]:02x})"
+        raise CalibrationError(
+            f"{where} is not UTF-8 text (Latin-1 or Windows-1252 from an older Excel?): save the file as 'CSV UTF-8'",
+            file=str(path),
+        ) from None
     except Exception as error:  # pandas, openpyxl and pyarrow each raise their own
         raise CalibrationError(f"cannot be read: {error}", file=str(path)) from None
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -58,7 +70,14 @@ def column(frame: pd.DataFrame, name: str | None, path: Path) -> pd.Series | Non
         return None
     if name not in frame.columns:
         known = ", ".join(frame.columns)
-        raise CalibrationError(f"mapped column not in the file (it has: {known})", file=str(path), column=name)
+        separator = next((s for s in (";", "\t", "|") if len(frame.columns) == 1 and s in frame.columns[0]), None)
+        hint = (
+            f"; its header is one column holding {separator!r}: the file looks separated by {separator!r}, save it "
+            "with commas"
+            if separator
+            else ""
+        )
+        raise CalibrationError(f"mapped column not in the file (it has: {known}){hint}", file=str(path), column=name)
     return frame[name]
 
 
@@ -84,7 +103,8 @@ def parse_dates(values: pd.Series, path: Path, name: str, date_format: str | Non
 
     Raises:
         CalibrationError: Naming the first cell that is not empty and not a date, or, when
-            the column mixes formats, the first cell and the first one written otherwise.
+            the column mixes formats, the first cell and the first one written otherwise, or
+            the first date after today (the machine's date).
     """
     filled = values != ""
     # a time zone (2017-03-01T10:30:00+02:00, ...Z) is dropped: the day is the one the CRM wrote
@@ -111,6 +131,15 @@ def parse_dates(values: pd.Series, path: Path, name: str, date_format: str | Non
             )
         raise CalibrationError(f"'{value}' is not a date", file=str(path), column=name, row=row + 1)
     result: np.ndarray = parsed.to_numpy().astype("datetime64[D]")
+    today = np.datetime64("today", "D")
+    _first(
+        pd.Series(result > today),
+        values,
+        path,
+        name,
+        f"is after today ({today}): an export holds no dates in the future (is an expected close date mapped as "
+        "the date a deal closed?)",
+    )
     return result
 
 

@@ -11,6 +11,7 @@ together so a user fixes a config in one pass, before any simulation starts.
 
 from __future__ import annotations
 
+import difflib
 import warnings
 
 from simulator.config.errors import ConfigError, ConfigIssue
@@ -42,6 +43,7 @@ def _check_references(config: ScenarioConfig, issues: list[ConfigIssue]) -> None
         if stage not in every_stage:
             known = f"routes an unknown stage; stages are {', '.join(every_stage)}"
             issues.append(ConfigIssue(f"org.routing.{stage}", routed_to, known))
+    _check_team_roles(config, issues)
     roles = sorted({team.role for team in org.teams.values()})
     for stage_config in config.pipeline.stages:
         if org.team_for(stage_config) is None:
@@ -53,6 +55,41 @@ def _check_references(config: ScenarioConfig, issues: list[ConfigIssue]) -> None
                     f"{stage_config.role} (roles are {', '.join(roles)}) or set org.default_team",
                 )
             )
+
+
+def known_roles(config: ScenarioConfig) -> list[str]:
+    """Roles the config gives a meaning: a stage's (any pipeline), the account owners', a pay or workforce line."""
+    named = [stage.role for stage in config.pipeline.stages]
+    named += [stage.role for stages in config.pipelines.stages().values() for stage in stages]
+    retention = config.pipelines.retention
+    if retention is not None:
+        named.append(retention.renewal.checkin_role)
+    named += [*config.economics.roles, *config.workforce.roles]
+    return list(dict.fromkeys(named))
+
+
+def _check_team_roles(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
+    """A team's role must mean something: a misspelt one got the default pay, no ramp and no attrition, silently.
+
+    Checked when the economics section prices roles one by one (``economics.roles``); without
+    any pay line every role is priced alike, and a role need not be named elsewhere.
+    """
+    if not config.economics.roles:
+        return
+    known = known_roles(config)
+    routed = set(config.org.routing.values())
+    for name, team in config.org.teams.items():
+        if team.role in known:
+            continue
+        close = difflib.get_close_matches(team.role, known, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        where = " although stages are routed to it by name" if name in routed else ""
+        allowed = (
+            f"no stage, pay line (economics.roles) or workforce setting names this role{where}, so its reps "
+            "would be paid as economics.default_role and get no role's ramp or attrition: must be one of "
+            f"{', '.join(known)}{hint}, or add economics.roles.{team.role}"
+        )
+        issues.append(ConfigIssue(f"org.teams.{name}.role", team.role, allowed))
 
 
 def _check_dated_features(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:

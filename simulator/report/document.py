@@ -173,8 +173,10 @@ def _how_run_section(result: ExperimentResult) -> list[str]:
         f"({window_words(result)}) of leads, deals and reps"
         + (f", after a {clock.warmup_days:.0f}-day warm-up." if clock.warmup_days > 0 else "."),
         f"- **Seed {exp.seed}**: rerunning with this seed gives exactly these numbers.",
-        "- **Common random numbers**: run *r* of every scenario replays the same leads with the same luck, "
-        "so the difference between scenarios in run *r* comes from the org design, not from chance.",
+        "- **Common random numbers**: run *r* of every scenario draws the same leads and each lead's luck at "
+        "each stage from the same streams. Once two designs route the leads differently, their runs drift apart, "
+        "so a pair shares only part of its chance: how much is measured under How precise is this (the correlation "
+        "of paired runs; 1 would be all of it).",
         f"- **Wall time** {result.wall_seconds:,.1f} s on {count_of(result.workers, 'worker')}"
         f"{_resumed_words(result)}.",
         _engine_line(result),

@@ -16,7 +16,8 @@ with a note), then computes the missing replications and tries the failed ones a
 
 With a precision goal (``runs=auto``) replications are added in rounds: after each
 round, every scenario whose KPI mean is not yet known within the target gets more, up
-to ``max_runs``. Decisions are taken only between rounds, from replications
+to ``max_runs``; then every scenario is brought up to the largest count, so that all
+are compared on the same runs. Decisions are taken only between rounds, from replications
 ``0 .. n-1``, so they do not depend on the backend or on the order batches finish.
 """
 
@@ -202,8 +203,14 @@ class _Run:
                 next_target(goal, n, measure(self.store.kpi_values(s, goal.kpi, n))) for s, n in enumerate(targets)
             ]
             if following == targets:
-                return targets
+                break
             targets = following
+        # Every scenario ends with the most any needed: scenarios are compared run by run
+        # (common random numbers), and means over 150 runs beside differences over the 118
+        # shared ones read "$3.66M against $3.64M, a difference of +$11.3k".
+        shared = [max(targets)] * len(targets)
+        self.run_up_to(backend, shared)
+        return shared
 
 
 def keep(store: DirectoryStore | MemoryStore, part: Part) -> None:
