@@ -101,6 +101,17 @@ def test_cost_kpis_match_a_hand_computation() -> None:
     assert row["bookings_per_rep"] == pytest.approx(bookings / 2)
 
 
+def test_each_rep_who_joins_costs_its_roles_hiring_cost() -> None:
+    """Replacing a rep cost nothing: 50% turnover read cheaper than 35% (rep_attrition's cost of sales)."""
+    data = toy(workforce={"teams": {"servers": {"hires": [{"day": 30, "count": 2}, {"day": 60, "count": 1}]}}})
+    data["economics"]["roles"]["server"]["hiring_cost"] = 5_000
+    row = kpi_row(simulate(compiled(data), 3, 0))
+    assert row["cost_hiring"] == 3 * 5_000  # the two reps of day 0 are already there
+    parts = ("cost_people_fixed", "cost_commission", "cost_tools", "cost_partner_fees", "cost_hiring")
+    assert row["cost_of_sales"] == pytest.approx(sum(row[k] for k in parts))
+    assert kpi_row(simulate(compiled(toy()), 3, 0))["cost_hiring"] == 0.0
+
+
 def test_bookings_are_credited_to_the_closing_rep_and_attainment_follows() -> None:
     run = simulate(compiled(toy(reps=3)), 4, 0)
     sc = run.scenario

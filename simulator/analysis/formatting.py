@@ -88,6 +88,7 @@ KPI_LABELS = {
     "cost_commission": "Commission",
     "cost_tools": "Tool seats",
     "cost_partner_fees": "Partner fees",
+    "cost_hiring": "Hiring (recruiting and onboarding the reps who join)",
     "cost_marketing": "Cost of leads (marketing)",
     "cac": "Customer acquisition cost",
     "sales_efficiency": "Sales efficiency (new ARR per $ of cost of sales)",

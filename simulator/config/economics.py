@@ -34,6 +34,12 @@ class RoleEconomics(ConfigModel):
     ramp_months: float = Field(
         default=0.0, ge=0, description="months of tenure before a rep counts as ramped for quota attainment"
     )
+    hiring_cost: float = Field(
+        default=0.0,
+        ge=0,
+        description="one-off cost per rep who joins after day 0 (recruiting, onboarding), $; the sales lost while "
+        "a seat is empty or ramping are simulated, not counted here",
+    )
 
     def effective_commission_rate(self) -> float:
         """The commission rate actually paid on credited bookings."""

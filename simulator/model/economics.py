@@ -7,9 +7,11 @@ Modelling assumptions:
   an annual figure times the share of a year each rep was employed inside the
   measurement window (rep-days employed over the calendar's working days a year), so costs
   follow headcount.
-- ``cost_of_sales`` is the cost of the sales organisation: people, tools and partner
-  fees. Marketing is the cost of the leads. ``cac`` divides both by the new customers
-  won; ``sales_efficiency`` is new ARR (bookings of deals won) over the cost of sales.
+- ``cost_of_sales`` is the cost of the sales organisation: people, tools, partner fees
+  and the hiring cost of every rep who joins inside the window (a backfill or a planned
+  hire; the reps of day 0 are already there). Marketing is the cost of the leads.
+  ``cac`` divides both by the new customers won; ``sales_efficiency`` is new ARR
+  (bookings of deals won) over the cost of sales.
 - Quota attainment is credited bookings over the quota of the time employed, for reps
   of roles with a bookings quota who were ramped for all of their time in the window
   and employed for at least a month of it.
@@ -92,7 +94,10 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
     marketing = float(lead_counts @ economics.source_cost_per_lead)
     won_by_source = np.bincount(leads.source[won], weights=leads.deal_value[won], minlength=len(sc.source_names))
     partner_fees = float(won_by_source @ economics.source_margin)
-    cost_of_sales = people + commission + tools + partner_fees
+    with np.errstate(invalid="ignore"):
+        joined = (np.arange(run.rep_hire_day.size) >= sc.n_reps) & (run.rep_hire_day >= lo) & (run.rep_hire_day < hi)
+    hiring = float(economics.team_hiring_cost[run.rep_team[joined]].sum())
+    cost_of_sales = people + commission + tools + partner_fees + hiring
     new_customers = float(won.sum())
     # Bookings per rep counts the reps who sell: those carrying a bookings quota (not CSMs,
     # SDRs or partner managers), or, where no team has a quota (a calibrated export), the
@@ -108,6 +113,7 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
         "cost_commission": commission,
         "cost_tools": tools,
         "cost_partner_fees": partner_fees,
+        "cost_hiring": hiring,
         "cost_marketing": marketing,
         "cac": _ratio(cost_of_sales + marketing, new_customers),
         "sales_efficiency": _ratio(bookings, cost_of_sales),

@@ -31,6 +31,7 @@ class Economics:
     team_quota: FloatArray  # bookings quota per rep-year (0: no bookings quota)
     team_ramp_days: FloatArray  # tenure (working days) before a rep counts as ramped
     team_tool_cost: FloatArray  # tool cost per rep-year (PRM seats)
+    team_hiring_cost: FloatArray  # one-off cost per rep joining after day 0 (recruiting, onboarding)
     source_cost_per_lead: FloatArray
     source_margin: FloatArray
 
@@ -82,6 +83,7 @@ def compile_economics(
         team_tool_cost=np.array(
             [config.tool_cost_per_seat_year if tool else 0.0 for tool in team_tools], dtype=np.float64
         ),
+        team_hiring_cost=np.array([r.hiring_cost for r in roles], dtype=np.float64),
         source_cost_per_lead=np.array([s.cost_per_lead if s else 0.0 for s in sources], dtype=np.float64),
         source_margin=np.array([s.margin if s else 0.0 for s in sources], dtype=np.float64),
     )

@@ -23,6 +23,7 @@ from simulator.run.experiment import ExperimentResult
 
 COST_KPIS = (
     "cost_of_sales",
+    "cost_hiring",
     "cost_marketing",
     "cac",
     "sales_efficiency",
@@ -86,7 +87,8 @@ def _cost_section(summary: pd.DataFrame, names: list[str], out_dir: Path | None,
         "## What it costs",
         "",
         "Cost of sales is people (pay and on-costs for the days employed, commission on credited bookings), "
-        "tool seats and partner fees; CAC adds the cost of leads and divides by the customers won. "
+        "tool seats, partner fees and hiring (recruiting and onboarding each rep who joins: backfills and planned "
+        "hires); CAC adds the cost of leads and divides by the customers won. "
         "Mean over runs (95% CI):",
         "",
         *md_table(["KPI", *names], rows),
