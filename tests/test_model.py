@@ -324,3 +324,27 @@ def test_seeded_regression_numbers(org: str) -> None:
     assert row["deals_won"] == expected["deals_won"]
     assert row["leads_total"] == expected["leads_total"]
     assert round(row["bookings"], 2) == expected["bookings"]
+
+
+def test_first_touch_by_team_splits_the_mean_by_who_touched_the_lead() -> None:
+    """sdr_headcount read 'more SDRs touch leads later': SDRs answered in 0 hours, leads waiting for AEs in 100+."""
+    from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY
+
+    sc = compiled(shipped("specialist"))
+    run = simulate(sc, 5, 0)
+    row = kpi_row(run)
+    log, lo, hi = run.log, sc.warmup_days, sc.horizon_days
+    counts, sums = np.zeros(sc.n_teams), np.zeros(sc.n_teams)
+    for lead in range(log.first_touch_day.size):
+        day = log.first_touch_day[lead]
+        if not lo <= day < hi:
+            continue
+        stage = int(np.flatnonzero(np.isfinite(log.stage_start[lead]))[0])
+        team = int(run.rep_team[log.stage_rep[lead, stage]])
+        counts[team] += 1
+        sums[team] += (day - run.leads.arrival_day[lead]) * HOURS_PER_ELAPSED_DAY
+    for t, team in enumerate(sc.team_names):
+        expected = sums[t] / counts[t] if counts[t] else math.nan
+        assert row[f"first_touch_hours_mean_{team}"] == pytest.approx(expected, nan_ok=True)
+    assert counts.sum() > 100 and row["first_touch_hours_mean"] == pytest.approx(sums.sum() / counts.sum())
+    assert row["first_touch_hours_mean_sdr"] < row["first_touch_hours_mean_ae"]

@@ -135,6 +135,7 @@ PIPELINE_WORK = {
 }
 """What a team does in each pipeline, for ``utilisation_<team>_<pipeline>``."""
 _PREFIX_LABELS = (
+    ("first_touch_hours_mean_", "Mean time to first touch by the {} team"),
     ("utilisation_", "Utilisation of {}"),
     ("stage_entries_", "Leads entering {}"),
     ("stage_conversion_", "Conversion at {}"),

@@ -106,6 +106,16 @@ def kpi_row(run: ReplicationRun) -> dict[str, float]:
     first_touch = (log.first_touch_day[touched] - leads.arrival_day[touched]) * HOURS_PER_ELAPSED_DAY
     row["first_touch_hours_mean"] = _mean(first_touch)
     row["first_touch_hours_p90"] = _quantile(first_touch, 0.9)
+    # By the team that made the touch (the rep of the lead's first started stage): SDRs
+    # answering in minutes and AEs taking days average to a figure that fits neither.
+    started_stages = np.isfinite(log.stage_start[touched])
+    first_stage = np.argmax(started_stages, axis=1)
+    first_rep = log.stage_rep[np.flatnonzero(touched), first_stage]
+    known = started_stages.any(axis=1) & (first_rep >= 0)
+    toucher = np.full(first_rep.size, -1, dtype=np.int64)
+    toucher[known] = run.rep_team[first_rep[known]]
+    for t, team in enumerate(sc.team_names):
+        row[f"first_touch_hours_mean_{team}"] = _mean(first_touch[toucher == t])
 
     for s, stage in enumerate(sc.stage_names):
         entered = inside(log.stage_enter[:, s])
