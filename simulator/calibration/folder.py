@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from simulator.calibration.calibrate import Calibration, scenario_sections
+from simulator.calibration.calibrate import Calibration, effort_hours, scenario_sections
 from simulator.calibration.document import calibration_markdown
 from simulator.calibration.errors import CalibrationError
 from simulator.config.errors import ConfigError
@@ -195,7 +195,9 @@ def write_folder(cal: Calibration, out: str | Path, runs: int = 100, seed: int =
             "experiment": {
                 "name": f"{name}_org_question",
                 "question": f"Would 3 more reps in {largest}, or pods by product instead of by team, book more "
-                f"from {cal.start} to {cal.until}?",
+                f"from {cal.start} to {cal.until}? (Rep effort per deal, {effort_hours(cal):.2f} hours, is an "
+                "assumption, not in the export: how busy the reps are, and so what headcount changes, rests on it; "
+                "set mapping.assumptions.effort_hours to the company's own.)",
                 "baseline": "as_is",
                 "scenarios": {
                     "as_is": [],
