@@ -76,3 +76,30 @@ def test_a_two_parameter_sweep_on_joblib_is_gathered_into_a_table_a_heatmap_and_
     first = text.split("## The answer\n\n", 1)[1].split("\n", 1)[0]
     assert "the chance of hitting the plan of today is best at org.teams.full_cycle.headcount=" in first, first
     assert "95% CI" in first and (sweep / "report.html").is_file()
+
+
+def test_a_sweep_over_the_plan_names_the_best_cell_at_each_plan() -> None:
+    """'best at headcount=13, plan.bookings=3500000': a lower plan is always easier to hit, and printed raw."""
+    from simulator.report.sweep_report import Sweep, answer_paragraph
+
+    rows = [
+        {
+            "job": f"{h}_{p}",
+            "org.teams.full_cycle.headcount": h,
+            "plan.bookings": p,
+            "scenario": "today",
+            "kpi": "hit_plan",
+            "n": 40,
+            "mean": m,
+            "ci_low": m - 0.1,
+            "ci_high": m + 0.1,
+        }
+        for h, p, m in [(12, 3.5e6, 0.5), (13, 3.5e6, 0.7), (12, 4e6, 0.2), (13, 4e6, 0.35)]
+    ]
+    sweep = Sweep(
+        pd.DataFrame(rows), ["org.teams.full_cycle.headcount", "plan.bookings"], "hit_plan", "today", ["today"], "x"
+    )
+    text = answer_paragraph(sweep, float("nan"))
+    assert "a lower plan is easier to hit, so no cell is best across plans" in text
+    assert "at plan.bookings=$3.50M, org.teams.full_cycle.headcount=13 (70.0%)" in text
+    assert "at plan.bookings=$4.00M, org.teams.full_cycle.headcount=13 (35.0%)" in text

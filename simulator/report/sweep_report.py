@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from simulator.analysis.formatting import format_value, kpi_label, kpi_words
+from simulator.analysis.formatting import format_money, format_value, kpi_label, kpi_words
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, probability_best
 from simulator.io.atomic import atomic_write
 from simulator.report.html import write_html
@@ -111,7 +111,36 @@ def _value(text: str | None) -> object:
 
 
 def _cell_words(sweep: Sweep, row: pd.Series) -> str:
-    return ", ".join(f"{p}={row[p]}" for p in sweep.params) or f"job {row['job']}"
+    return ", ".join(f"{p}={_setting(p, row[p])}" for p in sweep.params) or f"job {row['job']}"
+
+
+def _setting(param: str, value: object) -> str:
+    """A swept value as a reader reads it: the plan's bookings in dollars, the rest as written."""
+    if param.startswith("plan.bookings") and isinstance(value, int | float):
+        return format_money(float(value))
+    return str(value)
+
+
+def _targets(sweep: Sweep) -> list[str]:
+    """Swept settings of the plan itself: a lower target is easier to hit, so no cell is 'best' across them."""
+    return [p for p in sweep.params if p.startswith("plan.")]
+
+
+def _best_per_target(sweep: Sweep, rows: pd.DataFrame, targets: list[str]) -> str:
+    """For a sweep over the plan's own figures: the best cell at each plan, not across plans."""
+    kpi, parts = sweep.kpi, []
+    for values, cells in rows.groupby(targets, sort=True):
+        best = best_cell(cells, kpi)
+        if best is None:
+            continue
+        values = values if isinstance(values, tuple) else (values,)
+        at = ", ".join(f"{p}={_setting(p, v)}" for p, v in zip(targets, values, strict=True))
+        levers = ", ".join(f"{p}={_setting(p, best[p])}" for p in sweep.params if p not in targets)
+        parts.append(f"at {at}, {levers or 'job ' + str(best['job'])} ({format_value(kpi, float(best['mean']))})")
+    return (
+        f"The sweep moves the plan itself ({', '.join(targets)}): a lower plan is easier to hit, so no cell is best "
+        f"across plans. The best of {kpi_words(kpi)} for {sweep.baseline}: {'; '.join(parts)}."
+    )
 
 
 def best_cell_chance(sweep: Sweep, sweep_dir: Path, scenario: str) -> float:
@@ -143,6 +172,9 @@ def answer_paragraph(sweep: Sweep, chance: float) -> str:
     if best is None:
         return f"No job of the sweep reports {kpi_words(sweep.kpi)}."
     kpi = sweep.kpi
+    targets = _targets(sweep)
+    if targets and len(targets) < len(sweep.params):
+        return _best_per_target(sweep, rows, targets)
     grid_words = (
         " x ".join(f"{len(sweep.table[p].dropna().unique())} values of {p}" for p in sweep.params) or "the jobs"
     )
