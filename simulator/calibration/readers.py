@@ -24,7 +24,11 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
         CalibrationError: The file is missing, of an unknown kind or cannot be read.
     """
     if not path.is_file():
-        raise CalibrationError("file not found", file=str(path))
+        raise CalibrationError(
+            "file not found (a mapping's file paths are relative to the mapping file: keep the export where they "
+            "point, or edit the paths; README, 'Your own company')",
+            file=str(path),
+        )
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".txt"):

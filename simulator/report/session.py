@@ -197,7 +197,7 @@ def _compile_engine(experiment: Experiment, settings: RunnerSettings) -> list[Sc
     scenarios = [spec.compile() for spec in experiment.scenarios]
     if any(engine_for(s, settings.engine) == "fast" for s in scenarios) and not fast.compiled_on_disk():
         print(
-            "salesim: compiling the fast engine (the first run only, about 2 minutes; "
+            "salesim: compiling the fast engine (the first run only, 1.5 to 3 minutes on 2 cores; "
             "later runs load it from the disk cache)",
             file=sys.stderr,
             flush=True,
