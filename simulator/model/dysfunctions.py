@@ -29,9 +29,16 @@ from simulator.model.plan_tables import FloatArray
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.window import window_months
 
+Visits = tuple[np.ndarray, np.ndarray, FloatArray, FloatArray, np.ndarray]
+QUEUE_COLUMNS = ("month", "calendar_month", "quarter", "stage", "team", "queue_length", "wait_days", "visits")
 
-def _waits(run: ReplicationRun) -> tuple[np.ndarray, np.ndarray, FloatArray, FloatArray, np.ndarray]:
-    """Visits as flat arrays: lead, stage, wait start, wait end, and whether the wait ended."""
+
+def _waits(run: ReplicationRun) -> Visits:
+    """Visits as flat arrays: lead, stage, wait start, wait end, and whether the wait ended (once per run)."""
+    return run.once("queue_visits", lambda: _visits(run))
+
+
+def _visits(run: ReplicationRun) -> Visits:
     log, hi = run.log, run.scenario.horizon_days
     lead, stage = np.nonzero(np.isfinite(log.stage_enter))
     queued = ~worked_before_day_0(run, lead, stage)  # a starting deal with its stage's work done never queued
@@ -52,6 +59,7 @@ def queue_table(run: ReplicationRun) -> dict[str, np.ndarray]:
     """Tidy queue figures per calendar month of the window and (stage, team).
 
     Columns: month, calendar_month, quarter, stage, team, queue_length, wait_days, visits.
+    Rows: month by month, (stage, team) pairs in increasing order within a month.
     """
     sc = run.scenario
     months = window_months(sc)
@@ -60,29 +68,36 @@ def queue_table(run: ReplicationRun) -> dict[str, np.ndarray]:
     team = sc.routing[stage, run.leads.slice[lead]]
     # (stage, team) pairs in increasing order, and each visit's pair
     codes, group = np.unique(stage * sc.n_teams + team, return_inverse=True)
-    n_pairs = codes.size
-    columns: dict[str, list[object]] = {
-        k: [] for k in ("month", "calendar_month", "quarter", "stage", "team", "queue_length", "wait_days", "visits")
+    n_months, n_pairs = edges.size - 1, codes.size
+    if n_months <= 0 or n_pairs == 0:
+        return {k: np.array([]) for k in QUEUE_COLUMNS}
+    # every month at once: bins m * pairs + pair add each visit's figure in visit order, as a
+    # bincount per month would
+    first, last = edges[:-1, None], edges[1:, None]
+    overlap = np.clip(np.minimum(end[None, :], last) - np.maximum(enter[None, :], first), 0.0, None)
+    bins = group[None, :] + (np.arange(n_months, dtype=np.int64) * n_pairs)[:, None]
+    size = n_months * n_pairs
+    queued = np.bincount(bins.ravel(), weights=overlap.ravel(), minlength=size).reshape(n_months, n_pairs)
+    month = np.searchsorted(edges, end, side="right") - 1  # the month a wait ended in: edges[m] <= end < edges[m + 1]
+    finished = ended & (month >= 0) & (month < n_months)
+    ended_bins = month[finished] * n_pairs + group[finished]
+    visits = np.bincount(ended_bins, minlength=size).reshape(n_months, n_pairs)
+    waited = np.bincount(ended_bins, weights=end[finished] - enter[finished], minlength=size).reshape(n_months, n_pairs)
+    length = (edges[1:] - edges[:-1])[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        queue_length = np.where(length > 0, queued / np.where(length > 0, length, 1.0), np.nan)
+        wait_days = np.where(visits > 0, waited / np.where(visits > 0, visits, 1), np.nan)
+    pair_stage, pair_team = np.divmod(codes, sc.n_teams)
+    return {
+        "month": np.repeat(np.arange(n_months), n_pairs),
+        "calendar_month": np.repeat(np.array(months.labels), n_pairs),
+        "quarter": np.repeat(np.array(months.quarters), n_pairs),
+        "stage": np.tile(np.array(sc.stage_names)[pair_stage], n_months),
+        "team": np.tile(np.array(sc.team_names)[pair_team], n_months),
+        "queue_length": queue_length.ravel(),
+        "wait_days": wait_days.ravel(),
+        "visits": visits.ravel().astype(np.float64),
     }
-    for m in range(edges.size - 1):
-        a, b = edges[m], edges[m + 1]
-        length = b - a
-        overlap = np.clip(np.minimum(end, b) - np.maximum(enter, a), 0.0, None)
-        finished = ended & (end >= a) & (end < b)
-        queued = np.bincount(group, weights=overlap, minlength=n_pairs)
-        visits = np.bincount(group[finished], minlength=n_pairs)
-        waited = np.bincount(group[finished], weights=end[finished] - enter[finished], minlength=n_pairs)
-        for k, code in enumerate(codes.tolist()):
-            s, t = divmod(code, sc.n_teams)
-            columns["month"].append(m)
-            columns["calendar_month"].append(months.labels[m])
-            columns["quarter"].append(months.quarters[m])
-            columns["stage"].append(sc.stage_names[s])
-            columns["team"].append(sc.team_names[t])
-            columns["queue_length"].append(float(queued[k] / length) if length > 0 else math.nan)
-            columns["wait_days"].append(float(waited[k] / visits[k]) if visits[k] else math.nan)
-            columns["visits"].append(float(visits[k]))
-    return {k: np.array(v) for k, v in columns.items()}
 
 
 def sla_kpis(run: ReplicationRun, sla_days: FloatArray) -> dict[str, float]:

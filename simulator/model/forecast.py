@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.model.plan import current_stage
+from simulator.model.plan import current_stages
 from simulator.model.plan_tables import FloatArray, ForecastTables
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.window import window_months
@@ -57,21 +57,23 @@ def _snapshots(run: ReplicationRun, ends: FloatArray, periods: Sequence[FloatArr
         ends, S stages and P periods.
     """
     log, value = run.log, run.leads.deal_value
-    n_stages = run.scenario.n_stages
-    open_value = np.zeros((ends.size, n_stages))
-    won_value = np.zeros((len(periods), ends.size, n_stages))
-    won = log.outcome == Outcome.WON
-    for m, day in enumerate(ends):
-        with np.errstate(invalid="ignore"):
-            open_now = (run.leads.arrival_day <= day) & ~(log.outcome_day <= day)
-        stage = current_stage(run, float(day))
-        keep = np.flatnonzero(open_now & (stage >= 0))
-        open_value[m] = np.bincount(stage[keep], weights=value[keep], minlength=n_stages)
-        kept_won = keep[won[keep]]
-        closed = log.outcome_day[kept_won]
-        for p, period_end in enumerate(periods):
-            hit = kept_won[closed < period_end[m]]
-            won_value[p, m] = np.bincount(stage[hit], weights=value[hit], minlength=n_stages)
+    n_stages, n_ends = run.scenario.n_stages, ends.size
+    # every month end at once, (M, N): bins m * S + stage gather each lead's value in lead
+    # order, month by month, as a bincount per month end would
+    with np.errstate(invalid="ignore"):
+        open_now = (run.leads.arrival_day[None, :] <= ends[:, None]) & ~(log.outcome_day[None, :] <= ends[:, None])
+    stage = current_stages(run, ends)
+    keep = open_now & (stage >= 0)
+    bins = stage + (np.arange(n_ends, dtype=np.int64) * n_stages)[:, None]
+    values = np.broadcast_to(value, keep.shape)
+    size = n_ends * n_stages
+    open_value = np.bincount(bins[keep], weights=values[keep], minlength=size).reshape(n_ends, n_stages)
+    won_value = np.zeros((len(periods), n_ends, n_stages))
+    kept_won = keep & (log.outcome == Outcome.WON)[None, :]
+    closed = log.outcome_day[None, :]
+    for p, period_end in enumerate(periods):
+        hit = kept_won & (closed < period_end[:, None])
+        won_value[p] = np.bincount(bins[hit], weights=values[hit], minlength=size).reshape(n_ends, n_stages)
     return open_value, won_value
 
 

@@ -18,9 +18,9 @@ from simulator.model.pipeline_metrics import bookings_by_source, pipeline_kpis
 from simulator.model.planning import planning_kpis, planning_monthly
 from simulator.model.pod_metrics import closed_opportunities, pod_kpis
 from simulator.model.records import Outcome, ReplicationRun
-from simulator.model.state_series import at_month_ends, daily_state, month_means
+from simulator.model.state_series import at_month_ends, daily_state, month_means, staffing
 from simulator.model.window import window_months
-from simulator.model.workforce import busy_share, daily_staffing, employed_days
+from simulator.model.workforce import busy_share, employed_days
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,9 +169,7 @@ def _monthly_book(run: ReplicationRun, edges: np.ndarray) -> dict[str, np.ndarra
 
 def _staffing(run: ReplicationRun) -> tuple[np.ndarray, np.ndarray]:
     """Headcount and ramped FTE per team (rows) at the middle of every working day (columns)."""
-    plan = run.scenario.workforce
-    n_days = math.ceil(run.scenario.horizon_days)
-    return daily_staffing(plan, run.rep_team, run.rep_hire_day, run.rep_leave_day, run.rep_start_tenure_months, n_days)
+    return staffing(run)
 
 
 def workforce_kpis(run: ReplicationRun) -> dict[str, float]:

@@ -85,11 +85,16 @@ def _stage_win_rates(run: ReplicationRun) -> FloatArray:
 
 def current_stage(run: ReplicationRun, day: float) -> np.ndarray:
     """The last stage each lead had entered by ``day`` (-1: none yet)."""
+    return current_stages(run, np.array([day], dtype=np.float64))[0]
+
+
+def current_stages(run: ReplicationRun, days: FloatArray) -> np.ndarray:
+    """(D, N): the last stage each lead had entered by each of ``days`` (-1: none yet)."""
     enter = run.log.stage_enter
-    stage = np.full(enter.shape[0], -1, dtype=np.int64)
+    stage = np.full((days.size, enter.shape[0]), -1, dtype=np.int64)
     for s in range(enter.shape[1]):  # the last stage entered wins (NaN: never entered)
         with np.errstate(invalid="ignore"):
-            stage[enter[:, s] <= day] = s
+            stage[enter[:, s][None, :] <= days[:, None]] = s
     return stage
 
 

@@ -75,17 +75,29 @@ def daily_state(run: ReplicationRun) -> dict[str, FloatArray]:
         never = np.full(record.partner_active_day.size, np.inf)  # partners do not leave
         series["partners_active"] = _alive(record.partner_active_day, never, days)
     if run.rep_team.size:
-        _, fte = daily_staffing(
+        _, fte = staffing(run)
+        series["ramped_fte"] = fte.sum(axis=0)
+        series["rep_tenure_months"] = _mean_tenure(run, days)
+    return series
+
+
+def staffing(run: ReplicationRun) -> tuple[FloatArray, FloatArray]:
+    """Headcount and ramped FTE per team (rows) at the middle of every day of the run (columns), once per run.
+
+    :func:`~simulator.model.workforce.daily_staffing` of the run's reps over ``ceil(horizon_days)`` days.
+    """
+    n_days = math.ceil(run.scenario.horizon_days)
+    return run.once(
+        "daily_staffing",
+        lambda: daily_staffing(
             run.scenario.workforce,
             run.rep_team,
             run.rep_hire_day,
             run.rep_leave_day,
             run.rep_start_tenure_months,
             n_days,
-        )
-        series["ramped_fte"] = fte.sum(axis=0)
-        series["rep_tenure_months"] = _mean_tenure(run, days)
-    return series
+        ),
+    )
 
 
 def _mean_tenure(run: ReplicationRun, days: FloatArray) -> FloatArray:
