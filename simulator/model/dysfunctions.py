@@ -66,18 +66,16 @@ def queue_table(run: ReplicationRun) -> dict[str, np.ndarray]:
     edges = months.edges
     lead, stage, enter, end, ended = _waits(run)
     team = sc.routing[stage, run.leads.slice[lead]]
-    # (stage, team) pairs in increasing order, and each visit's pair
-    codes, group = np.unique(stage * sc.n_teams + team, return_inverse=True)
+    # (stage, team) pairs in increasing order, and each visit's pair (np.unique's codes and inverse)
+    code = stage * sc.n_teams + team
+    present = np.bincount(code, minlength=sc.n_stages * sc.n_teams) > 0
+    codes = np.flatnonzero(present)
+    group = (np.cumsum(present) - 1)[code]
     n_months, n_pairs = edges.size - 1, codes.size
     if n_months <= 0 or n_pairs == 0:
         return {k: np.array([]) for k in QUEUE_COLUMNS}
-    # every month at once: bins m * pairs + pair add each visit's figure in visit order, as a
-    # bincount per month would
-    first, last = edges[:-1, None], edges[1:, None]
-    overlap = np.clip(np.minimum(end[None, :], last) - np.maximum(enter[None, :], first), 0.0, None)
-    bins = group[None, :] + (np.arange(n_months, dtype=np.int64) * n_pairs)[:, None]
     size = n_months * n_pairs
-    queued = np.bincount(bins.ravel(), weights=overlap.ravel(), minlength=size).reshape(n_months, n_pairs)
+    queued = np.bincount(*_overlaps(edges, enter, end, group, n_pairs), minlength=size).reshape(n_months, n_pairs)
     month = np.searchsorted(edges, end, side="right") - 1  # the month a wait ended in: edges[m] <= end < edges[m + 1]
     finished = ended & (month >= 0) & (month < n_months)
     ended_bins = month[finished] * n_pairs + group[finished]
@@ -98,6 +96,24 @@ def queue_table(run: ReplicationRun) -> dict[str, np.ndarray]:
         "wait_days": wait_days.ravel(),
         "visits": visits.ravel().astype(np.float64),
     }
+
+
+def _overlaps(
+    edges: FloatArray, enter: FloatArray, end: FloatArray, group: np.ndarray, n_pairs: int
+) -> tuple[np.ndarray, FloatArray]:
+    """Bins (month x pair) and days waited inside each month, for every (visit, month) the wait may overlap.
+
+    Visit by visit, month by month: a bincount adds each bin's overlaps in visit order, as
+    one bincount per month over every visit would; the months a wait cannot overlap add
+    exactly 0, so they are left out.
+    """
+    first = np.searchsorted(edges[1:], enter, side="right")  # the first month ending after the wait began
+    last = np.searchsorted(edges[:-1], end, side="left") - 1  # the last month beginning before it ended
+    count = np.maximum(last - first + 1, 0)
+    visit = np.repeat(np.arange(enter.size), count)
+    month = first[visit] + np.arange(visit.size) - np.repeat(np.cumsum(count) - count, count)
+    overlap = np.clip(np.minimum(end[visit], edges[month + 1]) - np.maximum(enter[visit], edges[month]), 0.0, None)
+    return month * n_pairs + group[visit], overlap
 
 
 def sla_kpis(run: ReplicationRun, sla_days: FloatArray) -> dict[str, float]:

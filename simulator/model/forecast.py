@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.model.plan import current_stages
+from simulator.model.plan import stages_at
 from simulator.model.plan_tables import FloatArray, ForecastTables
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.window import window_months
@@ -58,22 +58,23 @@ def _snapshots(run: ReplicationRun, ends: FloatArray, periods: Sequence[FloatArr
     """
     log, value = run.log, run.leads.deal_value
     n_stages, n_ends = run.scenario.n_stages, ends.size
-    # every month end at once, (M, N): bins m * S + stage gather each lead's value in lead
-    # order, month by month, as a bincount per month end would
+    # the (month end, lead) pairs of the deals open then, month end by month end, lead by lead:
+    # bins m * S + stage add their values in the order a bincount per month end would
     with np.errstate(invalid="ignore"):
         open_now = (run.leads.arrival_day[None, :] <= ends[:, None]) & ~(log.outcome_day[None, :] <= ends[:, None])
-    stage = current_stages(run, ends)
-    keep = open_now & (stage >= 0)
-    bins = stage + (np.arange(n_ends, dtype=np.int64) * n_stages)[:, None]
-    values = np.broadcast_to(value, keep.shape)
+    month, lead = np.nonzero(open_now)
+    stage = stages_at(run, lead, ends[month])
+    keep = stage >= 0
+    month, lead, stage = month[keep], lead[keep], stage[keep]
+    bins = month * n_stages + stage
     size = n_ends * n_stages
-    open_value = np.bincount(bins[keep], weights=values[keep], minlength=size).reshape(n_ends, n_stages)
+    open_value = np.bincount(bins, weights=value[lead], minlength=size).reshape(n_ends, n_stages).astype(np.float64)
     won_value = np.zeros((len(periods), n_ends, n_stages))
-    kept_won = keep & (log.outcome == Outcome.WON)[None, :]
-    closed = log.outcome_day[None, :]
+    won = log.outcome[lead] == Outcome.WON
+    closed = log.outcome_day[lead]
     for p, period_end in enumerate(periods):
-        hit = kept_won & (closed < period_end[:, None])
-        won_value[p] = np.bincount(bins[hit], weights=values[hit], minlength=size).reshape(n_ends, n_stages)
+        hit = won & (closed < period_end[month])
+        won_value[p] = np.bincount(bins[hit], weights=value[lead[hit]], minlength=size).reshape(n_ends, n_stages)
     return open_value, won_value
 
 
