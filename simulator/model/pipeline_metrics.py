@@ -36,12 +36,21 @@ def bookings_by_source(run: ReplicationRun) -> dict[str, float]:
 
 def _pool_funnel(row: dict[str, float], names: tuple[str, ...], stage: np.ndarray, state: np.ndarray) -> None:
     """Entries and conversion per stage of a pool pipeline (read at the horizon)."""
+    steps = np.arange(len(names))
+    ordered = np.sort(stage)
+    entered = stage.size - np.searchsorted(ordered, steps, side="left")  # stage >= s
+    beyond = stage.size - np.searchsorted(ordered, steps, side="right")  # stage > s
+    done, dropped = (_count_at(stage[state == kind], steps) for kind in (PoolState.DONE, PoolState.DROPPED))
+    moved_on = beyond + done
     for s, name in enumerate(names):
-        entered = stage >= s
-        moved_on = (stage > s) | ((stage == s) & (state == PoolState.DONE))
-        dropped = (stage == s) & (state == PoolState.DROPPED)
-        row[f"stage_entries_{name}"] = float(entered.sum())
-        row[f"stage_conversion_{name}"] = _ratio(float(moved_on.sum()), float(moved_on.sum() + dropped.sum()))
+        row[f"stage_entries_{name}"] = float(entered[s])
+        row[f"stage_conversion_{name}"] = _ratio(float(moved_on[s]), float(moved_on[s] + dropped[s]))
+
+
+def _count_at(stage: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """How many of ``stage`` equal each of ``steps`` (counts: exact whichever way they are added)."""
+    ordered = np.sort(stage)
+    return np.searchsorted(ordered, steps, side="right") - np.searchsorted(ordered, steps, side="left")
 
 
 def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
@@ -116,8 +125,7 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     employed = employed_days(run.rep_hire_day, run.rep_leave_day, sc.warmup_days, sc.horizon_days)
     for t, team in enumerate(sc.team_names):
         members = run.rep_team == t
+        team_days = float(employed[members].sum())
         for p in tables.configured:
-            row[f"utilisation_{team}_{PIPELINE_KEYS[p]}"] = busy_share(
-                float(busy[members, p].sum()), float(employed[members].sum())
-            )
+            row[f"utilisation_{team}_{PIPELINE_KEYS[p]}"] = busy_share(float(busy[members, p].sum()), team_days)
     return row
