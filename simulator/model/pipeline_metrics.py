@@ -36,21 +36,19 @@ def bookings_by_source(run: ReplicationRun) -> dict[str, float]:
 
 def _pool_funnel(row: dict[str, float], names: tuple[str, ...], stage: np.ndarray, state: np.ndarray) -> None:
     """Entries and conversion per stage of a pool pipeline (read at the horizon)."""
-    steps = np.arange(len(names))
-    ordered = np.sort(stage)
-    entered = stage.size - np.searchsorted(ordered, steps, side="left")  # stage >= s
-    beyond = stage.size - np.searchsorted(ordered, steps, side="right")  # stage > s
-    done, dropped = (_count_at(stage[state == kind], steps) for kind in (PoolState.DONE, PoolState.DROPPED))
-    moved_on = beyond + done
+    n_stages = len(names)
+    at = _stage_counts(stage, n_stages)  # at[s + 1]: entities at stage s; at[0] below stage 0; at[-1] beyond the last
+    entered = np.cumsum(at[::-1])[::-1][1:]  # entered[s]: stage >= s, for s = 0 .. n_stages (the last: beyond)
+    done, dropped = (_stage_counts(stage[state == k], n_stages)[1:-1] for k in (PoolState.DONE, PoolState.DROPPED))
+    moved_on = entered[1:] + done  # stage > s, or at s and done
     for s, name in enumerate(names):
         row[f"stage_entries_{name}"] = float(entered[s])
         row[f"stage_conversion_{name}"] = _ratio(float(moved_on[s]), float(moved_on[s] + dropped[s]))
 
 
-def _count_at(stage: np.ndarray, steps: np.ndarray) -> np.ndarray:
-    """How many of ``stage`` equal each of ``steps`` (counts: exact whichever way they are added)."""
-    ordered = np.sort(stage)
-    return np.searchsorted(ordered, steps, side="right") - np.searchsorted(ordered, steps, side="left")
+def _stage_counts(stage: np.ndarray, n_stages: int) -> np.ndarray:
+    """Counts of ``stage`` below 0, at each of 0 .. n_stages - 1, and beyond (integers: exact in any order)."""
+    return np.bincount(np.clip(stage, -1, n_stages) + 1, minlength=n_stages + 2)
 
 
 def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
