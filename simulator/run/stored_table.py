@@ -166,6 +166,8 @@ class StoredTable(TableSource):
         by_stem = {e.stem: dtypes for e, dtypes in zip(self.by_name, recorded, strict=True)}
         columns = list(dict.fromkeys(c for dtypes in recorded for c in dtypes))
         same = all(dtypes == recorded[0] for dtypes in recorded)
+        if same and any(list(dtypes) != list(recorded[0]) for dtypes in recorded):
+            return False  # the same columns in another order: left to _write_recorded, which writes each part as read
         if not same:
             common = common_dtypes(columns, recorded)
             if any(str(common[c]) != d for dtypes in recorded for c, d in dtypes.items()):
