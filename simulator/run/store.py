@@ -6,6 +6,7 @@ by scenario index and replication range::
 
     s000-r00000000-00000009.monthly.csv
     s000-r00000000-00000009.table-reps.csv       (one per tidy extra table: reps, monthly_queues)
+    s000-r00000000-00000009.out-monthly.csv      (monthly and extra tables as the output prints them)
     s000-r00000000-00000009.failures.json        (only when a replication failed)
     s000-r00000000-00000009.replications.csv
     s000-r00000000-00000009.manifest.json        (the part's manifest entry, written last)
@@ -23,7 +24,10 @@ the store equal those computed in memory. The parent process keeps nothing but t
 store, so its memory stays flat however many replications a run makes. Of the final
 tables only the replications table (one row per replication) is read back whole; the
 monthly and extra tables are :class:`~simulator.run.stored_table.StoredTable` sources,
-read part by part by the reports and written to the output folder the same way.
+read part by part by the reports. They are written to the output folder from the
+``out-`` files: each batch's tables printed as the output prints them (``%.10g``) when
+the batch is stored, if reading the part back would change nothing, so the end of a run
+concatenates them instead of reading every part again.
 
 :class:`MemoryStore` keeps the same parts in memory (for notebooks that write nothing);
 both assemble the tables the same way, so the numbers never depend on where they were kept.
