@@ -27,6 +27,10 @@ at two sizes (``--small`` and ``--runs`` replications per scenario):
   from the workers, the results store, a core left idle), and everything before and
   after that phase. The workers' CPU time over wall time inside replications says how
   much of a core they had (another process on the machine takes the rest);
+- the same in CPU time, which holds on a shared machine where wall times do not: the
+  engine's and the KPIs' CPU time a replication in the workers (from the same timers),
+  and the parent's CPU time a replication during the replications phase (batches into
+  the results store) and after it (tables, plots, report), fitted through both sizes;
 - as a reference, the engine timed in this process, alone, on the same compiled
   scenarios for a sample of the run's replications (``--sample``): the engine time the
   run would have had on idle cores, and the share derived from it (sum over scenarios
@@ -128,6 +132,12 @@ def _high_water_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def _cpu_seconds() -> float:
+    """This process's CPU time so far (user and system), seconds."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def child(report: Path, cli_args: list[str]) -> None:
     """Run the command line as ``python -m simulator`` does, timing each replication; write ``report`` at exit.
 
@@ -162,11 +172,13 @@ def child(report: Path, cli_args: list[str]) -> None:
     def timed_rounds(self: Any, *args: Any, **kwargs: Any) -> Any:
         targets = rounds(self, *args, **kwargs)
         memory["replications_phase_kib"] = _high_water_kib()
+        memory["phase_cpu"] = _cpu_seconds()
         return targets
 
     def write() -> None:
         if os.getpid() == parent:
             memory["parent_kib"] = _high_water_kib()
+            memory["exit_cpu"] = _cpu_seconds()
             memory["worker_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             report.write_text(json.dumps(memory))
 
@@ -193,6 +205,10 @@ class Run:
     parent_mib: float  # parent peak RSS over the whole command
     worker_mib: float  # the largest worker's peak RSS
     store_mb: float  # the results store on disk
+    engine_cpu: float = 0.0  # sum of the engine's CPU times over the replications, seconds
+    replication_cpu: float = 0.0  # sum of the replications' CPU times (engine and KPIs)
+    phase_cpu: float = 0.0  # the parent's CPU time at the end of the replications phase (start-up included)
+    exit_cpu: float = 0.0  # the parent's CPU time over the whole command
 
 
 def run_command(config: Path, runs: int, workers: int, folder: Path) -> Run:
@@ -225,6 +241,10 @@ def run_command(config: Path, runs: int, workers: int, folder: Path) -> Run:
         parent_mib=memory["parent_kib"] / 1024,
         worker_mib=memory["worker_kib"] / 1024,
         store_mb=store / 1e6,
+        engine_cpu=float(timings[:, 1].sum()),
+        replication_cpu=float(timings[:, 3].sum()),
+        phase_cpu=float(memory.get("phase_cpu", 0.0)),
+        exit_cpu=float(memory.get("exit_cpu", 0.0)),
     )
 
 
@@ -338,6 +358,12 @@ def report_run(run: Run, workers: int) -> None:
         f"{part['outside_runner']:.0%}; the workers had {run.cpu_share:.0%} of a core inside replications"
     )
     print(
+        f"  CPU time a replication (holds on a shared machine, where wall times do not): engine "
+        f"{run.engine_cpu / run.total * 1e3:.2f} ms, KPIs and tables in the workers "
+        f"{(run.replication_cpu - run.engine_cpu) / run.total * 1e3:.2f} ms; the parent's CPU "
+        f"{run.phase_cpu:.1f} s up to the end of the replications phase, {run.exit_cpu - run.phase_cpu:.1f} s after it"
+    )
+    print(
         f"  parent peak memory {run.phase_mib:.0f} MiB at the end of the replications phase, {run.parent_mib:.0f} MiB "
         f"over the command; largest worker {run.worker_mib:.0f} MiB; results store {run.store_mb:.0f} MB"
     )
@@ -387,6 +413,14 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"  the parent grows by {growth * 1024:.0f} KiB a replication over the command: "
                 f"{at_target / 1024:.1f} GiB at 4 x {TARGET_RUNS:,} if it stays linear"
             )
+    if small is not None:
+        more = large.total - small.total
+        during = (large.phase_cpu - small.phase_cpu) / more
+        after = (large.exit_cpu - large.phase_cpu - (small.exit_cpu - small.phase_cpu)) / more
+        print(
+            f"parent CPU a replication, through both sizes: {during * 1e3:.2f} ms during the replications phase "
+            f"(batches into the store), {after * 1e3:.2f} ms after it (tables, plots, report)"
+        )
     fitted, how = extrapolate(small, large)
     seconds, words = fitted, f"extrapolated ({how})"
     if large.runs == TARGET_RUNS:

@@ -168,6 +168,9 @@ def test_economics_sections_leave_every_existing_kpi_unchanged() -> None:
         "plan": {"bookings": 1e6},
         "sla": {"stages": {"close": 1}},
     }
+    # a role priced one by one must be named (a misspelt role is refused): every team gets the default pay line
+    for team in plain["org"]["teams"].values():
+        richer["economics"]["roles"].setdefault(team["role"], {})
     richer["clock"] = plain["clock"] = {"horizon_days": 60}
     base, with_money = (kpi_row(simulate(compiled(d), 11, 0)) for d in (plain, richer))
     for kpi, value in base.items():

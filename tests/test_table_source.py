@@ -293,3 +293,82 @@ def test_a_batchs_extra_tables_stack_as_one_frame_per_replication_would(odd: str
         frame.insert(0, "scenario", o.scenario)
         expected.append(frame)
     pd.testing.assert_frame_equal(extra_frames(results)["reps"], pd.concat(expected, ignore_index=True))
+
+
+def _printable_parts(rng: np.random.Generator, lacking: bool) -> list[Part]:
+    """Parts whose tables read back unchanged (the store prints them); ``lacking``: the scenarios' columns differ."""
+    second = (
+        {"ae_calls": lambda n: rng.gamma(2.0, 3.0, n)} if lacking else {"sdr_calls": lambda n: rng.normal(0, 1e9, n)}
+    )
+    return [
+        _part(0, 0, 1, _rows("first", [0, 1], rng, sdr_calls=lambda n: rng.normal(0, 1e9, n), team="ae")),
+        _part(0, 2, 3, _rows("first", [2, 3], rng, sdr_calls=lambda n: np.r_[np.nan, rng.random(n - 1)], team="sdr")),
+        _part(1, 0, 1, _rows("second", [0, 1], rng, **second, team="a, b")),  # a quoted cell: not cut into cells
+        _part(1, 2, 3, _rows("second", [2, 3], rng, **second, team="ae")),
+    ]
+
+
+@pytest.mark.parametrize("lacking", [False, True])
+def test_tables_printed_when_stored_are_written_without_reading_a_part(
+    tmp_path: Path, lacking: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simulator.run.stored_table import StoredTable
+
+    store = DirectoryStore(tmp_path)
+    store.start({"scenario_names": NAMES})
+    parts = _printable_parts(np.random.default_rng(5), lacking)
+    for part in parts:
+        store.add(part)
+    assert sorted(p.name for p in (tmp_path / "store").glob("s000-r00000000-00000001.out-*")) == [
+        "s000-r00000000-00000001.out-monthly.csv",
+        "s000-r00000000-00000001.out-table-queues.csv",
+    ]
+    reads: list[str] = []
+    read = StoredTable._read
+    monkeypatch.setattr(StoredTable, "_read", lambda self, e, c: reads.append(e.stem) or read(self, e, c))
+    written = io.StringIO()
+    store.monthly_source().write_csv(written, FLOAT_FORMAT)
+    expected = assemble([p.monthly for p in parts], NAMES).to_csv(index=False, float_format=FLOAT_FORMAT)
+    assert written.getvalue() == expected
+    # the part with a quoted cell is read when its cells must be spread over more columns
+    assert len(reads) == (4 if lacking else 0)
+
+
+def test_text_that_would_read_back_otherwise_is_not_printed_when_stored(tmp_path: Path) -> None:
+    store = DirectoryStore(tmp_path)
+    store.start({"scenario_names": NAMES})
+    rng = np.random.default_rng(2)
+    store.add(_part(0, 0, 1, _rows("first", [0, 1], rng, team="NA")))  # "NA" reads back as a missing value
+    store.add(_part(0, 2, 3, _rows("first", [2, 3], rng, team="1")))  # a number
+    assert not list((tmp_path / "store").glob("*.out-*"))
+    written = io.StringIO()
+    store.monthly_source().write_csv(written, FLOAT_FORMAT)
+    assert written.getvalue() == store.monthly().to_csv(index=False, float_format=FLOAT_FORMAT)
+
+
+@pytest.mark.parametrize("float_format", [None, FLOAT_FORMAT])
+def test_csv_text_has_the_bytes_of_to_csv(float_format: str | None) -> None:
+    from simulator.run.csv_text import csv_text
+
+    frames = [
+        pd.DataFrame(
+            {
+                "a": [0.0, -0.0, np.nan, np.inf, -np.inf, 1e16, 1e-5, 1.2345678901234568e17, 0.1 + 0.2, 5e-324],
+                "s": ["x", "a,b", 'q"q', "", None, np.nan, " lead", "trail ", "new\nline", "NA"],
+                "i": np.arange(10, dtype=np.int64) - 5,
+                "b": [True, False] * 5,
+            }
+        ),
+        pd.DataFrame({"a": ["x\ry", "z"], "b": [1.5, 2.5]}),
+        pd.DataFrame({"a,b": ["x", "y"], "c": [True, False]}),
+        pd.DataFrame({"n": ["", "a"]}),
+        pd.DataFrame({"n": [1.0, np.nan]}),
+        _rows("first", [0, 1, 2], np.random.default_rng(1), team="ae"),
+    ]
+    for frame in frames:
+        for header in (True, False):
+            for end in ("\n", "\r\n"):
+                expected = frame.to_csv(index=False, header=header, float_format=float_format, lineterminator=end)
+                assert csv_text(frame, float_format, header=header, lineterminator=end) == expected
+    assert csv_text(pd.DataFrame({"d": pd.to_datetime(["2020-01-01"])})) is None  # dates: left to to_csv
+    assert csv_text(pd.DataFrame({"o": [1, "x"]})) is None  # an object column holding a number

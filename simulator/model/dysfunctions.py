@@ -29,9 +29,16 @@ from simulator.model.plan_tables import FloatArray
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.window import window_months
 
+Visits = tuple[np.ndarray, np.ndarray, FloatArray, FloatArray, np.ndarray]
+QUEUE_COLUMNS = ("month", "calendar_month", "quarter", "stage", "team", "queue_length", "wait_days", "visits")
 
-def _waits(run: ReplicationRun) -> tuple[np.ndarray, np.ndarray, FloatArray, FloatArray, np.ndarray]:
-    """Visits as flat arrays: lead, stage, wait start, wait end, and whether the wait ended."""
+
+def _waits(run: ReplicationRun) -> Visits:
+    """Visits as flat arrays: lead, stage, wait start, wait end, and whether the wait ended (once per run)."""
+    return run.once("queue_visits", lambda: _visits(run))
+
+
+def _visits(run: ReplicationRun) -> Visits:
     log, hi = run.log, run.scenario.horizon_days
     lead, stage = np.nonzero(np.isfinite(log.stage_enter))
     queued = ~worked_before_day_0(run, lead, stage)  # a starting deal with its stage's work done never queued
@@ -52,37 +59,61 @@ def queue_table(run: ReplicationRun) -> dict[str, np.ndarray]:
     """Tidy queue figures per calendar month of the window and (stage, team).
 
     Columns: month, calendar_month, quarter, stage, team, queue_length, wait_days, visits.
+    Rows: month by month, (stage, team) pairs in increasing order within a month.
     """
     sc = run.scenario
     months = window_months(sc)
     edges = months.edges
     lead, stage, enter, end, ended = _waits(run)
     team = sc.routing[stage, run.leads.slice[lead]]
-    # (stage, team) pairs in increasing order, and each visit's pair
-    codes, group = np.unique(stage * sc.n_teams + team, return_inverse=True)
-    n_pairs = codes.size
-    columns: dict[str, list[object]] = {
-        k: [] for k in ("month", "calendar_month", "quarter", "stage", "team", "queue_length", "wait_days", "visits")
+    # (stage, team) pairs in increasing order, and each visit's pair (np.unique's codes and inverse)
+    code = stage * sc.n_teams + team
+    present = np.bincount(code, minlength=sc.n_stages * sc.n_teams) > 0
+    codes = np.flatnonzero(present)
+    group = (np.cumsum(present) - 1)[code]
+    n_months, n_pairs = edges.size - 1, codes.size
+    if n_months <= 0 or n_pairs == 0:
+        return {k: np.array([]) for k in QUEUE_COLUMNS}
+    size = n_months * n_pairs
+    queued = np.bincount(*_overlaps(edges, enter, end, group, n_pairs), minlength=size).reshape(n_months, n_pairs)
+    month = np.searchsorted(edges, end, side="right") - 1  # the month a wait ended in: edges[m] <= end < edges[m + 1]
+    finished = ended & (month >= 0) & (month < n_months)
+    ended_bins = month[finished] * n_pairs + group[finished]
+    visits = np.bincount(ended_bins, minlength=size).reshape(n_months, n_pairs)
+    waited = np.bincount(ended_bins, weights=end[finished] - enter[finished], minlength=size).reshape(n_months, n_pairs)
+    length = (edges[1:] - edges[:-1])[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        queue_length = np.where(length > 0, queued / np.where(length > 0, length, 1.0), np.nan)
+        wait_days = np.where(visits > 0, waited / np.where(visits > 0, visits, 1), np.nan)
+    pair_stage, pair_team = np.divmod(codes, sc.n_teams)
+    return {
+        "month": np.repeat(np.arange(n_months), n_pairs),
+        "calendar_month": np.repeat(np.array(months.labels), n_pairs),
+        "quarter": np.repeat(np.array(months.quarters), n_pairs),
+        "stage": np.tile(np.array(sc.stage_names)[pair_stage], n_months),
+        "team": np.tile(np.array(sc.team_names)[pair_team], n_months),
+        "queue_length": queue_length.ravel(),
+        "wait_days": wait_days.ravel(),
+        "visits": visits.ravel().astype(np.float64),
     }
-    for m in range(edges.size - 1):
-        a, b = edges[m], edges[m + 1]
-        length = b - a
-        overlap = np.clip(np.minimum(end, b) - np.maximum(enter, a), 0.0, None)
-        finished = ended & (end >= a) & (end < b)
-        queued = np.bincount(group, weights=overlap, minlength=n_pairs)
-        visits = np.bincount(group[finished], minlength=n_pairs)
-        waited = np.bincount(group[finished], weights=end[finished] - enter[finished], minlength=n_pairs)
-        for k, code in enumerate(codes.tolist()):
-            s, t = divmod(code, sc.n_teams)
-            columns["month"].append(m)
-            columns["calendar_month"].append(months.labels[m])
-            columns["quarter"].append(months.quarters[m])
-            columns["stage"].append(sc.stage_names[s])
-            columns["team"].append(sc.team_names[t])
-            columns["queue_length"].append(float(queued[k] / length) if length > 0 else math.nan)
-            columns["wait_days"].append(float(waited[k] / visits[k]) if visits[k] else math.nan)
-            columns["visits"].append(float(visits[k]))
-    return {k: np.array(v) for k, v in columns.items()}
+
+
+def _overlaps(
+    edges: FloatArray, enter: FloatArray, end: FloatArray, group: np.ndarray, n_pairs: int
+) -> tuple[np.ndarray, FloatArray]:
+    """Bins (month x pair) and days waited inside each month, for every (visit, month) the wait may overlap.
+
+    Visit by visit, month by month: a bincount adds each bin's overlaps in visit order, as
+    one bincount per month over every visit would; the months a wait cannot overlap add
+    exactly 0, so they are left out.
+    """
+    first = np.searchsorted(edges[1:], enter, side="right")  # the first month ending after the wait began
+    last = np.searchsorted(edges[:-1], end, side="left") - 1  # the last month beginning before it ended
+    count = np.maximum(last - first + 1, 0)
+    visit = np.repeat(np.arange(enter.size), count)
+    month = first[visit] + np.arange(visit.size) - np.repeat(np.cumsum(count) - count, count)
+    overlap = np.clip(np.minimum(end[visit], edges[month + 1]) - np.maximum(enter[visit], edges[month]), 0.0, None)
+    return month * n_pairs + group[visit], overlap
 
 
 def sla_kpis(run: ReplicationRun, sla_days: FloatArray) -> dict[str, float]:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.model.plan import current_stage
+from simulator.model.plan import stages_at
 from simulator.model.plan_tables import FloatArray, ForecastTables
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.window import window_months
@@ -57,21 +57,24 @@ def _snapshots(run: ReplicationRun, ends: FloatArray, periods: Sequence[FloatArr
         ends, S stages and P periods.
     """
     log, value = run.log, run.leads.deal_value
-    n_stages = run.scenario.n_stages
-    open_value = np.zeros((ends.size, n_stages))
-    won_value = np.zeros((len(periods), ends.size, n_stages))
-    won = log.outcome == Outcome.WON
-    for m, day in enumerate(ends):
-        with np.errstate(invalid="ignore"):
-            open_now = (run.leads.arrival_day <= day) & ~(log.outcome_day <= day)
-        stage = current_stage(run, float(day))
-        keep = np.flatnonzero(open_now & (stage >= 0))
-        open_value[m] = np.bincount(stage[keep], weights=value[keep], minlength=n_stages)
-        kept_won = keep[won[keep]]
-        closed = log.outcome_day[kept_won]
-        for p, period_end in enumerate(periods):
-            hit = kept_won[closed < period_end[m]]
-            won_value[p, m] = np.bincount(stage[hit], weights=value[hit], minlength=n_stages)
+    n_stages, n_ends = run.scenario.n_stages, ends.size
+    # the (month end, lead) pairs of the deals open then, month end by month end, lead by lead:
+    # bins m * S + stage add their values in the order a bincount per month end would
+    with np.errstate(invalid="ignore"):
+        open_now = (run.leads.arrival_day[None, :] <= ends[:, None]) & ~(log.outcome_day[None, :] <= ends[:, None])
+    month, lead = np.nonzero(open_now)
+    stage = stages_at(run, lead, ends[month])
+    keep = stage >= 0
+    month, lead, stage = month[keep], lead[keep], stage[keep]
+    bins = month * n_stages + stage
+    size = n_ends * n_stages
+    open_value = np.bincount(bins, weights=value[lead], minlength=size).reshape(n_ends, n_stages).astype(np.float64)
+    won_value = np.zeros((len(periods), n_ends, n_stages))
+    won = log.outcome[lead] == Outcome.WON
+    closed = log.outcome_day[lead]
+    for p, period_end in enumerate(periods):
+        hit = won & (closed < period_end[month])
+        won_value[p] = np.bincount(bins[hit], weights=value[lead[hit]], minlength=size).reshape(n_ends, n_stages)
     return open_value, won_value
 
 

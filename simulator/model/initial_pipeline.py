@@ -172,7 +172,7 @@ def worked_before_day_0(run: ReplicationRun, leads: np.ndarray, stage: np.ndarra
     in a queue; one of any other stage joins the stage's queue like a new lead.
     """
     tables = run.scenario.decisions
-    if tables is None or leads.size == 0:
+    if tables is None or leads.size == 0 or run.scenario.initial is None:  # no starting deal: none worked before
         return np.zeros(leads.size, dtype=np.bool_)
     entered = np.isfinite(run.log.stage_enter[leads])
     first = np.argmax(entered, axis=1)  # a starting deal enters the run at the stage it was open at

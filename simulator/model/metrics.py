@@ -9,6 +9,7 @@ work started), which is what a sales leader means by "bookings this year". Stock
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,9 +19,9 @@ from simulator.model.pipeline_metrics import bookings_by_source, pipeline_kpis
 from simulator.model.planning import planning_kpis, planning_monthly
 from simulator.model.pod_metrics import closed_opportunities, pod_kpis
 from simulator.model.records import Outcome, ReplicationRun
-from simulator.model.state_series import at_month_ends, daily_state, month_means
+from simulator.model.state_series import at_month_ends, daily_state, month_means, staffing
 from simulator.model.window import window_months
-from simulator.model.workforce import busy_share, daily_staffing, employed_days
+from simulator.model.workforce import busy_share, employed_days
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,46 +53,55 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else math.nan
 
 
+LOST_REASONS = {
+    "disqualified": Outcome.DISQUALIFIED,
+    "leaked": Outcome.LEAKED,
+    "handoff": Outcome.LOST_HANDOFF,
+    "reassignment": Outcome.LOST_REASSIGNMENT,
+    "no_decision": Outcome.NO_DECISION,
+}
+N_OUTCOMES = max(Outcome) + 1
+
+
 def kpi_row(run: ReplicationRun) -> dict[str, float]:
     """The KPIs of one replication, keyed by snake_case name (see the README for the list)."""
+    with np.errstate(invalid="ignore"):  # NaN days (never happened) are outside every window
+        return _kpi_row(run)
+
+
+def _kpi_row(run: ReplicationRun) -> dict[str, float]:
     sc, leads, log = run.scenario, run.leads, run.log
     lo, hi = sc.warmup_days, sc.horizon_days
 
     def inside(days: np.ndarray) -> np.ndarray:
-        with np.errstate(invalid="ignore"):
-            return (days >= lo) & (days < hi)
+        return (days >= lo) & (days < hi)
 
     row: dict[str, float] = {}
     arrived = inside(leads.arrival_day)
     row["leads_total"] = float(arrived.sum())
+    by_source = np.bincount(leads.source[arrived], minlength=len(sc.source_names))
     for k, name in enumerate(sc.source_names):
-        row[f"leads_{name}"] = float((arrived & (leads.source == k)).sum())
+        row[f"leads_{name}"] = float(by_source[k])
 
     ended = inside(log.outcome_day)
     won = ended & (log.outcome == Outcome.WON)
-    lost = {
-        "disqualified": ended & (log.outcome == Outcome.DISQUALIFIED),
-        "leaked": ended & (log.outcome == Outcome.LEAKED),
-        "handoff": ended & (log.outcome == Outcome.LOST_HANDOFF),
-        "reassignment": ended & (log.outcome == Outcome.LOST_REASSIGNMENT),
-        "no_decision": ended & (log.outcome == Outcome.NO_DECISION),
-    }
-    n_won = float(won.sum())
+    # counts are integers: the same whichever way they are added up
+    by_outcome = np.bincount(log.outcome[ended], minlength=N_OUTCOMES)
+    n_won = float(by_outcome[Outcome.WON])
     row["deals_won"] = n_won
-    for reason, mask in lost.items():
-        row[f"deals_lost_{reason}"] = float(mask.sum())
-    row["deals_lost"] = float(sum(mask.sum() for mask in lost.values()))
+    for reason, code in LOST_REASONS.items():
+        row[f"deals_lost_{reason}"] = float(by_outcome[code])
+    row["deals_lost"] = float(sum(by_outcome[code] for code in LOST_REASONS.values()))
     # Win rate in the sales sense: won over closed *opportunities*, i.e. leads that reached
     # the pipeline's opportunity stage. Lead-to-win covers every lead. A buyer's "no
     # decision" is neither won nor lost to a competitor: it stays out of the win rate, as
     # the calibration's competing-risks fit counts it, and has its own rate.
     opportunity = np.isfinite(log.stage_enter[:, sc.opportunity_stage :]).any(axis=1)
-    lost_opportunities = float(
-        sum((mask & opportunity).sum() for reason, mask in lost.items() if reason != "no_decision")
-    )
+    closed = np.bincount(log.outcome[ended & opportunity], minlength=N_OUTCOMES)
+    lost_opportunities = float(sum(closed[code] for reason, code in LOST_REASONS.items() if reason != "no_decision"))
     row["win_rate"] = _ratio(n_won, n_won + lost_opportunities)
     if sc.decisions is not None:
-        n_nd = float((lost["no_decision"] & opportunity).sum())
+        n_nd = float(closed[Outcome.NO_DECISION])
         row["no_decision_rate"] = _ratio(n_nd, n_won + lost_opportunities + n_nd)
     row["lead_to_win_rate"] = _ratio(n_won, row["leads_total"])
     row["bookings"] = float(leads.deal_value[won].sum())
@@ -117,16 +127,7 @@ def kpi_row(run: ReplicationRun) -> dict[str, float]:
     for t, team in enumerate(sc.team_names):
         row[f"first_touch_hours_mean_{team}"] = _mean(first_touch[toucher == t])
 
-    for s, stage in enumerate(sc.stage_names):
-        entered = inside(log.stage_enter[:, s])
-        started = inside(log.stage_start[:, s])
-        passed = inside(log.stage_end[:, s]) & log.stage_passed[:, s]
-        lost_here = ended & (log.outcome != Outcome.WON) & (log.outcome_stage == s)
-        leaked_here = lost["leaked"] & (log.outcome_stage == s)
-        row[f"stage_entries_{stage}"] = float(entered.sum())
-        row[f"stage_conversion_{stage}"] = _ratio(float(passed.sum()), float(passed.sum() + lost_here.sum()))
-        row[f"stage_wait_days_{stage}"] = _mean(log.stage_start[started, s] - log.stage_enter[started, s])
-        row[f"stage_leaked_{stage}"] = float(leaked_here.sum())
+    row.update(_stage_kpis(run, inside, ended))
 
     # utilisation of the days each rep was employed inside the window
     employed = employed_days(run.rep_hire_day, run.rep_leave_day, lo, hi)
@@ -142,6 +143,27 @@ def kpi_row(run: ReplicationRun) -> dict[str, float]:
     row.update(pod_kpis(run, won, closed_opportunities(run, ended)))
     row.update(bookings_by_source(run))
     row.update(pipeline_kpis(run))
+    return row
+
+
+def _stage_kpis(run: ReplicationRun, inside: Callable[[np.ndarray], np.ndarray], ended: np.ndarray) -> dict[str, float]:
+    """Entries, conversion, mean wait and leaked leads of every stage, inside the window."""
+    sc, log = run.scenario, run.log
+    n_stages = sc.n_stages
+    entered = inside(log.stage_enter).sum(axis=0)
+    started = inside(log.stage_start)
+    passed = (inside(log.stage_end) & log.stage_passed).sum(axis=0)
+    at_stage = (log.outcome_stage >= 0) & (log.outcome_stage < n_stages)
+    lost_mask = ended & (log.outcome != Outcome.WON) & at_stage
+    lost_here = np.bincount(log.outcome_stage[lost_mask], minlength=n_stages)
+    leaked_here = np.bincount(log.outcome_stage[lost_mask & (log.outcome == Outcome.LEAKED)], minlength=n_stages)
+    row: dict[str, float] = {}
+    for s, stage in enumerate(sc.stage_names):
+        began = started[:, s]
+        row[f"stage_entries_{stage}"] = float(entered[s])
+        row[f"stage_conversion_{stage}"] = _ratio(float(passed[s]), float(passed[s] + lost_here[s]))
+        row[f"stage_wait_days_{stage}"] = _mean(log.stage_start[began, s] - log.stage_enter[began, s])
+        row[f"stage_leaked_{stage}"] = float(leaked_here[s])
     return row
 
 
@@ -170,7 +192,7 @@ def monthly_series(run: ReplicationRun) -> MonthlySeries:
 
 def _monthly_book(run: ReplicationRun, edges: np.ndarray) -> dict[str, np.ndarray]:
     """What the initial-transient check reads: the month's mean backlogs, customers and partners at its end."""
-    state = daily_state(run)
+    state = daily_state(run, ("open_pipeline", "expansions_open", "customers_active", "partners_active"))
     names = {"customers_active": "customers_at_month_end", "partners_active": "partners_at_month_end"}
     columns = {"open_pipeline_mean": month_means(state["open_pipeline"], edges)}
     if "expansions_open" in state:
@@ -181,9 +203,7 @@ def _monthly_book(run: ReplicationRun, edges: np.ndarray) -> dict[str, np.ndarra
 
 def _staffing(run: ReplicationRun) -> tuple[np.ndarray, np.ndarray]:
     """Headcount and ramped FTE per team (rows) at the middle of every working day (columns)."""
-    plan = run.scenario.workforce
-    n_days = math.ceil(run.scenario.horizon_days)
-    return daily_staffing(plan, run.rep_team, run.rep_hire_day, run.rep_leave_day, run.rep_start_tenure_months, n_days)
+    return staffing(run)
 
 
 def workforce_kpis(run: ReplicationRun) -> dict[str, float]:
@@ -212,13 +232,15 @@ def monthly_staffing(run: ReplicationRun, edges: np.ndarray) -> dict[str, np.nda
         return columns
     days = np.arange(heads.shape[1]) + 0.5
     end_day = np.clip(np.floor(edges[1:] - 0.5).astype(np.int64), 0, heads.shape[1] - 1)
-    month = np.searchsorted(edges, days, side="right") - 1
+    n_months = len(edges) - 1
+    month = np.searchsorted(edges, days, side="right") - 1  # non-decreasing: a month's days are one slice
+    first = np.searchsorted(month, np.arange(n_months), side="left")
+    last = np.searchsorted(month, np.arange(n_months), side="right")
+    mean_fte = np.full((fte.shape[0], n_months), np.nan)
+    for m in range(n_months):
+        if last[m] > first[m]:
+            mean_fte[:, m] = fte[:, first[m] : last[m]].mean(axis=1)
     for t, team in enumerate(run.scenario.team_names):
         columns[f"headcount_{team}"] = heads[t, end_day].astype(np.float64)
-        mean_fte = np.full(len(edges) - 1, np.nan)
-        for m in range(len(edges) - 1):
-            in_month = month == m
-            if in_month.any():
-                mean_fte[m] = fte[t, in_month].mean()
-        columns[f"ramped_fte_{team}"] = mean_fte
+        columns[f"ramped_fte_{team}"] = mean_fte[t].copy()
     return columns

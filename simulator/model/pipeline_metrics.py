@@ -36,12 +36,19 @@ def bookings_by_source(run: ReplicationRun) -> dict[str, float]:
 
 def _pool_funnel(row: dict[str, float], names: tuple[str, ...], stage: np.ndarray, state: np.ndarray) -> None:
     """Entries and conversion per stage of a pool pipeline (read at the horizon)."""
+    n_stages = len(names)
+    at = _stage_counts(stage, n_stages)  # at[s + 1]: entities at stage s; at[0] below stage 0; at[-1] beyond the last
+    entered = np.cumsum(at[::-1])[::-1][1:]  # entered[s]: stage >= s, for s = 0 .. n_stages (the last: beyond)
+    done, dropped = (_stage_counts(stage[state == k], n_stages)[1:-1] for k in (PoolState.DONE, PoolState.DROPPED))
+    moved_on = entered[1:] + done  # stage > s, or at s and done
     for s, name in enumerate(names):
-        entered = stage >= s
-        moved_on = (stage > s) | ((stage == s) & (state == PoolState.DONE))
-        dropped = (stage == s) & (state == PoolState.DROPPED)
-        row[f"stage_entries_{name}"] = float(entered.sum())
-        row[f"stage_conversion_{name}"] = _ratio(float(moved_on.sum()), float(moved_on.sum() + dropped.sum()))
+        row[f"stage_entries_{name}"] = float(entered[s])
+        row[f"stage_conversion_{name}"] = _ratio(float(moved_on[s]), float(moved_on[s] + dropped[s]))
+
+
+def _stage_counts(stage: np.ndarray, n_stages: int) -> np.ndarray:
+    """Counts of ``stage`` below 0, at each of 0 .. n_stages - 1, and beyond (integers: exact in any order)."""
+    return np.bincount(np.clip(stage, -1, n_stages) + 1, minlength=n_stages + 2)
 
 
 def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
@@ -116,8 +123,7 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     employed = employed_days(run.rep_hire_day, run.rep_leave_day, sc.warmup_days, sc.horizon_days)
     for t, team in enumerate(sc.team_names):
         members = run.rep_team == t
+        team_days = float(employed[members].sum())
         for p in tables.configured:
-            row[f"utilisation_{team}_{PIPELINE_KEYS[p]}"] = busy_share(
-                float(busy[members, p].sum()), float(employed[members].sum())
-            )
+            row[f"utilisation_{team}_{PIPELINE_KEYS[p]}"] = busy_share(float(busy[members, p].sum()), team_days)
     return row

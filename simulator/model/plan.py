@@ -83,14 +83,24 @@ def _stage_win_rates(run: ReplicationRun) -> FloatArray:
     return np.asarray(rates, dtype=np.float64)
 
 
-def current_stage(run: ReplicationRun, day: float) -> np.ndarray:
-    """The last stage each lead had entered by ``day`` (-1: none yet)."""
-    enter = run.log.stage_enter
-    stage = np.full(enter.shape[0], -1, dtype=np.int64)
-    for s in range(enter.shape[1]):  # the last stage entered wins (NaN: never entered)
-        with np.errstate(invalid="ignore"):
-            stage[enter[:, s] <= day] = s
-    return stage
+def stages_at(run: ReplicationRun, leads: np.ndarray, days: FloatArray) -> np.ndarray:
+    """The last stage lead ``leads[k]`` had entered by ``days[k]`` (-1: none yet), for each k."""
+    return (_reached_from(run)[leads] <= days[:, None]).sum(axis=1) - 1
+
+
+def _reached_from(run: ReplicationRun) -> FloatArray:
+    """(N, S): the first day each lead had entered stage s or a later one (inf: never), once per run.
+
+    A lead is at or past stage s on day d exactly when this is <= d, and the column is
+    non-decreasing in s; so the count of such columns, less one, is the last stage entered
+    by d (the last stage with an entry day <= d), -1 when none.
+    """
+
+    def compute() -> FloatArray:
+        enter = np.where(np.isnan(run.log.stage_enter), np.inf, run.log.stage_enter)
+        return np.ascontiguousarray(np.minimum.accumulate(enter[:, ::-1], axis=1)[:, ::-1])
+
+    return run.once("stage_reached_from", compute)
 
 
 def planned_seat_days(sc: Scenario) -> FloatArray:
@@ -125,7 +135,7 @@ def capacity_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics, 
     lost &= log.outcome != Outcome.NO_DECISION
     leakage = float((value[lost] * win_rate[log.outcome_stage[lost]]).sum())
     still_open = np.flatnonzero(log.outcome == Outcome.OPEN)
-    stage = current_stage(run, hi)[still_open]
+    stage = stages_at(run, still_open, np.full(still_open.size, hi))
     has_stage = stage >= 0
     still_open, stage = still_open[has_stage], stage[has_stage]
     waiting = np.isnan(log.stage_start[still_open, stage]) & ~worked_before_day_0(run, still_open, stage)
@@ -137,7 +147,7 @@ def capacity_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics, 
     with np.errstate(invalid="ignore"):
         before = (leads.arrival_day < lo) | starting_deals(run)  # a deal of age 0 arrives at day 0
         open_at_start = np.flatnonzero(before & ~(log.outcome_day <= lo))
-    start_stage = current_stage(run, lo)[open_at_start]
+    start_stage = stages_at(run, open_at_start, np.full(open_at_start.size, lo))
     carried = open_at_start[start_stage >= 0]
     carry_in = float((value[carried] * win_rate[start_stage[start_stage >= 0]]).sum())
     bookings = float(value[won_in_window(run)].sum())

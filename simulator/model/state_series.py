@@ -21,6 +21,7 @@ steady-state question needs, :mod:`simulator.analysis.warmup`).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Collection
 
 import numpy as np
 
@@ -50,12 +51,35 @@ def _alive(start: FloatArray, end: FloatArray, days: FloatArray) -> FloatArray:
     )
 
 
-def daily_state(run: ReplicationRun) -> dict[str, FloatArray]:
-    """The state series of one replication, each of shape (ceil(horizon_days),)."""
+def daily_state(run: ReplicationRun, only: Collection[str] | None = None) -> dict[str, FloatArray]:
+    """The state series of one replication, each of shape (ceil(horizon_days),).
+
+    Args:
+        run: The replication.
+        only: The series wanted (all by default); a series the run has no records for is
+            left out either way.
+    """
     n_days = math.ceil(run.scenario.horizon_days)
     days = np.arange(n_days, dtype=np.float64) + 0.5
-    log, leads = run.log, run.leads
-    ended = np.where(log.outcome == Outcome.OPEN, np.inf, log.outcome_day)
+    wanted = STATE_SERIES if only is None else tuple(name for name in STATE_SERIES if name in only)
+    series: dict[str, FloatArray] = {}
+    for name in wanted:
+        value = _SERIES[name](run, days)
+        if value is not None:
+            series[name] = value
+    return series
+
+
+def _ended(run: ReplicationRun) -> FloatArray:
+    return np.where(run.log.outcome == Outcome.OPEN, np.inf, run.log.outcome_day)
+
+
+def _open_pipeline(run: ReplicationRun, days: FloatArray) -> FloatArray:
+    return _alive(run.leads.arrival_day, _ended(run), days)
+
+
+def _open_pipeline_value(run: ReplicationRun, days: FloatArray) -> FloatArray:
+    leads, ended = run.leads, _ended(run)
     arrived = leads.arrival_day
     order = np.argsort(arrived, kind="stable")
     value_in = np.concatenate([[0.0], np.cumsum(leads.deal_value[order])])
@@ -65,35 +89,75 @@ def daily_state(run: ReplicationRun) -> dict[str, FloatArray]:
         value_in[np.searchsorted(arrived[order], days, side="right")]
         - value_out[np.searchsorted(ended[closing], days, side="right")]
     )
-    series = {
-        "open_pipeline": _alive(arrived, ended, days),
-        "open_pipeline_value": np.asarray(value, dtype=np.float64),
-    }
+    return np.asarray(value, dtype=np.float64)
+
+
+def _customers_active(run: ReplicationRun, days: FloatArray) -> FloatArray | None:
     record = run.pipelines
-    if record is not None and record.customer_start_day.size:
-        churn_day = np.full(record.customer_start_day.size, np.inf)
-        churned = record.renewal_churned.astype(bool)
-        churn_day[record.renewal_customer[churned]] = record.renewal_day[churned]
-        series["customers_active"] = _alive(record.customer_start_day, churn_day, days)
-    if record is not None and record.partner_active_day.size:
-        never = np.full(record.partner_active_day.size, np.inf)  # partners do not leave
-        series["partners_active"] = _alive(record.partner_active_day, never, days)
-    tables = run.scenario.pipelines
-    if record is not None and tables is not None and tables.stages[EXPANSION] is not None:  # even with none opened
-        closed = np.where(np.isnan(record.expansion_end_day), np.inf, record.expansion_end_day)
-        series["expansions_open"] = _alive(record.expansion_open_day, closed, days)
-    if run.rep_team.size:
-        _, fte = daily_staffing(
+    if record is None or not record.customer_start_day.size:
+        return None
+    churn_day = np.full(record.customer_start_day.size, np.inf)
+    churned = record.renewal_churned.astype(bool)
+    churn_day[record.renewal_customer[churned]] = record.renewal_day[churned]
+    return _alive(record.customer_start_day, churn_day, days)
+
+
+def _partners_active(run: ReplicationRun, days: FloatArray) -> FloatArray | None:
+    record = run.pipelines
+    if record is None or not record.partner_active_day.size:
+        return None
+    never = np.full(record.partner_active_day.size, np.inf)  # partners do not leave
+    return _alive(record.partner_active_day, never, days)
+
+
+def _expansions_open(run: ReplicationRun, days: FloatArray) -> FloatArray | None:
+    """Expansion opportunities open each day; a zero series when the pipeline exists but none opened."""
+    record, tables = run.pipelines, run.scenario.pipelines
+    if record is None or tables is None or tables.stages[EXPANSION] is None:
+        return None
+    closed = np.where(np.isnan(record.expansion_end_day), np.inf, record.expansion_end_day)
+    return _alive(record.expansion_open_day, closed, days)
+
+
+def _ramped_fte(run: ReplicationRun, days: FloatArray) -> FloatArray | None:
+    if not run.rep_team.size:
+        return None
+    _, fte = staffing(run)
+    return np.asarray(fte.sum(axis=0), dtype=np.float64)
+
+
+def _rep_tenure_months(run: ReplicationRun, days: FloatArray) -> FloatArray | None:
+    return _mean_tenure(run, days) if run.rep_team.size else None
+
+
+_SERIES: dict[str, Callable[[ReplicationRun, FloatArray], FloatArray | None]] = {
+    "open_pipeline": _open_pipeline,
+    "open_pipeline_value": _open_pipeline_value,
+    "customers_active": _customers_active,
+    "partners_active": _partners_active,
+    "expansions_open": _expansions_open,
+    "ramped_fte": _ramped_fte,
+    "rep_tenure_months": _rep_tenure_months,
+}
+
+
+def staffing(run: ReplicationRun) -> tuple[FloatArray, FloatArray]:
+    """Headcount and ramped FTE per team (rows) at the middle of every day of the run (columns), once per run.
+
+    :func:`~simulator.model.workforce.daily_staffing` of the run's reps over ``ceil(horizon_days)`` days.
+    """
+    n_days = math.ceil(run.scenario.horizon_days)
+    return run.once(
+        "daily_staffing",
+        lambda: daily_staffing(
             run.scenario.workforce,
             run.rep_team,
             run.rep_hire_day,
             run.rep_leave_day,
             run.rep_start_tenure_months,
             n_days,
-        )
-        series["ramped_fte"] = fte.sum(axis=0)
-        series["rep_tenure_months"] = _mean_tenure(run, days)
-    return series
+        ),
+    )
 
 
 def _mean_tenure(run: ReplicationRun, days: FloatArray) -> FloatArray:

@@ -15,6 +15,7 @@ import numpy as np
 from simulator.config.calendar import PeriodSlice
 from simulator.model.kernel import FloatArray
 from simulator.model.scenario import Scenario
+from simulator.model.scenario_cache import per_scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +42,18 @@ class WindowMonths:
 
 
 def window_months(scenario: Scenario) -> WindowMonths:
-    """The calendar months of the scenario's measurement window."""
+    """The calendar months of the scenario's measurement window (worked out once per scenario; read-only arrays)."""
+    return per_scenario(scenario, "window_months", lambda: _window_months(scenario))
+
+
+def _window_months(scenario: Scenario) -> WindowMonths:
     calendar = scenario.calendar
     months = calendar.slices("month", scenario.warmup_days, scenario.horizon_days)
     edges = np.array([m.start for m in months] + [months[-1].end], dtype=np.float64)
     quarters = tuple(calendar.label("quarter", m.index // 3) for m in months)
     full = np.array([abs(m.share - 1.0) < 1e-12 for m in months], dtype=np.bool_)
+    edges.setflags(write=False)
+    full.setflags(write=False)
     return WindowMonths(edges, tuple(m.label for m in months), quarters, full)
 
 

@@ -175,8 +175,8 @@ def _how_run_section(result: ExperimentResult) -> list[str]:
         f"- **Seed {exp.seed}**: rerunning with this seed gives exactly these numbers.",
         "- **Common random numbers**: run *r* of every scenario draws the same leads and each lead's luck at "
         "each stage from the same streams. Once two designs route the leads differently, their runs drift apart, "
-        "so a pair shares only part of its chance: how much is measured under How precise is this (the correlation "
-        "of paired runs; 1 would be all of it).",
+        "so a pair shares only part of its chance: the correlation of paired runs (in the precision section; 1 "
+        "would be all of it) measures how much.",
         f"- **Wall time** {result.wall_seconds:,.1f} s on {count_of(result.workers, 'worker')}"
         f"{_resumed_words(result)}.",
         _engine_line(result),

@@ -22,9 +22,10 @@ import yaml
 
 from simulator.io.atomic import atomic_write
 from simulator.report.question import question_text
+from simulator.run.csv_text import OUTPUT_FLOAT_FORMAT, write_frame
 from simulator.run.experiment import ExperimentResult
 
-CSV_FLOAT_FORMAT = "%.10g"
+CSV_FLOAT_FORMAT = OUTPUT_FLOAT_FORMAT
 OUTPUT_PATTERNS = ("config.yaml", "*.csv", "summary.json", "failures.json", "*.png", "report.md", "report.html")
 """The files :func:`write_outputs` writes in a run directory (the store and Hydra's files are not among them)."""
 
@@ -61,7 +62,7 @@ def write_tables(result: ExperimentResult, out_dir: Path) -> list[Path]:
         ),
         atomic_write(
             out_dir / "replications.csv",
-            lambda f: result.replications.to_csv(f, index=False, float_format=CSV_FLOAT_FORMAT),
+            lambda f: write_frame(f, result.replications, CSV_FLOAT_FORMAT),
         ),
         atomic_write(out_dir / "monthly.csv", lambda f: result.monthly_table.write_csv(f, CSV_FLOAT_FORMAT)),
         atomic_write(

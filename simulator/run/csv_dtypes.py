@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["ColumnTypes", "read_back_dtypes"]
+__all__ = ["ColumnTypes", "read_back_dtypes", "reads_back_unchanged"]
 
 ColumnTypes = tuple[tuple[str, str], ...]
 """(column, dtype name as pandas spells it) in the table's column order."""
@@ -74,3 +74,36 @@ def _object_dtypes(columns: Values, options: tuple[tuple[str, Any], ...]) -> Col
     text = pd.DataFrame(padded).to_csv(index=False)
     back = pd.read_csv(io.StringIO(text), **dict(options))
     return tuple((name, str(back[name].dtype)) for name, _ in columns)
+
+
+def reads_back_unchanged(frame: pd.DataFrame, read_options: dict[str, Any], dtypes: ColumnTypes | None = None) -> bool:
+    """True when ``read_csv`` of ``frame.to_csv(index=False)`` gives ``frame`` back: its dtypes and its text.
+
+    Numbers, booleans and missing values come back as written (floats with every digit);
+    text comes back unchanged when each value alone reads as itself, not as a number, a
+    boolean or a missing value (``NA``, ``null``, ``""``). So does then any part of the
+    column, however ``read_csv`` cuts the file into chunks to guess dtypes. ``dtypes``:
+    :func:`read_back_dtypes` of the frame, when already worked out.
+    """
+    found = dtypes if dtypes is not None else read_back_dtypes(frame, read_options)
+    if found is None or found != tuple((str(c), str(d)) for c, d in zip(frame.columns, frame.dtypes, strict=True)):
+        return False
+    options = tuple(sorted(read_options.items()))
+    for position, dtype in enumerate(frame.dtypes):
+        if str(dtype) == "object":
+            values = pd.unique(frame.iloc[:, position].to_numpy())
+            if not _text_reads_back(tuple(v for v in values if isinstance(v, str)), options):
+                return False
+    return True
+
+
+@lru_cache(maxsize=256)
+def _text_reads_back(values: tuple[str, ...], options: tuple[tuple[str, Any], ...]) -> bool:
+    """Whether each of ``values``, alone in a column, reads back as that same text."""
+    if not values:
+        return True
+    text = pd.DataFrame({f"c{i}": [value] for i, value in enumerate(values)}).to_csv(index=False)
+    back = pd.read_csv(io.StringIO(text), **dict(options))
+    return all(
+        str(back[f"c{i}"].dtype) == "object" and back[f"c{i}"].iloc[0] == value for i, value in enumerate(values)
+    )

@@ -11,6 +11,7 @@ column, while no more than one part (or one cluster of overlapping parts) is in 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -18,14 +19,20 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
+from simulator.run.csv_text import OUTPUT_FLOAT_FORMAT, header_line, write_frame
 from simulator.run.manifest import Entry
 from simulator.run.table_source import TableSource, common_dtypes, write_pieces
 
-__all__ = ["READ_OPTIONS", "StoredTable"]
+__all__ = ["READ_OPTIONS", "StoredTable", "output_kind"]
 
 # pandas < 3 reads floats with a fast parser that can be one unit in the last place off;
 # pandas 3 reads them exactly by default (and deprecates the option).
 READ_OPTIONS: dict[str, Any] = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+
+
+def output_kind(kind: str) -> str:
+    """The file kind of a table's rows as the output prints them (``out-monthly.csv``; ``StoredTable.write_csv``)."""
+    return f"out-{kind}"
 
 
 class StoredTable(TableSource):
@@ -117,6 +124,10 @@ class StoredTable(TableSource):
         every part first.
         """
         start = file.tell()
+        if self._write_printed(file, float_format):
+            return
+        file.seek(start)
+        file.truncate()
         recorded = self._recorded_dtypes()
         if recorded is not None and self._write_recorded(file, recorded, float_format):
             return
@@ -132,10 +143,47 @@ class StoredTable(TableSource):
                 columns = self.column_order()
                 write_pieces(file, self.chunks(), columns, common_dtypes(columns, dtypes), float_format)
                 return
-            piece.to_csv(file, index=False, header=signature is None, float_format=float_format)
+            write_frame(file, piece, float_format, header=signature is None)
             signature = mine
         if signature is None:
             pd.DataFrame().to_csv(file, index=False, float_format=float_format)
+
+    def _write_printed(self, file: IO[str], float_format: str) -> bool:
+        """The parts' rows as printed when they were stored; False (part of the file written) when not all were.
+
+        The store prints a part's tables as the output prints them (``out-`` files) when
+        reading the part back changes nothing. Where every part was printed so, this gives
+        :meth:`_write_recorded`'s bytes without reading a part: with the same dtypes in
+        every part, the first part's file, then every other one without its header; else,
+        when stacking changes no column's dtype (a part only lacks some columns), each
+        row's cells in the stack's column order, a lacking column empty (a part whose
+        text holds a quote is not cut into cells: then False).
+        """
+        printed = output_kind(self.kind)
+        recorded = self._recorded_dtypes()
+        if float_format != OUTPUT_FLOAT_FORMAT or not recorded or any(printed not in e.files for e in self.entries):
+            return False
+        by_stem = {e.stem: dtypes for e, dtypes in zip(self.by_name, recorded, strict=True)}
+        columns = list(dict.fromkeys(c for dtypes in recorded for c in dtypes))
+        same = all(dtypes == recorded[0] for dtypes in recorded)
+        if same and any(list(dtypes) != list(recorded[0]) for dtypes in recorded):
+            return False  # the same columns in another order: left to _write_recorded, which writes each part as read
+        if not same:
+            common = common_dtypes(columns, recorded)
+            if any(str(common[c]) != d for dtypes in recorded for c, d in dtypes.items()):
+                return False
+            file.write(header_line(columns))
+        for k, entry in enumerate(self.entries):
+            text = (self.directory / f"{entry.stem}.{printed}").read_bytes().decode("utf-8")  # line ends as written
+            own = list(by_stem[entry.stem])
+            header = header_line(own)
+            if not text.startswith(header):
+                return False
+            if same:
+                file.write(text if k == 0 else text[len(header) :])
+            elif not _write_spread(file, text[len(header) :], own, columns):
+                return False
+        return True
 
     def _write_recorded(self, file: IO[str], recorded: list[dict[str, str]], float_format: str) -> bool:
         """One pass with the recorded dtypes; False (part of the file written) when a part is not as recorded."""
@@ -153,5 +201,26 @@ class StoredTable(TableSource):
                 return False
             if common is not None:
                 piece = piece.reindex(columns=columns).astype(common)  # type: ignore[arg-type]
-            piece.to_csv(file, index=False, header=k == 0, float_format=float_format)
+            write_frame(file, piece, float_format, header=k == 0)
         return True
+
+
+def _write_spread(file: IO[str], body: str, own: list[str], columns: list[str]) -> bool:
+    """Write CSV rows of columns ``own`` with columns ``columns`` (those not in ``own`` empty); False if quoted."""
+    if '"' in body:
+        return False
+    end = os.linesep
+    lines = body.split(end)
+    if lines[-1] != "":
+        return False
+    position = {name: i for i, name in enumerate(own)}
+    picks = [position.get(name) for name in columns]
+    out = []
+    for line in lines[:-1]:
+        cells = line.split(",")
+        if len(cells) != len(own):
+            return False
+        out.append(",".join("" if i is None else cells[i] for i in picks))
+    if out:
+        file.write(end.join(out) + end)
+    return True

@@ -23,6 +23,8 @@ from typing import IO, Any
 
 import pandas as pd
 
+from simulator.run.csv_text import write_frame
+
 __all__ = ["FrameTable", "LoadedTables", "TableSource", "common_dtypes", "write_pieces"]
 
 
@@ -83,7 +85,7 @@ class FrameTable(TableSource):
 
     def write_csv(self, file: IO[str], float_format: str) -> None:
         """Write the table as CSV (no index)."""
-        self.table.to_csv(file, index=False, float_format=float_format)
+        write_frame(file, self.table, float_format)
 
 
 class LoadedTables(Mapping[str, pd.DataFrame]):
@@ -137,7 +139,7 @@ def write_pieces(
     wrote = False
     for piece in pieces:
         shaped = piece.reindex(columns=list(columns)).astype(dict(dtypes))  # type: ignore[arg-type]
-        shaped.to_csv(file, index=False, header=not wrote, float_format=float_format)
+        write_frame(file, shaped, float_format, header=not wrote)
         wrote = True
     if not wrote:
         pd.DataFrame().to_csv(file, index=False, float_format=float_format)
