@@ -372,3 +372,21 @@ def test_csv_text_has_the_bytes_of_to_csv(float_format: str | None) -> None:
                 assert csv_text(frame, float_format, header=header, lineterminator=end) == expected
     assert csv_text(pd.DataFrame({"d": pd.to_datetime(["2020-01-01"])})) is None  # dates: left to to_csv
     assert csv_text(pd.DataFrame({"o": [1, "x"]})) is None  # an object column holding a number
+
+
+def test_parts_with_the_same_columns_in_another_order_are_written_under_their_own_names(tmp_path: Path) -> None:
+    """Recorded dtypes compared as dicts matched whatever their order: the second scenario's cells went under the
+    first one's header (two teams listed the other way round give utilisation_sdr, utilisation_ae and back)."""
+    rng = np.random.default_rng(5)
+    first = _rows("first", [0, 1], rng, sdr_calls=lambda n: np.arange(n), ae_calls=lambda n: np.arange(n) * 10)
+    second = _rows("second", [0, 1], rng, ae_calls=lambda n: np.arange(n) * 10 + 5, sdr_calls=lambda n: -np.arange(n))
+    assert set(first.columns) == set(second.columns) and list(first.columns) != list(second.columns)
+    store = DirectoryStore(tmp_path)
+    store.start({"scenario_names": NAMES})
+    store.add(_part(0, 0, 1, first))
+    store.add(_part(1, 0, 1, second))
+    written = io.StringIO()
+    store.monthly_source().write_csv(written, FLOAT_FORMAT)
+    back = pd.read_csv(io.StringIO(written.getvalue()))
+    assert list(back[back.scenario == "second"]["sdr_calls"]) == list(-np.arange(len(second)))
+    assert written.getvalue() == store.monthly().to_csv(index=False, float_format=FLOAT_FORMAT)

@@ -165,7 +165,9 @@ class StoredTable(TableSource):
             return False
         by_stem = {e.stem: dtypes for e, dtypes in zip(self.by_name, recorded, strict=True)}
         columns = list(dict.fromkeys(c for dtypes in recorded for c in dtypes))
-        same = all(dtypes == recorded[0] for dtypes in recorded)
+        # the same columns in the same order (dicts compare equal whatever their order, and a part
+        # whose columns came in another order would be written under the first part's header)
+        same = all(list(dtypes.items()) == list(recorded[0].items()) for dtypes in recorded)
         if same and any(list(dtypes) != list(recorded[0]) for dtypes in recorded):
             return False  # the same columns in another order: left to _write_recorded, which writes each part as read
         if not same:
@@ -190,7 +192,9 @@ class StoredTable(TableSource):
         if not recorded:
             return False
         by_stem = {e.stem: dtypes for e, dtypes in zip(self.by_name, recorded, strict=True)}
-        same = all(dtypes == recorded[0] for dtypes in recorded)
+        # the same columns in the same order (dicts compare equal whatever their order, and a part
+        # whose columns came in another order would be written under the first part's header)
+        same = all(list(dtypes.items()) == list(recorded[0].items()) for dtypes in recorded)
         columns = list(dict.fromkeys(c for dtypes in recorded for c in dtypes))
         common = None if same else common_dtypes(columns, recorded)
         for k, entry in enumerate(self.entries):
