@@ -189,7 +189,10 @@ def test_a_latin1_or_semicolon_file_is_told_how_to_save_it(tmp_path: Path) -> No
     bad = _bad_copy(tmp_path, _set(5, "Owner", "jos\u00e9"))
     csv = tmp_path / "opportunities.csv"
     csv.write_bytes(csv.read_text(encoding="utf-8").encode("latin-1"))
-    with pytest.raises(CalibrationError, match=r"line 7 \(byte 0xe9\) is not UTF-8 text.*save the file as 'CSV UTF-8'"):
+    with pytest.raises(
+        CalibrationError,
+        match=r"row 6 \(line 7 of the file, byte 0xe9\) is not UTF-8 text.*save the file as 'CSV UTF-8'",
+    ):
         calibrate(bad, AS_OF)
     csv.write_text(csv.read_bytes().decode("latin-1").replace(",", ";"), encoding="utf-8")
     with pytest.raises(CalibrationError, match=r"the file looks separated by ';', save it with commas"):

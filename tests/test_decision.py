@@ -323,3 +323,29 @@ def test_a_difference_equal_in_every_run_up_to_rounding_reads_so() -> None:
     apart = pd.Series({"ci_low": 571_000.0, "ci_high": 572_000.0, "share_better": 0.0, "share_worse": 1.0})
     assert _interval(apart, "cost_of_sales").startswith("95% CI")
     assert _tied(pd.Series({"ci_low": -0.2, "ci_high": 0.16, "share_better": 0.0, "share_worse": 0.0}))
+
+
+def test_a_target_met_on_average_but_not_by_the_ci_says_the_runs_cannot_tell() -> None:
+    """plan_check on 5 runs chose two_more_reps as 'reaching' 80% with a CI of 37.6% to 96.4%."""
+    from simulator.analysis.answer import _unsure
+
+    ranking = pd.DataFrame(
+        {"scenario": ["more", "today"], "mean": [0.8, 0.4], "ci_low": [0.376, 0.118], "ci_high": [0.964, 0.769]}
+    )
+    words = _unsure(ranking, "more", "hit_plan", 0.8)
+    assert "its 95% CI (37.6% to 96.4%) reaches past the target" in words and "more runs would" in words
+    ranking.loc[0, "ci_low"] = 0.81
+    assert _unsure(ranking, "more", "hit_plan", 0.8) == ""
+    cycle = pd.DataFrame({"scenario": ["fast"], "mean": [40.0], "ci_low": [35.0], "ci_high": [47.0]})
+    assert "reaches past the target" in _unsure(cycle, "fast", "cycle_time_days_p50", 45.0)  # lower is better
+    assert _unsure(cycle, "fast", "cycle_time_days_p50", 50.0) == ""
+
+
+def test_two_scenarios_on_few_runs_say_why_there_is_no_probability_of_being_best() -> None:
+    from simulator.analysis.answer import _ranking_sentence
+
+    few = pd.DataFrame({"scenario": ["a", "b"], "n": [5, 5], "mean": [1.0, 2.0], "p_best": [math.nan, math.nan]})
+    assert _ranking_sentence(None, few, "bookings") == (  # type: ignore[arg-type]
+        "5 runs are too few to say how likely either is the best (that takes 10)."
+    )
+    assert _ranking_sentence(None, few.assign(n=40), "bookings") is None  # type: ignore[arg-type]

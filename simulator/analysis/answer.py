@@ -193,6 +193,9 @@ def _clear_changes(result: ExperimentResult, kpi: str, exclude: str) -> list[tup
 
 def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str) -> str | None:
     if len(ranking) < 3:
+        runs = int(ranking["n"].min()) if len(ranking) > 1 else MIN_RUNS_FOR_BEST
+        if runs < MIN_RUNS_FOR_BEST:  # the ranking table's P(best) reads "-": say why
+            return f"{runs} runs are too few to say how likely either is the best (that takes {MIN_RUNS_FOR_BEST})."
         return None
     items = [f"{r['scenario']} {format_value(kpi, float(r['mean']))}" for _, r in ranking.iterrows()]
     first = ranking.iloc[0]
@@ -223,6 +226,19 @@ def _single_scenario(result: ExperimentResult, decision: DecisionSettings, ranki
     return Answer(paragraph, recommended, ranking, decision)
 
 
+def _unsure(ranking: pd.DataFrame, scenario: str, kpi: str, target: float) -> str:
+    """Words for a mean that meets the target while its 95% CI reaches the other side (5 runs: 80% of 37.6-96.4%)."""
+    row = ranking[ranking["scenario"] == scenario].iloc[0]
+    low, high = float(row["ci_low"]), float(row["ci_high"])
+    worst = high if (direction(kpi) or 1) < 0 else low
+    if not math.isfinite(worst) or _meets_target(worst, kpi, target):
+        return ""
+    return (
+        f" on average, but its 95% CI ({format_value(kpi, low)} to {format_value(kpi, high)}) reaches past the "
+        "target, so the runs cannot yet tell whether it does: more runs would"
+    )
+
+
 def _choice(result: ExperimentResult, decision: DecisionSettings, ranking: pd.DataFrame) -> tuple[str | None, str]:
     """The scenario to choose and the sentence that says why."""
     kpi, baseline = decision.primary, result.experiment.baseline
@@ -249,7 +265,8 @@ def _choice(result: ExperimentResult, decision: DecisionSettings, ranking: pd.Da
             if len(meeting) > 1 and decision.guardrails
             else ""
         )
-        return cheapest, f"By the decision rule, choose {cheapest}: it reaches {goal}{why}."
+        unsure = _unsure(ranking, cheapest, kpi, target)
+        return cheapest, f"By the decision rule, choose {cheapest}: it reaches {goal}{why}{unsure}."
     better = [s for s in ordered if s != baseline and clear[s]]
     allowed = [s for s in better if not _limits_broken(result, decision, s)]
     if allowed and decision.rule is None:

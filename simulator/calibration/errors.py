@@ -17,7 +17,7 @@ class CalibrationError(Exception):
             for part in (
                 f"file {file}" if file else "",
                 f"column '{column}'" if column else "",
-                f"row {row}" if row is not None else "",
+                f"row {row} (line {row + 1} of the file, after its header)" if row is not None else "",
             )
             if part
         )

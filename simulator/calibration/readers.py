@@ -48,7 +48,7 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
             where = "it"
         except UnicodeDecodeError as whole:
             line = raw[: whole.start].count(b"\n") + 1
-            where = f"line {line} (byte 0x{raw[whole.start]:02x})"
+            where = f"row {line - 1} (line {line} of the file, byte 0x{raw[whole.start]:02x})"
         raise CalibrationError(
             f"{where} is not UTF-8 text (Latin-1 or Windows-1252 from an older Excel?): save the file as 'CSV UTF-8'",
             file=str(path),
