@@ -11,6 +11,7 @@ import pytest
 import simulator
 from simulator.analysis.warmup import (
     depleting_territories,
+    hiring_in_window,
     mser,
     recommended_warmup,
     territories,
@@ -194,3 +195,15 @@ def test_a_drift_is_told_from_the_first_months_level_to_the_last_and_never_below
     assert drift.first == pytest.approx(120.0, abs=1.5) and drift.last == pytest.approx(30.0, abs=1.5)
     start, end = f"{drift.first:,.0f}", f"{drift.last:,.0f}"
     assert f"falls by 75% across the measured window (from about {start} to {end})" in drift.sentence(250.0)
+
+
+def test_a_scenario_hiring_inside_the_window_moves_by_its_plan_and_warm_up_advice_runs() -> None:
+    """hiring_plan: '21% rise, try clock.warmup_days=500', which the horizon of 500 then refused."""
+    table = monthly({"spread_evenly": np.linspace(60, 75, 12), "no_hires": np.full(12, 60.0)})
+    (drift,) = transient_drifts(table, baseline="spread_evenly", planned={"spread_evenly"})
+    assert drift.planned and not drift.transient
+    assert "planned hires join and ramp inside the measured window" in drift.sentence(250, "spread_evenly")
+    (cold,) = transient_drifts(table, baseline="spread_evenly")
+    assert "clock.warmup_days=500 clock.horizon_days=750" in cold.sentence(250, "spread_evenly", 500)
+    experiment = simulator.load_experiment("hiring_plan", ["runs=2"])
+    assert hiring_in_window(experiment) == {"spread_evenly", "all_in_january"}

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +37,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
+from simulator.config.workforce import hire_start_day
 from simulator.run.experiment import Experiment, ExperimentResult
 
 FloatArray = NDArray[np.float64]
@@ -167,6 +168,7 @@ class Drift:
     first: float = math.nan  # mean level in the window's first month, over runs
     last: float = math.nan  # and in its last month
     unsettled: bool = False  # still clearly moving the same way over the window's second half
+    planned: bool = False  # the scenario's planned hires join inside the window: the plan's own course
 
     def _ends(self) -> tuple[float, float]:
         """Where the series starts and ends in the window: the first and last months' means when known."""
@@ -185,15 +187,20 @@ class Drift:
     @property
     def transient(self) -> bool:
         """True for an artefact of the run's start (a warning), False for a response or a forecast (a note)."""
-        return not (self.response or self.from_state)
+        return not (self.response or self.from_state or self.planned)
 
     @property
     def relative(self) -> float:
         """The drift as a share of the level."""
         return self.drift / self.level if self.level else math.inf
 
-    def sentence(self, warmup_days: float, baseline: str = "the baseline") -> str:
+    def sentence(self, warmup_days: float, baseline: str = "the baseline", horizon_days: float = math.inf) -> str:
         """The warning in words, with the warm-up to try (or, for a response, what moves it)."""
+        if self.planned:
+            return (
+                f"{self.scenario}: the {self.what} {self._change()}: its planned hires join and ramp inside the "
+                "measured window, so this is the hiring plan's own course, not an artefact a warm-up would remove"
+            )
         if self.from_state:
             return (
                 f"{self.scenario}: the {self.what} {self._change()}: the run starts from the deals open at the "
@@ -219,11 +226,25 @@ class Drift:
                 "an artefact of the run's start)"
             )
         suggestion = max(warmup_days * 2, 250.0)
+        setting = f"clock.warmup_days={suggestion:.0f}"
+        if math.isfinite(horizon_days):  # the window keeps its length: the horizon moves with the warm-up
+            setting += f" clock.horizon_days={suggestion + horizon_days - warmup_days:.0f}"
         return (
             f"{self.scenario}: the {self.what} still {self._change()}: the run had not reached a steady state when "
-            f"measurement began; try a longer warm-up (clock.warmup_days={suggestion:.0f}, or `salesim warmup` to "
-            "choose one)"
+            f"measurement began; try a longer warm-up ({setting}, or `salesim warmup` to choose one)"
         )
+
+
+def hiring_in_window(experiment: Experiment) -> set[str]:
+    """Scenarios with planned hires (``workforce.teams.<team>.hires``) joining inside the measured window."""
+    found = set()
+    for spec in experiment.scenarios:
+        config = spec.config
+        calendar, warmup = config.clock.calendar(), config.clock.warmup_days
+        for settings in config.workforce.teams.values():
+            if any(warmup <= hire_start_day(h, calendar, warmup) < config.clock.horizon_days for h in settings.hires):
+                found.add(spec.name)
+    return found
 
 
 def starts_from_state(experiment: Experiment) -> bool:
@@ -238,7 +259,7 @@ def result_drifts(result: ExperimentResult) -> list[Drift]:
         experiment = result.experiment
         monthly = result.monthly_table.frame(TRANSIENT_COLUMNS)
         shapes, from_state = seasonal_shapes(experiment), starts_from_state(experiment)
-        return transient_drifts(monthly, experiment.baseline, shapes, from_state)
+        return transient_drifts(monthly, experiment.baseline, shapes, from_state, hiring_in_window(experiment))
 
     return result.derived("transient_drifts", drifts)
 
@@ -248,6 +269,7 @@ def transient_drifts(
     baseline: str | None = None,
     seasonality: Mapping[str, Sequence[float]] | None = None,
     from_state: bool = False,
+    planned: Collection[str] = (),
 ) -> list[Drift]:
     """State series whose trend over the window is clear and material, per scenario.
 
@@ -260,7 +282,8 @@ def transient_drifts(
     table's ``calendar_month`` labels (``...-MM``) let the open pipeline's trend be fitted
     beside the arrivals' seasonal swing. With ``from_state`` (the runs start from a real
     open pipeline, e.g. a calibrated company's as-of date, with no warm-up) every drift is
-    the forecast's own course: a note.
+    the forecast's own course: a note. A scenario in ``planned`` hires inside the window:
+    its drifts are the hiring plan's course, a note too.
     """
     found: list[Drift] = []
     if monthly.empty or "month" not in monthly.columns:
@@ -292,7 +315,20 @@ def transient_drifts(
                 # still moving the same way over the second half, clearly (a level being reached flattens)
                 unsettled = bool(late.mean() * np.sign(drift) > critical * late_se) if late_se > 0 else False
                 found.append(
-                    Drift(str(scenario), column, what, level, drift, se, False, from_state, first, last, unsettled)
+                    Drift(
+                        str(scenario),
+                        column,
+                        what,
+                        level,
+                        drift,
+                        se,
+                        False,
+                        from_state,
+                        first,
+                        last,
+                        unsettled,
+                        planned=str(scenario) in planned,
+                    )
                 )
     if baseline is None:
         return found

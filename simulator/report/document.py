@@ -202,7 +202,10 @@ def _steady_state_lines(result: ExperimentResult) -> list[str]:
     baseline = result.experiment.baseline
     from_state = starts_from_state(result.experiment)
     drifts = result_drifts(result)
-    lines = [f"- **Not yet in a steady state**: {d.sentence(warmup, baseline)}." for d in drifts if d.transient]
+    horizon = result.experiment.scenarios[0].config.clock.horizon_days
+    lines = [
+        f"- **Not yet in a steady state**: {d.sentence(warmup, baseline, horizon)}." for d in drifts if d.transient
+    ]
     lines += [
         f"- **Not yet in a steady state**: {line}."
         for line in depleting_territories(result.replications, territories(result.experiment))
@@ -223,6 +226,7 @@ def _steady_state_lines(result: ExperimentResult) -> list[str]:
             if d.response and not d.unsettled
         ]
         + [f"- **The forecast's course**: {d.sentence(warmup, baseline)}." for d in drifts if d.from_state]
+        + [f"- **The hiring plan's course**: {d.sentence(warmup, baseline)}." for d in drifts if d.planned]
     )
 
 

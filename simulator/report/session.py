@@ -182,7 +182,8 @@ def run_and_write(
     warmup = experiment.scenarios[0].config.clock.warmup_days
     for drift in result_drifts(result):
         kind = "warning" if drift.transient or drift.unsettled else "note"
-        print(f"salesim: {kind}: {drift.sentence(warmup, experiment.baseline)}", file=sys.stderr)
+        horizon = experiment.scenarios[0].config.clock.horizon_days
+        print(f"salesim: {kind}: {drift.sentence(warmup, experiment.baseline, horizon)}", file=sys.stderr)
     for line in depleting_territories(result.replications, territories(experiment)):
         print(f"salesim: warning: {line}", file=sys.stderr)
     _say_failures(result, resume_command)
