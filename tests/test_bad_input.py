@@ -201,3 +201,12 @@ def test_random_values_in_every_section_are_refused_in_words_or_run_cleanly(
         result = simulator.run_experiment(experiment, workers=1, store_dir=run_dir)
         assert not result.failures, result.failures[0]
         assert len(result.replications) == 1
+
+
+def test_a_new_role_with_a_pay_line_alone_is_warned_to_have_no_turnover() -> None:
+    """A 'bdr' team with economics but no workforce line ran with nobody leaving or hired, without a word."""
+    from simulator.config.validation import RoleWorkforceWarning
+
+    overrides = ["+economics.roles.bdr={base_salary:60000,on_target_variable:30000,quota:0}"]
+    with pytest.warns(RoleWorkforceWarning, match=r"org.teams.full_cycle.role = 'bdr': no workforce.roles.bdr"):
+        simulator.load_experiment("plan_check", [*overrides, "org.teams.full_cycle.role=bdr", "runs=2"]).validate()

@@ -57,15 +57,19 @@ def _check_references(config: ScenarioConfig, issues: list[ConfigIssue]) -> None
             )
 
 
-def known_roles(config: ScenarioConfig) -> list[str]:
-    """Roles the config gives a meaning: a stage's (any pipeline), the account owners', a pay or workforce line."""
+def stage_roles(config: ScenarioConfig) -> list[str]:
+    """Roles the pipelines name: a stage's (any pipeline) and the account owners'."""
     named = [stage.role for stage in config.pipeline.stages]
     named += [stage.role for stages in config.pipelines.stages().values() for stage in stages]
     retention = config.pipelines.retention
     if retention is not None:
         named.append(retention.renewal.checkin_role)
-    named += [*config.economics.roles, *config.workforce.roles]
     return list(dict.fromkeys(named))
+
+
+def known_roles(config: ScenarioConfig) -> list[str]:
+    """Roles the config gives a meaning: the pipelines' (:func:`stage_roles`), a pay or workforce line."""
+    return list(dict.fromkeys([*stage_roles(config), *config.economics.roles, *config.workforce.roles]))
 
 
 def _check_team_roles(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
@@ -80,6 +84,7 @@ def _check_team_roles(config: ScenarioConfig, issues: list[ConfigIssue]) -> None
     routed = set(config.org.routing.values())
     for name, team in config.org.teams.items():
         if team.role in known:
+            _warn_without_workforce(config, name, team.role)
             continue
         close = difflib.get_close_matches(team.role, known, n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]}?)" if close else ""
@@ -90,6 +95,26 @@ def _check_team_roles(config: ScenarioConfig, issues: list[ConfigIssue]) -> None
             f"{', '.join(known)}{hint}, or add economics.roles.{team.role}"
         )
         issues.append(ConfigIssue(f"org.teams.{name}.role", team.role, allowed))
+
+
+class RoleWorkforceWarning(UserWarning):
+    """A team whose role has a pay line but no workforce settings: its reps never leave and start ramped."""
+
+
+def _warn_without_workforce(config: ScenarioConfig, team: str, role: str) -> None:
+    """Warn once when the workforce section sets roles one by one but not this team's (a new role's pay line alone)."""
+    workforce = config.workforce
+    if not workforce.roles or role in workforce.roles or team in workforce.teams:
+        return
+    if role in stage_roles(config):
+        return  # a role the pipelines name (CSMs, partner managers): static by the shipped design
+    message = (
+        f"org.teams.{team}.role = '{role}': no workforce.roles.{role} (or workforce.teams.{team}), so its reps never "
+        f"leave, are never replaced and start fully ramped, unlike the roles {', '.join(workforce.roles)}"
+    )
+    if message not in _SHAPES_WARNED:
+        _SHAPES_WARNED.add(message)
+        warnings.warn(message, RoleWorkforceWarning, stacklevel=4)
 
 
 def _check_dated_features(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
