@@ -9,12 +9,11 @@ import pandas as pd
 import pytest
 
 import simulator
+from simulator.analysis.territory import depleting_territories, territories
 from simulator.analysis.warmup import (
-    depleting_territories,
     hiring_in_window,
     mser,
     recommended_warmup,
-    territories,
     transient_drifts,
     truncations,
 )

@@ -360,43 +360,6 @@ def _seasonal_regressor(runs: pd.DataFrame, multipliers: Sequence[float] | None)
     return np.asarray((season[of_year % n] + season[(of_year - 1) % n]) / 2.0, dtype=np.float64)
 
 
-TERRITORY_WORKED = 0.9
-"""A territory this much worked by the end of the run is running out of fresh accounts."""
-
-
-def depleting_territories(replications: pd.DataFrame, territory: Mapping[str, int | None]) -> list[str]:
-    """Scenarios whose prospecting territory is nearly used up by the end of the run, in words.
-
-    A finite territory (``pipelines.prospecting.target_accounts``) is worked account by
-    account; once few fresh accounts are left, prospecting books fewer meetings month by
-    month, so the measured year is no steady state. ``replications`` needs the
-    ``target_accounts_worked`` KPI; ``territory`` maps a scenario to its number of target
-    accounts (None: no prospecting).
-    """
-    if replications.empty or "target_accounts_worked" not in replications.columns:
-        return []
-    lines = []
-    worked = replications.groupby("scenario", sort=False)["target_accounts_worked"].mean()
-    for scenario, mean_worked in worked.items():
-        accounts = territory.get(str(scenario))
-        if accounts and mean_worked >= TERRITORY_WORKED * accounts:
-            lines.append(
-                f"{scenario}: {mean_worked / accounts:.0%} of the {accounts:,} target accounts are worked by the end "
-                "of the run: prospecting runs out of fresh accounts, so its meetings fall as the run goes on; "
-                "raise pipelines.prospecting.target_accounts to the territory the reps really have"
-            )
-    return lines
-
-
-def territories(experiment: Experiment) -> dict[str, int | None]:
-    """Each scenario's number of prospecting target accounts (None: no prospecting pipeline)."""
-    out: dict[str, int | None] = {}
-    for spec in experiment.scenarios:
-        prospecting = spec.config.pipelines.prospecting
-        out[spec.name] = None if prospecting is None else int(prospecting.target_accounts)
-    return out
-
-
 def seasonal_shapes(experiment: Experiment) -> dict[str, Sequence[float]]:
     """Each scenario's 12 monthly arrival multipliers (``market.seasonality``), for :func:`transient_drifts`."""
     return {spec.name: tuple(spec.config.market.seasonality) for spec in experiment.scenarios}

@@ -39,11 +39,10 @@ from simulator.analysis.tables import (
     window_noun,
     window_words,
 )
+from simulator.analysis.territory import depleting_territories, territories
 from simulator.analysis.warmup import (
-    depleting_territories,
     result_drifts,
     starts_from_state,
-    territories,
 )
 from simulator.analysis.wording import count_of, team_label, title
 from simulator.engines.choice import engines_used

@@ -24,10 +24,9 @@ from tqdm import tqdm
 from simulator.analysis.decision import check_decision, check_reported
 from simulator.analysis.precision import auto_runs_words
 from simulator.analysis.results import run_experiment
+from simulator.analysis.territory import depleting_territories, territories
 from simulator.analysis.warmup import (
-    depleting_territories,
     result_drifts,
-    territories,
 )
 from simulator.analysis.wording import count_of
 from simulator.engines import fast
