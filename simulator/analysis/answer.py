@@ -192,15 +192,14 @@ def _clear_changes(result: ExperimentResult, kpi: str, exclude: str) -> list[tup
 
 
 def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str) -> str | None:
+    runs = int(ranking["n"].min()) if len(ranking) > 1 else MIN_RUNS_FOR_BEST
     if len(ranking) < 3:
-        runs = int(ranking["n"].min()) if len(ranking) > 1 else MIN_RUNS_FOR_BEST
         if runs < MIN_RUNS_FOR_BEST:  # the ranking table's P(best) reads "-": say why
             return f"{runs} runs are too few to say how likely either is the best (that takes {MIN_RUNS_FOR_BEST})."
         return None
     items = [f"{r['scenario']} {format_value(kpi, float(r['mean']))}" for _, r in ranking.iterrows()]
     first = ranking.iloc[0]
     p_best = float(first["p_best"])
-    runs = int(ranking["n"].min())
     chance = (
         f"; {first['scenario']} is the best in {p_best:.0%} of resamplings of the runs"
         if math.isfinite(p_best)

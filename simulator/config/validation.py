@@ -67,11 +67,6 @@ def stage_roles(config: ScenarioConfig) -> list[str]:
     return list(dict.fromkeys(named))
 
 
-def known_roles(config: ScenarioConfig) -> list[str]:
-    """Roles the config gives a meaning: the pipelines' (:func:`stage_roles`), a pay or workforce line."""
-    return list(dict.fromkeys([*stage_roles(config), *config.economics.roles, *config.workforce.roles]))
-
-
 def _check_team_roles(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
     """A team's role must mean something: a misspelt one got the default pay, no ramp and no attrition, silently.
 
@@ -80,11 +75,13 @@ def _check_team_roles(config: ScenarioConfig, issues: list[ConfigIssue]) -> None
     """
     if not config.economics.roles:
         return
-    known = known_roles(config)
+    staged = stage_roles(config)
+    known = list(dict.fromkeys([*staged, *config.economics.roles, *config.workforce.roles]))
     routed = set(config.org.routing.values())
     for name, team in config.org.teams.items():
         if team.role in known:
-            _warn_without_workforce(config, name, team.role)
+            if team.role not in staged:  # roles the pipelines name (CSMs, partner managers) are static by design
+                _warn_without_workforce(config, name, team.role)
             continue
         close = difflib.get_close_matches(team.role, known, n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]}?)" if close else ""
@@ -106,8 +103,6 @@ def _warn_without_workforce(config: ScenarioConfig, team: str, role: str) -> Non
     workforce = config.workforce
     if not workforce.roles or role in workforce.roles or team in workforce.teams:
         return
-    if role in stage_roles(config):
-        return  # a role the pipelines name (CSMs, partner managers): static by the shipped design
     if team != config.org.default_team and team not in config.org.routing.values():
         return  # a team that works no stage: its turnover changes nothing
     message = (

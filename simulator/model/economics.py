@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.model.employment import employed_days, employed_interval, is_ramped, tenure_days_at
+from simulator.model.employment import employed_days, employed_interval, hired_in_window, is_ramped, tenure_days_at
 from simulator.model.plan_tables import Economics, FloatArray
 from simulator.model.records import Outcome, ReplicationRun
 
@@ -94,9 +94,7 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
     marketing = float(lead_counts @ economics.source_cost_per_lead)
     won_by_source = np.bincount(leads.source[won], weights=leads.deal_value[won], minlength=len(sc.source_names))
     partner_fees = float(won_by_source @ economics.source_margin)
-    with np.errstate(invalid="ignore"):
-        joined = (np.arange(run.rep_hire_day.size) >= sc.n_reps) & (run.rep_hire_day >= lo) & (run.rep_hire_day < hi)
-    hiring = float(economics.team_hiring_cost[run.rep_team[joined]].sum())
+    hiring = float(economics.team_hiring_cost[run.rep_team[hired_in_window(run)]].sum())
     cost_of_sales = people + commission + tools + partner_fees + hiring
     new_customers = float(won.sum())
     # Bookings per rep counts the reps who sell: those carrying a bookings quota (not CSMs,

@@ -40,6 +40,17 @@ def start_tenure_days(run: ReplicationRun) -> FloatArray:
     return months * run.scenario.calendar.days_per_month
 
 
+def hired_in_window(run: ReplicationRun) -> np.ndarray:
+    """(R,) True for each rep who joined inside the measurement window (a backfill or a planned hire).
+
+    The reps of day 0 come first in the rep arrays and are not hires, even with a window that opens on day 0.
+    """
+    lo, hi = run.scenario.warmup_days, run.scenario.horizon_days
+    joined = hire_day(run)
+    later = np.arange(joined.size) >= run.scenario.n_reps
+    return np.asarray(later & (joined >= lo) & (joined < hi), dtype=np.bool_)
+
+
 def employed_interval(run: ReplicationRun) -> tuple[FloatArray, FloatArray]:
     """Start and end of each rep's employment inside the measurement window (start >= end: none)."""
     lo, hi = run.scenario.warmup_days, run.scenario.horizon_days

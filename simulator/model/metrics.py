@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator.model.employment import hired_in_window
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY
 from simulator.model.pipeline_metrics import bookings_by_source, pipeline_kpis
 from simulator.model.planning import planning_kpis, planning_monthly
@@ -209,9 +210,8 @@ def _staffing(run: ReplicationRun) -> tuple[np.ndarray, np.ndarray]:
 def workforce_kpis(run: ReplicationRun) -> dict[str, float]:
     """Hires, leavers, re-dealt deals and the mean ramped FTE over the measurement window."""
     lo, hi = run.scenario.warmup_days, run.scenario.horizon_days
+    hired = hired_in_window(run)
     with np.errstate(invalid="ignore"):
-        joined_later = np.arange(run.rep_hire_day.size) >= run.scenario.n_reps  # reps of day 0 come first
-        hired = joined_later & (run.rep_hire_day >= lo) & (run.rep_hire_day < hi)
         left = (run.rep_leave_day >= lo) & (run.rep_leave_day < hi)
     _, fte = _staffing(run)
     days = np.arange(fte.shape[1]) + 0.5
