@@ -78,6 +78,14 @@ def test_figures_outside_are_named_with_how_far_and_inside_ones_are_not() -> Non
         ("sales and marketing per $ of new ARR", ""): 0,
     }
     assert checks[("sales and marketing per $ of new ARR", "")].value == pytest.approx(1.80)
+    serving = benchmark_checks(summary({**MEANS, "cost_retention": 400_000.0}), "today")
+    per_new = next(c for c in serving if c.benchmark.kpi == "sales and marketing per $ of new ARR")
+    assert per_new.value == pytest.approx(1.40) and per_new.side == -1  # the CSMs' cost wins no new customer
+    assert unusual_sentence(per_new) == (
+        "$1.40 of sales and marketing cost per $1 of new bookings; published $1.43–$2.00 ($0.03 below; the reps, "
+        "their tools and hiring, partner fees and leads only: managers, marketing staff and overheads are not "
+        "modelled)"
+    )
     assert checks[("cycle_time_days_p50", "")].distance == pytest.approx(70.0 - 84 * 250 / 365)
     sentences = {key: unusual_sentence(c) for key, c in checks.items()}
     assert sentences[("reps_at_quota_share", "")] == "0.0% of reps at quota; published 20–28% (20.0 points below)"

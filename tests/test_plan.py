@@ -99,6 +99,64 @@ def test_cost_kpis_match_a_hand_computation() -> None:
     assert row["sales_efficiency"] == pytest.approx(bookings / cost)
     assert row["contribution"] == pytest.approx(bookings - cost)
     assert row["bookings_per_rep"] == pytest.approx(bookings / 2)
+    assert row["cost_retention"] == 0.0  # no customer book: every dollar goes to new customers
+
+
+def four_pipelines(expansion_close_role: str = "csm") -> dict[str, Any]:
+    """The shipped generalist organisation with its four pipelines and its economics, over 150 days."""
+    data = shipped("generalist", economics="default")
+    data["pipelines"] = yaml.safe_load((CONFIGS / "pipelines" / "default.yaml").read_text())
+    data["pipelines"]["retention"]["expansion"]["stages"][1]["role"] = expansion_close_role
+    data["clock"] = {"horizon_days": 150.0, "warmup_days": 20.0, "days_per_year": 252}
+    return data
+
+
+def test_cac_leaves_out_the_cost_of_serving_existing_customers() -> None:
+    """CAC and S&M per $ of new ARR carried the CSMs' whole pay (their renewals and expansions)."""
+    run = simulate(compiled(four_pipelines()), 3, 0)
+    row = kpi_row(run)
+    sc = run.scenario
+    assert sc.economics is not None
+    csm = sc.team_names.index("csm")
+    lo, hi = sc.warmup_days, sc.horizon_days
+    days = np.clip(np.minimum(run.rep_leave_day, hi) - np.maximum(run.rep_hire_day, lo), 0.0, None)
+    members = run.rep_team == csm
+    per_year = sc.economics.team_fixed_cost[csm] + sc.economics.team_tool_cost[csm]
+    joined = members & (run.rep_hire_day > 0) & (run.rep_hire_day >= lo) & (run.rep_hire_day < hi)
+    by_hand = float(sc.calendar.years(days[members]).sum()) * per_year + joined.sum() * sc.economics.team_hiring_cost[csm]
+    # the CSMs work only renewals and expansions here, the other teams never touch the book
+    assert row["utilisation_full_cycle_renewal"] == row["utilisation_full_cycle_expansion"] == 0.0
+    assert row["cost_retention"] == pytest.approx(by_hand, rel=1e-12) and by_hand > 100_000
+    acquisition = row["cost_of_sales"] - by_hand
+    assert row["cac"] == pytest.approx((acquisition + row["cost_marketing"]) / row["deals_won"])
+    assert row["sales_efficiency"] == pytest.approx(row["bookings"] / acquisition)
+    assert row["expansion_bookings"] > 0
+    assert row["contribution"] == pytest.approx(row["bookings"] + row["expansion_bookings"] - row["cost_of_sales"])
+
+
+def test_a_team_working_new_business_and_the_book_is_split_by_its_time() -> None:
+    run = simulate(compiled(four_pipelines(expansion_close_role="full_cycle")), 3, 0)
+    row = kpi_row(run)
+    sc = run.scenario
+    parts = ("sales", "prospecting", "partner", "renewal", "expansion")
+    share = {
+        team: (row[f"utilisation_{team}_renewal"] + row[f"utilisation_{team}_expansion"])
+        / sum(row[f"utilisation_{team}_{p}"] for p in parts)
+        for team in ("full_cycle", "csm")
+    }
+    assert 0.0 < share["full_cycle"] < 0.2 and share["csm"] == 1.0
+    ledger = rep_ledger(run, sc.economics)  # type: ignore[arg-type]
+    cost = {
+        team: float(
+            (sc.calendar.years(ledger.employed_days) * (sc.economics.team_fixed_cost + sc.economics.team_tool_cost)[ledger.team])[
+                ledger.team == sc.team_names.index(team)
+            ].sum()
+        )
+        for team in share
+    }
+    hired = row["cost_hiring"]  # joiners' hiring cost, split with their team
+    expected = sum(cost[t] * share[t] for t in share)
+    assert expected <= row["cost_retention"] <= expected + hired
 
 
 def test_each_rep_who_joins_costs_its_roles_hiring_cost() -> None:

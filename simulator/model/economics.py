@@ -10,8 +10,17 @@ Modelling assumptions:
 - ``cost_of_sales`` is the cost of the sales organisation: people, tools, partner fees
   and the hiring cost of every rep who joins inside the window (a backfill or a planned
   hire; the reps of day 0 are already there). Marketing is the cost of the leads.
-  ``cac`` divides both by the new customers won; ``sales_efficiency`` is new ARR
-  (bookings of deals won) over the cost of sales.
+- ``cost_retention`` is the part of the cost of sales spent on existing customers: each
+  team's pay, tools and hiring times the share of its busy time inside the window that went
+  to renewals and expansions (a CSM team's whole cost, a full-cycle team's none unless it
+  works the customer book). Idle time is shared in the same proportions; a team that was
+  never busy counts as winning new customers. The rest, commission on new bookings and
+  partner fees included, is the cost of winning new customers: ``cac`` adds the marketing
+  cost and divides by the new customers won, ``sales_efficiency`` is new ARR (bookings of
+  deals won) over it. Both follow the usual SaaS definition (Benchmarkit's new CAC ratio;
+  BENCHMARKS.md, Pay, quota and unit economics), which leaves out the cost of serving the
+  existing book. ``contribution`` is all new ARR (new customers and expansions won) less
+  the whole cost of sales.
 - Quota attainment is credited bookings over the quota of the time employed, for reps
   of roles with a bookings quota who were ramped for all of their time in the window
   and employed for at least a month of it.
@@ -25,6 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.model.employment import employed_days, employed_interval, hired_in_window, is_ramped, tenure_days_at
+from simulator.model.multi_pipeline import EXPANSION, RENEWAL
+from simulator.model.pipeline_metrics import expansion_won_in_window
 from simulator.model.plan_tables import Economics, FloatArray
 from simulator.model.records import Outcome, ReplicationRun
 
@@ -78,6 +89,24 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else math.nan
 
 
+def retention_share(run: ReplicationRun) -> FloatArray:
+    """Share of each team's busy time inside the window spent on renewals and expansions.
+
+    Returns:
+        Shape (T,), in [0, 1]; 0 for a team that was never busy, and for every team of a
+        scenario without the pipelines beside new business.
+    """
+    n_teams = len(run.scenario.team_names)
+    record = run.pipelines
+    if record is None or record.rep_busy_by_pipeline.size == 0:
+        return np.zeros(n_teams)
+    by_team = np.zeros((n_teams, record.rep_busy_by_pipeline.shape[1]))
+    np.add.at(by_team, run.rep_team, record.rep_busy_by_pipeline)
+    total = by_team.sum(axis=1)
+    retention = by_team[:, [RENEWAL, EXPANSION]].sum(axis=1)
+    return np.divide(retention, total, out=np.zeros(n_teams), where=total > 0)
+
+
 def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics) -> dict[str, float]:
     """Cost, efficiency and quota KPIs of one replication."""
     sc, leads = run.scenario, run.leads
@@ -94,8 +123,17 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
     marketing = float(lead_counts @ economics.source_cost_per_lead)
     won_by_source = np.bincount(leads.source[won], weights=leads.deal_value[won], minlength=len(sc.source_names))
     partner_fees = float(won_by_source @ economics.source_margin)
-    hiring = float(economics.team_hiring_cost[run.rep_team[hired_in_window(run)]].sum())
+    joined = run.rep_team[hired_in_window(run)]
+    hiring = float(economics.team_hiring_cost[joined].sum())
     cost_of_sales = people + commission + tools + partner_fees + hiring
+    n_teams = len(sc.team_names)
+    spread = years * (economics.team_fixed_cost[team] + economics.team_tool_cost[team])
+    by_team = np.bincount(team, weights=spread, minlength=n_teams) + np.bincount(
+        joined, weights=economics.team_hiring_cost[joined], minlength=n_teams
+    )
+    retention = float(by_team @ retention_share(run))
+    acquisition = cost_of_sales - retention
+    expansion = float(run.pipelines.expansion_value[expansion_won_in_window(run)].sum()) if run.pipelines else 0.0
     new_customers = float(won.sum())
     # Bookings per rep counts the reps who sell: those carrying a bookings quota (not CSMs,
     # SDRs or partner managers), or, where no team has a quota (a calibrated export), the
@@ -113,9 +151,10 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
         "cost_partner_fees": partner_fees,
         "cost_hiring": hiring,
         "cost_marketing": marketing,
-        "cac": _ratio(cost_of_sales + marketing, new_customers),
-        "sales_efficiency": _ratio(bookings, cost_of_sales),
-        "contribution": bookings - cost_of_sales,
+        "cost_retention": retention,
+        "cac": _ratio(acquisition + marketing, new_customers),
+        "sales_efficiency": _ratio(bookings, acquisition),
+        "contribution": bookings + expansion - cost_of_sales,
         "bookings_per_rep": _ratio(bookings, average_headcount),
         "quota_attainment_p50": float(np.median(attainment)) if attainment.size else math.nan,
         "reps_at_quota_share": float(np.mean(attainment >= 1.0)) if attainment.size else math.nan,

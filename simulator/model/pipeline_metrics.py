@@ -34,6 +34,16 @@ def bookings_by_source(run: ReplicationRun) -> dict[str, float]:
     }
 
 
+def expansion_won_in_window(run: ReplicationRun) -> np.ndarray:
+    """Mask of the expansion opportunities won inside the window; empty without the pipelines."""
+    record, sc = run.pipelines, run.scenario
+    if record is None:
+        return np.zeros(0, dtype=np.bool_)
+    with np.errstate(invalid="ignore"):
+        inside = (record.expansion_end_day >= sc.warmup_days) & (record.expansion_end_day < sc.horizon_days)
+    return np.asarray(record.expansion_won & inside)
+
+
 def _pool_funnel(row: dict[str, float], names: tuple[str, ...], stage: np.ndarray, state: np.ndarray) -> None:
     """Entries and conversion per stage of a pool pipeline (read at the horizon)."""
     n_stages = len(names)
@@ -91,7 +101,7 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     row["churned_accounts"] = float(churned.sum())
     row["churned_arr"] = float(record.renewal_arr[churned].sum())
     row["renewal_rate"] = _ratio(row["renewals_won"], row["renewals_due"])
-    won_expansion = record.expansion_won & inside(record.expansion_end_day)
+    won_expansion = expansion_won_in_window(run)
     row["expansion_bookings"] = float(record.expansion_value[won_expansion].sum())
     row["expansions_won"] = float(won_expansion.sum())
     expansion = tables.stages[EXPANSION]

@@ -25,6 +25,7 @@ COST_KPIS = (
     "cost_of_sales",
     "cost_hiring",
     "cost_marketing",
+    "cost_retention",
     "cac",
     "sales_efficiency",
     "contribution",
@@ -88,7 +89,9 @@ def _cost_section(summary: pd.DataFrame, names: list[str], out_dir: Path | None,
         "",
         "Cost of sales is people (pay and on-costs for the days employed, commission on credited bookings), "
         "tool seats, partner fees and hiring (recruiting and onboarding each rep who joins: backfills and planned "
-        "hires); CAC adds the cost of leads and divides by the customers won. "
+        "hires). CAC is what winning new customers cost (the cost of sales less the time spent on renewals and "
+        "expansions, plus the cost of leads) per customer won; contribution is new and expansion bookings less the "
+        "whole cost of sales. "
         "Mean over runs (95% CI):",
         "",
         *md_table(["KPI", *names], rows),
