@@ -13,9 +13,10 @@ from reporting_fixtures import BASELINE, CHALLENGER, make_result
 
 from simulator.analysis.answer import answer
 from simulator.analysis.decision import check_decision, decision_issues, unreported_issues
-from simulator.analysis.formatting import kpi_label, kpi_words
+from simulator.analysis.formatting import digits_apart, format_value, kpi_label, kpi_words
 from simulator.analysis.quantities import direction
 from simulator.analysis.results import run_experiment
+from simulator.analysis.statistics import compare, summarise
 from simulator.analysis.wording import count_of, is_plural, possessive, title, words
 from simulator.config.decision import DecisionRule, DecisionSettings
 from simulator.config.errors import ConfigError
@@ -76,6 +77,26 @@ def test_the_answer_names_the_clear_winner_with_its_cis() -> None:
     assert text.startswith(f"{CHALLENGER} raises bookings from ") and f"with {BASELINE} to " in text
     assert text.count("95% CI") >= 2 and "win rate rises by" in text and "Choose specialist" in text
     assert list(found.ranking["scenario"]) == [CHALLENGER, BASELINE] and found.ranking["p_best"].iloc[0] > 0.95
+
+
+def test_a_small_clear_difference_shows_means_that_differ() -> None:
+    """ "raises bookings from $2.97M ... to $2.97M": the means got the decimals that tell them apart."""
+    result = make_result(runs=60, effect=0.0)
+    table = result.replications.copy()
+    noise = np.random.default_rng(4).normal(0.0, 500.0, int((table.scenario == BASELINE).sum()))
+    table.loc[table.scenario == CHALLENGER, "bookings"] = 2_968_000.0 + 5_000.0 + noise
+    table.loc[table.scenario == BASELINE, "bookings"] = 2_968_000.0 + noise * 0.5
+    result = dataclasses.replace(
+        result, replications=table, summary=summarise(table), comparison=compare(table, BASELINE)
+    )
+    text = answer(_with(result, DecisionSettings(primary="bookings"))).paragraph
+    assert text.startswith(f"{CHALLENGER} raises bookings from $2.968M (") and f"with {BASELINE} to $2.973M (" in text
+    assert digits_apart("bookings", 2_968_000.0, 2_973_000.0) == 1 and digits_apart("bookings", 1.0, 1.0) == 0
+    assert (
+        digits_apart("win_rate", 0.25001, 0.25003) == 2
+        and format_value("win_rate", 0.25003, extra_digits=2) == "25.003%"
+    )
+    assert digits_apart("bookings", 3_720_000.0, 3_250_000.0) == 0
 
 
 def test_no_clear_winner_keeps_the_baseline() -> None:

@@ -123,7 +123,9 @@ def test_cac_leaves_out_the_cost_of_serving_existing_customers() -> None:
     members = run.rep_team == csm
     per_year = sc.economics.team_fixed_cost[csm] + sc.economics.team_tool_cost[csm]
     joined = members & (run.rep_hire_day > 0) & (run.rep_hire_day >= lo) & (run.rep_hire_day < hi)
-    by_hand = float(sc.calendar.years(days[members]).sum()) * per_year + joined.sum() * sc.economics.team_hiring_cost[csm]
+    by_hand = (
+        float(sc.calendar.years(days[members]).sum()) * per_year + joined.sum() * sc.economics.team_hiring_cost[csm]
+    )
     # the CSMs work only renewals and expansions here, the other teams never touch the book
     assert row["utilisation_full_cycle_renewal"] == row["utilisation_full_cycle_expansion"] == 0.0
     assert row["cost_retention"] == pytest.approx(by_hand, rel=1e-12) and by_hand > 100_000
@@ -148,9 +150,10 @@ def test_a_team_working_new_business_and_the_book_is_split_by_its_time() -> None
     ledger = rep_ledger(run, sc.economics)  # type: ignore[arg-type]
     cost = {
         team: float(
-            (sc.calendar.years(ledger.employed_days) * (sc.economics.team_fixed_cost + sc.economics.team_tool_cost)[ledger.team])[
-                ledger.team == sc.team_names.index(team)
-            ].sum()
+            (
+                sc.calendar.years(ledger.employed_days)
+                * (sc.economics.team_fixed_cost + sc.economics.team_tool_cost)[ledger.team]
+            )[ledger.team == sc.team_names.index(team)].sum()
         )
         for team in share
     }

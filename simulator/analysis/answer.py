@@ -16,6 +16,7 @@ import pandas as pd
 
 from simulator.analysis.decision import decision_of
 from simulator.analysis.formatting import (
+    digits_apart,
     format_amount,
     format_mean_ci,
     format_money,
@@ -125,8 +126,16 @@ def _meets_target(mean: float, kpi: str, target: float) -> bool:
     return mean >= target if (direction(kpi) or 1) > 0 else mean <= target
 
 
-def _mean_words(result: ExperimentResult, scenario: str, kpi: str) -> str:
-    return format_mean_ci(summary_row(summary_of(result), scenario, kpi), kpi)
+def _mean_words(result: ExperimentResult, scenario: str, kpi: str, extra_digits: int = 0) -> str:
+    return format_mean_ci(summary_row(summary_of(result), scenario, kpi), kpi, extra_digits=extra_digits)
+
+
+def _means_apart(result: ExperimentResult, kpi: str, first: str, second: str) -> tuple[str, str]:
+    """Two scenarios' means (95% CI) in words, with the decimals that tell the means apart."""
+    rows = [summary_row(summary_of(result), name, kpi) for name in (first, second)]
+    means = [float(r["mean"]) if r is not None else math.nan for r in rows]
+    extra = digits_apart(kpi, means[0], means[1])
+    return _mean_words(result, first, kpi, extra), _mean_words(result, second, kpi, extra)
 
 
 def _lead_sentence(result: ExperimentResult, decision: DecisionSettings, top: str) -> str:
@@ -134,7 +143,7 @@ def _lead_sentence(result: ExperimentResult, decision: DecisionSettings, top: st
     kpi, baseline = decision.primary, result.experiment.baseline
     phrase = kpi_phrase(result, kpi)
     row = comparison_row(comparison_of(result), top, kpi)
-    base, best = _mean_words(result, baseline, kpi), _mean_words(result, top, kpi)
+    base, best = _means_apart(result, kpi, baseline, top)
     if row is None or not bool(row["significant"]):
         clear = _clear_changes(result, kpi, exclude=top)
         verb = "improves" if clear and direction(kpi) else "changes"
@@ -167,7 +176,8 @@ def _lead_sentence(result: ExperimentResult, decision: DecisionSettings, top: st
         for scenario, change in _clear_changes(result, kpi, exclude=top):
             verb = "raises" if float(change["mean_diff"]) > 0 else "lowers"
             head += (
-                f" {scenario} clearly {verb} {phrase}, to {_mean_words(result, scenario, kpi)}, a difference of "
+                f" {scenario} clearly {verb} {phrase}, to {_means_apart(result, kpi, baseline, scenario)[1]}, "
+                "a difference of "
                 f"{_difference(change, kpi)}."
             )
     return head

@@ -248,8 +248,8 @@ def kpi_difference_label(kpi: str) -> str:
     return kpi_axis_label(kpi)
 
 
-def format_money(value: float, signed: bool = False) -> str:
-    """Format an amount of money compactly: ``$1.23M``, ``$45.6k``, ``$950``."""
+def format_money(value: float, signed: bool = False, extra_digits: int = 0) -> str:
+    """Format an amount of money compactly: ``$1.23M``, ``$45.6k``, ``$950`` (``extra_digits`` more decimals)."""
     if not math.isfinite(value):
         return "n/a"
     if round(value) == 0:
@@ -257,21 +257,22 @@ def format_money(value: float, signed: bool = False) -> str:
     sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
     size = abs(value)
     # the unit is chosen on the rounded figure: $999,999 is $1.00M, not $1000.0k
+    more = extra_digits
     if round(size / 1e6, 2) >= 1e3:
-        body = f"{size / 1e9:.2f}B"
+        body = f"{size / 1e9:.{2 + more}f}B"
     elif round(size / 1e3, 1) >= 1e3:
-        body = f"{size / 1e6:.2f}M"
+        body = f"{size / 1e6:.{2 + more}f}M"
     elif round(size) >= 1e3:
-        body = f"{size / 1e3:.1f}k"
+        body = f"{size / 1e3:.{1 + more}f}k"
     else:
-        body = f"{size:.0f}"
+        body = f"{size:.{more}f}"
     return f"{sign}${body}"
 
 
 TWO_DECIMAL_KPIS = ("sales_efficiency",)  # $ of new ARR per $ of cost of sales: 0.95 and 1.04 differ
 
 
-def format_value(kpi: str, value: float, signed: bool = False) -> str:
+def format_value(kpi: str, value: float, signed: bool = False, extra_digits: int = 0) -> str:
     """Format one value of a KPI for a table; rates as %, days and hours with 1 decimal.
 
     Args:
@@ -279,20 +280,22 @@ def format_value(kpi: str, value: float, signed: bool = False) -> str:
         value: The value.
         signed: Show a ``+`` on positive values and rates as percentage points
             (for differences).
+        extra_digits: Decimals to show beyond the usual ones (to tell two close values apart).
     """
     if value is None or not math.isfinite(value):
         return "n/a"
     unit = kpi_unit(kpi)
     if unit == "money":
-        return format_money(value, signed)
+        return format_money(value, signed, extra_digits)
     if unit == "rate" and signed:
-        points = _no_negative_zero(value * 100, 1)
-        return f"{points:{'+' if points else ''}.1f} pts"
+        points = _no_negative_zero(value * 100, 1 + extra_digits)
+        return f"{points:{'+' if points else ''}.{1 + extra_digits}f} pts"
     if unit == "rate":
-        return f"{value:.1%}"
+        return f"{value:.{1 + extra_digits}%}"
     decimals = 1 if unit in ("days", "hours") or abs(value) < 100 else 0
     if kpi in TWO_DECIMAL_KPIS:
         decimals = 2
+    decimals += extra_digits
     shown = _no_negative_zero(value, decimals)
     return f"{shown:{'+' if signed and shown else ''},.{decimals}f}"
 
@@ -347,18 +350,34 @@ def format_percent(value: float, signed: bool = True) -> str:
     return f"{value:+.1%}" if signed else f"{value:.1%}"
 
 
-def format_mean_ci(row: pd.Series | None, kpi: str, words: bool = True) -> str:
+def digits_apart(kpi: str, first: float, second: float, most: int = 3) -> int:
+    """The extra decimals (0 to ``most``) that show two different values of ``kpi`` differently.
+
+    ``$2.97M`` and ``$2.97M`` for $2,968k and $2,973k read as no change: one more decimal
+    shows ``$2.968M`` and ``$2.973M``. Equal values, or values apart only beyond ``most``
+    decimals, give 0.
+    """
+    if first == second or not (math.isfinite(first) and math.isfinite(second)):
+        return 0
+    for extra in range(most + 1):
+        if format_value(kpi, first, extra_digits=extra) != format_value(kpi, second, extra_digits=extra):
+            return extra
+    return 0
+
+
+def format_mean_ci(row: pd.Series | None, kpi: str, words: bool = True, extra_digits: int = 0) -> str:
     """A summary row's mean with its 95% CI: ``mean (low to high)`` for reports, ``mean [low, high]`` for terminals.
 
     A missing row or mean reads ``-`` (reports) or ``n/a`` (terminals); a mean without an
-    interval (one run) reads as the mean alone.
+    interval (one run) reads as the mean alone. ``extra_digits``: as :func:`format_value`.
     """
     if row is None or not math.isfinite(float(row["mean"])):
         return "-" if words else "n/a"
-    mean = format_value(kpi, float(row["mean"]))
+    mean = format_value(kpi, float(row["mean"]), extra_digits=extra_digits)
     if not math.isfinite(float(row["ci_low"])):
         return mean
-    low, high = format_value(kpi, float(row["ci_low"])), format_value(kpi, float(row["ci_high"]))
+    low = format_value(kpi, float(row["ci_low"]), extra_digits=extra_digits)
+    high = format_value(kpi, float(row["ci_high"]), extra_digits=extra_digits)
     return f"{mean} ({low} to {high})" if words else f"{mean} [{low}, {high}]"
 
 
