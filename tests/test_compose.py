@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ import yaml
 import simulator
 from simulator.command_line import prepare_command_line, restore_overrides
 from simulator.config.errors import ConfigError
+from simulator.run.build import BaselineWarning, experiment_from_dicts
 from simulator.run.differences import MISSING, difference_rows, format_setting, scenario_differences
 from tests.scenarios import CONFIGS, ROOT
 
@@ -199,6 +201,21 @@ def test_a_scenario_identical_to_the_baseline_says_so() -> None:
     )
     _, rows = difference_rows(experiment)
     assert rows == [["b", "(none: same settings as the baseline)", "", ""], ["c", "clock.horizon_days", "500", "600"]]
+
+
+def test_an_experiment_naming_no_baseline_is_told_which_scenario_is_one() -> None:
+    """An experiment file without ``baseline`` compared every scenario with the first, without a word."""
+    config = simulator.load_experiment().resolved_config["scenarios"]["generalist"]
+    scenarios = {"b": config, "a": {**config, "runs": 7}}
+    with pytest.warns(BaselineWarning, match=r"the first scenario, b, is the baseline .*one of \['b', 'a'\]"):
+        experiment = experiment_from_dicts({**config, "experiment": {"name": "x"}}, scenarios)
+    assert experiment.baseline == "b"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", BaselineWarning)
+        assert (
+            experiment_from_dicts({**config, "experiment": {"name": "x", "baseline": "a"}}, scenarios).baseline == "a"
+        )
+        assert experiment_from_dicts({**config, "experiment": {"name": "x"}}, {"b": config}).baseline == "b"
 
 
 def test_describe_prints_the_table_and_runs_nothing(tmp_path: Path) -> None:

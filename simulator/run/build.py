@@ -8,6 +8,7 @@ deep-merged into it.
 from __future__ import annotations
 
 import copy
+import warnings
 from collections.abc import Collection, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -20,6 +21,12 @@ from simulator.config.errors import ConfigError, ConfigIssue, issues_from_valida
 from simulator.run.experiment import Experiment, PrecisionGoal, ScenarioSpec
 
 AUTO_RUNS = "auto"
+
+
+class BaselineWarning(UserWarning):
+    """An experiment of several scenarios names no baseline: the first one is used."""
+
+
 GOAL_DEFAULTS = {"target_kpi": "bookings", "target_precision": 0.02, "max_runs": 2000, "pilot_runs": 20}
 
 
@@ -144,6 +151,13 @@ def experiment_from_dicts(
     decision = _decision(meta, issues)
     names = list(scenarios)
     baseline = meta.get("baseline", names[0] if names else "")
+    if "baseline" not in meta and len(names) > 1:
+        warnings.warn(
+            f"experiment.baseline is not set: the first scenario, {names[0]}, is the baseline the others are "
+            f"compared with (set experiment.baseline to one of {names} to choose)",
+            BaselineWarning,
+            stacklevel=2,
+        )
     if issues:
         raise ConfigError(issues)
     resolved = {
