@@ -116,6 +116,18 @@ def test_a_scenario_moving_where_the_baseline_is_steady_is_a_response_not_a_tran
     assert all(d.transient for d in transient_drifts(both, baseline="today"))
 
 
+def test_a_scenario_moving_about_as_much_as_the_baseline_gets_no_note() -> None:
+    """The default run noted specialist's expansion backlog falling 7% "while generalist's is steady": it fell 4%."""
+    baseline, scenario = np.linspace(25.0, 24.0, 12), np.linspace(24.5, 22.7, 12)  # -4% (under 5%) and -7%
+    table = monthly({"generalist": baseline, "specialist": scenario}, runs=200, noise=0.3)
+    alone = transient_drifts(table)
+    assert [d.scenario for d in alone] == ["specialist"] and alone[0].relative == pytest.approx(-0.075, abs=0.01)
+    assert transient_drifts(table, baseline="generalist") == []  # 3 points apart: not material
+    apart = monthly({"generalist": baseline, "specialist": np.linspace(24.5, 21.0, 12)}, runs=200, noise=0.3)
+    (drift,) = transient_drifts(apart, baseline="generalist")  # 10 points apart: the lever moves it
+    assert drift.response and drift.scenario == "specialist"
+
+
 def test_a_backlog_still_rising_at_the_end_of_the_window_has_no_steady_level() -> None:
     """csm_coverage's 7 CSMs: the expansion backlog rose from 714 to 1,138 through the year, said nowhere."""
     growing = monthly({"csm_11": np.full(12, 50.0), "csm_7": np.linspace(50, 80, 12)})
