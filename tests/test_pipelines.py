@@ -204,10 +204,11 @@ def test_bad_pipeline_values_name_the_key() -> None:
 # referral rates stepping up when a session ends, check-ins and expansions that go on
 # through renewal windows, check-ins spread over each account's contract; reference_touches 6, so a
 # year of 4 check-ins and 2 renewal stages churns at the base rate; customers' luck keyed
-# draw by draw instead of drawn in chunks of 128, which moved only the churned accounts.)
+# draw by draw instead of drawn in chunks of 128, which moved only the churned accounts; larger
+# accounts churning less, size_logit 0.25: 103 -> 115 churned in this run, 94.1 -> 95.0 over 8.)
 FULL_REGRESSIONS = {
-    "generalist": {"deals_won": 83.0, "meetings_booked": 411.0, "bookings": 2776770.98, "churned_accounts": 103.0},
-    "specialist": {"deals_won": 81.0, "meetings_booked": 270.0, "bookings": 2878853.05, "churned_accounts": 103.0},
+    "generalist": {"deals_won": 83.0, "meetings_booked": 411.0, "bookings": 2776770.98, "churned_accounts": 115.0},
+    "specialist": {"deals_won": 81.0, "meetings_booked": 270.0, "bookings": 2878853.05, "churned_accounts": 115.0},
 }
 
 

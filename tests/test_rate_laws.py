@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from simulator.engines.choice import simulate as choose_engine
 from simulator.engines.simpy import simulate
 from simulator.model.metrics import kpi_row
 from simulator.model.records import ReplicationRun
@@ -340,6 +341,28 @@ def test_churn_follows_the_documented_probability_as_load_and_owners_change() ->
                 churned += 1
                 active -= 1
     assert abs(churned - expected) < Z * math.sqrt(variance), (churned, expected, variance)
+
+
+@pytest.mark.parametrize("engine", ["simpy", "fast"])
+def test_larger_accounts_churn_less_by_the_documented_size_effect(engine: str) -> None:
+    """Churn logit - size_logit x ln(ARR / reference_arr): GRR rises with contract size (SaaS Capital 2023)."""
+    data = customer_book(400, 253.0, churn=0.15, size_logit=0.6, reference_arr=1000.0)
+    data["pipelines"]["retention"]["initial_arr"] = {"dist": "lognormal", "median": 1000.0, "p90": 5000.0}
+    scenario = compiled(data)
+    churned = expected = variance = 0.0
+    small = large = 0  # churned accounts below and above the reference
+    for r in range(6):
+        record = choose_engine(scenario, SEED, r, engine).pipelines
+        assert record is not None and record.renewal_arr.size > 300
+        z = math.log(0.15 / 0.85) - 0.6 * np.log(record.renewal_arr / 1000.0)
+        p = 1.0 / (1.0 + np.exp(-z))
+        expected += float(p.sum())
+        variance += float((p * (1 - p)).sum())
+        churned += float(record.renewal_churned.sum())
+        small += int((record.renewal_churned & (record.renewal_arr < 1000.0)).sum())
+        large += int((record.renewal_churned & (record.renewal_arr >= 1000.0)).sum())
+    assert abs(churned - expected) < Z * math.sqrt(variance), (churned, expected, variance)
+    assert small > 1.5 * large  # as many accounts on each side of the median, far fewer large ones lost
 
 
 # ---------------------------------------------------------------------------- attrition and hires

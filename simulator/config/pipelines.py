@@ -129,6 +129,12 @@ class RenewalConfig(ConfigModel):
         ),
     )
     reference_load: float = Field(default=104.0, gt=0.0, description="accounts per CSM with no load effect")
+    size_logit: float = Field(
+        default=0.0,
+        ge=0.0,
+        description="churn logit - this x ln(account ARR / reference_arr): larger accounts churn less; 0: none",
+    )
+    reference_arr: float = Field(default=25_000.0, gt=0.0, description="account ARR ($) with no size effect")
     load_logit: float = Field(
         default=1.0, ge=0.0, description="churn logit + this x (load / reference - 1), above reference"
     )

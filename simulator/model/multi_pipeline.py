@@ -85,6 +85,8 @@ class PipelineTables:
     churn_logit: float
     reference_load: float
     load_logit: float
+    size_logit: float
+    reference_arr: float
     touch_logit: float
     reference_touches: float
     checkin_interval_days: float
@@ -235,6 +237,8 @@ def compile_pipelines(config: ScenarioConfig, horizon_days: float, calendar: Cal
         churn_logit=logit(retention.renewal.churn_probability) if retention is not None else 0.0,
         reference_load=retention.renewal.reference_load if retention is not None else 1.0,
         load_logit=retention.renewal.load_logit if retention is not None else 0.0,
+        size_logit=retention.renewal.size_logit if retention is not None else 0.0,
+        reference_arr=retention.renewal.reference_arr if retention is not None else 1.0,
         touch_logit=retention.renewal.touch_logit if retention is not None else 0.0,
         reference_touches=retention.renewal.reference_touches if retention is not None else 0.0,
         checkin_interval_days=retention.renewal.checkin_interval_days if retention is not None else math.inf,

@@ -307,6 +307,8 @@ def _decide(w: World, c: int) -> bool:
     p, cs = w.p, w.customers
     load = _load(w, c)
     z = p.churn_logit + p.load_logit * max(0.0, load / p.reference_load - 1.0)
+    if p.size_logit > 0.0 and cs.arr[c] > 0.0:  # larger accounts churn less (SaaS Capital 2023)
+        z -= p.size_logit * math.log(cs.arr[c] / p.reference_arr)
     observed = min(1.0, (cs.due[c] - cs.term_start[c]) / p.contract_days)
     z -= p.touch_logit * (cs.touches[c] - p.reference_touches * observed)
     churned = _draw(w, c, _after_renewal(w, CHURN), cs.r_term[c]) < _probability(z)

@@ -98,6 +98,8 @@ class Params(NamedTuple):
     churn_logit: float
     reference_load: float
     load_logit: float
+    size_logit: float
+    reference_arr: float
     touch_logit: float
     reference_touches: float
     checkin_interval: float

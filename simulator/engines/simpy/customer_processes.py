@@ -153,6 +153,9 @@ def _renewal(floor: SalesFloor, pipes: Pipelines, customer: Customer, draws: Cus
         yield floor.timeout(customer.due - floor.now)
     load = _load(floor, pipes, customer)
     z = tables.churn_logit + tables.load_logit * max(0.0, load / tables.reference_load - 1.0)
+    if tables.size_logit > 0.0 and customer.arr > 0.0:
+        # larger accounts churn less: GRR rises with contract size (SaaS Capital 2023)
+        z -= tables.size_logit * math.log(customer.arr / tables.reference_arr)
     # touches are compared with the reference pro rata of the part of the term simulated
     # (an initial customer due in March had its earlier touches before day 0)
     observed = min(1.0, (customer.due - customer.term_start) / tables.contract_days)
