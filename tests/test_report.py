@@ -13,7 +13,7 @@ import pytest
 from reporting_fixtures import BASELINE, CHALLENGER, make_result
 
 from simulator.analysis.formatting import HEADLINE_KPIS, format_money, format_percent, format_value, kpi_words
-from simulator.analysis.statistics import correlation_of_pairs, mean_interval, replications_needed
+from simulator.analysis.statistics import compare, correlation_of_pairs, mean_interval, replications_needed, summarise
 from simulator.report.document import conclusion, results_table, write_report
 from simulator.run.experiment import ExperimentResult, ReplicationFailure
 from simulator.run.table_source import FrameTable
@@ -90,6 +90,31 @@ def test_bottleneck_and_leakiest_stage(better: ExperimentResult) -> None:
     assert "The SDR team works that stage and is busy" in leak and "the leads wait for it until they leak" in leak
     calm = _sentence(sentences, "In generalist, most leaked leads")
     assert "works that stage" not in calm
+
+
+def test_a_clear_change_in_bookings_is_split_by_source_and_prospecting_time() -> None:
+    """Doubling inbound leads lowered bookings with no word why: outbound meetings lost the reps' time."""
+    result = make_result(runs=80, effect=0.08)
+    table = result.replications.copy()
+    shift = (table.scenario == CHALLENGER) * 600_000.0  # the challenger trades outbound for inbound
+    table["bookings_inbound"] = 0.5 * table.bookings + shift
+    table["bookings_outbound"] = 0.3 * table.bookings - shift
+    table["bookings_partner"] = 0.2 * table.bookings
+    table["utilisation_ae_prospecting"] = 0.28 - (table.scenario == CHALLENGER) * 0.14 + 0.001 * (table.replication % 3)
+    table = table.assign(utilisation_sdr_prospecting=0.5)  # no change: no sentence
+    result = dataclasses.replace(
+        result, replications=table, summary=summarise(table), comparison=compare(table, BASELINE)
+    )
+    sentences = conclusion(result)
+    split = _sentence(sentences, f"Of {CHALLENGER}'s difference in bookings, by lead source: ")
+    inbound, outbound, partner = (split.index(s) for s in ("inbound +", "outbound -", "partner +"))
+    assert inbound < outbound < partner  # the largest change first
+    row = _row(result, "bookings_partner")
+    assert f"partner {format_money(row['mean_diff'], signed=True)} (95% CI" in split
+    time = _sentence(sentences, "The AE team's time spent prospecting falls from 28.1% with generalist to 14.1%")
+    assert time.endswith("prospecting fills the time its queued work leaves.")
+    assert not [s for s in sentences if "SDR team's time spent prospecting" in s]
+    assert not [s for s in conclusion(make_result(runs=80, effect=0.0)) if "by lead source" in s]  # no clear change
 
 
 def test_results_table_has_every_headline_kpi_and_scenario(better: ExperimentResult) -> None:

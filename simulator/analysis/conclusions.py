@@ -14,6 +14,7 @@ import math
 
 import pandas as pd
 
+from simulator.analysis.attribution import prospecting_sentences, source_sentence
 from simulator.analysis.decision import decision_kpis, decision_of
 from simulator.analysis.formatting import (
     HEADLINE_KPIS,
@@ -271,6 +272,8 @@ def _scenario_sentences(result: ExperimentResult, scenario: str, kpis: list[str]
         (clear if bool(row["significant"]) else unclear).append(row)
     clear.sort(key=lambda r: -abs(float(r["relative_diff"])) if math.isfinite(float(r["relative_diff"])) else 0.0)
     sentences += [difference_sentence(row, period) for row in clear[:MORE_SHOWN]]
+    sources = source_sentence(result, scenario)
+    sentences += [*([sources] if sources else []), *prospecting_sentences(result, scenario)]
     if unclear:
         names = join_words([kpi_words(str(r["kpi"])) for r in unclear])
         sentences.append(f"No clear difference between {scenario} and {unclear[0]['baseline']} in {names}.")
