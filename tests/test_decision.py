@@ -11,9 +11,16 @@ import pandas as pd
 import pytest
 from reporting_fixtures import BASELINE, CHALLENGER, make_result
 
-from simulator.analysis.answer import answer
+from simulator.analysis.answer import _ranking_sentence, answer
 from simulator.analysis.decision import check_decision, decision_issues, unreported_issues
-from simulator.analysis.formatting import digits_apart, format_value, kpi_label, kpi_words
+from simulator.analysis.formatting import (
+    digits_apart,
+    format_signed_interval,
+    format_signed_range,
+    format_value,
+    kpi_label,
+    kpi_words,
+)
 from simulator.analysis.quantities import direction
 from simulator.analysis.results import run_experiment
 from simulator.analysis.statistics import compare, summarise
@@ -97,6 +104,24 @@ def test_a_small_clear_difference_shows_means_that_differ() -> None:
         and format_value("win_rate", 0.25003, extra_digits=2) == "25.003%"
     )
     assert digits_apart("bookings", 3_720_000.0, 3_250_000.0) == 0
+
+
+def test_a_clear_difference_never_shows_a_ci_bound_of_zero() -> None:
+    """ "0.8 points higher (95% CI 0.0 to +1.6 points)" read as if the CI included zero."""
+    assert format_signed_range("win_rate", 0.0004, 0.0162) == "+0.04 to +1.62 points"
+    assert format_signed_range("win_rate", -0.0004, 0.0162) == "0.0 to +1.6 points"  # it does include zero
+    assert format_signed_range("bookings", 400.0, 90_000.0) == "+$400 to +$90.0k"
+    assert format_signed_interval("win_rate", 0.0004, 0.0162) == "+0.04 pts to +1.62 pts"
+    assert format_signed_range("cycle_time_days_p50", -2.5, -1.0) == "-2.5 to -1.0 working days"
+
+
+def test_a_ranking_of_close_means_shows_them_apart() -> None:
+    """ "Ranked on bookings: plus_3_Central $2.96M, as_is $2.96M, pods_by_product $2.96M"."""
+    ranking = pd.DataFrame(
+        {"scenario": ["a", "b", "c"], "mean": [2_964_000.0, 2_961_000.0, 2_958_000.0], "n": 50, "p_best": 0.5}
+    )
+    text = _ranking_sentence(make_result(runs=10), ranking, "bookings")
+    assert text is not None and "a $2.964M, b $2.961M, c $2.958M;" in text
 
 
 def test_no_clear_winner_keeps_the_baseline() -> None:

@@ -9,6 +9,7 @@ says which scenario to choose. Every figure comes from the result tables.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -207,7 +208,10 @@ def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str)
         if runs < MIN_RUNS_FOR_BEST:  # the ranking table's P(best) reads "-": say why
             return f"{runs} runs are too few to say how likely either is the best (that takes {MIN_RUNS_FOR_BEST})."
         return None
-    items = [f"{r['scenario']} {format_value(kpi, float(r['mean']))}" for _, r in ranking.iterrows()]
+    means = [float(m) for m in ranking["mean"]]
+    extra = max((digits_apart(kpi, a, b) for a, b in itertools.pairwise(means)), default=0)
+    names = [str(n) for n in ranking["scenario"]]
+    items = [f"{n} {format_value(kpi, m, extra_digits=extra)}" for n, m in zip(names, means, strict=True)]
     first = ranking.iloc[0]
     p_best = float(first["p_best"])
     chance = (

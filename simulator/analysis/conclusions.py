@@ -25,8 +25,8 @@ from simulator.analysis.formatting import (
     format_amount,
     format_percent,
     format_signed_amount,
+    format_signed_interval,
     format_signed_range,
-    format_value,
     kpi_label,
     kpi_words,
     ties_words,
@@ -132,7 +132,7 @@ def interval_words(row: pd.Series, compact: bool = False) -> str:
     if not (math.isfinite(low) and math.isfinite(high)):
         return "n/a"
     if compact:
-        return f"{format_value(kpi, low, signed=True)} to {format_value(kpi, high, signed=True)}"
+        return format_signed_interval(kpi, low, high)
     return format_signed_range(kpi, low, high)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from simulator.analysis.wording import sentence_start, team_label, words
@@ -328,19 +329,57 @@ def format_signed_amount(kpi: str, value: float) -> str:
     return f"{'+' if value > 0 else '-'}{text}"
 
 
+def _reads_zero(text: str) -> bool:
+    return not any(c in "123456789" for c in text)
+
+
+def _clear_of_zero(low: float, high: float, bounds: Callable[[int], tuple[str, str]]) -> tuple[str, str]:
+    """The interval's bounds with the decimals (up to 3 more) that keep an interval clear of zero from reading 0.
+
+    A clear difference whose CI reads ``0.0 to +1.6 points`` looks as if it included zero:
+    one more decimal shows ``+0.04 to +1.62 points``.
+    """
+    shown = bounds(0)
+    if low > 0 or high < 0:
+        for extra in range(1, 4):
+            if not any(_reads_zero(b) for b in shown):
+                break
+            shown = bounds(extra)
+    return shown
+
+
 def format_signed_range(kpi: str, low: float, high: float) -> str:
-    """Format an interval of a difference for a sentence, the unit written once (``-4.0 to -3.8 working days``)."""
+    """Format an interval of a difference for a sentence, the unit written once (``-4.0 to -3.8 working days``).
+
+    A bound of an interval that excludes zero never reads as zero (see :func:`_clear_of_zero`).
+    """
     unit = kpi_unit(kpi)
     if unit == "money":
-        return f"{format_money(low, signed=True)} to {format_money(high, signed=True)}"
+        money = _clear_of_zero(
+            low, high, lambda e: (format_money(low, signed=True, extra_digits=e), format_money(high, True, e))
+        )
+        return f"{money[0]} to {money[1]}"
     words = {"rate": " points", "days": " working days", "hours": " hours"}.get(unit, "")
     scale = 100.0 if unit == "rate" else 1.0
     decimals = 1 if unit != "count" or max(abs(low), abs(high)) < 100 else 0
-    bounds = []
-    for value in (low, high):
-        shown = _no_negative_zero(value * scale, decimals)
-        bounds.append(f"{shown:{'+' if shown else ''},.{decimals}f}")
-    return f"{bounds[0]} to {bounds[1]}{words}"
+
+    def bounds(extra: int) -> tuple[str, str]:
+        texts = []
+        for value in (low, high):
+            shown = _no_negative_zero(value * scale, decimals + extra)
+            texts.append(f"{shown:{'+' if shown else ''},.{decimals + extra}f}")
+        return texts[0], texts[1]
+
+    first, last = _clear_of_zero(low, high, bounds)
+    return f"{first} to {last}{words}"
+
+
+def format_signed_interval(kpi: str, low: float, high: float) -> str:
+    """An interval of a difference as a table cell writes it (``+1.2 pts to +3.4 pts``), clear of zero when it is."""
+    first, last = _clear_of_zero(
+        low, high, lambda e: (format_value(kpi, low, True, e), format_value(kpi, high, True, e))
+    )
+    return f"{first} to {last}"
 
 
 def format_percent(value: float, signed: bool = True) -> str:
