@@ -124,6 +124,17 @@ def test_a_ranking_of_close_means_shows_them_apart() -> None:
     assert text is not None and "a $2.964M, b $2.961M, c $2.958M;" in text
 
 
+def test_one_scenario_says_what_a_single_run_brings_beside_the_ci_of_the_mean() -> None:
+    """A calibrated quarter read "$2.97M ($2.95M to $3.00M)" and booked $2.80M: the CI was the mean's."""
+    config = single_stage_queue(3.0, 0.2, reps=4, horizon_days=60.0, conversion=0.5)
+    config.update(seed=3, runs=20, experiment={"name": "one", "baseline": "base"})
+    result = run_experiment(experiment_from_dict(config), workers=1)
+    text = answer(_with(result, DecisionSettings(primary="deals_won"))).paragraph
+    row = result.summary[result.summary.kpi == "deals_won"].iloc[0]
+    assert f"range from {format_value('deals_won', row.p10)} to {format_value('deals_won', row.p90)} in 8 of 10" in text
+    assert "the interval above is of the mean over 20 runs" in text and "backtest" not in text  # no fitted start
+
+
 def test_no_clear_winner_keeps_the_baseline() -> None:
     result = _with(make_result(runs=60, effect=0.0), DecisionSettings(primary="bookings"))
     found = answer(result)

@@ -29,9 +29,17 @@ from simulator.analysis.formatting import (
     ties_words,
 )
 from simulator.analysis.planning import plan_figure
-from simulator.analysis.quantities import direction
+from simulator.analysis.quantities import Kind, direction, kpi_kind
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, rank_scenarios
-from simulator.analysis.tables import comparison_of, comparison_row, scenario_names, summary_of, summary_row
+from simulator.analysis.tables import (
+    comparison_of,
+    comparison_row,
+    scenario_names,
+    summary_of,
+    summary_row,
+    window_words,
+)
+from simulator.analysis.warmup import starts_from_state
 from simulator.analysis.wording import is_plural, join_words
 from simulator.config.decision import DecisionSettings
 from simulator.run.experiment import ExperimentResult
@@ -229,7 +237,7 @@ def _single_scenario(result: ExperimentResult, decision: DecisionSettings, ranki
     figures = [
         f"{kpi_phrase(result, k)} {_mean_words(result, scenario, k)}" for k in [decision.primary, *decision.guardrails]
     ]
-    paragraph = f"{scenario} gives {join_words(figures)}."
+    paragraph = f"{scenario} gives {join_words(figures)}." + _spread_words(result, scenario, decision.primary)
     target = decision.rule.target if decision.rule else None
     recommended: str | None = scenario
     if target is not None and not ranking.empty:
@@ -237,6 +245,31 @@ def _single_scenario(result: ExperimentResult, decision: DecisionSettings, ranki
         recommended = scenario if reached else None
         paragraph += f" It {'reaches' if reached else 'misses'} the target of {format_value(decision.primary, target)}."
     return Answer(paragraph, recommended, ranking, decision)
+
+
+def _spread_words(result: ExperimentResult, scenario: str, kpi: str) -> str:
+    """What one run of ``kpi`` brings (its P10 to P90), beside the CI of the mean: a forecast asks the former.
+
+    A calibrated company's quarter read "$2.97M ($2.95M to $3.00M)" and booked $2.80M: the
+    interval was of the mean over runs, and one quarter spreads far wider.
+    """
+    row = summary_row(summary_of(result), scenario, kpi)
+    if row is None or kpi_kind(kpi) is Kind.EVENT or not {"p10", "p90", "n"} <= set(row.index):
+        return ""
+    low, high, runs = float(row["p10"]), float(row["p90"]), int(row["n"])
+    if runs < 10 or not (math.isfinite(low) and math.isfinite(high)) or low == high:
+        return ""
+    words = (
+        f" Run by run, {kpi_phrase(result, kpi)} over {window_words(result)} range from {format_value(kpi, low)} to"
+        f" {format_value(kpi, high)} in 8 of 10 runs (P10 to P90); the interval above is of the mean over {runs}"
+        " runs, narrower than what a single run brings."
+    )
+    if starts_from_state(result.experiment):
+        words += (
+            " Both take the fitted parameters as known: `salesim backtest` with its default bootstrap shows the"
+            " wider range their uncertainty adds."
+        )
+    return words
 
 
 def _unsure(ranking: pd.DataFrame, scenario: str, kpi: str, target: float) -> str:
