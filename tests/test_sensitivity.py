@@ -191,3 +191,29 @@ def test_the_answer_counts_its_levers_in_words(levers: int) -> None:
         assert text.startswith("Moving the lever of scenario base 20%") and "1 of 1 lever has a clear effect" in text
     else:
         assert text.startswith("Moving each of 4 levers") and "1 of 4 levers has a clear effect" in text
+
+
+@pytest.mark.parametrize("above_noise", [False, True])
+def test_the_answer_does_not_read_a_ranking_below_the_noise_floor(above_noise: bool) -> None:
+    """ "Morris also ranks headcount first" beside "the ranking cannot be read yet"; a lever left out unsaid."""
+    from simulator.analysis.global_sensitivity import GlobalSensitivity
+    from simulator.report.sensitivity_report import SensitivityStudy, answer_paragraph
+
+    table = pd.DataFrame(
+        {
+            "parameter": ["a", "b", "c"],
+            "kpi": "bookings",
+            "baseline_mean": 1e6,
+            "swing": [3e5, 2e5, 1e3],
+            "swing_ci_low": [2e5, 1e5, -1e4],
+            "swing_ci_high": [4e5, 3e5, 1e4],
+            "clear": [True, True, False],
+        }
+    )
+    morris = pd.DataFrame({"parameter": ["a", "b"], "mu_star": [2e5, 1e5], "above_noise": [above_noise, above_noise]})
+    found = GlobalSensitivity("morris", "bookings", morris, 30, 2, 1e5, 2e5 if above_noise else 3e5, [])
+    text = answer_paragraph(SensitivityStudy("e", "base", "bookings", 0.2, 4, 1, table, found, [], 0.0))
+    read = "Varied together over the same ranges (a and b), Morris screening also ranks a first."
+    unread = "Morris screening cannot rank the levers yet: even the largest effect is below its noise floor."
+    assert (read in text) is above_noise and (unread in text) is not above_noise
+    assert "c was left out of it: the global method varies up to --global-params levers" in text

@@ -147,13 +147,30 @@ def answer_paragraph(study: SensitivityStudy) -> str:
     verb = "has" if len(clear) == 1 else "have"
     text += f" {len(clear)} of {count_of(len(table), 'lever')} {verb} a clear effect at {study.runs} runs per scenario."
     if study.global_result is not None and len(study.global_result.table):
-        g = study.global_result
-        first = str(g.table["parameter"].iloc[0])
-        what = "Morris screening" if g.method == "morris" else "Sobol's total index"
-        text += f" Varied together over the same ranges, {what} also ranks {first} first."
-        if first != str(clear["parameter"].iloc[0]):
-            text = text.replace(" also ranks", " ranks")
+        text += _global_words(study, str(clear["parameter"].iloc[0]))
     return text
+
+
+def _global_words(study: SensitivityStudy, first_swing: str) -> str:
+    """The global method's reading in one or two sentences: its first lever, or that it cannot rank yet."""
+    g = study.global_result
+    assert g is not None
+    varied = [str(p) for p in g.table["parameter"]]
+    left = [str(p) for p in study.table["parameter"] if str(p) not in varied]
+    what = "Morris screening" if g.method == "morris" else "Sobol's total index"
+    words = f" Varied together over the same ranges ({join_words(varied)})"
+    if "above_noise" in g.table.columns and not bool(g.table["above_noise"].iloc[0]):
+        words += f", {what} cannot rank the levers yet: even the largest effect is below its noise floor."
+    else:
+        first = varied[0]
+        words += f", {what} {'also ranks' if first == first_swing else 'ranks'} {first} first."
+    if left:
+        verb = "was" if len(left) == 1 else "were"
+        words += (
+            f" {join_words(left)} {verb} left out of it: the global method varies up to --global-params levers,"
+            " those with the largest clear swings one at a time."
+        )
+    return words
 
 
 def _table_rows(table: pd.DataFrame) -> list[list[str]]:
