@@ -369,3 +369,13 @@ def test_a_deal_created_on_the_as_of_date_is_a_starting_deal_too() -> None:
     row = kpi_row(run)
     assert row["capacity_gap_carry_in"] == pytest.approx(-400 * 500.0 * rate)
     assert row["capacity_gap_queueing"] == 0.0 and sum(queue_table(run)["visits"]) == 0.0
+
+
+def test_the_lead_to_win_rate_of_a_run_from_open_deals_counts_the_leads_that_ended() -> None:
+    """Wins of deals open at day 0 over the leads arrived in the window read 53.6% for a calibrated quarter."""
+    data = starting_state([20.0] * 400, lost_delay_days=10.0, no_decision=0.2, no_decision_days=50.0)
+    data["market"]["sources"]["crm"]["leads_per_month"] = 5.0
+    data["clock"]["horizon_days"] = 60
+    row = kpi_row(simulate(compiled(data), 11, 0))
+    assert row["deals_won"] > row["leads_total"] > 0  # the old ratio was above 100%
+    assert row["lead_to_win_rate"] == row["deals_won"] / (row["deals_won"] + row["deals_lost"]) < 1.0
