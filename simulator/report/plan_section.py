@@ -92,7 +92,8 @@ def _cost_section(summary: pd.DataFrame, names: list[str], out_dir: Path | None,
         "hires). CAC is what winning new customers cost (the cost of sales less the time spent on renewals and "
         "expansions, plus the cost of leads) per customer won; contribution is new and expansion bookings less the "
         "whole cost of sales. "
-        "Mean over runs (95% CI):",
+        "Mean over runs (95% CI); CAC and sales efficiency are each run's ratio averaged over runs, so they differ a "
+        "little from the ratio of the mean costs and counts beside them:",
         "",
         *md_table(["KPI", *names], rows),
         "",
