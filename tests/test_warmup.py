@@ -218,3 +218,12 @@ def test_a_scenario_hiring_inside_the_window_moves_by_its_plan_and_warm_up_advic
     assert "clock.warmup_days=500 clock.horizon_days=750" in cold.sentence(250, "spread_evenly", 500)
     experiment = simulator.load_experiment("hiring_plan", ["runs=2"])
     assert hiring_in_window(experiment) == {"spread_evenly", "all_in_january"}
+
+
+def test_the_warm_up_table_names_every_series_and_writes_money_as_money() -> None:
+    """The study's table showed ``expansions_open`` raw and the pipeline's value as ``2,395,168.3``."""
+    from simulator.model.state_series import STATE_SERIES
+    from simulator.report.warmup_report import SERIES_TITLES, _level
+
+    assert set(STATE_SERIES) <= set(SERIES_TITLES)
+    assert _level("open_pipeline_value", 2_395_168.3) == "$2.40M" and _level("open_pipeline", 62.44) == "62.4"

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from simulator.analysis.formatting import format_money
 from simulator.analysis.warmup import moving_average
 from simulator.analysis.warmup_study import WarmupStudy
 from simulator.io.atomic import atomic_write
@@ -22,6 +23,7 @@ SERIES_TITLES = {
     "open_pipeline": "Open pipeline (deals)",
     "open_pipeline_value": "Open pipeline value ($)",
     "customers_active": "Customer book (accounts)",
+    "expansions_open": "Expansion backlog (open opportunities)",
     "partners_active": "Active partners",
     "ramped_fte": "Ramped FTE",
     "rep_tenure_months": "Mean rep tenure (months)",
@@ -77,11 +79,17 @@ def plot_warmup(study: WarmupStudy, path: Path) -> Path:
     return save_figure(fig, path)
 
 
+def _level(series: str, level: float) -> str:
+    """A series' level as its unit reads: money compact (``$2.40M``), counts with one decimal."""
+    return format_money(level) if series.endswith("_value") else f"{level:,.1f}"
+
+
 def warmup_markdown(study: WarmupStudy) -> str:
     """The study in words: each series' truncation point and level, and the warm-up to use."""
     rows = [
         f"| {SERIES_TITLES.get(t.series, t.series)} | {t.observations} | {t.observations / study.days_per_month:.1f} | "
-        f"{t.level:,.1f} | {'yes' if t.material else 'no: within the wobble of the series itself or under 2%'} | "
+        f"{_level(t.series, t.level)} | "
+        f"{'yes' if t.material else 'no: within the wobble of the series itself or under 2%'} | "
         f"{'yes' if t.settled else 'no: still moving at half the horizon'} |"
         for t in study.truncations
     ]
