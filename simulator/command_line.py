@@ -29,7 +29,7 @@ import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override, OverrideType
 from hydra.errors import HydraException, MissingConfigException, OverrideParseException, SearchPathException
-from omegaconf.errors import OmegaConfBaseException
+from omegaconf.errors import ConfigIndexError, OmegaConfBaseException
 
 from simulator.config.errors import ConfigError, ConfigIssue
 
@@ -89,7 +89,28 @@ def composition_issue(error: Exception, where: str, shown: Any) -> ConfigIssue:
             f"a comma makes a list or a sweep: write {key}=[{value}] for a list, '{key}=\"{value}\"' for text, "
             "or add --multirun to run one job per value",
         )
+    merging = re.search(r"Error merging override \+*(\S+)", message)
+    past_end = _past_the_end(error)
+    if merging and past_end:  # pipeline.stages.9.conversion=0.5 on a pipeline of 6 stages
+        return ConfigIssue(
+            merging[1].split("=", 1)[0],
+            merging[1].split("=", 1)[1] if "=" in merging[1] else None,
+            f"{past_end} has no such item: list items count from 0 (`python -m simulator --cfg job` prints the list)",
+        )
     return ConfigIssue(where, shown, f"could not be composed: {message}")
+
+
+def _past_the_end(error: BaseException) -> str | None:
+    """The list (``pipeline.stages``) an index in ``error``'s chain runs past, else None."""
+    cause: BaseException | None = error
+    seen: list[BaseException] = []
+    while cause is not None and cause not in seen:
+        seen.append(cause)
+        if isinstance(cause, ConfigIndexError):
+            key = str(getattr(cause, "full_key", "") or "")
+            return re.sub(r"\[\d+\]$", "", key) or "the list"
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 def yaml_issue(error: BaseException) -> ConfigIssue | None:

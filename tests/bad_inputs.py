@@ -501,6 +501,12 @@ TABLE: list[BadInput] = [
         via="cli",
     ),
     row(
+        "pipeline",
+        "pipeline.stages.9.conversion=0.5",
+        "pipeline.stages.9.conversion = '0.5': pipeline.stages has no such item: list items count from 0",
+        via="cli",
+    ),
+    row(
         "economics",
         "economics.nothing=1",
         "economics.nothing = 1: no scenario of generalist_vs_specialist has this key; economics has: default_role, "
