@@ -501,6 +501,14 @@ TABLE: list[BadInput] = [
         via="cli",
     ),
     row(
+        "org",
+        "+org.teams.full_cycle.headcont=3",
+        "org.teams.full_cycle.headcont = 3: unknown key (known: assignment, headcount, hours_per_day, overflow, "
+        "priority, prm_automation, reps, role, selling_fraction, serves, skill, specialist_uplift, time_allocation); "
+        "did you mean 'headcount'?",
+        via="cli",
+    ),
+    row(
         "pipeline",
         "pipeline.stages.9.conversion=0.5",
         "pipeline.stages.9.conversion = '0.5': pipeline.stages has no such item: list items count from 0",

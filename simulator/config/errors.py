@@ -23,6 +23,9 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+MISSING = "is required but missing"
+"""What a required key that is absent is told."""
+
 
 @dataclass(frozen=True, slots=True)
 class ConfigIssue:
@@ -89,7 +92,7 @@ def issues_from_error_detail(detail: ErrorDetails, prefix: str = "") -> list[Con
     if kind == "value_error" and isinstance(nested, ConfigError):
         return [ConfigIssue(join_key(key, i.key), i.value, i.allowed) for i in nested.issues]
     if kind == "missing":
-        return [ConfigIssue(key, None, "is required but missing")]
+        return [ConfigIssue(key, None, MISSING)]
     if kind == "literal_error":
         choices = tuple(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
         return [ConfigIssue(key, value, f"must be one of {choices}")]
@@ -176,6 +179,16 @@ def merge_scenario_issues(found: Mapping[str, list[ConfigIssue]], n_scenarios: i
     """
     if not found:
         return []
+    # A misspelt key given with "+" makes its parent in a scenario that lacks it (a team the
+    # specialist organisation does not have): that parent's missing keys follow from the typo.
+    typo_parents = {
+        i.key.rsplit(".", 1)[0] for issues in found.values() for i in issues if i.allowed.startswith("unknown key")
+    }
+    found = {
+        name: [i for i in issues if not (i.allowed == MISSING and i.key.rsplit(".", 1)[0] in typo_parents)]
+        for name, issues in found.items()
+    }
+    found = {name: issues for name, issues in found.items() if issues}
     every = len(found) == n_scenarios
     shared = [i for i in next(iter(found.values())) if every and all(i in issues for issues in found.values())]
     merged = list(shared)
