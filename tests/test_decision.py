@@ -68,7 +68,11 @@ def test_a_misspelt_or_directionless_decision_kpi_is_refused() -> None:
     assert issues and "neither" in issues[0].allowed
     rule = DecisionRule(target=80.0, max_worsening={"win_rate": 0.01})
     issues = decision_issues(DecisionSettings(primary="hit_plan", guardrails=["cost_of_sales"], rule=rule))
-    assert [i.key for i in issues] == ["experiment.decision.rule.max_worsening.win_rate"]
+    # every problem at once: the target's was held back until the guardrail's was fixed
+    assert [i.key for i in issues] == [
+        "experiment.decision.rule.max_worsening.win_rate",
+        "experiment.decision.rule.target",
+    ]
     issues = decision_issues(DecisionSettings(primary="hit_plan", rule=DecisionRule(target=80.0)))
     assert issues[0].key == "experiment.decision.rule.target" and "0.8 = 80%" in issues[0].allowed
     result = make_result(runs=10)

@@ -118,7 +118,8 @@ def decision_issues(decision: DecisionSettings | None) -> list[ConfigIssue]:
                 )
             elif direction(kpi) == 0:
                 issues.append(ConfigIssue(where, rule.max_worsening[kpi], f"{kpi} is neither better higher nor lower"))
-        if rule.target is not None and not issues and is_share(decision.primary) and not 0 <= rule.target <= 1:
+        named = not any(i.key == f"{key}.primary" for i in issues)  # a misspelt primary is no share
+        if rule.target is not None and named and is_share(decision.primary) and not 0 <= rule.target <= 1:
             issues.append(
                 ConfigIssue(
                     f"{key}.rule.target", rule.target, f"{decision.primary} is a share: give 0 to 1 (0.8 = 80%)"
