@@ -68,11 +68,14 @@ def planning_tables(run: ReplicationRun) -> dict[str, dict[str, np.ndarray]]:
     if sc.economics is not None:
         economics = sc.economics
         ledger = run.once("rep_ledger", lambda: rep_ledger(run, economics))
+        # reps who left before the window opened (during the warm-up) have nothing to show
+        kept = np.flatnonzero(ledger.employed_days > 0)
+        names = np.array(sc.team_names)
         tables["reps"] = {
-            "rep": np.arange(ledger.team.size),
-            "team": np.array([sc.team_names[t] for t in ledger.team]),
-            "employed_days": ledger.employed_days,
-            "credited_bookings": ledger.credited_bookings,
-            "quota_attainment": ledger.attainment,
+            "rep": kept,
+            "team": names[ledger.team[kept]] if kept.size else np.array([], dtype=names.dtype),
+            "employed_days": ledger.employed_days[kept],
+            "credited_bookings": ledger.credited_bookings[kept],
+            "quota_attainment": ledger.attainment[kept],
         }
     return tables
