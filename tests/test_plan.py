@@ -29,6 +29,7 @@ from simulator.model.employment import productive_days
 from simulator.model.metrics import kpi_row
 from simulator.model.plan import capacity_kpis
 from simulator.model.plan_tables import PlanTables
+from simulator.model.planning import planning_tables
 from simulator.model.records import Outcome
 from simulator.report.outputs import write_outputs
 from simulator.report.plan_section import capacity_section, planning_sections
@@ -160,6 +161,19 @@ def test_a_team_working_new_business_and_the_book_is_split_by_its_time() -> None
     hired = row["cost_hiring"]  # joiners' hiring cost, split with their team
     expected = sum(cost[t] * share[t] for t in share)
     assert expected <= row["cost_retention"] <= expected + hired
+
+
+def test_the_reps_table_leaves_out_reps_gone_before_the_window() -> None:
+    """801 rows of a default run's reps.csv were reps who left during the warm-up, with zero days."""
+    data = four_pipelines()
+    data["clock"] = {"horizon_days": 300.0, "warmup_days": 200.0, "days_per_year": 252}
+    data["workforce"] = yaml.safe_load((CONFIGS / "workforce" / "default.yaml").read_text())
+    run = simulate(compiled(data), 3, 0)
+    gone = np.flatnonzero(run.rep_leave_day <= 200.0)
+    assert gone.size > 0  # some reps left during the warm-up
+    reps = planning_tables(run)["reps"]
+    assert (reps["employed_days"] > 0).all() and not set(gone) & set(reps["rep"])
+    assert len(reps["rep"]) == run.rep_team.size - gone.size
 
 
 def test_each_rep_who_joins_costs_its_roles_hiring_cost() -> None:
