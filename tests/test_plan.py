@@ -135,6 +135,8 @@ def test_cac_leaves_out_the_cost_of_serving_existing_customers() -> None:
     assert row["sales_efficiency"] == pytest.approx(row["bookings"] / acquisition)
     assert row["expansion_bookings"] > 0
     assert row["contribution"] == pytest.approx(row["bookings"] + row["expansion_bookings"] - row["cost_of_sales"])
+    # the meetings the reps book by prospecting are paid in their time, not at $220 a lead
+    assert row["leads_outbound"] > 0 and row["cost_marketing"] == pytest.approx(84.0 * row["leads_inbound"])
 
 
 def test_a_team_working_new_business_and_the_book_is_split_by_its_time() -> None:

@@ -9,7 +9,8 @@ Modelling assumptions:
   follow headcount.
 - ``cost_of_sales`` is the cost of the sales organisation: people, tools, partner fees
   and the hiring cost of every rep who joins inside the window (a backfill or a planned
-  hire; the reps of day 0 are already there). Marketing is the cost of the leads.
+  hire; the reps of day 0 are already there). Marketing is the cost of the leads, but for
+  the leads the modelled prospecting books (their cost is the reps' time and tools).
 - ``cost_retention`` is the part of the cost of sales spent on existing customers: each
   team's pay, tools and hiring times the share of its busy time inside the window that went
   to renewals and expansions (a CSM team's whole cost, a full-cycle team's none unless it
@@ -120,6 +121,10 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
     tools = float((years * economics.team_tool_cost[team]).sum())
     arrived = (leads.arrival_day >= lo) & (leads.arrival_day < hi)
     lead_counts = np.bincount(leads.source[arrived], minlength=len(sc.source_names)).astype(np.float64)
+    if sc.pipelines is not None and sc.pipelines.prospecting_source >= 0:
+        # meetings the reps book by prospecting cost their time (in the cost of sales) and
+        # their tools, not a price per lead: HubSpot's $220 per outbound lead is mostly that labour
+        lead_counts[sc.pipelines.prospecting_source] = 0.0
     marketing = float(lead_counts @ economics.source_cost_per_lead)
     won_by_source = np.bincount(leads.source[won], weights=leads.deal_value[won], minlength=len(sc.source_names))
     partner_fees = float(won_by_source @ economics.source_margin)
