@@ -79,6 +79,8 @@ def deals_table(columns: dict[str, Any]) -> dict[str, str]:
     Empty columns are left out; numbers are written exactly (shortest round-trip form).
     """
     given = {name: list(values) for name, values in columns.items() if len(values)}
+    if not given:  # no deal open: the header alone (a table with no rows, not an unreadable blank)
+        given = {name: [] for name in columns if name in ("stage", "age_days", "amount")}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(given)

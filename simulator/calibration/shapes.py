@@ -39,7 +39,13 @@ class Export:
     roster: pd.DataFrame | None = None
     prices: dict[str, float] = field(default_factory=dict)
     close_start: np.datetime64 | None = None  # closes only begin on this date (left truncation)
+    last_created: np.datetime64 | None = None  # the last creation the export records (None: the frame's last)
     leads_without_opportunity: int = 0
+
+    def covered(self) -> tuple[np.datetime64, np.datetime64]:
+        """(The last created date, the last date of any kind) the export records: nothing is known after them."""
+        created = self.frame["created"].to_numpy(dtype="datetime64[D]")
+        return (self.last_created if self.last_created is not None else created.max()), self.export_date
 
 
 def _outcomes(values: pd.Series, allowed: Mapping[str, str], path: str, name: str) -> np.ndarray:
@@ -221,7 +227,12 @@ def _finish(out: pd.DataFrame, mapping: MappingFile, problems: DataProblems, nam
     bad = ~np.isin(frame["outcome"], OUTCOMES)
     assert not bad.any()
     export = Export(
-        frame=frame, export_date=export_date, file=name, problems=problems, leads_without_opportunity=leads_only
+        frame=frame,
+        export_date=export_date,
+        file=name,
+        problems=problems,
+        last_created=frame["created"].to_numpy(dtype="datetime64[D]").max(),
+        leads_without_opportunity=leads_only,
     )
     _roster_and_prices(export, mapping)
     _spellings(export, mapping)
