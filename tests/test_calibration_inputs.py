@@ -39,6 +39,53 @@ def edit_lines(path: Path, line: int, change) -> None:  # type: ignore[no-untype
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+@pytest.mark.parametrize(
+    ("line", "change", "expected"),
+    [
+        # a row cut to 4 of its 7 fields was read with empty closes, amounts and owners
+        (6, lambda t: ",".join(t.split(",")[:4]), "row 5 (line 6 of the file) has 4 fields, its header 7"),
+        # a truncated last line
+        (44, lambda t: t[:12], "row 43 (line 44 of the file) has 5 fields, its header 7 (a row cut short"),
+        # pandas' "Error tokenizing data. C error: Expected 7 fields in line 8, saw 8"
+        (8, lambda t: t + ",extra", "row 7 (line 8 of the file) has 8 fields, its header 7 (a comma inside a value"),
+        # a quote opened and never closed swallows the rest of the file
+        (
+            8,
+            lambda t: t.replace(",", ',"', 1),
+            "row 7 (lines 8 to 44 of the file) has 2 fields, its header 7 (a '\"' opens",
+        ),
+        (
+            44,
+            lambda t: t.replace(",", ',"', 1),
+            "row 43 (line 44 of the file) has 2 fields, its header 7 (a '\"' opens",
+        ),
+    ],
+)
+def test_a_csv_row_with_too_few_or_too_many_fields_is_refused_naming_its_line(
+    tmp_path: Path, line: int, change, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    mapping = copy(tmp_path)
+    edit_lines(mapping.parent / "opportunities.csv", line, change)
+    message = refused(mapping, capsys)
+    assert "opportunities.csv" in message and expected in message, message
+    assert "Error tokenizing" not in message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_utf16_or_utf32_file_is_named_as_such(
+    tmp_path: Path, encoding: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A UTF-16 export was taken for Latin-1 ('is not UTF-8 text (Latin-1 or Windows-1252...')."""
+    mapping = copy(tmp_path)
+    csv = mapping.parent / "opportunities.csv"
+    csv.write_bytes(csv.read_text(encoding="utf-8").encode(encoding))
+    message = refused(mapping, capsys)
+    assert f"is saved as {encoding[:6].upper()}" in message and "re-save it as 'CSV UTF-8'" in message
+    assert "Latin-1" not in message
+    csv.write_bytes(csv.read_bytes().decode(encoding).encode("utf-8-sig"))  # a UTF-8 byte-order mark is fine
+    assert calibrate(mapping, AS_OF).outcomes.won.n > 0
+
+
 def test_an_existing_folder_is_kept_unless_replace_is_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A second calibrate into one folder deleted it, the user's own pay figures and notes included."""
     mapping = copy(tmp_path)
