@@ -86,6 +86,30 @@ def test_a_utf16_or_utf32_file_is_named_as_such(
     assert calibrate(mapping, AS_OF).outcomes.won.n > 0
 
 
+def test_an_owner_in_two_teams_of_the_roster_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """ann in North and in South: the first row won, without a word."""
+    mapping = copy(tmp_path)
+    roster = mapping.parent / "roster.csv"
+    roster.write_text(roster.read_text() + "ann,South\n")
+    message = refused(mapping, capsys)
+    assert "roster.csv" in message and "column 'team'" in message
+    assert "owner 'ann' is listed twice with different values: row 1 (line 2 of the file) 'North', " in message
+    assert "row 6 (line 7) 'South'" in message
+    roster.write_text(roster.read_text().replace("ann,South", "ann,North"))  # the same row twice: counted
+    problems = {p: n for p, n, _ in calibrate(mapping, AS_OF).export.problems.items}
+    assert problems["owners listed twice in the roster (the same team)"] == 1
+
+
+def test_a_product_with_two_prices_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The last price of a product listed twice won silently."""
+    mapping = copy(tmp_path)
+    (mapping.parent / "prices.csv").write_text("product,price\nBasic,1000\nPro,5000\nBasic,1200\n")
+    mapping.write_text(mapping.read_text() + "prices: {file: prices.csv, columns: {product: product, price: price}}\n")
+    message = refused(mapping, capsys)
+    assert "prices.csv" in message and "column 'price'" in message
+    assert "product 'Basic' is listed twice with different values: row 1 (line 2 of the file) '1000.0'" in message
+
+
 def test_an_existing_folder_is_kept_unless_replace_is_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A second calibrate into one folder deleted it, the user's own pay figures and notes included."""
     mapping = copy(tmp_path)
