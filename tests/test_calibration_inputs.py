@@ -110,6 +110,23 @@ def test_a_product_with_two_prices_is_refused(tmp_path: Path, capsys: pytest.Cap
     assert "product 'Basic' is listed twice with different values: row 1 (line 2 of the file) '1000.0'" in message
 
 
+def test_mapping_values_out_of_range_are_worded_as_salesim_words_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'Input should be less than or equal to 1' was pydantic's text, not salesim's."""
+    mapping = copy(tmp_path)
+    original = mapping.read_text()
+    mapping.write_text(original + "assumptions: {selling_fraction: 1.7, recent_months: 0, effort_hours: -1}\n")
+    message = refused(mapping, capsys)
+    assert "assumptions.selling_fraction = 1.7: must be at most 1" in message
+    assert "assumptions.recent_months = 0: must be 1 or greater" in message
+    assert "assumptions.effort_hours = -1: must be greater than 0" in message
+    assert "Input should be" not in message
+    mapping.write_text(original.replace("Won: won", "Won: winner"))
+    message = refused(mapping, capsys)
+    assert "opportunities.outcomes.Won = 'winner': must be one of ('won', 'lost', 'no_decision', 'open')" in message
+
+
 def test_an_existing_folder_is_kept_unless_replace_is_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A second calibrate into one folder deleted it, the user's own pay figures and notes included."""
     mapping = copy(tmp_path)
