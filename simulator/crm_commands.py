@@ -1,6 +1,6 @@
 """``salesim calibrate`` and ``salesim backtest``: a CRM export in, a config folder or a back-test out.
 
-    salesim calibrate MAPPING.yaml --as-of 2017-09-30 --out DIR [--until DATE] [--runs N] [--seed S]
+    salesim calibrate MAPPING.yaml --as-of 2017-09-30 --out DIR [--replace] [--until DATE] [--runs N] [--seed S]
     salesim backtest MAPPING.yaml --as-of 2017-06-30,2017-09-30 --until 2017-12-31 --out DIR [--runs N]
 
 A bad mapping or export is refused with one message naming the file, the column and the
@@ -40,21 +40,27 @@ def calibrate_main(args: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="salesim calibrate", description=calibrate_main.__doc__)
     parser.add_argument("mapping", help="the mapping file (YAML): which files, what each column means")
     parser.add_argument("--as-of", required=True, help="fit on what was known on this date (YYYY-MM-DD)")
-    parser.add_argument("--out", required=True, help="the config folder to write (replaced if it exists)")
+    parser.add_argument("--out", required=True, help="the config folder to write (a new or empty folder)")
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace --out if it holds anything (everything in it is deleted, your edits included)",
+    )
     parser.add_argument("--until", default=None, help="simulate to this date (default: the next quarter's end)")
     parser.add_argument("--runs", type=int, default=100, help="replications of the folder's experiments (default 100)")
     parser.add_argument("--seed", type=_seed, default=1, help="root seed of the folder's experiments (default 1)")
     options = parser.parse_args(list(args))
     from simulator.calibration.calibrate import calibrate, thin_history
-    from simulator.calibration.folder import write_folder
+    from simulator.calibration.folder import refuse_occupied, write_folder
 
     started = time.perf_counter()
     try:
         if options.runs < 1:
             raise CalibrationError(f"--runs {options.runs}: must be a whole number >= 1")
         check_creatable(Path(options.out))
+        refuse_occupied(options.out, options.replace)
         calibration = calibrate(options.mapping, options.as_of, options.until)
-        folder = write_folder(calibration, options.out, options.runs, options.seed)
+        folder = write_folder(calibration, options.out, options.runs, options.seed, options.replace)
     except (CalibrationError, UnwritableOutputError) as error:
         print(f"salesim: calibrate: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -20,7 +20,7 @@ import pandas as pd
 
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.estimates import Estimate, working_days
-from simulator.calibration.fit_arrivals import ArrivalFit, fit_arrivals
+from simulator.calibration.fit_arrivals import ArrivalFit, after_export_warning, fit_arrivals
 from simulator.calibration.fit_outcomes import (
     OutcomeFit,
     cohort_no_decision,
@@ -119,8 +119,8 @@ def calibrate(mapping_path: str | Path, as_of: str, until: str | None = None) ->
     if not ((created >= since) & (created <= day)).any():
         raise CalibrationError(
             f"--as-of {day}: no opportunity was created in the {recent} months before it (assumptions.recent_months), "
-            f"which set the arrivals and the reps; the export's last date is {export.export_date}: choose an as-of "
-            "inside the export",
+            f"which set the arrivals and the reps; the export's last opportunity was created on "
+            f"{export.covered()[0]} and its last date is {export.export_date}: choose an as-of inside the export",
             file=export.file,
         )
     closed = export.frame["closed"].to_numpy(dtype="datetime64[D]")
@@ -137,17 +137,24 @@ def fit(
     holidays = list(mapping.assumptions.holidays)
     recent = mapping.assumptions.recent_months
     created = frame["created"].to_numpy(dtype="datetime64[D]")
+    # The export records nothing after its last date: follow-up ends there, not at a later
+    # as-of date (an open deal is not known to be open after it, a month then not known to
+    # win nothing); the recent months end at its last creation (months after it are not
+    # months with no new deals).
+    last_created, export_date = export.covered()
+    seen = min(as_of, export_date)
+    anchor = min(as_of, last_created)
     # Cohorts created before closes begin hold only their deals that closed late (mostly wins):
     # delayed entry would be exact only if hazards never changed with the calendar, so the
     # outcome fit uses the cohorts the export shows whole.
     whole = frame if export.close_start is None else frame[created >= export.close_start]
-    outcomes = fit_outcomes(whole, as_of, None, holidays, variance)
-    arrivals = fit_arrivals(created, as_of, until, export.close_start, recent)
-    people = fit_people(frame, export.roster, as_of, recent, variance)
-    values = fit_values(frame, export.prices, as_of)
+    outcomes = fit_outcomes(whole, seen, None, holidays, variance)
+    arrivals = fit_arrivals(created, as_of, until, export.close_start, recent, last_created)
+    people = fit_people(frame, export.roster, as_of, recent, variance, recent_end=anchor)
+    values = fit_values(frame, export.prices, seen)
     first = export.close_start if export.close_start is not None else created.min()
-    quarter = fit_quarter_end(frame, first, as_of)
-    since = (pd.Period(str(as_of)[:7], freq="M") - recent + 1).start_time.to_datetime64().astype("datetime64[D]")
+    quarter = fit_quarter_end(frame, first, seen)
+    since = (pd.Period(str(anchor)[:7], freq="M") - recent + 1).start_time.to_datetime64().astype("datetime64[D]")
     recent_rows = frame[(created <= as_of) & (created >= since)]
     calibration = Calibration(
         mapping=mapping,
@@ -161,10 +168,10 @@ def fit(
         quarter_end=quarter,
         product_mix=mix(recent_rows["product"]),
         open_deals=_open_deals(frame, as_of, holidays),
-        cohort_no_decision=cohort_no_decision(whole, outcomes, as_of, export.close_start, holidays),
-        period_win_sd=period_win_spread(whole, as_of),
+        cohort_no_decision=cohort_no_decision(whole, outcomes, seen, export.close_start, holidays),
+        period_win_sd=period_win_spread(whole, seen),
     )
-    calibration.period_stall_sd = period_stall_spread(calibration.cohort_no_decision, as_of)
+    calibration.period_stall_sd = period_stall_spread(calibration.cohort_no_decision, seen)
     calibration.unfitted = _unfitted(calibration)
     return calibration
 
@@ -187,6 +194,9 @@ MIN_DECIDED = 100
 def thin_history(cal: Calibration) -> list[str]:
     """What the as-of date leaves too little of: whole months of arrivals, decided deals (warnings, in words)."""
     lines = []
+    after = after_export_warning(cal.arrivals, *cal.export.covered(), cal.as_of)
+    if after:
+        lines.append(after)
     months, recent = len(cal.arrivals.history), cal.mapping.assumptions.recent_months
     if months < recent:
         lines.append(

@@ -21,7 +21,14 @@ def calibration_markdown(cal: Calibration) -> str:
         f"# Calibration of {cal.mapping.name} as of {cal.as_of}",
         "",
         f"Export: `{cal.export.file}` ({len(cal.export.frame):,} opportunities kept; export date "
-        f"{cal.export.export_date}). Nothing after {cal.as_of} is used. The run starts on {cal.start} from the "
+        f"{cal.export.export_date}). Nothing after {cal.as_of} is used"
+        + (
+            f"; the export records nothing after {cal.export.export_date}, so deals open then are taken to be "
+            f"open on {cal.as_of}"
+            if cal.as_of > cal.export.export_date
+            else ""
+        )
+        + f". The run starts on {cal.start} from the "
         f"{len(cal.open_deals):,} deals open then and simulates {cal.horizon_days:.0f} working days to {cal.until} "
         "(Monday to Friday"
         + (f" less {len(cal.holidays)} holidays" if cal.holidays else ", no public holidays")
@@ -82,7 +89,13 @@ def calibration_markdown(cal: Calibration) -> str:
         "",
         f"Deals per owner created up to {cal.as_of}: {people.deals_per_owner[0]:,} to {people.deals_per_owner[1]:,}.",
         "",
-        "Monthly new opportunities used: " + ", ".join(f"{k}: {v:,}" for k, v in arr.history.items()) + ".",
+        "Monthly new opportunities used: "
+        + ", ".join(f"{k}: {v:,}" for k, v in arr.history.items())
+        + (
+            f" ({', '.join(arr.after_export)}: after the export's last created date, left out, not zero)."
+            if arr.after_export
+            else "."
+        ),
         "",
         "**Forecast rule**: the level above, flat unless the trend's 95% CI excludes 0 with at least 12 months; "
         "seasonality only with 24 months or more. Forecast: "
@@ -100,6 +113,13 @@ def calibration_markdown(cal: Calibration) -> str:
         lines.append(
             "| months not used for arrivals (incomplete) | "
             + f"{sum(arr.left_out.values()):,} | {', '.join(arr.left_out)} |"
+        )
+    if arr.after_export:
+        last_created = cal.export.covered()[0]
+        lines.append(
+            f"| months after the export's last created date ({last_created}), to the as-of date | "
+            f"{len(arr.after_export):,} months | left out of the arrival series, not counted as months with no new "
+            f"opportunities ({', '.join(arr.after_export)}) |"
         )
     if people.inactive:
         lines.append(f"| owners with no new deal in the recent months | {len(people.inactive)} | no seat |")

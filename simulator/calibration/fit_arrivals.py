@@ -2,7 +2,11 @@
 
 Months used: the whole calendar months from the first month the export shows completely
 (not before closes begin, when the export is left-truncated: deals created earlier that
-closed before then are missing) to the last whole month on or before the as-of date.
+closed before then are missing) to the last whole month on or before the as-of date, and
+not after the month of the export's last created date: a month after it is not a month
+with no new opportunities, the export recorded nothing then, so it is left out (and named,
+``after_export``), never counted as zero. (The month of the last created date is kept: a
+quiet end of month cannot be told from an export cut a few days early.)
 
 **Forecast rule** (stated in calibration.md): the level is the median of the last
 ``recent_months`` used months (robust to a one-month spike such as July 2017's 1,198 in the
@@ -38,6 +42,13 @@ class ArrivalFit:
     seasonality: list[float] | None
     forecast: dict[str, float] = field(default_factory=dict)
     left_out: dict[str, int] = field(default_factory=dict)  # months not used and why (counts)
+    after_export: list[str] = field(default_factory=list)  # months to the as-of date the export does not cover
+
+
+def last_whole_month(day: np.datetime64) -> pd.Period:
+    """The last calendar month that ends on or before ``day``."""
+    last = _month(day)
+    return last if (day + np.timedelta64(1, "D")).astype(object).day == 1 else last - 1
 
 
 def _month(value: np.datetime64) -> pd.Period:
@@ -45,14 +56,24 @@ def _month(value: np.datetime64) -> pd.Period:
 
 
 def fit_arrivals(
-    created: np.ndarray, as_of: np.datetime64, until: np.datetime64, first_usable: np.datetime64 | None, recent: int
+    created: np.ndarray,
+    as_of: np.datetime64,
+    until: np.datetime64,
+    first_usable: np.datetime64 | None,
+    recent: int,
+    last_created: np.datetime64 | None = None,
 ) -> ArrivalFit:
     """Fit and forecast monthly new opportunities from creation dates (``datetime64[D]``).
 
+    Months after the month of ``last_created`` (the export's last created date; default,
+    the last of ``created``) are left out, not counted as months with no new opportunities.
+
     Raises:
         CalibrationError: When no whole calendar month lies between the first usable month
-            and the as-of date.
+            and the as-of date (or the export's end).
     """
+    if last_created is None:
+        last_created = created.max() if created.size else as_of
     created = created[created <= as_of]
     months = pd.Series(pd.PeriodIndex(created.astype(str), freq="M")).value_counts().sort_index()
     first = months.index.min()
@@ -61,13 +82,21 @@ def fit_arrivals(
     if first_usable is not None:
         start = _month(first_usable)
         first = max(first, start if int(str(first_usable)[8:10]) == 1 else start + 1)
-    last = _month(as_of)
-    if (as_of + np.timedelta64(1, "D")).astype(object).day != 1:  # the as-of month is not over
-        last = last - 1
-    used = pd.period_range(first, last, freq="M")
+    last = last_whole_month(as_of)  # the as-of month, unless it is over
+    shown = _month(last_created)  # the export records no creation later
+    after_export = [str(p) for p in pd.period_range(max(shown + 1, first), last, freq="M")]
+    used = pd.period_range(first, min(last, shown), freq="M")
     history = {str(p): int(months.get(p, 0)) for p in used}
     left_out = {str(p): int(n) for p, n in months.items() if p not in used}
     counts = np.array(list(history.values()), dtype=np.float64)
+    if counts.size == 0 and after_export:
+        raise CalibrationError(
+            f"--as-of {as_of}: no whole calendar month of new opportunities the export covers before it (the "
+            f"first usable month is {first}; the export's last opportunity was created on {last_created}, so "
+            f"{after_export[0]} to {after_export[-1]} are not in it and cannot count as months with no new "
+            "opportunities): no monthly arrival rate can be fitted; export more months, or choose an earlier as-of "
+            "date"
+        )
     if counts.size == 0:  # every opportunity at once is no monthly rate (it read 1,564 a month for ~790)
         raise CalibrationError(
             f"--as-of {as_of}: no whole calendar month of new opportunities before it (the first usable month is "
@@ -92,9 +121,38 @@ def fit_arrivals(
         season = [float(by_month.get(m, counts.mean()) / counts.mean()) for m in range(1, 13)]
     forecast: dict[str, float] = {}
     centre = counts.size - (tail.size + 1) / 2  # the level sits at the middle of the recent months
+    gap = len(after_export)  # months between the last one used and the forecast's first
     for k, period in enumerate(pd.period_range(last + 1, _month(until), freq="M")):
-        value = level.value + (slope * (counts.size + k - centre) if apply_trend else 0.0)
+        value = level.value + (slope * (counts.size + gap + k - centre) if apply_trend else 0.0)
         if season is not None:
             value *= season[period.month - 1]
         forecast[str(period)] = max(float(value), 0.0)
-    return ArrivalFit(history, level, trend, apply_trend, season, forecast, left_out)
+    return ArrivalFit(history, level, trend, apply_trend, season, forecast, left_out, after_export)
+
+
+def _months(months: list[str], join: str = "") -> str:
+    """``2018-01, 2018-02 and 2018-03`` (or ``2017-07 to 2017-12`` with ``join=' to '``)."""
+    if join and len(months) > 1:
+        return f"{months[0]}{join}{months[-1]}"
+    return months[0] if len(months) == 1 else ", ".join(months[:-1]) + f" and {months[-1]}"
+
+
+def after_export_warning(
+    fit: ArrivalFit, last_created: np.datetime64, export_date: np.datetime64, as_of: np.datetime64
+) -> str | None:
+    """The warning of months left out after the export's last creation (None when there are none)."""
+    after = fit.after_export
+    if not after:
+        return None
+    used = list(fit.history)[-fit.level.n :]
+    return (
+        f"the export's last opportunity was created on {last_created} and its last date is {export_date}: "
+        f"{_months(after)} (to the as-of date {as_of}) {'are' if len(after) > 1 else 'is'} not in it, so left "
+        "out of the arrival series, not counted as months with no new opportunities; the level is the median of "
+        f"{_months(used, ' to ')}"
+        + (
+            f", and the deals open on {export_date} start the run as if still open on {as_of}"
+            if as_of > export_date
+            else ""
+        )
+    )

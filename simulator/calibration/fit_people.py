@@ -44,12 +44,22 @@ def _spread(won: np.ndarray, decided: np.ndarray) -> tuple[float, float]:
 
 
 def fit_people(
-    frame: pd.DataFrame, roster: pd.DataFrame | None, as_of: np.datetime64, recent: int, variance: bool = True
+    frame: pd.DataFrame,
+    roster: pd.DataFrame | None,
+    as_of: np.datetime64,
+    recent: int,
+    variance: bool = True,
+    recent_end: np.datetime64 | None = None,
 ) -> PeopleFit:
-    """Fit owners, teams, shares and skill spread from opportunities created on or before ``as_of``."""
+    """Fit owners, teams, shares and skill spread from opportunities created on or before ``as_of``.
+
+    The shares count the ``recent`` months up to the month of ``recent_end`` (default
+    ``as_of``; the export's last creation when the as-of date is past it).
+    """
     created = frame["created"].to_numpy(dtype="datetime64[D]")
     seen = frame[created <= as_of]
-    since = (pd.Period(str(as_of)[:7], freq="M") - recent + 1).start_time.to_datetime64().astype("datetime64[D]")
+    end = as_of if recent_end is None else recent_end
+    since = (pd.Period(str(end)[:7], freq="M") - recent + 1).start_time.to_datetime64().astype("datetime64[D]")
     recent_rows = seen[seen["created"].to_numpy(dtype="datetime64[D]") >= since]
     counts = recent_rows["owner"].value_counts()
     counts = counts[counts.index != ""]

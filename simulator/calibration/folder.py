@@ -5,7 +5,10 @@ groups), one file per group (``market/``, ``pipeline/``, ``org/``, ``effects/``,
 ``initial_pipeline/``), two experiments (``forecast``: the calibrated company as it is;
 ``org_question``: 3 more reps in its largest team, and pods by product instead of by
 office) and ``calibration.md``. It is written in a temporary folder beside ``out`` and
-moved into place at the end, so a failure leaves nothing behind. Nothing of the export
+moved into place at the end, so a failure leaves nothing behind. An existing folder that
+holds anything (a former calibration, the user's own edits to ``economics/calibrated.yaml``,
+files of their own) is refused unless ``replace`` is given; then the old folder is swapped
+out only once the new one is complete, and removed after. Nothing of the export
 itself is written: names of owners, products and teams, fitted numbers and counts only.
 """
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -79,6 +83,8 @@ def deals_table(columns: dict[str, Any]) -> dict[str, str]:
     Empty columns are left out; numbers are written exactly (shortest round-trip form).
     """
     given = {name: list(values) for name, values in columns.items() if len(values)}
+    if not given:  # no deal open: the header alone (a table with no rows, not an unreadable blank)
+        given = {name: [] for name in columns if name in ("stage", "age_days", "amount")}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(given)
@@ -134,14 +140,57 @@ def _check_runnable(sections: dict[str, Any]) -> None:
         ) from None
 
 
-def write_folder(cal: Calibration, out: str | Path, runs: int = 100, seed: int = 1) -> Path:
-    """Write the config folder of ``cal`` at ``out`` (replacing what was there); returns its path.
+def refuse_occupied(out: str | Path, replace: bool = False) -> None:
+    """Refuse an existing ``out`` that holds anything, unless ``replace``: it is the user's, not ours to delete.
 
     Raises:
-        CalibrationError: When the fitted scenario would not run.
+        CalibrationError: Naming the folder, a few of its entries and ``--replace``.
+    """
+    target = Path(out)
+    if replace or not target.is_dir():
+        return
+    entries = sorted(p.name for p in target.iterdir())
+    if not entries:
+        return
+    edited = (target / "economics" / "calibrated.yaml").is_file()
+    shown = ", ".join(entries[:5]) + (f" and {len(entries) - 5} more" if len(entries) > 5 else "")
+    raise CalibrationError(
+        f"--out {target}: the folder exists and is not empty ({shown}); nothing was written. Choose a new "
+        "folder, or pass --replace to replace it: everything in it is deleted"
+        + (" (economics/calibrated.yaml too, where calibration.md asks for your own pay figures)" if edited else "")
+    )
+
+
+def _swap(staging: Path, target: Path, replace: bool) -> None:
+    """Move the complete ``staging`` to ``target``; an old ``target`` is moved aside first and removed last."""
+    if not target.exists():
+        staging.rename(target)
+        return
+    refuse_occupied(target, replace)  # filled since the command began?
+    aside = Path(tempfile.mkdtemp(prefix=".replaced-", dir=target.parent)) / target.name
+    os.rename(target, aside)
+    try:
+        staging.rename(target)
+    except BaseException:
+        os.rename(aside, target)  # the old folder back, as it was
+        aside.parent.rmdir()
+        raise
+    shutil.rmtree(aside.parent, ignore_errors=True)
+
+
+def write_folder(cal: Calibration, out: str | Path, runs: int = 100, seed: int = 1, replace: bool = False) -> Path:
+    """Write the config folder of ``cal`` at ``out``; returns its path.
+
+    An existing ``out`` that holds anything is replaced only with ``replace`` (refused
+    otherwise, before anything is written).
+
+    Raises:
+        CalibrationError: When the fitted scenario would not run, or ``out`` holds anything
+            and ``replace`` is not given.
         UnwritableOutputError: When the folder cannot be written (nothing is left behind).
     """
     target = Path(out)
+    refuse_occupied(target, replace)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = private_mode_fixed(Path(tempfile.mkdtemp(prefix=".calibrating-", dir=target.parent)))
@@ -208,9 +257,7 @@ def write_folder(cal: Calibration, out: str | Path, runs: int = 100, seed: int =
         }
         _dump(staging / "experiment" / "org_question.yaml", "an org question on the calibrated company", question, True)
         (staging / "calibration.md").write_text(calibration_markdown(cal), encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
+        _swap(staging, target, replace)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise UnwritableOutputError(target, reason(error)) from None

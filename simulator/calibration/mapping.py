@@ -29,6 +29,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from simulator.calibration.errors import CalibrationError
+from simulator.config.errors import issues_from_error_detail
 
 Outcome = Literal["won", "lost", "no_decision", "open"]
 OUTCOMES: tuple[str, ...] = ("won", "lost", "no_decision", "open")
@@ -142,7 +143,7 @@ def _day(value: Any) -> str:
     try:
         return datetime.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise ValueError(f"{value!r} is not a date written YYYY-MM-DD") from None
+        raise ValueError("must be a date written YYYY-MM-DD") from None
 
 
 class Assumptions(_Model):
@@ -236,4 +237,5 @@ def _problem(error: Any) -> str:
             + (f" ({'.'.join(str(p) for p in loc[:-1]) or 'the mapping'} has: {', '.join(known)})" if known else "")
             + (f"; did you mean '{close[0]}'?" if close else "")
         )
-    return f"{key} = {value}: {error['msg']}"
+    # bounds, types and choices worded as every salesim config message is (key = value: what is allowed)
+    return "; ".join(f"{key} = {value}: {issue.allowed}" for issue in issues_from_error_detail(error))

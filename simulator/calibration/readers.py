@@ -6,6 +6,9 @@ column and row (1-based data row, the header not counted) rather than coerced si
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import warnings
 from pathlib import Path
 
@@ -32,7 +35,7 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".txt"):
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            frame = _read_csv(path)
         elif suffix in (".xlsx", ".xlsm", ".xls"):
             frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False)
         elif suffix in (".parquet", ".pq"):
@@ -41,22 +44,107 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
             raise CalibrationError("unknown kind of file (CSV, Excel or Parquet)", file=str(path))
     except CalibrationError:
         raise
-    except UnicodeDecodeError:
-        raw = path.read_bytes()
-        try:  # the whole file's first bad byte (pandas reports a position inside its own buffer)
-            raw.decode("utf-8")
-            where = "it"
-        except UnicodeDecodeError as whole:
-            line = raw[: whole.start].count(b"\n") + 1
-            where = f"row {line - 1} (line {line} of the file, byte 0x{raw[whole.start]:02x})"
-        raise CalibrationError(
-            f"{where} is not UTF-8 text (Latin-1 or Windows-1252 from an older Excel?): save the file as 'CSV UTF-8'",
-            file=str(path),
-        ) from None
     except Exception as error:  # pandas, openpyxl and pyarrow each raise their own
         raise CalibrationError(f"cannot be read: {error}", file=str(path)) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame.apply(lambda col: col.map(_clean))
+
+
+BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+"""Byte-order marks of the Unicode encodings that are not UTF-8 (UTF-32 LE begins as UTF-16 LE does: first)."""
+
+SEPARATORS = (";", "\t", "|")
+
+
+def separator_hint(header: list[str]) -> str:
+    """A hint when the header is one column holding another separator ('' otherwise)."""
+    found = next((s for s in SEPARATORS if len(header) == 1 and s in header[0]), None)
+    return (
+        f"; its header is one column holding {found!r}: the file looks separated by {found!r}, save it with commas"
+        if found
+        else ""
+    )
+
+
+def _text(path: Path) -> str:
+    """The file as text: UTF-8 (a UTF-8 byte-order mark allowed).
+
+    Raises:
+        CalibrationError: The file is UTF-16 or UTF-32 (a byte-order mark, or NUL bytes
+            between its letters), or not UTF-8, naming the first bad byte's row and line.
+    """
+    raw = path.read_bytes()
+    encoding = next((name for bom, name in BOMS if raw.startswith(bom)), None)
+    if encoding is None and raw[:4096].count(0) > len(raw[:4096]) // 4:
+        encoding = "UTF-16 or UTF-32 (without a byte-order mark: a NUL byte between its letters)"
+    if encoding is not None:
+        raise CalibrationError(
+            f"is saved as {encoding}, not UTF-8 (Excel's 'Unicode Text' is UTF-16): re-save it as 'CSV UTF-8'",
+            file=str(path),
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as whole:
+        line = raw[: whole.start].count(b"\n") + 1
+        raise CalibrationError(
+            f"row {line - 1} (line {line} of the file, byte 0x{raw[whole.start]:02x}) is not UTF-8 text (Latin-1 or "
+            "Windows-1252 from an older Excel?): save the file as 'CSV UTF-8'",
+            file=str(path),
+        ) from None
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A CSV file as text cells, each data row checked to have as many fields as the header.
+
+    Raises:
+        CalibrationError: A row with fewer or more fields than the header (a row cut short,
+            a truncated last line, an unquoted comma), or a quoted field never closed,
+            naming the row and its lines.
+    """
+    text = _text(path)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    row, first, line = 0, 0, 0
+    for record in reader:
+        first, line = line + 1, reader.line_num
+        if not record:  # a blank line: skipped, as pandas skips it
+            continue
+        if header is None:
+            header = record
+            continue
+        row += 1
+        if len(record) != len(header):
+            if "\n".join(text.split("\n")[first - 1 : line]).count('"') % 2:
+                cause = "a '\"' opens a quoted field that is never closed"
+            elif len(record) < len(header):
+                cause = "a row cut short, or a truncated last line"
+            else:
+                cause = "a comma inside a value that is not quoted?"
+            raise CalibrationError(
+                f"row {row} ({_lines(first, line)} of the file) has {len(record)} field"
+                f"{'s' if len(record) != 1 else ''}, its header {len(header)} ({cause}): every row needs one field "
+                "per column" + separator_hint(header),
+                file=str(path),
+            )
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as error:
+        if "EOF inside string" not in str(error):
+            raise
+        raise CalibrationError(  # a record that swallows the rest of the file is the last one read
+            f"row {row} ({_lines(first, line)} of the file) opens a quoted field that is never closed: the file is "
+            "cut short, or a '\"' is missing",
+            file=str(path),
+        ) from None
+
+
+def _lines(first: int, last: int) -> str:
+    return f"line {first}" if first == last else f"lines {first} to {last}"
 
 
 def _clean(value: object) -> str:
@@ -74,13 +162,7 @@ def column(frame: pd.DataFrame, name: str | None, path: Path) -> pd.Series | Non
         return None
     if name not in frame.columns:
         known = ", ".join(frame.columns)
-        separator = next((s for s in (";", "\t", "|") if len(frame.columns) == 1 and s in frame.columns[0]), None)
-        hint = (
-            f"; its header is one column holding {separator!r}: the file looks separated by {separator!r}, save it "
-            "with commas"
-            if separator
-            else ""
-        )
+        hint = separator_hint([str(c) for c in frame.columns])
         raise CalibrationError(f"mapped column not in the file (it has: {known}){hint}", file=str(path), column=name)
     return frame[name]
 

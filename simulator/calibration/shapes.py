@@ -39,7 +39,13 @@ class Export:
     roster: pd.DataFrame | None = None
     prices: dict[str, float] = field(default_factory=dict)
     close_start: np.datetime64 | None = None  # closes only begin on this date (left truncation)
+    last_created: np.datetime64 | None = None  # the last creation the export records (None: the frame's last)
     leads_without_opportunity: int = 0
+
+    def covered(self) -> tuple[np.datetime64, np.datetime64]:
+        """(The last created date, the last date of any kind) the export records: nothing is known after them."""
+        created = self.frame["created"].to_numpy(dtype="datetime64[D]")
+        return (self.last_created if self.last_created is not None else created.max()), self.export_date
 
 
 def _outcomes(values: pd.Series, allowed: Mapping[str, str], path: str, name: str) -> np.ndarray:
@@ -221,7 +227,12 @@ def _finish(out: pd.DataFrame, mapping: MappingFile, problems: DataProblems, nam
     bad = ~np.isin(frame["outcome"], OUTCOMES)
     assert not bad.any()
     export = Export(
-        frame=frame, export_date=export_date, file=name, problems=problems, leads_without_opportunity=leads_only
+        frame=frame,
+        export_date=export_date,
+        file=name,
+        problems=problems,
+        last_created=frame["created"].to_numpy(dtype="datetime64[D]").max(),
+        leads_without_opportunity=leads_only,
     )
     _roster_and_prices(export, mapping)
     _spellings(export, mapping)
@@ -242,6 +253,9 @@ def _roster_and_prices(export: Export, mapping: MappingFile) -> None:
         for key in ("start", "end"):
             series = column(raw, getattr(cols, key), path)
             roster[key] = parse_dates(series, path, str(getattr(cols, key))) if series is not None else None
+        _one_row_each(roster, "owner", {k: getattr(cols, k) for k in ("team", "office", "manager")}, path)
+        repeated = roster["owner"].duplicated() & (roster["owner"] != "")
+        export.problems.add("owners listed twice in the roster (the same team)", int(repeated.sum()), "one row kept")
         export.roster = roster.drop_duplicates("owner").reset_index(drop=True)
         owners = set(export.frame["owner"])
         idle = [o for o in export.roster["owner"] if o not in owners]
@@ -259,7 +273,39 @@ def _roster_and_prices(export: Export, mapping: MappingFile) -> None:
         prices = column(raw, mapping.prices.columns.price, path)
         assert products is not None and prices is not None
         values = parse_amounts(prices, path, mapping.prices.columns.price)
+        table = pd.DataFrame({"product": products.to_numpy(), "price": values})
+        _one_row_each(table, "product", {"price": mapping.prices.columns.price}, path)
+        repeated = table["product"].duplicated()
+        export.problems.add("products listed twice in the price list (the same price)", int(repeated.sum()), "one kept")
         export.prices = dict(zip(products.tolist(), values.tolist(), strict=True))
+
+
+def _one_row_each(table: pd.DataFrame, key: str, fields: dict[str, str | None], path: object) -> None:
+    """Refuse a ``key`` (an owner, a product) listed twice with different values of a mapped field.
+
+    Which row is right cannot be told (first-row-wins put a rep in a team at random), so
+    the user settles it; rows that agree are kept once (counted by the caller).
+
+    Raises:
+        CalibrationError: Naming the file, the column, the key, both rows and both values.
+    """
+    for name, column_name in fields.items():
+        if column_name is None:
+            continue
+        values = table[name].astype(str)
+        first_value = values.groupby(table[key]).transform("first")
+        clash = (values != first_value) & (table[key] != "")
+        if clash.any():
+            second = int(np.flatnonzero(clash.to_numpy())[0])
+            item = table[key].iloc[second]
+            first = int(np.flatnonzero((table[key] == item).to_numpy())[0])
+            raise CalibrationError(
+                f"{key} '{item}' is listed twice with different values: row {first + 1} (line {first + 2} of the "
+                f"file) '{values.iloc[first]}', row {second + 1} (line {second + 2}) '{values.iloc[second]}': keep "
+                f"one row per {key} (a first-row-wins choice would be silent)",
+                file=str(path),
+                column=column_name,
+            )
 
 
 def _spellings(export: Export, mapping: MappingFile) -> None:

@@ -112,6 +112,7 @@ def refitted(cal: Calibration, seed: int, replication: int) -> Calibration:
         cal.until,
         cal.export.close_start,
         cal.mapping.assumptions.recent_months,
+        cal.export.covered()[0],
     )
     draw.open_deals = cal.open_deals  # the run starts from the real open pipeline
     draw.win_shift = float(gen.normal(0.0, cal.period_win_sd.value))  # the period's own win rate

@@ -1,0 +1,123 @@
+"""Months after an export ends are unknown, not months with no new opportunities: they are left
+out of the arrival series with a warning (or refused when nothing is left), and follow-up,
+the quarter-end pull and the recent months stop where the export's records do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator.calibration.calibrate import calibrate, scenario_sections
+from simulator.calibration.errors import CalibrationError
+from simulator.crm_commands import calibrate_main
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = next(
+    (p for p in (ROOT.parent / "shared" / "data" / "crm-maven", Path("/work/shared/data/crm-maven")) if p.is_dir()),
+    None,
+)
+MAPPING = """name: synthetic
+opportunities:
+  file: opportunities.csv
+  columns: {id: id, created: created, closed: closed, outcome: status, amount: amount, owner: owner}
+  outcomes: {Won: won, Lost: lost, Open: open}
+"""
+
+
+def export(folder: Path, first: str, last_created: str, last_closed: str, per_day: float = 3.3) -> Path:
+    """About ``per_day`` opportunities a calendar day from ``first`` to ``last_created``; each decided
+    10 to 90 days later (won 60%) unless that falls after ``last_closed`` (then open); seed 7."""
+    rng = np.random.default_rng(7)
+    days = pd.date_range(first, last_created, freq="D")
+    created = np.repeat(days.to_numpy(dtype="datetime64[D]"), rng.poisson(per_day, days.size))
+    closed = created + rng.integers(10, 90, created.size).astype("timedelta64[D]")
+    decided = closed <= np.datetime64(last_closed)
+    won = rng.random(created.size) < 0.6
+    table = pd.DataFrame(
+        {
+            "id": [f"D{i:05d}" for i in range(created.size)],
+            "created": created.astype(str),
+            "closed": np.where(decided, closed.astype(str), ""),
+            "status": np.where(decided, np.where(won, "Won", "Lost"), "Open"),
+            "amount": np.where(decided & won, "1000", ""),
+            "owner": rng.choice(["ann", "bob", "cat"], created.size),
+        }
+    )
+    table.to_csv(folder / "opportunities.csv", index=False)
+    (folder / "mapping.yaml").write_text(MAPPING)
+    return folder / "mapping.yaml"
+
+
+def test_months_after_the_export_ends_are_left_out_not_counted_as_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An as-of date 3 months past the export read them as months with 0 new opportunities (level 50 for 100)."""
+    mapping = export(tmp_path, "2022-01-01", "2022-12-31", "2022-12-31")
+    at_end = calibrate(mapping, "2022-12-31", "2023-06-30")
+    later = calibrate(mapping, "2023-03-31", "2023-06-30")
+    assert list(later.arrivals.history)[-1] == "2022-12"
+    assert later.arrivals.after_export == ["2023-01", "2023-02", "2023-03"]
+    assert 90 < later.arrivals.level.value < 110 and later.arrivals.level.value == at_end.arrivals.level.value
+    assert list(later.arrivals.forecast) == ["2023-04", "2023-05", "2023-06"]
+    assert min(later.arrivals.forecast.values()) > 80
+    # follow-up ends where the export's records do: a deal open on 31 December is not known to
+    # stall through March, nor January to win nothing after December's quarter end
+    first, second = scenario_sections(at_end), scenario_sections(later)
+    assert first["pipeline"] == second["pipeline"] and first["org"]["teams"] == second["org"]["teams"]
+    assert later.quarter_end == at_end.quarter_end
+    out = tmp_path / "out"
+    assert calibrate_main([str(mapping), "--as-of", "2023-03-31", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "warning: the export's last opportunity was created on 2022-12-31 and its last date is 2022-12-31: "
+        "2023-01, 2023-02 and 2023-03 (to the as-of date 2023-03-31) are not in it, so left out of the arrival "
+        "series, not counted as months with no new opportunities; the level is the median of 2022-07 to 2022-12"
+    ) in err
+    text = (out / "calibration.md").read_text()
+    assert "| months after the export's last created date (2022-12-31), to the as-of date | 3 months |" in text
+    assert "2023-01: 0" not in text
+
+
+def test_a_truncated_export_whose_closes_run_on_leaves_out_the_months_without_creations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Creations stop 28 June, closes run to 30 September: July to September read as three zero months."""
+    mapping = export(tmp_path, "2022-01-01", "2022-06-28", "2022-09-30")
+    cal = calibrate(mapping, "2022-09-30")
+    assert list(cal.arrivals.history) == ["2022-01", "2022-02", "2022-03", "2022-04", "2022-05", "2022-06"]
+    assert cal.arrivals.after_export == ["2022-07", "2022-08", "2022-09"]
+    assert 90 < cal.arrivals.level.value < 110
+    # the reps' shares count the six months to the last creation, not the three empty ones since
+    assert cal.people.inactive == [] and sum(len(t) for t in cal.people.teams.values()) == 3
+    assert calibrate_main([str(mapping), "--as-of", "2022-09-30", "--out", str(tmp_path / "o")]) == 0
+    assert "2022-07, 2022-08 and 2022-09 (to the as-of date 2022-09-30) are not in it" in capsys.readouterr().err
+
+
+def test_an_as_of_date_leaving_no_covered_month_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An export of 10 to 31 January calibrated on 31 March fitted 0 new opportunities a month, exit 0."""
+    mapping = export(tmp_path, "2022-01-10", "2022-01-31", "2022-03-31")
+    with pytest.raises(CalibrationError, match="no whole calendar month of new opportunities the export covers"):
+        calibrate(mapping, "2022-03-31")
+    out = tmp_path / "out"
+    assert calibrate_main([str(mapping), "--as-of", "2022-03-31", "--out", str(out)]) == 2
+    message = capsys.readouterr().err
+    assert "the export's last opportunity was created on 2022-01-31" in message
+    assert "2022-02 to 2022-03 are not in it" in message
+    assert not out.exists()
+
+
+@pytest.mark.skipif(SHARED is None, reason="the shared CRM export is not beside the repository")
+def test_the_shared_export_as_of_after_its_end_keeps_its_monthly_rate(tmp_path: Path) -> None:
+    """--as-of 2018-03-31 on the export ending 2017-12-31 forecast ~60 new opportunities a month (it runs at ~790)."""
+    assert SHARED is not None
+    text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
+    local = tmp_path / "mapping.yaml"
+    local.write_text(text.replace("../../../shared/data/crm-maven", str(SHARED)))
+    cal = calibrate(local, "2018-03-31")
+    assert cal.arrivals.after_export == ["2018-01", "2018-02", "2018-03"]
+    assert list(cal.arrivals.history)[-1] == "2017-12"
+    assert cal.arrivals.level.value == pytest.approx(770)  # median of July to December 2017
+    assert min(cal.arrivals.forecast.values()) > 500

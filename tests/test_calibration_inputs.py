@@ -1,0 +1,186 @@
+"""Bad CSV rows, UTF-16 files, rosters and price lists that disagree with themselves, mapping
+values out of range, and an --out folder that already holds something: each refused with one
+salesim message (exit 2, nothing written) or counted, never passed over in silence."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from simulator.calibration.calibrate import calibrate
+from simulator.calibration.errors import CalibrationError
+from simulator.calibration.folder import write_folder
+from simulator.crm_commands import calibrate_main
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "crm" / "a_opportunities"
+AS_OF = "2023-04-28"
+
+
+def copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for name in ("opportunities.csv", "roster.csv", "mapping.yaml"):
+        shutil.copy(FIXTURE / name, folder / name)
+    return folder / "mapping.yaml"
+
+
+def refused(mapping: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    out = mapping.parent.parent / "out"
+    assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out), *extra]) == 2
+    assert not out.exists()
+    return capsys.readouterr().err
+
+
+def edit_lines(path: Path, line: int, change) -> None:  # type: ignore[no-untyped-def]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[line - 1] = change(lines[line - 1])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("line", "change", "expected"),
+    [
+        # a row cut to 4 of its 7 fields was read with empty closes, amounts and owners
+        (6, lambda t: ",".join(t.split(",")[:4]), "row 5 (line 6 of the file) has 4 fields, its header 7"),
+        # a truncated last line
+        (44, lambda t: t[:12], "row 43 (line 44 of the file) has 5 fields, its header 7 (a row cut short"),
+        # pandas' "Error tokenizing data. C error: Expected 7 fields in line 8, saw 8"
+        (8, lambda t: t + ",extra", "row 7 (line 8 of the file) has 8 fields, its header 7 (a comma inside a value"),
+        # a quote opened and never closed swallows the rest of the file
+        (
+            8,
+            lambda t: t.replace(",", ',"', 1),
+            "row 7 (lines 8 to 44 of the file) has 2 fields, its header 7 (a '\"' opens",
+        ),
+        (
+            44,
+            lambda t: t.replace(",", ',"', 1),
+            "row 43 (line 44 of the file) has 2 fields, its header 7 (a '\"' opens",
+        ),
+    ],
+)
+def test_a_csv_row_with_too_few_or_too_many_fields_is_refused_naming_its_line(
+    tmp_path: Path, line: int, change, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    mapping = copy(tmp_path)
+    edit_lines(mapping.parent / "opportunities.csv", line, change)
+    message = refused(mapping, capsys)
+    assert "opportunities.csv" in message and expected in message, message
+    assert "Error tokenizing" not in message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_utf16_or_utf32_file_is_named_as_such(
+    tmp_path: Path, encoding: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A UTF-16 export was taken for Latin-1 ('is not UTF-8 text (Latin-1 or Windows-1252...')."""
+    mapping = copy(tmp_path)
+    csv = mapping.parent / "opportunities.csv"
+    csv.write_bytes(csv.read_text(encoding="utf-8").encode(encoding))
+    message = refused(mapping, capsys)
+    assert f"is saved as {encoding[:6].upper()}" in message and "re-save it as 'CSV UTF-8'" in message
+    assert "Latin-1" not in message
+    csv.write_bytes(csv.read_bytes().decode(encoding).encode("utf-8-sig"))  # a UTF-8 byte-order mark is fine
+    assert calibrate(mapping, AS_OF).outcomes.won.n > 0
+
+
+def test_an_owner_in_two_teams_of_the_roster_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """ann in North and in South: the first row won, without a word."""
+    mapping = copy(tmp_path)
+    roster = mapping.parent / "roster.csv"
+    roster.write_text(roster.read_text() + "ann,South\n")
+    message = refused(mapping, capsys)
+    assert "roster.csv" in message and "column 'team'" in message
+    assert "owner 'ann' is listed twice with different values: row 1 (line 2 of the file) 'North', " in message
+    assert "row 6 (line 7) 'South'" in message
+    roster.write_text(roster.read_text().replace("ann,South", "ann,North"))  # the same row twice: counted
+    problems = {p: n for p, n, _ in calibrate(mapping, AS_OF).export.problems.items}
+    assert problems["owners listed twice in the roster (the same team)"] == 1
+
+
+def test_a_product_with_two_prices_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The last price of a product listed twice won silently."""
+    mapping = copy(tmp_path)
+    (mapping.parent / "prices.csv").write_text("product,price\nBasic,1000\nPro,5000\nBasic,1200\n")
+    mapping.write_text(mapping.read_text() + "prices: {file: prices.csv, columns: {product: product, price: price}}\n")
+    message = refused(mapping, capsys)
+    assert "prices.csv" in message and "column 'price'" in message
+    assert "product 'Basic' is listed twice with different values: row 1 (line 2 of the file) '1000.0'" in message
+
+
+def test_mapping_values_out_of_range_are_worded_as_salesim_words_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'Input should be less than or equal to 1' was pydantic's text, not salesim's."""
+    mapping = copy(tmp_path)
+    original = mapping.read_text()
+    mapping.write_text(original + "assumptions: {selling_fraction: 1.7, recent_months: 0, effort_hours: -1}\n")
+    message = refused(mapping, capsys)
+    assert "assumptions.selling_fraction = 1.7: must be at most 1" in message
+    assert "assumptions.recent_months = 0: must be 1 or greater" in message
+    assert "assumptions.effort_hours = -1: must be greater than 0" in message
+    assert "Input should be" not in message
+    mapping.write_text(original.replace("Won: won", "Won: winner"))
+    message = refused(mapping, capsys)
+    assert "opportunities.outcomes.Won = 'winner': must be one of ('won', 'lost', 'no_decision', 'open')" in message
+
+
+def test_an_existing_folder_is_kept_unless_replace_is_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A second calibrate into one folder deleted it, the user's own pay figures and notes included."""
+    mapping = copy(tmp_path)
+    out = tmp_path / "company"
+    args = [str(mapping), "--as-of", AS_OF, "--out", str(out)]
+    assert calibrate_main(args) == 0
+    pay = out / "economics" / "calibrated.yaml"
+    pay.write_text(pay.read_text() + "# my own pay figures\n")
+    (out / "notes.txt").write_text("mine")
+    capsys.readouterr()
+    assert calibrate_main(args) == 2
+    message = capsys.readouterr().err
+    assert f"--out {out}: the folder exists and is not empty (calibration.md, clock, config.yaml" in message
+    assert "nothing was written" in message and "pass --replace" in message
+    assert "economics/calibrated.yaml too" in message
+    assert "# my own pay figures" in pay.read_text() and (out / "notes.txt").read_text() == "mine"
+    with pytest.raises(CalibrationError, match="not empty"):  # the Python API refuses alike
+        write_folder(calibrate(mapping, AS_OF), out)
+    assert calibrate_main([*args, "--replace"]) == 0
+    assert "# my own pay figures" not in pay.read_text() and not (out / "notes.txt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["company", "export"]  # nothing left aside
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(empty)]) == 0
+    assert (empty / "calibration.md").is_file()
+
+
+def test_a_failed_replace_leaves_the_old_folder_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from simulator.calibration import folder
+
+    mapping = copy(tmp_path)
+    out = tmp_path / "company"
+    write_folder(calibrate(mapping, AS_OF), out)
+    (out / "notes.txt").write_text("mine")
+    before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+
+    def fail(*_: object) -> str:
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(folder, "calibration_markdown", fail)
+    with pytest.raises(RuntimeError):
+        write_folder(calibrate(mapping, AS_OF), out, replace=True)
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["company", "export"]
+    real_rename = Path.rename
+
+    def rename_fails_into_place(self: Path, target: Path) -> Path:  # the swap itself fails
+        if self.name.startswith(".calibrating"):
+            raise OSError(28, "No space left on device")
+        return real_rename(self, target)
+
+    monkeypatch.undo()
+    monkeypatch.setattr(Path, "rename", rename_fails_into_place)
+    with pytest.raises(OSError):
+        folder._swap(Path(tmp_path / ".calibrating-x"), out, replace=True)
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["company", "export"]
