@@ -166,3 +166,22 @@ def test_mixes_that_tie_on_the_kpi_go_cheapest_first() -> None:
     assert found.recommended is not None
     chosen = next(f for f in found.finalists if f.candidate == found.recommended)
     assert chosen.cost == min(f.cost for f in found.finalists if f.feasible)
+
+
+def test_a_headcount_bound_below_one_is_refused_before_anything_is_composed(
+    problem: TeamMixProblem, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(
+        ConfigError, match=r"LOW must be at least 1, as org.teams.a.headcount must be a whole number >= 1"
+    ):
+        TeamMixProblem(problem.experiment, "base", "bookings", {"a": (0, 2)}).check()
+
+    def never(_: Any) -> Any:
+        raise AssertionError("nothing may be composed or run")
+
+    code = optimise_main(["--team", "full_cycle=0:3", "--out", str(tmp_path / "x")], never)
+    assert code == 2 and not (tmp_path / "x").exists()
+    assert (
+        "--team full_cycle = '0:3': LOW must be at least 1, as org.teams.full_cycle.headcount must be a whole number "
+        ">= 1" in capsys.readouterr().err
+    )

@@ -27,6 +27,8 @@ from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment, ExperimentResult
 
 COST_KPI = "cost_of_sales"
+FEWEST_REPS = 1
+"""The smallest headcount a team can have (``org.teams.<team>.headcount``: a whole number >= 1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,15 +105,18 @@ class TeamMixProblem:
         return direction(self.kpi) or 1
 
     def check(self) -> None:
-        """Raise a :class:`ConfigError` for a team the scenario lacks or bounds that are not whole and ordered."""
+        """Raise a :class:`ConfigError` for a team the scenario lacks or bounds that are not whole and ordered.
+
+        A team keeps at least :data:`FEWEST_REPS` rep (the config's rule for
+        ``org.teams.<team>.headcount``), so LOW below it is refused here, before any run.
+        """
         teams = (self.experiment.resolved_config["scenarios"][self.scenario].get("org") or {}).get("teams") or {}
         for team, (low, high) in self.bounds.items():
             if team not in teams:
                 raise ConfigError.single("--team", team, f"not a team of {self.scenario}: {', '.join(teams)}")
-            if not (isinstance(low, int) and isinstance(high, int) and 0 <= low <= high):
-                raise ConfigError.single(
-                    f"--team {team}", f"{low}:{high}", "must be whole numbers LOW:HIGH, 0 <= LOW <= HIGH"
-                )
+            issue = bounds_issue(team, low, high)
+            if issue is not None:
+                raise ConfigError.single(f"--team {team}", f"{low}:{high}", issue)
         if not self.bounds:
             raise ConfigError.single("--team", [], "give at least one team to size, e.g. --team full_cycle=8:16")
 
@@ -175,6 +180,19 @@ class TeamMixProblem:
         """True when the candidate's mean cost of sales is within the window's budget (or there is none)."""
         budget = self.window_budget
         return budget is None or evaluation.cost <= budget
+
+
+def bounds_issue(team: str, low: object, high: object) -> str | None:
+    """What is wrong with the bounds LOW:HIGH of ``team``'s headcount (None when they are whole, ordered and >= 1)."""
+    if not (isinstance(low, int) and isinstance(high, int)) or isinstance(low, bool) or isinstance(high, bool):
+        return f"must be whole numbers LOW:HIGH, {FEWEST_REPS} <= LOW <= HIGH"
+    if low < FEWEST_REPS:
+        return (
+            f"LOW must be at least {FEWEST_REPS}, as org.teams.{team}.headcount must be a whole number >= {FEWEST_REPS}"
+        )
+    if low > high:
+        return f"must be whole numbers LOW:HIGH, {FEWEST_REPS} <= LOW <= HIGH"
+    return None
 
 
 def _mean_se(values: np.ndarray) -> tuple[float, float]:

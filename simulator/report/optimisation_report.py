@@ -23,7 +23,7 @@ from simulator.analysis.decision import check_decision, decision_of, kpi_name_is
 from simulator.analysis.formatting import format_money, format_value, kpi_label, kpi_words
 from simulator.analysis.optimisation import Optimisation, exhaustive_optimisation, optimise
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
-from simulator.analysis.team_mix import TeamMixProblem
+from simulator.analysis.team_mix import TeamMixProblem, bounds_issue
 from simulator.config.errors import ConfigError
 from simulator.io.atomic import atomic_write
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
@@ -213,6 +213,10 @@ def _bounds(values: Sequence[str]) -> dict[str, tuple[int, int]]:
             raise ConfigError.single(
                 "--team", value, "must be TEAM=LOW:HIGH with whole numbers, e.g. ae=6:12"
             ) from None
+        low_n, high_n = bounds[team.strip()]
+        issue = bounds_issue(team.strip(), low_n, high_n)
+        if issue is not None:  # refused before the experiment is composed
+            raise ConfigError.single(f"--team {team.strip()}", f"{low_n}:{high_n}", issue)
     return bounds
 
 
