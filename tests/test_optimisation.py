@@ -14,7 +14,12 @@ from plot_checks import collect
 from simulator.analysis.optimisation import exhaustive, optimise
 from simulator.analysis.team_mix import Candidate, TeamMixProblem
 from simulator.config.errors import ConfigError
-from simulator.report.optimisation_report import answer_paragraph, optimise_main, write_optimisation
+from simulator.report.optimisation_report import (
+    answer_paragraph,
+    optimisation_markdown,
+    optimise_main,
+    write_optimisation,
+)
 from simulator.run.build import experiment_from_dict
 from tests.scenarios import ROOT
 
@@ -185,3 +190,12 @@ def test_a_headcount_bound_below_one_is_refused_before_anything_is_composed(
         "--team full_cycle = '0:3': LOW must be at least 1, as org.teams.full_cycle.headcount must be a whole number "
         ">= 1" in capsys.readouterr().err
     )
+
+
+def test_the_budget_line_says_cost_of_sales_once(problem: TeamMixProblem, tmp_path: Path) -> None:
+    small = TeamMixProblem(problem.experiment, "base", "bookings", {"a": (1, 2), "b": (1, 1)}, BUDGET)
+    found = optimise(small, trials=2, runs=2, first_runs=2, finalists=1, final_runs=2, seed=0, workers=1)
+    line = next(line for line in optimisation_markdown(found, tmp_path, None).splitlines() if "**budget**" in line)
+    assert line.endswith(
+        "**budget**: mean cost of sales at most $320.0k a year ($80.0k over the measured window of 0.25 years)."
+    ), line

@@ -39,11 +39,14 @@ def _mean_ci(kpi: str, mean: float, low: float, high: float) -> str:
     return f"{format_value(kpi, mean)} ({format_value(kpi, low)} to {format_value(kpi, high)})"
 
 
-def budget_words(problem: TeamMixProblem) -> str:
-    """The budget in words: a year's, and what it allows over a measured window that is not a year."""
+def budget_words(problem: TeamMixProblem, of_cost: bool = True) -> str:
+    """The budget in words: a year's, and what it allows over a measured window that is not a year.
+
+    ``of_cost=False`` leaves out "of cost of sales", for a sentence that has already said it.
+    """
     if problem.budget is None:
         return ""
-    words = f"{format_money(problem.budget)} of cost of sales a year"
+    words = f"{format_money(problem.budget)}{' of cost of sales' if of_cost else ''} a year"
     window = problem.window_budget
     if window is not None and abs(problem.window_years - 1.0) > 1e-9:
         words += f" ({format_money(window)} over the measured window of {problem.window_years:.2f} years)"
@@ -170,7 +173,7 @@ def optimisation_markdown(found: Optimisation, out_dir: Path, figure: Path | Non
         "## How it was searched",
         "",
         f"- **Headcounts**: {bounds}; **budget**: "
-        + (f"mean cost of sales at most {budget_words(problem)}." if problem.budget else "none."),
+        + (f"mean cost of sales at most {budget_words(problem, of_cost=False)}." if problem.budget else "none."),
         _search_line(found),
         f"- **Common random numbers**: every mix replays the same leads with the same luck "
         f"(seed {problem.experiment.seed}).",
