@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +12,9 @@ import pandas as pd
 import pytest
 from plot_checks import collect
 
-from simulator.analysis.optimisation import exhaustive, optimise
-from simulator.analysis.team_mix import Candidate, TeamMixProblem
+from simulator.analysis.intervals import wilson_interval
+from simulator.analysis.optimisation import _upper, exhaustive, optimise
+from simulator.analysis.team_mix import Candidate, Evaluation, TeamMixProblem
 from simulator.config.errors import ConfigError
 from simulator.report.optimisation_report import (
     answer_paragraph,
@@ -199,3 +201,29 @@ def test_the_budget_line_says_cost_of_sales_once(problem: TeamMixProblem, tmp_pa
     assert line.endswith(
         "**budget**: mean cost of sales at most $320.0k a year ($80.0k over the measured window of 0.25 years)."
     ), line
+
+
+def _plan_problem() -> TeamMixProblem:
+    config = _two_stage()
+    config["plan"] = {"bookings": 660_000.0}  # $165k over the window: a=2, b=3 (~$164k) hits it about 40% of runs
+    return TeamMixProblem(experiment_from_dict(config), "base", "hit_plan", BOUNDS, BUDGET)
+
+
+def test_no_hit_in_a_few_runs_does_not_prune_a_mix_against_a_best_of_40_percent() -> None:
+    # old rule: 0 hits in 3 runs has se 0, so its "upper end" 0% was below the best's ~40%: pruned.
+    # Wilson's upper end of 0/3 is 56%: such a mix cannot be told from the best yet.
+    found = optimise(_plan_problem(), trials=10, runs=8, first_runs=3, finalists=2, final_runs=10, seed=1, workers=1)
+    rows = found.trials
+    best = rows.loc[(rows["state"] == "complete") & rows["feasible"], "mean"].max()
+    assert 0.2 < best < 0.56
+    for _, row in rows[rows["state"] == "pruned"].iterrows():
+        assert wilson_interval(row["mean"] * row["runs"], int(row["runs"]))[1] < best, row
+    assert ((rows["state"] == "complete") & (rows["mean"] == 0.0) & (rows["runs"] == 8)).any()
+
+
+def test_an_interval_of_zero_width_from_few_runs_never_prunes() -> None:
+    every_run_the_same = Evaluation(Candidate((("a", 1),)), 3, 5.0, 0.0, 1.0, 0.0, 5.0, 5.0, 1.0, 1.0)
+    assert _upper(every_run_the_same, 1) == math.inf and _upper(every_run_the_same, -1) == math.inf
+    no_hit = _plan_problem().run([Candidate((("a", 1), ("b", 1)))], 3, workers=1)[0]
+    (evaluation,) = no_hit.values()
+    assert evaluation.mean == 0.0 and _upper(evaluation, 1) == pytest.approx(wilson_interval(0, 3)[1])

@@ -10,8 +10,13 @@ The search (:func:`optimise`):
    95% CI of its cost of sales is above the budget it stops there (clearly too dear) and
    is told with its budget constraint broken (cost minus budget > 0), which TPE's
    constrained mode ranks below every feasible trial. It is *pruned* (Optuna's
-   ``TrialState.PRUNED``, through :class:`ClearlyWorsePruner`) when the upper end of the
-   95% CI of its mean is below the best complete trial's mean (clearly worse).
+   ``TrialState.PRUNED``, through :class:`ClearlyWorsePruner`) when the best end of the
+   95% CI of its mean is worse than the best complete trial's mean (clearly worse). The
+   interval is the one the KPI's kind calls for, as everywhere in salesim: Wilson's
+   score interval for a 0/1 KPI (``hit_plan``: no hit in 3 runs still allows a 56%
+   chance). An interval of zero width (every first run gave the same value of a KPI
+   that is not 0/1) never prunes: a few equal runs do not make a mean certain. A cost
+   that is the same in every run is taken as known (salaries with nothing to vary them).
    Otherwise it gets ``runs`` replications and its mean is told to the study.
 3. The best feasible candidates and today's mix are run again, together, with
    ``final_runs`` replications on common random numbers: each gets its mean with a 95%
@@ -38,7 +43,6 @@ from optuna.distributions import BaseDistribution, IntDistribution
 from optuna.pruners import BasePruner
 from optuna.trial import FrozenTrial, TrialState
 
-from simulator.analysis.intervals import t_quantile
 from simulator.analysis.ranking import probability_best
 from simulator.analysis.statistics import kpi_interval
 from simulator.analysis.team_mix import COST_KPI, Candidate, Evaluation, TeamMixProblem
@@ -120,17 +124,24 @@ class Optimisation:
 
 
 def _upper(evaluation: Evaluation, sign: int) -> float:
-    """The upper end of the 95% CI of the signed mean."""
-    if not math.isfinite(evaluation.se):
+    """The best end of the 95% CI of the mean, on the signed scale (higher is better).
+
+    Infinite (never pruned) when the interval says nothing: NaN, or of zero width (every
+    run gave the same value of a KPI that is not 0/1: too few runs to know its mean). A
+    0/1 KPI has Wilson's interval, which never has zero width.
+    """
+    low, high = evaluation.ci_low, evaluation.ci_high
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
         return math.inf
-    return sign * evaluation.mean + t_quantile(evaluation.runs) * evaluation.se
+    return high if sign > 0 else -low
 
 
 def _over_budget(problem: TeamMixProblem, evaluation: Evaluation) -> bool:
+    """The lower end of the 95% CI of the mean cost (log scale, as for any amount) is above the budget."""
     budget = problem.window_budget
-    if budget is None or not math.isfinite(evaluation.cost_se):
+    if budget is None or not math.isfinite(evaluation.cost_low):
         return False
-    return evaluation.cost - t_quantile(evaluation.runs) * evaluation.cost_se > budget
+    return evaluation.cost_low > budget
 
 
 def _row(number: int, state: str, evaluation: Evaluation, problem: TeamMixProblem) -> dict[str, object]:

@@ -4,8 +4,10 @@ A *candidate* is one headcount per team (``ae=8, sdr=4``); its scenario is the c
 scenario with ``org.teams.<team>.headcount`` set to it. Candidates are evaluated in
 batches (one experiment per batch, every candidate on the same seed, so replication *r*
 of every candidate replays the same leads with the same luck: common random numbers).
-An evaluation gives the mean of the KPI to maximise (or minimise), its standard error,
-and the mean cost of sales with its standard error, against the budget.
+An evaluation gives the mean of the KPI to maximise (or minimise), its standard error and
+the 95% CI its kind of quantity calls for (Wilson's score interval for a 0/1 KPI such as
+``hit_plan``: :func:`simulator.analysis.statistics.kpi_interval`), and the mean cost of
+sales with its standard error and CI, against the budget.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 from simulator.analysis.levers import with_value
 from simulator.analysis.quantities import direction
 from simulator.analysis.results import run_experiment
+from simulator.analysis.statistics import kpi_interval
 from simulator.analysis.tables import window_years
 from simulator.config.errors import ConfigError
 from simulator.run.build import experiment_from_dicts
@@ -58,6 +61,10 @@ class Evaluation:
         se: Standard error of that mean (NaN with one run).
         cost: Mean cost of sales.
         cost_se: Its standard error.
+        ci_low: Lower end of the 95% CI of the mean, of the interval the KPI's kind calls for
+            (Wilson's for a 0/1 KPI); ``ci_high`` the upper end. Of zero width when every
+            run gave the same value (NaN without a run, or with one run of a KPI that is not 0/1).
+        cost_low: Lower end of the 95% CI of the mean cost; ``cost_high`` the upper end.
     """
 
     candidate: Candidate
@@ -66,6 +73,10 @@ class Evaluation:
     se: float
     cost: float
     cost_se: float
+    ci_low: float = math.nan
+    ci_high: float = math.nan
+    cost_low: float = math.nan
+    cost_high: float = math.nan
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,9 +182,18 @@ class TeamMixProblem:
         found = {}
         for candidate in candidates:
             mine = runs_table[runs_table["scenario"] == candidate.name]
-            mean, se = _mean_se(mine[self.kpi].to_numpy(dtype=float))
-            cost, cost_se = _mean_se(mine[COST_KPI].to_numpy(dtype=float)) if COST_KPI in mine else (0.0, 0.0)
-            found[candidate] = Evaluation(candidate, len(mine), mean, se, cost, cost_se)
+            values = mine[self.kpi].to_numpy(dtype=float)
+            mean, se = _mean_se(values)
+            interval = kpi_interval(self.kpi, values)
+            if COST_KPI in mine:
+                costs = mine[COST_KPI].to_numpy(dtype=float)
+                (cost, cost_se), spend = _mean_se(costs), kpi_interval(COST_KPI, costs)
+                cost_low, cost_high = spend.ci_low, spend.ci_high
+            else:
+                cost, cost_se, cost_low, cost_high = 0.0, 0.0, 0.0, 0.0
+            found[candidate] = Evaluation(
+                candidate, len(mine), mean, se, cost, cost_se, interval.ci_low, interval.ci_high, cost_low, cost_high
+            )
         return found, result
 
     def feasible(self, evaluation: Evaluation) -> bool:
