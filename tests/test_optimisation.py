@@ -227,3 +227,27 @@ def test_an_interval_of_zero_width_from_few_runs_never_prunes() -> None:
     no_hit = _plan_problem().run([Candidate((("a", 1), ("b", 1)))], 3, workers=1)[0]
     (evaluation,) = no_hit.values()
     assert evaluation.mean == 0.0 and _upper(evaluation, 1) == pytest.approx(wilson_interval(0, 3)[1])
+
+
+def _experiment(**headcounts: int) -> Any:
+    config = _two_stage()
+    for team, n in headcounts.items():
+        config["org"]["teams"][team]["headcount"] = n
+    return experiment_from_dict(config)
+
+
+def test_trials_count_distinct_mixes_and_a_small_space_is_exhausted() -> None:
+    small = TeamMixProblem(_experiment(), "base", "bookings", {"a": (1, 2), "b": (1, 3)}, BUDGET)
+    done: list[int] = []
+    found = optimise(
+        small, trials=30, runs=2, first_runs=2, finalists=1, final_runs=2, seed=4, workers=1, on_progress=done.append
+    )
+    mixes = [tuple(row) for row in found.trials[["a", "b"]].itertuples(index=False)]
+    assert len(mixes) == 6 and set(mixes) == {(a, b) for a in (1, 2) for b in (1, 2, 3)}  # each once, every one
+    assert list(found.trials["trial"]) == list(range(6))
+    assert sum(done) == 6 * 2 + 2 * 2  # each mix simulated once, then the finalist and today's
+    assert "The search simulated 6 distinct mixes (every one of the 6 within the bounds)" in answer_paragraph(found)
+
+    fewer = optimise(small, trials=4, runs=2, first_runs=2, finalists=1, final_runs=2, seed=4, workers=1)
+    assert len(fewer.trials) == 4 and not fewer.trials.duplicated(subset=["a", "b"]).any()
+    assert "The search simulated 4 distinct mixes (of 6 within the bounds)" in answer_paragraph(fewer)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -143,6 +144,14 @@ class TeamMixProblem:
     def within_bounds(self, candidate: Candidate) -> bool:
         """True when every headcount of ``candidate`` lies within its team's bounds."""
         return all(self.bounds[team][0] <= n <= self.bounds[team][1] for team, n in candidate.headcounts)
+
+    def size(self) -> int:
+        """How many mixes lie within the bounds."""
+        return math.prod(high - low + 1 for low, high in self.bounds.values())
+
+    def random_candidate(self, rng: random.Random) -> Candidate:
+        """A mix drawn uniformly from within the bounds."""
+        return Candidate(tuple((team, rng.randint(low, high)) for team, (low, high) in self.bounds.items()))
 
     def every_candidate(self) -> list[Candidate]:
         """Every combination within the bounds (for an exhaustive search)."""

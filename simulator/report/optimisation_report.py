@@ -22,6 +22,7 @@ from tqdm import tqdm
 from simulator.analysis.decision import check_decision, decision_of, kpi_name_issue
 from simulator.analysis.formatting import format_money, format_value, kpi_label, kpi_words
 from simulator.analysis.optimisation import Optimisation, exhaustive_optimisation, optimise
+from simulator.analysis.quantities import Kind, kpi_kind
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
 from simulator.analysis.team_mix import TeamMixProblem, bounds_issue
 from simulator.config.errors import ConfigError
@@ -96,11 +97,12 @@ def _search_words(found: Optimisation) -> str:
     trials = found.trials
     if found.settings.get("search") == "exhaustive":
         return f"Every one of the {len(trials)} mixes was simulated"
-    distinct = trials.drop_duplicates(subset=list(found.problem.bounds))
-    pruned = int((distinct["state"] == "pruned").sum())
-    dear = int((distinct["state"] == "over budget").sum())
+    pruned = int((trials["state"] == "pruned").sum())
+    dear = int((trials["state"] == "over budget").sum())
+    every = found.problem.size()
+    scope = f"every one of the {every} within the bounds" if len(trials) == every else f"of {every} within the bounds"
     return (
-        f"The search made {len(trials)} trials over {len(distinct)} distinct mixes; {pruned} stopped early as "
+        f"The search simulated {len(trials)} distinct mixes ({scope}); {pruned} stopped early as "
         f"clearly worse and {dear} as clearly over budget"
     )
 
@@ -186,11 +188,13 @@ def _search_line(found: Optimisation) -> str:
     settings = found.settings
     if settings.get("search") == "exhaustive":
         return f"- **Search**: exhaustive, every mix within the bounds simulated {settings.get('runs')} times."
+    interval = "Wilson's score interval, " if kpi_kind(found.problem.kpi) is Kind.EVENT else ""
     return (
-        f"- **Search**: Optuna's TPE sampler, ask-and-tell, seed {settings.get('seed')}, {len(found.trials)} trials "
-        f"in batches of {settings.get('batch')}; a trial first runs {settings.get('first_runs')} times and is pruned "
-        "when the upper end of its 95% CI is below the best trial's mean, or the lower end of its cost's CI is over "
-        f"the budget; otherwise it runs {settings.get('runs')} times."
+        f"- **Search**: Optuna's TPE sampler, ask-and-tell, seed {settings.get('seed')}, {len(found.trials)} distinct "
+        f"mixes simulated in batches of {settings.get('batch')} (a mix proposed again is not simulated again); a mix "
+        f"first runs {settings.get('first_runs')} times and stops there when the best end of its 95% CI "
+        f"({interval}never one of zero width) is worse than the best mix's mean, or the lower end of its cost's CI is "
+        f"over the budget; otherwise it runs {settings.get('runs')} times."
     )
 
 
