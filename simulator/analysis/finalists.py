@@ -4,8 +4,11 @@ The best feasible candidates (and today's mix) are run again with the final numb
 runs on common random numbers (:func:`final_round`): each gets its mean with the 95% CI
 its KPI's kind calls for, its cost with a CI, and the probability that it is truly the
 best of those within the bounds and the budget (a paired bootstrap over runs). Of
-finalists with the same mean the cheaper comes first; :func:`recommended` picks the
-best one within the bounds and the budget.
+finalists with the same mean (every run hits the plan, or none does) the cheaper comes
+first, and :func:`top_ties` names every one tied at the top, so a report says a tie
+rather than resolving it silently. :func:`recommended` picks the answer: the best
+finalist within the bounds and the budget, or today's mix when it lies outside the
+bounds, is within the budget and has a better mean than every one of them.
 """
 
 from __future__ import annotations
@@ -98,7 +101,21 @@ def final_round(
     return found, runs
 
 
-def recommended(finalists: Sequence[Finalist]) -> Candidate | None:
-    """The best contender (the cheaper of a tie)."""
+def recommended(finalists: Sequence[Finalist], sign: int) -> Candidate | None:
+    """The best contender (the cheaper of a tie), or today's mix when it is outside the bounds and better."""
     contenders = [f for f in finalists if f.contender]
-    return contenders[0].candidate if contenders else None
+    if not contenders:
+        return None
+    today = next((f for f in finalists if f.today and not f.contender and f.feasible), None)
+    if today is not None and sign * today.mean > sign * contenders[0].mean:
+        return today.candidate  # no mix within the bounds beats today's
+    return contenders[0].candidate
+
+
+def top_ties(finalists: Sequence[Finalist]) -> list[Finalist]:
+    """The contenders whose mean equals the best contender's (cheapest first); one unless there is a tie."""
+    contenders = [f for f in finalists if f.contender]
+    if not contenders:
+        return []
+    best = contenders[0].mean
+    return [f for f in contenders if math.isclose(f.mean, best, rel_tol=1e-12, abs_tol=1e-12)]

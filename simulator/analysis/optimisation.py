@@ -29,7 +29,10 @@ The search (:func:`optimise`):
    the bounds and the budget (a paired bootstrap over runs,
    :func:`simulator.analysis.ranking.probability_best`). The answer is the finalist with
    the best mean whose mean cost is within the budget; of finalists with the same mean
-   (every run hits the plan), the cheaper.
+   (every run hits the plan, or none does), the cheaper, and
+   :func:`simulator.analysis.finalists.top_ties` names them all. When today's mix lies
+   outside the bounds, is within the budget and has a better mean than every finalist
+   within them, the answer is today's mix.
 
 The search starts from today's mix (an enqueued first trial) when it lies within the bounds.
 
@@ -92,7 +95,9 @@ class Optimisation:
             ``state`` (complete, pruned, over budget), the headcount
             of each team, ``runs``, ``mean``, ``se``, ``cost``, ``cost_se``, ``feasible``.
         finalists: The candidates re-run, best first.
-        recommended: The answer (None when no finalist is within the budget).
+        recommended: The answer (None when no finalist is within the budget): the best
+            finalist within the bounds and the budget, or today's mix when it is outside the
+            bounds and better than all of them.
         final_runs: Replications of each finalist.
         settings: The search's settings, for the report.
     """
@@ -222,7 +227,7 @@ def optimise(
         "seed": seed,
         "batch": batch,
     }
-    return Optimisation(problem, table, chosen, recommended(chosen), final_runs_table, settings)
+    return Optimisation(problem, table, chosen, recommended(chosen, problem.sign), final_runs_table, settings)
 
 
 def _untried(problem: TeamMixProblem, rng: random.Random, known: set[Candidate]) -> Candidate:
@@ -323,4 +328,4 @@ def exhaustive_optimisation(
     rows = [_row(i, "complete", e, problem) for i, e in enumerate(complete.values())]
     chosen, used = final_round(problem, complete, finalists, final_runs, workers, on_progress)
     settings: dict[str, object] = {"trials": len(rows), "runs": runs, "first_runs": runs, "search": "exhaustive"}
-    return Optimisation(problem, pd.DataFrame(rows), chosen, recommended(chosen), used, settings)
+    return Optimisation(problem, pd.DataFrame(rows), chosen, recommended(chosen, problem.sign), used, settings)

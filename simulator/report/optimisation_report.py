@@ -20,6 +20,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from simulator.analysis.decision import check_decision, decision_of, kpi_name_issue
+from simulator.analysis.finalists import Finalist, top_ties
 from simulator.analysis.formatting import format_money, format_value, kpi_label, kpi_words
 from simulator.analysis.optimisation import Optimisation, exhaustive_optimisation, optimise
 from simulator.analysis.quantities import Kind, kpi_kind
@@ -54,14 +55,33 @@ def budget_words(problem: TeamMixProblem, of_cost: bool = True) -> str:
     return words
 
 
+def _names(finalists: Sequence[Finalist]) -> str:
+    """``a=1``, ``a=1 and a=2``, ``(a=1, b=2), (a=2, b=1) and (a=3, b=1)``."""
+    names = [f.candidate.words() for f in finalists]
+    if len(finalists[0].candidate.headcounts) > 1:
+        names = [f"({name})" for name in names]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _figures(kpi: str, f: Finalist) -> str:
+    return (
+        f"{kpi_words(kpi)} of {_mean_ci(kpi, f.mean, f.ci_low, f.ci_high)} for a cost of sales of "
+        f"{_mean_ci('cost_of_sales', f.cost, f.cost_low, f.cost_high)}"
+    )
+
+
 def answer_paragraph(found: Optimisation) -> str:
-    """The report's opening: the mix to choose, with its KPI, cost and P(best), against today's."""
+    """The report's opening: the mix to choose, with its KPI, cost and P(best), against today's.
+
+    When today's mix is outside the bounds and better than every mix within them, it says
+    so first; when mixes tie at the top, it names them all and says which is cheapest.
+    """
     problem, kpi = found.problem, found.problem.kpi
     budget = f"within a budget of {budget_words(problem)}" if problem.budget else ""
-    by_name = {f.candidate: f for f in found.finalists}
     today = next((f for f in found.finalists if f.today), None)
-    search = _search_words(found)
-    if found.recommended is None:
+    search = f"{_search_words(found)}, each with up to {found.settings.get('runs')} runs"
+    ties = top_ties(found.finalists)
+    if found.recommended is None or not ties:
         cheapest = min(found.finalists, key=lambda f: f.cost) if found.finalists else None
         found_words = (
             f"; the cheapest found, {cheapest.candidate.words()}, costs {format_money(cheapest.cost)}"
@@ -69,28 +89,49 @@ def answer_paragraph(found: Optimisation) -> str:
             else ""
         )
         return f"No mix of {', '.join(problem.bounds)} found {budget or 'that runs'}{found_words}. {search}."
-    best = by_name[found.recommended]
-    text = (
-        f"The best mix found{' ' + budget + ',' if budget else ''} {best.candidate.words()}, gives {kpi_words(kpi)} of "
-        f"{_mean_ci(kpi, best.mean, best.ci_low, best.ci_high)} for a cost of sales of "
-        f"{_mean_ci('cost_of_sales', best.cost, best.cost_low, best.cost_high)}"
-    )
+    best = ties[0]
+    rerun = f"Re-run together with {found.final_runs} runs on common random numbers"
+    if today is not None and found.recommended == today.candidate and not today.contender:
+        bounds = ", ".join(f"{team} {low} to {high}" for team, (low, high) in problem.bounds.items())
+        level = _mean_ci(kpi, best.mean, best.ci_low, best.ci_high)
+        found_words = (
+            f"{_names(ties)} tie at {level}; the cheapest, {best.candidate.words()}, costs {format_money(best.cost)}"
+            if len(ties) > 1
+            else f"{best.candidate.words()} gives {level} for {format_money(best.cost)}"
+        )
+        return (
+            f"No mix within the bounds beats today's {today.candidate.words()}: it gives {_figures(kpi, today)}, "
+            f"against the best found within the bounds ({bounds}){' and ' + budget if budget else ''}, where "
+            f"{found_words}. {rerun}. {search}."
+        )
+    today_mark = " (today's)"
+    if len(ties) > 1:
+        text = (
+            f"The best mixes found{' ' + budget if budget else ''}, {_names(ties)}, tie on {kpi_words(kpi)} at "
+            f"{_mean_ci(kpi, best.mean, best.ci_low, best.ci_high)}; the cheapest, {best.candidate.words()}"
+            f"{today_mark if best.today else ''}, costs "
+            f"{_mean_ci('cost_of_sales', best.cost, best.cost_low, best.cost_high)}"
+        )
+    else:
+        mix = best.candidate.words() + (", today's mix," if best.today else ",")
+        text = f"The best mix found{' ' + budget if budget else ''}, {mix} gives {_figures(kpi, best)}"
     if today is not None and today.candidate != best.candidate:
+        level = " (the same)" if math.isclose(today.mean, best.mean, rel_tol=1e-12, abs_tol=1e-12) else ""
+        dear = "" if today.feasible else " (over the budget)"
         text += (
-            f", against {_mean_ci(kpi, today.mean, today.ci_low, today.ci_high)} and "
-            f"{format_money(today.cost)} with today's {today.candidate.words()}"
+            f", against {_mean_ci(kpi, today.mean, today.ci_low, today.ci_high)}{level} and "
+            f"{format_money(today.cost)} with today's {today.candidate.words()}{dear}"
         )
     contenders = sum(1 for f in found.finalists if f.contender)
+    p_best = sum(f.p_best for f in ties)
+    who = "it is" if len(ties) == 1 else f"the {len(ties)} tied mixes together are"
     chance = (
-        f"it is the best of the {contenders} finalists in {best.p_best:.0%} of resamplings of the runs"
-        if math.isfinite(best.p_best)
-        else f"too few to say how likely it is the best of the {contenders} finalists (that takes {MIN_RUNS_FOR_BEST})"
+        f"{who} the best of the {contenders} finalists in {p_best:.0%} of resamplings of the runs"
+        if math.isfinite(p_best)
+        else f"too few to say how likely {'it is' if len(ties) == 1 else 'they are'} the best of the {contenders} "
+        f"finalists (that takes {MIN_RUNS_FOR_BEST})"
     )
-    text += (
-        f". Re-run with {found.final_runs} runs on common random numbers, {chance}. "
-        f"{search}, each with up to {found.settings.get('runs')} runs."
-    )
-    return text
+    return f"{text}. {rerun}, {chance}. {search}."
 
 
 def _search_words(found: Optimisation) -> str:
@@ -111,7 +152,8 @@ def _finalist_rows(found: Optimisation) -> list[list[str]]:
     kpi = found.problem.kpi
     rows = []
     for f in found.finalists:
-        mark = " (chosen)" if f.candidate == found.recommended else (" (today)" if f.today else "")
+        marks = [word for word, yes in (("today", f.today), ("chosen", f.candidate == found.recommended)) if yes]
+        mark = f" ({', '.join(marks)})" if marks else ""
         rows.append(
             [
                 f.candidate.words() + mark,
