@@ -559,6 +559,13 @@ TABLE: list[BadInput] = [
         "market.deal_value.cv = -0.8: must be greater than 0",
         via="cli",
     ),
+    row(
+        "optimise",
+        ["optimise", "--team", "full_cycle=0:3"],
+        "--team full_cycle = '0:3': LOW must be at least 1, as org.teams.full_cycle.headcount must be a whole number "
+        ">= 1",
+        via="cli",
+    ),
 ]
 
 

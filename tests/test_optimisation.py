@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -11,10 +12,17 @@ import pandas as pd
 import pytest
 from plot_checks import collect
 
-from simulator.analysis.optimisation import exhaustive, optimise
-from simulator.analysis.team_mix import Candidate, TeamMixProblem
+from simulator.analysis.finalists import Finalist, recommended, top_ties
+from simulator.analysis.intervals import wilson_interval
+from simulator.analysis.optimisation import Optimisation, _upper, exhaustive, optimise
+from simulator.analysis.team_mix import Candidate, Evaluation, TeamMixProblem
 from simulator.config.errors import ConfigError
-from simulator.report.optimisation_report import answer_paragraph, optimise_main, write_optimisation
+from simulator.report.optimisation_report import (
+    answer_paragraph,
+    optimisation_markdown,
+    optimise_main,
+    write_optimisation,
+)
 from simulator.run.build import experiment_from_dict
 from tests.scenarios import ROOT
 
@@ -166,3 +174,155 @@ def test_mixes_that_tie_on_the_kpi_go_cheapest_first() -> None:
     assert found.recommended is not None
     chosen = next(f for f in found.finalists if f.candidate == found.recommended)
     assert chosen.cost == min(f.cost for f in found.finalists if f.feasible)
+
+
+def _experiment(**headcounts: int) -> Any:
+    config = _two_stage()
+    for team, n in headcounts.items():
+        config["org"]["teams"][team]["headcount"] = n
+    return experiment_from_dict(config)
+
+
+def test_a_headcount_bound_below_one_is_refused_before_anything_is_composed(
+    problem: TeamMixProblem, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(
+        ConfigError, match=r"LOW must be at least 1, as org.teams.a.headcount must be a whole number >= 1"
+    ):
+        TeamMixProblem(problem.experiment, "base", "bookings", {"a": (0, 2)}).check()
+
+    def never(_: Any) -> Any:
+        raise AssertionError("nothing may be composed or run")
+
+    code = optimise_main(["--team", "full_cycle=0:3", "--out", str(tmp_path / "x")], never)
+    assert code == 2 and not (tmp_path / "x").exists()
+    assert (
+        "--team full_cycle = '0:3': LOW must be at least 1, as org.teams.full_cycle.headcount must be a whole number "
+        ">= 1" in capsys.readouterr().err
+    )
+
+
+def test_trials_count_distinct_mixes_and_a_small_space_is_exhausted() -> None:
+    small = TeamMixProblem(_experiment(), "base", "bookings", {"a": (1, 2), "b": (1, 3)}, BUDGET)
+    done: list[int] = []
+    found = optimise(
+        small, trials=30, runs=2, first_runs=2, finalists=1, final_runs=2, seed=4, workers=1, on_progress=done.append
+    )
+    mixes = [tuple(row) for row in found.trials[["a", "b"]].itertuples(index=False)]
+    assert len(mixes) == 6 and set(mixes) == {(a, b) for a in (1, 2) for b in (1, 2, 3)}  # each once, every one
+    assert list(found.trials["trial"]) == list(range(6))
+    assert sum(done) == 6 * 2 + 2 * 2  # each mix simulated once, then the finalist and today's
+    assert "The search simulated 6 distinct mixes (every one of the 6 within the bounds)" in answer_paragraph(found)
+
+    fewer = optimise(small, trials=4, runs=2, first_runs=2, finalists=1, final_runs=2, seed=4, workers=1)
+    assert len(fewer.trials) == 4 and not fewer.trials.duplicated(subset=["a", "b"]).any()
+    assert "The search simulated 4 distinct mixes (of 6 within the bounds)" in answer_paragraph(fewer)
+
+
+def test_the_budget_line_says_cost_of_sales_once(problem: TeamMixProblem, tmp_path: Path) -> None:
+    small = TeamMixProblem(problem.experiment, "base", "bookings", {"a": (1, 2), "b": (1, 1)}, BUDGET)
+    found = optimise(small, trials=2, runs=2, first_runs=2, finalists=1, final_runs=2, seed=0, workers=1)
+    line = next(line for line in optimisation_markdown(found, tmp_path, None).splitlines() if "**budget**" in line)
+    assert line.endswith(
+        "**budget**: mean cost of sales at most $320.0k a year ($80.0k over the measured window of 0.25 years)."
+    ), line
+
+
+def test_today_outside_the_bounds_and_better_than_every_mix_found_is_the_answer() -> None:
+    # today a=2, b=3 books ~40% more than any mix within a=1, b=1..2, and is within the budget
+    outside = TeamMixProblem(_experiment(a=2, b=3), "base", "bookings", {"a": (1, 1), "b": (1, 2)}, BUDGET)
+    found = optimise(outside, trials=2, runs=3, first_runs=3, finalists=2, final_runs=10, seed=0, workers=1)
+    today = next(f for f in found.finalists if f.today)
+    assert not today.contender and today.feasible
+    assert all(today.mean > f.mean for f in found.finalists if f.contender)
+    assert found.recommended == today.candidate
+    text = answer_paragraph(found)
+    assert text.startswith("No mix within the bounds beats today's a=2, b=3: it gives bookings of "), text
+    assert "against the best found within the bounds (a 1 to 1, b 1 to 2) and within a budget of" in text, text
+    assert "The best mix found" not in text
+
+
+def _finalist(n: int, mean: float, cost: float, *, today: bool = False) -> Finalist:
+    low, high = (0.0, 0.278) if mean == 0.0 else (0.108, 0.603)
+    return Finalist(
+        Candidate((("a", n),)),
+        mean,
+        low,
+        high,
+        cost,
+        cost,
+        cost,
+        1 / 3 if not today else math.nan,
+        True,
+        today=today,
+        contender=not today,
+    )
+
+
+def test_a_tie_at_the_top_is_said_as_a_tie_and_today_better_is_said_plainly(problem: TeamMixProblem) -> None:
+    # the reported case: three mixes tie at no hit of the plan, today's (outside the bounds) hits it 30% of the time
+    one = TeamMixProblem(problem.experiment, "base", "hit_plan", {"a": (1, 3)})
+    finalists = [
+        _finalist(12, 0.3, 3.71e6, today=True),
+        _finalist(1, 0.0, 1.91e6),
+        _finalist(2, 0.0, 2.5e6),
+        _finalist(3, 0.0, 3.1e6),
+    ]
+    assert [f.candidate.words() for f in top_ties(finalists)] == ["a=1", "a=2", "a=3"]
+    chosen = recommended(finalists, one.sign)
+    assert chosen == finalists[0].candidate
+    trials = pd.DataFrame({"trial": [0, 1, 2], "state": ["complete"] * 3, "a": [1, 2, 3]})
+    found = Optimisation(one, trials, finalists, chosen, 10, {"runs": 8})
+    text = answer_paragraph(found)
+    assert text.startswith(
+        "No mix within the bounds beats today's a=12: it gives the chance of hitting the plan of 30.0% (10.8% to "
+        "60.3%) for a cost of sales of $3.71M"
+    ), text
+    assert "where a=1, a=2 and a=3 tie at 0.0% (0.0% to 27.8%); the cheapest, a=1, costs $1.91M." in text, text
+
+    # the same tie without today's better mix: the cheapest is chosen, and the tie is said
+    tied = [_finalist(1, 0.0, 1.91e6), _finalist(2, 0.0, 2.5e6), _finalist(3, 0.0, 3.1e6)]
+    found = Optimisation(one, trials, tied, recommended(tied, one.sign), 10, {"runs": 8})
+    text = answer_paragraph(found)
+    assert found.recommended == tied[0].candidate
+    assert text.startswith("The best mixes found, a=1, a=2 and a=3, tie on the chance of hitting the plan at 0.0%"), (
+        text
+    )
+    assert "the cheapest, a=1, costs $1.91M" in text and "the 3 tied mixes together are the best" in text, text
+
+
+def test_tied_mixes_from_a_search_are_named_as_a_tie() -> None:
+    tied = TeamMixProblem(experiment_from_dict(_two_stage()), "base", "leads_arrivals", BOUNDS, BUDGET)
+    found = optimise(tied, trials=6, runs=3, first_runs=2, finalists=3, final_runs=4, seed=2, workers=1)
+    ties = top_ties(found.finalists)
+    assert len(ties) == 3 and ties[0].candidate == found.recommended
+    text = answer_paragraph(found)
+    assert (
+        f"{', '.join(f'({f.candidate.words()})' for f in ties[:2])} and ({ties[2].candidate.words()}), tie on" in text
+    )
+
+
+def _plan_problem() -> TeamMixProblem:
+    config = _two_stage()
+    config["plan"] = {"bookings": 660_000.0}  # $165k over the window: a=2, b=3 (~$164k) hits it about 40% of runs
+    return TeamMixProblem(experiment_from_dict(config), "base", "hit_plan", BOUNDS, BUDGET)
+
+
+def test_no_hit_in_a_few_runs_does_not_prune_a_mix_against_a_best_of_40_percent() -> None:
+    # old rule: 0 hits in 3 runs has se 0, so its "upper end" 0% was below the best's ~40%: pruned.
+    # Wilson's upper end of 0/3 is 56%: such a mix cannot be told from the best yet.
+    found = optimise(_plan_problem(), trials=10, runs=8, first_runs=3, finalists=2, final_runs=10, seed=1, workers=1)
+    rows = found.trials
+    best = rows.loc[(rows["state"] == "complete") & rows["feasible"], "mean"].max()
+    assert 0.2 < best < 0.56
+    for _, row in rows[rows["state"] == "pruned"].iterrows():
+        assert wilson_interval(row["mean"] * row["runs"], int(row["runs"]))[1] < best, row
+    assert ((rows["state"] == "complete") & (rows["mean"] == 0.0) & (rows["runs"] == 8)).any()
+
+
+def test_an_interval_of_zero_width_from_few_runs_never_prunes() -> None:
+    every_run_the_same = Evaluation(Candidate((("a", 1),)), 3, 5.0, 0.0, 1.0, 0.0, 5.0, 5.0, 1.0, 1.0)
+    assert _upper(every_run_the_same, 1) == math.inf and _upper(every_run_the_same, -1) == math.inf
+    no_hit = _plan_problem().run([Candidate((("a", 1), ("b", 1)))], 3, workers=1)[0]
+    (evaluation,) = no_hit.values()
+    assert evaluation.mean == 0.0 and _upper(evaluation, 1) == pytest.approx(wilson_interval(0, 3)[1])

@@ -10,16 +10,29 @@ The search (:func:`optimise`):
    95% CI of its cost of sales is above the budget it stops there (clearly too dear) and
    is told with its budget constraint broken (cost minus budget > 0), which TPE's
    constrained mode ranks below every feasible trial. It is *pruned* (Optuna's
-   ``TrialState.PRUNED``, through :class:`ClearlyWorsePruner`) when the upper end of the
-   95% CI of its mean is below the best complete trial's mean (clearly worse).
+   ``TrialState.PRUNED``, through :class:`ClearlyWorsePruner`) when the best end of the
+   95% CI of its mean is worse than the best complete trial's mean (clearly worse). The
+   interval is the one the KPI's kind calls for, as everywhere in salesim: Wilson's
+   score interval for a 0/1 KPI (``hit_plan``: no hit in 3 runs still allows a 56%
+   chance). An interval of zero width (every first run gave the same value of a KPI
+   that is not 0/1) never prunes: a few equal runs do not make a mean certain. A cost
+   that is the same in every run is taken as known (salaries with nothing to vary them).
    Otherwise it gets ``runs`` replications and its mean is told to the study.
-3. The best feasible candidates and today's mix are run again, together, with
+3. ``trials`` is the number of distinct mixes simulated (all of them when the bounds hold
+   fewer). A mix proposed again is told to the study from its evaluation at no cost and
+   adds no row to the trials table; after :data:`STALE_ASKS` such proposals in a row an
+   untried mix (a seeded draw) is enqueued, so a sampler that keeps proposing what it
+   knows cannot stall the search nor make it re-simulate a mix.
+4. The best feasible candidates and today's mix are run again, together, with
    ``final_runs`` replications on common random numbers: each gets its mean with a 95%
    CI, its cost with a CI, and the probability that it is truly the best of those within
    the bounds and the budget (a paired bootstrap over runs,
    :func:`simulator.analysis.ranking.probability_best`). The answer is the finalist with
-   the best mean whose mean cost is within the budget (today's mix when nothing beats it);
-   of finalists with the same mean (every run hits the plan), the cheaper.
+   the best mean whose mean cost is within the budget; of finalists with the same mean
+   (every run hits the plan, or none does), the cheaper, and
+   :func:`simulator.analysis.finalists.top_ties` names them all. When today's mix lies
+   outside the bounds, is within the budget and has a better mean than every finalist
+   within them, the answer is today's mix.
 
 The search starts from today's mix (an enqueued first trial) when it lies within the bounds.
 
@@ -29,6 +42,7 @@ The search starts from today's mix (an enqueued first trial) when it lies within
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -38,16 +52,17 @@ from optuna.distributions import BaseDistribution, IntDistribution
 from optuna.pruners import BasePruner
 from optuna.trial import FrozenTrial, TrialState
 
-from simulator.analysis.intervals import t_quantile
-from simulator.analysis.ranking import probability_best
-from simulator.analysis.statistics import kpi_interval
-from simulator.analysis.team_mix import COST_KPI, Candidate, Evaluation, TeamMixProblem
+from simulator.analysis.finalists import Finalist, final_round, recommended
+from simulator.analysis.team_mix import Candidate, Evaluation, TeamMixProblem
 from simulator.config.errors import ConfigError
 
 TRIAL_COLUMNS = ("trial", "state", "runs", "mean", "se", "cost", "cost_se", "feasible")
 COMPLETE, PRUNED, OVER_BUDGET = "complete", "pruned", "over budget"
-ASKS_PER_TRIAL = 20  # proposals per distinct mix at most, before the search stops (a small space is exhausted)
 """A trial's state in the table: run in full, pruned as clearly worse, or clearly over budget after its first runs."""
+STALE_ASKS = 20
+"""Proposals in a row of mixes already simulated after which an untried mix is enqueued."""
+SMALL_SPACE = 100_000
+"""Mixes within the bounds up to which an untried one is drawn from a list of them (beyond: drawn until new)."""
 
 
 class ClearlyWorsePruner(BasePruner):
@@ -71,42 +86,18 @@ class ClearlyWorsePruner(BasePruner):
 
 
 @dataclass(slots=True)
-class Finalist:
-    """A candidate re-run with the final number of runs.
-
-    Attributes:
-        candidate: The headcounts.
-        mean: Mean of the KPI; ``ci_low``/``ci_high`` its 95% CI.
-        cost: Mean cost of sales; ``cost_low``/``cost_high`` its 95% CI.
-        p_best: Probability that it is truly the best of the finalists (paired bootstrap).
-        feasible: Its mean cost is within the budget.
-        today: True for the scenario's own headcounts.
-        contender: Feasible and within the search's bounds: it can be recommended.
-    """
-
-    candidate: Candidate
-    mean: float
-    ci_low: float
-    ci_high: float
-    cost: float
-    cost_low: float
-    cost_high: float
-    p_best: float
-    feasible: bool
-    today: bool = False
-    contender: bool = False
-
-
-@dataclass(slots=True)
 class Optimisation:
     """What :func:`optimise` (or :func:`exhaustive`) found.
 
     Attributes:
         problem: The problem.
-        trials: One row per trial: ``trial``, ``state`` (complete, pruned), the headcount
+        trials: One row per distinct mix simulated, in the order they were: ``trial`` (0, 1, ...),
+            ``state`` (complete, pruned, over budget), the headcount
             of each team, ``runs``, ``mean``, ``se``, ``cost``, ``cost_se``, ``feasible``.
         finalists: The candidates re-run, best first.
-        recommended: The answer (None when no finalist is within the budget).
+        recommended: The answer (None when no finalist is within the budget): the best
+            finalist within the bounds and the budget, or today's mix when it is outside the
+            bounds and better than all of them.
         final_runs: Replications of each finalist.
         settings: The search's settings, for the report.
     """
@@ -120,17 +111,24 @@ class Optimisation:
 
 
 def _upper(evaluation: Evaluation, sign: int) -> float:
-    """The upper end of the 95% CI of the signed mean."""
-    if not math.isfinite(evaluation.se):
+    """The best end of the 95% CI of the mean, on the signed scale (higher is better).
+
+    Infinite (never pruned) when the interval says nothing: NaN, or of zero width (every
+    run gave the same value of a KPI that is not 0/1: too few runs to know its mean). A
+    0/1 KPI has Wilson's interval, which never has zero width.
+    """
+    low, high = evaluation.ci_low, evaluation.ci_high
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
         return math.inf
-    return sign * evaluation.mean + t_quantile(evaluation.runs) * evaluation.se
+    return high if sign > 0 else -low
 
 
 def _over_budget(problem: TeamMixProblem, evaluation: Evaluation) -> bool:
+    """The lower end of the 95% CI of the mean cost (log scale, as for any amount) is above the budget."""
     budget = problem.window_budget
-    if budget is None or not math.isfinite(evaluation.cost_se):
+    if budget is None or not math.isfinite(evaluation.cost_low):
         return False
-    return evaluation.cost - t_quantile(evaluation.runs) * evaluation.cost_se > budget
+    return evaluation.cost_low > budget
 
 
 def _row(number: int, state: str, evaluation: Evaluation, problem: TeamMixProblem) -> dict[str, object]:
@@ -193,47 +191,35 @@ def optimise(
     today = problem.today()
     if problem.within_bounds(today):
         study.enqueue_trial(dict(today.headcounts))  # the search starts from today's mix
+    target = min(trials, problem.size())  # distinct mixes to simulate
+    rng = random.Random(seed)  # draws the untried mixes a stalled search is given
     outcomes: dict[Candidate, tuple[str, Evaluation]] = {}
     rows: list[dict[str, object]] = []
-    space_size = len(problem.every_candidate())
-    asks = 0
-    while len(outcomes) < min(trials, space_size) and asks < ASKS_PER_TRIAL * trials:
-        asked: list[optuna.Trial] = []
-        wanted: list[Candidate] = []
-        while len(set(wanted) - set(outcomes)) < min(batch, trials - len(outcomes)) and asks < ASKS_PER_TRIAL * trials:
+    stale = 0
+    while len(outcomes) < target:
+        asked: list[tuple[optuna.Trial, Candidate]] = []
+        new: list[Candidate] = []
+        while len(new) < min(batch, target - len(outcomes)):
+            if stale >= STALE_ASKS:  # the sampler keeps proposing mixes it knows: enqueue one it does not
+                study.enqueue_trial(dict(_untried(problem, rng, {*outcomes, *new}).headcounts))
+                stale = 0
             trial = study.ask(space)
-            asks += 1
             candidate = problem.candidate(trial.params)
             if candidate in outcomes:  # proposed again: told at once from its evaluation, costs nothing
-                _tell(study, trial, *outcomes[candidate], problem, rows)
+                _tell(study, trial, *outcomes[candidate], problem)
+                stale += 1
                 continue
-            asked.append(trial)
-            wanted.append(candidate)
-        new = list(dict.fromkeys(wanted))
-        first = problem.run(new, first_runs, workers, on_progress)[0] if new else {}
-        for trial, candidate in zip(asked, wanted, strict=True):
-            if candidate not in first or candidate in outcomes:
-                continue
-            evaluation = first[candidate]
-            if _over_budget(problem, evaluation):
-                outcomes[candidate] = (OVER_BUDGET, evaluation)
-                continue
-            if first_runs < runs:
-                trial.report(_upper(evaluation, problem.sign), first_runs)
-                if trial.should_prune():
-                    outcomes[candidate] = (PRUNED, evaluation)
-                    continue
-            if first_runs == runs:
-                outcomes[candidate] = (COMPLETE, evaluation)
-        survivors = [c for c in new if c not in outcomes]
-        if survivors:
-            for candidate, evaluation in problem.run(survivors, runs, workers, on_progress)[0].items():
-                outcomes[candidate] = (COMPLETE, evaluation)
-        for trial, candidate in zip(asked, wanted, strict=True):
-            _tell(study, trial, *outcomes[candidate], problem, rows)
+            stale = stale + 1 if candidate in new else 0
+            if candidate not in new:
+                new.append(candidate)
+            asked.append((trial, candidate))
+        _evaluate(study, problem, asked, new, outcomes, (first_runs, runs), workers, on_progress)
+        for trial, candidate in asked:
+            _tell(study, trial, *outcomes[candidate], problem)
+        rows += [_row(len(rows) + i, *outcomes[c], problem) for i, c in enumerate(new)]
     complete = {c: e for c, (state, e) in outcomes.items() if state == COMPLETE}
-    table = pd.DataFrame(rows).sort_values("trial", kind="stable").reset_index(drop=True)
-    chosen, final_runs_table = _finalists(problem, complete, finalists, final_runs, workers, on_progress)
+    table = pd.DataFrame(rows, columns=_columns(problem))
+    chosen, final_runs_table = final_round(problem, complete, finalists, final_runs, workers, on_progress)
     settings: dict[str, object] = {
         "trials": trials,
         "runs": runs,
@@ -241,16 +227,56 @@ def optimise(
         "seed": seed,
         "batch": batch,
     }
-    return Optimisation(problem, table, chosen, _recommended(chosen), final_runs_table, settings)
+    return Optimisation(problem, table, chosen, recommended(chosen, problem.sign), final_runs_table, settings)
+
+
+def _untried(problem: TeamMixProblem, rng: random.Random, known: set[Candidate]) -> Candidate:
+    """A mix within the bounds not in ``known`` (a seeded uniform draw; ``known`` must leave one)."""
+    if problem.size() <= SMALL_SPACE:
+        return rng.choice([c for c in problem.every_candidate() if c not in known])
+    while True:  # a large space: nearly every draw is new
+        candidate = problem.random_candidate(rng)
+        if candidate not in known:
+            return candidate
+
+
+def _columns(problem: TeamMixProblem) -> list[str]:
+    return ["trial", "state", *problem.bounds, *TRIAL_COLUMNS[2:]]
+
+
+def _evaluate(
+    study: optuna.Study,
+    problem: TeamMixProblem,
+    asked: Sequence[tuple[optuna.Trial, Candidate]],
+    new: Sequence[Candidate],
+    outcomes: dict[Candidate, tuple[str, Evaluation]],
+    runs: tuple[int, int],
+    workers: int | None,
+    on_progress: Callable[[int], None] | None,
+) -> None:
+    """Simulate the batch's new mixes: first runs, then stop the clearly dear or worse, then the rest in full."""
+    first_runs, full_runs = runs
+    first = problem.run(new, first_runs, workers, on_progress)[0] if new else {}
+    for trial, candidate in asked:
+        if candidate in outcomes:  # a second proposal of the same mix in this batch
+            continue
+        evaluation = first[candidate]
+        if _over_budget(problem, evaluation):
+            outcomes[candidate] = (OVER_BUDGET, evaluation)
+        elif first_runs < full_runs:
+            trial.report(_upper(evaluation, problem.sign), first_runs)
+            if trial.should_prune():
+                outcomes[candidate] = (PRUNED, evaluation)
+        else:
+            outcomes[candidate] = (COMPLETE, evaluation)
+    survivors = [c for c in new if c not in outcomes]
+    if survivors:
+        for candidate, evaluation in problem.run(survivors, full_runs, workers, on_progress)[0].items():
+            outcomes[candidate] = (COMPLETE, evaluation)
 
 
 def _tell(
-    study: optuna.Study,
-    trial: optuna.Trial,
-    state: str,
-    evaluation: Evaluation,
-    problem: TeamMixProblem,
-    rows: list[dict[str, object]],
+    study: optuna.Study, trial: optuna.Trial, state: str, evaluation: Evaluation, problem: TeamMixProblem
 ) -> None:
     """Tell the study: a pruned trial as pruned; any other with its signed mean and its budget gap.
 
@@ -266,59 +292,6 @@ def _tell(
         study.tell(trial, state=TrialState.PRUNED)
     else:
         study.tell(trial, problem.sign * evaluation.mean, state=TrialState.COMPLETE)
-    rows.append(_row(trial.number, state, evaluation, problem))
-
-
-def _finalists(
-    problem: TeamMixProblem,
-    complete: dict[Candidate, Evaluation],
-    count: int,
-    runs: int,
-    workers: int | None,
-    on_progress: Callable[[int], None] | None,
-) -> tuple[list[Finalist], int]:
-    # equal means (every run hits the plan): the cheaper mix first
-    ranked = sorted(
-        (e for e in complete.values() if problem.feasible(e)), key=lambda e: (-problem.sign * e.mean, e.cost)
-    )
-    chosen = [e.candidate for e in ranked[:count]]
-    if not chosen:  # nothing within the budget: show the cheapest found
-        chosen = [min(complete.values(), key=lambda e: e.cost).candidate] if complete else []
-    today = problem.today()
-    candidates = [*chosen, *([today] if today not in chosen else [])]
-    if not candidates:
-        return [], runs
-    evaluations, result = problem.run(candidates, runs, workers, on_progress)
-    contenders = [c.name for c in candidates if problem.feasible(evaluations[c]) and problem.within_bounds(c)]
-    p_best = probability_best(result.replications, problem.kpi, contenders, problem.sign) if contenders else {}
-    found = []
-    for candidate in candidates:
-        mine = result.replications[result.replications["scenario"] == candidate.name]
-        interval = kpi_interval(problem.kpi, mine[problem.kpi].to_numpy(dtype=float))
-        cost = kpi_interval(COST_KPI, mine[COST_KPI].to_numpy(dtype=float)) if COST_KPI in mine else None
-        evaluation = evaluations[candidate]
-        found.append(
-            Finalist(
-                candidate,
-                interval.mean,
-                interval.ci_low,
-                interval.ci_high,
-                evaluation.cost,
-                cost.ci_low if cost else math.nan,
-                cost.ci_high if cost else math.nan,
-                p_best.get(candidate.name, math.nan),
-                problem.feasible(evaluation),
-                today=candidate == today,
-                contender=candidate.name in contenders,
-            )
-        )
-    found.sort(key=lambda f: (-problem.sign * f.mean, f.cost))  # a tie on the KPI goes to the cheaper mix
-    return found, runs
-
-
-def _recommended(finalists: Sequence[Finalist]) -> Candidate | None:
-    contenders = [f for f in finalists if f.contender]
-    return contenders[0].candidate if contenders else None
 
 
 def exhaustive(
@@ -353,6 +326,6 @@ def exhaustive_optimisation(
     problem.check()
     complete, _ = problem.run(problem.every_candidate(), runs, workers, on_progress)
     rows = [_row(i, "complete", e, problem) for i, e in enumerate(complete.values())]
-    chosen, used = _finalists(problem, complete, finalists, final_runs, workers, on_progress)
+    chosen, used = final_round(problem, complete, finalists, final_runs, workers, on_progress)
     settings: dict[str, object] = {"trials": len(rows), "runs": runs, "first_runs": runs, "search": "exhaustive"}
-    return Optimisation(problem, pd.DataFrame(rows), chosen, _recommended(chosen), used, settings)
+    return Optimisation(problem, pd.DataFrame(rows), chosen, recommended(chosen, problem.sign), used, settings)

@@ -4,14 +4,17 @@ A *candidate* is one headcount per team (``ae=8, sdr=4``); its scenario is the c
 scenario with ``org.teams.<team>.headcount`` set to it. Candidates are evaluated in
 batches (one experiment per batch, every candidate on the same seed, so replication *r*
 of every candidate replays the same leads with the same luck: common random numbers).
-An evaluation gives the mean of the KPI to maximise (or minimise), its standard error,
-and the mean cost of sales with its standard error, against the budget.
+An evaluation gives the mean of the KPI to maximise (or minimise), its standard error and
+the 95% CI its kind of quantity calls for (Wilson's score interval for a 0/1 KPI such as
+``hit_plan``: :func:`simulator.analysis.statistics.kpi_interval`), and the mean cost of
+sales with its standard error and CI, against the budget.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,12 +24,15 @@ import numpy as np
 from simulator.analysis.levers import with_value
 from simulator.analysis.quantities import direction
 from simulator.analysis.results import run_experiment
+from simulator.analysis.statistics import kpi_interval
 from simulator.analysis.tables import window_years
 from simulator.config.errors import ConfigError
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment, ExperimentResult
 
 COST_KPI = "cost_of_sales"
+FEWEST_REPS = 1
+"""The smallest headcount a team can have (``org.teams.<team>.headcount``: a whole number >= 1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +62,10 @@ class Evaluation:
         se: Standard error of that mean (NaN with one run).
         cost: Mean cost of sales.
         cost_se: Its standard error.
+        ci_low: Lower end of the 95% CI of the mean, of the interval the KPI's kind calls for
+            (Wilson's for a 0/1 KPI); ``ci_high`` the upper end. Of zero width when every
+            run gave the same value (NaN without a run, or with one run of a KPI that is not 0/1).
+        cost_low: Lower end of the 95% CI of the mean cost; ``cost_high`` the upper end.
     """
 
     candidate: Candidate
@@ -64,6 +74,10 @@ class Evaluation:
     se: float
     cost: float
     cost_se: float
+    ci_low: float = math.nan
+    ci_high: float = math.nan
+    cost_low: float = math.nan
+    cost_high: float = math.nan
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,15 +117,18 @@ class TeamMixProblem:
         return direction(self.kpi) or 1
 
     def check(self) -> None:
-        """Raise a :class:`ConfigError` for a team the scenario lacks or bounds that are not whole and ordered."""
+        """Raise a :class:`ConfigError` for a team the scenario lacks or bounds that are not whole and ordered.
+
+        A team keeps at least :data:`FEWEST_REPS` rep (the config's rule for
+        ``org.teams.<team>.headcount``), so LOW below it is refused here, before any run.
+        """
         teams = (self.experiment.resolved_config["scenarios"][self.scenario].get("org") or {}).get("teams") or {}
         for team, (low, high) in self.bounds.items():
             if team not in teams:
                 raise ConfigError.single("--team", team, f"not a team of {self.scenario}: {', '.join(teams)}")
-            if not (isinstance(low, int) and isinstance(high, int) and 0 <= low <= high):
-                raise ConfigError.single(
-                    f"--team {team}", f"{low}:{high}", "must be whole numbers LOW:HIGH, 0 <= LOW <= HIGH"
-                )
+            issue = bounds_issue(team, low, high)
+            if issue is not None:
+                raise ConfigError.single(f"--team {team}", f"{low}:{high}", issue)
         if not self.bounds:
             raise ConfigError.single("--team", [], "give at least one team to size, e.g. --team full_cycle=8:16")
 
@@ -127,6 +144,14 @@ class TeamMixProblem:
     def within_bounds(self, candidate: Candidate) -> bool:
         """True when every headcount of ``candidate`` lies within its team's bounds."""
         return all(self.bounds[team][0] <= n <= self.bounds[team][1] for team, n in candidate.headcounts)
+
+    def size(self) -> int:
+        """How many mixes lie within the bounds."""
+        return math.prod(high - low + 1 for low, high in self.bounds.values())
+
+    def random_candidate(self, rng: random.Random) -> Candidate:
+        """A mix drawn uniformly from within the bounds."""
+        return Candidate(tuple((team, rng.randint(low, high)) for team, (low, high) in self.bounds.items()))
 
     def every_candidate(self) -> list[Candidate]:
         """Every combination within the bounds (for an exhaustive search)."""
@@ -166,15 +191,37 @@ class TeamMixProblem:
         found = {}
         for candidate in candidates:
             mine = runs_table[runs_table["scenario"] == candidate.name]
-            mean, se = _mean_se(mine[self.kpi].to_numpy(dtype=float))
-            cost, cost_se = _mean_se(mine[COST_KPI].to_numpy(dtype=float)) if COST_KPI in mine else (0.0, 0.0)
-            found[candidate] = Evaluation(candidate, len(mine), mean, se, cost, cost_se)
+            values = mine[self.kpi].to_numpy(dtype=float)
+            mean, se = _mean_se(values)
+            interval = kpi_interval(self.kpi, values)
+            if COST_KPI in mine:
+                costs = mine[COST_KPI].to_numpy(dtype=float)
+                (cost, cost_se), spend = _mean_se(costs), kpi_interval(COST_KPI, costs)
+                cost_low, cost_high = spend.ci_low, spend.ci_high
+            else:
+                cost, cost_se, cost_low, cost_high = 0.0, 0.0, 0.0, 0.0
+            found[candidate] = Evaluation(
+                candidate, len(mine), mean, se, cost, cost_se, interval.ci_low, interval.ci_high, cost_low, cost_high
+            )
         return found, result
 
     def feasible(self, evaluation: Evaluation) -> bool:
         """True when the candidate's mean cost of sales is within the window's budget (or there is none)."""
         budget = self.window_budget
         return budget is None or evaluation.cost <= budget
+
+
+def bounds_issue(team: str, low: object, high: object) -> str | None:
+    """What is wrong with the bounds LOW:HIGH of ``team``'s headcount (None when they are whole, ordered and >= 1)."""
+    if not (isinstance(low, int) and isinstance(high, int)) or isinstance(low, bool) or isinstance(high, bool):
+        return f"must be whole numbers LOW:HIGH, {FEWEST_REPS} <= LOW <= HIGH"
+    if low < FEWEST_REPS:
+        return (
+            f"LOW must be at least {FEWEST_REPS}, as org.teams.{team}.headcount must be a whole number >= {FEWEST_REPS}"
+        )
+    if low > high:
+        return f"must be whole numbers LOW:HIGH, {FEWEST_REPS} <= LOW <= HIGH"
+    return None
 
 
 def _mean_se(values: np.ndarray) -> tuple[float, float]:

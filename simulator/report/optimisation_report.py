@@ -20,10 +20,12 @@ import pandas as pd
 from tqdm import tqdm
 
 from simulator.analysis.decision import check_decision, decision_of, kpi_name_issue
+from simulator.analysis.finalists import Finalist, top_ties
 from simulator.analysis.formatting import format_money, format_value, kpi_label, kpi_words
 from simulator.analysis.optimisation import Optimisation, exhaustive_optimisation, optimise
+from simulator.analysis.quantities import Kind, kpi_kind
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
-from simulator.analysis.team_mix import TeamMixProblem
+from simulator.analysis.team_mix import TeamMixProblem, bounds_issue
 from simulator.config.errors import ConfigError
 from simulator.io.atomic import atomic_write
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
@@ -39,25 +41,47 @@ def _mean_ci(kpi: str, mean: float, low: float, high: float) -> str:
     return f"{format_value(kpi, mean)} ({format_value(kpi, low)} to {format_value(kpi, high)})"
 
 
-def budget_words(problem: TeamMixProblem) -> str:
-    """The budget in words: a year's, and what it allows over a measured window that is not a year."""
+def budget_words(problem: TeamMixProblem, of_cost: bool = True) -> str:
+    """The budget in words: a year's, and what it allows over a measured window that is not a year.
+
+    ``of_cost=False`` leaves out "of cost of sales", for a sentence that has already said it.
+    """
     if problem.budget is None:
         return ""
-    words = f"{format_money(problem.budget)} of cost of sales a year"
+    words = f"{format_money(problem.budget)}{' of cost of sales' if of_cost else ''} a year"
     window = problem.window_budget
     if window is not None and abs(problem.window_years - 1.0) > 1e-9:
         words += f" ({format_money(window)} over the measured window of {problem.window_years:.2f} years)"
     return words
 
 
+def _names(finalists: Sequence[Finalist]) -> str:
+    """``a=1``, ``a=1 and a=2``, ``(a=1, b=2), (a=2, b=1) and (a=3, b=1)``."""
+    names = [f.candidate.words() for f in finalists]
+    if len(finalists[0].candidate.headcounts) > 1:
+        names = [f"({name})" for name in names]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _figures(kpi: str, f: Finalist) -> str:
+    return (
+        f"{kpi_words(kpi)} of {_mean_ci(kpi, f.mean, f.ci_low, f.ci_high)} for a cost of sales of "
+        f"{_mean_ci('cost_of_sales', f.cost, f.cost_low, f.cost_high)}"
+    )
+
+
 def answer_paragraph(found: Optimisation) -> str:
-    """The report's opening: the mix to choose, with its KPI, cost and P(best), against today's."""
+    """The report's opening: the mix to choose, with its KPI, cost and P(best), against today's.
+
+    When today's mix is outside the bounds and better than every mix within them, it says
+    so first; when mixes tie at the top, it names them all and says which is cheapest.
+    """
     problem, kpi = found.problem, found.problem.kpi
     budget = f"within a budget of {budget_words(problem)}" if problem.budget else ""
-    by_name = {f.candidate: f for f in found.finalists}
     today = next((f for f in found.finalists if f.today), None)
-    search = _search_words(found)
-    if found.recommended is None:
+    search = f"{_search_words(found)}, each with up to {found.settings.get('runs')} runs"
+    ties = top_ties(found.finalists)
+    if found.recommended is None or not ties:
         cheapest = min(found.finalists, key=lambda f: f.cost) if found.finalists else None
         found_words = (
             f"; the cheapest found, {cheapest.candidate.words()}, costs {format_money(cheapest.cost)}"
@@ -65,39 +89,61 @@ def answer_paragraph(found: Optimisation) -> str:
             else ""
         )
         return f"No mix of {', '.join(problem.bounds)} found {budget or 'that runs'}{found_words}. {search}."
-    best = by_name[found.recommended]
-    text = (
-        f"The best mix found{' ' + budget + ',' if budget else ''} {best.candidate.words()}, gives {kpi_words(kpi)} of "
-        f"{_mean_ci(kpi, best.mean, best.ci_low, best.ci_high)} for a cost of sales of "
-        f"{_mean_ci('cost_of_sales', best.cost, best.cost_low, best.cost_high)}"
-    )
+    best = ties[0]
+    rerun = f"Re-run together with {found.final_runs} runs on common random numbers"
+    if today is not None and found.recommended == today.candidate and not today.contender:
+        bounds = ", ".join(f"{team} {low} to {high}" for team, (low, high) in problem.bounds.items())
+        level = _mean_ci(kpi, best.mean, best.ci_low, best.ci_high)
+        found_words = (
+            f"{_names(ties)} tie at {level}; the cheapest, {best.candidate.words()}, costs {format_money(best.cost)}"
+            if len(ties) > 1
+            else f"{best.candidate.words()} gives {level} for {format_money(best.cost)}"
+        )
+        return (
+            f"No mix within the bounds beats today's {today.candidate.words()}: it gives {_figures(kpi, today)}, "
+            f"against the best found within the bounds ({bounds}){' and ' + budget if budget else ''}, where "
+            f"{found_words}. {rerun}. {search}."
+        )
+    today_mark = " (today's)"
+    if len(ties) > 1:
+        text = (
+            f"The best mixes found{' ' + budget if budget else ''}, {_names(ties)}, tie on {kpi_words(kpi)} at "
+            f"{_mean_ci(kpi, best.mean, best.ci_low, best.ci_high)}; the cheapest, {best.candidate.words()}"
+            f"{today_mark if best.today else ''}, costs "
+            f"{_mean_ci('cost_of_sales', best.cost, best.cost_low, best.cost_high)}"
+        )
+    else:
+        mix = best.candidate.words() + (", today's mix," if best.today else ",")
+        text = f"The best mix found{' ' + budget if budget else ''}, {mix} gives {_figures(kpi, best)}"
     if today is not None and today.candidate != best.candidate:
+        level = " (the same)" if math.isclose(today.mean, best.mean, rel_tol=1e-12, abs_tol=1e-12) else ""
+        dear = "" if today.feasible else " (over the budget)"
         text += (
-            f", against {_mean_ci(kpi, today.mean, today.ci_low, today.ci_high)} and "
-            f"{format_money(today.cost)} with today's {today.candidate.words()}"
+            f", against {_mean_ci(kpi, today.mean, today.ci_low, today.ci_high)}{level} and "
+            f"{format_money(today.cost)} with today's {today.candidate.words()}{dear}"
         )
     contenders = sum(1 for f in found.finalists if f.contender)
+    p_best = sum(f.p_best for f in ties)
+    who = "it is" if len(ties) == 1 else f"the {len(ties)} tied mixes together are"
     chance = (
-        f"it is the best of the {contenders} finalists in {best.p_best:.0%} of resamplings of the runs"
-        if math.isfinite(best.p_best)
-        else f"too few to say how likely it is the best of the {contenders} finalists (that takes {MIN_RUNS_FOR_BEST})"
+        f"{who} the best of the {contenders} finalists in {p_best:.0%} of resamplings of the runs"
+        if math.isfinite(p_best)
+        else f"too few to say how likely {'it is' if len(ties) == 1 else 'they are'} the best of the {contenders} "
+        f"finalists (that takes {MIN_RUNS_FOR_BEST})"
     )
-    text += (
-        f". Re-run with {found.final_runs} runs on common random numbers, {chance}. "
-        f"{search}, each with up to {found.settings.get('runs')} runs."
-    )
-    return text
+    return f"{text}. {rerun}, {chance}. {search}."
 
 
 def _search_words(found: Optimisation) -> str:
     trials = found.trials
     if found.settings.get("search") == "exhaustive":
         return f"Every one of the {len(trials)} mixes was simulated"
-    distinct = trials.drop_duplicates(subset=list(found.problem.bounds))
-    pruned = int((distinct["state"] == "pruned").sum())
-    dear = int((distinct["state"] == "over budget").sum())
+    pruned = int((trials["state"] == "pruned").sum())
+    dear = int((trials["state"] == "over budget").sum())
+    every = found.problem.size()
+    scope = f"every one of the {every} within the bounds" if len(trials) == every else f"of {every} within the bounds"
     return (
-        f"The search made {len(trials)} trials over {len(distinct)} distinct mixes; {pruned} stopped early as "
+        f"The search simulated {len(trials)} distinct mixes ({scope}); {pruned} stopped early as "
         f"clearly worse and {dear} as clearly over budget"
     )
 
@@ -106,7 +152,8 @@ def _finalist_rows(found: Optimisation) -> list[list[str]]:
     kpi = found.problem.kpi
     rows = []
     for f in found.finalists:
-        mark = " (chosen)" if f.candidate == found.recommended else (" (today)" if f.today else "")
+        marks = [word for word, yes in (("today", f.today), ("chosen", f.candidate == found.recommended)) if yes]
+        mark = f" ({', '.join(marks)})" if marks else ""
         rows.append(
             [
                 f.candidate.words() + mark,
@@ -170,7 +217,7 @@ def optimisation_markdown(found: Optimisation, out_dir: Path, figure: Path | Non
         "## How it was searched",
         "",
         f"- **Headcounts**: {bounds}; **budget**: "
-        + (f"mean cost of sales at most {budget_words(problem)}." if problem.budget else "none."),
+        + (f"mean cost of sales at most {budget_words(problem, of_cost=False)}." if problem.budget else "none."),
         _search_line(found),
         f"- **Common random numbers**: every mix replays the same leads with the same luck "
         f"(seed {problem.experiment.seed}).",
@@ -183,11 +230,13 @@ def _search_line(found: Optimisation) -> str:
     settings = found.settings
     if settings.get("search") == "exhaustive":
         return f"- **Search**: exhaustive, every mix within the bounds simulated {settings.get('runs')} times."
+    interval = "Wilson's score interval, " if kpi_kind(found.problem.kpi) is Kind.EVENT else ""
     return (
-        f"- **Search**: Optuna's TPE sampler, ask-and-tell, seed {settings.get('seed')}, {len(found.trials)} trials "
-        f"in batches of {settings.get('batch')}; a trial first runs {settings.get('first_runs')} times and is pruned "
-        "when the upper end of its 95% CI is below the best trial's mean, or the lower end of its cost's CI is over "
-        f"the budget; otherwise it runs {settings.get('runs')} times."
+        f"- **Search**: Optuna's TPE sampler, ask-and-tell, seed {settings.get('seed')}, {len(found.trials)} distinct "
+        f"mixes simulated in batches of {settings.get('batch')} (a mix proposed again is not simulated again); a mix "
+        f"first runs {settings.get('first_runs')} times and stops there when the best end of its 95% CI "
+        f"({interval}never one of zero width) is worse than the best mix's mean, or the lower end of its cost's CI is "
+        f"over the budget; otherwise it runs {settings.get('runs')} times."
     )
 
 
@@ -213,6 +262,10 @@ def _bounds(values: Sequence[str]) -> dict[str, tuple[int, int]]:
             raise ConfigError.single(
                 "--team", value, "must be TEAM=LOW:HIGH with whole numbers, e.g. ae=6:12"
             ) from None
+        low_n, high_n = bounds[team.strip()]
+        issue = bounds_issue(team.strip(), low_n, high_n)
+        if issue is not None:  # refused before the experiment is composed
+            raise ConfigError.single(f"--team {team.strip()}", f"{low_n}:{high_n}", issue)
     return bounds
 
 

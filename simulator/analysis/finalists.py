@@ -1,0 +1,121 @@
+"""The final round of a team-mix search: the best mixes found and today's, re-run together, and the answer.
+
+The best feasible candidates (and today's mix) are run again with the final number of
+runs on common random numbers (:func:`final_round`): each gets its mean with the 95% CI
+its KPI's kind calls for, its cost with a CI, and the probability that it is truly the
+best of those within the bounds and the budget (a paired bootstrap over runs). Of
+finalists with the same mean (every run hits the plan, or none does) the cheaper comes
+first, and :func:`top_ties` names every one tied at the top, so a report says a tie
+rather than resolving it silently. :func:`recommended` picks the answer: the best
+finalist within the bounds and the budget, or today's mix when it lies outside the
+bounds, is within the budget and has a better mean than every one of them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from simulator.analysis.ranking import probability_best
+from simulator.analysis.statistics import kpi_interval
+from simulator.analysis.team_mix import COST_KPI, Candidate, Evaluation, TeamMixProblem
+
+
+@dataclass(slots=True)
+class Finalist:
+    """A candidate re-run with the final number of runs.
+
+    Attributes:
+        candidate: The headcounts.
+        mean: Mean of the KPI; ``ci_low``/``ci_high`` its 95% CI.
+        cost: Mean cost of sales; ``cost_low``/``cost_high`` its 95% CI.
+        p_best: Probability that it is truly the best of the finalists (paired bootstrap).
+        feasible: Its mean cost is within the budget.
+        today: True for the scenario's own headcounts.
+        contender: Feasible and within the search's bounds: it can be recommended.
+    """
+
+    candidate: Candidate
+    mean: float
+    ci_low: float
+    ci_high: float
+    cost: float
+    cost_low: float
+    cost_high: float
+    p_best: float
+    feasible: bool
+    today: bool = False
+    contender: bool = False
+
+
+def final_round(
+    problem: TeamMixProblem,
+    complete: dict[Candidate, Evaluation],
+    count: int,
+    runs: int,
+    workers: int | None,
+    on_progress: Callable[[int], None] | None,
+) -> tuple[list[Finalist], int]:
+    """Re-run the ``count`` best feasible mixes of ``complete`` and today's with ``runs`` replications, best first.
+
+    Returns:
+        The finalists (best mean first; the cheaper of equal means first) and the runs each had.
+    """
+    # equal means (every run hits the plan): the cheaper mix first
+    ranked = sorted(
+        (e for e in complete.values() if problem.feasible(e)), key=lambda e: (-problem.sign * e.mean, e.cost)
+    )
+    chosen = [e.candidate for e in ranked[:count]]
+    if not chosen:  # nothing within the budget: show the cheapest found
+        chosen = [min(complete.values(), key=lambda e: e.cost).candidate] if complete else []
+    today = problem.today()
+    candidates = [*chosen, *([today] if today not in chosen else [])]
+    if not candidates:
+        return [], runs
+    evaluations, result = problem.run(candidates, runs, workers, on_progress)
+    contenders = [c.name for c in candidates if problem.feasible(evaluations[c]) and problem.within_bounds(c)]
+    p_best = probability_best(result.replications, problem.kpi, contenders, problem.sign) if contenders else {}
+    found = []
+    for candidate in candidates:
+        mine = result.replications[result.replications["scenario"] == candidate.name]
+        interval = kpi_interval(problem.kpi, mine[problem.kpi].to_numpy(dtype=float))
+        cost = kpi_interval(COST_KPI, mine[COST_KPI].to_numpy(dtype=float)) if COST_KPI in mine else None
+        evaluation = evaluations[candidate]
+        found.append(
+            Finalist(
+                candidate,
+                interval.mean,
+                interval.ci_low,
+                interval.ci_high,
+                evaluation.cost,
+                cost.ci_low if cost else math.nan,
+                cost.ci_high if cost else math.nan,
+                p_best.get(candidate.name, math.nan),
+                problem.feasible(evaluation),
+                today=candidate == today,
+                contender=candidate.name in contenders,
+            )
+        )
+    found.sort(key=lambda f: (-problem.sign * f.mean, f.cost))  # a tie on the KPI goes to the cheaper mix
+    return found, runs
+
+
+def recommended(finalists: Sequence[Finalist], sign: int) -> Candidate | None:
+    """The best contender (the cheaper of a tie), or today's mix when it is outside the bounds and better."""
+    contenders = [f for f in finalists if f.contender]
+    if not contenders:
+        return None
+    today = next((f for f in finalists if f.today and not f.contender and f.feasible), None)
+    if today is not None and sign * today.mean > sign * contenders[0].mean:
+        return today.candidate  # no mix within the bounds beats today's
+    return contenders[0].candidate
+
+
+def top_ties(finalists: Sequence[Finalist]) -> list[Finalist]:
+    """The contenders whose mean equals the best contender's (cheapest first); one unless there is a tie."""
+    contenders = [f for f in finalists if f.contender]
+    if not contenders:
+        return []
+    best = contenders[0].mean
+    return [f for f in contenders if math.isclose(f.mean, best, rel_tol=1e-12, abs_tol=1e-12)]
