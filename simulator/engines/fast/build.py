@@ -9,11 +9,12 @@ but the time: a replication is a pure function of its seed).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from simulator.engines.fast import kinds
 from simulator.engines.fast.events import event_list
 from simulator.engines.fast.layout import customers_of, partners_of, pipeline_params, pools_of, task_queues, tasks_of
 from simulator.engines.fast.luck import PipelineLuck, WorkforceLuck
@@ -43,6 +44,30 @@ class Room:
     def doubled(self) -> Room:
         """Twice as much of everything."""
         return Room(*(2 * getattr(self, f) for f in self.__slots__))
+
+    def grown(self, short: int, queue_full: bool) -> Room:
+        """Twice the room that ran out (``short``: ``kinds.SHORT_*`` bits); of everything if not known.
+
+        Only what ran out grows, so that a scenario short of one thing (work items, say) does
+        not draw the luck of four times as many pool entities and slots ever after.
+        """
+        bits = {f: b for f, b in _SHORT_BITS.items() if short & b}
+        if queue_full:
+            bits["queue"] = 1
+        if not bits or short & kinds.SHORT_OTHER:
+            return self.doubled()
+        return replace(self, **{f: 2 * getattr(self, f) for f in bits})
+
+
+_SHORT_BITS = {
+    "losses": kinds.SHORT_LOSSES,
+    "items": kinds.SHORT_ITEMS,
+    "tasks": kinds.SHORT_TASKS,
+    "records": kinds.SHORT_RECORDS,
+    "gaps": kinds.SHORT_GAPS,
+    "pool": kinds.SHORT_POOL,
+    "slots": kinds.SHORT_SLOTS,
+}
 
 
 def _padded(rows: list[tuple[float, ...]], fill: float) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from simulator.engines.fast import loop
+from simulator.engines.fast import kinds, loop
 from simulator.engines.fast.build import Room, world
 from simulator.engines.fast.coverage import uncovered
 from simulator.engines.fast.loop import run_world
@@ -96,9 +96,15 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
             raise RuntimeError(slots_exhausted(scenario, source, int(state.p.slot_count[source])))
         if status == loop.FINISHED:
             break
-        room = room.doubled()
+        room = _grown(room, state)
     _ROOM.put(scenario, room)
     return _records(scenario, leads.book, state)
+
+
+def _grown(room: Room, state: World) -> Room:
+    """The room for the run again: more of what ran out in ``state``."""
+    short = int(state.run.short[0]) | (kinds.SHORT_OTHER if state.ev.overflow[0] else 0)
+    return room.grown(short, bool(state.qs.overflow[0] or state.tq.overflow[0]))
 
 
 @dataclass(frozen=True, slots=True)
