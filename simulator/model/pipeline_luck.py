@@ -107,10 +107,10 @@ def concatenate(books: list[LeadBook]) -> LeadBook:
 
 def select(book: LeadBook, keep: np.ndarray) -> LeadBook:
     """The leads of ``book`` where ``keep`` is true, in order."""
+    index = np.flatnonzero(keep)  # taking by index: several times faster than a mask on the lead axis
     values = {}
     for field in dataclasses.fields(LeadBook):
-        array = getattr(book, field.name)
-        values[field.name] = array[keep] if array.ndim == 1 else array[:, keep]
+        values[field.name] = getattr(book, field.name).take(index, axis=-1)
     return LeadBook(**values)
 
 

@@ -169,7 +169,7 @@ def _records(scenario: Scenario, book: LeadBook, state: World) -> ReplicationRun
     if scenario.pipelines is not None:
         extra = pipeline_record(scenario, state, count)
         created = np.isfinite(leads.arrival)  # slots never used are dropped
-        book = select(replace(book, arrival_day=leads.arrival.copy()), created)
+        book = select(replace(book, arrival_day=leads.arrival), created)  # (select copies)
         log = log.select(created)
         extra = replace(extra, lead_partner=extra.lead_partner[created])
     return ReplicationRun(
