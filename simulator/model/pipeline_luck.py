@@ -126,15 +126,37 @@ def with_slots(
     first: dict[int, int] = {}
     if tables is None:
         return leads, first
-    books, size = [leads], leads.size
+    parts, size = [(leads, leads.size, -1)], leads.size
     for source in range(len(scenario.source_names)):
         count = tables.slots(source)
         if tables.fed(source):
             first[source] = size
         if count:
-            books.append(draw_slot_leads(scenario, seed, replication, source, count, drawn))
+            lucky = count if drawn is None else min(count, drawn)
+            parts.append((draw_slot_leads(scenario, seed, replication, source, lucky), count, source))
             size += count
-    return (concatenate(books) if len(books) > 1 else leads), first
+    return (_joined(parts, size) if len(parts) > 1 else leads), first
+
+
+def _joined(parts: list[tuple[LeadBook, int, int]], size: int) -> LeadBook:
+    """Books one after another, each padded to its count as by :func:`_padded`, copied once into one book.
+
+    ``parts``: (book, leads it stands for, source of its padding); ``size``: the leads in all.
+    """
+    values = {}
+    for field in dataclasses.fields(LeadBook):
+        arrays = [getattr(book, field.name) for book, _, _ in parts]
+        joined = np.empty((*arrays[0].shape[:-1], size), dtype=np.result_type(*arrays))
+        at = 0
+        for array, (book, count, source) in zip(arrays, parts, strict=True):
+            joined[..., at : at + book.size] = array
+            if count > book.size:
+                joined[..., at + book.size : at + count] = (
+                    source if field.name == "source" else (np.nan if array.dtype.kind == "f" else 0)
+                )
+            at += count
+        values[field.name] = joined
+    return LeadBook(**values)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
