@@ -84,22 +84,25 @@ def _entropy_words(seed: int, spawn_key: tuple[int, ...]) -> np.ndarray:
     """
     words: list[int] = []
     for position, value in enumerate((seed, *spawn_key)):
-        if not isinstance(value, int | np.integer):
-            raise TypeError(f"seeds and stream keys must be whole numbers, got {value!r}")
-        value = int(value)
+        if value.__class__ is not int:  # (a plain int, by far the most common, skips the checks it passes)
+            if not isinstance(value, _WHOLE):
+                raise TypeError(f"seeds and stream keys must be whole numbers, got {value!r}")
+            value = int(value)
         if value < 0:
             raise ValueError(f"seeds and stream keys must be non-negative, got {value}")
-        words.append(value & _MASK32)
-        value >>= 32
-        while value:
-            words.append(value & _MASK32)
-            value >>= 32
+        if value <= _MASK32:
+            words.append(value)
+        else:
+            while value:
+                words.append(value & _MASK32)
+                value >>= 32
         if position == 0 and len(words) < _POOL_SIZE:
             words.extend([0] * (_POOL_SIZE - len(words)))
     return np.array(words, dtype=np.uint32)
 
 
 _POOL_SIZE, _MASK32 = 4, 0xFFFFFFFF
+_WHOLE = (int, np.integer)
 _INIT_A, _MULT_A, _INIT_B, _MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED
 _MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
 
