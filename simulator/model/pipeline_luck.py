@@ -21,7 +21,7 @@ from simulator.model import sampling
 from simulator.model.lead_attributes import apply_products, draw_lead_profile
 from simulator.model.market import LeadBook, draw_kernel, segments_of
 from simulator.model.multi_pipeline import WorkStages
-from simulator.model.scenario import FloatArray, Scenario
+from simulator.model.scenario import FloatArray, IntArray, Scenario
 from simulator.model.streams import Stream, stream
 
 
@@ -185,7 +185,13 @@ def draw_pool(seed: int, replication: int, pipeline: int, stages: WorkStages, co
 
 def draw_digital_entry(scenario: Scenario, seed: int, replication: int, leads: LeadBook) -> list[int]:
     """The entry stage of every lead: its source's, or the digital-first stage for a share of one source."""
-    entry = scenario.source_entry_stage[leads.source]
+    result: list[int] = digital_entry_stages(scenario, seed, replication, leads).tolist()
+    return result
+
+
+def digital_entry_stages(scenario: Scenario, seed: int, replication: int, leads: LeadBook) -> IntArray:
+    """:func:`draw_digital_entry` as an array."""
+    entry: IntArray = scenario.source_entry_stage[leads.source]
     tables = scenario.pipelines
     if tables is not None and tables.digital_source >= 0 and tables.digital_share > 0:
         gen = stream(seed, replication, Stream.DIGITAL_FIRST)
@@ -193,8 +199,7 @@ def draw_digital_entry(scenario: Scenario, seed: int, replication: int, leads: L
             sampling.uniform_array(gen, leads.size) < tables.digital_share
         )
         entry = np.where(digital, tables.digital_entry_stage, entry)
-    result: list[int] = entry.tolist()
-    return result
+    return entry
 
 
 def draw_initial_arr(scenario: Scenario, seed: int, replication: int) -> tuple[FloatArray, FloatArray]:

@@ -27,7 +27,7 @@ from simulator.model.initial_pipeline import decide_initial, draw_initial_book, 
 from simulator.model.market import LeadBook, draw_leads, draw_rep_skills
 from simulator.model.pipeline_luck import (
     concatenate,
-    draw_digital_entry,
+    digital_entry_stages,
     select,
     slots_exhausted,
     with_slots,
@@ -116,7 +116,7 @@ class _Leads:
     n_arriving: int
     first_initial: int
     decisions: DecisionLuck | None
-    entry: list[int]
+    entry: np.ndarray  # (N,) each lead's entry stage
     slots: int  # slots of each fed source whose luck is drawn
 
 
@@ -130,9 +130,9 @@ def _leads(scenario: Scenario, seed: int, replication: int, market: LeadBook, sl
     if scenario.decisions is not None:
         decisions = run_decision_luck(scenario, seed, replication, book, market.size, slot_start, first_initial)
     if scenario.pipelines is not None:
-        entry = draw_digital_entry(scenario, seed, replication, book)
+        entry = digital_entry_stages(scenario, seed, replication, book)
     else:
-        entry = scenario.source_entry_stage[book.source].tolist()
+        entry = scenario.source_entry_stage[book.source]
     return _Leads(book, slot_start, n_arriving, first_initial, decisions, entry, slots)
 
 

@@ -22,14 +22,21 @@ from simulator.model.pipeline_records import PoolState
 from simulator.model.scenario import Scenario
 
 
-def pipeline_params(scenario: Scenario, slot_start: dict[int, int]) -> dict[str, Any]:
-    """The ``Params`` fields of the pipelines beside new business (neutral without them)."""
-    tables, n_teams, n_sources = scenario.pipelines, scenario.n_teams, len(scenario.source_names)
+def slot_arrays(scenario: Scenario, slot_start: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Each source's first slot (a lead index) and its slots (0 for a source no pipeline feeds)."""
+    tables, n_sources = scenario.pipelines, len(scenario.source_names)
     starts = np.zeros(n_sources, dtype=np.int64)
     counts = np.zeros(n_sources, dtype=np.int64)
     for source, first in slot_start.items():
         starts[source] = first
         counts[source] = tables.slots(source) if tables is not None else 0
+    return starts, counts
+
+
+def pipeline_params(scenario: Scenario, slot_start: dict[int, int]) -> dict[str, Any]:
+    """The ``Params`` fields of the pipelines beside new business (neutral without them)."""
+    tables, n_teams = scenario.pipelines, scenario.n_teams
+    starts, counts = slot_arrays(scenario, slot_start)
     if tables is None:
         return {
             "pipelines": False,
