@@ -56,7 +56,7 @@ def stream(seed: int, replication: int, purpose: Stream, *index: int) -> np.rand
     The generator is the one ``np.random.Generator(np.random.PCG64(SeedSequence(seed,
     spawn_key=(replication, purpose, *index))))`` gives, bit for bit, but two to four times
     cheaper to make: a replication makes a few hundred of them. The seed sequence's
-    entropy pool and the four seeding words are computed by :func:`_seeding_words` (the
+    entropy pool and the four seeding words are computed by :func:`seeding_words` (the
     algorithm of NumPy's ``SeedSequence``, O'Neill's ``seed_seq`` alternative), and
     ``tests/test_streams.py`` checks them against NumPy's own over many keys.
 
@@ -71,12 +71,12 @@ def stream(seed: int, replication: int, purpose: Stream, *index: int) -> np.rand
         ValueError: If the seed or a key is negative.
         TypeError: If the seed or a key is not a whole number (as NumPy's SeedSequence).
     """
-    words = _entropy_words(seed, (replication, int(purpose), *index))
+    words = entropy_words(seed, (replication, int(purpose), *index))
     # NumPy's stubs name SeedSequence, but a BitGenerator takes any ISeedSequence (its documented interface)
-    return np.random.Generator(np.random.PCG64(_SeedingWords(_seeding_words(words))))  # type: ignore[arg-type]
+    return np.random.Generator(np.random.PCG64(_SeedingWords(seeding_words(words))))  # type: ignore[arg-type]
 
 
-def _entropy_words(seed: int, spawn_key: tuple[int, ...]) -> np.ndarray:
+def entropy_words(seed: int, spawn_key: tuple[int, ...]) -> np.ndarray:
     """The entropy a spawned ``SeedSequence(seed, spawn_key=...)`` mixes, as uint32 words.
 
     Each integer is split into 32-bit words, lowest first (0 is one word); the seed's
@@ -108,7 +108,7 @@ _MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
 
 
 @njit(cache=True)
-def _seeding_words(entropy: np.ndarray) -> np.ndarray:
+def seeding_words(entropy: np.ndarray) -> np.ndarray:
     """The four uint64 words a ``PCG64`` is seeded with, from the seed sequence's entropy words.
 
     Mixes ``entropy`` into a pool of four uint32 words, then draws eight words from the
@@ -161,4 +161,4 @@ class _SeedingWords(ISeedSequence):
 
 def warm_up() -> None:
     """Compile the seeding words (or load them from Numba's disk cache); call before starting workers."""
-    _seeding_words(np.zeros(_POOL_SIZE + 1, dtype=np.uint32))
+    seeding_words(np.zeros(_POOL_SIZE + 1, dtype=np.uint32))

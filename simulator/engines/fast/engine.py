@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from simulator.engines.fast import kinds, loop
+from simulator.engines.fast import kinds, loop, seeding
 from simulator.engines.fast.build import Room, world
 from simulator.engines.fast.coverage import uncovered
 from simulator.engines.fast.loop import run_world
@@ -192,4 +192,5 @@ def warm_up() -> None:
     """Compile the compiled loop, or load it from Numba's disk cache, on a tiny scenario."""
     from simulator.engines.fast.tiny import tiny_scenario
 
+    seeding.warm_up()
     simulate(tiny_scenario(), 0, 0)
