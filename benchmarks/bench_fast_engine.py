@@ -8,6 +8,8 @@ shared machine (the smallest of several timings is kept):
   fast engine's scheduled events); target >= 50x;
 - the fast engine's events per second over a minimal compiled loop that only pops and
   pushes as many events on a heap of the engine's mean size (over its pops); target within 3x;
+- where a replication's time goes: the luck drawn before the loop, the world's arrays,
+  the loop, the records after it (the engine's own functions, timed in place);
 - Numba compile time: cold (an empty cache directory, in a fresh process) and warm (the
   disk cache loaded in a fresh process), reported apart from the run time.
 
@@ -108,6 +110,48 @@ def bare_loop(events: EventList, steps: np.ndarray, pending: int) -> float:
     return total + buffer[0]  # the buffer stays alive to the end
 
 
+# the phases of a fast-engine replication, as named in ``engines/fast/engine.py``: the luck
+# drawn before the loop, the world's arrays, the loop, the records after it
+PHASES = ("draw_leads", "draw_rep_skills", "_leads", "loss_draws", "world", "run_world", "_records")
+
+
+def phase_times(scenario: Scenario, replications: int, repeat: int) -> dict[str, float]:
+    """Seconds a replication spends in each phase of ``fast.simulate`` (each phase's smallest over ``repeat``)."""
+    spent: dict[str, float] = {}
+    real = {name: getattr(fast_engine, name) for name in PHASES}
+    real_luck = {cls: cls.draw for cls in (fast_engine.WorkforceLuck, fast_engine.PipelineLuck)}
+
+    def timed(name: str, func):  # type: ignore[no-untyped-def]
+        def call(*args, **kwargs):  # type: ignore[no-untyped-def]
+            start = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - start
+
+        return call
+
+    for name in PHASES:
+        setattr(fast_engine, name, timed(name, real[name]))
+    for cls, draw in real_luck.items():
+        cls.draw = timed(f"{cls.__name__}.draw", draw)  # type: ignore[method-assign]
+    best: dict[str, float] = {}
+    try:
+        for _ in range(repeat):
+            spent.clear()
+            start = time.perf_counter()
+            for r in range(replications):
+                fast.simulate(scenario, 1, r)
+            spent["total"] = time.perf_counter() - start
+            best = {k: min(best.get(k, math.inf), v / replications) for k, v in spent.items()}
+    finally:
+        for name in PHASES:
+            setattr(fast_engine, name, real[name])
+        for cls, draw in real_luck.items():
+            cls.draw = draw  # type: ignore[method-assign]
+    return best
+
+
 def smallest(func, repeat: int) -> float:  # type: ignore[no-untyped-def]
     best = math.inf
     for _ in range(repeat):
@@ -190,6 +234,12 @@ def main() -> None:
         f"of as many events on a heap of {depth}: {bare * 1e3:.2f} ms; ratio {loop_time[0] / bare:.1f}x "
         f"(target within 3x)"
     )
+    phases = phase_times(scenario, n, args.repeat)
+    python = phases["total"] - phases.get("run_world", 0.0)
+    print(f"  where a replication's time goes (ms, each phase's best of {args.repeat}; Python: {python * 1e3:.2f} ms):")
+    for name, seconds in sorted(phases.items(), key=lambda item: -item[1]):
+        if name != "total":
+            print(f"    {name:20s} {seconds * 1e3:7.2f}")
     cold, warm = compile_times()
     print(f"Numba compile of the fast engine: {cold:.1f} s cold (empty cache), {warm:.1f} s from the disk cache")
 

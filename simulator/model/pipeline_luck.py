@@ -21,7 +21,7 @@ from simulator.model import sampling
 from simulator.model.lead_attributes import apply_products, draw_lead_profile
 from simulator.model.market import LeadBook, draw_kernel, segments_of
 from simulator.model.multi_pipeline import WorkStages
-from simulator.model.scenario import FloatArray, Scenario
+from simulator.model.scenario import FloatArray, IntArray, Scenario
 from simulator.model.streams import Stream, stream
 
 
@@ -107,10 +107,10 @@ def concatenate(books: list[LeadBook]) -> LeadBook:
 
 def select(book: LeadBook, keep: np.ndarray) -> LeadBook:
     """The leads of ``book`` where ``keep`` is true, in order."""
+    index = np.flatnonzero(keep)  # taking by index: several times faster than a mask on the lead axis
     values = {}
     for field in dataclasses.fields(LeadBook):
-        array = getattr(book, field.name)
-        values[field.name] = array[keep] if array.ndim == 1 else array[:, keep]
+        values[field.name] = getattr(book, field.name).take(index, axis=-1)
     return LeadBook(**values)
 
 
@@ -126,15 +126,37 @@ def with_slots(
     first: dict[int, int] = {}
     if tables is None:
         return leads, first
-    books, size = [leads], leads.size
+    parts, size = [(leads, leads.size, -1)], leads.size
     for source in range(len(scenario.source_names)):
         count = tables.slots(source)
         if tables.fed(source):
             first[source] = size
         if count:
-            books.append(draw_slot_leads(scenario, seed, replication, source, count, drawn))
+            lucky = count if drawn is None else min(count, drawn)
+            parts.append((draw_slot_leads(scenario, seed, replication, source, lucky), count, source))
             size += count
-    return (concatenate(books) if len(books) > 1 else leads), first
+    return (_joined(parts, size) if len(parts) > 1 else leads), first
+
+
+def _joined(parts: list[tuple[LeadBook, int, int]], size: int) -> LeadBook:
+    """Books one after another, each padded to its count as by :func:`_padded`, copied once into one book.
+
+    ``parts``: (book, leads it stands for, source of its padding); ``size``: the leads in all.
+    """
+    values = {}
+    for field in dataclasses.fields(LeadBook):
+        arrays = [getattr(book, field.name) for book, _, _ in parts]
+        joined = np.empty((*arrays[0].shape[:-1], size), dtype=np.result_type(*arrays))
+        at = 0
+        for array, (book, count, source) in zip(arrays, parts, strict=True):
+            joined[..., at : at + book.size] = array
+            if count > book.size:
+                joined[..., at + book.size : at + count] = (
+                    source if field.name == "source" else (np.nan if array.dtype.kind == "f" else 0)
+                )
+            at += count
+        values[field.name] = joined
+    return LeadBook(**values)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -163,7 +185,13 @@ def draw_pool(seed: int, replication: int, pipeline: int, stages: WorkStages, co
 
 def draw_digital_entry(scenario: Scenario, seed: int, replication: int, leads: LeadBook) -> list[int]:
     """The entry stage of every lead: its source's, or the digital-first stage for a share of one source."""
-    entry = scenario.source_entry_stage[leads.source]
+    result: list[int] = digital_entry_stages(scenario, seed, replication, leads).tolist()
+    return result
+
+
+def digital_entry_stages(scenario: Scenario, seed: int, replication: int, leads: LeadBook) -> IntArray:
+    """:func:`draw_digital_entry` as an array."""
+    entry: IntArray = scenario.source_entry_stage[leads.source]
     tables = scenario.pipelines
     if tables is not None and tables.digital_source >= 0 and tables.digital_share > 0:
         gen = stream(seed, replication, Stream.DIGITAL_FIRST)
@@ -171,8 +199,7 @@ def draw_digital_entry(scenario: Scenario, seed: int, replication: int, leads: L
             sampling.uniform_array(gen, leads.size) < tables.digital_share
         )
         entry = np.where(digital, tables.digital_entry_stage, entry)
-    result: list[int] = entry.tolist()
-    return result
+    return entry
 
 
 def draw_initial_arr(scenario: Scenario, seed: int, replication: int) -> tuple[FloatArray, FloatArray]:

@@ -64,16 +64,17 @@ class JourneyLog:
 
     def select(self, keep: np.ndarray) -> JourneyLog:
         """The records of the leads where ``keep`` is true (slots of fed sources never used are dropped)."""
+        index = np.flatnonzero(keep)  # taking by index: several times faster than a mask
         return JourneyLog(
-            outcome=self.outcome[keep],
-            outcome_day=self.outcome_day[keep],
-            outcome_stage=self.outcome_stage[keep],
-            first_touch_day=self.first_touch_day[keep],
-            stage_enter=self.stage_enter[keep],
-            stage_start=self.stage_start[keep],
-            stage_end=self.stage_end[keep],
-            stage_rep=self.stage_rep[keep],
-            stage_passed=self.stage_passed[keep],
+            outcome=self.outcome.take(index),
+            outcome_day=self.outcome_day.take(index),
+            outcome_stage=self.outcome_stage.take(index),
+            first_touch_day=self.first_touch_day.take(index),
+            stage_enter=self.stage_enter.take(index, axis=0),
+            stage_start=self.stage_start.take(index, axis=0),
+            stage_end=self.stage_end.take(index, axis=0),
+            stage_rep=self.stage_rep.take(index, axis=0),
+            stage_passed=self.stage_passed.take(index, axis=0),
         )
 
     def close(self, lead: int, outcome: Outcome, stage: int, day: float) -> None:

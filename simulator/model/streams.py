@@ -56,7 +56,7 @@ def stream(seed: int, replication: int, purpose: Stream, *index: int) -> np.rand
     The generator is the one ``np.random.Generator(np.random.PCG64(SeedSequence(seed,
     spawn_key=(replication, purpose, *index))))`` gives, bit for bit, but two to four times
     cheaper to make: a replication makes a few hundred of them. The seed sequence's
-    entropy pool and the four seeding words are computed by :func:`_seeding_words` (the
+    entropy pool and the four seeding words are computed by :func:`seeding_words` (the
     algorithm of NumPy's ``SeedSequence``, O'Neill's ``seed_seq`` alternative), and
     ``tests/test_streams.py`` checks them against NumPy's own over many keys.
 
@@ -71,12 +71,12 @@ def stream(seed: int, replication: int, purpose: Stream, *index: int) -> np.rand
         ValueError: If the seed or a key is negative.
         TypeError: If the seed or a key is not a whole number (as NumPy's SeedSequence).
     """
-    words = _entropy_words(seed, (replication, int(purpose), *index))
+    words = entropy_words(seed, (replication, int(purpose), *index))
     # NumPy's stubs name SeedSequence, but a BitGenerator takes any ISeedSequence (its documented interface)
-    return np.random.Generator(np.random.PCG64(_SeedingWords(_seeding_words(words))))  # type: ignore[arg-type]
+    return np.random.Generator(np.random.PCG64(_SeedingWords(seeding_words(words))))  # type: ignore[arg-type]
 
 
-def _entropy_words(seed: int, spawn_key: tuple[int, ...]) -> np.ndarray:
+def entropy_words(seed: int, spawn_key: tuple[int, ...]) -> np.ndarray:
     """The entropy a spawned ``SeedSequence(seed, spawn_key=...)`` mixes, as uint32 words.
 
     Each integer is split into 32-bit words, lowest first (0 is one word); the seed's
@@ -84,28 +84,31 @@ def _entropy_words(seed: int, spawn_key: tuple[int, ...]) -> np.ndarray:
     """
     words: list[int] = []
     for position, value in enumerate((seed, *spawn_key)):
-        if not isinstance(value, int | np.integer):
-            raise TypeError(f"seeds and stream keys must be whole numbers, got {value!r}")
-        value = int(value)
+        if value.__class__ is not int:  # (a plain int, by far the most common, skips the checks it passes)
+            if not isinstance(value, _WHOLE):
+                raise TypeError(f"seeds and stream keys must be whole numbers, got {value!r}")
+            value = int(value)
         if value < 0:
             raise ValueError(f"seeds and stream keys must be non-negative, got {value}")
-        words.append(value & _MASK32)
-        value >>= 32
-        while value:
-            words.append(value & _MASK32)
-            value >>= 32
+        if value <= _MASK32:
+            words.append(value)
+        else:
+            while value:
+                words.append(value & _MASK32)
+                value >>= 32
         if position == 0 and len(words) < _POOL_SIZE:
             words.extend([0] * (_POOL_SIZE - len(words)))
     return np.array(words, dtype=np.uint32)
 
 
 _POOL_SIZE, _MASK32 = 4, 0xFFFFFFFF
+_WHOLE = (int, np.integer)
 _INIT_A, _MULT_A, _INIT_B, _MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED
 _MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
 
 
 @njit(cache=True)
-def _seeding_words(entropy: np.ndarray) -> np.ndarray:
+def seeding_words(entropy: np.ndarray) -> np.ndarray:
     """The four uint64 words a ``PCG64`` is seeded with, from the seed sequence's entropy words.
 
     Mixes ``entropy`` into a pool of four uint32 words, then draws eight words from the
@@ -158,4 +161,4 @@ class _SeedingWords(ISeedSequence):
 
 def warm_up() -> None:
     """Compile the seeding words (or load them from Numba's disk cache); call before starting workers."""
-    _seeding_words(np.zeros(_POOL_SIZE + 1, dtype=np.uint32))
+    seeding_words(np.zeros(_POOL_SIZE + 1, dtype=np.uint32))

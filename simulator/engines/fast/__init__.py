@@ -3,9 +3,9 @@
 Modules, lowest first: ``events`` (the future-event list), ``queues`` (work-item heaps),
 ``state`` (the arrays of a run), ``structs`` (named arrays as compiled structs),
 ``teams``, ``workforce``, ``sales`` (the processes), ``loop`` (start and dispatch),
-``decisions`` and ``deals`` (buyer decisions, the starting deals), ``luck`` and
-``build`` (luck drawn ahead, room), ``coverage``, ``cache`` (the disk cache dropped when
-a source changes) and ``engine`` (:func:`simulate`).
+``decisions`` and ``deals`` (buyer decisions, the starting deals), ``luck``, ``params``
+and ``build`` (luck drawn ahead, the scenario's numbers, room), ``coverage``, ``cache``
+(the disk cache dropped when a source changes) and ``engine`` (:func:`simulate`).
 """
 
 from pathlib import Path

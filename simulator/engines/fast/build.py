@@ -2,28 +2,28 @@
 
 Every size is known before the run except the length of queues and the number of
 reassignment-loss draws: those start at a guess and the engine reports when it needs
-more (the replication is then run again with twice the room, which changes nothing
-but the time: a replication is a pure function of its seed).
+more (the replication is then run again with twice the room that ran out, which
+changes nothing but the time: a replication is a pure function of its seed).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from simulator.engines.fast import kinds
 from simulator.engines.fast.events import event_list
-from simulator.engines.fast.layout import customers_of, partners_of, pipeline_params, pools_of, task_queues, tasks_of
+from simulator.engines.fast.layout import customers_of, partners_of, pools_of, task_queues, tasks_of
 from simulator.engines.fast.luck import PipelineLuck, WorkforceLuck
+from simulator.engines.fast.params import params
 from simulator.engines.fast.queues import queues
-from simulator.engines.fast.starting import deal_odds
-from simulator.engines.fast.state import Items, Leads, Params, Reps, Run, Seats, Teams, World
+from simulator.engines.fast.state import Items, Leads, Reps, Run, Seats, Teams, World
 from simulator.model.decisions import DecisionLuck
 from simulator.model.market import LeadBook
 from simulator.model.multi_pipeline import N_PIPELINES
-from simulator.model.scenario import BY_SHARE, CLOSEST_TO_CLOSE, LEAST_LOADED, POOLED, Scenario
+from simulator.model.scenario import BY_SHARE, Scenario
 from simulator.model.streams import Stream, stream
 
 
@@ -44,122 +44,33 @@ class Room:
         """Twice as much of everything."""
         return Room(*(2 * getattr(self, f) for f in self.__slots__))
 
+    def grown(self, short: int, queue_full: bool) -> Room:
+        """Twice the room that ran out (``short``: ``kinds.SHORT_*`` bits); of everything if not known.
 
-def _padded(rows: list[tuple[float, ...]], fill: float) -> tuple[np.ndarray, np.ndarray]:
-    width = max((len(r) for r in rows), default=0) or 1
-    table = np.full((len(rows), width), fill)
-    for t, row in enumerate(rows):
-        table[t, : len(row)] = row
-    return table, np.array([len(r) for r in rows], dtype=np.int64)
-
-
-def params(scenario: Scenario, n_arriving: int, slot_start: dict[int, int], first_initial: int) -> Params:
-    """The scenario as the compiled loop reads it."""
-    plan, pods, n_teams = scenario.workforce, scenario.pods, scenario.n_teams
-    teams = plan.teams
-    productivity, n_productivity = _padded([t.ramp.productivity for t in teams] or [()] * n_teams, 1.0)
-    skill, n_skill = _padded([t.ramp.skill_shift for t in teams] or [()] * n_teams, 0.0)
-    rank = np.zeros((n_teams, N_PIPELINES))
-    if scenario.pipelines is not None:
-        rank[:] = scenario.pipelines.team_rank
-    return Params(
-        horizon=float(scenario.horizon_days),
-        warmup=float(scenario.warmup_days),
-        n_stages=scenario.n_stages,
-        n_teams=n_teams,
-        n_arriving=n_arriving,
-        stage_base_logit=np.ascontiguousarray(scenario.stage_base_logit, dtype=np.float64),
-        stage_max_wait=np.ascontiguousarray(scenario.stage_max_wait_days, dtype=np.float64),
-        stage_circle_sensitive=np.ascontiguousarray(scenario.stage_circle_sensitive, dtype=np.bool_),
-        source_lift=np.ascontiguousarray(scenario.source_logit_lift, dtype=np.float64),
-        skill_weight=float(scenario.skill_weight),
-        circle_reference=float(scenario.circle_reference_size),
-        circle_per_person=float(scenario.circle_logit_per_person),
-        speed_scale=float(scenario.speed_scale_hours),
-        speed_exponent=float(scenario.speed_exponent),
-        handoff_loss=float(scenario.handoff_loss_probability),
-        routing=np.ascontiguousarray(scenario.routing, dtype=np.int64),
-        team_logit=np.ascontiguousarray(pods.team_logit, dtype=np.float64),
-        team_pooled=np.ascontiguousarray(scenario.team_assignment == POOLED),
-        team_least_loaded=np.ascontiguousarray(scenario.team_assignment == LEAST_LOADED),
-        team_by_share=np.ascontiguousarray(scenario.team_assignment == BY_SHARE),
-        team_hire_share=np.array(
-            [float(s.mean()) for s in scenario.team_rep_shares] if scenario.team_rep_shares else [1.0] * n_teams,
-            dtype=np.float64,
-        ),
-        team_closest=np.ascontiguousarray(scenario.team_priority == CLOSEST_TO_CLOSE),
-        team_rank=rank,
-        team_selling_hours=np.ascontiguousarray(scenario.team_selling_hours_per_day, dtype=np.float64),
-        team_skill_mean=np.ascontiguousarray(scenario.team_skill_mean, dtype=np.float64),
-        team_skill_sd=np.ascontiguousarray(scenario.team_skill_sd, dtype=np.float64),
-        overflow=bool(pods.overflow_enabled),
-        overflow_target=np.ascontiguousarray(pods.overflow_target, dtype=np.int64),
-        overflow_queue_length=np.ascontiguousarray(pods.overflow_queue_length, dtype=np.float64),
-        overflow_wait=np.ascontiguousarray(pods.overflow_wait_days, dtype=np.float64),
-        overflow_eligible=np.ascontiguousarray(pods.stage_team_eligible, dtype=np.bool_),
-        dynamic=bool(plan.dynamic),
-        ramp_productivity=productivity,
-        ramp_skill=skill,
-        ramp_n_productivity=n_productivity,
-        ramp_n_skill=n_skill,
-        days_per_month=float(plan.days_per_month),
-        attrition=np.array([t.attrition_per_day for t in teams] or [0.0] * n_teams, dtype=np.float64),
-        backfill=np.array([t.backfill is not None for t in teams] or [False] * n_teams, dtype=np.bool_),
-        coaching_rate=np.array([t.coaching_rate for t in teams] or [0.0] * n_teams, dtype=np.float64),
-        coaching_best=np.array([t.coaching_toward_best for t in teams] or [False] * n_teams, dtype=np.bool_),
-        coaching=bool(plan.dynamic and any(t.coaching_rate > 0 for t in teams)),
-        month_ends=np.array(plan.month_ends, dtype=np.float64),
-        reassignment_loss=float(plan.reassignment_loss_probability),
-        **pipeline_params(scenario, slot_start),
-        **decision_params(scenario),
-        **deal_params(scenario, first_initial),
-    )
+        Only what ran out grows, so that a scenario short of one thing (work items, say) does
+        not draw the luck of four times as many pool entities and slots ever after.
+        """
+        bits = {f: b for f, b in _SHORT_BITS.items() if short & b}
+        if queue_full:
+            bits["queue"] = 1
+        if not bits or short & kinds.SHORT_OTHER:
+            return self.doubled()
+        return replace(self, **{f: 2 * getattr(self, f) for f in bits})
 
 
-def deal_params(scenario: Scenario, first_initial: int) -> dict[str, Any]:
-    """The starting deals' stages and named owners (none when the run starts empty)."""
-    deals = scenario.initial
-    return {
-        "first_initial": first_initial,
-        "deal_stage": np.ascontiguousarray(deals.stage if deals is not None else [], dtype=np.int64),
-        "deal_named": np.ascontiguousarray(deals.owner if deals is not None else [], dtype=np.int64),
-        **deal_odds(scenario),
-    }
-
-
-def decision_params(scenario: Scenario) -> dict[str, Any]:
-    """The decision tables as flat numbers (all off when none is configured)."""
-    tables, s = scenario.decisions, scenario.n_stages
-    if tables is None:
-        return {
-            "decisions": False,
-            "stage_after_delay": np.zeros(s, dtype=np.bool_),
-            "stage_no_decision": np.zeros(s),
-            "stage_by_month": np.zeros(s, dtype=np.bool_),
-            "month_start": np.zeros(1),
-            "quarter_ends": np.zeros(1),
-            "quarter_share": 0.0,
-            "quarter_window": 0.0,
-            "quarter_lookahead": 0.0,
-        }
-    by_month = tables.by_quarter_month or (None,) * s
-    return {
-        "decisions": True,
-        "stage_after_delay": np.ascontiguousarray(tables.after_delay, dtype=np.bool_),
-        "stage_no_decision": np.ascontiguousarray(tables.no_decision, dtype=np.float64),
-        "stage_by_month": np.array([m is not None for m in by_month], dtype=np.bool_),
-        "month_start": np.ascontiguousarray(
-            tables.month_start if tables.month_start is not None else np.zeros(1), dtype=np.float64
-        ),
-        "quarter_ends": np.ascontiguousarray(tables.quarter_ends, dtype=np.float64),
-        "quarter_share": float(tables.quarter_end_share),
-        "quarter_window": float(tables.quarter_end_window_days),
-        "quarter_lookahead": float(tables.quarter_end_lookahead_days),
-    }
+_SHORT_BITS = {
+    "losses": kinds.SHORT_LOSSES,
+    "items": kinds.SHORT_ITEMS,
+    "tasks": kinds.SHORT_TASKS,
+    "records": kinds.SHORT_RECORDS,
+    "gaps": kinds.SHORT_GAPS,
+    "pool": kinds.SHORT_POOL,
+    "slots": kinds.SHORT_SLOTS,
+}
 
 
 def leads_of(
-    scenario: Scenario, book: LeadBook, entry: list[int], overflow: bool, decisions: DecisionLuck | None
+    scenario: Scenario, book: LeadBook, entry: np.ndarray, overflow: bool, decisions: DecisionLuck | None
 ) -> Leads:
     """The leads' luck and empty journey records."""
     n, s, t = book.size, scenario.n_stages, scenario.n_teams
@@ -176,7 +87,7 @@ def leads_of(
         source=np.ascontiguousarray(book.source, dtype=np.int64),
         circle=np.ascontiguousarray(book.buying_circle, dtype=np.int64),
         slice=slices,
-        entry=np.array(entry, dtype=np.int64),
+        entry=np.array(entry, dtype=np.int64),  # a copy: the run changes it
         effort=np.ascontiguousarray(book.effort_hours, dtype=np.float64),
         delay=np.ascontiguousarray(book.delay_days, dtype=np.float64),
         conversion_draw=np.ascontiguousarray(book.conversion_draw, dtype=np.float64),
@@ -367,7 +278,7 @@ def _deal_cycle(scenario: Scenario, book: LeadBook, first_initial: int, deals: i
 def world(
     scenario: Scenario,
     book: LeadBook,
-    entry: list[int],
+    entry: np.ndarray,
     n_arriving: int,
     slot_start: dict[int, int],
     skills: np.ndarray,

@@ -45,7 +45,7 @@ def add_customer(w: World, block: int, key: int, arr: float, due: float, initial
     p, cs, reps, tm = w.p, w.customers, w.reps, w.teams
     c = cs.n_customers[0]
     if c >= cs.block.shape[0]:
-        w.run.short[0] = 1
+        w.run.short[0] |= kinds.SHORT_OTHER
         return
     cs.n_customers[0] = c + 1
     owner = -1
@@ -314,7 +314,7 @@ def _decide(w: World, c: int) -> bool:
     churned = _draw(w, c, _after_renewal(w, CHURN), cs.r_term[c]) < _probability(z)
     r = cs.n_renewals[0]
     if r >= cs.renewal_customer.shape[0]:
-        w.run.short[0] = 1
+        w.run.short[0] |= kinds.SHORT_RECORDS
         return False
     cs.n_renewals[0] = r + 1
     now = w.ev.clock[0]
@@ -341,7 +341,7 @@ def _open_expansion(w: World, c: int) -> None:
     cs = w.customers
     e = cs.n_expansions[0]
     if e >= cs.expansion_k.shape[0]:
-        w.run.short[0] = 1
+        w.run.short[0] |= kinds.SHORT_RECORDS
         return
     cs.n_expansions[0] = e + 1
     cs.expansion_k[e] = cs.expansions[c]

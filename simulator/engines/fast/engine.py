@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from simulator.engines.fast import loop
+from simulator.engines.fast import kinds, loop, seeding
 from simulator.engines.fast.build import Room, world
 from simulator.engines.fast.coverage import uncovered
 from simulator.engines.fast.loop import run_world
@@ -27,7 +27,7 @@ from simulator.model.initial_pipeline import decide_initial, draw_initial_book, 
 from simulator.model.market import LeadBook, draw_leads, draw_rep_skills
 from simulator.model.pipeline_luck import (
     concatenate,
-    draw_digital_entry,
+    digital_entry_stages,
     select,
     slots_exhausted,
     with_slots,
@@ -96,9 +96,15 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
             raise RuntimeError(slots_exhausted(scenario, source, int(state.p.slot_count[source])))
         if status == loop.FINISHED:
             break
-        room = room.doubled()
+        room = _grown(room, state)
     _ROOM.put(scenario, room)
     return _records(scenario, leads.book, state)
+
+
+def _grown(room: Room, state: World) -> Room:
+    """The room for the run again: more of what ran out in ``state``."""
+    short = int(state.run.short[0]) | (kinds.SHORT_OTHER if state.ev.overflow[0] else 0)
+    return room.grown(short, bool(state.qs.overflow[0] or state.tq.overflow[0]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +116,7 @@ class _Leads:
     n_arriving: int
     first_initial: int
     decisions: DecisionLuck | None
-    entry: list[int]
+    entry: np.ndarray  # (N,) each lead's entry stage
     slots: int  # slots of each fed source whose luck is drawn
 
 
@@ -124,9 +130,9 @@ def _leads(scenario: Scenario, seed: int, replication: int, market: LeadBook, sl
     if scenario.decisions is not None:
         decisions = run_decision_luck(scenario, seed, replication, book, market.size, slot_start, first_initial)
     if scenario.pipelines is not None:
-        entry = draw_digital_entry(scenario, seed, replication, book)
+        entry = digital_entry_stages(scenario, seed, replication, book)
     else:
-        entry = scenario.source_entry_stage[book.source].tolist()
+        entry = scenario.source_entry_stage[book.source]
     return _Leads(book, slot_start, n_arriving, first_initial, decisions, entry, slots)
 
 
@@ -163,7 +169,7 @@ def _records(scenario: Scenario, book: LeadBook, state: World) -> ReplicationRun
     if scenario.pipelines is not None:
         extra = pipeline_record(scenario, state, count)
         created = np.isfinite(leads.arrival)  # slots never used are dropped
-        book = select(replace(book, arrival_day=leads.arrival.copy()), created)
+        book = select(replace(book, arrival_day=leads.arrival), created)  # (select copies)
         log = log.select(created)
         extra = replace(extra, lead_partner=extra.lead_partner[created])
     return ReplicationRun(
@@ -186,4 +192,5 @@ def warm_up() -> None:
     """Compile the compiled loop, or load it from Numba's disk cache, on a tiny scenario."""
     from simulator.engines.fast.tiny import tiny_scenario
 
+    seeding.warm_up()
     simulate(tiny_scenario(), 0, 0)

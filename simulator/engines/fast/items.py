@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from numba import njit
 
-from simulator.engines.fast import teams
+from simulator.engines.fast import kinds, teams
 from simulator.engines.fast.state import World
 
 SALES, ENABLEMENT, CHECKIN, RENEWAL, EXPANSION = 0, 1, 2, 3, 4  # purposes
@@ -21,7 +21,7 @@ def new_item(w: World) -> int:
     """The next item (-1 and the run marked short when there is no room left)."""
     item = w.leads.arrival.shape[0] + w.items.n_used[0]
     if item >= w.items.pipeline.shape[0]:
-        w.run.short[0] = 1
+        w.run.short[0] |= kinds.SHORT_ITEMS
         return -1
     w.items.n_used[0] += 1
     return item

@@ -53,3 +53,14 @@ RENEWAL_READY = 56  # a = customer: the customer's delay after a stage has passe
 RENEWAL_DUE = 57  # a = customer: the due date, the churn decision
 EXPANSION_START = 58  # a = expansion
 EXPANSION_READY = 59  # a = expansion: the customer's delay after a stage has passed
+
+# Why a run stopped short (bits of ``run.short``): the room or prefix of drawn luck that
+# ran out, so that only it is grown for the run again (``build.Room.grown``).
+SHORT_LOSSES = 1  # a team's reassignment-loss draws
+SHORT_ITEMS = 2  # work items of the pipelines beside new business
+SHORT_TASKS = 4  # pool tasks at a time
+SHORT_RECORDS = 8  # renewal or expansion records
+SHORT_GAPS = 16  # a partner's referral gaps
+SHORT_POOL = 32  # the drawn prefix of a pool
+SHORT_SLOTS = 64  # the drawn prefix of a fed source's slots
+SHORT_OTHER = 128  # anything no room field sizes (every field is grown)

@@ -22,14 +22,21 @@ from simulator.model.pipeline_records import PoolState
 from simulator.model.scenario import Scenario
 
 
-def pipeline_params(scenario: Scenario, slot_start: dict[int, int]) -> dict[str, Any]:
-    """The ``Params`` fields of the pipelines beside new business (neutral without them)."""
-    tables, n_teams, n_sources = scenario.pipelines, scenario.n_teams, len(scenario.source_names)
+def slot_arrays(scenario: Scenario, slot_start: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Each source's first slot (a lead index) and its slots (0 for a source no pipeline feeds)."""
+    tables, n_sources = scenario.pipelines, len(scenario.source_names)
     starts = np.zeros(n_sources, dtype=np.int64)
     counts = np.zeros(n_sources, dtype=np.int64)
     for source, first in slot_start.items():
         starts[source] = first
         counts[source] = tables.slots(source) if tables is not None else 0
+    return starts, counts
+
+
+def pipeline_params(scenario: Scenario, slot_start: dict[int, int]) -> dict[str, Any]:
+    """The ``Params`` fields of the pipelines beside new business (neutral without them)."""
+    tables, n_teams = scenario.pipelines, scenario.n_teams
+    starts, counts = slot_arrays(scenario, slot_start)
     if tables is None:
         return {
             "pipelines": False,
@@ -134,7 +141,10 @@ def pipeline_params(scenario: Scenario, slot_start: dict[int, int]) -> dict[str,
 
 
 def pools_of(scenario: Scenario, luck: PipelineLuck | None, n_leads: int, slots_drawn: int) -> Pools:
-    """Untouched pools with the luck of a prefix of each pool drawn (and of each fed source's slots)."""
+    """Untouched pools with the luck of a prefix of each pool drawn (and of each fed source's slots).
+
+    Only the drawn prefix of each pool has a state (the record pads the rest as untouched).
+    """
     n_sources = len(scenario.source_names)
     if luck is None:
         effort = delay = draw = np.zeros((2, 1, 1))
@@ -144,9 +154,10 @@ def pools_of(scenario: Scenario, luck: PipelineLuck | None, n_leads: int, slots_
         tables = scenario.pipelines
         assert tables is not None
         sizes = np.array([tables.target_accounts, tables.partner_prospects], dtype=np.int64)
-        width = max(int(sizes.max()), 1)
-        meetings = max(tables.target_accounts, 1)
         drawn = np.minimum(sizes, luck.pool_drawn)
+        # entities past the drawn prefix are never touched (the run stops short first): no room for them
+        width = max(int(drawn.max()), 1)
+        meetings = max(int(drawn[0]), 1)
     return Pools(
         next_entity=np.zeros(2, dtype=np.int64),
         drawn=drawn,

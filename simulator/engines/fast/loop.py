@@ -78,7 +78,7 @@ def _fill(w: World, z: int) -> None:
     """A new rep takes the seat, with the skill drawn for this cycle, and its tenure starts."""
     seats = w.seats
     if seats.cycle[z] >= seats.skill.shape[1]:
-        w.run.short[0] = 1
+        w.run.short[0] |= kinds.SHORT_OTHER
         return
     rep = workforce.hire(w, seats.team[z], seats.skill[z, seats.cycle[z]])
     if rep < 0:

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from simulator.engines.fast import seeding
+from simulator.engines.fast.seeding import RANDOM, STANDARD_EXPONENTIAL
 from simulator.model import sampling
 from simulator.model.customer_luck import luck_base
-from simulator.model.kernel import FloatArray, IntArray
-from simulator.model.multi_pipeline import PARTNER, PROSPECTING
-from simulator.model.pipeline_luck import draw_initial_arr, draw_pool
+from simulator.model.kernel import FloatArray, IntArray, Kernel
+from simulator.model.multi_pipeline import PARTNER, PROSPECTING, WorkStages
+from simulator.model.pipeline_luck import draw_initial_arr
 from simulator.model.scenario import Scenario
 from simulator.model.streams import (
     INITIAL_TENURE_KEY,
@@ -163,9 +165,32 @@ def loss_draws(scenario: Scenario, seed: int, replication: int, count: int) -> F
     n_teams = scenario.n_teams
     if scenario.workforce.reassignment_loss_probability <= 0.0 or not scenario.workforce.dynamic:
         return np.zeros((n_teams, 0))
-    return np.stack(
-        [stream(seed, replication, Stream.WORKFORCE, t, REASSIGNMENT_KEY).random(count) for t in range(n_teams)]
+    keys = [(t, REASSIGNMENT_KEY) for t in range(n_teams)]
+    return seeding.draw_rows(
+        seed, replication, Stream.WORKFORCE, np.array(keys), np.full(n_teams, RANDOM), np.zeros((n_teams, 1)), count
     )
+
+
+def _kernel_rows(kernels: list[Kernel | None]) -> tuple[IntArray, FloatArray]:
+    """Codes and parameters (padded) of one stream each: a kernel, or None for uniforms (RANDOM)."""
+    width = max((k.params.shape[0] for k in kernels if k is not None), default=1)
+    codes = np.array([k.code if k is not None else RANDOM for k in kernels], dtype=np.int64)
+    params = np.zeros((len(kernels), width))
+    for row, kernel in enumerate(kernels):
+        if kernel is not None:
+            params[row, : kernel.params.shape[0]] = kernel.params
+    return codes, params
+
+
+def _pool_luck(seed: int, replication: int, pipeline: int, stages: WorkStages, count: int) -> FloatArray:
+    """:func:`~simulator.model.pipeline_luck.draw_pool` as (stages, 3, count): effort, delay, conversion uniform."""
+    kernels: list[Kernel | None] = []
+    for s in range(stages.size):
+        kernels += [stages.effort_hours[s], stages.delay_days[s], None]
+    keys = [(pipeline, s, j) for s in range(stages.size) for j in range(3)]
+    codes, params = _kernel_rows(kernels)
+    rows = seeding.draw_rows(seed, replication, Stream.POOL_LUCK, np.array(keys), codes, params, count)
+    return rows.reshape(stages.size, 3, count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,22 +229,24 @@ class PipelineLuck:
         for pool, pipeline in enumerate((PROSPECTING, PARTNER)):
             stages = tables.stages[pipeline]
             if stages is not None and sizes[pool]:
-                luck = draw_pool(seed, replication, pipeline, stages, sizes[pool])
-                effort[pool, : stages.size, : sizes[pool]] = luck.effort
-                delay[pool, : stages.size, : sizes[pool]] = luck.delay
-                draw[pool, : stages.size, : sizes[pool]] = luck.draw
+                luck = _pool_luck(seed, replication, pipeline, stages, sizes[pool])
+                effort[pool, : stages.size, : sizes[pool]] = luck[:, 0]
+                delay[pool, : stages.size, : sizes[pool]] = luck[:, 1]
+                draw[pool, : stages.size, : sizes[pool]] = luck[:, 2]
         partners = tables.partner_prospects if tables.stages[PARTNER] is not None else 0
         n_sessions = math.ceil(scenario.horizon_days / tables.enablement_interval_days) + 2 if partners else 1
         sessions, gaps = np.zeros((max(partners, 1), n_sessions)), np.zeros((max(partners, 1), n_gaps))
         if partners:
             kernel = tables.enablement_effort
             assert kernel is not None
-            for k in range(partners):
-                own = stream(seed, replication, Stream.PARTNER_REFERRALS, k, SESSION_KEY)
-                sessions[k] = sampling.draw_array(own, kernel.code, kernel.params, n_sessions)
-                gaps[k] = stream(seed, replication, Stream.PARTNER_REFERRALS, k, REFERRAL_KEY).standard_exponential(
-                    n_gaps
-                )
+            codes, params = _kernel_rows([kernel] * partners)
+            keys = np.array([(k, SESSION_KEY) for k in range(partners)])
+            sessions = seeding.draw_rows(seed, replication, Stream.PARTNER_REFERRALS, keys, codes, params, n_sessions)
+            keys = np.array([(k, REFERRAL_KEY) for k in range(partners)])
+            exponential = np.full(partners, STANDARD_EXPONENTIAL)
+            gaps = seeding.draw_rows(
+                seed, replication, Stream.PARTNER_REFERRALS, keys, exponential, np.zeros((partners, 1)), n_gaps
+            )
         book_arr, book_due, base = np.zeros(0), np.zeros(0), 0
         if tables.retention:
             book_arr, book_due = draw_initial_arr(scenario, seed, replication)

@@ -33,7 +33,7 @@ def _gap(w: World, partner: int) -> float:
     ps = w.partners
     k = ps.n_gaps[partner]
     if k >= ps.gaps.shape[1]:
-        w.run.short[0] = 1
+        w.run.short[0] |= kinds.SHORT_GAPS
         return math.inf
     ps.n_gaps[partner] = k + 1
     return ps.gaps[partner, k]
@@ -44,7 +44,7 @@ def start_partner(w: World, partner: int) -> None:
     """``partner_life`` starts: the first referral's integrated rate, a session to ask for now."""
     ps = w.partners
     if partner >= ps.drawn[0]:
-        w.run.short[0] = 1
+        w.run.short[0] |= kinds.SHORT_OTHER
         return
     ps.need[partner] = _gap(w, partner)
     ps.next_request[partner] = w.ev.clock[0]
@@ -63,7 +63,7 @@ def _top(w: World, partner: int) -> None:
         if ps.session[partner] < 0:  # one session outstanding at a time
             k = ps.n_sessions[partner]
             if k >= ps.sessions.shape[1]:
-                w.run.short[0] = 1
+                w.run.short[0] |= kinds.SHORT_OTHER
                 return
             ps.n_sessions[partner] = k + 1
             hours = ps.sessions[partner, k]

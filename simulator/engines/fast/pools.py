@@ -47,7 +47,7 @@ def _new_task(w: World, pipeline: int, first: int, count: int, stage: int) -> in
     else:
         task = ts.n_used[0]
         if task >= ts.pipeline.shape[0]:
-            w.run.short[0] = 1
+            w.run.short[0] |= kinds.SHORT_TASKS
             return -1
         ts.n_used[0] = task + 1
     ts.pipeline[task], ts.first[task], ts.size[task], ts.stage[task] = pipeline, first, count, stage
@@ -92,7 +92,7 @@ def pool_task(w: World, rep: int, pipeline: int) -> int:
     block = w.p.prospecting_block if pipeline == PROSPECTING else 1
     last = min(first + block, size)
     if last > pools.drawn[pool]:
-        w.run.short[0] = 1  # the pool's luck was drawn for fewer entities: run again with more
+        w.run.short[0] |= kinds.SHORT_POOL  # the pool's luck was drawn for fewer entities: run again with more
         return -1
     pools.next_entity[pool] = last
     for e in range(first, last):

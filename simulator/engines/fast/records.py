@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.engines.fast.state import World
-from simulator.model.pipeline_records import CustomerState, PipelineRecord
+from simulator.model.pipeline_records import CustomerState, PipelineRecord, PoolState
 from simulator.model.scenario import Scenario
 
 
@@ -14,24 +14,32 @@ def _numbers(owners: np.ndarray, vacancy_from: int) -> np.ndarray:
     return np.where((owners >= 0) & (owners < vacancy_from), owners, -1).astype(np.int64)
 
 
+def _whole(drawn: np.ndarray, size: int, fill: float) -> np.ndarray:
+    """A pool's array over all its ``size`` entities: those past the drawn prefix as never touched."""
+    whole = np.full(size, fill, dtype=drawn.dtype)
+    kept = min(size, drawn.shape[0])
+    whole[:kept] = drawn[:kept]
+    return whole
+
+
 def pipeline_record(scenario: Scenario, state: World, n_reps: int) -> PipelineRecord:
     """The run's :class:`PipelineRecord` (lead arrays over every slot, as the SimPy engine's)."""
     tables = scenario.pipelines
     assert tables is not None
     p, pools, ps, cs, reps, tm = state.p, state.pools, state.partners, state.customers, state.reps, state.teams
-    accounts = int(p.pool_size[0])
+    accounts, partners = int(p.pool_size[0]), int(p.pool_size[1])
     prospects = tables.partner_prospects
     n_customers, n_renewals, n_expansions = int(cs.n_customers[0]), int(cs.n_renewals[0]), int(cs.n_expansions[0])
     expansions = cs.expansion_row[:n_expansions]
     vacancy_from = reps.number.shape[0] - scenario.n_teams
     prm_seats = int(sum(int(tm.n_members[t]) for t in range(scenario.n_teams) if tables.team_prm[t] == 1))
     return PipelineRecord(
-        account_state=pools.state[0, :accounts].copy(),
-        account_stage=pools.stage[0, :accounts].copy(),
-        partner_stage=pools.stage[1, : int(p.pool_size[1])].copy(),
+        account_state=_whole(pools.state[0], accounts, int(PoolState.UNTOUCHED)),
+        account_stage=_whole(pools.stage[0], accounts, -1),
+        partner_stage=_whole(pools.stage[1], partners, -1),
         expansion_stage=expansions[:, 5].astype(np.int64),
-        meeting_day=pools.meeting_day[: tables.target_accounts].copy(),
-        partner_state=pools.state[1, : int(p.pool_size[1])].copy(),
+        meeting_day=_whole(pools.meeting_day, tables.target_accounts, np.nan),
+        partner_state=_whole(pools.state[1], partners, int(PoolState.UNTOUCHED)),
         partner_active_day=ps.active_day[:prospects].copy(),
         partner_referrals=ps.referrals[:prospects].copy(),
         partner_enablement_hours=ps.hours[:prospects].copy(),

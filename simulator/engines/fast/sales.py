@@ -346,7 +346,7 @@ def next_slot(w: World, source: int) -> int:
         w.run.failed[0] = source
         return -1
     if k >= w.pools.slot_drawn[source]:
-        w.run.short[0] = 1  # the slots' luck was drawn for fewer: run again with more
+        w.run.short[0] |= kinds.SHORT_SLOTS  # the slots' luck was drawn for fewer: run again with more
         return -1
     return w.p.slot_start[source] + k
 

@@ -269,7 +269,7 @@ class Run(NamedTuple):
     loss_draws: FloatArray  # (T, K) uniforms of each team's reassignment-loss stream
     loss_used: IntArray  # (T,)
     redealt: IntArray  # (N, T) rep a leaver's queued deal was re-dealt to, -1 if none
-    short: IntArray  # (1,) 1 if pre-drawn luck or room ran out (the replication is rerun with more)
+    short: IntArray  # (1,) kinds.SHORT_* bits: the pre-drawn luck or room that ran out (the run is run again with more)
     failed: IntArray  # (1,) source whose slots ran out (the SimPy engine raises), -1 none
     started: BoolArray  # (1,) the processes of day 0 were started (a run may stop and go on)
     deal_need: IntArray  # (1,) starting deal whose decision the loop stopped for, -1 none

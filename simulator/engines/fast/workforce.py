@@ -78,7 +78,7 @@ def lost(w: World, t: int) -> bool:
         return False
     k = run.loss_used[t]
     if k >= run.loss_draws.shape[1]:
-        run.short[0] = 1
+        run.short[0] |= kinds.SHORT_LOSSES
         return False
     run.loss_used[t] = k + 1
     return run.loss_draws[t, k] < p.reassignment_loss
@@ -167,7 +167,7 @@ def hire(w: World, t: int, skill: float) -> int:
     p, ev, reps, tm, run = w.p, w.ev, w.reps, w.teams, w.run
     rep = reps.n_hired[0]
     if rep >= reps.number.shape[0] - p.n_teams:
-        run.short[0] = 1
+        run.short[0] |= kinds.SHORT_OTHER
         return -1
     reps.n_hired[0] = rep + 1
     hours = p.team_selling_hours[t]
