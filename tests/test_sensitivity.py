@@ -54,6 +54,8 @@ def test_levers_of_the_shipped_scenario() -> None:
     assert moved(1.0, 0.2, whole=True) == (0.0, 2.0) and moved(-0.5, 0.2, whole=False) == (-0.6, -0.4)
     with pytest.raises(ConfigError):
         find_levers(config, 0.2, keys=["org.teams.full_cycle.no_such_key"])
+    with pytest.raises(ConfigError, match=r"did you mean 'org\.teams\.full_cycle\.headcount'"):
+        find_levers(config, 0.2, keys=["org.teams.full_cycle.headcont"])
 
 
 def test_the_tornado_ranks_first_the_lever_built_to_dominate(tmp_path: Path) -> None:

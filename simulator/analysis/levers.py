@@ -24,6 +24,7 @@ still cannot run is left out, with a note.
 from __future__ import annotations
 
 import copy
+import difflib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -139,7 +140,10 @@ def find_levers(
         for key in keys:
             value = _get(config, key.split("."))
             if not _is_number(value):
-                raise ConfigError.single("--params", key, "must name a number of the scenario's config")
+                numbers = [".".join(path) for section in config for path, _ in _walk(config.get(section), (section,))]
+                close = difflib.get_close_matches(key, numbers, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                raise ConfigError.single("--params", key, f"must name a number of the scenario's config{hint}")
             found.append((key, float(value), _is_whole(key, value)))
     else:
         for section in sections:
