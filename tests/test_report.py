@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from reporting_fixtures import BASELINE, CHALLENGER, make_result
 
+from simulator.analysis.conclusions import relative_interval_words
 from simulator.analysis.formatting import HEADLINE_KPIS, format_money, format_percent, format_value, kpi_words
 from simulator.analysis.statistics import compare, correlation_of_pairs, mean_interval, replications_needed, summarise
 from simulator.report.document import conclusion, results_table, write_report
@@ -115,6 +116,31 @@ def test_a_clear_change_in_bookings_is_split_by_source_and_prospecting_time() ->
     assert time.endswith("prospecting fills the time its queued work leaves.")
     assert not [s for s in sentences if "SDR team's time spent prospecting" in s]
     assert not [s for s in conclusion(make_result(runs=80, effect=0.0)) if "by lead source" in s]  # no clear change
+
+
+def test_clear_changes_beyond_the_largest_are_named_and_no_relative_ci_reads_zero() -> None:
+    """GRR clearly fell 0.1 points (relative CI "-0.2% to -0.0%") and "What it means" left it out."""
+    result = make_result(runs=80, effect=0.08)
+    table = result.replications.copy()
+    challenger = (table.scenario == CHALLENGER).to_numpy()
+    wobble = 0.0001 * (table.replication % 5)
+    for kpi, level, change in [
+        ("meetings_booked", 300.0, 0.30),
+        ("churned_accounts", 100.0, 0.25),
+        ("expansion_bookings", 5e6, 0.20),
+        ("net_revenue_retention", 1.02, 0.10),
+        ("partners_active", 10.0, 0.40),
+    ]:
+        table[kpi] = level * (1.0 + change * challenger) * (1.0 + wobble)
+    table["gross_revenue_retention"] = 0.917 - 0.0011 * challenger + wobble
+    result = dataclasses.replace(
+        result, replications=table, summary=summarise(table), comparison=compare(table, BASELINE)
+    )
+    sentences = conclusion(result)
+    also = _sentence(sentences, f"{CHALLENGER} also differs clearly from {BASELINE} in ")
+    assert "gross revenue retention (-0.1 points)" in also
+    relative = relative_interval_words(_row(result, "gross_revenue_retention"))
+    assert relative is not None and relative.startswith("-0.") and "0.0%" not in relative and relative.endswith("%")
 
 
 def test_results_table_has_every_headline_kpi_and_scenario(better: ExperimentResult) -> None:

@@ -24,6 +24,7 @@ from simulator.analysis.formatting import (
     UTILISATION_FLOOR,
     format_amount,
     format_percent,
+    format_percent_range,
     format_signed_amount,
     format_signed_interval,
     format_signed_range,
@@ -121,6 +122,10 @@ def _difference_phrase(row: pd.Series, period: str) -> str:
     )
 
 
+def _signed(row: pd.Series) -> str:
+    return format_signed_amount(str(row["kpi"]), float(row["mean_diff"]))
+
+
 def interval_words(row: pd.Series, compact: bool = False) -> str:
     """Return the 95% CI of a paired difference in the KPI's own unit (``+$66.2k to +$990.0k``).
 
@@ -141,8 +146,10 @@ def relative_interval_words(row: pd.Series) -> str | None:
     low, high = float(row.get("relative_ci_low", math.nan)), float(row.get("relative_ci_high", math.nan))
     if math.isnan(low) or math.isnan(high):
         return None
-    top = "no upper bound" if math.isinf(high) else format_percent(high)
-    return f"{format_percent(low)} to {top}"
+    if math.isinf(high):
+        return f"{format_percent(low)} to no upper bound"
+    first, last = format_percent_range(low, high)
+    return f"{first} to {last}"
 
 
 def relative_words(row: pd.Series) -> str | None:
@@ -272,6 +279,9 @@ def _scenario_sentences(result: ExperimentResult, scenario: str, kpis: list[str]
         (clear if bool(row["significant"]) else unclear).append(row)
     clear.sort(key=lambda r: -abs(float(r["relative_diff"])) if math.isfinite(float(r["relative_diff"])) else 0.0)
     sentences += [difference_sentence(row, period) for row in clear[:MORE_SHOWN]]
+    if len(clear) > MORE_SHOWN:  # smaller, but clear: named, not left out
+        rest = join_words([f"{kpi_words(str(r['kpi']))} ({_signed(r)})" for r in clear[MORE_SHOWN:]])
+        sentences.append(f"{scenario} also differs clearly from {clear[0]['baseline']} in {rest}.")
     sources = source_sentence(result, scenario)
     sentences += [*([sources] if sources else []), *prospecting_sentences(result, scenario)]
     if unclear:

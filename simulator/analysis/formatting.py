@@ -382,11 +382,20 @@ def format_signed_interval(kpi: str, low: float, high: float) -> str:
     return f"{first} to {last}"
 
 
-def format_percent(value: float, signed: bool = True) -> str:
-    """Format a share as a percentage with one decimal (``+8.1%``)."""
+def format_percent(value: float, signed: bool = True, decimals: int = 1) -> str:
+    """Format a share as a percentage with ``decimals`` decimals (``+8.1%``); never ``-0.0%``."""
     if not math.isfinite(value):
         return "n/a"
-    return f"{value:+.1%}" if signed else f"{value:.1%}"
+    value = _no_negative_zero(value * 100, decimals) / 100
+    sign = "+" if signed and value else ""
+    return f"{value:{sign}.{decimals}%}"
+
+
+def format_percent_range(low: float, high: float) -> tuple[str, str]:
+    """An interval of relative changes (``+3.0%``, ``+45.0%``), clear of zero when it is (``-0.23%``, ``-0.01%``)."""
+    return _clear_of_zero(
+        low, high, lambda e: (format_percent(low, decimals=1 + e), format_percent(high, decimals=1 + e))
+    )
 
 
 def digits_apart(kpi: str, first: float, second: float, most: int = 3) -> int:
