@@ -348,3 +348,14 @@ def test_money_takes_its_unit_from_the_rounded_figure() -> None:
     cases = {999.4: "$999", 999.6: "$1.0k", 999_949: "$999.9k", 999_999: "$1.00M", 999_995_000: "$1.00B"}
     assert {v: format_money(v) for v in cases} == cases
     assert format_money(-999_999, signed=True) == "-$1.00M" and format_money(42_000, signed=True) == "+$42.0k"
+
+
+def test_a_team_at_85_percent_as_shown_is_not_called_above_the_ceiling() -> None:
+    """ "busy 85.0% ... above the 85% planning ceiling" while "What looks unusual" let it pass."""
+    from simulator.analysis.conclusions import bottleneck_sentence
+    from simulator.analysis.utilisation import TeamLoad
+
+    at = bottleneck_sentence([TeamLoad("full_cycle", 0.85004, 0.84, 0.86, 0.1, True)], "today")
+    assert at is not None and "busy 85.0%" in at and "within the 70-85% planning range" in at
+    above = bottleneck_sentence([TeamLoad("full_cycle", 0.8506, 0.84, 0.86, 0.1, True)], "today")
+    assert above is not None and "busy 85.1%" in above and "above the 85% planning ceiling" in above

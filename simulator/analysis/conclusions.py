@@ -202,10 +202,11 @@ def bottleneck_sentence(loads: list[TeamLoad], scenario: str) -> str | None:
         else ""
     )
     head = f"In {scenario}, the busiest team is the {team} team, busy {busiest.load:.1%} of its selling time{work}{ci}"
-    if busiest.load > UTILISATION_CEILING:
+    shown = round(busiest.load, 3)  # judged as shown, as "What looks unusual" does: 85.0% is not above 85%
+    if shown > UTILISATION_CEILING:
         ceiling = f"above the {UTILISATION_CEILING:.0%} planning ceiling"
         return f"{head}: {ceiling}, so it is the bottleneck and work queues for it."
-    if busiest.load >= UTILISATION_FLOOR:
+    if shown >= UTILISATION_FLOOR:
         return f"{head}: within the 70-85% planning range, so no team is overloaded."
     return f"{head}: below the 70-85% planning range, so every team has spare capacity."
 
