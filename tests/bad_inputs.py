@@ -501,6 +501,18 @@ TABLE: list[BadInput] = [
         via="cli",
     ),
     row(
+        "pipelines",
+        "pipelines.retention.renewal.size_logit=1e6",
+        "pipelines.retention.renewal.size_logit = 1000000.0: must be at most 5",
+        via="cli",
+    ),
+    row(
+        "pipelines",
+        "pipelines.retention.renewal.reference_arr=1e-300",
+        "pipelines.retention.renewal.reference_arr = 1e-300: must be 1 or greater",
+        via="cli",
+    ),
+    row(
         "org",
         "+org.teams.full_cycle.headcont=3",
         "org.teams.full_cycle.headcont = 3: unknown key (known: assignment, headcount, hours_per_day, overflow, "

@@ -132,9 +132,10 @@ class RenewalConfig(ConfigModel):
     size_logit: float = Field(
         default=0.0,
         ge=0.0,
+        le=5.0,  # at 5 an account twice as large has 1/32 the churn odds: beyond, churn is all or nothing by size
         description="churn logit - this x ln(account ARR / reference_arr): larger accounts churn less; 0: none",
     )
-    reference_arr: float = Field(default=25_000.0, gt=0.0, description="account ARR ($) with no size effect")
+    reference_arr: float = Field(default=25_000.0, ge=1.0, description="account ARR ($) with no size effect")
     load_logit: float = Field(
         default=1.0, ge=0.0, description="churn logit + this x (load / reference - 1), above reference"
     )
