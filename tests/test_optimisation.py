@@ -202,6 +202,28 @@ def test_a_headcount_bound_below_one_is_refused_before_anything_is_composed(
     )
 
 
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (
+            ["--kpi", "leads_inbound"],
+            "--kpi = 'leads_inbound': is neither better higher nor lower, so there is no best",
+        ),
+        (["--team", "full_cycle=4:5"], "--team full_cycle = ['full_cycle=1:3', 'full_cycle=4:5']: is given twice"),
+    ],
+)
+def test_a_kpi_with_no_best_or_a_team_given_twice_is_refused_before_anything_runs(
+    args: list[str], words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--kpi leads_inbound ran 193 replications and advised cutting 12 reps to 1; a second --team silently won."""
+
+    def never(_: Any) -> Any:
+        raise AssertionError("nothing may be composed or run")
+
+    code = optimise_main(["--team", "full_cycle=1:3", *args, "--out", str(tmp_path / "x")], never)
+    assert code == 2 and not (tmp_path / "x").exists() and words in capsys.readouterr().err
+
+
 def test_trials_count_distinct_mixes_and_a_small_space_is_exhausted() -> None:
     small = TeamMixProblem(_experiment(), "base", "bookings", {"a": (1, 2), "b": (1, 3)}, BUDGET)
     done: list[int] = []

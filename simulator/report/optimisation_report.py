@@ -23,10 +23,10 @@ from simulator.analysis.decision import check_decision, decision_of, kpi_name_is
 from simulator.analysis.finalists import Finalist, top_ties
 from simulator.analysis.formatting import format_money, format_value, kpi_label, kpi_words
 from simulator.analysis.optimisation import Optimisation, exhaustive_optimisation, optimise
-from simulator.analysis.quantities import Kind, kpi_kind
+from simulator.analysis.quantities import Kind, direction, kpi_kind
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
 from simulator.analysis.team_mix import TeamMixProblem, bounds_issue
-from simulator.config.errors import ConfigError
+from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.io.atomic import atomic_write
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.report.html import write_html
@@ -256,6 +256,8 @@ def _bounds(values: Sequence[str]) -> dict[str, tuple[int, int]]:
     for value in values:
         team, _, span = value.partition("=")
         low, _, high = span.partition(":")
+        if team.strip() in bounds:
+            raise ConfigError.single(f"--team {team.strip()}", values, "is given twice: give each team's bounds once")
         try:
             bounds[team.strip()] = (int(low), int(high or low))
         except ValueError:
@@ -267,6 +269,16 @@ def _bounds(values: Sequence[str]) -> dict[str, tuple[int, int]]:
         if issue is not None:  # refused before the experiment is composed
             raise ConfigError.single(f"--team {team.strip()}", f"{low_n}:{high_n}", issue)
     return bounds
+
+
+def _kpi_issue(kpi: str) -> ConfigIssue | None:
+    """A KPI the search cannot make best: unknown, or neither better higher nor lower (lead counts)."""
+    named = kpi_name_issue("--kpi", kpi)
+    if named is None and direction(kpi) == 0:
+        return ConfigIssue(
+            "--kpi", kpi, "is neither better higher nor lower, so there is no best: give bookings, hit_plan, ..."
+        )
+    return named
 
 
 SAMPLER_SEEDS = 2**32
@@ -319,7 +331,7 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
     """``salesim optimise --team TEAM=LOW:HIGH [OPTIONS] [OVERRIDES...]``."""
     options, overrides = _parser().parse_known_args(list(args))
     try:
-        named = kpi_name_issue("--kpi", options.kpi) if options.kpi is not None else None
+        named = _kpi_issue(options.kpi) if options.kpi is not None else None
         if named is not None:  # refused before anything is composed
             raise ConfigError([named])
         bounds = _bounds(options.team)
@@ -332,7 +344,7 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
             names = ", ".join(s.name for s in experiment.scenarios)
             raise ConfigError.single("--scenario", scenario, f"must be a scenario of {experiment.name}: {names}")
         kpi = options.kpi or decision_of(experiment).primary
-        named = kpi_name_issue("--kpi", kpi)
+        named = _kpi_issue(kpi)
         if named is not None:
             raise ConfigError([named])
         if options.budget is not None and not options.budget > 0:
