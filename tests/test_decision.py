@@ -410,3 +410,6 @@ def test_two_scenarios_on_few_runs_say_why_there_is_no_probability_of_being_best
         "5 runs are too few to say how likely either is the best (that takes 10)."
     )
     assert _ranking_sentence(None, few.assign(n=40), "bookings") is None  # type: ignore[arg-type]
+    assert _ranking_sentence(None, few.assign(n=1), "bookings") == (  # type: ignore[arg-type]
+        "1 run is too few to say how likely either is the best (that takes 10)."
+    )

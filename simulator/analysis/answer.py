@@ -40,7 +40,7 @@ from simulator.analysis.tables import (
     window_words,
 )
 from simulator.analysis.warmup import starts_from_state
-from simulator.analysis.wording import is_plural, join_words
+from simulator.analysis.wording import count_of, is_plural, join_words
 from simulator.config.decision import DecisionSettings
 from simulator.run.experiment import ExperimentResult
 
@@ -210,11 +210,16 @@ def _clear_changes(result: ExperimentResult, kpi: str, exclude: str) -> list[tup
     return found
 
 
+def _too_few(runs: int) -> str:
+    """``1 run is too few``, ``5 runs are too few``."""
+    return f"{count_of(runs, 'run')} {'is' if runs == 1 else 'are'} too few"
+
+
 def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str) -> str | None:
     runs = int(ranking["n"].min()) if len(ranking) > 1 else MIN_RUNS_FOR_BEST
     if len(ranking) < 3:
         if runs < MIN_RUNS_FOR_BEST:  # the ranking table's P(best) reads "-": say why
-            return f"{runs} runs are too few to say how likely either is the best (that takes {MIN_RUNS_FOR_BEST})."
+            return f"{_too_few(runs)} to say how likely either is the best (that takes {MIN_RUNS_FOR_BEST})."
         return None
     means = [float(m) for m in ranking["mean"]]
     extra = max((digits_apart(kpi, a, b) for a, b in itertools.pairwise(means)), default=0)
@@ -225,7 +230,7 @@ def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str)
     chance = (
         f"; {first['scenario']} is the best in {p_best:.0%} of resamplings of the runs"
         if math.isfinite(p_best)
-        else f"; {runs} runs are too few to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})"
+        else f"; {_too_few(runs)} to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})"
         if runs < MIN_RUNS_FOR_BEST
         else ""
     )
