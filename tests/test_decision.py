@@ -110,6 +110,23 @@ def test_a_small_clear_difference_shows_means_that_differ() -> None:
     assert digits_apart("bookings", 3_720_000.0, 3_250_000.0) == 0
 
 
+def test_the_ranking_table_shows_close_means_apart() -> None:
+    """The answer read $2.968M and $2.973M while the ranking table under it showed $2.97M twice."""
+    from simulator.report.answer_section import ranking_rows
+
+    result = make_result(runs=60, effect=0.0)
+    table = result.replications.copy()
+    noise = np.random.default_rng(4).normal(0.0, 500.0, int((table.scenario == BASELINE).sum()))
+    table.loc[table.scenario == CHALLENGER, "bookings"] = 2_968_000.0 + 5_000.0 + noise
+    table.loc[table.scenario == BASELINE, "bookings"] = 2_968_000.0 + noise * 0.5
+    result = dataclasses.replace(
+        result, replications=table, summary=summarise(table), comparison=compare(table, BASELINE)
+    )
+    found = answer(_with(result, DecisionSettings(primary="bookings")))
+    _, rows = ranking_rows(result, found, words=False, guardrails=False)
+    assert [r[2].split(" [")[0] for r in rows] == ["$2.973M", "$2.968M"]
+
+
 def test_a_clear_difference_never_shows_a_ci_bound_of_zero() -> None:
     """ "0.8 points higher (95% CI 0.0 to +1.6 points)" read as if the CI included zero."""
     assert format_signed_range("win_rate", 0.0004, 0.0162) == "+0.04 to +1.62 points"

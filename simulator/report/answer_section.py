@@ -8,6 +8,7 @@ guardrail's mean with its CI.
 
 from __future__ import annotations
 
+import itertools
 import math
 import textwrap
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.answer import Answer
-from simulator.analysis.formatting import format_mean_ci, format_value, kpi_label
+from simulator.analysis.formatting import digits_apart, format_mean_ci, format_value, kpi_label
 from simulator.analysis.tables import summary_of, summary_row
 from simulator.report.markdown import figure_lines, md_table, text_table
 from simulator.report.question import question_text
@@ -35,6 +36,13 @@ def _difference_cell(row: pd.Series, kpi: str, baseline: str) -> str:
     return f"{diff} ({format_value(kpi, low, signed=True)} to {format_value(kpi, high, signed=True)}{verdict})"
 
 
+def _digits(summary: pd.DataFrame, names: list[str], kpi: str) -> int:
+    """The extra decimals that show the scenarios' different means of ``kpi`` differently ($5.562M, $5.561M)."""
+    rows = [summary_row(summary, n, kpi) for n in names]
+    means = sorted(float(r["mean"]) for r in rows if r is not None and math.isfinite(float(r["mean"])))
+    return max((digits_apart(kpi, a, b) for a, b in itertools.pairwise(means)), default=0)
+
+
 def ranking_rows(
     result: ExperimentResult, answer: Answer, words: bool = True, guardrails: bool = True
 ) -> tuple[list[str], list[list[str]]]:
@@ -48,6 +56,8 @@ def ranking_rows(
     header = ["Rank", "Scenario", kpi_label(kpi), "Against the baseline (95% CI)", "P(best)"]
     shown = decision.guardrails if guardrails else []
     header += [kpi_label(g) for g in shown]
+    names = [str(n) for n in ranking["scenario"]]
+    extra = {k: _digits(summary, names, k) for k in [kpi, *shown]}
     rows = []
     for _, row in ranking.iterrows():
         scenario = str(row["scenario"])
@@ -56,11 +66,11 @@ def ranking_rows(
         cells = [
             str(int(row["rank"])),
             scenario + chosen,
-            format_mean_ci(summary_row(summary, scenario, kpi), kpi, words),
+            format_mean_ci(summary_row(summary, scenario, kpi), kpi, words, extra[kpi]),
             _difference_cell(row, kpi, baseline),
             f"{p_best:.0%}" if math.isfinite(p_best) else "-",
         ]
-        cells += [format_mean_ci(summary_row(summary, scenario, g), g, words) for g in shown]
+        cells += [format_mean_ci(summary_row(summary, scenario, g), g, words, extra[g]) for g in shown]
         rows.append(cells)
     return header, rows
 
