@@ -578,6 +578,30 @@ TABLE: list[BadInput] = [
         ">= 1",
         via="cli",
     ),
+    row(
+        "sensitivity",
+        ["sensitivity", "--trajectories", "0"],
+        "--trajectories = 0: must be at least 1 (10 is the usual minimum, 20 to 50 safer)",
+        via="cli",
+    ),
+    row(
+        "sensitivity",
+        ["sensitivity", "--global-runs", "1"],
+        "--global-runs = 1: must be at least 2 (the noise is measured)",
+        via="cli",
+    ),
+    row(
+        "sensitivity",
+        ["sensitivity", "--global-params", "1"],
+        "--global-params = 1: must be at least 2 (a global method varies levers together)",
+        via="cli",
+    ),
+    row(
+        "sensitivity",
+        ["sensitivity", "--global", "sobol", "--sobol-samples", "3"],
+        "--sobol-samples = 3: must be a power of 2 of at least 8 (512 to 1,024 settle the indices)",
+        via="cli",
+    ),
 ]
 
 

@@ -154,7 +154,7 @@ def test_a_clamp_never_moves_a_lever_to_the_other_side_of_its_base() -> None:
 
 def test_the_morris_table_of_a_rate_reads_in_points() -> None:
     from simulator.analysis.global_sensitivity import GlobalSensitivity
-    from simulator.report.sensitivity_report import _global_lines
+    from simulator.report.sensitivity_global import global_lines
 
     table = pd.DataFrame(
         {
@@ -167,7 +167,7 @@ def test_the_morris_table_of_a_rate_reads_in_points() -> None:
             "above_noise": [True],
         }
     )
-    lines = _global_lines(GlobalSensitivity("morris", "win_rate", table, 8, 2, 0.02, 0.04, []), Path("."), None)
+    lines = global_lines(GlobalSensitivity("morris", "win_rate", table, 8, 2, 0.02, 0.04, []), Path("."), None)
     row = next(line for line in lines if line.startswith("| `a`"))
     assert row == "| `a` | 7.7 points (0.0 points to 9.8 points) | -2.0 points | 43.3 points | yes |"
 
@@ -219,3 +219,104 @@ def test_the_answer_does_not_read_a_ranking_below_the_noise_floor(above_noise: b
     unread = "Morris screening cannot rank the levers yet: even the largest effect is below its noise floor."
     assert (read in text) is above_noise and (unread in text) is not above_noise
     assert "c was left out of it: the global method varies up to --global-params levers" in text
+
+
+@pytest.mark.parametrize(
+    ("options", "key", "value"),
+    [
+        ({"size": 0}, "--trajectories", 0),  # an IndexError once the one-at-a-time runs were done
+        ({"global_runs": 1}, "--global-runs", 1),  # refused, but after every one-at-a-time run
+        ({"global_levers": 1}, "--global-params", 1),
+        ({"method": "sobol", "size": 3}, "--sobol-samples", 3),  # not a power of 2: accepted
+        ({"method": "sobol", "size": 4}, "--sobol-samples", 4),
+        ({"keys": [ARRIVALS]}, "--params", [ARRIVALS]),  # one lever: the global method cannot take two
+    ],
+)
+def test_every_option_is_refused_before_any_replication(
+    options: dict[str, Any], key: str, value: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import simulator.report.sensitivity_report as report
+
+    def no_runs(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a replication ran before the options were checked")
+
+    monkeypatch.setattr(report, "run_experiment", no_runs)
+    monkeypatch.setattr(report, "global_sensitivity", no_runs)
+    arguments: dict[str, Any] = {"keys": [ARRIVALS, CONVERSION], "method": "morris", "workers": 1, **options}
+    with pytest.raises(ConfigError) as refused:
+        run_sensitivity(_queue_experiment(), "base", "bookings", 0.2, 2, **arguments)
+    assert [(issue.key, issue.value) for issue in refused.value.issues] == [(key, value)]
+
+
+def test_a_refusal_after_the_runs_does_not_say_nothing_was_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import simulator.report.sensitivity_report as report
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise ConfigError.single("org.teams.servers.headcount", 0, "must be at least 1")
+
+    monkeypatch.setattr(report, "global_sensitivity", refused)
+    out = tmp_path / "sens"
+    args = ["--params", f"{ARRIVALS},{CONVERSION}", "--runs", "2", "--workers", "1", "--out", str(out)]
+    assert report.sensitivity_main(args, lambda overrides: _queue_experiment()) == 2
+    err = capsys.readouterr().err
+    assert "nothing was run" not in err and not out.exists()
+    assert "salesim: the one-at-a-time phase ran 10 replications and no results were written." in err
+
+
+def _study(levers: int, clear: int, found: Any = None) -> Any:
+    from simulator.report.sensitivity_report import SensitivityStudy
+
+    table = pd.DataFrame(
+        {
+            "parameter": [f"p{i}" for i in range(levers)],
+            "kpi": "bookings",
+            "baseline_mean": 1e6,
+            "swing": [1e5 - i for i in range(levers)],
+            "swing_ci_low": [5e4 if i < clear else -1.0 for i in range(levers)],
+            "swing_ci_high": 1.5e5,
+            "clear": [i < clear for i in range(levers)],
+        }
+    )
+    return SensitivityStudy("e", "base", "bookings", 0.2, 4, 1, table, found, [], 0.0)
+
+
+@pytest.mark.parametrize(("st", "settled"), [((0.25, 0.66, 0.24, 0.20), False), ((0.6, 0.05, 0.2, 0.05), True)])
+def test_the_answer_reads_sobol_only_as_far_as_the_report(st: tuple[float, ...], settled: bool) -> None:
+    """ "Sobol's total index also ranks p0 first" on ST 0.25 ± 0.66 vs 0.24 ± 0.20, beside "not yet settled"."""
+    from simulator.analysis.global_sensitivity import GlobalSensitivity, sobol_unsettled
+    from simulator.report.sensitivity_report import answer_paragraph
+
+    sobol = pd.DataFrame({"parameter": ["p0", "p1"], "S1": 0.1, "S1_conf": 0.05, "ST": st[::2], "ST_conf": st[1::2]})
+    text = answer_paragraph(_study(2, 2, GlobalSensitivity("sobol", "bookings", sobol, 32, 2, 1.0)))
+    assert ("Sobol's total index also ranks p0 first." in text) is settled
+    assert ("Sobol's total index cannot rank the levers yet: the widest 95% CI half-width is 0.66." in text) is (
+        not settled
+    )
+    # narrow intervals that overlap at the top: not settled either, in the answer and in the report's advice
+    close = sobol.assign(ST=[0.30, 0.28], ST_conf=[0.05, 0.05])
+    assert (
+        sobol_unsettled(close)
+        == "the 95% CIs of the two largest total indices overlap (p0 0.30 ± 0.05, p1 0.28 ± 0.05)"
+    )
+
+
+def test_the_answer_names_a_few_levers_left_out_and_counts_the_rest() -> None:
+    from simulator.analysis.global_sensitivity import GlobalSensitivity
+    from simulator.report.sensitivity_report import answer_paragraph
+
+    morris = pd.DataFrame({"parameter": ["p0", "p1"], "mu_star": [2e5, 1e5], "above_noise": [True, True]})
+    text = answer_paragraph(_study(12, 2, GlobalSensitivity("morris", "bookings", morris, 30, 2, 1e4, 2e4, [])))
+    assert " p2, p3, p4 and 7 more were left out of it: the global method varies" in text
+    assert "p5" not in text
+
+
+@pytest.mark.parametrize(("levers", "caveat"), [(4, None), (138, "up to about 7 of the 16 may be")])
+def test_the_answer_warns_that_many_levers_make_some_clear_by_chance(levers: int, caveat: str | None) -> None:
+    from simulator.report.sensitivity_report import answer_paragraph
+
+    text = answer_paragraph(_study(levers, min(16, levers - 1)))
+    assert ("about 1 in 20 levers with no effect looks clear by chance" in text) is (caveat is not None)
+    if caveat is not None:
+        assert f"With {levers} levers tested, about 1 in 20" in text and caveat in text

@@ -31,7 +31,7 @@ import pandas as pd
 from simulator.analysis.formatting import format_amount
 from simulator.analysis.levers import Lever, with_value
 from simulator.analysis.results import run_experiment
-from simulator.config.errors import ConfigError
+from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment
 
@@ -39,6 +39,8 @@ MORRIS_LEVELS = 4
 MORRIS_STEP = MORRIS_LEVELS / (2.0 * (MORRIS_LEVELS - 1))  # the grid step, as a share of the range: 2/3
 MORRIS_MIN_TRAJECTORIES = 10  # Campolongo et al. (2007): 10 trajectories are the usual minimum, 20-50 safer
 SOBOL_MIN_SAMPLES = 512  # Saltelli et al. (2010): a base sample of 500-1,000 for indices within about +-0.05
+SOBOL_SMALLEST = 8  # below this the bootstrap intervals of a handful of points say nothing
+SOBOL_SETTLED = 0.1  # the widest 95% CI half-width at which Sobol indices read as settled
 BOOTSTRAP_RESAMPLES = 1000
 
 
@@ -70,6 +72,60 @@ class GlobalSensitivity:
     noise: float
     floor: float = math.nan
     advice: list[str] = field(default_factory=list)
+
+
+def global_option_issues(method: str, levers: int, size: int, runs_per_point: int) -> list[ConfigIssue]:
+    """What is wrong with the options of a global method, found before anything runs (empty: nothing).
+
+    ``levers`` is ``--global-params``, ``size`` the trajectories (Morris) or base sample (Sobol).
+    """
+    if method == "none":
+        return []
+    if method not in ("morris", "sobol"):
+        return [ConfigIssue("--global", method, "must be morris, sobol or none")]
+    issues = []
+    if levers < 2:
+        issues.append(
+            ConfigIssue("--global-params", levers, "must be at least 2 (a global method varies levers together)")
+        )
+    if method == "morris" and size < 1:
+        issues.append(
+            ConfigIssue(
+                "--trajectories",
+                size,
+                f"must be at least 1 ({MORRIS_MIN_TRAJECTORIES} is the usual minimum, 20 to 50 safer)",
+            )
+        )
+    if method == "sobol" and (size < SOBOL_SMALLEST or size & (size - 1)):
+        issues.append(
+            ConfigIssue(
+                "--sobol-samples",
+                size,
+                f"must be a power of 2 of at least {SOBOL_SMALLEST} ({SOBOL_MIN_SAMPLES} to 1,024 settle the indices)",
+            )
+        )
+    if runs_per_point < 2:
+        issues.append(ConfigIssue("--global-runs", runs_per_point, "must be at least 2 (the noise is measured)"))
+    return issues
+
+
+def sobol_unsettled(table: pd.DataFrame) -> str | None:
+    """Why Sobol's total indices cannot rank the levers yet (None: they can); the report and the answer ask here.
+
+    Unsettled when the widest 95% CI half-width exceeds :data:`SOBOL_SETTLED`, or when the
+    95% CIs of the two largest ST overlap.
+    """
+    widest = float(np.nanmax(table[["S1_conf", "ST_conf"]].to_numpy())) if len(table) else math.nan
+    if not math.isfinite(widest) or widest > SOBOL_SETTLED:
+        return f"the widest 95% CI half-width is {widest:.2f}"
+    if len(table) >= 2:
+        a, b = table.iloc[0], table.iloc[1]
+        if float(a["ST"]) - float(a["ST_conf"]) <= float(b["ST"]) + float(b["ST_conf"]):
+            return (
+                f"the 95% CIs of the two largest total indices overlap ({a['parameter']} {float(a['ST']):.2f} ± "
+                f"{float(a['ST_conf']):.2f}, {b['parameter']} {float(b['ST']):.2f} ± {float(b['ST_conf']):.2f})"
+            )
+    return None
 
 
 def _problem(levers: Sequence[Lever]) -> dict[str, object]:
@@ -141,10 +197,9 @@ def global_sensitivity(
         ConfigError: Fewer than two levers, fewer than two runs per point, an unknown
             method, or a design point the config refuses.
     """
-    if len(levers) < 2:
-        raise ConfigError.single("--global-params", len(levers), "a global method needs at least two levers")
-    if runs_per_point < 2:
-        raise ConfigError.single("--global-runs", runs_per_point, "must be at least 2 (the noise is measured)")
+    issues = global_option_issues(method, len(levers), size, runs_per_point)
+    if issues:
+        raise ConfigError(issues)
     problem = _problem(levers)
     x = _design(method, problem, size, seed)
     result = run_experiment(
@@ -270,15 +325,16 @@ def _sobol(problem: dict[str, object], y: np.ndarray, size: int, seed: int) -> t
     )
     table = table.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
     k = int(problem["num_vars"])  # type: ignore[call-overload]
-    widest = float(np.nanmax(table[["S1_conf", "ST_conf"]].to_numpy())) if len(table) else math.nan
     advice = [
         f"Sobol indices used a base sample of N = {size}: N (k + 2) = {size * (k + 2)} scenarios. Saltelli et al. "
         f"(2010) use N of {SOBOL_MIN_SAMPLES} to 1,024 for indices within about +-0.05; the cost grows with k."
     ]
-    if not math.isfinite(widest) or widest > 0.1:
-        advice.append(
-            f"The widest 95% CI half-width is {widest:.2f}: indices are not yet settled; quadruple N to halve it."
-        )
+    why = sobol_unsettled(table)
+    if why is not None:
+        advice.append(f"{why[:1].upper()}{why[1:]}: indices are not yet settled; quadruple N to halve the intervals.")
     else:
-        advice.append(f"The widest 95% CI half-width is {widest:.2f}: the indices are settled at this N.")
+        advice.append(
+            f"Every 95% CI half-width is within {SOBOL_SETTLED} and the two largest ST do not overlap: the indices "
+            "are settled at this N."
+        )
     return table, advice

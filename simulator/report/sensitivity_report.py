@@ -22,27 +22,53 @@ from tqdm import tqdm
 
 from simulator.analysis.decision import check_decision, decision_of, kpi_name_issue
 from simulator.analysis.formatting import (
-    format_amount,
-    format_signed_amount,
     format_signed_range,
     format_value,
     kpi_label,
     kpi_words,
 )
-from simulator.analysis.global_sensitivity import MORRIS_MIN_TRAJECTORIES, GlobalSensitivity, global_sensitivity
+from simulator.analysis.global_sensitivity import (
+    MORRIS_MIN_TRAJECTORIES,
+    GlobalSensitivity,
+    global_option_issues,
+    global_sensitivity,
+)
 from simulator.analysis.levers import LEVER_SECTIONS, find_levers, lever_experiment
 from simulator.analysis.results import run_experiment
 from simulator.analysis.sensitivity import sensitivity_table
 from simulator.analysis.wording import count_of, join_words
-from simulator.config.errors import ConfigError
+from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.io.atomic import atomic_write
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.report.html import write_html
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_tornado import plot_global, plot_tornado
+from simulator.report.sensitivity_global import global_lines, global_words
 from simulator.run.experiment import Experiment
 
 TABLE_ROWS = 30  # levers listed in the report; sensitivity.csv has every one
+CHANCE = 0.05  # a lever with no effect has a 95% CI clear of zero this often
+CAVEAT_LEVERS = 20  # from this many levers on, one or more may look clear by chance: the answer says so
+
+
+class AfterRunsError(ConfigError):
+    """A refusal met after the one-at-a-time runs (a design point of the global method the config refuses)."""
+
+    def __init__(self, error: ConfigError, replications: int) -> None:
+        super().__init__(error.issues)
+        self.replications = replications
+
+
+def option_issues(
+    runs: int, method: str, global_levers: int, size: int, global_runs: int, workers: int
+) -> list[ConfigIssue]:
+    """Every bad option of ``salesim sensitivity``, found before anything is composed or run."""
+    issues = global_option_issues(method, global_levers, size, global_runs)
+    if runs < 2:
+        issues.insert(0, ConfigIssue("--runs", runs, "must be at least 2 (paired differences need two runs)"))
+    if workers < 0:
+        issues.append(ConfigIssue("--workers", workers, "must be a whole number >= 0 (0 = every core)"))
+    return issues
 
 
 @dataclass(slots=True)
@@ -92,13 +118,18 @@ def run_sensitivity(
         ConfigError: A bad option (delta, runs, keys, method) or no lever to move.
     """
     started = time.monotonic()
-    if runs < 2:
-        raise ConfigError.single("--runs", runs, "must be at least 2 (paired differences need two runs)")
+    issues = option_issues(runs, method, global_levers, size, global_runs, workers or 0)
+    if issues:
+        raise ConfigError(issues)
     notes: list[str] = []
     levers = find_levers(experiment.resolved_config["scenarios"][scenario], delta, sections, keys)
     built, levers = lever_experiment(experiment, scenario, levers, runs, notes)
     if not levers:
         raise ConfigError.single("--params", list(keys or sections), "no lever to move (every value is 0 or fixed)")
+    if method != "none" and len(levers) < 2:  # known before the runs: the global method takes levers of this list
+        raise ConfigError.single(
+            "--params", [lever.key for lever in levers], f"the {method} method needs two levers; or use --global none"
+        )
     with tqdm(total=len(built.scenarios) * runs, unit="run", disable=not progress, file=sys.stderr) as bar:
         result = run_experiment(built, workers=workers, on_progress=_advance(bar))
     table = sensitivity_table(result.replications, levers, kpi)
@@ -109,9 +140,12 @@ def run_sensitivity(
         top = [lever for lever in levers if lever.key in chosen]
         points = size * (len(top) + (1 if method == "morris" else 2))
         with tqdm(total=points * global_runs, unit="run", disable=not progress, file=sys.stderr) as bar:
-            found = global_sensitivity(
-                experiment, scenario, top, kpi, method, size, global_runs, experiment.seed, workers, _advance(bar)
-            )
+            try:
+                found = global_sensitivity(
+                    experiment, scenario, top, kpi, method, size, global_runs, experiment.seed, workers, _advance(bar)
+                )
+            except ConfigError as error:
+                raise AfterRunsError(error, len(result.replications)) from error
     return SensitivityStudy(
         experiment.name, scenario, kpi, delta, runs, experiment.seed, table, found, notes, time.monotonic() - started
     )
@@ -146,31 +180,15 @@ def answer_paragraph(study: SensitivityStudy) -> str:
     text = head + join_words(top) + "."
     verb = "has" if len(clear) == 1 else "have"
     text += f" {len(clear)} of {count_of(len(table), 'lever')} {verb} a clear effect at {study.runs} runs per scenario."
-    if study.global_result is not None and len(study.global_result.table):
-        text += _global_words(study, str(clear["parameter"].iloc[0]))
-    return text
-
-
-def _global_words(study: SensitivityStudy, first_swing: str) -> str:
-    """The global method's reading in one or two sentences: its first lever, or that it cannot rank yet."""
-    g = study.global_result
-    assert g is not None
-    varied = [str(p) for p in g.table["parameter"]]
-    left = [str(p) for p in study.table["parameter"] if str(p) not in varied]
-    what = "Morris screening" if g.method == "morris" else "Sobol's total index"
-    words = f" Varied together over the same ranges ({join_words(varied)})"
-    if "above_noise" in g.table.columns and not bool(g.table["above_noise"].iloc[0]):
-        words += f", {what} cannot rank the levers yet: even the largest effect is below its noise floor."
-    else:
-        first = varied[0]
-        words += f", {what} {'also ranks' if first == first_swing else 'ranks'} {first} first."
-    if left:
-        verb = "was" if len(left) == 1 else "were"
-        words += (
-            f" {join_words(left)} {verb} left out of it: the global method varies up to --global-params levers,"
-            " those with the largest clear swings one at a time."
+    if len(table) >= CAVEAT_LEVERS:  # many tests at 95%: some clear swings may be chance
+        text += (
+            f" With {len(table)} levers tested, about 1 in 20 levers with no effect looks clear by chance: "
+            f"up to about {round(CHANCE * len(table))} of the {len(clear)} may be, so read the weaker ones with care."
         )
-    return words
+    if study.global_result is not None and len(study.global_result.table):
+        levers = [str(p) for p in table["parameter"]]
+        text += global_words(study.global_result, levers, str(clear["parameter"].iloc[0]))
+    return text
 
 
 def _table_rows(table: pd.DataFrame) -> list[list[str]]:
@@ -200,55 +218,6 @@ def _table_rows(table: pd.DataFrame) -> list[list[str]]:
     return rows
 
 
-def _global_lines(g: GlobalSensitivity, out_dir: Path, figure: Path | None) -> list[str]:
-    kpi = g.kpi
-    if g.method == "morris":
-        header = ["Lever", "mu* (95% CI)", "mu", "sigma", "Above the noise"]
-        rows = [
-            [
-                f"`{r['parameter']}`",
-                f"{format_amount(kpi, float(r['mu_star']))} ({format_amount(kpi, float(r['mu_star_ci_low']))} to "
-                f"{format_amount(kpi, float(r['mu_star_ci_high']))})",
-                format_signed_amount(kpi, float(r["mu"])),
-                format_amount(kpi, float(r["sigma"])),
-                "yes" if bool(r["above_noise"]) else "no",
-            ]
-            for _, r in g.table.iterrows()
-        ]
-        title = "## Interactions: Morris screening"
-        intro = (
-            "The same levers varied together over their low-high ranges (SALib's Morris method): mu* is the mean "
-            "absolute effect of moving one lever by 2/3 of its range wherever the others stand; sigma large against "
-            "mu* means the effect depends on the other levers."
-        )
-    else:
-        header = ["Lever", "S1 (95% CI)", "ST (95% CI)"]
-        rows = [
-            [
-                f"`{r['parameter']}`",
-                f"{float(r['S1']):.2f} ± {float(r['S1_conf']):.2f}",
-                f"{float(r['ST']):.2f} ± {float(r['ST_conf']):.2f}",
-            ]
-            for _, r in g.table.iterrows()
-        ]
-        title = "## Interactions: Sobol indices"
-        intro = (
-            "The same levers varied together over their low-high ranges (SALib's Sobol method): S1 is the share of "
-            "the KPI's variance a lever explains alone, ST with its interactions."
-        )
-    return [
-        title,
-        "",
-        intro,
-        "",
-        *md_table(header, rows),
-        "",
-        *[f"- {line}" for line in g.advice],
-        "",
-        *figure_lines(figure, out_dir),
-    ]
-
-
 def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[str, Path]) -> str:
     """The text of the sensitivity ``report.md``."""
     kpi = study.kpi
@@ -274,7 +243,7 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
         *figure_lines(figures.get("tornado"), out_dir),
     ]
     if study.global_result is not None:
-        lines += _global_lines(study.global_result, out_dir, figures.get("global"))
+        lines += global_lines(study.global_result, out_dir, figures.get("global"))
     lines += [
         "## How it was run",
         "",
@@ -334,10 +303,14 @@ def _parser() -> argparse.ArgumentParser:
 def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]) -> int:
     """``salesim sensitivity [OPTIONS] [OVERRIDES...]``; ``load`` composes the experiment from the overrides."""
     options, overrides = _parser().parse_known_args(list(args))
+    size = options.trajectories if options.method == "morris" else options.sobol_samples
     try:
         named = kpi_name_issue("--kpi", options.kpi) if options.kpi is not None else None
-        if named is not None:  # refused before anything is composed
-            raise ConfigError([named])
+        issues = ([named] if named is not None else []) + option_issues(
+            options.runs, options.method, options.global_params, size, options.global_runs, options.workers
+        )
+        if issues:  # refused before anything is composed or run
+            raise ConfigError(issues)
         experiment = load(overrides)
         check_decision(experiment)
         out = Path(options.out or f"outputs/sensitivity/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
@@ -353,7 +326,6 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
         keys = [k.strip() for k in options.params.split(",") if k.strip()] if options.params else None
         for note in experiment.clock_notes():
             print(f"salesim: note: {note}", file=sys.stderr)
-        size = options.trajectories if options.method == "morris" else options.sobol_samples
         study = run_sensitivity(
             experiment,
             scenario,
@@ -371,7 +343,9 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
         )
     except (ConfigError, UnwritableOutputError) as error:
         print(f"salesim: {error}", file=sys.stderr)
-        print("salesim: nothing was run and no results were written.", file=sys.stderr)
+        done = getattr(error, "replications", 0)
+        ran = f"the one-at-a-time phase ran {count_of(done, 'replication')}" if done else "nothing was run"
+        print(f"salesim: {ran} and no results were written.", file=sys.stderr)
         return 2
     except KeyError as error:
         print(f"salesim: sensitivity: {error.args[0]}", file=sys.stderr)

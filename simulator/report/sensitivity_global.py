@@ -1,0 +1,100 @@
+"""The global method's part of a sensitivity report: its sentence in the answer and its section.
+
+:func:`global_words` reads the ranking only when the method resolved it (Morris: the
+largest mu* above its noise floor; Sobol: :func:`~simulator.analysis.global_sensitivity.sobol_unsettled`,
+the condition the report's advice states), so the answer never ranks what the report
+calls unsettled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from simulator.analysis.formatting import format_amount, format_signed_amount
+from simulator.analysis.global_sensitivity import GlobalSensitivity, sobol_unsettled
+from simulator.analysis.wording import join_words
+from simulator.report.markdown import figure_lines, md_table
+
+NAMED_LEFT_OUT = 3  # levers left out of the global method named in the answer; the rest are counted
+
+
+def global_words(g: GlobalSensitivity, levers: Sequence[str], first_swing: str) -> str:
+    """The global method's reading in one or two sentences: its first lever, or that it cannot rank yet.
+
+    Args:
+        g: The global method's result.
+        levers: Every lever of the one-at-a-time table, ranked.
+        first_swing: The lever with the largest clear swing one at a time.
+    """
+    varied = [str(p) for p in g.table["parameter"]]
+    left = [p for p in levers if p not in varied]
+    what = "Morris screening" if g.method == "morris" else "Sobol's total index"
+    words = f" Varied together over the same ranges ({join_words(varied)})"
+    if g.method == "morris" and "above_noise" in g.table.columns and not bool(g.table["above_noise"].iloc[0]):
+        words += f", {what} cannot rank the levers yet: even the largest effect is below its noise floor."
+    elif g.method == "sobol" and (why := sobol_unsettled(g.table)) is not None:
+        words += f", {what} cannot rank the levers yet: {why}."
+    else:
+        first = varied[0]
+        words += f", {what} {'also ranks' if first == first_swing else 'ranks'} {first} first."
+    if left:
+        named = (
+            left if len(left) <= NAMED_LEFT_OUT + 1 else [*left[:NAMED_LEFT_OUT], f"{len(left) - NAMED_LEFT_OUT} more"]
+        )
+        verb = "was" if len(left) == 1 else "were"
+        words += (
+            f" {join_words(named)} {verb} left out of it: the global method varies up to --global-params levers,"
+            " those with the largest clear swings one at a time."
+        )
+    return words
+
+
+def global_lines(g: GlobalSensitivity, out_dir: Path, figure: Path | None) -> list[str]:
+    """The report's section on the global method: its table (in the KPI's unit), its advice and its figure."""
+    kpi = g.kpi
+    if g.method == "morris":
+        header = ["Lever", "mu* (95% CI)", "mu", "sigma", "Above the noise"]
+        rows = [
+            [
+                f"`{r['parameter']}`",
+                f"{format_amount(kpi, float(r['mu_star']))} ({format_amount(kpi, float(r['mu_star_ci_low']))} to "
+                f"{format_amount(kpi, float(r['mu_star_ci_high']))})",
+                format_signed_amount(kpi, float(r["mu"])),
+                format_amount(kpi, float(r["sigma"])),
+                "yes" if bool(r["above_noise"]) else "no",
+            ]
+            for _, r in g.table.iterrows()
+        ]
+        title = "## Interactions: Morris screening"
+        intro = (
+            "The same levers varied together over their low-high ranges (SALib's Morris method): mu* is the mean "
+            "absolute effect of moving one lever by 2/3 of its range wherever the others stand; sigma large against "
+            "mu* means the effect depends on the other levers."
+        )
+    else:
+        header = ["Lever", "S1 (95% CI)", "ST (95% CI)"]
+        rows = [
+            [
+                f"`{r['parameter']}`",
+                f"{float(r['S1']):.2f} ± {float(r['S1_conf']):.2f}",
+                f"{float(r['ST']):.2f} ± {float(r['ST_conf']):.2f}",
+            ]
+            for _, r in g.table.iterrows()
+        ]
+        title = "## Interactions: Sobol indices"
+        intro = (
+            "The same levers varied together over their low-high ranges (SALib's Sobol method): S1 is the share of "
+            "the KPI's variance a lever explains alone, ST with its interactions."
+        )
+    return [
+        title,
+        "",
+        intro,
+        "",
+        *md_table(header, rows),
+        "",
+        *[f"- {line}" for line in g.advice],
+        "",
+        *figure_lines(figure, out_dir),
+    ]
