@@ -22,21 +22,36 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetCoreSchemaHandler, ValidationError
+from pydantic_core import CoreSchema
 
 from simulator.calibration.errors import CalibrationError
 from simulator.config.errors import issues_from_error_detail
+from simulator.config.fields import strict_scalars
 
 Outcome = Literal["won", "lost", "no_decision", "open"]
 OUTCOMES: tuple[str, ...] = ("won", "lost", "no_decision", "open")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """A mapping section: unknown keys refused, and numbers as strict as a config file's.
+
+    ``true`` is not a number (``quota: true`` was read as $1), ``"12"`` not a number, and
+    NaN or infinity (``.nan``, ``1e400``) not a value: the same rule, and words, as config files.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: type[BaseModel], handler: GetCoreSchemaHandler) -> CoreSchema:
+        """The section's schema with every number, flag and string strict and every number finite."""
+        schema: CoreSchema = strict_scalars(handler(source))
+        return schema
 
 
 class OpportunityColumns(_Model):
@@ -142,8 +157,44 @@ def _day(value: Any) -> str:
     text = str(value).strip()
     try:
         return datetime.date.fromisoformat(text).isoformat()
-    except ValueError:
+    except ValueError as error:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # written as a date, but no such day
+            raise ValueError(f"is no date of the calendar ({error}); give a day that exists, YYYY-MM-DD") from None
         raise ValueError("must be a date written YYYY-MM-DD") from None
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML as ``yaml.safe_load`` reads it, with two changes.
+
+    Numbers are read as config files read them (OmegaConf's rule: ``1e3`` and ``1.0e3`` are
+    numbers, not text as under YAML 1.1). A date that does not exist (2017-13-01) stays text:
+    PyYAML raises a bare ``ValueError`` (no key, no line) on it; as text, the mapping's check
+    names the key (``assumptions.holidays.0``) and says the day does not exist.
+    """
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"""^(?:[-+]?[0-9]+(?:_[0-9]+)*\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+)
+        |\.[0-9]+(?:_[0-9]+)*(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+    list("-+0123456789."),
+)
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 class Assumptions(_Model):
@@ -187,8 +238,8 @@ def load_mapping(path: str | Path) -> MappingFile:
     if not source.is_file():
         raise CalibrationError("mapping file not found", file=str(source))
     try:
-        data: Any = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, ValueError) as error:  # PyYAML raises ValueError on 2017-02-30
+        data: Any = yaml.load(source.read_text(encoding="utf-8"), Loader=_Loader)  # a SafeLoader
+    except (yaml.YAMLError, ValueError) as error:
         raise CalibrationError(f"not valid YAML: {error}", file=str(source)) from None
     if not isinstance(data, dict):
         raise CalibrationError("must be a mapping of keys to values", file=str(source))
