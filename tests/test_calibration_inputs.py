@@ -172,25 +172,24 @@ def test_an_as_of_date_that_does_not_exist_is_told_so(tmp_path: Path, capsys: py
 
 
 def test_an_existing_folder_is_kept_unless_replace_is_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A second calibrate into one folder deleted it, the user's own pay figures and notes included."""
+    """A second calibrate into one folder deleted it, the user's own pay figures included."""
     mapping = copy(tmp_path)
     out = tmp_path / "company"
     args = [str(mapping), "--as-of", AS_OF, "--out", str(out)]
     assert calibrate_main(args) == 0
     pay = out / "economics" / "calibrated.yaml"
     pay.write_text(pay.read_text() + "# my own pay figures\n")
-    (out / "notes.txt").write_text("mine")
     capsys.readouterr()
     assert calibrate_main(args) == 2
     message = capsys.readouterr().err
     assert f"--out {out}: the folder exists and is not empty (calibration.md, clock, config.yaml" in message
     assert "nothing was written" in message and "pass --replace" in message
     assert "economics/calibrated.yaml too" in message
-    assert "# my own pay figures" in pay.read_text() and (out / "notes.txt").read_text() == "mine"
+    assert "# my own pay figures" in pay.read_text()
     with pytest.raises(CalibrationError, match="not empty"):  # the Python API refuses alike
         write_folder(calibrate(mapping, AS_OF), out)
     assert calibrate_main([*args, "--replace"]) == 0
-    assert "# my own pay figures" not in pay.read_text() and not (out / "notes.txt").exists()
+    assert "# my own pay figures" not in pay.read_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["company", "export"]  # nothing left aside
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -204,7 +203,7 @@ def test_a_failed_replace_leaves_the_old_folder_as_it_was(tmp_path: Path, monkey
     mapping = copy(tmp_path)
     out = tmp_path / "company"
     write_folder(calibrate(mapping, AS_OF), out)
-    (out / "notes.txt").write_text("mine")
+    (out / "calibration.md").write_text("mine")
     before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
 
     def fail(*_: object) -> str:
@@ -214,6 +213,7 @@ def test_a_failed_replace_leaves_the_old_folder_as_it_was(tmp_path: Path, monkey
     with pytest.raises(RuntimeError):
         write_folder(calibrate(mapping, AS_OF), out, replace=True)
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    assert (out / "calibration.md").read_text() == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["company", "export"]
     real_rename = Path.rename
 
@@ -227,4 +227,5 @@ def test_a_failed_replace_leaves_the_old_folder_as_it_was(tmp_path: Path, monkey
     with pytest.raises(OSError):
         folder._swap(Path(tmp_path / ".calibrating-x"), out, replace=True)
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    assert (out / "calibration.md").read_text() == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["company", "export"]

@@ -211,7 +211,7 @@ class Assumptions(_Model):
 
 
 class MappingFile(_Model):
-    """A whole mapping file; ``base`` (set on loading) is the folder its paths are relative to."""
+    """A whole mapping file; ``base`` (set on loading) is the folder its paths are relative to, ``source`` the file."""
 
     name: str = "crm"
     opportunities: OpportunityTable
@@ -222,6 +222,13 @@ class MappingFile(_Model):
     aliases: dict[str, dict[str, str]] = Field(default_factory=dict)
     assumptions: Assumptions = Assumptions()
     base: str = ""
+    source: str = ""
+
+    def inputs(self) -> list[Path]:
+        """The files calibrate reads: the mapping file itself (when loaded from one) and the export's files."""
+        tables = (self.opportunities, self.stage_history, self.won_deals, self.roster, self.prices)
+        files = [self.path(table.file) for table in tables if table is not None]
+        return [Path(self.source), *files] if self.source else files
 
     def path(self, file: str) -> Path:
         """A file of the export, relative to the mapping file."""
@@ -244,7 +251,9 @@ def load_mapping(path: str | Path) -> MappingFile:
     if not isinstance(data, dict):
         raise CalibrationError("must be a mapping of keys to values", file=str(source))
     try:
-        return MappingFile.model_validate({**data, "base": str(source.resolve().parent)})
+        return MappingFile.model_validate(
+            {**data, "base": str(source.resolve().parent), "source": str(source.resolve())}
+        )
     except ValidationError as error:
         problems = sorted(error.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
         raise CalibrationError("; ".join(_problem(e) for e in problems), file=str(source)) from None
@@ -281,7 +290,7 @@ def _problem(error: Any) -> str:
     value = value if len(value) <= 60 else value[:57] + "..."
     if error["type"] == "extra_forbidden":
         section = _model_at(loc[:-1])
-        known = [name for name in section.model_fields if name != "base"] if section else []
+        known = [name for name in section.model_fields if name not in ("base", "source")] if section else []
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
         return (
             f"{key} = {value}: unknown key"
