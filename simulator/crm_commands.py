@@ -44,21 +44,23 @@ def calibrate_main(args: Sequence[str]) -> int:
     parser.add_argument(
         "--replace",
         action="store_true",
-        help="replace --out if it holds anything (everything in it is deleted, your edits included)",
+        help="replace --out if calibrate wrote it (everything in it is deleted, your edits included); "
+        "a folder holding anything else, or the mapping or export, is refused",
     )
     parser.add_argument("--until", default=None, help="simulate to this date (default: the next quarter's end)")
     parser.add_argument("--runs", type=int, default=100, help="replications of the folder's experiments (default 100)")
     parser.add_argument("--seed", type=_seed, default=1, help="root seed of the folder's experiments (default 1)")
     options = parser.parse_args(list(args))
     from simulator.calibration.calibrate import calibrate, thin_history
-    from simulator.calibration.folder import refuse_occupied, write_folder
+    from simulator.calibration.folder import write_folder
+    from simulator.calibration.occupied import refuse_occupied
 
     started = time.perf_counter()
     try:
         if options.runs < 1:
             raise CalibrationError(f"--runs {options.runs}: must be a whole number >= 1")
         check_creatable(Path(options.out))
-        refuse_occupied(options.out, options.replace)
+        refuse_occupied(options.out, options.replace, [options.mapping])
         calibration = calibrate(options.mapping, options.as_of, options.until)
         folder = write_folder(calibration, options.out, options.runs, options.seed, options.replace)
     except (CalibrationError, UnwritableOutputError) as error:

@@ -127,26 +127,69 @@ def test_mapping_values_out_of_range_are_worded_as_salesim_words_them(
     assert "opportunities.outcomes.Won = 'winner': must be one of ('won', 'lost', 'no_decision', 'open')" in message
 
 
+@pytest.mark.parametrize(
+    ("assumption", "expected"),
+    [
+        # quota: true was read as 1.0 ("Quota: $1 a rep a year")
+        ("quota: true", "assumptions.quota = True: must be a number (true/false is not a number)"),
+        ("busiest_utilisation: false", "assumptions.busiest_utilisation = False: must be a number (true/false"),
+        ("recent_months: true", "assumptions.recent_months = True: must be a whole number (true/false is not a"),
+        # .nan was told "must be at most 1"
+        ("selling_fraction: .nan", "assumptions.selling_fraction = nan: must be a finite number"),
+        # 1e400 was refused as the generated pipeline.stages.0.effort_hours = inf
+        ("effort_hours: 1e400", "assumptions.effort_hours = inf: must be a finite number"),
+        # a bare "not valid YAML: month must be in 1..12", no key, no line
+        ("holidays: [2017-13-01]", "assumptions.holidays.0 = '2017-13-01': is no date of the calendar (month must"),
+        ("holidays: ['2017-02-30']", "assumptions.holidays.0 = '2017-02-30': is no date of the calendar (day is"),
+    ],
+)
+def test_a_mapping_value_that_is_no_number_or_no_date_is_refused_naming_its_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], assumption: str, expected: str
+) -> None:
+    mapping = copy(tmp_path)
+    mapping.write_text(mapping.read_text() + f"assumptions:\n  {assumption}\n")
+    message = refused(mapping, capsys)
+    assert expected in message and "mapping.yaml" in message, message
+    assert "pipeline.stages" not in message and "not valid YAML" not in message
+
+
+def test_numbers_in_the_mapping_are_read_as_config_files_read_them(tmp_path: Path) -> None:
+    """1e3 is a number in a config file; YAML 1.1 (yaml.safe_load) read it as text."""
+    from simulator.calibration.mapping import load_mapping
+
+    mapping = copy(tmp_path)
+    mapping.write_text(mapping.read_text() + "assumptions: {effort_hours: 1e1, quota: 1.5e5, holidays: [2023-01-02]}\n")
+    assumptions = load_mapping(mapping).assumptions
+    assert (assumptions.effort_hours, assumptions.quota, assumptions.holidays) == (10.0, 150000.0, ["2023-01-02"])
+
+
+def test_an_as_of_date_that_does_not_exist_is_told_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--as-of 2017-02-30 was told "must be a date written YYYY-MM-DD", which it is."""
+    mapping = copy(tmp_path)
+    message = refused(mapping, capsys, "--as-of", "2023-02-30")
+    assert "--as-of = '2023-02-30': is no date of the calendar (day is out of range for month)" in message
+    assert "must be a date written" not in message
+
+
 def test_an_existing_folder_is_kept_unless_replace_is_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A second calibrate into one folder deleted it, the user's own pay figures and notes included."""
+    """A second calibrate into one folder deleted it, the user's own pay figures included."""
     mapping = copy(tmp_path)
     out = tmp_path / "company"
     args = [str(mapping), "--as-of", AS_OF, "--out", str(out)]
     assert calibrate_main(args) == 0
     pay = out / "economics" / "calibrated.yaml"
     pay.write_text(pay.read_text() + "# my own pay figures\n")
-    (out / "notes.txt").write_text("mine")
     capsys.readouterr()
     assert calibrate_main(args) == 2
     message = capsys.readouterr().err
     assert f"--out {out}: the folder exists and is not empty (calibration.md, clock, config.yaml" in message
     assert "nothing was written" in message and "pass --replace" in message
     assert "economics/calibrated.yaml too" in message
-    assert "# my own pay figures" in pay.read_text() and (out / "notes.txt").read_text() == "mine"
+    assert "# my own pay figures" in pay.read_text()
     with pytest.raises(CalibrationError, match="not empty"):  # the Python API refuses alike
         write_folder(calibrate(mapping, AS_OF), out)
     assert calibrate_main([*args, "--replace"]) == 0
-    assert "# my own pay figures" not in pay.read_text() and not (out / "notes.txt").exists()
+    assert "# my own pay figures" not in pay.read_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["company", "export"]  # nothing left aside
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -160,7 +203,7 @@ def test_a_failed_replace_leaves_the_old_folder_as_it_was(tmp_path: Path, monkey
     mapping = copy(tmp_path)
     out = tmp_path / "company"
     write_folder(calibrate(mapping, AS_OF), out)
-    (out / "notes.txt").write_text("mine")
+    (out / "calibration.md").write_text("mine")
     before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
 
     def fail(*_: object) -> str:
@@ -170,6 +213,7 @@ def test_a_failed_replace_leaves_the_old_folder_as_it_was(tmp_path: Path, monkey
     with pytest.raises(RuntimeError):
         write_folder(calibrate(mapping, AS_OF), out, replace=True)
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    assert (out / "calibration.md").read_text() == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["company", "export"]
     real_rename = Path.rename
 
@@ -183,4 +227,5 @@ def test_a_failed_replace_leaves_the_old_folder_as_it_was(tmp_path: Path, monkey
     with pytest.raises(OSError):
         folder._swap(Path(tmp_path / ".calibrating-x"), out, replace=True)
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    assert (out / "calibration.md").read_text() == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["company", "export"]

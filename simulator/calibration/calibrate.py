@@ -9,6 +9,7 @@ clock, initial_pipeline). :mod:`simulator.calibration.folder` writes them out.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from dataclasses import dataclass, field
@@ -88,9 +89,11 @@ def parse_date(text: str, what: str) -> np.datetime64:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(text).strip()):  # '' is NaT and '2017-09' the 1st to numpy
         raise refused
     try:
-        return np.datetime64(str(text).strip(), "D")
-    except ValueError:
-        raise refused from None
+        return np.datetime64(datetime.date.fromisoformat(str(text).strip()), "D")
+    except ValueError as error:  # written YYYY-MM-DD, but no such day (2017-02-30)
+        raise CalibrationError(
+            f"{what} = {text!r}: is no date of the calendar ({error}); give a day that exists, YYYY-MM-DD"
+        ) from None
 
 
 def quarter_after(day: np.datetime64) -> np.datetime64:

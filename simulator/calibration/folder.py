@@ -6,9 +6,9 @@ groups), one file per group (``market/``, ``pipeline/``, ``org/``, ``effects/``,
 ``org_question``: 3 more reps in its largest team, and pods by product instead of by
 office) and ``calibration.md``. It is written in a temporary folder beside ``out`` and
 moved into place at the end, so a failure leaves nothing behind. An existing folder that
-holds anything (a former calibration, the user's own edits to ``economics/calibrated.yaml``,
-files of their own) is refused unless ``replace`` is given; then the old folder is swapped
-out only once the new one is complete, and removed after. Nothing of the export
+holds anything is refused unless ``replace`` is given and calibrate wrote everything in it
+(:mod:`simulator.calibration.occupied`); then the old folder is swapped out only once the
+new one is complete, and removed after. Nothing of the export
 itself is written: names of owners, products and teams, fitted numbers and counts only.
 """
 
@@ -19,6 +19,7 @@ import io
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +29,13 @@ import yaml
 from simulator.calibration.calibrate import Calibration, effort_hours, scenario_sections
 from simulator.calibration.document import calibration_markdown
 from simulator.calibration.errors import CalibrationError
+from simulator.calibration.occupied import GROUP, SECTIONS, refuse_occupied
 from simulator.config.errors import ConfigError
 from simulator.config.schema import parse_scenario
 from simulator.config.validation import validate_scenario
 from simulator.io.atomic import private_mode_fixed
 from simulator.io.output_dir import UnwritableOutputError, reason
 
-GROUP = "calibrated"
 HYDRA = {
     "run": {"dir": "outputs/${experiment.name}/${now:%Y-%m-%d_%H-%M-%S}"},
     "sweep": {"dir": "multirun/${experiment.name}/${now:%Y-%m-%d_%H-%M-%S}", "subdir": "${hydra.job.num}"},
@@ -45,7 +46,6 @@ HYDRA = {
         "sweep_summary": {"_target_": "simulator.cli.SweepSummary"},
     },
 }
-SECTIONS = ("market", "pipeline", "org", "effects", "clock", "initial_pipeline", "economics")
 
 
 def plain(data: Any) -> Any:
@@ -140,33 +140,12 @@ def _check_runnable(sections: dict[str, Any]) -> None:
         ) from None
 
 
-def refuse_occupied(out: str | Path, replace: bool = False) -> None:
-    """Refuse an existing ``out`` that holds anything, unless ``replace``: it is the user's, not ours to delete.
-
-    Raises:
-        CalibrationError: Naming the folder, a few of its entries and ``--replace``.
-    """
-    target = Path(out)
-    if replace or not target.is_dir():
-        return
-    entries = sorted(p.name for p in target.iterdir())
-    if not entries:
-        return
-    edited = (target / "economics" / "calibrated.yaml").is_file()
-    shown = ", ".join(entries[:5]) + (f" and {len(entries) - 5} more" if len(entries) > 5 else "")
-    raise CalibrationError(
-        f"--out {target}: the folder exists and is not empty ({shown}); nothing was written. Choose a new "
-        "folder, or pass --replace to replace it: everything in it is deleted"
-        + (" (economics/calibrated.yaml too, where calibration.md asks for your own pay figures)" if edited else "")
-    )
-
-
-def _swap(staging: Path, target: Path, replace: bool) -> None:
+def _swap(staging: Path, target: Path, replace: bool, inputs: Sequence[Path] = ()) -> None:
     """Move the complete ``staging`` to ``target``; an old ``target`` is moved aside first and removed last."""
     if not target.exists():
         staging.rename(target)
         return
-    refuse_occupied(target, replace)  # filled since the command began?
+    refuse_occupied(target, replace, inputs)  # filled since the command began?
     aside = Path(tempfile.mkdtemp(prefix=".replaced-", dir=target.parent)) / target.name
     os.rename(target, aside)
     try:
@@ -181,16 +160,19 @@ def _swap(staging: Path, target: Path, replace: bool) -> None:
 def write_folder(cal: Calibration, out: str | Path, runs: int = 100, seed: int = 1, replace: bool = False) -> Path:
     """Write the config folder of ``cal`` at ``out``; returns its path.
 
-    An existing ``out`` that holds anything is replaced only with ``replace`` (refused
-    otherwise, before anything is written).
+    An existing ``out`` that holds anything is replaced only with ``replace``, and only
+    when calibrate wrote everything in it and it holds none of the files being read
+    (:func:`~simulator.calibration.occupied.refuse_occupied`; refused otherwise, before
+    anything is written).
 
     Raises:
-        CalibrationError: When the fitted scenario would not run, or ``out`` holds anything
-            and ``replace`` is not given.
+        CalibrationError: When the fitted scenario would not run, or ``out`` may not be
+            written (see :func:`~simulator.calibration.occupied.refuse_occupied`).
         UnwritableOutputError: When the folder cannot be written (nothing is left behind).
     """
     target = Path(out)
-    refuse_occupied(target, replace)
+    inputs = cal.mapping.inputs()
+    refuse_occupied(target, replace, inputs)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = private_mode_fixed(Path(tempfile.mkdtemp(prefix=".calibrating-", dir=target.parent)))
@@ -257,7 +239,7 @@ def write_folder(cal: Calibration, out: str | Path, runs: int = 100, seed: int =
         }
         _dump(staging / "experiment" / "org_question.yaml", "an org question on the calibrated company", question, True)
         (staging / "calibration.md").write_text(calibration_markdown(cal), encoding="utf-8")
-        _swap(staging, target, replace)
+        _swap(staging, target, replace, inputs)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise UnwritableOutputError(target, reason(error)) from None

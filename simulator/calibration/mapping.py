@@ -22,21 +22,36 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetCoreSchemaHandler, ValidationError
+from pydantic_core import CoreSchema
 
 from simulator.calibration.errors import CalibrationError
 from simulator.config.errors import issues_from_error_detail
+from simulator.config.fields import strict_scalars
 
 Outcome = Literal["won", "lost", "no_decision", "open"]
 OUTCOMES: tuple[str, ...] = ("won", "lost", "no_decision", "open")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """A mapping section: unknown keys refused, and numbers as strict as a config file's.
+
+    ``true`` is not a number (``quota: true`` was read as $1), ``"12"`` not a number, and
+    NaN or infinity (``.nan``, ``1e400``) not a value: the same rule, and words, as config files.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: type[BaseModel], handler: GetCoreSchemaHandler) -> CoreSchema:
+        """The section's schema with every number, flag and string strict and every number finite."""
+        schema: CoreSchema = strict_scalars(handler(source))
+        return schema
 
 
 class OpportunityColumns(_Model):
@@ -142,8 +157,44 @@ def _day(value: Any) -> str:
     text = str(value).strip()
     try:
         return datetime.date.fromisoformat(text).isoformat()
-    except ValueError:
+    except ValueError as error:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # written as a date, but no such day
+            raise ValueError(f"is no date of the calendar ({error}); give a day that exists, YYYY-MM-DD") from None
         raise ValueError("must be a date written YYYY-MM-DD") from None
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML as ``yaml.safe_load`` reads it, with two changes.
+
+    Numbers are read as config files read them (OmegaConf's rule: ``1e3`` and ``1.0e3`` are
+    numbers, not text as under YAML 1.1). A date that does not exist (2017-13-01) stays text:
+    PyYAML raises a bare ``ValueError`` (no key, no line) on it; as text, the mapping's check
+    names the key (``assumptions.holidays.0``) and says the day does not exist.
+    """
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"""^(?:[-+]?[0-9]+(?:_[0-9]+)*\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+)
+        |\.[0-9]+(?:_[0-9]+)*(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+    list("-+0123456789."),
+)
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 class Assumptions(_Model):
@@ -160,7 +211,7 @@ class Assumptions(_Model):
 
 
 class MappingFile(_Model):
-    """A whole mapping file; ``base`` (set on loading) is the folder its paths are relative to."""
+    """A whole mapping file; ``base`` (set on loading) is the folder its paths are relative to, ``source`` the file."""
 
     name: str = "crm"
     opportunities: OpportunityTable
@@ -171,6 +222,13 @@ class MappingFile(_Model):
     aliases: dict[str, dict[str, str]] = Field(default_factory=dict)
     assumptions: Assumptions = Assumptions()
     base: str = ""
+    source: str = ""
+
+    def inputs(self) -> list[Path]:
+        """The files calibrate reads: the mapping file itself (when loaded from one) and the export's files."""
+        tables = (self.opportunities, self.stage_history, self.won_deals, self.roster, self.prices)
+        files = [self.path(table.file) for table in tables if table is not None]
+        return [Path(self.source), *files] if self.source else files
 
     def path(self, file: str) -> Path:
         """A file of the export, relative to the mapping file."""
@@ -187,13 +245,15 @@ def load_mapping(path: str | Path) -> MappingFile:
     if not source.is_file():
         raise CalibrationError("mapping file not found", file=str(source))
     try:
-        data: Any = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, ValueError) as error:  # PyYAML raises ValueError on 2017-02-30
+        data: Any = yaml.load(source.read_text(encoding="utf-8"), Loader=_Loader)  # a SafeLoader
+    except (yaml.YAMLError, ValueError) as error:
         raise CalibrationError(f"not valid YAML: {error}", file=str(source)) from None
     if not isinstance(data, dict):
         raise CalibrationError("must be a mapping of keys to values", file=str(source))
     try:
-        return MappingFile.model_validate({**data, "base": str(source.resolve().parent)})
+        return MappingFile.model_validate(
+            {**data, "base": str(source.resolve().parent), "source": str(source.resolve())}
+        )
     except ValidationError as error:
         problems = sorted(error.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
         raise CalibrationError("; ".join(_problem(e) for e in problems), file=str(source)) from None
@@ -230,7 +290,7 @@ def _problem(error: Any) -> str:
     value = value if len(value) <= 60 else value[:57] + "..."
     if error["type"] == "extra_forbidden":
         section = _model_at(loc[:-1])
-        known = [name for name in section.model_fields if name != "base"] if section else []
+        known = [name for name in section.model_fields if name not in ("base", "source")] if section else []
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
         return (
             f"{key} = {value}: unknown key"

@@ -1,0 +1,115 @@
+"""Which ``--out`` folders calibrate may write, and which ``--replace`` may replace.
+
+``--replace`` replaces only a folder calibrate wrote: one holding ``calibration.md`` and
+``config.yaml`` and nothing but the files calibrate writes (:data:`WRITTEN`; their contents
+may be edited, as calibration.md asks of ``economics/calibrated.yaml``). A folder with
+anything else in it (``.git``, the user's notes or code, run outputs) is refused, and so is
+a folder that is, or holds, a file calibrate is reading (the mapping, the export) or the
+current folder: replacing those deleted the mapping being read and a git repository.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from simulator.calibration.errors import CalibrationError
+
+GROUP = "calibrated"
+SECTIONS = ("market", "pipeline", "org", "effects", "clock", "initial_pipeline", "economics")
+WRITTEN = frozenset(
+    {
+        "calibration.md",
+        "config.yaml",
+        "org/pods_by_product.yaml",
+        "experiment/forecast.yaml",
+        "experiment/org_question.yaml",
+        *(f"{section}/{GROUP}.yaml" for section in SECTIONS),
+    }
+)
+"""Every file calibrate writes, relative to the folder (folders: the parts before a '/')."""
+
+_FOLDERS = frozenset(name.split("/")[0] for name in WRITTEN if "/" in name)
+_SHOWN = 5
+
+
+def foreign_entries(folder: Path) -> list[str]:
+    """What in ``folder`` calibrate did not write (relative names, sorted; ``.git`` first); ``[]`` if nothing.
+
+    A link, or a folder or file where calibrate writes the other, counts as not calibrate's.
+    """
+    found: list[str] = []
+    for entry in sorted(folder.iterdir(), key=lambda p: (p.name != ".git", p.name)):
+        if entry.is_symlink():
+            found.append(entry.name)
+        elif entry.name in _FOLDERS and entry.is_dir():
+            for inner in sorted(entry.iterdir()):
+                name = f"{entry.name}/{inner.name}"
+                if name not in WRITTEN or inner.is_symlink() or not inner.is_file():
+                    found.append(name)
+        elif entry.name not in WRITTEN or not entry.is_file():
+            found.append(entry.name)
+    if not found and not all((folder / name).is_file() for name in ("calibration.md", "config.yaml")):
+        found.append("(no calibration.md and config.yaml: not a folder calibrate wrote)")
+    return found
+
+
+def _shown(names: list[str]) -> str:
+    more = len(names) - _SHOWN
+    return ", ".join(names[:_SHOWN]) + (f" and {more} more" if more > 0 else "")
+
+
+def _refuse_inputs(target: Path, inputs: Iterable[str | Path]) -> None:
+    """Refuse a ``target`` that is, or holds, a file being read or the current folder."""
+    here = Path(target).resolve()
+    cwd = Path(os.getcwd()).resolve()
+    for path in [*inputs]:
+        read = Path(path).resolve()
+        if here == read or here in read.parents:
+            raise CalibrationError(
+                f"--out {target}: {read} is being read by calibrate and is "
+                + ("that path itself" if here == read else "inside that folder")
+                + "; nothing was written. Write the config folder to a new folder outside it"
+            )
+    if here == cwd or here in cwd.parents:
+        raise CalibrationError(
+            f"--out {target}: is the current folder or holds it; nothing was written. Write the config folder "
+            "to a new folder (--out calibrated)"
+        )
+
+
+def refuse_occupied(out: str | Path, replace: bool = False, inputs: Iterable[str | Path] = ()) -> None:
+    """Refuse an ``out`` calibrate may not write: the user's, not ours to delete.
+
+    Refused: an ``out`` that is (or holds) one of ``inputs`` (the mapping and export files)
+    or the current folder; an existing folder that holds anything, unless ``replace`` is
+    given and calibrate wrote everything in it.
+
+    Raises:
+        CalibrationError: Naming the folder, what in it is not calibrate's (first few), and what to do.
+    """
+    target = Path(out)
+    if not target.exists():
+        return
+    _refuse_inputs(target, inputs)
+    if not target.is_dir():
+        return  # a file in the way: check_creatable and the writing say so
+    entries = sorted(p.name for p in target.iterdir())
+    if not entries:
+        return
+    foreign = foreign_entries(target)
+    if foreign:
+        raise CalibrationError(
+            f"--out {target}: the folder exists and holds what salesim calibrate did not write ({_shown(foreign)}); "
+            "nothing was written. --replace replaces only a folder calibrate wrote, so choose a new folder "
+            "(or move those out of it first)"
+        )
+    if replace:
+        return
+    edited = (target / "economics" / "calibrated.yaml").is_file()
+    raise CalibrationError(
+        f"--out {target}: the folder exists and is not empty ({_shown(entries)}); nothing was written. Choose a new "
+        "folder, or pass --replace to replace it: everything in it is deleted"
+        + (" (economics/calibrated.yaml too, where calibration.md asks for your own pay figures)" if edited else "")
+    )
