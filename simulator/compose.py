@@ -272,6 +272,11 @@ def compose_experiment(
         except ConfigError as error:
             issues.extend(error.issues)
     if issues:
+        if composed:  # the scenarios that did compose are checked too: every problem in one message
+            try:
+                experiment_from_dicts(base, {name: c.config for name, c in composed.items()})
+            except ConfigError as error:
+                issues.extend(error.issues)
         raise ConfigError(issues)
     notes, issues = _notes_and_issues(user, composed, str((base.get("experiment") or {}).get("name", "")))
     if issues:

@@ -299,3 +299,19 @@ def test_an_experiment_of_your_own_from_an_installed_wheel(tmp_path: Path) -> No
     summary = json.loads((out / "summary.json").read_text())
     assert (summary["seed"], summary["runs"]) == (99, 3)
     assert "| five | org.teams.sdr.headcount | 4 | 5 |" in (out / "report.md").read_text()
+
+
+def test_problems_of_different_scenarios_are_reported_in_one_message(tmp_path: Path) -> None:
+    """A key typo in one scenario hid another scenario's bad value until the next run."""
+    folder = tmp_path / "mine" / "experiment"
+    folder.mkdir(parents=True)
+    (folder / "two.yaml").write_text(
+        "# @package _global_\n"
+        "experiment:\n  name: two\n  baseline: a\n  scenarios:\n    a: []\n"
+        "    b: [org.teams.full_cycle.headcont=13]\n    c: [pipelines.retention.renewal.size_logit=-2]\n"
+    )
+    done = salesim("--config-dir", str(tmp_path / "mine"), "experiment=two", "--describe", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "invalid configuration (2 problems)" in done.stderr
+    assert "[scenario b] org.teams.full_cycle.headcont = 13" in done.stderr
+    assert "[scenario c] pipelines.retention.renewal.size_logit = -2: must be 0 or greater" in done.stderr
