@@ -98,7 +98,7 @@ def test_cost_kpis_match_a_hand_computation() -> None:
     assert row["cost_of_sales"] == pytest.approx(cost)
     assert row["cac"] == pytest.approx((cost + 10 * leads) / won)
     assert row["sales_efficiency"] == pytest.approx(bookings / cost)
-    assert row["contribution"] == pytest.approx(bookings - cost)
+    assert row["contribution"] == pytest.approx(bookings - cost - 10 * leads)
     assert row["bookings_per_rep"] == pytest.approx(bookings / 2)
     assert row["cost_retention"] == 0.0  # no customer book: every dollar goes to new customers
 
@@ -134,7 +134,7 @@ def test_cac_leaves_out_the_cost_of_serving_existing_customers() -> None:
     assert row["cac"] == pytest.approx((acquisition + row["cost_marketing"]) / row["deals_won"])
     assert row["sales_efficiency"] == pytest.approx(row["bookings"] / acquisition)
     assert row["expansion_bookings"] > 0
-    assert row["contribution"] == pytest.approx(row["bookings"] + row["expansion_bookings"] - row["cost_of_sales"])
+    assert row["contribution"] == pytest.approx(row["bookings"] - acquisition - row["cost_marketing"])
     # the meetings the reps book by prospecting are paid in their time, not at $220 a lead
     assert row["leads_outbound"] > 0 and row["cost_marketing"] == pytest.approx(84.0 * row["leads_inbound"])
 

@@ -94,7 +94,7 @@ KPI_LABELS = {
     "cost_retention": "Cost of serving customers (time on renewals and expansions)",
     "cac": "Customer acquisition cost (winning new customers, leads included, per customer won)",
     "sales_efficiency": "Sales efficiency (new ARR per $ spent winning new customers)",
-    "contribution": "Contribution (new and expansion bookings - cost of sales)",
+    "contribution": "Contribution (new bookings - the cost of winning them, leads included)",
     "bookings_per_rep": "Bookings per selling rep",  # quota carriers; with no quota, teams credited with deals
     "quota_attainment_p50": "Median quota attainment",
     "reps_at_quota_share": "Reps at quota",

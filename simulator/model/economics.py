@@ -20,8 +20,10 @@ Modelling assumptions:
   cost and divides by the new customers won, ``sales_efficiency`` is new ARR (bookings of
   deals won) over it. Both follow the usual SaaS definition (Benchmarkit's new CAC ratio;
   BENCHMARKS.md, Pay, quota and unit economics), which leaves out the cost of serving the
-  existing book. ``contribution`` is all new ARR (new customers and expansions won) less
-  the whole cost of sales.
+  existing book. ``contribution`` is new bookings less what winning them cost, leads
+  included (the same cost as CAC's): what new business adds after its own sales and
+  marketing. Expansions are left out of it with the CSMs' cost: counted with their
+  year-one noise, they widened the paired CIs of new-business questions by 15-28%.
 - Quota attainment is credited bookings over the quota of the time employed, for reps
   of roles with a bookings quota who were ramped for all of their time in the window
   and employed for at least a month of it.
@@ -36,7 +38,6 @@ import numpy as np
 
 from simulator.model.employment import employed_days, employed_interval, hired_in_window, is_ramped, tenure_days_at
 from simulator.model.multi_pipeline import EXPANSION, RENEWAL
-from simulator.model.pipeline_metrics import expansion_won_in_window
 from simulator.model.plan_tables import Economics, FloatArray
 from simulator.model.records import Outcome, ReplicationRun
 
@@ -138,7 +139,6 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
     )
     retention = float(by_team @ retention_share(run))
     acquisition = cost_of_sales - retention
-    expansion = float(run.pipelines.expansion_value[expansion_won_in_window(run)].sum()) if run.pipelines else 0.0
     new_customers = float(won.sum())
     # Bookings per rep counts the reps who sell: those carrying a bookings quota (not CSMs,
     # SDRs or partner managers), or, where no team has a quota (a calibrated export), the
@@ -159,7 +159,7 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
         "cost_retention": retention,
         "cac": _ratio(acquisition + marketing, new_customers),
         "sales_efficiency": _ratio(bookings, acquisition),
-        "contribution": bookings + expansion - cost_of_sales,
+        "contribution": bookings - acquisition - marketing,
         "bookings_per_rep": _ratio(bookings, average_headcount),
         "quota_attainment_p50": float(np.median(attainment)) if attainment.size else math.nan,
         "reps_at_quota_share": float(np.mean(attainment >= 1.0)) if attainment.size else math.nan,
