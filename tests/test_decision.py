@@ -90,16 +90,21 @@ def test_the_answer_names_the_clear_winner_with_its_cis() -> None:
     assert list(found.ranking["scenario"]) == [CHALLENGER, BASELINE] and found.ranking["p_best"].iloc[0] > 0.95
 
 
-def test_a_small_clear_difference_shows_means_that_differ() -> None:
-    """ "raises bookings from $2.97M ... to $2.97M": the means got the decimals that tell them apart."""
+def _close_means() -> ExperimentResult:
+    """The challenger books $5k more than the baseline's $2.968M in every run, clearly."""
     result = make_result(runs=60, effect=0.0)
     table = result.replications.copy()
     noise = np.random.default_rng(4).normal(0.0, 500.0, int((table.scenario == BASELINE).sum()))
     table.loc[table.scenario == CHALLENGER, "bookings"] = 2_968_000.0 + 5_000.0 + noise
     table.loc[table.scenario == BASELINE, "bookings"] = 2_968_000.0 + noise * 0.5
-    result = dataclasses.replace(
+    return dataclasses.replace(
         result, replications=table, summary=summarise(table), comparison=compare(table, BASELINE)
     )
+
+
+def test_a_small_clear_difference_shows_means_that_differ() -> None:
+    """ "raises bookings from $2.97M ... to $2.97M": the means got the decimals that tell them apart."""
+    result = _close_means()
     text = answer(_with(result, DecisionSettings(primary="bookings"))).paragraph
     assert text.startswith(f"{CHALLENGER} raises bookings from $2.968M (") and f"with {BASELINE} to $2.973M (" in text
     assert digits_apart("bookings", 2_968_000.0, 2_973_000.0) == 1 and digits_apart("bookings", 1.0, 1.0) == 0
@@ -114,14 +119,7 @@ def test_the_ranking_table_shows_close_means_apart() -> None:
     """The answer read $2.968M and $2.973M while the ranking table under it showed $2.97M twice."""
     from simulator.report.answer_section import ranking_rows
 
-    result = make_result(runs=60, effect=0.0)
-    table = result.replications.copy()
-    noise = np.random.default_rng(4).normal(0.0, 500.0, int((table.scenario == BASELINE).sum()))
-    table.loc[table.scenario == CHALLENGER, "bookings"] = 2_968_000.0 + 5_000.0 + noise
-    table.loc[table.scenario == BASELINE, "bookings"] = 2_968_000.0 + noise * 0.5
-    result = dataclasses.replace(
-        result, replications=table, summary=summarise(table), comparison=compare(table, BASELINE)
-    )
+    result = _close_means()
     found = answer(_with(result, DecisionSettings(primary="bookings")))
     _, rows = ranking_rows(result, found, words=False, guardrails=False)
     assert [r[2].split(" [")[0] for r in rows] == ["$2.973M", "$2.968M"]
