@@ -15,7 +15,7 @@ import os
 import shlex
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -30,6 +30,7 @@ from simulator.command_line import SEARCHPATH, hydra_refusal, prepare_command_li
 from simulator.compose import compose_experiment, config_dir, load_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.schema import dated_span_problem
+from simulator.io.occupied import OccupiedOutputError, refuse_foreign
 from simulator.io.output_dir import UnwritableOutputError, check_creatable, check_writable
 from simulator.run.experiment import Experiment
 from simulator.run.settings import RunnerSettings, runner_settings
@@ -202,30 +203,38 @@ _NEW_FOLDERS: set[Path] | None = None
 
 
 class OutputCheck(Callback):
-    """Before Hydra creates the run (or sweep) folder: refuse one that cannot be written.
+    """Before Hydra creates the run (or sweep) folder: refuse one that cannot be written, or is not salesim's.
 
     Hydra would fail with a traceback; this says which folder and why, exits with status
-    2 and leaves nothing behind, before anything is composed or simulated.
+    2 and leaves nothing behind, before anything is composed or simulated. A folder that
+    holds anything salesim did not write (a user's notes, data, a calibrated config) is
+    refused alike, so a run never overwrites or deletes it.
     """
 
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Check ``hydra.run.dir``."""
-        _check_output(Path(str(config.hydra.run.dir)), "hydra.run.dir")
+        from simulator.report.outputs import refuse_foreign_run
+
+        _check_output(Path(str(config.hydra.run.dir)), "hydra.run.dir", refuse_foreign_run)
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Check ``hydra.sweep.dir``."""
-        _check_output(Path(str(config.hydra.sweep.dir)), "hydra.sweep.dir")
+        from simulator.report.sweep_report import refuse_foreign_sweep
+
+        _check_output(Path(str(config.hydra.sweep.dir)), "hydra.sweep.dir", refuse_foreign_sweep)
 
 
-def _check_output(folder: Path, key: str) -> None:
+def _check_output(folder: Path, key: str, refuse_foreign: Callable[[Path], None]) -> None:
     global _NEW_FOLDERS
     missing = [p for p in [folder, *folder.parents] if not p.exists()]  # deepest first
     _NEW_FOLDERS = (_NEW_FOLDERS or set()) | {p.resolve() for p in missing}
     try:
+        refuse_foreign(folder)
         check_writable(folder)
     except UnwritableOutputError as error:
         print(f"salesim: {error}", file=sys.stderr)
-        print(f"salesim: nothing was run; choose another folder with {key}=<folder>", file=sys.stderr)
+        if not isinstance(error, OccupiedOutputError):  # that one says what to do
+            print(f"salesim: nothing was run; choose another folder with {key}=<folder>", file=sys.stderr)
         sys.exit(EXIT_UNWRITABLE_OUTPUT)
     for created in missing:  # Hydra creates them again for the job; a run refused later leaves nothing
         with contextlib.suppress(OSError):
@@ -397,6 +406,7 @@ def _warmup_main(args: Sequence[str]) -> int:
         )
         return EXIT_CONFIG_ERROR
     from simulator.analysis.warmup_study import study_warmup
+    from simulator.report.warmup_report import LAYOUT as WARMUP_LAYOUT
     from simulator.report.warmup_report import warmup_markdown, write_warmup
 
     clock = spec.config.clock
@@ -411,6 +421,7 @@ def _warmup_main(args: Sequence[str]) -> int:
     out = Path(options.out or f"outputs/warmup/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
     try:
         check_creatable(out)
+        refuse_foreign(out, WARMUP_LAYOUT)
     except UnwritableOutputError as error:
         print(f"salesim: warmup: {error}", file=sys.stderr)
         print("salesim: nothing was run and no results were written.", file=sys.stderr)

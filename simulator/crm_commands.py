@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from simulator.calibration.errors import CalibrationError
+from simulator.io.occupied import refuse_foreign
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 
 EXIT_BAD_INPUT = 2
@@ -100,6 +101,7 @@ def backtest_main(args: Sequence[str]) -> int:
     parser.add_argument("--workers", type=int, default=0, help="processes (default: every core)")
     options = parser.parse_args(list(args))
     from simulator.calibration.calibrate import calibrate
+    from simulator.report.backtest_report import LAYOUT as BACKTEST_LAYOUT
     from simulator.report.backtest_report import write_backtest
     from simulator.run.backtest import run_origin
 
@@ -114,6 +116,7 @@ def backtest_main(args: Sequence[str]) -> int:
         for origin in origins:  # refuse a bad export or date before anything runs
             calibrate(options.mapping, origin, options.until)
         check_creatable(Path(options.out))
+        refuse_foreign(Path(options.out), BACKTEST_LAYOUT)  # the mapping's folder, a user's: never overwritten
     except (CalibrationError, UnwritableOutputError) as error:
         print(f"salesim: backtest: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from simulator.calibration.errors import CalibrationError
+from simulator.io import occupied
+from simulator.io.occupied import FolderLayout, shown
 
 GROUP = "calibrated"
 SECTIONS = ("market", "pipeline", "org", "effects", "clock", "initial_pipeline", "economics")
@@ -30,8 +32,8 @@ WRITTEN = frozenset(
 )
 """Every file calibrate writes, relative to the folder (folders: the parts before a '/')."""
 
-_FOLDERS = frozenset(name.split("/")[0] for name in WRITTEN if "/" in name)
-_SHOWN = 5
+LAYOUT = FolderLayout("calibrate", WRITTEN, marks=("calibration.md", "config.yaml"))
+"""A folder calibrate wrote: its files alone, calibration.md and config.yaml among them."""
 
 
 def foreign_entries(folder: Path) -> list[str]:
@@ -39,25 +41,7 @@ def foreign_entries(folder: Path) -> list[str]:
 
     A link, or a folder or file where calibrate writes the other, counts as not calibrate's.
     """
-    found: list[str] = []
-    for entry in sorted(folder.iterdir(), key=lambda p: (p.name != ".git", p.name)):
-        if entry.is_symlink():
-            found.append(entry.name)
-        elif entry.name in _FOLDERS and entry.is_dir():
-            for inner in sorted(entry.iterdir()):
-                name = f"{entry.name}/{inner.name}"
-                if name not in WRITTEN or inner.is_symlink() or not inner.is_file():
-                    found.append(name)
-        elif entry.name not in WRITTEN or not entry.is_file():
-            found.append(entry.name)
-    if not found and not all((folder / name).is_file() for name in ("calibration.md", "config.yaml")):
-        found.append("(no calibration.md and config.yaml: not a folder calibrate wrote)")
-    return found
-
-
-def _shown(names: list[str]) -> str:
-    more = len(names) - _SHOWN
-    return ", ".join(names[:_SHOWN]) + (f" and {more} more" if more > 0 else "")
+    return occupied.foreign_entries(folder, LAYOUT)
 
 
 def _refuse_inputs(target: Path, inputs: Iterable[str | Path]) -> None:
@@ -101,7 +85,7 @@ def refuse_occupied(out: str | Path, replace: bool = False, inputs: Iterable[str
     foreign = foreign_entries(target)
     if foreign:
         raise CalibrationError(
-            f"--out {target}: the folder exists and holds what salesim calibrate did not write ({_shown(foreign)}); "
+            f"--out {target}: the folder exists and holds what salesim calibrate did not write ({shown(foreign)}); "
             "nothing was written. --replace replaces only a folder calibrate wrote, so choose a new folder "
             "(or move those out of it first)"
         )
@@ -109,7 +93,7 @@ def refuse_occupied(out: str | Path, replace: bool = False, inputs: Iterable[str
         return
     edited = (target / "economics" / "calibrated.yaml").is_file()
     raise CalibrationError(
-        f"--out {target}: the folder exists and is not empty ({_shown(entries)}); nothing was written. Choose a new "
+        f"--out {target}: the folder exists and is not empty ({shown(entries)}); nothing was written. Choose a new "
         "folder, or pass --replace to replace it: everything in it is deleted"
         + (" (economics/calibrated.yaml too, where calibration.md asks for your own pay figures)" if edited else "")
     )

@@ -11,6 +11,7 @@ import pandas as pd
 from simulator.analysis.backtest import backtest_table, coverage, spread_split
 from simulator.calibration.actuals import KPIS
 from simulator.io.atomic import atomic_write
+from simulator.io.occupied import FolderLayout
 from simulator.report.plot_style import plt, save_figure
 from simulator.run.backtest import OriginResult
 
@@ -21,6 +22,13 @@ NAMES = {
     "median_cycle_days": "Median cycle of wins (working days)",
     "open_pipeline": "Open pipeline at period end (deals)",
 }
+
+LAYOUT = FolderLayout(
+    "salesim backtest",
+    frozenset({"backtest.csv", "backtest.md", ".*.tmp", *(f"fan_{kpi}.png" for kpi in KPIS)}),
+    marks=("backtest.md",),
+)
+"""What the back-test writes in its ``--out`` folder: it refuses a folder holding anything else."""
 
 
 def fan_chart(table: pd.DataFrame, kpi: str, path: Path) -> Path:

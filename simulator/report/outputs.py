@@ -21,23 +21,76 @@ from typing import Any
 import yaml
 
 from simulator.io.atomic import atomic_write
+from simulator.io.occupied import FolderLayout, refuse_foreign
 from simulator.report.question import question_text
 from simulator.run.csv_text import OUTPUT_FLOAT_FORMAT, write_frame
 from simulator.run.experiment import ExperimentResult
+from simulator.run.runner import DASK_LOG
+from simulator.run.store import KEEP_OUT, STORE_DIRNAME, STORE_FILES, TEMPORARY
 
 CSV_FLOAT_FORMAT = OUTPUT_FLOAT_FORMAT
-OUTPUT_PATTERNS = ("config.yaml", "*.csv", "summary.json", "failures.json", "*.png", "report.md", "report.html")
-"""The files :func:`write_outputs` writes in a run directory (the store and Hydra's files are not among them)."""
+TABLES = ("replications", "monthly", "summary", "comparison", "reps", "monthly_queues")
+FIGURES = (
+    "decision",
+    "paired_differences",
+    "kpi_distributions",
+    "bookings_fan",
+    "funnel",
+    "utilisation",
+    "quota_attainment",
+)
+OUTPUT_NAMES = frozenset(
+    {
+        "config.yaml",
+        "summary.json",
+        "failures.json",
+        "report.md",
+        "report.html",
+        *(f"{table}.csv" for table in TABLES),
+        *(f"{figure}.png" for figure in FIGURES),
+    }
+)
+"""The files :func:`write_outputs` may write in a run directory (the store and Hydra's files are not among them)."""
+RUN_LAYOUT = FolderLayout(
+    "salesim",
+    frozenset(
+        {
+            *OUTPUT_NAMES,
+            TEMPORARY,
+            DASK_LOG,
+            ".salesim-write-check-*",
+            ".hydra/*.yaml",  # Hydra's record of the job, when hydra.output_subdir is set
+            *(f"{STORE_DIRNAME}/{name}" for name in STORE_FILES),
+        }
+    ),
+    marks=(f"{STORE_DIRNAME}/manifest.json",),
+)
+"""What a run writes in its folder: its outputs and its results store, whose manifest every run folder holds."""
+
+
+def refuse_foreign_run(out_dir: Path) -> None:
+    """Refuse a run folder that holds anything a salesim run did not write (a new or empty one is fine).
+
+    A folder that holds a finished or interrupted run of salesim's, and nothing else, is
+    fine: a new run replaces it, a resume continues it.
+
+    Raises:
+        OccupiedOutputError: Naming the folder, what in it salesim did not write, and what to do.
+    """
+    refuse_foreign(out_dir, RUN_LAYOUT, KEEP_OUT)
 
 
 def remove_outputs(out_dir: Path) -> list[Path]:
-    """Remove the outputs an earlier run left in ``out_dir`` (they describe results its store no longer holds)."""
+    """Remove the outputs an earlier run left in ``out_dir`` (they describe results its store no longer holds).
+
+    Only files a run writes, by name (:data:`OUTPUT_NAMES`): nothing else in the folder is touched.
+    """
     removed = []
-    for pattern in OUTPUT_PATTERNS:
-        for path in sorted(Path(out_dir).glob(pattern)):
-            if path.is_file():
-                path.unlink()
-                removed.append(path)
+    for name in sorted(OUTPUT_NAMES):
+        path = Path(out_dir) / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            removed.append(path)
     return removed
 
 

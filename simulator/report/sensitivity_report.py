@@ -39,6 +39,7 @@ from simulator.analysis.sensitivity import sensitivity_table
 from simulator.analysis.wording import count_of, join_words
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.io.atomic import atomic_write
+from simulator.io.occupied import FolderLayout, refuse_foreign
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.report.html import write_html
 from simulator.report.markdown import figure_lines, md_table
@@ -46,6 +47,14 @@ from simulator.report.plot_tornado import plot_global, plot_tornado
 from simulator.report.sensitivity_global import global_lines, global_words
 from simulator.run.experiment import Experiment
 
+LAYOUT = FolderLayout(
+    "salesim sensitivity",
+    frozenset(
+        {"sensitivity.csv", "sensitivity_global.csv", "tornado.png", "global.png", "report.md", "report.html", ".*.tmp"}
+    ),
+    marks=("sensitivity.csv",),
+)
+"""What the study writes in its ``--out`` folder: it refuses a folder holding anything else."""
 TABLE_ROWS = 30  # levers listed in the report; sensitivity.csv has every one
 CHANCE = 0.05  # a lever with no effect has a 95% CI clear of zero this often
 CAVEAT_LEVERS = 20  # from this many levers on, one or more may look clear by chance: the answer says so
@@ -315,6 +324,7 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
         check_decision(experiment)
         out = Path(options.out or f"outputs/sensitivity/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
         check_creatable(out)  # before any run: a folder that cannot be written is refused now, not after the runs
+        refuse_foreign(out, LAYOUT)  # nor one holding what the study did not write: it is never overwritten
         scenario = options.scenario or experiment.baseline
         if scenario not in [s.name for s in experiment.scenarios]:
             names = ", ".join(s.name for s in experiment.scenarios)

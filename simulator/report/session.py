@@ -1,7 +1,8 @@
 """One job as a user sees it: run an experiment with a progress bar, write, print the answer.
 
-The run directory is checked first: one that cannot be written stops the job before
-anything is simulated. Finished batches stream into its results store as they arrive.
+The run directory is checked first: one that cannot be written, or that holds anything
+a salesim run did not write, stops the job before anything is simulated or written.
+Finished batches stream into its results store as they arrive.
 Ctrl-C (SIGINT) or SIGTERM stops the run within a second or two: running batches are
 stopped, finished replications are kept, and a line says how many are done and the
 command that resumes. A resume names each damaged part of the store it computes again,
@@ -33,7 +34,7 @@ from simulator.engines import fast
 from simulator.engines.choice import engine_for, engines_used, warm_up
 from simulator.io.output_dir import UnwritableOutputError, check_writable, reason
 from simulator.model.scenario import Scenario
-from simulator.report.outputs import remove_outputs, write_outputs
+from simulator.report.outputs import refuse_foreign_run, remove_outputs, write_outputs
 from simulator.run.experiment import Experiment, ExperimentResult
 from simulator.run.manifest import MANIFEST
 from simulator.run.runner import RunInterrupted, resolve_workers
@@ -129,7 +130,8 @@ def run_and_write(
     Raises:
         ConfigError: When the experiment's decision KPIs name no KPI (checked before anything runs).
         RunInterrupted: After printing how many replications are done and how to resume.
-        UnwritableOutputError: When ``out_dir`` cannot be written (checked before anything runs).
+        UnwritableOutputError: When ``out_dir`` cannot be written, or holds what salesim did not
+            write (an ``OccupiedOutputError``); checked before anything runs.
     """
     from simulator.analysis.answer import answer
     from simulator.report.answer_section import answer_text
@@ -139,6 +141,7 @@ def run_and_write(
     settings = settings or RunnerSettings(workers=workers or 0, batch_size=batch_size or 0, progress=progress)
     begun = time.time_ns()
     check_decision(experiment)
+    refuse_foreign_run(out_dir)  # a run replaces what salesim wrote there, and nothing else
     check_writable(out_dir)
     _announce(experiment, settings)
     check_reported(experiment, _compile_engine(experiment, settings), settings.engine)

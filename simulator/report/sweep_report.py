@@ -25,11 +25,45 @@ import yaml
 from simulator.analysis.formatting import format_money, format_value, kpi_label, kpi_words
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, probability_best
 from simulator.io.atomic import atomic_write
+from simulator.io.occupied import FolderLayout, refuse_foreign
 from simulator.report.html import write_html
 from simulator.report.markdown import figure_lines, md_table
+from simulator.report.outputs import RUN_LAYOUT
 from simulator.report.plot_heatmap import best_cell, plot_heatmap
+from simulator.run.store import TEMPORARY
 
 SUMMARY_NAME = "sweep_summary.csv"
+HYDRA_RECORD = "multirun.yaml"
+"""What Hydra's sweeper writes in the sweep folder when the sweep starts: the sweep's config."""
+SWEEP_LAYOUT = FolderLayout(
+    "a salesim sweep",
+    frozenset(
+        {
+            HYDRA_RECORD,
+            SUMMARY_NAME,
+            "heatmap.png",
+            "report.md",
+            "report.html",
+            TEMPORARY,
+            *(f"[0-9]*/{name}" for name in RUN_LAYOUT.written),  # one run folder per job, named by its number
+        }
+    ),
+    marks=(HYDRA_RECORD,),
+)
+"""What a ``--multirun`` sweep writes in its folder: Hydra's record, the gathered outputs, each job's run."""
+SWEEP_KEEP_OUT = (
+    "Choose another folder for the sweep (hydra.sweep.dir=DIR), or move those out of it first; "
+    "a folder that holds only a salesim sweep is swept again, each job replacing its own folder"
+)
+
+
+def refuse_foreign_sweep(sweep_dir: Path) -> None:
+    """Refuse a sweep folder that holds anything a salesim sweep did not write (a new or empty one is fine).
+
+    Raises:
+        OccupiedOutputError: Naming the folder, what in it salesim did not write, and what to do.
+    """
+    refuse_foreign(sweep_dir, SWEEP_LAYOUT, SWEEP_KEEP_OUT)
 
 
 @dataclass(slots=True)

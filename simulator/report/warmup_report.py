@@ -16,6 +16,7 @@ from simulator.analysis.formatting import format_money
 from simulator.analysis.warmup import moving_average
 from simulator.analysis.warmup_study import WarmupStudy
 from simulator.io.atomic import atomic_write
+from simulator.io.occupied import FolderLayout
 from simulator.report.document import write_text_atomic
 from simulator.report.plot_style import WORSE_COLOUR, save_figure
 
@@ -119,6 +120,10 @@ def warmup_markdown(study: WarmupStudy) -> str:
             "",
         ]
     )
+
+
+LAYOUT = FolderLayout("salesim warmup", frozenset({"warmup.csv", "warmup.png", "warmup.md", ".*.tmp"}), ("warmup.md",))
+"""What the warm-up study writes in its ``--out`` folder: it refuses a folder holding anything else."""
 
 
 def write_warmup(study: WarmupStudy, out_dir: Path | str) -> list[Path]:

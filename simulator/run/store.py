@@ -47,6 +47,7 @@ import pandas as pd
 
 from simulator.config.errors import ConfigError
 from simulator.io.atomic import atomic_write
+from simulator.io.occupied import FolderLayout, refuse_foreign
 from simulator.run.csv_dtypes import read_back_dtypes, reads_back_unchanged
 from simulator.run.csv_text import OUTPUT_FLOAT_FORMAT, csv_text
 from simulator.run.experiment import ReplicationFailure
@@ -69,11 +70,29 @@ from simulator.run.signals import stop_signals_deferred
 from simulator.run.stored_table import READ_OPTIONS, StoredTable, output_kind
 from simulator.run.table_source import FrameTable, TableSource
 
-__all__ = ["STORE_DIRNAME", "DirectoryStore", "MemoryStore", "ResultStore", "assemble", "config_differences"]
+__all__ = [
+    "STORE_DIRNAME",
+    "STORE_FILES",
+    "DirectoryStore",
+    "MemoryStore",
+    "ResultStore",
+    "assemble",
+    "config_differences",
+]
 
 STORE_DIRNAME = "store"
 NOTES_SHOWN = 10
 """Damaged parts named one by one on resume; the rest are counted."""
+TEMPORARY = ".*.tmp"
+"""A file :func:`~simulator.io.atomic.atomic_write` was writing when the process was killed."""
+STORE_FILES = frozenset({MANIFEST, "s[0-9]*-r[0-9]*-[0-9]*.*", TEMPORARY})
+"""Every file the store writes in ``store/``: the manifest and each part's files (glob patterns)."""
+STORE_LAYOUT = FolderLayout("salesim", STORE_FILES)
+KEEP_OUT = (
+    "Choose another folder for the results (hydra.run.dir=DIR, or --out DIR), or move those out of it first; "
+    "a folder that holds only salesim's own run is run again (replacing it), or resumed with runner.resume=true"
+)
+"""What to do when a run folder holds what salesim did not write."""
 
 
 class MemoryStore:
@@ -189,8 +208,12 @@ class DirectoryStore:
 
         Returns:
             The replications with results that the replaced store held (0 without one).
+
+        Raises:
+            OccupiedOutputError: When ``store/`` holds a file the store did not write (nothing is changed).
         """
         replaced = 0
+        refuse_foreign(self.path, STORE_LAYOUT, KEEP_OUT)  # replaced below: only if every file in it is the store's
         if self.path.exists():
             replaced = sum(len(e.succeeded()) for e in self._committed()) if (self.path / MANIFEST).is_file() else 0
             shutil.rmtree(self.path)  # a fresh run in a used folder replaces the old results
@@ -212,8 +235,10 @@ class DirectoryStore:
 
         Raises:
             ConfigError: As :meth:`check_resume`.
+            OccupiedOutputError: When ``store/`` holds a file the store did not write (nothing is changed).
         """
         self.check_resume(fingerprint)
+        refuse_foreign(self.path, STORE_LAYOUT, KEEP_OUT)  # what no committed entry names is deleted below
         names = self.scenario_names()
         entries: dict[str, Entry] = {}
         damaged: list[str] = []
