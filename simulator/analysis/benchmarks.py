@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from simulator.analysis.formatting import UTILISATION_PREFIX, team_label
 from simulator.analysis.tables import summary_row
 from simulator.analysis.utilisation import queued_work
+from simulator.analysis.wording import join_words
 
 WORKING_DAYS_PER_CALENDAR_DAY = 250.0 / 365.0
 """250 working days make a year of 365 calendar days."""
@@ -182,6 +183,9 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     ),
 )
 
+ASSUMED_WITH_EFFORT = frozenset({TEAM_UTILISATION, QUEUED_UTILISATION})
+"""The figures that follow from the effort per deal: assumed, not found, where calibration assumed it."""
+
 
 @dataclass(frozen=True, slots=True)
 class BenchmarkCheck:
@@ -197,6 +201,9 @@ class BenchmarkCheck:
         window_years: The run's measured window in years, when the figure was converted
             from it to a year (:attr:`Benchmark.yearly`); 1 otherwise.
         window_value: The figure over that window, before the conversion.
+        assumed: Why the figure follows from an assumption rather than the data (a calibrated
+            company's utilisation: see :mod:`simulator.analysis.assumed`); empty when it does not.
+            Such a figure is no finding: it is never named as outside its range.
     """
 
     benchmark: Benchmark
@@ -207,6 +214,7 @@ class BenchmarkCheck:
     side: int
     window_years: float = 1.0
     window_value: float = math.nan
+    assumed: str = ""
 
     @property
     def clear(self) -> bool:
@@ -317,13 +325,17 @@ def per_year(ratio: float, window_years: float) -> float:
     return float(ratio ** (1.0 / window_years))
 
 
-def benchmark_checks(summary: pd.DataFrame, scenario: str, window_years: float = 1.0) -> list[BenchmarkCheck]:
+def benchmark_checks(
+    summary: pd.DataFrame, scenario: str, window_years: float = 1.0, assumed: str = ""
+) -> list[BenchmarkCheck]:
     """Every benchmarked figure of ``scenario`` against its published range, in :data:`BENCHMARKS` order.
 
     Figures the run does not produce (no customers, no forecast scored) are left out.
     ``window_years`` is the scenario's measured window (horizon less warm-up) in years:
     yearly figures measured over another window (retention) are converted to a year
-    before they are compared, their 95% CI with them.
+    before they are compared, their 95% CI with them. ``assumed``: why the scenario's
+    utilisation follows from assumed effort (:func:`simulator.analysis.assumed.assumed_figures`);
+    its utilisation checks carry it.
 
     Raises:
         ValueError: If ``window_years`` is not positive.
@@ -349,6 +361,8 @@ def benchmark_checks(summary: pd.DataFrame, scenario: str, window_years: float =
                 )
             else:
                 check = BenchmarkCheck(benchmark, team, value, low, high, _side(benchmark, value))
+            if assumed and benchmark.kpi in ASSUMED_WITH_EFFORT:
+                check = replace(check, assumed=assumed)
             checks.append(check)
     return checks
 
@@ -385,21 +399,37 @@ def unusual_sentence(check: BenchmarkCheck) -> str:
     return f"{figure_words(check)}; published {range_words(check.benchmark)} ({where}{doubt}{why})"
 
 
+def assumed_sentence(checks: list[BenchmarkCheck]) -> str:
+    """Figures that follow from an assumption, in one sentence: ``the East team busy 16.6% ... follows from ...``."""
+    figures = join_words([figure_words(check) for check in checks])
+    return f"{figures}: {'this' if len(checks) == 1 else 'each'} {checks[0].assumed}"
+
+
 def unusual_lines(
-    summary: pd.DataFrame, scenarios: list[str], windows: Mapping[str, float] | None = None
+    summary: pd.DataFrame,
+    scenarios: list[str],
+    windows: Mapping[str, float] | None = None,
+    assumed: Mapping[str, str] | None = None,
 ) -> list[tuple[str, str]]:
     """``(scenario, sentence)`` for every figure outside its published range, scenario by scenario.
 
     A scenario whose benchmarked figures all lie inside gets one line saying so; a
     scenario with no benchmarked figure at all gets none. ``windows``: each
     scenario's measured window in years (one year when not given; see :func:`benchmark_checks`).
+    ``assumed``: scenario -> why its utilisation follows from assumed effort; those figures
+    are said in one line of their own, as following from the assumption, never as outside.
     """
     lines: list[tuple[str, str]] = []
     for scenario in scenarios:
-        checks = benchmark_checks(summary, scenario, (windows or {}).get(scenario, 1.0))
-        outside = [unusual_sentence(c) for c in checks if c.side != 0]
+        window, why = (windows or {}).get(scenario, 1.0), (assumed or {}).get(scenario, "")
+        checks = benchmark_checks(summary, scenario, window, why)
+        outside = [unusual_sentence(c) for c in checks if c.side != 0 and not c.assumed]
+        from_assumptions = [c for c in checks if c.assumed]
         if outside:
             lines.extend((scenario, sentence) for sentence in outside)
-        elif checks:
-            lines.append((scenario, "every benchmarked figure lies inside its published range"))
+        elif len(from_assumptions) < len(checks):
+            other = " other" if from_assumptions else ""
+            lines.append((scenario, f"every{other} benchmarked figure lies inside its published range"))
+        if from_assumptions:
+            lines.append((scenario, assumed_sentence(from_assumptions)))
     return lines

@@ -14,6 +14,7 @@ import math
 
 import pandas as pd
 
+from simulator.analysis.assumed import assumed_figures
 from simulator.analysis.attribution import prospecting_sentences, source_sentence
 from simulator.analysis.decision import decision_kpis, decision_of
 from simulator.analysis.formatting import (
@@ -177,12 +178,14 @@ def _share_words(row: pd.Series) -> str:
     return f"and does better in {only}{share:.0%} of paired runs"
 
 
-def bottleneck_sentence(loads: list[TeamLoad], scenario: str) -> str | None:
+def bottleneck_sentence(loads: list[TeamLoad], scenario: str, assumed: str = "") -> str | None:
     """Name the busiest team of a scenario and say whether its load is past the 85% planning ceiling.
 
     The load is queued work (deals, renewals, expansions; see
     :mod:`simulator.analysis.utilisation`): the prospecting and partner work that fills
-    idle time does not make a team a bottleneck.
+    idle time does not make a team a bottleneck. ``assumed``: why the scenario's load follows
+    from assumed effort (a calibrated company, :mod:`simulator.analysis.assumed`); the load is
+    then said to follow from it, not judged against the planning range.
 
     Returns:
         A sentence, or None when the scenario reports no utilisation.
@@ -202,6 +205,8 @@ def bottleneck_sentence(loads: list[TeamLoad], scenario: str) -> str | None:
         else ""
     )
     head = f"In {scenario}, the busiest team is the {team} team, busy {busiest.load:.1%} of its selling time{work}{ci}"
+    if assumed:
+        return f"{head}: this {assumed}."
     shown = round(busiest.load, 3)  # judged as shown, as "What looks unusual" does: 85.0% is not above 85%
     if shown > UTILISATION_CEILING:
         ceiling = f"above the {UTILISATION_CEILING:.0%} planning ceiling"
@@ -320,7 +325,8 @@ def conclusion(result: ExperimentResult) -> list[str]:
     for scenario in names[1:]:
         sentences += _scenario_sentences(result, scenario, kpis, period)
     loads = {n: team_loads(result.replications, n) for n in names}
-    busiest = {n: bottleneck_sentence(loads[n], n) for n in names}
+    assumed = assumed_figures(result)
+    busiest = {n: bottleneck_sentence(loads[n], n, assumed.get(n, "")) for n in names}
     leakiest = {
         n: leakage_sentence(summary, n, _stage_descriptions(result, n), period, _stage_teams(result, n), loads[n])
         for n in names

@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from simulator.analysis.assumed import assumed_figures
 from simulator.analysis.formatting import LOST_KPIS, format_mean_ci, kpi_axis_label
 from simulator.analysis.tables import present_kpis, scenario_names, summary_of, summary_row
 from simulator.analysis.utilisation import TeamLoad, team_loads
-from simulator.analysis.wording import team_label
+from simulator.analysis.wording import join_words, team_label
 from simulator.report.markdown import figure_lines, md_table
 from simulator.run.experiment import ExperimentResult
 
@@ -59,6 +60,11 @@ def load_section(result: ExperimentResult, out_dir: Path, figure: Path | None) -
     if not teams:
         return []
     rows = [[team_label(t), *[_load_cell(loads[n].get(t)) for n in names]] for t in teams]
+    assumed = assumed_figures(result)
+    caveat = [
+        f"In {join_words([n for n in names if n in assumed])}, each team's load {next(iter(assumed.values()))}.",
+        "",
+    ]
     return [
         "## How busy each team is",
         "",
@@ -66,6 +72,7 @@ def load_section(result: ExperimentResult, out_dir: Path, figure: Path | None) -
         "its 95% CI; plan for 70-85%. Teams with prospecting or partner duty turn the rest of their time "
         "into that work, so their total is near 100% whatever their queues; it is shown after the load.",
         "",
+        *(caveat if assumed else []),
         *md_table(["Team", *names], rows),
         "",
         *figure_lines(figure, out_dir),

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from simulator.analysis.assumed import assumed_figures
 from simulator.analysis.benchmarks import (
     BENCHMARKS,
     WORKING_DAYS,
@@ -48,20 +49,31 @@ def _cell(check: BenchmarkCheck | None) -> str:
     if check.window_years != 1.0:
         window = format_in_unit(check.window_value, unit)
         suffix += f" a year ({window} over the {window_length(check.window_years)} window)"
-    return f"{value}{suffix}, {SIDE_WORDS[check.side]}"
+    return f"{value}{suffix}, {'from assumed effort' if check.assumed else SIDE_WORDS[check.side]}"
 
 
-def unusual_section(summary: pd.DataFrame, names: list[str], windows: Mapping[str, float] | None = None) -> list[str]:
+def unusual_section(
+    summary: pd.DataFrame,
+    names: list[str],
+    windows: Mapping[str, float] | None = None,
+    assumed: Mapping[str, str] | None = None,
+) -> list[str]:
     """The markdown lines of "What looks unusual" (none when no scenario has a benchmarked figure).
 
     ``windows``: each scenario's measured window in years (one year when not given);
     yearly figures over another window are converted to a year (``benchmarks.per_year``).
+    ``assumed``: scenario -> why its utilisation follows from assumed effort (a calibrated
+    company): said as such, not as a figure outside its range.
     """
-    checks = {name: benchmark_checks(summary, name, (windows or {}).get(name, 1.0)) for name in names}
+    assumed = assumed or {}
+    checks = {
+        name: benchmark_checks(summary, name, (windows or {}).get(name, 1.0), assumed.get(name, "")) for name in names
+    }
     if not any(checks.values()):
         return []
     lines = ["## What looks unusual", "", INTRO, ""]
-    lines += [f"- **{scenario}**: {sentence}." for scenario, sentence in unusual_lines(summary, names, windows)]
+    sentences = unusual_lines(summary, names, windows, assumed)
+    lines += [f"- **{scenario}**: {sentence}." for scenario, sentence in sentences]
     keys: dict[tuple[str, str], BenchmarkCheck] = {}
     for found in checks.values():
         for check in found:
@@ -85,7 +97,9 @@ def _windows(result: ExperimentResult) -> dict[str, float]:
 def report_unusual_section(result: ExperimentResult) -> list[str]:
     """:func:`unusual_section` for an experiment's result."""
     summary = summary_of(result)
-    return unusual_section(summary, scenario_names(result), _windows(result)) if not summary.empty else []
+    if summary.empty:
+        return []
+    return unusual_section(summary, scenario_names(result), _windows(result), assumed_figures(result))
 
 
 def unusual_summary(result: ExperimentResult) -> str:
@@ -93,7 +107,7 @@ def unusual_summary(result: ExperimentResult) -> str:
     summary = summary_of(result)
     if summary.empty:
         return ""
-    lines = unusual_lines(summary, scenario_names(result), _windows(result))
+    lines = unusual_lines(summary, scenario_names(result), _windows(result), assumed_figures(result))
     if not lines:
         return ""
     return "\n".join(
