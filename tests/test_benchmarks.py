@@ -173,3 +173,32 @@ def test_retention_over_a_window_other_than_a_year_is_compared_as_a_year() -> No
     assert [window_length(y) for y in (0.02, 0.5, 2.0, 4.0)] == ["0.24-month", "6-month", "24-month", "4.0-year"]
     with pytest.raises(ValueError, match="window_years"):
         benchmark_checks(below, "today", 0.0)
+
+
+def test_utilisation_from_assumed_effort_is_said_as_such_not_flagged() -> None:
+    """A calibrated company's utilisation follows from the effort per deal calibrate assumed: no finding.
+
+    Found by a fresh-user check: crm-maven calibrated, its teams busy 17-24% were listed as
+    46-53 points below the published 70-85%, though the export records no hours per deal.
+    """
+    from simulator.analysis.assumed import assumed_effort_words
+    from simulator.analysis.conclusions import bottleneck_sentence
+    from simulator.analysis.utilisation import team_loads
+
+    table = summary(MEANS)
+    why = assumed_effort_words("sales_pipeline.csv")
+    lines = [sentence for _, sentence in unusual_lines(table, ["today"], assumed={"today": why})]
+    assert not any("busy" in line and "below" in line for line in lines)
+    said = [line for line in lines if "follows from the effort per deal salesim calibrate assumed" in line]
+    assert len(said) == 1 and "`pipeline.stages.<i>.effort_hours`" in said[0] and "selling_fraction" in said[0]
+    assert "the CSM team busy 60.0%" in said[0]
+    assert any("20–28%" in line for line in lines)  # the figures calibration did not assume are still judged
+    section = "\n".join(unusual_section(table, ["today"], assumed={"today": why}))
+    assert "from assumed effort" in section and "60.0% (54.0% to 66.0%), below" not in section
+    # a run whose effort was not assumed by calibration: flagged as before
+    flagged = [sentence for _, sentence in unusual_lines(table, ["today"])]
+    assert any("the CSM team busy 60.0% of its selling time; published 70–85%" in line for line in flagged)
+    result = make_result(runs=20)
+    loads = team_loads(result.replications, result.experiment.baseline)
+    if loads:
+        assert "planning range" not in (bottleneck_sentence(loads, "today", why) or "")

@@ -61,10 +61,10 @@ def load_section(result: ExperimentResult, out_dir: Path, figure: Path | None) -
         return []
     rows = [[team_label(t), *[_load_cell(loads[n].get(t)) for n in names]] for t in teams]
     assumed = assumed_figures(result)
-    caveat = [
-        f"In {join_words([n for n in names if n in assumed])}, each team's load {next(iter(assumed.values()))}.",
-        "",
-    ]
+    caveat: list[str] = []  # a calibrated company's load follows from the effort per deal calibrate assumed
+    if assumed:
+        where, why = join_words([n for n in names if n in assumed]), next(iter(assumed.values()))
+        caveat = [f"In {where}, each team's load {why}.", ""]
     return [
         "## How busy each team is",
         "",
@@ -72,7 +72,7 @@ def load_section(result: ExperimentResult, out_dir: Path, figure: Path | None) -
         "its 95% CI; plan for 70-85%. Teams with prospecting or partner duty turn the rest of their time "
         "into that work, so their total is near 100% whatever their queues; it is shown after the load.",
         "",
-        *(caveat if assumed else []),
+        *caveat,
         *md_table(["Team", *names], rows),
         "",
         *figure_lines(figure, out_dir),
