@@ -39,6 +39,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from simulator.command_line import SEARCHPATH, composition_issue, first_line, parse_overrides
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.fed_sources import rate_notes_and_issues
 from simulator.config.workforce import hires_beyond_horizon
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment
@@ -279,6 +280,15 @@ def compose_experiment(
                 issues.extend(error.issues)
         raise ConfigError(issues)
     notes, issues = _notes_and_issues(user, composed, str((base.get("experiment") or {}).get("name", "")))
+    rate_notes, rate_issues = rate_notes_and_issues(
+        [(u.line, u.key, u.value) for u in user if u.kind == "value"],
+        {
+            n: [(o.line, o.key, o.value) for o in classify(own, groups) if o.kind == "value"]
+            for n, own in scenarios.items()
+        },
+        {name: c.config for name, c in composed.items()},
+    )
+    notes, issues = notes + rate_notes, issues + rate_issues
     if issues:
         raise ConfigError(issues)
     by_user = any(_sets_clock(u.key) for u in user)

@@ -129,6 +129,12 @@ TABLE: list[BadInput] = [
         "pipelines.partner.referral.base_leads_per_month = nan: must be a finite number",
     ),
     row(
+        "market",
+        "market.sources.outbound.leads_per_month=700",
+        "market.sources.outbound.leads_per_month = 700: has no effect: the outbound source's leads are "
+        "pipelines.prospecting's booked meetings",
+    ),
+    row(
         "pipelines",
         "pipelines.prospecting.target_accounts=true",
         "pipelines.prospecting.target_accounts = True: must be a whole number (true/false is not a number)",

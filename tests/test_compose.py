@@ -19,6 +19,7 @@ import yaml
 import simulator
 from simulator.command_line import prepare_command_line, restore_overrides
 from simulator.config.errors import ConfigError
+from simulator.config.fed_sources import rate_notes_and_issues
 from simulator.run.build import BaselineWarning, experiment_from_dicts
 from simulator.run.differences import MISSING, difference_rows, format_setting, scenario_differences
 from tests.scenarios import CONFIGS, ROOT
@@ -90,6 +91,35 @@ def test_an_override_some_scenarios_lack_is_skipped_there(capsys: pytest.Capture
     assert experiment.scenario("generalist").config.org.teams["full_cycle"].headcount == 10
     assert "full_cycle" not in experiment.scenario("specialist").config.org.teams
     assert "does not apply to scenario specialist (no such key there); skipped there" in capsys.readouterr().err
+
+
+def test_a_fed_sources_lead_rate_is_refused_where_it_acts_nowhere_and_noted_where_it_acts_somewhere() -> None:
+    fed = {
+        "market": {"sources": {"outbound": {"leads_per_month": 70}}},
+        "pipelines": {"prospecting": {"source": "outbound"}},
+    }
+    drawn = {"market": {"sources": {"outbound": {"leads_per_month": 70}}}, "pipelines": {"prospecting": None}}
+    rate = ("market.sources.outbound.leads_per_month=700", "market.sources.outbound.leads_per_month", 700)
+    notes, issues = rate_notes_and_issues([rate], {}, {"a": fed, "b": fed})
+    assert not notes and [i.key for i in issues] == ["market.sources.outbound.leads_per_month"]
+    assert "pipelines.prospecting=null" in issues[0].allowed
+    notes, issues = rate_notes_and_issues([rate], {}, {"a": fed, "b": drawn})
+    assert not issues and notes == [
+        f"{rate[0]} has no effect in scenario a: a pipeline books that source's leads there"
+    ]
+    notes, issues = rate_notes_and_issues([], {"a": [rate], "b": [rate]}, {"a": fed, "b": drawn})
+    assert [i.key for i in issues] == ["experiment.scenarios.a: market.sources.outbound.leads_per_month"]
+    inbound = ("market.sources.inbound.leads_per_month=9", "market.sources.inbound.leads_per_month", 9)
+    assert rate_notes_and_issues([inbound], {}, {"a": fed}) == ([], [])
+
+
+def test_a_fed_sources_lead_rate_on_the_command_line_is_refused_before_anything_runs() -> None:
+    with pytest.raises(ConfigError, match=r"leads_per_month = 700: has no effect: the outbound source"):
+        simulator.load_experiment(None, ["market.sources.outbound.leads_per_month=700"])
+    experiment = simulator.load_experiment(
+        None, ["pipelines.prospecting=null", "market.sources.outbound.leads_per_month=7"]
+    )
+    assert experiment.scenarios[0].config.market.sources["outbound"].leads_per_month == 7
 
 
 def test_a_group_override_applies_where_the_scenario_does_not_pick_its_own(capsys: pytest.CaptureFixture[str]) -> None:

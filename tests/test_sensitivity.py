@@ -50,6 +50,11 @@ def test_levers_of_the_shipped_scenario() -> None:
     assert not [k for k in levers if k.startswith("market.seasonality")]  # a profile moves as a whole
     assert not [k for k in levers if ".segments." in k or k.endswith(".weight")]  # shares of a mix
     assert not [k for k in levers if k.startswith("workforce.roles.sdr")]  # no SDR team in the generalist org
+    # prospecting books the outbound leads and partners refer the partner leads: their rates do nothing
+    assert "market.sources.outbound.leads_per_month" not in levers
+    assert "market.sources.partner.leads_per_month" not in levers
+    with pytest.raises(ConfigError, match=r"has no effect: the outbound source's leads are pipelines\.prospecting"):
+        find_levers(config, 0.2, keys=["market.sources.outbound.leads_per_month"])
     assert all(lever.base != 0 for lever in levers.values())
     assert moved(1.0, 0.2, whole=True) == (0.0, 2.0) and moved(-0.5, 0.2, whole=False) == (-0.6, -0.4)
     with pytest.raises(ConfigError):

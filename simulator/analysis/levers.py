@@ -10,7 +10,9 @@ market, pipeline, org, workforce and the other pipelines) and keeps every number
 - shares of a mix (segments, sectors, geographies, product weights and mixes): moving
   one share alone changes the others' meaning;
 - zero: "20% more than zero" is zero, so it has no one-at-a-time range;
-- the workforce settings of roles no team of the organisation has (they cannot act).
+- the workforce settings of roles no team of the organisation has (they cannot act);
+- the lead rate of a market source a pipeline feeds (prospecting's booked meetings, the
+  partners' referrals: :mod:`simulator.config.fed_sources`), which the pipeline replaces.
 
 Each lever moves by ``delta`` (a share of its value) down and up; counts (headcounts,
 accounts, months: :data:`WHOLE_KEYS`) move to the nearest whole number, at least one
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.config.errors import ConfigError
+from simulator.config.fed_sources import ignored_rate
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment
 
@@ -144,13 +147,16 @@ def find_levers(
                 close = difflib.get_close_matches(key, numbers, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 raise ConfigError.single("--params", key, f"must name a number of the scenario's config{hint}")
+            ignored = ignored_rate(config, key)
+            if ignored is not None:
+                raise ConfigError.single("--params", key, ignored)
             found.append((key, float(value), _is_whole(key, value)))
     else:
         for section in sections:
             for path, value in _walk(config.get(section), (section,)):
                 if section == "workforce" and len(path) > 2 and path[1] == "roles" and path[2] not in roles:
                     continue
-                if float(value) != 0.0:
+                if float(value) != 0.0 and ignored_rate(config, ".".join(path)) is None:
                     found.append((".".join(path), float(value), _is_whole(".".join(path), value)))
     levers = []
     for key, base, whole in found:

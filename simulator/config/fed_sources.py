@@ -1,0 +1,89 @@
+"""Market sources whose leads a pipeline makes: their own lead rate does nothing.
+
+The prospecting pipeline's booked meetings are the leads of its ``source`` (outbound by
+default) and the partner pipeline's referrals those of its ``source`` (partner): such a
+*fed* source takes its entry stage and conversion lift from the market, but not its
+``leads_per_month``, which the pipeline replaces. A user who sets that rate expects an
+effect; :func:`ignored_rate` names why it has none, so that the composition refuses it
+(or notes it, where another scenario does draw the source at its rate) and the
+sensitivity study leaves it out of the levers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from simulator.config.errors import ConfigIssue
+
+RATE_KEY = "leads_per_month"
+FEEDING = {"prospecting": "booked meetings", "partner": "partner referrals"}
+"""The pipelines that feed a market source, and what its leads are then."""
+
+
+def fed_sources(config: Mapping[str, Any]) -> dict[str, str]:
+    """Source name -> the pipeline (``prospecting``) whose leads it takes, in a composed config (plain dicts)."""
+    pipelines = config.get("pipelines") or {}
+    found: dict[str, str] = {}
+    if not isinstance(pipelines, Mapping):
+        return found
+    for pipeline in FEEDING:
+        section = pipelines.get(pipeline)
+        if isinstance(section, Mapping) and isinstance(section.get("source"), str):
+            found.setdefault(section["source"], pipeline)
+    return found
+
+
+def ignored_rate(config: Mapping[str, Any], key: str) -> str | None:
+    """Why ``key`` does nothing in ``config``, or None if it is not a fed source's lead rate.
+
+    ``key`` is a dotted path such as ``market.sources.outbound.leads_per_month``.
+    """
+    parts = key.split(".")
+    if len(parts) != 4 or parts[0] != "market" or parts[1] != "sources" or parts[3] != RATE_KEY:
+        return None
+    pipeline = fed_sources(config).get(parts[2])
+    if pipeline is None:
+        return None
+    return (
+        f"has no effect: the {parts[2]} source's leads are pipelines.{pipeline}'s {FEEDING[pipeline]}, "
+        f"so their number follows that pipeline (its headcount, time and conversions), not this rate; "
+        f"change pipelines.{pipeline} instead, or switch it off (pipelines.{pipeline}=null) to draw "
+        f"{parts[2]} leads at this rate"
+    )
+
+
+def rate_notes_and_issues(
+    user: Sequence[tuple[str, str, Any]],
+    own: Mapping[str, Sequence[tuple[str, str, Any]]],
+    configs: Mapping[str, Mapping[str, Any]],
+) -> tuple[list[str], list[ConfigIssue]]:
+    """The overrides of a fed source's lead rate: refused where they act nowhere, noted where somewhere.
+
+    Args:
+        user: The user's overrides as ``(line, key, value)``, applied to every scenario.
+        own: Each scenario's own overrides, by scenario name, as ``(line, key, value)``.
+        configs: Each scenario's composed config (plain dicts), by name.
+
+    Returns:
+        Notes for the user (a user's rate ignored by some scenarios but not all) and the
+        issues (a user's rate every scenario ignores; a scenario's own rate it ignores).
+    """
+    notes: list[str] = []
+    issues: list[ConfigIssue] = []
+    for line, key, value in user:
+        why = {name: ignored_rate(config, key) for name, config in configs.items()}
+        ignoring = [name for name, reason in why.items() if reason is not None]
+        if not ignoring:
+            continue
+        if len(ignoring) == len(configs):
+            issues.append(ConfigIssue(key, value, str(why[ignoring[0]])))
+        else:
+            names = ", ".join(ignoring)
+            notes.append(f"{line} has no effect in scenario {names}: a pipeline books that source's leads there")
+    for name, overrides in own.items():
+        for _line, key, value in overrides:
+            reason = ignored_rate(configs.get(name, {}), key)
+            if reason is not None:
+                issues.append(ConfigIssue(f"experiment.scenarios.{name}: {key}", value, reason))
+    return notes, issues
