@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.model.masks import true_cells
 from simulator.model.plan import stages_at
 from simulator.model.plan_tables import FloatArray, ForecastTables
 from simulator.model.records import Outcome, ReplicationRun
@@ -62,7 +63,7 @@ def _snapshots(run: ReplicationRun, ends: FloatArray, periods: Sequence[FloatArr
     # bins m * S + stage add their values in the order a bincount per month end would
     with np.errstate(invalid="ignore"):
         open_now = (run.leads.arrival_day[None, :] <= ends[:, None]) & ~(log.outcome_day[None, :] <= ends[:, None])
-    month, lead = np.nonzero(open_now)
+    month, lead = true_cells(open_now)
     stage = stages_at(run, lead, ends[month])
     keep = stage >= 0
     month, lead, stage = month[keep], lead[keep], stage[keep]

@@ -1,0 +1,93 @@
+"""The figures after the engine, computed the fast way, equal their plain NumPy reference bit for bit.
+
+Issue 17 made the KPI row, the monthly series, the tables and the results store's CSV
+faster with no change to any number; each faster form is checked here against the
+plain code it replaced, on real replications and on adversarial arrays.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator.engines.simpy import simulate
+from simulator.model.dysfunctions import _waits, sla_kpis
+from simulator.model.masks import true_cells
+from simulator.model.plan import reached_from
+from simulator.model.records import ReplicationRun
+from simulator.run.csv_text import csv_text
+from tests.scenarios import compiled, shipped
+
+
+@pytest.fixture(scope="module", params=["generalist", "specialist"])
+def run(request: pytest.FixtureRequest) -> ReplicationRun:
+    return simulate(compiled(shipped(request.param)), 5, 0)
+
+
+def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    """Equal dtype, shape and every bit (NaN equals NaN, -0.0 differs from 0.0)."""
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+@pytest.mark.parametrize("shape", [(0, 6), (5, 0), (1, 1), (4477, 6), (24, 4477)])
+def test_true_cells_are_nonzero_of_the_mask(shape: tuple[int, int]) -> None:
+    mask = np.random.default_rng(sum(shape)).random(shape) < 0.3
+    for found, expected in zip(true_cells(mask), np.nonzero(mask), strict=True):
+        assert same_bits(found, expected)
+    with pytest.raises(ValueError, match="2-D"):
+        true_cells(mask.ravel())
+
+
+def test_reached_from_is_the_running_minimum_from_the_last_stage(run: ReplicationRun) -> None:
+    rng = np.random.default_rng(3)
+    odd = rng.random((500, 7)) * 100
+    odd[rng.random(odd.shape) < 0.4] = np.nan
+    odd[:3] = [np.nan, -0.0, 0.0, np.inf, 5.0, np.nan, 1.0]
+    for enter in (run.log.stage_enter, odd, np.full((3, 1), np.nan), np.empty((0, 4))):
+        expected = np.minimum.accumulate(np.where(np.isnan(enter), np.inf, enter)[:, ::-1], axis=1)[:, ::-1]
+        found = reached_from(enter)
+        assert same_bits(found, np.ascontiguousarray(expected))
+        assert found.flags.c_contiguous
+
+
+def sla_reference(run: ReplicationRun, sla_days: np.ndarray) -> dict[str, float]:
+    """The stage-by-stage form of :func:`sla_kpis` (before issue 17)."""
+    sc = run.scenario
+    _, stage, enter, end, _ = _waits(run)
+    inside = (enter >= sc.warmup_days) & (enter < sc.horizon_days)
+    row: dict[str, float] = {}
+    for s, name in enumerate(sc.stage_names):
+        visits = inside & (stage == s)
+        if not math.isfinite(float(sla_days[s])) or not visits.any():
+            row[f"sla_breach_{name}"] = math.nan
+            continue
+        waited = end[visits] - enter[visits]
+        row[f"sla_breach_{name}"] = float(np.mean(waited >= sla_days[s] - 1e-9))
+    return row
+
+
+def test_sla_breaches_counted_at_once_are_those_counted_stage_by_stage(run: ReplicationRun) -> None:
+    sc = run.scenario
+    assert sc.stage_sla_days is not None
+    n = sc.n_stages
+    tight = np.linspace(0.0, 5.0, n)
+    tight[1] = np.inf  # a stage without an SLA
+    tight[2] = np.nan
+    for sla in (sc.stage_sla_days, tight, np.full(n, 1e9)):
+        found, expected = sla_kpis(run, sla), sla_reference(run, sla)
+        assert list(found) == list(expected)
+        assert same_bits(np.array(list(found.values())), np.array(list(expected.values())))
+    assert any(0 < v < 1 for v in sla_kpis(run, tight).values())  # the check above compared real shares
+
+
+def test_full_digit_csv_floats_are_numpys_text_of_every_bit_pattern() -> None:
+    rng = np.random.default_rng(17)
+    values = rng.integers(0, 2**64, size=20_000, dtype=np.uint64).view(np.float64)
+    values = values[~np.isnan(values)]
+    frame = pd.DataFrame({"x": values, "y": -values})
+    expected = frame.to_csv(index=False, lineterminator="\n")
+    assert csv_text(frame, lineterminator="\n") == expected
+    assert [line.split(",")[0] for line in expected.splitlines()[1:]] == values.astype(str).tolist()
