@@ -8,6 +8,7 @@ plain code it replaced, on real replications and on adversarial arrays.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,9 +17,12 @@ import pytest
 from simulator.engines.simpy import simulate
 from simulator.model.dysfunctions import _waits, sla_kpis
 from simulator.model.masks import true_cells
+from simulator.model.metrics import MonthlySeries
 from simulator.model.plan import reached_from
 from simulator.model.records import ReplicationRun
 from simulator.run.csv_text import csv_text
+from simulator.run.parts import kpi_frame
+from simulator.run.replication import ReplicationResult
 from tests.scenarios import compiled, shipped
 
 
@@ -91,3 +95,35 @@ def test_full_digit_csv_floats_are_numpys_text_of_every_bit_pattern() -> None:
     expected = frame.to_csv(index=False, lineterminator="\n")
     assert csv_text(frame, lineterminator="\n") == expected
     assert [line.split(",")[0] for line in expected.splitlines()[1:]] == values.astype(str).tolist()
+
+
+def test_whole_number_csv_cells_are_numpys_text() -> None:
+    extremes = np.array([0, -1, 1, 2**63 - 1, -(2**63), 10**18], dtype=np.int64)
+    frame = pd.DataFrame({"i": np.concatenate([extremes, np.arange(-500, 500)]), "b": [True, False] * 503})
+    expected = frame.to_csv(index=False, lineterminator="\n")
+    assert csv_text(frame, lineterminator="\n") == expected
+    assert [line.split(",")[0] for line in expected.splitlines()[1:7]] == extremes.astype(str).tolist()
+
+
+def _result(replication: int, kpis: dict[str, Any]) -> ReplicationResult:
+    monthly = MonthlySeries(*(np.zeros(1) for _ in range(6)))
+    return ReplicationResult("today", replication, kpis, monthly)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [{"bookings": 1.5, "win_rate": math.nan}, {"bookings": -0.0, "win_rate": 0.25}],  # the usual batch
+        [{"bookings": 1.5}, {"bookings": 2.0, "win_rate": 0.5}],  # a KPI one replication lacks
+        [{"win_rate": 0.5, "bookings": 1.5}, {"bookings": 2.0, "win_rate": 0.5}],  # another order
+        [{"bookings": 1.5, "deals_won": 3}, {"bookings": 2.0, "deals_won": 4}],  # a whole number
+        [{"bookings": 1.5, "hit_plan": True}, {"bookings": 2.0, "hit_plan": np.float64(0.0)}],
+        [{"replication": 7.0}, {"replication": 8.0}],  # a KPI named like a key
+    ],
+)
+def test_the_kpi_table_of_a_batch_is_the_frame_of_its_rows(rows: list[dict[str, Any]]) -> None:
+    results = [_result(r, kpis) for r, kpis in enumerate(rows)]
+    expected = pd.DataFrame([{"scenario": o.scenario, "replication": o.replication, **o.kpis} for o in results])
+    found = kpi_frame(results)
+    pd.testing.assert_frame_equal(found, expected, check_exact=True)
+    assert found.to_csv(index=False) == expected.to_csv(index=False)
