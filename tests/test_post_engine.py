@@ -106,7 +106,8 @@ def test_whole_number_csv_cells_are_numpys_text() -> None:
 
 
 def _result(replication: int, kpis: dict[str, Any]) -> ReplicationResult:
-    monthly = MonthlySeries(*(np.zeros(1) for _ in range(6)))
+    month = np.zeros(1)
+    monthly = MonthlySeries(month, month, month, month, month, month)
     return ReplicationResult("today", replication, kpis, monthly)
 
 
