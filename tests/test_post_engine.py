@@ -16,7 +16,7 @@ import pytest
 
 from simulator.engines.simpy import simulate
 from simulator.model.dysfunctions import _waits, sla_kpis
-from simulator.model.masks import true_cells
+from simulator.model.masks import any_by_row, count_by_column, count_by_row, first_true_column, true_cells
 from simulator.model.metrics import MonthlySeries
 from simulator.model.plan import reached_from
 from simulator.model.records import ReplicationRun
@@ -41,8 +41,23 @@ def test_true_cells_are_nonzero_of_the_mask(shape: tuple[int, int]) -> None:
     mask = np.random.default_rng(sum(shape)).random(shape) < 0.3
     for found, expected in zip(true_cells(mask), np.nonzero(mask), strict=True):
         assert same_bits(found, expected)
-    with pytest.raises(ValueError, match="2-D"):
+    with pytest.raises(ValueError, match="2-D boolean"):
         true_cells(mask.ravel())
+
+
+@pytest.mark.parametrize("shape", [(0, 6), (5, 0), (1, 1), (4477, 6), (24, 4477)])
+def test_counts_and_first_columns_are_numpys_reductions(shape: tuple[int, int]) -> None:
+    rng = np.random.default_rng(sum(shape) + 1)
+    for share in (0.0, 0.1, 0.5, 1.0):
+        mask = rng.random(shape) < share
+        assert same_bits(count_by_column(mask), mask.sum(axis=0))
+        assert same_bits(count_by_row(mask), mask.sum(axis=1))
+        assert same_bits(any_by_row(mask), np.asarray(mask.any(axis=1)))
+        if shape[1]:  # argmax of an empty row is an error
+            assert same_bits(first_true_column(mask), np.argmax(mask, axis=1))
+    for reduce in (count_by_column, count_by_row, any_by_row, first_true_column):
+        with pytest.raises(ValueError, match="boolean"):
+            reduce(np.ones(shape))
 
 
 def test_reached_from_is_the_running_minimum_from_the_last_stage(run: ReplicationRun) -> None:
