@@ -17,7 +17,9 @@ import pytest
 from simulator.engines.simpy import simulate
 from simulator.model.dysfunctions import _waits, sla_kpis
 from simulator.model.masks import any_by_row, count_by_column, count_by_row, first_true_column, true_cells
-from simulator.model.metrics import MonthlySeries
+from simulator.model.metrics import MonthlySeries, _quantile, _quantiles
+from simulator.model.pipeline_metrics import _pool_funnel
+from simulator.model.pipeline_records import PoolState
 from simulator.model.plan import reached_from
 from simulator.model.records import ReplicationRun
 from simulator.run.csv_text import csv_text
@@ -143,3 +145,42 @@ def test_the_kpi_table_of_a_batch_is_the_frame_of_its_rows(rows: list[dict[str, 
     found = kpi_frame(results)
     pd.testing.assert_frame_equal(found, expected, check_exact=True)
     assert found.to_csv(index=False) == expected.to_csv(index=False)
+
+
+def test_quantiles_from_one_call_are_those_of_one_call_each() -> None:
+    rng = np.random.default_rng(5)
+    for size in (0, 1, 2, 3, 10, 11, 99, 1000):
+        for values in (rng.random(size) * 300, np.round(rng.random(size) * 5), rng.lognormal(3, 2, size)):
+            found = _quantiles(values, (0.5, 0.9))
+            expected = [_quantile(values, 0.5), _quantile(values, 0.9)]
+            assert same_bits(np.array(found), np.array(expected))
+
+
+def funnel_reference(names: tuple[str, ...], stage: np.ndarray, state: np.ndarray) -> dict[str, float]:
+    """The pool funnel with a bincount per state (before issue 17)."""
+
+    def counts(stage: np.ndarray) -> np.ndarray:
+        return np.bincount(np.clip(stage, -1, len(names)) + 1, minlength=len(names) + 2)
+
+    entered = np.cumsum(counts(stage)[::-1])[::-1][1:]
+    done, dropped = (counts(stage[state == k])[1:-1] for k in (PoolState.DONE, PoolState.DROPPED))
+    moved_on = entered[1:] + done
+    row: dict[str, float] = {}
+    for s, name in enumerate(names):
+        row[f"stage_entries_{name}"] = float(entered[s])
+        moved, lost = float(moved_on[s]), float(dropped[s])
+        row[f"stage_conversion_{name}"] = moved / (moved + lost) if moved + lost > 0 else math.nan
+    return row
+
+
+@pytest.mark.parametrize("size", [0, 1, 40, 40_000])
+def test_a_pool_funnel_counted_in_one_pass_is_the_one_counted_by_state(size: int) -> None:
+    rng = np.random.default_rng(size)
+    names = ("research", "outreach", "meeting")
+    stage = rng.integers(-1, len(names) + 2, size)  # below the first stage and beyond the last included
+    state = rng.integers(0, len(PoolState), size)
+    found: dict[str, float] = {}
+    _pool_funnel(found, names, stage, state)
+    expected = funnel_reference(names, stage, state)
+    assert list(found) == list(expected)
+    assert same_bits(np.array(list(found.values())), np.array(list(expected.values())))

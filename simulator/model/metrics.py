@@ -51,6 +51,11 @@ def _quantile(values: np.ndarray, q: float) -> float:
     return float(np.quantile(values, q)) if values.size else math.nan
 
 
+def _quantiles(values: np.ndarray, qs: tuple[float, ...]) -> list[float]:
+    """:func:`_quantile` of each of ``qs``, from one call (each the same number as alone: half the time)."""
+    return [float(v) for v in np.quantile(values, qs)] if values.size else [math.nan] * len(qs)
+
+
 def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else math.nan
 
@@ -114,8 +119,7 @@ def _kpi_row(run: ReplicationRun) -> dict[str, float]:
 
     cycle = log.outcome_day[won] - leads.arrival_day[won]
     row["cycle_time_days_mean"] = _mean(cycle)
-    row["cycle_time_days_p50"] = _quantile(cycle, 0.5)
-    row["cycle_time_days_p90"] = _quantile(cycle, 0.9)
+    row["cycle_time_days_p50"], row["cycle_time_days_p90"] = _quantiles(cycle, (0.5, 0.9))
 
     touched = inside(log.first_touch_day)
     first_touch = (log.first_touch_day[touched] - leads.arrival_day[touched]) * HOURS_PER_ELAPSED_DAY

@@ -47,18 +47,26 @@ def expansion_won_in_window(run: ReplicationRun) -> np.ndarray:
 def _pool_funnel(row: dict[str, float], names: tuple[str, ...], stage: np.ndarray, state: np.ndarray) -> None:
     """Entries and conversion per stage of a pool pipeline (read at the horizon)."""
     n_stages = len(names)
-    at = _stage_counts(stage, n_stages)  # at[s + 1]: entities at stage s; at[0] below stage 0; at[-1] beyond the last
+    # by_state[s + 1, k]: entities at stage s in state k; row 0 below stage 0, the last row beyond the last stage
+    by_state = _stage_counts(stage, state, n_stages)
+    at = by_state.sum(axis=1)
     entered = np.cumsum(at[::-1])[::-1][1:]  # entered[s]: stage >= s, for s = 0 .. n_stages (the last: beyond)
-    done, dropped = (_stage_counts(stage[state == k], n_stages)[1:-1] for k in (PoolState.DONE, PoolState.DROPPED))
+    done, dropped = (by_state[1:-1, k] for k in (PoolState.DONE, PoolState.DROPPED))
     moved_on = entered[1:] + done  # stage > s, or at s and done
     for s, name in enumerate(names):
         row[f"stage_entries_{name}"] = float(entered[s])
         row[f"stage_conversion_{name}"] = _ratio(float(moved_on[s]), float(moved_on[s] + dropped[s]))
 
 
-def _stage_counts(stage: np.ndarray, n_stages: int) -> np.ndarray:
-    """Counts of ``stage`` below 0, at each of 0 .. n_stages - 1, and beyond (integers: exact in any order)."""
-    return np.bincount(np.clip(stage, -1, n_stages) + 1, minlength=n_stages + 2)
+def _stage_counts(stage: np.ndarray, state: np.ndarray, n_stages: int) -> np.ndarray:
+    """Entities by stage (rows: below 0, each of 0 .. n_stages - 1, beyond) and :class:`PoolState` (columns).
+
+    One bincount over the pool (target accounts are tens of thousands); integers, so the
+    counts are those of a bincount per state.
+    """
+    n_states = len(PoolState)
+    cell = (np.clip(stage, -1, n_stages) + 1) * n_states + state
+    return np.bincount(cell, minlength=(n_stages + 2) * n_states).reshape(n_stages + 2, n_states)
 
 
 def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
