@@ -16,6 +16,8 @@ import pytest
 
 from simulator.engines.simpy import simulate
 from simulator.model.dysfunctions import _waits, sla_kpis
+from simulator.model.employment import employed_interval, hire_day, productive_days
+from simulator.model.forecast import _forecasts
 from simulator.model.masks import any_by_row, count_by_column, count_by_row, first_true_column, true_cells
 from simulator.model.metrics import MonthlySeries, _quantile, _quantiles
 from simulator.model.pipeline_metrics import _pool_funnel
@@ -184,3 +186,65 @@ def test_a_pool_funnel_counted_in_one_pass_is_the_one_counted_by_state(size: int
     expected = funnel_reference(names, stage, state)
     assert list(found) == list(expected)
     assert same_bits(np.array(list(found.values())), np.array(list(expected.values())))
+
+
+def productive_days_reference(run: ReplicationRun) -> np.ndarray:
+    """Ramped FTE-days rep by rep (before issue 17)."""
+    start, end = employed_interval(run)
+    days = np.clip(end - start, 0.0, None)
+    plan = run.scenario.workforce
+    month = run.scenario.calendar.days_per_month
+    joined = hire_day(run)
+    tenure0 = np.asarray(run.rep_start_tenure_months, dtype=np.float64)
+    tenure0 = np.where(np.isnan(tenure0), np.inf, tenure0)
+    weighted = days.copy()
+    for rep in np.flatnonzero(days > 0):
+        curve = plan.ramp(int(run.rep_team[rep])).productivity
+        if not curve or not np.isfinite(tenure0[rep]):
+            continue
+        for m, level in enumerate(curve):
+            lo = joined[rep] + (m - tenure0[rep]) * month
+            overlap = min(end[rep], lo + month) - max(start[rep], lo)
+            if overlap > 0:
+                weighted[rep] -= (1.0 - level) * overlap
+    return weighted
+
+
+@pytest.mark.parametrize("org", ["generalist", "specialist"])
+def test_ramped_days_team_by_team_are_those_rep_by_rep(org: str) -> None:
+    run = simulate(compiled(shipped(org, workforce="default")), 5, 0)
+    assert run.scenario.workforce.teams and any(t.ramp.productivity for t in run.scenario.workforce.teams)
+    found, expected = productive_days(run), productive_days_reference(run)
+    assert same_bits(found, expected)
+    assert (found < employed_interval(run)[1] - employed_interval(run)[0]).any()  # someone was ramping
+
+
+def forecasts_reference(
+    ends: np.ndarray, period_end: np.ndarray, horizon: float, open_value: np.ndarray, won_value: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Learned month-end forecasts month by month (before issue 17)."""
+    forecast, actual = np.full(ends.size, np.nan), np.full(ends.size, np.nan)
+    for m, day in enumerate(ends):
+        if period_end[m] <= horizon + 1e-9:
+            actual[m] = won_value[m].sum()
+        history = period_end[:m] <= day + 1e-9
+        if not history.any():
+            continue
+        past_open, past_won = open_value[:m][history].sum(axis=0), won_value[:m][history].sum(axis=0)
+        overall = past_won.sum() / past_open.sum() if past_open.sum() > 0 else 0.0
+        weights = np.divide(past_won, past_open, out=np.full(past_open.shape, overall), where=past_open > 0)
+        forecast[m] = float(open_value[m] @ weights)
+    return forecast, actual
+
+
+@pytest.mark.parametrize("n_stages", [1, 6, 9])
+def test_forecasts_with_the_actuals_summed_at_once_are_those_month_by_month(n_stages: int) -> None:
+    rng = np.random.default_rng(n_stages)
+    ends = np.cumsum(rng.random(24) * 21) + 250
+    period_end = np.concatenate([ends[1:], [np.inf]])
+    open_value = rng.lognormal(11, 2, (24, n_stages)) * (rng.random((24, n_stages)) < 0.8)
+    won_value = open_value * rng.random((24, n_stages))
+    found = _forecasts(ends, period_end, float(ends[-3]), open_value, won_value, None)
+    for a, b in zip(found, forecasts_reference(ends, period_end, float(ends[-3]), open_value, won_value), strict=True):
+        assert same_bits(a, b)
+    assert np.isfinite(found[0]).sum() > 10 and np.isnan(found[1]).sum() >= 2

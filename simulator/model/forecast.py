@@ -88,10 +88,9 @@ def _forecasts(
     configured: FloatArray | None,
 ) -> tuple[FloatArray, FloatArray]:
     forecast = np.full(ends.size, np.nan)
-    actual = np.full(ends.size, np.nan)
+    elapsed = period_end <= horizon + 1e-9
+    actual = np.where(elapsed, won_value.sum(axis=1), np.nan)  # each row's sum, as won_value[m].sum()
     for m, day in enumerate(ends):
-        if period_end[m] <= horizon + 1e-9:
-            actual[m] = won_value[m].sum()
         if configured is not None:
             forecast[m] = float(open_value[m] @ configured)
             continue
@@ -100,7 +99,8 @@ def _forecasts(
             continue
         past_open = open_value[:m][history].sum(axis=0)
         past_won = won_value[:m][history].sum(axis=0)
-        overall = past_won.sum() / past_open.sum() if past_open.sum() > 0 else 0.0
+        open_total = past_open.sum()
+        overall = past_won.sum() / open_total if open_total > 0 else 0.0
         weights = np.divide(past_won, past_open, out=np.full(past_open.shape, overall), where=past_open > 0)
         forecast[m] = float(open_value[m] @ weights)
     return forecast, actual

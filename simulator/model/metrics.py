@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator.model.economics import won_in_window
 from simulator.model.employment import hired_in_window
 from simulator.model.masks import any_by_row, count_by_column, first_true_column
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY
@@ -91,7 +92,7 @@ def _kpi_row(run: ReplicationRun) -> dict[str, float]:
         row[f"leads_{name}"] = float(by_source[k])
 
     ended = inside(log.outcome_day)
-    won = ended & (log.outcome == Outcome.WON)
+    won = won_in_window(run)  # the leads of `ended` that were won
     # counts are integers: the same whichever way they are added up
     by_outcome = np.bincount(log.outcome[ended], minlength=N_OUTCOMES)
     n_won = float(by_outcome[Outcome.WON])

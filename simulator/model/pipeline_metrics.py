@@ -13,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.config.pipelines import PIPELINE_KEYS
+from simulator.model.economics import won_in_window
 from simulator.model.multi_pipeline import EXPANSION, PARTNER, PROSPECTING
 from simulator.model.pipeline_records import CustomerState, PoolState
-from simulator.model.records import Outcome, ReplicationRun
+from simulator.model.records import ReplicationRun
 from simulator.model.workforce import busy_share, employed_days
 
 
@@ -25,9 +26,8 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 def bookings_by_source(run: ReplicationRun) -> dict[str, float]:
     """New-business bookings per lead source, inside the window."""
-    sc, leads, log = run.scenario, run.leads, run.log
-    with np.errstate(invalid="ignore"):
-        won = (log.outcome == Outcome.WON) & (log.outcome_day >= sc.warmup_days) & (log.outcome_day < sc.horizon_days)
+    sc, leads = run.scenario, run.leads
+    won = won_in_window(run)
     return {
         f"bookings_{name}": float(leads.deal_value[won & (leads.source == k)].sum())
         for k, name in enumerate(sc.source_names)
@@ -92,8 +92,7 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     row["prm_tool_cost"] = record.prm_seats * tables.prm_seat_cost_per_month * months
 
     row["partners_active"] = float((record.partner_state == PoolState.DONE).sum())
-    with np.errstate(invalid="ignore"):
-        won = (run.log.outcome == Outcome.WON) & inside(run.log.outcome_day)
+    won = won_in_window(run)
     referred = record.lead_partner >= 0
     row["partner_referrals"] = float((referred & inside(run.leads.arrival_day)).sum())
     row["partner_sourced_bookings"] = float(run.leads.deal_value[won & referred].sum())
