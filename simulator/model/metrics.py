@@ -53,7 +53,7 @@ def _quantile(values: np.ndarray, q: float) -> float:
 
 
 def _quantiles(values: np.ndarray, qs: tuple[float, ...]) -> list[float]:
-    """:func:`_quantile` of each of ``qs``, from one call (each the same number as alone: half the time)."""
+    """:func:`_quantile` of each of ``qs`` from one call: the same numbers as a call each, in half the time."""
     return [float(v) for v in np.quantile(values, qs)] if values.size else [math.nan] * len(qs)
 
 
