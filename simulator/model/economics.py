@@ -54,11 +54,18 @@ class RepLedger:
 
 
 def won_in_window(run: ReplicationRun) -> np.ndarray:
-    """Mask of the leads won inside the measurement window."""
-    lo, hi = run.scenario.warmup_days, run.scenario.horizon_days
-    with np.errstate(invalid="ignore"):
-        inside = (run.log.outcome_day >= lo) & (run.log.outcome_day < hi)
-    return np.asarray(inside & (run.log.outcome == Outcome.WON))
+    """Mask of the leads won inside the measurement window (once per run, read-only: seven KPIs read it)."""
+
+    def compute() -> np.ndarray:
+        lo, hi = run.scenario.warmup_days, run.scenario.horizon_days
+        with np.errstate(invalid="ignore"):
+            inside = (run.log.outcome_day >= lo) & (run.log.outcome_day < hi)
+        won = np.asarray(inside & (run.log.outcome == Outcome.WON))
+        won.flags.writeable = False
+        return won
+
+    found: np.ndarray = run.once("won_in_window", compute)
+    return found
 
 
 def credited_bookings(run: ReplicationRun) -> FloatArray:

@@ -91,13 +91,12 @@ def productive_days(run: ReplicationRun) -> FloatArray:
     month = run.scenario.calendar.days_per_month
     joined, tenure0 = hire_day(run), _per_rep(run.rep_start_tenure_months, run.rep_team.size, np.inf)
     weighted = days.copy()
-    for rep in np.flatnonzero(days > 0):
-        curve = plan.ramp(int(run.rep_team[rep])).productivity
-        if not curve or not np.isfinite(tenure0[rep]):
-            continue
-        for m, level in enumerate(curve):
-            lo = joined[rep] + (m - tenure0[rep]) * month  # the day tenure month m begins
-            overlap = min(end[rep], lo + month) - max(start[rep], lo)
-            if overlap > 0:
-                weighted[rep] -= (1.0 - level) * overlap
+    ramping = (days > 0) & np.isfinite(tenure0)
+    for team in np.unique(run.rep_team[ramping]):  # a team's reps at once, month by month of its curve
+        reps = np.flatnonzero(ramping & (run.rep_team == team))
+        for m, level in enumerate(plan.ramp(int(team)).productivity):
+            lo = joined[reps] + (m - tenure0[reps]) * month  # the day tenure month m begins
+            overlap = np.minimum(end[reps], lo + month) - np.maximum(start[reps], lo)
+            inside = overlap > 0
+            weighted[reps[inside]] -= (1.0 - level) * overlap[inside]
     return weighted

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.model.masks import true_cells
 from simulator.model.plan import stages_at
 from simulator.model.plan_tables import FloatArray, ForecastTables
 from simulator.model.records import Outcome, ReplicationRun
@@ -62,7 +63,7 @@ def _snapshots(run: ReplicationRun, ends: FloatArray, periods: Sequence[FloatArr
     # bins m * S + stage add their values in the order a bincount per month end would
     with np.errstate(invalid="ignore"):
         open_now = (run.leads.arrival_day[None, :] <= ends[:, None]) & ~(log.outcome_day[None, :] <= ends[:, None])
-    month, lead = np.nonzero(open_now)
+    month, lead = true_cells(open_now)
     stage = stages_at(run, lead, ends[month])
     keep = stage >= 0
     month, lead, stage = month[keep], lead[keep], stage[keep]
@@ -87,10 +88,9 @@ def _forecasts(
     configured: FloatArray | None,
 ) -> tuple[FloatArray, FloatArray]:
     forecast = np.full(ends.size, np.nan)
-    actual = np.full(ends.size, np.nan)
+    elapsed = period_end <= horizon + 1e-9
+    actual = np.where(elapsed, won_value.sum(axis=1), np.nan)  # each row's sum, as won_value[m].sum()
     for m, day in enumerate(ends):
-        if period_end[m] <= horizon + 1e-9:
-            actual[m] = won_value[m].sum()
         if configured is not None:
             forecast[m] = float(open_value[m] @ configured)
             continue
@@ -99,7 +99,8 @@ def _forecasts(
             continue
         past_open = open_value[:m][history].sum(axis=0)
         past_won = won_value[:m][history].sum(axis=0)
-        overall = past_won.sum() / past_open.sum() if past_open.sum() > 0 else 0.0
+        open_total = past_open.sum()
+        overall = past_won.sum() / open_total if open_total > 0 else 0.0
         weights = np.divide(past_won, past_open, out=np.full(past_open.shape, overall), where=past_open > 0)
         forecast[m] = float(open_value[m] @ weights)
     return forecast, actual

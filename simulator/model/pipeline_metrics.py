@@ -13,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.config.pipelines import PIPELINE_KEYS
+from simulator.model.economics import won_in_window
 from simulator.model.multi_pipeline import EXPANSION, PARTNER, PROSPECTING
 from simulator.model.pipeline_records import CustomerState, PoolState
-from simulator.model.records import Outcome, ReplicationRun
+from simulator.model.records import ReplicationRun
 from simulator.model.workforce import busy_share, employed_days
 
 
@@ -25,9 +26,8 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 def bookings_by_source(run: ReplicationRun) -> dict[str, float]:
     """New-business bookings per lead source, inside the window."""
-    sc, leads, log = run.scenario, run.leads, run.log
-    with np.errstate(invalid="ignore"):
-        won = (log.outcome == Outcome.WON) & (log.outcome_day >= sc.warmup_days) & (log.outcome_day < sc.horizon_days)
+    sc, leads = run.scenario, run.leads
+    won = won_in_window(run)
     return {
         f"bookings_{name}": float(leads.deal_value[won & (leads.source == k)].sum())
         for k, name in enumerate(sc.source_names)
@@ -47,18 +47,26 @@ def expansion_won_in_window(run: ReplicationRun) -> np.ndarray:
 def _pool_funnel(row: dict[str, float], names: tuple[str, ...], stage: np.ndarray, state: np.ndarray) -> None:
     """Entries and conversion per stage of a pool pipeline (read at the horizon)."""
     n_stages = len(names)
-    at = _stage_counts(stage, n_stages)  # at[s + 1]: entities at stage s; at[0] below stage 0; at[-1] beyond the last
+    # by_state[s + 1, k]: entities at stage s in state k; row 0 below stage 0, the last row beyond the last stage
+    by_state = _stage_counts(stage, state, n_stages)
+    at = by_state.sum(axis=1)
     entered = np.cumsum(at[::-1])[::-1][1:]  # entered[s]: stage >= s, for s = 0 .. n_stages (the last: beyond)
-    done, dropped = (_stage_counts(stage[state == k], n_stages)[1:-1] for k in (PoolState.DONE, PoolState.DROPPED))
+    done, dropped = (by_state[1:-1, k] for k in (PoolState.DONE, PoolState.DROPPED))
     moved_on = entered[1:] + done  # stage > s, or at s and done
     for s, name in enumerate(names):
         row[f"stage_entries_{name}"] = float(entered[s])
         row[f"stage_conversion_{name}"] = _ratio(float(moved_on[s]), float(moved_on[s] + dropped[s]))
 
 
-def _stage_counts(stage: np.ndarray, n_stages: int) -> np.ndarray:
-    """Counts of ``stage`` below 0, at each of 0 .. n_stages - 1, and beyond (integers: exact in any order)."""
-    return np.bincount(np.clip(stage, -1, n_stages) + 1, minlength=n_stages + 2)
+def _stage_counts(stage: np.ndarray, state: np.ndarray, n_stages: int) -> np.ndarray:
+    """Entities by stage (rows: below 0, each of 0 .. n_stages - 1, beyond) and :class:`PoolState` (columns).
+
+    One bincount over the pool (target accounts are tens of thousands); integers, so the
+    counts are those of a bincount per state.
+    """
+    n_states = len(PoolState)
+    cell = (np.clip(stage, -1, n_stages) + 1) * n_states + state
+    return np.bincount(cell, minlength=(n_stages + 2) * n_states).reshape(n_stages + 2, n_states)
 
 
 def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
@@ -84,8 +92,7 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     row["prm_tool_cost"] = record.prm_seats * tables.prm_seat_cost_per_month * months
 
     row["partners_active"] = float((record.partner_state == PoolState.DONE).sum())
-    with np.errstate(invalid="ignore"):
-        won = (run.log.outcome == Outcome.WON) & inside(run.log.outcome_day)
+    won = won_in_window(run)
     referred = record.lead_partner >= 0
     row["partner_referrals"] = float((referred & inside(run.leads.arrival_day)).sum())
     row["partner_sourced_bookings"] = float(run.leads.deal_value[won & referred].sum())

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.model.masks import any_by_row
 from simulator.model.records import Outcome, ReplicationRun
 
 
@@ -48,6 +49,13 @@ def pod_kpis(run: ReplicationRun, won: np.ndarray, closed_opportunity: np.ndarra
 def closed_opportunities(run: ReplicationRun, ended: np.ndarray) -> np.ndarray:
     """(N,) leads that reached the opportunity stage and were won or lost inside the window."""
     log = run.log
-    opportunity = np.isfinite(log.stage_enter[:, run.scenario.opportunity_stage :]).any(axis=1)
+    opportunity = reached_opportunity(run)
     result: np.ndarray = ended & (log.outcome != Outcome.OPEN) & (log.outcome != Outcome.NO_DECISION) & opportunity
     return result
+
+
+def reached_opportunity(run: ReplicationRun) -> np.ndarray:
+    """(N,) leads that entered the pipeline's opportunity stage or a later one (once per run)."""
+    stages = run.log.stage_enter[:, run.scenario.opportunity_stage :]
+    found: np.ndarray = run.once("reached_opportunity", lambda: any_by_row(np.isfinite(stages)))
+    return found

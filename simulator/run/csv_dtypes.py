@@ -25,6 +25,8 @@ from typing import Any
 
 import pandas as pd
 
+from simulator.run.csv_text import dtype_names
+
 __all__ = ["ColumnTypes", "read_back_dtypes", "reads_back_unchanged"]
 
 ColumnTypes = tuple[tuple[str, str], ...]
@@ -44,8 +46,7 @@ def read_back_dtypes(frame: pd.DataFrame, read_options: dict[str, Any]) -> Colum
         return None
     found: dict[str, str] = {}
     objects: dict[str, tuple[Any, ...]] = {}
-    for position, (name, dtype) in enumerate(zip(frame.columns, frame.dtypes, strict=True)):
-        kind = str(dtype)
+    for position, (name, kind) in enumerate(zip(frame.columns, dtype_names(frame), strict=True)):
         if kind in _PLAIN:
             found[name] = _PLAIN[kind]
         elif kind == "object":
@@ -86,11 +87,12 @@ def reads_back_unchanged(frame: pd.DataFrame, read_options: dict[str, Any], dtyp
     :func:`read_back_dtypes` of the frame, when already worked out.
     """
     found = dtypes if dtypes is not None else read_back_dtypes(frame, read_options)
-    if found is None or found != tuple((str(c), str(d)) for c, d in zip(frame.columns, frame.dtypes, strict=True)):
+    kinds = dtype_names(frame)
+    if found is None or found != tuple((str(c), kind) for c, kind in zip(frame.columns, kinds, strict=True)):
         return False
     options = tuple(sorted(read_options.items()))
-    for position, dtype in enumerate(frame.dtypes):
-        if str(dtype) == "object":
+    for position, kind in enumerate(kinds):
+        if kind == "object":
             values = pd.unique(frame.iloc[:, position].to_numpy())
             if not _text_reads_back(tuple(v for v in values if isinstance(v, str)), options):
                 return False

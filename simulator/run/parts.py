@@ -51,7 +51,22 @@ def kpi_frame(results: Sequence[ReplicationResult]) -> pd.DataFrame:
     """One row per replication: ``scenario``, ``replication``, then one column per KPI."""
     if not results:
         return pd.DataFrame(columns=KEYS)
-    return pd.DataFrame([{"scenario": o.scenario, "replication": o.replication, **o.kpis} for o in results])
+    names = list(results[0].kpis)
+    rows = [list(o.kpis.values()) for o in results]
+    if set(names) & set(KEYS) or any(list(o.kpis) != names for o in results) or not _all_floats(rows):
+        return pd.DataFrame([{"scenario": o.scenario, "replication": o.replication, **o.kpis} for o in results])
+    # the usual batch: the same KPIs, all floats, in every row: one float table, the same frame as from the rows
+    values = np.array(rows, dtype=np.float64).reshape(len(results), len(names))
+    columns: dict[str, Any] = {
+        "scenario": np.array([o.scenario for o in results], dtype=object),
+        "replication": np.array([o.replication for o in results], dtype=np.int64),
+    }
+    columns.update(zip(names, values.T, strict=True))
+    return pd.DataFrame(columns)
+
+
+def _all_floats(rows: Sequence[Sequence[Any]]) -> bool:
+    return all(type(value) is float for row in rows for value in row)
 
 
 def monthly_frame(results: Sequence[ReplicationResult]) -> pd.DataFrame:

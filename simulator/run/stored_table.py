@@ -19,7 +19,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from simulator.run.csv_text import OUTPUT_FLOAT_FORMAT, header_line, write_frame
+from simulator.run.csv_text import OUTPUT_FLOAT_FORMAT, dtype_names, header_line, write_frame
 from simulator.run.manifest import Entry
 from simulator.run.table_source import TableSource, common_dtypes, write_pieces
 
@@ -135,7 +135,7 @@ class StoredTable(TableSource):
         file.truncate()
         signature: tuple[tuple[str, str], ...] | None = None
         for piece in self.chunks():
-            mine = tuple((str(c), str(d)) for c, d in piece.dtypes.items())
+            mine = tuple(zip(map(str, piece.columns), dtype_names(piece), strict=True))
             if signature is not None and mine != signature:
                 file.seek(start)
                 file.truncate()
@@ -199,9 +199,8 @@ class StoredTable(TableSource):
         common = None if same else common_dtypes(columns, recorded)
         for k, entry in enumerate(self.entries):
             piece = self._read(entry, None)
-            if {str(c): str(d) for c, d in piece.dtypes.items()} != by_stem[entry.stem] or list(piece.columns) != list(
-                by_stem[entry.stem]
-            ):
+            kinds = dict(zip(map(str, piece.columns), dtype_names(piece), strict=True))
+            if kinds != by_stem[entry.stem] or list(piece.columns) != list(by_stem[entry.stem]):
                 return False
             if common is not None:
                 piece = piece.reindex(columns=columns).astype(common)  # type: ignore[arg-type]
