@@ -93,7 +93,7 @@ KPI_LABELS = {
     "cost_marketing": "Cost of leads (marketing)",
     "cost_retention": "Cost of serving customers (time on renewals and expansions)",
     "cac": "Customer acquisition cost (winning new customers, leads included, per customer won)",
-    "sales_efficiency": "Sales efficiency (new ARR per $ spent winning new customers)",
+    "sales_efficiency": "Sales efficiency (new ARR per $ of sales and marketing on new customers)",
     "contribution": "Contribution (new bookings - the cost of winning them, leads included)",
     "bookings_per_rep": "Bookings per selling rep",  # quota carriers; with no quota, teams credited with deals
     "quota_attainment_p50": "Median quota attainment",
@@ -270,7 +270,7 @@ def format_money(value: float, signed: bool = False, extra_digits: int = 0) -> s
     return f"{sign}${body}"
 
 
-TWO_DECIMAL_KPIS = ("sales_efficiency",)  # $ of new ARR per $ of cost of sales: 0.95 and 1.04 differ
+TWO_DECIMAL_KPIS = ("sales_efficiency",)  # $ of new ARR per $ of sales and marketing: 0.95 and 1.04 differ
 
 
 def format_value(kpi: str, value: float, signed: bool = False, extra_digits: int = 0) -> str:
