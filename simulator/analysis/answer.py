@@ -29,7 +29,7 @@ from simulator.analysis.formatting import (
     ties_words,
 )
 from simulator.analysis.planning import plan_figure
-from simulator.analysis.quantities import Kind, direction, kpi_kind
+from simulator.analysis.quantities import direction, has_run_spread
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, rank_scenarios
 from simulator.analysis.tables import (
     comparison_of,
@@ -259,7 +259,7 @@ def _spread_words(result: ExperimentResult, scenario: str, kpi: str) -> str:
     interval was of the mean over runs, and one quarter spreads far wider.
     """
     row = summary_row(summary_of(result), scenario, kpi)
-    if row is None or kpi_kind(kpi) is Kind.EVENT or not {"p10", "p90", "n"} <= set(row.index):
+    if row is None or not has_run_spread(kpi) or not {"p10", "p90", "n"} <= set(row.index):
         return ""
     low, high, runs = float(row["p10"]), float(row["p90"]), int(row["n"])
     if runs < 10 or not (math.isfinite(low) and math.isfinite(high)) or low == high:

@@ -170,6 +170,17 @@ def is_share(kpi: str) -> bool:
     return kpi_kind(kpi) in (Kind.EVENT, Kind.PROPORTION)
 
 
+def has_run_spread(kpi: str) -> bool:
+    """False for an ``event`` KPI (0 or 1 in each run, such as ``hit_plan``): its P10 / P50 / P90 are 0 or 1.
+
+    Shown as "a low, a typical and a high year", ``0.0% / 0.0% / 100.0%`` of "probability
+    of hitting the plan" read as "a typical year has a 0% chance"; the share of years that
+    hit the plan is its mean, shown with its interval. Tables and plots of single runs'
+    spread leave such KPIs out, as they leave out ``share_better``.
+    """
+    return kpi_kind(kpi) is not Kind.EVENT
+
+
 def has_relative_difference(kpi: str) -> bool:
     """True when a scenario's change of ``kpi`` can be read as a ratio of means (a % of the baseline).
 
