@@ -202,3 +202,21 @@ def test_utilisation_from_assumed_effort_is_said_as_such_not_flagged() -> None:
     loads = team_loads(result.replications, result.experiment.baseline)
     if loads:
         assert "planning range" not in (bottleneck_sentence(loads, "today", why) or "")
+
+
+def test_a_team_with_no_selling_duties_is_not_judged_on_selling_time() -> None:
+    """F-h: partner managers busy 74.6% on partner work read "Utilisation of selling time 74.6%, inside 70–85%"
+    beside How busy's "0.0% queued work, then 75% prospecting or partner work"."""
+    partner_work = {
+        "utilisation_partner_manager": 0.746,
+        "utilisation_partner_manager_sales": 0.0,
+        "utilisation_partner_manager_partner": 0.746,
+        "utilisation_ae": 0.90,
+    }
+    teams = {c.team for c in benchmark_checks(summary(partner_work), "today")}
+    assert teams == {"ae"}
+    section = "\n".join(unusual_section(summary(partner_work), ["today"]))
+    assert "partner manager" not in section
+    # a team that works deals or prospects as well keeps its check
+    selling = {**partner_work, "utilisation_partner_manager_sales": 0.3, "utilisation_partner_manager_partner": 0.446}
+    assert {c.team for c in benchmark_checks(summary(selling), "today")} == {"ae", "partner_manager"}

@@ -271,9 +271,13 @@ def distance_words(check: BenchmarkCheck) -> str:
     return f"${check.distance:.2f} {where}"
 
 
+_SHOWN = {RATE: 0.0005, WORKING_DAYS: 0.05}
+"""Half the last digit a figure is shown to, by unit (0.05 points, 0.05 working days); $0.005 otherwise."""
+
+
 def _side(benchmark: Benchmark, value: float) -> int:
     """-1 below the range, 1 above, 0 inside or outside by less than the figures are shown to (0.05 points)."""
-    shown = {RATE: 0.0005, WORKING_DAYS: 0.05}.get(benchmark.unit, 0.005)
+    shown = _SHOWN.get(benchmark.unit, 0.005)
     if value < benchmark.low - shown:
         return -1
     if value > benchmark.high + shown:
@@ -300,10 +304,28 @@ def _figures(summary: pd.DataFrame, scenario: str, benchmark: Benchmark) -> list
     return [("", float(row["mean"]), float(row["ci_low"]), float(row["ci_high"]))]
 
 
+def sells(summary: pd.DataFrame, scenario: str, team: str, queued: float) -> bool:
+    """False for a team with no selling duties: no queued work (deals, renewals, expansions) and no prospecting.
+
+    A partner manager team spends its time recruiting and enabling partners: "0.0% queued
+    work, then 75% prospecting or partner work" in How busy each team is. Its 75% is not
+    selling time, so the 70–85% planning range of selling time (BENCHMARKS.md, People) says
+    nothing about it; it read "Utilisation of selling time 74.6%, inside" beside that table.
+    """
+    prospecting = summary_row(summary, scenario, f"{UTILISATION_PREFIX}{team}_prospecting")
+    prospects = prospecting is not None and float(prospecting["mean"]) >= _SHOWN[RATE]
+    return queued >= _SHOWN[RATE] or prospects
+
+
 def _utilisation(summary: pd.DataFrame, scenario: str, filled: bool) -> list[tuple[str, float, float, float]]:
-    """Teams whose idle time is filled by pool work (``filled``: their queued work) or not (their total)."""
+    """Teams whose idle time is filled by pool work (``filled``: their queued work) or not (their total).
+
+    Teams with no selling duties (:func:`sells`) are left out of both.
+    """
     figures = []
     for team, queued, _low, _high, adjusted in queued_work(summary, scenario):
+        if not sells(summary, scenario, team, queued):
+            continue
         total = summary_row(summary, scenario, f"{UTILISATION_PREFIX}{team}")
         is_filled = adjusted and total is not None and float(total["mean"]) >= FILLED
         if is_filled and filled:
