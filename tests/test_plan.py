@@ -27,6 +27,7 @@ from simulator.model.dysfunctions import queue_table
 from simulator.model.economics import economics_kpis, rep_ledger
 from simulator.model.employment import productive_days
 from simulator.model.metrics import kpi_row
+from simulator.model.pipeline_records import CustomerState
 from simulator.model.plan import capacity_kpis
 from simulator.model.plan_tables import PlanTables
 from simulator.model.planning import planning_tables
@@ -625,3 +626,22 @@ def test_bookings_per_rep_counts_the_reps_who_carry_a_quota() -> None:
     teams = list(scenario.team_names)
     assert (run.rep_team == teams.index("full_cycle")).sum() == 12 and len(teams) == 3
     assert row["bookings_per_rep"] == pytest.approx(kpi_row(run)["bookings"] / 12)
+
+
+def test_customer_book_per_owner_and_expansion_share_match_a_hand_computation() -> None:
+    """F-g: the figures checked against ~$1.7M ARR per CSM and expansion at ~40% of new ARR (BENCHMARKS.md)."""
+    run = simulate(compiled(four_pipelines()), 3, 0)
+    row = kpi_row(run)
+    record, sc = run.pipelines, run.scenario
+    assert record is not None
+    active = record.customer_state == CustomerState.ACTIVE
+    assert row["customer_arr"] == pytest.approx(float(record.customer_arr[active].sum())) and row["customer_arr"] > 0
+    csm = sc.team_names.index("csm")
+    lo, hi = sc.warmup_days, sc.horizon_days
+    days = np.clip(np.minimum(run.rep_leave_day, hi) - np.maximum(run.rep_hire_day, lo), 0.0, None)
+    headcount = float(days[run.rep_team == csm].sum()) / (hi - lo)  # mean CSM headcount over the window
+    assert row["customer_arr_per_rep_csm"] == pytest.approx(row["customer_arr"] / headcount)
+    assert not any(k.startswith("customer_arr_per_rep_") and k != "customer_arr_per_rep_csm" for k in row)
+    expansion = row["expansion_bookings"]
+    assert expansion > 0
+    assert row["expansion_share_of_new_arr"] == pytest.approx(expansion / (expansion + row["bookings"]))

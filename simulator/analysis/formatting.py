@@ -116,6 +116,8 @@ KPI_LABELS = {
     "churned_accounts": "Churned accounts",
     "churned_arr": "Churned ARR",
     "expansion_bookings": "Expansion bookings",
+    "customer_arr": "Customer ARR at the end",
+    "expansion_share_of_new_arr": "Expansion share of new ARR",
     "gross_revenue_retention": "Gross revenue retention",
     "net_revenue_retention": "Net revenue retention",
 }
@@ -127,7 +129,7 @@ PIPELINE_MONEY = (
     "partner_margin_cost",
     "prm_tool_cost",
 )
-PIPELINE_RATES = ("gross_revenue_retention", "net_revenue_retention")
+PIPELINE_RATES = ("gross_revenue_retention", "net_revenue_retention", "expansion_share_of_new_arr")
 PIPELINE_WORK = {
     "sales": "new-business deals",
     "prospecting": "prospecting (fills idle time)",
@@ -147,8 +149,9 @@ _PREFIX_LABELS = (
     ("sla_breach_", "SLA breaches at {}"),
     ("hit_plan_", "Probability of hitting the plan in {}"),
     ("capacity_gap_", "Capacity lost to {}"),
+    ("customer_arr_per_rep_", "Customer ARR per rep of the {} team"),
 )
-MONEY_KPI_PREFIXES = ("cac", "contribution", "plan_shortfall", "plan_target", "capacity_")
+MONEY_KPI_PREFIXES = ("cac", "contribution", "plan_shortfall", "plan_target", "capacity_", "customer_arr")
 RATE_KPI_PREFIXES = (
     "quota_attainment",
     "reps_at_quota",

@@ -115,6 +115,9 @@ KPI_KINDS: tuple[KpiRow, ...] = tuple(
         ("renewals_", _N, _NONE),  # renewals_due: the size of the book coming up
         ("churned_", _N, _DOWN),
         ("expansion_bookings", _N, _UP),
+        ("expansion_share_of_new_arr", _P, _NONE),  # a published share, neither goal nor harm in itself
+        ("customer_arr_per_rep_", _N, _NONE),  # the book each owner carries: a planning figure
+        ("customer_arr", _N, _UP),
         ("expansions_won", _N, _UP),
         ("customers_active", _N, _UP),
         ("net_revenue_retention", _N, _UP),  # ARR kept plus expansion over ARR at the start

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator.model.book_metrics import book_kpis
 from simulator.model.employment import hired_in_window
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY
 from simulator.model.pipeline_metrics import bookings_by_source, pipeline_kpis
@@ -147,6 +148,7 @@ def _kpi_row(run: ReplicationRun) -> dict[str, float]:
     row.update(pod_kpis(run, won, closed_opportunities(run, ended)))
     row.update(bookings_by_source(run))
     row.update(pipeline_kpis(run))
+    row.update(book_kpis(run))
     return row
 
 
