@@ -218,8 +218,8 @@ def _too_few(runs: int) -> str:
 
 def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str) -> str | None:
     runs = int(ranking["n"].min()) if len(ranking) > 1 else MIN_RUNS_FOR_BEST
-    baseline = result.experiment.baseline
-    equal = ranking_practically_equal(ranking, baseline)
+    # a ranking without paired differences (a hand-made one) has no practical equivalence to judge
+    equal = "diff_low" in ranking.columns and ranking_practically_equal(ranking, result.experiment.baseline)
     if len(ranking) < 3 and not equal:
         if runs < MIN_RUNS_FOR_BEST:  # the ranking table's P(best) reads "-": say why
             return f"{_too_few(runs)} to say how likely either is the best (that takes {MIN_RUNS_FOR_BEST})."
@@ -231,7 +231,8 @@ def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str)
     first = ranking.iloc[0]
     p_best = float(first["p_best"])
     chance = (
-        f"; the scenarios are practically equal on {kpi_phrase(result, kpi)} ({equal_words(baseline)}), so no "
+        f"; the scenarios are practically equal on {kpi_phrase(result, kpi)} "
+        f"({equal_words(result.experiment.baseline)}), so no "
         "probability of being the best is given: it would name a favourite for a difference too small to matter"
         if equal
         else f"; {first['scenario']} is the best in {p_best:.0%} of resamplings of the runs"
