@@ -50,13 +50,14 @@ class Benchmark:
 
     Attributes:
         kpi: The KPI compared (a summary KPI, or :data:`TEAM_UTILISATION`,
-            :data:`QUEUED_UTILISATION`, :data:`SALES_AND_MARKETING_PER_NEW_ARR`, derived
-            from the summary).
+            :data:`QUEUED_UTILISATION`, :data:`SALES_AND_MARKETING_PER_NEW_ARR`,
+            :data:`EXPANSION_SHARE_SMALLER_BOOK`, :data:`EXPANSION_SHARE_LARGER_BOOK`, derived
+            from the summary; or :data:`ARR_PER_ACCOUNT_OWNER`, a prefix the team's name follows).
         name: The figure's name, for a table row.
         phrase: The figure in words, ``{value}`` standing for the run's value.
         low: Low end of the published range, in ``unit``.
         high: High end (``inf`` when only a low end is published).
-        unit: ``rate`` (a share, shown in %), ``working days`` or ``$ per $``.
+        unit: ``rate`` (a share, shown in %), ``working days``, ``$ per $`` or ``$`` (shown as $4.20M).
         source: Where the range comes from, and any conversion applied.
         yearly: The range is of a ratio over one year that compounds over a longer or
             shorter window (retention): a run's figure over another window is converted
