@@ -14,14 +14,13 @@ import pytest
 from reporting_fixtures import make_result
 
 from simulator.analysis.benchmarks import (
-    BENCHMARKS,
-    WORKING_DAYS_PER_CALENDAR_DAY,
     benchmark_checks,
     range_words,
     unusual_lines,
     unusual_sentence,
     window_length,
 )
+from simulator.analysis.published_ranges import BENCHMARKS, WORKING_DAYS_PER_CALENDAR_DAY
 from simulator.report.document import write_report
 from simulator.report.unusual_section import unusual_section, unusual_summary
 
@@ -202,3 +201,53 @@ def test_utilisation_from_assumed_effort_is_said_as_such_not_flagged() -> None:
     loads = team_loads(result.replications, result.experiment.baseline)
     if loads:
         assert "planning range" not in (bottleneck_sentence(loads, "today", why) or "")
+
+
+def test_a_team_with_no_selling_duties_is_not_judged_on_selling_time() -> None:
+    """F-h: partner managers busy 74.6% on partner work read "Utilisation of selling time 74.6%, inside 70–85%"
+    beside How busy's "0.0% queued work, then 75% prospecting or partner work"."""
+    partner_work = {
+        "utilisation_partner_manager": 0.746,
+        "utilisation_partner_manager_sales": 0.0,
+        "utilisation_partner_manager_partner": 0.746,
+        "utilisation_ae": 0.90,
+    }
+    teams = {c.team for c in benchmark_checks(summary(partner_work), "today")}
+    assert teams == {"ae"}
+    section = "\n".join(unusual_section(summary(partner_work), ["today"]))
+    assert "partner manager" not in section
+    # a team that works deals or prospects as well keeps its check
+    selling = {**partner_work, "utilisation_partner_manager_sales": 0.3, "utilisation_partner_manager_partner": 0.446}
+    assert {c.team for c in benchmark_checks(summary(selling), "today")} == {"ae", "partner_manager"}
+
+
+def test_expansion_share_and_arr_per_account_owner_are_checked_against_their_published_figures() -> None:
+    """F-g: expansion at 58.6% of new ARR and ~$4.2M of ARR per CSM went unflagged (BENCHMARKS.md: ~40%,
+    over 50% above $50M ARR; ~$1.7M per CSM)."""
+    book = {
+        "customer_arr": 46_000_000.0,  # under $50M: expansion over 50% of new ARR is unusual
+        "expansion_share_of_new_arr": 0.586,
+        "customer_arr_per_rep_csm": 4_200_000.0,
+    }
+    checks = {(c.benchmark.kpi, c.team): c for c in benchmark_checks(summary(book), "today")}
+    share = checks[("expansion share of new ARR (book under $50M)", "")]
+    per_csm = checks[("customer_arr_per_rep_", "csm")]
+    assert share.side == 1 and per_csm.side == 1 and per_csm.clear  # CI $3.78M-$4.62M wholly above $3.40M
+    assert unusual_sentence(share) == (
+        "expansion 58.6% of new ARR (expansion plus new-customer bookings); published at most 50.0% (8.6 points above)"
+    )
+    assert unusual_sentence(per_csm) == (
+        "the CSM team carrying $4.20M of customer ARR per rep; published $850.0k–$3.40M ($800.0k above)"
+    )
+    rows = [line for line in unusual_section(summary(book), ["today"]) if line.startswith("| ")]
+    assert any(r.startswith("| Customer ARR per rep owning accounts, CSM team | $850.0k–$3.40M |") for r in rows)
+    assert any("Benchmarkit 2025" in r for r in rows) and any("ClientSuccess" in r for r in rows)
+    # a book of $50M or more is held to the larger companies' figure, over 50%
+    large = {(c.benchmark.kpi, c.team): c for c in benchmark_checks(summary({**book, "customer_arr": 6e7}), "today")}
+    assert ("expansion share of new ARR (book under $50M)", "") not in large
+    assert large[("expansion share of new ARR (book of $50M or more)", "")].side == 0
+    # inside: a CSM carrying $1.7M, expansion at 40% of new ARR
+    usual = {**book, "expansion_share_of_new_arr": 0.40, "customer_arr_per_rep_csm": 1_700_000.0}
+    assert unusual_lines(summary(usual), ["today"]) == [
+        ("today", "every benchmarked figure lies inside its published range")
+    ]

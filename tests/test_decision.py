@@ -428,3 +428,50 @@ def test_two_scenarios_on_few_runs_say_why_there_is_no_probability_of_being_best
     assert _ranking_sentence(None, few.assign(n=1), "bookings") == (  # type: ignore[arg-type]
         "1 run is too few to say how likely either is the best (that takes 10)."
     )
+
+
+def _practically_equal(step: float) -> ExperimentResult:
+    """The challenger books ``step`` dollars more than the baseline's $2.957M, with a few dollars of paired noise."""
+    result = make_result(runs=20, effect=0.0)
+    table = result.replications.copy()
+    noise = np.random.default_rng(7).normal(0.0, 12.0, int((table.scenario == BASELINE).sum()))
+    base = 2_957_000.0 + np.random.default_rng(8).normal(0.0, 40_000.0, noise.size)  # shared luck of each run
+    table.loc[table.scenario == BASELINE, "bookings"] = base
+    table.loc[table.scenario == CHALLENGER, "bookings"] = base + step + noise
+    return dataclasses.replace(
+        result, replications=table, summary=summarise(table), comparison=compare(table, BASELINE)
+    )
+
+
+def test_practically_equal_scenarios_get_no_favourite() -> None:
+    """F-j: "plus_3_Central is the best in 78% of resamplings" for +$2 (CI -$3 to +$8) on $2.96M of bookings."""
+    from simulator.analysis.equivalence import paired_practically_equal, ranking_practically_equal
+    from simulator.report.answer_section import ranking_rows
+
+    result = _with(_practically_equal(2.0), DecisionSettings(primary="bookings"))
+    found = answer(result)
+    assert ranking_practically_equal(found.ranking, BASELINE)
+    assert paired_practically_equal(result.replications, "bookings", [BASELINE, CHALLENGER])
+    assert "resamplings" not in found.paragraph and "practically equal on bookings" in found.paragraph
+    assert "within ±0.5% of generalist's mean" in found.paragraph
+    _, rows = ranking_rows(result, found, words=False, guardrails=False)
+    assert [r[4] for r in rows] == [
+        "equal",
+        "equal",
+    ]  # the old code showed 81% / 19% beside a -$2 (-$6 to +$3) difference
+    text = render_report(result, __import__("pathlib").Path("."), [])
+    assert 'reads "equal" when the scenarios are practically equal' in text
+    # a difference that matters (1% of bookings, clear) keeps its P(best)
+    apart = _with(_practically_equal(30_000.0), DecisionSettings(primary="bookings"))
+    kept = answer(apart)
+    assert not ranking_practically_equal(kept.ranking, BASELINE)
+    assert [r[4] for r in ranking_rows(apart, kept, words=False, guardrails=False)[1]] == ["100%", "0%"]
+
+
+def test_a_clear_but_practically_nil_difference_is_chosen_and_called_practically_equal() -> None:
+    """+$5k on $2.968M is clear (100% of paired runs) and under 0.5%: the choice says both, no P(best) favourite."""
+    found = answer(_with(_close_means(), DecisionSettings(primary="bookings")))
+    assert f"Choose {CHALLENGER}: it is clearly better than {BASELINE} on bookings, though by less than 0.5%" in (
+        found.paragraph
+    )
+    assert "resamplings" not in found.paragraph

@@ -348,3 +348,19 @@ def test_an_interval_of_zero_width_from_few_runs_never_prunes() -> None:
     no_hit = _plan_problem().run([Candidate((("a", 1), ("b", 1)))], 3, workers=1)[0]
     (evaluation,) = no_hit.values()
     assert evaluation.mean == 0.0 and _upper(evaluation, 1) == pytest.approx(wilson_interval(0, 3)[1])
+
+
+def test_practically_equal_finalists_get_no_favourite(problem: TeamMixProblem) -> None:
+    """F-j's kind in a team-mix search: P(best) named a favourite among finalists apart by a few dollars."""
+    finalists = [
+        Finalist(Candidate((("a", n),)), 2_957_000.0 + n, 2.9e6, 3.0e6, 1e6 * n, 1e6 * n, 1e6 * n, p, True)
+        for n, p in ((2, 0.78), (1, 0.22))
+    ]
+    for f in finalists:
+        f.contender, f.practically_equal = True, True
+    trials = pd.DataFrame({"trial": [0, 1], "state": ["complete"] * 2, "a": [1, 2]})
+    one = TeamMixProblem(problem.experiment, "base", "bookings", {"a": (1, 2)})
+    found = Optimisation(one, trials, finalists, finalists[0].candidate, 20, {"runs": 8})
+    text = answer_paragraph(found)
+    assert "resamplings" not in text and "the 2 finalists are practically equal on bookings" in text, text
+    assert "within ±0.5% of a=2's mean" in text

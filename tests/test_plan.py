@@ -27,6 +27,7 @@ from simulator.model.dysfunctions import queue_table
 from simulator.model.economics import economics_kpis, rep_ledger
 from simulator.model.employment import productive_days
 from simulator.model.metrics import kpi_row
+from simulator.model.pipeline_records import CustomerState
 from simulator.model.plan import capacity_kpis
 from simulator.model.plan_tables import PlanTables
 from simulator.model.planning import planning_tables
@@ -97,7 +98,8 @@ def test_cost_kpis_match_a_hand_computation() -> None:
     cost = 2 * half_year * (fixed_per_rep + 1_000) + 0.15 * bookings
     assert row["cost_of_sales"] == pytest.approx(cost)
     assert row["cac"] == pytest.approx((cost + 10 * leads) / won)
-    assert row["sales_efficiency"] == pytest.approx(bookings / cost)
+    # sales and marketing alike, as CAC: the inverse of the new CAC ratio (Benchmarkit)
+    assert row["sales_efficiency"] == pytest.approx(bookings / (cost + 10 * leads))
     assert row["contribution"] == pytest.approx(bookings - cost - 10 * leads)
     assert row["bookings_per_rep"] == pytest.approx(bookings / 2)
     assert row["cost_retention"] == 0.0  # no customer book: every dollar goes to new customers
@@ -132,7 +134,7 @@ def test_cac_leaves_out_the_cost_of_serving_existing_customers() -> None:
     assert row["cost_retention"] == pytest.approx(by_hand, rel=1e-12) and by_hand > 100_000
     acquisition = row["cost_of_sales"] - by_hand
     assert row["cac"] == pytest.approx((acquisition + row["cost_marketing"]) / row["deals_won"])
-    assert row["sales_efficiency"] == pytest.approx(row["bookings"] / acquisition)
+    assert row["sales_efficiency"] == pytest.approx(row["bookings"] / (acquisition + row["cost_marketing"]))
     assert row["expansion_bookings"] > 0
     assert row["contribution"] == pytest.approx(row["bookings"] - acquisition - row["cost_marketing"])
     # the meetings the reps book by prospecting are paid in their time, not at $220 a lead
@@ -624,3 +626,22 @@ def test_bookings_per_rep_counts_the_reps_who_carry_a_quota() -> None:
     teams = list(scenario.team_names)
     assert (run.rep_team == teams.index("full_cycle")).sum() == 12 and len(teams) == 3
     assert row["bookings_per_rep"] == pytest.approx(kpi_row(run)["bookings"] / 12)
+
+
+def test_customer_book_per_owner_and_expansion_share_match_a_hand_computation() -> None:
+    """F-g: the figures checked against ~$1.7M ARR per CSM and expansion at ~40% of new ARR (BENCHMARKS.md)."""
+    run = simulate(compiled(four_pipelines()), 3, 0)
+    row = kpi_row(run)
+    record, sc = run.pipelines, run.scenario
+    assert record is not None
+    active = record.customer_state == CustomerState.ACTIVE
+    assert row["customer_arr"] == pytest.approx(float(record.customer_arr[active].sum())) and row["customer_arr"] > 0
+    csm = sc.team_names.index("csm")
+    lo, hi = sc.warmup_days, sc.horizon_days
+    days = np.clip(np.minimum(run.rep_leave_day, hi) - np.maximum(run.rep_hire_day, lo), 0.0, None)
+    headcount = float(days[run.rep_team == csm].sum()) / (hi - lo)  # mean CSM headcount over the window
+    assert row["customer_arr_per_rep_csm"] == pytest.approx(row["customer_arr"] / headcount)
+    assert not any(k.startswith("customer_arr_per_rep_") and k != "customer_arr_per_rep_csm" for k in row)
+    expansion = row["expansion_bookings"]
+    assert expansion > 0
+    assert row["expansion_share_of_new_arr"] == pytest.approx(expansion / (expansion + row["bookings"]))

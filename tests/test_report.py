@@ -359,3 +359,40 @@ def test_a_team_at_85_percent_as_shown_is_not_called_above_the_ceiling() -> None
     assert at is not None and "busy 85.0%" in at and "within the 70-85% planning range" in at
     above = bottleneck_sentence([TeamLoad("full_cycle", 0.8506, 0.84, 0.86, 0.1, True)], "today")
     assert above is not None and "busy 85.1%" in above and "above the 85% planning ceiling" in above
+
+
+def test_single_runs_range_leaves_out_a_0_1_kpi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """F-i: P10 / P50 / P90 of hit_plan printed "0.0% / 0.0% / 100.0%", read as "a typical year has a 0% chance"."""
+    from simulator.config.decision import DecisionSettings
+    from simulator.report.plots import plot_kpi_distributions
+
+    result = make_result(runs=20, effect=0.08)
+    table = result.replications.copy()
+    table["hit_plan"] = (table["bookings"] >= table["bookings"].median()).astype(float)
+    result = dataclasses.replace(
+        result,
+        experiment=dataclasses.replace(
+            result.experiment, decision=DecisionSettings(primary="bookings", guardrails=["hit_plan"])
+        ),
+        replications=table,
+        summary=summarise(table),
+        comparison=compare(table, BASELINE),
+    )
+    text = write_report(result, tmp_path, []).read_text()
+    key_numbers = text.split("## Key numbers")[1].split("\n## ")[0]
+    means, spread = key_numbers.split("Range of single runs")
+    assert "Probability of hitting the plan" in means  # its mean is the share of years that hit the plan
+    assert "Probability of hitting the plan" not in spread and "Bookings" in spread
+    # the box plot of runs leaves it out too: a box of 0s and 1s says nothing a share does not
+    import matplotlib.pyplot as plt
+
+    drawn: list[str] = []
+    original = plt.Axes.set_title
+
+    def record(self: Any, label: str, *args: Any, **kwargs: Any) -> Any:
+        drawn.append(label)
+        return original(self, label, *args, **kwargs)
+
+    monkeypatch.setattr(plt.Axes, "set_title", record)
+    plot_kpi_distributions(table, ["hit_plan", "bookings"], tmp_path)
+    assert not any("plan" in label for label in drawn) and any("Bookings" in label for label in drawn)

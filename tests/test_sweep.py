@@ -103,3 +103,30 @@ def test_a_sweep_over_the_plan_names_the_best_cell_at_each_plan() -> None:
     assert "a lower plan is easier to hit, so no cell is best across plans" in text
     assert "at plan.bookings=$3.50M, org.teams.full_cycle.headcount=13 (70.0%)" in text
     assert "at plan.bookings=$4.00M, org.teams.full_cycle.headcount=13 (35.0%)" in text
+
+
+def test_a_sweep_of_practically_equal_cells_names_no_favourite(tmp_path: Path) -> None:
+    """F-j's kind in a sweep: "the best cell is truly the best in 78%" for cells apart by a few dollars."""
+    import numpy as np
+
+    from simulator.report.sweep_report import PRACTICALLY_EQUAL, Sweep, answer_paragraph, best_cell_chance
+
+    luck = np.random.default_rng(3).normal(3_000_000.0, 50_000.0, 20)
+    rows = []
+    for job, step in (("a", 0.0), ("b", 3.0)):
+        (tmp_path / job).mkdir()
+        runs = pd.DataFrame(
+            {"scenario": "today", "replication": range(20), "bookings": luck + step + np.arange(20) % 3}
+        )
+        runs.to_csv(tmp_path / job / "replications.csv", index=False)
+        mean = float(runs["bookings"].mean())
+        rows.append(
+            {"job": job, "org.teams.full_cycle.headcount": 12 + len(rows), "scenario": "today", "kpi": "bookings"}
+            | {"n": 20, "mean": mean, "ci_low": mean - 20_000.0, "ci_high": mean + 20_000.0}
+        )
+    sweep = Sweep(pd.DataFrame(rows), ["org.teams.full_cycle.headcount"], "bookings", "today", ["today"], "x")
+    sweep.jobs = {"a": {}, "b": {}}
+    chance = best_cell_chance(sweep, tmp_path, "today")
+    assert chance == PRACTICALLY_EQUAL
+    text = answer_paragraph(sweep, chance)
+    assert "resamplings" not in text and "The cells are practically equal on bookings" in text

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from simulator.analysis.decision import decision_of
+from simulator.analysis.equivalence import PRACTICAL_EQUIVALENCE, equal_words, ranking_practically_equal
 from simulator.analysis.formatting import (
     digits_apart,
     format_amount,
@@ -29,7 +30,7 @@ from simulator.analysis.formatting import (
     ties_words,
 )
 from simulator.analysis.planning import plan_figure
-from simulator.analysis.quantities import Kind, direction, kpi_kind
+from simulator.analysis.quantities import direction, has_run_spread
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, rank_scenarios
 from simulator.analysis.tables import (
     comparison_of,
@@ -40,7 +41,7 @@ from simulator.analysis.tables import (
     window_words,
 )
 from simulator.analysis.warmup import starts_from_state
-from simulator.analysis.wording import count_of, is_plural, join_words
+from simulator.analysis.wording import count_of, is_plural, join_words, possessive
 from simulator.config.decision import DecisionSettings
 from simulator.run.experiment import ExperimentResult
 
@@ -217,7 +218,9 @@ def _too_few(runs: int) -> str:
 
 def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str) -> str | None:
     runs = int(ranking["n"].min()) if len(ranking) > 1 else MIN_RUNS_FOR_BEST
-    if len(ranking) < 3:
+    # a ranking without paired differences (a hand-made one) has no practical equivalence to judge
+    equal = "diff_low" in ranking.columns and ranking_practically_equal(ranking, result.experiment.baseline)
+    if len(ranking) < 3 and not equal:
         if runs < MIN_RUNS_FOR_BEST:  # the ranking table's P(best) reads "-": say why
             return f"{_too_few(runs)} to say how likely either is the best (that takes {MIN_RUNS_FOR_BEST})."
         return None
@@ -228,7 +231,11 @@ def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str)
     first = ranking.iloc[0]
     p_best = float(first["p_best"])
     chance = (
-        f"; {first['scenario']} is the best in {p_best:.0%} of resamplings of the runs"
+        f"; the scenarios are practically equal on {kpi_phrase(result, kpi)} "
+        f"({equal_words(result.experiment.baseline)}), so no "
+        "probability of being the best is given: it would name a favourite for a difference too small to matter"
+        if equal
+        else f"; {first['scenario']} is the best in {p_best:.0%} of resamplings of the runs"
         if math.isfinite(p_best)
         else f"; {_too_few(runs)} to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})"
         if runs < MIN_RUNS_FOR_BEST
@@ -259,7 +266,7 @@ def _spread_words(result: ExperimentResult, scenario: str, kpi: str) -> str:
     interval was of the mean over runs, and one quarter spreads far wider.
     """
     row = summary_row(summary_of(result), scenario, kpi)
-    if row is None or kpi_kind(kpi) is Kind.EVENT or not {"p10", "p90", "n"} <= set(row.index):
+    if row is None or not has_run_spread(kpi) or not {"p10", "p90", "n"} <= set(row.index):
         return ""
     low, high, runs = float(row["p10"]), float(row["p90"]), int(row["n"])
     if runs < 10 or not (math.isfinite(low) and math.isfinite(high)) or low == high:
@@ -326,7 +333,12 @@ def _choice(result: ExperimentResult, decision: DecisionSettings, ranking: pd.Da
             return baseline, f"Keep {baseline}: {allowed[0]} is better on {phrase}, but {costly}."
     if allowed:
         rule = " within the guardrail limits" if decision.rule and decision.rule.max_worsening else ""
-        return allowed[0], f"Choose {allowed[0]}: it is clearly better than {baseline} on {phrase}{rule}."
+        small = (
+            f", though by less than {PRACTICAL_EQUIVALENCE:.1%} of {possessive(baseline)} mean: practically equal"
+            if ranking_practically_equal(ranking, baseline)
+            else ""
+        )
+        return allowed[0], f"Choose {allowed[0]}: it is clearly better than {baseline} on {phrase}{rule}{small}."
     if better:
         broken = join_words(_limits_broken(result, decision, better[0]))
         return baseline, f"Keep {baseline}: {better[0]} is better on {phrase}, but {broken}."

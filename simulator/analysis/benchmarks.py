@@ -1,16 +1,12 @@
 """What looks unusual: a run's headline figures against the ranges published for B2B sales.
 
-:data:`BENCHMARKS` is the one table of published ranges, each row with its source (the
-figures are those collected in the project's ``BENCHMARKS.md``, which names where each
-comes from). :func:`benchmark_checks` reads a scenario's figures from the summary table
+:data:`~simulator.analysis.published_ranges.BENCHMARKS` is the one table of published
+ranges, each row with its source (:mod:`simulator.analysis.published_ranges`).
+:func:`benchmark_checks` reads a scenario's figures from the summary table
 and says which lie outside their range and by how much; the report's "What looks
 unusual" section and the terminal summary print them. A figure outside its range is not
 necessarily wrong (the published ranges are medians of other companies), but it is the
 first thing a sales leader will question.
-
-Conversions: the model counts working days, publications count calendar days; 250
-working days are taken as 365 calendar days (a five-day week less holidays), so a
-calendar figure is multiplied by 250/365.
 """
 
 from __future__ import annotations
@@ -21,170 +17,26 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from simulator.analysis.formatting import UTILISATION_PREFIX, team_label
+from simulator.analysis.formatting import UTILISATION_PREFIX, format_money, team_label
+from simulator.analysis.published_ranges import (
+    ARR_PER_ACCOUNT_OWNER,
+    ASSUMED_WITH_EFFORT,
+    BENCHMARKS,
+    DOLLARS,
+    EXPANSION_SHARE_LARGER_BOOK,
+    EXPANSION_SHARE_SMALLER_BOOK,
+    FILLED,
+    LARGE_BOOK_ARR,
+    QUEUED_UTILISATION,
+    RATE,
+    SALES_AND_MARKETING_PER_NEW_ARR,
+    TEAM_UTILISATION,
+    WORKING_DAYS,
+    Benchmark,
+)
 from simulator.analysis.tables import summary_row
 from simulator.analysis.utilisation import queued_work
 from simulator.analysis.wording import join_words
-
-WORKING_DAYS_PER_CALENDAR_DAY = 250.0 / 365.0
-"""250 working days make a year of 365 calendar days."""
-
-RATE, WORKING_DAYS, DOLLARS_PER_DOLLAR = "rate", "working days", "$ per $"
-
-TEAM_UTILISATION = "utilisation (team)"
-"""Pseudo-KPI: each team's busy share of its selling time, for teams whose idle time stays idle."""
-QUEUED_UTILISATION = "utilisation (queued work)"
-"""Pseudo-KPI: the share of selling time on queued work (deals, renewals, expansions) of teams
-whose idle time is filled by prospecting or partner work; only its ceiling applies."""
-FILLED = 0.9
-"""A team doing prospecting or partner work and this busy in total has its idle time filled by it (a team
-can fall a little short of 100% when it runs out of fresh accounts between sittings); below it, as for a
-partner manager who has reached its partner cap, the team's total is checked."""
-SALES_AND_MARKETING_PER_NEW_ARR = "sales and marketing per $ of new ARR"
-"""Pseudo-KPI: (mean cost of sales + mean cost of leads) / mean bookings."""
-
-
-@dataclass(frozen=True, slots=True)
-class Benchmark:
-    """A published range for one headline figure.
-
-    Attributes:
-        kpi: The KPI compared (a summary KPI, or :data:`TEAM_UTILISATION`,
-            :data:`QUEUED_UTILISATION`, :data:`SALES_AND_MARKETING_PER_NEW_ARR`, derived
-            from the summary).
-        name: The figure's name, for a table row.
-        phrase: The figure in words, ``{value}`` standing for the run's value.
-        low: Low end of the published range, in ``unit``.
-        high: High end (``inf`` when only a low end is published).
-        unit: ``rate`` (a share, shown in %), ``working days`` or ``$ per $``.
-        source: Where the range comes from, and any conversion applied.
-        yearly: The range is of a ratio over one year that compounds over a longer or
-            shorter window (retention): a run's figure over another window is converted
-            to its yearly equivalent before it is compared (:func:`per_year`).
-        reads_low: Why salesim's figure is expected below the range (what it leaves out),
-            said with the figure when it is below; empty when nothing is left out.
-    """
-
-    kpi: str
-    name: str
-    phrase: str
-    low: float
-    high: float
-    unit: str
-    source: str
-    yearly: bool = False
-    reads_low: str = ""
-
-
-BENCHMARKS: tuple[Benchmark, ...] = (
-    Benchmark(
-        "quota_attainment_p50",
-        "Median quota attainment of ramped reps",
-        "median quota attainment of ramped reps {value}",
-        0.43,
-        0.54,
-        RATE,
-        "median AE quota attainment 43–54% (BENCHMARKS.md, People; surveys, no single study named)",
-    ),
-    Benchmark(
-        "reps_at_quota_share",
-        "Reps at quota",
-        "{value} of reps at quota",
-        0.20,
-        0.28,
-        RATE,
-        "20–28% of AEs reach quota (BenchSights, 83 companies, small sample); 22% in 2025 (Ebsta/Pavilion, "
-        "vendor: 78% missed) and 16% (Salesforce State of Sales: 84% missed the year before); other surveys "
-        "report up to ~50% (issue 13, no study named)",
-    ),
-    Benchmark(
-        "win_rate",
-        "Opportunity win rate",
-        "opportunity win rate {value}",
-        0.20,
-        0.35,
-        RATE,
-        "B2B opportunity to won 20–35% (enterprise 10–20%); ~21% of all opportunities, ~29% of qualified ones "
-        "(BENCHMARKS.md, Funnel)",
-    ),
-    Benchmark(
-        "cycle_time_days_p50",
-        "Median sales cycle",
-        "median sales cycle {value}",
-        60.0 * WORKING_DAYS_PER_CALENDAR_DAY,
-        84.0 * WORKING_DAYS_PER_CALENDAR_DAY,
-        WORKING_DAYS,
-        "median cycle 60 days (Bridge Group 2017, SaaS AE, $25k ACV), 72 (inside-sales AE, $35k ASP), ~84 "
-        "(Gong); calendar days x 250/365 (250 working days = 365 calendar days): 41–58 working days",
-    ),
-    Benchmark(
-        "net_revenue_retention",
-        "Net revenue retention",
-        "net revenue retention {value}",
-        1.00,
-        1.10,
-        RATE,
-        "median NRR 100–110% by contract size (SaaS Capital 2023, 1,500+ companies); 101% (Benchmarkit 2025)",
-        yearly=True,
-    ),
-    Benchmark(
-        "gross_revenue_retention",
-        "Gross revenue retention",
-        "gross revenue retention {value}",
-        0.90,
-        0.93,
-        RATE,
-        "median GRR 90–93% by contract size (SaaS Capital 2023)",
-        yearly=True,
-    ),
-    Benchmark(
-        "forecast_wape_quarter",
-        "Next-quarter forecast error (WAPE)",
-        "next-quarter forecast error (WAPE) {value}",
-        0.10,
-        math.inf,
-        RATE,
-        "79% of organisations miss their forecast by more than 10%, ~7% reach 90% accuracy; won deals land "
-        "31% from the 90-day forecast on average (InsideSales Labs, 270,912 won opportunities; vendor)",
-    ),
-    Benchmark(
-        TEAM_UTILISATION,
-        "Utilisation of selling time",
-        "the {team} team busy {value} of its selling time",
-        0.70,
-        0.85,
-        RATE,
-        "plan with 70–85% utilisation of selling time; above 85% queues grow (BENCHMARKS.md, People)",
-    ),
-    Benchmark(
-        QUEUED_UTILISATION,
-        "Selling time on deals, renewals and expansions (the rest prospects)",
-        "the {team} team busy {value} of its selling time on deals, renewals and expansions",
-        0.0,
-        0.85,
-        RATE,
-        "above 85% of selling time on queued work, queues grow (BENCHMARKS.md, People: plan with 70–85%); "
-        "a team whose idle time goes to prospecting or partners has no floor",
-    ),
-    Benchmark(
-        SALES_AND_MARKETING_PER_NEW_ARR,
-        "Sales and marketing cost per $1 of new bookings",
-        "{value} of sales and marketing cost per $1 of new bookings",
-        1.13,
-        2.00,
-        DOLLARS_PER_DOLLAR,
-        "$1.76 (2023) and $2.00 (2024) of sales and marketing per $1 of new-customer ARR (Benchmarkit); $1.13 per "
-        "$1 of new ARR (Pacific Crest 2016); a magic number of ~0.7 (KBCM 2024, second-hand) is $1.43. salesim "
-        "counts the cost of sales less the time spent on renewals and expansions, and the cost of leads; it leaves "
-        "out sales managers, "
-        "marketing staff and programmes and overheads (docs/MODEL.md, Not modelled), so its figure reads low",
-        reads_low="the reps, their tools and hiring, partner fees and leads only: managers, marketing staff "
-        "and overheads are not modelled",
-    ),
-)
-
-ASSUMED_WITH_EFFORT = frozenset({TEAM_UTILISATION, QUEUED_UTILISATION})
-"""The figures that follow from the effort per deal: assumed, not found, where calibration assumed it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +95,8 @@ def format_in_unit(value: float, unit: str) -> str:
         return f"{value:.1%}"
     if unit == WORKING_DAYS:
         return f"{value:.1f} working days"
+    if unit == DOLLARS:
+        return format_money(value)
     return f"${value:.2f}"
 
 
@@ -257,6 +111,8 @@ def range_words(benchmark: Benchmark) -> str:
         return f"{benchmark.low * 100:.0f}–{benchmark.high:.0%}"
     if unit == WORKING_DAYS:
         return f"{benchmark.low:.1f}–{benchmark.high:.1f} working days"
+    if unit == DOLLARS:
+        return f"{format_money(benchmark.low)}–{format_money(benchmark.high)}"
     return f"${benchmark.low:.2f}–${benchmark.high:.2f}"
 
 
@@ -268,12 +124,18 @@ def distance_words(check: BenchmarkCheck) -> str:
         return f"{check.distance * 100:.1f} points {where}"
     if unit == WORKING_DAYS:
         return f"{check.distance:.1f} working days {where}"
+    if unit == DOLLARS:
+        return f"{format_money(check.distance)} {where}"
     return f"${check.distance:.2f} {where}"
+
+
+_SHOWN = {RATE: 0.0005, WORKING_DAYS: 0.05, DOLLARS: 5_000.0}
+"""Half the last digit a figure is shown to, by unit (0.05 points, 0.05 working days, $5k of $M); $0.005 otherwise."""
 
 
 def _side(benchmark: Benchmark, value: float) -> int:
     """-1 below the range, 1 above, 0 inside or outside by less than the figures are shown to (0.05 points)."""
-    shown = {RATE: 0.0005, WORKING_DAYS: 0.05}.get(benchmark.unit, 0.005)
+    shown = _SHOWN.get(benchmark.unit, 0.005)
     if value < benchmark.low - shown:
         return -1
     if value > benchmark.high + shown:
@@ -294,16 +156,57 @@ def _figures(summary: pd.DataFrame, scenario: str, benchmark: Benchmark) -> list
         serving = summary_row(summary, scenario, "cost_retention")
         cost -= float(serving["mean"]) if serving is not None else 0.0
         return [("", (cost + leads) / booked, math.nan, math.nan)] if booked > 0 else []
+    if benchmark.kpi in (EXPANSION_SHARE_SMALLER_BOOK, EXPANSION_SHARE_LARGER_BOOK):
+        return _expansion_share(summary, scenario, larger=benchmark.kpi == EXPANSION_SHARE_LARGER_BOOK)
+    if benchmark.kpi == ARR_PER_ACCOUNT_OWNER:
+        return _arr_per_account_owner(summary, scenario)
     row = summary_row(summary, scenario, benchmark.kpi)
     if row is None:
         return []
     return [("", float(row["mean"]), float(row["ci_low"]), float(row["ci_high"]))]
 
 
+def _expansion_share(summary: pd.DataFrame, scenario: str, larger: bool) -> list[tuple[str, float, float, float]]:
+    """``expansion_share_of_new_arr`` when the scenario's book is on this benchmark's side of $50M."""
+    share, book = (summary_row(summary, scenario, k) for k in ("expansion_share_of_new_arr", "customer_arr"))
+    if share is None or book is None or not math.isfinite(float(book["mean"])):
+        return []
+    if (float(book["mean"]) >= LARGE_BOOK_ARR) != larger:
+        return []
+    return [("", float(share["mean"]), float(share["ci_low"]), float(share["ci_high"]))]
+
+
+def _arr_per_account_owner(summary: pd.DataFrame, scenario: str) -> list[tuple[str, float, float, float]]:
+    """``customer_arr_per_rep_<team>`` of each team owning customer accounts (one in a run)."""
+    rows = summary[(summary["scenario"] == scenario) & summary["kpi"].str.startswith(ARR_PER_ACCOUNT_OWNER)]
+    return [
+        (str(r["kpi"]).removeprefix(ARR_PER_ACCOUNT_OWNER), float(r["mean"]), float(r["ci_low"]), float(r["ci_high"]))
+        for _, r in rows.iterrows()
+    ]
+
+
+def sells(summary: pd.DataFrame, scenario: str, team: str, queued: float) -> bool:
+    """False for a team with no selling duties: no queued work (deals, renewals, expansions) and no prospecting.
+
+    A partner manager team spends its time recruiting and enabling partners: "0.0% queued
+    work, then 75% prospecting or partner work" in How busy each team is. Its 75% is not
+    selling time, so the 70–85% planning range of selling time (BENCHMARKS.md, People) says
+    nothing about it; it read "Utilisation of selling time 74.6%, inside" beside that table.
+    """
+    prospecting = summary_row(summary, scenario, f"{UTILISATION_PREFIX}{team}_prospecting")
+    prospects = prospecting is not None and float(prospecting["mean"]) >= _SHOWN[RATE]
+    return queued >= _SHOWN[RATE] or prospects
+
+
 def _utilisation(summary: pd.DataFrame, scenario: str, filled: bool) -> list[tuple[str, float, float, float]]:
-    """Teams whose idle time is filled by pool work (``filled``: their queued work) or not (their total)."""
+    """Teams whose idle time is filled by pool work (``filled``: their queued work) or not (their total).
+
+    Teams with no selling duties (:func:`sells`) are left out of both.
+    """
     figures = []
     for team, queued, _low, _high, adjusted in queued_work(summary, scenario):
+        if not sells(summary, scenario, team, queued):
+            continue
         total = summary_row(summary, scenario, f"{UTILISATION_PREFIX}{team}")
         is_filled = adjusted and total is not None and float(total["mean"]) >= FILLED
         if is_filled and filled:

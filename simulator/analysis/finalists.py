@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from simulator.analysis.equivalence import paired_practically_equal
 from simulator.analysis.ranking import probability_best
 from simulator.analysis.statistics import kpi_interval
 from simulator.analysis.team_mix import COST_KPI, Candidate, Evaluation, TeamMixProblem
@@ -34,6 +35,10 @@ class Finalist:
         feasible: Its mean cost is within the budget.
         today: True for the scenario's own headcounts.
         contender: Feasible and within the search's bounds: it can be recommended.
+        practically_equal: Every contender's paired difference to the best contender has its
+            95% CI within 0.5% of the best's mean
+            (:func:`simulator.analysis.equivalence.paired_practically_equal`): ``p_best`` is
+            then no preference and is not presented as one.
     """
 
     candidate: Candidate
@@ -47,6 +52,7 @@ class Finalist:
     feasible: bool
     today: bool = False
     contender: bool = False
+    practically_equal: bool = False
 
 
 def final_round(
@@ -76,6 +82,9 @@ def final_round(
     evaluations, result = problem.run(candidates, runs, workers, on_progress)
     contenders = [c.name for c in candidates if problem.feasible(evaluations[c]) and problem.within_bounds(c)]
     p_best = probability_best(result.replications, problem.kpi, contenders, problem.sign) if contenders else {}
+    by_mean = result.replications[result.replications["scenario"].isin(contenders)].groupby("scenario")[problem.kpi]
+    leader = [str(n) for n in (problem.sign * by_mean.mean()).sort_values(ascending=False, kind="stable").index]
+    equal = paired_practically_equal(result.replications, problem.kpi, leader)
     found = []
     for candidate in candidates:
         mine = result.replications[result.replications["scenario"] == candidate.name]
@@ -95,6 +104,7 @@ def final_round(
                 problem.feasible(evaluation),
                 today=candidate == today,
                 contender=candidate.name in contenders,
+                practically_equal=equal and candidate.name in contenders,
             )
         )
     found.sort(key=lambda f: (-problem.sign * f.mean, f.cost))  # a tie on the KPI goes to the cheaper mix

@@ -93,7 +93,7 @@ KPI_LABELS = {
     "cost_marketing": "Cost of leads (marketing)",
     "cost_retention": "Cost of serving customers (time on renewals and expansions)",
     "cac": "Customer acquisition cost (winning new customers, leads included, per customer won)",
-    "sales_efficiency": "Sales efficiency (new ARR per $ spent winning new customers)",
+    "sales_efficiency": "Sales efficiency (new ARR per $ of sales and marketing on new customers)",
     "contribution": "Contribution (new bookings - the cost of winning them, leads included)",
     "bookings_per_rep": "Bookings per selling rep",  # quota carriers; with no quota, teams credited with deals
     "quota_attainment_p50": "Median quota attainment",
@@ -116,6 +116,8 @@ KPI_LABELS = {
     "churned_accounts": "Churned accounts",
     "churned_arr": "Churned ARR",
     "expansion_bookings": "Expansion bookings",
+    "customer_arr": "Customer ARR at the end",
+    "expansion_share_of_new_arr": "Expansion share of new ARR",
     "gross_revenue_retention": "Gross revenue retention",
     "net_revenue_retention": "Net revenue retention",
 }
@@ -127,7 +129,7 @@ PIPELINE_MONEY = (
     "partner_margin_cost",
     "prm_tool_cost",
 )
-PIPELINE_RATES = ("gross_revenue_retention", "net_revenue_retention")
+PIPELINE_RATES = ("gross_revenue_retention", "net_revenue_retention", "expansion_share_of_new_arr")
 PIPELINE_WORK = {
     "sales": "new-business deals",
     "prospecting": "prospecting (fills idle time)",
@@ -147,8 +149,9 @@ _PREFIX_LABELS = (
     ("sla_breach_", "SLA breaches at {}"),
     ("hit_plan_", "Probability of hitting the plan in {}"),
     ("capacity_gap_", "Capacity lost to {}"),
+    ("customer_arr_per_rep_", "Customer ARR per rep of the {} team"),
 )
-MONEY_KPI_PREFIXES = ("cac", "contribution", "plan_shortfall", "plan_target", "capacity_")
+MONEY_KPI_PREFIXES = ("cac", "contribution", "plan_shortfall", "plan_target", "capacity_", "customer_arr")
 RATE_KPI_PREFIXES = (
     "quota_attainment",
     "reps_at_quota",
@@ -270,7 +273,7 @@ def format_money(value: float, signed: bool = False, extra_digits: int = 0) -> s
     return f"{sign}${body}"
 
 
-TWO_DECIMAL_KPIS = ("sales_efficiency",)  # $ of new ARR per $ of cost of sales: 0.95 and 1.04 differ
+TWO_DECIMAL_KPIS = ("sales_efficiency",)  # $ of new ARR per $ of sales and marketing: 0.95 and 1.04 differ
 
 
 def format_value(kpi: str, value: float, signed: bool = False, extra_digits: int = 0) -> str:

@@ -115,6 +115,9 @@ KPI_KINDS: tuple[KpiRow, ...] = tuple(
         ("renewals_", _N, _NONE),  # renewals_due: the size of the book coming up
         ("churned_", _N, _DOWN),
         ("expansion_bookings", _N, _UP),
+        ("expansion_share_of_new_arr", _P, _NONE),  # a published share, neither goal nor harm in itself
+        ("customer_arr_per_rep_", _N, _NONE),  # the book each owner carries: a planning figure
+        ("customer_arr", _N, _UP),
         ("expansions_won", _N, _UP),
         ("customers_active", _N, _UP),
         ("net_revenue_retention", _N, _UP),  # ARR kept plus expansion over ARR at the start
@@ -168,6 +171,17 @@ def kpi_range(kpi: str) -> tuple[float, float]:
 def is_share(kpi: str) -> bool:
     """True for KPIs whose values are shares in [0, 1] (``event`` and ``proportion`` kinds)."""
     return kpi_kind(kpi) in (Kind.EVENT, Kind.PROPORTION)
+
+
+def has_run_spread(kpi: str) -> bool:
+    """False for an ``event`` KPI (0 or 1 in each run, such as ``hit_plan``): its P10 / P50 / P90 are 0 or 1.
+
+    Shown as "a low, a typical and a high year", ``0.0% / 0.0% / 100.0%`` of "probability
+    of hitting the plan" read as "a typical year has a 0% chance"; the share of years that
+    hit the plan is its mean, shown with its interval. Tables and plots of single runs'
+    spread leave such KPIs out, as they leave out ``share_better``.
+    """
+    return kpi_kind(kpi) is not Kind.EVENT
 
 
 def has_relative_difference(kpi: str) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator.model.book_metrics import book_kpis
 from simulator.model.economics import won_in_window
 from simulator.model.employment import hired_in_window
 from simulator.model.masks import any_by_row, count_by_column, first_true_column
@@ -153,6 +154,7 @@ def _kpi_row(run: ReplicationRun) -> dict[str, float]:
     row.update(pod_kpis(run, won, closed_opportunities(run, ended)))
     row.update(bookings_by_source(run))
     row.update(pipeline_kpis(run))
+    row.update(book_kpis(run))
     return row
 
 

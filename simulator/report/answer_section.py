@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.answer import Answer
+from simulator.analysis.equivalence import equal_words, ranking_practically_equal
 from simulator.analysis.formatting import digits_apart, format_mean_ci, format_value, kpi_label
 from simulator.analysis.tables import summary_of, summary_row
 from simulator.report.markdown import figure_lines, md_table, text_table
@@ -59,16 +60,17 @@ def ranking_rows(
     names = [str(n) for n in ranking["scenario"]]
     extra = {k: _digits(summary, names, k) for k in [kpi, *shown]}
     rows = []
+    equal = ranking_practically_equal(ranking, baseline)
     for _, row in ranking.iterrows():
         scenario = str(row["scenario"])
         chosen = " (chosen)" if scenario == answer.recommended and len(ranking) > 1 else ""
-        p_best = float(row["p_best"])
+        p_best = math.nan if equal else float(row["p_best"])
         cells = [
             str(int(row["rank"])),
             scenario + chosen,
             format_mean_ci(summary_row(summary, scenario, kpi), kpi, words, extra[kpi]),
             _difference_cell(row, kpi, baseline),
-            f"{p_best:.0%}" if math.isfinite(p_best) else "-",
+            "equal" if equal else f"{p_best:.0%}" if math.isfinite(p_best) else "-",
         ]
         cells += [format_mean_ci(summary_row(summary, scenario, g), g, words, extra[g]) for g in shown]
         rows.append(cells)
@@ -107,7 +109,8 @@ def answer_section(result: ExperimentResult, answer: Answer, out_dir: Path, figu
     lines += [f"## The scenarios, ranked on {kpi_label(decision.primary).lower()}", ""]
     lines += [
         "Mean over runs (95% CI); the difference is paired run by run with the baseline; P(best) is the share of "
-        "resamplings of the runs in which the scenario has the best mean.",
+        'resamplings of the runs in which the scenario has the best mean, and reads "equal" when the scenarios '
+        f"are practically equal ({equal_words('the baseline')}: none is favoured).",
         "",
         *md_table(header, rows),
         "",

@@ -29,6 +29,7 @@ from simulator.analysis.formatting import (
     ties_words,
 )
 from simulator.analysis.precision import precision_section
+from simulator.analysis.quantities import has_run_spread
 from simulator.analysis.tables import (
     comparison_of,
     comparison_row,
@@ -268,7 +269,12 @@ def _key_numbers_section(result: ExperimentResult, out_dir: Path, figures: dict[
     summary, names = summary_of(result), scenario_names(result)
     kpis = _report_kpis(result, summary)
     means = [[kpi_axis_label(k), *[format_mean_ci(summary_row(summary, s, k), k) for s in names]] for k in kpis]
-    spread = [[kpi_axis_label(k), *[_spread_cell(summary_row(summary, s, k), k) for s in names]] for k in kpis]
+    # a 0/1 KPI's P10 / P50 / P90 are 0 or 1, no typical year's chance: its mean above is the share of years
+    spread = [
+        [kpi_axis_label(k), *[_spread_cell(summary_row(summary, s, k), k) for s in names]]
+        for k in kpis
+        if has_run_spread(k)
+    ]
     return [
         "## Key numbers",
         "",

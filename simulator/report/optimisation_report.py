@@ -20,6 +20,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from simulator.analysis.decision import check_decision, decision_of, kpi_name_issue
+from simulator.analysis.equivalence import equal_words
 from simulator.analysis.finalists import Finalist, top_ties
 from simulator.analysis.formatting import format_money, format_value, kpi_label, kpi_words
 from simulator.analysis.optimisation import Optimisation, exhaustive_optimisation, optimise
@@ -134,7 +135,10 @@ def answer_paragraph(found: Optimisation) -> str:
     p_best = sum(f.p_best for f in ties)
     who = "it is" if len(ties) == 1 else f"the {len(ties)} tied mixes together are"
     chance = (
-        f"{who} the best of the {contenders} finalists in {p_best:.0%} of resamplings of the runs"
+        f"the {contenders} finalists are practically equal on {kpi_words(kpi)} "
+        f"({equal_words(best.candidate.words())}), so none is favoured"
+        if best.practically_equal
+        else f"{who} the best of the {contenders} finalists in {p_best:.0%} of resamplings of the runs"
         if math.isfinite(p_best)
         else f"too few to say how likely {'it is' if len(ties) == 1 else 'they are'} the best of the {contenders} "
         f"finalists (that takes {MIN_RUNS_FOR_BEST})"
@@ -168,7 +172,7 @@ def _finalist_rows(found: Optimisation) -> list[list[str]]:
                 _mean_ci(kpi, f.mean, f.ci_low, f.ci_high),
                 _mean_ci("cost_of_sales", f.cost, f.cost_low, f.cost_high),
                 "yes" if f.feasible else "no",
-                f"{f.p_best:.0%}" if math.isfinite(f.p_best) else "-",
+                "equal" if f.practically_equal else f"{f.p_best:.0%}" if math.isfinite(f.p_best) else "-",
             ]
         )
     return rows

@@ -90,7 +90,9 @@ def _cost_section(summary: pd.DataFrame, names: list[str], out_dir: Path | None,
         "Cost of sales is people (pay and on-costs for the days employed, commission on credited bookings), "
         "tool seats, partner fees and hiring (recruiting and onboarding each rep who joins: backfills and planned "
         "hires). CAC is what winning new customers cost (the cost of sales less the time spent on renewals and "
-        "expansions, plus the cost of leads) per customer won; contribution is new bookings less that same cost. "
+        "expansions, plus the cost of leads) per customer won; sales efficiency is new bookings per $1 of that same "
+        "cost (the inverse of the sales and marketing cost per $1 of new bookings) and contribution is new bookings "
+        "less it. "
         "Mean over runs (95% CI); CAC and sales efficiency are each run's ratio averaged over runs, so they differ a "
         "little from the ratio of the mean costs and counts beside them:",
         "",

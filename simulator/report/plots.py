@@ -26,6 +26,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from simulator.analysis.answer import answer as answer_of
 from simulator.analysis.decision import decision_kpis
 from simulator.analysis.formatting import format_money, kpi_axis_label
+from simulator.analysis.quantities import has_run_spread
 from simulator.analysis.tables import comparison_of, scenario_names, summary_of
 from simulator.report.plot_attainment import plot_quota_attainment
 from simulator.report.plot_decision import plot_decision
@@ -73,7 +74,8 @@ def plot_kpi_distributions(
     Boxes hold the middle half of runs, the line inside is the median (P50), whiskers
     reach P10 and P90 and the white dot is the mean. Scenario names sit on the vertical
     axis, so any number of scenarios stays readable. KPIs absent from the table or NaN
-    in every run are skipped.
+    in every run are skipped, and so are 0/1 KPIs (``hit_plan``: a box of 0s and 1s;
+    :func:`~simulator.analysis.quantities.has_run_spread`).
 
     Args:
         replications: Tidy table, one row per scenario x replication.
@@ -90,7 +92,11 @@ def plot_kpi_distributions(
     names = ordered_scenarios(replications["scenario"].tolist(), baseline)
     colours = scenario_colours(names)
     wanted = DEFAULT_DISTRIBUTION_KPIS if kpis is None else kpis
-    shown = [k for k in dict.fromkeys(wanted) if k in replications.columns and replications[k].notna().any()]
+    shown = [
+        k
+        for k in dict.fromkeys(wanted)
+        if k in replications.columns and replications[k].notna().any() and has_run_spread(k)
+    ]
     if not shown:
         return save_figure(empty_figure("How results vary from run to run", "No KPI values to show"), path)
     fig, axes = grid(len(shown), 2, (5.6, 0.32 * len(names) + 1.4))

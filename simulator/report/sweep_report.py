@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from simulator.analysis.equivalence import equal_words, paired_practically_equal
 from simulator.analysis.formatting import format_money, format_value, kpi_label, kpi_words
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, probability_best
 from simulator.io.atomic import atomic_write
@@ -177,8 +178,16 @@ def _best_per_target(sweep: Sweep, rows: pd.DataFrame, targets: list[str]) -> st
     )
 
 
+PRACTICALLY_EQUAL = -1.0
+"""What :func:`best_cell_chance` returns when every cell is practically equal to the best: no preference."""
+
+
 def best_cell_chance(sweep: Sweep, sweep_dir: Path, scenario: str) -> float:
-    """The probability that the best cell is truly the best, from the jobs' runs (paired bootstrap); NaN if unknown."""
+    """The probability that the best cell is truly the best, from the jobs' runs (paired bootstrap); NaN if unknown.
+
+    :data:`PRACTICALLY_EQUAL` when every cell's paired difference to the best has its 95%
+    CI within 0.5% of the best's mean (:mod:`simulator.analysis.equivalence`).
+    """
     frames = []
     for job in sweep.jobs:
         path = sweep_dir / job / "replications.csv"
@@ -195,8 +204,12 @@ def best_cell_chance(sweep: Sweep, sweep_dir: Path, scenario: str) -> float:
     best = best_cell(rows, sweep.kpi)
     if best is None:
         return math.nan
-    chances = probability_best(pd.concat(frames, ignore_index=True), sweep.kpi, list(sweep.jobs))
-    return chances.get(str(best["job"]), math.nan)
+    runs = pd.concat(frames, ignore_index=True)
+    leader = str(best["job"])
+    if paired_practically_equal(runs, sweep.kpi, [leader, *(j for j in sweep.jobs if j != leader)]):
+        return PRACTICALLY_EQUAL
+    chances = probability_best(runs, sweep.kpi, list(sweep.jobs))
+    return chances.get(leader, math.nan)
 
 
 def answer_paragraph(sweep: Sweep, chance: float) -> str:
@@ -220,7 +233,12 @@ def answer_paragraph(sweep: Sweep, chance: float) -> str:
         runner_up = best_cell(others, kpi)
         if runner_up is not None:
             text += f" Next is {_cell_words(sweep, runner_up)} at {format_value(kpi, float(runner_up['mean']))}."
-    if math.isfinite(chance):
+    if chance == PRACTICALLY_EQUAL:
+        text += (
+            f" The cells are practically equal on {kpi_words(kpi)} ({equal_words('the best cell')}), so none is "
+            "favoured."
+        )
+    elif math.isfinite(chance):
         text += f" The best cell is truly the best in {chance:.0%} of resamplings of the runs (common random numbers)."
     elif int(best["n"]) < MIN_RUNS_FOR_BEST:
         runs = int(best["n"])

@@ -14,8 +14,6 @@ import pandas as pd
 
 from simulator.analysis.assumed import assumed_figures
 from simulator.analysis.benchmarks import (
-    BENCHMARKS,
-    WORKING_DAYS,
     BenchmarkCheck,
     benchmark_checks,
     figure_name,
@@ -24,6 +22,7 @@ from simulator.analysis.benchmarks import (
     unusual_lines,
     window_length,
 )
+from simulator.analysis.published_ranges import BENCHMARKS, WORKING_DAYS
 from simulator.analysis.tables import scenario_names, summary_of, window_years
 from simulator.run.experiment import ExperimentResult
 

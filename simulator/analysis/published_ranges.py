@@ -1,0 +1,219 @@
+"""The published ranges a run's headline figures are checked against, each with its source.
+
+:data:`BENCHMARKS` is the one table of published ranges (the figures collected in the
+project's ``BENCHMARKS.md``, which names where each comes from);
+:mod:`simulator.analysis.benchmarks` reads a scenario's figures and checks them against it.
+
+Conversions: the model counts working days, publications count calendar days; 250
+working days are taken as 365 calendar days (a five-day week less holidays), so a
+calendar figure is multiplied by 250/365.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+WORKING_DAYS_PER_CALENDAR_DAY = 250.0 / 365.0
+"""250 working days make a year of 365 calendar days."""
+
+RATE, WORKING_DAYS, DOLLARS_PER_DOLLAR, DOLLARS = "rate", "working days", "$ per $", "$"
+
+TEAM_UTILISATION = "utilisation (team)"
+"""Pseudo-KPI: each team's busy share of its selling time, for teams whose idle time stays idle."""
+QUEUED_UTILISATION = "utilisation (queued work)"
+"""Pseudo-KPI: the share of selling time on queued work (deals, renewals, expansions) of teams
+whose idle time is filled by prospecting or partner work; only its ceiling applies."""
+FILLED = 0.9
+"""A team doing prospecting or partner work and this busy in total has its idle time filled by it (a team
+can fall a little short of 100% when it runs out of fresh accounts between sittings); below it, as for a
+partner manager who has reached its partner cap, the team's total is checked."""
+SALES_AND_MARKETING_PER_NEW_ARR = "sales and marketing per $ of new ARR"
+"""Pseudo-KPI: (mean cost of sales + mean cost of leads) / mean bookings."""
+LARGE_BOOK_ARR = 50_000_000.0
+"""$ of customer ARR from which expansion is published at over 50% of new ARR (Benchmarkit 2025)."""
+EXPANSION_SHARE_SMALLER_BOOK = "expansion share of new ARR (book under $50M)"
+"""Pseudo-KPI: ``expansion_share_of_new_arr`` of a scenario whose ``customer_arr`` is under :data:`LARGE_BOOK_ARR`."""
+EXPANSION_SHARE_LARGER_BOOK = "expansion share of new ARR (book of $50M or more)"
+"""Pseudo-KPI: ``expansion_share_of_new_arr`` of a scenario whose ``customer_arr`` is :data:`LARGE_BOOK_ARR` or more."""
+ARR_PER_ACCOUNT_OWNER = "customer_arr_per_rep_"
+"""KPI prefix: the customer ARR per rep of the team owning customer accounts (its name follows)."""
+ARR_PER_CSM = 1_700_000.0
+"""$ of ARR per CSM, ~$1.7M (ClientSuccess survey of ~600 firms, second-hand; BENCHMARKS.md)."""
+ARR_PER_CSM_ALLOWANCE = 2.0
+"""salesim's allowance around that single survey median (no range is published): half to twice it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Benchmark:
+    """A published range for one headline figure.
+
+    Attributes:
+        kpi: The KPI compared (a summary KPI, or :data:`TEAM_UTILISATION`,
+            :data:`QUEUED_UTILISATION`, :data:`SALES_AND_MARKETING_PER_NEW_ARR`,
+            :data:`EXPANSION_SHARE_SMALLER_BOOK`, :data:`EXPANSION_SHARE_LARGER_BOOK`, derived
+            from the summary; or :data:`ARR_PER_ACCOUNT_OWNER`, a prefix the team's name follows).
+        name: The figure's name, for a table row.
+        phrase: The figure in words, ``{value}`` standing for the run's value.
+        low: Low end of the published range, in ``unit``.
+        high: High end (``inf`` when only a low end is published).
+        unit: ``rate`` (a share, shown in %), ``working days``, ``$ per $`` or ``$`` (shown as $4.20M).
+        source: Where the range comes from, and any conversion applied.
+        yearly: The range is of a ratio over one year that compounds over a longer or
+            shorter window (retention): a run's figure over another window is converted
+            to its yearly equivalent before it is compared (:func:`per_year`).
+        reads_low: Why salesim's figure is expected below the range (what it leaves out),
+            said with the figure when it is below; empty when nothing is left out.
+    """
+
+    kpi: str
+    name: str
+    phrase: str
+    low: float
+    high: float
+    unit: str
+    source: str
+    yearly: bool = False
+    reads_low: str = ""
+
+
+BENCHMARKS: tuple[Benchmark, ...] = (
+    Benchmark(
+        "quota_attainment_p50",
+        "Median quota attainment of ramped reps",
+        "median quota attainment of ramped reps {value}",
+        0.43,
+        0.54,
+        RATE,
+        "median AE quota attainment 43–54% (BENCHMARKS.md, People; surveys, no single study named)",
+    ),
+    Benchmark(
+        "reps_at_quota_share",
+        "Reps at quota",
+        "{value} of reps at quota",
+        0.20,
+        0.28,
+        RATE,
+        "20–28% of AEs reach quota (BenchSights, 83 companies, small sample); 22% in 2025 (Ebsta/Pavilion, "
+        "vendor: 78% missed) and 16% (Salesforce State of Sales: 84% missed the year before); other surveys "
+        "report up to ~50% (issue 13, no study named)",
+    ),
+    Benchmark(
+        "win_rate",
+        "Opportunity win rate",
+        "opportunity win rate {value}",
+        0.20,
+        0.35,
+        RATE,
+        "B2B opportunity to won 20–35% (enterprise 10–20%); ~21% of all opportunities, ~29% of qualified ones "
+        "(BENCHMARKS.md, Funnel)",
+    ),
+    Benchmark(
+        "cycle_time_days_p50",
+        "Median sales cycle",
+        "median sales cycle {value}",
+        60.0 * WORKING_DAYS_PER_CALENDAR_DAY,
+        84.0 * WORKING_DAYS_PER_CALENDAR_DAY,
+        WORKING_DAYS,
+        "median cycle 60 days (Bridge Group 2017, SaaS AE, $25k ACV), 72 (inside-sales AE, $35k ASP), ~84 "
+        "(Gong); calendar days x 250/365 (250 working days = 365 calendar days): 41–58 working days",
+    ),
+    Benchmark(
+        "net_revenue_retention",
+        "Net revenue retention",
+        "net revenue retention {value}",
+        1.00,
+        1.10,
+        RATE,
+        "median NRR 100–110% by contract size (SaaS Capital 2023, 1,500+ companies); 101% (Benchmarkit 2025)",
+        yearly=True,
+    ),
+    Benchmark(
+        "gross_revenue_retention",
+        "Gross revenue retention",
+        "gross revenue retention {value}",
+        0.90,
+        0.93,
+        RATE,
+        "median GRR 90–93% by contract size (SaaS Capital 2023)",
+        yearly=True,
+    ),
+    Benchmark(
+        "forecast_wape_quarter",
+        "Next-quarter forecast error (WAPE)",
+        "next-quarter forecast error (WAPE) {value}",
+        0.10,
+        math.inf,
+        RATE,
+        "79% of organisations miss their forecast by more than 10%, ~7% reach 90% accuracy; won deals land "
+        "31% from the 90-day forecast on average (InsideSales Labs, 270,912 won opportunities; vendor)",
+    ),
+    Benchmark(
+        EXPANSION_SHARE_SMALLER_BOOK,
+        "Expansion share of new ARR",
+        "expansion {value} of new ARR (expansion plus new-customer bookings)",
+        0.0,
+        0.50,
+        RATE,
+        "expansion is ~40% of new ARR, over 50% only above $50M ARR (Benchmarkit 2025, ~1,000 companies): "
+        "with a customer book under $50M, more than 50% is unusual",
+    ),
+    Benchmark(
+        EXPANSION_SHARE_LARGER_BOOK,
+        "Expansion share of new ARR",
+        "expansion {value} of new ARR (expansion plus new-customer bookings)",
+        0.50,
+        math.inf,
+        RATE,
+        "expansion is ~40% of new ARR, over 50% above $50M ARR (Benchmarkit 2025, ~1,000 companies): the "
+        "customer book is $50M or more",
+    ),
+    Benchmark(
+        ARR_PER_ACCOUNT_OWNER,
+        "Customer ARR per rep owning accounts",
+        "the {team} team carrying {value} of customer ARR per rep",
+        ARR_PER_CSM / ARR_PER_CSM_ALLOWANCE,
+        ARR_PER_CSM * ARR_PER_CSM_ALLOWANCE,
+        DOLLARS,
+        "~$1.7M ARR and ~104 accounts per CSM (ClientSuccess survey of ~600 firms, second-hand; BENCHMARKS.md, "
+        "Retention and expansion); one median, no range published: salesim flags half to twice it. The ARR of "
+        "the customers active at the window's end over the mean headcount of the team owning their accounts",
+    ),
+    Benchmark(
+        TEAM_UTILISATION,
+        "Utilisation of selling time",
+        "the {team} team busy {value} of its selling time",
+        0.70,
+        0.85,
+        RATE,
+        "plan with 70–85% utilisation of selling time; above 85% queues grow (BENCHMARKS.md, People)",
+    ),
+    Benchmark(
+        QUEUED_UTILISATION,
+        "Selling time on deals, renewals and expansions (the rest prospects)",
+        "the {team} team busy {value} of its selling time on deals, renewals and expansions",
+        0.0,
+        0.85,
+        RATE,
+        "above 85% of selling time on queued work, queues grow (BENCHMARKS.md, People: plan with 70–85%); "
+        "a team whose idle time goes to prospecting or partners has no floor",
+    ),
+    Benchmark(
+        SALES_AND_MARKETING_PER_NEW_ARR,
+        "Sales and marketing cost per $1 of new bookings",
+        "{value} of sales and marketing cost per $1 of new bookings",
+        1.13,
+        2.00,
+        DOLLARS_PER_DOLLAR,
+        "$1.76 (2023) and $2.00 (2024) of sales and marketing per $1 of new-customer ARR (Benchmarkit); $1.13 per "
+        "$1 of new ARR (Pacific Crest 2016); a magic number of ~0.7 (KBCM 2024, second-hand) is $1.43. salesim "
+        "counts the cost of sales less the time spent on renewals and expansions, and the cost of leads; it leaves "
+        "out sales managers, "
+        "marketing staff and programmes and overheads (docs/MODEL.md, Not modelled), so its figure reads low",
+        reads_low="the reps, their tools and hiring, partner fees and leads only: managers, marketing staff "
+        "and overheads are not modelled",
+    ),
+)
+
+ASSUMED_WITH_EFFORT = frozenset({TEAM_UTILISATION, QUEUED_UTILISATION})
+"""The figures that follow from the effort per deal: assumed, not found, where calibration assumed it."""
