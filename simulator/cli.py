@@ -30,7 +30,7 @@ from simulator.command_line import SEARCHPATH, hydra_refusal, prepare_command_li
 from simulator.compose import compose_experiment, config_dir, load_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.schema import dated_span_problem
-from simulator.io.occupied import OccupiedOutputError, refuse_foreign
+from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable, check_writable
 from simulator.run.experiment import Experiment
 from simulator.run.settings import RunnerSettings, runner_settings
@@ -406,6 +406,7 @@ def _warmup_main(args: Sequence[str]) -> int:
         )
         return EXIT_CONFIG_ERROR
     from simulator.analysis.warmup_study import study_warmup
+    from simulator.report.claims import claim_output
     from simulator.report.warmup_report import LAYOUT as WARMUP_LAYOUT
     from simulator.report.warmup_report import warmup_markdown, write_warmup
 
@@ -421,11 +422,13 @@ def _warmup_main(args: Sequence[str]) -> int:
     out = Path(options.out or f"outputs/warmup/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
     try:
         check_creatable(out)
-        refuse_foreign(out, WARMUP_LAYOUT)
+        replacing = claim_output(out, WARMUP_LAYOUT)
     except UnwritableOutputError as error:
         print(f"salesim: warmup: {error}", file=sys.stderr)
         print("salesim: nothing was run and no results were written.", file=sys.stderr)
         return EXIT_CONFIG_ERROR
+    if replacing:
+        print(f"salesim: warmup: {replacing}", file=sys.stderr)
     study = study_warmup(spec.config, name, experiment.seed, options.runs, options.years * year)
     written = write_warmup(study, out)
     print(warmup_markdown(study))

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from simulator.calibration.errors import CalibrationError
-from simulator.io.occupied import refuse_foreign
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 
 EXIT_BAD_INPUT = 2
@@ -103,6 +102,7 @@ def backtest_main(args: Sequence[str]) -> int:
     from simulator.calibration.calibrate import calibrate
     from simulator.report.backtest_report import LAYOUT as BACKTEST_LAYOUT
     from simulator.report.backtest_report import write_backtest
+    from simulator.report.claims import claim_output
     from simulator.run.backtest import run_origin
 
     started = time.perf_counter()
@@ -116,10 +116,12 @@ def backtest_main(args: Sequence[str]) -> int:
         for origin in origins:  # refuse a bad export or date before anything runs
             calibrate(options.mapping, origin, options.until)
         check_creatable(Path(options.out))
-        refuse_foreign(Path(options.out), BACKTEST_LAYOUT)  # the mapping's folder, a user's: never overwritten
+        replacing = claim_output(Path(options.out), BACKTEST_LAYOUT)  # a user's or another command's: refused
     except (CalibrationError, UnwritableOutputError) as error:
         print(f"salesim: backtest: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if replacing:
+        print(f"salesim: backtest: {replacing}", file=sys.stderr)
     results = []
     for origin in origins:
         print(f"salesim: backtest: origin {origin}: calibrating and running {options.runs} replications", flush=True)

@@ -39,8 +39,9 @@ from simulator.analysis.sensitivity import sensitivity_table
 from simulator.analysis.wording import count_of, join_words
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.io.atomic import atomic_write
-from simulator.io.occupied import FolderLayout, refuse_foreign
+from simulator.io.occupied import FolderLayout
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
+from simulator.report.claims import claim_output, remove_stale
 from simulator.report.html import write_html
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_tornado import plot_global, plot_tornado
@@ -53,6 +54,7 @@ LAYOUT = FolderLayout(
         {"sensitivity.csv", "sensitivity_global.csv", "tornado.png", "global.png", "report.md", "report.html", ".*.tmp"}
     ),
     marks=("sensitivity.csv",),
+    what="sensitivity study",
 )
 """What the study writes in its ``--out`` folder: it refuses a folder holding anything else."""
 TABLE_ROWS = 30  # levers listed in the report; sensitivity.csv has every one
@@ -280,6 +282,7 @@ def write_sensitivity(study: SensitivityStudy, out_dir: Path) -> list[Path]:
     written += list(figures.values())
     written.append(atomic_write(out_dir / "report.md", lambda f: f.write(text)))
     written.append(write_html(text, out_dir))
+    remove_stale(out_dir, LAYOUT, written)  # an earlier study's global table and figure, when this one has none
     return written
 
 
@@ -324,7 +327,9 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
         check_decision(experiment)
         out = Path(options.out or f"outputs/sensitivity/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
         check_creatable(out)  # before any run: a folder that cannot be written is refused now, not after the runs
-        refuse_foreign(out, LAYOUT)  # nor one holding what the study did not write: it is never overwritten
+        replacing = claim_output(out, LAYOUT)  # nor one holding what the study did not write: never overwritten
+        if replacing:
+            print(f"salesim: sensitivity: {replacing}", file=sys.stderr)
         scenario = options.scenario or experiment.baseline
         if scenario not in [s.name for s in experiment.scenarios]:
             names = ", ".join(s.name for s in experiment.scenarios)
