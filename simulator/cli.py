@@ -409,6 +409,7 @@ def _warmup_main(args: Sequence[str]) -> int:
     from simulator.report.claims import claim_output
     from simulator.report.warmup_report import LAYOUT as WARMUP_LAYOUT
     from simulator.report.warmup_report import warmup_markdown, write_warmup
+    from simulator.run.signals import written_in_full
 
     clock = spec.config.clock
     year = clock.calendar().days_per_year
@@ -429,8 +430,12 @@ def _warmup_main(args: Sequence[str]) -> int:
         return EXIT_CONFIG_ERROR
     if replacing:
         print(f"salesim: warmup: {replacing}", file=sys.stderr)
-    study = study_warmup(spec.config, name, experiment.seed, options.runs, options.years * year)
-    written = write_warmup(study, out)
+    try:
+        study = study_warmup(spec.config, name, experiment.seed, options.runs, options.years * year)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: a study is written only when every run is done
+        print("\nsalesim: warmup: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    written = written_in_full("warmup", lambda: write_warmup(study, out))
     print(warmup_markdown(study))
     print(f"salesim: warm-up study written to {written[0].parent}")
     return 0
@@ -469,6 +474,23 @@ SUBCOMMANDS = {
     "calibrate": _calibrate_main,
     "backtest": _backtest_main,
 }
+
+
+def _subcommand(name: str, args: Sequence[str]) -> int:
+    """Run a command; SIGTERM stops it as Ctrl-C does, and a stop the command did not word is one line, status 130.
+
+    Each command says what an interrupt of its runs leaves (nothing is written before
+    every run is done); one that comes elsewhere (Python or the engine loading, the
+    export being read) ends here, with no traceback.
+    """
+    from simulator.report.session import sigterm_interrupts
+
+    try:
+        with sigterm_interrupts():
+            return SUBCOMMANDS[name](args)
+    except KeyboardInterrupt:
+        print(f"\nsalesim: {name}: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _own_primary(args: list[str]) -> list[str]:
@@ -511,7 +533,7 @@ def main() -> None:
     warnings.formatwarning = one_line_warning
     args = sys.argv[1:]
     if args and args[0] in SUBCOMMANDS:
-        sys.exit(SUBCOMMANDS[args[0]](args[1:]))
+        sys.exit(_subcommand(args[0], args[1:]))
     describe = DESCRIBE_FLAG in args
     args = _own_primary(args)
     try:

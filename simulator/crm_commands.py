@@ -20,6 +20,7 @@ from simulator.calibration.errors import CalibrationError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 
 
 def _seed(text: str) -> int:
@@ -104,6 +105,7 @@ def backtest_main(args: Sequence[str]) -> int:
     from simulator.report.backtest_report import write_backtest
     from simulator.report.claims import claim_output
     from simulator.run.backtest import run_origin
+    from simulator.run.signals import written_in_full
 
     started = time.perf_counter()
     origins = [o.strip() for o in options.as_of.split(",") if o.strip()]
@@ -123,13 +125,26 @@ def backtest_main(args: Sequence[str]) -> int:
     if replacing:
         print(f"salesim: backtest: {replacing}", file=sys.stderr)
     results = []
-    for origin in origins:
-        print(f"salesim: backtest: origin {origin}: calibrating and running {options.runs} replications", flush=True)
-        results.append(
-            run_origin(options.mapping, origin, options.until, options.runs, options.seed, options.uncertainty, workers)
+    try:
+        for origin in origins:
+            print(
+                f"salesim: backtest: origin {origin}: calibrating and running {options.runs} replications", flush=True
+            )
+            results.append(
+                run_origin(
+                    options.mapping, origin, options.until, options.runs, options.seed, options.uncertainty, workers
+                )
+            )
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: a back-test is written only when every origin has run
+        print(
+            f"\nsalesim: backtest: interrupted after {len(results)} of {len(origins)} origins; nothing was written "
+            "(a back-test is written only when every origin has run: run it again, or with fewer --as-of dates)",
+            file=sys.stderr,
         )
-    written = write_backtest(
-        results, Path(options.out), options.runs, options.uncertainty, time.perf_counter() - started
+        return EXIT_INTERRUPTED
+    seconds = time.perf_counter() - started
+    written = written_in_full(
+        "backtest", lambda: write_backtest(results, Path(options.out), options.runs, options.uncertainty, seconds)
     )
     print((Path(options.out) / "backtest.md").read_text(encoding="utf-8").split("## Quarters")[0].strip())
     print(f"salesim: back-test written to {written[0].parent} in {time.perf_counter() - started:.1f} s")

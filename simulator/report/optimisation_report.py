@@ -35,6 +35,7 @@ from simulator.report.html import write_html
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_optimisation import plot_optimisation
 from simulator.run.experiment import Experiment
+from simulator.run.signals import written_in_full
 
 LAYOUT = FolderLayout(
     "salesim optimise",
@@ -399,7 +400,7 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the runs made so far are not enough for an answer
         print("\nsalesim: optimise: interrupted; nothing was written", file=sys.stderr)
         return 130
-    written = write_optimisation(found, out)
+    written = written_in_full("optimise", lambda: write_optimisation(found, out))
     print(answer_paragraph(found))
     print(f"salesim: optimisation written to {written[0].parent}")
     return 0

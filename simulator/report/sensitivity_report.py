@@ -47,6 +47,7 @@ from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_tornado import plot_global, plot_tornado
 from simulator.report.sensitivity_global import global_lines, global_words
 from simulator.run.experiment import Experiment
+from simulator.run.signals import written_in_full
 
 LAYOUT = FolderLayout(
     "salesim sensitivity",
@@ -368,7 +369,7 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the runs made so far are not enough for an answer
         print("\nsalesim: sensitivity: interrupted; nothing was written", file=sys.stderr)
         return 130
-    written = write_sensitivity(study, out)
+    written = written_in_full("sensitivity", lambda: write_sensitivity(study, out))
     print(answer_paragraph(study))
     print(f"salesim: sensitivity written to {written[0].parent}")
     return 0

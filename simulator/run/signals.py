@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
 _CAN_BLOCK = hasattr(signal, "pthread_sigmask")  # not on Windows
+T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -41,3 +44,24 @@ def become_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if _CAN_BLOCK:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+def written_in_full(command: str, write: Callable[[], T]) -> T:
+    """Call ``write`` (a command writing its results) with SIGINT and SIGTERM held back until it is done.
+
+    A stop request that arrives meanwhile never leaves the results half-written: they are
+    written in full, then the command says so on stderr and carries on (its work is done).
+    One that Python had taken before the signals were held back stops it as usual.
+    """
+    done: list[T] = []
+    try:
+        with stop_signals_deferred():
+            done.append(write())
+    except KeyboardInterrupt:
+        if not done:  # taken before writing began: nothing of this write is done
+            raise
+        print(
+            f"salesim: {command}: the stop request came while writing; the results were written in full",
+            file=sys.stderr,
+        )
+    return done[0]
