@@ -27,9 +27,9 @@ MAPPING = ROOT / "tests" / "fixtures" / "crm" / "a_opportunities" / "mapping.yam
 
 def test_backtest_interrupted_by_ctrl_c_says_so_in_one_line_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "bt"
+    options = ["--until", "2023-04-28", "--runs", "400", "--uncertainty", "none", "--workers", "2", "--out", str(out)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "simulator", "backtest", str(MAPPING), "--as-of", "2023-02-28,2023-03-10"]
-        + ["--until", "2023-04-28", "--runs", "400", "--uncertainty", "none", "--workers", "2", "--out", str(out)],
+        [sys.executable, "-m", "simulator", "backtest", str(MAPPING), "--as-of", "2023-02-28,2023-03-10", *options],
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,
