@@ -21,6 +21,8 @@ from simulator.io.output_dir import UnwritableOutputError, check_creatable
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
+BACKTEST_MIN_RUNS = 10
+"""Fewest replications per origin of a back-test: its P10 and P90 need some runs outside them."""
 
 
 def _seed(text: str) -> int:
@@ -111,8 +113,12 @@ def backtest_main(args: Sequence[str]) -> int:
     origins = [o.strip() for o in options.as_of.split(",") if o.strip()]
     workers = options.workers or os.cpu_count() or 1
     try:
-        if options.runs < 2:
-            raise CalibrationError(f"--runs {options.runs}: must be a whole number >= 2 (a band needs runs)")
+        if options.runs < BACKTEST_MIN_RUNS:
+            raise CalibrationError(
+                f"--runs {options.runs}: must be a whole number >= {BACKTEST_MIN_RUNS}: the back-test scores each "
+                "actual against the P10-P90 band of the runs, and from fewer runs P10 and P90 are little more than "
+                "the lowest and highest run (100, the default, gives a steady band)"
+            )
         if not origins:
             raise CalibrationError(f"--as-of {options.as_of!r}: give at least one origin date (YYYY-MM-DD)")
         for origin in origins:  # refuse a bad export or date before anything runs

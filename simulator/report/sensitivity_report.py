@@ -300,14 +300,27 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--kpi", default=None, help="KPI to explain (default: the experiment's primary decision KPI)")
     parser.add_argument("--scenario", default=None, help="scenario of the experiment (default: its baseline)")
     parser.add_argument("--params", default=None, help="comma-separated dotted keys (default: every numeric lever)")
-    parser.add_argument("--sections", default=",".join(LEVER_SECTIONS), help="sections searched for levers")
+    parser.add_argument(
+        "--sections",
+        default=",".join(LEVER_SECTIONS),
+        help=f"comma-separated config sections searched for levers (default {','.join(LEVER_SECTIONS)})",
+    )
     parser.add_argument("--delta", type=float, default=0.2, help="move of each lever, as a share of it (default 0.2)")
     parser.add_argument("--runs", type=int, default=10, help="replications per scenario (default 10)")
-    parser.add_argument("--global", dest="method", choices=("morris", "sobol", "none"), default="morris")
+    parser.add_argument(
+        "--global",
+        dest="method",
+        choices=("morris", "sobol", "none"),
+        default="morris",
+        help="then vary the strongest levers together: morris (screening, default), sobol (variance shares; "
+        "many more runs) or none (one at a time only)",
+    )
     parser.add_argument("--global-params", type=int, default=6, help="levers the global method varies (default 6)")
     parser.add_argument("--trajectories", type=int, default=MORRIS_MIN_TRAJECTORIES, help="Morris r (default 10)")
-    parser.add_argument("--sobol-samples", type=int, default=256, help="Sobol base sample N, a power of 2")
-    parser.add_argument("--global-runs", type=int, default=4, help="replications per global design point")
+    parser.add_argument(
+        "--sobol-samples", type=int, default=256, help="Sobol base sample N, a power of 2 (default 256)"
+    )
+    parser.add_argument("--global-runs", type=int, default=4, help="replications per global design point (default 4)")
     parser.add_argument("--workers", type=int, default=0, help="worker processes (default: every core)")
     parser.add_argument("--out", default=None, help="output folder (default outputs/sensitivity/<experiment>/<time>)")
     return parser
