@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -77,11 +78,20 @@ def test_backtest_stopped_between_origins_keeps_nothing(
 
 def test_a_stop_while_writing_waits_until_everything_is_written(capsys: pytest.CaptureFixture[str]) -> None:
     written: list[str] = []
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)  # a progress bar's thread: a blocked signal would reach it
+    other.start()
 
     def write() -> list[str]:
-        os.kill(os.getpid(), signal.SIGINT)  # held back until the write is done
+        os.kill(os.getpid(), signal.SIGINT)  # noted, acted on after the write is done
+        time.sleep(0.05)
         written.extend(["a.csv", "report.md"])
         return written
 
-    assert written_in_full("sensitivity", write) == ["a.csv", "report.md"]
+    try:
+        assert written_in_full("sensitivity", write) == ["a.csv", "report.md"]
+    finally:
+        stop.set()
+        other.join()
     assert "the results were written in full" in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Ctrl-C stops as before afterwards

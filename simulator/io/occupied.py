@@ -109,8 +109,12 @@ class OccupiedOutputError(UnwritableOutputError):
     """
 
     def __init__(self, folder: Path, foreign: Sequence[str], advice: str, owner: FolderLayout | None = None) -> None:
-        held = f"the results of {owner.words()}" if owner is not None else "what salesim did not write"
-        super().__init__(folder, f"it holds {held} ({shown(foreign)}); nothing was run or written. {advice}")
+        held = (
+            f"the results of {owner.words()}: {shown(foreign)}"
+            if owner is not None
+            else f"what salesim did not write ({shown(foreign)})"
+        )
+        super().__init__(folder, f"it holds {held}; nothing was run or written. {advice}")
         self.foreign = list(foreign)
         self.owner = owner
 
@@ -136,13 +140,11 @@ def refuse_foreign(folder: Path, layout: FolderLayout, advice: str = "", others:
         return
     owner = next((o for o in others if o.command != layout.command and not foreign_entries(folder, o)), None)
     if owner is not None:
-        raise OccupiedOutputError(
-            folder,
-            own_files(folder, owner),
-            f"Choose another folder for {layout.words()}; it replaces only its own earlier results, "
-            f"never {owner.words()}'s",
-            owner,
+        advice = advice or (
+            f"Choose another folder with --out DIR: {layout.command} replaces only its own earlier results, "
+            "never another command's"
         )
+        raise OccupiedOutputError(folder, own_files(folder, owner), advice, owner)
     advice = advice or (
         f"Choose another folder with --out DIR, or move those out of it first ({layout.command} writes "
         "again only into a folder it wrote)"

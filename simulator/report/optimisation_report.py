@@ -28,7 +28,7 @@ from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
 from simulator.analysis.team_mix import TeamMixProblem, bounds_issue
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.io.atomic import atomic_write
-from simulator.io.occupied import FolderLayout
+from simulator.io.occupied import FolderLayout, OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.report.claims import claim_output
 from simulator.report.html import write_html
@@ -392,7 +392,8 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
                 )
     except (ConfigError, UnwritableOutputError) as error:
         print(f"salesim: {error}", file=sys.stderr)
-        print("salesim: nothing was run and no results were written.", file=sys.stderr)
+        if not isinstance(error, OccupiedOutputError):  # that one says so, and what to do
+            print("salesim: nothing was run and no results were written.", file=sys.stderr)
         return 2
     except KeyError as error:
         print(f"salesim: optimise: {error.args[0]}", file=sys.stderr)

@@ -39,7 +39,7 @@ from simulator.analysis.sensitivity import sensitivity_table
 from simulator.analysis.wording import count_of, join_words
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.io.atomic import atomic_write
-from simulator.io.occupied import FolderLayout
+from simulator.io.occupied import FolderLayout, OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.report.claims import claim_output, remove_stale
 from simulator.report.html import write_html
@@ -374,7 +374,8 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
         print(f"salesim: {error}", file=sys.stderr)
         done = getattr(error, "replications", 0)
         ran = f"the one-at-a-time phase ran {count_of(done, 'replication')}" if done else "nothing was run"
-        print(f"salesim: {ran} and no results were written.", file=sys.stderr)
+        if not isinstance(error, OccupiedOutputError):  # that one says so, and what to do
+            print(f"salesim: {ran} and no results were written.", file=sys.stderr)
         return 2
     except KeyError as error:
         print(f"salesim: sensitivity: {error.args[0]}", file=sys.stderr)

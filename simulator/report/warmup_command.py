@@ -16,6 +16,7 @@ from pathlib import Path
 
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.schema import dated_span_problem
+from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.run.experiment import Experiment
 
@@ -75,7 +76,8 @@ def warmup_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]
         replacing = claim_output(out, WARMUP_LAYOUT)
     except UnwritableOutputError as error:
         print(f"salesim: warmup: {error}", file=sys.stderr)
-        print("salesim: nothing was run and no results were written.", file=sys.stderr)
+        if not isinstance(error, OccupiedOutputError):  # that one says so, and what to do
+            print("salesim: nothing was run and no results were written.", file=sys.stderr)
         return EXIT_CONFIG_ERROR
     if replacing:
         print(f"salesim: warmup: {replacing}", file=sys.stderr)

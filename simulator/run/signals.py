@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
+from types import FrameType
 from typing import TypeVar
 
 STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
@@ -47,21 +49,29 @@ def become_worker() -> None:
 
 
 def written_in_full(command: str, write: Callable[[], T]) -> T:
-    """Call ``write`` (a command writing its results) with SIGINT and SIGTERM held back until it is done.
+    """Call ``write`` (a command writing its results) with SIGINT and SIGTERM noted, not acted on, until it is done.
 
     A stop request that arrives meanwhile never leaves the results half-written: they are
     written in full, then the command says so on stderr and carries on (its work is done).
-    One that Python had taken before the signals were held back stops it as usual.
+    The signals' handlers are replaced, not the signals blocked: a blocked signal still
+    reaches any other thread (a progress bar's), and Python acts on it in the main thread.
     """
-    done: list[T] = []
+    if threading.current_thread() is not threading.main_thread():
+        return write()  # handlers can only be set from the main thread
+    noted: list[int] = []
+
+    def note(signum: int, frame: FrameType | None) -> None:
+        noted.append(signum)
+
+    previous = {signum: signal.signal(signum, note) for signum in sorted(STOP_SIGNALS)}
     try:
-        with stop_signals_deferred():
-            done.append(write())
-    except KeyboardInterrupt:
-        if not done:  # taken before writing began: nothing of this write is done
-            raise
+        result = write()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if noted:
         print(
             f"salesim: {command}: the stop request came while writing; the results were written in full",
             file=sys.stderr,
         )
-    return done[0]
+    return result
