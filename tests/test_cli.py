@@ -333,7 +333,7 @@ def test_console_script_is_the_same_app(tmp_path: Path) -> None:
 CRM_MAPPING = ROOT / "tests" / "fixtures" / "crm" / "a_opportunities" / "mapping.yaml"
 SUBCOMMAND_OUTPUTS = {
     "calibrate": [str(CRM_MAPPING), "--as-of", "2023-02-28", "--until", "2023-04-28"],
-    "backtest": [str(CRM_MAPPING), "--as-of", "2023-02-28", "--until", "2023-04-28", "--runs", "2"],
+    "backtest": [str(CRM_MAPPING), "--as-of", "2023-02-28", "--until", "2023-04-28", "--runs", "10"],
     "warmup": ["--runs", "2", "--years", "0.2", *SHORT[2:]],
     "sensitivity": ["--params", "org.teams.full_cycle.headcount", "--runs", "2", "--global", "none", *SHORT],
     "optimise": ["--team", "full_cycle=11:12", "--trials", "1", "--runs", "2", "--final-runs", "2", *SHORT],
