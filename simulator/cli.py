@@ -10,8 +10,10 @@ library, which tests call directly.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import json
 import os
+import re
 import shlex
 import sys
 import warnings
@@ -26,12 +28,11 @@ from hydra.core.utils import JobReturn
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from simulator.command_line import SEARCHPATH, hydra_refusal, prepare_command_line, restore_overrides
+from simulator.command_line import SEARCHPATH, UNKNOWN_KEY, hydra_refusal, prepare_command_line, restore_overrides
 from simulator.compose import compose_experiment, config_dir, load_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.config.schema import dated_span_problem
-from simulator.io.occupied import OccupiedOutputError, refuse_foreign
-from simulator.io.output_dir import UnwritableOutputError, check_creatable, check_writable
+from simulator.io.occupied import OccupiedOutputError
+from simulator.io.output_dir import UnwritableOutputError, check_writable
 from simulator.run.experiment import Experiment
 from simulator.run.settings import RunnerSettings, runner_settings
 
@@ -373,64 +374,10 @@ def _command_experiment(command: str, overrides: Sequence[str], workers_option: 
 
 
 def _warmup_main(args: Sequence[str]) -> int:
-    """``salesim warmup [--runs N] [--years Y] [--scenario S] [--out DIR] [OVERRIDES...]``."""
-    import argparse
-    import time
+    """``salesim warmup [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.warmup_command`)."""
+    from simulator.report.warmup_command import warmup_main
 
-    parser = argparse.ArgumentParser(
-        prog="salesim warmup",
-        description="Run a scenario from day 0 for some years, average its state (open pipeline, customers, "
-        "partners, ramped FTE, tenure) over runs and choose the warm-up by MSER-5. Overrides as for a run.",
-    )
-    parser.add_argument("--runs", type=int, default=20, help="replications to average (default 20)")
-    parser.add_argument("--years", type=float, default=3.0, help="years of the calendar to simulate (default 3)")
-    parser.add_argument("--scenario", default=None, help="scenario of the experiment (default: its baseline)")
-    parser.add_argument("--out", default=None, help="output folder (default outputs/warmup/<experiment>/<time>)")
-    options, overrides = parser.parse_known_args(list(args))
-    if options.runs < 2 or not 0 < options.years <= 50:
-        print("salesim: warmup: --runs must be at least 2 and --years in (0, 50]", file=sys.stderr)
-        return EXIT_CONFIG_ERROR
-    try:
-        experiment = _command_experiment("warmup", overrides, workers_option=False)
-        name = options.scenario or experiment.baseline
-        spec = experiment.scenario(name)
-    except ConfigError as error:
-        print(f"salesim: {error}", file=sys.stderr)
-        print("salesim: nothing was run and no results were written.", file=sys.stderr)
-        return EXIT_CONFIG_ERROR
-    except KeyError:
-        names = ", ".join(s.name for s in experiment.scenarios)
-        print(
-            f"salesim: warmup: --scenario {options.scenario}: not a scenario of {experiment.name} ({names})",
-            file=sys.stderr,
-        )
-        return EXIT_CONFIG_ERROR
-    from simulator.analysis.warmup_study import study_warmup
-    from simulator.report.warmup_report import LAYOUT as WARMUP_LAYOUT
-    from simulator.report.warmup_report import warmup_markdown, write_warmup
-
-    clock = spec.config.clock
-    year = clock.calendar().days_per_year
-    too_late = clock.start_date and dated_span_problem(clock.start_date, options.years * year, clock.holidays)
-    if too_late:  # the study's own span must fit the dated calendar
-        print(
-            f"salesim: warmup: clock.start_date = {clock.start_date} with --years {options.years:g}: {too_late}",
-            file=sys.stderr,
-        )
-        return EXIT_CONFIG_ERROR
-    out = Path(options.out or f"outputs/warmup/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
-    try:
-        check_creatable(out)
-        refuse_foreign(out, WARMUP_LAYOUT)
-    except UnwritableOutputError as error:
-        print(f"salesim: warmup: {error}", file=sys.stderr)
-        print("salesim: nothing was run and no results were written.", file=sys.stderr)
-        return EXIT_CONFIG_ERROR
-    study = study_warmup(spec.config, name, experiment.seed, options.runs, options.years * year)
-    written = write_warmup(study, out)
-    print(warmup_markdown(study))
-    print(f"salesim: warm-up study written to {written[0].parent}")
-    return 0
+    return warmup_main(args, lambda overrides: _command_experiment("warmup", overrides, workers_option=False))
 
 
 def _sensitivity_main(args: Sequence[str]) -> int:
@@ -466,6 +413,23 @@ SUBCOMMANDS = {
     "calibrate": _calibrate_main,
     "backtest": _backtest_main,
 }
+
+
+def _subcommand(name: str, args: Sequence[str]) -> int:
+    """Run a command; SIGTERM stops it as Ctrl-C does, and a stop the command did not word is one line, status 130.
+
+    Each command says what an interrupt of its runs leaves (nothing is written before
+    every run is done); one that comes elsewhere (Python or the engine loading, the
+    export being read) ends here, with no traceback.
+    """
+    from simulator.report.session import sigterm_interrupts
+
+    try:
+        with sigterm_interrupts():
+            return SUBCOMMANDS[name](args)
+    except KeyboardInterrupt:
+        print(f"\nsalesim: {name}: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _own_primary(args: list[str]) -> list[str]:
@@ -508,7 +472,17 @@ def main() -> None:
     warnings.formatwarning = one_line_warning
     args = sys.argv[1:]
     if args and args[0] in SUBCOMMANDS:
-        sys.exit(SUBCOMMANDS[args[0]](args[1:]))
+        sys.exit(_subcommand(args[0], args[1:]))
+    if args and re.fullmatch(r"[A-Za-z][\w-]*", args[0]):  # a bare word is no override: a command mistyped
+        close = difflib.get_close_matches(args[0], list(SUBCOMMANDS), n=1, cutoff=0.6)
+        hint = f": did you mean '{close[0]}'?" if close else ""
+        print(
+            f"salesim: unknown command '{args[0]}'{hint} (commands: {', '.join(SUBCOMMANDS)}; a run takes "
+            "key=value overrides, e.g. experiment=plan_check)",
+            file=sys.stderr,
+        )
+        print("salesim: nothing was run.", file=sys.stderr)
+        sys.exit(EXIT_CONFIG_ERROR)
     describe = DESCRIBE_FLAG in args
     args = _own_primary(args)
     try:
@@ -531,11 +505,33 @@ def main() -> None:
         refusal = hydra_refusal(error) if users_full_error is None else None
         if refusal is None:
             raise
-        _refuse(refusal)
+        _refuse(_closest_key(refusal, args))
     finally:
         os.environ.pop(COMMAND_LINE_ENV, None)
         if users_full_error is None:
             os.environ.pop(FULL_ERROR_ENV, None)
+
+
+def _closest_key(refusal: ConfigError, args: Sequence[str]) -> ConfigError:
+    """A key Hydra refused before salesim saw it (``--cfg job KEY=V``), told as a run tells it: with the closest key.
+
+    The shipped configs are composed with the command line's overrides, as a run would; its
+    refusal (``did you mean ...``) replaces Hydra's. Any other refusal is returned as it is.
+    """
+    if not any(issue.allowed == UNKNOWN_KEY for issue in refusal.issues):
+        return refusal
+    from hydra._internal.utils import get_args_parser
+
+    try:
+        parsed = get_args_parser().parse_args(list(args))
+        if parsed.config_dir or parsed.config_path or parsed.config_name:
+            return refusal  # a config of the user's: the shipped ones cannot say which key was meant
+        load_experiment(None, [line.lstrip("+") for line in parsed.overrides])
+    except ConfigError as error:
+        return error
+    except (Exception, SystemExit):  # composing failed otherwise: the first refusal stands
+        return refusal
+    return refusal
 
 
 def _refuse(error: ConfigError) -> NoReturn:

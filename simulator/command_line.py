@@ -35,6 +35,9 @@ from simulator.config.errors import ConfigError, ConfigIssue
 
 SEARCHPATH = "hydra.searchpath"
 
+UNKNOWN_KEY = "no such key in the config: check its spelling (salesim adds no key a config does not have)"
+"""What a key no config has is told, when Hydra refuses it before salesim's own check can name the closest key."""
+
 # Hydra flags after which the command line only prints something: leave its overrides as typed.
 _PRINT_ONLY_FLAGS = ("cfg", "info", "help", "hydra_help", "shell_completion")
 
@@ -89,6 +92,10 @@ def composition_issue(error: Exception, where: str, shown: Any) -> ConfigIssue:
             f"a comma makes a list or a sweep: write {key}=[{value}] for a list, '{key}=\"{value}\"' for text, "
             "or add --multirun to run one job per value",
         )
+    unknown = re.search(r"Could not override '([^']+)'\. To append to your config use \+(\S+)", message)
+    if unknown:  # a key no config has, seen by Hydra first (--cfg, --info): Hydra's "+key" would add a typo
+        key, value = unknown[1], unknown[2].split("=", 1)[1] if "=" in unknown[2] else None
+        return ConfigIssue(key, value, UNKNOWN_KEY)
     merging = re.search(r"Error merging override \+*(\S+)", message)
     past_end = _past_the_end(error)
     if merging and past_end:  # pipeline.stages.9.conversion=0.5 on a pipeline of 6 stages

@@ -17,10 +17,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from simulator.calibration.errors import CalibrationError
-from simulator.io.occupied import refuse_foreign
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+BACKTEST_MIN_RUNS = 10
+"""Fewest replications per origin of a back-test: its P10 and P90 need some runs outside them."""
 
 
 def _seed(text: str) -> int:
@@ -103,31 +105,52 @@ def backtest_main(args: Sequence[str]) -> int:
     from simulator.calibration.calibrate import calibrate
     from simulator.report.backtest_report import LAYOUT as BACKTEST_LAYOUT
     from simulator.report.backtest_report import write_backtest
+    from simulator.report.claims import claim_output
     from simulator.run.backtest import run_origin
+    from simulator.run.signals import written_in_full
 
     started = time.perf_counter()
     origins = [o.strip() for o in options.as_of.split(",") if o.strip()]
     workers = options.workers or os.cpu_count() or 1
     try:
-        if options.runs < 2:
-            raise CalibrationError(f"--runs {options.runs}: must be a whole number >= 2 (a band needs runs)")
+        if options.runs < BACKTEST_MIN_RUNS:
+            raise CalibrationError(
+                f"--runs {options.runs}: must be a whole number >= {BACKTEST_MIN_RUNS}: the back-test scores each "
+                "actual against the P10-P90 band of the runs, and from fewer runs P10 and P90 are little more than "
+                "the lowest and highest run (100, the default, gives a steady band)"
+            )
         if not origins:
             raise CalibrationError(f"--as-of {options.as_of!r}: give at least one origin date (YYYY-MM-DD)")
         for origin in origins:  # refuse a bad export or date before anything runs
             calibrate(options.mapping, origin, options.until)
         check_creatable(Path(options.out))
-        refuse_foreign(Path(options.out), BACKTEST_LAYOUT)  # the mapping's folder, a user's: never overwritten
+        replacing = claim_output(Path(options.out), BACKTEST_LAYOUT)  # a user's or another command's: refused
     except (CalibrationError, UnwritableOutputError) as error:
         print(f"salesim: backtest: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if replacing:
+        print(f"salesim: backtest: {replacing}", file=sys.stderr)
     results = []
-    for origin in origins:
-        print(f"salesim: backtest: origin {origin}: calibrating and running {options.runs} replications", flush=True)
-        results.append(
-            run_origin(options.mapping, origin, options.until, options.runs, options.seed, options.uncertainty, workers)
+    try:
+        for origin in origins:
+            print(
+                f"salesim: backtest: origin {origin}: calibrating and running {options.runs} replications", flush=True
+            )
+            results.append(
+                run_origin(
+                    options.mapping, origin, options.until, options.runs, options.seed, options.uncertainty, workers
+                )
+            )
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: a back-test is written only when every origin has run
+        print(
+            f"\nsalesim: backtest: interrupted after {len(results)} of {len(origins)} origins; nothing was written "
+            "(a back-test is written only when every origin has run: run it again, or with fewer --as-of dates)",
+            file=sys.stderr,
         )
-    written = write_backtest(
-        results, Path(options.out), options.runs, options.uncertainty, time.perf_counter() - started
+        return EXIT_INTERRUPTED
+    seconds = time.perf_counter() - started
+    written = written_in_full(
+        "backtest", lambda: write_backtest(results, Path(options.out), options.runs, options.uncertainty, seconds)
     )
     print((Path(options.out) / "backtest.md").read_text(encoding="utf-8").split("## Quarters")[0].strip())
     print(f"salesim: back-test written to {written[0].parent} in {time.perf_counter() - started:.1f} s")

@@ -608,6 +608,20 @@ TABLE: list[BadInput] = [
         "--sobol-samples = 3: must be a power of 2 of at least 8 (512 to 1,024 settle the indices)",
         via="cli",
     ),
+    row("warmup", ["warmup", "--years", "0"], "--years = 0: must be more than 0 and at most 50", via="cli"),
+    row(
+        "warmup",
+        ["warmup", "--runs", "0"],
+        "--runs = 0: must be a whole number >= 2 (the state is averaged over runs)",
+        via="cli",
+    ),
+    row(
+        "org",
+        ["--cfg", "job", "org.teams.full_cycle.headcont=3"],
+        "org.teams.full_cycle.headcont = 3: no scenario of generalist_vs_specialist has this key; …; did you mean "
+        "'org.teams.full_cycle.headcount'?",
+        via="cli",
+    ),
 ]
 
 

@@ -68,3 +68,15 @@ def test_a_bad_origin_is_refused_before_anything_runs(tmp_path: Path, capsys: py
     out = tmp_path / "bt"
     code = backtest_main([str(MAPPING), "--as-of", "2023-02-30", "--until", "2023-04-28", "--out", str(out)])
     assert code == 2 and "--as-of" in capsys.readouterr().err and not out.exists()
+
+
+def test_too_few_runs_for_a_p10_p90_band_are_refused_saying_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "bt"
+    code = backtest_main(
+        [str(MAPPING), "--as-of", "2023-02-28", "--until", "2023-04-28", "--runs", "3", "--out", str(out)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert "--runs 3: must be a whole number >= 10: the back-test scores each actual against the P10-P90 band" in err

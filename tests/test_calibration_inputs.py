@@ -229,3 +229,41 @@ def test_a_failed_replace_leaves_the_old_folder_as_it_was(tmp_path: Path, monkey
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
     assert (out / "calibration.md").read_text() == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["company", "export"]
+
+
+def test_opportunities_with_a_blank_owner_are_counted_with_what_was_done(tmp_path: Path) -> None:
+    # a fresh-user check blanked the mapped owner column on 50 rows: accepted, counted nowhere
+    mapping = copy(tmp_path)
+    for line in (3, 9, 20):  # rows 2, 8 and 19: the owner (sixth field) left empty
+        edit_lines(
+            mapping.parent / "opportunities.csv", line, lambda s: ",".join([*s.split(",")[:5], "", *s.split(",")[6:]])
+        )
+    problems = calibrate(str(mapping), AS_OF).export.problems
+    counted = [(p, n, action) for p, n, action in problems.items if "no owner" in p]
+    assert counted == [
+        (
+            "opportunities with no owner (column 'Owner' empty)",
+            3,
+            "kept in arrivals, outcomes and the open pipeline; left out of the owners' shares, the skill spread "
+            "and deals per owner",
+        )
+    ]
+    (tmp_path / "clean").mkdir()
+    clean = calibrate(str(copy(tmp_path / "clean")), AS_OF).export.problems
+    assert not [p for p, _, _ in clean.items if "no owner" in p]
+
+
+@pytest.mark.parametrize(("field", "column"), [(1, "Created"), (2, "Closed")])
+def test_a_placeholder_date_decades_before_the_others_is_refused_naming_its_cell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], field: int, column: str
+) -> None:
+    mapping = copy(tmp_path)
+    opportunities = mapping.parent / "opportunities.csv"
+    line = next(  # a won row: it has both dates
+        i for i, s in enumerate(opportunities.read_text().splitlines(), 1) if ",Won," in s
+    )
+    edit_lines(
+        opportunities, line, lambda s: ",".join([*s.split(",")[:field], "1900-01-01", *s.split(",")[field + 1 :]])
+    )
+    err = refused(mapping, capsys)
+    assert f"column '{column}', row {line - 1}" in err and "'1900-01-01' is more than 20 years before" in err

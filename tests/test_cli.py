@@ -333,7 +333,7 @@ def test_console_script_is_the_same_app(tmp_path: Path) -> None:
 CRM_MAPPING = ROOT / "tests" / "fixtures" / "crm" / "a_opportunities" / "mapping.yaml"
 SUBCOMMAND_OUTPUTS = {
     "calibrate": [str(CRM_MAPPING), "--as-of", "2023-02-28", "--until", "2023-04-28"],
-    "backtest": [str(CRM_MAPPING), "--as-of", "2023-02-28", "--until", "2023-04-28", "--runs", "2"],
+    "backtest": [str(CRM_MAPPING), "--as-of", "2023-02-28", "--until", "2023-04-28", "--runs", "10"],
     "warmup": ["--runs", "2", "--years", "0.2", *SHORT[2:]],
     "sensitivity": ["--params", "org.teams.full_cycle.headcount", "--runs", "2", "--global", "none", *SHORT],
     "optimise": ["--team", "full_cycle=11:12", "--trials", "1", "--runs", "2", "--final-runs", "2", *SHORT],
@@ -398,3 +398,21 @@ def test_help_lists_the_commands(tmp_path: Path) -> None:
         assert f"salesim {command} " in done.stdout, command
     assert "--describe" in done.stdout and "== Configuration groups ==" in done.stdout
     assert not list(tmp_path.iterdir())
+
+
+def test_a_mistyped_command_is_named_with_the_closest_one(tmp_path: Path) -> None:
+    """``python -m simulator sensitivty --runs 2`` printed Hydra's usage and 'unrecognized arguments: --runs 2'."""
+    done = salesim("sensitivty", "--runs", "2", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "salesim: unknown command 'sensitivty': did you mean 'sensitivity'?" in done.stderr
+    assert "usage:" not in done.stderr and "nothing was run" in done.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_every_command_option_says_what_it_does_and_its_default(capsys: pytest.CaptureFixture[str]) -> None:
+    """``sensitivity --help`` had no words for --global and no default for --sections."""
+    with pytest.raises(SystemExit):
+        cli.SUBCOMMANDS["sensitivity"](["--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "--global {morris,sobol,none} then vary the strongest levers together" in shown
+    assert "(default market,pipeline,org,workforce,pipelines)" in shown

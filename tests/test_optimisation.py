@@ -364,3 +364,15 @@ def test_practically_equal_finalists_get_no_favourite(problem: TeamMixProblem) -
     text = answer_paragraph(found)
     assert "resamplings" not in text and "the 2 finalists are practically equal on bookings" in text, text
     assert "within ±0.5% of a=2's mean" in text
+
+
+def test_with_no_mix_within_the_budget_the_cheapest_mix_simulated_is_named_and_re_run() -> None:
+    # every mix costs more than $1k a year; today (a=2, b=2) is the dearest, a=1, b=1 the cheapest
+    dear = TeamMixProblem(_experiment(a=2, b=2), "base", "bookings", {"a": (1, 2), "b": (1, 2)}, 1_000.0)
+    found = optimise(dear, trials=4, runs=3, first_runs=2, finalists=2, final_runs=2, seed=0, workers=1)
+    assert set(found.trials["state"]) == {"over budget"}
+    cheapest = found.trials.loc[found.trials["cost"].idxmin()]
+    assert (cheapest["a"], cheapest["b"]) == (1, 1)
+    assert {f.candidate.words() for f in found.finalists} == {"a=1, b=1", "a=2, b=2"}
+    assert found.recommended is None
+    assert "; the cheapest found, a=1, b=1, costs " in answer_paragraph(found)

@@ -14,7 +14,7 @@ bounds, is within the budget and has a better mean than every one of them.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from simulator.analysis.equivalence import paired_practically_equal
@@ -62,8 +62,13 @@ def final_round(
     runs: int,
     workers: int | None,
     on_progress: Callable[[int], None] | None,
+    simulated: Iterable[Evaluation] = (),
 ) -> tuple[list[Finalist], int]:
     """Re-run the ``count`` best feasible mixes of ``complete`` and today's with ``runs`` replications, best first.
+
+    When no mix of ``complete`` is within the budget, the cheapest mix simulated (of
+    ``complete`` and ``simulated``: the search's trials over budget or stopped early) is
+    re-run instead, so the report can name the cheapest mix found.
 
     Returns:
         The finalists (best mean first; the cheaper of equal means first) and the runs each had.
@@ -73,8 +78,9 @@ def final_round(
         (e for e in complete.values() if problem.feasible(e)), key=lambda e: (-problem.sign * e.mean, e.cost)
     )
     chosen = [e.candidate for e in ranked[:count]]
-    if not chosen:  # nothing within the budget: show the cheapest found
-        chosen = [min(complete.values(), key=lambda e: e.cost).candidate] if complete else []
+    if not chosen:  # nothing within the budget: show the cheapest simulated, over budget or stopped early too
+        every = [*complete.values(), *simulated]
+        chosen = [min(every, key=lambda e: e.cost).candidate] if every else []
     today = problem.today()
     candidates = [*chosen, *([today] if today not in chosen else [])]
     if not candidates:

@@ -219,7 +219,8 @@ def optimise(
         rows += [_row(len(rows) + i, *outcomes[c], problem) for i, c in enumerate(new)]
     complete = {c: e for c, (state, e) in outcomes.items() if state == COMPLETE}
     table = pd.DataFrame(rows, columns=_columns(problem))
-    chosen, final_runs_table = final_round(problem, complete, finalists, final_runs, workers, on_progress)
+    others = [e for state, e in outcomes.values() if state != COMPLETE]  # over budget or stopped early
+    chosen, final_runs_table = final_round(problem, complete, finalists, final_runs, workers, on_progress, others)
     settings: dict[str, object] = {
         "trials": trials,
         "runs": runs,

@@ -32,7 +32,9 @@ WRITTEN = frozenset(
 )
 """Every file calibrate writes, relative to the folder (folders: the parts before a '/')."""
 
-LAYOUT = FolderLayout("calibrate", WRITTEN, marks=("calibration.md", "config.yaml"))
+LAYOUT = FolderLayout(
+    "salesim calibrate", WRITTEN, marks=("calibration.md", "config.yaml"), what="calibrated config folder"
+)
 """A folder calibrate wrote: its files alone, calibration.md and config.yaml among them."""
 
 

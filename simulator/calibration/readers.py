@@ -181,7 +181,9 @@ def _to_dates(values: pd.Series, date_format: str | None) -> pd.Series:
             )
 
 
-def parse_dates(values: pd.Series, path: Path, name: str, date_format: str | None = None) -> np.ndarray:
+def parse_dates(
+    values: pd.Series, path: Path, name: str, date_format: str | None = None, deal_dates: bool = True
+) -> np.ndarray:
     """Dates as ``datetime64[D]`` (NaT where empty).
 
     Without ``date_format``, pandas infers the format from the first date; a column of
@@ -190,7 +192,9 @@ def parse_dates(values: pd.Series, path: Path, name: str, date_format: str | Non
     Raises:
         CalibrationError: Naming the first cell that is not empty and not a date, or, when
             the column mixes formats, the first cell and the first one written otherwise, or
-            the first date after today (the machine's date).
+            the first date after today (the machine's date), or (``deal_dates``: a deal's or
+            a stage's dates, not a roster's start dates) the first more than
+            :data:`YEARS_BEFORE_MEDIAN` years before the column's median date.
     """
     filled = values != ""
     # a time zone (2017-03-01T10:30:00+02:00, ...Z) is dropped: the day is the one the CRM wrote
@@ -226,7 +230,33 @@ def parse_dates(values: pd.Series, path: Path, name: str, date_format: str | Non
         f"is after today ({today}): an export holds no dates in the future (is an expected close date mapped as "
         "the date a deal closed?)",
     )
+    if deal_dates:
+        _refuse_long_before(result, values, path, name)
     return result
+
+
+YEARS_BEFORE_MEDIAN = 20
+"""A deal date this many years before its column's median date is a placeholder (1900-01-01) or a typing error."""
+
+
+def _refuse_long_before(dates: np.ndarray, values: pd.Series, path: Path, name: str) -> None:
+    """Refuse the first date more than :data:`YEARS_BEFORE_MEDIAN` years before the column's median date."""
+    known = dates[~np.isnat(dates)]
+    if known.size == 0:
+        return
+    median = np.sort(known)[known.size // 2]
+    earliest = median - np.timedelta64(round(YEARS_BEFORE_MEDIAN * 365.25), "D")
+    with np.errstate(invalid="ignore"):
+        early = pd.Series(~np.isnat(dates) & (dates < earliest))
+    _first(
+        early,
+        values,
+        path,
+        name,
+        f"is more than {YEARS_BEFORE_MEDIAN} years before the column's median date ({median}): a placeholder "
+        "or typing error, not a deal's date; correct the cell, or blank it (a row with no created date is left "
+        "out and counted, a closed row with no close date is treated as open and counted)",
+    )
 
 
 DECIMAL_COMMA = r"(?:\d,\d{1,2}$)|(?:\.\d{3},)"

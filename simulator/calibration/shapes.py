@@ -222,6 +222,14 @@ def _finish(out: pd.DataFrame, mapping: MappingFile, problems: DataProblems, nam
     problems.add("negative durations (closed before created)", int(negative.sum()), "left out")
     keep = ~duplicated & ~np.isnat(created) & ~negative
     frame = out.assign(created=created, closed=closed, outcome=outcome)[keep].reset_index(drop=True)
+    owner_column = mapping.opportunities.columns.owner
+    if owner_column is not None:  # mapped, yet empty on some rows: no one's deals
+        problems.add(
+            f"opportunities with no owner (column '{owner_column}' empty)",
+            int((frame["owner"] == "").sum()),
+            "kept in arrivals, outcomes and the open pipeline; left out of the owners' shares, the skill spread "
+            "and deals per owner",
+        )
     if not np.isin(frame["outcome"], ["won", "lost", "no_decision"]).any():
         raise CalibrationError("no closed deal at all: nothing to fit outcomes or durations on", file=name)
     bad = ~np.isin(frame["outcome"], OUTCOMES)
@@ -252,7 +260,9 @@ def _roster_and_prices(export: Export, mapping: MappingFile) -> None:
             roster[key] = series.to_numpy() if series is not None else ""
         for key in ("start", "end"):
             series = column(raw, getattr(cols, key), path)
-            roster[key] = parse_dates(series, path, str(getattr(cols, key))) if series is not None else None
+            roster[key] = (
+                parse_dates(series, path, str(getattr(cols, key)), deal_dates=False) if series is not None else None
+            )  # a rep who started decades before most deals is no error
         _one_row_each(roster, "owner", {k: getattr(cols, k) for k in ("team", "office", "manager")}, path)
         repeated = roster["owner"].duplicated() & (roster["owner"] != "")
         export.problems.add("owners listed twice in the roster (the same team)", int(repeated.sum()), "one row kept")

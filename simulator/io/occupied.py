@@ -30,11 +30,28 @@ class FolderLayout:
             part may be a glob pattern (``store/s*-r*.csv``, ``[0-9]*/report.md``).
         marks: Files every folder it wrote holds (``store/manifest.json``): a folder
             without them was not written by it, even if every name matches.
+        what: What a folder it wrote holds, as messages name it (``a sensitivity study``).
     """
 
     command: str
     written: frozenset[str]
     marks: tuple[str, ...] = ()
+    what: str = ""
+
+    def words(self) -> str:
+        """``a sensitivity study (salesim sensitivity)``, or the command alone."""
+        article = "an" if self.what[:1] in tuple("aeiou") else "a"
+        return f"{article} {self.what} ({self.command})" if self.what else self.command
+
+
+def own_files(folder: Path, layout: FolderLayout) -> list[str]:
+    """The files in ``folder`` the layout's command writes (relative names, sorted); ``[]`` if none or no folder."""
+    if not Path(folder).is_dir():
+        return []
+    found: list[str] = []
+    files: list[str] = []
+    _walk(Path(folder), "", [tuple(name.split("/")) for name in layout.written], found, files)
+    return files
 
 
 def foreign_entries(folder: Path, layout: FolderLayout) -> list[str]:
@@ -88,33 +105,48 @@ class OccupiedOutputError(UnwritableOutputError):
 
     Attributes:
         foreign: What in the folder the command did not write.
+        owner: The other salesim command whose results the folder holds, if it is one's.
     """
 
-    def __init__(self, folder: Path, foreign: Sequence[str], advice: str) -> None:
-        super().__init__(
-            folder, f"it holds what salesim did not write ({shown(foreign)}); nothing was run or written. {advice}"
+    def __init__(self, folder: Path, foreign: Sequence[str], advice: str, owner: FolderLayout | None = None) -> None:
+        held = (
+            f"the results of {owner.words()}: {shown(foreign)}"
+            if owner is not None
+            else f"what salesim did not write ({shown(foreign)})"
         )
+        super().__init__(folder, f"it holds {held}; nothing was run or written. {advice}")
         self.foreign = list(foreign)
+        self.owner = owner
 
 
-def refuse_foreign(folder: Path, layout: FolderLayout, advice: str = "") -> None:
+def refuse_foreign(folder: Path, layout: FolderLayout, advice: str = "", others: Sequence[FolderLayout] = ()) -> None:
     """Refuse a ``folder`` that exists and holds anything ``layout``'s command did not write.
 
     Args:
         folder: The output folder (need not exist).
         layout: What the command writes there.
         advice: What to do instead, said after the refusal (default: another ``--out`` folder).
+        others: The other commands' layouts: a folder holding one's results is named as such.
 
     Raises:
-        OccupiedOutputError: Naming the folder, the first few foreign entries, and ``advice``.
+        OccupiedOutputError: Naming the folder, the first few foreign entries (or the other
+            command whose results it holds), and ``advice``.
     """
     folder = Path(folder)
     if not folder.is_dir():
         return  # new (or a file in the way: check_writable says so)
     foreign = foreign_entries(folder, layout)
-    if foreign:
+    if not foreign:
+        return
+    owner = next((o for o in others if o.command != layout.command and not foreign_entries(folder, o)), None)
+    if owner is not None:
         advice = advice or (
-            f"Choose another folder with --out DIR, or move those out of it first ({layout.command} writes "
-            "again only into a folder it wrote)"
+            f"Choose another folder with --out DIR: {layout.command} replaces only its own earlier results, "
+            "never another command's"
         )
-        raise OccupiedOutputError(folder, foreign, advice)
+        raise OccupiedOutputError(folder, own_files(folder, owner), advice, owner)
+    advice = advice or (
+        f"Choose another folder with --out DIR, or move those out of it first ({layout.command} writes "
+        "again only into a folder it wrote)"
+    )
+    raise OccupiedOutputError(folder, foreign, advice)

@@ -27,6 +27,7 @@ LAYOUT = FolderLayout(
     "salesim backtest",
     frozenset({"backtest.csv", "backtest.md", ".*.tmp", *(f"fan_{kpi}.png" for kpi in KPIS)}),
     marks=("backtest.md",),
+    what="back-test",
 )
 """What the back-test writes in its ``--out`` folder: it refuses a folder holding anything else."""
 

@@ -29,17 +29,20 @@ from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
 from simulator.analysis.team_mix import TeamMixProblem, bounds_issue
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.io.atomic import atomic_write
-from simulator.io.occupied import FolderLayout, refuse_foreign
+from simulator.io.occupied import FolderLayout, OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
+from simulator.report.claims import claim_output
 from simulator.report.html import write_html
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_optimisation import plot_optimisation
 from simulator.run.experiment import Experiment
+from simulator.run.signals import written_in_full
 
 LAYOUT = FolderLayout(
     "salesim optimise",
     frozenset({"optimisation.csv", "optimisation.png", "report.md", "report.html", ".*.tmp"}),
     marks=("optimisation.csv",),
+    what="team-mix search",
 )
 """What the search writes in its ``--out`` folder: it refuses a folder holding anything else."""
 
@@ -351,7 +354,9 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
         check_decision(experiment)
         out = Path(options.out or f"outputs/optimise/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
         check_creatable(out)  # before any run: a folder that cannot be written is refused now, not after the runs
-        refuse_foreign(out, LAYOUT)  # nor one holding what the search did not write: it is never overwritten
+        replacing = claim_output(out, LAYOUT)  # nor one holding what the search did not write: never overwritten
+        if replacing:
+            print(f"salesim: optimise: {replacing}", file=sys.stderr)
         scenario = options.scenario or experiment.baseline
         if scenario not in [s.name for s in experiment.scenarios]:
             names = ", ".join(s.name for s in experiment.scenarios)
@@ -391,7 +396,8 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
                 )
     except (ConfigError, UnwritableOutputError) as error:
         print(f"salesim: {error}", file=sys.stderr)
-        print("salesim: nothing was run and no results were written.", file=sys.stderr)
+        if not isinstance(error, OccupiedOutputError):  # that one says so, and what to do
+            print("salesim: nothing was run and no results were written.", file=sys.stderr)
         return 2
     except KeyError as error:
         print(f"salesim: optimise: {error.args[0]}", file=sys.stderr)
@@ -399,7 +405,7 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the runs made so far are not enough for an answer
         print("\nsalesim: optimise: interrupted; nothing was written", file=sys.stderr)
         return 130
-    written = write_optimisation(found, out)
+    written = written_in_full("optimise", lambda: write_optimisation(found, out))
     print(answer_paragraph(found))
     print(f"salesim: optimisation written to {written[0].parent}")
     return 0

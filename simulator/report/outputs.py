@@ -64,6 +64,7 @@ RUN_LAYOUT = FolderLayout(
         }
     ),
     marks=(f"{STORE_DIRNAME}/manifest.json",),
+    what="run",
 )
 """What a run writes in its folder: its outputs and its results store, whose manifest every run folder holds."""
 
@@ -77,7 +78,9 @@ def refuse_foreign_run(out_dir: Path) -> None:
     Raises:
         OccupiedOutputError: Naming the folder, what in it salesim did not write, and what to do.
     """
-    refuse_foreign(out_dir, RUN_LAYOUT, KEEP_OUT)
+    from simulator.report.claims import known_layouts  # they import this module
+
+    refuse_foreign(out_dir, RUN_LAYOUT, KEEP_OUT, known_layouts())
 
 
 def remove_outputs(out_dir: Path) -> list[Path]:

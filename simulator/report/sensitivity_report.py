@@ -39,13 +39,15 @@ from simulator.analysis.sensitivity import sensitivity_table
 from simulator.analysis.wording import count_of, join_words
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.io.atomic import atomic_write
-from simulator.io.occupied import FolderLayout, refuse_foreign
+from simulator.io.occupied import FolderLayout, OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
+from simulator.report.claims import claim_output, remove_stale
 from simulator.report.html import write_html
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_tornado import plot_global, plot_tornado
 from simulator.report.sensitivity_global import global_lines, global_words
 from simulator.run.experiment import Experiment
+from simulator.run.signals import written_in_full
 
 LAYOUT = FolderLayout(
     "salesim sensitivity",
@@ -53,6 +55,7 @@ LAYOUT = FolderLayout(
         {"sensitivity.csv", "sensitivity_global.csv", "tornado.png", "global.png", "report.md", "report.html", ".*.tmp"}
     ),
     marks=("sensitivity.csv",),
+    what="sensitivity study",
 )
 """What the study writes in its ``--out`` folder: it refuses a folder holding anything else."""
 TABLE_ROWS = 30  # levers listed in the report; sensitivity.csv has every one
@@ -281,6 +284,7 @@ def write_sensitivity(study: SensitivityStudy, out_dir: Path) -> list[Path]:
     written += list(figures.values())
     written.append(atomic_write(out_dir / "report.md", lambda f: f.write(text)))
     written.append(write_html(text, out_dir))
+    remove_stale(out_dir, LAYOUT, written)  # an earlier study's global table and figure, when this one has none
     return written
 
 
@@ -297,14 +301,27 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--kpi", default=None, help="KPI to explain (default: the experiment's primary decision KPI)")
     parser.add_argument("--scenario", default=None, help="scenario of the experiment (default: its baseline)")
     parser.add_argument("--params", default=None, help="comma-separated dotted keys (default: every numeric lever)")
-    parser.add_argument("--sections", default=",".join(LEVER_SECTIONS), help="sections searched for levers")
+    parser.add_argument(
+        "--sections",
+        default=",".join(LEVER_SECTIONS),
+        help=f"comma-separated config sections searched for levers (default {','.join(LEVER_SECTIONS)})",
+    )
     parser.add_argument("--delta", type=float, default=0.2, help="move of each lever, as a share of it (default 0.2)")
     parser.add_argument("--runs", type=int, default=10, help="replications per scenario (default 10)")
-    parser.add_argument("--global", dest="method", choices=("morris", "sobol", "none"), default="morris")
+    parser.add_argument(
+        "--global",
+        dest="method",
+        choices=("morris", "sobol", "none"),
+        default="morris",
+        help="then vary the strongest levers together: morris (screening, default), sobol (variance shares; "
+        "many more runs) or none (one at a time only)",
+    )
     parser.add_argument("--global-params", type=int, default=6, help="levers the global method varies (default 6)")
     parser.add_argument("--trajectories", type=int, default=MORRIS_MIN_TRAJECTORIES, help="Morris r (default 10)")
-    parser.add_argument("--sobol-samples", type=int, default=256, help="Sobol base sample N, a power of 2")
-    parser.add_argument("--global-runs", type=int, default=4, help="replications per global design point")
+    parser.add_argument(
+        "--sobol-samples", type=int, default=256, help="Sobol base sample N, a power of 2 (default 256)"
+    )
+    parser.add_argument("--global-runs", type=int, default=4, help="replications per global design point (default 4)")
     parser.add_argument("--workers", type=int, default=0, help="worker processes (default: every core)")
     parser.add_argument("--out", default=None, help="output folder (default outputs/sensitivity/<experiment>/<time>)")
     return parser
@@ -325,7 +342,9 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
         check_decision(experiment)
         out = Path(options.out or f"outputs/sensitivity/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
         check_creatable(out)  # before any run: a folder that cannot be written is refused now, not after the runs
-        refuse_foreign(out, LAYOUT)  # nor one holding what the study did not write: it is never overwritten
+        replacing = claim_output(out, LAYOUT)  # nor one holding what the study did not write: never overwritten
+        if replacing:
+            print(f"salesim: sensitivity: {replacing}", file=sys.stderr)
         scenario = options.scenario or experiment.baseline
         if scenario not in [s.name for s in experiment.scenarios]:
             names = ", ".join(s.name for s in experiment.scenarios)
@@ -356,7 +375,8 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
         print(f"salesim: {error}", file=sys.stderr)
         done = getattr(error, "replications", 0)
         ran = f"the one-at-a-time phase ran {count_of(done, 'replication')}" if done else "nothing was run"
-        print(f"salesim: {ran} and no results were written.", file=sys.stderr)
+        if not isinstance(error, OccupiedOutputError):  # that one says so, and what to do
+            print(f"salesim: {ran} and no results were written.", file=sys.stderr)
         return 2
     except KeyError as error:
         print(f"salesim: sensitivity: {error.args[0]}", file=sys.stderr)
@@ -364,7 +384,7 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the runs made so far are not enough for an answer
         print("\nsalesim: sensitivity: interrupted; nothing was written", file=sys.stderr)
         return 130
-    written = write_sensitivity(study, out)
+    written = written_in_full("sensitivity", lambda: write_sensitivity(study, out))
     print(answer_paragraph(study))
     print(f"salesim: sensitivity written to {written[0].parent}")
     return 0

@@ -37,7 +37,7 @@ SUMMARY_NAME = "sweep_summary.csv"
 HYDRA_RECORD = "multirun.yaml"
 """What Hydra's sweeper writes in the sweep folder when the sweep starts: the sweep's config."""
 SWEEP_LAYOUT = FolderLayout(
-    "a salesim sweep",
+    "salesim --multirun",
     frozenset(
         {
             HYDRA_RECORD,
@@ -50,6 +50,7 @@ SWEEP_LAYOUT = FolderLayout(
         }
     ),
     marks=(HYDRA_RECORD,),
+    what="sweep",
 )
 """What a ``--multirun`` sweep writes in its folder: Hydra's record, the gathered outputs, each job's run."""
 SWEEP_KEEP_OUT = (
@@ -64,7 +65,9 @@ def refuse_foreign_sweep(sweep_dir: Path) -> None:
     Raises:
         OccupiedOutputError: Naming the folder, what in it salesim did not write, and what to do.
     """
-    refuse_foreign(sweep_dir, SWEEP_LAYOUT, SWEEP_KEEP_OUT)
+    from simulator.report.claims import known_layouts  # they import this module
+
+    refuse_foreign(sweep_dir, SWEEP_LAYOUT, SWEEP_KEEP_OUT, known_layouts())
 
 
 @dataclass(slots=True)

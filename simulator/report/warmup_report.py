@@ -122,7 +122,9 @@ def warmup_markdown(study: WarmupStudy) -> str:
     )
 
 
-LAYOUT = FolderLayout("salesim warmup", frozenset({"warmup.csv", "warmup.png", "warmup.md", ".*.tmp"}), ("warmup.md",))
+LAYOUT = FolderLayout(
+    "salesim warmup", frozenset({"warmup.csv", "warmup.png", "warmup.md", ".*.tmp"}), ("warmup.md",), "warm-up study"
+)
 """What the warm-up study writes in its ``--out`` folder: it refuses a folder holding anything else."""
 
 

@@ -23,7 +23,6 @@ least 0): the law of total variance.
 from __future__ import annotations
 
 import math
-import signal
 import time
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
@@ -40,6 +39,7 @@ from simulator.engines.choice import engines_used, simulate
 from simulator.model.period_kpis import period_figures
 from simulator.model.scenario import Scenario, compile_scenario
 from simulator.model.streams import Stream, stream
+from simulator.run.signals import become_worker
 
 Figures = dict[tuple[str, str], float]
 UNCERTAINTIES = ("bootstrap", "none")
@@ -124,7 +124,7 @@ def refitted(cal: Calibration, seed: int, replication: int) -> Calibration:
 
 
 def _worker_init() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent alone decides on Ctrl-C
+    become_worker()  # the parent alone decides on Ctrl-C; SIGTERM (the pool stopping) ends a worker at once
 
 
 def _one(job: tuple[str, int]) -> Figures:

@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from collections.abc import Iterator
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from types import FrameType
+from typing import TypeVar
 
 STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
 _CAN_BLOCK = hasattr(signal, "pthread_sigmask")  # not on Windows
+T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -41,3 +46,32 @@ def become_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if _CAN_BLOCK:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+def written_in_full(command: str, write: Callable[[], T]) -> T:
+    """Call ``write`` (a command writing its results) with SIGINT and SIGTERM noted, not acted on, until it is done.
+
+    A stop request that arrives meanwhile never leaves the results half-written: they are
+    written in full, then the command says so on stderr and carries on (its work is done).
+    The signals' handlers are replaced, not the signals blocked: a blocked signal still
+    reaches any other thread (a progress bar's), and Python acts on it in the main thread.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return write()  # handlers can only be set from the main thread
+    noted: list[int] = []
+
+    def note(signum: int, frame: FrameType | None) -> None:
+        noted.append(signum)
+
+    previous = {signum: signal.signal(signum, note) for signum in sorted(STOP_SIGNALS)}
+    try:
+        result = write()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if noted:
+        print(
+            f"salesim: {command}: the stop request came while writing; the results were written in full",
+            file=sys.stderr,
+        )
+    return result

@@ -1,0 +1,103 @@
+"""``salesim warmup``: how long a scenario takes to settle from day 0, and the warm-up to use.
+
+Runs a scenario for some years from an empty start, averages its state over runs and
+chooses the warm-up by MSER-5 (:mod:`simulator.analysis.warmup_study`); writes
+``warmup.csv``, ``warmup.png`` and ``warmup.md`` (:mod:`simulator.report.warmup_report`).
+A bad option or config is refused naming it, before anything runs (exit status 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.schema import dated_span_problem
+from simulator.io.occupied import OccupiedOutputError
+from simulator.io.output_dir import UnwritableOutputError, check_creatable
+from simulator.run.experiment import Experiment
+
+EXIT_CONFIG_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+
+def warmup_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]) -> int:
+    """``salesim warmup [--runs N] [--years Y] [--scenario S] [--out DIR] [OVERRIDES...]``.
+
+    ``load`` composes the experiment from the overrides (refusing those an option replaces).
+    """
+    parser = argparse.ArgumentParser(
+        prog="salesim warmup",
+        description="Run a scenario from day 0 for some years, average its state (open pipeline, customers, "
+        "partners, ramped FTE, tenure) over runs and choose the warm-up by MSER-5. Overrides as for a run.",
+    )
+    parser.add_argument("--runs", type=int, default=20, help="replications to average (default 20)")
+    parser.add_argument("--years", type=float, default=3.0, help="years of the calendar to simulate (default 3)")
+    parser.add_argument("--scenario", default=None, help="scenario of the experiment (default: its baseline)")
+    parser.add_argument("--out", default=None, help="output folder (default outputs/warmup/<experiment>/<time>)")
+    options, overrides = parser.parse_known_args(list(args))
+    issues = [ConfigIssue("--runs", options.runs, "must be a whole number >= 2 (the state is averaged over runs)")]
+    issues = issues if options.runs < 2 else []
+    if not 0 < options.years <= WARMUP_MAX_YEARS:
+        years = int(options.years) if options.years.is_integer() else options.years  # as typed: 0, not 0.0
+        issues.append(ConfigIssue("--years", years, f"must be more than 0 and at most {WARMUP_MAX_YEARS}"))
+    if issues:  # refused before anything is composed or run
+        return _warmup_refused(ConfigError(issues))
+    try:
+        experiment = load(overrides)
+        name = options.scenario or experiment.baseline
+        spec = experiment.scenario(name)
+    except ConfigError as error:
+        return _warmup_refused(error)
+    except KeyError:
+        names = ", ".join(s.name for s in experiment.scenarios)
+        return _warmup_refused(
+            ConfigError.single("--scenario", options.scenario, f"must be a scenario of {experiment.name}: {names}")
+        )
+    from simulator.analysis.warmup_study import study_warmup
+    from simulator.report.claims import claim_output
+    from simulator.report.warmup_report import LAYOUT as WARMUP_LAYOUT
+    from simulator.report.warmup_report import warmup_markdown, write_warmup
+    from simulator.run.signals import written_in_full
+
+    clock = spec.config.clock
+    year = clock.calendar().days_per_year
+    too_late = clock.start_date and dated_span_problem(clock.start_date, options.years * year, clock.holidays)
+    if too_late:  # the study's own span must fit the dated calendar
+        return _warmup_refused(
+            ConfigError.single("clock.start_date", clock.start_date, f"with --years {options.years:g}: {too_late}")
+        )
+    out = Path(options.out or f"outputs/warmup/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
+    try:
+        check_creatable(out)
+        replacing = claim_output(out, WARMUP_LAYOUT)
+    except UnwritableOutputError as error:
+        print(f"salesim: warmup: {error}", file=sys.stderr)
+        if not isinstance(error, OccupiedOutputError):  # that one says so, and what to do
+            print("salesim: nothing was run and no results were written.", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    if replacing:
+        print(f"salesim: warmup: {replacing}", file=sys.stderr)
+    try:
+        study = study_warmup(spec.config, name, experiment.seed, options.runs, options.years * year)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: a study is written only when every run is done
+        print("\nsalesim: warmup: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    written = written_in_full("warmup", lambda: write_warmup(study, out))
+    print(warmup_markdown(study))
+    print(f"salesim: warm-up study written to {written[0].parent}")
+    return 0
+
+
+WARMUP_MAX_YEARS = 50
+"""The longest warm-up study (years of the calendar simulated from day 0)."""
+
+
+def _warmup_refused(error: ConfigError) -> int:
+    """A warm-up option or config refused: the message, then that nothing was run; exit status 2."""
+    print(f"salesim: warmup: {error}", file=sys.stderr)
+    print("salesim: nothing was run and no results were written.", file=sys.stderr)
+    return EXIT_CONFIG_ERROR
