@@ -26,6 +26,7 @@ COST_KPIS = (
     "cost_hiring",
     "cost_marketing",
     "cost_retention",
+    "cost_commission_expansion",
     "cac",
     "sales_efficiency",
     "contribution",
@@ -87,10 +88,12 @@ def _cost_section(summary: pd.DataFrame, names: list[str], out_dir: Path | None,
     return [
         "## What it costs",
         "",
-        "Cost of sales is people (pay and on-costs for the days employed, commission on credited bookings), "
-        "tool seats, partner fees and hiring (recruiting and onboarding each rep who joins: backfills and planned "
-        "hires). CAC is what winning new customers cost (the cost of sales less the time spent on renewals and "
-        "expansions, plus the cost of leads) per customer won; contribution is new bookings less that same cost. "
+        "Cost of sales is people (pay and on-costs for the days employed, commission on the new-business and "
+        "expansion bookings credited to the closing reps), tool seats, partner fees and hiring (recruiting and "
+        "onboarding each rep who joins: backfills and planned hires). CAC is what winning new customers cost (the "
+        "cost of sales less the cost of serving customers: the time spent on renewals and expansions and the "
+        "commission on expansions; plus the cost of leads) per customer won; contribution is new bookings less "
+        "that same cost. "
         "Mean over runs (95% CI); CAC and sales efficiency are each run's ratio averaged over runs, so they differ a "
         "little from the ratio of the mean costs and counts beside them:",
         "",

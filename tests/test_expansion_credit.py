@@ -1,0 +1,144 @@
+"""Expansion bookings credited to the team and reps who close them: quota, commission and the cost split.
+
+The defect: ``credited_bookings`` credited only new-business deals, so full-cycle reps
+working the customer book's expansions earned no commission and no quota credit on
+them (their attainment read ~38.5%), and the cost of sales left out the commission
+real plans pay on upsells (median 8%, Pacific Crest 2016, BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+
+from simulator.config.economics import RoleEconomics
+from simulator.engines.simpy import simulate
+from simulator.model.economics import economics_kpis, rep_ledger
+from simulator.model.expansion_credit import expansion_closing_team
+from simulator.model.metrics import kpi_row
+from simulator.model.multi_pipeline import EXPANSION
+from simulator.model.plan_tables import Economics
+from simulator.model.records import ReplicationRun
+from tests.scenarios import CONFIGS, compiled, shipped
+
+
+def book_worked_by(role: str, horizon_days: float = 150.0, **full_cycle: Any) -> dict[str, Any]:
+    """The shipped generalists with the four pipelines; both expansion stages worked by ``role``."""
+    data = shipped("generalist", economics="default")
+    data["pipelines"] = yaml.safe_load((CONFIGS / "pipelines" / "default.yaml").read_text())
+    for stage in data["pipelines"]["retention"]["expansion"]["stages"]:
+        stage["role"] = role
+    data["clock"] = {"horizon_days": horizon_days, "warmup_days": 20.0, "days_per_year": 252}
+    data["economics"]["roles"]["full_cycle"].update(full_cycle)
+    return data
+
+
+def economics_of(**full_cycle: Any) -> Economics:
+    """The compiled economics of :func:`book_worked_by` with the full-cycle role's keys changed."""
+    economics = compiled(book_worked_by("full_cycle", **full_cycle)).economics
+    assert economics is not None
+    return economics
+
+
+@pytest.fixture(scope="module")
+def sellers() -> ReplicationRun:
+    """Full-cycle reps (quota $560k, 8% on upsells) work every expansion; CSMs keep renewals."""
+    return simulate(compiled(book_worked_by("full_cycle")), 3, 0)
+
+
+def quota_share(run: ReplicationRun, economics: Economics, days: np.ndarray) -> np.ndarray:
+    return economics.team_quota[run.rep_team] * run.scenario.calendar.years(days)
+
+
+def test_expansions_closed_by_sellers_count_towards_their_quota_and_pay_commission(sellers: ReplicationRun) -> None:
+    sc = sellers.scenario
+    economics = sc.economics
+    assert economics is not None
+    row = kpi_row(sellers)
+    ledger = rep_ledger(sellers, economics)
+    full_cycle = sellers.rep_team == sc.team_names.index("full_cycle")
+    assert expansion_closing_team(sellers) == sc.team_names.index("full_cycle")
+    booked = row["expansion_bookings"]
+    assert booked > 100_000
+    # every dollar of expansion won in the window is credited, to the full-cycle reps only,
+    # each by its share of the team's busy time on expansions
+    assert ledger.expansion_credit.sum() == pytest.approx(booked, rel=1e-12)
+    assert (ledger.expansion_credit[~full_cycle] == 0.0).all()
+    assert sellers.pipelines is not None
+    busy = sellers.pipelines.rep_busy_by_pipeline[full_cycle, EXPANSION]
+    np.testing.assert_allclose(ledger.expansion_credit[full_cycle], booked * busy / busy.sum(), rtol=1e-12)
+    # attainment: new bookings closed plus expansion credit, over the quota of the time employed
+    counted = np.isfinite(ledger.attainment)
+    assert counted.sum() >= 6
+    towards = ledger.credited_bookings + ledger.expansion_credit
+    by_hand = towards[counted] / quota_share(sellers, economics, ledger.employed_days)[counted]
+    np.testing.assert_allclose(ledger.attainment[counted], by_hand, rtol=1e-12)
+    new_only = ledger.credited_bookings[counted] / quota_share(sellers, economics, ledger.employed_days)[counted]
+    assert row["quota_attainment_p50"] == pytest.approx(float(np.median(by_hand)))
+    assert row["quota_attainment_p50"] > float(np.median(new_only))
+    assert row["reps_at_quota_share"] == pytest.approx(float(np.mean(by_hand >= 1.0)))
+    # commission: 560k-quota rate (40,900 / 560,000) on new bookings, 8% on expansions
+    assert row["cost_commission_expansion"] == pytest.approx(0.08 * booked, rel=1e-12)
+    new_rate = 40_900 / 560_000
+    assert row["cost_commission"] == pytest.approx(new_rate * row["bookings"] + 0.08 * booked, rel=1e-9)
+
+
+def test_expansion_commission_is_a_cost_of_serving_customers_not_of_winning_them(sellers: ReplicationRun) -> None:
+    """CAC, sales efficiency and contribution are about new customers: upsell commission stays out of them."""
+    paid, unpaid = economics_of(), economics_of(expansion_commission_rate=0.0)
+    with_pay, without = (economics_kpis(sellers, rep_ledger(sellers, e), e) for e in (paid, unpaid))
+    booked = kpi_row(sellers)["expansion_bookings"]
+    assert with_pay["cost_commission_expansion"] == pytest.approx(0.08 * booked) and booked > 0
+    assert without["cost_commission_expansion"] == 0.0
+    for kpi in ("cost_of_sales", "cost_commission", "cost_retention"):
+        assert with_pay[kpi] - without[kpi] == pytest.approx(0.08 * booked, rel=1e-9)
+    for kpi in ("cac", "sales_efficiency", "contribution", "cost_people_fixed", "bookings_per_rep"):
+        assert with_pay[kpi] == pytest.approx(without[kpi], rel=1e-12)
+
+
+def test_a_plan_without_quota_credit_on_expansions_still_pays_them(sellers: ReplicationRun) -> None:
+    credited, uncredited = economics_of(), economics_of(expansion_quota_credit=False)
+    ledger = rep_ledger(sellers, uncredited)
+    counted = np.isfinite(ledger.attainment)
+    new_only = ledger.credited_bookings[counted] / quota_share(sellers, uncredited, ledger.employed_days)[counted]
+    np.testing.assert_allclose(ledger.attainment[counted], new_only, rtol=1e-12)
+    kpis = (economics_kpis(sellers, rep_ledger(sellers, e), e) for e in (credited, uncredited))
+    with_credit, without = kpis
+    assert without["cost_commission_expansion"] == with_credit["cost_commission_expansion"] > 0
+    assert without["quota_attainment_p50"] < with_credit["quota_attainment_p50"]
+
+
+def test_the_shipped_csms_close_expansions_with_no_commission_and_no_quota() -> None:
+    """In the default organisation the CSMs work the book: nothing is paid or credited to the sellers."""
+    run = simulate(compiled(book_worked_by("csm", horizon_days=100.0)), 3, 0)
+    sc = run.scenario
+    assert sc.economics is not None
+    row = kpi_row(run)
+    ledger = rep_ledger(run, sc.economics)
+    csm = run.rep_team == sc.team_names.index("csm")
+    assert row["expansion_bookings"] > 0
+    assert ledger.expansion_credit[csm].sum() == pytest.approx(row["expansion_bookings"], rel=1e-12)
+    assert (ledger.expansion_credit[~csm] == 0.0).all()
+    assert row["cost_commission_expansion"] == 0.0
+    counted = np.isfinite(ledger.attainment)
+    assert not counted[csm].any()  # no quota
+    by_hand = ledger.credited_bookings[counted] / quota_share(run, sc.economics, ledger.employed_days)[counted]
+    np.testing.assert_allclose(ledger.attainment[counted], by_hand, rtol=1e-12)
+
+
+def test_expansion_rates_default_to_the_new_business_rate_and_replace_fixed_variable_pay() -> None:
+    seller = RoleEconomics(on_target_variable=40_000, quota=500_000)
+    assert seller.effective_expansion_commission_rate() == pytest.approx(0.08)  # 40k / 500k, as on new business
+    upsell = RoleEconomics(on_target_variable=40_000, quota=500_000, expansion_commission_rate=0.05)
+    assert upsell.effective_expansion_commission_rate() == 0.05
+    csm = RoleEconomics(base_salary=80_000, on_target_variable=20_000, commission_rate=0.0, quota=0.0)
+    assert csm.effective_expansion_commission_rate() == 0.0  # paid at target, no commission on upsells either
+    paid_on_upsells = RoleEconomics(
+        base_salary=80_000, on_target_variable=20_000, commission_rate=0.0, quota=0.0, expansion_commission_rate=0.05
+    )
+    # a CSM paid commission on upsells is not also paid its on-target variable as a fixed amount
+    assert csm.fixed_cost_per_year() - paid_on_upsells.fixed_cost_per_year() == pytest.approx(20_000)
+    assert RoleEconomics().expansion_quota_credit is True
