@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
@@ -22,6 +23,7 @@ from simulator.model.metrics import kpi_row
 from simulator.model.multi_pipeline import EXPANSION
 from simulator.model.plan_tables import Economics
 from simulator.model.records import ReplicationRun
+from simulator.report.plan_section import _cost_section
 from tests.scenarios import CONFIGS, compiled, shipped
 
 
@@ -142,3 +144,15 @@ def test_expansion_rates_default_to_the_new_business_rate_and_replace_fixed_vari
     # a CSM paid commission on upsells is not also paid its on-target variable as a fixed amount
     assert csm.fixed_cost_per_year() - paid_on_upsells.fixed_cost_per_year() == pytest.approx(20_000)
     assert RoleEconomics().expansion_quota_credit is True
+
+
+def test_the_cost_table_shows_expansion_commission_only_where_a_scenario_pays_it() -> None:
+    def rows(scenario: str, upsells: float) -> list[dict[str, Any]]:
+        values = {"cost_of_sales": 3.6e6, "cost_retention": 1.5e6 + upsells, "cost_commission_expansion": upsells}
+        return [{"scenario": scenario, "kpi": k, "mean": v, "ci_low": v, "ci_high": v} for k, v in values.items()]
+
+    label = "Commission on expansions"
+    unpaid = _cost_section(pd.DataFrame(rows("csms", 0.0)), ["csms"], None, None)
+    assert not any(label in line for line in unpaid) and any("Cost of serving customers" in line for line in unpaid)
+    both = _cost_section(pd.DataFrame(rows("csms", 0.0) + rows("sellers", 3.75e5)), ["csms", "sellers"], None, None)
+    assert any(line.startswith(f"| {label}") and "$375.0k" in line for line in both)

@@ -34,6 +34,8 @@ COST_KPIS = (
     "quota_attainment_p50",
     "reps_at_quota_share",
 )
+OMITTED_WHEN_ZERO = frozenset({"cost_commission_expansion"})
+"""Cost rows left out of the table when no scenario has any (the shipped CSMs earn no commission on upsells)."""
 QUARTER_PLAN_KPI = re.compile(r"hit_plan_\w+_q[1-4]")
 """A quarter's plan KPI: ``hit_plan_y2_q1`` (abstract calendar), ``hit_plan_2028_q1`` (dated)."""
 FORECAST_KPIS = (
@@ -79,8 +81,14 @@ def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[s
     return [*lines, ""]
 
 
+def _any_nonzero(summary: pd.DataFrame, kpi: str) -> bool:
+    """Whether any scenario's mean of ``kpi`` is other than zero."""
+    means = summary.loc[summary["kpi"] == kpi, "mean"]
+    return bool((means.fillna(0.0) != 0.0).any())
+
+
 def _cost_section(summary: pd.DataFrame, names: list[str], out_dir: Path | None, figure: Path | None) -> list[str]:
-    kpis = present_kpis(summary, COST_KPIS)
+    kpis = [k for k in present_kpis(summary, COST_KPIS) if k not in OMITTED_WHEN_ZERO or _any_nonzero(summary, k)]
     if not kpis:
         return []
     shown = figure_lines(figure, out_dir) if out_dir is not None else []
