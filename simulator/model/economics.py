@@ -4,7 +4,7 @@ Modelling assumptions:
 - A deal's bookings are credited to the rep who worked its closing stage (the last
   stage it passed); commission is paid on them at the rep's role's ``commission_rate``.
 - Expansion bookings (upsells of the customer book) won inside the window are credited
-  to the team that closed them and shared among its reps
+  to the rep who worked the expansion's closing stage
   (:mod:`simulator.model.expansion_credit`); commission is paid on them at the role's
   ``expansion_commission_rate`` (median 8% on upsells, Pacific Crest 2016, BENCHMARKS.md,
   Pay, quota and unit economics), and they count towards the rep's quota attainment
@@ -65,7 +65,7 @@ class RepLedger:
     credited_bookings: FloatArray  # new-business bookings of the deals the rep closed ($)
     attainment: FloatArray  # NaN for reps without a quota, not ramped or employed under a month
     ramped: np.ndarray
-    expansion_credit: FloatArray  # expansion bookings credited to the rep ($; shared within its team)
+    expansion_credit: FloatArray  # expansion bookings of the expansions the rep closed ($)
 
 
 def won_in_window(run: ReplicationRun) -> np.ndarray:
@@ -136,7 +136,7 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
     bookings = float(leads.deal_value[won].sum())
     people = float((years * economics.team_fixed_cost[team]).sum())
     new_commission = float((ledger.credited_bookings * economics.team_commission_rate[team]).sum())
-    # exact per team (a team has one role), whatever the share of each of its reps
+    # each rep's expansion credit at its role's rate (a team has one role)
     expansion_commission = float(expansion_bookings_by_team(run) @ economics.team_expansion_commission_rate)
     commission = new_commission + expansion_commission
     tools = float((years * economics.team_tool_cost[team]).sum())
