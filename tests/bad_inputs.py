@@ -118,6 +118,48 @@ TABLE: list[BadInput] = [
         "economics.sources.inbound.cost_per_lead=-inf",
         "economics.sources.inbound.cost_per_lead = -inf: must be a finite number",
     ),
+    # ------------------------------------------------------------ commission and quota credit on expansions
+    row(
+        "economics",
+        "economics.roles.full_cycle.expansion_commission_rate=8",
+        "economics.roles.full_cycle.expansion_commission_rate = 8: must be a share of the bookings between 0 and 1 "
+        "(8% is 0.08), or null",
+    ),
+    row(
+        "economics",
+        "economics.roles.full_cycle.expansion_commission_rate=8%",
+        "economics.roles.full_cycle.expansion_commission_rate = '8%': must be a share of the bookings between 0 and "
+        "1 (8% is 0.08), or null",
+    ),
+    row(
+        "economics",
+        "economics.roles.ae.expansion_commission_rate=-0.08",
+        "economics.roles.ae.expansion_commission_rate = -0.08: must be a share of the bookings between 0 and 1 "
+        "(8% is 0.08), or null",
+    ),
+    row(
+        "economics",
+        "economics.roles.full_cycle.commission_rate=nan",
+        "economics.roles.full_cycle.commission_rate = nan: must be a share of the bookings between 0 and 1 "
+        "(8% is 0.08), or null",
+    ),
+    row(
+        "economics",
+        "economics.roles.full_cycle.expansion_quota_credit=yes",
+        "economics.roles.full_cycle.expansion_quota_credit = 'yes': must be true or false",
+    ),
+    row(
+        "economics",
+        "economics.roles.full_cycle.expansion_quota_credit=1",
+        "economics.roles.full_cycle.expansion_quota_credit = 1: must be true or false",
+    ),
+    row(
+        "economics",
+        "+economics.roles.full_cycle.expansion_comission_rate=0.08",
+        "economics.roles.full_cycle.expansion_comission_rate = 0.08: unknown key (known: base_salary, commission_rate, "
+        "expansion_commission_rate, expansion_quota_credit, hiring_cost, on_target_variable, pay_share, quota, "
+        "ramp_months); did you mean 'expansion_commission_rate'?",
+    ),
     row(
         "pipelines",
         "pipelines.partner.referral.max_leads_per_month=inf",

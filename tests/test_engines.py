@@ -69,6 +69,14 @@ def differences(a: ReplicationRun, b: ReplicationRun) -> list[str]:
     for f in dataclasses.fields(a):
         if f.name not in ("scenario", "leads", "log", "pipelines") and not same(getattr(a, f.name), getattr(b, f.name)):
             found.append(f.name)
+    if (a.pipelines is None) != (b.pipelines is None):
+        found.append("pipelines")
+    elif a.pipelines is not None and b.pipelines is not None:
+        # the pipelines beside new business, dtype included (expansion_rep credits expansions to reps)
+        for f in dataclasses.fields(a.pipelines):
+            x, y = getattr(a.pipelines, f.name), getattr(b.pipelines, f.name)
+            if not same(x, y) or np.asarray(x).dtype != np.asarray(y).dtype:
+                found.append(f"pipelines.{f.name}")
     return found
 
 

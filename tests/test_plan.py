@@ -163,7 +163,10 @@ def test_a_team_working_new_business_and_the_book_is_split_by_its_time() -> None
         for team in share
     }
     hired = row["cost_hiring"]  # joiners' hiring cost, split with their team
-    expected = sum(cost[t] * share[t] for t in share)
+    # and the full-cycle reps' commission on the expansions they close (8%), all of it serving the book
+    upsells = row["cost_commission_expansion"]
+    assert upsells == pytest.approx(0.08 * row["expansion_bookings"]) and upsells > 0
+    expected = sum(cost[t] * share[t] for t in share) + upsells
     assert expected <= row["cost_retention"] <= expected + hired
 
 

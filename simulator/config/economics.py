@@ -5,10 +5,20 @@ Modelling assumptions (defaults from ``BENCHMARKS.md``; see ``configs/economics/
   on-target variable pay) divided by ``pay_share``, the share of the full cost that is
   pay (salary is 60-80% of a rep's full cost, SBI). The rest (benefits, taxes, equipment,
   management) is a fixed cost per day employed, like the base salary.
-- Variable pay is commission on the bookings credited to the rep at ``commission_rate``
-  (by default on-target variable / quota, so a rep at quota earns exactly its on-target
-  variable pay). A role with no commission (an SDR paid on meetings) is paid its
-  on-target variable as a fixed amount per day employed.
+- Variable pay is commission on the new-business bookings credited to the rep at
+  ``commission_rate`` (by default on-target variable / quota, so a rep at quota earns
+  exactly its on-target variable pay), and on the expansion bookings (upsells) it closes
+  at ``expansion_commission_rate``: published plans pay upsells at a rate of their own,
+  median 8% on upsells against 2% on renewals (Pacific Crest 2016, BENCHMARKS.md, Pay,
+  quota and unit economics); unset (None), it is the role's new-business rate, so a role
+  paid no commission (a CSM paid at target) still earns none on upsells. A role with no
+  commission on either (an SDR paid on meetings) is paid its on-target variable as a
+  fixed amount per day employed.
+- ``expansion_quota_credit``: whether those expansion bookings count towards the closing
+  rep's quota attainment (true by default: plans that pay commission on upsells credit
+  them to the rep's number, often at a separate rate, as above; BENCHMARKS.md gives the
+  rates, not a share of plans, so this default is an assumption). A role without a
+  bookings quota has no attainment either way.
 - Tools are a cost per seat and year for teams with PRM automation.
 - Leads cost ``cost_per_lead`` by source; a source's ``margin`` is the share of its
   bookings paid out (a partner's referral fee).
@@ -16,9 +26,18 @@ Modelling assumptions (defaults from ``BENCHMARKS.md``; see ``configs/economics/
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
-from simulator.config.fields import ConfigModel
+from simulator.config.fields import ConfigModel, Flag, Number, explained
+
+CommissionRate = Annotated[
+    Number,
+    Field(ge=0, le=1),
+    explained("must be a share of the bookings between 0 and 1 (8% is 0.08), or null", types_too=True),
+]
+"""A commission rate: the share of the credited bookings paid out (null: the key's default rule)."""
 
 
 class RoleEconomics(ConfigModel):
@@ -27,10 +46,19 @@ class RoleEconomics(ConfigModel):
     base_salary: float = Field(default=101_600.0, ge=0, description="base salary per year ($)")
     on_target_variable: float = Field(default=54_700.0, ge=0, description="variable pay per year at 100% of quota ($)")
     pay_share: float = Field(default=0.7, gt=0, le=1, description="share of the fully loaded cost that is pay")
-    commission_rate: float | None = Field(
-        default=None, ge=0, le=1, description="commission on credited bookings; None: on_target_variable / quota"
+    commission_rate: CommissionRate | None = Field(
+        default=None, description="commission on credited new-business bookings; None: on_target_variable / quota"
+    )
+    expansion_commission_rate: CommissionRate | None = Field(
+        default=None,
+        description="commission on the expansion bookings (upsells) the rep closes; None: the new-business rate "
+        "(effective commission_rate); median 8% on upsells (Pacific Crest 2016)",
     )
     quota: float = Field(default=750_000.0, ge=0, description="bookings quota per year ($); 0: no bookings quota")
+    expansion_quota_credit: Flag = Field(
+        default=True,
+        description="expansion bookings the rep closes count towards its quota attainment (as new bookings do)",
+    )
     ramp_months: float = Field(
         default=0.0, ge=0, description="months of tenure before a rep counts as ramped for quota attainment"
     )
@@ -47,11 +75,22 @@ class RoleEconomics(ConfigModel):
             return self.commission_rate
         return self.on_target_variable / self.quota if self.quota > 0 else 0.0
 
+    def effective_expansion_commission_rate(self) -> float:
+        """The commission rate actually paid on the expansion bookings the rep closes."""
+        if self.expansion_commission_rate is not None:
+            return self.expansion_commission_rate
+        return self.effective_commission_rate()
+
     def fixed_cost_per_year(self) -> float:
-        """Cost per year employed that does not depend on bookings: base, on-costs, fixed variable."""
+        """Cost per year employed that does not depend on bookings: base, on-costs, fixed variable.
+
+        On-target variable pay is a fixed cost only for a role paid no commission at all
+        (neither on new business nor on expansions).
+        """
         on_target = self.base_salary + self.on_target_variable
         on_costs = on_target * (1.0 / self.pay_share - 1.0)
-        fixed_variable = self.on_target_variable if self.effective_commission_rate() == 0.0 else 0.0
+        commissioned = self.effective_commission_rate() > 0.0 or self.effective_expansion_commission_rate() > 0.0
+        fixed_variable = 0.0 if commissioned else self.on_target_variable
         return self.base_salary + on_costs + fixed_variable
 
     def fully_loaded_cost(self) -> float:

@@ -22,9 +22,9 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.model.multi_pipeline import EXPANSION, RENEWAL
-from simulator.model.pipeline_metrics import expansion_won_in_window
 from simulator.model.pipeline_records import CustomerState
 from simulator.model.records import Outcome, ReplicationRun
+from simulator.model.window_wins import expansion_won_in_window
 from simulator.model.workforce import employed_days
 
 

@@ -2,33 +2,46 @@
 
 Modelling assumptions:
 - A deal's bookings are credited to the rep who worked its closing stage (the last
-  stage it passed); commission is paid on them at the rep's role's rate.
+  stage it passed); commission is paid on them at the rep's role's ``commission_rate``.
+- Expansion bookings (upsells of the customer book) won inside the window are credited
+  to the rep who worked the expansion's closing stage
+  (:mod:`simulator.model.expansion_credit`); commission is paid on them at the role's
+  ``expansion_commission_rate`` (median 8% on upsells, Pacific Crest 2016, BENCHMARKS.md,
+  Pay, quota and unit economics), and they count towards the rep's quota attainment
+  where the role's ``expansion_quota_credit`` says so (by default). The default CSMs are
+  paid no commission and carry no quota, so for them nothing changes.
 - Every cost spread over time (base pay, on-costs, fixed variable pay, tool seats) is
   an annual figure times the share of a year each rep was employed inside the
   measurement window (rep-days employed over the calendar's working days a year), so costs
   follow headcount.
-- ``cost_of_sales`` is the cost of the sales organisation: people, tools, partner fees
-  and the hiring cost of every rep who joins inside the window (a backfill or a planned
-  hire; the reps of day 0 are already there). Marketing is the cost of the leads, but for
-  the leads the modelled prospecting books (their cost is the reps' time and tools).
+- ``cost_of_sales`` is the cost of the sales organisation: people, tools, commission
+  (on new and expansion bookings; ``cost_commission``, of which
+  ``cost_commission_expansion`` on expansions), partner fees and the hiring cost of every
+  rep who joins inside the window (a backfill or a planned hire; the reps of day 0 are
+  already there). Marketing is the cost of the leads, but for the leads the modelled
+  prospecting books (their cost is the reps' time and tools).
 - ``cost_retention`` is the part of the cost of sales spent on existing customers: each
   team's pay, tools and hiring times the share of its busy time inside the window that went
   to renewals and expansions (a CSM team's whole cost, a full-cycle team's none unless it
-  works the customer book). Idle time is shared in the same proportions; a team that was
-  never busy counts as winning new customers. The rest, commission on new bookings and
-  partner fees included, is the cost of sales of winning new customers; with the marketing
-  cost (the leads) it is the sales and marketing cost of winning them. ``cac`` divides that
-  by the new customers won, ``sales_efficiency`` is new ARR (bookings of deals won) over it:
-  the inverse of the new CAC ratio, "sales and marketing spend per $1 of new-customer ARR"
-  ($1.76 in 2023, $2.00 in 2024, Benchmarkit; BENCHMARKS.md, Pay, quota and unit economics),
-  which counts sales and marketing alike and leaves out the cost of serving the existing
-  book. ``contribution`` is new bookings less what winning them cost, leads
-  included (the same cost as CAC's): what new business adds after its own sales and
-  marketing. Expansions are left out of it with the CSMs' cost: counted with their
-  year-one noise, they widened the paired CIs of new-business questions by 15-28%.
-- Quota attainment is credited bookings over the quota of the time employed, for reps
-  of roles with a bookings quota who were ramped for all of their time in the window
-  and employed for at least a month of it.
+  works the customer book), plus all the commission on expansion bookings. Idle time is
+  shared in the same proportions; a team that was never busy counts as winning new
+  customers. The rest, commission on new bookings and partner fees included, is the cost
+  of sales of winning new customers; with the marketing cost (the leads) it is the sales
+  and marketing cost of winning them. ``cac`` divides that by the new customers won,
+  ``sales_efficiency`` is new ARR (bookings of deals won) over it: the inverse of the new
+  CAC ratio, "sales and marketing spend per $1 of new-customer ARR" ($1.76 in 2023, $2.00
+  in 2024, Benchmarkit; BENCHMARKS.md, Pay, quota and unit economics), which counts sales
+  and marketing alike and leaves out the cost of serving and expanding the existing book:
+  commission on upsells is not a cost of winning new customers (Pacific Crest 2016 reports
+  S&M per $1 of ARR apart: $1.13 new, $0.28 upsell).
+  ``contribution`` is new bookings less what winning them cost, leads included (the same
+  cost as CAC's): what new business adds after its own sales and marketing. Expansions
+  are left out of it with the CSMs' cost and the expansion commission: counted with
+  their year-one noise, they widened the paired CIs of new-business questions by 15-28%.
+- Quota attainment is credited bookings (new business, plus expansions where the role
+  credits them) over the quota of the time employed, for reps of roles with a bookings
+  quota who were ramped for all of their time in the window and employed for at least a
+  month of it.
 """
 
 from __future__ import annotations
@@ -39,9 +52,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.model.employment import employed_days, employed_interval, hired_in_window, is_ramped, tenure_days_at
+from simulator.model.expansion_credit import expansion_bookings_by_team, expansion_credit
 from simulator.model.multi_pipeline import EXPANSION, RENEWAL
 from simulator.model.plan_tables import Economics, FloatArray
-from simulator.model.records import Outcome, ReplicationRun
+from simulator.model.records import ReplicationRun
+from simulator.model.window_wins import won_in_window
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,24 +65,10 @@ class RepLedger:
 
     team: np.ndarray
     employed_days: FloatArray
-    credited_bookings: FloatArray
+    credited_bookings: FloatArray  # new-business bookings of the deals the rep closed ($)
     attainment: FloatArray  # NaN for reps without a quota, not ramped or employed under a month
     ramped: np.ndarray
-
-
-def won_in_window(run: ReplicationRun) -> np.ndarray:
-    """Mask of the leads won inside the measurement window (once per run, read-only: seven KPIs read it)."""
-
-    def compute() -> np.ndarray:
-        lo, hi = run.scenario.warmup_days, run.scenario.horizon_days
-        with np.errstate(invalid="ignore"):
-            inside = (run.log.outcome_day >= lo) & (run.log.outcome_day < hi)
-        won = np.asarray(inside & (run.log.outcome == Outcome.WON))
-        won.flags.writeable = False
-        return won
-
-    found: np.ndarray = run.once("won_in_window", compute)
-    return found
+    expansion_credit: FloatArray  # expansion bookings of the expansions the rep closed ($)
 
 
 def credited_bookings(run: ReplicationRun) -> FloatArray:
@@ -81,10 +82,12 @@ def credited_bookings(run: ReplicationRun) -> FloatArray:
 
 
 def rep_ledger(run: ReplicationRun, economics: Economics) -> RepLedger:
-    """Employment, credited bookings and quota attainment of every rep."""
+    """Employment, credited new and expansion bookings and quota attainment of every rep."""
     team = run.rep_team
     days = employed_days(run)
     credited = credited_bookings(run)
+    expansion = expansion_credit(run)
+    towards_quota = credited + np.where(economics.team_expansion_quota_credit[team], expansion, 0.0)
     start, _ = employed_interval(run)
     ramp_days = economics.team_ramp_days[team]
     ramped = is_ramped(tenure_days_at(run, start), ramp_days)
@@ -92,8 +95,8 @@ def rep_ledger(run: ReplicationRun, economics: Economics) -> RepLedger:
     quota_share = economics.team_quota[team] * calendar.years(days)
     counted = ramped & (quota_share > 0) & (days >= calendar.days_per_month)
     attainment = np.full(team.size, np.nan)
-    attainment[counted] = credited[counted] / quota_share[counted]
-    return RepLedger(team, days, credited, attainment, ramped)
+    attainment[counted] = towards_quota[counted] / quota_share[counted]
+    return RepLedger(team, days, credited, attainment, ramped, expansion)
 
 
 def _ratio(numerator: float, denominator: float) -> float:
@@ -127,7 +130,10 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
     won = won_in_window(run)
     bookings = float(leads.deal_value[won].sum())
     people = float((years * economics.team_fixed_cost[team]).sum())
-    commission = float((ledger.credited_bookings * economics.team_commission_rate[team]).sum())
+    new_commission = float((ledger.credited_bookings * economics.team_commission_rate[team]).sum())
+    # each rep's expansion credit at its role's rate (a team has one role)
+    expansion_commission = float(expansion_bookings_by_team(run) @ economics.team_expansion_commission_rate)
+    commission = new_commission + expansion_commission
     tools = float((years * economics.team_tool_cost[team]).sum())
     arrived = (leads.arrival_day >= lo) & (leads.arrival_day < hi)
     lead_counts = np.bincount(leads.source[arrived], minlength=len(sc.source_names)).astype(np.float64)
@@ -146,7 +152,8 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
     by_team = np.bincount(team, weights=spread, minlength=n_teams) + np.bincount(
         joined, weights=economics.team_hiring_cost[joined], minlength=n_teams
     )
-    retention = float(by_team @ retention_share(run))
+    # upsell commission pays for growing the existing book, not for winning new customers
+    retention = float(by_team @ retention_share(run)) + expansion_commission
     acquisition = cost_of_sales - retention
     new_customers = float(won.sum())
     # Bookings per rep counts the reps who sell: those carrying a bookings quota (not CSMs,
@@ -161,6 +168,7 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
         "cost_of_sales": cost_of_sales,
         "cost_people_fixed": people,
         "cost_commission": commission,
+        "cost_commission_expansion": expansion_commission,
         "cost_tools": tools,
         "cost_partner_fees": partner_fees,
         "cost_hiring": hiring,

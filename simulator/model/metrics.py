@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulator.model.book_metrics import book_kpis
-from simulator.model.economics import won_in_window
 from simulator.model.employment import hired_in_window
 from simulator.model.masks import any_by_row, count_by_column, first_true_column
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY
@@ -25,6 +24,7 @@ from simulator.model.pod_metrics import closed_opportunities, pod_kpis, reached_
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.state_series import at_month_ends, daily_state, month_means, staffing
 from simulator.model.window import window_months
+from simulator.model.window_wins import won_in_window
 from simulator.model.workforce import busy_share, employed_days
 
 

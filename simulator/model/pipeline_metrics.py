@@ -13,10 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.config.pipelines import PIPELINE_KEYS
-from simulator.model.economics import won_in_window
 from simulator.model.multi_pipeline import EXPANSION, PARTNER, PROSPECTING
 from simulator.model.pipeline_records import CustomerState, PoolState
 from simulator.model.records import ReplicationRun
+from simulator.model.window_wins import expansion_won_in_window, won_in_window
 from simulator.model.workforce import busy_share, employed_days
 
 
@@ -32,16 +32,6 @@ def bookings_by_source(run: ReplicationRun) -> dict[str, float]:
         f"bookings_{name}": float(leads.deal_value[won & (leads.source == k)].sum())
         for k, name in enumerate(sc.source_names)
     }
-
-
-def expansion_won_in_window(run: ReplicationRun) -> np.ndarray:
-    """Mask of the expansion opportunities won inside the window; empty without the pipelines."""
-    record, sc = run.pipelines, run.scenario
-    if record is None:
-        return np.zeros(0, dtype=np.bool_)
-    with np.errstate(invalid="ignore"):
-        inside = (record.expansion_end_day >= sc.warmup_days) & (record.expansion_end_day < sc.horizon_days)
-    return np.asarray(record.expansion_won & inside)
 
 
 def _pool_funnel(row: dict[str, float], names: tuple[str, ...], stage: np.ndarray, state: np.ndarray) -> None:

@@ -58,6 +58,7 @@ class PipelineRecord:
     expansion_end_day: np.ndarray  # (E,) NaN while open
     expansion_value: np.ndarray  # (E,)
     expansion_won: np.ndarray  # (E,) bool
+    expansion_rep: np.ndarray  # (E,) int64: rep who worked the last stage worked (the closer of a won one), -1 if none
     rep_busy_by_pipeline: np.ndarray  # (R_reps, pipelines) busy days inside the window
     prm_seats: int  # reps on teams with PRM automation
     customer_owner: np.ndarray  # (C,) rep owning the account at the horizon, -1 if none (pooled team, vacancy)

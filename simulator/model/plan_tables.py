@@ -27,7 +27,9 @@ class Economics:
     """Costs and quotas per team (T,) and per source (K,), all per year where it applies."""
 
     team_fixed_cost: FloatArray  # base salary, on-costs and fixed variable pay per rep-year
-    team_commission_rate: FloatArray  # share of credited bookings paid as commission
+    team_commission_rate: FloatArray  # share of credited new-business bookings paid as commission
+    team_expansion_commission_rate: FloatArray  # share of credited expansion bookings paid as commission
+    team_expansion_quota_credit: NDArray[np.bool_]  # expansion bookings count towards quota attainment
     team_quota: FloatArray  # bookings quota per rep-year (0: no bookings quota)
     team_ramp_days: FloatArray  # tenure (working days) before a rep counts as ramped
     team_tool_cost: FloatArray  # tool cost per rep-year (PRM seats)
@@ -78,6 +80,10 @@ def compile_economics(
     return Economics(
         team_fixed_cost=np.array([r.fixed_cost_per_year() for r in roles], dtype=np.float64),
         team_commission_rate=np.array([r.effective_commission_rate() for r in roles], dtype=np.float64),
+        team_expansion_commission_rate=np.array(
+            [r.effective_expansion_commission_rate() for r in roles], dtype=np.float64
+        ),
+        team_expansion_quota_credit=np.array([r.expansion_quota_credit for r in roles], dtype=np.bool_),
         team_quota=np.array([r.quota for r in roles], dtype=np.float64),
         team_ramp_days=np.array([r.ramp_months * calendar.days_per_month for r in roles], dtype=np.float64),
         team_tool_cost=np.array(

@@ -76,6 +76,7 @@ def planning_tables(run: ReplicationRun) -> dict[str, dict[str, np.ndarray]]:
             "team": names[ledger.team[kept]] if kept.size else np.array([], dtype=names.dtype),
             "employed_days": ledger.employed_days[kept],
             "credited_bookings": ledger.credited_bookings[kept],
+            "credited_expansion_bookings": ledger.expansion_credit[kept],
             "quota_attainment": ledger.attainment[kept],
         }
     return tables

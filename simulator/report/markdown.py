@@ -39,8 +39,8 @@ FIGURE_TITLES = {
     ),
     "quota_attainment": (
         "Quota attainment",
-        "Share of reps by attainment over the measured window (bookings credited to the closing rep over quota), "
-        "ramped reps only, one per rep and run.",
+        "Share of reps by attainment over the measured window (bookings credited to the closing rep over quota: "
+        "new business, and expansions where the role's plan credits them), ramped reps only, one per rep and run.",
     ),
     "tornado": (
         "Which levers move the KPI most",

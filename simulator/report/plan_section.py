@@ -26,6 +26,7 @@ COST_KPIS = (
     "cost_hiring",
     "cost_marketing",
     "cost_retention",
+    "cost_commission_expansion",
     "cac",
     "sales_efficiency",
     "contribution",
@@ -33,6 +34,8 @@ COST_KPIS = (
     "quota_attainment_p50",
     "reps_at_quota_share",
 )
+OMITTED_WHEN_ZERO = frozenset({"cost_commission_expansion"})
+"""Cost rows left out of the table when no scenario has any (the shipped CSMs earn no commission on upsells)."""
 QUARTER_PLAN_KPI = re.compile(r"hit_plan_\w+_q[1-4]")
 """A quarter's plan KPI: ``hit_plan_y2_q1`` (abstract calendar), ``hit_plan_2028_q1`` (dated)."""
 FORECAST_KPIS = (
@@ -78,8 +81,14 @@ def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[s
     return [*lines, ""]
 
 
+def _any_nonzero(summary: pd.DataFrame, kpi: str) -> bool:
+    """Whether any scenario's mean of ``kpi`` is other than zero."""
+    means = summary.loc[summary["kpi"] == kpi, "mean"]
+    return bool((means.fillna(0.0) != 0.0).any())
+
+
 def _cost_section(summary: pd.DataFrame, names: list[str], out_dir: Path | None, figure: Path | None) -> list[str]:
-    kpis = present_kpis(summary, COST_KPIS)
+    kpis = [k for k in present_kpis(summary, COST_KPIS) if k not in OMITTED_WHEN_ZERO or _any_nonzero(summary, k)]
     if not kpis:
         return []
     shown = figure_lines(figure, out_dir) if out_dir is not None else []
@@ -87,12 +96,13 @@ def _cost_section(summary: pd.DataFrame, names: list[str], out_dir: Path | None,
     return [
         "## What it costs",
         "",
-        "Cost of sales is people (pay and on-costs for the days employed, commission on credited bookings), "
-        "tool seats, partner fees and hiring (recruiting and onboarding each rep who joins: backfills and planned "
-        "hires). CAC is what winning new customers cost (the cost of sales less the time spent on renewals and "
-        "expansions, plus the cost of leads) per customer won; sales efficiency is new bookings per $1 of that same "
-        "cost (the inverse of the sales and marketing cost per $1 of new bookings) and contribution is new bookings "
-        "less it. "
+        "Cost of sales is people (pay and on-costs for the days employed, commission on the new-business and "
+        "expansion bookings credited to the closing reps), tool seats, partner fees and hiring (recruiting and "
+        "onboarding each rep who joins: backfills and planned hires). CAC is what winning new customers cost (the "
+        "cost of sales less the cost of serving customers: the time spent on renewals and expansions and the "
+        "commission on expansions; plus the cost of leads) per customer won; sales efficiency is new bookings per "
+        "$1 of that same cost (the inverse of the sales and marketing cost per $1 of new bookings) and contribution "
+        "is new bookings less it. "
         "Mean over runs (95% CI); CAC and sales efficiency are each run's ratio averaged over runs, so they differ a "
         "little from the ratio of the mean costs and counts beside them:",
         "",

@@ -1,4 +1,4 @@
-"""The quota attainment figure: how credited bookings over quota spread across reps."""
+"""The quota attainment figure: how credited bookings (new and expansion) over quota spread across reps."""
 
 from __future__ import annotations
 
@@ -59,7 +59,9 @@ def plot_quota_attainment(result: ExperimentResult, out_dir: Path | str) -> Path
     ax.set_xticks(ticks, [f"{t:.0%}" for t in ticks[:-1]] + [f"> {TOP:.0%}"])
     ax.set_xlim(0.0, TOP + 0.1)
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-    ax.set_xlabel("Quota attainment (credited bookings / quota for the time employed); the last bar: above 150%")
+    ax.set_xlabel(
+        "Quota attainment (credited new + expansion bookings / quota for the time employed); last bar: above 150%"
+    )
     ax.set_ylabel("Share of reps (one per rep and run)")
     ax.set_title("Quota attainment of ramped reps, all runs")
     fig.legend(loc="outside lower center", ncol=1 if len(values) <= 2 else 2, frameon=False)

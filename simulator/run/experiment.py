@@ -179,7 +179,7 @@ class ExperimentResult:
         workers: Worker processes used.
         table_sources: Tidy extra tables by name, each with ``scenario`` and
             ``replication`` first, as sources: ``reps`` (one row per rep: team, employed
-            days, credited bookings, quota attainment) and ``monthly_queues`` (one row per
+            days, credited new-business and expansion bookings, quota attainment) and ``monthly_queues`` (one row per
             month x stage x team: queue length, wait, visits); :attr:`tables` reads each
             whole when asked for.
         runs_per_scenario: Replications made per scenario (they differ with ``runs=auto``).

@@ -1,12 +1,10 @@
-"""The customer book in the fast engine: check-ins, renewals, churn and expansions.
+"""The customer book in the fast engine: check-ins, renewals and churn; expansions open here.
 
 A translation of :mod:`simulator.engines.simpy.customer_processes`: ``customer_life``
-(check-ins and expansion opportunities), ``renewal_cycle`` beside it (renewal stages from
-``lead_days`` before each due date, each waited for until it is worked or the due date
-comes, then the churn decision) and ``expansion_journey``. A customer's luck is the
-SimPy engine's: each draw computed where it is used, keyed by the customer (the initial
-book by index, won deals by lead index), the quantity and the row
-(:mod:`simulator.model.customer_luck`).
+(check-ins, and expansion opportunities, whose journey is :mod:`.expansions`) and
+``renewal_cycle`` beside it (renewal stages from ``lead_days`` before each due date, each
+waited for until it is worked or the due date comes, then the churn decision). A
+customer's luck is the SimPy engine's (:mod:`.customer_draws`).
 """
 
 from __future__ import annotations
@@ -15,28 +13,11 @@ import math
 
 from numba import njit
 
-from simulator.engines.fast import events, items, kinds, teams
+from simulator.engines.fast import events, expansions, items, kinds, teams
+from simulator.engines.fast.customer_draws import after_renewal, draw, probability
 from simulator.engines.fast.state import World
-from simulator.model.customer_luck import (
-    CHECKIN,
-    CHURN,
-    GAP,
-    INITIAL_BLOCK,
-    LEAD_BLOCK,
-    UPLIFT,
-    after_renewal_slot,
-    customer_draw,
-    expansion_slot,
-)
-from simulator.model.multi_pipeline import EXPANSION, RENEWAL
-
-
-@njit(cache=True)
-def _probability(z: float) -> float:
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
+from simulator.model.customer_luck import CHECKIN, CHURN, GAP, INITIAL_BLOCK, LEAD_BLOCK
+from simulator.model.multi_pipeline import RENEWAL
 
 
 @njit(cache=True)
@@ -81,26 +62,6 @@ def new_customer(w: World, lead: int) -> None:
     add_customer(w, LEAD_BLOCK, lead, w.leads.deal_value[lead], w.ev.clock[0] + w.p.contract_days, False)
 
 
-@njit(cache=True)
-def _draw(w: World, c: int, slot: int, row: int) -> float:
-    """Customer ``c``'s draw of kernel slot ``slot`` at ``row`` (as ``CustomerDraws`` in the SimPy engine)."""
-    cs = w.customers
-    return customer_draw(cs.luck_codes, cs.luck_params, cs.luck_base[0], cs.block[c], cs.key[c], slot, row)
-
-
-@njit(cache=True)
-def _after_renewal(w: World, quantity: int) -> int:
-    """Slot of ``quantity`` (CHURN ... UPLIFT) in the run's kernel table."""
-    return after_renewal_slot(w.customers.luck_stages[0], quantity)
-
-
-@njit(cache=True)
-def _expansion_slot(w: World, s: int, which: int) -> int:
-    """Slot of expansion stage ``s``'s effort (``which`` 0), delay (1) or conversion draw (2)."""
-    stages = w.customers.luck_stages
-    return expansion_slot(stages[0], stages[1], s, which)
-
-
 # ---------------------------------------------------------------------- customer_life
 
 
@@ -116,7 +77,7 @@ def start_life(w: World, c: int) -> None:
     cs.next_checkin[c] = contract_start + interval * max(1, math.floor((now - contract_start) / interval) + 1)
     rate = p.expansion_per_day
     if rate > 0 and p.has_expansion:
-        cs.next_expansion[c] = now + _draw(w, c, _after_renewal(w, GAP), 0) / rate
+        cs.next_expansion[c] = now + draw(w, c, after_renewal(w, GAP), 0) / rate
     else:
         cs.next_expansion[c] = math.inf
     _life(w, c)
@@ -164,17 +125,17 @@ def _life_step(w: World, c: int) -> bool:
         cs.next_checkin[c] += p.checkin_interval
         k = cs.checkins[c]
         if not cs.checkin_pending[c]:
-            hours = _draw(w, c, _after_renewal(w, CHECKIN), k)
+            hours = draw(w, c, after_renewal(w, CHECKIN), k)
             cs.checkins[c] = k + 1
             owner = cs.owner[c]
             owner_team = w.reps.team[owner] if owner >= 0 else p.owner_team
             items.put_item(w, RENEWAL, 0, owner_team, owner, hours, c, items.CHECKIN, c)
             cs.checkin_pending[c] = True
     else:
-        _open_expansion(w, c)
+        expansions.open_expansion(w, c)
         k = cs.expansions[c] + 1
         cs.expansions[c] = k
-        cs.next_expansion[c] = t + _draw(w, c, _after_renewal(w, GAP), k) / p.expansion_per_day
+        cs.next_expansion[c] = t + draw(w, c, after_renewal(w, GAP), k) / p.expansion_per_day
     return True
 
 
@@ -227,7 +188,7 @@ def _renewal_stage(w: World, c: int) -> bool:
     now = w.ev.clock[0]
     if s >= w.p.renewal_team.shape[0] or now >= cs.due[c]:
         return _renewal_end(w, c)
-    hours = _draw(w, c, s, cs.r_term[c])
+    hours = draw(w, c, s, cs.r_term[c])
     t = w.p.renewal_team[s]
     cs.r_item[c] = items.put_item(w, RENEWAL, s, t, cs.owner[c], hours, c, items.RENEWAL, c)
     cs.r_wait[c] += 1
@@ -257,7 +218,7 @@ def renewal_resume(w: World, c: int) -> None:
         return
     cs.touches[c] += 1
     s = cs.r_stage[c]
-    delay = _draw(w, c, cs.luck_stages[0] + s, cs.r_term[c])
+    delay = draw(w, c, cs.luck_stages[0] + s, cs.r_term[c])
     cs.r_stage[c] = s + 1
     if delay > 0 and w.ev.clock[0] + delay < cs.due[c]:
         events.timeout(w.ev, delay, kinds.RENEWAL_READY, c, 0)
@@ -311,7 +272,7 @@ def _decide(w: World, c: int) -> bool:
         z -= p.size_logit * math.log(cs.arr[c] / p.reference_arr)
     observed = min(1.0, (cs.due[c] - cs.term_start[c]) / p.contract_days)
     z -= p.touch_logit * (cs.touches[c] - p.reference_touches * observed)
-    churned = _draw(w, c, _after_renewal(w, CHURN), cs.r_term[c]) < _probability(z)
+    churned = draw(w, c, after_renewal(w, CHURN), cs.r_term[c]) < probability(z)
     r = cs.n_renewals[0]
     if r >= cs.renewal_customer.shape[0]:
         w.run.short[0] |= kinds.SHORT_RECORDS
@@ -330,85 +291,6 @@ def _decide(w: World, c: int) -> bool:
         return False
     cs.due[c] += p.contract_days
     return True
-
-
-# ---------------------------------------------------------------------- expansion_journey
-
-
-@njit(cache=True)
-def _open_expansion(w: World, c: int) -> None:
-    """Start an expansion opportunity's journey (its record row is its number)."""
-    cs = w.customers
-    e = cs.n_expansions[0]
-    if e >= cs.expansion_k.shape[0]:
-        w.run.short[0] |= kinds.SHORT_RECORDS
-        return
-    cs.n_expansions[0] = e + 1
-    cs.expansion_k[e] = cs.expansions[c]
-    cs.expansion_row[e, 0] = c
-    events.start(w.ev, kinds.EXPANSION_START, e, 0)
-
-
-@njit(cache=True)
-def start_expansion(w: World, e: int) -> None:
-    """``expansion_journey`` starts: its value, its record, its first stage."""
-    cs = w.customers
-    c = int(cs.expansion_row[e, 0])
-    k = cs.expansion_k[e]
-    value = cs.arr[c] * max(0.0, _draw(w, c, _after_renewal(w, UPLIFT), k))
-    cs.expansion_row[e, 1] = w.ev.clock[0]
-    cs.expansion_row[e, 2] = math.nan
-    cs.expansion_row[e, 3] = value
-    cs.expansion_row[e, 4] = 0.0
-    _expansion_stage(w, e, 0)
-
-
-@njit(cache=True)
-def _expansion_stage(w: World, e: int, s: int) -> None:
-    cs = w.customers
-    c = int(cs.expansion_row[e, 0])
-    cs.expansion_row[e, 5] = float(s)
-    hours = _draw(w, c, _expansion_slot(w, s, 0), cs.expansion_k[e])
-    t = w.p.expansion_team[s]
-    cs.expansion_item[e] = items.put_item(w, EXPANSION, s, t, cs.owner[c], hours, c, items.EXPANSION, e)
-
-
-@njit(cache=True)
-def expansion_worked(w: World, e: int, rep_number: int) -> None:
-    """A stage was worked: lost if the customer churned meanwhile or the stage's draw fails."""
-    p, cs = w.p, w.customers
-    c = int(cs.expansion_row[e, 0])
-    s = int(cs.expansion_row[e, 5])
-    now = w.ev.clock[0]
-    if cs.churned[c]:
-        cs.expansion_row[e, 2] = now
-        return
-    k = cs.expansion_k[e]
-    z = p.expansion_base_logit[s]
-    if not math.isinf(z):
-        z += p.skill_weight * w.reps.skill[rep_number]
-    if _draw(w, c, _expansion_slot(w, s, 2), k) >= _probability(z):
-        cs.expansion_row[e, 2] = now
-        return
-    delay = _draw(w, c, _expansion_slot(w, s, 1), k)
-    if delay > 0 and s + 1 < p.expansion_team.shape[0]:
-        events.timeout(w.ev, delay, kinds.EXPANSION_READY, e, 0)
-        return
-    expansion_next(w, e)
-
-
-@njit(cache=True)
-def expansion_next(w: World, e: int) -> None:
-    """The next stage, or won: the account's ARR grows by the opportunity's value."""
-    cs = w.customers
-    s = int(cs.expansion_row[e, 5]) + 1
-    if s < w.p.expansion_team.shape[0]:
-        _expansion_stage(w, e, s)
-        return
-    c = int(cs.expansion_row[e, 0])
-    cs.expansion_row[e, 2] = w.ev.clock[0]
-    cs.expansion_row[e, 4] = 1.0
-    cs.arr[c] += cs.expansion_row[e, 3]
 
 
 _ = teams  # the owner rules come through items.put_item

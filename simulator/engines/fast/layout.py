@@ -262,7 +262,7 @@ def customers_of(scenario: Scenario, luck: PipelineLuck | None, n_leads: int, re
         renewal_churned=z(renewals, dtype=np.bool_),
         renewal_touches=z(renewals, dtype=np.int64),
         n_renewals=z(1, dtype=np.int64),
-        expansion_row=z((renewals, 6)),
+        expansion_row=z((renewals, 7)),
         expansion_k=z(renewals, dtype=np.int64),
         expansion_item=z(renewals, dtype=np.int64),
         n_expansions=z(1, dtype=np.int64),

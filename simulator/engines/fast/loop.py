@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from simulator.engines.fast import customers, deals, events, kinds, partners, reps, sales, teams, workforce
+from simulator.engines.fast import customers, deals, events, expansions, kinds, partners, reps, sales, teams, workforce
 from simulator.engines.fast.state import World
 from simulator.engines.fast.structs import view_of, view_size
 
@@ -109,7 +109,7 @@ def _item_done(w: World, item: int) -> None:
         if w.customers.r_item[waiter] == item:
             customers.renewal_wait_over(w, waiter, w.customers.r_wait[waiter])
     else:  # items.EXPANSION
-        customers.expansion_worked(w, waiter, w.items.rep[item])
+        expansions.expansion_worked(w, waiter, w.items.rep[item])
 
 
 @njit(cache=True)
@@ -194,9 +194,9 @@ def _dispatch(w: World, kind: int, a: int, b: int) -> None:
     elif kind == kinds.RENEWAL_DUE:
         customers.decide(w, a)
     elif kind == kinds.EXPANSION_START:
-        customers.start_expansion(w, a)
+        expansions.start_expansion(w, a)
     elif kind == kinds.EXPANSION_READY:
-        customers.expansion_next(w, a)
+        expansions.expansion_next(w, a)
 
 
 @njit(cache=True)

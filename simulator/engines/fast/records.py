@@ -61,6 +61,7 @@ def pipeline_record(scenario: Scenario, state: World, n_reps: int) -> PipelineRe
         expansion_end_day=expansions[:, 2].copy(),
         expansion_value=expansions[:, 3].copy(),
         expansion_won=expansions[:, 4] > 0,
+        expansion_rep=expansions[:, 6].astype(np.int64),
         rep_busy_by_pipeline=reps.busy_by[:n_reps].copy(),
         prm_seats=prm_seats,
         customer_owner=_numbers(cs.owner[:n_customers], vacancy_from),

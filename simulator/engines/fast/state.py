@@ -388,7 +388,7 @@ class Customers(NamedTuple):
     renewal_churned: BoolArray
     renewal_touches: IntArray
     n_renewals: IntArray  # (1,)
-    expansion_row: FloatArray  # (E, 6) customer, open, end, value, won, stage
+    expansion_row: FloatArray  # (E, 7) customer, open, end, value, won, stage, rep (-1 none)
     expansion_k: IntArray  # (E,)
     expansion_item: IntArray
     n_expansions: IntArray  # (1,)

@@ -180,13 +180,14 @@ def expansion_journey(floor: SalesFloor, customer: Customer, draws: CustomerDraw
     stages = pipes.tables.stages[EXPANSION]
     assert stages is not None
     value = customer.arr * max(0.0, draws.expansion_uplift(k))
-    row = [float(customer.index), floor.now, math.nan, value, 0.0, 0.0]
+    row = [float(customer.index), floor.now, math.nan, value, 0.0, 0.0, -1.0]
     pipes.expansions.append(row)
     for s in range(stages.size):
         row[5] = float(s)
         hours = draws.expansion_effort(s, k)
         item = floor.put_item(EXPANSION, s, int(stages.team[s]), customer.owner, hours, customer.index)
         rep_index = yield item.done
+        row[6] = float(rep_index)  # the rep who worked the last stage worked: the closer if it is won
         if customer.churned:
             row[2] = floor.now
             return

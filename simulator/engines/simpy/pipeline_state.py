@@ -65,7 +65,7 @@ class Pipelines:
     customer_start: list[float] = field(default_factory=list)
     customer_start_arr: list[float] = field(default_factory=list)
     renewals: list[tuple[int, float, float, bool, int]] = field(default_factory=list)
-    expansions: list[list[float]] = field(default_factory=list)  # customer, open, end, value, won, stage
+    expansions: list[list[float]] = field(default_factory=list)  # customer, open, end, value, won, stage, rep
     luck: CustomerLuck | None = None
 
 
