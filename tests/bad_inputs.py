@@ -175,6 +175,7 @@ TABLE: list[BadInput] = [
         "market.sources.outbound.leads_per_month=700",
         "market.sources.outbound.leads_per_month = 700: has no effect: the outbound source's leads are "
         "pipelines.prospecting's booked meetings",
+        via="cli",
     ),
     row(
         "pipelines",
