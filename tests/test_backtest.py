@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from simulator.analysis.backtest import COLUMNS, backtest_table, coverage, spread_split
+from simulator.calibration.calibrate import calibrate
+from simulator.calibration.errors import CalibrationError
+from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.crm_commands import backtest_main
 from simulator.report.backtest_report import write_backtest
-from simulator.run.backtest import run_origin
+from simulator.run.backtest import compiled, refitted, run_origin
 
 ROOT = Path(__file__).resolve().parents[1]
 MAPPING = ROOT / "tests" / "fixtures" / "crm" / "a_opportunities" / "mapping.yaml"
@@ -80,3 +84,22 @@ def test_too_few_runs_for_a_p10_p90_band_are_refused_saying_why(
     err = capsys.readouterr().err
     assert code == 2 and not out.exists()
     assert "--runs 3: must be a whole number >= 10: the back-test scores each actual against the P10-P90 band" in err
+
+
+def test_a_resample_without_a_loss_keeps_the_point_fits_durations_and_still_runs() -> None:
+    """Seed 1's resample 1 of this small export holds no lost deal: its lost durations were empty, refused mid-run."""
+    cal = calibrate(str(MAPPING), "2023-02-28", "2023-04-28")
+    for replication in range(8):
+        compiled(refitted(cal, 1, replication))  # raised ConfigError: lost_delay_days.values = [] at replication 1
+    assert refitted(cal, 1, 1).outcomes is cal.outcomes
+    assert refitted(cal, 1, 0).outcomes is not cal.outcomes  # a resample that has them keeps its own
+
+
+def test_a_refusal_in_a_worker_reaches_the_parent_whole() -> None:
+    """Pickled by its message alone, a ConfigError came back with one 'problem' per character."""
+    error = ConfigError([ConfigIssue("a.b", [], "must not be empty"), ConfigIssue("c", 2, "must be 1")])
+    back = pickle.loads(pickle.dumps(error))
+    assert back.issues == error.issues and str(back) == str(error)
+    refusal = CalibrationError("not a date", "deals.csv", "close_date", 4)
+    again = pickle.loads(pickle.dumps(refusal))
+    assert str(again) == str(refusal) and (again.file, again.column, again.row) == ("deals.csv", "close_date", 4)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class CalibrationError(Exception):
@@ -22,7 +23,11 @@ class CalibrationError(Exception):
             if part
         )
         super().__init__(f"{where}: {message}" if where else message)
-        self.file, self.column, self.row = file, column, row
+        self.message, self.file, self.column, self.row = message, file, column, row
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its parts (a back-test worker's refusal reaches the parent as it was raised)."""
+        return (type(self), (self.message, self.file, self.column, self.row))
 
 
 @dataclass

@@ -54,6 +54,10 @@ class ConfigError(ValueError):
         noun = "problem" if len(self.issues) == 1 else "problems"
         super().__init__(f"invalid configuration ({len(self.issues)} {noun}):\n{lines}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its issues (a worker's error reaches the parent whole, not one issue per character)."""
+        return (type(self), (self.issues,))
+
     @classmethod
     def single(cls, key: str, value: Any, allowed: str) -> ConfigError:
         """Build an error holding one issue."""

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from tqdm import tqdm
@@ -69,6 +70,10 @@ class AfterRunsError(ConfigError):
     def __init__(self, error: ConfigError, replications: int) -> None:
         super().__init__(error.issues)
         self.replications = replications
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its issues and its count of replications."""
+        return (type(self), (ConfigError(self.issues), self.replications))
 
 
 def option_issues(

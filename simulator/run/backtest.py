@@ -94,18 +94,26 @@ def refitted(cal: Calibration, seed: int, replication: int) -> Calibration:
     blocks = [np.flatnonzero(eligible & (month == months[k])) for k in gen.integers(0, months.size, months.size)]
     resample = np.concatenate([np.flatnonzero(~eligible), *blocks])
     rows = frame.iloc[gen.integers(0, len(frame), len(frame))]
-    try:
-        draw = fit(
-            replace(cal.export, frame=frame.iloc[resample].reset_index(drop=True)),
-            cal.mapping,
-            cal.as_of,
-            cal.until,
-            variance=False,
-        )
-    except (ValueError, CalibrationError):  # months drawn with too few closes to fit: resample rows instead
-        draw = fit(
-            replace(cal.export, frame=rows.reset_index(drop=True)), cal.mapping, cal.as_of, cal.until, variance=False
-        )
+    draw: Calibration | None = None
+    for chosen in (frame.iloc[resample], rows):  # months drawn with too few closes to fit: resample rows instead
+        try:
+            draw = fit(
+                replace(cal.export, frame=chosen.reset_index(drop=True)),
+                cal.mapping,
+                cal.as_of,
+                cal.until,
+                variance=False,
+            )
+        except (ValueError, CalibrationError):
+            continue
+        if _has_every_duration(draw):
+            break
+    if draw is None:
+        raise CalibrationError("no bootstrap resample of the export could be fitted")
+    if not _has_every_duration(draw):
+        # a resample with no loss (or no win) in some month cannot say how long those take:
+        # the draw keeps the point fit's outcomes, and its own arrivals and period shifts
+        draw.outcomes = cal.outcomes
     draw.arrivals = fit_arrivals(
         rows["created"].to_numpy(dtype="datetime64[D]"),
         cal.as_of,
@@ -121,6 +129,13 @@ def refitted(cal: Calibration, seed: int, replication: int) -> Calibration:
         month: draw.cohort_no_decision.get(month, estimate) for month, estimate in cal.cohort_no_decision.items()
     }
     return draw
+
+
+def _has_every_duration(cal: Calibration) -> bool:
+    """True if every empirical duration the scenario needs (won, lost, by month of the quarter) has values."""
+    out = cal.outcomes
+    laws = [out.won_days, out.lost_days, *[law for won, lost, _ in out.by_quarter_month or [] for law in (won, lost)]]
+    return all(values.size > 0 for values, _ in laws)
 
 
 def _worker_init() -> None:
