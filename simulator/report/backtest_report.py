@@ -11,7 +11,7 @@ import pandas as pd
 from simulator.analysis.backtest import backtest_table, coverage, spread_split
 from simulator.calibration.actuals import KPIS
 from simulator.io.atomic import atomic_write
-from simulator.io.occupied import FolderLayout
+from simulator.report.layouts import BACKTEST
 from simulator.report.plot_style import plt, save_figure
 from simulator.run.backtest import OriginResult
 
@@ -23,12 +23,7 @@ NAMES = {
     "open_pipeline": "Open pipeline at period end (deals)",
 }
 
-LAYOUT = FolderLayout(
-    "salesim backtest",
-    frozenset({"backtest.csv", "backtest.md", ".*.tmp", *(f"fan_{kpi}.png" for kpi in KPIS)}),
-    marks=("backtest.md",),
-    what="back-test",
-)
+LAYOUT = BACKTEST
 """What the back-test writes in its ``--out`` folder: it refuses a folder holding anything else."""
 
 

@@ -16,19 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from simulator.io.occupied import FolderLayout, own_files, refuse_foreign, shown
-
-
-def known_layouts() -> list[FolderLayout]:
-    """Every salesim command's layout (imported here, when needed, from the module that writes it)."""
-    from simulator.calibration.occupied import LAYOUT as CALIBRATE
-    from simulator.report.backtest_report import LAYOUT as BACKTEST
-    from simulator.report.optimisation_report import LAYOUT as OPTIMISE
-    from simulator.report.outputs import RUN_LAYOUT
-    from simulator.report.sensitivity_report import LAYOUT as SENSITIVITY
-    from simulator.report.sweep_report import SWEEP_LAYOUT
-    from simulator.report.warmup_report import LAYOUT as WARMUP
-
-    return [RUN_LAYOUT, SWEEP_LAYOUT, SENSITIVITY, OPTIMISE, BACKTEST, WARMUP, CALIBRATE]
+from simulator.report.layouts import known_layouts
 
 
 def refuse_others(folder: Path, layout: FolderLayout, advice: str = "") -> None:

@@ -29,21 +29,17 @@ from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
 from simulator.analysis.team_mix import TeamMixProblem, bounds_issue
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.io.atomic import atomic_write
-from simulator.io.occupied import FolderLayout, OccupiedOutputError
+from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.report.claims import claim_output
 from simulator.report.html import write_html
+from simulator.report.layouts import OPTIMISE
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_optimisation import plot_optimisation
 from simulator.run.experiment import Experiment
 from simulator.run.signals import written_in_full
 
-LAYOUT = FolderLayout(
-    "salesim optimise",
-    frozenset({"optimisation.csv", "optimisation.png", "report.md", "report.html", ".*.tmp"}),
-    marks=("optimisation.csv",),
-    what="team-mix search",
-)
+LAYOUT = OPTIMISE
 """What the search writes in its ``--out`` folder: it refuses a folder holding anything else."""
 
 

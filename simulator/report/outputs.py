@@ -21,52 +21,14 @@ from typing import Any
 import yaml
 
 from simulator.io.atomic import atomic_write
-from simulator.io.occupied import FolderLayout, refuse_foreign
+from simulator.io.occupied import refuse_foreign
+from simulator.report.layouts import OUTPUT_NAMES, RUN_LAYOUT, known_layouts
 from simulator.report.question import question_text
 from simulator.run.csv_text import OUTPUT_FLOAT_FORMAT, write_frame
 from simulator.run.experiment import ExperimentResult
-from simulator.run.runner import DASK_LOG
-from simulator.run.store import KEEP_OUT, STORE_DIRNAME, STORE_FILES, TEMPORARY
+from simulator.run.store import KEEP_OUT
 
 CSV_FLOAT_FORMAT = OUTPUT_FLOAT_FORMAT
-TABLES = ("replications", "monthly", "summary", "comparison", "reps", "monthly_queues")
-FIGURES = (
-    "decision",
-    "paired_differences",
-    "kpi_distributions",
-    "bookings_fan",
-    "funnel",
-    "utilisation",
-    "quota_attainment",
-)
-OUTPUT_NAMES = frozenset(
-    {
-        "config.yaml",
-        "summary.json",
-        "failures.json",
-        "report.md",
-        "report.html",
-        *(f"{table}.csv" for table in TABLES),
-        *(f"{figure}.png" for figure in FIGURES),
-    }
-)
-"""The files :func:`write_outputs` may write in a run directory (the store and Hydra's files are not among them)."""
-RUN_LAYOUT = FolderLayout(
-    "salesim",
-    frozenset(
-        {
-            *OUTPUT_NAMES,
-            TEMPORARY,
-            DASK_LOG,
-            ".salesim-write-check-*",
-            ".hydra/*.yaml",  # Hydra's record of the job, when hydra.output_subdir is set
-            *(f"{STORE_DIRNAME}/{name}" for name in STORE_FILES),
-        }
-    ),
-    marks=(f"{STORE_DIRNAME}/manifest.json",),
-    what="run",
-)
-"""What a run writes in its folder: its outputs and its results store, whose manifest every run folder holds."""
 
 
 def refuse_foreign_run(out_dir: Path) -> None:
@@ -78,8 +40,6 @@ def refuse_foreign_run(out_dir: Path) -> None:
     Raises:
         OccupiedOutputError: Naming the folder, what in it salesim did not write, and what to do.
     """
-    from simulator.report.claims import known_layouts  # they import this module
-
     refuse_foreign(out_dir, RUN_LAYOUT, KEEP_OUT, known_layouts())
 
 

@@ -40,24 +40,18 @@ from simulator.analysis.sensitivity import sensitivity_table
 from simulator.analysis.wording import count_of, join_words
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.io.atomic import atomic_write
-from simulator.io.occupied import FolderLayout, OccupiedOutputError
+from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.report.claims import claim_output, remove_stale
 from simulator.report.html import write_html
+from simulator.report.layouts import SENSITIVITY
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_tornado import plot_global, plot_tornado
 from simulator.report.sensitivity_global import global_lines, global_words
 from simulator.run.experiment import Experiment
 from simulator.run.signals import written_in_full
 
-LAYOUT = FolderLayout(
-    "salesim sensitivity",
-    frozenset(
-        {"sensitivity.csv", "sensitivity_global.csv", "tornado.png", "global.png", "report.md", "report.html", ".*.tmp"}
-    ),
-    marks=("sensitivity.csv",),
-    what="sensitivity study",
-)
+LAYOUT = SENSITIVITY
 """What the study writes in its ``--out`` folder: it refuses a folder holding anything else."""
 TABLE_ROWS = 30  # levers listed in the report; sensitivity.csv has every one
 CHANCE = 0.05  # a lever with no effect has a 95% CI clear of zero this often

@@ -26,33 +26,12 @@ from simulator.analysis.equivalence import equal_words, paired_practically_equal
 from simulator.analysis.formatting import format_money, format_value, kpi_label, kpi_words
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, probability_best
 from simulator.io.atomic import atomic_write
-from simulator.io.occupied import FolderLayout, refuse_foreign
+from simulator.io.occupied import refuse_foreign
 from simulator.report.html import write_html
+from simulator.report.layouts import SUMMARY_NAME, SWEEP_LAYOUT, known_layouts
 from simulator.report.markdown import figure_lines, md_table
-from simulator.report.outputs import RUN_LAYOUT
 from simulator.report.plot_heatmap import best_cell, plot_heatmap
-from simulator.run.store import TEMPORARY
 
-SUMMARY_NAME = "sweep_summary.csv"
-HYDRA_RECORD = "multirun.yaml"
-"""What Hydra's sweeper writes in the sweep folder when the sweep starts: the sweep's config."""
-SWEEP_LAYOUT = FolderLayout(
-    "salesim --multirun",
-    frozenset(
-        {
-            HYDRA_RECORD,
-            SUMMARY_NAME,
-            "heatmap.png",
-            "report.md",
-            "report.html",
-            TEMPORARY,
-            *(f"[0-9]*/{name}" for name in RUN_LAYOUT.written),  # one run folder per job, named by its number
-        }
-    ),
-    marks=(HYDRA_RECORD,),
-    what="sweep",
-)
-"""What a ``--multirun`` sweep writes in its folder: Hydra's record, the gathered outputs, each job's run."""
 SWEEP_KEEP_OUT = (
     "Choose another folder for the sweep (hydra.sweep.dir=DIR), or move those out of it first; "
     "a folder that holds only a salesim sweep is swept again, each job replacing its own folder"
@@ -65,8 +44,6 @@ def refuse_foreign_sweep(sweep_dir: Path) -> None:
     Raises:
         OccupiedOutputError: Naming the folder, what in it salesim did not write, and what to do.
     """
-    from simulator.report.claims import known_layouts  # they import this module
-
     refuse_foreign(sweep_dir, SWEEP_LAYOUT, SWEEP_KEEP_OUT, known_layouts())
 
 

@@ -16,8 +16,8 @@ from simulator.analysis.formatting import format_money
 from simulator.analysis.warmup import moving_average
 from simulator.analysis.warmup_study import WarmupStudy
 from simulator.io.atomic import atomic_write
-from simulator.io.occupied import FolderLayout
 from simulator.report.document import write_text_atomic
+from simulator.report.layouts import WARMUP
 from simulator.report.plot_style import WORSE_COLOUR, save_figure
 
 SERIES_TITLES = {
@@ -122,9 +122,7 @@ def warmup_markdown(study: WarmupStudy) -> str:
     )
 
 
-LAYOUT = FolderLayout(
-    "salesim warmup", frozenset({"warmup.csv", "warmup.png", "warmup.md", ".*.tmp"}), ("warmup.md",), "warm-up study"
-)
+LAYOUT = WARMUP
 """What the warm-up study writes in its ``--out`` folder: it refuses a folder holding anything else."""
 
 
