@@ -299,7 +299,7 @@ def unusual_sentence(check: BenchmarkCheck) -> str:
     where = distance_words(check) if check.side else "inside"
     doubt = "" if check.clear else "; its 95% CI reaches the range: more runs would tell"
     why = f"; {check.benchmark.reads_low}" if check.side < 0 and check.benchmark.reads_low else ""
-    return f"{figure_words(check)}; published {range_words(check.benchmark)} ({where}{doubt}{why})"
+    return f"{figure_words(check)}; {check.benchmark.range_label} {range_words(check.benchmark)} ({where}{doubt}{why})"
 
 
 def assumed_sentence(checks: list[BenchmarkCheck]) -> str:

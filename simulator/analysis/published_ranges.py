@@ -64,6 +64,8 @@ class Benchmark:
             to its yearly equivalent before it is compared (:func:`per_year`).
         reads_low: Why salesim's figure is expected below the range (what it leaves out),
             said with the figure when it is below; empty when nothing is left out.
+        range_label: How the range is named beside a figure: ``published``, or what it is
+            when salesim draws it from a published figure that is not a range.
     """
 
     kpi: str
@@ -75,6 +77,7 @@ class Benchmark:
     source: str
     yearly: bool = False
     reads_low: str = ""
+    range_label: str = "published"
 
 
 BENCHMARKS: tuple[Benchmark, ...] = (
@@ -157,6 +160,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         RATE,
         "expansion is ~40% of new ARR, over 50% only above $50M ARR (Benchmarkit 2025, ~1,000 companies): "
         "with a customer book under $50M, more than 50% is unusual",
+        range_label="drawn from the published ~40% (over 50% only above $50M of ARR):",
     ),
     Benchmark(
         EXPANSION_SHARE_LARGER_BOOK,
@@ -178,6 +182,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "~$1.7M ARR and ~104 accounts per CSM (ClientSuccess survey of ~600 firms, second-hand; BENCHMARKS.md, "
         "Retention and expansion); one median, no range published: salesim flags half to twice it. The ARR of "
         "the customers active at the window's end over the mean headcount of the team owning their accounts",
+        range_label="salesim's band around the published ~$1.7M:",
     ),
     Benchmark(
         TEAM_UTILISATION,

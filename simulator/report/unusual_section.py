@@ -28,7 +28,8 @@ from simulator.run.experiment import ExperimentResult
 
 INTRO = (
     "Each headline figure (mean over runs, with its 95% CI) against the range published for B2B sales "
-    "organisations; the sources are in the last column. A figure outside its range is not necessarily wrong, "
+    "organisations (where a single figure is published, a band salesim draws from it, said so); the sources are "
+    "in the last column. A figure outside its range is not necessarily wrong, "
     "but it is the first number a sales leader will question: check the inputs that drive it."
 )
 SIDE_WORDS = {-1: "below", 0: "inside", 1: "above"}
@@ -83,7 +84,8 @@ def unusual_section(
     lines += ["", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for (kpi, team), first in keys.items():
         cells = [_cell(next((c for c in checks[n] if c.benchmark.kpi == kpi and c.team == team), None)) for n in names]
-        row = [figure_name(first), range_words(first.benchmark), *cells, first.benchmark.source]
+        drawn = "" if first.benchmark.range_label == "published" else " (salesim's, from a published figure)"
+        row = [figure_name(first), range_words(first.benchmark) + drawn, *cells, first.benchmark.source]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
     return [*lines, ""]
 

@@ -89,7 +89,7 @@ STORE_FILES = frozenset({MANIFEST, "s[0-9]*-r[0-9]*-[0-9]*.*", TEMPORARY})
 """Every file the store writes in ``store/``: the manifest and each part's files (glob patterns)."""
 STORE_LAYOUT = FolderLayout("salesim", STORE_FILES)
 KEEP_OUT = (
-    "Choose another folder for the results (hydra.run.dir=DIR, or --out DIR), or move those out of it first; "
+    "Choose another folder for the results (hydra.run.dir=DIR), or move those out of it first; "
     "a folder that holds only salesim's own run is run again (replacing it), or resumed with runner.resume=true"
 )
 """What to do when a run folder holds what salesim did not write."""
