@@ -265,6 +265,18 @@ def test_a_target_rule_picks_the_cheapest_scenario_that_reaches_it() -> None:
     assert found.recommended is None and "No scenario reaches the target of 99.0%" in found.paragraph
 
 
+def test_a_target_no_scenario_reaches_names_every_scenario_tied_closest() -> None:
+    """plan_check: both scenarios at 12.5%, and the answer named one of them 'the closest'."""
+    result = make_result(runs=40, effect=0.08)
+    runs = result.replications.copy()
+    runs["win_rate"] = 0.125  # the same share in both scenarios
+    tied = dataclasses.replace(result, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE))
+    found = answer(_with(tied, DecisionSettings(primary="win_rate", rule=DecisionRule(target=0.99))))
+    assert f"the closest are {BASELINE} and {CHALLENGER} at 12.5%" in found.paragraph, found.paragraph
+    found = answer(_with(result, DecisionSettings(primary="win_rate", rule=DecisionRule(target=0.99))))
+    assert "the closest is " in found.paragraph
+
+
 def test_the_report_opens_with_the_answer_on_the_decision_kpis() -> None:
     result = _with(make_result(runs=40), DecisionSettings(primary="win_rate", guardrails=["cycle_time_days_p50"]))
     text = render_report(result, __import__("pathlib").Path("."), [])

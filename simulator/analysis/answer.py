@@ -313,10 +313,10 @@ def _choice(result: ExperimentResult, decision: DecisionSettings, ranking: pd.Da
         ]
         goal = f"the target of {format_value(kpi, target)} for {phrase}"
         if not meeting:
-            return (
-                None,
-                f"No scenario reaches {goal}; the closest is {ordered[0]} at {format_value(kpi, means[ordered[0]])}.",
-            )
+            best = format_value(kpi, means[ordered[0]])
+            tied = [s for s in ordered if format_value(kpi, means[s]) == best]  # equal as shown: none is closer
+            closest = f"the closest is {ordered[0]}" if len(tied) == 1 else f"the closest are {join_words(tied)}"
+            return None, f"No scenario reaches {goal}; {closest} at {best}."
         cheapest = _cheapest(result, decision, meeting)
         why = (
             f" and has the best {kpi_phrase(result, decision.guardrails[0])} of those that do"
