@@ -583,8 +583,8 @@ def test_no_compiled_function_calls_itself_through_others() -> None:
             assert circle_from(name, []) is None, circle_from(name, [])
 
 
-def test_the_disk_cache_is_dropped_when_a_source_of_the_engine_changes(tmp_path: Path) -> None:
-    from simulator.engines.fast.cache import fresh_cache
+def test_the_disk_cache_is_dropped_when_an_engine_or_compiled_model_source_changes(tmp_path: Path) -> None:
+    from simulator.engines.fast.cache import compiled_sources, fresh_cache
 
     package, cache = tmp_path / "fast", tmp_path / "cache"
     package.mkdir()
@@ -601,6 +601,20 @@ def test_the_disk_cache_is_dropped_when_a_source_of_the_engine_changes(tmp_path:
     assert not fresh_cache(package, cache) and all(path.exists() for path in cached)
     (package / "sales.py").write_text("x = 2\n")  # an edit: every cached function of the package goes
     assert fresh_cache(package, cache) and not any(path.exists() for path in cached)
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "keyed_sampling.py").write_text("from numba import njit\n")
+    (model / "labels.py").write_text("x = 1\n")
+    shared = compiled_sources(model)
+    assert [path.name for path in shared] == ["keyed_sampling.py"]
+    for path in cached:
+        path.write_bytes(b"")
+    assert fresh_cache(package, cache, shared) and not any(path.exists() for path in cached)
+    for path in cached:
+        path.write_bytes(b"")
+    assert not fresh_cache(package, cache, shared)
+    (model / "keyed_sampling.py").write_text("from numba import njit\n# a compiled draw changed\n")
+    assert fresh_cache(package, cache, shared) and not any(path.exists() for path in cached)
 
 
 @pytest.mark.parametrize(("setting", "words"), [("auto", "the compiled (fast) engine"), ("simpy", "the SimPy engine")])

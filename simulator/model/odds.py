@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+from numba import njit
+
 
 def logit(p: float) -> float:
     """Log-odds of a probability: conversions add effects in logit space (+-inf for 1 and 0)."""
@@ -24,3 +26,7 @@ def probability(logit: float) -> float:
         return 1.0 / (1.0 + math.exp(-logit))
     e = math.exp(logit)
     return e / (1.0 + e)
+
+
+# The same function compiled, for the fast engine's loop (one formula for both engines).
+compiled_probability = njit(cache=True)(probability)

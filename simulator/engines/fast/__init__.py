@@ -10,13 +10,18 @@ and ``build`` (luck drawn ahead, the scenario's numbers, room), ``coverage``, ``
 
 from pathlib import Path
 
-from simulator.engines.fast.cache import fresh_cache
+from simulator.engines.fast.cache import compiled_sources, fresh_cache
 from simulator.engines.fast.coverage import uncovered
 from simulator.engines.fast.engine import loop, simulate, warm_up
 
 # before any compiled function is loaded from the disk cache (Numba's private cache path:
-# the folder it keeps this package's cached functions in)
-fresh_cache(Path(__file__).parent, Path(loop.run_world._cache._cache_path))  # type: ignore[attr-defined]
+# the folder it keeps this package's cached functions in); the loop holds the code of the
+# compiled model functions it calls (keyed draws, the logistic, seeding) too
+fresh_cache(
+    Path(__file__).parent,
+    Path(loop.run_world._cache._cache_path),  # type: ignore[attr-defined]
+    compiled_sources(Path(__file__).parents[2] / "model"),
+)
 
 
 def compiled_on_disk() -> bool:

@@ -2,37 +2,49 @@
 
 Numba checks a cached function against its own file only, yet the code it caches holds
 the code of every function it calls in the other modules of the engine: edit ``sales``
-and the cached ``loop`` still runs the old ``sales`` (or crashes, if a layout changed).
-:func:`fresh_cache` compares a digest of every source of this package with the one
-stored beside the cache and, when they differ, removes the engine's cached functions
-before any is loaded, so the next call compiles afresh.
+(or a compiled function of ``simulator.model`` the loop calls, such as a keyed draw) and
+the cached ``loop`` still runs the old code (or crashes, if a layout changed).
+:func:`fresh_cache` compares a digest of every source of this package and of the
+compiled model modules with the one stored beside the cache and, when they differ,
+removes the engine's cached functions before any is loaded, so the next call compiles
+afresh.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
 STAMP = "fast-engine-sources.sha256"
 
 
-def sources_digest(package: Path) -> str:
-    """SHA-256 of the package's ``.py`` files, by name and content."""
+def compiled_sources(folder: Path) -> list[Path]:
+    """The ``.py`` files of ``folder`` that define compiled functions (their text names ``njit``)."""
+    return sorted(path for path in folder.glob("*.py") if "njit" in path.read_text(encoding="utf-8"))
+
+
+def sources_digest(package: Path, shared: Sequence[Path] = ()) -> str:
+    """SHA-256 of the package's ``.py`` files and of ``shared`` files, by name and content."""
     digest = hashlib.sha256()
     for path in sorted(package.glob("*.py")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    for path in sorted(shared):
+        digest.update(f"{path.parent.name}/{path.name}".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def fresh_cache(package: Path, cache: Path) -> bool:
+def fresh_cache(package: Path, cache: Path, shared: Sequence[Path] = ()) -> bool:
     """Remove the package's cached functions from ``cache`` if its sources changed; True if it did.
 
     ``cache`` is the folder Numba keeps the package's cache in (``__pycache__`` beside the
-    sources, or the mirror of it under ``NUMBA_CACHE_DIR``). Nothing is raised if the
-    folder cannot be written: Numba then compiles without a cache.
+    sources, or the mirror of it under ``NUMBA_CACHE_DIR``); ``shared`` are the sources
+    outside the package whose compiled functions the package's code holds. Nothing is
+    raised if the folder cannot be written: Numba then compiles without a cache.
     """
-    digest = sources_digest(package)
+    digest = sources_digest(package, shared)
     stamp = cache / STAMP
     try:
         if stamp.is_file() and stamp.read_text() == digest:

@@ -9,21 +9,10 @@ SimPy engine (:mod:`simulator.model.customer_luck`). Below :mod:`.customers` and
 
 from __future__ import annotations
 
-import math
-
 from numba import njit
 
 from simulator.engines.fast.state import World
 from simulator.model.customer_luck import after_renewal_slot, customer_draw, expansion_slot
-
-
-@njit(cache=True)
-def probability(z: float) -> float:
-    """The logistic function of a logit ``z``, exact at +-infinity (``model.pipeline.probability``)."""
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
 
 
 @njit(cache=True)

@@ -14,10 +14,11 @@ import math
 from numba import njit
 
 from simulator.engines.fast import events, expansions, items, kinds, teams
-from simulator.engines.fast.customer_draws import after_renewal, draw, probability
+from simulator.engines.fast.customer_draws import after_renewal, draw
 from simulator.engines.fast.state import World
 from simulator.model.customer_luck import CHECKIN, CHURN, GAP, INITIAL_BLOCK, LEAD_BLOCK
 from simulator.model.multi_pipeline import RENEWAL
+from simulator.model.odds import compiled_probability as probability
 
 
 @njit(cache=True)

@@ -18,10 +18,11 @@ import math
 from numba import njit
 
 from simulator.engines.fast import events, items, kinds
-from simulator.engines.fast.customer_draws import after_renewal, draw, expansion_stage_slot, probability
+from simulator.engines.fast.customer_draws import after_renewal, draw, expansion_stage_slot
 from simulator.engines.fast.state import World
 from simulator.model.customer_luck import UPLIFT
 from simulator.model.multi_pipeline import EXPANSION
+from simulator.model.odds import compiled_probability as probability
 
 CUSTOMER, OPEN_DAY, END_DAY, VALUE, WON, STAGE, REP = 0, 1, 2, 3, 4, 5, 6
 """Columns of an expansion's record row."""

@@ -18,6 +18,7 @@ from numba import njit
 from simulator.engines.fast import events, kinds, queues, sales, teams
 from simulator.engines.fast.state import World
 from simulator.model.multi_pipeline import DAYS_PER_WEEK, PARTNER, PROSPECTING
+from simulator.model.odds import compiled_probability as probability
 from simulator.model.pipeline_records import PoolState
 
 NOTHING, ITEM, TASK = 0, 1, 2  # what choose_work found
@@ -183,7 +184,7 @@ def _plan(w: World, rep: int, task: int) -> float:
             pools.stage[pool, e] = stage
             hours += pools.effort[pool, stage, e] * factor
             z = p.pool_base_logit[pool, stage]
-            passed = pools.draw[pool, stage, e] < sales.probability(z if math.isinf(z) else z + shift)
+            passed = pools.draw[pool, stage, e] < probability(z if math.isinf(z) else z + shift)
             if passed and stage + 1 < n_stages and pools.delay[pool, stage, e] <= 0.0:
                 stage += 1
                 continue

@@ -16,6 +16,7 @@ from numba import njit
 
 from simulator.engines.fast import customers, decisions, events, kinds, teams, workforce
 from simulator.engines.fast.state import World
+from simulator.model.odds import compiled_probability as probability
 from simulator.model.records import Outcome
 
 PASSED = -1
@@ -23,15 +24,6 @@ WON, DISQUALIFIED, LEAKED = int(Outcome.WON), int(Outcome.DISQUALIFIED), int(Out
 LOST_HANDOFF, LOST_REASSIGNMENT = int(Outcome.LOST_HANDOFF), int(Outcome.LOST_REASSIGNMENT)
 HOURS_PER_ELAPSED_DAY = 24.0
 NO_OVERFLOW, TO_ANY_POD = -1, -2
-
-
-@njit(cache=True)
-def probability(z: float) -> float:
-    """The logistic function, exact at +-infinity (``model.pipeline.probability``)."""
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
 
 
 @njit(cache=True)

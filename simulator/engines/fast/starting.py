@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-from simulator.engines.fast import sales
 from simulator.engines.fast.memo import ByScenario
 from simulator.engines.fast.state import Params
 from simulator.model import sampling
@@ -26,6 +25,7 @@ from simulator.model.conditional import empirical_steps
 from simulator.model.decisions import quarter_month
 from simulator.model.initial_pipeline import LOSS, NO_DECISION, PASS, pulled_window
 from simulator.model.kernel import FloatArray, Kernel
+from simulator.model.odds import compiled_probability as probability
 from simulator.model.scenario import Scenario
 
 CONSTANT, EMPIRICAL, OTHER = 0, 1, 2
@@ -135,7 +135,7 @@ def remaining(
 @njit(cache=True)
 def decide(p: Params, d: int, stage: int, z: float, cycle: float, u_pick: float, u_time: float) -> tuple[int, float]:
     """``decide_initial`` for deal ``d`` given the logit ``z`` of its owner and the cycle multiplier."""
-    prob = sales.probability(z)
+    prob = probability(z)
     q, age = p.deal_q[d], p.deal_age[d]
     won, lost, none = p.deal_kernels[d, 0], p.deal_kernels[d, 1], p.deal_kernels[d, 2]
     kind, values, cum, count = p.kernel_kind, p.kernel_values, p.kernel_cum, p.kernel_count
