@@ -25,7 +25,6 @@ that imports Hydra.
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -40,6 +39,7 @@ from omegaconf import DictConfig, OmegaConf
 from simulator.command_line import SEARCHPATH, composition_issue, first_line, parse_overrides
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.fed_sources import rate_notes_and_issues
+from simulator.config.key_suggestions import ABSENT, no_such_key, node_at
 from simulator.config.workforce import hires_beyond_horizon
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment
@@ -47,7 +47,6 @@ from simulator.run.experiment import Experiment
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 Composer = Callable[[list[str]], DictConfig]
-_ABSENT = object()
 
 
 def config_dir() -> Path:
@@ -121,7 +120,7 @@ class _Composed:
 
 def _exists(cfg: DictConfig, key: str) -> bool:
     try:
-        return OmegaConf.select(cfg, key, default=_ABSENT, throw_on_missing=False) is not _ABSENT
+        return OmegaConf.select(cfg, key, default=ABSENT, throw_on_missing=False) is not ABSENT
     except Exception:
         return False
 
@@ -157,7 +156,7 @@ def _compose_layers(
             if not checked:
                 raise
             probe = composer([*(u.line for u in kept if u not in checked), *scenario])
-            whole += [u for u in checked if u.kind == "value" and _is_distribution_node(probe, u.key)]
+            whole += [u for u in checked if u.kind == "value" and _is_distributionnode_at(probe, u.key)]
             missing = [u for u in checked if u not in whole and not _exists(probe, u.key)]
             config = plain(composer([*(u.line for u in kept if u not in missing and u not in whole), *scenario]))
     except Exception as error:
@@ -169,7 +168,7 @@ def _compose_layers(
         name = where.rsplit(".", 1)[-1]
         words = f"scenario {name} has no such key"
         raise ConfigError(
-            [ConfigIssue(f"[scenario {name}] {o.key}", o.value, _no_such_key(o.key, [config], words)) for o in absent]
+            [ConfigIssue(f"[scenario {name}] {o.key}", o.value, no_such_key(o.key, [config], words)) for o in absent]
         )
     return _Composed(config, missing, hidden)
 
@@ -179,7 +178,7 @@ def _is_whole_distribution(override: UserOverride) -> bool:
     return override.kind == "value" and isinstance(override.value, Mapping) and "dist" in override.value
 
 
-def _is_distribution_node(cfg: DictConfig, key: str) -> bool:
+def _is_distributionnode_at(cfg: DictConfig, key: str) -> bool:
     """The key holds a distribution mapping (``{dist: ...}``), which a bare number replaces whole."""
     try:
         node = OmegaConf.select(cfg, key, default=None, throw_on_missing=False)
@@ -191,7 +190,7 @@ def _is_distribution_node(cfg: DictConfig, key: str) -> bool:
 def _replace(config: dict[str, Any], override: UserOverride) -> bool:
     """Set an existing key of a plain config to the override's value; False if the key is not there."""
     *path, last = override.key.split(".")
-    parent = _node(config, path)
+    parent = node_at(config, path)
     if isinstance(parent, dict) and last in parent:
         parent[last] = override.value
         return True
@@ -218,10 +217,10 @@ def _own_key_issues(
     name = where.rsplit(".", 1)[-1]
     return [
         ConfigIssue(
-            f"[scenario {name}] {o.key}", o.value, _no_such_key(o.key, [probe], f"scenario {name} has no such key")
+            f"[scenario {name}] {o.key}", o.value, no_such_key(o.key, [probe], f"scenario {name} has no such key")
         )
         for o in values
-        if _node(probe, o.key.split(".")) is _ABSENT
+        if node_at(probe, o.key.split(".")) is ABSENT
     ]
 
 
@@ -343,58 +342,13 @@ def _notes_and_issues(
         if skipped_in and len(skipped_in) == len(composed):
             configs = [c.config for c in composed.values()]
             words = f"no scenario of {experiment or 'the experiment'} has this key"
-            issues.append(ConfigIssue(override.key, override.value, _no_such_key(override.key, configs, words)))
+            issues.append(ConfigIssue(override.key, override.value, no_such_key(override.key, configs, words)))
         else:
             notes += [
                 f"{override.line} does not apply to scenario {name} (no such key there); skipped there"
                 for name in skipped_in
             ]
     return notes, issues
-
-
-def _no_such_key(key: str, configs: Sequence[Mapping[str, Any]], words: str) -> str:
-    """``words`` on a key the configs lack, then what exists where the key stops, and the closest key."""
-    parts = key.split(".")
-    parent: list[str] = []
-    children: set[str] = set()
-    for depth in range(len(parts), -1, -1):
-        found = [node for node in (_node(c, parts[:depth]) for c in configs) if isinstance(node, Mapping | list)]
-        if found:
-            parent = parts[:depth]
-            for node in found:
-                children |= {str(k) for k in (node if isinstance(node, Mapping) else range(len(node)))}
-            break
-    where = ".".join(parent) or "the top level"
-    words += f"; {where} has: {', '.join(sorted(children))}"
-    # a key of the same depth whose own name is close too: never 'economics' for economics.nothing
-    depth, name = key.count("."), parts[-1]
-    every = sorted({k for c in configs for k in _all_keys(c) if k.count(".") == depth})
-    close = [
-        k
-        for k in difflib.get_close_matches(key, every, n=3, cutoff=0.6)
-        if difflib.SequenceMatcher(None, k.rsplit(".", 1)[-1], name).ratio() >= 0.6
-    ]
-    return words + (f"; did you mean '{close[0]}'?" if close else "")
-
-
-def _node(config: Any, parts: Sequence[str]) -> Any:
-    for part in parts:
-        if isinstance(config, Mapping) and part in config:
-            config = config[part]
-        elif isinstance(config, list) and part.isdigit() and int(part) < len(config):
-            config = config[int(part)]
-        else:
-            return _ABSENT
-    return config
-
-
-def _all_keys(config: Any, prefix: str = "") -> list[str]:
-    items = config.items() if isinstance(config, Mapping) else enumerate(config) if isinstance(config, list) else []
-    keys = []
-    for k, v in items:
-        path = f"{prefix}{k}"
-        keys += [path, *_all_keys(v, path + ".")]
-    return keys
 
 
 # ---------------------------------------------------------------------------- notebooks

@@ -416,3 +416,15 @@ def test_every_command_option_says_what_it_does_and_its_default(capsys: pytest.C
     shown = " ".join(capsys.readouterr().out.split())
     assert "--global {morris,sobol,none} then vary the strongest levers together" in shown
     assert "(default market,pipeline,org,workforce,pipelines)" in shown
+
+
+def test_callbacks_named_by_configs_written_before_they_moved_still_load() -> None:
+    """Calibrated companies written by earlier versions name the callbacks as ``simulator.cli``'s."""
+    from hydra.utils import get_class
+
+    from simulator import hydra_callbacks
+
+    assert get_class("simulator.cli.OutputCheck") is hydra_callbacks.OutputCheck
+    assert get_class("simulator.cli.SweepSummary") is hydra_callbacks.SweepSummary
+    shipped = (ROOT / "configs" / "config.yaml").read_text()
+    assert "simulator.hydra_callbacks.OutputCheck" in shipped and "simulator.hydra_callbacks.SweepSummary" in shipped

@@ -95,3 +95,47 @@ def test_a_stop_while_writing_waits_until_everything_is_written(capsys: pytest.C
         other.join()
     assert "the results were written in full" in capsys.readouterr().err
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Ctrl-C stops as before afterwards
+
+
+def test_an_interrupt_while_the_app_loads_is_one_line_and_status_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C in the first second or two of ``salesim`` (Python importing Hydra, pandas, Numba) printed a traceback."""
+    from simulator import __main__ as entry
+
+    class Interrupted:
+        def find_spec(self, name: str, path: Any, target: Any = None) -> None:
+            if name == "simulator.cli":
+                raise KeyboardInterrupt
+
+    monkeypatch.delitem(sys.modules, "simulator.cli")
+    monkeypatch.setattr(sys, "meta_path", [Interrupted(), *sys.meta_path])
+    with pytest.raises(SystemExit) as stopped:
+        entry.main()
+    assert stopped.value.code == 130
+    err = capsys.readouterr().err
+    assert err.strip() == "salesim: interrupted while loading; nothing was run"
+
+
+def test_an_interrupt_while_the_experiment_is_composed_leaves_no_run_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C two to four seconds into a run said "nothing was run" but left ``outputs/<experiment>/<time>/`` behind."""
+
+    def composing(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli, "prepared_job", composing)
+    kept = tmp_path / "mine"  # a folder of the user's, empty: it stays
+    kept.mkdir()
+    monkeypatch.setattr(sys, "argv", ["salesim", "runs=2", f"hydra.run.dir={kept}/new/run"])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    assert stopped.value.code == 130
+    assert capsys.readouterr().err.strip() == "salesim: interrupted; nothing was run"
+    assert kept.is_dir() and not any(kept.iterdir())
+    monkeypatch.setattr(sys, "argv", ["salesim", "runs=2"])  # the default folder, outputs/<experiment>/<time>
+    with pytest.raises(SystemExit):
+        cli.main()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]

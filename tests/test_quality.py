@@ -32,7 +32,7 @@ def test_mypy_is_clean() -> None:
 
 def test_library_never_imports_hydra_outside_the_entry_point() -> None:
     for path in sorted((ROOT / "simulator").glob("*.py")):
-        if path.name in {"cli.py", "command_line.py", "compose.py", "__main__.py"}:
+        if path.name in {"cli.py", "command_line.py", "compose.py", "job.py", "hydra_callbacks.py", "__main__.py"}:
             continue
         text = path.read_text()
         assert not re.search(r"^\s*(import|from)\s+(hydra|omegaconf)\b", text, re.MULTILINE), path.name

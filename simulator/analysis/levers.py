@@ -34,6 +34,7 @@ from typing import Any
 
 from simulator.config.errors import ConfigError
 from simulator.config.fed_sources import ignored_rate
+from simulator.config.key_suggestions import node_at
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment
 
@@ -141,7 +142,7 @@ def find_levers(
     found: list[tuple[str, float, bool]] = []
     if keys is not None:
         for key in keys:
-            value = _get(config, key.split("."))
+            value = node_at(config, key.split("."))
             if not _is_number(value):
                 numbers = [".".join(path) for section in config for path, _ in _walk(config.get(section), (section,))]
                 close = difflib.get_close_matches(key, numbers, n=1)
@@ -163,17 +164,6 @@ def find_levers(
         low, high = moved(base, delta, whole)
         levers.append(Lever(key, base, low, high, whole))
     return levers
-
-
-def _get(config: Any, parts: Sequence[str]) -> Any:
-    for part in parts:
-        if isinstance(config, Mapping) and part in config:
-            config = config[part]
-        elif isinstance(config, list) and part.isdigit() and int(part) < len(config):
-            config = config[int(part)]
-        else:
-            return None
-    return config
 
 
 def with_value(config: Mapping[str, Any], key: str, value: float, whole: bool) -> dict[str, Any]:

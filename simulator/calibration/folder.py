@@ -42,8 +42,8 @@ HYDRA = {
     "output_subdir": None,
     "job": {"chdir": False},
     "callbacks": {
-        "output_check": {"_target_": "simulator.cli.OutputCheck"},
-        "sweep_summary": {"_target_": "simulator.cli.SweepSummary"},
+        "output_check": {"_target_": "simulator.hydra_callbacks.OutputCheck"},
+        "sweep_summary": {"_target_": "simulator.hydra_callbacks.SweepSummary"},
     },
 }
 

@@ -1,0 +1,60 @@
+"""What a configuration has where a key the user named does not exist, and the closest key it has.
+
+A refused override names what exists where the key stops and, when one is close, the key
+that was probably meant (``did you mean 'org.teams.ae.headcount'?``). Plain nested
+dicts and lists, as the composed configurations are once made plain.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+ABSENT = object()  # what :func:`node_at` returns where a key is missing
+
+
+def no_such_key(key: str, configs: Sequence[Mapping[str, Any]], words: str) -> str:
+    """``words`` on a key the configs lack, then what exists where the key stops, and the closest key."""
+    parts = key.split(".")
+    parent: list[str] = []
+    children: set[str] = set()
+    for depth in range(len(parts), -1, -1):
+        found = [node for node in (node_at(c, parts[:depth]) for c in configs) if isinstance(node, Mapping | list)]
+        if found:
+            parent = parts[:depth]
+            for node in found:
+                children |= {str(k) for k in (node if isinstance(node, Mapping) else range(len(node)))}
+            break
+    where = ".".join(parent) or "the top level"
+    words += f"; {where} has: {', '.join(sorted(children))}"
+    # a key of the same depth whose own name is close too: never 'economics' for economics.nothing
+    depth, name = key.count("."), parts[-1]
+    every = sorted({k for c in configs for k in _all_keys(c) if k.count(".") == depth})
+    close = [
+        k
+        for k in difflib.get_close_matches(key, every, n=3, cutoff=0.6)
+        if difflib.SequenceMatcher(None, k.rsplit(".", 1)[-1], name).ratio() >= 0.6
+    ]
+    return words + (f"; did you mean '{close[0]}'?" if close else "")
+
+
+def node_at(config: Any, parts: Sequence[str]) -> Any:
+    """The node of a plain config at the key ``parts`` (list items by their index), or :data:`ABSENT`."""
+    for part in parts:
+        if isinstance(config, Mapping) and part in config:
+            config = config[part]
+        elif isinstance(config, list) and part.isdigit() and int(part) < len(config):
+            config = config[int(part)]
+        else:
+            return ABSENT
+    return config
+
+
+def _all_keys(config: Any, prefix: str = "") -> list[str]:
+    items = config.items() if isinstance(config, Mapping) else enumerate(config) if isinstance(config, list) else []
+    keys = []
+    for k, v in items:
+        path = f"{prefix}{k}"
+        keys += [path, *_all_keys(v, path + ".")]
+    return keys

@@ -1,0 +1,212 @@
+"""Hydra's callbacks: the output folder checked before Hydra makes it, and a sweep's jobs gathered.
+
+:class:`OutputCheck` refuses a run (or sweep) folder that cannot be written or holds what
+salesim did not write, and remembers the folders this command creates, so that a job
+refused later leaves none behind (:func:`remove_if_empty`). :class:`SweepSummary` checks
+every job of a sweep before any runs and gathers their summaries at the end. Both are
+named in ``configs/config.yaml`` (``hydra.callbacks``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from hydra.core.utils import JobReturn
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig, OmegaConf
+
+from simulator.command_line import restore_overrides
+from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.io.occupied import OccupiedOutputError
+from simulator.io.output_dir import UnwritableOutputError, check_writable
+from simulator.job import EXIT_UNWRITABLE_OUTPUT, command_line_options, prepared_job, refuse, typed_overrides
+from simulator.run.experiment import Experiment
+from simulator.run.settings import RunnerSettings
+
+_NEW_FOLDERS: set[Path] | None = None
+"""The folders of the run (or sweep) directory that did not exist before this command, once OutputCheck ran."""
+
+
+class OutputCheck(Callback):
+    """Before Hydra creates the run (or sweep) folder: refuse one that cannot be written, or is not salesim's.
+
+    Hydra would fail with a traceback; this says which folder and why, exits with status
+    2 and leaves nothing behind, before anything is composed or simulated. A folder that
+    holds anything salesim did not write (a user's notes, data, a calibrated config) is
+    refused alike, so a run never overwrites or deletes it.
+    """
+
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Check ``hydra.run.dir``."""
+        from simulator.report.outputs import refuse_foreign_run
+
+        _check_output(Path(str(config.hydra.run.dir)), "hydra.run.dir", refuse_foreign_run)
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Check ``hydra.sweep.dir``."""
+        from simulator.report.sweep_report import refuse_foreign_sweep
+
+        _check_output(Path(str(config.hydra.sweep.dir)), "hydra.sweep.dir", refuse_foreign_sweep)
+
+
+def _check_output(folder: Path, key: str, refuse_foreign: Callable[[Path], None]) -> None:
+    global _NEW_FOLDERS
+    missing = [p for p in [folder, *folder.parents] if not p.exists()]  # deepest first
+    _NEW_FOLDERS = (_NEW_FOLDERS or set()) | {p.resolve() for p in missing}
+    try:
+        refuse_foreign(folder)
+        check_writable(folder)
+    except UnwritableOutputError as error:
+        print(f"salesim: {error}", file=sys.stderr)
+        if not isinstance(error, OccupiedOutputError):  # that one says what to do
+            print(f"salesim: nothing was run; choose another folder with {key}=<folder>", file=sys.stderr)
+        sys.exit(EXIT_UNWRITABLE_OUTPUT)
+    for created in missing:  # Hydra creates them again for the job; a run refused later leaves nothing
+        with contextlib.suppress(OSError):
+            created.rmdir()
+
+
+class SweepSummary(Callback):
+    """After a ``--multirun`` sweep, gather every job's summary into ``sweep_summary.csv``.
+
+    One row per job × scenario × KPI, with the job's number, overrides and a column per
+    swept parameter, so a sweep over, say, AE and SDR headcount reads as one table; with
+    one or two swept parameters a ``heatmap.png`` of the primary decision KPI, and a
+    ``report.md``/``report.html`` (see :mod:`simulator.report.sweep_report`). The sweep
+    exits non-zero if a job did.
+    """
+
+    def __init__(self, filename: str = "sweep_summary.csv") -> None:
+        self.filename = filename
+        self.exit_codes: list[int] = []
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Before any job runs, compose and validate every job of the sweep; refuse the sweep if one is invalid.
+
+        Jobs are the basic sweeper's (the cartesian product of the comma-separated values);
+        another sweeper chooses its jobs as it goes, and each is checked when it runs.
+        """
+        jobs = _sweep_jobs(config) or []
+        shared = set.intersection(*(set(job) for job in jobs)) if jobs else set()
+        rewritten = command_line_options().get("rewritten", [])
+        issues: list[ConfigIssue] = []
+        prepared: list[tuple[int, list[str], Experiment, RunnerSettings]] = []
+        for number, job in enumerate(jobs):
+            try:
+                prepared.append((number, job, *prepared_job(config.hydra, job, quiet=True)))
+            except ConfigError as error:
+                issues += _job_issues(number, job, shared, rewritten, error)
+        if not issues:  # decision KPIs only some set-ups report: one run of each scenario of each job
+            from simulator.analysis.decision import check_reported
+
+            for number, job, experiment, settings in prepared:
+                try:
+                    check_reported(experiment, [spec.compile() for spec in experiment.scenarios], settings.engine)
+                except ConfigError as error:
+                    issues += _job_issues(number, job, shared, rewritten, error)
+        if issues:
+            print(f"salesim: the {len(jobs)} jobs of the sweep were checked before running any", file=sys.stderr)
+            refuse(ConfigError(issues))
+
+    def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
+        """Remember each job's exit code (jobs run in this process with the basic launcher)."""
+        try:
+            value = job_return.return_value
+        except Exception:
+            value = 1
+        self.exit_codes.append(value if isinstance(value, int) else 0)
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Write the gathered table, heatmap and report in the sweep directory and set the exit status."""
+        from simulator.report.sweep_report import write_sweep
+
+        sweep_dir = Path(str(config.hydra.sweep.dir))
+        written = write_sweep(sweep_dir) if sweep_dir.is_dir() else []
+        if written:
+            jobs = sum(1 for p in sweep_dir.iterdir() if (p / "summary.csv").is_file())
+            print(f"salesim: sweep of {jobs} jobs gathered in {written[0]} (heatmap and report.html beside it)")
+        worst = max(self.exit_codes, default=0)
+        if worst:
+            print(f"salesim: {sum(1 for c in self.exit_codes if c)} sweep jobs failed", file=sys.stderr)
+            sys.exit(worst)
+
+
+def _job_issues(
+    number: int, job: Sequence[str], shared: set[str], rewritten: Sequence[str], error: ConfigError
+) -> list[ConfigIssue]:
+    """A sweep job's issues, each prefixed with the job's number and its own overrides."""
+    swept = " ".join(restore_overrides([o for o in job if o not in shared], rewritten))
+    return [ConfigIssue(f"[job {number}: {swept}] {i.key}", i.value, i.allowed) for i in error.issues]
+
+
+def _sweep_jobs(config: DictConfig) -> list[list[str]] | None:
+    """The overrides of every job of a basic sweep, as Hydra will pass them; None for another sweeper."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper  # the sweeper's own job list
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    sweeper = config.hydra.get("sweeper") or {}
+    if not str(sweeper.get("_target_", "")).endswith("BasicSweeper"):
+        return None
+    given = sweeper.get("params")
+    params = OmegaConf.to_container(given, resolve=False) if isinstance(given, DictConfig) else {}
+    lines = [f"{key!s}={value!s}" for key, value in (params if isinstance(params, dict) else {}).items()]
+    parsed = OverridesParser.create().parse_overrides([*lines, *typed_overrides(config.hydra)["task"]])
+    return BasicSweeper.split_arguments(parsed, None)[0]
+
+
+def remove_if_empty(path: Path, written: Path | None = None) -> None:
+    """Hydra creates the run directory before the job starts; leave nothing behind on a config error.
+
+    When :class:`OutputCheck` saw the folders before Hydra made them, exactly the folders
+    this command created go, deepest first, as long as they are empty: a folder that was
+    there before (an empty folder of the user's) stays. Otherwise (no check ran) the run
+    folder goes, then its parent if this run was its only one, then any emptied folder
+    between it and the launch directory, including those the directory as written
+    (``written``, e.g. ``outputs/../name/...``) created on its way.
+    """
+    if _NEW_FOLDERS is not None:
+        created = set(_NEW_FOLDERS)
+        if written is None:  # a sweep's job folder, made by Hydra inside the sweep folder for this job
+            created.add(path.resolve())
+        _remove_empty(created)
+        return
+    cwd = Path.cwd().resolve()
+    try:
+        path.rmdir()
+        path.parent.rmdir()
+    except OSError:
+        return
+    for folder in (cwd / (written or path)).parents[1:]:  # as written: outputs/../name climbs through outputs/
+        resolved = folder.resolve()
+        if resolved == cwd:
+            continue
+        if cwd not in resolved.parents:
+            break
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+
+
+def remove_created_folders() -> None:
+    """The folders this command created (as :class:`OutputCheck` saw them), while they are still empty.
+
+    For a stop outside the job's own handling (Ctrl-C while the experiment is composed):
+    Hydra made the run folder, nothing was written in it.
+    """
+    if _NEW_FOLDERS is not None:
+        _remove_empty(set(_NEW_FOLDERS))
+
+
+def _remove_empty(created: set[Path]) -> None:
+    """Remove ``created`` deepest first, as long as each is empty: a folder holding anything stays, with its parents."""
+    for folder in sorted(created, key=lambda f: len(f.parts), reverse=True):
+        try:
+            folder.rmdir()
+        except OSError:
+            if folder.exists():
+                return
