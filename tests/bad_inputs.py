@@ -287,6 +287,12 @@ TABLE: list[BadInput] = [
     ),
     row("effects", "effects.skill_weight=nan", "effects.skill_weight = nan: must be a finite number >= 0"),
     row("clock", "clock.horizon_days=inf", "clock.horizon_days = inf: must be a finite number > 0"),
+    row(
+        "clock",
+        "clock.horizon_days=100",
+        "clock.warmup_days = 250.0: must be below clock.horizon_days = 100 (the run-in comes before the measured "
+        "days; lower one or raise the other)",
+    ),
     row("runner", "runner.target_precision=nan", "runner.target_precision = nan: must be between 0 and 1 (0.02 = ±2%)"),
     row("runner", "runner.allow_large=yes", "runner.allow_large = 'yes': must be true or false"),
     row("top level", "seed=true", "seed = True: must be a whole number (true/false is not a number)"),

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from simulator.analysis.conclusions import difference_sentence
-from simulator.analysis.formatting import ties_words
+from simulator.analysis.formatting import format_share, ties_words
 from simulator.analysis.statistics import (
     COMPARISON_COLUMNS,
     SUMMARY_COLUMNS,
@@ -162,6 +162,26 @@ def test_ties_are_counted_and_named_so_a_small_share_better_is_not_read_as_worse
     assert "only 20%" not in sentence
     no_ties = compare(_paired_sample(40, 3), "generalist").iloc[0]
     assert ties_words(no_ties) is None and no_ties["share_better"] + no_ties["share_worse"] == pytest.approx(1.0)
+
+
+def test_shares_of_paired_runs_add_up_to_the_difference_they_sit_beside() -> None:
+    """plan_check read "+23.0 points, better in 26% of paired runs and worse in 4%": the runs were 26.5% and 3.5%."""
+    base = [0.0] * 200
+    scen = [1.0] * 53 + [0.0] * 140 + [-1.0] * 7  # 53 of 200 better, 7 worse, 140 equal
+    comparison = compare(_table({"today": {"deals_won": base}, "more": {"deals_won": scen}}), "today")
+    row = comparison[comparison["kpi"] == "deals_won"].iloc[0]
+    assert row["mean_diff"] == pytest.approx(0.23)
+    sentence = difference_sentence(row)
+    assert "does better in 26.5% of paired runs, worse in 3.5% (equal in 70%)" in sentence
+    assert [format_share(v) for v in (0.265, 0.035, 0.26, 0.04, 1.0, 0.0, 0.999)] == [
+        "26.5%",
+        "3.5%",
+        "26%",
+        "4%",
+        "100%",
+        "0%",
+        "99.9%",
+    ]
 
 
 def test_compare_rejects_unknown_baseline() -> None:

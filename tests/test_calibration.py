@@ -105,6 +105,12 @@ def test_data_problems_are_counted_in_calibration_md(tmp_path: Path) -> None:
     ):
         assert problem in text
     assert "## Assumptions" in text and "## Not fitted" in text
+    # the fitted median in calendar days beside the closed deals' own, named as biased short (a fresh user read
+    # "45 working days (18 calendar days among closed)" as a contradiction)
+    won_row = next(line for line in text.splitlines() if line.startswith("| won cycle, median |"))
+    fitted = float(won_row.split("|")[2].split(" working days")[0])
+    assert f"≈{fitted * 7 / 5:.0f} calendar days; the deals already closed alone: " in won_row
+    assert "still open" in won_row and "among closed)" not in won_row
     assert "A901" not in text and "A011" not in text  # nothing of the export's rows is written
     sections = {s: yaml.safe_load((out / s / "calibrated.yaml").read_text()) for s in ("org", "pipeline", "market")}
     reps = {name for team in sections["org"]["teams"].values() for name in team["reps"]}

@@ -267,3 +267,13 @@ def test_a_placeholder_date_decades_before_the_others_is_refused_naming_its_cell
     )
     err = refused(mapping, capsys)
     assert f"column '{column}', row {line - 1}" in err and "'1900-01-01' is more than 20 years before" in err
+
+
+def test_an_export_with_a_header_only_says_it_has_no_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A header-only file read "no dates at all: map the created and closed columns", which were mapped."""
+    mapping = copy(tmp_path)
+    table = mapping.parent / "opportunities.csv"
+    table.write_text(table.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    err = refused(mapping, capsys)
+    assert "opportunities.csv" in err and "holds no rows, only a header: nothing to calibrate on" in err
+    assert "map the created and closed columns" not in err

@@ -631,6 +631,33 @@ def test_bookings_per_rep_counts_the_reps_who_carry_a_quota() -> None:
     assert row["bookings_per_rep"] == pytest.approx(kpi_row(run)["bookings"] / 12)
 
 
+def test_bookings_per_head_counts_everyone_on_new_business() -> None:
+    """The specialist org read $426k of bookings per selling rep against the generalist's $324k though its
+    12 people booked less: its 4 SDRs carry no quota. Bookings per head counts them, and the partner
+    manager, and leaves the CSMs out by their time on the customer book (a fresh-user finding)."""
+    from simulator.engines.fast.engine import simulate as fast_simulate
+    from simulator.model.economics import economics_kpis, rep_ledger, retention_share
+
+    for overrides, heads in (([], 13.0), (["org=specialist", "workforce.roles.sdr.attrition_rate=0"], 13.0)):
+        no_leavers = ["workforce.roles.full_cycle.attrition_rate=0", "workforce.roles.ae.attrition_rate=0"]
+        experiment = simulator.load_experiment(overrides=["runs=1", *no_leavers, *overrides])
+        scenario = experiment.scenarios[0].compile()
+        run = fast_simulate(scenario, 5, 0)
+        economics = scenario.economics
+        assert economics is not None
+        ledger = rep_ledger(run, economics)
+        row = economics_kpis(run, ledger, economics)
+        share = retention_share(run)
+        csm = list(scenario.team_names).index("csm")
+        assert share[csm] == pytest.approx(1.0)  # the CSMs work the customer book only
+        lo, hi = scenario.warmup_days, scenario.horizon_days
+        fte = float((ledger.employed_days * (1.0 - share[ledger.team])).sum()) / (hi - lo)
+        assert fte == pytest.approx(heads)  # 12 full-cycle reps + 1 partner manager; 8 AEs + 4 SDRs + 1
+        bookings = kpi_row(run)["bookings"]
+        assert row["bookings_per_head"] == pytest.approx(bookings / fte)
+        assert row["bookings_per_head"] <= row["bookings_per_rep"]
+
+
 def test_customer_book_per_owner_and_expansion_share_match_a_hand_computation() -> None:
     """F-g: the figures checked against ~$1.7M ARR per CSM and expansion at ~40% of new ARR (BENCHMARKS.md)."""
     run = simulate(compiled(four_pipelines()), 3, 0)

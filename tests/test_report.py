@@ -13,7 +13,14 @@ import pytest
 from reporting_fixtures import BASELINE, CHALLENGER, make_result
 
 from simulator.analysis.conclusions import relative_interval_words
-from simulator.analysis.formatting import HEADLINE_KPIS, format_money, format_percent, format_value, kpi_words
+from simulator.analysis.formatting import (
+    HEADLINE_KPIS,
+    format_money,
+    format_percent,
+    format_share,
+    format_value,
+    kpi_words,
+)
 from simulator.analysis.statistics import compare, correlation_of_pairs, mean_interval, replications_needed, summarise
 from simulator.report.document import conclusion, results_table, write_report
 from simulator.run.experiment import ExperimentResult, ReplicationFailure
@@ -54,7 +61,7 @@ def test_clear_winner_is_named_with_sign_and_numbers(better: ExperimentResult) -
     assert f"Relative to generalist: {format_percent(row['relative_diff'])} ({relative_ci})." in bookings
     assert row["relative_ci_low"] < row["relative_diff"] < row["relative_ci_high"]
     share = row["share_better"]
-    expected_share = "every paired run" if share == 1.0 else f"{share:.0%} of paired runs"
+    expected_share = "every paired run" if share == 1.0 else f"{format_share(share)} of paired runs"
     assert f"does better in {expected_share}" in bookings
     assert row["relative_diff"] == pytest.approx(0.08, abs=0.01)
 

@@ -22,6 +22,7 @@ from simulator.analysis.formatting import (
     format_amount,
     format_mean_ci,
     format_money,
+    format_share,
     format_signed_amount,
     format_signed_range,
     format_value,
@@ -173,11 +174,11 @@ def _lead_sentence(result: ExperimentResult, decision: DecisionSettings, top: st
         share = float(row["share_better"])
         head = (
             f"{top} {verb} {phrase} from {base} with {baseline} to {best}, a difference of "
-            f"{_difference(row, kpi)}, better in {share:.0%} of paired runs"
+            f"{_difference(row, kpi)}, better in {format_share(share)} of paired runs"
         )
         ties = ties_words(row)
         if ties:
-            head += f" and worse in {float(row['share_worse']):.0%} ({ties})"
+            head += f" and worse in {format_share(float(row['share_worse']))} ({ties})"
     clauses = [c for c in (_guardrail_clause(result, top, g) for g in decision.guardrails) if c]
     if clauses:
         head += "; " + join_words(clauses) + f", against {baseline}"

@@ -26,6 +26,7 @@ from simulator.analysis.formatting import (
     format_amount,
     format_percent,
     format_percent_range,
+    format_share,
     format_signed_amount,
     format_signed_interval,
     format_signed_range,
@@ -165,17 +166,17 @@ def relative_words(row: pd.Series) -> str | None:
 def _share_words(row: pd.Series) -> str:
     share, ties = float(row["share_better"]), ties_words(row)
     if int(row["direction"]) == 0:
-        words = f"and is higher in {share:.0%} of paired runs"
-        return f"{words}, lower in {float(row['share_worse']):.0%} ({ties})" if ties else words
+        words = f"and is higher in {format_share(share)} of paired runs"
+        return f"{words}, lower in {format_share(float(row['share_worse']))} ({ties})" if ties else words
     if share == 1.0:
         return "and does better in every paired run"
     if ties:  # many runs tie: "only 26%" would read as "worse in 74%"
-        better = "none of the" if share == 0.0 else f"{share:.0%} of"
-        return f"and does better in {better} paired runs, worse in {float(row['share_worse']):.0%} ({ties})"
+        better = "none of the" if share == 0.0 else f"{format_share(share)} of"
+        return f"and does better in {better} paired runs, worse in {format_share(float(row['share_worse']))} ({ties})"
     if share == 0.0:
         return "and does better in none of the paired runs"
     only = "only " if share < 0.5 else ""
-    return f"and does better in {only}{share:.0%} of paired runs"
+    return f"and does better in {only}{format_share(share)} of paired runs"
 
 
 def bottleneck_sentence(loads: list[TeamLoad], scenario: str, assumed: str = "") -> str | None:

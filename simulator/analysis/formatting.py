@@ -97,6 +97,7 @@ KPI_LABELS = {
     "sales_efficiency": "Sales efficiency (new ARR per $ of sales and marketing on new customers)",
     "contribution": "Contribution (new bookings - the cost of winning them, leads included)",
     "bookings_per_rep": "Bookings per selling rep",  # quota carriers; with no quota, teams credited with deals
+    "bookings_per_head": "Bookings per head on new business",  # SDRs and partner managers in; CSMs out by their time
     "quota_attainment_p50": "Median quota attainment",
     "reps_at_quota_share": "Reps at quota",
     "hit_plan": "Probability of hitting the plan",
@@ -447,4 +448,16 @@ def ties_words(row: pd.Series) -> str | None:
     ties = 1.0 - better - worse
     if not math.isfinite(ties) or ties < TIES_SHOWN:
         return None
-    return f"equal in {ties:.0%}"
+    return f"equal in {format_share(ties)}"
+
+
+def format_share(share: float) -> str:
+    """A share of paired runs: ``26.5%``, ``4%`` (one decimal where the runs need it, so shares add up).
+
+    ``26%`` and ``4%`` beside a difference of 23 points read as arithmetic gone wrong when
+    the runs were 26.5% and 3.5%; with up to a thousand runs one decimal is exact.
+    """
+    if not math.isfinite(share):
+        return "n/a"
+    tenths = round(share * 1000)
+    return f"{tenths // 10}%" if tenths % 10 == 0 else f"{tenths / 10:.1f}%"

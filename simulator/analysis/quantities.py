@@ -83,7 +83,7 @@ KPI_KINDS: tuple[KpiRow, ...] = tuple(
         ("deals_lost_", _N, _DOWN),  # leaked, lost at hand-off, at reassignment, to no decision (the buyer's)
         ("deals_lost", _N, _NONE),  # all reasons together, disqualified leads included
         ("deals_", _N, _NONE),  # deals_reassigned: a consequence of attrition, shown for its cause
-        ("bookings", _N, _UP),  # also bookings_<source>, bookings_product_<p>, bookings_per_rep
+        ("bookings", _N, _UP),  # also bookings_<source>, bookings_product_<p>, bookings_per_rep, bookings_per_head
         ("avg_deal_size", _N, _UP),
         ("cycle_time_days_", _N, _DOWN),
         ("first_touch_hours_", _N, _DOWN),
@@ -106,6 +106,7 @@ KPI_KINDS: tuple[KpiRow, ...] = tuple(
         ("forecast_wape", _N, _DOWN),
         ("meetings_booked", _N, _UP),
         ("target_accounts_worked", _N, _NONE),
+        ("target_accounts_used", _N, _NONE),
         ("prm_tool_cost", _N, _DOWN),
         ("partners_active", _N, _UP),
         ("partner_referrals", _N, _UP),

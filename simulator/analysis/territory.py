@@ -23,13 +23,13 @@ def depleting_territories(replications: pd.DataFrame, territory: Mapping[str, in
     A finite territory (``pipelines.prospecting.target_accounts``) is worked account by
     account; once few fresh accounts are left, prospecting books fewer meetings month by
     month, so the measured year is no steady state. ``replications`` needs the
-    ``target_accounts_worked`` KPI; ``territory`` maps a scenario to its number of target
-    accounts (None: no prospecting).
+    ``target_accounts_used`` KPI (worked by the end of the run, the warm-up's included);
+    ``territory`` maps a scenario to its number of target accounts (None: no prospecting).
     """
-    if replications.empty or "target_accounts_worked" not in replications.columns:
+    if replications.empty or "target_accounts_used" not in replications.columns:
         return []
     lines = []
-    worked = replications.groupby("scenario", sort=False)["target_accounts_worked"].mean()
+    worked = replications.groupby("scenario", sort=False)["target_accounts_used"].mean()
     for scenario, mean_worked in worked.items():
         accounts = territory.get(str(scenario))
         if accounts and mean_worked >= TERRITORY_WORKED * accounts:

@@ -81,6 +81,8 @@ def load_export(mapping: MappingFile) -> Export:
     n = len(raw)
     ids = column(raw, cols.id, path)
     assert ids is not None
+    if n == 0:
+        raise CalibrationError("holds no rows, only a header: nothing to calibrate on", file=name)
     out = pd.DataFrame({"id": ids.to_numpy(), "row": np.arange(1, n + 1)})
     for text in TEXT_FIELDS:
         series = column(raw, getattr(cols, text), path)

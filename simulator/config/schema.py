@@ -476,7 +476,12 @@ class ClockConfig(ConfigModel):
     @model_validator(mode="after")
     def _warmup_inside_horizon(self) -> ClockConfig:
         if self.warmup_days >= self.horizon_days:
-            raise ConfigError.single("warmup_days", self.warmup_days, "must be below clock.horizon_days")
+            raise ConfigError.single(
+                "warmup_days",
+                self.warmup_days,
+                f"must be below clock.horizon_days = {self.horizon_days:g} (the run-in comes before the measured "
+                "days; lower one or raise the other)",
+            )
         if self.start_date is not None and self.days_per_year is not None:
             raise ConfigError.single(
                 "days_per_year",

@@ -153,7 +153,8 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
         joined, weights=economics.team_hiring_cost[joined], minlength=n_teams
     )
     # upsell commission pays for growing the existing book, not for winning new customers
-    retention = float(by_team @ retention_share(run)) + expansion_commission
+    on_retention = retention_share(run)
+    retention = float(by_team @ on_retention) + expansion_commission
     acquisition = cost_of_sales - retention
     new_customers = float(won.sum())
     # Bookings per rep counts the reps who sell: those carrying a bookings quota (not CSMs,
@@ -163,6 +164,12 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
     if not sellers.any():
         sellers = np.isin(team, team[ledger.credited_bookings > 0])
     average_headcount = float(ledger.employed_days[sellers].sum()) / (hi - lo) if hi > lo else math.nan
+    # Everyone who wins new business counts too (SDRs, partner managers, a generalist's time
+    # outside the customer book): an org that splits the work over non-quota roles has fewer
+    # sellers per dollar but not fewer people. CSMs drop out by their time on renewals and
+    # expansions, a team working both pipelines by that share of its time.
+    on_new_business = 1.0 - on_retention[team]
+    new_business_fte = float((ledger.employed_days * on_new_business).sum()) / (hi - lo) if hi > lo else math.nan
     attainment = ledger.attainment[np.isfinite(ledger.attainment)]
     return {
         "cost_of_sales": cost_of_sales,
@@ -178,6 +185,7 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
         "sales_efficiency": _ratio(bookings, acquisition + marketing),
         "contribution": bookings - acquisition - marketing,
         "bookings_per_rep": _ratio(bookings, average_headcount),
+        "bookings_per_head": _ratio(bookings, new_business_fte),
         "quota_attainment_p50": float(np.median(attainment)) if attainment.size else math.nan,
         "reps_at_quota_share": float(np.mean(attainment >= 1.0)) if attainment.size else math.nan,
     }

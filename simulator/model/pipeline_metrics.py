@@ -74,10 +74,15 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
 
     row: dict[str, float] = {}
     row["meetings_booked"] = float(inside(record.meeting_day).sum())
-    row["target_accounts_worked"] = float((record.account_state != PoolState.UNTOUCHED).sum())
+    # The funnel of a pool is the window's cohort: the entities first worked inside it, at
+    # the stages they reached by the horizon. Those worked during the warm-up are left out,
+    # as every other count leaves out the warm-up's (they doubled with a warm-up three times longer).
+    cohort = inside(record.account_first_day)
+    row["target_accounts_worked"] = float(cohort.sum())
+    row["target_accounts_used"] = float((record.account_state != PoolState.UNTOUCHED).sum())  # the territory used up
     prospecting = tables.stages[PROSPECTING]
     if prospecting is not None:
-        _pool_funnel(row, prospecting.names, record.account_stage, record.account_state)
+        _pool_funnel(row, prospecting.names, record.account_stage[cohort], record.account_state[cohort])
     months = 12.0 * sc.calendar.years(window)
     row["prm_tool_cost"] = record.prm_seats * tables.prm_seat_cost_per_month * months
 
@@ -89,7 +94,8 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     row["partner_margin_cost"] = tables.partner_margin_share * row["partner_sourced_bookings"]
     partner = tables.stages[PARTNER]
     if partner is not None:
-        _pool_funnel(row, partner.names, record.partner_stage, record.partner_state)
+        recruited = inside(record.partner_first_day)
+        _pool_funnel(row, partner.names, record.partner_stage[recruited], record.partner_state[recruited])
 
     decided = inside(record.renewal_day)
     churned = decided & record.renewal_churned

@@ -36,6 +36,8 @@ class PipelineRecord:
     account_state: np.ndarray  # (A,) PoolState
     account_stage: np.ndarray  # (A,) furthest prospecting stage started, -1 if untouched
     partner_stage: np.ndarray  # (P,) furthest partner stage started, -1 if untouched
+    account_first_day: np.ndarray  # (A,) day the account was first worked, NaN if untouched
+    partner_first_day: np.ndarray  # (P,) day the candidate partner was first worked, NaN if untouched
     expansion_stage: np.ndarray  # (E,) furthest expansion stage reached
     meeting_day: np.ndarray  # (A,) NaN unless booked
     partner_state: np.ndarray  # (P,) PoolState

@@ -99,7 +99,7 @@ class ReplicationRun:
     rep_hire_day: np.ndarray = field(default_factory=lambda: np.zeros(0))
     rep_leave_day: np.ndarray = field(default_factory=lambda: np.zeros(0))
     rep_start_tenure_months: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    deals_reassigned: int = 0  # open deals of leavers handed to another rep (lost or not)
+    deals_reassigned: int = 0  # open deals of leavers handed to another rep (lost or not) inside the window
     overflow_counts: np.ndarray | None = None  # (T, 2) stage visits routed to a team, and sent to another pod
     pipelines: PipelineRecord | None = None  # what the pipelines beside new business did
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)

@@ -24,6 +24,7 @@ from simulator.analysis.formatting import (
     PIPELINE_KPIS,
     SUPPORTING_KPIS,
     format_mean_ci,
+    format_share,
     format_value,
     kpi_axis_label,
     ties_words,
@@ -329,13 +330,13 @@ def _comparison_cells(row: pd.Series, kpi: str) -> list[str]:
     """One row of the comparison table: each figure beside its own interval, in its own unit."""
     better = "-"
     if int(row["direction"]) != 0:
-        better = f"{float(row['share_better']):.0%} of runs"
+        better = f"{format_share(float(row['share_better']))} of runs"
         low, high = float(row.get("share_better_ci_low", math.nan)), float(row.get("share_better_ci_high", math.nan))
         if math.isfinite(low):
             better += f" ({low:.0%} to {high:.0%})"
         ties = ties_words(row)
         if ties:  # the worse share shown too: the three rounded shares need not add to 100 exactly
-            better += f"; worse in {float(row['share_worse']):.0%}, {ties}"
+            better += f"; worse in {format_share(float(row['share_worse']))}, {ties}"
     return [
         kpi_axis_label(kpi),
         format_value(kpi, float(row["baseline_mean"])),

@@ -31,6 +31,7 @@ COST_KPIS = (
     "sales_efficiency",
     "contribution",
     "bookings_per_rep",
+    "bookings_per_head",
     "quota_attainment_p50",
     "reps_at_quota_share",
 )

@@ -23,7 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from simulator.analysis.formatting import kpi_label, ties_words
+from simulator.analysis.formatting import format_share, kpi_label, ties_words
 from simulator.analysis.wording import possessive
 from simulator.report.plot_style import (
     BETTER_COLOUR,
@@ -148,5 +148,5 @@ def _forest_note(row: pd.Series) -> str:
     word = "higher" if int(row["direction"]) == 0 else "better"
     ties = ties_words(row)
     worse = "lower" if int(row["direction"]) == 0 else "worse"
-    extra = f", {worse} in {float(row['share_worse']):.0%}, {ties}" if ties else ""
-    return f"{word} in {float(row['share_better']):.0%} of runs{extra}"
+    extra = f", {worse} in {format_share(float(row['share_worse']))}, {ties}" if ties else ""
+    return f"{word} in {format_share(float(row['share_better']))} of runs{extra}"

@@ -163,6 +163,7 @@ def pools_of(scenario: Scenario, luck: PipelineLuck | None, n_leads: int, slots_
         drawn=drawn,
         state=np.full((2, width), int(PoolState.UNTOUCHED), dtype=np.int64),
         stage=np.full((2, width), -1, dtype=np.int64),
+        first_day=np.full((2, width), np.nan),
         plan_stage=np.zeros((2, width), dtype=np.int64),
         plan_passed=np.zeros((2, width), dtype=np.bool_),
         effort=effort,

@@ -96,8 +96,10 @@ def pool_task(w: World, rep: int, pipeline: int) -> int:
         w.run.short[0] |= kinds.SHORT_POOL  # the pool's luck was drawn for fewer entities: run again with more
         return -1
     pools.next_entity[pool] = last
+    now = w.ev.clock[0]
     for e in range(first, last):
         pools.state[pool, e] = IN_PROGRESS
+        pools.first_day[pool, e] = now
     if pipeline == PARTNER:
         w.reps.partners[rep] += 1
     return _new_task(w, pipeline, first, last - first, 0)

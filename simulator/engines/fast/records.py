@@ -37,6 +37,8 @@ def pipeline_record(scenario: Scenario, state: World, n_reps: int) -> PipelineRe
         account_state=_whole(pools.state[0], accounts, int(PoolState.UNTOUCHED)),
         account_stage=_whole(pools.stage[0], accounts, -1),
         partner_stage=_whole(pools.stage[1], partners, -1),
+        account_first_day=_whole(pools.first_day[0], accounts, np.nan),
+        partner_first_day=_whole(pools.first_day[1], partners, np.nan),
         expansion_stage=expansions[:, 5].astype(np.int64),
         meeting_day=_whole(pools.meeting_day, tables.target_accounts, np.nan),
         partner_state=_whole(pools.state[1], partners, int(PoolState.UNTOUCHED)),

@@ -304,6 +304,7 @@ class Pools(NamedTuple):
     drawn: IntArray  # (2,) entities whose luck was drawn (a prefix of the pool)
     state: IntArray  # (2, A) PoolState
     stage: IntArray  # (2, A) furthest stage started, -1 untouched
+    first_day: FloatArray  # (2, A) day first worked, NaN untouched
     plan_stage: IntArray  # (2, A) last stage of the entity's sitting in hand
     plan_passed: BoolArray  # (2, A)
     effort: FloatArray  # (2, stages, A)

@@ -73,7 +73,8 @@ def vacancy(p: Params, reps: Reps, t: int) -> int:
 def lost(w: World, t: int) -> bool:
     """Draw whether one re-dealt deal of team ``t`` is lost."""
     p, run = w.p, w.run
-    run.deals_reassigned[0] += 1
+    if p.warmup <= w.ev.clock[0] < p.horizon:  # counted inside the measured window, as every other count
+        run.deals_reassigned[0] += 1
     if p.reassignment_loss <= 0.0:
         return False
     k = run.loss_used[t]

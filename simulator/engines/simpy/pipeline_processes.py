@@ -56,6 +56,7 @@ def setup(floor: SalesFloor, slot_start: dict[int, int]) -> Pipelines:
             pipes.pools[pipeline] = draw_pool(floor.seed, floor.replication, pipeline, stages, size)
             pipes.pool_state[pipeline] = [int(PoolState.UNTOUCHED)] * size
             pipes.pool_stage[pipeline] = [-1] * size
+            pipes.pool_first_day[pipeline] = [math.nan] * size
             pipes.next_entity[pipeline] = 0
     pipes.meeting_day = [math.nan] * tables.target_accounts
     pipes.partner_active_day = [math.nan] * tables.partner_prospects
@@ -130,8 +131,10 @@ def _pool_task(floor: SalesFloor, pipes: Pipelines, rep: Rep, pipeline: int) -> 
     block = pipes.tables.prospecting_block if pipeline == PROSPECTING else 1
     entities = list(range(first, min(first + block, len(state))))
     pipes.next_entity[pipeline] = entities[-1] + 1
+    first_day = pipes.pool_first_day[pipeline]
     for entity in entities:
         state[entity] = int(PoolState.IN_PROGRESS)
+        first_day[entity] = floor.now
     if pipeline == PARTNER:
         rep.partners += 1
     return PoolTask(pipeline, entities, 0)
@@ -335,6 +338,8 @@ def record(floor: SalesFloor, pipes: Pipelines, n_leads: int) -> PipelineRecord:
         account_state=np.array(pipes.pool_state.get(PROSPECTING, []), dtype=np.int64),
         account_stage=np.array(pipes.pool_stage.get(PROSPECTING, []), dtype=np.int64),
         partner_stage=np.array(pipes.pool_stage.get(PARTNER, []), dtype=np.int64),
+        account_first_day=np.array(pipes.pool_first_day.get(PROSPECTING, []), dtype=np.float64),
+        partner_first_day=np.array(pipes.pool_first_day.get(PARTNER, []), dtype=np.float64),
         expansion_stage=expansions[:, 5].astype(np.int64),
         meeting_day=np.array(pipes.meeting_day, dtype=np.float64),
         partner_state=np.array(pipes.pool_state.get(PARTNER, []), dtype=np.int64),

@@ -52,6 +52,7 @@ class Pipelines:
     pools: dict[int, Any] = field(default_factory=dict)  # pipeline -> PoolLuck
     pool_state: dict[int, list[int]] = field(default_factory=dict)
     pool_stage: dict[int, list[int]] = field(default_factory=dict)  # furthest stage started, -1 untouched
+    pool_first_day: dict[int, list[float]] = field(default_factory=dict)  # first worked, NaN untouched
     next_entity: dict[int, int] = field(default_factory=dict)
     next_slot: dict[int, int] = field(default_factory=dict)
     meeting_day: list[float] = field(default_factory=list)

@@ -143,7 +143,9 @@ class Workforce:
 
     def _lost(self, team: Team) -> bool:
         """Draw whether one re-dealt deal is lost."""
-        self.deals_reassigned += 1
+        scenario = self.floor.scenario
+        if scenario.warmup_days <= self.floor.now < scenario.horizon_days:  # counted inside the measured window
+            self.deals_reassigned += 1
         p = self.plan.reassignment_loss_probability
         if p <= 0.0:
             return False
