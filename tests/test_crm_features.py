@@ -19,7 +19,7 @@ from simulator.engines.simpy import simulate
 from simulator.model.conditional import remaining, survival
 from simulator.model.dysfunctions import queue_table
 from simulator.model.kernel import Kernel
-from simulator.model.metrics import kpi_row
+from simulator.model.metrics import kpi_row, monthly_series
 from simulator.model.records import Outcome
 from tests.scenarios import compiled
 
@@ -166,6 +166,21 @@ def test_open_deals_close_after_their_remaining_time_with_outcomes_given_their_a
     assert row["leads_total"] == 0 and row["deals_won"] == won.sum()
     assert row["bookings"] == 500.0 * won.sum()
     assert row["open_pipeline_count"] == (~won).sum()
+
+
+def test_open_deals_created_on_the_as_of_date_are_not_new_leads_of_the_window() -> None:
+    """A run from a Saturday as-of counted the 32 deals created that day (age 0, arriving at day 0) as October's
+    new opportunities (826.9 against the fitted 792.5) and charged their lead cost (a fresh-user finding)."""
+    data = starting_state([0.0] * 30 + [5.0] * 10)
+    data["market"]["sources"]["crm"]["leads_per_month"] = 40.0
+    run = simulate(compiled(data), 4, 0)
+    starting = np.arange(run.leads.size) >= run.leads.size - 40
+    assert (run.leads.arrival_day[starting][:30] == 0.0).all()
+    new_leads = (run.leads.arrival_day >= 0) & ~starting
+    row = kpi_row(run)
+    assert row["leads_total"] == new_leads.sum() > 0
+    assert row["leads_crm"] == new_leads.sum()
+    assert monthly_series(run).leads.sum() == new_leads.sum()
 
 
 def test_open_deals_past_the_loss_delay_are_never_lost_and_young_ones_can_be() -> None:

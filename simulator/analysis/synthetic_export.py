@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.model.records import Outcome, ReplicationRun
+from simulator.model.window_wins import starting_deals
 
 STATUS = {Outcome.WON: "Won", Outcome.DISQUALIFIED: "Lost", Outcome.NO_DECISION: "No decision"}
 
@@ -33,7 +34,7 @@ def export_frame(run: ReplicationRun) -> pd.DataFrame:
     holidays: list[str] = []
     start = np.busday_offset(np.datetime64(calendar.start_date, "D"), 0, roll="forward", holidays=holidays)
     stage = scenario.opportunity_stage
-    reached = np.isfinite(log.stage_enter[:, stage]) & (leads.arrival_day >= 0)
+    reached = np.isfinite(log.stage_enter[:, stage]) & (leads.arrival_day >= 0) & ~starting_deals(run)
 
     def dates(days: np.ndarray) -> np.ndarray:
         result = np.full(days.shape, np.datetime64("NaT"), dtype="datetime64[D]")

@@ -56,7 +56,7 @@ from simulator.model.expansion_credit import expansion_bookings_by_team, expansi
 from simulator.model.multi_pipeline import EXPANSION, RENEWAL
 from simulator.model.plan_tables import Economics, FloatArray
 from simulator.model.records import ReplicationRun
-from simulator.model.window_wins import won_in_window
+from simulator.model.window_wins import arrived_in_window, won_in_window
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +135,7 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
     expansion_commission = float(expansion_bookings_by_team(run) @ economics.team_expansion_commission_rate)
     commission = new_commission + expansion_commission
     tools = float((years * economics.team_tool_cost[team]).sum())
-    arrived = (leads.arrival_day >= lo) & (leads.arrival_day < hi)
+    arrived = arrived_in_window(run)
     lead_counts = np.bincount(leads.source[arrived], minlength=len(sc.source_names)).astype(np.float64)
     if sc.pipelines is not None and sc.pipelines.prospecting_source >= 0:
         # meetings the reps book by prospecting cost their time (in the cost of sales) and

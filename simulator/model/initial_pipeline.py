@@ -30,6 +30,7 @@ from simulator.model.pipeline import conversion_logit, probability
 from simulator.model.records import ReplicationRun
 from simulator.model.scenario import Scenario
 from simulator.model.streams import Stream, stream
+from simulator.model.window_wins import starting_deals
 
 PASS, LOSS, NO_DECISION = 0, 1, 2  # outcomes of a starting deal's decision
 
@@ -152,16 +153,6 @@ def decide_initial(
     if pick == 2:
         return LOSS, remaining(lost_k, age, float(u[1]), cycle)
     return NO_DECISION, remaining(none_k, age, float(u[1]), cycle)
-
-
-def starting_deals(run: ReplicationRun) -> np.ndarray:
-    """Which leads of a run are deals open at day 0 (both engines put them last), (N,) bool.
-
-    Not ``arrival_day < 0``: a deal created on the as-of date has age 0 and arrives at day 0.
-    """
-    n = run.leads.size
-    first = n - (run.scenario.initial.size if run.scenario.initial is not None else 0)
-    return np.arange(n) >= first
 
 
 def worked_before_day_0(run: ReplicationRun, leads: np.ndarray, stage: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ from simulator.model.pod_metrics import closed_opportunities, pod_kpis, reached_
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.state_series import at_month_ends, daily_state, month_means, staffing
 from simulator.model.window import window_months
-from simulator.model.window_wins import won_in_window
+from simulator.model.window_wins import arrived_in_window, starting_deals, won_in_window
 from simulator.model.workforce import busy_share, employed_days
 
 
@@ -86,7 +86,7 @@ def _kpi_row(run: ReplicationRun) -> dict[str, float]:
         return (days >= lo) & (days < hi)
 
     row: dict[str, float] = {}
-    arrived = inside(leads.arrival_day)
+    arrived = arrived_in_window(run)
     row["leads_total"] = float(arrived.sum())
     by_source = np.bincount(leads.source[arrived], minlength=len(sc.source_names))
     for k, name in enumerate(sc.source_names):
@@ -188,7 +188,7 @@ def monthly_series(run: ReplicationRun) -> MonthlySeries:
     won_day = log.outcome_day[won]
     bookings, _ = np.histogram(won_day, bins=edges, weights=leads.deal_value[won])
     deals, _ = np.histogram(won_day, bins=edges)
-    arrivals, _ = np.histogram(leads.arrival_day, bins=edges)
+    arrivals, _ = np.histogram(leads.arrival_day[~starting_deals(run)], bins=edges)
     sample_day = np.minimum(np.floor(edges[1:] - 0.5), len(run.daily_open) - 1).astype(np.int64)
     open_end = run.daily_open[np.clip(sample_day, 0, None)] if len(run.daily_open) else np.zeros(n_months)
     return MonthlySeries(

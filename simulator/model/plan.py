@@ -39,13 +39,13 @@ import numpy as np
 
 from simulator.model.economics import RepLedger
 from simulator.model.employment import productive_days
-from simulator.model.initial_pipeline import starting_deals, worked_before_day_0
+from simulator.model.initial_pipeline import worked_before_day_0
 from simulator.model.masks import count_by_column, count_by_row
 from simulator.model.plan_tables import Economics, FloatArray, PlanTables
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.scenario import Scenario
 from simulator.model.window import plan_periods, plan_target
-from simulator.model.window_wins import won_in_window
+from simulator.model.window_wins import starting_deals, won_in_window
 
 
 def plan_kpis(run: ReplicationRun, plan: PlanTables) -> dict[str, float]:

@@ -1,6 +1,6 @@
-"""What was won inside the measurement window: the new-business leads and the expansions.
+"""What arrived and what was won inside the measurement window: new leads, wins, expansions.
 
-Both masks cover the window ``[warmup_days, horizon_days)``; they sit below the KPI
+The masks cover the window ``[warmup_days, horizon_days)``; they sit below the KPI
 modules that read them (economics, the pipelines' KPIs, the customer book, expansion
 credit), so that none of those imports another for them.
 """
@@ -10,6 +10,28 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.model.records import Outcome, ReplicationRun
+
+
+def starting_deals(run: ReplicationRun) -> np.ndarray:
+    """Which leads of a run are deals open at day 0 (both engines put them last), (N,) bool.
+
+    Not ``arrival_day < 0``: a deal created on the as-of date has age 0 and arrives at day 0.
+    """
+    n = run.leads.size
+    first = n - (run.scenario.initial.size if run.scenario.initial is not None else 0)
+    return np.arange(n) >= first
+
+
+def arrived_in_window(run: ReplicationRun) -> np.ndarray:
+    """Mask of the new leads that arrived inside the window, (N,) bool.
+
+    The deals open at day 0 are the starting pipeline, not new leads, even those created on
+    the as-of date itself (age 0, so arriving at day 0): a run starting on a Saturday counted
+    32 of them as October's new opportunities and charged their lead cost.
+    """
+    lo, hi = run.scenario.warmup_days, run.scenario.horizon_days
+    arrival = run.leads.arrival_day
+    return np.asarray((arrival >= lo) & (arrival < hi) & ~starting_deals(run))
 
 
 def won_in_window(run: ReplicationRun) -> np.ndarray:
