@@ -130,3 +130,42 @@ def test_a_sweep_of_practically_equal_cells_names_no_favourite(tmp_path: Path) -
     assert chance == PRACTICALLY_EQUAL
     text = answer_paragraph(sweep, chance)
     assert "resamplings" not in text and "The cells are practically equal on bookings" in text
+
+
+def test_the_sweep_answer_gives_the_best_cell_against_the_next_with_the_guardrails(tmp_path: Path) -> None:
+    """A fresh user read "best at 14: $4.31M. Next is 12 at $3.82M" with no paired CI, and no word of the
+    experiment's guardrail (cost of sales, +$290k from 12 to 14 reps)."""
+    import numpy as np
+
+    from simulator.report.sweep_report import Sweep, answer_paragraph, job_runs, sweep_markdown
+
+    luck = np.random.default_rng(5).normal(3_800_000.0, 200_000.0, 30)
+    rows = []
+    for job, reps, gain, cost in (("0", 12, 0.0, 2_000_000.0), ("1", 14, 490_000.0, 2_290_000.0)):
+        (tmp_path / job).mkdir()
+        noise = np.random.default_rng(int(job)).normal(0.0, 60_000.0, 30)
+        runs = pd.DataFrame(
+            {"scenario": "today", "replication": range(30), "bookings": luck + gain + noise, "cost_of_sales": cost}
+        )
+        runs.to_csv(tmp_path / job / "replications.csv", index=False)
+        for kpi in ("bookings", "cost_of_sales"):
+            mean = float(runs[kpi].mean())
+            rows.append(
+                {"job": job, "org.teams.full_cycle.headcount": reps, "scenario": "today", "kpi": kpi, "n": 30}
+                | {"mean": mean, "ci_low": mean - 80_000.0, "ci_high": mean + 80_000.0}
+            )
+    params = ["org.teams.full_cycle.headcount"]
+    jobs: dict[str, dict[str, str]] = {"0": {}, "1": {}}
+    sweep = Sweep(pd.DataFrame(rows), params, "bookings", "today", ["today"], "x", jobs, ["cost_of_sales"])
+    runs = job_runs(sweep, tmp_path, "today")
+    assert runs is not None and set(runs["scenario"]) == {"0", "1"}
+    text = answer_paragraph(sweep, float("nan"), runs)
+    paired = runs.pivot(index="replication", columns="scenario", values="bookings")
+    diff = (paired["1"] - paired["0"]).mean()
+    assert "is best at org.teams.full_cycle.headcount=14" in text
+    assert "Next is org.teams.full_cycle.headcount=12 at $3." in text
+    assert f"the best cell against it, run by run: bookings +${diff / 1000:,.1f}k (95% CI +$" in text, text
+    assert "and cost of sales +$290.0k in every run." in text
+    report = sweep_markdown(sweep, tmp_path, None, float("nan"))
+    assert "| Job | org.teams.full_cycle.headcount | Bookings | Cost of sales |" in report.replace("  ", " ")
+    assert "$2.29M |" in report

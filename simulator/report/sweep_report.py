@@ -23,8 +23,17 @@ import pandas as pd
 import yaml
 
 from simulator.analysis.equivalence import equal_words, paired_practically_equal
-from simulator.analysis.formatting import format_money, format_value, kpi_label, kpi_words
+from simulator.analysis.formatting import (
+    format_money,
+    format_signed_amount,
+    format_signed_range,
+    format_value,
+    kpi_label,
+    kpi_words,
+)
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, probability_best
+from simulator.analysis.statistics import compare
+from simulator.analysis.wording import join_words
 from simulator.io.atomic import atomic_write
 from simulator.io.occupied import refuse_foreign
 from simulator.report.html import write_html
@@ -61,6 +70,7 @@ class Sweep:
         scenarios: Every scenario, baseline first.
         experiment: The experiment's name.
         jobs: Job folder -> its parameter values.
+        guardrails: The experiment's guardrail KPIs (that must not get worse for the answer to hold).
     """
 
     table: pd.DataFrame
@@ -70,6 +80,7 @@ class Sweep:
     scenarios: list[str]
     experiment: str
     jobs: dict[str, dict[str, str]] = field(default_factory=dict)
+    guardrails: list[str] = field(default_factory=list)
 
 
 def _pairs(overrides: Sequence[str]) -> dict[str, str]:
@@ -104,11 +115,13 @@ def gather(sweep_dir: Path) -> Sweep | None:
     experiment: dict[str, Any] = found if isinstance(found, dict) else {}
     decision = experiment.get("decision")
     kpi = str(decision.get("primary", "bookings")) if isinstance(decision, dict) else "bookings"
+    given = decision.get("guardrails") if isinstance(decision, dict) else None
+    guardrails = [str(g) for g in given if str(g) in set(table["kpi"])] if isinstance(given, list) else []
     scenarios = list(dict.fromkeys(table["scenario"]))
     baseline = str(experiment.get("baseline") or scenarios[0])
     scenarios = [baseline, *[s for s in scenarios if s != baseline]]
     name = str(experiment.get("name", sweep_dir.name))
-    return Sweep(table, params, kpi, baseline, scenarios, name, jobs)
+    return Sweep(table, params, kpi, baseline, scenarios, name, jobs, guardrails)
 
 
 def _job_order(path: Path) -> tuple[int, str]:
@@ -168,23 +181,11 @@ def best_cell_chance(sweep: Sweep, sweep_dir: Path, scenario: str) -> float:
     :data:`PRACTICALLY_EQUAL` when every cell's paired difference to the best has its 95%
     CI within 0.5% of the best's mean (:mod:`simulator.analysis.equivalence`).
     """
-    frames = []
-    for job in sweep.jobs:
-        path = sweep_dir / job / "replications.csv"
-        if not path.is_file():
-            return math.nan
-        runs = pd.read_csv(path, usecols=lambda c: c in ("scenario", "replication", sweep.kpi))
-        if sweep.kpi not in runs.columns:
-            return math.nan
-        runs = runs[runs["scenario"] == scenario].assign(scenario=job)
-        frames.append(runs)
-    if not frames:
-        return math.nan
+    runs = job_runs(sweep, sweep_dir, scenario)
     rows = sweep.table[(sweep.table["kpi"] == sweep.kpi) & (sweep.table["scenario"] == scenario)]
     best = best_cell(rows, sweep.kpi)
-    if best is None:
+    if runs is None or best is None:
         return math.nan
-    runs = pd.concat(frames, ignore_index=True)
     leader = str(best["job"])
     if paired_practically_equal(runs, sweep.kpi, [leader, *(j for j in sweep.jobs if j != leader)]):
         return PRACTICALLY_EQUAL
@@ -192,7 +193,51 @@ def best_cell_chance(sweep: Sweep, sweep_dir: Path, scenario: str) -> float:
     return chances.get(leader, math.nan)
 
 
-def answer_paragraph(sweep: Sweep, chance: float) -> str:
+def job_runs(sweep: Sweep, sweep_dir: Path, scenario: str) -> pd.DataFrame | None:
+    """Each job's runs of ``scenario`` as one table, the job's folder as its scenario (None if a job's are missing).
+
+    Columns: ``scenario`` (the job), ``replication``, the KPI and the guardrails. Jobs share
+    the seed, so run *r* of two jobs is a pair (common random numbers).
+    """
+    wanted = {"scenario", "replication", sweep.kpi, *sweep.guardrails}
+    frames = []
+    for job in sweep.jobs:
+        path = sweep_dir / job / "replications.csv"
+        if not path.is_file():
+            return None
+        runs = pd.read_csv(path, usecols=lambda c: c in wanted)
+        if sweep.kpi not in runs.columns:
+            return None
+        frames.append(runs[runs["scenario"] == scenario].assign(scenario=job))
+    return pd.concat(frames, ignore_index=True) if frames else None
+
+
+def _runner_up_words(sweep: Sweep, runs: pd.DataFrame | None, best: pd.Series, runner_up: pd.Series) -> str:
+    """The best cell against the next, paired run by run: the KPI's difference and each guardrail's, with CIs."""
+    kpi = sweep.kpi
+    text = f" Next is {_cell_words(sweep, runner_up)} at {format_value(kpi, float(runner_up['mean']))}"
+    if runs is None:
+        return text + "."
+    pair = runs[runs["scenario"].isin([str(best["job"]), str(runner_up["job"])])]
+    rows = {str(r["kpi"]): r for _, r in compare(pair, str(runner_up["job"])).iterrows()}
+    if kpi not in rows or int(float(rows[kpi]["n_pairs"])) < 2:
+        return text + "."
+    parts = [f"{kpi_words(kpi)} {_paired_words(rows[kpi], kpi)}"]
+    parts += [f"{kpi_words(g)} {_paired_words(rows[g], g)}" for g in sweep.guardrails if g in rows]
+    return text + f"; the best cell against it, run by run: {join_words(parts)}."
+
+
+def _paired_words(row: pd.Series, kpi: str) -> str:
+    diff = format_signed_amount(kpi, float(row["mean_diff"]))
+    low, high = float(row["ci_low"]), float(row["ci_high"])
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return diff
+    if math.isclose(low, high, rel_tol=1e-6, abs_tol=1e-9):
+        return f"{diff} in every run"
+    return f"{diff} (95% CI {format_signed_range(kpi, low, high)})"
+
+
+def answer_paragraph(sweep: Sweep, chance: float, runs: pd.DataFrame | None = None) -> str:
     """The sweep report's opening: the best cell of the KPI for the baseline, with its CI."""
     rows = sweep.table[(sweep.table["kpi"] == sweep.kpi) & (sweep.table["scenario"] == sweep.baseline)]
     best = best_cell(rows, sweep.kpi)
@@ -212,7 +257,7 @@ def answer_paragraph(sweep: Sweep, chance: float) -> str:
     if len(others):
         runner_up = best_cell(others, kpi)
         if runner_up is not None:
-            text += f" Next is {_cell_words(sweep, runner_up)} at {format_value(kpi, float(runner_up['mean']))}."
+            text += _runner_up_words(sweep, runs, best, runner_up)
     if chance == PRACTICALLY_EQUAL:
         text += (
             f" The cells are practically equal on {kpi_words(kpi)} ({equal_words('the best cell')}), so none is "
@@ -221,20 +266,22 @@ def answer_paragraph(sweep: Sweep, chance: float) -> str:
     elif math.isfinite(chance):
         text += f" The best cell is truly the best in {chance:.0%} of resamplings of the runs (common random numbers)."
     elif int(best["n"]) < MIN_RUNS_FOR_BEST:
-        runs = int(best["n"])
-        text += f" {runs} runs a point are too few to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})."
+        n_runs = int(best["n"])
+        text += f" {n_runs} runs a point are too few to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})."
     return text
 
 
 def sweep_markdown(sweep: Sweep, sweep_dir: Path, figure: Path | None, chance: float) -> str:
     """The text of the sweep's ``report.md``."""
     rows = sweep.table[(sweep.table["kpi"] == sweep.kpi) & (sweep.table["scenario"] == sweep.baseline)]
+    means = sweep.table[sweep.table["scenario"] == sweep.baseline].set_index(["job", "kpi"])["mean"]
     cells = [
         [
             str(r["job"]),
             *[str(r[p]) for p in sweep.params],
             f"{format_value(sweep.kpi, float(r['mean']))} ({format_value(sweep.kpi, float(r['ci_low']))} to "
             f"{format_value(sweep.kpi, float(r['ci_high']))})",
+            *[format_value(g, float(means.get((r["job"], g), math.nan))) for g in sweep.guardrails],
         ]
         for _, r in rows.iterrows()
     ]
@@ -243,14 +290,15 @@ def sweep_markdown(sweep: Sweep, sweep_dir: Path, figure: Path | None, chance: f
         "",
         "## The answer",
         "",
-        answer_paragraph(sweep, chance),
+        answer_paragraph(sweep, chance, job_runs(sweep, sweep_dir, sweep.baseline)),
         "",
         f"## {kpi_label(sweep.kpi)} at every point ({sweep.baseline})",
         "",
-        "Each point is a job of the sweep (its own folder), every job on the same seed. Mean over runs (95% CI); "
-        f"`{SUMMARY_NAME}` has every KPI of every scenario at every point.",
+        "Each point is a job of the sweep (its own folder), every job on the same seed. Mean over runs (95% CI)"
+        + (", then the experiment's guardrails (mean)" if sweep.guardrails else "")
+        + f"; `{SUMMARY_NAME}` has every KPI of every scenario at every point.",
         "",
-        *md_table(["Job", *sweep.params, kpi_label(sweep.kpi)], cells),
+        *md_table(["Job", *sweep.params, kpi_label(sweep.kpi), *[kpi_label(g) for g in sweep.guardrails]], cells),
         "",
         *figure_lines(figure, sweep_dir),
     ]
