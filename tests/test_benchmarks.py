@@ -257,3 +257,38 @@ def test_expansion_share_and_arr_per_account_owner_are_checked_against_their_pub
     assert unusual_lines(summary(usual), ["today"]) == [
         ("today", "every benchmarked figure lies inside its published range")
     ]
+
+
+def test_median_attainment_is_judged_on_every_runs_reps_pooled() -> None:
+    """The default report read "median quota attainment 55.3%, above 43-54%": the mean of each run's median
+    over ~10 ramped reps, which reads high for a right-skewed attainment; the reps of all runs together had 50.3%
+    (a fresh user's check). The range is judged on the pooled reps, as a survey's median is of its reps."""
+    import numpy as np
+
+    from simulator.analysis.planning import POOLED_ATTAINMENT, pooled_attainment_rows
+    from simulator.run.table_source import FrameTable
+
+    result = make_result(runs=40, effect=0.05)
+    generator = np.random.default_rng(7)
+    rows = []
+    for scenario in ("generalist", "specialist"):
+        for run in range(40):
+            attainment = generator.lognormal(np.log(0.5), 0.6, 10)  # right-skewed, population median 50%
+            rows += [{"scenario": scenario, "replication": run, "quota_attainment": a} for a in attainment]
+            rows.append({"scenario": scenario, "replication": run, "quota_attainment": np.nan})  # a CSM
+    reps = pd.DataFrame(rows)
+    result.table_sources = {"reps": FrameTable(reps)}
+    pooled = pooled_attainment_rows(result).set_index("scenario")
+    for scenario, frame in reps.groupby("scenario"):
+        values = frame["quota_attainment"].dropna()
+        per_run = frame.groupby("replication")["quota_attainment"].median().mean()
+        row = pooled.loc[scenario]
+        assert row["kpi"] == POOLED_ATTAINMENT and row["n"] == 40
+        assert row["mean"] == pytest.approx(values.median())
+        assert row["ci_low"] < row["mean"] < row["ci_high"] and row["ci_high"] - row["ci_low"] < 0.1
+        assert per_run > values.median()  # the run medians read high
+    means = {**MEANS, "quota_attainment_p50": 0.60}  # what the runs' medians say: above the range
+    table = pd.concat([summary(means, "generalist"), pooled_attainment_rows(result)], ignore_index=True)
+    (check,) = [c for c in benchmark_checks(table, "generalist") if c.benchmark.kpi == "quota_attainment_p50"]
+    assert check.value == pytest.approx(pooled.loc["generalist", "mean"]) and check.side == 0
+    assert "median quota attainment" not in unusual_summary(result).lower()

@@ -88,7 +88,9 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         0.43,
         0.54,
         RATE,
-        "median AE quota attainment 43–54% (BENCHMARKS.md, People; surveys, no single study named)",
+        "median AE quota attainment 43–54% (BENCHMARKS.md, People; surveys, no single study named); salesim's "
+        "figure is the median of every run's ramped reps pooled, as a survey's is of its reps (a run's own "
+        "median over ~10 reps, the KPI quota_attainment_p50, reads a few points higher)",
     ),
     Benchmark(
         "reps_at_quota_share",

@@ -22,6 +22,7 @@ from simulator.analysis.benchmarks import (
     unusual_lines,
     window_length,
 )
+from simulator.analysis.planning import pooled_attainment_rows
 from simulator.analysis.published_ranges import BENCHMARKS, WORKING_DAYS
 from simulator.analysis.tables import scenario_names, summary_of, window_years
 from simulator.run.experiment import ExperimentResult
@@ -95,9 +96,16 @@ def _windows(result: ExperimentResult) -> dict[str, float]:
     return {name: window_years(result.experiment, name) for name in scenario_names(result)}
 
 
+def _with_pooled_figures(result: ExperimentResult) -> pd.DataFrame:
+    """The summary, and the median attainment of every run's reps pooled (what the surveys' median is)."""
+    summary = summary_of(result)
+    pooled = pooled_attainment_rows(result)
+    return summary if summary.empty or pooled.empty else pd.concat([summary, pooled], ignore_index=True)
+
+
 def report_unusual_section(result: ExperimentResult) -> list[str]:
     """:func:`unusual_section` for an experiment's result."""
-    summary = summary_of(result)
+    summary = _with_pooled_figures(result)
     if summary.empty:
         return []
     return unusual_section(summary, scenario_names(result), _windows(result), assumed_figures(result))
@@ -105,7 +113,7 @@ def report_unusual_section(result: ExperimentResult) -> list[str]:
 
 def unusual_summary(result: ExperimentResult) -> str:
     """The terminal's lines: each scenario's figures outside their published range (empty when none apply)."""
-    summary = summary_of(result)
+    summary = _with_pooled_figures(result)
     if summary.empty:
         return ""
     lines = unusual_lines(summary, scenario_names(result), _windows(result), assumed_figures(result))
