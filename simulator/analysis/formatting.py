@@ -98,7 +98,7 @@ KPI_LABELS = {
     "contribution": "Contribution (new bookings - the cost of winning them, leads included)",
     "bookings_per_rep": "Bookings per selling rep",  # quota carriers; with no quota, teams credited with deals
     "bookings_per_head": "Bookings per head on new business",  # SDRs and partner managers in; CSMs out by their time
-    "quota_attainment_p50": "Median quota attainment",
+    "quota_attainment_p50": "Median quota attainment of a run's reps",  # each run's median, averaged over runs
     "reps_at_quota_share": "Reps at quota",
     "hit_plan": "Probability of hitting the plan",
     "plan_shortfall": "Shortfall against the plan",
