@@ -169,3 +169,29 @@ def test_the_sweep_answer_gives_the_best_cell_against_the_next_with_the_guardrai
     report = sweep_markdown(sweep, tmp_path, None, float("nan"))
     assert "| Job | org.teams.full_cycle.headcount | Bookings | Cost of sales |" in report.replace("  ", " ")
     assert "$2.29M |" in report
+
+
+def test_the_sweep_answer_names_the_points_where_another_scenario_does_better() -> None:
+    """The report read on the baseline only: the specialist booking $3.28M against $3.06M at headcount 10 went
+    unsaid (a fresh user's check)."""
+    from simulator.report.sweep_report import Sweep, answer_paragraph
+
+    means = {("generalist", 10): 3.06e6, ("generalist", 12): 3.72e6, ("specialist", 10): 3.28e6}
+    means[("specialist", 12)] = 3.25e6
+    rows = [
+        {"job": str(h), "org.teams.full_cycle.headcount": h, "scenario": sc, "kpi": "bookings", "n": 40}
+        | {"mean": m, "ci_low": m - 1e5, "ci_high": m + 1e5}
+        for (sc, h), m in means.items()
+    ]
+    params = ["org.teams.full_cycle.headcount"]
+    sweep = Sweep(pd.DataFrame(rows), params, "bookings", "generalist", ["generalist", "specialist"], "x")
+    text = answer_paragraph(sweep, float("nan"))
+    assert (
+        "specialist does better than generalist at 1 of 2 points: org.teams.full_cycle.headcount=10 "
+        "($3.28M against $3.06M)." in text
+    ), text
+    cycle = pd.DataFrame(rows).assign(kpi="cycle_time_days_p50", mean=lambda t: t["mean"] / 1e5)  # lower is better
+    lower = Sweep(cycle, params, "cycle_time_days_p50", "generalist", ["generalist", "specialist"], "x")
+    assert "specialist does better than generalist at 1 of 2 points: org.teams.full_cycle.headcount=12" in (
+        answer_paragraph(lower, float("nan"))
+    )

@@ -74,7 +74,7 @@ KPI_LABELS = {
     "deals_lost_no_decision": "Lost: no decision",
     "deals_reassigned": "Deals re-dealt after a rep left",
     "win_rate": "Win rate",
-    "lead_to_win_rate": "Lead-to-win rate",
+    "lead_to_win_rate": "Lead-to-win rate (won of the leads that ended in the window)",
     "avg_deal_size": "Average deal size",
     "leads_total": "Leads",
     "cycle_time_days_mean": "Mean sales cycle",

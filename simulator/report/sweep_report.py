@@ -31,6 +31,7 @@ from simulator.analysis.formatting import (
     kpi_label,
     kpi_words,
 )
+from simulator.analysis.quantities import direction
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, probability_best
 from simulator.analysis.statistics import compare
 from simulator.analysis.wording import join_words
@@ -268,7 +269,28 @@ def answer_paragraph(sweep: Sweep, chance: float, runs: pd.DataFrame | None = No
     elif int(best["n"]) < MIN_RUNS_FOR_BEST:
         n_runs = int(best["n"])
         text += f" {n_runs} runs a point are too few to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})."
-    return text
+    return text + _other_scenarios_words(sweep)
+
+
+def _other_scenarios_words(sweep: Sweep) -> str:
+    """The points where another scenario's mean beats the baseline's, so a sweep read on the baseline hides none."""
+    kpi = sweep.kpi
+    sign = direction(kpi) or 1
+    means = sweep.table[sweep.table["kpi"] == kpi].set_index(["scenario", "job"])["mean"]
+    rows = sweep.table[(sweep.table["kpi"] == kpi) & (sweep.table["scenario"] == sweep.baseline)]
+    words = []
+    for other in sweep.scenarios[1:]:
+        ahead = []
+        for _, row in rows.iterrows():
+            theirs = float(means.get((other, row["job"]), float("nan")))
+            ours = float(row["mean"])
+            if math.isfinite(theirs) and sign * theirs > sign * ours:
+                values = f"{format_value(kpi, theirs)} against {format_value(kpi, ours)}"
+                ahead.append(f"{_cell_words(sweep, row)} ({values})")
+        if ahead:
+            shown = "; ".join(ahead[:3]) + (f"; and {len(ahead) - 3} more" if len(ahead) > 3 else "")
+            words.append(f" {other} does better than {sweep.baseline} at {len(ahead)} of {len(rows)} points: {shown}.")
+    return "".join(words)
 
 
 def sweep_markdown(sweep: Sweep, sweep_dir: Path, figure: Path | None, chance: float) -> str:
