@@ -28,7 +28,13 @@ from omegaconf import DictConfig
 from simulator.command_line import UNKNOWN_KEY, hydra_refusal, prepare_command_line
 from simulator.compose import config_dir, load_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.hydra_callbacks import OutputCheck, SweepSummary, remove_created_folders, remove_if_empty
+from simulator.hydra_callbacks import (
+    OutputCheck,
+    SweepSummary,
+    forget_created_folders,
+    remove_created_folders,
+    remove_if_empty,
+)
 from simulator.io.output_dir import UnwritableOutputError
 from simulator.job import (
     COMMAND_LINE_ENV,
@@ -254,6 +260,7 @@ def main() -> None:
     ``HYDRA_FULL_ERROR=1`` set by the user keeps Hydra's own report.
     """
     warnings.formatwarning = one_line_warning
+    forget_created_folders()  # main() called again in one process (the Python API, tests) starts afresh
     args = sys.argv[1:]
     if args and args[0] in SUBCOMMANDS:
         sys.exit(_subcommand(args[0], args[1:]))

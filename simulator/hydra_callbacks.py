@@ -202,11 +202,14 @@ def remove_created_folders() -> None:
         _remove_empty(set(_NEW_FOLDERS))
 
 
+def forget_created_folders() -> None:
+    """Start a command afresh: the folders an earlier command of this process created are not this one's."""
+    global _NEW_FOLDERS
+    _NEW_FOLDERS = None
+
+
 def _remove_empty(created: set[Path]) -> None:
-    """Remove ``created`` deepest first, as long as each is empty: a folder holding anything stays, with its parents."""
+    """Remove ``created`` deepest first, each if empty: a folder holding anything stays (and so do its parents)."""
     for folder in sorted(created, key=lambda f: len(f.parts), reverse=True):
-        try:
+        with contextlib.suppress(OSError):
             folder.rmdir()
-        except OSError:
-            if folder.exists():
-                return

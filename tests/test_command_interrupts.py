@@ -125,8 +125,16 @@ def test_an_interrupt_while_the_experiment_is_composed_leaves_no_run_folder(
     def composing(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt
 
+    from simulator import hydra_callbacks
+
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(cli, "prepared_job", composing)
+    # an earlier command of this process (the suite runs many) created a deeper folder that holds files: its
+    # folders are not this command's, and cleaning them stopped before this one's (the test failed in the suite)
+    earlier = tmp_path.parent / f"{tmp_path.name}-earlier" / "a" / "b" / "c" / "d" / "e"
+    earlier.mkdir(parents=True)
+    (earlier / "kept.txt").write_text("an earlier run's")
+    monkeypatch.setattr(hydra_callbacks, "_NEW_FOLDERS", {earlier.resolve()})
     kept = tmp_path / "mine"  # a folder of the user's, empty: it stays
     kept.mkdir()
     monkeypatch.setattr(sys, "argv", ["salesim", "runs=2", f"hydra.run.dir={kept}/new/run"])
@@ -139,3 +147,4 @@ def test_an_interrupt_while_the_experiment_is_composed_leaves_no_run_folder(
     with pytest.raises(SystemExit):
         cli.main()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+    assert (earlier / "kept.txt").is_file()
