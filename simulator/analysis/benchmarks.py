@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from simulator.analysis.formatting import UTILISATION_PREFIX, format_money, team_label
-from simulator.analysis.planning import POOLED_ATTAINMENT
 from simulator.analysis.published_ranges import (
     ARR_PER_ACCOUNT_OWNER,
     ASSUMED_WITH_EFFORT,
@@ -161,10 +160,8 @@ def _figures(summary: pd.DataFrame, scenario: str, benchmark: Benchmark) -> list
         return _expansion_share(summary, scenario, larger=benchmark.kpi == EXPANSION_SHARE_LARGER_BOOK)
     if benchmark.kpi == ARR_PER_ACCOUNT_OWNER:
         return _arr_per_account_owner(summary, scenario)
-    row = summary_row(summary, scenario, benchmark.kpi)
-    if benchmark.kpi == "quota_attainment_p50":  # the reps of every run pooled, when the reps table gave it
-        pooled = summary_row(summary, scenario, POOLED_ATTAINMENT)
-        row = pooled if pooled is not None else row
+    preferred = summary_row(summary, scenario, benchmark.preferred) if benchmark.preferred else None
+    row = preferred if preferred is not None else summary_row(summary, scenario, benchmark.kpi)
     if row is None:
         return []
     return [("", float(row["mean"]), float(row["ci_low"]), float(row["ci_high"]))]

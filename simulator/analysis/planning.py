@@ -137,7 +137,8 @@ def capacity_bridge(summary: pd.DataFrame, scenario: str) -> list[tuple[str, flo
 
 def attainment_values(result: ExperimentResult, scenario: str) -> np.ndarray:
     """Quota attainment of every counted rep of every run of a scenario (NaNs dropped)."""
-    return _attainments(result).get(scenario, np.array([]))
+    found = _attainments(result).get(scenario)
+    return found[0] if found is not None else np.array([])
 
 
 POOLED_ATTAINMENT = "quota_attainment_pooled_p50"
@@ -154,48 +155,46 @@ def pooled_attainment_rows(result: ExperimentResult) -> pd.DataFrame:
     the reps themselves, as published surveys report it. The CI resamples whole runs
     (their reps share a run's luck), percentile bootstrap, a fixed generator of its own.
     Rows as the summary table's (``scenario``, ``kpi``, ``n`` runs, ``mean``, ``ci_low``,
-    ``ci_high``); empty without a reps table.
+    ``ci_high``); empty without a reps table. Worked out once per result.
     """
-    source = result.table_sources.get(REPS_TABLE)
-    reps = source.frame(["scenario", "replication", "quota_attainment"]) if source is not None else pd.DataFrame()
-    if reps.empty or "quota_attainment" not in reps or "replication" not in reps:
-        return pd.DataFrame()
-    rows = []
-    for scenario, frame in reps.groupby("scenario", sort=False):
-        frame = frame[np.isfinite(frame["quota_attainment"].to_numpy(dtype=np.float64))]
-        values = frame["quota_attainment"].to_numpy(dtype=np.float64)
-        runs, run_of = np.unique(frame["replication"].to_numpy(), return_inverse=True)
-        if runs.size < 2:
-            continue
-        order = np.argsort(values, kind="stable")
-        values, run_of = values[order], run_of[order]
-        generator = np.random.default_rng(0)
-        medians = np.empty(POOLED_RESAMPLES)
-        for k in range(POOLED_RESAMPLES):  # each resample: runs drawn with replacement, their reps' median
-            weight = np.bincount(generator.integers(0, runs.size, runs.size), minlength=runs.size)[run_of]
-            cumulative = np.cumsum(weight)
-            medians[k] = values[np.searchsorted(cumulative, cumulative[-1] / 2.0)]
-        low, high = np.percentile(medians, [2.5, 97.5])
-        median, n_runs = float(np.median(values)), int(runs.size)
-        rows.append(
-            {"scenario": scenario, "kpi": POOLED_ATTAINMENT, "n": n_runs, "mean": median}
-            | {"ci_low": float(low), "ci_high": float(high)}
-        )
-    return pd.DataFrame(rows)
+
+    def compute() -> pd.DataFrame:
+        rows = []
+        for scenario, (values, run_of) in _attainments(result).items():
+            runs = np.unique(run_of)
+            if runs.size < 2:
+                continue
+            order = np.argsort(values, kind="stable")
+            ranked, run_index = values[order], np.searchsorted(runs, run_of[order])
+            generator = np.random.default_rng(0)
+            medians = np.empty(POOLED_RESAMPLES)
+            for k in range(POOLED_RESAMPLES):  # each resample: runs drawn with replacement, their reps' median
+                weight = np.bincount(generator.integers(0, runs.size, runs.size), minlength=runs.size)[run_index]
+                cumulative = np.cumsum(weight)
+                medians[k] = ranked[np.searchsorted(cumulative, cumulative[-1] / 2.0)]
+            low, high = np.percentile(medians, [2.5, 97.5])
+            rows.append(
+                {"scenario": scenario, "kpi": POOLED_ATTAINMENT, "n": int(runs.size), "mean": float(np.median(values))}
+                | {"ci_low": float(low), "ci_high": float(high)}
+            )
+        return pd.DataFrame(rows)
+
+    return result.derived("pooled_attainment", compute)
 
 
-def _attainments(result: ExperimentResult) -> dict[str, np.ndarray]:
-    """Scenario -> its reps' finite quota attainments: the reps table read once per result."""
+def _attainments(result: ExperimentResult) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Scenario -> its reps' finite quota attainments and each one's run: the reps table read once per result."""
 
-    def read() -> dict[str, np.ndarray]:
+    def read() -> dict[str, tuple[np.ndarray, np.ndarray]]:
         source = result.table_sources.get(REPS_TABLE)
-        reps = source.frame(["scenario", "quota_attainment"]) if source is not None else pd.DataFrame()
-        if reps.empty or "quota_attainment" not in reps:
+        reps = source.frame(["scenario", "replication", "quota_attainment"]) if source is not None else pd.DataFrame()
+        if reps.empty or "quota_attainment" not in reps or "replication" not in reps:
             return {}
         found = {}
         for scenario, rows in reps.groupby("scenario", sort=False):
             values = rows["quota_attainment"].to_numpy(dtype=np.float64)
-            found[str(scenario)] = values[np.isfinite(values)]
+            finite = np.isfinite(values)
+            found[str(scenario)] = (values[finite], rows["replication"].to_numpy(dtype=np.int64)[finite])
         return found
 
     return result.derived("quota_attainments", read)

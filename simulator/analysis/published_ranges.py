@@ -66,6 +66,8 @@ class Benchmark:
             said with the figure when it is below; empty when nothing is left out.
         range_label: How the range is named beside a figure: ``published``, or what it is
             when salesim draws it from a published figure that is not a range.
+        preferred: A summary row read instead of ``kpi`` when the summary has it (a figure
+            worked out over every run's reps rather than run by run); empty for none.
     """
 
     kpi: str
@@ -78,6 +80,7 @@ class Benchmark:
     yearly: bool = False
     reads_low: str = ""
     range_label: str = "published"
+    preferred: str = ""
 
 
 BENCHMARKS: tuple[Benchmark, ...] = (
@@ -91,6 +94,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "median AE quota attainment 43–54% (BENCHMARKS.md, People; surveys, no single study named); salesim's "
         "figure is the median of every run's ramped reps pooled, as a survey's is of its reps (a run's own "
         "median over ~10 reps, the KPI quota_attainment_p50, reads a few points higher)",
+        preferred="quota_attainment_pooled_p50",  # analysis.planning.POOLED_ATTAINMENT
     ),
     Benchmark(
         "reps_at_quota_share",

@@ -176,13 +176,14 @@ PRACTICALLY_EQUAL = -1.0
 """What :func:`best_cell_chance` returns when every cell is practically equal to the best: no preference."""
 
 
-def best_cell_chance(sweep: Sweep, sweep_dir: Path, scenario: str) -> float:
+def best_cell_chance(sweep: Sweep, sweep_dir: Path, scenario: str, runs: pd.DataFrame | None = None) -> float:
     """The probability that the best cell is truly the best, from the jobs' runs (paired bootstrap); NaN if unknown.
 
     :data:`PRACTICALLY_EQUAL` when every cell's paired difference to the best has its 95%
-    CI within 0.5% of the best's mean (:mod:`simulator.analysis.equivalence`).
+    CI within 0.5% of the best's mean (:mod:`simulator.analysis.equivalence`). ``runs``:
+    :func:`job_runs` of ``scenario`` when the caller has read them already.
     """
-    runs = job_runs(sweep, sweep_dir, scenario)
+    runs = runs if runs is not None else job_runs(sweep, sweep_dir, scenario)
     rows = sweep.table[(sweep.table["kpi"] == sweep.kpi) & (sweep.table["scenario"] == scenario)]
     best = best_cell(rows, sweep.kpi)
     if runs is None or best is None:
@@ -293,8 +294,10 @@ def _other_scenarios_words(sweep: Sweep) -> str:
     return "".join(words)
 
 
-def sweep_markdown(sweep: Sweep, sweep_dir: Path, figure: Path | None, chance: float) -> str:
-    """The text of the sweep's ``report.md``."""
+def sweep_markdown(
+    sweep: Sweep, sweep_dir: Path, figure: Path | None, chance: float, runs: pd.DataFrame | None = None
+) -> str:
+    """The text of the sweep's ``report.md`` (``runs``: the baseline's :func:`job_runs`, read here if not given)."""
     rows = sweep.table[(sweep.table["kpi"] == sweep.kpi) & (sweep.table["scenario"] == sweep.baseline)]
     means = sweep.table[sweep.table["scenario"] == sweep.baseline].set_index(["job", "kpi"])["mean"]
     cells = [
@@ -312,7 +315,7 @@ def sweep_markdown(sweep: Sweep, sweep_dir: Path, figure: Path | None, chance: f
         "",
         "## The answer",
         "",
-        answer_paragraph(sweep, chance, job_runs(sweep, sweep_dir, sweep.baseline)),
+        answer_paragraph(sweep, chance, runs if runs is not None else job_runs(sweep, sweep_dir, sweep.baseline)),
         "",
         f"## {kpi_label(sweep.kpi)} at every point ({sweep.baseline})",
         "",
@@ -337,7 +340,8 @@ def write_sweep(sweep_dir: Path) -> list[Path]:
     if 1 <= len(sweep.params) <= 2:
         figure = plot_heatmap(sweep.table, sweep.kpi, sweep.params, sweep.scenarios, sweep_dir)
         written.append(figure)
-    chance = best_cell_chance(sweep, sweep_dir, sweep.baseline)
-    text = sweep_markdown(sweep, sweep_dir, figure, chance)
+    runs = job_runs(sweep, sweep_dir, sweep.baseline)  # every job's runs, read once for the chance and the answer
+    chance = best_cell_chance(sweep, sweep_dir, sweep.baseline, runs)
+    text = sweep_markdown(sweep, sweep_dir, figure, chance, runs)
     written += [atomic_write(sweep_dir / "report.md", lambda f: f.write(text)), write_html(text, sweep_dir)]
     return written
