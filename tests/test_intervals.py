@@ -49,7 +49,11 @@ def test_kinds_of_the_kpis_the_issue_names() -> None:
     amounts += ["forecast_mape_unscored", "plan_shortfall", "churned_arr", "stage_leaked_close"]
     assert {kpi_kind(k) for k in amounts} == {Kind.NON_NEGATIVE}
     assert kpi_kind("forecast_bias") is kpi_kind("forecast_bias_quarter") is Kind.RATIO
-    assert kpi_kind("contribution") is kpi_kind("capacity_gap_ramp") is Kind.SIGNED
+    assert kpi_kind("contribution") is kpi_kind("capacity_gap_coverage") is Kind.SIGNED
+    lost = ["capacity_gap_attrition", "capacity_gap_ramp", "capacity_gap_leakage", "capacity_gap_queueing"]
+    assert {kpi_kind(k) for k in [*lost, "capacity_gap_cycle"]} == {Kind.NON_NEGATIVE}
+    assert kpi_kind("capacity_gap_carry_in") is Kind.NON_POSITIVE
+    assert kpi_range("capacity_gap_carry_in") == (-math.inf, 0.0)
     assert kpi_range("win_rate") == (0.0, 1.0) and kpi_range("bookings") == (0.0, math.inf)
     assert kpi_range("forecast_bias") == (-1.0, math.inf)
 
@@ -109,6 +113,16 @@ def test_log_scale_interval_for_amounts_that_cannot_be_negative() -> None:
     assert mean_interval(np.array([0.0, 0.0, 10.0])).ci_low < -10.0
     factor = math.exp(t_quantile(3))  # se / mean = 1 here
     assert (skewed.ci_low, skewed.ci_high) == pytest.approx((10 / 3 / factor, 10 / 3 * factor), rel=1e-9)
+
+
+def test_an_amount_that_cannot_be_positive_gets_the_mirrored_interval() -> None:
+    # the capacity bridge's carry-in line at 4 runs: the t interval of [-10, 0, 0, 0] reaches above 0
+    values = np.array([-10.0, 0.0, 0.0, 0.0])
+    assert mean_interval(values).ci_high > 0.0
+    interval = interval_of_mean(values, Kind.NON_POSITIVE)
+    mirrored = interval_of_mean(-values, Kind.NON_NEGATIVE)
+    assert (interval.ci_low, interval.ci_high) == pytest.approx((-mirrored.ci_high, -mirrored.ci_low), rel=1e-12)
+    assert interval.ci_low < interval.mean < interval.ci_high < 0.0
 
 
 def test_a_relative_bias_never_goes_below_minus_one() -> None:

@@ -14,6 +14,8 @@ gets the interval a statistician would use for it:
 - **non-negative** (counts, money, days, hours): the t interval of ``log(mean)`` by the
   delta method, ``mean · exp(±t·se/mean)``, back-transformed: positive, asymmetric, and
   the t interval again when ``se`` is small against the mean;
+- **non-positive** (the capacity bridge's carry-in line): the non-negative interval
+  of ``-mean``, mirrored;
 - **ratio** (a relative change ``r - 1 >= -1``): the same on ``log(1 + mean)``;
 - **signed**: the Student t interval.
 
@@ -258,6 +260,9 @@ def _interval(mean: float, se: float, n: int, kind: Kind, confidence: float) -> 
             return mean, mean
         factor = math.exp(min(q * se / level, 700.0))
         return level / factor - shift, level * factor - shift
+    if kind is Kind.NON_POSITIVE:  # the non-negative interval of its size, mirrored
+        low, high = _interval(-mean, se, n, Kind.NON_NEGATIVE, confidence)
+        return -high, -low
     return mean - q * se, mean + q * se
 
 

@@ -11,9 +11,16 @@ one place and an amount in another, nor better higher in one place and lower in 
   SLA breaches, reps at quota, renewal rate, overflow, gross revenue retention);
 - ``non-negative``: counts, money that cannot be negative, days, hours and ratios of
   non-negative amounts (CAC, sales efficiency, attainment, net revenue retention, MAPE);
+- ``non-positive``: amounts that cannot be above zero (the capacity bridge's carry-in
+  line: minus the expected value of the deals open when the window starts);
 - ``ratio``: a ratio of two non-negative amounts minus one, a relative change, at
   least -100% (``forecast_bias``: forecast over actual, minus one);
-- ``signed``: amounts that can take either sign (contribution, the capacity bridge's gaps).
+- ``signed``: amounts that can take either sign (contribution, the capacity bridge's
+  coverage line, its residual).
+
+The capacity bridge's other lines are ``non-negative``: seats left empty (the spreadsheet
+counts every seat filled all window), selling time ramping reps lacked (productivity is
+at most 1), and the expected value of deals lost, queued or still in the cycle.
 
 A KPI no row names is ``signed`` (an unrestricted Student t interval), the safe default;
 ``tests/test_intervals.py`` checks that every KPI a shipped configuration produces is
@@ -33,6 +40,7 @@ class Kind(StrEnum):
     EVENT = "event"
     PROPORTION = "proportion"
     NON_NEGATIVE = "non-negative"
+    NON_POSITIVE = "non-positive"
     RATIO = "ratio"
     SIGNED = "signed"
 
@@ -54,6 +62,7 @@ class KpiRow(NamedTuple):
 
 
 _E, _P, _N, _R, _S = Kind.EVENT, Kind.PROPORTION, Kind.NON_NEGATIVE, Kind.RATIO, Kind.SIGNED
+_NP = Kind.NON_POSITIVE
 _UP, _DOWN, _NONE = Good.HIGHER, Good.LOWER, Good.NONE
 
 # The first row whose prefix starts the KPI's name decides its kind and its direction of good.
@@ -76,7 +85,9 @@ KPI_KINDS: tuple[KpiRow, ...] = tuple(
         ("gross_revenue_retention", _P, _UP),  # ARR kept (no expansion) over ARR at the start
         ("forecast_bias", _R, _NONE),  # too high and too low are both wrong: its size is scored by MAPE
         ("contribution", _S, _UP),
-        ("capacity_gap_", _S, _NONE),  # a cause can add to bookings as well as take away
+        ("capacity_gap_carry_in", _NP, _NONE),  # minus the value open at the window's start
+        ("capacity_gap_coverage", _S, _NONE),  # the residual: negative when the pipeline offered more
+        ("capacity_gap_", _N, _NONE),  # attrition, ramp, leakage, queueing, cycle: capacity lost
         ("leads_", _N, _NONE),  # leads by source: more is not better in itself
         ("deals_won", _N, _UP),
         ("deals_lost_disqualified", _N, _NONE),  # falls with fewer leads: neither good nor bad
@@ -129,6 +140,7 @@ _RANGES = {
     Kind.EVENT: (0.0, 1.0),
     Kind.PROPORTION: (0.0, 1.0),
     Kind.NON_NEGATIVE: (0.0, math.inf),
+    Kind.NON_POSITIVE: (-math.inf, 0.0),
     Kind.RATIO: (-1.0, math.inf),
     Kind.SIGNED: (-math.inf, math.inf),
 }

@@ -37,16 +37,6 @@ def proportion(successes: float, trials: float) -> Estimate:
     return Estimate(p, max(centre - half, 0.0), min(centre + half, 1.0), round(n))
 
 
-def mean_of(values: np.ndarray) -> Estimate:
-    """A mean with its Student-normal interval."""
-    n = values.size
-    if n == 0:
-        return Estimate(math.nan, math.nan, math.nan, 0)
-    mean = float(values.mean())
-    se = float(values.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
-    return Estimate(mean, mean - Z95 * se, mean + Z95 * se, n)
-
-
 def median_of(values: np.ndarray) -> Estimate:
     """A median with its distribution-free order-statistic interval."""
     n = values.size

@@ -122,7 +122,8 @@ def fit_outcomes(
         if variance
         else math.nan
     )
-    no_decision = Estimate(max(none, 0.0), max(none - 1.96 * nd_se, 0.0), none + 1.96 * nd_se, int(event.size))
+    low, high = max(none - 1.96 * nd_se, 0.0), min(none + 1.96 * nd_se, 1.0)  # a share: inside [0, 1]
+    no_decision = Estimate(max(none, 0.0), low, high, int(event.size))
     decided = won.value + lost.value
     if decided <= 0.0 or n_won == 0:
         raise CalibrationError("no deal won by the as-of date among the deals the outcome fit can use")
