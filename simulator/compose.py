@@ -42,7 +42,7 @@ from simulator.config.fed_sources import rate_notes_and_issues
 from simulator.config.key_suggestions import ABSENT, no_such_key, node_at
 from simulator.config.workforce import hires_beyond_horizon
 from simulator.run.build import experiment_from_dicts
-from simulator.run.experiment import Experiment
+from simulator.run.experiment import COMPOSITION_NOTES, REPLACED_OVERRIDES, Experiment
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -293,7 +293,13 @@ def compose_experiment(
     by_user = any(_sets_clock(u.key) for u in user)
     shifted = [n for n, own in scenarios.items() if by_user or any(_sets_clock(o.key) for o in classify(own, groups))]
     experiment = experiment_from_dicts(base, {name: c.config for name, c in composed.items()}, shifted)
-    return experiment, notes + _hires_left_out(experiment)
+    notes += _hires_left_out(experiment)
+    # kept with the run (config.yaml, the report; not the resume fingerprint): a sweep's report names them
+    experiment.resolved_config[REPLACED_OVERRIDES] = {
+        name: {u.key: line for u, line in c.hidden} for name, c in composed.items() if c.hidden
+    }
+    experiment.resolved_config[COMPOSITION_NOTES] = list(notes)
+    return experiment, notes
 
 
 def _remembering(composer: Composer) -> Composer:

@@ -160,6 +160,10 @@ def test_the_command_line_runs_an_override_only_the_scenarios_have(tmp_path: Pat
     report = (out / "report.md").read_text()
     assert "### What each scenario changes" in report
     assert "| sdr_2 | org.teams.sdr.headcount | 5 | 2 |" in report
+    # the note the terminal printed stays with the run: in the report and, for a sweep's report, in config.yaml
+    assert "- **Note**: scenario sdr_2 sets org.teams.sdr.headcount=2, which replaces your org.teams.sdr." in report
+    assert resolved["overrides_replaced"]["sdr_3"] == {"org.teams.sdr.headcount": "org.teams.sdr.headcount=3"}
+    assert "sdr_4" not in resolved["overrides_replaced"]
 
 
 def test_the_command_line_refuses_a_key_no_scenario_has_in_salesim_words(tmp_path: Path) -> None:

@@ -383,3 +383,23 @@ def test_whiskers_are_never_negative_and_missing_bounds_draw_none() -> None:
     np.testing.assert_allclose(error_extents(0.0, 1.7e-18, 0.2), [[0.0], [0.2]])
     np.testing.assert_allclose(error_extents([1.0, 0.5], [0.9, np.nan], [1.0 - 1e-16, 0.7]), [[0.1, 0.0], [0.0, 0.2]])
     assert error_extents(0.5, np.nan, np.nan) is None
+
+
+def test_a_scenario_equal_to_the_baseline_in_every_run_differs_by_exactly_zero() -> None:
+    """A sweep's point where a scenario's own setting equals the swept one: "0.0 pts (-3.5 to +3.5 pts, unclear)"
+    for the plan's chance, though every run of both was the same (a fresh user's check)."""
+    from simulator.analysis.statistics import compare
+
+    rng = np.random.default_rng(3)
+    runs = 60
+    bookings = rng.normal(3e6, 3e5, runs)
+    base = pd.DataFrame({"replication": range(runs), "bookings": bookings, "hit_plan": (bookings > 3e6) * 1.0})
+    same = pd.concat([base.assign(scenario="today"), base.assign(scenario="twin")], ignore_index=True)
+    row = compare(same, "today").set_index("kpi").loc["hit_plan"]
+    assert (row["ci_low"], row["ci_high"], row["mean_diff"]) == (0.0, 0.0, 0.0)
+    # one run apart on another KPI: the plan's chance keeps Newcombe's interval of some width
+    other = base.assign(scenario="twin")
+    other.loc[0, "bookings"] += 1.0
+    near = compare(pd.concat([base.assign(scenario="today"), other], ignore_index=True), "today")
+    row = near.set_index("kpi").loc["hit_plan"]
+    assert row["ci_low"] < -0.02 and row["ci_high"] > 0.02 and row["mean_diff"] == 0.0

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from tests.scenarios import ROOT
 
@@ -195,3 +196,46 @@ def test_the_sweep_answer_names_the_points_where_another_scenario_does_better() 
     assert "specialist does better than generalist at 1 of 2 points: org.teams.full_cycle.headcount=12" in (
         answer_paragraph(lower, float("nan"))
     )
+
+
+def test_the_sweep_answer_says_when_a_scenario_fixes_the_swept_key_itself() -> None:
+    """plan_check's two_more_reps sets the headcount to 14 itself: "does better at headcount=10" read as two more
+    reps when it was four (a fresh user's check)."""
+    from simulator.report.sweep_report import Sweep, answer_paragraph
+
+    key = "org.teams.full_cycle.headcount"
+    means = {("today", 10): 0.15, ("today", 14): 0.58, ("two_more_reps", 10): 0.58, ("two_more_reps", 14): 0.58}
+    rows = [
+        {"job": str(h), key: h, "scenario": sc, "kpi": "hit_plan", "n": 60}
+        | {"mean": m, "ci_low": m - 0.1, "ci_high": m + 0.1}
+        for (sc, h), m in means.items()
+    ]
+    fixed = {"two_more_reps": {key: f"{key}=14"}}
+    sweep = Sweep(pd.DataFrame(rows), [key], "hit_plan", "today", ["today", "two_more_reps"], "x", fixed=fixed)
+    text = answer_paragraph(sweep, float("nan"))
+    assert f"two_more_reps sets {key}=14 itself, so the sweep does not move it there" in text, text
+    unfixed = Sweep(pd.DataFrame(rows), [key], "hit_plan", "today", ["today", "two_more_reps"], "x")
+    assert "itself" not in answer_paragraph(unfixed, float("nan"))
+
+
+def test_a_sweep_reads_the_keys_each_scenario_fixes_from_its_jobs(tmp_path: Path) -> None:
+    from simulator.report.sweep_report import gather
+
+    key = "org.teams.full_cycle.headcount"
+    for job, headcount in enumerate((10, 14)):
+        folder = tmp_path / str(job)
+        folder.mkdir()
+        config = {
+            "command_line_overrides": [f"{key}={headcount}"],
+            "experiment": {"name": "plan_check", "baseline": "today", "decision": {"primary": "hit_plan"}},
+            "overrides_replaced": {"two_more_reps": {key: f"{key}=14", "seed": "seed=3"}},
+        }
+        (folder / "config.yaml").write_text(yaml.safe_dump(config))
+        summary = [
+            {"scenario": s, "kpi": "hit_plan", "n": 4, "mean": 0.5, "ci_low": 0.2, "ci_high": 0.8}
+            for s in ("today", "two_more_reps")
+        ]
+        pd.DataFrame(summary).to_csv(folder / "summary.csv", index=False)
+    sweep = gather(tmp_path)
+    assert sweep is not None and sweep.params == [key]
+    assert sweep.fixed == {"two_more_reps": {key: f"{key}=14"}}  # only the swept keys

@@ -25,18 +25,20 @@ that value (no run-to-run variation to measure).
 
 For paired comparisons: the difference of an ``event`` KPI's shares gets Newcombe's
 hybrid score interval for paired proportions (Newcombe 1998, method 11), reaching 0
-wherever the exact McNemar test cannot reject "no difference" (what ``significant`` tests
-for it); any other difference of means keeps the paired t interval (what
-``significant`` tests), intersected with the values a difference can take given where
-the baseline's mean may lie: from the range's floor minus the top of the baseline's
-interval to its ceiling minus the bottom (a share cannot move outside [0, 1], an amount
-cannot fall below zero). Cutting at the baseline's point estimate instead would make a
-challenger that hit the plan in every run read "+66.7 pts, CI +12.5 to +66.7", as if
-the baseline's 33.3% were known exactly;
-the relative difference (scenario mean over baseline mean, minus one) gets Fieller's
-interval for a ratio of paired means (Fieller 1954), which contains 0% exactly when
-the paired t interval of the difference contains 0, so the verdict and both intervals
-always agree; it is never below -100%.
+wherever the exact McNemar test cannot reject "no difference" (what ``significant``
+tests for it), except when the two scenarios give the same value of every KPI in every
+paired run (the same design on the same luck: a sweep's point where a scenario's own
+setting equals the swept value), where it is 0 with zero width, as every other KPI's;
+any other difference of means keeps the paired t interval (what ``significant`` tests),
+intersected with the values a difference can take given where the baseline's mean may
+lie: from the range's floor minus the top of the baseline's interval to its ceiling
+minus the bottom (a share cannot move outside [0, 1], an amount cannot fall below zero).
+Cutting at the baseline's point estimate instead would make a challenger that hit the
+plan in every run read "+66.7 pts, CI +12.5 to +66.7", as if the baseline's 33.3% were
+known exactly; the relative difference (scenario mean over baseline mean, minus one)
+gets Fieller's interval for a ratio of paired means (Fieller 1954), which contains 0%
+exactly when the paired t interval of the difference contains 0, so the verdict and both
+intervals always agree; it is never below -100%.
 """
 
 from __future__ import annotations

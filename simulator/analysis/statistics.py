@@ -226,8 +226,18 @@ def _share_better(diff: np.ndarray, kpi_direction: int, confidence: float) -> tu
     return wins / diff.size, low, high, float(np.sum(sign * diff < 0)) / diff.size
 
 
+def _identical_runs(pairs: pd.DataFrame, kpis: list[str]) -> bool:
+    """Every KPI of every paired run equal (NaN with NaN): the same design run on the same luck."""
+    for kpi in kpis:
+        scen = pairs[f"{kpi}_scenario"].to_numpy(dtype=np.float64)
+        base = pairs[f"{kpi}_baseline"].to_numpy(dtype=np.float64)
+        if not np.array_equal(scen, base, equal_nan=True):
+            return False
+    return bool(len(pairs))
+
+
 def _comparison_row(
-    scenario: str, baseline: str, kpi: str, pairs: pd.DataFrame, confidence: float
+    scenario: str, baseline: str, kpi: str, pairs: pd.DataFrame, confidence: float, identical: bool = False
 ) -> dict[str, object]:
     scen = pairs[f"{kpi}_scenario"].to_numpy(dtype=np.float64)
     base = pairs[f"{kpi}_baseline"].to_numpy(dtype=np.float64)
@@ -238,7 +248,9 @@ def _comparison_row(
     baseline_mean = float(base.mean()) if base.size else math.nan
     kind = kpi_kind(kpi)
     kpi_direction = direction(kpi)
-    if kind is Kind.EVENT:  # shares of 0/1 outcomes: Newcombe's paired score interval, never of zero width
+    if kind is Kind.EVENT and identical:  # no run told them apart on any KPI: 0, as every other KPI's interval
+        low, high = 0.0, 0.0
+    elif kind is Kind.EVENT:  # shares of 0/1 outcomes: Newcombe's paired score interval, never of zero width
         low, high = paired_event_interval(scen, base, confidence)
     else:
         low, high = interval.ci_low, interval.ci_high
@@ -312,7 +324,8 @@ def compare(replications: pd.DataFrame, baseline: str, confidence: float = DEFAU
         if scenario == baseline:
             continue
         pairs = paired_runs(replications, baseline, scenario)
-        rows.extend(_comparison_row(scenario, baseline, kpi, pairs, confidence) for kpi in kpis)
+        identical = _identical_runs(pairs, kpis)
+        rows.extend(_comparison_row(scenario, baseline, kpi, pairs, confidence, identical) for kpi in kpis)
     table = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
     return table.astype({"n_pairs": "int64", "direction": "int64", "significant": "bool"})
 

@@ -56,7 +56,7 @@ from simulator.report.plan_section import planning_sections
 from simulator.report.question import question_text
 from simulator.report.unusual_section import report_unusual_section
 from simulator.run.differences import difference_rows
-from simulator.run.experiment import Experiment, ExperimentResult
+from simulator.run.experiment import COMPOSITION_NOTES, Experiment, ExperimentResult
 
 __all__ = ["conclusion", "describe_experiment", "render_report", "results_table", "write_report", "write_text_atomic"]
 
@@ -181,8 +181,15 @@ def _how_run_section(result: ExperimentResult) -> list[str]:
         f"- **Wall time** {result.wall_seconds:,.1f} s on {count_of(result.workers, 'worker')}"
         f"{_resumed_words(result)}.",
         _engine_line(result),
+        *_composition_lines(result),
     ]
     return [*lines, *_steady_state_lines(result), *_failures_lines(result)]
+
+
+def _composition_lines(result: ExperimentResult) -> list[str]:
+    """The notes printed while composing the scenarios (an override of yours a scenario replaces or lacks)."""
+    notes = result.experiment.resolved_config.get(COMPOSITION_NOTES) or []
+    return [f"- **Note**: {note}." for note in notes]
 
 
 def _engine_line(result: ExperimentResult) -> str:

@@ -41,6 +41,7 @@ from simulator.report.html import write_html
 from simulator.report.layouts import SUMMARY_NAME, SWEEP_LAYOUT, known_layouts
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_heatmap import best_cell, plot_heatmap
+from simulator.run.experiment import REPLACED_OVERRIDES
 
 SWEEP_KEEP_OUT = (
     "Choose another folder for the sweep (hydra.sweep.dir=DIR), or move those out of it first; "
@@ -72,6 +73,8 @@ class Sweep:
         experiment: The experiment's name.
         jobs: Job folder -> its parameter values.
         guardrails: The experiment's guardrail KPIs (that must not get worse for the answer to hold).
+        fixed: Scenario -> {swept parameter: the scenario's own override of it}: the sweep
+            does not move that key in that scenario (its own setting replaces the sweep's).
     """
 
     table: pd.DataFrame
@@ -82,6 +85,7 @@ class Sweep:
     experiment: str
     jobs: dict[str, dict[str, str]] = field(default_factory=dict)
     guardrails: list[str] = field(default_factory=list)
+    fixed: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _pairs(overrides: Sequence[str]) -> dict[str, str]:
@@ -97,11 +101,14 @@ def gather(sweep_dir: Path) -> Sweep | None:
     """Read every finished job of ``sweep_dir`` (None when no job wrote a summary)."""
     tables, jobs = [], {}
     meta: dict[str, Any] = {}
+    replaced: dict[str, dict[str, str]] = {}
     for job_dir in sorted((p for p in sweep_dir.iterdir() if (p / "summary.csv").is_file()), key=_job_order):
         summary = pd.read_csv(job_dir / "summary.csv")
         meta = yaml.safe_load((job_dir / "config.yaml").read_text()) or {}
         overrides = [str(o) for o in meta.get("command_line_overrides", [])]
         jobs[job_dir.name] = _pairs(overrides)
+        for scenario, lines in (meta.get(REPLACED_OVERRIDES) or {}).items():
+            replaced.setdefault(str(scenario), {}).update({str(k): str(v) for k, v in dict(lines).items()})
         summary.insert(0, "overrides", " ".join(overrides))
         summary.insert(0, "job", job_dir.name)
         tables.append(summary)
@@ -122,7 +129,9 @@ def gather(sweep_dir: Path) -> Sweep | None:
     baseline = str(experiment.get("baseline") or scenarios[0])
     scenarios = [baseline, *[s for s in scenarios if s != baseline]]
     name = str(experiment.get("name", sweep_dir.name))
-    return Sweep(table, params, kpi, baseline, scenarios, name, jobs, guardrails)
+    fixed = {name: {k: v for k, v in lines.items() if k in params} for name, lines in replaced.items()}
+    fixed = {name: lines for name, lines in fixed.items() if lines}
+    return Sweep(table, params, kpi, baseline, scenarios, name, jobs, guardrails, fixed)
 
 
 def _job_order(path: Path) -> tuple[int, str]:
@@ -288,6 +297,13 @@ def _other_scenarios_words(sweep: Sweep) -> str:
             if math.isfinite(theirs) and sign * theirs > sign * ours:
                 values = f"{format_value(kpi, theirs)} against {format_value(kpi, ours)}"
                 ahead.append(f"{_cell_words(sweep, row)} ({values})")
+        own = sweep.fixed.get(other, {})
+        if own:  # its own setting of a swept key replaces the sweep's: it is the same design at every point
+            lines = join_words([f"{line}" for line in own.values()])
+            words.append(
+                f" {other} sets {lines} itself, so the sweep does not move {'it' if len(own) == 1 else 'them'} "
+                f"there: {other} is the same design at every point, against {sweep.baseline} at each swept value."
+            )
         if ahead:
             shown = "; ".join(ahead[:3]) + (f"; and {len(ahead) - 3} more" if len(ahead) > 3 else "")
             words.append(f" {other} does better than {sweep.baseline} at {len(ahead)} of {len(rows)} points: {shown}.")

@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.run.experiment import Experiment
+from simulator.run.experiment import RUN_ANNOTATIONS, Experiment
 
 ABSENT = "—"  # shown where one side does not have the key at all
 # Top-level sections that are the experiment's, not a scenario's: every scenario shares them.
-NOT_SCENARIO_SETTINGS = frozenset({"seed", "runs", "experiment", "runner", "hydra", "command_line_overrides"})
+NOT_SCENARIO_SETTINGS = frozenset({"seed", "runs", "experiment", "runner", "hydra"}) | RUN_ANNOTATIONS
 
 
 class _Absent:

@@ -25,6 +25,13 @@ if TYPE_CHECKING:  # the simulation stack is loaded when a scenario is compiled,
 
 T = TypeVar("T")
 
+REPLACED_OVERRIDES = "overrides_replaced"
+"""Key of ``resolved_config``: scenario -> {key: the scenario's own override} for each user override it replaces."""
+COMPOSITION_NOTES = "composition_notes"
+"""Key of ``resolved_config``: the notes printed while composing (an override replaced or skipped)."""
+RUN_ANNOTATIONS = frozenset({"command_line_overrides", REPLACED_OVERRIDES, COMPOSITION_NOTES})
+"""Keys of ``resolved_config`` that describe how a run was asked for, not what decides its numbers."""
+
 
 @dataclass(frozen=True, slots=True)
 class ScenarioSpec:

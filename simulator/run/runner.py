@@ -41,7 +41,7 @@ from simulator.io.output_dir import UnwritableOutputError, reason
 from simulator.model.scenario import Scenario
 from simulator.run.batch import Batch, Outcome, batches_for, run_batch
 from simulator.run.dask_backend import DaskBackend
-from simulator.run.experiment import Experiment, ExperimentResult, PrecisionGoal
+from simulator.run.experiment import RUN_ANNOTATIONS, Experiment, ExperimentResult, PrecisionGoal
 from simulator.run.local_backend import InProcessBackend, PoolBackend
 from simulator.run.parts import Part, make_part
 from simulator.run.replication import ReplicationResult
@@ -91,7 +91,7 @@ def fingerprint(experiment: Experiment) -> dict[str, Any]:
 
     The resolved config without the runner keys that only say where and how fast to run.
     """
-    resolved = copy.deepcopy({k: v for k, v in experiment.resolved_config.items() if k != "command_line_overrides"})
+    resolved = copy.deepcopy({k: v for k, v in experiment.resolved_config.items() if k not in RUN_ANNOTATIONS})
     for section in [resolved.get("base"), *dict(resolved.get("scenarios") or {}).values()]:
         if isinstance(section, dict) and isinstance(section.get("runner"), Mapping):
             section["runner"] = {k: v for k, v in section["runner"].items() if k not in EXECUTION_KEYS}
