@@ -26,6 +26,7 @@ from simulator.model.metrics import kpi_row, monthly_series
 from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY, conversion_logit, probability, speed_to_lead_shift
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.scenario import LEAST_LOADED, ROUND_ROBIN, Scenario
+from simulator.model.window import window_months
 from tests.scenarios import compiled, shipped
 
 pytestmark = pytest.mark.filterwarnings("ignore::simulator.config.validation.PipelineShapeWarning")
@@ -230,6 +231,12 @@ def test_daily_census_and_monthly_series_agree_with_the_journey_log(data: dict[s
     assert monthly.deals_won.sum() == row["deals_won"]
     assert math.isclose(monthly.bookings.sum(), row["bookings"], rel_tol=1e-9, abs_tol=1e-6)
     assert np.all(monthly.open_at_month_end >= 0)
+    # the open pipeline as each month ends: the last is the KPI read at the horizon, and month
+    # to month it moves by the month's new leads less the leads that ended in it
+    assert monthly.open_at_month_end[-1] == row["open_pipeline_count"]
+    edges = window_months(sc).edges
+    ended_in_month, _ = np.histogram(log.outcome_day[log.outcome != Outcome.OPEN], bins=edges)
+    assert np.array_equal(np.diff(monthly.open_at_month_end), (monthly.leads - ended_in_month)[1:])
 
 
 @given(scenario_dicts(warmup=True), seeds, replications)

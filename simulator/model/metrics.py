@@ -34,6 +34,13 @@ class MonthlySeries:
 
     ``calendar_month`` and ``quarter`` name each month (``2017-10``, ``2017-Q4``; ``Y2-01``,
     ``Y2-Q1`` on an abstract calendar); the first and last months may be partial.
+
+    The flows are dated inside the month, ``[edges[m], edges[m + 1])``, and add up over the
+    months to their KPIs: ``bookings`` and ``deals_won`` (leads won), ``leads`` (new leads
+    that arrived, the deals open at day 0 left out: ``leads_total``). ``open_at_month_end``
+    is a stock: the leads arrived and not yet won or lost as the month ends (just before
+    ``edges[m + 1]``), so month to month it moves by the month's leads less the leads that
+    ended in it, and the last month's is ``open_pipeline_count``, the leads open at the horizon.
     """
 
     calendar_month: np.ndarray
@@ -180,7 +187,7 @@ def _stage_kpis(run: ReplicationRun, inside: Callable[[np.ndarray], np.ndarray],
 
 
 def monthly_series(run: ReplicationRun) -> MonthlySeries:
-    """Bookings, wins, new leads and open pipeline per month of the window."""
+    """Bookings, wins, new leads and the open pipeline at the month end, per month of the window."""
     sc, leads, log = run.scenario, run.leads, run.log
     months = window_months(sc)
     edges, n_months = months.edges, months.size
@@ -189,27 +196,27 @@ def monthly_series(run: ReplicationRun) -> MonthlySeries:
     bookings, _ = np.histogram(won_day, bins=edges, weights=leads.deal_value[won])
     deals, _ = np.histogram(won_day, bins=edges)
     arrivals, _ = np.histogram(leads.arrival_day[~starting_deals(run)], bins=edges)
-    sample_day = np.minimum(np.floor(edges[1:] - 0.5), len(run.daily_open) - 1).astype(np.int64)
-    open_end = run.daily_open[np.clip(sample_day, 0, None)] if len(run.daily_open) else np.zeros(n_months)
+    open_end = at_month_ends(run, edges, ("open_pipeline",))["open_pipeline"]
     return MonthlySeries(
         calendar_month=np.array(months.labels),
         quarter=np.array(months.quarters),
         bookings=bookings.astype(np.float64),
         deals_won=deals.astype(np.float64),
         leads=arrivals.astype(np.float64),
-        open_at_month_end=np.asarray(open_end, dtype=np.float64),
+        open_at_month_end=open_end,
         columns={**planning_monthly(run, n_months), **monthly_staffing(run, edges), **_monthly_book(run, edges)},
     )
 
 
 def _monthly_book(run: ReplicationRun, edges: np.ndarray) -> dict[str, np.ndarray]:
     """What the initial-transient check reads: the month's mean backlogs, customers and partners at its end."""
-    state = daily_state(run, ("open_pipeline", "expansions_open", "customers_active", "partners_active"))
+    state = daily_state(run, ("open_pipeline", "expansions_open"))
     names = {"customers_active": "customers_at_month_end", "partners_active": "partners_at_month_end"}
     columns = {"open_pipeline_mean": month_means(state["open_pipeline"], edges)}
     if "expansions_open" in state:
         columns["expansions_open_mean"] = month_means(state["expansions_open"], edges)
-    columns.update({column: at_month_ends(state[name], edges) for name, column in names.items() if name in state})
+    at_end = at_month_ends(run, edges, tuple(names))
+    columns.update({column: at_end[name] for name, column in names.items() if name in at_end})
     return columns
 
 

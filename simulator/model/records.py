@@ -93,6 +93,7 @@ class ReplicationRun:
     log: JourneyLog
     rep_team: np.ndarray
     rep_busy_days: np.ndarray
+    # the engine's open leads at the middle of each day; a leak counts once noticed (the log dates it earlier)
     daily_open: np.ndarray
     # per rep (same order as rep_team): day it joined the run, day it left (inf: still there
     # at the horizon), tenure in months when it joined (0: a new hire; inf: fully ramped)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection
+from typing import Literal
 
 import numpy as np
 
@@ -30,6 +31,8 @@ from simulator.model.kernel import FloatArray
 from simulator.model.multi_pipeline import EXPANSION
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.workforce import daily_staffing
+
+Side = Literal["left", "right"]
 
 STATE_SERIES = (
     "open_pipeline",
@@ -42,12 +45,19 @@ STATE_SERIES = (
 )
 
 
-def _alive(start: FloatArray, end: FloatArray, days: FloatArray) -> FloatArray:
-    """How many of the intervals ``[start, end)`` hold each day (NaN starts never began)."""
+Intervals = tuple[FloatArray, FloatArray]  # (start, end) of each item: it is alive over [start, end)
+
+
+def _alive(start: FloatArray, end: FloatArray, days: FloatArray, side: Side = "right") -> FloatArray:
+    """How many of the intervals ``[start, end)`` hold each instant (NaN starts never began).
+
+    ``side="right"`` counts at the instant, after what happened at it; ``"left"`` just before
+    it, so an item that starts or ends exactly at the instant belongs to what comes after.
+    """
     begun = np.sort(start[np.isfinite(start)])
     ended = np.sort(end[np.isfinite(end)])
     return np.asarray(
-        np.searchsorted(begun, days, side="right") - np.searchsorted(ended, days, side="right"), dtype=np.float64
+        np.searchsorted(begun, days, side=side) - np.searchsorted(ended, days, side=side), dtype=np.float64
     )
 
 
@@ -74,8 +84,9 @@ def _ended(run: ReplicationRun) -> FloatArray:
     return np.where(run.log.outcome == Outcome.OPEN, np.inf, run.log.outcome_day)
 
 
-def _open_pipeline(run: ReplicationRun, days: FloatArray) -> FloatArray:
-    return _alive(run.leads.arrival_day, _ended(run), days)
+def _lead_intervals(run: ReplicationRun) -> Intervals:
+    """Every lead from its arrival until it was won or lost (never, while open at the horizon)."""
+    return run.leads.arrival_day, _ended(run)
 
 
 def _open_pipeline_value(run: ReplicationRun, days: FloatArray) -> FloatArray:
@@ -92,31 +103,50 @@ def _open_pipeline_value(run: ReplicationRun, days: FloatArray) -> FloatArray:
     return np.asarray(value, dtype=np.float64)
 
 
-def _customers_active(run: ReplicationRun, days: FloatArray) -> FloatArray | None:
+def _customer_intervals(run: ReplicationRun) -> Intervals | None:
     record = run.pipelines
     if record is None or not record.customer_start_day.size:
         return None
     churn_day = np.full(record.customer_start_day.size, np.inf)
     churned = record.renewal_churned.astype(bool)
     churn_day[record.renewal_customer[churned]] = record.renewal_day[churned]
-    return _alive(record.customer_start_day, churn_day, days)
+    return record.customer_start_day, churn_day
 
 
-def _partners_active(run: ReplicationRun, days: FloatArray) -> FloatArray | None:
+def _partner_intervals(run: ReplicationRun) -> Intervals | None:
     record = run.pipelines
     if record is None or not record.partner_active_day.size:
         return None
     never = np.full(record.partner_active_day.size, np.inf)  # partners do not leave
-    return _alive(record.partner_active_day, never, days)
+    return record.partner_active_day, never
 
 
-def _expansions_open(run: ReplicationRun, days: FloatArray) -> FloatArray | None:
-    """Expansion opportunities open each day; a zero series when the pipeline exists but none opened."""
+def _expansion_intervals(run: ReplicationRun) -> Intervals | None:
+    """Expansion opportunities from opening to close; zero intervals when the pipeline exists but none opened."""
     record, tables = run.pipelines, run.scenario.pipelines
     if record is None or tables is None or tables.stages[EXPANSION] is None:
         return None
     closed = np.where(np.isnan(record.expansion_end_day), np.inf, record.expansion_end_day)
-    return _alive(record.expansion_open_day, closed, days)
+    return record.expansion_open_day, closed
+
+
+# the series that count items alive over an interval: these can be read at any instant
+_INTERVALS: dict[str, Callable[[ReplicationRun], Intervals | None]] = {
+    "open_pipeline": _lead_intervals,
+    "customers_active": _customer_intervals,
+    "partners_active": _partner_intervals,
+    "expansions_open": _expansion_intervals,
+}
+
+
+def _counted(name: str) -> Callable[[ReplicationRun, FloatArray], FloatArray | None]:
+    """The daily series of one of :data:`_INTERVALS`, read at the middle of each day."""
+
+    def series(run: ReplicationRun, days: FloatArray) -> FloatArray | None:
+        intervals = _INTERVALS[name](run)
+        return None if intervals is None else _alive(*intervals, days)
+
+    return series
 
 
 def _ramped_fte(run: ReplicationRun, days: FloatArray) -> FloatArray | None:
@@ -131,11 +161,11 @@ def _rep_tenure_months(run: ReplicationRun, days: FloatArray) -> FloatArray | No
 
 
 _SERIES: dict[str, Callable[[ReplicationRun, FloatArray], FloatArray | None]] = {
-    "open_pipeline": _open_pipeline,
+    "open_pipeline": _counted("open_pipeline"),
     "open_pipeline_value": _open_pipeline_value,
-    "customers_active": _customers_active,
-    "partners_active": _partners_active,
-    "expansions_open": _expansions_open,
+    "customers_active": _counted("customers_active"),
+    "partners_active": _counted("partners_active"),
+    "expansions_open": _counted("expansions_open"),
     "ramped_fte": _ramped_fte,
     "rep_tenure_months": _rep_tenure_months,
 }
@@ -177,12 +207,30 @@ def _mean_tenure(run: ReplicationRun, days: FloatArray) -> FloatArray:
     return np.divide(total, count, out=np.full(days.size, np.nan), where=count > 0)
 
 
-def at_month_ends(series: FloatArray, edges: FloatArray) -> FloatArray:
-    """A daily series read on the last working day of each month of ``edges`` (n + 1 month bounds)."""
-    if series.size == 0:
-        return np.full(edges.size - 1, np.nan)
-    index = np.clip(np.ceil(edges[1:]).astype(np.int64) - 1, 0, series.size - 1)
-    return np.asarray(series[index], dtype=np.float64)
+def at_month_ends(run: ReplicationRun, edges: FloatArray, only: Collection[str]) -> dict[str, FloatArray]:
+    """Counts of ``open_pipeline``, ``customers_active``, ``partners_active`` or ``expansions_open`` as each month ends.
+
+    Read from the records at the instant each month of ``edges`` (n + 1 month bounds) ends,
+    just before it: what arrived, started, ended or churned at ``edges[m + 1]`` is the next
+    month's, as in the monthly flows. The last month ends at the horizon, where the open
+    pipeline is the KPI ``open_pipeline_count`` (the leads still open when the run stops).
+    Not the middle of the month's last working day: the wins, losses and churn of its second
+    half would be missed, and the engines' live census (``ReplicationRun.daily_open``)
+    counts a leaked lead only once its leak is noticed (91 leads above the KPI for one
+    specialist run of the default experiment).
+
+    Args:
+        run: The replication.
+        edges: The month bounds (:func:`simulator.model.window.window_months`).
+        only: The series wanted; a series the run has no records for is left out.
+    """
+    ends = np.asarray(edges[1:], dtype=np.float64)
+    counts: dict[str, FloatArray] = {}
+    for name in only:
+        intervals = _INTERVALS[name](run)
+        if intervals is not None:
+            counts[name] = _alive(*intervals, ends, side="left")
+    return counts
 
 
 def month_means(series: FloatArray, edges: FloatArray) -> FloatArray:

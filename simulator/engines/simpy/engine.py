@@ -200,7 +200,12 @@ def rep_workday(floor: SalesFloor, rep: Rep) -> Process:
 
 
 def pipeline_census(floor: SalesFloor) -> Process:
-    """Sample the number of open leads at the middle of every working day."""
+    """Sample the engine's count of open leads at the middle of every working day.
+
+    A leak is counted when it is noticed (a rep reaches the lead, or the horizon), so while
+    a leaked lead waits unnoticed it is still counted here; the journey log dates the leak at
+    its deadline. The monthly open pipeline is read from the log, not from this census.
+    """
     yield floor.timeout(0.5)
     while True:
         floor.daily_open.append(floor.open_leads)
