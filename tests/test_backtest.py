@@ -13,7 +13,7 @@ from simulator.calibration.calibrate import calibrate
 from simulator.calibration.errors import CalibrationError
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.crm_commands import backtest_main
-from simulator.report.backtest_report import write_backtest
+from simulator.report.backtest_report import inside_words, scored_marks, write_backtest
 from simulator.run.backtest import compiled, refitted, run_origin
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +46,26 @@ def test_periods_after_the_exports_last_date_have_no_actual_and_are_not_scored(r
     assert len(later) == 10 and later["actual"].isna().all() and later["inside_p10_p90"].isna().all()
     assert later["p50"].notna().any()  # still simulated, drawn in the fans
     write_backtest([result], tmp_path, runs=4, uncertainty="bootstrap", seconds=1.0)
-    assert "records nothing after 2023-03-16: 2023-04, 2023-Q2" in (tmp_path / "backtest.md").read_text()
+    text = (tmp_path / "backtest.md").read_text()
+    assert "records nothing after 2023-03-16: 2023-04, 2023-Q2" in text
+    # the quarter table says "not scored" (–) for them, not "no": they are no misses
+    quarter_rows = [
+        line for line in text.split("## Quarters")[1].split("\n## ")[0].splitlines() if "| 2023-Q2 |" in line
+    ]
+    assert len(quarter_rows) == 5 and all(line.endswith("| – |") for line in quarter_rows)
+    assert not any(
+        "2023-Q2" in line or "2023-04" in line
+        for line in text.split("## Where the actual fell outside")[1].split("\n## ")[0].splitlines()
+    )
+
+
+def test_an_unscored_row_is_neither_inside_nor_outside() -> None:
+    """The quarter table and the fan charts read None (no actual, or no band) as not scored, never as a miss."""
+    flags = pd.Series([True, False, None, None], dtype=object)
+    inside, outside = scored_marks(flags)
+    assert inside.tolist() == [True, False, False, False] and outside.tolist() == [False, True, False, False]
+    assert [inside_words(v) for v in flags] == ["yes", "no", "–", "–"]
+    assert inside_words(float("nan")) == "–"
 
 
 def test_bootstrap_runs_and_point_runs_share_seeds_and_split_the_spread(result) -> None:  # type: ignore[no-untyped-def]

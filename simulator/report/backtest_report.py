@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from simulator.analysis.backtest import backtest_table, coverage, spread_split
@@ -27,10 +28,22 @@ LAYOUT = BACKTEST
 """What the back-test writes in its ``--out`` folder: it refuses a folder holding anything else."""
 
 
+def scored_marks(inside: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the rows whose actual fell inside P10–P90 and of those outside; a row not scored is in neither.
+
+    ``inside`` is the table's ``inside_p10_p90`` column: True, False, or None where the row
+    has no actual (a period after the export's end) or no band, and so is not scored.
+    """
+    scored = inside.notna().to_numpy()
+    within = scored & inside.eq(True).to_numpy()
+    return within, scored & ~within
+
+
 def fan_chart(table: pd.DataFrame, kpi: str, path: Path) -> Path:
     """P10–P90 band and P50 per month for each origin, with the actual months as dots."""
     rows = table[(table["kpi"] == kpi) & (table["period_kind"] == "month")]
     fig, ax = plt.subplots(figsize=(8, 4.2))
+    unscored = False
     for i, (origin, part) in enumerate(rows.groupby("origin")):
         colour = f"C{i}"
         x = pd.PeriodIndex(part["period"], freq="M").to_timestamp() + pd.Timedelta(days=4 * i)
@@ -38,11 +51,16 @@ def fan_chart(table: pd.DataFrame, kpi: str, path: Path) -> Path:
             x, part["p10"], part["p90"], color=colour, alpha=0.25, step="mid", label=f"P10–P90 from {origin}"
         )
         ax.plot(x, part["p50"], color=colour, lw=1.5, label=f"P50 from {origin}")
-        inside = part["inside_p10_p90"].astype(bool)
-        ax.scatter(x[inside.to_numpy()], part["actual"][inside], color="black", zorder=3, s=18)
-        ax.scatter(x[~inside.to_numpy()], part["actual"][~inside], color="red", marker="x", zorder=3, s=30)
+        inside, outside = scored_marks(part["inside_p10_p90"])
+        alone = ~(inside | outside) & part["actual"].notna().to_numpy()
+        unscored |= bool(alone.any())
+        ax.scatter(x[inside], part["actual"][inside], color="black", zorder=3, s=18)
+        ax.scatter(x[outside], part["actual"][outside], color="red", marker="x", zorder=3, s=30)
+        ax.scatter(x[alone], part["actual"][alone], edgecolors="grey", facecolors="none", zorder=3, s=18)
     ax.scatter([], [], color="black", s=18, label="actual (inside)")
     ax.scatter([], [], color="red", marker="x", s=30, label="actual (outside)")
+    if unscored:  # an actual with no simulated band (no run reported the KPI that month)
+        ax.scatter([], [], edgecolors="grey", facecolors="none", s=18, label="actual (no band: not scored)")
     ax.set_title(f"{NAMES[kpi]} by month: simulated band and what happened")
     ax.legend(fontsize=7, loc="best")
     ax.grid(alpha=0.3)
@@ -54,6 +72,13 @@ def where(misses: pd.DataFrame, kpi: str) -> list[str]:
     """'period from origin' of each miss of ``kpi``."""
     rows = misses[misses["kpi"] == kpi]
     return [f"{p} from {o}" for p, o in zip(rows["period"], rows["origin"], strict=True)]
+
+
+def inside_words(inside: Any) -> str:
+    """The quarter table's inside column: yes, no, or – for a row not scored (no actual, or no band)."""
+    if inside is None or (isinstance(inside, float) and math.isnan(inside)):
+        return "–"
+    return "yes" if inside else "no"
 
 
 def _fmt(kpi: Any, value: Any) -> str:
@@ -112,7 +137,7 @@ def backtest_markdown(
     for row in quarters.to_dict("records"):
         kpi = row["kpi"]
         figures = " | ".join(_fmt(kpi, row[c]) for c in ("actual", "p10", "p50", "p90"))
-        inside = "yes" if row["inside_p10_p90"] else "no"
+        inside = inside_words(row["inside_p10_p90"])
         lines.append(f"| {row['origin']} | {row['period']} | {kpi} | {figures} | {inside} |")
     misses = table[table["inside_p10_p90"].notna() & ~table["inside_p10_p90"].astype(bool)]
     lines += ["", "## Where the actual fell outside", ""]
