@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from simulator.calibration.errors import CalibrationError
+from simulator.config.errors import repeated_issue
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 
 EXIT_BAD_INPUT = 2
@@ -102,7 +103,7 @@ def backtest_main(args: Sequence[str]) -> int:
     )
     parser.add_argument("--workers", type=int, default=0, help="processes (default: every core)")
     options = parser.parse_args(list(args))
-    from simulator.calibration.calibrate import calibrate
+    from simulator.calibration.calibrate import calibrate, parse_date
     from simulator.report.backtest_report import LAYOUT as BACKTEST_LAYOUT
     from simulator.report.backtest_report import write_backtest
     from simulator.report.claims import claim_output
@@ -121,6 +122,11 @@ def backtest_main(args: Sequence[str]) -> int:
             )
         if not origins:
             raise CalibrationError(f"--as-of {options.as_of!r}: give at least one origin date (YYYY-MM-DD)")
+        for origin in origins:  # each written YYYY-MM-DD, so a day given twice is the same text twice
+            parse_date(origin, "--as-of")
+        repeated = repeated_issue("--as-of", origins, "give each origin once, comma separated (YYYY-MM-DD,YYYY-MM-DD)")
+        if repeated is not None:  # run twice, its rows would count twice in the coverage
+            raise CalibrationError(str(repeated))
         for origin in origins:  # refuse a bad export or date before anything runs
             calibrate(options.mapping, origin, options.until)
         check_creatable(Path(options.out))

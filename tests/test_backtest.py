@@ -93,6 +93,21 @@ def test_a_bad_origin_is_refused_before_anything_runs(tmp_path: Path, capsys: py
     assert code == 2 and "--as-of" in capsys.readouterr().err and not out.exists()
 
 
+def test_an_origin_given_twice_is_refused_before_anything_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It was run twice, and its rows counted twice in the coverage."""
+    out = tmp_path / "bt"
+    origins = "2023-02-28,2023-01-31, 2023-02-28"
+    code = backtest_main([str(MAPPING), "--as-of", origins, "--until", "2023-04-28", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert err.strip().splitlines() == [
+        "salesim: backtest: --as-of = '2023-02-28,2023-01-31,2023-02-28': 2023-02-28 is given twice: give each origin "
+        "once, comma separated (YYYY-MM-DD,YYYY-MM-DD)"
+    ]
+
+
 def test_too_few_runs_for_a_p10_p90_band_are_refused_saying_why(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -235,6 +235,9 @@ def test_the_answer_does_not_read_a_ranking_below_the_noise_floor(above_noise: b
         ({"method": "sobol", "size": 3}, "--sobol-samples", 3),  # not a power of 2: accepted
         ({"method": "sobol", "size": 4}, "--sobol-samples", 4),
         ({"keys": [ARRIVALS]}, "--params", [ARRIVALS]),  # one lever: the global method cannot take two
+        ({"keys": [ARRIVALS, ARRIVALS]}, "--params", f"{ARRIVALS},{ARRIVALS}"),  # its scenarios were run twice
+        ({"keys": None, "sections": ["market", "market"]}, "--sections", "market,market"),  # every lever twice
+        ({"keys": []}, "--params", ""),  # was "no lever to move" with an empty list
     ],
 )
 def test_every_option_is_refused_before_any_replication(
@@ -251,6 +254,27 @@ def test_every_option_is_refused_before_any_replication(
     with pytest.raises(ConfigError) as refused:
         run_sensitivity(_queue_experiment(), "base", "bookings", 0.2, 2, **arguments)
     assert [(issue.key, issue.value) for issue in refused.value.issues] == [(key, value)]
+
+
+@pytest.mark.parametrize(
+    ("option", "given", "said"),
+    [
+        ("--params", f"{ARRIVALS},{CONVERSION},{ARRIVALS}", f"{ARRIVALS} is given twice: give each dotted key once"),
+        ("--sections", "market,org,market", "market is given twice: give each section once, comma separated ("),
+    ],
+)
+def test_a_value_given_twice_in_a_list_option_is_refused_before_anything_is_composed(
+    option: str, given: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import simulator.report.sensitivity_report as report
+
+    def no_load(overrides: object) -> Any:
+        raise AssertionError("the experiment was composed before the options were checked")
+
+    out = tmp_path / "sens"
+    assert report.sensitivity_main([option, given, "--out", str(out)], no_load) == 2
+    err = capsys.readouterr().err
+    assert f"{option} = '{given}': {said}" in err and not out.exists()
 
 
 def test_a_refusal_after_the_runs_does_not_say_nothing_was_run(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +62,30 @@ class ConfigError(ValueError):
     def single(cls, key: str, value: Any, allowed: str) -> ConfigError:
         """Build an error holding one issue."""
         return cls(ConfigIssue(key, value, allowed))
+
+
+def listed(items: Iterable[object], none: str) -> str:
+    """``items`` joined with commas for a message, or ``none`` (why there are none) when empty.
+
+    A message's list of what is allowed must never be empty: ``must be one of`` followed by
+    nothing tells the user nothing, so every such list says in words why there is no choice.
+    """
+    shown = [str(item) for item in items]
+    return ", ".join(shown) if shown else none
+
+
+def repeated_issue(option: str, values: Sequence[str], each: str) -> ConfigIssue | None:
+    """The issue of a list-valued option naming one value twice (``each`` says what it takes), else None.
+
+    A value given twice would be run or counted twice (an origin's rows twice in the
+    back-test's coverage, a lever's scenarios twice), so it is refused before anything runs.
+    """
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            return ConfigIssue(option, ",".join(values), f"{value} is given twice: {each}")
+        seen.add(value)
+    return None
 
 
 SALESIM_ERROR = "salesim"

@@ -38,7 +38,7 @@ from simulator.analysis.levers import LEVER_SECTIONS, find_levers, lever_experim
 from simulator.analysis.results import run_experiment
 from simulator.analysis.sensitivity import sensitivity_table
 from simulator.analysis.wording import count_of, join_words
-from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.errors import ConfigError, ConfigIssue, repeated_issue
 from simulator.io.atomic import atomic_write
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
@@ -80,6 +80,25 @@ def option_issues(
     if workers < 0:
         issues.append(ConfigIssue("--workers", workers, "must be a whole number >= 0 (0 = every core)"))
     return issues
+
+
+def _listed(text: str) -> list[str]:
+    """A comma-separated option's values, stripped, empty ones left out."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def list_issues(keys: Sequence[str] | None, sections: Sequence[str]) -> list[ConfigIssue]:
+    """``--params`` or ``--sections`` naming no value, or one twice (its levers would be moved, and run, twice)."""
+    every = ",".join(LEVER_SECTIONS)
+    if keys is not None and not keys:
+        return [ConfigIssue("--params", "", "names no key: give dotted keys, comma separated, or leave it out")]
+    if not sections:
+        return [ConfigIssue("--sections", "", f"names no section: give some of {every}, comma separated")]
+    found = [
+        repeated_issue("--params", keys or [], "give each dotted key once, comma separated"),
+        repeated_issue("--sections", sections, f"give each section once, comma separated ({every})"),
+    ]
+    return [issue for issue in found if issue is not None]
 
 
 @dataclass(slots=True)
@@ -130,6 +149,7 @@ def run_sensitivity(
     """
     started = time.monotonic()
     issues = option_issues(runs, method, global_levers, size, global_runs, workers or 0)
+    issues += list_issues(keys, sections)
     if issues:
         raise ConfigError(issues)
     notes: list[str] = []
@@ -335,6 +355,9 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
         issues = ([named] if named is not None else []) + option_issues(
             options.runs, options.method, options.global_params, size, options.global_runs, options.workers
         )
+        keys = _listed(options.params) if options.params else None
+        sections = _listed(options.sections)
+        issues += list_issues(keys, sections)
         if issues:  # refused before anything is composed or run
             raise ConfigError(issues)
         experiment = load(overrides)
@@ -352,7 +375,6 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
         named = kpi_name_issue("--kpi", kpi)
         if named is not None:
             raise ConfigError([named])
-        keys = [k.strip() for k in options.params.split(",") if k.strip()] if options.params else None
         for note in experiment.clock_notes():
             print(f"salesim: note: {note}", file=sys.stderr)
         study = run_sensitivity(
@@ -362,7 +384,7 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
             options.delta,
             options.runs,
             keys,
-            [s.strip() for s in options.sections.split(",") if s.strip()],
+            sections,
             options.method,
             options.global_params,
             size,
