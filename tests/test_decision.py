@@ -80,6 +80,25 @@ def test_a_misspelt_or_directionless_decision_kpi_is_refused() -> None:
         check_decision(_with(result, DecisionSettings(primary="bokings")).experiment)
 
 
+def test_a_limit_on_a_kpi_that_is_no_guardrail_says_what_is_allowed() -> None:
+    """A misspelt limit on a decision without guardrails was told 'must name a guardrail []'."""
+    rule = DecisionRule(target=5e6, max_worsening={"cost_of_sale": 1e5})
+    (issue,) = decision_issues(DecisionSettings(primary="bookings", rule=rule))
+    assert issue.key == "experiment.decision.rule.max_worsening.cost_of_sale" and "[]" not in issue.allowed
+    assert issue.allowed == (
+        "must name one of the decision's guardrails, and experiment.decision.guardrails names none (did you mean "
+        "'cost_of_sales'?): a rule limits how much a guardrail may worsen, so list the KPI there too, e.g. "
+        "guardrails: [cost_of_sales]"
+    )
+    (issue,) = decision_issues(DecisionSettings(primary="bookings", guardrails=["cost_of_sales"], rule=rule))
+    assert issue.allowed == "must name one of the decision's guardrails: cost_of_sales; did you mean 'cost_of_sales'?"
+    rule = DecisionRule(max_worsening={"win_rate": 0.02})
+    (issue,) = decision_issues(DecisionSettings(primary="bookings", guardrails=["cost_of_sales"], rule=rule))
+    assert issue.allowed == (
+        "must name one of the decision's guardrails: cost_of_sales; or add win_rate to experiment.decision.guardrails"
+    )
+
+
 def test_the_answer_names_the_clear_winner_with_its_cis() -> None:
     result = _with(make_result(runs=60, effect=0.08), DecisionSettings(primary="bookings", guardrails=["win_rate"]))
     found = answer(result)

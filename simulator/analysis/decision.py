@@ -85,6 +85,21 @@ def unreported_issues(decision: DecisionSettings | None, reported: Collection[st
     return issues
 
 
+def _not_a_guardrail(kpi: str, guardrails: Sequence[str]) -> str:
+    """What a ``rule.max_worsening`` key that names no guardrail is told: the guardrails, or that there are none."""
+    where = "experiment.decision.guardrails"
+    if guardrails:
+        close = difflib.get_close_matches(kpi, guardrails, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; or add {kpi} to {where}"
+        return f"must name one of the decision's guardrails: {', '.join(guardrails)}{hint}"
+    close = difflib.get_close_matches(kpi.lower(), _known_names(), n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close and close[0] != kpi else ""
+    return (
+        f"must name one of the decision's guardrails, and {where} names none{hint}: a rule limits how much a "
+        f"guardrail may worsen, so list the KPI there too, e.g. guardrails: [{close[0] if close else kpi}]"
+    )
+
+
 def decision_issues(decision: DecisionSettings | None) -> list[ConfigIssue]:
     """Everything wrong with the names and directions of ``decision`` (none for ``None``)."""
     if decision is None:
@@ -113,9 +128,7 @@ def decision_issues(decision: DecisionSettings | None) -> list[ConfigIssue]:
         for kpi in rule.max_worsening:
             where = f"{key}.rule.max_worsening.{kpi}"
             if kpi not in decision.guardrails:
-                issues.append(
-                    ConfigIssue(where, rule.max_worsening[kpi], f"must name a guardrail {decision.guardrails}")
-                )
+                issues.append(ConfigIssue(where, rule.max_worsening[kpi], _not_a_guardrail(kpi, decision.guardrails)))
             elif direction(kpi) == 0:
                 issues.append(ConfigIssue(where, rule.max_worsening[kpi], f"{kpi} is neither better higher nor lower"))
         named = not any(i.key == f"{key}.primary" for i in issues)  # a misspelt primary is no share
