@@ -179,3 +179,19 @@ def test_one_problem_gives_one_message(base: dict[str, Any]) -> None:
         "org.routing.awareness = 3: must be a team name",
         "pipeline.stages.0.name = '': must be a non-empty stage name",
     ]
+
+
+def test_no_message_ends_on_an_empty_list_of_what_is_allowed() -> None:
+    """'must be one of the scenarios: []', 'market.segments has: ' told a user nothing: each says why none."""
+    from simulator.config.errors import listed
+    from simulator.config.key_suggestions import no_such_key
+    from simulator.run.experiment import Experiment
+
+    assert listed(["a", "b"], "none") == "a, b" and listed([], "there are none") == "there are none"
+    words = no_such_key("market.segments.smb.x", [{"market": {"segments": {}}}], "unknown key")
+    assert words == "unknown key; market.segments is empty"
+    with pytest.raises(ConfigError) as caught:
+        Experiment(name="e", scenarios=(), baseline="base", seed=1, runs=2).validate()
+    baseline = next(i for i in caught.value.issues if i.key == "experiment.baseline")
+    assert baseline.allowed == "must be one of the scenarios: there are none (experiment.scenarios is empty)"
+

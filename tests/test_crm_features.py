@@ -310,6 +310,32 @@ def test_a_bad_deals_table_is_refused_naming_its_line_and_column(table: str, mes
         compiled(data)
 
 
+def test_starting_deals_whose_owners_no_team_names_are_refused_in_words_not_an_empty_list() -> None:
+    """A shipped experiment's org= on a calibrated folder replaced the org whose reps own the starting deals:
+    it was told "must be a named rep of org.teams.<team>.reps: " and nothing after the colon."""
+    from simulator.config.errors import ConfigError
+
+    data = starting_state([3.0, 4.0])
+    data["org"]["teams"]["agents"].pop("reps")  # an org that names no reps, as the shipped ones
+    data["org"]["name"] = "generalist"
+    data["initial_pipeline"]["product"] = ["widget", ""]  # and a market that names no products
+    with pytest.raises(ConfigError) as caught:
+        compiled(data)
+    owner, product = caught.value.issues
+    assert (owner.key, owner.value) == ("initial_pipeline.owner.0", "bob")
+    assert owner.allowed.startswith(
+        "names a rep, but no team of this scenario's org ('generalist') names any (org.teams.<team>.reps): the "
+        "starting deals are owned by the reps of the org they were fitted with (a calibrated folder's org), and an "
+        "org= override"
+    )
+    assert "(org.teams.<team>.headcount=N" in owner.allowed and "~initial_pipeline" in owner.allowed
+    assert (product.key, product.value) == ("initial_pipeline.product.0", "widget")
+    assert product.allowed == (
+        "market.products names none, so no deal can have one: configure market.products, or leave the product blank"
+    )
+    assert not any(issue.allowed.rstrip().endswith(":") for issue in caught.value.issues)
+
+
 def test_open_deals_of_a_stage_deciding_at_the_work_join_its_queue_with_their_owner() -> None:
     data = starting_state([3.0] * 40)
     data["pipeline"]["stages"][0]["decide_after_delay"] = False

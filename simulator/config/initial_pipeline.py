@@ -107,28 +107,48 @@ class InitialPipelineConfig(ConfigModel):
         }
 
     def check(
-        self, stages: tuple[str, ...], reps: set[str], attributes: dict[str, tuple[str, ...]]
+        self, stages: tuple[str, ...], reps: set[str], attributes: dict[str, tuple[str, ...]], org: str = ""
     ) -> list[ConfigIssue]:
-        """References to stages, named reps and attribute values, as issues with keys under ``initial_pipeline``."""
+        """References to stages, named reps and attribute values, as issues with keys under ``initial_pipeline``.
+
+        ``org`` names the scenario's org (``org.name``) for the message when none of its
+        teams names reps: an ``org=`` override replaced the org the deals were fitted with.
+        """
         issues: list[ConfigIssue] = []
 
-        def first_bad(name: str, values: list[str], allowed: set[str] | tuple[str, ...], what: str) -> None:
+        def first_bad(name: str, values: list[str], allowed: set[str] | tuple[str, ...], what: str, none: str) -> None:
             for i, value in enumerate(values):
                 if value and value not in allowed:
                     shown = ", ".join(sorted(allowed)[:12]) + (", ..." if len(allowed) > 12 else "")
-                    issues.append(ConfigIssue(f"initial_pipeline.{name}.{i}", value, f"must be {what}: {shown}"))
+                    words = f"must be {what}: {shown}" if allowed else none
+                    issues.append(ConfigIssue(f"initial_pipeline.{name}.{i}", value, words))
                     return
 
-        first_bad("stage", self.stage, stages, "a stage of the pipeline")
-        first_bad("owner", self.owner, reps, "a named rep of org.teams.<team>.reps")
+        first_bad("stage", self.stage, stages, "a stage of the pipeline", "the pipeline has no stages")
+        first_bad("owner", self.owner, reps, "a named rep of org.teams.<team>.reps", _no_named_reps(org))
         for name, attr in (
             ("product", "products"),
             ("geography", "geographies"),
             ("segment", "segments"),
             ("sector", "sectors"),
         ):
-            first_bad(name, getattr(self, name), attributes[attr], f"one of market.{attr}")
+            none = (
+                f"market.{attr} names none, so no deal can have one: configure market.{attr}, or leave the {name} blank"
+            )
+            first_bad(name, getattr(self, name), attributes[attr], f"one of market.{attr}", none)
         return issues
+
+
+def _no_named_reps(org: str) -> str:
+    """Why a starting deal's owner cannot be found when no team of the org names its reps, and what to do."""
+    which = f"this scenario's org ('{org}')" if org else "this scenario's org"
+    return (
+        f"names a rep, but no team of {which} names any (org.teams.<team>.reps): the starting deals are owned by "
+        "the reps of the org they were fitted with (a calibrated folder's org), and an org= override, such as a "
+        "shipped experiment's scenarios make, replaces that org. Change the fitted org by its keys instead "
+        "(org.teams.<team>.headcount=N; a calibrated folder's own experiments do), or leave the starting deals out "
+        "with ~initial_pipeline"
+    )
 
 
 COLUMNS = ("stage", "age_days", "amount", "owner", "product", "geography", "segment", "sector", "no_decision")

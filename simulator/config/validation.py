@@ -136,7 +136,8 @@ def _check_dated_features(config: ScenarioConfig, issues: list[ConfigIssue]) -> 
         "segments": tuple(market.segments),
         "sectors": tuple(market.sectors),
     }
-    issues.extend(start.check(tuple(stage.name for stage in config.pipeline.stages), reps, attributes))
+    stages = tuple(stage.name for stage in config.pipeline.stages)
+    issues.extend(start.check(stages, reps, attributes, config.org.name))
 
 
 _SHAPES_WARNED: set[str] = set()  # one warning a process per pipeline shape, however often it is validated

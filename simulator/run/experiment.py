@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from simulator.config.composed import MAX_SEED, SEED_RULE
 from simulator.config.decision import DecisionSettings
-from simulator.config.errors import ConfigError, ConfigIssue, merge_scenario_issues
+from simulator.config.errors import ConfigError, ConfigIssue, listed, merge_scenario_issues
 from simulator.config.question import question_settings
 from simulator.config.schema import ScenarioConfig
 from simulator.config.validation import validate_scenario
@@ -117,7 +117,8 @@ class Experiment:
         if not self.scenarios:
             issues.append(ConfigIssue("experiment.scenarios", [], "needs at least one scenario"))
         if self.baseline not in names:
-            issues.append(ConfigIssue("experiment.baseline", self.baseline, f"must be one of the scenarios: {names}"))
+            shown = listed(names, "there are none (experiment.scenarios is empty)")
+            issues.append(ConfigIssue("experiment.baseline", self.baseline, f"must be one of the scenarios: {shown}"))
         if len(set(names)) != len(names):
             issues.append(ConfigIssue("experiment.scenarios", names, "scenario names must be unique"))
         if self.runs < 1:
