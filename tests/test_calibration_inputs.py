@@ -277,3 +277,30 @@ def test_an_export_with_a_header_only_says_it_has_no_rows(tmp_path: Path, capsys
     err = refused(mapping, capsys)
     assert "opportunities.csv" in err and "holds no rows, only a header: nothing to calibrate on" in err
     assert "map the created and closed columns" not in err
+
+
+@pytest.mark.parametrize(("name", "content"), [("opportunities.csv", ""), ("roster.csv", "\n\n")])
+def test_an_empty_file_is_told_it_is_empty(
+    tmp_path: Path, name: str, content: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty export got pandas' words: "cannot be read: No columns to parse from file"."""
+    mapping = copy(tmp_path)
+    (mapping.parent / name).write_text(content, encoding="utf-8")
+    err = refused(mapping, capsys)
+    assert err.strip().splitlines() == [
+        f"salesim: calibrate: file {mapping.parent / name}: is empty: no header row and no rows (an export cut short, "
+        "or saved before anything was written?): export the table again, a header row naming its columns then one "
+        "row per record"
+    ]
+
+
+def test_an_empty_parquet_file_is_told_it_is_empty(tmp_path: Path) -> None:
+    """A table with no columns at all: each mapped column was 'not in the file (it has: )'."""
+    import pandas as pd
+
+    from simulator.calibration.readers import read_table
+
+    path = tmp_path / "opportunities.parquet"
+    pd.DataFrame().to_parquet(path)
+    with pytest.raises(CalibrationError, match=r"opportunities\.parquet: is empty: no header row and no rows"):
+        read_table(path)

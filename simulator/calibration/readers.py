@@ -46,8 +46,17 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
         raise
     except Exception as error:  # pandas, openpyxl and pyarrow each raise their own
         raise CalibrationError(f"cannot be read: {error}", file=str(path)) from None
+    if len(frame.columns) == 0:  # an empty sheet or Parquet file: its mapped columns would be 'not in (it has: )'
+        raise CalibrationError(EMPTY, file=str(path))
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame.apply(lambda col: col.map(_clean))
+
+
+EMPTY = (
+    "is empty: no header row and no rows (an export cut short, or saved before anything was written?): export "
+    "the table again, a header row naming its columns then one row per record"
+)
+"""What a table with nothing in it is told (pandas says 'No columns to parse from file')."""
 
 
 BOMS = (
@@ -131,6 +140,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
                 "per column" + separator_hint(header),
                 file=str(path),
             )
+    if header is None:  # nothing but blank lines, or nothing at all
+        raise CalibrationError(EMPTY, file=str(path))
     try:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except pd.errors.ParserError as error:
