@@ -83,10 +83,9 @@ def prepared_job(
         if refusal is None:
             raise
         raise refusal from None
-    experiment.validate()
-    from simulator.analysis.decision import check_decision  # the decision KPIs name KPIs salesim reports
+    from simulator.analysis.decision import check_experiment  # the decision KPIs name KPIs salesim reports
 
-    check_decision(experiment)
+    check_experiment(experiment)  # the scenarios' problems and the decision's, in one message
     return experiment, settings
 
 

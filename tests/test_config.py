@@ -195,3 +195,26 @@ def test_no_message_ends_on_an_empty_list_of_what_is_allowed() -> None:
     baseline = next(i for i in caught.value.issues if i.key == "experiment.baseline")
     assert baseline.allowed == "must be one of the scenarios: there are none (experiment.scenarios is empty)"
 
+
+def test_a_bad_scenario_does_not_hide_the_questions_or_the_decisions_problems() -> None:
+    """A negative headcount in one scenario hid a bad {key} in the question: only one was reported."""
+    from simulator.analysis.decision import check_experiment
+    from simulator.run.build import experiment_from_dict
+
+    base = shipped()
+    base["experiment"] = {"name": "e", "question": "Will {org.teams.full_cycle.headcont} reps do?", "baseline": "a"}
+    bad = {"org": {"teams": {"full_cycle": {"headcount": -5}}}}
+    with pytest.raises(ConfigError) as caught:
+        experiment_from_dict(base, {"a": {}, "b": bad})
+    assert [issue.key for issue in caught.value.issues] == [
+        "[scenario b] org.teams.full_cycle.headcount",
+        "experiment.question",
+    ]
+    assert "did you mean {org.teams.full_cycle.headcount}?" in caught.value.issues[1].allowed
+    # a scenario's problem found when validated, and a misspelt decision KPI: both at once
+    base["experiment"] = {"name": "e", "question": "q", "baseline": "a", "decision": {"primary": "bokings"}}
+    experiment = experiment_from_dict(base, {"a": {}, "b": {"org": {"routing": {"nowhere": "full_cycle"}}}})
+    with pytest.raises(ConfigError) as caught:
+        check_experiment(experiment)
+    keys = [issue.key for issue in caught.value.issues]
+    assert keys == ["[scenario b] org.routing.nowhere", "experiment.decision.primary"], keys

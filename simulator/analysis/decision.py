@@ -148,6 +148,22 @@ def check_decision(experiment: Experiment) -> None:
         raise ConfigError(issues)
 
 
+def check_experiment(experiment: Experiment) -> None:
+    """Raise one :class:`ConfigError` listing every problem of the experiment and of its decision KPIs.
+
+    :meth:`Experiment.validate` and :func:`check_decision` together: a bad scenario does not
+    hide a misspelt decision KPI until it is fixed (every problem in one message).
+    """
+    try:
+        experiment.validate()
+        issues: list[ConfigIssue] = []
+    except ConfigError as error:
+        issues = list(error.issues)
+    issues += decision_issues(experiment.decision)
+    if issues:
+        raise ConfigError(issues)
+
+
 def check_reported(experiment: Experiment, scenarios: Sequence[Scenario], engine: str = "auto") -> None:
     """Refuse decision KPIs that none of ``scenarios`` (the experiment's, compiled) reports.
 

@@ -22,7 +22,7 @@ from types import FrameType
 
 from tqdm import tqdm
 
-from simulator.analysis.decision import check_decision, check_reported
+from simulator.analysis.decision import check_experiment, check_reported
 from simulator.analysis.precision import auto_runs_words
 from simulator.analysis.results import run_experiment
 from simulator.analysis.territory import depleting_territories, territories
@@ -128,7 +128,7 @@ def run_and_write(
         resume_command: The command that resumes this run, printed on an interrupt.
 
     Raises:
-        ConfigError: When the experiment's decision KPIs name no KPI (checked before anything runs).
+        ConfigError: When the experiment, a scenario or its decision KPIs are invalid (checked before anything runs).
         RunInterrupted: After printing how many replications are done and how to resume.
         UnwritableOutputError: When ``out_dir`` cannot be written, or holds what salesim did not
             write (an ``OccupiedOutputError``); checked before anything runs.
@@ -140,7 +140,7 @@ def run_and_write(
 
     settings = settings or RunnerSettings(workers=workers or 0, batch_size=batch_size or 0, progress=progress)
     begun = time.time_ns()
-    check_decision(experiment)
+    check_experiment(experiment)  # the scenarios' problems and the decision's, in one message
     refuse_foreign_run(out_dir)  # a run replaces what salesim wrote there, and nothing else
     check_writable(out_dir)
     _announce(experiment, settings)

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from simulator.config.composed import parse_composed
 from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue, issues_from_validation_error, merge_scenario_issues
+from simulator.config.question import question_settings
 from simulator.run.experiment import Experiment, PrecisionGoal, ScenarioSpec
 
 AUTO_RUNS = "auto"
@@ -103,6 +104,18 @@ def _runs(base: Mapping[str, Any], issues: list[ConfigIssue]) -> tuple[int, Prec
     return runs, None
 
 
+def _question_issues(meta: Mapping[str, Any], specs: list[ScenarioSpec], names: list[str]) -> list[ConfigIssue]:
+    """The question's ``{key}`` placeholders, checked on the baseline when it parsed though another scenario did not.
+
+    A bad scenario must not hide the question's problem until it is fixed: every problem in one message.
+    """
+    baseline = meta.get("baseline", names[0] if names else "")
+    spec = next((s for s in specs if s.name == baseline), None)
+    if spec is None:
+        return []
+    return question_settings(str(meta.get("question", "")), spec.config)[1]
+
+
 def experiment_from_dicts(
     base: Mapping[str, Any], scenarios: Mapping[str, Mapping[str, Any]], horizon_shifted: Collection[str] = ()
 ) -> Experiment:
@@ -145,7 +158,7 @@ def experiment_from_dicts(
         )
     issues = merge_scenario_issues(found, len(scenarios))
     if issues:  # the base's seed and runs are in every scenario: reported there
-        raise ConfigError(issues)
+        raise ConfigError(issues + _question_issues(meta, specs, list(scenarios)))
     seed = _whole_number(base, "seed", 0, issues)
     runs, goal = _runs(base, issues)
     decision = _decision(meta, issues)
