@@ -282,6 +282,12 @@ def test_the_calibrated_folder_runs_as_it_is_and_answers_an_org_question(tmp_pat
     # no quota in the export: none is made up, so no attainment figure is flagged against published ranges
     assert "quota attainment" not in result.stdout and "reps at quota" not in result.stdout
     assert "- Pay: not in the export" in (folder / "calibration.md").read_text()
+    # no first touch in the export, and the reps' queues follow from the assumed effort: no "0.7 hours" headline
+    assert "Mean time to first touch" not in result.stdout and "Lost: leaked" not in result.stdout
+    assert "Time to first touch and leads lost untouched are left out" in result.stdout
+    report = (tmp_path / "run" / "report.md").read_text()
+    assert "Time to first touch and leads lost untouched are left out" in report
+    assert "first_touch_hours_mean" in set(summary["kpi"])  # kept in the tables
 
 
 def test_bootstrap_draws_are_reproducible_and_differ_between_replications() -> None:

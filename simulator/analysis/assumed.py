@@ -7,15 +7,22 @@ set so that the busiest rep spends half its selling hours on deals) and the shar
 rep's day spent selling (``assumptions.selling_fraction``). Every team's utilisation then
 follows from those assumptions: a calibrated company "busy 17-24% of its selling time" is
 what was assumed, not something found, and is not held against the published 70-85%.
+So do how fast a new lead is first touched and how many leads wait past the limit (the
+queues of those reps): a calibrated company read "mean time to first touch 0.7 hours"
+though its export records no first touch. The headline tables leave them out and say why
+(:func:`effort_paced_note`); ``summary.csv`` keeps them.
 """
 
 from __future__ import annotations
 
+from simulator.analysis.decision import decision_kpis, decision_of
 from simulator.config.schema import ScenarioConfig
 from simulator.run.experiment import ExperimentResult
 
 EFFORT_KEYS = "`pipeline.stages.<i>.effort_hours`, `org.teams.<team>.selling_fraction` and `hours_per_day`"
 """The config keys a team's utilisation follows from."""
+EFFORT_PACED_KPIS = ("first_touch_hours_mean", "deals_lost_leaked")
+"""Headline KPIs paced by the reps' queues, and so by the assumed effort per deal."""
 
 
 def effort_source(config: ScenarioConfig) -> str | None:
@@ -40,3 +47,30 @@ def assumed_figures(result: ExperimentResult) -> dict[str, str]:
         if export is not None:
             found[spec.name] = assumed_effort_words(export)
     return found
+
+
+def _assumed_everywhere(result: ExperimentResult) -> str | None:
+    """The export, when calibration assumed the effort per deal in every scenario; else None."""
+    sources = {effort_source(spec.config) for spec in result.experiment.scenarios}
+    if len(sources) != 1:
+        return None
+    return next(iter(sources))
+
+
+def effort_paced_kpis(result: ExperimentResult, kpis: list[str]) -> list[str]:
+    """``kpis`` without :data:`EFFORT_PACED_KPIS` when every scenario's effort was assumed (decision KPIs stay)."""
+    if _assumed_everywhere(result) is None:
+        return kpis
+    kept = set(decision_kpis(decision_of(result.experiment)))
+    return [k for k in kpis if k not in EFFORT_PACED_KPIS or k in kept]
+
+
+def effort_paced_note(result: ExperimentResult, shown: list[str]) -> str:
+    """Why time to first touch and leaked leads are not in the table (empty when they are, or were never)."""
+    export = _assumed_everywhere(result)
+    if export is None or any(k in shown for k in EFFORT_PACED_KPIS):
+        return ""
+    return (
+        f"Time to first touch and leads lost untouched are left out: {export} records no first touch, and both "
+        "follow from the effort per deal salesim calibrate assumed (summary.csv keeps them)."
+    )

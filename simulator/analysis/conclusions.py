@@ -14,7 +14,7 @@ import math
 
 import pandas as pd
 
-from simulator.analysis.assumed import assumed_figures
+from simulator.analysis.assumed import assumed_figures, effort_paced_kpis
 from simulator.analysis.attribution import prospecting_sentences, source_sentence
 from simulator.analysis.decision import decision_kpis, decision_of
 from simulator.analysis.formatting import (
@@ -279,7 +279,7 @@ def _scenario_sentences(result: ExperimentResult, scenario: str, kpis: list[str]
     ]
     clear: list[pd.Series] = []
     unclear: list[pd.Series] = []
-    for kpi in dict.fromkeys(k for k in OTHER_KPIS if k not in kpis):
+    for kpi in effort_paced_kpis(result, [k for k in dict.fromkeys(OTHER_KPIS) if k not in kpis]):
         row = comparison_row(comparison, scenario, kpi)
         if row is None or int(row["n_pairs"]) < 2:
             continue

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.answer import answer as answer_of
+from simulator.analysis.assumed import effort_paced_kpis, effort_paced_note
 from simulator.analysis.conclusions import conclusion, interval_words, relative_words
 from simulator.analysis.decision import decision_kpis, decision_of
 from simulator.analysis.formatting import (
@@ -94,12 +95,14 @@ def results_table(result: ExperimentResult) -> str:
         header.append(f"{names[1]} - {names[0]}")
     rows = []
     kpis = list(dict.fromkeys([*decision_kpis(decision_of(result.experiment)), *HEADLINE_KPIS]))
-    for kpi in present_kpis(summary, kpis):
+    shown = present_kpis(summary, effort_paced_kpis(result, kpis))
+    for kpi in shown:
         cells = [kpi_axis_label(kpi), *[_cell(summary_row(summary, s, kpi), kpi) for s in names]]
         if with_diff:
             cells.append(_diff_cell(comparison_row(comparison, names[1], kpi), kpi))
         rows.append(cells)
-    return text_table(header, rows)
+    note = effort_paced_note(result, shown)
+    return text_table(header, rows) + (f"\n{note}" if note else "")
 
 
 def describe_experiment(experiment: Experiment) -> str:
@@ -270,7 +273,8 @@ def _failures_lines(result: ExperimentResult, shown: int = 10) -> list[str]:
 def _report_kpis(result: ExperimentResult, summary: pd.DataFrame) -> list[str]:
     """Decision KPIs first, then the headline, supporting and other pipelines' KPIs (utilisation has its section)."""
     first = decision_kpis(decision_of(result.experiment))
-    return present_kpis(summary, list(dict.fromkeys([*first, *HEADLINE_KPIS, *SUPPORTING_KPIS, *PIPELINE_KPIS])))
+    kpis = list(dict.fromkeys([*first, *HEADLINE_KPIS, *SUPPORTING_KPIS, *PIPELINE_KPIS]))
+    return present_kpis(summary, effort_paced_kpis(result, kpis))
 
 
 def _key_numbers_section(result: ExperimentResult, out_dir: Path, figures: dict[str, Path]) -> list[str]:
@@ -290,6 +294,7 @@ def _key_numbers_section(result: ExperimentResult, out_dir: Path, figures: dict[
         "",
         *md_table(["KPI", *names], means),
         "",
+        *([note, ""] if (note := effort_paced_note(result, kpis)) else []),
         f"Range of single runs (P10 / P50 / P90) - what a low, a typical and a high {window_noun(result)} look like:",
         "",
         *md_table(["KPI", *names], spread),
