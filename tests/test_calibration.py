@@ -380,3 +380,16 @@ def test_a_holiday_that_is_not_a_date_is_refused(
     message = capsys.readouterr().err
     assert "mapping.yaml" in message and ("assumptions.holidays.0" in message or "not valid YAML" in message)
     assert not out.exists()
+
+
+def test_a_shipped_experiment_on_a_calibrated_folder_is_told_its_org_replaced_the_fitted_one(tmp_path: Path) -> None:
+    """plan_check on a calibrated folder: role problems per team that never said its org= replaced the fitted org."""
+    folder = write_folder(calibrate(mapping("a_opportunities"), AS_OF, UNTIL), tmp_path / "company", runs=2)
+    out = tmp_path / "run"
+    command = [sys.executable, "-m", "simulator", "--config-dir", str(folder), "experiment=plan_check"]
+    result = subprocess.run(
+        [*command, f"hydra.run.dir={out}"], capture_output=True, text=True, cwd=tmp_path, timeout=300
+    )
+    assert result.returncode == 2 and not out.exists()
+    assert "This pipeline was fitted from" in result.stderr
+    assert "replaced the calibrated org. Run the calibrated folder's own experiments" in result.stderr

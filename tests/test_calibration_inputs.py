@@ -277,9 +277,18 @@ def test_an_export_with_a_header_only_says_it_has_no_rows(tmp_path: Path, capsys
     err = refused(mapping, capsys)
     assert "opportunities.csv" in err and "holds no rows, only a header: nothing to calibrate on" in err
     assert "map the created and closed columns" not in err
+    # a roster of a header only put every rep in a team of its own, 'other', with exit 0
+    (tmp_path / "roster").mkdir()
+    mapping = copy(tmp_path / "roster")
+    roster = mapping.parent / "roster.csv"
+    roster.write_text(roster.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    err = refused(mapping, capsys)
+    assert "roster.csv" in err and "holds no rows, only a header: list one row per rep" in err
 
 
-@pytest.mark.parametrize(("name", "content"), [("opportunities.csv", ""), ("roster.csv", "\n\n")])
+@pytest.mark.parametrize(
+    ("name", "content"), [("opportunities.csv", ""), ("roster.csv", "\n\n"), ("opportunities.csv", "\n \n\t\n")]
+)
 def test_an_empty_file_is_told_it_is_empty(
     tmp_path: Path, name: str, content: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -403,3 +403,14 @@ def test_a_scenario_equal_to_the_baseline_in_every_run_differs_by_exactly_zero()
     near = compare(pd.concat([base.assign(scenario="today"), other], ignore_index=True), "today")
     row = near.set_index("kpi").loc["hit_plan"]
     assert row["ci_low"] < -0.02 and row["ci_high"] > 0.02 and row["mean_diff"] == 0.0
+
+
+def test_the_ranking_cell_of_a_difference_the_same_in_every_run_says_so() -> None:
+    """It read "0.0 pts (0.0 pts to 0.0 pts, unclear)" for two scenarios with the same runs (a fresh user's check)."""
+    from simulator.report.answer_section import _difference_cell
+
+    same = pd.Series({"scenario": "twin", "diff": 0.0, "diff_low": 0.0, "diff_high": 0.0, "significant": False})
+    assert _difference_cell(same, "hit_plan", "today") == "0.0 pts (the same in every run)"
+    unsure = same.copy()
+    unsure["diff_low"], unsure["diff_high"] = -0.035, 0.035
+    assert _difference_cell(unsure, "hit_plan", "today") == "0.0 pts (-3.5 pts to +3.5 pts, unclear)"

@@ -116,6 +116,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
             naming the row and its lines.
     """
     text = _text(path)
+    if not text.strip():  # nothing, or only blank lines and spaces
+        raise CalibrationError(EMPTY, file=str(path))
     reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     row, first, line = 0, 0, 0

@@ -256,6 +256,10 @@ def _roster_and_prices(export: Export, mapping: MappingFile) -> None:
         path = mapping.path(mapping.roster.file)
         raw = read_table(path, mapping.roster.sheet)
         cols = mapping.roster.columns
+        if raw.empty:  # every owner would fall in a team of its own, 'other', as if the roster were not given
+            raise CalibrationError(
+                "holds no rows, only a header: list one row per rep, or leave the roster out", file=str(path)
+            )
         roster = pd.DataFrame({"owner": column(raw, cols.owner, path)})
         for key in ("team", "manager", "office"):
             series = column(raw, getattr(cols, key), path)

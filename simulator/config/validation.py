@@ -91,6 +91,14 @@ def _check_team_roles(config: ScenarioConfig, issues: list[ConfigIssue]) -> None
             "would be paid as economics.default_role and get no role's ramp or attrition: must be one of "
             f"{', '.join(known)}{hint}, or add economics.roles.{team.role}"
         )
+        foreign = not any(t.role in staged for t in config.org.teams.values())  # no team works the fitted stages
+        if config.pipeline.fitted_from is not None and foreign:  # a shipped org= on a calibrated folder: say so
+            allowed += (
+                f". This pipeline was fitted from {config.pipeline.fitted_from}, whose stages name "
+                f"{', '.join(staged) or 'no role'}: an org= override (a shipped experiment's scenarios make one) "
+                "replaced the calibrated org. Run the calibrated folder's own experiments, or change its org by "
+                "its keys (org.teams.<team>.headcount=N)"
+            )
         issues.append(ConfigIssue(f"org.teams.{name}.role", team.role, allowed))
 
 

@@ -33,6 +33,8 @@ def _difference_cell(row: pd.Series, kpi: str, baseline: str) -> str:
     low, high = float(row["diff_low"]), float(row["diff_high"])
     if not (math.isfinite(low) and math.isfinite(high)):
         return diff
+    if low == high == float(row["diff"]):  # every pair of runs differs by this much (0: the same runs)
+        return f"{diff} (the same in every run)"
     verdict = "" if bool(row["significant"]) else ", unclear"
     return f"{diff} ({format_value(kpi, low, signed=True)} to {format_value(kpi, high, signed=True)}{verdict})"
 
