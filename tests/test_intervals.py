@@ -414,3 +414,16 @@ def test_the_ranking_cell_of_a_difference_the_same_in_every_run_says_so() -> Non
     unsure = same.copy()
     unsure["diff_low"], unsure["diff_high"] = -0.035, 0.035
     assert _difference_cell(unsure, "hit_plan", "today") == "0.0 pts (-3.5 pts to +3.5 pts, unclear)"
+
+
+def test_the_results_table_says_a_difference_is_the_same_in_every_run() -> None:
+    """It read "$0 [$0, $0] (no clear diff.)" beside two scenarios whose runs were all equal."""
+    from simulator.report.document import _diff_cell
+
+    row = pd.Series({"mean_diff": 0.0, "ci_low": 0.0, "ci_high": 0.0, "significant": False})
+    tied = row.copy()
+    tied["share_better"], tied["share_worse"] = 0.0, 0.0
+    assert _diff_cell(tied, "bookings") == "$0 [$0, $0] (the same in every run)"
+    apart = row.copy()
+    apart["ci_low"], apart["ci_high"], apart["share_better"], apart["share_worse"] = -5e3, 5e3, 0.5, 0.5
+    assert _diff_cell(apart, "bookings").endswith("(no clear diff.)")

@@ -77,7 +77,9 @@ def _diff_cell(row: pd.Series | None, kpi: str) -> str:
         return diff
     low = format_value(kpi, float(row["ci_low"]), signed=True)
     high = format_value(kpi, float(row["ci_high"]), signed=True)
-    return f"{diff} [{low}, {high}]{'' if bool(row['significant']) else ' (no clear diff.)'}"
+    tied = float(row["share_better"]) == 0.0 and float(row["share_worse"]) == 0.0  # every pair of runs equal
+    verdict = " (the same in every run)" if tied else ("" if bool(row["significant"]) else " (no clear diff.)")
+    return f"{diff} [{low}, {high}]{verdict}"
 
 
 def results_table(result: ExperimentResult) -> str:
@@ -311,6 +313,8 @@ def _spread_cell(row: pd.Series | None, kpi: str) -> str:
 
 
 def _verdict(row: pd.Series) -> str:
+    if float(row["share_better"]) == 0.0 and float(row["share_worse"]) == 0.0:  # every pair of runs equal
+        return "the same in every run"
     if not bool(row["significant"]):
         return "no clear difference"
     if int(row["direction"]) == 0:
