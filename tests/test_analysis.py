@@ -13,13 +13,13 @@ from scipy import stats
 
 from simulator.analysis.conclusions import difference_sentence
 from simulator.analysis.formatting import format_share, ties_words
+from simulator.analysis.run_counts import replications_needed
 from simulator.analysis.statistics import (
     COMPARISON_COLUMNS,
     SUMMARY_COLUMNS,
     compare,
     correlation_of_pairs,
     mean_interval,
-    replications_needed,
     summarise,
     unpaired_difference,
 )

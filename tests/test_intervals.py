@@ -418,7 +418,7 @@ def test_the_ranking_cell_of_a_difference_the_same_in_every_run_says_so() -> Non
 
 def test_the_results_table_says_a_difference_is_the_same_in_every_run() -> None:
     """It read "$0 [$0, $0] (no clear diff.)" beside two scenarios whose runs were all equal."""
-    from simulator.report.document import _diff_cell
+    from simulator.report.terminal_tables import _diff_cell
 
     row = pd.Series({"mean_diff": 0.0, "ci_low": 0.0, "ci_high": 0.0, "significant": False})
     tied = row.copy()

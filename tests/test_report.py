@@ -21,7 +21,8 @@ from simulator.analysis.formatting import (
     format_value,
     kpi_words,
 )
-from simulator.analysis.statistics import compare, correlation_of_pairs, mean_interval, replications_needed, summarise
+from simulator.analysis.run_counts import replications_needed
+from simulator.analysis.statistics import compare, correlation_of_pairs, mean_interval, summarise
 from simulator.report.document import conclusion, results_table, write_report
 from simulator.run.experiment import ExperimentResult, ReplicationFailure
 from simulator.run.table_source import FrameTable

@@ -3,7 +3,7 @@
 Two figures, both computed from the runs with :mod:`simulator.analysis.statistics`:
 
 * how many runs per scenario would pin the mean of bookings down to a 95% CI within
-  ``±2%`` of the mean (:func:`simulator.analysis.statistics.replications_needed`), and whether
+  ``±2%`` of the mean (:func:`simulator.analysis.run_counts.replications_needed`), and whether
   the runs made reach it;
 * how closely each scenario's bookings follow the baseline's across paired runs
   (:func:`simulator.analysis.statistics.correlation_of_pairs`). With common random numbers the
@@ -16,12 +16,12 @@ from __future__ import annotations
 import math
 
 from simulator.analysis.formatting import kpi_label
+from simulator.analysis.run_counts import replications_needed
 from simulator.analysis.statistics import (
     MeanInterval,
     correlation_of_pairs,
     mean_interval,
     relative_half_width,
-    replications_needed,
     scenario_order,
 )
 from simulator.analysis.tables import scenario_names
@@ -51,7 +51,7 @@ def runs_needed_sentence(
     Args:
         scenario: Name of the scenario.
         runs_made: Runs with a value of the KPI.
-        needed: Runs needed (from :func:`simulator.analysis.statistics.replications_needed`); None
+        needed: Runs needed (from :func:`simulator.analysis.run_counts.replications_needed`); None
             when no relative precision is reachable (fewer than two runs or a zero mean).
         half_width: Current CI half-width as a share of the mean (NaN when unknown).
         kpi: The KPI.
