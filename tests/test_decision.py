@@ -423,7 +423,8 @@ def test_too_few_runs_give_no_probability_of_being_the_best() -> None:
 
 def test_a_difference_equal_in_every_run_up_to_rounding_reads_so() -> None:
     """csm_coverage read "cost of sales rises by $571.4k (95% CI +$571.4k to +$571.4k)": runs differed by 0.001."""
-    from simulator.analysis.answer import _interval, _tied
+    from simulator.analysis.answer import _interval
+    from simulator.analysis.tables import tied_in_every_run as _tied
 
     row = pd.Series({"ci_low": 571_428.5704, "ci_high": 571_428.5716, "share_better": 0.0, "share_worse": 1.0})
     assert _interval(row, "cost_of_sales") == "the same in every run" and not _tied(row)

@@ -39,6 +39,7 @@ from simulator.analysis.tables import (
     scenario_names,
     summary_of,
     summary_row,
+    tied_in_every_run,
     window_words,
 )
 from simulator.analysis.warmup import starts_from_state
@@ -93,18 +94,13 @@ def _interval(row: pd.Series, kpi: str) -> str:
     return f"95% CI {format_signed_range(kpi, low, high)}"
 
 
-def _tied(row: pd.Series) -> bool:
-    """Every pair of runs gave the scenario and the baseline the same value (neither better nor worse once)."""
-    return float(row["share_better"]) == 0.0 and float(row["share_worse"]) == 0.0
-
-
 def _guardrail_clause(result: ExperimentResult, scenario: str, kpi: str) -> str | None:
     row = comparison_row(comparison_of(result), scenario, kpi)
     if row is None or int(row["n_pairs"]) < 2:
         return None
     phrase = kpi_phrase(result, kpi)
     plural = is_plural(phrase)
-    if _tied(row):
+    if tied_in_every_run(row):
         return f"{phrase} {'are' if plural else 'is'} the same in every run"
     diff = float(row["mean_diff"])
     interval = _interval(row, kpi)
@@ -162,7 +158,7 @@ def _lead_sentence(result: ExperimentResult, decision: DecisionSettings, top: st
             f"No scenario clearly {verb} {phrase}: {baseline} (the baseline) gives {base}, and the best of the "
             f"others, {top}, gives {best}"
         )
-        if row is not None and _tied(row):
+        if row is not None and tied_in_every_run(row):
             head += ", the same in every run"
         elif row is not None and not _interval(row, kpi):
             diff = format_signed_amount(kpi, float(row["mean_diff"]))

@@ -58,6 +58,11 @@ def comparison_row(comparison: pd.DataFrame, scenario: str, kpi: str) -> pd.Seri
     return None if rows.empty else rows.iloc[0]
 
 
+def tied_in_every_run(row: pd.Series) -> bool:
+    """Every pair of runs gave the scenario and the baseline the same value (neither better nor worse once)."""
+    return float(row["share_better"]) == 0.0 and float(row["share_worse"]) == 0.0
+
+
 def present_kpis(summary: pd.DataFrame, kpis: Iterable[str]) -> list[str]:
     """Return the KPIs of ``kpis`` that the summary holds, in the given order."""
     known = set(summary["kpi"])

@@ -39,6 +39,7 @@ from simulator.analysis.tables import (
     scenario_names,
     summary_of,
     summary_row,
+    tied_in_every_run,
     window_noun,
     window_words,
 )
@@ -238,7 +239,7 @@ def _spread_cell(row: pd.Series | None, kpi: str) -> str:
 
 
 def _verdict(row: pd.Series) -> str:
-    if float(row["share_better"]) == 0.0 and float(row["share_worse"]) == 0.0:  # every pair of runs equal
+    if tied_in_every_run(row):
         return "the same in every run"
     if not bool(row["significant"]):
         return "no clear difference"

@@ -21,6 +21,7 @@ from simulator.analysis.tables import (
     scenario_names,
     summary_of,
     summary_row,
+    tied_in_every_run,
 )
 from simulator.analysis.wording import count_of
 from simulator.report.markdown import text_table
@@ -41,8 +42,11 @@ def _diff_cell(row: pd.Series | None, kpi: str) -> str:
         return diff
     low = format_value(kpi, float(row["ci_low"]), signed=True)
     high = format_value(kpi, float(row["ci_high"]), signed=True)
-    tied = float(row["share_better"]) == 0.0 and float(row["share_worse"]) == 0.0  # every pair of runs equal
-    verdict = " (the same in every run)" if tied else ("" if bool(row["significant"]) else " (no clear diff.)")
+    verdict = (
+        " (the same in every run)"
+        if tied_in_every_run(row)
+        else ("" if bool(row["significant"]) else " (no clear diff.)")
+    )
     return f"{diff} [{low}, {high}]{verdict}"
 
 
