@@ -102,6 +102,7 @@ def scenario_dicts(draw: st.DrawFn, warmup: bool = False) -> dict[str, Any]:
             "leads_per_month": draw(st.floats(1.0, 20.0)),  # <= 60 a month in all: a few hundred leads at most
             "entry_stage": draw(st.none() | st.sampled_from(stage_names)),
             "conversion_lift": draw(st.floats(-1.0, 1.0)),
+            "speed_to_lead": draw(st.booleans()),
         }
         for k in range(n_sources)
     }

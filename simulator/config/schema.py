@@ -88,6 +88,11 @@ class SourceConfig(ConfigModel):
     """The stage its leads start at; null: the first stage of the pipeline."""
     conversion_lift: Number = 0.0
     """Logit shift on every stage for leads of this source."""
+    speed_to_lead: bool = True
+    """Whether a slow first touch lowers the first worked stage's conversion (``effects.speed_to_lead``).
+    The published decay is measured on online inquiries (HBR 2011: web leads); false for a source
+    whose leads come introduced, such as partner referrals. A booked meeting is exempt either way:
+    its booking call was the first touch."""
     leads_by_month: dict[
         Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"), explained("must be a month written YYYY-MM")],
         NonNegative,

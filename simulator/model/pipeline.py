@@ -53,6 +53,6 @@ def conversion_logit(
     z += float(scenario.source_logit_lift[source]) + scenario.skill_weight * skill + shift
     if scenario.stage_circle_sensitive[stage]:
         z -= scenario.circle_logit_per_person * (buying_circle - scenario.circle_reference_size)
-    if first_touch_hours is not None:
+    if first_touch_hours is not None and scenario.source_speed_to_lead[source]:
         z += speed_to_lead_shift(scenario, first_touch_hours)
     return z

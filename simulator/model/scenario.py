@@ -76,6 +76,7 @@ class Scenario:
     source_leads_per_day: FloatArray  # (K,) before seasonality
     source_entry_stage: IntArray  # (K,)
     source_logit_lift: FloatArray  # (K,)
+    source_speed_to_lead: NDArray[np.bool_]  # (K,) a slow first touch lowers the first worked stage's conversion
     seasonality: FloatArray  # (12,)
     segment_names: tuple[str, ...]
     segment_weights: FloatArray  # (G,), normalised
@@ -190,6 +191,7 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
             dtype=np.int64,
         ),
         source_logit_lift=np.array([s.conversion_lift for s in sources], dtype=np.float64),
+        source_speed_to_lead=np.array([s.speed_to_lead for s in sources], dtype=np.bool_),
         seasonality=np.array(market.seasonality, dtype=np.float64),
         segment_names=segment_names,
         segment_weights=weights / weights.sum(),

@@ -58,6 +58,7 @@ def scenario_params(scenario: Scenario, n_arriving: int, slot_start: dict[int, i
         stage_max_wait=np.ascontiguousarray(scenario.stage_max_wait_days, dtype=np.float64),
         stage_circle_sensitive=np.ascontiguousarray(scenario.stage_circle_sensitive, dtype=np.bool_),
         source_lift=np.ascontiguousarray(scenario.source_logit_lift, dtype=np.float64),
+        source_speed=np.ascontiguousarray(scenario.source_speed_to_lead, dtype=np.bool_),
         skill_weight=float(scenario.skill_weight),
         circle_reference=float(scenario.circle_reference_size),
         circle_per_person=float(scenario.circle_logit_per_person),

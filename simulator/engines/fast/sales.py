@@ -304,7 +304,7 @@ def conversion_logit(w: World, stage: int, lead: int, skill: float, first_touch_
     z += p.source_lift[leads.source[lead]] + p.skill_weight * skill + shift
     if p.stage_circle_sensitive[stage]:
         z -= p.circle_per_person * (leads.circle[lead] - p.circle_reference)
-    if not math.isnan(first_touch_hours):
+    if not math.isnan(first_touch_hours) and p.source_speed[leads.source[lead]]:
         z += -p.speed_exponent * math.log1p(max(first_touch_hours, 0.0) / p.speed_scale)
     return z
 

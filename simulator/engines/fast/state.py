@@ -33,6 +33,7 @@ class Params(NamedTuple):
     stage_max_wait: FloatArray  # (S,)
     stage_circle_sensitive: BoolArray  # (S,)
     source_lift: FloatArray  # (K,)
+    source_speed: BoolArray  # (K,) a slow first touch lowers the first worked stage's conversion
     skill_weight: float
     circle_reference: float
     circle_per_person: float
