@@ -172,7 +172,7 @@ def _warmup_main(args: Sequence[str]) -> int:
 
 def _sensitivity_main(args: Sequence[str]) -> int:
     """``salesim sensitivity [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.sensitivity_report`)."""
-    from simulator.report.sensitivity_report import sensitivity_main
+    from simulator.report.sensitivity_command import sensitivity_main
 
     return sensitivity_main(args, lambda overrides: _command_experiment("sensitivity", overrides))
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from simulator.calibration.errors import CalibrationError
-from simulator.config.errors import repeated_issue
+from simulator.config.errors import comma_separated, repeated_issue
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 
 EXIT_BAD_INPUT = 2
@@ -111,7 +111,8 @@ def backtest_main(args: Sequence[str]) -> int:
     from simulator.run.signals import written_in_full
 
     started = time.perf_counter()
-    origins = [o.strip() for o in options.as_of.split(",") if o.strip()]
+    each_origin = "give each origin once, comma separated (YYYY-MM-DD,YYYY-MM-DD)"
+    origins, empty = comma_separated("--as-of", options.as_of, each_origin)
     workers = options.workers or os.cpu_count() or 1
     try:
         if options.runs < BACKTEST_MIN_RUNS:
@@ -122,9 +123,11 @@ def backtest_main(args: Sequence[str]) -> int:
             )
         if not origins:
             raise CalibrationError(f"--as-of {options.as_of!r}: give at least one origin date (YYYY-MM-DD)")
+        if empty is not None:
+            raise CalibrationError(str(empty))
         for origin in origins:  # each written YYYY-MM-DD, so a day given twice is the same text twice
             parse_date(origin, "--as-of")
-        repeated = repeated_issue("--as-of", origins, "give each origin once, comma separated (YYYY-MM-DD,YYYY-MM-DD)")
+        repeated = repeated_issue("--as-of", origins, each_origin)
         if repeated is not None:  # run twice, its rows would count twice in the coverage
             raise CalibrationError(str(repeated))
         for origin in origins:  # refuse a bad export or date before anything runs

@@ -108,6 +108,22 @@ def test_an_origin_given_twice_is_refused_before_anything_runs(
     ]
 
 
+def test_an_empty_origin_between_commas_is_refused_before_anything_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It was dropped without a word: the date between the commas may have been lost."""
+    out = tmp_path / "bt"
+    code = backtest_main(
+        [str(MAPPING), "--as-of", "2023-01-31,,2023-02-28", "--until", "2023-04-28", "--out", str(out)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert err.strip().splitlines() == [
+        "salesim: backtest: --as-of = '2023-01-31,,2023-02-28': item 2 of 3 is empty: give each origin once, comma "
+        "separated (YYYY-MM-DD,YYYY-MM-DD)"
+    ]
+
+
 def test_too_few_runs_for_a_p10_p90_band_are_refused_saying_why(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -261,18 +261,21 @@ def test_every_option_is_refused_before_any_replication(
     [
         ("--params", f"{ARRIVALS},{CONVERSION},{ARRIVALS}", f"{ARRIVALS} is given twice: give each dotted key once"),
         ("--sections", "market,org,market", "market is given twice: give each section once, comma separated ("),
+        # an empty item was dropped without a word: the value between the commas may have been lost
+        ("--params", f"{ARRIVALS},,{CONVERSION}", "item 2 of 3 is empty: give each dotted key once, comma separated"),
+        ("--sections", "market,", "item 2 of 2 is empty: give each section once, comma separated ("),
     ],
 )
 def test_a_value_given_twice_in_a_list_option_is_refused_before_anything_is_composed(
     option: str, given: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import simulator.report.sensitivity_report as report
+    import simulator.report.sensitivity_command as command
 
     def no_load(overrides: object) -> Any:
         raise AssertionError("the experiment was composed before the options were checked")
 
     out = tmp_path / "sens"
-    assert report.sensitivity_main([option, given, "--out", str(out)], no_load) == 2
+    assert command.sensitivity_main([option, given, "--out", str(out)], no_load) == 2
     err = capsys.readouterr().err
     assert f"{option} = '{given}': {said}" in err and not out.exists()
 
@@ -280,6 +283,7 @@ def test_a_value_given_twice_in_a_list_option_is_refused_before_anything_is_comp
 def test_a_refusal_after_the_runs_does_not_say_nothing_was_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    import simulator.report.sensitivity_command as command
     import simulator.report.sensitivity_report as report
 
     def refused(*args: object, **kwargs: object) -> None:
@@ -288,7 +292,7 @@ def test_a_refusal_after_the_runs_does_not_say_nothing_was_run(
     monkeypatch.setattr(report, "global_sensitivity", refused)
     out = tmp_path / "sens"
     args = ["--params", f"{ARRIVALS},{CONVERSION}", "--runs", "2", "--workers", "1", "--out", str(out)]
-    assert report.sensitivity_main(args, lambda overrides: _queue_experiment()) == 2
+    assert command.sensitivity_main(args, lambda overrides: _queue_experiment()) == 2
     err = capsys.readouterr().err
     assert "nothing was run" not in err and not out.exists()
     assert "salesim: the one-at-a-time phase ran 10 replications and no results were written." in err

@@ -74,6 +74,21 @@ def listed(items: Iterable[object], none: str) -> str:
     return ", ".join(shown) if shown else none
 
 
+def comma_separated(option: str, text: str, each: str) -> tuple[list[str], ConfigIssue | None]:
+    """A comma-separated option's values (stripped), and the issue of an empty one (``a,,b``, ``a,``), else None.
+
+    An empty item is refused rather than dropped: ``2017-06-30,,2017-09-30`` may have lost
+    a value between the commas, and a run that quietly does less than asked is worse than
+    none. ``each`` says what the option takes.
+    """
+    parts = [part.strip() for part in text.split(",")]
+    values = [part for part in parts if part]
+    if values and len(values) < len(parts):
+        position = parts.index("") + 1
+        return values, ConfigIssue(option, text, f"item {position} of {len(parts)} is empty: {each}")
+    return values, None
+
+
 def repeated_issue(option: str, values: Sequence[str], each: str) -> ConfigIssue | None:
     """The issue of a list-valued option naming one value twice (``each`` says what it takes), else None.
 

@@ -9,7 +9,6 @@ the function that composes an experiment.
 
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 import time
@@ -21,7 +20,6 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
-from simulator.analysis.decision import check_decision, decision_of, kpi_name_issue
 from simulator.analysis.formatting import (
     format_signed_range,
     format_value,
@@ -40,16 +38,13 @@ from simulator.analysis.sensitivity import sensitivity_table
 from simulator.analysis.wording import count_of, join_words
 from simulator.config.errors import ConfigError, ConfigIssue, repeated_issue
 from simulator.io.atomic import atomic_write
-from simulator.io.occupied import OccupiedOutputError
-from simulator.io.output_dir import UnwritableOutputError, check_creatable
-from simulator.report.claims import claim_output, remove_stale
+from simulator.report.claims import remove_stale
 from simulator.report.html import write_html
 from simulator.report.layouts import SENSITIVITY
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_tornado import plot_global, plot_tornado
 from simulator.report.sensitivity_global import global_lines, global_words
 from simulator.run.experiment import Experiment
-from simulator.run.signals import written_in_full
 
 LAYOUT = SENSITIVITY
 """What the study writes in its ``--out`` folder: it refuses a folder holding anything else."""
@@ -82,9 +77,8 @@ def option_issues(
     return issues
 
 
-def _listed(text: str) -> list[str]:
-    """A comma-separated option's values, stripped, empty ones left out."""
-    return [part.strip() for part in text.split(",") if part.strip()]
+EACH_KEY = "give each dotted key once, comma separated"
+EACH_SECTION = f"give each section once, comma separated ({','.join(LEVER_SECTIONS)})"
 
 
 def list_issues(keys: Sequence[str] | None, sections: Sequence[str]) -> list[ConfigIssue]:
@@ -95,8 +89,8 @@ def list_issues(keys: Sequence[str] | None, sections: Sequence[str]) -> list[Con
     if not sections:
         return [ConfigIssue("--sections", "", f"names no section: give some of {every}, comma separated")]
     found = [
-        repeated_issue("--params", keys or [], "give each dotted key once, comma separated"),
-        repeated_issue("--sections", sections, f"give each section once, comma separated ({every})"),
+        repeated_issue("--params", keys or [], EACH_KEY),
+        repeated_issue("--sections", sections, EACH_SECTION),
     ]
     return [issue for issue in found if issue is not None]
 
@@ -308,104 +302,3 @@ def write_sensitivity(study: SensitivityStudy, out_dir: Path) -> list[Path]:
 
 
 # ---------------------------------------------------------------------------- the command
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="salesim sensitivity",
-        description="Move every numeric lever of a scenario down and up one at a time on common random numbers, "
-        "rank them by their effect on a KPI (sensitivity.csv, tornado.png, report), then vary the strongest together "
-        "with SALib (Morris or Sobol). Overrides as for a run (experiment=NAME, key=value).",
-    )
-    parser.add_argument("--kpi", default=None, help="KPI to explain (default: the experiment's primary decision KPI)")
-    parser.add_argument("--scenario", default=None, help="scenario of the experiment (default: its baseline)")
-    parser.add_argument("--params", default=None, help="comma-separated dotted keys (default: every numeric lever)")
-    parser.add_argument(
-        "--sections",
-        default=",".join(LEVER_SECTIONS),
-        help=f"comma-separated config sections searched for levers (default {','.join(LEVER_SECTIONS)})",
-    )
-    parser.add_argument("--delta", type=float, default=0.2, help="move of each lever, as a share of it (default 0.2)")
-    parser.add_argument("--runs", type=int, default=10, help="replications per scenario (default 10)")
-    parser.add_argument(
-        "--global",
-        dest="method",
-        choices=("morris", "sobol", "none"),
-        default="morris",
-        help="then vary the strongest levers together: morris (screening, default), sobol (variance shares; "
-        "many more runs) or none (one at a time only)",
-    )
-    parser.add_argument("--global-params", type=int, default=6, help="levers the global method varies (default 6)")
-    parser.add_argument("--trajectories", type=int, default=MORRIS_MIN_TRAJECTORIES, help="Morris r (default 10)")
-    parser.add_argument(
-        "--sobol-samples", type=int, default=256, help="Sobol base sample N, a power of 2 (default 256)"
-    )
-    parser.add_argument("--global-runs", type=int, default=4, help="replications per global design point (default 4)")
-    parser.add_argument("--workers", type=int, default=0, help="worker processes (default: every core)")
-    parser.add_argument("--out", default=None, help="output folder (default outputs/sensitivity/<experiment>/<time>)")
-    return parser
-
-
-def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]) -> int:
-    """``salesim sensitivity [OPTIONS] [OVERRIDES...]``; ``load`` composes the experiment from the overrides."""
-    options, overrides = _parser().parse_known_args(list(args))
-    size = options.trajectories if options.method == "morris" else options.sobol_samples
-    try:
-        named = kpi_name_issue("--kpi", options.kpi) if options.kpi is not None else None
-        issues = ([named] if named is not None else []) + option_issues(
-            options.runs, options.method, options.global_params, size, options.global_runs, options.workers
-        )
-        keys = _listed(options.params) if options.params else None
-        sections = _listed(options.sections)
-        issues += list_issues(keys, sections)
-        if issues:  # refused before anything is composed or run
-            raise ConfigError(issues)
-        experiment = load(overrides)
-        check_decision(experiment)
-        out = Path(options.out or f"outputs/sensitivity/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
-        check_creatable(out)  # before any run: a folder that cannot be written is refused now, not after the runs
-        replacing = claim_output(out, LAYOUT)  # nor one holding what the study did not write: never overwritten
-        if replacing:
-            print(f"salesim: sensitivity: {replacing}", file=sys.stderr)
-        scenario = options.scenario or experiment.baseline
-        if scenario not in [s.name for s in experiment.scenarios]:
-            names = ", ".join(s.name for s in experiment.scenarios)
-            raise ConfigError.single("--scenario", scenario, f"must be a scenario of {experiment.name}: {names}")
-        kpi = options.kpi or decision_of(experiment).primary
-        named = kpi_name_issue("--kpi", kpi)
-        if named is not None:
-            raise ConfigError([named])
-        for note in experiment.clock_notes():
-            print(f"salesim: note: {note}", file=sys.stderr)
-        study = run_sensitivity(
-            experiment,
-            scenario,
-            kpi,
-            options.delta,
-            options.runs,
-            keys,
-            sections,
-            options.method,
-            options.global_params,
-            size,
-            options.global_runs,
-            options.workers or None,
-            progress=True,
-        )
-    except (ConfigError, UnwritableOutputError) as error:
-        print(f"salesim: {error}", file=sys.stderr)
-        done = getattr(error, "replications", 0)
-        ran = f"the one-at-a-time phase ran {count_of(done, 'replication')}" if done else "nothing was run"
-        if not isinstance(error, OccupiedOutputError):  # that one says so, and what to do
-            print(f"salesim: {ran} and no results were written.", file=sys.stderr)
-        return 2
-    except KeyError as error:
-        print(f"salesim: sensitivity: {error.args[0]}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the runs made so far are not enough for an answer
-        print("\nsalesim: sensitivity: interrupted; nothing was written", file=sys.stderr)
-        return 130
-    written = written_in_full("sensitivity", lambda: write_sensitivity(study, out))
-    print(answer_paragraph(study))
-    print(f"salesim: sensitivity written to {written[0].parent}")
-    return 0
