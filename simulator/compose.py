@@ -35,8 +35,11 @@ from typing import Any
 from hydra import compose, initialize_config_dir
 from hydra.core.override_parser.types import OverrideType
 from omegaconf import DictConfig, OmegaConf
+from pydantic import ValidationError
 
+from simulator.analysis.decision import decision_issues
 from simulator.command_line import SEARCHPATH, composition_issue, first_line, parse_overrides
+from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.fed_sources import rate_notes_and_issues
 from simulator.config.key_suggestions import ABSENT, no_such_key, node_at
@@ -263,6 +266,29 @@ def compose_experiment(
     user = classify(overrides, groups)
     composer = _remembering(composer)
     base = _compose_layers(user, [], composer, "overrides", [u.line for u in user]).config
+    try:
+        return _compose_scenarios(user, base, composer, groups)
+    except ConfigError as error:  # a misspelt decision KPI is checked after a good build: say it now too
+        raise ConfigError(error.issues + _decision_name_issues(base, error.issues)) from None
+
+
+def _decision_name_issues(base: Mapping[str, Any], found: Sequence[ConfigIssue]) -> list[ConfigIssue]:
+    """The decision's KPI-name issues not among ``found`` (none when the decision itself did not parse)."""
+    data = (base.get("experiment") or {}).get("decision")
+    if data is None:
+        return []
+    try:
+        decision = DecisionSettings.model_validate(data)
+    except ValidationError:  # its own issue is among those found
+        return []
+    keys = {issue.key for issue in found}
+    return [issue for issue in decision_issues(decision) if issue.key not in keys]
+
+
+def _compose_scenarios(
+    user: list[UserOverride], base: dict[str, Any], composer: Composer, groups: Collection[str]
+) -> tuple[Experiment, list[str]]:
+    """Compose every scenario on ``base`` and build the typed experiment (see :func:`compose_experiment`)."""
     composed: dict[str, _Composed] = {}
     issues: list[ConfigIssue] = []
     scenarios = _scenario_overrides(base)

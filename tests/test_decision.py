@@ -60,6 +60,21 @@ def test_plural_kpis_take_a_plural_verb() -> None:
     assert not any(is_plural(kpi_words(k)) for k in singular), [kpi_words(k) for k in singular]
 
 
+def test_a_misspelt_decision_kpi_is_named_beside_a_scenario_that_does_not_parse() -> None:
+    """It was checked only once every scenario parsed: the user learned of it on a second try."""
+    import simulator
+
+    with pytest.raises(ConfigError) as refused:
+        simulator.load_experiment(overrides=["org.teams.full_cycle.headcount=0", "experiment.decision.primary=bokings"])
+    keys = [issue.key for issue in refused.value.issues]
+    assert "experiment.decision.primary" in keys and any(key.endswith("org.teams.full_cycle.headcount") for key in keys)
+    primary = next(issue for issue in refused.value.issues if issue.key == "experiment.decision.primary")
+    assert "did you mean 'bookings'" in primary.allowed
+    with pytest.raises(ConfigError) as named_once:  # a good build: the decision is checked once, as before
+        check_decision(simulator.load_experiment(overrides=["experiment.decision.primary=bokings"]))
+    assert [issue.key for issue in named_once.value.issues] == ["experiment.decision.primary"]
+
+
 def test_a_misspelt_or_directionless_decision_kpi_is_refused() -> None:
     issues = decision_issues(DecisionSettings(primary="bokings", guardrails=["cost_of_sales", "cost_of_sales"]))
     assert issues[0].key == "experiment.decision.primary" and "did you mean 'bookings'" in issues[0].allowed
