@@ -7,7 +7,9 @@ shared machine (the smallest of several timings is kept):
   there be any), and the events per second of each engine (SimPy's own events, the
   fast engine's scheduled events); target >= 50x;
 - the fast engine's events per second over a minimal compiled loop that only pops and
-  pushes as many events on a heap of the engine's mean size (over its pops); target within 3x;
+  pushes as many events on a binary heap as deep as the engine's pending events (their
+  mean number at a pop from its heap: the heap's and the calendar's, see
+  ``engines/fast/events.py``); target within 3x;
 - where a replication's time goes: the luck drawn before the loop, the world's arrays,
   the loop, the records after it (the engine's own functions, timed in place);
 - Numba compile time: cold (an empty cache directory, in a fresh process) and warm (the
@@ -34,8 +36,6 @@ import simulator
 from simulator.config.pipelines import PipelinesConfig
 from simulator.engines import fast
 from simulator.engines.fast import engine as fast_engine
-from simulator.engines.fast.events import NORMAL, EventList, event_list, pop, schedule
-from simulator.engines.fast.structs import view_of, view_size
 from simulator.engines.simpy import floor as simpy_floor
 from simulator.engines.simpy import simulate as simpy_simulate
 from simulator.model import sampling
@@ -69,19 +69,19 @@ def simpy_events(scenario: Scenario, seed: int, replication: int) -> int:
     return counts[0]
 
 
-def fast_events(scenario: Scenario, seed: int, replication: int) -> tuple[int, int]:
-    """Events the fast engine schedules in one replication, and its heap's mean size at a pop.
+def fast_events(scenario: Scenario, seed: int, replication: int) -> tuple[int, int, float]:
+    """Events the fast engine schedules in one replication; its pending events' and its heap's mean number at a pop.
 
-    Events of the current instant skip the heap (``events.py``); the mean size is over the
-    heap's own pops.
+    Events of the current instant skip the heap, and those due after the calendar's next
+    bucket wait in the calendar (``events.py``); the means are over the heap's own pops.
     """
-    seen: list[tuple[int, int]] = []
+    seen: list[tuple[int, int, float]] = []
     run_world = fast_engine.run_world
 
     def counting(world):  # type: ignore[no-untyped-def]
         status = run_world(world)
-        pops, sizes = (int(v) for v in world.ev.heap_pops)
-        seen.append((int(world.ev.counter[0]), round(sizes / max(pops, 1))))
+        pops, in_heap, pending = (int(v) for v in world.ev.heap_pops)
+        seen.append((int(world.ev.counter[0]), round(pending / max(pops, 1)), in_heap / max(pops, 1)))
         return status
 
     fast_engine.run_world = counting
@@ -93,21 +93,62 @@ def fast_events(scenario: Scenario, seed: int, replication: int) -> tuple[int, i
 
 
 @njit(cache=True)
-def bare_loop(events: EventList, steps: np.ndarray, pending: int) -> float:
-    """Pop an event and push one, once per entry of ``steps``, on a heap holding ``pending`` events.
+def bare_loop(steps: np.ndarray, pending: int) -> float:
+    """Pop an event and push one, once per entry of ``steps`` (days ahead), on a heap holding ``pending`` events.
 
-    The event list is viewed as the engine views it (:mod:`simulator.engines.fast.structs`).
+    The heap starts with the first ``pending`` steps as times.
+
+    A minimal binary heap of its own, in three arrays (time, order, payload) ordered by
+    ``(time, order)`` as the engine orders events, so that the reference does not move
+    with the engine's event list.
     """
-    buffer = np.zeros(view_size(events) + 64, dtype=np.uint8)
-    ev = view_of(buffer, events)
+    times = np.empty(pending + 1)
+    order = np.empty(pending + 1, dtype=np.int64)
+    payload = np.empty(pending + 1, dtype=np.int64)
     for k in range(pending):
-        schedule(ev, steps[k], NORMAL, 1, k, 0)
+        _bare_push(times, order, payload, k, steps[k], k, k)
     total = 0.0
     for k in range(steps.shape[0]):
-        kind, a, b = pop(ev)
-        schedule(ev, ev.clock[0] + steps[k], NORMAL, kind, a, b)
+        now, a = times[0], payload[0]
+        _bare_drop_top(times, order, payload, pending)
+        _bare_push(times, order, payload, pending - 1, now + steps[k], pending + k, a)
         total += a
-    return total + buffer[0]  # the buffer stays alive to the end
+    return total
+
+
+@njit(cache=True)
+def _bare_push(
+    times: np.ndarray, order: np.ndarray, payload: np.ndarray, n: int, time: float, key: int, value: int
+) -> None:
+    i = n
+    while i > 0:
+        parent = (i - 1) >> 1
+        if times[parent] < time or (times[parent] == time and order[parent] < key):
+            break
+        times[i], order[i], payload[i] = times[parent], order[parent], payload[parent]
+        i = parent
+    times[i], order[i], payload[i] = time, key, value
+
+
+@njit(cache=True)
+def _bare_drop_top(times: np.ndarray, order: np.ndarray, payload: np.ndarray, n: int) -> None:
+    n -= 1
+    time, key, last = times[n], order[n], payload[n]
+    i = 0
+    while True:
+        child = 2 * i + 1
+        if child >= n:
+            break
+        right = child + 1
+        if right < n and (
+            times[right] < times[child] or (times[right] == times[child] and order[right] < order[child])
+        ):
+            child = right
+        if time < times[child] or (time == times[child] and key < order[child]):
+            break
+        times[i], order[i], payload[i] = times[child], order[child], payload[child]
+        i = child
+    times[i], order[i], payload[i] = time, key, last
 
 
 # the phases of a fast-engine replication, as named in ``engines/fast/engine.py``: the luck
@@ -193,14 +234,14 @@ def main() -> None:
     fast.simulate(scenario, 1, 0)
     t_simpy = t_fast = 0.0
     e_simpy = e_fast = 0
-    pending = 0
+    pending, in_heap = 0, 0.0
     for r in range(args.replications):
         t_simpy += smallest(lambda r=r: simpy_simulate(scenario, 1, r), max(1, args.repeat // 2))
         t_fast += smallest(lambda r=r: fast.simulate(scenario, 1, r), args.repeat)
         e_simpy += simpy_events(scenario, 1, r)
-        counted, mean_size = fast_events(scenario, 1, r)
+        counted, mean_pending, mean_heap = fast_events(scenario, 1, r)
         e_fast += counted
-        pending = max(pending, mean_size)
+        pending, in_heap = max(pending, mean_pending), max(in_heap, mean_heap)
     n = args.replications
     print(f"  SimPy engine: {t_simpy / n * 1e3:.1f} ms a replication, {e_simpy / t_simpy:,.0f} events/s")
     print(f"  fast engine:  {t_fast / n * 1e3:.2f} ms a replication, {e_fast / t_fast:,.0f} events/s")
@@ -225,14 +266,14 @@ def main() -> None:
             loop_time[0] = min(loop_time[0], spent[0])
     finally:
         fast_engine.run_world = run_world
-    depth = max(64, pending)  # the engine's heap, at its mean size over the run
+    depth = max(64, pending)  # the engine's pending events, at their mean number over the run
     steps = np.random.default_rng(0).random(loop_events)
-    bare_loop(event_list(depth + 1), steps[:10], depth)
-    bare = smallest(lambda: bare_loop(event_list(depth + 1), steps, depth), args.repeat)
+    bare_loop(steps[: depth + 10], depth)
+    bare = smallest(lambda: bare_loop(steps, depth), args.repeat)
     print(
-        f"  the event loop alone: {loop_time[0] * 1e3:.2f} ms for {loop_events:,} events; a bare pop-and-push loop "
-        f"of as many events on a heap of {depth}: {bare * 1e3:.2f} ms; ratio {loop_time[0] / bare:.1f}x "
-        f"(target within 3x)"
+        f"  the event loop alone: {loop_time[0] * 1e3:.2f} ms for {loop_events:,} events (its heap {in_heap:.0f} "
+        f"deep, {depth:,} pending); a bare pop-and-push loop of as many events on a heap of {depth:,}: "
+        f"{bare * 1e3:.2f} ms; ratio {loop_time[0] / bare:.1f}x (target within 3x)"
     )
     phases = phase_times(scenario, n, args.repeat)
     python = phases["total"] - phases.get("run_world", 0.0)
