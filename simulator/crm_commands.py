@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from simulator.calibration.draws import DEFAULT_DRAWS
 from simulator.calibration.errors import CalibrationError
 from simulator.config.errors import comma_separated, repeated_issue
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
@@ -54,19 +55,37 @@ def calibrate_main(args: Sequence[str]) -> int:
     parser.add_argument("--until", default=None, help="simulate to this date (default: the next quarter's end)")
     parser.add_argument("--runs", type=int, default=100, help="replications of the folder's experiments (default 100)")
     parser.add_argument("--seed", type=_seed, default=1, help="root seed of the folder's experiments (default 1)")
+    parser.add_argument(
+        "--draws",
+        type=int,
+        default=DEFAULT_DRAWS,
+        help=f"bootstrap refits stored for the runs' bands to carry the parameters' uncertainty (default "
+        f"{DEFAULT_DRAWS}; 0: the runs take the fitted parameters as known)",
+    )
+    parser.add_argument("--workers", type=int, default=0, help="processes refitting at once (default: every core)")
     options = parser.parse_args(list(args))
     from simulator.calibration.calibrate import calibrate, thin_history
+    from simulator.calibration.draws import parameter_draws
     from simulator.calibration.folder import write_folder
     from simulator.calibration.occupied import refuse_occupied
+    from simulator.model.streams import Stream, stream
 
     started = time.perf_counter()
     try:
         if options.runs < 1:
             raise CalibrationError(f"--runs {options.runs}: must be a whole number >= 1")
+        if options.draws < 0:
+            raise CalibrationError(f"--draws {options.draws}: must be a whole number >= 0 (0: no parameter draws)")
+        if options.workers < 0:
+            raise CalibrationError(f"--workers {options.workers}: must be a whole number >= 0 (0 = every core)")
         check_creatable(Path(options.out))
         refuse_occupied(options.out, options.replace, [options.mapping])
         calibration = calibrate(options.mapping, options.as_of, options.until)
-        folder = write_folder(calibration, options.out, options.runs, options.seed, options.replace)
+        draws = None
+        if options.draws:  # draw k: the refit backtest's replication k makes with the same seed
+            generators = [stream(options.seed, k, Stream.PARAMETER_DRAW) for k in range(options.draws)]
+            draws = parameter_draws(calibration, generators, options.workers or os.cpu_count() or 1)
+        folder = write_folder(calibration, options.out, options.runs, options.seed, options.replace, draws)
     except (CalibrationError, UnwritableOutputError) as error:
         print(f"salesim: calibrate: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -79,8 +98,9 @@ def calibrate_main(args: Sequence[str]) -> int:
     )
     for line in thin_history(calibration):
         print(f"salesim: calibrate: warning: {line}", file=sys.stderr)
+    drawn = f"; {options.draws} bootstrap refits for the runs' bands" if options.draws else ""
     print(
-        f"salesim: config folder written to {folder} in {time.perf_counter() - started:.1f} s "
+        f"salesim: config folder written to {folder} in {time.perf_counter() - started:.1f} s{drawn} "
         f"(run it: python -m simulator --config-dir {folder})"
     )
     return 0

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from hydra import compose
@@ -21,6 +22,7 @@ from simulator.command_line import SEARCHPATH, hydra_refusal, restore_overrides
 from simulator.compose import compose_experiment
 from simulator.config.errors import ConfigError
 from simulator.run.experiment import Experiment
+from simulator.run.parameter_draws import load_parameter_draws
 from simulator.run.settings import RunnerSettings, runner_settings
 
 EXIT_CONFIG_ERROR = 2
@@ -47,6 +49,13 @@ def typed_overrides(hydra_cfg: Any) -> dict[str, list[str]]:
     return {str(k): [str(o) for o in v] for k, v in typed.items()}
 
 
+def config_folders(hydra_cfg: Any) -> list[Path]:
+    """The folders a job's config was composed from, the primary config's first (files only, not packages)."""
+    sources = [s for s in hydra_cfg.runtime.config_sources if s.schema == "file"]
+    sources.sort(key=lambda s: s.provider != "main")
+    return [Path(s.path) for s in sources]
+
+
 def job_experiment(hydra_cfg: Any, job: Sequence[str] | None = None, quiet: bool = False) -> Experiment:
     """Compose every scenario of a job's experiment: base, the user's overrides, the scenario's own.
 
@@ -62,6 +71,7 @@ def job_experiment(hydra_cfg: Any, job: Sequence[str] | None = None, quiet: bool
         return compose(config_name=config_name, overrides=[*searchpath, *overrides])
 
     experiment, notes = compose_experiment(task, composer, set(hydra_cfg.runtime.choices))
+    experiment = load_parameter_draws(experiment, config_folders(hydra_cfg))
     experiment.resolved_config["command_line_overrides"] = task
     for note in [] if quiet else notes:
         print(f"salesim: note: {note}", file=sys.stderr)

@@ -164,6 +164,32 @@ def test_ties_are_counted_and_named_so_a_small_share_better_is_not_read_as_worse
     assert ties_words(no_ties) is None and no_ties["share_better"] + no_ties["share_worse"] == pytest.approx(1.0)
 
 
+def test_a_kpi_that_differs_by_rounding_alone_is_no_difference() -> None:
+    """csm_coverage's CAC read a $1.7e-12 'clear' difference, better in 19% of runs: a subtraction's last bits."""
+    rng = np.random.default_rng(4)
+    cac = rng.normal(20_000.0, 2_000.0, 60)
+    # the same figure computed as (a - b) with other a and b: equal up to the last few bits
+    noisy = (cac + 3_600_000.0) - 3_600_000.0
+    assert np.any(noisy != cac)
+    efficiency = rng.normal(1.7, 0.2, 60)
+    table = _table(
+        {
+            "csm_11": {"cac": list(cac), "sales_efficiency": list(efficiency), "bookings": list(cac)},
+            "csm_7": {
+                "cac": list(noisy),
+                "sales_efficiency": list(efficiency * (1 + 1e-15)),
+                "bookings": list(cac + 1),
+            },
+        }
+    )
+    rows = compare(table, "csm_11").set_index("kpi")
+    for kpi in ("cac", "sales_efficiency"):
+        row = rows.loc[kpi]
+        assert row["mean_diff"] == 0.0 and (row["ci_low"], row["ci_high"]) == (0.0, 0.0), kpi
+        assert not row["significant"] and row["share_better"] == 0.0 and row["share_worse"] == 0.0, kpi
+    assert rows.loc["bookings", "significant"]  # a real difference of $1 a run still is one
+
+
 def test_shares_of_paired_runs_add_up_to_the_difference_they_sit_beside() -> None:
     """plan_check read "+23.0 points, better in 26% of paired runs and worse in 4%": the runs were 26.5% and 3.5%."""
     base = [0.0] * 200

@@ -122,7 +122,7 @@ def test_the_composed_top_level_refuses_unknown_keys() -> None:
     text = str(info.value)
     assert (
         "no_such_key = 1: unknown key (known: clock, economics, effects, experiment, forecast, initial_pipeline, "
-        "market, org, pipeline, pipelines, plan, runner, runs, seed, sla, workforce)" in text
+        "market, org, parameter_draws, pipeline, pipelines, plan, runner, runs, seed, sla, workforce)" in text
     )
     assert "rnus = 3: unknown key" in text and "did you mean 'runs'?" in text
     with pytest.raises(ConfigError, match="no_such_key = 1: unknown key"):

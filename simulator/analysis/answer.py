@@ -273,10 +273,17 @@ def _spread_words(result: ExperimentResult, scenario: str, kpi: str) -> str:
         f" {format_value(kpi, high)} in 8 of 10 runs (P10 to P90); the interval above is of the mean over {runs}"
         " runs, narrower than what a single run brings."
     )
-    if starts_from_state(result.experiment):
+    drawn = int(result.experiment.resolved_config.get("parameter_draws_count", 0))
+    if drawn:
+        words += (
+            f" The runs carry the fitted parameters' uncertainty as well as the period's luck: each run is on one"
+            f" of {drawn} bootstrap refits of the export (run r on refit r mod {drawn}), so the P10 to P90 is a"
+            " forecast band, and the interval of the mean holds the refits' spread too."
+        )
+    elif starts_from_state(result.experiment):
         words += (
             " Both take the fitted parameters as known: `salesim backtest` with its default bootstrap shows the"
-            " wider range their uncertainty adds."
+            " wider range their uncertainty adds (`salesim calibrate --draws N` puts it into the runs)."
         )
     return words
 

@@ -226,11 +226,26 @@ def _share_better(diff: np.ndarray, kpi_direction: int, confidence: float) -> tu
     return wins / diff.size, low, high, float(np.sum(sign * diff < 0)) / diff.size
 
 
+ROUNDING = 1e-9
+"""Paired values closer than this share of their size are one value computed two ways (rounding), not a difference."""
+
+
+def _rounded_alike(scen: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """``scen`` with the baseline's value wherever the two differ by rounding alone (:data:`ROUNDING`).
+
+    A KPI computed by subtraction differs in its last bits between designs that leave it
+    unchanged: CAC (cost of sales less the cost of serving customers) read a $1.7e-12
+    "clear" difference when only the CSMs' headcount changed.
+    """
+    alike = np.abs(scen - base) <= ROUNDING * np.maximum(np.abs(scen), np.abs(base))
+    return np.where(alike, base, scen)
+
+
 def _identical_runs(pairs: pd.DataFrame, kpis: list[str]) -> bool:
-    """Every KPI of every paired run equal (NaN with NaN): the same design run on the same luck."""
+    """Every KPI of every paired run equal (NaN with NaN, up to rounding): the same design run on the same luck."""
     for kpi in kpis:
-        scen = pairs[f"{kpi}_scenario"].to_numpy(dtype=np.float64)
         base = pairs[f"{kpi}_baseline"].to_numpy(dtype=np.float64)
+        scen = _rounded_alike(pairs[f"{kpi}_scenario"].to_numpy(dtype=np.float64), base)
         if not np.array_equal(scen, base, equal_nan=True):
             return False
     return bool(len(pairs))
@@ -243,6 +258,7 @@ def _comparison_row(
     base = pairs[f"{kpi}_baseline"].to_numpy(dtype=np.float64)
     keep = ~(np.isnan(scen) | np.isnan(base))
     scen, base = scen[keep], base[keep]
+    scen = _rounded_alike(scen, base)
     diff = scen - base
     interval = mean_interval(diff, confidence)
     baseline_mean = float(base.mean()) if base.size else math.nan

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -35,6 +36,9 @@ from simulator.config.schema import parse_scenario
 from simulator.config.validation import validate_scenario
 from simulator.io.atomic import private_mode_fixed
 from simulator.io.output_dir import UnwritableOutputError, reason
+
+DRAWS_FILE = "parameter_draws.json"
+"""The bootstrap refits' file beside ``config.yaml`` (:mod:`simulator.calibration.draws`)."""
 
 HYDRA = {
     "run": {"dir": "outputs/${experiment.name}/${now:%Y-%m-%d_%H-%M-%S}"},
@@ -157,8 +161,19 @@ def _swap(staging: Path, target: Path, replace: bool, inputs: Sequence[Path] = (
     shutil.rmtree(aside.parent, ignore_errors=True)
 
 
-def write_folder(cal: Calibration, out: str | Path, runs: int = 100, seed: int = 1, replace: bool = False) -> Path:
+def write_folder(
+    cal: Calibration,
+    out: str | Path,
+    runs: int = 100,
+    seed: int = 1,
+    replace: bool = False,
+    draws: dict[str, Any] | None = None,
+) -> Path:
     """Write the config folder of ``cal`` at ``out``; returns its path.
+
+    ``draws`` (:func:`simulator.calibration.draws.parameter_draws`) is written as
+    ``parameter_draws.json`` and named by ``config.yaml``, so the folder's runs carry the
+    parameters' uncertainty; without it they take the fitted parameters as known.
 
     An existing ``out`` that holds anything is replaced only with ``replace``, and only
     when calibrate wrote everything in it and it holds none of the files being read
@@ -203,8 +218,12 @@ def write_folder(cal: Calibration, out: str | Path, runs: int = 100, seed: int =
             ],
             "seed": seed,
             "runs": runs,
+            **({"parameter_draws": DRAWS_FILE} if draws is not None else {}),
             "hydra": HYDRA,
         }
+        if draws is not None:
+            text = json.dumps(draws, allow_nan=False, separators=(",", ":"))
+            (staging / DRAWS_FILE).write_text(text, encoding="utf-8")
         _dump(
             staging / "config.yaml",
             f"{name} calibrated as of {cal.as_of}: python -m simulator --config-dir "

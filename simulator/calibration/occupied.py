@@ -27,6 +27,7 @@ WRITTEN = frozenset(
         "org/pods_by_product.yaml",
         "experiment/forecast.yaml",
         "experiment/org_question.yaml",
+        "parameter_draws.json",
         *(f"{section}/{GROUP}.yaml" for section in SECTIONS),
     }
 )

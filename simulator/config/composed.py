@@ -85,6 +85,10 @@ class ComposedConfig(ScenarioConfig):
     """The question, its scenarios and the baseline."""
     runner: RunnerSettings = RunnerSettings()
     """Where replications run."""
+    parameter_draws: Text | None = None
+    """Bootstrap refits of a calibrated company (a file beside the folder's ``config.yaml``, written by
+    ``salesim calibrate``): replication r runs on draw r mod their number, so bands carry the parameters'
+    uncertainty. None: the fitted parameters are taken as known."""
 
     def scenario(self) -> ScenarioConfig:
         """The scenario sections alone."""
@@ -150,5 +154,7 @@ class PrimaryConfig(_GroupChanges):
     """Replications per scenario."""
     hydra: dict[str, Any] | None = None
     """Hydra's own settings (see Hydra's documentation)."""
+    parameter_draws: Text | None = None
+    """Bootstrap refits of a calibrated company, a file beside this ``config.yaml`` (``salesim calibrate``)."""
     experiment: PartialSection = None
     """Changes to the experiment; checked once composed."""

@@ -75,7 +75,7 @@ PriorityRule = Literal["fifo", "closest_to_close"]
 ASSIGNMENT_POLICIES: tuple[str, ...] = get_args(AssignmentPolicy)
 PRIORITY_RULES: tuple[str, ...] = get_args(PriorityRule)
 
-EXPERIMENT_KEYS = ("seed", "runs", "experiment", "runner", "hydra")
+EXPERIMENT_KEYS = ("seed", "runs", "experiment", "runner", "parameter_draws", "hydra")
 """Top-level keys of a composed config that belong to the experiment, not to a scenario."""
 
 
@@ -575,7 +575,7 @@ def parse_scenario(data: Mapping[str, Any], strict: bool = True) -> ScenarioConf
     Args:
         data: A mapping with keys ``market``, ``pipeline``, ``org`` and optionally
             ``effects`` and ``clock``. The experiment's own keys (:data:`EXPERIMENT_KEYS`:
-            ``seed``, ``runs``, ``runner``, ``experiment``) are left to the experiment;
+            ``seed``, ``runs``, ``runner``, ``experiment``, ``parameter_draws``) are left to the experiment;
             any other key is refused.
         strict: Report unknown keys; if False, leave them out silently.
 

@@ -64,7 +64,12 @@ def fallback_notes(scenarios: list[Scenario]) -> list[str]:
 
 
 def simulate(scenario: Scenario, seed: int, replication: int, engine: str = "auto") -> ReplicationRun:
-    """Run one replication with the engine ``engine`` chooses (see :func:`engine_for`)."""
+    """Run one replication with the engine ``engine`` chooses (see :func:`engine_for`).
+
+    A scenario with parameter draws runs replication ``replication`` on its draw
+    (:meth:`~simulator.model.scenario.Scenario.for_replication`).
+    """
+    scenario = scenario.for_replication(replication)
     if engine_for(scenario, engine) == "fast":
         return fast.simulate(scenario, seed, replication)
     return simpy.simulate(scenario, seed, replication)

@@ -130,6 +130,15 @@ class Scenario:
     rep_names: tuple[str, ...] = ()  # every rep of day 0, team by team ('' when unnamed); () when none is named
     # the open deals of day 0 (None: the run starts empty)
     initial: InitialDeals | None = None
+    # a calibrated company's bootstrap refits, each the whole scenario: replication r runs on
+    # draw r mod their number (simulator.run.parameter_draws); (): the parameters as fitted
+    parameter_draws: tuple[Scenario, ...] = ()
+
+    def for_replication(self, replication: int) -> Scenario:
+        """The scenario replication ``replication`` runs on: its parameter draw, or itself."""
+        if not self.parameter_draws:
+            return self
+        return self.parameter_draws[replication % len(self.parameter_draws)]
 
     @property
     def n_stages(self) -> int:

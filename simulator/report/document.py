@@ -41,24 +41,18 @@ from simulator.analysis.tables import (
     summary_row,
     tied_in_every_run,
     window_noun,
-    window_words,
-)
-from simulator.analysis.territory import depleting_territories, territories
-from simulator.analysis.warmup import (
-    result_drifts,
-    starts_from_state,
 )
 from simulator.analysis.wording import count_of, team_label, title
-from simulator.engines.choice import engines_used
 from simulator.io.atomic import atomic_write
 from simulator.report.answer_section import answer_section
-from simulator.report.markdown import figure_lines, md_escape, md_table
+from simulator.report.how_run_section import how_run_section
+from simulator.report.markdown import figure_lines, md_table
 from simulator.report.operations_section import load_section, losses_section
 from simulator.report.plan_section import planning_sections
 from simulator.report.terminal_tables import describe_experiment, results_table
 from simulator.report.unusual_section import report_unusual_section
 from simulator.run.differences import difference_rows
-from simulator.run.experiment import COMPOSITION_NOTES, ExperimentResult
+from simulator.run.experiment import ExperimentResult
 
 __all__ = ["conclusion", "describe_experiment", "render_report", "results_table", "write_report", "write_text_atomic"]
 
@@ -91,110 +85,6 @@ def _scenarios_section(result: ExperimentResult) -> list[str]:
     if differences:
         intro = "Every resolved setting on which a scenario differs from the baseline:"
         lines += ["", "### What each scenario changes", "", intro, "", *md_table(header, differences)]
-    return lines
-
-
-def _how_run_section(result: ExperimentResult) -> list[str]:
-    exp = result.experiment
-    clock = exp.scenarios[0].config.clock
-    window = clock.horizon_days - clock.warmup_days
-    lines = [
-        "## How it was run",
-        "",
-        f"- **{_runs_words(result)}**, each simulating {window:.0f} working days "
-        f"({window_words(result)}) of leads, deals and reps"
-        + (f", after a {clock.warmup_days:.0f}-day warm-up." if clock.warmup_days > 0 else "."),
-        f"- **Seed {exp.seed}**: rerunning with this seed gives exactly these numbers.",
-        "- **Common random numbers**: run *r* of every scenario draws the same leads and each lead's luck at "
-        "each stage from the same streams. Once two designs route the leads differently, their runs drift apart, "
-        "so a pair shares only part of its chance: the correlation of paired runs (in the precision section; 1 "
-        "would be all of it) measures how much.",
-        f"- **Wall time** {result.wall_seconds:,.1f} s on {count_of(result.workers, 'worker')}"
-        f"{_resumed_words(result)}.",
-        _engine_line(result),
-        *_composition_lines(result),
-    ]
-    return [*lines, *_steady_state_lines(result), *_failures_lines(result)]
-
-
-def _composition_lines(result: ExperimentResult) -> list[str]:
-    """The notes printed while composing the scenarios (an override of yours a scenario replaces or lacks)."""
-    notes = result.experiment.resolved_config.get(COMPOSITION_NOTES) or []
-    return [f"- **Note**: {note}." for note in notes]
-
-
-def _engine_line(result: ExperimentResult) -> str:
-    """Which engine ran each scenario (both give the same records: docs/MODEL.md, Engines)."""
-    config = result.experiment.resolved_config
-    runner = config.get("runner") or (config.get("base") or {}).get("runner") or {}
-    setting = str(runner.get("engine", "auto"))
-    try:
-        where = engines_used([spec.compile() for spec in result.experiment.scenarios], setting)
-    except ValueError:
-        return f"- **Engine**: runner.engine={setting}."
-    return f"- **Engine**: {where} (runner.engine={setting}); the two engines give the same records."
-
-
-def _steady_state_lines(result: ExperimentResult) -> list[str]:
-    """The initial-transient check: a warning per state series still trending in the window."""
-    warmup = result.experiment.scenarios[0].config.clock.warmup_days
-    baseline = result.experiment.baseline
-    from_state = starts_from_state(result.experiment)
-    drifts = result_drifts(result)
-    horizon = result.experiment.scenarios[0].config.clock.horizon_days
-    lines = [
-        f"- **Not yet in a steady state**: {d.sentence(warmup, baseline, horizon)}." for d in drifts if d.transient
-    ]
-    lines += [
-        f"- **Not yet in a steady state**: {line}."
-        for line in depleting_territories(result.replications, territories(result.experiment))
-    ]
-    lines = lines or [
-        "- **Starting state**: the runs start from the deals open at the as-of date, so the state's course "
-        "across the window is part of the forecast (no warm-up applies)."
-        if from_state
-        else "- **Steady state**: the open pipeline, expansion backlog, customer book and partner base show no "
-        "clear trend across the measured window in today's organisation (initial-transient check)."
-    ]
-    return (
-        lines
-        + [f"- **No steady level**: {d.sentence(warmup, baseline)}." for d in drifts if d.response and d.unsettled]
-        + [
-            f"- **Moving to a new level**: {d.sentence(warmup, baseline)}."
-            for d in drifts
-            if d.response and not d.unsettled
-        ]
-        + [f"- **The forecast's course**: {d.sentence(warmup, baseline)}." for d in drifts if d.from_state]
-        + [f"- **The hiring plan's course**: {d.sentence(warmup, baseline)}." for d in drifts if d.planned]
-    )
-
-
-def _resumed_words(result: ExperimentResult) -> str:
-    """For a resumed run: how many runs this session made and how many it kept."""
-    made = sum(result.runs_per_scenario.values())
-    if result.computed is None or result.computed >= made:
-        return ""
-    return f", for the {result.computed:,} runs made after resuming ({made - result.computed:,} were kept from before)"
-
-
-def _runs_words(result: ExperimentResult) -> str:
-    made = set(result.runs_per_scenario.values()) or {result.experiment.runs}
-    if result.experiment.precision is None and len(made) == 1:
-        return f"{made.pop():,} runs per scenario"
-    return "runs per scenario set by the precision wanted (see How precise is this)"
-
-
-def _failures_lines(result: ExperimentResult, shown: int = 10) -> list[str]:
-    if not result.failures:
-        return ["- **No run failed.**"]
-    lines = [f"- **{count_of(len(result.failures), 'run')} failed** and are left out of every number below:"]
-    for failure in result.failures[:shown]:
-        first_line = (failure.error.strip().splitlines() or [""])[0]
-        lines.append(
-            f"  - {failure.scenario}, run {failure.replication} (seed {failure.seed}): {md_escape(first_line)}"
-        )
-    if len(result.failures) > shown:
-        lines.append(f"  - ... and {len(result.failures) - shown} more.")
     return lines
 
 
@@ -360,7 +250,7 @@ def render_report(result: ExperimentResult, out_dir: Path, plots: Sequence[Path]
         *planning_sections(result, out_dir, figures.get("quota_attainment")),
         *losses_section(result, out_dir, figures.get("funnel")),
         *load_section(result, out_dir, figures.get("utilisation")),
-        *_how_run_section(result),
+        *how_run_section(result),
         "",
         *_with_gap(precision_section(result)),
         *_more_figures(figures, out_dir),

@@ -6,15 +6,11 @@ replication's figures per calendar month and quarter are kept
 (:func:`simulator.model.period_kpis.period_figures`), beside the actual figures.
 
 **Parameter uncertainty** (``uncertainty="bootstrap"``): replication ``r`` refits the
-export on its own resample (creation months drawn whole; :func:`refitted`) (drawn with replacement from the stream
-``PARAMETER_DRAW`` of replication ``r``, so a run is reproducible and any replication can
-be rebuilt alone) and simulates that refitted company on the same seed; the open pipeline
-it starts from is the real one. The same replications are also run on the point estimate
-(process noise alone, same seeds). A bootstrap of rows alone treats the win rate as fixed
-in time; each refit also draws a logit shift of the win rate for the simulated period from
-the spread between creation months beyond chance (``Calibration.period_win_sd``), and a
-shift of new deals' no-decision share from the spread of the months' stall rates
-(``Calibration.period_stall_sd``). Each
+export on its own resample (:func:`simulator.calibration.bootstrap.refit`, drawn from the
+stream ``PARAMETER_DRAW`` of replication ``r``, so a run is reproducible and any
+replication can be rebuilt alone) and simulates that refitted company on the same seed;
+the open pipeline it starts from is the real one. The same replications are also run on
+the point estimate (process noise alone, same seeds). Each
 figure's variance splits into a process part
 (the point runs' variance) and a parameter part (the bootstrap runs' variance less it, at
 least 0): the law of total variance.
@@ -24,16 +20,15 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from typing import Any
 
 import numpy as np
 
 from simulator.calibration.actuals import Period, actual_figures, periods_between
-from simulator.calibration.calibrate import Calibration, calibrate, fit, parse_date, scenario_sections
-from simulator.calibration.errors import CalibrationError
-from simulator.calibration.fit_arrivals import fit_arrivals
+from simulator.calibration.bootstrap import refit
+from simulator.calibration.calibrate import Calibration, calibrate, parse_date, scenario_sections
 from simulator.config.schema import parse_scenario
 from simulator.engines.choice import engines_used, simulate
 from simulator.model.period_kpis import period_figures
@@ -77,65 +72,8 @@ def compiled(cal: Calibration) -> Scenario:
 
 
 def refitted(cal: Calibration, seed: int, replication: int) -> Calibration:
-    """The calibration refitted on replication ``replication``'s bootstrap resample of the export.
-
-    Creation months are resampled whole (a block bootstrap: deals of one month share its
-    conditions, so their outcomes and durations are not independent draws), and the
-    arrival series is refitted on a resample of rows (months resampled whole would pile up
-    on one label).
-    """
-    frame = cal.export.frame
-    gen = stream(seed, replication, Stream.PARAMETER_DRAW)
-    created = frame["created"].to_numpy(dtype="datetime64[D]")
-    month = created.astype("datetime64[M]")
-    start = cal.export.close_start
-    eligible = (created <= cal.as_of) & (created >= start if start is not None else True)
-    months = np.unique(month[eligible])
-    blocks = [np.flatnonzero(eligible & (month == months[k])) for k in gen.integers(0, months.size, months.size)]
-    resample = np.concatenate([np.flatnonzero(~eligible), *blocks])
-    rows = frame.iloc[gen.integers(0, len(frame), len(frame))]
-    draw: Calibration | None = None
-    for chosen in (frame.iloc[resample], rows):  # months drawn with too few closes to fit: resample rows instead
-        try:
-            draw = fit(
-                replace(cal.export, frame=chosen.reset_index(drop=True)),
-                cal.mapping,
-                cal.as_of,
-                cal.until,
-                variance=False,
-            )
-        except (ValueError, CalibrationError):
-            continue
-        if _has_every_duration(draw):
-            break
-    if draw is None:
-        raise CalibrationError("no bootstrap resample of the export could be fitted")
-    if not _has_every_duration(draw):
-        # a resample with no loss (or no win) in some month cannot say how long those take:
-        # the draw keeps the point fit's outcomes, and its own arrivals and period shifts
-        draw.outcomes = cal.outcomes
-    draw.arrivals = fit_arrivals(
-        rows["created"].to_numpy(dtype="datetime64[D]"),
-        cal.as_of,
-        cal.until,
-        cal.export.close_start,
-        cal.mapping.assumptions.recent_months,
-        cal.export.covered()[0],
-    )
-    draw.open_deals = cal.open_deals  # the run starts from the real open pipeline
-    draw.win_shift = float(gen.normal(0.0, cal.period_win_sd.value))  # the period's own win rate
-    draw.stall_shift = float(gen.normal(0.0, cal.period_stall_sd.value))  # and its own stall rate
-    draw.cohort_no_decision = {
-        month: draw.cohort_no_decision.get(month, estimate) for month, estimate in cal.cohort_no_decision.items()
-    }
-    return draw
-
-
-def _has_every_duration(cal: Calibration) -> bool:
-    """True if every empirical duration the scenario needs (won, lost, by month of the quarter) has values."""
-    out = cal.outcomes
-    laws = [out.won_days, out.lost_days, *[law for won, lost, _ in out.by_quarter_month or [] for law in (won, lost)]]
-    return all(values.size > 0 for values, _ in laws)
+    """The calibration refitted on replication ``replication``'s bootstrap resample (:func:`refit`)."""
+    return refit(cal, stream(seed, replication, Stream.PARAMETER_DRAW))
 
 
 def _worker_init() -> None:

@@ -40,7 +40,9 @@ class ScenarioSpec:
     ``horizon_shifted``: the horizon was set by an override (the command line or the
     scenario's own), so planned hires dated beyond it are left out with a note rather
     than refused. ``allow_large`` (``runner.allow_large``): the scenario may run above
-    the size budget.
+    the size budget. ``draws``: the scenario under each of a calibrated company's
+    parameter draws (:mod:`simulator.run.parameter_draws`); replication r runs on draw
+    r mod their number.
     """
 
     name: str
@@ -48,12 +50,19 @@ class ScenarioSpec:
     description: str = ""
     horizon_shifted: bool = False
     allow_large: bool = False
+    draws: tuple[ScenarioConfig, ...] = ()
 
-    def compile(self) -> Scenario:
-        """The array form the engine reads."""
+    def compile(self, draws: bool = True) -> Scenario:
+        """The array form the engine reads (with its parameter draws, each compiled, unless ``draws`` is false)."""
+        import dataclasses
+
         from simulator.model.scenario import compile_scenario
 
-        return compile_scenario(self.config, self.name)
+        scenario = compile_scenario(self.config, self.name)
+        if not self.draws or not draws:
+            return scenario
+        drawn = tuple(compile_scenario(config, self.name) for config in self.draws)
+        return dataclasses.replace(scenario, parameter_draws=drawn)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +148,13 @@ class Experiment:
         for spec in self.scenarios:
             try:
                 validate_scenario(spec.config, allow_large=spec.allow_large, horizon_shifted=spec.horizon_shifted)
+                for k, config in enumerate(spec.draws):  # a fitted draw the checks refuse is named with its index
+                    try:
+                        validate_scenario(config, allow_large=spec.allow_large, horizon_shifted=spec.horizon_shifted)
+                    except ConfigError as error:
+                        raise ConfigError(
+                            [ConfigIssue(f"parameter draw {k}: {i.key}", i.value, i.allowed) for i in error.issues]
+                        ) from None
             except ConfigError as error:
                 found[spec.name] = error.issues
         return found

@@ -1,0 +1,149 @@
+"""A calibrated company's parameter draws, put on every scenario of an experiment.
+
+``salesim calibrate`` stores bootstrap refits beside the folder's ``config.yaml``
+(:mod:`simulator.calibration.draws`): for each, the sections a refit changes, and the
+point fit's. Replication ``r`` of every scenario runs on draw ``r mod n``, so scenarios
+stay paired (common random numbers, the same draw) and a forecast's P10–P90 carries what
+the export could not pin down as well as the period's luck.
+
+A draw replaces the fitted values a scenario still holds, and nothing else:
+:func:`apply_draw` walks the draw beside the point fit and the scenario's own config,
+and takes the draw's value wherever the scenario's equals the point fit's. A value that a
+scenario, the command line or an edited file set otherwise is the user's, and stays in
+every draw (``org.teams.Central.headcount=12`` keeps 12); a section a scenario replaced
+whole (``org=pods_by_product``) keeps its own teams.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from simulator.config.composed import parse_composed
+from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.run.experiment import Experiment, ScenarioSpec
+
+KEY = "parameter_draws"
+"""The top-level config key naming the draws' file."""
+FORMAT = 1
+"""The file layout this reads (``format``)."""
+
+
+def apply_draw(scenario: Any, point: Any, draw: Any) -> Any:
+    """``scenario`` with ``draw``'s values where it still holds ``point``'s.
+
+    Mappings with the same keys in the point fit and the draw are walked key by key (keys
+    the scenario lacks stay absent, keys only it has stay); lists of mappings of one
+    length element by element; anything else (a number, a list of numbers, mappings whose
+    keys differ) is one value: the draw's if the scenario's equals the point's, else the
+    scenario's.
+    """
+    mappings = isinstance(scenario, Mapping) and isinstance(point, Mapping) and isinstance(draw, Mapping)
+    if mappings and set(point) == set(draw):
+        merged = dict(scenario)
+        for key, value in draw.items():
+            if key in scenario:
+                merged[key] = apply_draw(scenario[key], point[key], value)
+        return merged
+    if (
+        isinstance(scenario, list)
+        and isinstance(point, list)
+        and isinstance(draw, list)
+        and len(scenario) == len(point) == len(draw)
+        and all(isinstance(item, Mapping) for item in [*point, *draw])
+    ):
+        return [apply_draw(s, p, d) for s, p, d in zip(scenario, point, draw, strict=True)]
+    return draw if scenario == point else scenario
+
+
+def read_draws(path: Path) -> dict[str, Any]:
+    """The draws' file, checked for its layout.
+
+    Raises:
+        ConfigError: Naming the file, when it is missing, unreadable, not JSON or not a
+            file ``salesim calibrate`` writes.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError.single(
+            KEY, str(path), "no such file: run salesim calibrate again, or remove the key"
+        ) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ConfigError.single(KEY, str(path), f"cannot be read as salesim calibrate wrote it: {error}") from None
+    well_formed = (
+        isinstance(data, dict)
+        and data.get("format") == FORMAT
+        and isinstance(data.get("point"), dict)
+        and isinstance(data.get("draws"), list)
+        and len(data["draws"]) > 0
+        and all(isinstance(d, dict) and set(d) == set(data["point"]) for d in data["draws"])
+    )
+    if not well_formed:
+        raise ConfigError.single(
+            KEY,
+            str(path),
+            f"is not a parameter draws file of format {FORMAT} (point, draws: one or more, each with the point's "
+            "sections): run salesim calibrate again",
+        )
+    return data
+
+
+def with_parameter_draws(experiment: Experiment, data: Mapping[str, Any], path: Path) -> Experiment:
+    """``experiment`` with every scenario carrying its configs under each draw (see :func:`apply_draw`).
+
+    The file's SHA-256 is kept in ``resolved_config`` (``parameter_draws_sha256``), so a
+    resumed run with other draws is told apart.
+
+    Raises:
+        ConfigError: When a scenario under a draw is refused by the schema (naming the draw).
+    """
+    point, draws = data["point"], data["draws"]
+    specs: list[ScenarioSpec] = []
+    issues: list[ConfigIssue] = []
+    for spec in experiment.scenarios:
+        own = experiment.resolved_config["scenarios"][spec.name]
+        configs = []
+        for k, draw in enumerate(draws):
+            merged = {**own, **{name: apply_draw(own.get(name), point[name], draw[name]) for name in point}}
+            try:
+                configs.append(parse_composed(merged).scenario())
+            except ConfigError as error:
+                where = f"{KEY} draw {k} of {path.name} [scenario {spec.name}]"
+                issues.extend(ConfigIssue(f"{where} {i.key}", i.value, i.allowed) for i in error.issues)
+                break
+        specs.append(dataclasses.replace(spec, draws=tuple(configs)))
+    if issues:
+        raise ConfigError(issues)
+    resolved = {
+        **experiment.resolved_config,
+        f"{KEY}_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        f"{KEY}_count": len(draws),
+    }
+    return dataclasses.replace(experiment, scenarios=tuple(specs), resolved_config=resolved)
+
+
+def load_parameter_draws(experiment: Experiment, folders: list[Path]) -> Experiment:
+    """``experiment`` with the draws its config names (``parameter_draws``), found in ``folders`` in order.
+
+    ``folders``: where the config was composed from, the primary config's folder first. An
+    experiment whose config names no draws is returned as it is.
+
+    Raises:
+        ConfigError: When the file is in none of the folders, or is refused (:func:`read_draws`).
+    """
+    name = experiment.resolved_config.get("base", {}).get(KEY)
+    if not name:
+        return experiment
+    candidates = [Path(name)] if Path(name).is_absolute() else [folder / name for folder in folders]
+    found = next((path for path in candidates if path.is_file()), None)
+    if found is None:
+        searched = ", ".join(str(path.parent) for path in candidates) or "no config folder"
+        raise ConfigError.single(
+            KEY, name, f"no such file beside the config (looked in {searched}): run salesim calibrate again"
+        )
+    return with_parameter_draws(experiment, read_draws(found), found)

@@ -1,0 +1,162 @@
+"""A calibrated company's runs carry its parameters' uncertainty: bootstrap refits stored in the folder.
+
+The forecast's P10-P90 took the fitted parameters as known: the crm-maven quarter read
+$2.84M-$3.11M and booked $2.80M, while backtest's bootstrap gave $2.66M-$3.44M. ``salesim
+calibrate`` now stores refits (``parameter_draws.json``) and run r is on refit r mod n.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from simulator.calibration.calibrate import calibrate
+from simulator.calibration.draws import DRAWN_SECTIONS, drawn_sections, parameter_draws
+from simulator.calibration.folder import write_folder
+from simulator.config.composed import parse_composed
+from simulator.config.errors import ConfigError
+from simulator.model.streams import Stream, stream
+from simulator.run.backtest import refitted
+from simulator.run.build import experiment_from_dicts
+from simulator.run.experiment import Experiment
+from simulator.run.parameter_draws import apply_draw, read_draws, with_parameter_draws
+from simulator.run.replication import run_replication
+
+ROOT = Path(__file__).resolve().parents[1]
+MAPPING = ROOT / "tests" / "fixtures" / "crm" / "a_opportunities" / "mapping.yaml"
+AS_OF, UNTIL = "2023-04-28", "2023-06-30"
+DRAWS = 6
+SHARED = next(
+    (p for p in (ROOT.parent / "shared" / "data" / "crm-maven", Path("/work/shared/data/crm-maven")) if p.is_dir()),
+    None,
+)
+
+
+def test_a_draw_replaces_the_fitted_values_a_scenario_still_holds_and_nothing_else() -> None:
+    point = {"a": 1.0, "b": {"c": [1, 2], "d": 3}, "stages": [{"p": 0.5}], "reps": {"x": 0.5, "y": 0.5}}
+    draw = {"a": 2.0, "b": {"c": [4, 5, 6], "d": 7}, "stages": [{"p": 0.6}], "reps": {"x": 1.0}}
+    scenario = {"a": 1.0, "b": {"c": [1, 2], "d": 9, "own": 1}, "stages": [{"p": 0.5}], "reps": {"x": 0.5, "y": 0.5}}
+    assert apply_draw(scenario, point, draw) == {
+        "a": 2.0,  # still the fitted value: the draw's
+        "b": {"c": [4, 5, 6], "d": 9, "own": 1},  # a list of numbers is one value; 9 was set by the user: kept
+        "stages": [{"p": 0.6}],  # lists of mappings walked element by element
+        "reps": {"x": 1.0},  # keys differ between fit and draw: one value, the draw's
+    }
+    assert apply_draw({"teams": {"pod": 1}}, {"teams": {"A": 1}}, {"teams": {"A": 2}}) == {"teams": {"pod": 1}}
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    cal = calibrate(MAPPING, AS_OF, UNTIL)
+    generators = [stream(1, k, Stream.PARAMETER_DRAW) for k in range(DRAWS)]
+    draws = parameter_draws(cal, generators, workers=1)
+    assert draws["point"] == drawn_sections(cal) and set(draws["point"]) == set(DRAWN_SECTIONS)
+    # draw k is the refit backtest's replication k makes with the same seed
+    assert draws["draws"][2] == drawn_sections(refitted(cal, 1, 2))
+    assert draws["draws"][0] != draws["draws"][1]
+    return write_folder(cal, tmp_path_factory.mktemp("draws") / "company", runs=40, draws=draws)
+
+
+def _run(folder: Path, out: Path, *overrides: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "simulator", "--config-dir", str(folder), "runner.workers=1"]
+    command += ["runner.progress=false", f"hydra.run.dir={out}", *overrides]
+    return subprocess.run(command, capture_output=True, text=True, cwd=out.parent, timeout=600)
+
+
+def test_the_runs_of_a_calibrated_folder_carry_its_draws_and_widen_the_band(folder: Path, tmp_path: Path) -> None:
+    assert json.loads((folder / "parameter_draws.json").read_text())["format"] == 1
+    drawn = _run(folder, tmp_path / "drawn")
+    known = _run(folder, tmp_path / "known", "parameter_draws=null")
+    assert drawn.returncode == 0 and known.returncode == 0, drawn.stderr[-2000:] + known.stderr[-2000:]
+    assert f"each run is on one of {DRAWS} bootstrap refits" in " ".join(drawn.stdout.split())
+    assert "take the fitted parameters as known" in " ".join(known.stdout.split())
+    report = (tmp_path / "drawn" / "report.md").read_text()
+    assert f"**Parameter draws**: {DRAWS} bootstrap refits of the export (parameter_draws.json" in report
+    # replication r ran on draw r mod n: its figures are that draw's, run alone in this process
+    drawn_runs = pd.read_csv(tmp_path / "drawn" / "replications.csv").set_index("replication")
+    known_runs = pd.read_csv(tmp_path / "known" / "replications.csv").set_index("replication")
+    scenario = _folder_experiment(folder).scenarios[0].compile()
+    assert len(scenario.parameter_draws) == DRAWS
+    differ = 0
+    for r in (1, 4, 1 + DRAWS):
+        alone = run_replication(scenario.parameter_draws[r % DRAWS], 1, r).kpis
+        assert alone["bookings"] == pytest.approx(drawn_runs.loc[r, "bookings"], rel=1e-9)
+        assert alone["leads_total"] == drawn_runs.loc[r, "leads_total"]
+        differ += alone["bookings"] != known_runs.loc[r, "bookings"]
+    assert differ > 0
+
+
+@pytest.mark.skipif(SHARED is None, reason="the crm-maven export is not on this machine")
+def test_the_maven_quarters_band_widens_to_the_backtests(tmp_path: Path) -> None:
+    """As of 2017-09-30 the point fit's P10-P90 of Q4 bookings was $2.84M-$3.11M; backtest's bootstrap $2.66M-$3.44M."""
+    assert SHARED is not None
+    cal = calibrate(ROOT / "examples" / "crm-maven" / "mapping.yaml", "2017-09-30")
+    draws = parameter_draws(cal, [stream(1, k, Stream.PARAMETER_DRAW) for k in range(20)], workers=2)
+    folder = write_folder(cal, tmp_path / "maven", runs=100, draws=draws)
+    drawn, known = _run(folder, tmp_path / "drawn"), _run(folder, tmp_path / "known", "parameter_draws=null")
+    assert drawn.returncode == 0 and known.returncode == 0
+    width = {}
+    for name in ("drawn", "known"):
+        bookings = pd.read_csv(tmp_path / name / "replications.csv")["bookings"]
+        width[name] = float(bookings.quantile(0.9) - bookings.quantile(0.1))
+    assert width["drawn"] > 2.0 * width["known"], width
+
+
+def _sections(folder: Path) -> dict[str, object]:
+    """The calibrated folder's scenario sections, read from its files."""
+    names = ("market", "pipeline", "org", "effects", "clock", "initial_pipeline", "economics")
+    return {name: yaml.safe_load((folder / name / "calibrated.yaml").read_text()) for name in names}
+
+
+META = {"experiment": {"name": "t", "baseline": "as_is"}, "seed": 1, "runs": 2}
+
+
+def _folder_experiment(folder: Path, **scenarios: dict[str, object]) -> Experiment:
+    """The folder's company as scenario ``as_is`` (and ``scenarios``), with its draws."""
+    configs = {"as_is": {**META, **_sections(folder)}, **{n: {**META, **c} for n, c in scenarios.items()}}
+    experiment = experiment_from_dicts(META, configs)
+    return with_parameter_draws(
+        experiment, read_draws(folder / "parameter_draws.json"), folder / "parameter_draws.json"
+    )
+
+
+def test_a_scenario_value_stays_in_every_draw(folder: Path) -> None:
+    changed = json.loads(json.dumps(_sections(folder)))
+    changed["pipeline"]["stages"][0]["conversion"] = 0.123
+    experiment = _folder_experiment(folder, changed=changed)
+    as_is, changed_spec = experiment.scenarios
+    assert len(as_is.draws) == DRAWS == len(changed_spec.draws)
+    assert {c.pipeline.stages[0].conversion for c in changed_spec.draws} == {0.123}
+    assert len({c.pipeline.stages[0].conversion for c in as_is.draws}) > 1
+    assert experiment.resolved_config["parameter_draws_count"] == DRAWS
+    scenario = as_is.compile()
+    assert [scenario.for_replication(r) for r in (1, 1 + DRAWS)] == [scenario.parameter_draws[1]] * 2
+    assert as_is.compile(draws=False).parameter_draws == ()
+    assert parse_composed({**META, **_sections(folder)}).parameter_draws is None
+
+
+def test_a_missing_or_broken_draws_file_is_refused_naming_it(folder: Path, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as missing:
+        read_draws(tmp_path / "nowhere.json")
+    assert "no such file" in str(missing.value) and "nowhere.json" in str(missing.value)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": 1, "point": {}, "draws": []}')
+    with pytest.raises(ConfigError) as refused:
+        read_draws(broken)
+    assert "not a parameter draws file of format 1" in str(refused.value)
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for path in folder.rglob("*"):
+        if path.is_file() and path.name != "parameter_draws.json":
+            target = copy / path.relative_to(folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    run = _run(copy, tmp_path / "out")
+    assert run.returncode == 2 and "parameter_draws" in run.stderr and "no such file" in run.stderr
+    assert not (tmp_path / "out").exists()
