@@ -292,3 +292,35 @@ def test_median_attainment_is_judged_on_every_runs_reps_pooled() -> None:
     (check,) = [c for c in benchmark_checks(table, "generalist") if c.benchmark.kpi == "quota_attainment_p50"]
     assert check.value == pytest.approx(pooled.loc["generalist", "mean"]) and check.side == 0
     assert "median quota attainment" not in unusual_summary(result).lower()
+
+
+def test_the_funnel_rates_are_checked_against_the_published_mql_and_sql_conversions() -> None:
+    """The specialists' SDR desk qualified 41% of inbound leads (published 13–22%) and nothing said so."""
+    checks = {c.benchmark.kpi: c for c in benchmark_checks(summary({"mql_to_sql_rate": 0.41}), "today")}
+    assert checks["mql_to_sql_rate"].side == 1
+    assert unusual_sentence(checks["mql_to_sql_rate"]) == (
+        "MQL to SQL conversion 41.0%; published 13–22% (19.0 points above)"
+    )
+    inside = benchmark_checks(summary({"mql_to_sql_rate": 0.146, "sql_to_opportunity_rate": 0.388}), "today")
+    assert [c.side for c in inside] == [0, 0]
+
+
+def test_the_funnel_rates_are_the_first_two_stages_of_a_lead_sql_opportunity_funnel() -> None:
+    import simulator
+    from simulator.engines import fast
+    from simulator.model.metrics import kpi_row
+
+    spec = simulator.load_experiment(overrides=["clock.horizon_days=120", "clock.warmup_days=20", "runs=2"])
+    row = kpi_row(fast.simulate(spec.scenarios[0].compile(), 3, 0))
+    assert row["mql_to_sql_rate"] == row["stage_conversion_awareness"]
+    assert row["sql_to_opportunity_rate"] == row["stage_conversion_need_specified"]
+    one_stage = simulator.load_experiment(
+        overrides=[
+            "clock.horizon_days=120",
+            "clock.warmup_days=20",
+            "runs=2",
+            "pipeline.opportunity_stage=need_specified",
+        ]
+    )
+    row = kpi_row(fast.simulate(one_stage.scenarios[0].compile(), 3, 0))
+    assert math.isnan(row["mql_to_sql_rate"]) and math.isnan(row["sql_to_opportunity_rate"])

@@ -75,6 +75,8 @@ KPI_LABELS = {
     "deals_reassigned": "Deals re-dealt after a rep left",
     "win_rate": "Win rate",
     "lead_to_win_rate": "Lead-to-win rate (won of the leads that ended in the window)",
+    "mql_to_sql_rate": "MQL to SQL (conversion at the first stage)",
+    "sql_to_opportunity_rate": "SQL to opportunity (conversion at the second stage)",
     "avg_deal_size": "Average deal size",
     "leads_total": "Leads",
     "cycle_time_days_mean": "Mean sales cycle",

@@ -108,6 +108,26 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "report up to ~50% (issue 13, no study named)",
     ),
     Benchmark(
+        "mql_to_sql_rate",
+        "Lead qualification (MQL to SQL)",
+        "MQL to SQL conversion {value}",
+        0.13,
+        0.22,
+        RATE,
+        "B2B MQL to SQL 13–22% (BENCHMARKS.md, Funnel); salesim's figure is the conversion at the first stage of "
+        "a lead, SQL, opportunity funnel (a qualified lead passes it), fast touches included",
+    ),
+    Benchmark(
+        "sql_to_opportunity_rate",
+        "SQL to opportunity",
+        "SQL to opportunity conversion {value}",
+        0.30,
+        0.50,
+        RATE,
+        "B2B SQL to opportunity 30–50% (BENCHMARKS.md, Funnel); salesim's figure is the conversion at the second "
+        "stage of a lead, SQL, opportunity funnel (the discovery that specifies the need)",
+    ),
+    Benchmark(
         "win_rate",
         "Opportunity win rate",
         "opportunity win rate {value}",

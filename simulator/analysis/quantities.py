@@ -75,6 +75,8 @@ KPI_KINDS: tuple[KpiRow, ...] = tuple(
         ("hit_plan", _E, _UP),
         ("win_rate", _P, _UP),  # also win_rate_product_<p>
         ("lead_to_win_rate", _P, _UP),
+        ("mql_to_sql_rate", _P, _UP),  # the first stage of a lead -> SQL -> opportunity funnel
+        ("sql_to_opportunity_rate", _P, _UP),  # its second
         ("no_decision_rate", _P, _DOWN),  # closed opportunities that ended with no decision
         ("stage_conversion_", _P, _UP),
         ("sla_breach_", _P, _DOWN),

@@ -22,6 +22,7 @@ from simulator.model.pipeline_metrics import bookings_by_source, pipeline_kpis
 from simulator.model.planning import planning_kpis, planning_monthly
 from simulator.model.pod_metrics import closed_opportunities, pod_kpis, reached_opportunity
 from simulator.model.records import Outcome, ReplicationRun
+from simulator.model.scenario import Scenario
 from simulator.model.state_series import at_month_ends, daily_state, month_means, staffing
 from simulator.model.window import window_months
 from simulator.model.window_wins import arrived_in_window, starting_deals, won_in_window
@@ -183,7 +184,23 @@ def _stage_kpis(run: ReplicationRun, inside: Callable[[np.ndarray], np.ndarray],
         row[f"stage_conversion_{stage}"] = _ratio(float(passed[s]), float(passed[s] + lost_here[s]))
         row[f"stage_wait_days_{stage}"] = _mean(log.stage_start[began, s] - log.stage_enter[began, s])
         row[f"stage_leaked_{stage}"] = float(leaked_here[s])
+    row.update(_funnel_rates(sc, row))
     return row
+
+
+def _funnel_rates(sc: Scenario, row: dict[str, float]) -> dict[str, float]:
+    """MQL -> SQL and SQL -> opportunity: the conversions of the two stages before the opportunity.
+
+    Defined for a funnel of that shape alone (opportunities from the third stage on: a lead
+    is qualified, then its need specified); NaN for another, where no stage is either.
+    """
+    if sc.opportunity_stage != 2:
+        return {"mql_to_sql_rate": math.nan, "sql_to_opportunity_rate": math.nan}
+    first, second = sc.stage_names[0], sc.stage_names[1]
+    return {
+        "mql_to_sql_rate": row[f"stage_conversion_{first}"],
+        "sql_to_opportunity_rate": row[f"stage_conversion_{second}"],
+    }
 
 
 def monthly_series(run: ReplicationRun) -> MonthlySeries:
