@@ -354,7 +354,7 @@ def test_every_command_refuses_an_output_folder_it_cannot_write_before_running(
     for module, name in (
         ("simulator.run.backtest", "run_origin"),
         ("simulator.analysis.warmup_study", "study_warmup"),
-        ("simulator.report.sensitivity_report", "run_sensitivity"),
+        ("simulator.report.sensitivity_command", "run_sensitivity"),  # where the command looks it up
         ("simulator.report.optimisation_report", "optimise"),
     ):
         monkeypatch.setattr(f"{module}.{name}", no_runs)
