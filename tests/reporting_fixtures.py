@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from simulator.analysis.statistics import compare, summarise
+from simulator.analysis.comparison import compare
+from simulator.analysis.statistics import summarise
 from simulator.config.schema import ScenarioConfig, parse_scenario
 from simulator.run.experiment import Experiment, ExperimentResult, ReplicationFailure, ScenarioSpec
 from simulator.run.table_source import FrameTable

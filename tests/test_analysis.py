@@ -11,18 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from simulator.analysis.comparison import COMPARISON_COLUMNS, compare, correlation_of_pairs
 from simulator.analysis.conclusions import difference_sentence
 from simulator.analysis.formatting import format_share, ties_words
 from simulator.analysis.run_counts import replications_needed
-from simulator.analysis.statistics import (
-    COMPARISON_COLUMNS,
-    SUMMARY_COLUMNS,
-    compare,
-    correlation_of_pairs,
-    mean_interval,
-    summarise,
-    unpaired_difference,
-)
+from simulator.analysis.statistics import SUMMARY_COLUMNS, mean_interval, summarise, unpaired_difference
 
 
 def _table(values: dict[str, dict[str, list[float]]]) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import pytest
 from reporting_fixtures import BASELINE, CHALLENGER, make_result
 
 from simulator.analysis.answer import _ranking_sentence, answer
+from simulator.analysis.comparison import compare
 from simulator.analysis.decision import check_decision, decision_issues, unreported_issues
 from simulator.analysis.formatting import (
     digits_apart,
@@ -23,7 +24,7 @@ from simulator.analysis.formatting import (
 )
 from simulator.analysis.quantities import direction
 from simulator.analysis.results import run_experiment
-from simulator.analysis.statistics import compare, summarise
+from simulator.analysis.statistics import summarise
 from simulator.analysis.wording import count_of, is_plural, possessive, title, words
 from simulator.config.decision import DecisionRule, DecisionSettings
 from simulator.config.errors import ConfigError
@@ -234,7 +235,8 @@ def test_when_every_run_of_the_other_scenarios_failed_the_answer_says_so() -> No
 
 def test_a_guardrail_limit_can_overrule_the_primary_kpi() -> None:
     """The challenger books 8% more but costs about $100k more: a $50k limit keeps the baseline, $200k does not."""
-    from simulator.analysis.statistics import compare, summarise
+    from simulator.analysis.comparison import compare
+    from simulator.analysis.statistics import summarise
 
     result = make_result(runs=60, effect=0.08)
     runs = result.replications.copy()
@@ -263,7 +265,8 @@ def test_a_guardrail_limit_can_overrule_the_primary_kpi() -> None:
 
 def test_without_a_rule_a_money_gain_smaller_than_its_money_cost_is_not_chosen() -> None:
     """Clearly more bookings, but each extra dollar costs more than a dollar of cost of sales: keep the baseline."""
-    from simulator.analysis.statistics import compare, summarise
+    from simulator.analysis.comparison import compare
+    from simulator.analysis.statistics import summarise
 
     result = make_result(runs=60, effect=0.08)
     runs = result.replications.copy()
@@ -328,7 +331,8 @@ def test_lost_deals_are_split_by_reason_wherever_shown() -> None:
     runs = result.replications.copy()
     for reason, share in (("disqualified", 0.9), ("handoff", 0.04), ("reassignment", 0.01)):
         runs[f"deals_lost_{reason}"] = runs["deals_lost"] * share
-    from simulator.analysis.statistics import compare, summarise
+    from simulator.analysis.comparison import compare
+    from simulator.analysis.statistics import summarise
 
     result = dataclasses.replace(result, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE))
     text = render_report(result, __import__("pathlib").Path("."), [])

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 import simulator
+from simulator.analysis.comparison import compare
 from simulator.analysis.intervals import (
     bounded_difference,
     fieller_ratio,
@@ -27,7 +28,7 @@ from simulator.analysis.intervals import (
     wilson_interval,
 )
 from simulator.analysis.quantities import KPI_KINDS, Kind, kpi_kind, kpi_range, named_kind
-from simulator.analysis.statistics import compare, mean_interval, summarise
+from simulator.analysis.statistics import mean_interval, summarise
 from simulator.engines.simpy import simulate
 from simulator.model.metrics import kpi_row
 from simulator.model.workforce import employed_days
@@ -388,7 +389,7 @@ def test_whiskers_are_never_negative_and_missing_bounds_draw_none() -> None:
 def test_a_scenario_equal_to_the_baseline_in_every_run_differs_by_exactly_zero() -> None:
     """A sweep's point where a scenario's own setting equals the swept one: "0.0 pts (-3.5 to +3.5 pts, unclear)"
     for the plan's chance, though every run of both was the same (a fresh user's check)."""
-    from simulator.analysis.statistics import compare
+    from simulator.analysis.comparison import compare
 
     rng = np.random.default_rng(3)
     runs = 60

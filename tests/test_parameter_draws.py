@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from simulator.analysis.statistics import kpi_interval
 from simulator.calibration.calibrate import calibrate
 from simulator.calibration.draws import DRAWN_SECTIONS, drawn_sections, parameter_draws
 from simulator.calibration.folder import write_folder
@@ -90,6 +91,15 @@ def test_the_runs_of_a_calibrated_folder_carry_its_draws_and_widen_the_band(fold
         assert alone["leads_total"] == drawn_runs.loc[r, "leads_total"]
         differ += alone["bookings"] != known_runs.loc[r, "bookings"]
     assert differ > 0
+    # 40 runs on 6 refits: the CI of the mean is over the 6 refits' means, not the 40 runs
+    summary = pd.read_csv(tmp_path / "drawn" / "summary.csv").set_index(["scenario", "kpi"])
+    row = summary.loc[("as_is", "bookings")]
+    values, index = drawn_runs["bookings"].to_numpy(), drawn_runs.index.to_numpy()
+    by_draw = kpi_interval("bookings", values, replications=index, draws=DRAWS)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((by_draw.ci_low, by_draw.ci_high), rel=1e-9)
+    naive = kpi_interval("bookings", values)  # the 40 runs taken as independent
+    assert row["ci_high"] - row["ci_low"] > naive.ci_high - naive.ci_low
+    assert f"over the {DRAWS} refits' own means" in " ".join(drawn.stdout.split())
 
 
 @pytest.mark.skipif(SHARED is None, reason="the crm-maven export is not on this machine")

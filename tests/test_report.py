@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from reporting_fixtures import BASELINE, CHALLENGER, make_result
 
+from simulator.analysis.comparison import compare, correlation_of_pairs
 from simulator.analysis.conclusions import relative_interval_words
 from simulator.analysis.formatting import (
     HEADLINE_KPIS,
@@ -22,7 +23,7 @@ from simulator.analysis.formatting import (
     kpi_words,
 )
 from simulator.analysis.run_counts import replications_needed
-from simulator.analysis.statistics import compare, correlation_of_pairs, mean_interval, summarise
+from simulator.analysis.statistics import mean_interval, summarise
 from simulator.report.document import conclusion, results_table, write_report
 from simulator.run.experiment import ExperimentResult, ReplicationFailure
 from simulator.run.table_source import FrameTable

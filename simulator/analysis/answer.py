@@ -273,13 +273,18 @@ def _spread_words(result: ExperimentResult, scenario: str, kpi: str) -> str:
         f" {format_value(kpi, high)} in 8 of 10 runs (P10 to P90); the interval above is of the mean over {runs}"
         " runs, narrower than what a single run brings."
     )
-    drawn = int(result.experiment.resolved_config.get("parameter_draws_count", 0))
+    drawn = result.experiment.parameter_draw_count
     if drawn:
         words += (
             f" The runs carry the fitted parameters' uncertainty as well as the period's luck: each run is on one"
             f" of {drawn} bootstrap refits of the export (run r on refit r mod {drawn}), so the P10 to P90 is a"
-            " forecast band, and the interval of the mean holds the refits' spread too."
+            " forecast band."
         )
+        if runs > drawn:
+            words += (
+                f" Runs on one refit share its parameters, so the interval of the mean is over the {drawn} refits'"
+                " own means: more refits narrow it (`salesim calibrate --draws`), more runs alone only so far."
+            )
     elif starts_from_state(result.experiment):
         words += (
             " Both take the fitted parameters as known: `salesim backtest` with its default bootstrap shows the"
@@ -406,7 +411,9 @@ def _answer(result: ExperimentResult) -> Answer:
     ):
         text = f"No run produced {kpi_words(decision.primary)}, so there is no answer to give."
         return Answer(text, None, empty, decision)
-    ranking = rank_scenarios(runs, decision.primary, result.experiment.baseline, names)
+    ranking = rank_scenarios(
+        runs, decision.primary, result.experiment.baseline, names, result.experiment.parameter_draw_count
+    )
     if len(names) == 1:
         return _single_scenario(result, decision, ranking)
     others = [s for s in ranking["scenario"] if s != result.experiment.baseline]

@@ -84,7 +84,7 @@ def difference_sentence(row: pd.Series, period: str = " per year") -> str:
     """Put one paired comparison (a row of the comparison table) into plain words.
 
     Args:
-        row: A row of :func:`simulator.analysis.statistics.compare`'s table.
+        row: A row of :func:`simulator.analysis.comparison.compare`'s table.
         period: Words for the measurement window, appended to flow KPIs.
 
     Returns:
@@ -325,7 +325,7 @@ def conclusion(result: ExperimentResult) -> list[str]:
     sentences: list[str] = []
     for scenario in names[1:]:
         sentences += _scenario_sentences(result, scenario, kpis, period)
-    loads = {n: team_loads(result.replications, n) for n in names}
+    loads = {n: team_loads(result.replications, n, result.experiment.parameter_draw_count) for n in names}
     assumed = assumed_figures(result)
     busiest = {n: bottleneck_sentence(loads[n], n, assumed.get(n, "")) for n in names}
     leakiest = {

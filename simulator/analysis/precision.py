@@ -6,7 +6,7 @@ Two figures, both computed from the runs with :mod:`simulator.analysis.statistic
   ``±2%`` of the mean (:func:`simulator.analysis.run_counts.replications_needed`), and whether
   the runs made reach it;
 * how closely each scenario's bookings follow the baseline's across paired runs
-  (:func:`simulator.analysis.statistics.correlation_of_pairs`). With common random numbers the
+  (:func:`simulator.analysis.comparison.correlation_of_pairs`). With common random numbers the
   variance of a paired difference is ``var(a) + var(b) - 2 rho sd(a) sd(b)``, which for
   similar spreads is ``(1 - rho)`` times the variance of a difference of independent runs.
 """
@@ -15,15 +15,10 @@ from __future__ import annotations
 
 import math
 
+from simulator.analysis.comparison import correlation_of_pairs
 from simulator.analysis.formatting import kpi_label
-from simulator.analysis.run_counts import replications_needed
-from simulator.analysis.statistics import (
-    MeanInterval,
-    correlation_of_pairs,
-    mean_interval,
-    relative_half_width,
-    scenario_order,
-)
+from simulator.analysis.run_counts import draw_floors, replications_needed
+from simulator.analysis.statistics import MeanInterval, mean_interval, relative_half_width, scenario_order
 from simulator.analysis.tables import scenario_names
 from simulator.analysis.wording import count_of
 from simulator.run.experiment import ExperimentResult
@@ -45,6 +40,7 @@ def runs_needed_sentence(
     half_width: float,
     kpi: str = PRECISION_KPI,
     precision: float = TARGET_PRECISION,
+    floor: tuple[int, float] | None = None,
 ) -> str:
     """Say how many runs a scenario needs for a ±2% CI of the KPI's mean and whether it has them.
 
@@ -56,12 +52,22 @@ def runs_needed_sentence(
         half_width: Current CI half-width as a share of the mean (NaN when unknown).
         kpi: The KPI.
         precision: The target half-width as a share of the mean.
+        floor: With runs sharing a calibrated company's parameter draws, the number of
+            draws and the narrowest half-width they allow however many runs
+            (:func:`simulator.analysis.run_counts.draw_floors`).
 
     Returns:
         One sentence, starting with the scenario's name in bold.
     """
     label = kpi_label(kpi).lower()
     target = f"±{precision:.1%}".replace(".0%", "%")
+    if floor is not None and floor[1] > precision:
+        now = f"±{half_width:.1%} with {runs_made:,} runs" if math.isfinite(half_width) else f"{runs_made:,} runs"
+        return (
+            f"**{scenario}**: the runs are on {floor[0]} bootstrap refits of the export, and the refits' own spread "
+            f"holds the 95% CI of mean {label} to at least ±{floor[1]:.1%} however many runs each gets (now {now}): "
+            f"more refits would narrow it to {target} (`salesim calibrate --draws`), more runs cannot."
+        )
     if needed is None:
         return (
             f"**{scenario}**: with {count_of(runs_made, 'run')} and this mean, no run count can be given "
@@ -81,7 +87,7 @@ def pairing_sentence(scenario: str, baseline: str, rho: float, kpi: str = PRECIS
         scenario: Name of the scenario.
         baseline: Name of the baseline.
         rho: Correlation of the KPI across paired runs (from
-            :func:`simulator.analysis.statistics.correlation_of_pairs`).
+            :func:`simulator.analysis.comparison.correlation_of_pairs`).
         kpi: The KPI.
 
     Returns:
@@ -131,12 +137,23 @@ def auto_runs_words(result: ExperimentResult) -> list[str]:
         return []
     lines = []
     target = f"±{goal.relative_half_width:.1%}"
+    draws = result.experiment.parameter_draw_count
+    floors = draw_floors(runs, goal.kpi, draws) if draws else {}
     for scenario in scenario_names(result):
         made = result.runs_per_scenario.get(scenario, 0)
-        width = relative_half_width(runs.loc[runs["scenario"] == scenario, goal.kpi])
+        mine = runs.loc[runs["scenario"] == scenario]
+        width = relative_half_width(mine[goal.kpi], replications=mine["replication"].to_numpy(), draws=draws)
         now = f"±{width:.1%}" if math.isfinite(width) else "no measurable precision"
+        floor = floors.get(scenario, 0.0)
         if math.isfinite(width) and width <= goal.relative_half_width:
             lines.append(f"{scenario} reached {now} with {made:,} runs (target {target}).")
+        elif floor > goal.relative_half_width:
+            lines.append(
+                f"{scenario} was stopped by the cap of {goal.max_runs:,} runs at {now}, short of the {target} "
+                f"target, which no number of runs reaches: the runs are on {draws} bootstrap refits of the export, "
+                f"whose own spread holds the CI to at least ±{floor:.1%} (more refits would: salesim calibrate "
+                "--draws)."
+            )
         else:
             lines.append(
                 f"{scenario} was stopped by the cap of {goal.max_runs:,} runs at {now}, short of the {target} "
@@ -182,12 +199,18 @@ def precision_section(result: ExperimentResult, kpi: str = PRECISION_KPI) -> lis
     if "scenario" not in runs.columns or kpi not in runs.columns:
         return []
     made = scenario_order(runs)
-    needed = replications_needed(runs, kpi, relative_precision=target)
+    draws = result.experiment.parameter_draw_count
+    needed = replications_needed(runs, kpi, relative_precision=target, draws=draws)
+    floors = draw_floors(runs, kpi, draws) if draws else {}
     lines = ["## How precise is this", "", *auto_runs_lines(result)]
     for scenario in [n for n in scenario_names(result) if n in made]:
-        interval = mean_interval(runs.loc[runs["scenario"] == scenario, kpi])
+        mine = runs.loc[runs["scenario"] == scenario]
+        interval = mean_interval(mine[kpi], replications=mine["replication"].to_numpy(), draws=draws)
         half_width = _relative_half_width(interval)
-        lines.append("- " + runs_needed_sentence(scenario, interval.n, needed.get(scenario), half_width, kpi, target))
+        floor = (draws, floors[scenario]) if scenario in floors else None
+        lines.append(
+            "- " + runs_needed_sentence(scenario, interval.n, needed.get(scenario), half_width, kpi, target, floor)
+        )
     baseline = result.experiment.baseline
     if baseline in made and len(made) > 1:
         correlations = correlation_of_pairs(runs, baseline, kpi)

@@ -16,8 +16,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from simulator.analysis.comparison import compare
+from simulator.analysis.draw_means import draw_of, shares_draws
 from simulator.analysis.quantities import direction
-from simulator.analysis.statistics import compare, kpi_interval
+from simulator.analysis.statistics import kpi_interval
 
 BOOTSTRAP_DRAWS = 4000
 BOOTSTRAP_SEED = 20260
@@ -65,6 +67,7 @@ def probability_best(
     good: int | None = None,
     draws: int = BOOTSTRAP_DRAWS,
     seed: int = BOOTSTRAP_SEED,
+    parameter_draws: int = 0,
 ) -> dict[str, float]:
     """The probability that each scenario has the best mean of ``kpi`` (paired bootstrap over runs).
 
@@ -76,6 +79,9 @@ def probability_best(
             (+1 for a KPI with none).
         draws: Bootstrap draws.
         seed: Seed of the draws' own generator.
+        parameter_draws: A calibrated company's parameter draws the runs cycle through
+            (run r on draw r mod it): with more runs than draws, the bootstrap resamples
+            the draws' means, as runs on one draw are not independent.
 
     Returns:
         Scenario -> probability; they sum to 1. NaN for every scenario when fewer than
@@ -85,6 +91,8 @@ def probability_best(
     table = paired_table(replications, kpi, scenarios)
     if len(table) < MIN_RUNS_FOR_BEST or table.shape[1] == 0:
         return {s: math.nan for s in scenarios}
+    if shares_draws(table.index.to_numpy(), parameter_draws):
+        table = table.groupby(draw_of(table.index.to_numpy(), parameter_draws)).mean()
     values = sign * table.to_numpy(dtype=float)
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
     # draws in blocks of about a million picks, so memory stays flat however many runs
@@ -103,8 +111,13 @@ def probability_best(
     return {s: float(found.get(s, 0.0)) for s in scenarios}
 
 
-def rank_scenarios(replications: pd.DataFrame, kpi: str, baseline: str, scenarios: Sequence[str]) -> pd.DataFrame:
+def rank_scenarios(
+    replications: pd.DataFrame, kpi: str, baseline: str, scenarios: Sequence[str], draws: int = 0
+) -> pd.DataFrame:
     """The scenarios best first on ``kpi``: mean with its 95% CI, paired difference to the baseline, P(best).
+
+    ``draws``: the calibrated company's parameter draws the runs cycle through; with more
+    runs than draws, means, intervals and P(best) are over the draws' means.
 
     Returns:
         One row per scenario with a value, columns :data:`RANKING_COLUMNS`; ``diff`` is the
@@ -116,12 +129,17 @@ def rank_scenarios(replications: pd.DataFrame, kpi: str, baseline: str, scenario
         return pd.DataFrame(columns=list(RANKING_COLUMNS))
     sign = direction(kpi) or 1
     comparison = compare(
-        replications[[c for c in replications.columns if c in ("scenario", "replication", kpi)]], baseline
+        replications[[c for c in replications.columns if c in ("scenario", "replication", kpi)]],
+        baseline,
+        draws=draws,
     )
-    p_best = probability_best(replications, kpi, present, sign)
+    p_best = probability_best(replications, kpi, present, sign, parameter_draws=draws)
     rows = []
     for scenario in present:
-        interval = kpi_interval(kpi, replications.loc[replications["scenario"] == scenario, kpi].to_numpy(dtype=float))
+        mine = replications.loc[replications["scenario"] == scenario]
+        interval = kpi_interval(
+            kpi, mine[kpi].to_numpy(dtype=float), replications=mine["replication"].to_numpy(), draws=draws
+        )
         diff = comparison[(comparison["scenario"] == scenario) & (comparison["kpi"] == kpi)]
         d = diff.iloc[0] if len(diff) else None
         rows.append(

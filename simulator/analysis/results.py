@@ -7,11 +7,14 @@ the per-scenario summaries and the paired comparisons against the baseline.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from simulator.analysis.statistics import compare, relative_half_width, summarise
+from simulator.analysis.comparison import compare
+from simulator.analysis.statistics import relative_half_width, summarise
 from simulator.run.experiment import Experiment, ExperimentResult
 from simulator.run.runner import NoteCallback, ProgressCallback, run_replications
 from simulator.run.settings import RunnerSettings
@@ -21,10 +24,16 @@ def with_statistics(result: ExperimentResult) -> ExperimentResult:
     """Return ``result`` with its summary and its comparison against the baseline filled in."""
     replications = result.replications
     baseline = result.experiment.baseline
-    summary = summarise(replications) if len(replications) else pd.DataFrame()
+    draws = result.experiment.parameter_draw_count
+    summary = summarise(replications, draws=draws) if len(replications) else pd.DataFrame()
     has_baseline = len(replications) and (replications["scenario"] == baseline).any()
-    comparison = compare(replications, baseline) if has_baseline else pd.DataFrame()
+    comparison = compare(replications, baseline, draws=draws) if has_baseline else pd.DataFrame()
     return dataclasses.replace(result, summary=summary, comparison=comparison)
+
+
+def _precision(values: np.ndarray, replications: np.ndarray, draws: int) -> float:
+    """``runs=auto``'s measure: the relative half-width of the mean, over the draws' means when runs share draws."""
+    return relative_half_width(values, replications=replications, draws=draws)
 
 
 def run_experiment(
@@ -67,7 +76,7 @@ def run_experiment(
         address=settings.address,
         store_dir=Path(store_dir) if store_dir is not None else None,
         resume=settings.resume,
-        measure=relative_half_width,
+        measure=functools.partial(_precision, draws=experiment.parameter_draw_count),
         on_note=on_note,
         engine=settings.engine,
     )

@@ -13,7 +13,8 @@ import math
 import pandas as pd
 from scipy import stats
 
-from simulator.analysis.intervals import DEFAULT_CONFIDENCE, t_half_width
+from simulator.analysis.draw_means import DrawSpread, draw_spread, shares_draws
+from simulator.analysis.intervals import DEFAULT_CONFIDENCE, t_half_width, t_quantile
 from simulator.analysis.statistics import mean_interval, scenario_order
 
 
@@ -51,16 +52,22 @@ def replications_needed(
     kpi: str,
     relative_precision: float = 0.05,
     confidence: float = DEFAULT_CONFIDENCE,
+    draws: int = 0,
 ) -> dict[str, int]:
     """Count the runs each scenario needs for a CI of ``kpi``'s mean within ``±relative_precision``.
 
-    Uses the current runs as a pilot for the standard deviation and the mean.
+    Uses the current runs as a pilot for the standard deviation and the mean. With runs
+    sharing a calibrated company's parameter draws (``draws``: run r on draw r mod it),
+    the count is a whole number of runs per draw, from the spread between draws and
+    within them (:func:`simulator.analysis.draw_means.draw_spread`); a scenario whose
+    draws alone hold the interval wider than the target (:func:`draw_floors`) is left out.
 
     Args:
         replications: Tidy table of the pilot runs.
         kpi: The KPI that must be pinned down.
         relative_precision: Target CI half-width as a share of the mean (0.05 = ±5%).
         confidence: Level of the interval.
+        draws: Parameter draws the runs cycle through; 0: none.
 
     Returns:
         ``{scenario: runs}``. Scenarios where the KPI has fewer than two values or a zero
@@ -70,8 +77,51 @@ def replications_needed(
         raise KeyError(f"KPI '{kpi}' not in the replications table")
     needed: dict[str, int] = {}
     for scenario in scenario_order(replications):
-        interval = mean_interval(replications.loc[replications["scenario"] == scenario, kpi], confidence)
-        runs = runs_for_precision(interval.std, interval.mean, relative_precision, confidence)
-        if runs is not None:
-            needed[scenario] = runs
+        runs = replications.loc[replications["scenario"] == scenario]
+        values, index = runs[kpi].to_numpy(dtype=float), runs["replication"].to_numpy()
+        spread = draw_spread(values, index, draws) if shares_draws(index, draws) else None
+        interval = mean_interval(values, confidence, replications=index, draws=draws)
+        if spread is None:
+            count = runs_for_precision(interval.std, interval.mean, relative_precision, confidence)
+        else:
+            count = _runs_on_draws(spread, interval.mean, relative_precision, draws, confidence)
+        if count is not None:
+            needed[scenario] = count
     return needed
+
+
+def _runs_on_draws(
+    spread: DrawSpread, mean: float, relative_precision: float, draws: int, confidence: float
+) -> int | None:
+    """Runs (a whole number per draw) whose interval over ``draws`` draws' means is within the target.
+
+    The variance of the mean of ``draws`` draws' means over ``m`` runs each is
+    ``(between + within / m) / draws``; None when even endless runs leave it too wide.
+    """
+    if not math.isfinite(mean) or mean == 0.0:
+        return None
+    allowed = draws * (relative_precision * abs(mean) / t_quantile(draws, confidence)) ** 2
+    if allowed <= spread.between:
+        return None
+    per_draw = 1 if spread.within == 0.0 else max(1, math.ceil(spread.within / (allowed - spread.between)))
+    return per_draw * draws
+
+
+def draw_floors(
+    replications: pd.DataFrame, kpi: str, draws: int, confidence: float = DEFAULT_CONFIDENCE
+) -> dict[str, float]:
+    """The narrowest relative half-width each scenario's mean can reach on ``draws`` parameter draws.
+
+    However many runs each draw gets, the interval of the mean over the draws' means
+    keeps the spread between the draws: ``t * sqrt(between / draws) / |mean|``. Only
+    scenarios whose runs share draws (more runs than draws) are measured.
+    """
+    floors: dict[str, float] = {}
+    for scenario in scenario_order(replications):
+        runs = replications.loc[replications["scenario"] == scenario]
+        values, index = runs[kpi].to_numpy(dtype=float), runs["replication"].to_numpy()
+        spread = draw_spread(values, index, draws) if shares_draws(index, draws) else None
+        mean = mean_interval(values, confidence, replications=index, draws=draws).mean
+        if spread is not None and math.isfinite(mean) and mean != 0.0:
+            floors[scenario] = t_quantile(draws, confidence) * math.sqrt(spread.between / draws) / abs(mean)
+    return floors

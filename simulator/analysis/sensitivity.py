@@ -4,7 +4,7 @@ Each lever (:mod:`simulator.analysis.levers`) is set low, then high, with everyt
 as in the scenario; every moved scenario replays the baseline's leads with the same luck,
 so run *r* of "low" minus run *r* of the baseline isolates the lever's effect. Per lever:
 the paired difference to the baseline at each side with its 95% CI (from
-:func:`simulator.analysis.statistics.compare`), and the *swing*, high minus low, paired run
+:func:`simulator.analysis.comparison.compare`), and the *swing*, high minus low, paired run
 by run, with its Student t interval. Levers are ranked by the size of the swing; a lever
 whose swing CI includes zero has no clear effect at this number of runs. The elasticity
 is the swing relative to the baseline's mean over the lever's relative move.
@@ -18,9 +18,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from simulator.analysis.comparison import compare
 from simulator.analysis.intervals import t_half_width
 from simulator.analysis.levers import BASELINE, Lever, scenario_name
-from simulator.analysis.statistics import compare, kpi_interval
+from simulator.analysis.statistics import kpi_interval
 
 SENSITIVITY_COLUMNS = (
     "rank",

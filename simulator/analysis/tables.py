@@ -13,7 +13,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from simulator.analysis.statistics import COMPARISON_COLUMNS, SUMMARY_COLUMNS, compare, summarise
+from simulator.analysis.comparison import COMPARISON_COLUMNS, compare
+from simulator.analysis.statistics import SUMMARY_COLUMNS, summarise
 from simulator.run.experiment import Experiment, ExperimentResult
 
 
@@ -23,7 +24,7 @@ def summary_of(result: ExperimentResult) -> pd.DataFrame:
         return result.summary
     if "scenario" not in result.replications.columns:  # every run failed: nothing to summarise
         return pd.DataFrame(columns=list(SUMMARY_COLUMNS))
-    return summarise(result.replications)
+    return summarise(result.replications, draws=result.experiment.parameter_draw_count)
 
 
 def comparison_of(result: ExperimentResult) -> pd.DataFrame:
@@ -34,7 +35,7 @@ def comparison_of(result: ExperimentResult) -> pd.DataFrame:
     names = set(runs["scenario"]) if "scenario" in runs.columns else set()
     if result.experiment.baseline not in names or len(names) < 2:
         return pd.DataFrame(columns=list(COMPARISON_COLUMNS))
-    return compare(result.replications, result.experiment.baseline)
+    return compare(result.replications, result.experiment.baseline, draws=result.experiment.parameter_draw_count)
 
 
 def scenario_names(result: ExperimentResult) -> list[str]:

@@ -53,12 +53,14 @@ def _columns(runs: pd.DataFrame, team: str, pipelines: tuple[str, ...]) -> list[
     return [f"{UTILISATION_PREFIX}{team}_{p}" for p in pipelines if f"{UTILISATION_PREFIX}{team}_{p}" in runs.columns]
 
 
-def team_loads(replications: pd.DataFrame, scenario: str) -> list[TeamLoad]:
+def team_loads(replications: pd.DataFrame, scenario: str, draws: int = 0) -> list[TeamLoad]:
     """The load of every team of ``scenario`` (teams absent from it, all NaN, are left out).
 
     Args:
         replications: One row per scenario x replication with ``utilisation_*`` columns.
         scenario: The scenario.
+        draws: Parameter draws the runs cycle through (run r on draw r mod it); with
+            more runs than draws, a load's interval is over the draws' means.
 
     Returns:
         One :class:`TeamLoad` per team, in column order. A team without per-pipeline
@@ -76,7 +78,9 @@ def team_loads(replications: pd.DataFrame, scenario: str) -> list[TeamLoad]:
         queued, pool = _columns(runs, team, QUEUED_PIPELINES), _columns(runs, team, POOL_PIPELINES)
         values = runs[queued].sum(axis=1, min_count=1) if queued else runs[kpi]
         filler = runs[pool].sum(axis=1, min_count=1) if pool else pd.Series(np.zeros(len(runs)), index=runs.index)
-        interval = kpi_interval(kpi, values.to_numpy(dtype=float))
+        interval = kpi_interval(
+            kpi, values.to_numpy(dtype=float), replications=runs["replication"].to_numpy(), draws=draws
+        )
         mean_filler = float(np.nanmean(filler.to_numpy(dtype=float))) if len(filler) else math.nan
         loads.append(
             TeamLoad(

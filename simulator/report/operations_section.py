@@ -55,7 +55,8 @@ def _load_cell(load: TeamLoad | None) -> str:
 def load_section(result: ExperimentResult, out_dir: Path, figure: Path | None) -> list[str]:
     """``## How busy each team is``: each team's queued work with its CI, and the idle time's filler."""
     names = scenario_names(result)
-    loads = {n: {load.team: load for load in team_loads(result.replications, n)} for n in names}
+    draws = result.experiment.parameter_draw_count
+    loads = {n: {load.team: load for load in team_loads(result.replications, n, draws)} for n in names}
     teams = list(dict.fromkeys(team for found in loads.values() for team in found))
     if not teams:
         return []

@@ -45,7 +45,7 @@ def plot_paired_differences(comparison: pd.DataFrame, kpis: Sequence[str] | None
     is better for the KPI), red on the worse side, grey when it includes zero.
 
     Args:
-        comparison: Table from :func:`simulator.analysis.statistics.compare`.
+        comparison: Table from :func:`simulator.analysis.comparison.compare`.
         kpis: KPIs to show, top to bottom; None for :data:`DEFAULT_DISTRIBUTION_KPIS`.
         out_dir: Directory for ``paired_differences.png``.
 

@@ -35,20 +35,23 @@ from simulator.report.plot_style import (
 LABEL_WIDTH_IN = 0.32  # narrowest bar, in inches, that carries its value
 
 
-def plot_utilisation(replications: pd.DataFrame, out_dir: Path | str, baseline: str | None = None) -> Path:
+def plot_utilisation(
+    replications: pd.DataFrame, out_dir: Path | str, baseline: str | None = None, draws: int = 0
+) -> Path:
     """Draw each team's load per scenario with its 95% CI, and the idle-time work above it.
 
     Args:
         replications: One row per scenario x replication with ``utilisation_*`` columns.
         out_dir: Directory for ``utilisation.png``.
         baseline: Scenario drawn first.
+        draws: Parameter draws the runs cycle through (:func:`~simulator.analysis.utilisation.team_loads`).
 
     Returns:
         The path of the PNG.
     """
     path = Path(out_dir) / "utilisation.png"
     names = ordered_scenarios(replications["scenario"].tolist(), baseline) if "scenario" in replications else []
-    loads = {n: {load.team: load for load in team_loads(replications, n)} for n in names}
+    loads = {n: {load.team: load for load in team_loads(replications, n, draws)} for n in names}
     teams = list(dict.fromkeys(team for found in loads.values() for team in found))
     if not teams:
         return save_figure(empty_figure("How busy each team is", "No utilisation figures"), path)

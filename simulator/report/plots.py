@@ -213,7 +213,7 @@ def plot_all(result: ExperimentResult, out_dir: Path | str) -> list[Path]:
         plot_kpi_distributions(result.replications, kpis, out, baseline),
         plot_bookings_fan(result.monthly_table.frame(FAN_COLUMNS), out, baseline),
         plot_funnel(summary, funnel_groups(result), out, baseline),
-        plot_utilisation(result.replications, out, baseline),
+        plot_utilisation(result.replications, out, baseline, result.experiment.parameter_draw_count),
     ]
     if "reps" in result.table_sources:
         paths.append(plot_quota_attainment(result, out))

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from simulator.analysis.comparison import compare
 from simulator.analysis.equivalence import equal_words, paired_practically_equal
 from simulator.analysis.formatting import (
     format_money,
@@ -33,7 +34,6 @@ from simulator.analysis.formatting import (
 )
 from simulator.analysis.quantities import direction
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, probability_best
-from simulator.analysis.statistics import compare
 from simulator.analysis.wording import join_words
 from simulator.io.atomic import atomic_write
 from simulator.io.occupied import refuse_foreign

@@ -166,6 +166,11 @@ class Experiment:
                 return spec
         raise KeyError(name)
 
+    @property
+    def parameter_draw_count(self) -> int:
+        """The calibrated company's parameter draws the runs cycle through (run r on draw r mod it); 0: none."""
+        return max((len(spec.draws) for spec in self.scenarios), default=0)
+
     def clock_notes(self) -> list[str]:
         """Notes on the scenarios' clocks for the terminal, once each: a dated window that is not whole years."""
         notes = (spec.config.clock.year_window_advice() for spec in self.scenarios)

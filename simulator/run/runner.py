@@ -50,8 +50,8 @@ from simulator.run.store import DirectoryStore, MemoryStore
 
 ProgressCallback = Callable[[int], None]
 NoteCallback = Callable[[str], None]
-Measure = Callable[[np.ndarray], float]
-"""Relative half-width of the 95% CI of a sample's mean (NaN when it has none)."""
+Measure = Callable[[np.ndarray, np.ndarray], float]
+"""Relative half-width of the 95% CI of a sample's mean (NaN when it has none), from its values and replications."""
 Backend = InProcessBackend | PoolBackend | DaskBackend
 DASK_LOG = "dask.log"
 """The Dask cluster's log, in the run directory (kept off the terminal)."""
@@ -200,7 +200,7 @@ class _Run:
         while True:
             self.run_up_to(backend, targets)
             following = [
-                next_target(goal, n, measure(self.store.kpi_values(s, goal.kpi, n))) for s, n in enumerate(targets)
+                next_target(goal, n, measure(*self.store.kpi_values(s, goal.kpi, n))) for s, n in enumerate(targets)
             ]
             if following == targets:
                 break

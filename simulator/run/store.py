@@ -117,8 +117,8 @@ class MemoryStore:
             found.setdefault(part.scenario_index, set()).update(range(part.first, part.last + 1))
         return found
 
-    def kpi_values(self, scenario_index: int, kpi: str, below: int) -> np.ndarray:
-        """The values of ``kpi`` in replications ``< below`` of a scenario."""
+    def kpi_values(self, scenario_index: int, kpi: str, below: int) -> tuple[np.ndarray, np.ndarray]:
+        """The values of ``kpi`` in replications ``< below`` of a scenario, and their replications."""
         return _values(
             (p.replications for _, p in sorted(self._parts.items()) if p.scenario_index == scenario_index), kpi, below
         )
@@ -150,9 +150,12 @@ class MemoryStore:
         return sorted_failures(f for p in self._parts.values() for f in p.failures)
 
 
-def _values(frames: Iterable[pd.DataFrame], kpi: str, below: int) -> np.ndarray:
-    chunks = [f.loc[f["replication"] < below, kpi].to_numpy(dtype=np.float64) for f in frames if kpi in f.columns]
-    return np.concatenate(chunks) if chunks else np.empty(0)
+def _values(frames: Iterable[pd.DataFrame], kpi: str, below: int) -> tuple[np.ndarray, np.ndarray]:
+    kept = [f.loc[f["replication"] < below, ["replication", kpi]] for f in frames if kpi in f.columns]
+    if not kept:
+        return np.empty(0), np.empty(0, dtype=np.int64)
+    table = pd.concat(kept)
+    return table[kpi].to_numpy(dtype=np.float64), table["replication"].to_numpy(dtype=np.int64)
 
 
 def _csv_bytes(table: pd.DataFrame) -> bytes:
@@ -349,8 +352,8 @@ class DirectoryStore:
     def _read(self, stem: str, kind: str, **options: Any) -> pd.DataFrame:
         return pd.read_csv(self.path / f"{stem}.{kind}", **READ_OPTIONS, **options)
 
-    def kpi_values(self, scenario_index: int, kpi: str, below: int) -> np.ndarray:
-        """The values of ``kpi`` in replications ``< below`` of a scenario."""
+    def kpi_values(self, scenario_index: int, kpi: str, below: int) -> tuple[np.ndarray, np.ndarray]:
+        """The values of ``kpi`` in replications ``< below`` of a scenario, and their replications."""
         wanted = {"replication", kpi}
         frames = (
             self._read(entry.stem, "replications.csv", usecols=lambda c: c in wanted)
