@@ -16,7 +16,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from simulator.calibration.draws import DEFAULT_DRAWS
+from simulator.analysis.wording import count_of
+from simulator.calibration.draws import DEFAULT_DRAWS, MAX_DRAWS, MIN_DRAWS
 from simulator.calibration.errors import CalibrationError
 from simulator.config.errors import comma_separated, repeated_issue
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
@@ -72,19 +73,32 @@ def calibrate_main(args: Sequence[str]) -> int:
 
     started = time.perf_counter()
     try:
+        wrong = []
         if options.runs < 1:
-            raise CalibrationError(f"--runs {options.runs}: must be a whole number >= 1")
-        if options.draws < 0:
-            raise CalibrationError(f"--draws {options.draws}: must be a whole number >= 0 (0: no parameter draws)")
+            wrong.append(f"--runs {options.runs}: must be a whole number >= 1")
+        if options.draws < 0 or 0 < options.draws < MIN_DRAWS or options.draws > MAX_DRAWS:
+            wrong.append(
+                f"--draws {options.draws}: must be 0 (no parameter draws) or a whole number from {MIN_DRAWS} "
+                f"(one refit has no spread) to {MAX_DRAWS}"
+            )
         if options.workers < 0:
-            raise CalibrationError(f"--workers {options.workers}: must be a whole number >= 0 (0 = every core)")
+            wrong.append(f"--workers {options.workers}: must be a whole number >= 0 (0 = every core)")
+        if wrong:
+            raise CalibrationError("; ".join(wrong))
         check_creatable(Path(options.out))
         refuse_occupied(options.out, options.replace, [options.mapping])
         calibration = calibrate(options.mapping, options.as_of, options.until)
         draws = None
         if options.draws:  # draw k: the refit backtest's replication k makes with the same seed
             generators = [stream(options.seed, k, Stream.PARAMETER_DRAW) for k in range(options.draws)]
-            draws = parameter_draws(calibration, generators, options.workers or os.cpu_count() or 1)
+            workers = min(options.workers or os.cpu_count() or 1, options.draws)
+            print(
+                f"salesim: calibrate: refitting {options.draws} bootstrap resamples of the export on "
+                f"{count_of(workers, 'process', 'processes')} (--draws; 0 skips them)",
+                file=sys.stderr,
+                flush=True,
+            )
+            draws = parameter_draws(calibration, generators, workers)
         folder = write_folder(calibration, options.out, options.runs, options.seed, options.replace, draws)
     except (CalibrationError, UnwritableOutputError) as error:
         print(f"salesim: calibrate: {error}", file=sys.stderr)

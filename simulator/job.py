@@ -21,7 +21,7 @@ from omegaconf import DictConfig, OmegaConf
 from simulator.command_line import SEARCHPATH, hydra_refusal, restore_overrides
 from simulator.compose import compose_experiment
 from simulator.config.errors import ConfigError
-from simulator.run.experiment import Experiment
+from simulator.run.experiment import COMPOSITION_NOTES, Experiment
 from simulator.run.parameter_draws import load_parameter_draws
 from simulator.run.settings import RunnerSettings, runner_settings
 
@@ -73,6 +73,7 @@ def job_experiment(hydra_cfg: Any, job: Sequence[str] | None = None, quiet: bool
     experiment, notes = compose_experiment(task, composer, set(hydra_cfg.runtime.choices))
     experiment = load_parameter_draws(experiment, config_folders(hydra_cfg))
     experiment.resolved_config["command_line_overrides"] = task
+    notes = experiment.resolved_config.get(COMPOSITION_NOTES, notes)  # with the draws' own
     for note in [] if quiet else notes:
         print(f"salesim: note: {note}", file=sys.stderr)
     return experiment

@@ -28,6 +28,7 @@ from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment
 from simulator.run.parameter_draws import apply_draw, read_draws, with_parameter_draws
 from simulator.run.replication import run_replication
+from tests.scenarios import shipped
 
 ROOT = Path(__file__).resolve().parents[1]
 MAPPING = ROOT / "tests" / "fixtures" / "crm" / "a_opportunities" / "mapping.yaml"
@@ -173,3 +174,21 @@ def test_a_missing_or_broken_draws_file_is_refused_naming_it(folder: Path, tmp_p
     run = _run(copy, tmp_path / "out")
     assert run.returncode == 2 and "parameter_draws" in run.stderr and "no such file" in run.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_draws_of_another_as_of_date_are_refused_and_draws_that_change_nothing_are_noted(folder: Path) -> None:
+    path = folder / "parameter_draws.json"
+    data = read_draws(path)
+    base = {**META, **_sections(folder)}
+    assert base["clock"]["start_date"] == "2023-04-29" and data["as_of"] == AS_OF  # the day after as-of
+    other = {**META, **shipped()}  # another company: none of its values is the fit's
+    experiment = with_parameter_draws(experiment_from_dicts(base, {"as_is": base, "other": other}), data, path)
+    (note,) = experiment.resolved_config["composition_notes"]
+    assert "no refit in parameter_draws.json changes a value of scenario other" in note
+    assert "its runs take the parameters as known" in note
+    with pytest.raises(ConfigError) as refused:
+        with_parameter_draws(experiment_from_dicts(base, {"as_is": base}), {**data, "as_of": "2023-03-31"}, path)
+    (issue,) = refused.value.issues
+    assert issue.key == "parameter_draws" and issue.value == str(path)
+    assert "fitted as of 2023-03-31, but the config starts on 2023-04-29" in issue.allowed
+    assert "parameter_draws=null" in issue.allowed

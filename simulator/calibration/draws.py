@@ -11,6 +11,7 @@ numbers only, as in the rest of the folder: nothing of the export itself.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Sequence
 from multiprocessing import get_context
 from typing import Any
@@ -29,6 +30,11 @@ DRAWN_SECTIONS = ("market", "pipeline", "org")
 """The sections a refit changes: arrivals, deal values and products; outcomes and durations; skill and shares."""
 DEFAULT_DRAWS = 40
 """Refits ``salesim calibrate`` stores unless told otherwise (about half a second each on one core)."""
+MAX_DRAWS = 1000
+"""The most refits ``salesim calibrate`` stores: every run compiles each scenario once per refit, so beyond a
+thousand the start of a run grows for a mean whose interval narrows only as the refits' square root."""
+MIN_DRAWS = 2
+"""The fewest refits worth storing: one refit has no spread to carry."""
 
 _STATE: dict[str, Calibration] = {}  # what forked workers inherit: the calibration being refitted
 
@@ -37,6 +43,11 @@ def drawn_sections(cal: Calibration) -> dict[str, Any]:
     """The :data:`DRAWN_SECTIONS` of ``cal``'s scenario, as plain JSON-ready data."""
     sections = scenario_sections(cal)
     return {name: plain(sections[name]) for name in DRAWN_SECTIONS}
+
+
+def _refitter_init() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent alone decides on Ctrl-C (and stops the pool)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _one(gen: np.random.Generator) -> dict[str, Any]:
@@ -58,7 +69,7 @@ def parameter_draws(cal: Calibration, generators: Sequence[np.random.Generator],
     _STATE["calibration"] = cal
     try:
         if workers > 1 and len(generators) > 1:
-            with get_context("fork").Pool(min(workers, len(generators))) as pool:
+            with get_context("fork").Pool(min(workers, len(generators)), initializer=_refitter_init) as pool:
                 draws = pool.map(_one, generators, chunksize=1)
         else:
             draws = [_one(gen) for gen in generators]

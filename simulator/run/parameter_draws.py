@@ -20,12 +20,13 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from simulator.config.composed import parse_composed
-from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.run.experiment import Experiment, ScenarioSpec
+from simulator.config.errors import ConfigError, ConfigIssue, listed
+from simulator.run.experiment import COMPOSITION_NOTES, Experiment, ScenarioSpec
 
 KEY = "parameter_draws"
 """The top-level config key naming the draws' file."""
@@ -103,13 +104,17 @@ def with_parameter_draws(experiment: Experiment, data: Mapping[str, Any], path: 
         ConfigError: When a scenario under a draw is refused by the schema (naming the draw).
     """
     point, draws = data["point"], data["draws"]
+    _check_as_of(experiment.resolved_config.get("base") or {}, data, path)
     specs: list[ScenarioSpec] = []
     issues: list[ConfigIssue] = []
+    unchanged: list[str] = []
     for spec in experiment.scenarios:
         own = experiment.resolved_config["scenarios"][spec.name]
         configs = []
+        changed = False
         for k, draw in enumerate(draws):
             merged = {**own, **{name: apply_draw(own.get(name), point[name], draw[name]) for name in point}}
+            changed = changed or any(merged.get(name) != own.get(name) for name in point)
             try:
                 configs.append(parse_composed(merged).scenario())
             except ConfigError as error:
@@ -117,14 +122,52 @@ def with_parameter_draws(experiment: Experiment, data: Mapping[str, Any], path: 
                 issues.extend(ConfigIssue(f"{where} {i.key}", i.value, i.allowed) for i in error.issues)
                 break
         specs.append(dataclasses.replace(spec, draws=tuple(configs)))
+        if not changed:
+            unchanged.append(spec.name)
     if issues:
         raise ConfigError(issues)
+    notes = list(experiment.resolved_config.get(COMPOSITION_NOTES) or [])
+    if unchanged:
+        notes.append(
+            f"{KEY}: no refit in {path.name} changes a value of scenario {listed(unchanged, '')}: every value "
+            f"the refits fit ({', '.join(point)}) is set otherwise there, so "
+            f"{'its' if len(unchanged) == 1 else 'their'} runs take the parameters as known"
+        )
     resolved = {
         **experiment.resolved_config,
+        COMPOSITION_NOTES: notes,
         f"{KEY}_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         f"{KEY}_count": len(draws),
     }
     return dataclasses.replace(experiment, scenarios=tuple(specs), resolved_config=resolved)
+
+
+def _check_as_of(base: Mapping[str, Any], data: Mapping[str, Any], path: Path) -> None:
+    """Refuse draws fitted as of another date than the one the config starts the day after.
+
+    Draws of another as-of date would move the values the two fits happen to share and
+    leave the rest: a band of neither fit.
+
+    Raises:
+        ConfigError: Naming the file, its as-of date and the config's start.
+    """
+    as_of, start = data.get("as_of"), (base.get("clock") or {}).get("start_date")
+    if not as_of or not start:
+        return
+    try:
+        expected = (date.fromisoformat(str(as_of)) + timedelta(days=1)).isoformat()
+    except ValueError:
+        raise ConfigError.single(
+            KEY, str(path), f"its as_of {as_of!r} is not a date: run salesim calibrate again"
+        ) from None
+    if str(start) != expected:
+        raise ConfigError.single(
+            KEY,
+            str(path),
+            f"was fitted as of {as_of}, but the config starts on {start} (a folder fitted as of {as_of} starts "
+            f"on {expected}): run salesim calibrate again for this folder, or without the draws "
+            "(parameter_draws=null)",
+        )
 
 
 def load_parameter_draws(experiment: Experiment, folders: list[Path]) -> Experiment:
