@@ -192,3 +192,21 @@ def test_draws_of_another_as_of_date_are_refused_and_draws_that_change_nothing_a
     assert issue.key == "parameter_draws" and issue.value == str(path)
     assert "fitted as of 2023-03-31, but the config starts on 2023-04-29" in issue.allowed
     assert "parameter_draws=null" in issue.allowed
+
+
+def test_the_pods_by_product_org_follows_each_refit_as_the_teams_do(folder: Path) -> None:
+    """The folder's second org kept the point fit's skill spread and rep shares in every draw while as_is drew its own."""
+    pods = {**_sections(folder), "org": yaml.safe_load((folder / "org" / "pods_by_product.yaml").read_text())}
+    experiment = _folder_experiment(folder, pods=pods)
+    as_is, pods_spec = experiment.scenarios
+    data = read_draws(folder / "parameter_draws.json")
+    for k, (mine, theirs) in enumerate(zip(as_is.draws, pods_spec.draws, strict=True)):
+        formed = data["variants"]["org"]["pods_by_product"]["draws"][k]
+        assert {name: team.skill.sd for name, team in theirs.org.teams.items()} == {
+            name: team["skill"]["sd"] for name, team in formed["teams"].items()
+        }
+        assert {t.skill.sd for t in theirs.org.teams.values()} == {t.skill.sd for t in mine.org.teams.values()}
+        shares = lambda org: sorted(s for t in org.teams.values() for s in t.reps.values())  # noqa: E731
+        assert shares(theirs.org) == pytest.approx(shares(mine.org))  # the same reps, regrouped
+        assert theirs.market == mine.market and theirs.pipeline == mine.pipeline
+    assert len({t.skill.sd for d in pods_spec.draws for t in d.org.teams.values()}) > 1  # the refits differ

@@ -20,7 +20,7 @@ import numpy as np
 
 from simulator.calibration.bootstrap import refit
 from simulator.calibration.calibrate import Calibration, scenario_sections
-from simulator.calibration.folder import DRAWS_FILE, plain
+from simulator.calibration.folder import DRAWS_FILE, plain, pods_by_product
 
 FILE = DRAWS_FILE
 """The draws' file in a calibrated folder, named by ``config.yaml``'s ``parameter_draws``."""
@@ -75,10 +75,16 @@ def parameter_draws(cal: Calibration, generators: Sequence[np.random.Generator],
             draws = [_one(gen) for gen in generators]
     finally:
         _STATE.clear()
+    point = drawn_sections(cal)
     return {
         "format": FORMAT,
         "as_of": str(cal.as_of),
         "sections": list(DRAWN_SECTIONS),
-        "point": drawn_sections(cal),
+        "point": point,
         "draws": draws,
+        # the folder's other org, formed from each refit as from the point fit: pods of the
+        # same reps with the same skill spread, so as_is and pods_by_product stay comparable
+        "variants": {
+            "org": {"pods_by_product": {"point": pods_by_product(point), "draws": [pods_by_product(d) for d in draws]}}
+        },
     }

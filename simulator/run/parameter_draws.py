@@ -10,8 +10,10 @@ A draw replaces the fitted values a scenario still holds, and nothing else:
 :func:`apply_draw` walks the draw beside the point fit and the scenario's own config,
 and takes the draw's value wherever the scenario's equals the point fit's. A value that a
 scenario, the command line or an edited file set otherwise is the user's, and stays in
-every draw (``org.teams.Central.headcount=12`` keeps 12); a section a scenario replaced
-whole (``org=pods_by_product``) keeps its own teams.
+every draw (``org.teams.Central.headcount=12`` keeps 12). The folder's other org
+(``org=pods_by_product``, the same reps in product pods) has draws of its own in the file,
+formed from each refit as from the point fit, so both orgs carry the same uncertainty; an
+org a user wrote keeps its own teams.
 """
 
 from __future__ import annotations
@@ -83,15 +85,32 @@ def read_draws(path: Path) -> dict[str, Any]:
         and isinstance(data.get("draws"), list)
         and len(data["draws"]) > 0
         and all(isinstance(d, dict) and set(d) == set(data["point"]) for d in data["draws"])
+        and _variants_well_formed(data.get("variants", {}), data["point"], len(data["draws"]))
     )
     if not well_formed:
         raise ConfigError.single(
             KEY,
             str(path),
             f"is not a parameter draws file of format {FORMAT} (point, draws: one or more, each with the point's "
-            "sections): run salesim calibrate again",
+            "sections; variants: per section, a point and as many draws): run salesim calibrate again",
         )
     return data
+
+
+def _variants_well_formed(variants: Any, point: Mapping[str, Any], count: int) -> bool:
+    """``variants`` maps drawn sections to named forms, each with a ``point`` and ``count`` draws."""
+    return isinstance(variants, dict) and all(
+        section in point
+        and isinstance(forms, dict)
+        and all(
+            isinstance(form, dict)
+            and "point" in form
+            and isinstance(form.get("draws"), list)
+            and len(form["draws"]) == count
+            for form in forms.values()
+        )
+        for section, forms in variants.items()
+    )
 
 
 def with_parameter_draws(experiment: Experiment, data: Mapping[str, Any], path: Path) -> Experiment:
@@ -104,6 +123,7 @@ def with_parameter_draws(experiment: Experiment, data: Mapping[str, Any], path: 
         ConfigError: When a scenario under a draw is refused by the schema (naming the draw).
     """
     point, draws = data["point"], data["draws"]
+    variants = data.get("variants") or {}
     _check_as_of(experiment.resolved_config.get("base") or {}, data, path)
     specs: list[ScenarioSpec] = []
     issues: list[ConfigIssue] = []
@@ -112,8 +132,12 @@ def with_parameter_draws(experiment: Experiment, data: Mapping[str, Any], path: 
         own = experiment.resolved_config["scenarios"][spec.name]
         configs = []
         changed = False
-        for k, draw in enumerate(draws):
-            merged = {**own, **{name: apply_draw(own.get(name), point[name], draw[name]) for name in point}}
+        fits = {
+            name: _closest_fit(own.get(name), point[name], [d[name] for d in draws], variants.get(name))
+            for name in point
+        }
+        for k in range(len(draws)):
+            merged = {**own, **{name: apply_draw(own.get(name), fit[0], fit[1][k]) for name, fit in fits.items()}}
             changed = changed or any(merged.get(name) != own.get(name) for name in point)
             try:
                 configs.append(parse_composed(merged).scenario())
@@ -140,6 +164,27 @@ def with_parameter_draws(experiment: Experiment, data: Mapping[str, Any], path: 
         f"{KEY}_count": len(draws),
     }
     return dataclasses.replace(experiment, scenarios=tuple(specs), resolved_config=resolved)
+
+
+def _closest_fit(own: Any, point: Any, draws: list[Any], variants: Mapping[str, Any] | None) -> tuple[Any, list[Any]]:
+    """The fit of a section a scenario's values come from, with its draws: the point fit or one of its variants.
+
+    A calibrated folder holds other forms of a fitted section (``org/pods_by_product``:
+    the same reps in product pods); the file gives each its own draws, formed from each
+    refit. The scenario's section takes the form it shares the most values with, the
+    point fit on a tie.
+    """
+    fits = [(point, draws), *((v["point"], v["draws"]) for v in (variants or {}).values())]
+    return max(fits, key=lambda fit: _shared(own, fit[0]))
+
+
+def _shared(a: Any, b: Any) -> int:
+    """How many values ``a`` and ``b`` share, walking the keys and list positions they have in common."""
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return sum(_shared(a[key], b[key]) for key in a.keys() & b.keys())
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return sum(_shared(x, y) for x, y in zip(a, b, strict=True))
+    return int(a == b)
 
 
 def _check_as_of(base: Mapping[str, Any], data: Mapping[str, Any], path: Path) -> None:
