@@ -195,7 +195,7 @@ def test_draws_of_another_as_of_date_are_refused_and_draws_that_change_nothing_a
 
 
 def test_the_pods_by_product_org_follows_each_refit_as_the_teams_do(folder: Path) -> None:
-    """The folder's second org kept the point fit's skill spread and rep shares in every draw while as_is drew its own."""
+    """The folder's second org kept the point fit's skill spread and rep shares in every draw; as_is drew its own."""
     pods = {**_sections(folder), "org": yaml.safe_load((folder / "org" / "pods_by_product.yaml").read_text())}
     experiment = _folder_experiment(folder, pods=pods)
     as_is, pods_spec = experiment.scenarios
@@ -210,3 +210,14 @@ def test_the_pods_by_product_org_follows_each_refit_as_the_teams_do(folder: Path
         assert shares(theirs.org) == pytest.approx(shares(mine.org))  # the same reps, regrouped
         assert theirs.market == mine.market and theirs.pipeline == mine.pipeline
     assert len({t.skill.sd for d in pods_spec.draws for t in d.org.teams.values()}) > 1  # the refits differ
+
+
+def test_calibration_md_shows_how_far_the_refits_move_the_fitted_figures(folder: Path) -> None:
+    text = (folder / "calibration.md").read_text()
+    section = text.split("## Parameter draws")[1].split("## ")[0]
+    assert f"holds {DRAWS} bootstrap refits of the export" in section and "parameter_draws=null" in section
+    data = read_draws(folder / "parameter_draws.json")
+    level = [sum(s["leads_per_month"] for s in d["market"]["sources"].values()) for d in data["draws"]]
+    low, high = pd.Series(level).quantile([0.1, 0.9])
+    assert "| new opportunities a month | " in section and f"{low:,.3g} to {high:,.3g} |" in section
+    assert "conversion of decided deals" in section and "rep skill spread (logit sd)" in section

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
 from simulator.calibration.calibrate import Calibration, effort_hours
@@ -14,8 +17,8 @@ def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
     return float(values[order][int(np.searchsorted(cum, 0.5 * cum[-1]))])
 
 
-def calibration_markdown(cal: Calibration) -> str:
-    """The calibration report of ``cal`` as Markdown."""
+def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = None) -> str:
+    """The calibration report of ``cal`` as Markdown; with ``draws`` (the parameter draws file), their spread."""
     out, arr, people, assumptions = cal.outcomes, cal.arrivals, cal.people, cal.mapping.assumptions
     lines = [
         f"# Calibration of {cal.mapping.name} as of {cal.as_of}",
@@ -152,6 +155,7 @@ def calibration_markdown(cal: Calibration) -> str:
         "pay, on-costs), so cost of sales, contribution and cost per $ of bookings are illustrations until "
         "`economics/calibrated.yaml` in this folder holds the company's own figures.",
         "",
+        *draws_lines(draws),
         "## Not fitted",
         "",
         *[f"- {note}" for note in cal.unfitted],
@@ -161,6 +165,47 @@ def calibration_markdown(cal: Calibration) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _drawn_figures(fit: Mapping[str, Any]) -> dict[str, tuple[float, bool]]:
+    """The figures of one fit's drawn sections a forecast rests on: label -> (value, is a share)."""
+    figures = {
+        "new opportunities a month": (sum(s["leads_per_month"] for s in fit["market"]["sources"].values()), False)
+    }
+    for stage in fit["pipeline"]["stages"]:
+        for key, what in (("conversion", "conversion of decided deals"), ("no_decision", "no decision")):
+            if key in stage:
+                figures[f"stage {stage['name']}: {what}"] = (float(stage[key]), True)
+    skill = max((team.get("skill") or {}).get("sd", 0.0) for team in fit["org"]["teams"].values())
+    figures["rep skill spread (logit sd)"] = (float(skill), False)
+    return figures
+
+
+def draws_lines(draws: Mapping[str, Any] | None) -> list[str]:
+    """The "Parameter draws" section: how far the refits move the figures a forecast rests on (P10 to P90)."""
+    if not draws:
+        return []
+    point = _drawn_figures(draws["point"])
+    refits = [_drawn_figures(draw) for draw in draws["draws"]]
+    rows = []
+    for label, (value, share) in point.items():
+        low, high = np.quantile([refit[label][0] for refit in refits], [0.1, 0.9])
+        shown = [f"{100 * v:.1f}%" if share else f"{v:,.3g}" for v in (value, float(low), float(high))]
+        rows.append(f"| {label} | {shown[0]} | {shown[1]} to {shown[2]} |")
+    count = len(refits)
+    return [
+        "## Parameter draws",
+        "",
+        f"`parameter_draws.json` holds {count} bootstrap refits of the export (deals resampled, every figure fitted "
+        f"again): run *r* of every scenario runs on refit *r* mod {count}, so the forecast band carries what the "
+        "export cannot pin down as well as the period's luck. A value you set in this folder or on the command "
+        "line stays in every refit; `parameter_draws=null` runs on the point fit alone. What the refits move:",
+        "",
+        "| figure | point fit | refits, P10 to P90 |",
+        "|---|---|---|",
+        *rows,
+        "",
+    ]
 
 
 def _calendar_words(working_days: float, closed_only: float, still_open: int) -> str:

@@ -257,7 +257,7 @@ def write_folder(
             }
         }
         _dump(staging / "experiment" / "org_question.yaml", "an org question on the calibrated company", question, True)
-        (staging / "calibration.md").write_text(calibration_markdown(cal), encoding="utf-8")
+        (staging / "calibration.md").write_text(calibration_markdown(cal, draws), encoding="utf-8")
         _swap(staging, target, replace, inputs)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
