@@ -114,10 +114,32 @@ def _run_job(cfg: DictConfig) -> int:
 
 
 def _resume_command(task_overrides: Sequence[str], out_dir: Path) -> str:
-    """The command that resumes this run: the same overrides, in the same run directory."""
+    """The command that resumes this run: the same config folder and overrides, in the same run directory."""
     kept = [o for o in task_overrides if not o.lstrip("+~").startswith("runner.resume=")]
-    words = ["python", "-m", "simulator", *kept, "runner.resume=true", f"hydra.run.dir={out_dir}"]
+    config = [str(o) for o in command_line_options().get("config", [])]
+    words = ["python", "-m", "simulator", *config, *kept, "runner.resume=true", f"hydra.run.dir={out_dir}"]
     return " ".join(shlex.quote(w) for w in words)
+
+
+_CONFIG_OPTIONS = {"--config-dir": True, "-cd": True, "--config-path": False, "-cp": False, "--config-name": False}
+"""The options choosing the config, and whether their value is a folder of the working directory (made absolute
+for a resume; Hydra reads ``--config-path`` beside its own code, so it is kept as typed)."""
+
+
+def _config_options(args: Sequence[str]) -> list[str]:
+    """The options of ``args`` that choose the config (``--config-dir cal``), folders made absolute."""
+    chosen: list[str] = []
+    short = {"-cn": "--config-name"}
+    for i, arg in enumerate(args):
+        name, _, value = arg.partition("=")
+        name = short.get(name, name)
+        if name not in _CONFIG_OPTIONS:
+            continue
+        if not value and "=" not in arg:
+            value = args[i + 1] if i + 1 < len(args) else ""
+        folder = _CONFIG_OPTIONS[name] and not value.startswith(("pkg://", "file://"))
+        chosen += [name, str(Path(value).resolve()) if folder and value else value]
+    return chosen
 
 
 @hydra.main(version_base="1.3", config_path=str(config_dir()), config_name="config")
@@ -280,7 +302,9 @@ def main() -> None:
         args, rewritten = prepare_command_line([a for a in args if a != DESCRIBE_FLAG], [config_dir()])
     except ConfigError as error:
         refuse(error)
-    os.environ[COMMAND_LINE_ENV] = json.dumps({"describe": describe, "rewritten": rewritten})
+    os.environ[COMMAND_LINE_ENV] = json.dumps(
+        {"describe": describe, "rewritten": rewritten, "config": _config_options(sys.argv[1:])}
+    )
     users_full_error = os.environ.get(FULL_ERROR_ENV)
     os.environ[FULL_ERROR_ENV] = "1"  # Hydra raises what it refuses instead of printing it: worded below
     sys.argv = [sys.argv[0], *args]

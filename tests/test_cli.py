@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -428,3 +429,17 @@ def test_callbacks_named_by_configs_written_before_they_moved_still_load() -> No
     assert get_class("simulator.cli.SweepSummary") is hydra_callbacks.SweepSummary
     shipped = (ROOT / "configs" / "config.yaml").read_text()
     assert "simulator.hydra_callbacks.OutputCheck" in shipped and "simulator.hydra_callbacks.SweepSummary" in shipped
+
+
+def test_the_resume_command_keeps_the_config_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A calibrated company interrupted was told to resume without --config-dir: the shipped company's run."""
+    monkeypatch.chdir(tmp_path)
+    options = cli._config_options(["--config-dir", "cal", "runs=5", "-cn=mine", "--config-path", "x"])
+    assert options == ["--config-dir", str(tmp_path / "cal"), "--config-name", "mine", "--config-path", "x"]
+    assert cli._config_options(["--config-dir=cal"]) == ["--config-dir", str(tmp_path / "cal")]
+    monkeypatch.setenv("SALESIM_COMMAND_LINE", json.dumps({"config": options[:2]}))
+    words = shlex.split(cli._resume_command(["runs=5", "runner.resume=false"], tmp_path / "out"))
+    assert words == [
+        "python", "-m", "simulator", "--config-dir", str(tmp_path / "cal"), "runs=5", "runner.resume=true",
+        f"hydra.run.dir={tmp_path / 'out'}",
+    ]  # fmt: skip
