@@ -314,7 +314,12 @@ def _compose_scenarios(
         {name: c.config for name, c in composed.items()},
     )
     notes, issues = notes + rate_notes, issues + rate_issues
-    if issues:
+    if issues:  # what the composed scenarios hold wrong besides: every problem in one message
+        try:
+            experiment_from_dicts(base, {name: c.config for name, c in composed.items()})
+        except ConfigError as error:
+            known = {(i.key, repr(i.value)) for i in issues}
+            issues.extend(i for i in error.issues if (i.key, repr(i.value)) not in known)
         raise ConfigError(issues)
     by_user = any(_sets_clock(u.key) for u in user)
     shifted = [n for n, own in scenarios.items() if by_user or any(_sets_clock(o.key) for o in classify(own, groups))]
@@ -374,7 +379,14 @@ def _notes_and_issues(
         if skipped_in and len(skipped_in) == len(composed):
             configs = [c.config for c in composed.values()]
             words = f"no scenario of {experiment or 'the experiment'} has this key"
-            issues.append(ConfigIssue(override.key, override.value, no_such_key(override.key, configs, words)))
+            allowed = no_such_key(override.key, configs, words)
+            section = ".".join(override.key.split(".")[:2])
+            if section == "experiment.decision" and not any("decision" in (c.get("experiment") or {}) for c in configs):
+                allowed += (
+                    f"; this experiment has no decision section: add one with +{override.key}={override.value} "
+                    "(a leading + adds a key the config lacks)"
+                )
+            issues.append(ConfigIssue(override.key, override.value, allowed))
         else:
             notes += [
                 f"{override.line} does not apply to scenario {name} (no such key there); skipped there"

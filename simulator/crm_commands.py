@@ -149,21 +149,33 @@ def backtest_main(args: Sequence[str]) -> int:
     origins, empty = comma_separated("--as-of", options.as_of, each_origin)
     workers = options.workers or os.cpu_count() or 1
     try:
+        wrong = []  # every option's fault at once, before the export is read
         if options.runs < BACKTEST_MIN_RUNS:
-            raise CalibrationError(
+            wrong.append(
                 f"--runs {options.runs}: must be a whole number >= {BACKTEST_MIN_RUNS}: the back-test scores each "
                 "actual against the P10-P90 band of the runs, and from fewer runs P10 and P90 are little more than "
                 "the lowest and highest run (100, the default, gives a steady band)"
             )
+        if options.workers < 0:
+            wrong.append(f"--workers {options.workers}: must be a whole number >= 0 (0 = every core)")
         if not origins:
-            raise CalibrationError(f"--as-of {options.as_of!r}: give at least one origin date (YYYY-MM-DD)")
+            wrong.append(f"--as-of {options.as_of!r}: give at least one origin date (YYYY-MM-DD)")
         if empty is not None:
-            raise CalibrationError(str(empty))
+            wrong.append(str(empty))
         for origin in origins:  # each written YYYY-MM-DD, so a day given twice is the same text twice
-            parse_date(origin, "--as-of")
+            try:
+                parse_date(origin, "--as-of")
+            except CalibrationError as error:
+                wrong.append(str(error))
         repeated = repeated_issue("--as-of", origins, each_origin)
         if repeated is not None:  # run twice, its rows would count twice in the coverage
-            raise CalibrationError(str(repeated))
+            wrong.append(str(repeated))
+        try:
+            parse_date(options.until, "--until")
+        except CalibrationError as error:
+            wrong.append(str(error))
+        if wrong:
+            raise CalibrationError("; ".join(wrong))
         for origin in origins:  # refuse a bad export or date before anything runs
             calibrate(options.mapping, origin, options.until)
         check_creatable(Path(options.out))

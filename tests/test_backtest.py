@@ -153,3 +153,14 @@ def test_a_refusal_in_a_worker_reaches_the_parent_whole() -> None:
     refusal = CalibrationError("not a date", "deals.csv", "close_date", 4)
     again = pickle.loads(pickle.dumps(refusal))
     assert str(again) == str(refusal) and (again.file, again.column, again.row) == ("deals.csv", "close_date", 4)
+
+
+def test_every_wrong_option_is_named_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty origin beside --runs 5 showed only --runs: fixed, the next try failed on the origin."""
+    out = tmp_path / "bt"
+    args = ["--as-of", "2023-01-31,,2023-02-30", "--until", "2023-13-01", "--runs", "5", "--workers", "-1"]
+    assert backtest_main([str(MAPPING), *args, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert not out.exists() and len(err.strip().splitlines()) == 1
+    for words in ("--runs 5: must be", "--workers -1: must be", "item 2 of 3 is empty", "'2023-02-30'", "--until"):
+        assert words in err, words

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from reporting_fixtures import BASELINE, CHALLENGER, make_result
 
+import simulator
 from simulator.analysis.answer import _ranking_sentence, answer
 from simulator.analysis.comparison import compare
-from simulator.analysis.decision import check_decision, decision_issues, unreported_issues
+from simulator.analysis.decision import check_decision, decision_issues, kpi_name_issue, unreported_issues
 from simulator.analysis.formatting import (
     digits_apart,
     format_signed_interval,
@@ -526,3 +529,38 @@ def test_a_clear_but_practically_nil_difference_is_chosen_and_called_practically
         found.paragraph
     )
     assert "resamplings" not in found.paragraph
+
+
+def test_a_guardrail_a_letter_short_of_a_kpi_is_named_before_anything_runs() -> None:
+    """cost_of_sale read as the cost of a team called of_sale (cost_<team>), so runs=0 beside it hid it."""
+    overrides = [
+        "experiment=generalist_vs_specialist",
+        "experiment.decision.guardrails=[cycle_time_days_p50,cost_of_sale]",
+        "runs=0",
+    ]
+    with pytest.raises(ConfigError) as refused:
+        simulator.load_experiment(overrides=overrides)
+    issues = {issue.key: issue for issue in refused.value.issues}
+    assert set(issues) == {"runs", "experiment.decision.guardrails.1"}
+    assert "did you mean 'cost_of_sales'?" in issues["experiment.decision.guardrails.1"].allowed
+    assert kpi_name_issue("k", "leads_partner") is None and kpi_name_issue("k", "cost_full_cycle") is None
+
+
+def test_a_decision_key_on_an_experiment_without_one_says_how_to_add_it_and_the_rest_is_named_too(
+    tmp_path: Path,
+) -> None:
+    """A calibrated company's forecast has no decision section: the override hid runs=0 and the headcount."""
+    (tmp_path / "experiment").mkdir()
+    plain = {"experiment": {"name": "plain", "question": "q?", "baseline": "base", "scenarios": {"base": []}}}
+    (tmp_path / "experiment" / "plain.yaml").write_text("# @package _global_\n" + yaml.safe_dump(plain))
+    overrides = [
+        f"hydra.searchpath=[file://{tmp_path}]",
+        "experiment.decision.primary=bookings",
+        "runs=0",
+        "org.teams.full_cycle.headcount=-1",
+    ]
+    with pytest.raises(ConfigError) as refused:
+        simulator.load_experiment("plain", overrides)
+    issues = {issue.key: issue for issue in refused.value.issues}
+    assert set(issues) == {"experiment.decision.primary", "runs", "org.teams.full_cycle.headcount"}
+    assert "add one with +experiment.decision.primary=bookings" in issues["experiment.decision.primary"].allowed

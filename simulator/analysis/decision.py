@@ -45,8 +45,28 @@ def _named_by_the_table(kpi: str) -> bool:
     return row is not None and (row.prefix.endswith("_") or kpi == row.prefix or kpi.startswith(f"{row.prefix}_"))
 
 
+def _near_miss(kpi: str) -> str | None:
+    """A KPI name ``kpi`` misses by a letter or two at its end (``cost_of_sale``), which a family would take in.
+
+    ``cost_of_sale`` reads as the cost of a team called ``of_sale`` (``cost_<team>``) and
+    passed until a run showed no such team. A name that adds ``_`` and a word
+    (``leads_partner``) is a family member, not a near miss.
+    """
+    for name in KPI_LABELS:
+        longer, shorter = (name, kpi) if len(name) > len(kpi) else (kpi, name)
+        extra = longer[len(shorter) :]
+        if longer.startswith(shorter) and 0 < len(extra) <= 2 and not extra.startswith("_"):
+            return name
+    return None
+
+
 def kpi_name_issue(key: str, kpi: str) -> ConfigIssue | None:
     """The issue of a name that is no KPI salesim reports (with the closest name), None for a KPI name."""
+    near = None if kpi in KPI_LABELS else _near_miss(kpi)
+    if near is not None:
+        return ConfigIssue(
+            key, kpi, f"not a KPI salesim reports (see summary.csv for the names); did you mean '{near}'?"
+        )
     if _named_by_the_table(kpi):
         return None
     close = difflib.get_close_matches(kpi.lower(), _known_names(), n=1, cutoff=0.6)
