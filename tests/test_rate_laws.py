@@ -118,7 +118,12 @@ def test_arrivals_follow_the_monthly_seasonality_inside_a_window_that_cuts_month
 
 
 def partner_channel(
-    horizon: float, session_hours: float, hours_scale: float, base: float, workforce: dict[str, Any] | None = None
+    horizon: float,
+    session_hours: float,
+    hours_scale: float,
+    base: float,
+    workforce: dict[str, Any] | None = None,
+    half_life: float | None = None,
 ) -> dict[str, Any]:
     """40 managers, one partner each, recruited at once; a session asked for every 21 days."""
     data = organisation(
@@ -136,7 +141,11 @@ def partner_channel(
             "prospects": 40,
             "max_partners_per_manager": 1,
             "stages": [{"name": "recruit", "role": "partner_manager", "effort_hours": TINY}],
-            "enablement": {"interval_days": 21, "effort_hours": {"dist": "constant", "value": session_hours}},
+            "enablement": {
+                "interval_days": 21,
+                "effort_hours": {"dist": "constant", "value": session_hours},
+                "half_life_days": half_life,
+            },
             "referral": {"base_leads_per_month": base, "max_leads_per_month": 2.0, "hours_scale": hours_scale},
         }
     }
@@ -145,21 +154,27 @@ def partner_channel(
     return data
 
 
-def expected_referrals(horizon: float, session_hours: float, hours_scale: float, base: float) -> float:
+def expected_referrals(
+    horizon: float, session_hours: float, hours_scale: float, base: float, half_life: float | None = None
+) -> float:
     """The documented law integrated over the run: rate = base + (max - base)(1 - exp(-hours / scale)).
 
     A partner is active when its recruiting (0.001 hours) is done and asks for a session
     then and every 21 days; each session ends ``session_hours`` later (its manager is
-    idle), and the rate steps up at that moment.
+    idle), and the rate steps up at that moment. With a half-life, the hours left are
+    multiplied by 0.5^(21 / half-life) at each request, before its session.
     """
     hours_per_day, interval = 8.0, 21.0
+    kept = 0.5 ** (interval / half_life) if half_life is not None else 1.0
     active = 0.001 / hours_per_day
-    ends = [active + k * interval + session_hours / hours_per_day for k in range(int(horizon // interval) + 1)]
-    times = [active] + [t for t in ends if t < horizon] + [horizon]
-    total = 0.0
-    for k in range(len(times) - 1):
-        rate = (base + (2.0 - base) * (1.0 - math.exp(-k * session_hours / hours_scale))) / DAYS_PER_MONTH
-        total += rate * (times[k + 1] - times[k])
+    changes: list[tuple[float, str]] = []  # (time, what): a request wears off, a session's end adds
+    for k in range(int(horizon // interval) + 1):
+        changes += [(active + k * interval, "request"), (active + k * interval + session_hours / hours_per_day, "end")]
+    total, stock, now = 0.0, 0.0, active
+    for when, what in [*sorted(c for c in changes if c[0] < horizon), (horizon, "stop")]:
+        total += (base + (2.0 - base) * (1.0 - math.exp(-stock / hours_scale))) / DAYS_PER_MONTH * (when - now)
+        now = when
+        stock = stock * kept if what == "request" else stock + session_hours if what == "end" else stock
     return 40 * total
 
 
@@ -177,6 +192,18 @@ def test_referrals_over_several_sessions_with_a_base_rate() -> None:
     n = 12
     total = sum(int(run.pipelines.partner_referrals.sum()) for run in runs(partner_channel(63.0, 3.0, 12.0, 0.3), n))  # type: ignore[union-attr]
     assert_poisson(total, n * expected_referrals(63.0, 3.0, 12.0, 0.3))
+
+
+@pytest.mark.parametrize("engine", ["simpy", "fast"])
+def test_enablement_wears_off_by_its_half_life(engine: str) -> None:
+    """Sessions after the third bought nothing: the hours never wore off, so a partner stayed at the cap."""
+    n = 12
+    scenario = compiled(partner_channel(126.0, 3.0, 12.0, 0.3, half_life=21.0))
+    total = sum(int(choose_engine(scenario, SEED, r, engine).pipelines.partner_referrals.sum()) for r in range(n))  # type: ignore[union-attr]
+    expected = expected_referrals(126.0, 3.0, 12.0, 0.3, half_life=21.0)
+    assert_poisson(total, n * expected)
+    # half the hours left at each request: the steady state holds 6 hours, not 18 after six sessions
+    assert expected < 0.75 * expected_referrals(126.0, 3.0, 12.0, 0.3)
 
 
 def test_partners_of_a_leaving_manager_are_enabled_by_another() -> None:

@@ -98,6 +98,12 @@ class EnablementConfig(ConfigModel):
 
     interval_days: float = Field(default=21.0, gt=0.0, description="a session is requested every this many days")
     effort_hours: Effort = Field(description="manager hours per session")
+    half_life_days: float | None = Field(
+        default=None,
+        gt=0.0,
+        description="working days in which half of a partner's enablement wears off (applied at each session "
+        "request); null: it never does",
+    )
 
 
 class PartnerConfig(ConfigModel):

@@ -71,6 +71,7 @@ class PipelineTables:
     max_partners_per_manager: int
     enablement_interval_days: float
     enablement_effort: Kernel | None
+    enablement_retention: float  # share of a partner's enablement left one interval later (1: it never wears off)
     referral_base_per_day: float
     referral_max_per_day: float
     referral_hours_scale: float
@@ -224,6 +225,11 @@ def compile_pipelines(config: ScenarioConfig, horizon_days: float, calendar: Cal
         max_partners_per_manager=partner.max_partners_per_manager if partner is not None else 0,
         enablement_interval_days=partner.enablement.interval_days if partner is not None else math.inf,
         enablement_effort=Kernel.of(partner.enablement.effort_hours) if partner is not None else None,
+        enablement_retention=(
+            0.5 ** (partner.enablement.interval_days / partner.enablement.half_life_days)
+            if partner is not None and partner.enablement.half_life_days is not None
+            else 1.0
+        ),
         referral_base_per_day=base_per_day,
         referral_max_per_day=max_per_day,
         referral_hours_scale=referral.hours_scale if referral is not None else 1.0,

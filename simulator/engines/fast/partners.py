@@ -22,7 +22,7 @@ from simulator.model.multi_pipeline import PARTNER
 
 @njit(cache=True)
 def _rate(w: World, hours: float) -> float:
-    """Referrals per day of a partner that received ``hours`` of enablement."""
+    """Referrals per day of a partner with ``hours`` of enablement left."""
     p = w.p
     span = p.referral_max - p.referral_base
     return p.referral_base + span * (1.0 - math.exp(-hours / p.referral_scale))
@@ -60,6 +60,7 @@ def _top(w: World, partner: int) -> None:
     now = w.ev.clock[0]
     if now >= ps.next_request[partner]:
         ps.next_request[partner] += p.enablement_interval
+        ps.stock[partner] *= p.enablement_retention  # an interval's wearing off
         if ps.session[partner] < 0:  # one session outstanding at a time
             k = ps.n_sessions[partner]
             if k >= ps.sessions.shape[1]:
@@ -72,7 +73,7 @@ def _top(w: World, partner: int) -> None:
             ps.session[partner] = items.put_item(
                 w, PARTNER, 0, reps.team[manager], manager, hours, partner, items.ENABLEMENT, partner
             )
-    rate = _rate(w, ps.hours[partner])
+    rate = _rate(w, ps.stock[partner])
     due = now + ps.need[partner] / rate if rate > 0.0 else math.inf
     ps.now[partner], ps.rate[partner], ps.due[partner] = now, rate, due
     ps.wake_id[partner] += 1
@@ -114,6 +115,7 @@ def resume(w: World, partner: int) -> None:
     session = ps.session[partner]
     if session >= 0 and w.items.triggered[session]:
         ps.hours[partner] += ps.session_hours[partner]
+        ps.stock[partner] += ps.session_hours[partner]
         ps.session[partner] = -1
     if ps.wake_done[partner] and ps.due[partner] <= ps.next_request[partner]:
         ps.need[partner] = _gap(w, partner)

@@ -86,6 +86,7 @@ class Params(NamedTuple):
     prm_conversion_lift: float
     max_partners: int
     enablement_interval: float
+    enablement_retention: float
     referral_base: float
     referral_max: float
     referral_scale: float
@@ -338,6 +339,7 @@ class Partners(NamedTuple):
     active_day: FloatArray  # (P,)
     referrals: IntArray
     hours: FloatArray  # enablement hours received
+    stock: FloatArray  # enablement left, worn off at each session request
     manager: IntArray  # rep slot, -1 none
     need: FloatArray  # integrated rate left before the next referral
     next_request: FloatArray

@@ -62,6 +62,7 @@ def setup(floor: SalesFloor, slot_start: dict[int, int]) -> Pipelines:
     pipes.partner_active_day = [math.nan] * tables.partner_prospects
     pipes.partner_referrals = [0] * tables.partner_prospects
     pipes.partner_hours = [0.0] * tables.partner_prospects
+    pipes.partner_stock = [0.0] * tables.partner_prospects
     pipes.partner_manager = [None] * tables.partner_prospects
     for source in slot_start:
         pipes.next_slot[source] = 0
@@ -271,7 +272,7 @@ def _next_slot(floor: SalesFloor, pipes: Pipelines, source: int) -> int:
 
 
 def referral_rate(tables: PipelineTables, hours: float) -> float:
-    """Referrals per day of a partner that received ``hours`` of enablement (docs/MODEL.md)."""
+    """Referrals per day of a partner with ``hours`` of enablement left (docs/MODEL.md)."""
     span = tables.referral_max_per_day - tables.referral_base_per_day
     return tables.referral_base_per_day + span * (1.0 - math.exp(-hours / tables.referral_hours_scale))
 
@@ -301,18 +302,20 @@ def partner_life(floor: SalesFloor, partner: int) -> Process:
         now = floor.now
         if now >= next_request:
             next_request += tables.enablement_interval_days
+            pipes.partner_stock[partner] *= tables.enablement_retention  # an interval's wearing off
             if session is None:  # one session outstanding at a time
                 hours = float(sampling.draw_array(sessions, kernel.code, kernel.params, 1)[0])
                 manager = pipes.partner_manager[partner]
                 assert manager is not None
                 session = floor.put_item(PARTNER, 0, manager.team, manager, hours, partner).done
-        rate = referral_rate(tables, pipes.partner_hours[partner])
+        rate = referral_rate(tables, pipes.partner_stock[partner])
         due = now + need / rate if rate > 0.0 else math.inf
         wake = floor.timeout(min(due, next_request) - now)
         yield wake if session is None else floor.any_of([wake, session])
         need = max(0.0, need - rate * (floor.now - now))
         if session is not None and session.triggered:
             pipes.partner_hours[partner] += hours
+            pipes.partner_stock[partner] += hours
             session = None
         if wake.processed and due <= next_request:  # (a timeout counts as triggered from its creation)
             need = float(gaps.standard_exponential())

@@ -58,7 +58,8 @@ class Pipelines:
     meeting_day: list[float] = field(default_factory=list)
     partner_active_day: list[float] = field(default_factory=list)
     partner_referrals: list[int] = field(default_factory=list)
-    partner_hours: list[float] = field(default_factory=list)
+    partner_hours: list[float] = field(default_factory=list)  # enablement received, in all
+    partner_stock: list[float] = field(default_factory=list)  # enablement left, worn off at each session request
     partner_manager: list[Rep | None] = field(default_factory=list)  # manager of each active partner
     lead_partner: dict[int, int] = field(default_factory=dict)
     customers: list[Customer] = field(default_factory=list)
