@@ -60,9 +60,15 @@ def _near_miss(kpi: str) -> str | None:
     return None
 
 
-def kpi_name_issue(key: str, kpi: str) -> ConfigIssue | None:
-    """The issue of a name that is no KPI salesim reports (with the closest name), None for a KPI name."""
-    near = None if kpi in KPI_LABELS else _near_miss(kpi)
+def kpi_name_issue(key: str, kpi: str, near_miss: bool = True) -> ConfigIssue | None:
+    """The issue of a name that is no KPI salesim reports (with the closest name), None for a KPI name.
+
+    ``near_miss``: refuse a name a letter or two off a KPI's that a family of the KPI
+    table would take in (:func:`_near_miss`); without it, such a name is left to the check
+    of what one run of each scenario reports (:func:`check_reported`), which names it
+    beside every other name the runs lack.
+    """
+    near = None if kpi in KPI_LABELS or not near_miss else _near_miss(kpi)
     if near is not None:
         return ConfigIssue(
             key, kpi, f"not a KPI salesim reports (see summary.csv for the names); did you mean '{near}'?"
@@ -120,12 +126,16 @@ def _not_a_guardrail(kpi: str, guardrails: Sequence[str]) -> str:
     )
 
 
-def decision_issues(decision: DecisionSettings | None) -> list[ConfigIssue]:
-    """Everything wrong with the names and directions of ``decision`` (none for ``None``)."""
+def decision_issues(decision: DecisionSettings | None, near_misses: bool = True) -> list[ConfigIssue]:
+    """Everything wrong with the names and directions of ``decision`` (none for ``None``).
+
+    ``near_misses``: as :func:`kpi_name_issue`'s ``near_miss``; false where the runs' own
+    names will be checked next (:func:`check_reported`).
+    """
     if decision is None:
         return []
     key = "experiment.decision"
-    issues = [i for i in [kpi_name_issue(f"{key}.primary", decision.primary)] if i]
+    issues = [i for i in [kpi_name_issue(f"{key}.primary", decision.primary, near_misses)] if i]
     if not issues and direction(decision.primary) == 0:
         issues.append(
             ConfigIssue(
@@ -136,7 +146,7 @@ def decision_issues(decision: DecisionSettings | None) -> list[ConfigIssue]:
             )
         )
     for i, guardrail in enumerate(decision.guardrails):
-        issue = kpi_name_issue(f"{key}.guardrails.{i}", guardrail)
+        issue = kpi_name_issue(f"{key}.guardrails.{i}", guardrail, near_misses)
         if issue:
             issues.append(issue)
         elif guardrail == decision.primary:
@@ -179,7 +189,8 @@ def check_experiment(experiment: Experiment) -> None:
         issues: list[ConfigIssue] = []
     except ConfigError as error:
         issues = list(error.issues)
-    issues += decision_issues(experiment.decision)
+    # with the experiment refused, no run will check the names: a near miss is named now
+    issues += decision_issues(experiment.decision, near_misses=bool(issues))
     if issues:
         raise ConfigError(issues)
 
