@@ -132,3 +132,20 @@ def test_more_runs_cannot_pass_the_draws_floor_and_the_report_says_so() -> None:
     assert reachable % DRAWS == 0 and reachable < values.size  # a whole number of runs per draw
     words = runs_needed_sentence("as_is", values.size, None, 0.031, "bookings", 0.02, (DRAWS, floor))
     assert f"on {DRAWS} bootstrap refits" in words and "more runs cannot" in words and "--draws" in words
+
+
+def test_runs_auto_stops_once_the_draws_floor_is_above_the_target() -> None:
+    """runs=auto on 40 refits with a 1% target ran to its cap of 10,000 runs for nothing."""
+    from simulator.analysis.results import _precision
+    from simulator.run.experiment import PrecisionGoal
+    from simulator.run.runner import next_target
+
+    values, index = _runs(np.random.default_rng(13)), np.arange(DRAWS * PER_DRAW)
+    goal = PrecisionGoal("bookings", 0.01, max_runs=10_000, pilot_runs=4)
+    width = _precision(values, index, DRAWS, goal.relative_half_width)
+    assert width < 0 and abs(width) == pytest.approx(relative_half_width(values, replications=index, draws=DRAWS))
+    assert next_target(goal, values.size, width) == values.size  # stopped: more runs cannot reach 1%
+    reachable = _precision(values, index, DRAWS, 0.05)
+    assert reachable > 0
+    few = _precision(values[:30], index[:30], DRAWS, goal.relative_half_width)  # one run per draw so far
+    assert few > 0 and next_target(goal, 30, few) > 30

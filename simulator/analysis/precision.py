@@ -149,8 +149,8 @@ def auto_runs_words(result: ExperimentResult) -> list[str]:
             lines.append(f"{scenario} reached {now} with {made:,} runs (target {target}).")
         elif floor > goal.relative_half_width:
             lines.append(
-                f"{scenario} was stopped by the cap of {goal.max_runs:,} runs at {now}, short of the {target} "
-                f"target, which no number of runs reaches: the runs are on {draws} bootstrap refits of the export, "
+                f"{scenario} stopped at {made:,} runs at {now}, short of the {target} target, which no number of "
+                f"runs reaches: the runs are on {draws} bootstrap refits of the export, "
                 f"whose own spread holds the CI to at least ±{floor:.1%} (more refits would: salesim calibrate "
                 "--draws)."
             )

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from simulator.analysis.comparison import compare
+from simulator.analysis.run_counts import draw_floor
 from simulator.analysis.statistics import relative_half_width, summarise
 from simulator.run.experiment import Experiment, ExperimentResult
 from simulator.run.runner import NoteCallback, ProgressCallback, run_replications
@@ -31,9 +33,17 @@ def with_statistics(result: ExperimentResult) -> ExperimentResult:
     return dataclasses.replace(result, summary=summary, comparison=comparison)
 
 
-def _precision(values: np.ndarray, replications: np.ndarray, draws: int) -> float:
-    """``runs=auto``'s measure: the relative half-width of the mean, over the draws' means when runs share draws."""
-    return relative_half_width(values, replications=replications, draws=draws)
+def _precision(values: np.ndarray, replications: np.ndarray, draws: int, target: float) -> float:
+    """``runs=auto``'s measure: the relative half-width of the mean, over the draws' means when runs share draws.
+
+    Negative (:data:`~simulator.run.runner.Measure`) when the draws' own spread holds the
+    interval wider than ``target`` however many runs each draw gets: 10,000 runs would
+    be spent for nothing.
+    """
+    width = relative_half_width(values, replications=replications, draws=draws)
+    if math.isfinite(width) and width > target and draw_floor(values, replications, draws) > target:
+        return -width
+    return width
 
 
 def run_experiment(
@@ -76,7 +86,11 @@ def run_experiment(
         address=settings.address,
         store_dir=Path(store_dir) if store_dir is not None else None,
         resume=settings.resume,
-        measure=functools.partial(_precision, draws=experiment.parameter_draw_count),
+        measure=functools.partial(
+            _precision,
+            draws=experiment.parameter_draw_count,
+            target=experiment.precision.relative_half_width if experiment.precision is not None else math.inf,
+        ),
         on_note=on_note,
         engine=settings.engine,
     )

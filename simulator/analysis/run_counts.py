@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 from scipy import stats
 
@@ -119,9 +120,18 @@ def draw_floors(
     floors: dict[str, float] = {}
     for scenario in scenario_order(replications):
         runs = replications.loc[replications["scenario"] == scenario]
-        values, index = runs[kpi].to_numpy(dtype=float), runs["replication"].to_numpy()
-        spread = draw_spread(values, index, draws) if shares_draws(index, draws) else None
-        mean = mean_interval(values, confidence, replications=index, draws=draws).mean
-        if spread is not None and math.isfinite(mean) and mean != 0.0:
-            floors[scenario] = t_quantile(draws, confidence) * math.sqrt(spread.between / draws) / abs(mean)
+        floor = draw_floor(runs[kpi].to_numpy(dtype=float), runs["replication"].to_numpy(), draws, confidence)
+        if math.isfinite(floor):
+            floors[scenario] = floor
     return floors
+
+
+def draw_floor(
+    values: np.ndarray, replications: np.ndarray, draws: int, confidence: float = DEFAULT_CONFIDENCE
+) -> float:
+    """:func:`draw_floors` for one sample: NaN unless its runs share draws and its mean is not 0."""
+    spread = draw_spread(values, replications, draws) if shares_draws(replications, draws) else None
+    mean = mean_interval(values, confidence, replications=replications, draws=draws).mean
+    if spread is None or not math.isfinite(mean) or mean == 0.0:
+        return math.nan
+    return t_quantile(draws, confidence) * math.sqrt(spread.between / draws) / abs(mean)

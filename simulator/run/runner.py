@@ -51,7 +51,9 @@ from simulator.run.store import DirectoryStore, MemoryStore
 ProgressCallback = Callable[[int], None]
 NoteCallback = Callable[[str], None]
 Measure = Callable[[np.ndarray, np.ndarray], float]
-"""Relative half-width of the 95% CI of a sample's mean (NaN when it has none), from its values and replications."""
+"""Relative half-width of the 95% CI of a sample's mean (NaN when it has none), from its values and replications;
+negative when no number of runs can bring it to the target (runs on a calibrated company's parameter draws)."""
+
 Backend = InProcessBackend | PoolBackend | DaskBackend
 DASK_LOG = "dask.log"
 """The Dask cluster's log, in the run directory (kept off the terminal)."""
@@ -147,7 +149,8 @@ def next_target(goal: PrecisionGoal, runs: int, half_width: float) -> int:
 
     A CI's half-width shrinks like ``1/sqrt(n)``, so ``n (w / target)^2`` runs should
     reach the target; a round grows a scenario by 1.25x to 4x, never beyond ``max_runs``.
-    Returns ``runs`` when the target is reached or ``max_runs`` is.
+    Returns ``runs`` when the target is reached or ``max_runs`` is, or when more runs
+    cannot reach it (a negative ``half_width``, see :data:`Measure`).
     """
     if (math.isfinite(half_width) and half_width <= goal.relative_half_width) or runs >= goal.max_runs:
         return runs
