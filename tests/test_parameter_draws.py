@@ -19,7 +19,7 @@ import yaml
 from simulator.analysis.statistics import kpi_interval
 from simulator.calibration.calibrate import calibrate
 from simulator.calibration.draws import DRAWN_SECTIONS, drawn_sections, parameter_draws
-from simulator.calibration.folder import write_folder
+from simulator.calibration.folder import pods_by_product, pods_under, write_folder
 from simulator.config.composed import parse_composed
 from simulator.config.errors import ConfigError
 from simulator.model.streams import Stream, stream
@@ -210,6 +210,29 @@ def test_the_pods_by_product_org_follows_each_refit_as_the_teams_do(folder: Path
         assert shares(theirs.org) == pytest.approx(shares(mine.org))  # the same reps, regrouped
         assert theirs.market == mine.market and theirs.pipeline == mine.pipeline
     assert len({t.skill.sd for d in pods_spec.draws for t in d.org.teams.values()}) > 1  # the refits differ
+    assert len({tuple(sorted(d.org.teams)) for d in pods_spec.draws}) == 1  # one design: the same pods in every draw
+
+
+def test_pods_keep_their_products_and_members_under_a_refit_that_reorders_the_products() -> None:
+    """Pods formed again from each refit grouped the products differently: a run's teams changed with its draw."""
+    team = {"role": "ae", "headcount": 2, "skill": {"mean": 0.0, "sd": 0.0}, "reps": {"a": 0.3, "b": 0.2}}
+    other = {**team, "reps": {"c": 0.25, "d": 0.25}}
+    point = {
+        "org": {"teams": {"East": team, "West": other}},
+        "market": {"products": {"x": {"weight": 0.5}, "y": {"weight": 0.3}, "z": {"weight": 0.2}}},
+    }
+    refit = json.loads(json.dumps(point))
+    refit["market"]["products"] = {"x": {"weight": 0.2}, "y": {"weight": 0.3}, "z": {"weight": 0.5}}
+    refit["org"]["teams"]["East"]["skill"]["sd"] = 0.2
+    refit["org"]["teams"]["East"]["reps"]["a"] = 0.35
+    pods = pods_by_product(point)
+    assert set(pods_by_product(refit)["teams"]) != set(pods["teams"])  # formed again: other pods
+    under = pods_under(pods, refit)
+    assert set(under["teams"]) == set(pods["teams"])
+    for name, pod in under["teams"].items():
+        assert pod["serves"] == pods["teams"][name]["serves"] and set(pod["reps"]) == set(pods["teams"][name]["reps"])
+        assert pod["skill"]["sd"] == 0.2
+    assert {rep: share for pod in under["teams"].values() for rep, share in pod["reps"].items()}["a"] == 0.35
 
 
 def test_calibration_md_shows_how_far_the_refits_move_the_fitted_figures(folder: Path) -> None:

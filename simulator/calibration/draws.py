@@ -20,7 +20,7 @@ import numpy as np
 
 from simulator.calibration.bootstrap import refit
 from simulator.calibration.calibrate import Calibration, scenario_sections
-from simulator.calibration.folder import DRAWS_FILE, plain, pods_by_product
+from simulator.calibration.folder import DRAWS_FILE, plain, pods_by_product, pods_under
 
 FILE = DRAWS_FILE
 """The draws' file in a calibrated folder, named by ``config.yaml``'s ``parameter_draws``."""
@@ -76,15 +76,14 @@ def parameter_draws(cal: Calibration, generators: Sequence[np.random.Generator],
     finally:
         _STATE.clear()
     point = drawn_sections(cal)
+    pods = pods_by_product(point)
     return {
         "format": FORMAT,
         "as_of": str(cal.as_of),
         "sections": list(DRAWN_SECTIONS),
         "point": point,
         "draws": draws,
-        # the folder's other org, formed from each refit as from the point fit: pods of the
-        # same reps with the same skill spread, so as_is and pods_by_product stay comparable
-        "variants": {
-            "org": {"pods_by_product": {"point": pods_by_product(point), "draws": [pods_by_product(d) for d in draws]}}
-        },
+        # the folder's other org under each refit: the same pods and members with the refit's
+        # rep shares and skill spread, so as_is and pods_by_product stay comparable
+        "variants": {"org": {"pods_by_product": {"point": pods, "draws": [pods_under(pods, d) for d in draws]}}},
     }

@@ -128,6 +128,27 @@ def pods_by_product(sections: dict[str, Any]) -> dict[str, Any]:
     return {"name": "pods by product", "teams": teams}
 
 
+def pods_under(pods: dict[str, Any], sections: dict[str, Any]) -> dict[str, Any]:
+    """The pods of :func:`pods_by_product` kept as they are (teams, members, products), with a refit's values.
+
+    Each rep keeps its pod and takes the refit's share of new opportunities; every pod
+    takes the refit's team settings (the skill spread among them). One design for every
+    refit: pods formed again from each would group the products differently from refit
+    to refit, and a run's teams would change with its draw.
+    """
+    shares = {name: share for team in sections["org"]["teams"].values() for name, share in team["reps"].items()}
+    template = {k: v for k, v in next(iter(sections["org"]["teams"].values())).items() if k not in POD_OWN}
+    teams = {
+        name: {**pod, **template, "reps": {rep: shares.get(rep, share) for rep, share in pod["reps"].items()}}
+        for name, pod in pods["teams"].items()
+    }
+    return {**pods, "teams": teams}
+
+
+POD_OWN = ("headcount", "reps", "serves")
+"""What a pod keeps from :func:`pods_by_product` under a refit: its size, its members, its products."""
+
+
 def _check_runnable(sections: dict[str, Any]) -> None:
     """Refuse to write a folder the simulator would refuse: the fitted scenario is checked as a run checks it.
 
