@@ -66,10 +66,11 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
         f"| rep skill spread (logit sd) | {people.skill_sd.text(3)} owners | over-dispersion of win rates; chi-square "
         f"test of equal rates p = {people.chi_square_p:.3f} |",
         f"| win rate's wander between creation months (logit sd, beyond chance) | {cal.period_win_sd.value:.3f}, "
-        f"{cal.period_win_sd.n} months | method of moments; drawn per replication in a back-test |",
-        f"| stall rate's wander between creation months (sd, beyond error) | {cal.period_stall_sd.value:.3f}, "
-        f"{cal.period_stall_sd.n} months | spread of the months' no-decision shares; drawn per replication in a "
+        f"{cal.period_win_sd.n} months | method of moments; drawn per refit (parameter draws) and per replication in a "
         "back-test |",
+        f"| stall rate's wander between creation months (sd, beyond error) | {cal.period_stall_sd.value:.3f}, "
+        f"{cal.period_stall_sd.n} months | spread of the months' no-decision shares; drawn per refit (parameter "
+        "draws) and per replication in a back-test |",
         f"| quarter-end pull (share of next month's wins) | {cal.quarter_end.text(3)} wins | last month of a "
         "quarter against the next quarter's first |",
     ]
@@ -196,10 +197,15 @@ def draws_lines(draws: Mapping[str, Any] | None) -> list[str]:
     return [
         "## Parameter draws",
         "",
-        f"`parameter_draws.json` holds {count} bootstrap refits of the export (deals resampled, every figure fitted "
-        f"again): run *r* of every scenario runs on refit *r* mod {count}, so the forecast band carries what the "
-        "export cannot pin down as well as the period's luck. A value you set in this folder or on the command "
-        "line stays in every refit; `parameter_draws=null` runs on the point fit alone. What the refits move:",
+        f"`parameter_draws.json` holds {count} bootstrap refits of the export: creation months drawn whole with "
+        "replacement (deals of one month share its conditions) and every figure fitted again, the arrival level on "
+        "a resample of rows, and for each refit the simulated period's own shift of the win rate and of the "
+        "no-decision share, drawn from their wander between creation months (the rows above). Run *r* of every "
+        f"scenario runs on refit *r* mod {count}, so the forecast band carries what the export cannot pin down as "
+        "well as the period's luck, and the mean of the runs is the refits' average, which can differ a little "
+        "from the point fit's. A value you set in this folder or on the command line stays in every refit; "
+        "`parameter_draws=null` runs on the point fit alone. What the refits move (the period's shifts included, "
+        "so a rate moves more than its 95% CI above):",
         "",
         "| figure | point fit | refits, P10 to P90 |",
         "|---|---|---|",
