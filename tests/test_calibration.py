@@ -254,6 +254,9 @@ def test_a_misspelt_or_mistyped_mapping_key_is_named_with_what_is_allowed(tmp_pa
 
 def test_the_calibrated_folder_runs_as_it_is_and_answers_an_org_question(tmp_path: Path) -> None:
     folder = write_folder(calibrate(mapping("a_opportunities"), AS_OF, UNTIL), tmp_path / "company", runs=2)
+    # no draws: the key is there, null, so parameter_draws=FILE sets it without Hydra's +
+    assert "parameter_draws" in (primary := yaml.safe_load((folder / "config.yaml").read_text()))
+    assert primary["parameter_draws"] is None
     result = subprocess.run(
         [
             sys.executable,

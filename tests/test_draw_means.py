@@ -131,7 +131,9 @@ def test_more_runs_cannot_pass_the_draws_floor_and_the_report_says_so() -> None:
     reachable = replications_needed(table, "bookings", relative_precision=0.05, draws=DRAWS)["as_is"]
     assert reachable % DRAWS == 0 and reachable < values.size  # a whole number of runs per draw
     words = runs_needed_sentence("as_is", values.size, None, 0.031, "bookings", 0.02, (DRAWS, floor))
-    assert f"on {DRAWS} bootstrap refits" in words and "more runs cannot" in words and "--draws" in words
+    assert f"on {DRAWS} bootstrap refits" in words and "more runs cannot" in words
+    refits = math.ceil(DRAWS * (floor / 0.02) ** 2)  # about 80: the floor narrows as 1/sqrt(refits)
+    assert f"about {refits:,} refits (`salesim calibrate --draws {refits}`" in words
 
 
 def test_runs_auto_stops_once_the_draws_floor_is_above_the_target() -> None:

@@ -244,3 +244,13 @@ def test_calibration_md_shows_how_far_the_refits_move_the_fitted_figures(folder:
     low, high = pd.Series(level).quantile([0.1, 0.9])
     assert "| new opportunities a month | " in section and f"{low:,.3g} to {high:,.3g} |" in section
     assert "conversion of decided deals" in section and "rep skill spread (logit sd)" in section
+
+
+def test_the_org_question_runs_on_a_folder_with_draws_with_one_set_of_teams(folder: Path, tmp_path: Path) -> None:
+    """Pods formed again from each refit crashed the org question: a batch's runs had other teams (KeyError)."""
+    done = _run(folder, tmp_path / "oq", "experiment=org_question", "runs=12", "runner.workers=2")
+    assert done.returncode == 0, done.stderr[-2000:]
+    runs = pd.read_csv(tmp_path / "oq" / "replications.csv")
+    pods = runs[runs.scenario == "pods_by_product"]
+    columns = [c for c in runs.columns if c.startswith("utilisation_pod_")]
+    assert columns and not pods[columns].isna().any().any()  # every run of the pods has every pod

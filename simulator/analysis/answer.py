@@ -268,10 +268,12 @@ def _spread_words(result: ExperimentResult, scenario: str, kpi: str) -> str:
     low, high, runs = float(row["p10"]), float(row["p90"]), int(row["n"])
     if runs < 10 or not (math.isfinite(low) and math.isfinite(high)) or low == high:
         return ""
+    mean_low, mean_high = float(row.get("ci_low", math.nan)), float(row.get("ci_high", math.nan))
+    narrower = math.isfinite(mean_low) and math.isfinite(mean_high) and mean_high - mean_low < high - low
     words = (
         f" Run by run, {kpi_phrase(result, kpi)} over {window_words(result)} range from {format_value(kpi, low)} to"
         f" {format_value(kpi, high)} in 8 of 10 runs (P10 to P90); the interval above is of the mean over {runs}"
-        " runs, narrower than what a single run brings."
+        + (" runs, narrower than what a single run brings." if narrower else " runs.")
     )
     drawn = result.experiment.parameter_draw_count
     if drawn:
@@ -286,9 +288,16 @@ def _spread_words(result: ExperimentResult, scenario: str, kpi: str) -> str:
                 " own means: more refits narrow it (`salesim calibrate --draws`), more runs alone only so far."
             )
     elif starts_from_state(result.experiment):
+        overrides = result.experiment.resolved_config.get("command_line_overrides") or []
+        dropped = any(str(o).lstrip("+~").startswith("parameter_draws=null") for o in overrides)
         words += (
             " Both take the fitted parameters as known: `salesim backtest` with its default bootstrap shows the"
-            " wider range their uncertainty adds (`salesim calibrate --draws N` puts it into the runs)."
+            " wider range their uncertainty adds ("
+            + (
+                "run without parameter_draws=null to put the folder's refits into the runs)."
+                if dropped
+                else "`salesim calibrate --draws N` puts it into the runs)."
+            )
         )
     return words
 

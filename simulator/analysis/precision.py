@@ -63,10 +63,19 @@ def runs_needed_sentence(
     target = f"±{precision:.1%}".replace(".0%", "%")
     if floor is not None and floor[1] > precision:
         now = f"±{half_width:.1%} with {runs_made:,} runs" if math.isfinite(half_width) else f"{runs_made:,} runs"
+        from simulator.calibration.draws import MAX_DRAWS  # only for a calibrated company (the fit's imports)
+
+        refits = math.ceil(floor[0] * (floor[1] / precision) ** 2)  # the floor narrows as 1/sqrt(refits)
+        more = (
+            f"about {refits:,} refits (`salesim calibrate --draws {refits}`, with a few runs each) would narrow it "
+            f"to {target}"
+            if refits <= MAX_DRAWS
+            else f"{target} would take about {refits:,} refits, more than calibrate stores ({MAX_DRAWS:,})"
+        )
         return (
             f"**{scenario}**: the runs are on {floor[0]} bootstrap refits of the export, and the refits' own spread "
             f"holds the 95% CI of mean {label} to at least ±{floor[1]:.1%} however many runs each gets (now {now}): "
-            f"more refits would narrow it to {target} (`salesim calibrate --draws`), more runs cannot."
+            f"{more}; more runs cannot."
         )
     if needed is None:
         return (

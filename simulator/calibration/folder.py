@@ -239,7 +239,7 @@ def write_folder(
             ],
             "seed": seed,
             "runs": runs,
-            **({"parameter_draws": DRAWS_FILE} if draws is not None else {}),
+            "parameter_draws": DRAWS_FILE if draws is not None else None,  # null: a key to set, not to add
             "hydra": HYDRA,
         }
         if draws is not None:

@@ -200,9 +200,19 @@ def _more_figures(figures: dict[str, Path], out_dir: Path) -> list[str]:
     return ["## More figures", "", *[line for path in rest for line in figure_lines(path, out_dir)]]
 
 
-def how_to_read(noun: str) -> list[str]:
-    """The reading guide; ``noun`` names what one run measures (``year``, ``run of 3 months``)."""
-    return [line.replace("{noun}", noun) for line in HOW_TO_READ]
+def how_to_read(noun: str, draws: int = 0) -> list[str]:
+    """The reading guide; ``noun`` names what one run measures (``year``, ``run of 3 months``).
+
+    ``draws``: a calibrated company's parameter draws the runs cycle through; more runs
+    then narrow the range only down to what the draws allow.
+    """
+    more = (
+        f"More runs give a narrower range, down to what the {draws} refits of the export allow (runs on one "
+        "refit share its parameters: more refits narrow it further)."
+        if draws
+        else "More runs give a narrower range."
+    )
+    return [line.replace("{noun}", noun).replace("More runs give a narrower range.", more) for line in HOW_TO_READ]
 
 
 HOW_TO_READ = [
@@ -254,7 +264,7 @@ def render_report(result: ExperimentResult, out_dir: Path, plots: Sequence[Path]
         "",
         *_with_gap(precision_section(result)),
         *_more_figures(figures, out_dir),
-        *how_to_read(window_noun(result)),
+        *how_to_read(window_noun(result), result.experiment.parameter_draw_count),
     ]
     return "\n".join(lines).rstrip() + "\n"
 
