@@ -151,3 +151,10 @@ def test_runs_auto_stops_once_the_draws_floor_is_above_the_target() -> None:
     assert reachable > 0
     few = _precision(values[:30], index[:30], DRAWS, goal.relative_half_width)  # one run per draw so far
     assert few > 0 and next_target(goal, 30, few) > 30
+
+
+def test_a_run_count_past_the_draws_says_it_assumes_independent_runs() -> None:
+    """runs=40 on 40 refits read '94 runs give +-2%'; at 94 runs the floor said +-2.8% whatever the runs."""
+    words = runs_needed_sentence("as_is", 40, 94, 0.029, "bookings", 0.02, None, DRAWS)
+    assert "about 54 more are needed" in words and "takes runs as independent" in words and "80 runs" in words
+    assert "independent" not in runs_needed_sentence("as_is", 10, 30, 0.05, "bookings", 0.02, None, DRAWS)

@@ -41,6 +41,7 @@ def runs_needed_sentence(
     kpi: str = PRECISION_KPI,
     precision: float = TARGET_PRECISION,
     floor: tuple[int, float] | None = None,
+    draws: int = 0,
 ) -> str:
     """Say how many runs a scenario needs for a ±2% CI of the KPI's mean and whether it has them.
 
@@ -55,6 +56,8 @@ def runs_needed_sentence(
         floor: With runs sharing a calibrated company's parameter draws, the number of
             draws and the narrowest half-width they allow however many runs
             (:func:`simulator.analysis.run_counts.draw_floors`).
+        draws: The parameter draws the runs cycle through: a count past them assumes
+            independent runs, which runs sharing a refit are not, and says so.
 
     Returns:
         One sentence, starting with the scenario's name in bold.
@@ -86,7 +89,13 @@ def runs_needed_sentence(
     head = f"**{scenario}**: {needed:,} runs give a 95% CI of mean {label} within {target} of the mean; "
     if runs_made >= needed:
         return head + f"the {runs_made:,} runs made reach it{now}."
-    return head + f"the {runs_made:,} runs made fall short{now}, about {needed - runs_made:,} more are needed."
+    short = head + f"the {runs_made:,} runs made fall short{now}, about {needed - runs_made:,} more are needed."
+    if draws and floor is None and needed > draws:
+        short += (
+            f" That count takes runs as independent; past {draws} runs they share the {draws} bootstrap refits, whose "
+            f"own spread can hold the CI wider: {2 * draws:,} runs (two on each refit) show how far runs can narrow it."
+        )
+    return short
 
 
 def pairing_sentence(scenario: str, baseline: str, rho: float, kpi: str = PRECISION_KPI) -> str:
@@ -218,7 +227,8 @@ def precision_section(result: ExperimentResult, kpi: str = PRECISION_KPI) -> lis
         half_width = _relative_half_width(interval)
         floor = (draws, floors[scenario]) if scenario in floors else None
         lines.append(
-            "- " + runs_needed_sentence(scenario, interval.n, needed.get(scenario), half_width, kpi, target, floor)
+            "- "
+            + runs_needed_sentence(scenario, interval.n, needed.get(scenario), half_width, kpi, target, floor, draws)
         )
     baseline = result.experiment.baseline
     if baseline in made and len(made) > 1:
