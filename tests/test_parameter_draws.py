@@ -98,6 +98,7 @@ def test_the_runs_of_a_calibrated_folder_carry_its_draws_and_widen_the_band(fold
     values, index = drawn_runs["bookings"].to_numpy(), drawn_runs.index.to_numpy()
     by_draw = kpi_interval("bookings", values, replications=index, draws=DRAWS)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((by_draw.ci_low, by_draw.ci_high), rel=1e-9)
+    assert json.loads((tmp_path / "drawn" / "summary.json").read_text())["parameter_draws"] == DRAWS
     naive = kpi_interval("bookings", values)  # the 40 runs taken as independent
     assert row["ci_high"] - row["ci_low"] > naive.ci_high - naive.ci_low
     assert f"over the {DRAWS} refits' own means" in " ".join(drawn.stdout.split())
