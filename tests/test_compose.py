@@ -349,3 +349,21 @@ def test_problems_of_different_scenarios_are_reported_in_one_message(tmp_path: P
     assert "invalid configuration (2 problems)" in done.stderr
     assert "[scenario b] org.teams.full_cycle.headcont = 13" in done.stderr
     assert "[scenario c] pipelines.retention.renewal.size_logit = -2: must be 0 or greater" in done.stderr
+
+
+def test_a_rate_every_month_of_a_dated_series_replaces_is_refused_and_one_with_months_left_is_not() -> None:
+    """leads_per_month=500 on a calibrated company changed nothing: its leads_by_month gives every month."""
+    from simulator.config.fed_sources import ignored_rate
+
+    config = {
+        "clock": {"start_date": "2017-10-01", "horizon_days": 65},
+        "market": {"sources": {"crm": {"leads_per_month": 792, "leads_by_month": {"2017-10": 792, "2017-11": 792}}}},
+    }
+    key = "market.sources.crm.leads_per_month"
+    assert ignored_rate(config, key) is None  # December is not in the series: the rate acts there
+    config["market"]["sources"]["crm"]["leads_by_month"]["2017-12"] = 792
+    reason = ignored_rate(config, key)
+    assert reason is not None and "gives every month of the run (2017-10 to 2017-12)" in reason
+    assert "leads_by_month={2017-10:N,2017-11:N,2017-12:N}" in reason and "~market.sources.crm.leads_by_month" in reason
+    notes, issues = rate_notes_and_issues([(f"{key}=500", key, 500)], {}, {"as_is": config})
+    assert [issue.key for issue in issues] == [key] and not notes

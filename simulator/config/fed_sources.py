@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from simulator.config.errors import ConfigIssue
+from simulator.config.schema import ClockConfig
 
 RATE_KEY = "leads_per_month"
 FEEDING = {"prospecting": "booked meetings", "partner": "partner referrals"}
@@ -34,6 +35,34 @@ def fed_sources(config: Mapping[str, Any]) -> dict[str, str]:
     return found
 
 
+def _dated_months(config: Mapping[str, Any], source: str) -> str | None:
+    """Why the source's rate does nothing when its dated series (``leads_by_month``) gives every month of the run.
+
+    A calibrated company's forecast months come from the export: ``leads_per_month=500``
+    on such a folder changed nothing, silently.
+    """
+    series = ((config.get("market") or {}).get("sources") or {}).get(source) or {}
+    by_month = series.get("leads_by_month") if isinstance(series, Mapping) else None
+    if not by_month:
+        return None
+    try:
+        clock = ClockConfig.model_validate(config.get("clock") or {})
+        if clock.start_date is None:
+            return None
+        labels = [part.label for part in clock.calendar().slices("month", 0.0, clock.horizon_days)]
+    except (ValueError, TypeError):  # a clock the validation refuses: its own issue says why
+        return None
+    if not labels or not set(labels) <= set(map(str, by_month)):
+        return None
+    return (
+        f"has no effect: market.sources.{source}.leads_by_month gives every month of the run "
+        f"({labels[0]} to {labels[-1]}), and a month it gives replaces this rate; set those months instead "
+        f"(market.sources.{source}.leads_by_month={{{','.join(f'{label}:N' for label in labels[:3])}"
+        f"{',...' if len(labels) > 3 else ''}}}), or drop the series (~market.sources.{source}.leads_by_month) to "
+        "draw leads at this rate"
+    )
+
+
 def ignored_rate(config: Mapping[str, Any], key: str) -> str | None:
     """Why ``key`` does nothing in ``config``, or None if it is not a fed source's lead rate.
 
@@ -44,7 +73,7 @@ def ignored_rate(config: Mapping[str, Any], key: str) -> str | None:
         return None
     pipeline = fed_sources(config).get(parts[2])
     if pipeline is None:
-        return None
+        return _dated_months(config, parts[2])
     return (
         f"has no effect: the {parts[2]} source's leads are pipelines.{pipeline}'s {FEEDING[pipeline]}, "
         f"so their number follows that pipeline (its headcount, time and conversions), not this rate; "
