@@ -522,12 +522,15 @@ def test_practically_equal_scenarios_get_no_favourite() -> None:
     assert [r[4] for r in ranking_rows(apart, kept, words=False, guardrails=False)[1]] == ["100%", "0%"]
 
 
-def test_a_clear_but_practically_nil_difference_is_chosen_and_called_practically_equal() -> None:
-    """+$5k on $2.968M is clear (100% of paired runs) and under 0.5%: the choice says both, no P(best) favourite."""
+def test_a_clear_but_practically_nil_difference_keeps_the_baseline_and_says_why() -> None:
+    """+$5k on $2.968M is clear (100% of paired runs) and under 0.5%: no change is recommended for it.
+
+    The answer read "Choose pods_by_product ... practically equal" for +$299 on $2.96M: a re-org for nothing.
+    """
     found = answer(_with(_close_means(), DecisionSettings(primary="bookings")))
-    assert f"Choose {CHALLENGER}: it is clearly better than {BASELINE} on bookings, though by less than 0.5%" in (
-        found.paragraph
-    )
+    assert found.recommended == BASELINE
+    assert f"Keep {BASELINE}: {CHALLENGER} is clearly better on bookings, but by less than 0.5%" in found.paragraph
+    assert "practically equal, a gain too small to act on" in found.paragraph
     assert "resamplings" not in found.paragraph
 
 

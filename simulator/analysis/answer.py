@@ -349,14 +349,15 @@ def _choice(result: ExperimentResult, decision: DecisionSettings, ranking: pd.Da
         costly = _costs_more_than_it_gains(result, decision, allowed[0])
         if costly:
             return baseline, f"Keep {baseline}: {allowed[0]} is better on {phrase}, but {costly}."
+    if allowed and ranking_practically_equal(ranking, baseline):  # a re-org for +$299 on $2.96M is no answer
+        return baseline, (
+            f"Keep {baseline}: {allowed[0]} is clearly better on {phrase}, but by less than "
+            f"{PRACTICAL_EQUIVALENCE:.1%} of {possessive(baseline)} mean: practically equal, a gain too small to "
+            "act on" + (f" (if {allowed[0]} costs nothing to adopt, either will do)." if len(ordered) > 1 else ".")
+        )
     if allowed:
         rule = " within the guardrail limits" if decision.rule and decision.rule.max_worsening else ""
-        small = (
-            f", though by less than {PRACTICAL_EQUIVALENCE:.1%} of {possessive(baseline)} mean: practically equal"
-            if ranking_practically_equal(ranking, baseline)
-            else ""
-        )
-        return allowed[0], f"Choose {allowed[0]}: it is clearly better than {baseline} on {phrase}{rule}{small}."
+        return allowed[0], f"Choose {allowed[0]}: it is clearly better than {baseline} on {phrase}{rule}."
     if better:
         broken = join_words(_limits_broken(result, decision, better[0]))
         return baseline, f"Keep {baseline}: {better[0]} is better on {phrase}, but {broken}."
