@@ -353,7 +353,7 @@ def _choice(result: ExperimentResult, decision: DecisionSettings, ranking: pd.Da
         return baseline, (
             f"Keep {baseline}: {allowed[0]} is clearly better on {phrase}, but by less than "
             f"{PRACTICAL_EQUIVALENCE:.1%} of {possessive(baseline)} mean: practically equal, a gain too small to "
-            "act on" + (f" (if {allowed[0]} costs nothing to adopt, either will do)." if len(ordered) > 1 else ".")
+            f"act on (if {allowed[0]} costs nothing to adopt, either will do)."
         )
     if allowed:
         rule = " within the guardrail limits" if decision.rule and decision.rule.max_worsening else ""
