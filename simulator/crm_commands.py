@@ -65,7 +65,7 @@ def calibrate_main(args: Sequence[str]) -> int:
     )
     parser.add_argument("--workers", type=int, default=0, help="processes refitting at once (default: every core)")
     options = parser.parse_args(list(args))
-    from simulator.calibration.calibrate import calibrate, thin_history
+    from simulator.calibration.calibrate import calibrate, parse_date, thin_history
     from simulator.calibration.draws import parameter_draws
     from simulator.calibration.folder import write_folder
     from simulator.calibration.occupied import refuse_occupied
@@ -83,10 +83,19 @@ def calibrate_main(args: Sequence[str]) -> int:
             )
         if options.workers < 0:
             wrong.append(f"--workers {options.workers}: must be a whole number >= 0 (0 = every core)")
+        for option, text in (("--as-of", options.as_of), ("--until", options.until)):
+            try:
+                if text is not None:
+                    parse_date(text, option)
+            except CalibrationError as error:
+                wrong.append(str(error))
+        try:  # the output folder's faults beside the options' (nothing is written either way)
+            check_creatable(Path(options.out))
+            refuse_occupied(options.out, options.replace, [options.mapping])
+        except (CalibrationError, UnwritableOutputError) as error:
+            wrong.append(str(error))
         if wrong:
             raise CalibrationError("; ".join(wrong))
-        check_creatable(Path(options.out))
-        refuse_occupied(options.out, options.replace, [options.mapping])
         calibration = calibrate(options.mapping, options.as_of, options.until)
         draws = None
         if options.draws:  # draw k: the refit backtest's replication k makes with the same seed
@@ -118,6 +127,16 @@ def calibrate_main(args: Sequence[str]) -> int:
         f"(run it: python -m simulator --config-dir {folder})"
     )
     return 0
+
+
+def _is_date(text: str) -> bool:
+    from simulator.calibration.calibrate import parse_date
+
+    try:
+        parse_date(text, "")
+    except CalibrationError:
+        return False
+    return True
 
 
 def backtest_main(args: Sequence[str]) -> int:
@@ -171,7 +190,10 @@ def backtest_main(args: Sequence[str]) -> int:
         if repeated is not None:  # run twice, its rows would count twice in the coverage
             wrong.append(str(repeated))
         try:
-            parse_date(options.until, "--until")
+            until = parse_date(options.until, "--until")
+            early = [o for o in origins if _is_date(o) and parse_date(o, "--as-of") >= until]
+            if early:
+                wrong.append(f"--until {options.until}: must come after every origin (--as-of {', '.join(early)})")
         except CalibrationError as error:
             wrong.append(str(error))
         if wrong:

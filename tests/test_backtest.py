@@ -164,3 +164,14 @@ def test_every_wrong_option_is_named_at_once(tmp_path: Path, capsys: pytest.Capt
     assert not out.exists() and len(err.strip().splitlines()) == 1
     for words in ("--runs 5: must be", "--workers -1: must be", "item 2 of 3 is empty", "'2023-02-30'", "--until"):
         assert words in err, words
+
+
+def test_an_until_before_an_origin_is_named_with_the_other_faults(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "bt"
+    args = [str(MAPPING), "--as-of", "2023-02-28", "--until", "2023-01-31", "--runs", "5", "--out", str(out)]
+    assert backtest_main(args) == 2
+    err = capsys.readouterr().err
+    assert "--runs 5: must be" in err and "--until 2023-01-31: must come after every origin (--as-of 2023-02-28)" in err
+    assert not out.exists()

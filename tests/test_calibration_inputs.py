@@ -322,3 +322,19 @@ def test_a_draw_count_without_a_spread_or_beyond_the_limit_is_refused_with_the_o
     err = refused(copy(tmp_path), capsys, "--draws", draws, "--runs", "0", "--workers", "-2")
     assert f"--draws {draws}: must be 0 (no parameter draws) or a whole number from 2 (one refit has no spread)" in err
     assert "--runs 0: must be a whole number >= 1" in err and "--workers -2: must be a whole number >= 0" in err
+
+
+def test_dates_and_an_occupied_out_are_named_beside_the_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--draws 1 beside a month 13 and an --out in use named only --draws: each fix met the next fault."""
+    mapping = copy(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "mine.txt").write_text("kept\n")
+    args = [str(mapping), "--as-of", "2017-13-45", "--until", "2017-01-0", "--draws", "1", "--out", str(out)]
+    assert calibrate_main(args) == 2
+    err = capsys.readouterr().err
+    for words in ("--draws 1", "--as-of = '2017-13-45'", "--until = '2017-01-0'", f"--out {out}"):
+        assert words in err, words
+    assert sorted(p.name for p in out.iterdir()) == ["mine.txt"]
