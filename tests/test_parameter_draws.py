@@ -255,3 +255,22 @@ def test_the_org_question_runs_on_a_folder_with_draws_with_one_set_of_teams(fold
     pods = runs[runs.scenario == "pods_by_product"]
     columns = [c for c in runs.columns if c.startswith("utilisation_pod_")]
     assert columns and not pods[columns].isna().any().any()  # every run of the pods has every pod
+
+
+def test_every_refused_draw_is_named_and_a_broken_layout_says_where(folder: Path, tmp_path: Path) -> None:
+    path = folder / "parameter_draws.json"
+    data = read_draws(path)
+    bad = json.loads(json.dumps(data))
+    for k in range(DRAWS):  # every draw refused: three shown whole, the rest counted by index
+        bad["draws"][k]["pipeline"]["stages"][0]["conversion"] = 1.5
+    base = {**META, **_sections(folder)}
+    with pytest.raises(ConfigError) as refused:
+        with_parameter_draws(experiment_from_dicts(base, {"as_is": base}), bad, path)
+    keys = [issue.key for issue in refused.value.issues]
+    assert sum("pipeline.stages.0.conversion" in key for key in keys) == 3
+    assert f"{DRAWS - 3} more draws are refused too (draws 3, 4, 5)" in refused.value.issues[-1].allowed
+    del bad["draws"][4]["org"]
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(bad))
+    with pytest.raises(ConfigError, match=r"draw 4 has sections \['market', 'pipeline'\], the point fit"):
+        read_draws(broken)

@@ -30,6 +30,8 @@ from simulator.config.composed import parse_composed
 from simulator.config.errors import ConfigError, ConfigIssue, listed
 from simulator.run.experiment import COMPOSITION_NOTES, Experiment, ScenarioSpec
 
+SHOWN_DRAWS = 3
+"""Refused draws whose every issue is listed; the others are counted and named by index."""
 KEY = "parameter_draws"
 """The top-level config key naming the draws' file."""
 FORMAT = 1
@@ -78,23 +80,35 @@ def read_draws(path: Path) -> dict[str, Any]:
         ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ConfigError.single(KEY, str(path), f"cannot be read as salesim calibrate wrote it: {error}") from None
-    well_formed = (
-        isinstance(data, dict)
-        and data.get("format") == FORMAT
-        and isinstance(data.get("point"), dict)
-        and isinstance(data.get("draws"), list)
-        and len(data["draws"]) > 0
-        and all(isinstance(d, dict) and set(d) == set(data["point"]) for d in data["draws"])
-        and _variants_well_formed(data.get("variants", {}), data["point"], len(data["draws"]))
-    )
-    if not well_formed:
+    fault = _layout_fault(data)
+    if fault is not None:
         raise ConfigError.single(
             KEY,
             str(path),
             f"is not a parameter draws file of format {FORMAT} (point, draws: one or more, each with the point's "
-            "sections; variants: per section, a point and as many draws): run salesim calibrate again",
+            f"sections; variants: per section, a point and as many draws): {fault}; run salesim calibrate again",
         )
     return data
+
+
+def _layout_fault(data: Any) -> str | None:
+    """What breaks the layout of a draws file, in words; None when it is whole."""
+    if not isinstance(data, dict):
+        return "it holds no mapping"
+    if data.get("format") != FORMAT:
+        return f"its format is {data.get('format')!r}"
+    point, draws = data.get("point"), data.get("draws")
+    if not isinstance(point, dict):
+        return "it has no point fit (point)"
+    if not isinstance(draws, list) or not draws:
+        return "it has no draws"
+    for k, draw in enumerate(draws):
+        if not isinstance(draw, dict) or set(draw) != set(point):
+            have = sorted(draw) if isinstance(draw, dict) else []
+            return f"draw {k} has sections {have}, the point fit {sorted(point)}"
+    if not _variants_well_formed(data.get("variants", {}), point, len(draws)):
+        return f"its variants are not each a point and {len(draws)} draws of a drawn section"
+    return None
 
 
 def _variants_well_formed(variants: Any, point: Mapping[str, Any], count: int) -> bool:
@@ -136,15 +150,27 @@ def with_parameter_draws(experiment: Experiment, data: Mapping[str, Any], path: 
             name: _closest_fit(own.get(name), point[name], [d[name] for d in draws], variants.get(name))
             for name in point
         }
+        refused: list[int] = []
         for k in range(len(draws)):
             merged = {**own, **{name: apply_draw(own.get(name), fit[0], fit[1][k]) for name, fit in fits.items()}}
             changed = changed or any(merged.get(name) != own.get(name) for name in point)
             try:
                 configs.append(parse_composed(merged).scenario())
             except ConfigError as error:
-                where = f"{KEY} draw {k} of {path.name} [scenario {spec.name}]"
-                issues.extend(ConfigIssue(f"{where} {i.key}", i.value, i.allowed) for i in error.issues)
-                break
+                refused.append(k)
+                if len(refused) <= SHOWN_DRAWS:  # every refused draw counted, the first few shown whole
+                    where = f"{KEY} draw {k} of {path.name} [scenario {spec.name}]"
+                    issues.extend(ConfigIssue(f"{where} {i.key}", i.value, i.allowed) for i in error.issues)
+        if len(refused) > SHOWN_DRAWS:
+            rest = refused[SHOWN_DRAWS:]
+            issues.append(
+                ConfigIssue(
+                    f"{KEY} [scenario {spec.name}]",
+                    str(path),
+                    f"{len(rest)} more draws are refused too (draws {', '.join(map(str, rest))}): "
+                    "run salesim calibrate again",
+                )
+            )
         specs.append(dataclasses.replace(spec, draws=tuple(configs)))
         if not changed:
             unchanged.append(spec.name)
