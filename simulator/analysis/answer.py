@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from simulator.analysis.band_words import run_spread_words
 from simulator.analysis.decision import decision_of
 from simulator.analysis.equivalence import PRACTICAL_EQUIVALENCE, equal_words, ranking_practically_equal
 from simulator.analysis.formatting import (
@@ -31,7 +32,7 @@ from simulator.analysis.formatting import (
     ties_words,
 )
 from simulator.analysis.planning import plan_figure
-from simulator.analysis.quantities import direction, has_run_spread
+from simulator.analysis.quantities import direction
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, rank_scenarios
 from simulator.analysis.tables import (
     comparison_of,
@@ -40,9 +41,7 @@ from simulator.analysis.tables import (
     summary_of,
     summary_row,
     tied_in_every_run,
-    window_words,
 )
-from simulator.analysis.warmup import starts_from_state
 from simulator.analysis.wording import count_of, is_plural, join_words, possessive
 from simulator.config.decision import DecisionSettings
 from simulator.run.experiment import ExperimentResult
@@ -246,7 +245,9 @@ def _single_scenario(result: ExperimentResult, decision: DecisionSettings, ranki
     figures = [
         f"{kpi_phrase(result, k)} {_mean_words(result, scenario, k)}" for k in [decision.primary, *decision.guardrails]
     ]
-    paragraph = f"{scenario} gives {join_words(figures)}." + _spread_words(result, scenario, decision.primary)
+    paragraph = f"{scenario} gives {join_words(figures)}." + run_spread_words(
+        result, scenario, decision.primary, kpi_phrase(result, decision.primary)
+    )
     target = decision.rule.target if decision.rule else None
     recommended: str | None = scenario
     if target is not None and not ranking.empty:
@@ -254,52 +255,6 @@ def _single_scenario(result: ExperimentResult, decision: DecisionSettings, ranki
         recommended = scenario if reached else None
         paragraph += f" It {'reaches' if reached else 'misses'} the target of {format_value(decision.primary, target)}."
     return Answer(paragraph, recommended, ranking, decision)
-
-
-def _spread_words(result: ExperimentResult, scenario: str, kpi: str) -> str:
-    """What one run of ``kpi`` brings (its P10 to P90), beside the CI of the mean: a forecast asks the former.
-
-    A calibrated company's quarter read "$2.97M ($2.95M to $3.00M)" and booked $2.80M: the
-    interval was of the mean over runs, and one quarter spreads far wider.
-    """
-    row = summary_row(summary_of(result), scenario, kpi)
-    if row is None or not has_run_spread(kpi) or not {"p10", "p90", "n"} <= set(row.index):
-        return ""
-    low, high, runs = float(row["p10"]), float(row["p90"]), int(row["n"])
-    if runs < 10 or not (math.isfinite(low) and math.isfinite(high)) or low == high:
-        return ""
-    mean_low, mean_high = float(row.get("ci_low", math.nan)), float(row.get("ci_high", math.nan))
-    narrower = math.isfinite(mean_low) and math.isfinite(mean_high) and mean_high - mean_low < high - low
-    words = (
-        f" Run by run, {kpi_phrase(result, kpi)} over {window_words(result)} range from {format_value(kpi, low)} to"
-        f" {format_value(kpi, high)} in 8 of 10 runs (P10 to P90); the interval above is of the mean over {runs}"
-        + (" runs, narrower than what a single run brings." if narrower else " runs.")
-    )
-    drawn = result.experiment.parameter_draw_count
-    if drawn:
-        words += (
-            f" The runs carry the fitted parameters' uncertainty as well as the period's luck: each run is on one"
-            f" of {drawn} bootstrap refits of the export (run r on refit r mod {drawn}), so the P10 to P90 is a"
-            " forecast band."
-        )
-        if runs > drawn:
-            words += (
-                f" Runs on one refit share its parameters, so the interval of the mean is over the {drawn} refits'"
-                " own means: more refits narrow it (`salesim calibrate --draws`), more runs alone only so far."
-            )
-    elif starts_from_state(result.experiment):
-        overrides = result.experiment.resolved_config.get("command_line_overrides") or []
-        dropped = any(str(o).lstrip("+~").startswith("parameter_draws=null") for o in overrides)
-        words += (
-            " Both take the fitted parameters as known: `salesim backtest` with its default bootstrap shows the"
-            " wider range their uncertainty adds ("
-            + (
-                "run without parameter_draws=null to put the folder's refits into the runs)."
-                if dropped
-                else "`salesim calibrate --draws N` puts it into the runs)."
-            )
-        )
-    return words
 
 
 def _unsure(ranking: pd.DataFrame, scenario: str, kpi: str, target: float) -> str:
