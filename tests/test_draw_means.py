@@ -158,3 +158,12 @@ def test_a_run_count_past_the_draws_says_it_assumes_independent_runs() -> None:
     words = runs_needed_sentence("as_is", 40, 94, 0.029, "bookings", 0.02, None, DRAWS)
     assert "about 54 more are needed" in words and "takes runs as independent" in words and "80 runs" in words
     assert "independent" not in runs_needed_sentence("as_is", 10, 30, 0.05, "bookings", 0.02, None, DRAWS)
+
+
+def test_a_single_scenario_gets_no_probability_of_being_the_best() -> None:
+    """A calibrated company's forecast (one scenario) showed P(best) 100%: the best of one."""
+    table = _table(np.random.default_rng(21), effect_sd=0.1e6)
+    alone = rank_scenarios(table[table.scenario == "as_is"], "bookings", "as_is", ["as_is"], draws=DRAWS)
+    assert math.isnan(float(alone["p_best"].iloc[0]))
+    both = rank_scenarios(table, "bookings", "as_is", ["as_is", "hire"], draws=DRAWS)
+    assert float(both["p_best"].sum()) == pytest.approx(1.0)

@@ -133,7 +133,11 @@ def rank_scenarios(
         baseline,
         draws=draws,
     )
-    p_best = probability_best(replications, kpi, present, sign, parameter_draws=draws)
+    p_best = (  # one scenario is the best of one: no probability to give
+        probability_best(replications, kpi, present, sign, parameter_draws=draws)
+        if len(present) > 1
+        else {s: math.nan for s in present}
+    )
     rows = []
     for scenario in present:
         mine = replications.loc[replications["scenario"] == scenario]
