@@ -89,8 +89,10 @@ def draw_spread(values: np.ndarray, replications: np.ndarray, draws: int) -> Dra
     """The between- and within-draw variances of ``values`` (one-way random effects, unequal group sizes).
 
     Returns:
-        None with fewer than two draws, or when no draw carries two values.
+        None with no draws, fewer than two draws with values, or when no draw carries two values.
     """
+    if draws <= 0:
+        return None
     values = np.asarray(values, dtype=np.float64)
     keep = np.isfinite(values)
     labels = draw_of(np.asarray(replications)[keep], draws)

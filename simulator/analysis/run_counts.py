@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simulator.analysis.draw_means import DrawSpread, draw_spread, shares_draws
+from simulator.analysis.draw_means import DrawSpread, draw_spread
 from simulator.analysis.intervals import DEFAULT_CONFIDENCE, t_half_width, t_quantile
 from simulator.analysis.statistics import mean_interval, scenario_order
 
@@ -80,7 +80,7 @@ def replications_needed(
     for scenario in scenario_order(replications):
         runs = replications.loc[replications["scenario"] == scenario]
         values, index = runs[kpi].to_numpy(dtype=float), runs["replication"].to_numpy()
-        spread = draw_spread(values, index, draws) if shares_draws(index, draws) else None
+        spread = draw_spread(values, index, draws)
         interval = mean_interval(values, confidence, replications=index, draws=draws)
         if spread is None:
             count = runs_for_precision(interval.std, interval.mean, relative_precision, confidence)
@@ -130,7 +130,7 @@ def draw_floor(
     values: np.ndarray, replications: np.ndarray, draws: int, confidence: float = DEFAULT_CONFIDENCE
 ) -> float:
     """:func:`draw_floors` for one sample: NaN unless its runs share draws and its mean is not 0."""
-    spread = draw_spread(values, replications, draws) if shares_draws(replications, draws) else None
+    spread = draw_spread(values, replications, draws)
     mean = mean_interval(values, confidence, replications=replications, draws=draws).mean
     if spread is None or not math.isfinite(mean) or mean == 0.0:
         return math.nan

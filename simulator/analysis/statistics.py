@@ -66,9 +66,7 @@ def mean_interval(
     """
     means = draw_means(np.asarray(values, dtype=np.float64), replications, draws)
     if means is not None:
-        inner = mean_interval(means, confidence)
-        runs = finite(values)
-        return MeanInterval(int(runs.size), inner.mean, float(runs.std(ddof=1)), inner.ci_low, inner.ci_high)
+        return _of_runs(values, mean_interval(means, confidence))
     clean = finite(values)
     n = int(clean.size)
     if n == 0:
@@ -153,9 +151,13 @@ def kpi_interval(
     means = draw_means(array, replications, draws)
     if means is None:
         return interval_of_mean(array, kpi_kind(kpi), confidence)
-    inner = interval_of_mean(means, unit_kind(kpi_kind(kpi)), confidence)
-    runs = finite(array)
-    return MeanInterval(int(runs.size), inner.mean, float(runs.std(ddof=1)), inner.ci_low, inner.ci_high)
+    return _of_runs(array, interval_of_mean(means, unit_kind(kpi_kind(kpi)), confidence))
+
+
+def _of_runs(values: np.ndarray | pd.Series, over_draws: MeanInterval) -> MeanInterval:
+    """An interval computed over the draws' means, with the runs' own count and spread."""
+    runs = finite(values)
+    return MeanInterval(int(runs.size), over_draws.mean, float(runs.std(ddof=1)), over_draws.ci_low, over_draws.ci_high)
 
 
 def summarise(replications: pd.DataFrame, confidence: float = DEFAULT_CONFIDENCE, draws: int = 0) -> pd.DataFrame:
