@@ -245,7 +245,10 @@ def _scenario_overrides(base: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def compose_experiment(
-    overrides: Sequence[str], composer: Composer, groups: Collection[str]
+    overrides: Sequence[str],
+    composer: Composer,
+    groups: Collection[str],
+    base_checks: Callable[[Mapping[str, Any]], list[ConfigIssue]] | None = None,
 ) -> tuple[Experiment, list[str]]:
     """Compose the base and every scenario of the experiment the overrides select.
 
@@ -254,6 +257,9 @@ def compose_experiment(
         composer: Composes the primary config with a list of overrides (Hydra's
             ``compose``, inside a job or a notebook).
         groups: The names of the config groups (``org``, ``market``, ``experiment`` ...).
+        base_checks: Further checks of the composed base whose issues are reported with
+            the scenarios' own when those fail (a file the config names that is missing),
+            so that one run names every fault.
 
     Returns:
         The typed experiment and the notes for the user (an override a scenario replaces
@@ -269,7 +275,8 @@ def compose_experiment(
     try:
         return _compose_scenarios(user, base, composer, groups)
     except ConfigError as error:  # a misspelt decision KPI is checked after a good build: say it now too
-        raise ConfigError(error.issues + _decision_name_issues(base, error.issues)) from None
+        further = base_checks(base) if base_checks is not None else []
+        raise ConfigError(error.issues + _decision_name_issues(base, error.issues) + further) from None
 
 
 def _decision_name_issues(base: Mapping[str, Any], found: Sequence[ConfigIssue]) -> list[ConfigIssue]:

@@ -28,17 +28,34 @@ BACKTEST_MIN_RUNS = 10
 """Fewest replications per origin of a back-test: its P10 and P90 need some runs outside them."""
 
 
-def _seed(text: str) -> int:
-    """A root seed from the command line: a whole number from 0 to 2^63 - 1 (argparse exits 2 otherwise)."""
+def _whole_option(option: str, text: str, lowest: int, highest: int | None, rule: str, wrong: list[str]) -> int:
+    """The whole number an option was given, or ``lowest`` with its fault added to ``wrong``.
+
+    Every option is read as text and checked here, so one message names every wrong option
+    (argparse's own ``type=int`` stops at the first); a command never runs with ``wrong``
+    holding anything, so the stand-in value is never used.
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        wrong.append(f"{option} {text!r}: {rule}")
+        return lowest
+    if value < lowest or (highest is not None and value > highest):
+        wrong.append(f"{option} {value}: {rule}")
+        return lowest
+    return value
+
+
+def _seed_option(text: str, wrong: list[str]) -> int:
+    """The root seed from the command line: a whole number from 0 to 2^63 - 1 (see :func:`_whole_option`)."""
     from simulator.config.composed import MAX_SEED, SEED_RULE
 
-    try:
-        seed = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} {SEED_RULE}") from None
-    if not 0 <= seed <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"{text} {SEED_RULE}")
-    return seed
+    return _whole_option("--seed", text, 0, MAX_SEED, SEED_RULE, wrong)
+
+
+def _workers_option(text: str, wrong: list[str]) -> int:
+    """Processes at once from the command line: 0 (every core) or more (see :func:`_whole_option`)."""
+    return _whole_option("--workers", text, 0, None, "must be a whole number >= 0 (0 = every core)", wrong)
 
 
 def calibrate_main(args: Sequence[str]) -> int:
@@ -54,16 +71,15 @@ def calibrate_main(args: Sequence[str]) -> int:
         "a folder holding anything else, or the mapping or export, is refused",
     )
     parser.add_argument("--until", default=None, help="simulate to this date (default: the next quarter's end)")
-    parser.add_argument("--runs", type=int, default=100, help="replications of the folder's experiments (default 100)")
-    parser.add_argument("--seed", type=_seed, default=1, help="root seed of the folder's experiments (default 1)")
+    parser.add_argument("--runs", default="100", help="replications of the folder's experiments (default 100)")
+    parser.add_argument("--seed", default="1", help="root seed of the folder's experiments (default 1)")
     parser.add_argument(
         "--draws",
-        type=int,
-        default=DEFAULT_DRAWS,
+        default=str(DEFAULT_DRAWS),
         help=f"bootstrap refits stored for the runs' bands to carry the parameters' uncertainty (default "
         f"{DEFAULT_DRAWS}; 0: the runs take the fitted parameters as known)",
     )
-    parser.add_argument("--workers", type=int, default=0, help="processes refitting at once (default: every core)")
+    parser.add_argument("--workers", default="0", help="processes refitting at once (default: every core)")
     options = parser.parse_args(list(args))
     from simulator.calibration.calibrate import calibrate, parse_date, thin_history
     from simulator.calibration.draws import parameter_draws
@@ -73,16 +89,17 @@ def calibrate_main(args: Sequence[str]) -> int:
 
     started = time.perf_counter()
     try:
-        wrong = []
-        if options.runs < 1:
-            wrong.append(f"--runs {options.runs}: must be a whole number >= 1")
-        if options.draws < 0 or 0 < options.draws < MIN_DRAWS or options.draws > MAX_DRAWS:
-            wrong.append(
-                f"--draws {options.draws}: must be 0 (no parameter draws) or a whole number from {MIN_DRAWS} "
-                f"(one refit has no spread) to {MAX_DRAWS}"
-            )
-        if options.workers < 0:
-            wrong.append(f"--workers {options.workers}: must be a whole number >= 0 (0 = every core)")
+        wrong: list[str] = []  # every option's fault at once, before the export is read
+        runs = _whole_option("--runs", options.runs, 1, None, "must be a whole number >= 1", wrong)
+        seed = _seed_option(options.seed, wrong)
+        draws_rule = (
+            f"must be 0 (no parameter draws) or a whole number from {MIN_DRAWS} (one refit has no spread) "
+            f"to {MAX_DRAWS}"
+        )
+        n_draws = _whole_option("--draws", options.draws, 0, MAX_DRAWS, draws_rule, wrong)
+        if 0 < n_draws < MIN_DRAWS:
+            wrong.append(f"--draws {n_draws}: {draws_rule}")
+        workers = _workers_option(options.workers, wrong)
         for option, text in (("--as-of", options.as_of), ("--until", options.until)):
             try:
                 if text is not None:
@@ -98,17 +115,17 @@ def calibrate_main(args: Sequence[str]) -> int:
             raise CalibrationError("; ".join(wrong))
         calibration = calibrate(options.mapping, options.as_of, options.until)
         draws = None
-        if options.draws:  # draw k: the refit backtest's replication k makes with the same seed
-            generators = [stream(options.seed, k, Stream.PARAMETER_DRAW) for k in range(options.draws)]
-            workers = min(options.workers or os.cpu_count() or 1, options.draws)
+        if n_draws:  # draw k: the refit backtest's replication k makes with the same seed
+            generators = [stream(seed, k, Stream.PARAMETER_DRAW) for k in range(n_draws)]
+            refitting = min(workers or os.cpu_count() or 1, n_draws)
             print(
-                f"salesim: calibrate: refitting {options.draws} bootstrap resamples of the export on "
-                f"{count_of(workers, 'process', 'processes')} (--draws; 0 skips them)",
+                f"salesim: calibrate: refitting {n_draws} bootstrap resamples of the export on "
+                f"{count_of(refitting, 'process', 'processes')} (--draws; 0 skips them)",
                 file=sys.stderr,
                 flush=True,
             )
-            draws = parameter_draws(calibration, generators, workers)
-        folder = write_folder(calibration, options.out, options.runs, options.seed, options.replace, draws)
+            draws = parameter_draws(calibration, generators, refitting)
+        folder = write_folder(calibration, options.out, runs, seed, options.replace, draws)
     except (CalibrationError, UnwritableOutputError) as error:
         print(f"salesim: calibrate: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -121,7 +138,7 @@ def calibrate_main(args: Sequence[str]) -> int:
     )
     for line in thin_history(calibration):
         print(f"salesim: calibrate: warning: {line}", file=sys.stderr)
-    drawn = f"; {options.draws} bootstrap refits for the runs' bands" if options.draws else ""
+    drawn = f"; {n_draws} bootstrap refits for the runs' bands" if n_draws else ""
     print(
         f"salesim: config folder written to {folder} in {time.perf_counter() - started:.1f} s{drawn} "
         f"(run it: python -m simulator --config-dir {folder})"
@@ -146,15 +163,15 @@ def backtest_main(args: Sequence[str]) -> int:
     parser.add_argument("--as-of", required=True, help="origins, comma separated (YYYY-MM-DD,YYYY-MM-DD)")
     parser.add_argument("--until", required=True, help="simulate every origin to this date")
     parser.add_argument("--out", required=True, help="folder for backtest.csv, backtest.md and the fan charts")
-    parser.add_argument("--runs", type=int, default=100, help="replications per origin (default 100)")
-    parser.add_argument("--seed", type=_seed, default=1, help="root seed (default 1)")
+    parser.add_argument("--runs", default="100", help="replications per origin (default 100)")
+    parser.add_argument("--seed", default="1", help="root seed (default 1)")
     parser.add_argument(
         "--uncertainty",
         choices=("bootstrap", "none"),
         default="bootstrap",
         help="bootstrap: each replication on its own refit of resampled rows (default); none",
     )
-    parser.add_argument("--workers", type=int, default=0, help="processes (default: every core)")
+    parser.add_argument("--workers", default="0", help="processes (default: every core)")
     options = parser.parse_args(list(args))
     from simulator.calibration.calibrate import calibrate, parse_date
     from simulator.report.backtest_report import LAYOUT as BACKTEST_LAYOUT
@@ -166,17 +183,16 @@ def backtest_main(args: Sequence[str]) -> int:
     started = time.perf_counter()
     each_origin = "give each origin once, comma separated (YYYY-MM-DD,YYYY-MM-DD)"
     origins, empty = comma_separated("--as-of", options.as_of, each_origin)
-    workers = options.workers or os.cpu_count() or 1
     try:
-        wrong = []  # every option's fault at once, before the export is read
-        if options.runs < BACKTEST_MIN_RUNS:
-            wrong.append(
-                f"--runs {options.runs}: must be a whole number >= {BACKTEST_MIN_RUNS}: the back-test scores each "
-                "actual against the P10-P90 band of the runs, and from fewer runs P10 and P90 are little more than "
-                "the lowest and highest run (100, the default, gives a steady band)"
-            )
-        if options.workers < 0:
-            wrong.append(f"--workers {options.workers}: must be a whole number >= 0 (0 = every core)")
+        wrong: list[str] = []  # every option's fault at once, before the export is read
+        runs_rule = (
+            f"must be a whole number >= {BACKTEST_MIN_RUNS}: the back-test scores each actual against the P10-P90 "
+            "band of the runs, and from fewer runs P10 and P90 are little more than the lowest and highest run "
+            "(100, the default, gives a steady band)"
+        )
+        runs = _whole_option("--runs", options.runs, BACKTEST_MIN_RUNS, None, runs_rule, wrong)
+        seed = _seed_option(options.seed, wrong)
+        workers = _workers_option(options.workers, wrong) or os.cpu_count() or 1
         if not origins:
             wrong.append(f"--as-of {options.as_of!r}: give at least one origin date (YYYY-MM-DD)")
         if empty is not None:
@@ -210,14 +226,8 @@ def backtest_main(args: Sequence[str]) -> int:
     results = []
     try:
         for origin in origins:
-            print(
-                f"salesim: backtest: origin {origin}: calibrating and running {options.runs} replications", flush=True
-            )
-            results.append(
-                run_origin(
-                    options.mapping, origin, options.until, options.runs, options.seed, options.uncertainty, workers
-                )
-            )
+            print(f"salesim: backtest: origin {origin}: calibrating and running {runs} replications", flush=True)
+            results.append(run_origin(options.mapping, origin, options.until, runs, seed, options.uncertainty, workers))
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: a back-test is written only when every origin has run
         print(
             f"\nsalesim: backtest: interrupted after {len(results)} of {len(origins)} origins; nothing was written "
@@ -227,7 +237,7 @@ def backtest_main(args: Sequence[str]) -> int:
         return EXIT_INTERRUPTED
     seconds = time.perf_counter() - started
     written = written_in_full(
-        "backtest", lambda: write_backtest(results, Path(options.out), options.runs, options.uncertainty, seconds)
+        "backtest", lambda: write_backtest(results, Path(options.out), runs, options.uncertainty, seconds)
     )
     print((Path(options.out) / "backtest.md").read_text(encoding="utf-8").split("## Quarters")[0].strip())
     print(f"salesim: back-test written to {written[0].parent} in {time.perf_counter() - started:.1f} s")

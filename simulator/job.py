@@ -22,7 +22,7 @@ from simulator.command_line import SEARCHPATH, hydra_refusal, restore_overrides
 from simulator.compose import compose_experiment
 from simulator.config.errors import ConfigError
 from simulator.run.experiment import COMPOSITION_NOTES, Experiment
-from simulator.run.parameter_draws import load_parameter_draws
+from simulator.run.parameter_draws import load_parameter_draws, missing_draws_issues
 from simulator.run.settings import RunnerSettings, runner_settings
 
 EXIT_CONFIG_ERROR = 2
@@ -70,8 +70,11 @@ def job_experiment(hydra_cfg: Any, job: Sequence[str] | None = None, quiet: bool
     def composer(overrides: list[str]) -> DictConfig:
         return compose(config_name=config_name, overrides=[*searchpath, *overrides])
 
-    experiment, notes = compose_experiment(task, composer, set(hydra_cfg.runtime.choices))
-    experiment = load_parameter_draws(experiment, config_folders(hydra_cfg))
+    folders = config_folders(hydra_cfg)
+    experiment, notes = compose_experiment(
+        task, composer, set(hydra_cfg.runtime.choices), lambda base: missing_draws_issues(base, folders)
+    )
+    experiment = load_parameter_draws(experiment, folders)
     experiment.resolved_config["command_line_overrides"] = task
     notes = experiment.resolved_config.get(COMPOSITION_NOTES, notes)  # with the draws' own
     for note in [] if quiet else notes:

@@ -159,11 +159,16 @@ def test_every_wrong_option_is_named_at_once(tmp_path: Path, capsys: pytest.Capt
     """An empty origin beside --runs 5 showed only --runs: fixed, the next try failed on the origin."""
     out = tmp_path / "bt"
     args = ["--as-of", "2023-01-31,,2023-02-30", "--until", "2023-13-01", "--runs", "5", "--workers", "-1"]
-    assert backtest_main([str(MAPPING), *args, "--out", str(out)]) == 2
+    assert backtest_main([str(MAPPING), *args, "--seed", "-3", "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert not out.exists() and len(err.strip().splitlines()) == 1
     for words in ("--runs 5: must be", "--workers -1: must be", "item 2 of 3 is empty", "'2023-02-30'", "--until"):
         assert words in err, words
+    assert "--seed -3: must be a whole number from 0 to" in err  # argparse named only the seed, and stopped
+    assert backtest_main([str(MAPPING), "--as-of", "2023-01-31", "--until", "2023-03-31", "--runs", "ten",
+                          "--seed", "1e3", "--out", str(out)]) == 2  # fmt: skip
+    err = capsys.readouterr().err
+    assert "--runs 'ten': must be a whole number >= 10" in err and "--seed '1e3': must be a whole number" in err
 
 
 def test_an_until_before_an_origin_is_named_with_the_other_faults(

@@ -175,6 +175,10 @@ def test_a_missing_or_broken_draws_file_is_refused_naming_it(folder: Path, tmp_p
     run = _run(copy, tmp_path / "out")
     assert run.returncode == 2 and "parameter_draws" in run.stderr and "no such file" in run.stderr
     assert not (tmp_path / "out").exists()
+    both = _run(copy, tmp_path / "out", "clock.horizon_days=-1")  # named beside a scenario's own fault
+    assert both.returncode == 2 and "(2 problems)" in both.stderr, both.stderr
+    assert "clock.horizon_days = -1" in both.stderr and "parameter_draws = " in both.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_draws_of_another_as_of_date_are_refused_and_draws_that_change_nothing_are_noted(folder: Path) -> None:

@@ -64,9 +64,7 @@ def test_a_seed_beyond_63_bits_is_refused_before_any_draw(tmp_path: Path) -> Non
         luck_base(MAX_SEED + 1, 0)
     args = ["mapping.yaml", "--as-of", "2017-09-30", "--until", "2017-12-31", "--out", str(tmp_path / "x")]
     for command in (calibrate_main, backtest_main):
-        with pytest.raises(SystemExit) as exit_:
-            command([*args, "--seed", str(2**64 + 5)])
-        assert exit_.value.code == 2
+        assert command([*args, "--seed", str(2**64 + 5)]) == 2
     assert not (tmp_path / "x").exists()
 
 

@@ -241,6 +241,27 @@ def _check_as_of(base: Mapping[str, Any], data: Mapping[str, Any], path: Path) -
         )
 
 
+def _located(name: str, folders: list[Path]) -> Path | ConfigIssue:
+    """The draws file ``name`` in the first of ``folders`` holding it, or the issue naming where it was looked for."""
+    candidates = [Path(name)] if Path(name).is_absolute() else [folder / name for folder in folders]
+    found = next((path for path in candidates if path.is_file()), None)
+    if found is not None:
+        return found
+    searched = ", ".join(str(path.parent) for path in candidates) or "no config folder"
+    return ConfigIssue(KEY, name, f"no such file beside the config (looked in {searched}): run salesim calibrate again")
+
+
+def missing_draws_issues(base: Mapping[str, Any], folders: list[Path]) -> list[ConfigIssue]:
+    """The issue of a draws file the composed ``base`` config names and none of ``folders`` holds (else none).
+
+    Checked beside the scenarios' own issues when those stop the composition, so that a
+    missing file is named in the same message rather than only after the others are fixed.
+    """
+    name = base.get(KEY)
+    located = _located(str(name), folders) if name else None
+    return [located] if isinstance(located, ConfigIssue) else []
+
+
 def load_parameter_draws(experiment: Experiment, folders: list[Path]) -> Experiment:
     """``experiment`` with the draws its config names (``parameter_draws``), found in ``folders`` in order.
 
@@ -253,11 +274,7 @@ def load_parameter_draws(experiment: Experiment, folders: list[Path]) -> Experim
     name = experiment.resolved_config.get("base", {}).get(KEY)
     if not name:
         return experiment
-    candidates = [Path(name)] if Path(name).is_absolute() else [folder / name for folder in folders]
-    found = next((path for path in candidates if path.is_file()), None)
-    if found is None:
-        searched = ", ".join(str(path.parent) for path in candidates) or "no config folder"
-        raise ConfigError.single(
-            KEY, name, f"no such file beside the config (looked in {searched}): run salesim calibrate again"
-        )
-    return with_parameter_draws(experiment, read_draws(found), found)
+    located = _located(str(name), folders)
+    if isinstance(located, ConfigIssue):
+        raise ConfigError(located)
+    return with_parameter_draws(experiment, read_draws(located), located)
