@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from simulator.analysis.comparison import compare
-from simulator.analysis.draw_means import draw_means, draw_spread, shares_draws
+from simulator.analysis.draw_means import draw_means, draw_spread, draw_weights, run_quantiles, shares_draws
 from simulator.analysis.precision import runs_needed_sentence
 from simulator.analysis.ranking import probability_best, rank_scenarios
 from simulator.analysis.run_counts import draw_floors, replications_needed
@@ -167,3 +167,28 @@ def test_a_single_scenario_gets_no_probability_of_being_the_best() -> None:
     assert math.isnan(float(alone["p_best"].iloc[0]))
     both = rank_scenarios(table, "bookings", "as_is", ["as_is", "hire"], draws=DRAWS)
     assert float(both["p_best"].sum()) == pytest.approx(1.0)
+
+
+def test_a_band_weighs_every_draw_alike_when_some_draws_carry_a_run_more() -> None:
+    """100 runs on 40 refits put 3 runs on 20 refits and 2 on the others: the band leaned to the first 20."""
+    # by hand: run 0 and run 4 share draw 0 (weight 1/2 each); sorted 1, 2, 3, 10, 10 sit at
+    # 0, 1, 2, 3, 3.5 of 3.5, so the median is 2 + (0.5 - 2/7) / (2/7) = 2.75 (the runs' own: 3)
+    weights = draw_weights(np.arange(5), 4)
+    assert weights is not None and list(weights) == [0.5, 1.0, 1.0, 1.0, 0.5]
+    values = np.array([10.0, 1.0, 2.0, 3.0, 10.0])
+    assert run_quantiles(values, [0.0, 0.5, 1.0], weights) == pytest.approx([1.0, 2.75, 10.0])
+    assert draw_weights(np.arange(80), 40) is None and draw_weights(np.arange(30), 40) is None  # alike already
+    # 1,500 runs on 1,000 draws: draws 0-499 (two runs each) centred at +1, the rest at -1. Every
+    # draw alike, the band is symmetric about 0; run by run its median sits near +0.38
+    rng = np.random.default_rng(20261204)
+    index = np.arange(1500)
+    centre = np.where(index % 1000 < 500, 1.0, -1.0)
+    values = centre + rng.normal(0.0, 1.0, index.size)
+    table = pd.DataFrame({"scenario": "as_is", "replication": index, "bookings": values + 10.0})
+    row = summarise(table, draws=1000).set_index("kpi").loc["bookings"]
+    se = 1.2533 * math.sqrt(2.0) / math.sqrt(1000)  # the median's standard error, ~1,000 draws' worth of runs
+    assert abs(row["p50"] - 10.0) < 4 * se, row["p50"]
+    assert abs((row["p10"] - 10.0) + (row["p90"] - 10.0)) < 8 * se
+    assert float(np.median(values)) > 0.3  # the runs' own median: what the band read before
+    equal = summarise(table.iloc[:1000], draws=1000).set_index("kpi").loc["bookings"]
+    assert equal["p10"] == pytest.approx(np.quantile(values[:1000] + 10.0, 0.1))  # unchanged with one run a draw

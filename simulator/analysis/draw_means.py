@@ -18,6 +18,7 @@ units, the runs on one refit the secondary ones (Cochran, *Sampling Techniques*,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,3 +109,48 @@ def draw_spread(values: np.ndarray, replications: np.ndarray, draws: int) -> Dra
     between_ms = float((sizes * (means - clean.mean()) ** 2).sum()) / (groups - 1)
     size = (runs - float((sizes**2).sum()) / runs) / (groups - 1)  # the effective group size of unequal groups
     return DrawSpread(groups, runs, max(0.0, (between_ms - within) / size), within)
+
+
+def draw_weights(replications: np.ndarray | None, draws: int) -> np.ndarray | None:
+    """Each run's weight, ``1 / runs on its draw``, so that every parameter draw weighs the same in a band.
+
+    Args:
+        replications: The replication index of each run, shape ``(runs,)``; None: unknown.
+        draws: The number of parameter draws the runs cycle through; 0: none.
+
+    Returns:
+        Weights of shape ``(runs,)``, or None when every draw carries as many runs (or there
+        are no draws): the runs' own quantiles then already weigh the draws alike. Runs are
+        dealt to draws in turn, so counts differ by at most one, but 100 runs on 40 draws
+        still give 20 draws three runs and 20 draws two.
+    """
+    if draws <= 0 or replications is None:
+        return None
+    labels = draw_of(np.asarray(replications), draws)
+    counts = np.bincount(labels, minlength=draws)
+    present = counts[counts > 0]
+    if present.size == 0 or present.min() == present.max():
+        return None
+    return np.asarray(1.0 / counts[labels], dtype=np.float64)
+
+
+def run_quantiles(values: np.ndarray, qs: Sequence[float], weights: np.ndarray | None = None) -> np.ndarray:
+    """Quantiles ``qs`` of single runs (NaNs dropped), each run weighing ``weights`` (None: alike).
+
+    Linear interpolation between order statistics placed at their cumulative weight:
+    the sorted run *i* sits at ``S(i-1) / S(n-1)`` (``S(k)`` the weight of the first *k*),
+    which with equal weights is NumPy's default ``(i-1) / (n-1)`` (Hyndman & Fan 1996,
+    type 7), so unweighted bands are unchanged. Returns NaNs when no value is finite.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    keep = np.isfinite(values)
+    if not keep.any():
+        return np.full(len(qs), np.nan)
+    if weights is None:
+        return np.asarray(np.quantile(values[keep], qs), dtype=np.float64)
+    order = np.argsort(values[keep], kind="stable")
+    sorted_values, sorted_weights = values[keep][order], np.asarray(weights, dtype=np.float64)[keep][order]
+    if sorted_values.size == 1:
+        return np.full(len(qs), sorted_values[0])
+    before = np.concatenate(([0.0], np.cumsum(sorted_weights)[:-1]))
+    return np.asarray(np.interp(np.asarray(qs, dtype=np.float64), before / before[-1], sorted_values))

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simulator.analysis.draw_means import draw_means, unit_kind
+from simulator.analysis.draw_means import draw_means, draw_weights, run_quantiles, unit_kind
 from simulator.analysis.intervals import (
     DEFAULT_CONFIDENCE,
     MeanInterval,
@@ -122,10 +122,11 @@ def unpaired_difference(
     return MeanInterval(int(min(a.size, b.size)), diff, se, diff - half, diff + half)
 
 
-def _quantiles(clean: np.ndarray) -> tuple[float, float, float]:
-    if clean.size == 0:
+def _quantiles(values: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, float, float]:
+    """P10, P50 and P90 of single runs, each parameter draw weighing the same (``weights``, see ``draw_weights``)."""
+    p10, p50, p90 = run_quantiles(values, [0.1, 0.5, 0.9], weights)
+    if math.isnan(p10):
         return math.nan, math.nan, math.nan
-    p10, p50, p90 = np.quantile(clean, [0.1, 0.5, 0.9])
     # Guard against rounding in the interpolation breaking the order a reader expects.
     p50 = max(p50, p10)
     return float(p10), float(p50), float(max(p90, p50))
@@ -191,7 +192,7 @@ def _summary_row(
     scenario: str, kpi: str, values: np.ndarray, confidence: float, replications: np.ndarray, draws: int
 ) -> dict[str, object]:
     interval = kpi_interval(kpi, values, confidence, replications=replications, draws=draws)
-    p10, p50, p90 = _quantiles(finite(values))
+    p10, p50, p90 = _quantiles(values, draw_weights(replications, draws))
     return {
         "scenario": scenario,
         "kpi": kpi,

@@ -25,6 +25,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from simulator.analysis.answer import answer as answer_of
 from simulator.analysis.decision import decision_kpis
+from simulator.analysis.draw_means import draw_weights, run_quantiles
 from simulator.analysis.formatting import format_money, kpi_axis_label
 from simulator.analysis.quantities import has_run_spread
 from simulator.analysis.tables import comparison_of, scenario_names, summary_of
@@ -137,13 +138,15 @@ def _distribution_panel(
 # ---------------------------------------------------------------------------- bookings fan
 
 
-def plot_bookings_fan(monthly: pd.DataFrame, out_dir: Path | str, baseline: str | None = None) -> Path:
+def plot_bookings_fan(monthly: pd.DataFrame, out_dir: Path | str, baseline: str | None = None, draws: int = 0) -> Path:
     """Draw cumulative bookings month by month: the median run and the P10-P90 band per scenario.
 
     Args:
         monthly: Tidy table, one row per scenario x replication x month (0-based).
         out_dir: Directory for ``bookings_fan.png``.
         baseline: Scenario drawn first.
+        draws: Parameter draws the runs cycle through: every draw weighs the same in the
+            band (``monthly`` then needs its ``replication`` column), as in the summary.
 
     Returns:
         The path of the PNG.
@@ -155,7 +158,7 @@ def plot_bookings_fan(monthly: pd.DataFrame, out_dir: Path | str, baseline: str 
     colours = scenario_colours(names)
     fig, ax = plt.subplots(figsize=(9, 5))
     for name in names:
-        _fan(ax, monthly[monthly["scenario"] == name], name, colours[name])
+        _fan(ax, monthly[monthly["scenario"] == name], name, colours[name], draws)
     ax.set_title("Cumulative bookings by month: median run (line) and P10-P90 band")
     ax.set_xlabel("Month of the measured window")
     ax.set_ylabel("Cumulative bookings ($)")
@@ -166,15 +169,24 @@ def plot_bookings_fan(monthly: pd.DataFrame, out_dir: Path | str, baseline: str 
     return save_figure(fig, path)
 
 
-FAN_COLUMNS = ("scenario", "month", "cumulative_bookings")
+FAN_COLUMNS = ("scenario", "replication", "month", "cumulative_bookings")
 """The monthly columns the bookings fan reads."""
 
 
-def _fan(ax: Axes, runs: pd.DataFrame, name: str, colour: str) -> None:
-    bands = runs.groupby("month")["cumulative_bookings"].quantile(np.array([0.1, 0.5, 0.9])).unstack()
-    months = bands.index.to_numpy() + 1  # month 0 is the first month: show it as month 1
-    ax.fill_between(months, bands[0.1], bands[0.9], color=colour, alpha=0.2)
-    ax.plot(months, bands[0.5], color=colour, linewidth=2.2, marker="o", markersize=3, label=name)
+def _fan(ax: Axes, runs: pd.DataFrame, name: str, colour: str, draws: int) -> None:
+    grouped = runs.groupby("month")
+    months = np.asarray(list(grouped.groups), dtype=np.int64) + 1  # month 0 is the first month: show it as month 1
+    bands = [
+        run_quantiles(
+            rows["cumulative_bookings"].to_numpy(dtype=np.float64),
+            [0.1, 0.5, 0.9],
+            draw_weights(rows["replication"].to_numpy(), draws),
+        )
+        for _, rows in grouped
+    ]
+    band = np.array(bands).reshape(-1, 3)
+    ax.fill_between(months, band[:, 0], band[:, 2], color=colour, alpha=0.2)
+    ax.plot(months, band[:, 1], color=colour, linewidth=2.2, marker="o", markersize=3, label=name)
     ax.set_xticks(months)
 
 
@@ -211,7 +223,9 @@ def plot_all(result: ExperimentResult, out_dir: Path | str) -> list[Path]:
         paths.append(plot_paired_differences(comparison_of(result), kpis, out))
     paths += [
         plot_kpi_distributions(result.replications, kpis, out, baseline),
-        plot_bookings_fan(result.monthly_table.frame(FAN_COLUMNS), out, baseline),
+        plot_bookings_fan(
+            result.monthly_table.frame(FAN_COLUMNS), out, baseline, result.experiment.parameter_draw_count
+        ),
         plot_funnel(summary, funnel_groups(result), out, baseline),
         plot_utilisation(result.replications, out, baseline, result.experiment.parameter_draw_count),
     ]
