@@ -324,3 +324,35 @@ def test_the_funnel_rates_are_the_first_two_stages_of_a_lead_sql_opportunity_fun
     )
     row = kpi_row(fast.simulate(one_stage.scenarios[0].compile(), 3, 0))
     assert math.isnan(row["mql_to_sql_rate"]) and math.isnan(row["sql_to_opportunity_rate"])
+
+
+def test_the_pooled_attainment_resamples_draws_and_weighs_them_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs on one of a calibrated company's refits share its parameters: its reps are not independent."""
+    import numpy as np
+
+    from simulator.analysis.planning import pooled_attainment_rows
+    from simulator.run.experiment import Experiment
+    from simulator.run.table_source import FrameTable
+
+    generator = np.random.default_rng(11)
+    levels = np.where(np.arange(10) < 5, np.log(0.7), np.log(0.4)) + generator.normal(0, 0.1, 10)
+    rows = []
+    for run in range(65):  # draws 0-4 (high) carry seven runs, draws 5-9 (low) six
+        attainment = generator.lognormal(levels[run % 10], 0.6, 10)
+        rows += [{"scenario": "generalist", "replication": run, "quota_attainment": a} for a in attainment]
+    reps = pd.DataFrame(rows)
+    found = {}
+    for draws in (0, 10):
+        monkeypatch.setattr(Experiment, "parameter_draw_count", property(lambda self, n=draws: n))
+        result = make_result(runs=65, effect=0.05)
+        result.table_sources = {"reps": FrameTable(reps)}
+        found[draws] = pooled_attainment_rows(result).set_index("scenario").loc["generalist"]
+    values = reps["quota_attainment"].to_numpy()
+    assert found[0]["mean"] == pytest.approx(np.median(values))  # no draws: the reps' own median
+    weights = 1.0 / np.where(reps["replication"] % 10 < 5, 7, 6)  # each draw alike: its reps by 1 / its runs
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    assert found[10]["mean"] == pytest.approx(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+    assert found[10]["mean"] < found[0]["mean"]  # the high draws' extra runs no longer pull it up
+    width = {d: found[d]["ci_high"] - found[d]["ci_low"] for d in found}
+    assert width[10] > 1.5 * width[0], width  # 10 draws, not 65 runs, are the independent units

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from simulator.analysis.draw_means import draw_of, draw_weights, shares_draws
 from simulator.analysis.tables import summary_row
 from simulator.run.experiment import ExperimentResult
 
@@ -155,8 +156,11 @@ def pooled_attainment_rows(result: ExperimentResult) -> pd.DataFrame:
     the reps themselves, as published surveys report it. The CI resamples whole runs
     (their reps share a run's luck), percentile bootstrap, a fixed generator of its own.
     Rows as the summary table's (``scenario``, ``kpi``, ``n`` runs, ``mean``, ``ci_low``,
-    ``ci_high``); empty without a reps table. Worked out once per result.
+    ``ci_high``); empty without a reps table. Worked out once per result. Runs sharing a
+    calibrated company's parameter draws (more runs than draws) are resampled draw by draw,
+    and every draw weighs the same in the median (its reps by 1 / its runs), as in the summary.
     """
+    draws = result.experiment.parameter_draw_count
 
     def compute() -> pd.DataFrame:
         rows = []
@@ -164,22 +168,41 @@ def pooled_attainment_rows(result: ExperimentResult) -> pd.DataFrame:
             runs = np.unique(run_of)
             if runs.size < 2:
                 continue
+            weights = draw_weights(runs, draws)
+            clustered = shares_draws(runs, draws)
+            units = np.unique(draw_of(runs, draws)) if clustered else runs
+            unit_of = np.searchsorted(units, draw_of(run_of, draws) if clustered else run_of)
+            own = weights[np.searchsorted(runs, run_of)] if weights is not None else np.ones(values.size)
             order = np.argsort(values, kind="stable")
-            ranked, run_index = values[order], np.searchsorted(runs, run_of[order])
+            ranked, unit_index, own = values[order], unit_of[order], own[order]
+            if units.size < 2:
+                continue
             generator = np.random.default_rng(0)
             medians = np.empty(POOLED_RESAMPLES)
-            for k in range(POOLED_RESAMPLES):  # each resample: runs drawn with replacement, their reps' median
-                weight = np.bincount(generator.integers(0, runs.size, runs.size), minlength=runs.size)[run_index]
-                cumulative = np.cumsum(weight)
-                medians[k] = ranked[np.searchsorted(cumulative, cumulative[-1] / 2.0)]
+            for k in range(POOLED_RESAMPLES):  # each resample: runs (or draws) with replacement, their reps' median
+                drawn = np.bincount(generator.integers(0, units.size, units.size), minlength=units.size)
+                medians[k] = _weighted_median(ranked, drawn[unit_index] * own)
             low, high = np.percentile(medians, [2.5, 97.5])
             rows.append(
-                {"scenario": scenario, "kpi": POOLED_ATTAINMENT, "n": int(runs.size), "mean": float(np.median(values))}
-                | {"ci_low": float(low), "ci_high": float(high)}
+                {"scenario": scenario, "kpi": POOLED_ATTAINMENT, "n": int(runs.size)}
+                | {"mean": _weighted_median(ranked, own), "ci_low": float(low), "ci_high": float(high)}
             )
         return pd.DataFrame(rows)
 
     return result.derived("pooled_attainment", compute)
+
+
+def _weighted_median(ranked: np.ndarray, weight: np.ndarray) -> float:
+    """The median of sorted ``ranked`` values weighing ``weight``: the middle two's mean where the weight splits evenly.
+
+    With equal weights this is NumPy's median (the middle value, or the mean of the two).
+    """
+    cumulative = np.cumsum(weight)
+    half = cumulative[-1] / 2.0
+    low = int(np.searchsorted(cumulative, half))  # first reaching half
+    high = int(np.searchsorted(cumulative, half, side="right"))  # first passing it
+    high = min(high, ranked.size - 1)
+    return float((ranked[low] + ranked[high]) / 2.0) if cumulative[low] == half else float(ranked[low])
 
 
 def _attainments(result: ExperimentResult) -> dict[str, tuple[np.ndarray, np.ndarray]]:
