@@ -356,3 +356,27 @@ def test_the_pooled_attainment_resamples_draws_and_weighs_them_alike(monkeypatch
     assert found[10]["mean"] < found[0]["mean"]  # the high draws' extra runs no longer pull it up
     width = {d: found[d]["ci_high"] - found[d]["ci_low"] for d in found}
     assert width[10] > 1.5 * width[0], width  # 10 draws, not 65 runs, are the independent units
+
+
+def test_a_desk_answering_within_the_hour_is_named_beside_its_high_qualification_rate(tmp_path: Path) -> None:
+    """An SDR desk qualified 41% of its leads, flagged against 13–22% with no word on why: it answers in minutes."""
+    import simulator
+    from simulator.analysis.fast_answers import fast_answer_words
+    from simulator.run.settings import RunnerSettings
+
+    fast = summary({"mql_to_sql_rate": 0.41, "first_touch_hours_mean_sdr": 0.34})
+    words = fast_answer_words(fast, "today", "sdr")
+    assert words.startswith("the SDR team first touches its leads 0.3 hours after they arrive on average")
+    assert "firms answering in 42 hours on average (HBR 2011" in words
+    (check,) = [c for c in benchmark_checks(fast, "today", reads_high={"mql_to_sql_rate": words}) if c.side]
+    assert unusual_sentence(check) == f"MQL to SQL conversion 41.0%; published 13–22% (19.0 points above; {words})"
+    slow = summary({"mql_to_sql_rate": 0.41, "first_touch_hours_mean_sdr": 1.5})
+    assert fast_answer_words(slow, "today", "sdr") == ""  # another cause: not hidden behind speed
+    assert fast_answer_words(summary({"mql_to_sql_rate": 0.41}), "today", "sdr") == ""
+    # the shipped specialists' pooled desk, end to end (a short window: the desk answers in minutes from the start)
+    experiment = simulator.load_experiment(overrides=["runs=3", "clock.horizon_days=140", "clock.warmup_days=40"])
+    result = simulator.run_experiment(experiment, settings=RunnerSettings(workers=1), store_dir=tmp_path / "store")
+    text = unusual_summary(result)
+    specialist = [line for line in text.splitlines() if "specialist: MQL to SQL" in line]
+    assert specialist and "the SDR team first touches its leads" in specialist[0], text
+    assert "first touches its leads" not in "".join(line for line in text.splitlines() if "generalist:" in line)

@@ -56,6 +56,9 @@ class BenchmarkCheck:
         assumed: Why the figure follows from an assumption rather than the data (a calibrated
             company's utilisation: see :mod:`simulator.analysis.assumed`); empty when it does not.
             Such a figure is no finding: it is never named as outside its range.
+        reads_high: Why this scenario's figure is expected above the range (a desk answering
+            leads within the hour: :mod:`simulator.analysis.fast_answers`), said with the
+            figure when it is above; empty when there is no such reason.
     """
 
     benchmark: Benchmark
@@ -67,6 +70,7 @@ class BenchmarkCheck:
     window_years: float = 1.0
     window_value: float = math.nan
     assumed: str = ""
+    reads_high: str = ""
 
     @property
     def clear(self) -> bool:
@@ -230,7 +234,11 @@ def per_year(ratio: float, window_years: float) -> float:
 
 
 def benchmark_checks(
-    summary: pd.DataFrame, scenario: str, window_years: float = 1.0, assumed: str = ""
+    summary: pd.DataFrame,
+    scenario: str,
+    window_years: float = 1.0,
+    assumed: str = "",
+    reads_high: Mapping[str, str] | None = None,
 ) -> list[BenchmarkCheck]:
     """Every benchmarked figure of ``scenario`` against its published range, in :data:`BENCHMARKS` order.
 
@@ -239,7 +247,8 @@ def benchmark_checks(
     yearly figures measured over another window (retention) are converted to a year
     before they are compared, their 95% CI with them. ``assumed``: why the scenario's
     utilisation follows from assumed effort (:func:`simulator.analysis.assumed.assumed_figures`);
-    its utilisation checks carry it.
+    its utilisation checks carry it. ``reads_high``: KPI -> why the scenario's figure is
+    expected above its range (:attr:`BenchmarkCheck.reads_high`).
 
     Raises:
         ValueError: If ``window_years`` is not positive.
@@ -267,6 +276,8 @@ def benchmark_checks(
                 check = BenchmarkCheck(benchmark, team, value, low, high, _side(benchmark, value))
             if assumed and benchmark.kpi in ASSUMED_WITH_EFFORT:
                 check = replace(check, assumed=assumed)
+            if (reads_high or {}).get(benchmark.kpi):
+                check = replace(check, reads_high=(reads_high or {})[benchmark.kpi])
             checks.append(check)
     return checks
 
@@ -300,6 +311,7 @@ def unusual_sentence(check: BenchmarkCheck) -> str:
     where = distance_words(check) if check.side else "inside"
     doubt = "" if check.clear else "; its 95% CI reaches the range: more runs would tell"
     why = f"; {check.benchmark.reads_low}" if check.side < 0 and check.benchmark.reads_low else ""
+    why += f"; {check.reads_high}" if check.side > 0 and check.reads_high else ""
     return f"{figure_words(check)}; {check.benchmark.range_label} {range_words(check.benchmark)} ({where}{doubt}{why})"
 
 
@@ -314,6 +326,7 @@ def unusual_lines(
     scenarios: list[str],
     windows: Mapping[str, float] | None = None,
     assumed: Mapping[str, str] | None = None,
+    reads_high: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[tuple[str, str]]:
     """``(scenario, sentence)`` for every figure outside its published range, scenario by scenario.
 
@@ -322,11 +335,12 @@ def unusual_lines(
     scenario's measured window in years (one year when not given; see :func:`benchmark_checks`).
     ``assumed``: scenario -> why its utilisation follows from assumed effort; those figures
     are said in one line of their own, as following from the assumption, never as outside.
+    ``reads_high``: scenario -> KPI -> why its figure is expected above the range.
     """
     lines: list[tuple[str, str]] = []
     for scenario in scenarios:
         window, why = (windows or {}).get(scenario, 1.0), (assumed or {}).get(scenario, "")
-        checks = benchmark_checks(summary, scenario, window, why)
+        checks = benchmark_checks(summary, scenario, window, why, (reads_high or {}).get(scenario))
         outside = [unusual_sentence(c) for c in checks if c.side != 0 and not c.assumed]
         from_assumptions = [c for c in checks if c.assumed]
         if outside:

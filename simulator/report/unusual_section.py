@@ -22,6 +22,7 @@ from simulator.analysis.benchmarks import (
     unusual_lines,
     window_length,
 )
+from simulator.analysis.fast_answers import fast_answer_reasons
 from simulator.analysis.planning import pooled_attainment_rows
 from simulator.analysis.published_ranges import BENCHMARKS, WORKING_DAYS
 from simulator.analysis.tables import scenario_names, summary_of, window_years
@@ -58,22 +59,27 @@ def unusual_section(
     names: list[str],
     windows: Mapping[str, float] | None = None,
     assumed: Mapping[str, str] | None = None,
+    reads_high: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[str]:
     """The markdown lines of "What looks unusual" (none when no scenario has a benchmarked figure).
 
     ``windows``: each scenario's measured window in years (one year when not given);
     yearly figures over another window are converted to a year (``benchmarks.per_year``).
     ``assumed``: scenario -> why its utilisation follows from assumed effort (a calibrated
-    company): said as such, not as a figure outside its range.
+    company): said as such, not as a figure outside its range. ``reads_high``: scenario ->
+    KPI -> why its figure is expected above the range, said beside it.
     """
-    assumed = assumed or {}
+    assumed, reads_high = assumed or {}, reads_high or {}
     checks = {
-        name: benchmark_checks(summary, name, (windows or {}).get(name, 1.0), assumed.get(name, "")) for name in names
+        name: benchmark_checks(
+            summary, name, (windows or {}).get(name, 1.0), assumed.get(name, ""), reads_high.get(name)
+        )
+        for name in names
     }
     if not any(checks.values()):
         return []
     lines = ["## What looks unusual", "", INTRO, ""]
-    sentences = unusual_lines(summary, names, windows, assumed)
+    sentences = unusual_lines(summary, names, windows, assumed, reads_high)
     lines += [f"- **{scenario}**: {sentence}." for scenario, sentence in sentences]
     keys: dict[tuple[str, str], BenchmarkCheck] = {}
     for found in checks.values():
@@ -108,7 +114,9 @@ def report_unusual_section(result: ExperimentResult) -> list[str]:
     summary = _with_pooled_figures(result)
     if summary.empty:
         return []
-    return unusual_section(summary, scenario_names(result), _windows(result), assumed_figures(result))
+    return unusual_section(
+        summary, scenario_names(result), _windows(result), assumed_figures(result), fast_answer_reasons(result, summary)
+    )
 
 
 def unusual_summary(result: ExperimentResult) -> str:
@@ -116,7 +124,8 @@ def unusual_summary(result: ExperimentResult) -> str:
     summary = _with_pooled_figures(result)
     if summary.empty:
         return ""
-    lines = unusual_lines(summary, scenario_names(result), _windows(result), assumed_figures(result))
+    reasons = fast_answer_reasons(result, summary)
+    lines = unusual_lines(summary, scenario_names(result), _windows(result), assumed_figures(result), reasons)
     if not lines:
         return ""
     return "\n".join(
