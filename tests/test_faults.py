@@ -257,7 +257,19 @@ def test_a_failed_replication_is_tried_again_on_resume_and_reported_if_it_fails_
     settings = RunnerSettings(workers=1, batch_size=4)
     first = simulator.run_experiment(experiment, settings=settings, store_dir=tmp_path)
     assert [(f.scenario, f.replication) for f in first.failures] == [("specialist", 2)]
-    assert (first.computed, len(first.replications)) == (8, 7)
+    assert (first.computed, len(first.replications)) == (8, 6)  # run 2 of generalist is left out with it
+    assert first.partners_left_out == 1  # so that both scenarios are read over the same runs
+    by_scenario = first.replications.groupby("scenario")["replication"].apply(list).to_dict()
+    assert by_scenario == {"generalist": [0, 1, 3], "specialist": [0, 1, 3]}
+    for source in (first.monthly_table, *first.table_sources.values()):
+        assert set(source.frame(["replication"])["replication"]) == {0, 1, 3}
+    assert len(DirectoryStore(tmp_path).replications()) == 7  # the store keeps the completed partner
+    write_tables(first, tmp_path / "partial")
+    summary = pd.read_csv(tmp_path / "partial" / "summary.csv").set_index(["scenario", "kpi"])
+    written = pd.read_csv(tmp_path / "partial" / "replications.csv")
+    for name in ("generalist", "specialist"):  # a mean by hand from replications.csv is the summary's
+        mine = written[written["scenario"] == name]["bookings"]
+        assert summary.loc[(name, "bookings"), "mean"] == pytest.approx(mine.mean()) and len(mine) == 3
 
     attempts.clear()
     resume = RunnerSettings(workers=1, batch_size=4, resume=True)

@@ -127,7 +127,16 @@ def _runs_words(result: ExperimentResult) -> str:
 def _failures_lines(result: ExperimentResult, shown: int = 10) -> list[str]:
     if not result.failures:
         return ["- **No run failed.**"]
-    lines = [f"- **{count_of(len(result.failures), 'run')} failed** and are left out of every number below:"]
+    partners = result.partners_left_out
+    same = (
+        f", with the same runs of the other scenarios ({count_of(partners, 'completed run')}), so that every "
+        "scenario is read over the same runs; the results store keeps those, and a resume runs the failed ones "
+        "again"
+        if partners
+        else ""
+    )
+    verb = "is" if len(result.failures) == 1 else "are"
+    lines = [f"- **{count_of(len(result.failures), 'run')} failed** and {verb} left out of every number below{same}:"]
     for failure in result.failures[:shown]:
         first_line = (failure.error.strip().splitlines() or [""])[0]
         lines.append(

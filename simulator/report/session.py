@@ -221,6 +221,12 @@ def _say_failures(result: ExperimentResult, resume_command: str) -> None:
         print(f"salesim: ... and {len(result.failures) - FAILURES_SHOWN} more", file=sys.stderr)
     if result.failures:
         print(f"salesim: {len(result.failures)} replications failed; see failures.json", file=sys.stderr)
+        if result.partners_left_out:
+            print(
+                f"salesim: the same runs of the other scenarios ({result.partners_left_out} completed) are left out "
+                "of the results too, so every scenario is read over the same runs",
+                file=sys.stderr,
+            )
         if resume_command:
             print(f"salesim: to try them again: {resume_command}", file=sys.stderr)
 

@@ -214,6 +214,9 @@ class ExperimentResult:
         runs_per_scenario: Replications made per scenario (they differ with ``runs=auto``).
         computed: Replications run by this call, failed ones included; the others were
             kept from the interrupted run it resumed. None when not known.
+        partners_left_out: Completed runs left out of the tables because the same
+            replication failed in another scenario (:mod:`simulator.run.paired_runs`): every
+            scenario is read over the same runs. They stay in the results store.
     """
 
     experiment: Experiment
@@ -227,6 +230,7 @@ class ExperimentResult:
     table_sources: dict[str, TableSource] = field(default_factory=dict)
     runs_per_scenario: dict[str, int] = field(default_factory=dict)
     computed: int | None = None
+    partners_left_out: int = 0
     _derived: dict[str, tuple[tuple[object, ...], Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def derived(self, key: str, compute: Callable[[], T]) -> T:

@@ -43,6 +43,7 @@ from simulator.run.batch import Batch, Outcome, batches_for, run_batch
 from simulator.run.dask_backend import DaskBackend
 from simulator.run.experiment import RUN_ANNOTATIONS, Experiment, ExperimentResult, PrecisionGoal
 from simulator.run.local_backend import InProcessBackend, PoolBackend
+from simulator.run.paired_runs import WithoutRuns, failed_runs, left_out_partners, without_runs
 from simulator.run.parts import Part, make_part
 from simulator.run.replication import ReplicationResult
 from simulator.run.settings import EXECUTION_KEYS
@@ -328,16 +329,24 @@ def run_replications(
         raise RunInterrupted(done, total, store.location) from None
     wall = time.perf_counter() - started
     empty = pd.DataFrame()  # summaries and comparisons are the analysis layer's work
+    failures = store.failures()
+    failed = failed_runs(failures)  # left out of every scenario: each is read over the same runs
+    replications = store.replications(names)
+    monthly, tables = store.monthly_source(names), store.table_sources(names)
+    if failed:
+        monthly = WithoutRuns(monthly, failed)
+        tables = {name: WithoutRuns(source, failed) for name, source in tables.items()}
     return ExperimentResult(
         experiment,
-        store.replications(names),
-        store.monthly_source(names),
+        without_runs(replications, failed),
+        monthly,
         empty,
         empty,
-        store.failures(),
+        failures,
         wall,
         chosen.workers,
-        store.table_sources(names),
+        tables,
         runs_per_scenario=dict(zip(names, targets, strict=True)),
         computed=run.computed,
+        partners_left_out=left_out_partners(replications, failed),
     )
