@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from plot_checks import collect
 
-from simulator.analysis.global_sensitivity import global_sensitivity
+from simulator.analysis.global_sensitivity import global_sensitivity, morris_advice
 from simulator.analysis.levers import find_levers, lever_experiment, moved
 from simulator.config.errors import ConfigError
 from simulator.report.sensitivity_report import run_sensitivity, write_sensitivity
@@ -353,3 +353,21 @@ def test_the_answer_warns_that_many_levers_make_some_clear_by_chance(levers: int
     assert ("about 1 in 20 levers with no effect looks clear by chance" in text) is (caveat is not None)
     if caveat is not None:
         assert f"With {levers} levers tested, about 1 in 20" in text and caveat in text
+
+
+def _ranking(rows: list[tuple[str, float, float, float]], floor: float) -> pd.DataFrame:
+    """A Morris table sorted by mu*: (lever, mu*, its CI's low end, high end)."""
+    table = pd.DataFrame(rows, columns=["parameter", "mu_star", "mu_star_ci_low", "mu_star_ci_high"])
+    return table.assign(mu=table["mu_star"], sigma=0.0, above_noise=table["mu_star"] > floor)
+
+
+def test_a_top_lever_is_settled_only_once_its_ci_clears_the_next_levers() -> None:
+    """One lever above the noise, its CI overlapping the next: the report called the top settled."""
+    overlapping = _ranking([("a", 1.3e6, 0.52e6, 2.08e6), ("b", 0.8e6, 0.34e6, 1.32e6), ("c", 1e4, 0.0, 3e4)], 9e5)
+    advice = " ".join(morris_advice(overlapping, 3, 5, 9e5, "bookings"))
+    assert "overlap for a and b: their order is not settled" in advice and "is settled" not in advice
+    clear = _ranking([("a", 1.3e6, 1.0e6, 1.6e6), ("b", 0.3e6, 0.1e6, 0.5e6), ("c", 1e4, 0.0, 3e4)], 9e5)
+    advice = " ".join(morris_advice(clear, 3, 5, 9e5, "bookings"))
+    assert "the top of the ranking is settled, as far as r = 5 can tell" in advice
+    alone = " ".join(morris_advice(_ranking([("a", 1.3e6, 1.0e6, 1.6e6)], 9e5), 1, 10, 9e5, "bookings"))
+    assert "settled" not in alone  # one lever: no order to settle

@@ -264,7 +264,15 @@ def _morris(
     table = table.sort_values("mu_star", ascending=False, kind="stable").reset_index(drop=True)
     floor = 2.0 * noise  # two standard errors of an elementary effect made of noise alone
     table["above_noise"] = table["mu_star"] > floor
-    k = int(problem["num_vars"])  # type: ignore[call-overload]
+    return table, morris_advice(table, int(problem["num_vars"]), size, floor, kpi)  # type: ignore[call-overload]
+
+
+def morris_advice(table: pd.DataFrame, k: int, size: int, floor: float, kpi: str) -> list[str]:
+    """How far a Morris ranking (``table``: sorted by ``mu_star``, with its CI and ``above_noise``) can be read.
+
+    ``k`` levers, ``size`` trajectories, ``floor`` the noise floor of an elementary effect in
+    the KPI's unit.
+    """
     advice = [
         f"Morris screening ran r = {size} trajectories of k + 1 = {k + 1} points: r (k + 1) = {size * (k + 1)} "
         f"scenarios. Campolongo et al. (2007) take r = {MORRIS_MIN_TRAJECTORIES} as the usual minimum; 20 to 50 "
@@ -279,21 +287,28 @@ def _morris(
             "effect made of Monte Carlo noise alone, measured on the paired runs of each step): the ranking "
             "cannot be read yet; raise --global-runs (the floor falls as one over its square root)."
         )
-        return table, advice
-    top = table[table["above_noise"]].head(3)
-    unresolved = [
-        f"{a['parameter']} and {b['parameter']}"
+        return advice
+    # Each lever above the noise among the top three against the next one down, whether or
+    # not that one is above the noise: the top is settled only once it stands clear of it.
+    top = table.head(3)
+    pairs = [
+        (a, b)
         for (_, a), (_, b) in zip(top.iloc[:-1].iterrows(), top.iloc[1:].iterrows(), strict=False)
-        if a["mu_star_ci_low"] <= b["mu_star_ci_high"]
+        if bool(a["above_noise"])
+    ]
+    unresolved = [
+        f"{a['parameter']} and {b['parameter']}" for a, b in pairs if a["mu_star_ci_low"] <= b["mu_star_ci_high"]
     ]
     if unresolved:
         advice.append(
             f"The 95% CIs of mu* overlap for {'; '.join(unresolved)}: their order is not settled; doubling r "
             "narrows those intervals by about 1.4 times."
         )
-    else:
+    elif pairs:
+        first_look = f", as far as r = {size} can tell" if size < MORRIS_MIN_TRAJECTORIES else ""
         advice.append(
-            "The largest mu* above the noise have CIs that do not overlap: the top of the ranking is settled."
+            "The 95% CI of each largest mu* above the noise lies clear of the next lever's: the top of the "
+            f"ranking is settled{first_look}."
         )
     quiet = table.loc[~table["above_noise"], "parameter"].tolist()
     advice.append(
@@ -307,7 +322,7 @@ def _morris(
             f"sigma exceeds mu* for {', '.join(strong)}: their effect depends on the other levers (interactions) "
             "or changes sign across the range."
         )
-    return table, advice
+    return advice
 
 
 def _sobol(problem: dict[str, object], y: np.ndarray, size: int, seed: int) -> tuple[pd.DataFrame, list[str]]:

@@ -21,10 +21,10 @@ from simulator.report.markdown import figure_lines, md_table
 from simulator.run.experiment import ExperimentResult
 
 LOSSES_INTRO = (
-    "How leads and deals that ended inside the window ended, per run (mean, 95% CI). Most leads end "
-    "*disqualified*: they did not convert at a stage, as a funnel expects, and fall with fewer leads. "
-    "The other reasons are losses a sales leader can act on. The win rate counts only leads that reached "
-    "the opportunity stage, so it is not won over lost."
+    "How leads and deals that ended inside the window ended, per run (mean, 95% CI). *Disqualified* leads "
+    "did not convert at a stage, as any funnel expects: their number rises and falls with the number of "
+    "leads. The other reasons are losses a sales leader can act on. The win rate counts only leads that "
+    "reached the opportunity stage, so it is not won over lost."
 )
 
 
