@@ -82,6 +82,18 @@ def composition_issue(error: Exception, where: str, shown: Any) -> ConfigIssue:
     if isinstance(error, MissingConfigException) and missing and options and "/" in missing:
         group, option = missing.rsplit("/", 1)
         return ConfigIssue(group, option, f"no such config in {group}/: must be one of {', '.join(options)}")
+    if isinstance(error, MissingConfigException) and missing and "/" in missing:  # a file gone from a folder
+        group, option = missing.rsplit("/", 1)
+        parent = re.match(r"In '([^']+)'", str(error))
+        folders = re.findall(r"path=file://(\S+)", str(error))
+        return ConfigIssue(
+            group,
+            option,
+            f"the defaults list of {parent[1] if parent else 'the config'}.yaml names {group}/{option}.yaml, but no "
+            f"config folder has it (looked in {', '.join(f'{f}/{group}' for f in folders) or 'the config folders'}): "
+            f"restore the file (a calibrated folder: run salesim calibrate again), or choose another with "
+            f"{group}=NAME",
+        )
     message = " ".join(str(error).split("Config search path")[0].split())
     ambiguous = re.search(r"Ambiguous value for argument '\+*([^=']+)=([^']*)'", message)
     if ambiguous:  # key=a,b without --multirun: Hydra's words name its internal ++ prefix

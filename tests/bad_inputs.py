@@ -549,6 +549,15 @@ TABLE: list[BadInput] = [
         mine__experiment__mine=BROKEN_EXPERIMENT,
     ),
     row(
+        "experiment",
+        ["--config-dir", "{cwd}/gone"],
+        "initial_pipeline = 'calibrated': the defaults list of config.yaml names initial_pipeline/calibrated.yaml, "
+        "but no config folder has it (looked in {cwd}/gone/initial_pipeline, …): restore the file (a calibrated "
+        "folder: run salesim calibrate again), or choose another with initial_pipeline=NAME",
+        via="cli",
+        gone__config="defaults:\n  - initial_pipeline: calibrated\n  - _self_\n",
+    ),
+    row(
         "plan",
         "plan.bookings=1e6,2e6",
         "command line = 'plan.bookings=1e6,2e6': a comma makes a list or a sweep: write plan.bookings=[1e6,2e6] "
