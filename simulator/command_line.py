@@ -29,7 +29,7 @@ import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override, OverrideType
 from hydra.errors import HydraException, MissingConfigException, OverrideParseException, SearchPathException
-from omegaconf.errors import ConfigIndexError, OmegaConfBaseException
+from omegaconf.errors import ConfigIndexError, ConfigTypeError, OmegaConfBaseException
 
 from simulator.config.errors import ConfigError, ConfigIssue
 
@@ -116,7 +116,32 @@ def composition_issue(error: Exception, where: str, shown: Any) -> ConfigIssue:
             merging[1].split("=", 1)[1] if "=" in merging[1] else None,
             f"{past_end} has no such item: list items count from 0 (`python -m simulator --cfg job` prints the list)",
         )
+    if merging:  # Hydra names the override it could not merge; the reason is further down its chain
+        typed = re.search(r"Error merging override \+*(.+)$", message)
+        key, _, value = (typed[1] if typed else merging[1]).partition("=")
+        cause = _first_cause(error, ConfigTypeError)
+        # OmegaConf words a list given for a mapping and a mapping given for a list alike: the value tells which
+        if cause is not None and "Cannot merge DictConfig with ListConfig" in cause and value.startswith("["):
+            return ConfigIssue(
+                key, value, f"{key} is a mapping, not a list: write {key}={{name: value, ...}} (`--cfg job` prints it)"
+            )
+        if cause is not None and "Cannot merge DictConfig with ListConfig" in cause and value.startswith("{"):
+            return ConfigIssue(key, value, f"{key} is a list, not a mapping: write {key}=[a,b] (`--cfg job` prints it)")
+        if cause is not None:
+            return ConfigIssue(key, value, f"could not be merged: {cause}")
     return ConfigIssue(where, shown, f"could not be composed: {message}")
+
+
+def _first_cause(error: BaseException, kind: type[BaseException]) -> str | None:
+    """The first line of the first ``kind`` in ``error``'s chain (its cause or context), else None."""
+    cause: BaseException | None = error
+    seen: list[BaseException] = []
+    while cause is not None and cause not in seen:
+        seen.append(cause)
+        if isinstance(cause, kind):
+            return (str(cause).strip().splitlines() or [""])[0]
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 def _past_the_end(error: BaseException) -> str | None:

@@ -558,6 +558,20 @@ TABLE: list[BadInput] = [
         gone__config="defaults:\n  - initial_pipeline: calibrated\n  - _self_\n",
     ),
     row(
+        "org",
+        "org.teams.full_cycle.skill=[1,2]",
+        "org.teams.full_cycle.skill = '[1,2]': org.teams.full_cycle.skill is a mapping, not a list: write "
+        "org.teams.full_cycle.skill={name: value, ...}",
+        via="cli",
+    ),
+    row(
+        "experiment",
+        "experiment.decision.guardrails={a: 1}",
+        "experiment.decision.guardrails = '{a: 1}': experiment.decision.guardrails is a list, not a mapping: write "
+        "experiment.decision.guardrails=[a,b]",
+        via="cli",
+    ),
+    row(
         "plan",
         "plan.bookings=1e6,2e6",
         "command line = 'plan.bookings=1e6,2e6': a comma makes a list or a sweep: write plan.bookings=[1e6,2e6] "

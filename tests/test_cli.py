@@ -204,7 +204,9 @@ def test_a_failing_replication_does_not_lose_the_others(monkeypatch: pytest.Monk
         ReplicationFailure("specialist", 3, experiment.seed, "RuntimeError: boom", result.failures[0].traceback)
     ]
     assert "boom" in result.failures[0].traceback
-    assert len(result.replications) == 9
+    # the others are kept; run 3 of the baseline is left out with it, so both are read over the same runs
+    assert len(result.replications) == 8 and result.partners_left_out == 1
+    assert set(result.replications["replication"]) == {0, 1, 2, 4}
 
 
 def test_failures_in_worker_processes_are_reported() -> None:
