@@ -286,8 +286,18 @@ def test_runs_auto_stops_at_max_runs_when_the_target_is_out_of_reach() -> None:
 
 
 def test_runs_auto_refuses_an_unknown_kpi_before_writing(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"runner.target_kpi = 'bookingz': must be one of the KPIs"):
+    """It listed ~200 names with no hint; the decision KPIs' check named the closest."""
+    with pytest.raises(ConfigError, match=r"runner.target_kpi = 'bookingz': .*did you mean 'bookings'\?"):
         simulator.run_experiment(_auto(0.05, 50, kpi="bookingz"), workers=1, store_dir=tmp_path / "run")
+    assert not (tmp_path / "run").exists()
+
+
+def test_runs_auto_refuses_a_kpi_one_scenario_does_not_report(tmp_path: Path) -> None:
+    """utilisation_sdr of generalists has no value: runs=auto ran them to max_runs (4,000 runs) and stopped unmet."""
+    overrides = ["runs=auto", "runner.target_kpi=utilisation_sdr", "runner.pilot_runs=2"]
+    experiment = simulator.load_experiment(overrides=[*overrides, "clock.horizon_days=40", "clock.warmup_days=0"])
+    with pytest.raises(ConfigError, match=r"scenario generalist does not report it, so runs=auto cannot measure"):
+        simulator.run_experiment(experiment, workers=1, store_dir=tmp_path / "run")
     assert not (tmp_path / "run").exists()
 
 

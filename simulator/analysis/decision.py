@@ -191,6 +191,9 @@ def check_experiment(experiment: Experiment) -> None:
         issues = list(error.issues)
     # with the experiment refused, no run will check the names: a near miss is named now
     issues += decision_issues(experiment.decision, near_misses=bool(issues))
+    if experiment.precision is not None:  # runs=auto's KPI: a typo is named before any run, with the closest name
+        target = kpi_name_issue("runner.target_kpi", experiment.precision.kpi)
+        issues += [target] if target is not None else []
     if issues:
         raise ConfigError(issues)
 

@@ -24,6 +24,7 @@ are compared on the same runs. Decisions are taken only between rounds, from rep
 from __future__ import annotations
 
 import copy
+import difflib
 import math
 import os
 import time
@@ -229,15 +230,35 @@ def keep(store: DirectoryStore | MemoryStore, part: Part) -> None:
         raise UnwritableOutputError(Path(store.location), reason(error)) from None
 
 
-def _check_target_kpi(goal: PrecisionGoal, first: Mapping[int, list[Outcome]]) -> None:
-    """Refuse a ``runner.target_kpi`` that no scenario reports (seen in each scenario's first run)."""
+def _check_target_kpi(goal: PrecisionGoal, first: Mapping[int, list[Outcome]], names: Sequence[str]) -> None:
+    """Refuse a ``runner.target_kpi`` that a scenario does not report (seen in each scenario's first run).
+
+    A KPI one scenario lacks (``utilisation_sdr`` of a design without SDRs) never gets an
+    interval there, so ``runs=auto`` would run that scenario to ``max_runs`` and stop unmet.
+    """
     known: set[str] = set()
-    for outcomes in first.values():
-        for outcome in outcomes:
-            if isinstance(outcome, ReplicationResult):
-                known.update(outcome.kpis)
+    lacking = []
+    for s, outcomes in first.items():
+        reported = [o.kpis for o in outcomes if isinstance(o, ReplicationResult)]
+        for kpis in reported:
+            known.update(kpis)
+        if reported and not any(goal.kpi in kpis for kpis in reported):
+            lacking.append(names[s])
     if known and goal.kpi not in known:
-        raise ConfigError([ConfigIssue("runner.target_kpi", goal.kpi, f"must be one of the KPIs: {sorted(known)}")])
+        close = difflib.get_close_matches(goal.kpi, sorted(known), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else " (summary.csv lists the names)"
+        raise ConfigError([ConfigIssue("runner.target_kpi", goal.kpi, f"is no KPI the runs report{hint}")])
+    if lacking:
+        raise ConfigError(
+            [
+                ConfigIssue(
+                    "runner.target_kpi",
+                    goal.kpi,
+                    f"scenario {', '.join(lacking)} does not report it, so runs=auto cannot measure its precision "
+                    "there: choose a KPI every scenario reports (bookings, deals_won, ...)",
+                )
+            ]
+        )
 
 
 def run_replications(
@@ -299,7 +320,7 @@ def run_replications(
     first: dict[int, list[Outcome]] = {}
     if goal is not None and not resume:  # check the KPI on each scenario's first run before writing anything
         first = {s: run_batch(scenario, experiment.seed, (0,), engines[s]) for s, scenario in enumerate(scenarios)}
-        _check_target_kpi(goal, first)
+        _check_target_kpi(goal, first, [scenario.name for scenario in scenarios])
     progress = on_progress or (lambda _n: None)
     run = _Run(experiment, scenarios, store, batch_size, progress)
     log = store_dir / DASK_LOG if store_dir is not None else None
