@@ -236,8 +236,13 @@ def test_expansion_share_and_arr_per_account_owner_are_checked_against_their_pub
     # neither range is published as such: each says what it is drawn from (a fresh user read "published $850k")
     assert unusual_sentence(share) == (
         "expansion 58.6% of new ARR (expansion plus new-customer bookings); drawn from the published ~40% (over 50% "
-        "only above $50M of ARR): at most 50.0% (8.6 points above)"
-    )
+        "only above $50M of ARR): at most 50.0% (8.6 points above; a customer book of $46.00M, under $50M)"
+    )  # the book chose the range: a scenario at $50.3M is held to 50% or more, and said so
+    larger = {**book, "customer_arr": 50_300_000.0, "expansion_share_of_new_arr": 0.561}
+    (check,) = [c for c in benchmark_checks(summary(larger), "today") if c.benchmark.kpi.startswith("expansion")]
+    assert check.side == 0 and check.basis == "a customer book of $50.30M, at or above $50M"
+    cells = [line for line in unusual_section(summary(larger), ["today"]) if line.startswith("| Expansion")]
+    assert cells and "56.1% (50.5% to 61.7%), inside (a customer book of $50.30M, at or above $50M)" in cells[0]
     assert unusual_sentence(per_csm) == (
         "the CSM team carrying $4.20M of customer ARR per rep; salesim's band around the published ~$1.7M: "
         "$850.0k–$3.40M ($800.0k above)"

@@ -59,6 +59,8 @@ class BenchmarkCheck:
         reads_high: Why this scenario's figure is expected above the range (a desk answering
             leads within the hour: :mod:`simulator.analysis.fast_answers`), said with the
             figure when it is above; empty when there is no such reason.
+        basis: The figure that chose this range among several (the customer book beside
+            $50M for expansion's share), said with the figure; empty when the range is fixed.
     """
 
     benchmark: Benchmark
@@ -71,6 +73,7 @@ class BenchmarkCheck:
     window_value: float = math.nan
     assumed: str = ""
     reads_high: str = ""
+    basis: str = ""
 
     @property
     def clear(self) -> bool:
@@ -181,6 +184,16 @@ def _expansion_share(summary: pd.DataFrame, scenario: str, larger: bool) -> list
     return [("", float(share["mean"]), float(share["ci_low"]), float(share["ci_high"]))]
 
 
+def _book_basis(summary: pd.DataFrame, scenario: str) -> str:
+    """The customer book that chose expansion's range: ``a customer book of $49.2M, under $50M``."""
+    book = summary_row(summary, scenario, "customer_arr")
+    if book is None:
+        return ""
+    value = float(book["mean"])
+    side = "under" if value < LARGE_BOOK_ARR else "at or above"
+    return f"a customer book of {format_money(value)}, {side} ${LARGE_BOOK_ARR / 1e6:g}M"
+
+
 def _arr_per_account_owner(summary: pd.DataFrame, scenario: str) -> list[tuple[str, float, float, float]]:
     """``customer_arr_per_rep_<team>`` of each team owning customer accounts (one in a run)."""
     rows = summary[(summary["scenario"] == scenario) & summary["kpi"].str.startswith(ARR_PER_ACCOUNT_OWNER)]
@@ -278,6 +291,8 @@ def benchmark_checks(
                 check = replace(check, assumed=assumed)
             if (reads_high or {}).get(benchmark.kpi):
                 check = replace(check, reads_high=(reads_high or {})[benchmark.kpi])
+            if benchmark.kpi in (EXPANSION_SHARE_SMALLER_BOOK, EXPANSION_SHARE_LARGER_BOOK):
+                check = replace(check, basis=_book_basis(summary, scenario))
             checks.append(check)
     return checks
 
@@ -312,6 +327,7 @@ def unusual_sentence(check: BenchmarkCheck) -> str:
     doubt = "" if check.clear else "; its 95% CI reaches the range: more runs would tell"
     why = f"; {check.benchmark.reads_low}" if check.side < 0 and check.benchmark.reads_low else ""
     why += f"; {check.reads_high}" if check.side > 0 and check.reads_high else ""
+    why += f"; {check.basis}" if check.basis else ""
     return f"{figure_words(check)}; {check.benchmark.range_label} {range_words(check.benchmark)} ({where}{doubt}{why})"
 
 

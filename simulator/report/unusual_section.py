@@ -51,7 +51,8 @@ def _cell(check: BenchmarkCheck | None) -> str:
     if check.window_years != 1.0:
         window = format_in_unit(check.window_value, unit)
         suffix += f" a year ({window} over the {window_length(check.window_years)} window)"
-    return f"{value}{suffix}, {'from assumed effort' if check.assumed else SIDE_WORDS[check.side]}"
+    basis = f" ({check.basis})" if check.basis else ""
+    return f"{value}{suffix}, {'from assumed effort' if check.assumed else SIDE_WORDS[check.side]}{basis}"
 
 
 def unusual_section(
