@@ -420,3 +420,23 @@ def test_the_lead_to_win_rate_of_a_run_from_open_deals_counts_the_leads_that_end
     row = kpi_row(simulate(compiled(data), 11, 0))
     assert row["deals_won"] > row["leads_total"] > 0  # the old ratio was above 100%
     assert row["lead_to_win_rate"] == row["deals_won"] / (row["deals_won"] + row["deals_lost"]) < 1.0
+
+
+def test_a_named_rep_set_to_null_has_left_and_its_open_deals_go_to_the_team_by_its_rule() -> None:
+    """A calibrated team could not be cut: fewer seats than named reps, or a removed rep owning deals, was refused."""
+    from simulator.config.errors import ConfigError
+    from simulator.engines import fast
+    from simulator.model.metrics import kpi_row
+
+    data = starting_state([3.0] * 40)
+    data["pipeline"]["stages"][0]["decide_after_delay"] = False
+    data["org"]["teams"]["agents"].update(headcount=1, reps={"ann": 1.0, "bob": None})
+    scenario = compiled(data)
+    assert scenario.rep_names == ("ann",)  # bob has no seat
+    assert list(scenario.initial.owner[:4]) == [-1, 0, -1, 0]  # his deals: the team's rule; ann keeps hers
+    run = simulate(scenario, 4, 0)
+    assert (run.log.stage_rep[:, 0] == 0).all()  # ann, the one rep left, works every deal
+    assert kpi_row(fast.simulate(scenario, 4, 0)) == kpi_row(run)  # both engines alike
+    data["org"]["teams"]["agents"].update(reps={"ann": 1.0, "bob": 1.0})  # both stay on one seat: refused, with the way
+    with pytest.raises(ConfigError, match=r"names more reps than headcount \(1\): to cut the team, set each rep who"):
+        compiled(data)

@@ -146,7 +146,8 @@ def _no_named_reps(org: str) -> str:
         f"names a rep, but no team of {which} names any (org.teams.<team>.reps): the starting deals are owned by "
         "the reps of the org they were fitted with (a calibrated folder's org), and an org= override, such as a "
         "shipped experiment's scenarios make, replaces that org. Change the fitted org by its keys instead "
-        "(org.teams.<team>.headcount=N; a calibrated folder's own experiments do), or, with an org of the roles "
+        "(org.teams.<team>.headcount=N, and org.teams.<team>.reps.<rep>=null for a rep who leaves; a calibrated "
+        "folder's own experiments do), or, with an org of the roles "
         "the fitted pipeline names, leave the starting deals out with ~initial_pipeline"
     )
 

@@ -312,9 +312,11 @@ class TeamConfig(ConfigModel):
     """Rep skill, drawn once per rep."""
     assignment: AssignmentPolicy = "round_robin"
     """How new leads are shared: pooled (next free rep), round_robin, least_loaded or by_share (owners)."""
-    reps: dict[str, Weight] = Field(default_factory=dict)
+    reps: dict[str, Weight | None] = Field(default_factory=dict)
     """Named reps -> their relative share of the team's new leads (``by_share``); reps beyond
-    the named ones (headcount, hires) take the mean share."""
+    the named ones (headcount, hires) take the mean share. A rep set to null has left before
+    day 0 (``org.teams.Central.reps.agent_11=null``): not counted in headcount, no leads, and
+    the starting deals it owned are dealt by the team's rule, as a leaver's are."""
     priority: PriorityRule = "closest_to_close"
     """Which queued lead a rep works first."""
     prm_automation: Flag = False
@@ -328,11 +330,23 @@ class TeamConfig(ConfigModel):
     time_allocation: TimeAllocationConfig = TimeAllocationConfig()
     """How the team shares its hours across pipelines: priority, reserved hours, idle work."""
 
+    @property
+    def staying(self) -> dict[str, float]:
+        """The named reps who work on day 0 and their shares (those set to null have left)."""
+        return {name: share for name, share in self.reps.items() if share is not None}
+
     @model_validator(mode="after")
     def _named_reps(self) -> TeamConfig:
-        if len(self.reps) > self.headcount:
-            raise ConfigError.single("reps", list(self.reps), f"names more reps than headcount ({self.headcount})")
-        if self.assignment == "by_share" and self.reps and sum(self.reps.values()) <= 0:
+        staying = self.staying
+        if len(staying) > self.headcount:
+            raise ConfigError.single(
+                "reps",
+                list(staying),
+                f"names more reps than headcount ({self.headcount}): to cut the team, set each rep who leaves to null "
+                "(org.teams.<team>.reps.<rep>=null: its open deals are dealt to the others by the team's rule), "
+                f"or raise headcount to {len(staying)}",
+            )
+        if self.assignment == "by_share" and staying and sum(staying.values()) <= 0:
             raise ConfigError.single("reps", dict(self.reps), "shares must add up to more than 0")
         return self
 

@@ -97,7 +97,7 @@ def _check_team_roles(config: ScenarioConfig, issues: list[ConfigIssue]) -> None
                 f". This pipeline was fitted from {config.pipeline.fitted_from}, whose stages name "
                 f"{', '.join(staged) or 'no role'}: an org= override (a shipped experiment's scenarios make one) "
                 "replaced the calibrated org. Run the calibrated folder's own experiments, or change its org by "
-                "its keys (org.teams.<team>.headcount=N)"
+                "its keys (org.teams.<team>.headcount=N; a rep who leaves: org.teams.<team>.reps.<rep>=null)"
             )
         issues.append(ConfigIssue(f"org.teams.{name}.role", team.role, allowed))
 

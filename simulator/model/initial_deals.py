@@ -50,10 +50,22 @@ def compile_initial(
         stage=index(start.stage, stages),
         age_days=np.array(start.age_days, dtype=np.float64),
         amount=np.array(start.amount, dtype=np.float64),
-        owner=index(start.owner, rep_names),
+        owner=_owners(start.owner, rep_names, n),
         segment=index(start.segment, segment_names),
         sector=index(start.sector, profile.sector_names),
         geography=index(start.geography, profile.geography_names),
         product=index(start.product, profile.product_names),
         no_decision=np.array(start.no_decision, dtype=np.float64) if start.no_decision else np.full(n, np.nan),
     )
+
+
+def _owners(owners: list[str], rep_names: tuple[str, ...], n: int) -> IntArray:
+    """Each starting deal's owner as a rep index; -1 (the team's rule) for none, or for a named rep who left.
+
+    The config check admits only named reps (``org.teams.<team>.reps``), those set to null
+    included: a rep who left before day 0 has no seat, so its deals are dealt as a leaver's.
+    """
+    if not owners:
+        return np.full(n, -1, dtype=np.int64)
+    seats = {name: i for i, name in enumerate(rep_names) if name}
+    return np.array([seats.get(owner, -1) for owner in owners], dtype=np.int64)

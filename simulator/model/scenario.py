@@ -275,10 +275,11 @@ def _named_reps(config: ScenarioConfig) -> tuple[tuple[FloatArray, ...], tuple[s
     shares: list[FloatArray] = []
     names: list[str] = []
     for team in teams.values():
-        named = list(team.reps.values())
+        staying = team.staying  # reps set to null left before day 0: no seat, no share
+        named = list(staying.values())
         mean = sum(named) / len(named) if named else 1.0
         shares.append(np.array(named + [mean] * (team.headcount - len(named)), dtype=np.float64))
-        names.extend(list(team.reps) + [""] * (team.headcount - len(named)))
+        names.extend(list(staying) + [""] * (team.headcount - len(named)))
     return tuple(shares), tuple(names)
 
 
