@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from simulator.io.atomic import atomic_write, private_mode_fixed
-from simulator.io.output_dir import UnwritableOutputError, check_creatable
+from simulator.io.output_dir import UnwritableOutputError, check_creatable, check_writable
 
 
 @pytest.fixture
@@ -56,6 +56,8 @@ def test_checking_a_folder_creates_nothing_and_refuses_a_file_in_the_way(tmp_pat
     (tmp_path / "file").write_text("x")
     with pytest.raises(UnwritableOutputError, match="a file is in the way"):
         check_creatable(tmp_path / "file" / "out")
+    with pytest.raises(UnwritableOutputError, match="a file is in the way"):  # the folder itself a file: 'File exists'
+        check_writable(tmp_path / "file")
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")

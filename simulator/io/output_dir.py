@@ -17,6 +17,7 @@ _REASONS = {
     errno.EPERM: "operation not permitted",
     errno.EROFS: "the file system is read-only",
     errno.ENOTDIR: "a file is in the way where a folder should be",
+    errno.EEXIST: "a file is in the way where a folder should be",  # mkdir on a file
     errno.ENOENT: "a folder on the way does not exist and cannot be created",
     errno.ENOSPC: "no space left on the device",
     errno.EDQUOT: "the disk quota is exceeded",
