@@ -428,3 +428,16 @@ def test_the_results_table_says_a_difference_is_the_same_in_every_run() -> None:
     apart = row.copy()
     apart["ci_low"], apart["ci_high"], apart["share_better"], apart["share_worse"] = -5e3, 5e3, 0.5, 0.5
     assert _diff_cell(apart, "bookings").endswith("(no clear diff.)")
+
+
+def test_a_clear_difference_in_the_results_table_never_shows_a_bound_of_zero() -> None:
+    """Deals won read "-4.7 [-9.4, 0.0]" beside a clear difference: its bound was -0.03."""
+    from simulator.report.terminal_tables import _diff_cell
+
+    row = pd.Series(
+        {"mean_diff": -4.7, "ci_low": -9.37, "ci_high": -0.03, "significant": True}
+        | {"share_better": 0.3, "share_worse": 0.6}
+    )
+    assert _diff_cell(row, "deals_won") == "-4.7 [-9.37, -0.03]"
+    row["ci_high"] = -1.2
+    assert _diff_cell(row, "deals_won") == "-4.7 [-9.4, -1.2]"  # one decimal while no bound reads zero

@@ -381,11 +381,14 @@ def format_signed_range(kpi: str, low: float, high: float) -> str:
     return f"{first} to {last}{words}"
 
 
+def signed_bounds(kpi: str, low: float, high: float) -> tuple[str, str]:
+    """The bounds of an interval of a difference, signed, clear of zero when it is (``-9.4``, ``-0.03``)."""
+    return _clear_of_zero(low, high, lambda e: (format_value(kpi, low, True, e), format_value(kpi, high, True, e)))
+
+
 def format_signed_interval(kpi: str, low: float, high: float) -> str:
     """An interval of a difference as a table cell writes it (``+1.2 pts to +3.4 pts``), clear of zero when it is."""
-    first, last = _clear_of_zero(
-        low, high, lambda e: (format_value(kpi, low, True, e), format_value(kpi, high, True, e))
-    )
+    first, last = signed_bounds(kpi, low, high)
     return f"{first} to {last}"
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from simulator.analysis.assumed import effort_paced_kpis, effort_paced_note
 from simulator.analysis.decision import decision_kpis, decision_of
-from simulator.analysis.formatting import HEADLINE_KPIS, format_mean_ci, format_value, kpi_axis_label
+from simulator.analysis.formatting import HEADLINE_KPIS, format_mean_ci, format_value, kpi_axis_label, signed_bounds
 from simulator.analysis.tables import (
     comparison_of,
     comparison_row,
@@ -40,8 +40,7 @@ def _diff_cell(row: pd.Series | None, kpi: str) -> str:
     diff = format_value(kpi, float(row["mean_diff"]), signed=True)
     if not math.isfinite(float(row["ci_low"])):
         return diff
-    low = format_value(kpi, float(row["ci_low"]), signed=True)
-    high = format_value(kpi, float(row["ci_high"]), signed=True)
+    low, high = signed_bounds(kpi, float(row["ci_low"]), float(row["ci_high"]))  # a clear one never reads 0.0
     verdict = (
         " (the same in every run)"
         if tied_in_every_run(row)
