@@ -85,3 +85,12 @@ def test_the_report_shows_wape_beside_mape() -> None:
     assert "| Forecast error, next month (WAPE) (%) | 50.0% |" in text
     assert "| Month ends MAPE could not score (nothing booked) | 1.0 |" in text
     assert text.index("(MAPE)") < text.index("(WAPE)")
+    assert "next quarter (MAPE)" in text and "is not scored" not in text
+    # a 3-month window scores no next quarter: no "-" rows beside "could not score: 0.0", a sentence instead
+    short = summary.copy()
+    short.loc[
+        short["kpi"].isin(["forecast_mape_quarter", "forecast_wape_quarter", "forecast_bias_quarter"]), "mean"
+    ] = NAN
+    text = "\n".join(_forecast_section(short, ["s"]))
+    assert not [line for line in text.splitlines() if line.startswith("|") and "next quarter" in line]
+    assert "next-quarter forecast is not scored" in text

@@ -178,7 +178,24 @@ def _forecast_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
         for k in ("forecast_mape", "forecast_wape")
     ):
         return []
+    # A window shorter than a month end plus a quarter scores no next-quarter forecast: its rows
+    # would read "-" beside "month ends MAPE could not score: 0.0", which says the opposite.
+    quarter_unscored = all(
+        (row := summary_row(summary, n, "forecast_wape_quarter")) is None or not math.isfinite(float(row["mean"]))
+        for n in names
+    )
+    if quarter_unscored:
+        kpis = [k for k in kpis if not k.endswith("_quarter")]
     rows = [[kpi_axis_label(k), *[format_mean_ci(summary_row(summary, n, k), k) for n in names]] for k in kpis]
+    unscored = (
+        [
+            "The next-quarter forecast is not scored: no month end of the run's window has its whole next "
+            "quarter inside the window (a longer horizon scores it).",
+            "",
+        ]
+        if quarter_unscored
+        else []
+    )
     return [
         "## Forecasts",
         "",
@@ -191,6 +208,7 @@ def _forecast_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
         "",
         *md_table(["KPI", *names], rows),
         "",
+        *unscored,
     ]
 
 
