@@ -412,3 +412,26 @@ def test_single_runs_range_leaves_out_a_0_1_kpi(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(plt.Axes, "set_title", record)
     plot_kpi_distributions(table, ["hit_plan", "bookings"], tmp_path)
     assert not any("plan" in label for label in drawn) and any("Bookings" in label for label in drawn)
+
+
+def test_stalled_deals_that_close_after_the_window_are_said_to_stay_open() -> None:
+    """Lost: no decision read 0.0 beside calibrate's 'no decision 15.2%', with no word on where the deals went."""
+    import types
+
+    import simulator
+    from simulator.report.operations_section import _stalls_stay_open
+
+    stall = ["+pipeline.stages.5.no_decision=0.15", "+pipeline.stages.5.no_decision_days={dist: constant, value: 2600}"]
+    experiment = simulator.load_experiment(overrides=["runs=2", *stall])
+    result = types.SimpleNamespace(experiment=experiment)
+    none_lost = pd.DataFrame([{"scenario": "generalist", "kpi": "deals_lost_no_decision", "mean": 0.0}])
+    sentence = _stalls_stay_open(result, none_lost, "generalist")  # type: ignore[arg-type]
+    assert sentence == (
+        "In generalist, no deal ends with no decision inside the window although 15.0% of the close stage's "
+        "decisions stall: a stalled deal is closed as such 2,600 working days later (median), after the "
+        "250-working-day window, so it stays in the open pipeline."
+    )
+    some_lost = none_lost.assign(mean=3.0)
+    assert _stalls_stay_open(result, some_lost, "generalist") is None  # type: ignore[arg-type]
+    quick = simulator.load_experiment(overrides=["runs=2", stall[0], "+pipeline.stages.5.no_decision_days=20"])
+    assert _stalls_stay_open(types.SimpleNamespace(experiment=quick), none_lost, "generalist") is None  # type: ignore[arg-type]
