@@ -29,11 +29,13 @@ def test_every_period_and_kpi_has_a_row_with_its_band(result) -> None:  # type: 
     table = backtest_table([result])
     assert list(table.columns) == list(COLUMNS)
     assert set(table["period"]) == {"2023-03", "2023-04", "2023-Q1", "2023-Q2"}
-    assert len(table) == 4 * 5
+    assert len(table) == 4 * 6
     scored = table[table["inside_p10_p90"].notna()]
     assert (scored["p10"] <= scored["p50"]).all() and (scored["p50"] <= scored["p90"]).all()
     march = table[(table["period"] == "2023-03") & (table["kpi"] == "won_deals")].iloc[0]
     assert march["actual"] == 3  # the fixture's wins A027-A029 close on 2, 4 and 6 March
+    created = table[(table["period"] == "2023-03") & (table["kpi"] == "new_opportunities")].iloc[0]
+    assert created["actual"] == 2 and created["p50"] > 0  # A038 and A039 (A900 closes before it is created: set aside)
     cover = coverage(table)
     assert 0.0 <= cover["overall"] <= 1.0 and cover["rows"] == len(scored)
 
@@ -43,7 +45,7 @@ def test_periods_after_the_exports_last_date_have_no_actual_and_are_not_scored(r
     assert str(result.calibration.export.export_date) == "2023-03-16"
     table = backtest_table([result])
     later = table[table["period"].isin(["2023-04", "2023-Q2"])]
-    assert len(later) == 10 and later["actual"].isna().all() and later["inside_p10_p90"].isna().all()
+    assert len(later) == 12 and later["actual"].isna().all() and later["inside_p10_p90"].isna().all()
     assert later["p50"].notna().any()  # still simulated, drawn in the fans
     write_backtest([result], tmp_path, runs=4, uncertainty="bootstrap", seconds=1.0)
     text = (tmp_path / "backtest.md").read_text()
@@ -52,7 +54,7 @@ def test_periods_after_the_exports_last_date_have_no_actual_and_are_not_scored(r
     quarter_rows = [
         line for line in text.split("## Quarters")[1].split("\n## ")[0].splitlines() if "| 2023-Q2 |" in line
     ]
-    assert len(quarter_rows) == 5 and all(line.endswith("| – |") for line in quarter_rows)
+    assert len(quarter_rows) == 6 and all(line.endswith("| – |") for line in quarter_rows)
     assert not any(
         "2023-Q2" in line or "2023-04" in line
         for line in text.split("## Where the actual fell outside")[1].split("\n## ")[0].splitlines()
@@ -78,7 +80,13 @@ def test_bootstrap_runs_and_point_runs_share_seeds_and_split_the_spread(result) 
 def test_the_files_are_written(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     written = write_backtest([result], tmp_path, runs=4, uncertainty="bootstrap", seconds=1.0)
     names = {p.name for p in written}
-    assert {"backtest.csv", "backtest.md", "fan_won_deals.png", "fan_open_pipeline.png"} <= names
+    assert {
+        "backtest.csv",
+        "backtest.md",
+        "fan_won_deals.png",
+        "fan_open_pipeline.png",
+        "fan_new_opportunities.png",
+    } <= names
     assert "Coverage of the P10–P90 band" in (tmp_path / "backtest.md").read_text()
     assert (
         f"simulate {result.simulate_seconds:.1f} s on the compiled (fast) engine"

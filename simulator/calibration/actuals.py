@@ -4,7 +4,8 @@ Per period (a calendar month or quarter between two dates): deals won and their 
 (closed inside it), the win rate of the deals decided inside it (won / (won + lost)), the
 median cycle of its wins in working days (creation to close), and the open pipeline at its
 end (deals created by then and not closed by then, as the CRM counts them: stalled deals
-stay open). Rows the export cannot place (no created date) are not counted, as in the fit.
+stay open), and the new opportunities (deals created inside it). Rows the export cannot
+place (no created date) are not counted, as in the fit.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pandas as pd
 from simulator.calibration.estimates import working_days
 from simulator.calibration.shapes import Export
 
-KPIS = ("won_deals", "bookings", "win_rate", "median_cycle_days", "open_pipeline")
+KPIS = ("won_deals", "bookings", "win_rate", "median_cycle_days", "open_pipeline", "new_opportunities")
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def periods_between(start: np.datetime64, until: np.datetime64) -> list[Period]:
     return result
 
 
-ACTUAL_KPIS: tuple[str, ...] = ("won_deals", "bookings", "win_rate", "median_cycle_days", "open_pipeline")
+ACTUAL_KPIS: tuple[str, ...] = KPIS
 """The figures read from the export per period."""
 
 
@@ -74,4 +75,7 @@ def actual_figures(export: Export, periods: list[Period], holidays: list[str]) -
         figures[(period.label, "win_rate")] = float(won.sum() / decided) if decided else math.nan
         figures[(period.label, "median_cycle_days")] = float(np.median(cycle)) if cycle.size else math.nan
         figures[(period.label, "open_pipeline")] = float(still_open.sum())
+        # the arrivals the model draws from the fitted rate: an export thinning at its end shows here first
+        new = (created >= period.first) & (created <= period.last)
+        figures[(period.label, "new_opportunities")] = float(new.sum())
     return figures

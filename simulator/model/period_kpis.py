@@ -3,8 +3,9 @@
 Per period (a calendar month or quarter of the run, cut by the scenario's calendar): deals
 won and bookings closed inside it, win rate of the deals decided inside it (won over won
 and lost: no decisions are neither), the median cycle of its wins in working days
-(arrival to close; a starting deal arrived ``age`` days before day 0), and the deals open
-at its end (started by then, not closed by then).
+(arrival to close; a starting deal arrived ``age`` days before day 0), the deals open
+at its end (started by then, not closed by then), and the new opportunities (leads arrived
+inside it; the starting deals arrived before day 0).
 """
 
 from __future__ import annotations
@@ -37,4 +38,6 @@ def period_figures(run: ReplicationRun) -> dict[tuple[str, str], float]:
             figures[(label, "win_rate")] = float(won.sum()) / decided if decided else math.nan
             figures[(label, "median_cycle_days")] = float(np.median(cycle)) if cycle.size else math.nan
             figures[(label, "open_pipeline")] = float(still_open.sum())
+            arrived = (leads.arrival_day >= period.start) & (leads.arrival_day < period.end)
+            figures[(label, "new_opportunities")] = float(arrived.sum())
     return figures

@@ -22,6 +22,7 @@ NAMES = {
     "win_rate": "Win rate (won / decided)",
     "median_cycle_days": "Median cycle of wins (working days)",
     "open_pipeline": "Open pipeline at period end (deals)",
+    "new_opportunities": "New opportunities (deals created)",
 }
 
 LAYOUT = BACKTEST
