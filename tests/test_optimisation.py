@@ -159,9 +159,21 @@ def test_a_sampler_seed_out_of_range_is_refused_before_anything_runs(seed: str, 
     def never(_: Any) -> Any:
         raise AssertionError("nothing may be composed or run")
 
-    with pytest.raises(SystemExit) as exit_:
-        optimise_main(["--team", "ae=7:8", "--seed", seed, "--out", str(tmp_path / "x")], never)
-    assert exit_.value.code == 2 and not (tmp_path / "x").exists()
+    assert optimise_main(["--team", "ae=7:8", "--seed", seed, "--out", str(tmp_path / "x")], never) == 2
+    assert not (tmp_path / "x").exists()
+
+
+def test_every_option_that_is_no_number_is_named_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse stopped at the first (--runs x) and named only it; the next try met --seed -1."""
+
+    def never(_: Any) -> Any:
+        raise AssertionError("nothing may be composed or run")
+
+    args = ["--team", "ae=7:8", "--runs", "x", "--budget", "lots", "--seed", "-1", "--out", str(tmp_path / "x")]
+    assert optimise_main(args, never) == 2
+    err = capsys.readouterr().err
+    assert "--runs = 'x': must be a whole number" in err and "--budget = 'lots': must be a number" in err
+    assert "--seed = -1: must be a whole number from 0 to 4294967295" in err and not (tmp_path / "x").exists()
 
 
 def test_mixes_that_tie_on_the_kpi_go_cheapest_first() -> None:

@@ -371,3 +371,20 @@ def test_a_top_lever_is_settled_only_once_its_ci_clears_the_next_levers() -> Non
     assert "the top of the ranking is settled, as far as r = 5 can tell" in advice
     alone = " ".join(morris_advice(_ranking([("a", 1.3e6, 1.0e6, 1.6e6)], 9e5), 1, 10, 9e5, "bookings"))
     assert "settled" not in alone  # one lever: no order to settle
+
+
+def test_options_that_are_no_number_are_named_with_the_other_faults(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse stopped at the first option that was no number (--runs x) and named only it."""
+    from simulator.report.sensitivity_command import sensitivity_main
+    from simulator.report.warmup_command import warmup_main
+
+    def never(_: Any) -> Any:
+        raise AssertionError("nothing may be composed or run")
+
+    assert sensitivity_main(["--runs", "x", "--delta", "a fifth", "--global-runs", "1"], never) == 2
+    err = capsys.readouterr().err
+    assert "--runs = 'x': must be a whole number" in err and "--delta = 'a fifth': must be a number" in err
+    assert "--global-runs = 1" in err  # the range checks still ran, on the others
+    assert warmup_main(["--runs", "1", "--years", "three"], never) == 2
+    err = capsys.readouterr().err
+    assert "--years = 'three': must be a number" in err and "--runs = 1: must be a whole number >= 2" in err

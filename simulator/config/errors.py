@@ -238,3 +238,44 @@ def merge_scenario_issues(found: Mapping[str, list[ConfigIssue]], n_scenarios: i
     for name, issues in found.items():
         merged.extend(ConfigIssue(f"[scenario {name}] {i.key}", i.value, i.allowed) for i in issues if i not in shared)
     return merged
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """An option's text that is not the number it takes (see :func:`lenient_number`)."""
+
+    text: str
+    rule: str
+
+
+def lenient_number(kind: type[int] | type[float]) -> Any:
+    """An argparse ``type`` reading a whole number (``int``) or a number (``float``) without stopping the parse.
+
+    argparse stops at the first option whose ``type`` raises and names only it; this one
+    keeps the text as :class:`Unreadable`, and :func:`unreadable_issues` names every such
+    option beside the command's other faults.
+    """
+    rule = "must be a whole number" if kind is int else "must be a number"
+
+    def read(text: str) -> int | float | Unreadable:
+        try:
+            return kind(text)
+        except ValueError:
+            return Unreadable(text, rule)
+
+    return read
+
+
+def unreadable_issues(defaults: Any, options: Any) -> list[ConfigIssue]:
+    """An issue per option ``--name`` holding :class:`Unreadable` text; each is set back to its default.
+
+    ``defaults``: the parser (its ``get_default``); ``options``: its parsed namespace. With the
+    defaults back in place, the command's own range checks run on the other options and
+    name their faults in the same message.
+    """
+    issues = []
+    for dest, value in vars(options).items():
+        if isinstance(value, Unreadable):
+            issues.append(ConfigIssue(f"--{dest.replace('_', '-')}", value.text, value.rule))
+            setattr(options, dest, defaults.get_default(dest))
+    return issues

@@ -27,7 +27,7 @@ from simulator.analysis.optimisation import Optimisation, exhaustive_optimisatio
 from simulator.analysis.quantities import Kind, direction, kpi_kind
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
 from simulator.analysis.team_mix import TeamMixProblem, bounds_issue
-from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.errors import ConfigError, ConfigIssue, lenient_number, unreadable_issues
 from simulator.io.atomic import atomic_write
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
@@ -296,17 +296,6 @@ SAMPLER_SEEDS = 2**32
 """Seeds Optuna's sampler takes (NumPy's legacy RandomState: 0 to 2^32 - 1)."""
 
 
-def _sampler_seed(text: str) -> int:
-    """``--seed``: a whole number from 0 to 2^32 - 1 (argparse exits 2 otherwise)."""
-    try:
-        seed = int(text)
-    except ValueError:
-        seed = -1
-    if not 0 <= seed < SAMPLER_SEEDS:
-        raise argparse.ArgumentTypeError(f"{text} must be a whole number from 0 to {SAMPLER_SEEDS - 1}")
-    return seed
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="salesim optimise",
@@ -315,36 +304,49 @@ def _parser() -> argparse.ArgumentParser:
         "numbers with CIs and the probability each is truly best. Overrides as for a run (experiment=NAME, key=value).",
     )
     parser.add_argument("--team", action="append", default=[], help="TEAM=LOW:HIGH headcount bounds (repeat per team)")
-    parser.add_argument("--budget", type=float, default=None, help="most mean cost of sales a year ($)")
+    parser.add_argument("--budget", type=lenient_number(float), default=None, help="most mean cost of sales a year ($)")
     parser.add_argument("--kpi", default=None, help="KPI to make best (default: the experiment's primary decision KPI)")
     parser.add_argument("--scenario", default=None, help="scenario of the experiment (default: its baseline)")
     parser.add_argument(
         "--trials",
-        type=int,
+        type=lenient_number(int),
         default=30,
         help="distinct mixes to simulate (default 30); a mix the sampler proposes again costs nothing",
     )
-    parser.add_argument("--runs", type=int, default=8, help="replications of a trial that is not pruned (default 8)")
-    parser.add_argument("--first-runs", type=int, default=3, help="replications before pruning (default 3)")
-    parser.add_argument("--finalists", type=int, default=3, help="best mixes re-run at the end (default 3)")
-    parser.add_argument("--final-runs", type=int, default=40, help="replications of each finalist (default 40)")
-    parser.add_argument("--batch", type=int, default=4, help="trials simulated together (default 4)")
     parser.add_argument(
-        "--seed", type=_sampler_seed, default=0, help="seed of the sampler, 0 to 4294967295 (default 0)"
+        "--runs", type=lenient_number(int), default=8, help="replications of a trial that is not pruned (default 8)"
+    )
+    parser.add_argument(
+        "--first-runs", type=lenient_number(int), default=3, help="replications before pruning (default 3)"
+    )
+    parser.add_argument(
+        "--finalists", type=lenient_number(int), default=3, help="best mixes re-run at the end (default 3)"
+    )
+    parser.add_argument(
+        "--final-runs", type=lenient_number(int), default=40, help="replications of each finalist (default 40)"
+    )
+    parser.add_argument("--batch", type=lenient_number(int), default=4, help="trials simulated together (default 4)")
+    parser.add_argument(
+        "--seed", type=lenient_number(int), default=0, help="seed of the sampler, 0 to 4294967295 (default 0)"
     )
     parser.add_argument("--exhaustive", action="store_true", help="simulate every mix instead of searching")
-    parser.add_argument("--workers", type=int, default=0, help="worker processes (default: every core)")
+    parser.add_argument("--workers", type=lenient_number(int), default=0, help="worker processes (default: every core)")
     parser.add_argument("--out", default=None, help="output folder (default outputs/optimise/<experiment>/<time>)")
     return parser
 
 
 def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]) -> int:
     """``salesim optimise --team TEAM=LOW:HIGH [OPTIONS] [OVERRIDES...]``."""
-    options, overrides = _parser().parse_known_args(list(args))
+    parser = _parser()
+    options, overrides = parser.parse_known_args(list(args))
     try:
+        issues = unreadable_issues(parser, options)  # text for a number: named with the rest, not alone
+        if not 0 <= options.seed < SAMPLER_SEEDS:
+            issues.append(ConfigIssue("--seed", options.seed, f"must be a whole number from 0 to {SAMPLER_SEEDS - 1}"))
         named = _kpi_issue(options.kpi) if options.kpi is not None else None
-        if named is not None:  # refused before anything is composed
-            raise ConfigError([named])
+        issues += [named] if named is not None else []
+        if issues:  # refused before anything is composed
+            raise ConfigError(issues)
         bounds = _bounds(options.team)
         experiment = load(overrides)
         check_decision(experiment)

@@ -17,7 +17,7 @@ from simulator.analysis.decision import check_decision, decision_of, kpi_name_is
 from simulator.analysis.global_sensitivity import MORRIS_MIN_TRAJECTORIES
 from simulator.analysis.levers import LEVER_SECTIONS
 from simulator.analysis.wording import count_of
-from simulator.config.errors import ConfigError, comma_separated
+from simulator.config.errors import ConfigError, comma_separated, lenient_number, unreadable_issues
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.report.claims import claim_output
@@ -50,8 +50,10 @@ def _parser() -> argparse.ArgumentParser:
         default=",".join(LEVER_SECTIONS),
         help=f"comma-separated config sections searched for levers (default {','.join(LEVER_SECTIONS)})",
     )
-    parser.add_argument("--delta", type=float, default=0.2, help="move of each lever, as a share of it (default 0.2)")
-    parser.add_argument("--runs", type=int, default=10, help="replications per scenario (default 10)")
+    parser.add_argument(
+        "--delta", type=lenient_number(float), default=0.2, help="move of each lever, as a share of it (default 0.2)"
+    )
+    parser.add_argument("--runs", type=lenient_number(int), default=10, help="replications per scenario (default 10)")
     parser.add_argument(
         "--global",
         dest="method",
@@ -60,25 +62,37 @@ def _parser() -> argparse.ArgumentParser:
         help="then vary the strongest levers together: morris (screening, default), sobol (variance shares; "
         "many more runs) or none (one at a time only)",
     )
-    parser.add_argument("--global-params", type=int, default=6, help="levers the global method varies (default 6)")
-    parser.add_argument("--trajectories", type=int, default=MORRIS_MIN_TRAJECTORIES, help="Morris r (default 10)")
     parser.add_argument(
-        "--sobol-samples", type=int, default=256, help="Sobol base sample N, a power of 2 (default 256)"
+        "--global-params", type=lenient_number(int), default=6, help="levers the global method varies (default 6)"
     )
-    parser.add_argument("--global-runs", type=int, default=4, help="replications per global design point (default 4)")
-    parser.add_argument("--workers", type=int, default=0, help="worker processes (default: every core)")
+    parser.add_argument(
+        "--trajectories", type=lenient_number(int), default=MORRIS_MIN_TRAJECTORIES, help="Morris r (default 10)"
+    )
+    parser.add_argument(
+        "--sobol-samples", type=lenient_number(int), default=256, help="Sobol base sample N, a power of 2 (default 256)"
+    )
+    parser.add_argument(
+        "--global-runs", type=lenient_number(int), default=4, help="replications per global design point (default 4)"
+    )
+    parser.add_argument("--workers", type=lenient_number(int), default=0, help="worker processes (default: every core)")
     parser.add_argument("--out", default=None, help="output folder (default outputs/sensitivity/<experiment>/<time>)")
     return parser
 
 
 def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]) -> int:
     """``salesim sensitivity [OPTIONS] [OVERRIDES...]``; ``load`` composes the experiment from the overrides."""
-    options, overrides = _parser().parse_known_args(list(args))
+    parser = _parser()
+    options, overrides = parser.parse_known_args(list(args))
+    unreadable = unreadable_issues(parser, options)  # text for a number: named with the rest, not alone
     size = options.trajectories if options.method == "morris" else options.sobol_samples
     try:
         named = kpi_name_issue("--kpi", options.kpi) if options.kpi is not None else None
-        issues = ([named] if named is not None else []) + option_issues(
-            options.runs, options.method, options.global_params, size, options.global_runs, options.workers
+        issues = (
+            unreadable
+            + ([named] if named is not None else [])
+            + option_issues(
+                options.runs, options.method, options.global_params, size, options.global_runs, options.workers
+            )
         )
         keys, empty_key = comma_separated("--params", options.params, EACH_KEY) if options.params else (None, None)
         sections, empty_section = comma_separated("--sections", options.sections, EACH_SECTION)

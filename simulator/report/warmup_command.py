@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.errors import ConfigError, ConfigIssue, lenient_number, unreadable_issues
 from simulator.config.schema import dated_span_problem
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
@@ -34,13 +34,16 @@ def warmup_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]
         description="Run a scenario from day 0 for some years, average its state (open pipeline, customers, "
         "partners, ramped FTE, tenure) over runs and choose the warm-up by MSER-5. Overrides as for a run.",
     )
-    parser.add_argument("--runs", type=int, default=20, help="replications to average (default 20)")
-    parser.add_argument("--years", type=float, default=3.0, help="years of the calendar to simulate (default 3)")
+    parser.add_argument("--runs", type=lenient_number(int), default=20, help="replications to average (default 20)")
+    parser.add_argument(
+        "--years", type=lenient_number(float), default=3.0, help="years of the calendar to simulate (default 3)"
+    )
     parser.add_argument("--scenario", default=None, help="scenario of the experiment (default: its baseline)")
     parser.add_argument("--out", default=None, help="output folder (default outputs/warmup/<experiment>/<time>)")
     options, overrides = parser.parse_known_args(list(args))
+    unreadable = unreadable_issues(parser, options)  # text for a number: named with the rest, not alone
     issues = [ConfigIssue("--runs", options.runs, "must be a whole number >= 2 (the state is averaged over runs)")]
-    issues = issues if options.runs < 2 else []
+    issues = unreadable + (issues if options.runs < 2 else [])
     if not 0 < options.years <= WARMUP_MAX_YEARS:
         years = int(options.years) if options.years.is_integer() else options.years  # as typed: 0, not 0.0
         issues.append(ConfigIssue("--years", years, f"must be more than 0 and at most {WARMUP_MAX_YEARS}"))
