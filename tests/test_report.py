@@ -435,3 +435,23 @@ def test_stalled_deals_that_close_after_the_window_are_said_to_stay_open() -> No
     assert _stalls_stay_open(result, some_lost, "generalist") is None  # type: ignore[arg-type]
     quick = simulator.load_experiment(overrides=["runs=2", stall[0], "+pipeline.stages.5.no_decision_days=20"])
     assert _stalls_stay_open(types.SimpleNamespace(experiment=quick), none_lost, "generalist") is None  # type: ignore[arg-type]
+
+
+def test_losses_to_no_decision_are_shown_only_where_a_stage_can_end_deals_so(tmp_path: Path) -> None:
+    """The default report listed "Lost: no decision 0.0 (0.0 to 0.0)" for a pipeline with no such outcome."""
+    import types
+
+    import simulator
+    from simulator.analysis.tables import modelled_kpis, summary_of
+
+    kpis = ["deals_lost_leaked", "deals_lost_no_decision"]
+    plain = types.SimpleNamespace(experiment=simulator.load_experiment(overrides=["runs=2"]))
+    assert modelled_kpis(plain, kpis) == ["deals_lost_leaked"]  # type: ignore[arg-type]
+    stalls = simulator.load_experiment(overrides=["runs=2", "+pipeline.stages.5.no_decision=0.1"])
+    assert modelled_kpis(types.SimpleNamespace(experiment=stalls), kpis) == kpis  # type: ignore[arg-type]
+    result = make_result(runs=10)
+    result.replications["deals_lost_no_decision"] = 0.0  # the engines report it for every pipeline
+    result.summary = result.comparison = pd.DataFrame()  # worked out again from the runs
+    assert "deals_lost_no_decision" in set(summary_of(result)["kpi"])
+    text = write_report(result, tmp_path, []).read_text()
+    assert "Lost: no decision" not in text and "Lost: leaked" in text

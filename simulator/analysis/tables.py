@@ -70,6 +70,16 @@ def present_kpis(summary: pd.DataFrame, kpis: Iterable[str]) -> list[str]:
     return [k for k in kpis if k in known]
 
 
+def modelled_kpis(result: ExperimentResult, kpis: Iterable[str]) -> list[str]:
+    """``kpis`` without those no scenario can move: losses to no decision when no stage ends deals that way.
+
+    A row "Lost: no decision 0.0 (0.0 to 0.0)" beside an org whose pipeline has no such
+    outcome reads as a finding (nobody stalls) when it is only a feature switched off.
+    """
+    stalls = any(stage.no_decision > 0 for spec in result.experiment.scenarios for stage in spec.config.pipeline.stages)
+    return [k for k in kpis if stalls or k != "deals_lost_no_decision"]
+
+
 def window_years(experiment: Experiment, scenario: str) -> float:
     """A scenario's measured window (horizon less warm-up) in years of its calendar."""
     clock = experiment.scenario(scenario).config.clock

@@ -35,6 +35,7 @@ from simulator.analysis.quantities import has_run_spread
 from simulator.analysis.tables import (
     comparison_of,
     comparison_row,
+    modelled_kpis,
     present_kpis,
     scenario_names,
     summary_of,
@@ -92,7 +93,7 @@ def _report_kpis(result: ExperimentResult, summary: pd.DataFrame) -> list[str]:
     """Decision KPIs first, then the headline, supporting and other pipelines' KPIs (utilisation has its section)."""
     first = decision_kpis(decision_of(result.experiment))
     kpis = list(dict.fromkeys([*first, *HEADLINE_KPIS, *SUPPORTING_KPIS, *PIPELINE_KPIS]))
-    return present_kpis(summary, effort_paced_kpis(result, kpis))
+    return present_kpis(summary, modelled_kpis(result, effort_paced_kpis(result, kpis)))
 
 
 def _key_numbers_section(result: ExperimentResult, out_dir: Path, figures: dict[str, Path]) -> list[str]:

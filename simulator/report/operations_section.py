@@ -16,7 +16,7 @@ import pandas as pd
 
 from simulator.analysis.assumed import assumed_figures
 from simulator.analysis.formatting import LOST_KPIS, format_mean_ci, kpi_axis_label
-from simulator.analysis.tables import present_kpis, scenario_names, summary_of, summary_row
+from simulator.analysis.tables import modelled_kpis, present_kpis, scenario_names, summary_of, summary_row
 from simulator.analysis.utilisation import TeamLoad, team_loads
 from simulator.analysis.wording import join_words, team_label
 from simulator.report.markdown import figure_lines, md_table
@@ -35,7 +35,7 @@ def losses_section(result: ExperimentResult, out_dir: Path, figure: Path | None)
     summary, names = summary_of(result), scenario_names(result)
     if summary.empty:
         return []
-    kpis = present_kpis(summary, ["deals_won", *LOST_KPIS])
+    kpis = present_kpis(summary, modelled_kpis(result, ["deals_won", *LOST_KPIS]))
     rows = [[kpi_axis_label(k), *[format_mean_ci(summary_row(summary, s, k), k) for s in names]] for k in kpis]
     lines = ["## Where leads are won and lost", "", LOSSES_INTRO, ""] if rows else []
     if rows:
