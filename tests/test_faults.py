@@ -265,6 +265,8 @@ def test_a_failed_replication_is_tried_again_on_resume_and_reported_if_it_fails_
         assert set(source.frame(["replication"])["replication"]) == {0, 1, 3}
     assert len(DirectoryStore(tmp_path).replications()) == 7  # the store keeps the completed partner
     write_tables(first, tmp_path / "partial")
+    meta = json.loads((tmp_path / "partial" / "summary.json").read_text())
+    assert meta["runs_in_tables"] == {"generalist": 3, "specialist": 3} and meta["failures"] == 1
     summary = pd.read_csv(tmp_path / "partial" / "summary.csv").set_index(["scenario", "kpi"])
     written = pd.read_csv(tmp_path / "partial" / "replications.csv")
     for name in ("generalist", "specialist"):  # a mean by hand from replications.csv is the summary's

@@ -100,6 +100,11 @@ def write_tables(result: ExperimentResult, out_dir: Path) -> list[Path]:
         "seed": result.experiment.seed,
         "runs": "auto" if result.experiment.precision else result.experiment.runs,
         "runs_per_scenario": result.runs_per_scenario,
+        # the runs the tables hold: fewer when a replication failed (left out of every scenario)
+        "runs_in_tables": {
+            name: int((result.replications["scenario"] == name).sum()) if len(result.replications) else 0
+            for name in result.runs_per_scenario
+        },
         # run r on draw r mod this (0: none); with more runs than draws, mean and CI are over the draws' means
         "parameter_draws": result.experiment.parameter_draw_count,
         "salesim_version": result.experiment.resolved_config.get("salesim_version", "unknown"),
