@@ -390,8 +390,9 @@ def _notes_and_issues(
             section = ".".join(override.key.split(".")[:2])
             if section == "experiment.decision" and not any("decision" in (c.get("experiment") or {}) for c in configs):
                 allowed += (
-                    f"; this experiment has no decision section: add one with +{override.key}={override.value} "
-                    "(a leading + adds a key the config lacks)"
+                    "; this experiment has no decision section: add one with +experiment.decision.primary=KPI "
+                    "(a decision needs its primary KPI; then +experiment.decision.guardrails=[KPI,...] if wanted; "
+                    "a leading + adds a key the config lacks)"
                 )
             issues.append(ConfigIssue(override.key, override.value, allowed))
         else:

@@ -566,4 +566,11 @@ def test_a_decision_key_on_an_experiment_without_one_says_how_to_add_it_and_the_
         simulator.load_experiment("plain", overrides)
     issues = {issue.key: issue for issue in refused.value.issues}
     assert set(issues) == {"experiment.decision.primary", "runs", "org.teams.full_cycle.headcount"}
-    assert "add one with +experiment.decision.primary=bookings" in issues["experiment.decision.primary"].allowed
+    assert "add one with +experiment.decision.primary=KPI (a decision needs its primary KPI" in (
+        issues["experiment.decision.primary"].allowed
+    )
+    # a guardrail alone was told "+experiment.decision.guardrails=..." which then lacked its primary KPI
+    with pytest.raises(ConfigError) as guardrail:
+        simulator.load_experiment("plain", [overrides[0], "experiment.decision.guardrails=[cost_of_sales]"])
+    (issue,) = guardrail.value.issues
+    assert "add one with +experiment.decision.primary=KPI" in issue.allowed

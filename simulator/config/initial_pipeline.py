@@ -125,7 +125,14 @@ class InitialPipelineConfig(ConfigModel):
                     return
 
         first_bad("stage", self.stage, stages, "a stage of the pipeline", "the pipeline has no stages")
-        first_bad("owner", self.owner, reps, "a named rep of org.teams.<team>.reps", _no_named_reps(org))
+        first_bad(
+            "owner",
+            self.owner,
+            reps,
+            "a named rep of org.teams.<team>.reps (a rep removed from its team still owns its open deals: set it to "
+            "null instead, org.teams.<team>.reps.<rep>=null, and they go to the others)",
+            _no_named_reps(org),
+        )
         for name, attr in (
             ("product", "products"),
             ("geography", "geographies"),
