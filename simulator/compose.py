@@ -273,10 +273,14 @@ def compose_experiment(
     composer = _remembering(composer)
     base = _compose_layers(user, [], composer, "overrides", [u.line for u in user]).config
     try:
-        return _compose_scenarios(user, base, composer, groups)
+        experiment, notes = _compose_scenarios(user, base, composer, groups)
     except ConfigError as error:  # a misspelt decision KPI is checked after a good build: say it now too
         further = base_checks(base) if base_checks is not None else []
         raise ConfigError(error.issues + _decision_name_issues(base, error.issues) + further) from None
+    refills = (team.refill_note(n) for spec in experiment.scenarios for n, team in spec.config.org.teams.items())
+    notes = [*notes, *dict.fromkeys(note for note in refills if note)]
+    experiment.resolved_config[COMPOSITION_NOTES] = list(notes)
+    return experiment, notes
 
 
 def _decision_name_issues(base: Mapping[str, Any], found: Sequence[ConfigIssue]) -> list[ConfigIssue]:

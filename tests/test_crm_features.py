@@ -443,3 +443,16 @@ def test_a_named_rep_set_to_null_has_left_and_its_open_deals_go_to_the_team_by_i
     data["org"]["teams"]["agents"].update(reps={"ann": 1.0})  # bob removed, as ~org.teams.agents.reps.bob does
     with pytest.raises(ConfigError, match=r"'bob': must be a named rep .*set it to null instead"):
         compiled(data)
+
+
+def test_a_rep_set_to_null_while_the_headcount_keeps_its_seat_is_noted() -> None:
+    """Nulling a rep without cutting the seat ran with an unnamed rep in its place and no word about it."""
+    from simulator.config.schema import TeamConfig
+
+    kept = TeamConfig(role="agent", headcount=2, reps={"ann": 1.0, "bob": None})
+    assert kept.refill_note("agents") == (
+        "org.teams.agents: bob left (null), and its headcount of 2 keeps 1 unnamed seat at the named reps' mean "
+        "share of leads; to cut the seat, set org.teams.agents.headcount=1"
+    )
+    assert TeamConfig(role="agent", headcount=1, reps={"ann": 1.0, "bob": None}).refill_note("agents") is None
+    assert TeamConfig(role="agent", headcount=3, reps={"ann": 1.0}).refill_note("agents") is None  # nobody left

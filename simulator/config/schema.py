@@ -335,6 +335,18 @@ class TeamConfig(ConfigModel):
         """The named reps who work on day 0 and their shares (those set to null have left)."""
         return {name: share for name, share in self.reps.items() if share is not None}
 
+    def refill_note(self, name: str) -> str | None:
+        """A note when reps set to null left while the headcount keeps their seats: unnamed reps fill them."""
+        left = [rep for rep, share in self.reps.items() if share is None]
+        unnamed = self.headcount - len(self.staying)
+        if not left or unnamed <= 0:
+            return None
+        return (
+            f"org.teams.{name}: {', '.join(left)} left (null), and its headcount of {self.headcount} keeps "
+            f"{unnamed} unnamed seat{'s' if unnamed > 1 else ''} at the named reps' mean share of leads; to cut "
+            f"the seat{'s' if unnamed > 1 else ''}, set org.teams.{name}.headcount={len(self.staying)}"
+        )
+
     @model_validator(mode="after")
     def _named_reps(self) -> TeamConfig:
         staying = self.staying
