@@ -321,7 +321,7 @@ def test_a_stop_does_not_wait_for_running_batches_and_a_resume_completes_the_run
 
     resumed = salesim(*ARGS, "runner.resume=true", f"hydra.run.dir={out}", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr
-    assert "salesim: 4 runs in " in resumed.stdout and "(and 4 kept from the interrupted run)" in resumed.stdout
+    assert "salesim: 4 runs in " in resumed.stdout and "(and 4 kept from the earlier run)" in resumed.stdout
     assert "for the 4 runs made after resuming (4 were kept from before)" in (out / "report.md").read_text()
     assert tables_of(out) == undisturbed
 

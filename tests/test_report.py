@@ -209,11 +209,13 @@ def test_report_lists_failures(tmp_path: Path) -> None:
     text = write_report(result, tmp_path, []).read_text()
     assert "1 run failed" in text
     assert "specialist, run 7 (seed 123): ValueError: queue \\| broke" in text
+    answer = text.split("## The answer")[1].split("\n## ")[0]  # said at the top too, not only in How it was run
+    assert "*1 replication failed (run 7): every scenario is read without those runs" in answer
     assert "with the same runs of the other scenarios" not in text
     result.partners_left_out = 1
     text = write_report(result, tmp_path, []).read_text()
     assert (
-        "1 run failed** and is left out of every number below, with the same runs of the other scenarios "
+        "1 run failed** and is left out of every number in this report, with the same runs of the other scenarios "
         "(1 completed run), so that every scenario is read over the same runs" in text
     )
 

@@ -19,6 +19,7 @@ from simulator.analysis.answer import Answer
 from simulator.analysis.equivalence import equal_words, ranking_practically_equal
 from simulator.analysis.formatting import digits_apart, format_mean_ci, format_value, kpi_label
 from simulator.analysis.tables import summary_of, summary_row
+from simulator.analysis.wording import count_of
 from simulator.report.markdown import figure_lines, md_table, text_table
 from simulator.report.question import question_text
 from simulator.run.experiment import ExperimentResult
@@ -90,10 +91,23 @@ def question(result: ExperimentResult) -> str:
     return f"How do {', '.join(others)} compare with {result.experiment.baseline} (the baseline)?"
 
 
+def failed_runs_words(result: ExperimentResult) -> str:
+    """One sentence on failed replications for the top of the report (see How it was run for each one)."""
+    runs = sorted({failure.replication for failure in result.failures})
+    shown = ", ".join(str(r) for r in runs[:5]) + (", ..." if len(runs) > 5 else "")
+    return (
+        f"{count_of(len(result.failures), 'replication')} failed (run {shown}): every scenario is read without "
+        "those runs, so the answer rests on fewer runs than asked; How it was run lists the failures, and a resume "
+        "runs them again."
+    )
+
+
 def answer_section(result: ExperimentResult, answer: Answer, out_dir: Path, figure: Path | None) -> list[str]:
     """``## The answer``: the paragraph, the question it answers, the ranking table and the decision figure."""
     decision = answer.decision
     lines = ["## The answer", "", answer.paragraph, ""]
+    if result.failures:  # the answer stands on fewer runs than asked: said here, not only at the end
+        lines += [f"*{failed_runs_words(result)}*", ""]
     lines += [f"*The question:* {question(result)}", ""]
     guard = ", ".join(f"`{g}`" for g in decision.guardrails) or "none"
     rule = ""

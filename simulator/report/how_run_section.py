@@ -136,7 +136,8 @@ def _failures_lines(result: ExperimentResult, shown: int = 10) -> list[str]:
         else ""
     )
     verb = "is" if len(result.failures) == 1 else "are"
-    lines = [f"- **{count_of(len(result.failures), 'run')} failed** and {verb} left out of every number below{same}:"]
+    failed = count_of(len(result.failures), "run")
+    lines = [f"- **{failed} failed** and {verb} left out of every number in this report{same}:"]
     for failure in result.failures[:shown]:
         first_line = (failure.error.strip().splitlines() or [""])[0]
         lines.append(

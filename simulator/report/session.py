@@ -238,4 +238,4 @@ def _runs_made(result: ExperimentResult) -> str:
         return f"{made} runs in {result.wall_seconds:.1f} s"
     computed = result.computed - len(result.failures)  # every failure left was tried in this call
     kept = made - computed
-    return f"{computed} runs in {result.wall_seconds:.1f} s (and {kept} kept from the interrupted run)"
+    return f"{computed} runs in {result.wall_seconds:.1f} s (and {kept} kept from the earlier run)"
