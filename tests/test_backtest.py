@@ -188,3 +188,22 @@ def test_an_until_before_an_origin_is_named_with_the_other_faults(
     err = capsys.readouterr().err
     assert "--runs 5: must be" in err and "--until 2023-01-31: must come after every origin (--as-of 2023-02-28)" in err
     assert not out.exists()
+
+
+def test_months_whose_new_opportunities_fall_far_below_the_band_are_named_as_a_thinning_export() -> None:
+    """crm-maven's 283 and 121 new deals in Nov and Dec 2017 read as the model's misses with no word on why."""
+    from simulator.report.backtest_report import thin_months
+
+    rows = [
+        ("2017-09-30", "2017-10", "month", "new_opportunities", 761.0, 795.8, 831.0, 874.0, False),
+        ("2017-09-30", "2017-11", "month", "new_opportunities", 283.0, 752.6, 795.0, 838.7, False),
+        ("2017-09-30", "2017-12", "month", "new_opportunities", 121.0, 759.6, 799.5, 846.1, False),
+        ("2017-09-30", "2017-Q4", "quarter", "new_opportunities", 1165.0, 2341.5, 2433.5, 2516.3, False),
+    ]
+    table = pd.DataFrame(rows, columns=list(COLUMNS))
+    words = thin_months(table)
+    assert words is not None and words.startswith(
+        "New opportunities fall far below the band in 2017-11: 283 (P10 753), 2017-12: 121 (P10 760): fewer"
+    )
+    assert "2017-10" not in words and "2017-Q4" not in words  # a near miss, and a quarter, are no thinning
+    assert thin_months(table.iloc[:1]) is None
