@@ -457,3 +457,23 @@ def test_losses_to_no_decision_are_shown_only_where_a_stage_can_end_deals_so(tmp
     assert "deals_lost_no_decision" in set(summary_of(result)["kpi"])
     text = write_report(result, tmp_path, []).read_text()
     assert "Lost: no decision" not in text and "Lost: leaked" in text
+
+
+def test_a_plural_kpi_takes_a_plural_verb_in_what_it_means() -> None:
+    """It read "specialist's renewals due is 7.0 lower than generalist's ..., and is higher in 37.5% of paired runs"."""
+    from simulator.analysis.formatting import kpi_verb
+
+    assert [kpi_verb(k) for k in ("renewals_due", "partner_sourced_bookings", "bookings")] == ["are"] * 3
+    assert [kpi_verb(k) for k in ("cost_of_sales", "churned_arr", "net_revenue_retention")] == ["is"] * 3
+
+
+def test_the_share_of_paired_runs_names_the_scenario_when_the_kpi_was_the_subject() -> None:
+    """ "specialist's partner-sourced bookings is $77.1k lower ..., and does better in only 33.5%": what does?"""
+    from simulator.analysis.conclusions import _share_words
+
+    row = pd.Series({"scenario": "specialist", "share_better": 0.335, "share_worse": 0.665, "direction": 1})
+    assert _share_words(pd.concat([row, pd.Series({"kpi": "bookings"})])) == (
+        "and does better in only 33.5% of paired runs"  # "specialist books ... less": the scenario is the subject
+    )
+    owned = pd.concat([row, pd.Series({"kpi": "partner_sourced_bookings"})])
+    assert _share_words(owned) == "and specialist does better in only 33.5% of paired runs"

@@ -31,6 +31,7 @@ from simulator.analysis.formatting import (
     format_signed_interval,
     format_signed_range,
     kpi_label,
+    kpi_verb,
     kpi_words,
     ties_words,
 )
@@ -115,7 +116,7 @@ def _difference_phrase(row: pd.Series, period: str) -> str:
     kpi, diff = str(row["kpi"]), float(row["mean_diff"])
     s, b = str(row["scenario"]), str(row["baseline"])
     template, (higher, lower), is_flow = _PHRASES.get(
-        kpi, ("{s_} " + kpi_words(kpi) + " is {amount} {word} than {b_}", ("higher", "lower"), False)
+        kpi, ("{s_} " + kpi_words(kpi) + f" {kpi_verb(kpi)} " + "{amount} {word} than {b_}", ("higher", "lower"), False)
     )
     word = higher if diff > 0 else lower
     amount = format_amount(kpi, diff)
@@ -164,19 +165,24 @@ def relative_words(row: pd.Series) -> str | None:
 
 
 def _share_words(row: pd.Series) -> str:
+    # the scenario is named again where the sentence's subject was the KPI ("specialist's renewals due
+    # are lower ..., and specialist does better ..."); where it was the scenario, "and does better"
+    kpi = str(row["kpi"])
     share, ties = float(row["share_better"]), ties_words(row)
+    who = "" if _PHRASES.get(kpi, ("{s_}",))[0].startswith("{s} ") else f"{row['scenario']} "
     if int(row["direction"]) == 0:
-        words = f"and is higher in {format_share(share)} of paired runs"
+        words = f"and {kpi_verb(kpi)} higher in {format_share(share)} of paired runs"
         return f"{words}, lower in {format_share(float(row['share_worse']))} ({ties})" if ties else words
     if share == 1.0:
-        return "and does better in every paired run"
+        return f"and {who}does better in every paired run"
     if ties:  # many runs tie: "only 26%" would read as "worse in 74%"
         better = "none of the" if share == 0.0 else f"{format_share(share)} of"
-        return f"and does better in {better} paired runs, worse in {format_share(float(row['share_worse']))} ({ties})"
+        worse = format_share(float(row["share_worse"]))
+        return f"and {who}does better in {better} paired runs, worse in {worse} ({ties})"
     if share == 0.0:
-        return "and does better in none of the paired runs"
+        return f"and {who}does better in none of the paired runs"
     only = "only " if share < 0.5 else ""
-    return f"and does better in {only}{format_share(share)} of paired runs"
+    return f"and {who}does better in {only}{format_share(share)} of paired runs"
 
 
 def bottleneck_sentence(loads: list[TeamLoad], scenario: str, assumed: str = "") -> str | None:

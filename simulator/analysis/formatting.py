@@ -228,6 +228,19 @@ SENTENCE_WORDS = {
 """KPIs whose table label does not read well inside a sentence."""
 
 
+_PLURAL_HEADS = frozenset(
+    {"bookings", "renewals", "accounts", "leads", "deals", "partners", "meetings", "customers", "reps", "hires"}
+)
+
+
+def kpi_verb(kpi: str) -> str:
+    """``is`` or ``are`` for a KPI's name in a sentence: "renewals due are", "cost of sales is"."""
+    words = kpi_words(kpi)
+    if " of " in words:  # "cost of sales", "share of reps": the head comes first
+        return "is"
+    return "are" if _PLURAL_HEADS & set(words.replace("-", " ").split()) else "is"
+
+
 def kpi_words(kpi: str) -> str:
     """A KPI's name inside a sentence (``churned ARR``, ``contribution``, ``leaked leads``).
 
