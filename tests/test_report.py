@@ -477,3 +477,21 @@ def test_the_share_of_paired_runs_names_the_scenario_when_the_kpi_was_the_subjec
     )
     owned = pd.concat([row, pd.Series({"kpi": "partner_sourced_bookings"})])
     assert _share_words(owned) == "and specialist does better in only 33.5% of paired runs"
+
+
+def test_the_first_touch_guardrail_is_split_by_the_team_that_made_it() -> None:
+    """35.8 hours of first touch sat beside 'the SDR team first touches its leads 0.4 hours after they arrive'."""
+    from simulator.analysis.conclusions import first_touch_by_team
+
+    rows = [
+        ("generalist", "first_touch_hours_mean_full_cycle", 26.3),
+        ("generalist", "first_touch_hours_mean_csm", float("nan")),
+        ("specialist", "first_touch_hours_mean_sdr", 0.356),
+        ("specialist", "first_touch_hours_mean_ae", 101.2),
+    ]
+    summary = pd.DataFrame(rows, columns=["scenario", "kpi", "mean"])
+    assert first_touch_by_team(summary, ["generalist", "specialist"]) == (
+        "Mean time to first touch by the team that made it: generalist: full cycle 26.3 hours; "
+        "specialist: SDR 0.4 hours, AE 101.2 hours."
+    )
+    assert first_touch_by_team(summary.iloc[:2], ["generalist"]) is None  # one team: the KPI is its own
