@@ -35,11 +35,9 @@ from typing import Any
 from hydra import compose, initialize_config_dir
 from hydra.core.override_parser.types import OverrideType
 from omegaconf import DictConfig, OmegaConf
-from pydantic import ValidationError
 
-from simulator.analysis.decision import decision_issues
+from simulator.base_checks import decision_name_issues, target_kpi_issues
 from simulator.command_line import SEARCHPATH, composition_issue, first_line, parse_overrides
-from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.fed_sources import rate_notes_and_issues
 from simulator.config.key_suggestions import ABSENT, no_such_key, node_at
@@ -276,24 +274,12 @@ def compose_experiment(
         experiment, notes = _compose_scenarios(user, base, composer, groups)
     except ConfigError as error:  # a misspelt decision KPI is checked after a good build: say it now too
         further = base_checks(base) if base_checks is not None else []
-        raise ConfigError(error.issues + _decision_name_issues(base, error.issues) + further) from None
+        further += target_kpi_issues(base, error.issues)
+        raise ConfigError(error.issues + decision_name_issues(base, error.issues) + further) from None
     refills = (team.refill_note(n) for spec in experiment.scenarios for n, team in spec.config.org.teams.items())
     notes = [*notes, *dict.fromkeys(note for note in refills if note)]
     experiment.resolved_config[COMPOSITION_NOTES] = list(notes)
     return experiment, notes
-
-
-def _decision_name_issues(base: Mapping[str, Any], found: Sequence[ConfigIssue]) -> list[ConfigIssue]:
-    """The decision's KPI-name issues not among ``found`` (none when the decision itself did not parse)."""
-    data = (base.get("experiment") or {}).get("decision")
-    if data is None:
-        return []
-    try:
-        decision = DecisionSettings.model_validate(data)
-    except ValidationError:  # its own issue is among those found
-        return []
-    keys = {issue.key for issue in found}
-    return [issue for issue in decision_issues(decision) if issue.key not in keys]
 
 
 def _compose_scenarios(

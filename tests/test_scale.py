@@ -408,3 +408,12 @@ def test_a_fresh_run_in_a_used_folder_says_it_replaces_the_earlier_runs_results(
     assert "report and tables" in capsys.readouterr().err
     left = sorted(p.name for p in tmp_path.iterdir())
     assert "report.md" not in left and "replications.csv" not in left and "store" in left  # nothing of another run
+
+
+def test_a_misspelt_runs_auto_kpi_is_named_beside_the_scenarios_faults() -> None:
+    """seed=-3 hid runner.target_kpi=bookngs until the seed was fixed."""
+    with pytest.raises(ConfigError) as refused:
+        simulator.load_experiment(overrides=["runs=auto", "runner.target_kpi=bookngs", "seed=-3"])
+    keys = [issue.key for issue in refused.value.issues]
+    assert "seed" in keys and "runner.target_kpi" in keys
+    assert "did you mean 'bookings'?" in str(refused.value)
