@@ -36,7 +36,7 @@ from hydra import compose, initialize_config_dir
 from hydra.core.override_parser.types import OverrideType
 from omegaconf import DictConfig, OmegaConf
 
-from simulator.base_checks import decision_name_issues, target_kpi_issues
+from simulator.analysis.composed_checks import decision_name_issues, target_kpi_issues
 from simulator.command_line import SEARCHPATH, composition_issue, first_line, parse_overrides
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.fed_sources import rate_notes_and_issues
