@@ -14,7 +14,7 @@ from simulator.crm_commands import backtest_main, calibrate_main
 from simulator.engines.fast import seeding
 from simulator.model import sampling
 from simulator.model.customer_luck import luck_base
-from simulator.model.streams import Stream, replication_seed, stream
+from simulator.model.streams import SEAT_KEY, Stream, replication_seed, stream
 
 
 def numpy_stream(seed: int, replication: int, purpose: int, *index: int) -> np.random.Generator:
@@ -109,3 +109,90 @@ def test_streams_seeded_and_drawn_in_a_compiled_batch_are_the_streams_bit_for_bi
         else:
             expected = sampling.draw_array(gen, code, params[row], 500)
         assert got[row].tobytes() == expected.tobytes(), (row, code)
+
+
+@pytest.fixture(scope="module")
+def organisations() -> list[Any]:
+    """Every scenario of the default experiment and of org_structures (fed sources, seats, products)."""
+    import simulator
+
+    specs = [*simulator.load_experiment(overrides=["runs=2"]).scenarios]
+    specs += simulator.load_experiment("org_structures", ["runs=2"]).scenarios
+    return [spec.compile() for spec in specs]
+
+
+def _same(a: Any, b: Any, fields: list[str]) -> None:
+    for name in fields:
+        x, y = getattr(a, name), getattr(b, name)
+        if isinstance(x, np.ndarray):
+            assert x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes(), name
+        else:
+            assert x == y, name
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_fed_slots_drawn_in_compiled_batches_are_the_models_leads(
+    organisations: list[Any], compiled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    from simulator.engines.fast import slot_luck
+    from simulator.model import pipeline_luck
+
+    if not compiled:
+        monkeypatch.setattr(seeding._seedable(), "gen", None)
+    fed = 0
+    for scenario in organisations:
+        assert scenario.pipelines is not None
+        for source in range(len(scenario.source_names)):
+            if not scenario.pipelines.fed(source):
+                continue
+            for replication, count in ((0, 300), (3, 1)):
+                got = slot_luck.draw_slot_leads(scenario, 11, replication, source, count)
+                expected = pipeline_luck.draw_slot_leads(scenario, 11, replication, source, count)
+                _same(got, expected, [f.name for f in dataclasses.fields(expected)])
+                fed += 1
+    assert fed >= 8  # the outbound and partner sources of several scenarios
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_seats_replayed_in_one_compiled_call_are_each_seats_stream(
+    organisations: list[Any], compiled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simulator.engines.fast import luck
+
+    if not compiled:
+        monkeypatch.setattr(seeding._seedable(), "gen", None)
+    hires = 0
+    for scenario in organisations:
+        for replication in range(3):
+            got = luck.WorkforceLuck.draw(scenario, 5, replication)
+            # each seat alone, from its own stream, as the SimPy workforce draws it
+            plan, rows = scenario.workforce, []
+            for t in range(scenario.n_teams):
+                settings = plan.teams[t]
+                code, params = settings.backfill if settings.backfill is not None else (0, np.zeros(1))
+                days = [(False, 0.0)] * int(scenario.team_headcount[t]) + [(True, d) for d in settings.hire_days]
+                for j, (planned, day) in enumerate(days):
+                    gen = stream(5, replication, Stream.WORKFORCE, t, SEAT_KEY, j)
+                    rows.append(
+                        luck.replay_seat(
+                            gen,
+                            planned,
+                            day,
+                            scenario.horizon_days,
+                            settings.attrition_per_day,
+                            settings.backfill is not None,
+                            code,
+                            params,
+                            float(scenario.team_skill_mean[t]),
+                            float(scenario.team_skill_sd[t]),
+                        )
+                    )
+            assert got.tenure_u.shape[0] == len(rows)
+            for k, row in enumerate(rows):
+                for array, drawn in zip((got.tenure_u, got.backfill, got.skill), row, strict=True):
+                    assert array[k, : drawn.shape[0]].tobytes() == drawn.tobytes()
+                    assert np.isnan(array[k, drawn.shape[0] :]).all()
+            hires += got.hires
+    assert hires > 0  # some seats hire before the horizon

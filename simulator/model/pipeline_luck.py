@@ -14,6 +14,7 @@ never by the order in which a scenario happens to create it:
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import numpy as np
 
@@ -32,6 +33,9 @@ def slots_exhausted(scenario: Scenario, source: int, count: int) -> str:
         "meetings or referrals a run can create, from the base conversions and the best team's mean skill): "
         "report this configuration as a bug"
     )
+
+
+SlotDrawer = Callable[[Scenario, int, int, int, int], LeadBook]  # (scenario, seed, replication, source, count)
 
 
 def draw_slot_leads(
@@ -115,13 +119,20 @@ def select(book: LeadBook, keep: np.ndarray) -> LeadBook:
 
 
 def with_slots(
-    scenario: Scenario, seed: int, replication: int, leads: LeadBook, drawn: int | None = None
+    scenario: Scenario,
+    seed: int,
+    replication: int,
+    leads: LeadBook,
+    drawn: int | None = None,
+    draw_slots: SlotDrawer | None = None,
 ) -> tuple[LeadBook, dict[int, int]]:
     """The Poisson leads followed by every fed source's slots; source -> index of its first slot.
 
     ``drawn`` bounds the slots of each source whose luck is drawn (see :func:`draw_slot_leads`);
-    the lead indices do not depend on it.
+    the lead indices do not depend on it. ``draw_slots`` draws a source's slots (by default
+    :func:`draw_slot_leads`; the fast engine passes its own, which draws the same numbers).
     """
+    draw = draw_slot_leads if draw_slots is None else draw_slots
     tables = scenario.pipelines
     first: dict[int, int] = {}
     if tables is None:
@@ -133,7 +144,7 @@ def with_slots(
             first[source] = size
         if count:
             lucky = count if drawn is None else min(count, drawn)
-            parts.append((draw_slot_leads(scenario, seed, replication, source, lucky), count, source))
+            parts.append((draw(scenario, seed, replication, source, lucky), count, source))
             size += count
     return (_joined(parts, size) if len(parts) > 1 else leads), first
 

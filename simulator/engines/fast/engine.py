@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from simulator.engines.fast import kinds, loop, seeding
+from simulator.engines.fast import kinds, loop, seeding, slot_luck
 from simulator.engines.fast.build import Room, world
 from simulator.engines.fast.coverage import uncovered
 from simulator.engines.fast.loop import run_world
@@ -122,7 +122,7 @@ class _Leads:
 
 def _leads(scenario: Scenario, seed: int, replication: int, market: LeadBook, slots: int) -> _Leads:
     """The run's leads with the luck of the first ``slots`` slots of each fed source drawn."""
-    book, slot_start = with_slots(scenario, seed, replication, market, slots)
+    book, slot_start = with_slots(scenario, seed, replication, market, slots, slot_luck.draw_slot_leads)
     n_arriving, first_initial = min(slot_start.values(), default=book.size), book.size
     if scenario.initial is not None:  # the open deals of day 0 come after every other lead
         book = concatenate([book, draw_initial_book(scenario, seed, replication)])

@@ -18,7 +18,7 @@ import numpy as np
 from numba import njit
 
 from simulator.engines.fast import seeding
-from simulator.engines.fast.seeding import RANDOM, STANDARD_EXPONENTIAL
+from simulator.engines.fast.seeding import RANDOM, STANDARD_EXPONENTIAL, kernel_rows
 from simulator.model import sampling
 from simulator.model.customer_luck import luck_base
 from simulator.model.kernel import FloatArray, IntArray, Kernel
@@ -32,6 +32,7 @@ from simulator.model.streams import (
     SEAT_KEY,
     SESSION_KEY,
     Stream,
+    entropy_words,
     stream,
 )
 
@@ -90,6 +91,124 @@ def replay_seat(
     return u, lag, skill
 
 
+@njit(cache=True)
+def _replay_seats(
+    gen: np.random.Generator,
+    state: np.ndarray,
+    flags: np.ndarray,
+    prefix: np.ndarray,
+    keys: np.ndarray,
+    planned: np.ndarray,
+    day: FloatArray,
+    horizon: float,
+    attrition: FloatArray,
+    backfill: np.ndarray,
+    codes: IntArray,
+    params: FloatArray,
+    skill_mean: FloatArray,
+    skill_sd: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`replay_seat` of seat ``k`` on the stream ``prefix + keys[k]``, each into row ``k`` of (Z, C) arrays."""
+    z = keys.shape[0]
+    width = 1
+    out_u, out_lag, out_skill = np.full((z, width), np.nan), np.full((z, width), np.nan), np.full((z, width), np.nan)
+    words = np.empty(prefix.shape[0] + keys.shape[1], dtype=np.uint32)
+    words[: prefix.shape[0]] = prefix
+    for k in range(z):
+        words[prefix.shape[0] :] = keys[k]
+        seeding.reseed(state, flags, words)
+        u, lag, skill = replay_seat(
+            gen,
+            planned[k],
+            day[k],
+            horizon,
+            attrition[k],
+            backfill[k],
+            codes[k],
+            params[k],
+            skill_mean[k],
+            skill_sd[k],
+        )
+        if u.shape[0] > width:
+            wider_u, wider_lag = np.full((z, u.shape[0]), np.nan), np.full((z, u.shape[0]), np.nan)
+            wider_skill = np.full((z, u.shape[0]), np.nan)
+            wider_u[:, :width], wider_lag[:, :width], wider_skill[:, :width] = out_u, out_lag, out_skill
+            out_u, out_lag, out_skill, width = wider_u, wider_lag, wider_skill, u.shape[0]
+        out_u[k, : u.shape[0]], out_lag[k, : lag.shape[0]], out_skill[k, : skill.shape[0]] = u, lag, skill
+    return out_u, out_lag, out_skill
+
+
+@dataclass(frozen=True, slots=True)
+class _Seat:
+    """What a seat's replay needs: its team, its index in the team, and the team's settings."""
+
+    team: int
+    index: int  # the seat's key in its team's stream: the reps of day 0, then the hiring plan
+    planned: bool
+    day: float
+    attrition: float  # per day
+    backfill: bool
+    code: int  # the hiring lag's distribution
+    params: FloatArray
+    skill_mean: float
+    skill_sd: float
+
+
+def _replayed(seats: list[_Seat], seed: int, replication: int, horizon: float) -> tuple[FloatArray, ...]:
+    """(Z, C) tenure uniforms, hiring lags and new reps' skills of every seat, NaN where nothing is drawn.
+
+    Each seat from its own stream, ``(WORKFORCE, team, SEAT_KEY, index)``: all in one
+    compiled call, which reseeds one Generator seat by seat (:mod:`.seeding`), or seat by
+    seat from Python where NumPy keeps a Generator's state elsewhere (the same numbers).
+    """
+    if not seats:
+        return tuple(np.full((0, 1), np.nan) for _ in range(3))
+    compiled = seeding.compiled_generator()
+    if compiled is not None:
+        gen, state, flags = compiled
+        width = max(seat.params.shape[0] for seat in seats)
+        params = np.zeros((len(seats), width))
+        for k, seat in enumerate(seats):
+            params[k, : seat.params.shape[0]] = seat.params
+        return _replay_seats(
+            gen,
+            state,
+            flags,
+            entropy_words(seed, (replication, int(Stream.WORKFORCE))),
+            np.array([(seat.team, SEAT_KEY, seat.index) for seat in seats], dtype=np.uint32),
+            np.array([seat.planned for seat in seats], dtype=np.bool_),
+            np.array([seat.day for seat in seats], dtype=np.float64),
+            horizon,
+            np.array([seat.attrition for seat in seats], dtype=np.float64),
+            np.array([seat.backfill for seat in seats], dtype=np.bool_),
+            np.array([seat.code for seat in seats], dtype=np.int64),
+            params,
+            np.array([seat.skill_mean for seat in seats], dtype=np.float64),
+            np.array([seat.skill_sd for seat in seats], dtype=np.float64),
+        )
+    rows = [
+        replay_seat(
+            stream(seed, replication, Stream.WORKFORCE, seat.team, SEAT_KEY, seat.index),
+            seat.planned,
+            seat.day,
+            horizon,
+            seat.attrition,
+            seat.backfill,
+            seat.code,
+            seat.params,
+            seat.skill_mean,
+            seat.skill_sd,
+        )
+        for seat in seats
+    ]
+    width = max(row[0].shape[0] for row in rows)
+    out = tuple(np.full((len(seats), width), np.nan) for _ in range(3))
+    for k, row in enumerate(rows):
+        for array, drawn in zip(out, row, strict=True):
+            array[k, : drawn.shape[0]] = drawn
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class WorkforceLuck:
     """Seats (team by team: the reps of day 0, then the hiring plan) and their luck; initial tenures."""
@@ -112,7 +231,7 @@ class WorkforceLuck:
         start_tenure = np.full(scenario.n_reps, np.inf)
         n_initial = np.zeros(n_teams, dtype=np.int64)
         n_planned = np.zeros(n_teams, dtype=np.int64)
-        rows: list[tuple[int, float, FloatArray, FloatArray, FloatArray]] = []
+        seats: list[_Seat] = []
         if plan.dynamic:
             first = 0
             for t in range(n_teams):
@@ -125,31 +244,27 @@ class WorkforceLuck:
                 code, params = settings.backfill if settings.backfill is not None else (0, np.zeros(1))
                 days = [(False, 0.0)] * members + [(True, d) for d in settings.hire_days]
                 for j, (planned, day) in enumerate(days):
-                    gen = stream(seed, replication, Stream.WORKFORCE, t, SEAT_KEY, j)
-                    u, lag, skill = replay_seat(
-                        gen,
-                        planned,
-                        day,
-                        scenario.horizon_days,
-                        settings.attrition_per_day,
-                        settings.backfill is not None,
-                        code,
-                        params,
-                        float(scenario.team_skill_mean[t]),
-                        float(scenario.team_skill_sd[t]),
+                    seats.append(
+                        _Seat(
+                            t,
+                            j,
+                            planned,
+                            day,
+                            settings.attrition_per_day,
+                            settings.backfill is not None,
+                            code,
+                            params,
+                            float(scenario.team_skill_mean[t]),
+                            float(scenario.team_skill_sd[t]),
+                        )
                     )
-                    rows.append((t, day, u, lag, skill))
                 n_initial[t], n_planned[t] = members, len(settings.hire_days)
                 first += members
-        width = max((row[2].shape[0] for row in rows), default=1)
-        z = len(rows)
-        tenure_u, backfill, skill = (np.full((z, width), np.nan) for _ in range(3))
-        for k, (_, _, u, lag, new) in enumerate(rows):
-            tenure_u[k, : u.shape[0]], backfill[k, : lag.shape[0]], skill[k, : new.shape[0]] = u, lag, new
+        tenure_u, backfill, skill = _replayed(seats, seed, replication, scenario.horizon_days)
         hires = int(np.isfinite(skill).sum())
         return cls(
-            seat_team=np.array([row[0] for row in rows], dtype=np.int64),
-            seat_day=np.array([row[1] for row in rows], dtype=np.float64),
+            seat_team=np.array([seat.team for seat in seats], dtype=np.int64),
+            seat_day=np.array([seat.day for seat in seats], dtype=np.float64),
             tenure_u=tenure_u,
             backfill=backfill,
             skill=skill,
@@ -171,24 +286,13 @@ def loss_draws(scenario: Scenario, seed: int, replication: int, count: int) -> F
     )
 
 
-def _kernel_rows(kernels: list[Kernel | None]) -> tuple[IntArray, FloatArray]:
-    """Codes and parameters (padded) of one stream each: a kernel, or None for uniforms (RANDOM)."""
-    width = max((k.params.shape[0] for k in kernels if k is not None), default=1)
-    codes = np.array([k.code if k is not None else RANDOM for k in kernels], dtype=np.int64)
-    params = np.zeros((len(kernels), width))
-    for row, kernel in enumerate(kernels):
-        if kernel is not None:
-            params[row, : kernel.params.shape[0]] = kernel.params
-    return codes, params
-
-
 def _pool_luck(seed: int, replication: int, pipeline: int, stages: WorkStages, count: int) -> FloatArray:
     """:func:`~simulator.model.pipeline_luck.draw_pool` as (stages, 3, count): effort, delay, conversion uniform."""
     kernels: list[Kernel | None] = []
     for s in range(stages.size):
         kernels += [stages.effort_hours[s], stages.delay_days[s], None]
     keys = [(pipeline, s, j) for s in range(stages.size) for j in range(3)]
-    codes, params = _kernel_rows(kernels)
+    codes, params = kernel_rows(kernels)
     rows = seeding.draw_rows(seed, replication, Stream.POOL_LUCK, np.array(keys), codes, params, count)
     return rows.reshape(stages.size, 3, count)
 
@@ -239,7 +343,7 @@ class PipelineLuck:
         if partners:
             kernel = tables.enablement_effort
             assert kernel is not None
-            codes, params = _kernel_rows([kernel] * partners)
+            codes, params = kernel_rows([kernel] * partners)
             keys = np.array([(k, SESSION_KEY) for k in range(partners)])
             sessions = seeding.draw_rows(seed, replication, Stream.PARTNER_REFERRALS, keys, codes, params, n_sessions)
             keys = np.array([(k, REFERRAL_KEY) for k in range(partners)])

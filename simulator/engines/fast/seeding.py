@@ -26,7 +26,7 @@ import numpy as np
 from numba import njit
 
 from simulator.model import sampling
-from simulator.model.kernel import FloatArray
+from simulator.model.kernel import FloatArray, IntArray, Kernel
 from simulator.model.streams import Stream, entropy_words, seeding_words, stream
 
 RANDOM, STANDARD_EXPONENTIAL = -1, -2  # codes beyond sampling's: Generator.random, .standard_exponential
@@ -70,6 +70,13 @@ def seed_state(state: np.ndarray, words: np.ndarray) -> None:
 
 
 @njit(cache=True)
+def reseed(state: np.ndarray, flags: np.ndarray, words: np.ndarray) -> None:
+    """Seed the Generator whose state views these are as the stream of entropy ``words`` (as a fresh PCG64)."""
+    seed_state(state, seeding_words(words))
+    flags[1] = 0  # no 32-bit half word kept (has_uint32, uinteger), as a fresh PCG64
+
+
+@njit(cache=True)
 def _draw_rows(
     gen: np.random.Generator,
     state: np.ndarray,
@@ -86,8 +93,7 @@ def _draw_rows(
     n = out.shape[1]
     for k in range(keys.shape[0]):
         words[prefix.shape[0] :] = keys[k]
-        seed_state(state, seeding_words(words))
-        flags[1] = 0  # no 32-bit half word kept (has_uint32, uinteger), as a fresh PCG64
+        reseed(state, flags, words)
         code = codes[k]
         if code == RANDOM:
             out[k] = gen.random(n)
@@ -127,6 +133,30 @@ def _seedable() -> _Seedable:
     return found
 
 
+def compiled_generator() -> tuple[np.random.Generator, np.ndarray, np.ndarray] | None:
+    """The calling thread's Generator for compiled code to reseed stream by stream, and its state views.
+
+    ``(gen, state, flags)``: hand ``gen`` to compiled code once, and there :func:`reseed`
+    it (``state``, ``flags``) with a stream's entropy words before drawing that stream.
+    None on a build of NumPy that keeps the state elsewhere: draw stream by stream then.
+    """
+    seedable = _seedable()
+    if seedable.gen is None:
+        return None
+    return seedable.gen, seedable.state, seedable.flags
+
+
+def kernel_rows(kernels: list[Kernel | None]) -> tuple[IntArray, FloatArray]:
+    """The ``codes`` and ``params`` of :func:`draw_rows` for one stream each: a kernel, or None (uniforms)."""
+    width = max((k.params.shape[0] for k in kernels if k is not None), default=1)
+    codes = np.array([k.code if k is not None else RANDOM for k in kernels], dtype=np.int64)
+    params = np.zeros((len(kernels), width))
+    for row, kernel in enumerate(kernels):
+        if kernel is not None:
+            params[row, : kernel.params.shape[0]] = kernel.params
+    return codes, params
+
+
 def draw_rows(
     seed: int,
     replication: int,
@@ -149,10 +179,10 @@ def draw_rows(
     out = np.empty((keys.shape[0], n))
     if n == 0 or keys.shape[0] == 0:
         return out
-    seedable = _seedable()
-    if seedable.gen is not None:
-        prefix = entropy_words(seed, (replication, int(purpose)))
-        _draw_rows(seedable.gen, seedable.state, seedable.flags, prefix, keys, codes, params, out)
+    compiled = compiled_generator()
+    if compiled is not None:
+        gen, state, flags = compiled
+        _draw_rows(gen, state, flags, entropy_words(seed, (replication, int(purpose))), keys, codes, params, out)
         return out
     for k in range(keys.shape[0]):  # the same numbers, one stream at a time
         gen = stream(seed, replication, purpose, *(int(key) for key in keys[k]))
