@@ -153,7 +153,7 @@ def _bare_drop_top(times: np.ndarray, order: np.ndarray, payload: np.ndarray, n:
 
 # the phases of a fast-engine replication, as named in ``engines/fast/engine.py``: the luck
 # drawn before the loop, the world's arrays, the loop, the records after it
-PHASES = ("draw_leads", "draw_rep_skills", "_leads", "loss_draws", "world", "run_world", "_records")
+PHASES = ("draw_leads", "draw_rep_skills", "run_leads", "loss_draws", "world", "run_world", "_records")
 
 
 def phase_times(scenario: Scenario, replications: int, repeat: int) -> dict[str, float]:

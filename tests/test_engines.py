@@ -352,6 +352,28 @@ def test_the_default_organisation_with_buyer_decisions_gives_the_same_records_on
     assert_engines_agree(scenario, 2026, range(2))
 
 
+def test_luck_keyed_by_lead_follows_the_simpy_engines_indices_where_the_fast_engine_leaves_out_slots() -> None:
+    # The fast engine holds only the fed sources' slots whose luck it draws: the luck keyed by
+    # a lead's index (by-share owners, won deals' customer luck, digital-first) and the decision
+    # luck by block (scaled by the leads' products) must still be the SimPy engine's.
+    loaded = simulator.load_experiment("org_structures", SHORT)
+    config = loaded.scenarios[0].config
+    data = config.model_dump()
+    for k, stage in enumerate(data["pipeline"]["stages"]):
+        stage["decide_after_delay"] = k >= len(data["pipeline"]["stages"]) - 2
+        stage["no_decision"] = 0.1
+    data["org"]["teams"]["full_cycle"]["assignment"] = "by_share"
+    scenario = compile_scenario(type(config).model_validate(data), "keyed")
+    tables = scenario.pipelines
+    assert tables is not None and scenario.lead_profile.products_configured and engine_for(scenario) == "fast"
+    assert tables.prospecting_slots > 1024  # more slots than the fast engine draws the luck of
+    run = simulate(scenario, 31, 0, "fast")
+    booked = run.leads.source == tables.prospecting_source
+    assert booked.sum() > 0 and (run.leads.source == tables.partner_source).sum() > 0
+    assert run.pipelines is not None and (~run.pipelines.customer_initial).sum() > 0  # won deals joined the book
+    assert_engines_agree(scenario, 31, range(2))
+
+
 def starting_pipeline(stages: list[str], ages: list[float]) -> dict[str, Any]:
     return {"stage": stages, "age_days": ages, "amount": [500.0 + 10.0 * k for k in range(len(ages))]}
 

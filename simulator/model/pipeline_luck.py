@@ -14,7 +14,6 @@ never by the order in which a scenario happens to create it:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 
 import numpy as np
 
@@ -33,9 +32,6 @@ def slots_exhausted(scenario: Scenario, source: int, count: int) -> str:
         "meetings or referrals a run can create, from the base conversions and the best team's mean skill): "
         "report this configuration as a bug"
     )
-
-
-SlotDrawer = Callable[[Scenario, int, int, int, int], LeadBook]  # (scenario, seed, replication, source, count)
 
 
 def draw_slot_leads(
@@ -119,20 +115,13 @@ def select(book: LeadBook, keep: np.ndarray) -> LeadBook:
 
 
 def with_slots(
-    scenario: Scenario,
-    seed: int,
-    replication: int,
-    leads: LeadBook,
-    drawn: int | None = None,
-    draw_slots: SlotDrawer | None = None,
+    scenario: Scenario, seed: int, replication: int, leads: LeadBook, drawn: int | None = None
 ) -> tuple[LeadBook, dict[int, int]]:
     """The Poisson leads followed by every fed source's slots; source -> index of its first slot.
 
     ``drawn`` bounds the slots of each source whose luck is drawn (see :func:`draw_slot_leads`);
-    the lead indices do not depend on it. ``draw_slots`` draws a source's slots (by default
-    :func:`draw_slot_leads`; the fast engine passes its own, which draws the same numbers).
+    the lead indices do not depend on it.
     """
-    draw = draw_slot_leads if draw_slots is None else draw_slots
     tables = scenario.pipelines
     first: dict[int, int] = {}
     if tables is None:
@@ -144,7 +133,7 @@ def with_slots(
             first[source] = size
         if count:
             lucky = count if drawn is None else min(count, drawn)
-            parts.append((draw(scenario, seed, replication, source, lucky), count, source))
+            parts.append((draw_slot_leads(scenario, seed, replication, source, lucky), count, source))
             size += count
     return (_joined(parts, size) if len(parts) > 1 else leads), first
 
@@ -200,14 +189,26 @@ def draw_digital_entry(scenario: Scenario, seed: int, replication: int, leads: L
     return result
 
 
-def digital_entry_stages(scenario: Scenario, seed: int, replication: int, leads: LeadBook) -> IntArray:
-    """:func:`draw_digital_entry` as an array."""
+def digital_entry_stages(
+    scenario: Scenario,
+    seed: int,
+    replication: int,
+    leads: LeadBook,
+    keys: IntArray | None = None,
+    total: int | None = None,
+) -> IntArray:
+    """:func:`draw_digital_entry` as an array.
+
+    One uniform per lead of the run, by its index; ``keys`` and ``total``: the leads are
+    ``keys`` of a run of ``total`` leads (an engine that leaves out slots never created).
+    """
     entry: IntArray = scenario.source_entry_stage[leads.source]
     tables = scenario.pipelines
     if tables is not None and tables.digital_source >= 0 and tables.digital_share > 0:
         gen = stream(seed, replication, Stream.DIGITAL_FIRST)
+        uniforms = sampling.uniform_array(gen, leads.size if total is None else total)
         digital = (leads.source == tables.digital_source) & (
-            sampling.uniform_array(gen, leads.size) < tables.digital_share
+            (uniforms if keys is None else uniforms[keys]) < tables.digital_share
         )
         entry = np.where(digital, tables.digital_entry_stage, entry)
     return entry

@@ -70,9 +70,14 @@ _SHORT_BITS = {
 
 
 def leads_of(
-    scenario: Scenario, book: LeadBook, entry: np.ndarray, overflow: bool, decisions: DecisionLuck | None
+    scenario: Scenario,
+    book: LeadBook,
+    entry: np.ndarray,
+    overflow: bool,
+    decisions: DecisionLuck | None,
+    keys: np.ndarray,
 ) -> Leads:
-    """The leads' luck and empty journey records."""
+    """The leads' luck and empty journey records; ``keys``: each lead's index in the SimPy engine's run."""
     n, s, t = book.size, scenario.n_stages, scenario.n_teams
     flat, cube = np.zeros((1, 1)), np.zeros((1, 1, 1))
     won_by_month = lost_by_month = cube
@@ -83,6 +88,7 @@ def leads_of(
     route = np.ascontiguousarray(scenario.routing[:, slices].T) if overflow else np.zeros((1, 1), dtype=np.int64)
     return Leads(
         arrival=np.array(book.arrival_day, dtype=np.float64),
+        key=np.ascontiguousarray(keys, dtype=np.int64),
         deal_value=np.ascontiguousarray(book.deal_value, dtype=np.float64),
         source=np.ascontiguousarray(book.source, dtype=np.int64),
         circle=np.ascontiguousarray(book.buying_circle, dtype=np.int64),
@@ -128,14 +134,17 @@ def _luck(array: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(array, dtype=np.float64)
 
 
-def assignment_draws(scenario: Scenario, seed: int, replication: int, n: int) -> np.ndarray:
-    """(T, N) each lead's uniform for each by-share team's owner choice, as the SimPy floor draws them."""
+def assignment_draws(scenario: Scenario, seed: int, replication: int, keys: np.ndarray, total: int) -> np.ndarray:
+    """(T, N) each lead's uniform for each by-share team's owner choice, as the SimPy floor draws them.
+
+    The SimPy floor draws one per lead of its ``total`` leads; lead ``k`` here is its lead ``keys[k]``.
+    """
     by_share = scenario.team_assignment == BY_SHARE
     if not by_share.any():
         return np.zeros((1, 1))
-    draws = np.zeros((scenario.n_teams, n))
+    draws = np.zeros((scenario.n_teams, keys.shape[0]))
     for t in np.flatnonzero(by_share):
-        draws[t] = stream(seed, replication, Stream.ASSIGNMENT, int(t)).random(n)
+        draws[t] = stream(seed, replication, Stream.ASSIGNMENT, int(t)).random(total)[keys]
     return draws
 
 
@@ -291,11 +300,18 @@ def world(
     seed: int = 0,
     replication: int = 0,
     deal_uniforms: np.ndarray | None = None,
+    keys: np.ndarray | None = None,
+    total: int | None = None,
 ) -> World:
     """Everything one run of the compiled loop reads and writes.
 
     ``deal_uniforms``: the starting deals' two uniforms each, (M, 2) (see ``initial_uniforms``).
+    ``keys``: each lead's index among the SimPy engine's ``total`` leads of the run (by
+    default the same as here): where the fast engine leaves out slots whose luck is not
+    drawn, the luck keyed by lead follows the SimPy engine's indices.
     """
+    keys = np.arange(book.size) if keys is None else keys
+    total = book.size if total is None else total
     p = params(scenario, n_arriving, slot_start, first_initial)
     deals = scenario.initial.size if scenario.initial is not None else 0
     reps = reps_of(scenario, skills, luck, p.team_duties)
@@ -336,9 +352,9 @@ def world(
             deal_wait=np.zeros(deals),
             deal_cycle=_deal_cycle(scenario, book, first_initial, deals),
             deal_uniforms=np.zeros((deals, 2)) if deal_uniforms is None else deal_uniforms,
-            assignment=assignment_draws(scenario, seed, replication, n),
+            assignment=assignment_draws(scenario, seed, replication, keys, total),
         ),
-        leads=leads_of(scenario, book, entry, p.overflow, decisions),
+        leads=leads_of(scenario, book, entry, p.overflow, decisions, keys),
         seats=seats,
         tq=task_queues(slots, room.queue),
         tasks=tasks_of(room.tasks),

@@ -60,7 +60,7 @@ def start_book(w: World) -> None:
 @njit(cache=True)
 def new_customer(w: World, lead: int) -> None:
     """A won deal joins the book, its first renewal one contract term away."""
-    add_customer(w, LEAD_BLOCK, lead, w.leads.deal_value[lead], w.ev.clock[0] + w.p.contract_days, False)
+    add_customer(w, LEAD_BLOCK, w.leads.key[lead], w.leads.deal_value[lead], w.ev.clock[0] + w.p.contract_days, False)
 
 
 # ---------------------------------------------------------------------- customer_life

@@ -9,29 +9,22 @@ in can run here; the runner falls back to the SimPy engine for the others.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
-from simulator.engines.fast import kinds, loop, seeding, slot_luck
+from simulator.engines.fast import kinds, loop, seeding
 from simulator.engines.fast.build import Room, world
 from simulator.engines.fast.coverage import uncovered
+from simulator.engines.fast.lead_book import RunLeads, run_leads
 from simulator.engines.fast.loop import run_world
 from simulator.engines.fast.luck import PipelineLuck, WorkforceLuck, loss_draws
 from simulator.engines.fast.memo import ByScenario
 from simulator.engines.fast.records import pipeline_record
 from simulator.engines.fast.state import World
-from simulator.model.decision_luck import run_decision_luck
-from simulator.model.decisions import DecisionLuck
-from simulator.model.initial_pipeline import decide_initial, draw_initial_book, initial_uniforms
+from simulator.model.initial_pipeline import decide_initial, initial_uniforms
 from simulator.model.market import LeadBook, draw_leads, draw_rep_skills
-from simulator.model.pipeline_luck import (
-    concatenate,
-    digital_entry_stages,
-    select,
-    slots_exhausted,
-    with_slots,
-)
+from simulator.model.pipeline_luck import select, slots_exhausted
 from simulator.model.records import JourneyLog, ReplicationRun
 from simulator.model.scenario import Scenario
 
@@ -58,10 +51,10 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
     luck = WorkforceLuck.draw(scenario, seed, replication)
     uniforms = initial_uniforms(scenario, seed, replication) if scenario.initial is not None else None
     room = _ROOM.get(scenario) or Room()
-    leads: _Leads | None = None
+    leads: RunLeads | None = None
     while True:
         if leads is None or leads.slots != room.slots:
-            leads = _leads(scenario, seed, replication, market, room.slots)
+            leads = run_leads(scenario, seed, replication, market, room.slots)
         book = leads.book
         losses = loss_draws(scenario, seed, replication, room.losses)
         pipeline_luck = (
@@ -85,6 +78,8 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
             seed,
             replication,
             uniforms,
+            leads.keys,
+            leads.total,
         )
         status = run_world(state)
         while status == loop.NEED_DEAL:
@@ -105,35 +100,6 @@ def _grown(room: Room, state: World) -> Room:
     """The room for the run again: more of what ran out in ``state``."""
     short = int(state.run.short[0]) | (kinds.SHORT_OTHER if state.ev.overflow[0] else 0)
     return room.grown(short, bool(state.qs.overflow[0] or state.tq.overflow[0]))
-
-
-@dataclass(frozen=True, slots=True)
-class _Leads:
-    """Every lead of a run (the market's, the fed sources' slots, the starting deals) and their luck."""
-
-    book: LeadBook
-    slot_start: dict[int, int]
-    n_arriving: int
-    first_initial: int
-    decisions: DecisionLuck | None
-    entry: np.ndarray  # (N,) each lead's entry stage
-    slots: int  # slots of each fed source whose luck is drawn
-
-
-def _leads(scenario: Scenario, seed: int, replication: int, market: LeadBook, slots: int) -> _Leads:
-    """The run's leads with the luck of the first ``slots`` slots of each fed source drawn."""
-    book, slot_start = with_slots(scenario, seed, replication, market, slots, slot_luck.draw_slot_leads)
-    n_arriving, first_initial = min(slot_start.values(), default=book.size), book.size
-    if scenario.initial is not None:  # the open deals of day 0 come after every other lead
-        book = concatenate([book, draw_initial_book(scenario, seed, replication)])
-    decisions = None
-    if scenario.decisions is not None:
-        decisions = run_decision_luck(scenario, seed, replication, book, market.size, slot_start, first_initial)
-    if scenario.pipelines is not None:
-        entry = digital_entry_stages(scenario, seed, replication, book)
-    else:
-        entry = scenario.source_entry_stage[book.source]
-    return _Leads(book, slot_start, n_arriving, first_initial, decisions, entry, slots)
 
 
 def _draw_deal(scenario: Scenario, book: LeadBook, state: World, first_initial: int, uniforms: np.ndarray) -> None:

@@ -140,6 +140,7 @@ class Leads(NamedTuple):
     """Every lead's luck and attributes (read) and its journey's state (written)."""
 
     arrival: FloatArray  # (N,) NaN for a slot never used
+    key: IntArray  # (N,) the lead's index in the SimPy engine's run (its luck's key); see ``engine.py``
     deal_value: FloatArray
     source: IntArray
     circle: IntArray
