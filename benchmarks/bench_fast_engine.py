@@ -12,6 +12,8 @@ shared machine (the smallest of several timings is kept):
   ``engines/fast/events.py``); target within 3x;
 - where a replication's time goes: the luck drawn before the loop, the world's arrays,
   the loop, the records after it (the engine's own functions, timed in place);
+- the floor of this design: the luck drawn before the loop (the same draws as the SimPy
+  engine's) plus the bare loop, and the ratio to the SimPy engine it would allow;
 - Numba compile time: cold (an empty cache directory, in a fresh process) and warm (the
   disk cache loaded in a fresh process), reported apart from the run time.
 
@@ -154,6 +156,8 @@ def _bare_drop_top(times: np.ndarray, order: np.ndarray, payload: np.ndarray, n:
 # the phases of a fast-engine replication, as named in ``engines/fast/engine.py``: the luck
 # drawn before the loop, the world's arrays, the loop, the records after it
 PHASES = ("draw_leads", "draw_rep_skills", "run_leads", "loss_draws", "world", "run_world", "_records")
+# the luck drawn before the loop, which the SimPy engine draws as well (the same numbers)
+LUCK = ("draw_leads", "draw_rep_skills", "run_leads", "loss_draws", "PipelineLuck.draw", "WorkforceLuck.draw")
 
 
 def phase_times(scenario: Scenario, replications: int, repeat: int) -> dict[str, float]:
@@ -281,6 +285,13 @@ def main() -> None:
     for name, seconds in sorted(phases.items(), key=lambda item: -item[1]):
         if name != "total":
             print(f"    {name:20s} {seconds * 1e3:7.2f}")
+    luck = sum(phases.get(name, 0.0) for name in LUCK)
+    floor = luck + bare
+    print(
+        f"  the floor of this design: the luck both engines draw ahead ({luck * 1e3:.2f} ms) and a bare loop of "
+        f"as many events ({bare * 1e3:.2f} ms), {floor * 1e3:.2f} ms a replication: at most "
+        f"{t_simpy / n / floor:.1f}x the SimPy engine with handlers that cost nothing"
+    )
     cold, warm = compile_times()
     print(f"Numba compile of the fast engine: {cold:.1f} s cold (empty cache), {warm:.1f} s from the disk cache")
 
