@@ -30,6 +30,7 @@ import pytest
 
 import simulator
 from simulator import cli
+from simulator.analysis.precision import precision_section
 from simulator.io.output_dir import UnwritableOutputError
 from simulator.report.outputs import write_tables
 from simulator.report.session import run_and_write
@@ -267,6 +268,8 @@ def test_a_failed_replication_is_tried_again_on_resume_and_reported_if_it_fails_
     write_tables(first, tmp_path / "partial")
     meta = json.loads((tmp_path / "partial" / "summary.json").read_text())
     assert meta["runs_in_tables"] == {"generalist": 3, "specialist": 3} and meta["failures"] == 1
+    precision = [line for line in precision_section(first) if line.startswith("- **")]
+    assert precision and all("the 3 runs kept" in line for line in precision[:2])  # not "made": 4 were made
     summary = pd.read_csv(tmp_path / "partial" / "summary.csv").set_index(["scenario", "kpi"])
     written = pd.read_csv(tmp_path / "partial" / "replications.csv")
     for name in ("generalist", "specialist"):  # a mean by hand from replications.csv is the summary's

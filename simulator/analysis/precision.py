@@ -42,6 +42,7 @@ def runs_needed_sentence(
     precision: float = TARGET_PRECISION,
     floor: tuple[int, float] | None = None,
     draws: int = 0,
+    kept: bool = False,
 ) -> str:
     """Say how many runs a scenario needs for a ±2% CI of the KPI's mean and whether it has them.
 
@@ -58,6 +59,8 @@ def runs_needed_sentence(
             (:func:`simulator.analysis.run_counts.draw_floors`).
         draws: The parameter draws the runs cycle through: a count past them assumes
             independent runs, which runs sharing a refit are not, and says so.
+        kept: Some runs were left out (a failed replication, and its partners in the
+            other scenarios): the runs counted are those kept, not all that were made.
 
     Returns:
         One sentence, starting with the scenario's name in bold.
@@ -87,9 +90,10 @@ def runs_needed_sentence(
         )
     now = f" (now ±{half_width:.1%})" if math.isfinite(half_width) else ""
     head = f"**{scenario}**: {needed:,} runs give a 95% CI of mean {label} within {target} of the mean; "
+    made = "kept" if kept else "made"
     if runs_made >= needed:
-        return head + f"the {runs_made:,} runs made reach it{now}."
-    short = head + f"the {runs_made:,} runs made fall short{now}, about {needed - runs_made:,} more are needed."
+        return head + f"the {runs_made:,} runs {made} reach it{now}."
+    short = head + f"the {runs_made:,} runs {made} fall short{now}, about {needed - runs_made:,} more are needed."
     if draws and floor is None and needed > draws:
         short += (
             f" That count takes runs as independent; past {draws} runs they share the {draws} bootstrap refits, whose "
@@ -221,6 +225,7 @@ def precision_section(result: ExperimentResult, kpi: str = PRECISION_KPI) -> lis
     needed = replications_needed(runs, kpi, relative_precision=target, draws=draws)
     floors = draw_floors(runs, kpi, draws) if draws else {}
     lines = ["## How precise is this", "", *auto_runs_lines(result)]
+    kept = bool(result.failures) or result.partners_left_out > 0
     for scenario in [n for n in scenario_names(result) if n in made]:
         mine = runs.loc[runs["scenario"] == scenario]
         interval = mean_interval(mine[kpi], replications=mine["replication"].to_numpy(), draws=draws)
@@ -228,7 +233,9 @@ def precision_section(result: ExperimentResult, kpi: str = PRECISION_KPI) -> lis
         floor = (draws, floors[scenario]) if scenario in floors else None
         lines.append(
             "- "
-            + runs_needed_sentence(scenario, interval.n, needed.get(scenario), half_width, kpi, target, floor, draws)
+            + runs_needed_sentence(
+                scenario, interval.n, needed.get(scenario), half_width, kpi, target, floor, draws, kept
+            )
         )
     baseline = result.experiment.baseline
     if baseline in made and len(made) > 1:
