@@ -38,7 +38,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from simulator.analysis.composed_checks import decision_name_issues, target_kpi_issues
 from simulator.command_line import SEARCHPATH, composition_issue, first_line, parse_overrides
-from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.errors import ConfigError, ConfigIssue, shown
 from simulator.config.fed_sources import rate_notes_and_issues
 from simulator.config.key_suggestions import ABSENT, no_such_key, node_at
 from simulator.config.workforce import hires_beyond_horizon
@@ -358,7 +358,7 @@ def _hires_left_out(experiment: Experiment) -> list[str]:
                 spec.config.workforce, clock.calendar(), clock.horizon_days, clock.warmup_days
             ):
                 notes.append(
-                    f"scenario {spec.name}: {issue.key} = {issue.value} starts after the horizon set by an "
+                    f"scenario {spec.name}: {issue.key} = {shown(issue.value)} starts after the horizon set by an "
                     f"override (clock.horizon_days = {clock.horizon_days:g}); that hire is left out of this run"
                 )
     return notes

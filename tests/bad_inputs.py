@@ -290,7 +290,7 @@ TABLE: list[BadInput] = [
     row(
         "clock",
         "clock.horizon_days=100",
-        "clock.warmup_days = 250.0: must be below clock.horizon_days = 100 (the run-in comes before the measured "
+        "clock.warmup_days = 250: must be below clock.horizon_days = 100 (the run-in comes before the measured "
         "days; lower one or raise the other)",
     ),
     row("runner", "runner.target_precision=nan", "runner.target_precision = nan: must be between 0 and 1 (0.02 = ±2%)"),
@@ -407,7 +407,7 @@ TABLE: list[BadInput] = [
     row(
         "pipelines",
         ["pipelines.partner.referral.max_leads_per_month=2", "pipelines.partner.referral.base_leads_per_month=3"],
-        "pipelines.partner.referral.base_leads_per_month = 3.0: must be at most max_leads_per_month (2): "
+        "pipelines.partner.referral.base_leads_per_month = 3: must be at most max_leads_per_month (2): "
         "enablement raises a partner's rate from the base toward the maximum",
     ),
     row(
@@ -420,7 +420,7 @@ TABLE: list[BadInput] = [
     row(
         "workforce",
         "+workforce.teams.full_cycle.hires=[{day:600,count:2}]",
-        "workforce.teams.full_cycle.hires.0.day = 600.0: starts on working day 600, after the run ends "
+        "workforce.teams.full_cycle.hires.0.day = 600: starts on working day 600, after the run ends "
         "(clock.horizon_days = 500)",
     ),
     row(
@@ -484,7 +484,7 @@ TABLE: list[BadInput] = [
     row(
         "pipelines",
         "pipelines.partner.referral.max_leads_per_month=100000",
-        "pipelines.partner.referral.max_leads_per_month = 100000.0: about … events per replication, "
+        "pipelines.partner.referral.max_leads_per_month = 100000: about … events per replication, "
         "mostly partner referrals (up to 40 partners x 100,000 referrals a month x 24 months)",
     ),
     row(
@@ -581,7 +581,7 @@ TABLE: list[BadInput] = [
     row(
         "pipelines",
         "pipelines.retention.renewal.size_logit=1e6",
-        "pipelines.retention.renewal.size_logit = 1000000.0: must be at most 5",
+        "pipelines.retention.renewal.size_logit = 1000000: must be at most 5",
         via="cli",
     ),
     row(

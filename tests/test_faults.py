@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -368,8 +369,9 @@ def test_workers_dying_again_and_again_leave_failures_that_a_resume_runs(
     out = tmp_path / "run"
     every_later_run = [[name, r] for name in ("generalist", "specialist") for r in (2, 3)]
     process = faulty(tmp_path, {"die": every_later_run}, *ARGS, f"hydra.run.dir={out}")
-    _, err = process.communicate(timeout=300)
+    stdout, err = process.communicate(timeout=300)
     assert process.returncode == cli.EXIT_REPLICATION_FAILURES, err
+    assert re.search(r"salesim: 4 runs in [0-9.]+ s, and 4 failed; results in ", stdout), stdout  # 8 made
     assert "Traceback" not in err
     failures = json.loads((out / "failures.json").read_text())
     assert sorted((f["scenario"], f["replication"]) for f in failures) == sorted(map(tuple, every_later_run))

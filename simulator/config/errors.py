@@ -42,7 +42,14 @@ class ConfigIssue:
     allowed: str
 
     def __str__(self) -> str:
-        return f"{self.key} = {self.value!r}: {self.allowed}"
+        return f"{self.key} = {shown(self.value)}: {self.allowed}"
+
+
+def shown(value: Any) -> str:
+    """``value`` as the user wrote it: a whole float without its ``.0`` (``10``, not the ``10.0`` it became)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return repr(int(value))
+    return repr(value)
 
 
 class ConfigError(ValueError):

@@ -75,7 +75,7 @@ def _announce(experiment: Experiment, settings: RunnerSettings) -> None:
         f"runs=auto (until the 95% CI of the mean of {goal.kpi} is within ±{goal.relative_half_width:.1%}, "
         f"at most {goal.max_runs} runs)"
         if goal
-        else f"{experiment.runs} runs"
+        else count_of(experiment.runs, "run")
     )
     print(
         f"salesim: {experiment.name}: {count_of(len(experiment.scenarios), 'scenario')} x {runs} "
@@ -220,7 +220,8 @@ def _say_failures(result: ExperimentResult, resume_command: str) -> None:
     if len(result.failures) > FAILURES_SHOWN:
         print(f"salesim: ... and {len(result.failures) - FAILURES_SHOWN} more", file=sys.stderr)
     if result.failures:
-        print(f"salesim: {len(result.failures)} replications failed; see failures.json", file=sys.stderr)
+        failed = count_of(len(result.failures), "replication")
+        print(f"salesim: {failed} failed; see failures.json", file=sys.stderr)
         if result.partners_left_out:
             print(
                 f"salesim: the same runs of the other scenarios ({result.partners_left_out} completed) are left out "
@@ -232,10 +233,17 @@ def _say_failures(result: ExperimentResult, resume_command: str) -> None:
 
 
 def _runs_made(result: ExperimentResult) -> str:
-    """How many runs this call made, and how long it took (a resume also counts those it kept)."""
-    made = sum(result.runs_per_scenario.values()) - len(result.failures)
-    if result.computed is None or result.computed >= made + len(result.failures):
-        return f"{made} runs in {result.wall_seconds:.1f} s"
-    computed = result.computed - len(result.failures)  # every failure left was tried in this call
+    """How many runs this call made, and how long it took (a resume also counts those it kept).
+
+    A failed run is counted apart (``7 runs in 3.1 s, and 1 failed``), so the counts add up
+    to ``runs_per_scenario`` in ``summary.json``, which counts every run made.
+    """
+    failures = len(result.failures)
+    made = sum(result.runs_per_scenario.values()) - failures
+    failed = f", and {failures:,} failed" if failures else ""
+    if result.computed is None or result.computed >= made + failures:
+        return f"{count_of(made, 'run')} in {result.wall_seconds:.1f} s{failed}"
+    computed = result.computed - failures  # every failure left was tried in this call
     kept = made - computed
-    return f"{computed} runs in {result.wall_seconds:.1f} s (and {kept} kept from the earlier run)"
+    took = f"{count_of(computed, 'run')} in {result.wall_seconds:.1f} s{failed}"
+    return f"{took} (and {kept:,} kept from the earlier run)"
