@@ -49,19 +49,48 @@ def draw_slot_leads(
     def gen(*key: int) -> np.random.Generator:
         return stream(seed, replication, Stream.FED_LEADS, source, *key)
 
-    segment = segments_of(scenario, sampling.uniform_array(gen(0, 0), count))
-    value = draw_kernel(gen(0, 1), scenario.deal_value, count)
-    circle = np.maximum(1, np.rint(draw_kernel(gen(0, 2), scenario.buying_circle, count))).astype(np.int64)
+    head = (
+        sampling.uniform_array(gen(0, 0), count),
+        draw_kernel(gen(0, 1), scenario.deal_value, count),
+        draw_kernel(gen(0, 2), scenario.buying_circle, count),
+    )
     shape = (scenario.n_stages, count)
-    effort, delay, conversion = np.empty(shape), np.empty(shape), np.empty(shape)
-    handoff, handoff_delay, handoff_extra = np.empty(shape), np.empty(shape), np.empty(shape)
+    luck = tuple(np.empty(shape) for _ in range(6))
     for s in range(scenario.n_stages):
-        effort[s] = draw_kernel(gen(1, s, 0), scenario.stage_effort_hours[s], count)
-        delay[s] = draw_kernel(gen(1, s, 1), scenario.stage_delay_days[s], count)
-        conversion[s] = sampling.uniform_array(gen(1, s, 2), count)
-        handoff[s] = sampling.uniform_array(gen(2, s, 0), count)
-        handoff_delay[s] = draw_kernel(gen(2, s, 1), scenario.handoff_delay_days, count)
-        handoff_extra[s] = draw_kernel(gen(2, s, 2), scenario.handoff_extra_effort_hours, count)
+        luck[0][s] = draw_kernel(gen(1, s, 0), scenario.stage_effort_hours[s], count)
+        luck[1][s] = draw_kernel(gen(1, s, 1), scenario.stage_delay_days[s], count)
+        luck[2][s] = sampling.uniform_array(gen(1, s, 2), count)
+        luck[3][s] = sampling.uniform_array(gen(2, s, 0), count)
+        luck[4][s] = draw_kernel(gen(2, s, 1), scenario.handoff_delay_days, count)
+        luck[5][s] = draw_kernel(gen(2, s, 2), scenario.handoff_extra_effort_hours, count)
+    return slot_book(scenario, seed, replication, source, head, luck)
+
+
+def slot_book(
+    scenario: Scenario,
+    seed: int,
+    replication: int,
+    source: int,
+    head: tuple[FloatArray, FloatArray, FloatArray],
+    luck: tuple[FloatArray, ...],
+) -> LeadBook:
+    """The slots of fed source ``source`` from their drawn luck (their attributes drawn here).
+
+    Args:
+        scenario: The compiled scenario.
+        seed: Root seed of the experiment (the leads' attributes are drawn from it).
+        replication: Index of the replication.
+        source: The fed source.
+        head: (N,) each: the segment's uniform, the deal value, the buying circle (unrounded),
+            the draws of streams ``(source, 0, 0..2)``.
+        luck: (S, N) each: effort, buyer delay, conversion uniform (streams ``(source, 1, s,
+            0..2)``), hand-off uniform, hand-off delay and extra hours (``(source, 2, s, 0..2)``).
+            Effort and delay are scaled in place by the leads' products.
+    """
+    uniform, value, circle = head
+    effort, delay, conversion, handoff, handoff_delay, handoff_extra = luck
+    count = uniform.shape[0]
+    segment = segments_of(scenario, uniform)
     profile = scenario.lead_profile
     sector, geography, product = draw_lead_profile(profile, segment, seed, replication, int(Stream.FED_LEADS), source)
     value = apply_products(profile, product, value, effort, delay)
@@ -74,7 +103,7 @@ def draw_slot_leads(
         product=product,
         slice=profile.slice_of(segment, sector, geography, product),
         deal_value=value,
-        buying_circle=circle,
+        buying_circle=np.maximum(1, np.rint(circle)).astype(np.int64),
         effort_hours=effort,
         delay_days=delay,
         conversion_draw=conversion,

@@ -15,8 +15,8 @@ import numpy as np
 
 from simulator.engines.fast import seeding
 from simulator.model.kernel import Kernel
-from simulator.model.lead_attributes import apply_products, draw_lead_profile
-from simulator.model.market import LeadBook, segments_of
+from simulator.model.market import LeadBook
+from simulator.model.pipeline_luck import slot_book
 from simulator.model.scenario import Scenario
 from simulator.model.streams import Stream
 
@@ -41,9 +41,6 @@ def draw_slot_leads(scenario: Scenario, seed: int, replication: int, source: int
     codes, params = seeding.kernel_rows(head_kernels)
     head_keys = np.array([(source, 0, q) for q in range(3)])
     head = seeding.draw_rows(seed, replication, Stream.FED_LEADS, head_keys, codes, params, count)
-    segment = segments_of(scenario, head[0])
-    value = head[1].copy()
-    circle = np.maximum(1, np.rint(head[2])).astype(np.int64)
     n_stages = scenario.n_stages
     kernels: list[Kernel | None] = []
     keys: list[tuple[int, int, int, int]] = []
@@ -60,26 +57,5 @@ def draw_slot_leads(scenario: Scenario, seed: int, replication: int, source: int
     codes, params = seeding.kernel_rows(kernels)
     rows = seeding.draw_rows(seed, replication, Stream.FED_LEADS, np.array(keys), codes, params, count)
     rows = rows.reshape(n_stages, len(_STAGE_KEYS), count)
-    effort, delay, conversion, handoff, handoff_delay, handoff_extra = (
-        np.ascontiguousarray(rows[:, q]) for q in range(len(_STAGE_KEYS))
-    )
-    profile = scenario.lead_profile
-    sector, geography, product = draw_lead_profile(profile, segment, seed, replication, int(Stream.FED_LEADS), source)
-    value = apply_products(profile, product, value, effort, delay)
-    return LeadBook(
-        arrival_day=np.full(count, np.nan),
-        source=np.full(count, source, dtype=np.int64),
-        segment=segment,
-        sector=sector,
-        geography=geography,
-        product=product,
-        slice=profile.slice_of(segment, sector, geography, product),
-        deal_value=value,
-        buying_circle=circle,
-        effort_hours=effort,
-        delay_days=delay,
-        conversion_draw=conversion,
-        handoff_draw=handoff,
-        handoff_delay_days=handoff_delay,
-        handoff_extra_hours=handoff_extra,
-    )
+    luck = tuple(np.ascontiguousarray(rows[:, q]) for q in range(len(_STAGE_KEYS)))
+    return slot_book(scenario, seed, replication, source, (head[0], head[1].copy(), head[2]), luck)
