@@ -286,7 +286,11 @@ TABLE: list[BadInput] = [
         "org.teams.full_cycle.time_allocation.reserved_hours_per_week.prospecting = nan: must be a finite number",
     ),
     row("effects", "effects.skill_weight=nan", "effects.skill_weight = nan: must be a finite number >= 0"),
-    row("clock", "clock.horizon_days=inf", "clock.horizon_days = inf: must be a finite number > 0"),
+    row(
+        "clock",
+        "clock.horizon_days=inf",
+        "clock.horizon_days = inf: must be a finite number of working days > 0 and at most 12,500 (50 years of 250)",
+    ),
     row(
         "clock",
         "clock.horizon_days=100",

@@ -164,8 +164,8 @@ def test_a_refused_run_removes_only_the_folders_it_created(tmp_path: Path) -> No
     ("override", "named"),
     [
         ("+no_such_key=1", "no_such_key = 1: unknown key (known: clock, economics, effects, experiment, forecast"),
-        ("clock.horizon_days=1e9", "clock.horizon_days = 1000000000: must be at most 12,500 working days"),
-        ("clock.horizon_days=1e9", "leads expected per replication"),
+        ("clock.horizon_days=1e9", "clock.horizon_days = 1000000000: must be a finite number of working days > 0"),
+        ("market.sources.inbound.leads_per_month=1e9", "leads expected per replication"),
         ("org.teams.full_cycle.headcount=1000000", "reps in one replication (headcount and hires); at most 100,000"),
     ],
 )

@@ -165,7 +165,39 @@ def test_a_horizon_of_fifty_years_runs_and_a_longer_one_does_not(base: dict[str,
     base["clock"]["horizon_days"] = 12_500
     validate_scenario(parse_scenario(base))
     base["clock"]["horizon_days"] = 12_501
-    assert "clock.horizon_days = 12501: must be at most 12,500 working days (50 years of 250)" in problems(base)
+    assert "clock.horizon_days = 12501: must be a finite number of working days > 0 and at most 12,500 (50 years" in (
+        problems(base)
+    )
+
+
+def test_a_horizon_too_long_is_refused_before_any_calendar_is_built(
+    base: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A typo such as 1e9 days once built a calendar of 48 million months (27 s) before the refusal."""
+    import simulator.config.schema as schema
+
+    def no_calendar(*args: object) -> None:
+        raise AssertionError("a calendar was built for a horizon that cannot run")
+
+    monkeypatch.setattr(schema, "abstract_calendar", no_calendar)
+    monkeypatch.setattr(schema, "dated_calendar", no_calendar)
+    for start in (None, "2027-01-04"):
+        base["clock"].update(horizon_days=1e9, start_date=start)
+        with pytest.raises(ConfigError, match=r"clock\.horizon_days = 1000000000: .* at most 12,500"):
+            parse_scenario(base)
+
+
+def test_a_dated_calendar_holds_the_fewest_whole_years_that_cover_the_horizon() -> None:
+    import datetime as dt
+
+    from simulator.config.calendar import dated_calendar
+
+    for horizon, years in ((1, 1), (261, 1), (262, 2), (12_500, 48)):
+        calendar = dated_calendar(dt.date(2027, 1, 1), horizon)
+        assert calendar.month_start.size == 12 * years + 1
+        assert calendar.month_start[-1] >= horizon > calendar.month_start[-13]
+    with pytest.raises(ValueError, match="before 10000"):
+        dated_calendar(dt.date(9990, 1, 1), 5_000)
 
 
 def test_one_problem_gives_one_message(base: dict[str, Any]) -> None:

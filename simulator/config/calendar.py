@@ -197,18 +197,21 @@ def dated_calendar(start: dt.date, horizon_days: float, holidays: Sequence[dt.da
     off = np.array(sorted(set(holidays)), dtype="datetime64[D]")
     day0 = np.busday_offset(np.datetime64(start, "D"), 0, roll="forward", holidays=off)
     first_year = start.year
+    last_year = dt.MAXYEAR - first_year  # years the calendar can hold: Python's dates end with the year 9999
     n_years = 1
-    while True:
-        firsts = np.array(
-            [np.datetime64(dt.date(first_year + y, m + 1, 1), "D") for y in range(n_years) for m in range(12)]
-            + [np.datetime64(dt.date(first_year + n_years, 1, 1), "D")]
-        )
+    while True:  # double the years until the horizon is covered, then keep the fewest that cover it
+        if n_years > last_year:
+            raise ValueError(f"a dated calendar from {start} cannot hold {horizon_days:g} working days before 10000")
+        first = np.datetime64(f"{first_year:04d}-01", "M")
+        firsts = np.arange(first, first + 12 * n_years + 1, dtype="datetime64[M]").astype("datetime64[D]")
         after = firsts >= day0  # busday_count of a reversed interval is off by one: count it forwards
         starts = np.where(
             after, np.busday_count(day0, firsts, holidays=off), -np.busday_count(firsts, day0, holidays=off)
         ).astype(np.float64)
         if starts[-1] >= horizon_days:
             break
-        n_years += 1
+        n_years = min(2 * n_years, last_year) if n_years < last_year else n_years + 1
+    n_years = 1 + int(np.argmax(starts[12::12] >= horizon_days))
+    starts = starts[: 12 * n_years + 1]
     per_year = float((starts[-1] - starts[0]) / n_years)
     return Calendar(starts, first_year, per_year, start)

@@ -447,6 +447,22 @@ class OrgConfig(ConfigModel):
         return self.default_team
 
 
+MAX_HORIZON_YEARS = 50
+MAX_HORIZON_DAYS = MAX_HORIZON_YEARS * int(DEFAULT_DAYS_PER_YEAR)
+"""The longest horizon simulated: 50 years of 250 working days (longer ones cannot finish).
+
+It is checked as the clock is read, before any calendar is built over the horizon.
+"""
+
+Horizon = Annotated[
+    Number,
+    Field(gt=0, le=MAX_HORIZON_DAYS),
+    explained(
+        f"must be a finite number of working days > 0 and at most {MAX_HORIZON_DAYS:,} ({MAX_HORIZON_YEARS} years "
+        f"of {DEFAULT_DAYS_PER_YEAR:g}); longer horizons cannot run"
+    ),
+]
+
 LOOK_AHEAD_YEARS = 5
 """Years past the horizon a dated calendar must hold: the calendar-year note looks 2 ahead."""
 
@@ -466,7 +482,7 @@ def dated_span_problem(start: dt.date, horizon_days: float, holidays: Sequence[d
 class ClockConfig(ConfigModel):
     """Simulated time, in working days, and the calendar that names them (:mod:`simulator.config.calendar`)."""
 
-    horizon_days: Positive = 250.0
+    horizon_days: Horizon = 250.0
     """Working days simulated (250 = one year of the abstract calendar)."""
     warmup_days: NonNegative = 0.0
     """Days simulated before measurement starts (the run-in that fills the pipeline)."""

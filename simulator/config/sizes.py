@@ -6,7 +6,8 @@ model events it costs (stage visits, check-in wake-ups, renewals, enablement ses
 a rep's working days), with the config key that drives it. A replication whose
 estimate exceeds :data:`EVENT_BUDGET` or :data:`ENTITY_BUDGET` is refused, naming the
 key of the largest load, unless ``runner.allow_large`` is true; beyond the hard limits
-(:data:`MAX_HORIZON_DAYS`, :data:`MAX_LEADS_PER_REPLICATION`, :data:`MAX_REPS`,
+(:data:`~simulator.config.schema.MAX_HORIZON_DAYS`, checked as the clock is read,
+:data:`MAX_LEADS_PER_REPLICATION`, :data:`MAX_REPS`,
 :data:`MAX_EVENTS`, :data:`MAX_ENTITIES`) nothing runs.
 
 The weights are calibrated on the SimPy engine on this project's 2-core machine (see
@@ -44,10 +45,6 @@ MAX_LEADS_PER_REPLICATION = 10_000_000
 MAX_REPS = 100_000
 """Reps in one replication (headcount and hires) beyond which a run cannot finish."""
 
-WORKING_DAYS_PER_YEAR = 250
-MAX_HORIZON_YEARS = 50
-MAX_HORIZON_DAYS = MAX_HORIZON_YEARS * WORKING_DAYS_PER_YEAR
-"""The longest horizon simulated: 50 years of 250 working days."""
 
 EVENTS_PER_STAGE_VISIT = 3  # arrival in the queue, the work, the buyer's delay
 EVENTS_PER_REP_DAY = 10  # a rep's daily work loop, time allocation and workforce clock
@@ -318,13 +315,6 @@ def check_size(config: ScenarioConfig, allow_large: bool = False) -> list[Config
         What is too large: at most one issue per hard limit, else one for the budget.
     """
     issues: list[ConfigIssue] = []
-    clock = config.clock
-    if clock.horizon_days > MAX_HORIZON_DAYS:
-        allowed = (
-            f"must be at most {MAX_HORIZON_DAYS:,} working days ({MAX_HORIZON_YEARS} years of "
-            f"{WORKING_DAYS_PER_YEAR}); longer horizons cannot run"
-        )
-        issues.append(ConfigIssue("clock.horizon_days", clock.horizon_days, allowed))
     leads = expected_leads(config)
     if leads > MAX_LEADS_PER_REPLICATION:
         per_month = sum(source.leads_per_month for source in config.market.sources.values())

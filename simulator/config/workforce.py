@@ -27,6 +27,7 @@ import math
 from collections.abc import Mapping
 from typing import Annotated, Literal
 
+import numpy as np
 from pydantic import Field, model_validator
 
 from simulator.config.calendar import Calendar
@@ -202,7 +203,7 @@ def hires_beyond_horizon(
     """
     issues: list[ConfigIssue] = []
     first = int(calendar.month_of(float(warmup_days)))
-    last_month = int(sum(1 for start in calendar.month_start[first + 1 : -1] if start < horizon_days)) + 1
+    last_month = int(np.count_nonzero(calendar.month_start[first + 1 : -1] < horizon_days)) + 1
     for team, settings in workforce.teams.items():
         for i, hire in enumerate(settings.hires):
             day = hire_start_day(hire, calendar, warmup_days)
