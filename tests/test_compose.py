@@ -325,8 +325,8 @@ def test_an_experiment_of_your_own_from_an_installed_wheel(tmp_path: Path) -> No
     assert (Path(where.split()[1]) / "experiment" / "sdr_headcount.yaml").is_file()  # shipped experiments packaged
     assert seed_runs == "99 3"
     command = [python, "-m", "simulator", "--config-dir", str(folder), "experiment=bigger_desk", f"hydra.run.dir={out}"]
-    done = subprocess.run(
-        [*command, "runner.workers=1", "runner.progress=false"],
+    done = subprocess.run(  # the SimPy engine: the compiled one would compile from cold for this venv (~2 minutes)
+        [*command, "runner.workers=1", "runner.progress=false", "runner.engine=simpy"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
