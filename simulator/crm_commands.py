@@ -20,6 +20,7 @@ from simulator.analysis.wording import count_of
 from simulator.calibration.draws import DEFAULT_DRAWS, MAX_DRAWS, MIN_DRAWS
 from simulator.calibration.errors import CalibrationError
 from simulator.config.errors import comma_separated, repeated_issue
+from simulator.config.runner_settings import MAX_RUNS, RUNS_RULE
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 
 EXIT_BAD_INPUT = 2
@@ -90,7 +91,7 @@ def calibrate_main(args: Sequence[str]) -> int:
     started = time.perf_counter()
     try:
         wrong: list[str] = []  # every option's fault at once, before the export is read
-        runs = _whole_option("--runs", options.runs, 1, None, "must be a whole number >= 1", wrong)
+        runs = _whole_option("--runs", options.runs, 1, MAX_RUNS, RUNS_RULE, wrong)
         seed = _seed_option(options.seed, wrong)
         draws_rule = (
             f"must be 0 (no parameter draws) or a whole number from {MIN_DRAWS} (one refit has no spread) "
@@ -186,11 +187,11 @@ def backtest_main(args: Sequence[str]) -> int:
     try:
         wrong: list[str] = []  # every option's fault at once, before the export is read
         runs_rule = (
-            f"must be a whole number >= {BACKTEST_MIN_RUNS}: the back-test scores each actual against the P10-P90 "
-            "band of the runs, and from fewer runs P10 and P90 are little more than the lowest and highest run "
-            "(100, the default, gives a steady band)"
+            f"must be a whole number from {BACKTEST_MIN_RUNS} to {MAX_RUNS:,}: the back-test scores each actual "
+            "against the P10-P90 band of the runs, and from fewer runs P10 and P90 are little more than the lowest "
+            "and highest run (100, the default, gives a steady band)"
         )
-        runs = _whole_option("--runs", options.runs, BACKTEST_MIN_RUNS, None, runs_rule, wrong)
+        runs = _whole_option("--runs", options.runs, BACKTEST_MIN_RUNS, MAX_RUNS, runs_rule, wrong)
         seed = _seed_option(options.seed, wrong)
         workers = _workers_option(options.workers, wrong) or os.cpu_count() or 1
         if not origins:

@@ -688,7 +688,7 @@ TABLE: list[BadInput] = [
     row(
         "warmup",
         ["warmup", "--runs", "0"],
-        "--runs = 0: must be a whole number >= 2 (the state is averaged over runs)",
+        "--runs = 0: must be a whole number from 2 (the state is averaged over runs) to 1,000,000",
         via="cli",
     ),
     row(

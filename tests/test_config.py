@@ -187,6 +187,12 @@ def test_a_horizon_too_long_is_refused_before_any_calendar_is_built(
             parse_scenario(base)
 
 
+def test_an_absurd_estimate_is_written_in_powers_of_ten_not_three_hundred_digits(base: dict[str, Any]) -> None:
+    base["market"]["sources"]["inbound"]["leads_per_month"] = 1e300
+    message = problems(base)
+    assert "about 2.4e+301 leads expected per replication" in message and len(message) < 2_000, message
+
+
 def test_a_dated_calendar_holds_the_fewest_whole_years_that_cover_the_horizon() -> None:
     import datetime as dt
 

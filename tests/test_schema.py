@@ -141,9 +141,40 @@ def test_an_issue_every_scenario_shares_is_reported_once() -> None:
     with pytest.raises(ConfigError) as info:
         simulator.experiment_from_dict(config, {"a": {}, "b": {"org": {"teams": {"full_cycle": {"headcount": 0}}}}})
     assert [str(i) for i in info.value.issues] == [
-        "runs = 'many': must be a whole number >= 1, or auto",
+        "runs = 'many': must be a whole number from 1 to 1,000,000 (replications per scenario), or auto",
         "[scenario b] org.teams.full_cycle.headcount = 0: must be a whole number >= 1",
     ]
+
+
+def test_more_runs_than_could_ever_finish_are_refused_before_anything_is_held_for_them() -> None:
+    """runs=10**12 once listed every missing replication: 24 GB in two minutes, then the machine's memory ran out."""
+    base: dict[str, Any] = {**shipped(), "experiment": {"name": "x"}}
+    simulator.experiment_from_dict({**base, "runs": 1_000_000}, {"a": {}})  # the largest that runs
+    for key, value, rule in (
+        ("runs", 1_000_001, "must be a whole number from 1 to 1,000,000 (replications per scenario), or auto"),
+        ("runner.max_runs", 10**12, "must be a whole number from 2 to 1,000,000"),
+        ("runner.pilot_runs", 10**12, "must be a whole number from 2 to 1,000,000"),
+    ):
+        section, _, name = key.rpartition(".")
+        config = {**base, section: {name: value}} if section else {**base, key: value}
+        with pytest.raises(ConfigError) as info:
+            simulator.experiment_from_dict(config, {"a": {}})
+        assert f"{key} = {value}: {rule}" in [str(i) for i in info.value.issues], info.value.issues
+
+
+def test_more_workers_than_cores_run_as_many_as_the_cores_and_say_so(capsys: pytest.CaptureFixture[str]) -> None:
+    from simulator.config.runner_settings import RunnerSettings
+    from simulator.report.session import _announce
+    from simulator.run.runner import available_workers, resolve_workers
+
+    cores = available_workers()
+    assert resolve_workers(10**9) == resolve_workers(0) == cores and resolve_workers(1) == 1
+    experiment = simulator.experiment_from_dict({**shipped(), "runs": 2, "experiment": {"name": "x"}}, {"a": {}})
+    _announce(experiment, RunnerSettings(workers=10**9))
+    err = capsys.readouterr().err
+    assert f"on {cores} worker" in err and f"runner.workers = 1000000000, but this machine has {cores} core" in err
+    _announce(experiment, RunnerSettings(workers=1))
+    assert "runner.workers =" not in capsys.readouterr().err
 
 
 def test_lenient_parse_drops_unknown_keys() -> None:

@@ -22,22 +22,22 @@ from pydantic import AfterValidator, Field, ValidationError, ValidatorFunctionWr
 from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, issues_from_validation_error
 from simulator.config.fields import ConfigModel, Text, WholeNumber, explained, salesim_error
-from simulator.config.runner_settings import RunnerSettings
+from simulator.config.runner_settings import MAX_RUNS, RUNS_RULE, RunnerSettings
 from simulator.config.schema import ScenarioConfig
 
 MAX_SEED = 2**63 - 1
 """Largest root seed: the keyed (counter-based) draws hash it as a 64-bit signed integer."""
 SEED_RULE = f"must be a whole number from 0 to {MAX_SEED} (2^63 - 1)"
 Seed = Annotated[WholeNumber, Field(ge=0, le=MAX_SEED), explained(SEED_RULE)]
-Runs = Annotated[WholeNumber, Field(ge=1), explained("must be a whole number >= 1")]
+Runs = Annotated[WholeNumber, Field(ge=1, le=MAX_RUNS), explained(RUNS_RULE)]
 
 
 def _runs_or_auto(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    """``runs``: a whole number >= 1, or ``auto`` (as many as ``runner.target_precision`` needs)."""
+    """``runs``: a whole number from 1 to :data:`MAX_RUNS`, or ``auto`` (as many as the target precision needs)."""
     if value == "auto":
         return value
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise salesim_error("must be a whole number >= 1, or auto")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_RUNS:
+        raise salesim_error(f"{RUNS_RULE}, or auto")
     return value
 
 

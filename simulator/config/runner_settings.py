@@ -51,6 +51,15 @@ def _dask_address(address: str | None) -> str | None:
 
 Automatic = Annotated[WholeNumber, Field(ge=0), explained("must be a whole number >= 0 (0 = automatic)")]
 
+MAX_RUNS = 1_000_000
+"""Most replications of one scenario: a million pins a mean to a thousandth of its spread.
+
+More could not finish (about 11 hours a core for the default organisation in the
+compiled engine), and their bookkeeping alone would fill the memory before the first ran.
+"""
+RUNS_RULE = f"must be a whole number from 1 to {MAX_RUNS:,} (replications per scenario)"
+RunCount = Annotated[WholeNumber, Field(ge=2, le=MAX_RUNS), explained(f"must be a whole number from 2 to {MAX_RUNS:,}")]
+
 
 class RunnerSettings(ConfigModel):
     """Where replications run and how they are batched."""
@@ -58,7 +67,7 @@ class RunnerSettings(ConfigModel):
     backend: Backend = "local"
     """local: worker processes on this machine; dask: a Dask cluster (pip install -e ".[dask]")."""
     workers: Automatic = 0
-    """Worker processes; 0 = every available core, 1 = in-process (no pool)."""
+    """Worker processes; 0 = every available core (and so does a larger number), 1 = in-process (no pool)."""
     batch_size: Automatic = 0
     """Replications per task; 0 = automatic (about a second of work per task)."""
     progress: Flag = True
@@ -75,7 +84,7 @@ class RunnerSettings(ConfigModel):
     """runs=auto: the KPI whose mean must be pinned down."""
     target_precision: Annotated[Number, Field(gt=0.0, lt=1.0), explained("must be between 0 and 1 (0.02 = ±2%)")] = 0.02
     """runs=auto: target half-width of its 95% CI, as a share of the mean (0.02 = ±2%)."""
-    max_runs: Annotated[WholeNumber, Field(ge=2), explained("must be a whole number >= 2")] = 2000
+    max_runs: RunCount = 2000
     """runs=auto: most replications per scenario."""
-    pilot_runs: Annotated[WholeNumber, Field(ge=2), explained("must be a whole number >= 2")] = 20
+    pilot_runs: RunCount = 20
     """runs=auto: replications per scenario in the first round."""

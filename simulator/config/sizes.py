@@ -74,6 +74,11 @@ class Load:
     fix: str
 
 
+def _amount(count: float) -> str:
+    """A count in a message: whole with thousands separators, or in powers of ten past a quadrillion (1e+302)."""
+    return f"{count:,.0f}" if count < 1e15 else f"{count:.2g}"
+
+
 def expected_leads(config: ScenarioConfig) -> float:
     """Expected leads in one replication: monthly rates x mean seasonality x months simulated.
 
@@ -120,7 +125,7 @@ def _lead_load(config: ScenarioConfig) -> Load:
         rates,
         leads,
         leads * stages * EVENTS_PER_STAGE_VISIT,
-        f"{leads:,.0f} leads x {stages} stages",
+        f"{_amount(leads)} leads x {stages} stages",
         "lower the arrival rates or shorten clock.horizon_days",
     )
 
@@ -154,7 +159,7 @@ def _rep_load(config: ScenarioConfig) -> Load:
         _rep_key_value(config, largest, key),
         reps,
         reps * days * EVENTS_PER_REP_DAY,
-        f"{reps:,} reps (headcount and hires) x {days:,.0f} working days",
+        f"{reps:,} reps (headcount and hires) x {_amount(days)} working days",
         "lower the headcount or the hires",
     )
 
@@ -204,7 +209,7 @@ def _partner_loads(config: ScenarioConfig) -> list[Load]:
             top if top > 10 else partner.prospects,
             slots,
             slots * len(config.pipeline.stages) * EVENTS_PER_STAGE_VISIT,
-            f"up to {partner.prospects:,} partners x {top:,g} referrals a month x {months:,.0f} months",
+            f"up to {partner.prospects:,} partners x {top:,g} referrals a month x {_amount(months)} months",
             "lower the referral rate or the candidate partners",
         ),
         Load(
@@ -213,7 +218,7 @@ def _partner_loads(config: ScenarioConfig) -> list[Load]:
             partner.enablement.interval_days,
             0.0,
             sessions,
-            f"up to {partner.prospects:,} partners x {per_partner:,.0f} sessions each",
+            f"up to {partner.prospects:,} partners x {_amount(per_partner)} sessions each",
             "lengthen the interval between sessions",
         ),
     ]
@@ -249,7 +254,7 @@ def _retention_loads(config: ScenarioConfig) -> list[Load]:
             retention.initial_customers,
             customers,
             renewal_events,
-            f"{customers:,.0f} customers (initial and won) over {years:,.1f} years",
+            f"{_amount(customers)} customers (initial and won) over {years:,.1f} years",
             "lower the initial customers",
         ),
         Load(
@@ -260,7 +265,7 @@ def _retention_loads(config: ScenarioConfig) -> list[Load]:
             renewal.checkin_interval_days if interval_drives else retention.initial_customers,
             0.0,
             customers * per_customer,
-            f"{customers:,.0f} customers x {per_customer:,.0f} check-ins each",
+            f"{_amount(customers)} customers x {_amount(per_customer)} check-ins each",
             "lengthen the check-in interval" if interval_drives else "lower the initial customers",
         ),
     ]
@@ -274,7 +279,7 @@ def _retention_loads(config: ScenarioConfig) -> list[Load]:
                 expansion.per_account_per_year,
                 opportunities,
                 opportunities * len(expansion.stages) * EVENTS_PER_STAGE_VISIT,
-                f"{customers:,.0f} customers x {expansion.per_account_per_year:g} a year x {years:,.1f} years",
+                f"{_amount(customers)} customers x {expansion.per_account_per_year:g} a year x {years:,.1f} years",
                 "lower the expansion rate",
             )
         )
@@ -297,10 +302,10 @@ def _over(loads: list[Load], total: float, measure: str, budget: float, allow_la
     largest = max(loads, key=lambda load: float(getattr(load, measure)))
     unit = "events" if measure == "events" else "entities held at once"
     if allow_large:
-        limit = f"at most {budget:,.0f} can run, even with runner.allow_large=true: {largest.fix}"
+        limit = f"at most {_amount(budget)} can run, even with runner.allow_large=true: {largest.fix}"
     else:
-        limit = f"the budget is {budget:,.0f}: {largest.fix}, or set runner.allow_large=true to run it anyway"
-    allowed = f"about {total:,.0f} {unit} per replication, mostly {largest.what} ({largest.detail}); {limit}"
+        limit = f"the budget is {_amount(budget)}: {largest.fix}, or set runner.allow_large=true to run it anyway"
+    allowed = f"about {_amount(total)} {unit} per replication, mostly {largest.what} ({largest.detail}); {limit}"
     return ConfigIssue(largest.key, largest.value, allowed)
 
 
@@ -319,8 +324,8 @@ def check_size(config: ScenarioConfig, allow_large: bool = False) -> list[Config
     if leads > MAX_LEADS_PER_REPLICATION:
         per_month = sum(source.leads_per_month for source in config.market.sources.values())
         allowed = (
-            f"about {leads:,.0f} leads expected per replication ({per_month:,.0f} a month before seasonality, "
-            f"over {_months(config):,.0f} months); at most "
+            f"about {_amount(leads)} leads expected per replication ({_amount(per_month)} a month before seasonality, "
+            f"over {_amount(_months(config))} months); at most "
             f"{MAX_LEADS_PER_REPLICATION:,} can run: lower the arrival rates or shorten clock.horizon_days"
         )
         rates = {name: source.leads_per_month for name, source in config.market.sources.items()}

@@ -28,6 +28,7 @@ from simulator.analysis.quantities import Kind, direction, kpi_kind
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
 from simulator.analysis.team_mix import TeamMixProblem, bounds_issue
 from simulator.config.errors import ConfigError, ConfigIssue, lenient_number, unreadable_issues
+from simulator.config.runner_settings import MAX_RUNS
 from simulator.io.atomic import atomic_write
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
@@ -345,6 +346,10 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
             issues.append(ConfigIssue("--seed", options.seed, f"must be a whole number from 0 to {SAMPLER_SEEDS - 1}"))
         named = _kpi_issue(options.kpi) if options.kpi is not None else None
         issues += [named] if named is not None else []
+        for name in ("runs", "first_runs", "final_runs"):
+            value = getattr(options, name)
+            if isinstance(value, int) and value > MAX_RUNS:
+                issues.append(ConfigIssue(f"--{name.replace('_', '-')}", value, f"must be at most {MAX_RUNS:,}"))
         if issues:  # refused before anything is composed
             raise ConfigError(issues)
         bounds = _bounds(options.team)

@@ -37,6 +37,7 @@ from simulator.analysis.results import run_experiment
 from simulator.analysis.sensitivity import sensitivity_table
 from simulator.analysis.wording import count_of, join_words
 from simulator.config.errors import ConfigError, ConfigIssue, repeated_issue
+from simulator.config.runner_settings import MAX_RUNS
 from simulator.io.atomic import atomic_write
 from simulator.report.claims import remove_stale
 from simulator.report.html import write_html
@@ -70,8 +71,10 @@ def option_issues(
 ) -> list[ConfigIssue]:
     """Every bad option of ``salesim sensitivity``, found before anything is composed or run."""
     issues = global_option_issues(method, global_levers, size, global_runs)
-    if runs < 2:
-        issues.insert(0, ConfigIssue("--runs", runs, "must be at least 2 (paired differences need two runs)"))
+    if not 2 <= runs <= MAX_RUNS:
+        issues.insert(
+            0, ConfigIssue("--runs", runs, f"must be from 2 (paired differences need two runs) to {MAX_RUNS:,}")
+        )
     if workers < 0:
         issues.append(ConfigIssue("--workers", workers, "must be a whole number >= 0 (0 = every core)"))
     return issues

@@ -84,6 +84,14 @@ def _announce(experiment: Experiment, settings: RunnerSettings) -> None:
     )
     for line in experiment.clock_notes():
         print(f"salesim: note: {line}", file=sys.stderr)
+    if settings.backend == "local" or not settings.address:
+        n_workers = resolve_workers(settings.workers)
+        if settings.workers > n_workers:
+            print(
+                f"salesim: note: runner.workers = {settings.workers}, but this machine has "
+                f"{count_of(n_workers, 'core')} for salesim: running on {n_workers}",
+                file=sys.stderr,
+            )
 
 
 def _store_started_since(out_dir: Path, begun: int) -> bool:

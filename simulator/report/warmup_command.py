@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from simulator.config.errors import ConfigError, ConfigIssue, lenient_number, unreadable_issues
+from simulator.config.runner_settings import MAX_RUNS
 from simulator.config.schema import dated_span_problem
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
@@ -42,8 +43,8 @@ def warmup_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]
     parser.add_argument("--out", default=None, help="output folder (default outputs/warmup/<experiment>/<time>)")
     options, overrides = parser.parse_known_args(list(args))
     unreadable = unreadable_issues(parser, options)  # text for a number: named with the rest, not alone
-    issues = [ConfigIssue("--runs", options.runs, "must be a whole number >= 2 (the state is averaged over runs)")]
-    issues = unreadable + (issues if options.runs < 2 else [])
+    rule = f"must be a whole number from 2 (the state is averaged over runs) to {MAX_RUNS:,}"
+    issues = unreadable + ([] if 2 <= options.runs <= MAX_RUNS else [ConfigIssue("--runs", options.runs, rule)])
     if not 0 < options.years <= WARMUP_MAX_YEARS:
         years = int(options.years) if options.years.is_integer() else options.years  # as typed: 0, not 0.0
         issues.append(ConfigIssue("--years", years, f"must be more than 0 and at most {WARMUP_MAX_YEARS}"))

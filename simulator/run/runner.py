@@ -86,8 +86,9 @@ def available_workers() -> int:
 
 
 def resolve_workers(workers: int | None) -> int:
-    """``None`` or 0 means every available core."""
-    return available_workers() if not workers else max(1, int(workers))
+    """Worker processes to start on this machine: ``None`` or 0 means every available core, and so does more."""
+    cores = available_workers()
+    return cores if not workers else max(1, min(int(workers), cores))
 
 
 def fingerprint(experiment: Experiment) -> dict[str, Any]:
