@@ -10,7 +10,6 @@ row, exit status 2, and nothing written.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -87,6 +86,7 @@ def calibrate_main(args: Sequence[str]) -> int:
     from simulator.calibration.folder import write_folder
     from simulator.calibration.occupied import refuse_occupied
     from simulator.model.streams import Stream, stream
+    from simulator.run.runner import resolve_workers
 
     started = time.perf_counter()
     try:
@@ -118,7 +118,7 @@ def calibrate_main(args: Sequence[str]) -> int:
         draws = None
         if n_draws:  # draw k: the refit backtest's replication k makes with the same seed
             generators = [stream(seed, k, Stream.PARAMETER_DRAW) for k in range(n_draws)]
-            refitting = min(workers or os.cpu_count() or 1, n_draws)
+            refitting = min(resolve_workers(workers), n_draws)
             print(
                 f"salesim: calibrate: refitting {n_draws} bootstrap resamples of the export on "
                 f"{count_of(refitting, 'process', 'processes')} (--draws; 0 skips them)",
@@ -179,6 +179,7 @@ def backtest_main(args: Sequence[str]) -> int:
     from simulator.report.backtest_report import write_backtest
     from simulator.report.claims import claim_output
     from simulator.run.backtest import run_origin
+    from simulator.run.runner import resolve_workers
     from simulator.run.signals import written_in_full
 
     started = time.perf_counter()
@@ -193,7 +194,7 @@ def backtest_main(args: Sequence[str]) -> int:
         )
         runs = _whole_option("--runs", options.runs, BACKTEST_MIN_RUNS, MAX_RUNS, runs_rule, wrong)
         seed = _seed_option(options.seed, wrong)
-        workers = _workers_option(options.workers, wrong) or os.cpu_count() or 1
+        workers = resolve_workers(_workers_option(options.workers, wrong))  # never more processes than cores
         if not origins:
             wrong.append(f"--as-of {options.as_of!r}: give at least one origin date (YYYY-MM-DD)")
         if empty is not None:
