@@ -306,6 +306,23 @@ TABLE: list[BadInput] = [
         "seed = 18446744073709551621: must be a whole number from 0 to 9223372036854775807 (2^63 - 1)",
     ),
     row("top level", "seed=-1", "seed = -1: must be a whole number from 0 to 9223372036854775807 (2^63 - 1)"),
+    row(
+        "top level",
+        "runs=1000000000000",
+        "runs = 1000000000000: must be a whole number from 1 to 1,000,000 (replications per scenario), or auto",
+    ),
+    row("runner", "runner.max_runs=10000000", "runner.max_runs = 10000000: must be a whole number from 2 to 1,000,000"),
+    row(
+        "clock",
+        "clock.horizon_days=1e9",
+        "clock.horizon_days = 1000000000: must be a finite number of working days > 0 and at most 12,500 (50 years "
+        "of 250); longer horizons cannot run",
+    ),
+    row(
+        "market",
+        "market.sources.inbound.leads_per_month=1e300",
+        "about 2.4e+301 leads expected per replication (1e+300 a month before seasonality, over 24 months)",
+    ),
     # ------------------------------------------------------------ references that must resolve
     row(
         "pipelines",
