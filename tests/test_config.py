@@ -191,6 +191,15 @@ def test_an_absurd_estimate_is_written_in_powers_of_ten_not_three_hundred_digits
     base["market"]["sources"]["inbound"]["leads_per_month"] = 1e300
     message = problems(base)
     assert "about 2.4e+301 leads expected per replication" in message and len(message) < 2_000, message
+    base["market"]["sources"]["inbound"]["leads_per_month"] = 150
+    base["org"]["teams"]["ae"]["headcount"] = 10**300  # a whole number: echoed as typed, counted in powers of ten
+    message = problems(base).split(": ", 1)[1]
+    assert "1e+300 reps in one replication" in message and len(message) < 200, message
+
+
+def test_a_whole_number_written_as_a_decimal_is_told_how_to_write_it(base: dict[str, Any]) -> None:
+    base["org"]["teams"]["ae"]["headcount"] = 12.0
+    assert "headcount = 12: must be a whole number (it was read as the decimal 12.0: write 12," in problems(base)
 
 
 def test_a_dated_calendar_holds_the_fewest_whole_years_that_cover_the_horizon() -> None:

@@ -149,7 +149,8 @@ def issues_from_error_detail(detail: ErrorDetails, prefix: str = "") -> list[Con
     if kind in _BOUNDS:
         return [ConfigIssue(key, value, _BOUNDS[kind].format(_number(next(iter(ctx.values())))))]
     if kind in _TYPES:
-        return [ConfigIssue(key, value, _TYPES[kind] + read_as_text_hint(value) + _boolean_hint(kind, value))]
+        hints = read_as_text_hint(value) + _boolean_hint(kind, value) + (decimal_hint(value) if "int" in kind else "")
+        return [ConfigIssue(key, value, _TYPES[kind] + hints)]
     if kind in _LENGTHS:
         least = kind.endswith("short")
         size, unit = ctx.get("min_length" if least else "max_length"), _LENGTHS[kind]
@@ -167,6 +168,13 @@ def read_as_text_hint(value: Any) -> str:
         except ValueError:
             return ""
         return " (it was read as text; write e.g. 1.0e3 rather than 1e3 so YAML reads a number)"
+    return ""
+
+
+def decimal_hint(value: Any) -> str:
+    """A hint when a whole number was written as a decimal (``1e6``, ``10.0``) where a whole number is expected."""
+    if isinstance(value, float) and value.is_integer():
+        return f" (it was read as the decimal {value!r}: write {int(value)}, with no decimal point or exponent)"
     return ""
 
 

@@ -75,8 +75,8 @@ class Load:
 
 
 def _amount(count: float) -> str:
-    """A count in a message: whole with thousands separators, or in powers of ten past a quadrillion (1e+302)."""
-    return f"{count:,.0f}" if count < 1e15 else f"{count:.2g}"
+    """A count in a message: whole with thousands separators, or in powers of ten from a trillion (1e+302)."""
+    return f"{count:,.0f}" if count < 1e12 else f"{count:.2g}"
 
 
 def expected_leads(config: ScenarioConfig) -> float:
@@ -159,7 +159,7 @@ def _rep_load(config: ScenarioConfig) -> Load:
         _rep_key_value(config, largest, key),
         reps,
         reps * days * EVENTS_PER_REP_DAY,
-        f"{reps:,} reps (headcount and hires) x {_amount(days)} working days",
+        f"{_amount(reps)} reps (headcount and hires) x {_amount(days)} working days",
         "lower the headcount or the hires",
     )
 
@@ -176,7 +176,7 @@ def _prospecting_loads(config: ScenarioConfig) -> list[Load]:
             accounts,
             accounts,
             accounts,
-            f"{accounts:,} accounts drawn (reps work only those their hours allow)",
+            f"{_amount(accounts)} accounts drawn (reps work only those their hours allow)",
             "lower the accounts in the territory",
         )
     ]
@@ -200,7 +200,7 @@ def _partner_loads(config: ScenarioConfig) -> list[Load]:
             partner.prospects,
             partner.prospects,
             partner.prospects * len(partner.stages) * EVENTS_PER_STAGE_VISIT,
-            f"{partner.prospects:,} candidates x {len(partner.stages)} stages",
+            f"{_amount(partner.prospects)} candidates x {len(partner.stages)} stages",
             "lower the candidate partners",
         ),
         Load(
@@ -209,7 +209,7 @@ def _partner_loads(config: ScenarioConfig) -> list[Load]:
             top if top > 10 else partner.prospects,
             slots,
             slots * len(config.pipeline.stages) * EVENTS_PER_STAGE_VISIT,
-            f"up to {partner.prospects:,} partners x {top:,g} referrals a month x {_amount(months)} months",
+            f"up to {_amount(partner.prospects)} partners x {top:,g} referrals a month x {_amount(months)} months",
             "lower the referral rate or the candidate partners",
         ),
         Load(
@@ -218,7 +218,7 @@ def _partner_loads(config: ScenarioConfig) -> list[Load]:
             partner.enablement.interval_days,
             0.0,
             sessions,
-            f"up to {partner.prospects:,} partners x {_amount(per_partner)} sessions each",
+            f"up to {_amount(partner.prospects)} partners x {_amount(per_partner)} sessions each",
             "lengthen the interval between sessions",
         ),
     ]
@@ -333,7 +333,7 @@ def check_size(config: ScenarioConfig, allow_large: bool = False) -> list[Config
     counts = rep_counts(config)
     reps = sum(n for _, n in counts.values())
     if reps > MAX_REPS:
-        allowed = f"{reps:,} reps in one replication (headcount and hires); at most {MAX_REPS:,} can run"
+        allowed = f"{_amount(reps)} reps in one replication (headcount and hires); at most {MAX_REPS:,} can run"
         largest = max(counts, key=lambda name: counts[name][1])
         key, n = counts[largest]
         if n > MAX_REPS:
