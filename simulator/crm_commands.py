@@ -179,7 +179,7 @@ def backtest_main(args: Sequence[str]) -> int:
     from simulator.report.backtest_report import write_backtest
     from simulator.report.claims import claim_output
     from simulator.run.backtest import run_origin
-    from simulator.run.runner import resolve_workers
+    from simulator.run.runner import resolve_workers, workers_note
     from simulator.run.signals import written_in_full
 
     started = time.perf_counter()
@@ -194,7 +194,8 @@ def backtest_main(args: Sequence[str]) -> int:
         )
         runs = _whole_option("--runs", options.runs, BACKTEST_MIN_RUNS, MAX_RUNS, runs_rule, wrong)
         seed = _seed_option(options.seed, wrong)
-        workers = resolve_workers(_workers_option(options.workers, wrong))  # never more processes than cores
+        asked = _workers_option(options.workers, wrong)
+        workers = resolve_workers(asked)  # never more processes than cores
         if not origins:
             wrong.append(f"--as-of {options.as_of!r}: give at least one origin date (YYYY-MM-DD)")
         if empty is not None:
@@ -225,6 +226,9 @@ def backtest_main(args: Sequence[str]) -> int:
         return EXIT_BAD_INPUT
     if replacing:
         print(f"salesim: backtest: {replacing}", file=sys.stderr)
+    capped = workers_note("--workers", asked)
+    if capped:
+        print(f"salesim: backtest: note: {capped}", file=sys.stderr)
     results = []
     try:
         for origin in origins:

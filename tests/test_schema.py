@@ -175,6 +175,13 @@ def test_more_workers_than_cores_run_as_many_as_the_cores_and_say_so(capsys: pyt
     assert f"on {cores} worker" in err and f"runner.workers = 1000000000, but this machine has {cores} core" in err
     _announce(experiment, RunnerSettings(workers=1))
     assert "runner.workers =" not in capsys.readouterr().err
+    from simulator.run.runner import workers_note
+
+    assert workers_note("--workers", cores + 1) == (
+        f"--workers = {cores + 1}, but this machine has {cores} core{'s' if cores > 1 else ''} for salesim: "
+        f"running on {cores}"
+    )
+    assert workers_note("--workers", cores) is None and workers_note("--workers", 0) is None
 
 
 def test_lenient_parse_drops_unknown_keys() -> None:

@@ -38,6 +38,7 @@ from simulator.report.layouts import OPTIMISE
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_optimisation import plot_optimisation
 from simulator.run.experiment import Experiment
+from simulator.run.runner import workers_note
 from simulator.run.signals import written_in_full
 
 LAYOUT = OPTIMISE
@@ -374,6 +375,9 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
         problem.check()
         for note in experiment.clock_notes():
             print(f"salesim: note: {note}", file=sys.stderr)
+        capped = workers_note("--workers", options.workers)
+        if capped:
+            print(f"salesim: note: {capped}", file=sys.stderr)
         with tqdm(unit="run", file=sys.stderr) as bar:
 
             def advance(done: int) -> None:

@@ -32,6 +32,7 @@ from simulator.report.sensitivity_report import (
     write_sensitivity,
 )
 from simulator.run.experiment import Experiment
+from simulator.run.runner import workers_note
 from simulator.run.signals import written_in_full
 
 
@@ -115,8 +116,9 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
         named = kpi_name_issue("--kpi", kpi)
         if named is not None:
             raise ConfigError([named])
-        for note in experiment.clock_notes():
-            print(f"salesim: note: {note}", file=sys.stderr)
+        for note in [*experiment.clock_notes(), workers_note("--workers", options.workers)]:
+            if note:
+                print(f"salesim: note: {note}", file=sys.stderr)
         study = run_sensitivity(
             experiment,
             scenario,

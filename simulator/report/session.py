@@ -37,7 +37,7 @@ from simulator.model.scenario import Scenario
 from simulator.report.outputs import refuse_foreign_run, remove_outputs, write_outputs
 from simulator.run.experiment import Experiment, ExperimentResult
 from simulator.run.manifest import MANIFEST
-from simulator.run.runner import RunInterrupted, resolve_workers
+from simulator.run.runner import RunInterrupted, resolve_workers, workers_note
 from simulator.run.settings import RunnerSettings
 from simulator.run.store import STORE_DIRNAME
 
@@ -84,14 +84,9 @@ def _announce(experiment: Experiment, settings: RunnerSettings) -> None:
     )
     for line in experiment.clock_notes():
         print(f"salesim: note: {line}", file=sys.stderr)
-    if settings.backend == "local" or not settings.address:
-        n_workers = resolve_workers(settings.workers)
-        if settings.workers > n_workers:
-            print(
-                f"salesim: note: runner.workers = {settings.workers}, but this machine has "
-                f"{count_of(n_workers, 'core')} for salesim: running on {n_workers}",
-                file=sys.stderr,
-            )
+    capped = workers_note("runner.workers", settings.workers) if not settings.address else None
+    if capped:
+        print(f"salesim: note: {capped}", file=sys.stderr)
 
 
 def _store_started_since(out_dir: Path, begun: int) -> bool:

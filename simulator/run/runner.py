@@ -85,6 +85,15 @@ def available_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def workers_note(key: str, workers: int | None) -> str | None:
+    """What to tell of ``key = workers`` above the cores this process may use (it runs on the cores), else None."""
+    cores = available_workers()
+    if not workers or workers <= cores:
+        return None
+    cores_words = f"{cores} core{'s' if cores > 1 else ''}"
+    return f"{key} = {workers}, but this machine has {cores_words} for salesim: running on {cores}"
+
+
 def resolve_workers(workers: int | None) -> int:
     """Worker processes to start on this machine: ``None`` or 0 means every available core, and so does more."""
     cores = available_workers()
