@@ -210,7 +210,7 @@ def dated_calendar(start: dt.date, horizon_days: float, holidays: Sequence[dt.da
         ).astype(np.float64)
         if starts[-1] >= horizon_days:
             break
-        n_years = min(2 * n_years, last_year) if n_years < last_year else n_years + 1
+        n_years = min(2 * n_years, last_year) if n_years < last_year else last_year + 1  # past it: refused
     n_years = 1 + int(np.argmax(starts[12::12] >= horizon_days))
     starts = starts[: 12 * n_years + 1]
     per_year = float((starts[-1] - starts[0]) / n_years)

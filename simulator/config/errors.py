@@ -149,7 +149,7 @@ def issues_from_error_detail(detail: ErrorDetails, prefix: str = "") -> list[Con
     if kind in _BOUNDS:
         return [ConfigIssue(key, value, _BOUNDS[kind].format(_number(next(iter(ctx.values())))))]
     if kind in _TYPES:
-        hints = read_as_text_hint(value) + _boolean_hint(kind, value) + (decimal_hint(value) if "int" in kind else "")
+        hints = read_as_text_hint(value) + _boolean_hint(kind, value) + (decimal_hint(value) if kind in _WHOLE else "")
         return [ConfigIssue(key, value, _TYPES[kind] + hints)]
     if kind in _LENGTHS:
         least = kind.endswith("short")
@@ -186,6 +186,7 @@ def _boolean_hint(kind: str, value: Any) -> str:
 
 
 _NUMBER_TYPES = frozenset({"float_type", "float_parsing", "int_type", "int_parsing", "finite_number"})
+_WHOLE = frozenset({"int_type", "int_parsing", "int_from_float"})  # errors of a whole-number field
 
 _BOUNDS = {
     "greater_than": "must be greater than {}",
