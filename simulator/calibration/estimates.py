@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 Z95 = 1.959963984540054
 
@@ -35,6 +36,28 @@ def proportion(successes: float, trials: float) -> Estimate:
     centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
     half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / (1 + Z95**2 / n)
     return Estimate(p, max(centre - half, 0.0), min(centre + half, 1.0), round(n))
+
+
+def effective_trials(ids: pd.Series, groups: pd.Series) -> pd.Series:
+    """Independent trials each group's rows amount to, when some rows are copies of others.
+
+    A bootstrap resample repeats rows (a creation month drawn twice brings each of its
+    deals twice), and a copy adds no chance of its own: a share's binomial variance over
+    rows with ``c_j`` copies each is ``p (1 - p) sum(c_j) / n^2`` over its ``n`` rows, that
+    of ``n^2 / sum(c_j)`` independent trials (Kish's effective sample size). Without copies
+    it is the number of rows.
+
+    Args:
+        ids: (R,) the deal id of each row (copies share it).
+        groups: (R,) the group of each row (an owner, a creation month).
+
+    Returns:
+        The effective number of trials by group (float), indexed by group.
+    """
+    copies = ids.groupby(ids.to_numpy()).transform("size").to_numpy(dtype=np.float64)
+    frame = pd.DataFrame({"group": groups.to_numpy(), "copies": copies})
+    totals = frame.groupby("group")["copies"].agg(["size", "sum"])
+    return (totals["size"].astype(np.float64) ** 2 / totals["sum"]).rename("effective")
 
 
 def median_of(values: np.ndarray) -> Estimate:

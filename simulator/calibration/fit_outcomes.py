@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.calibration.errors import CalibrationError
-from simulator.calibration.estimates import Estimate, proportion, working_days
+from simulator.calibration.estimates import Estimate, effective_trials, proportion, working_days
 
 MIN_PRODUCT_DECIDED = 100  # closed deals a product needs for a win rate of its own
 MIN_QUARTER_MONTH_CLOSED = 200  # closed deals each month of a quarter needs for durations of its own
@@ -234,7 +234,8 @@ def period_win_spread(frame: pd.DataFrame, as_of: np.datetime64) -> Estimate:
 
     Over the creation months that ended at least :data:`MIN_COHORT_AGE_DAYS` before ``as_of``
     with :data:`MIN_COHORT_DECIDED` deals decided by then, the variance of their win rates
-    (won over decided) less the binomial variance chance gives (method of moments), on the
+    (won over decided) less the binomial variance chance gives (method of moments: chance
+    counted in independent deals, a bootstrap resample's copies once), on the
     logit scale ``sqrt(var) / (p (1 - p))``; 0 when chance explains it or fewer than 2 months
     qualify. A back-test draws one such shift per replication for the simulated period.
     """
@@ -248,13 +249,14 @@ def period_win_spread(frame: pd.DataFrame, as_of: np.datetime64) -> Estimate:
     keep = decided & old_enough
     table = pd.DataFrame({"month": month[keep], "won": outcome[keep] == "won"})
     groups = table.groupby("month")["won"].agg(["sum", "size"])
+    groups["effective"] = effective_trials(frame["id"][keep], table["month"])
     groups = groups[groups["size"] >= MIN_COHORT_DECIDED]
     if len(groups) < 2:
         return Estimate(0.0, 0.0, 0.0, len(groups))
     won, n = groups["sum"].to_numpy(dtype=float), groups["size"].to_numpy(dtype=float)
     p = won.sum() / n.sum()
     rates = won / n
-    excess = float(np.var(rates, ddof=1) - np.mean(p * (1 - p) / n))
+    excess = float(np.var(rates, ddof=1) - np.mean(p * (1 - p) / groups["effective"].to_numpy()))
     sd = math.sqrt(max(excess, 0.0)) / (p * (1 - p))
     return Estimate(sd, 0.0, math.nan, len(groups))
 

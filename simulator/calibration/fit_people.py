@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulator.calibration.estimates import Estimate
+from simulator.calibration.estimates import Estimate, effective_trials
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,12 @@ class PeopleFit:
     inactive: list[str]
 
 
-def _spread(won: np.ndarray, decided: np.ndarray) -> tuple[float, float]:
+def _spread(won: np.ndarray, decided: np.ndarray, effective: np.ndarray) -> tuple[float, float]:
+    """The overall win rate and the owners' skill spread (logit sd) from (K,) won, decided and effective trials."""
     p = won.sum() / decided.sum()
     rates = won / decided
-    between = float(np.average((rates - p) ** 2, weights=decided) - (p * (1 - p) * len(decided) / decided.sum()))
+    chance = p * (1 - p) * float(np.sum(decided / effective)) / decided.sum()  # K p (1 - p) / N without copies
+    between = float(np.average((rates - p) ** 2, weights=decided) - chance)
     return p, math.sqrt(max(between, 0.0)) / (p * (1 - p)) if 0 < p < 1 else 0.0
 
 
@@ -81,15 +83,16 @@ def fit_people(
     table = decided_rows.groupby("owner")["outcome"].agg(won=lambda s: (s == "won").sum(), decided="size")
     table = table[(table.index != "") & (table["decided"] > 0)]
     won, decided = table["won"].to_numpy(dtype=float), table["decided"].to_numpy(dtype=float)
+    effective = effective_trials(decided_rows["id"], decided_rows["owner"]).reindex(table.index).to_numpy()
     if len(table) < 2:
         skill, p_value = Estimate(0.0, 0.0, 0.0, len(table)), math.nan
     else:
-        _, sd = _spread(won, decided)
+        _, sd = _spread(won, decided, effective)
         rng = np.random.default_rng(0)
         boots = []
         for _ in range(400 if variance else 0):
             pick = rng.integers(0, len(won), len(won))
-            boots.append(_spread(won[pick], decided[pick])[1])
+            boots.append(_spread(won[pick], decided[pick], effective[pick])[1])
         low, high = (float(np.quantile(boots, 0.025)), float(np.quantile(boots, 0.975))) if boots else (sd, sd)
         skill = Estimate(sd, low, high, len(table))
         from scipy import stats
