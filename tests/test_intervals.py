@@ -109,11 +109,38 @@ def test_log_scale_interval_for_amounts_that_cannot_be_negative() -> None:
     # mean 2.5, se 0.645497, t_3 = 3.182446: factor exp(3.182446 * 0.645497 / 2.5) = exp(0.821705) = 2.274372
     interval = interval_of_mean(np.array([1.0, 2.0, 3.0, 4.0]), Kind.NON_NEGATIVE)
     assert (interval.ci_low, interval.ci_high) == pytest.approx((2.5 / 2.274372, 2.5 * 2.274372), rel=1e-6)
-    # the t interval of [0, 0, 10] reaches -11.0; the log-scale one stays positive
+    # [0, 0, 10]: t_2 * se = 14.3 is more than the mean, 3.33, where the log scale's top would be
+    # exp(4.3) = 74 times the mean (245 for values of at most 10): the t interval, cut at zero
     skewed = interval_of_mean(np.array([0.0, 0.0, 10.0]), Kind.NON_NEGATIVE)
-    assert mean_interval(np.array([0.0, 0.0, 10.0])).ci_low < -10.0
-    factor = math.exp(t_quantile(3))  # se / mean = 1 here
-    assert (skewed.ci_low, skewed.ci_high) == pytest.approx((10 / 3 / factor, 10 / 3 * factor), rel=1e-9)
+    plain = mean_interval(np.array([0.0, 0.0, 10.0]))
+    assert plain.ci_low < -10.0
+    assert (skewed.ci_low, skewed.ci_high) == pytest.approx((0.0, plain.ci_high), rel=1e-12)
+    assert skewed.ci_high == pytest.approx(10 / 3 + t_quantile(3) * 10 / 3, rel=1e-12)  # se = mean here
+
+
+def test_two_runs_put_no_count_past_what_the_t_interval_allows() -> None:
+    """The runs=2 report put leaked leads at 74.5 [0.0, 345,648] for a company of about 2,100 leads."""
+    leaked = np.array([20.0, 129.0])  # mean 74.5, se 54.5, t_1 = 12.706: the log scale's top exp(9.3) x the mean
+    interval = interval_of_mean(leaked, Kind.NON_NEGATIVE)
+    assert (interval.ci_low, interval.ci_high) == pytest.approx((0.0, 74.5 + t_quantile(2) * 54.5), rel=1e-12)
+    assert interval.ci_high < 800.0
+    # below the switch (t * se under the mean) the log-scale interval is kept, and it never starts below zero
+    steady = interval_of_mean(np.array([100.0, 104.0, 98.0, 101.0]), Kind.NON_NEGATIVE)
+    se = float(np.std([100.0, 104.0, 98.0, 101.0], ddof=1) / 2.0)
+    factor = math.exp(t_quantile(4) * se / 100.75)
+    assert (steady.ci_low, steady.ci_high) == pytest.approx((100.75 / factor, 100.75 * factor), rel=1e-12)
+
+
+def test_a_share_at_zero_or_one_in_every_run_takes_the_runs_as_its_trials() -> None:
+    """A win rate of 0 in the 2 runs of 20 that closed a deal read "0.0% (0.0% to 0.0%)"."""
+    none = interval_of_mean(np.array([0.0, 0.0]), Kind.PROPORTION)
+    q = t_quantile(2)
+    assert (none.ci_low, none.ci_high) == pytest.approx((0.0, q * q / (2 + q * q)), rel=1e-12)  # Wilson 0 of 2
+    assert none.ci_high > 0.9
+    every = interval_of_mean(np.ones(200), Kind.PROPORTION)
+    assert every.ci_high == 1.0 and 0.97 < every.ci_low < 0.99  # Wilson 200 of 200 with t_199
+    half = interval_of_mean(np.full(5, 0.5), Kind.PROPORTION)
+    assert (half.ci_low, half.ci_high) == (0.5, 0.5)  # the same inner value in every run: no spread to measure
 
 
 def test_an_amount_that_cannot_be_positive_gets_the_mirrored_interval() -> None:
@@ -123,14 +150,17 @@ def test_an_amount_that_cannot_be_positive_gets_the_mirrored_interval() -> None:
     interval = interval_of_mean(values, Kind.NON_POSITIVE)
     mirrored = interval_of_mean(-values, Kind.NON_NEGATIVE)
     assert (interval.ci_low, interval.ci_high) == pytest.approx((-mirrored.ci_high, -mirrored.ci_low), rel=1e-12)
-    assert interval.ci_low < interval.mean < interval.ci_high < 0.0
+    assert interval.ci_low < interval.mean < interval.ci_high <= 0.0  # t * se passes the mean: cut at zero
 
 
 def test_a_relative_bias_never_goes_below_minus_one() -> None:
-    interval = interval_of_mean(np.array([-0.5, 0.5]), Kind.RATIO)  # log(1 + mean), se 0.5, t_1 = 12.706
-    factor = math.exp(t_quantile(2) * 0.5)
-    assert (interval.ci_low, interval.ci_high) == pytest.approx((1 / factor - 1, factor - 1), rel=1e-9)
-    assert interval.ci_low > -1.0
+    # log(1 + mean) = 0, se 0.5, t_1 = 12.706: t * se passes 1 + mean, so the t interval, cut at -1
+    interval = interval_of_mean(np.array([-0.5, 0.5]), Kind.RATIO)
+    assert (interval.ci_low, interval.ci_high) == pytest.approx((-1.0, t_quantile(2) * 0.5), rel=1e-12)
+    narrow = interval_of_mean(np.array([-0.1, 0.0, 0.1]), Kind.RATIO)  # t_2 * se = 0.248: the log scale
+    factor = math.exp(t_quantile(3) * 0.1 / math.sqrt(3))
+    assert (narrow.ci_low, narrow.ci_high) == pytest.approx((1 / factor - 1, factor - 1), rel=1e-12)
+    assert narrow.ci_low > -1.0
 
 
 def test_signed_amounts_keep_the_student_t_interval() -> None:

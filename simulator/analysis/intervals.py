@@ -13,7 +13,10 @@ gets the interval a statistician would use for it:
   [0, 1], ``n* >= n - 1``; when ``n*`` is large it is the t interval;
 - **non-negative** (counts, money, days, hours): the t interval of ``log(mean)`` by the
   delta method, ``mean · exp(±t·se/mean)``, back-transformed: positive, asymmetric, and
-  the t interval again when ``se`` is small against the mean;
+  the t interval again when ``se`` is small against the mean. Where ``t·se`` reaches the
+  mean the delta method no longer holds (its top grows as ``exp(t·se/mean)``: two runs,
+  ``t = 12.7``, put 345,648 leaked leads at the top of an interval for a company of 2,100
+  leads), and the t interval cut at zero is used instead;
 - **non-positive** (the capacity bridge's carry-in line): the non-negative interval
   of ``-mean``, mirrored;
 - **ratio** (a relative change ``r - 1 >= -1``): the same on ``log(1 + mean)``;
@@ -21,7 +24,10 @@ gets the interval a statistician would use for it:
 
 Every interval is finally intersected with its kind's range (a guard against rounding,
 such as a utilisation of 1 + 1e-16). When all runs give the same value the interval is
-that value (no run-to-run variation to measure).
+that value (no run-to-run variation to measure), except a share at 0 or 1 in every run:
+its variance across runs says nothing there, and Korn & Graubard's rule takes the runs
+as the trials (a win rate of 0 in the 2 runs that closed a deal is 0% to 99%, not 0% to
+0%).
 
 For paired comparisons: the difference of an ``event`` KPI's shares gets Newcombe's
 hybrid score interval for paired proportions (Newcombe 1998, method 11), reaching 0
@@ -250,20 +256,23 @@ def interval_of_mean(values: np.ndarray, kind: Kind, confidence: float = DEFAULT
 
 def _interval(mean: float, se: float, n: int, kind: Kind, confidence: float) -> tuple[float, float]:
     q = t_quantile(n, confidence)
-    if se == 0.0:
-        return mean, mean
     if kind is Kind.PROPORTION:
         p = min(1.0, max(0.0, mean))
-        spread = p * (1.0 - p)
-        if spread == 0.0:  # values outside [0, 1] by rounding only
-            return p, p
-        return wilson_score(p, spread / (se * se), q)
+        if p * (1.0 - p) == 0.0:  # every run at 0 (or at 1): Korn & Graubard's n* = n
+            return wilson_score(p, n, q)
+        if se == 0.0:
+            return mean, mean
+        return wilson_score(p, p * (1.0 - p) / (se * se), q)
+    if se == 0.0:
+        return mean, mean
     if kind in (Kind.NON_NEGATIVE, Kind.RATIO):
         shift = 1.0 if kind is Kind.RATIO else 0.0
         level = mean + shift
         if level <= 0.0:
             return mean, mean
-        factor = math.exp(min(q * se / level, 700.0))
+        if q * se >= level:  # the delta method fails here: the t interval, cut at the floor by _bounded
+            return mean - q * se, mean + q * se
+        factor = math.exp(q * se / level)
         return level / factor - shift, level * factor - shift
     if kind is Kind.NON_POSITIVE:  # the non-negative interval of its size, mirrored
         low, high = _interval(-mean, se, n, Kind.NON_NEGATIVE, confidence)
