@@ -6,6 +6,7 @@ export's measured facts (skipped when the export is not beside the repository)."
 from __future__ import annotations
 
 import math
+import re
 import shutil
 import subprocess
 import sys
@@ -111,6 +112,8 @@ def test_data_problems_are_counted_in_calibration_md(tmp_path: Path) -> None:
     fitted = float(won_row.split("|")[2].split(" working days")[0])
     assert f"≈{fitted * 7 / 5:.0f} calendar days; the deals already closed alone: " in won_row
     assert "still open" in won_row and "among closed)" not in won_row
+    # its unit said too: "the deals already closed alone: 30" read as 30 working days beside the fitted 26
+    assert re.search(r"the deals already closed alone: \d+ calendar days", won_row), won_row
     assert "A901" not in text and "A011" not in text  # nothing of the export's rows is written
     sections = {s: yaml.safe_load((out / s / "calibrated.yaml").read_text()) for s in ("org", "pipeline", "market")}
     reps = {name for team in sections["org"]["teams"].values() for name in team["reps"]}

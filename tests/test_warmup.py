@@ -232,6 +232,28 @@ def test_the_warm_up_table_names_every_series_and_writes_money_as_money() -> Non
     assert _level("open_pipeline_value", 2_395_168.3) == "$2.40M" and _level("open_pipeline", 62.44) == "62.4"
 
 
+def test_a_series_drifting_by_too_little_to_count_is_said_not_to_set_the_warm_up() -> None:
+    """The study recommended 125 days beside two series marked "Settled: no: still moving at half the horizon"."""
+    from simulator.analysis.warmup import Truncation
+    from simulator.analysis.warmup_study import WarmupStudy
+    from simulator.report.warmup_report import warmup_markdown
+
+    found = [
+        Truncation("open_pipeline", 30, True, 58.5),
+        Truncation("customers_active", 250, False, 1033.2, material=False),
+        Truncation("ramped_fte", 250, False, 22.9, material=False),
+    ]
+    study = WarmupStudy("generalist", 5, {}, found, recommended_warmup(found, 20.8), 20.8)
+    assert study.settled and study.warmup_days == pytest.approx(41.6)
+    text = warmup_markdown(study)
+    assert text.count("no: still drifting at half the horizon, by too little to count") == 2
+    assert "Customer book (accounts) and Ramped FTE still drift at half the horizon" in text
+    assert "they do not set the recommendation" in text and "`clock.warmup_days=42`" in text
+    moving = WarmupStudy("generalist", 5, {}, [Truncation("open_pipeline", 250, False, 58.5)], 0.0, 20.8)
+    assert not moving.settled and "do not settle within the horizon" in warmup_markdown(moving)
+    assert "no: still moving at half the horizon" in warmup_markdown(moving)
+
+
 # ---------------------------------------------------------------------------- counts inside the window
 
 

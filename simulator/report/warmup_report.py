@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.formatting import format_money
-from simulator.analysis.warmup import moving_average
+from simulator.analysis.warmup import Truncation, moving_average
 from simulator.analysis.warmup_study import WarmupStudy
+from simulator.analysis.wording import join_words
 from simulator.io.atomic import atomic_write
 from simulator.report.document import write_text_atomic
 from simulator.report.layouts import WARMUP
@@ -91,15 +92,23 @@ def warmup_markdown(study: WarmupStudy) -> str:
         f"| {SERIES_TITLES.get(t.series, t.series)} | {t.observations} | {t.observations / study.days_per_month:.1f} | "
         f"{_level(t.series, t.level)} | "
         f"{'yes' if t.material else 'no: within the wobble of the series itself or under 2%'} | "
-        f"{'yes' if t.settled else 'no: still moving at half the horizon'} |"
+        f"{_settled_words(t)} |"
         for t in study.truncations
     ]
+    drifting = [SERIES_TITLES.get(t.series, t.series) for t in study.truncations if not t.settled and not t.material]
     verdict = (
         f"**Recommended warm-up: `clock.warmup_days={study.warmup_days:.0f}`** "
         f"({study.warmup_days / study.days_per_month:.0f} months): the longest truncation that counts (its "
         "cut-off part differs from the rest by more than twice the wobble of the rest's 5-day means "
         "and by more than 2%), "
         "rounded up to a month."
+        + (
+            f" {join_words(drifting)} still {'drifts' if len(drifting) == 1 else 'drift'} at half the horizon, by too "
+            "little to count: a slow trend rather than a start-up transient, which a longer warm-up would not "
+            f"remove: {'it does' if len(drifting) == 1 else 'they do'} not set the recommendation."
+            if drifting
+            else ""
+        )
         if study.settled
         else "**Some series do not settle within the horizon studied**: run the study over more years, or start the "
         "state closer to its steady level (initial customers, partners, tenures)."
@@ -120,6 +129,15 @@ def warmup_markdown(study: WarmupStudy) -> str:
             "",
         ]
     )
+
+
+def _settled_words(truncation: Truncation) -> str:
+    """The table's "Settled" cell: a series that still moves at half the horizon, and whether that counts."""
+    if truncation.settled:
+        return "yes"
+    if truncation.material:
+        return "no: still moving at half the horizon"
+    return "no: still drifting at half the horizon, by too little to count"
 
 
 LAYOUT = WARMUP
