@@ -85,6 +85,7 @@ def calibrate_main(args: Sequence[str]) -> int:
     from simulator.calibration.draws import parameter_draws
     from simulator.calibration.folder import write_folder
     from simulator.calibration.occupied import refuse_occupied
+    from simulator.calibration.run_rate import thinning_warning
     from simulator.model.streams import Stream, stream
     from simulator.run.runner import resolve_workers
 
@@ -137,7 +138,8 @@ def calibrate_main(args: Sequence[str]) -> int:
         f"a month, {sum(len(t) for t in calibration.people.teams.values())} reps, {len(calibration.open_deals):,} "
         f"open deals; {len(calibration.export.problems.items)} kinds of data problem counted"
     )
-    for line in thin_history(calibration):
+    thinning = thinning_warning(calibration)
+    for line in [*thin_history(calibration), *([thinning] if thinning else [])]:
         print(f"salesim: calibrate: warning: {line}", file=sys.stderr)
     drawn = f"; {n_draws} bootstrap refits for the runs' bands" if n_draws else ""
     print(

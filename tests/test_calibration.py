@@ -399,3 +399,51 @@ def test_a_shipped_experiment_on_a_calibrated_folder_is_told_its_org_replaced_th
     assert result.returncode == 2 and not out.exists()
     assert "This pipeline was fitted from" in result.stderr
     assert "replaced the calibrated org. Run the calibrated folder's own experiments" in result.stderr
+
+
+def test_thin_last_months_are_warned_of_with_the_quarters_just_booked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fixture export whose last two months carry a tenth of the level: calibrate says so, naming the quarters."""
+    from dataclasses import replace
+
+    from simulator.calibration.estimates import Estimate
+    from simulator.calibration.run_rate import recent_quarters, thinning_warning
+
+    cal = calibrate(mapping("a_opportunities"), AS_OF, UNTIL)
+    assert thinning_warning(cal) is None
+    history = {"2023-01": 100, "2023-02": 110, "2023-03": 9, "2023-04": 11}
+    cal.arrivals = replace(cal.arrivals, history=history, level=Estimate(105.0, 9.0, 110.0, 4))
+    warning = thinning_warning(cal)
+    assert warning is not None
+    assert "(9 in 2023-03 and 11 in 2023-04), 90% below the level of 105 a month" in warning
+    for period, bookings, won in recent_quarters(cal):
+        assert period.kind == "quarter" and period.last <= np.datetime64(AS_OF) and won >= 0 and bookings >= 0
+        assert f"{period.label} ${bookings:,.0f} from {won:,.0f} wins" in warning
+
+
+@pytest.mark.skipif(SHARED is None, reason="the shared CRM export is not beside the repository")
+def test_the_shared_export_as_of_its_last_day_warns_that_its_last_months_thin_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As of 2017-12-31 the forecast of 2018-Q1 was $1.73M against ~$3M booked a quarter, with no word of why."""
+    assert SHARED is not None
+    local = tmp_path / "mapping.yaml"
+    local.write_text(
+        (ROOT / "examples" / "crm-maven" / "mapping.yaml")
+        .read_text()
+        .replace("../../../shared/data/crm-maven", str(SHARED))
+    )
+    out = tmp_path / "dec"
+    assert calibrate_main([str(local), "--as-of", "2017-12-31", "--draws", "0", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "(283 in 2017-11 and 121 in 2017-12), 74% below the level of 770 a month" in err
+    # the quarters the crm-maven README lists: Q3 and Q4 bookings and wins
+    assert "2017-Q3 $2,982,255 from 1,257 wins, 2017-Q4 $2,802,496 from 1,196 wins" in err
+    text = (out / "calibration.md").read_text()
+    assert (
+        "**The export's last quarters** (what a forecast is read against): 2017-Q2 $3,086,111 from 1,254 wins" in text
+    )
+    assert "**Warning**: the export's last months record few new opportunities" in text
+    assert calibrate_main([str(local), "--as-of", "2017-09-30", "--draws", "0", "--out", str(tmp_path / "sep")]) == 0
+    assert "record few new opportunities" not in capsys.readouterr().err

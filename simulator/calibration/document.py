@@ -9,6 +9,7 @@ import numpy as np
 
 from simulator.calibration.calibrate import Calibration, effort_hours
 from simulator.calibration.estimates import median_of
+from simulator.calibration.run_rate import quarters_words, recent_quarters, thinning_warning
 
 
 def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
@@ -107,6 +108,7 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
         + ", ".join(f"{k}: {v:,.0f}" for k, v in arr.forecast.items())
         + ".",
         "",
+        *_run_rate_lines(cal),
         "## Data problems (counted, never dropped silently)",
         "",
         "| problem | rows | what was done |",
@@ -212,6 +214,14 @@ def draws_lines(draws: Mapping[str, Any] | None) -> list[str]:
         *rows,
         "",
     ]
+
+
+def _run_rate_lines(cal: Calibration) -> list[str]:
+    """The export's last whole quarters, the run-rate to read a forecast against, and the warning of thin months."""
+    quarters = quarters_words(recent_quarters(cal))
+    lines = [f"**The export's last quarters** (what a forecast is read against): {quarters}.", ""] if quarters else []
+    warning = thinning_warning(cal, quarters=False)
+    return lines + ([f"**Warning**: {warning}.", ""] if warning else [])
 
 
 def _calendar_words(working_days: float, closed_only: float, still_open: int) -> str:
