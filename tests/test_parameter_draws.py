@@ -214,7 +214,9 @@ def test_the_pods_by_product_org_follows_each_refit_as_the_teams_do(folder: Path
         shares = lambda org: sorted(s for t in org.teams.values() for s in t.reps.values())  # noqa: E731
         assert shares(theirs.org) == pytest.approx(shares(mine.org))  # the same reps, regrouped
         assert theirs.market == mine.market and theirs.pipeline == mine.pipeline
-    assert len({t.skill.sd for d in pods_spec.draws for t in d.org.teams.values()}) > 1  # the refits differ
+    # the refits differ (the reps' shares of new deals; the fixture's skill spread is 0 in every refit: chance
+    # explains its owners' win rates, and a resample's copied deals no longer pass for skill)
+    assert len({tuple(sorted(s for t in d.org.teams.values() for s in t.reps.values())) for d in pods_spec.draws}) > 1
     assert len({tuple(sorted(d.org.teams)) for d in pods_spec.draws}) == 1  # one design: the same pods in every draw
 
 
