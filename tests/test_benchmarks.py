@@ -385,3 +385,15 @@ def test_a_desk_answering_within_the_hour_is_named_beside_its_high_qualification
     specialist = [line for line in text.splitlines() if "specialist: MQL to SQL" in line]
     assert specialist and "the SDR team first touches its leads" in specialist[0], text
     assert "first touches its leads" not in "".join(line for line in text.splitlines() if "generalist:" in line)
+
+
+def test_a_figure_from_a_single_run_is_never_stated_as_certain() -> None:
+    """A win rate of 0 from the one run of 20 that decided a deal read "20.0 points below", with no doubt."""
+    table = summary(MEANS).assign(n=20)
+    one = table["kpi"] == "win_rate"
+    table.loc[one, ["mean", "ci_low", "ci_high", "n"]] = [0.0, math.nan, math.nan, 1]
+    check = next(c for c in benchmark_checks(table, "today") if c.benchmark.kpi == "win_rate")
+    assert check.runs == 1 and not check.clear
+    assert unusual_sentence(check).endswith("(20.0 points below; from a single run, with no CI: more runs would tell)")
+    cost = next(c for c in benchmark_checks(table, "today") if c.benchmark.kpi == "reps_at_quota_share")
+    assert cost.runs == 20 and cost.clear  # the other figures rest on the 20 runs

@@ -412,13 +412,31 @@ def test_thin_last_months_are_warned_of_with_the_quarters_just_booked(
 
     cal = calibrate(mapping("a_opportunities"), AS_OF, UNTIL)
     assert thinning_warning(cal) is None
-    history = {"2023-01": 100, "2023-02": 110, "2023-03": 9, "2023-04": 11}
-    cal.arrivals = replace(cal.arrivals, history=history, level=Estimate(105.0, 9.0, 110.0, 4))
+    usual = {"2022-11": 100, "2022-12": 104, "2023-01": 100, "2023-02": 110}
+    cal.arrivals = replace(cal.arrivals, history={**usual, "2023-03": 9, "2023-04": 11}, level=Estimate(100, 9, 110, 6))
     warning = thinning_warning(cal)
     assert warning is not None
-    assert "(9 in 2023-03 and 11 in 2023-04), 90% below the level of 105 a month" in warning
+    assert "last months record few new opportunities (9 in 2023-03 and 11 in 2023-04), 90% below the 102 a month" in (
+        warning
+    )
+    assert "the run draws 100 a month" in warning
+    # one thin month is enough; and months that drag the level the run draws down with them are still thin
+    cal.arrivals = replace(cal.arrivals, history={**usual, "2023-03": 105, "2023-04": 30})
+    assert "last month records few new opportunities (30 in 2023-04), 71% below the 104 a month" in str(
+        thinning_warning(cal)
+    )
+    before = {f"2022-{m:02d}": 800 for m in range(7, 13)}
+    dragged = {**before, **{f"2023-{m:02d}": 80 for m in range(1, 5)}}  # the level, a median of six, falls to 80
+    cal.arrivals = replace(cal.arrivals, history=dragged, level=Estimate(80, 80, 800, 6))
+    assert "(80 in 2023-03 and 80 in 2023-04), 90% below the 800 a month" in str(thinning_warning(cal))
+    assert "the run draws 80 a month" in str(thinning_warning(cal))
+    cal.arrivals = replace(cal.arrivals, history={**usual, "2023-03": 60, "2023-04": 70})
+    assert thinning_warning(cal) is None  # 65 a month against 102: thinner, not under half
+    closed = cal.export.frame["closed"].to_numpy(dtype="datetime64[D]")
+    first_close = closed[~np.isnat(closed)].min()  # a quarter before it would read "$0 from 0 wins"
     for period, bookings, won in recent_quarters(cal):
-        assert period.kind == "quarter" and period.last <= np.datetime64(AS_OF) and won >= 0 and bookings >= 0
+        assert period.kind == "quarter" and first_close <= period.first and period.last <= np.datetime64(AS_OF)
+        assert won >= 0 and bookings >= 0
         assert f"{period.label} ${bookings:,.0f} from {won:,.0f} wins" in warning
 
 
@@ -437,7 +455,7 @@ def test_the_shared_export_as_of_its_last_day_warns_that_its_last_months_thin_ou
     out = tmp_path / "dec"
     assert calibrate_main([str(local), "--as-of", "2017-12-31", "--draws", "0", "--out", str(out)]) == 0
     err = capsys.readouterr().err
-    assert "(283 in 2017-11 and 121 in 2017-12), 74% below the level of 770 a month" in err
+    assert "(283 in 2017-11 and 121 in 2017-12), 74% below the 786 a month of the months before" in err
     # the quarters the crm-maven README lists: Q3 and Q4 bookings and wins
     assert "2017-Q3 $2,982,255 from 1,257 wins, 2017-Q4 $2,802,496 from 1,196 wins" in err
     text = (out / "calibration.md").read_text()

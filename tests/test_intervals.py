@@ -7,6 +7,7 @@ the end-to-end test runs the main command at ``runs=2`` (the widest intervals) a
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from pathlib import Path
@@ -110,25 +111,42 @@ def test_log_scale_interval_for_amounts_that_cannot_be_negative() -> None:
     interval = interval_of_mean(np.array([1.0, 2.0, 3.0, 4.0]), Kind.NON_NEGATIVE)
     assert (interval.ci_low, interval.ci_high) == pytest.approx((2.5 / 2.274372, 2.5 * 2.274372), rel=1e-6)
     # [0, 0, 10]: t_2 * se = 14.3 is more than the mean, 3.33, where the log scale's top would be
-    # exp(4.3) = 74 times the mean (245 for values of at most 10): the t interval, cut at zero
+    # exp(4.3) = 74 times the mean (245 for values of at most 10): past t * se = mean it rises by t * se
     skewed = interval_of_mean(np.array([0.0, 0.0, 10.0]), Kind.NON_NEGATIVE)
-    plain = mean_interval(np.array([0.0, 0.0, 10.0]))
-    assert plain.ci_low < -10.0
-    assert (skewed.ci_low, skewed.ci_high) == pytest.approx((0.0, plain.ci_high), rel=1e-12)
-    assert skewed.ci_high == pytest.approx(10 / 3 + t_quantile(3) * 10 / 3, rel=1e-12)  # se = mean here
+    assert mean_interval(np.array([0.0, 0.0, 10.0])).ci_low < -10.0
+    x = t_quantile(3)  # t * se / mean, se = mean here
+    assert (skewed.ci_low, skewed.ci_high) == pytest.approx((10 / 3 * math.exp(-x), 10 / 3 * (math.e - 1 + x)))
+    assert skewed.ci_low > 0.0 and skewed.ci_high < 21.0  # against 245
 
 
 def test_two_runs_put_no_count_past_what_the_t_interval_allows() -> None:
     """The runs=2 report put leaked leads at 74.5 [0.0, 345,648] for a company of about 2,100 leads."""
     leaked = np.array([20.0, 129.0])  # mean 74.5, se 54.5, t_1 = 12.706: the log scale's top exp(9.3) x the mean
     interval = interval_of_mean(leaked, Kind.NON_NEGATIVE)
-    assert (interval.ci_low, interval.ci_high) == pytest.approx((0.0, 74.5 + t_quantile(2) * 54.5), rel=1e-12)
-    assert interval.ci_high < 800.0
+    x = t_quantile(2) * 54.5 / 74.5
+    assert (interval.ci_low, interval.ci_high) == pytest.approx((74.5 * math.exp(-x), 74.5 * (math.e - 1 + x)))
+    assert 0.0 < interval.ci_low < 0.01 and 820.0 < interval.ci_high < 821.0
     # below the switch (t * se under the mean) the log-scale interval is kept, and it never starts below zero
     steady = interval_of_mean(np.array([100.0, 104.0, 98.0, 101.0]), Kind.NON_NEGATIVE)
     se = float(np.std([100.0, 104.0, 98.0, 101.0], ddof=1) / 2.0)
     factor = math.exp(t_quantile(4) * se / 100.75)
     assert (steady.ci_low, steady.ci_high) == pytest.approx((100.75 / factor, 100.75 * factor), rel=1e-12)
+
+
+def test_more_spread_never_narrows_a_counts_interval_across_the_cut_over() -> None:
+    """Switching to the t interval at t * se = mean made two runs 92.13/107.87 read [36.8, 271.8] and a hair more
+    spread [0, 200.1]: the bounds now move continuously and the interval widens with the spread."""
+    q = t_quantile(2)
+    half = 100.0 / q / math.sqrt(2.0)  # the sd at which t * se = mean for two runs around 100
+    bounds = [
+        interval_of_mean(np.array([100.0 - d, 100.0 + d]), Kind.NON_NEGATIVE) for d in (half * 0.999, half * 1.001)
+    ]
+    assert bounds[0].ci_low == pytest.approx(bounds[1].ci_low, rel=1e-2)
+    assert bounds[0].ci_high == pytest.approx(bounds[1].ci_high, rel=1e-2)
+    widths = [interval_of_mean(np.array([100.0 - d, 100.0 + d]), Kind.NON_NEGATIVE) for d in np.linspace(1, 99, 50)]
+    lows, highs = [w.ci_low for w in widths], [w.ci_high for w in widths]
+    assert all(a >= b for a, b in itertools.pairwise(lows))
+    assert all(a <= b for a, b in itertools.pairwise(highs))
 
 
 def test_a_share_at_zero_or_one_in_every_run_takes_the_runs_as_its_trials() -> None:
@@ -154,9 +172,10 @@ def test_an_amount_that_cannot_be_positive_gets_the_mirrored_interval() -> None:
 
 
 def test_a_relative_bias_never_goes_below_minus_one() -> None:
-    # log(1 + mean) = 0, se 0.5, t_1 = 12.706: t * se passes 1 + mean, so the t interval, cut at -1
+    # log(1 + mean) = 0, se 0.5, t_1 = 12.706: t * se passes 1 + mean, so the top rises by t * se past e - 1
     interval = interval_of_mean(np.array([-0.5, 0.5]), Kind.RATIO)
-    assert (interval.ci_low, interval.ci_high) == pytest.approx((-1.0, t_quantile(2) * 0.5), rel=1e-12)
+    x = t_quantile(2) * 0.5
+    assert (interval.ci_low, interval.ci_high) == pytest.approx((math.exp(-x) - 1, math.e - 2 + x), rel=1e-12)
     narrow = interval_of_mean(np.array([-0.1, 0.0, 0.1]), Kind.RATIO)  # t_2 * se = 0.248: the log scale
     factor = math.exp(t_quantile(3) * 0.1 / math.sqrt(3))
     assert (narrow.ci_low, narrow.ci_high) == pytest.approx((1 / factor - 1, factor - 1), rel=1e-12)

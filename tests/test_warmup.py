@@ -246,8 +246,10 @@ def test_a_series_drifting_by_too_little_to_count_is_said_not_to_set_the_warm_up
     study = WarmupStudy("generalist", 5, {}, found, recommended_warmup(found, 20.8), 20.8)
     assert study.settled and study.warmup_days == pytest.approx(41.6)
     text = warmup_markdown(study)
-    assert text.count("no: still drifting at half the horizon, by too little to count") == 2
-    assert "Customer book (accounts) and Ramped FTE still drift at half the horizon" in text
+    assert text.count("no: still moving at half the horizon, by too little to count") == 2
+    assert (
+        "Customer book (accounts) and Ramped FTE are still moving at half the horizon, by too little to count" in text
+    )
     assert "they do not set the recommendation" in text and "`clock.warmup_days=42`" in text
     moving = WarmupStudy("generalist", 5, {}, [Truncation("open_pipeline", 250, False, 58.5)], 0.0, 20.8)
     assert not moving.settled and "do not settle within the horizon" in warmup_markdown(moving)

@@ -74,10 +74,16 @@ class BenchmarkCheck:
     assumed: str = ""
     reads_high: str = ""
     basis: str = ""
+    runs: int = 2  # runs the figure rests on (a win rate: those that decided a deal)
 
     @property
     def clear(self) -> bool:
-        """True when the figure's 95% CI lies wholly on its side of the range (or it has no CI)."""
+        """True when the figure's 95% CI lies wholly on its side of the range (or it has no CI by design).
+
+        A figure from a single run has no CI and is never clear: one run says nothing of the next.
+        """
+        if self.runs < 2:
+            return False
         if self.side < 0:
             return not math.isfinite(self.ci_high) or self.ci_high < self.benchmark.low
         if self.side > 0:
@@ -246,6 +252,19 @@ def per_year(ratio: float, window_years: float) -> float:
     return float(ratio ** (1.0 / window_years))
 
 
+def _runs_behind(summary: pd.DataFrame, scenario: str, benchmark: Benchmark) -> int:
+    """Runs a benchmarked figure rests on: its KPI's ``n`` (a win rate counts the runs that decided a deal).
+
+    The scenario's largest ``n`` for figures computed from several KPIs (cost per $ of bookings).
+    """
+    for kpi in (benchmark.preferred, benchmark.kpi):
+        row = summary_row(summary, scenario, kpi) if kpi else None
+        if row is not None and "n" in row.index and math.isfinite(float(row["n"])):
+            return int(row["n"])
+    rows = summary[summary["scenario"] == scenario]
+    return int(rows["n"].max()) if "n" in rows.columns and len(rows) else 2
+
+
 def benchmark_checks(
     summary: pd.DataFrame,
     scenario: str,
@@ -293,7 +312,7 @@ def benchmark_checks(
                 check = replace(check, reads_high=(reads_high or {})[benchmark.kpi])
             if benchmark.kpi in (EXPANSION_SHARE_SMALLER_BOOK, EXPANSION_SHARE_LARGER_BOOK):
                 check = replace(check, basis=_book_basis(summary, scenario))
-            checks.append(check)
+            checks.append(replace(check, runs=_runs_behind(summary, scenario, benchmark)))
     return checks
 
 
@@ -325,6 +344,8 @@ def unusual_sentence(check: BenchmarkCheck) -> str:
     """One figure against its range: ``0.8% of reps at quota; published 20-28% (19.2 points below)``."""
     where = distance_words(check) if check.side else "inside"
     doubt = "" if check.clear else "; its 95% CI reaches the range: more runs would tell"
+    if check.runs < 2:
+        doubt = "; from a single run, with no CI: more runs would tell"
     why = f"; {check.benchmark.reads_low}" if check.side < 0 and check.benchmark.reads_low else ""
     why += f"; {check.reads_high}" if check.side > 0 and check.reads_high else ""
     why += f"; {check.basis}" if check.basis else ""

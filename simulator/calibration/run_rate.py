@@ -22,21 +22,28 @@ QUARTERS = 4
 """Whole quarters of the export listed as the run-rate."""
 
 THIN_MONTHS = 2
-"""Last months of new opportunities compared with the level."""
+"""Last months of new opportunities compared with the months before them (and the last one alone)."""
+
+BEFORE_MONTHS, MIN_BEFORE = 6, 3
+"""The months before them: up to six, at least three."""
 
 THIN_SHARE = 0.5
-"""Below this share of the level on average, the last months are said to thin out."""
+"""Below this share of the months before them on average, the last months are said to thin out."""
 
 
 def recent_quarters(cal: Calibration, count: int = QUARTERS) -> list[tuple[Period, float, float]]:
     """The last ``count`` whole calendar quarters the export records closes for: (quarter, bookings $, deals won).
 
     A quarter is whole when it ends by the as-of date and the export's last date, and begins
-    on or after the first close the export records (its first quarters may miss closes).
+    on or after the export's first close (an earlier quarter would miss closes: $0 from 0
+    wins for the quarter before an export's closes start).
     """
     end = min(cal.as_of, cal.export.export_date)
-    created = cal.export.frame["created"].to_numpy(dtype="datetime64[D]")
-    start = cal.export.close_start if cal.export.close_start is not None else created[~np.isnat(created)].min()
+    closed = cal.export.frame["closed"].to_numpy(dtype="datetime64[D]")
+    closed = closed[~np.isnat(closed)]
+    if closed.size == 0:
+        return []
+    start = cal.export.close_start if cal.export.close_start is not None else closed.min()
     whole = [p for p in periods_between(start, end) if p.kind == "quarter" and _whole(p)]
     chosen = whole[-count:]
     figures = actual_figures(cal.export, chosen, cal.holidays)
@@ -44,30 +51,40 @@ def recent_quarters(cal: Calibration, count: int = QUARTERS) -> list[tuple[Perio
 
 
 def quarters_words(quarters: list[tuple[Period, float, float]]) -> str:
-    """``2017-Q2 $3,086,281 from 1,254 wins, 2017-Q3 ...``; empty when there are none."""
+    """``2017-Q2 $3,086,111 from 1,254 wins, 2017-Q3 ...``; empty when there are none."""
     return ", ".join(f"{p.label} ${bookings:,.0f} from {won:,.0f} wins" for p, bookings, won in quarters)
 
 
 def thinning_warning(cal: Calibration, quarters: bool = True) -> str | None:
-    """The warning when the last :data:`THIN_MONTHS` months of new opportunities fall below half the level.
+    """The warning when the export's last month, or its last two, record under half the months before them.
 
-    None when they do not, or with too few months to tell; ``quarters``: name the export's
-    last quarters' bookings in it (``calibration.md`` lists them just above).
+    The months before are the median of the (up to) six usable months before the last one
+    or two, at least three of them; the level the run draws may already have taken the
+    thin months in (a median of the last six). None when the months do not thin out, or
+    with too few months to tell; ``quarters``: name the export's last quarters' bookings
+    in it (``calibration.md`` lists them just above).
     """
     history = list(cal.arrivals.history.items())
-    level = float(cal.arrivals.level.value)
-    if len(history) <= THIN_MONTHS or level <= 0.0:
+    for last in (THIN_MONTHS, 1):
+        before = [n for _, n in history[:-last][-BEFORE_MONTHS:]]
+        if len(before) < MIN_BEFORE:
+            continue
+        usual = float(np.median(before))
+        thin = history[-last:]
+        mean = sum(n for _, n in thin) / len(thin)
+        if usual > 0.0 and mean < THIN_SHARE * usual:
+            break
+    else:
         return None
-    last = history[-THIN_MONTHS:]
-    mean = sum(n for _, n in last) / len(last)
-    if mean >= THIN_SHARE * level:
-        return None
-    months = " and ".join(f"{n:,} in {month}" for month, n in last)
+    months = " and ".join(f"{n:,} in {month}" for month, n in thin)
     booked = quarters_words(recent_quarters(cal)) if quarters else ""
+    level = float(cal.arrivals.level.value)
     return (
-        f"the export's last months record few new opportunities ({months}), {100 * (1 - mean / level):.0f}% below "
-        f"the level of {level:,.0f} a month the run draws: the deals they would have carried into the run are "
-        "missing and the open deals left are older, so the forecast can sit well below the quarters just booked"
+        f"the export's last {'months record' if len(thin) > 1 else 'month records'} few new opportunities "
+        f"({months}), {100 * (1 - mean / usual):.0f}% below the {usual:,.0f} a month of the months before; the run "
+        f"draws {level:,.0f} a month. The deals {'those months' if len(thin) > 1 else 'that month'} would have "
+        "carried into the run are missing and the open deals left are older, so the forecast can sit well below "
+        "the quarters just booked"
         + (f" ({booked})" if booked else "")
         + "; if the CRM stopped recording new deals before the export's end, an earlier --as-of fits the company "
         "as it was"

@@ -103,9 +103,10 @@ def warmup_markdown(study: WarmupStudy) -> str:
         "and by more than 2%), "
         "rounded up to a month."
         + (
-            f" {join_words(drifting)} still {'drifts' if len(drifting) == 1 else 'drift'} at half the horizon, by too "
-            "little to count: a slow trend rather than a start-up transient, which a longer warm-up would not "
-            f"remove: {'it does' if len(drifting) == 1 else 'they do'} not set the recommendation."
+            f" {join_words(drifting)} {'is' if len(drifting) == 1 else 'are'} still moving at half the horizon, "
+            "by too little to count (under 2%, or within the wobble of the series itself), so "
+            f"{'it does' if len(drifting) == 1 else 'they do'} not set the recommendation; a study over more years "
+            "would say whether they settle."
             if drifting
             else ""
         )
@@ -137,7 +138,7 @@ def _settled_words(truncation: Truncation) -> str:
         return "yes"
     if truncation.material:
         return "no: still moving at half the horizon"
-    return "no: still drifting at half the horizon, by too little to count"
+    return "no: still moving at half the horizon, by too little to count"
 
 
 LAYOUT = WARMUP
