@@ -395,5 +395,8 @@ def test_a_figure_from_a_single_run_is_never_stated_as_certain() -> None:
     check = next(c for c in benchmark_checks(table, "today") if c.benchmark.kpi == "win_rate")
     assert check.runs == 1 and not check.clear
     assert unusual_sentence(check).endswith("(20.0 points below; from a single run, with no CI: more runs would tell)")
+    from simulator.report.unusual_section import _cell
+
+    assert _cell(check) == "0.0% (a single run, no CI), below"  # the table's row says it too
     cost = next(c for c in benchmark_checks(table, "today") if c.benchmark.kpi == "reps_at_quota_share")
     assert cost.runs == 20 and cost.clear  # the other figures rest on the 20 runs

@@ -432,6 +432,16 @@ def test_thin_last_months_are_warned_of_with_the_quarters_just_booked(
     assert "the run draws 80 a month" in str(thinning_warning(cal))
     cal.arrivals = replace(cal.arrivals, history={**usual, "2023-03": 60, "2023-04": 70})
     assert thinning_warning(cal) is None  # 65 a month against 102: thinner, not under half
+    cal.arrivals = replace(cal.arrivals, history={**usual, "2023-03": 0, "2023-04": 95})
+    assert thinning_warning(cal) is None  # a gap, then a usual month: not an export thinning out at its end
+    small = {"2022-11": 4, "2022-12": 6, "2023-01": 5, "2023-02": 4, "2023-03": 5, "2023-04": 1}
+    cal.arrivals = replace(cal.arrivals, history=small, level=Estimate(4.5, 1, 6, 6))
+    assert thinning_warning(cal) is None  # 1 where 4.5 is usual: 6% of months by chance alone
+    outage = {**{f"2022-{m:02d}": 800 for m in range(1, 7)}, **{f"2022-{m:02d}": 0 for m in range(7, 11)}}
+    cal.arrivals = replace(
+        cal.arrivals, history={**outage, "2022-11": 100, "2022-12": 100}, level=Estimate(0, 0, 100, 6)
+    )
+    assert "the run draws no new opportunities" in str(thinning_warning(cal))  # the months before: a median of 0
     closed = cal.export.frame["closed"].to_numpy(dtype="datetime64[D]")
     first_close = closed[~np.isnat(closed)].min()  # a quarter before it would read "$0 from 0 wins"
     for period, bookings, won in recent_quarters(cal):

@@ -28,7 +28,10 @@ BEFORE_MONTHS, MIN_BEFORE = 6, 3
 """The months before them: up to six, at least three."""
 
 THIN_SHARE = 0.5
-"""Below this share of the months before them on average, the last months are said to thin out."""
+"""Below this share of the months before them, a last month is said to be thin."""
+
+CHANCE = 0.01
+"""A shortfall as large or larger happens less often than this by chance (Poisson arrivals at the usual rate)."""
 
 
 def recent_quarters(cal: Calibration, count: int = QUARTERS) -> list[tuple[Period, float, float]]:
@@ -56,39 +59,63 @@ def quarters_words(quarters: list[tuple[Period, float, float]]) -> str:
 
 
 def thinning_warning(cal: Calibration, quarters: bool = True) -> str | None:
-    """The warning when the export's last month, or its last two, record under half the months before them.
+    """The warning when the export's last month (and the one before it) record under half the months before them.
 
-    The months before are the median of the (up to) six usable months before the last one
-    or two, at least three of them; the level the run draws may already have taken the
-    thin months in (a median of the last six). None when the months do not thin out, or
-    with too few months to tell; ``quarters``: name the export's last quarters' bookings
-    in it (``calibration.md`` lists them just above).
+    The months before are the median of the (up to) six usable months before the thin
+    ones, at least three of them. The last month must itself be thin (a gap followed by
+    a normal month is not the export thinning out at its end), the month before it joins
+    when it is thin too, and the shortfall must be beyond chance: under 1% for Poisson
+    arrivals at the usual rate (a month of 1 where 4.5 is usual happens 6% of the time).
+    A level of 0 the run would draw is warned of whatever the months before. None
+    otherwise; ``quarters``: name the export's last quarters' bookings in it
+    (``calibration.md`` lists them just above).
     """
     history = list(cal.arrivals.history.items())
-    for last in (THIN_MONTHS, 1):
-        before = [n for _, n in history[:-last][-BEFORE_MONTHS:]]
-        if len(before) < MIN_BEFORE:
-            continue
-        usual = float(np.median(before))
-        thin = history[-last:]
-        mean = sum(n for _, n in thin) / len(thin)
-        if usual > 0.0 and mean < THIN_SHARE * usual:
-            break
-    else:
-        return None
-    months = " and ".join(f"{n:,} in {month}" for month, n in thin)
-    booked = quarters_words(recent_quarters(cal)) if quarters else ""
     level = float(cal.arrivals.level.value)
+    thin = _thin_months(history)
+    if thin is None:
+        if level > 0.0 or not history:
+            return None
+        return (
+            f"the run draws no new opportunities: the level is the median of the last {cal.arrivals.level.n} "
+            "usable months, and at least half of them recorded none; if the CRM stopped recording new deals for "
+            "a while, an as-of date before the gap, or a longer history (mapping.assumptions.recent_months), fits "
+            "the company as it was"
+        )
+    months, usual = thin
+    mean = sum(n for _, n in months) / len(months)
+    named = " and ".join(f"{n:,} in {month}" for month, n in months)
+    booked = quarters_words(recent_quarters(cal)) if quarters else ""
     return (
-        f"the export's last {'months record' if len(thin) > 1 else 'month records'} few new opportunities "
-        f"({months}), {100 * (1 - mean / usual):.0f}% below the {usual:,.0f} a month of the months before; the run "
-        f"draws {level:,.0f} a month. The deals {'those months' if len(thin) > 1 else 'that month'} would have "
+        f"the export's last {'months record' if len(months) > 1 else 'month records'} few new opportunities "
+        f"({named}), {100 * (1 - mean / usual):.0f}% below the {usual:,.0f} a month of the months before; the run "
+        f"draws {level:,.0f} a month. The deals {'those months' if len(months) > 1 else 'that month'} would have "
         "carried into the run are missing and the open deals left are older, so the forecast can sit well below "
         "the quarters just booked"
         + (f" ({booked})" if booked else "")
         + "; if the CRM stopped recording new deals before the export's end, an earlier --as-of fits the company "
         "as it was"
     )
+
+
+def _thin_months(history: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], float] | None:
+    """The thin last month (and the one before it, when thin too) with the usual count before them; None if not thin."""
+    from scipy import stats
+
+    found: tuple[list[tuple[str, int]], float] | None = None
+    for last in range(1, THIN_MONTHS + 1):
+        before = [n for _, n in history[:-last][-BEFORE_MONTHS:]]
+        if len(before) < MIN_BEFORE:
+            break
+        usual = float(np.median(before))
+        count = history[-last][1]
+        if usual <= 0.0 or count >= THIN_SHARE * usual:
+            break
+        months = history[-last:]
+        if stats.poisson.cdf(sum(n for _, n in months), usual * last) >= CHANCE:
+            break
+        found = (months, usual)
+    return found
 
 
 def _whole(period: Period) -> bool:

@@ -48,6 +48,8 @@ def _cell(check: BenchmarkCheck | None) -> str:
     if math.isfinite(check.ci_low) and math.isfinite(check.ci_high):
         low, high = (format_in_unit(v, unit) if unit else f"{v:.1f}" for v in (check.ci_low, check.ci_high))
         value += f" ({low} to {high})"
+    elif check.runs < 2:
+        value += " (a single run, no CI)"
     if check.window_years != 1.0:
         window = format_in_unit(check.window_value, unit)
         suffix += f" a year ({window} over the {window_length(check.window_years)} window)"
