@@ -343,9 +343,10 @@ def window_length(years: float) -> str:
 def unusual_sentence(check: BenchmarkCheck) -> str:
     """One figure against its range: ``0.8% of reps at quota; published 20-28% (19.2 points below)``."""
     where = distance_words(check) if check.side else "inside"
-    doubt = "" if check.clear else "; its 95% CI reaches the range: more runs would tell"
     if check.runs < 2:
         doubt = "; from a single run, with no CI: more runs would tell"
+    else:
+        doubt = "" if check.clear else "; its 95% CI reaches the range: more runs would tell"
     why = f"; {check.benchmark.reads_low}" if check.side < 0 and check.benchmark.reads_low else ""
     why += f"; {check.reads_high}" if check.side > 0 and check.reads_high else ""
     why += f"; {check.basis}" if check.basis else ""

@@ -231,6 +231,6 @@ def _calendar_words(working_days: float, closed_only: float, still_open: int) ->
     are still open); it is the figure a spreadsheet of closed deals shows, so it is named
     as such rather than left to contradict the fitted one.
     """
-    words = f"≈{working_days * 7 / 5:.0f} calendar days; the deals already closed alone: {closed_only:.0f} calendar"
-    words += " days"
+    fitted = f"≈{working_days * 7 / 5:.0f} calendar days"
+    words = f"{fitted}; the deals already closed alone: {closed_only:.0f} calendar days"
     return words + (f", short by the long ones among the {still_open:,} still open" if still_open else "")
