@@ -78,16 +78,18 @@ class BenchmarkCheck:
 
     @property
     def clear(self) -> bool:
-        """True when the figure's 95% CI lies wholly on its side of the range (or it has no CI by design).
+        """True when the figure's 95% CI lies wholly on its side of the range (or it has no CI by design: NaN).
 
         A figure from a single run has no CI and is never clear: one run says nothing of the next.
+        An unbounded end (the cost per $1 of bookings when the bookings' mean is not clearly
+        above zero) reaches every range.
         """
         if self.runs < 2:
             return False
         if self.side < 0:
-            return not math.isfinite(self.ci_high) or self.ci_high < self.benchmark.low
+            return math.isnan(self.ci_high) or self.ci_high < self.benchmark.low
         if self.side > 0:
-            return not math.isfinite(self.ci_low) or self.ci_low > self.benchmark.high
+            return math.isnan(self.ci_low) or self.ci_low > self.benchmark.high
         return True
 
     @property
@@ -160,7 +162,8 @@ def _figures(summary: pd.DataFrame, scenario: str, benchmark: Benchmark) -> list
     """(team, mean, ci_low, ci_high) of the figure a benchmark compares; empty when the run has none."""
     if benchmark.kpi in (TEAM_UTILISATION, QUEUED_UTILISATION):
         return _utilisation(summary, scenario, filled=benchmark.kpi == QUEUED_UTILISATION)
-    if benchmark.kpi == SALES_AND_MARKETING_PER_NEW_ARR:
+    if benchmark.kpi == SALES_AND_MARKETING_PER_NEW_ARR and summary_row(summary, scenario, benchmark.kpi) is None:
+        # no runs' row (:mod:`.acquisition_cost`): the ratio of the summary's means, with no CI
         rows = [summary_row(summary, scenario, k) for k in ("cost_of_sales", "cost_marketing", "bookings")]
         if any(r is None for r in rows):
             return []

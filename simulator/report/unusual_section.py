@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from simulator.analysis.acquisition_cost import acquisition_cost_rows
 from simulator.analysis.assumed import assumed_figures
 from simulator.analysis.benchmarks import (
     BenchmarkCheck,
@@ -48,6 +49,8 @@ def _cell(check: BenchmarkCheck | None) -> str:
     if math.isfinite(check.ci_low) and math.isfinite(check.ci_high):
         low, high = (format_in_unit(v, unit) if unit else f"{v:.1f}" for v in (check.ci_low, check.ci_high))
         value += f" ({low} to {high})"
+    elif math.isfinite(check.ci_low) and check.ci_high == math.inf:
+        value += f" ({format_in_unit(check.ci_low, unit) if unit else f'{check.ci_low:.1f}'} or more)"
     elif check.runs < 2:
         value += " (a single run, no CI)"
     if check.window_years != 1.0:
@@ -105,16 +108,20 @@ def _windows(result: ExperimentResult) -> dict[str, float]:
     return {name: window_years(result.experiment, name) for name in scenario_names(result)}
 
 
-def _with_pooled_figures(result: ExperimentResult) -> pd.DataFrame:
-    """The summary, and the median attainment of every run's reps pooled (what the surveys' median is)."""
+def _with_run_figures(result: ExperimentResult) -> pd.DataFrame:
+    """The summary, and the figures worked out from the runs together rather than each run's KPI.
+
+    The median attainment of every run's reps pooled (what the surveys' median is) and
+    the sales and marketing cost per $1 of new bookings (a ratio of means, with Fieller's CI).
+    """
     summary = summary_of(result)
-    pooled = pooled_attainment_rows(result)
-    return summary if summary.empty or pooled.empty else pd.concat([summary, pooled], ignore_index=True)
+    extra = [rows for rows in (pooled_attainment_rows(result), acquisition_cost_rows(result)) if not rows.empty]
+    return summary if summary.empty or not extra else pd.concat([summary, *extra], ignore_index=True)
 
 
 def report_unusual_section(result: ExperimentResult) -> list[str]:
     """:func:`unusual_section` for an experiment's result."""
-    summary = _with_pooled_figures(result)
+    summary = _with_run_figures(result)
     if summary.empty:
         return []
     return unusual_section(
@@ -124,7 +131,7 @@ def report_unusual_section(result: ExperimentResult) -> list[str]:
 
 def unusual_summary(result: ExperimentResult) -> str:
     """The terminal's lines: each scenario's figures outside their published range (empty when none apply)."""
-    summary = _with_pooled_figures(result)
+    summary = _with_run_figures(result)
     if summary.empty:
         return ""
     reasons = fast_answer_reasons(result, summary)
