@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -656,6 +659,45 @@ def test_the_disk_cache_is_dropped_when_an_engine_or_compiled_model_source_chang
     assert not fresh_cache(package, cache, shared)
     (model / "keyed_sampling.py").write_text("from numba import njit\n# a compiled draw changed\n")
     assert fresh_cache(package, cache, shared) and not any(path.exists() for path in cached)
+
+
+HOLD_THE_LOCK = """
+import sys, time
+from pathlib import Path
+from simulator.engines.fast.cache import compile_lock
+with compile_lock(Path(sys.argv[1])):
+    print("holding", flush=True)
+    time.sleep(float(sys.argv[2]))
+    Path(sys.argv[1], "written").write_text("compiled")
+"""
+
+
+def test_a_second_process_on_a_cold_cache_waits_for_the_first_to_compile(tmp_path: Path) -> None:
+    """The lock around compiling: a process that comes while another compiles waits, then finds its cache."""
+    import time
+
+    from simulator.engines.fast.cache import compile_lock
+
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    first = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK, str(cache), "2.0"], env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert first.stdout is not None and first.stdout.readline().strip() == "holding"
+        started = time.monotonic()
+        with compile_lock(cache):
+            waited = time.monotonic() - started
+            assert (cache / "written").read_text() == "compiled"  # the first one's work is there when it gets in
+    finally:
+        first.wait(timeout=60)
+    assert waited > 1.0
+    with compile_lock(cache, timeout=0.0):  # free again at once
+        pass
+    unwritable = tmp_path / "file"
+    unwritable.write_text("")
+    with compile_lock(unwritable / "cache"):  # no folder can be made there: the caller goes on without the lock
+        pass
 
 
 @pytest.mark.parametrize(("setting", "words"), [("auto", "the compiled (fast) engine"), ("simpy", "the SimPy engine")])

@@ -7,14 +7,17 @@ the cached ``loop`` still runs the old code (or crashes, if a layout changed).
 :func:`fresh_cache` compares a digest of every source of this package and of the
 compiled model modules with the one stored beside the cache and, when they differ,
 removes the engine's cached functions before any is loaded, so the next call compiles
-afresh.
+afresh. :func:`compile_lock` lets one process at a time compile into the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 STAMP = "fast-engine-sources.sha256"
 
@@ -58,3 +61,28 @@ def fresh_cache(package: Path, cache: Path, shared: Sequence[Path] = ()) -> bool
     except OSError:
         return False
     return True
+
+
+@contextmanager
+def compile_lock(cache: Path, timeout: float = 900.0) -> Iterator[None]:
+    """Hold the inter-process lock on compiling into ``cache`` (a file lock beside the cached functions).
+
+    Processes that start on a cold cache at once (a run's parent and another run, the
+    test suite's workers, a cluster's workers on a shared disk) would each compile the
+    same engine, about 90 s of CPU each: the first compiles and writes the cache, the
+    others wait for it, then load from the disk in about a second. The lock goes with
+    the process that holds it (the operating system drops it if that process dies).
+    Where the folder cannot be written, or the lock is not free after ``timeout``
+    seconds, the caller goes on without it (and compiles for itself).
+    """
+    lock = FileLock(cache / "compile.lock", timeout=timeout)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        lock.acquire()
+    except (OSError, Timeout):
+        yield
+        return
+    try:
+        yield
+    finally:
+        lock.release()

@@ -9,12 +9,15 @@ in can run here; the runner falls back to the SimPy engine for the others.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
 from simulator.engines.fast import kinds, loop, seeding
 from simulator.engines.fast.build import Room, world
+from simulator.engines.fast.cache import compile_lock
 from simulator.engines.fast.coverage import uncovered
 from simulator.engines.fast.lead_book import RunLeads, run_leads
 from simulator.engines.fast.loop import run_world
@@ -29,6 +32,7 @@ from simulator.model.records import JourneyLog, ReplicationRun
 from simulator.model.scenario import Scenario
 
 _ROOM: ByScenario[Room] = ByScenario()  # room that was enough for each of the last scenarios
+_WARM: set[bool] = set()  # holds True once this process has compiled or loaded the loop
 
 
 def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
@@ -46,6 +50,7 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
     missing = uncovered(scenario)
     if missing:
         raise ValueError(f"the fast engine does not cover: {', '.join(missing)}")
+    warm_up()
     market = draw_leads(scenario, seed, replication)
     skills = draw_rep_skills(scenario, seed, replication)
     luck = WorkforceLuck.draw(scenario, seed, replication)
@@ -155,8 +160,22 @@ def _records(scenario: Scenario, book: LeadBook, state: World) -> ReplicationRun
 
 
 def warm_up() -> None:
-    """Compile the compiled loop, or load it from Numba's disk cache, on a tiny scenario."""
+    """Compile the compiled loop, or load it from Numba's disk cache, on a tiny scenario; once a process.
+
+    One process compiles at a time (:func:`~simulator.engines.fast.cache.compile_lock`):
+    another that starts on the same cold cache waits, then loads what the first wrote.
+    :func:`simulate` calls this before its first replication in a process.
+    """
     from simulator.engines.fast.tiny import tiny_scenario
 
-    seeding.warm_up()
-    simulate(tiny_scenario(), 0, 0)
+    if _WARM:
+        return
+    cache = getattr(getattr(run_world, "_cache", None), "_cache_path", None)  # Numba's (None: JIT disabled)
+    with compile_lock(Path(cache)) if cache else nullcontext():
+        seeding.warm_up()
+        _WARM.add(True)
+        try:
+            simulate(tiny_scenario(), 0, 0)
+        except BaseException:
+            _WARM.clear()
+            raise
