@@ -51,6 +51,11 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
     if missing:
         raise ValueError(f"the fast engine does not cover: {', '.join(missing)}")
     warm_up()
+    return _replication(scenario, seed, replication)
+
+
+def _replication(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
+    """:func:`simulate`'s run, the loop compiled or loaded."""
     market = draw_leads(scenario, seed, replication)
     skills = draw_rep_skills(scenario, seed, replication)
     luck = WorkforceLuck.draw(scenario, seed, replication)
@@ -175,7 +180,7 @@ def warm_up() -> None:
         seeding.warm_up()
         _WARM.add(True)
         try:
-            simulate(tiny_scenario(), 0, 0)
+            _replication(tiny_scenario(), 0, 0)
         except BaseException:
             _WARM.clear()
             raise
