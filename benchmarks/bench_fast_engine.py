@@ -15,7 +15,9 @@ shared machine (the smallest of several timings is kept):
 - the floor of this design: the luck drawn before the loop (the same draws as the SimPy
   engine's) plus the bare loop, and the ratio to the SimPy engine it would allow;
 - Numba compile time: cold (an empty cache directory, in a fresh process) and warm (the
-  disk cache loaded in a fresh process), reported apart from the run time.
+  disk cache loaded in a fresh process), reported apart from the run time; and two fresh
+  processes started at once on one empty cache (one compiles, the other waits for its
+  cache: their CPU together is about one compile's).
 
 Run: python benchmarks/bench_fast_engine.py [--repeat 5]
 """
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -206,18 +209,42 @@ def smallest(func, repeat: int) -> float:  # type: ignore[no-untyped-def]
     return best
 
 
+WARM_UP = (
+    "import time, warnings; warnings.simplefilter('ignore'); t = time.perf_counter()\n"
+    "from simulator.engines import fast; fast.warm_up(); print(time.perf_counter() - t)"
+)
+
+
 def compile_times() -> tuple[float, float]:
     """Seconds to make the fast engine ready in a fresh process: with an empty cache, and with the cache."""
-    code = (
-        "import time, warnings; warnings.simplefilter('ignore'); t = time.perf_counter()\n"
-        "from simulator.engines import fast; fast.warm_up(); print(time.perf_counter() - t)"
-    )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with tempfile.TemporaryDirectory() as cache:
         env["NUMBA_CACHE_DIR"] = cache
-        cold = float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout)
-        warm = float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout)
+        cold = float(subprocess.run([sys.executable, "-c", WARM_UP], env=env, capture_output=True, text=True).stdout)
+        warm = float(subprocess.run([sys.executable, "-c", WARM_UP], env=env, capture_output=True, text=True).stdout)
     return cold, warm
+
+
+def compile_together(processes: int = 2) -> tuple[float, float, list[float]]:
+    """Fresh processes started at once on one empty cache: wall seconds, their CPU seconds together, each one's wait.
+
+    With the compile lock (``engines/fast/cache.py``) one compiles and the others load its
+    cache when it is written: the CPU is about one compile's, not ``processes`` of them.
+    """
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with tempfile.TemporaryDirectory() as cache:
+        env["NUMBA_CACHE_DIR"] = cache
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        running = [
+            subprocess.Popen([sys.executable, "-c", WARM_UP], env=env, stdout=subprocess.PIPE, text=True)
+            for _ in range(processes)
+        ]
+        ready = [float(p.communicate()[0]) for p in running]
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, ready
 
 
 def main() -> None:
@@ -294,6 +321,12 @@ def main() -> None:
     )
     cold, warm = compile_times()
     print(f"Numba compile of the fast engine: {cold:.1f} s cold (empty cache), {warm:.1f} s from the disk cache")
+    wall, cpu, ready = compile_together()
+    each = " and ".join(f"{r:.1f}" for r in ready)
+    print(
+        f"  two fresh processes at once on one empty cache: {wall:.1f} s wall, {cpu:.1f} s of CPU together "
+        f"({cpu / cold:.2f}x one cold compile's wall time; each ready after {each} s)"
+    )
 
 
 if __name__ == "__main__":
