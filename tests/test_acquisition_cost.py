@@ -19,7 +19,7 @@ from simulator.analysis.acquisition_cost import acquisition_cost, acquisition_co
 from simulator.analysis.benchmarks import benchmark_checks, unusual_sentence
 from simulator.analysis.published_ranges import SALES_AND_MARKETING_PER_NEW_ARR
 from simulator.analysis.statistics import summarise
-from simulator.report.unusual_section import report_unusual_section
+from simulator.report.unusual_section import _cell, report_unusual_section
 from simulator.run.experiment import ExperimentResult
 
 KPI = SALES_AND_MARKETING_PER_NEW_ARR
@@ -54,6 +54,21 @@ def test_hand_calculation_of_two_runs() -> None:
     t = float(stats.t.ppf(0.975, 1))
     assert figure["mean"] == pytest.approx(6.0 / 4.0)
     assert figure["ci_low"] == pytest.approx((t + 3.0) / (t + 2.0), rel=1e-9) and figure["ci_high"] == math.inf
+
+
+def test_an_unbounded_interval_keeps_its_own_bottom_and_is_not_the_whole_half_line() -> None:
+    """A fresh user's two runs ($2.08M and $2.18M of cost for $2.34M and $3.48M booked) read "$0.73 ($0.00 or more)".
+
+    The set is two rays, and 0 is not in it: the ray holding the estimate starts at $0.27.
+    (The relative difference's Fieller interval returns the whole half-line when the set
+    holds 1, "no clear difference"; a cost per $1 has no such value.)
+    """
+    cost, bookings = np.array([2.08e6, 2.18e6]), np.array([2.34e6, 3.48e6])
+    figure = acquisition_cost(cost, bookings)
+    assert figure["ci_high"] == math.inf
+    assert figure["ci_low"] == pytest.approx(0.27, abs=0.005) and figure["ci_low"] < figure["mean"]
+    assert _inside_fieller(figure["ci_low"], cost, bookings) and not _inside_fieller(0.0, cost, bookings)
+    assert not _inside_fieller(figure["ci_low"] * 0.99, cost, bookings)
 
 
 def test_nan_runs_are_dropped_in_pairs_and_one_run_has_no_interval() -> None:
@@ -95,6 +110,7 @@ def test_two_runs_below_the_range_are_not_read_as_clear_and_many_runs_are() -> N
     assert check.side == -1 and check.runs == 2 and not check.clear
     assert check.ci_high >= 1.13
     assert "its 95% CI reaches the range: more runs would tell" in unusual_sentence(check)
+    assert _cell(check).endswith(", below, its CI reaching the range")  # the table's cell says so too
     many = _with_costs(200, 0.9, 0.05)
     summary = pd.concat([many.summary, acquisition_cost_rows(many)], ignore_index=True)
     check = next(c for c in benchmark_checks(summary, "generalist") if c.benchmark.kpi == KPI)

@@ -43,6 +43,13 @@ def test_negative_headcount(base: dict[str, Any]) -> None:
     assert "org.teams.ae.headcount = -3" in message and ">= 1" in message
 
 
+def test_a_delay_that_can_go_negative_is_refused_with_its_lowest_value(base: dict[str, Any]) -> None:
+    base["pipeline"]["stages"][1]["delay_days"] = {"dist": "pert", "low": -1, "mode": 2, "high": 6}
+    message = problems(base)
+    assert "pipeline.stages.1.delay_days" in message
+    assert "cannot be negative (its lowest value is -1)" in message
+
+
 def test_stage_routed_to_missing_team(base: dict[str, Any]) -> None:
     base["org"]["routing"]["awareness"] = "bdr"
     message = problems(base)

@@ -676,7 +676,7 @@ def test_a_second_process_on_a_cold_cache_waits_for_the_first_to_compile(tmp_pat
     """The lock around compiling: a process that comes while another compiles waits, then finds its cache."""
     import time
 
-    from simulator.engines.fast.cache import compile_lock
+    from simulator.engines.fast.cache import compile_lock, held_elsewhere
 
     cache = tmp_path / "cache"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
@@ -685,13 +685,14 @@ def test_a_second_process_on_a_cold_cache_waits_for_the_first_to_compile(tmp_pat
     )
     try:
         assert first.stdout is not None and first.stdout.readline().strip() == "holding"
+        assert held_elsewhere(cache)  # what a run says: waiting for another process's compile
         started = time.monotonic()
         with compile_lock(cache):
             waited = time.monotonic() - started
             assert (cache / "written").read_text() == "compiled"  # the first one's work is there when it gets in
     finally:
         first.wait(timeout=60)
-    assert waited > 1.0
+    assert waited > 1.0 and not held_elsewhere(cache)
     with compile_lock(cache, timeout=0.0):  # free again at once
         pass
     unwritable = tmp_path / "file"

@@ -10,7 +10,8 @@ mean of each run's ratio (which a run with few wins pulls up).
 Its 95% CI is Fieller's for a ratio of two means measured on the same runs
 (Fieller 1954; :func:`simulator.analysis.intervals.fieller_ratio`): the ratios ``r`` for
 which ``mean(cost) - r·mean(bookings)`` is within ``t·se`` of zero. It stays at or above
-zero and is unbounded above when the bookings' mean is not clearly above zero. Before,
+zero and is unbounded above when the bookings' mean is not clearly above zero (then the
+ray of ratios holding the estimate, from its own bottom). Before,
 the figure had no interval and read as clear of its range with two runs. Runs that share
 a calibrated company's parameter draw are first averaged draw by draw, as every other
 interval of the summary (:mod:`simulator.analysis.draw_means`).
@@ -63,7 +64,7 @@ def acquisition_cost(
         cost, bookings = per_draw, draw_means(bookings, index, draws)  # type: ignore[assignment]
     booked = float(bookings.mean()) if bookings.size else math.nan
     mean = float(cost.mean()) / booked if booked > 0.0 else math.nan
-    low, high = fieller_ratio(cost, bookings, confidence) if cost.size >= 2 else (math.nan, math.nan)
+    low, high = fieller_ratio(cost, bookings, confidence, null=None) if cost.size >= 2 else (math.nan, math.nan)
     return {"n": n, "mean": mean, "ci_low": low, "ci_high": high}
 
 

@@ -311,20 +311,23 @@ def bounded_difference(
 
 
 def fieller_ratio(
-    scenario: np.ndarray, baseline: np.ndarray, confidence: float = DEFAULT_CONFIDENCE
+    scenario: np.ndarray, baseline: np.ndarray, confidence: float = DEFAULT_CONFIDENCE, *, null: float | None = 1.0
 ) -> tuple[float, float]:
     """Fieller's interval for ``mean(scenario) / mean(baseline)`` over paired runs, within [0, inf).
 
     The set of ratios ``r`` with ``|mean(s) - r·mean(b)| <= t·se(s - r·b)``, intersected
     with ``r >= 0`` (both quantities are non-negative). It contains 1 exactly when the
     paired t interval of ``s - b`` contains 0. When the baseline's mean is not clearly
-    above zero the set is unbounded: the whole half-line is returned, or, when the set is
-    two rays that leave out 1, the ray holding the estimate.
+    above zero the set is unbounded: the whole half-line is returned when the set holds
+    ``null`` (a relative difference's "no difference", 1) or is the whole line; else, when
+    it is two rays, the ray holding the estimate, cut at 0.
 
     Args:
         scenario: The scenario's values, one per pair (finite).
         baseline: The baseline's values, same length.
         confidence: Two-sided confidence level.
+        null: The ratio whose being in the set reads "no clear difference" (1 for a
+            relative difference); None for a ratio with no such value (a cost per $1).
 
     Returns:
         ``(low, high)``; NaNs with fewer than two pairs or a baseline mean that is not
@@ -343,11 +346,11 @@ def fieller_ratio(
         root = math.sqrt(disc)
         return max((big_b - root) / big_a, 0.0), max((big_b + root) / big_a, 0.0)
     # The baseline's mean is not clearly above zero: the set is the whole line or two rays,
-    # (-inf, r1] and [r2, inf). Report [0, inf) when the set holds 1 (no clear difference),
-    # else the ray holding the estimate a / b, so that the interval contains 1 exactly
-    # when the paired t interval contains 0.
-    holds_one = big_a - 2.0 * big_b + big_c <= 0.0
-    if big_a == 0.0 or big_b * big_b - big_a * big_c <= 0.0 or holds_one:
+    # (-inf, r1] and [r2, inf). Report [0, inf) when the set holds the null ratio (1: no
+    # clear difference), else the ray holding the estimate a / b, so that the interval
+    # contains 1 exactly when the paired t interval contains 0.
+    holds_null = null is not None and big_a * null * null - 2.0 * big_b * null + big_c <= 0.0
+    if big_a == 0.0 or big_b * big_b - big_a * big_c <= 0.0 or holds_null:
         return 0.0, math.inf
     r1, r2 = sorted(((big_b - math.sqrt(disc)) / big_a, (big_b + math.sqrt(disc)) / big_a))
     if a / b <= r1:

@@ -200,7 +200,7 @@ class StageConfig(ConfigModel):
             if d is not None
         ]
         issues = [
-            ConfigIssue(name, value.as_written(), "cannot be negative")
+            ConfigIssue(name, value.as_written(), f"cannot be negative (its lowest value is {value.quantile(0.0):g})")
             for name, value in delays
             if value.quantile(0.0) < 0
         ]

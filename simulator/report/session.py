@@ -202,12 +202,17 @@ def _compile_engine(experiment: Experiment, settings: RunnerSettings) -> list[Sc
     """Compile the fast engine before the progress bar starts, saying so when it is not on disk yet."""
     scenarios = [spec.compile() for spec in experiment.scenarios]
     if any(engine_for(s, settings.engine) == "fast" for s in scenarios) and not fast.compiled_on_disk():
-        print(
-            "salesim: compiling the fast engine (the first run only, 1.5 to 3 minutes on 2 cores; "
-            "later runs load it from the disk cache)",
-            file=sys.stderr,
-            flush=True,
-        )
+        if fast.compiling_elsewhere():
+            words = (
+                "waiting for another process compiling the fast engine into the disk cache (up to 1.5 to 3 "
+                "minutes on 2 cores); this run then loads it from there"
+            )
+        else:
+            words = (
+                "compiling the fast engine (the first run only, 1.5 to 3 minutes on 2 cores; later runs load it "
+                "from the disk cache)"
+            )
+        print(f"salesim: {words}", file=sys.stderr, flush=True)
     warm_up(scenarios, settings.engine)
     print(f"salesim: engine: {engines_used(scenarios, settings.engine)}", file=sys.stderr)
     return scenarios

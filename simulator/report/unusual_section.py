@@ -57,7 +57,10 @@ def _cell(check: BenchmarkCheck | None) -> str:
         window = format_in_unit(check.window_value, unit)
         suffix += f" a year ({window} over the {window_length(check.window_years)} window)"
     basis = f" ({check.basis})" if check.basis else ""
-    return f"{value}{suffix}, {'from assumed effort' if check.assumed else SIDE_WORDS[check.side]}{basis}"
+    side = SIDE_WORDS[check.side]
+    if check.side and check.runs >= 2 and not check.clear:  # as the sentence above the table says it
+        side += ", its CI reaching the range"
+    return f"{value}{suffix}, {'from assumed effort' if check.assumed else side}{basis}"
 
 
 def unusual_section(

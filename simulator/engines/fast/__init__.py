@@ -10,7 +10,7 @@ and ``build`` (luck drawn ahead, the scenario's numbers, room), ``coverage``, ``
 
 from pathlib import Path
 
-from simulator.engines.fast.cache import compiled_sources, fresh_cache
+from simulator.engines.fast.cache import compiled_sources, fresh_cache, held_elsewhere
 from simulator.engines.fast.coverage import uncovered
 from simulator.engines.fast.engine import loop, simulate, warm_up
 
@@ -29,4 +29,9 @@ def compiled_on_disk() -> bool:
     return any(Path(loop.run_world._cache._cache_path).glob("loop.run_world-*.nbi"))  # type: ignore[attr-defined]
 
 
-__all__ = ["compiled_on_disk", "simulate", "uncovered", "warm_up"]
+def compiling_elsewhere() -> bool:
+    """True when another process is compiling the event loop into this disk cache now (this one will wait for it)."""
+    return held_elsewhere(Path(loop.run_world._cache._cache_path))  # type: ignore[attr-defined]
+
+
+__all__ = ["compiled_on_disk", "compiling_elsewhere", "simulate", "uncovered", "warm_up"]

@@ -86,3 +86,16 @@ def compile_lock(cache: Path, timeout: float = 900.0) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def held_elsewhere(cache: Path) -> bool:
+    """True when another process holds :func:`compile_lock` on ``cache`` now (it is compiling the engine)."""
+    lock = FileLock(cache / "compile.lock", timeout=0.0)
+    try:
+        lock.acquire()
+    except Timeout:
+        return True
+    except OSError:
+        return False
+    lock.release()
+    return False
