@@ -133,3 +133,16 @@ def test_an_unbounded_top_reaches_every_range() -> None:
 
 def _summary_row(mean: float, low: float, high: float) -> pd.DataFrame:
     return pd.DataFrame([{"scenario": "s", "kpi": KPI, "n": 5, "mean": mean, "ci_low": low, "ci_high": high}])
+
+
+def test_a_scenario_with_no_new_bookings_says_why_its_cost_per_dollar_is_missing() -> None:
+    from simulator.analysis.benchmarks import unusual_lines
+
+    result = _with_costs(5, 0.9, 0.05)
+    table = result.replications.copy()
+    table.loc[table["scenario"] == "generalist", "bookings"] = 0.0
+    result = dataclasses.replace(result, replications=table, summary=summarise(table))
+    assert set(acquisition_cost_rows(result)["scenario"]) == {"specialist"}
+    lines = unusual_lines(result.summary, ["generalist", "specialist"])
+    assert ("generalist", "no new bookings in any run's window, so no cost per $1 of new bookings") in lines
+    assert not any("no new bookings" in sentence for scenario, sentence in lines if scenario == "specialist")

@@ -391,4 +391,7 @@ def unusual_lines(
             lines.append((scenario, f"every{other} benchmarked figure lies inside its published range"))
         if from_assumptions:
             lines.append((scenario, assumed_sentence(from_assumptions)))
+        booked = summary_row(summary, scenario, "bookings")
+        if booked is not None and float(booked["mean"]) == 0.0:  # the cost per $1 is missing: say why
+            lines.append((scenario, "no new bookings in any run's window, so no cost per $1 of new bookings"))
     return lines
