@@ -299,6 +299,30 @@ def test_median_attainment_is_judged_on_every_runs_reps_pooled() -> None:
     assert "median quota attainment" not in unusual_summary(result).lower()
 
 
+def test_the_pooled_attainment_of_two_runs_is_not_read_as_clear_of_its_range() -> None:
+    """Two runs' reps, all well below 43-54%, read "13.4 points below" as certain: a percentile bootstrap of 2 runs."""
+    import numpy as np
+
+    from simulator.analysis.planning import pooled_attainment_rows
+    from simulator.run.table_source import FrameTable
+
+    spread = np.random.default_rng(5).lognormal(0.0, 0.3, 11)
+    spread /= np.median(spread)  # each run's reps' median is its level exactly
+    rows = []
+    for run, level in enumerate((0.28, 0.31)):
+        attainment = level * spread
+        rows += [{"scenario": "generalist", "replication": run, "quota_attainment": a} for a in attainment]
+    result = make_result(runs=2)
+    result.table_sources = {"reps": FrameTable(pd.DataFrame(rows))}
+    row = pooled_attainment_rows(result).set_index("scenario").loc["generalist"]
+    medians = [np.median([r["quota_attainment"] for r in rows if r["replication"] == k]) for k in (0, 1)]
+    assert max(medians) < 0.43 and row["ci_high"] > 0.43  # the percentile interval stayed within the two runs
+    assert row["ci_low"] >= 0.0
+    table = pd.concat([summary(MEANS, "generalist"), pooled_attainment_rows(result)], ignore_index=True)
+    (check,) = [c for c in benchmark_checks(table, "generalist") if c.benchmark.kpi == "quota_attainment_p50"]
+    assert check.side == -1 and check.runs == 2 and not check.clear
+
+
 def test_the_funnel_rates_are_checked_against_the_published_mql_and_sql_conversions() -> None:
     """The specialists' SDR desk qualified 41% of inbound leads (published 13–22%) and nothing said so."""
     checks = {c.benchmark.kpi: c for c in benchmark_checks(summary({"mql_to_sql_rate": 0.41}), "today")}
