@@ -661,6 +661,20 @@ def test_the_disk_cache_is_dropped_when_an_engine_or_compiled_model_source_chang
     assert fresh_cache(package, cache, shared) and not any(path.exists() for path in cached)
 
 
+def test_a_cache_folder_that_cannot_be_written_is_named_with_where_the_engine_is_cached_instead(tmp_path: Path) -> None:
+    """Numba quietly caches beside the sources when ``NUMBA_CACHE_DIR`` cannot be written: a run says so."""
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("")
+    code = "from simulator.engines import fast; print(fast.cache_not_where_asked())"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1]), "NUMBA_CACHE_DIR": str(not_a_folder)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert f"NUMBA_CACHE_DIR={not_a_folder} cannot be written, so the compiled engine is cached in" in done.stdout
+    env["NUMBA_CACHE_DIR"] = str(tmp_path / "usable")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == ""
+
+
 HOLD_THE_LOCK = """
 import sys, time
 from pathlib import Path

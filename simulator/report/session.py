@@ -201,7 +201,10 @@ def run_and_write(
 def _compile_engine(experiment: Experiment, settings: RunnerSettings) -> list[Scenario]:
     """Compile the fast engine before the progress bar starts, saying so when it is not on disk yet."""
     scenarios = [spec.compile() for spec in experiment.scenarios]
-    if any(engine_for(s, settings.engine) == "fast" for s in scenarios) and not fast.compiled_on_disk():
+    on_fast = any(engine_for(s, settings.engine) == "fast" for s in scenarios)
+    if on_fast and fast.cache_not_where_asked():
+        print(f"salesim: warning: {fast.cache_not_where_asked()}", file=sys.stderr)
+    if on_fast and not fast.compiled_on_disk():
         if fast.compiling_elsewhere():
             words = (
                 "waiting for another process compiling the fast engine into the disk cache (up to 1.5 to 3 "

@@ -10,6 +10,8 @@ and ``build`` (luck drawn ahead, the scenario's numbers, room), ``coverage``, ``
 
 from pathlib import Path
 
+import numba
+
 from simulator.engines.fast.cache import compiled_sources, fresh_cache, held_elsewhere
 from simulator.engines.fast.coverage import uncovered
 from simulator.engines.fast.engine import loop, simulate, warm_up
@@ -29,9 +31,23 @@ def compiled_on_disk() -> bool:
     return any(Path(loop.run_world._cache._cache_path).glob("loop.run_world-*.nbi"))  # type: ignore[attr-defined]
 
 
+def cache_not_where_asked() -> str:
+    """Why the engine is not cached under ``NUMBA_CACHE_DIR`` although it is set (empty when it is, or unset).
+
+    Numba quietly caches elsewhere when that folder cannot be written (beside the sources,
+    or in the user's own cache folder): a user who set it for a shared or fast disk would
+    not know why its runs compile again.
+    """
+    wanted = str(getattr(numba.config, "CACHE_DIR", "") or "")
+    used = Path(loop.run_world._cache._cache_path)  # type: ignore[attr-defined]
+    if not wanted or used.resolve().is_relative_to(Path(wanted).resolve()):
+        return ""
+    return f"NUMBA_CACHE_DIR={wanted} cannot be written, so the compiled engine is cached in {used} instead"
+
+
 def compiling_elsewhere() -> bool:
     """True when another process is compiling the event loop into this disk cache now (this one will wait for it)."""
     return held_elsewhere(Path(loop.run_world._cache._cache_path))  # type: ignore[attr-defined]
 
 
-__all__ = ["compiled_on_disk", "compiling_elsewhere", "simulate", "uncovered", "warm_up"]
+__all__ = ["cache_not_where_asked", "compiled_on_disk", "compiling_elsewhere", "simulate", "uncovered", "warm_up"]
