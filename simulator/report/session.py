@@ -202,8 +202,9 @@ def _compile_engine(experiment: Experiment, settings: RunnerSettings) -> list[Sc
     """Compile the fast engine before the progress bar starts, saying so when it is not on disk yet."""
     scenarios = [spec.compile() for spec in experiment.scenarios]
     on_fast = any(engine_for(s, settings.engine) == "fast" for s in scenarios)
-    if on_fast and fast.cache_not_where_asked():
-        print(f"salesim: warning: {fast.cache_not_where_asked()}", file=sys.stderr)
+    elsewhere = fast.cache_not_where_asked() if on_fast else ""
+    if elsewhere:
+        print(f"salesim: warning: {elsewhere}", file=sys.stderr)
     if on_fast and not fast.compiled_on_disk():
         if fast.compiling_elsewhere():
             words = (

@@ -45,12 +45,15 @@ def _cell(check: BenchmarkCheck | None) -> str:
     suffix = ""
     if unit == WORKING_DAYS:  # the unit once, after the interval
         unit, suffix = "", " working days"
-    value = format_in_unit(check.value, unit) if unit else f"{check.value:.1f}"
+
+    def shown(v: float) -> str:
+        return format_in_unit(v, unit) if unit else f"{v:.1f}"
+
+    value = shown(check.value)
     if math.isfinite(check.ci_low) and math.isfinite(check.ci_high):
-        low, high = (format_in_unit(v, unit) if unit else f"{v:.1f}" for v in (check.ci_low, check.ci_high))
-        value += f" ({low} to {high})"
+        value += f" ({shown(check.ci_low)} to {shown(check.ci_high)})"
     elif math.isfinite(check.ci_low) and check.ci_high == math.inf:
-        value += f" ({format_in_unit(check.ci_low, unit) if unit else f'{check.ci_low:.1f}'} or more)"
+        value += f" ({shown(check.ci_low)} or more)"
     elif check.runs < 2:
         value += " (a single run, no CI)"
     if check.window_years != 1.0:

@@ -14,21 +14,21 @@ import numba
 
 from simulator.engines.fast.cache import compiled_sources, fresh_cache, held_elsewhere
 from simulator.engines.fast.coverage import uncovered
-from simulator.engines.fast.engine import loop, simulate, warm_up
+from simulator.engines.fast.engine import cache_folder, simulate, warm_up
 
 # before any compiled function is loaded from the disk cache (Numba's private cache path:
 # the folder it keeps this package's cached functions in); the loop holds the code of the
 # compiled model functions it calls (keyed draws, the logistic, seeding) too
-fresh_cache(
-    Path(__file__).parent,
-    Path(loop.run_world._cache._cache_path),  # type: ignore[attr-defined]
-    compiled_sources(Path(__file__).parents[2] / "model"),
-)
+_FOLDER = cache_folder()
+if _FOLDER is None:
+    raise ImportError("the fast engine needs Numba's JIT (NUMBA_DISABLE_JIT is set)")
+_CACHE: Path = _FOLDER
+fresh_cache(Path(__file__).parent, _CACHE, compiled_sources(Path(__file__).parents[2] / "model"))
 
 
 def compiled_on_disk() -> bool:
     """True when Numba's disk cache holds the compiled event loop, so a run loads it in seconds."""
-    return any(Path(loop.run_world._cache._cache_path).glob("loop.run_world-*.nbi"))  # type: ignore[attr-defined]
+    return any(_CACHE.glob("loop.run_world-*.nbi"))
 
 
 def cache_not_where_asked() -> str:
@@ -39,15 +39,14 @@ def cache_not_where_asked() -> str:
     not know why its runs compile again.
     """
     wanted = str(getattr(numba.config, "CACHE_DIR", "") or "")
-    used = Path(loop.run_world._cache._cache_path)  # type: ignore[attr-defined]
-    if not wanted or used.resolve().is_relative_to(Path(wanted).resolve()):
+    if not wanted or _CACHE.resolve().is_relative_to(Path(wanted).resolve()):
         return ""
-    return f"NUMBA_CACHE_DIR={wanted} cannot be written, so the compiled engine is cached in {used} instead"
+    return f"NUMBA_CACHE_DIR={wanted} cannot be written, so the compiled engine is cached in {_CACHE} instead"
 
 
 def compiling_elsewhere() -> bool:
     """True when another process is compiling the event loop into this disk cache now (this one will wait for it)."""
-    return held_elsewhere(Path(loop.run_world._cache._cache_path))  # type: ignore[attr-defined]
+    return held_elsewhere(_CACHE)
 
 
 __all__ = ["cache_not_where_asked", "compiled_on_disk", "compiling_elsewhere", "simulate", "uncovered", "warm_up"]

@@ -20,6 +20,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 STAMP = "fast-engine-sources.sha256"
+LOCK = "compile.lock"  # beside the cached functions: held while one process compiles into them
 
 
 def compiled_sources(folder: Path) -> list[Path]:
@@ -75,7 +76,7 @@ def compile_lock(cache: Path, timeout: float = 900.0) -> Iterator[None]:
     Where the folder cannot be written, or the lock is not free after ``timeout``
     seconds, the caller goes on without it (and compiles for itself).
     """
-    lock = FileLock(cache / "compile.lock", timeout=timeout)
+    lock = FileLock(cache / LOCK, timeout=timeout)
     try:
         cache.mkdir(parents=True, exist_ok=True)
         lock.acquire()
@@ -90,7 +91,7 @@ def compile_lock(cache: Path, timeout: float = 900.0) -> Iterator[None]:
 
 def held_elsewhere(cache: Path) -> bool:
     """True when another process holds :func:`compile_lock` on ``cache`` now (it is compiling the engine)."""
-    lock = FileLock(cache / "compile.lock", timeout=0.0)
+    lock = FileLock(cache / LOCK, timeout=0.0)
     try:
         lock.acquire()
     except Timeout:

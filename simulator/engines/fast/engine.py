@@ -164,6 +164,12 @@ def _records(scenario: Scenario, book: LeadBook, state: World) -> ReplicationRun
     )
 
 
+def cache_folder() -> Path | None:
+    """The folder Numba keeps the engine's cached functions in (its private cache path); None with JIT disabled."""
+    cache = getattr(getattr(run_world, "_cache", None), "_cache_path", None)
+    return Path(cache) if cache else None
+
+
 def warm_up() -> None:
     """Compile the compiled loop, or load it from Numba's disk cache, on a tiny scenario; once a process.
 
@@ -175,8 +181,8 @@ def warm_up() -> None:
 
     if _WARM:
         return
-    cache = getattr(getattr(run_world, "_cache", None), "_cache_path", None)  # Numba's (None: JIT disabled)
-    with compile_lock(Path(cache)) if cache else nullcontext():
+    cache = cache_folder()
+    with compile_lock(cache) if cache else nullcontext():
         seeding.warm_up()
         _WARM.add(True)
         try:
