@@ -114,17 +114,57 @@ def _item_done(w: World, item: int) -> None:
 
 @njit(cache=True)
 def _dispatch(w: World, kind: int, a: int, b: int) -> None:
+    # the kinds tested in order of their counts in the default organisation (REP_WORKED
+    # 30% of events, ITEM_DONE 16%, CUSTOMER_TICK 10%, ...): the chain is tested top down
     ev, p, leads = w.ev, w.p, w.leads
     if kind == kinds.REP_WORKED:
         reps.worked(w, a, b)
+    elif kind == kinds.ITEM_DONE:
+        _item_done(w, a)
+    elif kind == kinds.CUSTOMER_TICK:
+        customers.life_step(w, a)
     elif kind == kinds.LEAD_DONE:
         sales.item_done(w, a, b)
-    elif kind == kinds.REP_WAKE:
-        reps.woken(w, a, b)
+    elif kind == kinds.RENEWAL_RESUME:
+        customers.renewal_resume(w, a)
     elif kind == kinds.LEAD_START:
         sales.start_journey(w, a)
+    elif kind == kinds.RENEWAL_DEADLINE:
+        customers.renewal_wait_over(w, a, b)
+    elif kind == kinds.ARRIVE:
+        events.start(ev, kinds.LEAD_START, a, 0)
+        if a + 1 < p.n_arriving:
+            events.timeout(ev, leads.arrival[a + 1] - ev.clock[0], kinds.ARRIVE, a + 1, 0)
+    elif kind == kinds.REP_WAKE:
+        reps.woken(w, a, b)
     elif kind == kinds.LEAD_READY:
         sales.enter_stage(w, a)
+    elif kind == kinds.RENEWAL_READY:
+        customers.renewal_stage(w, a)
+    elif kind == kinds.RENEWAL_WAKE:
+        customers.renewal_begin(w, a)
+    elif kind == kinds.RENEWAL_DUE:
+        customers.decide(w, a)
+    elif kind == kinds.EXPANSION_START:
+        expansions.start_expansion(w, a)
+    elif kind == kinds.REP_INTERRUPT:
+        reps.interrupted(w, a, b)
+    elif kind == kinds.CUSTOMER_START:
+        customers.start_life(w, a)
+    elif kind == kinds.RENEWAL_START:
+        customers.renewal_top(w, a)
+    elif kind == kinds.EXPANSION_READY:
+        expansions.expansion_next(w, a)
+    elif kind == kinds.PARTNER_WAKE:
+        partners.woken(w, a, b)
+    elif kind == kinds.CENSUS:
+        run = w.run
+        if run.n_daily[0] < run.daily_open.shape[0]:
+            run.daily_open[run.n_daily[0]] = run.open_leads[0]
+        run.n_daily[0] += 1
+        events.timeout(ev, 1.0, kinds.CENSUS, 0, 0)
+    elif kind == kinds.PARTNER_RESUME:
+        partners.resume(w, a)
     elif kind == kinds.LEAD_DECIDED:
         sales.decided(w, a, b)
     elif kind == kinds.DEAL_START:
@@ -133,18 +173,10 @@ def _dispatch(w: World, kind: int, a: int, b: int) -> None:
         deals.went_on(w, a)
     elif kind == kinds.LEAD_HANDED:
         sales.handed(w, a)
-    elif kind == kinds.ITEM_DONE:
-        _item_done(w, a)
-    elif kind == kinds.REP_INTERRUPT:
-        reps.interrupted(w, a, b)
     elif kind == kinds.REP_READY:
         reps.ready(w, a, b)
     elif kind == kinds.REP_RESUME:
         reps.resume(w, a)
-    elif kind == kinds.ARRIVE:
-        events.start(ev, kinds.LEAD_START, a, 0)
-        if a + 1 < p.n_arriving:
-            events.timeout(ev, leads.arrival[a + 1] - ev.clock[0], kinds.ARRIVE, a + 1, 0)
     elif kind == kinds.ARRIVALS_START:
         if p.n_arriving > 0:
             events.timeout(ev, leads.arrival[0] - ev.clock[0], kinds.ARRIVE, 0, 0)
@@ -152,14 +184,6 @@ def _dispatch(w: World, kind: int, a: int, b: int) -> None:
         reps.workday(w, a)
     elif kind == kinds.CENSUS_START:
         events.timeout(ev, 0.5, kinds.CENSUS, 0, 0)
-    elif kind == kinds.CENSUS:
-        run = w.run
-        if run.n_daily[0] < run.daily_open.shape[0]:
-            run.daily_open[run.n_daily[0]] = run.open_leads[0]
-        run.n_daily[0] += 1
-        events.timeout(ev, 1.0, kinds.CENSUS, 0, 0)
-    elif kinds.SEAT_START <= kind <= kinds.PLANNED_HIRE:
-        _seat_event(w, kind, a)
     elif kind == kinds.RAMP_START:
         workforce.ramp_next(w, a, int(w.reps.start_tenure[a] // 1.0))
     elif kind == kinds.RAMP_STEP:
@@ -173,30 +197,8 @@ def _dispatch(w: World, kind: int, a: int, b: int) -> None:
             events.timeout(ev, p.month_ends[a + 1] - ev.clock[0], kinds.COACHING, a + 1, 0)
     elif kind == kinds.PARTNER_START:
         partners.start_partner(w, a)
-    elif kind == kinds.PARTNER_WAKE:
-        partners.woken(w, a, b)
-    elif kind == kinds.PARTNER_RESUME:
-        partners.resume(w, a)
-    elif kind == kinds.CUSTOMER_START:
-        customers.start_life(w, a)
-    elif kind == kinds.CUSTOMER_TICK:
-        customers.life_step(w, a)
-    elif kind == kinds.RENEWAL_START:
-        customers.renewal_top(w, a)
-    elif kind == kinds.RENEWAL_WAKE:
-        customers.renewal_begin(w, a)
-    elif kind == kinds.RENEWAL_DEADLINE:
-        customers.renewal_wait_over(w, a, b)
-    elif kind == kinds.RENEWAL_RESUME:
-        customers.renewal_resume(w, a)
-    elif kind == kinds.RENEWAL_READY:
-        customers.renewal_stage(w, a)
-    elif kind == kinds.RENEWAL_DUE:
-        customers.decide(w, a)
-    elif kind == kinds.EXPANSION_START:
-        expansions.start_expansion(w, a)
-    elif kind == kinds.EXPANSION_READY:
-        expansions.expansion_next(w, a)
+    elif kinds.SEAT_START <= kind <= kinds.PLANNED_HIRE:
+        _seat_event(w, kind, a)
 
 
 @njit(cache=True)
@@ -238,11 +240,13 @@ def _loop(w: World, keep: tuple[np.ndarray, np.ndarray]) -> int:
         deals.decided(w, d)
     ev = w.ev
     horizon = w.p.horizon
-    while events.pending(ev) and events.next_time(ev) < horizon:
+    while True:
         status = _stopped(w)
         if status != FINISHED:
             return status
-        kind, a, b = events.pop(ev)
+        kind, a, b = events.pop_before(ev, horizon)
+        if kind < 0:
+            break
         _dispatch(w, kind, a, b)
         if w.run.deal_need[0] >= 0:
             return NEED_DEAL
