@@ -82,7 +82,13 @@ DEFAULT_EXPERIMENT = "generalist_vs_specialist"
 EXTRA_FROM = ("org_structures", ("pods_by_segment", "pods_by_product"))
 TARGET_RUNS, TARGET_SCENARIOS, TARGET_SECONDS = 10_000, 4, 120.0
 CHILD_FLAG = "--child"
-RUNS_LINE = re.compile(r"salesim: (\d+) runs in ([0-9.]+) s")
+RUNS_LINE = re.compile(r"salesim: ([0-9,]+) runs? in ([0-9.]+) s")  # the count as the command prints it: 4,000
+
+
+def runs_made(stdout: str) -> tuple[int, float] | None:
+    """The runs the command made and its replications phase's seconds (its line ``salesim: 4,000 runs in 84.1 s``)."""
+    found = RUNS_LINE.search(stdout)
+    return (int(found[1].replace(",", "")), float(found[2])) if found else None
 
 
 def experiment_yaml() -> str:
@@ -153,7 +159,7 @@ def child(report: Path, cli_args: list[str]) -> None:
     parent, lines = os.getpid(), report.with_suffix(".replications")
     simulate, run_replication, rounds = replication.simulate, batch.run_replication, runner._Run.rounds
     engine = [0.0, 0.0]
-    memory: dict[str, int] = {}
+    memory: dict[str, float] = {}  # KiB and CPU seconds
 
     def timed_simulate(*args: Any, **kwargs: Any) -> Any:
         wall, cpu = time.perf_counter(), time.process_time()
@@ -182,8 +188,8 @@ def child(report: Path, cli_args: list[str]) -> None:
             memory["worker_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             report.write_text(json.dumps(memory))
 
-    replication.simulate = timed_simulate  # type: ignore[assignment]
-    batch.run_replication = timed_replication  # type: ignore[assignment]
+    replication.simulate = timed_simulate
+    batch.run_replication = timed_replication
     runner._Run.rounds = timed_rounds  # type: ignore[method-assign]
     atexit.register(write)
     sys.argv = ["simulator", *cli_args]
@@ -221,19 +227,20 @@ def run_command(config: Path, runs: int, workers: int, folder: Path) -> Run:
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"the command failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
-    found = RUNS_LINE.search(done.stdout)
-    if found is None or not (out / "report.html").is_file():
+    made = runs_made(done.stdout)
+    if made is None or not (out / "report.html").is_file():
         raise SystemExit(f"the command did not report its runs or write report.html:\n{done.stdout[-2000:]}")
+    total, runner_wall = made
     memory = json.loads(report.read_text())
     timings = np.loadtxt(report.with_suffix(".replications"), ndmin=2)
-    if timings.shape[0] != int(found[1]):
-        raise SystemExit(f"{timings.shape[0]} replications timed, the command made {found[1]}")
+    if timings.shape[0] != total:
+        raise SystemExit(f"{timings.shape[0]} replications timed, the command made {total}")
     store = sum(p.stat().st_size for p in (out / "store").rglob("*") if p.is_file())
     return Run(
         runs=runs,
-        total=int(found[1]),
+        total=total,
         wall=wall,
-        runner_wall=float(found[2]),
+        runner_wall=runner_wall,
         engine=float(timings[:, 0].sum()),
         replication=float(timings[:, 2].sum()),
         cpu_share=float(timings[:, 3].sum() / timings[:, 2].sum()),

@@ -23,7 +23,6 @@ from timing import best_of
 
 import simulator
 from simulator.config.pipelines import PipelinesConfig
-from simulator.config.runner_settings import RunnerSettings
 from simulator.engines.simpy import simulate
 from simulator.model import sampling
 from simulator.model.market import draw_leads
@@ -31,6 +30,7 @@ from simulator.model.metrics import kpi_row
 from simulator.model.records import ReplicationRun
 from simulator.model.scenario import compile_scenario
 from simulator.run.runner import available_workers
+from simulator.run.settings import RunnerSettings
 
 
 def count_stage_visits(run: ReplicationRun) -> int:

@@ -66,7 +66,7 @@ def simpy_events(scenario: Scenario, seed: int, replication: int) -> int:
         run(self, until)
         counts.append(next(self._eid))
 
-    simpy_floor.SalesFloor.run = counting  # type: ignore[method-assign]
+    simpy_floor.SalesFloor.run = counting  # type: ignore[method-assign,assignment]
     try:
         simpy_simulate(scenario, seed, replication)
     finally:
@@ -83,13 +83,13 @@ def fast_events(scenario: Scenario, seed: int, replication: int) -> tuple[int, i
     seen: list[tuple[int, int, float]] = []
     run_world = fast_engine.run_world
 
-    def counting(world):  # type: ignore[no-untyped-def]
+    def counting(world):
         status = run_world(world)
         pops, in_heap, pending = (int(v) for v in world.ev.heap_pops)
         seen.append((int(world.ev.counter[0]), round(pending / max(pops, 1)), in_heap / max(pops, 1)))
         return status
 
-    fast_engine.run_world = counting
+    fast_engine.run_world = counting  # type: ignore[assignment]
     try:
         fast.simulate(scenario, seed, replication)
     finally:
@@ -169,8 +169,8 @@ def phase_times(scenario: Scenario, replications: int, repeat: int) -> dict[str,
     real = {name: getattr(fast_engine, name) for name in PHASES}
     real_luck = {cls: cls.draw for cls in (fast_engine.WorkforceLuck, fast_engine.PipelineLuck)}
 
-    def timed(name: str, func):  # type: ignore[no-untyped-def]
-        def call(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def timed(name: str, func):
+        def call(*args, **kwargs):
             start = time.perf_counter()
             try:
                 return func(*args, **kwargs)
@@ -200,7 +200,7 @@ def phase_times(scenario: Scenario, replications: int, repeat: int) -> dict[str,
     return best
 
 
-def smallest(func, repeat: int) -> float:  # type: ignore[no-untyped-def]
+def smallest(func, repeat: int) -> float:
     best = math.inf
     for _ in range(repeat):
         start = time.perf_counter()
@@ -282,13 +282,13 @@ def main() -> None:
     run_world = fast_engine.run_world
     spent = [0.0]
 
-    def timed(world):  # type: ignore[no-untyped-def]
+    def timed(world):
         start = time.perf_counter()
         status = run_world(world)
         spent[0] += time.perf_counter() - start  # a run stopped for luck goes on in another call
         return status
 
-    fast_engine.run_world = timed
+    fast_engine.run_world = timed  # type: ignore[assignment]
     loop_time = [math.inf]
     try:
         for _ in range(args.repeat):

@@ -46,7 +46,7 @@ def lean_model(scenario: Scenario, seed: int, replication: int) -> tuple[np.ndar
     outcome = [0] * n
     start = [[math.nan] * n for _ in range(stages)]
 
-    def lead(i: int):  # type: ignore[no-untyped-def]
+    def lead(i: int):
         for s in range(stages):
             with reps.request() as request:
                 yield request
@@ -60,7 +60,7 @@ def lean_model(scenario: Scenario, seed: int, replication: int) -> tuple[np.ndar
                 return
             yield env.timeout(delay[s][i])
 
-    def arrivals():  # type: ignore[no-untyped-def]
+    def arrivals():
         for i, day in enumerate(leads.arrival_day.tolist()):
             yield env.timeout(day - env.now)
             env.process(lead(i))

@@ -84,3 +84,12 @@ def test_the_child_runs_the_command_line_with_its_timers(tmp_path: Path) -> None
     done = subprocess.run([*line, "runs=-1"], capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert "runs" in done.stderr and json.loads((tmp_path / "memory.json").read_text())["parent_kib"] > 0
+
+
+def test_the_runs_line_is_read_with_the_commands_thousands_separators() -> None:
+    """The command prints ``4,000 runs`` past 999 (the default 4 x 500 makes 2,000): the count is read whole."""
+    b = bench()
+    assert b.runs_made("salesim: 4,000 runs in 84.1 s; results in out") == (4000, 84.1)
+    assert b.runs_made("salesim: 1 run in 0.4 s; results in out") == (1, 0.4)
+    assert b.runs_made("salesim: 800 runs in 12.0 s, and 2 failed") == (800, 12.0)
+    assert b.runs_made("salesim: nothing was run") is None
