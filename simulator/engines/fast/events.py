@@ -168,7 +168,10 @@ def start(ev: EventList, kind: int, a: int, b: int) -> None:
 def pop_before(ev: EventList, until: float) -> tuple[int, int, int]:
     """Take the first event if it is due before ``until``: set the clock to its time, return its ``(kind, a, b)``.
 
-    ``(-1, 0, 0)`` when no event is pending before ``until`` (nothing is taken then).
+    ``(-1, 0, 0)`` when no event is pending before ``until`` (nothing is taken then). With
+    events of the current instant pending, only the heap's top can come before them (the
+    calendar never holds an event of the current instant: those go to the lists), so the
+    calendar is poured only when the lists and the heap are empty.
     """
     now = ev.clock[0]
     if ev.now_count[0] > 0 or ev.now_count[1] > 0:
