@@ -294,6 +294,43 @@ def test_without_a_rule_a_money_gain_smaller_than_its_money_cost_is_not_chosen()
     assert "of bookings for" in answer(_with(changed, decision)).paragraph
 
 
+def test_without_a_rule_a_gain_not_in_dollars_that_costs_dollars_is_left_to_the_user() -> None:
+    """csm_coverage chose csm_15 for +0.2 points of net revenue retention and $571k more cost of sales.
+
+    salesim cannot weigh points against dollars: the baseline is kept and the trade-off named,
+    unless another money guardrail clearly gains more than the worse one loses.
+    """
+    result = make_result(runs=60, effect=0.08)
+    runs = result.replications.copy()
+    challenger = runs["scenario"] == CHALLENGER
+    wobble = 5_000.0 * np.sin(runs["replication"])
+
+    def chosen(extra_cost: float, contribution_gain: float | None) -> tuple[str | None, str]:
+        runs["cost_of_sales"] = 1_000_000.0 + np.where(challenger, extra_cost, 0.0) + wobble
+        guardrails = ["cost_of_sales"]
+        if contribution_gain is not None:
+            runs["contribution"] = 2_000_000.0 + np.where(challenger, contribution_gain, 0.0) + wobble
+            guardrails.append("contribution")
+        changed = dataclasses.replace(
+            result, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE)
+        )
+        found = answer(_with(changed, DecisionSettings(primary="win_rate", guardrails=guardrails)))
+        return found.recommended, found.paragraph
+
+    clear = compare(result.replications, BASELINE).query("kpi == 'win_rate'")
+    assert bool(clear["significant"].iloc[0]) and float(clear["mean_diff"].iloc[0]) > 0  # the gain is clear
+    recommended, paragraph = chosen(571_428.57, None)
+    assert recommended == BASELINE, paragraph
+    assert f"Keep {BASELINE}: {CHALLENGER} is better on win rate, but it gains +" in paragraph
+    assert "points of win rate for $571.4k worse cost of sales, two things salesim cannot set" in paragraph
+    assert f"choose {CHALLENGER} only if that gain is worth $571.4k to you." in paragraph
+    assert chosen(0.0, None)[0] == CHALLENGER  # no clear money change: the clear gain is chosen
+    assert chosen(-50_000.0, None)[0] == CHALLENGER  # cheaper as well
+    assert chosen(100_000.0, 300_000.0)[0] == CHALLENGER  # the contribution it adds pays for the cost
+    assert chosen(300_000.0, 100_000.0)[0] == BASELINE
+    assert chosen(571_428.57, None)[0] == BASELINE
+
+
 def test_a_target_rule_picks_the_cheapest_scenario_that_reaches_it() -> None:
     result = make_result(runs=60, effect=0.08)
     target = float(result.summary.query("scenario == @CHALLENGER and kpi == 'win_rate'")["mean"].iloc[0]) - 0.001

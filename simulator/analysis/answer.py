@@ -320,29 +320,46 @@ def _choice(result: ExperimentResult, decision: DecisionSettings, ranking: pd.Da
 
 
 def _costs_more_than_it_gains(result: ExperimentResult, decision: DecisionSettings, scenario: str) -> str | None:
-    """Without a rule, a money gain on the primary KPI smaller than a money guardrail's loss, in words.
+    """Without a rule, a gain on the primary KPI that money guardrails say is not worth having, in words.
 
     A difference can be statistically clear and still not worth having: +$348 of bookings
-    for +$126.5k of cost of sales. Both in dollars, the loss outweighs the gain.
+    for +$126.5k of cost of sales. With the primary KPI in dollars, the loss outweighs the
+    gain. With the primary KPI in another unit (points of net revenue retention, meetings),
+    salesim cannot set it against dollars: a money guardrail clearly worse, by more than any
+    money guardrail is clearly better (a contribution that rises pays for the cost that
+    rises with it), leaves the choice to the user, and the baseline is kept.
     """
     kpi = decision.primary
-    if kpi_unit(kpi) != "money":
-        return None
-    row = comparison_row(comparison_of(result), scenario, kpi)
+    comparison = comparison_of(result)
+    row = comparison_row(comparison, scenario, kpi)
     if row is None:
         return None
     gain = (direction(kpi) or 1) * float(row["mean_diff"])
+    changes = []  # (good change, guardrail) of the money guardrails that clearly changed
     for guardrail in decision.guardrails:
-        other = comparison_row(comparison_of(result), scenario, guardrail)
+        other = comparison_row(comparison, scenario, guardrail)
         if other is None or kpi_unit(guardrail) != "money" or not bool(other["significant"]):
             continue
-        loss = -(direction(guardrail) or 0) * float(other["mean_diff"])
-        if loss > gain > 0:
-            return (
-                f"it gains {format_amount(kpi, gain)} of {kpi_phrase(result, kpi)} for "
-                f"{format_amount(guardrail, loss)} worse {kpi_phrase(result, guardrail)}"
-            )
-    return None
+        changes.append(((direction(guardrail) or 0) * float(other["mean_diff"]), guardrail))
+    if kpi_unit(kpi) == "money":
+        for change, guardrail in changes:
+            if -change > gain > 0:
+                return (
+                    f"it gains {format_amount(kpi, gain)} of {kpi_phrase(result, kpi)} for "
+                    f"{format_amount(guardrail, -change)} worse {kpi_phrase(result, guardrail)}"
+                )
+        return None
+    if not changes or gain <= 0:
+        return None
+    loss, worst = min(changes)
+    if -loss <= max(0.0, *(change for change, _ in changes)):
+        return None
+    of = "" if kpi_unit(kpi) == "count" else "of "  # +35.0 meetings booked, +0.2 points of net revenue retention
+    return (
+        f"it gains {format_signed_amount(kpi, float(row['mean_diff']))} {of}{kpi_phrase(result, kpi)} for "
+        f"{format_amount(worst, -loss)} worse {kpi_phrase(result, worst)}, two things salesim cannot set against "
+        f"each other: choose {scenario} only if that gain is worth {format_amount(worst, -loss)} to you"
+    )
 
 
 def _cheapest(result: ExperimentResult, decision: DecisionSettings, candidates: list[str]) -> str:
