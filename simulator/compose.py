@@ -303,9 +303,9 @@ def _compose_scenarios(
         raise ConfigError(issues)
     notes, issues = _notes_and_issues(user, composed, str((base.get("experiment") or {}).get("name", "")))
     rate_notes, rate_issues = rate_notes_and_issues(
-        [(u.line, u.key, u.value) for u in user if u.kind == "value"],
+        [(u.line, u.key, u.value) for u in user if u.kind in ("value", "add")],
         {
-            n: [(o.line, o.key, o.value) for o in classify(own, groups) if o.kind == "value"]
+            n: [(o.line, o.key, o.value) for o in classify(own, groups) if o.kind in ("value", "add")]
             for n, own in scenarios.items()
         },
         {name: c.config for name, c in composed.items()},

@@ -178,6 +178,18 @@ TABLE: list[BadInput] = [
         via="cli",
     ),
     row(
+        "market",
+        "+market.sources.outbound.month_cv=0.2",
+        "market.sources.outbound.month_cv = 0.2: has no effect: the outbound source's leads are "
+        "pipelines.prospecting's booked meetings",
+        via="cli",
+    ),
+    row(
+        "market",
+        "+market.sources.inbound.month_cv=3",
+        "market.sources.inbound.month_cv = 3: must be a coefficient of variation from 0 to 2 (0: steady Poisson)",
+    ),
+    row(
         "pipelines",
         "pipelines.prospecting.target_accounts=true",
         "pipelines.prospecting.target_accounts = True: must be a whole number (true/false is not a number)",

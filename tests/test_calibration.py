@@ -120,6 +120,10 @@ def test_data_problems_are_counted_in_calibration_md(tmp_path: Path) -> None:
     reps = {name for team in sections["org"]["teams"].values() for name in team["reps"]}
     assert reps == {"ann", "bob", "cat", "dan"}
     assert sections["pipeline"]["stages"][0]["no_decision"] == pytest.approx(0.25)
+    # the inflow's month-to-month swing is fitted, written for the run and shown with its CI
+    swing = sections["market"]["sources"]["crm"]["month_cv"]
+    assert 0.0 <= swing <= 2.0
+    assert "| month-to-month swing of new opportunities (CV beyond Poisson) |" in text
 
 
 def _bad_copy(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]

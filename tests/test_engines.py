@@ -463,6 +463,15 @@ def test_dated_arrivals_give_the_same_records_on_both_engines() -> None:
     assert_engines_agree(scenario, 4, range(3))
 
 
+def test_month_swings_give_the_same_records_on_both_engines() -> None:
+    data = crm_like()
+    data["market"]["sources"]["crm"]["leads_by_month"] = {"2017-11": 400.0, "2017-12": 20.0}
+    data["market"]["sources"]["crm"]["month_cv"] = 0.4
+    scenario = compiled(data)
+    assert scenario.source_month_cv is not None and engine_for(scenario) == "fast"
+    assert_engines_agree(scenario, 4, range(3))
+
+
 def test_the_python_api_takes_the_engine() -> None:
     [scenario] = sales_only("generalist_vs_specialist")[:1]
     a = simulator.run_replication(scenario, 5, 1, engine="simpy")

@@ -106,7 +106,13 @@ def test_the_runs_of_a_calibrated_folder_carry_its_draws_and_widen_the_band(fold
 
 @pytest.mark.skipif(SHARED is None, reason="the crm-maven export is not on this machine")
 def test_the_maven_quarters_band_widens_to_the_backtests(tmp_path: Path) -> None:
-    """As of 2017-09-30 the point fit's P10-P90 of Q4 bookings was $2.84M-$3.11M; backtest's bootstrap $2.66M-$3.44M."""
+    """The refits widen the point fit's P10-P90 of Q4 bookings as of 2017-09-30 toward the backtest bootstrap's.
+
+    Width of the band over 100 runs: $503k on the point fit (its inflow swings from month to
+    month, month_cv 18.5%), $711k on 20 refits; backtest's bootstrap $2.61M-$3.63M. Before
+    the swing was fitted, the point fit's band was $2.84M-$3.11M and the refits' more than
+    twice as wide; ignoring the draws reads a ratio near 1.
+    """
     assert SHARED is not None
     text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
     local = tmp_path / "mapping.yaml"  # the export found wherever it is, not only beside the repository
@@ -120,7 +126,7 @@ def test_the_maven_quarters_band_widens_to_the_backtests(tmp_path: Path) -> None
     for name in ("drawn", "known"):
         bookings = pd.read_csv(tmp_path / name / "replications.csv")["bookings"]
         width[name] = float(bookings.quantile(0.9) - bookings.quantile(0.1))
-    assert width["drawn"] > 2.0 * width["known"], width
+    assert width["drawn"] > 1.2 * width["known"], width
 
 
 def _sections(folder: Path) -> dict[str, object]:

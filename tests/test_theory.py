@@ -83,6 +83,33 @@ def test_arrival_counts_are_poisson() -> None:
     assert low < dispersion < high
 
 
+def test_month_swings_make_monthly_counts_negative_binomial() -> None:
+    """market.sources.*.month_cv: a gamma factor of mean 1 per month, so variance m + (cv m)^2, mean unchanged."""
+    data = single_stage_queue(3.0, 0.1, 1, horizon_days=200.0)
+    steady = compiled(data)
+    data["market"]["sources"]["arrivals"]["month_cv"] = 0.3
+    swung = compiled(data)
+    assert steady.source_month_cv is None and swung.source_month_cv is not None
+    edges = np.arange(0.0, 201.0, 20.0)  # ten 20-day months
+
+    def monthly(scenario, replication: int) -> np.ndarray:  # type: ignore[no-untyped-def]
+        return np.histogram(draw_arrivals(scenario, 5, replication)[0], bins=edges)[0]
+
+    counts = np.array([monthly(swung, r) for r in range(400)], dtype=np.float64)  # (runs, months)
+    expected_mean, expected_var = 60.0, 60.0 + (0.3 * 60.0) ** 2  # 3 a day x 20 days; 384 against Poisson's 60
+    mean = counts.mean()
+    assert abs(mean - expected_mean) < Z * math.sqrt(expected_var / counts.size)
+    variances = counts.var(axis=0, ddof=1)  # each month's variance over runs: ten independent estimates
+    se = variances.std(ddof=1) / math.sqrt(variances.size)
+    assert abs(variances.mean() - expected_var) < Z * se, (variances.mean(), se)
+    assert variances.mean() > 60.0 + Z * se  # not Poisson
+    same = compiled(single_stage_queue(3.0, 0.1, 1, horizon_days=200.0))
+    zero = single_stage_queue(3.0, 0.1, 1, horizon_days=200.0)
+    zero["market"]["sources"]["arrivals"]["month_cv"] = 0.0
+    for r in range(3):  # a CV of 0 is the Poisson stream, number for number
+        assert np.array_equal(draw_arrivals(compiled(zero), 5, r)[0], draw_arrivals(same, 5, r)[0])
+
+
 def test_arrivals_follow_seasonality_within_the_year() -> None:
     data = single_stage_queue(5.0, 0.1, 1, horizon_days=240.0)
     data["market"]["seasonality"] = [2.0] + [1.0] * 11

@@ -309,6 +309,7 @@ def scenario_sections(cal: Calibration) -> dict[str, Any]:
             SOURCE: {
                 "leads_per_month": round(cal.arrivals.level.value, 4),
                 "leads_by_month": {k: round(v, 4) for k, v in cal.arrivals.forecast.items()},
+                "month_cv": round(min(cal.arrivals.swing.value, 2.0), 6),
             }
         },
         "deal_value": _empirical(

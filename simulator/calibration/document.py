@@ -62,6 +62,9 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
             for m, (won, lost, n) in enumerate(out.by_quarter_month or [])
         ),
         f"| new opportunities a month (level) | {arr.level.text(4)} | median of the last {arr.level.n} usable months |",
+        f"| month-to-month swing of new opportunities (CV beyond Poisson) | {arr.swing.text(percent=True)} months | "
+        "squared deviations from the forecast rule, less Poisson's share; thin last months left out; each month "
+        "of the run draws a gamma factor of this CV (`month_cv`) |",
         f"| trend a month | {arr.trend_per_month.text(3)} | least squares on {len(arr.history)} months; "
         f"{'applied' if arr.trend_applied else 'not applied (CI holds 0 or < 12 months)'} |",
         f"| rep skill spread (logit sd) | {people.skill_sd.text(3)} owners | over-dispersion of win rates; chi-square "

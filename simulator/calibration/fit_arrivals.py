@@ -23,12 +23,26 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.estimates import Z95, Estimate, median_of
 
 MIN_TREND_MONTHS = 12
 MIN_SEASON_MONTHS = 24
+MIN_SWING_MONTHS = 3
+
+THIN_MONTHS = 2
+"""Last months of new opportunities compared with the months before them (and the last one alone)."""
+
+BEFORE_MONTHS, MIN_BEFORE = 6, 3
+"""The months before them: up to six, at least three."""
+
+THIN_SHARE = 0.5
+"""Below this share of the months before them, a last month is said to be thin."""
+
+CHANCE = 0.01
+"""A shortfall as large or larger happens less often than this by chance (Poisson arrivals at the usual rate)."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,8 @@ class ArrivalFit:
     forecast: dict[str, float] = field(default_factory=dict)
     left_out: dict[str, int] = field(default_factory=dict)  # months not used and why (counts)
     after_export: list[str] = field(default_factory=list)  # months to the as-of date the export does not cover
+    # month-to-month swing beyond Poisson: the CV of the run's monthly gamma factor (market.sources.*.month_cv)
+    swing: Estimate = field(default_factory=lambda: Estimate(0.0, 0.0, 0.0, 0))
 
 
 def last_whole_month(day: np.datetime64) -> pd.Period:
@@ -127,7 +143,48 @@ def fit_arrivals(
         if season is not None:
             value *= season[period.month - 1]
         forecast[str(period)] = max(float(value), 0.0)
-    return ArrivalFit(history, level, trend, apply_trend, season, forecast, left_out, after_export)
+    swing = month_swing(history, apply_trend, season)
+    return ArrivalFit(history, level, trend, apply_trend, season, forecast, left_out, after_export, swing)
+
+
+def month_swing(history: dict[str, int], trend: bool = False, season: list[float] | None = None) -> Estimate:
+    """The months' swing beyond Poisson: the CV of a gamma factor of each month's mean, with its 95% CI.
+
+    A month's count is then negative binomial, variance ``m + (cv·m)²``: the moment
+    estimator is ``cv² = (s² − m) / m²`` (0 when the months vary no more than Poisson's
+    ``m``), ``s²`` the months' squared deviations from what the forecast rule draws
+    (their mean, or the trend line when the trend applies, times the seasonality when it
+    applies) over their degrees of freedom, ``m`` the mean of that; the CI puts the
+    chi-square interval of ``s²`` through the same formula. The thin last months
+    :func:`thin_months` finds are left out: an export that stops recording is not a swing
+    of the inflow (``calibrate`` warns of them). With fewer than three months, or one
+    degree of freedom left, the swing is 0 (n = the months there were).
+    """
+    items = list(history.items())
+    thin = thin_months(items)
+    if thin is not None:
+        items = items[: -len(thin[0])]
+    counts = np.array([n for _, n in items], dtype=np.float64)
+    t = np.arange(counts.size, dtype=np.float64)
+    fitted = (
+        np.polyval(np.polyfit(t, counts, 1), t)
+        if trend and counts.size >= 3
+        else np.full(counts.size, counts.mean() if counts.size else 0.0)
+    )
+    if season is not None:
+        fitted = fitted * np.array([season[pd.Period(month, freq="M").month - 1] for month, _ in items])
+    dof = counts.size - (2 if trend else 1) - (11 if season is not None else 0)
+    m = float(fitted.mean()) if counts.size else 0.0
+    if counts.size < MIN_SWING_MONTHS or dof < 2 or m <= 0.0:
+        return Estimate(0.0, 0.0, 0.0, int(counts.size))
+    squares = float(((counts - fitted) ** 2).sum())
+
+    def cv(variance: float) -> float:
+        return math.sqrt(max(variance - m, 0.0)) / m
+
+    low = cv(squares / float(stats.chi2.ppf(0.975, dof)))
+    high = cv(squares / float(stats.chi2.ppf(0.025, dof)))
+    return Estimate(cv(squares / dof), low, high, int(counts.size))
 
 
 def _months(months: list[str], join: str = "") -> str:
@@ -156,3 +213,21 @@ def after_export_warning(
             else ""
         )
     )
+
+
+def thin_months(history: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], float] | None:
+    """The thin last month (and the one before it, when thin too) with the usual count before them; None if not thin."""
+    found: tuple[list[tuple[str, int]], float] | None = None
+    for last in range(1, THIN_MONTHS + 1):
+        before = [n for _, n in history[:-last][-BEFORE_MONTHS:]]
+        if len(before) < MIN_BEFORE:
+            break
+        usual = float(np.median(before))
+        count = history[-last][1]
+        if usual <= 0.0 or count >= THIN_SHARE * usual:
+            break
+        months = history[-last:]
+        if stats.poisson.cdf(sum(n for _, n in months), usual * last) >= CHANCE:
+            break
+        found = (months, usual)
+    return found

@@ -17,21 +17,10 @@ import pandas as pd
 
 from simulator.calibration.actuals import Period, actual_figures, periods_between
 from simulator.calibration.calibrate import Calibration
+from simulator.calibration.fit_arrivals import thin_months
 
 QUARTERS = 4
 """Whole quarters of the export listed as the run-rate."""
-
-THIN_MONTHS = 2
-"""Last months of new opportunities compared with the months before them (and the last one alone)."""
-
-BEFORE_MONTHS, MIN_BEFORE = 6, 3
-"""The months before them: up to six, at least three."""
-
-THIN_SHARE = 0.5
-"""Below this share of the months before them, a last month is said to be thin."""
-
-CHANCE = 0.01
-"""A shortfall as large or larger happens less often than this by chance (Poisson arrivals at the usual rate)."""
 
 
 def recent_quarters(cal: Calibration, count: int = QUARTERS) -> list[tuple[Period, float, float]]:
@@ -72,7 +61,7 @@ def thinning_warning(cal: Calibration, quarters: bool = True) -> str | None:
     """
     history = list(cal.arrivals.history.items())
     level = float(cal.arrivals.level.value)
-    thin = _thin_months(history)
+    thin = thin_months(history)
     if thin is None:
         if level > 0.0 or not history:
             return None
@@ -96,26 +85,6 @@ def thinning_warning(cal: Calibration, quarters: bool = True) -> str | None:
         + "; if the CRM stopped recording new deals before the export's end, an earlier --as-of fits the company "
         "as it was"
     )
-
-
-def _thin_months(history: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], float] | None:
-    """The thin last month (and the one before it, when thin too) with the usual count before them; None if not thin."""
-    from scipy import stats
-
-    found: tuple[list[tuple[str, int]], float] | None = None
-    for last in range(1, THIN_MONTHS + 1):
-        before = [n for _, n in history[:-last][-BEFORE_MONTHS:]]
-        if len(before) < MIN_BEFORE:
-            break
-        usual = float(np.median(before))
-        count = history[-last][1]
-        if usual <= 0.0 or count >= THIN_SHARE * usual:
-            break
-        months = history[-last:]
-        if stats.poisson.cdf(sum(n for _, n in months), usual * last) >= CHANCE:
-            break
-        found = (months, usual)
-    return found
 
 
 def _whole(period: Period) -> bool:

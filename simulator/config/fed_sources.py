@@ -18,6 +18,7 @@ from simulator.config.errors import ConfigIssue
 from simulator.config.schema import ClockConfig
 
 RATE_KEY = "leads_per_month"
+SWING_KEY = "month_cv"  # the rate's month-to-month swing: nothing either where a pipeline makes the leads
 FEEDING = {"prospecting": "booked meetings", "partner": "partner referrals"}
 """The pipelines that feed a market source, and what its leads are then."""
 
@@ -64,21 +65,22 @@ def _dated_months(config: Mapping[str, Any], source: str) -> str | None:
 
 
 def ignored_rate(config: Mapping[str, Any], key: str) -> str | None:
-    """Why ``key`` does nothing in ``config``, or None if it is not a fed source's lead rate.
+    """Why ``key`` does nothing in ``config``, or None if it is not a fed source's lead rate (or its swing).
 
-    ``key`` is a dotted path such as ``market.sources.outbound.leads_per_month``.
+    ``key`` is a dotted path such as ``market.sources.outbound.leads_per_month`` or ``...month_cv``.
     """
     parts = key.split(".")
-    if len(parts) != 4 or parts[0] != "market" or parts[1] != "sources" or parts[3] != RATE_KEY:
+    if len(parts) != 4 or parts[0] != "market" or parts[1] != "sources" or parts[3] not in (RATE_KEY, SWING_KEY):
         return None
     pipeline = fed_sources(config).get(parts[2])
     if pipeline is None:
-        return _dated_months(config, parts[2])
+        return _dated_months(config, parts[2]) if parts[3] == RATE_KEY else None
+    what = "rate" if parts[3] == RATE_KEY else "rate's swing"
     return (
         f"has no effect: the {parts[2]} source's leads are pipelines.{pipeline}'s {FEEDING[pipeline]}, "
-        f"so their number follows that pipeline (its headcount, time and conversions), not this rate; "
+        f"so their number follows that pipeline (its headcount, time and conversions), not this {what}; "
         f"change pipelines.{pipeline} instead, or switch it off (pipelines.{pipeline}=null) to draw "
-        f"{parts[2]} leads at this rate"
+        f"{parts[2]} leads at {'this rate' if parts[3] == RATE_KEY else 'its own rate with this swing'}"
     )
 
 

@@ -99,6 +99,13 @@ class SourceConfig(ConfigModel):
     ] = Field(default_factory=dict)
     """Dated arrival series: calendar month ('2017-10') -> mean leads that month, replacing
     ``leads_per_month`` x seasonality for the months listed (needs ``clock.start_date``)."""
+    month_cv: Annotated[
+        Number, Field(ge=0, le=2), explained("must be a coefficient of variation from 0 to 2 (0: steady Poisson)")
+    ] = 0.0
+    """Month-to-month swing of the inflow beyond Poisson: each month's mean leads (rate x
+    seasonality, or the dated series) is multiplied by a gamma factor of mean 1 and this
+    coefficient of variation, drawn per source and month, so a month's count is negative
+    binomial, variance ``m + (month_cv * m)**2``. 0 (the default): a Poisson stream."""
 
 
 class MarketConfig(ConfigModel):

@@ -67,6 +67,21 @@ def segments_of(scenario: Scenario, uniforms: FloatArray) -> IntArray:
     return np.minimum(segment, len(scenario.segment_names) - 1)
 
 
+def month_swings(month_cv: FloatArray, n_months: int, seed: int, replication: int) -> FloatArray:
+    """(K, months) gamma factors of mean 1 and CV ``month_cv[k]`` (1 where it is 0) for each month's mean leads.
+
+    Drawn from their own stream, so the arrival stream (and with it every lead's arrival
+    offset) is the same with or without swings: a scenario that adds them keeps the rest
+    of its luck. Source ``k``'s factors are drawn on its own key, whatever the others' CVs.
+    """
+    factors = np.ones((month_cv.shape[0], n_months))
+    for k, cv in enumerate(month_cv):
+        if cv > 0.0:
+            shape = 1.0 / (cv * cv)
+            factors[k] = stream(seed, replication, Stream.ARRIVAL_SWINGS, k).gamma(shape, 1.0 / shape, n_months)
+    return factors
+
+
 def draw_arrivals(scenario: Scenario, seed: int, replication: int) -> tuple[FloatArray, IntArray]:
     """Arrival days and source index of every lead, sorted by arrival."""
     gen = stream(seed, replication, Stream.ARRIVALS)
@@ -81,6 +96,8 @@ def draw_arrivals(scenario: Scenario, seed: int, replication: int) -> tuple[Floa
         share = month_length / np.array([m.length for m in months], dtype=np.float64)
         series = scenario.source_month_leads[:, index] * share
         means = np.where(np.isnan(series), means, series)
+    if scenario.source_month_cv is not None:
+        means = means * month_swings(scenario.source_month_cv, n_months, seed, replication)
     counts = gen.poisson(means.ravel()).astype(np.int64).reshape(means.shape)  # = sampling.poisson_counts
     total = int(counts.sum())
     offsets = sampling.uniform_array(gen, total)

@@ -123,6 +123,8 @@ class Scenario:
     # dated arrival series: (K, calendar months) mean leads of each calendar month, NaN where
     # leads_per_month x seasonality applies; None: no source has a series
     source_month_leads: FloatArray | None = None
+    # (K,) coefficient of variation of each source's monthly gamma factor; None: every source Poisson
+    source_month_cv: FloatArray | None = None
     # decisions after the buyer's delay, no decisions, quarter-end pulls; None: none configured
     decisions: DecisionTables | None = None
     # named reps and their shares of new leads: per team (headcount,) relative shares, () when no team names reps
@@ -260,6 +262,9 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
         source_month_leads=_month_series(
             config, calendar, [tables is not None and tables.fed(k) for k in range(len(sources))]
         ),
+        source_month_cv=np.array([s.month_cv for s in sources], dtype=np.float64)
+        if any(s.month_cv > 0 for s in sources)
+        else None,
         decisions=compile_decisions(config, calendar.edges("quarter"), calendar.month_start),
         team_rep_shares=shares,
         rep_names=rep_names,

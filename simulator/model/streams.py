@@ -36,6 +36,7 @@ class Stream(IntEnum):
     INITIAL_PIPELINE = 12  # the starting deals' luck (outcome given age, attributes left blank)
     ASSIGNMENT = 13  # by-share owner choice, one uniform per lead, keyed by team
     PARAMETER_DRAW = 14  # a replication's bootstrap resample of the export it was calibrated on
+    ARRIVAL_SWINGS = 15  # each source's gamma factor of each month's mean leads (market.sources.*.month_cv)
 
 
 # Sub-keys of the workforce stream, after the team index: a seat's own luck (then the seat
