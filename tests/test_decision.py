@@ -321,14 +321,62 @@ def test_without_a_rule_a_gain_not_in_dollars_that_costs_dollars_is_left_to_the_
     assert bool(clear["significant"].iloc[0]) and float(clear["mean_diff"].iloc[0]) > 0  # the gain is clear
     recommended, paragraph = chosen(571_428.57, None)
     assert recommended == BASELINE, paragraph
-    assert f"Keep {BASELINE}: {CHALLENGER} is better on win rate, but it gains +" in paragraph
-    assert "points of win rate for $571.4k worse cost of sales, two things salesim cannot set" in paragraph
-    assert f"choose {CHALLENGER} only if that gain is worth $571.4k to you." in paragraph
+    assert f"Keep {BASELINE}: {CHALLENGER} is better on win rate, but it gives " in paragraph
+    assert "points more win rate for $571.4k worse cost of sales, two things salesim cannot set" in paragraph
+    assert f"choose {CHALLENGER} only if that is worth $571.4k to you." in paragraph
     assert chosen(0.0, None)[0] == CHALLENGER  # no clear money change: the clear gain is chosen
     assert chosen(-50_000.0, None)[0] == CHALLENGER  # cheaper as well
     assert chosen(100_000.0, 300_000.0)[0] == CHALLENGER  # the contribution it adds pays for the cost
     assert chosen(300_000.0, 100_000.0)[0] == BASELINE
     assert chosen(571_428.57, None)[0] == BASELINE
+
+
+def test_a_gain_not_in_dollars_reads_in_the_direction_of_good_and_an_empty_rule_is_no_rule() -> None:
+    """'it gains -0.3 hours of mean time to first touch' read for a KPI better lower; rule={} chose csm_15 again."""
+    result = make_result(runs=60, effect=0.08)
+    runs = result.replications.copy()
+    challenger = runs["scenario"] == CHALLENGER
+    runs["first_touch_hours_mean"] = 30.0 - np.where(challenger, 6.0, 0.0) + np.sin(runs["replication"])
+    runs["cost_of_sales"] = 1_000_000.0 + np.where(challenger, 315_500.0, 0.0) + 5_000.0 * np.cos(runs["replication"])
+    changed = dataclasses.replace(
+        result, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE)
+    )
+    faster = DecisionSettings(primary="first_touch_hours_mean", guardrails=["cost_of_sales"])
+    found = answer(_with(changed, faster))
+    assert found.recommended == BASELINE, found.paragraph
+    assert "it gives 6.0 hours less mean time to first touch for $315.5k worse cost of sales" in found.paragraph
+    assert "-6.0 hours" not in found.paragraph.split("Keep")[1]
+    for rule in (DecisionRule(), DecisionRule(max_worsening={"win_rate": 0.5})):  # no limit on the cost: no rule
+        found = answer(_with(changed, faster.model_copy(update={"rule": rule})))
+        assert found.recommended == BASELINE, (rule, found.paragraph)
+    limited = DecisionRule(max_worsening={"cost_of_sales": 400_000.0})  # the user's limit allows the cost
+    assert answer(_with(changed, faster.model_copy(update={"rule": limited}))).recommended == CHALLENGER
+
+
+def test_a_cheaper_scenario_clearly_better_is_chosen_when_the_best_costs_too_much() -> None:
+    """A free playbook, clearly better, was ignored because csm_15 ranked first and its cost kept the baseline."""
+    result = make_result(runs=60, effect=0.08)
+    runs = result.replications.copy()
+    playbook = runs[runs["scenario"] == CHALLENGER].copy()
+    playbook["scenario"] = "playbook"
+    base = runs[runs["scenario"] == BASELINE].set_index("replication")["win_rate"]
+    best = playbook.set_index("replication")["win_rate"]
+    playbook["win_rate"] = (base + (best - base) / 2.0).to_numpy()  # half the gain
+    runs = pd.concat([runs, playbook], ignore_index=True)
+    runs["cost_of_sales"] = 1_000_000.0 + np.where(runs["scenario"] == CHALLENGER, 571_428.57, 0.0)
+    runs["cost_of_sales"] += 5_000.0 * np.sin(runs["replication"])
+    experiment = dataclasses.replace(
+        result.experiment,
+        scenarios=(*result.experiment.scenarios, dataclasses.replace(result.experiment.scenarios[1], name="playbook")),
+    )
+    changed = dataclasses.replace(
+        result, experiment=experiment, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE)
+    )
+    found = answer(_with(changed, DecisionSettings(primary="win_rate", guardrails=["cost_of_sales"])))
+    assert found.recommended == "playbook", found.paragraph
+    assert f"Choose playbook: it is clearly better than {BASELINE} on win rate ({CHALLENGER} is better still, but" in (
+        found.paragraph
+    )
 
 
 def test_a_target_rule_picks_the_cheapest_scenario_that_reaches_it() -> None:

@@ -257,6 +257,12 @@ def test_calibration_md_shows_how_far_the_refits_move_the_fitted_figures(folder:
     low, high = pd.Series(level).quantile([0.1, 0.9])
     assert "| new opportunities a month | " in section and f"{low:,.3g} to {high:,.3g} |" in section
     assert "conversion of decided deals" in section and "rep skill spread (logit sd)" in section
+    swings = [max(s["month_cv"] for s in d["market"]["sources"].values()) for d in data["draws"]]
+    low, high = pd.Series(swings).quantile([0.1, 0.9])
+    assert (
+        "| month-to-month swing of new opportunities | " in section
+        and f"{100 * low:.1f}% to {100 * high:.1f}% |" in section
+    )
 
 
 def test_the_org_question_runs_on_a_folder_with_draws_with_one_set_of_teams(folder: Path, tmp_path: Path) -> None:

@@ -300,10 +300,15 @@ def _choice(result: ExperimentResult, decision: DecisionSettings, ranking: pd.Da
         return cheapest, f"By the decision rule, choose {cheapest}: it reaches {goal}{why}{unsure}."
     better = [s for s in ordered if s != baseline and clear[s]]
     allowed = [s for s in better if not _limits_broken(result, decision, s)]
-    if allowed and decision.rule is None:
-        costly = _costs_more_than_it_gains(result, decision, allowed[0])
-        if costly:
-            return baseline, f"Keep {baseline}: {allowed[0]} is better on {phrase}, but {costly}."
+    passed_over = ""
+    if allowed:  # no target: a gain the dollars it costs outweigh, or that cannot be weighed against them
+        costly = {s: _costs_more_than_it_gains(result, decision, s) for s in allowed}
+        worth = [s for s in allowed if not costly[s]]
+        if not worth:
+            return baseline, f"Keep {baseline}: {allowed[0]} is better on {phrase}, but {costly[allowed[0]]}."
+        if worth[0] != allowed[0]:
+            passed_over = f" ({allowed[0]} is better still, but {costly[allowed[0]]})"
+        allowed = worth
     if allowed and ranking_practically_equal(ranking, baseline):  # a re-org for +$299 on $2.96M is no answer
         return baseline, (
             f"Keep {baseline}: {allowed[0]} is clearly better on {phrase}, but by less than "
@@ -312,7 +317,7 @@ def _choice(result: ExperimentResult, decision: DecisionSettings, ranking: pd.Da
         )
     if allowed:
         rule = " within the guardrail limits" if decision.rule and decision.rule.max_worsening else ""
-        return allowed[0], f"Choose {allowed[0]}: it is clearly better than {baseline} on {phrase}{rule}."
+        return allowed[0], f"Choose {allowed[0]}: it is clearly better than {baseline} on {phrase}{rule}{passed_over}."
     if better:
         broken = join_words(_limits_broken(result, decision, better[0]))
         return baseline, f"Keep {baseline}: {better[0]} is better on {phrase}, but {broken}."
@@ -320,25 +325,30 @@ def _choice(result: ExperimentResult, decision: DecisionSettings, ranking: pd.Da
 
 
 def _costs_more_than_it_gains(result: ExperimentResult, decision: DecisionSettings, scenario: str) -> str | None:
-    """Without a rule, a gain on the primary KPI that money guardrails say is not worth having, in words.
+    """Without a target, a gain on the primary KPI that money guardrails say is not worth having, in words.
 
     A difference can be statistically clear and still not worth having: +$348 of bookings
     for +$126.5k of cost of sales. With the primary KPI in dollars, the loss outweighs the
     gain. With the primary KPI in another unit (points of net revenue retention, meetings),
     salesim cannot set it against dollars: a money guardrail clearly worse, by more than any
     money guardrail is clearly better (a contribution that rises pays for the cost that
-    rises with it), leaves the choice to the user, and the baseline is kept.
+    rises with it), leaves the choice to the user. A guardrail the rule limits
+    (``max_worsening``) is judged by its limit instead; an empty rule is no rule.
     """
     kpi = decision.primary
+    if decision.rule is not None and decision.rule.target is not None:
+        return None
+    limited = decision.rule.max_worsening if decision.rule is not None else {}
     comparison = comparison_of(result)
     row = comparison_row(comparison, scenario, kpi)
     if row is None:
         return None
-    gain = (direction(kpi) or 1) * float(row["mean_diff"])
+    diff = float(row["mean_diff"])
+    gain = (direction(kpi) or 1) * diff
     changes = []  # (good change, guardrail) of the money guardrails that clearly changed
     for guardrail in decision.guardrails:
         other = comparison_row(comparison, scenario, guardrail)
-        if other is None or kpi_unit(guardrail) != "money" or not bool(other["significant"]):
+        if other is None or guardrail in limited or kpi_unit(guardrail) != "money" or not bool(other["significant"]):
             continue
         changes.append(((direction(guardrail) or 0) * float(other["mean_diff"]), guardrail))
     if kpi_unit(kpi) == "money":
@@ -354,11 +364,12 @@ def _costs_more_than_it_gains(result: ExperimentResult, decision: DecisionSettin
     loss, worst = min(changes)
     if -loss <= max(0.0, *(change for change, _ in changes)):
         return None
-    of = "" if kpi_unit(kpi) == "count" else "of "  # +35.0 meetings booked, +0.2 points of net revenue retention
+    more = "more" if diff > 0 else "less"  # 0.2 points more net revenue retention, 0.3 hours less time to touch
+    cost = format_amount(worst, -loss)
     return (
-        f"it gains {format_signed_amount(kpi, float(row['mean_diff']))} {of}{kpi_phrase(result, kpi)} for "
-        f"{format_amount(worst, -loss)} worse {kpi_phrase(result, worst)}, two things salesim cannot set against "
-        f"each other: choose {scenario} only if that gain is worth {format_amount(worst, -loss)} to you"
+        f"it gives {format_amount(kpi, diff)} {more} {kpi_phrase(result, kpi)} for {cost} worse "
+        f"{kpi_phrase(result, worst)}, two things salesim cannot set against each other: choose {scenario} only if "
+        f"that is worth {cost} to you"
     )
 
 

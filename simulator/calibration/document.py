@@ -9,6 +9,7 @@ import numpy as np
 
 from simulator.calibration.calibrate import Calibration, effort_hours
 from simulator.calibration.estimates import median_of
+from simulator.calibration.fit_arrivals import ArrivalFit, thin_months
 from simulator.calibration.run_rate import quarters_words, recent_quarters, thinning_warning
 
 
@@ -63,7 +64,7 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
         ),
         f"| new opportunities a month (level) | {arr.level.text(4)} | median of the last {arr.level.n} usable months |",
         f"| month-to-month swing of new opportunities (CV beyond Poisson) | {arr.swing.text(percent=True)} months | "
-        "squared deviations from the forecast rule, less Poisson's share; thin last months left out; each month "
+        f"squared deviations from the forecast rule, less Poisson's share, over {_swing_months(arr)}; each month "
         "of the run draws a gamma factor of this CV (`month_cv`) |",
         f"| trend a month | {arr.trend_per_month.text(3)} | least squares on {len(arr.history)} months; "
         f"{'applied' if arr.trend_applied else 'not applied (CI holds 0 or < 12 months)'} |",
@@ -175,9 +176,11 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
 
 def _drawn_figures(fit: Mapping[str, Any]) -> dict[str, tuple[float, bool]]:
     """The figures of one fit's drawn sections a forecast rests on: label -> (value, is a share)."""
-    figures = {
-        "new opportunities a month": (sum(s["leads_per_month"] for s in fit["market"]["sources"].values()), False)
-    }
+    sources = fit["market"]["sources"].values()
+    figures = {"new opportunities a month": (sum(s["leads_per_month"] for s in sources), False)}
+    swings = [float(s["month_cv"]) for s in sources if "month_cv" in s]
+    if swings:  # refits of a folder written before the swing was fitted have none
+        figures["month-to-month swing of new opportunities"] = (max(swings), True)
     for stage in fit["pipeline"]["stages"]:
         for key, what in (("conversion", "conversion of decided deals"), ("no_decision", "no decision")):
             if key in stage:
@@ -217,6 +220,17 @@ def draws_lines(draws: Mapping[str, Any] | None) -> list[str]:
         *rows,
         "",
     ]
+
+
+def _swing_months(arr: ArrivalFit) -> str:
+    """The months the swing rests on: ``2017-03 to 2017-10 (2017-11 and 2017-12 thin, left out)``."""
+    items = list(arr.history.items())
+    thin = thin_months(items)
+    used = [month for month, _ in items[: len(items) - len(thin[0])]] if thin else [month for month, _ in items]
+    words = f"{used[0]} to {used[-1]}" if len(used) > 1 else (used[0] if used else "no month")
+    if thin:
+        words += f" ({' and '.join(month for month, _ in thin[0])} thin, left out)"
+    return words
 
 
 def _run_rate_lines(cal: Calibration) -> list[str]:
