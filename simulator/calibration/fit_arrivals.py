@@ -14,6 +14,11 @@ shared export; its CI is the order-statistic interval); a linear trend (least sq
 only when its 95% CI excludes zero and at least 12 months are used; monthly seasonality
 factors (mean of each calendar month over the mean) multiply the level only with at least
 24 months. With fewer, the forecast is flat at the level.
+
+**Swing** (:func:`month_swing`): how much more than Poisson the used months vary about what
+the forecast rule draws, as the CV of a gamma factor of each month's mean (the run's
+``market.sources.*.month_cv``); the thin last months of an export that stops recording
+(:func:`thin_months`) are left out of it.
 """
 
 from __future__ import annotations
