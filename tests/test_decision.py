@@ -346,6 +346,8 @@ def test_a_gain_not_in_dollars_reads_in_the_direction_of_good_and_an_empty_rule_
     assert found.recommended == BASELINE, found.paragraph
     assert "it gives 6.0 hours less mean time to first touch for $315.5k worse cost of sales" in found.paragraph
     assert "-6.0 hours" not in found.paragraph.split("Keep")[1]
+    # the means in the sentence carry their unit, as the difference does (a table's header says it there)
+    assert "from 30.0 hours (" in found.paragraph and "to 24.0 hours (" in found.paragraph, found.paragraph
     for rule in (DecisionRule(), DecisionRule(max_worsening={"win_rate": 0.5})):  # no limit on the cost: no rule
         found = answer(_with(changed, faster.model_copy(update={"rule": rule})))
         assert found.recommended == BASELINE, (rule, found.paragraph)

@@ -133,7 +133,13 @@ def _meets_target(mean: float, kpi: str, target: float) -> bool:
 
 
 def _mean_words(result: ExperimentResult, scenario: str, kpi: str, extra_digits: int = 0) -> str:
-    return format_mean_ci(summary_row(summary_of(result), scenario, kpi), kpi, extra_digits=extra_digits)
+    """A mean (95% CI) inside a sentence: ``0.4 hours (0.3 to 0.5)``, the unit said where a table's header says it."""
+    text = format_mean_ci(summary_row(summary_of(result), scenario, kpi), kpi, extra_digits=extra_digits)
+    unit = {"hours": "hours", "days": "working days"}.get(kpi_unit(kpi))
+    if unit is None or text == "-":
+        return text
+    mean, _, interval = text.partition(" (")
+    return f"{mean} {unit} ({interval}" if interval else f"{mean} {unit}"
 
 
 def _means_apart(result: ExperimentResult, kpi: str, first: str, second: str) -> tuple[str, str]:
@@ -237,7 +243,8 @@ def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str)
         if runs < MIN_RUNS_FOR_BEST
         else ""
     )
-    return f"Ranked on {kpi_phrase(result, kpi)}: {', '.join(items)}{chance}."
+    unit = {"hours": " (hours)", "days": " (working days)"}.get(kpi_unit(kpi), "")
+    return f"Ranked on {kpi_phrase(result, kpi)}{unit}: {', '.join(items)}{chance}."
 
 
 def _single_scenario(result: ExperimentResult, decision: DecisionSettings, ranking: pd.DataFrame) -> Answer:
