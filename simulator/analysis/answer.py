@@ -46,6 +46,9 @@ from simulator.analysis.wording import count_of, is_plural, join_words, possessi
 from simulator.config.decision import DecisionSettings
 from simulator.run.experiment import ExperimentResult
 
+SENTENCE_UNITS = {"hours": "hours", "days": "working days"}
+"""Units a KPI's values carry in a sentence, where a table's header would say them (money and % carry their own)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Answer:
@@ -135,7 +138,7 @@ def _meets_target(mean: float, kpi: str, target: float) -> bool:
 def _mean_words(result: ExperimentResult, scenario: str, kpi: str, extra_digits: int = 0) -> str:
     """A mean (95% CI) inside a sentence: ``0.4 hours (0.3 to 0.5)``, the unit said where a table's header says it."""
     text = format_mean_ci(summary_row(summary_of(result), scenario, kpi), kpi, extra_digits=extra_digits)
-    unit = {"hours": "hours", "days": "working days"}.get(kpi_unit(kpi))
+    unit = SENTENCE_UNITS.get(kpi_unit(kpi))
     if unit is None or text == "-":
         return text
     mean, _, interval = text.partition(" (")
@@ -243,7 +246,7 @@ def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str)
         if runs < MIN_RUNS_FOR_BEST
         else ""
     )
-    unit = {"hours": " (hours)", "days": " (working days)"}.get(kpi_unit(kpi), "")
+    unit = f" ({SENTENCE_UNITS[kpi_unit(kpi)]})" if kpi_unit(kpi) in SENTENCE_UNITS else ""
     return f"Ranked on {kpi_phrase(result, kpi)}{unit}: {', '.join(items)}{chance}."
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from simulator.calibration.calibrate import Calibration, effort_hours
 from simulator.calibration.estimates import median_of
-from simulator.calibration.fit_arrivals import ArrivalFit, thin_months
+from simulator.calibration.fit_arrivals import ArrivalFit
 from simulator.calibration.run_rate import quarters_words, recent_quarters, thinning_warning
 
 
@@ -223,14 +223,11 @@ def draws_lines(draws: Mapping[str, Any] | None) -> list[str]:
 
 
 def _swing_months(arr: ArrivalFit) -> str:
-    """The months the swing rests on: ``2017-03 to 2017-10 (2017-11 and 2017-12 thin, left out)``."""
-    items = list(arr.history.items())
-    thin = thin_months(items)
-    used = [month for month, _ in items[: len(items) - len(thin[0])]] if thin else [month for month, _ in items]
+    """The months the swing rests on (its first ``n``): ``2017-03 to 2017-10 (2017-11 and 2017-12 thin, left out)``."""
+    months = list(arr.history)
+    used, thin = months[: arr.swing.n], months[arr.swing.n :]
     words = f"{used[0]} to {used[-1]}" if len(used) > 1 else (used[0] if used else "no month")
-    if thin:
-        words += f" ({' and '.join(month for month, _ in thin[0])} thin, left out)"
-    return words
+    return words + (f" ({' and '.join(thin)} thin, left out)" if thin else "")
 
 
 def _run_rate_lines(cal: Calibration) -> list[str]:
