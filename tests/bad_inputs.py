@@ -96,12 +96,12 @@ TABLE: list[BadInput] = [
     row("plan", "plan.bookings=inf", "plan.bookings = inf: must be a finite number >= 0"),
     row("plan", "plan.bookings=-inf", "plan.bookings = -inf: must be a finite number >= 0"),
     row("plan", "plan.bookings=[1e6,1e6,nan,1e6]", "plan.bookings.2 = nan: must be a finite number >= 0"),
-    row("plan", "plan.bookings=true", "plan.bookings = True: must be a number (true/false is not a number)"),
+    row("plan", "plan.bookings=true", "plan.bookings = true: must be a number (true/false is not a number)"),
     row("plan", "plan.assumed_attainment=nan", "plan.assumed_attainment = nan: must be a finite number"),
     row(
         "economics",
         "economics.roles.full_cycle.quota=true",
-        "economics.roles.full_cycle.quota = True: must be a number (true/false is not a number)",
+        "economics.roles.full_cycle.quota = true: must be a number (true/false is not a number)",
     ),
     row(
         "economics",
@@ -192,7 +192,7 @@ TABLE: list[BadInput] = [
     row(
         "pipelines",
         "pipelines.prospecting.target_accounts=true",
-        "pipelines.prospecting.target_accounts = True: must be a whole number (true/false is not a number)",
+        "pipelines.prospecting.target_accounts = true: must be a whole number (true/false is not a number)",
     ),
     row(
         "pipelines",
@@ -217,7 +217,7 @@ TABLE: list[BadInput] = [
     row(
         "pipelines",
         "pipelines.retention.expansion.per_account_per_year=true",
-        "pipelines.retention.expansion.per_account_per_year = True: must be a number (true/false is not a number)",
+        "pipelines.retention.expansion.per_account_per_year = true: must be a number (true/false is not a number)",
     ),
     row(
         "pipelines", "pipelines.digital_first.share=nan", "pipelines.digital_first.share = nan: must be a finite number"
@@ -251,7 +251,7 @@ TABLE: list[BadInput] = [
     row(
         "workforce",
         "workforce.roles.full_cycle.coaching_rate=true",
-        "workforce.roles.full_cycle.coaching_rate = True: must be a number (true/false is not a number)",
+        "workforce.roles.full_cycle.coaching_rate = true: must be a number (true/false is not a number)",
     ),
     row("forecast", "+forecast.month.awareness=nan", "forecast.month.awareness = nan: must be a finite number"),
     row("sla", "+sla.stages.awareness=inf", "sla.stages.awareness = inf: must be a finite number"),
@@ -268,7 +268,7 @@ TABLE: list[BadInput] = [
     row(
         "market",
         "market.segments.smb=true",
-        "market.segments.smb = True: must be a number (true/false is not a number)",
+        "market.segments.smb = true: must be a number (true/false is not a number)",
     ),
     row(
         "market",
@@ -279,7 +279,7 @@ TABLE: list[BadInput] = [
     row(
         "pipeline",
         "pipeline.stages.0.conversion=true",
-        "pipeline.stages.0.conversion = True: must be a number (true/false is not a number)",
+        "pipeline.stages.0.conversion = true: must be a number (true/false is not a number)",
     ),
     row(
         "org", "org.teams.full_cycle.hours_per_day=inf", "org.teams.full_cycle.hours_per_day = inf: must be in (0, 24]"
@@ -311,7 +311,7 @@ TABLE: list[BadInput] = [
     ),
     row("runner", "runner.target_precision=nan", "runner.target_precision = nan: must be between 0 and 1 (0.02 = ±2%)"),
     row("runner", "runner.allow_large=yes", "runner.allow_large = 'yes': must be true or false"),
-    row("top level", "seed=true", "seed = True: must be a whole number (true/false is not a number)"),
+    row("top level", "seed=true", "seed = true: must be a whole number (true/false is not a number)"),
     row(
         "top level",
         "seed=18446744073709551621",
@@ -396,7 +396,7 @@ TABLE: list[BadInput] = [
     row(
         "org",
         "+org.teams.csm.overflow={to:any_pod,wait_days:3}",
-        "org.teams.csm.overflow = {'to': 'any_pod', 'wait_days': 3.0}: has no effect: team csm works no stage "
+        "org.teams.csm.overflow = {'to': 'any_pod', 'wait_days': 3}: has no effect: team csm works no stage "
         "of the sales pipeline",
     ),
     row(
@@ -660,7 +660,7 @@ TABLE: list[BadInput] = [
     row(
         "economics",
         "economics.roles.full_cycle.quota=true",
-        "economics.roles.full_cycle.quota = True: must be a number (true/false is not a number)",
+        "economics.roles.full_cycle.quota = true: must be a number (true/false is not a number)",
         via="cli",
     ),
     row(

@@ -20,7 +20,12 @@ from simulator.analysis.benchmarks import (
     unusual_sentence,
     window_length,
 )
-from simulator.analysis.published_ranges import BENCHMARKS, WORKING_DAYS_PER_CALENDAR_DAY
+from simulator.analysis.published_ranges import (
+    ARR_PER_ACCOUNT_OWNER,
+    BENCHMARKS,
+    EXPANSION_SHARE_SMALLER_BOOK,
+    WORKING_DAYS_PER_CALENDAR_DAY,
+)
 from simulator.report.document import write_report
 from simulator.report.unusual_section import unusual_section, unusual_summary
 
@@ -409,6 +414,37 @@ def test_a_desk_answering_within_the_hour_is_named_beside_its_high_qualification
     specialist = [line for line in text.splitlines() if "specialist: MQL to SQL" in line]
     assert specialist and "the SDR team first touches its leads" in specialist[0], text
     assert "first touches its leads" not in "".join(line for line in text.splitlines() if "generalist:" in line)
+
+
+def test_a_steady_book_and_larger_accounts_are_named_beside_the_figures_they_push_above_range() -> None:
+    """The default company's expansion share (59%) and ARR per CSM ($4.46M) were flagged without a cause."""
+    from simulator.analysis.book_reasons import account_size_words, book_reasons, steady_book_words
+
+    book = {
+        "bookings": 3.67e6,
+        "churned_arr": 3.78e6,
+        "net_revenue_retention": 1.029,
+        "expansion_share_of_new_arr": 0.594,
+        "customer_arr": 49.0e6,
+        "customers_active": 1040.0,
+        "customer_arr_per_rep_csm": 49.0e6 / 11,
+    }
+    words = steady_book_words(summary(book), "today")
+    assert words.startswith("new customers' $3.67M of bookings do not outgrow the $3.78M of churned ARR and net ")
+    assert "revenue retention is 102.9%: in a book that is not growing, expansion is half of new ARR or more" in words
+    size = account_size_words(summary(book), "today", "csm")
+    assert size.startswith("95 accounts per rep, near the survey's ~104 per CSM, at $47.1k of ARR each"), size
+    assert "~$16.3k an account" in size
+    checks = benchmark_checks(summary(book), "today", reads_high=book_reasons(summary(book), "today"))
+    outside = {c.benchmark.kpi: unusual_sentence(c) for c in checks if c.side > 0}
+    assert words in outside[EXPANSION_SHARE_SMALLER_BOOK] and size in outside[ARR_PER_ACCOUNT_OWNER]
+    # other causes are not hidden: a growing book, a shrinking one, too many accounts per CSM, small accounts
+    assert steady_book_words(summary({**book, "bookings": 5.0e6}), "today") == ""
+    assert steady_book_words(summary({**book, "net_revenue_retention": 0.97}), "today") == ""
+    assert account_size_words(summary({**book, "customer_arr_per_rep_csm": 49.0e6 / 4}), "today", "csm") == ""
+    small = {**book, "customer_arr": 15.0e6, "customer_arr_per_rep_csm": 15.0e6 / 11}
+    assert account_size_words(summary(small), "today", "csm") == ""
+    assert book_reasons(summary({"bookings": 1.0}), "today") == {}
 
 
 def test_a_figure_from_a_single_run_is_never_stated_as_certain() -> None:

@@ -131,9 +131,9 @@ def test_mapping_values_out_of_range_are_worded_as_salesim_words_them(
     ("assumption", "expected"),
     [
         # quota: true was read as 1.0 ("Quota: $1 a rep a year")
-        ("quota: true", "assumptions.quota = True: must be a number (true/false is not a number)"),
-        ("busiest_utilisation: false", "assumptions.busiest_utilisation = False: must be a number (true/false"),
-        ("recent_months: true", "assumptions.recent_months = True: must be a whole number (true/false is not a"),
+        ("quota: true", "assumptions.quota = true: must be a number (true/false is not a number)"),
+        ("busiest_utilisation: false", "assumptions.busiest_utilisation = false: must be a number (true/false"),
+        ("recent_months: true", "assumptions.recent_months = true: must be a whole number (true/false is not a"),
         # .nan was told "must be at most 1"
         ("selling_fraction: .nan", "assumptions.selling_fraction = nan: must be a finite number"),
         # 1e400 was refused as the generated pipeline.stages.0.effort_hours = inf

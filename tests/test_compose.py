@@ -6,6 +6,7 @@ Each point is checked through the Python API and through the command line.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -235,6 +236,23 @@ def test_a_scenario_identical_to_the_baseline_says_so() -> None:
     )
     _, rows = difference_rows(experiment)
     assert rows == [["b", "(none: same settings as the baseline)", "", ""], ["c", "clock.horizon_days", "500", "600"]]
+
+
+def test_a_setting_the_baseline_leaves_out_shows_its_default() -> None:
+    """A key only the scenario sets read "—" on the baseline's side, as if the baseline had no such thing."""
+    config = simulator.load_experiment().resolved_config["scenarios"]["generalist"]
+    swinging = copy.deepcopy(config)
+    swinging["market"]["sources"]["inbound"]["month_cv"] = 0.3
+    zero = copy.deepcopy(config)
+    zero["market"]["sources"]["inbound"]["month_cv"] = 0.0
+    experiment = simulator.experiment_from_dict(
+        {**config, "experiment": {"name": "swings"}}, {"a": {}, "b": swinging, "c": zero}
+    )
+    _, rows = difference_rows(experiment)
+    assert rows == [
+        ["b", "market.sources.inbound.month_cv", "0 (default)", "0.3"],
+        ["c", "(none: same settings as the baseline)", "", ""],
+    ]
 
 
 def test_an_experiment_naming_no_baseline_is_told_which_scenario_is_one() -> None:

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from simulator.config.errors import ConfigError
+import simulator
+from simulator.config.errors import ConfigError, ConfigIssue, merge_scenario_issues
 from simulator.config.schema import parse_scenario
 from simulator.config.validation import _SHAPES_WARNED, PipelineShapeWarning, validate_scenario
 from tests.scenarios import shipped
@@ -122,7 +123,7 @@ def test_wrong_types_are_named(base: dict[str, Any]) -> None:
 
 
 def test_missing_section() -> None:
-    with pytest.raises(ConfigError, match="org = None: is required"):
+    with pytest.raises(ConfigError, match="org = null: is required"):
         parse_scenario({"market": {}, "pipeline": {}})
 
 
@@ -148,14 +149,14 @@ def test_stage_without_team_names_its_role(base: dict[str, Any]) -> None:
     base["org"]["default_team"] = None
     base["org"]["teams"]["ae"]["role"] = "closer"
     message = problems(base)
-    assert "org.routing.need_specified = None" in message and "role ae" in message
+    assert "org.routing.need_specified = null" in message and "role ae" in message
     assert "closer, csm, partner_manager, sdr" in message
 
 
 def test_more_leads_than_can_run_are_refused_with_the_estimate(base: dict[str, Any]) -> None:
     base["market"]["sources"]["inbound"]["leads_per_month"] = 1_000_000
     message = problems(base)
-    assert "market.sources = {'inbound': 1000000.0" in message
+    assert "market.sources = {'inbound': 1000000," in message
     assert "about 24,002,280 leads expected per replication (1,000,095 a month" in message
     assert "at most 10,000,000 can run" in message
 
@@ -272,3 +273,16 @@ def test_a_bad_scenario_does_not_hide_the_questions_or_the_decisions_problems() 
         check_experiment(experiment)
     keys = [issue.key for issue in caught.value.issues]
     assert keys == ["[scenario b] org.routing.nowhere", "experiment.decision.primary"], keys
+
+
+def test_an_issue_every_scenario_shares_is_given_once_even_for_nan() -> None:
+    """``nan != nan``, yet a nan given to both scenarios is one problem, as 2.5 is; null reads as YAML writes it."""
+    for value in ("nan", "2.5", "null"):
+        with pytest.raises(ConfigError) as caught:
+            simulator.load_experiment(overrides=[f"+market.sources.inbound.month_cv={value}"])
+        assert len(caught.value.issues) == 1, caught.value
+        assert str(caught.value.issues[0]).startswith(f"market.sources.inbound.month_cv = {value}: "), caught.value
+    nan = float("nan")
+    same = ConfigIssue("a.b", [nan, None, True], "must be x")
+    merged = merge_scenario_issues({"s1": [same], "s2": [ConfigIssue("a.b", [nan, None, True], "must be x")]}, 2)
+    assert [str(issue) for issue in merged] == ["a.b = [nan, null, true]: must be x"]

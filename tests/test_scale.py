@@ -243,7 +243,7 @@ def test_a_run_interrupted_half_way_then_resumed_equals_an_undisturbed_run(tmp_p
 def test_resume_needs_an_interrupted_run(tmp_path: Path) -> None:
     experiment = simulator.load_experiment(overrides=SMALL)
     settings = RunnerSettings(workers=1, resume=True)
-    with pytest.raises(ConfigError, match=r"runner\.resume = True: needs the folder of an interrupted run"):
+    with pytest.raises(ConfigError, match=r"runner\.resume = true: needs the folder of an interrupted run"):
         simulator.run_experiment(experiment, settings=settings, store_dir=tmp_path / "new")
     assert not (tmp_path / "new").exists()
 

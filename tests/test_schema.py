@@ -106,7 +106,7 @@ def test_a_new_section_gets_distributions_messages_and_json_schema_for_free() ->
         _Probe.model_validate({"delay": {"dist": "lognormal", "median": 2, "p90": 1}, "share": 2, "shear": 1})
     issues = {str(i) for i in issues_from_validation_error(info.value, prefix="probe")}
     assert issues == {
-        "probe.delay.p90 = 1: must be greater than median (2.0)",
+        "probe.delay.p90 = 1: must be greater than median (2)",
         "probe.share = 2: must be a probability between 0 and 1",
         "probe.shear = 1: unknown key (known: delay, extra_delay, share); did you mean 'share'?",
     }

@@ -42,6 +42,9 @@ ARR_PER_CSM = 1_700_000.0
 """$ of ARR per CSM, ~$1.7M (ClientSuccess survey of ~600 firms, second-hand; BENCHMARKS.md)."""
 ARR_PER_CSM_ALLOWANCE = 2.0
 """salesim's allowance around that single survey median (no range is published): half to twice it."""
+ACCOUNTS_PER_CSM = 104.0
+"""Accounts per CSM, ~104, from the same survey (ClientSuccess, second-hand; BENCHMARKS.md): with its ~$1.7M,
+~$16k of ARR an account."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetCoreSchem
 from pydantic_core import CoreSchema
 
 from simulator.calibration.errors import CalibrationError
-from simulator.config.errors import issues_from_error_detail
+from simulator.config.errors import issues_from_error_detail, shown
 from simulator.config.fields import strict_scalars
 
 Outcome = Literal["won", "lost", "no_decision", "open"]
@@ -286,7 +286,7 @@ def _problem(error: Any) -> str:
     key = ".".join(str(p) for p in loc)
     if error["type"] == "missing":
         return f"{key}: missing (required)"
-    value = repr(error.get("input"))
+    value = shown(error.get("input"))
     value = value if len(value) <= 60 else value[:57] + "..."
     if error["type"] == "extra_forbidden":
         section = _model_at(loc[:-1])

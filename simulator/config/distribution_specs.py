@@ -41,7 +41,14 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
-from simulator.config.errors import ConfigError, ConfigIssue, issues_from_error_detail, join_key, read_as_text_hint
+from simulator.config.errors import (
+    ConfigError,
+    ConfigIssue,
+    issues_from_error_detail,
+    join_key,
+    read_as_text_hint,
+    shown,
+)
 from simulator.config.fields import Number, is_number
 
 Z90 = 1.2815515655446004
@@ -192,7 +199,7 @@ class LognormalSpec(_Spec):
     @model_validator(mode="after")
     def _p90_above_median(self) -> LognormalSpec:
         if self.median is not None and self.p90 is not None and not self.p90 > self.median:
-            raise ConfigError.single("p90", self.p90, f"must be greater than median ({self.median!r})")
+            raise ConfigError.single("p90", self.p90, f"must be greater than median ({shown(self.median)})")
         return self
 
     def canonical(self) -> CanonicalSpec:
@@ -232,9 +239,9 @@ def _range_issues(low: float, mode: float, high: float) -> list[ConfigIssue]:
     """Issues unless ``low <= mode <= high``."""
     issues = []
     if not low <= high:
-        issues.append(ConfigIssue("high", high, f"must be at least low ({low!r})"))
+        issues.append(ConfigIssue("high", high, f"must be at least low ({shown(low)})"))
     if not low <= mode <= high:
-        issues.append(ConfigIssue("mode", mode, f"must lie within [low, high] = [{low!r}, {high!r}]"))
+        issues.append(ConfigIssue("mode", mode, f"must lie within [low, high] = [{shown(low)}, {shown(high)}]"))
     return issues
 
 
@@ -292,7 +299,7 @@ class UniformSpec(_Spec):
     @model_validator(mode="after")
     def _ordered(self) -> UniformSpec:
         if not self.low <= self.high:
-            raise ConfigError.single("high", self.high, f"must be at least low ({self.low!r})")
+            raise ConfigError.single("high", self.high, f"must be at least low ({shown(self.low)})")
         return self
 
     def canonical(self) -> CanonicalSpec:

@@ -27,9 +27,12 @@ MISSING = "is required but missing"
 """What a required key that is absent is told."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ConfigIssue:
     """One problem found in a configuration.
+
+    Two issues are the same when they read the same: same key, value as shown and words
+    (so a ``nan`` given to every scenario is one issue, though ``nan != nan``).
 
     Attributes:
         key: Dotted path of the offending key, e.g. ``pipeline.stages.2.conversion``.
@@ -44,11 +47,34 @@ class ConfigIssue:
     def __str__(self) -> str:
         return f"{self.key} = {shown(self.value)}: {self.allowed}"
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ConfigIssue):
+            return NotImplemented
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
 
 def shown(value: Any) -> str:
-    """``value`` as the user wrote it: a whole float without its ``.0`` (``10``, not the ``10.0`` it became)."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
-        return repr(int(value))
+    """``value`` as the user wrote it, in YAML's words.
+
+    A whole float without its ``.0`` (``10``, not the ``10.0`` it became); ``null``,
+    ``true`` and ``false``, not Python's ``None``, ``True`` and ``False``; ``nan``,
+    ``inf`` and ``-inf``; text quoted; lists and mappings item by item.
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e16:
+            return repr(int(value))
+        return repr(value)
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return "[" + ", ".join(shown(item) for item in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{shown(k)}: {shown(v)}" for k, v in value.items()) + "}"
     return repr(value)
 
 

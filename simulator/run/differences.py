@@ -36,8 +36,9 @@ class SettingDifference:
     Attributes:
         scenario: The scenario's name.
         key: The dotted key, as an override would name it (``org.teams.sdr.headcount``).
-        baseline: The baseline's value, or :data:`MISSING` if the baseline has no such key.
-        value: The scenario's value, or :data:`MISSING`.
+        baseline: The baseline's value; a :class:`Default` where its config leaves the key
+            out and it takes a default; :data:`MISSING` if the baseline has no such key.
+        value: The scenario's value, likewise.
     """
 
     scenario: str
@@ -89,22 +90,71 @@ def scenario_settings(experiment: Experiment) -> dict[str, dict[str, Any]]:
     return settings
 
 
+@dataclass(frozen=True, slots=True)
+class Default:
+    """A setting a scenario's config leaves out, at the value it takes by default."""
+
+    value: Any
+
+
+def typed_default(config: Any, key: str) -> Any:
+    """The value a parsed scenario config holds at dotted ``key``, as a :class:`Default`; :data:`MISSING` if none.
+
+    Only a plain value counts (a number, text, a list of them): a part such as a team that
+    the config does not have stays absent.
+    """
+    found = config
+    for part in key.split("."):
+        if isinstance(found, Mapping):
+            found = found.get(part, MISSING)
+        elif isinstance(found, list | tuple):
+            found = found[int(part)] if part.isdigit() and int(part) < len(found) else MISSING
+        else:
+            found = getattr(found, part, MISSING)
+        if found is MISSING:
+            return MISSING
+    if _is_branch(found) or hasattr(found, "model_dump") or dataclasses.is_dataclass(found):
+        return MISSING
+    return Default(found)
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Default) else value
+
+
 def scenario_differences(experiment: Experiment) -> list[SettingDifference]:
-    """Every non-baseline scenario's differences from the baseline, scenario by scenario."""
+    """Every non-baseline scenario's differences from the baseline, scenario by scenario.
+
+    A plain setting one side leaves out is shown at its default (``0 (default)``) where
+    the parsed config has one, rather than as absent.
+    """
     settings = scenario_settings(experiment)
+    configs = {spec.name: spec.config for spec in experiment.scenarios}
     baseline = settings.get(experiment.baseline, {})
-    return [
-        SettingDifference(name, key, base, value)
-        for name, data in settings.items()
-        if name != experiment.baseline
-        for key, base, value in config_differences(baseline, data)
-    ]
+
+    def filled(name: str, key: str, value: Any) -> Any:
+        return typed_default(configs[name], key) if value is MISSING and name in configs else value
+
+    differences = []
+    for name, data in settings.items():
+        if name == experiment.baseline:
+            continue
+        for key, base, value in config_differences(baseline, data):
+            base, value = filled(experiment.baseline, key, base), filled(name, key, value)
+            if _plain(base) == _plain(value):
+                continue
+            differences.append(SettingDifference(name, key, base, value))
+    return differences
 
 
 def format_setting(value: Any) -> str:
     """A setting as a user would write it: ``4``, ``pooled``, ``triangular(low=0.5, mode=1, high=3)``."""
     if value is MISSING:
         return ABSENT
+    if isinstance(value, Default):  # a whole float the schema made of a default such as 0 reads as 0
+        plain = value.value
+        whole = isinstance(plain, float) and plain.is_integer() and abs(plain) < 1e16
+        return f"{format_setting(int(plain) if whole else plain)} (default)"
     if value is None:
         return "null"
     if isinstance(value, bool):
