@@ -40,7 +40,8 @@ from simulator.analysis.composed_checks import decision_name_issues, target_kpi_
 from simulator.command_line import SEARCHPATH, composition_issue, first_line, parse_overrides
 from simulator.config.errors import ConfigError, ConfigIssue, shown
 from simulator.config.fed_sources import rate_notes_and_issues
-from simulator.config.key_suggestions import ABSENT, no_such_key, node_at
+from simulator.config.key_suggestions import ABSENT, no_such_key, node_at, schema_default
+from simulator.config.schema import ScenarioConfig
 from simulator.config.workforce import hires_beyond_horizon
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import COMPOSITION_NOTES, REPLACED_OVERRIDES, Experiment
@@ -364,6 +365,24 @@ def _hires_left_out(experiment: Experiment) -> list[str]:
     return notes
 
 
+def _known_setting(override: UserOverride, configs: Sequence[Mapping[str, Any]]) -> str:
+    """A hint for a key the config files leave out but salesim knows (with its default): add it with a leading +.
+
+    Only where the key's parent is in a config: a setting of a team no scenario has would
+    make that team from one setting.
+    """
+    parent = override.key.split(".")[:-1]
+    if not any(isinstance(node_at(config, parent), Mapping) for config in configs):
+        return ""
+    default = schema_default(override.key, ScenarioConfig.model_json_schema())
+    if default is ABSENT:
+        return ""
+    return (
+        f"; it is a setting the config files leave out (default {shown(default)}): add it with a leading +, "
+        f"+{override.line}"
+    )
+
+
 def _notes_and_issues(
     user: Sequence[UserOverride], composed: Mapping[str, _Composed], experiment: str
 ) -> tuple[list[str], list[ConfigIssue]]:
@@ -384,6 +403,8 @@ def _notes_and_issues(
                     "(a decision needs its primary KPI; then +experiment.decision.guardrails=[KPI,...] if wanted; "
                     "a leading + adds a key the config lacks)"
                 )
+            if override.kind == "value":
+                allowed += _known_setting(override, configs)
             issues.append(ConfigIssue(override.key, override.value, allowed))
         else:
             notes += [

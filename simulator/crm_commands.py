@@ -58,9 +58,14 @@ def _workers_option(text: str, wrong: list[str]) -> int:
     return _whole_option("--workers", text, 0, None, "must be a whole number >= 0 (0 = every core)", wrong)
 
 
+def _plain(doc: str | None) -> str:
+    """A docstring as --help prints it: without reStructuredText's double backticks."""
+    return (doc or "").replace("``", "")
+
+
 def calibrate_main(args: Sequence[str]) -> int:
     """``salesim calibrate``: fit an export as of a date and write a config folder with calibration.md."""
-    parser = argparse.ArgumentParser(prog="salesim calibrate", description=calibrate_main.__doc__)
+    parser = argparse.ArgumentParser(prog="salesim calibrate", description=_plain(calibrate_main.__doc__))
     parser.add_argument("mapping", help="the mapping file (YAML): which files, what each column means")
     parser.add_argument("--as-of", required=True, help="fit on what was known on this date (YYYY-MM-DD)")
     parser.add_argument("--out", required=True, help="the config folder to write (a new or empty folder)")
@@ -161,7 +166,7 @@ def _is_date(text: str) -> bool:
 
 def backtest_main(args: Sequence[str]) -> int:
     """``salesim backtest``: rolling origins, calibrated on the data before each, scored against what happened."""
-    parser = argparse.ArgumentParser(prog="salesim backtest", description=backtest_main.__doc__)
+    parser = argparse.ArgumentParser(prog="salesim backtest", description=_plain(backtest_main.__doc__))
     parser.add_argument("mapping", help="the mapping file (YAML)")
     parser.add_argument("--as-of", required=True, help="origins, comma separated (YYYY-MM-DD,YYYY-MM-DD)")
     parser.add_argument("--until", required=True, help="simulate every origin to this date")

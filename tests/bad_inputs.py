@@ -389,14 +389,14 @@ TABLE: list[BadInput] = [
     row(
         "org",
         "+org.teams.csm.serves={segment:[smb]}",
-        "org.teams.csm.serves = {'segment': ['smb']}: has no effect: team csm works no stage of the sales "
+        "org.teams.csm.serves = {segment: ['smb']}: has no effect: team csm works no stage of the sales "
         "pipeline, so it never receives leads (teams that do: full_cycle); remove it, or route a stage to csm "
         "in org.routing",
     ),
     row(
         "org",
         "+org.teams.csm.overflow={to:any_pod,wait_days:3}",
-        "org.teams.csm.overflow = {'to': 'any_pod', 'wait_days': 3}: has no effect: team csm works no stage "
+        "org.teams.csm.overflow = {to: 'any_pod', wait_days: 3}: has no effect: team csm works no stage "
         "of the sales pipeline",
     ),
     row(
@@ -468,18 +468,18 @@ TABLE: list[BadInput] = [
     row(
         "market",
         "market.deal_value={dist:lognormal,mu:710,sigma:0}",
-        "market.deal_value = {'dist': 'lognormal', 'mu': 710, 'sigma': 0}: its parameters are too large or too "
+        "market.deal_value = {dist: 'lognormal', mu: 710, sigma: 0}: its parameters are too large or too "
         "small to compute with (a finite mean and variance are needed)",
     ),
     row(
         "market",
         "market.deal_value={dist:gamma,mean:25000,cv:1e-170}",
-        "market.deal_value = {'dist': 'gamma', 'mean': 25000, 'cv': 1e-170}: its parameters are too large",
+        "market.deal_value = {dist: 'gamma', mean: 25000, cv: 1e-170}: its parameters are too large",
     ),
     row(
         "pipeline",
         "pipeline.stages.0.effort_hours={dist:uniform,low:-1e308,high:1e308}",
-        "pipeline.stages.0.effort_hours = {'dist': 'uniform', 'low': -1e+308, 'high': 1e+308}: its parameters are "
+        "pipeline.stages.0.effort_hours = {dist: 'uniform', low: -1e+308, high: 1e+308}: its parameters are "
         "too large",
     ),
     row(
@@ -529,7 +529,7 @@ TABLE: list[BadInput] = [
     row(
         "workforce",
         "+workforce.teams.full_cycle.hires=[{month:1,count:1000000}]",
-        "workforce.teams.full_cycle.hires = [{'month': 1, 'count': 1000000}]: … reps in one replication "
+        "workforce.teams.full_cycle.hires = [{month: 1, count: 1000000}]: … reps in one replication "
         "(headcount and hires); at most 100,000 can run",
     ),
     row(
@@ -556,7 +556,7 @@ TABLE: list[BadInput] = [
         "runner.address = 'tcp://127.0.0.1:70000': port 70000 is impossible: must be between 1 and 65535",
     ),
     row("runner", "runner.address=tcp://scheduler:0", "runner.address = 'tcp://scheduler:0': port 0 is impossible"),
-    row("runner", "runner.backend=slurm", "runner.backend = 'slurm': must be one of ('local', 'dask')"),
+    row("runner", "runner.backend=slurm", "runner.backend = 'slurm': must be one of local, dask"),
     row("runner", "runner.workers=-1", "runner.workers = -1: must be a whole number >= 0 (0 = automatic)"),
     row("experiment", "experiment.name=../escape", "experiment.name = '../escape': must be a safe folder name"),
     row("experiment", "experiment.name=a/b", "experiment.name = 'a/b': must be a safe folder name"),

@@ -2,8 +2,8 @@
 
 Each check reads the laid-out figure (after ``canvas.draw()``): no text below 8 points,
 no text cut off at the figure's edge, tick labels of one axis that do not run into each
-other, texts inside a panel that do not cover one another, and figure-level titles and
-legends that do not cover a panel or each other. :func:`collect` patches
+other, texts inside a panel that do not cover one another, panel titles that do not run
+into each other, and figure-level titles and legends that do not cover a panel or each other. :func:`collect` patches
 ``Figure.savefig`` so every figure a function saves is checked just before it is written.
 """
 
@@ -86,6 +86,14 @@ def figure_problems(fig: Figure, name: str = "") -> list[str]:
         for axis in (ax.xaxis, ax.yaxis):
             problems += _pairwise(_ticks(axis), renderer, f"{name}: tick labels")
         problems += _pairwise([t for t in ax.texts if _shown(t)], renderer, f"{name}: texts of a panel")
+    titles = [
+        t
+        for ax in fig.axes
+        if ax.get_visible() and ax.axison
+        for t in (ax.title, ax._left_title, ax._right_title)  # type: ignore[attr-defined]
+        if _shown(t)
+    ]
+    problems += _pairwise(titles, renderer, f"{name}: panel titles")
     heads = [t for t in (fig._suptitle,) if t is not None and _shown(t)]  # type: ignore[attr-defined]
     boxes = [(f"title {t.get_text()!r}", t.get_window_extent(renderer)) for t in heads]
     boxes += [(f"legend {i}", legend.get_window_extent(renderer)) for i, legend in enumerate(fig.legends)]

@@ -124,7 +124,7 @@ def test_mapping_values_out_of_range_are_worded_as_salesim_words_them(
     assert "Input should be" not in message
     mapping.write_text(original.replace("Won: won", "Won: winner"))
     message = refused(mapping, capsys)
-    assert "opportunities.outcomes.Won = 'winner': must be one of ('won', 'lost', 'no_decision', 'open')" in message
+    assert "opportunities.outcomes.Won = 'winner': must be one of won, lost, no_decision, open" in message
 
 
 @pytest.mark.parametrize(
@@ -340,3 +340,15 @@ def test_dates_and_an_occupied_out_are_named_beside_the_options(
     for words in ("--draws 1", "--as-of = '2017-13-45'", "--until = '2017-01-0'", f"--out {out}"):
         assert words in err, words
     assert sorted(p.name for p in out.iterdir()) == ["mine.txt"]
+
+
+@pytest.mark.parametrize("command", ["calibrate", "backtest"])
+def test_help_reads_as_plain_text(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """``salesim calibrate --help`` printed its docstring's reStructuredText backticks."""
+    from simulator import crm_commands
+
+    main = getattr(crm_commands, f"{command}_main")
+    with pytest.raises(SystemExit) as stopped:
+        main(["--help"])
+    text = capsys.readouterr().out
+    assert stopped.value.code == 0 and f"salesim {command}:" in text and "``" not in text, text

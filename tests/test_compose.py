@@ -255,6 +255,29 @@ def test_a_setting_the_baseline_leaves_out_shows_its_default() -> None:
     ]
 
 
+def test_a_setting_the_files_leave_out_is_refused_with_the_plus_that_adds_it() -> None:
+    """``org.overflow=null`` read "no scenario has this key", though --describe showed it at its default."""
+    from simulator.config.key_suggestions import ABSENT, schema_default
+    from simulator.config.schema import ScenarioConfig
+
+    for override, default in (("org.overflow=null", "null"), ("market.sources.inbound.month_cv=0.2", "0")):
+        with pytest.raises(ConfigError) as caught:
+            simulator.load_experiment(overrides=[override])
+        (issue,) = caught.value.issues
+        assert issue.allowed.endswith(
+            f"it is a setting the config files leave out (default {default}): add it with a leading +, +{override}"
+        ), issue
+    for override in ("market.sources.inbound.nothing=1", "org.teams.xyz.hours_per_day=8"):  # unknown; no such team
+        with pytest.raises(ConfigError) as caught:
+            simulator.load_experiment(overrides=[override])
+        assert "leading +" not in str(caught.value), caught.value
+    schema = ScenarioConfig.model_json_schema()
+    assert schema_default("market.sources.any.month_cv", schema) == 0.0
+    assert schema_default("pipeline.stages.3.max_wait_days", schema) is None
+    assert schema_default("org.teams.x.headcount", schema) is ABSENT  # required: no default
+    assert schema_default("market.nothing", schema) is ABSENT
+
+
 def test_an_experiment_naming_no_baseline_is_told_which_scenario_is_one() -> None:
     """An experiment file without ``baseline`` compared every scenario with the first, without a word."""
     config = simulator.load_experiment().resolved_config["scenarios"]["generalist"]

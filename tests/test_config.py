@@ -156,7 +156,7 @@ def test_stage_without_team_names_its_role(base: dict[str, Any]) -> None:
 def test_more_leads_than_can_run_are_refused_with_the_estimate(base: dict[str, Any]) -> None:
     base["market"]["sources"]["inbound"]["leads_per_month"] = 1_000_000
     message = problems(base)
-    assert "market.sources = {'inbound': 1000000," in message
+    assert "market.sources = {inbound: 1000000," in message
     assert "about 24,002,280 leads expected per replication (1,000,095 a month" in message
     assert "at most 10,000,000 can run" in message
 
@@ -165,7 +165,7 @@ def test_more_reps_than_can_run_are_refused_across_teams(base: dict[str, Any]) -
     base["org"]["teams"]["sdr"]["headcount"] = 60_000
     base["org"]["teams"]["ae"]["headcount"] = 50_000
     message = problems(base)
-    assert "org.teams = {'sdr': 60000, 'ae': 50000, 'csm': " in message  # no team alone is too large
+    assert "org.teams = {sdr: 60000, ae: 50000, csm: " in message  # no team alone is too large
     assert "reps in one replication (headcount and hires); at most 100,000 can run" in message
 
 
@@ -207,7 +207,7 @@ def test_an_absurd_estimate_is_written_in_powers_of_ten_not_three_hundred_digits
 
 def test_a_whole_number_written_as_a_decimal_is_told_how_to_write_it(base: dict[str, Any]) -> None:
     base["org"]["teams"]["ae"]["headcount"] = 12.0
-    assert "headcount = 12: must be a whole number (it was read as the decimal 12.0: write 12," in problems(base)
+    assert "headcount = 12.0: must be a whole number (it was read as the decimal 12.0: write 12," in problems(base)
 
 
 def test_a_dated_calendar_holds_the_fewest_whole_years_that_cover_the_horizon() -> None:
@@ -282,6 +282,13 @@ def test_an_issue_every_scenario_shares_is_given_once_even_for_nan() -> None:
             simulator.load_experiment(overrides=[f"+market.sources.inbound.month_cv={value}"])
         assert len(caught.value.issues) == 1, caught.value
         assert str(caught.value.issues[0]).startswith(f"market.sources.inbound.month_cv = {value}: "), caught.value
+    # shared by three of the five scenarios (those with SDRs): one problem naming them, not three
+    with pytest.raises(ConfigError) as caught:
+        simulator.load_experiment("org_structures", ["org.teams.sdr.headcount=nan"])
+    assert [str(issue) for issue in caught.value.issues] == [
+        "[scenarios specialists, pods_by_product, pods_by_product_uplift] org.teams.sdr.headcount = nan: "
+        "must be a whole number"
+    ]
     nan = float("nan")
     same = ConfigIssue("a.b", [nan, None, True], "must be x")
     merged = merge_scenario_issues({"s1": [same], "s2": [ConfigIssue("a.b", [nan, None, True], "must be x")]}, 2)

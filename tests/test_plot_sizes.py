@@ -61,6 +61,28 @@ def test_the_checks_catch_what_they_look_for() -> None:
     assert any("px wide" in p for p in problems)
 
 
+def test_a_long_kpi_name_wraps_inside_its_panel() -> None:
+    """plan_check's decision.png cut its third title off: "Contribution (new bookings - the cost of winning the"."""
+    from plot_checks import figure_problems
+
+    from simulator.analysis.formatting import kpi_axis_label
+    from simulator.report.plot_style import grid, panel_title
+
+    titles = ["Primary: " + kpi_axis_label("bookings"), kpi_axis_label("cost_of_sales"), kpi_axis_label("contribution")]
+    found = {}
+    for wrap in (False, True):
+        fig, axes = grid(3, 3, (4.0, 1.6))
+        for ax, title in zip(axes, titles, strict=True):
+            if wrap:
+                panel_title(ax, title)
+            else:
+                ax.set_title(title, loc="left")
+        found[wrap] = figure_problems(fig)
+        plt.close(fig)
+    assert any("runs off the figure" in problem for problem in found[False]), found[False]
+    assert found[True] == []
+
+
 def test_the_heatmap_and_the_global_sensitivity_figure_fit_a_slide(tmp_path: Path) -> None:
     import pandas as pd
 

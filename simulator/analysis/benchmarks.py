@@ -126,7 +126,9 @@ def range_words(benchmark: Benchmark) -> str:
         return f"{benchmark.low * 100:.0f}–{benchmark.high:.0%}"
     if unit == WORKING_DAYS:
         return f"{benchmark.low:.1f}–{benchmark.high:.1f} working days"
-    if unit == DOLLARS:
+    if unit == DOLLARS:  # both ends in the high end's unit: $0.85M–$3.40M, not $850.0k–$3.40M
+        if round(benchmark.high / 1e6, 2) >= 1.0 and round(benchmark.high / 1e6, 2) < 1e3:
+            return f"${benchmark.low / 1e6:.2f}M–{format_money(benchmark.high)}"
         return f"{format_money(benchmark.low)}–{format_money(benchmark.high)}"
     return f"${benchmark.low:.2f}–${benchmark.high:.2f}"
 

@@ -1,21 +1,24 @@
-"""Why a customer book's figures read above their published ranges when the book itself is typical.
+"""Why a customer book's figures read above their published ranges when the book is what salesim ships.
 
-Two figures of the shipped company read above their published ranges for a reason that
-lies in the book, not in a wrong input, and the words here say so beside them:
+Two figures of the shipped company read above their published ranges for a cause in the
+book, not a wrong input, and the words here say so beside them:
 
 - **Expansion's share of new ARR** (published ~40%, over 50% only above $50M of ARR,
   Benchmarkit 2025). Over a window, net revenue retention at 100% or more means the
-  expansions at least replace the churned ARR; when the new customers' bookings do not
-  exceed the churned ARR either (a book that is not growing), expansion is at least as
-  large as new business, so at least half of new ARR. The published ~40% is of growing
-  companies, whose new customers outpace their churn.
+  expansions at least replace the churned ARR; when the new customers' bookings are no
+  more than the churned ARR (new customers only replace those lost, so the count of
+  accounts holds steady; the book's ARR still grows with expansion), expansion is at
+  least as large as new business, so at least half of new ARR. The published ~40% is of
+  companies whose new customers outpace their churn.
 - **Customer ARR per CSM** (published ~$1.7M with ~104 accounts per CSM, ClientSuccess,
-  second-hand: ~$16k an account). A team carrying a typical number of accounts (half to
-  twice the 104) reads above the ARR band when its accounts are larger than the survey's;
-  its load in accounts, not the dollars, is what the published figure measures.
+  second-hand: ~$16k an account). A team carrying about the survey's number of accounts
+  (within a quarter of 104) and not saturated (busy at most 85% of its time, the top of
+  the planning range) reads above the ARR band when its accounts are larger than the
+  survey's: its load in accounts, which the published figure stands for, is typical.
 
-A figure above its range for another cause (a book growing faster, too many accounts per
-CSM) gets no such words: the checks here must not hide it.
+A figure above its range for another cause (new customers outpacing churn, a CSM team
+carrying many more or fewer accounts, or saturated, small accounts) gets no such words:
+the checks here must not hide it.
 """
 
 from __future__ import annotations
@@ -24,15 +27,19 @@ import math
 
 import pandas as pd
 
-from simulator.analysis.formatting import format_money
+from simulator.analysis.formatting import UTILISATION_PREFIX, format_money
 from simulator.analysis.published_ranges import (
     ACCOUNTS_PER_CSM,
     ARR_PER_ACCOUNT_OWNER,
     ARR_PER_CSM,
-    ARR_PER_CSM_ALLOWANCE,
     EXPANSION_SHARE_SMALLER_BOOK,
 )
 from simulator.analysis.tables import summary_row
+
+NEAR_SURVEY_LOAD = 0.25
+"""Accounts per rep within this share of the survey's ~104 count as its load (78 to 130)."""
+SATURATED = 0.85
+"""A team busier than this share of its time is not at a typical load (the top of the 70–85% planning range)."""
 
 
 def _mean(summary: pd.DataFrame, scenario: str, kpi: str) -> float:
@@ -58,9 +65,10 @@ def steady_book_words(summary: pd.DataFrame, scenario: str) -> str:
     if retention < 1.0 or bookings > churned or churned <= 0.0:
         return ""
     return (
-        f"new customers' {format_money(bookings)} of bookings do not outgrow the {format_money(churned)} of "
-        f"churned ARR and net revenue retention is {retention:.1%}: in a book that is not growing, expansion is "
-        "half of new ARR or more; the published ~40% is of growing companies"
+        f"new customers' {format_money(bookings)} of bookings are no more than the {format_money(churned)} of "
+        f"churned ARR, and with net revenue retention at {retention:.1%} expansion more than replaces the churn, "
+        "so it is at least as large as new business: half of new ARR or more; the published ~40% is of "
+        "companies whose new customers outpace their churn"
     )
 
 
@@ -74,24 +82,26 @@ def account_size_words(summary: pd.DataFrame, scenario: str, team: str) -> str:
         team: The team owning customer accounts.
 
     Returns:
-        The words, or ``""`` when the team carries more or fewer accounts than half to
-        twice the survey's ~104 (then the load itself is the cause), its accounts are no
-        larger than the survey's, or a figure is missing.
+        The words, or ``""`` when the team carries more or fewer accounts than within a
+        quarter of the survey's ~104, is busier than 85% of its time (``utilisation_<team>``;
+        then the load itself is the cause), its accounts are no larger than the survey's,
+        or a figure is missing.
     """
     accounts, book = _mean(summary, scenario, "customers_active"), _mean(summary, scenario, "customer_arr")
     per_rep = _mean(summary, scenario, f"{ARR_PER_ACCOUNT_OWNER}{team}")
+    busy = _mean(summary, scenario, f"{UTILISATION_PREFIX}{team}")
     if not (math.isfinite(accounts) and math.isfinite(book) and math.isfinite(per_rep)) or accounts <= 0 or book <= 0:
         return ""
     per_account = book / accounts
     load = per_rep / per_account
     survey = ARR_PER_CSM / ACCOUNTS_PER_CSM
-    typical = ACCOUNTS_PER_CSM / ARR_PER_CSM_ALLOWANCE <= load <= ACCOUNTS_PER_CSM * ARR_PER_CSM_ALLOWANCE
-    if not typical or per_account <= survey:
+    if abs(load / ACCOUNTS_PER_CSM - 1.0) > NEAR_SURVEY_LOAD or not busy <= SATURATED or per_account <= survey:
         return ""
     return (
-        f"{load:.0f} accounts per rep, near the survey's ~{ACCOUNTS_PER_CSM:.0f} per CSM, at "
-        f"{format_money(per_account)} of ARR each, where the survey's ~{format_money(ARR_PER_CSM)} over "
-        f"~{ACCOUNTS_PER_CSM:.0f} accounts is ~{format_money(survey)} an account: larger accounts, a typical load"
+        f"{load:.0f} accounts per rep, near the survey's ~{ACCOUNTS_PER_CSM:.0f} per CSM, and busy {busy:.0%} of "
+        f"its selling time, at {format_money(per_account)} of ARR an account where the survey's "
+        f"~{format_money(ARR_PER_CSM)} over ~{ACCOUNTS_PER_CSM:.0f} accounts is ~{format_money(survey)}: larger "
+        "accounts at a typical load"
     )
 
 

@@ -44,6 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from simulator.config.errors import (
     ConfigError,
     ConfigIssue,
+    boolean_hint,
     issues_from_error_detail,
     join_key,
     read_as_text_hint,
@@ -143,7 +144,8 @@ class _Spec(BaseModel):
         if not isinstance(data, Mapping):
             return data
         params = {str(k): v for k, v in data.items() if k != "dist" and v is not None}
-        if issues := _form_issues(cls.kind(), cls.forms, params):
+        nulls = frozenset(str(k) for k, v in data.items() if v is None)
+        if issues := _form_issues(cls.kind(), cls.forms, params, nulls):
             raise ConfigError(issues)
         return {"dist": data.get("dist"), **params}
 
@@ -416,7 +418,8 @@ def _spec_issue(detail: Any, key: str) -> list[ConfigIssue]:
     """A parameter error in the words of distributions: parameters are finite numbers or lists of them."""
     kind, value, loc = detail["type"], detail.get("input"), detail["loc"]
     if kind in ("float_type", "finite_number"):
-        return [ConfigIssue(join_key(key, *loc), value, "must be a finite number" + read_as_text_hint(value))]
+        hints = read_as_text_hint(value) + boolean_hint(value)
+        return [ConfigIssue(join_key(key, *loc), value, "must be a finite number" + hints)]
     if kind in ("tuple_type", "too_short"):
         return [ConfigIssue(join_key(key, *loc), value, "must be a non-empty list of numbers")]
     return issues_from_error_detail(detail, key)
@@ -438,8 +441,13 @@ def _accepted(kind: str) -> str:
     return f"{kind} accepts " + ", or ".join(form.describe() for form in FORMS[kind])
 
 
-def _form_issues(kind: str, forms: tuple[_Form, ...], params: Mapping[str, Any]) -> list[ConfigIssue]:
-    """Pick the form the user meant and report unknown, mixed and missing keys (keys relative to the spec)."""
+def _form_issues(
+    kind: str, forms: tuple[_Form, ...], params: Mapping[str, Any], nulls: frozenset[str] = frozenset()
+) -> list[ConfigIssue]:
+    """Pick the form the user meant and report unknown, mixed and missing keys (keys relative to the spec).
+
+    ``nulls``: keys given as null (not given, but shown as the null the user wrote).
+    """
     given = set(params)
     form = max(forms, key=lambda f: (len(given & f.keys), -len(set(f.required) - given)))
     known = frozenset().union(*(f.keys for f in forms))
@@ -452,6 +460,8 @@ def _form_issues(kind: str, forms: tuple[_Form, ...], params: Mapping[str, Any])
         for name in sorted((given & known) - form.keys)
     ]
     issues += [
-        ConfigIssue(name, MISSING, f"required; {_accepted(kind)}") for name in form.required if name not in given
+        ConfigIssue(name, None if name in nulls else MISSING, f"required; {_accepted(kind)}")
+        for name in form.required
+        if name not in given
     ]
     return issues

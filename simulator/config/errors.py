@@ -45,7 +45,10 @@ class ConfigIssue:
     allowed: str
 
     def __str__(self) -> str:
-        return f"{self.key} = {shown(self.value)}: {self.allowed}"
+        value = self.value
+        if isinstance(value, float) and value.is_integer() and decimal_hint(value) in self.allowed:
+            value = AsDecimal(value)  # "= 10.0: must be a whole number (it was read as the decimal 10.0 ...)"
+        return f"{self.key} = {shown(value)}: {self.allowed}"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ConfigIssue):
@@ -54,6 +57,16 @@ class ConfigIssue:
 
     def __hash__(self) -> int:
         return hash(str(self))
+
+
+class AsDecimal(float):
+    """A whole number the user wrote as a decimal (``10.0``, ``1e1``) where a whole number is expected.
+
+    Shown as the decimal it was read as, so that ``= 10.0: must be a whole number`` does not
+    read ``= 10`` (what :func:`shown` makes of other whole floats).
+    """
+
+    __slots__ = ()
 
 
 def shown(value: Any) -> str:
@@ -67,6 +80,8 @@ def shown(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, AsDecimal):
+        return repr(float(value))
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e16:
             return repr(int(value))
@@ -74,7 +89,7 @@ def shown(value: Any) -> str:
     if isinstance(value, Sequence) and not isinstance(value, str | bytes):
         return "[" + ", ".join(shown(item) for item in value) + "]"
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{shown(k)}: {shown(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k if isinstance(k, str) else shown(k)}: {shown(v)}" for k, v in value.items()) + "}"
     return repr(value)
 
 
@@ -170,8 +185,8 @@ def issues_from_error_detail(detail: ErrorDetails, prefix: str = "") -> list[Con
     if kind == "missing":
         return [ConfigIssue(key, None, MISSING)]
     if kind == "literal_error":
-        choices = tuple(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
-        return [ConfigIssue(key, value, f"must be one of {choices}")]
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return [ConfigIssue(key, value, f"must be one of {', '.join(choices)}")]
     if kind in _BOUNDS:
         return [ConfigIssue(key, value, _BOUNDS[kind].format(_number(next(iter(ctx.values())))))]
     if kind in _TYPES:
@@ -204,11 +219,13 @@ def decimal_hint(value: Any) -> str:
     return ""
 
 
-def _boolean_hint(kind: str, value: Any) -> str:
+def boolean_hint(value: Any) -> str:
     """A hint when ``true``/``false`` was given where a number is expected, else ``""``."""
-    if isinstance(value, bool) and kind in _NUMBER_TYPES:
-        return " (true/false is not a number)"
-    return ""
+    return " (true/false is not a number)" if isinstance(value, bool) else ""
+
+
+def _boolean_hint(kind: str, value: Any) -> str:
+    return boolean_hint(value) if kind in _NUMBER_TYPES else ""
 
 
 _NUMBER_TYPES = frozenset({"float_type", "float_parsing", "int_type", "int_parsing", "finite_number"})
@@ -255,7 +272,10 @@ def _number(bound: Any) -> str:
 
 
 def merge_scenario_issues(found: Mapping[str, list[ConfigIssue]], n_scenarios: int) -> list[ConfigIssue]:
-    """Report an issue shared by every scenario once; prefix the others with their scenario.
+    """Report each issue once: without a prefix when every scenario has it, else prefixed with the scenarios that do.
+
+    ``[scenario a] key = …`` for one, ``[scenarios a, b] key = …`` for several (an override
+    reaching the three scenarios of an org design that have the team it names).
 
     Args:
         found: Scenario name -> the issues found in that scenario (scenarios without
@@ -274,11 +294,19 @@ def merge_scenario_issues(found: Mapping[str, list[ConfigIssue]], n_scenarios: i
         for name, issues in found.items()
     }
     found = {name: issues for name, issues in found.items() if issues}
-    every = len(found) == n_scenarios
-    shared = [i for i in next(iter(found.values())) if every and all(i in issues for issues in found.values())]
-    merged = list(shared)
+    holders: dict[ConfigIssue, list[str]] = {}  # each issue, in the order first found, and the scenarios that have it
     for name, issues in found.items():
-        merged.extend(ConfigIssue(f"[scenario {name}] {i.key}", i.value, i.allowed) for i in issues if i not in shared)
+        for issue in issues:
+            names = holders.setdefault(issue, [])
+            if name not in names:
+                names.append(name)
+    merged = []
+    for issue, names in holders.items():
+        if len(names) == n_scenarios:
+            merged.append(issue)
+        else:
+            which = f"scenario {names[0]}" if len(names) == 1 else f"scenarios {', '.join(names)}"
+            merged.append(ConfigIssue(f"[{which}] {issue.key}", issue.value, issue.allowed))
     return merged
 
 

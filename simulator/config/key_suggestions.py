@@ -39,6 +39,43 @@ def no_such_key(key: str, configs: Sequence[Mapping[str, Any]], words: str) -> s
     return words + (f"; did you mean '{close[0]}'?" if close else "")
 
 
+def schema_default(key: str, schema: Mapping[str, Any]) -> Any:
+    """The default a JSON schema gives the setting at dotted ``key``, or :data:`ABSENT` if it knows no such setting.
+
+    Follows ``properties``, ``$ref`` to ``$defs``, ``additionalProperties`` (a mapping of
+    names: any name), ``items`` (a list: any index) and ``anyOf`` (a part that may be null).
+    A setting without a default (a required one) is :data:`ABSENT` too.
+    """
+    definitions = schema.get("$defs", {})
+    node: Any = schema
+    for part in key.split("."):
+        node = _resolved(node, definitions)
+        if part in node.get("properties", {}):
+            node = node["properties"][part]
+        elif isinstance(node.get("additionalProperties"), Mapping):
+            node = node["additionalProperties"]
+        elif isinstance(node.get("items"), Mapping) and part.isdigit():
+            node = node["items"]
+        else:
+            return ABSENT
+    return node.get("default", ABSENT) if isinstance(node, Mapping) else ABSENT
+
+
+def _resolved(node: Mapping[str, Any], definitions: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``node`` with its ``$ref`` followed, or the one referenced part of its ``anyOf`` (its other part: null)."""
+    for _ in range(8):  # references do not nest deeper in salesim's schemas
+        if "$ref" in node:
+            node = definitions.get(str(node["$ref"]).rsplit("/", 1)[-1], {})
+        elif "anyOf" in node:
+            parts = [n for n in node["anyOf"] if "$ref" in n or "properties" in n]
+            if len(parts) != 1:
+                return node
+            node = parts[0]
+        else:
+            return node
+    return node
+
+
 def node_at(config: Any, parts: Sequence[str]) -> Any:
     """The node of a plain config at the key ``parts`` (list items by their index), or :data:`ABSENT`."""
     for part in parts:

@@ -26,6 +26,7 @@ from simulator.report.plot_style import (
     error_extents,
     format_axis,
     grid,
+    panel_title,
     save_figure,
     scenario_colours,
 )
@@ -68,7 +69,7 @@ def plot_decision(result: ExperimentResult, answer: Answer, out_dir: Path | str)
             if label.get_text() == answer.recommended:
                 label.set_fontweight("bold")
         ax.set_ylim(len(order) - 0.5, -0.5)
-        ax.set_title(("Primary: " if kpi == answer.decision.primary else "") + kpi_axis_label(kpi), loc="left")
+        panel_title(ax, ("Primary: " if kpi == answer.decision.primary else "") + kpi_axis_label(kpi))
         format_axis(ax, kpi, "x")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
         ax.grid(axis="x", alpha=0.3)

@@ -19,7 +19,7 @@ from matplotlib.patches import Rectangle
 
 from simulator.analysis.formatting import format_value, kpi_axis_label, kpi_label
 from simulator.analysis.quantities import direction
-from simulator.report.plot_style import MAX_WIDTH_IN, empty_figure, grid, save_figure
+from simulator.report.plot_style import MAX_WIDTH_IN, empty_figure, grid, panel_title, save_figure
 
 MAX_PANELS = 4
 
@@ -85,7 +85,7 @@ def plot_heatmap(
         ax.set_xlabel(x_param)
         if y_param:
             ax.set_ylabel(y_param)
-        ax.set_title(f"{scenario}: {kpi_axis_label(kpi)}, mean (95% CI); best outlined", loc="left")
+        panel_title(ax, f"{scenario}: {kpi_axis_label(kpi)}, mean (95% CI); best outlined")
     fig.suptitle(f"{kpi_label(kpi)} across the sweep")
     return save_figure(fig, path)
 

@@ -12,9 +12,10 @@ of experiments does not accumulate open figures.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import matplotlib
 
@@ -146,6 +147,23 @@ def grid(n_panels: int, ncols: int, panel_size: tuple[float, float], sharex: boo
     for spare in flat[n_panels:]:
         spare.set_axis_off()
     return fig, flat[:n_panels]
+
+
+TITLE_CHAR_EM = 0.55
+"""The mean width of a title's character, in ems of its font (a sans-serif's lower case and spaces)."""
+
+
+def panel_title(ax: Axes, text: str, loc: Literal["left", "center", "right"] = "left") -> None:
+    """Title a panel with ``text``, wrapped to the panel's width: it runs off neither the figure nor into a panel.
+
+    The width is the panel's share of the figure as laid out so far (constrained layout
+    moves it a little when it draws).
+    """
+    figure = ax.figure
+    inches = figure.get_figwidth() if isinstance(figure, Figure) else 4.0
+    width_pt = ax.get_position().width * inches * 72.0
+    chars = max(12, int(width_pt / (TITLE_CHAR_EM * float(plt.rcParams["axes.titlesize"]))))
+    ax.set_title(textwrap.fill(text, chars), loc=loc)
 
 
 def kpi_means(summary: pd.DataFrame, scenario: str, prefix: str) -> dict[str, pd.Series]:

@@ -39,6 +39,7 @@ from simulator.report.plot_style import (
     format_axis,
     grid,
     ordered_scenarios,
+    panel_title,
     save_figure,
     scenario_colours,
 )
@@ -129,7 +130,7 @@ def _distribution_panel(
         patch.set_alpha(0.75)
     ax.set_yticks(range(1, len(names) + 1), list(names))
     ax.set_ylim(len(names) + 0.6, 0.4)  # the baseline at the top
-    ax.set_title(kpi_axis_label(kpi), loc="left")
+    panel_title(ax, kpi_axis_label(kpi))
     format_axis(ax, kpi, "x")
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
     ax.grid(axis="x", alpha=0.3)

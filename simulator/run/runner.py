@@ -131,7 +131,7 @@ def _backend(
     if backend == "dask":
         return DaskBackend(scenarios, seed, address, workers, log, engines)
     if backend != "local":
-        raise ConfigError.single("runner.backend", backend, "must be one of ('local', 'dask')")
+        raise ConfigError.single("runner.backend", backend, "must be one of local, dask")
     if workers == 1:
         return InProcessBackend(scenarios, seed, engines)
     return PoolBackend(scenarios, seed, workers, engines)
