@@ -479,8 +479,7 @@ TABLE: list[BadInput] = [
     row(
         "pipeline",
         "pipeline.stages.0.effort_hours={dist:uniform,low:-1e308,high:1e308}",
-        "pipeline.stages.0.effort_hours = {dist: 'uniform', low: -1e+308, high: 1e+308}: its parameters are "
-        "too large",
+        "pipeline.stages.0.effort_hours = {dist: 'uniform', low: -1e+308, high: 1e+308}: its parameters are too large",
     ),
     row(
         "pipeline",
