@@ -149,7 +149,7 @@ def grid(n_panels: int, ncols: int, panel_size: tuple[float, float], sharex: boo
     return fig, flat[:n_panels]
 
 
-TITLE_CHAR_EM = 0.55
+TITLE_CHAR_EM = 0.5
 """The mean width of a title's character, in ems of its font (a sans-serif's lower case and spaces)."""
 
 
