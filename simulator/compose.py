@@ -368,11 +368,11 @@ def _hires_left_out(experiment: Experiment) -> list[str]:
 def _known_setting(override: UserOverride, configs: Sequence[Mapping[str, Any]]) -> str:
     """A hint for a key the config files leave out but salesim knows (with its default): add it with a leading +.
 
-    Only where the key's parent is in a config: a setting of a team no scenario has would
-    make that team from one setting.
+    Only where the key's parent is in every scenario's config: a ``+`` setting of a team some
+    scenarios lack would make that team there from one setting.
     """
     parent = override.key.split(".")[:-1]
-    if not any(isinstance(node_at(config, parent), Mapping) for config in configs):
+    if not all(isinstance(node_at(config, parent), Mapping) for config in configs):
         return ""
     default = schema_default(override.key, ScenarioConfig.model_json_schema())
     if default is ABSENT:
@@ -395,7 +395,8 @@ def _notes_and_issues(
         if skipped_in and len(skipped_in) == len(composed):
             configs = [c.config for c in composed.values()]
             words = f"no scenario of {experiment or 'the experiment'} has this key"
-            allowed = no_such_key(override.key, configs, words)
+            known = _known_setting(override, configs) if override.kind == "value" else ""
+            allowed = no_such_key(override.key, configs, words, suggest=not known) + known
             section = ".".join(override.key.split(".")[:2])
             if section == "experiment.decision" and not any("decision" in (c.get("experiment") or {}) for c in configs):
                 allowed += (
@@ -403,8 +404,6 @@ def _notes_and_issues(
                     "(a decision needs its primary KPI; then +experiment.decision.guardrails=[KPI,...] if wanted; "
                     "a leading + adds a key the config lacks)"
                 )
-            if override.kind == "value":
-                allowed += _known_setting(override, configs)
             issues.append(ConfigIssue(override.key, override.value, allowed))
         else:
             notes += [

@@ -314,6 +314,11 @@ TABLE: list[BadInput] = [
     row("top level", "seed=true", "seed = true: must be a whole number (true/false is not a number)"),
     row(
         "top level",
+        "runs=true",
+        "runs = true: must be a whole number from 1 to 1,000,000 (replications per scenario), or auto (true/false is not a number)",
+    ),
+    row(
+        "top level",
         "seed=18446744073709551621",
         "seed = 18446744073709551621: must be a whole number from 0 to 9223372036854775807 (2^63 - 1)",
     ),

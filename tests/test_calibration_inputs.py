@@ -141,6 +141,9 @@ def test_mapping_values_out_of_range_are_worded_as_salesim_words_them(
         # a bare "not valid YAML: month must be in 1..12", no key, no line
         ("holidays: [2017-13-01]", "assumptions.holidays.0 = '2017-13-01': is no date of the calendar (month must"),
         ("holidays: ['2017-02-30']", "assumptions.holidays.0 = '2017-02-30': is no date of the calendar (day is"),
+        # read datetime.date(2017, 1, 1) and "= 6: must be a whole number (it was read as the decimal 6.0 ...)"
+        ("holidays: 2017-01-01", "assumptions.holidays = 2017-01-01: must be a list"),
+        ("recent_months: 6.0", "assumptions.recent_months = 6.0: must be a whole number (it was read as the decimal"),
     ],
 )
 def test_a_mapping_value_that_is_no_number_or_no_date_is_refused_naming_its_key(

@@ -267,7 +267,15 @@ def test_a_setting_the_files_leave_out_is_refused_with_the_plus_that_adds_it() -
         assert issue.allowed.endswith(
             f"it is a setting the config files leave out (default {default}): add it with a leading +, +{override}"
         ), issue
-    for override in ("market.sources.inbound.nothing=1", "org.teams.xyz.hours_per_day=8"):  # unknown; no such team
+    with pytest.raises(ConfigError) as caught:  # a known setting is no typo: no 'did you mean delay_days'
+        simulator.load_experiment(overrides=["pipeline.stages.0.lost_delay_days=5"])
+    assert "+pipeline.stages.0.lost_delay_days=5" in str(caught.value) and "did you mean" not in str(caught.value)
+    # unknown; no such team; a team only the specialists have (a + would make a one-setting sdr team in generalist)
+    for override in (
+        "market.sources.inbound.nothing=1",
+        "org.teams.xyz.hours_per_day=8",
+        "org.teams.sdr.specialist_uplift=0.1",
+    ):
         with pytest.raises(ConfigError) as caught:
             simulator.load_experiment(overrides=[override])
         assert "leading +" not in str(caught.value), caught.value
@@ -282,7 +290,7 @@ def test_an_experiment_naming_no_baseline_is_told_which_scenario_is_one() -> Non
     """An experiment file without ``baseline`` compared every scenario with the first, without a word."""
     config = simulator.load_experiment().resolved_config["scenarios"]["generalist"]
     scenarios = {"b": config, "a": {**config, "runs": 7}}
-    with pytest.warns(BaselineWarning, match=r"the first scenario, b, is the baseline .*one of \['b', 'a'\]"):
+    with pytest.warns(BaselineWarning, match=r"the first scenario, b, is the baseline .*one of b, a to choose"):
         experiment = experiment_from_dicts({**config, "experiment": {"name": "x"}}, scenarios)
     assert experiment.baseline == "b"
     with warnings.catch_warnings():

@@ -293,3 +293,24 @@ def test_an_issue_every_scenario_shares_is_given_once_even_for_nan() -> None:
     same = ConfigIssue("a.b", [nan, None, True], "must be x")
     merged = merge_scenario_issues({"s1": [same], "s2": [ConfigIssue("a.b", [nan, None, True], "must be x")]}, 2)
     assert [str(issue) for issue in merged] == ["a.b = [nan, null, true]: must be x"]
+
+
+def test_must_be_one_of_lists_words_not_a_python_tuple() -> None:
+    """Read "must be one of ('smb', 'mid_market', 'enterprise')" and "one of ('software', ...)"."""
+    for experiment, override, expected in (
+        (
+            "org_structures",
+            "org.teams.smb_pod.serves.segment=[foo]",
+            "[scenario pods_by_segment] org.teams.smb_pod.serves.segment = 'foo': must be one of smb, mid_market, "
+            "enterprise",
+        ),
+        (
+            None,
+            "+market.segment_mix.smb.sectors={softwar:1}",
+            "market.segment_mix.smb.sectors.softwar = 1: must be one of software, financial_services, manufacturing, "
+            "healthcare",
+        ),
+    ):
+        with pytest.raises(ConfigError) as caught:  # as the command line validates it before any run
+            simulator.load_experiment(experiment, [override]).validate()
+        assert str(caught.value.issues[0]) == expected, caught.value

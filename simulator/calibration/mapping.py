@@ -31,7 +31,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetCoreSchem
 from pydantic_core import CoreSchema
 
 from simulator.calibration.errors import CalibrationError
-from simulator.config.errors import issues_from_error_detail, shown
+from simulator.config.errors import ConfigIssue, issues_from_error_detail, shown
 from simulator.config.fields import strict_scalars
 
 Outcome = Literal["won", "lost", "no_decision", "open"]
@@ -298,4 +298,8 @@ def _problem(error: Any) -> str:
             + (f"; did you mean '{close[0]}'?" if close else "")
         )
     # bounds, types and choices worded as every salesim config message is (key = value: what is allowed)
-    return "; ".join(f"{key} = {value}: {issue.allowed}" for issue in issues_from_error_detail(error))
+    parts = []
+    for issue in issues_from_error_detail(error):
+        text = ConfigIssue(key, error.get("input"), issue.allowed).shown_value()
+        parts.append(f"{key} = {text if len(text) <= 60 else text[:57] + '...'}: {issue.allowed}")
+    return "; ".join(parts)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import AfterValidator, Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator, create_model
 
 from simulator.config.decision import DecisionSettings
-from simulator.config.errors import ConfigError, decimal_hint, issues_from_validation_error
+from simulator.config.errors import ConfigError, boolean_hint, decimal_hint, issues_from_validation_error
 from simulator.config.fields import ConfigModel, Text, WholeNumber, explained, salesim_error
 from simulator.config.runner_settings import MAX_RUNS, RUNS_RULE, RunnerSettings
 from simulator.config.schema import ScenarioConfig
@@ -37,7 +37,7 @@ def _runs_or_auto(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     if value == "auto":
         return value
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_RUNS:
-        raise salesim_error(f"{RUNS_RULE}, or auto{decimal_hint(value)}")
+        raise salesim_error(f"{RUNS_RULE}, or auto{decimal_hint(value)}{boolean_hint(value)}")
     return value
 
 

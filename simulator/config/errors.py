@@ -14,6 +14,7 @@ the model's own path in front.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -45,10 +46,14 @@ class ConfigIssue:
     allowed: str
 
     def __str__(self) -> str:
+        return f"{self.key} = {self.shown_value()}: {self.allowed}"
+
+    def shown_value(self) -> str:
+        """The value as the message shows it (:func:`shown`; a whole decimal told so as the decimal it was read as)."""
         value = self.value
         if isinstance(value, float) and value.is_integer() and decimal_hint(value) in self.allowed:
             value = AsDecimal(value)  # "= 10.0: must be a whole number (it was read as the decimal 10.0 ...)"
-        return f"{self.key} = {shown(value)}: {self.allowed}"
+        return shown(value)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ConfigIssue):
@@ -74,12 +79,16 @@ def shown(value: Any) -> str:
 
     A whole float without its ``.0`` (``10``, not the ``10.0`` it became); ``null``,
     ``true`` and ``false``, not Python's ``None``, ``True`` and ``False``; ``nan``,
-    ``inf`` and ``-inf``; text quoted; lists and mappings item by item.
+    ``inf`` and ``-inf``; dates as ``2017-01-01``; text quoted; lists and mappings item by item.
     """
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, datetime.datetime):  # YAML reads 2017-01-01 10:00:00 as one
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     if isinstance(value, AsDecimal):
         return repr(float(value))
     if isinstance(value, float):

@@ -14,8 +14,11 @@ from typing import Any
 ABSENT = object()  # what :func:`node_at` returns where a key is missing
 
 
-def no_such_key(key: str, configs: Sequence[Mapping[str, Any]], words: str) -> str:
-    """``words`` on a key the configs lack, then what exists where the key stops, and the closest key."""
+def no_such_key(key: str, configs: Sequence[Mapping[str, Any]], words: str, suggest: bool = True) -> str:
+    """``words`` on a key the configs lack, then what exists where the key stops, and the closest key.
+
+    ``suggest``: False leaves out the closest key (a key salesim knows is no typo).
+    """
     parts = key.split(".")
     parent: list[str] = []
     children: set[str] = set()
@@ -36,7 +39,7 @@ def no_such_key(key: str, configs: Sequence[Mapping[str, Any]], words: str) -> s
         for k in difflib.get_close_matches(key, every, n=3, cutoff=0.6)
         if difflib.SequenceMatcher(None, k.rsplit(".", 1)[-1], name).ratio() >= 0.6
     ]
-    return words + (f"; did you mean '{close[0]}'?" if close else "")
+    return words + (f"; did you mean '{close[0]}'?" if close and suggest else "")
 
 
 def schema_default(key: str, schema: Mapping[str, Any]) -> Any:

@@ -121,7 +121,9 @@ def check_lead_attributes(attributes: LeadAttributesConfig, segments: Mapping[st
                 continue
             for value in override:
                 if value not in known:
-                    issues.append(ConfigIssue(f"{key}.{name}.{value}", override[value], f"must be one of {known}"))
+                    issues.append(
+                        ConfigIssue(f"{key}.{name}.{value}", override[value], f"must be one of {', '.join(known)}")
+                    )
     for segment in segments:
         for attribute, name in plural.items():
             weights = attributes.weights(attribute, segment)

@@ -142,7 +142,7 @@ def check_pods(
             for value in served:
                 if value not in values:
                     hint = "" if values != (UNSET,) else f" (configure market's {attribute} values first)"
-                    issues.append(ConfigIssue(key, value, f"must be one of {values}{hint}"))
+                    issues.append(ConfigIssue(key, value, f"must be one of {', '.join(values)}{hint}"))
     rules = {f"org.teams.{t}.overflow": p.overflow for t, p in teams.items()}
     rules["org.overflow"] = overflow
     for key, rule in rules.items():

@@ -23,7 +23,7 @@ def engine_for(scenario: Scenario, engine: str = "auto") -> str:
         ValueError: For an unknown engine, or ``fast`` with a scenario it does not cover.
     """
     if engine not in ENGINES:
-        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     if engine == "simpy":
         return "simpy"
     missing = fast.uncovered(scenario)

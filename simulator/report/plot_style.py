@@ -156,12 +156,14 @@ TITLE_CHAR_EM = 0.5
 def panel_title(ax: Axes, text: str, loc: Literal["left", "center", "right"] = "left") -> None:
     """Title a panel with ``text``, wrapped to the panel's width: it runs off neither the figure nor into a panel.
 
-    The width is the panel's share of the figure as laid out so far (constrained layout
-    moves it a little when it draws).
+    The width is the panel's column of the figure, less a margin for tick labels: constrained
+    layout gives the panels about that when it draws (the position before it is a third narrower).
     """
     figure = ax.figure
     inches = figure.get_figwidth() if isinstance(figure, Figure) else 4.0
-    width_pt = ax.get_position().width * inches * 72.0
+    spec = ax.get_subplotspec()
+    columns = spec.get_gridspec().ncols if spec is not None else 1
+    width_pt = max(1.0, inches * 0.95 / columns - 0.45) * 72.0
     chars = max(12, int(width_pt / (TITLE_CHAR_EM * float(plt.rcParams["axes.titlesize"]))))
     ax.set_title(textwrap.fill(text, chars), loc=loc)
 

@@ -167,7 +167,7 @@ def experiment_from_dicts(
     if "baseline" not in meta and len(names) > 1:
         warnings.warn(
             f"experiment.baseline is not set: the first scenario, {names[0]}, is the baseline the others are "
-            f"compared with (set experiment.baseline to one of {names} to choose)",
+            f"compared with (set experiment.baseline to one of {', '.join(names)} to choose)",
             BaselineWarning,
             stacklevel=2,
         )

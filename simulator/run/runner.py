@@ -144,7 +144,7 @@ def choose_engines(scenarios: Sequence[Scenario], engine: str, on_note: NoteCall
         ConfigError: For an unknown engine, or ``fast`` with a scenario the fast engine does not cover.
     """
     if engine not in ENGINES:
-        raise ConfigError.single("runner.engine", engine, f"must be one of {ENGINES}")
+        raise ConfigError.single("runner.engine", engine, f"must be one of {', '.join(ENGINES)}")
     chosen = []
     for scenario in scenarios:
         try:

@@ -55,7 +55,7 @@ def check_runner_settings(runner: Mapping[str, Any]) -> list[ConfigIssue]:
     issues: list[ConfigIssue] = []
     backend = runner.get("backend", "local")
     if backend not in BACKENDS:
-        issues.append(ConfigIssue("runner.backend", backend, f"must be one of {BACKENDS}"))
+        issues.append(ConfigIssue("runner.backend", backend, f"must be one of {', '.join(BACKENDS)}"))
     elif backend == "dask" and not dask_installed():
         issues.append(
             ConfigIssue("runner.backend", backend, f"needs Dask distributed, which is not installed: {INSTALL_HINT}")
@@ -73,7 +73,7 @@ def check_runner_settings(runner: Mapping[str, Any]) -> list[ConfigIssue]:
             issues.append(ConfigIssue("runner.address", address, "applies only with runner.backend=dask"))
     engine = runner.get("engine", "auto")
     if engine not in ENGINES:
-        issues.append(ConfigIssue("runner.engine", engine, f"must be one of {ENGINES}"))
+        issues.append(ConfigIssue("runner.engine", engine, f"must be one of {', '.join(ENGINES)}"))
     for key in ("resume", "progress"):
         value = runner.get(key, key == "progress")
         if not isinstance(value, bool):
