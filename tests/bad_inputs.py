@@ -315,7 +315,8 @@ TABLE: list[BadInput] = [
     row(
         "top level",
         "runs=true",
-        "runs = true: must be a whole number from 1 to 1,000,000 (replications per scenario), or auto (true/false is not a number)",
+        "runs = true: must be a whole number from 1 to 1,000,000 (replications per scenario), or auto (true/false "
+        "is not a number)",
     ),
     row(
         "top level",
