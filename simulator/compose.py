@@ -160,7 +160,12 @@ def _compose_layers(
             probe = composer([*(u.line for u in kept if u not in checked), *scenario])
             whole += [u for u in checked if u.kind == "value" and _is_distributionnode_at(probe, u.key)]
             missing = [u for u in checked if u not in whole and not _exists(probe, u.key)]
+            strays = _unknown_inner_keys([u for u in checked if u not in whole and u not in missing], plain(probe))
+            if strays:
+                raise ConfigError(strays) from None
             config = plain(composer([*(u.line for u in kept if u not in missing and u not in whole), *scenario]))
+    except ConfigError:
+        raise
     except Exception as error:
         issues = _own_key_issues(kept, scenario, composer, where, groups)
         raise ConfigError(issues or composition_issue(error, where, shown)) from None
@@ -173,6 +178,35 @@ def _compose_layers(
             [ConfigIssue(f"[scenario {name}] {o.key}", o.value, no_such_key(o.key, [config], words)) for o in absent]
         )
     return _Composed(config, missing, hidden)
+
+
+def _unknown_inner_keys(
+    overrides: Sequence[UserOverride], config: Mapping[str, Any], label: str = ""
+) -> list[ConfigIssue]:
+    """Keys inside a mapping override (``skill={mean:0,sdd:1}``) that the existing mapping there lacks.
+
+    Hydra refuses the whole override as if its key were unknown; the key is there, and what
+    is wrong is a key inside the value: that key is named, with what the mapping has.
+    ``config``: the plain config composed without these overrides; ``label`` goes before each key.
+    """
+    issues = []
+    for override in overrides:
+        if override.kind != "value" or not isinstance(override.value, Mapping):
+            continue
+        pending = [(override.key, override.value)]
+        while pending:
+            key, value = pending.pop(0)
+            node = node_at(config, key.split("."))
+            if not isinstance(node, Mapping) or "dist" in node:
+                continue  # not a mapping here (a type problem), or a distribution (replaced whole)
+            for inner, given in value.items():
+                full = f"{key}.{inner}"
+                if str(inner) not in node:
+                    words = no_such_key(full, [config], "no such key in the config")
+                    issues.append(ConfigIssue(f"{label}{full}", given, words))
+                elif isinstance(given, Mapping):
+                    pending.append((full, given))
+    return issues
 
 
 def _is_whole_distribution(override: UserOverride) -> bool:
@@ -217,12 +251,15 @@ def _own_key_issues(
     except Exception:
         return []
     name = where.rsplit(".", 1)[-1]
+    absent = [o for o in values if node_at(probe, o.key.split(".")) is ABSENT]
     return [
-        ConfigIssue(
-            f"[scenario {name}] {o.key}", o.value, no_such_key(o.key, [probe], f"scenario {name} has no such key")
-        )
-        for o in values
-        if node_at(probe, o.key.split(".")) is ABSENT
+        *(
+            ConfigIssue(
+                f"[scenario {name}] {o.key}", o.value, no_such_key(o.key, [probe], f"scenario {name} has no such key")
+            )
+            for o in absent
+        ),
+        *_unknown_inner_keys([o for o in values if o not in absent], probe, f"[scenario {name}] "),
     ]
 
 
@@ -294,7 +331,7 @@ def _compose_scenarios(
         try:
             composed[name] = _compose_layers(user, own, composer, f"experiment.scenarios.{name}", own, groups)
         except ConfigError as error:
-            issues.extend(error.issues)
+            issues.extend(i for i in error.issues if i not in issues)  # a user's key refused in each scenario: once
     if issues:
         if composed:  # the scenarios that did compose are checked too: every problem in one message
             try:

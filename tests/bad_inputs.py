@@ -603,6 +603,21 @@ TABLE: list[BadInput] = [
         via="cli",
     ),
     row(
+        "org",
+        "org.teams.full_cycle.skill={mean:0,sdd:1}",
+        "org.teams.full_cycle.skill.sdd = 1: no such key in the config; org.teams.full_cycle.skill has: mean, sd; "
+        "did you mean 'org.teams.full_cycle.skill.sd'?",
+        via="hydra",
+    ),
+    row(
+        "org",
+        "org.teams.full_cycle={headcout:3,skill:{mean:0,sd:0.5}}",
+        "org.teams.full_cycle.headcout = 3: no such key in the config; org.teams.full_cycle has: assignment, "
+        "headcount, hours_per_day, priority, prm_automation, role, selling_fraction, skill, time_allocation; did you "
+        "mean 'org.teams.full_cycle.headcount'?",
+        via="hydra",
+    ),
+    row(
         "experiment",
         "experiment.decision.guardrails={a: 1}",
         "experiment.decision.guardrails = '{a: 1}': experiment.decision.guardrails is a list, not a mapping: write "

@@ -336,6 +336,19 @@ def test_a_scenario_s_own_key_that_does_not_exist_is_named_in_salesim_words(tmp_
     assert issue.allowed.endswith("did you mean 'org.teams.sdr.headcount'?")
 
 
+def test_a_key_inside_a_scenario_s_mapping_that_does_not_exist_is_named(tmp_path: Path) -> None:
+    folder = user_folder(tmp_path)
+    path = folder / "experiment" / "bigger_desk.yaml"
+    path.write_text(path.read_text().replace("org.teams.sdr.headcount=5", "'org.teams.sdr.skill={mean:0,sdd:1}'"))
+    with pytest.raises(ConfigError) as raised:
+        simulator.load_experiment("bigger_desk", [f"hydra.searchpath=[file://{folder}]"])
+    (issue,) = raised.value.issues
+    assert (issue.key, issue.value) == ("[scenario five] org.teams.sdr.skill.sdd", 1)
+    assert issue.allowed == (
+        "no such key in the config; org.teams.sdr.skill has: mean, sd; did you mean 'org.teams.sdr.skill.sd'?"
+    )
+
+
 def test_an_experiment_of_your_own_from_an_installed_wheel(tmp_path: Path) -> None:
     """Build the wheel, install it (not editable) in a fresh venv and run a user experiment from a folder.
 
