@@ -270,8 +270,18 @@ def test_bad_pod_and_product_settings_name_the_key() -> None:
     data = shipped("pods_by_product")
     data["org"]["teams"]["platform_ae"]["serves"] = {"product": ["plattform"]}
     message = problems(data)
-    assert "org.teams.platform_ae.serves.product = 'plattform'" in message and "platform" in message
-    assert "no team serves leads" in message and "product=platform" in message
+    assert "org.teams.platform_ae.serves.product = 'plattform': must be one of core, platform" in message
+    assert "no team serves leads" not in message  # the gaps the typo leaves follow from it: not listed again
+
+    data = shipped("pods_by_product")
+    data["org"]["teams"]["platform_ae"]["serves"] = {"product": ["core"]}
+    with pytest.raises(ConfigError) as raised:
+        validate_scenario(parse_scenario(data))
+    (issue,) = raised.value.issues  # one gap, one issue, whatever the number of stages it leaves unserved
+    assert issue.key == "org.routing.need_specified" and "product=platform" in issue.allowed
+    assert "at stages need_specified, evaluation, probation, reassurance and close (teams able to work them: " in (
+        issue.allowed
+    )
 
     data = shipped("pods_by_product")
     data["org"]["overflow"] = {"to": "nobody", "wait_days": 2}

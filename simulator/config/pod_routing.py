@@ -57,7 +57,7 @@ def check_routing_coverage(config: ScenarioConfig) -> list[ConfigIssue]:
     if not any(team.pod.serves.restricted for team in org.teams.values()):
         return []
     names = attribute_names(market.attributes, market.segments)
-    issues: list[ConfigIssue] = []
+    gaps: dict[tuple[tuple[str, ...], str], list[str]] = {}  # (leads unserved, teams able) -> stages
     for stage in config.pipeline.stages:
         missing: list[str] = []
         for segment in names["segment"]:
@@ -73,13 +73,17 @@ def check_routing_coverage(config: ScenarioConfig) -> list[ConfigIssue]:
                         if team_serving(org, stage, lead) is None:
                             missing.append(", ".join(f"{a}={v}" for a, v in lead.items() if v != UNSET))
         if missing:
-            shown = "; ".join(missing[:3]) + (f"; and {len(missing) - 3} more" if len(missing) > 3 else "")
-            candidates = ", ".join(candidate_teams(org, stage)) or "none"
-            allowed = (
-                f"no team serves leads ({shown}) at stage {stage.name} (teams able to work it: {candidates}); "
-                "widen a team's serves or route the stage to a team that serves them"
-            )
-            issues.append(ConfigIssue(f"org.routing.{stage.name}", org.routing.get(stage.name), allowed))
+            gaps.setdefault((tuple(missing), ", ".join(candidate_teams(org, stage)) or "none"), []).append(stage.name)
+    issues: list[ConfigIssue] = []
+    for (missing, candidates), stages in gaps.items():  # one issue for the stages one gap leaves unserved
+        shown = "; ".join(missing[:3]) + (f"; and {len(missing) - 3} more" if len(missing) > 3 else "")
+        where = f"stage {stages[0]}" if len(stages) == 1 else f"stages {', '.join(stages[:-1])} and {stages[-1]}"
+        them = "it" if len(stages) == 1 else "them"
+        allowed = (
+            f"no team serves leads ({shown}) at {where} (teams able to work {them}: {candidates}); "
+            f"widen a team's serves or route the {where.split()[0]} to a team that serves them"
+        )
+        issues.append(ConfigIssue(f"org.routing.{stages[0]}", org.routing.get(stages[0]), allowed))
     return issues
 
 

@@ -196,10 +196,12 @@ def validate_scenario(
         )
     check_pipelines(config, issues)
     market, org = config.market, config.org
-    issues.extend(check_lead_attributes(market.attributes, market.segments))
+    attribute_issues = check_lead_attributes(market.attributes, market.segments)
     pods = {name: team.pod for name, team in org.teams.items()}
-    issues.extend(check_pods(pods, org.overflow, market.attributes, market.segments))
-    issues.extend(check_routing_coverage(config))
+    pod_issues = check_pods(pods, org.overflow, market.attributes, market.segments)
+    issues.extend([*attribute_issues, *pod_issues])
+    if not attribute_issues and not any(".serves." in f"{i.key}." for i in pod_issues):
+        issues.extend(check_routing_coverage(config))  # else its gaps follow from the value already refused
     issues.extend(check_pod_reach(config))
     _check_dated_features(config, issues)
     if issues:
