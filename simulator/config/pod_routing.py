@@ -75,8 +75,8 @@ def check_routing_coverage(config: ScenarioConfig) -> list[ConfigIssue]:
         if missing:
             gaps.setdefault((tuple(missing), ", ".join(candidate_teams(org, stage)) or "none"), []).append(stage.name)
     issues: list[ConfigIssue] = []
-    for (missing, candidates), stages in gaps.items():  # one issue for the stages one gap leaves unserved
-        shown = "; ".join(missing[:3]) + (f"; and {len(missing) - 3} more" if len(missing) > 3 else "")
+    for (unserved, candidates), stages in gaps.items():  # one issue for the stages one gap leaves unserved
+        shown = "; ".join(unserved[:3]) + (f"; and {len(unserved) - 3} more" if len(unserved) > 3 else "")
         where = f"stage {stages[0]}" if len(stages) == 1 else f"stages {', '.join(stages[:-1])} and {stages[-1]}"
         them = "it" if len(stages) == 1 else "them"
         allowed = (
