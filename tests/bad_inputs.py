@@ -395,14 +395,14 @@ TABLE: list[BadInput] = [
     row(
         "org",
         "+org.teams.csm.serves={segment:[smb]}",
-        "org.teams.csm.serves = {segment: ['smb']}: has no effect: team csm works no stage of the sales "
+        "org.teams.csm.serves = {segment: [smb]}: has no effect: team csm works no stage of the sales "
         "pipeline, so it never receives leads (teams that do: full_cycle); remove it, or route a stage to csm "
         "in org.routing",
     ),
     row(
         "org",
         "+org.teams.csm.overflow={to:any_pod,wait_days:3}",
-        "org.teams.csm.overflow = {to: 'any_pod', wait_days: 3}: has no effect: team csm works no stage "
+        "org.teams.csm.overflow = {to: any_pod, wait_days: 3}: has no effect: team csm works no stage "
         "of the sales pipeline",
     ),
     row(
@@ -474,18 +474,18 @@ TABLE: list[BadInput] = [
     row(
         "market",
         "market.deal_value={dist:lognormal,mu:710,sigma:0}",
-        "market.deal_value = {dist: 'lognormal', mu: 710, sigma: 0}: its parameters are too large or too "
+        "market.deal_value = {dist: lognormal, mu: 710, sigma: 0}: its parameters are too large or too "
         "small to compute with (a finite mean and variance are needed)",
     ),
     row(
         "market",
         "market.deal_value={dist:gamma,mean:25000,cv:1e-170}",
-        "market.deal_value = {dist: 'gamma', mean: 25000, cv: 1e-170}: its parameters are too large",
+        "market.deal_value = {dist: gamma, mean: 25000, cv: 1e-170}: its parameters are too large",
     ),
     row(
         "pipeline",
         "pipeline.stages.0.effort_hours={dist:uniform,low:-1e308,high:1e308}",
-        "pipeline.stages.0.effort_hours = {dist: 'uniform', low: -1e+308, high: 1e+308}: its parameters are too large",
+        "pipeline.stages.0.effort_hours = {dist: uniform, low: -1e+308, high: 1e+308}: its parameters are too large",
     ),
     row(
         "pipeline",

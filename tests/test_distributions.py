@@ -344,3 +344,13 @@ def test_config_kernel_codes_are_the_sampling_kernels_codes() -> None:
     from simulator.config.distributions import KERNEL_CODES
 
     assert {code: kind for kind, code in KERNEL_CODES.items()} == sampling.CODE_NAMES
+
+
+def test_text_is_shown_as_yaml_reads_it_back() -> None:
+    from simulator.config.errors import shown
+
+    assert shown("C:\\tmp") == "'C:\\tmp'"  # one backslash, as written: not Python's 'C:\\\\tmp'
+    assert shown("it's") == "'it''s'"
+    assert shown({"product": ["cor", "null", "a b"]}) == "{product: [cor, 'null', 'a b']}"  # bare words bare
+    assert shown({"to": "any_pod", "wait_days": 3.0}) == "{to: any_pod, wait_days: 3}"
+    assert shown("plattform") == "'plattform'"  # alone, text stays quoted: it was read as text

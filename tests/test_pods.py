@@ -298,7 +298,7 @@ def test_bad_pod_and_product_settings_name_the_key() -> None:
 
     data = shipped("pods_by_product")
     data["org"]["teams"]["core_ae"]["serves"] = {"prodct": ["core"]}
-    assert "org.teams.core_ae.serves.prodct = ['core']: unknown key" in problems(data)
+    assert "org.teams.core_ae.serves.prodct = [core]: unknown key" in problems(data)
     assert "did you mean 'product'?" in problems(data)
 
     data = shipped("generalist")

@@ -79,8 +79,19 @@ def shown(value: Any) -> str:
 
     A whole float without its ``.0`` (``10``, not the ``10.0`` it became); ``null``,
     ``true`` and ``false``, not Python's ``None``, ``True`` and ``False``; ``nan``,
-    ``inf`` and ``-inf``; dates as ``2017-01-01``; text quoted; lists and mappings item by item.
+    ``inf`` and ``-inf``; dates as ``2017-01-01``; text in YAML's single quotes (a
+    Windows path keeps its single backslashes); lists and mappings item by item, their plain words unquoted
+    (``{product: [core]}``) as YAML reads them.
     """
+    return _shown(value, inside=False)
+
+
+_PLAIN_WORD = re.compile(r"[A-Za-z_][\w\-]*")
+_YAML_WORDS = {"null", "true", "false", "yes", "no", "on", "off", "nan", "inf", "y", "n", "~"}  # read otherwise
+
+
+def _shown(value: Any, inside: bool) -> str:
+    """:func:`shown`; ``inside`` a list or mapping, a plain word is shown bare, as YAML would read it back."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -95,10 +106,17 @@ def shown(value: Any) -> str:
         if value.is_integer() and abs(value) < 1e16:
             return repr(int(value))
         return repr(value)
-    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
-        return "[" + ", ".join(shown(item) for item in value) + "]"
+    if isinstance(value, str):
+        if inside and _PLAIN_WORD.fullmatch(value) and value.lower() not in _YAML_WORDS:
+            return value
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, Sequence) and not isinstance(value, bytes):
+        return "[" + ", ".join(_shown(item, inside=True) for item in value) + "]"
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{k if isinstance(k, str) else shown(k)}: {shown(v)}" for k, v in value.items()) + "}"
+        items = (
+            f"{k if isinstance(k, str) else _shown(k, inside=True)}: {_shown(v, inside=True)}" for k, v in value.items()
+        )
+        return "{" + ", ".join(items) + "}"
     return repr(value)
 
 
