@@ -1,8 +1,9 @@
 """The Hydra entry point: compose the config, validate it, run, write, print.
 
 This module, :mod:`simulator.compose`, :mod:`simulator.command_line`, :mod:`simulator.job`
-(a job composed and validated, the exit statuses) and :mod:`simulator.hydra_callbacks`
-(the output folder checked, a sweep's jobs gathered) are the only ones that import Hydra. The job
+(a job composed and validated, the exit statuses), :mod:`simulator.hydra_callbacks`
+(the output folder checked, a sweep's jobs gathered) and :mod:`simulator.config_files`
+(each config file parsed once a process) are the only ones that import Hydra. The job
 composes every scenario of the experiment (the experiment's base, the user's overrides,
 the scenario's own; see :mod:`simulator.compose`), builds a typed
 :class:`~simulator.run.experiment.Experiment`, and calls the plain functions of the
@@ -28,6 +29,7 @@ from omegaconf import DictConfig
 from simulator.command_line import UNKNOWN_KEY, hydra_refusal, prepare_command_line
 from simulator.compose import config_dir, load_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config_files import parse_config_files_once
 from simulator.hydra_callbacks import (
     OutputCheck,
     SweepSummary,
@@ -282,6 +284,7 @@ def main() -> None:
     ``HYDRA_FULL_ERROR=1`` set by the user keeps Hydra's own report.
     """
     warnings.formatwarning = one_line_warning
+    parse_config_files_once()
     forget_created_folders()  # main() called again in one process (the Python API, tests) starts afresh
     args = sys.argv[1:]
     if args and args[0] in SUBCOMMANDS:

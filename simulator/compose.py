@@ -43,6 +43,7 @@ from simulator.config.fed_sources import rate_notes_and_issues
 from simulator.config.key_suggestions import ABSENT, no_such_key, node_at, schema_default
 from simulator.config.schema import ScenarioConfig
 from simulator.config.workforce import hires_beyond_horizon
+from simulator.config_files import parse_config_files_once
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import COMPOSITION_NOTES, REPLACED_OVERRIDES, Experiment
 
@@ -468,6 +469,7 @@ def load_experiment(name: str | None = None, overrides: Sequence[str] = ()) -> E
     """
     all_overrides = list(overrides) + ([f"experiment={name}"] if name else [])
     searchpath = [o for o in all_overrides if o.startswith(SEARCHPATH + "=")]
+    parse_config_files_once()
     with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
 
         def composer(lines: list[str]) -> DictConfig:

@@ -349,6 +349,23 @@ def test_a_key_inside_a_scenario_s_mapping_that_does_not_exist_is_named(tmp_path
     )
 
 
+def test_each_config_file_is_parsed_once_and_an_edited_one_again(tmp_path: Path) -> None:
+    from simulator.config_files import parsed_files
+
+    folder = user_folder(tmp_path)
+    overrides = [f"hydra.searchpath=[file://{folder}]"]
+    simulator.load_experiment("bigger_desk", overrides)
+    parsed = parsed_files()
+    again = simulator.load_experiment("bigger_desk", overrides)  # composes 3 times again: no file parsed anew
+    assert parsed_files() == parsed and again.scenarios[1].config.org.teams["sdr"].headcount == 5
+    path = folder / "experiment" / "bigger_desk.yaml"
+    stat = path.stat()
+    path.write_text(path.read_text().replace("org.teams.sdr.headcount=5", "org.teams.sdr.headcount=6"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time: only the text tells
+    edited = simulator.load_experiment("bigger_desk", overrides)
+    assert parsed_files() == parsed + 1 and edited.scenarios[1].config.org.teams["sdr"].headcount == 6
+
+
 def test_an_experiment_of_your_own_from_an_installed_wheel(tmp_path: Path) -> None:
     """Build the wheel, install it (not editable) in a fresh venv and run a user experiment from a folder.
 
