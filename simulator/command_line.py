@@ -36,6 +36,7 @@ from simulator.config.errors import ConfigError, ConfigIssue
 SEARCHPATH = "hydra.searchpath"
 
 UNKNOWN_KEY = "no such key in the config: check its spelling (salesim adds no key a config does not have)"
+NO_SUCH_ITEM = "has no such item"  # a list item past the end
 """What a key no config has is told, when Hydra refuses it before salesim's own check can name the closest key."""
 
 # Hydra flags after which the command line only prints something: leave its overrides as typed.
@@ -114,7 +115,7 @@ def composition_issue(error: Exception, where: str, shown: Any) -> ConfigIssue:
         return ConfigIssue(
             merging[1].split("=", 1)[0],
             merging[1].split("=", 1)[1] if "=" in merging[1] else None,
-            f"{past_end} has no such item: list items count from 0 (`python -m simulator --cfg job` prints the list)",
+            f"{past_end} {NO_SUCH_ITEM}: list items count from 0 (`python -m simulator --cfg job` prints the list)",
         )
     if merging:  # Hydra names the override it could not merge; the reason is further down its chain
         typed = re.search(r"Error merging override \+*(.+)$", message)

@@ -25,10 +25,11 @@ that imports Hydra.
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,7 @@ class _Composed:
     config: dict[str, Any]
     skipped: list[UserOverride]
     hidden: list[tuple[UserOverride, str]]
+    strays: list[tuple[UserOverride, list[ConfigIssue]]] = field(default_factory=list)  # keys inside a mapping
 
 
 def _exists(cfg: DictConfig, key: str) -> bool:
@@ -152,6 +154,8 @@ def _compose_layers(
     scenario = [line for line in scenario if line not in {o.line for o in own_whole}]
     checked = [u for u in kept if u.kind in ("value", "delete")]
     missing: list[UserOverride] = []
+    strays: list[tuple[UserOverride, list[ConfigIssue]]] = []
+    merged: list[UserOverride] = []
     try:
         try:  # the usual case: every key exists here (Hydra refuses a plain override of a missing key)
             config = plain(composer([*(u.line for u in kept), *scenario]))
@@ -161,15 +165,25 @@ def _compose_layers(
             probe = composer([*(u.line for u in kept if u not in checked), *scenario])
             whole += [u for u in checked if u.kind == "value" and _is_distributionnode_at(probe, u.key)]
             missing = [u for u in checked if u not in whole and not _exists(probe, u.key)]
-            strays = _unknown_inner_keys([u for u in checked if u not in whole and u not in missing], plain(probe))
-            if strays:
-                raise ConfigError(strays) from None
-            config = plain(composer([*(u.line for u in kept if u not in missing and u not in whole), *scenario]))
-    except ConfigError:
-        raise
+            # a mapping given for a mapping here is merged into it below, its distributions replaced whole;
+            # one naming a key the mapping lacks does not apply here, as a key that is not here
+            found = plain(probe)
+            for u in checked:
+                if u not in whole and u not in missing and u.kind == "value" and isinstance(u.value, Mapping):
+                    wrong = _unknown_inner_keys([u], found)
+                    if wrong:
+                        strays.append((u, wrong))
+                    else:
+                        merged.append(u)
+            missing += [u for u, _ in strays]
+            left_out = [*missing, *whole, *merged]
+            config = plain(composer([*(u.line for u in kept if u not in left_out), *scenario]))
     except Exception as error:
         issues = _own_key_issues(kept, scenario, composer, where, groups)
+        issues += [i for _, wrong in strays for i in wrong]  # a mapping's wrong keys are named too, not lost
         raise ConfigError(issues or composition_issue(error, where, shown)) from None
+    for u in merged:
+        _merge(config, u)
     missing += [u for u in whole if not _replace(config, u)]
     absent = [o for o in own_whole if not _replace(config, o)]
     if absent:
@@ -178,7 +192,20 @@ def _compose_layers(
         raise ConfigError(
             [ConfigIssue(f"[scenario {name}] {o.key}", o.value, no_such_key(o.key, [config], words)) for o in absent]
         )
-    return _Composed(config, missing, hidden)
+    return _Composed(config, missing, hidden, strays)
+
+
+def _merge(config: dict[str, Any], override: UserOverride) -> None:
+    """Merge a mapping override into the mapping at its key, key by key as Hydra would, a distribution whole."""
+    pending = [(node_at(config, override.key.split(".")), override.value)]
+    while pending:
+        node, value = pending.pop()
+        for key, given in value.items():
+            here = node.get(key)
+            if isinstance(given, Mapping) and "dist" not in given and isinstance(here, dict) and "dist" not in here:
+                pending.append((here, given))
+            else:
+                node[key] = copy.deepcopy(given)
 
 
 def _unknown_inner_keys(
@@ -430,7 +457,10 @@ def _notes_and_issues(
         hidden_in = [(name, line) for name, c in composed.items() for u, line in c.hidden if u is override]
         notes += [f"scenario {name} sets {line}, which replaces your {override.line} there" for name, line in hidden_in]
         skipped_in = [name for name, c in composed.items() if override in c.skipped]
-        if skipped_in and len(skipped_in) == len(composed):
+        wrong = [i for c in composed.values() for u, found in c.strays if u is override for i in found]
+        if skipped_in and len(skipped_in) == len(composed) and wrong:  # its key is there, not a key inside it
+            issues += [i for i in dict.fromkeys(wrong) if i not in issues]
+        elif skipped_in and len(skipped_in) == len(composed):
             configs = [c.config for c in composed.values()]
             words = f"no scenario of {experiment or 'the experiment'} has this key"
             known = _known_setting(override, configs) if override.kind == "value" else ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -93,21 +93,22 @@ class SweepSummary(Callback):
         jobs = _sweep_jobs(config) or []
         shared = set.intersection(*(set(job) for job in jobs)) if jobs else set()
         rewritten = command_line_options().get("rewritten", [])
-        issues: list[ConfigIssue] = []
+        found: dict[str, list[ConfigIssue]] = {}  # "0: runs=2" -> the job's issues
         prepared: list[tuple[int, list[str], Experiment, RunnerSettings]] = []
         for number, job in enumerate(jobs):
             try:
                 prepared.append((number, job, *prepared_job(config.hydra, job, quiet=True)))
             except ConfigError as error:
-                issues += _job_issues(number, job, shared, rewritten, error)
-        if not issues:  # decision KPIs only some set-ups report: one run of each scenario of each job
+                found[_job_label(number, job, shared, rewritten)] = error.issues
+        if not found:  # decision KPIs only some set-ups report: one run of each scenario of each job
             from simulator.analysis.decision import check_reported
 
             for number, job, experiment, settings in prepared:
                 try:
                     check_reported(experiment, [spec.compile() for spec in experiment.scenarios], settings.engine)
                 except ConfigError as error:
-                    issues += _job_issues(number, job, shared, rewritten, error)
+                    found[_job_label(number, job, shared, rewritten)] = error.issues
+        issues = _merged_job_issues(found, len(jobs))
         if issues:
             print(f"salesim: the {len(jobs)} jobs of the sweep were checked before running any", file=sys.stderr)
             refuse(ConfigError(issues))
@@ -135,12 +136,30 @@ class SweepSummary(Callback):
             sys.exit(worst)
 
 
-def _job_issues(
-    number: int, job: Sequence[str], shared: set[str], rewritten: Sequence[str], error: ConfigError
-) -> list[ConfigIssue]:
-    """A sweep job's issues, each prefixed with the job's number and its own overrides."""
-    swept = " ".join(restore_overrides([o for o in job if o not in shared], rewritten))
-    return [ConfigIssue(f"[job {number}: {swept}] {i.key}", i.value, i.allowed) for i in error.issues]
+def _job_label(number: int, job: Sequence[str], shared: set[str], rewritten: Sequence[str]) -> str:
+    """A sweep job as its issues name it: its number and its own overrides (``0: runs=2``)."""
+    return f"{number}: {' '.join(restore_overrides([o for o in job if o not in shared], rewritten))}"
+
+
+def _merged_job_issues(found: Mapping[str, list[ConfigIssue]], n_jobs: int) -> list[ConfigIssue]:
+    """Each issue once: bare when every job has it, else prefixed with the jobs that do (``[job 0: runs=2] key``)."""
+    holders: dict[ConfigIssue, list[str]] = {}
+    for label, issues in found.items():
+        for issue in issues:
+            holders.setdefault(issue, []).append(label)
+    merged = []
+    for issue, labels in holders.items():
+        if len(labels) == n_jobs:
+            merged.append(issue)
+            continue
+        which = f"job {labels[0]}" if len(labels) == 1 else "jobs " + ", ".join(_in_brackets(x) for x in labels)
+        merged.append(ConfigIssue(f"[{which}] {issue.key}", issue.value, issue.allowed))
+    return merged
+
+
+def _in_brackets(label: str) -> str:
+    number, _, overrides = label.partition(": ")
+    return f"{number} ({overrides})"
 
 
 def _sweep_jobs(config: DictConfig) -> list[list[str]] | None:

@@ -654,7 +654,8 @@ TABLE: list[BadInput] = [
     row(
         "pipeline",
         "pipeline.stages.9.conversion=0.5",
-        "pipeline.stages.9.conversion = '0.5': pipeline.stages has no such item: list items count from 0",
+        "pipeline.stages.9.conversion = 0.5: no scenario of generalist_vs_specialist has this key; pipeline.stages "
+        "is a list of 6 items, counted from 0 (0 to 5)",
         via="cli",
     ),
     row(

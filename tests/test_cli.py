@@ -323,6 +323,24 @@ def test_multirun_sweep_gathers_every_job_and_refuses_before_running_when_a_job_
     assert not (tmp_path / "bad").exists()  # every job is checked before any runs
 
 
+def test_a_sweep_names_a_problem_once_with_the_jobs_that_have_it() -> None:
+    from simulator.config.errors import ConfigIssue
+    from simulator.hydra_callbacks import _merged_job_issues
+
+    everywhere = ConfigIssue("org.teams.full_cycle.skill.sdd", 1, "no such key in the config")
+    some = ConfigIssue("org.teams.full_cycle.headcount", 0, "must be a whole number >= 1")
+    found = {"0: headcount=0 runs=2": [everywhere, some], "1: headcount=0 runs=3": [everywhere, some]}
+    found["2: headcount=3 runs=2"] = [everywhere]
+    assert [str(i) for i in _merged_job_issues(found, 3)] == [
+        "org.teams.full_cycle.skill.sdd = 1: no such key in the config",
+        "[jobs 0 (headcount=0 runs=2), 1 (headcount=0 runs=3)] org.teams.full_cycle.headcount = 0: must be a whole "
+        "number >= 1",
+    ]
+    assert [str(i) for i in _merged_job_issues({"1: headcount=0": [some]}, 2)] == [
+        "[job 1: headcount=0] org.teams.full_cycle.headcount = 0: must be a whole number >= 1"
+    ]
+
+
 def test_console_script_is_the_same_app(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "salesim"
     if not script.exists():

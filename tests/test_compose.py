@@ -366,6 +366,33 @@ def test_each_config_file_is_parsed_once_and_an_edited_one_again(tmp_path: Path)
     assert parsed_files() == parsed + 1 and edited.scenarios[1].config.org.teams["sdr"].headcount == 6
 
 
+def test_a_mapping_override_merges_into_the_mapping_there_and_every_wrong_key_in_it_is_named() -> None:
+    # the base (generalist) has no routing for awareness; every scenario of sdr_headcount has
+    experiment = simulator.load_experiment("sdr_headcount", ["org.routing={awareness:sdr}"])
+    assert all(spec.config.org.routing["awareness"] == "sdr" for spec in experiment.scenarios)
+    # a distribution inside the mapping replaces the one there whole (its keys are not mixed with the old ones)
+    experiment = simulator.load_experiment(None, ["org.handoff={delay_days:{dist:gamma,mean:2,cv:0.5}}"])
+    delay = experiment.scenarios[0].config.org.handoff.delay_days
+    assert delay.kind == "gamma" and delay.mean == pytest.approx(2.0)
+    with pytest.raises(ConfigError) as raised:
+        simulator.load_experiment(
+            None,
+            [
+                "org.teams.full_cycle.skill={mean:0,sdd:1}",
+                "org.teams.sdr.skill={mean:0,sdd:1}",
+                "org.teams.full_cycle.headcont=3",
+                "org.teams.full_cycle.hours_per_day=inf",
+            ],
+        )
+    keys = [issue.key for issue in raised.value.issues]
+    assert keys == [
+        "org.teams.full_cycle.skill.sdd",
+        "org.teams.sdr.skill.sdd",
+        "org.teams.full_cycle.headcont",
+        "[scenario generalist] org.teams.full_cycle.hours_per_day",
+    ], keys
+
+
 def test_an_experiment_of_your_own_from_an_installed_wheel(tmp_path: Path) -> None:
     """Build the wheel, install it (not editable) in a fresh venv and run a user experiment from a folder.
 

@@ -273,6 +273,15 @@ def test_bad_pod_and_product_settings_name_the_key() -> None:
     assert "org.teams.platform_ae.serves.product = 'plattform': must be one of core, platform" in message
     assert "no team serves leads" not in message  # the gaps the typo leaves follow from it: not listed again
 
+    data = shipped("pods_by_segment")  # a typo beside a gap of its own: the gap is still told
+    data["org"]["teams"]["smb_pod"]["serves"] = {"segment": ["smbb"]}
+    data["org"]["teams"]["enterprise_pod"]["serves"] = {"segment": ["mid_market"]}
+    with pytest.raises(ConfigError) as raised:
+        validate_scenario(parse_scenario(data))
+    typo, gap = raised.value.issues
+    assert typo.allowed == "must be one of smb, mid_market, enterprise; did you mean 'smb'?"
+    assert "no team serves leads (segment=enterprise" in gap.allowed and "segment=smb" not in gap.allowed
+
     data = shipped("pods_by_product")
     data["org"]["teams"]["platform_ae"]["serves"] = {"product": ["core"]}
     with pytest.raises(ConfigError) as raised:

@@ -30,7 +30,11 @@ def no_such_key(key: str, configs: Sequence[Mapping[str, Any]], words: str, sugg
                 children |= {str(k) for k in (node if isinstance(node, Mapping) else range(len(node)))}
             break
     where = ".".join(parent) or "the top level"
-    words += f"; {where} has: {', '.join(sorted(children))}" if children else f"; {where} is empty"
+    if children and all(c.isdigit() for c in children):  # a list: its items by index
+        last = max(int(c) for c in children)
+        words += f"; {where} is a list of {last + 1} items, counted from 0 (0 to {last})"
+    else:
+        words += f"; {where} has: {', '.join(sorted(children))}" if children else f"; {where} is empty"
     # a key of the same depth whose own name is close too: never 'economics' for economics.nothing
     depth, name = key.count("."), parts[-1]
     every = sorted({k for c in configs for k in _all_keys(c) if k.count(".") == depth})

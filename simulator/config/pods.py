@@ -33,6 +33,7 @@ queued items per rep than the one it leaves.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -141,7 +142,9 @@ def check_pods(
             values = known[attribute]
             for value in served:
                 if value not in values:
-                    hint = "" if values != (UNSET,) else f" (configure market's {attribute} values first)"
+                    close = difflib.get_close_matches(str(value), list(values), n=1, cutoff=0.6)
+                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    hint = hint if values != (UNSET,) else f" (configure market's {attribute} values first)"
                     issues.append(ConfigIssue(key, value, f"must be one of {', '.join(values)}{hint}"))
     rules = {f"org.teams.{t}.overflow": p.overflow for t, p in teams.items()}
     rules["org.overflow"] = overflow

@@ -18,7 +18,7 @@ from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.lead_attributes import check_lead_attributes
 from simulator.config.pipeline_checks import all_stage_names, check_pipelines
 from simulator.config.pod_routing import check_pod_reach, check_routing_coverage
-from simulator.config.pods import check_pods
+from simulator.config.pods import attribute_names, check_pods
 from simulator.config.schema import ScenarioConfig
 from simulator.config.sizes import check_size
 from simulator.config.workforce import check_workforce, hires_beyond_horizon
@@ -165,6 +165,32 @@ def _warn_about_shape(config: ScenarioConfig) -> None:
         warnings.warn(message, PipelineShapeWarning, stacklevel=3)
 
 
+def _serves_as_meant(config: ScenarioConfig, pod_issues: list[ConfigIssue]) -> ScenarioConfig:
+    """``config`` with each refused ``serves`` value (a typo) read as the closest value the market has.
+
+    The routing gaps a typo leaves follow from it and are not told again; any other gap
+    is. A refused value close to no known one leaves its attribute open (serving every value).
+    """
+    names = attribute_names(config.market.attributes, config.market.segments)
+    meant: dict[tuple[str, str], dict[str, str | None]] = {}
+    for issue in pod_issues:
+        parts = issue.key.split(".")
+        if len(parts) == 5 and parts[:2] == ["org", "teams"] and parts[3] == "serves" and isinstance(issue.value, str):
+            close = difflib.get_close_matches(issue.value, list(names.get(parts[4], ())), n=1, cutoff=0.6)
+            meant.setdefault((parts[2], parts[4]), {})[issue.value] = close[0] if close else None
+    if not meant:
+        return config
+    teams = dict(config.org.teams)
+    for (name, attribute), readings in meant.items():
+        served = getattr(teams[name].serves, attribute) if name in teams else None
+        if served is None:
+            continue
+        read = [readings.get(value, value) for value in served]
+        update = {attribute: None if None in read else list(dict.fromkeys(v for v in read if v is not None))}
+        teams[name] = teams[name].model_copy(update={"serves": teams[name].serves.model_copy(update=update)})
+    return config.model_copy(update={"org": config.org.model_copy(update={"teams": teams})})
+
+
 def validate_scenario(
     config: ScenarioConfig, prefix: str = "", *, allow_large: bool = False, horizon_shifted: bool = False
 ) -> None:
@@ -200,8 +226,8 @@ def validate_scenario(
     pods = {name: team.pod for name, team in org.teams.items()}
     pod_issues = check_pods(pods, org.overflow, market.attributes, market.segments)
     issues.extend([*attribute_issues, *pod_issues])
-    if not attribute_issues and not any(".serves." in f"{i.key}." for i in pod_issues):
-        issues.extend(check_routing_coverage(config))  # else its gaps follow from the value already refused
+    if not attribute_issues:
+        issues.extend(check_routing_coverage(_serves_as_meant(config, pod_issues)))
     issues.extend(check_pod_reach(config))
     _check_dated_features(config, issues)
     if issues:
