@@ -26,7 +26,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from simulator.command_line import NO_SUCH_ITEM, UNKNOWN_KEY, hydra_refusal, prepare_command_line
+from simulator.command_line import MERGE_REFUSALS, hydra_refusal, prepare_command_line
 from simulator.compose import config_dir, load_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config_files import parse_config_files_once
@@ -334,12 +334,13 @@ def main() -> None:
 def _closest_key(refusal: ConfigError, args: Sequence[str]) -> ConfigError:
     """A key Hydra refused before salesim saw it (``--cfg job KEY=V``), told as a run tells it: with the closest key.
 
-    So is a list item past the end (``pipeline.stages.9.conversion``): a run names every other problem beside it.
+    So is any other override Hydra could not merge (a list item past the end, a mapping
+    given for a list): salesim's composition names the key and every other problem beside it.
 
     The shipped configs are composed with the command line's overrides, as a run would; its
     refusal (``did you mean ...``) replaces Hydra's. Any other refusal is returned as it is.
     """
-    if not any(issue.allowed == UNKNOWN_KEY or NO_SUCH_ITEM in issue.allowed for issue in refusal.issues):
+    if not any(words in issue.allowed for issue in refusal.issues for words in MERGE_REFUSALS):
         return refusal
     from hydra._internal.utils import get_args_parser
 

@@ -37,6 +37,8 @@ SEARCHPATH = "hydra.searchpath"
 
 UNKNOWN_KEY = "no such key in the config: check its spelling (salesim adds no key a config does not have)"
 NO_SUCH_ITEM = "has no such item"  # a list item past the end
+NOT_A_LIST, NOT_A_MAPPING = "is a mapping, not a list", "is a list, not a mapping"
+MERGE_REFUSALS = (UNKNOWN_KEY, NO_SUCH_ITEM, NOT_A_LIST, NOT_A_MAPPING, "could not be merged")  # Hydra's merges
 """What a key no config has is told, when Hydra refuses it before salesim's own check can name the closest key."""
 
 # Hydra flags after which the command line only prints something: leave its overrides as typed.
@@ -124,10 +126,10 @@ def composition_issue(error: Exception, where: str, shown: Any) -> ConfigIssue:
         # OmegaConf words a list given for a mapping and a mapping given for a list alike: the value tells which
         if cause is not None and "Cannot merge DictConfig with ListConfig" in cause and value.startswith("["):
             return ConfigIssue(
-                key, value, f"{key} is a mapping, not a list: write {key}={{name: value, ...}} (`--cfg job` prints it)"
+                key, value, f"{key} {NOT_A_LIST}: write {key}={{name: value, ...}} (`--cfg job` prints it)"
             )
         if cause is not None and "Cannot merge DictConfig with ListConfig" in cause and value.startswith("{"):
-            return ConfigIssue(key, value, f"{key} is a list, not a mapping: write {key}=[a,b] (`--cfg job` prints it)")
+            return ConfigIssue(key, value, f"{key} {NOT_A_MAPPING}: write {key}=[a,b] (`--cfg job` prints it)")
         if cause is not None:
             return ConfigIssue(key, value, f"could not be merged: {cause}")
     return ConfigIssue(where, shown, f"could not be composed: {message}")

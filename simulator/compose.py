@@ -102,7 +102,7 @@ def classify(lines: Sequence[str], groups: Collection[str], where: str = "overri
         key = override.key_or_group
         if override.type in (OverrideType.ADD, OverrideType.FORCE_ADD):
             kind = "add"
-        elif key in groups:
+        elif key in groups and not isinstance(override.value(), Mapping):  # a mapping is merged into the group's
             kind = "group"
         elif override.type == OverrideType.DEL:
             kind = "delete"

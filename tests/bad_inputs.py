@@ -604,6 +604,25 @@ TABLE: list[BadInput] = [
     ),
     row(
         "org",
+        "org.teams.full_cycle.role=''",
+        "org.teams.full_cycle.role = '': must be one of sdr, ae, partner_manager, csm, full_cycle, solution_engineer "
+        "(a role is one word: letters, digits and _)",
+    ),
+    row(
+        "plan",
+        "plan={bookings:5e6,asumed_attainment:0.5}",
+        "plan.asumed_attainment = 0.5: no such key in the config; plan has: assumed_attainment, bookings; did you "
+        "mean 'plan.assumed_attainment'?",
+        via="hydra",
+    ),
+    row(
+        "org",
+        "org.teams.full_cycle.time_allocation={priority:{sales:1}}",
+        "org.teams.full_cycle.time_allocation.priority = {sales: 1}: must be a list",
+        via="hydra",
+    ),
+    row(
+        "org",
         "org.teams.full_cycle.skill={mean:0,sdd:1}",
         "org.teams.full_cycle.skill.sdd = 1: no such key in the config; org.teams.full_cycle.skill has: mean, sd; "
         "did you mean 'org.teams.full_cycle.skill.sd'?",

@@ -149,7 +149,7 @@ def _set(row: int, column: str, value: str):  # type: ignore[no-untyped-def]
     [
         (
             lambda t: t.drop(columns=["Closed"], inplace=True),
-            ["opportunities.csv", "column 'Closed'", "not in the file"],
+            ["opportunities.csv", "opportunities.columns.closed = 'Closed'", "names a column not in the file"],
         ),
         (_set(4, "Created", "31/02/2023x"), ["opportunities.csv", "column 'Created'", "row 5", "not a date"]),
         (_set(12, "Status", "Pending"), ["column 'Status'", "row 13", "'Pending' is not in the mapping"]),

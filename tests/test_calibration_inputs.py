@@ -306,6 +306,28 @@ def test_an_empty_file_is_told_it_is_empty(
     ]
 
 
+def test_a_mapping_that_names_no_column_or_columns_the_file_lacks_names_each_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from simulator.calibration.readers import require_columns
+
+    mapping = copy(tmp_path)
+    mapping.write_text(mapping.read_text().replace("product: Product}", "product: ''}"))
+    message = refused(mapping, capsys)
+    assert "opportunities.columns.product = '': must name a column of the file (null: not in the export)" in message
+    import pandas as pd
+
+    frame = pd.DataFrame(columns=["opportunity_id", "sales_agent", "product"])
+    mapped = {"a.owner": "sales_agnt", "a.product": "prodct", "a.id": "opportunity_id", "a.segment": None}
+    with pytest.raises(CalibrationError) as raised:
+        require_columns(frame, mapped, tmp_path / "x.csv")
+    assert str(raised.value) == (
+        f"file {tmp_path / 'x.csv'}: a.owner = 'sales_agnt' (did you mean 'sales_agent'?); a.product = 'prodct' "
+        "(did you mean 'product'?): the mapping names columns not in the file (it has: opportunity_id, sales_agent, "
+        "product)"
+    )
+
+
 def test_an_empty_parquet_file_is_told_it_is_empty(tmp_path: Path) -> None:
     """A table with no columns at all: each mapped column was 'not in the file (it has: )'."""
     import pandas as pd

@@ -98,7 +98,7 @@ KPI_LABELS = {
     "cac": "Customer acquisition cost (winning new customers, leads included, per customer won)",
     "sales_efficiency": "Sales efficiency (new ARR per $ of sales and marketing on new customers)",
     "contribution": "Contribution (new bookings - the cost of winning them, leads included)",
-    "bookings_per_rep": "Bookings per selling rep",  # quota carriers; with no quota, teams credited with deals
+    "bookings_per_rep": "Bookings per closing rep (SDRs not counted)",  # quota carriers; no quota: teams credited
     "bookings_per_head": "Bookings per head on new business",  # SDRs and partner managers in; CSMs out by their time
     "quota_attainment_p50": "Median quota attainment of a run's reps",  # each run's median, averaged over runs
     "reps_at_quota_share": "Reps at quota",

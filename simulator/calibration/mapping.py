@@ -27,7 +27,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetCoreSchemaHandler, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    ValidationError,
+)
 from pydantic_core import CoreSchema
 
 from simulator.calibration.errors import CalibrationError
@@ -54,20 +62,29 @@ class _Model(BaseModel):
         return schema
 
 
+def _column_name(name: str) -> str:
+    if not name.strip():
+        raise ValueError("must name a column of the file (null: not in the export)")
+    return name
+
+
+Column = Annotated[str, AfterValidator(_column_name)]  # a column's name, as the file's header spells it
+
+
 class OpportunityColumns(_Model):
     """Column names of the opportunity (or lead) table; null: not in the export."""
 
-    id: str
-    created: str | None = None
-    closed: str | None = None
-    outcome: str | None = None
-    amount: str | None = None
-    owner: str | None = None
-    product: str | None = None
-    segment: str | None = None
-    region: str | None = None
-    source: str | None = None
-    qualifier: str | None = None
+    id: Column
+    created: Column | None = None
+    closed: Column | None = None
+    outcome: Column | None = None
+    amount: Column | None = None
+    owner: Column | None = None
+    product: Column | None = None
+    segment: Column | None = None
+    region: Column | None = None
+    source: Column | None = None
+    qualifier: Column | None = None
 
 
 class OpportunityTable(_Model):
@@ -86,9 +103,9 @@ class OpportunityTable(_Model):
 class HistoryColumns(_Model):
     """Columns of a long stage-history table (Salesforce OpportunityHistory-like)."""
 
-    id: str
-    stage: str
-    date: str
+    id: Column
+    stage: Column
+    date: Column
 
 
 class StageHistory(_Model):
@@ -103,9 +120,9 @@ class StageHistory(_Model):
 class DealColumns(_Model):
     """Columns of a won-deals table joined to the leads by id."""
 
-    id: str
-    closed: str
-    amount: str | None = None
+    id: Column
+    closed: Column
+    amount: Column | None = None
 
 
 class WonDeals(_Model):
@@ -119,12 +136,12 @@ class WonDeals(_Model):
 class RosterColumns(_Model):
     """Columns of the roster: owner -> team, manager, office, start and end dates."""
 
-    owner: str
-    team: str | None = None
-    manager: str | None = None
-    office: str | None = None
-    start: str | None = None
-    end: str | None = None
+    owner: Column
+    team: Column | None = None
+    manager: Column | None = None
+    office: Column | None = None
+    start: Column | None = None
+    end: Column | None = None
 
 
 class Roster(_Model):
@@ -138,8 +155,8 @@ class Roster(_Model):
 class PriceColumns(_Model):
     """Columns of a price list."""
 
-    product: str
-    price: str
+    product: Column
+    price: Column
 
 
 class Prices(_Model):

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import codecs
 import csv
+import difflib
 import io
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from simulator.calibration.errors import CalibrationError
+from simulator.config.errors import shown
 
 MISSING = {"", "nan", "nat", "none", "null", "na", "n/a"}
 
@@ -163,6 +166,31 @@ def _lines(first: int, last: int) -> str:
 def _clean(value: object) -> str:
     text = "" if value is None else str(value).strip()
     return "" if text.lower() in MISSING else text
+
+
+def require_columns(frame: pd.DataFrame, mapped: Mapping[str, str | None], path: Path) -> None:
+    """Every column the mapping names for this table is in ``frame``.
+
+    ``mapped``: the mapping's key -> the column it names (``opportunities.columns.product``
+    -> ``product``; None: not in the export).
+
+    Raises:
+        CalibrationError: Naming each mapping key whose column is missing, its value, the
+            closest column the file has and the columns it has.
+    """
+    have = [str(c) for c in frame.columns]
+    wrong = []
+    for key, name in mapped.items():
+        if name is not None and name not in frame.columns:
+            close = difflib.get_close_matches(name, have, n=1, cutoff=0.6)
+            wrong.append(f"{key} = {shown(name)}" + (f" (did you mean '{close[0]}'?)" if close else ""))
+    if wrong:
+        noun = "a column" if len(wrong) == 1 else "columns"
+        raise CalibrationError(
+            f"{'; '.join(wrong)}: the mapping names {noun} not in the file (it has: {', '.join(have)})"
+            + separator_hint(have),
+            file=str(path),
+        )
 
 
 def column(frame: pd.DataFrame, name: str | None, path: Path) -> pd.Series | None:

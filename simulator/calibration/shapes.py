@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel
 
 from simulator.calibration.errors import CalibrationError, DataProblems
 from simulator.calibration.mapping import OUTCOMES, MappingFile
-from simulator.calibration.readers import column, parse_amounts, parse_dates, read_table
+from simulator.calibration.readers import column, parse_amounts, parse_dates, read_table, require_columns
 
 TEXT_FIELDS = ("owner", "product", "segment", "region", "source", "qualifier")
 
@@ -63,6 +64,11 @@ def _outcomes(values: pd.Series, allowed: Mapping[str, str], path: str, name: st
     return values.map(lambda v: allowed.get(v, "open")).to_numpy(dtype=object)
 
 
+def _mapped(section: str, columns: BaseModel) -> dict[str, str | None]:
+    """A mapping section's columns by their keys (``opportunities.columns.product`` -> its column)."""
+    return {f"{section}.{key}": value for key, value in columns.model_dump().items()}
+
+
 def _key(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name.lower())
 
@@ -78,6 +84,14 @@ def load_export(mapping: MappingFile) -> Export:
     path = mapping.path(table.file)
     raw = read_table(path, table.sheet)
     cols, problems, name = table.columns, DataProblems(), str(path)
+    require_columns(
+        raw,
+        {
+            **_mapped("opportunities.columns", cols),
+            **{f"opportunities.stage_dates.{stage}": c for stage, c in table.stage_dates.items()},
+        },
+        path,
+    )
     n = len(raw)
     ids = column(raw, cols.id, path)
     assert ids is not None
@@ -138,6 +152,7 @@ def _history(out: pd.DataFrame, mapping: MappingFile, problems: DataProblems) ->
     path = mapping.path(history.file)
     raw = read_table(path, history.sheet)
     cols = history.columns
+    require_columns(raw, _mapped("stage_history.columns", cols), path)
     ids, stages, dates_text = (column(raw, c, path) for c in (cols.id, cols.stage, cols.date))
     assert ids is not None and stages is not None and dates_text is not None
     dates = parse_dates(dates_text, path, cols.date)
@@ -168,6 +183,7 @@ def _won_deals(out: pd.DataFrame, mapping: MappingFile, problems: DataProblems, 
     assert deals is not None
     path = mapping.path(deals.file)
     raw = read_table(path, deals.sheet)
+    require_columns(raw, _mapped("won_deals.columns", deals.columns), path)
     ids = column(raw, deals.columns.id, path)
     closed_text = column(raw, deals.columns.closed, path)
     assert ids is not None and closed_text is not None
@@ -256,6 +272,7 @@ def _roster_and_prices(export: Export, mapping: MappingFile) -> None:
         path = mapping.path(mapping.roster.file)
         raw = read_table(path, mapping.roster.sheet)
         cols = mapping.roster.columns
+        require_columns(raw, _mapped("roster.columns", cols), path)
         if raw.empty:  # every owner would fall in a team of its own, 'other', as if the roster were not given
             raise CalibrationError(
                 "holds no rows, only a header: list one row per rep, or leave the roster out", file=str(path)
@@ -285,6 +302,7 @@ def _roster_and_prices(export: Export, mapping: MappingFile) -> None:
     if mapping.prices is not None:
         path = mapping.path(mapping.prices.file)
         raw = read_table(path, mapping.prices.sheet)
+        require_columns(raw, _mapped("prices.columns", mapping.prices.columns), path)
         products = column(raw, mapping.prices.columns.product, path)
         prices = column(raw, mapping.prices.columns.price, path)
         assert products is not None and prices is not None

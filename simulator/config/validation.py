@@ -12,6 +12,7 @@ together so a user fixes a config in one pass, before any simulation starts.
 from __future__ import annotations
 
 import difflib
+import re
 import warnings
 
 from simulator.config.errors import ConfigError, ConfigIssue
@@ -91,6 +92,8 @@ def _check_team_roles(config: ScenarioConfig, issues: list[ConfigIssue]) -> None
             "would be paid as economics.default_role and get no role's ramp or attrition: must be one of "
             f"{', '.join(known)}{hint}, or add economics.roles.{team.role}"
         )
+        if not re.fullmatch(r"[A-Za-z_]\w*", team.role):  # no key could name it: no pay line can be added
+            allowed = f"must be one of {', '.join(known)}{hint} (a role is one word: letters, digits and _)"
         foreign = not any(t.role in staged for t in config.org.teams.values())  # no team works the fitted stages
         if config.pipeline.fitted_from is not None and foreign:  # a shipped org= on a calibrated folder: say so
             allowed += (
