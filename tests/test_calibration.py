@@ -254,8 +254,9 @@ def test_a_misspelt_or_mistyped_mapping_key_is_named_with_what_is_allowed(tmp_pa
     with pytest.raises(CalibrationError) as refused:
         calibrate(bad, AS_OF, UNTIL)
     message = str(refused.value)
-    assert "opportunities.colums" in message and "unknown key" in message and "did you mean 'columns'" in message
-    assert "opportunities.columns: missing" in message
+    assert "opportunities.colums = {…}: unknown key" in message and "did you mean 'columns'" in message
+    assert "opportunities.columns: missing" not in message  # the typo's follow-on, not a problem of its own
+    assert "2 problems:\n  - " in message
     assert "assumptions.hours_per_day = 'eight'" in message
     assert "'file':" not in message  # the misspelt key is named, not its whole section dumped
     assert len(message) < 600, message

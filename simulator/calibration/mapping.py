@@ -273,7 +273,23 @@ def load_mapping(path: str | Path) -> MappingFile:
         )
     except ValidationError as error:
         problems = sorted(error.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
-        raise CalibrationError("; ".join(_problem(e) for e in problems), file=str(source)) from None
+        meant = {(*e["loc"][:-1], close) for e in problems if (close := _closest_key(e)) is not None}
+        # a required key missing because it was misspelt is the misspelling's follow-on: told once, as the typo
+        problems = [e for e in problems if not (e["type"] == "missing" and tuple(e["loc"]) in meant)]
+        lines = [_problem(e) for e in problems]
+        text = lines[0] if len(lines) == 1 else f"{len(lines)} problems:\n" + "\n".join(f"  - {x}" for x in lines)
+        raise CalibrationError(text, file=str(source)) from None
+
+
+def _closest_key(error: Any) -> str | None:
+    """For an unknown key, the closest key its section has; else None."""
+    if error["type"] != "extra_forbidden":
+        return None
+    loc = tuple(error["loc"])
+    section = _model_at(loc[:-1])
+    known = [name for name in section.model_fields if name not in ("base", "source")] if section else []
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+    return close[0] if close else None
 
 
 def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
@@ -303,16 +319,17 @@ def _problem(error: Any) -> str:
     key = ".".join(str(p) for p in loc)
     if error["type"] == "missing":
         return f"{key}: missing (required)"
-    value = shown(error.get("input"))
+    given = error.get("input")
+    value = "{…}" if isinstance(given, dict) else "[…]" if isinstance(given, list) else shown(given)
     value = value if len(value) <= 60 else value[:57] + "..."
     if error["type"] == "extra_forbidden":
         section = _model_at(loc[:-1])
         known = [name for name in section.model_fields if name not in ("base", "source")] if section else []
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        close = _closest_key(error)
         return (
             f"{key} = {value}: unknown key"
             + (f" ({'.'.join(str(p) for p in loc[:-1]) or 'the mapping'} has: {', '.join(known)})" if known else "")
-            + (f"; did you mean '{close[0]}'?" if close else "")
+            + (f"; did you mean '{close}'?" if close else "")
         )
     # bounds, types and choices worded as every salesim config message is (key = value: what is allowed)
     parts = []
