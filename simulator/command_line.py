@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shlex
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
@@ -63,10 +64,17 @@ def syntax_problem(line: str, error: BaseException) -> str:
     """Why Hydra's grammar refuses an override line, with the quoting that fixes the usual cases."""
     words = f"not valid Hydra override syntax ({first_line(error)})"
     key, equals, value = line.partition("=")
-    if equals and not value.startswith(("'", '"')) and (not value.isascii() or any(c in value for c in " ,()[]{}")):
+    if equals and value.startswith(("{", "[")):  # quoting the whole would make text of a mapping or list
+        words += (
+            "; inside a mapping or a list, keys are plain words (letters, digits and _) and text with spaces, "
+            "commas, brackets or non-ASCII characters is quoted, the whole quoted for the shell, as in "
+            + shlex.quote(f'{key}={{name: "São Paulo", size: 1}}')
+        )
+    elif equals and not value.startswith(("'", '"')) and (not value.isascii() or any(c in value for c in " ,()[]{}")):
         quoted = value.replace('"', '\\"')
         kind = "non-ASCII characters" if not value.isascii() else "spaces, commas or brackets"
-        words += f"; a value with {kind} must be quoted: '{key}=\"{quoted}\"'"
+        suggestion = shlex.quote(f'{key}="{quoted}"')
+        words += f"; a value with {kind} must be quoted: {suggestion}"
     return words
 
 

@@ -41,7 +41,7 @@ from simulator.analysis.composed_checks import decision_name_issues, target_kpi_
 from simulator.command_line import SEARCHPATH, composition_issue, first_line, parse_overrides
 from simulator.config.errors import ConfigError, ConfigIssue, shown
 from simulator.config.fed_sources import rate_notes_and_issues
-from simulator.config.key_suggestions import ABSENT, no_such_key, node_at, schema_default
+from simulator.config.key_suggestions import ABSENT, no_such_key, node_at, schema_allows, schema_default
 from simulator.config.schema import ScenarioConfig
 from simulator.config.workforce import hires_beyond_horizon
 from simulator.config_files import parse_config_files_once
@@ -230,7 +230,11 @@ def _unknown_inner_keys(
             for inner, given in value.items():
                 full = f"{key}.{inner}"
                 if str(inner) not in node:
-                    words = no_such_key(full, [config], "no such key in the config")
+                    if schema_allows(full, ScenarioConfig.model_json_schema()):  # known to salesim, left out here
+                        words = no_such_key(full, [config], "no such key in the config", suggest=False)
+                        words += f"; salesim knows this setting: add it with a leading +, +{full}={shown(given)}"
+                    else:
+                        words = no_such_key(full, [config], "no such key in the config")
                     issues.append(ConfigIssue(f"{label}{full}", given, words))
                 elif isinstance(given, Mapping):
                     pending.append((full, given))
@@ -355,9 +359,12 @@ def _compose_scenarios(
     composed: dict[str, _Composed] = {}
     issues: list[ConfigIssue] = []
     scenarios = _scenario_overrides(base)
+    elsewhere = _adds_for_entries_elsewhere(user, scenarios, composer)
     for name, own in scenarios.items():
         try:
-            composed[name] = _compose_layers(user, own, composer, f"experiment.scenarios.{name}", own, groups)
+            here = [u for u in user if not any(u is a for a in elsewhere.get(name, []))]
+            composed[name] = _compose_layers(here, own, composer, f"experiment.scenarios.{name}", own, groups)
+            composed[name].skipped.extend(elsewhere.get(name, []))
         except ConfigError as error:
             issues.extend(i for i in error.issues if i not in issues)  # a user's key refused in each scenario: once
     if issues:
@@ -394,6 +401,39 @@ def _compose_scenarios(
     }
     experiment.resolved_config[COMPOSITION_NOTES] = list(notes)
     return experiment, notes
+
+
+def _adds_for_entries_elsewhere(
+    user: Sequence[UserOverride], scenarios: Mapping[str, list[str]], composer: Composer
+) -> dict[str, list[UserOverride]]:
+    """Scenario -> the user's ``+`` overrides that would make there a named entry (a team) other scenarios have.
+
+    ``+org.teams.full_cycle.time_allocation.reserved_hours_per_week.partner=1`` adds a
+    setting to the full-cycle team where there is one; in a scenario without that team it
+    would make a team of one setting, refused as incomplete. It does not apply there, as a
+    plain override of a key a scenario lacks does not. A ``+`` making an entry no scenario
+    has (a new lead source) applies everywhere.
+    """
+    adds = [u for u in user if u.kind == "add"]
+    if not adds or len(scenarios) < 2:
+        return {}
+    groups = [u.line for u in user if u.kind == "group"]
+    try:
+        configs = {name: plain(composer([*groups, *own])) for name, own in scenarios.items()}
+    except Exception:
+        return {}  # a scenario that cannot be composed is told when it is composed with everything
+    skipped: dict[str, list[UserOverride]] = {}
+    for add in adds:
+        parts = add.key.split(".")
+        for name, config in configs.items():
+            depth = next((d for d in range(len(parts)) if node_at(config, parts[: d + 1]) is ABSENT), len(parts))
+            parent = node_at(config, parts[:depth])
+            named = isinstance(parent, Mapping) and parent and all(isinstance(v, Mapping) for v in parent.values())
+            if depth < len(parts) - 1 and named:
+                entry = parts[: depth + 1]
+                if any(node_at(other, entry) is not ABSENT for other in configs.values()):
+                    skipped.setdefault(name, []).append(add)
+    return skipped
 
 
 def _remembering(composer: Composer) -> Composer:
@@ -433,11 +473,11 @@ def _hires_left_out(experiment: Experiment) -> list[str]:
 def _known_setting(override: UserOverride, configs: Sequence[Mapping[str, Any]]) -> str:
     """A hint for a key the config files leave out but salesim knows (with its default): add it with a leading +.
 
-    Only where the key's parent is in every scenario's config: a ``+`` setting of a team some
-    scenarios lack would make that team there from one setting.
+    Only where the key's parent is in some scenario's config (a ``+`` setting of a team applies
+    only to the scenarios that have the team: see :func:`_adds_for_entries_elsewhere`).
     """
     parent = override.key.split(".")[:-1]
-    if not all(isinstance(node_at(config, parent), Mapping) for config in configs):
+    if not any(isinstance(node_at(config, parent), Mapping) for config in configs):
         return ""
     default = schema_default(override.key, ScenarioConfig.model_json_schema())
     if default is ABSENT:

@@ -609,6 +609,14 @@ TABLE: list[BadInput] = [
         "(a role is one word: letters, digits and _)",
     ),
     row(
+        "org",
+        "org.teams.full_cycle.skill={mean:0,sdé:1}",
+        "command line = 'org.teams.full_cycle.skill={mean:0,sdé:1}': not valid Hydra override syntax (token "
+        "recognition error at: 'é'); inside a mapping or a list, keys are plain words (letters, digits and _) and "
+        "text with spaces, commas, brackets or non-ASCII characters is quoted",
+        via="cli",
+    ),
+    row(
         "plan",
         "plan={bookings:5e6,asumed_attainment:0.5}",
         "plan.asumed_attainment = 0.5: no such key in the config; plan has: assumed_attainment, bookings; did you "

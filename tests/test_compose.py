@@ -270,12 +270,13 @@ def test_a_setting_the_files_leave_out_is_refused_with_the_plus_that_adds_it() -
     with pytest.raises(ConfigError) as caught:  # a known setting is no typo: no 'did you mean delay_days'
         simulator.load_experiment(overrides=["pipeline.stages.0.lost_delay_days=5"])
     assert "+pipeline.stages.0.lost_delay_days=5" in str(caught.value) and "did you mean" not in str(caught.value)
-    # unknown; no such team; a team only the specialists have (a + would make a one-setting sdr team in generalist)
-    for override in (
-        "market.sources.inbound.nothing=1",
-        "org.teams.xyz.hours_per_day=8",
-        "org.teams.sdr.specialist_uplift=0.1",
-    ):
+    # a team only the specialists have: the + applies there (no one-setting sdr team made in generalist)
+    with pytest.raises(ConfigError) as caught:
+        simulator.load_experiment(overrides=["org.teams.sdr.specialist_uplift=0.1"])
+    assert str(caught.value).endswith("add it with a leading +, +org.teams.sdr.specialist_uplift=0.1")
+    generalist, specialist = simulator.load_experiment(overrides=["+org.teams.sdr.specialist_uplift=0.1"]).scenarios
+    assert "sdr" not in generalist.config.org.teams and specialist.config.org.teams["sdr"].specialist_uplift == 0.1
+    for override in ("market.sources.inbound.nothing=1", "org.teams.xyz.hours_per_day=8"):  # unknown; no such team
         with pytest.raises(ConfigError) as caught:
             simulator.load_experiment(overrides=[override])
         assert "leading +" not in str(caught.value), caught.value
@@ -391,6 +392,23 @@ def test_a_mapping_override_merges_into_the_mapping_there_and_every_wrong_key_in
         "org.teams.full_cycle.headcont",
         "[scenario generalist] org.teams.full_cycle.hours_per_day",
     ], keys
+
+
+def test_a_plus_setting_of_a_team_applies_where_the_team_is_and_a_new_entry_everywhere(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    key = "org.teams.full_cycle.time_allocation.reserved_hours_per_week"
+    experiment = simulator.load_experiment(None, [f"+{key}.partner=1"])
+    generalist, specialist = (spec.config.org.teams for spec in experiment.scenarios)
+    assert generalist["full_cycle"].time_allocation.reserved_hours_per_week["partner"] == 1
+    assert "full_cycle" not in specialist  # no team of one setting made there
+    assert f"+{key}.partner=1 does not apply to scenario specialist" in capsys.readouterr().err
+    with pytest.raises(ConfigError) as raised:  # the same inside a mapping, without +: the + is offered
+        simulator.load_experiment(None, [f"{key}={{prospecting:2,partner:1}}"])
+    (issue,) = raised.value.issues
+    assert issue.key == f"{key}.partner" and issue.allowed.endswith(f"add it with a leading +, +{key}.partner=1")
+    experiment = simulator.load_experiment(None, ["+market.sources.events={leads_per_month:10}"])
+    assert all("events" in spec.config.market.sources for spec in experiment.scenarios)  # no scenario had it
 
 
 def test_an_experiment_of_your_own_from_an_installed_wheel(tmp_path: Path) -> None:

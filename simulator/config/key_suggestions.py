@@ -46,6 +46,11 @@ def no_such_key(key: str, configs: Sequence[Mapping[str, Any]], words: str, sugg
     return words + (f"; did you mean '{close[0]}'?" if close and suggest else "")
 
 
+def schema_allows(key: str, schema: Mapping[str, Any]) -> bool:
+    """The JSON schema has a setting at dotted ``key``: a named property, or any name of a mapping of names."""
+    return _schema_node(key, schema) is not ABSENT
+
+
 def schema_default(key: str, schema: Mapping[str, Any]) -> Any:
     """The default a JSON schema gives the setting at dotted ``key``, or :data:`ABSENT` if it knows no such setting.
 
@@ -53,6 +58,12 @@ def schema_default(key: str, schema: Mapping[str, Any]) -> Any:
     names: any name), ``items`` (a list: any index) and ``anyOf`` (a part that may be null).
     A setting without a default (a required one) is :data:`ABSENT` too.
     """
+    node = _schema_node(key, schema)
+    return node.get("default", ABSENT) if isinstance(node, Mapping) else ABSENT
+
+
+def _schema_node(key: str, schema: Mapping[str, Any]) -> Any:
+    """The part of a JSON schema describing the setting at dotted ``key``, or :data:`ABSENT`."""
     definitions = schema.get("$defs", {})
     node: Any = schema
     for part in key.split("."):
@@ -65,7 +76,7 @@ def schema_default(key: str, schema: Mapping[str, Any]) -> Any:
             node = node["items"]
         else:
             return ABSENT
-    return node.get("default", ABSENT) if isinstance(node, Mapping) else ABSENT
+    return node
 
 
 def _resolved(node: Mapping[str, Any], definitions: Mapping[str, Any]) -> Mapping[str, Any]:
