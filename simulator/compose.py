@@ -169,7 +169,13 @@ def _compose_layers(
             # one naming a key the mapping lacks does not apply here, as a key that is not here
             found = plain(probe)
             for u in checked:
-                if u not in whole and u not in missing and u.kind == "value" and isinstance(u.value, Mapping):
+                if (
+                    u not in whole
+                    and u not in missing
+                    and u.kind == "value"
+                    and isinstance(u.value, Mapping)
+                    and isinstance(node_at(found, u.key.split(".")), dict)  # a mapping for a list: Hydra's words
+                ):
                     wrong = _unknown_inner_keys([u], found)
                     if wrong:
                         strays.append((u, wrong))

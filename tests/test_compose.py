@@ -385,6 +385,8 @@ def test_a_mapping_override_merges_into_the_mapping_there_and_every_wrong_key_in
                 "org.teams.full_cycle.hours_per_day=inf",
             ],
         )
+    with pytest.raises(ConfigError, match=r"pipeline\.stages is a list, not a mapping"):  # not an AttributeError
+        simulator.load_experiment(None, ["pipeline.stages={a:1}"])
     keys = [issue.key for issue in raised.value.issues]
     assert keys == [
         "org.teams.full_cycle.skill.sdd",
