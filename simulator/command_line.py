@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import re
 import shlex
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -236,7 +236,8 @@ def prepare_command_line(args: Sequence[str], groups_in: Sequence[Path]) -> tupl
     for override in overrides:
         position = result.index(str(override.input_line), position)
         plain_value = override.type == OverrideType.CHANGE and not override.is_hydra_override()
-        if plain_value and not is_group(override.key_or_group):
+        # a mapping given to a config group (plan={bookings: 5e6}) sets keys of the group's config, as a value does
+        if plain_value and (not is_group(override.key_or_group) or isinstance(override.value(), Mapping)):
             result[position] = "++" + result[position]
             rewritten.append(override.key_or_group)
         position += 1

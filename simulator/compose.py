@@ -26,7 +26,9 @@ that imports Hydra.
 from __future__ import annotations
 
 import copy
+import difflib
 import os
+import shlex
 import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -146,7 +148,18 @@ def _compose_layers(
     composition and set afterwards, the user's first, then the scenario's.
     """
     own = {o.key_or_group: o for o in parse_overrides(scenario, where) if not o.is_hydra_override()}
+    chosen = {o.key for o in classify(scenario, groups, where) if o.kind == "group"} if own else set()
+    for u in user:  # a mapping on a group's config (org={...}) sets values on the file the scenario chooses
+        if u.kind == "value" and isinstance(u.value, Mapping) and u.key in chosen:
+            own.pop(u.key, None)
     hidden = [(u, str(own[u.key].input_line)) for u in user if u.key in own and own[u.key].value() != u.value]
+    hidden += [  # the scenario sets a key inside a mapping the user gave (org.teams.sdr={headcount:5})
+        (u, str(o.input_line))
+        for u in user
+        if u.kind == "value" and isinstance(u.value, Mapping)
+        for key, o in own.items()
+        if key.startswith(u.key + ".") and node_at(u.value, key[len(u.key) + 1 :].split(".")) not in (ABSENT, o.value())
+    ]
     kept = [u for u in user if u.key not in own]
     whole = [u for u in kept if _is_whole_distribution(u)]
     own_whole = [o for o in classify(scenario, groups, where) if _is_whole_distribution(o)] if own else []
@@ -188,8 +201,14 @@ def _compose_layers(
         issues = _own_key_issues(kept, scenario, composer, where, groups)
         issues += [i for _, wrong in strays for i in wrong]  # a mapping's wrong keys are named too, not lost
         raise ConfigError(issues or composition_issue(error, where, shown)) from None
-    for u in merged:
-        _merge(config, u)
+    if merged:  # merged after Hydra's composition: the scenario's own values set again, as they win
+        own_values = [o for o in classify(scenario, groups, where) if o.kind == "value"]
+        kept_own = {o.key: copy.deepcopy(node_at(config, o.key.split("."))) for o in own_values}
+        for u in merged:
+            _merge(config, u)
+        for key, value in kept_own.items():
+            if value is not ABSENT:
+                _replace(config, UserOverride(key, key, "value", value))
     missing += [u for u in whole if not _replace(config, u)]
     absent = [o for o in own_whole if not _replace(config, o)]
     if absent:
@@ -238,7 +257,8 @@ def _unknown_inner_keys(
                 if str(inner) not in node:
                     if schema_allows(full, ScenarioConfig.model_json_schema()):  # known to salesim, left out here
                         words = no_such_key(full, [config], "no such key in the config", suggest=False)
-                        words += f"; salesim knows this setting: add it with a leading +, +{full}={shown(given)}"
+                        line = shlex.quote(f"+{full}={shown(given)}")
+                        words += f"; salesim knows this setting: add it with a leading +, {line}"
                     else:
                         words = no_such_key(full, [config], "no such key in the config")
                     issues.append(ConfigIssue(f"{label}{full}", given, words))
@@ -365,7 +385,8 @@ def _compose_scenarios(
     composed: dict[str, _Composed] = {}
     issues: list[ConfigIssue] = []
     scenarios = _scenario_overrides(base)
-    elsewhere = _adds_for_entries_elsewhere(user, scenarios, composer)
+    elsewhere, issues, told = _adds_for_entries_elsewhere(user, scenarios, composer)
+    user = [u for u in user if not any(u is t for t in told)]
     for name, own in scenarios.items():
         try:
             here = [u for u in user if not any(u is a for a in elsewhere.get(name, []))]
@@ -411,26 +432,39 @@ def _compose_scenarios(
 
 def _adds_for_entries_elsewhere(
     user: Sequence[UserOverride], scenarios: Mapping[str, list[str]], composer: Composer
-) -> dict[str, list[UserOverride]]:
+) -> tuple[dict[str, list[UserOverride]], list[ConfigIssue], list[UserOverride]]:
     """Scenario -> the user's ``+`` overrides that would make there a named entry (a team) other scenarios have.
+
+    Also the issues of a ``+`` setting inside a new entry whose name is close to one a
+    scenario has (``+org.teams.sdrr.specialist_uplift=0.1``): a typo, not a new team.
 
     ``+org.teams.full_cycle.time_allocation.reserved_hours_per_week.partner=1`` adds a
     setting to the full-cycle team where there is one; in a scenario without that team it
     would make a team of one setting, refused as incomplete. It does not apply there, as a
-    plain override of a key a scenario lacks does not. A ``+`` making an entry no scenario
+    plain override of a key a scenario lacks does not; nor does a team's ``workforce.teams``
+    entry (its hires) where the org has no such team. A ``+`` making an entry no scenario
     has (a new lead source) applies everywhere.
     """
     adds = [u for u in user if u.kind == "add"]
-    if not adds or len(scenarios) < 2:
-        return {}
+    if not adds:
+        return {}, [], []
     groups = [u.line for u in user if u.kind == "group"]
     try:
         configs = {name: plain(composer([*groups, *own])) for name, own in scenarios.items()}
     except Exception:
-        return {}  # a scenario that cannot be composed is told when it is composed with everything
+        return {}, [], []  # a scenario that cannot be composed is told when it is composed with everything
     skipped: dict[str, list[UserOverride]] = {}
+    issues: list[ConfigIssue] = []
+    told: list[UserOverride] = []  # the + settings those issues are about: composed nowhere
     for add in adds:
         parts = add.key.split(".")
+        if parts[:2] == ["workforce", "teams"] and len(parts) > 2:  # a team's hires: where the org has the team
+            team = ["org", "teams", parts[2]]
+            if any(node_at(c, team) is not ABSENT for c in configs.values()):
+                for name, config in configs.items():
+                    if node_at(config, team) is ABSENT:
+                        skipped.setdefault(name, []).append(add)
+            continue
         for name, config in configs.items():
             depth = next((d for d in range(len(parts)) if node_at(config, parts[: d + 1]) is ABSENT), len(parts))
             parent = node_at(config, parts[:depth])
@@ -439,7 +473,19 @@ def _adds_for_entries_elsewhere(
                 entry = parts[: depth + 1]
                 if any(node_at(other, entry) is not ABSENT for other in configs.values()):
                     skipped.setdefault(name, []).append(add)
-    return skipped
+                    continue
+                names = sorted({str(k) for c in configs.values() for k in (node_at(c, parts[:depth]) or {})})
+                close = difflib.get_close_matches(parts[depth], names, n=1, cutoff=0.6)
+                if close:  # a new entry named like one there is a typo (a new one is given whole, as a mapping)
+                    where = ".".join(parts[:depth])
+                    words = (
+                        f"no scenario has {'.'.join(entry)}, and this + would make it from this one setting; did "
+                        f"you mean '{where}.{close[0]}'?"
+                    )
+                    issues.append(ConfigIssue(add.key, add.value, words))
+                    told.append(add)
+                    break
+    return skipped, issues, told
 
 
 def _remembering(composer: Composer) -> Composer:
@@ -490,7 +536,7 @@ def _known_setting(override: UserOverride, configs: Sequence[Mapping[str, Any]])
         return ""
     return (
         f"; it is a setting the config files leave out (default {shown(default)}): add it with a leading +, "
-        f"+{override.line}"
+        f"{shlex.quote('+' + override.line)}"
     )
 
 
@@ -504,8 +550,11 @@ def _notes_and_issues(
         notes += [f"scenario {name} sets {line}, which replaces your {override.line} there" for name, line in hidden_in]
         skipped_in = [name for name, c in composed.items() if override in c.skipped]
         wrong = [i for c in composed.values() for u, found in c.strays if u is override for i in found]
+        # a key some scenario has (a team only it has) is not wrong: the mapping does not apply elsewhere
+        wrong = [i for i in wrong if all(node_at(c.config, i.key.split(".")) is ABSENT for c in composed.values())]
         if skipped_in and len(skipped_in) == len(composed) and wrong:  # its key is there, not a key inside it
-            issues += [i for i in dict.fromkeys(wrong) if i not in issues]
+            first = {i.key: i for i in reversed(wrong)}  # each key once (scenarios' teams may list other keys)
+            issues += [i for i in first.values() if i not in issues][::-1]
         elif skipped_in and len(skipped_in) == len(composed):
             configs = [c.config for c in composed.values()]
             words = f"no scenario of {experiment or 'the experiment'} has this key"

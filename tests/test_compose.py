@@ -367,10 +367,20 @@ def test_each_config_file_is_parsed_once_and_an_edited_one_again(tmp_path: Path)
     assert parsed_files() == parsed + 1 and edited.scenarios[1].config.org.teams["sdr"].headcount == 6
 
 
-def test_a_mapping_override_merges_into_the_mapping_there_and_every_wrong_key_in_it_is_named() -> None:
+def test_a_mapping_override_merges_into_the_mapping_there_and_every_wrong_key_in_it_is_named(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     # the base (generalist) has no routing for awareness; every scenario of sdr_headcount has
     experiment = simulator.load_experiment("sdr_headcount", ["org.routing={awareness:sdr}"])
     assert all(spec.config.org.routing["awareness"] == "sdr" for spec in experiment.scenarios)
+    # the scenarios' own values win over a mapping merged after Hydra's composition, with a note each
+    experiment = simulator.load_experiment(
+        "sdr_headcount", ["org.teams.sdr={headcount:5}", "org.handoff={delay_days:{dist:gamma,mean:2,cv:0.5}}"]
+    )
+    assert [spec.config.org.teams["sdr"].headcount for spec in experiment.scenarios] == [2, 3, 5, 6]
+    assert "scenario sdr_2 sets org.teams.sdr.headcount=2, which replaces your org.teams.sdr={headcount:5}" in (
+        capsys.readouterr().err
+    )
     # a distribution inside the mapping replaces the one there whole (its keys are not mixed with the old ones)
     experiment = simulator.load_experiment(None, ["org.handoff={delay_days:{dist:gamma,mean:2,cv:0.5}}"])
     delay = experiment.scenarios[0].config.org.handoff.delay_days
@@ -411,6 +421,19 @@ def test_a_plus_setting_of_a_team_applies_where_the_team_is_and_a_new_entry_ever
     assert issue.key == f"{key}.partner" and issue.allowed.endswith(f"add it with a leading +, +{key}.partner=1")
     experiment = simulator.load_experiment(None, ["+market.sources.events={leads_per_month:10}"])
     assert all("events" in spec.config.market.sources for spec in experiment.scenarios)  # no scenario had it
+    # a team's hires where the org has the team; a + inside an entry named like one there is a typo
+    generalist, specialist = simulator.load_experiment(
+        None, ["+workforce.teams.full_cycle.hires=[{month:3,count:1}]"]
+    ).scenarios
+    assert (
+        generalist.config.workforce.teams["full_cycle"].hires and "full_cycle" not in specialist.config.workforce.teams
+    )
+    with pytest.raises(ConfigError) as raised:
+        simulator.load_experiment(None, ["+org.teams.sdrr.specialist_uplift=0.1"])
+    assert [str(i) for i in raised.value.issues] == [
+        "org.teams.sdrr.specialist_uplift = 0.1: no scenario has org.teams.sdrr, and this + would make it from this "
+        "one setting; did you mean 'org.teams.sdr'?"
+    ]
 
 
 def test_an_experiment_of_your_own_from_an_installed_wheel(tmp_path: Path) -> None:
