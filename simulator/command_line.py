@@ -64,17 +64,22 @@ def syntax_problem(line: str, error: BaseException) -> str:
     """Why Hydra's grammar refuses an override line, with the quoting that fixes the usual cases."""
     words = f"not valid Hydra override syntax ({first_line(error)})"
     key, equals, value = line.partition("=")
-    if equals and value.startswith(("{", "[")):  # quoting the whole would make text of a mapping or list
-        words += (
+    if not equals:
+        return words
+    if not re.fullmatch(r"[~+]{0,2}[A-Za-z0-9_./@-]*", key):
+        return words + "; a key is plain words joined by dots: letters, digits and _ (no spaces or accents)"
+    if value.startswith(("{", "[")):  # quoting the whole would make text of a mapping or list
+        example = '{name: "São Paulo", size: 1}' if value.startswith("{") else '[core, "São Paulo"]'
+        return words + (
             "; inside a mapping or a list, keys are plain words (letters, digits and _) and text with spaces, "
-            "commas, brackets or non-ASCII characters is quoted, the whole quoted for the shell, as in "
-            + shlex.quote(f'{key}={{name: "São Paulo", size: 1}}')
+            "commas, brackets, quotes or non-ASCII characters is quoted, the whole quoted for the shell, as in "
+            + shlex.quote(f"{key}={example}")
         )
-    elif equals and not value.startswith(("'", '"')) and (not value.isascii() or any(c in value for c in " ,()[]{}")):
+    if not value.startswith(("'", '"')) and (not value.isascii() or any(c in value for c in " ,()[]{}'=:")):
         quoted = value.replace('"', '\\"')
-        kind = "non-ASCII characters" if not value.isascii() else "spaces, commas or brackets"
+        kind = "non-ASCII characters" if not value.isascii() else "spaces, commas, brackets, quotes or '='"
         suggestion = shlex.quote(f'{key}="{quoted}"')
-        words += f"; a value with {kind} must be quoted: {suggestion}"
+        return words + f"; a value with {kind} must be quoted: {suggestion}"
     return words
 
 
@@ -114,6 +119,21 @@ def composition_issue(error: Exception, where: str, shown: Any) -> ConfigIssue:
             f"{key}={value}",
             f"a comma makes a list or a sweep: write {key}=[{value}] for a list, '{key}=\"{value}\"' for text, "
             "or add --multirun to run one job per value",
+        )
+    present = re.search(
+        r"Could not append to config\. An item is already at '([^']+)'\. Either remove \+ prefix: '([^']*)'", message
+    )
+    if present:  # +key=value on a key the config has
+        (given,) = parse_overrides([present[2]], "command line")
+        words = f"is already in the config: set it without the +, {shlex.quote(present[2])}"
+        return ConfigIssue(present[1], given.value(), words)
+    absent = re.search(r"Could not delete from config\. '([^']+)' does not exist", message)
+    if absent:  # ~key on a key the base config lacks (Hydra composes the base before salesim's scenarios)
+        return ConfigIssue(
+            "command line",
+            f"~{absent[1]}",
+            "nothing to delete: the experiment's base config has no such key (a ~ deletes only a key the base "
+            "has, even when a scenario has it)",
         )
     unknown = re.search(r"Could not override '([^']+)'\. To append to your config use \+(\S+)", message)
     if unknown:  # a key no config has, seen by Hydra first (--cfg, --info): Hydra's "+key" would add a typo

@@ -613,7 +613,34 @@ TABLE: list[BadInput] = [
         "org.teams.full_cycle.skill={mean:0,sdé:1}",
         "command line = 'org.teams.full_cycle.skill={mean:0,sdé:1}': not valid Hydra override syntax (token "
         "recognition error at: 'é'); inside a mapping or a list, keys are plain words (letters, digits and _) and "
-        "text with spaces, commas, brackets or non-ASCII characters is quoted",
+        "text with spaces, commas, brackets, quotes or non-ASCII characters is quoted",
+        via="cli",
+    ),
+    row(
+        "org",
+        "+org.teams.équipe={role:csm,headcount:1}",
+        "command line = '+org.teams.équipe={role:csm,headcount:1}': not valid Hydra override syntax (token "
+        "recognition error at: '.'); a key is plain words joined by dots: letters, digits and _ (no spaces or accents)",
+        via="cli",
+    ),
+    row(
+        "economics",
+        "+economics.roles.full_cycle.expansion_commission_rate=0.08",
+        "economics.roles.full_cycle.expansion_commission_rate = 0.08: is already in the config: set it without the "
+        "+, economics.roles.full_cycle.expansion_commission_rate=0.08",
+        via="cli",
+    ),
+    row(
+        "org",
+        "~org.routing.awareness",
+        "command line = '~org.routing.awareness': nothing to delete: the experiment's base config has no such key",
+        via="cli",
+    ),
+    row(
+        "org",
+        "org.description=x=y",
+        "command line = 'org.description=x=y': not valid Hydra override syntax (mismatched input '=' expecting "
+        "<EOF>); a value with spaces, commas, brackets, quotes or '=' must be quoted: 'org.description=\"x=y\"'",
         via="cli",
     ),
     row(

@@ -322,9 +322,9 @@ def test_a_mapping_that_names_no_column_or_columns_the_file_lacks_names_each_key
     with pytest.raises(CalibrationError) as raised:
         require_columns(frame, mapped, tmp_path / "x.csv")
     assert str(raised.value) == (
-        f"file {tmp_path / 'x.csv'}: a.owner = 'sales_agnt' (did you mean 'sales_agent'?); a.product = 'prodct' "
-        "(did you mean 'product'?): the mapping names columns not in the file (it has: opportunity_id, sales_agent, "
-        "product)"
+        f"file {tmp_path / 'x.csv'}: the mapping names 2 columns not in the file (it has: opportunity_id, "
+        "sales_agent, product):\n  - a.owner = 'sales_agnt' (did you mean 'sales_agent'?)\n  - a.product = 'prodct' "
+        "(did you mean 'product'?)"
     )
 
 

@@ -184,13 +184,13 @@ def require_columns(frame: pd.DataFrame, mapped: Mapping[str, str | None], path:
         if name is not None and name not in frame.columns:
             close = difflib.get_close_matches(name, have, n=1, cutoff=0.6)
             wrong.append(f"{key} = {shown(name)}" + (f" (did you mean '{close[0]}'?)" if close else ""))
+    if len(wrong) == 1:
+        message = f"{wrong[0]}: the mapping names a column not in the file (it has: {', '.join(have)})"
+        raise CalibrationError(message + separator_hint(have), file=str(path))
     if wrong:
-        noun = "a column" if len(wrong) == 1 else "columns"
-        raise CalibrationError(
-            f"{'; '.join(wrong)}: the mapping names {noun} not in the file (it has: {', '.join(have)})"
-            + separator_hint(have),
-            file=str(path),
-        )
+        lines = "".join(f"\n  - {w}" for w in wrong)
+        message = f"the mapping names {len(wrong)} columns not in the file (it has: {', '.join(have)}):{lines}"
+        raise CalibrationError(message + separator_hint(have), file=str(path))
 
 
 def column(frame: pd.DataFrame, name: str | None, path: Path) -> pd.Series | None:
