@@ -156,7 +156,7 @@ def _compose_layers(
     hidden += [  # the scenario sets a key inside a mapping the user gave (org.teams.sdr={headcount:5})
         (u, str(o.input_line))
         for u in user
-        if u.kind == "value" and isinstance(u.value, Mapping)
+        if u.kind in ("value", "add") and isinstance(u.value, Mapping)
         for key, o in own.items()
         if key.startswith(u.key + ".") and node_at(u.value, key[len(u.key) + 1 :].split(".")) not in (ABSENT, o.value())
     ]
@@ -202,7 +202,7 @@ def _compose_layers(
         issues += [i for _, wrong in strays for i in wrong]  # a mapping's wrong keys are named too, not lost
         raise ConfigError(issues or composition_issue(error, where, shown)) from None
     if merged:  # merged after Hydra's composition: the scenario's own values set again, as they win
-        own_values = [o for o in classify(scenario, groups, where) if o.kind == "value"]
+        own_values = [o for o in classify(scenario, groups, where) if o.kind in ("value", "add")]
         kept_own = {o.key: copy.deepcopy(node_at(config, o.key.split("."))) for o in own_values}
         for u in merged:
             _merge(config, u)

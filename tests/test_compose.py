@@ -381,6 +381,10 @@ def test_a_mapping_override_merges_into_the_mapping_there_and_every_wrong_key_in
     assert "scenario sdr_2 sets org.teams.sdr.headcount=2, which replaces your org.teams.sdr={headcount:5}" in (
         capsys.readouterr().err
     )
+    experiment = simulator.load_experiment("hiring_plan", ["workforce.teams.full_cycle={hires:[{month:2,count:2}]}"])
+    hires = {s.name: s.config.workforce.teams["full_cycle"].hires for s in experiment.scenarios[:2]}
+    assert [h.count for h in hires["all_in_january"]] == [4]  # a scenario's own + setting wins too
+    assert [h.month for h in hires["spread_evenly"]] == [1, 4, 7, 10]
     # a distribution inside the mapping replaces the one there whole (its keys are not mixed with the old ones)
     experiment = simulator.load_experiment(None, ["org.handoff={delay_days:{dist:gamma,mean:2,cv:0.5}}"])
     delay = experiment.scenarios[0].config.org.handoff.delay_days
