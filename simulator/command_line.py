@@ -75,7 +75,7 @@ def syntax_problem(line: str, error: BaseException) -> str:
             "commas, brackets, quotes or non-ASCII characters is quoted, the whole quoted for the shell, as in "
             + shlex.quote(f"{key}={example}")
         )
-    if not value.startswith(("'", '"')) and (not value.isascii() or any(c in value for c in " ,()[]{}'=:")):
+    if not value.startswith(("'", '"')) and (not value.isascii() or any(c in value for c in " ,()[]{}'\"=:")):
         quoted = value.replace('"', '\\"')
         kind = "non-ASCII characters" if not value.isascii() else "spaces, commas, brackets, quotes or '='"
         suggestion = shlex.quote(f'{key}="{quoted}"')

@@ -464,6 +464,12 @@ def _adds_for_entries_elsewhere(
                 for name, config in configs.items():
                     if node_at(config, team) is ABSENT:
                         skipped.setdefault(name, []).append(add)
+            else:  # no scenario has the team: told once, with the closest team, not once a scenario
+                teams = sorted({str(k) for c in configs.values() for k in (node_at(c, ["org", "teams"]) or {})})
+                close = difflib.get_close_matches(parts[2], teams, n=1, cutoff=0.6)
+                hint = f"did you mean 'workforce.teams.{close[0]}'?" if close else f"teams: {', '.join(teams)}"
+                issues.append(ConfigIssue(add.key, add.value, f"no scenario's org has team {parts[2]}; {hint}"))
+                told.append(add)
             continue
         for name, config in configs.items():
             depth = next((d for d in range(len(parts)) if node_at(config, parts[: d + 1]) is ABSENT), len(parts))
