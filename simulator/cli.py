@@ -2,8 +2,9 @@
 
 This module, :mod:`simulator.compose`, :mod:`simulator.command_line`, :mod:`simulator.job`
 (a job composed and validated, the exit statuses), :mod:`simulator.hydra_callbacks`
-(the output folder checked, a sweep's jobs gathered) and :mod:`simulator.config_files`
-(each config file parsed once a process) are the only ones that import Hydra. The job
+(the output folder checked, a sweep's jobs gathered), :mod:`simulator.config_files`
+(each config file parsed once a process) and :mod:`simulator.user_overrides` (the user's
+overrides classified) are the only ones that import Hydra. The job
 composes every scenario of the experiment (the experiment's base, the user's overrides,
 the scenario's own; see :mod:`simulator.compose`), builds a typed
 :class:`~simulator.run.experiment.Experiment`, and calls the plain functions of the

@@ -26,7 +26,6 @@ that imports Hydra.
 from __future__ import annotations
 
 import copy
-import difflib
 import os
 import shlex
 import sys
@@ -36,19 +35,20 @@ from pathlib import Path
 from typing import Any
 
 from hydra import compose, initialize_config_dir
-from hydra.core.override_parser.types import OverrideType
 from omegaconf import DictConfig, OmegaConf
 
 from simulator.analysis.composed_checks import decision_name_issues, target_kpi_issues
 from simulator.command_line import SEARCHPATH, composition_issue, first_line, parse_overrides
 from simulator.config.errors import ConfigError, ConfigIssue, shown
 from simulator.config.fed_sources import rate_notes_and_issues
-from simulator.config.key_suggestions import ABSENT, no_such_key, node_at, schema_allows, schema_default
+from simulator.config.key_suggestions import ABSENT, no_such_key, node_at, schema_default
 from simulator.config.schema import ScenarioConfig
 from simulator.config.workforce import hires_beyond_horizon
 from simulator.config_files import parse_config_files_once
+from simulator.mapping_overrides import adds_for_entries_elsewhere, merge_mapping, unknown_inner_keys
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import COMPOSITION_NOTES, REPLACED_OVERRIDES, Experiment
+from simulator.user_overrides import UserOverride, classify
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -72,46 +72,6 @@ def plain(cfg: DictConfig) -> dict[str, Any]:
     assert isinstance(container, dict)
     container.pop("hydra", None)
     return {str(k): v for k, v in container.items()}
-
-
-# ---------------------------------------------------------------------------- overrides
-
-
-@dataclass(frozen=True, slots=True)
-class UserOverride:
-    """One override the user gave, classified by what it does to a config.
-
-    Attributes:
-        line: The override as typed, e.g. ``org.teams.sdr.headcount=5``.
-        key: Its dotted key or config group, e.g. ``org.teams.sdr.headcount`` or ``org``.
-        kind: ``group`` (picks a config file), ``value`` (sets an existing key),
-            ``add`` (``+``/``++``: may create the key) or ``delete`` (``~``).
-        value: The parsed value (None for a delete without value).
-    """
-
-    line: str
-    key: str
-    kind: str
-    value: Any
-
-
-def classify(lines: Sequence[str], groups: Collection[str], where: str = "overrides") -> list[UserOverride]:
-    """The user's overrides (Hydra's own ``hydra.*`` ones left out), each with its kind."""
-    result = []
-    for override in parse_overrides(lines, where):
-        if override.is_hydra_override():
-            continue
-        key = override.key_or_group
-        if override.type in (OverrideType.ADD, OverrideType.FORCE_ADD):
-            kind = "add"
-        elif key in groups and not isinstance(override.value(), Mapping):  # a mapping is merged into the group's
-            kind = "group"
-        elif override.type == OverrideType.DEL:
-            kind = "delete"
-        else:
-            kind = "value"
-        result.append(UserOverride(str(override.input_line), key, kind, override.value()))
-    return result
 
 
 # ---------------------------------------------------------------------------- composing scenarios
@@ -189,7 +149,7 @@ def _compose_layers(
                     and isinstance(u.value, Mapping)
                     and isinstance(node_at(found, u.key.split(".")), dict)  # a mapping for a list: Hydra's words
                 ):
-                    wrong = _unknown_inner_keys([u], found)
+                    wrong = unknown_inner_keys([u], found)
                     if wrong:
                         strays.append((u, wrong))
                     else:
@@ -205,7 +165,7 @@ def _compose_layers(
         own_values = [o for o in classify(scenario, groups, where) if o.kind in ("value", "add")]
         kept_own = {o.key: copy.deepcopy(node_at(config, o.key.split("."))) for o in own_values}
         for u in merged:
-            _merge(config, u)
+            merge_mapping(config, u)
         for key, value in kept_own.items():
             if value is not ABSENT:
                 _replace(config, UserOverride(key, key, "value", value))
@@ -218,53 +178,6 @@ def _compose_layers(
             [ConfigIssue(f"[scenario {name}] {o.key}", o.value, no_such_key(o.key, [config], words)) for o in absent]
         )
     return _Composed(config, missing, hidden, strays)
-
-
-def _merge(config: dict[str, Any], override: UserOverride) -> None:
-    """Merge a mapping override into the mapping at its key, key by key as Hydra would, a distribution whole."""
-    pending = [(node_at(config, override.key.split(".")), override.value)]
-    while pending:
-        node, value = pending.pop()
-        for key, given in value.items():
-            here = node.get(key)
-            if isinstance(given, Mapping) and "dist" not in given and isinstance(here, dict) and "dist" not in here:
-                pending.append((here, given))
-            else:
-                node[key] = copy.deepcopy(given)
-
-
-def _unknown_inner_keys(
-    overrides: Sequence[UserOverride], config: Mapping[str, Any], label: str = ""
-) -> list[ConfigIssue]:
-    """Keys inside a mapping override (``skill={mean:0,sdd:1}``) that the existing mapping there lacks.
-
-    Hydra refuses the whole override as if its key were unknown; the key is there, and what
-    is wrong is a key inside the value: that key is named, with what the mapping has.
-    ``config``: the plain config composed without these overrides; ``label`` goes before each key.
-    """
-    issues = []
-    for override in overrides:
-        if override.kind != "value" or not isinstance(override.value, Mapping):
-            continue
-        pending = [(override.key, override.value)]
-        while pending:
-            key, value = pending.pop(0)
-            node = node_at(config, key.split("."))
-            if not isinstance(node, Mapping) or "dist" in node:
-                continue  # not a mapping here (a type problem), or a distribution (replaced whole)
-            for inner, given in value.items():
-                full = f"{key}.{inner}"
-                if str(inner) not in node:
-                    if schema_allows(full, ScenarioConfig.model_json_schema()):  # known to salesim, left out here
-                        words = no_such_key(full, [config], "no such key in the config", suggest=False)
-                        line = shlex.quote(f"+{full}={shown(given)}")
-                        words += f"; salesim knows this setting: add it with a leading +, {line}"
-                    else:
-                        words = no_such_key(full, [config], "no such key in the config")
-                    issues.append(ConfigIssue(f"{label}{full}", given, words))
-                elif isinstance(given, Mapping):
-                    pending.append((full, given))
-    return issues
 
 
 def _is_whole_distribution(override: UserOverride) -> bool:
@@ -317,7 +230,7 @@ def _own_key_issues(
             )
             for o in absent
         ),
-        *_unknown_inner_keys([o for o in values if o not in absent], probe, f"[scenario {name}] "),
+        *unknown_inner_keys([o for o in values if o not in absent], probe, f"[scenario {name}] "),
     ]
 
 
@@ -385,7 +298,7 @@ def _compose_scenarios(
     composed: dict[str, _Composed] = {}
     issues: list[ConfigIssue] = []
     scenarios = _scenario_overrides(base)
-    elsewhere, issues, told = _adds_for_entries_elsewhere(user, scenarios, composer)
+    elsewhere, issues, told = adds_for_entries_elsewhere(user, scenarios, lambda lines: plain(composer(lines)))
     user = [u for u in user if not any(u is t for t in told)]
     for name, own in scenarios.items():
         try:
@@ -430,70 +343,6 @@ def _compose_scenarios(
     return experiment, notes
 
 
-def _adds_for_entries_elsewhere(
-    user: Sequence[UserOverride], scenarios: Mapping[str, list[str]], composer: Composer
-) -> tuple[dict[str, list[UserOverride]], list[ConfigIssue], list[UserOverride]]:
-    """Scenario -> the user's ``+`` overrides that would make there a named entry (a team) other scenarios have.
-
-    Also the issues of a ``+`` setting inside a new entry whose name is close to one a
-    scenario has (``+org.teams.sdrr.specialist_uplift=0.1``): a typo, not a new team.
-
-    ``+org.teams.full_cycle.time_allocation.reserved_hours_per_week.partner=1`` adds a
-    setting to the full-cycle team where there is one; in a scenario without that team it
-    would make a team of one setting, refused as incomplete. It does not apply there, as a
-    plain override of a key a scenario lacks does not; nor does a team's ``workforce.teams``
-    entry (its hires) where the org has no such team. A ``+`` making an entry no scenario
-    has (a new lead source) applies everywhere.
-    """
-    adds = [u for u in user if u.kind == "add"]
-    if not adds:
-        return {}, [], []
-    groups = [u.line for u in user if u.kind == "group"]
-    try:
-        configs = {name: plain(composer([*groups, *own])) for name, own in scenarios.items()}
-    except Exception:
-        return {}, [], []  # a scenario that cannot be composed is told when it is composed with everything
-    skipped: dict[str, list[UserOverride]] = {}
-    issues: list[ConfigIssue] = []
-    told: list[UserOverride] = []  # the + settings those issues are about: composed nowhere
-    for add in adds:
-        parts = add.key.split(".")
-        if parts[:2] == ["workforce", "teams"] and len(parts) > 2:  # a team's hires: where the org has the team
-            team = ["org", "teams", parts[2]]
-            if any(node_at(c, team) is not ABSENT for c in configs.values()):
-                for name, config in configs.items():
-                    if node_at(config, team) is ABSENT:
-                        skipped.setdefault(name, []).append(add)
-            else:  # no scenario has the team: told once, with the closest team, not once a scenario
-                teams = sorted({str(k) for c in configs.values() for k in (node_at(c, ["org", "teams"]) or {})})
-                close = difflib.get_close_matches(parts[2], teams, n=1, cutoff=0.6)
-                hint = f"did you mean 'workforce.teams.{close[0]}'?" if close else f"teams: {', '.join(teams)}"
-                issues.append(ConfigIssue(add.key, add.value, f"no scenario's org has team {parts[2]}; {hint}"))
-                told.append(add)
-            continue
-        for name, config in configs.items():
-            depth = next((d for d in range(len(parts)) if node_at(config, parts[: d + 1]) is ABSENT), len(parts))
-            parent = node_at(config, parts[:depth])
-            named = isinstance(parent, Mapping) and parent and all(isinstance(v, Mapping) for v in parent.values())
-            if depth < len(parts) - 1 and named:
-                entry = parts[: depth + 1]
-                if any(node_at(other, entry) is not ABSENT for other in configs.values()):
-                    skipped.setdefault(name, []).append(add)
-                    continue
-                names = sorted({str(k) for c in configs.values() for k in (node_at(c, parts[:depth]) or {})})
-                close = difflib.get_close_matches(parts[depth], names, n=1, cutoff=0.6)
-                if close:  # a new entry named like one there is a typo (a new one is given whole, as a mapping)
-                    where = ".".join(parts[:depth])
-                    words = (
-                        f"no scenario has {'.'.join(entry)}, and this + would make it from this one setting; did "
-                        f"you mean '{where}.{close[0]}'?"
-                    )
-                    issues.append(ConfigIssue(add.key, add.value, words))
-                    told.append(add)
-                    break
-    return skipped, issues, told
-
-
 def _remembering(composer: Composer) -> Composer:
     """``composer`` composing each list of overrides once (a scenario without overrides of its own is the base)."""
     done: dict[tuple[str, ...], DictConfig] = {}
@@ -532,7 +381,7 @@ def _known_setting(override: UserOverride, configs: Sequence[Mapping[str, Any]])
     """A hint for a key the config files leave out but salesim knows (with its default): add it with a leading +.
 
     Only where the key's parent is in some scenario's config (a ``+`` setting of a team applies
-    only to the scenarios that have the team: see :func:`_adds_for_entries_elsewhere`).
+    only to the scenarios that have the team: see :func:`~simulator.mapping_overrides.adds_for_entries_elsewhere`).
     """
     parent = override.key.split(".")[:-1]
     if not any(isinstance(node_at(config, parent), Mapping) for config in configs):
@@ -559,8 +408,10 @@ def _notes_and_issues(
         # a key some scenario has (a team only it has) is not wrong: the mapping does not apply elsewhere
         wrong = [i for i in wrong if all(node_at(c.config, i.key.split(".")) is ABSENT for c in composed.values())]
         if skipped_in and len(skipped_in) == len(composed) and wrong:  # its key is there, not a key inside it
-            first = {i.key: i for i in reversed(wrong)}  # each key once (scenarios' teams may list other keys)
-            issues += [i for i in first.values() if i not in issues][::-1]
+            first: dict[str, ConfigIssue] = {}  # each key once (scenarios' teams may list other keys)
+            for i in wrong:
+                first.setdefault(i.key, i)
+            issues += [i for i in first.values() if i not in issues]
         elif skipped_in and len(skipped_in) == len(composed):
             configs = [c.config for c in composed.values()]
             words = f"no scenario of {experiment or 'the experiment'} has this key"

@@ -25,6 +25,8 @@ FRONT_DOOR = {
     "crm_commands",
     "hydra_callbacks",
     "job",
+    "mapping_overrides",
+    "user_overrides",
 }
 
 
