@@ -71,10 +71,18 @@ def unknown_inner_keys(
 def adds_for_entries_elsewhere(
     user: Sequence[UserOverride], scenarios: Mapping[str, list[str]], composed: Callable[[list[str]], dict[str, Any]]
 ) -> tuple[dict[str, list[UserOverride]], list[ConfigIssue], list[UserOverride]]:
-    """Scenario -> the user's ``+`` overrides that would make there a named entry (a team) other scenarios have.
+    """Where the user's ``+`` settings do not apply, and the ones that are typos.
 
-    Also the issues of a ``+`` setting inside a new entry whose name is close to one a
-    scenario has (``+org.teams.sdrr.specialist_uplift=0.1``): a typo, not a new team.
+    Args:
+        user: The user's overrides (only the ``+`` ones are looked at).
+        scenarios: Scenario name -> its own overrides.
+        composed: Composes the config with a list of overrides, as plain dicts.
+
+    Returns:
+        Scenario -> the ``+`` settings that would make there a named entry (a team) other
+        scenarios have; the issues of a ``+`` setting inside a new entry named like one a
+        scenario has (``+org.teams.sdrr.specialist_uplift=0.1``: a typo, not a new team) or
+        for the hires of a team no scenario has; and those ``+`` settings, composed nowhere.
 
     ``+org.teams.full_cycle.time_allocation.reserved_hours_per_week.partner=1`` adds a
     setting to the full-cycle team where there is one; in a scenario without that team it
