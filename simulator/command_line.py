@@ -20,6 +20,7 @@ the only place that imports Hydra.
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 import shlex
 from collections.abc import Collection, Mapping, Sequence
@@ -235,7 +236,8 @@ def prepare_command_line(args: Sequence[str], groups_in: Sequence[Path]) -> tupl
     from hydra._internal.utils import get_args_parser  # Hydra's own command-line grammar
 
     try:
-        parsed = get_args_parser().parse_args(list(args))
+        with contextlib.redirect_stderr(io.StringIO()):  # Hydra prints argparse's usage and error itself, once
+            parsed = get_args_parser().parse_args(list(args))
     except SystemExit:
         return list(args), []  # a flag argparse refuses: Hydra reports it in its own words
     overrides = parse_overrides(parsed.overrides, "command line")

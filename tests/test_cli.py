@@ -421,6 +421,13 @@ def test_help_lists_the_commands(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())
 
 
+def test_an_argument_hydra_does_not_know_is_told_once(tmp_path: Path) -> None:
+    done = salesim("runs=1", "--cfg", "job", "b=2", cwd=tmp_path)  # an override after --cfg's value: Hydra's usage
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("usage:") == 1 and "unrecognized arguments: b=2" in done.stderr
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_mistyped_command_is_named_with_the_closest_one(tmp_path: Path) -> None:
     """``python -m simulator sensitivty --runs 2`` printed Hydra's usage and 'unrecognized arguments: --runs 2'."""
     done = salesim("sensitivty", "--runs", "2", cwd=tmp_path)
