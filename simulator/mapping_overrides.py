@@ -104,6 +104,13 @@ def adds_for_entries_elsewhere(
     told: list[UserOverride] = []  # the + settings those issues are about: composed nowhere
     for add in adds:
         parts = add.key.split(".")
+        there = [node_at(c, parts) for c in configs.values()]
+        if isinstance(add.value, Mapping) and "dist" in add.value and any(isinstance(n, Mapping) for n in there):
+            plain_line = add.line.lstrip("+")  # a + would merge the new distribution's keys into the old one's
+            words = f"is already in the config: set it without the +, {shlex.quote(plain_line)}"
+            issues.append(ConfigIssue(add.key, add.value, words))
+            told.append(add)
+            continue
         if parts[:2] == ["workforce", "teams"] and len(parts) > 2:  # a team's hires: where the org has the team
             team = ["org", "teams", parts[2]]
             if any(node_at(c, team) is not ABSENT for c in configs.values()):

@@ -432,6 +432,12 @@ def test_a_plus_setting_of_a_team_applies_where_the_team_is_and_a_new_entry_ever
     assert (
         generalist.config.workforce.teams["full_cycle"].hires and "full_cycle" not in specialist.config.workforce.teams
     )
+    with pytest.raises(ConfigError) as raised:  # a + distribution over one there would mix their keys
+        simulator.load_experiment(None, ["+market.deal_value={dist:gamma,mean:1,cv:1}"])
+    assert [str(i) for i in raised.value.issues] == [
+        "market.deal_value = {dist: gamma, mean: 1, cv: 1}: is already in the config: set it without the +, "
+        "'market.deal_value={dist:gamma,mean:1,cv:1}'"
+    ]
     with pytest.raises(ConfigError) as raised:  # once, not once a scenario
         simulator.load_experiment(None, ["+workforce.teams.aee.hires=[{month:3,count:1}]"])
     assert [str(i) for i in raised.value.issues] == [
