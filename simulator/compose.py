@@ -108,7 +108,8 @@ def _compose_layers(
     composition and set afterwards, the user's first, then the scenario's.
     """
     own = {o.key_or_group: o for o in parse_overrides(scenario, where) if not o.is_hydra_override()}
-    chosen = {o.key for o in classify(scenario, groups, where) if o.kind == "group"} if own else set()
+    classified = classify(scenario, groups, where) if own else []  # the scenario's own, each with its kind
+    chosen = {o.key for o in classified if o.kind == "group"}
     for u in user:  # a mapping on a group's config (org={...}) sets values on the file the scenario chooses
         if u.kind == "value" and isinstance(u.value, Mapping) and u.key in chosen:
             own.pop(u.key, None)
@@ -122,7 +123,7 @@ def _compose_layers(
     ]
     kept = [u for u in user if u.key not in own]
     whole = [u for u in kept if _is_whole_distribution(u)]
-    own_whole = [o for o in classify(scenario, groups, where) if _is_whole_distribution(o)] if own else []
+    own_whole = [o for o in classified if _is_whole_distribution(o)]
     kept = [u for u in kept if u not in whole]
     scenario = [line for line in scenario if line not in {o.line for o in own_whole}]
     checked = [u for u in kept if u.kind in ("value", "delete")]
@@ -162,7 +163,7 @@ def _compose_layers(
         issues += [i for _, wrong in strays for i in wrong]  # a mapping's wrong keys are named too, not lost
         raise ConfigError(issues or composition_issue(error, where, shown)) from None
     if merged:  # merged after Hydra's composition: the scenario's own values set again, as they win
-        own_values = [o for o in classify(scenario, groups, where) if o.kind in ("value", "add")]
+        own_values = [o for o in classified if o.kind in ("value", "add") and o not in own_whole]
         kept_own = {o.key: copy.deepcopy(node_at(config, o.key.split("."))) for o in own_values}
         for u in merged:
             merge_mapping(config, u)
