@@ -181,7 +181,23 @@ def test_a_run_short_of_room_or_of_drawn_luck_is_run_again_to_the_same_records(m
         assert not differences(reference, got), differences(reference, got)
     grown = fast_engine._ROOM.get(scenario)
     assert grown is not None
-    assert grown.pool > tiny.pool and grown.slots > tiny.slots
+    assert grown.pool > tiny.pool and max(grown.source_slots, default=0) > tiny.slots
+
+
+def test_only_the_fed_sources_that_ran_short_of_drawn_slots_grow() -> None:
+    """A source fed a few dozen leads keeps a short prefix beside one fed hundreds."""
+    from simulator.engines.fast import kinds
+    from simulator.engines.fast.build import Room
+
+    room = Room(slots=128)
+    once = room.grown(kinds.SHORT_SLOTS, False, (1,))
+    assert once.slot_prefixes(3) == (128, 256, 128)
+    twice = once.grown(kinds.SHORT_SLOTS, False, (2,))
+    assert twice.slot_prefixes(4) == (128, 256, 256, 128)
+    assert twice.grown(kinds.SHORT_SLOTS, False).slot_prefixes(3) == (256, 512, 512)  # not known which: all
+    assert twice.doubled().slot_prefixes(4) == (256, 512, 512, 256)
+    other = twice.grown(kinds.SHORT_ITEMS, False)
+    assert other.slot_prefixes(3) == (128, 256, 256) and other.items == 2 * twice.items
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

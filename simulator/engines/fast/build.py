@@ -38,24 +38,41 @@ class Room:
     records: int = 4096  # renewals, and expansion opportunities
     gaps: int = 64  # referral gaps per partner
     pool: int = 16384  # target accounts and candidate partners whose luck is drawn (a prefix of each pool)
-    slots: int = 1024  # slots of each fed source whose luck is drawn (a prefix of each source's slots)
+    slots: int = 128  # slots of a fed source whose luck is drawn at first (a prefix of the source's slots)
+    source_slots: tuple[int, ...] = ()  # by source, the prefix once grown (sources past the end: ``slots``)
+
+    def slot_prefixes(self, sources: int) -> tuple[int, ...]:
+        """The drawn prefix of each of ``sources`` sources' slots."""
+        grown = self.source_slots[:sources]
+        return grown + (self.slots,) * (sources - len(grown))
 
     def doubled(self) -> Room:
         """Twice as much of everything."""
-        return Room(*(2 * getattr(self, f) for f in self.__slots__))
+        counts = {f: 2 * getattr(self, f) for f in self.__slots__ if f != "source_slots"}
+        return Room(**counts, source_slots=tuple(2 * k for k in self.source_slots))
 
-    def grown(self, short: int, queue_full: bool) -> Room:
+    def grown(self, short: int, queue_full: bool, short_sources: tuple[int, ...] = ()) -> Room:
         """Twice the room that ran out (``short``: ``kinds.SHORT_*`` bits); of everything if not known.
 
         Only what ran out grows, so that a scenario short of one thing (work items, say) does
-        not draw the luck of four times as many pool entities and slots ever after.
+        not draw the luck of four times as many pool entities and slots ever after. Of the
+        fed sources' slots, only those of ``short_sources`` (indices) grow, when given:
+        a source fed a few dozen leads a run keeps a short prefix beside one fed hundreds.
         """
         bits = {f: b for f, b in _SHORT_BITS.items() if short & b}
         if queue_full:
             bits["queue"] = 1
         if not bits or short & kinds.SHORT_OTHER:
             return self.doubled()
-        return replace(self, **{f: 2 * getattr(self, f) for f in bits})
+        grown = replace(self, **{f: 2 * getattr(self, f) for f in bits if f != "slots"})
+        if "slots" not in bits:
+            return grown
+        if not short_sources:
+            return replace(grown, slots=2 * self.slots, source_slots=tuple(2 * k for k in self.source_slots))
+        prefixes = list(self.slot_prefixes(max(len(self.source_slots), max(short_sources) + 1)))
+        for source in short_sources:
+            prefixes[source] *= 2
+        return replace(grown, source_slots=tuple(prefixes))
 
 
 _SHORT_BITS = {
@@ -358,7 +375,7 @@ def world(
         seats=seats,
         tq=task_queues(slots, room.queue),
         tasks=tasks_of(room.tasks),
-        pools=pools_of(scenario, pipeline_luck, n, room.slots),
+        pools=pools_of(scenario, pipeline_luck, n, room.slot_prefixes(len(scenario.source_names))),
         partners=partners_of(pipeline_luck, prospects),
         customers=customers,
     )

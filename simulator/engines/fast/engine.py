@@ -63,8 +63,9 @@ def _replication(scenario: Scenario, seed: int, replication: int) -> Replication
     room = _ROOM.get(scenario) or Room()
     leads: RunLeads | None = None
     while True:
-        if leads is None or leads.slots != room.slots:
-            leads = run_leads(scenario, seed, replication, market, room.slots)
+        slots = room.slot_prefixes(len(scenario.source_names))
+        if leads is None or leads.slots != slots:
+            leads = run_leads(scenario, seed, replication, market, slots)
         book = leads.book
         losses = loss_draws(scenario, seed, replication, room.losses)
         pipeline_luck = (
@@ -109,7 +110,10 @@ def _replication(scenario: Scenario, seed: int, replication: int) -> Replication
 def _grown(room: Room, state: World) -> Room:
     """The room for the run again: more of what ran out in ``state``."""
     short = int(state.run.short[0]) | (kinds.SHORT_OTHER if state.ev.overflow[0] else 0)
-    return room.grown(short, bool(state.qs.overflow[0] or state.tq.overflow[0]))
+    pools = state.pools
+    # a source that ran short counted the slot it lacked: its next slot is past its drawn prefix
+    sources = tuple(int(k) for k in np.flatnonzero(pools.next_slot > pools.slot_drawn))
+    return room.grown(short, bool(state.qs.overflow[0] or state.tq.overflow[0]), sources)
 
 
 def _draw_deal(scenario: Scenario, book: LeadBook, state: World, first_initial: int, uniforms: np.ndarray) -> None:

@@ -142,8 +142,8 @@ def pipeline_params(scenario: Scenario, slot_start: dict[int, int]) -> dict[str,
     }
 
 
-def pools_of(scenario: Scenario, luck: PipelineLuck | None, n_leads: int, slots_drawn: int) -> Pools:
-    """Untouched pools with the luck of a prefix of each pool drawn (and of each fed source's slots).
+def pools_of(scenario: Scenario, luck: PipelineLuck | None, n_leads: int, slots_drawn: tuple[int, ...]) -> Pools:
+    """Untouched pools with the luck of a prefix of each pool drawn (and of each fed source's slots: ``slots_drawn``).
 
     Only the drawn prefix of each pool has a state (the record pads the rest as untouched).
     """
@@ -173,7 +173,7 @@ def pools_of(scenario: Scenario, luck: PipelineLuck | None, n_leads: int, slots_
         draw=draw,
         meeting_day=np.full(meetings, np.nan),
         next_slot=np.zeros(n_sources, dtype=np.int64),
-        slot_drawn=np.full(n_sources, slots_drawn, dtype=np.int64),
+        slot_drawn=np.array(slots_drawn, dtype=np.int64),
         lead_partner=np.full(n_leads, -1, dtype=np.int64),
     )
 

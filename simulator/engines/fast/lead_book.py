@@ -3,7 +3,7 @@
 The SimPy engine's run holds every slot a fed source may use (a bound well above what a
 run creates: 5,922 booked-meeting slots in the default organisation, of which some 700
 are used), each with its luck drawn. The fast engine holds only the slots whose luck it
-draws (a prefix of each source's slots, grown when a run reaches its end: ``Room.slots``),
+draws (a prefix of each source's slots, grown when a run reaches its end: ``Room.slot_prefixes``),
 so its leads' arrays are about half as long. The luck keyed by a lead's index (a won
 deal's customer luck, a by-share owner draw, the digital-first draw) and the decision
 luck, drawn by blocks as long as the SimPy engine's, follow the SimPy engine's indices:
@@ -34,7 +34,7 @@ class RunLeads:
     first_initial: int  # the first starting deal (they come last)
     decisions: DecisionLuck | None
     entry: np.ndarray  # (N,) each lead's entry stage
-    slots: int  # slots of each fed source whose luck is drawn
+    slots: tuple[int, ...]  # slots of each source whose luck is drawn (a prefix; fed sources only)
     keys: np.ndarray  # (N,) each lead's index in the SimPy engine's run
     total: int  # leads in the SimPy engine's run
 
@@ -49,8 +49,8 @@ class _Block:
     length: int
 
 
-def run_leads(scenario: Scenario, seed: int, replication: int, market: LeadBook, slots: int) -> RunLeads:
-    """The run's leads with the luck of the first ``slots`` slots of each fed source drawn (no room for the rest)."""
+def run_leads(scenario: Scenario, seed: int, replication: int, market: LeadBook, slots: tuple[int, ...]) -> RunLeads:
+    """The run's leads, the luck of the first ``slots[k]`` slots of fed source ``k`` drawn (no room for the rest)."""
     parts, keys, blocks = [market], [np.arange(market.size)], [_Block(0, 0, market.size, market.size)]
     slot_start: dict[int, int] = {}
     size = total = market.size
@@ -60,7 +60,7 @@ def run_leads(scenario: Scenario, seed: int, replication: int, market: LeadBook,
         count = tables.slots(source)
         if tables.fed(source):
             slot_start[source] = size
-            drawn = min(count, slots)
+            drawn = min(count, slots[source])
             if drawn:
                 parts.append(slot_luck.draw_slot_leads(scenario, seed, replication, source, drawn))
                 keys.append(total + np.arange(drawn))
