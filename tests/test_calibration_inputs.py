@@ -328,6 +328,44 @@ def test_a_mapping_that_names_no_column_or_columns_the_file_lacks_names_each_key
     )
 
 
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        # every row had been left out for its missing date: "no closed deal at all", naming no key
+        ("{id: Opportunity ID, closed: Closed, outcome: Status}", ["opportunities.columns.created = null: required"]),
+        # every deal had been read as open
+        ("{id: Opportunity ID, created: Created, closed: Closed}", ["opportunities.columns.outcome = null: required"]),
+        ("{id: Opportunity ID, created: Created, outcome: Status}", ["opportunities.columns.closed = null: required"]),
+        (
+            "{id: Opportunity ID}",
+            ["2 problems:", "  - opportunities.columns.created = null", "  - opportunities.columns.outcome = null"],
+        ),
+    ],
+)
+def test_a_mapping_with_no_source_of_dates_or_outcomes_names_the_key_before_reading_the_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], columns: str, expected: list[str]
+) -> None:
+    mapping = copy(tmp_path)
+    text = mapping.read_text()
+    whole = (
+        "{id: Opportunity ID, created: Created, closed: Closed, outcome: Status, amount: Amount, owner: Owner, "
+        "product: Product}"
+    )
+    mapping.write_text(text.replace(whole, columns))
+    (mapping.parent / "opportunities.csv").unlink()  # told before any table is read
+    message = refused(mapping, capsys)
+    for words in expected:
+        assert words in message, message
+
+
+def test_dates_and_outcomes_from_stage_columns_history_or_won_deals_need_no_such_column() -> None:
+    from simulator.calibration.mapping import load_mapping, unanswerable
+
+    fixtures = FIXTURE.parent
+    for shape in ("b_history", "c_stage_columns", "d_leads_deals"):
+        assert unanswerable(load_mapping(fixtures / shape / "mapping.yaml")) == [], shape
+
+
 def test_an_empty_parquet_file_is_told_it_is_empty(tmp_path: Path) -> None:
     """A table with no columns at all: each mapped column was 'not in the file (it has: )'."""
     import pandas as pd
