@@ -366,6 +366,21 @@ def test_dates_and_outcomes_from_stage_columns_history_or_won_deals_need_no_such
         assert unanswerable(load_mapping(fixtures / shape / "mapping.yaml")) == [], shape
 
 
+def test_problems_in_several_tables_of_the_mapping_are_named_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A misspelt column in the opportunities, another in the roster and a price list not there: one message."""
+    mapping = copy(tmp_path)
+    text = mapping.read_text().replace("owner: Owner,", "owner: Ownr,").replace("team: team}", "team: teem}")
+    mapping.write_text(text + "prices:\n  file: prices.csv\n  columns: {product: product, price: price}\n")
+    message = refused(mapping, capsys)
+    assert "3 tables of the mapping have problems:" in message
+    assert "opportunities.columns.owner = 'Ownr' (did you mean 'Owner'?)" in message
+    assert "roster.columns.team = 'teem' (did you mean 'team'?)" in message
+    assert f"file {mapping.parent / 'prices.csv'}: file not found" in message
+    assert message.index("opportunities.columns.owner") < message.index("roster.columns") < message.index("prices.csv")
+
+
 def test_an_empty_parquet_file_is_told_it_is_empty(tmp_path: Path) -> None:
     """A table with no columns at all: each mapped column was 'not in the file (it has: )'."""
     import pandas as pd

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel
 
 from simulator.calibration.errors import CalibrationError, DataProblems
+from simulator.calibration.export_tables import read_export_tables
 from simulator.calibration.mapping import OUTCOMES, MappingFile
-from simulator.calibration.readers import column, parse_amounts, parse_dates, read_table, require_columns
+from simulator.calibration.readers import column, parse_amounts, parse_dates
 
 TEXT_FIELDS = ("owner", "product", "segment", "region", "source", "qualifier")
 
@@ -64,11 +64,6 @@ def _outcomes(values: pd.Series, allowed: Mapping[str, str], path: str, name: st
     return values.map(lambda v: allowed.get(v, "open")).to_numpy(dtype=object)
 
 
-def _mapped(section: str, columns: BaseModel) -> dict[str, str | None]:
-    """A mapping section's columns by their keys (``opportunities.columns.product`` -> its column)."""
-    return {f"{section}.{key}": value for key, value in columns.model_dump().items()}
-
-
 def _key(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name.lower())
 
@@ -82,16 +77,9 @@ def load_export(mapping: MappingFile) -> Export:
     """
     table = mapping.opportunities
     path = mapping.path(table.file)
-    raw = read_table(path, table.sheet)
+    tables = read_export_tables(mapping)  # every table read, and its mapped columns checked, first
+    raw = tables["opportunities"]
     cols, problems, name = table.columns, DataProblems(), str(path)
-    require_columns(
-        raw,
-        {
-            **_mapped("opportunities.columns", cols),
-            **{f"opportunities.stage_dates.{stage}": c for stage, c in table.stage_dates.items()},
-        },
-        path,
-    )
     n = len(raw)
     ids = column(raw, cols.id, path)
     assert ids is not None
@@ -117,10 +105,10 @@ def load_export(mapping: MappingFile) -> Export:
     if table.stage_dates:  # shape (c)
         leads_only = _stage_columns(raw, out, mapping, path, status is not None)
     if mapping.stage_history is not None:  # shape (b)
-        _history(out, mapping, problems)
+        _history(out, mapping, tables["stage_history"], problems)
     if mapping.won_deals is not None:  # shape (d)
-        _won_deals(out, mapping, problems, status is not None)
-    return _finish(out, mapping, problems, name, leads_only)
+        _won_deals(out, mapping, tables["won_deals"], problems, status is not None)
+    return _finish(out, mapping, tables, problems, name, leads_only)
 
 
 def _stage_columns(raw: pd.DataFrame, out: pd.DataFrame, mapping: MappingFile, path: object, has_status: bool) -> int:
@@ -145,14 +133,12 @@ def _stage_columns(raw: pd.DataFrame, out: pd.DataFrame, mapping: MappingFile, p
     return int(np.isnat(out["created"].to_numpy(dtype="datetime64[D]")).sum())
 
 
-def _history(out: pd.DataFrame, mapping: MappingFile, problems: DataProblems) -> None:
+def _history(out: pd.DataFrame, mapping: MappingFile, raw: pd.DataFrame, problems: DataProblems) -> None:
     """Shape (b): first stage date is the creation; the last stage entered gives the outcome and close."""
     history = mapping.stage_history
     assert history is not None
     path = mapping.path(history.file)
-    raw = read_table(path, history.sheet)
     cols = history.columns
-    require_columns(raw, _mapped("stage_history.columns", cols), path)
     ids, stages, dates_text = (column(raw, c, path) for c in (cols.id, cols.stage, cols.date))
     assert ids is not None and stages is not None and dates_text is not None
     dates = parse_dates(dates_text, path, cols.date)
@@ -177,13 +163,13 @@ def _history(out: pd.DataFrame, mapping: MappingFile, problems: DataProblems) ->
     problems.add("opportunities without any stage-history row", int(missing.sum()), "kept with their own columns")
 
 
-def _won_deals(out: pd.DataFrame, mapping: MappingFile, problems: DataProblems, has_status: bool) -> None:
+def _won_deals(
+    out: pd.DataFrame, mapping: MappingFile, raw: pd.DataFrame, problems: DataProblems, has_status: bool
+) -> None:
     """Shape (d): a lead with a won deal is won on the deal's date; without one, lost if closed, else open."""
     deals = mapping.won_deals
     assert deals is not None
     path = mapping.path(deals.file)
-    raw = read_table(path, deals.sheet)
-    require_columns(raw, _mapped("won_deals.columns", deals.columns), path)
     ids = column(raw, deals.columns.id, path)
     closed_text = column(raw, deals.columns.closed, path)
     assert ids is not None and closed_text is not None
@@ -210,7 +196,14 @@ def _won_deals(out: pd.DataFrame, mapping: MappingFile, problems: DataProblems, 
     out.loc[~won & ~lost & ~nodec, "closed"] = np.datetime64("NaT")
 
 
-def _finish(out: pd.DataFrame, mapping: MappingFile, problems: DataProblems, name: str, leads_only: int) -> Export:
+def _finish(
+    out: pd.DataFrame,
+    mapping: MappingFile,
+    tables: Mapping[str, pd.DataFrame],
+    problems: DataProblems,
+    name: str,
+    leads_only: int,
+) -> Export:
     """Count and settle the problems of the opportunity table; read roster and prices."""
     created = out["created"].to_numpy(dtype="datetime64[D]")
     closed = out["closed"].to_numpy(dtype="datetime64[D]")
@@ -260,19 +253,18 @@ def _finish(out: pd.DataFrame, mapping: MappingFile, problems: DataProblems, nam
         last_created=frame["created"].to_numpy(dtype="datetime64[D]").max(),
         leads_without_opportunity=leads_only,
     )
-    _roster_and_prices(export, mapping)
+    _roster_and_prices(export, mapping, tables)
     _spellings(export, mapping)
     _values(export)
     _left_truncation(export)
     return export
 
 
-def _roster_and_prices(export: Export, mapping: MappingFile) -> None:
+def _roster_and_prices(export: Export, mapping: MappingFile, tables: Mapping[str, pd.DataFrame]) -> None:
     if mapping.roster is not None:
         path = mapping.path(mapping.roster.file)
-        raw = read_table(path, mapping.roster.sheet)
+        raw = tables["roster"]
         cols = mapping.roster.columns
-        require_columns(raw, _mapped("roster.columns", cols), path)
         if raw.empty:  # every owner would fall in a team of its own, 'other', as if the roster were not given
             raise CalibrationError(
                 "holds no rows, only a header: list one row per rep, or leave the roster out", file=str(path)
@@ -301,8 +293,7 @@ def _roster_and_prices(export: Export, mapping: MappingFile) -> None:
         )
     if mapping.prices is not None:
         path = mapping.path(mapping.prices.file)
-        raw = read_table(path, mapping.prices.sheet)
-        require_columns(raw, _mapped("prices.columns", mapping.prices.columns), path)
+        raw = tables["prices"]
         products = column(raw, mapping.prices.columns.product, path)
         prices = column(raw, mapping.prices.columns.price, path)
         assert products is not None and prices is not None

@@ -1,0 +1,68 @@
+"""Every table a mapping names, read once and checked together before any is used.
+
+A mapping can be wrong in several tables at once (a misspelt column in the opportunities
+and another in the roster, a price list that is not where the mapping says): each is
+named in one refusal, so the user mends the mapping once rather than once a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+from pydantic import BaseModel
+
+from simulator.calibration.errors import CalibrationError
+from simulator.calibration.mapping import MappingFile, OpportunityTable, Prices, Roster, StageHistory, WonDeals
+from simulator.calibration.readers import read_table, require_columns
+
+SECTIONS = ("opportunities", "stage_history", "won_deals", "roster", "prices")
+"""The mapping's tables, in the order they are read and their problems told."""
+
+
+def mapped_columns(section: str, columns: BaseModel) -> dict[str, str | None]:
+    """A mapping section's columns by their keys (``opportunities.columns.product`` -> its column, None: unmapped)."""
+    return {f"{section}.{key}": value for key, value in columns.model_dump().items()}
+
+
+def read_export_tables(mapping: MappingFile) -> dict[str, pd.DataFrame]:
+    """Each table the mapping names (by section, :data:`SECTIONS`), every mapped column in it.
+
+    Raises:
+        CalibrationError: A table cannot be read or lacks a mapped column; with problems in
+            several tables, one error naming each (one line a table).
+    """
+    tables: dict[str, pd.DataFrame] = {}
+    problems: list[CalibrationError] = []
+    for section in SECTIONS:
+        table = getattr(mapping, section)
+        if table is None:
+            continue
+        path = mapping.path(table.file)
+        try:
+            raw = read_table(path, table.sheet)
+            require_columns(raw, _section_columns(section, table), path)
+        except CalibrationError as error:
+            problems.append(error)
+            continue
+        tables[section] = raw
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        lines = "".join(f"\n  - {_indented(str(problem))}" for problem in problems)
+        raise CalibrationError(f"{len(problems)} tables of the mapping have problems:{lines}")
+    return tables
+
+
+def _section_columns(
+    section: str, table: OpportunityTable | StageHistory | WonDeals | Roster | Prices
+) -> Mapping[str, str | None]:
+    """The columns a section maps: its ``columns``, and for the opportunities its ``stage_dates``."""
+    mapped = mapped_columns(f"{section}.columns", table.columns)
+    stage_dates = table.stage_dates if isinstance(table, OpportunityTable) else {}
+    return {**mapped, **{f"{section}.stage_dates.{stage}": name for stage, name in stage_dates.items()}}
+
+
+def _indented(text: str) -> str:
+    """A problem's own list of lines, kept under its item."""
+    return text.replace("\n  - ", "\n      - ")
