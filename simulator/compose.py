@@ -18,41 +18,38 @@ A distribution given whole on the command line or in a scenario
 (``market.deal_value={dist:gamma,mean:30000,cv:0.8}``, or a bare number for a constant)
 replaces the distribution there rather than being merged into it key by key.
 
-How the command line reaches Hydra is :mod:`simulator.command_line`'s business. This
-module, with :mod:`simulator.cli` and :mod:`simulator.command_line`, is the only place
-that imports Hydra.
+:mod:`simulator.command_line` brings the command line to Hydra, and
+:mod:`simulator.scenario_layers` composes one scenario's layers. These modules, with
+:mod:`simulator.cli`, are the only ones that import Hydra.
 """
 
 from __future__ import annotations
 
-import copy
 import os
 import shlex
 import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hydra import compose, initialize_config_dir
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from simulator.analysis.composed_checks import decision_name_issues, target_kpi_issues
-from simulator.command_line import SEARCHPATH, composition_issue, first_line, parse_overrides
+from simulator.command_line import SEARCHPATH, first_line
 from simulator.config.errors import ConfigError, ConfigIssue, shown
 from simulator.config.fed_sources import rate_notes_and_issues
 from simulator.config.key_suggestions import ABSENT, no_such_key, node_at, schema_default
 from simulator.config.schema import ScenarioConfig
 from simulator.config.workforce import hires_beyond_horizon
 from simulator.config_files import parse_config_files_once
-from simulator.mapping_overrides import adds_for_entries_elsewhere, merge_mapping, unknown_inner_keys
+from simulator.mapping_overrides import adds_for_entries_elsewhere
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import COMPOSITION_NOTES, REPLACED_OVERRIDES, Experiment
+from simulator.scenario_layers import Composed, Composer, compose_layers, plain
 from simulator.user_overrides import UserOverride, classify
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-
-Composer = Callable[[list[str]], DictConfig]
 
 
 def config_dir() -> Path:
@@ -64,175 +61,6 @@ def config_dir() -> Path:
         if (candidate / "config.yaml").is_file():
             return candidate.resolve()
     raise FileNotFoundError(f"no salesim configs found in {[str(c) for c in candidates]}")
-
-
-def plain(cfg: DictConfig) -> dict[str, Any]:
-    """A composed config as plain dicts and lists, resolved, without Hydra's own node."""
-    container = OmegaConf.to_container(cfg, resolve=True)
-    assert isinstance(container, dict)
-    container.pop("hydra", None)
-    return {str(k): v for k, v in container.items()}
-
-
-# ---------------------------------------------------------------------------- composing scenarios
-
-
-@dataclass(slots=True)
-class _Composed:
-    config: dict[str, Any]
-    skipped: list[UserOverride]
-    hidden: list[tuple[UserOverride, str]]
-    strays: list[tuple[UserOverride, list[ConfigIssue]]] = field(default_factory=list)  # keys inside a mapping
-
-
-def _exists(cfg: DictConfig, key: str) -> bool:
-    try:
-        return OmegaConf.select(cfg, key, default=ABSENT, throw_on_missing=False) is not ABSENT
-    except Exception:
-        return False
-
-
-def _compose_layers(
-    user: Sequence[UserOverride],
-    scenario: Sequence[str],
-    composer: Composer,
-    where: str,
-    shown: Any,
-    groups: Collection[str] = (),
-) -> _Composed:
-    """Compose the experiment's base, then ``user``'s overrides that apply, then ``scenario``'s.
-
-    A distribution given whole (``market.deal_value={dist:gamma,mean:30000,cv:0.8}``, or
-    a bare number, a constant) replaces the one there instead of being merged key by key
-    into it (Hydra's way, which mixes the two kinds' keys): it is left out of Hydra's
-    composition and set afterwards, the user's first, then the scenario's.
-    """
-    own = {o.key_or_group: o for o in parse_overrides(scenario, where) if not o.is_hydra_override()}
-    classified = classify(scenario, groups, where) if own else []  # the scenario's own, each with its kind
-    chosen = {o.key for o in classified if o.kind == "group"}
-    for u in user:  # a mapping on a group's config (org={...}) sets values on the file the scenario chooses
-        if u.kind == "value" and isinstance(u.value, Mapping) and u.key in chosen:
-            own.pop(u.key, None)
-    hidden = [(u, str(own[u.key].input_line)) for u in user if u.key in own and own[u.key].value() != u.value]
-    hidden += [  # the scenario sets a key inside a mapping the user gave (org.teams.sdr={headcount:5})
-        (u, str(o.input_line))
-        for u in user
-        if u.kind in ("value", "add") and isinstance(u.value, Mapping)
-        for key, o in own.items()
-        if key.startswith(u.key + ".") and node_at(u.value, key[len(u.key) + 1 :].split(".")) not in (ABSENT, o.value())
-    ]
-    kept = [u for u in user if u.key not in own]
-    whole = [u for u in kept if _is_whole_distribution(u)]
-    own_whole = [o for o in classified if _is_whole_distribution(o)]
-    kept = [u for u in kept if u not in whole]
-    scenario = [line for line in scenario if line not in {o.line for o in own_whole}]
-    checked = [u for u in kept if u.kind in ("value", "delete")]
-    missing: list[UserOverride] = []
-    strays: list[tuple[UserOverride, list[ConfigIssue]]] = []
-    merged: list[UserOverride] = []
-    try:
-        try:  # the usual case: every key exists here (Hydra refuses a plain override of a missing key)
-            config = plain(composer([*(u.line for u in kept), *scenario]))
-        except Exception:
-            if not checked:
-                raise
-            probe = composer([*(u.line for u in kept if u not in checked), *scenario])
-            whole += [u for u in checked if u.kind == "value" and _is_distributionnode_at(probe, u.key)]
-            missing = [u for u in checked if u not in whole and not _exists(probe, u.key)]
-            # a mapping given for a mapping here is merged into it below, its distributions replaced whole;
-            # one naming a key the mapping lacks does not apply here, as a key that is not here
-            found = plain(probe)
-            for u in checked:
-                if (
-                    u not in whole
-                    and u not in missing
-                    and u.kind == "value"
-                    and isinstance(u.value, Mapping)
-                    and isinstance(node_at(found, u.key.split(".")), dict)  # a mapping for a list: Hydra's words
-                ):
-                    wrong = unknown_inner_keys([u], found)
-                    if wrong:
-                        strays.append((u, wrong))
-                    else:
-                        merged.append(u)
-            missing += [u for u, _ in strays]
-            left_out = [*missing, *whole, *merged]
-            config = plain(composer([*(u.line for u in kept if u not in left_out), *scenario]))
-    except Exception as error:
-        issues = _own_key_issues(kept, scenario, composer, where, groups)
-        issues += [i for _, wrong in strays for i in wrong]  # a mapping's wrong keys are named too, not lost
-        raise ConfigError(issues or composition_issue(error, where, shown)) from None
-    if merged:  # merged after Hydra's composition: the scenario's own values set again, as they win
-        own_values = [o for o in classified if o.kind in ("value", "add") and o not in own_whole]
-        kept_own = {o.key: copy.deepcopy(node_at(config, o.key.split("."))) for o in own_values}
-        for u in merged:
-            merge_mapping(config, u)
-        for key, value in kept_own.items():
-            if value is not ABSENT:
-                _replace(config, UserOverride(key, key, "value", value))
-    missing += [u for u in whole if not _replace(config, u)]
-    absent = [o for o in own_whole if not _replace(config, o)]
-    if absent:
-        name = where.rsplit(".", 1)[-1]
-        words = f"scenario {name} has no such key"
-        raise ConfigError(
-            [ConfigIssue(f"[scenario {name}] {o.key}", o.value, no_such_key(o.key, [config], words)) for o in absent]
-        )
-    return _Composed(config, missing, hidden, strays)
-
-
-def _is_whole_distribution(override: UserOverride) -> bool:
-    """A plain override whose value is a whole distribution (a mapping with ``dist``)."""
-    return override.kind == "value" and isinstance(override.value, Mapping) and "dist" in override.value
-
-
-def _is_distributionnode_at(cfg: DictConfig, key: str) -> bool:
-    """The key holds a distribution mapping (``{dist: ...}``), which a bare number replaces whole."""
-    try:
-        node = OmegaConf.select(cfg, key, default=None, throw_on_missing=False)
-    except Exception:
-        return False
-    return isinstance(node, DictConfig) and "dist" in node
-
-
-def _replace(config: dict[str, Any], override: UserOverride) -> bool:
-    """Set an existing key of a plain config to the override's value; False if the key is not there."""
-    *path, last = override.key.split(".")
-    parent = node_at(config, path)
-    if isinstance(parent, dict) and last in parent:
-        parent[last] = override.value
-        return True
-    if isinstance(parent, list) and last.isdigit() and int(last) < len(parent):
-        parent[int(last)] = override.value
-        return True
-    return False
-
-
-def _own_key_issues(
-    kept: Sequence[UserOverride], scenario: Sequence[str], composer: Composer, where: str, groups: Collection[str]
-) -> list[ConfigIssue]:
-    """A scenario's own overrides whose key its config does not have, in salesim's words."""
-    own = classify(scenario, groups, where)
-    values = [o for o in own if o.kind in ("value", "delete")]
-    if not values:
-        return []
-    try:
-        probe = plain(
-            composer([*(u.line for u in kept if u.kind in ("group", "add")), *(o.line for o in own if o not in values)])
-        )
-    except Exception:
-        return []
-    name = where.rsplit(".", 1)[-1]
-    absent = [o for o in values if node_at(probe, o.key.split(".")) is ABSENT]
-    return [
-        *(
-            ConfigIssue(
-                f"[scenario {name}] {o.key}", o.value, no_such_key(o.key, [probe], f"scenario {name} has no such key")
-            )
-            for o in absent
-        ),
-        *unknown_inner_keys([o for o in values if o not in absent], probe, f"[scenario {name}] "),
-    ]
 
 
 def _scenario_overrides(base: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -279,7 +107,7 @@ def compose_experiment(
     """
     user = classify(overrides, groups)
     composer = _remembering(composer)
-    base = _compose_layers(user, [], composer, "overrides", [u.line for u in user]).config
+    base = compose_layers(user, [], composer, "overrides", [u.line for u in user]).config
     try:
         experiment, notes = _compose_scenarios(user, base, composer, groups)
     except ConfigError as error:  # a misspelt decision KPI is checked after a good build: say it now too
@@ -296,7 +124,7 @@ def _compose_scenarios(
     user: list[UserOverride], base: dict[str, Any], composer: Composer, groups: Collection[str]
 ) -> tuple[Experiment, list[str]]:
     """Compose every scenario on ``base`` and build the typed experiment (see :func:`compose_experiment`)."""
-    composed: dict[str, _Composed] = {}
+    composed: dict[str, Composed] = {}
     issues: list[ConfigIssue] = []
     scenarios = _scenario_overrides(base)
     elsewhere, issues, told = adds_for_entries_elsewhere(user, scenarios, lambda lines: plain(composer(lines)))
@@ -304,7 +132,7 @@ def _compose_scenarios(
     for name, own in scenarios.items():
         try:
             here = [u for u in user if not any(u is a for a in elsewhere.get(name, []))]
-            composed[name] = _compose_layers(here, own, composer, f"experiment.scenarios.{name}", own, groups)
+            composed[name] = compose_layers(here, own, composer, f"experiment.scenarios.{name}", own, groups)
             composed[name].skipped.extend(elsewhere.get(name, []))
         except ConfigError as error:
             issues.extend(i for i in error.issues if i not in issues)  # a user's key refused in each scenario: once
@@ -397,7 +225,7 @@ def _known_setting(override: UserOverride, configs: Sequence[Mapping[str, Any]])
 
 
 def _notes_and_issues(
-    user: Sequence[UserOverride], composed: Mapping[str, _Composed], experiment: str
+    user: Sequence[UserOverride], composed: Mapping[str, Composed], experiment: str
 ) -> tuple[list[str], list[ConfigIssue]]:
     notes: list[str] = []
     issues: list[ConfigIssue] = []

@@ -4,7 +4,7 @@ A mapping (``org.handoff={loss_probability:0.1}``) sets the keys it names in the
 there and keeps the others, a distribution in it replaced whole; a key it names that the
 mapping lacks is told with what the mapping has. A ``+`` setting of a team applies to the
 scenarios that have the team. Plain dicts and lists, as the composed configurations are
-once made plain (:func:`simulator.compose.plain`).
+once made plain (:func:`simulator.scenario_layers.plain`).
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ FRONT_DOOR = {
     "crm_commands",
     "hydra_callbacks",
     "job",
+    "scenario_layers",
     "mapping_overrides",
     "user_overrides",
 }

@@ -35,6 +35,7 @@ HYDRA_MODULES = {
     "cli.py",
     "command_line.py",
     "compose.py",
+    "scenario_layers.py",
     "config_files.py",
     "job.py",
     "hydra_callbacks.py",
