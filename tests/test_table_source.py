@@ -346,6 +346,28 @@ def test_text_that_would_read_back_otherwise_is_not_printed_when_stored(tmp_path
     assert written.getvalue() == store.monthly().to_csv(index=False, float_format=FLOAT_FORMAT)
 
 
+def test_a_table_written_piece_by_piece_has_the_bytes_of_to_csv(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pieces of 3 rows: quoting decided piece by piece, a piece pandas writes (dates), no rows, one row."""
+    from simulator.run import csv_text as module
+
+    monkeypatch.setattr(module, "WRITE_ROWS", 3)
+    frame = pd.DataFrame(
+        {
+            "scenario": ["a", "b", "c", "d, quoted", "e", "f", "g"],
+            "value": [0.1, 1 / 3, np.nan, 2e-9, 5.0, -1.5, 1e12],
+            "n": np.arange(7),
+            "ok": [True, False] * 3 + [True],
+        }
+    )
+    dated = frame.assign(day=pd.to_datetime(["2020-01-01"] * 7))
+    for table in (frame, dated, frame.iloc[:0], frame.iloc[:1]):
+        for header in (True, False):
+            written = io.StringIO()
+            module.write_frame(written, table, "%.10g", header=header)
+            expected = table.to_csv(index=False, header=header, float_format="%.10g")
+            assert written.getvalue() == expected
+
+
 @pytest.mark.parametrize("float_format", [None, FLOAT_FORMAT])
 def test_csv_text_has_the_bytes_of_to_csv(float_format: str | None) -> None:
     from simulator.run.csv_text import csv_text
