@@ -152,7 +152,15 @@ def _set(row: int, column: str, value: str):  # type: ignore[no-untyped-def]
             ["opportunities.csv", "opportunities.columns.closed = 'Closed'", "names a column not in the file"],
         ),
         (_set(4, "Created", "31/02/2023x"), ["opportunities.csv", "column 'Created'", "row 5", "not a date"]),
-        (_set(12, "Status", "Pending"), ["column 'Status'", "row 13", "'Pending' is not in the mapping"]),
+        (
+            _set(12, "Status", "Pending"),
+            [
+                "column 'Status'",
+                "row 13",
+                "'Pending' (1 row) is not in the mapping",
+                "as one of won, lost, no_decision, open (e.g. Pending: open)",
+            ],
+        ),
         (lambda t: t.__setitem__("Status", "Open"), ["no closed deal at all"]),
         # a decimal comma scaled the amount 1,000x down ("€1.054,00" read as 1.054)
         (_set(7, "Amount", "€1.054,00"), ["column 'Amount'", "row 8", "'€1.054,00' has a decimal comma"]),

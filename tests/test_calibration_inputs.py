@@ -174,6 +174,36 @@ def test_an_as_of_date_that_does_not_exist_is_told_so(tmp_path: Path, capsys: py
     assert "must be a date written" not in message
 
 
+def test_an_as_of_before_the_data_names_its_first_dates_and_the_earliest_that_works(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mapping = copy(tmp_path)
+    message = refused(mapping, capsys, "--as-of", "2001-01-31")
+    assert "--as-of 2001-01-31: no opportunity was created on or before it (the first was created on 20" in message
+    assert "and the first deal closed on 20" in message and "at the earliest)" in message
+
+
+def test_a_folder_given_as_the_mapping_is_told_it_is_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mapping = copy(tmp_path)
+    out = tmp_path / "out"
+    assert calibrate_main([str(mapping.parent), "--as-of", AS_OF, "--out", str(out)]) == 2
+    message = capsys.readouterr().err
+    assert "is a folder, not a mapping file: give the mapping's YAML file (it holds mapping.yaml)" in message
+    assert not out.exists()
+
+
+def test_a_cell_that_is_no_date_is_told_what_a_date_may_look_like(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mapping = copy(tmp_path)
+    edit_lines(mapping.parent / "opportunities.csv", 3, lambda t: t.replace("2023-01-03", "agent_04", 1))
+    message = refused(mapping, capsys)
+    assert "is not a date: each cell must be empty or a date such as 2017-03-01" in message
+    assert "row 2 (line 3 of the file" in message
+
+
 def test_an_existing_folder_is_kept_unless_replace_is_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A second calibrate into one folder deleted it, the user's own pay figures included."""
     mapping = copy(tmp_path)
@@ -338,11 +368,25 @@ def test_a_mapping_that_names_no_column_or_columns_the_file_lacks_names_each_key
         ("{id: Opportunity ID, created: Created, outcome: Status}", ["opportunities.columns.closed = null: required"]),
         (
             "{id: Opportunity ID}",
-            ["2 problems:", "  - opportunities.columns.created = null", "  - opportunities.columns.outcome = null"],
+            [
+                "the mapping and its tables have 2 problems:",
+                "  - file {mapping}: opportunities.columns.created = null",
+                "  - file {mapping}: opportunities.columns.outcome = null",
+            ],
         ),
+        # told together with a misspelt column of the table, not one run after the other
+        (
+            "{id: Opportunity ID, created: Createdd, closed: Closed}",
+            [
+                "the mapping and its tables have 2 problems:",
+                "  - file {mapping}: opportunities.columns.outcome = null: required",
+                "opportunities.columns.created = 'Createdd' (did you mean 'Created'?)",
+            ],
+        ),
+        ("{id: null, created: Created, closed: Closed, outcome: Status}", ["columns.id = null: required (the column"]),
     ],
 )
-def test_a_mapping_with_no_source_of_dates_or_outcomes_names_the_key_before_reading_the_export(
+def test_a_mapping_with_no_source_of_dates_or_outcomes_names_the_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], columns: str, expected: list[str]
 ) -> None:
     mapping = copy(tmp_path)
@@ -352,10 +396,9 @@ def test_a_mapping_with_no_source_of_dates_or_outcomes_names_the_key_before_read
         "product: Product}"
     )
     mapping.write_text(text.replace(whole, columns))
-    (mapping.parent / "opportunities.csv").unlink()  # told before any table is read
     message = refused(mapping, capsys)
     for words in expected:
-        assert words in message, message
+        assert words.format(mapping=mapping.resolve()) in message, message
 
 
 def test_dates_and_outcomes_from_stage_columns_history_or_won_deals_need_no_such_column() -> None:
@@ -374,7 +417,7 @@ def test_problems_in_several_tables_of_the_mapping_are_named_together(
     text = mapping.read_text().replace("owner: Owner,", "owner: Ownr,").replace("team: team}", "team: teem}")
     mapping.write_text(text + "prices:\n  file: prices.csv\n  columns: {product: product, price: price}\n")
     message = refused(mapping, capsys)
-    assert "3 tables of the mapping have problems:" in message
+    assert "the mapping and its tables have 3 problems:" in message
     assert "opportunities.columns.owner = 'Ownr' (did you mean 'Owner'?)" in message
     assert "roster.columns.team = 'teem' (did you mean 'team'?)" in message
     assert f"file {mapping.parent / 'prices.csv'}: file not found" in message

@@ -115,8 +115,18 @@ def calibrate(mapping_path: str | Path, as_of: str, until: str | None = None) ->
     mapping = load_mapping(mapping_path)
     export = load_export(mapping)
     created = export.frame["created"].to_numpy(dtype="datetime64[D]")
+    closed = export.frame["closed"].to_numpy(dtype="datetime64[D]")
+    first_close = closed[~np.isnat(closed)].min()  # the export has a closed deal (load_export)
+    # the arrivals need a whole calendar month of new opportunities once closes begin (fit_arrivals)
+    month = pd.Period(str(first_close), freq="M") + (0 if str(first_close).endswith("-01") else 1)
+    earliest = f"the end of {month} at the earliest"
     if not (created <= day).any():
-        raise CalibrationError(f"--as-of {day}: no opportunity was created on or before it", file=export.file)
+        raise CalibrationError(
+            f"--as-of {day}: no opportunity was created on or before it (the first was created on "
+            f"{created.min()} and the first deal closed on {first_close}: choose an as-of at the end of a whole "
+            f"calendar month of new opportunities after closes begin, {earliest})",
+            file=export.file,
+        )
     recent = mapping.assumptions.recent_months
     since = (pd.Period(str(day)[:7], freq="M") - recent + 1).start_time.to_datetime64().astype("datetime64[D]")
     if not ((created >= since) & (created <= day)).any():
@@ -126,9 +136,12 @@ def calibrate(mapping_path: str | Path, as_of: str, until: str | None = None) ->
             f"{export.covered()[0]} and its last date is {export.export_date}: choose an as-of inside the export",
             file=export.file,
         )
-    closed = export.frame["closed"].to_numpy(dtype="datetime64[D]")
     if not ((~np.isnat(closed)) & (closed <= day)).any():
-        raise CalibrationError(f"--as-of {day}: no deal had closed by then", file=export.file)
+        raise CalibrationError(
+            f"--as-of {day}: no deal had closed by then (the first closed on {first_close}: choose an as-of at the "
+            f"end of a whole calendar month of new opportunities after closes begin, {earliest})",
+            file=export.file,
+        )
     return fit(export, mapping, day, end)
 
 

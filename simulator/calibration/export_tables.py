@@ -1,8 +1,9 @@
 """Every table a mapping names, read once and checked together before any is used.
 
-A mapping can be wrong in several tables at once (a misspelt column in the opportunities
-and another in the roster, a price list that is not where the mapping says): each is
-named in one refusal, so the user mends the mapping once rather than once a table.
+A mapping can be wrong in several places at once (no column for the created date, a
+misspelt column in the opportunities and another in the roster, a price list that is not
+where the mapping says): each is named in one refusal, so the user mends the mapping once
+rather than once a problem.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ import pandas as pd
 from pydantic import BaseModel
 
 from simulator.calibration.errors import CalibrationError
-from simulator.calibration.mapping import MappingFile, OpportunityTable, Prices, Roster, StageHistory, WonDeals
+from simulator.calibration.mapping import (
+    MappingFile,
+    OpportunityTable,
+    Prices,
+    Roster,
+    StageHistory,
+    WonDeals,
+    unanswerable,
+)
 from simulator.calibration.readers import read_table, require_columns
 
 SECTIONS = ("opportunities", "stage_history", "won_deals", "roster", "prices")
@@ -29,11 +38,12 @@ def read_export_tables(mapping: MappingFile) -> dict[str, pd.DataFrame]:
     """Each table the mapping names (by section, :data:`SECTIONS`), every mapped column in it.
 
     Raises:
-        CalibrationError: A table cannot be read or lacks a mapped column; with problems in
-            several tables, one error naming each (one line a table).
+        CalibrationError: The mapping gives no created date or outcome
+            (:func:`~simulator.calibration.mapping.unanswerable`), a table cannot be read or
+            lacks a mapped column; with several problems, one error naming each.
     """
     tables: dict[str, pd.DataFrame] = {}
-    problems: list[CalibrationError] = []
+    problems = [CalibrationError(line, file=mapping.source) for line in unanswerable(mapping)]
     for section in SECTIONS:
         table = getattr(mapping, section)
         if table is None:
@@ -50,7 +60,7 @@ def read_export_tables(mapping: MappingFile) -> dict[str, pd.DataFrame]:
         raise problems[0]
     if problems:
         lines = "".join(f"\n  - {_indented(str(problem))}" for problem in problems)
-        raise CalibrationError(f"{len(problems)} tables of the mapping have problems:{lines}")
+        raise CalibrationError(f"the mapping and its tables have {len(problems)} problems:{lines}")
     return tables
 
 

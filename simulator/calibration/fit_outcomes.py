@@ -126,7 +126,11 @@ def fit_outcomes(
     no_decision = Estimate(max(none, 0.0), low, high, int(event.size))
     decided = won.value + lost.value
     if decided <= 0.0 or n_won == 0:
-        raise CalibrationError("no deal won by the as-of date among the deals the outcome fit can use")
+        after = f" (followed from {close_start}, when the export's closes begin)" if close_start is not None else ""
+        raise CalibrationError(
+            f"--as-of {as_of}: no deal won by then among the {int(event.size):,} opportunities the outcome fit can "
+            f"use{after}: choose a later as-of, a few months after closes begin"
+        )
     win_rate = proportion(won.value / decided * (n_won + n_lost), n_won + n_lost)
     per_product: dict[str, Estimate] = {}
     for product, rows in frame.groupby("product"):

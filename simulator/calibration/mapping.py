@@ -259,6 +259,10 @@ def load_mapping(path: str | Path) -> MappingFile:
         CalibrationError: The file is missing or not YAML, or a key is unknown or of the wrong type.
     """
     source = Path(path)
+    if source.is_dir():
+        inside = sorted(p.name for p in source.glob("*.y*ml"))
+        hint = f" (it holds {', '.join(inside[:5])})" if inside else ""
+        raise CalibrationError(f"is a folder, not a mapping file: give the mapping's YAML file{hint}", file=str(source))
     if not source.is_file():
         raise CalibrationError("mapping file not found", file=str(source))
     try:
@@ -279,10 +283,6 @@ def load_mapping(path: str | Path) -> MappingFile:
         lines = [_problem(e) for e in problems]
         text = lines[0] if len(lines) == 1 else f"{len(lines)} problems:\n" + "\n".join(f"  - {x}" for x in lines)
         raise CalibrationError(text, file=str(source)) from None
-    lines = unanswerable(mapping)
-    if lines:
-        text = lines[0] if len(lines) == 1 else f"{len(lines)} problems:\n" + "\n".join(f"  - {x}" for x in lines)
-        raise CalibrationError(text, file=str(source))
     return mapping
 
 
@@ -350,12 +350,21 @@ def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
     return model
 
 
+def _required(loc: tuple[int | str, ...]) -> bool:
+    """Whether the key at ``loc`` must be given (it has no default, null among its values or not)."""
+    section = _model_at(loc[:-1])
+    field = section.model_fields.get(str(loc[-1])) if section else None
+    return field is not None and field.is_required()
+
+
 def _problem(error: Any) -> str:
     """One problem of a mapping file: the key, the value (short) and what is allowed."""
     loc = tuple(error["loc"])
     key = ".".join(str(p) for p in loc)
     if error["type"] == "missing":
         return f"{key}: missing (required)"
+    if error.get("input") is None and _required(loc):
+        return f"{key} = null: required ({'the column of the file that holds it' if 'columns' in loc else 'give it'})"
     given = error.get("input")
     value = "{…}" if isinstance(given, dict) else "[…]" if isinstance(given, list) else shown(given)
     value = value if len(value) <= 60 else value[:57] + "..."

@@ -260,7 +260,18 @@ def parse_dates(
                 column=name,
                 row=row + 1,
             )
-        raise CalibrationError(f"'{value}' is not a date", file=str(path), column=name, row=row + 1)
+        accepted = (
+            f"a date written as the table's date_format {date_format}"
+            if date_format
+            else "a date such as 2017-03-01, 2017-03-01 10:30 or 03/01/2017 (or give the table's date_format, "
+            "e.g. %d/%m/%Y)"
+        )
+        raise CalibrationError(
+            f"'{value}' is not a date: each cell must be empty or {accepted}; is the mapping's column the right one?",
+            file=str(path),
+            column=name,
+            row=row + 1,
+        )
     result: np.ndarray = parsed.to_numpy().astype("datetime64[D]")
     today = np.datetime64("today", "D")
     _first(

@@ -25,6 +25,7 @@ from simulator.calibration.errors import CalibrationError, DataProblems
 from simulator.calibration.export_tables import read_export_tables
 from simulator.calibration.mapping import OUTCOMES, MappingFile
 from simulator.calibration.readers import column, parse_amounts, parse_dates
+from simulator.calibration.roster_prices import roster_and_prices
 
 TEXT_FIELDS = ("owner", "product", "segment", "region", "source", "qualifier")
 
@@ -49,14 +50,23 @@ class Export:
         return (self.last_created if self.last_created is not None else created.max()), self.export_date
 
 
+def _rows(count: int) -> str:
+    return f"{count:,} row" if count == 1 else f"{count:,} rows"
+
+
 def _outcomes(values: pd.Series, allowed: Mapping[str, str], path: str, name: str) -> np.ndarray:
     """Outcome of each row from its status through the mapping; an unmapped status is refused."""
     unknown = (values != "") & ~values.isin(list(allowed))
     if unknown.any():
         row = int(np.flatnonzero(unknown.to_numpy())[0])
-        known = ", ".join(f"{k} -> {v}" for k, v in allowed.items())
+        status = values.iloc[row]
+        known = ", ".join(f"{k} -> {v}" for k, v in allowed.items()) or "none"
+        others = sorted(set(values[unknown]) - {status})
+        also = f"; also not mapped: {', '.join(repr(o) for o in others[:5])}" if others else ""
         raise CalibrationError(
-            f"outcome '{values.iloc[row]}' is not in the mapping's outcomes ({known})",
+            f"outcome '{status}' ({_rows(int((values == status).sum()))}) is not in the mapping's outcomes "
+            f"({known}){also}: add it under opportunities.outcomes as one of {', '.join(OUTCOMES)} "
+            f"(e.g. {status}: open)",
             file=path,
             column=name,
             row=row + 1,
@@ -253,84 +263,11 @@ def _finish(
         last_created=frame["created"].to_numpy(dtype="datetime64[D]").max(),
         leads_without_opportunity=leads_only,
     )
-    _roster_and_prices(export, mapping, tables)
+    roster_and_prices(export, mapping, tables)
     _spellings(export, mapping)
     _values(export)
     _left_truncation(export)
     return export
-
-
-def _roster_and_prices(export: Export, mapping: MappingFile, tables: Mapping[str, pd.DataFrame]) -> None:
-    if mapping.roster is not None:
-        path = mapping.path(mapping.roster.file)
-        raw = tables["roster"]
-        cols = mapping.roster.columns
-        if raw.empty:  # every owner would fall in a team of its own, 'other', as if the roster were not given
-            raise CalibrationError(
-                "holds no rows, only a header: list one row per rep, or leave the roster out", file=str(path)
-            )
-        roster = pd.DataFrame({"owner": column(raw, cols.owner, path)})
-        for key in ("team", "manager", "office"):
-            series = column(raw, getattr(cols, key), path)
-            roster[key] = series.to_numpy() if series is not None else ""
-        for key in ("start", "end"):
-            series = column(raw, getattr(cols, key), path)
-            roster[key] = (
-                parse_dates(series, path, str(getattr(cols, key)), deal_dates=False) if series is not None else None
-            )  # a rep who started decades before most deals is no error
-        _one_row_each(roster, "owner", {k: getattr(cols, k) for k in ("team", "office", "manager")}, path)
-        repeated = roster["owner"].duplicated() & (roster["owner"] != "")
-        export.problems.add("owners listed twice in the roster (the same team)", int(repeated.sum()), "one row kept")
-        export.roster = roster.drop_duplicates("owner").reset_index(drop=True)
-        owners = set(export.frame["owner"])
-        idle = [o for o in export.roster["owner"] if o not in owners]
-        export.problems.add(
-            "owners in the roster with no deals", len(idle), f"no seat in the company ({', '.join(idle[:8])})"
-        )
-        unknown = sorted(o for o in owners - set(export.roster["owner"]) if o)
-        export.problems.add(
-            "owners with deals but not in the roster", len(unknown), "put in a team of their own: 'other'"
-        )
-    if mapping.prices is not None:
-        path = mapping.path(mapping.prices.file)
-        raw = tables["prices"]
-        products = column(raw, mapping.prices.columns.product, path)
-        prices = column(raw, mapping.prices.columns.price, path)
-        assert products is not None and prices is not None
-        values = parse_amounts(prices, path, mapping.prices.columns.price)
-        table = pd.DataFrame({"product": products.to_numpy(), "price": values})
-        _one_row_each(table, "product", {"price": mapping.prices.columns.price}, path)
-        repeated = table["product"].duplicated()
-        export.problems.add("products listed twice in the price list (the same price)", int(repeated.sum()), "one kept")
-        export.prices = dict(zip(products.tolist(), values.tolist(), strict=True))
-
-
-def _one_row_each(table: pd.DataFrame, key: str, fields: dict[str, str | None], path: object) -> None:
-    """Refuse a ``key`` (an owner, a product) listed twice with different values of a mapped field.
-
-    Which row is right cannot be told (first-row-wins put a rep in a team at random), so
-    the user settles it; rows that agree are kept once (counted by the caller).
-
-    Raises:
-        CalibrationError: Naming the file, the column, the key, both rows and both values.
-    """
-    for name, column_name in fields.items():
-        if column_name is None:
-            continue
-        values = table[name].astype(str)
-        first_value = values.groupby(table[key]).transform("first")
-        clash = (values != first_value) & (table[key] != "")
-        if clash.any():
-            second = int(np.flatnonzero(clash.to_numpy())[0])
-            item = table[key].iloc[second]
-            first = int(np.flatnonzero((table[key] == item).to_numpy())[0])
-            raise CalibrationError(
-                f"{key} '{item}' is listed twice with different values: row {first + 1} (line {first + 2} of the "
-                f"file) '{values.iloc[first]}', row {second + 1} (line {second + 2}) '{values.iloc[second]}': keep "
-                f"one row per {key} (a first-row-wins choice would be silent)",
-                file=str(path),
-                column=column_name,
-            )
 
 
 def _spellings(export: Export, mapping: MappingFile) -> None:

@@ -327,6 +327,11 @@ def check_size(config: ScenarioConfig, allow_large: bool = False) -> list[Config
             f"about {_amount(leads)} leads expected per replication ({_amount(per_month)} a month before seasonality, "
             f"over {_amount(_months(config))} months); at most "
             f"{MAX_LEADS_PER_REPLICATION:,} can run: lower the arrival rates or shorten clock.horizon_days"
+            + (
+                f" (it holds the warm-up's clock.warmup_days = {config.clock.warmup_days:g})"
+                if config.clock.warmup_days > 0
+                else ""
+            )
         )
         rates = {name: source.leads_per_month for name, source in config.market.sources.items()}
         issues.append(ConfigIssue("market.sources", rates, allowed))
