@@ -302,6 +302,17 @@ def test_an_experiment_naming_no_baseline_is_told_which_scenario_is_one() -> Non
         assert experiment_from_dicts({**config, "experiment": {"name": "x"}}, {"b": config}).baseline == "b"
 
 
+def test_the_shipped_questions_state_the_headcounts_the_run_uses() -> None:
+    """The default question said '12 full-cycle reps' over a run of 14 (org.teams.full_cycle.headcount=14)."""
+    from simulator.report.question import question_text
+
+    assert "Should our 12 full-cycle reps" in question_text(simulator.load_experiment())
+    changed = simulator.load_experiment(overrides=["org.teams.full_cycle.headcount=14", "org.teams.csm.headcount=9"])
+    assert "Should our 14 full-cycle reps" in question_text(changed) and "(9 CSMs" in question_text(changed)
+    desk = simulator.load_experiment("sdr_headcount", ["org.teams.sdr.headcount=5", "org.teams.ae.headcount=10"])
+    assert question_text(desk).startswith("With 10 AEs closing, how many SDRs should qualify the leads - 2, 3, 5 (")
+
+
 def test_describe_prints_the_table_and_runs_nothing(tmp_path: Path) -> None:
     done = salesim("experiment=sdr_headcount", "runs=40", "--describe", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
