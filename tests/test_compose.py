@@ -311,6 +311,9 @@ def test_the_shipped_questions_state_the_headcounts_the_run_uses() -> None:
     assert "Should our 14 full-cycle reps" in question_text(changed) and "(9 CSMs" in question_text(changed)
     desk = simulator.load_experiment("sdr_headcount", ["org.teams.sdr.headcount=5", "org.teams.ae.headcount=10"])
     assert question_text(desk).startswith("With 10 AEs closing, how many SDRs should qualify the leads - 2, 3, 5 (")
+    # an org with no full-cycle team (every scenario specialist) shows the shipped words, and is no error
+    pods = simulator.load_experiment(overrides=["org=specialist"])
+    assert "Should our 12 full-cycle reps" in question_text(pods)
 
 
 def test_describe_prints_the_table_and_runs_nothing(tmp_path: Path) -> None:

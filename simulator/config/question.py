@@ -5,6 +5,10 @@ scenario's config: ``Will 12 reps book the {plan.bookings} plan?``. The report s
 the question with the value in place (``$4.00M``), so an override such as
 ``plan.bookings=5000000`` cannot leave the question asking about the old figure.
 Anything else between braces is left as typed.
+
+A setting may carry the words to show where the baseline has no such setting, after a
+bar: ``{org.teams.full_cycle.headcount|12}`` reads ``12`` when an override such as
+``org=specialist`` leaves the baseline without a full-cycle team (and is no error then).
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from pydantic import BaseModel
 
 from simulator.config.errors import ConfigIssue
 
-SETTING = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[A-Za-z0-9_-]+)+)\}")
-"""A dotted key between braces: at least one dot, so ``{x}`` or ``{}`` are plain text."""
+SETTING = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[A-Za-z0-9_-]+)+)(?:\|([^{}|]*))?\}")
+"""A dotted key between braces, then optionally ``|`` and the words shown where it is not
+set: at least one dot, so ``{x}`` or ``{}`` are plain text."""
 
 
 def _keys(node: Any) -> list[str]:
@@ -67,12 +72,16 @@ def question_settings(question: str, config: Any) -> tuple[dict[str, Any], list[
     Returns:
         ``{dotted key: value}`` for each named setting whose value is a number, a list of
         numbers or text, and one :class:`ConfigIssue` on ``experiment.question`` for each
-        key that is not a setting or holds a whole section.
+        key that is not a setting or holds a whole section (one with words after a bar
+        that is not set is left out of both: it shows its words).
     """
     values: dict[str, Any] = {}
     issues: list[ConfigIssue] = []
-    for path in dict.fromkeys(SETTING.findall(question)):
+    fallbacks = {path: words for path, words in SETTING.findall(question) if words}
+    for path in dict.fromkeys(path for path, _ in SETTING.findall(question)):
         found, value, close = _lookup(config, path)
+        if path in fallbacks and (not found or value is None):
+            continue  # shown with its own words
         if not found:
             hint = f"did you mean {{{close}}}? " if close else ""
             issues.append(

@@ -7,8 +7,10 @@ terminal and ``summary.json`` ask about the figures the run used, whatever the o
 
 from __future__ import annotations
 
+import re
+
 from simulator.analysis.formatting import format_money, format_percent
-from simulator.config.question import question_settings
+from simulator.config.question import SETTING, question_settings
 from simulator.run.experiment import Experiment
 
 MONEY_WORDS = ("bookings", "quota", "budget", "salary", "variable", "cost", "acv", "arr", "price", "value")
@@ -52,6 +54,8 @@ def format_setting(path: str, value: object) -> str:
 def question_text(experiment: Experiment) -> str:
     """The question as typed, with each setting it names replaced by the baseline's value in words.
 
+    A setting the baseline does not have shows the words after its bar, when given.
+
     A name that is no setting stays as typed (:meth:`Experiment.validate` refuses it
     before a run, so this only happens to experiments built without validation).
     """
@@ -59,7 +63,11 @@ def question_text(experiment: Experiment) -> str:
     if baseline is None:
         return experiment.question
     settings, _ = question_settings(experiment.question, baseline.config)
-    text = experiment.question
-    for path, value in settings.items():
-        text = text.replace(f"{{{path}}}", format_setting(path, value))
-    return text
+
+    def written(match: re.Match[str]) -> str:
+        path, words = match.group(1), match.group(2)
+        if path in settings:
+            return format_setting(path, settings[path])
+        return words if words is not None else match.group(0)
+
+    return SETTING.sub(written, experiment.question)
