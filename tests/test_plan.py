@@ -606,6 +606,12 @@ def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:
     assert "did you mean {plan.bookings}?" in words[0] and "is not set (null)" in words[1]
     plain = simulator.load_experiment("plan_check", ["runs=2", "experiment.question='Set {x} or {} apart?'"])
     assert question_text(plain) == "Set {x} or {} apart?"
+    with_words = simulator.load_experiment(
+        "plan_check",
+        ["runs=2", "plan.bookings=null", "experiment.question='{plan.bookings|no} plan, {org.teams.x.headcount|3}'"],
+    )
+    with_words.validate()  # a setting with words is no error where it is not set
+    assert question_text(with_words) == "no plan, 3"
     assert format_setting("plan.assumed_attainment", 0.5) == "50.0%"
     assert format_setting("economics.roles.ae.quota", 750000) == "$750.0k"
     assert format_setting("clock.horizon_days", 250.0) == "250"
