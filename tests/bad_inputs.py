@@ -432,6 +432,12 @@ TABLE: list[BadInput] = [
     ),
     # ------------------------------------------------------------ values outside their meaning
     row(
+        "market",
+        "market.deal_value={dist:lognorm,median:30000,sigma:1}",
+        "market.deal_value.dist = 'lognorm': unknown distribution; allowed: constant, exponential, lognormal, gamma, "
+        "triangular, pert, uniform, empirical; did you mean 'lognormal'?",
+    ),
+    row(
         "workforce",
         "workforce.roles.full_cycle.ramp.productivity=[0.5,0.3,0.8]",
         "workforce.roles.full_cycle.ramp.productivity.1 = 0.3: must be at least month 1's 0.5: a ramp curve "

@@ -34,6 +34,7 @@ two modules import in one direction only.
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -396,7 +397,9 @@ def parse_spec(spec: Mapping[str, Any] | float, key: str) -> CanonicalSpec:
     raw = spec["dist"]
     kind = raw.strip().lower() if isinstance(raw, str) else None
     if kind not in FORMS:
-        raise ConfigError.single(join_key(key, "dist"), raw, f"unknown distribution; allowed: {_kinds()}")
+        close = difflib.get_close_matches(kind, list(FORMS), n=1, cutoff=0.6) if kind else []
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise ConfigError.single(join_key(key, "dist"), raw, f"unknown distribution; allowed: {_kinds()}{hint}")
     try:
         model: _Spec = _SPEC_ADAPTER.validate_python({**spec, "dist": kind})
     except ValidationError as error:
