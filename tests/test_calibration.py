@@ -162,6 +162,11 @@ def _set(row: int, column: str, value: str):  # type: ignore[no-untyped-def]
             ],
         ),
         (lambda t: t.__setitem__("Status", "Open"), ["no closed deal at all"]),
+        # the mapping's status spelt otherwise than the file's: the close one it never matches is named
+        (
+            lambda t: t.__setitem__("Status", t["Status"].replace("Open", "Opened")),
+            ["'Opened' (", "is not in the mapping's outcomes", "the mapping's 'Open' is in no row: write it 'Opened'"],
+        ),
         # a decimal comma scaled the amount 1,000x down ("€1.054,00" read as 1.054)
         (_set(7, "Amount", "€1.054,00"), ["column 'Amount'", "row 8", "'€1.054,00' has a decimal comma"]),
         (_set(7, "Amount", "1054,50"), ["column 'Amount'", "row 8", "decimal comma"]),

@@ -14,6 +14,7 @@ silently; bad cells raise :class:`~simulator.calibration.errors.CalibrationError
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -63,10 +64,16 @@ def _outcomes(values: pd.Series, allowed: Mapping[str, str], path: str, name: st
         known = ", ".join(f"{k} -> {v}" for k, v in allowed.items()) or "none"
         others = sorted(set(values[unknown]) - {status})
         also = f"; also not mapped: {', '.join(repr(o) for o in others[:5])}" if others else ""
+        absent = [k for k in allowed if not (values == k).any()]  # statuses of the mapping the file never has
+        close = difflib.get_close_matches(status, absent, n=1, cutoff=0.6)
+        fix = (
+            f"the mapping's '{close[0]}' is in no row: write it '{status}'"
+            if close
+            else f"add it under opportunities.outcomes as one of {', '.join(OUTCOMES)} (e.g. {status}: open)"
+        )
         raise CalibrationError(
             f"outcome '{status}' ({_rows(int((values == status).sum()))}) is not in the mapping's outcomes "
-            f"({known}){also}: add it under opportunities.outcomes as one of {', '.join(OUTCOMES)} "
-            f"(e.g. {status}: open)",
+            f"({known}){also}: {fix}",
             file=path,
             column=name,
             row=row + 1,
