@@ -147,10 +147,24 @@ def _merged_job_issues(found: Mapping[str, list[ConfigIssue]], n_jobs: int) -> l
     for label, issues in found.items():
         for issue in issues:
             holders.setdefault(issue, []).append(label)
+    # one key refused alike in several jobs, each with its own value (a misspelt key swept over values): once
+    alike: dict[tuple[str, str], list[ConfigIssue]] = {}
+    for issue, labels in holders.items():
+        if len(labels) < n_jobs:
+            alike.setdefault((issue.key, issue.allowed), []).append(issue)
     merged = []
+    told: set[tuple[str, str]] = set()
     for issue, labels in holders.items():
         if len(labels) == n_jobs:
             merged.append(issue)
+            continue
+        group = alike[issue.key, issue.allowed]
+        if len(group) > 1:
+            if (issue.key, issue.allowed) not in told:
+                told.add((issue.key, issue.allowed))
+                numbers = [label.partition(": ")[0] for other in group for label in holders[other]]
+                values = [other.value for other in group for _ in holders[other]]
+                merged.append(ConfigIssue(f"[jobs {', '.join(numbers)}] {issue.key}", values, issue.allowed))
             continue
         which = f"job {labels[0]}" if len(labels) == 1 else "jobs " + ", ".join(_in_brackets(x) for x in labels)
         merged.append(ConfigIssue(f"[{which}] {issue.key}", issue.value, issue.allowed))

@@ -339,6 +339,14 @@ def test_a_sweep_names_a_problem_once_with_the_jobs_that_have_it() -> None:
     assert [str(i) for i in _merged_job_issues({"1: headcount=0": [some]}, 2)] == [
         "[job 1: headcount=0] org.teams.full_cycle.headcount = 0: must be a whole number >= 1"
     ]
+    # a misspelt key swept over two values was told once a job, each line the same but its value
+    words = "no scenario of x has this key; did you mean 'org.teams.full_cycle.headcount'?"
+    swept = {
+        f"{k}: headcont={v}": [ConfigIssue("org.teams.full_cycle.headcont", v, words)] for k, v in [(0, 10), (1, 12)]
+    }
+    assert [str(i) for i in _merged_job_issues(swept, 2)] == [
+        f"[jobs 0, 1] org.teams.full_cycle.headcont = [10, 12]: {words}"
+    ]
 
 
 def test_console_script_is_the_same_app(tmp_path: Path) -> None:
