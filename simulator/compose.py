@@ -40,6 +40,7 @@ from simulator.command_line import SEARCHPATH, first_line
 from simulator.config.errors import ConfigError, ConfigIssue, shown
 from simulator.config.fed_sources import rate_notes_and_issues
 from simulator.config.key_suggestions import ABSENT, no_such_key, node_at, schema_default
+from simulator.config.question import shown_words
 from simulator.config.schema import ScenarioConfig
 from simulator.config.workforce import hires_beyond_horizon
 from simulator.config_files import parse_config_files_once
@@ -163,13 +164,25 @@ def _compose_scenarios(
     by_user = any(_sets_clock(u.key) for u in user)
     shifted = [n for n, own in scenarios.items() if by_user or any(_sets_clock(o.key) for o in classify(own, groups))]
     experiment = experiment_from_dicts(base, {name: c.config for name, c in composed.items()}, shifted)
-    notes += _hires_left_out(experiment)
+    notes += _hires_left_out(experiment) + _question_words(experiment)
     # kept with the run (config.yaml, the report; not the resume fingerprint): a sweep's report names them
     experiment.resolved_config[REPLACED_OVERRIDES] = {
         name: {u.key: line for u, line in c.hidden} for name, c in composed.items() if c.hidden
     }
     experiment.resolved_config[COMPOSITION_NOTES] = list(notes)
     return experiment, notes
+
+
+def _question_words(experiment: Experiment) -> list[str]:
+    """A note for each setting the question shows in its own words: the baseline lacks it here."""
+    baseline = next((s for s in experiment.scenarios if s.name == experiment.baseline), None)
+    if baseline is None or not experiment.question:
+        return []
+    return [
+        f"the question's {typed} is not in the baseline scenario {baseline.name} as composed here (an override "
+        f"removed it?): the question shows the experiment's words '{words}' in its place"
+        for typed, words in shown_words(experiment.question, baseline.config)
+    ]
 
 
 def _remembering(composer: Composer) -> Composer:

@@ -420,7 +420,8 @@ def test_problems_in_several_tables_of_the_mapping_are_named_together(
     assert "the mapping and its tables have 3 problems:" in message
     assert "opportunities.columns.owner = 'Ownr' (did you mean 'Owner'?)" in message
     assert "roster.columns.team = 'teem' (did you mean 'team'?)" in message
-    assert f"file {mapping.parent / 'prices.csv'}: file not found" in message
+    folder = mapping.parent / "prices.csv"
+    assert f"prices.file = 'prices.csv': no such file, read from the mapping file's folder: {folder}" in message
     assert message.index("opportunities.columns.owner") < message.index("roster.columns") < message.index("prices.csv")
 
 

@@ -302,7 +302,7 @@ def test_an_experiment_naming_no_baseline_is_told_which_scenario_is_one() -> Non
         assert experiment_from_dicts({**config, "experiment": {"name": "x"}}, {"b": config}).baseline == "b"
 
 
-def test_the_shipped_questions_state_the_headcounts_the_run_uses() -> None:
+def test_the_shipped_questions_state_the_headcounts_the_run_uses(capsys: pytest.CaptureFixture[str]) -> None:
     """The default question said '12 full-cycle reps' over a run of 14 (org.teams.full_cycle.headcount=14)."""
     from simulator.report.question import question_text
 
@@ -312,8 +312,12 @@ def test_the_shipped_questions_state_the_headcounts_the_run_uses() -> None:
     desk = simulator.load_experiment("sdr_headcount", ["org.teams.sdr.headcount=5", "org.teams.ae.headcount=10"])
     assert question_text(desk).startswith("With 10 AEs closing, how many SDRs should qualify the leads - 2, 3, 5 (")
     # an org with no full-cycle team (every scenario specialist) shows the shipped words, and is no error
+    capsys.readouterr()
     pods = simulator.load_experiment(overrides=["org=specialist"])
     assert "Should our 12 full-cycle reps" in question_text(pods)
+    assert "note: the question's {org.teams.full_cycle.headcount|12} is not in the baseline scenario generalist" in (
+        capsys.readouterr().err
+    )
 
 
 def test_describe_prints_the_table_and_runs_nothing(tmp_path: Path) -> None:

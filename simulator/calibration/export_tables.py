@@ -9,6 +9,7 @@ rather than once a problem.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import pandas as pd
 from pydantic import BaseModel
@@ -24,6 +25,7 @@ from simulator.calibration.mapping import (
     unanswerable,
 )
 from simulator.calibration.readers import read_table, require_columns
+from simulator.config.errors import shown
 
 SECTIONS = ("opportunities", "stage_history", "won_deals", "roster", "prices")
 """The mapping's tables, in the order they are read and their problems told."""
@@ -49,6 +51,16 @@ def read_export_tables(mapping: MappingFile) -> dict[str, pd.DataFrame]:
         if table is None:
             continue
         path = mapping.path(table.file)
+        if not path.exists():
+            relative = "" if Path(table.file).is_absolute() else f", read from the mapping file's folder: {path}"
+            problems.append(
+                CalibrationError(
+                    f"{section}.file = {shown(table.file)}: no such file{relative} (keep the export where the "
+                    "mapping points, or edit the path; README, 'Your own company')",
+                    file=mapping.source,
+                )
+            )
+            continue
         try:
             raw = read_table(path, table.sheet)
             require_columns(raw, _section_columns(section, table), path)

@@ -364,7 +364,14 @@ def parse_amounts(values: pd.Series, path: Path, name: str) -> np.ndarray:
     )
     cleaned = values.str.replace(r"[,$€£\s]", "", regex=True)
     parsed = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce")
-    _first((cleaned != "") & ~np.isfinite(parsed), values, path, name, "is not an amount")  # NaN and inf alike
+    _first(
+        (cleaned != "") & ~np.isfinite(parsed),  # NaN and inf alike
+        values,
+        path,
+        name,
+        "is not an amount: each cell must be empty or a finite number of zero or more, with a currency sign or "
+        "thousands commas if any (1200, 1,200.50, $1,200)",
+    )
     _first(
         parsed < 0,
         values,

@@ -9,6 +9,8 @@ Anything else between braces is left as typed.
 A setting may carry the words to show where the baseline has no such setting, after a
 bar: ``{org.teams.full_cycle.headcount|12}`` reads ``12`` when an override such as
 ``org=specialist`` leaves the baseline without a full-cycle team (and is no error then).
+Only an entry a config may lack (a team, a source) falls back to its words: a misspelt
+setting (``{org.teams.full_cycle.headcont|12}``, ``{plan.bookngs|x}``) is refused still.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pydantic import BaseModel
 
 from simulator.config.errors import ConfigIssue
 
-SETTING = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[A-Za-z0-9_-]+)+)(?:\|([^{}|]*))?\}")
+SETTING = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[A-Za-z0-9_-]+)+)(?:\|([^{}]*))?\}")
 """A dotted key between braces, then optionally ``|`` and the words shown where it is not
 set: at least one dot, so ``{x}`` or ``{}`` are plain text."""
 
@@ -37,8 +39,12 @@ def _keys(node: Any) -> list[str]:
     return []
 
 
-def _lookup(config: Any, path: str) -> tuple[bool, Any, str]:
-    """(found, value, the closest key where it was not found) of a dotted key; list items by index."""
+def _lookup(config: Any, path: str) -> tuple[bool, Any, str, bool]:
+    """(found, value, the closest key where it was not found, whether what is missing is an entry).
+
+    An entry is a key of a mapping of named things (a team, a source), which one config may
+    have and another lack; a field of a section (``headcount``) is not. List items by index.
+    """
     node, done = config, list[str]()
     for part in path.split("."):
         if isinstance(node, BaseModel) and part in type(node).model_fields:
@@ -50,9 +56,10 @@ def _lookup(config: Any, path: str) -> tuple[bool, Any, str]:
         else:
             close = difflib.get_close_matches(part, _keys(node), n=1, cutoff=0.6)
             rest = path.split(".")[len(done) + 1 :]
-            return False, None, ".".join([*done, close[0], *rest]) if close else ""
+            entry = isinstance(node, Mapping) and not isinstance(node, BaseModel)
+            return False, None, ".".join([*done, close[0], *rest]) if close else "", entry
         done.append(part)
-    return True, node, ""
+    return True, node, "", False
 
 
 def _written(value: Any) -> bool:
@@ -72,31 +79,41 @@ def question_settings(question: str, config: Any) -> tuple[dict[str, Any], list[
     Returns:
         ``{dotted key: value}`` for each named setting whose value is a number, a list of
         numbers or text, and one :class:`ConfigIssue` on ``experiment.question`` for each
-        key that is not a setting or holds a whole section (one with words after a bar
-        that is not set is left out of both: it shows its words).
+        key that is not a setting or holds a whole section. A setting with words after a
+        bar (:func:`shown_words`) whose entry the config lacks, or that is null, is in neither.
     """
     values: dict[str, Any] = {}
     issues: list[ConfigIssue] = []
-    fallbacks = {path: words for path, words in SETTING.findall(question) if words}
-    for path in dict.fromkeys(path for path, _ in SETTING.findall(question)):
-        found, value, close = _lookup(config, path)
-        if path in fallbacks and (not found or value is None):
-            continue  # shown with its own words
+    fallback = dict(shown_words(question, config))
+    for match in SETTING.finditer(question):
+        path, typed = match.group(1), match.group(0)
+        if path in values or typed in fallback or any(i.value == typed for i in issues):
+            continue
+        found, value, close, _ = _lookup(config, path)
         if not found:
             hint = f"did you mean {{{close}}}? " if close else ""
+            words = (
+                ""
+                if match.group(2) is not None
+                else (
+                    "; for a setting some configs lack (a team), give the words to show then after a bar: "
+                    f"{{{path}|words}}"
+                )
+            )
             issues.append(
                 ConfigIssue(
                     "experiment.question",
-                    f"{{{path}}}",
+                    typed,
                     f"names no setting of the baseline scenario: {hint}write a dotted key between braces, "
-                    "e.g. {plan.bookings}, {org.teams.full_cycle.headcount} or {pipeline.stages.1.conversion}",
+                    f"e.g. {{plan.bookings}}, {{org.teams.full_cycle.headcount}} or {{pipeline.stages.1.conversion}}"
+                    f"{words}",
                 )
             )
         elif value is None:
             issues.append(
                 ConfigIssue(
                     "experiment.question",
-                    f"{{{path}}}",
+                    typed,
                     "is not set (null) in the baseline scenario: set it, or leave it out of the question",
                 )
             )
@@ -104,10 +121,26 @@ def question_settings(question: str, config: Any) -> tuple[dict[str, Any], list[
             issues.append(
                 ConfigIssue(
                     "experiment.question",
-                    f"{{{path}}}",
+                    typed,
                     "names a whole section or distribution: name one number or word inside it",
                 )
             )
         else:
             values[path] = value
     return values, issues
+
+
+def shown_words(question: str, config: Any) -> list[tuple[str, str]]:
+    """(placeholder as typed, its words) of each setting the question shows in its own words in ``config``.
+
+    Those with words after a bar whose entry the config lacks (a team it does not have) or
+    whose value is null; a misspelt field is not among them (it is refused).
+    """
+    shown: list[tuple[str, str]] = []
+    for match in SETTING.finditer(question):
+        if match.group(2) is None:
+            continue
+        found, value, _, entry = _lookup(config, match.group(1))
+        if (not found and entry) or (found and value is None):
+            shown.append((match.group(0), match.group(2)))
+    return shown

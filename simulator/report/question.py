@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from simulator.analysis.formatting import format_money, format_percent
-from simulator.config.question import SETTING, question_settings
+from simulator.config.question import SETTING, question_settings, shown_words
 from simulator.run.experiment import Experiment
 
 MONEY_WORDS = ("bookings", "quota", "budget", "salary", "variable", "cost", "acv", "arr", "price", "value")
@@ -63,11 +63,12 @@ def question_text(experiment: Experiment) -> str:
     if baseline is None:
         return experiment.question
     settings, _ = question_settings(experiment.question, baseline.config)
+    fallback = dict(shown_words(experiment.question, baseline.config))
 
     def written(match: re.Match[str]) -> str:
-        path, words = match.group(1), match.group(2)
+        path = match.group(1)
         if path in settings:
             return format_setting(path, settings[path])
-        return words if words is not None else match.group(0)
+        return fallback.get(match.group(0), match.group(0))
 
     return SETTING.sub(written, experiment.question)
