@@ -384,6 +384,11 @@ def test_a_mapping_that_names_no_column_or_columns_the_file_lacks_names_each_key
             ],
         ),
         ("{id: null, created: Created, closed: Closed, outcome: Status}", ["columns.id = null: required (the column"]),
+        # a mapping that does not validate still names the missing dates beside its own problems
+        (
+            "{id: null, closed: Closed, outcome: Status}",
+            ["2 problems:", "columns.id = null: required", "opportunities.columns.created = null: required"],
+        ),
     ],
 )
 def test_a_mapping_with_no_source_of_dates_or_outcomes_names_the_key(
@@ -402,7 +407,8 @@ def test_a_mapping_with_no_source_of_dates_or_outcomes_names_the_key(
 
 
 def test_dates_and_outcomes_from_stage_columns_history_or_won_deals_need_no_such_column() -> None:
-    from simulator.calibration.mapping import load_mapping, unanswerable
+    from simulator.calibration.mapping import load_mapping
+    from simulator.calibration.mapping_gaps import unanswerable
 
     fixtures = FIXTURE.parent
     for shape in ("b_history", "c_stage_columns", "d_leads_deals"):

@@ -22,8 +22,8 @@ from simulator.calibration.mapping import (
     Roster,
     StageHistory,
     WonDeals,
-    unanswerable,
 )
+from simulator.calibration.mapping_gaps import unanswerable
 from simulator.calibration.readers import read_table, require_columns
 from simulator.config.errors import shown
 

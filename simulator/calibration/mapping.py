@@ -39,6 +39,7 @@ from pydantic import (
 from pydantic_core import CoreSchema
 
 from simulator.calibration.errors import CalibrationError
+from simulator.calibration.mapping_gaps import raw_gaps
 from simulator.config.errors import ConfigIssue, issues_from_error_detail, shown
 from simulator.config.fields import strict_scalars
 
@@ -281,41 +282,10 @@ def load_mapping(path: str | Path) -> MappingFile:
         # a required key missing because it was misspelt is the misspelling's follow-on: told once, as the typo
         problems = [e for e in problems if not (e["type"] == "missing" and tuple(e["loc"]) in meant)]
         lines = [_problem(e) for e in problems]
+        lines += [line for line in raw_gaps(data) if line.split(" = ")[0] not in {x.split(" = ")[0] for x in lines}]
         text = lines[0] if len(lines) == 1 else f"{len(lines)} problems:\n" + "\n".join(f"  - {x}" for x in lines)
         raise CalibrationError(text, file=str(source)) from None
     return mapping
-
-
-def unanswerable(mapping: MappingFile) -> list[str]:
-    """The dates and outcomes no mapped column or table gives: one line each (key = null: what gives it).
-
-    Every opportunity needs the day it was created, and the closed ones the day they closed
-    and whether they were won: each from its own column (shape a), from the dates of the
-    funnel stages (c), from a stage-history table (b) or, for the wins, from a won-deals
-    table (d). Without any of them every row would be left out, or every deal read as open.
-    """
-    table, history = mapping.opportunities, mapping.stage_history
-    columns, key = table.columns, "opportunities.columns"
-    lines = []
-    if columns.created is None and not table.stage_dates and history is None:
-        lines.append(
-            f"{key}.created = null: required: the column of the day each opportunity was created "
-            "(or give opportunities.stage_dates, a date column per stage, or a stage_history table)"
-        )
-    won_from_stages = bool(table.stage_dates) and table.won_stage is not None
-    decided_elsewhere = history is not None or mapping.won_deals is not None or won_from_stages
-    if columns.outcome is None and not decided_elsewhere:
-        lines.append(
-            f"{key}.outcome = null: required: the column of each opportunity's status, mapped to won, lost, "
-            "no_decision or open in opportunities.outcomes (or give opportunities.won_stage with "
-            "opportunities.stage_dates, a stage_history table or a won_deals table)"
-        )
-    elif columns.closed is None and not decided_elsewhere:
-        lines.append(
-            f"{key}.closed = null: required: the column of the day each opportunity was won or lost (or give "
-            "opportunities.won_stage with opportunities.stage_dates, a stage_history table or a won_deals table)"
-        )
-    return lines
 
 
 def _closest_key(error: Any) -> str | None:
