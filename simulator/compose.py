@@ -179,8 +179,8 @@ def _question_words(experiment: Experiment) -> list[str]:
     if baseline is None or not experiment.question:
         return []
     return [
-        f"the question's {typed} is not in the baseline scenario {baseline.name} as composed here (an override "
-        f"removed it?): the question shows the experiment's words '{words}' in its place"
+        f"the question's {typed} has no value in the baseline scenario {baseline.name} as composed here: the "
+        f"question shows the experiment's words '{words}' in its place"
         for typed, words in shown_words(experiment.question, baseline.config)
     ]
 

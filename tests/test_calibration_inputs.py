@@ -431,6 +431,17 @@ def test_problems_in_several_tables_of_the_mapping_are_named_together(
     assert message.index("opportunities.columns.owner") < message.index("roster.columns") < message.index("prices.csv")
 
 
+def test_a_table_file_that_is_empty_or_a_folder_names_its_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mapping = copy(tmp_path)
+    text = mapping.read_text()
+    mapping.write_text(text.replace("file: roster.csv", "file: ''"))
+    assert "roster.file = '': must name the table's file" in refused(mapping, capsys)
+    mapping.write_text(text.replace("file: roster.csv", f"file: {tmp_path}"))
+    assert f"roster.file = '{tmp_path}': is a folder, not a file: {tmp_path}" in refused(mapping, capsys)
+
+
 def test_an_empty_parquet_file_is_told_it_is_empty(tmp_path: Path) -> None:
     """A table with no columns at all: each mapped column was 'not in the file (it has: )'."""
     import pandas as pd

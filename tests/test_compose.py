@@ -315,8 +315,9 @@ def test_the_shipped_questions_state_the_headcounts_the_run_uses(capsys: pytest.
     capsys.readouterr()
     pods = simulator.load_experiment(overrides=["org=specialist"])
     assert "Should our 12 full-cycle reps" in question_text(pods)
-    assert "note: the question's {org.teams.full_cycle.headcount|12} is not in the baseline scenario generalist" in (
-        capsys.readouterr().err
+    assert (
+        "note: the question's {org.teams.full_cycle.headcount|12} has no value in the baseline scenario generalist"
+        in (capsys.readouterr().err)
     )
 
 

@@ -612,12 +612,16 @@ def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:
     )
     with_words.validate()  # a setting with words is no error where it is not set
     assert question_text(with_words) == "no plan, 3"
-    for misspelt in ("{plan.bookngs|x}", "{org.teams.full_cycle.headcont|12}", "{a.b|}", "{plan.bookngs|x|y}"):
+    misspellings = ("{plan.bookngs|x}", "{org.teams.full_cycle.headcont|12}", "{a.b|}", "{plan.bookngs|x|y}")
+    for misspelt in (*misspellings, "{org.teams.full_cyle.headcount|12}"):  # a team close to one there: a typo
         with pytest.raises(ConfigError) as error:  # words stand in for an entry a config lacks, not for a typo
             simulator.load_experiment("plan_check", ["runs=2", f"experiment.question='{misspelt}'"]).validate()
         assert [str(issue.value) for issue in error.value.issues] == [misspelt]
     with pytest.raises(ConfigError, match=r"give the words to show then after a bar: \{org.teams.x.headcount\|words\}"):
         simulator.load_experiment("plan_check", ["runs=2", "experiment.question='{org.teams.x.headcount}'"]).validate()
+    with pytest.raises(ConfigError) as error:  # words would not help a misspelt field: not offered
+        simulator.load_experiment("plan_check", ["runs=2", "experiment.question='{plan.bookngs}'"]).validate()
+    assert "|words" not in str(error.value) and "did you mean {plan.bookings}?" in str(error.value)
     assert format_setting("plan.assumed_attainment", 0.5) == "50.0%"
     assert format_setting("economics.roles.ae.quota", 750000) == "$750.0k"
     assert format_setting("clock.horizon_days", 250.0) == "250"

@@ -51,15 +51,18 @@ def read_export_tables(mapping: MappingFile) -> dict[str, pd.DataFrame]:
         if table is None:
             continue
         path = mapping.path(table.file)
-        if not path.exists():
-            relative = "" if Path(table.file).is_absolute() else f", read from the mapping file's folder: {path}"
-            problems.append(
-                CalibrationError(
-                    f"{section}.file = {shown(table.file)}: no such file{relative} (keep the export where the "
-                    "mapping points, or edit the path; README, 'Your own company')",
-                    file=mapping.source,
+        if not path.is_file():
+            relative = "" if Path(table.file).expanduser().is_absolute() else ", read from the mapping file's folder"
+            if not table.file.strip():
+                what = "must name the table's file"
+            elif path.is_dir():
+                what = f"is a folder, not a file{relative}: {path}"
+            else:
+                what = (
+                    f"no such file{relative}: {path} (keep the export where the mapping points, or edit the path; "
+                    "README, 'Your own company')"
                 )
-            )
+            problems.append(CalibrationError(f"{section}.file = {shown(table.file)}: {what}", file=mapping.source))
             continue
         try:
             raw = read_table(path, table.sheet)

@@ -250,7 +250,7 @@ class MappingFile(_Model):
 
     def path(self, file: str) -> Path:
         """A file of the export, relative to the mapping file."""
-        return (Path(self.base) / file).resolve()
+        return (Path(self.base) / Path(file).expanduser()).resolve()
 
 
 def load_mapping(path: str | Path) -> MappingFile:

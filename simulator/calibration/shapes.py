@@ -70,7 +70,7 @@ def _outcomes(values: pd.Series, allowed: Mapping[str, str], path: str, name: st
             f"the mapping's '{close[0]}' is in no row: write it '{status}'"
             if close
             else f"add it under opportunities.outcomes as one of {', '.join(OUTCOMES)} (e.g. {status}: open)"
-        )
+        ) + (f"; map {', '.join(repr(o) for o in others[:5])} too" if others else "")
         raise CalibrationError(
             f"outcome '{status}' ({_rows(int((values == status).sum()))}) is not in the mapping's outcomes "
             f"({known}){also}: {fix}",

@@ -10,7 +10,8 @@ A setting may carry the words to show where the baseline has no such setting, af
 bar: ``{org.teams.full_cycle.headcount|12}`` reads ``12`` when an override such as
 ``org=specialist`` leaves the baseline without a full-cycle team (and is no error then).
 Only an entry a config may lack (a team, a source) falls back to its words: a misspelt
-setting (``{org.teams.full_cycle.headcont|12}``, ``{plan.bookngs|x}``) is refused still.
+setting (``{org.teams.full_cycle.headcont|12}``, ``{plan.bookngs|x}``) or entry close to
+one the config has (``{org.teams.sdrr.headcount|4}``) is refused still.
 """
 
 from __future__ import annotations
@@ -89,16 +90,14 @@ def question_settings(question: str, config: Any) -> tuple[dict[str, Any], list[
         path, typed = match.group(1), match.group(0)
         if path in values or typed in fallback or any(i.value == typed for i in issues):
             continue
-        found, value, close, _ = _lookup(config, path)
+        found, value, close, entry = _lookup(config, path)
         if not found:
             hint = f"did you mean {{{close}}}? " if close else ""
             words = (
-                ""
-                if match.group(2) is not None
-                else (
-                    "; for a setting some configs lack (a team), give the words to show then after a bar: "
-                    f"{{{path}|words}}"
-                )
+                "; for a setting of an entry some configs lack (a team), give the words to show then after a bar: "
+                f"{{{path}|words}}"
+                if entry and not close and match.group(2) is None
+                else ""
             )
             issues.append(
                 ConfigIssue(
@@ -133,14 +132,15 @@ def question_settings(question: str, config: Any) -> tuple[dict[str, Any], list[
 def shown_words(question: str, config: Any) -> list[tuple[str, str]]:
     """(placeholder as typed, its words) of each setting the question shows in its own words in ``config``.
 
-    Those with words after a bar whose entry the config lacks (a team it does not have) or
-    whose value is null; a misspelt field is not among them (it is refused).
+    Those with words after a bar whose entry the config lacks (a team it does not have, and
+    none of a close name) or whose value is null; a misspelt field or entry is not among
+    them (it is refused, with the close name).
     """
     shown: list[tuple[str, str]] = []
     for match in SETTING.finditer(question):
         if match.group(2) is None:
             continue
-        found, value, _, entry = _lookup(config, match.group(1))
-        if (not found and entry) or (found and value is None):
+        found, value, close, entry = _lookup(config, match.group(1))
+        if (not found and entry and not close) or (found and value is None):  # a close entry: a misspelling
             shown.append((match.group(0), match.group(2)))
     return shown
