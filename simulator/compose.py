@@ -164,13 +164,30 @@ def _compose_scenarios(
     by_user = any(_sets_clock(u.key) for u in user)
     shifted = [n for n, own in scenarios.items() if by_user or any(_sets_clock(o.key) for o in classify(own, groups))]
     experiment = experiment_from_dicts(base, {name: c.config for name, c in composed.items()}, shifted)
-    notes += _hires_left_out(experiment) + _question_words(experiment)
+    notes += _hires_left_out(experiment) + _question_words(experiment) + _alike(composed)
     # kept with the run (config.yaml, the report; not the resume fingerprint): a sweep's report names them
     experiment.resolved_config[REPLACED_OVERRIDES] = {
         name: {u.key: line for u, line in c.hidden} for name, c in composed.items() if c.hidden
     }
     experiment.resolved_config[COMPOSITION_NOTES] = list(notes)
     return experiment, notes
+
+
+def _alike(composed: Mapping[str, Composed]) -> list[str]:
+    """A note for each group of scenarios whose configs came out the same: comparing them tells nothing."""
+    groups: list[list[str]] = []
+    for name, c in composed.items():
+        group = next((g for g in groups if composed[g[0]].config == c.config), None)
+        if group is None:
+            groups.append([name])
+        else:
+            group.append(name)
+    return [
+        f"scenarios {', '.join(group)} are the same once composed (an override set what tells them apart?): "
+        "their comparison can show no difference"
+        for group in groups
+        if len(group) > 1
+    ]
 
 
 def _question_words(experiment: Experiment) -> list[str]:

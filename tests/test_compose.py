@@ -315,10 +315,13 @@ def test_the_shipped_questions_state_the_headcounts_the_run_uses(capsys: pytest.
     capsys.readouterr()
     pods = simulator.load_experiment(overrides=["org=specialist"])
     assert "Should our 12 full-cycle reps" in question_text(pods)
-    assert (
-        "note: the question's {org.teams.full_cycle.headcount|12} has no value in the baseline scenario generalist"
-        in (capsys.readouterr().err)
-    )
+    told = capsys.readouterr().err
+    words = "note: the question's {org.teams.full_cycle.headcount|12} has no value in the baseline scenario generalist"
+    assert words in told
+    # both scenarios specialist now: a comparison of two equal configs was run with no word on it
+    assert "note: scenarios generalist, specialist are the same once composed" in told
+    simulator.load_experiment()
+    assert "are the same once composed" not in capsys.readouterr().err
 
 
 def test_describe_prints_the_table_and_runs_nothing(tmp_path: Path) -> None:
