@@ -325,6 +325,25 @@ def test_bootstrap_draws_are_reproducible_and_differ_between_replications() -> N
 
 
 @pytest.mark.skipif(SHARED is None, reason="the shared CRM export is not beside the repository")
+def test_an_as_of_too_early_in_the_shared_export_names_the_earliest_that_works(tmp_path: Path) -> None:
+    """--as-of 2017-03-01 (the day closes begin) had said only "no deal won by then among 37 opportunities"."""
+    assert SHARED is not None
+    local = tmp_path / "mapping.yaml"
+    text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
+    local.write_text(text.replace("../../../shared/data/crm-maven", str(SHARED)))
+    expected = {
+        "2016-09-30": "the first was created on 2016-10-20 and the first deal closed on 2017-03-01",
+        "2016-11-30": "no deal had closed by then (the first closed on 2017-03-01",
+        "2017-03-01": "no deal created from 2017-03-01 on, when the export's closes begin",
+    }
+    for as_of, words in expected.items():
+        with pytest.raises(CalibrationError) as refused:
+            calibrate(local, as_of)
+        assert words in str(refused.value) and "the end of 2017-03 at the earliest" in str(refused.value)
+    calibrate(local, "2017-03-31")  # the earliest it names works
+
+
+@pytest.mark.skipif(SHARED is None, reason="the shared CRM export is not beside the repository")
 def test_the_shared_export_calibrates_with_its_measured_facts(tmp_path: Path) -> None:
     assert SHARED is not None
     text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()

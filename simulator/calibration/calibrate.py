@@ -142,6 +142,15 @@ def calibrate(mapping_path: str | Path, as_of: str, until: str | None = None) ->
             f"end of a whole calendar month of new opportunities after closes begin, {earliest})",
             file=export.file,
         )
+    start = export.close_start
+    won = (export.frame["outcome"] == "won").to_numpy() & (closed <= day)
+    if start is not None and not (won & (created >= start)).any():  # the outcome fit follows these only
+        raise CalibrationError(
+            f"--as-of {day}: no deal created from {start} on, when the export's closes begin (the outcome fit "
+            f"follows those), was won by then: choose an as-of at the end of a whole calendar month of new "
+            f"opportunities after closes begin, {earliest}, and better a few months later",
+            file=export.file,
+        )
     return fit(export, mapping, day, end)
 
 
