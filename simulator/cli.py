@@ -49,7 +49,9 @@ from simulator.job import (
     prepared_job,
     refuse,
 )
+from simulator.mapping_overrides import printed_whole
 from simulator.run.experiment import Experiment
+from simulator.user_overrides import classify
 
 DESCRIBE_FLAG = "--describe"
 FULL_ERROR_ENV = "HYDRA_FULL_ERROR"
@@ -354,4 +356,6 @@ def _closest_key(refusal: ConfigError, args: Sequence[str]) -> ConfigError:
         return error
     except (Exception, SystemExit):  # composing failed otherwise: the first refusal stands
         return refusal
-    return refusal
+    groups = {p.name for p in config_dir().iterdir() if p.is_dir()}
+    printed = printed_whole(classify(parsed.overrides, groups)) if parsed.cfg else []
+    return ConfigError(printed) if printed else refusal  # a run takes them: --cfg's own merge refused them

@@ -145,3 +145,39 @@ def adds_for_entries_elsewhere(
                     told.append(add)
                     break
     return skipped, issues, told
+
+
+def printed_whole(overrides: Sequence[UserOverride]) -> list[ConfigIssue]:
+    """Why ``--cfg`` refuses mapping overrides a run takes, and the lines that print them.
+
+    ``--cfg`` prints Hydra's own composition, which merges a mapping into the one there key
+    by key and refuses what that one lacks (a gamma's ``mean`` in a triangular); a run
+    replaces a distribution whole. Deleting the key first (``~key``) and adding it back
+    (``+key=value``) prints what the run gets. One issue per override holding a whole
+    distribution (none: the refusal is not this one).
+    """
+    issues = []
+    for override in overrides:
+        if override.kind != "value" or not isinstance(override.value, Mapping):
+            continue
+        pending: list[tuple[str, Mapping[str, Any]]] = [(override.key, override.value)]
+        whole: list[tuple[str, Mapping[str, Any]]] = []
+        while pending:
+            key, value = pending.pop()
+            if "dist" in value:
+                whole.append((key, value))
+            else:
+                pending += [(f"{key}.{k}", v) for k, v in value.items() if isinstance(v, Mapping)]
+        if not whole:
+            continue
+        lines = " ".join(f"{shlex.quote('~' + key)} {shlex.quote(f'+{key}={shown(value)}')}" for key, value in whole)
+        issues.append(
+            ConfigIssue(
+                override.key,
+                override.value,
+                "a run takes it (a distribution given whole replaces the one there), but --cfg prints Hydra's own "
+                "composition, which merges a mapping into the one there key by key and refuses keys it lacks: to "
+                f"print what the run gets, give {lines} instead",
+            )
+        )
+    return issues

@@ -436,6 +436,22 @@ def test_an_argument_hydra_does_not_know_is_told_once(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())
 
 
+def test_cfg_job_tells_how_to_print_a_distribution_given_whole(tmp_path: Path) -> None:
+    """--cfg job refused a gamma over the triangular there as 'no such key in the config'; a run takes it."""
+    import shlex
+
+    done = salesim("--cfg", "job", "org.handoff={delay_days:{dist:gamma,mean:2,cv:0.5}}", cwd=tmp_path)
+    assert done.returncode == 2 and "no such key" not in done.stderr, done.stderr
+    assert "a run takes it (a distribution given whole replaces the one there)" in done.stderr
+    suggested = done.stderr.split("give ", 1)[1].split(" instead")[0]
+    assert suggested == "'~org.handoff.delay_days' '+org.handoff.delay_days={dist: gamma, mean: 2, cv: 0.5}'"
+    printed = salesim("--cfg", "job", *shlex.split(suggested), cwd=tmp_path)  # following it prints the gamma
+    assert printed.returncode == 0, printed.stderr
+    handoff = printed.stdout.split("  handoff:\n", 1)[1]
+    assert "    delay_days:\n      dist: gamma\n      mean: 2\n      cv: 0.5\n" in handoff
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_mistyped_command_is_named_with_the_closest_one(tmp_path: Path) -> None:
     """``python -m simulator sensitivty --runs 2`` printed Hydra's usage and 'unrecognized arguments: --runs 2'."""
     done = salesim("sensitivty", "--runs", "2", cwd=tmp_path)
