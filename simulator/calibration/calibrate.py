@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulator.calibration.as_of import check_as_of
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.estimates import Estimate, working_days
 from simulator.calibration.fit_arrivals import ArrivalFit, after_export_warning, fit_arrivals
@@ -114,43 +115,7 @@ def calibrate(mapping_path: str | Path, as_of: str, until: str | None = None) ->
         raise CalibrationError(f"--until {end} must come after --as-of {day}")
     mapping = load_mapping(mapping_path)
     export = load_export(mapping)
-    created = export.frame["created"].to_numpy(dtype="datetime64[D]")
-    closed = export.frame["closed"].to_numpy(dtype="datetime64[D]")
-    first_close = closed[~np.isnat(closed)].min()  # the export has a closed deal (load_export)
-    # the arrivals need a whole calendar month of new opportunities once closes begin (fit_arrivals)
-    month = pd.Period(str(first_close), freq="M") + (0 if str(first_close).endswith("-01") else 1)
-    earliest = f"the end of {month} at the earliest"
-    if not (created <= day).any():
-        raise CalibrationError(
-            f"--as-of {day}: no opportunity was created on or before it (the first was created on "
-            f"{created.min()} and the first deal closed on {first_close}: choose an as-of at the end of a whole "
-            f"calendar month of new opportunities after closes begin, {earliest})",
-            file=export.file,
-        )
-    recent = mapping.assumptions.recent_months
-    since = (pd.Period(str(day)[:7], freq="M") - recent + 1).start_time.to_datetime64().astype("datetime64[D]")
-    if not ((created >= since) & (created <= day)).any():
-        raise CalibrationError(
-            f"--as-of {day}: no opportunity was created in the {recent} months before it (assumptions.recent_months), "
-            f"which set the arrivals and the reps; the export's last opportunity was created on "
-            f"{export.covered()[0]} and its last date is {export.export_date}: choose an as-of inside the export",
-            file=export.file,
-        )
-    if not ((~np.isnat(closed)) & (closed <= day)).any():
-        raise CalibrationError(
-            f"--as-of {day}: no deal had closed by then (the first closed on {first_close}: choose an as-of at the "
-            f"end of a whole calendar month of new opportunities after closes begin, {earliest})",
-            file=export.file,
-        )
-    start = export.close_start
-    won = (export.frame["outcome"] == "won").to_numpy() & (closed <= day)
-    if start is not None and not (won & (created >= start)).any():  # the outcome fit follows these only
-        raise CalibrationError(
-            f"--as-of {day}: no deal created from {start} on, when the export's closes begin (the outcome fit "
-            f"follows those), was won by then: choose an as-of at the end of a whole calendar month of new "
-            f"opportunities after closes begin, {earliest}, and better a few months later",
-            file=export.file,
-        )
+    check_as_of(export, day, mapping.assumptions.recent_months)
     return fit(export, mapping, day, end)
 
 

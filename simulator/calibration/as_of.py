@@ -1,0 +1,62 @@
+"""Whether an export can be calibrated as of a date: each refusal names the dates that would work.
+
+An as-of needs opportunities created by then, some in the ``recent_months`` before it (they
+set the arrivals and the reps), deals closed by then and, when the export's closes only
+begin on a date (left truncation), a deal created from then on and won by the as-of: the
+outcome fit follows those alone. Refusals name the export's first created and closed dates
+and the earliest month-end that works: the arrivals need a whole calendar month of new
+opportunities once closes begin (:func:`~simulator.calibration.fit_arrivals.fit_arrivals`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from simulator.calibration.errors import CalibrationError
+from simulator.calibration.shapes import Export
+
+
+def check_as_of(export: Export, day: np.datetime64, recent: int) -> None:
+    """Refuse an as-of ``day`` the export cannot be calibrated on; ``recent``: ``assumptions.recent_months``.
+
+    Raises:
+        CalibrationError: Naming the export's file, the as-of, what is missing by then and
+            the earliest month-end that works.
+    """
+    created = export.frame["created"].to_numpy(dtype="datetime64[D]")
+    closed = export.frame["closed"].to_numpy(dtype="datetime64[D]")
+    first_close = closed[~np.isnat(closed)].min()  # the export has a closed deal (load_export)
+    # the arrivals need a whole calendar month of new opportunities once closes begin (fit_arrivals)
+    month = pd.Period(str(first_close), freq="M") + (0 if str(first_close).endswith("-01") else 1)
+    earliest = f"the end of {month} at the earliest"
+    if not (created <= day).any():
+        raise CalibrationError(
+            f"--as-of {day}: no opportunity was created on or before it (the first was created on "
+            f"{created.min()} and the first deal closed on {first_close}: choose an as-of at the end of a whole "
+            f"calendar month of new opportunities after closes begin, {earliest})",
+            file=export.file,
+        )
+    since = (pd.Period(str(day)[:7], freq="M") - recent + 1).start_time.to_datetime64().astype("datetime64[D]")
+    if not ((created >= since) & (created <= day)).any():
+        raise CalibrationError(
+            f"--as-of {day}: no opportunity was created in the {recent} months before it (assumptions.recent_months), "
+            f"which set the arrivals and the reps; the export's last opportunity was created on "
+            f"{export.covered()[0]} and its last date is {export.export_date}: choose an as-of inside the export",
+            file=export.file,
+        )
+    if not ((~np.isnat(closed)) & (closed <= day)).any():
+        raise CalibrationError(
+            f"--as-of {day}: no deal had closed by then (the first closed on {first_close}: choose an as-of at the "
+            f"end of a whole calendar month of new opportunities after closes begin, {earliest})",
+            file=export.file,
+        )
+    start = export.close_start
+    won = (export.frame["outcome"] == "won").to_numpy() & (closed <= day)
+    if start is not None and not (won & (created >= start)).any():  # the outcome fit follows these only
+        raise CalibrationError(
+            f"--as-of {day}: no deal created from {start} on, when the export's closes begin (the outcome fit "
+            f"follows those), was won by then: choose an as-of at the end of a whole calendar month of new "
+            f"opportunities after closes begin, {earliest}, and better a few months later",
+            file=export.file,
+        )
