@@ -83,20 +83,40 @@ def question_settings(question: str, config: Any) -> tuple[dict[str, Any], list[
         key that is not a setting or holds a whole section. A setting with words after a
         bar (:func:`shown_words`) whose entry the config lacks, or that is null, is in neither.
     """
+    values, issues, _ = question_parts(question, config)
+    return values, issues
+
+
+def shown_words(question: str, config: Any) -> list[tuple[str, str]]:
+    """(placeholder as typed, its words) of each setting the question shows in its own words in ``config``.
+
+    Those with words after a bar whose entry the config lacks (a team it does not have, and
+    none of a close name) or whose value is null; a misspelt field or entry is not among
+    them (it is refused, with the close name).
+    """
+    return question_parts(question, config)[2]
+
+
+def question_parts(question: str, config: Any) -> tuple[dict[str, Any], list[ConfigIssue], list[tuple[str, str]]]:
+    """:func:`question_settings`' settings and issues, and :func:`shown_words`' words, in one look at each key."""
     values: dict[str, Any] = {}
     issues: list[ConfigIssue] = []
-    fallback = dict(shown_words(question, config))
+    shown: list[tuple[str, str]] = []
+    seen: set[str] = set()
     for match in SETTING.finditer(question):
-        path, typed = match.group(1), match.group(0)
-        if path in values or typed in fallback or any(i.value == typed for i in issues):
+        path, typed, given = match.group(1), match.group(0), match.group(2)
+        if typed in seen:
             continue
+        seen.add(typed)
         found, value, close, entry = _lookup(config, path)
-        if not found:
+        if given is not None and ((not found and entry and not close) or (found and value is None)):
+            shown.append((typed, given))  # an entry this config lacks (a close one would be a misspelling)
+        elif not found:
             hint = f"did you mean {{{close}}}? " if close else ""
             words = (
                 "; for a setting of an entry some configs lack (a team), give the words to show then after a bar: "
                 f"{{{path}|words}}"
-                if entry and not close and match.group(2) is None
+                if entry and not close and given is None
                 else ""
             )
             issues.append(
@@ -126,21 +146,4 @@ def question_settings(question: str, config: Any) -> tuple[dict[str, Any], list[
             )
         else:
             values[path] = value
-    return values, issues
-
-
-def shown_words(question: str, config: Any) -> list[tuple[str, str]]:
-    """(placeholder as typed, its words) of each setting the question shows in its own words in ``config``.
-
-    Those with words after a bar whose entry the config lacks (a team it does not have, and
-    none of a close name) or whose value is null; a misspelt field or entry is not among
-    them (it is refused, with the close name).
-    """
-    shown: list[tuple[str, str]] = []
-    for match in SETTING.finditer(question):
-        if match.group(2) is None:
-            continue
-        found, value, close, entry = _lookup(config, match.group(1))
-        if (not found and entry and not close) or (found and value is None):  # a close entry: a misspelling
-            shown.append((match.group(0), match.group(2)))
-    return shown
+    return values, issues, shown

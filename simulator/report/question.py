@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from simulator.analysis.formatting import format_money, format_percent
-from simulator.config.question import SETTING, question_settings, shown_words
+from simulator.config.question import SETTING, question_parts
 from simulator.run.experiment import Experiment
 
 MONEY_WORDS = ("bookings", "quota", "budget", "salary", "variable", "cost", "acv", "arr", "price", "value")
@@ -62,8 +62,8 @@ def question_text(experiment: Experiment) -> str:
     baseline = next((s for s in experiment.scenarios if s.name == experiment.baseline), None)
     if baseline is None:
         return experiment.question
-    settings, _ = question_settings(experiment.question, baseline.config)
-    fallback = dict(shown_words(experiment.question, baseline.config))
+    settings, _, words = question_parts(experiment.question, baseline.config)
+    fallback = dict(words)
 
     def written(match: re.Match[str]) -> str:
         path = match.group(1)
