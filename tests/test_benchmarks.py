@@ -416,6 +416,56 @@ def test_a_desk_answering_within_the_hour_is_named_beside_its_high_qualification
     assert "first touches its leads" not in "".join(line for line in text.splitlines() if "generalist:" in line)
 
 
+def test_a_team_busier_than_85_percent_is_named_with_the_queue_it_leaves(tmp_path: Path) -> None:
+    """The specialist AE team read busy 90.8% against 70–85% with no word: 181 leads a year leaked waiting for it."""
+    import simulator
+    from simulator.analysis.busy_reasons import busy_reasons, queue_words
+    from simulator.analysis.published_ranges import TEAM_UTILISATION, team_key
+    from simulator.analysis.tables import summary_of
+    from simulator.run.settings import RunnerSettings
+
+    busy = {
+        "utilisation_ae": 0.908,
+        "stage_wait_days_need_specified": 6.2,
+        "stage_leaked_need_specified": 180.6,
+        "stage_entries_need_specified": 1352.4,
+        "stage_wait_days_evaluation": 1.4,
+        "stage_leaked_evaluation": 0.07,
+    }
+    words = queue_words(summary(busy), "today", "ae", ["need_specified", "evaluation", "close"])
+    assert words == (
+        "above 85% queues grow: leads wait 6.2 working days for the AE team at need specified, and 181 (13% of "
+        "those reaching it) leak there untouched in a run's 12-month window: the scenario gives the team more work "
+        "than its reps can take, a finding about its headcount"
+    )
+    reasons = {team_key(TEAM_UTILISATION, "ae"): words}
+    (check,) = [c for c in benchmark_checks(summary(busy), "today", reads_high=reasons) if c.side]
+    assert check.team == "ae" and unusual_sentence(check).endswith(f"; {words})")
+    assert not benchmark_checks(summary(busy), "today", reads_high={TEAM_UTILISATION: words})[0].reads_high
+    # no queue to show (no leak, under a working day's wait): another cause, not hidden
+    calm = {
+        **busy,
+        "stage_wait_days_need_specified": 0.6,
+        "stage_leaked_need_specified": 0.0,
+        "stage_wait_days_evaluation": 0.9,
+    }
+    assert queue_words(summary(calm), "today", "ae", ["need_specified", "evaluation"]) == ""
+    assert queue_words(summary(busy), "today", "ae", ["close"]) == ""  # no figure of its stages
+    # a long wait with no leak is still a queue; the run's window is named
+    slow = {**calm, "stage_wait_days_evaluation": 2.5}
+    assert "leads wait 2.5 working days for the AE team at evaluation:" in queue_words(
+        summary(slow), "today", "ae", ["need_specified", "evaluation"], window_years=0.5
+    )
+    # the default experiment, end to end: the AE team works need specified and its queue is named
+    experiment = simulator.load_experiment(overrides=["runs=3", "clock.horizon_days=140", "clock.warmup_days=40"])
+    result = simulator.run_experiment(experiment, settings=RunnerSettings(workers=1), store_dir=tmp_path / "store")
+    found = busy_reasons(result, summary_of(result))
+    ae = found["specialist"][team_key(TEAM_UTILISATION, "ae")]
+    assert "for the AE team at need specified" in ae and "in a run's 5-month window" in ae, ae
+    specialist = [line for line in unusual_summary(result).splitlines() if "specialist: the AE team busy" in line]
+    assert specialist and ae in specialist[0], specialist
+
+
 def test_a_steady_book_and_larger_accounts_are_named_beside_the_figures_they_push_above_range() -> None:
     """The default company's expansion share (59%) and ARR per CSM ($4.46M) were flagged without a cause."""
     from simulator.analysis.book_reasons import account_size_words, book_reasons, steady_book_words

@@ -33,6 +33,7 @@ from simulator.analysis.published_ranges import (
     TEAM_UTILISATION,
     WORKING_DAYS,
     Benchmark,
+    team_key,
 )
 from simulator.analysis.tables import summary_row
 from simulator.analysis.utilisation import queued_work
@@ -284,8 +285,8 @@ def benchmark_checks(
     yearly figures measured over another window (retention) are converted to a year
     before they are compared, their 95% CI with them. ``assumed``: why the scenario's
     utilisation follows from assumed effort (:func:`simulator.analysis.assumed.assumed_figures`);
-    its utilisation checks carry it. ``reads_high``: KPI -> why the scenario's figure is
-    expected above its range (:attr:`BenchmarkCheck.reads_high`).
+    its utilisation checks carry it. ``reads_high``: KPI (``kpi:team`` for a per-team figure)
+    -> why the scenario's figure is expected above its range (:attr:`BenchmarkCheck.reads_high`).
 
     Raises:
         ValueError: If ``window_years`` is not positive.
@@ -313,8 +314,9 @@ def benchmark_checks(
                 check = BenchmarkCheck(benchmark, team, value, low, high, _side(benchmark, value))
             if assumed and benchmark.kpi in ASSUMED_WITH_EFFORT:
                 check = replace(check, assumed=assumed)
-            if (reads_high or {}).get(benchmark.kpi):
-                check = replace(check, reads_high=(reads_high or {})[benchmark.kpi])
+            why = (reads_high or {}).get(team_key(benchmark.kpi, team) if team else benchmark.kpi, "")
+            if why:
+                check = replace(check, reads_high=why)
             if benchmark.kpi in (EXPANSION_SHARE_SMALLER_BOOK, EXPANSION_SHARE_LARGER_BOOK):
                 check = replace(check, basis=_book_basis(summary, scenario))
             checks.append(replace(check, runs=_runs_behind(summary, scenario, benchmark)))

@@ -33,6 +33,7 @@ from simulator.analysis.published_ranges import (
     ARR_PER_ACCOUNT_OWNER,
     ARR_PER_CSM,
     EXPANSION_SHARE_SMALLER_BOOK,
+    team_key,
 )
 from simulator.analysis.tables import summary_row
 
@@ -106,14 +107,15 @@ def account_size_words(summary: pd.DataFrame, scenario: str, team: str) -> str:
 
 
 def book_reasons(summary: pd.DataFrame, scenario: str) -> dict[str, str]:
-    """KPI -> why ``scenario``'s figure reads above its range for a cause in the book (see the module)."""
+    """KPI (``kpi:team`` for a team's figure) -> why ``scenario``'s figure reads above its range, for a book's cause."""
     reasons = {}
     steady = steady_book_words(summary, scenario)
     if steady:
         reasons[EXPANSION_SHARE_SMALLER_BOOK] = steady
     owners = summary[(summary["scenario"] == scenario) & summary["kpi"].str.startswith(ARR_PER_ACCOUNT_OWNER)]
     for kpi in owners["kpi"]:
-        words = account_size_words(summary, scenario, str(kpi).removeprefix(ARR_PER_ACCOUNT_OWNER))
+        team = str(kpi).removeprefix(ARR_PER_ACCOUNT_OWNER)
+        words = account_size_words(summary, scenario, team)
         if words:
-            reasons[ARR_PER_ACCOUNT_OWNER] = words
+            reasons[team_key(ARR_PER_ACCOUNT_OWNER, team)] = words
     return reasons

@@ -249,5 +249,11 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     ),
 )
 
+
+def team_key(kpi: str, team: str) -> str:
+    """The key of a per-team figure's reason in ``reads_high`` maps: ``utilisation (team):ae``."""
+    return f"{kpi}:{team}"
+
+
 ASSUMED_WITH_EFFORT = frozenset({TEAM_UTILISATION, QUEUED_UTILISATION})
 """The figures that follow from the effort per deal: assumed, not found, where calibration assumed it."""

@@ -24,6 +24,7 @@ from simulator.analysis.benchmarks import (
     window_length,
 )
 from simulator.analysis.book_reasons import book_reasons
+from simulator.analysis.busy_reasons import busy_reasons
 from simulator.analysis.fast_answers import fast_answer_reasons
 from simulator.analysis.planning import pooled_attainment_rows
 from simulator.analysis.published_ranges import BENCHMARKS, WORKING_DAYS
@@ -127,9 +128,12 @@ def _with_run_figures(result: ExperimentResult) -> pd.DataFrame:
 
 
 def _reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[str, str]]:
-    """Scenario -> KPI -> why its figure reads above its range: a desk answering within the hour, the book's make-up."""
-    fast = fast_answer_reasons(result, summary)
-    return {name: {**fast.get(name, {}), **book_reasons(summary, name)} for name in scenario_names(result)}
+    """Scenario -> KPI -> why its figure reads above its range: a fast desk, a queue, the book's make-up."""
+    fast, busy = fast_answer_reasons(result, summary), busy_reasons(result, summary)
+    return {
+        name: {**fast.get(name, {}), **busy.get(name, {}), **book_reasons(summary, name)}
+        for name in scenario_names(result)
+    }
 
 
 def report_unusual_section(result: ExperimentResult) -> list[str]:

@@ -1,0 +1,97 @@
+"""Why a team reads busier than the published 70–85% of its selling time: the work it is given outgrows it.
+
+The planning range (BENCHMARKS.md, People: plan with 70–85% utilisation of selling time;
+above 85% queues grow) is a target for a staffed team. A scenario that gives a team more
+work than its reps can take (the default experiment's specialist split leaves 8 AEs the
+qualified leads 12 full-cycle reps shared) reads above it, and then its queue shows it:
+work waits for the team, and leads leak untouched past the stage's wait limit. That is
+the scenario's finding about its headcount, not a wrong input, and the words here say so
+beside the figure, with the stage where the queue shows.
+
+A team above the range with no such queue (no lead leaking at its stages, under a working
+day's wait) gets no words: its figure then has another cause, which must not be hidden.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from simulator.analysis.benchmarks import window_length
+from simulator.analysis.published_ranges import QUEUED_UTILISATION, TEAM_UTILISATION, team_key
+from simulator.analysis.tables import summary_row, window_years
+from simulator.analysis.wording import stage_label, team_label
+from simulator.config.pipeline_checks import team_for_stage
+from simulator.run.experiment import ExperimentResult
+
+QUEUE_SHOWS_DAYS = 1.0
+"""A mean wait of at least this (working days) before work at a stage is a queue that shows."""
+QUEUE_SHOWS_LEAKED = 1.0
+"""At least this many leads a run leaking at a stage is a queue that shows."""
+
+
+def _mean(summary: pd.DataFrame, scenario: str, kpi: str) -> float:
+    row = summary_row(summary, scenario, kpi)
+    return float(row["mean"]) if row is not None else math.nan
+
+
+def queue_words(summary: pd.DataFrame, scenario: str, team: str, stages: list[str], window_years: float = 1.0) -> str:
+    """Where ``team``'s queue shows in ``scenario``: the stage of ``stages`` (those it works) with most leaks.
+
+    Args:
+        summary: The summary table (``stage_wait_days_<stage>`` in working days,
+            ``stage_leaked_<stage>`` and ``stage_entries_<stage>`` in leads a run).
+        scenario: The scenario.
+        team: The team.
+        stages: The stages the team works, in pipeline order.
+        window_years: The run's measured window (years), which the leaked leads are counted over.
+
+    Returns:
+        The words, or ``""`` when no stage of the team shows a queue (no lead leaking, under a
+        working day's wait) or the summary has none of its stages.
+    """
+    shown: list[tuple[float, float, str]] = []
+    for stage in stages:
+        wait = _mean(summary, scenario, f"stage_wait_days_{stage}")
+        leaked = _mean(summary, scenario, f"stage_leaked_{stage}")
+        leaked = leaked if math.isfinite(leaked) else 0.0
+        if (math.isfinite(wait) and wait >= QUEUE_SHOWS_DAYS) or leaked >= QUEUE_SHOWS_LEAKED:
+            shown.append((leaked, wait if math.isfinite(wait) else 0.0, stage))
+    if not shown:
+        return ""
+    leaked, wait, stage = max(shown)
+    where = f"the {team_label(team)} team at {stage_label(stage)}"
+    words = f"above 85% queues grow: leads wait {wait:.1f} working days for {where}"
+    if leaked >= QUEUE_SHOWS_LEAKED:
+        entries = _mean(summary, scenario, f"stage_entries_{stage}")
+        share = f" ({leaked / entries:.0%} of those reaching it)" if math.isfinite(entries) and entries > 0 else ""
+        words += f", and {leaked:.0f}{share} leak there untouched in a run's {window_length(window_years)} window"
+    return words + ": the scenario gives the team more work than its reps can take, a finding about its headcount"
+
+
+def busy_reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Scenario -> ``{team_key(kpi, team): words}`` for each team whose queue shows (:func:`queue_words`).
+
+    Both utilisation figures (:data:`TEAM_UTILISATION`, :data:`QUEUED_UTILISATION`) get the
+    words; the report says them only beside a figure above its range (over 85%).
+    """
+    reasons: dict[str, dict[str, str]] = {}
+    for spec in result.experiment.scenarios:
+        config = spec.config
+        stages: dict[str, list[str]] = {}
+        named = [(stage.name, stage.role) for stage in config.pipeline.stages]
+        named += [(stage.name, stage.role) for group in config.pipelines.stages().values() for stage in group]
+        for name, role in named:
+            team = team_for_stage(config.org, name, role)
+            if team is not None:
+                stages.setdefault(team, []).append(name)
+        found = {}
+        for team, worked in stages.items():
+            words = queue_words(summary, spec.name, team, worked, window_years(result.experiment, spec.name))
+            if words:
+                found[team_key(TEAM_UTILISATION, team)] = words
+                found[team_key(QUEUED_UTILISATION, team)] = words
+        if found:
+            reasons[spec.name] = found
+    return reasons
