@@ -42,11 +42,11 @@ from simulator.config.fed_sources import rate_notes_and_issues
 from simulator.config.key_suggestions import ABSENT, no_such_key, node_at, schema_default
 from simulator.config.question import shown_words
 from simulator.config.schema import ScenarioConfig
-from simulator.config.workforce import hires_beyond_horizon
+from simulator.config.workforce import hires_beyond_horizon, unread_role_fields
 from simulator.config_files import parse_config_files_once
 from simulator.mapping_overrides import adds_for_entries_elsewhere
 from simulator.run.build import experiment_from_dicts
-from simulator.run.experiment import COMPOSITION_NOTES, REPLACED_OVERRIDES, Experiment
+from simulator.run.experiment import COMPOSITION_NOTES, REPLACED_OVERRIDES, Experiment, ScenarioSpec
 from simulator.scenario_layers import Composed, Composer, compose_layers, plain
 from simulator.user_overrides import UserOverride, classify
 
@@ -164,7 +164,7 @@ def _compose_scenarios(
     by_user = any(_sets_clock(u.key) for u in user)
     shifted = [n for n, own in scenarios.items() if by_user or any(_sets_clock(o.key) for o in classify(own, groups))]
     experiment = experiment_from_dicts(base, {name: c.config for name, c in composed.items()}, shifted)
-    notes += _hires_left_out(experiment) + _question_words(experiment) + _alike(composed)
+    notes += _hires_left_out(experiment) + _question_words(experiment) + _alike(composed) + _unread_roles(experiment)
     # kept with the run (config.yaml, the report; not the resume fingerprint): a sweep's report names them
     experiment.resolved_config[REPLACED_OVERRIDES] = {
         name: {u.key: line for u, line in c.hidden} for name, c in composed.items() if c.hidden
@@ -188,6 +188,35 @@ def _alike(composed: Mapping[str, Composed]) -> list[str]:
         for group in groups
         if len(group) > 1
     ]
+
+
+def _unread_roles(experiment: Experiment) -> list[str]:
+    """A note for each scenario whose workforce settings of a role differ from the baseline's where no team reads them.
+
+    ``rep_attrition`` with ``org=specialist`` had compared three turnover rates of the
+    full-cycle role with no full-cycle team: identical in every run, with no word on why.
+    """
+    specs = {spec.name: spec for spec in experiment.scenarios}
+    baseline = specs.get(experiment.baseline)
+    if baseline is None:
+        return []
+
+    def roles(spec: ScenarioSpec) -> dict[str, str]:
+        return {name: team.role for name, team in spec.config.org.teams.items()}
+
+    notes = []
+    for spec in experiment.scenarios:
+        if spec is baseline:
+            continue
+        here = unread_role_fields(spec.config.workforce, baseline.config.workforce, roles(spec))
+        there = unread_role_fields(baseline.config.workforce, spec.config.workforce, roles(baseline))
+        for role, why in here.items():
+            if role in there:
+                notes.append(
+                    f"scenario {spec.name}: workforce.roles.{role} differs from the baseline {baseline.name}'s, but "
+                    f"no team reads it ({why}): the difference changes nothing in this run"
+                )
+    return notes
 
 
 def _question_words(experiment: Experiment) -> list[str]:

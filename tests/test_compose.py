@@ -324,6 +324,27 @@ def test_the_shipped_questions_state_the_headcounts_the_run_uses(capsys: pytest.
     assert "are the same once composed" not in capsys.readouterr().err
 
 
+def test_a_role_setting_no_team_reads_is_noted(capsys: pytest.CaptureFixture[str]) -> None:
+    """rep_attrition with org=specialist compared three full-cycle turnover rates with no full-cycle team, unnoted."""
+    capsys.readouterr()
+    simulator.load_experiment("rep_attrition", ["org=specialist"])
+    told = capsys.readouterr().err
+    for name in ("turnover_20", "turnover_50"):
+        assert (
+            f"note: scenario {name}: workforce.roles.full_cycle differs from the baseline turnover_35's, but no team "
+            "reads it (no team has the role full_cycle, only ae, csm, partner_manager, sdr): the difference changes "
+            "nothing in this run"
+        ) in told, told
+    simulator.load_experiment("rep_attrition")  # the full-cycle team reads it: no note
+    assert "no team reads it" not in capsys.readouterr().err
+    # a team setting the field itself reads none of its role's; one it leaves unset, it reads
+    own = ["+workforce.teams.full_cycle.attrition_rate=0.3"]
+    simulator.load_experiment("rep_attrition", own)
+    assert "its teams set attrition_rate themselves (workforce.teams.full_cycle)" in capsys.readouterr().err
+    simulator.load_experiment("rep_attrition", ["+workforce.teams.full_cycle.coaching_rate=0.1"])
+    assert "no team reads it" not in capsys.readouterr().err
+
+
 def test_describe_prints_the_table_and_runs_nothing(tmp_path: Path) -> None:
     done = salesim("experiment=sdr_headcount", "runs=40", "--describe", cwd=tmp_path)
     assert done.returncode == 0, done.stderr

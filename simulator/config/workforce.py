@@ -236,3 +236,33 @@ __all__ = [
     "hires_beyond_horizon",
     "initial_tenure",
 ]
+
+
+def unread_role_fields(
+    workforce: WorkforceConfig, other: WorkforceConfig, team_roles: Mapping[str, str]
+) -> dict[str, str]:
+    """Roles whose settings differ between ``workforce`` and ``other`` where no team reads the difference.
+
+    A role's settings reach a team of that role only in the fields the team's own
+    ``workforce.teams`` entry leaves unset (:meth:`WorkforceConfig.for_team`); a role no team
+    has is read by none. ``team_roles``: team -> role, the org's teams.
+
+    Returns:
+        Role -> why nothing reads it (``no team has the role full_cycle``), for each role
+        whose entries differ and reach no team.
+    """
+    unread: dict[str, str] = {}
+    for role in sorted(set(workforce.roles) | set(other.roles)):
+        mine, theirs = workforce.roles.get(role, WorkforceSettings()), other.roles.get(role, WorkforceSettings())
+        fields = [name for name in WorkforceSettings.model_fields if getattr(mine, name) != getattr(theirs, name)]
+        if not fields:
+            continue
+        teams = [team for team, team_role in team_roles.items() if team_role == role]
+        if not teams:
+            unread[role] = f"no team has the role {role}, only {', '.join(sorted(set(team_roles.values())))}"
+        elif all(
+            getattr(workforce.teams.get(t, TeamWorkforceConfig()), name) is not None for t in teams for name in fields
+        ):
+            own = ", ".join(f"workforce.teams.{t}" for t in teams)
+            unread[role] = f"its teams set {', '.join(fields)} themselves ({own})"
+    return unread
