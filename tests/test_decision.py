@@ -530,6 +530,35 @@ def test_too_few_runs_give_no_probability_of_being_the_best() -> None:
     assert enough.set_index("scenario")["p_best"].to_dict() == {"more": 1.0, "today": 0.0}
 
 
+def test_an_event_kpi_alike_in_every_run_of_designs_that_differ_keeps_its_interval() -> None:
+    """plan_check at a $4.5M plan, 6 runs: two more reps booked +$748k yet hit the plan in the same 2 runs; the
+    ranking read "0.0 pts (the same in every run)" and the answer "practically equal" where the KPI table gave
+    -33.2 to +33.2 points: the ranking had judged the runs identical on the primary KPI alone."""
+    from simulator.analysis import ranking
+    from simulator.analysis.comparison import compare
+    from simulator.analysis.equivalence import ranking_practically_equal
+
+    hits = [1.0, 1.0, 0.0, 0.0, 0.0, 0.0]
+    runs = pd.DataFrame(
+        {
+            "scenario": ["today"] * 6 + ["more"] * 6,
+            "replication": [*range(6), *range(6)],
+            "hit_plan": hits + hits,
+            "bookings": [4.6e6, 4.8e6, 3.1e6, 3.4e6, 3.6e6, 3.9e6, 5.3e6, 5.5e6, 3.9e6, 4.1e6, 4.3e6, 4.4e6],
+        }
+    )
+    table = ranking.rank_scenarios(runs, "hit_plan", "today", ["today", "more"]).set_index("scenario")
+    whole = compare(runs, "today").set_index("kpi").loc["hit_plan"]
+    low, high = float(table.loc["more", "diff_low"]), float(table.loc["more", "diff_high"])
+    assert (low, high) == (float(whole["ci_low"]), float(whole["ci_high"])) and low < -0.3 and high > 0.3
+    assert not ranking_practically_equal(table.reset_index(), "today")
+    # the same design on the same luck (every KPI alike in every run) still reads 0 to 0
+    same = runs.copy()
+    same.loc[same["scenario"] == "more", "bookings"] = same.loc[same["scenario"] == "today", "bookings"].to_numpy()
+    alike = ranking.rank_scenarios(same, "hit_plan", "today", ["today", "more"]).set_index("scenario")
+    assert (alike.loc["more", "diff_low"], alike.loc["more", "diff_high"]) == (0.0, 0.0)
+
+
 def test_a_difference_equal_in_every_run_up_to_rounding_reads_so() -> None:
     """csm_coverage read "cost of sales rises by $571.4k (95% CI +$571.4k to +$571.4k)": runs differed by 0.001."""
     from simulator.analysis.answer import _interval

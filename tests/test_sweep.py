@@ -160,7 +160,7 @@ def test_the_sweep_answer_gives_the_best_cell_against_the_next_with_the_guardrai
     sweep = Sweep(pd.DataFrame(rows), params, "bookings", "today", ["today"], "x", jobs, ["cost_of_sales"])
     runs = job_runs(sweep, tmp_path, "today")
     assert runs is not None and set(runs["scenario"]) == {"0", "1"}
-    text = answer_paragraph(sweep, float("nan"), runs)
+    text = answer_paragraph(sweep, float("nan"), tmp_path)
     paired = runs.pivot(index="replication", columns="scenario", values="bookings")
     diff = (paired["1"] - paired["0"]).mean()
     assert "is best at org.teams.full_cycle.headcount=14" in text

@@ -10,6 +10,7 @@ parameter draws are compared draw by draw (:mod:`simulator.analysis.draw_means`)
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -192,7 +193,11 @@ def _relative(
 
 
 def compare(
-    replications: pd.DataFrame, baseline: str, confidence: float = DEFAULT_CONFIDENCE, draws: int = 0
+    replications: pd.DataFrame,
+    baseline: str,
+    confidence: float = DEFAULT_CONFIDENCE,
+    draws: int = 0,
+    kpis: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Compare each non-baseline scenario with the baseline, KPI by KPI, paired on replication.
 
@@ -201,6 +206,9 @@ def compare(
         baseline: Name of the scenario the others are compared with.
         confidence: Level of the interval of the mean difference.
         draws: Parameter draws the runs cycle through (run r on draw r mod draws); 0: none.
+        kpis: The KPIs to compare (default: every KPI column). Whether a scenario's runs are
+            identical to the baseline's is judged on every KPI column all the same: pass the
+            whole table, not a slice of it, or two designs that differ elsewhere read as one.
 
     Returns:
         Columns as in :data:`COMPARISON_COLUMNS`. ``mean_diff`` is scenario minus baseline
@@ -223,13 +231,14 @@ def compare(
     if baseline not in scenarios:
         raise ValueError(f"baseline '{baseline}' not in the replications table (scenarios: {scenarios})")
     rows: list[dict[str, object]] = []
-    kpis = kpi_columns(replications)
+    every = kpi_columns(replications)
+    wanted = every if kpis is None else [k for k in every if k in set(kpis)]
     for scenario in scenarios:
         if scenario == baseline:
             continue
         pairs = paired_runs(replications, baseline, scenario)
-        identical = _identical_runs(pairs, kpis)
-        rows.extend(_comparison_row(scenario, baseline, kpi, pairs, confidence, identical, draws) for kpi in kpis)
+        identical = _identical_runs(pairs, every)
+        rows.extend(_comparison_row(scenario, baseline, kpi, pairs, confidence, identical, draws) for kpi in wanted)
     table = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
     return table.astype({"n_pairs": "int64", "direction": "int64", "significant": "bool"})
 

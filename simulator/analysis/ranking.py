@@ -128,11 +128,8 @@ def rank_scenarios(
     if not present:
         return pd.DataFrame(columns=list(RANKING_COLUMNS))
     sign = direction(kpi) or 1
-    comparison = compare(
-        replications[[c for c in replications.columns if c in ("scenario", "replication", kpi)]],
-        baseline,
-        draws=draws,
-    )
+    # the whole table: runs identical on this KPI alone are no proof of the same design (comparison.compare)
+    comparison = compare(replications, baseline, draws=draws, kpis=[kpi])
     p_best = (  # one scenario is the best of one: no probability to give
         probability_best(replications, kpi, present, sign, parameter_draws=draws)
         if len(present) > 1

@@ -87,7 +87,7 @@ def sensitivity_table(replications: pd.DataFrame, levers: Sequence[Lever], kpi: 
     if kpi not in replications.columns:
         raise KeyError(f"no run reports the KPI {kpi!r}")
     runs = replications[["scenario", "replication", kpi]]
-    comparison = compare(runs, BASELINE)
+    comparison = compare(replications, BASELINE, kpis=[kpi])  # identical runs are judged on every KPI
     base_mean = kpi_interval(kpi, runs.loc[runs["scenario"] == BASELINE, kpi].to_numpy(dtype=float)).mean
     rows = []
     for i, lever in enumerate(levers):

@@ -223,14 +223,30 @@ def job_runs(sweep: Sweep, sweep_dir: Path, scenario: str) -> pd.DataFrame | Non
     return pd.concat(frames, ignore_index=True) if frames else None
 
 
-def _runner_up_words(sweep: Sweep, runs: pd.DataFrame | None, best: pd.Series, runner_up: pd.Series) -> str:
+def _pair_runs(sweep_dir: Path, jobs: Sequence[str], scenario: str) -> pd.DataFrame | None:
+    """``scenario``'s runs in two jobs, every column, the job's folder as its scenario (None if a job's are missing).
+
+    Every KPI, not only the swept one: :func:`~simulator.analysis.comparison.compare` judges
+    whether two jobs' runs are identical on all of them.
+    """
+    frames = []
+    for job in jobs:
+        path = sweep_dir / job / "replications.csv"
+        if not path.is_file():
+            return None
+        runs = pd.read_csv(path)
+        frames.append(runs[runs["scenario"] == scenario].assign(scenario=job))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _runner_up_words(sweep: Sweep, sweep_dir: Path | None, best: pd.Series, runner_up: pd.Series) -> str:
     """The best cell against the next, paired run by run: the KPI's difference and each guardrail's, with CIs."""
     kpi = sweep.kpi
     text = f" Next is {_cell_words(sweep, runner_up)} at {format_value(kpi, float(runner_up['mean']))}"
-    if runs is None:
+    pair = _pair_runs(sweep_dir, [str(best["job"]), str(runner_up["job"])], sweep.baseline) if sweep_dir else None
+    if pair is None or kpi not in pair.columns:
         return text + "."
-    pair = runs[runs["scenario"].isin([str(best["job"]), str(runner_up["job"])])]
-    rows = {str(r["kpi"]): r for _, r in compare(pair, str(runner_up["job"])).iterrows()}
+    rows = {str(r["kpi"]): r for _, r in compare(pair, str(runner_up["job"]), kpis=[kpi, *sweep.guardrails]).iterrows()}
     if kpi not in rows or int(float(rows[kpi]["n_pairs"])) < 2:
         return text + "."
     parts = [f"{kpi_words(kpi)} {_paired_words(rows[kpi], kpi)}"]
@@ -248,8 +264,12 @@ def _paired_words(row: pd.Series, kpi: str) -> str:
     return f"{diff} (95% CI {format_signed_range(kpi, low, high)})"
 
 
-def answer_paragraph(sweep: Sweep, chance: float, runs: pd.DataFrame | None = None) -> str:
-    """The sweep report's opening: the best cell of the KPI for the baseline, with its CI."""
+def answer_paragraph(sweep: Sweep, chance: float, sweep_dir: Path | None = None) -> str:
+    """The sweep report's opening: the best cell of the KPI for the baseline, with its CI.
+
+    ``sweep_dir``: where the jobs' runs are, to compare the best cell with the next run by
+    run (left out without it).
+    """
     rows = sweep.table[(sweep.table["kpi"] == sweep.kpi) & (sweep.table["scenario"] == sweep.baseline)]
     best = best_cell(rows, sweep.kpi)
     if best is None:
@@ -268,7 +288,7 @@ def answer_paragraph(sweep: Sweep, chance: float, runs: pd.DataFrame | None = No
     if len(others):
         runner_up = best_cell(others, kpi)
         if runner_up is not None:
-            text += _runner_up_words(sweep, runs, best, runner_up)
+            text += _runner_up_words(sweep, sweep_dir, best, runner_up)
     if chance == PRACTICALLY_EQUAL:
         text += (
             f" The cells are practically equal on {kpi_words(kpi)} ({equal_words('the best cell')}), so none is "
@@ -310,10 +330,8 @@ def _other_scenarios_words(sweep: Sweep) -> str:
     return "".join(words)
 
 
-def sweep_markdown(
-    sweep: Sweep, sweep_dir: Path, figure: Path | None, chance: float, runs: pd.DataFrame | None = None
-) -> str:
-    """The text of the sweep's ``report.md`` (``runs``: the baseline's :func:`job_runs`, read here if not given)."""
+def sweep_markdown(sweep: Sweep, sweep_dir: Path, figure: Path | None, chance: float) -> str:
+    """The text of the sweep's ``report.md``."""
     rows = sweep.table[(sweep.table["kpi"] == sweep.kpi) & (sweep.table["scenario"] == sweep.baseline)]
     means = sweep.table[sweep.table["scenario"] == sweep.baseline].set_index(["job", "kpi"])["mean"]
     cells = [
@@ -331,7 +349,7 @@ def sweep_markdown(
         "",
         "## The answer",
         "",
-        answer_paragraph(sweep, chance, runs if runs is not None else job_runs(sweep, sweep_dir, sweep.baseline)),
+        answer_paragraph(sweep, chance, sweep_dir),
         "",
         f"## {kpi_label(sweep.kpi)} at every point ({sweep.baseline})",
         "",
@@ -356,8 +374,7 @@ def write_sweep(sweep_dir: Path) -> list[Path]:
     if 1 <= len(sweep.params) <= 2:
         figure = plot_heatmap(sweep.table, sweep.kpi, sweep.params, sweep.scenarios, sweep_dir)
         written.append(figure)
-    runs = job_runs(sweep, sweep_dir, sweep.baseline)  # every job's runs, read once for the chance and the answer
-    chance = best_cell_chance(sweep, sweep_dir, sweep.baseline, runs)
-    text = sweep_markdown(sweep, sweep_dir, figure, chance, runs)
+    chance = best_cell_chance(sweep, sweep_dir, sweep.baseline)
+    text = sweep_markdown(sweep, sweep_dir, figure, chance)
     written += [atomic_write(sweep_dir / "report.md", lambda f: f.write(text)), write_html(text, sweep_dir)]
     return written
