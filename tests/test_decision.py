@@ -557,6 +557,11 @@ def test_an_event_kpi_alike_in_every_run_of_designs_that_differ_keeps_its_interv
     same.loc[same["scenario"] == "more", "bookings"] = same.loc[same["scenario"] == "today", "bookings"].to_numpy()
     alike = ranking.rank_scenarios(same, "hit_plan", "today", ["today", "more"]).set_index("scenario")
     assert (alike.loc["more", "diff_low"], alike.loc["more", "diff_high"]) == (0.0, 0.0)
+    # a sweep's or a search's cells hitting the plan alike in 6 runs are no proof of equal chances either
+    from simulator.analysis.equivalence import paired_practically_equal
+
+    assert not paired_practically_equal(runs, "hit_plan", ["today", "more"])
+    assert paired_practically_equal(runs.assign(bookings=1e6), "bookings", ["today", "more"])  # a t CI of 0 to 0
 
 
 def test_a_difference_equal_in_every_run_up_to_rounding_reads_so() -> None:

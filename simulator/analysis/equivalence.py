@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from simulator.analysis.intervals import paired_event_interval
+from simulator.analysis.quantities import Kind, kpi_kind
 from simulator.analysis.wording import possessive
 
 PRACTICAL_EQUIVALENCE = 0.005
@@ -58,10 +60,13 @@ def ranking_practically_equal(ranking: pd.DataFrame, baseline: str, margin: floa
 def paired_practically_equal(
     replications: pd.DataFrame, kpi: str, scenarios: Sequence[str], margin: float = PRACTICAL_EQUIVALENCE
 ) -> bool:
-    """True when each scenario's paired difference to ``scenarios[0]`` has its 95% t CI within the margin.
+    """True when each scenario's paired difference to ``scenarios[0]`` has its 95% CI within the margin.
 
     Runs are paired by ``replication`` (common random numbers); only runs every scenario
-    has are used. Fewer than two scenarios or two shared runs: False.
+    has are used. Fewer than two scenarios or two shared runs: False. The CI is the paired
+    t interval, or Newcombe's paired score interval for a KPI of 0/1 outcomes (hitting the
+    plan), as in the comparison table: the t interval collapses to 0 whenever the runs hit
+    alike, whatever their number.
     """
     runs = replications[replications["scenario"].isin(list(scenarios))]
     table = runs.pivot_table(index="replication", columns="scenario", values=kpi, aggfunc="first").dropna()
@@ -70,10 +75,16 @@ def paired_practically_equal(
         return False
     reference = table[present[0]].to_numpy(dtype=float)
     t = float(stats.t.ppf(0.975, len(table) - 1))
+    event = kpi_kind(kpi) is Kind.EVENT
     for scenario in present[1:]:
-        diff = table[scenario].to_numpy(dtype=float) - reference
-        half = t * float(np.std(diff, ddof=1)) / math.sqrt(len(diff))
-        if not within_margin(float(diff.mean()) - half, float(diff.mean()) + half, float(reference.mean()), margin):
+        values = table[scenario].to_numpy(dtype=float)
+        if event:
+            low, high = paired_event_interval(values, reference)
+        else:
+            diff = values - reference
+            half = t * float(np.std(diff, ddof=1)) / math.sqrt(len(diff))
+            low, high = float(diff.mean()) - half, float(diff.mean()) + half
+        if not within_margin(low, high, float(reference.mean()), margin):
             return False
     return True
 
