@@ -586,7 +586,7 @@ def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:
         "plan_check", ["runs=2", "experiment.question='At {pipeline.stages.1.conversion}, no {clock.holidays}?'"]
     )
     staged.validate()
-    assert question_text(staged) == "At 60.0%, no none?"
+    assert question_text(staged) == "At 60%, no none?"
     for whole in ("{pipeline.stages}", "{pipeline.stages.1.effort_hours}", "{org.teams}"):
         with pytest.raises(ConfigError, match="names a whole section or distribution"):
             simulator.load_experiment("plan_check", ["runs=2", f"experiment.question='{whole}'"]).validate()
@@ -622,7 +622,9 @@ def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:
     with pytest.raises(ConfigError) as error:  # words would not help a misspelt field: not offered
         simulator.load_experiment("plan_check", ["runs=2", "experiment.question='{plan.bookngs}'"]).validate()
     assert "|words" not in str(error.value) and "did you mean {plan.bookings}?" in str(error.value)
-    assert format_setting("plan.assumed_attainment", 0.5) == "50.0%"
+    assert format_setting("plan.assumed_attainment", 0.5) == "50%"  # as a question types it, beside "20%"
+    assert format_setting("org.handoff.loss_probability", 0.125) == "12.5%"
+    assert format_setting("org.handoff.loss_probability", 0.0025) == "0.25%"
     assert format_setting("economics.roles.ae.quota", 750000) == "$750.0k"
     assert format_setting("clock.horizon_days", 250.0) == "250"
     assert format_setting("market.lead_rate", 12.5) == "12.5"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from simulator.analysis.formatting import format_money, format_percent
+from simulator.analysis.formatting import format_money
 from simulator.config.question import SETTING, question_parts
 from simulator.run.experiment import Experiment
 
@@ -23,8 +23,14 @@ def _number(value: float) -> str:
     return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
 
 
+def _percent(share: float) -> str:
+    """A share as a question types it: ``35%``, ``12.5%``, ``0.25%`` (no trailing zeros, at most 2 decimals)."""
+    text = f"{100.0 * share:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
 def format_setting(path: str, value: object) -> str:
-    """One setting in words: ``$4.00M``, ``50.0%``, ``12``.
+    """One setting in words: ``$4.00M``, ``50%``, ``12.5%``, ``12``.
 
     Money when the key's last part names an amount (bookings, quota, cost, ...); a share
     when it names a rate or a share and the value lies in [0, 1]; a list of amounts (a
@@ -46,7 +52,7 @@ def format_setting(path: str, value: object) -> str:
         if is_money:
             return format_money(float(value))
         if any(word in name for word in SHARE_WORDS) and 0 <= value <= 1:
-            return format_percent(float(value), signed=False)
+            return _percent(float(value))
         return _number(float(value))
     return str(value)
 
