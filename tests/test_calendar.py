@@ -10,8 +10,9 @@ import pytest
 
 import simulator
 from simulator.config.calendar import abstract_calendar, dated_calendar
+from simulator.config.clock import ClockConfig
 from simulator.config.errors import ConfigError
-from simulator.config.schema import ClockConfig, parse_scenario
+from simulator.config.schema import parse_scenario
 from simulator.engines.simpy import simulate
 from simulator.model.market import draw_arrivals
 from simulator.model.metrics import kpi_row, monthly_series

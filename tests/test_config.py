@@ -182,13 +182,13 @@ def test_a_horizon_too_long_is_refused_before_any_calendar_is_built(
     base: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A typo such as 1e9 days once built a calendar of 48 million months (27 s) before the refusal."""
-    import simulator.config.schema as schema
+    import simulator.config.clock as clock
 
     def no_calendar(*args: object) -> None:
         raise AssertionError("a calendar was built for a horizon that cannot run")
 
-    monkeypatch.setattr(schema, "abstract_calendar", no_calendar)
-    monkeypatch.setattr(schema, "dated_calendar", no_calendar)
+    monkeypatch.setattr(clock, "abstract_calendar", no_calendar)
+    monkeypatch.setattr(clock, "dated_calendar", no_calendar)
     for start in (None, "2027-01-04"):
         base["clock"].update(horizon_days=1e9, start_date=start)
         with pytest.raises(ConfigError, match=r"clock\.horizon_days = 1000000000: .* at most 12,500"):

@@ -447,7 +447,7 @@ def test_a_named_rep_set_to_null_has_left_and_its_open_deals_go_to_the_team_by_i
 
 def test_a_rep_set_to_null_while_the_headcount_keeps_its_seat_is_noted() -> None:
     """Nulling a rep without cutting the seat ran with an unnamed rep in its place and no word about it."""
-    from simulator.config.schema import TeamConfig
+    from simulator.config.org import TeamConfig
 
     kept = TeamConfig(role="agent", headcount=2, reps={"ann": 1.0, "bob": None})
     assert kept.refill_note("agents") == (

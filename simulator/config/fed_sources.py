@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from simulator.config.clock import ClockConfig
 from simulator.config.errors import ConfigIssue
-from simulator.config.schema import ClockConfig
 
 RATE_KEY = "leads_per_month"
 SWING_KEY = "month_cv"  # the rate's month-to-month swing: nothing either where a pipeline makes the leads

@@ -23,13 +23,15 @@ from typing import IO, Any
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
 
+from simulator.config.clock import ClockConfig
 from simulator.config.composed import ExperimentFile, PrimaryConfig
 from simulator.config.distributions import Distribution
 from simulator.config.economics import EconomicsConfig
+from simulator.config.org import OrgConfig
 from simulator.config.pipelines import PipelinesConfig
 from simulator.config.plan import ForecastConfig, PlanConfig, SlaConfig
 from simulator.config.runner_settings import RunnerSettings
-from simulator.config.schema import ClockConfig, EffectsConfig, MarketConfig, OrgConfig, PipelineConfig
+from simulator.config.schema import EffectsConfig, MarketConfig, PipelineConfig
 from simulator.config.workforce import WorkforceConfig
 from simulator.io.atomic import atomic_write
 

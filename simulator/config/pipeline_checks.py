@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from simulator.config.distributions import Distribution
 from simulator.config.errors import ConfigIssue
-from simulator.config.schema import OrgConfig, ScenarioConfig, StageConfig
+from simulator.config.org import OrgConfig
+from simulator.config.schema import ScenarioConfig, StageConfig
 
 ZERO = Distribution("constant", (0.0,))
 MAX_UPLIFT_MEDIAN, MAX_UPLIFT_P90, MAX_UPLIFT_MEAN = 2.0, 5.0, 3.0

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 
 from simulator.config.errors import ConfigIssue
 from simulator.config.lead_attributes import UNSET
+from simulator.config.org import OrgConfig
 from simulator.config.pods import ANY_POD, attribute_names
-from simulator.config.schema import OrgConfig, ScenarioConfig, StageConfig
+from simulator.config.schema import ScenarioConfig, StageConfig
 
 
 def candidate_teams(org: OrgConfig, stage: StageConfig) -> list[str]:

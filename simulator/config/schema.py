@@ -34,25 +34,17 @@ Adding a config section
 from __future__ import annotations
 
 import copy
-import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Annotated, Any, Literal, get_args
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, model_validator
 
-from simulator.config.calendar import (
-    DEFAULT_DAYS_PER_YEAR,
-    Calendar,
-    abstract_calendar,
-    dated_calendar,
-    whole_years_window,
-)
+from simulator.config.clock import ClockConfig
 from simulator.config.decisions import QuarterEndConfig, QuarterMonthDelays
 from simulator.config.distributions import Distribution, DistributionField
 from simulator.config.economics import EconomicsConfig
 from simulator.config.errors import ConfigError, ConfigIssue, issues_from_validation_error
 from simulator.config.fields import (
-    AtLeastOne,
     ConfigModel,
     Flag,
     NonNegative,
@@ -61,19 +53,13 @@ from simulator.config.fields import (
     Probability,
     Text,
     explained,
-    is_number,
 )
 from simulator.config.initial_pipeline import InitialPipelineConfig
 from simulator.config.lead_attributes import LeadAttributesConfig, ProductConfig, SegmentMix, Weight
-from simulator.config.pipelines import PipelinesConfig, TimeAllocationConfig
+from simulator.config.org import OrgConfig
+from simulator.config.pipelines import PipelinesConfig
 from simulator.config.plan import ForecastConfig, PlanConfig, SlaConfig
-from simulator.config.pods import OverflowConfig, ServesConfig, TeamPodConfig
 from simulator.config.workforce import WorkforceConfig
-
-AssignmentPolicy = Literal["pooled", "round_robin", "least_loaded", "by_share"]
-PriorityRule = Literal["fifo", "closest_to_close"]
-ASSIGNMENT_POLICIES: tuple[str, ...] = get_args(AssignmentPolicy)
-PRIORITY_RULES: tuple[str, ...] = get_args(PriorityRule)
 
 EXPERIMENT_KEYS = ("seed", "runs", "experiment", "runner", "parameter_draws", "hydra")
 """Top-level keys of a composed config that belong to the experiment, not to a scenario."""
@@ -293,290 +279,6 @@ class EffectsConfig(ConfigModel):
     """Logit shift per unit of rep skill."""
     buying_circle: BuyingCircleEffectConfig = BuyingCircleEffectConfig()
     """Consensus gets harder with every stakeholder (circle-sensitive stages only)."""
-
-
-class SkillConfig(ConfigModel):
-    """Rep skill as a normal shift on the logit of conversion."""
-
-    mean: Number = 0.0
-    """Mean skill of the team's reps."""
-    sd: NonNegative = 0.0
-    """Spread of skill between reps."""
-
-
-class TeamConfig(ConfigModel):
-    """A pool of reps with one role and one way of sharing work."""
-
-    role: Text = ""
-    """What the team does: it works the stages with this role (default: the team's name)."""
-    headcount: AtLeastOne
-    """Number of reps."""
-    hours_per_day: Annotated[Number, Field(gt=0, le=24), explained("must be in (0, 24]")] = 8.0
-    """Working hours per day."""
-    selling_fraction: Annotated[Number, Field(gt=0, le=1), explained("must be in (0, 1]")] = 0.4
-    """Share of hours spent selling."""
-    skill: SkillConfig = SkillConfig()
-    """Rep skill, drawn once per rep."""
-    assignment: AssignmentPolicy = "round_robin"
-    """How new leads are shared: pooled (next free rep), round_robin, least_loaded or by_share (owners)."""
-    reps: dict[str, Weight | None] = Field(default_factory=dict)
-    """Named reps -> their relative share of the team's new leads (``by_share``); reps beyond
-    the named ones (headcount, hires) take the mean share. A rep set to null has left before
-    day 0 (``org.teams.Central.reps.agent_11=null``): not counted in headcount, no leads, and
-    the starting deals it owned are dealt by the team's rule, as a leaver's are."""
-    priority: PriorityRule = "closest_to_close"
-    """Which queued lead a rep works first."""
-    prm_automation: Flag = False
-    """The team's reps have PRM (sales-engagement) seats: a tool cost per seat."""
-    serves: ServesConfig = ServesConfig()
-    """The slice of leads this team serves, by segment, sector, geography or product (a pod)."""
-    specialist_uplift: Number = 0.0
-    """Logit added when this team, serving only some products, works one of them (neutral: 0)."""
-    overflow: OverflowConfig | None = None
-    """This team's overflow rule (else ``org.overflow``)."""
-    time_allocation: TimeAllocationConfig = TimeAllocationConfig()
-    """How the team shares its hours across pipelines: priority, reserved hours, idle work."""
-
-    @property
-    def staying(self) -> dict[str, float]:
-        """The named reps who work on day 0 and their shares (those set to null have left)."""
-        return {name: share for name, share in self.reps.items() if share is not None}
-
-    def refill_note(self, name: str) -> str | None:
-        """A note when reps set to null left while the headcount keeps their seats: unnamed reps fill them."""
-        left = [rep for rep, share in self.reps.items() if share is None]
-        unnamed = self.headcount - len(self.staying)
-        if not left or unnamed <= 0:
-            return None
-        return (
-            f"org.teams.{name}: {', '.join(left)} left (null), and its headcount of {self.headcount} keeps "
-            f"{unnamed} unnamed seat{'s' if unnamed > 1 else ''} at the named reps' mean share of leads; to cut "
-            f"the seat{'s' if unnamed > 1 else ''}, set org.teams.{name}.headcount={len(self.staying)}"
-        )
-
-    @model_validator(mode="after")
-    def _named_reps(self) -> TeamConfig:
-        staying = self.staying
-        if len(staying) > self.headcount:
-            raise ConfigError.single(
-                "reps",
-                list(staying),
-                f"names more reps than headcount ({self.headcount}): to cut the team, set each rep who leaves to null "
-                "(org.teams.<team>.reps.<rep>=null: its open deals are dealt to the others by the team's rule), "
-                f"or raise headcount to {len(staying)}",
-            )
-        if self.assignment == "by_share" and staying and sum(staying.values()) <= 0:
-            raise ConfigError.single("reps", dict(self.reps), "shares must add up to more than 0")
-        return self
-
-    @property
-    def pod(self) -> TeamPodConfig:
-        """The team's pod settings, as routing and overflow read them."""
-        return TeamPodConfig(serves=self.serves, specialist_uplift=self.specialist_uplift, overflow=self.overflow)
-
-
-class HandoffConfig(ConfigModel):
-    """What passing a lead to another rep costs."""
-
-    delay_days: DistributionField = Distribution.constant(0.0)
-    """Working days until the receiving rep has the context."""
-    loss_probability: Probability = 0.0
-    """Chance the lead is dropped at the hand-off."""
-    extra_effort_hours: DistributionField = Distribution.constant(0.0)
-    """Hours the receiving rep spends catching up."""
-
-    @model_validator(mode="after")
-    def _not_negative(self) -> HandoffConfig:
-        issues = [
-            ConfigIssue(name, value.as_written(), "cannot be negative")
-            for name, value in (("delay_days", self.delay_days), ("extra_effort_hours", self.extra_effort_hours))
-            if value.quantile(0.0) < 0
-        ]
-        if issues:
-            raise ConfigError(issues)
-        return self
-
-
-class OrgConfig(ConfigModel):
-    """An org design: teams, and the routing of stages to teams.
-
-    A stage goes to the team named in ``routing``; failing that, to the first team whose
-    ``role`` is the stage's role; failing that, to ``default_team``.
-    """
-
-    name: Text = "org"
-    """Org design name shown in reports."""
-    teams: Annotated[dict[str, TeamConfig], Field(min_length=1), explained("needs at least one team")]
-    """Teams by name."""
-    routing: dict[str, Annotated[Text, explained("must be a team name", types_too=True)]] = Field(default_factory=dict)
-    """Stage name -> team name, for stages not worked by the team with their role."""
-    default_team: Text | None = None
-    """Team for every stage that neither routing nor a role assigns."""
-    handoff: HandoffConfig = HandoffConfig()
-    """Cost of passing a lead between reps."""
-    description: Text = ""
-    """Shown in reports."""
-    overflow: OverflowConfig | None = None
-    """The pods' overflow rule: when a pod passes new work on, and to whom (a team's own rule wins)."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _role_defaults_to_team_name(cls, data: Any) -> Any:
-        if isinstance(data, Mapping) and isinstance(data.get("teams"), Mapping):
-            teams = {
-                name: {"role": str(name), **spec} if isinstance(spec, Mapping) and "role" not in spec else spec
-                for name, spec in data["teams"].items()
-            }
-            return {**data, "teams": teams}
-        return data
-
-    @model_validator(mode="after")
-    def _teams_exist(self) -> OrgConfig:
-        allowed = f"must name a team of the org: {', '.join(self.teams)}"
-        issues = [
-            ConfigIssue(f"routing.{stage}", team, allowed)
-            for stage, team in self.routing.items()
-            if team not in self.teams
-        ]
-        if self.default_team is not None and self.default_team not in self.teams:
-            issues.append(ConfigIssue("default_team", self.default_team, allowed))
-        if issues:
-            raise ConfigError(issues)
-        return self
-
-    def team_for(self, stage: StageConfig) -> str | None:
-        """The team that works ``stage`` (None if nothing routes it)."""
-        if stage.name in self.routing:
-            return self.routing[stage.name]
-        for name, team in self.teams.items():
-            if team.role == stage.role:
-                return name
-        return self.default_team
-
-
-MAX_HORIZON_YEARS = 50
-MAX_HORIZON_DAYS = MAX_HORIZON_YEARS * int(DEFAULT_DAYS_PER_YEAR)
-"""The longest horizon simulated: 50 years of 250 working days (longer ones cannot finish).
-
-It is checked as the clock is read, before any calendar is built over the horizon.
-"""
-
-Horizon = Annotated[
-    Number,
-    Field(gt=0, le=MAX_HORIZON_DAYS),
-    explained(
-        f"must be a finite number of working days > 0 and at most {MAX_HORIZON_DAYS:,} ({MAX_HORIZON_YEARS} years "
-        f"of {DEFAULT_DAYS_PER_YEAR:g}); longer horizons cannot run"
-    ),
-]
-
-LOOK_AHEAD_YEARS = 5
-"""Years past the horizon a dated calendar must hold: the calendar-year note looks 2 ahead."""
-
-
-def dated_span_problem(start: dt.date, horizon_days: float, holidays: Sequence[dt.date]) -> str | None:
-    """Why a dated calendar from ``start`` cannot hold ``horizon_days`` (and the years after them); None if it can."""
-    try:
-        dated_calendar(start, horizon_days + LOOK_AHEAD_YEARS * 262, holidays)
-    except (ValueError, OverflowError):  # Python's dates end with the year 9999
-        return (
-            f"is too late: {horizon_days:g} working days from it, and {LOOK_AHEAD_YEARS} years after them, "
-            "would pass the year 9999"
-        )
-    return None
-
-
-class ClockConfig(ConfigModel):
-    """Simulated time, in working days, and the calendar that names them (:mod:`simulator.config.calendar`)."""
-
-    horizon_days: Horizon = 250.0
-    """Working days simulated (250 = one year of the abstract calendar)."""
-    warmup_days: NonNegative = 0.0
-    """Days simulated before measurement starts (the run-in that fills the pipeline)."""
-    days_per_year: (
-        Annotated[Number, Field(ge=12, le=366), explained("must be a number of working days between 12 and 366")] | None
-    ) = None
-    """Working days in a year of the abstract calendar; months are twelfths of it (None: 250, the default).
-
-    A dated calendar counts its own: with ``start_date`` it stays None.
-    """
-    start_date: dt.date | None = None
-    """Date of day 0: working days then follow the business-day calendar (None: an abstract calendar)."""
-    holidays: list[dt.date] = Field(default_factory=list)
-    """Public holidays of a dated calendar (not working days)."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _a_date_is_not_a_number(cls, data: Any) -> Any:
-        value = data.get("start_date") if isinstance(data, Mapping) else None
-        if isinstance(value, int | float) and not isinstance(value, bool):  # 20270104 read as YAML's integer
-            raise ConfigError.single("start_date", value, "is written YYYY-MM-DD, with the dashes: 2027-01-04")
-        return data
-
-    @model_validator(mode="before")
-    @classmethod
-    def _days_per_month_is_gone(cls, data: Any) -> Any:
-        if isinstance(data, Mapping) and "days_per_month" in data:
-            value = data["days_per_month"]
-            raise ConfigError.single(
-                "days_per_month",
-                value,
-                "no longer a setting: a month is a twelfth of clock.days_per_year (250 by default), or a calendar "
-                "month with clock.start_date"
-                + (f"; for {value}-day months set clock.days_per_year={12 * value}" if is_number(value) else ""),
-            )
-        return data
-
-    @model_validator(mode="after")
-    def _warmup_inside_horizon(self) -> ClockConfig:
-        if self.warmup_days >= self.horizon_days:
-            raise ConfigError.single(
-                "warmup_days",
-                self.warmup_days,
-                f"must be below clock.horizon_days = {self.horizon_days:g} (the run-in comes before the measured "
-                "days; lower one or raise the other)",
-            )
-        if self.start_date is not None and self.days_per_year is not None:
-            raise ConfigError.single(
-                "days_per_year",
-                int(self.days_per_year) if float(self.days_per_year).is_integer() else self.days_per_year,
-                "must be null (left out) with clock.start_date: a dated calendar counts its own working days",
-            )
-        if self.holidays and self.start_date is None:
-            raise ConfigError.single(
-                "holidays", [str(d) for d in self.holidays], "need clock.start_date (a dated calendar)"
-            )
-        if self.start_date is not None:
-            too_late = dated_span_problem(self.start_date, self.horizon_days, self.holidays)
-            if too_late:
-                raise ConfigError.single("start_date", str(self.start_date), too_late)
-        return self
-
-    def year_window_advice(self) -> str | None:
-        """For a dated clock with a warm-up, how to measure whole calendar years when the window is not; else None.
-
-        The shipped clock counts a year as 250 working days; a dated year has its own count
-        (261 in 2027), so a start date alone puts the measured window mid-year. A clock
-        without a warm-up (a forecast from an as-of date) is left as it is.
-        """
-        if self.start_date is None or self.warmup_days <= 0:
-            return None
-        found = whole_years_window(self.start_date, self.holidays, self.warmup_days, self.horizon_days)
-        if found is None:
-            return None
-        lo, hi, measured = found
-        return (
-            f"the measured window (working days {self.warmup_days:g} to {self.horizon_days:g} from "
-            f"{self.start_date}) is not whole calendar years of the dated calendar; to measure {measured}, set "
-            f"clock.warmup_days={lo:g} clock.horizon_days={hi:g}"
-        )
-
-    def calendar(self) -> Calendar:
-        """The calendar of this clock, covering the horizon."""
-        if self.start_date is None:
-            days_per_year = DEFAULT_DAYS_PER_YEAR if self.days_per_year is None else self.days_per_year
-            return abstract_calendar(self.horizon_days, days_per_year)
-        return dated_calendar(self.start_date, self.horizon_days, self.holidays)
 
 
 class ScenarioConfig(ConfigModel):

@@ -6,7 +6,7 @@ model events it costs (stage visits, check-in wake-ups, renewals, enablement ses
 a rep's working days), with the config key that drives it. A replication whose
 estimate exceeds :data:`EVENT_BUDGET` or :data:`ENTITY_BUDGET` is refused, naming the
 key of the largest load, unless ``runner.allow_large`` is true; beyond the hard limits
-(:data:`~simulator.config.schema.MAX_HORIZON_DAYS`, checked as the clock is read,
+(:data:`~simulator.config.clock.MAX_HORIZON_DAYS`, checked as the clock is read,
 :data:`MAX_LEADS_PER_REPLICATION`, :data:`MAX_REPS`,
 :data:`MAX_EVENTS`, :data:`MAX_ENTITIES`) nothing runs.
 

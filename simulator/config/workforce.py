@@ -197,7 +197,7 @@ def hires_beyond_horizon(
 
     Args:
         workforce: The parsed section.
-        calendar: The clock's calendar (:meth:`simulator.config.schema.ClockConfig.calendar`).
+        calendar: The clock's calendar (:meth:`simulator.config.clock.ClockConfig.calendar`).
         horizon_days: ``clock.horizon_days``.
         warmup_days: ``clock.warmup_days`` (a hire's ``month`` counts from the window's start).
     """

@@ -16,7 +16,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulator.config.calendar import Calendar
-from simulator.config.schema import ASSIGNMENT_POLICIES, PRIORITY_RULES, ScenarioConfig
+from simulator.config.org import ASSIGNMENT_POLICIES, PRIORITY_RULES
+from simulator.config.schema import ScenarioConfig
 from simulator.model.decisions import DecisionTables, compile_decisions
 from simulator.model.initial_deals import InitialDeals, compile_initial
 from simulator.model.kernel import FloatArray, IntArray, Kernel  # re-exported

@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from simulator.config.clock import dated_span_problem
 from simulator.config.errors import ConfigError, ConfigIssue, lenient_number, unreadable_issues
 from simulator.config.runner_settings import MAX_RUNS
-from simulator.config.schema import dated_span_problem
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.run.experiment import Experiment
