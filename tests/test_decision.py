@@ -17,14 +17,8 @@ import simulator
 from simulator.analysis.answer import _ranking_sentence, answer
 from simulator.analysis.comparison import compare
 from simulator.analysis.decision import check_decision, decision_issues, kpi_name_issue, unreported_issues
-from simulator.analysis.formatting import (
-    digits_apart,
-    format_signed_interval,
-    format_signed_range,
-    format_value,
-    kpi_label,
-    kpi_words,
-)
+from simulator.analysis.formatting import digits_apart, format_signed_interval, format_signed_range, format_value
+from simulator.analysis.kpi_names import kpi_label, kpi_words
 from simulator.analysis.quantities import direction
 from simulator.analysis.results import run_experiment
 from simulator.analysis.statistics import summarise

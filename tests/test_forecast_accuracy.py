@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.analysis.formatting import format_value, kpi_label, kpi_unit
+from simulator.analysis.formatting import format_value
+from simulator.analysis.kpi_names import kpi_label, kpi_unit
 from simulator.model.forecast import ForecastSeries, forecast_kpis, forecast_scores
 from simulator.report.plan_section import _forecast_section
 

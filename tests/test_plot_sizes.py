@@ -65,7 +65,7 @@ def test_a_long_kpi_name_wraps_inside_its_panel() -> None:
     """plan_check's decision.png cut its third title off: "Contribution (new bookings - the cost of winning the"."""
     from plot_checks import figure_problems
 
-    from simulator.analysis.formatting import kpi_axis_label
+    from simulator.analysis.kpi_names import kpi_axis_label
     from simulator.report.plot_style import grid, panel_title
 
     titles = ["Primary: " + kpi_axis_label("bookings"), kpi_axis_label("cost_of_sales"), kpi_axis_label("contribution")]

@@ -14,14 +14,8 @@ from reporting_fixtures import BASELINE, CHALLENGER, make_result
 
 from simulator.analysis.comparison import compare, correlation_of_pairs
 from simulator.analysis.conclusions import relative_interval_words
-from simulator.analysis.formatting import (
-    HEADLINE_KPIS,
-    format_money,
-    format_percent,
-    format_share,
-    format_value,
-    kpi_words,
-)
+from simulator.analysis.formatting import format_money, format_percent, format_share, format_value
+from simulator.analysis.kpi_names import HEADLINE_KPIS, kpi_words
 from simulator.analysis.run_counts import replications_needed
 from simulator.analysis.statistics import mean_interval, summarise
 from simulator.report.document import conclusion, results_table, write_report
@@ -461,7 +455,7 @@ def test_losses_to_no_decision_are_shown_only_where_a_stage_can_end_deals_so(tmp
 
 def test_a_plural_kpi_takes_a_plural_verb_in_what_it_means() -> None:
     """It read "specialist's renewals due is 7.0 lower than generalist's ..., and is higher in 37.5% of paired runs"."""
-    from simulator.analysis.formatting import kpi_verb
+    from simulator.analysis.kpi_names import kpi_verb
 
     assert [kpi_verb(k) for k in ("renewals_due", "partner_sourced_bookings", "bookings")] == ["are"] * 3
     assert [kpi_verb(k) for k in ("cost_of_sales", "churned_arr", "net_revenue_retention")] == ["is"] * 3

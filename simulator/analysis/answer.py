@@ -27,10 +27,9 @@ from simulator.analysis.formatting import (
     format_signed_amount,
     format_signed_range,
     format_value,
-    kpi_unit,
-    kpi_words,
     ties_words,
 )
+from simulator.analysis.kpi_names import kpi_unit, kpi_words
 from simulator.analysis.planning import plan_figure
 from simulator.analysis.quantities import direction
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, rank_scenarios

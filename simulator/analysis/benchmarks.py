@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from simulator.analysis.formatting import UTILISATION_PREFIX, format_money, team_label
+from simulator.analysis.formatting import format_money
+from simulator.analysis.kpi_names import UTILISATION_PREFIX
 from simulator.analysis.published_ranges import (
     ARR_PER_ACCOUNT_OWNER,
     ASSUMED_WITH_EFFORT,
@@ -37,7 +38,7 @@ from simulator.analysis.published_ranges import (
 )
 from simulator.analysis.tables import summary_row
 from simulator.analysis.utilisation import queued_work
-from simulator.analysis.wording import join_words
+from simulator.analysis.wording import join_words, team_label
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,8 @@ import math
 
 import pandas as pd
 
-from simulator.analysis.formatting import UTILISATION_PREFIX, format_money
+from simulator.analysis.formatting import format_money
+from simulator.analysis.kpi_names import UTILISATION_PREFIX
 from simulator.analysis.published_ranges import (
     ACCOUNTS_PER_CSM,
     ARR_PER_ACCOUNT_OWNER,

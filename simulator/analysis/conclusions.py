@@ -18,11 +18,6 @@ from simulator.analysis.assumed import assumed_figures, effort_paced_kpis
 from simulator.analysis.attribution import prospecting_sentences, source_sentence
 from simulator.analysis.decision import decision_kpis, decision_of
 from simulator.analysis.formatting import (
-    HEADLINE_KPIS,
-    PIPELINE_KPIS,
-    STAGE_LEAKED_PREFIX,
-    UTILISATION_CEILING,
-    UTILISATION_FLOOR,
     format_amount,
     format_percent,
     format_percent_range,
@@ -30,10 +25,17 @@ from simulator.analysis.formatting import (
     format_signed_amount,
     format_signed_interval,
     format_signed_range,
+    ties_words,
+)
+from simulator.analysis.kpi_names import (
+    HEADLINE_KPIS,
+    PIPELINE_KPIS,
+    STAGE_LEAKED_PREFIX,
+    UTILISATION_CEILING,
+    UTILISATION_FLOOR,
     kpi_label,
     kpi_verb,
     kpi_words,
-    ties_words,
 )
 from simulator.analysis.quantities import is_share
 from simulator.analysis.tables import comparison_of, comparison_row, period_words, scenario_names, summary_of

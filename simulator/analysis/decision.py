@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection, Sequence
 
-from simulator.analysis.formatting import KPI_LABELS
+from simulator.analysis.kpi_names import KPI_LABELS
 from simulator.analysis.quantities import KPI_KINDS, direction, is_share, kpi_row
 from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue

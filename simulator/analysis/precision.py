@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 
 from simulator.analysis.comparison import correlation_of_pairs
-from simulator.analysis.formatting import kpi_label
+from simulator.analysis.kpi_names import kpi_label
 from simulator.analysis.run_counts import draw_floors, replications_needed
 from simulator.analysis.statistics import MeanInterval, mean_interval, relative_half_width, scenario_order
 from simulator.analysis.tables import scenario_names

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulator.analysis.formatting import PIPELINE_SUFFIXES, UTILISATION_PREFIX, team_utilisation_kpis
+from simulator.analysis.kpi_names import PIPELINE_SUFFIXES, UTILISATION_PREFIX, team_utilisation_kpis
 from simulator.analysis.statistics import kpi_interval
 
 QUEUED_PIPELINES = ("sales", "renewal", "expansion")

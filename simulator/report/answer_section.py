@@ -17,7 +17,8 @@ import pandas as pd
 
 from simulator.analysis.answer import Answer
 from simulator.analysis.equivalence import equal_words, ranking_practically_equal
-from simulator.analysis.formatting import digits_apart, format_mean_ci, format_value, kpi_label
+from simulator.analysis.formatting import digits_apart, format_mean_ci, format_value
+from simulator.analysis.kpi_names import kpi_label
 from simulator.analysis.tables import summary_of, summary_row
 from simulator.analysis.wording import count_of
 from simulator.report.markdown import figure_lines, md_table, text_table

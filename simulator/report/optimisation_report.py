@@ -22,7 +22,8 @@ from tqdm import tqdm
 from simulator.analysis.decision import check_decision, decision_of, kpi_name_issue
 from simulator.analysis.equivalence import equal_words
 from simulator.analysis.finalists import Finalist, top_ties
-from simulator.analysis.formatting import format_money, format_value, kpi_label, kpi_words
+from simulator.analysis.formatting import format_money, format_value
+from simulator.analysis.kpi_names import kpi_label, kpi_words
 from simulator.analysis.optimisation import Optimisation, exhaustive_optimisation, optimise
 from simulator.analysis.quantities import Kind, direction, kpi_kind
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST

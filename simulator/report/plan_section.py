@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulator.analysis.formatting import format_mean_ci, format_money, kpi_axis_label
+from simulator.analysis.formatting import format_mean_ci, format_money
+from simulator.analysis.kpi_names import kpi_axis_label
 from simulator.analysis.planning import NO_BOTTLENECK_DAYS, bottlenecks, capacity_bridge, plan_figure
 from simulator.analysis.tables import period_words, present_kpis, scenario_names, summary_of, summary_row
 from simulator.analysis.wording import stage_label, team_label

@@ -17,7 +17,7 @@ from matplotlib.ticker import MaxNLocator
 
 from simulator.analysis.answer import Answer
 from simulator.analysis.decision import decision_kpis
-from simulator.analysis.formatting import kpi_axis_label
+from simulator.analysis.kpi_names import kpi_axis_label
 from simulator.analysis.tables import scenario_names, summary_of, summary_row
 from simulator.report.plot_style import (
     BETTER_COLOUR,

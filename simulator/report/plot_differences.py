@@ -23,7 +23,8 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from simulator.analysis.formatting import format_share, kpi_label, ties_words
+from simulator.analysis.formatting import format_share, ties_words
+from simulator.analysis.kpi_names import kpi_label
 from simulator.analysis.wording import possessive
 from simulator.report.plot_style import (
     BETTER_COLOUR,

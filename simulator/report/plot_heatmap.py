@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Rectangle
 
-from simulator.analysis.formatting import format_value, kpi_axis_label, kpi_label
+from simulator.analysis.formatting import format_value
+from simulator.analysis.kpi_names import kpi_axis_label, kpi_label
 from simulator.analysis.quantities import direction
 from simulator.report.plot_style import MAX_WIDTH_IN, empty_figure, grid, panel_title, save_figure
 

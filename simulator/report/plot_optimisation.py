@@ -13,7 +13,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from simulator.analysis.formatting import kpi_axis_label, kpi_label, kpi_unit
+from simulator.analysis.kpi_names import kpi_axis_label, kpi_label, kpi_unit
 from simulator.analysis.optimisation import Optimisation
 from simulator.report.plot_style import (
     BETTER_COLOUR,

@@ -28,7 +28,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from simulator.analysis.formatting import HEADLINE_KPIS, format_money, format_value, kpi_unit
+from simulator.analysis.formatting import format_money, format_value
+from simulator.analysis.kpi_names import HEADLINE_KPIS, kpi_unit
 from simulator.io.atomic import atomic_write
 
 DEFAULT_DISTRIBUTION_KPIS = HEADLINE_KPIS

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from simulator.analysis.formatting import kpi_difference_label, kpi_label
+from simulator.analysis.kpi_names import kpi_difference_label, kpi_label
 from simulator.report.plot_style import (
     MAX_WIDTH_IN,
     UNCLEAR_COLOUR,

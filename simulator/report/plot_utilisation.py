@@ -18,7 +18,7 @@ from matplotlib.artist import Artist
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
-from simulator.analysis.formatting import UTILISATION_CEILING, UTILISATION_FLOOR
+from simulator.analysis.kpi_names import UTILISATION_CEILING, UTILISATION_FLOOR
 from simulator.analysis.utilisation import TeamLoad, team_loads
 from simulator.analysis.wording import team_label
 from simulator.report.plot_style import (

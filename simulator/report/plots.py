@@ -26,7 +26,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from simulator.analysis.answer import answer as answer_of
 from simulator.analysis.decision import decision_kpis
 from simulator.analysis.draw_means import draw_weights, run_quantiles
-from simulator.analysis.formatting import format_money, kpi_axis_label
+from simulator.analysis.formatting import format_money
+from simulator.analysis.kpi_names import kpi_axis_label
 from simulator.analysis.quantities import has_run_spread
 from simulator.analysis.tables import comparison_of, scenario_names, summary_of
 from simulator.report.plot_attainment import plot_quota_attainment

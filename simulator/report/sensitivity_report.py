@@ -20,18 +20,14 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
-from simulator.analysis.formatting import (
-    format_signed_range,
-    format_value,
-    kpi_label,
-    kpi_words,
-)
+from simulator.analysis.formatting import format_signed_range, format_value
 from simulator.analysis.global_sensitivity import (
     MORRIS_MIN_TRAJECTORIES,
     GlobalSensitivity,
     global_option_issues,
     global_sensitivity,
 )
+from simulator.analysis.kpi_names import kpi_label, kpi_words
 from simulator.analysis.levers import LEVER_SECTIONS, find_levers, lever_experiment
 from simulator.analysis.results import run_experiment
 from simulator.analysis.sensitivity import sensitivity_table

@@ -24,14 +24,8 @@ import yaml
 
 from simulator.analysis.comparison import compare
 from simulator.analysis.equivalence import equal_words, paired_practically_equal
-from simulator.analysis.formatting import (
-    format_money,
-    format_signed_amount,
-    format_signed_range,
-    format_value,
-    kpi_label,
-    kpi_words,
-)
+from simulator.analysis.formatting import format_money, format_signed_amount, format_signed_range, format_value
+from simulator.analysis.kpi_names import kpi_label, kpi_words
 from simulator.analysis.quantities import direction
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, probability_best
 from simulator.analysis.wording import join_words

@@ -13,7 +13,8 @@ import pandas as pd
 
 from simulator.analysis.assumed import effort_paced_kpis, effort_paced_note
 from simulator.analysis.decision import decision_kpis, decision_of
-from simulator.analysis.formatting import HEADLINE_KPIS, format_mean_ci, format_value, kpi_axis_label, signed_bounds
+from simulator.analysis.formatting import format_mean_ci, format_value, signed_bounds
+from simulator.analysis.kpi_names import HEADLINE_KPIS, kpi_axis_label
 from simulator.analysis.tables import (
     comparison_of,
     comparison_row,
