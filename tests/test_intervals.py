@@ -42,7 +42,8 @@ from tests.test_cli import salesim
 
 def test_kinds_of_the_kpis_the_issue_names() -> None:
     shares = ["win_rate", "lead_to_win_rate", "stage_conversion_close", "sla_breach_awareness", "renewal_rate"]
-    shares += ["reps_at_quota_share", "utilisation_sdr", "utilisation_csm_renewal", "overflow_share_pod_a"]
+    shares += ["reps_at_quota_share", "overflow_share_pod_a"]
+    assert {kpi_kind(k) for k in ("utilisation_sdr", "utilisation_csm_renewal")} == {Kind.TIME_SHARE}
     shares += ["win_rate_product_core", "gross_revenue_retention"]
     assert {kpi_kind(k) for k in shares} == {Kind.PROPORTION}
     assert kpi_kind("hit_plan") is kpi_kind("hit_plan_q3") is Kind.EVENT
@@ -89,6 +90,23 @@ def test_wilson_with_the_effective_number_of_trials_for_a_share() -> None:
     # the extreme: one run at 0 and one at 1, n* = 1 and t_1 = 12.706: still inside [0, 1]
     wide = interval_of_mean(np.array([0.0, 1.0]), Kind.PROPORTION)
     assert (wide.ci_low, wide.ci_high) == pytest.approx((0.001541, 0.998459), abs=1e-6)
+
+
+def test_a_team_busy_all_its_time_in_every_run_is_measured_not_sampled() -> None:
+    """csm_coverage's 7 CSMs, busy 100% in all 40 runs, read "100.0% (90.7% to 100.0%)": runs taken as trials."""
+    from simulator.analysis.statistics import kpi_interval
+
+    busy = kpi_interval("utilisation_csm", np.ones(40))
+    assert (busy.ci_low, busy.mean, busy.ci_high) == (1.0, 1.0, 1.0)
+    idle = kpi_interval("utilisation_partner_manager", np.zeros(40))
+    assert (idle.ci_low, idle.ci_high) == (0.0, 0.0)
+    # a win rate at 0 in every run is still a sample of few deals: the runs as its trials
+    won = kpi_interval("win_rate", np.zeros(40))
+    assert won.ci_low == 0.0 and won.ci_high > wilson_interval(0, 40)[1]  # Wilson over the runs, t quantile
+    # a time share that varies is a proportion's interval
+    varying = np.array([0.1, 0.2, 0.3, 0.2])
+    time_share, share = interval_of_mean(varying, Kind.TIME_SHARE), interval_of_mean(varying, Kind.PROPORTION)
+    assert (time_share.ci_low, time_share.ci_high) == (share.ci_low, share.ci_high)
 
 
 def test_a_win_rate_from_two_runs_stays_inside_zero_and_one() -> None:

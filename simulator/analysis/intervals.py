@@ -33,7 +33,10 @@ Wilson's interval over them (a win rate of 0 in the 2 runs that closed a deal is
 99%, not 0% to 0%). This is this project's conservative choice, after Korn & Graubard's
 fall-back to the sample size where the design effect cannot be estimated; a share near
 but not at 0 keeps ``n*`` and so a far narrower interval (19 runs at 0 and one at 0.1%:
-0.0008% to 0.031%; 20 runs at 0: 0% to 18%).
+0.0008% to 0.031%; 20 runs at 0: 0% to 18%). A **time share** (utilisation) at 0 or 1 in
+every run is no such sample: a team busy all its selling time in every run is measured
+at 100%, and its interval is that value (it had read "100.0% (90.7% to 100.0%)" over 40
+runs, wider than a team's varying 78.3% ± 0.6 points); otherwise it is a proportion.
 
 For paired comparisons: the difference of an ``event`` KPI's shares gets Newcombe's
 hybrid score interval for paired proportions (Newcombe 1998, method 11), reaching 0
@@ -262,8 +265,10 @@ def interval_of_mean(values: np.ndarray, kind: Kind, confidence: float = DEFAULT
 
 def _interval(mean: float, se: float, n: int, kind: Kind, confidence: float) -> tuple[float, float]:
     q = t_quantile(n, confidence)
-    if kind is Kind.PROPORTION:
+    if kind in (Kind.PROPORTION, Kind.TIME_SHARE):
         p = min(1.0, max(0.0, mean))
+        if p * (1.0 - p) == 0.0 and kind is Kind.TIME_SHARE:  # busy all its time in every run: measured, exact
+            return mean, mean
         if p * (1.0 - p) == 0.0:  # every run at 0 (or at 1): the runs as the trials
             return wilson_score(p, n, q)
         if se == 0.0:
@@ -366,7 +371,7 @@ def relative_interval(
     For shares the upper end is also held to ``1 / mean(b) - 1`` (a share cannot pass 100%).
     """
     low, high = fieller_ratio(scenario, baseline, confidence)
-    if kind in (Kind.EVENT, Kind.PROPORTION) and math.isfinite(low):
+    if kind in (Kind.EVENT, Kind.PROPORTION, Kind.TIME_SHARE) and math.isfinite(low):
         ceiling = 1.0 / float(baseline.mean())
         low, high = min(low, ceiling), min(high, ceiling)
     return low - 1.0, high - 1.0

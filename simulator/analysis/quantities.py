@@ -7,8 +7,10 @@ all read it through :func:`kpi_kind` and :func:`direction`, so a KPI is never a 
 one place and an amount in another, nor better higher in one place and lower in another. The kinds:
 
 - ``event``: 0 or 1 in each run (``hit_plan``); its mean is a probability in [0, 1];
-- ``proportion``: a share in [0, 1] in each run (win rate, conversion, utilisation,
-  SLA breaches, reps at quota, renewal rate, overflow, gross revenue retention);
+- ``proportion``: a share in [0, 1] in each run (win rate, conversion, SLA breaches,
+  reps at quota, renewal rate, overflow, gross revenue retention);
+- ``time share``: a share of time in [0, 1] in each run (utilisation): a team busy all its
+  selling time in every run is measured at 100%, not sampled from a few trials;
 - ``non-negative``: counts, money that cannot be negative, days, hours and ratios of
   non-negative amounts (CAC, sales efficiency, attainment, net revenue retention, MAPE);
 - ``non-positive``: amounts that cannot be above zero (the capacity bridge's carry-in
@@ -39,6 +41,7 @@ class Kind(StrEnum):
 
     EVENT = "event"
     PROPORTION = "proportion"
+    TIME_SHARE = "time share"
     NON_NEGATIVE = "non-negative"
     NON_POSITIVE = "non-positive"
     RATIO = "ratio"
@@ -81,7 +84,7 @@ KPI_KINDS: tuple[KpiRow, ...] = tuple(
         ("stage_conversion_", _P, _UP),
         ("sla_breach_", _P, _DOWN),
         ("reps_at_quota_share", _P, _UP),
-        ("utilisation_", _P, _NONE),
+        ("utilisation_", Kind.TIME_SHARE, _NONE),
         ("renewal_rate", _P, _UP),
         ("overflow_share_", _P, _NONE),
         ("gross_revenue_retention", _P, _UP),  # ARR kept (no expansion) over ARR at the start
@@ -141,6 +144,7 @@ KPI_KINDS: tuple[KpiRow, ...] = tuple(
 _RANGES = {
     Kind.EVENT: (0.0, 1.0),
     Kind.PROPORTION: (0.0, 1.0),
+    Kind.TIME_SHARE: (0.0, 1.0),
     Kind.NON_NEGATIVE: (0.0, math.inf),
     Kind.NON_POSITIVE: (-math.inf, 0.0),
     Kind.RATIO: (-1.0, math.inf),
@@ -184,8 +188,8 @@ def kpi_range(kpi: str) -> tuple[float, float]:
 
 
 def is_share(kpi: str) -> bool:
-    """True for KPIs whose values are shares in [0, 1] (``event`` and ``proportion`` kinds)."""
-    return kpi_kind(kpi) in (Kind.EVENT, Kind.PROPORTION)
+    """True for KPIs whose values are shares in [0, 1] (``event``, ``proportion`` and ``time share`` kinds)."""
+    return kpi_kind(kpi) in (Kind.EVENT, Kind.PROPORTION, Kind.TIME_SHARE)
 
 
 def has_run_spread(kpi: str) -> bool:
@@ -207,4 +211,4 @@ def has_relative_difference(kpi: str) -> bool:
     Nor has a probability (``hit_plan``): its change is read in points, and "+200% of a
     10% chance" would say less than "+20 points".
     """
-    return kpi_kind(kpi) in (Kind.PROPORTION, Kind.NON_NEGATIVE)
+    return kpi_kind(kpi) in (Kind.PROPORTION, Kind.TIME_SHARE, Kind.NON_NEGATIVE)
