@@ -258,10 +258,19 @@ def test_expansion_share_and_arr_per_account_owner_are_checked_against_their_pub
         for r in rows
     )
     assert any("Benchmarkit 2025" in r for r in rows) and any("ClientSuccess" in r for r in rows)
-    # a book of $50M or more is held to the larger companies' figure, over 50%
+    # a book of $50M or more: over 50% is typical there, and the all-company ~40% still usual; less is unusual
     large = {(c.benchmark.kpi, c.team): c for c in benchmark_checks(summary({**book, "customer_arr": 6e7}), "today")}
     assert ("expansion share of new ARR (book under $50M)", "") not in large
     assert large[("expansion share of new ARR (book of $50M or more)", "")].side == 0
+    # a fresh user's run: a $51.54M book's 45.6% had read "published 50.0% or more (4.4 points below)"
+    for share, side in ((0.456, 0), (0.30, -1)):
+        at = {**book, "customer_arr": 51_540_000.0, "expansion_share_of_new_arr": share}
+        (check,) = [c for c in benchmark_checks(summary(at), "today") if c.benchmark.kpi.startswith("expansion")]
+        assert check.side == side, (share, check)
+    assert unusual_sentence(check).startswith(
+        "expansion 30.0% of new ARR (expansion plus new-customer bookings); drawn from the published ~40% (over 50% "
+        "above $50M of ARR): 40.0% or more (10.0 points below"
+    ), unusual_sentence(check)
     # inside: a CSM carrying $1.7M, expansion at 40% of new ARR
     usual = {**book, "expansion_share_of_new_arr": 0.40, "customer_arr_per_rep_csm": 1_700_000.0}
     assert unusual_lines(summary(usual), ["today"]) == [
