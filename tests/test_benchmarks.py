@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from reporting_fixtures import make_result
 
+import simulator
 from simulator.analysis.benchmarks import (
     benchmark_checks,
     range_words,
@@ -411,7 +412,7 @@ def test_a_desk_answering_within_the_hour_is_named_beside_its_high_qualification
     words = fast_answer_words(fast, "today", "sdr")
     assert words.startswith("the SDR team first touches its leads 0.3 hours after they arrive on average")
     assert "firms answering in 42 hours on average (HBR 2011" in words
-    (check,) = [c for c in benchmark_checks(fast, "today", reads_high={"mql_to_sql_rate": words}) if c.side]
+    (check,) = [c for c in benchmark_checks(fast, "today", reasons={"mql_to_sql_rate": words}) if c.side]
     assert unusual_sentence(check) == f"MQL to SQL conversion 41.0%; published 13–22% (19.0 points above; {words})"
     slow = summary({"mql_to_sql_rate": 0.41, "first_touch_hours_mean_sdr": 1.5})
     assert fast_answer_words(slow, "today", "sdr") == ""  # another cause: not hidden behind speed
@@ -448,9 +449,9 @@ def test_a_team_busier_than_85_percent_is_named_with_the_queue_it_leaves(tmp_pat
         "than its reps can take, a finding about its headcount"
     )
     reasons = {team_key(TEAM_UTILISATION, "ae"): words}
-    (check,) = [c for c in benchmark_checks(summary(busy), "today", reads_high=reasons) if c.side]
+    (check,) = [c for c in benchmark_checks(summary(busy), "today", reasons=reasons) if c.side]
     assert check.team == "ae" and unusual_sentence(check).endswith(f"; {words})")
-    assert not benchmark_checks(summary(busy), "today", reads_high={TEAM_UTILISATION: words})[0].reads_high
+    assert not benchmark_checks(summary(busy), "today", reasons={TEAM_UTILISATION: words})[0].reads_high
     # no queue to show (no leak, under a working day's wait): another cause, not hidden
     calm = {
         **busy,
@@ -475,6 +476,64 @@ def test_a_team_busier_than_85_percent_is_named_with_the_queue_it_leaves(tmp_pat
     assert specialist and ae in specialist[0], specialist
 
 
+def test_pods_sharing_a_stage_each_get_its_queue() -> None:
+    """org_structures' platform AE pod read busy 93.3% with no reason beside the core pod's: the stage went to one."""
+    from simulator.analysis.busy_reasons import working_teams
+
+    experiment = simulator.load_experiment("org_structures")
+    pods = next(s for s in experiment.scenarios if s.name == "pods_by_product").config.org
+    assert working_teams(pods, "need_specified", "ae") == ["core_ae", "platform_ae"]
+    specialists = next(s for s in experiment.scenarios if s.name == "specialists").config.org
+    assert working_teams(specialists, "need_specified", "ae") == ["ae"]
+    assert working_teams(specialists, "awareness", "sdr") == ["sdr"]
+
+
+def test_a_csm_team_far_from_the_surveys_load_is_named_beside_the_figures_it_moves(tmp_path: Path) -> None:
+    """csm_coverage: 7 CSMs read busy 100%, NRR 90.5%, GRR 88.2% and $5.44M a rep with no reason; 15 read 57%."""
+    from simulator.analysis.load_reasons import accounts_per_rep, load_words
+    from simulator.analysis.published_ranges import QUEUED_UTILISATION, TEAM_UTILISATION, below_key, team_key
+    from simulator.run.settings import RunnerSettings
+
+    heavy = {
+        "customer_arr": 47.0e6,
+        "customers_active": 1000.0,
+        "customer_arr_per_rep_csm": 47.0e6 / 7,
+        "utilisation_csm": 1.0,
+        "net_revenue_retention": 0.902,
+        "gross_revenue_retention": 0.878,
+    }
+    load = accounts_per_rep(summary(heavy), "today", "csm")
+    assert load == pytest.approx(1000 / 7)
+    words, side = load_words(load, 1.0, "csm", load_logit=1.0, reference_load=104.0)
+    assert side == 1 and words == (
+        "the CSM team carries 143 accounts per rep against the survey's ~104, busy 100% of its selling time: a "
+        "coverage finding of the scenario; churn rises with the load above 104 accounts "
+        "(pipelines.retention.renewal.load_logit = 1, a parameter, not a published figure)"
+    )
+    reasons = {team_key(k, "csm"): words for k in (TEAM_UTILISATION, QUEUED_UTILISATION, "customer_arr_per_rep_")}
+    reasons |= {below_key(k): words for k in ("net_revenue_retention", "gross_revenue_retention")}
+    outside = {c.benchmark.kpi: unusual_sentence(c) for c in benchmark_checks(summary(heavy), "today", reasons=reasons)}
+    for kpi in ("net_revenue_retention", "gross_revenue_retention", "customer_arr_per_rep_", TEAM_UTILISATION):
+        assert outside[kpi].endswith(f"; {words})"), outside[kpi]
+    # a reason for a figure below its range is never said beside one above, nor the other way
+    high_nrr = benchmark_checks(summary({**heavy, "net_revenue_retention": 1.2}), "today", reasons=reasons)
+    assert words not in unusual_sentence(next(c for c in high_nrr if c.benchmark.kpi == "net_revenue_retention"))
+    # no load effect: no word on churn; a light load has time to spare; a typical load gets no words
+    assert "churn" not in load_words(load, 1.0, "csm", load_logit=0.0, reference_load=104.0)[0]
+    light, side = load_words(68.0, 0.571, "csm", load_logit=1.0, reference_load=104.0)
+    assert side == -1 and "68 accounts per rep against the survey's ~104, busy 57% of its selling time: a team" in light
+    assert load_words(95.0, 0.78, "csm", load_logit=1.0, reference_load=104.0) == ("", 0)
+    assert load_words(math.nan, 0.78, "csm", load_logit=1.0, reference_load=104.0) == ("", 0)
+    # the shipped experiment, end to end (a short window)
+    experiment = simulator.load_experiment("csm_coverage", ["runs=3", "clock.horizon_days=140", "clock.warmup_days=40"])
+    result = simulator.run_experiment(experiment, settings=RunnerSettings(workers=1), store_dir=tmp_path / "store")
+    lines = unusual_summary(result).splitlines()
+    seven = [line for line in lines if line.startswith("  csm_7: net revenue retention")]
+    assert seven and "the CSM team carries 145 accounts per rep against the survey's ~104" in seven[0], lines
+    fifteen = [line for line in lines if line.startswith("  csm_15: the CSM team busy")]
+    assert fifteen and "a team this large for its book has time to spare" in fifteen[0], lines
+
+
 def test_a_steady_book_and_larger_accounts_are_named_beside_the_figures_they_push_above_range() -> None:
     """The default company's expansion share (59%) and ARR per CSM ($4.46M) were flagged without a cause."""
     from simulator.analysis.book_reasons import account_size_words, book_reasons, steady_book_words
@@ -496,7 +555,7 @@ def test_a_steady_book_and_larger_accounts_are_named_beside_the_figures_they_pus
     size = account_size_words(summary(book), "today", "csm")
     assert size.startswith("95 accounts per rep, near the survey's ~104 per CSM, and busy 78% of its selling "), size
     assert "at $47.1k of ARR an account where the survey's ~$1.70M over ~104 accounts is ~$16.3k" in size
-    checks = benchmark_checks(summary(book), "today", reads_high=book_reasons(summary(book), "today"))
+    checks = benchmark_checks(summary(book), "today", reasons=book_reasons(summary(book), "today"))
     outside = {c.benchmark.kpi: unusual_sentence(c) for c in checks if c.side > 0}
     assert words in outside[EXPANSION_SHARE_SMALLER_BOOK] and size in outside[ARR_PER_ACCOUNT_OWNER]
     # other causes are not hidden: new customers outpacing churn, a shrinking book, a load far from the

@@ -34,6 +34,7 @@ from simulator.analysis.published_ranges import (
     TEAM_UTILISATION,
     WORKING_DAYS,
     Benchmark,
+    below_key,
     team_key,
 )
 from simulator.analysis.tables import summary_row
@@ -61,6 +62,9 @@ class BenchmarkCheck:
         reads_high: Why this scenario's figure is expected above the range (a desk answering
             leads within the hour: :mod:`simulator.analysis.fast_answers`), said with the
             figure when it is above; empty when there is no such reason.
+        reads_low: Why this scenario's figure is expected below the range (a CSM team carrying
+            far more accounts than the survey's: :mod:`simulator.analysis.book_reasons`), said
+            with the figure when it is below; empty when there is no such reason.
         basis: The figure that chose this range among several (the customer book beside
             $50M for expansion's share), said with the figure; empty when the range is fixed.
     """
@@ -75,6 +79,7 @@ class BenchmarkCheck:
     window_value: float = math.nan
     assumed: str = ""
     reads_high: str = ""
+    reads_low: str = ""
     basis: str = ""
     runs: int = 2  # runs the figure rests on (a win rate: those that decided a deal)
 
@@ -277,7 +282,7 @@ def benchmark_checks(
     scenario: str,
     window_years: float = 1.0,
     assumed: str = "",
-    reads_high: Mapping[str, str] | None = None,
+    reasons: Mapping[str, str] | None = None,
 ) -> list[BenchmarkCheck]:
     """Every benchmarked figure of ``scenario`` against its published range, in :data:`BENCHMARKS` order.
 
@@ -286,8 +291,10 @@ def benchmark_checks(
     yearly figures measured over another window (retention) are converted to a year
     before they are compared, their 95% CI with them. ``assumed``: why the scenario's
     utilisation follows from assumed effort (:func:`simulator.analysis.assumed.assumed_figures`);
-    its utilisation checks carry it. ``reads_high``: KPI (``kpi:team`` for a per-team figure)
-    -> why the scenario's figure is expected above its range (:attr:`BenchmarkCheck.reads_high`).
+    its utilisation checks carry it. ``reasons``: KPI (``kpi:team`` for a per-team figure:
+    :func:`~simulator.analysis.published_ranges.team_key`) -> why the scenario's figure is
+    expected above its range (:attr:`BenchmarkCheck.reads_high`), and ``below_key`` of it -> why
+    below (:attr:`BenchmarkCheck.reads_low`).
 
     Raises:
         ValueError: If ``window_years`` is not positive.
@@ -315,9 +322,10 @@ def benchmark_checks(
                 check = BenchmarkCheck(benchmark, team, value, low, high, _side(benchmark, value))
             if assumed and benchmark.kpi in ASSUMED_WITH_EFFORT:
                 check = replace(check, assumed=assumed)
-            why = (reads_high or {}).get(team_key(benchmark.kpi, team) if team else benchmark.kpi, "")
-            if why:
-                check = replace(check, reads_high=why)
+            key = team_key(benchmark.kpi, team) if team else benchmark.kpi
+            check = replace(
+                check, reads_high=(reasons or {}).get(key, ""), reads_low=(reasons or {}).get(below_key(key), "")
+            )
             if benchmark.kpi in (EXPANSION_SHARE_SMALLER_BOOK, EXPANSION_SHARE_LARGER_BOOK):
                 check = replace(check, basis=_book_basis(summary, scenario))
             checks.append(replace(check, runs=_runs_behind(summary, scenario, benchmark)))
@@ -357,6 +365,7 @@ def unusual_sentence(check: BenchmarkCheck) -> str:
         doubt = "" if check.clear else "; its 95% CI reaches the range: more runs would tell"
     why = f"; {check.benchmark.reads_low}" if check.side < 0 and check.benchmark.reads_low else ""
     why += f"; {check.reads_high}" if check.side > 0 and check.reads_high else ""
+    why += f"; {check.reads_low}" if check.side < 0 and check.reads_low else ""
     why += f"; {check.basis}" if check.basis else ""
     return f"{figure_words(check)}; {check.benchmark.range_label} {range_words(check.benchmark)} ({where}{doubt}{why})"
 
@@ -372,7 +381,7 @@ def unusual_lines(
     scenarios: list[str],
     windows: Mapping[str, float] | None = None,
     assumed: Mapping[str, str] | None = None,
-    reads_high: Mapping[str, Mapping[str, str]] | None = None,
+    reasons: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[tuple[str, str]]:
     """``(scenario, sentence)`` for every figure outside its published range, scenario by scenario.
 
@@ -381,12 +390,12 @@ def unusual_lines(
     scenario's measured window in years (one year when not given; see :func:`benchmark_checks`).
     ``assumed``: scenario -> why its utilisation follows from assumed effort; those figures
     are said in one line of their own, as following from the assumption, never as outside.
-    ``reads_high``: scenario -> KPI -> why its figure is expected above the range.
+    ``reasons``: scenario -> KPI -> why its figure is expected outside the range (see :func:`benchmark_checks`).
     """
     lines: list[tuple[str, str]] = []
     for scenario in scenarios:
         window, why = (windows or {}).get(scenario, 1.0), (assumed or {}).get(scenario, "")
-        checks = benchmark_checks(summary, scenario, window, why, (reads_high or {}).get(scenario))
+        checks = benchmark_checks(summary, scenario, window, why, (reasons or {}).get(scenario))
         outside = [unusual_sentence(c) for c in checks if c.side != 0 and not c.assumed]
         from_assumptions = [c for c in checks if c.assumed]
         if outside:

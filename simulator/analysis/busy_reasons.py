@@ -15,14 +15,15 @@ day's wait) gets no words: its figure then has another cause, which must not be 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 
 from simulator.analysis.benchmarks import window_length
 from simulator.analysis.published_ranges import QUEUED_UTILISATION, TEAM_UTILISATION, team_key
 from simulator.analysis.tables import summary_row, window_years
-from simulator.analysis.wording import stage_label, team_label
-from simulator.config.pipeline_checks import team_for_stage
+from simulator.analysis.wording import join_words, stage_label, team_label
+from simulator.config.org import OrgConfig
 from simulator.run.experiment import ExperimentResult
 
 QUEUE_SHOWS_DAYS = 1.0
@@ -36,7 +37,33 @@ def _mean(summary: pd.DataFrame, scenario: str, kpi: str) -> float:
     return float(row["mean"]) if row is not None else math.nan
 
 
-def queue_words(summary: pd.DataFrame, scenario: str, team: str, stages: list[str], window_years: float = 1.0) -> str:
+def working_teams(org: OrgConfig, stage: str, role: str) -> list[str]:
+    """The teams that work ``stage`` for some lead: the routed team's pods, else the role's, else the default's.
+
+    Pods (teams of one role serving slices of the leads) share a stage; a default team
+    works only the stages no routing or role gives to another.
+    """
+
+    def pods_of(team: str) -> list[str]:
+        wanted = org.teams[team].role
+        return [name for name, spec in org.teams.items() if spec.role == wanted]
+
+    if stage in org.routing and org.routing[stage] in org.teams:
+        return pods_of(org.routing[stage])
+    by_role = [name for name, spec in org.teams.items() if spec.role == role]
+    if by_role:
+        return by_role
+    return pods_of(org.default_team) if org.default_team in org.teams else []
+
+
+def queue_words(
+    summary: pd.DataFrame,
+    scenario: str,
+    team: str,
+    stages: list[str],
+    window_years: float = 1.0,
+    sharing: Mapping[str, list[str]] | None = None,
+) -> str:
     """Where ``team``'s queue shows in ``scenario``: the stage of ``stages`` (those it works) with most leaks.
 
     Args:
@@ -46,6 +73,8 @@ def queue_words(summary: pd.DataFrame, scenario: str, team: str, stages: list[st
         team: The team.
         stages: The stages the team works, in pipeline order.
         window_years: The run's measured window (years), which the leaked leads are counted over.
+        sharing: Stage -> the teams that work it, when pods share it (the words then name them
+            all: the stage's wait and leaks are over its every team).
 
     Returns:
         The words, or ``""`` when no stage of the team shows a queue (no lead leaking, under a
@@ -61,7 +90,10 @@ def queue_words(summary: pd.DataFrame, scenario: str, team: str, stages: list[st
     if not shown:
         return ""
     leaked, wait, stage = max(shown)
-    where = f"the {team_label(team)} team at {stage_label(stage)}"
+    teams = (sharing or {}).get(stage) or [team]
+    where = (
+        f"the {join_words([team_label(t) for t in teams])} team{'s' if len(teams) > 1 else ''} at {stage_label(stage)}"
+    )
     words = f"above 85% queues grow: leads wait {wait:.1f} working days for {where}"
     if leaked >= QUEUE_SHOWS_LEAKED:
         entries = _mean(summary, scenario, f"stage_entries_{stage}")
@@ -82,13 +114,15 @@ def busy_reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, d
         stages: dict[str, list[str]] = {}
         named = [(stage.name, stage.role) for stage in config.pipeline.stages]
         named += [(stage.name, stage.role) for group in config.pipelines.stages().values() for stage in group]
+        sharing: dict[str, list[str]] = {}
         for name, role in named:
-            team = team_for_stage(config.org, name, role)
-            if team is not None:
+            teams = working_teams(config.org, name, role)
+            for team in teams:
                 stages.setdefault(team, []).append(name)
+            sharing[name] = teams
         found = {}
         for team, worked in stages.items():
-            words = queue_words(summary, spec.name, team, worked, window_years(result.experiment, spec.name))
+            words = queue_words(summary, spec.name, team, worked, window_years(result.experiment, spec.name), sharing)
             if words:
                 found[team_key(TEAM_UTILISATION, team)] = words
                 found[team_key(QUEUED_UTILISATION, team)] = words

@@ -253,8 +253,13 @@ BENCHMARKS: tuple[Benchmark, ...] = (
 
 
 def team_key(kpi: str, team: str) -> str:
-    """The key of a per-team figure's reason in ``reads_high`` maps: ``utilisation (team):ae``."""
+    """The key of a per-team figure's reason in a map of reasons: ``utilisation (team):ae``."""
     return f"{kpi}:{team}"
+
+
+def below_key(key: str) -> str:
+    """The key of the reason for a figure below its range (``key`` alone is for one above): ``...:below``."""
+    return f"{key}:below"
 
 
 ASSUMED_WITH_EFFORT = frozenset({TEAM_UTILISATION, QUEUED_UTILISATION})

@@ -26,6 +26,7 @@ from simulator.analysis.benchmarks import (
 from simulator.analysis.book_reasons import book_reasons
 from simulator.analysis.busy_reasons import busy_reasons
 from simulator.analysis.fast_answers import fast_answer_reasons
+from simulator.analysis.load_reasons import load_reasons
 from simulator.analysis.planning import pooled_attainment_rows
 from simulator.analysis.published_ranges import BENCHMARKS, WORKING_DAYS
 from simulator.analysis.tables import scenario_names, summary_of, window_years
@@ -73,27 +74,26 @@ def unusual_section(
     names: list[str],
     windows: Mapping[str, float] | None = None,
     assumed: Mapping[str, str] | None = None,
-    reads_high: Mapping[str, Mapping[str, str]] | None = None,
+    reasons: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[str]:
     """The markdown lines of "What looks unusual" (none when no scenario has a benchmarked figure).
 
     ``windows``: each scenario's measured window in years (one year when not given);
     yearly figures over another window are converted to a year (``benchmarks.per_year``).
     ``assumed``: scenario -> why its utilisation follows from assumed effort (a calibrated
-    company): said as such, not as a figure outside its range. ``reads_high``: scenario ->
-    KPI -> why its figure is expected above the range, said beside it.
+    company): said as such, not as a figure outside its range. ``reasons``: scenario ->
+    KPI -> why its figure is expected outside the range, said beside it
+    (:func:`~simulator.analysis.benchmarks.benchmark_checks`).
     """
-    assumed, reads_high = assumed or {}, reads_high or {}
+    assumed, reasons = assumed or {}, reasons or {}
     checks = {
-        name: benchmark_checks(
-            summary, name, (windows or {}).get(name, 1.0), assumed.get(name, ""), reads_high.get(name)
-        )
+        name: benchmark_checks(summary, name, (windows or {}).get(name, 1.0), assumed.get(name, ""), reasons.get(name))
         for name in names
     }
     if not any(checks.values()):
         return []
     lines = ["## What looks unusual", "", INTRO, ""]
-    sentences = unusual_lines(summary, names, windows, assumed, reads_high)
+    sentences = unusual_lines(summary, names, windows, assumed, reasons)
     lines += [f"- **{scenario}**: {sentence}." for scenario, sentence in sentences]
     keys: dict[tuple[str, str], BenchmarkCheck] = {}
     for found in checks.values():
@@ -128,10 +128,14 @@ def _with_run_figures(result: ExperimentResult) -> pd.DataFrame:
 
 
 def _reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[str, str]]:
-    """Scenario -> KPI -> why its figure reads above its range: a fast desk, a queue, the book's make-up."""
-    fast, busy = fast_answer_reasons(result, summary), busy_reasons(result, summary)
+    """Scenario -> KPI -> why its figure reads outside its range: a fast desk, a queue, a CSM load, the book."""
+    fast, busy, load = (
+        fast_answer_reasons(result, summary),
+        busy_reasons(result, summary),
+        load_reasons(result, summary),
+    )
     return {
-        name: {**fast.get(name, {}), **busy.get(name, {}), **book_reasons(summary, name)}
+        name: {**fast.get(name, {}), **busy.get(name, {}), **load.get(name, {}), **book_reasons(summary, name)}
         for name in scenario_names(result)
     }
 

@@ -1,0 +1,108 @@
+"""Why a CSM team's figures read outside their ranges when it carries far more or fewer accounts than the survey's.
+
+The published ~104 accounts per CSM (ClientSuccess survey, second-hand; BENCHMARKS.md) is
+a typical load. ``csm_coverage`` asks what 7 or 15 CSMs do to a book of ~1,050 customers:
+7 carry ~150 accounts each, are busy all their selling time, and with churn rising with the
+load above the reference (``pipelines.retention.renewal.load_logit``, a parameter, not a
+published figure) net and gross revenue retention fall below their ranges; 15 carry ~70
+each and are busy less than the planning range's 70%. Each of those figures is the
+scenario's finding about its coverage, and the words here say so beside it: above the range
+for the team's ARR per rep and its busy share, below it for retention (a heavy load), and
+below it for the busy share and ARR per rep (a light load).
+
+A team within a quarter of the survey's load gets no such words: its figures, if outside,
+have another cause (:mod:`simulator.analysis.book_reasons` covers larger accounts).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from simulator.analysis.published_ranges import (
+    ACCOUNTS_PER_CSM,
+    ARR_PER_ACCOUNT_OWNER,
+    QUEUED_UTILISATION,
+    TEAM_UTILISATION,
+    below_key,
+    team_key,
+)
+from simulator.analysis.tables import summary_row
+from simulator.analysis.wording import team_label
+from simulator.run.experiment import ExperimentResult
+
+OFF_SURVEY_LOAD = 0.25
+"""Accounts per rep more than this share away from the survey's ~104 (under 78 or over 130) is no typical load."""
+RETENTION_KPIS = ("net_revenue_retention", "gross_revenue_retention")
+"""The figures a heavy load pushes below their ranges (churn rises with it)."""
+
+
+def _mean(summary: pd.DataFrame, scenario: str, kpi: str) -> float:
+    row = summary_row(summary, scenario, kpi)
+    return float(row["mean"]) if row is not None else math.nan
+
+
+def accounts_per_rep(summary: pd.DataFrame, scenario: str, team: str) -> float:
+    """Customers active at the window's end over ``team``'s mean headcount (NaN when a figure is missing).
+
+    ``customer_arr_per_rep_<team>`` over the book's ARR per account: the same headcount.
+    """
+    accounts, book = _mean(summary, scenario, "customers_active"), _mean(summary, scenario, "customer_arr")
+    per_rep = _mean(summary, scenario, f"{ARR_PER_ACCOUNT_OWNER}{team}")
+    if not (math.isfinite(accounts) and math.isfinite(book) and math.isfinite(per_rep)) or accounts <= 0 or book <= 0:
+        return math.nan
+    return per_rep / (book / accounts)
+
+
+def load_words(load: float, busy: float, team: str, load_logit: float, reference_load: float) -> tuple[str, int]:
+    """The words for a team carrying ``load`` accounts per rep, and the side they explain (+1 heavy, -1 light, 0 none).
+
+    Args:
+        load: Accounts per rep.
+        busy: The team's busy share of its selling time (NaN when unknown).
+        team: The team.
+        load_logit: The churn logit added per unit of ``load / reference_load - 1`` above the reference.
+        reference_load: Accounts per CSM with no load effect.
+    """
+    if not math.isfinite(load) or abs(load / ACCOUNTS_PER_CSM - 1.0) <= OFF_SURVEY_LOAD:
+        return "", 0
+    head = (
+        f"the {team_label(team)} team carries {load:.0f} accounts per rep against the survey's ~{ACCOUNTS_PER_CSM:.0f}"
+    )
+    time = f", busy {busy:.0%} of its selling time" if math.isfinite(busy) else ""
+    if load > ACCOUNTS_PER_CSM:
+        churn = (
+            f"; churn rises with the load above {reference_load:.0f} accounts (pipelines.retention.renewal.load_logit "
+            f"= {load_logit:g}, a parameter, not a published figure)"
+            if load_logit > 0 and load > reference_load
+            else ""
+        )
+        return f"{head}{time}: a coverage finding of the scenario{churn}", 1
+    return f"{head}{time}: a team this large for its book has time to spare, a coverage finding of the scenario", -1
+
+
+def load_reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Scenario -> reason key -> words, for each account-owning team far from the survey's load (see the module)."""
+    reasons: dict[str, dict[str, str]] = {}
+    for spec in result.experiment.scenarios:
+        retention = spec.config.pipelines.retention
+        if retention is None:
+            continue
+        owners = summary[(summary["scenario"] == spec.name) & summary["kpi"].str.startswith(ARR_PER_ACCOUNT_OWNER)]
+        found: dict[str, str] = {}
+        for kpi in owners["kpi"]:
+            team = str(kpi).removeprefix(ARR_PER_ACCOUNT_OWNER)
+            load = accounts_per_rep(summary, spec.name, team)
+            busy = _mean(summary, spec.name, f"utilisation_{team}")
+            words, side = load_words(load, busy, team, retention.renewal.load_logit, retention.renewal.reference_load)
+            team_keys = [team_key(k, team) for k in (TEAM_UTILISATION, QUEUED_UTILISATION, ARR_PER_ACCOUNT_OWNER)]
+            if side > 0:
+                found.update({key: words for key in team_keys})
+                if "churn rises" in words:
+                    found.update({below_key(kpi): words for kpi in RETENTION_KPIS})
+            elif side < 0:
+                found.update({below_key(key): words for key in team_keys})
+        if found:
+            reasons[spec.name] = found
+    return reasons
