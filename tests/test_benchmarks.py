@@ -537,6 +537,35 @@ def test_a_csm_team_far_from_the_surveys_load_is_named_beside_the_figures_it_mov
     assert fifteen and "a team this large for its book has time to spare" in fifteen[0], lines
 
 
+def test_a_calibrated_companys_fitted_funnel_is_said_to_be_its_own() -> None:
+    """The calibrated crm-maven company's 64.4% win rate read "29.4 points above" 20-35% with no word: it is the
+    export's own (63.2% of its closed deals won)."""
+    import dataclasses
+
+    from simulator.analysis.fitted_reasons import fitted_reasons, fitted_words
+    from simulator.analysis.published_ranges import below_key
+
+    result = make_result(runs=20)
+    first = result.experiment.scenarios[0]
+    pipeline = first.config.pipeline.model_copy(update={"fitted_from": "sales_pipeline.csv"})
+    fitted = dataclasses.replace(first, config=first.config.model_copy(update={"pipeline": pipeline}))
+    result = dataclasses.replace(
+        result, experiment=dataclasses.replace(result.experiment, scenarios=(fitted, *result.experiment.scenarios[1:]))
+    )
+    reasons = fitted_reasons(result)
+    assert set(reasons) == {first.name}  # the scenario not fitted gets none
+    words = fitted_words("sales_pipeline.csv")
+    assert words.startswith("the stage conversions and delays were fitted from sales_pipeline.csv (calibration.md)")
+    for kpi, value, side in (("win_rate", 0.644, 1), ("win_rate", 0.10, -1), ("cycle_time_days_p50", 200.0, 1)):
+        (check,) = [
+            c
+            for c in benchmark_checks(summary({kpi: value}), "today", reasons=reasons[first.name])
+            if c.benchmark.kpi == kpi
+        ]
+        assert check.side == side and unusual_sentence(check).endswith(f"; {words})")
+    assert below_key("win_rate") in reasons[first.name]
+
+
 def test_a_steady_book_and_larger_accounts_are_named_beside_the_figures_they_push_above_range() -> None:
     """The default company's expansion share (59%) and ARR per CSM ($4.46M) were flagged without a cause."""
     from simulator.analysis.book_reasons import account_size_words, book_reasons, steady_book_words

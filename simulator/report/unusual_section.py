@@ -26,6 +26,7 @@ from simulator.analysis.benchmarks import (
 from simulator.analysis.book_reasons import book_reasons
 from simulator.analysis.busy_reasons import busy_reasons
 from simulator.analysis.fast_answers import fast_answer_reasons
+from simulator.analysis.fitted_reasons import fitted_reasons
 from simulator.analysis.load_reasons import load_reasons
 from simulator.analysis.planning import pooled_attainment_rows
 from simulator.analysis.published_ranges import BENCHMARKS, WORKING_DAYS
@@ -128,14 +129,16 @@ def _with_run_figures(result: ExperimentResult) -> pd.DataFrame:
 
 
 def _reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[str, str]]:
-    """Scenario -> KPI -> why its figure reads outside its range: a fast desk, a queue, a CSM load, the book."""
-    fast, busy, load = (
+    """Scenario -> KPI -> why its figure reads outside its range: fitted, a fast desk, a queue, a CSM load, the book."""
+    found = (
+        fitted_reasons(result),
         fast_answer_reasons(result, summary),
         busy_reasons(result, summary),
         load_reasons(result, summary),
     )
     return {
-        name: {**fast.get(name, {}), **busy.get(name, {}), **load.get(name, {}), **book_reasons(summary, name)}
+        name: {key: words for reasons in found for key, words in reasons.get(name, {}).items()}
+        | book_reasons(summary, name)
         for name in scenario_names(result)
     }
 
