@@ -85,6 +85,10 @@ class BadInput:
         return " ".join(self.overrides)
 
 
+WITHIN_ONE = "must be above 0 and below 1"
+"""A bound that is no allowed value itself: "between 0 and 1" had refused 0 in words that allow it."""
+
+
 def row(section: str, overrides: str | Sequence[str], expected: str, via: str = "check", **files: str) -> BadInput:
     lines = (overrides,) if isinstance(overrides, str) else tuple(overrides)
     return BadInput(section, lines, expected, via, {k.replace("__", "/") + ".yaml": v for k, v in files.items()})
@@ -309,7 +313,12 @@ TABLE: list[BadInput] = [
         "clock.warmup_days = 250: must be below clock.horizon_days = 100 (the run-in comes before the measured "
         "days; lower one or raise the other)",
     ),
-    row("runner", "runner.target_precision=nan", "runner.target_precision = nan: must be between 0 and 1 (0.02 = ±2%)"),
+    row(
+        "runner",
+        "runner.target_precision=nan",
+        "runner.target_precision = nan: must be above 0 and below 1 (0.02 = ±2%)",
+    ),
+    row("runner", "runner.target_precision=0", "runner.target_precision = 0: must be above 0 and below 1 (0.02 = ±2%)"),
     row("runner", "runner.allow_large=yes", "runner.allow_large = 'yes': must be true or false"),
     row("top level", "seed=true", "seed = true: must be a whole number (true/false is not a number)"),
     row(
@@ -768,6 +777,12 @@ TABLE: list[BadInput] = [
         ["optimise", "--team", "full_cycle=0:3"],
         "--team full_cycle = '0:3': LOW must be at least 1, as org.teams.full_cycle.headcount must be a whole number "
         ">= 1",
+        via="cli",
+    ),
+    row(
+        "sensitivity",
+        ["sensitivity", "--delta", "0"],
+        "--delta = 0: must be above 0 and below 1 (0.2 = ±20%)",
         via="cli",
     ),
     row(

@@ -69,13 +69,23 @@ def test_a_bad_input_on_the_command_line_exits_2_and_writes_nothing(entry: BadIn
         (tmp_path / name).write_text(text)
     before = sorted(tmp_path.rglob("*"))
     args = [arg.replace("{cwd}", str(tmp_path)) for arg in entry.overrides]
-    done = salesim(*args, "runs=2", "runner.progress=false", cwd=tmp_path)
+    command = args[0] in ("sensitivity", "warmup", "optimise")  # they take --runs N: runs=2 is refused there too
+    done = salesim(*args, *([] if command else ["runs=2"]), "runner.progress=false", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert entry.found_in(done.stderr.replace(str(tmp_path), "{cwd}")), done.stderr
     assert "Traceback" not in done.stderr and "HYDRA_FULL_ERROR" not in done.stderr, done.stderr
     assert sum(1 for line in done.stderr.splitlines() if line.startswith("  - ")) == 1, done.stderr
     assert "nothing was run" in done.stderr
     assert sorted(tmp_path.rglob("*")) == before  # no outputs/, no multirun/
+
+
+def test_a_commands_options_and_overrides_are_refused_in_one_message(tmp_path: Path) -> None:
+    """sensitivity --delta 0 was told only after runs=2 was mended: one problem a run."""
+    done = salesim("sensitivity", "--delta", "0", "--trajectories", "0", "runs=2", cwd=tmp_path)
+    assert done.returncode == 2 and "invalid configuration (3 problems)" in done.stderr, done.stderr
+    for words in ("--delta = 0: must be above 0 and below 1", "--trajectories = 0", "'runs=2': salesim sensitivity"):
+        assert words in done.stderr, done.stderr
+    assert not any(tmp_path.iterdir())
 
 
 def test_the_documented_table_is_the_tested_one() -> None:

@@ -283,6 +283,10 @@ def test_runs_auto_stops_at_max_runs_when_the_target_is_out_of_reach() -> None:
     words = auto_runs_words(result)  # what the terminal and the report say: the cap stopped it, short of the target
     assert all("was stopped by the cap of 9 runs at ±" in w and "short of the ±0.1% target" in w for w in words)
     assert not any("needed" in w for w in words)
+    from simulator.report.how_run_section import _runs_words
+
+    # "How it was run" names the count (a fresh user found only "set by the precision wanted")
+    assert _runs_words(result) == "9 runs per scenario, set by the precision wanted (see How precise is this)"
 
 
 def test_runs_auto_refuses_an_unknown_kpi_before_writing(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.config.errors import ConfigError
+from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.fed_sources import ignored_rate
 from simulator.config.key_suggestions import node_at
 from simulator.run.build import experiment_from_dicts
@@ -62,6 +62,13 @@ class Lever:
     low: float | None
     high: float | None
     whole: bool
+
+
+def delta_issue(delta: float) -> ConfigIssue | None:
+    """The problem with a lever's move ``delta`` (a share of the lever, strictly between 0 and 1), or None."""
+    if 0.0 < delta < 1.0:
+        return None
+    return ConfigIssue("--delta", delta, "must be above 0 and below 1 (0.2 = ±20%)")
 
 
 def _is_number(value: Any) -> bool:
@@ -136,8 +143,9 @@ def find_levers(
     Raises:
         ConfigError: A key of ``keys`` that is not a number of the config.
     """
-    if not 0.0 < delta < 1.0:
-        raise ConfigError.single("--delta", delta, "must be between 0 and 1 (0.2 = ±20%)")
+    issue = delta_issue(delta)
+    if issue is not None:
+        raise ConfigError([issue])
     roles = _roles_in_use(config)
     found: list[tuple[str, float, bool]] = []
     if keys is not None:

@@ -61,6 +61,10 @@ RUNS_RULE = f"must be a whole number from 1 to {MAX_RUNS:,} (replications per sc
 RunCount = Annotated[WholeNumber, Field(ge=2, le=MAX_RUNS), explained(f"must be a whole number from 2 to {MAX_RUNS:,}")]
 
 
+PRECISION_ALLOWED = "must be above 0 and below 1 (0.02 = ±2%)"
+"""What ``runner.target_precision`` may be: a share strictly inside (0, 1)."""
+
+
 class RunnerSettings(ConfigModel):
     """Where replications run and how they are batched."""
 
@@ -82,7 +86,7 @@ class RunnerSettings(ConfigModel):
     """auto: the fast engine where it covers the scenario, else SimPy (a note says why); simpy; fast."""
     target_kpi: Text = "bookings"
     """runs=auto: the KPI whose mean must be pinned down."""
-    target_precision: Annotated[Number, Field(gt=0.0, lt=1.0), explained("must be between 0 and 1 (0.02 = ±2%)")] = 0.02
+    target_precision: Annotated[Number, Field(gt=0.0, lt=1.0), explained(PRECISION_ALLOWED)] = 0.02
     """runs=auto: target half-width of its 95% CI, as a share of the mean (0.02 = ±2%)."""
     max_runs: RunCount = 2000
     """runs=auto: most replications per scenario."""

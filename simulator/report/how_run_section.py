@@ -121,7 +121,12 @@ def _runs_words(result: ExperimentResult) -> str:
     made = set(result.runs_per_scenario.values()) or {result.experiment.runs}
     if result.experiment.precision is None and len(made) == 1:
         return f"{made.pop():,} runs per scenario"
-    return "runs per scenario set by the precision wanted (see How precise is this)"
+    counts = (
+        f"{next(iter(made)):,} runs per scenario"
+        if len(made) == 1
+        else ", ".join(f"{runs:,} runs of {name}" for name, runs in result.runs_per_scenario.items())
+    )
+    return f"{counts}, set by the precision wanted (see How precise is this)"
 
 
 def _failures_lines(result: ExperimentResult, shown: int = 10) -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from simulator.analysis.decision import check_decision, decision_of, kpi_name_issue
 from simulator.analysis.global_sensitivity import MORRIS_MIN_TRAJECTORIES
-from simulator.analysis.levers import LEVER_SECTIONS
+from simulator.analysis.levers import LEVER_SECTIONS, delta_issue
 from simulator.analysis.wording import count_of
 from simulator.config.errors import ConfigError, comma_separated, lenient_number, unreadable_issues
 from simulator.io.occupied import OccupiedOutputError
@@ -99,7 +99,13 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
         sections, empty_section = comma_separated("--sections", options.sections, EACH_SECTION)
         issues += [issue for issue in (empty_key, empty_section) if issue is not None]
         issues += list_issues(keys, sections)
-        if issues:  # refused before anything is composed or run
+        delta = delta_issue(options.delta)
+        issues += [delta] if delta is not None else []
+        if issues:  # refused before anything is run, with the overrides' own problems in the same message
+            try:
+                load(overrides)
+            except ConfigError as error:
+                issues += error.issues
             raise ConfigError(issues)
         experiment = load(overrides)
         check_decision(experiment)

@@ -19,6 +19,7 @@ from simulator.config.composed import parse_composed
 from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue, issues_from_validation_error, merge_scenario_issues
 from simulator.config.question import question_settings
+from simulator.config.runner_settings import PRECISION_ALLOWED
 from simulator.run.experiment import Experiment, PrecisionGoal, ScenarioSpec
 
 AUTO_RUNS = "auto"
@@ -66,9 +67,7 @@ def _precision_goal(base: Mapping[str, Any], issues: list[ConfigIssue]) -> Preci
     values = {key: runner.get(key, default) for key, default in GOAL_DEFAULTS.items()}
     precision = values["target_precision"]
     if isinstance(precision, bool) or not isinstance(precision, int | float):
-        issues.append(
-            ConfigIssue("runner.target_precision", precision, "must be a number between 0 and 1 (0.02 = ±2%)")
-        )
+        issues.append(ConfigIssue("runner.target_precision", precision, PRECISION_ALLOWED))
         return None
     counts: dict[str, int] = {}
     for key in ("max_runs", "pilot_runs"):

@@ -14,6 +14,7 @@ from simulator.config.composed import MAX_SEED, SEED_RULE
 from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue, listed, merge_scenario_issues
 from simulator.config.question import question_settings
+from simulator.config.runner_settings import PRECISION_ALLOWED
 from simulator.config.schema import ScenarioConfig
 from simulator.config.validation import validate_scenario
 
@@ -88,9 +89,7 @@ class PrecisionGoal:
         if not isinstance(self.kpi, str) or not self.kpi:
             found.append(ConfigIssue("runner.target_kpi", self.kpi, "must be the name of a KPI, e.g. bookings"))
         if not 0.0 < self.relative_half_width < 1.0:
-            found.append(
-                ConfigIssue("runner.target_precision", self.relative_half_width, "must be between 0 and 1 (0.02 = ±2%)")
-            )
+            found.append(ConfigIssue("runner.target_precision", self.relative_half_width, PRECISION_ALLOWED))
         if self.pilot_runs < 2:
             found.append(ConfigIssue("runner.pilot_runs", self.pilot_runs, "must be a whole number >= 2"))
         if self.max_runs < max(2, self.pilot_runs):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.config.runner_settings import dask_address_problem
+from simulator.config.runner_settings import PRECISION_ALLOWED, dask_address_problem
 from simulator.engines.choice import ENGINES
 from simulator.run.dask_backend import INSTALL_HINT, dask_installed
 from simulator.run.experiment import PrecisionGoal
@@ -92,7 +92,7 @@ def _goal_issues(runner: Mapping[str, Any]) -> list[ConfigIssue]:
         if isinstance(value, bool) or not isinstance(value, int)
     ]
     if isinstance(precision, bool) or not isinstance(precision, int | float):
-        issues.append(ConfigIssue("runner.target_precision", precision, "must be a number between 0 and 1"))
+        issues.append(ConfigIssue("runner.target_precision", precision, PRECISION_ALLOWED))
     if issues:
         return issues
     return PrecisionGoal(str(kpi) if kpi else "", float(precision), counts["max_runs"], counts["pilot_runs"]).issues()
