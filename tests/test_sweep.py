@@ -133,6 +133,35 @@ def test_a_sweep_of_practically_equal_cells_names_no_favourite(tmp_path: Path) -
     assert "resamplings" not in text and "The cells are practically equal on bookings" in text
 
 
+def test_a_sweep_names_cells_tied_with_the_best_in_every_run(tmp_path: Path) -> None:
+    """Two cells equal in every run (the CSM headcount changes no booking) read "truly the best in 50%"."""
+    import numpy as np
+
+    from simulator.report.sweep_report import Sweep, answer_paragraph, best_cell_chance
+
+    luck = np.random.default_rng(7).normal(3_600_000.0, 150_000.0, 20)
+    rows = []
+    for job, csms, bookings in (("0", 9, luck), ("1", 11, luck), ("2", 13, luck - 200_000.0)):
+        (tmp_path / job).mkdir()
+        pd.DataFrame({"scenario": "today", "replication": range(20), "bookings": bookings}).to_csv(
+            tmp_path / job / "replications.csv", index=False
+        )
+        mean = float(bookings.mean())
+        rows.append(
+            {"job": job, "org.teams.csm.headcount": csms, "scenario": "today", "kpi": "bookings", "n": 20}
+            | {"mean": mean, "ci_low": mean - 70_000.0, "ci_high": mean + 70_000.0}
+        )
+    sweep = Sweep(pd.DataFrame(rows), ["org.teams.csm.headcount"], "bookings", "today", ["today"], "x")
+    sweep.jobs = {"0": {}, "1": {}, "2": {}}
+    chance = best_cell_chance(sweep, tmp_path, "today")
+    assert chance == pytest.approx(1.0)  # the tied pair together; each alone had read 50%
+    text = answer_paragraph(sweep, chance, tmp_path)
+    assert "ties with org.teams.csm.headcount=11 in every run (the same bookings run by run): together they are " in (
+        text
+    ), text
+    assert "the best in 100% of resamplings" in text and "truly the best" not in text
+
+
 def test_the_sweep_answer_gives_the_best_cell_against_the_next_with_the_guardrails(tmp_path: Path) -> None:
     """A fresh user read "best at 14: $4.31M. Next is 12 at $3.82M" with no paired CI, and no word of the
     experiment's guardrail (cost of sales, +$290k from 12 to 14 reps)."""

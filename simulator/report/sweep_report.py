@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -195,7 +196,23 @@ def best_cell_chance(sweep: Sweep, sweep_dir: Path, scenario: str, runs: pd.Data
     if paired_practically_equal(runs, sweep.kpi, [leader, *(j for j in sweep.jobs if j != leader)]):
         return PRACTICALLY_EQUAL
     chances = probability_best(runs, sweep.kpi, list(sweep.jobs))
-    return chances.get(leader, math.nan)
+    if not math.isfinite(chances.get(leader, math.nan)):
+        return math.nan
+    # cells tied with the best in every run share its resamplings: together they are the best
+    return sum(chances.get(job, 0.0) for job in [leader, *tied_with(runs, sweep.kpi, leader)])
+
+
+def tied_with(runs: pd.DataFrame, kpi: str, leader: str) -> list[str]:
+    """The jobs whose ``kpi`` equals ``leader``'s in every paired run (``runs``: :func:`job_runs`), in job order."""
+    table = runs.pivot_table(index="replication", columns="scenario", values=kpi, aggfunc="first")
+    if leader not in table.columns:
+        return []
+    mine = table[leader].to_numpy(dtype=float)
+    return [
+        str(job)
+        for job in table.columns
+        if job != leader and np.array_equal(table[job].to_numpy(dtype=float), mine, equal_nan=True)
+    ]
 
 
 def job_runs(sweep: Sweep, sweep_dir: Path, scenario: str) -> pd.DataFrame | None:
@@ -289,7 +306,18 @@ def answer_paragraph(sweep: Sweep, chance: float, sweep_dir: Path | None = None)
             "favoured."
         )
     elif math.isfinite(chance):
-        text += f" The best cell is truly the best in {chance:.0%} of resamplings of the runs (common random numbers)."
+        runs = job_runs(sweep, sweep_dir, sweep.baseline) if sweep_dir is not None else None
+        tied = tied_with(runs, kpi, str(best["job"])) if runs is not None else []
+        if tied:
+            cells = join_words([_cell_words(sweep, rows[rows["job"] == job].iloc[0]) for job in tied])
+            text += (
+                f" The best cell ties with {cells} in every run (the same {kpi_words(kpi)} run by run): together "
+                f"they are the best in {chance:.0%} of resamplings of the runs (common random numbers)."
+            )
+        else:
+            text += (
+                f" The best cell is truly the best in {chance:.0%} of resamplings of the runs (common random numbers)."
+            )
     elif int(best["n"]) < MIN_RUNS_FOR_BEST:
         n_runs = int(best["n"])
         text += f" {n_runs} runs a point are too few to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})."
