@@ -37,6 +37,7 @@ from omegaconf import DictConfig
 
 from simulator.analysis.composed_checks import decision_name_issues, target_kpi_issues
 from simulator.command_line import SEARCHPATH, first_line
+from simulator.config.composed import ExperimentFile
 from simulator.config.errors import ConfigError, ConfigIssue, shown
 from simulator.config.fed_sources import rate_notes_and_issues
 from simulator.config.key_suggestions import ABSENT, no_such_key, node_at, schema_default
@@ -275,6 +276,8 @@ def _known_setting(override: UserOverride, configs: Sequence[Mapping[str, Any]])
     if not any(isinstance(node_at(config, parent), Mapping) for config in configs):
         return ""
     default = schema_default(override.key, ScenarioConfig.model_json_schema())
+    if default is ABSENT:  # an experiment's own setting (experiment.decision.rule)
+        default = schema_default(override.key, ExperimentFile.model_json_schema())
     if default is ABSENT:
         return ""
     return (

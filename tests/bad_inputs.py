@@ -578,6 +578,14 @@ TABLE: list[BadInput] = [
     row("runner", "runner.address=tcp://scheduler:0", "runner.address = 'tcp://scheduler:0': port 0 is impossible"),
     row("runner", "runner.backend=slurm", "runner.backend = 'slurm': must be one of local, dask"),
     row("runner", "runner.workers=-1", "runner.workers = -1: must be a whole number >= 0 (0 = automatic)"),
+    row(
+        "experiment",
+        "experiment.decision.rule={target:5}",
+        "experiment.decision.rule = {target: 5}: no scenario of generalist_vs_specialist has this key; "
+        "experiment.decision has: guardrails, primary; it is a setting the config files leave out (default null): "
+        "add it with a leading +, '+experiment.decision.rule={target:5}'",
+        via="cli",
+    ),
     row("experiment", "experiment.name=../escape", "experiment.name = '../escape': must be a safe folder name"),
     row("experiment", "experiment.name=a/b", "experiment.name = 'a/b': must be a safe folder name"),
     row("experiment", "experiment.name=c:d", "experiment.name = 'c:d': must be a safe folder name"),
