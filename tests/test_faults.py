@@ -323,6 +323,12 @@ def test_a_stop_does_not_wait_for_running_batches_and_a_resume_completes_the_run
     if stop == "Ctrl-C":
         return  # the resume is the same after either stop
 
+    # a resume that does not match is refused before any bar is drawn (it had printed "0/8" twice first)
+    refused = salesim(
+        *ARGS, "seed=12", "runner.progress=true", "runner.resume=true", f"hydra.run.dir={out}", cwd=tmp_path
+    )
+    assert refused.returncode == 2 and "seed = 12: differs from the interrupted run (11)" in refused.stderr
+    assert "0/8" not in refused.stderr and "run/s" not in refused.stderr, refused.stderr
     resumed = salesim(*ARGS, "runner.resume=true", f"hydra.run.dir={out}", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr
     assert "salesim: 4 runs in " in resumed.stdout and "(and 4 kept from the earlier run)" in resumed.stdout
@@ -360,6 +366,10 @@ def test_a_worker_that_dies_once_costs_no_replication(tmp_path: Path, undisturbe
     assert not (out / "failures.json").exists()
     assert "salesim: 8 runs in " in stdout
     assert tables_of(out) == undisturbed
+    # each death is said (a fresh user's kill -9 went unmentioned: "No run failed" with no hint at memory)
+    for run in ("generalist's run 1", "specialist's run 2", "specialist's run 3"):
+        assert f"while running {run}; that run is made again on a new worker, so no result is lost" in err, err
+    assert err.count("salesim: a worker process died (") == 3
 
 
 @forked_only

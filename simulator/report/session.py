@@ -45,6 +45,10 @@ FAILURES_SHOWN = 10
 """Failed replications listed one by one on the terminal (failures.json has them all)."""
 
 
+PROGRESS_DELAY_SECONDS = 1.0
+"""The progress bar appears this long after the runs start (a refusal before then shows none)."""
+
+
 @contextlib.contextmanager
 def sigterm_interrupts() -> Iterator[None]:
     """Turn SIGTERM (a cluster job killed, ``kill PID``) into the same clean stop as Ctrl-C."""
@@ -153,8 +157,13 @@ def run_and_write(
     tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked from this one
     with sigterm_interrupts():
         try:
-            with tqdm(
-                total=total, unit="run", disable=not settings.progress, file=sys.stderr, dynamic_ncols=True
+            with tqdm(  # shown after a second: a run refused at once (a resume that does not match) shows no bar
+                total=total,
+                unit="run",
+                disable=not settings.progress,
+                file=sys.stderr,
+                dynamic_ncols=True,
+                delay=PROGRESS_DELAY_SECONDS,
             ) as bar:
 
                 def advance(done: int) -> None:

@@ -58,8 +58,16 @@ class InProcessBackend:
 class PoolBackend:
     """Run batches on worker processes of this machine, kept for the backend's life."""
 
-    def __init__(self, scenarios: Sequence[Scenario], seed: int, workers: int, engines: Sequence[str]) -> None:
+    def __init__(
+        self,
+        scenarios: Sequence[Scenario],
+        seed: int,
+        workers: int,
+        engines: Sequence[str],
+        on_note: Callable[[str], None] | None = None,
+    ) -> None:
         self.scenarios, self.seed, self.workers, self.engines = scenarios, seed, workers, engines
+        self.on_note = on_note or (lambda _note: None)
         self._pool = WorkerPool(scenarios, seed, workers, engines)
 
     def __enter__(self) -> PoolBackend:
@@ -76,7 +84,7 @@ class PoolBackend:
 
     def run(self, batches: Sequence[Batch], on_batch: BatchCallback) -> None:
         """Run the batches, each handed to ``on_batch`` when it ends (see the module's notes on faults)."""
-        work = _Work(self.scenarios, self.seed, batches, max(4, 2 * self.workers), on_batch)
+        work = _Work(self.scenarios, self.seed, batches, max(4, 2 * self.workers), on_batch, self.on_note)
         try:
             while work.queue or self._pool.busy():
                 while work.queue and self._pool.can_take():
@@ -101,8 +109,9 @@ class _Work:
         batches: Sequence[Batch],
         deaths_allowed: int,
         on_batch: BatchCallback,
+        on_note: Callable[[str], None] = lambda _note: None,
     ) -> None:
-        self.scenarios, self.seed, self.on_batch = scenarios, seed, on_batch
+        self.scenarios, self.seed, self.on_batch, self.on_note = scenarios, seed, on_batch, on_note
         self.queue: deque[Batch] = deque(batches)
         self.attempts: dict[tuple[int, int], int] = {}
         self.deaths_in_a_row, self.deaths_allowed = 0, deaths_allowed
@@ -127,6 +136,12 @@ class _Work:
             self.on_batch(Batch(batch.scenario_index, (running,)), self._failed((running,), batch, message))
         else:
             self.queue.appendleft(Batch(batch.scenario_index, (running,)))
+            name = self.scenarios[batch.scenario_index].name
+            self.on_note(
+                f"a worker process died ({event.death}) while running {name}'s run {running}; that run is made "
+                "again on a new worker, so no result is lost (a worker the system kills is often short of memory: "
+                "a smaller runner.workers uses less)"
+            )
         if self.deaths_in_a_row >= self.deaths_allowed:
             self._give_up(event.death)
 

@@ -127,6 +127,7 @@ def _backend(
     workers: int,
     log: Path | None,
     engines: Sequence[str],
+    on_note: NoteCallback | None = None,
 ) -> Backend:
     if backend == "dask":
         return DaskBackend(scenarios, seed, address, workers, log, engines)
@@ -134,7 +135,7 @@ def _backend(
         raise ConfigError.single("runner.backend", backend, "must be one of local, dask")
     if workers == 1:
         return InProcessBackend(scenarios, seed, engines)
-    return PoolBackend(scenarios, seed, workers, engines)
+    return PoolBackend(scenarios, seed, workers, engines, on_note)
 
 
 def choose_engines(scenarios: Sequence[Scenario], engine: str, on_note: NoteCallback) -> list[str]:
@@ -334,7 +335,7 @@ def run_replications(
     progress = on_progress or (lambda _n: None)
     run = _Run(experiment, scenarios, store, batch_size, progress)
     log = store_dir / DASK_LOG if store_dir is not None else None
-    chosen = _backend(scenarios, experiment.seed, backend, address, resolve_workers(workers), log, engines)
+    chosen = _backend(scenarios, experiment.seed, backend, address, resolve_workers(workers), log, engines, on_note)
     started = time.perf_counter()
     try:
         with chosen:  # connect (or start a cluster) first: an unreachable scheduler leaves nothing behind
