@@ -15,7 +15,10 @@ though its export records no first touch. The headline tables leave them out and
 
 from __future__ import annotations
 
+import pandas as pd
+
 from simulator.analysis.decision import decision_kpis, decision_of
+from simulator.analysis.kpi_names import team_utilisation_kpis
 from simulator.config.schema import ScenarioConfig
 from simulator.run.experiment import ExperimentResult
 
@@ -73,4 +76,25 @@ def effort_paced_note(result: ExperimentResult, shown: list[str]) -> str:
     return (
         f"Time to first touch and leads lost untouched are left out: {export} records no first touch, and both "
         "follow from the effort per deal salesim calibrate assumed (summary.csv keeps them)."
+    )
+
+
+def assumed_answer_words(result: ExperimentResult, summary: pd.DataFrame) -> str:
+    """Why a calibrated company's answer on headcount or structure rests on the assumed effort (empty when it does not).
+
+    A fresh user's ``org_question`` on the calibrated crm-maven company read "3 more Central
+    reps change nothing: keep as_is" with the teams 17-25% busy: with that little work per
+    deal, more reps find nothing to gain, which is the assumption's doing, not a finding. Said
+    when every scenario's effort was assumed and there is more than one scenario to compare.
+    """
+    export = _assumed_everywhere(result)
+    if export is None or len(result.experiment.scenarios) < 2:
+        return ""
+    teams = team_utilisation_kpis(list(dict.fromkeys(summary["kpi"])))
+    busy = summary[summary["kpi"].isin(teams)]["mean"].dropna()
+    load = f": its teams are busy {busy.min():.0%} to {busy.max():.0%} of their selling time" if len(busy) else ""
+    return (
+        f"This answer rests on the effort per deal salesim calibrate assumed ({export} records no hours of work)"
+        f"{load}, so more reps or another structure find little work to gain from; set {EFFORT_KEYS} to the "
+        "company's own figures before reading a headcount or structure answer."
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.answer import Answer
+from simulator.analysis.assumed import assumed_answer_words
 from simulator.analysis.equivalence import equal_words, ranking_practically_equal
 from simulator.analysis.formatting import digits_apart, format_mean_ci, format_value
 from simulator.analysis.kpi_names import kpi_label
@@ -109,6 +110,9 @@ def answer_section(result: ExperimentResult, answer: Answer, out_dir: Path, figu
     lines = ["## The answer", "", answer.paragraph, ""]
     if result.failures:  # the answer stands on fewer runs than asked: said here, not only at the end
         lines += [f"*{failed_runs_words(result)}*", ""]
+    assumed = assumed_answer_words(result, summary_of(result))
+    if assumed:  # a calibrated company's capacity answer follows from the effort calibrate assumed
+        lines += [f"*{assumed}*", ""]
     lines += [f"*The question:* {question(result)}", ""]
     guard = ", ".join(f"`{g}`" for g in decision.guardrails) or "none"
     rule = ""
@@ -139,6 +143,8 @@ def answer_section(result: ExperimentResult, answer: Answer, out_dir: Path, figu
 def answer_text(result: ExperimentResult, answer: Answer) -> str:
     """The terminal's opening: the answer wrapped to the terminal, then the ranking table."""
     lines = textwrap.wrap("Answer: " + answer.paragraph, TERMINAL_WIDTH)
+    assumed = assumed_answer_words(result, summary_of(result))
+    lines += textwrap.wrap(assumed, TERMINAL_WIDTH) if assumed else []
     if len(answer.ranking) > 1:
         header, rows = ranking_rows(result, answer, words=False, guardrails=False)
         lines += ["", text_table(header, rows)]
