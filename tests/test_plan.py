@@ -16,6 +16,7 @@ import yaml
 from reporting_fixtures import BASELINE, make_result
 
 import simulator
+from simulator.analysis.formatting import format_money
 from simulator.analysis.intervals import wilson_interval
 from simulator.analysis.planning import NO_BOTTLENECK_DAYS, bottlenecks
 from simulator.analysis.statistics import summarise
@@ -560,6 +561,29 @@ def test_a_run_without_quota_says_so_instead_of_a_capacity_bridge_from_zero() ->
     assert "quota" in header and "as_is" not in header
     assert any(line.startswith("- **as_is**: not shown. No team carries a quota") for line in both)
     assert capacity_section(pd.DataFrame(rows("as_is", 0.0))[lambda t: t.kpi == "bookings"], ["as_is"]) == []
+
+
+def test_the_capacity_bridges_largest_line_the_rest_is_said_in_words() -> None:
+    """The default run's largest line was "pipeline coverage and attainment, the rest, which adds $738.6k": no more."""
+    from simulator.analysis.planning import capacity_bridge
+
+    values = {"capacity_spreadsheet": 3.36e6, "capacity_gap_leakage": 7.7e4, "capacity_gap_ramp": 2.2e5}
+    values |= {"capacity_gap_carry_in": -5.0e5, "capacity_gap_coverage": -7.386e5, "bookings": 3.67e6}
+    rows = [{"scenario": "today", "kpi": k, "mean": v, "ci_low": v, "ci_high": v} for k, v in values.items()]
+    summary = pd.DataFrame(rows)
+    bridge = capacity_bridge(summary, "today")
+    rest = bridge[-2][1]
+    assert bridge[-2][0].startswith("pipeline coverage and attainment, the rest") and rest > 0
+    lines = capacity_section(summary, ["today"], {"today": 0.5})
+    line = next(line for line in lines if line.startswith("- **today**"))
+    assert line.startswith("- **today**: the largest difference is pipeline coverage and attainment, the rest, which ")
+    assert f"the leads and win rates booked {format_money(rest)} more than seats x quota x the assumed 50%" in line
+    assert "this pipeline converts more than the plan counts on" in line
+    # without the assumed attainment, the line stays as it was; a shortfall says the leads did not fill the seats
+    assert "after every loss" not in next(x for x in capacity_section(summary, ["today"]) if x.startswith("- **"))
+    short = pd.DataFrame([{**r, "mean": 9.0e5} if r["kpi"] == "capacity_gap_coverage" else r for r in rows])
+    said = next(x for x in capacity_section(short, ["today"], {"today": 0.5}) if x.startswith("- **"))
+    assert "less than seats x quota x the assumed 50% attainment: the leads did not fill" in said, said
 
 
 def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -121,11 +122,15 @@ NO_QUOTA = (
 )
 
 
-def capacity_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
+def capacity_section(
+    summary: pd.DataFrame, names: list[str], attainments: Mapping[str, float] | None = None
+) -> list[str]:
     """The markdown lines of "The capacity plan against the simulation", from the summary table.
 
     A scenario whose capacity plan is $0 (no quota) gets a sentence saying why instead of
-    a bridge from $0; none when no scenario has the capacity KPIs.
+    a bridge from $0; none when no scenario has the capacity KPIs. ``attainments``: each
+    scenario's assumed attainment (``plan.assumed_attainment``), to read the bridge's residual
+    (pipeline coverage and attainment, the rest) as the attainment the runs reached.
     """
     bridges = {n: capacity_bridge(summary, n) for n in names}
     without_quota = [n for n, b in bridges.items() if b and b[0][1] == 0.0]
@@ -163,9 +168,18 @@ def capacity_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
         gaps = [(words, -value) for words, value in bridge[1:-1] if math.isfinite(value)]
         words, size = max(gaps, key=lambda g: abs(g[1]))
         verb = "costs" if size > 0 else "adds"
-        lines.append(
-            f"- **{n}**: the largest difference is {words.split(':')[0]}, which {verb} {format_money(abs(size))}."
-        )
+        line = f"- **{n}**: the largest difference is {words.split(':')[0]}, which {verb} {format_money(abs(size))}"
+        assumed = (attainments or {}).get(n, math.nan)
+        rest, plan = -gaps[-1][1], bridge[0][1]
+        if words == gaps[-1][0] and math.isfinite(assumed) and plan > 0:  # the residual: say what it means
+            line += f": after every loss above, the leads and win rates booked {format_money(abs(rest))} " + (
+                f"more than seats x quota x the assumed {assumed:.0%} attainment; this pipeline converts more "
+                "than the plan counts on, so the plan understates what these seats book"
+                if rest > 0
+                else f"less than seats x quota x the assumed {assumed:.0%} attainment: the leads did not fill "
+                "the capacity the plan counts"
+            )
+        lines.append(line + ".")
     if without_quota:
         lines.append(f"- **{', '.join(without_quota)}**: not shown. {NO_QUOTA}")
     return [*lines, ""]
@@ -267,10 +281,11 @@ def planning_sections(
     summary, names = summary_of(result), scenario_names(result)
     if summary.empty:
         return []
+    attainments = {s.name: s.config.plan.assumed_attainment for s in result.experiment.scenarios}
     return [
         *_plan_section(result, summary, names),
         *_cost_section(summary, names, out_dir, attainment_figure),
-        *capacity_section(summary, names),
+        *capacity_section(summary, names, attainments),
         *_forecast_section(summary, names),
         *_bottleneck_section(result, summary, names),
     ]
