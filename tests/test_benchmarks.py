@@ -566,6 +566,34 @@ def test_a_calibrated_companys_fitted_funnel_is_said_to_be_its_own() -> None:
     assert below_key("win_rate") in reasons[first.name]
 
 
+def test_a_figure_a_what_if_moves_out_of_its_range_is_said_to_be_the_scenarios_doing(tmp_path: Path) -> None:
+    """sdr_headcount: 2 SDRs' AE team at 65% and 6 SDRs' cycle of 58.6 days were flagged with no reason, where
+    the baseline's 4 SDRs read 90% and 55.5 days: the scenario's own headcount moved them."""
+    from simulator.analysis.moved_reasons import moved_reasons
+    from simulator.analysis.published_ranges import below_key
+    from simulator.run.settings import RunnerSettings
+
+    overrides = ["runs=3", "clock.horizon_days=140", "clock.warmup_days=40"]
+    experiment = simulator.load_experiment("sdr_headcount", overrides)
+    result = simulator.run_experiment(experiment, settings=RunnerSettings(workers=1), store_dir=tmp_path / "store")
+    rows = []
+    for name, cycle, busy in (("sdr_4", 55.5, 0.902), ("sdr_2", 56.0, 0.65), ("sdr_6", 58.6, 0.959)):
+        for kpi, value in (("cycle_time_days_p50", cycle), ("utilisation_ae", busy)):
+            rows.append({"scenario": name, "kpi": kpi, "n": 40, "mean": value, "ci_low": value, "ci_high": value})
+    summary_table = pd.DataFrame(rows)
+    windows = dict.fromkeys(("sdr_4", "sdr_2", "sdr_6", "sdr_3"), 1.0)
+    found = moved_reasons(result, summary_table, windows, {})
+    assert found["sdr_6"]["cycle_time_days_p50"] == (
+        "sdr_4 reads 55.5 working days, inside: this scenario's own change (org.teams.sdr.headcount=6) moves it"
+    )
+    assert found["sdr_2"][below_key("utilisation (team):ae")].startswith("sdr_4 reads 90.2%, above: this scenario")
+    # the same side as the baseline (6 SDRs' AE team busier still): the baseline's cause, not the scenario's
+    assert "utilisation (team):ae" not in found.get("sdr_6", {})
+    # a figure another reason explains keeps its own
+    kept = moved_reasons(result, summary_table, windows, {"sdr_6": {"cycle_time_days_p50": "its own"}})
+    assert "cycle_time_days_p50" not in kept.get("sdr_6", {})
+
+
 def test_a_steady_book_and_larger_accounts_are_named_beside_the_figures_they_push_above_range() -> None:
     """The default company's expansion share (59%) and ARR per CSM ($4.46M) were flagged without a cause."""
     from simulator.analysis.book_reasons import account_size_words, book_reasons, steady_book_words

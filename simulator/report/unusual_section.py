@@ -28,6 +28,7 @@ from simulator.analysis.busy_reasons import busy_reasons
 from simulator.analysis.fast_answers import fast_answer_reasons
 from simulator.analysis.fitted_reasons import fitted_reasons
 from simulator.analysis.load_reasons import load_reasons
+from simulator.analysis.moved_reasons import moved_reasons
 from simulator.analysis.planning import pooled_attainment_rows
 from simulator.analysis.published_ranges import BENCHMARKS, WORKING_DAYS
 from simulator.analysis.tables import scenario_names, summary_of, window_years
@@ -129,18 +130,20 @@ def _with_run_figures(result: ExperimentResult) -> pd.DataFrame:
 
 
 def _reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[str, str]]:
-    """Scenario -> KPI -> why its figure reads outside its range: fitted, a fast desk, a queue, a CSM load, the book."""
+    """Scenario -> KPI -> why its figure reads outside: fitted, fast desk, queue, CSM load, the book, the what-if."""
     found = (
         fitted_reasons(result),
         fast_answer_reasons(result, summary),
         busy_reasons(result, summary),
         load_reasons(result, summary),
     )
-    return {
+    reasons = {
         name: {key: words for reasons in found for key, words in reasons.get(name, {}).items()}
         | book_reasons(summary, name)
         for name in scenario_names(result)
     }
+    moved = moved_reasons(result, summary, _windows(result), reasons)
+    return {name: {**moved.get(name, {}), **own} for name, own in reasons.items()}
 
 
 def report_unusual_section(result: ExperimentResult) -> list[str]:

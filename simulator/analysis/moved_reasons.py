@@ -1,0 +1,92 @@
+"""Why a scenario's figure sits outside its published range when the baseline's does not: the scenario moved it.
+
+A what-if scenario changes a setting on purpose (``sdr_headcount``'s 6 SDRs, a pod's uplift),
+and some of its figures leave their ranges with it: 6 SDRs pass more leads to the AEs, whose
+SQL-to-opportunity rate falls to 26.5% and whose cycle lengthens. Where the baseline reads the
+same figure inside its range, the scenario's own change is the cause, a finding of the
+what-if, not a wrong input; the words here say so beside the figure, naming the baseline's
+value and what the scenario changes (so too where the baseline is outside on the other side:
+2 SDRs leave the AEs 65% busy where 4 leave them 90%). A figure outside on the same side in
+the baseline (it shares the baseline's cause), or one another reason already explains, gets
+no such words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from simulator.analysis.benchmarks import BenchmarkCheck, benchmark_checks, format_in_unit
+from simulator.analysis.published_ranges import below_key, team_key
+from simulator.run.differences import scenario_differences
+from simulator.run.experiment import ExperimentResult
+
+KEYS_NAMED = 2
+"""Settings named before "and N more" when a scenario changes many (a whole org)."""
+
+
+def _key(check: BenchmarkCheck) -> str:
+    key = team_key(check.benchmark.kpi, check.team) if check.team else check.benchmark.kpi
+    return key if check.side > 0 else below_key(key)
+
+
+SIDES = {-1: "below", 0: "inside", 1: "above"}
+
+
+def moved_words(baseline: str, theirs: BenchmarkCheck, keys: list[str]) -> str:
+    """``sdr_4 reads 34.1%, inside: this scenario's own change (org.teams.sdr.headcount) moves it``."""
+    named = ", ".join(keys[:KEYS_NAMED]) + (f" and {len(keys) - KEYS_NAMED} more" if len(keys) > KEYS_NAMED else "")
+    change = f" ({named})" if named else ""
+    value = format_in_unit(theirs.value, theirs.benchmark.unit)
+    return f"{baseline} reads {value}, {SIDES[theirs.side]}: this scenario's own change{change} moves it"
+
+
+def _shown(key: str) -> bool:
+    """False for a label (``org.name``, ``org.description``): it names a change, it makes none."""
+    return key.split("=", 1)[0].rsplit(".", 1)[-1] not in ("name", "description")
+
+
+def _changes(result: ExperimentResult) -> dict[str, list[str]]:
+    """Each scenario's own overrides as the experiment wrote them (``org=specialist``), else the keys it changes."""
+    written = ((result.experiment.resolved_config.get("base") or {}).get("experiment") or {}).get("scenarios") or {}
+    changed: dict[str, list[str]] = {}
+    for difference in scenario_differences(result.experiment):
+        changed.setdefault(difference.scenario, []).append(difference.key)
+    shared = {str(line) for line in written.get(result.experiment.baseline) or []}  # the baseline's too: no change
+    found = {}
+    for spec in result.experiment.scenarios:
+        own = [str(line) for line in written.get(spec.name) or [] if _shown(str(line)) and str(line) not in shared]
+        found[spec.name] = own or [key for key in changed.get(spec.name, []) if _shown(key)]
+    return found
+
+
+def moved_reasons(
+    result: ExperimentResult,
+    summary: pd.DataFrame,
+    windows: Mapping[str, float],
+    reasons: Mapping[str, Mapping[str, str]],
+) -> dict[str, dict[str, str]]:
+    """Scenario -> reason key -> words, for each figure outside its range that the baseline has inside or opposite.
+
+    ``windows``: each scenario's measured window (years); ``reasons``: the reasons already
+    found (scenario -> key -> words): a figure they explain keeps its own.
+    """
+    baseline = result.experiment.baseline
+    base_checks = {
+        (c.benchmark.kpi, c.team): c for c in benchmark_checks(summary, baseline, windows.get(baseline, 1.0))
+    }
+    if not base_checks:
+        return {}
+    changed = _changes(result)
+    found: dict[str, dict[str, str]] = {}
+    for spec in result.experiment.scenarios:
+        if spec.name == baseline:
+            continue
+        own = reasons.get(spec.name, {})
+        for check in benchmark_checks(summary, spec.name, windows.get(spec.name, 1.0)):
+            theirs = base_checks.get((check.benchmark.kpi, check.team))
+            if check.side == 0 or theirs is None or theirs.side == check.side or _key(check) in own:
+                continue
+            found.setdefault(spec.name, {})[_key(check)] = moved_words(baseline, theirs, changed.get(spec.name, []))
+    return found
