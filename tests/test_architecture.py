@@ -162,6 +162,22 @@ def test_engines_are_siblings_without_circles() -> None:
         pytest.fail("import cycle inside an engine: " + " -> ".join(cycle))
 
 
+def test_no_subpackage_has_a_circle_inside_even_for_types() -> None:
+    """A module split in two had left each half naming the other (calibration's mapping and its gaps, for a type):
+    the style allows no circle inside a subpackage, through imports made for annotations only too."""
+    graph = import_graph(type_checking=True)
+
+    def package(module: str) -> str:
+        return module.rsplit(".", 1)[0]
+
+    inside = {
+        module: {t for t in targets if t != module and package(t) == package(module)}
+        for module, targets in graph.items()
+    }
+    if cycle := _find_cycle(inside):
+        pytest.fail("import cycle inside a subpackage: " + " -> ".join(cycle))
+
+
 def test_the_graph_reader_sees_lazy_imports_and_skips_type_checking(tmp_path: Path) -> None:
     """The reader must count function-level imports, or the rule could be dodged."""
     source = tmp_path / "probe.py"

@@ -407,8 +407,7 @@ def test_a_mapping_with_no_source_of_dates_or_outcomes_names_the_key(
 
 
 def test_dates_and_outcomes_from_stage_columns_history_or_won_deals_need_no_such_column() -> None:
-    from simulator.calibration.mapping import load_mapping
-    from simulator.calibration.mapping_gaps import unanswerable
+    from simulator.calibration.mapping import load_mapping, unanswerable
 
     fixtures = FIXTURE.parent
     for shape in ("b_history", "c_stage_columns", "d_leads_deals"):

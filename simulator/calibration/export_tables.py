@@ -22,8 +22,8 @@ from simulator.calibration.mapping import (
     Roster,
     StageHistory,
     WonDeals,
+    unanswerable,
 )
-from simulator.calibration.mapping_gaps import unanswerable
 from simulator.calibration.readers import read_table, require_columns
 from simulator.config.errors import shown
 
@@ -41,7 +41,7 @@ def read_export_tables(mapping: MappingFile) -> dict[str, pd.DataFrame]:
 
     Raises:
         CalibrationError: The mapping gives no created date or outcome
-            (:func:`~simulator.calibration.mapping_gaps.unanswerable`), a table cannot be read or
+            (:func:`~simulator.calibration.mapping.unanswerable`), a table cannot be read or
             lacks a mapped column; with several problems, one error naming each.
     """
     tables: dict[str, pd.DataFrame] = {}

@@ -39,7 +39,7 @@ from pydantic import (
 from pydantic_core import CoreSchema
 
 from simulator.calibration.errors import CalibrationError
-from simulator.calibration.mapping_gaps import raw_gaps
+from simulator.calibration.mapping_gaps import gap_lines, raw_gaps
 from simulator.config.errors import ConfigIssue, issues_from_error_detail, shown
 from simulator.config.fields import strict_scalars
 
@@ -251,6 +251,18 @@ class MappingFile(_Model):
     def path(self, file: str) -> Path:
         """A file of the export, relative to the mapping file."""
         return (Path(self.base) / Path(file).expanduser()).resolve()
+
+
+def unanswerable(mapping: MappingFile) -> list[str]:
+    """The dates and outcomes no mapped column or table of ``mapping`` gives: one line each (see :func:`gap_lines`)."""
+    table, columns = mapping.opportunities, mapping.opportunities.columns
+    return gap_lines(
+        {"created": columns.created, "outcome": columns.outcome, "closed": columns.closed},
+        bool(table.stage_dates),
+        table.won_stage is not None,
+        mapping.stage_history is not None,
+        mapping.won_deals is not None,
+    )
 
 
 def load_mapping(path: str | Path) -> MappingFile:

@@ -9,32 +9,19 @@ without it every row would be left out, or every deal read as open.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from simulator.calibration.mapping import MappingFile
+from typing import Any
 
 
-def unanswerable(mapping: MappingFile) -> list[str]:
-    """The dates and outcomes no mapped column or table gives: one line each (key = null: what gives it).
+def gap_lines(
+    columns: Mapping[str, Any], stage_dates: bool, won_stage: bool, history: bool, won_deals: bool
+) -> list[str]:
+    """One line per date or outcome no mapped column (None: unmapped) or other shape gives (key = null: the fix).
 
     Every opportunity needs the day it was created, and the closed ones the day they closed
     and whether they were won: each from its own column (shape a), from the dates of the
     funnel stages (c), from a stage-history table (b) or, for the wins, from a won-deals
     table (d). Without any of them every row would be left out, or every deal read as open.
     """
-    table, columns = mapping.opportunities, mapping.opportunities.columns
-    return _gaps(
-        {"created": columns.created, "outcome": columns.outcome, "closed": columns.closed},
-        bool(table.stage_dates),
-        table.won_stage is not None,
-        mapping.stage_history is not None,
-        mapping.won_deals is not None,
-    )
-
-
-def _gaps(columns: Mapping[str, Any], stage_dates: bool, won_stage: bool, history: bool, won_deals: bool) -> list[str]:
-    """:func:`unanswerable`'s lines from the mapped date and status columns (None: not mapped) and the other shapes."""
     key = "opportunities.columns"
     lines = []
     if columns["created"] is None and not stage_dates and not history:
@@ -64,7 +51,7 @@ def raw_gaps(data: Mapping[str, Any]) -> list[str]:
     columns = table.get("columns")
     if not isinstance(columns, Mapping):  # no columns (misspelt, say): that is the problem told, not its follow-ons
         return []
-    return _gaps(
+    return gap_lines(
         {name: columns.get(name) for name in ("created", "outcome", "closed")},
         bool(table.get("stage_dates")),
         table.get("won_stage") is not None,

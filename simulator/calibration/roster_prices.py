@@ -9,21 +9,34 @@ from it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from simulator.calibration.errors import CalibrationError
+from simulator.calibration.errors import CalibrationError, DataProblems
 from simulator.calibration.mapping import MappingFile
 from simulator.calibration.readers import column, parse_amounts, parse_dates
 
-if TYPE_CHECKING:
-    from simulator.calibration.shapes import Export
 
+def roster_and_prices(
+    owners: set[str], problems: DataProblems, mapping: MappingFile, tables: Mapping[str, pd.DataFrame]
+) -> tuple[pd.DataFrame | None, dict[str, float]]:
+    """The roster (owner -> team, manager, office, dates) and the price list, each problem counted in ``problems``.
 
-def roster_and_prices(export: Export, mapping: MappingFile, tables: Mapping[str, pd.DataFrame]) -> None:
-    """Read the roster (owner -> team, manager, office, dates) and the price list into ``export``, counting problems."""
+    Args:
+        owners: The owners of the export's deals (to count roster reps without deals, and owners missing from it).
+        problems: Where the problems found are counted.
+        mapping: The mapping (its ``roster`` and ``prices`` tables, either may be absent).
+        tables: The tables read, by mapping key.
+
+    Returns:
+        The roster, one row per owner (None without one), and product -> list price ($; empty without a price list).
+
+    Raises:
+        CalibrationError: An empty roster, or an owner or product listed twice with different values.
+    """
+    found_roster: pd.DataFrame | None = None
+    found_prices: dict[str, float] = {}
     if mapping.roster is not None:
         path = mapping.path(mapping.roster.file)
         raw = tables["roster"]
@@ -43,17 +56,12 @@ def roster_and_prices(export: Export, mapping: MappingFile, tables: Mapping[str,
             )  # a rep who started decades before most deals is no error
         one_row_each(roster, "owner", {k: getattr(cols, k) for k in ("team", "office", "manager")}, path)
         repeated = roster["owner"].duplicated() & (roster["owner"] != "")
-        export.problems.add("owners listed twice in the roster (the same team)", int(repeated.sum()), "one row kept")
-        export.roster = roster.drop_duplicates("owner").reset_index(drop=True)
-        owners = set(export.frame["owner"])
-        idle = [o for o in export.roster["owner"] if o not in owners]
-        export.problems.add(
-            "owners in the roster with no deals", len(idle), f"no seat in the company ({', '.join(idle[:8])})"
-        )
-        unknown = sorted(o for o in owners - set(export.roster["owner"]) if o)
-        export.problems.add(
-            "owners with deals but not in the roster", len(unknown), "put in a team of their own: 'other'"
-        )
+        problems.add("owners listed twice in the roster (the same team)", int(repeated.sum()), "one row kept")
+        found_roster = roster.drop_duplicates("owner").reset_index(drop=True)
+        idle = [o for o in found_roster["owner"] if o not in owners]
+        problems.add("owners in the roster with no deals", len(idle), f"no seat in the company ({', '.join(idle[:8])})")
+        unknown = sorted(o for o in owners - set(found_roster["owner"]) if o)
+        problems.add("owners with deals but not in the roster", len(unknown), "put in a team of their own: 'other'")
     if mapping.prices is not None:
         path = mapping.path(mapping.prices.file)
         raw = tables["prices"]
@@ -64,8 +72,9 @@ def roster_and_prices(export: Export, mapping: MappingFile, tables: Mapping[str,
         table = pd.DataFrame({"product": products.to_numpy(), "price": values})
         one_row_each(table, "product", {"price": mapping.prices.columns.price}, path)
         repeated = table["product"].duplicated()
-        export.problems.add("products listed twice in the price list (the same price)", int(repeated.sum()), "one kept")
-        export.prices = dict(zip(products.tolist(), values.tolist(), strict=True))
+        problems.add("products listed twice in the price list (the same price)", int(repeated.sum()), "one kept")
+        found_prices = dict(zip(products.tolist(), values.tolist(), strict=True))
+    return found_roster, found_prices
 
 
 def one_row_each(table: pd.DataFrame, key: str, fields: dict[str, str | None], path: object) -> None:

@@ -270,7 +270,7 @@ def _finish(
         last_created=frame["created"].to_numpy(dtype="datetime64[D]").max(),
         leads_without_opportunity=leads_only,
     )
-    roster_and_prices(export, mapping, tables)
+    export.roster, export.prices = roster_and_prices(set(export.frame["owner"]), problems, mapping, tables)
     _spellings(export, mapping)
     _values(export)
     _left_truncation(export)
