@@ -16,9 +16,10 @@ from reporting_fixtures import make_result
 from scipy import stats
 
 from simulator.analysis.acquisition_cost import acquisition_cost, acquisition_cost_rows
-from simulator.analysis.benchmarks import benchmark_checks, unusual_sentence
+from simulator.analysis.benchmarks import benchmark_checks
 from simulator.analysis.published_ranges import SALES_AND_MARKETING_PER_NEW_ARR
 from simulator.analysis.statistics import summarise
+from simulator.analysis.unusual_words import unusual_sentence
 from simulator.report.unusual_section import _cell, report_unusual_section
 from simulator.run.experiment import ExperimentResult
 
@@ -136,7 +137,7 @@ def _summary_row(mean: float, low: float, high: float) -> pd.DataFrame:
 
 
 def test_a_scenario_with_no_new_bookings_says_why_its_cost_per_dollar_is_missing() -> None:
-    from simulator.analysis.benchmarks import unusual_lines
+    from simulator.analysis.unusual_words import unusual_lines
 
     result = _with_costs(5, 0.9, 0.05)
     table = result.replications.copy()

@@ -14,19 +14,14 @@ import pytest
 from reporting_fixtures import make_result
 
 import simulator
-from simulator.analysis.benchmarks import (
-    benchmark_checks,
-    range_words,
-    unusual_lines,
-    unusual_sentence,
-    window_length,
-)
+from simulator.analysis.benchmarks import benchmark_checks, range_words
 from simulator.analysis.published_ranges import (
     ARR_PER_ACCOUNT_OWNER,
     BENCHMARKS,
     EXPANSION_SHARE_SMALLER_BOOK,
     WORKING_DAYS_PER_CALENDAR_DAY,
 )
+from simulator.analysis.unusual_words import unusual_lines, unusual_sentence, window_length
 from simulator.report.document import write_report
 from simulator.report.unusual_section import unusual_section, unusual_summary
 

@@ -19,9 +19,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from simulator.analysis.benchmarks import window_length
 from simulator.analysis.published_ranges import QUEUED_UTILISATION, TEAM_UTILISATION, team_key
 from simulator.analysis.tables import summary_row, window_years
+from simulator.analysis.unusual_words import window_length
 from simulator.analysis.wording import join_words, stage_label, team_label
 from simulator.config.org import OrgConfig
 from simulator.run.experiment import ExperimentResult

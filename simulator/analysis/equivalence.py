@@ -92,3 +92,19 @@ def paired_practically_equal(
 def equal_words(reference: str, margin: float = PRACTICAL_EQUIVALENCE) -> str:
     """``every paired difference's 95% CI lies within ±0.5% of as_is's mean``."""
     return f"every paired difference's 95% CI lies within ±{margin:.1%} of {possessive(reference)} mean"
+
+
+def tied_with(runs: pd.DataFrame, kpi: str, leader: str) -> list[str]:
+    """The scenarios (a sweep's jobs) whose ``kpi`` equals ``leader``'s in every paired run, in table order.
+
+    ``runs``: one row per ``scenario`` x ``replication`` (common random numbers pair run r).
+    """
+    table = runs.pivot_table(index="replication", columns="scenario", values=kpi, aggfunc="first")
+    if leader not in table.columns:
+        return []
+    mine = table[leader].to_numpy(dtype=float)
+    return [
+        str(job)
+        for job in table.columns
+        if job != leader and np.array_equal(table[job].to_numpy(dtype=float), mine, equal_nan=True)
+    ]

@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import yaml
 
 from simulator.analysis.comparison import compare
-from simulator.analysis.equivalence import equal_words, paired_practically_equal
+from simulator.analysis.equivalence import equal_words, paired_practically_equal, tied_with
 from simulator.analysis.formatting import format_money, format_signed_amount, format_signed_range, format_value
 from simulator.analysis.kpi_names import kpi_label, kpi_words
 from simulator.analysis.quantities import direction
@@ -200,19 +199,6 @@ def best_cell_chance(sweep: Sweep, sweep_dir: Path, scenario: str, runs: pd.Data
         return math.nan
     # cells tied with the best in every run share its resamplings: together they are the best
     return sum(chances.get(job, 0.0) for job in [leader, *tied_with(runs, sweep.kpi, leader)])
-
-
-def tied_with(runs: pd.DataFrame, kpi: str, leader: str) -> list[str]:
-    """The jobs whose ``kpi`` equals ``leader``'s in every paired run (``runs``: :func:`job_runs`), in job order."""
-    table = runs.pivot_table(index="replication", columns="scenario", values=kpi, aggfunc="first")
-    if leader not in table.columns:
-        return []
-    mine = table[leader].to_numpy(dtype=float)
-    return [
-        str(job)
-        for job in table.columns
-        if job != leader and np.array_equal(table[job].to_numpy(dtype=float), mine, equal_nan=True)
-    ]
 
 
 def job_runs(sweep: Sweep, sweep_dir: Path, scenario: str) -> pd.DataFrame | None:

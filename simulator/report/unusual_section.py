@@ -14,15 +14,7 @@ import pandas as pd
 
 from simulator.analysis.acquisition_cost import acquisition_cost_rows
 from simulator.analysis.assumed import assumed_figures
-from simulator.analysis.benchmarks import (
-    BenchmarkCheck,
-    benchmark_checks,
-    figure_name,
-    format_in_unit,
-    range_words,
-    unusual_lines,
-    window_length,
-)
+from simulator.analysis.benchmarks import BenchmarkCheck, benchmark_checks, format_in_unit, range_words
 from simulator.analysis.book_reasons import book_reasons
 from simulator.analysis.busy_reasons import busy_reasons
 from simulator.analysis.fast_answers import fast_answer_reasons
@@ -32,6 +24,7 @@ from simulator.analysis.moved_reasons import moved_reasons
 from simulator.analysis.planning import pooled_attainment_rows
 from simulator.analysis.published_ranges import BENCHMARKS, WORKING_DAYS
 from simulator.analysis.tables import scenario_names, summary_of, window_years
+from simulator.analysis.unusual_words import figure_name, unusual_lines, window_length
 from simulator.run.experiment import ExperimentResult
 
 INTRO = (

@@ -1,0 +1,96 @@
+"""What looks unusual, in words: each figure outside its published range, how far, and why.
+
+The sentences of the report's "What looks unusual" section and the terminal summary, from
+the checks of :func:`simulator.analysis.benchmarks.benchmark_checks`: the figure and its
+value, the range and the distance to it, a doubt when its CI reaches the range, and the
+reason given for it (a fast desk, a queue, a load, the book, the scenario's own change).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from simulator.analysis.benchmarks import BenchmarkCheck, benchmark_checks, distance_words, format_in_unit, range_words
+from simulator.analysis.tables import summary_row
+from simulator.analysis.wording import join_words, team_label
+
+
+def figure_name(check: BenchmarkCheck) -> str:
+    """The figure's name for a table row (``Utilisation of selling time, AE team``)."""
+    return f"{check.benchmark.name}, {team_label(check.team)} team" if check.team else check.benchmark.name
+
+
+def figure_words(check: BenchmarkCheck) -> str:
+    """The figure in words with its value (``0.8% of reps at quota``)."""
+    value = format_in_unit(check.value, check.benchmark.unit)
+    if check.window_years != 1.0:
+        window = format_in_unit(check.window_value, check.benchmark.unit)
+        value += f" a year ({window} over the run's {window_length(check.window_years)} window)"
+    return check.benchmark.phrase.format(value=value, team=team_label(check.team))
+
+
+def window_length(years: float) -> str:
+    """A window in words: ``0.24-month``, ``24-month``, ``2.5-year`` (``years`` of the run's calendar)."""
+    months = 12.0 * years
+    if months < 1.0:
+        return f"{months:.2g}-month"
+    if months < 36.0:
+        return f"{months:.0f}-month"
+    return f"{years:.1f}-year"
+
+
+def unusual_sentence(check: BenchmarkCheck) -> str:
+    """One figure against its range: ``0.8% of reps at quota; published 20-28% (19.2 points below)``."""
+    where = distance_words(check) if check.side else "inside"
+    if check.runs < 2:
+        doubt = "; from a single run, with no CI: more runs would tell"
+    else:
+        doubt = "" if check.clear else "; its 95% CI reaches the range: more runs would tell"
+    why = f"; {check.benchmark.reads_low}" if check.side < 0 and check.benchmark.reads_low else ""
+    why += f"; {check.reads_high}" if check.side > 0 and check.reads_high else ""
+    why += f"; {check.reads_low}" if check.side < 0 and check.reads_low else ""
+    why += f"; {check.basis}" if check.basis else ""
+    return f"{figure_words(check)}; {check.benchmark.range_label} {range_words(check.benchmark)} ({where}{doubt}{why})"
+
+
+def assumed_sentence(checks: list[BenchmarkCheck]) -> str:
+    """Figures that follow from an assumption, in one sentence: ``the East team busy 16.6% ... follows from ...``."""
+    figures = join_words([figure_words(check) for check in checks])
+    return f"{figures}: {'this' if len(checks) == 1 else 'each'} {checks[0].assumed}"
+
+
+def unusual_lines(
+    summary: pd.DataFrame,
+    scenarios: list[str],
+    windows: Mapping[str, float] | None = None,
+    assumed: Mapping[str, str] | None = None,
+    reasons: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[tuple[str, str]]:
+    """``(scenario, sentence)`` for every figure outside its published range, scenario by scenario.
+
+    A scenario whose benchmarked figures all lie inside gets one line saying so; a
+    scenario with no benchmarked figure at all gets none. ``windows``: each
+    scenario's measured window in years (one year when not given; see :func:`benchmark_checks`).
+    ``assumed``: scenario -> why its utilisation follows from assumed effort; those figures
+    are said in one line of their own, as following from the assumption, never as outside.
+    ``reasons``: scenario -> KPI -> why its figure is expected outside the range (see :func:`benchmark_checks`).
+    """
+    lines: list[tuple[str, str]] = []
+    for scenario in scenarios:
+        window, why = (windows or {}).get(scenario, 1.0), (assumed or {}).get(scenario, "")
+        checks = benchmark_checks(summary, scenario, window, why, (reasons or {}).get(scenario))
+        outside = [unusual_sentence(c) for c in checks if c.side != 0 and not c.assumed]
+        from_assumptions = [c for c in checks if c.assumed]
+        if outside:
+            lines.extend((scenario, sentence) for sentence in outside)
+        elif len(from_assumptions) < len(checks):
+            other = " other" if from_assumptions else ""
+            lines.append((scenario, f"every{other} benchmarked figure lies inside its published range"))
+        if from_assumptions:
+            lines.append((scenario, assumed_sentence(from_assumptions)))
+        booked = summary_row(summary, scenario, "bookings")
+        if booked is not None and float(booked["mean"]) == 0.0:  # the cost per $1 is missing: say why
+            lines.append((scenario, "no new bookings in any run's window, so no cost per $1 of new bookings"))
+    return lines
