@@ -172,6 +172,14 @@ def _command_experiment(command: str, overrides: Sequence[str], workers_option: 
         ConfigError: An override the command's own option replaces (``runs=3`` for ``--runs``,
             ``hydra.run.dir`` for ``--out``): it would be silently ignored.
     """
+    issues = command_override_issues(command, overrides, workers_option)
+    if issues:
+        raise ConfigError(issues)
+    return load_experiment(None, overrides)
+
+
+def command_override_issues(command: str, overrides: Sequence[str], workers_option: bool = True) -> list[ConfigIssue]:
+    """The overrides a command's own option replaces (``runs=3`` for ``--runs``): found without composing."""
     workers = "--workers N" if workers_option else "no workers: it runs in this process"
     options = dict(_COMMAND_OPTIONS, **{"runner.workers": workers})
     issues = []
@@ -185,9 +193,7 @@ def _command_experiment(command: str, overrides: Sequence[str], workers_option: 
                 else f"salesim {command} takes {wanted}"
             )
             issues.append(ConfigIssue("command line", override, words))
-    if issues:
-        raise ConfigError(issues)
-    return load_experiment(None, overrides)
+    return issues
 
 
 def _warmup_main(args: Sequence[str]) -> int:
@@ -201,7 +207,11 @@ def _sensitivity_main(args: Sequence[str]) -> int:
     """``salesim sensitivity [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.sensitivity_report`)."""
     from simulator.report.sensitivity_command import sensitivity_main
 
-    return sensitivity_main(args, lambda overrides: _command_experiment("sensitivity", overrides))
+    return sensitivity_main(
+        args,
+        lambda overrides: _command_experiment("sensitivity", overrides),
+        lambda overrides: command_override_issues("sensitivity", overrides),
+    )
 
 
 def _optimise_main(args: Sequence[str]) -> int:

@@ -17,7 +17,7 @@ from simulator.analysis.decision import check_decision, decision_of, kpi_name_is
 from simulator.analysis.global_sensitivity import MORRIS_MIN_TRAJECTORIES
 from simulator.analysis.levers import LEVER_SECTIONS, delta_issue
 from simulator.analysis.wording import count_of
-from simulator.config.errors import ConfigError, comma_separated, lenient_number, unreadable_issues
+from simulator.config.errors import ConfigError, ConfigIssue, comma_separated, lenient_number, unreadable_issues
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.report.claims import claim_output
@@ -80,8 +80,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]) -> int:
-    """``salesim sensitivity [OPTIONS] [OVERRIDES...]``; ``load`` composes the experiment from the overrides."""
+def sensitivity_main(
+    args: Sequence[str],
+    load: Callable[[Sequence[str]], Experiment],
+    check: Callable[[Sequence[str]], list[ConfigIssue]] | None = None,
+) -> int:
+    """``salesim sensitivity [OPTIONS] [OVERRIDES...]``; ``load`` composes the experiment from the overrides.
+
+    ``check``: the overrides' problems found without composing (an override an option
+    replaces), named with the options' own before anything is composed.
+    """
     parser = _parser()
     options, overrides = parser.parse_known_args(list(args))
     unreadable = unreadable_issues(parser, options)  # text for a number: named with the rest, not alone
@@ -101,12 +109,8 @@ def sensitivity_main(args: Sequence[str], load: Callable[[Sequence[str]], Experi
         issues += list_issues(keys, sections)
         delta = delta_issue(options.delta)
         issues += [delta] if delta is not None else []
-        if issues:  # refused before anything is run, with the overrides' own problems in the same message
-            try:
-                load(overrides)
-            except ConfigError as error:
-                issues += error.issues
-            raise ConfigError(issues)
+        if issues:  # refused before anything is composed, with what the overrides show without composing
+            raise ConfigError(issues + (check(overrides) if check is not None else []))
         experiment = load(overrides)
         check_decision(experiment)
         out = Path(options.out or f"outputs/sensitivity/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
