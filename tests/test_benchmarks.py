@@ -564,6 +564,8 @@ def test_a_calibrated_companys_fitted_funnel_is_said_to_be_its_own() -> None:
 def test_a_figure_a_what_if_moves_out_of_its_range_is_said_to_be_the_scenarios_doing(tmp_path: Path) -> None:
     """sdr_headcount: 2 SDRs' AE team at 65% and 6 SDRs' cycle of 58.6 days were flagged with no reason, where
     the baseline's 4 SDRs read 90% and 55.5 days: the scenario's own headcount moved them."""
+    import dataclasses
+
     from simulator.analysis.moved_reasons import moved_reasons
     from simulator.analysis.published_ranges import below_key
     from simulator.run.settings import RunnerSettings
@@ -577,6 +579,10 @@ def test_a_figure_a_what_if_moves_out_of_its_range_is_said_to_be_the_scenarios_d
             rows.append({"scenario": name, "kpi": kpi, "n": 40, "mean": value, "ci_low": value, "ci_high": value})
     summary_table = pd.DataFrame(rows)
     windows = dict.fromkeys(("sdr_4", "sdr_2", "sdr_6", "sdr_3"), 1.0)
+    pairs = [("sdr_6", "cycle_time_days_p50", True), ("sdr_2", "utilisation_ae", True)]
+    pairs += [("sdr_6", "utilisation_ae", True), ("sdr_2", "cycle_time_days_p50", False)]
+    clear = pd.DataFrame([{"scenario": n, "baseline": "sdr_4", "kpi": k, "significant": c} for n, k, c in pairs])
+    result = dataclasses.replace(result, comparison=clear)
     found = moved_reasons(result, summary_table, windows, {})
     assert found["sdr_6"]["cycle_time_days_p50"] == (
         "sdr_4 reads 55.5 working days, inside: this scenario's own change (org.teams.sdr.headcount=6) moves it"
@@ -584,6 +590,9 @@ def test_a_figure_a_what_if_moves_out_of_its_range_is_said_to_be_the_scenarios_d
     assert found["sdr_2"][below_key("utilisation (team):ae")].startswith("sdr_4 reads 90.2%, above: this scenario")
     # the same side as the baseline (6 SDRs' AE team busier still): the baseline's cause, not the scenario's
     assert "utilisation (team):ae" not in found.get("sdr_6", {})
+    # a change the runs do not show is not blamed on the scenario (plan_check's attainment at 6 runs reversed at 40)
+    noisy = dataclasses.replace(result, comparison=clear.assign(significant=False))
+    assert moved_reasons(noisy, summary_table, windows, {}) == {}
     # a figure another reason explains keeps its own
     kept = moved_reasons(result, summary_table, windows, {"sdr_6": {"cycle_time_days_p50": "its own"}})
     assert "cycle_time_days_p50" not in kept.get("sdr_6", {})

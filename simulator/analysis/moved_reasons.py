@@ -2,13 +2,14 @@
 
 A what-if scenario changes a setting on purpose (``sdr_headcount``'s 6 SDRs, a pod's uplift),
 and some of its figures leave their ranges with it: 6 SDRs pass more leads to the AEs, whose
-SQL-to-opportunity rate falls to 26.5% and whose cycle lengthens. Where the baseline reads the
-same figure inside its range, the scenario's own change is the cause, a finding of the
-what-if, not a wrong input; the words here say so beside the figure, naming the baseline's
-value and what the scenario changes (so too where the baseline is outside on the other side:
-2 SDRs leave the AEs 65% busy where 4 leave them 90%). A figure outside on the same side in
-the baseline (it shares the baseline's cause), or one another reason already explains, gets
-no such words.
+cycle lengthens. Where the baseline reads the same figure inside its range, or outside on
+the other side (2 SDRs leave the AEs 65% busy where 4 leave them 90%), and the runs show the
+change (its paired difference to the baseline is clear), the scenario's own change is the
+cause: a finding of the what-if, not a wrong input. The words here say so beside the
+figure, naming the baseline's value and what the scenario changes. A figure outside on the
+same side in the baseline (it shares the baseline's cause), a change the runs do not show
+("more runs would tell" is not blamed on the scenario), or a figure another reason already
+explains gets no such words.
 """
 
 from __future__ import annotations
@@ -18,12 +19,45 @@ from collections.abc import Mapping
 import pandas as pd
 
 from simulator.analysis.benchmarks import BenchmarkCheck, benchmark_checks, format_in_unit
-from simulator.analysis.published_ranges import below_key, team_key
+from simulator.analysis.published_ranges import (
+    ARR_PER_ACCOUNT_OWNER,
+    EXPANSION_SHARE_LARGER_BOOK,
+    EXPANSION_SHARE_SMALLER_BOOK,
+    TEAM_UTILISATION,
+    below_key,
+    team_key,
+)
+from simulator.analysis.tables import comparison_of, comparison_row
 from simulator.run.differences import scenario_differences
 from simulator.run.experiment import ExperimentResult
 
 KEYS_NAMED = 2
 """Settings named before "and N more" when a scenario changes many (a whole org)."""
+
+
+def _run_kpi(check: BenchmarkCheck) -> str | None:
+    """The per-run KPI a benchmarked figure reads (None for a figure worked out from the runs together)."""
+    kpi = check.benchmark.kpi
+    if kpi == TEAM_UTILISATION:
+        return f"utilisation_{check.team}"
+    if kpi == ARR_PER_ACCOUNT_OWNER:
+        return f"{ARR_PER_ACCOUNT_OWNER}{check.team}"
+    if kpi in (EXPANSION_SHARE_SMALLER_BOOK, EXPANSION_SHARE_LARGER_BOOK):
+        return "expansion_share_of_new_arr"
+    return None if check.team or " " in kpi else kpi
+
+
+def _moved(comparison: pd.DataFrame, scenario: str, check: BenchmarkCheck) -> bool:
+    """True when the scenario's change clearly moves the figure: its paired difference to the baseline is clear.
+
+    A figure no per-run KPI reads (the pooled attainment, a share of queued work) falls back
+    on its own interval lying clear of the range (:attr:`BenchmarkCheck.clear`).
+    """
+    kpi = _run_kpi(check)
+    row = comparison_row(comparison, scenario, kpi) if kpi is not None else None
+    if row is None:
+        return check.clear
+    return bool(row["significant"])
 
 
 def _key(check: BenchmarkCheck) -> str:
@@ -78,7 +112,7 @@ def moved_reasons(
     }
     if not base_checks:
         return {}
-    changed = _changes(result)
+    changed, comparison = _changes(result), comparison_of(result)
     found: dict[str, dict[str, str]] = {}
     for spec in result.experiment.scenarios:
         if spec.name == baseline:
@@ -87,6 +121,8 @@ def moved_reasons(
         for check in benchmark_checks(summary, spec.name, windows.get(spec.name, 1.0)):
             theirs = base_checks.get((check.benchmark.kpi, check.team))
             if check.side == 0 or theirs is None or theirs.side == check.side or _key(check) in own:
+                continue
+            if not _moved(comparison, spec.name, check):  # noise ("more runs would tell"), not the change
                 continue
             found.setdefault(spec.name, {})[_key(check)] = moved_words(baseline, theirs, changed.get(spec.name, []))
     return found
