@@ -528,6 +528,10 @@ def test_a_csm_team_far_from_the_surveys_load_is_named_beside_the_figures_it_mov
     lines = unusual_summary(result).splitlines()
     seven = [line for line in lines if line.startswith("  csm_7: net revenue retention")]
     assert seven and "the CSM team carries 145 accounts per rep against the survey's ~104" in seven[0], lines
+    # NRR falls mostly with the expansions a saturated team does not get to, beside the baseline's: said too
+    assert "; 100% busy, it closes $" in seven[0] and " of expansions against csm_11's $" in seven[0], seven[0]
+    gross = [line for line in lines if line.startswith("  csm_7: gross revenue retention")]
+    assert not gross or "of expansions" not in gross[0]  # GRR counts no expansion
     fifteen = [line for line in lines if line.startswith("  csm_15: the CSM team busy")]
     assert fifteen and "a team this large for its book has time to spare" in fifteen[0], lines
 
