@@ -252,6 +252,14 @@ def prepare_command_line(args: Sequence[str], groups_in: Sequence[Path]) -> tupl
     def is_group(key: str) -> bool:
         return "/" in key or any((folder / key).is_dir() for folder in folders)
 
+    nulls = [
+        override
+        for override in overrides
+        if override.type == OverrideType.CHANGE and not override.is_hydra_override() and override.value() is None
+    ]
+    refused = [_null_group(o.key_or_group, folders) for o in nulls if is_group(o.key_or_group)]
+    if refused:  # Hydra would stop in a ValueError traceback ("Config group override must be a string")
+        raise ConfigError(refused)
     rewritten: list[str] = []
     result = list(args)
     position = 0
@@ -264,6 +272,15 @@ def prepare_command_line(args: Sequence[str], groups_in: Sequence[Path]) -> tupl
             rewritten.append(override.key_or_group)
         position += 1
     return result, rewritten
+
+
+def _null_group(group: str, folders: Sequence[Path]) -> ConfigIssue:
+    """``plan=null``: a config group takes the name of one of its configs, never null."""
+    names = sorted({p.stem for folder in folders for p in (folder / group).glob("*.yaml")})
+    choices = f"one of its configs: {', '.join(names)}" if names else "the name of one of its configs"
+    return ConfigIssue(
+        group, None, f"is a config group: it takes {choices} ({group}.KEY=VALUE sets a key of the one chosen)"
+    )
 
 
 def restore_overrides(task: Sequence[str], rewritten: Collection[str]) -> list[str]:

@@ -580,6 +580,13 @@ TABLE: list[BadInput] = [
     row("runner", "runner.workers=-1", "runner.workers = -1: must be a whole number >= 0 (0 = automatic)"),
     row(
         "experiment",
+        "org=null",
+        "org = null: is a config group: it takes one of its configs: generalist, pods_by_product, pods_by_segment, "
+        "solution_engineers, specialist (org.KEY=VALUE sets a key of the one chosen)",
+        via="cli",
+    ),
+    row(
+        "experiment",
         "experiment.decision.rule={target:5}",
         "experiment.decision.rule = {target: 5}: no scenario of generalist_vs_specialist has this key; "
         "experiment.decision has: guardrails, primary; it is a setting the config files leave out (default null): "
