@@ -47,7 +47,13 @@ from simulator.config.workforce import hires_beyond_horizon, unread_role_fields
 from simulator.config_files import parse_config_files_once
 from simulator.mapping_overrides import adds_for_entries_elsewhere
 from simulator.run.build import experiment_from_dicts
-from simulator.run.experiment import COMPOSITION_NOTES, REPLACED_OVERRIDES, Experiment, ScenarioSpec
+from simulator.run.experiment import (
+    COMPARISON_NOTES,
+    COMPOSITION_NOTES,
+    REPLACED_OVERRIDES,
+    Experiment,
+    ScenarioSpec,
+)
 from simulator.scenario_layers import Composed, Composer, compose_layers, plain
 from simulator.user_overrides import UserOverride, classify
 
@@ -165,12 +171,14 @@ def _compose_scenarios(
     by_user = any(_sets_clock(u.key) for u in user)
     shifted = [n for n, own in scenarios.items() if by_user or any(_sets_clock(o.key) for o in classify(own, groups))]
     experiment = experiment_from_dicts(base, {name: c.config for name, c in composed.items()}, shifted)
-    notes += _hires_left_out(experiment) + _question_words(experiment) + _alike(composed) + _unread_roles(experiment)
+    vacuous = _alike(composed) + _unread_roles(experiment)
+    notes += _hires_left_out(experiment) + _question_words(experiment) + vacuous
     # kept with the run (config.yaml, the report; not the resume fingerprint): a sweep's report names them
     experiment.resolved_config[REPLACED_OVERRIDES] = {
         name: {u.key: line for u, line in c.hidden} for name, c in composed.items() if c.hidden
     }
     experiment.resolved_config[COMPOSITION_NOTES] = list(notes)
+    experiment.resolved_config[COMPARISON_NOTES] = list(vacuous)
     return experiment, notes
 
 

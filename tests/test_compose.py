@@ -335,8 +335,18 @@ def test_a_role_setting_no_team_reads_is_noted(capsys: pytest.CaptureFixture[str
             "reads it (no team has the role full_cycle, only ae, csm, partner_manager, sdr): the difference changes "
             "nothing in this run"
         ) in told, told
-    simulator.load_experiment("rep_attrition")  # the full-cycle team reads it: no note
+    # said beside the answer too, not only in How it was run (it had read "keep turnover_35" as a finding)
+    from types import SimpleNamespace
+
+    from simulator.report.answer_section import comparison_notes
+
+    specialist = simulator.load_experiment("rep_attrition", ["org=specialist"])
+    said = comparison_notes(SimpleNamespace(experiment=specialist))  # type: ignore[arg-type]
+    assert len(said) == 2 and all("no team reads it" in note for note in said)
+    capsys.readouterr()
+    plain = simulator.load_experiment("rep_attrition")  # the full-cycle team reads it: no note
     assert "no team reads it" not in capsys.readouterr().err
+    assert comparison_notes(SimpleNamespace(experiment=plain)) == []  # type: ignore[arg-type]
     # a team setting the field itself reads none of its role's; one it leaves unset, it reads
     own = ["+workforce.teams.full_cycle.attrition_rate=0.3"]
     simulator.load_experiment("rep_attrition", own)

@@ -24,7 +24,7 @@ from simulator.analysis.tables import summary_of, summary_row
 from simulator.analysis.wording import count_of
 from simulator.report.markdown import figure_lines, md_table, text_table
 from simulator.report.question import question_text
-from simulator.run.experiment import ExperimentResult
+from simulator.run.experiment import COMPARISON_NOTES, ExperimentResult
 
 TERMINAL_WIDTH = 100
 
@@ -93,6 +93,15 @@ def question(result: ExperimentResult) -> str:
     return f"How do {', '.join(others)} compare with {result.experiment.baseline} (the baseline)?"
 
 
+def comparison_notes(result: ExperimentResult) -> list[str]:
+    """The notes that make the comparison tell nothing, said beside the answer (see :data:`COMPARISON_NOTES`).
+
+    ``rep_attrition`` with ``org=specialist`` answered "keep turnover_35" as a finding, with
+    the note that no team read the turnover setting far below, in How it was run.
+    """
+    return [str(note) for note in result.experiment.resolved_config.get(COMPARISON_NOTES) or []]
+
+
 def failed_runs_words(result: ExperimentResult) -> str:
     """One sentence on failed replications for the top of the report (see How it was run for each one)."""
     runs = sorted({failure.replication for failure in result.failures})
@@ -113,6 +122,7 @@ def answer_section(result: ExperimentResult, answer: Answer, out_dir: Path, figu
     assumed = assumed_answer_words(result, summary_of(result))
     if assumed:  # a calibrated company's capacity answer follows from the effort calibrate assumed
         lines += [f"*{assumed}*", ""]
+    lines += [f"*Note: {note}.*\n" for note in comparison_notes(result)]
     lines += [f"*The question:* {question(result)}", ""]
     guard = ", ".join(f"`{g}`" for g in decision.guardrails) or "none"
     rule = ""
@@ -145,6 +155,8 @@ def answer_text(result: ExperimentResult, answer: Answer) -> str:
     lines = textwrap.wrap("Answer: " + answer.paragraph, TERMINAL_WIDTH)
     assumed = assumed_answer_words(result, summary_of(result))
     lines += textwrap.wrap(assumed, TERMINAL_WIDTH) if assumed else []
+    for note in comparison_notes(result):
+        lines += textwrap.wrap(f"Note: {note}.", TERMINAL_WIDTH)
     if len(answer.ranking) > 1:
         header, rows = ranking_rows(result, answer, words=False, guardrails=False)
         lines += ["", text_table(header, rows)]
