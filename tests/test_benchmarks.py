@@ -474,6 +474,28 @@ def test_a_team_busier_than_85_percent_is_named_with_the_queue_it_leaves(tmp_pat
     assert specialist and ae in specialist[0], specialist
 
 
+def test_a_funnel_rate_below_its_range_is_said_with_the_leads_that_leak_at_its_stage() -> None:
+    """sdr_headcount's 6 SDRs read "SQL to opportunity 26.5%, 3.5 points below" with no word: 381 leads a run
+    (23%) leaked at need specified waiting for the AEs, and the rate counts them as not converted."""
+    from simulator.analysis.busy_reasons import funnel_leak_reasons
+    from simulator.analysis.published_ranges import below_key
+
+    leaks = {"sql_to_opportunity_rate": 0.265, "stage_leaked_need_specified": 381.0}
+    leaks |= {"stage_entries_need_specified": 1639.0, "stage_leaked_awareness": 0.0, "stage_entries_awareness": 4000.0}
+    sharing = {"awareness": ["sdr"], "need_specified": ["ae"]}
+    found = funnel_leak_reasons(summary(leaks), "today", ["awareness", "need_specified"], sharing)
+    words = (
+        "381 of the 1,639 leads reaching need specified (23%) leak there untouched waiting for the AE team, and the "
+        "rate counts them as not converted"
+    )
+    assert found == {below_key("sql_to_opportunity_rate"): words}
+    (check,) = [c for c in benchmark_checks(summary(leaks), "today", reasons=found) if c.side]
+    assert unusual_sentence(check).endswith(f"; {words})")
+    # a stage that leaks under 2% of its leads is not the rate's cause
+    few = {**leaks, "stage_leaked_need_specified": 20.0}
+    assert funnel_leak_reasons(summary(few), "today", ["awareness", "need_specified"], sharing) == {}
+
+
 def test_pods_sharing_a_stage_each_get_its_queue() -> None:
     """org_structures' platform AE pod read busy 93.3% with no reason beside the core pod's: the stage went to one."""
     from simulator.analysis.busy_reasons import working_teams

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from simulator.analysis.published_ranges import QUEUED_UTILISATION, TEAM_UTILISATION, team_key
+from simulator.analysis.published_ranges import QUEUED_UTILISATION, TEAM_UTILISATION, below_key, team_key
 from simulator.analysis.tables import summary_row, window_years
 from simulator.analysis.unusual_words import window_length
 from simulator.analysis.wording import join_words, stage_label, team_label
@@ -102,6 +102,40 @@ def queue_words(
     return words + ": the scenario gives the team more work than its reps can take, a finding about its headcount"
 
 
+FUNNEL_RATES = ("mql_to_sql_rate", "sql_to_opportunity_rate")
+"""The funnel's rates, the conversions of the sales pipeline's first and second stages."""
+LEAK_SHARE_SHOWN = 0.02
+"""Leads leaking at a stage, as a share of those reaching it, that a funnel rate below its range is said with."""
+
+
+def funnel_leak_reasons(
+    summary: pd.DataFrame, scenario: str, stages: list[str], sharing: Mapping[str, list[str]]
+) -> dict[str, str]:
+    """``{below_key(rate): words}`` for each funnel rate whose stage leaks leads waiting for its team.
+
+    A stage's conversion counts a lead that leaked there as not converted: ``sdr_headcount``'s
+    6 SDRs read "SQL to opportunity 26.5%, 3.5 points below" with no word, while 381 leads a
+    run (23%) leaked at need specified waiting for the AEs. ``stages``: the sales pipeline's
+    first two stages, in order; ``sharing``: stage -> the teams that work it.
+    """
+    found = {}
+    for rate, stage in zip(FUNNEL_RATES, stages, strict=False):
+        leaked = _mean(summary, scenario, f"stage_leaked_{stage}")
+        entries = _mean(summary, scenario, f"stage_entries_{stage}")
+        if not (math.isfinite(leaked) and math.isfinite(entries) and entries > 0 and leaked >= QUEUE_SHOWS_LEAKED):
+            continue
+        if leaked / entries < LEAK_SHARE_SHOWN:
+            continue
+        teams = sharing.get(stage) or []
+        named = join_words([team_label(t) for t in teams])
+        waiting = f" waiting for the {named} team{'s' if len(teams) > 1 else ''}" if teams else ""
+        found[below_key(rate)] = (
+            f"{leaked:,.0f} of the {entries:,.0f} leads reaching {stage_label(stage)} ({leaked / entries:.0%}) leak "
+            f"there untouched{waiting}, and the rate counts them as not converted"
+        )
+    return found
+
+
 def busy_reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[str, str]]:
     """Scenario -> ``{team_key(kpi, team): words}`` for each team whose queue shows (:func:`queue_words`).
 
@@ -120,7 +154,7 @@ def busy_reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, d
             for team in teams:
                 stages.setdefault(team, []).append(name)
             sharing[name] = teams
-        found = {}
+        found = funnel_leak_reasons(summary, spec.name, [name for name, _ in named[:2]], sharing)
         for team, worked in stages.items():
             words = queue_words(summary, spec.name, team, worked, window_years(result.experiment, spec.name), sharing)
             if words:
