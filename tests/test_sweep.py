@@ -131,6 +131,7 @@ def test_a_sweep_of_practically_equal_cells_names_no_favourite(tmp_path: Path) -
     assert chance == PRACTICALLY_EQUAL
     text = answer_paragraph(sweep, chance)
     assert "resamplings" not in text and "The cells are practically equal on bookings" in text
+    assert "bookings of today is practically the same at every point; its best mean is at " in text  # not "best at"
 
 
 def test_a_sweep_names_cells_tied_with_the_best_in_every_run(tmp_path: Path) -> None:
@@ -156,9 +157,7 @@ def test_a_sweep_names_cells_tied_with_the_best_in_every_run(tmp_path: Path) -> 
     chance = best_cell_chance(sweep, tmp_path, "today")
     assert chance == pytest.approx(1.0)  # the tied pair together; each alone had read 50%
     text = answer_paragraph(sweep, chance, tmp_path)
-    assert "ties with org.teams.csm.headcount=11 in every run (the same bookings run by run): together they are " in (
-        text
-    ), text
+    assert "ties with org.teams.csm.headcount=11 in every run (equal run by run): together they are " in text, text
     assert "the best in 100% of resamplings" in text and "truly the best" not in text
 
 
@@ -201,7 +200,7 @@ def test_the_sweep_answer_gives_the_best_cell_against_the_next_with_the_guardrai
     assert "$2.29M |" in report
 
 
-def test_the_sweep_answer_names_the_points_where_another_scenario_does_better() -> None:
+def test_the_sweep_answer_names_the_points_where_another_scenario_does_better(tmp_path: Path) -> None:
     """The report read on the baseline only: the specialist booking $3.28M against $3.06M at headcount 10 went
     unsaid (a fresh user's check)."""
     from simulator.report.sweep_report import Sweep, answer_paragraph
@@ -220,6 +219,31 @@ def test_the_sweep_answer_names_the_points_where_another_scenario_does_better() 
         "specialist does better than generalist at 1 of 2 points: org.teams.full_cycle.headcount=10 "
         "($3.28M against $3.06M)." in text
     ), text
+    # with the jobs' folders, a point counts only where that job's paired comparison is clear (a fresh user read
+    # "does better at 3 of 3 points" on +$45k with each job's CI -$1.13M to +$1.22M)
+    sweep_dir = tmp_path / "sweep"
+    for job, clear in (("10", True), ("12", False)):
+        (sweep_dir / job).mkdir(parents=True)
+        pd.DataFrame([{"scenario": "specialist", "kpi": "bookings", "significant": clear}]).to_csv(
+            sweep_dir / job / "comparison.csv", index=False
+        )
+    means[("specialist", 12)] = 3.80e6  # ahead on the mean at 12 too, but not clearly
+    ahead = Sweep(
+        pd.DataFrame(
+            [
+                {"job": str(h), "org.teams.full_cycle.headcount": h, "scenario": sc, "kpi": "bookings", "n": 40}
+                | {"mean": m, "ci_low": m - 1e5, "ci_high": m + 1e5}
+                for (sc, h), m in means.items()
+            ]
+        ),
+        params,
+        "bookings",
+        "generalist",
+        ["generalist", "specialist"],
+        "x",
+    )
+    said = answer_paragraph(ahead, float("nan"), sweep_dir)
+    assert "specialist does clearly better than generalist at 1 of 2 points: org.teams.full_cycle.headcount=10" in said
     cycle = pd.DataFrame(rows).assign(kpi="cycle_time_days_p50", mean=lambda t: t["mean"] / 1e5)  # lower is better
     lower = Sweep(cycle, params, "cycle_time_days_p50", "generalist", ["generalist", "specialist"], "x")
     assert "specialist does better than generalist at 1 of 2 points: org.teams.full_cycle.headcount=12" in (
