@@ -827,6 +827,19 @@ TABLE: list[BadInput] = [
     row("warmup", ["warmup", "--years", "0"], "--years = 0: must be more than 0 and at most 50", via="cli"),
     row(
         "warmup",
+        ["warmup", "--yaers"],
+        "command line = '--yaers': no such option of salesim warmup: did you mean --years? its options are --help, "
+        "--out, --runs, --scenario, --years",
+        via="cli",
+    ),
+    row(
+        "sensitivity",
+        ["sensitivity", "--delat"],
+        "command line = '--delat': no such option of salesim sensitivity: did you mean --delta? its options are",
+        via="cli",
+    ),
+    row(
+        "warmup",
         ["warmup", "--runs", "0"],
         "--runs = 0: must be a whole number from 2 (the state is averaged over runs) to 1,000,000",
         via="cli",

@@ -15,6 +15,7 @@ the model's own path in front.
 from __future__ import annotations
 
 import datetime
+import difflib
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -376,3 +377,27 @@ def unreadable_issues(defaults: Any, options: Any) -> list[ConfigIssue]:
             issues.append(ConfigIssue(f"--{dest.replace('_', '-')}", value.text, value.rule))
             setattr(options, dest, defaults.get_default(dest))
     return issues
+
+
+def unknown_options(parser: Any, command: str, leftovers: Sequence[str]) -> tuple[list[ConfigIssue], list[str]]:
+    """The options ``parser`` does not know among ``leftovers`` (argparse's unparsed words), and the overrides left.
+
+    A command's options start with ``-``; an override never does, so a leftover ``--bogus``
+    is a misspelt option, not "not valid Hydra override syntax". Returns an issue per unknown
+    option (with the closest known one) and the other words, the overrides.
+    """
+    known = sorted(s for s in getattr(parser, "_option_string_actions", {}) if s.startswith("--"))
+    issues, rest = [], []
+    for word in leftovers:
+        if not word.startswith("-"):
+            rest.append(word)
+            continue
+        name = word.split("=", 1)[0].lstrip("-")  # the dashes alike in every option: compared without them
+        close = difflib.get_close_matches(name, [k.lstrip("-") for k in known], n=1)
+        hint = f"did you mean --{close[0]}? " if close else ""
+        issues.append(
+            ConfigIssue(
+                "command line", word, f"no such option of salesim {command}: {hint}its options are {', '.join(known)}"
+            )
+        )
+    return issues, rest

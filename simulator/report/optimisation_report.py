@@ -28,7 +28,7 @@ from simulator.analysis.optimisation import Optimisation, exhaustive_optimisatio
 from simulator.analysis.quantities import Kind, direction, kpi_kind
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
 from simulator.analysis.team_mix import TeamMixProblem, bounds_issue
-from simulator.config.errors import ConfigError, ConfigIssue, lenient_number, unreadable_issues
+from simulator.config.errors import ConfigError, ConfigIssue, lenient_number, unknown_options, unreadable_issues
 from simulator.config.runner_settings import MAX_RUNS
 from simulator.io.atomic import atomic_write
 from simulator.io.occupied import OccupiedOutputError
@@ -341,9 +341,10 @@ def _parser() -> argparse.ArgumentParser:
 def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]) -> int:
     """``salesim optimise --team TEAM=LOW:HIGH [OPTIONS] [OVERRIDES...]``."""
     parser = _parser()
-    options, overrides = parser.parse_known_args(list(args))
+    options, leftovers = parser.parse_known_args(list(args))
+    unknown, overrides = unknown_options(parser, "optimise", leftovers)  # --bogus: an option, not an override
     try:
-        issues = unreadable_issues(parser, options)  # text for a number: named with the rest, not alone
+        issues = unknown + unreadable_issues(parser, options)  # text for a number: named with the rest, not alone
         if not 0 <= options.seed < SAMPLER_SEEDS:
             issues.append(ConfigIssue("--seed", options.seed, f"must be a whole number from 0 to {SAMPLER_SEEDS - 1}"))
         named = _kpi_issue(options.kpi) if options.kpi is not None else None

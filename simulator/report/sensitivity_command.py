@@ -17,7 +17,14 @@ from simulator.analysis.decision import check_decision, decision_of, kpi_name_is
 from simulator.analysis.global_sensitivity import MORRIS_MIN_TRAJECTORIES
 from simulator.analysis.levers import LEVER_SECTIONS, delta_issue
 from simulator.analysis.wording import count_of
-from simulator.config.errors import ConfigError, ConfigIssue, comma_separated, lenient_number, unreadable_issues
+from simulator.config.errors import (
+    ConfigError,
+    ConfigIssue,
+    comma_separated,
+    lenient_number,
+    unknown_options,
+    unreadable_issues,
+)
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.report.claims import claim_output
@@ -91,8 +98,9 @@ def sensitivity_main(
     replaces), named with the options' own before anything is composed.
     """
     parser = _parser()
-    options, overrides = parser.parse_known_args(list(args))
-    unreadable = unreadable_issues(parser, options)  # text for a number: named with the rest, not alone
+    options, leftovers = parser.parse_known_args(list(args))
+    unknown, overrides = unknown_options(parser, "sensitivity", leftovers)  # --bogus: an option, not an override
+    unreadable = unknown + unreadable_issues(parser, options)  # text for a number: named with the rest, not alone
     size = options.trajectories if options.method == "morris" else options.sobol_samples
     try:
         named = kpi_name_issue("--kpi", options.kpi) if options.kpi is not None else None

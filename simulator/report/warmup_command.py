@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from simulator.config.clock import dated_span_problem
-from simulator.config.errors import ConfigError, ConfigIssue, lenient_number, unreadable_issues
+from simulator.config.errors import ConfigError, ConfigIssue, lenient_number, unknown_options, unreadable_issues
 from simulator.config.runner_settings import MAX_RUNS
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
@@ -41,8 +41,9 @@ def warmup_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]
     )
     parser.add_argument("--scenario", default=None, help="scenario of the experiment (default: its baseline)")
     parser.add_argument("--out", default=None, help="output folder (default outputs/warmup/<experiment>/<time>)")
-    options, overrides = parser.parse_known_args(list(args))
-    unreadable = unreadable_issues(parser, options)  # text for a number: named with the rest, not alone
+    options, leftovers = parser.parse_known_args(list(args))
+    unknown, overrides = unknown_options(parser, "warmup", leftovers)  # --bogus: an option, not an override
+    unreadable = unknown + unreadable_issues(parser, options)  # text for a number: named with the rest, not alone
     rule = f"must be a whole number from 2 (the state is averaged over runs) to {MAX_RUNS:,}"
     issues = unreadable + ([] if 2 <= options.runs <= MAX_RUNS else [ConfigIssue("--runs", options.runs, rule)])
     if not 0 < options.years <= WARMUP_MAX_YEARS:
