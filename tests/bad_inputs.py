@@ -580,6 +580,12 @@ TABLE: list[BadInput] = [
     row("runner", "runner.workers=-1", "runner.workers = -1: must be a whole number >= 0 (0 = automatic)"),
     row(
         "experiment",
+        "+experiment.decision.rule={target:-1}",
+        "experiment.decision.rule.target = -1: must be at least 0: bookings cannot be -1",
+        via="cli",
+    ),
+    row(
+        "experiment",
         "org=null",
         "org = null: is a config group: it takes one of its configs: generalist, pods_by_product, pods_by_segment, "
         "solution_engineers, specialist (org.KEY=VALUE sets a key of the one chosen)",

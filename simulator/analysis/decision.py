@@ -14,7 +14,7 @@ import difflib
 from collections.abc import Collection, Sequence
 
 from simulator.analysis.kpi_names import KPI_LABELS
-from simulator.analysis.quantities import KPI_KINDS, direction, is_share, kpi_row
+from simulator.analysis.quantities import KPI_KINDS, direction, is_share, kpi_range, kpi_row
 from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.model.scenario import Scenario
@@ -168,6 +168,17 @@ def decision_issues(decision: DecisionSettings | None, near_misses: bool = True)
                     f"{key}.rule.target", rule.target, f"{decision.primary} is a share: give 0 to 1 (0.8 = 80%)"
                 )
             )
+        elif rule.target is not None and named:
+            low, high = kpi_range(decision.primary)  # a target no run can miss (or reach) decides nothing
+            if not low <= rule.target <= high:
+                where = "at least 0" if low == 0.0 else f"between {low:g} and {high:g}"
+                issues.append(
+                    ConfigIssue(
+                        f"{key}.rule.target",
+                        rule.target,
+                        f"must be {where}: {decision.primary} cannot be {rule.target:g}",
+                    )
+                )
     return issues
 
 
