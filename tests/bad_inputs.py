@@ -580,6 +580,24 @@ TABLE: list[BadInput] = [
     row("runner", "runner.workers=-1", "runner.workers = -1: must be a whole number >= 0 (0 = automatic)"),
     row(
         "experiment",
+        ["experiment=csm_coverage", "+experiment.decision.rule={target:105}"],
+        "experiment.decision.rule.target = 105: net_revenue_retention is a ratio: give 1.05 for 105%",
+        via="cli",
+    ),
+    row(
+        "experiment",
+        "+experiment.decision.rule={target:0.5}",
+        "experiment.decision.rule.target = 0.5: bookings is in dollars: give 500000 for $0.5M",
+        via="cli",
+    ),
+    row(
+        "plan",
+        "plan.bookings=0",
+        "plan.bookings = 0: a plan of $0 is hit in every run: give the bookings to hit in $ (4000000 = $4.0M), or "
+        "null: no plan",
+    ),
+    row(
+        "experiment",
         "+experiment.decision.rule={target:-1}",
         "experiment.decision.rule.target = -1: must be at least 0: bookings cannot be -1",
         via="cli",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection, Sequence
 
-from simulator.analysis.kpi_names import KPI_LABELS
+from simulator.analysis.kpi_names import KPI_LABELS, kpi_unit
 from simulator.analysis.quantities import KPI_KINDS, direction, is_share, kpi_range, kpi_row
 from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue
@@ -23,6 +23,10 @@ from simulator.run.replication import run_replication
 
 DEFAULT_DECISION = DecisionSettings(primary="bookings", guardrails=["cost_of_sales"])
 """What an experiment that names no decision KPIs is read on."""
+
+
+RATE_TARGET_CEILING = 10.0
+"""A target above this (1,000%) for a ratio shown in % (net revenue retention) is a percentage typed as one: 105."""
 
 
 def decision_of(experiment: Experiment) -> DecisionSettings:
@@ -170,7 +174,24 @@ def decision_issues(decision: DecisionSettings | None, near_misses: bool = True)
             )
         elif rule.target is not None and named:
             low, high = kpi_range(decision.primary)  # a target no run can miss (or reach) decides nothing
-            if not low <= rule.target <= high:
+            unit = kpi_unit(decision.primary)
+            if unit == "rate" and rule.target > RATE_TARGET_CEILING:  # 105 meant as 105%
+                issues.append(
+                    ConfigIssue(
+                        f"{key}.rule.target",
+                        rule.target,
+                        f"{decision.primary} is a ratio: give {rule.target / 100:g} for {rule.target:g}%",
+                    )
+                )
+            elif unit == "money" and 0 < abs(rule.target) < 1:  # 0.5 meant as $0.5M
+                issues.append(
+                    ConfigIssue(
+                        f"{key}.rule.target",
+                        rule.target,
+                        f"{decision.primary} is in dollars: give {rule.target * 1e6:.0f} for ${rule.target:g}M",
+                    )
+                )
+            elif not low <= rule.target <= high:
                 where = "at least 0" if low == 0.0 else f"between {low:g} and {high:g}"
                 issues.append(
                     ConfigIssue(

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import Field, TypeAdapter, ValidatorFunctionWrapHandler, WrapValidator, model_validator
 
-from simulator.config.errors import ConfigIssue
+from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.fields import ConfigModel, NonNegative, explained
 
 Quarterly = Annotated[
@@ -47,6 +47,17 @@ class PlanConfig(ConfigModel):
     assumed_attainment: float = Field(
         default=0.5, gt=0, le=5, description="quota attainment the capacity planner assumes"
     )
+
+    @model_validator(mode="after")
+    def _a_plan_to_hit(self) -> PlanConfig:
+        total = sum(self.bookings) if isinstance(self.bookings, list) else self.bookings
+        if total is not None and total <= 0:  # every run "hits" it: a question with one answer
+            raise ConfigError.single(
+                "bookings",
+                self.bookings,
+                "a plan of $0 is hit in every run: give the bookings to hit in $ (4000000 = $4.0M), or null: no plan",
+            )
+        return self
 
 
 class ForecastConfig(ConfigModel):
