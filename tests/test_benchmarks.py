@@ -552,6 +552,8 @@ def test_a_csm_team_far_from_the_surveys_load_is_named_beside_the_figures_it_mov
     assert seven and "the CSM team carries 145 accounts per rep against the survey's ~104" in seven[0], lines
     # NRR falls mostly with the expansions a saturated team does not get to, beside the baseline's: said too
     assert "; 100% busy, it closes $" in seven[0] and " of expansions against csm_11's $" in seven[0], seven[0]
+    assert seven[0].index("of expansions") < seven[0].index("churn rises")  # the larger cause first
+    assert "of expansions against csm_11's $1.71M: most of NRR's fall; churn rises" in seven[0], seven[0]
     gross = [line for line in lines if line.startswith("  csm_7: gross revenue retention")]
     assert not gross or "of expansions" not in gross[0]  # GRR counts no expansion
     fifteen = [line for line in lines if line.startswith("  csm_15: the CSM team busy")]

@@ -97,7 +97,25 @@ def expansion_words(summary: pd.DataFrame, scenario: str, baseline: str, busy: f
         return ""
     theirs = _mean(summary, baseline, "expansion_bookings") if scenario != baseline else math.nan
     against = f" against {baseline}'s {format_money(theirs)}" if math.isfinite(theirs) else ""
-    return f"; {busy:.0%} busy, it closes {format_money(closed)} of expansions{against}, which NRR counts as well"
+    return f"; {busy:.0%} busy, it closes {format_money(closed)} of expansions{against}"
+
+
+def net_retention_words(words: str, summary: pd.DataFrame, scenario: str, baseline: str, busy: float) -> str:
+    """The load's words for net revenue retention: the lost expansions first when they cost more than the churn.
+
+    NRR counts both; ``csm_coverage``'s 7 CSMs lose ~$4.4M of expansions against the
+    baseline and ~$0.7M more of churn, so the expansions lead (a fresh user read the churn
+    parameter first and would have looked at the wrong lever).
+    """
+    expansions = expansion_words(summary, scenario, baseline, busy)
+    head, churned, churn = words.partition("; churn rises")
+    if not expansions:
+        return words
+    lost = _mean(summary, baseline, "expansion_bookings") - _mean(summary, scenario, "expansion_bookings")
+    more_churn = _mean(summary, scenario, "churned_arr") - _mean(summary, baseline, "churned_arr")
+    if math.isfinite(lost) and math.isfinite(more_churn) and lost > max(more_churn, 0.0):
+        return f"{head}{expansions}: most of NRR's fall{churned}{churn}"
+    return f"{words}{expansions}, which NRR counts too"
 
 
 def load_reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[str, str]]:
@@ -119,8 +137,8 @@ def load_reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, d
                 found.update({key: words for key in team_keys})
                 if "churn rises" in words:
                     found[below_key("gross_revenue_retention")] = words
-                found[below_key("net_revenue_retention")] = words + expansion_words(
-                    summary, spec.name, result.experiment.baseline, busy
+                found[below_key("net_revenue_retention")] = net_retention_words(
+                    words, summary, spec.name, result.experiment.baseline, busy
                 )
             elif side < 0:
                 found.update({below_key(key): words for key in team_keys})
