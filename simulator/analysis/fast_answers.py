@@ -33,6 +33,15 @@ QUALIFICATION_KPI = "mql_to_sql_rate"
 """The figure the words explain."""
 
 
+def _after(hours: float) -> str:
+    """``0.3 hours``, or ``2 minutes`` below a tenth of an hour (6 SDRs' "0.0 hours" read as no wait at all)."""
+    return (
+        f"{hours:.1f} hours"
+        if hours >= 0.1
+        else f"{max(hours * 60.0, 1.0):.0f} minute{'s' if hours * 60 >= 1.5 else ''}"
+    )
+
+
 def fast_answer_words(summary: pd.DataFrame, scenario: str, team: str) -> str:
     """Why ``scenario``'s MQL-to-SQL rate reads high when ``team`` (working the first stage) answers far sooner.
 
@@ -54,7 +63,7 @@ def fast_answer_words(summary: pd.DataFrame, scenario: str, team: str) -> str:
         return ""
     sooner = "answers within the hour" if hours < FAST_ANSWER_HOURS else "answers this much sooner"
     return (
-        f"the {team_label(team)} team first touches its leads {hours:.1f} hours after they arrive on average, and "
+        f"the {team_label(team)} team first touches its leads {_after(hours)} after they arrive on average, and "
         f"{sooner} qualify far more often: the published rates come from firms answering in "
         f"{PUBLISHED_MEAN_ANSWER_HOURS} hours on average (HBR 2011; speed to lead in docs/MODEL.md)"
     )
