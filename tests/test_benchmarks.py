@@ -118,6 +118,17 @@ def test_terminal_lines_and_report_section_name_only_the_figures_outside() -> No
     assert any("BenchSights" in r for r in rows)
 
 
+def test_scenarios_alike_in_every_figure_are_said_once() -> None:
+    """rep_attrition with org=specialist: three scenarios alike in every run printed the same 7 lines each (21)."""
+    figures = {"win_rate": 0.10, "reps_at_quota_share": 0.05, "cycle_time_days_p50": 200.0}
+    table = pd.concat([summary(figures, name) for name in ("a", "b")], ignore_index=True)
+    lines = unusual_lines(table, ["a", "b"])
+    assert [name for name, _ in lines] == ["a", "a", "a", "b"]
+    assert lines[-1] == ("b", "the same 3 figures as a, word for word")
+    other = pd.concat([summary(figures, "a"), summary({**figures, "win_rate": 0.11}, "b")], ignore_index=True)
+    assert len(unusual_lines(other, ["a", "b"])) == 6  # any figure apart: each said in full
+
+
 def test_a_scenario_inside_every_range_says_so() -> None:
     inside = {
         "win_rate": 0.25,

@@ -78,7 +78,9 @@ def unusual_lines(
     ``reasons``: scenario -> KPI -> why its figure is expected outside the range (see :func:`benchmark_checks`).
     """
     lines: list[tuple[str, str]] = []
+    said: dict[tuple[str, ...], str] = {}  # a scenario's sentences -> the first scenario that had them
     for scenario in scenarios:
+        start = len(lines)
         window, why = (windows or {}).get(scenario, 1.0), (assumed or {}).get(scenario, "")
         checks = benchmark_checks(summary, scenario, window, why, (reasons or {}).get(scenario))
         outside = [unusual_sentence(c) for c in checks if c.side != 0 and not c.assumed]
@@ -93,4 +95,8 @@ def unusual_lines(
         booked = summary_row(summary, scenario, "bookings")
         if booked is not None and float(booked["mean"]) == 0.0:  # the cost per $1 is missing: say why
             lines.append((scenario, "no new bookings in any run's window, so no cost per $1 of new bookings"))
+        mine = tuple(sentence for _, sentence in lines[start:])
+        if mine and mine in said and len(mine) > 1:  # scenarios alike in every run: their figures said once
+            lines[start:] = [(scenario, f"the same {len(mine)} figures as {said[mine]}, word for word")]
+        said.setdefault(mine, scenario)
     return lines
