@@ -370,6 +370,8 @@ def test_a_worker_that_dies_once_costs_no_replication(tmp_path: Path, undisturbe
     for run in ("generalist's run 1", "specialist's run 2", "specialist's run 3"):
         assert f"while running {run}; that run is made again on a new worker, so no result is lost" in err, err
     assert err.count("salesim: a worker process died (") == 3
+    report = (out / "report.md").read_text()  # and kept in How it was run ("No run failed" had said nothing)
+    assert report.count("- **Note from the run**: a worker process died (") == 3, report
 
 
 @forked_only

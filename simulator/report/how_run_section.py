@@ -38,6 +38,7 @@ def how_run_section(result: ExperimentResult) -> list[str]:
         _engine_line(result),
         *_draws_lines(result),
         *_composition_lines(result),
+        *[f"- **Note from the run**: {note.rstrip('.')}." for note in result.run_notes],
     ]
     return [*lines, *_steady_state_lines(result), *_failures_lines(result)]
 

@@ -219,6 +219,9 @@ class ExperimentResult:
         partners_left_out: Completed runs left out of the tables because the same
             replication failed in another scenario (:mod:`simulator.run.paired_runs`): every
             scenario is read over the same runs. They stay in the results store.
+        run_notes: What the run told the user as it went (a worker that died and whose run
+            was made again, a scenario the fast engine did not cover, a damaged part of a
+            resumed store computed again): the report's How it was run repeats them.
     """
 
     experiment: Experiment
@@ -233,6 +236,7 @@ class ExperimentResult:
     runs_per_scenario: dict[str, int] = field(default_factory=dict)
     computed: int | None = None
     partners_left_out: int = 0
+    run_notes: list[str] = field(default_factory=list)
     _derived: dict[str, tuple[tuple[object, ...], Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def derived(self, key: str, compute: Callable[[], T]) -> T:

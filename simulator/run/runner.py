@@ -313,10 +313,17 @@ def run_replications(
         RunInterrupted: On an interrupt; finished replications stay in the store.
         UnwritableOutputError: When the store cannot be written; finished replications stay in it.
     """
+    heard: list[str] = []  # kept for the report's How it was run, as well as said as they come
+
+    def note(text: str) -> None:
+        heard.append(text)
+        if on_note is not None:
+            on_note(text)
+
     experiment.validate()
     scenarios = [spec.compile() for spec in experiment.scenarios]
     names = [s.name for s in scenarios]
-    engines = choose_engines(scenarios, engine, on_note or (lambda _note: None))
+    engines = choose_engines(scenarios, engine, note)
     if resume and store_dir is None:
         raise ConfigError.single("runner.resume", True, "needs the run directory of an interrupted run")
     store = DirectoryStore(store_dir) if store_dir is not None else MemoryStore()
@@ -325,8 +332,8 @@ def run_replications(
             notes = store.resume(fingerprint(experiment))  # before a cluster is started for nothing
         except OSError as error:
             raise UnwritableOutputError(Path(store.location), reason(error)) from None
-        for note in notes:
-            (on_note or (lambda _note: None))(note)
+        for text in notes:
+            note(text)
     goal = experiment.precision
     first: dict[int, list[Outcome]] = {}
     if goal is not None and not resume:  # check the KPI on each scenario's first run before writing anything
@@ -335,7 +342,7 @@ def run_replications(
     progress = on_progress or (lambda _n: None)
     run = _Run(experiment, scenarios, store, batch_size, progress)
     log = store_dir / DASK_LOG if store_dir is not None else None
-    chosen = _backend(scenarios, experiment.seed, backend, address, resolve_workers(workers), log, engines, on_note)
+    chosen = _backend(scenarios, experiment.seed, backend, address, resolve_workers(workers), log, engines, note)
     started = time.perf_counter()
     try:
         with chosen:  # connect (or start a cluster) first: an unreachable scheduler leaves nothing behind
@@ -345,7 +352,7 @@ def run_replications(
                 except OSError as error:
                     raise UnwritableOutputError(Path(store.location), reason(error)) from None
                 if replaced:
-                    (on_note or (lambda _note: None))(
+                    note(
                         f"the folder held an earlier run's {replaced:,} replications: this run replaces them "
                         "(runner.resume=true continues an interrupted run instead)"
                     )
@@ -381,4 +388,5 @@ def run_replications(
         runs_per_scenario=dict(zip(names, targets, strict=True)),
         computed=run.computed,
         partners_left_out=left_out_partners(replications, failed),
+        run_notes=heard,
     )
