@@ -215,8 +215,8 @@ def _sensitivity_main(args: Sequence[str]) -> int:
 
 
 def _optimise_main(args: Sequence[str]) -> int:
-    """``salesim optimise [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.optimisation_report`)."""
-    from simulator.report.optimisation_report import optimise_main
+    """``salesim optimise [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.optimise_command`)."""
+    from simulator.report.optimise_command import optimise_main
 
     return optimise_main(args, lambda overrides: _command_experiment("optimise", overrides))
 

@@ -17,12 +17,8 @@ from simulator.analysis.intervals import wilson_interval
 from simulator.analysis.optimisation import Optimisation, _upper, exhaustive, optimise
 from simulator.analysis.team_mix import Candidate, Evaluation, TeamMixProblem
 from simulator.config.errors import ConfigError
-from simulator.report.optimisation_report import (
-    answer_paragraph,
-    optimisation_markdown,
-    optimise_main,
-    write_optimisation,
-)
+from simulator.report.optimisation_report import answer_paragraph, optimisation_markdown, write_optimisation
+from simulator.report.optimise_command import optimise_main
 from simulator.run.build import experiment_from_dict
 from tests.scenarios import ROOT
 

@@ -3,44 +3,30 @@
 Writes ``optimisation.csv`` (one row per trial, with the finalists' re-run figures),
 ``optimisation.png``, ``report.md`` and ``report.html`` opening with the answer: the mix,
 its KPI and cost with CIs against today's mix, and the probability that it is truly the
-best. The command line is parsed here; the front door hands over the function that
-composes an experiment.
+best. The command line is :mod:`simulator.report.optimise_command`'s.
 """
 
 from __future__ import annotations
 
-import argparse
 import math
-import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
-from tqdm import tqdm
 
-from simulator.analysis.decision import check_decision, decision_of, kpi_name_issue
 from simulator.analysis.equivalence import equal_words
 from simulator.analysis.finalists import Finalist, top_ties
 from simulator.analysis.formatting import format_money, format_value
 from simulator.analysis.kpi_names import kpi_label, kpi_words
-from simulator.analysis.optimisation import Optimisation, exhaustive_optimisation, optimise
-from simulator.analysis.quantities import Kind, direction, kpi_kind
+from simulator.analysis.optimisation import Optimisation
+from simulator.analysis.quantities import Kind, kpi_kind
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
-from simulator.analysis.team_mix import TeamMixProblem, bounds_issue
-from simulator.config.errors import ConfigError, ConfigIssue, lenient_number, unknown_options, unreadable_issues
-from simulator.config.runner_settings import MAX_RUNS
+from simulator.analysis.team_mix import TeamMixProblem
 from simulator.io.atomic import atomic_write
-from simulator.io.occupied import OccupiedOutputError
-from simulator.io.output_dir import UnwritableOutputError, check_creatable
-from simulator.report.claims import claim_output
 from simulator.report.html import write_html
 from simulator.report.layouts import OPTIMISE
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_optimisation import plot_optimisation
-from simulator.run.experiment import Experiment
-from simulator.run.runner import workers_note
-from simulator.run.signals import written_in_full
 
 LAYOUT = OPTIMISE
 """What the search writes in its ``--out`` folder: it refuses a folder holding anything else."""
@@ -263,158 +249,3 @@ def write_optimisation(found: Optimisation, out_dir: Path) -> list[Path]:
     text = optimisation_markdown(found, out_dir, figure)
     written += [figure, atomic_write(out_dir / "report.md", lambda f: f.write(text)), write_html(text, out_dir)]
     return written
-
-
-def _bounds(values: Sequence[str]) -> dict[str, tuple[int, int]]:
-    bounds = {}
-    for value in values:
-        team, _, span = value.partition("=")
-        low, _, high = span.partition(":")
-        if team.strip() in bounds:
-            raise ConfigError.single(f"--team {team.strip()}", values, "is given twice: give each team's bounds once")
-        try:
-            bounds[team.strip()] = (int(low), int(high or low))
-        except ValueError:
-            raise ConfigError.single(
-                "--team", value, "must be TEAM=LOW:HIGH with whole numbers, e.g. ae=6:12"
-            ) from None
-        low_n, high_n = bounds[team.strip()]
-        issue = bounds_issue(team.strip(), low_n, high_n)
-        if issue is not None:  # refused before the experiment is composed
-            raise ConfigError.single(f"--team {team.strip()}", f"{low_n}:{high_n}", issue)
-    return bounds
-
-
-def _kpi_issue(kpi: str) -> ConfigIssue | None:
-    """A KPI the search cannot make best: unknown, or neither better higher nor lower (lead counts)."""
-    named = kpi_name_issue("--kpi", kpi)
-    if named is None and direction(kpi) == 0:
-        return ConfigIssue(
-            "--kpi", kpi, "is neither better higher nor lower, so there is no best: give bookings, hit_plan, ..."
-        )
-    return named
-
-
-SAMPLER_SEEDS = 2**32
-"""Seeds Optuna's sampler takes (NumPy's legacy RandomState: 0 to 2^32 - 1)."""
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="salesim optimise",
-        description="Find the headcount per team that makes a KPI best within a budget on cost of sales: Optuna's "
-        "TPE sampler (ask-and-tell, seeded), clearly worse trials pruned, the best mixes re-run on common random "
-        "numbers with CIs and the probability each is truly best. Overrides as for a run (experiment=NAME, key=value).",
-    )
-    parser.add_argument("--team", action="append", default=[], help="TEAM=LOW:HIGH headcount bounds (repeat per team)")
-    parser.add_argument("--budget", type=lenient_number(float), default=None, help="most mean cost of sales a year ($)")
-    parser.add_argument("--kpi", default=None, help="KPI to make best (default: the experiment's primary decision KPI)")
-    parser.add_argument("--scenario", default=None, help="scenario of the experiment (default: its baseline)")
-    parser.add_argument(
-        "--trials",
-        type=lenient_number(int),
-        default=30,
-        help="distinct mixes to simulate (default 30); a mix the sampler proposes again costs nothing",
-    )
-    parser.add_argument(
-        "--runs", type=lenient_number(int), default=8, help="replications of a trial that is not pruned (default 8)"
-    )
-    parser.add_argument(
-        "--first-runs", type=lenient_number(int), default=3, help="replications before pruning (default 3)"
-    )
-    parser.add_argument(
-        "--finalists", type=lenient_number(int), default=3, help="best mixes re-run at the end (default 3)"
-    )
-    parser.add_argument(
-        "--final-runs", type=lenient_number(int), default=40, help="replications of each finalist (default 40)"
-    )
-    parser.add_argument("--batch", type=lenient_number(int), default=4, help="trials simulated together (default 4)")
-    parser.add_argument(
-        "--seed", type=lenient_number(int), default=0, help="seed of the sampler, 0 to 4294967295 (default 0)"
-    )
-    parser.add_argument("--exhaustive", action="store_true", help="simulate every mix instead of searching")
-    parser.add_argument("--workers", type=lenient_number(int), default=0, help="worker processes (default: every core)")
-    parser.add_argument("--out", default=None, help="output folder (default outputs/optimise/<experiment>/<time>)")
-    return parser
-
-
-def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]) -> int:
-    """``salesim optimise --team TEAM=LOW:HIGH [OPTIONS] [OVERRIDES...]``."""
-    parser = _parser()
-    options, leftovers = parser.parse_known_args(list(args))
-    unknown, overrides = unknown_options(parser, "optimise", leftovers)  # --bogus: an option, not an override
-    try:
-        issues = unknown + unreadable_issues(parser, options)  # text for a number: named with the rest, not alone
-        if not 0 <= options.seed < SAMPLER_SEEDS:
-            issues.append(ConfigIssue("--seed", options.seed, f"must be a whole number from 0 to {SAMPLER_SEEDS - 1}"))
-        named = _kpi_issue(options.kpi) if options.kpi is not None else None
-        issues += [named] if named is not None else []
-        for name in ("runs", "first_runs", "final_runs"):
-            value = getattr(options, name)
-            if isinstance(value, int) and value > MAX_RUNS:
-                issues.append(ConfigIssue(f"--{name.replace('_', '-')}", value, f"must be at most {MAX_RUNS:,}"))
-        if issues:  # refused before anything is composed
-            raise ConfigError(issues)
-        bounds = _bounds(options.team)
-        experiment = load(overrides)
-        check_decision(experiment)
-        out = Path(options.out or f"outputs/optimise/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
-        check_creatable(out)  # before any run: a folder that cannot be written is refused now, not after the runs
-        replacing = claim_output(out, LAYOUT)  # nor one holding what the search did not write: never overwritten
-        if replacing:
-            print(f"salesim: optimise: {replacing}", file=sys.stderr)
-        scenario = options.scenario or experiment.baseline
-        if scenario not in [s.name for s in experiment.scenarios]:
-            names = ", ".join(s.name for s in experiment.scenarios)
-            raise ConfigError.single("--scenario", scenario, f"must be a scenario of {experiment.name}: {names}")
-        kpi = options.kpi or decision_of(experiment).primary
-        named = _kpi_issue(kpi)
-        if named is not None:
-            raise ConfigError([named])
-        if options.budget is not None and not options.budget > 0:
-            raise ConfigError.single("--budget", options.budget, "must be a positive amount of money a year")
-        problem = TeamMixProblem(experiment, scenario, kpi, bounds, options.budget)
-        problem.check()
-        for note in experiment.clock_notes():
-            print(f"salesim: note: {note}", file=sys.stderr)
-        capped = workers_note("--workers", options.workers)
-        if capped:
-            print(f"salesim: note: {capped}", file=sys.stderr)
-        with tqdm(unit="run", file=sys.stderr) as bar:
-
-            def advance(done: int) -> None:
-                bar.update(done)
-
-            workers = options.workers or None
-            if options.exhaustive:
-                found = exhaustive_optimisation(
-                    problem, options.runs, options.finalists, options.final_runs, workers, advance
-                )
-            else:
-                found = optimise(
-                    problem,
-                    options.trials,
-                    options.runs,
-                    min(options.first_runs, options.runs),
-                    options.finalists,
-                    options.final_runs,
-                    options.seed,
-                    options.batch,
-                    workers,
-                    advance,
-                )
-    except (ConfigError, UnwritableOutputError) as error:
-        print(f"salesim: {error}", file=sys.stderr)
-        if not isinstance(error, OccupiedOutputError):  # that one says so, and what to do
-            print("salesim: nothing was run and no results were written.", file=sys.stderr)
-        return 2
-    except KeyError as error:
-        print(f"salesim: optimise: {error.args[0]}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the runs made so far are not enough for an answer
-        print("\nsalesim: optimise: interrupted; nothing was written", file=sys.stderr)
-        return 130
-    written = written_in_full("optimise", lambda: write_optimisation(found, out))
-    print(answer_paragraph(found))
-    print(f"salesim: optimisation written to {written[0].parent}")
-    return 0
