@@ -22,8 +22,9 @@ import pytest
 
 from simulator.analysis.planning import bottlenecks
 from simulator.run.experiment import ExperimentResult, ReplicationFailure
+from simulator.run.memory_store import MemoryStore
 from simulator.run.parts import Part, assemble
-from simulator.run.store import DirectoryStore, MemoryStore
+from simulator.run.store import DirectoryStore
 from simulator.run.table_source import FrameTable
 
 FLOAT_FORMAT = "%.10g"

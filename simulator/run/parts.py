@@ -161,3 +161,12 @@ def assemble(frames: Iterable[pd.DataFrame], scenario_order: Sequence[str]) -> p
 def sorted_failures(failures: Iterable[ReplicationFailure]) -> list[ReplicationFailure]:
     """Failures sorted by scenario name, then replication."""
     return sorted(failures, key=lambda f: (f.scenario, f.replication))
+
+
+def kpi_values_of(frames: Iterable[pd.DataFrame], kpi: str, below: int) -> tuple[np.ndarray, np.ndarray]:
+    """The values of ``kpi`` in replications ``< below`` of ``frames`` (replications tables), and their replications."""
+    kept = [f.loc[f["replication"] < below, ["replication", kpi]] for f in frames if kpi in f.columns]
+    if not kept:
+        return np.empty(0), np.empty(0, dtype=np.int64)
+    table = pd.concat(kept)
+    return table[kpi].to_numpy(dtype=np.float64), table["replication"].to_numpy(dtype=np.int64)

@@ -44,11 +44,12 @@ from simulator.run.batch import Batch, Outcome, batches_for, run_batch
 from simulator.run.dask_backend import DaskBackend
 from simulator.run.experiment import RUN_ANNOTATIONS, Experiment, ExperimentResult, PrecisionGoal
 from simulator.run.local_backend import InProcessBackend, PoolBackend
+from simulator.run.memory_store import MemoryStore
 from simulator.run.paired_runs import WithoutRuns, failed_runs, left_out_partners, without_runs
 from simulator.run.parts import Part, make_part
 from simulator.run.replication import ReplicationResult
 from simulator.run.settings import EXECUTION_KEYS
-from simulator.run.store import DirectoryStore, MemoryStore
+from simulator.run.store import DirectoryStore
 
 ProgressCallback = Callable[[int], None]
 NoteCallback = Callable[[str], None]

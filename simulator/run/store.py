@@ -38,7 +38,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,11 +64,12 @@ from simulator.run.manifest import (
     write_bytes,
     write_entry,
 )
-from simulator.run.parts import Part, assemble, sorted_failures
+from simulator.run.memory_store import MemoryStore
+from simulator.run.parts import Part, assemble, kpi_values_of, sorted_failures
 from simulator.run.resume_match import config_differences
 from simulator.run.signals import stop_signals_deferred
 from simulator.run.stored_table import READ_OPTIONS, StoredTable, output_kind
-from simulator.run.table_source import FrameTable, TableSource
+from simulator.run.table_source import TableSource
 
 __all__ = [
     "STORE_DIRNAME",
@@ -93,69 +94,6 @@ KEEP_OUT = (
     "a folder that holds only salesim's own run is run again (replacing it), or resumed with runner.resume=true"
 )
 """What to do when a run folder holds what salesim did not write."""
-
-
-class MemoryStore:
-    """The results store kept in memory: same parts, same tables, nothing written."""
-
-    def __init__(self) -> None:
-        self._parts: dict[str, Part] = {}
-
-    @property
-    def location(self) -> str:
-        """Where the parts are kept, for messages."""
-        return "memory"
-
-    def add(self, part: Part) -> None:
-        """Keep a finished batch."""
-        self._parts[part.name] = part
-
-    def done(self) -> dict[int, set[int]]:
-        """Scenario index -> replications already run (succeeded or failed)."""
-        found: dict[int, set[int]] = {}
-        for part in self._parts.values():
-            found.setdefault(part.scenario_index, set()).update(range(part.first, part.last + 1))
-        return found
-
-    def kpi_values(self, scenario_index: int, kpi: str, below: int) -> tuple[np.ndarray, np.ndarray]:
-        """The values of ``kpi`` in replications ``< below`` of a scenario, and their replications."""
-        return _values(
-            (p.replications for _, p in sorted(self._parts.items()) if p.scenario_index == scenario_index), kpi, below
-        )
-
-    def replications(self, scenario_order: Sequence[str]) -> pd.DataFrame:
-        """The replications table, sorted by scenario then replication."""
-        return assemble((p.replications for _, p in sorted(self._parts.items())), scenario_order)
-
-    def monthly(self, scenario_order: Sequence[str]) -> pd.DataFrame:
-        """The monthly table, sorted by scenario, replication, month."""
-        return assemble((p.monthly for _, p in sorted(self._parts.items())), scenario_order)
-
-    def tables(self, scenario_order: Sequence[str]) -> dict[str, pd.DataFrame]:
-        """The tidy extra tables by name, sorted by scenario then replication."""
-        parts = [p for _, p in sorted(self._parts.items())]
-        names = dict.fromkeys(name for p in parts for name in p.tables)
-        return {name: assemble((p.tables[name] for p in parts if name in p.tables), scenario_order) for name in names}
-
-    def monthly_source(self, scenario_order: Sequence[str]) -> TableSource:
-        """The monthly table as a source (held in memory)."""
-        return FrameTable(self.monthly(scenario_order))
-
-    def table_sources(self, scenario_order: Sequence[str]) -> dict[str, TableSource]:
-        """The tidy extra tables as sources (held in memory)."""
-        return {name: FrameTable(table) for name, table in self.tables(scenario_order).items()}
-
-    def failures(self) -> list[ReplicationFailure]:
-        """Every failed replication."""
-        return sorted_failures(f for p in self._parts.values() for f in p.failures)
-
-
-def _values(frames: Iterable[pd.DataFrame], kpi: str, below: int) -> tuple[np.ndarray, np.ndarray]:
-    kept = [f.loc[f["replication"] < below, ["replication", kpi]] for f in frames if kpi in f.columns]
-    if not kept:
-        return np.empty(0), np.empty(0, dtype=np.int64)
-    table = pd.concat(kept)
-    return table[kpi].to_numpy(dtype=np.float64), table["replication"].to_numpy(dtype=np.int64)
 
 
 def _csv_bytes(table: pd.DataFrame) -> bytes:
@@ -360,7 +298,7 @@ class DirectoryStore:
             for entry in self._committed()
             if entry.scenario_index == scenario_index and entry.first < below and entry.succeeded()
         )
-        return _values(frames, kpi, below)
+        return kpi_values_of(frames, kpi, below)
 
     def scenario_names(self) -> list[str]:
         """The scenarios of the run, in the experiment's order (from the manifest)."""
