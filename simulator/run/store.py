@@ -29,7 +29,7 @@ read part by part by the reports. They are written to the output folder from the
 the batch is stored, if reading the part back would change nothing, so the end of a run
 concatenates them instead of reading every part again.
 
-:class:`MemoryStore` keeps the same parts in memory (for notebooks that write nothing);
+:class:`~simulator.run.memory_store.MemoryStore` keeps the same parts in memory (for notebooks that write nothing);
 both assemble the tables the same way, so the numbers never depend on where they were kept.
 """
 
