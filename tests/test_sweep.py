@@ -159,6 +159,10 @@ def test_a_sweep_names_cells_tied_with_the_best_in_every_run(tmp_path: Path) -> 
     text = answer_paragraph(sweep, chance, tmp_path)
     assert "ties with org.teams.csm.headcount=11 in every run (equal run by run): together they are " in text, text
     assert "the best in 100% of resamplings" in text and "truly the best" not in text
+    from simulator.report.plot_heatmap import best_cells
+
+    cells = sweep.table[sweep.table["scenario"] == "today"]
+    assert list(best_cells(cells, "bookings")["job"]) == ["0", "1"]  # the heatmap outlines both tied cells
 
 
 def test_the_sweep_answer_gives_the_best_cell_against_the_next_with_the_guardrails(tmp_path: Path) -> None:

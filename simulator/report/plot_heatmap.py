@@ -4,7 +4,7 @@ One panel per scenario (at most :data:`MAX_PANELS`; the baseline alone beyond); 
 the second parameter's values, columns the first's, in order. Each cell shows the mean
 and, under it, its 95% CI; the colour follows the mean (greener is better, by the KPI's
 direction of good; a KPI with none is shaded from low to high). The best cell of each
-panel is outlined.
+panel is outlined (each of the cells tied for it, when the runs cannot tell them apart).
 """
 
 from __future__ import annotations
@@ -33,6 +33,18 @@ def _cell(kpi: str, row: pd.Series | None) -> str:
     if math.isfinite(low) and math.isfinite(high):
         text += f"\n({format_value(kpi, low)} to {format_value(kpi, high)})"
     return text.replace("$", r"\$")  # dollars, not mathtext
+
+
+def best_cells(cells: pd.DataFrame, kpi: str) -> pd.DataFrame:
+    """Every row of ``cells`` whose mean equals the best (:func:`best_cell`): one, or the cells tied with it.
+
+    Cells tied in every run have the same mean to the last digit; outlining one of them had
+    read as a choice the runs do not make.
+    """
+    best = best_cell(cells, kpi)
+    if best is None:
+        return cells.iloc[0:0]
+    return cells[cells["mean"] == best["mean"]]
 
 
 def best_cell(cells: pd.DataFrame, kpi: str) -> pd.Series | None:
@@ -77,9 +89,8 @@ def plot_heatmap(
                     values[i, j] = float(hit["mean"].iloc[0])
                     ax.text(j, i, _cell(kpi, hit.iloc[0]), ha="center", va="center", fontsize=8)
         ax.imshow(sign * values, cmap="RdYlGn", aspect="auto", alpha=0.55)
-        best = best_cell(mine, kpi)
-        if best is not None:
-            j, i = xs.index(best[x_param]), ys.index(best[y_param]) if y_param else 0
+        for _, top in best_cells(mine, kpi).iterrows():  # cells tied for the best (the same runs) all outlined
+            j, i = xs.index(top[x_param]), ys.index(top[y_param]) if y_param else 0
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=2.5))
         ax.set_xticks(range(len(xs)), [_tick(x) for x in xs])
         ax.set_yticks(range(len(ys)), [_tick(y) for y in ys] if y_param else [""])
