@@ -36,17 +36,12 @@ from simulator.analysis.published_ranges import (
     EXPANSION_SHARE_SMALLER_BOOK,
     team_key,
 )
-from simulator.analysis.tables import summary_row
+from simulator.analysis.tables import summary_mean
 
 NEAR_SURVEY_LOAD = 0.25
 """Accounts per rep within this share of the survey's ~104 count as its load (78 to 130)."""
 SATURATED = 0.85
 """A team busier than this share of its time is not at a typical load (the top of the 70–85% planning range)."""
-
-
-def _mean(summary: pd.DataFrame, scenario: str, kpi: str) -> float:
-    row = summary_row(summary, scenario, kpi)
-    return float(row["mean"]) if row is not None else math.nan
 
 
 def steady_book_words(summary: pd.DataFrame, scenario: str) -> str:
@@ -60,8 +55,8 @@ def steady_book_words(summary: pd.DataFrame, scenario: str) -> str:
     Returns:
         The words, or ``""`` when either condition fails or a figure is missing.
     """
-    bookings, churned = _mean(summary, scenario, "bookings"), _mean(summary, scenario, "churned_arr")
-    retention = _mean(summary, scenario, "net_revenue_retention")
+    bookings, churned = summary_mean(summary, scenario, "bookings"), summary_mean(summary, scenario, "churned_arr")
+    retention = summary_mean(summary, scenario, "net_revenue_retention")
     if not (math.isfinite(bookings) and math.isfinite(churned) and math.isfinite(retention)):
         return ""
     if retention < 1.0 or bookings > churned or churned <= 0.0:
@@ -72,6 +67,21 @@ def steady_book_words(summary: pd.DataFrame, scenario: str) -> str:
         "so it is at least as large as new business: half of new ARR or more; the published ~40% is of "
         "companies whose new customers outpace their churn"
     )
+
+
+def accounts_per_rep(summary: pd.DataFrame, scenario: str, team: str) -> float:
+    """Customers active at the window's end over ``team``'s mean headcount (NaN when a figure is missing).
+
+    ``customer_arr_per_rep_<team>`` over the book's ARR per account: the same headcount.
+    """
+    accounts, book = (
+        summary_mean(summary, scenario, "customers_active"),
+        summary_mean(summary, scenario, "customer_arr"),
+    )
+    per_rep = summary_mean(summary, scenario, f"{ARR_PER_ACCOUNT_OWNER}{team}")
+    if not (math.isfinite(accounts) and math.isfinite(book) and math.isfinite(per_rep)) or accounts <= 0 or book <= 0:
+        return math.nan
+    return per_rep / (book / accounts)
 
 
 def account_size_words(summary: pd.DataFrame, scenario: str, team: str) -> str:
@@ -89,13 +99,11 @@ def account_size_words(summary: pd.DataFrame, scenario: str, team: str) -> str:
         then the load itself is the cause), its accounts are no larger than the survey's,
         or a figure is missing.
     """
-    accounts, book = _mean(summary, scenario, "customers_active"), _mean(summary, scenario, "customer_arr")
-    per_rep = _mean(summary, scenario, f"{ARR_PER_ACCOUNT_OWNER}{team}")
-    busy = _mean(summary, scenario, f"{UTILISATION_PREFIX}{team}")
-    if not (math.isfinite(accounts) and math.isfinite(book) and math.isfinite(per_rep)) or accounts <= 0 or book <= 0:
+    load = accounts_per_rep(summary, scenario, team)
+    busy = summary_mean(summary, scenario, f"{UTILISATION_PREFIX}{team}")
+    if not math.isfinite(load):
         return ""
-    per_account = book / accounts
-    load = per_rep / per_account
+    per_account = summary_mean(summary, scenario, "customer_arr") / summary_mean(summary, scenario, "customers_active")
     survey = ARR_PER_CSM / ACCOUNTS_PER_CSM
     if abs(load / ACCOUNTS_PER_CSM - 1.0) > NEAR_SURVEY_LOAD or not busy <= SATURATED or per_account <= survey:
         return ""

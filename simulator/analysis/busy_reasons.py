@@ -20,7 +20,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from simulator.analysis.published_ranges import QUEUED_UTILISATION, TEAM_UTILISATION, below_key, team_key
-from simulator.analysis.tables import summary_row, window_years
+from simulator.analysis.tables import summary_mean, window_years
 from simulator.analysis.unusual_words import window_length
 from simulator.analysis.wording import join_words, stage_label, team_label
 from simulator.config.org import OrgConfig
@@ -30,11 +30,6 @@ QUEUE_SHOWS_DAYS = 1.0
 """A mean wait of at least this (working days) before work at a stage is a queue that shows."""
 QUEUE_SHOWS_LEAKED = 1.0
 """At least this many leads a run leaking at a stage is a queue that shows."""
-
-
-def _mean(summary: pd.DataFrame, scenario: str, kpi: str) -> float:
-    row = summary_row(summary, scenario, kpi)
-    return float(row["mean"]) if row is not None else math.nan
 
 
 def working_teams(org: OrgConfig, stage: str, role: str) -> list[str]:
@@ -82,8 +77,8 @@ def queue_words(
     """
     shown: list[tuple[float, float, str]] = []
     for stage in stages:
-        wait = _mean(summary, scenario, f"stage_wait_days_{stage}")
-        leaked = _mean(summary, scenario, f"stage_leaked_{stage}")
+        wait = summary_mean(summary, scenario, f"stage_wait_days_{stage}")
+        leaked = summary_mean(summary, scenario, f"stage_leaked_{stage}")
         leaked = leaked if math.isfinite(leaked) else 0.0
         if (math.isfinite(wait) and wait >= QUEUE_SHOWS_DAYS) or leaked >= QUEUE_SHOWS_LEAKED:
             shown.append((leaked, wait if math.isfinite(wait) else 0.0, stage))
@@ -96,7 +91,7 @@ def queue_words(
     )
     words = f"above 85% queues grow: leads wait {wait:.1f} working days for {where}"
     if leaked >= QUEUE_SHOWS_LEAKED:
-        entries = _mean(summary, scenario, f"stage_entries_{stage}")
+        entries = summary_mean(summary, scenario, f"stage_entries_{stage}")
         share = f" ({leaked / entries:.0%} of those reaching it)" if math.isfinite(entries) and entries > 0 else ""
         words += f", and {leaked:.0f}{share} leak there untouched in a run's {window_length(window_years)} window"
     return words + ": the scenario gives the team more work than its reps can take, a finding about its headcount"
@@ -120,8 +115,8 @@ def funnel_leak_reasons(
     """
     found = {}
     for rate, stage in zip(FUNNEL_RATES, stages, strict=False):
-        leaked = _mean(summary, scenario, f"stage_leaked_{stage}")
-        entries = _mean(summary, scenario, f"stage_entries_{stage}")
+        leaked = summary_mean(summary, scenario, f"stage_leaked_{stage}")
+        entries = summary_mean(summary, scenario, f"stage_entries_{stage}")
         if not (math.isfinite(leaked) and math.isfinite(entries) and entries > 0 and leaked >= QUEUE_SHOWS_LEAKED):
             continue
         if leaked / entries < LEAK_SHARE_SHOWN:

@@ -22,6 +22,7 @@ import math
 
 import pandas as pd
 
+from simulator.analysis.book_reasons import SATURATED, accounts_per_rep
 from simulator.analysis.formatting import format_money
 from simulator.analysis.published_ranges import (
     ACCOUNTS_PER_CSM,
@@ -31,31 +32,12 @@ from simulator.analysis.published_ranges import (
     below_key,
     team_key,
 )
-from simulator.analysis.tables import summary_row
+from simulator.analysis.tables import summary_mean
 from simulator.analysis.wording import team_label
 from simulator.run.experiment import ExperimentResult
 
 OFF_SURVEY_LOAD = 0.25
 """Accounts per rep more than this share away from the survey's ~104 (under 78 or over 130) is no typical load."""
-SATURATED = 0.85
-"""A team busier than this share of its selling time has no time for the expansions its accounts offer."""
-
-
-def _mean(summary: pd.DataFrame, scenario: str, kpi: str) -> float:
-    row = summary_row(summary, scenario, kpi)
-    return float(row["mean"]) if row is not None else math.nan
-
-
-def accounts_per_rep(summary: pd.DataFrame, scenario: str, team: str) -> float:
-    """Customers active at the window's end over ``team``'s mean headcount (NaN when a figure is missing).
-
-    ``customer_arr_per_rep_<team>`` over the book's ARR per account: the same headcount.
-    """
-    accounts, book = _mean(summary, scenario, "customers_active"), _mean(summary, scenario, "customer_arr")
-    per_rep = _mean(summary, scenario, f"{ARR_PER_ACCOUNT_OWNER}{team}")
-    if not (math.isfinite(accounts) and math.isfinite(book) and math.isfinite(per_rep)) or accounts <= 0 or book <= 0:
-        return math.nan
-    return per_rep / (book / accounts)
 
 
 def load_words(load: float, busy: float, team: str, load_logit: float, reference_load: float) -> tuple[str, int]:
@@ -92,10 +74,10 @@ def expansion_words(summary: pd.DataFrame, scenario: str, baseline: str, busy: f
     baseline's $5.34M: most of their NRR's fall, more than the churn. Empty when the team is
     not busier than 85% or the figure is missing.
     """
-    closed = _mean(summary, scenario, "expansion_bookings")
+    closed = summary_mean(summary, scenario, "expansion_bookings")
     if not (math.isfinite(busy) and busy > SATURATED and math.isfinite(closed)):
         return ""
-    theirs = _mean(summary, baseline, "expansion_bookings") if scenario != baseline else math.nan
+    theirs = summary_mean(summary, baseline, "expansion_bookings") if scenario != baseline else math.nan
     against = f" against {baseline}'s {format_money(theirs)}" if math.isfinite(theirs) else ""
     return f"; {busy:.0%} busy, it closes {format_money(closed)} of expansions{against}"
 
@@ -111,8 +93,8 @@ def net_retention_words(words: str, summary: pd.DataFrame, scenario: str, baseli
     head, churned, churn = words.partition("; churn rises")
     if not expansions:
         return words
-    lost = _mean(summary, baseline, "expansion_bookings") - _mean(summary, scenario, "expansion_bookings")
-    more_churn = _mean(summary, scenario, "churned_arr") - _mean(summary, baseline, "churned_arr")
+    lost = summary_mean(summary, baseline, "expansion_bookings") - summary_mean(summary, scenario, "expansion_bookings")
+    more_churn = summary_mean(summary, scenario, "churned_arr") - summary_mean(summary, baseline, "churned_arr")
     if math.isfinite(lost) and math.isfinite(more_churn) and lost > max(more_churn, 0.0):
         return f"{head}{expansions}: most of NRR's fall{churned}{churn}"
     return f"{words}{expansions}, which NRR counts too"
@@ -130,7 +112,7 @@ def load_reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, d
         for kpi in owners["kpi"]:
             team = str(kpi).removeprefix(ARR_PER_ACCOUNT_OWNER)
             load = accounts_per_rep(summary, spec.name, team)
-            busy = _mean(summary, spec.name, f"utilisation_{team}")
+            busy = summary_mean(summary, spec.name, f"utilisation_{team}")
             words, side = load_words(load, busy, team, retention.renewal.load_logit, retention.renewal.reference_load)
             team_keys = [team_key(k, team) for k in (TEAM_UTILISATION, QUEUED_UTILISATION, ARR_PER_ACCOUNT_OWNER)]
             if side > 0:

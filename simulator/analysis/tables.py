@@ -9,6 +9,7 @@ and :mod:`simulator.report.plots`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import pandas as pd
@@ -49,6 +50,12 @@ def summary_row(summary: pd.DataFrame, scenario: str, kpi: str) -> pd.Series | N
     """Return the summary row of one scenario and KPI, or None when there is none."""
     rows = summary[(summary["scenario"] == scenario) & (summary["kpi"] == kpi)]
     return None if rows.empty else rows.iloc[0]
+
+
+def summary_mean(summary: pd.DataFrame, scenario: str, kpi: str) -> float:
+    """The mean of one scenario's KPI in the summary table, or NaN when there is none."""
+    row = summary_row(summary, scenario, kpi)
+    return float(row["mean"]) if row is not None else math.nan
 
 
 def comparison_row(comparison: pd.DataFrame, scenario: str, kpi: str) -> pd.Series | None:

@@ -261,11 +261,13 @@ def _paired_words(row: pd.Series, kpi: str) -> str:
     return f"{diff} (95% CI {format_signed_range(kpi, low, high)})"
 
 
-def answer_paragraph(sweep: Sweep, chance: float, sweep_dir: Path | None = None) -> str:
+def answer_paragraph(
+    sweep: Sweep, chance: float, sweep_dir: Path | None = None, runs: pd.DataFrame | None = None
+) -> str:
     """The sweep report's opening: the best cell of the KPI for the baseline, with its CI.
 
     ``sweep_dir``: where the jobs' runs are, to compare the best cell with the next run by
-    run (left out without it).
+    run (left out without it); ``runs``: :func:`job_runs` of the baseline, when read already.
     """
     rows = sweep.table[(sweep.table["kpi"] == sweep.kpi) & (sweep.table["scenario"] == sweep.baseline)]
     best = best_cell(rows, sweep.kpi)
@@ -297,7 +299,8 @@ def answer_paragraph(sweep: Sweep, chance: float, sweep_dir: Path | None = None)
             "favoured."
         )
     elif math.isfinite(chance):
-        runs = job_runs(sweep, sweep_dir, sweep.baseline) if sweep_dir is not None else None
+        if runs is None and sweep_dir is not None:
+            runs = job_runs(sweep, sweep_dir, sweep.baseline)
         tied = tied_with(runs, kpi, str(best["job"])) if runs is not None else []
         if tied:
             cells = join_words([_cell_words(sweep, rows[rows["job"] == job].iloc[0]) for job in tied])
@@ -365,7 +368,9 @@ def _other_scenarios_words(sweep: Sweep, sweep_dir: Path | None = None) -> str:
     return "".join(words)
 
 
-def sweep_markdown(sweep: Sweep, sweep_dir: Path, figure: Path | None, chance: float) -> str:
+def sweep_markdown(
+    sweep: Sweep, sweep_dir: Path, figure: Path | None, chance: float, runs: pd.DataFrame | None = None
+) -> str:
     """The text of the sweep's ``report.md``."""
     rows = sweep.table[(sweep.table["kpi"] == sweep.kpi) & (sweep.table["scenario"] == sweep.baseline)]
     means = sweep.table[sweep.table["scenario"] == sweep.baseline].set_index(["job", "kpi"])["mean"]
@@ -384,7 +389,7 @@ def sweep_markdown(sweep: Sweep, sweep_dir: Path, figure: Path | None, chance: f
         "",
         "## The answer",
         "",
-        answer_paragraph(sweep, chance, sweep_dir),
+        answer_paragraph(sweep, chance, sweep_dir, runs),
         "",
         f"## {kpi_label(sweep.kpi)} at every point ({sweep.baseline})",
         "",
@@ -409,7 +414,8 @@ def write_sweep(sweep_dir: Path) -> list[Path]:
     if 1 <= len(sweep.params) <= 2:
         figure = plot_heatmap(sweep.table, sweep.kpi, sweep.params, sweep.scenarios, sweep_dir)
         written.append(figure)
-    chance = best_cell_chance(sweep, sweep_dir, sweep.baseline)
-    text = sweep_markdown(sweep, sweep_dir, figure, chance)
+    runs = job_runs(sweep, sweep_dir, sweep.baseline)  # every job's runs, read once for the chance and the answer
+    chance = best_cell_chance(sweep, sweep_dir, sweep.baseline, runs)
+    text = sweep_markdown(sweep, sweep_dir, figure, chance, runs)
     written += [atomic_write(sweep_dir / "report.md", lambda f: f.write(text)), write_html(text, sweep_dir)]
     return written
