@@ -41,7 +41,7 @@ from simulator.config.composed import ExperimentFile
 from simulator.config.errors import ConfigError, ConfigIssue, shown
 from simulator.config.fed_sources import rate_notes_and_issues
 from simulator.config.key_suggestions import ABSENT, no_such_key, node_at, schema_default
-from simulator.config.question import shown_words
+from simulator.config.question import SETTING, shown_words
 from simulator.config.schema import ScenarioConfig
 from simulator.config.workforce import hires_beyond_horizon, unread_role_fields
 from simulator.config_files import parse_config_files_once
@@ -234,10 +234,19 @@ def _question_words(experiment: Experiment) -> list[str]:
     if baseline is None or not experiment.question:
         return []
     return [
-        f"the question's {typed} has no value in the baseline scenario {baseline.name} as composed here: the "
+        f"the question's {typed} has no value in the {_read_from(typed, baseline.name)} as composed here: the "
         f"question shows the experiment's words '{words}' in its place"
-        for typed, words in shown_words(experiment.question, baseline.config)
+        for typed, words in shown_words(
+            experiment.question, baseline.config, {s.name: s.config for s in experiment.scenarios}
+        )
     ]
+
+
+def _read_from(typed: str, baseline: str) -> str:
+    """The scenario a question's placeholder is read from, in words: its own before a colon, else the baseline."""
+    match = SETTING.fullmatch(typed)
+    scenario = match.group("scenario") if match else None
+    return f"scenario {scenario}" if scenario else f"baseline scenario {baseline}"
 
 
 def _remembering(composer: Composer) -> Composer:

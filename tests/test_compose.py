@@ -304,7 +304,7 @@ def test_an_experiment_naming_no_baseline_is_told_which_scenario_is_one() -> Non
 
 def test_the_shipped_questions_state_the_headcounts_the_run_uses(capsys: pytest.CaptureFixture[str]) -> None:
     """The default question said '12 full-cycle reps' over a run of 14 (org.teams.full_cycle.headcount=14)."""
-    from simulator.report.question import question_text
+    from simulator.analysis.question_words import question_text
 
     assert "Should our 12 full-cycle reps" in question_text(simulator.load_experiment())
     changed = simulator.load_experiment(overrides=["org.teams.full_cycle.headcount=14", "org.teams.csm.headcount=9"])
@@ -322,6 +322,58 @@ def test_the_shipped_questions_state_the_headcounts_the_run_uses(capsys: pytest.
     assert "note: scenarios generalist, specialist are the same once composed" in told
     simulator.load_experiment()
     assert "are the same once composed" not in capsys.readouterr().err
+
+
+def test_a_question_reads_a_scenarios_own_setting_and_never_states_one_its_scenarios_do_not_run() -> None:
+    """handoff_quality read "cuts hand-off losses from 0.01% to 1%" under org.handoff.loss_probability=0.0001.
+
+    The "to 1%" was typed, and "cuts" a fixed verb: the scenario's own 1% now comes from its
+    config ({playbook:key}) and the verb is neutral; the counts in other questions likewise.
+    """
+    from simulator.analysis.question_words import question_text
+
+    shipped = question_text(simulator.load_experiment("handoff_quality"))
+    assert "takes hand-off losses from 5% to 1% " in shipped, shipped
+    raised = question_text(simulator.load_experiment("handoff_quality", ["org.handoff.loss_probability=0.0001"]))
+    assert "takes hand-off losses from 0.01% to 1% " in raised and "cuts" not in raised
+    own = ["experiment.scenarios.playbook=['org=specialist','org.handoff.loss_probability=0.02']"]
+    assert "from 5% to 2% " in question_text(simulator.load_experiment("handoff_quality", own))
+    csm = question_text(
+        simulator.load_experiment("csm_coverage", ["experiment.scenarios.csm_7=['org.teams.csm.headcount=6']"])
+    )
+    assert "what do 6, 11 (today) or 15 CSMs do" in csm, csm
+    assert "split into 5 SDRs who qualify and prospect and 7 AEs" in question_text(
+        simulator.load_experiment(
+            overrides=[
+                "experiment.scenarios.specialist=['org=specialist','org.teams.sdr.headcount=5','org.teams.ae.headcount=7']"
+            ]
+        )
+    )
+    assert "Would 15 reps make it safe?" in question_text(
+        simulator.load_experiment(
+            "plan_check", ["experiment.scenarios.two_more_reps=['org=generalist','org.teams.full_cycle.headcount=15']"]
+        )
+    )
+    # a scenario the experiment does not have is refused with the close name; a scenario's own typo too
+    with pytest.raises(ConfigError) as error:
+        simulator.load_experiment(
+            "csm_coverage", ["experiment.question='{csm7:org.teams.csm.headcount} or {csm_15:org.teams.csm.headcont}?'"]
+        ).validate()
+    said = [(str(issue.value), issue.allowed) for issue in error.value.issues]
+    assert said[0][0] == "{csm7:org.teams.csm.headcount}" and "did you mean csm_7?" in said[0][1]
+    assert "the scenarios are csm_7, csm_11, csm_15" in said[0][1]
+    assert "did you mean {csm_15:org.teams.csm.headcount}?" in said[1][1] and "scenario csm_15" in said[1][1]
+    # the studies made from an experiment (its scenarios renamed) carry its question in words
+    from simulator.analysis.levers import Lever, lever_experiment
+
+    study, _ = lever_experiment(
+        simulator.load_experiment("csm_coverage", ["runs=2"]),
+        "csm_11",
+        [Lever("org.teams.csm.headcount", 11.0, 9.0, 13.0, True)],
+        runs=2,
+        notes=[],
+    )
+    assert study.question.startswith("With ~1,050 customers, what do 7, 11 (today) or 15 CSMs do")
 
 
 def test_a_role_setting_no_team_reads_is_noted(capsys: pytest.CaptureFixture[str]) -> None:

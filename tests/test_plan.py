@@ -588,8 +588,8 @@ def test_the_capacity_bridges_largest_line_the_rest_is_said_in_words() -> None:
 
 def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:
     """plan_check's question follows ``plan.bookings`` and the headcount; a wrong name is refused."""
+    from simulator.analysis.question_words import format_setting, question_text
     from simulator.report.document import describe_experiment
-    from simulator.report.question import format_setting, question_text
 
     shipped_question = simulator.load_experiment("plan_check", ["runs=2"])
     assert "12 full-cycle reps book the $4.00M plan" in question_text(shipped_question)

@@ -30,6 +30,7 @@ import pandas as pd
 
 from simulator.analysis.formatting import format_amount
 from simulator.analysis.levers import Lever, with_value
+from simulator.analysis.question_words import question_text
 from simulator.analysis.results import run_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.run.build import experiment_from_dicts
@@ -156,7 +157,8 @@ def design_experiment(
     base = dict(experiment.resolved_config["base"])
     meta = dict(base.get("experiment") or {})
     names = [f"x{i:04d}" for i in range(len(x))]
-    meta.update(name=f"{experiment.name}_global", baseline=names[0], question=experiment.question)
+    # the question with its settings in words: the study's scenarios are not the ones it names
+    meta.update(name=f"{experiment.name}_global", baseline=names[0], question=question_text(experiment))
     base.update(experiment=meta, runs=runs, seed=experiment.seed)
     scenarios = {}
     for name, point in zip(names, x, strict=True):

@@ -32,6 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.analysis.question_words import question_text
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.fed_sources import ignored_rate
 from simulator.config.key_suggestions import node_at
@@ -235,7 +236,8 @@ def lever_experiment(
         kept.append(Lever(lever.key, lever.base, sides["low"], sides["high"], lever.whole))
     base = dict(experiment.resolved_config["base"])
     meta = dict(base.get("experiment") or {})
-    meta.update(name=f"{experiment.name}_sensitivity", baseline=BASELINE, question=experiment.question)
+    # the question with its settings in words: the study's scenarios are not the ones it names
+    meta.update(name=f"{experiment.name}_sensitivity", baseline=BASELINE, question=question_text(experiment))
     base.update(experiment=meta, runs=runs, seed=experiment.seed)
     scenarios = {name: {**config, "runs": runs, "experiment": meta} for name, config in scenarios.items()}
     built = experiment_from_dicts(base, scenarios)

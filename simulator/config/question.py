@@ -12,6 +12,12 @@ bar: ``{org.teams.full_cycle.headcount|12}`` reads ``12`` when an override such 
 Only an entry a config may lack (a team, a source) falls back to its words: a misspelt
 setting (``{org.teams.full_cycle.headcont|12}``, ``{plan.bookngs|x}``) or entry close to
 one the config has (``{org.teams.sdrr.headcount|4}``) is refused still.
+
+A setting may name the scenario it is read from, before a colon:
+``what do {csm_7:org.teams.csm.headcount} or {csm_15:org.teams.csm.headcount} CSMs do?``
+reads each scenario's own headcount, so a question never states a figure its scenarios
+do not run (an override of a scenario's setting moves the question with it). A scenario
+the experiment does not have is refused, with the close name.
 """
 
 from __future__ import annotations
@@ -25,9 +31,11 @@ from pydantic import BaseModel
 
 from simulator.config.errors import ConfigIssue
 
-SETTING = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[A-Za-z0-9_-]+)+)(?:\|([^{}]*))?\}")
-"""A dotted key between braces, then optionally ``|`` and the words shown where it is not
-set: at least one dot, so ``{x}`` or ``{}`` are plain text."""
+SETTING = re.compile(
+    r"\{(?:(?P<scenario>[A-Za-z0-9_-]+):)?(?P<path>[a-z_][a-z0-9_]*(?:\.[A-Za-z0-9_-]+)+)(?:\|(?P<words>[^{}]*))?\}"
+)
+"""Optionally a scenario's name and ``:``, a dotted key between braces, then optionally ``|``
+and the words shown where it is not set: at least one dot, so ``{x}`` or ``{}`` are plain text."""
 
 
 def _keys(node: Any) -> list[str]:
@@ -70,52 +78,88 @@ def _written(value: Any) -> bool:
     return isinstance(value, int | float | str | bool)
 
 
-def question_settings(question: str, config: Any) -> tuple[dict[str, Any], list[ConfigIssue]]:
-    """The settings a question names, looked up in one scenario's config.
+def setting_key(match: re.Match[str]) -> str:
+    """The key of a placeholder's value in :func:`question_settings`: ``path``, or ``scenario:path``."""
+    scenario = match.group("scenario")
+    return f"{scenario}:{match.group('path')}" if scenario else match.group("path")
+
+
+def question_settings(
+    question: str, config: Any, scenarios: Mapping[str, Any] | None = None
+) -> tuple[dict[str, Any], list[ConfigIssue]]:
+    """The settings a question names, looked up in the baseline's config or a named scenario's.
 
     Args:
         question: The question as typed (``experiment.question``).
         config: The baseline scenario's config (a pydantic model or a plain mapping).
+        scenarios: Every scenario's config by name, for settings typed ``{scenario:key}``;
+            ``None`` when only the baseline's is at hand (such settings are then not checked),
+            and a scenario's config ``None`` when it did not parse (its settings not checked).
 
     Returns:
-        ``{dotted key: value}`` for each named setting whose value is a number, a list of
-        numbers or text, and one :class:`ConfigIssue` on ``experiment.question`` for each
-        key that is not a setting or holds a whole section. A setting with words after a
-        bar (:func:`shown_words`) whose entry the config lacks, or that is null, is in neither.
+        ``{key: value}`` (:func:`setting_key`) for each named setting whose value is a
+        number, a list of numbers or text, and one :class:`ConfigIssue` on
+        ``experiment.question`` for each key that is not a setting or holds a whole section,
+        and each scenario the experiment does not have. A setting with words after a bar
+        (:func:`shown_words`) whose entry the config lacks, or that is null, is in neither.
     """
-    values, issues, _ = question_parts(question, config)
+    values, issues, _ = question_parts(question, config, scenarios)
     return values, issues
 
 
-def shown_words(question: str, config: Any) -> list[tuple[str, str]]:
-    """(placeholder as typed, its words) of each setting the question shows in its own words in ``config``.
+def shown_words(question: str, config: Any, scenarios: Mapping[str, Any] | None = None) -> list[tuple[str, str]]:
+    """(placeholder as typed, its words) of each setting the question shows in its own words.
 
-    Those with words after a bar whose entry the config lacks (a team it does not have, and
-    none of a close name) or whose value is null; a misspelt field or entry is not among
-    them (it is refused, with the close name).
+    Those with words after a bar whose entry the config read (the baseline's, or the named
+    scenario's) lacks (a team it does not have, and none of a close name) or whose value is
+    null; a misspelt field or entry is not among them (it is refused, with the close name).
     """
-    return question_parts(question, config)[2]
+    return question_parts(question, config, scenarios)[2]
 
 
-def question_parts(question: str, config: Any) -> tuple[dict[str, Any], list[ConfigIssue], list[tuple[str, str]]]:
+def question_parts(
+    question: str, config: Any, scenarios: Mapping[str, Any] | None = None
+) -> tuple[dict[str, Any], list[ConfigIssue], list[tuple[str, str]]]:
     """:func:`question_settings`' settings and issues, and :func:`shown_words`' words, in one look at each key."""
     values: dict[str, Any] = {}
     issues: list[ConfigIssue] = []
     shown: list[tuple[str, str]] = []
     seen: set[str] = set()
     for match in SETTING.finditer(question):
-        path, typed, given = match.group(1), match.group(0), match.group(2)
+        path, typed, given = match.group("path"), match.group(0), match.group("words")
+        scenario = match.group("scenario")
         if typed in seen:
             continue
         seen.add(typed)
-        found, value, close, entry = _lookup(config, path)
+        read = config
+        if scenario is not None:
+            if scenarios is None:
+                continue
+            if scenario not in scenarios:
+                close_names = difflib.get_close_matches(scenario, list(scenarios), n=1, cutoff=0.6)
+                hint = f"did you mean {close_names[0]}? " if close_names else ""
+                issues.append(
+                    ConfigIssue(
+                        "experiment.question",
+                        typed,
+                        f"names no scenario of this experiment: {hint}the scenarios are "
+                        f"{', '.join(scenarios)} (a setting is read from a scenario as {{name:dotted.key}})",
+                    )
+                )
+                continue
+            read = scenarios[scenario]
+            if read is None:
+                continue  # a scenario whose config did not parse: its own issues say why
+        found, value, close, entry = _lookup(read, path)
+        whose = f"scenario {scenario}" if scenario is not None else "baseline scenario"
+        prefix = f"{scenario}:" if scenario is not None else ""
         if given is not None and ((not found and entry and not close) or (found and value is None)):
             shown.append((typed, given))  # an entry this config lacks (a close one would be a misspelling)
         elif not found:
-            hint = f"did you mean {{{close}}}? " if close else ""
+            hint = f"did you mean {{{prefix}{close}}}? " if close else ""
             words = (
                 "; for a setting of an entry some configs lack (a team), give the words to show then after a bar: "
-                f"{{{path}|words}}"
+                f"{{{prefix}{path}|words}}"
                 if entry and not close and given is None
                 else ""
             )
@@ -123,7 +167,7 @@ def question_parts(question: str, config: Any) -> tuple[dict[str, Any], list[Con
                 ConfigIssue(
                     "experiment.question",
                     typed,
-                    f"names no setting of the baseline scenario: {hint}write a dotted key between braces, "
+                    f"names no setting of the {whose}: {hint}write a dotted key between braces, "
                     f"e.g. {{plan.bookings}}, {{org.teams.full_cycle.headcount}} or {{pipeline.stages.1.conversion}}"
                     f"{words}",
                 )
@@ -133,7 +177,7 @@ def question_parts(question: str, config: Any) -> tuple[dict[str, Any], list[Con
                 ConfigIssue(
                     "experiment.question",
                     typed,
-                    "is not set (null) in the baseline scenario: set it, or leave it out of the question",
+                    f"is not set (null) in the {whose}: set it, or leave it out of the question",
                 )
             )
         elif not _written(value):
@@ -145,5 +189,5 @@ def question_parts(question: str, config: Any) -> tuple[dict[str, Any], list[Con
                 )
             )
         else:
-            values[path] = value
+            values[setting_key(match)] = value
     return values, issues, shown

@@ -20,10 +20,10 @@ from simulator.analysis.assumed import assumed_answer_words
 from simulator.analysis.equivalence import equal_words, ranking_practically_equal
 from simulator.analysis.formatting import digits_apart, format_mean_ci, format_value
 from simulator.analysis.kpi_names import kpi_label
+from simulator.analysis.question_words import question_text
 from simulator.analysis.tables import summary_of, summary_row
 from simulator.analysis.wording import count_of
 from simulator.report.markdown import figure_lines, md_table, text_table
-from simulator.report.question import question_text
 from simulator.run.experiment import COMPARISON_NOTES, ExperimentResult
 
 TERMINAL_WIDTH = 100

@@ -20,10 +20,10 @@ from typing import Any
 
 import yaml
 
+from simulator.analysis.question_words import question_text
 from simulator.io.atomic import atomic_write
 from simulator.io.occupied import refuse_foreign
 from simulator.report.layouts import OUTPUT_NAMES, RUN_LAYOUT, known_layouts
-from simulator.report.question import question_text
 from simulator.run.csv_text import OUTPUT_FLOAT_FORMAT, write_frame
 from simulator.run.experiment import ExperimentResult
 from simulator.run.store import KEEP_OUT

@@ -15,6 +15,7 @@ from simulator.analysis.assumed import effort_paced_kpis, effort_paced_note
 from simulator.analysis.decision import decision_kpis, decision_of
 from simulator.analysis.formatting import format_mean_ci, format_value, signed_bounds
 from simulator.analysis.kpi_names import HEADLINE_KPIS, kpi_axis_label
+from simulator.analysis.question_words import question_text
 from simulator.analysis.tables import (
     comparison_of,
     comparison_row,
@@ -26,7 +27,6 @@ from simulator.analysis.tables import (
 )
 from simulator.analysis.wording import count_of
 from simulator.report.markdown import text_table
-from simulator.report.question import question_text
 from simulator.run.differences import difference_rows
 from simulator.run.experiment import Experiment, ExperimentResult
 

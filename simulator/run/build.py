@@ -112,7 +112,9 @@ def _question_issues(meta: Mapping[str, Any], specs: list[ScenarioSpec], names: 
     spec = next((s for s in specs if s.name == baseline), None)
     if spec is None:
         return []
-    return question_settings(str(meta.get("question", "")), spec.config)[1]
+    parsed = {s.name: s.config for s in specs}
+    scenarios = {name: parsed.get(name) for name in names}  # None: a scenario that did not parse, not checked
+    return question_settings(str(meta.get("question", "")), spec.config, scenarios)[1]
 
 
 def experiment_from_dicts(

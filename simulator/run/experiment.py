@@ -140,7 +140,8 @@ class Experiment:
             issues.extend(self.precision.issues())
         baseline = next((s for s in self.scenarios if s.name == self.baseline), None)
         if baseline is not None:
-            issues.extend(question_settings(self.question, baseline.config)[1])
+            scenarios = {s.name: s.config for s in self.scenarios}
+            issues.extend(question_settings(self.question, baseline.config, scenarios)[1])
         issues.extend(merge_scenario_issues(self._scenario_issues(), len(self.scenarios)))
         if issues:
             raise ConfigError(issues)

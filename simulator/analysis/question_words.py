@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from simulator.analysis.formatting import format_money
-from simulator.config.question import SETTING, question_parts
+from simulator.config.question import SETTING, question_parts, setting_key
 from simulator.run.experiment import Experiment
 
 MONEY_WORDS = ("bookings", "quota", "budget", "salary", "variable", "cost", "acv", "arr", "price", "value")
@@ -58,9 +58,11 @@ def format_setting(path: str, value: object) -> str:
 
 
 def question_text(experiment: Experiment) -> str:
-    """The question as typed, with each setting it names replaced by the baseline's value in words.
+    """The question as typed, with each setting it names replaced by its value in words.
 
-    A setting the baseline does not have shows the words after its bar, when given.
+    A setting is read from the baseline, or from the scenario named before its colon
+    (``{csm_7:org.teams.csm.headcount}``). A setting the scenario read does not have shows
+    the words after its bar, when given.
 
     A name that is no setting stays as typed (:meth:`Experiment.validate` refuses it
     before a run, so this only happens to experiments built without validation).
@@ -68,13 +70,14 @@ def question_text(experiment: Experiment) -> str:
     baseline = next((s for s in experiment.scenarios if s.name == experiment.baseline), None)
     if baseline is None:
         return experiment.question
-    settings, _, words = question_parts(experiment.question, baseline.config)
+    scenarios = {s.name: s.config for s in experiment.scenarios}
+    settings, _, words = question_parts(experiment.question, baseline.config, scenarios)
     fallback = dict(words)
 
     def written(match: re.Match[str]) -> str:
-        path = match.group(1)
-        if path in settings:
-            return format_setting(path, settings[path])
+        key = setting_key(match)
+        if key in settings:
+            return format_setting(match.group("path"), settings[key])
         return fallback.get(match.group(0), match.group(0))
 
     return SETTING.sub(written, experiment.question)
