@@ -319,6 +319,23 @@ def test_the_calibrated_folder_runs_as_it_is_and_answers_an_org_question(tmp_pat
     assert said in result.stdout.replace("\n", " ") and said in report.replace("\n", " ")
 
 
+def test_a_product_pod_reads_in_words() -> None:
+    """crm-maven's pods had read "the pod gtxbasic gtxpluspro more team" in the report."""
+    from simulator.analysis.wording import team_label
+    from simulator.calibration.folder import pod_name, pods_by_product
+
+    assert team_label(pod_name(["MG Special", "GTX Plus Basic"])) == "mg special and gtx plus basic pod"
+    assert team_label(pod_name(["GTX Basic", "GTX Plus Pro", "GTK 500"])) == "gtx basic and 2 more pod"
+    assert team_label(pod_name(["GTX Pro"])) == "gtx pro pod"
+    template = {"role": "full_cycle", "headcount": 2, "reps": {"a": 0.5, "b": 0.5}}
+    sections = {
+        "org": {"teams": {"one": template, "two": {**template, "reps": {"c": 0.5, "d": 0.5}}}},
+        "market": {"products": {"GTX Pro": {"weight": 0.5}, "GTX-Pro": {"weight": 0.5}}},  # alike in words
+    }
+    teams = pods_by_product(sections)["teams"]
+    assert len(teams) == 2 and sum(team["headcount"] for team in teams.values()) == 4, teams
+
+
 def test_bootstrap_draws_are_reproducible_and_differ_between_replications() -> None:
     cal = calibrate(mapping("a_opportunities"), AS_OF, UNTIL)
     one, again, other = refitted(cal, 5, 0), refitted(cal, 5, 0), refitted(cal, 5, 1)

@@ -271,7 +271,7 @@ def test_the_org_question_runs_on_a_folder_with_draws_with_one_set_of_teams(fold
     assert done.returncode == 0, done.stderr[-2000:]
     runs = pd.read_csv(tmp_path / "oq" / "replications.csv")
     pods = runs[runs.scenario == "pods_by_product"]
-    columns = [c for c in runs.columns if c.startswith("utilisation_pod_")]
+    columns = [c for c in runs.columns if c.startswith("utilisation_") and c.endswith("_pod")]
     assert columns and not pods[columns].isna().any().any()  # every run of the pods has every pod
 
 

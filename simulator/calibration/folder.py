@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -123,9 +124,24 @@ def pods_by_product(sections: dict[str, Any]) -> dict[str, Any]:
         count = max(count, 1)
         members = dict(ordered[position : position + count])
         position += count
-        name = "pod_" + "_".join(n.lower().replace(" ", "") for n in names[:2]) + ("_more" if len(names) > 2 else "")
+        name = pod_name(names)
+        name = name if name not in teams else f"{name}_{len(teams) + 1}"  # products alike once in words
         teams[name] = {**template, "headcount": len(members), "reps": members, "serves": {"product": names}}
     return {"name": "pods by product", "teams": teams}
+
+
+def pod_name(products: Sequence[str]) -> str:
+    """A product pod's team key, read in words in the report: ``mg_special_and_gtx_plus_basic_pod``.
+
+    Its first product and the second, or the number of the others (``gtx_basic_and_2_more_pod``);
+    each product's words kept apart (it had read "the pod gtxbasic gtxpluspro more team").
+    """
+    slugs = ["_".join(re.findall(r"[a-z0-9]+", str(p).lower())) or "product" for p in products]
+    if len(slugs) == 1:
+        return f"{slugs[0]}_pod"
+    if len(slugs) == 2:
+        return f"{slugs[0]}_and_{slugs[1]}_pod"
+    return f"{slugs[0]}_and_{len(slugs) - 1}_more_pod"
 
 
 def pods_under(pods: dict[str, Any], sections: dict[str, Any]) -> dict[str, Any]:
