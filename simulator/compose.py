@@ -233,20 +233,22 @@ def _question_words(experiment: Experiment) -> list[str]:
     baseline = next((s for s in experiment.scenarios if s.name == experiment.baseline), None)
     if baseline is None or not experiment.question:
         return []
+    scenarios = {s.name: s.config for s in experiment.scenarios}
     return [
-        f"the question's {typed} has no value in the {_read_from(typed, baseline.name)} as composed here: the "
-        f"question shows the experiment's words '{words}' in its place"
-        for typed, words in shown_words(
-            experiment.question, baseline.config, {s.name: s.config for s in experiment.scenarios}
-        )
+        f"the question's {typed} {_read_from(typed, baseline.name, scenarios)}: the question shows the "
+        f"experiment's words '{words}' in its place"
+        for typed, words in shown_words(experiment.question, baseline.config, scenarios)
     ]
 
 
-def _read_from(typed: str, baseline: str) -> str:
-    """The scenario a question's placeholder is read from, in words: its own before a colon, else the baseline."""
+def _read_from(typed: str, baseline: str, scenarios: Mapping[str, Any]) -> str:
+    """Why a question's placeholder has no value, in words: the scenario it reads lacks the setting, or is not run."""
     match = SETTING.fullmatch(typed)
     scenario = match.group("scenario") if match else None
-    return f"scenario {scenario}" if scenario else f"baseline scenario {baseline}"
+    if scenario and scenario not in scenarios:
+        return f"names the scenario {scenario}, which this run does not have"
+    where = f"scenario {scenario}" if scenario else f"baseline scenario {baseline}"
+    return f"has no value in the {where} as composed here"
 
 
 def _remembering(composer: Composer) -> Composer:

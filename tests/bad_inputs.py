@@ -587,8 +587,38 @@ TABLE: list[BadInput] = [
     row(
         "experiment",
         "+experiment.decision.rule={target:0.5}",
-        "experiment.decision.rule.target = 0.5: bookings is in dollars: give 500000 for $0.5M",
+        "experiment.decision.rule.target = 0.5: bookings is in dollars: give 500000 for $0.5M or 500 for $0.5k",
         via="cli",
+    ),
+    row(
+        "experiment",
+        "+experiment.decision.rule={target:5}",
+        "experiment.decision.rule.target = 5: bookings is in dollars: give 5000000 for $5M or 5000 for $5k",
+        via="cli",
+    ),
+    row(
+        "plan",
+        "plan.bookings=4",
+        "plan.bookings = 4: is $4 a year, surely typed in millions or thousands: give whole dollars, 4000000 for "
+        "$4M or 4000 for $4k",
+    ),
+    row(
+        "plan",
+        "plan.bookings=[1,1,1,1.5]",
+        "plan.bookings = [1, 1, 1, 1.5]: is $4.5 a year, surely typed in millions: give each quarter in whole "
+        "dollars, [1000000, 1000000, 1000000, 1500000]",
+    ),
+    row(
+        "economics",
+        "economics.roles.full_cycle.quota=0.75",
+        "economics.roles.full_cycle.quota = 0.75: is $0.75 a year, surely typed in millions or thousands: give "
+        "whole dollars, 750000 for $0.75M or 750 for $0.75k (0: none)",
+    ),
+    row(
+        "economics",
+        "economics.roles.sdr.base_salary=65",
+        "economics.roles.sdr.base_salary = 65: is $65 a year, surely typed in millions or thousands: give whole "
+        "dollars, 65000000 for $65M or 65000 for $65k (0: none)",
     ),
     row(
         "plan",

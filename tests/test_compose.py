@@ -363,6 +363,10 @@ def test_a_question_reads_a_scenarios_own_setting_and_never_states_one_its_scena
     assert said[0][0] == "{csm7:org.teams.csm.headcount}" and "did you mean csm_7?" in said[0][1]
     assert "the scenarios are csm_7, csm_11, csm_15" in said[0][1]
     assert "did you mean {csm_15:org.teams.csm.headcount}?" in said[1][1] and "scenario csm_15" in said[1][1]
+    # a run of the baseline alone shows the words of the scenarios it left out, with a note
+    alone = simulator.load_experiment("handoff_quality", ["~experiment.scenarios", "+experiment.scenarios={today:[]}"])
+    alone.validate()
+    assert "takes hand-off losses from 5% to 1% " in question_text(alone)
     # the studies made from an experiment (its scenarios renamed) carry its question in words
     from simulator.analysis.levers import Lever, lever_experiment
 

@@ -170,6 +170,14 @@ def test_every_option_that_is_no_number_is_named_at_once(tmp_path: Path, capsys:
     err = capsys.readouterr().err
     assert "--runs = 'x': must be a whole number" in err and "--budget = 'lots': must be a number" in err
     assert "--seed = -1: must be a whole number from 0 to 4294967295" in err and not (tmp_path / "x").exists()
+    # a budget typed in millions is named with the rest, before anything is composed
+    args = ["--team", "ae=7:8", "--budget", "4.2", "--seed", "-1", "--out", str(tmp_path / "x")]
+    assert optimise_main(args, never) == 2
+    err = capsys.readouterr().err
+    assert "--budget = 4.2: is $4.2 a year, surely typed in millions or thousands: give whole dollars, 4200000" in err
+    assert "--seed = -1" in err and not (tmp_path / "x").exists()
+    assert optimise_main(["--team", "ae=7:8", "--budget", "0"], never) == 2
+    assert "--budget = 0: must be a positive amount of money a year" in capsys.readouterr().err
 
 
 def test_mixes_that_tie_on_the_kpi_go_cheapest_first() -> None:

@@ -17,6 +17,7 @@ from simulator.analysis.kpi_names import KPI_LABELS, kpi_unit
 from simulator.analysis.quantities import KPI_KINDS, direction, is_share, kpi_range, kpi_row
 from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.fields import DOLLAR_SLIP
 from simulator.model.scenario import Scenario
 from simulator.run.experiment import Experiment
 from simulator.run.replication import run_replication
@@ -183,12 +184,13 @@ def decision_issues(decision: DecisionSettings | None, near_misses: bool = True)
                         f"{decision.primary} is a ratio: give {rule.target / 100:g} for {rule.target:g}%",
                     )
                 )
-            elif unit == "money" and 0 < abs(rule.target) < 1:  # 0.5 meant as $0.5M
+            elif unit == "money" and 0 < abs(rule.target) < DOLLAR_SLIP and low <= rule.target <= high:  # 4: $4M
                 issues.append(
                     ConfigIssue(
                         f"{key}.rule.target",
                         rule.target,
-                        f"{decision.primary} is in dollars: give {rule.target * 1e6:.0f} for ${rule.target:g}M",
+                        f"{decision.primary} is in dollars: give {rule.target * 1e6:.0f} for ${rule.target:g}M "
+                        f"or {rule.target * 1e3:.0f} for ${rule.target:g}k",
                     )
                 )
             elif not low <= rule.target <= high:

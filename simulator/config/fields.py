@@ -26,6 +26,7 @@ from typing import Annotated, Any, get_args
 
 import numpy as np
 from pydantic import (
+    AfterValidator,
     AllowInfNan,
     BaseModel,
     ConfigDict,
@@ -164,3 +165,28 @@ Probability = Annotated[Number, Field(ge=0, le=1), explained("must be a probabil
 NonNegative = Annotated[Number, Field(ge=0), explained("must be a finite number >= 0")]
 Positive = Annotated[Number, Field(gt=0), explained("must be a finite number > 0")]
 AtLeastOne = Annotated[WholeNumber, Field(ge=1), explained("must be a whole number >= 1")]
+
+DOLLAR_SLIP = 1_000.0
+"""A yearly amount of a company's sales money below this (and above 0) is a unit slip: ``4`` typed for $4M."""
+
+
+def dollar_slip_words(value: float) -> str:
+    """What to write for a yearly amount typed in millions or thousands: ``4`` -> 4000000 or 4000."""
+    return (
+        f"is ${value:g} a year, surely typed in millions or thousands: give whole dollars, "
+        f"{value * 1e6:.0f} for ${value:g}M or {value * 1e3:.0f} for ${value:g}k (0: none)"
+    )
+
+
+def _whole_dollars(value: float) -> float:
+    if 0 < value < DOLLAR_SLIP:
+        raise salesim_error(dollar_slip_words(value))
+    return value
+
+
+YearlyDollars = Annotated[float, Field(ge=0), AfterValidator(_whole_dollars)]
+"""A yearly amount of sales money in whole dollars (a quota, a salary, a plan): 0, or $1,000 and more.
+
+Below $1,000 it is refused as typed in millions or thousands (``quota: 0.75`` for $750k):
+no role's quota, pay or a company's plan is that small, and the run would read it as dollars.
+"""

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, TypeAdapter, ValidatorFunctionWrapHandler, WrapValidator, model_validator
 
 from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.config.fields import ConfigModel, NonNegative, explained
+from simulator.config.fields import DOLLAR_SLIP, ConfigModel, NonNegative, dollar_slip_words, explained
 
 Quarterly = Annotated[
     list[NonNegative],
@@ -57,6 +57,14 @@ class PlanConfig(ConfigModel):
                 self.bookings,
                 "a plan of $0 is hit in every run: give the bookings to hit in $ (4000000 = $4.0M), or null: no plan",
             )
+        if total is not None and total < DOLLAR_SLIP:  # a plan of $4 is hit in every run too
+            words = dollar_slip_words(total).replace(" (0: none)", "")
+            if isinstance(self.bookings, list):
+                quarters = ", ".join(f"{q * 1e6:.0f}" for q in self.bookings)
+                words = (
+                    f"is ${total:g} a year, surely typed in millions: give each quarter in whole dollars, [{quarters}]"
+                )
+            raise ConfigError.single("bookings", self.bookings, words)
         return self
 
 

@@ -17,7 +17,8 @@ A setting may name the scenario it is read from, before a colon:
 ``what do {csm_7:org.teams.csm.headcount} or {csm_15:org.teams.csm.headcount} CSMs do?``
 reads each scenario's own headcount, so a question never states a figure its scenarios
 do not run (an override of a scenario's setting moves the question with it). A scenario
-the experiment does not have is refused, with the close name.
+the experiment does not have shows the words after the bar (a run of some scenarios
+only), and is refused, with the close name, where there are none.
 """
 
 from __future__ import annotations
@@ -134,6 +135,9 @@ def question_parts(
         read = config
         if scenario is not None:
             if scenarios is None:
+                continue
+            if scenario not in scenarios and given is not None:
+                shown.append((typed, given))  # a scenario left out of this run (the baseline alone, say)
                 continue
             if scenario not in scenarios:
                 close_names = difflib.get_close_matches(scenario, list(scenarios), n=1, cutoff=0.6)

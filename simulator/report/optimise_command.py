@@ -20,6 +20,7 @@ from simulator.analysis.optimisation import exhaustive_optimisation, optimise
 from simulator.analysis.quantities import direction
 from simulator.analysis.team_mix import TeamMixProblem, bounds_issue
 from simulator.config.errors import ConfigError, ConfigIssue, lenient_number, unknown_options, unreadable_issues
+from simulator.config.fields import DOLLAR_SLIP, dollar_slip_words
 from simulator.config.runner_settings import MAX_RUNS
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
@@ -118,6 +119,11 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
             value = getattr(options, name)
             if isinstance(value, int) and value > MAX_RUNS:
                 issues.append(ConfigIssue(f"--{name.replace('_', '-')}", value, f"must be at most {MAX_RUNS:,}"))
+        budget = options.budget
+        if isinstance(budget, float) and not budget > 0:
+            issues.append(ConfigIssue("--budget", budget, "must be a positive amount of money a year"))
+        elif isinstance(budget, float) and budget < DOLLAR_SLIP:  # 4.2 meant as $4.2M
+            issues.append(ConfigIssue("--budget", budget, dollar_slip_words(budget).replace(" (0: none)", "")))
         if issues:  # refused before anything is composed
             raise ConfigError(issues)
         bounds = _bounds(options.team)
@@ -136,8 +142,6 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
         named = _kpi_issue(kpi)
         if named is not None:
             raise ConfigError([named])
-        if options.budget is not None and not options.budget > 0:
-            raise ConfigError.single("--budget", options.budget, "must be a positive amount of money a year")
         problem = TeamMixProblem(experiment, scenario, kpi, bounds, options.budget)
         problem.check()
         for note in experiment.clock_notes():
