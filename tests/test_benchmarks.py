@@ -75,11 +75,11 @@ def test_figures_outside_are_named_with_how_far_and_inside_ones_are_not() -> Non
         ("utilisation (team)", "ae"): 1,
         ("utilisation (team)", "csm"): -1,
         ("utilisation (queued work)", "sdr"): 0,
-        ("sales and marketing per $ of new ARR", ""): 0,
+        ("sales_marketing_per_new_arr", ""): 0,
     }
-    assert checks[("sales and marketing per $ of new ARR", "")].value == pytest.approx(1.80)
+    assert checks[("sales_marketing_per_new_arr", "")].value == pytest.approx(1.80)
     serving = benchmark_checks(summary({**MEANS, "cost_retention": 700_000.0}), "today")
-    per_new = next(c for c in serving if c.benchmark.kpi == "sales and marketing per $ of new ARR")
+    per_new = next(c for c in serving if c.benchmark.kpi == "sales_marketing_per_new_arr")
     assert per_new.value == pytest.approx(1.10) and per_new.side == -1  # the CSMs' cost wins no new customer
     assert unusual_sentence(per_new) == (
         "$1.10 of sales and marketing cost per $1 of new bookings; published $1.13–$2.00 ($0.03 below; the reps, "

@@ -91,6 +91,13 @@ def test_main_command_writes_the_output_contract(tmp_path: Path) -> None:
     assert {"scenario", "kpi", "mean", "std", "ci_low", "ci_high", "p10", "p50", "p90"} <= set(summary.columns)
     finite = summary.dropna(subset=["ci_low", "ci_high"])
     assert ((finite.ci_low <= finite["mean"] + 1e-9) & (finite["mean"] <= finite.ci_high + 1e-9)).all()
+    # the figures of the runs together the report cites are in the file too (they were in none)
+    reps = pd.read_csv(out / "reps.csv")
+    pooled = summary[summary.kpi == "quota_attainment_pooled_p50"].set_index("scenario")["mean"]
+    medians = reps.dropna(subset=["quota_attainment"]).groupby("scenario")["quota_attainment"].median()
+    assert set(pooled.index) == {"generalist", "specialist"}
+    assert (pooled - medians[pooled.index]).abs().max() < 1e-6, (pooled, medians)
+    assert set(summary[summary.kpi == "sales_marketing_per_new_arr"].scenario) == {"generalist", "specialist"}
     comparison = pd.read_csv(out / "comparison.csv")
     assert set(comparison.scenario) == {"specialist"} and set(comparison.baseline) == {"generalist"}
     assert comparison.kpi.is_unique

@@ -28,7 +28,7 @@ FILLED = 0.9
 """A team doing prospecting or partner work and this busy in total has its idle time filled by it (a team
 can fall a little short of 100% when it runs out of fresh accounts between sittings); below it, as for a
 partner manager who has reached its partner cap, the team's total is checked."""
-SALES_AND_MARKETING_PER_NEW_ARR = "sales and marketing per $ of new ARR"
+SALES_AND_MARKETING_PER_NEW_ARR = "sales_marketing_per_new_arr"
 """Pseudo-KPI: (mean cost of sales + mean cost of leads) / mean bookings."""
 LARGE_BOOK_ARR = 50_000_000.0
 """$ of customer ARR from which expansion is published at over 50% of new ARR (Benchmarkit 2025)."""

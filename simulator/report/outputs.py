@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from simulator.analysis.question_words import question_text
+from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.io.atomic import atomic_write
 from simulator.io.occupied import refuse_foreign
 from simulator.report.layouts import OUTPUT_NAMES, RUN_LAYOUT, known_layouts
@@ -71,6 +72,7 @@ def _clean(value: Any) -> Any:
 def write_tables(result: ExperimentResult, out_dir: Path) -> list[Path]:
     """Write the config and the tidy tables (everything but plots and report)."""
     out_dir = Path(out_dir)
+    summary = summary_with_run_figures(result)  # with the figures of the runs together the report reads
     written = [
         atomic_write(
             out_dir / "config.yaml",
@@ -81,9 +83,7 @@ def write_tables(result: ExperimentResult, out_dir: Path) -> list[Path]:
             lambda f: write_frame(f, result.replications, CSV_FLOAT_FORMAT),
         ),
         atomic_write(out_dir / "monthly.csv", lambda f: result.monthly_table.write_csv(f, CSV_FLOAT_FORMAT)),
-        atomic_write(
-            out_dir / "summary.csv", lambda f: result.summary.to_csv(f, index=False, float_format=CSV_FLOAT_FORMAT)
-        ),
+        atomic_write(out_dir / "summary.csv", lambda f: summary.to_csv(f, index=False, float_format=CSV_FLOAT_FORMAT)),
         atomic_write(
             out_dir / "comparison.csv",
             lambda f: result.comparison.to_csv(f, index=False, float_format=CSV_FLOAT_FORMAT),
@@ -91,7 +91,7 @@ def write_tables(result: ExperimentResult, out_dir: Path) -> list[Path]:
     ]
     for name, source in result.table_sources.items():  # written part by part: never held whole
         written.append(atomic_write(out_dir / f"{name}.csv", partial(source.write_csv, float_format=CSV_FLOAT_FORMAT)))
-    summary_records = _clean(result.summary.to_dict(orient="records"))
+    summary_records = _clean(summary.to_dict(orient="records"))
     meta = {
         "experiment": result.experiment.name,
         "question": question_text(result.experiment),

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from simulator.analysis.acquisition_cost import acquisition_cost_rows
 from simulator.analysis.assumed import assumed_figures
 from simulator.analysis.benchmarks import BenchmarkCheck, benchmark_checks, format_in_unit, range_words
 from simulator.analysis.book_reasons import book_reasons
@@ -21,9 +20,9 @@ from simulator.analysis.fast_answers import fast_answer_reasons
 from simulator.analysis.fitted_reasons import fitted_reasons
 from simulator.analysis.load_reasons import load_reasons
 from simulator.analysis.moved_reasons import moved_reasons
-from simulator.analysis.planning import pooled_attainment_rows
 from simulator.analysis.published_ranges import BENCHMARKS, WORKING_DAYS
-from simulator.analysis.tables import scenario_names, summary_of, window_years
+from simulator.analysis.run_figures import summary_with_run_figures
+from simulator.analysis.tables import scenario_names, window_years
 from simulator.analysis.unusual_words import figure_name, unusual_lines, window_length
 from simulator.run.experiment import ExperimentResult
 
@@ -111,17 +110,6 @@ def _windows(result: ExperimentResult) -> dict[str, float]:
     return {name: window_years(result.experiment, name) for name in scenario_names(result)}
 
 
-def _with_run_figures(result: ExperimentResult) -> pd.DataFrame:
-    """The summary, and the figures worked out from the runs together rather than each run's KPI.
-
-    The median attainment of every run's reps pooled (what the surveys' median is) and
-    the sales and marketing cost per $1 of new bookings (a ratio of means, with Fieller's CI).
-    """
-    summary = summary_of(result)
-    extra = [rows for rows in (pooled_attainment_rows(result), acquisition_cost_rows(result)) if not rows.empty]
-    return summary if summary.empty or not extra else pd.concat([summary, *extra], ignore_index=True)
-
-
 def _reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[str, str]]:
     """Scenario -> KPI -> why its figure reads outside: fitted, fast desk, queue, CSM load, the book, the what-if."""
     found = (
@@ -141,7 +129,7 @@ def _reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[
 
 def report_unusual_section(result: ExperimentResult) -> list[str]:
     """:func:`unusual_section` for an experiment's result."""
-    summary = _with_run_figures(result)
+    summary = summary_with_run_figures(result)
     if summary.empty:
         return []
     return unusual_section(
@@ -151,7 +139,7 @@ def report_unusual_section(result: ExperimentResult) -> list[str]:
 
 def unusual_summary(result: ExperimentResult) -> str:
     """The terminal's lines: each scenario's figures outside their published range (empty when none apply)."""
-    summary = _with_run_figures(result)
+    summary = summary_with_run_figures(result)
     if summary.empty:
         return ""
     reasons = _reasons(result, summary)
