@@ -121,3 +121,55 @@ def test_the_shared_export_as_of_after_its_end_keeps_its_monthly_rate(tmp_path: 
     assert list(cal.arrivals.history)[-1] == "2017-12"
     assert cal.arrivals.level.value == pytest.approx(770)  # median of July to December 2017
     assert min(cal.arrivals.forecast.values()) > 500
+
+
+@pytest.mark.skipif(SHARED is None, reason="the shared CRM export is not beside the repository")
+def test_the_forecast_of_a_thinning_export_says_so_beside_its_answer_and_reads_its_cycle_against_the_exports(
+    tmp_path: Path,
+) -> None:
+    """crm-maven's Q1 2018 forecast ($1.7M after quarters of $2.8–3.1M) left the thin months to calibrate's terminal.
+
+    Its median cycle of 7.8 working days was said to be "the company's own history" though the
+    export's own median won cycle is 26: the run's 65-day window and the missing young deals.
+    """
+    import subprocess
+    import sys
+
+    import yaml
+
+    assert SHARED is not None
+    text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
+    local = tmp_path / "mapping.yaml"
+    local.write_text(text.replace("../../../shared/data/crm-maven", str(SHARED)))
+    folder = tmp_path / "company"
+    assert calibrate_main([str(local), "--as-of", "2017-12-31", "--out", str(folder), "--draws", "0"]) == 0
+    forecast = yaml.safe_load((folder / "experiment" / "forecast.yaml").read_text())["experiment"]
+    assert "few new opportunities (283 in 2017-11 and 121 in 2017-12)" in forecast["caveats"][0]
+    question = yaml.safe_load((folder / "experiment" / "org_question.yaml").read_text())["experiment"]
+    assert question["caveats"] == forecast["caveats"]
+    pipeline = yaml.safe_load((folder / "pipeline" / "calibrated.yaml").read_text())
+    assert pipeline["fitted_figures"] == {"win_rate": pytest.approx(0.616, abs=0.001), "cycle_time_days_p50": 26.0}
+    run = tmp_path / "run"
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "simulator", "--config-dir", str(folder)),
+            *("runs=6", "runner.workers=1", "runner.progress=false", f"hydra.run.dir={run}"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    said = " ".join(done.stdout.split())
+    answer = said.index("Answer:")
+    note = said.index("Note: the export's last months record few new opportunities")
+    assert answer < note < said.index("KPI (mean"), said[:1500]  # beside the answer, before the tables
+    report = " ".join((run / "report.md").read_text().split())
+    assert "*Note: the export's last months record few new opportunities" in report
+    assert "whose own win rate of decided deals is 61.6%, so this is the company's own history" in said
+    cycle = said[said.index("median sales cycle") :]
+    assert "sales_pipeline.csv's own median won cycle is 26 working days (calibration.md), so this is not the " in (
+        cycle
+    )
+    assert "inside its 65-working-day window" in cycle and "see the note beside the answer" in cycle

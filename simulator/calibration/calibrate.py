@@ -181,6 +181,14 @@ MIN_DECIDED = 100
 """Decided deals (won or lost) below which the outcome fit is said to rest on little."""
 
 
+def cycle_median_days(durations: tuple[np.ndarray, np.ndarray]) -> float:
+    """A fitted cycle's median in working days, from its (values, weights) (the won or the lost one)."""
+    values, weights = durations
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][int(np.searchsorted(cumulative, 0.5 * cumulative[-1]))])
+
+
 def thin_history(cal: Calibration) -> list[str]:
     """What the as-of date leaves too little of: whole months of arrivals, decided deals (warnings, in words)."""
     lines = []
@@ -333,6 +341,10 @@ def scenario_sections(cal: Calibration) -> dict[str, Any]:
         "stages": [stage],
         "opportunity_stage": STAGE,
         "fitted_from": Path(cal.export.file).name,
+        "fitted_figures": {
+            "win_rate": round(float(out.win_rate.value), 6),
+            "cycle_time_days_p50": round(cycle_median_days(out.won_days), 3),
+        },
         "quarter_end": {
             "share": round(cal.quarter_end.value, 6),
             "window_days": QUARTER_WINDOW_DAYS,

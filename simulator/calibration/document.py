@@ -7,16 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from simulator.calibration.calibrate import Calibration, effort_hours
+from simulator.calibration.calibrate import Calibration, cycle_median_days, effort_hours
 from simulator.calibration.estimates import median_of
 from simulator.calibration.fit_arrivals import ArrivalFit
 from simulator.calibration.run_rate import quarters_words, recent_quarters, thinning_warning
-
-
-def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
-    order = np.argsort(values)
-    cum = np.cumsum(weights[order])
-    return float(values[order][int(np.searchsorted(cum, 0.5 * cum[-1]))])
 
 
 def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = None) -> str:
@@ -49,16 +43,16 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
         f"| no decision (neither, at {out.tau:.0f} working days) | {out.no_decision.text(percent=True)} "
         "| 1 − won − lost |",
         f"| win rate of decided deals | {out.win_rate.text(percent=True)} | won / (won + lost) incidences |",
-        f"| won cycle, median | {_weighted_median(*out.won_days):.0f} working days "
-        f"({_calendar_words(_weighted_median(*out.won_days), out.won_median_calendar_days, out.n_open)}) "
+        f"| won cycle, median | {cycle_median_days(out.won_days):.0f} working days "
+        f"({_calendar_words(cycle_median_days(out.won_days), out.won_median_calendar_days, out.n_open)}) "
         "| incidence increments "
         f"(empirical, {out.won_days[0].size} points) |",
-        f"| lost cycle, median | {_weighted_median(*out.lost_days):.0f} working days "
-        f"({_calendar_words(_weighted_median(*out.lost_days), out.lost_median_calendar_days, out.n_open)}) | the same "
+        f"| lost cycle, median | {cycle_median_days(out.lost_days):.0f} working days "
+        f"({_calendar_words(cycle_median_days(out.lost_days), out.lost_median_calendar_days, out.n_open)}) | the same "
         f"({out.lost_days[0].size} points) |",
         *(
             f"| won / lost cycle, median, deals created in month {m + 1} of a quarter | "
-            f"{_weighted_median(*won):.0f} / {_weighted_median(*lost):.0f} working days, n = {n:,} closed | "
+            f"{cycle_median_days(won):.0f} / {cycle_median_days(lost):.0f} working days, n = {n:,} closed | "
             "incidence increments of that month's deals |"
             for m, (won, lost, n) in enumerate(out.by_quarter_month or [])
         ),

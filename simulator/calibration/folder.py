@@ -28,10 +28,11 @@ from typing import Any
 import numpy as np
 import yaml
 
-from simulator.calibration.calibrate import Calibration, effort_hours, scenario_sections
+from simulator.calibration.calibrate import Calibration, effort_hours, scenario_sections, thin_history
 from simulator.calibration.document import calibration_markdown
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.occupied import GROUP, SECTIONS, refuse_occupied
+from simulator.calibration.run_rate import thinning_warning
 from simulator.config.errors import ConfigError
 from simulator.config.schema import parse_scenario
 from simulator.config.validation import validate_scenario
@@ -137,6 +138,8 @@ def pod_name(products: Sequence[str]) -> str:
     each product's words kept apart (it had read "the pod gtxbasic gtxpluspro more team").
     """
     slugs = ["_".join(re.findall(r"[a-z0-9]+", str(p).lower())) or "product" for p in products]
+    if not slugs:  # an export without products: one pod of every rep
+        return "pod"
     if len(slugs) == 1:
         return f"{slugs[0]}_pod"
     if len(slugs) == 2:
@@ -267,12 +270,15 @@ def write_folder(
             "THIS_FOLDER [experiment=org_question]",
             primary,
         )
+        thinning = thinning_warning(cal)
+        caveats = {"caveats": [*thin_history(cal), *([thinning] if thinning else [])]}  # said beside each answer
         forecast = {
             "experiment": {
                 "name": f"{name}_forecast",
                 "question": f"What does {name} book from {cal.start} to {cal.until}, starting from its open pipeline?",
                 "baseline": "as_is",
                 "scenarios": {"as_is": []},
+                **(caveats if caveats["caveats"] else {}),
             }
         }
         _dump(staging / "experiment" / "forecast.yaml", "the calibrated company as it is", forecast, True)
@@ -291,6 +297,7 @@ def write_folder(
                     f"plus_3_{largest}": [f"org.teams.{largest}.headcount={teams[largest]['headcount'] + 3}"],
                     "pods_by_product": ["org=pods_by_product"],
                 },
+                **(caveats if caveats["caveats"] else {}),
             }
         }
         _dump(staging / "experiment" / "org_question.yaml", "an org question on the calibrated company", question, True)

@@ -72,6 +72,9 @@ class ExperimentSettings(ConfigModel):
     """Scenario name -> Hydra overrides applied on top of the base config (e.g. ``org=specialist``)."""
     decision: DecisionSettings | None = None
     """The decision KPIs (a primary KPI and its guardrails) and an optional rule; the report opens on them."""
+    caveats: list[Text] = Field(default_factory=list)
+    """What a reader must know before trusting the answer, said beside it in the report and on the terminal
+    (``salesim calibrate`` writes the export's warnings here: thin last months, little history)."""
 
 
 class ComposedConfig(ScenarioConfig):

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -227,6 +227,10 @@ class PipelineConfig(ConfigModel):
     """The CRM export the stages were fitted from (set by ``salesim calibrate``): their number
     is the export's (one, when it records only open and decided), so it is not held against
     the usual 4 to 10; null for a pipeline written by hand."""
+    fitted_figures: dict[Literal["win_rate", "cycle_time_days_p50"], Number] = Field(default_factory=dict)
+    """The export's own figures of the KPIs the fit decides (set by ``salesim calibrate``): its win rate of
+    decided deals and its won cycle's median in working days. The report reads a run's figure against them:
+    the company's own history where they agree, the run's window where they do not."""
 
     @model_validator(mode="after")
     def _names(self) -> PipelineConfig:

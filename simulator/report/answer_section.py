@@ -94,12 +94,18 @@ def question(result: ExperimentResult) -> str:
 
 
 def comparison_notes(result: ExperimentResult) -> list[str]:
-    """The notes that make the comparison tell nothing, said beside the answer (see :data:`COMPARISON_NOTES`).
+    """The experiment's caveats, then the notes that make the comparison tell nothing, said beside the answer.
+
+    A caveat is the experiment's own (``experiment.caveats``: a calibrated company's thin
+    last months, which the forecast of crm-maven had left to calibrate's terminal); a note
+    is the composition's (:data:`COMPARISON_NOTES`).
 
     ``rep_attrition`` with ``org=specialist`` answered "keep turnover_35" as a finding, with
     the note that no team read the turnover setting far below, in How it was run.
     """
-    return [str(note) for note in result.experiment.resolved_config.get(COMPARISON_NOTES) or []]
+    caveats = (result.experiment.resolved_config.get("experiment") or {}).get("caveats") or []
+    notes = result.experiment.resolved_config.get(COMPARISON_NOTES) or []
+    return [str(note).rstrip(".") for note in [*caveats, *notes]]
 
 
 def failed_runs_words(result: ExperimentResult) -> str:
