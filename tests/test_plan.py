@@ -717,3 +717,26 @@ def test_customer_book_per_owner_and_expansion_share_match_a_hand_computation() 
     expansion = row["expansion_bookings"]
     assert expansion > 0
     assert row["expansion_share_of_new_arr"] == pytest.approx(expansion / (expansion + row["bookings"]))
+
+
+def test_a_plan_held_to_part_of_its_year_is_said_before_the_runs() -> None:
+    """A calibrated quarter held a $2.0M yearly plan to $498.1k with no word on the terminal."""
+    from simulator.analysis.plan_window import plan_window_notes
+
+    assert plan_window_notes(simulator.load_experiment("plan_check")) == []  # one whole year: held whole
+    half = simulator.load_experiment("plan_check", ["clock.horizon_days=375"])  # 125 of the year's 250 days
+    notes = plan_window_notes(half)
+    assert len(notes) == 1  # both scenarios hold the same plan: said once
+    assert notes[0].startswith("plan.bookings ($4.00M a year) is held to $2.00M over the measured window of 125 ")
+    assert "(125 of Y2's 250 working days)" in notes[0] and "give four quarterly figures" in notes[0]
+    quarterly = ["clock.horizon_days=375", "plan.bookings=[1e6,1e6,1.5e6,1.5e6]"]
+    assert plan_window_notes(simulator.load_experiment("plan_check", quarterly)) == []  # Q1 and Q2 whole
+    cut = plan_window_notes(
+        simulator.load_experiment("plan_check", ["clock.horizon_days=300", "plan.bookings=[1e6,1e6,1.5e6,1.5e6]"])
+    )
+    assert (
+        len(cut) == 1
+        and "held to $793.7k" in cut[0]
+        and "(50 of Y2-Q1's 63 working days)" in cut[0]
+        and "pro rata to working days" in cut[0]
+    ), cut

@@ -23,6 +23,7 @@ from types import FrameType
 from tqdm import tqdm
 
 from simulator.analysis.decision import check_experiment, check_reported
+from simulator.analysis.plan_window import plan_window_notes
 from simulator.analysis.precision import auto_runs_words
 from simulator.analysis.results import run_experiment
 from simulator.analysis.territory import depleting_territories, territories
@@ -86,7 +87,7 @@ def _announce(experiment: Experiment, settings: RunnerSettings) -> None:
         f"{_where(settings)} (seed {experiment.seed}){', resuming' if settings.resume else ''}",
         file=sys.stderr,
     )
-    for line in experiment.clock_notes():
+    for line in [*experiment.clock_notes(), *plan_window_notes(experiment)]:
         print(f"salesim: note: {line}", file=sys.stderr)
     capped = workers_note("runner.workers", settings.workers) if not settings.address else None
     if capped:

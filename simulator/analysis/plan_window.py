@@ -1,0 +1,52 @@
+"""The plan as a run holds it: a yearly figure held to the measured window, said before the runs.
+
+``plan.bookings`` is a year's figure (or four quarters'), and a run holds it over its
+measured window to the day (:func:`simulator.model.window.plan_target`). A calibrated
+quarter given ``+plan.bookings=2000000`` was held to $498.1k (65 of 2018's 261 working days)
+with no word on the terminal: the report's table said "Plan (over 3 months)" only.
+"""
+
+from __future__ import annotations
+
+from simulator.analysis.formatting import format_money
+from simulator.run.experiment import Experiment
+
+
+def plan_window_notes(experiment: Experiment) -> list[str]:
+    """One note per distinct plan a scenario holds to a window that is not whole periods of it.
+
+    A yearly plan over a window that is not whole calendar years, or a quarterly plan over a
+    window cutting a quarter, is held to its share of working days; the note gives the
+    figure typed, the figure held and the days behind the share. Empty when every scenario
+    has no plan or holds it whole.
+    """
+    notes: list[str] = []
+    for spec in experiment.scenarios:
+        config = spec.config
+        bookings = config.plan.bookings
+        if bookings is None:
+            continue
+        clock = config.clock
+        values = list(bookings) if isinstance(bookings, list) else [float(bookings)]
+        period = "quarter" if len(values) == 4 else "year"
+        calendar = clock.calendar()
+        slices = calendar.slices(period, clock.warmup_days, clock.horizon_days)
+        if all(abs(s.share - 1.0) < 1e-9 for s in slices):
+            continue
+        held = calendar.prorate(period, values, clock.warmup_days, clock.horizon_days)
+        window = clock.horizon_days - clock.warmup_days
+        typed = f"{format_money(sum(values))} a year" + (" in four quarters" if period == "quarter" else "")
+        cut = ", ".join(f"{s.end - s.start:g} of {s.label}'s {s.length:g}" for s in slices if s.share < 1.0 - 1e-9)
+        quarters = calendar.slices("quarter", clock.warmup_days, clock.horizon_days)
+        whole_quarters = period == "year" and all(abs(q.share - 1.0) < 1e-9 for q in quarters)
+        advice = (
+            "; to hold the window's quarters to figures of their own, give four quarterly figures "
+            "(plan.bookings=[Q1,Q2,Q3,Q4])"
+            if whole_quarters
+            else ", pro rata to working days"
+        )
+        notes.append(
+            f"plan.bookings ({typed}) is held to {format_money(held)} over the measured window of {window:g} working "
+            f"days ({cut} working days): the plan and hit_plan read that{advice}"
+        )
+    return list(dict.fromkeys(notes))
