@@ -167,6 +167,9 @@ def test_the_forecast_of_a_thinning_export_says_so_beside_its_answer_and_reads_i
     assert answer < note < said.index("KPI (mean"), said[:1500]  # beside the answer, before the tables
     report = " ".join((run / "report.md").read_text().split())
     assert "*Note: the export's last months record few new opportunities" in report
+    # a quarter's run scores its next-month forecast at one month end: MAPE = WAPE = |bias|, said so
+    assert "Here each run scores next month at 1 of its 3 month ends" in report
+    assert "then one forecast's error, the same in size" in report
     assert "whose own win rate of decided deals is 61.6%, so this is the company's own history" in said
     cycle = said[said.index("median sales cycle") :]
     assert "sales_pipeline.csv's own median won cycle is 26 working days (calibration.md), so this is not the " in (

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from simulator.analysis.forecast_counts import scored_month_ends
 from simulator.analysis.formatting import format_mean_ci, format_money
 from simulator.analysis.kpi_names import kpi_axis_label
 from simulator.analysis.planning import NO_BOTTLENECK_DAYS, bottlenecks, capacity_bridge, plan_figure
@@ -185,7 +186,7 @@ def capacity_section(
     return [*lines, ""]
 
 
-def _forecast_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
+def _forecast_section(summary: pd.DataFrame, names: list[str], result: ExperimentResult | None = None) -> list[str]:
     kpis = present_kpis(summary, FORECAST_KPIS)
     if not kpis or all(
         (row := summary_row(summary, n, k)) is None or not math.isfinite(float(row["mean"]))
@@ -219,12 +220,29 @@ def _forecast_section(summary: pd.DataFrame, names: list[str]) -> list[str]:
         "as a share of the actual, over the month ends whose deals booked something; WAPE is the total absolute "
         "error over the total booked, every month end included (a month that booked $0 counts its whole "
         "forecast as error); the month ends MAPE could not score are counted. A positive bias means forecasts "
-        "ran high.",
+        "ran high." + _scored_words(result, names, quarter_unscored),
         "",
         *md_table(["KPI", *names], rows),
         "",
         *unscored,
     ]
+
+
+def _scored_words(result: ExperimentResult | None, names: list[str], quarter_unscored: bool) -> str:
+    """How many month ends each run scores, when some go unscored: a quarter's run scores one."""
+    counts = scored_month_ends(result) if result is not None else {}
+    shown = [counts[n] for n in names if n in counts]
+    if not shown or all(c["month"] == c["ends"] for c in shown):
+        return ""
+    month = min(c["month"] for c in shown)
+    ends = max(c["ends"] for c in shown)
+    quarter = "" if quarter_unscored else f" and next quarter at {min(c['quarter'] for c in shown)}"
+    few = ": MAPE, WAPE and bias are then one forecast's error, the same in size" if month == 1 else ""
+    return (
+        f" Here each run scores next month at {month} of its {ends} month ends{quarter} (with learned weights "
+        "the first month ends have no history of their own, and the last ones no next month inside the "
+        f"window){few}."
+    )
 
 
 def _bottleneck_section(result: ExperimentResult, summary: pd.DataFrame, names: list[str]) -> list[str]:
@@ -286,6 +304,6 @@ def planning_sections(
         *_plan_section(result, summary, names),
         *_cost_section(summary, names, out_dir, attainment_figure),
         *capacity_section(summary, names, attainments),
-        *_forecast_section(summary, names),
+        *_forecast_section(summary, names, result),
         *_bottleneck_section(result, summary, names),
     ]
