@@ -147,6 +147,9 @@ def test_the_forecast_of_a_thinning_export_says_so_beside_its_answer_and_reads_i
     assert "few new opportunities (283 in 2017-11 and 121 in 2017-12)" in forecast["caveats"][0]
     question = yaml.safe_load((folder / "experiment" / "org_question.yaml").read_text())["experiment"]
     assert question["caveats"] == forecast["caveats"]
+    written = (folder / "calibration.md").read_text()
+    assert "e+0" not in written and "| deal value, GTK 500 (median won) | 25,897 (24,949–29,220), n = 15 |" in written
+    assert "770 (121–1,198), n = 6 | median of the last 6 usable months (at 6 months the median's" in written
     pipeline = yaml.safe_load((folder / "pipeline" / "calibrated.yaml").read_text())
     assert pipeline["fitted_figures"] == {"win_rate": pytest.approx(0.616, abs=0.001), "cycle_time_days_p50": 26.0}
     run = tmp_path / "run"

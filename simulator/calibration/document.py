@@ -56,7 +56,8 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
             "incidence increments of that month's deals |"
             for m, (won, lost, n) in enumerate(out.by_quarter_month or [])
         ),
-        f"| new opportunities a month (level) | {arr.level.text(4)} | median of the last {arr.level.n} usable months |",
+        f"| new opportunities a month (level) | {arr.level.text(4)} | median of the last {arr.level.n} usable months"
+        f"{_extremes_words(arr)} |",
         f"| month-to-month swing of new opportunities (CV beyond Poisson) | {arr.swing.text(percent=True)} months | "
         f"squared deviations from the forecast rule, less Poisson's share, over {_swing_months(arr)}; each month "
         "of the run draws a gamma factor of this CV (`month_cv`) |",
@@ -230,6 +231,17 @@ def _run_rate_lines(cal: Calibration) -> list[str]:
     lines = [f"**The export's last quarters** (what a forecast is read against): {quarters}.", ""] if quarters else []
     warning = thinning_warning(cal, quarters=False)
     return lines + ([f"**Warning**: {warning}.", ""] if warning else [])
+
+
+def _extremes_words(arr: ArrivalFit) -> str:
+    """Said when the level's interval is its lowest and highest month: at 6 months the 95% CI is no narrower."""
+    recent = list(arr.history.values())[-arr.level.n :]
+    if not recent or (arr.level.low, arr.level.high) != (min(recent), max(recent)):
+        return ""
+    return (
+        f" (at {arr.level.n} months the median's distribution-free 95% CI runs from their lowest month to their "
+        "highest)"
+    )
 
 
 def _calendar_words(working_days: float, closed_only: float, still_open: int) -> str:

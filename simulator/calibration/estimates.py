@@ -24,7 +24,11 @@ class Estimate:
         """``value (low–high), n = N`` for calibration.md."""
         if percent:
             return f"{100 * self.value:.1f}% ({100 * self.low:.1f}–{100 * self.high:.1f}%), n = {self.n:,}"
-        return f"{self.value:,.{digits}g} ({self.low:,.{digits}g}–{self.high:,.{digits}g}), n = {self.n:,}"
+
+        def shown(x: float) -> str:  # 25,900, never 2.59e+04
+            return f"{x:,.0f}" if abs(x) >= 10 ** (digits - 1) else f"{x:,.{digits}g}"
+
+        return f"{shown(self.value)} ({shown(self.low)}–{shown(self.high)}), n = {self.n:,}"
 
 
 def proportion(successes: float, trials: float) -> Estimate:
