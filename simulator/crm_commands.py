@@ -86,11 +86,11 @@ def calibrate_main(args: Sequence[str]) -> int:
     )
     parser.add_argument("--workers", default="0", help="processes refitting at once (default: every core)")
     options = parser.parse_args(list(args))
-    from simulator.calibration.calibrate import calibrate, parse_date, thin_history
+    from simulator.calibration.calibrate import calibrate, parse_date
+    from simulator.calibration.cautions import calibration_cautions
     from simulator.calibration.draws import parameter_draws
     from simulator.calibration.folder import write_folder
     from simulator.calibration.occupied import refuse_occupied
-    from simulator.calibration.run_rate import thinning_warning
     from simulator.model.streams import Stream, stream
     from simulator.run.runner import resolve_workers
 
@@ -143,8 +143,7 @@ def calibrate_main(args: Sequence[str]) -> int:
         f"a month, {sum(len(t) for t in calibration.people.teams.values())} reps, {len(calibration.open_deals):,} "
         f"open deals; {len(calibration.export.problems.items)} kinds of data problem counted"
     )
-    thinning = thinning_warning(calibration)
-    for line in [*thin_history(calibration), *([thinning] if thinning else [])]:
+    for line in calibration_cautions(calibration):
         print(f"salesim: calibrate: warning: {line}", file=sys.stderr)
     drawn = f"; {n_draws} bootstrap refits for the runs' bands" if n_draws else ""
     print(

@@ -490,3 +490,30 @@ def test_help_reads_as_plain_text(command: str, capsys: pytest.CaptureFixture[st
         main(["--help"])
     text = capsys.readouterr().out
     assert stopped.value.code == 0 and f"salesim {command}:" in text and "``" not in text, text
+
+
+def test_an_effort_per_deal_the_reps_cannot_give_is_warned_of_and_said_beside_the_answer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """effort_hours: 200 on crm-maven forecast 102 wins a quarter (it decided ~1,200), with no word from calibrate."""
+    import yaml
+
+    from simulator.calibration.cautions import effort_warning
+
+    mapping = copy(tmp_path)
+    base = mapping.read_text()
+    cal = calibrate(mapping, AS_OF)
+    assert effort_warning(cal) is None  # calibrate chose the effort itself
+    busiest = max(s for owners in cal.people.teams.values() for s in owners.values())
+    per_day = busiest * cal.arrivals.level.value / (365.25 / 12 * 5 / 7)
+    fits = 8.0 * 0.5 / per_day  # the fixture's hours a day x selling share over the busiest rep's deals a day
+    for hours, warned in ((0.9 * fits, False), (1.1 * fits, True)):
+        mapping.write_text(base + f"assumptions: {{effort_hours: {hours}}}\n")
+        said = effort_warning(calibrate(mapping, AS_OF))
+        assert (said is not None) == warned, (hours, fits, said)
+    assert said is not None and f"at most {fits:.2f} hours a deal fits its hours" in said and "needs 110%" in said
+    out = tmp_path / "out"
+    assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out)]) == 0
+    assert f"warning: mapping.assumptions.effort_hours = {1.1 * fits:g}" in capsys.readouterr().err
+    caveats = yaml.safe_load((out / "experiment" / "forecast.yaml").read_text())["experiment"]["caveats"]
+    assert any(c.startswith("mapping.assumptions.effort_hours") for c in caveats)

@@ -28,11 +28,11 @@ from typing import Any
 import numpy as np
 import yaml
 
-from simulator.calibration.calibrate import Calibration, effort_hours, scenario_sections, thin_history
+from simulator.calibration.calibrate import Calibration, effort_hours, scenario_sections
+from simulator.calibration.cautions import calibration_cautions
 from simulator.calibration.document import calibration_markdown
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.occupied import GROUP, SECTIONS, refuse_occupied
-from simulator.calibration.run_rate import thinning_warning
 from simulator.config.errors import ConfigError
 from simulator.config.schema import parse_scenario
 from simulator.config.validation import validate_scenario
@@ -270,8 +270,7 @@ def write_folder(
             "THIS_FOLDER [experiment=org_question]",
             primary,
         )
-        thinning = thinning_warning(cal)
-        caveats = {"caveats": [*thin_history(cal), *([thinning] if thinning else [])]}  # said beside each answer
+        caveats = {"caveats": calibration_cautions(cal)}  # said beside each answer
         forecast = {
             "experiment": {
                 "name": f"{name}_forecast",
