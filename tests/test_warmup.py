@@ -84,6 +84,30 @@ def test_a_trend_in_the_window_is_named_and_a_flat_series_is_not() -> None:
     assert "try a longer warm-up" in drift.sentence(125)
 
 
+def test_a_window_that_starts_empty_and_fills_in_its_first_month_is_warned() -> None:
+    """clock.warmup_days=0: the pipeline read 28 deals in month 0 and ~59 after, no trend over 24 months, no word."""
+    start = np.full(24, 59.0)
+    start[0] = 28.0
+    table = monthly({"today": np.full(24, 59.0), "cold": start}, noise=3.0)
+    (drift,) = transient_drifts(table)
+    assert drift.scenario == "cold" and drift.startup and drift.transient
+    assert drift.first == pytest.approx(28, abs=2) and drift.last == pytest.approx(59, abs=1)
+    said = drift.sentence(0.0, horizon_days=500.0)
+    assert "starts the measured window at about 28 and holds about 59 after its first month" in said
+    assert "clock.warmup_days=250 clock.horizon_days=750" in said
+    # a first month 15% low is no start; nor one lost in the noise of 3 runs
+    assert transient_drifts(monthly({"mild": np.r_[50.0, np.full(23, 59.0)]}, noise=1.0)) == []
+    assert transient_drifts(monthly({"noisy": start}, runs=3, noise=40.0)) == []
+    # an August the seasons make quiet (the summer's arrivals) is not a start: the expected dip is allowed for
+    season = np.array(SEASONALITY)
+    of_year = (np.arange(24) + 7) % 12  # the window opens in August
+    lagged = (season[of_year] + season[(of_year - 1) % 12]) / 2  # 0.775 in August against ~1.0 after it
+    table = monthly({"quiet": 60 * lagged}, noise=0.5)
+    table["calendar_month"] = [f"Y{2 + (m + 7) // 12}-{(m + 7) % 12 + 1:02d}" for m in table["month"]]
+    assert any(d.startup for d in transient_drifts(table))  # with no seasonality to allow for, a start
+    assert transient_drifts(table, seasonality={"quiet": SEASONALITY}) == []
+
+
 def test_a_small_or_unclear_drift_is_no_warning() -> None:
     table = monthly({"today": np.linspace(50, 51.5, 12)}, noise=0.5)  # 3%: below the 5% that matters
     assert transient_drifts(table) == []

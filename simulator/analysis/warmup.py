@@ -54,6 +54,10 @@ MATERIAL_DRIFT = 0.05
 CLEAR_DRIFT_SE = 4.0
 """Standard errors across replications that make a drift statistically clear."""
 
+STARTUP_SHORTFALL = 0.2
+"""A window's first month below its later months by more than this share of their level is a start, not a
+steady state (beyond the seasonality's own expectation of it)."""
+
 MONTHLY_STATE = {
     "open_pipeline_mean": "open pipeline (deals, the month's mean)",
     "expansions_open_mean": "expansion backlog (open expansion opportunities, the month's mean)",
@@ -169,6 +173,7 @@ class Drift:
     last: float = math.nan  # and in its last month
     unsettled: bool = False  # still clearly moving the same way over the window's second half
     planned: bool = False  # the scenario's planned hires join inside the window: the plan's own course
+    startup: bool = False  # low in the window's first month only, flat after it (first, last: that month, the rest)
 
     def _ends(self) -> tuple[float, float]:
         """Where the series starts and ends in the window: the first and last months' means when known."""
@@ -224,6 +229,17 @@ class Drift:
                 f"{self.scenario}: the {self.what} {direction} by {abs(self.relative):.0%} across the measured window "
                 f"while {baseline}'s is steady: the scenario's own lever moves it (a new level being reached, not "
                 "an artefact of the run's start)"
+            )
+        if self.startup:
+            suggestion = max(warmup_days * 2, 250.0)
+            setting = f"clock.warmup_days={suggestion:.0f}"
+            if math.isfinite(horizon_days):
+                setting += f" clock.horizon_days={suggestion + horizon_days - warmup_days:.0f}"
+            return (
+                f"{self.scenario}: the {self.what} starts the measured window at about {self.first:,.0f} and holds "
+                f"about {self.last:,.0f} after its first month: the run fills up inside the window, so the window's "
+                f"flows (bookings among them) read low; try a longer warm-up ({setting}, or `salesim warmup` to "
+                "choose one)"
             )
         suggestion = max(warmup_days * 2, 250.0)
         setting = f"clock.warmup_days={suggestion:.0f}"
@@ -311,7 +327,26 @@ def transient_drifts(
             # the same false-alarm rate as 4 standard errors of a normal, whatever the number of runs
             critical = float(stats.t.ppf(stats.norm.cdf(CLEAR_DRIFT_SE), df=slopes.size - 1))
             clear = abs(drift) > critical * se if se > 0 else drift != 0.0
-            if material and clear:
+            startup = _startup_step(values, regressor)
+            if startup is not None:  # filled in the first month: a start inside the window, not a trend through it
+                first, rest, step_se = startup
+                found.append(
+                    Drift(
+                        str(scenario),
+                        column,
+                        what,
+                        level,
+                        rest - first,
+                        step_se,
+                        False,
+                        from_state,
+                        first,
+                        rest,
+                        planned=str(scenario) in planned,
+                        startup=True,
+                    )
+                )
+            elif material and clear:
                 first, last = float(values[:, 0].mean()), float(values[:, -1].mean())
                 half = values.shape[1] // 2
                 late = _slopes(values[:, half:], None if regressor is None else regressor[half:])
@@ -361,6 +396,38 @@ def _apart(drift: Drift, baseline: pd.Series | None, trends: Mapping[tuple[str, 
     critical = float(stats.t.ppf(stats.norm.cdf(CLEAR_DRIFT_SE), df=gap.size - 1))
     clear = abs(mean) > critical * se if se > 0 else mean != 0.0
     return clear and abs(mean) > MATERIAL_DRIFT * drift.level
+
+
+def _startup_step(values: FloatArray, season: FloatArray | None) -> tuple[float, float, float] | None:
+    """(first month's mean, the later months' mean, the gap's standard error) when the first month is a start.
+
+    A state that starts the window empty and fills within a month (the open pipeline under
+    ``clock.warmup_days=0``: 28 deals in the first month, 59 after) has no trend for
+    :func:`_slopes` to find over 24 months, yet its window's flows read low. The first
+    month counts as a start when the later months hold steady (no trend that would warn)
+    and it is below them by more than
+    :data:`STARTUP_SHORTFALL` of their level, beyond what the seasonality expects of it, and
+    clearly (:data:`CLEAR_DRIFT_SE`, run by run). None otherwise.
+    """
+    if values.shape[1] < 4:
+        return None
+    expected = 1.0
+    if season is not None and season.size == values.shape[1] and season[1:].mean() > 0:
+        expected = float(season[0] / season[1:].mean())  # a quiet month of the year is low by itself
+    later = values[:, 1:]
+    slopes = _slopes(later, None if season is None else season[1:])
+    span = later.shape[1] - 1.0
+    trend_se = float(slopes.std(ddof=1) * span / math.sqrt(slopes.size))
+    trend = float(slopes.mean() * span)
+    critical = float(stats.t.ppf(stats.norm.cdf(CLEAR_DRIFT_SE), df=slopes.size - 1))
+    if abs(trend) > MATERIAL_DRIFT * float(later.mean()) and abs(trend) > critical * trend_se:
+        return None  # the later months still move: a trend through the window, not a start
+    gaps = expected * later.mean(axis=1) - values[:, 0]
+    first, rest = float(values[:, 0].mean()), float(values[:, 1:].mean())
+    se = float(gaps.std(ddof=1) / math.sqrt(gaps.size))
+    clear = gaps.mean() > critical * se if se > 0 else gaps.mean() > 0
+    material = rest > 0 and gaps.mean() > STARTUP_SHORTFALL * expected * rest
+    return (first, rest, se) if clear and material else None
 
 
 def _slopes(values: FloatArray, season: FloatArray | None) -> FloatArray:
