@@ -140,6 +140,18 @@ def composition_issue(error: Exception, where: str, shown: Any) -> ConfigIssue:
     if unknown:  # a key no config has, seen by Hydra first (--cfg, --info): Hydra's "+key" would add a typo
         key, value = unknown[1], unknown[2].split("=", 1)[1] if "=" in unknown[2] else None
         return ConfigIssue(key, value, UNKNOWN_KEY)
+    no_group = re.search(
+        r"Could not override '([^']+)'\. No match in the defaults list\. To append to your default list use \+(\S+)",
+        message,
+    )
+    if no_group:  # plan=default on a folder whose config.yaml has no plan group (a calibrated company)
+        group, typed = no_group[1], no_group[2]
+        return ConfigIssue(
+            group,
+            typed.split("=", 1)[1] if "=" in typed else None,
+            f"this config folder's config.yaml chooses no {group} (a calibrated company's has none): add one with "
+            f"+{typed}, or leave it out",
+        )
     merging = re.search(r"Error merging override \+*(\S+)", message)
     past_end = _past_the_end(error)
     if merging and past_end:  # pipeline.stages.9.conversion=0.5 on a pipeline of 6 stages

@@ -336,6 +336,21 @@ def test_a_product_pod_reads_in_words() -> None:
     assert len(teams) == 2 and sum(team["headcount"] for team in teams.values()) == 4, teams
 
 
+def test_a_group_the_calibrated_folder_does_not_choose_is_named_with_the_plus(tmp_path: Path) -> None:
+    """plan=default on a calibrated folder read "command line = null: could not be composed: Could not override"."""
+    folder = write_folder(calibrate(mapping("a_opportunities"), AS_OF, UNTIL), tmp_path / "company", runs=2)
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "--config-dir", str(folder), "plan=default", f"hydra.run.dir={tmp_path}/r"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert done.returncode == 2 and not (tmp_path / "r").exists()
+    assert "plan = 'default': this config folder's config.yaml chooses no plan" in done.stderr, done.stderr
+    assert "add one with +plan=default" in done.stderr and "command line = null" not in done.stderr
+
+
 def test_bootstrap_draws_are_reproducible_and_differ_between_replications() -> None:
     cal = calibrate(mapping("a_opportunities"), AS_OF, UNTIL)
     one, again, other = refitted(cal, 5, 0), refitted(cal, 5, 0), refitted(cal, 5, 1)

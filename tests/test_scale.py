@@ -359,6 +359,11 @@ def test_a_resume_names_each_setting_that_differs_once() -> None:
     now["scenarios"] = {"a": {"org": {"teams": {"ae": {"headcount": 9}}}}, "b": {"clock": {"horizon_days": 200}}}
     named = {(issue.key, issue.value) for issue in store.config_differences(before, now)}
     assert named == {("seed", 2), ("org.teams.ae.headcount", 9), ("[scenario b] clock.horizon_days", 200)}
+    # another experiment's run: one line naming it (its every setting had been listed, 2,523 of them)
+    before["experiment"], now["experiment"] = {"name": "generalist_vs_specialist"}, {"name": "sdr_headcount"}
+    (issue,) = store.config_differences(before, now)
+    assert (issue.key, issue.value) == ("experiment", "sdr_headcount")
+    assert "interrupted run of another experiment (generalist_vs_specialist)" in issue.allowed
 
 
 def test_two_dask_runs_at_once_print_nothing_of_dask(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:

@@ -31,6 +31,16 @@ def config_differences(before: Mapping[str, Any], now: Mapping[str, Any], shown:
         shown: Most differences listed (the rest are counted).
     """
     old, new = _flatten(before), _flatten(now)
+    was, asked = old.get("experiment.name"), new.get("experiment.name")
+    if was is not None and asked is not None and was != asked:  # another question: its settings all differ
+        return [
+            ConfigIssue(
+                "experiment",
+                asked,
+                f"the folder holds an interrupted run of another experiment ({was}): a resume continues the same "
+                f"experiment (experiment={was}), or give another hydra.run.dir for a new run",
+            )
+        ]
     keys = [k for k in new if k not in old or old[k] != new[k]] + [k for k in old if k not in new]
     allowed = "differs from the interrupted run ({}); a resume needs the same config (or start a new run)"
     in_base = {_user_key(k) for k in keys if k.startswith("base.")}
