@@ -108,6 +108,10 @@ def test_a_product_with_two_prices_is_refused(tmp_path: Path, capsys: pytest.Cap
     message = refused(mapping, capsys)
     assert "prices.csv" in message and "column 'price'" in message
     assert "product 'Basic' is listed twice with different values: row 1 (line 2 of the file) '1000.0'" in message
+    # a negative price is worded as a price (it read "a deal's amount ... a refund or credit note is not a deal")
+    (mapping.parent / "prices.csv").write_text("product,price\nBasic,1000\nPro,-5000\n")
+    message = refused(mapping, capsys)
+    assert "is negative: a product's list price is zero or more" in message and "refund" not in message
 
 
 def test_mapping_values_out_of_range_are_worded_as_salesim_words_them(

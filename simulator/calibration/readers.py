@@ -336,14 +336,18 @@ def _first(cells: pd.Series, values: pd.Series, path: Path, name: str, problem: 
         raise CalibrationError(f"'{values.iloc[row]}' {problem}", file=str(path), column=name, row=row + 1)
 
 
-def parse_amounts(values: pd.Series, path: Path, name: str) -> np.ndarray:
+NEGATIVE_PRICE = "is negative: a product's list price is zero or more (fix the cell, or leave the product out)"
+
+
+def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False) -> np.ndarray:
     """Amounts as floats (NaN where empty), zero or more; currency signs and thousands separators are allowed.
 
     Raises:
         CalibrationError: Naming the first cell that is not empty and not a number, is
             negative or infinite, writes its cents after a decimal comma or its thousands
             after a point (``1.054``), is :data:`AMOUNT_CEILING` or more, or is
-            :data:`MEDIAN_MULTIPLE` times the column's median positive amount or more.
+            :data:`MEDIAN_MULTIPLE` times the column's median positive amount or more; worded for
+            a product's list price with ``price``.
     """
     comma = values.str.contains(DECIMAL_COMMA, regex=True)
     _first(
@@ -377,10 +381,18 @@ def parse_amounts(values: pd.Series, path: Path, name: str) -> np.ndarray:
         values,
         path,
         name,
-        "is negative: a deal's amount is zero or more (a refund or credit note is not a deal: leave it out of the "
-        "export)",
+        NEGATIVE_PRICE
+        if price
+        else "is negative: a deal's amount is zero or more (a refund or credit note is not a deal: leave it out of "
+        "the export)",
     )
-    _first(parsed >= AMOUNT_CEILING, values, path, name, "is 10^15 or more: no deal is worth that")
+    _first(
+        parsed >= AMOUNT_CEILING,
+        values,
+        path,
+        name,
+        f"is 10^15 or more: no {'product' if price else 'deal'} is worth that",
+    )
     positive = parsed[parsed > 0]
     if positive.size:
         median = float(positive.median())

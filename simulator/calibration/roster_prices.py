@@ -68,7 +68,7 @@ def roster_and_prices(
         products = column(raw, mapping.prices.columns.product, path)
         prices = column(raw, mapping.prices.columns.price, path)
         assert products is not None and prices is not None
-        values = parse_amounts(prices, path, mapping.prices.columns.price)
+        values = parse_amounts(prices, path, mapping.prices.columns.price, price=True)
         table = pd.DataFrame({"product": products.to_numpy(), "price": values})
         one_row_each(table, "product", {"price": mapping.prices.columns.price}, path)
         repeated = table["product"].duplicated()
