@@ -10,14 +10,8 @@ import pytest
 
 import simulator
 from simulator.analysis.territory import depleting_territories, territories
-from simulator.analysis.warmup import (
-    hiring_in_window,
-    mser,
-    recommended_warmup,
-    result_drifts,
-    transient_drifts,
-    truncations,
-)
+from simulator.analysis.transient import hiring_in_window, result_drifts, transient_drifts
+from simulator.analysis.warmup import mser, recommended_warmup, truncations
 from simulator.analysis.warmup_study import study_warmup
 from simulator.config.schema import parse_scenario
 from simulator.run.build import experiment_from_dict
@@ -212,7 +206,7 @@ def test_a_territory_worked_nearly_dry_is_named_with_the_key_to_raise() -> None:
 
 
 def test_a_drift_is_told_from_the_first_months_level_to_the_last_and_never_below_zero() -> None:
-    from simulator.analysis.warmup import Drift, transient_drifts
+    from simulator.analysis.transient import Drift, transient_drifts
 
     fitted = Drift("s", "open_pipeline_mean", "open pipeline", level=33.0, drift=-97.0, se=1.0)
     assert "falls by 100% across the measured window (from about 82 to 0)" in fitted.sentence(0.0)

@@ -13,7 +13,7 @@ import math
 from simulator.analysis.formatting import format_value
 from simulator.analysis.quantities import has_run_spread
 from simulator.analysis.tables import summary_of, summary_row, window_words
-from simulator.analysis.warmup import starts_from_state
+from simulator.analysis.transient import starts_from_state
 from simulator.run.experiment import ExperimentResult
 
 

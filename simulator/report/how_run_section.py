@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from simulator.analysis.tables import window_words
 from simulator.analysis.territory import depleting_territories, territories
-from simulator.analysis.warmup import result_drifts, starts_from_state
+from simulator.analysis.transient import result_drifts, starts_from_state
 from simulator.analysis.wording import count_of
 from simulator.engines.choice import engines_used
 from simulator.report.markdown import md_escape

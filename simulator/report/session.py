@@ -27,9 +27,7 @@ from simulator.analysis.plan_window import plan_window_notes
 from simulator.analysis.precision import auto_runs_words
 from simulator.analysis.results import run_experiment
 from simulator.analysis.territory import depleting_territories, territories
-from simulator.analysis.warmup import (
-    result_drifts,
-)
+from simulator.analysis.transient import result_drifts
 from simulator.analysis.wording import count_of
 from simulator.engines import fast
 from simulator.engines.choice import engine_for, engines_used, warm_up
