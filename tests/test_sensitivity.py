@@ -388,3 +388,41 @@ def test_options_that_are_no_number_are_named_with_the_other_faults(capsys: pyte
     assert warmup_main(["--runs", "1", "--years", "three"], never) == 2
     err = capsys.readouterr().err
     assert "--years = 'three': must be a number" in err and "--runs = 1: must be a whole number from 2" in err
+
+
+def test_more_leads_that_take_the_reps_prospecting_hours_say_so() -> None:
+    """+20% inbound moved the generalists' bookings by -$33k (unclear): outbound fell by 50 a run, unsaid."""
+    import numpy as np
+
+    from simulator.analysis.crowding import crowding_reasons
+    from simulator.analysis.levers import Lever
+
+    gen = np.random.default_rng(4)
+    rows = []
+    for r in range(30):
+        luck = gen.normal(0, 20)
+        for scenario, inbound, outbound, prospecting in (("baseline", 1800, 340, 0.29), ("p000_high", 2150, 290, 0.25)):
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "replication": r,
+                    "leads_total": inbound + outbound,
+                    "leads_inbound": inbound + luck + gen.normal(0, 5),
+                    "leads_outbound": outbound + luck / 4 + gen.normal(0, 5),
+                    "leads_partner": 33.0,
+                    "utilisation_full_cycle": 1.0,
+                    "utilisation_full_cycle_prospecting": prospecting + gen.normal(0, 0.01),
+                }
+            )
+    runs = pd.DataFrame(rows)
+    lever = Lever("market.sources.inbound.leads_per_month", 150.0, None, 180.0, False)
+    (words,) = crowding_reasons(runs, [lever]).values()
+    base, high = (runs[runs.scenario == s].set_index("replication") for s in ("baseline", "p000_high"))
+    gained, lost = (high.leads_inbound - base.leads_inbound).mean(), (base.leads_outbound - high.leads_outbound).mean()
+    assert words.startswith(f"inbound leads at 180 a month instead of 150 bring {gained:,.0f} more inbound leads a run")
+    assert f"but {lost:,.0f} fewer outbound (paired run by run)" in words and "partner" not in words  # theirs held
+    assert "the full cycle team, busy 100% of its selling time, prospects 25% of it instead of 29%" in words
+    steady = runs.assign(leads_outbound=340.0 + gen.normal(0, 5, len(runs)))  # outbound holds: nothing to say
+    assert crowding_reasons(steady, [lever]) == {}
+    other = Lever("org.teams.full_cycle.headcount", 12.0, None, 14.0, True)  # not a lead lever
+    assert crowding_reasons(runs, [other]) == {}

@@ -167,5 +167,7 @@ def sensitivity_main(
         return 130
     written = written_in_full("sensitivity", lambda: write_sensitivity(study, out))
     print(answer_paragraph(study))
+    for key, words in study.reasons.items():  # a lead lever whose leads took the reps' own prospecting
+        print(f"{key}: {words}.")
     print(f"salesim: sensitivity written to {written[0].parent}")
     return 0

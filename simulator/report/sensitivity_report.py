@@ -13,13 +13,14 @@ import math
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from tqdm import tqdm
 
+from simulator.analysis.crowding import crowding_reasons
 from simulator.analysis.formatting import format_signed_range, format_value
 from simulator.analysis.global_sensitivity import (
     MORRIS_MIN_TRAJECTORIES,
@@ -108,6 +109,7 @@ class SensitivityStudy:
     global_result: GlobalSensitivity | None
     notes: list[str]
     wall_seconds: float
+    reasons: dict[str, str] = field(default_factory=dict)  # lever -> why it moves the KPI less than its leads
 
 
 def _advance(bar: tqdm) -> Callable[[int], None]:
@@ -170,8 +172,19 @@ def run_sensitivity(
                 )
             except ConfigError as error:
                 raise AfterRunsError(error, len(result.replications)) from error
+    reasons = crowding_reasons(result.replications, levers)
     return SensitivityStudy(
-        experiment.name, scenario, kpi, delta, runs, experiment.seed, table, found, notes, time.monotonic() - started
+        experiment.name,
+        scenario,
+        kpi,
+        delta,
+        runs,
+        experiment.seed,
+        table,
+        found,
+        notes,
+        time.monotonic() - started,
+        reasons,
     )
 
 
@@ -264,6 +277,8 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
             _table_rows(study.table),
         ),
         "",
+        *[f"- `{key}`: {words}." for key, words in study.reasons.items()],
+        *([""] if study.reasons else []),
         *figure_lines(figures.get("tornado"), out_dir),
     ]
     if study.global_result is not None:
