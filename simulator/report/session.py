@@ -169,7 +169,10 @@ def run_and_write(
                     bar.update(done)
 
                 def note(text: str) -> None:
-                    bar.write(f"salesim: {text}", file=sys.stderr)
+                    # into a log (no terminal to redraw on) the bar's last line has no end: start a new one
+                    shown = not bar.disable and bar.n > 0 and time.time() - bar.start_t >= PROGRESS_DELAY_SECONDS
+                    apart = "\n" if shown and not sys.stderr.isatty() else ""
+                    bar.write(f"{apart}salesim: {text}", file=sys.stderr)
 
                 result = run_experiment(
                     experiment, on_progress=advance, settings=settings, store_dir=out_dir, on_note=note
