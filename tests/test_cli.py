@@ -57,7 +57,7 @@ def test_every_experiment_composes_and_runs_small(name: str) -> None:
     assert set(result.comparison.scenario) == others
     assert (result.comparison.groupby("scenario").kpi.nunique() == result.comparison.kpi.nunique()).all()
     # the report opens with the answer, read on the experiment's own decision KPIs
-    from simulator.analysis.answer import kpi_phrase
+    from simulator.analysis.answer_words import kpi_phrase
     from simulator.report.document import render_report
 
     decision = experiment.decision

@@ -560,7 +560,7 @@ def test_an_event_kpi_alike_in_every_run_of_designs_that_differ_keeps_its_interv
 
 def test_a_difference_equal_in_every_run_up_to_rounding_reads_so() -> None:
     """csm_coverage read "cost of sales rises by $571.4k (95% CI +$571.4k to +$571.4k)": runs differed by 0.001."""
-    from simulator.analysis.answer import _interval
+    from simulator.analysis.answer_words import interval_words as _interval
     from simulator.analysis.tables import tied_in_every_run as _tied
 
     row = pd.Series({"ci_low": 571_428.5704, "ci_high": 571_428.5716, "share_better": 0.0, "share_worse": 1.0})
@@ -572,7 +572,7 @@ def test_a_difference_equal_in_every_run_up_to_rounding_reads_so() -> None:
 
 def test_a_target_met_on_average_but_not_by_the_ci_says_the_runs_cannot_tell() -> None:
     """plan_check on 5 runs chose two_more_reps as 'reaching' 80% with a CI of 37.6% to 96.4%."""
-    from simulator.analysis.answer import _unsure
+    from simulator.analysis.answer_choice import unsure_words as _unsure
 
     ranking = pd.DataFrame(
         {"scenario": ["more", "today"], "mean": [0.8, 0.4], "ci_low": [0.376, 0.118], "ci_high": [0.964, 0.769]}

@@ -1,0 +1,185 @@
+"""The choice the answer's decision rule makes: which scenario reaches the target within the limits, or none.
+
+With ``experiment.decision.rule`` (a target for the primary KPI, the most each guardrail may
+get worse), the answer names the scenario to choose: the cheapest of those whose mean
+reaches the target without breaking a limit, said unsure when the target lies inside the
+mean's interval; and a scenario whose primary KPI gain is outweighed by the money it costs
+(a money KPI's gain against its cost of sales) is said to cost more than it gains.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from simulator.analysis.answer_words import kpi_phrase
+from simulator.analysis.equivalence import PRACTICAL_EQUIVALENCE, ranking_practically_equal
+from simulator.analysis.formatting import (
+    format_amount,
+    format_value,
+)
+from simulator.analysis.kpi_names import kpi_unit
+from simulator.analysis.quantities import direction
+from simulator.analysis.tables import (
+    comparison_of,
+    comparison_row,
+    summary_of,
+    summary_row,
+)
+from simulator.analysis.wording import join_words, possessive
+from simulator.config.decision import DecisionSettings
+from simulator.run.experiment import ExperimentResult
+
+
+def limits_broken(result: ExperimentResult, decision: DecisionSettings, scenario: str) -> list[str]:
+    """The guardrails ``scenario`` worsens by more than the rule allows, in words."""
+    if decision.rule is None or scenario == result.experiment.baseline:
+        return []
+    broken = []
+    for kpi, limit in decision.rule.max_worsening.items():
+        row = comparison_row(comparison_of(result), scenario, kpi)
+        if row is None:
+            continue
+        worse = -direction(kpi) * float(row["mean_diff"])
+        if worse > limit:
+            broken.append(
+                f"{kpi_phrase(result, kpi)} worsens by {format_amount(kpi, worse)} (limit {format_amount(kpi, limit)})"
+            )
+    return broken
+
+
+def meets_target(mean: float, kpi: str, target: float) -> bool:
+    """True when ``mean`` reaches ``target`` on the KPI's better side (at least, or at most if lower is better)."""
+    return mean >= target if (direction(kpi) or 1) > 0 else mean <= target
+
+
+def unsure_words(ranking: pd.DataFrame, scenario: str, kpi: str, target: float) -> str:
+    """Words for a mean that meets the target while its 95% CI reaches the other side (5 runs: 80% of 37.6-96.4%)."""
+    row = ranking[ranking["scenario"] == scenario].iloc[0]
+    low, high = float(row["ci_low"]), float(row["ci_high"])
+    worst = high if (direction(kpi) or 1) < 0 else low
+    if not math.isfinite(worst) or meets_target(worst, kpi, target):
+        return ""
+    return (
+        f" on average, but its 95% CI ({format_value(kpi, low)} to {format_value(kpi, high)}) reaches past the "
+        "target, so the runs cannot yet tell whether it does: more runs would"
+    )
+
+
+def decided_choice(
+    result: ExperimentResult, decision: DecisionSettings, ranking: pd.DataFrame
+) -> tuple[str | None, str]:
+    """The scenario to choose and the sentence that says why."""
+    kpi, baseline = decision.primary, result.experiment.baseline
+    phrase = kpi_phrase(result, kpi)
+    ordered = [str(s) for s in ranking["scenario"]]
+    means = dict(zip(ordered, ranking["mean"].astype(float), strict=True))
+    clear = dict(
+        zip(ordered, ranking["significant"].astype(bool) & (ranking["diff"] * (direction(kpi) or 1) > 0), strict=True)
+    )
+    target = decision.rule.target if decision.rule else None
+    if target is not None:
+        meeting = [s for s in ordered if meets_target(means[s], kpi, target) and not limits_broken(result, decision, s)]
+        goal = f"the target of {format_value(kpi, target)} for {phrase}"
+        if not meeting:
+            best = format_value(kpi, means[ordered[0]])
+            tied = [s for s in ordered if format_value(kpi, means[s]) == best]  # equal as shown: none is closer
+            closest = f"the closest is {ordered[0]}" if len(tied) == 1 else f"the closest are {join_words(tied)}"
+            return None, f"No scenario reaches {goal}; {closest} at {best}."
+        cheapest = cheapest_of(result, decision, meeting)
+        why = (
+            f" and has the best {kpi_phrase(result, decision.guardrails[0])} of those that do"
+            if len(meeting) > 1 and decision.guardrails
+            else ""
+        )
+        unsure = unsure_words(ranking, cheapest, kpi, target)
+        return cheapest, f"By the decision rule, choose {cheapest}: it reaches {goal}{why}{unsure}."
+    better = [s for s in ordered if s != baseline and clear[s]]
+    allowed = [s for s in better if not limits_broken(result, decision, s)]
+    passed_over = ""
+    if allowed:  # no target: a gain the dollars it costs outweigh, or that cannot be weighed against them
+        costly = {s: costs_more_than_it_gains(result, decision, s) for s in allowed}
+        worth = [s for s in allowed if not costly[s]]
+        if not worth:
+            return baseline, f"Keep {baseline}: {allowed[0]} is better on {phrase}, but {costly[allowed[0]]}."
+        if worth[0] != allowed[0]:
+            passed_over = f" ({allowed[0]} is better still, but {costly[allowed[0]]})"
+        allowed = worth
+    if allowed and ranking_practically_equal(ranking, baseline):  # a re-org for +$299 on $2.96M is no answer
+        return baseline, (
+            f"Keep {baseline}: {allowed[0]} is clearly better on {phrase}, but by less than "
+            f"{PRACTICAL_EQUIVALENCE:.1%} of {possessive(baseline)} mean: practically equal, a gain too small to "
+            f"act on (if {allowed[0]} costs nothing to adopt, either will do)."
+        )
+    if allowed:
+        rule = " within the guardrail limits" if decision.rule and decision.rule.max_worsening else ""
+        return allowed[0], f"Choose {allowed[0]}: it is clearly better than {baseline} on {phrase}{rule}{passed_over}."
+    if better:
+        broken = join_words(limits_broken(result, decision, better[0]))
+        return baseline, f"Keep {baseline}: {better[0]} is better on {phrase}, but {broken}."
+    return baseline, f"Keep {baseline}: no other scenario is clearly better on {phrase}."
+
+
+def costs_more_than_it_gains(result: ExperimentResult, decision: DecisionSettings, scenario: str) -> str | None:
+    """Without a target, a gain on the primary KPI that money guardrails say is not worth having, in words.
+
+    A difference can be statistically clear and still not worth having: +$348 of bookings
+    for +$126.5k of cost of sales. With the primary KPI in dollars, the loss outweighs the
+    gain. With the primary KPI in another unit (points of net revenue retention, meetings),
+    salesim cannot set it against dollars: a money guardrail clearly worse, by more than any
+    money guardrail is clearly better (a contribution that rises pays for the cost that
+    rises with it), leaves the choice to the user. A guardrail the rule limits
+    (``max_worsening``) is judged by its limit instead; an empty rule is no rule.
+    """
+    kpi = decision.primary
+    if decision.rule is not None and decision.rule.target is not None:
+        return None
+    limited = decision.rule.max_worsening if decision.rule is not None else {}
+    comparison = comparison_of(result)
+    row = comparison_row(comparison, scenario, kpi)
+    if row is None:
+        return None
+    diff = float(row["mean_diff"])
+    gain = (direction(kpi) or 1) * diff
+    changes = []  # (good change, guardrail) of the money guardrails that clearly changed
+    for guardrail in decision.guardrails:
+        other = comparison_row(comparison, scenario, guardrail)
+        if other is None or guardrail in limited or kpi_unit(guardrail) != "money" or not bool(other["significant"]):
+            continue
+        changes.append(((direction(guardrail) or 0) * float(other["mean_diff"]), guardrail))
+    if kpi_unit(kpi) == "money":
+        for change, guardrail in changes:
+            if -change > gain > 0:
+                return (
+                    f"it gains {format_amount(kpi, gain)} of {kpi_phrase(result, kpi)} for "
+                    f"{format_amount(guardrail, -change)} worse {kpi_phrase(result, guardrail)}"
+                )
+        return None
+    if not changes or gain <= 0:
+        return None
+    loss, worst = min(changes)
+    if -loss <= max(0.0, *(change for change, _ in changes)):
+        return None
+    more = "more" if diff > 0 else "less"  # 0.2 points more net revenue retention, 0.3 hours less time to touch
+    cost = format_amount(worst, -loss)
+    return (
+        f"it gives {format_amount(kpi, diff)} {more} {kpi_phrase(result, kpi)} for {cost} worse "
+        f"{kpi_phrase(result, worst)}, two things salesim cannot set against each other: choose {scenario} only if "
+        f"that is worth {cost} to you"
+    )
+
+
+def cheapest_of(result: ExperimentResult, decision: DecisionSettings, candidates: list[str]) -> str:
+    """The candidate best on the first guardrail (the cheapest, for a cost); the first without guardrails."""
+    if not decision.guardrails:
+        return candidates[0]
+    kpi = decision.guardrails[0]
+    sign = direction(kpi) or 1
+    summary = summary_of(result)
+
+    def score(s: str) -> float:
+        row = summary_row(summary, s, kpi)
+        return sign * float(row["mean"]) if row is not None else -math.inf
+
+    return max(candidates, key=score)

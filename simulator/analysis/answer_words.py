@@ -1,0 +1,75 @@
+"""The answer's words for a KPI's figures: its phrase, a mean, a difference, an interval, two means set apart.
+
+:mod:`simulator.analysis.answer` and :mod:`simulator.analysis.answer_choice` write their
+sentences with these, so a figure reads alike wherever the answer says it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from simulator.analysis.formatting import (
+    digits_apart,
+    format_mean_ci,
+    format_money,
+    format_signed_amount,
+    format_signed_range,
+)
+from simulator.analysis.kpi_names import kpi_unit, kpi_words
+from simulator.analysis.planning import plan_figure
+from simulator.analysis.tables import (
+    scenario_names,
+    summary_of,
+    summary_row,
+)
+from simulator.run.experiment import ExperimentResult
+
+SENTENCE_UNITS = {"hours": "hours", "days": "working days"}
+"""Units a KPI's values carry in a sentence, where a table's header would say them (money and % carry their own)."""
+
+
+def kpi_phrase(result: ExperimentResult, kpi: str) -> str:
+    """A KPI inside a sentence; the plan's probability names the plan (``the chance of hitting the $3.50M plan``)."""
+    if kpi == "hit_plan":
+        plans = {plan_figure(result, s) for s in scenario_names(result)} - {None}
+        if len(plans) == 1:
+            return f"the chance of hitting the {format_money(float(next(iter(plans))))} plan"  # type: ignore[arg-type]
+        return "the chance of hitting the plan"
+    return kpi_words(kpi)
+
+
+def difference_words(row: pd.Series, kpi: str) -> str:
+    """``+13.0 points (95% CI +9.0 to +17.0 points)``."""
+    diff = format_signed_amount(kpi, float(row["mean_diff"]))
+    interval = interval_words(row, kpi)
+    return f"{diff} ({interval})" if interval else diff
+
+
+def interval_words(row: pd.Series, kpi: str) -> str:
+    """A paired difference's 95% CI in words (``95% CI +9.0 to +17.0 points``); "" without one."""
+    low, high = float(row["ci_low"]), float(row["ci_high"])
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return ""
+    if math.isclose(low, high, rel_tol=1e-6, abs_tol=1e-9):  # every pair differs by the same (a headcount's cost)
+        return "the same in every run"
+    return f"95% CI {format_signed_range(kpi, low, high)}"
+
+
+def mean_words(result: ExperimentResult, scenario: str, kpi: str, extra_digits: int = 0) -> str:
+    """A mean (95% CI) inside a sentence: ``0.4 hours (0.3 to 0.5)``, the unit said where a table's header says it."""
+    text = format_mean_ci(summary_row(summary_of(result), scenario, kpi), kpi, extra_digits=extra_digits)
+    unit = SENTENCE_UNITS.get(kpi_unit(kpi))
+    if unit is None or text == "-":
+        return text
+    mean, _, interval = text.partition(" (")
+    return f"{mean} {unit} ({interval}" if interval else f"{mean} {unit}"
+
+
+def means_apart(result: ExperimentResult, kpi: str, first: str, second: str) -> tuple[str, str]:
+    """Two scenarios' means (95% CI) in words, with the decimals that tell the means apart."""
+    rows = [summary_row(summary_of(result), name, kpi) for name in (first, second)]
+    means = [float(r["mean"]) if r is not None else math.nan for r in rows]
+    extra = digits_apart(kpi, means[0], means[1])
+    return mean_words(result, first, kpi, extra), mean_words(result, second, kpi, extra)
