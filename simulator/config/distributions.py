@@ -32,13 +32,11 @@ import numpy.typing as npt
 from pydantic import GetCoreSchemaHandler, ValidatorFunctionWrapHandler
 from pydantic_core import CoreSchema, core_schema
 
+from simulator.config.distribution_forms import DEFAULT_PERT_LAMBDA, MISSING, Z90
 from simulator.config.distribution_specs import (
-    DEFAULT_PERT_LAMBDA,
     FORMS,
     KINDS,
-    MISSING,
     OVERFLOW,
-    Z90,
     DistributionSpec,
     canonical_names,
     parse_spec,
