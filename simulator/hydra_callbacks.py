@@ -48,7 +48,7 @@ class OutputCheck(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Check ``hydra.sweep.dir``."""
-        from simulator.report.sweep_report import refuse_foreign_sweep
+        from simulator.report.sweep_jobs import refuse_foreign_sweep
 
         _check_output(Path(str(config.hydra.sweep.dir)), "hydra.sweep.dir", refuse_foreign_sweep)
 

@@ -2,9 +2,9 @@
 
 Each job of a sweep is a whole experiment in its own folder (``0/``, ``1/``, ...) with
 its ``summary.csv`` and ``config.yaml``; jobs share the seed, so cell *r* of every job
-replays the same leads with the same luck. :func:`gather` reads them into one table, one
-row per job (point) x scenario x KPI, with a column per swept parameter (the overrides
-whose value differs between jobs). :func:`write_sweep` writes ``sweep_summary.csv``,
+replays the same leads with the same luck. :func:`simulator.report.sweep_jobs.gather` reads
+them into one table, one row per job (point) x scenario x KPI, with a column per swept
+parameter (the overrides whose value differs between jobs). :func:`write_sweep` writes ``sweep_summary.csv``,
 ``heatmap.png`` (one or two swept parameters) and ``report.md``/``report.html`` opening
 with the answer: the best cell of the KPI (the experiment's primary decision KPI), with
 its CI and the probability that it is truly the best cell (a paired bootstrap over runs).
@@ -14,13 +14,9 @@ It reads only files, so it works whatever launcher ran the jobs (basic or joblib
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-import yaml
 
 from simulator.analysis.comparison import compare
 from simulator.analysis.equivalence import equal_words, paired_practically_equal, tied_with
@@ -30,116 +26,11 @@ from simulator.analysis.quantities import direction
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, probability_best
 from simulator.analysis.wording import join_words
 from simulator.io.atomic import atomic_write
-from simulator.io.occupied import refuse_foreign
 from simulator.report.html import write_html
-from simulator.report.layouts import SUMMARY_NAME, SWEEP_LAYOUT, known_layouts
+from simulator.report.layouts import SUMMARY_NAME
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_heatmap import best_cell, plot_heatmap
-from simulator.run.experiment import REPLACED_OVERRIDES
-
-SWEEP_KEEP_OUT = (
-    "Choose another folder for the sweep (hydra.sweep.dir=DIR), or move those out of it first; "
-    "a folder that holds only a salesim sweep is swept again, each job replacing its own folder"
-)
-
-
-def refuse_foreign_sweep(sweep_dir: Path) -> None:
-    """Refuse a sweep folder that holds anything a salesim sweep did not write (a new or empty one is fine).
-
-    Raises:
-        OccupiedOutputError: Naming the folder, what in it salesim did not write, and what to do.
-    """
-    refuse_foreign(sweep_dir, SWEEP_LAYOUT, SWEEP_KEEP_OUT, known_layouts())
-
-
-@dataclass(slots=True)
-class Sweep:
-    """A gathered sweep.
-
-    Attributes:
-        table: One row per job x scenario x KPI: ``job``, ``overrides``, a column per
-            swept parameter, then the job's summary columns (``scenario``, ``kpi``, ``n``,
-            ``mean``, ``std``, ``ci_low``, ``ci_high``, ``p10``, ``p50``, ``p90``).
-        params: The swept parameters (keys whose value differs between jobs), in the order typed.
-        kpi: The KPI the answer is read on.
-        baseline: The experiment's baseline scenario.
-        scenarios: Every scenario, baseline first.
-        experiment: The experiment's name.
-        jobs: Job folder -> its parameter values.
-        guardrails: The experiment's guardrail KPIs (that must not get worse for the answer to hold).
-        fixed: Scenario -> {swept parameter: the scenario's own override of it}: the sweep
-            does not move that key in that scenario (its own setting replaces the sweep's).
-    """
-
-    table: pd.DataFrame
-    params: list[str]
-    kpi: str
-    baseline: str
-    scenarios: list[str]
-    experiment: str
-    jobs: dict[str, dict[str, str]] = field(default_factory=dict)
-    guardrails: list[str] = field(default_factory=list)
-    fixed: dict[str, dict[str, str]] = field(default_factory=dict)
-
-
-def _pairs(overrides: Sequence[str]) -> dict[str, str]:
-    found = {}
-    for line in overrides:
-        key, sep, value = str(line).lstrip("+~").partition("=")
-        if sep and not key.startswith("hydra."):
-            found[key] = value
-    return found
-
-
-def gather(sweep_dir: Path) -> Sweep | None:
-    """Read every finished job of ``sweep_dir`` (None when no job wrote a summary)."""
-    tables, jobs = [], {}
-    meta: dict[str, Any] = {}
-    replaced: dict[str, dict[str, str]] = {}
-    for job_dir in sorted((p for p in sweep_dir.iterdir() if (p / "summary.csv").is_file()), key=_job_order):
-        summary = pd.read_csv(job_dir / "summary.csv")
-        meta = yaml.safe_load((job_dir / "config.yaml").read_text()) or {}
-        overrides = [str(o) for o in meta.get("command_line_overrides", [])]
-        jobs[job_dir.name] = _pairs(overrides)
-        for scenario, lines in (meta.get(REPLACED_OVERRIDES) or {}).items():
-            replaced.setdefault(str(scenario), {}).update({str(k): str(v) for k, v in dict(lines).items()})
-        summary.insert(0, "overrides", " ".join(overrides))
-        summary.insert(0, "job", job_dir.name)
-        tables.append(summary)
-    if not tables:
-        return None
-    keys = list(dict.fromkeys(k for pairs in jobs.values() for k in pairs))
-    params = [k for k in keys if len({pairs.get(k) for pairs in jobs.values()}) > 1]
-    table = pd.concat(tables, ignore_index=True)
-    for position, key in enumerate(params):
-        table.insert(2 + position, key, table["job"].map(lambda job, key=key: _value(jobs[job].get(key))))
-    found = meta.get("experiment")
-    experiment: dict[str, Any] = found if isinstance(found, dict) else {}
-    decision = experiment.get("decision")
-    kpi = str(decision.get("primary", "bookings")) if isinstance(decision, dict) else "bookings"
-    given = decision.get("guardrails") if isinstance(decision, dict) else None
-    guardrails = [str(g) for g in given if str(g) in set(table["kpi"])] if isinstance(given, list) else []
-    scenarios = list(dict.fromkeys(table["scenario"]))
-    baseline = str(experiment.get("baseline") or scenarios[0])
-    scenarios = [baseline, *[s for s in scenarios if s != baseline]]
-    name = str(experiment.get("name", sweep_dir.name))
-    fixed = {name: {k: v for k, v in lines.items() if k in params} for name, lines in replaced.items()}
-    fixed = {name: lines for name, lines in fixed.items() if lines}
-    return Sweep(table, params, kpi, baseline, scenarios, name, jobs, guardrails, fixed)
-
-
-def _job_order(path: Path) -> tuple[int, str]:
-    return (int(path.name), "") if path.name.isdigit() else (1 << 30, path.name)
-
-
-def _value(text: str | None) -> object:
-    if text is None:
-        return None
-    try:
-        number = float(text)
-    except ValueError:
-        return text
-    return int(number) if number.is_integer() and "." not in text else number
+from simulator.report.sweep_jobs import Sweep, gather, job_runs, pair_runs
 
 
 def _cell_words(sweep: Sweep, row: pd.Series) -> str:
@@ -201,46 +92,11 @@ def best_cell_chance(sweep: Sweep, sweep_dir: Path, scenario: str, runs: pd.Data
     return sum(chances.get(job, 0.0) for job in [leader, *tied_with(runs, sweep.kpi, leader)])
 
 
-def job_runs(sweep: Sweep, sweep_dir: Path, scenario: str) -> pd.DataFrame | None:
-    """Each job's runs of ``scenario`` as one table, the job's folder as its scenario (None if a job's are missing).
-
-    Columns: ``scenario`` (the job), ``replication``, the KPI and the guardrails. Jobs share
-    the seed, so run *r* of two jobs is a pair (common random numbers).
-    """
-    wanted = {"scenario", "replication", sweep.kpi, *sweep.guardrails}
-    frames = []
-    for job in sweep.jobs:
-        path = sweep_dir / job / "replications.csv"
-        if not path.is_file():
-            return None
-        runs = pd.read_csv(path, usecols=lambda c: c in wanted)
-        if sweep.kpi not in runs.columns:
-            return None
-        frames.append(runs[runs["scenario"] == scenario].assign(scenario=job))
-    return pd.concat(frames, ignore_index=True) if frames else None
-
-
-def _pair_runs(sweep_dir: Path, jobs: Sequence[str], scenario: str) -> pd.DataFrame | None:
-    """``scenario``'s runs in two jobs, every column, the job's folder as its scenario (None if a job's are missing).
-
-    Every KPI, not only the swept one: :func:`~simulator.analysis.comparison.compare` judges
-    whether two jobs' runs are identical on all of them.
-    """
-    frames = []
-    for job in jobs:
-        path = sweep_dir / job / "replications.csv"
-        if not path.is_file():
-            return None
-        runs = pd.read_csv(path)
-        frames.append(runs[runs["scenario"] == scenario].assign(scenario=job))
-    return pd.concat(frames, ignore_index=True)
-
-
 def _runner_up_words(sweep: Sweep, sweep_dir: Path | None, best: pd.Series, runner_up: pd.Series) -> str:
     """The best cell against the next, paired run by run: the KPI's difference and each guardrail's, with CIs."""
     kpi = sweep.kpi
     text = f" Next is {_cell_words(sweep, runner_up)} at {format_value(kpi, float(runner_up['mean']))}"
-    pair = _pair_runs(sweep_dir, [str(best["job"]), str(runner_up["job"])], sweep.baseline) if sweep_dir else None
+    pair = pair_runs(sweep_dir, [str(best["job"]), str(runner_up["job"])], sweep.baseline) if sweep_dir else None
     if pair is None or kpi not in pair.columns:
         return text + "."
     rows = {str(r["kpi"]): r for _, r in compare(pair, str(runner_up["job"]), kpis=[kpi, *sweep.guardrails]).iterrows()}
