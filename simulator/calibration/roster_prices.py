@@ -13,9 +13,10 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from simulator.calibration.amounts import parse_amounts
 from simulator.calibration.errors import CalibrationError, DataProblems
 from simulator.calibration.mapping import MappingFile
-from simulator.calibration.readers import column, parse_amounts, parse_dates
+from simulator.calibration.readers import column, parse_dates
 
 
 def roster_and_prices(

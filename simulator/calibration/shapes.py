@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from simulator.calibration.amounts import parse_amounts
 from simulator.calibration.errors import CalibrationError, DataProblems
 from simulator.calibration.export_tables import read_export_tables
 from simulator.calibration.mapping import OUTCOMES, MappingFile
-from simulator.calibration.readers import column, parse_amounts, parse_dates
+from simulator.calibration.readers import column, parse_dates
 from simulator.calibration.roster_prices import roster_and_prices
 
 TEXT_FIELDS = ("owner", "product", "segment", "region", "source", "qualifier")

@@ -1,0 +1,101 @@
+"""Amounts read from a CRM export or a price list: currency signs and thousands commas allowed, slips refused.
+
+A deal's amount or a product's list price is a finite number of zero or more. A cell that
+writes its cents after a decimal comma, its thousands after a point (``1.054``), a
+negative amount, 10^15 or more, or a million times the column's median is refused,
+naming the file, the column and the row (the first such cell).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from simulator.calibration.readers import refuse_first_cell
+
+DECIMAL_COMMA = r"(?:\d,\d{1,2}$)|(?:\.\d{3},)"
+"""``1054,00`` or ``1.054,00``: cents after a comma, which a thousands separator would scale 100x or 1,000x."""
+
+
+POINT_THOUSANDS = r"^[$€£]?\s*[1-9]\d{0,2}(?:\.\d{3})+$"
+"""``1.054`` or ``€12.500``: a point for a thousands separator reads 1,000x too small."""
+
+AMOUNT_CEILING = 1e15
+"""No deal is worth this much in any currency (a quadrillion yen is about $7 trillion)."""
+
+MEDIAN_MULTIPLE = 1e6
+"""An amount a million times the column's median amount is a unit or typing error, not a deal."""
+
+
+NEGATIVE_PRICE = "is negative: a product's list price is zero or more (fix the cell, or leave the product out)"
+
+
+def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False) -> np.ndarray:
+    """Amounts as floats (NaN where empty), zero or more; currency signs and thousands separators are allowed.
+
+    Raises:
+        CalibrationError: Naming the first cell that is not empty and not a number, is
+            negative or infinite, writes its cents after a decimal comma or its thousands
+            after a point (``1.054``), is :data:`AMOUNT_CEILING` or more, or is
+            :data:`MEDIAN_MULTIPLE` times the column's median positive amount or more; worded for
+            a product's list price with ``price``.
+    """
+    comma = values.str.contains(DECIMAL_COMMA, regex=True)
+    refuse_first_cell(
+        comma,
+        values,
+        path,
+        name,
+        "has a decimal comma: write amounts with a decimal point and no thousands separator or a comma one "
+        "(1054.00 or 1,054.00)",
+    )
+    refuse_first_cell(
+        values.str.strip().str.fullmatch(POINT_THOUSANDS),
+        values,
+        path,
+        name,
+        "has three digits after its point, as a thousands separator would (1.054 would be read as 1.054, not "
+        "1,054): write amounts with a decimal point and no thousands separator or a comma one (1054 or 1,054)",
+    )
+    cleaned = values.str.replace(r"[,$€£\s]", "", regex=True)
+    parsed = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce")
+    refuse_first_cell(
+        (cleaned != "") & ~np.isfinite(parsed),  # NaN and inf alike
+        values,
+        path,
+        name,
+        "is not an amount: each cell must be empty or a finite number of zero or more, with a currency sign or "
+        "thousands commas if any (1200, 1,200.50, $1,200)",
+    )
+    refuse_first_cell(
+        parsed < 0,
+        values,
+        path,
+        name,
+        NEGATIVE_PRICE
+        if price
+        else "is negative: a deal's amount is zero or more (a refund or credit note is not a deal: leave it out of "
+        "the export)",
+    )
+    refuse_first_cell(
+        parsed >= AMOUNT_CEILING,
+        values,
+        path,
+        name,
+        f"is 10^15 or more: no {'product' if price else 'deal'} is worth that",
+    )
+    positive = parsed[parsed > 0]
+    if positive.size:
+        median = float(positive.median())
+        refuse_first_cell(
+            parsed >= MEDIAN_MULTIPLE * median,
+            values,
+            path,
+            name,
+            f"is {MEDIAN_MULTIPLE:,.0f} times the column's median amount ({median:,.2f}) or more: a unit or typing "
+            "error (fix the cell, or leave the row out of the export)",
+        )
+    result: np.ndarray = parsed.to_numpy(dtype=np.float64)
+    return result
