@@ -18,7 +18,7 @@ from pathlib import Path
 from simulator.analysis.wording import count_of
 from simulator.calibration.draws import DEFAULT_DRAWS, MAX_DRAWS, MIN_DRAWS
 from simulator.calibration.errors import CalibrationError
-from simulator.config.errors import comma_separated, repeated_issue
+from simulator.config.option_errors import comma_separated, repeated_issue
 from simulator.config.runner_settings import MAX_RUNS, RUNS_RULE
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 

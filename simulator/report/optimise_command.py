@@ -19,8 +19,9 @@ from simulator.analysis.decision import check_decision, decision_of, kpi_name_is
 from simulator.analysis.optimisation import exhaustive_optimisation, optimise
 from simulator.analysis.quantities import direction
 from simulator.analysis.team_mix import TeamMixProblem, bounds_issue
-from simulator.config.errors import ConfigError, ConfigIssue, lenient_number, unknown_options, unreadable_issues
+from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.fields import DOLLAR_SLIP, dollar_slip_words
+from simulator.config.option_errors import lenient_number, unknown_options, unreadable_issues
 from simulator.config.runner_settings import MAX_RUNS
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable

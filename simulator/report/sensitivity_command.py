@@ -17,14 +17,8 @@ from simulator.analysis.decision import check_decision, decision_of, kpi_name_is
 from simulator.analysis.global_sensitivity import MORRIS_MIN_TRAJECTORIES
 from simulator.analysis.levers import LEVER_SECTIONS, delta_issue
 from simulator.analysis.wording import count_of
-from simulator.config.errors import (
-    ConfigError,
-    ConfigIssue,
-    comma_separated,
-    lenient_number,
-    unknown_options,
-    unreadable_issues,
-)
+from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.option_errors import comma_separated, lenient_number, unknown_options, unreadable_issues
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.report.claims import claim_output

@@ -33,7 +33,8 @@ from simulator.analysis.levers import LEVER_SECTIONS, find_levers, lever_experim
 from simulator.analysis.results import run_experiment
 from simulator.analysis.sensitivity import sensitivity_table
 from simulator.analysis.wording import count_of, join_words
-from simulator.config.errors import ConfigError, ConfigIssue, repeated_issue
+from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.option_errors import repeated_issue
 from simulator.config.runner_settings import MAX_RUNS
 from simulator.io.atomic import atomic_write
 from simulator.report.claims import remove_stale

@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from simulator.config.clock import dated_span_problem
-from simulator.config.errors import ConfigError, ConfigIssue, lenient_number, unknown_options, unreadable_issues
+from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.option_errors import lenient_number, unknown_options, unreadable_issues
 from simulator.config.runner_settings import MAX_RUNS
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
