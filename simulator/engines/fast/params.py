@@ -1,4 +1,4 @@
-"""The scenario as the fast engine's compiled loop reads it (:class:`~.state.Params`).
+"""The scenario as the fast engine's compiled loop reads it (:class:`~.param_arrays.Params`).
 
 Worked out once per scenario and kept (``memo.ByScenario``): a replication changes only
 where its leads start (the market's size varies), so each run gets the scenario's
@@ -13,8 +13,8 @@ import numpy as np
 
 from simulator.engines.fast.layout import pipeline_params, slot_arrays
 from simulator.engines.fast.memo import ByScenario
+from simulator.engines.fast.param_arrays import Params
 from simulator.engines.fast.starting import deal_odds
-from simulator.engines.fast.state import Params
 from simulator.model.multi_pipeline import N_PIPELINES
 from simulator.model.scenario import BY_SHARE, CLOSEST_TO_CLOSE, LEAST_LOADED, POOLED, Scenario
 

@@ -19,7 +19,7 @@ import numpy as np
 from numba import njit
 
 from simulator.engines.fast.memo import ByScenario
-from simulator.engines.fast.state import Params
+from simulator.engines.fast.param_arrays import Params
 from simulator.model import sampling
 from simulator.model.conditional import empirical_steps
 from simulator.model.decisions import quarter_month
@@ -34,7 +34,7 @@ _TABLES: ByScenario[dict[str, Any]] = ByScenario()  # the tables of each of the 
 
 
 def deal_odds(scenario: Scenario) -> dict[str, Any]:
-    """The starting deals' decision tables, as fields of :class:`~.state.Params` (empty when there are none).
+    """The starting deals' decision tables, as fields of :class:`~.param_arrays.Params` (empty when there are none).
 
     ``deal_kernels`` (M, 3): each deal's won, lost and no-decision duration (the month of
     the quarter it was created in chooses among by-month delays), an index into the

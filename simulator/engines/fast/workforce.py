@@ -14,7 +14,8 @@ import math
 from numba import njit
 
 from simulator.engines.fast import events, handover, kinds, queues, teams
-from simulator.engines.fast.state import Params, Reps, World
+from simulator.engines.fast.param_arrays import Params
+from simulator.engines.fast.state import Reps, World
 from simulator.model.records import Outcome
 
 LOST_REASSIGNMENT = int(Outcome.LOST_REASSIGNMENT)
