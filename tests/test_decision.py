@@ -210,7 +210,9 @@ def test_no_clear_gain_does_not_hide_a_scenario_that_is_clearly_worse() -> None:
     )
     result = run_experiment(experiment, workers=1)
     text = answer(_with(result, DecisionSettings(primary="deals_won", guardrails=["cost_of_sales"]))).paragraph
-    assert text.startswith("No scenario clearly improves deals won: four (the baseline) gives")
+    assert text.startswith(
+        "Over the measured 3 months: No scenario clearly improves deals won: four (the baseline) gives"
+    )
     assert "the best of the others, five, gives 91.1 (88.2 to 94.1), the same in every run;" in text
     assert " one clearly lowers deals won, to " in text and "a difference of -" in text
     assert "cost of sales rises by" in text and "(the same in every run; worse)" in text and "Keep four" in text
@@ -689,3 +691,13 @@ def test_a_decision_key_on_an_experiment_without_one_says_how_to_add_it_and_the_
         simulator.load_experiment("plain", [overrides[0], "experiment.decision.guardrails=[cost_of_sales]"])
     (issue,) = guardrail.value.issues
     assert "add one with +experiment.decision.primary=KPI" in issue.allowed
+
+
+def test_an_answer_over_a_window_other_than_a_year_says_its_window_first() -> None:
+    """clock.warmup_days=0 measured 24 months: the answer read "$6.94M" of bookings as if a year's."""
+    import simulator
+
+    long = simulator.load_experiment(overrides=["clock.warmup_days=0", "runs=4", "clock.horizon_days=500"])
+    assert answer(run_experiment(long, workers=1)).paragraph.startswith("Over the measured 24 months: ")
+    year = simulator.load_experiment(overrides=["runs=4"])
+    assert not answer(run_experiment(year, workers=1)).paragraph.startswith("Over the measured")

@@ -9,6 +9,7 @@ says which scenario to choose. Every figure comes from the result tables.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from dataclasses import dataclass
@@ -41,8 +42,10 @@ from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, rank_scenarios
 from simulator.analysis.tables import (
     comparison_of,
     comparison_row,
+    period_words,
     scenario_names,
     tied_in_every_run,
+    window_words,
 )
 from simulator.analysis.wording import count_of, is_plural, join_words
 from simulator.config.decision import DecisionSettings
@@ -202,8 +205,21 @@ def _single_scenario(result: ExperimentResult, decision: DecisionSettings, ranki
 
 
 def answer(result: ExperimentResult) -> Answer:
-    """The answer to the experiment's question (see the module docstring); worked out once per result."""
-    return result.derived("answer", lambda: _answer(result))
+    """The answer to the experiment's question (see the module docstring); worked out once per result.
+
+    A measured window other than one year is said first (``Over the measured 24 months:``):
+    ``clock.warmup_days=0`` doubled the default's window, and its $6.94M of bookings read as
+    a year's.
+    """
+
+    def worked_out() -> Answer:
+        found = _answer(result)
+        period = period_words(result)
+        if period == " per year" or found.ranking.empty:
+            return found
+        return dataclasses.replace(found, paragraph=f"Over the measured {window_words(result)}: {found.paragraph}")
+
+    return result.derived("answer", worked_out)
 
 
 def _answer(result: ExperimentResult) -> Answer:
