@@ -587,7 +587,7 @@ TABLE: list[BadInput] = [
     row(
         "experiment",
         "+experiment.decision.rule={target:0.5}",
-        "experiment.decision.rule.target = 0.5: bookings is in dollars: give 500000 for $0.5M or 500 for $0.5k",
+        "experiment.decision.rule.target = 0.5: bookings is in dollars: give 500000 for $0.5M",
         via="cli",
     ),
     row(
@@ -611,8 +611,45 @@ TABLE: list[BadInput] = [
     row(
         "economics",
         "economics.roles.full_cycle.quota=0.75",
-        "economics.roles.full_cycle.quota = 0.75: is $0.75 a year, surely typed in millions or thousands: give "
-        "whole dollars, 750000 for $0.75M or 750 for $0.75k (0: none)",
+        "economics.roles.full_cycle.quota = 0.75: is $0.75 a year, surely typed in millions: give whole dollars, "
+        "750000 for $0.75M (0: none)",
+    ),
+    row(
+        "plan",
+        "plan.bookings=[1000000,1000000,1000000,1.2]",
+        "plan.bookings.3 = 1.2: is $1.2 for quarter 4 beside the others' 1,000,000 and more, surely typed in "
+        "millions or thousands: give whole dollars (1200000 for $1.2M)",
+    ),
+    row(
+        "economics",
+        "economics.roles.full_cycle.hiring_cost=31.3",
+        "economics.roles.full_cycle.hiring_cost = 31.3: is $31.3 a hire, surely typed in thousands: give whole "
+        "dollars, 31300 for $31.3k (0: none)",
+    ),
+    row(
+        "economics",
+        "economics.sources.inbound.cost_per_lead=0.084",
+        "economics.sources.inbound.cost_per_lead = 0.084: is $0.084 a lead, surely typed in thousands: give whole "
+        "dollars, 84 for $0.084k (0: none)",
+    ),
+    row(
+        "economics",
+        "economics.tool_cost_per_seat_year=0.888",
+        "economics.tool_cost_per_seat_year = 0.888: is $0.888 a seat a year, surely typed in thousands: give whole "
+        "dollars, 888 for $0.888k (0: none)",
+    ),
+    row(
+        "pipelines",
+        "pipelines.prospecting.prm.seat_cost_per_month=0.074",
+        "pipelines.prospecting.prm.seat_cost_per_month = 0.074: is $0.074 a seat a month, surely typed in "
+        "thousands: give whole dollars, 74 for $0.074k (0: none)",
+    ),
+    row(
+        "experiment",
+        "+experiment.decision.rule={max_worsening:{cost_of_sales:0.3}}",
+        "experiment.decision.rule.max_worsening.cost_of_sales = 0.3: cost_of_sales is in dollars: give 300000 for "
+        "$0.3M",
+        via="cli",
     ),
     row(
         "economics",

@@ -521,3 +521,14 @@ def test_an_effort_per_deal_the_reps_cannot_give_is_warned_of_and_said_beside_th
     assert f"warning: mapping.assumptions.effort_hours = {1.1 * fits:g}" in capsys.readouterr().err
     caveats = yaml.safe_load((out / "experiment" / "forecast.yaml").read_text())["experiment"]["caveats"]
     assert any(c.startswith("mapping.assumptions.effort_hours") for c in caveats)
+
+
+def test_a_quota_typed_in_thousands_in_the_mapping_is_refused_naming_the_mappings_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """assumptions.quota: 0.5 was refused as economics.roles.agent.quota, a key of a config the user never wrote."""
+    mapping = copy(tmp_path)
+    mapping.write_text(mapping.read_text() + "assumptions: {quota: 0.5}\n")
+    message = refused(mapping, capsys)
+    assert "assumptions.quota = 0.5: is $0.5 a year, surely typed in millions: give whole dollars, 500000" in message
+    assert "economics.roles" not in message

@@ -701,3 +701,19 @@ def test_an_answer_over_a_window_other_than_a_year_says_its_window_first() -> No
     assert answer(run_experiment(long, workers=1)).paragraph.startswith("Over the measured 24 months: ")
     year = simulator.load_experiment(overrides=["runs=4"])
     assert not answer(run_experiment(year, workers=1)).paragraph.startswith("Over the measured")
+
+
+def test_a_small_target_is_refused_only_where_no_such_dollars_are_meant() -> None:
+    """A CAC target of $500 was refused as "$500M or $500k", and a negative contribution read "$-5M"."""
+    from simulator.analysis.decision import decision_issues
+
+    def said(primary: str, target: float) -> list[str]:
+        rule = {"target": target}
+        return [i.allowed for i in decision_issues(DecisionSettings(primary=primary, rule=rule))]
+
+    assert said("cac", 500.0) == [] and said("avg_deal_size", 800.0) == [] and said("contribution", -5.0) == []
+    assert said("cac", 0.5) == ["cac is in dollars: give 500 for $0.5k"]
+    assert said("bookings", 5.0) == ["bookings is in dollars: give 5000000 for $5M or 5000 for $5k"]
+    assert said("bookings", 0.5) == ["bookings is in dollars: give 500000 for $0.5M"]  # $500 is a slip too
+    assert said("bookings_inbound", 4.0)[0].startswith("bookings_inbound is in dollars: give 4000000 for $4M")
+    assert said("bookings_per_rep", 400.0) == []

@@ -166,6 +166,8 @@ def decision_issues(decision: DecisionSettings | None, near_misses: bool = True)
                 issues.append(ConfigIssue(where, rule.max_worsening[kpi], _not_a_guardrail(kpi, decision.guardrails)))
             elif direction(kpi) == 0:
                 issues.append(ConfigIssue(where, rule.max_worsening[kpi], f"{kpi} is neither better higher nor lower"))
+            elif kpi_unit(kpi) == "money" and 0 < rule.max_worsening[kpi] < 1.0:  # 0.3 for $0.3M
+                issues.append(ConfigIssue(where, rule.max_worsening[kpi], money_slip(kpi, rule.max_worsening[kpi])))
         named = not any(i.key == f"{key}.primary" for i in issues)  # a misspelt primary is no share
         if rule.target is not None and named and is_share(decision.primary) and not 0 <= rule.target <= 1:
             issues.append(
@@ -184,15 +186,8 @@ def decision_issues(decision: DecisionSettings | None, near_misses: bool = True)
                         f"{decision.primary} is a ratio: give {rule.target / 100:g} for {rule.target:g}%",
                     )
                 )
-            elif unit == "money" and 0 < abs(rule.target) < DOLLAR_SLIP and low <= rule.target <= high:  # 4: $4M
-                issues.append(
-                    ConfigIssue(
-                        f"{key}.rule.target",
-                        rule.target,
-                        f"{decision.primary} is in dollars: give {rule.target * 1e6:.0f} for ${rule.target:g}M "
-                        f"or {rule.target * 1e3:.0f} for ${rule.target:g}k",
-                    )
-                )
+            elif unit == "money" and 0 < rule.target < money_floor(decision.primary):  # 4 for $4M
+                issues.append(ConfigIssue(f"{key}.rule.target", rule.target, money_slip(decision.primary, rule.target)))
             elif not low <= rule.target <= high:
                 where = "at least 0" if low == 0.0 else f"between {low:g} and {high:g}"
                 issues.append(
@@ -203,6 +198,37 @@ def decision_issues(decision: DecisionSettings | None, near_misses: bool = True)
                     )
                 )
     return issues
+
+
+COMPANY_TOTALS = (
+    "bookings",
+    "contribution",
+    "cost_of_sales",
+    "churned_arr",
+    "expansion_bookings",
+    "customer_arr",
+    "partner_sourced_bookings",
+    "open_pipeline_value",
+)
+"""Money KPIs that are a company's totals over the window: under $1,000 no such target is meant as dollars.
+
+Per-unit money KPIs (``cac``, ``avg_deal_size``, ``bookings_per_rep``) and small cost lines
+may well be hundreds of dollars (a calibrated company's deals run from $55): only a figure
+under $1 is read as a slip there.
+"""
+
+
+def money_floor(kpi: str) -> float:
+    """The least a money KPI's target can mean as dollars: $1,000 for a company's totals, else $1."""
+    total = kpi in COMPANY_TOTALS or (kpi.startswith("bookings_") and not kpi.endswith(("_per_rep", "_per_head")))
+    return DOLLAR_SLIP if total else 1.0
+
+
+def money_slip(kpi: str, value: float) -> str:
+    """Why a money figure of ``kpi`` under its floor is refused, with the whole dollars to give."""
+    forms = [f"{value * 1e6:.0f} for ${value:g}M"] if money_floor(kpi) >= DOLLAR_SLIP else []
+    forms += [f"{value * 1e3:.0f} for ${value:g}k"] if value * 1e3 >= money_floor(kpi) else []
+    return f"{kpi} is in dollars: give {' or '.join(forms)}"
 
 
 def check_decision(experiment: Experiment) -> None:

@@ -30,7 +30,16 @@ from typing import Annotated
 
 from pydantic import Field
 
-from simulator.config.fields import ConfigModel, Flag, Number, YearlyDollars, explained
+from simulator.config.fields import (
+    ConfigModel,
+    Flag,
+    HireDollars,
+    LeadDollars,
+    Number,
+    SeatYearDollars,
+    YearlyDollars,
+    explained,
+)
 
 CommissionRate = Annotated[
     Number,
@@ -64,9 +73,8 @@ class RoleEconomics(ConfigModel):
     ramp_months: float = Field(
         default=0.0, ge=0, description="months of tenure before a rep counts as ramped for quota attainment"
     )
-    hiring_cost: float = Field(
+    hiring_cost: HireDollars = Field(
         default=0.0,
-        ge=0,
         description="one-off cost per rep who joins after day 0 (recruiting, onboarding), $; the sales lost while "
         "a seat is empty or ramping are simulated, not counted here",
     )
@@ -103,7 +111,7 @@ class RoleEconomics(ConfigModel):
 class SourceEconomics(ConfigModel):
     """What a lead source costs."""
 
-    cost_per_lead: float = Field(default=0.0, ge=0, description="marketing cost per lead ($)")
+    cost_per_lead: LeadDollars = Field(default=0.0, description="marketing cost per lead ($)")
     margin: float = Field(
         default=0.0, ge=0, le=1, description="share of this source's bookings paid out (referral fee)"
     )
@@ -114,8 +122,8 @@ class EconomicsConfig(ConfigModel):
 
     roles: dict[str, RoleEconomics] = Field(default_factory=dict, description="role -> pay and quota")
     default_role: RoleEconomics = Field(default_factory=RoleEconomics, description="for roles not listed")
-    tool_cost_per_seat_year: float = Field(
-        default=888.0, ge=0, description="PRM seat per year ($), for teams with prm_automation"
+    tool_cost_per_seat_year: SeatYearDollars = Field(
+        default=888.0, description="PRM seat per year ($), for teams with prm_automation"
     )
     sources: dict[str, SourceEconomics] = Field(
         default_factory=dict, description="source -> cost; sources absent from the market are ignored"

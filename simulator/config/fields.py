@@ -170,23 +170,43 @@ DOLLAR_SLIP = 1_000.0
 """A yearly amount of a company's sales money below this (and above 0) is a unit slip: ``4`` typed for $4M."""
 
 
-def dollar_slip_words(value: float) -> str:
-    """What to write for a yearly amount typed in millions or thousands: ``4`` -> 4000000 or 4000."""
-    return (
-        f"is ${value:g} a year, surely typed in millions or thousands: give whole dollars, "
-        f"{value * 1e6:.0f} for ${value:g}M or {value * 1e3:.0f} for ${value:g}k (0: none)"
-    )
+def dollar_slip_words(value: float, per: str = "a year", floor: float = DOLLAR_SLIP, millions: bool = True) -> str:
+    """What to write for an amount typed in millions or thousands: ``4`` -> 4000000 or 4000.
+
+    Only the forms at or above ``floor`` are offered (``0.9`` for a quota: 900000, not 900),
+    and millions only for a company's yearly figures (``millions``; not for a hire's cost).
+    """
+    forms = [f"{value * 1e6:.0f} for ${value:g}M"] if millions and floor >= DOLLAR_SLIP else []
+    if value * 1e3 >= floor:
+        forms.append(f"{value * 1e3:.0f} for ${value:g}k")
+    unit = "millions or thousands" if len(forms) == 2 else "millions" if forms and "M" in forms[0] else "thousands"
+    return f"is ${value:g} {per}, surely typed in {unit}: give whole dollars, {' or '.join(forms)} (0: none)"
 
 
-def _whole_dollars(value: float) -> float:
-    if 0 < value < DOLLAR_SLIP:
-        raise salesim_error(dollar_slip_words(value))
-    return value
+def _dollars_at_least(floor: float, per: str, millions: bool = True) -> AfterValidator:
+    def whole_dollars(value: float) -> float:
+        if 0 < value < floor:
+            raise salesim_error(dollar_slip_words(value, per, floor, millions))
+        return value
+
+    return AfterValidator(whole_dollars)
 
 
-YearlyDollars = Annotated[float, Field(ge=0), AfterValidator(_whole_dollars)]
+YearlyDollars = Annotated[float, Field(ge=0), _dollars_at_least(DOLLAR_SLIP, "a year")]
 """A yearly amount of sales money in whole dollars (a quota, a salary, a plan): 0, or $1,000 and more.
 
 Below $1,000 it is refused as typed in millions or thousands (``quota: 0.75`` for $750k):
 no role's quota, pay or a company's plan is that small, and the run would read it as dollars.
 """
+
+HireDollars = Annotated[float, Field(ge=0), _dollars_at_least(100.0, "a hire", millions=False)]
+"""A one-off cost per hire in whole dollars: 0, or $100 and more (recruiting and onboarding cost thousands)."""
+
+LeadDollars = Annotated[float, Field(ge=0), _dollars_at_least(1.0, "a lead")]
+"""A cost per lead in whole dollars: 0, or $1 and more (``0.084`` is $84 typed in thousands)."""
+
+SeatYearDollars = Annotated[float, Field(ge=0), _dollars_at_least(1.0, "a seat a year")]
+"""A tool's cost per seat a year in whole dollars: 0, or $1 and more (``0.888`` is $888 typed in thousands)."""
+
+SeatMonthDollars = Annotated[float, Field(ge=0), _dollars_at_least(1.0, "a seat a month")]
+"""A tool's cost per seat a month in whole dollars: 0, or $1 and more (``0.074`` is $74 typed in thousands)."""

@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 
 from simulator.config.distributions import Distribution, DistributionField
 from simulator.config.errors import ConfigError
-from simulator.config.fields import ConfigModel
+from simulator.config.fields import ConfigModel, SeatMonthDollars
 
 # Pipeline keys, in the order used by compiled tables and per-pipeline KPIs.
 PIPELINE_KEYS = ("sales", "prospecting", "partner", "renewal", "expansion")
@@ -59,7 +59,7 @@ class PrmConfig(ConfigModel):
     conversion_lift: float = Field(
         default=0.0, description="logit shift on prospecting stages (more touches per account)"
     )
-    seat_cost_per_month: float = Field(default=74.0, ge=0.0, description="$ per seat-month, recorded for cost KPIs")
+    seat_cost_per_month: SeatMonthDollars = Field(default=74.0, description="$ per seat-month, recorded for cost KPIs")
 
 
 class ProspectingConfig(ConfigModel):

@@ -57,12 +57,22 @@ class PlanConfig(ConfigModel):
                 self.bookings,
                 "a plan of $0 is hit in every run: give the bookings to hit in $ (4000000 = $4.0M), or null: no plan",
             )
+        quarters = self.bookings if isinstance(self.bookings, list) else []
+        small = [k for k, q in enumerate(quarters) if 0 < q < DOLLAR_SLIP]
+        if total is not None and total >= DOLLAR_SLIP and small:  # [1e6, 1e6, 1e6, 1.2]: one quarter in millions
+            k, others = small[0], min(q for q in quarters if q >= DOLLAR_SLIP)
+            raise ConfigError.single(
+                f"bookings.{k}",
+                quarters[k],
+                f"is ${quarters[k]:g} for quarter {k + 1} beside the others' {others:,.0f} and more, surely typed in "
+                f"millions or thousands: give whole dollars ({quarters[k] * 1e6:.0f} for ${quarters[k]:g}M)",
+            )
         if total is not None and total < DOLLAR_SLIP:  # a plan of $4 is hit in every run too
             words = dollar_slip_words(total).replace(" (0: none)", "")
             if isinstance(self.bookings, list):
-                quarters = ", ".join(f"{q * 1e6:.0f}" for q in self.bookings)
+                listed = ", ".join(f"{q * 1e6:.0f}" for q in self.bookings)
                 words = (
-                    f"is ${total:g} a year, surely typed in millions: give each quarter in whole dollars, [{quarters}]"
+                    f"is ${total:g} a year, surely typed in millions: give each quarter in whole dollars, [{listed}]"
                 )
             raise ConfigError.single("bookings", self.bookings, words)
         return self
