@@ -18,10 +18,14 @@ export's last months are thin). That is said instead.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+
+import pandas as pd
 
 from simulator.analysis.formatting import format_value
 from simulator.analysis.published_ranges import below_key
 from simulator.analysis.tables import summary_mean, summary_of
+from simulator.analysis.wording import team_label
 from simulator.run.experiment import ExperimentResult
 
 FITTED_KPIS = ("mql_to_sql_rate", "sql_to_opportunity_rate", "win_rate", "cycle_time_days_p50")
@@ -46,16 +50,33 @@ def _shown(kpi: str, own: float) -> str:
     return f"{own:.0f} working days" if kpi == "cycle_time_days_p50" else format_value(kpi, own)
 
 
-def window_words(kpi: str, own: float, export: str, window_days: float, caveats: bool) -> str:
-    """Why a fitted figure far from the export's own reads as it does: the run's window, not the history."""
+def window_words(kpi: str, own: float, export: str, window_days: float) -> str:
+    """Why a fitted figure below the export's own reads so: the run's window, not the history."""
     shown = _shown(kpi, own)
     tilt = "a shorter cycle" if kpi == "cycle_time_days_p50" else "a figure tilted toward the quick decisions"
     return (
         f"{export}'s own {_NAMES[kpi]} is {shown} (calibration.md), so this is not the company's history: the run "
         f"counts only the deals decided inside its {window_days:g}-working-day window (those open at its start "
         "with their age, its own new ones only when they close within it), and a short window, or an open pipeline "
-        f"short of young deals, reads {tilt}" + ("; see the note beside the answer" if caveats else "")
+        f"short of young deals, reads {tilt}"
     )
+
+
+def queue_words(kpi: str, own: float, export: str, busiest: tuple[str, float] | None) -> str:
+    """Why a fitted cycle above the export's own reads so: deals wait for reps, busy from the assumed effort."""
+    busy = f" (the {team_label(busiest[0])} team busy {busiest[1]:.0%} of its selling time)" if busiest else ""
+    return (
+        f"{export}'s own {_NAMES[kpi]} is {_shown(kpi, own)} (calibration.md), so this is not the company's "
+        f"history: deals wait in the reps' queues{busy}, which follows from the effort per deal the calibration "
+        "assumed (mapping.assumptions.effort_hours): the export records no hours of work"
+    )
+
+
+def _busiest(summary: pd.DataFrame, scenario: str, teams: Iterable[str]) -> tuple[str, float] | None:
+    """The team with the highest mean utilisation of its selling time, and that utilisation."""
+    found = [(team, summary_mean(summary, scenario, f"utilisation_{team}")) for team in teams]
+    found = [(team, busy) for team, busy in found if math.isfinite(busy)]
+    return max(found, key=lambda t: t[1]) if found else None
 
 
 def fitted_reasons(result: ExperimentResult) -> dict[str, dict[str, str]]:
@@ -66,7 +87,6 @@ def fitted_reasons(result: ExperimentResult) -> dict[str, dict[str, str]]:
     """
     reasons: dict[str, dict[str, str]] = {}
     summary = summary_of(result)
-    caveats = bool((result.experiment.resolved_config.get("experiment") or {}).get("caveats"))
     for spec in result.experiment.scenarios:
         pipeline = spec.config.pipeline
         export = pipeline.fitted_from
@@ -85,8 +105,9 @@ def fitted_reasons(result: ExperimentResult) -> dict[str, dict[str, str]]:
                 own_words[kpi] = fitted_words(export).replace(
                     " (calibration.md)", f" (calibration.md), whose own {_NAMES[kpi]} is {shown}"
                 )
+            elif kpi == "cycle_time_days_p50" and mean > own:  # longer than the history: the reps' queues
+                own_words[kpi] = queue_words(kpi, own, export, _busiest(summary, spec.name, spec.config.org.teams))
             else:
-                window = clock.horizon_days - clock.warmup_days
-                own_words[kpi] = window_words(kpi, float(own), export, window, caveats)
+                own_words[kpi] = window_words(kpi, own, export, clock.horizon_days - clock.warmup_days)
         reasons[spec.name] = {key: own_words[kpi] for kpi in FITTED_KPIS for key in (kpi, below_key(kpi))}
     return reasons
