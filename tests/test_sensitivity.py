@@ -412,6 +412,9 @@ def test_more_leads_that_take_the_reps_prospecting_hours_say_so() -> None:
                     "leads_partner": 33.0,
                     "utilisation_full_cycle": 1.0,
                     "utilisation_full_cycle_prospecting": prospecting + gen.normal(0, 0.01),
+                    "bookings_inbound": 2.0e6 + (191e3 if scenario == "p000_high" else 0.0) + gen.normal(0, 5e3),
+                    "bookings_outbound": 1.0e6 - (200e3 if scenario == "p000_high" else 0.0) + gen.normal(0, 5e3),
+                    "bookings_partner": 0.5e6,
                 }
             )
     runs = pd.DataFrame(rows)
@@ -421,7 +424,14 @@ def test_more_leads_that_take_the_reps_prospecting_hours_say_so() -> None:
     gained, lost = (high.leads_inbound - base.leads_inbound).mean(), (base.leads_outbound - high.leads_outbound).mean()
     assert words.startswith(f"inbound leads at 180 a month instead of 150 bring {gained:,.0f} more inbound leads a run")
     assert f"but {lost:,.0f} fewer outbound (paired run by run)" in words and "partner" not in words  # theirs held
-    assert "the full cycle team, busy 100% of its selling time, prospects 25% of it instead of 29%" in words
+    assert "the full cycle team prospects 25% of its selling time instead of 29%" in words
+    rose = (high.bookings_inbound - base.bookings_inbound).mean()
+    fell = (base.bookings_outbound - high.bookings_outbound).mean()
+    assert (
+        f"the inbound leads' bookings rose by ${rose / 1e3:.1f}k and the lost leads' fell by ${fell / 1e3:.1f}k"
+        in words
+    )
+    assert words.endswith("all of the gain: more leads are worth their full value with more reps")
     steady = runs.assign(leads_outbound=340.0 + gen.normal(0, 5, len(runs)))  # outbound holds: nothing to say
     assert crowding_reasons(steady, [lever]) == {}
     other = Lever("org.teams.full_cycle.headcount", 12.0, None, 14.0, True)  # not a lead lever

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from simulator.analysis.formatting import format_money
 from simulator.analysis.levers import BASELINE, Lever, scenario_name
 from simulator.analysis.wording import join_words, team_label
 
@@ -49,6 +50,22 @@ def _clearly(mean: float, se: float, n: int, sign: float) -> bool:
         return False
     half = float(stats.t.ppf(0.975, n - 1)) * se
     return sign * mean > half
+
+
+def _bookings_words(high: pd.DataFrame, base: pd.DataFrame, own: str, fell: Sequence[str]) -> str:
+    """What the lost leads' bookings took of the new leads' bookings, paired run by run (when both are recorded)."""
+    columns = [f"bookings_{source}" for source in (own, *fell)]
+    if any(c not in high.columns or c not in base.columns for c in columns):
+        return ": more leads are worth their full value with more reps"
+    gained = _paired_mean(high, base, [columns[0]])[0]
+    lost = -_paired_mean(high, base, columns[1:])[0]
+    if not (math.isfinite(gained) and math.isfinite(lost)) or gained <= 0 or lost <= 0:
+        return ": more leads are worth their full value with more reps"
+    share = "all of the gain" if lost >= gained else f"{lost / gained:.0%} of the gain"
+    return (
+        f"; the {own} leads' bookings rose by {format_money(gained)} and the lost leads' fell by "
+        f"{format_money(lost)}, {share}: more leads are worth their full value with more reps"
+    )
 
 
 def crowding_reasons(replications: pd.DataFrame, levers: Sequence[Lever]) -> dict[str, str]:
@@ -91,17 +108,14 @@ def crowding_reasons(replications: pd.DataFrame, levers: Sequence[Lever]) -> dic
             mean, se, pairs = _paired_mean(high, base, [column]) if team else (math.nan, math.nan, 0)
             if team and _clearly(mean, se, pairs, -1.0):
                 before = float(base[column].mean())
-                busy = float(high[f"utilisation_{team[1]}"].mean()) if f"utilisation_{team[1]}" in high else math.nan
                 shifted.append(
-                    f"the {team_label(team[1])} team"
-                    + (f", busy {busy:.0%} of its selling time," if math.isfinite(busy) else "")
-                    + f" prospects {before + mean:.0%} of it instead of {before:.0%}"
+                    f"the {team_label(team[1])} team prospects {before + mean:.0%} of its selling time instead of "
+                    f"{before:.0%}"
                 )
         why = f" ({join_words(shifted)})" if shifted else ""
         reasons[lever.key] = (
             f"{found[1]} leads at {lever.high:g} a month instead of {lever.base:g} bring {gained:,.0f} more {found[1]} "
             f"leads a run but {named} (paired run by run): the reps make those leads with the hours the new ones now "
-            f"take{why}, so part of what the new leads are worth is lost with the leads the reps no longer make; "
-            "more leads are worth their full value with more reps"
+            f"take{why}" + _bookings_words(high, base, found[1], [source for source, _ in fell])
         )
     return reasons
