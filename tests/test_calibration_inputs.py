@@ -521,6 +521,7 @@ def test_an_effort_per_deal_the_reps_cannot_give_is_warned_of_and_said_beside_th
     assert f"warning: mapping.assumptions.effort_hours = {1.1 * fits:g}" in capsys.readouterr().err
     caveats = yaml.safe_load((out / "experiment" / "forecast.yaml").read_text())["experiment"]["caveats"]
     assert any(c.startswith("mapping.assumptions.effort_hours") for c in caveats)
+    assert f"**Warning**: mapping.assumptions.effort_hours = {1.1 * fits:g}" in (out / "calibration.md").read_text()
 
 
 def test_a_quota_typed_in_thousands_in_the_mapping_is_refused_naming_the_mappings_key(

@@ -45,8 +45,8 @@ def effort_warning(cal: Calibration) -> str | None:
     )
 
 
-def calibration_cautions(cal: Calibration) -> list[str]:
-    """Every caution of ``cal``, in the order calibrate prints them."""
-    thinning = thinning_warning(cal)
+def calibration_cautions(cal: Calibration, quarters: bool = True) -> list[str]:
+    """Every caution of ``cal``, in the order calibrate prints them (``quarters``: the thinning names the quarters)."""
+    thinning = thinning_warning(cal, quarters=quarters)
     effort = effort_warning(cal)
     return [*thin_history(cal), *([thinning] if thinning else []), *([effort] if effort else [])]

@@ -8,9 +8,10 @@ from typing import Any
 import numpy as np
 
 from simulator.calibration.calibrate import Calibration, cycle_median_days, effort_hours
+from simulator.calibration.cautions import calibration_cautions
 from simulator.calibration.estimates import median_of
 from simulator.calibration.fit_arrivals import ArrivalFit
-from simulator.calibration.run_rate import quarters_words, recent_quarters, thinning_warning
+from simulator.calibration.run_rate import quarters_words, recent_quarters
 
 
 def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = None) -> str:
@@ -226,11 +227,11 @@ def _swing_months(arr: ArrivalFit) -> str:
 
 
 def _run_rate_lines(cal: Calibration) -> list[str]:
-    """The export's last whole quarters, the run-rate to read a forecast against, and the warning of thin months."""
+    """The export's last whole quarters, the run-rate to read a forecast against, and calibrate's every warning."""
     quarters = quarters_words(recent_quarters(cal))
     lines = [f"**The export's last quarters** (what a forecast is read against): {quarters}.", ""] if quarters else []
-    warning = thinning_warning(cal, quarters=False)
-    return lines + ([f"**Warning**: {warning}.", ""] if warning else [])
+    warnings = calibration_cautions(cal, quarters=False)  # the quarters are listed just above
+    return lines + [line for warning in warnings for line in (f"**Warning**: {warning}.", "")]
 
 
 def _extremes_words(arr: ArrivalFit) -> str:
