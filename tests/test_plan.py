@@ -740,3 +740,13 @@ def test_a_plan_held_to_part_of_its_year_is_said_before_the_runs() -> None:
         and "(50 of Y2-Q1's 63 working days)" in cut[0]
         and "pro rata to working days" in cut[0]
     ), cut
+
+
+def test_the_report_says_a_plan_is_held_to_part_of_its_year(tmp_path: Path) -> None:
+    """The note was on the terminal only; the report's plan table read "Plan (over 6 months) $2.00M" alone."""
+    from simulator.report.outputs import write_outputs
+
+    experiment = simulator.load_experiment("plan_check", ["clock.horizon_days=375", "runs=4"])
+    write_outputs(simulator.run_experiment(experiment, workers=1), tmp_path)
+    plan = (tmp_path / "report.md").read_text().split("## The plan")[1].split("## ")[0]
+    assert "*Note: plan.bookings ($4.00M a year) is held to $2.00M over the measured window of 125 working days" in plan

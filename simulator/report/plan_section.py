@@ -18,6 +18,7 @@ import pandas as pd
 from simulator.analysis.forecast_counts import scored_month_ends
 from simulator.analysis.formatting import format_mean_ci, format_money
 from simulator.analysis.kpi_names import kpi_axis_label
+from simulator.analysis.plan_window import plan_window_notes
 from simulator.analysis.planning import NO_BOTTLENECK_DAYS, bottlenecks, capacity_bridge, plan_figure
 from simulator.analysis.tables import period_words, present_kpis, scenario_names, summary_of, summary_row
 from simulator.analysis.wording import stage_label, team_label
@@ -75,6 +76,7 @@ def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[s
         "The share of runs that booked at least the plan is the probability of hitting it (95% Wilson interval). "
         "The shortfall is what was missing in a run (zero when the plan was hit): P10 / P50 / P90 over runs.",
         "",
+        *[f"*Note: {note}.*\n" for note in plan_window_notes(result.experiment)],
         *md_table(["Scenario", plan_header, "Probability of hitting it", "Shortfall P10 / P50 / P90"], rows),
     ]
     if quarters:
