@@ -363,6 +363,15 @@ def test_a_question_reads_a_scenarios_own_setting_and_never_states_one_its_scena
     assert said[0][0] == "{csm7:org.teams.csm.headcount}" and "did you mean csm_7?" in said[0][1]
     assert "the scenarios are csm_7, csm_11, csm_15" in said[0][1]
     assert "did you mean {csm_15:org.teams.csm.headcount}?" in said[1][1] and "scenario csm_15" in said[1][1]
+    # a scenario's name typed in capitals is offered as typed in the experiment; a suggestion is itself a setting
+    for typed, hint in (
+        ("{CSM_7:org.teams.csm.headcount}", "did you mean csm_7?"),
+        ("{csm_7:economics.cost_per_lead.inbound}", ""),
+    ):
+        with pytest.raises(ConfigError) as error:
+            simulator.load_experiment("csm_coverage", [f"experiment.question='{typed}'"]).validate()
+        allowed = error.value.issues[0].allowed
+        assert (hint in allowed) if hint else ("did you mean" not in allowed), allowed
     # a run of the baseline alone shows the words of the scenarios it left out, with a note
     alone = simulator.load_experiment("handoff_quality", ["~experiment.scenarios", "+experiment.scenarios={today:[]}"])
     alone.validate()

@@ -140,7 +140,10 @@ def question_parts(
                 shown.append((typed, given))  # a scenario left out of this run (the baseline alone, say)
                 continue
             if scenario not in scenarios:
-                close_names = difflib.get_close_matches(scenario, list(scenarios), n=1, cutoff=0.6)
+                lowered = {name.lower(): name for name in scenarios}
+                close_names = [
+                    lowered[c] for c in difflib.get_close_matches(scenario.lower(), list(lowered), n=1, cutoff=0.6)
+                ]
                 hint = f"did you mean {close_names[0]}? " if close_names else ""
                 issues.append(
                     ConfigIssue(
@@ -160,6 +163,7 @@ def question_parts(
         if given is not None and ((not found and entry and not close) or (found and value is None)):
             shown.append((typed, given))  # an entry this config lacks (a close one would be a misspelling)
         elif not found:
+            close = close if close and _lookup(read, close)[0] else ""  # a suggestion that is itself no setting: none
             hint = f"did you mean {{{prefix}{close}}}? " if close else ""
             words = (
                 "; for a setting of an entry some configs lack (a team), give the words to show then after a bar: "
