@@ -300,3 +300,17 @@ def test_reassigned_deals_and_the_prospecting_funnel_count_the_measured_window_o
     assert whole["target_accounts_used"] == second_half["target_accounts_used"]  # the same runs
     for kpi in ("deals_reassigned", "target_accounts_worked", "meetings_booked"):
         assert 0.3 < second_half[kpi] / whole[kpi] < 0.7, (kpi, second_half[kpi], whole[kpi])
+
+
+def test_the_steady_state_line_does_not_deny_the_baselines_own_hiring_course() -> None:
+    """hiring_plan read "no clear trend ... in today's organisation", then the baseline's pipeline "rises by 23%"."""
+    from simulator.report.how_run_section import _steady_state_lines
+
+    result = simulator.run_experiment(simulator.load_experiment("hiring_plan", ["runs=30"]), workers=2)
+    lines = _steady_state_lines(result)
+    planned = [line for line in lines if line.startswith("- **The hiring plan's course**: spread_evenly:")]
+    assert planned, lines
+    assert any(
+        line.endswith("in today's organisation (initial-transient check), apart from its hiring plan's course below.")
+        for line in lines
+    )

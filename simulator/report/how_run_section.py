@@ -95,7 +95,12 @@ def _steady_state_lines(result: ExperimentResult) -> list[str]:
         "across the window is part of the forecast (no warm-up applies)."
         if from_state
         else "- **Steady state**: the open pipeline, expansion backlog, customer book and partner base show no "
-        "clear trend across the measured window in today's organisation (initial-transient check)."
+        "clear trend across the measured window in today's organisation (initial-transient check)"
+        + (
+            ", apart from its hiring plan's course below."
+            if any(d.planned and d.scenario == baseline for d in drifts)
+            else "."
+        )
     ]
     return (
         lines
