@@ -156,6 +156,13 @@ def test_a_backlog_still_rising_at_the_end_of_the_window_has_no_steady_level() -
     words = drift.sentence(250, "csm_11")
     assert "expansion backlog" in words and "still rising in the window's second half" in words
     assert "work arrives faster than the team that does it finishes it" in words and "lever moves it" not in words
+    # a 12% rise still going (ramp_and_coaching's most productive scenario): no overload is claimed
+    slow = monthly({"today": np.full(12, 60.0), "fast": np.linspace(60, 67.2, 12)}, noise=0.3)
+    (drift,) = transient_drifts(slow, baseline="today")
+    assert drift.response and drift.unsettled
+    assert "work arrives faster" not in drift.sentence(250, "today") and "no steady level" in drift.sentence(
+        250, "today"
+    )
 
 
 def test_a_forecast_from_a_real_open_pipeline_moves_by_its_own_course_and_gets_no_warm_up_advice() -> None:

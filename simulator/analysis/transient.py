@@ -55,6 +55,11 @@ SEASONAL_STATE = ("open_pipeline_mean",)
 """Series driven by the month's arrivals: their trend is fitted beside the seasonality."""
 
 BACKLOGS = ("open_pipeline_mean", "expansions_open_mean")
+
+OVERLOADED_RISE = 0.25
+"""A backlog still rising, by more than this share of its level across the window, is put down to its team's
+overload (csm_coverage's 7 CSMs: the expansion backlog 710 to 1,140); a smaller rise may be a market growing
+with the customer book (ramp_and_coaching's most productive scenario, +12%), so no cause is named."""
 """Series of work waiting to be done: one that keeps rising has a team that cannot keep up."""
 
 
@@ -115,7 +120,7 @@ class Drift:
         if self.response and self.unsettled:
             cause = (
                 ": work arrives faster than the team that does it finishes it"
-                if self.series in BACKLOGS and self.drift > 0
+                if self.series in BACKLOGS and self.relative > OVERLOADED_RISE
                 else ""
             )
             return (
