@@ -337,7 +337,9 @@ def test_a_question_reads_a_scenarios_own_setting_and_never_states_one_its_scena
     raised = question_text(simulator.load_experiment("handoff_quality", ["org.handoff.loss_probability=0.0001"]))
     assert "takes hand-off losses from 0.01% to 1% " in raised and "cuts" not in raised
     own = ["experiment.scenarios.playbook=['org=specialist','org.handoff.loss_probability=0.02']"]
-    assert "from 5% to 2% " in question_text(simulator.load_experiment("handoff_quality", own))
+    changed = question_text(simulator.load_experiment("handoff_quality", own))
+    assert "from 5% to 2% " in changed and "the AE's catch-up from 1.5 to 1.5 days on average" in changed
+    assert "the AE's catch-up from 1.5 to 0.45 days on average" in shipped  # each triangular delay's mean
     csm = question_text(
         simulator.load_experiment("csm_coverage", ["experiment.scenarios.csm_7=['org.teams.csm.headcount=6']"])
     )

@@ -611,9 +611,15 @@ def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:
     )
     staged.validate()
     assert question_text(staged) == "At 60%, no none?"
-    for whole in ("{pipeline.stages}", "{pipeline.stages.1.effort_hours}", "{org.teams}"):
-        with pytest.raises(ConfigError, match="names a whole section or distribution"):
+    for whole in ("{pipeline.stages}", "{org.teams}"):
+        with pytest.raises(ConfigError, match="names a whole section: name one number or word inside it"):
             simulator.load_experiment("plan_check", ["runs=2", f"experiment.question='{whole}'"]).validate()
+    effort = simulator.load_experiment(
+        "plan_check", ["runs=2", "experiment.question='{pipeline.stages.1.effort_hours}'"]
+    )
+    effort.validate()  # a distribution reads as its mean
+    mean = effort.scenarios[0].config.pipeline.stages[1].effort_hours.mean
+    assert question_text(effort) == f"{round(mean, 6):,.4g}"
     with pytest.raises(ConfigError, match=r"did you mean \{org.teams.full_cycle.headcount\}"):
         simulator.load_experiment(
             "plan_check", ["runs=2", "experiment.question='{org.teams.fullcycle.headcount}'"]

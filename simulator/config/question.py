@@ -16,7 +16,8 @@ one the config has (``{org.teams.sdrr.headcount|4}``) is refused still.
 A setting may name the scenario it is read from, before a colon:
 ``what do {csm_7:org.teams.csm.headcount} or {csm_15:org.teams.csm.headcount} CSMs do?``
 reads each scenario's own headcount, so a question never states a figure its scenarios
-do not run (an override of a scenario's setting moves the question with it). A scenario
+do not run (an override of a scenario's setting moves the question with it). A
+distribution, such as a hand-off's delay in days, reads as its mean. A scenario
 the experiment does not have shows the words after the bar (a run of some scenarios
 only), and is refused, with the close name, where there are none.
 """
@@ -30,6 +31,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from simulator.config.distributions import Distribution
 from simulator.config.errors import ConfigIssue
 
 SETTING = re.compile(
@@ -158,6 +160,8 @@ def question_parts(
             if read is None:
                 continue  # a scenario whose config did not parse: its own issues say why
         found, value, close, entry = _lookup(read, path)
+        if isinstance(value, Distribution):  # a distribution reads as its mean (a hand-off's 1.5 days)
+            value = round(value.mean, 6)
         whose = f"scenario {scenario}" if scenario is not None else "baseline scenario"
         prefix = f"{scenario}:" if scenario is not None else ""
         if given is not None and ((not found and entry and not close) or (found and value is None)):
@@ -193,7 +197,7 @@ def question_parts(
                 ConfigIssue(
                     "experiment.question",
                     typed,
-                    "names a whole section or distribution: name one number or word inside it",
+                    "names a whole section: name one number or word inside it (a distribution reads as its mean)",
                 )
             )
         else:
