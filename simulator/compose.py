@@ -123,9 +123,24 @@ def compose_experiment(
         further += target_kpi_issues(base, error.issues)
         raise ConfigError(error.issues + decision_name_issues(base, error.issues) + further) from None
     refills = (team.refill_note(n) for spec in experiment.scenarios for n, team in spec.config.org.teams.items())
-    notes = [*notes, *dict.fromkeys(note for note in refills if note)]
+    notes = [*notes, *dict.fromkeys(note for note in refills if note), *_emptied_scenarios(user)]
     experiment.resolved_config[COMPOSITION_NOTES] = list(notes)
     return experiment, notes
+
+
+def _emptied_scenarios(user: Sequence[UserOverride]) -> list[str]:
+    """A note per scenario the command line set to null: it runs the base config.
+
+    A user who meant to leave it out would not expect that (handoff_quality's playbook=null
+    then asked about "5% to 5%" and compared the generalists with the specialists).
+    """
+    prefix = "experiment.scenarios."
+    return [
+        f"{u.line} runs the experiment's base config as scenario {u.key.removeprefix(prefix)}; to leave it "
+        f"out, give ~{u.key}"
+        for u in user
+        if u.kind == "value" and u.key.startswith(prefix) and u.key.count(".") == 2 and u.value is None
+    ]
 
 
 def _compose_scenarios(

@@ -374,6 +374,18 @@ def test_a_question_reads_a_scenarios_own_setting_and_never_states_one_its_scena
             simulator.load_experiment("csm_coverage", [f"experiment.question='{typed}'"]).validate()
         allowed = error.value.issues[0].allowed
         assert (hint in allowed) if hint else ("did you mean" not in allowed), allowed
+    # a scenario set to null runs the base config: said, with how to leave it out
+    import contextlib
+    import io
+
+    told = io.StringIO()
+    with contextlib.redirect_stderr(told):
+        simulator.load_experiment("handoff_quality", ["experiment.scenarios.playbook=null"])
+    assert (
+        "experiment.scenarios.playbook=null runs the experiment's base config as scenario playbook; to leave it "
+        in (told.getvalue())
+        and "out, give ~experiment.scenarios.playbook" in told.getvalue()
+    )
     # a run of the baseline alone shows the words of the scenarios it left out, with a note
     alone = simulator.load_experiment("handoff_quality", ["~experiment.scenarios", "+experiment.scenarios={today:[]}"])
     alone.validate()
