@@ -501,3 +501,23 @@ def test_the_resume_command_keeps_the_config_folder(tmp_path: Path, monkeypatch:
         "python", "-m", "simulator", "--config-dir", str(tmp_path / "cal"), "runs=5", "runner.resume=true",
         f"hydra.run.dir={tmp_path / 'out'}",
     ]  # fmt: skip
+
+
+def test_a_note_during_the_progress_bar_starts_its_own_line_in_a_log() -> None:
+    """A worker's death, said while the bar ran into a log, read '... 5/10 [00:03<00:03]salesim: a worker ...'."""
+    import time
+    from types import SimpleNamespace
+
+    from simulator.report.session import note_writer
+
+    written: list[str] = []
+
+    def bar(n: int, since: float) -> SimpleNamespace:
+        return SimpleNamespace(
+            disable=False, n=n, start_t=time.time() - since, write=lambda text, file=None: written.append(text)
+        )
+
+    note_writer(bar(5, 10.0))("a worker process died")  # the bar has shown: pytest's stderr is no terminal
+    note_writer(bar(0, 10.0))("before any run")  # nothing drawn yet: no empty line
+    note_writer(bar(5, 0.0))("within the bar's delay")
+    assert written == ["\nsalesim: a worker process died", "salesim: before any run", "salesim: within the bar's delay"]

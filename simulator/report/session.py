@@ -16,9 +16,10 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from tqdm import tqdm
 
@@ -90,6 +91,22 @@ def _announce(experiment: Experiment, settings: RunnerSettings) -> None:
     capped = workers_note("runner.workers", settings.workers) if not settings.address else None
     if capped:
         print(f"salesim: note: {capped}", file=sys.stderr)
+
+
+def note_writer(bar: Any) -> Callable[[str], None]:
+    """Writes a run's note above ``bar`` (a tqdm bar): into a log, whose bar line has no end, on a line of its own.
+
+    A terminal redraws the bar below the note; a log (stderr not a terminal) keeps the bar's
+    last line open once the bar has shown (after its delay), and a note written there ended
+    it mid-line.
+    """
+
+    def note(text: str) -> None:
+        shown = not bar.disable and bar.n > 0 and time.time() - bar.start_t >= PROGRESS_DELAY_SECONDS
+        apart = "\n" if shown and not sys.stderr.isatty() else ""
+        bar.write(f"{apart}salesim: {text}", file=sys.stderr)
+
+    return note
 
 
 def _store_started_since(out_dir: Path, begun: int) -> bool:
@@ -168,11 +185,7 @@ def run_and_write(
                 def advance(done: int) -> None:
                     bar.update(done)
 
-                def note(text: str) -> None:
-                    # into a log (no terminal to redraw on) the bar's last line has no end: start a new one
-                    shown = not bar.disable and bar.n > 0 and time.time() - bar.start_t >= PROGRESS_DELAY_SECONDS
-                    apart = "\n" if shown and not sys.stderr.isatty() else ""
-                    bar.write(f"{apart}salesim: {text}", file=sys.stderr)
+                note = note_writer(bar)
 
                 result = run_experiment(
                     experiment, on_progress=advance, settings=settings, store_dir=out_dir, on_note=note
