@@ -587,7 +587,7 @@ TABLE: list[BadInput] = [
     row(
         "experiment",
         "+experiment.decision.rule={target:0.5}",
-        "experiment.decision.rule.target = 0.5: bookings is in dollars: give 500000 for $0.5M",
+        "experiment.decision.rule.target = 0.5: bookings is in dollars: give 500000 for $500k",
         via="cli",
     ),
     row(
@@ -612,7 +612,7 @@ TABLE: list[BadInput] = [
         "economics",
         "economics.roles.full_cycle.quota=0.75",
         "economics.roles.full_cycle.quota = 0.75: is $0.75 a year, surely typed in millions: give whole dollars, "
-        "750000 for $0.75M (0: none)",
+        "750000 for $750k (0: none)",
     ),
     row(
         "plan",
@@ -630,32 +630,32 @@ TABLE: list[BadInput] = [
         "economics",
         "economics.sources.inbound.cost_per_lead=0.084",
         "economics.sources.inbound.cost_per_lead = 0.084: is $0.084 a lead, surely typed in thousands: give whole "
-        "dollars, 84 for $0.084k (0: none)",
+        "dollars, 84 for $84 (0: none)",
     ),
     row(
         "economics",
         "economics.tool_cost_per_seat_year=0.888",
         "economics.tool_cost_per_seat_year = 0.888: is $0.888 a seat a year, surely typed in thousands: give whole "
-        "dollars, 888 for $0.888k (0: none)",
+        "dollars, 888 for $888 (0: none)",
     ),
     row(
         "pipelines",
         "pipelines.prospecting.prm.seat_cost_per_month=0.074",
         "pipelines.prospecting.prm.seat_cost_per_month = 0.074: is $0.074 a seat a month, surely typed in "
-        "thousands: give whole dollars, 74 for $0.074k (0: none)",
+        "thousands: give whole dollars, 74 for $74 (0: none)",
     ),
     row(
         "experiment",
         "+experiment.decision.rule={max_worsening:{cost_of_sales:0.3}}",
         "experiment.decision.rule.max_worsening.cost_of_sales = 0.3: cost_of_sales is in dollars: give 300000 for "
-        "$0.3M",
+        "$300k",
         via="cli",
     ),
     row(
         "economics",
         "economics.roles.sdr.base_salary=65",
-        "economics.roles.sdr.base_salary = 65: is $65 a year, surely typed in millions or thousands: give whole "
-        "dollars, 65000000 for $65M or 65000 for $65k (0: none)",
+        "economics.roles.sdr.base_salary = 65: is $65 a year, surely typed in thousands or millions: give whole "
+        "dollars, 65000 for $65k or 65000000 for $65M (0: none)",
     ),
     row(
         "plan",

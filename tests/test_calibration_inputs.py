@@ -531,5 +531,8 @@ def test_a_quota_typed_in_thousands_in_the_mapping_is_refused_naming_the_mapping
     mapping = copy(tmp_path)
     mapping.write_text(mapping.read_text() + "assumptions: {quota: 0.5}\n")
     message = refused(mapping, capsys)
-    assert "assumptions.quota = 0.5: is $0.5 a year, surely typed in millions: give whole dollars, 500000" in message
+    assert (
+        "assumptions.quota = 0.5: is $0.5 a year, surely typed in millions: give whole dollars, 500000 for $500k"
+        in (message)
+    )
     assert "economics.roles" not in message

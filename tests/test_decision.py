@@ -704,16 +704,38 @@ def test_an_answer_over_a_window_other_than_a_year_says_its_window_first() -> No
 
 
 def test_a_small_target_is_refused_only_where_no_such_dollars_are_meant() -> None:
-    """A CAC target of $500 was refused as "$500M or $500k", and a negative contribution read "$-5M"."""
+    """A CAC target of $500 was refused as "$500M or $500k"; a contribution of -$5k is a real target."""
     from simulator.analysis.decision import decision_issues
 
     def said(primary: str, target: float) -> list[str]:
         rule = {"target": target}
         return [i.allowed for i in decision_issues(DecisionSettings(primary=primary, rule=rule))]
 
-    assert said("cac", 500.0) == [] and said("avg_deal_size", 800.0) == [] and said("contribution", -5.0) == []
-    assert said("cac", 0.5) == ["cac is in dollars: give 500 for $0.5k"]
+    assert said("cac", 500.0) == [] and said("avg_deal_size", 800.0) == [] and said("contribution", -5000.0) == []
+    assert said("cac", 0.5) == ["cac is in dollars: give 500 for $500"]
     assert said("bookings", 5.0) == ["bookings is in dollars: give 5000000 for $5M or 5000 for $5k"]
-    assert said("bookings", 0.5) == ["bookings is in dollars: give 500000 for $0.5M"]  # $500 is a slip too
+    assert said("bookings", 0.5) == ["bookings is in dollars: give 500000 for $500k"]  # $500 is a slip too
     assert said("bookings_inbound", 4.0)[0].startswith("bookings_inbound is in dollars: give 4000000 for $4M")
     assert said("bookings_per_rep", 400.0) == []
+
+
+def test_the_likelier_dollars_come_first_and_a_negative_total_is_read_alike() -> None:
+    """A plan of 400 offered "$400M" first; a contribution target of 5 was refused while -5 passed; "84 for $0.084k"."""
+    from simulator.analysis.decision import decision_issues
+    from simulator.config.fields import dollar_slip_words
+
+    assert "give whole dollars, 400000 for $400k or 400000000 for $400M" in dollar_slip_words(400.0)
+    assert "give whole dollars, 4000000 for $4M or 4000 for $4k" in dollar_slip_words(4.0)
+    assert "give whole dollars, 84 for $84 (0: none)" in dollar_slip_words(0.084, "a lead", 1.0)
+
+    def said(primary: str, target: float) -> list[str]:
+        return [i.allowed for i in decision_issues(DecisionSettings(primary=primary, rule={"target": target}))]
+
+    assert said("contribution", -5.0) == ["contribution is in dollars: give -5000000 for -$5M or -5000 for -$5k"]
+    assert said("contribution", 5.0) == ["contribution is in dollars: give 5000000 for $5M or 5000 for $5k"]
+    limits = DecisionSettings(
+        primary="bookings", guardrails=["cost_of_sales"], rule={"max_worsening": {"cost_of_sales": 5}}
+    )
+    assert [i.allowed for i in decision_issues(limits)] == [
+        "cost_of_sales is in dollars: give 5000000 for $5M or 5000 for $5k"
+    ]

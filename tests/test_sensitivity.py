@@ -413,7 +413,7 @@ def test_more_leads_that_take_the_reps_prospecting_hours_say_so() -> None:
                     "utilisation_full_cycle": 1.0,
                     "utilisation_full_cycle_prospecting": prospecting + gen.normal(0, 0.01),
                     "bookings_inbound": 2.0e6 + (191e3 if scenario == "p000_high" else 0.0) + gen.normal(0, 5e3),
-                    "bookings_outbound": 1.0e6 - (200e3 if scenario == "p000_high" else 0.0) + gen.normal(0, 5e3),
+                    "bookings_outbound": 1.0e6 - (210e3 if scenario == "p000_high" else 0.0) + gen.normal(0, 5e3),
                     "bookings_partner": 0.5e6,
                 }
             )
@@ -427,11 +427,16 @@ def test_more_leads_that_take_the_reps_prospecting_hours_say_so() -> None:
     assert "the full cycle team prospects 25% of its selling time instead of 29%" in words
     rose = (high.bookings_inbound - base.bookings_inbound).mean()
     fell = (base.bookings_outbound - high.bookings_outbound).mean()
-    assert (
-        f"the inbound leads' bookings rose by ${rose / 1e3:.1f}k and the lost leads' fell by ${fell / 1e3:.1f}k"
-        in words
+    said = (
+        f"the inbound leads' bookings rose by ${rose / 1e3:.1f}k while the outbound leads' fell by ${fell / 1e3:.1f}k"
     )
-    assert words.endswith("all of the gain: more leads are worth their full value with more reps")
+    assert said in words, words
+    assert words.endswith("more than all of the gain: more leads are worth their full value with more reps")
+    held = runs.assign(bookings_outbound=1.0e6 + gen.normal(0, 5e3, len(runs)))  # outbound bookings hold
+    assert crowding_reasons(held, [lever])["market.sources.inbound.leads_per_month"].endswith(
+        "(paired run by run): the reps make those leads with the hours the new ones now take (the full cycle team "
+        "prospects 25% of its selling time instead of 29%): more leads are worth their full value with more reps"
+    )
     steady = runs.assign(leads_outbound=340.0 + gen.normal(0, 5, len(runs)))  # outbound holds: nothing to say
     assert crowding_reasons(steady, [lever]) == {}
     other = Lever("org.teams.full_cycle.headcount", 12.0, None, 14.0, True)  # not a lead lever

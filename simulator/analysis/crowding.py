@@ -52,20 +52,32 @@ def _clearly(mean: float, se: float, n: int, sign: float) -> bool:
     return sign * mean > half
 
 
-def _bookings_words(high: pd.DataFrame, base: pd.DataFrame, own: str, fell: Sequence[str]) -> str:
-    """What the lost leads' bookings took of the new leads' bookings, paired run by run (when both are recorded)."""
-    columns = [f"bookings_{source}" for source in (own, *fell)]
-    if any(c not in high.columns or c not in base.columns for c in columns):
-        return ": more leads are worth their full value with more reps"
-    gained = _paired_mean(high, base, [columns[0]])[0]
-    lost = -_paired_mean(high, base, columns[1:])[0]
-    if not (math.isfinite(gained) and math.isfinite(lost)) or gained <= 0 or lost <= 0:
-        return ": more leads are worth their full value with more reps"
-    share = "all of the gain" if lost >= gained else f"{lost / gained:.0%} of the gain"
-    return (
-        f"; the {own} leads' bookings rose by {format_money(gained)} and the lost leads' fell by "
-        f"{format_money(lost)}, {share}: more leads are worth their full value with more reps"
-    )
+def _bookings_words(high: pd.DataFrame, base: pd.DataFrame, own: str, others: Sequence[str]) -> str:
+    """What the other sources' bookings lost against the new leads' gain, paired run by run (when recorded).
+
+    Every other source whose bookings fell clearly is named, its leads fewer or not (the
+    partners' leads held while their bookings fell $23.7k: worked later by the same reps).
+    """
+    tail = ": more leads are worth their full value with more reps"
+    column = f"bookings_{own}"
+    if column not in high.columns or column not in base.columns:
+        return tail
+    gained = _paired_mean(high, base, [column])[0]
+    fell = []
+    for source in others:
+        mean, se, pairs = (
+            _paired_mean(high, base, [f"bookings_{source}"])
+            if f"bookings_{source}" in high
+            else (math.nan, math.nan, 0)
+        )
+        if _clearly(mean, se, pairs, -1.0):
+            fell.append((source, -mean))
+    lost = sum(amount for _, amount in fell)
+    if not (math.isfinite(gained) and gained > 0 and fell):
+        return tail
+    named = join_words([f"the {source} leads' fell by {format_money(amount)}" for source, amount in fell])
+    share = "more than all of the gain" if lost > gained else f"{lost / gained:.0%} of the gain"
+    return f"; the {own} leads' bookings rose by {format_money(gained)} while {named}, {share}{tail}"
 
 
 def crowding_reasons(replications: pd.DataFrame, levers: Sequence[Lever]) -> dict[str, str]:
@@ -95,7 +107,9 @@ def crowding_reasons(replications: pd.DataFrame, levers: Sequence[Lever]) -> dic
         if not _clearly(gained, gained_se, n, 1.0):
             continue
         fell = []
-        for column in (c for c in replications.columns if c.startswith("leads_") and c not in (own, "leads_total")):
+        sources = [c.removeprefix("leads_") for c in replications.columns if c.startswith("leads_")]
+        sources = [source for source in sources if source not in (found[1], "total")]
+        for column in (f"leads_{source}" for source in sources):
             mean, se, pairs = _paired_mean(high, base, [column])
             if _clearly(mean, se, pairs, -1.0):
                 fell.append((column.removeprefix("leads_"), mean))
@@ -116,6 +130,6 @@ def crowding_reasons(replications: pd.DataFrame, levers: Sequence[Lever]) -> dic
         reasons[lever.key] = (
             f"{found[1]} leads at {lever.high:g} a month instead of {lever.base:g} bring {gained:,.0f} more {found[1]} "
             f"leads a run but {named} (paired run by run): the reps make those leads with the hours the new ones now "
-            f"take{why}" + _bookings_words(high, base, found[1], [source for source, _ in fell])
+            f"take{why}" + _bookings_words(high, base, found[1], sources)
         )
     return reasons

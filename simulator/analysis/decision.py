@@ -17,7 +17,7 @@ from simulator.analysis.kpi_names import KPI_LABELS, kpi_unit
 from simulator.analysis.quantities import KPI_KINDS, direction, is_share, kpi_range, kpi_row
 from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.config.fields import DOLLAR_SLIP
+from simulator.config.fields import DOLLAR_SLIP, dollar_forms
 from simulator.model.scenario import Scenario
 from simulator.run.experiment import Experiment
 from simulator.run.replication import run_replication
@@ -166,7 +166,7 @@ def decision_issues(decision: DecisionSettings | None, near_misses: bool = True)
                 issues.append(ConfigIssue(where, rule.max_worsening[kpi], _not_a_guardrail(kpi, decision.guardrails)))
             elif direction(kpi) == 0:
                 issues.append(ConfigIssue(where, rule.max_worsening[kpi], f"{kpi} is neither better higher nor lower"))
-            elif kpi_unit(kpi) == "money" and 0 < rule.max_worsening[kpi] < 1.0:  # 0.3 for $0.3M
+            elif kpi_unit(kpi) == "money" and 0 < rule.max_worsening[kpi] < money_floor(kpi):  # 0.3 for $0.3M
                 issues.append(ConfigIssue(where, rule.max_worsening[kpi], money_slip(kpi, rule.max_worsening[kpi])))
         named = not any(i.key == f"{key}.primary" for i in issues)  # a misspelt primary is no share
         if rule.target is not None and named and is_share(decision.primary) and not 0 <= rule.target <= 1:
@@ -186,7 +186,9 @@ def decision_issues(decision: DecisionSettings | None, near_misses: bool = True)
                         f"{decision.primary} is a ratio: give {rule.target / 100:g} for {rule.target:g}%",
                     )
                 )
-            elif unit == "money" and 0 < rule.target < money_floor(decision.primary):  # 4 for $4M
+            elif (
+                unit == "money" and 0 < abs(rule.target) < money_floor(decision.primary) and low <= rule.target <= high
+            ):
                 issues.append(ConfigIssue(f"{key}.rule.target", rule.target, money_slip(decision.primary, rule.target)))
             elif not low <= rule.target <= high:
                 where = "at least 0" if low == 0.0 else f"between {low:g} and {high:g}"
@@ -226,8 +228,7 @@ def money_floor(kpi: str) -> float:
 
 def money_slip(kpi: str, value: float) -> str:
     """Why a money figure of ``kpi`` under its floor is refused, with the whole dollars to give."""
-    forms = [f"{value * 1e6:.0f} for ${value:g}M"] if money_floor(kpi) >= DOLLAR_SLIP else []
-    forms += [f"{value * 1e3:.0f} for ${value:g}k"] if value * 1e3 >= money_floor(kpi) else []
+    forms = dollar_forms(value, money_floor(kpi), millions=money_floor(kpi) >= DOLLAR_SLIP)
     return f"{kpi} is in dollars: give {' or '.join(forms)}"
 
 

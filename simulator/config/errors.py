@@ -199,9 +199,16 @@ def issues_from_error_detail(detail: ErrorDetails, prefix: str = "") -> list[Con
     return [ConfigIssue(key, value, detail["msg"])]  # our own errors (SALESIM_ERROR) and anything rarer
 
 
+_SUFFIXED = re.compile(r"\$?\s*(\d+(?:\.\d+)?)\s*([kKmM])")
+
+
 def read_as_text_hint(value: Any) -> str:
-    """A hint when YAML kept a number as text (``1e3`` under YAML 1.1), else ``""``."""
+    """A hint when YAML kept a number as text (``1e3`` under YAML 1.1, ``4M``), else ``""``."""
     if isinstance(value, str):
+        suffixed = _SUFFIXED.fullmatch(value.strip())
+        if suffixed:  # 4M, 750k, $1.5m: the whole number to write
+            whole = float(suffixed[1]) * (1e6 if suffixed[2] in "mM" else 1e3)
+            return f" (write whole numbers: {whole:.0f} for {value.strip()})"
         try:
             float(value)
         except ValueError:

@@ -170,17 +170,40 @@ DOLLAR_SLIP = 1_000.0
 """A yearly amount of a company's sales money below this (and above 0) is a unit slip: ``4`` typed for $4M."""
 
 
+def dollars_words(amount: float) -> str:
+    """An amount of whole dollars as a reader says it: ``$4M``, ``$750k``, ``$84``."""
+    sign, size = ("-" if amount < 0 else ""), abs(amount)
+    if size >= 1e6:
+        return f"{sign}${size / 1e6:g}M"
+    return f"{sign}${size / 1e3:g}k" if size >= 1e3 else f"{sign}${size:g}"
+
+
+def _readings(value: float, floor: float, millions: bool) -> list[tuple[str, float]]:
+    """(``millions`` or ``thousands``, the whole dollars) of each reading of ``value``, the likelier first.
+
+    Thousands are likelier from 10 up (a quota of 90 is $90k), millions below (a plan of 4 is
+    $4M); none under ``floor``.
+    """
+    found = [("millions", value * 1e6)] if millions else []
+    found += [("thousands", value * 1e3)] if abs(value) * 1e3 >= floor else []
+    return found[::-1] if abs(value) >= 10 else found
+
+
+def dollar_forms(value: float, floor: float, millions: bool = True) -> list[str]:
+    """The whole dollars ``value`` may have meant (``4000000 for $4M``), the likelier first, none under ``floor``."""
+    return [f"{x:.0f} for {dollars_words(x)}" for _, x in _readings(value, floor, millions)]
+
+
 def dollar_slip_words(value: float, per: str = "a year", floor: float = DOLLAR_SLIP, millions: bool = True) -> str:
     """What to write for an amount typed in millions or thousands: ``4`` -> 4000000 or 4000.
 
     Only the forms at or above ``floor`` are offered (``0.9`` for a quota: 900000, not 900),
     and millions only for a company's yearly figures (``millions``; not for a hire's cost).
     """
-    forms = [f"{value * 1e6:.0f} for ${value:g}M"] if millions and floor >= DOLLAR_SLIP else []
-    if value * 1e3 >= floor:
-        forms.append(f"{value * 1e3:.0f} for ${value:g}k")
-    unit = "millions or thousands" if len(forms) == 2 else "millions" if forms and "M" in forms[0] else "thousands"
-    return f"is ${value:g} {per}, surely typed in {unit}: give whole dollars, {' or '.join(forms)} (0: none)"
+    readings = _readings(value, floor, millions and floor >= DOLLAR_SLIP)
+    unit = " or ".join(kind for kind, _ in readings) or "thousands"
+    forms = " or ".join(f"{x:.0f} for {dollars_words(x)}" for _, x in readings)
+    return f"is ${value:g} {per}, surely typed in {unit}: give whole dollars, {forms} (0: none)"
 
 
 def _dollars_at_least(floor: float, per: str, millions: bool = True) -> AfterValidator:

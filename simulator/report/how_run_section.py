@@ -104,11 +104,15 @@ def _steady_state_lines(result: ExperimentResult) -> list[str]:
     ]
     return (
         lines
-        + [f"- **No steady level**: {d.sentence(warmup, baseline)}." for d in drifts if d.response and d.unsettled]
+        + [
+            f"- **No steady level**: {d.sentence(warmup, baseline)}."
+            for d in drifts
+            if d.response and d.unsettled and not (d.planned or d.from_state)
+        ]
         + [
             f"- **Moving to a new level**: {d.sentence(warmup, baseline)}."
             for d in drifts
-            if d.response and not d.unsettled
+            if d.response and not d.unsettled and not (d.planned or d.from_state)
         ]
         + [f"- **The forecast's course**: {d.sentence(warmup, baseline)}." for d in drifts if d.from_state]
         + [f"- **The hiring plan's course**: {d.sentence(warmup, baseline)}." for d in drifts if d.planned]

@@ -271,7 +271,11 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
         f"Each lever set {study.delta:.0%} lower and higher than its value, everything else as in {study.scenario}; "
         "differences are paired run by run with the baseline (95% CI). Swing: high minus low. Elasticity: the "
         "swing as a share of the baseline's mean, over the lever's relative move. "
-        f"The first {TABLE_ROWS} are listed; `sensitivity.csv` has all {len(study.table)}.",
+        + (
+            f"The first {TABLE_ROWS} are listed; `sensitivity.csv` has all {len(study.table)}."
+            if len(study.table) > TABLE_ROWS
+            else "`sensitivity.csv` has the same rows with every column."
+        ),
         "",
         *md_table(
             ["Rank", "Lever", "Low / base / high", "Set low", "Set high", "Swing", "Elasticity"],
