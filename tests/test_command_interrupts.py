@@ -7,6 +7,7 @@ Found by a fresh-user check: ``salesim backtest`` interrupted with Ctrl-C printe
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -148,3 +149,36 @@ def test_an_interrupt_while_the_experiment_is_composed_leaves_no_run_folder(
         cli.main()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
     assert (earlier / "kept.txt").is_file()
+
+
+def test_worker_pools_are_forked_with_stop_requests_held_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ctrl-C that landed in a fork's after-hook (filelock's) was lost: backtest ran on and exited 0."""
+    import numpy as np
+
+    from simulator.calibration import draws
+    from simulator.run import backtest
+
+    seen: list[bool] = []
+
+    class Pool:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            seen.append(signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, []))
+
+        def __enter__(self) -> Pool:
+            return self
+
+        def __exit__(self, *args: Any) -> None:
+            return None
+
+        def map(self, func: Any, items: Any, chunksize: int = 1) -> list[Any]:
+            return [None for _ in items]
+
+    context = type("Context", (), {"Pool": Pool})()
+    monkeypatch.setattr(backtest, "get_context", lambda method: context)
+    monkeypatch.setattr(draws, "get_context", lambda method: context)
+    monkeypatch.setattr(draws, "drawn_sections", lambda cal: {"org": {"teams": {}}, "market": {}}, raising=False)
+    backtest._map([("point", 0), ("point", 1)], 2)
+    with contextlib.suppress(Exception):  # what follows the pool needs a real calibration; the pool is checked
+        draws.parameter_draws(None, [np.random.default_rng(0), np.random.default_rng(1)], 2)  # type: ignore[arg-type]
+    assert seen == [True, True]
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])  # and lifted after

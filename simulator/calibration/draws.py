@@ -11,7 +11,6 @@ numbers only, as in the rest of the folder: nothing of the export itself.
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Sequence
 from multiprocessing import get_context
 from typing import Any
@@ -21,6 +20,7 @@ import numpy as np
 from simulator.calibration.bootstrap import refit
 from simulator.calibration.calibrate import Calibration, scenario_sections
 from simulator.calibration.folder import DRAWS_FILE, plain, pods_by_product, pods_under
+from simulator.io.stop_signals import become_worker, stop_signals_deferred
 
 FILE = DRAWS_FILE
 """The draws' file in a calibrated folder, named by ``config.yaml``'s ``parameter_draws``."""
@@ -46,8 +46,7 @@ def drawn_sections(cal: Calibration) -> dict[str, Any]:
 
 
 def _refitter_init() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent alone decides on Ctrl-C (and stops the pool)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    become_worker()  # the parent alone decides on Ctrl-C (and stops the pool); the start's block lifted
 
 
 def _one(gen: np.random.Generator) -> dict[str, Any]:
@@ -69,7 +68,9 @@ def parameter_draws(cal: Calibration, generators: Sequence[np.random.Generator],
     _STATE["calibration"] = cal
     try:
         if workers > 1 and len(generators) > 1:
-            with get_context("fork").Pool(min(workers, len(generators)), initializer=_refitter_init) as pool:
+            with stop_signals_deferred():  # a Ctrl-C while forking waits for the pool, not lost in a fork hook
+                pool = get_context("fork").Pool(min(workers, len(generators)), initializer=_refitter_init)
+            with pool:
                 draws = pool.map(_one, generators, chunksize=1)
         else:
             draws = [_one(gen) for gen in generators]

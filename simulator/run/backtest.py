@@ -31,10 +31,10 @@ from simulator.calibration.bootstrap import refit
 from simulator.calibration.calibrate import Calibration, calibrate, parse_date, scenario_sections
 from simulator.config.schema import parse_scenario
 from simulator.engines.choice import engines_used, simulate
+from simulator.io.stop_signals import become_worker, stop_signals_deferred
 from simulator.model.period_kpis import period_figures
 from simulator.model.scenario import Scenario, compile_scenario
 from simulator.model.streams import Stream, stream
-from simulator.run.signals import become_worker
 
 Figures = dict[tuple[str, str], float]
 UNCERTAINTIES = ("bootstrap", "none")
@@ -92,7 +92,9 @@ def _one(job: tuple[str, int]) -> Figures:
 def _map(jobs: list[tuple[str, int]], workers: int) -> list[Figures]:
     if workers <= 1:
         return [_one(job) for job in jobs]
-    with get_context("fork").Pool(workers, initializer=_worker_init) as pool:
+    with stop_signals_deferred():  # a Ctrl-C in a fork's after-hooks (filelock's) was lost: the run went on
+        pool = get_context("fork").Pool(workers, initializer=_worker_init)
+    with pool:
         return pool.map(_one, jobs, chunksize=max(1, len(jobs) // (4 * workers)))
 
 

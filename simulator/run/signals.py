@@ -1,51 +1,21 @@
-"""When a stop request (Ctrl-C's SIGINT, or SIGTERM) may reach the code that runs a batch.
+"""A command's results written in full whatever stop request arrives while they are written.
 
-A stop must never cut a results-store commit in half nor reach a worker process while it
-is being created, so both happen with SIGINT and SIGTERM blocked: a signal that arrives
-meanwhile waits, and is acted on by the parent as soon as the commit or the start is
-over. A worker process ignores SIGINT (a Ctrl-C in a terminal reaches the whole process
-group; the parent alone decides) and dies at once on SIGTERM, which is how the parent
-stops a running batch.
+Holding stop requests back while a worker starts or the store commits is
+:mod:`simulator.io.stop_signals`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import FrameType
 from typing import TypeVar
 
-STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
-_CAN_BLOCK = hasattr(signal, "pthread_sigmask")  # not on Windows
+from simulator.io.stop_signals import STOP_SIGNALS
+
 T = TypeVar("T")
-
-
-@contextlib.contextmanager
-def stop_signals_deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back until the block ends; then they take effect as usual."""
-    if not _CAN_BLOCK:  # pragma: no cover - not on POSIX
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def become_worker() -> None:
-    """In a new worker process: ignore SIGINT, die on SIGTERM, then accept signals again.
-
-    The parent starts workers inside :func:`stop_signals_deferred`; the blocked signals are
-    inherited, so a Ctrl-C during the start cannot kill a worker half-way through setting up.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if _CAN_BLOCK:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
 def written_in_full(command: str, write: Callable[[], T]) -> T:

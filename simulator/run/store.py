@@ -48,6 +48,7 @@ import pandas as pd
 from simulator.config.errors import ConfigError
 from simulator.io.atomic import atomic_write
 from simulator.io.occupied import FolderLayout, refuse_foreign
+from simulator.io.stop_signals import stop_signals_deferred
 from simulator.run.csv_dtypes import read_back_dtypes, reads_back_unchanged
 from simulator.run.csv_text import OUTPUT_FLOAT_FORMAT, csv_text
 from simulator.run.experiment import ReplicationFailure
@@ -67,7 +68,6 @@ from simulator.run.manifest import (
 from simulator.run.memory_store import MemoryStore
 from simulator.run.parts import Part, assemble, kpi_values_of, sorted_failures
 from simulator.run.resume_match import config_differences
-from simulator.run.signals import stop_signals_deferred
 from simulator.run.stored_table import READ_OPTIONS, StoredTable, output_kind
 from simulator.run.table_source import TableSource
 

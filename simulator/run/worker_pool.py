@@ -25,9 +25,9 @@ from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
+from simulator.io.stop_signals import become_worker, stop_signals_deferred
 from simulator.model.scenario import Scenario
 from simulator.run.batch import Batch, Outcome, run_batch
-from simulator.run.signals import become_worker, stop_signals_deferred
 
 # Fork is the fastest start (workers inherit the imported modules and the compiled Numba
 # kernels) and is safe here because the parent runs no threads when workers start.
