@@ -132,9 +132,6 @@ def test_the_forecast_of_a_thinning_export_says_so_beside_its_answer_and_reads_i
     Its median cycle of 7.8 working days was said to be "the company's own history" though the
     export's own median won cycle is 26: the run's 65-day window and the missing young deals.
     """
-    import subprocess
-    import sys
-
     import yaml
 
     assert SHARED is not None
@@ -153,18 +150,7 @@ def test_the_forecast_of_a_thinning_export_says_so_beside_its_answer_and_reads_i
     pipeline = yaml.safe_load((folder / "pipeline" / "calibrated.yaml").read_text())
     assert pipeline["fitted_figures"] == {"win_rate": pytest.approx(0.616, abs=0.001), "cycle_time_days_p50": 26.0}
     run = tmp_path / "run"
-    done = subprocess.run(
-        [
-            *(sys.executable, "-m", "simulator", "--config-dir", str(folder)),
-            *("runs=6", "runner.workers=1", "runner.progress=false", f"hydra.run.dir={run}"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    said = " ".join(done.stdout.split())
+    said = _run_folder(folder, run, 6)
     answer = said.index("Answer:")
     note = said.index("Note: the export's last months record few new opportunities")
     assert answer < note < said.index("KPI (mean"), said[:1500]  # beside the answer, before the tables
@@ -184,9 +170,6 @@ def test_the_forecast_of_a_thinning_export_says_so_beside_its_answer_and_reads_i
 @pytest.mark.skipif(SHARED is None, reason="the shared CRM export is not beside the repository")
 def test_a_cycle_longer_than_the_exports_is_put_down_to_the_queues_of_the_assumed_effort(tmp_path: Path) -> None:
     """effort_hours: 200 read 63 working days against the export's 45 as "a short window reads a shorter cycle"."""
-    import subprocess
-    import sys
-
     assert SHARED is not None
     text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
     local = tmp_path / "mapping.yaml"
@@ -196,20 +179,28 @@ def test_a_cycle_longer_than_the_exports_is_put_down_to_the_queues_of_the_assume
     local.write_text(text)
     folder = tmp_path / "company"
     assert calibrate_main([str(local), "--as-of", "2017-09-30", "--out", str(folder), "--draws", "0"]) == 0
-    done = subprocess.run(
-        [
-            *(sys.executable, "-m", "simulator", "--config-dir", str(folder)),
-            *("runs=4", "runner.workers=1", "runner.progress=false", f"hydra.run.dir={tmp_path / 'run'}"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    said = " ".join(done.stdout.split())
+    said = _run_folder(folder, tmp_path / "run", 4)
     cycle = said[said.index("median sales cycle") :]
     assert "sales_pipeline.csv's own median won cycle is 45 working days (calibration.md)" in cycle
     cycle = cycle.split(" as_is: ")[0].split(" salesim: ")[0]  # this figure's line alone
     assert "deals wait in the reps' queues (the " in cycle and "shorter cycle" not in cycle
     assert "mapping.assumptions.effort_hours" in cycle
+
+
+def _run_folder(folder: Path, run: Path, runs: int) -> str:
+    """The main command on a calibrated folder, in a fresh process: its stdout with every run of blanks one space."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "simulator", "--config-dir", str(folder)),
+            *(f"runs={runs}", "runner.workers=1", "runner.progress=false", f"hydra.run.dir={run}"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=run.parent,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return " ".join(done.stdout.split())

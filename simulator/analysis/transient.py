@@ -235,23 +235,8 @@ def transient_drifts(
             clear = abs(drift) > critical * se if se > 0 else drift != 0.0
             startup = _startup_step(values, regressor)
             if startup is not None:  # filled in the first month: a start inside the window, not a trend through it
-                first, rest, step_se = startup
-                found.append(
-                    Drift(
-                        str(scenario),
-                        column,
-                        what,
-                        level,
-                        rest - first,
-                        step_se,
-                        False,
-                        from_state,
-                        first,
-                        rest,
-                        planned=str(scenario) in planned,
-                        startup=True,
-                    )
-                )
+                first, last, step_se = startup
+                change, change_se, unsettled = last - first, step_se, False
             elif material and clear:
                 first, last = float(values[:, 0].mean()), float(values[:, -1].mean())
                 half = values.shape[1] // 2
@@ -259,22 +244,26 @@ def transient_drifts(
                 late_se = float(late.std(ddof=1) / math.sqrt(late.size))
                 # still moving the same way over the second half, clearly (a level being reached flattens)
                 unsettled = bool(late.mean() * np.sign(drift) > critical * late_se) if late_se > 0 else False
-                found.append(
-                    Drift(
-                        str(scenario),
-                        column,
-                        what,
-                        level,
-                        drift,
-                        se,
-                        False,
-                        from_state,
-                        first,
-                        last,
-                        unsettled,
-                        planned=str(scenario) in planned,
-                    )
+                change, change_se = drift, se
+            else:
+                continue
+            found.append(
+                Drift(
+                    str(scenario),
+                    column,
+                    what,
+                    level,
+                    change,
+                    change_se,
+                    False,
+                    from_state,
+                    first,
+                    last,
+                    unsettled,
+                    planned=str(scenario) in planned,
+                    startup=startup is not None,
                 )
+            )
     if baseline is None:
         return found
     drifting = {d.series for d in found if d.scenario == baseline}

@@ -194,16 +194,19 @@ def dollar_forms(value: float, floor: float, millions: bool = True) -> list[str]
     return [f"{x:.0f} for {dollars_words(x)}" for _, x in _readings(value, floor, millions)]
 
 
-def dollar_slip_words(value: float, per: str = "a year", floor: float = DOLLAR_SLIP, millions: bool = True) -> str:
+def dollar_slip_words(
+    value: float, per: str = "a year", floor: float = DOLLAR_SLIP, millions: bool = True, zero: bool = True
+) -> str:
     """What to write for an amount typed in millions or thousands: ``4`` -> 4000000 or 4000.
 
     Only the forms at or above ``floor`` are offered (``0.9`` for a quota: 900000, not 900),
-    and millions only for a company's yearly figures (``millions``; not for a hire's cost).
+    and millions only for a company's yearly figures (``millions``; not for a hire's cost);
+    ``zero``: 0 is allowed too (no quota), and said so.
     """
     readings = _readings(value, floor, millions and floor >= DOLLAR_SLIP)
     unit = " or ".join(kind for kind, _ in readings) or "thousands"
     forms = " or ".join(f"{x:.0f} for {dollars_words(x)}" for _, x in readings)
-    return f"is ${value:g} {per}, surely typed in {unit}: give whole dollars, {forms} (0: none)"
+    return f"is ${value:g} {per}, surely typed in {unit}: give whole dollars, {forms}" + (" (0: none)" if zero else "")
 
 
 def _dollars_at_least(floor: float, per: str, millions: bool = True) -> AfterValidator:

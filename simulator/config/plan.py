@@ -68,7 +68,7 @@ class PlanConfig(ConfigModel):
                 f"millions or thousands: give whole dollars ({quarters[k] * 1e6:.0f} for ${quarters[k]:g}M)",
             )
         if total is not None and total < DOLLAR_SLIP:  # a plan of $4 is hit in every run too
-            words = dollar_slip_words(total).replace(" (0: none)", "")
+            words = dollar_slip_words(total, zero=False)
             if isinstance(self.bookings, list):
                 listed = ", ".join(f"{q * 1e6:.0f}" for q in self.bookings)
                 words = (

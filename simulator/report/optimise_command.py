@@ -124,7 +124,7 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
         if isinstance(budget, float) and not budget > 0:
             issues.append(ConfigIssue("--budget", budget, "must be a positive amount of money a year"))
         elif isinstance(budget, float) and budget < DOLLAR_SLIP:  # 4.2 meant as $4.2M
-            issues.append(ConfigIssue("--budget", budget, dollar_slip_words(budget).replace(" (0: none)", "")))
+            issues.append(ConfigIssue("--budget", budget, dollar_slip_words(budget, zero=False)))
         if issues:  # refused before anything is composed
             raise ConfigError(issues)
         bounds = _bounds(options.team)
