@@ -334,7 +334,7 @@ def main() -> None:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout again at exit
         sys.exit(0)
     except Exception as error:
-        refusal = hydra_refusal(error) if users_full_error is None else None
+        refusal = hydra_refusal(error, args) if users_full_error is None else None
         if refusal is None:
             raise
         refuse(_closest_key(refusal, args))

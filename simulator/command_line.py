@@ -176,6 +176,41 @@ def composition_issue(error: Exception, where: str, shown: Any) -> ConfigIssue:
     return ConfigIssue(where, shown, f"could not be composed: {message}")
 
 
+_NAMED_INDEX = (r"Index '([^']+)' \(str\) is not an int", r"invalid literal for int\(\) with base 10: '([^']+)'")
+
+
+def _named_index(error: BaseException, args: Sequence[str]) -> ConfigIssue | None:
+    """An override that names an item of a list (OmegaConf's raw TypeError or ValueError), else None.
+
+    ``experiment.scenarios.playbook.overrides.org.handoff.delay_days=1.5`` had ended in
+    OmegaConf's traceback ("Index 'overrides' (str) is not an int") and exit status 1: a
+    scenario is a list of overrides, replaced whole.
+    """
+    if not isinstance(error, TypeError | ValueError):
+        return None
+    part = next((m[1] for m in (re.search(p, str(error)) for p in _NAMED_INDEX) if m), None)
+    if part is None:
+        return None
+    for typed in args:
+        key, _, text = typed.lstrip("+~").partition("=")
+        parts = key.split(".")
+        if part not in parts[1:]:
+            continue
+        value: Any = text or None
+        with contextlib.suppress(ConfigError):
+            value = parse_overrides([typed], "command line")[0].value()
+        listed = ".".join(parts[: parts.index(part, 1)])
+        if re.fullmatch(r"experiment\.scenarios\.[^.]+", listed):
+            hint = (
+                f"a scenario is a list of overrides: give its whole list again, quoted, as in "
+                f"\"{listed}=['org=specialist','org.handoff.delay_days=1.5']\" (--describe shows each scenario's)"
+            )
+        else:
+            hint = f"its items are numbered from 0 ({listed}.0=...), or give the whole list: {listed}=[a,b]"
+        return ConfigIssue(key, value, f"{listed} is a list, so it has no '{part}': {hint}")
+    return None
+
+
 def _first_cause(error: BaseException, kind: type[BaseException]) -> str | None:
     """The first line of the first ``kind`` in ``error``'s chain (its cause or context), else None."""
     cause: BaseException | None = error
@@ -306,15 +341,19 @@ def restore_overrides(task: Sequence[str], rewritten: Collection[str]) -> list[s
     return restored
 
 
-def hydra_refusal(error: BaseException) -> ConfigError | None:
+def hydra_refusal(error: BaseException, args: Sequence[str] = ()) -> ConfigError | None:
     """What Hydra refused while composing, in salesim's words; None if ``error`` is not such a refusal.
 
     A YAML syntax error names the file and line; a missing config its group and options;
-    a missing ``--config-dir`` the folder.
+    a missing ``--config-dir`` the folder; a list indexed by a name, the override of ``args``
+    that does it.
     """
     mistyped = yaml_issue(error)
     if mistyped is not None:
         return ConfigError(mistyped)
+    named = _named_index(error, args)
+    if named is not None:
+        return ConfigError(named)
     if isinstance(error, SearchPathException):
         folder = re.search(r"'([^']*)'", str(error))
         where = folder[1] if folder else str(error)

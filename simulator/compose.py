@@ -36,6 +36,7 @@ from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig
 
 from simulator.analysis.composed_checks import decision_name_issues, target_kpi_issues
+from simulator.analysis.question_words import repeated_figures
 from simulator.command_line import SEARCHPATH, first_line
 from simulator.config.composed import ExperimentFile
 from simulator.config.errors import ConfigError, ConfigIssue, shown
@@ -186,7 +187,7 @@ def _compose_scenarios(
     by_user = any(_sets_clock(u.key) for u in user)
     shifted = [n for n, own in scenarios.items() if by_user or any(_sets_clock(o.key) for o in classify(own, groups))]
     experiment = experiment_from_dicts(base, {name: c.config for name, c in composed.items()}, shifted)
-    vacuous = _alike(composed) + _unread_roles(experiment)
+    vacuous = _alike(composed) + _unread_roles(experiment) + repeated_figures(experiment)
     notes += _hires_left_out(experiment) + _question_words(experiment) + vacuous
     # kept with the run (config.yaml, the report; not the resume fingerprint): a sweep's report names them
     experiment.resolved_config[REPLACED_OVERRIDES] = {

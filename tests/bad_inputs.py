@@ -794,6 +794,23 @@ TABLE: list[BadInput] = [
     ),
     row(
         "experiment",
+        "experiment.scenarios.specialist.overrides.org.teams.sdr.headcount=5",
+        "experiment.scenarios.specialist.overrides.org.teams.sdr.headcount = 5: experiment.scenarios.specialist is a "
+        "list, so it has no 'overrides': a scenario is a list of overrides: give its whole list again, quoted, as in "
+        "\"experiment.scenarios.specialist=['org=specialist','org.handoff.delay_days=1.5']\" (--describe shows each "
+        "scenario's)",
+        via="cli",
+    ),
+    row(
+        "experiment",
+        "experiment.decision.guardrails.name=x",
+        "experiment.decision.guardrails.name = 'x': experiment.decision.guardrails is a list, so it has no 'name': its "
+        "items are numbered from 0 (experiment.decision.guardrails.0=...), or give the whole list: "
+        "experiment.decision.guardrails=[a,b]",
+        via="cli",
+    ),
+    row(
+        "experiment",
         "experiment.decision.guardrails={a: 1}",
         "experiment.decision.guardrails = '{a: 1}': experiment.decision.guardrails is a list, not a mapping: write "
         "experiment.decision.guardrails=[a,b]",

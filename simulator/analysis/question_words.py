@@ -8,6 +8,7 @@ terminal and ``summary.json`` ask about the figures the run used, whatever the o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from simulator.analysis.formatting import format_money
 from simulator.config.question import SETTING, question_parts, setting_key
@@ -67,9 +68,15 @@ def question_text(experiment: Experiment) -> str:
     A name that is no setting stays as typed (:meth:`Experiment.validate` refuses it
     before a run, so this only happens to experiments built without validation).
     """
+    written = _writer(experiment)
+    return SETTING.sub(written, experiment.question) if written else experiment.question
+
+
+def _writer(experiment: Experiment) -> Callable[[re.Match[str]], str] | None:
+    """A placeholder's words as :func:`question_text` writes them; None without a baseline scenario."""
     baseline = next((s for s in experiment.scenarios if s.name == experiment.baseline), None)
     if baseline is None:
-        return experiment.question
+        return None
     scenarios = {s.name: s.config for s in experiment.scenarios}
     settings, _, words = question_parts(experiment.question, baseline.config, scenarios)
     fallback = dict(words)
@@ -80,4 +87,30 @@ def question_text(experiment: Experiment) -> str:
             return format_setting(match.group("path"), settings[key])
         return fallback.get(match.group(0), match.group(0))
 
-    return SETTING.sub(written, experiment.question)
+    return written
+
+
+_FROM_TO = re.compile(r"\bfrom (?P<old>\{[^{}]*\}) to (?P<new>\{[^{}]*\})", re.IGNORECASE)
+
+
+def repeated_figures(experiment: Experiment) -> list[str]:
+    """A note for each "from {a} to {b}" of the question whose two settings read the same.
+
+    ``handoff_quality`` with ``scenarios.playbook.overrides.org.handoff.delay_days=1.5``
+    had asked what the playbook gains by taking the AE's catch-up "from 1.5 to 1.5 days",
+    with no word that the scenarios no longer differ there.
+    """
+    written = _writer(experiment)
+    if written is None:
+        return []
+    notes = []
+    for match in _FROM_TO.finditer(experiment.question):
+        old = SETTING.fullmatch(match.group("old"))
+        new = SETTING.fullmatch(match.group("new"))
+        if old is not None and new is not None and written(old) == written(new):
+            notes.append(
+                f"the question's 'from {written(old)} to {written(new)}' shows no change: {old.group(0)} and "
+                f"{new.group(0)} read the same in this run (an override set them alike? a distribution reads as its "
+                "mean)"
+            )
+    return notes
