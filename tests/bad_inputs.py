@@ -189,6 +189,41 @@ TABLE: list[BadInput] = [
         via="cli",
     ),
     row(
+        "workforce",
+        "workforce.roles.full_cycle.attrition_rate=35",
+        "workforce.roles.full_cycle.attrition_rate = 35: must be at most 5 (35% is 0.35)",
+    ),
+    row(
+        "plan",
+        "plan.assumed_attainment=50",
+        "plan.assumed_attainment = 50: must be at most 5 (50% is 0.5)",
+    ),
+    row(
+        "market",
+        "market.deal_value={dist:lognormal,median:25,p90:80}",
+        "market.deal_value = {dist: lognormal, median: 25, p90: 80}: has a mean of $37.74 a deal, surely typed in "
+        "thousands: give whole dollars, each amount x 1,000: {dist: lognormal, median: 25000, p90: 80000}",
+    ),
+    row(
+        "market",
+        "market.deal_value=30",
+        "market.deal_value = 30: has a mean of $30 a deal, surely typed in thousands: give whole dollars, each "
+        "amount x 1,000: 30000",
+        via="cli",
+    ),
+    row(
+        "pipelines",
+        "pipelines.retention.initial_arr={dist:gamma,mean:25,cv:0.8}",
+        "pipelines.retention.initial_arr = {dist: gamma, mean: 25, cv: 0.8}: has a mean of $25 an account a year, "
+        "surely typed in thousands: give whole dollars, each amount x 1,000: {dist: gamma, mean: 25000, cv: 0.8}",
+    ),
+    row(
+        "pipelines",
+        "pipelines.retention.renewal.reference_arr=25",
+        "pipelines.retention.renewal.reference_arr = 25: is $25 of ARR an account, surely typed in thousands: give "
+        "whole dollars, 25000 for $25k",
+    ),
+    row(
         "market",
         "+market.sources.inbound.month_cv=3",
         "market.sources.inbound.month_cv = 3: must be a coefficient of variation from 0 to 2 (0: steady Poisson)",

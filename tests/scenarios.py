@@ -51,7 +51,7 @@ def single_stage_queue(
             "sources": {"arrivals": {"leads_per_month": arrivals_per_day * 20}},
             "seasonality": [1.0] * 12,
             "segments": {"all": 1.0},
-            "deal_value": {"dist": "constant", "value": 1.0},
+            "deal_value": {"dist": "constant", "value": 1000.0},
             "buying_circle": {"dist": "constant", "value": 1},
         },
         "pipeline": {
@@ -113,7 +113,7 @@ def three_stage_network(
             "sources": {"arrivals": {"leads_per_month": arrivals_per_day * 20}},
             "seasonality": [1.0] * 12,
             "segments": {"all": 1.0},
-            "deal_value": {"dist": "constant", "value": 1.0},
+            "deal_value": {"dist": "constant", "value": 1000.0},
             "buying_circle": {"dist": "constant", "value": 1},
         },
         "pipeline": {

@@ -360,6 +360,12 @@ def test_a_mapping_that_names_no_column_or_columns_the_file_lacks_names_each_key
         "sales_agent, product):\n  - a.owner = 'sales_agnt' (did you mean 'sales_agent'?)\n  - a.product = 'prodct' "
         "(did you mean 'product'?)"
     )
+    # an export whose headers are upper case: each named, as a misspelt one is (a fresh user's check got none)
+    upper = pd.DataFrame(columns=["OPPORTUNITY_ID", "SALES_AGENT", "PRODUCT"])
+    with pytest.raises(CalibrationError) as raised:
+        require_columns(upper, {"a.id": "opportunity_id", "a.owner": "sales_agent"}, tmp_path / "x.csv")
+    assert "a.id = 'opportunity_id' (did you mean 'OPPORTUNITY_ID'?)" in str(raised.value)
+    assert "a.owner = 'sales_agent' (did you mean 'SALES_AGENT'?)" in str(raised.value)
 
 
 @pytest.mark.parametrize(
@@ -536,3 +542,45 @@ def test_a_quota_typed_in_thousands_in_the_mapping_is_refused_naming_the_mapping
         in (message)
     )
     assert "economics.roles" not in message
+
+
+@pytest.mark.parametrize(("dropped", "words"), [("Lost", "no deal closed lost (or no decision) by then, only 20 won")])
+def test_an_export_of_one_outcome_is_refused_naming_the_export(
+    dropped: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A CRM view of won and open deals had ended in the generated config's 'conversion_shift = nan'."""
+    mapping = copy(tmp_path)
+    table = mapping.parent / "opportunities.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    table.write_text("\n".join(line for line in lines if f",{dropped}," not in line) + "\n", encoding="utf-8")
+    message = refused(mapping, capsys)
+    assert f"opportunities.csv: --as-of {AS_OF}: {words}: a win rate cannot be fitted from one outcome" in message
+    assert "conversion_shift" not in message and "lost_delay_days" not in message
+
+
+def _unvalued(mapping: Path) -> None:
+    """Every won row's amount emptied (the amount column mapped to a field the CRM fills on lost deals only)."""
+    table = mapping.parent / "opportunities.csv"
+    rows = [line.split(",") for line in table.read_text(encoding="utf-8").splitlines()]
+    rows = [[*r[:4], "" if r[3] == "Won" else r[4], *r[5:]] for r in rows]
+    table.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+
+
+def test_wins_with_no_value_are_refused_without_a_price_list_and_warned_of_with_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every won amount empty: calibrate wrote the price list's values as 'median won, n = 0' and said nothing."""
+    mapping = copy(tmp_path)
+    _unvalued(mapping)
+    message = refused(mapping, capsys)
+    assert "none of the 20 won deals has a value (column 'Amount' is empty or 0 on every one)" in message
+    assert "market.deal_value" not in message  # not the $1 deal value of the config it would have written
+    (mapping.parent / "prices.csv").write_text("product,price\nBasic,12000\nPro,30000\n", encoding="utf-8")
+    mapping.write_text(mapping.read_text() + "prices: {file: prices.csv, columns: {product: product, price: price}}\n")
+    out = tmp_path / "out"
+    assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out)]) == 0
+    warning = "none of the 20 won deals closed by 2023-04-28 has a value (none or 0): every product's deal value is"
+    assert warning in capsys.readouterr().err
+    document = (out / "calibration.md").read_text()
+    assert "| deal value, Basic (list price) | 12,000 | no won deal valued: not fitted |" in document
+    assert "(median won)" not in document and warning in document

@@ -107,7 +107,7 @@ def test_a_new_section_gets_distributions_messages_and_json_schema_for_free() ->
     issues = {str(i) for i in issues_from_validation_error(info.value, prefix="probe")}
     assert issues == {
         "probe.delay.p90 = 1: must be greater than median (2)",
-        "probe.share = 2: must be a probability between 0 and 1",
+        "probe.share = 2: must be a probability between 0 and 1 (2% is 0.02)",
         "probe.shear = 1: unknown key (known: delay, extra_delay, share); did you mean 'share'?",
     }
     schema = json.dumps(_Probe.model_json_schema())

@@ -11,11 +11,11 @@ import re
 from collections.abc import Callable
 
 from simulator.analysis.formatting import format_money
+from simulator.config.errors import SHARE_WORDS
 from simulator.config.question import SETTING, question_parts, setting_key
 from simulator.run.experiment import Experiment
 
 MONEY_WORDS = ("bookings", "quota", "budget", "salary", "variable", "cost", "acv", "arr", "price", "value")
-SHARE_WORDS = ("rate", "share", "attainment", "probability", "conversion", "fraction")
 
 
 def _number(value: float) -> str:

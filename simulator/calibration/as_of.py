@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.calibration.errors import CalibrationError
+from simulator.calibration.fit_values import valued_wins
 from simulator.calibration.shapes import Export
 
 
@@ -58,5 +59,48 @@ def check_as_of(export: Export, day: np.datetime64, recent: int) -> None:
             f"--as-of {day}: no deal created from {start} on, when the export's closes begin (the outcome fit "
             f"follows those), was won by then: choose an as-of at the end of a whole calendar month of new "
             f"opportunities after closes begin, {earliest}, and better a few months later",
+            file=export.file,
+        )
+
+
+def check_deal_values(export: Export, day: np.datetime64, amount: str | None, assumed: float | None) -> None:
+    """Refuse an export whose wins by ``day`` have no value when no price list stands in (``amount``: its column).
+
+    ``assumed`` (the mapping's ``assumptions.deal_value``) stands in too.
+
+    Raises:
+        CalibrationError: Naming the export's file, the wins and the amount column.
+    """
+    wins, valued = valued_wins(export.frame, day)
+    if valued > 0 or assumed is not None or any(price > 0 for price in export.prices.values()):
+        return
+    where = f"column '{amount}' is empty or 0 on every one" if amount else "the mapping names no amount column"
+    raise CalibrationError(
+        f"--as-of {day}: none of the {wins:,} won deals has a value ({where}) and the mapping gives no price "
+        "list: deal values cannot be fitted; map the amount the CRM fills on won deals, give prices, or set "
+        "assumptions.deal_value (a won deal's value in whole dollars)",
+        file=export.file,
+    )
+
+
+def check_outcomes(export: Export, day: np.datetime64) -> None:
+    """Refuse an export whose deals closed by ``day`` are all won or all lost: no win rate to fit.
+
+    Checked once the fits ran, so that an as-of too soon after the export starts is told
+    as such first (:func:`~simulator.calibration.fit_arrivals.fit_arrivals`).
+
+    Raises:
+        CalibrationError: Naming the export's file, the as-of and the outcome missing.
+    """
+    closed = export.frame["closed"].to_numpy(dtype="datetime64[D]")
+    outcome = export.frame["outcome"].to_numpy(dtype=object)
+    decided = ~np.isnat(closed) & (closed <= day)
+    wins, losses = int((decided & (outcome == "won")).sum()), int((decided & (outcome != "won")).sum())
+    if wins == 0 or losses == 0:  # a CRM view of won and open deals, or the outcomes mapped wrong
+        missing, only = ("won", f"{losses:,} lost") if wins == 0 else ("lost (or no decision)", f"{wins:,} won")
+        raise CalibrationError(
+            f"--as-of {day}: no deal closed {missing} by then, only {only}: a win rate cannot be fitted from one "
+            f"outcome; export every closed opportunity, won and lost (a CRM view of won and open deals leaves the "
+            f"lost out), and check that the mapping's outcomes map the CRM's values to won and lost",
             file=export.file,
         )

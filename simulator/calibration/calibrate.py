@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.calibration.as_of import check_as_of
+from simulator.calibration.as_of import check_as_of, check_deal_values, check_outcomes
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.estimates import Estimate, working_days
 from simulator.calibration.fit_arrivals import ArrivalFit, after_export_warning, fit_arrivals
@@ -116,7 +116,11 @@ def calibrate(mapping_path: str | Path, as_of: str, until: str | None = None) ->
     mapping = load_mapping(mapping_path)
     export = load_export(mapping)
     check_as_of(export, day, mapping.assumptions.recent_months)
-    return fit(export, mapping, day, end)
+    amount = mapping.opportunities.columns.amount or (mapping.won_deals.columns.amount if mapping.won_deals else None)
+    calibration = fit(export, mapping, day, end)
+    check_outcomes(export, day)
+    check_deal_values(export, day, amount, mapping.assumptions.deal_value)
+    return calibration
 
 
 def fit(
@@ -141,7 +145,7 @@ def fit(
     outcomes = fit_outcomes(whole, seen, None, holidays, variance)
     arrivals = fit_arrivals(created, as_of, until, export.close_start, recent, last_created)
     people = fit_people(frame, export.roster, as_of, recent, variance, recent_end=anchor)
-    values = fit_values(frame, export.prices, seen)
+    values = fit_values(frame, export.prices, seen, mapping.assumptions.deal_value)
     first = export.close_start if export.close_start is not None else created.min()
     quarter = fit_quarter_end(frame, first, seen)
     since = (pd.Period(str(anchor)[:7], freq="M") - recent + 1).start_time.to_datetime64().astype("datetime64[D]")

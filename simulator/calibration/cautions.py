@@ -4,12 +4,14 @@ Each is printed by ``salesim calibrate`` and written to the calibrated experimen
 ``caveats``, so the report and the terminal say it beside each answer: the history the
 as-of date leaves (:func:`simulator.calibration.calibrate.thin_history`), an export whose
 last months thin out (:func:`simulator.calibration.run_rate.thinning_warning`), and an
-effort per deal the reps could not give (:func:`effort_warning`).
+effort per deal the reps could not give (:func:`effort_warning`), and deal values
+that are a price list's, not fitted (:func:`value_warning`).
 """
 
 from __future__ import annotations
 
 from simulator.calibration.calibrate import Calibration, thin_history
+from simulator.calibration.fit_values import list_priced, valued_wins
 from simulator.calibration.run_rate import thinning_warning
 
 WORKING_DAYS_A_MONTH = 365.25 / 12 * 5 / 7
@@ -45,8 +47,38 @@ def effort_warning(cal: Calibration) -> str | None:
     )
 
 
+def value_warning(cal: Calibration) -> str | None:
+    """The warning when some products' deal values are their list prices: no won deal of theirs has a value.
+
+    A fresh user emptied crm-maven's ``close_value`` on every won row: calibrate wrote the
+    price list's values as "median won, n = 0" with a CI of one point, and said nothing.
+    """
+    priced = list_priced(cal.values)
+    wins, valued = valued_wins(cal.export.frame, cal.as_of)
+    assumed = cal.mapping.assumptions.deal_value
+    all_priced = bool(priced) and len(priced) == len(cal.values.product_median)
+    if valued == 0 and assumed is not None and not all_priced:
+        return (
+            f"none of the {wins:,} won deals closed by {cal.as_of} has a value: the deal value is the mapping's "
+            f"assumptions.deal_value (${assumed:,.0f}"
+            + (f"; the price list's for {', '.join(priced)}" if priced else "")
+            + "), not fitted, and the bookings forecast rests on it"
+        )
+    if not priced:
+        return None
+    if len(priced) == len(cal.values.product_median):
+        return (
+            f"none of the {wins:,} won deals closed by {cal.as_of} has a value (none or 0): every product's deal "
+            "value is the price list's, not fitted, and the bookings forecast rests on them"
+        )
+    return (
+        f"no won deal of {', '.join(priced)} closed by {cal.as_of} has a value: their deal values are the price "
+        f"list's, not fitted ({wins - valued:,} of the {wins:,} wins have none or 0)"
+    )
+
+
 def calibration_cautions(cal: Calibration, quarters: bool = True) -> list[str]:
     """Every caution of ``cal``, in the order calibrate prints them (``quarters``: the thinning names the quarters)."""
     thinning = thinning_warning(cal, quarters=quarters)
-    effort = effort_warning(cal)
-    return [*thin_history(cal), *([thinning] if thinning else []), *([effort] if effort else [])]
+    found = [effort_warning(cal), value_warning(cal)]
+    return [*thin_history(cal), *([thinning] if thinning else []), *[w for w in found if w]]

@@ -76,7 +76,12 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
         "quarter against the next quarter's first |",
     ]
     for product, estimate in sorted(cal.values.product_median.items()):
-        lines.append(f"| deal value, {product} (median won) | {estimate.text(4)} | order-statistic CI |")
+        if estimate.n == 0:  # no won deal of the product has a value (fit_values)
+            lines.append(
+                f"| deal value, {product} (list price) | {estimate.value:,.0f} | no won deal valued: not fitted |"
+            )
+        else:
+            lines.append(f"| deal value, {product} (median won) | {estimate.text(4)} | order-statistic CI |")
     for product, estimate in sorted(out.product_win_rate.items()):
         lines.append(f"| win rate, {product} | {estimate.text(percent=True)} | per product (≥ 100 decided deals) |")
     for product, estimate in sorted(cal.product_mix.items()):
@@ -149,6 +154,14 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
         "- Open deals at the as-of date are valued at their product's median won value (their final amount is "
         "not known then).",
         "- A new rep (a hire in an org question) takes its team's mean share of new opportunities.",
+        *(
+            [
+                f"- Deal value: ${assumptions.deal_value:,.0f} a won deal where no won deal has an amount (set in the "
+                "mapping)."
+            ]
+            if assumptions.deal_value is not None
+            else []
+        ),
         (
             f"- Quota: ${assumptions.quota:,.0f} a rep a year (set in the mapping)."
             if assumptions.quota

@@ -34,8 +34,14 @@ class ValueFit:
     fallback: float  # deal value of a product with no won amount and no price
 
 
-def fit_values(frame: pd.DataFrame, prices: dict[str, float], as_of: np.datetime64) -> ValueFit:
-    """Fit deal values from wins closed on or before ``as_of``."""
+def fit_values(
+    frame: pd.DataFrame, prices: dict[str, float], as_of: np.datetime64, assumed: float | None = None
+) -> ValueFit:
+    """Fit deal values from wins closed on or before ``as_of``; ``assumed``: the value when no win has one.
+
+    ``assumed`` is the mapping's ``assumptions.deal_value``; a product with a price keeps
+    its price.
+    """
     closed = frame["closed"].to_numpy(dtype="datetime64[D]")
     won = frame[(frame["outcome"] == "won") & (~np.isnat(closed)) & (closed <= as_of)]
     won = won[won["amount"].fillna(0.0) > 0]
@@ -51,8 +57,20 @@ def fit_values(frame: pd.DataFrame, prices: dict[str, float], as_of: np.datetime
     spread = np.concatenate(ratios) if ratios else np.ones(1)
     points = np.quantile(spread, (np.arange(VALUE_POINTS) + 0.5) / VALUE_POINTS)
     all_amounts = won["amount"].to_numpy(dtype=float)
-    fallback = float(np.median(all_amounts)) if all_amounts.size else 1.0
+    fallback = float(np.median(all_amounts)) if all_amounts.size else (assumed or 1.0)
     return ValueFit(medians, points, fallback)
+
+
+def valued_wins(frame: pd.DataFrame, as_of: np.datetime64) -> tuple[int, int]:
+    """(wins closed by ``as_of``, those with an amount above 0): what :func:`fit_values` fits on."""
+    closed = frame["closed"].to_numpy(dtype="datetime64[D]")
+    won = frame[(frame["outcome"] == "won") & (~np.isnat(closed)) & (closed <= as_of)]
+    return len(won), int((won["amount"].fillna(0.0) > 0).sum())
+
+
+def list_priced(values: ValueFit) -> list[str]:
+    """The products whose deal value is the price list's: no won deal of theirs has a value."""
+    return sorted(product for product, estimate in values.product_median.items() if estimate.n == 0)
 
 
 def mix(values: pd.Series) -> dict[str, Estimate]:

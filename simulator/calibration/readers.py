@@ -182,15 +182,27 @@ def require_columns(frame: pd.DataFrame, mapped: Mapping[str, str | None], path:
     wrong = []
     for key, name in mapped.items():
         if name is not None and name not in frame.columns:
-            close = difflib.get_close_matches(name, have, n=1, cutoff=0.6)
-            wrong.append(f"{key} = {shown(name)}" + (f" (did you mean '{close[0]}'?)" if close else ""))
+            close = closest_column(name, have)
+            wrong.append(f"{key} = {shown(name)}" + (f" (did you mean '{close}'?)" if close else ""))
+    separated = separator_hint(have).removeprefix("; ")
+    lead = f"{separated}; " if separated else ""  # the likely cause of every missing column, said first
     if len(wrong) == 1:
-        message = f"{wrong[0]}: the mapping names a column not in the file (it has: {', '.join(have)})"
-        raise CalibrationError(message + separator_hint(have), file=str(path))
+        message = f"{lead}{wrong[0]}: the mapping names a column not in the file (it has: {', '.join(have)})"
+        raise CalibrationError(message, file=str(path))
     if wrong:
         lines = "".join(f"\n  - {w}" for w in wrong)
-        message = f"the mapping names {len(wrong)} columns not in the file (it has: {', '.join(have)}):{lines}"
-        raise CalibrationError(message + separator_hint(have), file=str(path))
+        message = f"{lead}the mapping names {len(wrong)} columns not in the file (it has: {', '.join(have)}):{lines}"
+        raise CalibrationError(message, file=str(path))
+
+
+def closest_column(name: str, have: list[str]) -> str | None:
+    """The file's column the mapping likely meant: the same but for case and spaces, else the closest spelling."""
+    folded = {" ".join(c.lower().split()): c for c in have}
+    same = folded.get(" ".join(name.lower().split()))
+    if same is not None:
+        return same
+    close = difflib.get_close_matches(name, have, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def column(frame: pd.DataFrame, name: str | None, path: Path) -> pd.Series | None:

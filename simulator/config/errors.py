@@ -173,8 +173,38 @@ def issues_from_validation_error(error: ValidationError, prefix: str = "") -> li
     return [issue for detail in error.errors(include_url=False) for issue in issues_from_error_detail(detail, prefix)]
 
 
+SHARE_WORDS = ("rate", "share", "attainment", "probability", "conversion", "fraction")
+"""Words in a key's last part that name a share or a rate, written from 0 to 1 (35% is 0.35)."""
+
+
+def is_share_key(key: str) -> bool:
+    """Whether a dotted key's last named part (``{plan.bookings.0}``: bookings) names a share or a rate."""
+    name = next((part for part in reversed(key.lower().split(".")) if not part.isdigit()), "")
+    return any(word in name for word in SHARE_WORDS)
+
+
 def issues_from_error_detail(detail: ErrorDetails, prefix: str = "") -> list[ConfigIssue]:
-    """The issues of one entry of ``ValidationError.errors()`` (see :func:`issues_from_validation_error`)."""
+    """The issues of one entry of ``ValidationError.errors()`` (see :func:`issues_from_validation_error`).
+
+    A share or a rate refused for a value from 1 to 100 says how it is written: a
+    ``workforce.roles.full_cycle.attrition_rate=35`` had read only "must be at most 5".
+    """
+    issues = _issues_of(detail, prefix)
+    if detail["type"] not in (*_BOUNDS, SALESIM_ERROR):
+        return issues
+    return [
+        ConfigIssue(i.key, i.value, f"{i.allowed} ({i.value:g}% is {i.value / 100:g})")
+        if isinstance(i.value, int | float)
+        and not isinstance(i.value, bool)
+        and 1 < i.value <= 100
+        and is_share_key(i.key)
+        and "% is " not in i.allowed
+        else i
+        for i in issues
+    ]
+
+
+def _issues_of(detail: ErrorDetails, prefix: str) -> list[ConfigIssue]:
     key = join_key(prefix, *detail["loc"])
     kind, value, ctx = detail["type"], detail.get("input"), detail.get("ctx", {})
     nested = ctx.get("error")

@@ -22,6 +22,7 @@ string of its schema strictly: ``true`` is never a number, ``"12"`` never a numb
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from typing import Annotated, Any, get_args
 
 import numpy as np
@@ -209,6 +210,45 @@ def dollar_slip_words(
     return f"is ${value:g} {per}, surely typed in {unit}: give whole dollars, {forms}" + (" (0: none)" if zero else "")
 
 
+DEAL_SLIP = 100.0
+"""A deal's or an account's mean yearly value below this (and above 0) is a unit slip: ``median: 25`` for $25k.
+
+A B2B deal of under $100 a year is a consumer's purchase; crm-maven's cheapest product is
+$55, but its deals average $2.4k, so the floor is on the mean, not on a single deal.
+"""
+
+
+_AMOUNTS = frozenset({"value", "mean", "median", "p90", "low", "mode", "high", "scale", "values"})
+"""The keys of a distribution's spec that are amounts in its unit (not a shape: cv, sigma, lamb, weights)."""
+
+
+def _plain(value: Any) -> str:
+    """A spec's value as YAML types it: ``25000``, ``0.8``, ``[550, 1096]``, ``lognormal``."""
+    if isinstance(value, list | tuple):
+        return f"[{', '.join(_plain(v) for v in value)}]"
+    return f"{value:.10g}" if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+
+
+def deal_slip_words(mean: float, written: Any, per: str = "a deal") -> str:
+    """What to write for a money distribution whose amounts were typed in thousands: each of them x 1,000.
+
+    ``written`` is the spec as typed (``Distribution.as_written()``); when it gives its
+    amounts by keys of :data:`_AMOUNTS` only (besides shape keys), the spec to write is
+    shown: ``{dist: lognormal, median: 25000, p90: 80000}``.
+    """
+    words = f"has a mean of ${mean:,.4g} {per}, surely typed in thousands: give whole dollars, each amount x 1,000"
+    if isinstance(written, int | float) and not isinstance(written, bool):  # a constant
+        return f"{words}: {_plain(written * 1e3)}"
+    if not isinstance(written, Mapping) or "mu" in written:  # a log-scale location is no amount
+        return words
+    scaled = {
+        k: ([v * 1e3 for v in x] if isinstance(x, list | tuple) else x * 1e3) if k in _AMOUNTS else x
+        for k, x in written.items()
+    }
+    text = ", ".join(f"{k}: {_plain(x)}" for k, x in scaled.items())
+    return f"{words}: {{{text}}}"
+
+
 def _dollars_at_least(floor: float, per: str, millions: bool = True) -> AfterValidator:
     def whole_dollars(value: float) -> float:
         if 0 < value < floor:
@@ -230,6 +270,9 @@ HireDollars = Annotated[float, Field(ge=0), _dollars_at_least(100.0, "a hire", m
 
 LeadDollars = Annotated[float, Field(ge=0), _dollars_at_least(1.0, "a lead")]
 """A cost per lead in whole dollars: 0, or $1 and more (``0.084`` is $84 typed in thousands)."""
+
+DealDollars = Annotated[float, Field(gt=0), _dollars_at_least(DEAL_SLIP, "a deal", millions=False)]
+"""A deal's value in whole dollars: $100 and more (``25`` is $25k typed in thousands)."""
 
 SeatYearDollars = Annotated[float, Field(ge=0), _dollars_at_least(1.0, "a seat a year")]
 """A tool's cost per seat a year in whole dollars: 0, or $1 and more (``0.888`` is $888 typed in thousands)."""

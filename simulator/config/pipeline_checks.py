@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from simulator.config.distributions import Distribution
 from simulator.config.errors import ConfigIssue
+from simulator.config.fields import DEAL_SLIP, deal_slip_words, dollar_slip_words
 from simulator.config.org import OrgConfig
 from simulator.config.schema import ScenarioConfig, StageConfig
 
@@ -106,6 +107,14 @@ def check_pipelines(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
         issues.append(ConfigIssue("pipelines.retention.renewal.checkin_role", retention.renewal.checkin_role, allowed))
     if retention is not None and retention.initial_arr.quantile(0.0) < 0:
         issues.append(ConfigIssue("pipelines.retention.initial_arr", retention.initial_arr.as_written(), ">= 0"))
+    elif retention is not None and 0 < retention.initial_arr.mean < DEAL_SLIP:
+        written = retention.initial_arr.as_written()
+        words = deal_slip_words(retention.initial_arr.mean, written, "an account a year")
+        issues.append(ConfigIssue("pipelines.retention.initial_arr", written, words))
+    if retention is not None and retention.renewal.size_logit > 0 and retention.renewal.reference_arr < DEAL_SLIP:
+        reference = retention.renewal.reference_arr
+        words = dollar_slip_words(reference, "of ARR an account", DEAL_SLIP, millions=False, zero=False)
+        issues.append(ConfigIssue("pipelines.retention.renewal.reference_arr", reference, words))
     if retention is not None and retention.expansion is not None:
         uplift, key = retention.expansion.uplift, "pipelines.retention.expansion.uplift"
         if uplift.quantile(0.0) < 0:

@@ -45,6 +45,7 @@ from simulator.config.distributions import Distribution, DistributionField
 from simulator.config.economics import EconomicsConfig
 from simulator.config.errors import ConfigError, ConfigIssue, issues_from_validation_error
 from simulator.config.fields import (
+    DEAL_SLIP,
     ConfigModel,
     Flag,
     NonNegative,
@@ -52,6 +53,7 @@ from simulator.config.fields import (
     Positive,
     Probability,
     Text,
+    deal_slip_words,
     explained,
 )
 from simulator.config.initial_pipeline import InitialPipelineConfig
@@ -131,6 +133,16 @@ class MarketConfig(ConfigModel):
             sectors=self.sectors, geographies=self.geographies, products=self.products, segment_mix=self.segment_mix
         )
 
+    def _mean_multiplier(self) -> float:
+        """The products' deal-value multiplier, weighted by their market-wide shares (1 without products).
+
+        A calibrated company's products carry the dollars, as multipliers of a spread around 1.
+        """
+        total = sum(p.weight for p in self.products.values())
+        if total <= 0:
+            return 1.0
+        return sum(p.weight * p.deal_value_multiplier for p in self.products.values()) / total
+
     @model_validator(mode="after")
     def _usable(self) -> MarketConfig:
         issues = []
@@ -138,6 +150,9 @@ class MarketConfig(ConfigModel):
             issues.append(ConfigIssue("segments", dict(self.segments), "weights must add up to more than 0"))
         if self.deal_value.mean <= 0:
             issues.append(ConfigIssue("deal_value", self.deal_value.as_written(), "must have a positive mean"))
+        elif self.deal_value.mean * self._mean_multiplier() < DEAL_SLIP:
+            written, mean = self.deal_value.as_written(), self.deal_value.mean * self._mean_multiplier()
+            issues.append(ConfigIssue("deal_value", written, deal_slip_words(mean, written)))
         if self.buying_circle.mean < 1:
             issues.append(
                 ConfigIssue("buying_circle", self.buying_circle.as_written(), "needs a mean of at least 1 person")

@@ -13,7 +13,7 @@ _TINY: dict[str, Any] = {
         "sources": {"inbound": {"leads_per_month": 40}},
         "seasonality": [1.0] * 12,
         "segments": {"all": 1.0},
-        "deal_value": {"dist": "constant", "value": 1.0},
+        "deal_value": {"dist": "constant", "value": 1000.0},
         "buying_circle": {"dist": "constant", "value": 1},
     },
     "pipeline": {
