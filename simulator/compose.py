@@ -40,7 +40,7 @@ from simulator.analysis.question_words import repeated_figures
 from simulator.command_line import SEARCHPATH, first_line
 from simulator.config.composed import ExperimentFile
 from simulator.config.errors import ConfigError, ConfigIssue, shown
-from simulator.config.fed_sources import rate_notes_and_issues
+from simulator.config.fed_sources import rate_notes_and_issues, unfed_notes
 from simulator.config.key_suggestions import ABSENT, no_such_key, node_at, schema_default
 from simulator.config.question import SETTING, shown_words
 from simulator.config.schema import ScenarioConfig
@@ -188,6 +188,7 @@ def _compose_scenarios(
     shifted = [n for n, own in scenarios.items() if by_user or any(_sets_clock(o.key) for o in classify(own, groups))]
     experiment = experiment_from_dicts(base, {name: c.config for name, c in composed.items()}, shifted)
     vacuous = _alike(composed) + _unread_roles(experiment) + repeated_figures(experiment)
+    vacuous += unfed_notes({name: c.config for name, c in composed.items()})
     notes += _hires_left_out(experiment) + _question_words(experiment) + vacuous
     # kept with the run (config.yaml, the report; not the resume fingerprint): a sweep's report names them
     experiment.resolved_config[REPLACED_OVERRIDES] = {

@@ -199,6 +199,37 @@ TABLE: list[BadInput] = [
         "plan.assumed_attainment = 50: must be at most 5 (50% is 0.5)",
     ),
     row(
+        "economics",
+        "economics.roles.full_cycle.quota=560000000",
+        "economics.roles.full_cycle.quota = 560000000: is $560M a year, above any rep's yearly quota ($100M at most): "
+        "surely typed with three zeros too many, or in cents: give whole dollars, 560000 for $560k or 5600000 for $5.6M",
+    ),
+    row(
+        "economics",
+        "economics.roles.full_cycle.base_salary=75800000",
+        "economics.roles.full_cycle.base_salary = 75800000: is $75.8M a year, above any rep's yearly pay ($5M at "
+        "most): surely typed with three zeros too many, or in cents: give whole dollars, 75800 for $75.8k or 758000 "
+        "for $758k",
+    ),
+    row(
+        "economics",
+        "economics.sources.inbound.cost_per_lead=84000",
+        "economics.sources.inbound.cost_per_lead = 84000: is $84k a lead, above any cost of a lead ($50k at most): "
+        "surely typed with three zeros too many, or in cents: give whole dollars, 84 for $84 or 840 for $840",
+    ),
+    row(
+        "plan",
+        "plan.bookings=4000",
+        "plan.bookings = 4000: is $4k a year, 0.06% of the $6.72M its 24 reps' quotas add up to: surely typed in "
+        "thousands: give whole dollars, 4000000 for $4M",
+    ),
+    row(
+        "plan",
+        "plan.bookings=4e9",
+        "plan.bookings = 4000000000: is $4B a year, 595 times the $6.72M its 24 reps' quotas add up to: surely "
+        "typed with three zeros too many: give whole dollars, 4000000 for $4M",
+    ),
+    row(
         "market",
         "market.deal_value={dist:lognormal,median:25,p90:80}",
         "market.deal_value = {dist: lognormal, median: 25, p90: 80}: has a mean of $37.74 a deal, surely typed in "

@@ -670,3 +670,24 @@ def test_a_rate_every_month_of_a_dated_series_replaces_is_refused_and_one_with_m
     assert "leads_by_month={2017-10:N,2017-11:N,2017-12:N}" in reason and "~market.sources.crm.leads_by_month" in reason
     notes, issues = rate_notes_and_issues([(f"{key}=500", key, 500)], {}, {"as_is": config})
     assert [issue.key for issue in issues] == [key] and not notes
+
+
+def test_a_feeding_pipeline_switched_off_says_its_source_now_draws_at_the_markets_rate() -> None:
+    """pipelines.partner=null had turned ~33 referrals a year into 300 steady partner leads: +31% bookings, no word."""
+    from simulator.run.experiment import COMPARISON_NOTES
+
+    off = simulator.load_experiment(None, ["pipelines.partner=null"])
+    (note,) = off.resolved_config[COMPARISON_NOTES]  # said beside the answer, not only before the runs
+    assert note.startswith(
+        "pipelines.partner is off: the partner source's leads are then no partner referrals but a steady 25 a month "
+        "(market.sources.partner.leads_per_month, about 300 a year)"
+    )
+    assert "set market.sources.partner.leads_per_month=0 too" in note
+    silent = simulator.load_experiment(None, ["pipelines.partner=null", "market.sources.partner.leads_per_month=0"])
+    assert silent.resolved_config[COMPARISON_NOTES] == []
+    assert simulator.load_experiment(None).resolved_config[COMPARISON_NOTES] == []
+    one = simulator.load_experiment(
+        None, ["experiment.scenarios.specialist=['org=specialist','pipelines.prospecting=null']"]
+    )
+    (note,) = one.resolved_config[COMPARISON_NOTES]
+    assert note.startswith("pipelines.prospecting is off in scenario specialist: the outbound source's leads are then")

@@ -41,7 +41,7 @@ from pydantic_core import CoreSchema
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.mapping_gaps import gap_lines, raw_gaps
 from simulator.config.errors import ConfigIssue, issues_from_error_detail, shown
-from simulator.config.fields import DealDollars, YearlyDollars, strict_scalars
+from simulator.config.fields import DealDollars, QuotaDollars, strict_scalars
 
 Outcome = Literal["won", "lost", "no_decision", "open"]
 OUTCOMES: tuple[str, ...] = ("won", "lost", "no_decision", "open")
@@ -225,7 +225,7 @@ class Assumptions(_Model):
     no_decision_days: float = Field(default=2600.0, gt=0)
     holidays: list[Annotated[str, BeforeValidator(_day)]] = Field(default_factory=list)
     recent_months: int = Field(default=6, ge=1)
-    quota: YearlyDollars | None = None  # annual bookings quota per rep ($); None: no quota
+    quota: QuotaDollars | None = None  # annual bookings quota per rep ($); None: no quota
     deal_value: DealDollars | None = None  # a won deal's value ($) when no won deal has an amount and no price list
 
 

@@ -36,8 +36,9 @@ from simulator.config.fields import (
     HireDollars,
     LeadDollars,
     Number,
+    PayDollars,
+    QuotaDollars,
     SeatYearDollars,
-    YearlyDollars,
     explained,
 )
 
@@ -52,10 +53,8 @@ CommissionRate = Annotated[
 class RoleEconomics(ConfigModel):
     """Pay, quota and ramp threshold of one role."""
 
-    base_salary: YearlyDollars = Field(default=101_600.0, description="base salary per year ($)")
-    on_target_variable: YearlyDollars = Field(
-        default=54_700.0, description="variable pay per year at 100% of quota ($)"
-    )
+    base_salary: PayDollars = Field(default=101_600.0, description="base salary per year ($)")
+    on_target_variable: PayDollars = Field(default=54_700.0, description="variable pay per year at 100% of quota ($)")
     pay_share: float = Field(default=0.7, gt=0, le=1, description="share of the fully loaded cost that is pay")
     commission_rate: CommissionRate | None = Field(
         default=None, description="commission on credited new-business bookings; None: on_target_variable / quota"
@@ -65,7 +64,7 @@ class RoleEconomics(ConfigModel):
         description="commission on the expansion bookings (upsells) the rep closes; None: the new-business rate "
         "(effective commission_rate); median 8% on upsells (Pacific Crest 2016)",
     )
-    quota: YearlyDollars = Field(default=750_000.0, description="bookings quota per year ($); 0: no bookings quota")
+    quota: QuotaDollars = Field(default=750_000.0, description="bookings quota per year ($); 0: no bookings quota")
     expansion_quota_credit: Flag = Field(
         default=True,
         description="expansion bookings the rep closes count towards its quota attainment (as new bookings do)",

@@ -118,3 +118,52 @@ def rate_notes_and_issues(
             if reason is not None:
                 issues.append(ConfigIssue(f"experiment.scenarios.{name}: {key}", value, reason))
     return notes, issues
+
+
+SHIPPED_SOURCE = {"prospecting": "outbound", "partner": "partner"}
+"""The source each feeding pipeline fills in the shipped configs, for a scenario where no config names it."""
+UNFED_COSTS = {
+    "prospecting": "no prospecting time or tool seats",
+    "partner": "no partner fees, partner managers idle but paid, and partner-sourced bookings at $0",
+}
+
+
+def unfed_notes(configs: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """A note for each feeding pipeline switched off while others run: its source's leads come at the market's rate.
+
+    ``pipelines.partner=null`` had turned the channel's ~33 referrals a year into a steady
+    25 partner leads a month (``market.sources.partner.leads_per_month``), +31% bookings with
+    no fees and no word. Not where every pipeline is off (the single-pipeline model, whose
+    sources are all Poisson by design).
+
+    Args:
+        configs: Each scenario's composed config (plain dicts), by name.
+    """
+    notes = []
+    names = list(configs)
+    for pipeline, what in FEEDING.items():
+        fed_elsewhere = [fed_sources(c) for c in configs.values()]
+        source = next((s for found in fed_elsewhere for s, p in found.items() if p == pipeline), None)
+        source = source or SHIPPED_SOURCE[pipeline]
+        off = []
+        rate = 0.0
+        for name, config in configs.items():
+            pipelines = config.get("pipelines")
+            if not isinstance(pipelines, Mapping) or not any(isinstance(v, Mapping) for v in pipelines.values()):
+                continue  # the single-pipeline model
+            if isinstance(pipelines.get(pipeline), Mapping):
+                continue
+            spec = ((config.get("market") or {}).get("sources") or {}).get(source)
+            given = spec.get(RATE_KEY) if isinstance(spec, Mapping) else None
+            if isinstance(given, int | float) and not isinstance(given, bool) and given > 0:
+                off.append(name)
+                rate = float(given)
+        if not off:
+            continue
+        where = "" if len(off) == len(names) else f" in scenario {', '.join(off)}"
+        notes.append(
+            f"pipelines.{pipeline} is off{where}: the {source} source's leads are then no {what} but a steady "
+            f"{rate:g} a month (market.sources.{source}.leads_per_month, about {12 * rate:,.0f} a year), with "
+            f"{UNFED_COSTS[pipeline]}; for no {source} leads, set market.sources.{source}.leads_per_month=0 too"
+        )
+    return notes

@@ -22,6 +22,7 @@ string of its schema strictly: ``true`` is never a number, ``"12"`` never a numb
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Mapping
 from typing import Annotated, Any, get_args
 
@@ -172,20 +173,22 @@ DOLLAR_SLIP = 1_000.0
 
 
 def dollars_words(amount: float) -> str:
-    """An amount of whole dollars as a reader says it: ``$4M``, ``$750k``, ``$84``."""
+    """An amount of whole dollars as a reader says it: ``$4B``, ``$4M``, ``$750k``, ``$84``."""
     sign, size = ("-" if amount < 0 else ""), abs(amount)
+    if size >= 1e9:
+        return f"{sign}${size / 1e9:g}B"
     if size >= 1e6:
         return f"{sign}${size / 1e6:g}M"
     return f"{sign}${size / 1e3:g}k" if size >= 1e3 else f"{sign}${size:g}"
 
 
-def _readings(value: float, floor: float, millions: bool) -> list[tuple[str, float]]:
+def _readings(value: float, floor: float, millions: bool, ceiling: float = math.inf) -> list[tuple[str, float]]:
     """(``millions`` or ``thousands``, the whole dollars) of each reading of ``value``, the likelier first.
 
     Thousands are likelier from 10 up (a quota of 90 is $90k), millions below (a plan of 4 is
     $4M); none under ``floor``.
     """
-    found = [("millions", value * 1e6)] if millions else []
+    found = [("millions", value * 1e6)] if millions and abs(value) * 1e6 <= ceiling else []
     found += [("thousands", value * 1e3)] if abs(value) * 1e3 >= floor else []
     return found[::-1] if abs(value) >= 10 else found
 
@@ -196,7 +199,12 @@ def dollar_forms(value: float, floor: float, millions: bool = True) -> list[str]
 
 
 def dollar_slip_words(
-    value: float, per: str = "a year", floor: float = DOLLAR_SLIP, millions: bool = True, zero: bool = True
+    value: float,
+    per: str = "a year",
+    floor: float = DOLLAR_SLIP,
+    millions: bool = True,
+    zero: bool = True,
+    ceiling: float = math.inf,
 ) -> str:
     """What to write for an amount typed in millions or thousands: ``4`` -> 4000000 or 4000.
 
@@ -204,7 +212,7 @@ def dollar_slip_words(
     and millions only for a company's yearly figures (``millions``; not for a hire's cost);
     ``zero``: 0 is allowed too (no quota), and said so.
     """
-    readings = _readings(value, floor, millions and floor >= DOLLAR_SLIP)
+    readings = _readings(value, floor, millions and floor >= DOLLAR_SLIP, ceiling)
     unit = " or ".join(kind for kind, _ in readings) or "thousands"
     forms = " or ".join(f"{x:.0f} for {dollars_words(x)}" for _, x in readings)
     return f"is ${value:g} {per}, surely typed in {unit}: give whole dollars, {forms}" + (" (0: none)" if zero else "")
@@ -249,33 +257,60 @@ def deal_slip_words(mean: float, written: Any, per: str = "a deal") -> str:
     return f"{words}: {{{text}}}"
 
 
-def _dollars_at_least(floor: float, per: str, millions: bool = True) -> AfterValidator:
+def dollar_excess_words(value: float, per: str, ceiling: float, what: str) -> str:
+    """What to write for an amount typed with three zeros too many, or in cents: ``75800000`` -> 75800 or 758000."""
+    forms = [f"{x:.0f} for {dollars_words(x)}" for x in (value / 1e3, value / 1e2) if x <= ceiling]
+    return (
+        f"is {dollars_words(value)} {per}, above any {what} ({dollars_words(ceiling)} at most): surely typed with "
+        f"three zeros too many, or in cents: give whole dollars, {' or '.join(forms)}"
+    )
+
+
+def _dollars_at_least(
+    floor: float, per: str, millions: bool = True, ceiling: float = math.inf, what: str = ""
+) -> AfterValidator:
     def whole_dollars(value: float) -> float:
         if 0 < value < floor:
-            raise salesim_error(dollar_slip_words(value, per, floor, millions))
+            raise salesim_error(dollar_slip_words(value, per, floor, millions, ceiling=ceiling))
+        if value > ceiling:
+            raise salesim_error(dollar_excess_words(value, per, ceiling, what))
         return value
 
     return AfterValidator(whole_dollars)
 
 
-YearlyDollars = Annotated[float, Field(ge=0), _dollars_at_least(DOLLAR_SLIP, "a year")]
-"""A yearly amount of sales money in whole dollars (a quota, a salary, a plan): 0, or $1,000 and more.
+PayDollars = Annotated[
+    float, Field(ge=0), _dollars_at_least(DOLLAR_SLIP, "a year", ceiling=5e6, what="rep's yearly pay")
+]
+"""A rep's yearly pay in whole dollars: 0, or $1,000 to $5M.
 
-Below $1,000 it is refused as typed in millions or thousands (``quota: 0.75`` for $750k):
-no role's quota, pay or a company's plan is that small, and the run would read it as dollars.
+Below $1,000 it is refused as typed in millions or thousands (``101.6`` for $101.6k), above
+$5M as typed with three zeros too many or in cents (``75800000`` for $75.8k): the run would
+read either as dollars.
 """
 
-HireDollars = Annotated[float, Field(ge=0), _dollars_at_least(100.0, "a hire", millions=False)]
-"""A one-off cost per hire in whole dollars: 0, or $100 and more (recruiting and onboarding cost thousands)."""
+QuotaDollars = Annotated[
+    float, Field(ge=0), _dollars_at_least(DOLLAR_SLIP, "a year", ceiling=1e8, what="rep's yearly quota")
+]
+"""A rep's yearly bookings quota in whole dollars: 0, or $1,000 to $100M (enterprise quotas run to a few $M)."""
 
-LeadDollars = Annotated[float, Field(ge=0), _dollars_at_least(1.0, "a lead")]
-"""A cost per lead in whole dollars: 0, or $1 and more (``0.084`` is $84 typed in thousands)."""
+HireDollars = Annotated[
+    float, Field(ge=0), _dollars_at_least(100.0, "a hire", millions=False, ceiling=1e6, what="cost of a hire")
+]
+"""A one-off cost per hire in whole dollars: 0, or $100 to $1M (recruiting and onboarding cost thousands)."""
+
+LeadDollars = Annotated[float, Field(ge=0), _dollars_at_least(1.0, "a lead", ceiling=5e4, what="cost of a lead")]
+"""A cost per lead in whole dollars: 0, or $1 to $50k (``0.084`` is $84 typed in thousands)."""
 
 DealDollars = Annotated[float, Field(gt=0), _dollars_at_least(DEAL_SLIP, "a deal", millions=False)]
 """A deal's value in whole dollars: $100 and more (``25`` is $25k typed in thousands)."""
 
-SeatYearDollars = Annotated[float, Field(ge=0), _dollars_at_least(1.0, "a seat a year")]
-"""A tool's cost per seat a year in whole dollars: 0, or $1 and more (``0.888`` is $888 typed in thousands)."""
+SeatYearDollars = Annotated[
+    float, Field(ge=0), _dollars_at_least(1.0, "a seat a year", ceiling=1e5, what="tool's seat a year")
+]
+"""A tool's cost per seat a year in whole dollars: 0, or $1 to $100k (``0.888`` is $888 typed in thousands)."""
 
-SeatMonthDollars = Annotated[float, Field(ge=0), _dollars_at_least(1.0, "a seat a month")]
-"""A tool's cost per seat a month in whole dollars: 0, or $1 and more (``0.074`` is $74 typed in thousands)."""
+SeatMonthDollars = Annotated[
+    float, Field(ge=0), _dollars_at_least(1.0, "a seat a month", ceiling=1e4, what="tool's seat a month")
+]
+"""A tool's cost per seat a month in whole dollars: 0, or $1 to $10k (``0.074`` is $74 typed in thousands)."""

@@ -16,6 +16,7 @@ import re
 import warnings
 
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.fields import dollars_words
 from simulator.config.lead_attributes import check_lead_attributes
 from simulator.config.pipeline_checks import all_stage_names, check_pipelines
 from simulator.config.pod_routing import check_pod_reach, check_routing_coverage
@@ -194,6 +195,37 @@ def _serves_as_meant(config: ScenarioConfig, pod_issues: list[ConfigIssue]) -> S
     return config.model_copy(update={"org": config.org.model_copy(update={"teams": teams})})
 
 
+PLAN_SLIP = 100.0
+"""A plan this many times its teams' quotas, or this many times under them, is a unit slip ($4k for $4M)."""
+
+
+def _check_plan_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
+    """A bookings plan far from what its reps' quotas add up to: typed in thousands, or with three zeros too many.
+
+    ``plan.bookings=4000`` (a $4M plan typed in thousands) had run as a "$4.0k plan", hit in
+    every run; a $4B plan missed in every run. Quotas are assigned above the plan (over-assignment
+    of 10-30%, BENCHMARKS.md), so a plan 100 times above or below them is no plan of theirs.
+    """
+    bookings = config.plan.bookings
+    plan = float(sum(bookings)) if isinstance(bookings, list) else bookings
+    quotas = sum(team.headcount * config.economics.role(team.role).quota for team in config.org.teams.values())
+    if plan is None or plan <= 0 or quotas <= 0 or 1 / PLAN_SLIP <= plan / quotas <= PLAN_SLIP:
+        return
+    reps = sum(team.headcount for team in config.org.teams.values())
+    meant = plan * 1e3 if plan < quotas else plan / 1e3
+    how = "in thousands" if plan < quotas else "with three zeros too many"
+    share = f"{plan / quotas:.2%} of" if plan < quotas else f"{plan / quotas:,.0f} times"
+    issues.append(
+        ConfigIssue(
+            "plan.bookings",
+            bookings,
+            f"is {dollars_words(plan)} a year, {share} the {dollars_words(quotas)} its {reps} reps' quotas add up "
+            f"to: surely typed {how}: give whole dollars, {meant:.0f} for {dollars_words(meant)}"
+            + (" (each quarter likewise)" if isinstance(bookings, list) else ""),
+        )
+    )
+
+
 def validate_scenario(
     config: ScenarioConfig, prefix: str = "", *, allow_large: bool = False, horizon_shifted: bool = False
 ) -> None:
@@ -233,6 +265,7 @@ def validate_scenario(
         issues.extend(check_routing_coverage(_serves_as_meant(config, pod_issues)))
     issues.extend(check_pod_reach(config))
     _check_dated_features(config, issues)
+    _check_plan_size(config, issues)
     if issues:
         if prefix:
             issues = [ConfigIssue(prefix + i.key, i.value, i.allowed) for i in issues]
