@@ -202,7 +202,8 @@ TABLE: list[BadInput] = [
         "economics",
         "economics.roles.full_cycle.quota=560000000",
         "economics.roles.full_cycle.quota = 560000000: is $560M a year, above any rep's yearly quota ($100M at most): "
-        "surely typed with three zeros too many, or in cents: give whole dollars, 560000 for $560k or 5600000 for $5.6M",
+        "surely typed with three zeros too many, or in cents: give whole dollars, 560000 for $560k or 5600000 for "
+        "$5.6M",
     ),
     row(
         "economics",

@@ -455,9 +455,9 @@ def test_a_team_busier_than_85_percent_is_named_with_the_queue_it_leaves(tmp_pat
     }
     words = queue_words(summary(busy), "today", "ae", ["need_specified", "evaluation", "close"])
     assert words == (
-        "above 85% queues grow: leads wait 6.2 working days for the AE team at need specified, and 181 (13% of "
-        "those reaching it) leak there untouched in a run's 12-month window: the scenario gives the team more work "
-        "than its reps can take, a finding about its headcount"
+        "above 85% queues grow: the leads it takes up wait 6.2 working days for the AE team at need specified, and "
+        "181 (13% of those reaching it) leak there untouched in a run's 12-month window: the scenario gives the team "
+        "more work than its reps can take, a finding about its headcount"
     )
     reasons = {team_key(TEAM_UTILISATION, "ae"): words}
     (check,) = [c for c in benchmark_checks(summary(busy), "today", reasons=reasons) if c.side]
@@ -474,7 +474,7 @@ def test_a_team_busier_than_85_percent_is_named_with_the_queue_it_leaves(tmp_pat
     assert queue_words(summary(busy), "today", "ae", ["close"]) == ""  # no figure of its stages
     # a long wait with no leak is still a queue; the run's window is named
     slow = {**calm, "stage_wait_days_evaluation": 2.5}
-    assert "leads wait 2.5 working days for the AE team at evaluation:" in queue_words(
+    assert "the leads it takes up wait 2.5 working days for the AE team at evaluation:" in queue_words(
         summary(slow), "today", "ae", ["need_specified", "evaluation"], window_years=0.5
     )
     # the default experiment, end to end: the AE team works need specified and its queue is named

@@ -456,12 +456,17 @@ def test_a_misspelt_decision_kpi_on_the_command_line_stops_the_run(tmp_path: Any
     assert done.returncode == 2
     assert "experiment.decision.primary = 'bokings'" in done.stderr and "did you mean 'bookings'" in done.stderr
     assert not (tmp_path / "outputs").exists()
-    # a name the KPI table allows but no scenario of this experiment reports: refused after one run
-    # of each scenario, in the parent, before the run writes anything
-    guardrails = "experiment.decision.guardrails=[cost_of_sale,utilisation_sdr]"
-    done = salesim("experiment=plan_check", guardrails, "runs=2", "runner.workers=1", cwd=tmp_path)
+    # a near miss of a KPI's name is refused at once, before the engine loads (a first run's compile)
+    near = "experiment.decision.guardrails=[cost_of_sale,utilisation_sdr]"
+    done = salesim("experiment=plan_check", near, "runs=2", "runner.workers=1", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert "experiment.decision.guardrails.0 = 'cost_of_sale'" in done.stderr and "'cost_of_sales'" in done.stderr
+    assert "engine:" not in done.stderr
+    # a name the KPI table allows but no scenario of this experiment reports: refused after one run
+    # of each scenario, in the parent, before the run writes anything
+    guardrails = "experiment.decision.guardrails=[cost_of_sales,utilisation_sdr]"
+    done = salesim("experiment=plan_check", guardrails, "runs=2", "runner.workers=1", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
     assert "experiment.decision.guardrails.1 = 'utilisation_sdr'" in done.stderr
     assert not (tmp_path / "outputs").exists()
     # a sweep: every job is checked so, before any runs (job 0 ran whole, then job 1 failed)

@@ -89,7 +89,7 @@ def queue_words(
     where = (
         f"the {join_words([team_label(t) for t in teams])} team{'s' if len(teams) > 1 else ''} at {stage_label(stage)}"
     )
-    words = f"above 85% queues grow: leads wait {wait:.1f} working days for {where}"
+    words = f"above 85% queues grow: the leads it takes up wait {wait:.1f} working days for {where}"
     if leaked >= QUEUE_SHOWS_LEAKED:
         entries = summary_mean(summary, scenario, f"stage_entries_{stage}")
         share = f" ({leaked / entries:.0%} of those reaching it)" if math.isfinite(entries) and entries > 0 else ""

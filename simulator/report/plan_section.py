@@ -273,8 +273,10 @@ def _bottleneck_section(result: ExperimentResult, summary: pd.DataFrame, names: 
     lines = [
         "## Bottlenecks",
         "",
-        "The stage and team where leads waited longest for a rep (mean wait of every visit, all runs), "
-        "with the mean number of leads waiting there; per-month figures are in `monthly_queues.csv`.",
+        "The stage and team where leads waited longest for a rep (mean wait of every visit, all runs, the whole "
+        "wait of the leads that leaked untouched included: above the KPIs' wait before work, which counts the "
+        "leads a rep took up), with the mean number of leads waiting there; per-month figures are in "
+        "`monthly_queues.csv`.",
         "",
         *md_table(header, rows),
         "",
