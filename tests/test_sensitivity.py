@@ -441,3 +441,18 @@ def test_more_leads_that_take_the_reps_prospecting_hours_say_so() -> None:
     assert crowding_reasons(steady, [lever]) == {}
     other = Lever("org.teams.full_cycle.headcount", 12.0, None, 14.0, True)  # not a lead lever
     assert crowding_reasons(runs, [other]) == {}
+
+
+def test_the_lever_table_writes_money_as_money_and_says_a_lever_that_changes_no_run() -> None:
+    """A quota lever read '4.48e+05 / 5.6e+05 / 6.72e+05 | ... | $0 (unclear)': bookings were the same in every run."""
+    from simulator.analysis.sensitivity import SENSITIVITY_COLUMNS
+    from simulator.report.sensitivity_report import _table_rows
+
+    base = dict.fromkeys(SENSITIVITY_COLUMNS, 0.0)
+    quota = {**base, "rank": 1, "parameter": "economics.roles.full_cycle.quota", "kpi": "bookings", "clear": False}
+    quota.update(low=448_000.0, base=560_000.0, high=672_000.0, elasticity=0.0)
+    leads = {**quota, "rank": 2, "parameter": "market.sources.inbound.leads_per_month", "low": 120.0, "base": 150.0}
+    leads.update(high=180.0, low_diff=-1e4, low_ci_low=-3e4, low_ci_high=1e4, swing=2e4)
+    rows = _table_rows(pd.DataFrame([quota, leads], columns=list(SENSITIVITY_COLUMNS)))
+    assert rows[0][2] == "$448.0k / $560.0k / $672.0k" and rows[0][5].endswith("(none: the same in every run)")
+    assert rows[1][2] == "120 / 150 / 180" and rows[1][5].endswith("(unclear)")

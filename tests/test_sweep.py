@@ -105,6 +105,25 @@ def test_a_sweep_over_the_plan_names_the_best_cell_at_each_plan() -> None:
     assert "a lower plan is easier to hit, so no cell is best across plans" in text
     assert "at plan.bookings=$3.50M, org.teams.full_cycle.headcount=13 (70.0%)" in text
     assert "at plan.bookings=$4.00M, org.teams.full_cycle.headcount=13 (35.0%)" in text
+    # a cell tied with the best in every run is named with it (csm 9 had been 'the best' where 11 was the same)
+    runs = pd.DataFrame(
+        [
+            {"scenario": job, "replication": r, "hit_plan": float(hit)}
+            for job, hits in [("12_3500000.0", [1, 0]), ("13_3500000.0", [1, 1]), ("12_4000000.0", [0, 1])]
+            + [("13_4000000.0", [0, 1])]
+            for r, hit in enumerate(hits)
+        ]
+    )
+    rows[3]["mean"] = rows[2]["mean"] = 0.5
+    tied = Sweep(
+        pd.DataFrame(rows), ["org.teams.full_cycle.headcount", "plan.bookings"], "hit_plan", "today", ["today"], "x"
+    )
+    text = answer_paragraph(tied, float("nan"), runs=runs)
+    assert "at plan.bookings=$3.50M, org.teams.full_cycle.headcount=13 (70.0%); " in text
+    assert (
+        "at plan.bookings=$4.00M, org.teams.full_cycle.headcount=12 or org.teams.full_cycle.headcount=13 "
+        "(50.0%, the same in every run)"
+    ) in text
 
 
 def test_a_sweep_of_practically_equal_cells_names_no_favourite(tmp_path: Path) -> None:

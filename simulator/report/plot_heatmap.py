@@ -4,7 +4,8 @@ One panel per scenario (at most :data:`MAX_PANELS`; the baseline alone beyond); 
 the second parameter's values, columns the first's, in order. Each cell shows the mean
 and, under it, its 95% CI; the colour follows the mean (greener is better, by the KPI's
 direction of good; a KPI with none is shaded from low to high). The best cell of each
-panel is outlined (each of the cells tied for it, when the runs cannot tell them apart).
+panel is outlined (each of the cells tied for it, when the runs cannot tell them apart); in
+a sweep of the plan's own figures beside other settings, the best at each plan.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Rectangle
 
-from simulator.analysis.formatting import format_value
+from simulator.analysis.formatting import format_money, format_value
 from simulator.analysis.kpi_names import kpi_axis_label, kpi_label
 from simulator.analysis.quantities import direction
 from simulator.report.plot_style import MAX_WIDTH_IN, empty_figure, grid, panel_title, save_figure
@@ -89,15 +90,20 @@ def plot_heatmap(
                     values[i, j] = float(hit["mean"].iloc[0])
                     ax.text(j, i, _cell(kpi, hit.iloc[0]), ha="center", va="center", fontsize=8)
         ax.imshow(sign * values, cmap="RdYlGn", aspect="auto", alpha=0.55)
-        for _, top in best_cells(mine, kpi).iterrows():  # cells tied for the best (the same runs) all outlined
-            j, i = xs.index(top[x_param]), ys.index(top[y_param]) if y_param else 0
-            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=2.5))
-        ax.set_xticks(range(len(xs)), [_tick(x) for x in xs])
-        ax.set_yticks(range(len(ys)), [_tick(y) for y in ys] if y_param else [""])
+        targets = [p for p in (x_param, y_param) if p is not None and p.startswith("plan.")]
+        # a lower plan is easier to hit: the best is outlined at each plan, not across plans
+        groups = [cells for _, cells in mine.groupby(targets)] if targets and len(targets) < len(params) else [mine]
+        for cells in groups:
+            for _, top in best_cells(cells, kpi).iterrows():  # cells tied for the best (the same runs) all outlined
+                j, i = xs.index(top[x_param]), ys.index(top[y_param]) if y_param else 0
+                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=2.5))
+        ax.set_xticks(range(len(xs)), [_tick(x, x_param) for x in xs])
+        ax.set_yticks(range(len(ys)), [_tick(y, y_param) for y in ys] if y_param else [""])
         ax.set_xlabel(x_param)
         if y_param:
             ax.set_ylabel(y_param)
-        panel_title(ax, f"{scenario}: {kpi_axis_label(kpi)}, mean (95% CI); best outlined")
+        best = "best at each plan outlined" if len(groups) > 1 else "best outlined"
+        panel_title(ax, f"{scenario}: {kpi_axis_label(kpi)}, mean (95% CI); {best}")
     fig.suptitle(f"{kpi_label(kpi)} across the sweep")
     return save_figure(fig, path)
 
@@ -109,11 +115,14 @@ def _order(value: object) -> tuple[int, float, str]:
         return (1, 0.0, str(value))
 
 
-def _tick(value: object) -> str:
+def _tick(value: object, param: str | None = None) -> str:
+    """A swept value on an axis: a plan's bookings in dollars (``$3.5M``, not ``3.5e+06``), the rest as a number."""
     if value is None:
         return ""
     try:
         number = float(str(value))
     except ValueError:
         return str(value)
+    if param is not None and param.startswith("plan.bookings"):
+        return format_money(number).replace("$", r"\$")  # dollars, not mathtext
     return f"{number:g}"

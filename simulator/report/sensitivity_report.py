@@ -30,6 +30,7 @@ from simulator.analysis.global_sensitivity import (
 )
 from simulator.analysis.kpi_names import kpi_label, kpi_words
 from simulator.analysis.levers import LEVER_SECTIONS, find_levers, lever_experiment
+from simulator.analysis.question_words import format_setting
 from simulator.analysis.results import run_experiment
 from simulator.analysis.sensitivity import sensitivity_table
 from simulator.analysis.wording import count_of, join_words
@@ -242,14 +243,18 @@ def _table_rows(table: pd.DataFrame) -> list[list[str]]:
             return f"{diff} ({format_value(kpi, low, signed=True)} to {format_value(kpi, high, signed=True)})"
 
         elasticity = float(r["elasticity"])
+        parameter = str(r["parameter"])
+        # every run the same at both levels: no effect at all, not one more runs could tell
+        same = all(float(r[f"{n}_{c}"]) == 0.0 for n in ("low", "high") for c in ("diff", "ci_low", "ci_high"))
+        verdict = " (none: the same in every run)" if same else "" if bool(r["clear"]) else " (unclear)"
         rows.append(
             [
                 str(int(r["rank"])),
-                f"`{r['parameter']}`",
-                f"{float(r['low']):,.4g} / {float(r['base']):,.4g} / {float(r['high']):,.4g}",
+                f"`{parameter}`",
+                " / ".join(format_setting(parameter, float(r[level])) for level in ("low", "base", "high")),
                 side("low"),
                 side("high"),
-                f"{format_value(kpi, float(r['swing']), signed=True)}" + ("" if bool(r["clear"]) else " (unclear)"),
+                f"{format_value(kpi, float(r['swing']), signed=True)}{verdict}",
                 f"{elasticity:+.2f}" if math.isfinite(elasticity) else "-",
             ]
         )

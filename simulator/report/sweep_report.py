@@ -49,8 +49,12 @@ def _targets(sweep: Sweep) -> list[str]:
     return [p for p in sweep.params if p.startswith("plan.")]
 
 
-def _best_per_target(sweep: Sweep, rows: pd.DataFrame, targets: list[str]) -> str:
-    """For a sweep over the plan's own figures: the best cell at each plan, not across plans."""
+def _best_per_target(sweep: Sweep, rows: pd.DataFrame, targets: list[str], runs: pd.DataFrame | None) -> str:
+    """For a sweep over the plan's own figures: the best cell at each plan, not across plans.
+
+    ``runs`` (:func:`job_runs` of the baseline): cells tied with the best in every run are
+    named with it; ``csm.headcount=9`` had been called the best where 11 gave the same runs.
+    """
     kpi, parts = sweep.kpi, []
     for values, cells in rows.groupby(targets, sort=True):
         best = best_cell(cells, kpi)
@@ -58,8 +62,15 @@ def _best_per_target(sweep: Sweep, rows: pd.DataFrame, targets: list[str]) -> st
             continue
         values = values if isinstance(values, tuple) else (values,)
         at = ", ".join(f"{p}={_setting(p, v)}" for p, v in zip(targets, values, strict=True))
-        levers = ", ".join(f"{p}={_setting(p, best[p])}" for p in sweep.params if p not in targets)
-        parts.append(f"at {at}, {levers or 'job ' + str(best['job'])} ({format_value(kpi, float(best['mean']))})")
+        jobs = set(cells["job"].astype(str))
+        tied = [j for j in tied_with(runs, kpi, str(best["job"])) if j in jobs] if runs is not None else []
+        alike = [best, *(cells[cells["job"].astype(str) == j].iloc[0] for j in tied)]
+        levers = " or ".join(
+            ", ".join(f"{p}={_setting(p, cell[p])}" for p in sweep.params if p not in targets) for cell in alike
+        )
+        same = ", the same in every run" if tied else ""
+        mean = format_value(kpi, float(best["mean"]))
+        parts.append(f"at {at}, {levers or 'job ' + str(best['job'])} ({mean}{same})")
     return (
         f"The sweep moves the plan itself ({', '.join(targets)}): a lower plan is easier to hit, so no cell is best "
         f"across plans. The best of {kpi_words(kpi)} for {sweep.baseline}: {'; '.join(parts)}."
@@ -132,7 +143,9 @@ def answer_paragraph(
     kpi = sweep.kpi
     targets = _targets(sweep)
     if targets and len(targets) < len(sweep.params):
-        return _best_per_target(sweep, rows, targets)
+        if runs is None and sweep_dir is not None:
+            runs = job_runs(sweep, sweep_dir, sweep.baseline)
+        return _best_per_target(sweep, rows, targets, runs)
     grid_words = (
         " x ".join(f"{len(sweep.table[p].dropna().unique())} values of {p}" for p in sweep.params) or "the jobs"
     )
