@@ -109,8 +109,12 @@ def test_a_sweep_over_the_plan_names_the_best_cell_at_each_plan() -> None:
     runs = pd.DataFrame(
         [
             {"scenario": job, "replication": r, "hit_plan": float(hit)}
-            for job, hits in [("12_3500000.0", [1, 0]), ("13_3500000.0", [1, 1]), ("12_4000000.0", [0, 1])]
-            + [("13_4000000.0", [0, 1])]
+            for job, hits in {
+                "12_3500000.0": [1, 0],
+                "13_3500000.0": [1, 1],
+                "12_4000000.0": [0, 1],
+                "13_4000000.0": [0, 1],
+            }.items()
             for r, hit in enumerate(hits)
         ]
     )
