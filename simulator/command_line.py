@@ -305,6 +305,13 @@ def prepare_command_line(args: Sequence[str], groups_in: Sequence[Path]) -> tupl
         if override.type == OverrideType.CHANGE and not override.is_hydra_override() and override.value() is None
     ]
     refused = [_null_group(o.key_or_group, folders) for o in nulls if is_group(o.key_or_group)]
+    refused += [
+        issue
+        for o in overrides
+        if o.key_or_group == "experiment" and isinstance(o.value(), str)
+        for issue in [_unpackaged(str(o.value()), folders)]
+        if issue is not None
+    ]
     if refused:  # Hydra would stop in a ValueError traceback ("Config group override must be a string")
         raise ConfigError(refused)
     rewritten: list[str] = []
@@ -319,6 +326,34 @@ def prepare_command_line(args: Sequence[str], groups_in: Sequence[Path]) -> tupl
             rewritten.append(override.key_or_group)
         position += 1
     return result, rewritten
+
+
+PACKAGE_LINE = "# @package _global_"
+
+
+def _unpackaged(name: str, folders: Sequence[Path]) -> ConfigIssue | None:
+    """An experiment file (the last folder's that has it) without Hydra's package line before its keys, else None.
+
+    Without it, Hydra reads the file's keys under ``experiment`` (``experiment.experiment.scenarios``):
+    a file copied from the README's example less its first line had been refused as
+    "experiment.scenarios = null" or "hydra.run.dir: experiment.name not found".
+    """
+    found = [folder / "experiment" / f"{name}.yaml" for folder in folders]
+    path = next((p for p in reversed(found) if p.is_file()), None)
+    if path is None:
+        return None
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip().replace(" ", "") == PACKAGE_LINE.replace(" ", ""):
+                return None
+            if line.strip() and not line.lstrip().startswith("#"):
+                return ConfigIssue(
+                    str(path),
+                    name,
+                    f"has no '{PACKAGE_LINE}' line before its keys: Hydra reads them under experiment "
+                    "(experiment.experiment.scenarios, ...); make it the file's first line, as in experiments/*.yaml",
+                )
+    return None
 
 
 def _null_group(group: str, folders: Sequence[Path]) -> ConfigIssue:

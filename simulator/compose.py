@@ -81,6 +81,10 @@ def _scenario_overrides(base: Mapping[str, Any]) -> dict[str, list[str]]:
     for name, overrides in scenarios.items():
         if overrides is None:
             overrides = []
+        if isinstance(overrides, str):  # five: org=specialist, the list's brackets left out
+            raise ConfigError.single(
+                f"experiment.scenarios.{name}", overrides, f"must be a list of Hydra overrides: write [{overrides}]"
+            )
         if not isinstance(overrides, list | tuple) or not all(isinstance(o, str) for o in overrides):
             raise ConfigError.single(
                 f"experiment.scenarios.{name}", overrides, "must be a list of Hydra overrides like 'org=specialist'"

@@ -52,6 +52,26 @@ seed: 3
 """
 
 
+UNPACKAGED_EXPERIMENT = """experiment:
+  name: mine
+  question: Does it work?
+  scenarios:
+    a: []
+    b: [org=specialist]
+seed: 3
+"""
+
+UNLISTED_SCENARIO = """# @package _global_
+experiment:
+  name: mine
+  question: Does it work?
+  scenarios:
+    a: []
+    b: org=specialist
+seed: 3
+"""
+
+
 @dataclass(frozen=True)
 class BadInput:
     """One bad input: the section, the overrides typed, the message line expected, how it is tried.
@@ -773,6 +793,22 @@ TABLE: list[BadInput] = [
         "(while parsing a flow sequence begun on line 7)",
         via="cli",
         mine__experiment__mine=BROKEN_EXPERIMENT,
+    ),
+    row(
+        "experiment",
+        ["--config-dir", "{cwd}/mine", "experiment=mine"],
+        "{cwd}/mine/experiment/mine.yaml = 'mine': has no '# @package _global_' line before its keys: Hydra reads "
+        "them under experiment (experiment.experiment.scenarios, ...); make it the file's first line, as in "
+        "experiments/*.yaml",
+        via="cli",
+        mine__experiment__mine=UNPACKAGED_EXPERIMENT,
+    ),
+    row(
+        "experiment",
+        ["--config-dir", "{cwd}/mine", "experiment=mine"],
+        "experiment.scenarios.b = 'org=specialist': must be a list of Hydra overrides: write [org=specialist]",
+        via="cli",
+        mine__experiment__mine=UNLISTED_SCENARIO,
     ),
     row(
         "experiment",

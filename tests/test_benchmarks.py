@@ -689,3 +689,17 @@ def test_a_figure_from_a_single_run_is_never_stated_as_certain() -> None:
     assert _cell(check) == "0.0% (a single run, no CI), below"  # the table's row says it too
     cost = next(c for c in benchmark_checks(table, "today") if c.benchmark.kpi == "reps_at_quota_share")
     assert cost.runs == 20 and cost.clear  # the other figures rest on the 20 runs
+
+
+def test_a_cost_figure_on_default_pay_says_the_pay_is_salesims() -> None:
+    """A calibrated company's cost per $1 read low with no word that its reps cost salesim's default pay."""
+    from simulator.analysis.pay_reasons import default_paid_roles
+    from simulator.config.economics import EconomicsConfig
+
+    calibrated = EconomicsConfig.model_validate({"roles": {"agent": {"quota": 0.0}}})
+    assert default_paid_roles(calibrated, ["agent", "agent"]) == ["agent"]
+    own = EconomicsConfig.model_validate({"roles": {"agent": {"quota": 0.0, "base_salary": 60000.0}}})
+    assert default_paid_roles(own, ["agent"]) == []
+    for spec in simulator.load_experiment("org_structures").scenarios:  # every shipped role's pay is set
+        economics, roles = spec.config.economics, [team.role for team in spec.config.org.teams.values()]
+        assert default_paid_roles(economics, roles) == []

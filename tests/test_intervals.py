@@ -505,6 +505,6 @@ def test_a_clear_difference_in_the_results_table_never_shows_a_bound_of_zero() -
         {"mean_diff": -4.7, "ci_low": -9.37, "ci_high": -0.03, "significant": True}
         | {"share_better": 0.3, "share_worse": 0.6}
     )
-    assert _diff_cell(row, "deals_won") == "-4.7 [-9.37, -0.03]"
+    assert _diff_cell(row, "deals_won") == "-4.7 [-9.4, -0.03]"  # the other bound keeps its one decimal
     row["ci_high"] = -1.2
     assert _diff_cell(row, "deals_won") == "-4.7 [-9.4, -1.2]"  # one decimal while no bound reads zero

@@ -105,15 +105,16 @@ def _clear_of_zero(low: float, high: float, bounds: Callable[[int], tuple[str, s
     """The interval's bounds with the decimals (up to 3 more) that keep an interval clear of zero from reading 0.
 
     A clear difference whose CI reads ``0.0 to +1.6 points`` looks as if it included zero:
-    one more decimal shows ``+0.04 to +1.62 points``.
+    one more decimal shows ``+0.04 to +1.6 points`` (the other bound keeps its decimals).
     """
-    shown = bounds(0)
-    if low > 0 or high < 0:
-        for extra in range(1, 4):
-            if not any(_reads_zero(b) for b in shown):
-                break
-            shown = bounds(extra)
-    return shown
+    shown = list(bounds(0))
+    if low > 0 or high < 0:  # only the bound that reads zero takes more decimals: +0.0003 pts to +1.3 pts
+        for side in (0, 1):
+            for extra in range(1, 4):
+                if not _reads_zero(shown[side]):
+                    break
+                shown[side] = bounds(extra)[side]
+    return shown[0], shown[1]
 
 
 def format_signed_range(kpi: str, low: float, high: float) -> str:

@@ -20,6 +20,7 @@ from simulator.analysis.fast_answers import fast_answer_reasons
 from simulator.analysis.fitted_reasons import fitted_reasons
 from simulator.analysis.load_reasons import load_reasons
 from simulator.analysis.moved_reasons import moved_reasons
+from simulator.analysis.pay_reasons import pay_reasons
 from simulator.analysis.published_ranges import BENCHMARKS, WORKING_DAYS
 from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.analysis.tables import scenario_names, window_years
@@ -111,12 +112,13 @@ def _windows(result: ExperimentResult) -> dict[str, float]:
 
 
 def _reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[str, str]]:
-    """Scenario -> KPI -> why its figure reads outside: fitted, fast desk, queue, CSM load, the book, the what-if."""
+    """Scenario -> KPI -> why its figure reads outside: fitted, fast desk, queue, CSM load, pay, the book, a what-if."""
     found = (
         fitted_reasons(result),
         fast_answer_reasons(result, summary),
         busy_reasons(result, summary),
         load_reasons(result, summary),
+        pay_reasons(result),
     )
     reasons = {
         name: {key: words for reasons in found for key, words in reasons.get(name, {}).items()}
