@@ -123,7 +123,13 @@ def compose_layers(
     except Exception as error:
         issues = _own_key_issues(kept, scenario, composer, where, groups)
         issues += [i for _, wrong in strays for i in wrong]  # a mapping's wrong keys are named too, not lost
-        raise ConfigError(issues or composition_issue(error, where, shown)) from None
+        if not issues:
+            issue = composition_issue(error, where, shown)
+            name = where.removeprefix("experiment.scenarios.")
+            if name != where and f"{issue.key}={issue.value}" in scenario:  # its own group choice: name it
+                issue = ConfigIssue(f"[scenario {name}] {issue.key}", issue.value, issue.allowed)
+            issues = [issue]
+        raise ConfigError(issues) from None
     if merged:  # merged after Hydra's composition: the scenario's own values set again, as they win
         own_values = [o for o in classified if o.kind in ("value", "add") and o not in own_whole]
         kept_own = {o.key: copy.deepcopy(node_at(config, o.key.split("."))) for o in own_values}

@@ -812,6 +812,14 @@ TABLE: list[BadInput] = [
     ),
     row(
         "experiment",
+        ["--config-dir", "{cwd}/mine", "experiment=mine"],
+        "[scenario b] org = 'specialst': no such config in org/: must be one of generalist, pods_by_product, "
+        "pods_by_segment, solution_engineers, specialist",
+        via="cli",
+        mine__experiment__mine=UNLISTED_SCENARIO.replace("b: org=specialist", "b: [org=specialst]"),
+    ),
+    row(
+        "experiment",
         ["--config-dir", "{cwd}/gone"],
         "initial_pipeline = 'calibrated': the defaults list of config.yaml names initial_pipeline/calibrated.yaml, "
         "but no config folder has it (looked in {cwd}/gone/initial_pipeline, …): restore the file (a calibrated "
