@@ -37,9 +37,9 @@ from simulator.model.scenario import Scenario
 from simulator.report.outputs import refuse_foreign_run, remove_outputs, write_outputs
 from simulator.run.experiment import Experiment, ExperimentResult
 from simulator.run.manifest import MANIFEST
-from simulator.run.runner import RunInterrupted, resolve_workers, workers_note
+from simulator.run.runner import RunInterrupted, fingerprint, resolve_workers, workers_note
 from simulator.run.settings import RunnerSettings
-from simulator.run.store import STORE_DIRNAME
+from simulator.run.store import STORE_DIRNAME, DirectoryStore
 
 FAILURES_SHOWN = 10
 """Failed replications listed one by one on the terminal (failures.json has them all)."""
@@ -166,6 +166,8 @@ def run_and_write(
     check_experiment(experiment)  # the scenarios' problems and the decision's, in one message
     refuse_foreign_run(out_dir)  # a run replaces what salesim wrote there, and nothing else
     check_writable(out_dir)
+    if settings.resume:  # a resume that does not match is refused before the engine loads (a first compile)
+        DirectoryStore(out_dir).check_resume(fingerprint(experiment))
     _announce(experiment, settings)
     check_reported(experiment, _compile_engine(experiment, settings), settings.engine)
     goal = experiment.precision
