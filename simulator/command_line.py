@@ -34,6 +34,7 @@ from hydra.errors import HydraException, MissingConfigException, OverrideParseEx
 from omegaconf.errors import ConfigIndexError, ConfigTypeError, OmegaConfBaseException
 
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.override_shapes import named_index_issue, unpackaged_issue
 
 SEARCHPATH = "hydra.searchpath"
 
@@ -176,41 +177,6 @@ def composition_issue(error: Exception, where: str, shown: Any) -> ConfigIssue:
     return ConfigIssue(where, shown, f"could not be composed: {message}")
 
 
-_NAMED_INDEX = (r"Index '([^']+)' \(str\) is not an int", r"invalid literal for int\(\) with base 10: '([^']+)'")
-
-
-def _named_index(error: BaseException, args: Sequence[str]) -> ConfigIssue | None:
-    """An override that names an item of a list (OmegaConf's raw TypeError or ValueError), else None.
-
-    ``experiment.scenarios.playbook.overrides.org.handoff.delay_days=1.5`` had ended in
-    OmegaConf's traceback ("Index 'overrides' (str) is not an int") and exit status 1: a
-    scenario is a list of overrides, replaced whole.
-    """
-    if not isinstance(error, TypeError | ValueError):
-        return None
-    part = next((m[1] for m in (re.search(p, str(error)) for p in _NAMED_INDEX) if m), None)
-    if part is None:
-        return None
-    for typed in args:
-        key, _, text = typed.lstrip("+~").partition("=")
-        parts = key.split(".")
-        if part not in parts[1:]:
-            continue
-        value: Any = text or None
-        with contextlib.suppress(ConfigError):
-            value = parse_overrides([typed], "command line")[0].value()
-        listed = ".".join(parts[: parts.index(part, 1)])
-        if re.fullmatch(r"experiment\.scenarios\.[^.]+", listed):
-            hint = (
-                f"a scenario is a list of overrides: give its whole list again, quoted, as in "
-                f"\"{listed}=['org=specialist','org.handoff.delay_days=1.5']\" (--describe shows each scenario's)"
-            )
-        else:
-            hint = f"its items are numbered from 0 ({listed}.0=...), or give the whole list: {listed}=[a,b]"
-        return ConfigIssue(key, value, f"{listed} is a list, so it has no '{part}': {hint}")
-    return None
-
-
 def _first_cause(error: BaseException, kind: type[BaseException]) -> str | None:
     """The first line of the first ``kind`` in ``error``'s chain (its cause or context), else None."""
     cause: BaseException | None = error
@@ -309,7 +275,7 @@ def prepare_command_line(args: Sequence[str], groups_in: Sequence[Path]) -> tupl
         issue
         for o in overrides
         if o.key_or_group == "experiment" and isinstance(o.value(), str)
-        for issue in [_unpackaged(str(o.value()), folders)]
+        for issue in [unpackaged_issue(str(o.value()), folders)]
         if issue is not None
     ]
     if refused:  # Hydra would stop in a ValueError traceback ("Config group override must be a string")
@@ -326,34 +292,6 @@ def prepare_command_line(args: Sequence[str], groups_in: Sequence[Path]) -> tupl
             rewritten.append(override.key_or_group)
         position += 1
     return result, rewritten
-
-
-PACKAGE_LINE = "# @package _global_"
-
-
-def _unpackaged(name: str, folders: Sequence[Path]) -> ConfigIssue | None:
-    """An experiment file (the last folder's that has it) without Hydra's package line before its keys, else None.
-
-    Without it, Hydra reads the file's keys under ``experiment`` (``experiment.experiment.scenarios``):
-    a file copied from the README's example less its first line had been refused as
-    "experiment.scenarios = null" or "hydra.run.dir: experiment.name not found".
-    """
-    found = [folder / "experiment" / f"{name}.yaml" for folder in folders]
-    path = next((p for p in reversed(found) if p.is_file()), None)
-    if path is None:
-        return None
-    with contextlib.suppress(OSError, UnicodeDecodeError):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip().replace(" ", "") == PACKAGE_LINE.replace(" ", ""):
-                return None
-            if line.strip() and not line.lstrip().startswith("#"):
-                return ConfigIssue(
-                    str(path),
-                    name,
-                    f"has no '{PACKAGE_LINE}' line before its keys: Hydra reads them under experiment "
-                    "(experiment.experiment.scenarios, ...); make it the file's first line, as in experiments/*.yaml",
-                )
-    return None
 
 
 def _null_group(group: str, folders: Sequence[Path]) -> ConfigIssue:
@@ -386,7 +324,7 @@ def hydra_refusal(error: BaseException, args: Sequence[str] = ()) -> ConfigError
     mistyped = yaml_issue(error)
     if mistyped is not None:
         return ConfigError(mistyped)
-    named = _named_index(error, args)
+    named = named_index_issue(error, args)
     if named is not None:
         return ConfigError(named)
     if isinstance(error, SearchPathException):

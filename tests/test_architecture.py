@@ -27,6 +27,7 @@ FRONT_DOOR = {
     "job",
     "scenario_layers",
     "mapping_overrides",
+    "override_shapes",
     "user_overrides",
 }
 

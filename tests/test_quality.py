@@ -40,6 +40,7 @@ HYDRA_MODULES = {
     "job.py",
     "hydra_callbacks.py",
     "user_overrides.py",
+    "override_shapes.py",
     "__main__.py",
 }
 
