@@ -741,8 +741,8 @@ TABLE: list[BadInput] = [
     row(
         "economics",
         "economics.roles.sdr.base_salary=65",
-        "economics.roles.sdr.base_salary = 65: is $65 a year, surely typed in thousands or millions: give whole "
-        "dollars, 65000 for $65k or 65000000 for $65M (0: none)",
+        "economics.roles.sdr.base_salary = 65: is $65 a year, surely typed in thousands: give whole dollars, 65000 "
+        "for $65k (0: none)",
     ),
     row(
         "plan",

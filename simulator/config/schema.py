@@ -151,8 +151,8 @@ class MarketConfig(ConfigModel):
         if self.deal_value.mean <= 0:
             issues.append(ConfigIssue("deal_value", self.deal_value.as_written(), "must have a positive mean"))
         elif self.deal_value.mean * self._mean_multiplier() < DEAL_SLIP:
-            written, mean = self.deal_value.as_written(), self.deal_value.mean * self._mean_multiplier()
-            issues.append(ConfigIssue("deal_value", written, deal_slip_words(mean, written)))
+            written = self.deal_value.as_written()  # its own mean in the words: the value as typed
+            issues.append(ConfigIssue("deal_value", written, deal_slip_words(self.deal_value.mean, written)))
         if self.buying_circle.mean < 1:
             issues.append(
                 ConfigIssue("buying_circle", self.buying_circle.as_written(), "needs a mean of at least 1 person")
