@@ -313,17 +313,18 @@ def _known_setting(override: UserOverride, configs: Sequence[Mapping[str, Any]])
     only to the scenarios that have the team: see :func:`~simulator.mapping_overrides.adds_for_entries_elsewhere`).
     """
     parent = override.key.split(".")[:-1]
-    if not any(isinstance(node_at(config, parent), Mapping) for config in configs):
+    section = parent[:1]  # plan.bookings on a calibrated company's folder, whose config has no plan
+    missing = not any(isinstance(node_at(config, section), Mapping) for config in configs) and len(parent) == 1
+    if not missing and not any(isinstance(node_at(config, parent), Mapping) for config in configs):
         return ""
     default = schema_default(override.key, ScenarioConfig.model_json_schema())
     if default is ABSENT:  # an experiment's own setting (experiment.decision.rule)
         default = schema_default(override.key, ExperimentFile.model_json_schema())
     if default is ABSENT:
         return ""
-    return (
-        f"; it is a setting the config files leave out (default {shown(default)}): add it with a leading +, "
-        f"{shlex.quote('+' + override.line)}"
-    )
+    leaves = f"of a {section[0]} section this config leaves out" if missing else "the config files leave out"
+    added = shlex.quote("+" + override.line)
+    return f"; it is a setting {leaves} (default {shown(default)}): add it with a leading +, {added}"
 
 
 def _notes_and_issues(

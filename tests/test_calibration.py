@@ -349,6 +349,20 @@ def test_a_group_the_calibrated_folder_does_not_choose_is_named_with_the_plus(tm
     assert done.returncode == 2 and not (tmp_path / "r").exists()
     assert "plan = 'default': this config folder's config.yaml chooses no plan" in done.stderr, done.stderr
     assert "add one with +plan=default" in done.stderr and "command line = null" not in done.stderr
+    # a key of the plan the folder leaves out: the + that adds it is named (the README's plan.bookings=... had
+    # been told only that no scenario has the key)
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "--config-dir", str(folder), "plan.bookings=3500000", "--describe"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "it is a setting of a plan section this config leaves out (default null): add it with a leading +, " in (
+        done.stderr
+    )
+    assert "+plan.bookings=3500000" in done.stderr
 
 
 def test_bootstrap_draws_are_reproducible_and_differ_between_replications() -> None:

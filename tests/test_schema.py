@@ -197,3 +197,21 @@ def test_basemodel_fields_are_the_attributes_the_model_reads() -> None:
     assert isinstance(config, BaseModel)
     assert config.org.team_for(config.pipeline.stages[0]) == "sdr"
     assert config.market.deal_value.kind == "lognormal" and config.clock.calendar().days_per_year == 250
+
+
+def test_a_deal_value_typed_in_thousands_is_refused_but_a_calibrated_companys_cheap_product_is_not() -> None:
+    """A $55 product selling alone (crm-maven's MG Special) had been refused as a deal value typed in thousands."""
+    from pydantic import ValidationError
+
+    from simulator.config.schema import MarketConfig
+
+    good = shipped()["market"]
+    with pytest.raises(ValidationError, match=r"deal_value = .*: has a mean of \$37\.74 a deal, surely typed in thousands"):
+        MarketConfig.model_validate({**good, "deal_value": {"dist": "lognormal", "median": 25, "p90": 80}})
+    spread = {"dist": "empirical", "values": [0.9, 1.0, 1.1], "weights": [1, 1, 1]}  # a calibrated spread around 1
+    products = {
+        "MG Special": {"weight": 1.0, "deal_value_multiplier": 55.0},
+        "GTK 500": {"weight": 0.0, "deal_value_multiplier": 26768.0},
+    }
+    calibrated = {**good, "deal_value": spread, "products": products, "segment_mix": {}}
+    assert MarketConfig.model_validate(calibrated).deal_value.mean == pytest.approx(1.0)

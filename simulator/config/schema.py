@@ -34,6 +34,7 @@ Adding a config section
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -96,6 +97,10 @@ class SourceConfig(ConfigModel):
     binomial, variance ``m + (month_cv * m)**2``. 0 (the default): a Poisson stream."""
 
 
+DOLLAR_MULTIPLIER = 10.0
+"""A product's deal-value multiplier from which it reads as dollars (a calibrated company's), not a ratio."""
+
+
 class MarketConfig(ConfigModel):
     """Where leads come from and what they look like on arrival."""
 
@@ -136,9 +141,14 @@ class MarketConfig(ConfigModel):
     def _mean_multiplier(self) -> float:
         """The products' deal-value multiplier, weighted by their market-wide shares (1 without products).
 
-        A calibrated company's products carry the dollars, as multipliers of a spread around 1.
+        Infinite where the products carry the dollars (a multiplier of 10 or more): a calibrated
+        company's deal value is a spread around 1 times each product's median won value, and
+        a market selling mostly its $55 product is no slip.
         """
+        multipliers = [p.deal_value_multiplier for p in self.products.values()]
         total = sum(p.weight for p in self.products.values())
+        if multipliers and max(multipliers) >= DOLLAR_MULTIPLIER:
+            return math.inf
         if total <= 0:
             return 1.0
         return sum(p.weight * p.deal_value_multiplier for p in self.products.values()) / total
