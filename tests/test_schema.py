@@ -206,7 +206,8 @@ def test_a_deal_value_typed_in_thousands_is_refused_but_a_calibrated_companys_ch
     from simulator.config.schema import MarketConfig
 
     good = shipped()["market"]
-    with pytest.raises(ValidationError, match=r"deal_value = .*: has a mean of \$37\.74 a deal, surely typed in thousands"):
+    slip = r"deal_value = .*: has a mean of \$37\.74 a deal, surely typed in thousands"
+    with pytest.raises(ValidationError, match=slip):
         MarketConfig.model_validate({**good, "deal_value": {"dist": "lognormal", "median": 25, "p90": 80}})
     spread = {"dist": "empirical", "values": [0.9, 1.0, 1.1], "weights": [1, 1, 1]}  # a calibrated spread around 1
     products = {
