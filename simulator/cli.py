@@ -259,6 +259,17 @@ def _subcommand(name: str, args: Sequence[str]) -> int:
         return EXIT_INTERRUPTED
 
 
+def _config_dirs(args: Sequence[str]) -> list[Path]:
+    """The folders ``--config-dir`` and ``--config-path`` name in ``args`` (a calibrated company's, say)."""
+    found = []
+    for i, arg in enumerate(args):
+        if arg in ("--config-dir", "-cd", "--config-path", "-cp") and i + 1 < len(args):
+            found.append(Path(args[i + 1]))
+        elif arg.startswith(("--config-dir=", "--config-path=")):
+            found.append(Path(arg.split("=", 1)[1]))
+    return [folder for folder in found if folder.resolve() != config_dir()]
+
+
 def _own_primary(args: list[str]) -> list[str]:
     """``--config-dir DIR`` with a ``DIR/config.yaml``: that file is the primary config (shipped groups still found)."""
     if any(a.startswith(("--config-path", "-cp", "--config-name", "-cn")) for a in args):
@@ -334,7 +345,8 @@ def main() -> None:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout again at exit
         sys.exit(0)
     except Exception as error:
-        refusal = hydra_refusal(error, args) if users_full_error is None else None
+        folders = [config_dir(), *_config_dirs(args)]
+        refusal = hydra_refusal(error, args, folders) if users_full_error is None else None
         if refusal is None:
             raise
         refuse(_closest_key(refusal, args))

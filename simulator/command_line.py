@@ -314,17 +314,17 @@ def restore_overrides(task: Sequence[str], rewritten: Collection[str]) -> list[s
     return restored
 
 
-def hydra_refusal(error: BaseException, args: Sequence[str] = ()) -> ConfigError | None:
+def hydra_refusal(error: BaseException, args: Sequence[str] = (), folders: Sequence[Path] = ()) -> ConfigError | None:
     """What Hydra refused while composing, in salesim's words; None if ``error`` is not such a refusal.
 
     A YAML syntax error names the file and line; a missing config its group and options;
     a missing ``--config-dir`` the folder; a list indexed by a name, the override of ``args``
-    that does it.
+    that does it (``folders``: the config folders, for a scenario's own list).
     """
     mistyped = yaml_issue(error)
     if mistyped is not None:
         return ConfigError(mistyped)
-    named = named_index_issue(error, args)
+    named = named_index_issue(error, args, folders)
     if named is not None:
         return ConfigError(named)
     if isinstance(error, SearchPathException):

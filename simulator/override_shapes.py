@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
 from simulator.config.errors import ConfigIssue
@@ -22,12 +23,13 @@ from simulator.config.errors import ConfigIssue
 _NAMED_INDEX = (r"Index '([^']+)' \(str\) is not an int", r"invalid literal for int\(\) with base 10: '([^']+)'")
 
 
-def named_index_issue(error: BaseException, args: Sequence[str]) -> ConfigIssue | None:
+def named_index_issue(error: BaseException, args: Sequence[str], folders: Sequence[Path] = ()) -> ConfigIssue | None:
     """An override that names an item of a list (OmegaConf's raw TypeError or ValueError), else None.
 
     ``experiment.scenarios.playbook.overrides.org.handoff.delay_days=1.5`` had ended in
     OmegaConf's traceback ("Index 'overrides' (str) is not an int") and exit status 1: a
-    scenario is a list of overrides, replaced whole.
+    scenario is a list of overrides, replaced whole: the words give the scenario's own list,
+    read from its experiment file in ``folders`` (the config folders, ``--config-dir`` last).
     """
     if not isinstance(error, TypeError | ValueError):
         return None
@@ -44,9 +46,11 @@ def named_index_issue(error: BaseException, args: Sequence[str]) -> ConfigIssue 
             value = OverridesParser.create().parse_override(typed).value()
         listed = ".".join(parts[: parts.index(part, 1)])
         if re.fullmatch(r"experiment\.scenarios\.[^.]+", listed):
+            own = _scenario_list(args, folders, listed.rsplit(".", 1)[1])
+            shown = ",".join(f"'{line}'" for line in own) if own is not None else "'org=specialist','...'"
             hint = (
-                f"a scenario is a list of overrides: give its whole list again, quoted, as in "
-                f"\"{listed}=['org=specialist','org.handoff.delay_days=1.5']\" (--describe shows each scenario's)"
+                f"a scenario is a list of overrides: give its whole list again with your change, quoted for the "
+                f'shell, as in "{listed}=[{shown}]" (its list now; `--cfg job` prints every scenario\'s)'
             )
         else:
             hint = f"its items are numbered from 0 ({listed}.0=...), or give the whole list: {listed}=[a,b]"
@@ -69,14 +73,36 @@ def unpackaged_issue(name: str, folders: Sequence[Path]) -> ConfigIssue | None:
     if path is None:
         return None
     with contextlib.suppress(OSError, UnicodeDecodeError):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip().replace(" ", "") == PACKAGE_LINE.replace(" ", ""):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        packaged = [i for i, line in enumerate(lines) if "".join(line.split()) == "".join(PACKAGE_LINE.split())]
+        for line in lines:  # as Hydra reads a header: "# @" lines and blank ones, to the first other line
+            text = line.strip()
+            if "".join(text.split()) == "".join(PACKAGE_LINE.split()):
                 return None
-            if line.strip() and not line.lstrip().startswith("#"):
-                return ConfigIssue(
-                    str(path),
-                    name,
-                    f"has no '{PACKAGE_LINE}' line before its keys: Hydra reads them under experiment "
-                    "(experiment.experiment.scenarios, ...); make it the file's first line, as in experiments/*.yaml",
-                )
+            if text and not re.match(r"#\s*@", text):
+                break
+        where = (
+            f"is on line {packaged[0] + 1}, below other lines: Hydra reads it only above every other line, comments "
+            "included, so it reads the file's keys under experiment (experiment.experiment.scenarios, ...); move it "
+            "to the top"
+            if packaged
+            else "is missing: Hydra reads the file's keys under experiment (experiment.experiment.scenarios, ...); "
+            "make it the file's first line, as in experiments/*.yaml"
+        )
+        return ConfigIssue(str(path), name, f"its '{PACKAGE_LINE}' line {where}")
+    return None
+
+
+def _scenario_list(args: Sequence[str], folders: Sequence[Path], scenario: str) -> list[str] | None:
+    """The scenario's own overrides in its experiment file (``experiment=`` of ``args``, else the default one)."""
+    chosen = next((a.split("=", 1)[1] for a in args if a.startswith("experiment=")), None)
+    for folder in reversed(folders):
+        with contextlib.suppress(OSError, yaml.YAMLError, AttributeError, TypeError):
+            if chosen is None:  # the default experiment of the primary config's defaults list
+                defaults = yaml.safe_load((folder / "config.yaml").read_text(encoding="utf-8"))["defaults"]
+                chosen = next(d["experiment"] for d in defaults if isinstance(d, dict) and "experiment" in d)
+            data = yaml.safe_load((folder / "experiment" / f"{chosen}.yaml").read_text(encoding="utf-8"))
+            listed = data["experiment"]["scenarios"][scenario]
+            if isinstance(listed, list) and all(isinstance(line, str) for line in listed):
+                return listed
     return None

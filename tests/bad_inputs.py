@@ -797,11 +797,20 @@ TABLE: list[BadInput] = [
     row(
         "experiment",
         ["--config-dir", "{cwd}/mine", "experiment=mine"],
-        "{cwd}/mine/experiment/mine.yaml = 'mine': has no '# @package _global_' line before its keys: Hydra reads "
-        "them under experiment (experiment.experiment.scenarios, ...); make it the file's first line, as in "
+        "{cwd}/mine/experiment/mine.yaml = 'mine': its '# @package _global_' line is missing: Hydra reads the "
+        "file's keys under experiment (experiment.experiment.scenarios, ...); make it the file's first line, as in "
         "experiments/*.yaml",
         via="cli",
         mine__experiment__mine=UNPACKAGED_EXPERIMENT,
+    ),
+    row(
+        "experiment",
+        ["--config-dir", "{cwd}/mine", "experiment=mine"],
+        "{cwd}/mine/experiment/mine.yaml = 'mine': its '# @package _global_' line is on line 2, below other lines: "
+        "Hydra reads it only above every other line, comments included, so it reads the file's keys under "
+        "experiment (experiment.experiment.scenarios, ...); move it to the top",
+        via="cli",
+        mine__experiment__mine="# my experiment\n" + UNLISTED_SCENARIO.replace("b: org=specialist", "b: []"),
     ),
     row(
         "experiment",
@@ -907,9 +916,9 @@ TABLE: list[BadInput] = [
         "experiment",
         "experiment.scenarios.specialist.overrides.org.teams.sdr.headcount=5",
         "experiment.scenarios.specialist.overrides.org.teams.sdr.headcount = 5: experiment.scenarios.specialist is a "
-        "list, so it has no 'overrides': a scenario is a list of overrides: give its whole list again, quoted, as in "
-        "\"experiment.scenarios.specialist=['org=specialist','org.handoff.delay_days=1.5']\" (--describe shows each "
-        "scenario's)",
+        "list, so it has no 'overrides': a scenario is a list of overrides: give its whole list again with your "
+        "change, quoted for the shell, as in \"experiment.scenarios.specialist=['org=specialist']\" (its list now; "
+        "`--cfg job` prints every scenario's)",
         via="cli",
     ),
     row(

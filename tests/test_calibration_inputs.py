@@ -544,17 +544,27 @@ def test_a_quota_typed_in_thousands_in_the_mapping_is_refused_naming_the_mapping
     assert "economics.roles" not in message
 
 
-@pytest.mark.parametrize(("dropped", "words"), [("Lost", "no deal closed lost (or no decision) by then, only 20 won")])
+@pytest.mark.parametrize(
+    ("dropped", "words"),
+    [
+        ("Lost", "no deal closed lost by then, only 20 won"),
+        # lost mapped to no decision (a CRM's 'Abandoned'): no loss either, where a win rate needs one
+        ("Lost,", "no deal closed lost by then, only 20 won, 10 with no decision"),
+    ],
+)
 def test_an_export_of_one_outcome_is_refused_naming_the_export(
     dropped: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A CRM view of won and open deals had ended in the generated config's 'conversion_shift = nan'."""
     mapping = copy(tmp_path)
-    table = mapping.parent / "opportunities.csv"
-    lines = table.read_text(encoding="utf-8").splitlines()
-    table.write_text("\n".join(line for line in lines if f",{dropped}," not in line) + "\n", encoding="utf-8")
+    if dropped.endswith(","):  # the status kept, mapped to no decision
+        mapping.write_text(mapping.read_text().replace("Lost: lost", "Lost: no_decision"))
+    else:
+        table = mapping.parent / "opportunities.csv"
+        lines = table.read_text(encoding="utf-8").splitlines()
+        table.write_text("\n".join(line for line in lines if f",{dropped}," not in line) + "\n", encoding="utf-8")
     message = refused(mapping, capsys)
-    assert f"opportunities.csv: --as-of {AS_OF}: {words}: a win rate cannot be fitted from one outcome" in message
+    assert f"opportunities.csv: --as-of {AS_OF}: {words}: a win rate (won against lost) cannot be fitted" in message
     assert "conversion_shift" not in message and "lost_delay_days" not in message
 
 

@@ -95,12 +95,16 @@ def check_outcomes(export: Export, day: np.datetime64) -> None:
     closed = export.frame["closed"].to_numpy(dtype="datetime64[D]")
     outcome = export.frame["outcome"].to_numpy(dtype=object)
     decided = ~np.isnat(closed) & (closed <= day)
-    wins, losses = int((decided & (outcome == "won")).sum()), int((decided & (outcome != "won")).sum())
+    wins, losses = int((decided & (outcome == "won")).sum()), int((decided & (outcome == "lost")).sum())
+    stalled = int((decided & (outcome == "no_decision")).sum())
     if wins == 0 or losses == 0:  # a CRM view of won and open deals, or the outcomes mapped wrong
-        missing, only = ("won", f"{losses:,} lost") if wins == 0 else ("lost (or no decision)", f"{wins:,} won")
+        others = ", ".join(
+            f"{n:,} {what}" for n, what in ((wins, "won"), (losses, "lost"), (stalled, "with no decision")) if n
+        )
         raise CalibrationError(
-            f"--as-of {day}: no deal closed {missing} by then, only {only}: a win rate cannot be fitted from one "
-            f"outcome; export every closed opportunity, won and lost (a CRM view of won and open deals leaves the "
-            f"lost out), and check that the mapping's outcomes map the CRM's values to won and lost",
+            f"--as-of {day}: no deal closed {'won' if wins == 0 else 'lost'} by then, only {others or 'none'}: a win "
+            f"rate (won against lost) cannot be fitted; export every closed opportunity, won and lost (a CRM view "
+            f"of won and open deals leaves the lost out), and check that the mapping's outcomes map the CRM's "
+            f"values to won and lost",
             file=export.file,
         )

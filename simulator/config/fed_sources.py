@@ -123,9 +123,22 @@ def rate_notes_and_issues(
 SHIPPED_SOURCE = {"prospecting": "outbound", "partner": "partner"}
 """The source each feeding pipeline fills in the shipped configs, for a scenario where no config names it."""
 UNFED_COSTS = {
-    "prospecting": "no prospecting time or tool seats",
-    "partner": "no partner fees, partner managers idle but paid, and partner-sourced bookings at $0",
+    "prospecting": "there is no prospecting time and no tool seats",
+    "partner": "there are no partners or referrals (partner-sourced bookings read $0), and partner managers sit idle "
+    "but paid",
 }
+
+
+def _source_costs(config: Mapping[str, Any], source: str) -> str:
+    """What the source's leads cost then, in words: ``, each costing ...cost_per_lead ($220)`` and its fees."""
+    costs = ((config.get("economics") or {}).get("sources") or {}).get(source) or {}
+    words = ""
+    per_lead, margin = costs.get("cost_per_lead"), costs.get("margin")
+    if isinstance(per_lead, int | float) and per_lead > 0:
+        words += f", each costing economics.sources.{source}.cost_per_lead (${per_lead:,.0f})"
+    if isinstance(margin, int | float) and margin > 0:
+        words += f", paying economics.sources.{source}.margin ({margin:.0%}) of their bookings in fees"
+    return words
 
 
 def unfed_notes(configs: Mapping[str, Mapping[str, Any]]) -> list[str]:
@@ -146,7 +159,7 @@ def unfed_notes(configs: Mapping[str, Mapping[str, Any]]) -> list[str]:
         source = next((s for found in fed_elsewhere for s, p in found.items() if p == pipeline), None)
         source = source or SHIPPED_SOURCE[pipeline]
         off = []
-        rate = 0.0
+        rate, costs = 0.0, ""
         for name, config in configs.items():
             pipelines = config.get("pipelines")
             if not isinstance(pipelines, Mapping) or not any(isinstance(v, Mapping) for v in pipelines.values()):
@@ -157,13 +170,13 @@ def unfed_notes(configs: Mapping[str, Mapping[str, Any]]) -> list[str]:
             given = spec.get(RATE_KEY) if isinstance(spec, Mapping) else None
             if isinstance(given, int | float) and not isinstance(given, bool) and given > 0:
                 off.append(name)
-                rate = float(given)
+                rate, costs = float(given), _source_costs(config, source)
         if not off:
             continue
         where = "" if len(off) == len(names) else f" in scenario {', '.join(off)}"
         notes.append(
             f"pipelines.{pipeline} is off{where}: the {source} source's leads are then no {what} but a steady "
-            f"{rate:g} a month (market.sources.{source}.leads_per_month, about {12 * rate:,.0f} a year), with "
+            f"{rate:g} a month (market.sources.{source}.leads_per_month, about {12 * rate:,.0f} a year){costs}; "
             f"{UNFED_COSTS[pipeline]}; for no {source} leads, set market.sources.{source}.leads_per_month=0 too"
         )
     return notes

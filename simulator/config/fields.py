@@ -267,11 +267,11 @@ def dollar_excess_words(value: float, per: str, ceiling: float, what: str) -> st
 
 
 def _dollars_at_least(
-    floor: float, per: str, millions: bool = True, ceiling: float = math.inf, what: str = ""
+    floor: float, per: str, millions: bool = True, ceiling: float = math.inf, what: str = "", zero: bool = True
 ) -> AfterValidator:
     def whole_dollars(value: float) -> float:
         if 0 < value < floor:
-            raise salesim_error(dollar_slip_words(value, per, floor, millions, ceiling=ceiling))
+            raise salesim_error(dollar_slip_words(value, per, floor, millions, zero, ceiling))
         if value > ceiling:
             raise salesim_error(dollar_excess_words(value, per, ceiling, what))
         return value
@@ -302,7 +302,7 @@ HireDollars = Annotated[
 LeadDollars = Annotated[float, Field(ge=0), _dollars_at_least(1.0, "a lead", ceiling=5e4, what="cost of a lead")]
 """A cost per lead in whole dollars: 0, or $1 to $50k (``0.084`` is $84 typed in thousands)."""
 
-DealDollars = Annotated[float, Field(gt=0), _dollars_at_least(DEAL_SLIP, "a deal", millions=False)]
+DealDollars = Annotated[float, Field(gt=0), _dollars_at_least(DEAL_SLIP, "a deal", millions=False, zero=False)]
 """A deal's value in whole dollars: $100 and more (``25`` is $25k typed in thousands)."""
 
 SeatYearDollars = Annotated[

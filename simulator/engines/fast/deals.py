@@ -52,6 +52,7 @@ def start(w: World, d: int) -> None:
         return
     run = w.run
     run.deal_owner[d] = owner
+    leads.stage_rep[lead, stage] = owner  # its work was done before day 0, by its owner (-1: a pooled team's)
     skill = reps.skill[owner] if owner >= 0 else p.team_skill_mean[t]
     shift = p.team_logit[t, leads.slice[lead]]
     if not p.deal_compiled[d]:

@@ -113,6 +113,8 @@ def starting_deal(
         floor.lead_entry[lead] = stage
         yield from journey(floor, lead, owner)
         return
+    if owner is not None:  # its work was done before day 0, by its owner: the deal is credited to it if won
+        floor.stage_rep[stage][lead] = owner.index
     skill = owner.skill if owner is not None else float(scenario.team_skill_mean[team_index])
     shift = floor.team_logit[team_index][floor.slice[lead]]
     outcome, wait = decide_initial(scenario, floor.leads, lead, deal, skill, shift, u)
