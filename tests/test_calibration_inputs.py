@@ -594,3 +594,17 @@ def test_wins_with_no_value_are_refused_without_a_price_list_and_warned_of_with_
     document = (out / "calibration.md").read_text()
     assert "| deal value, Basic (list price) | 12,000 | no won deal valued: not fitted |" in document
     assert "(median won)" not in document and warning in document
+
+
+def test_won_amounts_in_thousands_are_refused_naming_the_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A CRM report in $k had ended in the generated config's 'market.deal_value = ...: typed in thousands'."""
+    mapping = copy(tmp_path)
+    table = mapping.parent / "opportunities.csv"
+    rows = [line.split(",") for line in table.read_text(encoding="utf-8").splitlines()]
+    rows = [[*r[:4], f"{float(r[4]) / 1000:g}" if r[3] == "Won" and r[4] else r[4], *r[5:]] for r in rows]
+    table.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    message = refused(mapping, capsys)
+    assert "column 'Amount': --as-of 2023-04-28: the 20 won deals with a value average $" in message
+    assert "the amounts look to be in thousands" in message and "market.deal_value" not in message

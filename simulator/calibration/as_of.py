@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from simulator.calibration.errors import CalibrationError
-from simulator.calibration.fit_values import valued_wins
+from simulator.calibration.fit_values import valued_wins, won_mean
 from simulator.calibration.shapes import Export
+from simulator.config.fields import DEAL_SLIP
 
 
 def check_as_of(export: Export, day: np.datetime64, recent: int) -> None:
@@ -72,6 +73,14 @@ def check_deal_values(export: Export, day: np.datetime64, amount: str | None, as
         CalibrationError: Naming the export's file, the wins and the amount column.
     """
     wins, valued = valued_wins(export.frame, day)
+    mean = won_mean(export.frame, day)
+    if valued > 0 and mean < DEAL_SLIP:  # a CRM report in $k: refused here, in the export's words
+        raise CalibrationError(
+            f"--as-of {day}: the {valued:,} won deals with a value average ${mean:,.4g} a deal: the amounts look "
+            f"to be in thousands (a B2B deal of under ${DEAL_SLIP:,.0f}); export them in whole dollars",
+            file=export.file,
+            column=amount or "",
+        )
     if valued > 0 or assumed is not None or any(price > 0 for price in export.prices.values()):
         return
     where = f"column '{amount}' is empty or 0 on every one" if amount else "the mapping names no amount column"

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,6 +67,14 @@ def valued_wins(frame: pd.DataFrame, as_of: np.datetime64) -> tuple[int, int]:
     closed = frame["closed"].to_numpy(dtype="datetime64[D]")
     won = frame[(frame["outcome"] == "won") & (~np.isnat(closed)) & (closed <= as_of)]
     return len(won), int((won["amount"].fillna(0.0) > 0).sum())
+
+
+def won_mean(frame: pd.DataFrame, as_of: np.datetime64) -> float:
+    """The mean amount of the wins closed by ``as_of`` that have one (above 0); NaN with none."""
+    closed = frame["closed"].to_numpy(dtype="datetime64[D]")
+    amounts = frame.loc[(frame["outcome"] == "won") & (~np.isnat(closed)) & (closed <= as_of), "amount"]
+    valued = amounts[amounts.fillna(0.0) > 0]
+    return float(valued.mean()) if len(valued) else math.nan
 
 
 def list_priced(values: ValueFit) -> list[str]:
