@@ -53,7 +53,8 @@ def named_index_issue(error: BaseException, args: Sequence[str], folders: Sequen
                 f'shell, as in "{listed}=[{shown}]" (its list now; `--cfg job` prints every scenario\'s)'
             )
         else:
-            hint = f"its items are numbered from 0 ({listed}.0=...), or give the whole list: {listed}=[a,b]"
+            rest = "".join(f".{p}" for p in parts[parts.index(part, 1) + 1 :])
+            hint = f"its items are numbered from 0, as in {listed}.0{rest}=... (`--cfg job` prints the list in order)"
         return ConfigIssue(key, value, f"{listed} is a list, so it has no '{part}': {hint}")
     return None
 

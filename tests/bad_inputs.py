@@ -241,14 +241,34 @@ TABLE: list[BadInput] = [
     row(
         "plan",
         "plan.bookings=4000",
-        "plan.bookings = 4000: is $4k a year, 0.06% of the $6.72M its 24 reps' quotas add up to: surely typed in "
+        "plan.bookings = 4000: is $4k a year, 0.06% of the $6.72M its 12 quota-carrying reps' quotas add up to: "
+        "surely typed in "
         "thousands: give whole dollars, 4000000 for $4M",
     ),
     row(
         "plan",
         "plan.bookings=4e9",
-        "plan.bookings = 4000000000: is $4B a year, 595 times the $6.72M its 24 reps' quotas add up to: surely "
+        "plan.bookings = 4000000000: is $4B a year, 595 times the $6.72M its 12 quota-carrying reps' quotas add up "
+        "to: surely "
         "typed with three zeros too many: give whole dollars, 4000000 for $4M",
+    ),
+    row(
+        "plan",
+        "plan.bookings=[1000000,1000000,1000000,500]",
+        "plan.bookings.3 = 500: is $500 for quarter 4 beside the others' 1,000,000 and more, surely typed in "
+        "thousands: give whole dollars (500000 for $500k)",
+    ),
+    row(
+        "economics",
+        "economics.sources.partner.margin=20",
+        "economics.sources.partner.margin = 20: must be at most 1 (20% is 0.2)",
+    ),
+    row(
+        "experiment",
+        "experiment.decision.primary=quota_attainment_pooled_p50",
+        "experiment.decision.primary = 'quota_attainment_pooled_p50': is a figure of every run pooled, not of each "
+        "run: a decision KPI must be one of each run's KPIs; did you mean 'quota_attainment_p50'?",
+        via="cli",
     ),
     row(
         "market",
@@ -705,7 +725,7 @@ TABLE: list[BadInput] = [
         "plan",
         "plan.bookings=[1000000,1000000,1000000,1.2]",
         "plan.bookings.3 = 1.2: is $1.2 for quarter 4 beside the others' 1,000,000 and more, surely typed in "
-        "millions or thousands: give whole dollars (1200000 for $1.2M)",
+        "millions: give whole dollars (1200000 for $1.2M)",
     ),
     row(
         "economics",
@@ -925,8 +945,14 @@ TABLE: list[BadInput] = [
         "experiment",
         "experiment.decision.guardrails.name=x",
         "experiment.decision.guardrails.name = 'x': experiment.decision.guardrails is a list, so it has no 'name': its "
-        "items are numbered from 0 (experiment.decision.guardrails.0=...), or give the whole list: "
-        "experiment.decision.guardrails=[a,b]",
+        "items are numbered from 0, as in experiment.decision.guardrails.0=... (`--cfg job` prints the list in order)",
+        via="cli",
+    ),
+    row(
+        "pipeline",
+        "pipeline.stages.evaluation.conversion=0.5",
+        "pipeline.stages.evaluation.conversion = 0.5: pipeline.stages is a list, so it has no 'evaluation': its items "
+        "are numbered from 0, as in pipeline.stages.0.conversion=... (`--cfg job` prints the list in order)",
         via="cli",
     ),
     row(

@@ -327,7 +327,7 @@ def test_a_stop_does_not_wait_for_running_batches_and_a_resume_completes_the_run
     refused = salesim(
         *ARGS, "seed=12", "runner.progress=true", "runner.resume=true", f"hydra.run.dir={out}", cwd=tmp_path
     )
-    assert refused.returncode == 2 and "seed = 12: differs from the interrupted run (11)" in refused.stderr
+    assert refused.returncode == 2 and "seed = 12: differs from the earlier run in this folder (11)" in refused.stderr
     assert "0/8" not in refused.stderr and "run/s" not in refused.stderr, refused.stderr
     assert "engine:" not in refused.stderr  # refused before the engine loads (on a first run, its compile)
     resumed = salesim(*ARGS, "runner.resume=true", f"hydra.run.dir={out}", cwd=tmp_path)

@@ -227,7 +227,7 @@ def test_a_run_interrupted_half_way_then_resumed_equals_an_undisturbed_run(tmp_p
     assert not (out / "replications.csv").exists()
 
     other_seed = simulator.load_experiment(overrides=[*args, "seed=4"])
-    with pytest.raises(ConfigError, match=r"seed = 4: differs from the interrupted run \(3\)"):
+    with pytest.raises(ConfigError, match=r"seed = 4: differs from the earlier run in this folder \(3\)"):
         simulator.run_experiment(other_seed, settings=RunnerSettings(workers=1, resume=True), store_dir=out)
 
     resumed = salesim(*resume[3:], cwd=tmp_path)  # the command the interrupted run printed

@@ -14,6 +14,8 @@ import difflib
 from collections.abc import Collection, Sequence
 
 from simulator.analysis.kpi_names import KPI_LABELS, kpi_unit
+from simulator.analysis.planning import POOLED_ATTAINMENT
+from simulator.analysis.published_ranges import SALES_AND_MARKETING_PER_NEW_ARR
 from simulator.analysis.quantities import KPI_KINDS, direction, is_share, kpi_range, kpi_row
 from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue
@@ -65,6 +67,10 @@ def _near_miss(kpi: str) -> str | None:
     return None
 
 
+POOLED_FIGURES = {POOLED_ATTAINMENT: "quota_attainment_p50", SALES_AND_MARKETING_PER_NEW_ARR: "cost_of_sales"}
+"""The figures summary.csv holds of every run pooled, and the KPI of each run nearest each."""
+
+
 def kpi_name_issue(key: str, kpi: str, near_miss: bool = True) -> ConfigIssue | None:
     """The issue of a name that is no KPI salesim reports (with the closest name), None for a KPI name.
 
@@ -73,6 +79,13 @@ def kpi_name_issue(key: str, kpi: str, near_miss: bool = True) -> ConfigIssue | 
     of what one run of each scenario reports (:func:`check_reported`), which names it
     beside every other name the runs lack.
     """
+    if kpi in POOLED_FIGURES:  # in summary.csv, but of the runs pooled: no run has it to be paired or ranked on
+        return ConfigIssue(
+            key,
+            kpi,
+            f"is a figure of every run pooled, not of each run: a decision KPI must be one of each run's KPIs; did "
+            f"you mean '{POOLED_FIGURES[kpi]}'?",
+        )
     near = None if kpi in KPI_LABELS or not near_miss else _near_miss(kpi)
     if near is not None:
         return ConfigIssue(

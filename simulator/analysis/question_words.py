@@ -18,6 +18,10 @@ from simulator.run.experiment import Experiment
 MONEY_WORDS = ("bookings", "quota", "budget", "salary", "variable", "cost", "acv", "arr", "price", "value")
 
 
+DISTRIBUTION_KEYS = frozenset({"value", "mean", "median", "p90", "low", "mode", "high", "scale", "sd"})
+"""A distribution's parameters in its own unit: a setting named so reads in the unit of what it is a part of."""
+
+
 def _number(value: float) -> str:
     if float(value).is_integer() and abs(value) < 1e15:
         return f"{int(value):,}"
@@ -37,7 +41,10 @@ def format_setting(path: str, value: object) -> str:
     when it names a rate or a share and the value lies in [0, 1]; a list of amounts (a
     quarterly plan) as its yearly sum; other lists item by item.
     """
-    name = next((part for part in reversed(path.lower().split(".")) if not part.isdigit()), "")  # {plan.bookings.0}
+    parts = [part for part in path.lower().split(".") if not part.isdigit()]  # {plan.bookings.0}
+    if len(parts) > 1 and parts[-1] in DISTRIBUTION_KEYS:  # market.deal_value.median: the amount it is of
+        parts = parts[:-1]
+    name = parts[-1] if parts else ""
     is_money = any(word in name for word in MONEY_WORDS)
     if value is None:
         return "none"

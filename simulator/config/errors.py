@@ -173,7 +173,7 @@ def issues_from_validation_error(error: ValidationError, prefix: str = "") -> li
     return [issue for detail in error.errors(include_url=False) for issue in issues_from_error_detail(detail, prefix)]
 
 
-SHARE_WORDS = ("rate", "share", "attainment", "probability", "conversion", "fraction")
+SHARE_WORDS = ("rate", "share", "attainment", "probability", "conversion", "fraction", "margin")
 """Words in a key's last part that name a share or a rate, written from 0 to 1 (35% is 0.35)."""
 
 

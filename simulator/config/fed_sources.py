@@ -158,8 +158,9 @@ def unfed_notes(configs: Mapping[str, Mapping[str, Any]]) -> list[str]:
         fed_elsewhere = [fed_sources(c) for c in configs.values()]
         source = next((s for found in fed_elsewhere for s, p in found.items() if p == pipeline), None)
         source = source or SHIPPED_SOURCE[pipeline]
-        off = []
-        rate, costs = 0.0, ""
+        off: list[str] = []
+        rates: dict[str, float] = {}
+        costs = ""
         for name, config in configs.items():
             pipelines = config.get("pipelines")
             if not isinstance(pipelines, Mapping) or not any(isinstance(v, Mapping) for v in pipelines.values()):
@@ -170,13 +171,19 @@ def unfed_notes(configs: Mapping[str, Mapping[str, Any]]) -> list[str]:
             given = spec.get(RATE_KEY) if isinstance(spec, Mapping) else None
             if isinstance(given, int | float) and not isinstance(given, bool) and given > 0:
                 off.append(name)
-                rate, costs = float(given), _source_costs(config, source)
+                rates[name], costs = float(given), _source_costs(config, source)
         if not off:
             continue
-        where = "" if len(off) == len(names) else f" in scenario {', '.join(off)}"
+        where = "" if len(off) == len(names) else f" in scenario{'s' if len(off) > 1 else ''} {', '.join(off)}"
+        if len(set(rates.values())) == 1:
+            rate = next(iter(rates.values()))
+            steady = f"{rate:g} a month (market.sources.{source}.leads_per_month, about {12 * rate:,.0f} a year)"
+        else:  # each scenario's own rate
+            each = ", ".join(f"{r:g} in {name}" for name, r in rates.items())
+            steady = f"number a month (market.sources.{source}.leads_per_month: {each})"
         notes.append(
             f"pipelines.{pipeline} is off{where}: the {source} source's leads are then no {what} but a steady "
-            f"{rate:g} a month (market.sources.{source}.leads_per_month, about {12 * rate:,.0f} a year){costs}; "
+            f"{steady}{costs}; "
             f"{UNFED_COSTS[pipeline]}; for no {source} leads, set market.sources.{source}.leads_per_month=0 too"
         )
     return notes

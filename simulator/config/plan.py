@@ -15,12 +15,13 @@ given per stage in ``forecast.month`` and ``forecast.quarter``.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter, ValidatorFunctionWrapHandler, WrapValidator, model_validator
 
 from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.config.fields import DOLLAR_SLIP, ConfigModel, NonNegative, dollar_slip_words, explained
+from simulator.config.fields import DOLLAR_SLIP, ConfigModel, NonNegative, dollar_slip_words, dollars_words, explained
 
 Quarterly = Annotated[
     list[NonNegative],
@@ -61,11 +62,14 @@ class PlanConfig(ConfigModel):
         small = [k for k, q in enumerate(quarters) if 0 < q < DOLLAR_SLIP]
         if total is not None and total >= DOLLAR_SLIP and small:  # [1e6, 1e6, 1e6, 1.2]: one quarter in millions
             k, others = small[0], min(q for q in quarters if q >= DOLLAR_SLIP)
+            # the reading nearer the other quarters (500 beside $1M quarters is $500k, 1.2 is $1.2M)
+            meant = min((quarters[k] * 1e3, quarters[k] * 1e6), key=lambda x: abs(math.log(x / others)))
+            unit = "thousands" if meant == quarters[k] * 1e3 else "millions"
             raise ConfigError.single(
                 f"bookings.{k}",
                 quarters[k],
                 f"is ${quarters[k]:g} for quarter {k + 1} beside the others' {others:,.0f} and more, surely typed in "
-                f"millions or thousands: give whole dollars ({quarters[k] * 1e6:.0f} for ${quarters[k]:g}M)",
+                f"{unit}: give whole dollars ({meant:.0f} for {dollars_words(meant)})",
             )
         if total is not None and total < DOLLAR_SLIP:  # a plan of $4 is hit in every run too
             words = dollar_slip_words(total, zero=False)

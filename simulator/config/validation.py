@@ -211,7 +211,7 @@ def _check_plan_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
     quotas = sum(team.headcount * config.economics.role(team.role).quota for team in config.org.teams.values())
     if plan is None or plan <= 0 or quotas <= 0 or 1 / PLAN_SLIP <= plan / quotas <= PLAN_SLIP:
         return
-    reps = sum(team.headcount for team in config.org.teams.values())
+    reps = sum(team.headcount for team in config.org.teams.values() if config.economics.role(team.role).quota > 0)
     meant = plan * 1e3 if plan < quotas else plan / 1e3
     how = "in thousands" if plan < quotas else "with three zeros too many"
     share = f"{plan / quotas:.2%} of" if plan < quotas else f"{plan / quotas:,.0f} times"
@@ -219,8 +219,8 @@ def _check_plan_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
         ConfigIssue(
             "plan.bookings",
             bookings,
-            f"is {dollars_words(plan)} a year, {share} the {dollars_words(quotas)} its {reps} reps' quotas add up "
-            f"to: surely typed {how}: give whole dollars, {meant:.0f} for {dollars_words(meant)}"
+            f"is {dollars_words(plan)} a year, {share} the {dollars_words(quotas)} its {reps} quota-carrying reps' "
+            f"quotas add up to: surely typed {how}: give whole dollars, {meant:.0f} for {dollars_words(meant)}"
             + (" (each quarter likewise)" if isinstance(bookings, list) else ""),
         )
     )

@@ -42,7 +42,7 @@ def config_differences(before: Mapping[str, Any], now: Mapping[str, Any], shown:
             )
         ]
     keys = [k for k in new if k not in old or old[k] != new[k]] + [k for k in old if k not in new]
-    allowed = "differs from the interrupted run ({}); a resume needs the same config (or start a new run)"
+    allowed = "differs from the earlier run in this folder ({}); a resume needs the same config (or start a new run)"
     in_base = {_user_key(k) for k in keys if k.startswith("base.")}
     # A base setting that differs differs in every scenario too: name it once.
     keys = [k for k in keys if not (k.startswith("scenarios.") and _user_key(k).split("] ")[-1] in in_base)]
