@@ -83,11 +83,17 @@ __all__ = [
 ]
 
 
-def load_experiment(name: str | None = None, overrides: Sequence[str] = ()) -> Experiment:
-    """Compose a shipped experiment with Hydra overrides (see :func:`simulator.compose.load_experiment`)."""
+def load_experiment(
+    name: str | None = None, overrides: Sequence[str] = (), config_folder: str | Path | None = None
+) -> Experiment:
+    """Compose an experiment with Hydra overrides, from a config folder of yours if given.
+
+    See :func:`simulator.compose.load_experiment` (``config_folder``: a calibrated company's
+    folder, as ``--config-dir`` takes it).
+    """
     from simulator.compose import load_experiment as _load
 
-    return _load(name, overrides)
+    return _load(name, overrides, config_folder)
 
 
 def write_outputs(result: ExperimentResult, out_dir: Path | str) -> list[Any]:

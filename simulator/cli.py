@@ -28,9 +28,10 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from simulator.command_line import MERGE_REFUSALS, hydra_refusal, prepare_command_line
-from simulator.compose import config_dir, load_experiment
+from simulator.compose import load_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config_files import parse_config_files_once
+from simulator.config_search import config_dir
 from simulator.hydra_callbacks import (
     OutputCheck,
     SweepSummary,
@@ -165,8 +166,10 @@ _COMMAND_OPTIONS = {
 }
 
 
-def _command_experiment(command: str, overrides: Sequence[str], workers_option: bool = True) -> Experiment:
-    """The experiment a command (warmup, sensitivity, optimise) reads, with its overrides.
+def _command_experiment(
+    command: str, overrides: Sequence[str], workers_option: bool = True, folder: str | None = None
+) -> Experiment:
+    """The experiment a command (warmup, sensitivity, optimise) reads, with its overrides and ``--config-dir``.
 
     Raises:
         ConfigError: An override the command's own option replaces (``runs=3`` for ``--runs``,
@@ -175,7 +178,18 @@ def _command_experiment(command: str, overrides: Sequence[str], workers_option: 
     issues = command_override_issues(command, overrides, workers_option)
     if issues:
         raise ConfigError(issues)
-    return load_experiment(None, overrides)
+    return load_experiment(None, overrides, folder)
+
+
+def _config_dir_option(args: Sequence[str]) -> tuple[str | None, list[str]]:
+    """A command's ``--config-dir DIR`` (a calibrated company's folder, as a run takes it) and its other arguments."""
+    rest = list(args)
+    for i, arg in enumerate(rest):
+        if arg in ("--config-dir", "-cd") and i + 1 < len(rest):
+            return rest[i + 1], rest[:i] + rest[i + 2 :]
+        if arg.startswith("--config-dir="):
+            return arg.split("=", 1)[1], rest[:i] + rest[i + 1 :]
+    return None, rest
 
 
 def command_override_issues(command: str, overrides: Sequence[str], workers_option: bool = True) -> list[ConfigIssue]:
@@ -200,16 +214,18 @@ def _warmup_main(args: Sequence[str]) -> int:
     """``salesim warmup [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.warmup_command`)."""
     from simulator.report.warmup_command import warmup_main
 
-    return warmup_main(args, lambda overrides: _command_experiment("warmup", overrides, workers_option=False))
+    folder, args = _config_dir_option(args)
+    return warmup_main(args, lambda overrides: _command_experiment("warmup", overrides, False, folder))
 
 
 def _sensitivity_main(args: Sequence[str]) -> int:
     """``salesim sensitivity [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.sensitivity_report`)."""
     from simulator.report.sensitivity_command import sensitivity_main
 
+    folder, args = _config_dir_option(args)
     return sensitivity_main(
         args,
-        lambda overrides: _command_experiment("sensitivity", overrides),
+        lambda overrides: _command_experiment("sensitivity", overrides, folder=folder),
         lambda overrides: command_override_issues("sensitivity", overrides),
     )
 
@@ -218,7 +234,8 @@ def _optimise_main(args: Sequence[str]) -> int:
     """``salesim optimise [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.optimise_command`)."""
     from simulator.report.optimise_command import optimise_main
 
-    return optimise_main(args, lambda overrides: _command_experiment("optimise", overrides))
+    folder, args = _config_dir_option(args)
+    return optimise_main(args, lambda overrides: _command_experiment("optimise", overrides, folder=folder))
 
 
 def _calibrate_main(args: Sequence[str]) -> int:

@@ -34,9 +34,8 @@ from hydra.errors import HydraException, MissingConfigException, OverrideParseEx
 from omegaconf.errors import ConfigIndexError, ConfigTypeError, OmegaConfBaseException
 
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config_search import SEARCHPATH
 from simulator.override_shapes import named_index_issue, unpackaged_issue
-
-SEARCHPATH = "hydra.searchpath"
 
 UNKNOWN_KEY = "no such key in the config: check its spelling (salesim adds no key a config does not have)"
 NO_SUCH_ITEM = "has no such item"  # a list item past the end

@@ -25,7 +25,6 @@ replaces the distribution there rather than being merged into it key by key.
 
 from __future__ import annotations
 
-import os
 import shlex
 import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -37,7 +36,7 @@ from omegaconf import DictConfig
 
 from simulator.analysis.composed_checks import decision_name_issues, target_kpi_issues
 from simulator.analysis.question_words import repeated_figures
-from simulator.command_line import SEARCHPATH, first_line
+from simulator.command_line import first_line
 from simulator.config.composed import ExperimentFile
 from simulator.config.errors import ConfigError, ConfigIssue, shown
 from simulator.config.fed_sources import rate_notes_and_issues, unfed_notes
@@ -46,6 +45,7 @@ from simulator.config.question import SETTING, shown_words
 from simulator.config.schema import ScenarioConfig
 from simulator.config.workforce import hires_beyond_horizon, unread_role_fields
 from simulator.config_files import parse_config_files_once
+from simulator.config_search import SEARCHPATH, primary_and_searchpath
 from simulator.mapping_overrides import adds_for_entries_elsewhere
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import (
@@ -57,19 +57,6 @@ from simulator.run.experiment import (
 )
 from simulator.scenario_layers import Composed, Composer, compose_layers, plain
 from simulator.user_overrides import UserOverride, classify
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def config_dir() -> Path:
-    """Where the Hydra configs live: ``SALESIM_CONFIG_DIR``, else ``configs/`` beside the package."""
-    override = os.environ.get("SALESIM_CONFIG_DIR")
-    candidates = [Path(override)] if override else []
-    candidates += [PACKAGE_DIR.parent / "configs", PACKAGE_DIR / "_configs"]
-    for candidate in candidates:
-        if (candidate / "config.yaml").is_file():
-            return candidate.resolve()
-    raise FileNotFoundError(f"no salesim configs found in {[str(c) for c in candidates]}")
 
 
 def _scenario_overrides(base: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -368,7 +355,9 @@ def _notes_and_issues(
 # ---------------------------------------------------------------------------- notebooks
 
 
-def load_experiment(name: str | None = None, overrides: Sequence[str] = ()) -> Experiment:
+def load_experiment(
+    name: str | None = None, overrides: Sequence[str] = (), config_folder: str | Path | None = None
+) -> Experiment:
     """Compose an experiment from the shipped configs, for notebooks and scripts.
 
     Args:
@@ -377,14 +366,21 @@ def load_experiment(name: str | None = None, overrides: Sequence[str] = ()) -> E
             in ``overrides`` (the folder holds ``experiment/NAME.yaml``).
         overrides: Hydra overrides, e.g. ``["runs=50", "org.teams.ae.headcount=10"]``;
             they apply to every scenario (a scenario's own value on the same key wins).
+        config_folder: A folder of configs as ``--config-dir`` gives it: with its own
+            ``config.yaml`` (a calibrated company's), that file is the primary config, the
+            shipped groups still found; without, its groups join the shipped ones.
 
     Raises:
-        ConfigError: An override or experiment that cannot be composed or is invalid.
+        ConfigError: An override or experiment that cannot be composed or is invalid; a
+            folder with its own ``config.yaml`` on ``hydra.searchpath``, where the shipped
+            ``config.yaml`` would stay primary and the shipped company would be composed.
     """
     all_overrides = list(overrides) + ([f"experiment={name}"] if name else [])
     searchpath = [o for o in all_overrides if o.startswith(SEARCHPATH + "=")]
+    primary, searchpath = primary_and_searchpath(config_folder, searchpath)
+    all_overrides = [o for o in all_overrides if not o.startswith(SEARCHPATH + "=")] + searchpath
     parse_config_files_once()
-    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+    with initialize_config_dir(config_dir=str(primary), version_base="1.3"):
 
         def composer(lines: list[str]) -> DictConfig:
             return compose(config_name="config", overrides=[*searchpath, *lines])

@@ -18,9 +18,10 @@ from typing import Any, NoReturn
 from hydra import compose
 from omegaconf import DictConfig, OmegaConf
 
-from simulator.command_line import SEARCHPATH, hydra_refusal, restore_overrides
+from simulator.command_line import hydra_refusal, restore_overrides
 from simulator.compose import compose_experiment
 from simulator.config.errors import ConfigError
+from simulator.config_search import SEARCHPATH
 from simulator.run.experiment import COMPOSITION_NOTES, Experiment
 from simulator.run.parameter_draws import load_parameter_draws, missing_draws_issues
 from simulator.run.settings import RunnerSettings, runner_settings

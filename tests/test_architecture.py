@@ -22,6 +22,7 @@ FRONT_DOOR = {
     "command_line",
     "compose",
     "config_files",
+    "config_search",
     "crm_commands",
     "hydra_callbacks",
     "job",

@@ -563,3 +563,28 @@ def test_the_shared_export_as_of_its_last_day_warns_that_its_last_months_thin_ou
     assert "**Warning**: the export's last months record few new opportunities" in text
     assert calibrate_main([str(local), "--as-of", "2017-09-30", "--draws", "0", "--out", str(tmp_path / "sep")]) == 0
     assert "record few new opportunities" not in capsys.readouterr().err
+
+
+def test_a_calibrated_folder_is_what_the_commands_and_the_python_api_study(tmp_path: Path) -> None:
+    """sensitivity with hydra.searchpath=[file://calibrated] had studied the shipped company, with no word."""
+    import simulator
+    from simulator.config.errors import ConfigError
+
+    folder = write_folder(calibrate(mapping("a_opportunities"), AS_OF, UNTIL), tmp_path / "company", runs=2)
+    shipped = simulator.load_experiment()
+    company = simulator.load_experiment(None, [], config_folder=folder)
+    assert [s.name for s in company.scenarios] != [s.name for s in shipped.scenarios]
+    assert set(company.scenarios[0].config.org.teams) == {"North", "South"}
+    with pytest.raises(ConfigError, match=r"has its own config.yaml .*give it as --config-dir"):
+        simulator.load_experiment(None, [f"hydra.searchpath=[file://{folder}]"])
+    out = tmp_path / "sens"
+    command = [sys.executable, "-m", "simulator", "sensitivity", "--config-dir", str(folder), "--params"]
+    done = subprocess.run(
+        [*command, "org.teams.North.headcount", "--global", "none", "--runs", "2", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "org.teams.North.headcount" in (out / "sensitivity.csv").read_text()
