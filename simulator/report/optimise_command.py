@@ -71,7 +71,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="salesim optimise",
         description="Find the headcount per team that makes a KPI best within a budget on cost of sales: Optuna's "
         "TPE sampler (ask-and-tell, seeded), clearly worse trials pruned, the best mixes re-run on common random "
-        "numbers with CIs and the probability each is truly best. Overrides as for a run (experiment=NAME, key=value).",
+        "numbers with CIs and the probability each is truly best. Overrides as for a run (experiment=NAME, key=value); "
+        "--config-dir DIR for a folder of yours (a calibrated company).",
     )
     parser.add_argument("--team", action="append", default=[], help="TEAM=LOW:HIGH headcount bounds (repeat per team)")
     parser.add_argument("--budget", type=lenient_number(float), default=None, help="most mean cost of sales a year ($)")

@@ -42,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="salesim sensitivity",
         description="Move every numeric lever of a scenario down and up one at a time on common random numbers, "
         "rank them by their effect on a KPI (sensitivity.csv, tornado.png, report), then vary the strongest together "
-        "with SALib (Morris or Sobol). Overrides as for a run (experiment=NAME, key=value).",
+        "with SALib (Morris or Sobol). Overrides as for a run (experiment=NAME, key=value); "
+        "--config-dir DIR for a folder of yours (a calibrated company).",
     )
     parser.add_argument("--kpi", default=None, help="KPI to explain (default: the experiment's primary decision KPI)")
     parser.add_argument("--scenario", default=None, help="scenario of the experiment (default: its baseline)")

@@ -34,7 +34,8 @@ def warmup_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]
     parser = argparse.ArgumentParser(
         prog="salesim warmup",
         description="Run a scenario from day 0 for some years, average its state (open pipeline, customers, "
-        "partners, ramped FTE, tenure) over runs and choose the warm-up by MSER-5. Overrides as for a run.",
+        "partners, ramped FTE, tenure) over runs and choose the warm-up by MSER-5. Overrides as for a run; "
+        "--config-dir DIR for a folder of yours.",
     )
     parser.add_argument("--runs", type=lenient_number(int), default=20, help="replications to average (default 20)")
     parser.add_argument(
