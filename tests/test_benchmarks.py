@@ -697,9 +697,11 @@ def test_a_cost_figure_on_default_pay_says_the_pay_is_salesims() -> None:
     from simulator.config.economics import EconomicsConfig
 
     calibrated = EconomicsConfig.model_validate({"roles": {"agent": {"quota": 0.0}}})
-    assert default_paid_roles(calibrated, ["agent", "agent"]) == ["agent"]
-    own = EconomicsConfig.model_validate({"roles": {"agent": {"quota": 0.0, "base_salary": 60000.0}}})
-    assert default_paid_roles(own, ["agent"]) == []
+    assert default_paid_roles(calibrated, ["agent", "agent"]) == {"agent": ["base_salary", "on_target_variable"]}
+    half = EconomicsConfig.model_validate({"roles": {"agent": {"quota": 0.0, "base_salary": 60000.0}}})
+    assert default_paid_roles(half, ["agent"]) == {"agent": ["on_target_variable"]}  # its variable pay is still ours
+    pay = {"quota": 0.0, "base_salary": 60000.0, "on_target_variable": 20000.0}
+    assert default_paid_roles(EconomicsConfig.model_validate({"roles": {"agent": pay}}), ["agent"]) == {}
     for spec in simulator.load_experiment("org_structures").scenarios:  # every shipped role's pay is set
         economics, roles = spec.config.economics, [team.role for team in spec.config.org.teams.values()]
-        assert default_paid_roles(economics, roles) == []
+        assert default_paid_roles(economics, roles) == {}

@@ -17,17 +17,18 @@ PAY_FIELDS = ("base_salary", "on_target_variable")
 """A role's pay, which a config sets for the company's figures to be its own."""
 
 
-def default_paid_roles(economics: EconomicsConfig, roles: list[str]) -> list[str]:
-    """The roles of ``roles`` whose pay no config sets: their reps cost salesim's default role pay.
+def default_paid_roles(economics: EconomicsConfig, roles: list[str]) -> dict[str, list[str]]:
+    """The roles of ``roles`` with a part of their pay no config sets, and those parts (``base_salary``, ...).
 
     A role of ``economics.roles`` whose pay fields were left out, or a role absent from it
-    when ``economics.default_role`` sets no pay either.
+    whose ``economics.default_role`` leaves them out: their reps cost salesim's default pay.
     """
-    unset = []
+    unset = {}
     for role in dict.fromkeys(roles):
         settings = economics.roles.get(role, economics.default_role)
-        if not any(field in settings.model_fields_set for field in PAY_FIELDS):
-            unset.append(role)
+        left = [field for field in PAY_FIELDS if field not in settings.model_fields_set]
+        if left:
+            unset[role] = left
     return unset
 
 
@@ -39,9 +40,10 @@ def pay_reasons(result: ExperimentResult) -> dict[str, dict[str, str]]:
         unset = default_paid_roles(config.economics, [team.role for team in config.org.teams.values()])
         if not unset:
             continue
+        keys = ", ".join(f"economics.roles.{role}.{field}" for role, fields in unset.items() for field in fields)
         words = (
-            f"the {', '.join(unset)} reps' pay is salesim's default role pay, not the company's (economics sets "
-            "none for them): the cost is an illustration until economics holds the company's own pay"
+            f"the {', '.join(unset)} reps' pay is salesim's default role pay, not the company's (no config sets "
+            f"{keys}): the cost is an illustration until economics holds the company's own pay"
         )
         key = SALES_AND_MARKETING_PER_NEW_ARR
         reasons[spec.name] = {key: words, below_key(key): words}

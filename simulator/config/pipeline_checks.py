@@ -107,7 +107,7 @@ def check_pipelines(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
         issues.append(ConfigIssue("pipelines.retention.renewal.checkin_role", retention.renewal.checkin_role, allowed))
     if retention is not None and retention.initial_arr.quantile(0.0) < 0:
         issues.append(ConfigIssue("pipelines.retention.initial_arr", retention.initial_arr.as_written(), ">= 0"))
-    elif retention is not None and 0 < retention.initial_arr.mean < DEAL_SLIP:
+    elif retention is not None and retention.initial_customers > 0 and 0 < retention.initial_arr.mean < DEAL_SLIP:
         written = retention.initial_arr.as_written()
         words = deal_slip_words(retention.initial_arr.mean, written, "an account a year")
         issues.append(ConfigIssue("pipelines.retention.initial_arr", written, words))
