@@ -113,6 +113,7 @@ def test_the_heatmap_and_the_global_sensitivity_figure_fit_a_slide(tmp_path: Pat
             ["a.b.c.headcount", "market.sources.inbound.leads_per_month"],
             ["today", "specialists_with_a_long_name"],
             tmp_path,
+            {"specialists_with_a_long_name": {"a.b.c.headcount": "a.b.c.headcount=14"}},  # its own value ran: said
         )
         plot_global(morris, "morris", "bookings", 2e4, tmp_path)
     assert not problems, "\n".join(problems)

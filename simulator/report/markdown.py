@@ -46,7 +46,11 @@ FIGURE_TITLES = {
         "Which levers move the KPI most",
         "Paired difference to the baseline when each parameter is set low or high, with its 95% CI.",
     ),
-    "heatmap": ("The sweep as a map", "Mean of the KPI per cell with its 95% CI; the best cell is outlined."),
+    "heatmap": (
+        "The sweep as a map",
+        "Mean of the KPI per cell with its 95% CI; the best cell is outlined (each cell tied with it; at each plan, "
+        "when the plan is swept).",
+    ),
     "optimisation": (
         "The best team mixes",
         "The KPI of the best candidates re-run on common random numbers, with its 95% CI and the probability "

@@ -11,7 +11,7 @@ a sweep of the plan's own figures beside other settings, the best at each plan.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -58,7 +58,12 @@ def best_cell(cells: pd.DataFrame, kpi: str) -> pd.Series | None:
 
 
 def plot_heatmap(
-    table: pd.DataFrame, kpi: str, params: Sequence[str], scenarios: Sequence[str], out_dir: Path | str
+    table: pd.DataFrame,
+    kpi: str,
+    params: Sequence[str],
+    scenarios: Sequence[str],
+    out_dir: Path | str,
+    fixed: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Path:
     """Draw ``heatmap.png`` from the tidy sweep table (see the module docstring).
 
@@ -68,6 +73,8 @@ def plot_heatmap(
         params: The swept parameters, one or two (the first along the columns).
         scenarios: The scenarios to draw, one panel each.
         out_dir: The sweep directory.
+        fixed: Scenario -> {swept parameter: its own override}: that panel's axis did not
+            move in its runs, and its title says what ran (``Sweep.fixed``).
     """
     path = Path(out_dir) / "heatmap.png"
     rows = table[table["kpi"] == kpi]
@@ -103,7 +110,9 @@ def plot_heatmap(
         if y_param:
             ax.set_ylabel(y_param)
         best = "best at each plan outlined" if len(groups) > 1 else "best outlined"
-        panel_title(ax, f"{scenario}: {kpi_axis_label(kpi)}, mean (95% CI); {best}")
+        own = (fixed or {}).get(scenario, {})
+        ran = f"; its own {', '.join(own.values())} ran, whatever the axis" if own else ""
+        panel_title(ax, f"{scenario}: {kpi_axis_label(kpi)}, mean (95% CI); {best}{ran}")
     fig.suptitle(f"{kpi_label(kpi)} across the sweep")
     return save_figure(fig, path)
 

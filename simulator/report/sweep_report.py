@@ -281,7 +281,7 @@ def write_sweep(sweep_dir: Path) -> list[Path]:
     written = [atomic_write(sweep_dir / SUMMARY_NAME, lambda f: sweep.table.to_csv(f, index=False))]
     figure = None
     if 1 <= len(sweep.params) <= 2:
-        figure = plot_heatmap(sweep.table, sweep.kpi, sweep.params, sweep.scenarios, sweep_dir)
+        figure = plot_heatmap(sweep.table, sweep.kpi, sweep.params, sweep.scenarios, sweep_dir, sweep.fixed)
         written.append(figure)
     runs = job_runs(sweep, sweep_dir, sweep.baseline)  # every job's runs, read once for the chance and the answer
     chance = best_cell_chance(sweep, sweep_dir, sweep.baseline, runs)
