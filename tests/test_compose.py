@@ -616,7 +616,7 @@ def test_an_experiment_of_your_own_from_an_installed_wheel(tmp_path: Path) -> No
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SALESIM_CONFIG_DIR")}
     folder, out = user_folder(tmp_path), tmp_path / "run"
     script = (
-        "import simulator as ss, simulator.compose as c\n"
+        "import simulator as ss, simulator.config_search as c\n"
         "print(ss.__file__, c.config_dir())\n"
         f"e = ss.load_experiment('bigger_desk', ['hydra.searchpath=[file://{folder}]'])\n"
         "print(e.seed, e.runs)\n"
