@@ -186,7 +186,7 @@ def is_share_key(key: str) -> bool:
 def issues_from_error_detail(detail: ErrorDetails, prefix: str = "") -> list[ConfigIssue]:
     """The issues of one entry of ``ValidationError.errors()`` (see :func:`issues_from_validation_error`).
 
-    A share or a rate refused for a value from 1 to 100 says how it is written: a
+    A share or a rate refused for a value from 2 to 100 says how it is written (1.4 may be 0.14): a
     ``workforce.roles.full_cycle.attrition_rate=35`` had read only "must be at most 5".
     """
     issues = _issues_of(detail, prefix)
@@ -196,7 +196,7 @@ def issues_from_error_detail(detail: ErrorDetails, prefix: str = "") -> list[Con
         ConfigIssue(i.key, i.value, f"{i.allowed} ({i.value:g}% is {i.value / 100:g})")
         if isinstance(i.value, int | float)
         and not isinstance(i.value, bool)
-        and 1 < i.value <= 100
+        and 2 <= i.value <= 100
         and is_share_key(i.key)
         and "% is " not in i.allowed
         else i
