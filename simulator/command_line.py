@@ -34,7 +34,7 @@ from hydra.errors import HydraException, MissingConfigException, OverrideParseEx
 from omegaconf.errors import ConfigIndexError, ConfigTypeError, OmegaConfBaseException
 
 from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.config_search import SEARCHPATH
+from simulator.config_search import SEARCHPATH, primary_on_searchpath
 from simulator.override_shapes import named_index_issue, unpackaged_issue
 
 UNKNOWN_KEY = "no such key in the config: check its spelling (salesim adds no key a config does not have)"
@@ -259,7 +259,11 @@ def prepare_command_line(args: Sequence[str], groups_in: Sequence[Path]) -> tupl
     for override in overrides:
         value = override.value()
         if override.key_or_group == SEARCHPATH and isinstance(value, list):
-            folders += [Path(str(p).removeprefix("file://")) for p in value]
+            searched = [Path(str(p).removeprefix("file://")) for p in value]
+            owned = primary_on_searchpath(searched, str(override.input_line).split("=", 1)[1])
+            if owned is not None:
+                raise owned
+            folders += searched
 
     def is_group(key: str) -> bool:
         return "/" in key or any((folder / key).is_dir() for folder in folders)

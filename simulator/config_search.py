@@ -35,6 +35,27 @@ def _folders(override: str) -> list[str]:
     return [part.strip().strip("'\"").removeprefix("file://") for part in text.split(",") if part.strip()]
 
 
+def primary_on_searchpath(folders: Sequence[str | Path], typed: str) -> ConfigError | None:
+    """The refusal of a folder with its own ``config.yaml`` on ``hydra.searchpath`` (``typed``: as written), else None.
+
+    There the shipped ``config.yaml`` stays primary and composes the shipped company: a run
+    with ``hydra.searchpath=[file://calibrated] experiment=forecast`` had forecast the shipped
+    12 reps under crm-maven's name and caveats.
+    """
+    owned = [
+        str(path) for path in folders if (Path(path) / "config.yaml").is_file() and Path(path).resolve() != config_dir()
+    ]
+    if not owned:
+        return None
+    return ConfigError.single(
+        SEARCHPATH,
+        typed,
+        f"{owned[0]} has its own config.yaml (a calibrated company's): give it as --config-dir {owned[0]}, "
+        "which makes that config.yaml the primary config; on the search path the shipped one stays primary "
+        "and composes the shipped company",
+    )
+
+
 def primary_and_searchpath(folder: str | Path | None, searchpath: Sequence[str]) -> tuple[Path, list[str]]:
     """The folder whose ``config.yaml`` is primary, and the ``hydra.searchpath`` override to compose with.
 
@@ -48,15 +69,9 @@ def primary_and_searchpath(folder: str | Path | None, searchpath: Sequence[str])
             with no word (``sensitivity hydra.searchpath=[file://calibrated]`` had studied it).
     """
     given = [path for override in searchpath for path in _folders(override)]
-    owned = [path for path in given if (Path(path) / "config.yaml").is_file()]
-    if owned:
-        raise ConfigError.single(
-            SEARCHPATH,
-            searchpath[0].split("=", 1)[1],
-            f"{owned[0]} has its own config.yaml (a calibrated company's): give it as --config-dir {owned[0]}, "
-            "which makes that config.yaml the primary config; on the search path the shipped one stays primary "
-            "and composes the shipped company",
-        )
+    refusal = primary_on_searchpath(given, searchpath[0].split("=", 1)[1] if searchpath else "")
+    if refusal is not None:
+        raise refusal
     if folder is None:
         return config_dir(), list(searchpath)
     path = Path(folder).resolve()

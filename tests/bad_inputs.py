@@ -220,6 +220,12 @@ TABLE: list[BadInput] = [
     ),
     row(
         "economics",
+        "economics.roles.full_cycle.quota=1200",
+        "economics.roles.full_cycle.quota = 1200: is $1200 a year, surely typed in thousands: give whole dollars, "
+        "1200000 for $1.2M (0: none)",
+    ),
+    row(
+        "economics",
         "economics.roles.full_cycle.quota=560000000",
         "economics.roles.full_cycle.quota = 560000000: is $560M a year, above any rep's yearly quota ($100M at most): "
         "surely typed with three zeros too many, or in cents: give whole dollars, 560000 for $560k or 5600000 for "

@@ -691,3 +691,23 @@ def test_a_feeding_pipeline_switched_off_says_its_source_now_draws_at_the_market
     )
     (note,) = one.resolved_config[COMPARISON_NOTES]
     assert note.startswith("pipelines.prospecting is off in scenario specialist: the outbound source's leads are then")
+
+
+def test_the_pipeline_off_note_gives_each_scenarios_own_rate_and_costs() -> None:
+    """Two scenarios at 10 and 40 partner leads a month, $0 and $30 a lead, had both been told 40 and $30."""
+    from simulator.config.fed_sources import unfed_notes
+
+    def off(rate: float, per_lead: float, margin: float) -> dict[str, object]:
+        sources = {"partner": {"leads_per_month": rate}}
+        costs = {"partner": {"cost_per_lead": per_lead, "margin": margin}}
+        return {"pipelines": {"prospecting": {}}, "market": {"sources": sources}, "economics": {"sources": costs}}
+
+    on = {"pipelines": {"prospecting": {}, "partner": {"source": "partner"}}}
+    (note,) = unfed_notes({"base": on, "low": off(10, 0, 0.2), "high": off(40, 30, 0.15)})
+    assert note.startswith("pipelines.partner is off in scenarios low, high: ")
+    assert "(market.sources.partner.leads_per_month: 10 in low, 40 in high)" in note
+    assert (
+        "; in low, paying economics.sources.partner.margin (20%) of their bookings in fees; in high, each costing "
+        in (note)
+    )
+    assert "cost_per_lead ($30), paying economics.sources.partner.margin (15%)" in note

@@ -160,7 +160,7 @@ def unfed_notes(configs: Mapping[str, Mapping[str, Any]]) -> list[str]:
         source = source or SHIPPED_SOURCE[pipeline]
         off: list[str] = []
         rates: dict[str, float] = {}
-        costs = ""
+        costs: dict[str, str] = {}
         for name, config in configs.items():
             pipelines = config.get("pipelines")
             if not isinstance(pipelines, Mapping) or not any(isinstance(v, Mapping) for v in pipelines.values()):
@@ -171,7 +171,7 @@ def unfed_notes(configs: Mapping[str, Mapping[str, Any]]) -> list[str]:
             given = spec.get(RATE_KEY) if isinstance(spec, Mapping) else None
             if isinstance(given, int | float) and not isinstance(given, bool) and given > 0:
                 off.append(name)
-                rates[name], costs = float(given), _source_costs(config, source)
+                rates[name], costs[name] = float(given), _source_costs(config, source)
         if not off:
             continue
         where = "" if len(off) == len(names) else f" in scenario{'s' if len(off) > 1 else ''} {', '.join(off)}"
@@ -181,9 +181,13 @@ def unfed_notes(configs: Mapping[str, Mapping[str, Any]]) -> list[str]:
         else:  # each scenario's own rate
             each = ", ".join(f"{r:g} in {name}" for name, r in rates.items())
             steady = f"number a month (market.sources.{source}.leads_per_month: {each})"
+        if len(set(costs.values())) == 1:
+            cost = next(iter(costs.values()))
+        else:  # each scenario's own costs
+            cost = "".join(f"; in {name}{words or ', costing nothing'}" for name, words in costs.items())
         notes.append(
             f"pipelines.{pipeline} is off{where}: the {source} source's leads are then no {what} but a steady "
-            f"{steady}{costs}; "
+            f"{steady}{cost}; "
             f"{UNFED_COSTS[pipeline]}; for no {source} leads, set market.sources.{source}.leads_per_month=0 too"
         )
     return notes

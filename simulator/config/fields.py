@@ -289,10 +289,18 @@ $5M as typed with three zeros too many or in cents (``75800000`` for $75.8k): th
 read either as dollars.
 """
 
+QUOTA_SLIP = 10_000.0
+"""A yearly quota below this (and above 0) is a unit slip: ``1200`` typed for $1.2M.
+
+A quota is several times a rep's pay (4-6 times OTE, BENCHMARKS.md); under $10k its
+commission rate (on-target variable over quota) would pass 100% of bookings for any rep
+paid $10k of variable pay: a quota of 1,200 had run at 4,558%, $163M of cost of sales.
+"""
+
 QuotaDollars = Annotated[
-    float, Field(ge=0), _dollars_at_least(DOLLAR_SLIP, "a year", ceiling=1e8, what="rep's yearly quota")
+    float, Field(ge=0), _dollars_at_least(QUOTA_SLIP, "a year", ceiling=1e8, what="rep's yearly quota")
 ]
-"""A rep's yearly bookings quota in whole dollars: 0, or $1,000 to $100M (enterprise quotas run to a few $M)."""
+"""A rep's yearly bookings quota in whole dollars: 0, or $10,000 to $100M (enterprise quotas run to a few $M)."""
 
 HireDollars = Annotated[
     float, Field(ge=0), _dollars_at_least(100.0, "a hire", millions=False, ceiling=1e6, what="cost of a hire")
