@@ -265,6 +265,12 @@ TABLE: list[BadInput] = [
         "thousands: give whole dollars (500000 for $500k)",
     ),
     row(
+        "plan",
+        "plan.bookings=[900000,1000000,1100000,1200]",
+        "plan.bookings.3 = 1200: is $1,200 for quarter 4 beside the others' 900,000 and more, surely typed in "
+        "thousands: give whole dollars (1200000 for $1.2M)",
+    ),
+    row(
         "economics",
         "economics.sources.partner.margin=20",
         "economics.sources.partner.margin = 20: must be at most 1 (20% is 0.2)",

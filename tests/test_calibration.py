@@ -577,6 +577,9 @@ def test_a_calibrated_folder_is_what_the_commands_and_the_python_api_study(tmp_p
     assert set(company.scenarios[0].config.org.teams) == {"North", "South"}
     with pytest.raises(ConfigError, match=r"has its own config.yaml .*give it as --config-dir"):
         simulator.load_experiment(None, [f"hydra.searchpath=[file://{folder}]"])
+    # a company without quotas: a plan typed in thousands is read against its deals (it had been hit in every run)
+    with pytest.raises(ConfigError, match=r"plan.bookings = .*: is \$12k a year, [0-9.]+ deals at the market's mean"):
+        simulator.load_experiment(None, ["+plan.bookings=[3000,3100,3000,2900]"], config_folder=folder).validate()
     out = tmp_path / "sens"
     command = [sys.executable, "-m", "simulator", "sensitivity", "--config-dir", str(folder), "--params"]
     done = subprocess.run(

@@ -39,6 +39,10 @@ def _yearly_or_quarterly(value: Any, handler: ValidatorFunctionWrapHandler) -> A
     return (_QUARTERLY if isinstance(value, list | tuple) else _YEARLY).validate_python(value)
 
 
+QUARTER_SLIP = 100.0
+"""A quarter of the plan this many times under its largest is a unit slip: 1,200 beside $1.1M for $1.2M."""
+
+
 class PlanConfig(ConfigModel):
     """A bookings plan to be hit, and the planner's attainment assumption."""
 
@@ -59,18 +63,24 @@ class PlanConfig(ConfigModel):
                 "a plan of $0 is hit in every run: give the bookings to hit in $ (4000000 = $4.0M), or null: no plan",
             )
         quarters = self.bookings if isinstance(self.bookings, list) else []
-        small = [k for k, q in enumerate(quarters) if 0 < q < DOLLAR_SLIP]
-        if total is not None and total >= DOLLAR_SLIP and small:  # [1e6, 1e6, 1e6, 1.2]: one quarter in millions
-            k, others = small[0], min(q for q in quarters if q >= DOLLAR_SLIP)
-            # the reading nearer the other quarters (500 beside $1M quarters is $500k, 1.2 is $1.2M)
-            meant = min((quarters[k] * 1e3, quarters[k] * 1e6), key=lambda x: abs(math.log(x / others)))
-            unit = "thousands" if meant == quarters[k] * 1e3 else "millions"
-            raise ConfigError.single(
-                f"bookings.{k}",
-                quarters[k],
-                f"is ${quarters[k]:g} for quarter {k + 1} beside the others' {others:,.0f} and more, surely typed in "
-                f"{unit}: give whole dollars ({meant:.0f} for {dollars_words(meant)})",
-            )
+        largest = max(quarters, default=0.0)
+        # [1e6, 1e6, 1e6, 1.2] or [9e5, 1e6, 1.1e6, 1200]: a quarter a hundred times under the largest
+        small = [k for k, q in enumerate(quarters) if 0 < q < largest / QUARTER_SLIP]
+        if total is not None and total >= DOLLAR_SLIP and small:
+            others = min(q for q in quarters if q >= largest / QUARTER_SLIP)
+            issues = []
+            for k in small:  # every such quarter, each with the reading nearer the others ($500 beside $1M: $500k)
+                meant = min((quarters[k] * 1e3, quarters[k] * 1e6), key=lambda x: abs(math.log(x / others)))
+                unit = "thousands" if meant == quarters[k] * 1e3 else "millions"
+                issues.append(
+                    ConfigIssue(
+                        f"bookings.{k}",
+                        quarters[k],
+                        f"is ${quarters[k]:,g} for quarter {k + 1} beside the others' {others:,.0f} and more, surely "
+                        f"typed in {unit}: give whole dollars ({meant:.0f} for {dollars_words(meant)})",
+                    )
+                )
+            raise ConfigError(issues)
         if total is not None and total < DOLLAR_SLIP:  # a plan of $4 is hit in every run too
             words = dollar_slip_words(total, zero=False)
             if isinstance(self.bookings, list):

@@ -138,6 +138,13 @@ class MarketConfig(ConfigModel):
             sectors=self.sectors, geographies=self.geographies, products=self.products, segment_mix=self.segment_mix
         )
 
+    def mean_deal_value(self) -> float:
+        """A deal's mean value ($): the deal value's mean times the products' multiplier, weighted by their shares."""
+        total = sum(p.weight for p in self.products.values())
+        if total <= 0:
+            return self.deal_value.mean
+        return self.deal_value.mean * sum(p.weight * p.deal_value_multiplier for p in self.products.values()) / total
+
     def _mean_multiplier(self) -> float:
         """The products' deal-value multiplier, weighted by their market-wide shares (1 without products).
 

@@ -195,6 +195,9 @@ def _serves_as_meant(config: ScenarioConfig, pod_issues: list[ConfigIssue]) -> S
     return config.model_copy(update={"org": config.org.model_copy(update={"teams": teams})})
 
 
+PLAN_DEALS = 10.0
+"""A yearly plan under this many deals of the market's mean value, with no quotas to read it against, is a slip."""
+
 PLAN_SLIP = 100.0
 """A plan this many times its teams' quotas, or this many times under them, is a unit slip ($4k for $4M)."""
 
@@ -209,6 +212,20 @@ def _check_plan_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
     bookings = config.plan.bookings
     plan = float(sum(bookings)) if isinstance(bookings, list) else bookings
     quotas = sum(team.headcount * config.economics.role(team.role).quota for team in config.org.teams.values())
+    if plan is not None and plan > 0 and quotas <= 0:  # no quotas (a calibrated company): against its deals
+        deal = config.market.mean_deal_value()
+        if deal > 0 and plan < PLAN_DEALS * deal:
+            issues.append(
+                ConfigIssue(
+                    "plan.bookings",
+                    bookings,
+                    f"is {dollars_words(plan)} a year, {plan / deal:.1f} deals at the market's mean deal value of "
+                    f"${deal:,.0f}: surely typed in thousands: give whole dollars, {plan * 1e3:.0f} "
+                    f"for {dollars_words(plan * 1e3)}"
+                    + (" (each quarter likewise)" if isinstance(bookings, list) else ""),
+                )
+            )
+        return
     if plan is None or plan <= 0 or quotas <= 0 or 1 / PLAN_SLIP <= plan / quotas <= PLAN_SLIP:
         return
     reps = sum(team.headcount for team in config.org.teams.values() if config.economics.role(team.role).quota > 0)
