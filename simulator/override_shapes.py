@@ -47,14 +47,21 @@ def named_index_issue(error: BaseException, args: Sequence[str], folders: Sequen
         listed = ".".join(parts[: parts.index(part, 1)])
         if re.fullmatch(r"experiment\.scenarios\.[^.]+", listed):
             own = _scenario_list(args, folders, listed.rsplit(".", 1)[1])
+            # the change meant: the key after the scenario's name (after an "overrides" the user wrote in between)
+            after = parts[parts.index(part, 1) + (1 if part == "overrides" else 0) :]
+            change = f"{'.'.join(after)}={text}" if len(after) > 1 and text else None
+            if own is not None and change is not None:
+                changed = change.split("=", 1)[0]
+                own = [*(line for line in own if line.lstrip("+~").split("=", 1)[0] != changed), change]
             shown = ",".join(f"'{line}'" for line in own) if own is not None else "'org=specialist','...'"
             hint = (
-                f"a scenario is a list of overrides: give its whole list again with your change, quoted for the "
-                f'shell, as in "{listed}=[{shown}]" (its list now; `--cfg job` prints every scenario\'s)'
+                "a scenario is a list of overrides: give its whole list again, quoted for the shell, as in "
+                f'"{listed}=[{shown}]" ({"its list with your change" if change else "its list now"}; '
+                "`--cfg job` prints every scenario's list)"
             )
         else:
             rest = "".join(f".{p}" for p in parts[parts.index(part, 1) + 1 :])
-            hint = f"its items are numbered from 0, as in {listed}.0{rest}=... (`--cfg job` prints the list in order)"
+            hint = f"its items are numbered from 0: {listed}.N{rest}=..., N the item's place (`--cfg job` prints them)"
         return ConfigIssue(key, value, f"{listed} is a list, so it has no '{part}': {hint}")
     return None
 

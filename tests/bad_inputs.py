@@ -948,23 +948,23 @@ TABLE: list[BadInput] = [
         "experiment",
         "experiment.scenarios.specialist.overrides.org.teams.sdr.headcount=5",
         "experiment.scenarios.specialist.overrides.org.teams.sdr.headcount = 5: experiment.scenarios.specialist is a "
-        "list, so it has no 'overrides': a scenario is a list of overrides: give its whole list again with your "
-        "change, quoted for the shell, as in \"experiment.scenarios.specialist=['org=specialist']\" (its list now; "
-        "`--cfg job` prints every scenario's)",
+        "list, so it has no 'overrides': a scenario is a list of overrides: give its whole list again, quoted for "
+        "the shell, as in \"experiment.scenarios.specialist=['org=specialist','org.teams.sdr.headcount=5']\" (its "
+        "list with your change; `--cfg job` prints every scenario's list)",
         via="cli",
     ),
     row(
         "experiment",
         "experiment.decision.guardrails.name=x",
         "experiment.decision.guardrails.name = 'x': experiment.decision.guardrails is a list, so it has no 'name': its "
-        "items are numbered from 0, as in experiment.decision.guardrails.0=... (`--cfg job` prints the list in order)",
+        "items are numbered from 0: experiment.decision.guardrails.N=..., N the item's place (`--cfg job` prints them)",
         via="cli",
     ),
     row(
         "pipeline",
         "pipeline.stages.evaluation.conversion=0.5",
         "pipeline.stages.evaluation.conversion = 0.5: pipeline.stages is a list, so it has no 'evaluation': its items "
-        "are numbered from 0, as in pipeline.stages.0.conversion=... (`--cfg job` prints the list in order)",
+        "are numbered from 0: pipeline.stages.N.conversion=..., N the item's place (`--cfg job` prints them)",
         via="cli",
     ),
     row(
