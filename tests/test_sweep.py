@@ -325,3 +325,34 @@ def test_a_sweep_reads_the_keys_each_scenario_fixes_from_its_jobs(tmp_path: Path
     sweep = gather(tmp_path)
     assert sweep is not None and sweep.params == [key]
     assert sweep.fixed == {"two_more_reps": {key: f"{key}=14"}}  # only the swept keys
+
+
+def test_a_sweep_over_the_plan_prefers_no_cell_practically_equal_to_the_best() -> None:
+    """West 12 reps against 10 differed by $492 in $3.19M (0.015%), and 12 had been named the best."""
+    import numpy as np
+
+    from simulator.report.sweep_jobs import Sweep
+    from simulator.report.sweep_report import answer_paragraph
+
+    gen = np.random.default_rng(3)
+    base = 3.19e6 + gen.normal(0, 2e5, 40)
+    jobs = {"0": base + 492.0, "1": base + gen.normal(0, 100, 40)}  # the same runs, a few hundred dollars apart
+    runs = pd.DataFrame(
+        [
+            {"scenario": job, "replication": r, "bookings": v}
+            for job, values in jobs.items()
+            for r, v in enumerate(values)
+        ]
+    )
+    rows = [
+        {"job": job, "org.teams.West.headcount": h, "plan.bookings": 1.2e7, "scenario": "as_is", "kpi": "bookings"}
+        | {"n": 40, "mean": float(jobs[job].mean()), "ci_low": 3.1e6, "ci_high": 3.3e6}
+        for job, h in (("0", 12), ("1", 10))
+    ]
+    sweep = Sweep(
+        pd.DataFrame(rows), ["org.teams.West.headcount", "plan.bookings"], "bookings", "as_is", ["as_is"], "x"
+    )
+    text = answer_paragraph(sweep, float("nan"), runs=runs)
+    assert "org.teams.West.headcount=12 or org.teams.West.headcount=10 ($3.18M, practically equal: none preferred)" in (
+        text
+    )

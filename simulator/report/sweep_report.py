@@ -64,11 +64,14 @@ def _best_per_target(sweep: Sweep, rows: pd.DataFrame, targets: list[str], runs:
         at = ", ".join(f"{p}={_setting(p, v)}" for p, v in zip(targets, values, strict=True))
         jobs = set(cells["job"].astype(str))
         tied = [j for j in tied_with(runs, kpi, str(best["job"])) if j in jobs] if runs is not None else []
-        alike = [best, *(cells[cells["job"].astype(str) == j].iloc[0] for j in tied)]
+        others = [j for j in cells["job"].astype(str) if j != str(best["job"])]
+        # every cell within 0.5% of the best, run by run: named together, none preferred ($492 in $3.2M had crowned one)
+        equal = not tied and runs is not None and paired_practically_equal(runs, kpi, [str(best["job"]), *others])
+        alike = [best, *(cells[cells["job"].astype(str) == j].iloc[0] for j in (others if equal else tied))]
         levers = " or ".join(
             ", ".join(f"{p}={_setting(p, cell[p])}" for p in sweep.params if p not in targets) for cell in alike
         )
-        same = ", the same in every run" if tied else ""
+        same = ", the same in every run" if tied else ", practically equal: none preferred" if equal else ""
         mean = format_value(kpi, float(best["mean"]))
         parts.append(f"at {at}, {levers or 'job ' + str(best['job'])} ({mean}{same})")
     return (
