@@ -580,6 +580,13 @@ def test_a_calibrated_folder_is_what_the_commands_and_the_python_api_study(tmp_p
     # a company without quotas: a plan typed in thousands is read against its deals (it had been hit in every run)
     with pytest.raises(ConfigError, match=r"plan.bookings = .*: is \$12k a year, [0-9.]+ deals at the market's mean"):
         simulator.load_experiment(None, ["+plan.bookings=[3000,3100,3000,2900]"], config_folder=folder).validate()
+    # optimise on a team of named reps: a lower bound under their number is refused before any run (24 had run)
+    from simulator.analysis.team_mix import TeamMixProblem
+
+    named = len(company.scenarios[0].config.org.teams["North"].reps)
+    problem = TeamMixProblem(company, company.baseline, "bookings", {"North": (named - 1, named + 1)}, None)
+    with pytest.raises(ConfigError, match=rf"North names {named} reps .*try --team North={named}:{named + 1}"):
+        problem.check()
     out = tmp_path / "sens"
     command = [sys.executable, "-m", "simulator", "sensitivity", "--config-dir", str(folder), "--params"]
     done = subprocess.run(

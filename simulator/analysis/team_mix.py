@@ -129,6 +129,16 @@ class TeamMixProblem:
             issue = bounds_issue(team, low, high)
             if issue is not None:
                 raise ConfigError.single(f"--team {team}", f"{low}:{high}", issue)
+            # a calibrated team's named reps each hold a seat: fewer seats than named reps is refused by the config
+            named = sum(1 for share in (teams[team].get("reps") or {}).values() if share is not None)
+            if low < named:
+                raise ConfigError.single(
+                    f"--team {team}",
+                    f"{low}:{high}",
+                    f"{team} names {named} reps (org.teams.{team}.reps), each holding a seat: its headcount cannot go "
+                    f"below {named} unless reps are set to null as overrides (org.teams.{team}.reps.NAME=null); "
+                    f"try --team {team}={named}:{max(high, named)}",
+                )
         if not self.bounds:
             raise ConfigError.single("--team", [], "give at least one team to size, e.g. --team full_cycle=8:16")
 
