@@ -598,3 +598,14 @@ def test_a_calibrated_folder_is_what_the_commands_and_the_python_api_study(tmp_p
     )
     assert done.returncode == 0, done.stderr
     assert "org.teams.North.headcount" in (out / "sensitivity.csv").read_text()
+
+
+def test_warmup_on_a_company_that_starts_from_its_open_pipeline_is_refused(tmp_path: Path) -> None:
+    """warmup on a calibrated folder advised a warm-up, where its runs start from the deals open at the as-of date."""
+    folder = write_folder(calibrate(mapping("a_opportunities"), AS_OF, UNTIL), tmp_path / "company", runs=2)
+    command = [sys.executable, "-m", "simulator", "warmup", "--config-dir", str(folder), "--runs", "2"]
+    done = subprocess.run([*command, "--out", str(tmp_path / "w")], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 2 and not (tmp_path / "w").exists(), done.stderr
+    assert "starts from its real open pipeline on day 0, not from an empty company: a warm-up does not apply" in (
+        done.stderr
+    )

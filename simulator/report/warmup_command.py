@@ -70,6 +70,16 @@ def warmup_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]
     from simulator.report.warmup_report import warmup_markdown, write_warmup
     from simulator.run.signals import written_in_full
 
+    if spec.config.initial_pipeline is not None:  # a calibrated company: its runs start from its real open pipeline
+        return _warmup_refused(
+            ConfigError.single(
+                "initial_pipeline",
+                "{…}",
+                f"scenario {name} starts from its real open pipeline on day 0, not from an empty company: a warm-up "
+                "does not apply (its runs begin at the as-of date with the deals then open); warmup studies a "
+                "company that starts empty (drop the starting state with ~initial_pipeline to study one)",
+            )
+        )
     clock = spec.config.clock
     year = clock.calendar().days_per_year
     too_late = clock.start_date and dated_span_problem(clock.start_date, options.years * year, clock.holidays)
