@@ -453,6 +453,9 @@ def test_the_lever_table_writes_money_as_money_and_says_a_lever_that_changes_no_
     quota.update(low=448_000.0, base=560_000.0, high=672_000.0, elasticity=0.0)
     leads = {**quota, "rank": 2, "parameter": "market.sources.inbound.leads_per_month", "low": 120.0, "base": 150.0}
     leads.update(high=180.0, low_diff=-1e4, low_ci_low=-3e4, low_ci_high=1e4, swing=2e4)
-    rows = _table_rows(pd.DataFrame([quota, leads], columns=list(SENSITIVITY_COLUMNS)))
+    one_sided = {**leads, "rank": 3, "parameter": "org.teams.sdr.headcount", "low": float("nan"), "base": 1.0}
+    one_sided.update(high=2.0, low_diff=0.0, low_ci_low=float("nan"), low_ci_high=float("nan"))
+    rows = _table_rows(pd.DataFrame([quota, leads, one_sided], columns=list(SENSITIVITY_COLUMNS)))
+    assert rows[2][2] == "- / 1 / 2" and rows[2][3] == "not run: read as the base"  # it had read "$0" and "nan / 1 / 2"
     assert rows[0][2] == "$448.0k / $560.0k / $672.0k" and rows[0][5].endswith("(none: the same in every run)")
     assert rows[1][2] == "120 / 150 / 180" and rows[1][5].endswith("(unclear)")

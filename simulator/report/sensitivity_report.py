@@ -236,6 +236,8 @@ def _table_rows(table: pd.DataFrame) -> list[list[str]]:
         kpi = str(r["kpi"])
 
         def side(name: str, row: pd.Series = r, kpi: str = kpi) -> str:
+            if not math.isfinite(float(row[name])):  # a side the lever cannot take (a headcount of 0, say)
+                return "not run: read as the base"
             diff = format_value(kpi, float(row[f"{name}_diff"]), signed=True)
             low, high = float(row[f"{name}_ci_low"]), float(row[f"{name}_ci_high"])
             if not (math.isfinite(low) and math.isfinite(high)):
@@ -251,7 +253,10 @@ def _table_rows(table: pd.DataFrame) -> list[list[str]]:
             [
                 str(int(r["rank"])),
                 f"`{parameter}`",
-                " / ".join(format_setting(parameter, float(r[level])) for level in ("low", "base", "high")),
+                " / ".join(
+                    format_setting(parameter, float(r[level])) if math.isfinite(float(r[level])) else "-"
+                    for level in ("low", "base", "high")
+                ),
                 side("low"),
                 side("high"),
                 f"{format_value(kpi, float(r['swing']), signed=True)}{verdict}",
@@ -274,7 +279,8 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
         "## The levers, ranked by their swing",
         "",
         f"Each lever set {study.delta:.0%} lower and higher than its value, everything else as in {study.scenario}; "
-        "differences are paired run by run with the baseline (95% CI). Swing: high minus low. Elasticity: the "
+        "differences are paired run by run with the baseline (95% CI). Swing: high minus low (the base in place "
+        "of a side not run). Elasticity: the "
         "swing as a share of the baseline's mean, over the lever's relative move. "
         + (
             f"The first {TABLE_ROWS} are listed; `sensitivity.csv` has all {len(study.table)}."
