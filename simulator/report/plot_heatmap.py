@@ -2,8 +2,8 @@
 
 One panel per scenario (at most :data:`MAX_PANELS`; the baseline alone beyond); rows are
 the second parameter's values, columns the first's, in order. Each cell shows the mean
-and, under it, its 95% CI; the colour follows the mean (greener is better, by the KPI's
-direction of good; a KPI with none is shaded from low to high). The best cell of each
+and, under it, its 95% CI; the colour follows the mean on one scale for every panel
+(greener is better, by the KPI's direction of good; a KPI with none is shaded from low to high). The best cell of each
 panel is outlined (each of the cells tied for it, when the runs cannot tell them apart); in
 a sweep of the plan's own figures beside other settings, the best at each plan.
 """
@@ -87,6 +87,10 @@ def plot_heatmap(
     width = min(MAX_WIDTH_IN, max(5.0, 1.5 * len(xs) + 2.5))
     fig, axes = grid(len(shown), 1 if width * 2 > MAX_WIDTH_IN else 2, (width, 0.7 * len(ys) + 1.8))
     sign = direction(kpi) or 1
+    # one colour scale for every panel: the same figure reads the same colour in each scenario's map
+    means = sign * rows[rows["scenario"].isin(shown)]["mean"].to_numpy(dtype=float)
+    finite = means[np.isfinite(means)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (None, None)
     for ax, scenario in zip(axes, shown, strict=True):
         mine = rows[rows["scenario"] == scenario]
         values = np.full((len(ys), len(xs)), np.nan)
@@ -96,7 +100,7 @@ def plot_heatmap(
                 if len(hit):
                     values[i, j] = float(hit["mean"].iloc[0])
                     ax.text(j, i, _cell(kpi, hit.iloc[0]), ha="center", va="center", fontsize=8)
-        ax.imshow(sign * values, cmap="RdYlGn", aspect="auto", alpha=0.55)
+        ax.imshow(sign * values, cmap="RdYlGn", aspect="auto", alpha=0.55, vmin=low, vmax=high)
         targets = [p for p in (x_param, y_param) if p is not None and p.startswith("plan.")]
         # a lower plan is easier to hit: the best is outlined at each plan, not across plans
         groups = [cells for _, cells in mine.groupby(targets)] if targets and len(targets) < len(params) else [mine]

@@ -249,7 +249,7 @@ def sweep_markdown(
     cells = [
         [
             str(r["job"]),
-            *[str(r[p]) for p in sweep.params],
+            *[_setting(p, r[p]) for p in sweep.params],
             f"{format_value(sweep.kpi, float(r['mean']))} ({format_value(sweep.kpi, float(r['ci_low']))} to "
             f"{format_value(sweep.kpi, float(r['ci_high']))})",
             *[format_value(g, float(means.get((r["job"], g), math.nan))) for g in sweep.guardrails],
