@@ -718,8 +718,7 @@ TABLE: list[BadInput] = [
     row(
         "plan",
         "plan.bookings=4",
-        "plan.bookings = 4: is $4 a year, surely typed in millions or thousands: give whole dollars, 4000000 for "
-        "$4M or 4000 for $4k",
+        "plan.bookings = 4: is $4 a year, surely typed in millions: give whole dollars, 4000000 for $4M",
     ),
     row(
         "plan",

@@ -39,6 +39,9 @@ def _yearly_or_quarterly(value: Any, handler: ValidatorFunctionWrapHandler) -> A
     return (_QUARTERLY if isinstance(value, list | tuple) else _YEARLY).validate_python(value)
 
 
+PLAN_FLOOR = 100_000.0
+"""The least yearly plan a slip's readings offer: 3.5 reads as $3.5M, not $3.5k."""
+
 QUARTER_SLIP = 100.0
 """A quarter of the plan this many times under its largest is a unit slip: 1,200 beside $1.1M for $1.2M."""
 
@@ -82,7 +85,7 @@ class PlanConfig(ConfigModel):
                 )
             raise ConfigError(issues)
         if total is not None and total < DOLLAR_SLIP:  # a plan of $4 is hit in every run too
-            words = dollar_slip_words(total, zero=False)
+            words = dollar_slip_words(total, zero=False, floor=PLAN_FLOOR)  # a plan of $3.5k is no reading of 3.5
             if isinstance(self.bookings, list):
                 listed = ", ".join(f"{q * 1e6:.0f}" for q in self.bookings)
                 words = (
