@@ -81,13 +81,13 @@ def unpackaged_issue(name: str, folders: Sequence[Path]) -> ConfigIssue | None:
     if path is None:
         return None
     with contextlib.suppress(OSError, UnicodeDecodeError):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        packaged = [i for i, line in enumerate(lines) if "".join(line.split()) == "".join(PACKAGE_LINE.split())]
+        lines = ["".join(line.split()) for line in path.read_text(encoding="utf-8").splitlines()]
+        wanted = "".join(PACKAGE_LINE.split())
+        packaged = [i for i, line in enumerate(lines) if line == wanted]
         for line in lines:  # as Hydra reads a header: "# @" lines and blank ones, to the first other line
-            text = line.strip()
-            if "".join(text.split()) == "".join(PACKAGE_LINE.split()):
+            if line == wanted:
                 return None
-            if text and not re.match(r"#\s*@", text):
+            if line and not line.startswith("#@"):
                 break
         where = (
             f"is on line {packaged[0] + 1}, below other lines: Hydra reads it only above every other line, comments "

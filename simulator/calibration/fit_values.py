@@ -43,8 +43,7 @@ def fit_values(
     ``assumed`` is the mapping's ``assumptions.deal_value``; a product with a price keeps
     its price.
     """
-    closed = frame["closed"].to_numpy(dtype="datetime64[D]")
-    won = frame[(frame["outcome"] == "won") & (~np.isnat(closed)) & (closed <= as_of)]
+    won = won_by(frame, as_of)
     won = won[won["amount"].fillna(0.0) > 0]
     medians: dict[str, Estimate] = {}
     ratios = []
@@ -62,17 +61,21 @@ def fit_values(
     return ValueFit(medians, points, fallback)
 
 
+def won_by(frame: pd.DataFrame, as_of: np.datetime64) -> pd.DataFrame:
+    """The rows of the wins closed on or before ``as_of``."""
+    closed = frame["closed"].to_numpy(dtype="datetime64[D]")
+    return frame[(frame["outcome"] == "won") & (~np.isnat(closed)) & (closed <= as_of)]
+
+
 def valued_wins(frame: pd.DataFrame, as_of: np.datetime64) -> tuple[int, int]:
     """(wins closed by ``as_of``, those with an amount above 0): what :func:`fit_values` fits on."""
-    closed = frame["closed"].to_numpy(dtype="datetime64[D]")
-    won = frame[(frame["outcome"] == "won") & (~np.isnat(closed)) & (closed <= as_of)]
+    won = won_by(frame, as_of)
     return len(won), int((won["amount"].fillna(0.0) > 0).sum())
 
 
 def won_mean(frame: pd.DataFrame, as_of: np.datetime64) -> float:
     """The mean amount of the wins closed by ``as_of`` that have one (above 0); NaN with none."""
-    closed = frame["closed"].to_numpy(dtype="datetime64[D]")
-    amounts = frame.loc[(frame["outcome"] == "won") & (~np.isnat(closed)) & (closed <= as_of), "amount"]
+    amounts = won_by(frame, as_of)["amount"]
     valued = amounts[amounts.fillna(0.0) > 0]
     return float(valued.mean()) if len(valued) else math.nan
 
@@ -91,8 +94,7 @@ def mix(values: pd.Series) -> dict[str, Estimate]:
 
 def fit_quarter_end(frame: pd.DataFrame, first_month: np.datetime64, as_of: np.datetime64) -> Estimate:
     """The share of wins pulled from a quarter's first month into the previous quarter's last."""
-    closed = frame["closed"].to_numpy(dtype="datetime64[D]")
-    won = frame[(frame["outcome"] == "won") & (~np.isnat(closed)) & (closed <= as_of)]
+    won = won_by(frame, as_of)
     months = pd.PeriodIndex(won["closed"].to_numpy(dtype="datetime64[D]").astype(str), freq="M").value_counts()
     start = pd.Period(str(first_month)[:7], freq="M")
     if int(str(first_month)[8:10]) > 1:

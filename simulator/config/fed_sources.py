@@ -154,8 +154,8 @@ def unfed_notes(configs: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """
     notes = []
     names = list(configs)
+    fed_elsewhere = [fed_sources(c) for c in configs.values()]
     for pipeline, what in FEEDING.items():
-        fed_elsewhere = [fed_sources(c) for c in configs.values()]
         source = next((s for found in fed_elsewhere for s, p in found.items() if p == pipeline), None)
         source = source or SHIPPED_SOURCE[pipeline]
         off: list[str] = []

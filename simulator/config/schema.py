@@ -34,7 +34,6 @@ Adding a config section
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -145,21 +144,6 @@ class MarketConfig(ConfigModel):
             return self.deal_value.mean
         return self.deal_value.mean * sum(p.weight * p.deal_value_multiplier for p in self.products.values()) / total
 
-    def _mean_multiplier(self) -> float:
-        """The products' deal-value multiplier, weighted by their market-wide shares (1 without products).
-
-        Infinite where the products carry the dollars (a multiplier of 10 or more): a calibrated
-        company's deal value is a spread around 1 times each product's median won value, and
-        a market selling mostly its $55 product is no slip.
-        """
-        multipliers = [p.deal_value_multiplier for p in self.products.values()]
-        total = sum(p.weight for p in self.products.values())
-        if multipliers and max(multipliers) >= DOLLAR_MULTIPLIER:
-            return math.inf
-        if total <= 0:
-            return 1.0
-        return sum(p.weight * p.deal_value_multiplier for p in self.products.values()) / total
-
     @model_validator(mode="after")
     def _usable(self) -> MarketConfig:
         issues = []
@@ -167,7 +151,11 @@ class MarketConfig(ConfigModel):
             issues.append(ConfigIssue("segments", dict(self.segments), "weights must add up to more than 0"))
         if self.deal_value.mean <= 0:
             issues.append(ConfigIssue("deal_value", self.deal_value.as_written(), "must have a positive mean"))
-        elif self.deal_value.mean * self._mean_multiplier() < DEAL_SLIP:
+        # a calibrated company's products carry the dollars (multipliers of 10 and more, of a spread around 1):
+        # a market selling mostly its $55 product is no slip
+        elif max((p.deal_value_multiplier for p in self.products.values()), default=1.0) < DOLLAR_MULTIPLIER and (
+            self.mean_deal_value() < DEAL_SLIP
+        ):
             written = self.deal_value.as_written()  # its own mean in the words: the value as typed
             issues.append(ConfigIssue("deal_value", written, deal_slip_words(self.deal_value.mean, written)))
         if self.buying_circle.mean < 1:
