@@ -185,6 +185,22 @@ def test_a_starting_deal_won_is_credited_to_its_owner_in_both_engines() -> None:
         assert set(owners) == {0, 1} and (owners == np.where(np.flatnonzero(won) % 2, 0, 1)).all()  # ann, bob
 
 
+def test_the_reps_table_names_a_calibrated_companys_reps_in_both_engines() -> None:
+    """reps.csv numbered a calibrated company's 30 agents 0 to 29: a leader could not find their own people."""
+    from simulator.engines import fast
+    from simulator.model.planning import _rep_labels, planning_tables
+
+    data = starting_state([20.0] * 40, lost_delay_days=10.0)
+    scenario = compiled(data)
+    for run in (simulate(scenario, 3, 0), fast.simulate(scenario, 3, 0)):
+        reps = planning_tables(run)["reps"]
+        assert list(reps["rep"]) == [0, 1, 2, 3]
+        assert list(reps["name"]) == ["ann", "bob", "(unnamed)", "(unnamed)"]
+    assert list(_rep_labels(("ann", ""), np.array([0, 1, 2]))) == ["ann", "(unnamed)", "(hired)"]
+    del data["org"]["teams"]["agents"]["reps"], data["initial_pipeline"]
+    assert "name" not in planning_tables(simulate(compiled(data), 3, 0))["reps"]  # no rep named: as before
+
+
 def test_open_deals_created_on_the_as_of_date_are_not_new_leads_of_the_window() -> None:
     """A run from a Saturday as-of counted the 32 deals created that day (age 0, arriving at day 0) as October's
     new opportunities (826.9 against the fitted 792.5) and charged their lead cost (a fresh-user finding)."""

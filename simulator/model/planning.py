@@ -71,8 +71,10 @@ def planning_tables(run: ReplicationRun) -> dict[str, dict[str, np.ndarray]]:
         # reps who left before the window opened (during the warm-up) have nothing to show
         kept = np.flatnonzero(ledger.employed_days > 0)
         names = np.array(sc.team_names)
-        tables["reps"] = {
-            "rep": kept,
+        table: dict[str, np.ndarray] = {"rep": kept}
+        if sc.rep_names:
+            table["name"] = _rep_labels(sc.rep_names, kept)
+        tables["reps"] = table | {
             "team": names[ledger.team[kept]] if kept.size else np.array([], dtype=names.dtype),
             "employed_days": ledger.employed_days[kept],
             "credited_bookings": ledger.credited_bookings[kept],
@@ -80,3 +82,10 @@ def planning_tables(run: ReplicationRun) -> dict[str, dict[str, np.ndarray]]:
             "quota_attainment": ledger.attainment[kept],
         }
     return tables
+
+
+def _rep_labels(rep_names: tuple[str, ...], reps: np.ndarray) -> np.ndarray:
+    """Each rep's name as the config gives it; a rep it does not name reads "(unnamed)", a rep hired in the run "(hired)"."""
+    day0 = len(rep_names)
+    labels = [rep_names[k] or "(unnamed)" if k < day0 else "(hired)" for k in reps.tolist()]
+    return np.array(labels, dtype=object)
