@@ -356,3 +356,39 @@ def test_a_sweep_over_the_plan_prefers_no_cell_practically_equal_to_the_best() -
     assert "org.teams.West.headcount=12 or org.teams.West.headcount=10 ($3.18M, practically equal: none preferred)" in (
         text
     )
+
+
+def test_a_sweep_read_on_bookings_gives_the_plans_chance_and_the_plan_held_over_the_window() -> None:
+    """A calibrated company swept over +plan.bookings=12e6,13e6 read on bookings: hit_plan appeared nowhere."""
+    from simulator.report.sweep_jobs import Sweep
+    from simulator.report.sweep_report import answer_paragraph, sweep_markdown
+
+    def cell(job: str, plan: float, kpi: str, mean: float, low: float, high: float) -> dict[str, object]:
+        return {"job": job, "org.teams.West.headcount": 10, "plan.bookings": plan, "scenario": "as_is", "kpi": kpi} | {
+            "n": 20,
+            "mean": mean,
+            "ci_low": low,
+            "ci_high": high,
+        }
+
+    rows = [
+        cell("0", 12e6, "bookings", 3.02e6, 2.91e6, 3.13e6),
+        cell("0", 12e6, "hit_plan", 0.5, 0.299, 0.701),
+        cell("0", 12e6, "plan_target", 3.0e6, 3.0e6, 3.0e6),
+        cell("1", 13e6, "bookings", 3.02e6, 2.91e6, 3.13e6),
+        cell("1", 13e6, "hit_plan", 0.15, 0.052, 0.36),
+        cell("1", 13e6, "plan_target", 3.25e6, 3.25e6, 3.25e6),
+    ]
+    params = ["org.teams.West.headcount", "plan.bookings"]
+    sweep = Sweep(pd.DataFrame(rows), params, "bookings", "as_is", ["as_is"], "x")
+    text = answer_paragraph(sweep, float("nan"))
+    assert "the plan held over the runs' window, $3.00M, is hit in 50.0% of runs (95% CI 29.9% to 70.1%)" in text
+    assert "$3.25M, is hit in 15.0% of runs (95% CI 5.2% to 36.0%)" in text
+    table = sweep_markdown(sweep, Path("."), None, float("nan"))
+    assert "| Probability of hitting the plan |" in table and "| 15.0% (5.2% to 36.0%) |" in table
+    # read on the plan's chance itself, it is not repeated beside it
+    on_plan = Sweep(pd.DataFrame(rows), params, "hit_plan", "as_is", ["as_is"], "x")
+    assert sweep_markdown(on_plan, Path("."), None, float("nan")).count("Probability of hitting the plan") == 2
+    # one plan, not swept: the best cell's chance follows its bookings
+    one = Sweep(pd.DataFrame(rows[:3]), ["org.teams.West.headcount"], "bookings", "as_is", ["as_is"], "x")
+    assert "$3.02M (95% CI $2.91M to $3.13M); the plan held over" in answer_paragraph(one, float("nan"))

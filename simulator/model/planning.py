@@ -85,7 +85,7 @@ def planning_tables(run: ReplicationRun) -> dict[str, dict[str, np.ndarray]]:
 
 
 def _rep_labels(rep_names: tuple[str, ...], reps: np.ndarray) -> np.ndarray:
-    """Each rep's name as the config gives it; a rep it does not name reads "(unnamed)", a rep hired in the run "(hired)"."""
+    """Each rep's name as the config gives it; "(unnamed)" for an unnamed seat, "(hired)" for a later hire."""
     day0 = len(rep_names)
     labels = [rep_names[k] or "(unnamed)" if k < day0 else "(hired)" for k in reps.tolist()]
     return np.array(labels, dtype=object)

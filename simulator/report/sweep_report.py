@@ -49,6 +49,39 @@ def _targets(sweep: Sweep) -> list[str]:
     return [p for p in sweep.params if p.startswith("plan.")]
 
 
+PLAN_CHANCE = "hit_plan"
+"""Shown beside the primary KPI wherever the jobs have a plan: the figure a plan's sweep is run for."""
+
+
+def _context_kpis(sweep: Sweep) -> list[str]:
+    """KPIs shown beside the primary and the guardrails: the chance of hitting the plan, when there is one."""
+    have = set(sweep.table["kpi"])
+    return [k for k in (PLAN_CHANCE,) if k in have and k != sweep.kpi and k not in sweep.guardrails]
+
+
+def _baseline_cell(sweep: Sweep, job: object, kpi: str) -> pd.Series | None:
+    """The baseline's summary row of ``kpi`` at ``job`` (mean, CI, ...); None when the job does not report it."""
+    t = sweep.table
+    row = t[(t["kpi"] == kpi) & (t["scenario"] == sweep.baseline) & (t["job"].astype(str) == str(job))]
+    return row.iloc[0] if len(row) and math.isfinite(float(row.iloc[0]["mean"])) else None
+
+
+def _interval(kpi: str, cell: pd.Series) -> str:
+    return f"{format_value(kpi, float(cell['ci_low']))} to {format_value(kpi, float(cell['ci_high']))}"
+
+
+def _plan_chance_words(sweep: Sweep, job: object) -> str:
+    """``; the plan is hit in 95% of runs (95% CI 76% to 99%)`` for the baseline's ``job``; '' without a plan."""
+    cell = _baseline_cell(sweep, job, PLAN_CHANCE) if PLAN_CHANCE in _context_kpis(sweep) else None
+    if cell is None:
+        return ""
+    chance = format_value(PLAN_CHANCE, float(cell["mean"]))
+    # a yearly plan is held prorated to the runs' window: $12M a year is $3M over a quarter's run
+    target = _baseline_cell(sweep, job, "plan_target")
+    held = f" held over the runs' window, {format_money(float(target['mean']))}," if target is not None else ""
+    return f"; the plan{held} is hit in {chance} of runs (95% CI {_interval(PLAN_CHANCE, cell)})"
+
+
 def _best_per_target(sweep: Sweep, rows: pd.DataFrame, targets: list[str], runs: pd.DataFrame | None) -> str:
     """For a sweep over the plan's own figures: the best cell at each plan, not across plans.
 
@@ -73,7 +106,8 @@ def _best_per_target(sweep: Sweep, rows: pd.DataFrame, targets: list[str], runs:
         )
         same = ", the same in every run" if tied else ", practically equal: none preferred" if equal else ""
         mean = format_value(kpi, float(best["mean"]))
-        parts.append(f"at {at}, {levers or 'job ' + str(best['job'])} ({mean}{same})")
+        plan = _plan_chance_words(sweep, best["job"])
+        parts.append(f"at {at}, {levers or 'job ' + str(best['job'])} ({mean}{same}{plan})")
     return (
         f"The sweep moves the plan itself ({', '.join(targets)}): a lower plan is easier to hit, so no cell is best "
         f"across plans. The best of {kpi_words(kpi)} for {sweep.baseline}: {'; '.join(parts)}."
@@ -158,8 +192,9 @@ def answer_paragraph(
         f"Over {grid_words}, {kpi_words(kpi)} of {sweep.baseline} is practically the same at every point; its best "
         f"mean is at {_cell_words(sweep, best)}: {mean}."
         if chance == PRACTICALLY_EQUAL  # "best at" beside "none is favoured" read as a choice
-        else f"Over {grid_words}, {kpi_words(kpi)} of {sweep.baseline} is best at {_cell_words(sweep, best)}: {mean}."
+        else f"Over {grid_words}, {kpi_words(kpi)} of {sweep.baseline} is best at {_cell_words(sweep, best)}: {mean}"
     )
+    text = text.rstrip(".") + _plan_chance_words(sweep, best["job"]) + "."
     others = rows[rows["job"] != best["job"]]
     if len(others):
         runner_up = best_cell(others, kpi)
@@ -240,12 +275,19 @@ def _other_scenarios_words(sweep: Sweep, sweep_dir: Path | None = None) -> str:
     return "".join(words)
 
 
+def _mean_and_interval(sweep: Sweep, job: object, kpi: str) -> str:
+    """The baseline's mean of ``kpi`` at ``job`` with its 95% CI, as the table prints it."""
+    cell = _baseline_cell(sweep, job, kpi)
+    return "" if cell is None else f"{format_value(kpi, float(cell['mean']))} ({_interval(kpi, cell)})"
+
+
 def sweep_markdown(
     sweep: Sweep, sweep_dir: Path, figure: Path | None, chance: float, runs: pd.DataFrame | None = None
 ) -> str:
     """The text of the sweep's ``report.md``."""
     rows = sweep.table[(sweep.table["kpi"] == sweep.kpi) & (sweep.table["scenario"] == sweep.baseline)]
     means = sweep.table[sweep.table["scenario"] == sweep.baseline].set_index(["job", "kpi"])["mean"]
+    context = _context_kpis(sweep)
     cells = [
         [
             str(r["job"]),
@@ -253,6 +295,7 @@ def sweep_markdown(
             f"{format_value(sweep.kpi, float(r['mean']))} ({format_value(sweep.kpi, float(r['ci_low']))} to "
             f"{format_value(sweep.kpi, float(r['ci_high']))})",
             *[format_value(g, float(means.get((r["job"], g), math.nan))) for g in sweep.guardrails],
+            *[_mean_and_interval(sweep, r["job"], k) for k in _context_kpis(sweep)],
         ]
         for _, r in rows.iterrows()
     ]
@@ -267,9 +310,12 @@ def sweep_markdown(
         "",
         "Each point is a job of the sweep (its own folder), every job on the same seed. Mean over runs (95% CI)"
         + (", then the experiment's guardrails (mean)" if sweep.guardrails else "")
+        + (", then the chance of hitting the plan (95% CI)" if context else "")
         + f"; `{SUMMARY_NAME}` has every KPI of every scenario at every point.",
         "",
-        *md_table(["Job", *sweep.params, kpi_label(sweep.kpi), *[kpi_label(g) for g in sweep.guardrails]], cells),
+        *md_table(
+            ["Job", *sweep.params, kpi_label(sweep.kpi), *[kpi_label(g) for g in [*sweep.guardrails, *context]]], cells
+        ),
         "",
         *figure_lines(figure, sweep_dir),
     ]
