@@ -236,6 +236,25 @@ def test_one_problem_gives_one_message(base: dict[str, Any]) -> None:
     ]
 
 
+def test_a_sections_key_typed_alone_is_pointed_to_its_section_and_an_output_folder_to_hydra() -> None:
+    """workers=2 was asked 'did you mean workforce?'; horizon_days=90 and output_dir=... got the top level only."""
+    from simulator.config.key_suggestions import no_such_key
+
+    config = {
+        "runner": {"workers": 1},
+        "workforce": {"teams": {}},
+        "clock": {"horizon_days": 365},
+        "org": {"teams": {"ae": {"headcount": 4}, "sdr": {"headcount": 2}}},
+    }
+    assert no_such_key("workers", [config], "no").endswith("; did you mean 'runner.workers'?")
+    assert no_such_key("horizon_days", [config], "no").endswith("; did you mean 'clock.horizon_days'?")
+    assert no_such_key("headcount", [config], "no").endswith(
+        "; did you mean 'org.teams.ae.headcount' or 'org.teams.sdr.headcount'?"
+    )
+    assert no_such_key("output_dir", [config], "no").endswith("(a sweep's with hydra.sweep.dir=PATH)")
+    assert no_such_key("workers", [config], "no", suggest=False).endswith("workforce")  # a known key: no guess
+
+
 def test_no_message_ends_on_an_empty_list_of_what_is_allowed() -> None:
     """'must be one of the scenarios: []', 'market.segments has: ' told a user nothing: each says why none."""
     from simulator.config.errors import listed

@@ -13,6 +13,9 @@ from typing import Any
 
 ABSENT = object()  # what :func:`node_at` returns where a key is missing
 
+OUTPUT_WORDS = frozenset({"output", "outputs", "output_dir", "output_folder", "out", "out_dir", "outdir", "dir"})
+"""Top-level keys a user types for the output folder, which Hydra chooses (``hydra.run.dir``)."""
+
 
 def no_such_key(key: str, configs: Sequence[Mapping[str, Any]], words: str, suggest: bool = True) -> str:
     """``words`` on a key the configs lack, then what exists where the key stops, and the closest key.
@@ -35,6 +38,12 @@ def no_such_key(key: str, configs: Sequence[Mapping[str, Any]], words: str, sugg
         words += f"; {where} is a list of {last + 1} items, counted from 0 (0 to {last})"
     else:
         words += f"; {where} has: {', '.join(sorted(children))}" if children else f"; {where} is empty"
+    if not parent and parts[0] in OUTPUT_WORDS:
+        return words + "; the output folder is chosen with hydra.run.dir=PATH (a sweep's with hydra.sweep.dir=PATH)"
+    if not parent:  # a section's key typed alone: workers=2 is runner.workers, not 'workforce'
+        inside = sorted({k for c in configs for k in _all_keys(c) if k.endswith("." + key)}, key=len)
+        if inside and suggest:
+            return words + f"; did you mean {' or '.join(repr(k) for k in inside[:4])}?"
     # a key of the same depth whose own name is close too: never 'economics' for economics.nothing
     depth, name = key.count("."), parts[-1]
     every = sorted({k for c in configs for k in _all_keys(c) if k.count(".") == depth})
