@@ -27,7 +27,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from simulator.command_line import MERGE_REFUSALS, hydra_refusal, prepare_command_line
+from simulator.command_line import hydra_refusal, prepare_command_line
 from simulator.compose import load_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config_files import parse_config_files_once
@@ -50,9 +50,8 @@ from simulator.job import (
     prepared_job,
     refuse,
 )
-from simulator.mapping_overrides import printed_whole
+from simulator.refusal_second_look import second_look
 from simulator.run.experiment import Experiment
-from simulator.user_overrides import classify
 
 DESCRIBE_FLAG = "--describe"
 FULL_ERROR_ENV = "HYDRA_FULL_ERROR"
@@ -366,35 +365,8 @@ def main() -> None:
         refusal = hydra_refusal(error, args, folders) if users_full_error is None else None
         if refusal is None:
             raise
-        refuse(_closest_key(refusal, args))
+        refuse(second_look(refusal, args))
     finally:
         os.environ.pop(COMMAND_LINE_ENV, None)
         if users_full_error is None:
             os.environ.pop(FULL_ERROR_ENV, None)
-
-
-def _closest_key(refusal: ConfigError, args: Sequence[str]) -> ConfigError:
-    """A key Hydra refused before salesim saw it (``--cfg job KEY=V``), told as a run tells it: with the closest key.
-
-    So is any other override Hydra could not merge (a list item past the end, a mapping
-    given for a list): salesim's composition names the key and every other problem beside it.
-
-    The shipped configs are composed with the command line's overrides, as a run would; its
-    refusal (``did you mean ...``) replaces Hydra's. Any other refusal is returned as it is.
-    """
-    if not any(words in issue.allowed for issue in refusal.issues for words in MERGE_REFUSALS):
-        return refusal
-    from hydra._internal.utils import get_args_parser
-
-    try:
-        parsed = get_args_parser().parse_args(list(args))
-        if parsed.config_dir or parsed.config_path or parsed.config_name:
-            return refusal  # a config of the user's: the shipped ones cannot say which key was meant
-        load_experiment(None, [line.lstrip("+") for line in parsed.overrides])
-    except ConfigError as error:
-        return error
-    except (Exception, SystemExit):  # composing failed otherwise: the first refusal stands
-        return refusal
-    groups = {p.name for p in config_dir().iterdir() if p.is_dir()}
-    printed = printed_whole(classify(parsed.overrides, groups)) if parsed.cfg else []
-    return ConfigError(printed) if printed else refusal  # a run takes them: --cfg's own merge refused them

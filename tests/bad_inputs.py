@@ -903,6 +903,13 @@ TABLE: list[BadInput] = [
         via="cli",
     ),
     row(
+        "economics",
+        "+economics.roles.full_cycle.quota=600",
+        "economics.roles.full_cycle.quota = 600: is already in the config: drop the +; and it is $600 a year, surely "
+        "typed in thousands: give whole dollars, 600000 for $600k (0: none)",
+        via="cli",
+    ),
+    row(
         "org",
         "~org.routing.awareness",
         "command line = '~org.routing.awareness': nothing to delete: the experiment's base config has no such key",

@@ -194,6 +194,25 @@ def test_unknown_key_on_the_command_line_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "outputs").exists()
 
 
+def test_a_plus_on_a_key_the_folder_has_is_told_with_what_its_value_would_meet(tmp_path: Path) -> None:
+    """+quota=600 was told to drop the +, and then, on the next run, that $600 a year is typed in thousands."""
+    folder = tmp_path / "mine"
+    (folder / "experiment").mkdir(parents=True)
+    (folder / "experiment" / "mine.yaml").write_text((ROOT / "configs" / "experiment" / "plan_check.yaml").read_text())
+    done = salesim(
+        "--config-dir", str(folder), "experiment=mine", "+economics.roles.full_cycle.quota=700", "runs=2", cwd=tmp_path
+    )
+    assert done.returncode == 2
+    assert "economics.roles.full_cycle.quota = 700: is already in the config: drop the +; and it is $700 a year, " in (
+        done.stderr
+    )
+    assert not (tmp_path / "outputs").exists()
+    fine = salesim(
+        "--config-dir", str(folder), "experiment=mine", "+economics.roles.full_cycle.quota=700000", cwd=tmp_path
+    )
+    assert "set it without the +, economics.roles.full_cycle.quota=700000" in fine.stderr  # nothing else to say
+
+
 def test_a_failing_replication_does_not_lose_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
     experiment = simulator.load_experiment(overrides=["runs=5", "clock.horizon_days=40", "clock.warmup_days=0"])
     real = batch.run_replication
