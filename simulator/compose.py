@@ -36,7 +36,7 @@ from omegaconf import DictConfig
 
 from simulator.analysis.composed_checks import decision_name_issues, target_kpi_issues
 from simulator.analysis.question_words import repeated_figures
-from simulator.command_line import first_line
+from simulator.command_line import UNKNOWN_KEY, first_line
 from simulator.config.composed import ExperimentFile
 from simulator.config.errors import ConfigError, ConfigIssue, shown
 from simulator.config.fed_sources import rate_notes_and_issues, unfed_notes
@@ -47,6 +47,7 @@ from simulator.config.workforce import hires_beyond_horizon, unread_role_fields
 from simulator.config_files import parse_config_files_once
 from simulator.config_search import SEARCHPATH, primary_and_searchpath
 from simulator.mapping_overrides import adds_for_entries_elsewhere
+from simulator.override_shapes import scenario_owned
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import (
     COMPARISON_NOTES,
@@ -113,7 +114,9 @@ def compose_experiment(
     except ConfigError as error:  # a misspelt decision KPI is checked after a good build: say it now too
         further = base_checks(base) if base_checks is not None else []
         further += target_kpi_issues(base, error.issues)
-        raise ConfigError(error.issues + decision_name_issues(base, error.issues) + further) from None
+        # hires.0.count=2 on hiring_plan, whose scenarios add the hires themselves: said so, not "check its spelling"
+        issues = scenario_owned(error.issues, UNKNOWN_KEY, lambda: _scenario_overrides(base))
+        raise ConfigError(issues + decision_name_issues(base, error.issues) + further) from None
     refills = (team.refill_note(n) for spec in experiment.scenarios for n, team in spec.config.org.teams.items())
     notes = [*notes, *dict.fromkeys(note for note in refills if note), *_emptied_scenarios(user)]
     experiment.resolved_config[COMPOSITION_NOTES] = list(notes)

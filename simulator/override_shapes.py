@@ -5,13 +5,15 @@
   ValueError, which had reached the user as a traceback and exit status 1.
 - An experiment file without Hydra's package line: its keys are read under ``experiment``
   and the composition fails far from the cause.
+- A key the base config lacks because the scenarios add it themselves
+  (``workforce.teams.full_cycle.hires.0.count=2`` on ``hiring_plan``): "no such key" read as a typo.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -114,3 +116,48 @@ def _scenario_list(args: Sequence[str], folders: Sequence[Path], scenario: str) 
             if isinstance(listed, list) and all(isinstance(line, str) for line in listed):
                 return listed
     return None
+
+
+def scenario_owned(
+    issues: Sequence[ConfigIssue], unknown: str, scenarios: Callable[[], Mapping[str, Sequence[str]]]
+) -> list[ConfigIssue]:
+    """``issues`` with each key the base lacks (``unknown`` its words) told as set by the scenarios' own lists.
+
+    ``scenarios`` gives each scenario's own overrides (called only when an issue is of that
+    kind; a failure leaves the issues as they are). Hiring_plan's scenarios each add
+    ``+workforce.teams.full_cycle.hires=[...]``: a change to ``hires.0.count`` had been told
+    "no such key: check its spelling", though the key is right and its place is the scenario.
+    """
+    if not any(issue.allowed == unknown for issue in issues):
+        return list(issues)
+    try:
+        lists = {name: list(own) for name, own in scenarios().items()}
+    except Exception:  # the base without the user's values did not compose either: as Hydra said
+        return list(issues)
+    return [_owned(issue, lists) if issue.allowed == unknown else issue for issue in issues]
+
+
+def _owned(issue: ConfigIssue, lists: Mapping[str, list[str]]) -> ConfigIssue:
+    setting = {
+        name: line
+        for name, own in lists.items()
+        for line in own
+        if issue.key == _key(line) or issue.key.startswith(_key(line) + ".")
+    }
+    if not setting:
+        return issue
+    first, line = next(iter(setting.items()))
+    key = _key(line)
+    shown = ",".join(f"'{other}'" for other in lists[first])
+    words = (
+        f"the experiment's base config has no {key}: scenario{'s' if len(setting) > 1 else ''} "
+        f"{', '.join(setting)} set{'' if len(setting) > 1 else 's'} it in {'their' if len(setting) > 1 else 'its'} own "
+        f"list, which replaces it whole there; change it in a scenario's own list, the whole list given again and "
+        f'quoted for the shell, as in "experiment.scenarios.{first}=[{shown}]" with your change in {key} '
+        "(`--cfg job` prints every scenario's list)"
+    )
+    return ConfigIssue(issue.key, issue.value, words)
+
+
+def _key(line: str) -> str:
+    return line.lstrip("+~").split("=", 1)[0]

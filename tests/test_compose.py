@@ -87,6 +87,25 @@ def test_an_override_only_the_scenarios_have_reaches_them(capsys: pytest.Capture
     assert "sdr_4 sets" not in err
 
 
+def test_a_key_only_the_scenarios_lists_add_is_told_to_go_in_a_scenarios_list() -> None:
+    """hires.0.count=2 on hiring_plan was told "no such key: check its spelling"; the scenarios add the hires."""
+    with pytest.raises(ConfigError) as caught:
+        simulator.load_experiment("hiring_plan", ["workforce.teams.full_cycle.hires.0.count=2"])
+    (issue,) = caught.value.issues
+    assert issue.allowed.startswith(
+        "the experiment's base config has no workforce.teams.full_cycle.hires: scenarios spread_evenly, all_in_january "
+        "set it in their own list, which replaces it whole there; change it in a scenario's own list"
+    )
+    typed = issue.allowed.split('as in "', 1)[1].split('" with your change', 1)[0]
+    changed = typed.replace("{month:1,count:1}", "{month:1,count:2}", 1)
+    spec = simulator.load_experiment("hiring_plan", [changed, "runs=2"]).scenarios[0]
+    assert spec.name == "spread_evenly" and spec.config.workforce is not None
+    assert [h.count for h in spec.config.workforce.teams["full_cycle"].hires] == [2, 1, 1, 1]  # as it says
+    with pytest.raises(ConfigError) as typo:  # a real typo is still one
+        simulator.load_experiment("hiring_plan", ["workforce.teams.full_cycle.hirse.0.count=2"])
+    assert "the experiment's base config has no" not in str(typo.value)
+
+
 def test_an_override_some_scenarios_lack_is_skipped_there(capsys: pytest.CaptureFixture[str]) -> None:
     experiment = simulator.load_experiment("generalist_vs_specialist", ["org.teams.full_cycle.headcount=10"])
     assert experiment.scenario("generalist").config.org.teams["full_cycle"].headcount == 10
