@@ -946,8 +946,8 @@ TABLE: list[BadInput] = [
         "org",
         "org.teams.full_cycle={headcout:3,skill:{mean:0,sd:0.5}}",
         "org.teams.full_cycle.headcout = 3: no such key in the config; org.teams.full_cycle has: assignment, "
-        "headcount, hours_per_day, priority, prm_automation, role, selling_fraction, skill, time_allocation; did you "
-        "mean 'org.teams.full_cycle.headcount'?",
+        "headcount, hours_per_day, newest_first, priority, prm_automation, role, selling_fraction, skill, "
+        "time_allocation; did you mean 'org.teams.full_cycle.headcount'?",
         via="hydra",
     ),
     row(
@@ -1002,9 +1002,9 @@ TABLE: list[BadInput] = [
     row(
         "org",
         "+org.teams.full_cycle.headcont=3",
-        "org.teams.full_cycle.headcont = 3: unknown key (known: assignment, headcount, hours_per_day, overflow, "
-        "priority, prm_automation, reps, role, selling_fraction, serves, skill, specialist_uplift, time_allocation); "
-        "did you mean 'headcount'?",
+        "org.teams.full_cycle.headcont = 3: unknown key (known: assignment, headcount, hours_per_day, newest_first, "
+        "overflow, priority, prm_automation, reps, role, selling_fraction, serves, skill, specialist_uplift, "
+        "time_allocation); did you mean 'headcount'?",
         via="cli",
     ),
     row(

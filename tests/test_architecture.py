@@ -29,6 +29,7 @@ FRONT_DOOR = {
     "scenario_layers",
     "mapping_overrides",
     "override_shapes",
+    "refusal_second_look",
     "user_overrides",
 }
 

@@ -92,6 +92,7 @@ def scenario_dicts(draw: st.DrawFn, warmup: bool = False) -> dict[str, Any]:
             "skill": {"mean": draw(st.floats(-0.5, 0.5)), "sd": draw(st.floats(0.0, 0.5))},
             "assignment": draw(st.sampled_from(ASSIGNMENTS)),
             "priority": draw(st.sampled_from(PRIORITIES)),
+            "newest_first": draw(st.booleans()),
         }
         for name in team_names
     }

@@ -41,6 +41,7 @@ HYDRA_MODULES = {
     "hydra_callbacks.py",
     "user_overrides.py",
     "override_shapes.py",
+    "refusal_second_look.py",
     "__main__.py",
 }
 

@@ -69,7 +69,10 @@ class TeamConfig(ConfigModel):
     day 0 (``org.teams.Central.reps.agent_11=null``): not counted in headcount, no leads, and
     the starting deals it owned are dealt by the team's rule, as a leaver's are."""
     priority: PriorityRule = "closest_to_close"
-    """Which queued lead a rep works first."""
+    """Which queued lead a rep works first: the oldest (fifo), or the one at the latest stage (closest_to_close)."""
+    newest_first: Flag = False
+    """Within the priority rule, the most recently queued item first instead of the oldest: a rep short of
+    time answers the freshest leads, whose speed-to-lead odds are best, and the stale ones wait or leak."""
     prm_automation: Flag = False
     """The team's reps have PRM (sales-engagement) seats: a tool cost per seat."""
     serves: ServesConfig = ServesConfig()

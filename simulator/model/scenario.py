@@ -22,6 +22,7 @@ from simulator.model.decisions import DecisionTables, compile_decisions
 from simulator.model.initial_deals import InitialDeals, compile_initial
 from simulator.model.kernel import FloatArray, IntArray, Kernel  # re-exported
 from simulator.model.lead_attributes import LeadProfile, compile_lead_profile
+from simulator.model.masks import BoolArray
 from simulator.model.odds import logit
 from simulator.model.plan_tables import (
     Economics,
@@ -99,6 +100,7 @@ class Scenario:
     team_skill_sd: FloatArray  # (T,)
     team_assignment: IntArray  # (T,) POOLED / ROUND_ROBIN / LEAST_LOADED
     team_priority: IntArray  # (T,) FIFO / CLOSEST_TO_CLOSE
+    team_newest_first: BoolArray  # (T,) within the priority rule, the newest queued item first
     routing: IntArray  # (S, X) -> team index, by the lead's slice (its segment when nothing else is configured)
     handoff_delay_days: Kernel
     handoff_loss_probability: float
@@ -230,6 +232,7 @@ def compile_scenario(config: ScenarioConfig, name: str = "scenario") -> Scenario
         team_skill_sd=np.array([t.skill.sd for t in teams], dtype=np.float64),
         team_assignment=np.array([ASSIGNMENT_POLICIES.index(t.assignment) for t in teams], dtype=np.int64),
         team_priority=np.array([PRIORITY_RULES.index(t.priority) for t in teams], dtype=np.int64),
+        team_newest_first=np.array([t.newest_first for t in teams], dtype=np.bool_),
         routing=routing,
         handoff_delay_days=Kernel.of(org.handoff.delay_days),
         handoff_loss_probability=float(org.handoff.loss_probability),

@@ -42,6 +42,7 @@ class Params(NamedTuple):
     team_by_share: BoolArray  # (T,) owners drawn by the reps' shares of new leads
     team_hire_share: FloatArray  # (T,) a new rep's share (the mean of its team's day-0 shares)
     team_closest: BoolArray  # (T,) closest_to_close priority, else fifo
+    team_order: FloatArray  # (T,) 1: the oldest queued item first, -1: the newest (newest_first)
     team_rank: FloatArray  # (T, 5) rank of each pipeline in the team's priority order
     team_selling_hours: FloatArray  # (T,)
     team_skill_mean: FloatArray  # (T,)

@@ -75,6 +75,7 @@ def scenario_params(scenario: Scenario, n_arriving: int, slot_start: dict[int, i
             dtype=np.float64,
         ),
         team_closest=np.ascontiguousarray(scenario.team_priority == CLOSEST_TO_CLOSE),
+        team_order=np.where(scenario.team_newest_first, -1.0, 1.0).astype(np.float64),
         team_rank=rank,
         team_selling_hours=np.ascontiguousarray(scenario.team_selling_hours_per_day, dtype=np.float64),
         team_skill_mean=np.ascontiguousarray(scenario.team_skill_mean, dtype=np.float64),

@@ -101,9 +101,9 @@ def put(w: World, t: int, item: int, owner: int) -> None:
     p, qs, items, reps, teams, run = w.p, w.qs, w.items, w.reps, w.teams, w.run
     rank = p.team_rank[t, items.pipeline[item]]
     if p.team_closest[t]:
-        k1, k2 = -float(items.stage[item]), items.enqueued[item]
+        k1, k2 = -float(items.stage[item]), p.team_order[t] * items.enqueued[item]
     else:
-        k1, k2 = items.enqueued[item], 0.0
+        k1, k2 = p.team_order[t] * items.enqueued[item], 0.0
     run.sequence[0] += 1
     n_teams = p.n_teams
     new_lead = items.previous_rep[item] < 0 and items.pipeline[item] == 0

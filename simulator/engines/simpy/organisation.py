@@ -13,7 +13,8 @@ Assignment policies (per team):
   furthest below its share of open deals takes it.
 
 Priority rules (per team): ``fifo`` works the oldest item first; ``closest_to_close``
-works the item at the latest stage first, oldest first within a stage.
+works the item at the latest stage first, oldest first within a stage. With
+``newest_first`` the most recently queued item goes first instead of the oldest.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ class Team:
     reps: list[Rep]
     assignment: int
     priority: int
+    order: float = 1.0  # 1: the oldest queued item first; -1: the newest (newest_first)
     pool: list[tuple[tuple[float, float, float], int, WorkItem]] = field(default_factory=list)
     idle: deque[Rep] = field(default_factory=deque)
     next_turn: int = 0
@@ -98,8 +100,8 @@ class Team:
     def priority_key(self, item: WorkItem) -> tuple[float, float, float]:
         """Smaller keys are worked first: the pipeline's rank, then the team's priority rule."""
         if self.priority == CLOSEST_TO_CLOSE:
-            return (self.ranks[item.pipeline], -float(item.stage), item.enqueued)
-        return (self.ranks[item.pipeline], item.enqueued, 0.0)
+            return (self.ranks[item.pipeline], -float(item.stage), self.order * item.enqueued)
+        return (self.ranks[item.pipeline], self.order * item.enqueued, 0.0)
 
     def choose_owner(self, u: float | None = None) -> Rep:
         """Pick the owner of a lead entering this team (owner policies only); ``u``: the lead's uniform (by_share)."""
@@ -175,5 +177,6 @@ def build_teams(scenario: Scenario, skills: list[float]) -> tuple[list[Team], li
                 rep.share = float(scenario.team_rep_shares[t][len(members)])
             members.append(rep)
             reps.append(rep)
-        teams.append(Team(t, name, members, int(scenario.team_assignment[t]), int(scenario.team_priority[t])))
+        order = -1.0 if scenario.team_newest_first[t] else 1.0
+        teams.append(Team(t, name, members, int(scenario.team_assignment[t]), int(scenario.team_priority[t]), order))
     return teams, reps
