@@ -88,10 +88,10 @@ def load_experiment(
 ) -> Experiment:
     """Compose an experiment with Hydra overrides, from a config folder of yours if given.
 
-    See :func:`simulator.compose.load_experiment` (``config_folder``: a calibrated company's
+    See :func:`simulator.notebook_loader.load_experiment` (``config_folder``: a calibrated company's
     folder, as ``--config-dir`` takes it).
     """
-    from simulator.compose import load_experiment as _load
+    from simulator.notebook_loader import load_experiment as _load
 
     return _load(name, overrides, config_folder)
 

@@ -28,7 +28,6 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from simulator.command_line import hydra_refusal, prepare_command_line
-from simulator.compose import load_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config_files import parse_config_files_once
 from simulator.config_search import config_dir
@@ -50,6 +49,7 @@ from simulator.job import (
     prepared_job,
     refuse,
 )
+from simulator.notebook_loader import load_experiment
 from simulator.refusal_second_look import second_look
 from simulator.run.experiment import Experiment
 

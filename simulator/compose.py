@@ -6,7 +6,7 @@ winning over the one before:
 
 1. the experiment's base: ``configs/config.yaml`` with its groups, then the experiment
    file (its seed, runs and any other value it sets);
-2. the user's overrides, from the command line or :func:`load_experiment`;
+2. the user's overrides, from the command line or a notebook (:mod:`simulator.notebook_loader`);
 3. the scenario's own overrides, which define it: a scenario's value on the same key
    replaces the user's, with a one-line note.
 
@@ -26,17 +26,14 @@ replaces the distribution there rather than being merged into it key by key.
 from __future__ import annotations
 
 import shlex
-import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
-from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig
 
 from simulator.analysis.composed_checks import decision_name_issues, target_kpi_issues
 from simulator.analysis.question_words import repeated_figures
-from simulator.command_line import UNKNOWN_KEY, first_line
+from simulator.command_line import UNKNOWN_KEY
 from simulator.config.composed import ExperimentFile
 from simulator.config.errors import ConfigError, ConfigIssue, shown
 from simulator.config.fed_sources import rate_notes_and_issues, unfed_notes
@@ -44,8 +41,6 @@ from simulator.config.key_suggestions import ABSENT, no_such_key, node_at, schem
 from simulator.config.question import SETTING, shown_words
 from simulator.config.schema import ScenarioConfig
 from simulator.config.workforce import hires_beyond_horizon, unread_role_fields
-from simulator.config_files import parse_config_files_once
-from simulator.config_search import SEARCHPATH, primary_and_searchpath
 from simulator.mapping_overrides import adds_for_entries_elsewhere
 from simulator.override_shapes import scenario_owned
 from simulator.run.build import experiment_from_dicts
@@ -353,46 +348,3 @@ def _notes_and_issues(
                 for name in skipped_in
             ]
     return notes, issues
-
-
-# ---------------------------------------------------------------------------- notebooks
-
-
-def load_experiment(
-    name: str | None = None, overrides: Sequence[str] = (), config_folder: str | Path | None = None
-) -> Experiment:
-    """Compose an experiment from the shipped configs, for notebooks and scripts.
-
-    Args:
-        name: An experiment of ``experiments/`` (default: the one in ``configs/config.yaml``),
-            or one of a folder of your own given as ``hydra.searchpath=[file:///your/folder]``
-            in ``overrides`` (the folder holds ``experiment/NAME.yaml``).
-        overrides: Hydra overrides, e.g. ``["runs=50", "org.teams.ae.headcount=10"]``;
-            they apply to every scenario (a scenario's own value on the same key wins).
-        config_folder: A folder of configs as ``--config-dir`` gives it: with its own
-            ``config.yaml`` (a calibrated company's), that file is the primary config, the
-            shipped groups still found; without, its groups join the shipped ones.
-
-    Raises:
-        ConfigError: An override or experiment that cannot be composed or is invalid; a
-            folder with its own ``config.yaml`` on ``hydra.searchpath``, where the shipped
-            ``config.yaml`` would stay primary and the shipped company would be composed.
-    """
-    all_overrides = list(overrides) + ([f"experiment={name}"] if name else [])
-    searchpath = [o for o in all_overrides if o.startswith(SEARCHPATH + "=")]
-    primary, searchpath = primary_and_searchpath(config_folder, searchpath)
-    all_overrides = [o for o in all_overrides if not o.startswith(SEARCHPATH + "=")] + searchpath
-    parse_config_files_once()
-    with initialize_config_dir(config_dir=str(primary), version_base="1.3"):
-
-        def composer(lines: list[str]) -> DictConfig:
-            return compose(config_name="config", overrides=[*searchpath, *lines])
-
-        try:
-            groups = compose(config_name="config", overrides=searchpath, return_hydra_config=True).hydra.runtime.choices
-        except Exception as error:
-            raise ConfigError.single(SEARCHPATH, searchpath, f"could not be used: {first_line(error)}") from None
-        experiment, notes = compose_experiment(all_overrides, composer, set(groups))
-    for note in notes:
-        print(f"salesim: note: {note}", file=sys.stderr)
-    return experiment

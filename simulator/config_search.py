@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from simulator.config.errors import ConfigError
 
@@ -80,3 +81,10 @@ def primary_and_searchpath(folder: str | Path | None, searchpath: Sequence[str])
     if (path / "config.yaml").is_file():
         return path, [f"{SEARCHPATH}=[{','.join(f'file://{p}' for p in [str(config_dir()), *given])}]"]
     return config_dir(), [f"{SEARCHPATH}=[{','.join(f'file://{p}' for p in [*given, str(path)])}]"]
+
+
+def config_folders(hydra_cfg: Any) -> list[Path]:
+    """The folders a job's config was composed from, the primary config's first (files only, not packages)."""
+    sources = [s for s in hydra_cfg.runtime.config_sources if s.schema == "file"]
+    sources.sort(key=lambda s: s.provider != "main")
+    return [Path(s.path) for s in sources]

@@ -12,7 +12,6 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, NoReturn
 
 from hydra import compose
@@ -21,7 +20,7 @@ from omegaconf import DictConfig, OmegaConf
 from simulator.command_line import hydra_refusal, restore_overrides
 from simulator.compose import compose_experiment
 from simulator.config.errors import ConfigError
-from simulator.config_search import SEARCHPATH
+from simulator.config_search import SEARCHPATH, config_folders
 from simulator.run.experiment import COMPOSITION_NOTES, Experiment
 from simulator.run.parameter_draws import load_parameter_draws, missing_draws_issues
 from simulator.run.settings import RunnerSettings, runner_settings
@@ -48,13 +47,6 @@ def typed_overrides(hydra_cfg: Any) -> dict[str, list[str]]:
     typed = OmegaConf.to_container(hydra_cfg.overrides, resolve=False)
     assert isinstance(typed, dict)
     return {str(k): [str(o) for o in v] for k, v in typed.items()}
-
-
-def config_folders(hydra_cfg: Any) -> list[Path]:
-    """The folders a job's config was composed from, the primary config's first (files only, not packages)."""
-    sources = [s for s in hydra_cfg.runtime.config_sources if s.schema == "file"]
-    sources.sort(key=lambda s: s.provider != "main")
-    return [Path(s.path) for s in sources]
 
 
 def job_experiment(hydra_cfg: Any, job: Sequence[str] | None = None, quiet: bool = False) -> Experiment:

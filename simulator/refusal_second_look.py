@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from simulator.command_line import MERGE_REFUSALS
-from simulator.compose import load_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config_search import config_dir
 from simulator.mapping_overrides import printed_whole
+from simulator.notebook_loader import load_experiment
 from simulator.user_overrides import classify
 
 ALREADY_THERE = "is already in the config: set it without the +"

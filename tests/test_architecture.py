@@ -28,6 +28,7 @@ FRONT_DOOR = {
     "job",
     "scenario_layers",
     "mapping_overrides",
+    "notebook_loader",
     "override_shapes",
     "refusal_second_look",
     "user_overrides",

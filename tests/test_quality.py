@@ -42,6 +42,7 @@ HYDRA_MODULES = {
     "user_overrides.py",
     "override_shapes.py",
     "refusal_second_look.py",
+    "notebook_loader.py",
     "__main__.py",
 }
 
