@@ -97,9 +97,15 @@ def load_experiment(
 
 
 def write_outputs(result: ExperimentResult, out_dir: Path | str) -> list[Any]:
-    """Write every output file of a result (see :mod:`simulator.report.outputs`)."""
+    """Write every output file of a result (see :mod:`simulator.report.outputs`).
+
+    Raises:
+        OccupiedOutputError: ``out_dir`` holds anything this function did not write there
+            (your own ``report.md``, notes, data, a command-line run's folder): nothing is
+            written. A new or empty folder, or one it wrote before, is fine.
+    """
     from pathlib import Path as _Path
 
-    from simulator.report.outputs import write_outputs as _write
+    from simulator.report.outputs import write_api_outputs
 
-    return _write(result, _Path(out_dir))
+    return write_api_outputs(result, _Path(out_dir))

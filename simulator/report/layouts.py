@@ -54,6 +54,17 @@ RUN_LAYOUT = FolderLayout(
 )
 """What a run writes in its folder: its outputs and its results store, whose manifest every run folder holds."""
 
+API_MARK = ".salesim-outputs"
+"""The mark :func:`simulator.write_outputs` leaves in a folder it wrote (it has no results store)."""
+
+API_LAYOUT = FolderLayout(
+    "simulator.write_outputs",
+    frozenset({*OUTPUT_NAMES, API_MARK, ".*.tmp"}),
+    marks=(API_MARK,),
+    what="write_outputs call",
+)
+"""What the Python API's ``write_outputs`` writes: a run's outputs without a store, marked as its own."""
+
 SUMMARY_NAME = "sweep_summary.csv"
 HYDRA_RECORD = "multirun.yaml"
 """What Hydra's sweeper writes in the sweep folder when the sweep starts: the sweep's config."""
@@ -109,4 +120,4 @@ WARMUP = FolderLayout(
 
 def known_layouts() -> list[FolderLayout]:
     """Every salesim command's layout."""
-    return [RUN_LAYOUT, SWEEP_LAYOUT, SENSITIVITY, OPTIMISE, BACKTEST, WARMUP, CALIBRATE]
+    return [RUN_LAYOUT, API_LAYOUT, SWEEP_LAYOUT, SENSITIVITY, OPTIMISE, BACKTEST, WARMUP, CALIBRATE]

@@ -24,7 +24,8 @@ from simulator.analysis.question_words import question_text
 from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.io.atomic import atomic_write
 from simulator.io.occupied import refuse_foreign
-from simulator.report.layouts import OUTPUT_NAMES, RUN_LAYOUT, known_layouts
+from simulator.report.claims import refuse_others, remove_stale
+from simulator.report.layouts import API_LAYOUT, API_MARK, OUTPUT_NAMES, RUN_LAYOUT, known_layouts
 from simulator.run.csv_text import OUTPUT_FLOAT_FORMAT, write_frame
 from simulator.run.experiment import ExperimentResult
 from simulator.run.store import KEEP_OUT
@@ -117,6 +118,24 @@ def write_tables(result: ExperimentResult, out_dir: Path) -> list[Path]:
         written.append(atomic_write(out_dir / "failures.json", lambda f: json.dump(failures, f, indent=2)))
     else:  # a resume that ran the failed replications again leaves no stale list behind
         (out_dir / "failures.json").unlink(missing_ok=True)
+    return written
+
+
+def write_api_outputs(result: ExperimentResult, out_dir: Path) -> list[Path]:
+    """:func:`write_outputs` for the Python API: only into a new or empty folder, or one it wrote before.
+
+    A user's ``report.md`` or ``summary.csv`` in the folder had been replaced without a word,
+    where the command line refuses the folder. The folder is marked (:data:`API_MARK`) so that
+    writing it again replaces the earlier outputs, and those the new result does not write go.
+
+    Raises:
+        OccupiedOutputError: The folder holds anything else.
+    """
+    refuse_others(out_dir, API_LAYOUT, "Choose another folder, or move those out of it first")
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    written = write_outputs(result, out_dir)
+    mark = atomic_write(Path(out_dir) / API_MARK, lambda f: f.write("written by simulator.write_outputs\n"))
+    remove_stale(out_dir, API_LAYOUT, [*written, mark])
     return written
 
 

@@ -205,7 +205,12 @@ def experiment_from_dict(
             clock), plus ``seed``, ``runs`` and an ``experiment`` mapping with a name,
             question and baseline.
         scenarios: Scenario name -> a patch deep-merged into ``config``; default: one
-            scenario called ``base`` with no patch.
+            scenario called ``base`` with no patch. A patch may add what the base lacks
+            (``{"org": {"teams": {"ae": {...}}}}`` adds a team, routed by its role).
+
+    Raises:
+        ConfigError: A scenario's config is invalid, or ``config``'s own baseline (a shipped
+            config's ``generalist``) is not among ``scenarios``.
     """
     scenarios = scenarios or {"base": {}}
     full = {name: deep_merge(config, patch) for name, patch in scenarios.items()}
@@ -213,4 +218,10 @@ def experiment_from_dict(
     meta = dict(base.get("experiment") or {})
     meta.setdefault("baseline", next(iter(scenarios)))
     base["experiment"] = meta
+    if meta["baseline"] not in scenarios:  # a shipped config's baseline (generalist) beside scenarios of one's own
+        raise ConfigError.single(
+            "experiment.baseline",
+            meta["baseline"],
+            f"must be one of the scenarios: {', '.join(map(str, scenarios))} (set config['experiment']['baseline'])",
+        )
     return experiment_from_dicts(base, full)
