@@ -117,3 +117,21 @@ def test_a_busy_team_answering_the_freshest_leads_books_more_and_loses_less_to_m
     assert inbound + 3 * inbound_se > 0, (inbound, inbound_se)  # more leads do not lower what they book
     fell, fell_se = paired(oldest_x2, oldest, "bookings_inbound")
     assert fell + 3 * fell_se < 0, (fell, fell_se)  # as they did worked oldest first
+
+
+def test_a_lead_whose_wait_ran_out_holds_no_pod_over_its_overflow_threshold() -> None:
+    """Newest first leaves leaked leads at the back of the queue: they had kept a pod 'over' its threshold for good."""
+    import simpy
+
+    from simulator.engines.simpy.organisation import Rep, Team, WorkItem
+    from simulator.engines.simpy.overflow import _oldest_enqueued, _queued
+
+    env = simpy.Environment()
+    team = Team(0, "pod", [Rep(0, 0, 0.0, 4.0)], 0, 0, -1.0)
+    for lead, (enqueued, pipeline) in enumerate([(1.0, 0), (9.0, 0), (2.0, 1)]):
+        item = WorkItem(lead, 0, enqueued, 0.0, -1, env.event(), pipeline=pipeline)
+        team.put(item, None, lead)
+    max_waits = [5.0]
+    assert _queued(team, 10.0, max_waits) == 2  # the lead queued on day 1 leaked on day 6
+    assert _oldest_enqueued(team, 10.0, max_waits) == 2.0  # another pipeline's item has no such wait
+    assert _queued(team, 5.0, max_waits) == 3 and _oldest_enqueued(team, 5.0, max_waits) == 1.0

@@ -313,7 +313,9 @@ def test_the_steady_state_line_does_not_deny_the_baselines_own_hiring_course() -
     """hiring_plan read "no clear trend ... in today's organisation", then the baseline's pipeline "rises by 23%"."""
     from simulator.report.how_run_section import _steady_state_lines
 
-    result = simulator.run_experiment(simulator.load_experiment("hiring_plan", ["runs=30"]), workers=2)
+    # oldest first, the baseline's open pipeline grows with its hires (its stale leads queue up): the case in point
+    overrides = ["runs=30", "org.teams.full_cycle.newest_first=false"]
+    result = simulator.run_experiment(simulator.load_experiment("hiring_plan", overrides), workers=2)
     lines = _steady_state_lines(result)
     planned = [line for line in lines if line.startswith("- **The hiring plan's course**: spread_evenly:")]
     assert planned, lines

@@ -142,24 +142,37 @@ def take(w: World, rep: int) -> int:
 
 
 @njit(cache=True)
+def _live(w: World, item: int) -> bool:
+    """The item still waits: another pipeline's, or a lead whose wait has not run out (it leaked otherwise)."""
+    items = w.items
+    return items.pipeline[item] != 0 or w.ev.clock[0] - items.enqueued[item] <= w.p.stage_max_wait[items.stage[item]]
+
+
+@njit(cache=True)
 def queued(w: World, t: int) -> int:
-    """Items waiting in team ``t`` (its pool and its reps' queues), not those being worked."""
+    """Items waiting in team ``t`` (its pool and its reps' queues), not those being worked nor leaked leads."""
     p, qs, teams = w.p, w.qs, w.teams
-    total = qs.length[t]
-    for k in range(teams.n_members[t]):
-        total += qs.length[p.n_teams + teams.members[t, k]]
+    total = 0
+    for k in range(qs.length[t]):
+        total += _live(w, qs.item[t, k])
+    for m in range(teams.n_members[t]):
+        q = p.n_teams + teams.members[t, m]
+        for k in range(qs.length[q]):
+            total += _live(w, qs.item[q, k])
     return total
 
 
 @njit(cache=True)
 def oldest_enqueued(w: World, t: int) -> float:
-    """When the longest-waiting item of team ``t`` was queued (inf if none waits)."""
+    """When the longest-waiting item of team ``t`` was queued (inf if none waits; leaked leads left out)."""
     p, qs, items, teams = w.p, w.qs, w.items, w.teams
     oldest = math.inf
     for k in range(qs.length[t]):
-        oldest = min(oldest, items.enqueued[qs.item[t, k]])
+        if _live(w, qs.item[t, k]):
+            oldest = min(oldest, items.enqueued[qs.item[t, k]])
     for m in range(teams.n_members[t]):
         q = p.n_teams + teams.members[t, m]
         for k in range(qs.length[q]):
-            oldest = min(oldest, items.enqueued[qs.item[q, k]])
+            if _live(w, qs.item[q, k]):
+                oldest = min(oldest, items.enqueued[qs.item[q, k]])
     return oldest

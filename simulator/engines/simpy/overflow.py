@@ -11,6 +11,10 @@ Modelling assumptions:
 - A lead sent to another pod meets the usual hand-off if its rep changes, and the
   receiving pod's conversion shift: it loses the product specialist's uplift when it
   leaves a specialist pod.
+- A queued lead whose wait has run out (``max_wait_days``) has leaked, though no rep has
+  reached it yet: it counts neither in the queue nor as its oldest item. A team working
+  newest first leaves such leads at the back of its queue, where they had held every
+  pod over its threshold for good.
 
 Only scenarios with an overflow rule create a router, so designs without one pay
 nothing per event.
@@ -28,20 +32,24 @@ from simulator.model.pods import NO_OVERFLOW, TO_ANY_POD
 from simulator.model.scenario import Scenario
 
 
-def _queued(team: Team) -> int:
-    """Items waiting in a team (shared pool and every rep's queue), not those being worked."""
-    return len(team.pool) + sum(len(rep.queue) for rep in team.reps)
+def _waiting(team: Team, now: float, max_waits: list[float]) -> list[float]:
+    """When each item waiting in a team was queued (shared pool and every rep's queue), leads leaked by now left out."""
+    entries = [*team.pool, *(entry for rep in team.reps for entry in rep.queue)]
+    return [
+        e[2].enqueued
+        for e in entries
+        if e[2].pipeline or now - e[2].enqueued <= max_waits[e[2].stage]  # a sales item past its wait has leaked
+    ]
 
 
-def _oldest_enqueued(team: Team) -> float:
+def _queued(team: Team, now: float, max_waits: list[float]) -> int:
+    """Items waiting in a team, not those being worked nor leads whose wait ran out."""
+    return len(_waiting(team, now, max_waits))
+
+
+def _oldest_enqueued(team: Team, now: float, max_waits: list[float]) -> float:
     """When the longest-waiting item of a team was queued (inf if none waits)."""
-    oldest = math.inf
-    for entry in team.pool:
-        oldest = min(oldest, entry[2].enqueued)
-    for rep in team.reps:
-        for entry in rep.queue:
-            oldest = min(oldest, entry[2].enqueued)
-    return oldest
+    return min(_waiting(team, now, max_waits), default=math.inf)
 
 
 class OverflowRouter:
@@ -58,24 +66,27 @@ class OverflowRouter:
         self.wait_days = pods.overflow_wait_days.tolist()
         self.eligible = [np.flatnonzero(row).tolist() for row in pods.stage_team_eligible]
         self.window = (scenario.warmup_days, scenario.horizon_days)
+        self.max_waits = [float(w) for w in scenario.stage_max_wait_days]
         self.visits = [0] * len(teams)
         self.sent = [0] * len(teams)
 
     def _over_threshold(self, t: int) -> bool:
         team = self.teams[t]
-        if _queued(team) >= self.queue_length[t]:
+        now = self.env.now
+        if _queued(team, now, self.max_waits) >= self.queue_length[t]:
             return True
-        return self.env.now - _oldest_enqueued(team) >= self.wait_days[t]
+        return now - _oldest_enqueued(team, now, self.max_waits) >= self.wait_days[t]
 
     def _receiver(self, home: int, stage: int) -> int:
         """The team that takes the lead, or -1 if no team is less loaded than ``home``."""
         target = self.target[home]
         candidates = self.eligible[stage] if target == TO_ANY_POD else [target]
-        best, best_load = -1, _queued(self.teams[home]) / len(self.teams[home].reps)
+        now = self.env.now
+        best, best_load = -1, _queued(self.teams[home], now, self.max_waits) / len(self.teams[home].reps)
         for t in candidates:
             if t == home:
                 continue
-            load = _queued(self.teams[t]) / len(self.teams[t].reps)
+            load = _queued(self.teams[t], now, self.max_waits) / len(self.teams[t].reps)
             if load < best_load:
                 best, best_load = t, load
         return best
