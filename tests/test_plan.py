@@ -657,6 +657,8 @@ def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:
     assert format_setting("org.handoff.loss_probability", 0.125) == "12.5%"
     assert format_setting("org.handoff.loss_probability", 0.0025) == "0.25%"
     assert format_setting("economics.roles.ae.quota", 750000) == "$750.0k"
+    # a multiplier of an amount is a number: the sensitivity table had read "$1 / $1 / $1" for 0.6 / 0.75 / 0.9
+    assert format_setting("market.products.core.deal_value_multiplier", 0.75) == "0.75"
     assert format_setting("clock.horizon_days", 250.0) == "250"
     assert format_setting("market.lead_rate", 12.5) == "12.5"
 

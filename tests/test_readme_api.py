@@ -86,3 +86,15 @@ def test_write_outputs_writes_its_own_folder_again_and_never_a_users_files(tmp_p
     (ours / "notes.txt").write_text("mine")
     with pytest.raises(OccupiedOutputError, match=r"notes\.txt"):
         ss.write_outputs(result, ours)
+
+
+def test_the_readme_counts_the_default_scenarios_levers_as_sensitivity_finds_them() -> None:
+    """The README said 136 levers where the study ran 137."""
+    import simulator
+    from simulator.analysis.levers import find_levers
+
+    experiment = simulator.load_experiment(None, ["runs=2"])
+    n = len(find_levers(experiment.resolved_config["scenarios"][experiment.baseline]))
+    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    said = f"The default scenario has {n} levers ({2 * n + 1} scenarios: the baseline and each lever down and up): "
+    assert said + f"`--runs 10` is {10 * (2 * n + 1):,} replications." in text

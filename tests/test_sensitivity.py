@@ -345,11 +345,16 @@ def test_the_answer_names_a_few_levers_left_out_and_counts_the_rest() -> None:
     assert "p5" not in text
 
 
-@pytest.mark.parametrize(("levers", "caveat"), [(4, None), (138, "up to about 7 of the 16 may be")])
-def test_the_answer_warns_that_many_levers_make_some_clear_by_chance(levers: int, caveat: str | None) -> None:
+@pytest.mark.parametrize(
+    ("levers", "clear", "caveat"),
+    [(4, 3, None), (138, 16, "up to about 7 of the 16 may be"), (137, 3, "any of them may be")],  # not "7 of the 3"
+)
+def test_the_answer_warns_that_many_levers_make_some_clear_by_chance(
+    levers: int, clear: int, caveat: str | None
+) -> None:
     from simulator.report.sensitivity_report import answer_paragraph
 
-    text = answer_paragraph(_study(levers, min(16, levers - 1)))
+    text = answer_paragraph(_study(levers, clear))
     assert ("about 1 in 20 levers with no effect looks clear by chance" in text) is (caveat is not None)
     if caveat is not None:
         assert f"With {levers} levers tested, about 1 in 20" in text and caveat in text

@@ -18,6 +18,10 @@ from simulator.run.experiment import Experiment
 MONEY_WORDS = ("bookings", "quota", "budget", "salary", "variable", "cost", "acv", "arr", "price", "value")
 
 
+UNITLESS_ENDINGS = ("multiplier", "factor", "ratio", "lift", "_cv", "elasticity")
+"""Key endings that make an amount's name a plain number (``deal_value_multiplier``: 0.75)."""
+
+
 DISTRIBUTION_KEYS = frozenset({"value", "mean", "median", "p90", "low", "mode", "high", "scale", "sd"})
 """A distribution's parameters in its own unit: a setting named so reads in the unit of what it is a part of."""
 
@@ -45,7 +49,8 @@ def format_setting(path: str, value: object) -> str:
     if len(parts) > 1 and parts[-1] in DISTRIBUTION_KEYS:  # market.deal_value.median: the amount it is of
         parts = parts[:-1]
     name = parts[-1] if parts else ""
-    is_money = any(word in name for word in MONEY_WORDS)
+    # a multiplier of an amount (deal_value_multiplier) is a plain number: 0.75, not $1
+    is_money = any(word in name for word in MONEY_WORDS) and not name.endswith(UNITLESS_ENDINGS)
     if value is None:
         return "none"
     if isinstance(value, bool):

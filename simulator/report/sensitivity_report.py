@@ -220,9 +220,11 @@ def answer_paragraph(study: SensitivityStudy) -> str:
     verb = "has" if len(clear) == 1 else "have"
     text += f" {len(clear)} of {count_of(len(table), 'lever')} {verb} a clear effect at {study.runs} runs per scenario."
     if len(table) >= CAVEAT_LEVERS:  # many tests at 95%: some clear swings may be chance
+        by_chance = min(round(CHANCE * len(table)), len(clear))  # never more than the clear ones themselves
+        which = "any of them" if by_chance == len(clear) else f"up to about {by_chance} of the {len(clear)}"
         text += (
             f" With {len(table)} levers tested, about 1 in 20 levers with no effect looks clear by chance: "
-            f"up to about {round(CHANCE * len(table))} of the {len(clear)} may be, so read the weaker ones with care."
+            f"{which} may be, so read the weaker ones with care."
         )
     if study.global_result is not None and len(study.global_result.table):
         levers = [str(p) for p in table["parameter"]]
