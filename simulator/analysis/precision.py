@@ -18,7 +18,7 @@ import math
 from simulator.analysis.comparison import correlation_of_pairs
 from simulator.analysis.kpi_names import kpi_label
 from simulator.analysis.run_counts import draw_floors, replications_needed
-from simulator.analysis.statistics import MeanInterval, mean_interval, relative_half_width, scenario_order
+from simulator.analysis.statistics import mean_interval, relative_half_width, scenario_order
 from simulator.analysis.tables import scenario_names
 from simulator.analysis.wording import count_of
 from simulator.run.experiment import ExperimentResult
@@ -164,7 +164,9 @@ def auto_runs_words(result: ExperimentResult) -> list[str]:
     for scenario in scenario_names(result):
         made = result.runs_per_scenario.get(scenario, 0)
         mine = runs.loc[runs["scenario"] == scenario]
-        width = relative_half_width(mine[goal.kpi], replications=mine["replication"].to_numpy(), draws=draws)
+        width = relative_half_width(
+            mine[goal.kpi], replications=mine["replication"].to_numpy(), draws=draws, kpi=goal.kpi
+        )
         now = f"±{width:.1%}" if math.isfinite(width) else "no measurable precision"
         floor = floors.get(scenario, 0.0)
         if math.isfinite(width) and width <= goal.relative_half_width:
@@ -229,7 +231,7 @@ def precision_section(result: ExperimentResult, kpi: str = PRECISION_KPI) -> lis
     for scenario in [n for n in scenario_names(result) if n in made]:
         mine = runs.loc[runs["scenario"] == scenario]
         interval = mean_interval(mine[kpi], replications=mine["replication"].to_numpy(), draws=draws)
-        half_width = _relative_half_width(interval)
+        half_width = relative_half_width(mine[kpi], replications=mine["replication"].to_numpy(), draws=draws, kpi=kpi)
         floor = (draws, floors[scenario]) if scenario in floors else None
         lines.append(
             "- "
@@ -246,10 +248,3 @@ def precision_section(result: ExperimentResult, kpi: str = PRECISION_KPI) -> lis
             if scenario in correlations
         )
     return lines
-
-
-def _relative_half_width(interval: MeanInterval) -> float:
-    """Return the CI half-width as a share of the mean (NaN for a zero or unknown mean)."""
-    if not math.isfinite(interval.mean) or interval.mean == 0.0:
-        return math.nan
-    return interval.half_width / abs(interval.mean)

@@ -33,14 +33,16 @@ def with_statistics(result: ExperimentResult) -> ExperimentResult:
     return dataclasses.replace(result, summary=summary, comparison=comparison)
 
 
-def _precision(values: np.ndarray, replications: np.ndarray, draws: int, target: float) -> float:
+def _precision(
+    values: np.ndarray, replications: np.ndarray, draws: int, target: float, kpi: str | None = None
+) -> float:
     """``runs=auto``'s measure: the relative half-width of the mean, over the draws' means when runs share draws.
 
     Negative (:data:`~simulator.run.runner.Measure`) when the draws' own spread holds the
     interval wider than ``target`` however many runs each draw gets: 10,000 runs would
     be spent for nothing.
     """
-    width = relative_half_width(values, replications=replications, draws=draws)
+    width = relative_half_width(values, replications=replications, draws=draws, kpi=kpi)
     if math.isfinite(width) and width > target and draw_floor(values, replications, draws) > target:
         return -width
     return width
@@ -90,6 +92,7 @@ def run_experiment(
             _precision,
             draws=experiment.parameter_draw_count,
             target=experiment.precision.relative_half_width if experiment.precision is not None else math.inf,
+            kpi=experiment.precision.kpi if experiment.precision is not None else None,
         ),
         on_note=on_note,
         engine=settings.engine,

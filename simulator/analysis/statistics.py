@@ -83,16 +83,24 @@ def relative_half_width(
     *,
     replications: np.ndarray | None = None,
     draws: int = 0,
+    kpi: str | None = None,
 ) -> float:
     """Return the half-width of the CI of the mean as a share of the mean (NaN for a zero or unknown mean).
 
     This is the precision ``runs=auto`` aims at: 0.02 means the mean is known within ±2%.
-    ``replications`` and ``draws``: as for :func:`mean_interval`.
+    ``replications`` and ``draws``: as for :func:`mean_interval`. With ``kpi``, the interval
+    the report shows for it (:func:`kpi_interval`: log scale for an amount, Wilson for a
+    share), and its wider side: "reached ±5.0%" had stood beside a CI of -4.87% to +5.12%.
     """
-    interval = mean_interval(values, confidence, replications=replications, draws=draws)
+    if kpi is None:
+        interval = mean_interval(values, confidence, replications=replications, draws=draws)
+        width = interval.half_width
+    else:
+        interval = kpi_interval(kpi, values, confidence, replications=replications, draws=draws)
+        width = max(interval.mean - interval.ci_low, interval.ci_high - interval.mean)
     if not math.isfinite(interval.mean) or interval.mean == 0.0:
         return math.nan
-    return interval.half_width / abs(interval.mean)
+    return width / abs(interval.mean)
 
 
 def unpaired_difference(
