@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -657,6 +658,18 @@ def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:
     assert format_setting("org.handoff.loss_probability", 0.125) == "12.5%"
     assert format_setting("org.handoff.loss_probability", 0.0025) == "0.25%"
     assert format_setting("economics.roles.ae.quota", 750000) == "$750.0k"
+    # {runs} and {seed} read the experiment's own; a bare section or an unclosed brace is refused, not printed as typed
+    from simulator.analysis.question_words import question_text
+
+    asked = "With {runs} runs on seed {seed}, {x} and {} stay as typed"
+    ran = simulator.load_experiment("plan_check", ["runs=3", f"experiment.question='{asked}'"])
+    assert question_text(ran) == "With 3 runs on seed 8, {x} and {} stay as typed"
+    for typed, words in (
+        ("Can {plan} be hit?", "names a whole section"),
+        ("Can {org.teams.full_cycle.headcount reps do it?", "has no closing brace: write it as {org.teams.full_cycle"),
+    ):
+        with pytest.raises(ConfigError, match=re.escape(words)):
+            simulator.load_experiment("plan_check", ["runs=2", f"experiment.question='{typed}'"]).validate()
     # a multiplier of an amount is a number: the sensitivity table had read "$1 / $1 / $1" for 0.6 / 0.75 / 0.9
     assert format_setting("market.products.core.deal_value_multiplier", 0.75) == "0.75"
     assert format_setting("clock.horizon_days", 250.0) == "250"

@@ -81,7 +81,9 @@ def question_text(experiment: Experiment) -> str:
     before a run, so this only happens to experiments built without validation).
     """
     written = _writer(experiment)
-    return SETTING.sub(written, experiment.question) if written else experiment.question
+    text = SETTING.sub(written, experiment.question) if written else experiment.question
+    runs = "auto" if experiment.precision is not None else f"{experiment.runs:,}"
+    return text.replace("{runs}", runs).replace("{seed}", str(experiment.seed))
 
 
 def _writer(experiment: Experiment) -> Callable[[re.Match[str]], str] | None:

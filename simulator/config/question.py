@@ -4,7 +4,9 @@ A question may name a setting between braces, as a dotted key of the baseline
 scenario's config: ``Will 12 reps book the {plan.bookings} plan?``. The report shows
 the question with the value in place (``$4.00M``), so an override such as
 ``plan.bookings=5000000`` cannot leave the question asking about the old figure.
-Anything else between braces is left as typed.
+``{runs}`` and ``{seed}`` read the experiment's own. A whole section named bare (``{plan}``)
+or a dotted key whose brace is never closed is refused; anything else between braces is
+left as typed.
 
 A setting may carry the words to show where the baseline has no such setting, after a
 bar: ``{org.teams.full_cycle.headcount|12}`` reads ``12`` when an override such as
@@ -39,6 +41,12 @@ SETTING = re.compile(
 )
 """Optionally a scenario's name and ``:``, a dotted key between braces, then optionally ``|``
 and the words shown where it is not set: at least one dot, so ``{x}`` or ``{}`` are plain text."""
+
+RUN_WORDS = ("runs", "seed")
+"""Bare words a question may name between braces: the experiment's own ``{runs}`` and ``{seed}``."""
+
+_BARE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+_UNCLOSED = re.compile(r"\{(?:[A-Za-z0-9_-]+:)?[a-z_][a-z0-9_]*(?:\.[A-Za-z0-9_-]+)+(?![A-Za-z0-9_.|}-])")
 
 
 def _keys(node: Any) -> list[str]:
@@ -202,4 +210,24 @@ def question_parts(
             )
         else:
             values[setting_key(match)] = value
-    return values, issues, shown
+    return values, issues + _shape_issues(question, config), shown
+
+
+def _shape_issues(question: str, config: Any) -> list[ConfigIssue]:
+    """A whole section named bare (``{plan}``) and a dotted key whose brace is never closed: neither reads as text."""
+    sections = set(_keys(config))
+    issues = [
+        ConfigIssue(
+            "experiment.question",
+            typed.group(0),
+            "names a whole section: name one number or word inside it ({plan.bookings}); {runs} and {seed} "
+            "read the experiment's own",
+        )
+        for typed in _BARE.finditer(question)
+        if typed.group(1) in sections and typed.group(1) not in RUN_WORDS
+    ]
+    issues += [
+        ConfigIssue("experiment.question", typed.group(0), f"has no closing brace: write it as {typed.group(0)}}}")
+        for typed in _UNCLOSED.finditer(question)
+    ]
+    return issues
