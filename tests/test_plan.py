@@ -772,3 +772,18 @@ def test_the_report_says_a_plan_is_held_to_part_of_its_year(tmp_path: Path) -> N
     write_outputs(simulator.run_experiment(experiment, workers=1), tmp_path)
     plan = (tmp_path / "report.md").read_text().split("## The plan")[1].split("## ")[0]
     assert "*Note: plan.bookings ($4.00M a year) is held to $2.00M over the measured window of 125 working days" in plan
+
+
+def test_a_plan_several_times_its_reps_quotas_runs_with_a_word() -> None:
+    """$45M for 12 reps whose quotas add up to $6.72M had answered "0.0%" without a word (a zero too many?)."""
+    import warnings
+
+    from simulator.config.validation import PlanSizeWarning
+
+    with pytest.warns(PlanSizeWarning, match=r"\$45\.1M a year, 6\.7 times the \$6\.72M .* a zero too many\?"):
+        simulator.load_experiment("plan_check", ["runs=2", "plan.bookings=45100000"]).validate()
+    with pytest.warns(PlanSizeWarning, match=r"a zero too few\?"):
+        simulator.load_experiment("plan_check", ["runs=2", "plan.bookings=451000"]).validate()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PlanSizeWarning)
+        simulator.load_experiment("plan_check", ["runs=2", "plan.bookings=9100000"]).validate()  # a stretch: no word

@@ -202,6 +202,30 @@ PLAN_SLIP = 100.0
 """A plan this many times its teams' quotas, or this many times under them, is a unit slip ($4k for $4M)."""
 
 
+PLAN_STRETCH = 4.0
+"""A plan this many times its reps' quotas, or this many times under them, is worth a word (a zero off?)."""
+
+
+class PlanSizeWarning(UserWarning):
+    """A plan several times above or below what its reps' quotas add up to: it runs, with a word."""
+
+
+def _warn_about_plan(plan: float, quotas: float) -> None:
+    """A plan one zero off (a $45M plan for $6.72M of quotas) had answered "0.0%" without a word."""
+    if 1 / PLAN_STRETCH <= plan / quotas <= PLAN_STRETCH:
+        return
+    ratio = f"{plan / quotas:.1f} times" if plan > quotas else f"{plan / quotas:.0%} of"
+    message = (
+        f"plan.bookings is {dollars_words(plan)} a year, {ratio} the {dollars_words(quotas)} the reps' quotas add up "
+        "to (quotas usually sit 10-30% above the plan, BENCHMARKS.md): a zero "
+        f"{'too many' if plan > quotas else 'too few'}? The runs go on with it"
+    )
+    once = f"plan {plan}"  # once a run, from the first scenario whose reps it is checked against
+    if once not in _SHAPES_WARNED:
+        _SHAPES_WARNED.add(once)
+        warnings.warn(message, PlanSizeWarning, stacklevel=4)
+
+
 def _check_plan_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
     """A bookings plan far from what its reps' quotas add up to: typed in thousands, or with three zeros too many.
 
@@ -226,6 +250,8 @@ def _check_plan_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
                 )
             )
         return
+    if plan is not None and plan > 0 and quotas > 0 and 1 / PLAN_SLIP <= plan / quotas <= PLAN_SLIP:
+        _warn_about_plan(plan, quotas)
     if plan is None or plan <= 0 or quotas <= 0 or 1 / PLAN_SLIP <= plan / quotas <= PLAN_SLIP:
         return
     reps = sum(team.headcount for team in config.org.teams.values() if config.economics.role(team.role).quota > 0)
