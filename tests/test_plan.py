@@ -762,6 +762,16 @@ def test_a_plan_held_to_part_of_its_year_is_said_before_the_runs() -> None:
         and "(50 of Y2-Q1's 63 working days)" in cut[0]
         and "pro rata to working days" in cut[0]
     ), cut
+    # a window of two years scores the second on the same quarters: said (it had been silent)
+    two = plan_window_notes(
+        simulator.load_experiment("plan_check", ["clock.horizon_days=750", "plan.bookings=[1e6,1e6,1e6,1e6]"])
+    )
+    assert two == [
+        "plan.bookings ($4.00M a year in four quarters) is one year's plan, and the measured window spans 2 years "
+        "(Y2, Y3): the run holds the same four quarterly figures each year, $8.00M in all, and hit_plan reads the "
+        "whole window against that; for one year's plan, measure one year (clock.horizon_days = clock.warmup_days "
+        "+ a year)"
+    ]
 
 
 def test_the_report_says_a_plan_is_held_to_part_of_its_year(tmp_path: Path) -> None:

@@ -31,11 +31,21 @@ def plan_window_notes(experiment: Experiment) -> list[str]:
         period = "quarter" if len(values) == 4 else "year"
         calendar = clock.calendar()
         slices = calendar.slices(period, clock.warmup_days, clock.horizon_days)
-        if all(abs(s.share - 1.0) < 1e-9 for s in slices):
-            continue
         held = calendar.prorate(period, values, clock.warmup_days, clock.horizon_days)
         window = clock.horizon_days - clock.warmup_days
         typed = f"{format_money(sum(values))} a year" + (" in four quarters" if period == "quarter" else "")
+        years = calendar.slices("year", clock.warmup_days, clock.horizon_days)
+        if len(years) > 1:  # a two-year window had scored its second year on this year's quarters without a word
+            each = "the same four quarterly figures each year" if period == "quarter" else "the same figure each year"
+            notes.append(
+                f"plan.bookings ({typed}) is one year's plan, and the measured window spans {len(years)} years "
+                f"({', '.join(y.label for y in years)}): the run holds {each}, {format_money(held)} in all, and "
+                "hit_plan reads the whole window against that; for one year's plan, measure one year "
+                "(clock.horizon_days = clock.warmup_days + a year)"
+            )
+            continue
+        if all(abs(s.share - 1.0) < 1e-9 for s in slices):
+            continue
         cut = ", ".join(f"{s.end - s.start:g} of {s.label}'s {s.length:g}" for s in slices if s.share < 1.0 - 1e-9)
         quarters = calendar.slices("quarter", clock.warmup_days, clock.horizon_days)
         whole_quarters = period == "year" and all(abs(q.share - 1.0) < 1e-9 for q in quarters)
