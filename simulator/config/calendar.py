@@ -8,7 +8,7 @@ cut time the same way.
 Two kinds of calendar:
 - **abstract** (no ``clock.start_date``): a year of ``days_per_year`` working days (250
   by default) starting on day 0 as a notional January; month *m* of a year starts on
-  working day ``round(m * days_per_year / 12)`` of that year, so a 250-day year has months
+  working day ``floor(m * days_per_year / 12 + 0.5)`` (halves round up) of that year, so a 250-day year has months
   of 20 and 21 working days and quarters of 62 and 63;
 - **dated** (``clock.start_date``): day 0 is the first working day on or after the start
   date; working days are Monday to Friday minus ``clock.holidays``; months, quarters and
