@@ -421,3 +421,17 @@ def test_a_leavers_accounts_partners_and_queued_work_are_handed_over() -> None:
             else:
                 assert (owned == -1).all(), name
     assert left["csm"] > 0 and left["partner_manager"] > 0, left
+
+
+def test_the_scenarios_table_gives_a_hiring_plan_beside_the_headcount() -> None:
+    """hiring_plan's scenarios had read "full cycle: 12 reps", the same as today's."""
+    import simulator
+    from simulator.report.document import _hires_words
+
+    scenarios = simulator.load_experiment("hiring_plan", ["runs=2"]).scenarios
+    words = {s.name: _hires_words(s.config, "full_cycle") for s in scenarios}
+    assert words == {
+        "spread_evenly": " + 4 planned hires (months 1, 4, 7, 10)",
+        "all_in_january": " + 4 planned hires (month 1)",
+        "no_hires": "",
+    }

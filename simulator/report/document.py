@@ -36,6 +36,7 @@ from simulator.analysis.tables import (
     window_noun,
 )
 from simulator.analysis.wording import count_of, team_label, title
+from simulator.config.schema import ScenarioConfig
 from simulator.io.atomic import atomic_write
 from simulator.report.answer_section import answer_section
 from simulator.report.how_run_section import how_run_section
@@ -65,12 +66,35 @@ def _title(result: ExperimentResult) -> str:
     return title(result.experiment.name)
 
 
+def _hires_words(config: ScenarioConfig, team: str) -> str:
+    """`` + 3 planned hires (month 4)`` beside a team's headcount; '' without a hiring plan.
+
+    A hiring plan's scenarios had read "full cycle: 12 reps", the same as today's.
+    """
+    own = config.workforce.teams.get(team) if config.workforce is not None else None
+    hires = list(own.hires) if own is not None else []
+    if not hires:
+        return ""
+    months = sorted({h.month for h in hires if h.month is not None})
+    days = sorted({h.day for h in hires if h.day is not None})
+    dates = ", ".join(
+        [
+            *([f"month{'s' if len(months) > 1 else ''} {', '.join(map(str, months))}"] if months else []),
+            *([f"day{'s' if len(days) > 1 else ''} {', '.join(f'{d:g}' for d in days)}"] if days else []),
+        ]
+    )
+    return f" + {count_of(sum(h.count for h in hires), 'planned hire')} ({dates})"
+
+
 def _scenarios_section(result: ExperimentResult) -> list[str]:
     rows = []
     for name in scenario_names(result):
         spec = result.experiment.scenario(name)
         org = spec.config.org
-        teams = ", ".join(f"{team_label(t)}: {count_of(team.headcount, 'rep')}" for t, team in org.teams.items())
+        teams = ", ".join(
+            f"{team_label(t)}: {count_of(team.headcount, 'rep')}{_hires_words(spec.config, t)}"
+            for t, team in org.teams.items()
+        )
         role = " (baseline)" if name == result.experiment.baseline else ""
         rows.append([f"**{name}**{role}", spec.description or org.description or org.name, teams])
     lines = ["## The scenarios", "", *md_table(["Scenario", "Org design", "Teams (headcount)"], rows)]
