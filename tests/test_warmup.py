@@ -207,6 +207,13 @@ def test_a_territory_worked_nearly_dry_is_named_with_the_key_to_raise() -> None:
     result = simulator.run_experiment(experiment_from_dict(data), workers=1)
     (line,) = depleting_territories(result.replications, territories(result.experiment))
     assert "of the 400 target accounts are worked" in line and "pipelines.prospecting.target_accounts" in line
+    assert "so its meetings fall as the run goes on" in line
+    # used up in the warm-up: no fresh account and no meeting in the window, said so (it had read "meetings fall")
+    data["clock"] = {"horizon_days": 240, "warmup_days": 120}
+    result = simulator.run_experiment(experiment_from_dict(data), workers=1)
+    assert (result.replications["target_accounts_worked"] == 0).all()
+    (line,) = depleting_territories(result.replications, territories(result.experiment))
+    assert "the warm-up used it up: prospecting works no fresh account and books no new meeting in the" in line
     data["pipelines"]["prospecting"]["target_accounts"] = 40_000
     result = simulator.run_experiment(experiment_from_dict(data), workers=1)
     assert depleting_territories(result.replications, territories(result.experiment)) == []

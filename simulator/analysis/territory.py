@@ -29,14 +29,24 @@ def depleting_territories(replications: pd.DataFrame, territory: Mapping[str, in
     if replications.empty or "target_accounts_used" not in replications.columns:
         return []
     lines = []
-    worked = replications.groupby("scenario", sort=False)["target_accounts_used"].mean()
+    grouped = replications.groupby("scenario", sort=False)
+    worked = grouped["target_accounts_used"].mean()
+    # accounts first worked inside the measured window: none means the warm-up used the territory up
+    in_window = grouped["target_accounts_worked"].mean() if "target_accounts_worked" in replications else None
     for scenario, mean_worked in worked.items():
         accounts = territory.get(str(scenario))
         if accounts and mean_worked >= TERRITORY_WORKED * accounts:
+            fresh = float(in_window.get(scenario, float("nan"))) if in_window is not None else float("nan")
+            course = (
+                "the warm-up used it up: prospecting works no fresh account and books no new meeting in the "
+                "measured window"
+                if fresh == 0.0
+                else "prospecting runs out of fresh accounts, so its meetings fall as the run goes on"
+            )
             lines.append(
                 f"{scenario}: {mean_worked / accounts:.0%} of the {accounts:,} target accounts are worked by the end "
-                "of the run: prospecting runs out of fresh accounts, so its meetings fall as the run goes on; "
-                "raise pipelines.prospecting.target_accounts to the territory the reps really have"
+                f"of the run: {course}; raise pipelines.prospecting.target_accounts to the territory the reps "
+                "really have"
             )
     return lines
 
