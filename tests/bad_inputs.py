@@ -911,6 +911,12 @@ TABLE: list[BadInput] = [
     ),
     row(
         "org",
+        "org.teams.csm=null",
+        "org.teams.csm = null: must be a mapping of keys to values; to remove it, write '~org.teams.csm' (a leading ~ "
+        "deletes a key)",
+    ),
+    row(
+        "org",
         "~org.routing.awareness",
         "command line = '~org.routing.awareness': nothing to delete: the experiment's base config has no such key",
         via="cli",

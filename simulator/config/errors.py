@@ -190,6 +190,13 @@ def issues_from_error_detail(detail: ErrorDetails, prefix: str = "") -> list[Con
     ``workforce.roles.full_cycle.attrition_rate=35`` had read only "must be at most 5".
     """
     issues = _issues_of(detail, prefix)
+    if detail["type"] == "model_type":  # org.teams.csm=null: the way to remove an entry is a ~, said so
+        return [
+            ConfigIssue(i.key, i.value, f"{i.allowed}; to remove it, write '~{i.key}' (a leading ~ deletes a key)")
+            if i.value is None and i.key.count(".") >= 2
+            else i
+            for i in issues
+        ]
     if detail["type"] not in (*_BOUNDS, SALESIM_ERROR):
         return issues
     return [
