@@ -135,3 +135,38 @@ def test_a_lead_whose_wait_ran_out_holds_no_pod_over_its_overflow_threshold() ->
     assert _queued(team, 10.0, max_waits) == 2  # the lead queued on day 1 leaked on day 6
     assert _oldest_enqueued(team, 10.0, max_waits) == 2.0  # another pipeline's item has no such wait
     assert _queued(team, 5.0, max_waits) == 3 and _oldest_enqueued(team, 5.0, max_waits) == 1.0
+
+
+def test_a_faster_first_touch_of_fewer_leads_is_said_with_the_share_never_touched() -> None:
+    """6 reps given twice the inbound leads read "first touch 1.1 hours sooner ... better" with 56% never touched."""
+    import simulator
+    from simulator.analysis.untouched_leads import untouched_sentences
+    from simulator.model.metrics import kpi_row
+
+    # the KPI by hand: leaked before any touch, over those decided in the window (touched or so leaked)
+    spec = simulator.load_experiment(overrides=["org.teams.full_cycle.headcount=6"]).scenarios[0]
+    run = simulate(spec.compile(), 5, 0, "fast")
+    log, window = run.log, (run.scenario.warmup_days, run.scenario.horizon_days)
+
+    def inside(day: np.ndarray) -> np.ndarray:
+        return np.isfinite(day) & (day >= window[0]) & (day < window[1])
+
+    from simulator.model.records import Outcome
+
+    never = (log.outcome == Outcome.LEAKED) & ~np.isfinite(log.first_touch_day) & inside(log.outcome_day)
+    touched = inside(log.first_touch_day)
+    assert kpi_row(run)["leads_untouched_share"] == never.sum() / (never.sum() + touched.sum()) > 0
+    overrides = [
+        "runs=20",
+        "org.teams.full_cycle.headcount=6",
+        "experiment.decision.guardrails=[first_touch_hours_mean]",
+    ]
+    experiment = simulator.load_experiment("speed_to_lead", overrides)
+    doubled = simulator.load_experiment(
+        "speed_to_lead", [*overrides, "+experiment.scenarios.doubled=['market.sources.inbound.leads_per_month=300']"]
+    )
+    result = simulator.run_experiment(doubled, workers=1)
+    names = [experiment.baseline, *[s.name for s in doubled.scenarios if s.name != experiment.baseline]]
+    (line,) = [s for s in untouched_sentences(result, names) if s.startswith("doubled's")]
+    assert "doubled's first touch is sooner only for the leads it touches: " in line
+    assert "the mean time to first touch counts only the leads touched" in line

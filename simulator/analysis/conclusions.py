@@ -39,6 +39,7 @@ from simulator.analysis.kpi_names import (
 )
 from simulator.analysis.quantities import is_share
 from simulator.analysis.tables import comparison_of, comparison_row, period_words, scenario_names, summary_of
+from simulator.analysis.untouched_leads import untouched_sentences
 from simulator.analysis.utilisation import TeamLoad, team_loads
 from simulator.analysis.wording import join_words, possessive, stage_label, team_label
 from simulator.config.pipeline_checks import team_for_stage
@@ -341,7 +342,8 @@ def conclusion(result: ExperimentResult) -> list[str]:
         for n in names
     }
     touches = first_touch_by_team(summary, names) if "first_touch_hours_mean" in kpis else None
-    return [*sentences, *([touches] if touches else []), *_once(busiest, names), *_once(leakiest, names)]
+    untouched = untouched_sentences(result, names) if any(k.startswith("first_touch_") for k in kpis) else []
+    return [*sentences, *untouched, *([touches] if touches else []), *_once(busiest, names), *_once(leakiest, names)]
 
 
 def first_touch_by_team(summary: pd.DataFrame, names: list[str]) -> str | None:
