@@ -392,3 +392,34 @@ def test_a_sweep_read_on_bookings_gives_the_plans_chance_and_the_plan_held_over_
     # one plan, not swept: the best cell's chance follows its bookings
     one = Sweep(pd.DataFrame(rows[:3]), ["org.teams.West.headcount"], "bookings", "as_is", ["as_is"], "x")
     assert "$3.02M (95% CI $2.91M to $3.13M); the plan held over" in answer_paragraph(one, float("nan"))
+
+
+def test_the_heatmap_outlines_the_cells_the_report_calls_practically_equal(tmp_path: Path) -> None:
+    """The report said "practically equal: none preferred" while the map outlined 12 alone, red against green."""
+    import numpy as np
+
+    from simulator.report.plot_heatmap import plot_heatmap
+    from simulator.report.sweep_jobs import Sweep
+    from simulator.report.sweep_report import alike_jobs
+
+    gen = np.random.default_rng(3)
+    base = 3.19e6 + gen.normal(0, 2e5, 40)
+    jobs = {"0": base + 492.0, "1": base + gen.normal(0, 100, 40)}
+    runs = pd.DataFrame(
+        [
+            {"scenario": job, "replication": r, "bookings": v}
+            for job, values in jobs.items()
+            for r, v in enumerate(values)
+        ]
+    )
+    rows = [
+        {"job": job, "org.teams.West.headcount": h, "scenario": "as_is", "kpi": "bookings"}
+        | {"n": 40, "mean": float(jobs[job].mean()), "ci_low": 3.1e6, "ci_high": 3.3e6}
+        for job, h in (("0", 12), ("1", 10))
+    ]
+    sweep = Sweep(pd.DataFrame(rows), ["org.teams.West.headcount"], "bookings", "as_is", ["as_is"], "x")
+    assert alike_jobs(sweep, runs) == ["1"]  # the best (12) and 10, practically equal
+    apart = runs.assign(bookings=np.where(runs["scenario"] == "1", runs["bookings"] - 2e5, runs["bookings"]))
+    assert alike_jobs(sweep, apart) == []
+    path = plot_heatmap(sweep.table, "bookings", sweep.params, sweep.scenarios, tmp_path, None, ["1"])
+    assert path.stat().st_size > 10_000

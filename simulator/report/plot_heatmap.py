@@ -11,7 +11,7 @@ a sweep of the plan's own figures beside other settings, the best at each plan.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +64,7 @@ def plot_heatmap(
     scenarios: Sequence[str],
     out_dir: Path | str,
     fixed: Mapping[str, Mapping[str, str]] | None = None,
+    alike: Collection[str] = (),
 ) -> Path:
     """Draw ``heatmap.png`` from the tidy sweep table (see the module docstring).
 
@@ -75,6 +76,8 @@ def plot_heatmap(
         out_dir: The sweep directory.
         fixed: Scenario -> {swept parameter: its own override}: that panel's axis did not
             move in its runs, and its title says what ran (``Sweep.fixed``).
+        alike: Jobs of the first scenario's panel practically equal to its best (paired, as the
+            report says "none preferred"): outlined with it. One outline had read as a choice.
     """
     path = Path(out_dir) / "heatmap.png"
     rows = table[table["kpi"] == kpi]
@@ -91,6 +94,11 @@ def plot_heatmap(
     means = sign * rows[rows["scenario"].isin(shown)]["mean"].to_numpy(dtype=float)
     finite = means[np.isfinite(means)]
     low, high = (float(finite.min()), float(finite.max())) if finite.size else (None, None)
+    widths = (rows["ci_high"] - rows["ci_low"]).to_numpy(dtype=float)
+    width = float(np.nanmedian(widths)) if np.isfinite(widths).any() else 0.0
+    if low is not None and high is not None and high - low < width:  # $1k apart in $3M had read red against green
+        middle = (low + high) / 2
+        low, high = middle - width / 2, middle + width / 2
     for ax, scenario in zip(axes, shown, strict=True):
         mine = rows[rows["scenario"] == scenario]
         values = np.full((len(ys), len(xs)), np.nan)
@@ -105,7 +113,10 @@ def plot_heatmap(
         # a lower plan is easier to hit: the best is outlined at each plan, not across plans
         groups = [cells for _, cells in mine.groupby(targets)] if targets and len(targets) < len(params) else [mine]
         for cells in groups:
-            for _, top in best_cells(cells, kpi).iterrows():  # cells tied for the best (the same runs) all outlined
+            top_cells = best_cells(cells, kpi)
+            if scenario == shown[0] and alike:  # practically equal to the best, run by run: outlined with it
+                top_cells = pd.concat([top_cells, cells[cells["job"].astype(str).isin(set(alike))]])
+            for _, top in top_cells.iterrows():  # cells tied for the best (the same runs) all outlined
                 j, i = xs.index(top[x_param]), ys.index(top[y_param]) if y_param else 0
                 ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=2.5))
         ax.set_xticks(range(len(xs)), [_tick(x, x_param) for x in xs])
@@ -113,7 +124,8 @@ def plot_heatmap(
         ax.set_xlabel(x_param)
         if y_param:
             ax.set_ylabel(y_param)
-        best = "best at each plan outlined" if len(groups) > 1 else "best outlined"
+        best = "best at each plan" if len(groups) > 1 else "best"
+        best += ", and the cells practically equal to it, outlined" if scenario == shown[0] and alike else " outlined"
         own = (fixed or {}).get(scenario, {})
         ran = f"; its own {', '.join(own.values())} ran, whatever the axis" if own else ""
         panel_title(ax, f"{scenario}: {kpi_axis_label(kpi)}, mean (95% CI); {best}{ran}")

@@ -114,6 +114,25 @@ def _best_per_target(sweep: Sweep, rows: pd.DataFrame, targets: list[str], runs:
     )
 
 
+def alike_jobs(sweep: Sweep, runs: pd.DataFrame | None) -> list[str]:
+    """The baseline's jobs practically equal to the best, run by run (at each plan when the plan is swept).
+
+    The report names them "practically equal: none preferred"; the heatmap outlines them with the best.
+    """
+    if runs is None:
+        return []
+    rows = sweep.table[(sweep.table["kpi"] == sweep.kpi) & (sweep.table["scenario"] == sweep.baseline)]
+    targets = _targets(sweep)
+    groups = [cells for _, cells in rows.groupby(targets)] if targets and len(targets) < len(sweep.params) else [rows]
+    alike: list[str] = []
+    for cells in groups:
+        best = best_cell(cells, sweep.kpi)
+        others = [j for j in cells["job"].astype(str) if best is not None and j != str(best["job"])]
+        if best is not None and others and paired_practically_equal(runs, sweep.kpi, [str(best["job"]), *others]):
+            alike += others
+    return alike
+
+
 PRACTICALLY_EQUAL = -1.0
 """What :func:`best_cell_chance` returns when every cell is practically equal to the best: no preference."""
 
@@ -329,10 +348,11 @@ def write_sweep(sweep_dir: Path) -> list[Path]:
         return []
     written = [atomic_write(sweep_dir / SUMMARY_NAME, lambda f: sweep.table.to_csv(f, index=False))]
     figure = None
-    if 1 <= len(sweep.params) <= 2:
-        figure = plot_heatmap(sweep.table, sweep.kpi, sweep.params, sweep.scenarios, sweep_dir, sweep.fixed)
-        written.append(figure)
     runs = job_runs(sweep, sweep_dir, sweep.baseline)  # every job's runs, read once for the chance and the answer
+    if 1 <= len(sweep.params) <= 2:
+        alike = alike_jobs(sweep, runs)
+        figure = plot_heatmap(sweep.table, sweep.kpi, sweep.params, sweep.scenarios, sweep_dir, sweep.fixed, alike)
+        written.append(figure)
     chance = best_cell_chance(sweep, sweep_dir, sweep.baseline, runs)
     text = sweep_markdown(sweep, sweep_dir, figure, chance, runs)
     written += [atomic_write(sweep_dir / "report.md", lambda f: f.write(text)), write_html(text, sweep_dir)]
