@@ -672,6 +672,9 @@ def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:
             simulator.load_experiment("plan_check", ["runs=2", f"experiment.question='{typed}'"]).validate()
     # a multiplier of an amount is a number: the sensitivity table had read "$1 / $1 / $1" for 0.6 / 0.75 / 0.9
     assert format_setting("market.products.core.deal_value_multiplier", 0.75) == "0.75"
+    # a logit shift is no share (0.5, not 50%), and a stage's no-decision probability is one (15.24%, not 0.1524)
+    assert format_setting("market.sources.partner.conversion_lift", 0.5) == "0.5"
+    assert format_setting("pipeline.stages.5.no_decision", 0.1524) == "15.24%"
     assert format_setting("clock.horizon_days", 250.0) == "250"
     assert format_setting("market.lead_rate", 12.5) == "12.5"
 

@@ -11,15 +11,11 @@ import re
 from collections.abc import Callable
 
 from simulator.analysis.formatting import format_money
-from simulator.config.errors import SHARE_WORDS
+from simulator.config.errors import SHARE_WORDS, UNITLESS_ENDINGS
 from simulator.config.question import SETTING, question_parts, setting_key
 from simulator.run.experiment import Experiment
 
 MONEY_WORDS = ("bookings", "quota", "budget", "salary", "variable", "cost", "acv", "arr", "price", "value")
-
-
-UNITLESS_ENDINGS = ("multiplier", "factor", "ratio", "lift", "_cv", "elasticity")
-"""Key endings that make an amount's name a plain number (``deal_value_multiplier``: 0.75)."""
 
 
 DISTRIBUTION_KEYS = frozenset({"value", "mean", "median", "p90", "low", "mode", "high", "scale", "sd"})
@@ -64,7 +60,7 @@ def format_setting(path: str, value: object) -> str:
     if isinstance(value, int | float):
         if is_money:
             return format_money(float(value))
-        if any(word in name for word in SHARE_WORDS) and 0 <= value <= 1:
+        if any(word in name for word in SHARE_WORDS) and not name.endswith(UNITLESS_ENDINGS) and 0 <= value <= 1:
             return _percent(float(value))
         return _number(float(value))
     return str(value)

@@ -173,14 +173,19 @@ def issues_from_validation_error(error: ValidationError, prefix: str = "") -> li
     return [issue for detail in error.errors(include_url=False) for issue in issues_from_error_detail(detail, prefix)]
 
 
-SHARE_WORDS = ("rate", "share", "attainment", "probability", "conversion", "fraction", "margin")
+SHARE_WORDS = ("rate", "share", "attainment", "probability", "conversion", "fraction", "margin", "no_decision")
 """Words in a key's last part that name a share or a rate, written from 0 to 1 (35% is 0.35)."""
+
+
+UNITLESS_ENDINGS = ("multiplier", "factor", "ratio", "lift", "_cv", "elasticity")
+"""Key endings that make a named amount or share a plain number (``deal_value_multiplier``: 0.75;
+``conversion_lift``: a shift on the logit, 0.5, not 50%)."""
 
 
 def is_share_key(key: str) -> bool:
     """Whether a dotted key's last named part (``{plan.bookings.0}``: bookings) names a share or a rate."""
     name = next((part for part in reversed(key.lower().split(".")) if not part.isdigit()), "")
-    return any(word in name for word in SHARE_WORDS)
+    return any(word in name for word in SHARE_WORDS) and not name.endswith(UNITLESS_ENDINGS)
 
 
 def issues_from_error_detail(detail: ErrorDetails, prefix: str = "") -> list[ConfigIssue]:
