@@ -68,6 +68,7 @@ def test_write_outputs_writes_its_own_folder_again_and_never_a_users_files(tmp_p
 
     import simulator as ss
     from simulator.io.occupied import OccupiedOutputError
+    from simulator.io.output_dir import UnwritableOutputError
 
     result = ss.run_experiment(ss.load_experiment("generalist_vs_specialist", ["runs=2"]), workers=1)
     mine = tmp_path / "mine"
@@ -84,8 +85,11 @@ def test_write_outputs_writes_its_own_folder_again_and_never_a_users_files(tmp_p
     assert {p.name for p in again} == {p.name for p in first} and (ours / "funnel.png").is_file()
     assert not (ours / "failures.json").exists()
     (ours / "notes.txt").write_text("mine")
-    with pytest.raises(OccupiedOutputError, match=r"notes\.txt"):
+    with pytest.raises(OccupiedOutputError, match=r"notes\.txt\); nothing was written\."):  # the run was made
         ss.write_outputs(result, ours)
+    (tmp_path / "a_file").write_text("x")
+    with pytest.raises(UnwritableOutputError, match="it is a file, not a folder; nothing was written"):
+        ss.write_outputs(result, tmp_path / "a_file")
 
 
 def test_the_readme_counts_the_default_scenarios_levers_as_sensitivity_finds_them() -> None:

@@ -23,7 +23,8 @@ import yaml
 from simulator.analysis.question_words import question_text
 from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.io.atomic import atomic_write
-from simulator.io.occupied import refuse_foreign
+from simulator.io.occupied import OccupiedOutputError, refuse_foreign
+from simulator.io.output_dir import UnwritableOutputError
 from simulator.report.claims import refuse_others, remove_stale
 from simulator.report.layouts import API_LAYOUT, API_MARK, OUTPUT_NAMES, RUN_LAYOUT, known_layouts
 from simulator.run.csv_text import OUTPUT_FLOAT_FORMAT, write_frame
@@ -131,7 +132,13 @@ def write_api_outputs(result: ExperimentResult, out_dir: Path) -> list[Path]:
     Raises:
         OccupiedOutputError: The folder holds anything else.
     """
-    refuse_others(out_dir, API_LAYOUT, "Choose another folder, or move those out of it first")
+    if Path(out_dir).exists() and not Path(out_dir).is_dir():  # a bare FileExistsError had said it
+        raise UnwritableOutputError(Path(out_dir), "it is a file, not a folder; nothing was written")
+    try:
+        refuse_others(out_dir, API_LAYOUT, "Choose another folder, or move those out of it first")
+    except OccupiedOutputError as error:  # the result is in hand: only the writing is refused
+        error.args = (str(error).replace("nothing was run or written", "nothing was written"),)
+        raise
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     written = write_outputs(result, out_dir)
     mark = atomic_write(Path(out_dir) / API_MARK, lambda f: f.write("written by simulator.write_outputs\n"))
