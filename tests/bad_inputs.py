@@ -913,7 +913,7 @@ TABLE: list[BadInput] = [
         "org",
         "org.teams.csm=null",
         "org.teams.csm = null: must be a mapping of keys to values; to remove it, write '~org.teams.csm' (a leading ~ "
-        "deletes a key)",
+        "deletes a key; what refers to it must change too)",
     ),
     row(
         "org",
