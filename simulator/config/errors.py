@@ -197,7 +197,12 @@ def issues_from_error_detail(detail: ErrorDetails, prefix: str = "") -> list[Con
     issues = _issues_of(detail, prefix)
     if detail["type"] == "model_type":  # org.teams.csm=null: the way to remove an entry is a ~, said so
         return [
-            ConfigIssue(i.key, i.value, f"{i.allowed}; to remove it, write '~{i.key}' (a leading ~ deletes a key; what refers to it must change too)")
+            ConfigIssue(
+                i.key,
+                i.value,
+                f"{i.allowed}; to remove it, write '~{i.key}' (a leading ~ deletes a key; what refers to it must "
+                "change too)",
+            )
             if i.value is None and i.key.count(".") >= 2
             else i
             for i in issues
