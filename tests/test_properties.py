@@ -249,7 +249,7 @@ def test_kpis_stay_in_their_ranges(data: dict[str, Any], seed: int, rep: int) ->
     def fraction_or_nan(key: str) -> bool:
         return math.isnan(row[key]) or 0.0 <= row[key] <= 1.0
 
-    for key in ("win_rate", *(f"stage_conversion_{s}" for s in run.scenario.stage_names)):
+    for key in ("win_rate", "untouched_lead_share", *(f"stage_conversion_{s}" for s in run.scenario.stage_names)):
         assert fraction_or_nan(key), (key, row[key])
     for key, value in row.items():
         if key.startswith(("leads_", "deals_", "stage_entries_", "stage_leaked_", "open_pipeline_count")):

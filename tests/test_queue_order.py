@@ -155,7 +155,7 @@ def test_a_faster_first_touch_of_fewer_leads_is_said_with_the_share_never_touche
 
     never = (log.outcome == Outcome.LEAKED) & ~np.isfinite(log.first_touch_day) & inside(log.outcome_day)
     touched = inside(log.first_touch_day)
-    assert kpi_row(run)["leads_untouched_share"] == never.sum() / (never.sum() + touched.sum()) > 0
+    assert kpi_row(run)["untouched_lead_share"] == never.sum() / (never.sum() + touched.sum()) > 0
     overrides = [
         "runs=20",
         "org.teams.full_cycle.headcount=6",

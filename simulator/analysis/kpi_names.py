@@ -76,7 +76,7 @@ KPI_LABELS = {
     "cycle_time_days_p90": "Sales cycle, slowest 10%",
     "first_touch_hours_mean": "Mean time to first touch",
     "first_touch_hours_p90": "Time to first touch, slowest 10%",
-    "leads_untouched_share": "New leads never touched (leaked before a first touch)",
+    "untouched_lead_share": "New leads never touched (leaked before a first touch)",
     "open_pipeline_count": "Open deals at the end",
     "open_pipeline_value": "Open pipeline value at the end",
     "cost_of_sales": "Cost of sales",
@@ -152,7 +152,7 @@ MONEY_KPI_PREFIXES = ("cac", "contribution", "plan_shortfall", "plan_target", "c
 RATE_KPI_PREFIXES = (
     "quota_attainment",
     "reps_at_quota",
-    "leads_untouched_share",
+    "untouched_lead_share",
     "hit_plan",
     "forecast_mape",
     "forecast_wape",
@@ -218,7 +218,7 @@ SENTENCE_WORDS = {
     "deals_lost_reassignment": "deals lost when their owner left",
     "deals_lost_no_decision": "deals lost to no decision",
     "hit_plan": "the chance of hitting the plan",
-    "leads_untouched_share": "the share of new leads never touched",
+    "untouched_lead_share": "the share of new leads never touched",
 }
 """KPIs whose table label does not read well inside a sentence."""
 

@@ -81,7 +81,7 @@ KPI_KINDS: tuple[KpiRow, ...] = tuple(
         ("mql_to_sql_rate", _P, _UP),  # the first stage of a lead -> SQL -> opportunity funnel
         ("sql_to_opportunity_rate", _P, _UP),  # its second
         ("no_decision_rate", _P, _DOWN),  # closed opportunities that ended with no decision
-        ("leads_untouched_share", _P, _DOWN),  # new leads that leaked before any touch
+        ("untouched_lead_share", _P, _DOWN),  # new leads that leaked before any touch
         ("stage_conversion_", _P, _UP),
         ("sla_breach_", _P, _DOWN),
         ("reps_at_quota_share", _P, _UP),

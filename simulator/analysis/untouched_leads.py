@@ -5,7 +5,7 @@
 lets the stale ones leak untouched, so its mean first touch falls as its coverage does: a
 fresh user's 6 reps given twice the inbound leads read "the first touch on a new lead 1.1
 hours sooner ... better in 63.3% of paired runs" while 56% of their new leads were never
-touched (1,482 leaked against 262). ``leads_untouched_share`` is the share of the new leads
+touched (1,482 leaked against 262). ``untouched_lead_share`` is the share of the new leads
 decided in the window (touched, or leaked before any touch) that leaked untouched.
 """
 
@@ -18,7 +18,7 @@ from simulator.analysis.tables import comparison_of, comparison_row
 from simulator.run.experiment import ExperimentResult
 
 FIRST_TOUCH = "first_touch_hours_mean"
-UNTOUCHED = "leads_untouched_share"
+UNTOUCHED = "untouched_lead_share"
 
 
 def untouched_sentences(result: ExperimentResult, names: list[str]) -> list[str]:

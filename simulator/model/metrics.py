@@ -138,7 +138,7 @@ def _kpi_row(run: ReplicationRun) -> dict[str, float]:
     # the first touch's mean is over the leads touched: a team answering newest first lets the
     # stale ones leak untouched and answers the rest fast, so its coverage is said beside it
     untouched = (log.outcome == Outcome.LEAKED) & ~np.isfinite(log.first_touch_day) & inside(log.outcome_day)
-    row["leads_untouched_share"] = _ratio(float(untouched.sum()), float(untouched.sum() + touched.sum()))
+    row["untouched_lead_share"] = _ratio(float(untouched.sum()), float(untouched.sum() + touched.sum()))
     # By the team that made the touch (the rep of the lead's first started stage): SDRs
     # answering in minutes and AEs taking days average to a figure that fits neither.
     started_stages = np.isfinite(log.stage_start[touched])
