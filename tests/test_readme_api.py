@@ -90,6 +90,8 @@ def test_write_outputs_writes_its_own_folder_again_and_never_a_users_files(tmp_p
     (tmp_path / "a_file").write_text("x")
     with pytest.raises(UnwritableOutputError, match="it is a file, not a folder; nothing was written"):
         ss.write_outputs(result, tmp_path / "a_file")
+    with pytest.raises(UnwritableOutputError, match=r"a_file is a file, not a folder; nothing was written"):
+        ss.write_outputs(result, tmp_path / "a_file" / "below")  # a bare NotADirectoryError had said it
 
 
 def test_the_readme_counts_the_default_scenarios_levers_as_sensitivity_finds_them() -> None:

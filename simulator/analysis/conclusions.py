@@ -57,8 +57,14 @@ _PHRASES: dict[str, tuple[str, tuple[str, str], bool]] = {
         ("later", "sooner"),
         False,
     ),
+    "untouched_lead_share": (
+        "{s} leaves a share of its new leads never touched {amount} {word} than {b}",
+        ("higher", "lower"),
+        False,
+    ),
     "deals_lost_leaked": (
-        "{s} lets {amount} {word} leads leak (lost untouched past their wait limit) than {b}{period}",
+        "{s} lets {amount} {word} leads leak (lost waiting for a rep past their wait limit, at any stage) than "
+        "{b}{period}",
         ("more", "fewer"),
         True,
     ),

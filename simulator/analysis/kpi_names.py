@@ -60,7 +60,7 @@ KPI_LABELS = {
     "deals_won": "Deals won",
     "deals_lost": "Lost leads and deals, all reasons (disqualified leads included)",
     "deals_lost_disqualified": "Lost: disqualified (did not convert at a stage)",
-    "deals_lost_leaked": "Lost: leaked (untouched past the wait limit)",
+    "deals_lost_leaked": "Lost: leaked (waited for a rep past the wait limit, at any stage)",
     "deals_lost_handoff": "Lost: at a hand-off",
     "deals_lost_reassignment": "Lost: when the owner left",
     "deals_lost_no_decision": "Lost: no decision",

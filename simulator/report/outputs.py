@@ -132,8 +132,10 @@ def write_api_outputs(result: ExperimentResult, out_dir: Path) -> list[Path]:
     Raises:
         OccupiedOutputError: The folder holds anything else.
     """
-    if Path(out_dir).exists() and not Path(out_dir).is_dir():  # a bare FileExistsError had said it
-        raise UnwritableOutputError(Path(out_dir), "it is a file, not a folder; nothing was written")
+    existing = next((f for f in (Path(out_dir), *Path(out_dir).parents) if f.exists()), None)
+    if existing is not None and not existing.is_dir():  # a bare FileExistsError or NotADirectoryError had said it
+        where = "it is" if existing == Path(out_dir) else f"{existing} is"
+        raise UnwritableOutputError(Path(out_dir), f"{where} a file, not a folder; nothing was written")
     try:
         refuse_others(out_dir, API_LAYOUT, "Choose another folder, or move those out of it first")
     except OccupiedOutputError as error:  # the result is in hand: only the writing is refused
