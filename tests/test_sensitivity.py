@@ -464,3 +464,17 @@ def test_the_lever_table_writes_money_as_money_and_says_a_lever_that_changes_no_
     assert rows[2][2] == "- / 1 / 2" and rows[2][3] == "not run: read as the base"  # it had read "$0" and "nan / 1 / 2"
     assert rows[0][2] == "$448.0k / $560.0k / $672.0k" and rows[0][5].endswith("(none: the same in every run)")
     assert rows[1][2] == "120 / 150 / 180" and rows[1][5].endswith("(unclear)")
+
+
+def test_the_tornado_writes_each_levers_levels_as_the_table_does() -> None:
+    """The tornado had written a probability lever as (0.72 / 0.9 / 1) where the table has 72% / 90% / 100%."""
+    from simulator.report.plot_tornado import _label
+
+    def label(parameter: str, levels: tuple[float, float, float]) -> str:
+        return _label(pd.Series({"parameter": parameter, "low": levels[0], "base": levels[1], "high": levels[2]}))
+
+    assert label("pipeline.stages.5.conversion", (0.72, 0.9, 1.0)).endswith("(72% / 90% / 100%)")
+    assert label("market.products.core.deal_value_multiplier", (0.6, 0.75, 0.9)).endswith("(0.6 / 0.75 / 0.9)")
+    assert label("economics.roles.full_cycle.quota", (448e3, 560e3, 672e3)).endswith(
+        r"(\$448.0k / \$560.0k / \$672.0k)"
+    )

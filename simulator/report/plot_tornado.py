@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.kpi_names import kpi_difference_label, kpi_label
+from simulator.analysis.question_words import format_setting
 from simulator.report.plot_style import (
     MAX_WIDTH_IN,
     UNCLEAR_COLOUR,
@@ -31,10 +32,13 @@ SHOWN = 25  # levers on the tornado; the CSV holds them all
 
 
 def _label(row: pd.Series) -> str:
-    def value(x: float) -> str:
-        return "-" if not math.isfinite(x) else f"{x:,.4g}"
+    """The lever and its three levels as the sensitivity table writes them (72%, $448.0k, 0.75)."""
+    parameter = str(row["parameter"])
 
-    return f"{row['parameter']}  ({value(row['low'])} / {value(row['base'])} / {value(row['high'])})"
+    def value(x: float) -> str:
+        return "-" if not math.isfinite(x) else format_setting(parameter, float(x)).replace("$", r"\$")
+
+    return f"{parameter}  ({value(row['low'])} / {value(row['base'])} / {value(row['high'])})"
 
 
 def plot_tornado(table: pd.DataFrame, out_dir: Path | str, delta: float) -> Path:
@@ -65,7 +69,7 @@ def plot_tornado(table: pd.DataFrame, out_dir: Path | str, delta: float) -> Path
         f"Paired difference to the baseline in {kpi_difference_label(kpi).lower()} (bar: mean; whisker: 95% CI)"
     )
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="lower right")
+    ax.legend(loc="best")  # "lower right" had covered a lever's whisker
     fig.suptitle(
         f"Which levers move {kpi_label(kpi).lower()} most: each set {delta:.0%} lower and higher, one at a time "
         "(grey names: no clear effect)"
@@ -106,6 +110,6 @@ def plot_global(table: pd.DataFrame, method: str, kpi: str, floor: float, out_di
     ax.set_yticks(y, table["parameter"].tolist())
     ax.set_ylim(len(table) - 0.5, -0.5)
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="lower right")
+    ax.legend(loc="best")  # "lower right" had covered a lever's whisker
     ax.set_title(f"Global sensitivity ({'Morris screening' if method == 'morris' else 'Sobol indices'})")
     return save_figure(fig, path)
