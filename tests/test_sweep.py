@@ -226,6 +226,11 @@ def test_the_sweep_answer_gives_the_best_cell_against_the_next_with_the_guardrai
     assert "Next is org.teams.full_cycle.headcount=12 at $3." in text
     assert f"the best cell against it, run by run: bookings +${diff / 1000:,.1f}k (95% CI +$" in text, text
     assert "and cost of sales +$290.0k in every run." in text
+    assert "which includes zero" not in text  # clearly apart
+    from simulator.report.sweep_report import _paired_words
+
+    unclear = pd.Series({"mean_diff": 255_000.0, "ci_low": -89_400.0, "ci_high": 599_700.0})
+    assert _paired_words(unclear, "bookings").endswith(", which includes zero: not clearly apart)")
     report = sweep_markdown(sweep, tmp_path, None, float("nan"))
     assert "| Job | org.teams.full_cycle.headcount | Bookings | Cost of sales |" in report.replace("  ", " ")
     assert "$2.29M |" in report

@@ -181,7 +181,8 @@ def _paired_words(row: pd.Series, kpi: str) -> str:
         return diff
     if math.isclose(low, high, rel_tol=1e-6, abs_tol=1e-9):
         return f"{diff} in every run"
-    return f"{diff} (95% CI {format_signed_range(kpi, low, high)})"
+    unclear = ", which includes zero: not clearly apart" if low < 0.0 < high else ""  # beside "truly the best in 94%"
+    return f"{diff} (95% CI {format_signed_range(kpi, low, high)}{unclear})"
 
 
 def answer_paragraph(
