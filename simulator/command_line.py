@@ -40,6 +40,8 @@ from simulator.override_shapes import named_index_issue, unpackaged_issue
 UNKNOWN_KEY = "no such key in the config: check its spelling (salesim adds no key a config does not have)"
 NO_SUCH_ITEM = "has no such item"  # a list item past the end
 NOT_A_LIST, NOT_A_MAPPING = "is a mapping, not a list", "is a list, not a mapping"
+ALREADY_THERE = "is already in the config: set it without the +"
+"""How :func:`composition_issue` words ``+key=value`` on a key the config has (its fix follows)."""
 MERGE_REFUSALS = (UNKNOWN_KEY, NO_SUCH_ITEM, NOT_A_LIST, NOT_A_MAPPING, "could not be merged")  # Hydra's merges
 """What a key no config has is told, when Hydra refuses it before salesim's own check can name the closest key."""
 
@@ -126,7 +128,7 @@ def composition_issue(error: Exception, where: str, shown: Any) -> ConfigIssue:
     )
     if present:  # +key=value on a key the config has
         (given,) = parse_overrides([present[2]], "command line")
-        words = f"is already in the config: set it without the +, {shlex.quote(present[2])}"
+        words = f"{ALREADY_THERE}, {shlex.quote(present[2])}"
         return ConfigIssue(present[1], given.value(), words)
     absent = re.search(r"Could not delete from config\. '([^']+)' does not exist", message)
     if absent:  # ~key on a key the base config lacks (Hydra composes the base before salesim's scenarios)

@@ -15,6 +15,7 @@ import shlex
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from simulator.command_line import ALREADY_THERE
 from simulator.config.errors import ConfigIssue, shown
 from simulator.config.key_suggestions import ABSENT, no_such_key, node_at, schema_allows
 from simulator.config.schema import ScenarioConfig
@@ -107,7 +108,7 @@ def adds_for_entries_elsewhere(
         there = [node_at(c, parts) for c in configs.values()]
         if isinstance(add.value, Mapping) and "dist" in add.value and any(isinstance(n, Mapping) for n in there):
             plain_line = add.line.lstrip("+")  # a + would merge the new distribution's keys into the old one's
-            words = f"is already in the config: set it without the +, {shlex.quote(plain_line)}"
+            words = f"{ALREADY_THERE}, {shlex.quote(plain_line)}"
             issues.append(ConfigIssue(add.key, add.value, words))
             told.append(add)
             continue

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from simulator.command_line import MERGE_REFUSALS
+from hydra._internal.utils import get_args_parser
+
+from simulator.command_line import ALREADY_THERE, MERGE_REFUSALS
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config_search import config_dir
 from simulator.mapping_overrides import printed_whole
 from simulator.notebook_loader import load_experiment
 from simulator.user_overrides import classify
-
-ALREADY_THERE = "is already in the config: set it without the +"
-"""How :func:`simulator.command_line.composition_issue` words ``+key=value`` on a key the config has."""
 
 
 def second_look(refusal: ConfigError, args: Sequence[str]) -> ConfigError:
@@ -49,8 +48,6 @@ def _closest_key(refusal: ConfigError, args: Sequence[str]) -> ConfigError:
     The shipped configs are composed with the command line's overrides, as a run would; its
     refusal (``did you mean ...``) replaces Hydra's. Any other refusal is returned as it is.
     """
-    from hydra._internal.utils import get_args_parser
-
     try:
         parsed = get_args_parser().parse_args(list(args))
         if parsed.config_dir or parsed.config_path or parsed.config_name:
@@ -67,8 +64,6 @@ def _closest_key(refusal: ConfigError, args: Sequence[str]) -> ConfigError:
 
 def _with_plus_dropped(refusal: ConfigError, args: Sequence[str]) -> ConfigError:
     """The ``+`` refusal with, on the same key, what a run would refuse in its value once the ``+`` is dropped."""
-    from hydra._internal.utils import get_args_parser
-
     present = {issue.key for issue in refusal.issues if issue.allowed.startswith(ALREADY_THERE)}
     try:
         parsed = get_args_parser().parse_args(list(args))

@@ -48,6 +48,17 @@ def best_cells(cells: pd.DataFrame, kpi: str) -> pd.DataFrame:
     return cells[cells["mean"] == best["mean"]]
 
 
+def plan_groups(rows: pd.DataFrame, params: Sequence[str]) -> list[pd.DataFrame]:
+    """``rows`` cut by the swept plan figures when the sweep moves the plan and a lever (else whole, in one).
+
+    A lower plan is easier to hit, so the best cell is found at each plan, not across plans.
+    """
+    targets = [p for p in params if p.startswith("plan.")]
+    if not targets or len(targets) == len(params):
+        return [rows]
+    return [cells for _, cells in rows.groupby(targets, sort=True)]
+
+
 def best_cell(cells: pd.DataFrame, kpi: str) -> pd.Series | None:
     """The row of ``cells`` with the best mean (by the KPI's direction; highest when it has none)."""
     finite = cells[np.isfinite(cells["mean"].to_numpy(dtype=float))]
@@ -109,9 +120,7 @@ def plot_heatmap(
                     values[i, j] = float(hit["mean"].iloc[0])
                     ax.text(j, i, _cell(kpi, hit.iloc[0]), ha="center", va="center", fontsize=8)
         ax.imshow(sign * values, cmap="RdYlGn", aspect="auto", alpha=0.55, vmin=low, vmax=high)
-        targets = [p for p in (x_param, y_param) if p is not None and p.startswith("plan.")]
-        # a lower plan is easier to hit: the best is outlined at each plan, not across plans
-        groups = [cells for _, cells in mine.groupby(targets)] if targets and len(targets) < len(params) else [mine]
+        groups = plan_groups(mine, params)  # a lower plan is easier to hit: the best is outlined at each plan
         for cells in groups:
             top_cells = best_cells(cells, kpi)
             if scenario == shown[0] and alike:  # practically equal to the best, run by run: outlined with it

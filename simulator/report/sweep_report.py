@@ -29,7 +29,7 @@ from simulator.io.atomic import atomic_write
 from simulator.report.html import write_html
 from simulator.report.layouts import SUMMARY_NAME
 from simulator.report.markdown import figure_lines, md_table
-from simulator.report.plot_heatmap import best_cell, plot_heatmap
+from simulator.report.plot_heatmap import best_cell, plan_groups, plot_heatmap
 from simulator.report.sweep_jobs import Sweep, gather, job_runs, pair_runs
 
 
@@ -122,10 +122,8 @@ def alike_jobs(sweep: Sweep, runs: pd.DataFrame | None) -> list[str]:
     if runs is None:
         return []
     rows = sweep.table[(sweep.table["kpi"] == sweep.kpi) & (sweep.table["scenario"] == sweep.baseline)]
-    targets = _targets(sweep)
-    groups = [cells for _, cells in rows.groupby(targets)] if targets and len(targets) < len(sweep.params) else [rows]
     alike: list[str] = []
-    for cells in groups:
+    for cells in plan_groups(rows, sweep.params):
         best = best_cell(cells, sweep.kpi)
         others = [j for j in cells["job"].astype(str) if best is not None and j != str(best["job"])]
         if best is not None and others and paired_practically_equal(runs, sweep.kpi, [str(best["job"]), *others]):
