@@ -496,7 +496,7 @@ def test_decision_kpis_are_names_the_runs_report() -> None:
     assert not unreported_issues(DecisionSettings(primary="hit_plan_y2_q4", guardrails=["bookings"]), reported)
 
 
-def test_the_best_scenario_bootstrap_holds_a_block_of_picks_at_a_time_with_the_same_numbers(
+def test_the_best_scenario_draws_hold_a_block_at_a_time_with_the_same_numbers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from simulator.analysis import ranking
@@ -508,7 +508,7 @@ def test_the_best_scenario_bootstrap_holds_a_block_of_picks_at_a_time_with_the_s
             for s in "abc"
         ]
     )
-    whole = ranking.probability_best(runs, "bookings", ["a", "b", "c"])  # 4,000 x 301 picks in one block
+    whole = ranking.probability_best(runs, "bookings", ["a", "b", "c"])  # 4,000 x 301 normals in one block
     monkeypatch.setattr(ranking, "PICKS_PER_BLOCK", 301 * 7 + 5)  # blocks of 7 draws, the last one shorter
     assert ranking.probability_best(runs, "bookings", ["a", "b", "c"]) == whole
     assert sum(whole.values()) == pytest.approx(1.0)
@@ -630,7 +630,7 @@ def test_practically_equal_scenarios_get_no_favourite() -> None:
     found = answer(result)
     assert ranking_practically_equal(found.ranking, BASELINE)
     assert paired_practically_equal(result.replications, "bookings", [BASELINE, CHALLENGER])
-    assert "resamplings" not in found.paragraph and "practically equal on bookings" in found.paragraph
+    assert "with a probability of" not in found.paragraph and "practically equal on bookings" in found.paragraph
     assert "within ±0.5% of generalist's mean" in found.paragraph
     _, rows = ranking_rows(result, found, words=False, guardrails=False)
     assert [r[4] for r in rows] == [
@@ -655,7 +655,7 @@ def test_a_clear_but_practically_nil_difference_keeps_the_baseline_and_says_why(
     assert found.recommended == BASELINE
     assert f"Keep {BASELINE}: {CHALLENGER} is clearly better on bookings, but by less than 0.5%" in found.paragraph
     assert "practically equal, a gain too small to act on" in found.paragraph
-    assert "resamplings" not in found.paragraph
+    assert "with a probability of" not in found.paragraph
 
 
 def test_a_guardrail_a_letter_short_of_a_kpi_is_named_before_anything_runs() -> None:

@@ -155,7 +155,7 @@ def test_a_sweep_of_practically_equal_cells_names_no_favourite(tmp_path: Path) -
     chance = best_cell_chance(sweep, tmp_path, "today")
     assert chance == PRACTICALLY_EQUAL
     text = answer_paragraph(sweep, chance)
-    assert "resamplings" not in text and "The cells are practically equal on bookings" in text
+    assert "with a probability of" not in text and "The cells are practically equal on bookings" in text
     assert "bookings of today is practically the same at every point; its best mean is at " in text  # not "best at"
 
 
@@ -184,7 +184,7 @@ def test_a_sweep_names_cells_tied_with_the_best_in_every_run(tmp_path: Path) -> 
     assert chance == pytest.approx(1.0)  # the tied pair together; each alone had read 50%
     text = answer_paragraph(sweep, chance, tmp_path)
     assert "ties with org.teams.csm.headcount=11 in every run (equal run by run): together they are " in text, text
-    assert "the best in 100% of resamplings" in text and "truly the best" not in text
+    assert "the best with a probability of 100%" in text and "truly the best" not in text
     from simulator.report.plot_heatmap import best_cells
 
     cells = sweep.table[sweep.table["scenario"] == "today"]

@@ -177,7 +177,7 @@ def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str)
         f"({equal_words(result.experiment.baseline)}), so no "
         "probability of being the best is given: it would name a favourite for a difference too small to matter"
         if equal
-        else f"; {first['scenario']} is the best in {p_best:.0%} of resamplings of the runs"
+        else f"; {first['scenario']} is the best with a probability of {p_best:.0%}"
         if math.isfinite(p_best)
         else f"; {_too_few(runs)} to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})"
         if runs < MIN_RUNS_FOR_BEST

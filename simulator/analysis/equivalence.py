@@ -1,7 +1,7 @@
 """Practical equivalence: when scenarios differ by too little to matter, none is a favourite.
 
 P(best) (:func:`simulator.analysis.ranking.probability_best`) names the scenario with the
-best mean in the most resamplings of the runs, however small the differences. With common
+best mean with the highest probability, however small the differences. With common
 random numbers the paired runs differ so little that a +$2 difference on $2.96M of
 bookings (CI -$3 to +$8) made one option "the best in 78% of resamplings" (issue F-j): a
 leader reads that as a preference. The rule here (a region of practical equivalence, as in

@@ -3,12 +3,13 @@
 The best feasible candidates (and today's mix) are run again with the final number of
 runs on common random numbers (:func:`final_round`): each gets its mean with the 95% CI
 its KPI's kind calls for, its cost with a CI, and the probability that it is truly the
-best of those within the bounds and the budget (a paired bootstrap over runs). Of
-finalists with the same mean (every run hits the plan, or none does) the cheaper comes
-first, and :func:`top_ties` names every one tied at the top, so a report says a tie
-rather than resolving it silently. :func:`recommended` picks the answer: the best
-finalist within the bounds and the budget, or today's mix when it lies outside the
-bounds, is within the budget and has a better mean than every one of them.
+best of those within the bounds and the budget (from the paired runs,
+:func:`simulator.analysis.ranking.probability_best`). Of finalists with the same mean
+(every run hits the plan, or none does) the cheaper comes first, and :func:`top_ties`
+names every one tied at the top, so a report says a tie rather than resolving it
+silently. :func:`recommended` picks the answer: the best finalist within the bounds and
+the budget, or today's mix when it lies outside the bounds, is within the budget and has
+a better mean than every one of them.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class Finalist:
         candidate: The headcounts.
         mean: Mean of the KPI; ``ci_low``/``ci_high`` its 95% CI.
         cost: Mean cost of sales; ``cost_low``/``cost_high`` its 95% CI.
-        p_best: Probability that it is truly the best of the finalists (paired bootstrap).
+        p_best: Probability that it is truly the best of the finalists (from the paired runs).
         feasible: Its mean cost is within the budget.
         today: True for the scenario's own headcounts.
         contender: Feasible and within the search's bounds: it can be recommended.

@@ -26,7 +26,7 @@ The search (:func:`optimise`):
 4. The best feasible candidates and today's mix are run again, together, with
    ``final_runs`` replications on common random numbers: each gets its mean with a 95%
    CI, its cost with a CI, and the probability that it is truly the best of those within
-   the bounds and the budget (a paired bootstrap over runs,
+   the bounds and the budget (from the paired runs,
    :func:`simulator.analysis.ranking.probability_best`). The answer is the finalist with
    the best mean whose mean cost is within the budget; of finalists with the same mean
    (every run hits the plan, or none does), the cheaper, and

@@ -1,11 +1,18 @@
 """Scenarios ranked on one KPI, with the probability that each is truly the best.
 
 Runs are paired across scenarios (common random numbers: run *r* of every scenario
-replays the same leads with the same luck), so the ranking resamples whole runs: a
-bootstrap draw picks runs with replacement, keeps every scenario's value of each picked
-run together, and names the scenario with the best mean. The share of draws a scenario
-wins is its probability of being the best (ties share the draw). The draws use their own
-seeded generator, so the same runs always give the same probabilities.
+replays the same leads with the same luck), so the probability comes from the runs'
+paired means and spread: the scenarios' true means are drawn from the multivariate
+Student t their runs give (centred on the runs' means, scaled by the runs' covariance
+over n, n - 1 degrees of freedom: the posterior under the usual flat prior, Gelman et
+al. 2013, *Bayesian Data Analysis*, 3rd ed., section 3.6), and the share of draws a
+scenario has the best mean is its probability of being the best (ties share the draw).
+For two scenarios that share is Student's t distribution at the paired difference over
+its standard error, the statistic of the paired CI beside it: the CI excludes zero
+exactly when the probability is above 97.5% or below 2.5%. (A bootstrap of runs had
+read "100%" beside a CI that included zero whenever one scenario was never worse in 20
+runs.) The draws use their own seeded generator, so the same runs always give the same
+probabilities.
 """
 
 from __future__ import annotations
@@ -21,8 +28,8 @@ from simulator.analysis.draw_means import draw_of, shares_draws
 from simulator.analysis.quantities import direction
 from simulator.analysis.statistics import kpi_interval
 
-BOOTSTRAP_DRAWS = 4000
-BOOTSTRAP_SEED = 20260
+BEST_DRAWS = 4000
+BEST_SEED = 20260
 RANKING_COLUMNS = (
     "rank",
     "scenario",
@@ -49,15 +56,14 @@ def paired_table(replications: pd.DataFrame, kpi: str, scenarios: Sequence[str])
 MIN_RUNS_FOR_BEST = 10
 """Shared runs below which no probability of being the best is given.
 
-Resampling two runs that one scenario wins both times gives it "100%", and a few runs
-hardly more: a bootstrap cannot see the spread of a mean from a handful of values, and
-the paired test beside it calls the same difference unclear. Ten runs is where the
-paired bootstrap's percentiles start to hold (Efron and Tibshirani 1993, ch. 13, on
-small samples) and the least that the shipped experiments use.
+A handful of runs hardly knows its own spread: two runs one scenario won both times had
+read "P(best) 100%" beside a difference the paired test called unclear, and a t
+distribution of one or two degrees of freedom gives a probability that moves with every
+added run. Ten runs is the least the shipped experiments use.
 """
 
 PICKS_PER_BLOCK = 1 << 20
-"""Bootstrap picks made and held at a time."""
+"""Normal draws made and held at a time."""
 
 
 def probability_best(
@@ -65,11 +71,11 @@ def probability_best(
     kpi: str,
     scenarios: Sequence[str],
     good: int | None = None,
-    draws: int = BOOTSTRAP_DRAWS,
-    seed: int = BOOTSTRAP_SEED,
+    draws: int = BEST_DRAWS,
+    seed: int = BEST_SEED,
     parameter_draws: int = 0,
 ) -> dict[str, float]:
-    """The probability that each scenario has the best mean of ``kpi`` (paired bootstrap over runs).
+    """The probability that each scenario has the best mean of ``kpi`` (paired runs, Student t; module docstring).
 
     Args:
         replications: One row per scenario x replication.
@@ -77,11 +83,11 @@ def probability_best(
         scenarios: The scenarios to rank.
         good: +1 when higher is better, -1 when lower is; default: the KPI's direction
             (+1 for a KPI with none).
-        draws: Bootstrap draws.
+        draws: Draws of the scenarios' means.
         seed: Seed of the draws' own generator.
         parameter_draws: A calibrated company's parameter draws the runs cycle through
-            (run r on draw r mod it): with more runs than draws, the bootstrap resamples
-            the draws' means, as runs on one draw are not independent.
+            (run r on draw r mod it): with more runs than draws, the draws' means are the
+            units (n is the draws), as runs on one draw are not independent.
 
     Returns:
         Scenario -> probability; they sum to 1. NaN for every scenario when fewer than
@@ -94,16 +100,21 @@ def probability_best(
     if shares_draws(table.index.to_numpy(), parameter_draws):
         table = table.groupby(draw_of(table.index.to_numpy(), parameter_draws)).mean()
     values = sign * table.to_numpy(dtype=float)
+    n = len(values)
+    mean = values.mean(axis=0)
+    centred = values - mean
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
-    # draws in blocks of about a million picks, so memory stays flat however many runs
-    # (4,000 x 40,000 picks would take gigabytes); the picks are those of one call
-    block = max(1, PICKS_PER_BLOCK // len(values))
-    means = np.concatenate(
-        [
-            values[rng.integers(0, len(values), size=(min(block, draws - start), len(values)))].mean(axis=1)
-            for start in range(0, draws, block)
-        ]
-    )  # (draws, scenarios)
+    # the t draws in blocks of about a million normals, so memory stays flat however many
+    # runs (4,000 x 40,000 would take gigabytes); identical columns draw identical means,
+    # and columns a constant apart keep that constant: ties and sure differences stay exact
+    spread = np.sqrt((n - 1) / rng.chisquare(n - 1, draws)) / math.sqrt(n * (n - 1))
+    block = max(1, PICKS_PER_BLOCK // n)
+    parts = []
+    for start in range(0, draws, block):
+        size = min(block, draws - start)
+        normal = rng.standard_normal((size, n)) @ centred  # each column: variance (n - 1) s^2
+        parts.append(mean + normal * spread[start : start + size, None])
+    means = np.concatenate(parts)  # (draws, scenarios)
     best = means.max(axis=1, keepdims=True)
     ties = np.isclose(means, best, rtol=1e-12, atol=0.0)
     shares = (ties / ties.sum(axis=1, keepdims=True)).mean(axis=0)

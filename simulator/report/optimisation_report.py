@@ -126,7 +126,7 @@ def answer_paragraph(found: Optimisation) -> str:
         f"the {contenders} finalists are practically equal on {kpi_words(kpi)} "
         f"({equal_words(best.candidate.words())}), so none is favoured"
         if best.practically_equal
-        else f"{who} the best of the {contenders} finalists in {p_best:.0%} of resamplings of the runs"
+        else f"{who} the best of the {contenders} finalists with a probability of {p_best:.0%}"
         if math.isfinite(p_best)
         else f"too few to say how likely {'it is' if len(ties) == 1 else 'they are'} the best of the {contenders} "
         f"finalists (that takes {MIN_RUNS_FOR_BEST})"
@@ -206,8 +206,8 @@ def optimisation_markdown(found: Optimisation, out_dir: Path, figure: Path | Non
         "## The finalists",
         "",
         f"The best mixes found, and today's for scale, re-run together with {found.final_runs} runs each on common "
-        "random numbers: mean with its 95% CI; P(best) is the share of resamplings of the runs in which the mix has "
-        "the best mean of the finalists.",
+        "random numbers: mean with its 95% CI; P(best) is the probability that the mix has the truly best mean of "
+        "the finalists, from the paired runs' means and spread (Student t, as the CIs).",
         "",
         *md_table(
             ["Mix", kpi_label(problem.kpi), "Cost of sales", "Within the budget", "P(best)"], _finalist_rows(found)

@@ -7,7 +7,7 @@ them into one table, one row per job (point) x scenario x KPI, with a column per
 parameter (the overrides whose value differs between jobs). :func:`write_sweep` writes ``sweep_summary.csv``,
 ``heatmap.png`` (one or two swept parameters) and ``report.md``/``report.html`` opening
 with the answer: the best cell of the KPI (the experiment's primary decision KPI), with
-its CI and the probability that it is truly the best cell (a paired bootstrap over runs).
+its CI and the probability that it is truly the best cell (from the paired runs, :mod:`simulator.analysis.ranking`).
 It reads only files, so it works whatever launcher ran the jobs (basic or joblib).
 """
 
@@ -136,7 +136,7 @@ PRACTICALLY_EQUAL = -1.0
 
 
 def best_cell_chance(sweep: Sweep, sweep_dir: Path, scenario: str, runs: pd.DataFrame | None = None) -> float:
-    """The probability that the best cell is truly the best, from the jobs' runs (paired bootstrap); NaN if unknown.
+    """The probability that the best cell is truly the best, from the jobs' paired runs; NaN if unknown.
 
     :data:`PRACTICALLY_EQUAL` when every cell's paired difference to the best has its 95%
     CI within 0.5% of the best's mean (:mod:`simulator.analysis.equivalence`). ``runs``:
@@ -153,7 +153,7 @@ def best_cell_chance(sweep: Sweep, sweep_dir: Path, scenario: str, runs: pd.Data
     chances = probability_best(runs, sweep.kpi, list(sweep.jobs))
     if not math.isfinite(chances.get(leader, math.nan)):
         return math.nan
-    # cells tied with the best in every run share its resamplings: together they are the best
+    # cells tied with the best in every run share its draws: together they are the best
     return sum(chances.get(job, 0.0) for job in [leader, *tied_with(runs, sweep.kpi, leader)])
 
 
@@ -231,11 +231,12 @@ def answer_paragraph(
             cells = join_words([_cell_words(sweep, rows[rows["job"] == job].iloc[0]) for job in tied])
             text += (
                 f" The best cell ties with {cells} in every run (equal run by run): together "
-                f"they are the best in {chance:.0%} of resamplings of the runs (common random numbers)."
+                f"they are the best with a probability of {chance:.0%} (paired runs, common random numbers)."
             )
         else:
             text += (
-                f" The best cell is truly the best in {chance:.0%} of resamplings of the runs (common random numbers)."
+                f" The best cell is truly the best with a probability of {chance:.0%} "
+                "(paired runs, common random numbers)."
             )
     elif int(best["n"]) < MIN_RUNS_FOR_BEST:
         n_runs = int(best["n"])

@@ -1,0 +1,67 @@
+"""P(best) agrees with the paired CI beside it: Student t on the paired runs, not a bootstrap of them."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from simulator.analysis.ranking import BEST_DRAWS, probability_best, rank_scenarios
+
+
+def _runs(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    return pd.concat(
+        [
+            pd.DataFrame({"scenario": name, "replication": np.arange(values.size), "bookings": values})
+            for name, values in columns.items()
+        ]
+    )
+
+
+def test_a_scenario_never_worse_in_20_runs_is_not_sure_to_be_the_best() -> None:
+    """19 ties and one better run: the bootstrap of runs read "100%" beside a paired CI including zero."""
+    base = np.random.default_rng(3).normal(3e6, 2e5, 20)
+    better = base.copy()
+    better[7] += 150_000.0
+    runs = _runs({"today": base, "more": better})
+    ranking = rank_scenarios(runs, "bookings", "today", ["today", "more"]).set_index("scenario")
+    assert not bool(ranking.loc["more", "significant"])  # the paired CI includes zero
+    chance = float(ranking.loc["more", "p_best"])
+    exact = float(stats.t.cdf(1.0, 19))  # mean 7.5k over its standard error 7.5k: t = 1
+    assert chance == pytest.approx(exact, abs=4 * math.sqrt(exact * (1 - exact) / BEST_DRAWS))
+    assert 0.78 < chance < 0.88
+
+
+@pytest.mark.parametrize("shift", [0.0, 20_000.0, 45_000.0, 80_000.0])
+def test_two_scenarios_read_students_t_at_the_paired_difference(shift: float) -> None:
+    """For two scenarios P(best) is t's distribution at mean / se of the paired differences; clear iff > 97.5%."""
+    rng = np.random.default_rng(11)
+    base = rng.normal(3e6, 3e5, 30)
+    other = base + shift + rng.normal(0.0, 1e5, 30)
+    runs = _runs({"today": base, "other": other})
+    diff = other - base
+    t = diff.mean() / (diff.std(ddof=1) / math.sqrt(diff.size))
+    exact = float(stats.t.cdf(t, diff.size - 1))
+    chance = probability_best(runs, "bookings", ["today", "other"])["other"]
+    assert chance == pytest.approx(exact, abs=4 * math.sqrt(max(exact * (1 - exact), 1e-4) / BEST_DRAWS))
+    ranking = rank_scenarios(runs, "bookings", "today", ["today", "other"]).set_index("scenario")
+    clear = bool(ranking.loc["other", "significant"])
+    assert clear == (exact > 0.975 or exact < 0.025)
+
+
+def test_ties_share_and_a_constant_difference_is_sure() -> None:
+    base = np.random.default_rng(5).normal(1e6, 1e5, 12)
+    found = probability_best(_runs({"a": base, "b": base.copy(), "c": base - 1.0}), "bookings", ["a", "b", "c"])
+    assert found == {"a": 0.5, "b": 0.5, "c": 0.0}
+
+
+def test_lower_is_better_reads_the_other_way() -> None:
+    rng = np.random.default_rng(8)
+    base = rng.normal(100.0, 10.0, 40)
+    found = probability_best(
+        _runs({"slow": base, "fast": base - 5.0 + rng.normal(0, 1, 40)}), "bookings", ["slow", "fast"], good=-1
+    )
+    assert found["fast"] > 0.99 and sum(found.values()) == pytest.approx(1.0)
