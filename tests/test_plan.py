@@ -664,6 +664,11 @@ def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:
     asked = "With {runs} runs on seed {seed}, {x} and {} stay as typed"
     ran = simulator.load_experiment("plan_check", ["runs=3", f"experiment.question='{asked}'"])
     assert question_text(ran) == "With 3 runs on seed 8, {x} and {} stay as typed"
+    # under runs=auto, the runs made once known: it had read "With auto runs" after the run
+    auto = simulator.load_experiment("plan_check", ["runs=auto", f"experiment.question='{asked}'"])
+    assert question_text(auto).startswith("With auto runs")  # before the run
+    assert question_text(auto, {"plan_as_is": 140, "two_more": 140}).startswith("With 140 runs")
+    assert question_text(auto, {"plan_as_is": 120, "two_more": 1600}).startswith("With 120-1,600 runs")
     for typed, words in (
         ("Can {plan} be hit?", "names a whole section"),
         ("Can {org.teams.full_cycle.headcount reps do it?", "has no closing brace: write it as {org.teams.full_cycle"),

@@ -5,6 +5,7 @@ Dask tests start small clusters on loopback (no dashboard) and stay a few second
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shlex
@@ -290,6 +291,14 @@ def test_runs_auto_stops_at_max_runs_when_the_target_is_out_of_reach() -> None:
 
     # "How it was run" names the count (a fresh user found only "set by the precision wanted")
     assert _runs_words(result) == "9 runs per scenario, set by the precision wanted (see How precise is this)"
+    # the question's {runs} reads the runs made, not "auto"
+    from simulator.report.answer_section import question
+
+    asked = simulator.experiment_from_dict(
+        {**shipped("generalist"), "runs": "auto", "experiment": {"name": "auto", "question": "Over {runs} runs?"}},
+        {"base": {}},
+    )
+    assert question(dataclasses.replace(result, experiment=asked)) == "Over 9 runs?"
 
 
 def test_runs_auto_refuses_an_unknown_kpi_before_writing(tmp_path: Path) -> None:

@@ -66,8 +66,12 @@ def format_setting(path: str, value: object) -> str:
     return str(value)
 
 
-def question_text(experiment: Experiment) -> str:
+def question_text(experiment: Experiment, runs_made: dict[str, int] | None = None) -> str:
     """The question as typed, with each setting it names replaced by its value in words.
+
+    ``{runs}`` reads the experiment's runs; under ``runs=auto``, the runs made once they
+    are known (``runs_made``, scenario -> runs: "140", or "120-160" when the scenarios
+    stopped apart), else "auto".
 
     A setting is read from the baseline, or from the scenario named before its colon
     (``{csm_7:org.teams.csm.headcount}``). A setting the scenario read does not have shows
@@ -78,7 +82,10 @@ def question_text(experiment: Experiment) -> str:
     """
     written = _writer(experiment)
     text = SETTING.sub(written, experiment.question) if written else experiment.question
-    runs = "auto" if experiment.precision is not None else f"{experiment.runs:,}"
+    runs = f"{experiment.runs:,}"
+    if experiment.precision is not None:
+        made = sorted(set((runs_made or {}).values()))
+        runs = "auto" if not made else f"{made[0]:,}" if len(made) == 1 else f"{made[0]:,}-{made[-1]:,}"
     return text.replace("{runs}", runs).replace("{seed}", str(experiment.seed))
 
 

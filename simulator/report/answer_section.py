@@ -85,7 +85,7 @@ def ranking_rows(
 def question(result: ExperimentResult) -> str:
     """The experiment's question, or one made from its scenarios when it states none."""
     if result.experiment.question:
-        return question_text(result.experiment)
+        return question_text(result.experiment, result.runs_per_scenario)
     names = [s.name for s in result.experiment.scenarios]
     others = [n for n in names if n != result.experiment.baseline]
     if not others:

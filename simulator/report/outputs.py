@@ -96,7 +96,7 @@ def write_tables(result: ExperimentResult, out_dir: Path) -> list[Path]:
     summary_records = _clean(summary.to_dict(orient="records"))
     meta = {
         "experiment": result.experiment.name,
-        "question": question_text(result.experiment),
+        "question": question_text(result.experiment, result.runs_per_scenario),
         "baseline": result.experiment.baseline,
         "scenarios": [spec.name for spec in result.experiment.scenarios],
         "seed": result.experiment.seed,
