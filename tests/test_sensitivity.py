@@ -74,6 +74,9 @@ def test_the_tornado_ranks_first_the_lever_built_to_dominate(tmp_path: Path) -> 
     assert conversion["high"] == 1.0 and any("the high value 1.14 becomes 1," in note for note in study.notes)
     # arrivals: bookings move with the number of leads, an elasticity near 1 (within the runs' noise)
     assert arrivals["swing_ci_low"] > 0 and 0.6 < arrivals["elasticity"] < 1.4
+    assert 0 < arrivals["elasticity_ci_low"] < arrivals["elasticity"] < arrivals["elasticity_ci_high"]
+    scale = arrivals["elasticity"] / arrivals["swing"]  # the swing's interval scaled alike
+    assert arrivals["elasticity_ci_low"] == pytest.approx(arrivals["swing_ci_low"] * scale)
     for _, row in table.iloc[2:].iterrows():  # capacity is ample: effort, hours and waits hardly matter
         assert abs(row["swing"]) < 0.05 * arrivals["swing"], row["parameter"]
     problems: list[str] = []
@@ -464,6 +467,11 @@ def test_the_lever_table_writes_money_as_money_and_says_a_lever_that_changes_no_
     assert rows[2][2] == "- / 1 / 2" and rows[2][3] == "not run: read as the base"  # it had read "$0" and "nan / 1 / 2"
     assert rows[0][2] == "$448.0k / $560.0k / $672.0k" and rows[0][5].endswith("(none: the same in every run)")
     assert rows[1][2] == "120 / 150 / 180" and rows[1][5].endswith("(unclear)")
+    # an unclear swing's elasticity comes with its CI, which includes zero: a bare "+0.45" had read as an effect
+    leads.update(elasticity=0.45, elasticity_ci_low=-0.05, elasticity_ci_high=0.95)
+    quota.update(elasticity=0.0, elasticity_ci_low=0.0, elasticity_ci_high=0.0)
+    rows = _table_rows(pd.DataFrame([quota, leads], columns=list(SENSITIVITY_COLUMNS)))
+    assert rows[1][6] == "+0.45 (-0.05 to +0.95)" and rows[0][6] == "+0.00"
 
 
 def test_the_tornado_writes_each_levers_levels_as_the_table_does() -> None:

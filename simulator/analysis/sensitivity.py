@@ -7,7 +7,8 @@ the paired difference to the baseline at each side with its 95% CI (from
 :func:`simulator.analysis.comparison.compare`), and the *swing*, high minus low, paired run
 by run, with its Student t interval. Levers are ranked by the size of the swing; a lever
 whose swing CI includes zero has no clear effect at this number of runs. The elasticity
-is the swing relative to the baseline's mean over the lever's relative move.
+is the swing relative to the baseline's mean over the lever's relative move, with the
+swing's interval scaled alike: an unclear swing has an elasticity whose CI includes zero.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ SENSITIVITY_COLUMNS = (
     "swing_ci_high",
     "clear",
     "elasticity",
+    "elasticity_ci_low",
+    "elasticity_ci_high",
     "n_pairs",
 )
 
@@ -103,7 +106,10 @@ def sensitivity_table(replications: pd.DataFrame, levers: Sequence[Lever], kpi: 
         span = (lever.high if lever.high is not None else lever.base) - (
             lever.low if lever.low is not None else lever.base
         )
-        elasticity = (mean / base_mean) / (span / lever.base) if base_mean and span and lever.base else math.nan
+        per_swing = (lever.base / span) / base_mean if base_mean and span and lever.base else math.nan
+        elasticity = mean * per_swing
+        # the swing's interval scaled alike (the baseline's mean taken as known: its CI is far narrower)
+        ends = sorted((float((mean - half) * per_swing), float((mean + half) * per_swing)))
         rows.append(
             {
                 "parameter": lever.key,
@@ -119,6 +125,8 @@ def sensitivity_table(replications: pd.DataFrame, levers: Sequence[Lever], kpi: 
                 "swing_ci_high": mean + half,
                 "clear": bool(math.isfinite(half) and (mean - half > 0 or mean + half < 0)),
                 "elasticity": elasticity,
+                "elasticity_ci_low": ends[0],
+                "elasticity_ci_high": ends[1],
                 "n_pairs": n,
             }
         )

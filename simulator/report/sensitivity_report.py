@@ -232,6 +232,17 @@ def answer_paragraph(study: SensitivityStudy) -> str:
     return text
 
 
+def _elasticity_words(row: pd.Series) -> str:
+    """``+0.45 (+0.30 to +0.60)``; the interval is what tells an unclear lever's elasticity (it includes zero)."""
+    elasticity = float(row["elasticity"])
+    if not math.isfinite(elasticity):
+        return "-"
+    low, high = float(row.get("elasticity_ci_low", math.nan)), float(row.get("elasticity_ci_high", math.nan))
+    if not (math.isfinite(low) and math.isfinite(high)) or low == high:
+        return f"{elasticity:+.2f}"
+    return f"{elasticity:+.2f} ({low:+.2f} to {high:+.2f})"
+
+
 def _table_rows(table: pd.DataFrame) -> list[list[str]]:
     rows = []
     for _, r in table.head(TABLE_ROWS).iterrows():
@@ -246,7 +257,6 @@ def _table_rows(table: pd.DataFrame) -> list[list[str]]:
                 return diff
             return f"{diff} ({format_value(kpi, low, signed=True)} to {format_value(kpi, high, signed=True)})"
 
-        elasticity = float(r["elasticity"])
         parameter = str(r["parameter"])
         # every run the same at both levels: no effect at all, not one more runs could tell
         same = all(float(r[f"{n}_{c}"]) == 0.0 for n in ("low", "high") for c in ("diff", "ci_low", "ci_high"))
@@ -262,7 +272,7 @@ def _table_rows(table: pd.DataFrame) -> list[list[str]]:
                 side("low"),
                 side("high"),
                 f"{format_value(kpi, float(r['swing']), signed=True)}{verdict}",
-                f"{elasticity:+.2f}" if math.isfinite(elasticity) else "-",
+                _elasticity_words(r),
             ]
         )
     return rows
@@ -283,7 +293,8 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
         f"Each lever set {study.delta:.0%} lower and higher than its value, everything else as in {study.scenario}; "
         "differences are paired run by run with the baseline (95% CI). Swing: high minus low (the base in place "
         "of a side not run). Elasticity: the "
-        "swing as a share of the baseline's mean, over the lever's relative move. "
+        "swing as a share of the baseline's mean, over the lever's relative move (95% CI: an unclear swing's "
+        "includes zero). "
         + (
             f"The first {TABLE_ROWS} are listed; `sensitivity.csv` has all {len(study.table)}."
             if len(study.table) > TABLE_ROWS
