@@ -48,6 +48,7 @@ from simulator.run.experiment import (
     COMPARISON_NOTES,
     COMPOSITION_NOTES,
     REPLACED_OVERRIDES,
+    SKIPPED_OVERRIDES,
     Experiment,
     ScenarioSpec,
 )
@@ -182,6 +183,9 @@ def _compose_scenarios(
     # kept with the run (config.yaml, the report; not the resume fingerprint): a sweep's report names them
     experiment.resolved_config[REPLACED_OVERRIDES] = {
         name: {u.key: line for u, line in c.hidden} for name, c in composed.items() if c.hidden
+    }
+    experiment.resolved_config[SKIPPED_OVERRIDES] = {
+        name: sorted({u.key for u in c.skipped}) for name, c in composed.items() if c.skipped
     }
     experiment.resolved_config[COMPOSITION_NOTES] = list(notes)
     experiment.resolved_config[COMPARISON_NOTES] = list(vacuous)

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
+import simulator
 from tests.scenarios import ROOT
 
 pytest.importorskip("hydra_plugins.hydra_joblib_launcher", reason="pip install -e '.[dev]' (hydra-joblib-launcher)")
@@ -428,3 +429,49 @@ def test_the_heatmap_outlines_the_cells_the_report_calls_practically_equal(tmp_p
     assert alike_jobs(sweep, apart) == []
     path = plot_heatmap(sweep.table, "bookings", sweep.params, sweep.scenarios, tmp_path, None, ["1"])
     assert path.stat().st_size > 10_000
+
+
+def test_a_sweep_says_a_scenario_without_the_swept_key_is_one_design_at_every_point(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sweeping the SDRs' headcount on generalist vs specialist: generalist has no SDR team, its cells were identical
+    and outlined both, and only the terminal said the key was skipped there (a fresh user's check)."""
+    from simulator.report import plot_heatmap as heatmap
+    from simulator.report.sweep_jobs import gather
+    from simulator.report.sweep_report import answer_paragraph
+    from simulator.run.experiment import SKIPPED_OVERRIDES
+
+    key = "org.teams.sdr.headcount"
+    composed = simulator.load_experiment(overrides=["runs=2", f"{key}=3"])
+    assert composed.resolved_config[SKIPPED_OVERRIDES] == {"generalist": [key]}
+    means = {("generalist", 3): 3.1e6, ("generalist", 5): 3.1e6, ("specialist", 3): 2.7e6, ("specialist", 5): 2.9e6}
+    for job, headcount in enumerate((3, 5)):
+        folder = tmp_path / str(job)
+        folder.mkdir()
+        config = {
+            "command_line_overrides": [f"{key}={headcount}"],
+            "experiment": {"name": "default", "baseline": "generalist", "decision": {"primary": "bookings"}},
+            SKIPPED_OVERRIDES: {"generalist": [key]},
+        }
+        (folder / "config.yaml").write_text(yaml.safe_dump(config))
+        summary = [
+            {"scenario": s, "kpi": "bookings", "n": 20, "mean": m, "ci_low": m - 1e5, "ci_high": m + 1e5}
+            for (s, h), m in means.items()
+            if h == headcount
+        ]
+        pd.DataFrame(summary).to_csv(folder / "summary.csv", index=False)
+    sweep = gather(tmp_path)
+    assert sweep is not None and sweep.absent == {"generalist": [key]} and sweep.unmoved("generalist")
+    text = answer_paragraph(sweep, float("nan"))
+    assert text.startswith(
+        f"Over 2 values of {key}, the sweep moves nothing in generalist, the baseline: bookings $3.10M"
+    )
+    assert f"generalist has no {key}, so the sweep skipped it there: generalist is the same design at every point" in (
+        text
+    ), text
+    assert "is best at" not in text
+    outlines: list[object] = []
+    real = heatmap.Rectangle
+    monkeypatch.setattr(heatmap, "Rectangle", lambda *a, **k: outlines.append(a) or real(*a, **k))
+    heatmap.plot_heatmap(sweep.table, "bookings", [key], ["generalist", "specialist"], tmp_path, absent=sweep.absent)
+    assert len(outlines) == 1  # the specialist's best alone: the generalist's identical cells had both been outlined

@@ -76,6 +76,7 @@ def plot_heatmap(
     out_dir: Path | str,
     fixed: Mapping[str, Mapping[str, str]] | None = None,
     alike: Collection[str] = (),
+    absent: Mapping[str, Sequence[str]] | None = None,
 ) -> Path:
     """Draw ``heatmap.png`` from the tidy sweep table (see the module docstring).
 
@@ -89,6 +90,9 @@ def plot_heatmap(
             move in its runs, and its title says what ran (``Sweep.fixed``).
         alike: Jobs of the first scenario's panel practically equal to its best (paired, as the
             report says "none preferred"): outlined with it. One outline had read as a choice.
+        absent: Scenario -> the swept parameters it has no key for (``Sweep.absent``): the
+            sweep was skipped there. A panel the sweep moved nothing in outlines no cell (its
+            cells are one design, identical run by run) and its title says why.
     """
     path = Path(out_dir) / "heatmap.png"
     rows = table[table["kpi"] == kpi]
@@ -120,8 +124,11 @@ def plot_heatmap(
                     values[i, j] = float(hit["mean"].iloc[0])
                     ax.text(j, i, _cell(kpi, hit.iloc[0]), ha="center", va="center", fontsize=8)
         ax.imshow(sign * values, cmap="RdYlGn", aspect="auto", alpha=0.55, vmin=low, vmax=high)
+        own = (fixed or {}).get(scenario, {})
+        lacks = [p for p in (absent or {}).get(scenario, []) if p in params]
+        unmoved = set(own) | set(lacks) >= set(params)
         groups = plan_groups(mine, params)  # a lower plan is easier to hit: the best is outlined at each plan
-        for cells in groups:
+        for cells in [] if unmoved else groups:
             top_cells = best_cells(cells, kpi)
             if scenario == shown[0] and alike:  # practically equal to the best, run by run: outlined with it
                 top_cells = pd.concat([top_cells, cells[cells["job"].astype(str).isin(set(alike))]])
@@ -135,8 +142,10 @@ def plot_heatmap(
             ax.set_ylabel(y_param)
         best = "best at each plan" if len(groups) > 1 else "best"
         best += ", and the cells practically equal to it, outlined" if scenario == shown[0] and alike else " outlined"
-        own = (fixed or {}).get(scenario, {})
         ran = f"; its own {', '.join(own.values())} ran, whatever the axis" if own else ""
+        ran += f"; it has no {' or '.join(lacks)}, so the sweep skipped it there" if lacks else ""
+        if unmoved:  # one design in every cell: no best to outline
+            best = "the same design in every cell"
         panel_title(ax, f"{scenario}: {kpi_axis_label(kpi)}, mean (95% CI); {best}{ran}")
     fig.suptitle(f"{kpi_label(kpi)} across the sweep")
     return save_figure(fig, path)

@@ -21,7 +21,7 @@ import yaml
 
 from simulator.io.occupied import refuse_foreign
 from simulator.report.layouts import SWEEP_LAYOUT, known_layouts
-from simulator.run.experiment import REPLACED_OVERRIDES
+from simulator.run.experiment import REPLACED_OVERRIDES, SKIPPED_OVERRIDES
 
 SWEEP_KEEP_OUT = (
     "Choose another folder for the sweep (hydra.sweep.dir=DIR), or move those out of it first; "
@@ -55,6 +55,9 @@ class Sweep:
         guardrails: The experiment's guardrail KPIs (that must not get worse for the answer to hold).
         fixed: Scenario -> {swept parameter: the scenario's own override of it}: the sweep
             does not move that key in that scenario (its own setting replaces the sweep's).
+        absent: Scenario -> the swept parameters it has no such key for: the sweep was
+            skipped there (a team only another scenario has), so it is the same design at
+            every point.
     """
 
     table: pd.DataFrame
@@ -66,6 +69,12 @@ class Sweep:
     jobs: dict[str, dict[str, str]] = field(default_factory=dict)
     guardrails: list[str] = field(default_factory=list)
     fixed: dict[str, dict[str, str]] = field(default_factory=dict)
+    absent: dict[str, list[str]] = field(default_factory=dict)
+
+    def unmoved(self, scenario: str) -> bool:
+        """Whether the sweep moved nothing in ``scenario``: each swept key its own, or one it lacks."""
+        held = set(self.fixed.get(scenario, {})) | set(self.absent.get(scenario, []))
+        return bool(self.params) and held >= set(self.params)
 
 
 def _pairs(overrides: Sequence[str]) -> dict[str, str]:
@@ -82,6 +91,7 @@ def gather(sweep_dir: Path) -> Sweep | None:
     tables, jobs = [], {}
     meta: dict[str, Any] = {}
     replaced: dict[str, dict[str, str]] = {}
+    skipped: dict[str, set[str]] = {}
     for job_dir in sorted((p for p in sweep_dir.iterdir() if (p / "summary.csv").is_file()), key=_job_order):
         summary = pd.read_csv(job_dir / "summary.csv")
         meta = yaml.safe_load((job_dir / "config.yaml").read_text()) or {}
@@ -89,6 +99,8 @@ def gather(sweep_dir: Path) -> Sweep | None:
         jobs[job_dir.name] = _pairs(overrides)
         for scenario, lines in (meta.get(REPLACED_OVERRIDES) or {}).items():
             replaced.setdefault(str(scenario), {}).update({str(k): str(v) for k, v in dict(lines).items()})
+        for scenario, keys in (meta.get(SKIPPED_OVERRIDES) or {}).items():
+            skipped.setdefault(str(scenario), set()).update(str(k) for k in keys)
         summary.insert(0, "overrides", " ".join(overrides))
         summary.insert(0, "job", job_dir.name)
         tables.append(summary)
@@ -111,7 +123,9 @@ def gather(sweep_dir: Path) -> Sweep | None:
     name = str(experiment.get("name", sweep_dir.name))
     fixed = {name: {k: v for k, v in lines.items() if k in params} for name, lines in replaced.items()}
     fixed = {name: lines for name, lines in fixed.items() if lines}
-    return Sweep(table, params, kpi, baseline, scenarios, name, jobs, guardrails, fixed)
+    absent = {name: [k for k in params if k in keys] for name, keys in skipped.items()}
+    absent = {name: keys for name, keys in absent.items() if keys}
+    return Sweep(table, params, kpi, baseline, scenarios, name, jobs, guardrails, fixed, absent)
 
 
 def _job_order(path: Path) -> tuple[int, str]:

@@ -213,6 +213,11 @@ def answer_paragraph(
         else f"Over {grid_words}, {kpi_words(kpi)} of {sweep.baseline} is best at {_cell_words(sweep, best)}: {mean}"
     )
     text = text.rstrip(".") + _plan_chance_words(sweep, best["job"]) + "."
+    if sweep.unmoved(sweep.baseline):  # its cells are one design run again: no best among them to name
+        return (
+            f"Over {grid_words}, the sweep moves nothing in {sweep.baseline}, the baseline: {kpi_words(kpi)} "
+            f"{mean}.{''.join(_unmoved_words(sweep, sweep.baseline))}" + _other_scenarios_words(sweep, sweep_dir)
+        )
     others = rows[rows["job"] != best["job"]]
     if len(others):
         runner_up = best_cell(others, kpi)
@@ -278,13 +283,7 @@ def _other_scenarios_words(sweep: Sweep, sweep_dir: Path | None = None) -> str:
             if better and _clear(sweep_dir, str(row["job"]), other, kpi):
                 values = f"{format_value(kpi, theirs)} against {format_value(kpi, ours)}"
                 ahead.append(f"{_cell_words(sweep, row)} ({values})")
-        own = sweep.fixed.get(other, {})
-        if own:  # its own setting of a swept key replaces the sweep's: it is the same design at every point
-            lines = join_words([f"{line}" for line in own.values()])
-            words.append(
-                f" {other} sets {lines} itself, so the sweep does not move {'it' if len(own) == 1 else 'them'} "
-                f"there: {other} is the same design at every point, against {sweep.baseline} at each swept value."
-            )
+        words += _unmoved_words(sweep, other)
         if ahead:
             shown = "; ".join(ahead[:3]) + (f"; and {len(ahead) - 3} more" if len(ahead) > 3 else "")
             clearly = " clearly" if sweep_dir is not None else ""
@@ -292,6 +291,31 @@ def _other_scenarios_words(sweep: Sweep, sweep_dir: Path | None = None) -> str:
                 f" {other} does{clearly} better than {sweep.baseline} at {len(ahead)} of {len(rows)} points: {shown}."
             )
     return "".join(words)
+
+
+def _unmoved_words(sweep: Sweep, scenario: str) -> list[str]:
+    """What the sweep leaves as it is in ``scenario``: the swept keys it sets itself or has not."""
+    words = []
+    own = sweep.fixed.get(scenario, {})
+    lacks = sweep.absent.get(scenario, [])
+    same = (
+        f"{scenario} is the same design at every point"
+        + (f", against {sweep.baseline} at each swept value" if scenario != sweep.baseline else "")
+        if sweep.unmoved(scenario)
+        else f"only the other swept keys move {scenario}"
+    )
+    if own:  # its own setting of a swept key replaces the sweep's
+        lines = join_words([f"{line}" for line in own.values()])
+        words.append(
+            f" {scenario} sets {lines} itself, so the sweep does not move {'it' if len(own) == 1 else 'them'} "
+            f"there: {same}."
+        )
+    if lacks:  # a key it has not (a team only another scenario has): skipped there when composing
+        keys = join_words(lacks)
+        words.append(
+            f" {scenario} has no {keys}, so the sweep skipped {'it' if len(lacks) == 1 else 'them'} there: {same}."
+        )
+    return words
 
 
 def _mean_and_interval(sweep: Sweep, job: object, kpi: str) -> str:
@@ -351,7 +375,9 @@ def write_sweep(sweep_dir: Path) -> list[Path]:
     runs = job_runs(sweep, sweep_dir, sweep.baseline)  # every job's runs, read once for the chance and the answer
     if 1 <= len(sweep.params) <= 2:
         alike = alike_jobs(sweep, runs)
-        figure = plot_heatmap(sweep.table, sweep.kpi, sweep.params, sweep.scenarios, sweep_dir, sweep.fixed, alike)
+        figure = plot_heatmap(
+            sweep.table, sweep.kpi, sweep.params, sweep.scenarios, sweep_dir, sweep.fixed, alike, sweep.absent
+        )
         written.append(figure)
     chance = best_cell_chance(sweep, sweep_dir, sweep.baseline, runs)
     text = sweep_markdown(sweep, sweep_dir, figure, chance, runs)

@@ -28,12 +28,16 @@ T = TypeVar("T")
 
 REPLACED_OVERRIDES = "overrides_replaced"
 """Key of ``resolved_config``: scenario -> {key: the scenario's own override} for each user override it replaces."""
+SKIPPED_OVERRIDES = "overrides_skipped"
+"""Key of ``resolved_config``: scenario -> [key of each user override skipped there, as the scenario lacks it]."""
 COMPOSITION_NOTES = "composition_notes"
 """Key of ``resolved_config``: the notes printed while composing (an override replaced or skipped)."""
 COMPARISON_NOTES = "comparison_notes"
 """Key of ``resolved_config``: the composition notes that make a comparison tell nothing (scenarios the same once
 composed, a setting no team reads): the answer says them beside it."""
-RUN_ANNOTATIONS = frozenset({"command_line_overrides", REPLACED_OVERRIDES, COMPOSITION_NOTES, COMPARISON_NOTES})
+RUN_ANNOTATIONS = frozenset(
+    {"command_line_overrides", REPLACED_OVERRIDES, SKIPPED_OVERRIDES, COMPOSITION_NOTES, COMPARISON_NOTES}
+)
 """Keys of ``resolved_config`` that describe how a run was asked for, not what decides its numbers."""
 
 
