@@ -348,8 +348,16 @@ def conclusion(result: ExperimentResult) -> list[str]:
         for n in names
     }
     touches = first_touch_by_team(summary, names) if "first_touch_hours_mean" in kpis else None
+    if touches:  # right after the mean it splits: read late, the mean had stood alone as both teams' figure
+        said = [
+            difference_sentence(row, period)
+            for n in names[1:]
+            if (row := comparison_row(comparison_of(result), n, "first_touch_hours_mean")) is not None
+        ]
+        at = max((sentences.index(x) for x in said if x in sentences), default=len(sentences) - 1)
+        sentences.insert(at + 1, touches)
     untouched = untouched_sentences(result, names) if any(k.startswith("first_touch_") for k in kpis) else []
-    return [*sentences, *untouched, *([touches] if touches else []), *_once(busiest, names), *_once(leakiest, names)]
+    return [*sentences, *untouched, *_once(busiest, names), *_once(leakiest, names)]
 
 
 def first_touch_by_team(summary: pd.DataFrame, names: list[str]) -> str | None:
@@ -373,4 +381,4 @@ def first_touch_by_team(summary: pd.DataFrame, names: list[str]) -> str | None:
             parts.append(f"{name}: {', '.join(teams)}")
     if not split:
         return None
-    return f"Mean time to first touch by the team that made it: {'; '.join(parts)}."
+    return f"Mean time to first touch by the team that made it (the mean above mixes them): {'; '.join(parts)}."
