@@ -470,6 +470,22 @@ def test_a_sweep_says_a_scenario_without_the_swept_key_is_one_design_at_every_po
         text
     ), text
     assert "is best at" not in text
+    # read on the scenario the sweep moves: the generalist's one figure had been the whole answer
+    from simulator.report.sweep_jobs import read_on_moved
+
+    read = read_on_moved(sweep)
+    assert (read.baseline, read.scenarios, read.experiment_baseline) == (
+        "specialist",
+        ["specialist", "generalist"],
+        "generalist",
+    )
+    text = answer_paragraph(read, float("nan"))
+    assert text.startswith(
+        f"Read on specialist, as the sweep moves nothing in generalist, the baseline. Over 2 values of {key}, bookings "
+        f"of specialist is best at {key}=5: $2.90M"
+    ), text
+    assert f"generalist does better than specialist at 2 of 2 points: {key}=3 ($3.10M against $2.70M)" in text, text
+    assert read_on_moved(read) is read and read_on_moved(gather(tmp_path) or sweep).baseline == "specialist"
     outlines: list[object] = []
     real = heatmap.Rectangle
     monkeypatch.setattr(heatmap, "Rectangle", lambda *a, **k: outlines.append(a) or real(*a, **k))

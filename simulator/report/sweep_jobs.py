@@ -12,7 +12,7 @@ ran the jobs (basic or joblib).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,8 @@ class Sweep:
         absent: Scenario -> the swept parameters it has no such key for: the sweep was
             skipped there (a team only another scenario has), so it is the same design at
             every point.
+        experiment_baseline: The experiment's baseline when the sweep is read on another
+            scenario (:func:`read_on_moved`: it moves nothing in the baseline); '' otherwise.
     """
 
     table: pd.DataFrame
@@ -70,6 +72,7 @@ class Sweep:
     guardrails: list[str] = field(default_factory=list)
     fixed: dict[str, dict[str, str]] = field(default_factory=dict)
     absent: dict[str, list[str]] = field(default_factory=dict)
+    experiment_baseline: str = ""
 
     def unmoved(self, scenario: str) -> bool:
         """Whether the sweep moved nothing in ``scenario``: each swept key its own, or one it lacks."""
@@ -126,6 +129,23 @@ def gather(sweep_dir: Path) -> Sweep | None:
     absent = {name: [k for k in params if k in keys] for name, keys in skipped.items()}
     absent = {name: keys for name, keys in absent.items() if keys}
     return Sweep(table, params, kpi, baseline, scenarios, name, jobs, guardrails, fixed, absent)
+
+
+def read_on_moved(sweep: Sweep) -> Sweep:
+    """The sweep read on the first scenario it moves, when it moves nothing in the baseline; else ``sweep``.
+
+    Sweeping the SDRs' headcount on generalist vs specialist: the generalist baseline has
+    no SDR team, so its cells are one design, and an answer read on it said nothing of
+    the specialist's, the scenario swept.
+    """
+    if not sweep.unmoved(sweep.baseline):
+        return sweep
+    moved = [s for s in sweep.scenarios if not sweep.unmoved(s)]
+    if not moved:
+        return sweep
+    read = moved[0]
+    order = [read, *(s for s in sweep.scenarios if s != read)]
+    return replace(sweep, baseline=read, scenarios=order, experiment_baseline=sweep.baseline)
 
 
 def _job_order(path: Path) -> tuple[int, str]:

@@ -30,7 +30,7 @@ from simulator.report.html import write_html
 from simulator.report.layouts import SUMMARY_NAME
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_heatmap import best_cell, plan_groups, plot_heatmap
-from simulator.report.sweep_jobs import Sweep, gather, job_runs, pair_runs
+from simulator.report.sweep_jobs import Sweep, gather, job_runs, pair_runs, read_on_moved
 
 
 def _cell_words(sweep: Sweep, row: pd.Series) -> str:
@@ -213,6 +213,11 @@ def answer_paragraph(
         else f"Over {grid_words}, {kpi_words(kpi)} of {sweep.baseline} is best at {_cell_words(sweep, best)}: {mean}"
     )
     text = text.rstrip(".") + _plan_chance_words(sweep, best["job"]) + "."
+    if sweep.experiment_baseline:  # the sweep moves nothing there: read on a scenario it moves (read_on_moved)
+        text = (
+            f"Read on {sweep.baseline}, as the sweep moves nothing in {sweep.experiment_baseline}, the baseline. "
+            + text
+        )
     if sweep.unmoved(sweep.baseline):  # its cells are one design run again: no best among them to name
         return (
             f"Over {grid_words}, the sweep moves nothing in {sweep.baseline}, the baseline: {kpi_words(kpi)} "
@@ -249,16 +254,22 @@ def answer_paragraph(
     return text + _other_scenarios_words(sweep, sweep_dir)
 
 
-def _clear(sweep_dir: Path | None, job: str, scenario: str, kpi: str) -> bool:
+def _clear(sweep_dir: Path | None, job: str, scenario: str, kpi: str, sweep_baseline: str = "") -> bool:
     """True when the job's own paired comparison of ``scenario`` with its baseline is clear on ``kpi`` (no file: True).
 
     Each job compares its scenarios with common random numbers (its ``comparison.csv``).
+    ``sweep_baseline``: the scenario the sweep is read on; the job's comparison of the two
+    is taken either way round (a sweep read on another scenario than the job's baseline).
     """
     path = sweep_dir / job / "comparison.csv" if sweep_dir is not None else None
     if path is None or not path.is_file():
         return True
     table = pd.read_csv(path)
-    row = table[(table["scenario"] == scenario) & (table["kpi"] == kpi)]
+    # the job compares each scenario with its own baseline: the pair either way round (a sweep read on another)
+    pair = {scenario, sweep_baseline} if sweep_baseline else None
+    row = table[(table["kpi"] == kpi) & (table["scenario"] == scenario)]
+    if pair is not None and "baseline" in table.columns:
+        row = table[(table["kpi"] == kpi) & table["scenario"].isin(pair) & table["baseline"].isin(pair)]
     return bool(len(row)) and bool(row.iloc[0]["significant"])
 
 
@@ -280,7 +291,7 @@ def _other_scenarios_words(sweep: Sweep, sweep_dir: Path | None = None) -> str:
             theirs = float(means.get((other, row["job"]), float("nan")))
             ours = float(row["mean"])
             better = math.isfinite(theirs) and sign * theirs > sign * ours
-            if better and _clear(sweep_dir, str(row["job"]), other, kpi):
+            if better and _clear(sweep_dir, str(row["job"]), other, kpi, sweep.baseline):
                 values = f"{format_value(kpi, theirs)} against {format_value(kpi, ours)}"
                 ahead.append(f"{_cell_words(sweep, row)} ({values})")
         words += _unmoved_words(sweep, other)
@@ -370,6 +381,7 @@ def write_sweep(sweep_dir: Path) -> list[Path]:
     sweep = gather(sweep_dir)
     if sweep is None:
         return []
+    sweep = read_on_moved(sweep)
     written = [atomic_write(sweep_dir / SUMMARY_NAME, lambda f: sweep.table.to_csv(f, index=False))]
     figure = None
     runs = job_runs(sweep, sweep_dir, sweep.baseline)  # every job's runs, read once for the chance and the answer
