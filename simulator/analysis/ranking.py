@@ -8,11 +8,11 @@ over n, n - 1 degrees of freedom: the posterior under the usual flat prior, Gelm
 al. 2013, *Bayesian Data Analysis*, 3rd ed., section 3.6), and the share of draws a
 scenario has the best mean is its probability of being the best (ties share the draw).
 For two scenarios it is worked out exactly, Student's t distribution at the paired
-difference over its standard error, the statistic of the paired CI beside it: the CI excludes zero
-exactly when the probability is above 97.5% or below 2.5%. (A bootstrap of runs had
-read "100%" beside a CI that included zero whenever one scenario was never worse in 20
-runs.) The draws use their own seeded generator, so the same runs always give the same
-probabilities.
+difference over its standard error, the statistic of the paired CI beside it: the CI
+excludes zero exactly when the probability is above 97.5% or below 2.5%. (A bootstrap of
+runs had read "100%" beside a CI that included zero whenever one scenario was never
+worse in 20 runs.) The draws use their own seeded generator, so the same runs always
+give the same probabilities.
 """
 
 from __future__ import annotations
