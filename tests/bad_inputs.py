@@ -266,12 +266,6 @@ TABLE: list[BadInput] = [
     ),
     row(
         "plan",
-        "plan.bookings=[1000000,1000000,0,1200000]",
-        "plan.bookings.2 = 0: is $0 for quarter 3 beside the others' 1,200,000 at most: that quarter's plan would be "
-        "hit in every run; give the quarter's bookings to hit in $, or one yearly figure (plan.bookings=3200000)",
-    ),
-    row(
-        "plan",
         "plan.bookings=[900000,1000000,1100000,1200]",
         "plan.bookings.3 = 1200: is $1,200 for quarter 4 beside the others' 900,000 and more, surely typed in "
         "thousands: give whole dollars (1200000 for $1.2M)",

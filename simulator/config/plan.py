@@ -67,20 +67,6 @@ class PlanConfig(ConfigModel):
             )
         quarters = self.bookings if isinstance(self.bookings, list) else []
         largest = max(quarters, default=0.0)
-        zero = [k for k, q in enumerate(quarters) if q == 0]
-        if zero and total is not None and total > 0:  # that quarter's plan is hit in every run: a sure "100%"
-            raise ConfigError(
-                [
-                    ConfigIssue(
-                        f"bookings.{k}",
-                        0,
-                        f"is $0 for quarter {k + 1} beside the others' {largest:,.0f} at most: that quarter's plan "
-                        "would be hit in every run; give the quarter's bookings to hit in $, or one yearly figure "
-                        f"(plan.bookings={total:.0f})",
-                    )
-                    for k in zero
-                ]
-            )
         # [1e6, 1e6, 1e6, 1.2] or [9e5, 1e6, 1.1e6, 1200]: a quarter a hundred times under the largest
         small = [k for k, q in enumerate(quarters) if 0 < q < largest / QUARTER_SLIP]
         if total is not None and total >= DOLLAR_SLIP and small:
