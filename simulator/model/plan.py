@@ -35,6 +35,8 @@ by, in order:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from simulator.model.economics import RepLedger
@@ -54,7 +56,8 @@ def plan_kpis(run: ReplicationRun, plan: PlanTables) -> dict[str, float]:
     ``plan_target`` is the plan held over the window (:func:`~simulator.model.window.plan_target`);
     a quarterly plan also gives, per calendar quarter the window overlaps (``y1_q2`` on an
     abstract calendar, ``2017_q4`` on a dated one), whether the bookings won inside that
-    quarter's part of the window reached its prorated figure.
+    quarter's part of the window reached its prorated figure (NaN for a quarter planned at
+    $0: nothing to hit).
     """
     if plan.values is None:
         return {}
@@ -67,7 +70,9 @@ def plan_kpis(run: ReplicationRun, plan: PlanTables) -> dict[str, float]:
         for q in plan_periods(sc, "quarter"):
             inside = (day >= q.start) & (day < q.end)
             key = q.label.lower().replace("-", "_")
-            row[f"hit_plan_{key}"] = float(value[inside].sum() >= plan.values[q.of_year] * q.share)
+            due = plan.values[q.of_year] * q.share
+            # a quarter planned at $0 (a plan all in Q4) has nothing to hit: no "100%" for it
+            row[f"hit_plan_{key}"] = float(value[inside].sum() >= due) if due > 0 else math.nan
     row["hit_plan"] = float(booked >= target)
     row["plan_shortfall"] = max(0.0, target - booked)
     return row

@@ -80,11 +80,17 @@ def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[s
         *md_table(["Scenario", plan_header, "Probability of hitting it", "Shortfall P10 / P50 / P90"], rows),
     ]
     if quarters:
-        quarter_rows = [
-            [kpi_axis_label(q), *[format_mean_ci(summary_row(summary, n, q), q) for n in names]] for q in quarters
-        ]
+        quarter_rows = [[kpi_axis_label(q), *[_quarter_cell(summary, n, q) for n in names]] for q in quarters]
         lines += ["", "Quarter by quarter:", "", *md_table(["", *names], quarter_rows)]
     return [*lines, ""]
+
+
+def _quarter_cell(summary: pd.DataFrame, scenario: str, kpi: str) -> str:
+    """A quarter's chance of its plan, or "no plan ($0)" for a quarter planned at nothing (no run has a value)."""
+    row = summary_row(summary, scenario, kpi)
+    if row is not None and int(row["n"]) == 0:
+        return "no plan ($0)"
+    return format_mean_ci(row, kpi)
 
 
 def _any_nonzero(summary: pd.DataFrame, kpi: str) -> bool:
