@@ -76,3 +76,42 @@ def test_lower_is_better_reads_the_other_way() -> None:
         _runs({"slow": base, "fast": base - 5.0 + rng.normal(0, 1, 40)}), "bookings", ["slow", "fast"], good=-1
     )
     assert found["fast"] > 0.99 and sum(found.values()) == pytest.approx(1.0)
+
+
+def _events(only_first: int, only_second: int, both: int, runs: int) -> pd.DataFrame:
+    first = np.zeros(runs)
+    second = np.zeros(runs)
+    first[:both] = second[:both] = 1.0
+    first[both : both + only_first] = 1.0
+    second[both + only_first : both + only_first + only_second] = 1.0
+    return pd.concat(
+        [
+            pd.DataFrame({"scenario": name, "replication": np.arange(runs), "hit_plan": values})
+            for name, values in (("today", second), ("more", first))
+        ]
+    )
+
+
+def test_a_yes_no_kpi_reads_mcnemars_exact_test_as_its_ci_does() -> None:
+    """plan_check, 20 runs: 5 where only two more reps hit the plan read "P(best) 99%" beside 0.0 to +44.8 points."""
+    ranking = rank_scenarios(_events(5, 0, 6, 20), "hit_plan", "today", ["today", "more"]).set_index("scenario")
+    assert not bool(ranking.loc["more", "significant"])
+    assert ranking.loc["more", "p_best"] == pytest.approx(1 - 1 / 32)  # 1 - P(X >= 5), X ~ B(5, 1/2): 96.9%
+    clear = rank_scenarios(_events(7, 0, 6, 20), "hit_plan", "today", ["today", "more"]).set_index("scenario")
+    assert bool(clear.loc["more", "significant"]) and clear.loc["more", "p_best"] == pytest.approx(1 - 1 / 128)
+
+
+@pytest.mark.parametrize("runs", [10, 20, 70, 100])
+def test_a_yes_no_kpi_is_clear_exactly_when_its_leader_reads_above_97_5_percent(runs: int) -> None:
+    """Every 2 x 2 table of paired runs (a fifth of the concordant counts), the one a hair from p = 0.05 among them."""
+    from simulator.analysis.best_of_two import first_hits_more
+    from simulator.analysis.intervals import paired_event_interval
+
+    for both in [*range(0, runs, max(1, runs // 5)), 90]:
+        for only_first in range(0, runs - both + 1):
+            for only_second in range(0, runs - both - only_first + 1):
+                table = _events(only_first, only_second, both, runs)
+                second, first = (table.loc[table.scenario == s, "hit_plan"].to_numpy() for s in ("today", "more"))
+                low, high = paired_event_interval(first, second)
+                chance = first_hits_more(first, second)
+                assert (low > 0 or high < 0) == (max(chance, 1 - chance) > 0.975), (runs, both, only_first, only_second)

@@ -230,8 +230,11 @@ def test_the_sweep_answer_gives_the_best_cell_against_the_next_with_the_guardrai
     assert "which includes zero" not in text  # clearly apart
     from simulator.report.sweep_report import _paired_words
 
-    unclear = pd.Series({"mean_diff": 255_000.0, "ci_low": -89_400.0, "ci_high": 599_700.0})
+    unclear = pd.Series({"mean_diff": 255_000.0, "ci_low": -89_400.0, "ci_high": 599_700.0, "significant": False})
     assert _paired_words(unclear, "bookings").endswith(", which includes zero: not clearly apart)")
+    # a yes/no KPI's CI widened to reach zero (McNemar's test) is unclear too: "0.0 to +44.8 points" had stood bare
+    widened = pd.Series({"mean_diff": 0.25, "ci_low": 0.0, "ci_high": 0.448, "significant": False})
+    assert _paired_words(widened, "hit_plan").endswith(", which includes zero: not clearly apart)")
     report = sweep_markdown(sweep, tmp_path, None, float("nan"))
     assert "| Job | org.teams.full_cycle.headcount | Bookings | Cost of sales |" in report.replace("  ", " ")
     assert "$2.29M |" in report

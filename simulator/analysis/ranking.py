@@ -7,12 +7,12 @@ Student t their runs give (centred on the runs' means, scaled by the runs' covar
 over n, n - 1 degrees of freedom: the posterior under the usual flat prior, Gelman et
 al. 2013, *Bayesian Data Analysis*, 3rd ed., section 3.6), and the share of draws a
 scenario has the best mean is its probability of being the best (ties share the draw).
-For two scenarios it is worked out exactly, Student's t distribution at the paired
-difference over its standard error, the statistic of the paired CI beside it: the CI
-excludes zero exactly when the probability is above 97.5% or below 2.5%. (A bootstrap of
-runs had read "100%" beside a CI that included zero whenever one scenario was never
-worse in 20 runs.) The draws use their own seeded generator, so the same runs always
-give the same probabilities.
+For two scenarios it is worked out exactly from the statistic of the paired CI beside it
+(:mod:`simulator.analysis.best_of_two`: Student's t, or McNemar's exact test for a
+yes/no KPI): the CI excludes zero exactly when the probability is above 97.5% or below
+2.5%. (A bootstrap of runs had read "100%" beside a CI that included zero whenever one
+scenario was never worse in 20 runs.) The draws use their own seeded generator, so the
+same runs always give the same probabilities.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from simulator.analysis.best_of_two import first_hits_more, first_is_better
 from simulator.analysis.comparison import compare
 from simulator.analysis.draw_means import draw_of, shares_draws
-from simulator.analysis.quantities import direction
+from simulator.analysis.quantities import Kind, direction, kpi_kind
 from simulator.analysis.statistics import kpi_interval
 
 BEST_DRAWS = 4000
@@ -98,12 +98,15 @@ def probability_best(
     table = paired_table(replications, kpi, scenarios)
     if len(table) < MIN_RUNS_FOR_BEST or table.shape[1] == 0:
         return {s: math.nan for s in scenarios}
-    if shares_draws(table.index.to_numpy(), parameter_draws):
+    grouped = shares_draws(table.index.to_numpy(), parameter_draws)
+    if grouped:
         table = table.groupby(draw_of(table.index.to_numpy(), parameter_draws)).mean()
     values = sign * table.to_numpy(dtype=float)
     n = len(values)
-    if values.shape[1] == 2:  # exactly t's distribution at the paired statistic: no draw's noise at the CI's edge
-        first = _first_is_best(values[:, 0] - values[:, 1])
+    if values.shape[1] == 2:  # worked out from the paired CI's own statistic: no draw's noise at its edge
+        raw = table.to_numpy(dtype=float)
+        events = kpi_kind(kpi) is Kind.EVENT and not grouped and bool(np.isin(raw, (0.0, 1.0)).all())
+        first = first_hits_more(raw[:, 0], raw[:, 1], sign) if events else first_is_better(values[:, 0] - values[:, 1])
         found = dict(zip(table.columns, (first, 1.0 - first), strict=True))
         return {s: float(found.get(s, 0.0)) for s in scenarios}
     mean = values.mean(axis=0)
@@ -125,16 +128,6 @@ def probability_best(
     shares = (ties / ties.sum(axis=1, keepdims=True)).mean(axis=0)
     found = dict(zip(table.columns, shares.tolist(), strict=True))
     return {s: float(found.get(s, 0.0)) for s in scenarios}
-
-
-def _first_is_best(diff: np.ndarray) -> float:
-    """P(the first of two has the better mean) from their paired differences (first minus second, better up)."""
-    mean, n = float(diff.mean()), diff.size
-    scale = max(abs(float(np.abs(diff).max())), 1e-300)
-    sd = float(diff.std(ddof=1))
-    if sd <= 1e-12 * scale:  # a constant difference (or none): sure, or a tie shared
-        return 0.5 if abs(mean) <= 1e-12 * scale else float(mean > 0)
-    return float(stats.t.cdf(mean / (sd / math.sqrt(n)), n - 1))
 
 
 def rank_scenarios(

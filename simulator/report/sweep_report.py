@@ -179,7 +179,8 @@ def _paired_words(row: pd.Series, kpi: str) -> str:
         return diff
     if math.isclose(low, high, rel_tol=1e-6, abs_tol=1e-9):
         return f"{diff} in every run"
-    unclear = ", which includes zero: not clearly apart" if low < 0.0 < high else ""  # beside "truly the best in 94%"
+    # beside "truly the best with a probability of 94%"; a CI widened to reach zero (a yes/no KPI) is unclear too
+    unclear = ", which includes zero: not clearly apart" if not bool(row["significant"]) else ""
     return f"{diff} (95% CI {format_signed_range(kpi, low, high)}{unclear})"
 
 
