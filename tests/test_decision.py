@@ -177,6 +177,20 @@ def test_a_ranking_of_close_means_shows_them_apart() -> None:
     assert text is not None and "a $2.964M, b $2.961M, c $2.958M;" in text
 
 
+def test_the_ranking_says_when_the_highest_mean_is_not_the_likeliest_best() -> None:
+    """org_structures read "pods_by_product_uplift is the best with a probability of 32%" beside specialists' 40%."""
+    means = {"scenario": ["uplift", "specialists", "pods"], "mean": [3.30e6, 3.25e6, 3.20e6], "n": 20}
+    ranking = pd.DataFrame({**means, "p_best": [0.32, 0.40, 0.28]})
+    text = _ranking_sentence(make_result(runs=20), ranking, "bookings")
+    assert text is not None and text.endswith(
+        "; the highest mean is not the likeliest best: the probability of being the best is specialists 40%, "
+        "uplift 32% and pods 28% (close designs split the runs they lead)."
+    ), text
+    ranking = pd.DataFrame({**means, "p_best": [0.62, 0.30, 0.08]})
+    text = _ranking_sentence(make_result(runs=20), ranking, "bookings")
+    assert text is not None and text.endswith("; uplift is the best with a probability of 62%."), text
+
+
 def test_one_scenario_says_what_a_single_run_brings_beside_the_ci_of_the_mean() -> None:
     """A calibrated quarter read "$2.97M ($2.95M to $3.00M)" and booked $2.80M: the CI was the mean's."""
     config = single_stage_queue(3.0, 0.2, reps=4, horizon_days=60.0, conversion=0.5)

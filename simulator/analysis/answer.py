@@ -177,7 +177,7 @@ def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str)
         f"({equal_words(result.experiment.baseline)}), so no "
         "probability of being the best is given: it would name a favourite for a difference too small to matter"
         if equal
-        else f"; {first['scenario']} is the best with a probability of {p_best:.0%}"
+        else _chances_words(ranking)
         if math.isfinite(p_best)
         else f"; {_too_few(runs)} to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})"
         if runs < MIN_RUNS_FOR_BEST
@@ -185,6 +185,24 @@ def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str)
     )
     unit = f" ({SENTENCE_UNITS[kpi_unit(kpi)]})" if kpi_unit(kpi) in SENTENCE_UNITS else ""
     return f"Ranked on {kpi_phrase(result, kpi)}{unit}: {', '.join(items)}{chance}."
+
+
+def _chances_words(ranking: pd.DataFrame) -> str:
+    """``; X is the best with a probability of 62%``, or each likely one's when the top mean is not the likeliest.
+
+    With three or more scenarios the highest mean need not be the likeliest best: two close,
+    correlated designs split the draws they lead (org_structures read "pods_by_product_uplift
+    is the best with a probability of 32%" beside specialists' 40% in the table).
+    """
+    chances = [(str(r["scenario"]), float(r["p_best"])) for _, r in ranking.iterrows()]
+    first, p_first = chances[0]
+    if p_first >= max(p for _, p in chances):
+        return f"; {first} is the best with a probability of {p_first:.0%}"
+    likely = [f"{name} {p:.0%}" for name, p in sorted(chances, key=lambda c: -c[1]) if p >= 0.05]
+    return (
+        f"; the highest mean is not the likeliest best: the probability of being the best is {join_words(likely)} "
+        "(close designs split the runs they lead)"
+    )
 
 
 def _single_scenario(result: ExperimentResult, decision: DecisionSettings, ranking: pd.DataFrame) -> Answer:
