@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import subprocess
 import sys
@@ -327,6 +328,21 @@ def test_a_tie_at_the_top_is_said_as_a_tie_and_today_better_is_said_plainly(prob
         text
     )
     assert "the cheapest, a=1, costs $1.91M" in text and "the 3 tied mixes together are the best" in text, text
+
+
+def test_the_answer_says_when_another_finalist_is_likelier_the_best(problem: TeamMixProblem) -> None:
+    """The chosen mix has the best mean; a close one beside it can lead more runs: its higher P(best) is said."""
+    one = TeamMixProblem(problem.experiment, "base", "hit_plan", {"a": (1, 3)})
+    finalists = [_finalist(1, 0.42, 1.9e6), _finalist(2, 0.41, 2.5e6), _finalist(3, 0.30, 3.1e6)]
+    finalists = [dataclasses.replace(f, p_best=p) for f, p in zip(finalists, (0.35, 0.45, 0.20), strict=True)]
+    trials = pd.DataFrame({"trial": [0, 1, 2], "state": ["complete"] * 3, "a": [1, 2, 3]})
+    found = Optimisation(one, trials, finalists, recommended(finalists, one.sign), 10, {"runs": 8})
+    text = answer_paragraph(found)
+    assert "it is the best of the 3 finalists with a probability of 35%, though a=2 is the best with a higher " in text
+    assert "probability, 45% (close mixes split the runs they lead; the chosen one has the best mean)" in text, text
+    plain = [dataclasses.replace(f, p_best=p) for f, p in zip(finalists, (0.55, 0.25, 0.20), strict=True)]
+    found = Optimisation(one, trials, plain, recommended(plain, one.sign), 10, {"runs": 8})
+    assert "with a higher probability" not in answer_paragraph(found)
 
 
 def test_tied_mixes_from_a_search_are_named_as_a_tie() -> None:

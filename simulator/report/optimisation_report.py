@@ -127,6 +127,7 @@ def answer_paragraph(found: Optimisation) -> str:
         f"({equal_words(best.candidate.words())}), so none is favoured"
         if best.practically_equal
         else f"{who} the best of the {contenders} finalists with a probability of {p_best:.0%}"
+        + _likelier_words(found, ties, p_best)
         if math.isfinite(p_best)
         else f"too few to say how likely {'it is' if len(ties) == 1 else 'they are'} the best of the {contenders} "
         f"finalists (that takes {MIN_RUNS_FOR_BEST})"
@@ -145,6 +146,18 @@ def _search_words(found: Optimisation) -> str:
     return (
         f"The search simulated {len(trials)} distinct mixes ({scope}); {pruned} stopped early as "
         f"clearly worse and {dear} as clearly over budget"
+    )
+
+
+def _likelier_words(found: Optimisation, ties: Sequence[Finalist], p_best: float) -> str:
+    """``, though 9 SDRs and 7 AEs is the best with a higher probability, 41%``; '' when no finalist is likelier."""
+    others = [f for f in found.finalists if f.contender and f not in ties and math.isfinite(f.p_best)]
+    likelier = max(others, key=lambda f: f.p_best, default=None)
+    if likelier is None or likelier.p_best <= p_best:
+        return ""
+    return (
+        f", though {likelier.candidate.words()} is the best with a higher probability, {likelier.p_best:.0%} "
+        "(close mixes split the runs they lead; the chosen one has the best mean)"
     )
 
 
