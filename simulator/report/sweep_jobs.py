@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from simulator.analysis.formatting import format_money
 from simulator.io.occupied import refuse_foreign
 from simulator.report.layouts import SWEEP_LAYOUT, known_layouts
 from simulator.run.experiment import REPLACED_OVERRIDES, SKIPPED_OVERRIDES
@@ -78,6 +79,18 @@ class Sweep:
         """Whether the sweep moved nothing in ``scenario``: each swept key its own, or one it lacks."""
         held = set(self.fixed.get(scenario, {})) | set(self.absent.get(scenario, []))
         return bool(self.params) and held >= set(self.params)
+
+
+def setting_words(param: str, value: object) -> str:
+    """A swept value as a reader reads it: the plan's bookings in dollars, the rest as written."""
+    if param.startswith("plan.bookings") and isinstance(value, int | float):
+        return format_money(float(value))
+    return str(value)
+
+
+def cell_words(sweep: Sweep, row: pd.Series) -> str:
+    """A point of the sweep: ``org.teams.sdr.headcount=5, plan.bookings=$12.00M`` (its job's name without params)."""
+    return ", ".join(f"{p}={setting_words(p, row[p])}" for p in sweep.params) or f"job {row['job']}"
 
 
 def _pairs(overrides: Sequence[str]) -> dict[str, str]:

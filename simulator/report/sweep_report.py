@@ -22,7 +22,6 @@ from simulator.analysis.comparison import compare
 from simulator.analysis.equivalence import equal_words, paired_practically_equal, tied_with
 from simulator.analysis.formatting import format_money, format_signed_amount, format_signed_range, format_value
 from simulator.analysis.kpi_names import kpi_label, kpi_words
-from simulator.analysis.quantities import direction
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, probability_best
 from simulator.analysis.wording import join_words
 from simulator.io.atomic import atomic_write
@@ -30,18 +29,8 @@ from simulator.report.html import write_html
 from simulator.report.layouts import SUMMARY_NAME
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_heatmap import best_cell, plan_groups, plot_heatmap
-from simulator.report.sweep_jobs import Sweep, gather, job_runs, pair_runs, read_on_moved
-
-
-def _cell_words(sweep: Sweep, row: pd.Series) -> str:
-    return ", ".join(f"{p}={_setting(p, row[p])}" for p in sweep.params) or f"job {row['job']}"
-
-
-def _setting(param: str, value: object) -> str:
-    """A swept value as a reader reads it: the plan's bookings in dollars, the rest as written."""
-    if param.startswith("plan.bookings") and isinstance(value, int | float):
-        return format_money(float(value))
-    return str(value)
+from simulator.report.sweep_jobs import Sweep, cell_words, gather, job_runs, pair_runs, read_on_moved, setting_words
+from simulator.report.sweep_others import other_scenarios_words, unmoved_words
 
 
 def _targets(sweep: Sweep) -> list[str]:
@@ -94,7 +83,7 @@ def _best_per_target(sweep: Sweep, rows: pd.DataFrame, targets: list[str], runs:
         if best is None:
             continue
         values = values if isinstance(values, tuple) else (values,)
-        at = ", ".join(f"{p}={_setting(p, v)}" for p, v in zip(targets, values, strict=True))
+        at = ", ".join(f"{p}={setting_words(p, v)}" for p, v in zip(targets, values, strict=True))
         jobs = set(cells["job"].astype(str))
         tied = [j for j in tied_with(runs, kpi, str(best["job"])) if j in jobs] if runs is not None else []
         others = [j for j in cells["job"].astype(str) if j != str(best["job"])]
@@ -102,7 +91,7 @@ def _best_per_target(sweep: Sweep, rows: pd.DataFrame, targets: list[str], runs:
         equal = not tied and runs is not None and paired_practically_equal(runs, kpi, [str(best["job"]), *others])
         alike = [best, *(cells[cells["job"].astype(str) == j].iloc[0] for j in (others if equal else tied))]
         levers = " or ".join(
-            ", ".join(f"{p}={_setting(p, cell[p])}" for p in sweep.params if p not in targets) for cell in alike
+            ", ".join(f"{p}={setting_words(p, cell[p])}" for p in sweep.params if p not in targets) for cell in alike
         )
         same = ", the same in every run" if tied else ", practically equal: none preferred" if equal else ""
         mean = format_value(kpi, float(best["mean"]))
@@ -160,7 +149,7 @@ def best_cell_chance(sweep: Sweep, sweep_dir: Path, scenario: str, runs: pd.Data
 def _runner_up_words(sweep: Sweep, sweep_dir: Path | None, best: pd.Series, runner_up: pd.Series) -> str:
     """The best cell against the next, paired run by run: the KPI's difference and each guardrail's, with CIs."""
     kpi = sweep.kpi
-    text = f" Next is {_cell_words(sweep, runner_up)} at {format_value(kpi, float(runner_up['mean']))}"
+    text = f" Next is {cell_words(sweep, runner_up)} at {format_value(kpi, float(runner_up['mean']))}"
     pair = pair_runs(sweep_dir, [str(best["job"]), str(runner_up["job"])], sweep.baseline) if sweep_dir else None
     if pair is None or kpi not in pair.columns:
         return text + "."
@@ -209,9 +198,9 @@ def answer_paragraph(
     mean += f"{format_value(kpi, float(best['ci_high']))})"
     text = (
         f"Over {grid_words}, {kpi_words(kpi)} of {sweep.baseline} is practically the same at every point; its best "
-        f"mean is at {_cell_words(sweep, best)}: {mean}."
+        f"mean is at {cell_words(sweep, best)}: {mean}."
         if chance == PRACTICALLY_EQUAL  # "best at" beside "none is favoured" read as a choice
-        else f"Over {grid_words}, {kpi_words(kpi)} of {sweep.baseline} is best at {_cell_words(sweep, best)}: {mean}"
+        else f"Over {grid_words}, {kpi_words(kpi)} of {sweep.baseline} is best at {cell_words(sweep, best)}: {mean}"
     )
     text = text.rstrip(".") + _plan_chance_words(sweep, best["job"]) + "."
     if sweep.experiment_baseline:  # the sweep moves nothing there: read on a scenario it moves (read_on_moved)
@@ -222,7 +211,7 @@ def answer_paragraph(
     if sweep.unmoved(sweep.baseline):  # its cells are one design run again: no best among them to name
         return (
             f"Over {grid_words}, the sweep moves nothing in {sweep.baseline}, the baseline: {kpi_words(kpi)} "
-            f"{mean}.{''.join(_unmoved_words(sweep, sweep.baseline))}" + _other_scenarios_words(sweep, sweep_dir)
+            f"{mean}.{''.join(unmoved_words(sweep, sweep.baseline))}" + other_scenarios_words(sweep, sweep_dir)
         )
     others = rows[rows["job"] != best["job"]]
     if len(others):
@@ -239,7 +228,7 @@ def answer_paragraph(
             runs = job_runs(sweep, sweep_dir, sweep.baseline)
         tied = tied_with(runs, kpi, str(best["job"])) if runs is not None else []
         if tied:
-            cells = join_words([_cell_words(sweep, rows[rows["job"] == job].iloc[0]) for job in tied])
+            cells = join_words([cell_words(sweep, rows[rows["job"] == job].iloc[0]) for job in tied])
             text += (
                 f" The best cell ties with {cells} in every run (equal run by run): together "
                 f"they are the best with a probability of {chance:.0%} (paired runs, common random numbers)."
@@ -252,82 +241,7 @@ def answer_paragraph(
     elif int(best["n"]) < MIN_RUNS_FOR_BEST:
         n_runs = int(best["n"])
         text += f" {n_runs} runs a point are too few to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})."
-    return text + _other_scenarios_words(sweep, sweep_dir)
-
-
-def _clear(sweep_dir: Path | None, job: str, scenario: str, kpi: str, sweep_baseline: str = "") -> bool:
-    """True when the job's own paired comparison of ``scenario`` with its baseline is clear on ``kpi`` (no file: True).
-
-    Each job compares its scenarios with common random numbers (its ``comparison.csv``).
-    ``sweep_baseline``: the scenario the sweep is read on; the job's comparison of the two
-    is taken either way round (a sweep read on another scenario than the job's baseline).
-    """
-    path = sweep_dir / job / "comparison.csv" if sweep_dir is not None else None
-    if path is None or not path.is_file():
-        return True
-    table = pd.read_csv(path)
-    # the job compares each scenario with its own baseline: the pair either way round (a sweep read on another)
-    pair = {scenario, sweep_baseline} if sweep_baseline else None
-    row = table[(table["kpi"] == kpi) & (table["scenario"] == scenario)]
-    if pair is not None and "baseline" in table.columns:
-        row = table[(table["kpi"] == kpi) & table["scenario"].isin(pair) & table["baseline"].isin(pair)]
-    return bool(len(row)) and bool(row.iloc[0]["significant"])
-
-
-def _other_scenarios_words(sweep: Sweep, sweep_dir: Path | None = None) -> str:
-    """The points where another scenario clearly beats the baseline, so a sweep read on the baseline hides none.
-
-    Clearly: its mean is better and the job's paired 95% CI of the difference excludes zero
-    (``sweep_dir``: the jobs' folders; without it, the means alone). A fresh user read
-    "specialist does better at 3 of 3 points" on +$45k, each job's CI -$1.13M to +$1.22M.
-    """
-    kpi = sweep.kpi
-    sign = direction(kpi) or 1
-    means = sweep.table[sweep.table["kpi"] == kpi].set_index(["scenario", "job"])["mean"]
-    rows = sweep.table[(sweep.table["kpi"] == kpi) & (sweep.table["scenario"] == sweep.baseline)]
-    words = []
-    for other in sweep.scenarios[1:]:
-        ahead = []
-        for _, row in rows.iterrows():
-            theirs = float(means.get((other, row["job"]), float("nan")))
-            ours = float(row["mean"])
-            better = math.isfinite(theirs) and sign * theirs > sign * ours
-            if better and _clear(sweep_dir, str(row["job"]), other, kpi, sweep.baseline):
-                values = f"{format_value(kpi, theirs)} against {format_value(kpi, ours)}"
-                ahead.append(f"{_cell_words(sweep, row)} ({values})")
-        words += _unmoved_words(sweep, other)
-        if ahead:
-            shown = "; ".join(ahead[:3]) + (f"; and {len(ahead) - 3} more" if len(ahead) > 3 else "")
-            clearly = " clearly" if sweep_dir is not None else ""
-            words.append(
-                f" {other} does{clearly} better than {sweep.baseline} at {len(ahead)} of {len(rows)} points: {shown}."
-            )
-    return "".join(words)
-
-
-def _unmoved_words(sweep: Sweep, scenario: str) -> list[str]:
-    """What the sweep leaves as it is in ``scenario``: the swept keys it sets itself or has not."""
-    words = []
-    own = sweep.fixed.get(scenario, {})
-    lacks = sweep.absent.get(scenario, [])
-    same = (
-        f"{scenario} is the same design at every point"
-        + (f", against {sweep.baseline} at each swept value" if scenario != sweep.baseline else "")
-        if sweep.unmoved(scenario)
-        else f"only the other swept keys move {scenario}"
-    )
-    if own:  # its own setting of a swept key replaces the sweep's
-        lines = join_words([f"{line}" for line in own.values()])
-        words.append(
-            f" {scenario} sets {lines} itself, so the sweep does not move {'it' if len(own) == 1 else 'them'} "
-            f"there: {same}."
-        )
-    if lacks:  # a key it has not (a team only another scenario has): skipped there when composing
-        keys = join_words(lacks)
-        words.append(
-            f" {scenario} has no {keys}, so the sweep skipped {'it' if len(lacks) == 1 else 'them'} there: {same}."
-        )
-    return words
+    return text + other_scenarios_words(sweep, sweep_dir)
 
 
 def _mean_and_interval(sweep: Sweep, job: object, kpi: str) -> str:
@@ -346,7 +260,7 @@ def sweep_markdown(
     cells = [
         [
             str(r["job"]),
-            *[_setting(p, r[p]) for p in sweep.params],
+            *[setting_words(p, r[p]) for p in sweep.params],
             f"{format_value(sweep.kpi, float(r['mean']))} ({format_value(sweep.kpi, float(r['ci_low']))} to "
             f"{format_value(sweep.kpi, float(r['ci_high']))})",
             *[format_value(g, float(means.get((r["job"], g), math.nan))) for g in sweep.guardrails],

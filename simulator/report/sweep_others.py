@@ -1,0 +1,94 @@
+"""A sweep's other scenarios in words: where one clearly beats the scenario the sweep is read on, and what it leaves.
+
+A sweep is read on one scenario (:mod:`simulator.report.sweep_report`); these sentences
+keep the others in view: the points where another does clearly better (each job's own
+paired comparison), and the scenarios the sweep moves nothing in, or only partly: a
+swept key the scenario sets itself, or one it has not (a team only another scenario has).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from simulator.analysis.formatting import format_value
+from simulator.analysis.quantities import direction
+from simulator.analysis.wording import join_words
+from simulator.report.sweep_jobs import Sweep, cell_words
+
+
+def _clear(sweep_dir: Path | None, job: str, scenario: str, kpi: str, sweep_baseline: str = "") -> bool:
+    """True when the job's own paired comparison of ``scenario`` with its baseline is clear on ``kpi`` (no file: True).
+
+    Each job compares its scenarios with common random numbers (its ``comparison.csv``).
+    ``sweep_baseline``: the scenario the sweep is read on; the job's comparison of the two
+    is taken either way round (a sweep read on another scenario than the job's baseline).
+    """
+    path = sweep_dir / job / "comparison.csv" if sweep_dir is not None else None
+    if path is None or not path.is_file():
+        return True
+    table = pd.read_csv(path)
+    # the job compares each scenario with its own baseline: the pair either way round (a sweep read on another)
+    pair = {scenario, sweep_baseline} if sweep_baseline else None
+    row = table[(table["kpi"] == kpi) & (table["scenario"] == scenario)]
+    if pair is not None and "baseline" in table.columns:
+        row = table[(table["kpi"] == kpi) & table["scenario"].isin(pair) & table["baseline"].isin(pair)]
+    return bool(len(row)) and bool(row.iloc[0]["significant"])
+
+
+def other_scenarios_words(sweep: Sweep, sweep_dir: Path | None = None) -> str:
+    """The points where another scenario clearly beats the baseline, so a sweep read on the baseline hides none.
+
+    Clearly: its mean is better and the job's paired 95% CI of the difference excludes zero
+    (``sweep_dir``: the jobs' folders; without it, the means alone). A fresh user read
+    "specialist does better at 3 of 3 points" on +$45k, each job's CI -$1.13M to +$1.22M.
+    """
+    kpi = sweep.kpi
+    sign = direction(kpi) or 1
+    means = sweep.table[sweep.table["kpi"] == kpi].set_index(["scenario", "job"])["mean"]
+    rows = sweep.table[(sweep.table["kpi"] == kpi) & (sweep.table["scenario"] == sweep.baseline)]
+    words = []
+    for other in sweep.scenarios[1:]:
+        ahead = []
+        for _, row in rows.iterrows():
+            theirs = float(means.get((other, row["job"]), float("nan")))
+            ours = float(row["mean"])
+            better = math.isfinite(theirs) and sign * theirs > sign * ours
+            if better and _clear(sweep_dir, str(row["job"]), other, kpi, sweep.baseline):
+                values = f"{format_value(kpi, theirs)} against {format_value(kpi, ours)}"
+                ahead.append(f"{cell_words(sweep, row)} ({values})")
+        words += unmoved_words(sweep, other)
+        if ahead:
+            shown = "; ".join(ahead[:3]) + (f"; and {len(ahead) - 3} more" if len(ahead) > 3 else "")
+            clearly = " clearly" if sweep_dir is not None else ""
+            words.append(
+                f" {other} does{clearly} better than {sweep.baseline} at {len(ahead)} of {len(rows)} points: {shown}."
+            )
+    return "".join(words)
+
+
+def unmoved_words(sweep: Sweep, scenario: str) -> list[str]:
+    """What the sweep leaves as it is in ``scenario``: the swept keys it sets itself or has not."""
+    words = []
+    own = sweep.fixed.get(scenario, {})
+    lacks = sweep.absent.get(scenario, [])
+    same = (
+        f"{scenario} is the same design at every point"
+        + (f", against {sweep.baseline} at each swept value" if scenario != sweep.baseline else "")
+        if sweep.unmoved(scenario)
+        else f"only the other swept keys move {scenario}"
+    )
+    if own:  # its own setting of a swept key replaces the sweep's
+        lines = join_words([f"{line}" for line in own.values()])
+        words.append(
+            f" {scenario} sets {lines} itself, so the sweep does not move {'it' if len(own) == 1 else 'them'} "
+            f"there: {same}."
+        )
+    if lacks:  # a key it has not (a team only another scenario has): skipped there when composing
+        keys = join_words(lacks)
+        words.append(
+            f" {scenario} has no {keys}, so the sweep skipped {'it' if len(lacks) == 1 else 'them'} there: {same}."
+        )
+    return words
