@@ -466,13 +466,12 @@ def test_a_sweep_says_a_scenario_without_the_swept_key_is_one_design_at_every_po
     sweep = gather(tmp_path)
     assert sweep is not None and sweep.absent == {"generalist": [key]} and sweep.unmoved("generalist")
     text = answer_paragraph(sweep, float("nan"))
-    assert text.startswith(
-        f"Over 2 values of {key}, the sweep moves nothing in generalist, the baseline: bookings $3.10M"
-    )
-    assert f"generalist has no {key}, so the sweep skipped it there: generalist is the same design at every point" in (
+    opening = f"Over 2 values of {key}, the sweep moves nothing in generalist, the baseline. generalist has no {key}, "
+    assert text.startswith(opening), text
+    assert "so the sweep skipped it there: generalist is the same design at every point, bookings $3.10M (95% CI" in (
         text
     ), text
-    assert "is best at" not in text
+    assert f"specialist, which has {key}, is best at {key}=5: bookings $2.90M (95% CI $2.80M to $3.00M)." in text
     # read on the scenario the sweep moves: the generalist's one figure had been the whole answer
     from simulator.report.sweep_jobs import read_on_moved
 
@@ -488,9 +487,49 @@ def test_a_sweep_says_a_scenario_without_the_swept_key_is_one_design_at_every_po
         f"of specialist is best at {key}=5: $2.90M"
     ), text
     assert f"generalist does better than specialist at 2 of 2 points: {key}=3 ($3.10M against $2.70M)" in text, text
+    assert "generalist is the same design at every point, bookings $3.10M (95% CI $3.00M to $3.20M), against " in text
     assert read_on_moved(read) is read and read_on_moved(gather(tmp_path) or sweep).baseline == "specialist"
     outlines: list[object] = []
     real = heatmap.Rectangle
     monkeypatch.setattr(heatmap, "Rectangle", lambda *a, **k: outlines.append(a) or real(*a, **k))
     heatmap.plot_heatmap(sweep.table, "bookings", [key], ["generalist", "specialist"], tmp_path, absent=sweep.absent)
     assert len(outlines) == 1  # the specialist's best alone: the generalist's identical cells had both been outlined
+
+
+def test_a_two_key_sweep_says_which_key_the_baseline_lacks_and_compares_other_designs(tmp_path: Path) -> None:
+    """CSMs x SDRs on generalist vs specialist: 'Next is csm=9, sdr=5 ... $0 in every run' compared one design with
+    itself, no word said the SDR key was skipped in generalist, and specialist's own best went unsaid."""
+    import numpy as np
+
+    from simulator.report.sweep_jobs import Sweep
+    from simulator.report.sweep_report import answer_paragraph
+
+    csm, sdr = "org.teams.csm.headcount", "org.teams.sdr.headcount"
+    luck = np.random.default_rng(3).normal(3.4e6, 2e5, 20)
+    rows, jobs = [], {}
+    for job, (c, d) in enumerate(((9, 3), (9, 5), (13, 3), (13, 5))):
+        folder = tmp_path / str(job)
+        folder.mkdir()
+        generalist = luck + (60_000.0 if c == 13 else 0.0)  # the SDRs do not move it: no SDR team
+        specialist = luck - 200_000.0 + (200_000.0 if d == 5 else 0.0)
+        runs = pd.concat(
+            [
+                pd.DataFrame({"scenario": name, "replication": range(20), "bookings": values})
+                for name, values in (("generalist", generalist), ("specialist", specialist))
+            ]
+        )
+        runs.to_csv(folder / "replications.csv", index=False)
+        jobs[str(job)] = {csm: str(c), sdr: str(d)}
+        for name, values in (("generalist", generalist), ("specialist", specialist)):
+            m = float(values.mean())
+            rows.append(
+                {"job": str(job), csm: c, sdr: d, "scenario": name, "kpi": "bookings", "n": 20}
+                | {"mean": m, "ci_low": m - 1e5, "ci_high": m + 1e5}
+            )
+    sweep = Sweep(pd.DataFrame(rows), [csm, sdr], "bookings", "generalist", ["generalist", "specialist"], "x", jobs)
+    sweep.absent = {"generalist": [sdr]}
+    text = answer_paragraph(sweep, float("nan"), tmp_path)
+    assert f"is best at {csm}=13, {sdr}=3" in text and f"Next is {csm}=9" in text, text
+    assert "in every run" not in text.split("Next is", 1)[1].split(".")[0]  # not the best cell's twin
+    assert f"generalist has no {sdr}, so the sweep skipped it there: only the other swept keys move generalist." in text
+    assert f"specialist, which has {sdr}, is best at {csm}=9, {sdr}=5: bookings $3.37M (95% CI" in text, text

@@ -14,8 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.formatting import format_value
+from simulator.analysis.kpi_names import kpi_words
 from simulator.analysis.quantities import direction
 from simulator.analysis.wording import join_words
+from simulator.report.plot_heatmap import best_cell
 from simulator.report.sweep_jobs import Sweep, cell_words
 
 
@@ -59,7 +61,7 @@ def other_scenarios_words(sweep: Sweep, sweep_dir: Path | None = None) -> str:
             if better and _clear(sweep_dir, str(row["job"]), other, kpi, sweep.baseline):
                 values = f"{format_value(kpi, theirs)} against {format_value(kpi, ours)}"
                 ahead.append(f"{cell_words(sweep, row)} ({values})")
-        words += unmoved_words(sweep, other)
+        words += unmoved_words(sweep, other) + _moved_only_here_words(sweep, other)
         if ahead:
             shown = "; ".join(ahead[:3]) + (f"; and {len(ahead) - 3} more" if len(ahead) > 3 else "")
             clearly = " clearly" if sweep_dir is not None else ""
@@ -74,8 +76,10 @@ def unmoved_words(sweep: Sweep, scenario: str) -> list[str]:
     words = []
     own = sweep.fixed.get(scenario, {})
     lacks = sweep.absent.get(scenario, [])
+    figure = _figure(sweep, scenario)
     same = (
         f"{scenario} is the same design at every point"
+        + (f", {kpi_words(sweep.kpi)} {figure}" if figure else "")
         + (f", against {sweep.baseline} at each swept value" if scenario != sweep.baseline else "")
         if sweep.unmoved(scenario)
         else f"only the other swept keys move {scenario}"
@@ -92,3 +96,37 @@ def unmoved_words(sweep: Sweep, scenario: str) -> list[str]:
             f" {scenario} has no {keys}, so the sweep skipped {'it' if len(lacks) == 1 else 'them'} there: {same}."
         )
     return words
+
+
+def _figure(sweep: Sweep, scenario: str, job: object | None = None) -> str:
+    """``$3.47M (95% CI $3.19M to $3.78M)``: ``scenario``'s mean of the sweep's KPI at ``job`` (default: its first)."""
+    rows = sweep.table[(sweep.table["kpi"] == sweep.kpi) & (sweep.table["scenario"] == scenario)]
+    if job is not None:
+        rows = rows[rows["job"].astype(str) == str(job)]
+    if rows.empty or not math.isfinite(float(rows.iloc[0]["mean"])):
+        return ""
+    row = rows.iloc[0]
+    kpi = sweep.kpi
+    low, high = float(row["ci_low"]), float(row["ci_high"])
+    interval = f" (95% CI {format_value(kpi, low)} to {format_value(kpi, high)})" if math.isfinite(low) else ""
+    return f"{format_value(kpi, float(row['mean']))}{interval}"
+
+
+def _moved_only_here_words(sweep: Sweep, scenario: str) -> list[str]:
+    """Where ``scenario`` is best when it has swept keys the scenario read on lacks: the answer names none of it.
+
+    Sweeping the CSMs and the SDRs on generalist vs specialist read the answer on
+    generalist (no SDR team): specialist's SDRs moved its bookings from $3.20M to $3.40M,
+    said only by the heatmap.
+    """
+    theirs = [k for k in sweep.absent.get(sweep.baseline, []) if k not in sweep.absent.get(scenario, [])]
+    theirs = [k for k in theirs if k not in sweep.fixed.get(scenario, {})]
+    rows = sweep.table[(sweep.table["kpi"] == sweep.kpi) & (sweep.table["scenario"] == scenario)]
+    best = best_cell(rows, sweep.kpi)
+    if not theirs or best is None:
+        return []
+    keys = join_words(theirs)
+    return [
+        f" {scenario}, which has {keys}, is best at {cell_words(sweep, best)}: {kpi_words(sweep.kpi)} "
+        f"{_figure(sweep, scenario, best['job'])}."
+    ]

@@ -210,10 +210,15 @@ def answer_paragraph(
         )
     if sweep.unmoved(sweep.baseline):  # its cells are one design run again: no best among them to name
         return (
-            f"Over {grid_words}, the sweep moves nothing in {sweep.baseline}, the baseline: {kpi_words(kpi)} "
-            f"{mean}.{''.join(unmoved_words(sweep, sweep.baseline))}" + other_scenarios_words(sweep, sweep_dir)
+            f"Over {grid_words}, the sweep moves nothing in {sweep.baseline}, the baseline."
+            + "".join(unmoved_words(sweep, sweep.baseline))
+            + other_scenarios_words(sweep, sweep_dir)
         )
-    others = rows[rows["job"] != best["job"]]
+    if runs is None and sweep_dir is not None:
+        runs = job_runs(sweep, sweep_dir, sweep.baseline)
+    tied = tied_with(runs, kpi, str(best["job"])) if runs is not None else []
+    # the next is another design: a cell equal run by run (a key the baseline lacks) had read "$0 in every run"
+    others = rows[(rows["job"] != best["job"]) & ~rows["job"].astype(str).isin(tied)]
     if len(others):
         runner_up = best_cell(others, kpi)
         if runner_up is not None:
@@ -224,9 +229,6 @@ def answer_paragraph(
             "favoured."
         )
     elif math.isfinite(chance):
-        if runs is None and sweep_dir is not None:
-            runs = job_runs(sweep, sweep_dir, sweep.baseline)
-        tied = tied_with(runs, kpi, str(best["job"])) if runs is not None else []
         if tied:
             cells = join_words([cell_words(sweep, rows[rows["job"] == job].iloc[0]) for job in tied])
             text += (
@@ -241,7 +243,7 @@ def answer_paragraph(
     elif int(best["n"]) < MIN_RUNS_FOR_BEST:
         n_runs = int(best["n"])
         text += f" {n_runs} runs a point are too few to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})."
-    return text + other_scenarios_words(sweep, sweep_dir)
+    return text + "".join(unmoved_words(sweep, sweep.baseline)) + other_scenarios_words(sweep, sweep_dir)
 
 
 def _mean_and_interval(sweep: Sweep, job: object, kpi: str) -> str:
