@@ -462,6 +462,29 @@ def test_a_plural_kpi_takes_a_plural_verb_in_what_it_means() -> None:
     assert [kpi_verb(k) for k in ("cost_of_sales", "churned_arr", "net_revenue_retention")] == ["is"] * 3
 
 
+def test_the_first_touch_split_follows_the_mean_also_when_it_is_no_decision_kpi() -> None:
+    """org_structures: "specialists makes the first touch 16.2 hours later" stood without the split by team (it came
+    only with a first-touch guardrail), and an SDR desk answering in a minute read "SDR 0.0 hours"."""
+    import numpy as np
+
+    from simulator.analysis.conclusions import conclusion as sentences_of
+
+    result = make_result(runs=80, effect=0.08)
+    table = result.replications.copy()
+    challenger = (table.scenario == CHALLENGER).to_numpy()
+    table["first_touch_hours_mean_full_cycle"] = np.where(challenger, np.nan, 20.0)
+    table["first_touch_hours_mean_sdr"] = np.where(challenger, 0.02, np.nan)
+    table["first_touch_hours_mean_ae"] = np.where(challenger, 100.0, np.nan)
+    result = dataclasses.replace(
+        result, replications=table, summary=summarise(table), comparison=compare(table, BASELINE)
+    )
+    sentences = sentences_of(result)
+    split = next(i for i, x in enumerate(sentences) if "by the team that made it" in x)
+    assert "first touch" in sentences[split - 1] and "team that made it" not in sentences[split - 1], sentences
+    said = f"{BASELINE}: full cycle 20.0 hours; {CHALLENGER}: SDR 1 minute, AE 100.0 hours."
+    assert sentences[split].endswith(said), sentences[split]
+
+
 def test_the_share_of_paired_runs_names_the_scenario_when_the_kpi_was_the_subject() -> None:
     """ "specialist's partner-sourced bookings is $77.1k lower ..., and does better in only 33.5%": what does?"""
     from simulator.analysis.conclusions import _share_words

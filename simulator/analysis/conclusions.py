@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from simulator.analysis.assumed import assumed_figures, effort_paced_kpis
@@ -25,6 +26,7 @@ from simulator.analysis.formatting import (
     format_signed_amount,
     format_signed_interval,
     format_signed_range,
+    hours_words,
     ties_words,
 )
 from simulator.analysis.kpi_names import (
@@ -347,15 +349,15 @@ def conclusion(result: ExperimentResult) -> list[str]:
         n: leakage_sentence(summary, n, _stage_descriptions(result, n), period, _stage_teams(result, n), loads[n])
         for n in names
     }
-    touches = first_touch_by_team(summary, names) if "first_touch_hours_mean" in kpis else None
-    if touches:  # right after the mean it splits: read late, the mean had stood alone as both teams' figure
-        said = [
-            difference_sentence(row, period)
-            for n in names[1:]
-            if (row := comparison_row(comparison_of(result), n, "first_touch_hours_mean")) is not None
-        ]
-        at = max((sentences.index(x) for x in said if x in sentences), default=len(sentences) - 1)
-        sentences.insert(at + 1, touches)
+    said = [
+        difference_sentence(row, period)
+        for n in names[1:]
+        if (row := comparison_row(comparison_of(result), n, "first_touch_hours_mean")) is not None
+    ]
+    shown = [sentences.index(x) for x in said if x in sentences]  # a decision KPI, or a clear change among the rest
+    touches = first_touch_by_team(summary, names) if shown else None
+    if touches:  # right after the first mean it splits: read late, the mean had stood alone as both teams' figure
+        sentences.insert(min(shown) + 1, touches)
     untouched = untouched_sentences(result, names) if any(k.startswith("first_touch_") for k in kpis) else []
     return [*sentences, *untouched, *_once(busiest, names), *_once(leakiest, names)]
 
@@ -371,10 +373,10 @@ def first_touch_by_team(summary: pd.DataFrame, names: list[str]) -> str | None:
     parts, split = [], False
     for name in names:
         rows = summary[(summary["scenario"] == name) & summary["kpi"].str.startswith(prefix)]
-        rows = rows[rows["mean"].map(lambda v: math.isfinite(float(v)))]
+        rows = rows[np.isfinite(rows["mean"].to_numpy(dtype=float))]
         split = split or len(rows) > 1
         teams = [
-            f"{team_label(str(k).removeprefix(prefix))} {float(m):,.1f} hours"
+            f"{team_label(str(k).removeprefix(prefix))} {hours_words(float(m))}"
             for k, m in zip(rows["kpi"], rows["mean"], strict=True)
         ]
         if teams:

@@ -18,6 +18,7 @@ import math
 
 import pandas as pd
 
+from simulator.analysis.formatting import hours_words
 from simulator.analysis.tables import summary_row
 from simulator.analysis.wording import team_label
 from simulator.config.pipeline_checks import team_for_stage
@@ -31,15 +32,6 @@ PUBLISHED_MEAN_ANSWER_HOURS = 42
 """Mean response time of the 2,241 firms HBR 2011 audited, hours."""
 QUALIFICATION_KPI = "mql_to_sql_rate"
 """The figure the words explain."""
-
-
-def _after(hours: float) -> str:
-    """``0.3 hours``, or ``2 minutes`` below a tenth of an hour (6 SDRs' "0.0 hours" read as no wait at all)."""
-    return (
-        f"{hours:.1f} hours"
-        if hours >= 0.1
-        else f"{max(hours * 60.0, 1.0):.0f} minute{'s' if hours * 60 >= 1.5 else ''}"
-    )
 
 
 def fast_answer_words(summary: pd.DataFrame, scenario: str, team: str) -> str:
@@ -63,7 +55,7 @@ def fast_answer_words(summary: pd.DataFrame, scenario: str, team: str) -> str:
         return ""
     sooner = "answers within the hour" if hours < FAST_ANSWER_HOURS else "answers this much sooner"
     return (
-        f"the {team_label(team)} team first touches its leads {_after(hours)} after they arrive on average, and "
+        f"the {team_label(team)} team first touches its leads {hours_words(hours)} after they arrive on average, and "
         f"{sooner} qualify far more often: the published rates come from firms answering in "
         f"{PUBLISHED_MEAN_ANSWER_HOURS} hours on average (HBR 2011; speed to lead in docs/MODEL.md)"
     )

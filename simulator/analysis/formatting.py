@@ -228,3 +228,12 @@ def format_share(share: float) -> str:
         return "n/a"
     tenths = round(share * 1000)
     return f"{tenths // 10}%" if tenths % 10 == 0 else f"{tenths / 10:.1f}%"
+
+
+def hours_words(hours: float) -> str:
+    """``0.3 hours``, or ``2 minutes`` below a tenth of an hour (6 SDRs' "0.0 hours" read as no wait at all)."""
+    return (
+        f"{hours:,.1f} hours"
+        if hours >= 0.1
+        else f"{max(hours * 60.0, 1.0):.0f} minute{'s' if hours * 60 >= 1.5 else ''}"
+    )
