@@ -266,6 +266,12 @@ TABLE: list[BadInput] = [
     ),
     row(
         "plan",
+        "plan.bookings=[1000000,1000000,10000,1200000]",
+        "plan.bookings.2 = 10000: is $10,000 for quarter 3 beside the others' 1,000,000 and more, under 1% of them: "
+        "a digit lost? give each quarter's bookings in whole dollars",
+    ),
+    row(
+        "plan",
         "plan.bookings=[900000,1000000,1100000,1200]",
         "plan.bookings.3 = 1200: is $1,200 for quarter 4 beside the others' 900,000 and more, surely typed in "
         "thousands: give whole dollars (1200000 for $1.2M)",

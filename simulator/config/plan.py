@@ -44,6 +44,8 @@ PLAN_FLOOR = 100_000.0
 
 QUARTER_SLIP = 100.0
 """A quarter of the plan this many times under its largest is a unit slip: 1,200 beside $1.1M for $1.2M."""
+QUARTER_READING = 3.0
+"""A slipped quarter's reading in thousands or millions is offered within this factor of the others (else none is)."""
 
 
 class PlanConfig(ConfigModel):
@@ -75,14 +77,14 @@ class PlanConfig(ConfigModel):
             for k in small:  # every such quarter, each with the reading nearer the others ($500 beside $1M: $500k)
                 meant = min((quarters[k] * 1e3, quarters[k] * 1e6), key=lambda x: abs(math.log(x / others)))
                 unit = "thousands" if meant == quarters[k] * 1e3 else "millions"
-                issues.append(
-                    ConfigIssue(
-                        f"bookings.{k}",
-                        quarters[k],
-                        f"is ${quarters[k]:,g} for quarter {k + 1} beside the others' {others:,.0f} and more, surely "
-                        f"typed in {unit}: give whole dollars ({meant:.0f} for {dollars_words(meant)})",
-                    )
+                beside = f"is ${quarters[k]:,g} for quarter {k + 1} beside the others' {others:,.0f} and more"
+                words = (
+                    f"{beside}, surely typed in {unit}: give whole dollars ({meant:.0f} for {dollars_words(meant)})"
+                    if abs(math.log(meant / others)) <= math.log(QUARTER_READING)
+                    # $10,000 beside $1M reads $10M in thousands: no reading lands near the others
+                    else f"{beside}, under 1% of them: a digit lost? give each quarter's bookings in whole dollars"
                 )
+                issues.append(ConfigIssue(f"bookings.{k}", quarters[k], words))
             raise ConfigError(issues)
         if total is not None and total < DOLLAR_SLIP:  # a plan of $4 is hit in every run too
             words = dollar_slip_words(total, zero=False, floor=PLAN_FLOOR)  # a plan of $3.5k is no reading of 3.5
