@@ -201,6 +201,12 @@ def test_the_answer_counts_its_levers_in_words(levers: int) -> None:
         assert text.startswith("Moving the lever of scenario base 20%") and "1 of 1 lever has a clear effect" in text
     else:
         assert text.startswith("Moving each of 4 levers") and "1 of 4 levers has a clear effect" in text
+    # a headcount of 12 moves by 2 (16.7%): the headline says the levels are the table's
+    assert "20% down and up (whole numbers by at least one step, a probability held within 0-100%" in text
+    hours = table.assign(kpi="first_touch_hours_mean", baseline_mean=21.7, swing=[-5.4] + [0.0] * (levers - 1))
+    hours = hours.assign(swing_ci_low=[-7.2] + [-1.0] * (levers - 1), swing_ci_high=[-3.5] + [1.0] * (levers - 1))
+    text = answer_paragraph(SensitivityStudy("e", "base", "first_touch_hours_mean", 0.2, 4, 1, hours, None, [], 0.0))
+    assert "(baseline 21.7 hours)" in text and "(low to high: -5.4 hours, 95% CI -7.2 to -3.5 hours)" in text, text
 
 
 @pytest.mark.parametrize("above_noise", [False, True])

@@ -20,15 +20,16 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
+from simulator.analysis.answer_words import SENTENCE_UNITS
 from simulator.analysis.crowding import crowding_reasons
-from simulator.analysis.formatting import format_signed_range, format_value
+from simulator.analysis.formatting import format_signed_amount, format_signed_range, format_value
 from simulator.analysis.global_sensitivity import (
     MORRIS_MIN_TRAJECTORIES,
     GlobalSensitivity,
     global_option_issues,
     global_sensitivity,
 )
-from simulator.analysis.kpi_names import kpi_label, kpi_words
+from simulator.analysis.kpi_names import kpi_label, kpi_unit, kpi_words
 from simulator.analysis.levers import LEVER_SECTIONS, find_levers, lever_experiment
 from simulator.analysis.question_words import format_setting
 from simulator.analysis.results import run_experiment
@@ -174,7 +175,8 @@ def run_sensitivity(
                 )
             except ConfigError as error:
                 raise AfterRunsError(error, len(result.replications)) from error
-    reasons = crowding_reasons(result.replications, levers)
+    # why more leads book less than they bring: words about bookings, said when the KPI is money
+    reasons = crowding_reasons(result.replications, levers) if kpi_unit(kpi) == "money" else {}
     return SensitivityStudy(
         experiment.name,
         scenario,
@@ -193,9 +195,17 @@ def run_sensitivity(
 # ---------------------------------------------------------------------------- report
 
 
+MOVES = "whole numbers by at least one step, a probability held within 0-100%: the table gives each lever's levels"
+"""How a lever's levels can differ from the share asked: a headcount of 12 moves to 10 and 14, 16.7%."""
+
+
 def _swing_words(row: pd.Series) -> str:
     kpi = str(row["kpi"])
-    swing = format_value(kpi, float(row["swing"]), signed=True)
+    swing = (
+        format_signed_amount(kpi, float(row["swing"]))
+        if kpi_unit(kpi) in SENTENCE_UNITS
+        else (format_value(kpi, float(row["swing"]), signed=True))
+    )
     interval = format_signed_range(kpi, float(row["swing_ci_low"]), float(row["swing_ci_high"]))
     return f"{row['parameter']} (low to high: {swing}, 95% CI {interval})"
 
@@ -204,10 +214,11 @@ def answer_paragraph(study: SensitivityStudy) -> str:
     """The report's opening: the levers that move the KPI most, with their swings and CIs."""
     table, kpi = study.table, study.kpi
     clear = table[table["clear"]]
-    base = format_value(kpi, float(table["baseline_mean"].iloc[0])) if len(table) else "n/a"
+    unit = f" {SENTENCE_UNITS[kpi_unit(kpi)]}" if kpi_unit(kpi) in SENTENCE_UNITS else ""
+    base = format_value(kpi, float(table["baseline_mean"].iloc[0])) + unit if len(table) else "n/a"
     head = (
         f"{'Moving the lever' if len(table) == 1 else f'Moving each of {len(table)} levers'} of scenario "
-        f"{study.scenario} {study.delta:.0%} down and up, one at a "
+        f"{study.scenario} {study.delta:.0%} down and up ({MOVES}), one at a "
         f"time, {kpi_words(kpi)} (baseline {base}) moves most with "
     )
     if clear.empty:
@@ -290,7 +301,8 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
         "",
         "## The levers, ranked by their swing",
         "",
-        f"Each lever set {study.delta:.0%} lower and higher than its value, everything else as in {study.scenario}; "
+        f"Each lever set {study.delta:.0%} lower and higher than its value ({MOVES}), everything else as in "
+        f"{study.scenario}; "
         "differences are paired run by run with the baseline (95% CI). Swing: high minus low (the base in place "
         "of a side not run). Elasticity: the "
         "swing as a share of the baseline's mean, over the lever's relative move (95% CI: an unclear swing's "
