@@ -533,3 +533,22 @@ def test_a_two_key_sweep_says_which_key_the_baseline_lacks_and_compares_other_de
     assert "in every run" not in text.split("Next is", 1)[1].split(".")[0]  # not the best cell's twin
     assert f"generalist has no {sdr}, so the sweep skipped it there: only the other swept keys move generalist." in text
     assert f"specialist, which has {sdr}, is best at {csm}=9, {sdr}=5: bookings $3.37M (95% CI" in text, text
+
+
+def test_a_sweep_of_more_scenarios_than_the_heatmap_draws_names_those_left_out(tmp_path: Path) -> None:
+    """org_structures' fifth scenario was missing from the heatmap without a word."""
+    from simulator.report.sweep_jobs import Sweep
+    from simulator.report.sweep_report import sweep_markdown
+
+    names = ["generalists", "specialists", "pods_by_segment", "pods_by_product", "pods_by_product_uplift"]
+    rows = [
+        {"job": str(j), "org.teams.sdr.headcount": h, "scenario": n, "kpi": "bookings", "n": 12}
+        | {"mean": 3e6 + j, "ci_low": 2.9e6, "ci_high": 3.1e6}
+        for j, h in enumerate((3, 5))
+        for n in names
+    ]
+    sweep = Sweep(pd.DataFrame(rows), ["org.teams.sdr.headcount"], "bookings", names[0], names, "x")
+    figure = tmp_path / "heatmap.png"
+    figure.write_bytes(b"png")
+    text = sweep_markdown(sweep, tmp_path, figure, float("nan"))
+    assert "The heatmap draws the first 4 scenarios; pods_by_product_uplift is in `sweep_summary.csv`." in text

@@ -1,6 +1,7 @@
 """The sweep as a map: a KPI's mean over a grid of two parameters, each cell with its 95% CI.
 
-One panel per scenario (at most :data:`MAX_PANELS`; the baseline alone beyond); rows are
+One panel per scenario (the first :data:`MAX_PANELS`; the title names those left out, which
+``sweep_summary.csv`` and the report's words still hold); rows are
 the second parameter's values, columns the first's, in order. Each cell shows the mean
 and, under it, its 95% CI; the colour follows the mean on one scale for every panel
 (greener is better, by the KPI's direction of good; a KPI with none is shaded from low to high). The best cell of each
@@ -21,6 +22,7 @@ from matplotlib.patches import Rectangle
 from simulator.analysis.formatting import format_money, format_value
 from simulator.analysis.kpi_names import kpi_axis_label, kpi_label
 from simulator.analysis.quantities import direction
+from simulator.analysis.wording import join_words
 from simulator.report.plot_style import MAX_WIDTH_IN, empty_figure, grid, panel_title, save_figure
 
 MAX_PANELS = 4
@@ -147,7 +149,9 @@ def plot_heatmap(
         if unmoved:  # one design in every cell: no best to outline
             best = "the same design in every cell"
         panel_title(ax, f"{scenario}: {kpi_axis_label(kpi)}, mean (95% CI); {best}{ran}")
-    fig.suptitle(f"{kpi_label(kpi)} across the sweep")
+    left = [s for s in scenarios if s not in shown]
+    beyond = f"\n({join_words(left)} not drawn: {len(shown)} panels at most; sweep_summary.csv has them)"
+    fig.suptitle(f"{kpi_label(kpi)} across the sweep{beyond if left else ''}")
     return save_figure(fig, path)
 
 

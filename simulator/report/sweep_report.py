@@ -28,7 +28,7 @@ from simulator.io.atomic import atomic_write
 from simulator.report.html import write_html
 from simulator.report.layouts import SUMMARY_NAME
 from simulator.report.markdown import figure_lines, md_table
-from simulator.report.plot_heatmap import best_cell, plan_groups, plot_heatmap
+from simulator.report.plot_heatmap import MAX_PANELS, best_cell, plan_groups, plot_heatmap
 from simulator.report.sweep_jobs import Sweep, cell_words, gather, job_runs, pair_runs, read_on_moved, setting_words
 from simulator.report.sweep_others import other_scenarios_words, unmoved_words
 
@@ -289,6 +289,15 @@ def sweep_markdown(
         ),
         "",
         *figure_lines(figure, sweep_dir),
+        *(
+            [
+                "",
+                f"The heatmap draws the first {MAX_PANELS} scenarios; {join_words(sweep.scenarios[MAX_PANELS:])} "
+                f"{'is' if len(sweep.scenarios) == MAX_PANELS + 1 else 'are'} in `{SUMMARY_NAME}`.",
+            ]
+            if figure is not None and len(sweep.scenarios) > MAX_PANELS
+            else []
+        ),
     ]
     return "\n".join(lines).rstrip() + "\n"
 
