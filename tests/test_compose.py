@@ -466,6 +466,14 @@ def test_describe_prints_the_table_and_runs_nothing(tmp_path: Path) -> None:
     assert "sdr_headcount: With 8 AEs closing" in lines[0]
     assert "seed 7, 40 runs each" in lines[1]  # the experiment's seed, the command line's runs
     assert lines[2].startswith("Decision KPIs: primary bookings; guardrails first_touch_hours_mean")
+    # runs=auto: how it starts and how far it may go, not the cap alone as "2,000 runs each"
+    from simulator.report.terminal_tables import describe_experiment
+
+    auto = describe_experiment(simulator.load_experiment("sdr_headcount", ["runs=auto", "runner.max_runs=40"]))
+    assert "seed 7, runs=auto: 20 runs each first, then more until the 95% CI of bookings is within ±2.0% of its " in (
+        auto
+    ), auto
+    assert "at most 40." in auto
     assert any(line.split() == ["sdr_6", "org.teams.sdr.headcount", "4", "6"] for line in lines)
     assert "runs in" not in done.stdout + done.stderr
     assert not (tmp_path / "outputs").exists()

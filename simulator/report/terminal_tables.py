@@ -75,6 +75,17 @@ def results_table(result: ExperimentResult) -> str:
     return text_table(header, rows) + (f"\n{note}" if note else "")
 
 
+def _runs_words(experiment: Experiment) -> str:
+    """``2,000 runs each``, or under ``runs=auto`` how many it starts with and may reach (it had read the cap alone)."""
+    goal = experiment.precision
+    if goal is None:
+        return f"{experiment.runs:,} runs each"
+    return (
+        f"runs=auto: {goal.pilot_runs:,} runs each first, then more until the 95% CI of {goal.kpi} is within "
+        f"±{goal.relative_half_width:.1%} of its mean, at most {goal.max_runs:,}"
+    )
+
+
 def describe_experiment(experiment: Experiment) -> str:
     """What an experiment compares, before anything runs: its question, then each scenario's differences.
 
@@ -86,7 +97,7 @@ def describe_experiment(experiment: Experiment) -> str:
     lines = [
         f"{experiment.name}: {question_text(experiment)}".rstrip(": "),
         f"{count_of(n, 'scenario')} (baseline {experiment.baseline}), seed {experiment.seed}, "
-        f"{experiment.runs:,} runs each.",
+        f"{_runs_words(experiment)}.",
         f"Decision KPIs: primary {decision.primary}; guardrails {guardrails}.",
     ]
     header, rows = difference_rows(experiment)
