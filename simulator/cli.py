@@ -54,6 +54,8 @@ from simulator.refusal_second_look import second_look
 from simulator.run.experiment import Experiment
 
 DESCRIBE_FLAG = "--describe"
+MULTIRUN_FLAGS = ("--multirun", "-m")
+"""Hydra's flag for a sweep; taken wherever it is typed among the overrides."""
 FULL_ERROR_ENV = "HYDRA_FULL_ERROR"
 
 # OutputCheck and SweepSummary stay importable from here: the configs of calibrated companies
@@ -309,6 +311,14 @@ def one_line_warning(
     return f"salesim: warning: {message}\n"
 
 
+def multirun_first(args: list[str]) -> list[str]:
+    """``args`` with ``--multirun`` (``-m``) first: Hydra takes its overrides as one run of words.
+
+    ``runs=10 --multirun key=a,b`` had been refused in argparse's words ("unrecognized arguments").
+    """
+    return [a for a in args if a in MULTIRUN_FLAGS] + [a for a in args if a not in MULTIRUN_FLAGS]
+
+
 def main() -> None:
     """Console entry point (``salesim`` and ``python -m simulator``).
 
@@ -340,6 +350,7 @@ def main() -> None:
         print("salesim: nothing was run.", file=sys.stderr)
         sys.exit(EXIT_CONFIG_ERROR)
     describe = DESCRIBE_FLAG in args
+    args = multirun_first(args)
     args = _own_primary(args)
     try:
         args, rewritten = prepare_command_line([a for a in args if a != DESCRIBE_FLAG], [config_dir()])

@@ -540,3 +540,10 @@ def test_a_note_during_the_progress_bar_starts_its_own_line_in_a_log() -> None:
     note_writer(bar(0, 10.0))("before any run")  # nothing drawn yet: no empty line
     note_writer(bar(5, 0.0))("within the bar's delay")
     assert written == ["\nsalesim: a worker process died", "salesim: before any run", "salesim: within the bar's delay"]
+
+
+def test_multirun_is_taken_wherever_it_is_typed() -> None:
+    """`runs=10 --multirun org.teams.csm.headcount=9,13` was refused in argparse's words ("unrecognized arguments")."""
+    typed = ["runs=10", "--multirun", "org.teams.csm.headcount=9,13", "--config-dir", "mine"]
+    assert cli.multirun_first(typed) == ["--multirun", *typed[:1], *typed[2:]]
+    assert cli.multirun_first(["a=1", "-m"]) == ["-m", "a=1"] and cli.multirun_first(["a=1"]) == ["a=1"]
