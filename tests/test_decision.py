@@ -122,6 +122,16 @@ def test_the_answer_names_the_clear_winner_with_its_cis() -> None:
     assert list(found.ranking["scenario"]) == [CHALLENGER, BASELINE] and found.ranking["p_best"].iloc[0] > 0.95
 
 
+def test_keeping_the_baseline_says_when_the_other_scenario_is_clearly_worse() -> None:
+    """The default read "Keep generalist: no other scenario is clearly better" for -$254k (CI -$447k to -$61k)."""
+    result = _with(make_result(runs=60, effect=-0.08), DecisionSettings(primary="bookings", guardrails=["win_rate"]))
+    found = answer(result)
+    assert found.recommended == BASELINE
+    assert f"Keep {BASELINE}: {CHALLENGER} is clearly worse on bookings." in found.paragraph, found.paragraph
+    unclear = answer(_with(make_result(runs=60, effect=0.0), DecisionSettings(primary="bookings")))
+    assert f"Keep {BASELINE}: no other scenario is clearly better on bookings." in unclear.paragraph
+
+
 def _close_means() -> ExperimentResult:
     """The challenger books $5k more than the baseline's $2.968M in every run, clearly."""
     result = make_result(runs=60, effect=0.0)
