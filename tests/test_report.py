@@ -90,6 +90,17 @@ def test_bottleneck_and_leakiest_stage(better: ExperimentResult) -> None:
     assert "within the 70-85% planning range" in _sentence(sentences, "In generalist, the busiest team")
     leak = _sentence(sentences, "In specialist, most leaked leads are lost at the awareness stage")
     assert "50% of all leaked leads" in leak
+    from simulator.analysis.conclusions import _share_of_all
+
+    # 182 of 183 leaked leads had read "100% of all"
+    assert [_share_of_all(x) for x in (182 / 183, 1.0, 0.9999, 0.003, 0.0, 0.93)] == [
+        "99%",
+        "100%",
+        "99.9%",
+        "0.3%",
+        "0%",
+        "93%",
+    ]
     # joined to the overloaded team that works the stage: the leads leak waiting for it
     assert "The SDR team works that stage and is busy" in leak and "the leads wait for it until they leak" in leak
     calm = _sentence(sentences, "In generalist, most leaked leads")
