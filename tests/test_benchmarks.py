@@ -456,8 +456,8 @@ def test_a_team_busier_than_85_percent_is_named_with_the_queue_it_leaves(tmp_pat
     words = queue_words(summary(busy), "today", "ae", ["need_specified", "evaluation", "close"])
     assert words == (
         "above 85% queues grow: the leads it takes up wait 6.2 working days for the AE team at need specified, and "
-        "181 (13% of those reaching it) leak there untouched in a run's 12-month window: the scenario gives the team "
-        "more work than its reps can take, a finding about its headcount"
+        "181 (13% of those reaching it) leak there before it takes them up in a run's 12-month window: the scenario "
+        "gives the team more work than its reps can take, a finding about its headcount"
     )
     reasons = {team_key(TEAM_UTILISATION, "ae"): words}
     (check,) = [c for c in benchmark_checks(summary(busy), "today", reasons=reasons) if c.side]
@@ -498,7 +498,7 @@ def test_a_funnel_rate_below_its_range_is_said_with_the_leads_that_leak_at_its_s
     sharing = {"awareness": ["sdr"], "need_specified": ["ae"]}
     found = funnel_leak_reasons(summary(leaks), "today", ["awareness", "need_specified"], sharing)
     words = (
-        "381 of the 1,639 leads reaching need specified (23%) leak there untouched waiting for the AE team, and the "
+        "381 of the 1,639 leads reaching need specified (23%) leak there before the AE team takes them up, and the "
         "rate counts them as not converted"
     )
     assert found == {below_key("sql_to_opportunity_rate"): words}

@@ -93,7 +93,9 @@ def queue_words(
     if leaked >= QUEUE_SHOWS_LEAKED:
         entries = summary_mean(summary, scenario, f"stage_entries_{stage}")
         share = f" ({leaked / entries:.0%} of those reaching it)" if math.isfinite(entries) and entries > 0 else ""
-        words += f", and {leaked:.0f}{share} leak there untouched in a run's {window_length(window_years)} window"
+        # not "untouched": a lead an SDR worked still leaks at the AEs' stage, beside a share of leads never touched
+        window = window_length(window_years)
+        words += f", and {leaked:.0f}{share} leak there before it takes them up in a run's {window} window"
     return words + ": the scenario gives the team more work than its reps can take, a finding about its headcount"
 
 
@@ -123,10 +125,14 @@ def funnel_leak_reasons(
             continue
         teams = sharing.get(stage) or []
         named = join_words([team_label(t) for t in teams])
-        waiting = f" waiting for the {named} team{'s' if len(teams) > 1 else ''}" if teams else ""
+        waiting = (
+            f" before the {named} team{'s take' if len(teams) > 1 else ' takes'} them up"
+            if teams
+            else " before a rep takes them up"
+        )
         found[below_key(rate)] = (
             f"{leaked:,.0f} of the {entries:,.0f} leads reaching {stage_label(stage)} ({leaked / entries:.0%}) leak "
-            f"there untouched{waiting}, and the rate counts them as not converted"
+            f"there{waiting}, and the rate counts them as not converted"
         )
     return found
 
