@@ -664,6 +664,10 @@ def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:
     asked = "With {runs} runs on seed {seed}, {x} and {} stay as typed"
     ran = simulator.load_experiment("plan_check", ["runs=3", f"experiment.question='{asked}'"])
     assert question_text(ran) == "With 3 runs on seed 8, {x} and {} stay as typed"
+    # hiring_plan's question reads its scenario's own hires: "our four new reps" had stayed beside two
+    hires = "experiment.scenarios.all_in_january=['+workforce.teams.full_cycle.hires=[{month:1,count:2}]']"
+    assert question_text(simulator.load_experiment("hiring_plan", ["runs=2"])).startswith("Should our 4 new reps")
+    assert question_text(simulator.load_experiment("hiring_plan", ["runs=2", hires])).startswith("Should our 2 new")
     # under runs=auto, the runs made once known: it had read "With auto runs" after the run
     auto = simulator.load_experiment("plan_check", ["runs=auto", f"experiment.question='{asked}'"])
     assert question_text(auto).startswith("With auto runs")  # before the run
