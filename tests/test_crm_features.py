@@ -185,6 +185,23 @@ def test_a_starting_deal_won_is_credited_to_its_owner_in_both_engines() -> None:
         assert set(owners) == {0, 1} and (owners == np.where(np.flatnonzero(won) % 2, 0, 1)).all()  # ann, bob
 
 
+def test_a_starting_deal_counts_in_its_stage_conversion_when_won_as_when_lost() -> None:
+    """A calibrated company's one-stage funnel read "48% convert" beside a win rate of 64.6%: a starting deal worked
+    before day 0 counted as a loss when lost in the window and not at all when won."""
+    from simulator.engines import fast
+
+    data = starting_state([5.0] * 300, lost_delay_days=10.0)  # young enough to be lost (after 10 days) or won (30)
+    data["clock"]["horizon_days"] = 60
+    scenario = compiled(data)
+    for run in (simulate(scenario, 11, 0), fast.simulate(scenario, 11, 0)):
+        row = kpi_row(run)
+        won, lost = row["deals_won"], row["deals_lost"]
+        assert won > 50 and lost > 20
+        stage = scenario.stage_names[0]
+        assert row[f"stage_conversion_{stage}"] == pytest.approx(won / (won + lost))
+        assert row[f"stage_conversion_{stage}"] == pytest.approx(row["win_rate"])
+
+
 def test_the_reps_table_names_a_calibrated_companys_reps_in_both_engines() -> None:
     """reps.csv numbered a calibrated company's 30 agents 0 to 29: a leader could not find their own people."""
     from simulator.engines import fast

@@ -21,7 +21,7 @@ from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY
 from simulator.model.pipeline_metrics import bookings_by_source, pipeline_kpis
 from simulator.model.planning import planning_kpis, planning_monthly
 from simulator.model.pod_metrics import closed_opportunities, pod_kpis, reached_opportunity
-from simulator.model.records import Outcome, ReplicationRun
+from simulator.model.records import JourneyLog, Outcome, ReplicationRun
 from simulator.model.scenario import Scenario
 from simulator.model.state_series import at_month_ends, daily_state, month_means, staffing
 from simulator.model.window import window_months
@@ -176,7 +176,7 @@ def _stage_kpis(run: ReplicationRun, inside: Callable[[np.ndarray], np.ndarray],
     n_stages = sc.n_stages
     entered = count_by_column(inside(log.stage_enter))
     started = inside(log.stage_start)
-    passed = count_by_column(inside(log.stage_end) & log.stage_passed)
+    passed = count_by_column(inside(_pass_days(log)) & log.stage_passed)
     at_stage = (log.outcome_stage >= 0) & (log.outcome_stage < n_stages)
     lost_mask = ended & (log.outcome != Outcome.WON) & at_stage
     lost_here = np.bincount(log.outcome_stage[lost_mask], minlength=n_stages)
@@ -190,6 +190,20 @@ def _stage_kpis(run: ReplicationRun, inside: Callable[[np.ndarray], np.ndarray],
         row[f"stage_leaked_{stage}"] = float(leaked_here[s])
     row.update(_funnel_rates(sc, row))
     return row
+
+
+def _pass_days(log: JourneyLog) -> np.ndarray:
+    """(N, S) the day each stage's pass shows: the lead enters the next stage, or ends (won, or lost at the hand-off).
+
+    A loss counts in the window its outcome falls in, so a pass counts when it shows, not
+    when the rep's work on it ended: a starting deal worked before day 0 and won inside the
+    window had counted as a loss when lost and not at all when won (a calibrated company's
+    one-stage funnel read 48% beside a win rate of 64.6%). NaN while the lead waits between
+    stages at the horizon.
+    """
+    shows = np.full(log.stage_enter.shape, np.nan)
+    shows[:, :-1] = log.stage_enter[:, 1:]
+    return np.where(np.isfinite(shows), shows, log.outcome_day[:, None])
 
 
 def _funnel_rates(sc: Scenario, row: dict[str, float]) -> dict[str, float]:
