@@ -609,3 +609,22 @@ def test_warmup_on_a_company_that_starts_from_its_open_pipeline_is_refused(tmp_p
     assert "starts from its real open pipeline on day 0, not from an empty company: a warm-up does not apply" in (
         done.stderr
     )
+
+
+def test_the_assumed_effort_caveat_says_little_work_only_of_light_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beside central_2 98% busy and clearly losing plan probability, it read 'more reps find little work to gain'."""
+    from reporting_fixtures import make_result
+
+    from simulator.analysis import assumed
+
+    monkeypatch.setattr(assumed, "_assumed_everywhere", lambda result: "the export")
+    result = make_result(runs=10)
+
+    def words(loads: list[float]) -> str:
+        summary = pd.DataFrame({"scenario": "s", "kpi": "utilisation_agents", "mean": loads})
+        return assumed.assumed_answer_words(result, summary)
+
+    assert "so more reps or another structure find little work to gain from" in words([0.15, 0.25])
+    busy = words([0.15, 0.98])
+    assert "busy 15% to 98%" in busy and "little work to gain" not in busy
+    assert "how busy each team is follows from that assumption" in busy

@@ -18,7 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from simulator.analysis.decision import decision_kpis, decision_of
-from simulator.analysis.kpi_names import team_utilisation_kpis
+from simulator.analysis.kpi_names import UTILISATION_CEILING, team_utilisation_kpis
 from simulator.config.schema import ScenarioConfig
 from simulator.run.experiment import ExperimentResult
 
@@ -93,8 +93,16 @@ def assumed_answer_words(result: ExperimentResult, summary: pd.DataFrame) -> str
     teams = team_utilisation_kpis(list(dict.fromkeys(summary["kpi"])))
     busy = summary[summary["kpi"].isin(teams)]["mean"].dropna()
     load = f": its teams are busy {busy.min():.0%} to {busy.max():.0%} of their selling time" if len(busy) else ""
+    # "little work to gain from" is said of light loads alone: beside a team 98% busy losing deals it read false
+    light = bool(len(busy)) and float(busy.max()) <= UTILISATION_CEILING
+    consequence = (
+        "so more reps or another structure find little work to gain from"
+        if light
+        else "and how busy each team is follows from that assumption (with more work per deal, every team is "
+        "busier and fewer reps lose more)"
+    )
     return (
         f"This answer rests on the effort per deal salesim calibrate assumed ({export} records no hours of work)"
-        f"{load}, so more reps or another structure find little work to gain from; set {EFFORT_KEYS} to the "
-        "company's own figures before reading a headcount or structure answer."
+        f"{load}, {consequence}; set {EFFORT_KEYS} to the company's own figures before reading a headcount or "
+        "structure answer."
     )
