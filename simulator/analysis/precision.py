@@ -89,17 +89,19 @@ def runs_needed_sentence(
             f"for a 95% CI of mean {label} within {target}."
         )
     now = f" (now ±{half_width:.1%})" if math.isfinite(half_width) else ""
-    head = f"**{scenario}**: {needed:,} runs give a 95% CI of mean {label} within {target} of the mean; "
     made = "kept" if kept else "made"
+    if draws and floor is None and needed > draws and runs_made < needed:
+        # the count first, the caveat after, had read as a promise the refits' spread may not keep
+        return (
+            f"**{scenario}**: the {runs_made:,} runs {made} fall short of a 95% CI of mean {label} within {target}"
+            f"{now}. Independent runs would reach it at about {needed:,}, but past {draws} runs they share the "
+            f"{draws} bootstrap refits, whose own spread can hold the CI wider however many runs: {2 * draws:,} runs "
+            "(two on each refit) show how far runs can narrow it."
+        )
+    head = f"**{scenario}**: {needed:,} runs give a 95% CI of mean {label} within {target} of the mean; "
     if runs_made >= needed:
         return head + f"the {runs_made:,} runs {made} reach it{now}."
-    short = head + f"the {runs_made:,} runs {made} fall short{now}, about {needed - runs_made:,} more are needed."
-    if draws and floor is None and needed > draws:
-        short += (
-            f" That count takes runs as independent; past {draws} runs they share the {draws} bootstrap refits, whose "
-            f"own spread can hold the CI wider: {2 * draws:,} runs (two on each refit) show how far runs can narrow it."
-        )
-    return short
+    return head + f"the {runs_made:,} runs {made} fall short{now}, about {needed - runs_made:,} more are needed."
 
 
 def pairing_sentence(scenario: str, baseline: str, rho: float, kpi: str = PRECISION_KPI) -> str:
