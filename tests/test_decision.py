@@ -201,6 +201,28 @@ def test_the_ranking_says_when_the_highest_mean_is_not_the_likeliest_best() -> N
     assert text is not None and text.endswith("; uplift is the best with a probability of 62%."), text
 
 
+def test_the_ranking_says_scenarios_the_same_in_every_run_are_the_best_together() -> None:
+    """Three designs hitting the plan in the same 40 runs read "as_is is the best with a probability of 33%"."""
+    from simulator.analysis.ranking import rank_scenarios
+
+    hits = (np.random.default_rng(2).random(40) < 0.55).astype(float)
+    worse = hits.copy()
+    worse[np.flatnonzero(hits)[:8]] = 0.0  # central_2 misses 8 of those plans
+    table = pd.concat(
+        [
+            pd.DataFrame({"scenario": name, "replication": range(40), "hit_plan": values})
+            for name, values in (("as_is", hits), ("central_3", hits), ("plus_1_east", hits), ("central_2", worse))
+        ]
+    )
+    ranking = rank_scenarios(table, "hit_plan", "as_is", ["as_is", "central_3", "plus_1_east", "central_2"])
+    result = dataclasses.replace(make_result(runs=40), replications=table)
+    text = _ranking_sentence(result, ranking, "hit_plan")
+    assert text is not None and text.endswith(
+        "; as_is, central_3 and plus_1_east are the same in every run on it: together they are the best with a "
+        f"probability of {ranking['p_best'].iloc[:3].sum():.0%}."
+    ), text
+
+
 def test_one_scenario_says_what_a_single_run_brings_beside_the_ci_of_the_mean() -> None:
     """A calibrated quarter read "$2.97M ($2.95M to $3.00M)" and booked $2.80M: the CI was the mean's."""
     config = single_stage_queue(3.0, 0.2, reps=4, horizon_days=60.0, conversion=0.5)

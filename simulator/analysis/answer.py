@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -27,7 +28,7 @@ from simulator.analysis.answer_words import (
 )
 from simulator.analysis.band_words import run_spread_words
 from simulator.analysis.decision import decision_of
-from simulator.analysis.equivalence import equal_words, ranking_practically_equal
+from simulator.analysis.equivalence import equal_words, ranking_practically_equal, tied_with
 from simulator.analysis.formatting import (
     digits_apart,
     format_amount,
@@ -177,7 +178,7 @@ def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str)
         f"({equal_words(result.experiment.baseline)}), so no "
         "probability of being the best is given: it would name a favourite for a difference too small to matter"
         if equal
-        else _chances_words(ranking)
+        else _chances_words(ranking, _tied_at_top(result, ranking, kpi))
         if math.isfinite(p_best)
         else f"; {_too_few(runs)} to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})"
         if runs < MIN_RUNS_FOR_BEST
@@ -187,8 +188,21 @@ def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str)
     return f"Ranked on {kpi_phrase(result, kpi)}{unit}: {', '.join(items)}{chance}."
 
 
-def _chances_words(ranking: pd.DataFrame) -> str:
+def _tied_at_top(result: ExperimentResult, ranking: pd.DataFrame, kpi: str) -> list[str]:
+    """The scenarios equal to the top one on ``kpi`` in every paired run (they share its draws), in ranking order."""
+    runs = result.replications
+    if kpi not in runs.columns or "replication" not in runs.columns:
+        return []
+    tied = set(tied_with(runs[["scenario", "replication", kpi]], kpi, str(ranking.iloc[0]["scenario"])))
+    return [str(s) for s in ranking["scenario"] if str(s) in tied]
+
+
+def _chances_words(ranking: pd.DataFrame, tied: Sequence[str] = ()) -> str:
     """``; X is the best with a probability of 62%``, or each likely one's when the top mean is not the likeliest.
+
+    ``tied``: scenarios equal to the top one in every run; together they are the best (a
+    calibrated company's three designs that hit the plan in the same runs had read "as_is
+    is the best with a probability of 33%", the draws shared three ways).
 
     With three or more scenarios the highest mean need not be the likeliest best: two close,
     correlated designs split the draws they lead (org_structures read "pods_by_product_uplift
@@ -196,6 +210,12 @@ def _chances_words(ranking: pd.DataFrame) -> str:
     """
     chances = [(str(r["scenario"]), float(r["p_best"])) for _, r in ranking.iterrows()]
     first, p_first = chances[0]
+    if tied:
+        together = p_first + sum(p for name, p in chances if name in tied)
+        return (
+            f"; {join_words([first, *tied])} are the same in every run on it: together they are the best with a "
+            f"probability of {together:.0%}"
+        )
     if p_first >= max(p for _, p in chances):
         return f"; {first} is the best with a probability of {p_first:.0%}"
     likely = [f"{name} {p:.0%}" for name, p in sorted(chances, key=lambda c: -c[1]) if p >= 0.05]
