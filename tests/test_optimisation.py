@@ -340,6 +340,11 @@ def test_the_answer_says_when_another_finalist_is_likelier_the_best(problem: Tea
     text = answer_paragraph(found)
     assert "it is the best of the 3 finalists with a probability of 35%, though a=2 is the best with a higher " in text
     assert "probability, 45% (close mixes split the runs they lead; the chosen one has the best mean)" in text, text
+    alone = [dataclasses.replace(finalists[0], p_best=1.0), _finalist(12, 0.3, 3.7e6, today=True)]
+    found = Optimisation(one, trials, alone, recommended(alone, one.sign), 10, {"runs": 8})
+    text = answer_paragraph(found)  # "the best of the 1 finalists with a probability of 100%" said nothing
+    assert "it is the only finalist within the bounds and the budget, so no probability" in text, text
+    assert "1 finalists" not in text
     plain = [dataclasses.replace(f, p_best=p) for f, p in zip(finalists, (0.55, 0.25, 0.20), strict=True)]
     found = Optimisation(one, trials, plain, recommended(plain, one.sign), 10, {"runs": 8})
     assert "with a higher probability" not in answer_paragraph(found)

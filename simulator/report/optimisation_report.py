@@ -126,6 +126,8 @@ def answer_paragraph(found: Optimisation) -> str:
         f"the {contenders} finalists are practically equal on {kpi_words(kpi)} "
         f"({equal_words(best.candidate.words())}), so none is favoured"
         if best.practically_equal
+        else "it is the only finalist within the bounds and the budget, so no probability of being the best is given"
+        if contenders == 1 and len(ties) == 1
         else f"{who} the best of the {contenders} finalists with a probability of {p_best:.0%}"
         + _likelier_words(found, ties, p_best)
         if math.isfinite(p_best)
