@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -208,3 +209,36 @@ def test_months_whose_new_opportunities_fall_far_below_the_band_are_named_as_a_t
     )
     assert "2017-10" not in words and "2017-Q4" not in words  # a near miss, and a quarter, are no thinning
     assert thin_months(table.iloc[:1]) is None
+
+
+def test_the_fan_charts_write_bookings_in_dollars_and_the_win_rate_in_percent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The back-test's bookings axis had read "1e6" and its win rate 0.6, where the reports write $M and %."""
+    from simulator.report import backtest_report
+
+    ticks: dict[str, list[str]] = {}
+
+    def keep(fig: Any, path: Path) -> Path:
+        fig.canvas.draw()
+        ticks[path.stem] = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+        return path
+
+    monkeypatch.setattr(backtest_report, "save_figure", keep)
+    for kpi, values in (("bookings", [0.9e6, 1.0e6, 1.2e6]), ("win_rate", [0.55, 0.6, 0.65])):
+        table = pd.DataFrame(
+            {
+                "kpi": kpi,
+                "period_kind": "month",
+                "origin": "2017-09-30",
+                "period": ["2017-10", "2017-11", "2017-12"],
+                "p10": [v * 0.9 for v in values],
+                "p50": values,
+                "p90": [v * 1.1 for v in values],
+                "actual": values,
+                "inside_p10_p90": [True, True, True],
+            }
+        )
+        backtest_report.fan_chart(table, kpi, tmp_path / f"{kpi}.png")
+    assert all(t.startswith("$") for t in ticks["bookings"] if t), ticks
+    assert all(t.endswith("%") for t in ticks["win_rate"] if t), ticks

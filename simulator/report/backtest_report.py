@@ -13,7 +13,7 @@ from simulator.analysis.backtest import backtest_table, coverage, spread_split
 from simulator.calibration.actuals import KPIS
 from simulator.io.atomic import atomic_write
 from simulator.report.layouts import BACKTEST
-from simulator.report.plot_style import plt, save_figure
+from simulator.report.plot_style import format_axis, plt, save_figure
 from simulator.run.backtest import OriginResult
 
 NAMES = {
@@ -63,6 +63,9 @@ def fan_chart(table: pd.DataFrame, kpi: str, path: Path) -> Path:
     if unscored:  # an actual with no simulated band (no run reported the KPI that month)
         ax.scatter([], [], edgecolors="grey", facecolors="none", s=18, label="actual (no band: not scored)")
     ax.set_title(f"{NAMES[kpi]} by month: simulated band and what happened")
+    # bookings in $M and the win rate in %, as the reports write them (the axis had read "1e6" and 0.6)
+    if kpi in ("bookings", "win_rate"):  # the KPIs of the same name: their units
+        format_axis(ax, kpi)
     ax.legend(fontsize=7, loc="best")
     ax.grid(alpha=0.3)
     fig.autofmt_xdate()
