@@ -164,6 +164,11 @@ def test_results_table_has_every_headline_kpi_and_scenario(better: ExperimentRes
     assert len(lines) == 2 + len(HEADLINE_KPIS)
     assert re.search(r"\$\d+\.\d\dM \[\$\d+\.\d\dM, \$\d+\.\d\dM\]", table)
     assert re.search(r"\d+\.\d% \[\d+\.\d%, \d+\.\d%\]", table)
+    # a plan's chance is shown wherever the runs have one: a plan added on the command line had gone unsaid
+    planned = better.replications.assign(hit_plan=(better.replications["bookings"] > 3e6).astype(float))
+    with_plan = dataclasses.replace(better, replications=planned, summary=summarise(planned))
+    assert "Probability of hitting the plan" in results_table(with_plan)
+    assert "Probability of hitting the plan" not in table
 
 
 def test_formatting() -> None:

@@ -64,7 +64,8 @@ def results_table(result: ExperimentResult) -> str:
     if with_diff:
         header.append(f"{names[1]} - {names[0]}")
     rows = []
-    kpis = list(dict.fromkeys([*decision_kpis(decision_of(result.experiment)), *HEADLINE_KPIS]))
+    # the chance of hitting a plan wherever the runs have one: a plan added on the command line had gone unsaid
+    kpis = list(dict.fromkeys([*decision_kpis(decision_of(result.experiment)), "hit_plan", *HEADLINE_KPIS]))
     shown = present_kpis(summary, effort_paced_kpis(result, kpis))
     for kpi in shown:
         cells = [kpi_axis_label(kpi), *[_cell(summary_row(summary, s, kpi), kpi) for s in names]]
