@@ -88,8 +88,9 @@ KPI_LABELS = {
     "cost_hiring": "Hiring (recruiting and onboarding the reps who join)",
     "cost_marketing": "Cost of leads (marketing)",
     "cost_retention": "Cost of serving customers (time on renewals and expansions, expansion commission)",
-    "cac": "Customer acquisition cost (winning new customers, leads included, per customer won)",
-    "sales_efficiency": "Sales efficiency (new ARR per $ of sales and marketing on new customers)",
+    # per deal won and new bookings: a one-off seller's deals are not each a new customer, nor its bookings ARR
+    "cac": "Customer acquisition cost (winning new business, leads included, per new deal won)",
+    "sales_efficiency": "Sales efficiency (new bookings per $ of sales and marketing on new business)",
     "contribution": "Contribution (new bookings - the cost of winning them, leads included)",
     "bookings_per_rep": "Bookings per closing rep (SDRs not counted)",  # quota carriers; no quota: teams credited
     "bookings_per_head": "Bookings per head on new business",  # SDRs and partner managers in; CSMs out by their time

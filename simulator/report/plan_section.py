@@ -112,7 +112,7 @@ def _cost_section(summary: pd.DataFrame, names: list[str], out_dir: Path | None,
         "expansion bookings credited to the closing reps), tool seats, partner fees and hiring (recruiting and "
         "onboarding each rep who joins: backfills and planned hires). CAC is what winning new customers cost (the "
         "cost of sales less the cost of serving customers: the time spent on renewals and expansions and the "
-        "commission on expansions; plus the cost of leads) per customer won; sales efficiency is new bookings per "
+        "commission on expansions; plus the cost of leads) per new deal won; sales efficiency is new bookings per "
         "$1 of that same cost (the inverse of the sales and marketing cost per $1 of new bookings) and contribution "
         "is new bookings less it. "
         "Mean over runs (95% CI); CAC and sales efficiency are each run's ratio averaged over runs, so they differ a "
