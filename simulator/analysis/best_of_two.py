@@ -7,17 +7,18 @@ leader's probability is above 97.5%:
 
 - a KPI of amounts, counts or rates: Student's t distribution at the mean paired
   difference over its standard error (the CI is mean +- t * se);
-- a yes/no KPI (hitting the plan): the exact McNemar test of the discordant pairs, the
-  runs where one side hit and the other did not (McNemar 1947). The leader, with ``b`` of
-  the ``d`` discordant runs against ``c < b``, gets ``1 - P(X >= b)`` for X binomial
-  (d, 1/2): half the test's two-sided p-value taken from one. Its CI is Newcombe's hybrid
-  interval widened to zero where that test cannot tell the sides apart
-  (:func:`simulator.analysis.intervals.paired_event_interval`); in the few tables where
-  the test alone tells them apart (its p-value within a hair of 0.05), the probability is
-  held just under 97.5%, as the CI beside it is unclear.
+- a yes/no KPI (hitting the plan): McNemar's test of the discordant pairs, the runs where
+  one side hit and the other did not (McNemar 1947). The leader, with ``b`` of the ``d``
+  discordant runs against ``c < b``, gets the mid-p ``1 - P(X > b) - P(X = b) / 2`` for X
+  binomial (d, 1/2) (Lancaster 1961), above one minus half the exact test's p-value, so a
+  difference the exact test finds reads above 97.5%. Its CI is Newcombe's hybrid interval
+  widened to zero where the exact test cannot tell the sides apart
+  (:func:`simulator.analysis.intervals.paired_event_interval`); where that CI includes
+  zero, the probability is held just under 97.5%.
 
 With a t probability, 5 runs of 20 where only two more reps hit the plan read "P(best)
-99%" beside a CI of 0.0 to +44.8 points called unclear; the test's probability is 96.9%.
+99%" beside a CI of 0.0 to +44.8 points called unclear; now 97% (held under 97.5%), and a
+single such run 75%.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def first_hits_more(first: np.ndarray, second: np.ndarray, good: int = 1) -> flo
         good: +1 when a yes is better (hitting the plan), -1 when a no is.
 
     Returns:
-        The leader's ``1 - P(X >= b)`` (module docstring), the other's its complement; 0.5
+        The leader's mid-p probability (module docstring), the other's its complement; 0.5
         each with as many discordant runs either way. Held within
         [1 - :data:`UNCLEAR_CEILING`, :data:`UNCLEAR_CEILING`] when the paired CI includes zero.
     """
@@ -72,8 +73,9 @@ def first_hits_more(first: np.ndarray, second: np.ndarray, good: int = 1) -> flo
         only_first, only_second = only_second, only_first
     if only_first == only_second:
         return 0.5
-    lead = max(only_first, only_second)
-    leader = 1.0 - float(stats.binom.sf(lead - 1, only_first + only_second, 0.5))  # 1 - P(X >= lead)
+    lead, discordant = max(only_first, only_second), only_first + only_second
+    # mid-p: 1 - P(X > lead) - P(X = lead) / 2 (Lancaster 1961): 1-0 reads 75%, not a coin's 50%
+    leader = 1.0 - float(stats.binom.sf(lead, discordant, 0.5)) - 0.5 * float(stats.binom.pmf(lead, discordant, 0.5))
     low, high = paired_event_interval(first, second)
     if low <= 0.0 <= high:
         leader = min(leader, UNCLEAR_CEILING)
