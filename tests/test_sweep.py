@@ -552,3 +552,40 @@ def test_a_sweep_of_more_scenarios_than_the_heatmap_draws_names_those_left_out(t
     figure.write_bytes(b"png")
     text = sweep_markdown(sweep, tmp_path, figure, float("nan"))
     assert "The heatmap draws the first 4 scenarios; pods_by_product_uplift is in `sweep_summary.csv`." in text
+
+
+def test_a_sweep_read_on_another_scenario_names_a_third_that_clearly_beats_it(tmp_path: Path) -> None:
+    """org_structures swept on the SDRs, read on specialists: pods_by_segment's clear +$1.22M went unsaid, as the
+    jobs' own comparisons are against generalists alone."""
+    import numpy as np
+
+    from simulator.analysis.comparison import compare
+    from simulator.report.sweep_jobs import Sweep
+    from simulator.report.sweep_others import other_scenarios_words
+
+    key = "org.teams.sdr.headcount"
+    luck = np.random.default_rng(6).normal(3.0e6, 3e5, 20)
+    rows = []
+    for job, sdrs in enumerate((1, 2)):
+        folder = tmp_path / str(job)
+        folder.mkdir()
+        designs = {"generalists": luck + 0.1e6, "specialists": luck - 0.4e6 + 0.1e6 * sdrs, "pods": luck + 0.8e6}
+        runs = pd.concat(
+            [
+                pd.DataFrame({"scenario": name, "replication": range(20), "bookings": values})
+                for name, values in designs.items()
+            ]
+        )
+        runs.to_csv(folder / "replications.csv", index=False)
+        compare(runs, "generalists", kpis=["bookings"]).to_csv(folder / "comparison.csv", index=False)
+        for name, values in designs.items():
+            m = float(values.mean())
+            rows.append(
+                {"job": str(job), key: sdrs, "scenario": name, "kpi": "bookings", "n": 20}
+                | {"mean": m, "ci_low": m - 1e5, "ci_high": m + 1e5}
+            )
+    jobs = {"0": {key: "1"}, "1": {key: "2"}}
+    scenarios = ["specialists", "generalists", "pods"]
+    sweep = Sweep(pd.DataFrame(rows), [key], "bookings", "specialists", scenarios, "x", jobs)
+    text = other_scenarios_words(sweep, tmp_path)
+    assert "pods does clearly better than specialists at 2 of 2 points" in text, text
