@@ -179,7 +179,9 @@ def _stage_kpis(run: ReplicationRun, inside: Callable[[np.ndarray], np.ndarray],
     passed = count_by_column(inside(_pass_days(log)) & log.stage_passed)
     at_stage = (log.outcome_stage >= 0) & (log.outcome_stage < n_stages)
     lost_mask = ended & (log.outcome != Outcome.WON) & at_stage
-    lost_here = np.bincount(log.outcome_stage[lost_mask], minlength=n_stages)
+    # a lead lost at the hand-off never entered the receiving stage: it passed the one before (its pass shows
+    # at the loss), and counted as a loss of the next, that stage's rate had not added up with its entries
+    lost_here = np.bincount(log.outcome_stage[lost_mask & (log.outcome != Outcome.LOST_HANDOFF)], minlength=n_stages)
     leaked_here = np.bincount(log.outcome_stage[lost_mask & (log.outcome == Outcome.LEAKED)], minlength=n_stages)
     row: dict[str, float] = {}
     for s, stage in enumerate(sc.stage_names):
