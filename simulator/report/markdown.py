@@ -20,7 +20,11 @@ FIGURE_TITLES = {
     ),
     "funnel": (
         "Funnel by stage",
-        "Leads entering each stage of each pipeline, the share that converts and the number that leak.",
+        "Leads entering each stage of each pipeline, the share that converts and the number that leak. A stage "
+        "also takes the leads that start there (partner referrals, booked meetings and digital-first inbound leads "
+        "skip qualification in the shipped configuration), "
+        "so its entries can exceed the passes of the stage before; a stage's share converting is of the leads "
+        "worked there.",
     ),
     "kpi_distributions": (
         "How results vary from run to run",
