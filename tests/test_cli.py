@@ -547,3 +547,12 @@ def test_multirun_is_taken_wherever_it_is_typed() -> None:
     typed = ["runs=10", "--multirun", "org.teams.csm.headcount=9,13", "--config-dir", "mine"]
     assert cli.multirun_first(typed) == ["--multirun", *typed[:1], *typed[2:]]
     assert cli.multirun_first(["a=1", "-m"]) == ["-m", "a=1"] and cli.multirun_first(["a=1"]) == ["a=1"]
+
+
+def test_describe_with_multirun_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+    """`--multirun --describe` wrote multirun/<experiment>/<time>/multirun.yaml where --describe writes nothing."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "simulator", "runs=10", "org.teams.sdr.headcount=3,5", "--multirun", "--describe"]
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "drop --multirun" in done.stderr, done.stderr
+    assert list(tmp_path.iterdir()) == []
