@@ -71,8 +71,8 @@ def plot_tornado(table: pd.DataFrame, out_dir: Path | str, delta: float) -> Path
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="best")  # "lower right" had covered a lever's whisker
     fig.suptitle(
-        f"Which levers move {kpi_label(kpi).lower()} most: each set {delta:.0%} lower and higher, one at a time "
-        "(grey names: no clear effect)"
+        f"Which levers move {kpi_label(kpi).lower()} most: each set about {delta:.0%} lower and higher (its levels "
+        "beside its name), one at a time (grey names: no clear effect)"
     )
     return save_figure(fig, path)
 

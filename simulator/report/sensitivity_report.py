@@ -243,6 +243,11 @@ def answer_paragraph(study: SensitivityStudy) -> str:
     return text
 
 
+def _unit(kpi: str) -> str:
+    """`` (hours)`` for a KPI in hours or working days, whose cells are bare numbers; '' otherwise."""
+    return f" ({SENTENCE_UNITS[kpi_unit(kpi)]})" if kpi_unit(kpi) in SENTENCE_UNITS else ""
+
+
 def _elasticity_words(row: pd.Series) -> str:
     """``+0.45 (+0.30 to +0.60)``; the interval is what tells an unclear lever's elasticity (it includes zero)."""
     elasticity = float(row["elasticity"])
@@ -314,7 +319,13 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
         ),
         "",
         *md_table(
-            ["Rank", "Lever", "Low / base / high", "Set low", "Set high", "Swing", "Elasticity"],
+            [
+                "Rank",
+                "Lever",
+                "Low / base / high",
+                *[f"{c}{_unit(kpi)}" for c in ("Set low", "Set high", "Swing")],
+                "Elasticity",
+            ],
             _table_rows(study.table),
         ),
         "",
