@@ -540,6 +540,16 @@ def test_decision_kpis_are_names_the_runs_report() -> None:
     (issue,) = unreported_issues(DecisionSettings(primary="hit_plan"), {"bookings"})
     assert "set plan.bookings" in issue.allowed
     assert not unreported_issues(DecisionSettings(primary="hit_plan_y2_q4", guardrails=["bookings"]), reported)
+    # a quarter planned at $0 has no chance to give: refused before the run (it ran, then said no run produced it)
+    import simulator
+    from simulator.analysis.decision import check_reported
+
+    overrides = ["runs=2", "clock.horizon_days=375", "plan.bookings=[1000000,0,1000000,2000000]"]
+    planned = simulator.load_experiment("plan_check", [*overrides, "experiment.decision.primary=hit_plan_y2_q2"])
+    with pytest.raises(ConfigError, match=r"hit_plan_y2_q2'?: that quarter is planned at \$0 in every scenario"):
+        check_reported(planned, [spec.compile() for spec in planned.scenarios])
+    fine = simulator.load_experiment("plan_check", [*overrides, "experiment.decision.primary=hit_plan_y2_q1"])
+    check_reported(fine, [spec.compile() for spec in fine.scenarios])
 
 
 def test_the_best_scenario_draws_hold_a_block_at_a_time_with_the_same_numbers(

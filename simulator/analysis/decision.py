@@ -287,11 +287,24 @@ def check_reported(experiment: Experiment, scenarios: Sequence[Scenario], engine
     if experiment.decision is None:  # bookings and cost of sales: every run reports them
         return
     reported: set[str] = set()
+    planned: set[str] = set()  # quarters some scenario plans above $0 (a $0 quarter's chance is empty, by design)
     for scenario in scenarios:
         try:
-            reported.update(run_replication(scenario, experiment.seed, 0, engine).kpis)
+            kpis = run_replication(scenario, experiment.seed, 0, engine).kpis
         except Exception:
             continue
+        reported.update(kpis)
+        planned.update(k for k, v in kpis.items() if k.startswith("hit_plan_") and v == v)
     issues = unreported_issues(experiment.decision, reported) if reported else []
+    issues += [
+        ConfigIssue(
+            key,
+            kpi,
+            "that quarter is planned at $0 in every scenario, so there is nothing to hit: name a "
+            "quarter with a plan, or hit_plan for the whole window",
+        )
+        for key, kpi in _named(experiment.decision)
+        if kpi.startswith("hit_plan_") and kpi in reported and kpi not in planned
+    ]
     if issues:
         raise ConfigError(issues)
