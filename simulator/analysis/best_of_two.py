@@ -54,7 +54,7 @@ def first_is_better(diff: np.ndarray) -> float:
 
 
 def first_hits_more(first: np.ndarray, second: np.ndarray, good: int = 1) -> float:
-    """P(the first of two has the better share of a yes/no outcome), from the exact McNemar test.
+    """P(the first of two has the better share of a yes/no outcome), from McNemar's test (its mid-p).
 
     Args:
         first: (runs,) 0/1 outcome of the first scenario in each run.
