@@ -216,12 +216,14 @@ def test_the_fan_charts_write_bookings_in_dollars_and_the_win_rate_in_percent(
 ) -> None:
     """The back-test's bookings axis had read "1e6" and its win rate 0.6, where the reports write $M and %."""
     from simulator.report import backtest_report
+    from simulator.report.plot_style import plt
 
     ticks: dict[str, list[str]] = {}
 
     def keep(fig: Any, path: Path) -> Path:
         fig.canvas.draw()
         ticks[path.stem] = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+        plt.close(fig)  # as save_figure does: an open figure fails the plot tests after it in this process
         return path
 
     monkeypatch.setattr(backtest_report, "save_figure", keep)
