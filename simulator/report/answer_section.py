@@ -146,8 +146,9 @@ def answer_section(result: ExperimentResult, answer: Answer, out_dir: Path, figu
     lines += [f"## The scenarios, ranked on {kpi_label(decision.primary).lower()}", ""]
     lines += [
         "Mean over runs (95% CI); the difference is paired run by run with the baseline; P(best) is the probability "
-        "that the scenario has the truly best mean, from the paired runs' means and spread (Student t, as the CIs: "
-        'a clear difference between two scenarios reads above 97.5%), and reads "equal" when the scenarios '
+        "that the scenario has the truly best mean, from the paired runs, by the statistic of the paired CI (Student "
+        "t; McNemar's test for a yes/no KPI): a clear difference between two scenarios reads above 97.5%, and "
+        'it reads "equal" when the scenarios '
         f"are practically equal ({equal_words('the baseline')}: none is favoured).",
         "",
         *md_table(header, rows),

@@ -222,7 +222,8 @@ def optimisation_markdown(found: Optimisation, out_dir: Path, figure: Path | Non
         "",
         f"The best mixes found, and today's for scale, re-run together with {found.final_runs} runs each on common "
         "random numbers: mean with its 95% CI; P(best) is the probability that the mix has the truly best mean of "
-        "the finalists, from the paired runs' means and spread (Student t, as the CIs).",
+        "the finalists, from the paired runs, by the statistic of the paired CI (Student t; McNemar's test for a "
+        "yes/no KPI such as hitting the plan).",
         "",
         *md_table(
             ["Mix", kpi_label(problem.kpi), "Cost of sales", "Within the budget", "P(best)"], _finalist_rows(found)
