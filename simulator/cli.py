@@ -350,7 +350,8 @@ def main() -> None:
         print("salesim: nothing was run.", file=sys.stderr)
         sys.exit(EXIT_CONFIG_ERROR)
     describe = DESCRIBE_FLAG in args
-    if describe and any(a in MULTIRUN_FLAGS for a in args):  # Hydra writes a sweep's folder before any job runs
+    sweep = any(a in MULTIRUN_FLAGS or a.lstrip("+").lower() == "hydra.mode=multirun" for a in args)
+    if describe and sweep:  # Hydra writes a sweep's folder before any job runs
         print(
             "salesim: --describe describes one experiment and writes nothing; a sweep (--multirun) writes its "
             "folder before any job: drop --multirun, and give one value of each swept key to see that job",

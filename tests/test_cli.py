@@ -556,3 +556,6 @@ def test_describe_with_multirun_is_refused_and_writes_nothing(tmp_path: Path) ->
     done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "drop --multirun" in done.stderr, done.stderr
     assert list(tmp_path.iterdir()) == []
+    mode = [*command[:5], "hydra.mode=MULTIRUN", "--describe"]  # Hydra's own setting of the same
+    done = subprocess.run(mode, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and list(tmp_path.iterdir()) == [], done.stderr
