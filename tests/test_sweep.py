@@ -313,24 +313,33 @@ def test_the_sweep_answer_says_when_a_scenario_fixes_the_swept_key_itself() -> N
     assert "itself" not in answer_paragraph(unfixed, float("nan"))
 
 
+Row = dict[str, object]
+
+
+def _job_folder(folder: Path, override: str, experiment: Row, notes: Row, summary: list[Row]) -> None:
+    """A sweep job's folder as a run leaves it: its config.yaml (override, experiment, notes) and summary.csv."""
+    folder.mkdir()
+    config = {"command_line_overrides": [override], "experiment": experiment, **notes}
+    (folder / "config.yaml").write_text(yaml.safe_dump(config))
+    pd.DataFrame(summary).to_csv(folder / "summary.csv", index=False)
+
+
 def test_a_sweep_reads_the_keys_each_scenario_fixes_from_its_jobs(tmp_path: Path) -> None:
     from simulator.report.sweep_jobs import gather
 
     key = "org.teams.full_cycle.headcount"
     for job, headcount in enumerate((10, 14)):
-        folder = tmp_path / str(job)
-        folder.mkdir()
-        config = {
-            "command_line_overrides": [f"{key}={headcount}"],
-            "experiment": {"name": "plan_check", "baseline": "today", "decision": {"primary": "hit_plan"}},
-            "overrides_replaced": {"two_more_reps": {key: f"{key}=14", "seed": "seed=3"}},
-        }
-        (folder / "config.yaml").write_text(yaml.safe_dump(config))
         summary = [
             {"scenario": s, "kpi": "hit_plan", "n": 4, "mean": 0.5, "ci_low": 0.2, "ci_high": 0.8}
             for s in ("today", "two_more_reps")
         ]
-        pd.DataFrame(summary).to_csv(folder / "summary.csv", index=False)
+        _job_folder(
+            tmp_path / str(job),
+            f"{key}={headcount}",
+            {"name": "plan_check", "baseline": "today", "decision": {"primary": "hit_plan"}},
+            {"overrides_replaced": {"two_more_reps": {key: f"{key}=14", "seed": "seed=3"}}},
+            summary,
+        )
     sweep = gather(tmp_path)
     assert sweep is not None and sweep.params == [key]
     assert sweep.fixed == {"two_more_reps": {key: f"{key}=14"}}  # only the swept keys
@@ -449,20 +458,18 @@ def test_a_sweep_says_a_scenario_without_the_swept_key_is_one_design_at_every_po
     assert composed.resolved_config[SKIPPED_OVERRIDES] == {"generalist": [key]}
     means = {("generalist", 3): 3.1e6, ("generalist", 5): 3.1e6, ("specialist", 3): 2.7e6, ("specialist", 5): 2.9e6}
     for job, headcount in enumerate((3, 5)):
-        folder = tmp_path / str(job)
-        folder.mkdir()
-        config = {
-            "command_line_overrides": [f"{key}={headcount}"],
-            "experiment": {"name": "default", "baseline": "generalist", "decision": {"primary": "bookings"}},
-            SKIPPED_OVERRIDES: {"generalist": [key]},
-        }
-        (folder / "config.yaml").write_text(yaml.safe_dump(config))
         summary = [
             {"scenario": s, "kpi": "bookings", "n": 20, "mean": m, "ci_low": m - 1e5, "ci_high": m + 1e5}
             for (s, h), m in means.items()
             if h == headcount
         ]
-        pd.DataFrame(summary).to_csv(folder / "summary.csv", index=False)
+        _job_folder(
+            tmp_path / str(job),
+            f"{key}={headcount}",
+            {"name": "default", "baseline": "generalist", "decision": {"primary": "bookings"}},
+            {SKIPPED_OVERRIDES: {"generalist": [key]}},
+            summary,
+        )
     sweep = gather(tmp_path)
     assert sweep is not None and sweep.absent == {"generalist": [key]} and sweep.unmoved("generalist")
     text = answer_paragraph(sweep, float("nan"))
