@@ -11,6 +11,7 @@ decision is read on bookings, guarded by cost of sales.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Collection, Sequence
 
 from simulator.analysis.kpi_names import KPI_LABELS, kpi_unit
@@ -294,7 +295,7 @@ def check_reported(experiment: Experiment, scenarios: Sequence[Scenario], engine
         except Exception:
             continue
         reported.update(kpis)
-        planned.update(k for k, v in kpis.items() if k.startswith("hit_plan_") and v == v)
+        planned.update(k for k, v in kpis.items() if k.startswith("hit_plan_") and not math.isnan(v))
     issues = unreported_issues(experiment.decision, reported) if reported else []
     issues += [
         ConfigIssue(
