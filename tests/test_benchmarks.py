@@ -7,6 +7,7 @@ section must name exactly the ones outside, with the distance in the reader's un
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -20,10 +21,12 @@ from simulator.analysis.published_ranges import (
     BENCHMARKS,
     EXPANSION_SHARE_SMALLER_BOOK,
     WORKING_DAYS_PER_CALENDAR_DAY,
+    on_calendar,
 )
 from simulator.analysis.unusual_words import unusual_lines, unusual_sentence, window_length
+from simulator.config.clock import ClockConfig
 from simulator.report.document import write_report
-from simulator.report.unusual_section import unusual_section, unusual_summary
+from simulator.report.unusual_section import report_unusual_section, unusual_section, unusual_summary
 
 MEANS = {
     "quota_attainment_p50": 0.30,  # below 43-54%
@@ -705,3 +708,40 @@ def test_a_cost_figure_on_default_pay_says_the_pay_is_salesims() -> None:
     for spec in simulator.load_experiment("org_structures").scenarios:  # every shipped role's pay is set
         economics, roles = spec.config.economics, [team.role for team in spec.config.org.teams.values()]
         assert default_paid_roles(economics, roles) == {}
+
+
+def test_a_cycle_in_working_days_is_judged_at_the_scenario_s_own_working_days_a_year() -> None:
+    # 60-84 calendar days are 41.1-57.5 working days at 250 a year, 42.9-60.1 at 2027's 261 weekdays
+    cycle = next(b for b in BENCHMARKS if b.kpi == "cycle_time_days_p50")
+    dated = on_calendar(cycle, 261.0)
+    assert (dated.low, dated.high) == pytest.approx((60 * 261 / 365, 84 * 261 / 365))
+    assert "261/365" in dated.source and "43–60 working days" in dated.source and dated.source.startswith("median")
+    assert on_calendar(cycle, 250.0) is cycle
+    win = next(b for b in BENCHMARKS if b.kpi == "win_rate")
+    assert on_calendar(win, 261.0) is win  # a share has no days to convert
+    with pytest.raises(ValueError, match="days_per_year must be positive"):
+        on_calendar(cycle, 0.0)
+    means = {"cycle_time_days_p50": 59.0}
+    [default] = benchmark_checks(summary(means), "today")
+    [on_dated] = benchmark_checks(summary(means), "today", days_per_year=261.0)
+    assert default.side == 1 and on_dated.side == 0  # 59 working days: above 57.5, inside 60.1
+
+
+def test_the_report_reads_a_dated_calendar_s_cycle_range(tmp_path: Path) -> None:
+    result = make_result(runs=20, effect=0.05)
+    clock = ClockConfig.model_validate({"start_date": "2027-01-04", "horizon_days": 261})
+    specs = tuple(
+        replace(spec, config=spec.config.model_copy(update={"clock": clock})) for spec in result.experiment.scenarios
+    )
+    table = result.summary.copy()
+    cycle = table["kpi"] == "cycle_time_days_p50"
+    table.loc[cycle, ["mean", "ci_low", "ci_high"]] = [59.0, 58.5, 59.5]
+    dated = replace(result, experiment=replace(result.experiment, scenarios=specs), summary=table)
+    [row] = [line for line in report_unusual_section(dated) if line.startswith("| Median sales cycle")]
+    # the calendar holds 2027 and 2028 (261 and 260 weekdays): 260.5 working days a year
+    assert "42.8–60.0 working days" in row and "260.5/365" in row and "inside" in row
+    [row] = [line for line in report_unusual_section(replace(result, summary=table)) if "Median sales cycle" in line]
+    assert "41.1–57.5 working days" in row and "above" in row
+    assert "median sales cycle 59.0" not in unusual_summary(dated) and "median sales cycle 59.0" in unusual_summary(
+        replace(result, summary=table)
+    )

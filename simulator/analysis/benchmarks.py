@@ -33,8 +33,10 @@ from simulator.analysis.published_ranges import (
     SALES_AND_MARKETING_PER_NEW_ARR,
     TEAM_UTILISATION,
     WORKING_DAYS,
+    WORKING_DAYS_A_YEAR,
     Benchmark,
     below_key,
+    on_calendar,
     team_key,
 )
 from simulator.analysis.tables import summary_row
@@ -282,6 +284,7 @@ def benchmark_checks(
     window_years: float = 1.0,
     assumed: str = "",
     reasons: Mapping[str, str] | None = None,
+    days_per_year: float = WORKING_DAYS_A_YEAR,
 ) -> list[BenchmarkCheck]:
     """Every benchmarked figure of ``scenario`` against its published range, in :data:`BENCHMARKS` order.
 
@@ -293,15 +296,18 @@ def benchmark_checks(
     its utilisation checks carry it. ``reasons``: KPI (``kpi:team`` for a per-team figure:
     :func:`~simulator.analysis.published_ranges.team_key`) -> why the scenario's figure is
     expected above its range (:attr:`BenchmarkCheck.reads_high`), and ``below_key`` of it -> why
-    below (:attr:`BenchmarkCheck.reads_low`).
+    below (:attr:`BenchmarkCheck.reads_low`). ``days_per_year``: the working days of the
+    scenario's year, which a range published in calendar days is converted at
+    (:func:`~simulator.analysis.published_ranges.on_calendar`).
 
     Raises:
-        ValueError: If ``window_years`` is not positive.
+        ValueError: If ``window_years`` or ``days_per_year`` is not positive.
     """
     if not window_years > 0.0:
         raise ValueError(f"window_years must be positive, got {window_years!r}")
     checks = []
-    for benchmark in BENCHMARKS:
+    for published in BENCHMARKS:
+        benchmark = on_calendar(published, days_per_year)
         for team, value, low, high in _figures(summary, scenario, benchmark):
             if not math.isfinite(value):
                 continue

@@ -24,6 +24,7 @@ from simulator.analysis.published_ranges import (
     EXPANSION_SHARE_LARGER_BOOK,
     EXPANSION_SHARE_SMALLER_BOOK,
     TEAM_UTILISATION,
+    WORKING_DAYS_A_YEAR,
     below_key,
     team_key,
 )
@@ -100,16 +101,22 @@ def moved_reasons(
     summary: pd.DataFrame,
     windows: Mapping[str, float],
     reasons: Mapping[str, Mapping[str, str]],
+    year_days: Mapping[str, float] | None = None,
 ) -> dict[str, dict[str, str]]:
     """Scenario -> reason key -> words, for each figure outside its range that the baseline has inside or opposite.
 
     ``windows``: each scenario's measured window (years); ``reasons``: the reasons already
-    found (scenario -> key -> words): a figure they explain keeps its own.
+    found (scenario -> key -> words): a figure they explain keeps its own. ``year_days``: each
+    scenario's working days a year (250 when not given).
     """
-    baseline = result.experiment.baseline
-    base_checks = {
-        (c.benchmark.kpi, c.team): c for c in benchmark_checks(summary, baseline, windows.get(baseline, 1.0))
-    }
+    baseline, days = result.experiment.baseline, year_days or {}
+
+    def checks(name: str) -> list[BenchmarkCheck]:
+        return benchmark_checks(
+            summary, name, windows.get(name, 1.0), days_per_year=days.get(name, WORKING_DAYS_A_YEAR)
+        )
+
+    base_checks = {(c.benchmark.kpi, c.team): c for c in checks(baseline)}
     if not base_checks:
         return {}
     changed, comparison = _changes(result), comparison_of(result)
@@ -118,7 +125,7 @@ def moved_reasons(
         if spec.name == baseline:
             continue
         own = reasons.get(spec.name, {})
-        for check in benchmark_checks(summary, spec.name, windows.get(spec.name, 1.0)):
+        for check in checks(spec.name):
             theirs = base_checks.get((check.benchmark.kpi, check.team))
             if check.side == 0 or theirs is None or theirs.side == check.side or _key(check) in own:
                 continue

@@ -4,17 +4,20 @@
 project's ``BENCHMARKS.md``, which names where each comes from);
 :mod:`simulator.analysis.benchmarks` reads a scenario's figures and checks them against it.
 
-Conversions: the model counts working days, publications count calendar days; 250
-working days are taken as 365 calendar days (a five-day week less holidays), so a
-calendar figure is multiplied by 250/365.
+Conversions: the model counts working days, publications count calendar days; a year's
+working days are taken as 365 calendar days, so a calendar figure is multiplied by 250/365
+on the default calendar (a five-day week less holidays), and by the run's own working days
+a year over 365 on another (:func:`on_calendar`: a dated calendar's 260 or so).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-WORKING_DAYS_PER_CALENDAR_DAY = 250.0 / 365.0
+WORKING_DAYS_A_YEAR = 250.0
+"""The working days of a year :data:`BENCHMARKS`' ranges in working days are converted at (the default calendar's)."""
+WORKING_DAYS_PER_CALENDAR_DAY = WORKING_DAYS_A_YEAR / 365.0
 """250 working days make a year of 365 calendar days."""
 
 RATE, WORKING_DAYS, DOLLARS_PER_DOLLAR, DOLLARS = "rate", "working days", "$ per $", "$"
@@ -71,6 +74,9 @@ class Benchmark:
             when salesim draws it from a published figure that is not a range.
         preferred: A summary row read instead of ``kpi`` when the summary has it (a figure
             worked out over every run's reps rather than run by run); empty for none.
+        published: For a range in working days, the published figures in calendar days
+            (``source`` without its conversion), so that :func:`on_calendar` converts them
+            at a run's own working days a year; empty for other ranges.
     """
 
     kpi: str
@@ -84,6 +90,48 @@ class Benchmark:
     reads_low: str = ""
     range_label: str = "published"
     preferred: str = ""
+    published: str = ""
+
+
+def conversion_words(low_calendar: float, high_calendar: float, days_per_year: float) -> str:
+    """How a range of calendar days becomes working days: ``calendar days x 250/365 (...): 41–58 working days``."""
+    days = f"{round(days_per_year, 1):g}"
+    factor = days_per_year / 365.0
+    return (
+        f"calendar days x {days}/365 ({days} working days = 365 calendar days): "
+        f"{low_calendar * factor:.0f}–{high_calendar * factor:.0f} working days"
+    )
+
+
+def in_working_days(
+    kpi: str, name: str, phrase: str, low_calendar: float, high_calendar: float, published: str
+) -> Benchmark:
+    """A range published in calendar days, in working days of the default calendar (:data:`WORKING_DAYS_A_YEAR`)."""
+    low, high = low_calendar * WORKING_DAYS_PER_CALENDAR_DAY, high_calendar * WORKING_DAYS_PER_CALENDAR_DAY
+    source = f"{published}; {conversion_words(low_calendar, high_calendar, WORKING_DAYS_A_YEAR)}"
+    return Benchmark(kpi, name, phrase, low, high, WORKING_DAYS, source, published=published)
+
+
+def on_calendar(benchmark: Benchmark, days_per_year: float) -> Benchmark:
+    """The benchmark for a run whose year has ``days_per_year`` working days.
+
+    A range in working days (:attr:`Benchmark.published`) is converted from its calendar
+    days at that many working days a year (a dated calendar's 260 or so, less holidays),
+    not the default calendar's 250: a 60-day cycle is 42.7 working days there, not 41.1.
+    Every other benchmark is returned as it is.
+
+    Raises:
+        ValueError: If ``days_per_year`` is not positive.
+    """
+    if not days_per_year > 0.0:
+        raise ValueError(f"days_per_year must be positive, got {days_per_year!r}")
+    if not benchmark.published or abs(days_per_year - WORKING_DAYS_A_YEAR) < 1e-9:
+        return benchmark
+    low_calendar = benchmark.low / WORKING_DAYS_PER_CALENDAR_DAY
+    high_calendar = benchmark.high / WORKING_DAYS_PER_CALENDAR_DAY
+    factor = days_per_year / 365.0
+    source = f"{benchmark.published}; {conversion_words(low_calendar, high_calendar, days_per_year)}"
+    return replace(benchmark, low=low_calendar * factor, high=high_calendar * factor, source=source)
 
 
 BENCHMARKS: tuple[Benchmark, ...] = (
@@ -141,15 +189,13 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "B2B opportunity to won 20–35% (enterprise 10–20%); ~21% of all opportunities, ~29% of qualified ones "
         "(BENCHMARKS.md, Funnel)",
     ),
-    Benchmark(
+    in_working_days(
         "cycle_time_days_p50",
         "Median sales cycle",
         "median sales cycle {value}",
-        60.0 * WORKING_DAYS_PER_CALENDAR_DAY,
-        84.0 * WORKING_DAYS_PER_CALENDAR_DAY,
-        WORKING_DAYS,
-        "median cycle 60 days (Bridge Group 2017, SaaS AE, $25k ACV), 72 (inside-sales AE, $35k ASP), ~84 "
-        "(Gong); calendar days x 250/365 (250 working days = 365 calendar days): 41–58 working days",
+        60.0,
+        84.0,
+        "median cycle 60 days (Bridge Group 2017, SaaS AE, $25k ACV), 72 (inside-sales AE, $35k ASP), ~84 (Gong)",
     ),
     Benchmark(
         "net_revenue_retention",

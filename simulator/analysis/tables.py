@@ -93,6 +93,11 @@ def window_years(experiment: Experiment, scenario: str) -> float:
     return float(clock.calendar().years(clock.horizon_days - clock.warmup_days))
 
 
+def year_days(experiment: Experiment, scenario: str) -> float:
+    """The working days of a year of a scenario's calendar (250 on the default; a dated calendar's mean)."""
+    return float(experiment.scenario(scenario).config.clock.calendar().days_per_year)
+
+
 def period_words(result: ExperimentResult) -> str:
     """Return the words for the measurement window (`` per year`` for a window of one calendar year)."""
     clock = result.experiment.scenarios[0].config.clock

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from simulator.analysis.benchmarks import BenchmarkCheck, benchmark_checks, distance_words, format_in_unit, range_words
+from simulator.analysis.published_ranges import WORKING_DAYS_A_YEAR
 from simulator.analysis.tables import summary_row
 from simulator.analysis.wording import join_words, team_label
 
@@ -67,6 +68,7 @@ def unusual_lines(
     windows: Mapping[str, float] | None = None,
     assumed: Mapping[str, str] | None = None,
     reasons: Mapping[str, Mapping[str, str]] | None = None,
+    year_days: Mapping[str, float] | None = None,
 ) -> list[tuple[str, str]]:
     """``(scenario, sentence)`` for every figure outside its published range, scenario by scenario.
 
@@ -76,13 +78,16 @@ def unusual_lines(
     ``assumed``: scenario -> why its utilisation follows from assumed effort; those figures
     are said in one line of their own, as following from the assumption, never as outside.
     ``reasons``: scenario -> KPI -> why its figure is expected outside the range (see :func:`benchmark_checks`).
+    ``year_days``: each scenario's working days a year (250 when not given), which a range
+    published in calendar days is converted at.
     """
     lines: list[tuple[str, str]] = []
     said: dict[tuple[str, ...], str] = {}  # a scenario's sentences -> the first scenario that had them
     for scenario in scenarios:
         start = len(lines)
         window, why = (windows or {}).get(scenario, 1.0), (assumed or {}).get(scenario, "")
-        checks = benchmark_checks(summary, scenario, window, why, (reasons or {}).get(scenario))
+        days = (year_days or {}).get(scenario, WORKING_DAYS_A_YEAR)
+        checks = benchmark_checks(summary, scenario, window, why, (reasons or {}).get(scenario), days)
         outside = [unusual_sentence(c) for c in checks if c.side != 0 and not c.assumed]
         from_assumptions = [c for c in checks if c.assumed]
         if outside:

@@ -21,9 +21,9 @@ from simulator.analysis.fitted_reasons import fitted_reasons
 from simulator.analysis.load_reasons import load_reasons
 from simulator.analysis.moved_reasons import moved_reasons
 from simulator.analysis.pay_reasons import pay_reasons
-from simulator.analysis.published_ranges import BENCHMARKS, WORKING_DAYS
+from simulator.analysis.published_ranges import BENCHMARKS, WORKING_DAYS, WORKING_DAYS_A_YEAR
 from simulator.analysis.run_figures import summary_with_run_figures
-from simulator.analysis.tables import scenario_names, window_years
+from simulator.analysis.tables import scenario_names, window_years, year_days
 from simulator.analysis.unusual_words import figure_name, unusual_lines, window_length
 from simulator.run.experiment import ExperimentResult
 
@@ -70,6 +70,7 @@ def unusual_section(
     windows: Mapping[str, float] | None = None,
     assumed: Mapping[str, str] | None = None,
     reasons: Mapping[str, Mapping[str, str]] | None = None,
+    year_days: Mapping[str, float] | None = None,
 ) -> list[str]:
     """The markdown lines of "What looks unusual" (none when no scenario has a benchmarked figure).
 
@@ -78,17 +79,26 @@ def unusual_section(
     ``assumed``: scenario -> why its utilisation follows from assumed effort (a calibrated
     company): said as such, not as a figure outside its range. ``reasons``: scenario ->
     KPI -> why its figure is expected outside the range, said beside it
-    (:func:`~simulator.analysis.benchmarks.benchmark_checks`).
+    (:func:`~simulator.analysis.benchmarks.benchmark_checks`). ``year_days``: each scenario's
+    working days a year (250 when not given), which a range published in calendar days is
+    converted at.
     """
-    assumed, reasons = assumed or {}, reasons or {}
+    assumed, reasons, days = assumed or {}, reasons or {}, year_days or {}
     checks = {
-        name: benchmark_checks(summary, name, (windows or {}).get(name, 1.0), assumed.get(name, ""), reasons.get(name))
+        name: benchmark_checks(
+            summary,
+            name,
+            (windows or {}).get(name, 1.0),
+            assumed.get(name, ""),
+            reasons.get(name),
+            days.get(name, WORKING_DAYS_A_YEAR),
+        )
         for name in names
     }
     if not any(checks.values()):
         return []
     lines = ["## What looks unusual", "", INTRO, ""]
-    sentences = unusual_lines(summary, names, windows, assumed, reasons)
+    sentences = unusual_lines(summary, names, windows, assumed, reasons, year_days)
     lines += [f"- **{scenario}**: {sentence}." for scenario, sentence in sentences]
     keys: dict[tuple[str, str], BenchmarkCheck] = {}
     for found in checks.values():
@@ -111,6 +121,11 @@ def _windows(result: ExperimentResult) -> dict[str, float]:
     return {name: window_years(result.experiment, name) for name in scenario_names(result)}
 
 
+def _year_days(result: ExperimentResult) -> dict[str, float]:
+    """Each scenario's working days a year."""
+    return {name: year_days(result.experiment, name) for name in scenario_names(result)}
+
+
 def _reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[str, str]]:
     """Scenario -> KPI -> why its figure reads outside: fitted, fast desk, queue, CSM load, pay, the book, a what-if."""
     found = (
@@ -125,7 +140,7 @@ def _reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[
         | book_reasons(summary, name)
         for name in scenario_names(result)
     }
-    moved = moved_reasons(result, summary, _windows(result), reasons)
+    moved = moved_reasons(result, summary, _windows(result), reasons, _year_days(result))
     return {name: {**moved.get(name, {}), **own} for name, own in reasons.items()}
 
 
@@ -135,7 +150,12 @@ def report_unusual_section(result: ExperimentResult) -> list[str]:
     if summary.empty:
         return []
     return unusual_section(
-        summary, scenario_names(result), _windows(result), assumed_figures(result), _reasons(result, summary)
+        summary,
+        scenario_names(result),
+        _windows(result),
+        assumed_figures(result),
+        _reasons(result, summary),
+        _year_days(result),
     )
 
 
@@ -145,7 +165,8 @@ def unusual_summary(result: ExperimentResult) -> str:
     if summary.empty:
         return ""
     reasons = _reasons(result, summary)
-    lines = unusual_lines(summary, scenario_names(result), _windows(result), assumed_figures(result), reasons)
+    names, assumed = scenario_names(result), assumed_figures(result)
+    lines = unusual_lines(summary, names, _windows(result), assumed, reasons, _year_days(result))
     if not lines:
         return ""
     return "\n".join(
