@@ -425,7 +425,31 @@ def test_a_question_reads_a_scenarios_own_setting_and_never_states_one_its_scena
         runs=2,
         notes=[],
     )
-    assert study.question.startswith("With ~1,050 customers, what do 7, 11 (today) or 15 CSMs do")
+    assert study.question.startswith("With 1,050 customers at the start, what do 7, 11 (today) or 15 CSMs do")
+
+
+def test_a_question_s_sellers_book_and_refill_follow_the_run() -> None:
+    """org_structures said "With the same 12 people" over 10 generalists and 12 specialists (a headcount override);
+    csm_coverage "~1,050 customers" and rep_attrition "refilled after 4-10 weeks" were typed, not read."""
+    from simulator.analysis.question_words import question_text
+
+    shipped = question_text(simulator.load_experiment("org_structures"))
+    assert shipped.startswith("Should our 12 sellers work as full-cycle generalists, SDR/AE specialists (12), pods by")
+    moved = question_text(simulator.load_experiment("org_structures", ["org.teams.full_cycle.headcount=10"]))
+    assert moved.startswith("Should our 10 sellers work as full-cycle generalists, SDR/AE specialists (12), pods by")
+    # the CSMs and the partner manager sell no new business; a solution engineer's seat does
+    assert question_text(simulator.load_experiment("solution_engineers", ["org.teams.csm.headcount=20"])).startswith(
+        "With 12 seats, is 4 SDRs + 8 AEs better than"
+    )
+    book = question_text(simulator.load_experiment("csm_coverage", ["pipelines.retention.initial_customers=400"]))
+    assert book.startswith("With 400 customers at the start, what do 7, 11 (today) or 15 CSMs do")
+    refill = ["workforce.roles.full_cycle.backfill_days={dist:constant,value:20}"]
+    assert question_text(simulator.load_experiment("rep_attrition")).endswith(
+        "when each seat is refilled after 34.33 working days on average?"
+    )
+    assert question_text(simulator.load_experiment("rep_attrition", refill)).endswith(
+        "refilled after 20 working days on average?"
+    )
 
 
 def test_a_role_setting_no_team_reads_is_noted(capsys: pytest.CaptureFixture[str]) -> None:

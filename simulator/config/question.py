@@ -15,6 +15,10 @@ Only an entry a config may lack (a team, a source) falls back to its words: a mi
 setting (``{org.teams.full_cycle.headcont|12}``, ``{plan.bookngs|x}``) or entry close to
 one the config has (``{org.teams.sdrr.headcount|4}``) is refused still.
 
+``{org.sellers}`` is no setting but reads as one: the reps selling new business (every
+team's headcount but the CSMs' and partner managers'), so ``the same {org.sellers} sellers``
+follows an override of any selling team.
+
 A setting may name the scenario it is read from, before a colon:
 ``what do {csm_7:org.teams.csm.headcount} or {csm_15:org.teams.csm.headcount} CSMs do?``
 reads each scenario's own headcount, so a question never states a figure its scenarios
@@ -59,12 +63,40 @@ def _keys(node: Any) -> list[str]:
     return []
 
 
+SELLERS = "org.sellers"
+"""A question's word for the reps selling new business: the headcount of every team of the
+org but those serving customers (``csm``) and partners (``partner_manager``)."""
+
+NOT_SELLING = frozenset({"csm", "partner_manager"})
+"""The roles :data:`SELLERS` leaves out: they win no new customer."""
+
+
+def _field(node: Any, name: str) -> Any:
+    """A section's field or a mapping's key (None when it has neither)."""
+    if isinstance(node, BaseModel):
+        return getattr(node, name, None)
+    return node.get(name) if isinstance(node, Mapping) else None
+
+
+def _sellers(config: Any) -> int | None:
+    """:data:`SELLERS` of a config (a model or a plain mapping); None without teams."""
+    teams = _field(_field(config, "org"), "teams")
+    if not isinstance(teams, Mapping):
+        return None
+    roles = {name: _field(team, "role") or name for name, team in teams.items()}  # a team's role is its name by default
+    counts = [_field(team, "headcount") for name, team in teams.items() if roles[name] not in NOT_SELLING]
+    return sum(int(c) for c in counts if isinstance(c, int | float) and not isinstance(c, bool))
+
+
 def _lookup(config: Any, path: str) -> tuple[bool, Any, str, bool]:
     """(found, value, the closest key where it was not found, whether what is missing is an entry).
 
     An entry is a key of a mapping of named things (a team, a source), which one config may
     have and another lack; a field of a section (``headcount``) is not. List items by index.
+    :data:`SELLERS` is worked out from the org's teams.
     """
+    if path == SELLERS and (sellers := _sellers(config)) is not None:
+        return True, sellers, "", False
     node, done = config, list[str]()
     for part in path.split("."):
         if isinstance(node, BaseModel) and part in type(node).model_fields:
