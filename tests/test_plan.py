@@ -658,6 +658,10 @@ def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:
     assert format_setting("org.handoff.loss_probability", 0.125) == "12.5%"
     assert format_setting("org.handoff.loss_probability", 0.0025) == "0.25%"
     assert format_setting("economics.roles.ae.quota", 750000) == "$750.0k"
+    # a product's multiplier is a plain number, but a calibrated product's carries its price: a sensitivity
+    # lever had read "4,833 / 5,800" for $4.8k / $5.8k
+    assert format_setting("market.products.core.deal_value_multiplier", 0.75) == "0.75"
+    assert format_setting("market.products.gtx_pro.deal_value_multiplier", 4833.0) == "$4.8k"
     # {runs} and {seed} read the experiment's own; a bare section or an unclosed brace is refused, not printed as typed
     from simulator.analysis.question_words import question_text
 

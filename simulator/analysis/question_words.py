@@ -13,6 +13,7 @@ from collections.abc import Callable
 from simulator.analysis.formatting import format_money
 from simulator.config.errors import SHARE_WORDS, UNITLESS_ENDINGS
 from simulator.config.question import SETTING, question_parts, setting_key
+from simulator.config.schema import DOLLAR_MULTIPLIER
 from simulator.run.experiment import Experiment
 
 MONEY_WORDS = ("bookings", "quota", "budget", "salary", "variable", "cost", "acv", "arr", "price", "value")
@@ -37,7 +38,8 @@ def _percent(share: float) -> str:
 def format_setting(path: str, value: object) -> str:
     """One setting in words: ``$4.00M``, ``50%``, ``12.5%``, ``12``.
 
-    Money when the key's last part names an amount (bookings, quota, cost, ...); a share
+    Money when the key's last part names an amount (bookings, quota, cost, ...), and a
+    product's ``deal_value_multiplier`` of 10 or more (a calibrated product's price); a share
     when it names a rate or a share and the value lies in [0, 1]; a list of amounts (a
     quarterly plan) as its yearly sum; other lists item by item.
     """
@@ -45,8 +47,11 @@ def format_setting(path: str, value: object) -> str:
     if len(parts) > 1 and parts[-1] in DISTRIBUTION_KEYS:  # market.deal_value.median: the amount it is of
         parts = parts[:-1]
     name = parts[-1] if parts else ""
-    # a multiplier of an amount (deal_value_multiplier) is a plain number: 0.75, not $1
+    # a multiplier of an amount (deal_value_multiplier) is a plain number: 0.75, not $1; but a calibrated
+    # company's product carries its price in dollars there (a deal value spread around 1), as the config check reads it
     is_money = any(word in name for word in MONEY_WORDS) and not name.endswith(UNITLESS_ENDINGS)
+    if name == "deal_value_multiplier" and isinstance(value, int | float) and not isinstance(value, bool):
+        is_money = abs(value) >= DOLLAR_MULTIPLIER
     if value is None:
         return "none"
     if isinstance(value, bool):
