@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from plot_checks import collect
 
-from simulator.analysis.finalists import Finalist, recommended, top_ties
+from simulator.analysis.finalists import Finalist, ranked, recommended, top_ties
 from simulator.analysis.intervals import wilson_interval
 from simulator.analysis.optimisation import Optimisation, _upper, exhaustive, optimise
 from simulator.analysis.team_mix import Candidate, Evaluation, TeamMixProblem
@@ -397,10 +397,46 @@ def test_practically_equal_finalists_get_no_favourite(problem: TeamMixProblem) -
         f.contender, f.practically_equal = True, True
     trials = pd.DataFrame({"trial": [0, 1], "state": ["complete"] * 2, "a": [1, 2]})
     one = TeamMixProblem(problem.experiment, "base", "bookings", {"a": (1, 2)})
-    found = Optimisation(one, trials, finalists, finalists[0].candidate, 20, {"runs": 8})
+    finalists = ranked(finalists, one.sign)  # a dearer mix buys nothing: the cheaper comes first and is chosen
+    assert [f.candidate.words() for f in finalists] == ["a=1", "a=2"]
+    found = Optimisation(one, trials, finalists, recommended(finalists, one.sign), 20, {"runs": 8})
+    assert found.recommended == Candidate((("a", 1),))
     text = answer_paragraph(found)
-    assert "with a probability of" not in text and "the 2 finalists are practically equal on bookings" in text, text
-    assert "within ±0.5% of a=2's mean" in text
+    assert "with a probability of" not in text, text
+    assert text.startswith(
+        "The 2 best mixes found are practically equal on bookings, so the cheapest is chosen: a=1, gives bookings of "
+    ), text
+    assert "within ±0.5% of a=2's mean, so none is favoured on bookings and a dearer one buys nothing" in text
+
+
+def test_practically_equal_finalists_choose_the_cheapest_and_today_s_is_said() -> None:
+    """The calibrated company's search chose Central=11, East=11 for +$564 of bookings at +$111.6k a quarter.
+
+    Today's Central=10, East=10 was practically equal and cheapest: it is the answer now. The
+    figure's labels follow suit ("practically equal" where P(best) would be), and its budget line
+    is the budget over the measured window, as the trials' costs are.
+    """
+
+    def mix(central: int, east: int, mean: float, cost: float, p: float, today: bool = False) -> Finalist:
+        candidate = Candidate((("Central", central), ("East", east)))
+        return Finalist(
+            candidate, mean, mean - 5e4, mean + 5e4, cost, cost - 1e3, cost + 1e3, p, True, today, True, True
+        )
+
+    finalists = ranked(
+        [
+            mix(11, 11, 2_974_480.0, 1_785_000.0, 0.78),
+            mix(10, 11, 2_974_100.0, 1_730_000.0, 0.17),
+            mix(11, 10, 2_974_000.0, 1_730_500.0, 0.02),
+            mix(10, 10, 2_973_916.0, 1_673_357.0, 0.02, today=True),
+        ],
+        1,
+    )
+    assert finalists[0].candidate.words() == "Central=10, East=10"
+    assert recommended(finalists, 1) == finalists[0].candidate
+    # not practically equal: the best mean is chosen, dear or not
+    apart = [dataclasses.replace(f, practically_equal=False) for f in finalists]
+    assert ranked(apart, 1)[0].candidate.words() == "Central=11, East=11"
 
 
 def test_with_no_mix_within_the_budget_the_cheapest_mix_simulated_is_named_and_re_run() -> None:
@@ -413,3 +449,31 @@ def test_with_no_mix_within_the_budget_the_cheapest_mix_simulated_is_named_and_r
     assert {f.candidate.words() for f in found.finalists} == {"a=1, b=1", "a=2, b=2"}
     assert found.recommended is None
     assert "; the cheapest found, a=1, b=1, costs " in answer_paragraph(found)
+
+
+def test_the_figure_draws_the_window_s_budget_and_says_practically_equal(
+    problem: TeamMixProblem, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The figure drew a year's $7.20M beside a quarter's costs, and P(best) 78% beside the report's "equal"."""
+    import matplotlib.pyplot as plt
+
+    from simulator.report import plot_optimisation as module
+
+    drawn: list[Any] = []
+    monkeypatch.setattr(module, "save_figure", lambda fig, path: drawn.append(fig) or Path(path))
+    finalists = [
+        Finalist(Candidate((("a", n),)), 1e5 + n, 9e4, 1.1e5, 7e4 + n, 6.9e4, 7.1e4, p, True, n == 1, True, True)
+        for n, p in ((1, 0.3), (2, 0.7))
+    ]
+    trials = pd.DataFrame(
+        {"trial": [0, 1], "state": ["complete"] * 2, "a": [1, 2], "mean": [1e5, 1e5], "cost": [7e4, 7e4]}
+    )
+    one = TeamMixProblem(problem.experiment, "base", "bookings", {"a": (1, 2)}, BUDGET)
+    module.plot_optimisation(Optimisation(one, trials, finalists, finalists[0].candidate, 20, {"runs": 8}), tmp_path)
+    (fig,) = drawn
+    left, right = fig.axes[:2]
+    [line] = [line for line in left.get_lines() if line.get_linestyle() == "--"]
+    assert line.get_xdata()[0] == pytest.approx(BUDGET * 60 / 240)  # $80k over the 60-day window, not $320k
+    assert "prorated" in line.get_label()
+    assert [t.get_text() for t in right.texts] == ["practically equal", "practically equal"]
+    plt.close(fig)

@@ -189,3 +189,23 @@ def test_a_rate_lever_tornado_reads_in_percentage_points(tmp_path: Path, monkeyp
     ticks = [ax.xaxis.get_major_formatter()(v, 0) for v in (-0.02, 0.0, 0.03)]
     assert ticks == ["-2.0 pts", "0.0 pts", "+3.0 pts"]
     plt.close(fig)
+
+
+def test_neighbouring_ticks_never_read_alike_and_read_their_value() -> None:
+    """The optimisation figure's axis read "$2.97M" at all seven ticks; a win-rate axis 20/23/25/28/30%."""
+    from simulator.report.plot_style import format_difference_axis, value_formatter
+
+    money = value_formatter("bookings")
+    assert money is not None
+    assert money.format_ticks([2.970e6, 2.972e6, 2.974e6]) == ["$2.970M", "$2.972M", "$2.974M"]
+    assert money.format_ticks([0.0, 1e6, 2e6]) == ["$0", "$1.00M", "$2.00M"]  # as before where they differ
+    rate = value_formatter("win_rate")
+    assert rate is not None
+    assert rate.format_ticks([0.2, 0.225, 0.25]) == ["20.0%", "22.5%", "25.0%"]
+    assert rate.format_ticks([0.0, 0.2, 0.4]) == ["0%", "20%", "40%"]
+    fig, ax = plt.subplots()
+    format_difference_axis(ax, "win_rate")
+    points = ax.yaxis.get_major_formatter()
+    assert points.format_ticks([-0.001, 0.0, 0.001]) == ["-0.1 pts", "0.0 pts", "+0.1 pts"]
+    assert points.format_ticks([0.0, 0.0025, 0.005]) == ["0.00 pts", "+0.25 pts", "+0.50 pts"]
+    plt.close(fig)

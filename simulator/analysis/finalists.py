@@ -7,7 +7,9 @@ best of those within the bounds and the budget (from the paired runs,
 :func:`simulator.analysis.ranking.probability_best`). Of finalists with the same mean
 (every run hits the plan, or none does) the cheaper comes first, and :func:`top_ties`
 names every one tied at the top, so a report says a tie rather than resolving it
-silently. :func:`recommended` picks the answer: the best finalist within the bounds and
+silently. When the contenders are practically equal (every paired difference's 95% CI
+within 0.5% of the best's mean) the cheapest comes first: a dearer mix buys nothing.
+:func:`recommended` picks the answer: the first finalist within the bounds and
 the budget, or today's mix when it lies outside the bounds, is within the budget and has
 a better mean than every one of them.
 """
@@ -75,10 +77,10 @@ def final_round(
         The finalists (best mean first; the cheaper of equal means first) and the runs each had.
     """
     # equal means (every run hits the plan): the cheaper mix first
-    ranked = sorted(
+    best_first = sorted(
         (e for e in complete.values() if problem.feasible(e)), key=lambda e: (-problem.sign * e.mean, e.cost)
     )
-    chosen = [e.candidate for e in ranked[:count]]
+    chosen = [e.candidate for e in best_first[:count]]
     if not chosen:  # nothing within the budget: show the cheapest simulated, over budget or stopped early too
         every = [*complete.values(), *simulated]
         chosen = [min(every, key=lambda e: e.cost).candidate] if every else []
@@ -114,17 +116,32 @@ def final_round(
                 practically_equal=equal and candidate.name in contenders,
             )
         )
-    found.sort(key=lambda f: (-problem.sign * f.mean, f.cost))  # a tie on the KPI goes to the cheaper mix
-    return found, runs
+    return ranked(found, problem.sign), runs
+
+
+def ranked(finalists: Sequence[Finalist], sign: int) -> list[Finalist]:
+    """The finalists in the order the answer reads them: the best mean first, the cheaper of equal means first.
+
+    When the contenders (two or more) are practically equal, they come first cheapest
+    first, the others after them by mean: a dearer mix that buys nothing is not chosen.
+    """
+    contenders = [f for f in finalists if f.contender]
+    if len(contenders) > 1 and all(f.practically_equal for f in contenders):
+        return sorted(finalists, key=lambda f: (not f.contender, f.cost if f.contender else -sign * f.mean))
+    return sorted(finalists, key=lambda f: (-sign * f.mean, f.cost))  # a tie on the KPI goes to the cheaper mix
 
 
 def recommended(finalists: Sequence[Finalist], sign: int) -> Candidate | None:
-    """The best contender (the cheaper of a tie), or today's mix when it is outside the bounds and better."""
+    """The first contender, or today's mix when it is outside the bounds and better than every contender.
+
+    The first contender is the best (the cheaper of a tie), or the cheapest when the
+    contenders are practically equal (:func:`final_round`'s order).
+    """
     contenders = [f for f in finalists if f.contender]
     if not contenders:
         return None
     today = next((f for f in finalists if f.today and not f.contender and f.feasible), None)
-    if today is not None and sign * today.mean > sign * contenders[0].mean:
+    if today is not None and all(sign * today.mean > sign * f.mean for f in contenders):
         return today.candidate  # no mix within the bounds beats today's
     return contenders[0].candidate
 

@@ -102,7 +102,16 @@ def answer_paragraph(found: Optimisation) -> str:
             f"{found_words}. {rerun}. {search}."
         )
     today_mark = " (today's)"
-    if len(ties) > 1:
+    contenders = [f for f in found.finalists if f.contender]
+    # practically equal, not all tied exactly: the cheapest was chosen, a dearer mix buys nothing
+    alike = best.practically_equal and len(ties) < len(contenders)
+    if alike:
+        mix = best.candidate.words() + (", today's mix," if best.today else ",")
+        text = (
+            f"The {len(contenders)} best mixes found{' ' + budget if budget else ''} are practically equal on "
+            f"{kpi_words(kpi)}, so the cheapest is chosen: {mix} gives {_figures(kpi, best)}"
+        )
+    elif len(ties) > 1:
         text = (
             f"The best mixes found{' ' + budget if budget else ''}, {_names(ties)}, tie on {kpi_words(kpi)} at "
             f"{_mean_ci(kpi, best.mean, best.ci_low, best.ci_high)}; the cheapest, {best.candidate.words()}"
@@ -119,19 +128,21 @@ def answer_paragraph(found: Optimisation) -> str:
             f", against {_mean_ci(kpi, today.mean, today.ci_low, today.ci_high)}{level} and "
             f"{format_money(today.cost)} with today's {today.candidate.words()}{dear}"
         )
-    contenders = sum(1 for f in found.finalists if f.contender)
     p_best = sum(f.p_best for f in ties)
     who = "it is" if len(ties) == 1 else f"the {len(ties)} tied mixes together are"
+    top = max(contenders, key=lambda f: problem.sign * f.mean)  # the reference of the equivalence
     chance = (
-        f"the {contenders} finalists are practically equal on {kpi_words(kpi)} "
-        f"({equal_words(best.candidate.words())}), so none is favoured"
-        if best.practically_equal
+        f"{equal_words(top.candidate.words())}, so none is favoured on {kpi_words(kpi)} and a dearer one buys nothing"
+        if alike
+        else f"the {len(contenders)} finalists are practically equal on {kpi_words(kpi)} "
+        f"({equal_words(top.candidate.words())}), so none is favoured"
+        if best.practically_equal and len(contenders) > 1
         else "it is the only finalist within the bounds and the budget, so no probability of being the best is given"
-        if contenders == 1 and len(ties) == 1
-        else f"{who} the best of the {contenders} finalists with a probability of {p_best:.0%}"
+        if len(contenders) == 1 and len(ties) == 1
+        else f"{who} the best of the {len(contenders)} finalists with a probability of {p_best:.0%}"
         + _likelier_words(found, ties, p_best)
         if math.isfinite(p_best)
-        else f"too few to say how likely {'it is' if len(ties) == 1 else 'they are'} the best of the {contenders} "
+        else f"too few to say how likely {'it is' if len(ties) == 1 else 'they are'} the best of the {len(contenders)} "
         f"finalists (that takes {MIN_RUNS_FOR_BEST})"
     )
     return f"{text}. {rerun}, {chance}. {search}."
@@ -196,6 +207,7 @@ def trials_table(found: Optimisation) -> pd.DataFrame:
                 "final_cost_ci_low": f.cost_low,
                 "final_cost_ci_high": f.cost_high,
                 "p_best": f.p_best,
+                "practically_equal": f.practically_equal,  # p_best is then no preference (the report's "equal")
                 "chosen": f.candidate == found.recommended,
                 "today": f.today,
             }

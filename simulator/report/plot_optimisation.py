@@ -1,8 +1,10 @@
 """The optimisation figure: every trial's cost against its KPI, and the finalists with their CIs.
 
 Left: one dot per trial (complete trials in colour, pruned ones hollow grey), the budget
-as a dashed line, the answer ringed. Right: each finalist re-run on common random numbers,
-its mean with the 95% CI, labelled with the probability that it is truly the best.
+as a dashed line (prorated to the measured window, as the trials' costs are), the answer
+ringed. Right: each finalist re-run on common random numbers, its mean with the 95% CI,
+labelled with the probability that it is truly the best, or "practically equal" when the
+report gives none (:mod:`simulator.analysis.finalists`).
 """
 
 from __future__ import annotations
@@ -42,8 +44,10 @@ def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
         left.scatter(
             cut["cost"], cut["mean"], facecolors="none", edgecolors=UNCLEAR_COLOUR, s=28, label="pruned (fewer runs)"
         )
-    if found.problem.budget is not None:
-        left.axvline(found.problem.budget, color=WORSE_COLOUR, linestyle="--", label="budget")
+    budget = found.problem.window_budget  # the trials' costs are over the measured window: so is the line
+    if budget is not None:
+        over = "" if abs(found.problem.window_years - 1.0) < 1e-9 else " (prorated to the window)"
+        left.axvline(budget, color=WORSE_COLOUR, linestyle="--", label=f"budget{over}")
     answer = next((f for f in found.finalists if f.candidate == found.recommended), None)
     if answer is not None:
         left.scatter([answer.cost], [answer.mean], s=220, marker="*", color=BETTER_COLOUR, label="the answer", zorder=3)
@@ -67,7 +71,13 @@ def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
         )
         err = error_extents(finalist.mean, finalist.ci_low, finalist.ci_high)
         right.errorbar(finalist.mean, i, xerr=err, fmt="o", color=colour, capsize=4)
-        chance = f"P(best) {finalist.p_best:.0%}" if math.isfinite(finalist.p_best) else "for scale"
+        chance = (
+            "practically equal"
+            if finalist.practically_equal
+            else f"P(best) {finalist.p_best:.0%}"
+            if math.isfinite(finalist.p_best)
+            else "for scale"
+        )
         right.annotate(
             chance,
             (1.0, i),

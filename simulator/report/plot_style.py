@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import Formatter
 
 from simulator.analysis.formatting import format_money, format_value
 from simulator.analysis.kpi_names import HEADLINE_KPIS, kpi_unit
@@ -86,13 +86,53 @@ def save_figure(fig: Figure, path: Path) -> Path:
     return path
 
 
-def value_formatter(kpi: str) -> FuncFormatter | PercentFormatter | None:
-    """Return the tick formatter for a KPI's unit (money as ``$1.2M``, rates as %), or None."""
+class DistinctTicks(Formatter):
+    """Tick labels in a unit, with as many more decimals as it takes for neighbouring ticks to read apart.
+
+    An axis spanning $2.970M to $2.976M read "$2.97M" at every tick; its labels now read
+    $2.970M, $2.972M, ... (up to :data:`MAX_EXTRA_DIGITS` more decimals).
+    """
+
+    MAX_EXTRA_DIGITS = 4
+
+    def __init__(self, write: Callable[[float, int], str], shown: Callable[[float, int], float] | None = None) -> None:
+        self._write = write
+        self._shown = shown
+        self._extra = 0
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        """The labels of one axis's ticks, with the fewest extra decimals that tell them apart.
+
+        With ``shown`` (the value a label reads, at so many extra decimals) a label also
+        reads its tick exactly: ticks 2.5 points apart read 22.5%, not 22% and 28% beside 25%.
+        """
+        for extra in range(self.MAX_EXTRA_DIGITS + 1):
+            labels = [self._write(float(v), extra) for v in values]
+            exact = self._shown is None or all(
+                math.isclose(self._shown(float(v), extra), v, abs_tol=1e-9) for v in values
+            )
+            if len(set(labels)) == len(labels) and exact:
+                break
+        self._extra = extra
+        return labels
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        """One value (the cursor's read-out, a lone tick) with the decimals the last ticks took."""
+        return self._write(float(x), self._extra)
+
+
+def value_formatter(kpi: str) -> Formatter | None:
+    """Return the tick formatter for a KPI's unit (money as ``$1.2M``, rates as %), or None.
+
+    Neighbouring ticks never read alike: they get more decimals when they would (:class:`DistinctTicks`).
+    """
     unit = kpi_unit(kpi)
     if unit == "money":
-        return FuncFormatter(lambda value, _pos: format_money(value))
+        return DistinctTicks(lambda value, extra: format_money(value, extra_digits=extra))
     if unit == "rate":
-        return PercentFormatter(xmax=1.0, decimals=0)
+        return DistinctTicks(
+            lambda value, extra: f"{value * 100:.{extra}f}%", lambda value, extra: round(value * 100, extra) / 100
+        )
     return None
 
 
@@ -122,7 +162,10 @@ def format_difference_axis(ax: Axes, kpi: str, axis: str = "y") -> None:
     if kpi_unit(kpi) != "rate":
         format_axis(ax, kpi, axis)
         return
-    formatter = FuncFormatter(lambda value, _pos: format_value(kpi, value, signed=True))
+    formatter = DistinctTicks(
+        lambda value, extra: format_value(kpi, value, signed=True, extra_digits=extra),
+        lambda value, extra: round(value * 100, 1 + extra) / 100,
+    )
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
 
 

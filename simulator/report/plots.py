@@ -21,12 +21,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
 from simulator.analysis.answer import answer as answer_of
 from simulator.analysis.decision import decision_kpis
 from simulator.analysis.draw_means import draw_weights, run_quantiles
-from simulator.analysis.formatting import format_money
 from simulator.analysis.kpi_names import kpi_axis_label
 from simulator.analysis.quantities import has_run_spread
 from simulator.analysis.tables import comparison_of, scenario_names, summary_of
@@ -164,7 +163,7 @@ def plot_bookings_fan(monthly: pd.DataFrame, out_dir: Path | str, baseline: str 
     ax.set_title("Cumulative bookings by month: median run (line) and P10-P90 band")
     ax.set_xlabel("Month of the measured window")
     ax.set_ylabel("Cumulative bookings ($)")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: format_money(value)))
+    format_axis(ax, "bookings", "y")
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", ncol=1 if len(names) <= 4 else 2)
