@@ -209,3 +209,47 @@ def test_neighbouring_ticks_never_read_alike_and_read_their_value() -> None:
     assert points.format_ticks([-0.001, 0.0, 0.001]) == ["-0.1 pts", "0.0 pts", "+0.1 pts"]
     assert points.format_ticks([0.0, 0.0025, 0.005]) == ["0.00 pts", "+0.25 pts", "+0.50 pts"]
     plt.close(fig)
+
+
+def test_a_kpi_with_no_relative_difference_reads_its_difference_in_its_unit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """plan_check's forest plot left the rows of its primary KPI (hitting the plan) and contribution blank."""
+    from simulator.report import plot_differences
+
+    def row(kpi: str, diff: float, low: float, high: float, relative: float) -> dict[str, object]:
+        return {
+            "scenario": "more",
+            "baseline": "today",
+            "kpi": kpi,
+            "mean_diff": diff,
+            "ci_low": low,
+            "ci_high": high,
+            "relative_diff": relative,
+            "relative_ci_low": relative - 0.02 if relative == relative else relative,
+            "relative_ci_high": relative + 0.02 if relative == relative else relative,
+            "share_better": 0.6,
+            "share_worse": 0.4,
+            "direction": 1,
+            "significant": bool(low > 0),
+        }
+
+    nan = float("nan")
+    comparison = pd.DataFrame(
+        [
+            row("hit_plan", 0.06, -0.004, 0.124, nan),
+            row("contribution", 134_608.0, 38_893.0, 230_323.0, nan),
+            row("bookings", 280_742.0, 176_463.0, 385_022.0, 0.067),
+        ]
+    )
+    texts: list[str] = []
+
+    def keep(fig: plt.Figure, path: Path) -> Path:
+        texts.extend(t.get_text() for ax in fig.axes for t in ax.texts)
+        plt.close(fig)
+        return path
+
+    monkeypatch.setattr(plot_differences, "save_figure", keep)
+    plot_differences.plot_paired_differences(comparison, ["hit_plan", "contribution", "bookings"], tmp_path)
+    assert "+6.0 pts (-0.4 pts to +12.4 pts)" in texts and "+$134.6k (+$38.9k to +$230.3k)" in texts, texts
+    assert "+6.7% · better in 60% of runs" in texts

@@ -7,8 +7,9 @@ when clearly worse, grey when the CI includes zero or the KPI is neither better 
 nor lower. The scale reaches a little past the largest typical change (the 90th
 percentile of interval ends); a change beyond it is a triangle at the edge with its
 value written beside the panel, so one KPI moving by thousands of percent does not
-flatten the others. KPIs that can be negative have no relative difference and are left
-out.
+flatten the others. A KPI with no relative difference (one that can be negative, such as
+contribution; a chance, such as hitting the plan, whose difference is in points) has no
+dot: its difference in its own unit, with its CI, is written across its row.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from simulator.analysis.formatting import format_share, ties_words
+from simulator.analysis.formatting import format_share, format_value, ties_words
 from simulator.analysis.kpi_names import kpi_label
 from simulator.analysis.wording import possessive
 from simulator.report.plot_style import (
@@ -97,9 +98,30 @@ def _forest_panel(ax: Axes, rows: pd.DataFrame, kpis: Sequence[str], scenario: s
         if row is None:
             continue
         mid, low, high = _relative(row)
-        if not math.isfinite(mid):
-            continue
         colour = _difference_colour(row)
+        if not math.isfinite(mid):  # no % of the baseline (a chance, a signed amount): its difference in its unit
+            ax.text(
+                0.5,
+                y,
+                _absolute_words(row),
+                transform=ax.get_yaxis_transform(),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color=colour,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0},
+            )
+            ax.annotate(
+                _forest_note(row),
+                (1.0, y),
+                xycoords=("axes fraction", "data"),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+                color=colour,
+            )
+            continue
         shown = min(max(mid, -reach), reach)
         if math.isfinite(low):
             low, high = max(low, -reach), min(high, reach)
@@ -143,6 +165,16 @@ def _forest_legend() -> list[Line2D]:
             (UNCLEAR_COLOUR, "no clear difference, or neither better nor worse"),
         )
     ] + [Line2D([], [], marker=">", linestyle="", color="black", label="beyond the scale (value at the right)")]
+
+
+def _absolute_words(row: pd.Series) -> str:
+    """The paired difference in the KPI's own unit with its CI: ``+6.0 pts (-0.4 to +12.4 pts)``, ``+$134.6k (...)``."""
+    kpi = str(row["kpi"])
+    diff = format_value(kpi, float(row["mean_diff"]), signed=True)
+    low, high = float(row["ci_low"]), float(row["ci_high"])
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return diff
+    return f"{diff} ({format_value(kpi, low, signed=True)} to {format_value(kpi, high, signed=True)})"
 
 
 def _forest_note(row: pd.Series) -> str:
