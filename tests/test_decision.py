@@ -643,11 +643,11 @@ def test_a_target_met_on_average_but_not_by_the_ci_says_the_runs_cannot_tell() -
         {"scenario": ["more", "today"], "mean": [0.8, 0.4], "ci_low": [0.376, 0.118], "ci_high": [0.964, 0.769]}
     )
     words = _unsure(ranking, "more", "hit_plan", 0.8)
-    assert "its 95% CI (37.6% to 96.4%) reaches past the target" in words and "more runs would" in words
+    assert "its 95% CI (37.6% to 96.4%) reaches below the target" in words and "more runs would" in words
     ranking.loc[0, "ci_low"] = 0.81
     assert _unsure(ranking, "more", "hit_plan", 0.8) == ""
     cycle = pd.DataFrame({"scenario": ["fast"], "mean": [40.0], "ci_low": [35.0], "ci_high": [47.0]})
-    assert "reaches past the target" in _unsure(cycle, "fast", "cycle_time_days_p50", 45.0)  # lower is better
+    assert "reaches above the target" in _unsure(cycle, "fast", "cycle_time_days_p50", 45.0)  # lower is better
     assert _unsure(cycle, "fast", "cycle_time_days_p50", 50.0) == ""
 
 

@@ -477,3 +477,30 @@ def test_the_figure_draws_the_window_s_budget_and_says_practically_equal(
     assert "prorated" in line.get_label()
     assert [t.get_text() for t in right.texts] == ["practically equal", "practically equal"]
     plt.close(fig)
+
+
+def test_a_search_on_the_decision_kpi_says_whether_the_best_mix_reaches_the_experiment_s_target() -> None:
+    """plan_check's search answered "full_cycle=18 ... 75.0% (65.7% to 82.5%)" as best, unsaid that it misses 80%."""
+    config = _two_stage()
+    config["plan"] = {"bookings": 660_000.0}
+    config["experiment"]["decision"] = {"primary": "hit_plan", "rule": {"target": 0.8}}
+    one = TeamMixProblem(experiment_from_dict(config), "base", "hit_plan", {"a": (1, 2)})
+    trials = pd.DataFrame({"trial": [0, 1], "state": ["complete"] * 2, "a": [1, 2]})
+
+    def answer(mean: float, low: float, high: float) -> str:
+        finalists = [
+            Finalist(Candidate((("a", 2),)), mean, low, high, 2e6, 2e6, 2e6, 0.9, True, False, True),
+            Finalist(Candidate((("a", 1),)), mean - 0.2, low - 0.2, high - 0.2, 1e6, 1e6, 1e6, 0.1, True, True, True),
+        ]
+        return answer_paragraph(Optimisation(one, trials, finalists, finalists[0].candidate, 40, {"runs": 8}))
+
+    assert "It misses the experiment's target of 80.0%: no mix found reaches it on average." in answer(
+        0.75, 0.657, 0.825
+    )
+    assert "It reaches the experiment's target of 80.0% on average, but its 95% CI reaches below it" in answer(
+        0.85, 0.72, 0.93
+    )
+    assert "It reaches the experiment's target of 80.0%." in answer(0.95, 0.86, 0.99)
+    other = TeamMixProblem(experiment_from_dict(config), "base", "bookings", {"a": (1, 2)})
+    finalists = [Finalist(Candidate((("a", 2),)), 1e5, 9e4, 1.1e5, 2e6, 2e6, 2e6, 0.9, True, False, True)]
+    assert "target" not in answer_paragraph(Optimisation(other, trials, finalists, finalists[0].candidate, 40, {}))

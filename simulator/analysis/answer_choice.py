@@ -61,8 +61,9 @@ def unsure_words(ranking: pd.DataFrame, scenario: str, kpi: str, target: float) 
     worst = high if (direction(kpi) or 1) < 0 else low
     if not math.isfinite(worst) or meets_target(worst, kpi, target):
         return ""
+    side = "above" if (direction(kpi) or 1) < 0 else "below"  # the CI's end on the side that misses the target
     return (
-        f" on average, but its 95% CI ({format_value(kpi, low)} to {format_value(kpi, high)}) reaches past the "
+        f" on average, but its 95% CI ({format_value(kpi, low)} to {format_value(kpi, high)}) reaches {side} the "
         "target, so the runs cannot yet tell whether it does: more runs would"
     )
 

@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from simulator.analysis.answer_choice import meets_target
+from simulator.analysis.decision import decision_of
 from simulator.analysis.equivalence import equal_words
 from simulator.analysis.finalists import Finalist, top_ties
 from simulator.analysis.formatting import format_money, format_value
 from simulator.analysis.kpi_names import kpi_label, kpi_words
 from simulator.analysis.optimisation import Optimisation
-from simulator.analysis.quantities import Kind, kpi_kind
+from simulator.analysis.quantities import Kind, direction, kpi_kind
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
 from simulator.analysis.team_mix import TeamMixProblem
 from simulator.io.atomic import atomic_write
@@ -145,7 +147,25 @@ def answer_paragraph(found: Optimisation) -> str:
         else f"too few to say how likely {'it is' if len(ties) == 1 else 'they are'} the best of the {len(contenders)} "
         f"finalists (that takes {MIN_RUNS_FOR_BEST})"
     )
-    return f"{text}. {rerun}, {chance}. {search}."
+    return f"{text}. {rerun}, {chance}.{_target_words(found, best)} {search}."
+
+
+def _target_words(found: Optimisation, chosen: Finalist) -> str:
+    """`` It misses the experiment's target of 80.0% ...``: the decision rule's target of the KPI searched, if any."""
+    decision = decision_of(found.problem.experiment)
+    kpi = found.problem.kpi
+    if decision.rule is None or decision.rule.target is None or decision.primary != kpi:
+        return ""
+    target = decision.rule.target
+    goal = f"the experiment's target of {format_value(kpi, target)}"
+    if not meets_target(chosen.mean, kpi, target):
+        within = " within the budget" if found.problem.budget else ""
+        return f" It misses {goal}: no mix found{within} reaches it on average."
+    worst = chosen.ci_high if (direction(kpi) or 1) < 0 else chosen.ci_low
+    if math.isfinite(worst) and not meets_target(worst, kpi, target):
+        side = "above" if (direction(kpi) or 1) < 0 else "below"
+        return f" It reaches {goal} on average, but its 95% CI reaches {side} it: more final runs would tell."
+    return f" It reaches {goal}."
 
 
 def _search_words(found: Optimisation) -> str:
