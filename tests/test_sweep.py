@@ -596,3 +596,30 @@ def test_a_sweep_read_on_another_scenario_names_a_third_that_clearly_beats_it(tm
     sweep = Sweep(pd.DataFrame(rows), [key], "bookings", "specialists", scenarios, "x", jobs)
     text = other_scenarios_words(sweep, tmp_path)
     assert "pods does clearly better than specialists at 2 of 2 points" in text, text
+
+
+def test_a_sweep_names_the_cheapest_cell_reaching_the_decision_rule_s_target(tmp_path: Path) -> None:
+    """plan_check's sweep named 19 reps the best (83%), unsaid whether any cell reaches the experiment's 80% target."""
+    from simulator.report.sweep_jobs import gather
+    from simulator.report.sweep_report import answer_paragraph
+
+    key = "org.teams.full_cycle.headcount"
+    for job, (headcount, chance, cost) in enumerate(((15, 0.55, 4.1e6), (17, 0.82, 4.4e6), (19, 0.90, 4.7e6))):
+        summary = [
+            {"scenario": "today", "kpi": "hit_plan", "n": 100, "mean": chance, "ci_low": chance - 0.09}
+            | {"ci_high": min(chance + 0.07, 1.0)},
+            {"scenario": "today", "kpi": "cost_of_sales", "n": 100, "mean": cost, "ci_low": cost, "ci_high": cost},
+        ]
+        decision = {"primary": "hit_plan", "rule": {"target": 0.8}}
+        _job_folder(
+            tmp_path / str(job),
+            f"{key}={headcount}",
+            {"name": "plan_check", "baseline": "today", "decision": decision},
+            {},
+            summary,
+        )
+    sweep = gather(tmp_path)
+    assert sweep is not None and sweep.target == 0.8
+    text = answer_paragraph(sweep, float("nan"))
+    words = "The experiment's target of 80.0% is reached on average at 2 of 3 points; the cheapest of them: "
+    assert f"{words}{key}=17, 82.0%, its 95% CI reaching below it, at a cost of sales of $4.40M." in text, text

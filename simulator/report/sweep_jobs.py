@@ -61,6 +61,8 @@ class Sweep:
             every point.
         experiment_baseline: The experiment's baseline when the sweep is read on another
             scenario (:func:`read_on_moved`: it moves nothing in the baseline); '' otherwise.
+        target: The decision rule's target of the KPI (``experiment.decision.rule.target``),
+            in its unit; None without one.
     """
 
     table: pd.DataFrame
@@ -74,6 +76,7 @@ class Sweep:
     fixed: dict[str, dict[str, str]] = field(default_factory=dict)
     absent: dict[str, list[str]] = field(default_factory=dict)
     experiment_baseline: str = ""
+    target: float | None = None
 
     def unmoved(self, scenario: str) -> bool:
         """Whether the sweep moved nothing in ``scenario``: each swept key its own, or one it lacks."""
@@ -141,7 +144,10 @@ def gather(sweep_dir: Path) -> Sweep | None:
     fixed = {name: lines for name, lines in fixed.items() if lines}
     absent = {name: [k for k in params if k in keys] for name, keys in skipped.items()}
     absent = {name: keys for name, keys in absent.items() if keys}
-    return Sweep(table, params, kpi, baseline, scenarios, name, jobs, guardrails, fixed, absent)
+    rule = decision.get("rule") if isinstance(decision, dict) else None
+    target = rule.get("target") if isinstance(rule, dict) else None
+    number = float(target) if isinstance(target, int | float) and not isinstance(target, bool) else None
+    return Sweep(table, params, kpi, baseline, scenarios, name, jobs, guardrails, fixed, absent, target=number)
 
 
 def read_on_moved(sweep: Sweep) -> Sweep:
