@@ -498,6 +498,11 @@ def test_describe_prints_the_table_and_runs_nothing(tmp_path: Path) -> None:
         auto
     ), auto
     assert "at most 40." in auto
+    # a dated calendar's window that is not a calendar year, and the plan held over it, are said before the run
+    dated = describe_experiment(simulator.load_experiment("plan_check", ["clock.start_date=2027-01-04"]))
+    assert "Note: the measured window (working days 250 to 500 from 2027-01-04) is not whole calendar years" in dated
+    assert "the run holds the same figure each year, $3.85M in all" in dated, dated
+    assert "Note:" not in describe_experiment(simulator.load_experiment("plan_check"))
     assert any(line.split() == ["sdr_6", "org.teams.sdr.headcount", "4", "6"] for line in lines)
     assert "runs in" not in done.stdout + done.stderr
     assert not (tmp_path / "outputs").exists()

@@ -15,6 +15,7 @@ from simulator.analysis.assumed import effort_paced_kpis, effort_paced_note
 from simulator.analysis.decision import decision_kpis, decision_of
 from simulator.analysis.formatting import format_mean_ci, format_value, signed_bounds
 from simulator.analysis.kpi_names import HEADLINE_KPIS, kpi_axis_label
+from simulator.analysis.plan_window import plan_window_notes
 from simulator.analysis.question_words import question_text
 from simulator.analysis.tables import (
     comparison_of,
@@ -90,7 +91,9 @@ def _runs_words(experiment: Experiment) -> str:
 def describe_experiment(experiment: Experiment) -> str:
     """What an experiment compares, before anything runs: its question, then each scenario's differences.
 
-    The rows are :func:`simulator.run.differences.difference_rows`, the same as the report's.
+    The notes a run would start with on its window (a dated calendar's window that is not
+    whole calendar years, a yearly plan held over another window) are said here too. The
+    rows are :func:`simulator.run.differences.difference_rows`, the same as the report's.
     """
     n = len(experiment.scenarios)
     decision = decision_of(experiment)
@@ -100,6 +103,7 @@ def describe_experiment(experiment: Experiment) -> str:
         f"{count_of(n, 'scenario')} (baseline {experiment.baseline}), seed {experiment.seed}, "
         f"{_runs_words(experiment)}.",
         f"Decision KPIs: primary {decision.primary}; guardrails {guardrails}.",
+        *[f"Note: {note}." for note in [*experiment.clock_notes(), *plan_window_notes(experiment)]],
     ]
     header, rows = difference_rows(experiment)
     if rows:
