@@ -623,3 +623,21 @@ def test_a_sweep_names_the_cheapest_cell_reaching_the_decision_rule_s_target(tmp
     text = answer_paragraph(sweep, float("nan"))
     words = "The experiment's target of 80.0% is reached on average at 2 of 3 points; the cheapest of them: "
     assert f"{words}{key}=17, 82.0%, its 95% CI reaching below it, at a cost of sales of $4.40M." in text, text
+
+
+def test_a_calibrated_company_s_headcount_sweep_says_it_rests_on_the_assumed_effort(tmp_path: Path) -> None:
+    """A sweep of the crm-maven company's teams read flat bookings over 30-36 reps, unsaid that effort is assumed."""
+    from simulator.report.sweep_jobs import gather
+    from simulator.report.sweep_report import sweep_markdown
+
+    key = "org.teams.Central.headcount"
+    for job, headcount in enumerate((10, 12)):
+        summary = [
+            {"scenario": "as_is", "kpi": "bookings", "n": 4, "mean": 3.07e6, "ci_low": 2.97e6, "ci_high": 3.17e6}
+        ]
+        notes = {"scenarios": {"as_is": {"pipeline": {"fitted_from": "sales_pipeline.csv"}}}}
+        _job_folder(tmp_path / str(job), f"{key}={headcount}", {"name": "cal", "baseline": "as_is"}, notes, summary)
+    sweep = gather(tmp_path)
+    assert sweep is not None and sweep.effort_from == "sales_pipeline.csv"
+    text = sweep_markdown(sweep, tmp_path, None, float("nan"))
+    assert "*This sweep rests on the effort per deal salesim calibrate assumed (sales_pipeline.csv records no " in text

@@ -106,3 +106,21 @@ def assumed_answer_words(result: ExperimentResult, summary: pd.DataFrame) -> str
         f"{load}, {consequence}; set {EFFORT_KEYS} to the company's own figures before reading a headcount or "
         "structure answer."
     )
+
+
+def assumed_study_words(export: str | None, what: str) -> str:
+    """Why a headcount study of a calibrated company rests on the assumed effort (empty when effort was not assumed).
+
+    ``export``: the export the effort was assumed for (:func:`effort_source`), None when it
+    was not. ``what``: the study in words (``this search``, ``this sweep``). An optimiser, a
+    sweep or a sensitivity study of headcounts reads flat bookings over more reps when each
+    deal takes little work: the assumption's doing, which :func:`assumed_answer_words` says
+    of an experiment's answer and these had left unsaid.
+    """
+    if not export:
+        return ""
+    return (
+        f"{what[0].upper()}{what[1:]} rests on the effort per deal salesim calibrate assumed ({export} records no "
+        f"hours of work): how busy each team is, and so what more or fewer reps change, follows from it; set "
+        f"{EFFORT_KEYS} to the company's own figures before reading a headcount answer."
+    )

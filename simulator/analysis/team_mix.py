@@ -27,8 +27,10 @@ from simulator.analysis.results import run_experiment
 from simulator.analysis.statistics import kpi_interval
 from simulator.analysis.tables import window_years
 from simulator.config.errors import ConfigError
+from simulator.config.schema import ScenarioConfig
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment, ExperimentResult
+from simulator.run.parameter_draws import redrawn
 
 COST_KPI = "cost_of_sales"
 FEWEST_REPS = 1
@@ -163,6 +165,10 @@ class TeamMixProblem:
         """A mix drawn uniformly from within the bounds."""
         return Candidate(tuple((team, rng.randint(low, high)) for team, (low, high) in self.bounds.items()))
 
+    def config_of_scenario(self) -> ScenarioConfig:
+        """The searched scenario's own config (today's mix)."""
+        return self.experiment.scenario(self.scenario).config
+
     def every_candidate(self) -> list[Candidate]:
         """Every combination within the bounds (for an exhaustive search)."""
         ranges = [range(low, high + 1) for low, high in self.bounds.values()]
@@ -176,7 +182,11 @@ class TeamMixProblem:
         return dict(config)
 
     def experiment_for(self, candidates: Sequence[Candidate], runs: int) -> Experiment:
-        """One experiment holding ``candidates`` as scenarios (the first is the baseline), seeds shared."""
+        """One experiment holding ``candidates`` as scenarios (the first is the baseline), seeds shared.
+
+        Under the experiment's parameter draws when it has them (a calibrated company: run *r*
+        of every candidate on refit *r* mod their number), as its own runs are.
+        """
         base = dict(self.experiment.resolved_config["base"])
         meta = dict(base.get("experiment") or {})
         meta.update(
@@ -184,7 +194,7 @@ class TeamMixProblem:
         )
         base.update(experiment=meta, runs=runs, seed=self.experiment.seed)
         scenarios = {c.name: {**self.config(c), "runs": runs, "experiment": meta} for c in candidates}
-        return experiment_from_dicts(base, scenarios)
+        return redrawn(experiment_from_dicts(base, scenarios), self.experiment)  # a calibrated company's refits
 
     def run(
         self,

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.answer_choice import meets_target
+from simulator.analysis.assumed import assumed_study_words, effort_source
 from simulator.analysis.decision import decision_of
 from simulator.analysis.equivalence import equal_words
 from simulator.analysis.finalists import Finalist, top_ties
@@ -250,6 +251,7 @@ def optimisation_markdown(found: Optimisation, out_dir: Path, figure: Path | Non
         "",
         answer_paragraph(found),
         "",
+        *([f"*{caveat}*", ""] if (caveat := _assumed_words(problem)) else []),
         "## The finalists",
         "",
         f"The best mixes found, and today's for scale, re-run together with {found.final_runs} runs each on common "
@@ -269,9 +271,26 @@ def optimisation_markdown(found: Optimisation, out_dir: Path, figure: Path | Non
         _search_line(found),
         f"- **Common random numbers**: every mix replays the same leads with the same luck "
         f"(seed {problem.experiment.seed}).",
+        *_draws_line(problem),
         "- Every trial is in `optimisation.csv`.",
     ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _assumed_words(problem: TeamMixProblem) -> str:
+    """A calibrated company's search: it rests on the effort per deal calibration assumed (empty otherwise)."""
+    return assumed_study_words(effort_source(problem.config_of_scenario()), "this search")
+
+
+def _draws_line(problem: TeamMixProblem) -> list[str]:
+    """The calibrated company's parameter draws every mix runs under, as its own runs do (none without)."""
+    count = problem.experiment.parameter_draw_count
+    if not count:
+        return []
+    return [
+        f"- **Parameter draws**: run *r* of every mix is on refit *r* mod {count} of the calibrated company "
+        "(`parameter_draws`), as the company's own runs are, so the CIs carry what the export does not pin down."
+    ]
 
 
 def _search_line(found: Optimisation) -> str:

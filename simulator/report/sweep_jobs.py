@@ -63,6 +63,8 @@ class Sweep:
             scenario (:func:`read_on_moved`: it moves nothing in the baseline); '' otherwise.
         target: The decision rule's target of the KPI (``experiment.decision.rule.target``),
             in its unit; None without one.
+        effort_from: The export a calibrated baseline's effort per deal was assumed for
+            (``pipeline.fitted_from``): what a headcount sweep reads rests on it; '' otherwise.
     """
 
     table: pd.DataFrame
@@ -77,6 +79,7 @@ class Sweep:
     absent: dict[str, list[str]] = field(default_factory=dict)
     experiment_baseline: str = ""
     target: float | None = None
+    effort_from: str = ""
 
     def unmoved(self, scenario: str) -> bool:
         """Whether the sweep moved nothing in ``scenario``: each swept key its own, or one it lacks."""
@@ -147,7 +150,11 @@ def gather(sweep_dir: Path) -> Sweep | None:
     rule = decision.get("rule") if isinstance(decision, dict) else None
     target = rule.get("target") if isinstance(rule, dict) else None
     number = float(target) if isinstance(target, int | float) and not isinstance(target, bool) else None
-    return Sweep(table, params, kpi, baseline, scenarios, name, jobs, guardrails, fixed, absent, target=number)
+    own = (meta.get("scenarios") or {}).get(baseline) or {}
+    fitted = (own.get("pipeline") or {}).get("fitted_from") if isinstance(own, dict) else None
+    sweep = Sweep(table, params, kpi, baseline, scenarios, name, jobs, guardrails, fixed, absent, target=number)
+    sweep.effort_from = str(fitted) if fitted else ""
+    return sweep
 
 
 def read_on_moved(sweep: Sweep) -> Sweep:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.answer_choice import meets_target
+from simulator.analysis.assumed import assumed_study_words
 from simulator.analysis.comparison import compare
 from simulator.analysis.equivalence import equal_words, paired_practically_equal, tied_with
 from simulator.analysis.formatting import format_money, format_signed_amount, format_signed_range, format_value
@@ -250,6 +251,12 @@ def answer_paragraph(
     return text + "".join(unmoved_words(sweep, sweep.baseline)) + other_scenarios_words(sweep, sweep_dir)
 
 
+def _assumed_words(sweep: Sweep) -> str:
+    """A calibrated company's sweep of its org (headcounts): it rests on the effort per deal calibration assumed."""
+    moves_org = any(p.startswith("org.") for p in sweep.params)
+    return assumed_study_words(sweep.effort_from, "this sweep") if moves_org else ""
+
+
 def _target_words(sweep: Sweep, rows: pd.DataFrame) -> str:
     """`` The experiment's target of 80.0% is reached on average at ...``: the cells meeting the decision rule's target.
 
@@ -310,6 +317,7 @@ def sweep_markdown(
         "",
         answer_paragraph(sweep, chance, sweep_dir, runs),
         "",
+        *([f"*{caveat}*", ""] if (caveat := _assumed_words(sweep)) else []),
         f"## {kpi_label(sweep.kpi)} at every point ({sweep.baseline})",
         "",
         "Each point is a job of the sweep (its own folder), every job on the same seed. Mean over runs (95% CI)"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from simulator.config.composed import MAX_SEED, SEED_RULE
@@ -113,6 +114,10 @@ class Experiment:
     With a ``precision`` goal (``runs=auto``), ``runs`` is the most a scenario may get
     (``runner.max_runs``) and the runner decides how many each scenario needs.
     ``decision`` names the KPIs the answer is read on (``experiment.decision``).
+    ``draws_source``: the calibrated company's parameter draws file and its contents, when
+    the scenarios' draws came from one (:mod:`simulator.run.parameter_draws`), so that a
+    study built from this experiment's configs (a team-mix search, a lever study) runs its
+    own scenarios under the same draws.
     """
 
     name: str
@@ -124,6 +129,7 @@ class Experiment:
     resolved_config: dict[str, Any] = field(default_factory=dict)
     precision: PrecisionGoal | None = None
     decision: DecisionSettings | None = None
+    draws_source: tuple[Path, Mapping[str, Any]] | None = None
 
     def validate(self) -> None:
         """Check the experiment and every scenario; raise one ConfigError listing every issue."""
