@@ -440,8 +440,8 @@ def test_practically_equal_finalists_choose_the_cheapest_and_today_s_is_said() -
 
 
 def test_with_no_mix_within_the_budget_the_cheapest_mix_simulated_is_named_and_re_run() -> None:
-    # every mix costs more than $1k a year; today (a=2, b=2) is the dearest, a=1, b=1 the cheapest
-    dear = TeamMixProblem(_experiment(a=2, b=2), "base", "bookings", {"a": (1, 2), "b": (1, 2)}, 1_000.0)
+    # every mix costs over $70k a year ($17.5k over the window); today (a=2, b=2) the most, a=1, b=1 the least
+    dear = TeamMixProblem(_experiment(a=2, b=2), "base", "bookings", {"a": (1, 2), "b": (1, 2)}, 70_000.0)
     found = optimise(dear, trials=4, runs=3, first_runs=2, finalists=2, final_runs=2, seed=0, workers=1)
     assert set(found.trials["state"]) == {"over budget"}
     cheapest = found.trials.loc[found.trials["cost"].idxmin()]
@@ -504,3 +504,17 @@ def test_a_search_on_the_decision_kpi_says_whether_the_best_mix_reaches_the_expe
     other = TeamMixProblem(experiment_from_dict(config), "base", "bookings", {"a": (1, 2)})
     finalists = [Finalist(Candidate((("a", 2),)), 1e5, 9e4, 1.1e5, 2e6, 2e6, 2e6, 0.9, True, False, True)]
     assert "target" not in answer_paragraph(Optimisation(other, trials, finalists, finalists[0].candidate, 40, {}))
+
+
+def test_a_budget_no_mix_could_meet_is_refused_before_any_run(problem: TeamMixProblem) -> None:
+    """--budget 7000 ran a whole search on the calibrated company: '$7.0k a year ... the cheapest costs $1.67M'."""
+    # a: $40k a year, b: $80k, both paid no commission: the fewest reps (a=1, b=1) cost $120k / 0.7 on-costs, $171.4k
+    assert problem.least_fixed_cost() == pytest.approx(120_000.0 / 1.0)  # pay_share 1 here: no on-costs
+    thousands = TeamMixProblem(problem.experiment, "base", "bookings", BOUNDS, 320.0)
+    with pytest.raises(ConfigError) as error:
+        thousands.check()
+    (issue,) = error.value.issues
+    assert issue.key == "--budget" and issue.value == 320.0
+    assert "the reps' fixed pay and on-costs alone come to $120.0k a year at the fewest reps (a=1, b=1" in issue.allowed
+    assert "typed in thousands?" in issue.allowed
+    TeamMixProblem(problem.experiment, "base", "bookings", BOUNDS, 100_000.0).check()  # over half of it: may be met

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from simulator.analysis.formatting import format_money
 from simulator.analysis.levers import with_value
 from simulator.analysis.quantities import direction
 from simulator.analysis.results import run_experiment
@@ -143,6 +144,31 @@ class TeamMixProblem:
                 )
         if not self.bounds:
             raise ConfigError.single("--team", [], "give at least one team to size, e.g. --team full_cycle=8:16")
+        least = self.least_fixed_cost()
+        # $7,000 meant as $7.0M; half, as empty seats (attrition, hiring lags) cost nothing while they are empty
+        if self.budget is not None and self.budget < least / 2:
+            fewest = ", ".join(f"{team}={low}" for team, (low, _) in self.bounds.items())
+            raise ConfigError.single(
+                "--budget",
+                self.budget,
+                f"no mix within the bounds costs so little: the reps' fixed pay and on-costs alone come to "
+                f"{format_money(least)} a year at the fewest reps ({fewest}, the other teams as they are); typed in "
+                "thousands? give whole dollars a year",
+            )
+
+    def least_fixed_cost(self) -> float:
+        """The cost per year of the fewest reps the bounds allow, without commission or hiring ($, a year).
+
+        The searched teams at their low bounds, the other teams at their headcounts, each rep
+        at its role's fixed cost (:meth:`RoleEconomics.fixed_cost_per_year`): no mix's cost
+        of sales can be below it.
+        """
+        config = self.config_of_scenario()
+        total = 0.0
+        for name, team in config.org.teams.items():
+            reps = self.bounds[name][0] if name in self.bounds else team.headcount
+            total += reps * config.economics.role(team.role or name).fixed_cost_per_year()
+        return total
 
     def candidate(self, params: Mapping[str, Any]) -> Candidate:
         """The candidate of a parameter set (team -> headcount)."""
