@@ -333,3 +333,15 @@ def test_must_be_one_of_lists_words_not_a_python_tuple() -> None:
         with pytest.raises(ConfigError) as caught:  # as the command line validates it before any run
             simulator.load_experiment(experiment, [override]).validate()
         assert str(caught.value.issues[0]) == expected, caught.value
+
+
+def test_a_suggested_key_no_override_can_name_says_where_to_set_it() -> None:
+    """'did you mean market.products.GTX Pro.deal_value_multiplier?' offered a key no command line can type."""
+    from simulator.config.key_suggestions import no_such_key
+
+    config = {"market": {"products": {"GTX Pro": {"deal_value_multiplier": 4833.0}, "core": {"weight": 1.0}}}}
+    words = no_such_key("market.products.GTX_Pro.deal_value_multiplier", [config], "no such key")
+    assert "did you mean 'market.products.GTX Pro.deal_value_multiplier'? A key with a space" in words
+    assert "cannot be typed as an override: set it in the config file that holds it" in words
+    plain = no_such_key("market.products.cores.weight", [config], "no such key")
+    assert plain.endswith("did you mean 'market.products.core.weight'?")

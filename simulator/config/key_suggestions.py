@@ -8,6 +8,7 @@ dicts and lists, as the composed configurations are once made plain.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -52,7 +53,18 @@ def no_such_key(key: str, configs: Sequence[Mapping[str, Any]], words: str, sugg
         for k in difflib.get_close_matches(key, every, n=3, cutoff=0.6)
         if difflib.SequenceMatcher(None, k.rsplit(".", 1)[-1], name).ratio() >= 0.6
     ]
-    return words + (f"; did you mean '{close[0]}'?" if close and suggest else "")
+    if not (close and suggest):
+        return words
+    if not TYPABLE.fullmatch(close[0]):  # a calibrated product 'GTX Pro': no override can name it
+        return words + (
+            f"; did you mean '{close[0]}'? A key with a space or other such character cannot be typed as an override: "
+            "set it in the config file that holds it (a calibrated company's market/, org/ or pipeline/ YAML)"
+        )
+    return words + f"; did you mean '{close[0]}'?"
+
+
+TYPABLE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+"""A dotted key Hydra's override grammar accepts (plain words joined by dots)."""
 
 
 def schema_allows(key: str, schema: Mapping[str, Any]) -> bool:
