@@ -745,3 +745,13 @@ def test_the_report_reads_a_dated_calendar_s_cycle_range(tmp_path: Path) -> None
     assert "median sales cycle 59.0" not in unusual_summary(dated) and "median sales cycle 59.0" in unusual_summary(
         replace(result, summary=table)
     )
+
+
+def test_lead_to_customer_is_held_to_the_published_one_to_five_percent() -> None:
+    """plan_check's 13 reps won 5.26% of their leads (5.09-5.43%), above the published 1-5%, and nothing said so."""
+    [check] = benchmark_checks(summary({"lead_to_win_rate": 0.0526}), "today")
+    assert check.side == 1 and unusual_sentence(check).startswith(
+        "lead to customer 5.3% of the leads that ended in the window; published 1–5% (0.3 points above"
+    )
+    [inside] = benchmark_checks(summary({"lead_to_win_rate": 0.049}), "today")
+    assert inside.side == 0

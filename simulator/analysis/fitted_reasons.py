@@ -28,7 +28,7 @@ from simulator.analysis.tables import summary_mean, summary_of
 from simulator.analysis.wording import team_label
 from simulator.run.experiment import ExperimentResult
 
-FITTED_KPIS = ("mql_to_sql_rate", "sql_to_opportunity_rate", "win_rate", "cycle_time_days_p50")
+FITTED_KPIS = ("mql_to_sql_rate", "sql_to_opportunity_rate", "win_rate", "lead_to_win_rate", "cycle_time_days_p50")
 """Benchmarked figures that follow from the stage conversions and delays calibrate fits."""
 
 AGREEING = 0.25

@@ -189,6 +189,17 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "B2B opportunity to won 20–35% (enterprise 10–20%); ~21% of all opportunities, ~29% of qualified ones "
         "(BENCHMARKS.md, Funnel)",
     ),
+    Benchmark(
+        "lead_to_win_rate",
+        "Lead to customer",
+        "lead to customer {value} of the leads that ended in the window",
+        0.01,
+        0.05,
+        RATE,
+        "overall B2B lead to customer 1–5% (BENCHMARKS.md, Funnel); salesim's figure is won over the leads that "
+        "ended in the window (won, or lost for any reason, disqualified included), every source's: partner "
+        "referrals and booked meetings convert more than marketing leads",
+    ),
     in_working_days(
         "cycle_time_days_p50",
         "Median sales cycle",
