@@ -253,3 +253,26 @@ def test_a_kpi_with_no_relative_difference_reads_its_difference_in_its_unit(
     plot_differences.plot_paired_differences(comparison, ["hit_plan", "contribution", "bookings"], tmp_path)
     assert "+6.0 pts (-0.4 pts to +12.4 pts)" in texts and "+$134.6k (+$38.9k to +$230.3k)" in texts, texts
     assert "+6.7% · better in 60% of runs" in texts
+
+
+def test_the_bookings_fan_draws_the_plan_and_labels_the_calendar_months(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """plan_check's fan had no plan line, and read months 1-13 where the window ran 2027-12 to 2028-12."""
+    from simulator.report import plots
+
+    rows = [
+        {"scenario": "today", "replication": r, "month": m, "calendar_month": f"2028-{m + 1:02d}"}
+        | {"cumulative_bookings": 300_000.0 * (m + 1) + 10_000.0 * r}
+        for r in range(5)
+        for m in range(3)
+    ]
+    seen: list[plt.Figure] = []
+    monkeypatch.setattr(plots, "save_figure", lambda fig, path: seen.append(fig) or Path(path))
+    plots.plot_bookings_fan(pd.DataFrame(rows), tmp_path, "today", 0, 1_000_000.0)
+    (fig,) = seen
+    ax = fig.axes[0]
+    [plan] = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert plan.get_ydata()[0] == 1_000_000.0 and plan.get_label() == "the plan, $1.00M, by the window's end"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2028-01", "2028-02", "2028-03"]
+    plt.close(fig)

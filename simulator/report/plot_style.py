@@ -200,14 +200,19 @@ TITLE_CHAR_EM = 0.5
 def panel_title(ax: Axes, text: str, loc: Literal["left", "center", "right"] = "left") -> None:
     """Title a panel with ``text``, wrapped to the panel's width: it runs off neither the figure nor into a panel.
 
-    The width is the panel's column of the figure, less a margin for tick labels: constrained
+    The width is the panel's column of the figure, less a margin for tick labels (the y tick
+    labels set so far: scenario names such as ``two_more_reps`` take an inch): constrained
     layout gives the panels about that when it draws (the position before it is a third narrower).
     """
     figure = ax.figure
     inches = figure.get_figwidth() if isinstance(figure, Figure) else 4.0
     spec = ax.get_subplotspec()
     columns = spec.get_gridspec().ncols if spec is not None else 1
-    width_pt = max(1.0, inches * 0.95 / columns - 0.45) * 72.0
+    longest = max((len(t.get_text()) for t in ax.get_yticklabels()), default=0)
+    ticks = plt.rcParams["ytick.labelsize"]
+    size = float(ticks) if isinstance(ticks, int | float) else float(plt.rcParams["font.size"])
+    margin = max(0.45, longest * TITLE_CHAR_EM * 1.2 * size / 72.0 + 0.2)
+    width_pt = max(1.0, inches * 0.95 / columns - margin) * 72.0
     chars = max(12, int(width_pt / (TITLE_CHAR_EM * float(plt.rcParams["axes.titlesize"]))))
     ax.set_title(textwrap.fill(text, chars), loc=loc)
 

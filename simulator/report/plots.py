@@ -10,6 +10,7 @@ differences, the funnel, the team load and quota attainment have modules of thei
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,9 +27,10 @@ from matplotlib.ticker import MaxNLocator
 from simulator.analysis.answer import answer as answer_of
 from simulator.analysis.decision import decision_kpis
 from simulator.analysis.draw_means import draw_weights, run_quantiles
+from simulator.analysis.formatting import format_money
 from simulator.analysis.kpi_names import kpi_axis_label
 from simulator.analysis.quantities import has_run_spread
-from simulator.analysis.tables import comparison_of, scenario_names, summary_of
+from simulator.analysis.tables import comparison_of, scenario_names, summary_mean, summary_of
 from simulator.report.plot_attainment import plot_quota_attainment
 from simulator.report.plot_decision import plot_decision
 from simulator.report.plot_differences import plot_paired_differences
@@ -139,15 +141,24 @@ def _distribution_panel(
 # ---------------------------------------------------------------------------- bookings fan
 
 
-def plot_bookings_fan(monthly: pd.DataFrame, out_dir: Path | str, baseline: str | None = None, draws: int = 0) -> Path:
+def plot_bookings_fan(
+    monthly: pd.DataFrame,
+    out_dir: Path | str,
+    baseline: str | None = None,
+    draws: int = 0,
+    plan: float | None = None,
+) -> Path:
     """Draw cumulative bookings month by month: the median run and the P10-P90 band per scenario.
 
     Args:
-        monthly: Tidy table, one row per scenario x replication x month (0-based).
+        monthly: Tidy table, one row per scenario x replication x month (0-based); with a
+            ``calendar_month`` column the months are labelled by it (``2028-01``, ``Y2-01``).
         out_dir: Directory for ``bookings_fan.png``.
         baseline: Scenario drawn first.
         draws: Parameter draws the runs cycle through: every draw weighs the same in the
             band (``monthly`` then needs its ``replication`` column), as in the summary.
+        plan: The plan the measured window is held to ($, the baseline's ``plan_target``),
+            drawn as a dashed line the cumulative bookings must reach; None for no plan.
 
     Returns:
         The path of the PNG.
@@ -160,8 +171,21 @@ def plot_bookings_fan(monthly: pd.DataFrame, out_dir: Path | str, baseline: str 
     fig, ax = plt.subplots(figsize=(9, 5))
     for name in names:
         _fan(ax, monthly[monthly["scenario"] == name], name, colours[name], draws)
+    if plan is not None and math.isfinite(plan) and plan > 0:
+        ax.axhline(
+            plan,
+            color="black",
+            linestyle="--",
+            linewidth=1.2,
+            label=f"the plan, {format_money(plan)}, by the window's end",
+        )
     ax.set_title("Cumulative bookings by month: median run (line) and P10-P90 band")
-    ax.set_xlabel("Month of the measured window")
+    labelled = "calendar_month" in monthly.columns
+    ax.set_xlabel("Month" if labelled else "Month of the measured window")
+    if labelled:
+        first = monthly.drop_duplicates("month").sort_values("month")
+        ax.set_xticks(first["month"].to_numpy(dtype=np.int64) + 1, first["calendar_month"].astype(str).tolist())
+        ax.tick_params(axis="x", labelrotation=45 if len(first) > 8 else 0)
     ax.set_ylabel("Cumulative bookings ($)")
     format_axis(ax, "bookings", "y")
     ax.set_ylim(bottom=0)
@@ -170,7 +194,7 @@ def plot_bookings_fan(monthly: pd.DataFrame, out_dir: Path | str, baseline: str 
     return save_figure(fig, path)
 
 
-FAN_COLUMNS = ("scenario", "replication", "month", "cumulative_bookings")
+FAN_COLUMNS = ("scenario", "replication", "month", "calendar_month", "cumulative_bookings")
 """The monthly columns the bookings fan reads."""
 
 
@@ -225,7 +249,11 @@ def plot_all(result: ExperimentResult, out_dir: Path | str) -> list[Path]:
     paths += [
         plot_kpi_distributions(result.replications, kpis, out, baseline),
         plot_bookings_fan(
-            result.monthly_table.frame(FAN_COLUMNS), out, baseline, result.experiment.parameter_draw_count
+            result.monthly_table.frame(FAN_COLUMNS),
+            out,
+            baseline,
+            result.experiment.parameter_draw_count,
+            summary_mean(summary, baseline, "plan_target"),
         ),
         plot_funnel(summary, funnel_groups(result), out, baseline),
         plot_utilisation(result.replications, out, baseline, result.experiment.parameter_draw_count),
