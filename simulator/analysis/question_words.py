@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 from simulator.analysis.formatting import format_money
-from simulator.config.errors import SHARE_WORDS, UNITLESS_ENDINGS
+from simulator.config.errors import UNITLESS_ENDINGS, is_share_key
 from simulator.config.question import SETTING, question_parts, setting_key
 from simulator.config.schema import DOLLAR_MULTIPLIER
 from simulator.run.experiment import Experiment
@@ -41,7 +41,9 @@ def format_setting(path: str, value: object) -> str:
     Money when the key's last part names an amount (bookings, quota, cost, ...), and a
     product's ``deal_value_multiplier`` of 10 or more (a calibrated product's price); a share
     when it names a rate or a share and the value lies in [0, 1]; a list of amounts (a
-    quarterly plan) as its yearly sum; other lists item by item.
+    quarterly plan) as its yearly sum; other lists item by item. A setting on the logit scale
+    (``conversion_shift``, ``*_logit``, ``conversion_lift``, a team's ``skill.mean``) is a plain
+    number of either sign, never a share: 0.1176, not 11.76%.
     """
     parts = [part for part in path.lower().split(".") if not part.isdigit()]  # {plan.bookings.0}
     if len(parts) > 1 and parts[-1] in DISTRIBUTION_KEYS:  # market.deal_value.median: the amount it is of
@@ -65,7 +67,7 @@ def format_setting(path: str, value: object) -> str:
     if isinstance(value, int | float):
         if is_money:
             return format_money(float(value))
-        if any(word in name for word in SHARE_WORDS) and not name.endswith(UNITLESS_ENDINGS) and 0 <= value <= 1:
+        if is_share_key(name) and 0 <= value <= 1:
             return _percent(float(value))
         return _number(float(value))
     return str(value)

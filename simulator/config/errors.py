@@ -177,9 +177,14 @@ SHARE_WORDS = ("rate", "share", "attainment", "probability", "conversion", "frac
 """Words in a key's last part that name a share or a rate, written from 0 to 1 (35% is 0.35)."""
 
 
-UNITLESS_ENDINGS = ("multiplier", "factor", "ratio", "lift", "_cv", "elasticity")
+LOGIT_ENDINGS = ("shift", "logit", "lift")
+"""Key endings of a setting on the logit scale of a conversion (``conversion_shift``, ``size_logit``,
+``conversion_lift``, ``specialist_uplift``): added to a logit, a plain number of any sign, never a share."""
+
+
+UNITLESS_ENDINGS = ("multiplier", "factor", "ratio", "_cv", "elasticity", "_days", *LOGIT_ENDINGS)
 """Key endings that make a named amount or share a plain number (``deal_value_multiplier``: 0.75;
-``conversion_lift``: a shift on the logit, 0.5, not 50%)."""
+``conversion_shift``: a shift on the logit, 0.1176, not 11.76%; ``no_decision_days``: days, 0.5, not 50%)."""
 
 
 def is_share_key(key: str) -> bool:
