@@ -488,7 +488,7 @@ def test_a_named_rep_set_to_null_has_left_and_its_open_deals_go_to_the_team_by_i
     assert (run.log.stage_rep[:, 0] == 0).all()  # ann, the one rep left, works every deal
     assert kpi_row(fast.simulate(scenario, 4, 0)) == kpi_row(run)  # both engines alike
     data["org"]["teams"]["agents"].update(reps={"ann": 1.0, "bob": 1.0})  # both stay on one seat: refused, with the way
-    with pytest.raises(ConfigError, match=r"names more reps than headcount \(1\): to cut the team, set each rep who"):
+    with pytest.raises(ConfigError, match=r"names 2 reps, more than headcount \(1\): to cut the team, set each rep"):
         compiled(data)
     data["org"]["teams"]["agents"].update(reps={"ann": 1.0})  # bob removed, as ~org.teams.agents.reps.bob does
     with pytest.raises(ConfigError, match=r"'bob': must be a named rep .*set it to null instead"):

@@ -7,8 +7,11 @@ market, pipeline, org, workforce and the other pipelines) and keeps every number
 
 - numbers inside a list of numbers (seasonality profiles, ramp curves, buying-circle
   values and weights): they move together, not one by one;
-- shares of a mix (segments, sectors, geographies, product weights and mixes): moving
-  one share alone changes the others' meaning;
+- shares of a mix (segments, sectors, geographies, product weights and mixes, a
+  ``by_share`` team's per-rep shares of new leads): moving one share alone changes the
+  others' meaning;
+- reference figures (``pipeline.fitted_figures``: the CRM export's own win rate and cycle,
+  which only the report's words read): the runs never use them, so they move nothing;
 - zero: "20% more than zero" is zero, so it has no one-at-a-time range;
 - the workforce settings of roles no team of the organisation has (they cannot act);
 - the lead rate of a market source a pipeline feeds (prospecting's booked meetings, the
@@ -20,7 +23,8 @@ step, and another number the config needs whole is rounded the same way. :func:`
 experiment holding the baseline and every moved scenario, all sharing the seed, so the
 runs are paired (common random numbers). A moved value the config refuses (a
 probability above 1) is clamped into [0, 1] when that makes it valid; a side that
-still cannot run is left out, with a note.
+still cannot run is left out, with a note saying why (the config's own refusal: a headcount
+of 8 below the 10 reps a team names).
 """
 
 from __future__ import annotations
@@ -41,8 +45,15 @@ from simulator.run.experiment import Experiment
 
 LEVER_SECTIONS = ("market", "pipeline", "org", "workforce", "pipelines")
 """Sections searched by default; ``economics`` (pay, prices, costs) can be added."""
-MIX_KEYS = ("segments", "sectors", "geographies", "segment_mix", "weight", "weights", "values")
-"""Keys whose numbers are shares of a mix (or a discrete law's values): never moved alone."""
+MIX_KEYS = ("segments", "sectors", "geographies", "segment_mix", "weight", "weights", "values", "reps")
+"""Keys whose numbers are shares of a mix (or a discrete law's values, or a ``by_share`` team's
+per-rep shares of its new leads): never moved alone."""
+REFERENCE_KEYS = ("fitted_figures",)
+"""Keys whose numbers are figures to compare a run with, read by the report's words only: no lever."""
+REFERENCE_WORDS = (
+    "is a figure of the CRM export that the report compares the run with; the simulation never reads it, "
+    "so moving it changes nothing"
+)
 BASELINE = "baseline"
 
 
@@ -80,7 +91,7 @@ def _walk(node: Any, path: tuple[str, ...]) -> list[tuple[tuple[str, ...], Any]]
     if isinstance(node, Mapping):
         found = []
         for key, value in node.items():
-            if str(key) in MIX_KEYS:
+            if str(key) in MIX_KEYS or str(key) in REFERENCE_KEYS:
                 continue
             found += _walk(value, (*path, str(key)))
         return found
@@ -160,6 +171,8 @@ def find_levers(
             ignored = ignored_rate(config, key)
             if ignored is not None:
                 raise ConfigError.single("--params", key, ignored)
+            if any(part in REFERENCE_KEYS for part in key.split(".")):
+                raise ConfigError.single("--params", key, REFERENCE_WORDS)
             found.append((key, float(value), _is_whole(key, value)))
     else:
         for section in sections:
@@ -220,9 +233,9 @@ def lever_experiment(
         for side, value in sides.items():
             if value is None:
                 continue
-            config, used = _runnable(base_config, lever, value)
+            config, used, why = _runnable(base_config, lever, value)
             if config is None:
-                notes.append(f"{lever.key}: the {side} value {value:g} cannot run; that side is left out")
+                notes.append(f"{lever.key}: the {side} value {value:g} cannot run ({why}); that side is left out")
                 sides[side] = None
                 continue
             if used != value:
@@ -244,11 +257,13 @@ def lever_experiment(
     return built, kept
 
 
-def _runnable(config: Mapping[str, Any], lever: Lever, value: float) -> tuple[dict[str, Any] | None, float]:
+def _runnable(config: Mapping[str, Any], lever: Lever, value: float) -> tuple[dict[str, Any] | None, float, str]:
     """The config with the lever at ``value`` (or clamped into [0, 1]) when it validates; else None.
 
     A substitute value counts only on the same side of the base as ``value``: clamping a
-    base above 1 into [0, 1] would turn the high side into a low one.
+    base above 1 into [0, 1] would turn the high side into a low one. The third item is why
+    ``value`` itself is refused, in the config check's words ('' when it runs as moved):
+    ``org.teams.West.reps names 10 reps, more than headcount (8)``.
     """
     from simulator.config.composed import parse_composed
     from simulator.config.validation import validate_scenario
@@ -257,13 +272,23 @@ def _runnable(config: Mapping[str, Any], lever: Lever, value: float) -> tuple[di
         float(round(value)) if round(value) != lever.base else lever.base + math.copysign(1.0, value - lever.base)
     )
     candidates = [(value, lever.whole), (min(max(value, 0.0), 1.0), lever.whole), (whole_step, True)]
+    why = ""
     for candidate, whole in dict.fromkeys(candidates):  # as moved; clamped into [0, 1]; a whole number the key needs
         if (candidate - lever.base) * (value - lever.base) <= 0:
             continue  # a clamp that lands on the base or beyond it would move the lever the other way
         changed = with_value(config, lever.key, candidate, whole)
         try:
             validate_scenario(parse_composed(changed).scenario())
-        except ConfigError:
+        except ConfigError as error:
+            why = why or _refusal(error)
             continue
-        return changed, float(round(candidate)) if whole else candidate
-    return None, value
+        return changed, float(round(candidate)) if whole else candidate, why
+    return None, value, why or "the config refuses it"
+
+
+def _refusal(error: ConfigError) -> str:
+    """The config check's first reason in a few words: its key and what it says, before any advice after a colon."""
+    if not error.issues:
+        return "the config refuses it"
+    issue = error.issues[0]
+    return f"{issue.key} {issue.allowed.split(': ', 1)[0]}".strip()

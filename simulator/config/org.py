@@ -108,7 +108,8 @@ class TeamConfig(ConfigModel):
             raise ConfigError.single(
                 "reps",
                 list(staying),
-                f"names more reps than headcount ({self.headcount}): to cut the team, set each rep who leaves to null "
+                f"names {len(staying)} reps, more than headcount ({self.headcount}): to cut the team, set each rep who "
+                "leaves to null "
                 "(org.teams.<team>.reps.<rep>=null: its open deals are dealt to the others by the team's rule), "
                 f"or raise headcount to {len(staying)}",
             )

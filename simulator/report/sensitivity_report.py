@@ -342,8 +342,11 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
         "lever low and high), seed "
         f"{study.seed}: every scenario replays the baseline's leads with the same luck (common random numbers).",
         "- Levers: every number of market, pipeline, org, workforce and the other pipelines, except numbers in "
-        "lists (profiles, curves), shares of a mix, zeros, roles no team has and the lead rate of a source a "
-        "pipeline feeds (its leads are that pipeline's meetings or referrals); whole numbers move by at least one.",
+        "lists (profiles, curves), shares of a mix (segments, sectors, geographies, products' weights, a "
+        "by_share team's per-rep shares of its new leads), the figures of a CRM export a calibration keeps for "
+        "the report's words (pipeline.fitted_figures: no run reads them), zeros, roles no team has and the lead "
+        "rate of a source a pipeline feeds (its leads are that pipeline's meetings or referrals); whole numbers "
+        "move by at least one.",
         f"- Wall time {study.wall_seconds:,.1f} s.",
         *[f"- Note: {note}." for note in study.notes],
     ]
