@@ -1,12 +1,20 @@
-"""Sensitivity's levers in the reader's units: a setting on the logit scale reads as a plain number.
+"""Sensitivity's settings on the logit scale: written as plain numbers, moved by a fixed logit step.
 
-(The user's calibrated run read a product's conversion_shift as "9.41% / 11.76% / 14.12%" beside
-another product's "-0.2145 / -0.1787 / -0.143": one kind of lever in two units.)
+The user's calibrated run read a product's conversion_shift as "9.41% / 11.76% / 14.12%" beside
+another product's "-0.2145 / -0.1787 / -0.143" (one kind of lever in two units), moved each shift
+by 20% of itself (meaningless on a logit: 0 cannot move, a negative base moves the other way) and
+gave it an elasticity whose sign flipped with the base's.
 """
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
+from typing import Any
+
 import pandas as pd
+import pytest
+from plot_checks import collect
 
 from simulator.analysis.question_words import format_setting, question_text
 from simulator.config.errors import is_share_key
@@ -47,3 +55,75 @@ def test_the_sensitivity_table_the_tornado_and_a_question_write_a_shift_alike() 
     asked = "experiment.question='Is a shift of {market.products.core.conversion_shift} worth it?'"
     experiment = simulator.load_experiment("plan_check", ["runs=2", asked])
     assert question_text(experiment) == "Is a shift of 0.1 worth it?"  # had read "of 10%"
+
+
+def _products_experiment() -> Any:
+    """One stage converting 60%, two products whose conversions differ by a logit shift of either sign."""
+    from simulator.run.build import experiment_from_dict
+    from tests.scenarios import single_stage_queue
+
+    config: dict[str, Any] = single_stage_queue(6.0, 0.05, reps=8, horizon_days=40.0, conversion=0.6)
+    config["market"]["products"] = {
+        "basic": {"weight": 1.0, "conversion_shift": -0.18},
+        "pro": {"weight": 1.0, "conversion_shift": 0.016},
+        "new": {"weight": 1.0, "conversion_shift": 0.0},  # switched off: no lever unless named
+    }
+    config.update(seed=3, runs=4, experiment={"name": "shifts", "question": "What drives bookings?"})
+    return experiment_from_dict(config)
+
+
+BASIC, PRO, NEW = (f"market.products.{name}.conversion_shift" for name in ("basic", "pro", "new"))
+ARRIVALS = "market.sources.arrivals.leads_per_month"
+
+
+def test_a_logit_shift_moves_by_a_fixed_step_of_logits_whatever_its_sign() -> None:
+    """A shift of -0.18 moved 20% 'down' to -0.2145 (up, on the logit) and 0.016 by 0.0032: no meaning."""
+    from simulator.analysis.levers import find_levers, moved
+
+    config = _products_experiment().resolved_config["scenarios"]["base"]
+    levers = {lever.key: lever for lever in find_levers(config, 0.2)}
+    assert (levers[BASIC].low, levers[BASIC].high) == pytest.approx((-0.38, 0.02)) and levers[BASIC].additive
+    assert (levers[PRO].low, levers[PRO].high) == pytest.approx((-0.184, 0.216))
+    assert NEW not in levers  # 0: off, left out as other zeros are
+    (named,) = find_levers(config, 0.2, keys=[NEW])  # named, it moves (20% of 0 had been 0)
+    assert (named.low, named.high) == pytest.approx((-0.2, 0.2))
+    assert (levers[ARRIVALS].low, levers[ARRIVALS].high) == pytest.approx((96.0, 144.0))  # a rate: 20% of itself
+    assert not levers[ARRIVALS].additive and moved(-0.5, 0.1, False, additive=True) == (-0.6, -0.4)
+    from simulator.analysis.levers import is_logit_setting
+
+    for key in (
+        "pipelines.retention.renewal.size_logit",
+        "effects.buying_circle.logit_per_person",
+        "org.teams.ae.skill.mean",
+    ):
+        assert is_logit_setting(key), key
+    assert not is_logit_setting("org.teams.ae.skill.sd") and not is_logit_setting("pipeline.stages.0.conversion")
+
+
+def test_a_logit_shift_has_no_elasticity_and_the_report_says_why_once(tmp_path: Path) -> None:
+    """MG Advanced's shift moved bookings by +$16.0k low to high and read an elasticity of -0.01."""
+    from simulator.report.sensitivity_report import (
+        answer_paragraph,
+        run_sensitivity,
+        sensitivity_markdown,
+        write_sensitivity,
+    )
+
+    study = run_sensitivity(
+        _products_experiment(), "base", "bookings", 0.2, 4, [BASIC, PRO, ARRIVALS], method="none", workers=1
+    )
+    table = study.table.set_index("parameter")
+    assert table.loc[BASIC, "move"] == "±0.2 logit" and table.loc[ARRIVALS, "move"] == "±20%"
+    for shift in (BASIC, PRO):
+        assert table.loc[shift, ["elasticity", "elasticity_ci_low", "elasticity_ci_high"]].isna().all()
+    assert math.isfinite(table.loc[ARRIVALS, "elasticity"])  # a rate keeps its elasticity
+    text = sensitivity_markdown(study, tmp_path, {})
+    assert text.count("it has no relative move, so no elasticity") == 1  # the reason, said once under the table
+    shift_row = next(line for line in text.splitlines() if line.startswith("| ") and f"`{BASIC}`" in line)
+    assert shift_row.endswith(" | - |") and "-0.38 / -0.18 / 0.02" in shift_row
+    assert "a shift or logit by ±0.2 logit: the table gives each lever's levels" in answer_paragraph(study)
+    assert "a shift or logit (added to a conversion's logit) by ±0.2 logit." in text  # how it was run
+    problems: list[str] = []
+    with collect(problems, []):
+        write_sensitivity(study, tmp_path)  # the tornado's title says the step on a line of its own
+    assert not problems, problems

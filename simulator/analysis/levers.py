@@ -12,14 +12,19 @@ market, pipeline, org, workforce and the other pipelines) and keeps every number
   others' meaning;
 - reference figures (``pipeline.fitted_figures``: the CRM export's own win rate and cycle,
   which only the report's words read): the runs never use them, so they move nothing;
-- zero: "20% more than zero" is zero, so it has no one-at-a-time range;
+- zero: "20% more than zero" is zero, so it has no one-at-a-time range; a setting on the
+  logit scale at 0 is switched off and left out alike (named in ``keys``, it moves);
 - the workforce settings of roles no team of the organisation has (they cannot act);
 - the lead rate of a market source a pipeline feeds (prospecting's booked meetings, the
   partners' referrals: :mod:`simulator.config.fed_sources`), which the pipeline replaces.
 
 Each lever moves by ``delta`` (a share of its value) down and up; counts (headcounts,
 accounts, months: :data:`WHOLE_KEYS`) move to the nearest whole number, at least one
-step, and another number the config needs whole is rounded the same way. :func:`lever_experiment` builds one
+step, and another number the config needs whole is rounded the same way. A setting on the
+logit scale (:func:`is_logit_setting`: a ``conversion_shift``, a ``*_logit``, a
+``conversion_lift``, a team's ``skill.mean``) is added to a logit, so a share of itself
+means nothing (0 would not move, and a negative shift would move "down" upwards): it
+moves by ``delta`` logit units instead (±0.2 at the default), and has no elasticity. :func:`lever_experiment` builds one
 experiment holding the baseline and every moved scenario, all sharing the seed, so the
 runs are paired (common random numbers). A moved value the config refuses (a
 probability above 1) is clamped into [0, 1] when that makes it valid; a side that
@@ -37,7 +42,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.analysis.question_words import question_text
-from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.errors import LOGIT_ENDINGS, ConfigError, ConfigIssue
 from simulator.config.fed_sources import ignored_rate
 from simulator.config.key_suggestions import node_at
 from simulator.run.build import experiment_from_dicts
@@ -67,6 +72,8 @@ class Lever:
         low: The low value (None when that side cannot run).
         high: The high value (None when that side cannot run).
         whole: True for a whole number (headcount, days as integers).
+        additive: True for a setting on the logit scale, moved by a fixed step of logit units
+            (:func:`is_logit_setting`), not by a share of itself: it has no elasticity.
     """
 
     key: str
@@ -74,6 +81,7 @@ class Lever:
     low: float | None
     high: float | None
     whole: bool
+    additive: bool = False
 
 
 def delta_issue(delta: float) -> ConfigIssue | None:
@@ -129,8 +137,27 @@ def _roles_in_use(config: Mapping[str, Any]) -> set[str]:
     return {str(team.get("role", name)) for name, team in teams.items() if isinstance(team, Mapping)}
 
 
-def moved(base: float, delta: float, whole: bool) -> tuple[float, float]:
-    """``base`` moved down and up by ``delta`` of itself; whole numbers by at least one step."""
+def is_logit_setting(key: str) -> bool:
+    """Whether a dotted key is added to a conversion's logit: a shift, a logit, a lift or a team's mean skill.
+
+    ``market.products.core.conversion_shift``, ``pipelines.retention.renewal.size_logit``,
+    ``effects.buying_circle.logit_per_person``, ``market.sources.partner.conversion_lift``,
+    ``org.teams.ae.specialist_uplift``, ``org.teams.ae.skill.mean`` (skill is a normal
+    shift on the logit). Its unit is the logit, any sign, 0 meaning no effect.
+    """
+    parts = key.lower().split(".")
+    name = parts[-1]
+    return name.endswith(LOGIT_ENDINGS) or name.startswith("logit_") or parts[-2:] == ["skill", "mean"]
+
+
+def moved(base: float, delta: float, whole: bool, additive: bool = False) -> tuple[float, float]:
+    """``base`` moved down and up by ``delta`` of itself; whole numbers by at least one step.
+
+    ``additive`` (a setting on the logit scale): by ``delta`` logit units, ``base - delta`` and
+    ``base + delta``, whatever its sign (0 moves too).
+    """
+    if additive:
+        return base - delta, base + delta
     low, high = base * (1.0 - delta), base * (1.0 + delta)
     if not whole:
         return (low, high) if base > 0 else (high, low)
@@ -148,7 +175,8 @@ def find_levers(
 
     Args:
         config: One scenario's composed config (plain dicts).
-        delta: How far each lever moves, as a share of its value (0.2 = ±20%).
+        delta: How far each lever moves, as a share of its value (0.2 = ±20%); a setting on the
+            logit scale moves by this many logit units (±0.2).
         sections: Top-level sections to search.
         keys: Only these dotted keys (each must be a number of ``config``); None for all.
 
@@ -183,8 +211,9 @@ def find_levers(
                     found.append((".".join(path), float(value), _is_whole(".".join(path), value)))
     levers = []
     for key, base, whole in found:
-        low, high = moved(base, delta, whole)
-        levers.append(Lever(key, base, low, high, whole))
+        additive = is_logit_setting(key)
+        low, high = moved(base, delta, whole, additive)
+        levers.append(Lever(key, base, low, high, whole, additive))
     return levers
 
 
@@ -246,7 +275,7 @@ def lever_experiment(
             scenarios[scenario_name(len(kept), side)] = config
         if sides["low"] is None and sides["high"] is None:
             continue
-        kept.append(Lever(lever.key, lever.base, sides["low"], sides["high"], lever.whole))
+        kept.append(Lever(lever.key, lever.base, sides["low"], sides["high"], lever.whole, lever.additive))
     base = dict(experiment.resolved_config["base"])
     meta = dict(base.get("experiment") or {})
     # the question with its settings in words: the study's scenarios are not the ones it names

@@ -9,6 +9,9 @@ by run, with its Student t interval. Levers are ranked by the size of the swing;
 whose swing CI includes zero has no clear effect at this number of runs. The elasticity
 is the swing relative to the baseline's mean over the lever's relative move, with the
 swing's interval scaled alike: an unclear swing has an elasticity whose CI includes zero.
+A setting on the logit scale (``Lever.additive``: a shift, moved by a fixed number of logit
+units) has no relative move, so no elasticity (NaN; the report writes "-" and says why):
+its base may be 0, and a negative base would flip the elasticity's sign.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ SENSITIVITY_COLUMNS = (
     "base",
     "low",
     "high",
+    "move",
     "kpi",
     "baseline_mean",
     "low_mean",
@@ -75,13 +79,21 @@ def _paired(runs: pd.DataFrame, a: str, b: str, kpi: str) -> np.ndarray:
     return (both[a] - both[b]).to_numpy(dtype=float)
 
 
-def sensitivity_table(replications: pd.DataFrame, levers: Sequence[Lever], kpi: str) -> pd.DataFrame:
+def move_words(lever: Lever, delta: float) -> str:
+    """How the lever was moved, for the table's ``move`` column: ``±20%``, or ``±0.2 logit`` for an additive one."""
+    return f"±{delta:g} logit" if lever.additive else f"±{delta:.0%}"
+
+
+def sensitivity_table(
+    replications: pd.DataFrame, levers: Sequence[Lever], kpi: str, delta: float = 0.2
+) -> pd.DataFrame:
     """The levers ranked by the size of their swing on ``kpi`` (see the module docstring).
 
     Args:
         replications: The runs of :func:`simulator.analysis.levers.lever_experiment`'s experiment.
         levers: The levers as run, in the order their scenarios were named.
         kpi: The KPI.
+        delta: The move asked (a share of each lever; logit units for an additive one), for ``move``.
 
     Returns:
         One row per lever, columns :data:`SENSITIVITY_COLUMNS`, largest swing first. A side
@@ -106,7 +118,8 @@ def sensitivity_table(replications: pd.DataFrame, levers: Sequence[Lever], kpi: 
         span = (lever.high if lever.high is not None else lever.base) - (
             lever.low if lever.low is not None else lever.base
         )
-        per_swing = (lever.base / span) / base_mean if base_mean and span and lever.base else math.nan
+        relative = lever.base != 0 and not lever.additive  # a logit shift has no relative move
+        per_swing = (lever.base / span) / base_mean if base_mean and span and relative else math.nan
         elasticity = mean * per_swing
         # the swing's interval scaled alike (the baseline's mean taken as known: its CI is far narrower)
         ends = sorted((float((mean - half) * per_swing), float((mean + half) * per_swing)))
@@ -116,6 +129,7 @@ def sensitivity_table(replications: pd.DataFrame, levers: Sequence[Lever], kpi: 
                 "base": lever.base,
                 "low": lever.low if lever.low is not None else math.nan,
                 "high": lever.high if lever.high is not None else math.nan,
+                "move": move_words(lever, delta),
                 "kpi": kpi,
                 "baseline_mean": base_mean,
                 **_side_columns("low", low, base_mean),

@@ -25,6 +25,7 @@ from simulator.report.plot_style import (
     format_difference_axis,
     save_figure,
 )
+from simulator.report.sensitivity_words import logit_step
 
 LOW_COLOUR = "#1f77b4"
 HIGH_COLOUR = "#ff7f0e"
@@ -70,9 +71,11 @@ def plot_tornado(table: pd.DataFrame, out_dir: Path | str, delta: float) -> Path
     )
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="best")  # "lower right" had covered a lever's whisker
+    step = logit_step(table)  # a share of a logit shift means nothing: it moves by a step of logits, said so
+    shifts = f"\nA shift or logit (added to a conversion's logit) moves by {step} instead" if step is not None else ""
     fig.suptitle(
         f"Which levers move {kpi_label(kpi).lower()} most: each set about {delta:.0%} lower and higher (its levels "
-        "beside its name), one at a time (grey names: no clear effect)"
+        f"beside its name), one at a time (grey names: no clear effect){shifts}"
     )
     return save_figure(fig, path)
 

@@ -54,7 +54,10 @@ def _parser() -> argparse.ArgumentParser:
         help=f"comma-separated config sections searched for levers (default {','.join(LEVER_SECTIONS)})",
     )
     parser.add_argument(
-        "--delta", type=lenient_number(float), default=0.2, help="move of each lever, as a share of it (default 0.2)"
+        "--delta",
+        type=lenient_number(float),
+        default=0.2,
+        help="move of each lever, as a share of it (default 0.2); a shift or logit moves by this many logit units",
     )
     parser.add_argument("--runs", type=lenient_number(int), default=10, help="replications per scenario (default 10)")
     parser.add_argument(

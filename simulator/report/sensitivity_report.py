@@ -45,6 +45,7 @@ from simulator.report.layouts import SENSITIVITY
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_tornado import plot_global, plot_tornado
 from simulator.report.sensitivity_global import global_lines, global_words
+from simulator.report.sensitivity_words import NO_ELASTICITY, elasticity_words, logit_step, moves_words
 from simulator.run.experiment import Experiment
 
 LAYOUT = SENSITIVITY
@@ -161,7 +162,7 @@ def run_sensitivity(
         )
     with tqdm(total=len(built.scenarios) * runs, unit="run", disable=not progress, file=sys.stderr) as bar:
         result = run_experiment(built, workers=workers, on_progress=_advance(bar))
-    table = sensitivity_table(result.replications, levers, kpi)
+    table = sensitivity_table(result.replications, levers, kpi, delta)
     found = None
     if method != "none":
         clear = table[table["clear"]]
@@ -195,10 +196,6 @@ def run_sensitivity(
 # ---------------------------------------------------------------------------- report
 
 
-MOVES = "whole numbers by at least one step, a probability held within 0-100%: the table gives each lever's levels"
-"""How a lever's levels can differ from the share asked: a headcount of 12 moves to 10 and 14, 16.7%."""
-
-
 def _swing_words(row: pd.Series) -> str:
     kpi = str(row["kpi"])
     swing = (
@@ -218,7 +215,7 @@ def answer_paragraph(study: SensitivityStudy) -> str:
     base = format_value(kpi, float(table["baseline_mean"].iloc[0])) + unit if len(table) else "n/a"
     head = (
         f"{'Moving the lever' if len(table) == 1 else f'Moving each of {len(table)} levers'} of scenario "
-        f"{study.scenario} {study.delta:.0%} down and up ({MOVES}), one at a "
+        f"{study.scenario} {study.delta:.0%} down and up ({moves_words(table)}), one at a "
         f"time, {kpi_words(kpi)} (baseline {base}) moves most with "
     )
     if clear.empty:
@@ -246,17 +243,6 @@ def answer_paragraph(study: SensitivityStudy) -> str:
 def _unit(kpi: str) -> str:
     """`` (hours)`` for a KPI in hours or working days, whose cells are bare numbers; '' otherwise."""
     return f" ({SENTENCE_UNITS[kpi_unit(kpi)]})" if kpi_unit(kpi) in SENTENCE_UNITS else ""
-
-
-def _elasticity_words(row: pd.Series) -> str:
-    """``+0.45 (+0.30 to +0.60)``; the interval is what tells an unclear lever's elasticity (it includes zero)."""
-    elasticity = float(row["elasticity"])
-    if not math.isfinite(elasticity):
-        return "-"
-    low, high = float(row.get("elasticity_ci_low", math.nan)), float(row.get("elasticity_ci_high", math.nan))
-    if not (math.isfinite(low) and math.isfinite(high)) or low == high:
-        return f"{elasticity:+.2f}"
-    return f"{elasticity:+.2f} ({low:+.2f} to {high:+.2f})"
 
 
 def _table_rows(table: pd.DataFrame) -> list[list[str]]:
@@ -288,7 +274,7 @@ def _table_rows(table: pd.DataFrame) -> list[list[str]]:
                 side("low"),
                 side("high"),
                 f"{format_value(kpi, float(r['swing']), signed=True)}{verdict}",
-                _elasticity_words(r),
+                elasticity_words(r),
             ]
         )
     return rows
@@ -306,12 +292,13 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
         "",
         "## The levers, ranked by their swing",
         "",
-        f"Each lever set {study.delta:.0%} lower and higher than its value ({MOVES}), everything else as in "
-        f"{study.scenario}; "
+        f"Each lever set {study.delta:.0%} lower and higher than its value ({moves_words(study.table)}), "
+        f"everything else as in {study.scenario}; "
         "differences are paired run by run with the baseline (95% CI). Swing: high minus low (the base in place "
         "of a side not run). Elasticity: the "
         "swing as a share of the baseline's mean, over the lever's relative move (95% CI: an unclear swing's "
-        "includes zero). "
+        "includes zero)"
+        + (f"; '-': {NO_ELASTICITY}. " if logit_step(study.table) is not None else ". ")
         + (
             f"The first {TABLE_ROWS} are listed; `sensitivity.csv` has all {len(study.table)}."
             if len(study.table) > TABLE_ROWS
@@ -346,7 +333,7 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
         "by_share team's per-rep shares of its new leads), the figures of a CRM export a calibration keeps for "
         "the report's words (pipeline.fitted_figures: no run reads them), zeros, roles no team has and the lead "
         "rate of a source a pipeline feeds (its leads are that pipeline's meetings or referrals); whole numbers "
-        "move by at least one.",
+        f"move by at least one, a shift or logit (added to a conversion's logit) by ±{study.delta:g} logit.",
         f"- Wall time {study.wall_seconds:,.1f} s.",
         *[f"- Note: {note}." for note in study.notes],
     ]
