@@ -4,10 +4,13 @@ One-at-a-time ranges miss interactions (a conversion that matters only when capa
 short). Here every chosen lever varies across its low-high range at once:
 
 - **Morris** (elementary effects; SALib ``sample.morris`` / ``analyze.morris``):
-  ``r`` trajectories of ``k + 1`` points on a 4-level grid. ``mu*`` (mean absolute
-  effect of moving a lever across 2/3 of its range, in the KPI's unit) ranks the levers,
-  with a bootstrap 95% CI; ``sigma`` large against ``mu*`` signals interactions or
-  non-linearity (Campolongo, Cariboni and Saltelli 2007).
+  ``r`` trajectories of ``k + 1`` points on a 4-level grid, each step moving one lever
+  by :data:`MORRIS_STEP` (2/3) of its range. SALib divides a step's change of the KPI by
+  that 2/3, so an elementary effect, and ``mu*`` (their mean absolute value, in the KPI's
+  unit), is the effect of moving a lever across its *whole* low-high range, comparable
+  with its one-at-a-time swing; ``mu*`` ranks the levers, with a bootstrap 95% CI;
+  ``sigma`` large against ``mu*`` signals interactions or non-linearity (Campolongo,
+  Cariboni and Saltelli 2007). The noise floor is scaled alike.
 - **Sobol** (SALib ``sample.sobol`` / ``analyze.sobol``, first and total order):
   ``N (k + 2)`` points; ``S1`` is the share of the KPI's variance a lever explains alone,
   ``ST`` with its interactions.

@@ -97,7 +97,10 @@ def plot_global(table: pd.DataFrame, method: str, kpi: str, floor: float, out_di
         if math.isfinite(floor):
             ax.axvline(floor, color=UNCLEAR_COLOUR, linestyle="--", label="noise floor (2 standard errors)")
         format_difference_axis(ax, kpi, "x")
-        ax.set_xlabel(f"mu*: mean absolute effect of a 2/3-range step on {kpi_difference_label(kpi).lower()} (95% CI)")
+        ax.set_xlabel(
+            f"mu*: mean absolute effect of moving a lever low to high (its whole range) on "
+            f"{kpi_difference_label(kpi).lower()} (95% CI)"
+        )
     else:
         for column, colour, offset in (("ST", HIGH_COLOUR, -0.18), ("S1", LOW_COLOUR, 0.18)):
             ax.barh(

@@ -69,8 +69,10 @@ def global_lines(g: GlobalSensitivity, out_dir: Path, figure: Path | None) -> li
         title = "## Interactions: Morris screening"
         intro = (
             "The same levers varied together over their low-high ranges (SALib's Morris method): mu* is the mean "
-            "absolute effect of moving one lever by 2/3 of its range wherever the others stand; sigma large against "
-            "mu* means the effect depends on the other levers."
+            "absolute effect of moving one lever across its whole low-high range wherever the others stand (each "
+            "step of the design covers 2/3 of the range and its effect is scaled to the full range), so it reads "
+            "beside the lever's swing one at a time; sigma large against mu* means the effect depends on the other "
+            "levers."
         )
     else:
         header = ["Lever", "S1 (95% CI)", "ST (95% CI)"]
