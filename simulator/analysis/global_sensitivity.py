@@ -38,6 +38,7 @@ from simulator.analysis.results import run_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment
+from simulator.run.parameter_draws import redrawn
 
 MORRIS_LEVELS = 4
 MORRIS_STEP = MORRIS_LEVELS / (2.0 * (MORRIS_LEVELS - 1))  # the grid step, as a share of the range: 2/3
@@ -169,7 +170,7 @@ def design_experiment(
         for lever, value in zip(levers, point, strict=True):
             config = with_value(config, lever.key, float(value), lever.whole)
         scenarios[name] = {**config, "runs": runs, "experiment": meta}
-    return experiment_from_dicts(base, scenarios)
+    return redrawn(experiment_from_dicts(base, scenarios), experiment)  # a calibrated company's refits
 
 
 def global_sensitivity(

@@ -47,6 +47,7 @@ from simulator.config.fed_sources import ignored_rate
 from simulator.config.key_suggestions import node_at
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment
+from simulator.run.parameter_draws import redrawn
 
 LEVER_SECTIONS = ("market", "pipeline", "org", "workforce", "pipelines")
 """Sections searched by default; ``economics`` (pay, prices, costs) can be added."""
@@ -282,7 +283,7 @@ def lever_experiment(
     meta.update(name=f"{experiment.name}_sensitivity", baseline=BASELINE, question=question_text(experiment))
     base.update(experiment=meta, runs=runs, seed=experiment.seed)
     scenarios = {name: {**config, "runs": runs, "experiment": meta} for name, config in scenarios.items()}
-    built = experiment_from_dicts(base, scenarios)
+    built = redrawn(experiment_from_dicts(base, scenarios), experiment)  # a calibrated company's refits
     return built, kept
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from simulator.analysis.answer_words import SENTENCE_UNITS
+from simulator.analysis.assumed import assumed_study_words, effort_source
 from simulator.analysis.crowding import crowding_reasons
 from simulator.analysis.formatting import format_signed_amount, format_signed_range, format_value
 from simulator.analysis.global_sensitivity import (
@@ -114,6 +115,8 @@ class SensitivityStudy:
     notes: list[str]
     wall_seconds: float
     reasons: dict[str, str] = field(default_factory=dict)  # lever -> why it moves the KPI less than its leads
+    effort_from: str = ""  # the export a calibrated scenario's effort per deal was assumed for ('' otherwise)
+    draws: int = 0  # the calibrated company's parameter draws every study scenario runs under (0: none)
 
 
 def _advance(bar: tqdm) -> Callable[[int], None]:
@@ -190,6 +193,8 @@ def run_sensitivity(
         notes,
         time.monotonic() - started,
         reasons,
+        effort_source(experiment.scenario(scenario).config) or "",
+        built.parameter_draw_count,
     )
 
 
@@ -290,6 +295,16 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
         "",
         answer_paragraph(study),
         "",
+        *([f"*{caveat}*", ""] if (caveat := assumed_study_words(study.effort_from, "this study")) else []),
+        *(
+            [
+                f"*Every run of every lever is on one of the calibrated company's {study.draws} parameter draws (run "
+                f"*r* on refit *r* mod {study.draws}), as the company's own runs are.*",
+                "",
+            ]
+            if study.draws
+            else []
+        ),
         "## The levers, ranked by their swing",
         "",
         f"Each lever set {study.delta:.0%} lower and higher than its value ({moves_words(study.table)}), "
