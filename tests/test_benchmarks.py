@@ -189,6 +189,22 @@ def test_retention_over_a_window_other_than_a_year_is_compared_as_a_year() -> No
         benchmark_checks(below, "today", 0.0)
 
 
+def test_a_window_of_part_months_is_named_with_its_decimal() -> None:
+    """A dated calendar's 250 working days are 11.5 of its months: its retention had read "over the 12-month window"."""
+    window = 250 / 260.5  # a warm-up ending 2027-12-20: the figures use 11.52 months, the words rounded to 12
+    assert window_length(window) == "11.5-month"
+    row = next(
+        line
+        for line in unusual_section(summary({"net_revenue_retention": 1.029}), ["today"], {"today": window})
+        if "Net revenue" in line
+    )
+    assert "over the 11.5-month window)" in row and "12-month" not in row
+    (line,) = unusual_lines(summary({"gross_revenue_retention": 0.8}), ["today"], {"today": window})
+    assert "over the run's 11.5-month window" in line[1]
+    # a whole number of months, or within 0.05 of one (as "over 6 months" reads), keeps no decimal
+    assert [window_length(y) for y in (1.0, 0.999, 0.25, 1.5)] == ["12-month", "12-month", "3-month", "18-month"]
+
+
 def test_utilisation_from_assumed_effort_is_said_as_such_not_flagged() -> None:
     """A calibrated company's utilisation follows from the effort per deal calibrate assumed: no finding.
 
@@ -485,7 +501,7 @@ def test_a_team_busier_than_85_percent_is_named_with_the_queue_it_leaves(tmp_pat
     result = simulator.run_experiment(experiment, settings=RunnerSettings(workers=1), store_dir=tmp_path / "store")
     found = busy_reasons(result, summary_of(result))
     ae = found["specialist"][team_key(TEAM_UTILISATION, "ae")]
-    assert "for the AE team at need specified" in ae and "in a run's 5-month window" in ae, ae
+    assert "for the AE team at need specified" in ae and "in a run's 4.8-month window" in ae, ae  # 100 of 250 days
     specialist = [line for line in unusual_summary(result).splitlines() if "specialist: the AE team busy" in line]
     assert specialist and ae in specialist[0], specialist
 

@@ -98,6 +98,10 @@ def year_days(experiment: Experiment, scenario: str) -> float:
     return float(experiment.scenario(scenario).config.clock.calendar().days_per_year)
 
 
+WHOLE_MONTHS = 0.05
+"""A window within this many months of a whole number reads as that number of months (else with one decimal)."""
+
+
 def period_words(result: ExperimentResult) -> str:
     """Return the words for the measurement window (`` per year`` for a window of one calendar year)."""
     clock = result.experiment.scenarios[0].config.clock
@@ -109,7 +113,7 @@ def period_words(result: ExperimentResult) -> str:
     if months < 1:
         return f" over {window:g} working days"
     # a dated year's 250 working days are 11.5 of its months, not 12
-    return f" over {months:.0f} months" if abs(months - round(months)) < 0.05 else f" over {months:.1f} months"
+    return f" over {months:.0f} months" if abs(months - round(months)) < WHOLE_MONTHS else f" over {months:.1f} months"
 
 
 def window_words(result: ExperimentResult) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from simulator.analysis.benchmarks import BenchmarkCheck, benchmark_checks, distance_words, format_in_unit, range_words
 from simulator.analysis.published_ranges import WORKING_DAYS_A_YEAR
-from simulator.analysis.tables import summary_row
+from simulator.analysis.tables import WHOLE_MONTHS, summary_row
 from simulator.analysis.wording import join_words, team_label
 
 
@@ -33,12 +33,17 @@ def figure_words(check: BenchmarkCheck) -> str:
 
 
 def window_length(years: float) -> str:
-    """A window in words: ``0.24-month``, ``24-month``, ``2.5-year`` (``years`` of the run's calendar)."""
+    """A window in words: ``0.24-month``, ``24-month``, ``11.5-month``, ``2.5-year`` (``years`` of the run's calendar).
+
+    A window that is not a whole number of months reads with one decimal, as the report's
+    "over 11.5 months" does (:func:`simulator.analysis.tables.period_words`): a dated
+    calendar's 250 working days are 11.54 of its months, and had read "12-month".
+    """
     months = 12.0 * years
     if months < 1.0:
         return f"{months:.2g}-month"
     if months < 36.0:
-        return f"{months:.0f}-month"
+        return f"{months:.0f}-month" if abs(months - round(months)) < WHOLE_MONTHS else f"{months:.1f}-month"
     return f"{years:.1f}-year"
 
 
