@@ -580,12 +580,15 @@ def test_the_capacity_bridges_largest_line_the_rest_is_said_in_words() -> None:
     line = next(line for line in lines if line.startswith("- **today**"))
     assert line.startswith("- **today**: the largest difference is pipeline coverage and attainment, the rest, which ")
     assert f"the leads and win rates booked {format_money(rest)} more than seats x quota x the assumed 50%" in line
-    assert "this pipeline converts more than the plan counts on" in line
+    # "the plan" is the bookings plan the report asks about: the quota arithmetic is named as such
+    assert "this pipeline converts more than that quota arithmetic counts on, so the arithmetic understates" in line
+    assert "the plan" not in line
     # without the assumed attainment, the line stays as it was; a shortfall says the leads did not fill the seats
     assert "after every loss" not in next(x for x in capacity_section(summary, ["today"]) if x.startswith("- **"))
     short = pd.DataFrame([{**r, "mean": 9.0e5} if r["kpi"] == "capacity_gap_coverage" else r for r in rows])
     said = next(x for x in capacity_section(short, ["today"], {"today": 0.5}) if x.startswith("- **"))
     assert "less than seats x quota x the assumed 50% attainment: the leads did not fill" in said, said
+    assert said.endswith("the capacity that quota arithmetic counts.") and "the plan" not in said, said
 
 
 def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:

@@ -179,14 +179,15 @@ def capacity_section(
         verb = "costs" if size > 0 else "adds"
         line = f"- **{n}**: the largest difference is {words.split(':')[0]}, which {verb} {format_money(abs(size))}"
         assumed = (attainments or {}).get(n, math.nan)
-        rest, plan = -gaps[-1][1], bridge[0][1]
-        if words == gaps[-1][0] and math.isfinite(assumed) and plan > 0:  # the residual: say what it means
+        rest, capacity = -gaps[-1][1], bridge[0][1]
+        # the residual: say what it means; "the plan" is the bookings plan, never the quota arithmetic
+        if words == gaps[-1][0] and math.isfinite(assumed) and capacity > 0:
             line += f": after every loss above, the leads and win rates booked {format_money(abs(rest))} " + (
                 f"more than seats x quota x the assumed {assumed:.0%} attainment; this pipeline converts more "
-                "than the plan counts on, so the plan understates what these seats book"
+                "than that quota arithmetic counts on, so the arithmetic understates what these seats book"
                 if rest > 0
                 else f"less than seats x quota x the assumed {assumed:.0%} attainment: the leads did not fill "
-                "the capacity the plan counts"
+                "the capacity that quota arithmetic counts"
             )
         lines.append(line + ".")
     if without_quota:
