@@ -816,3 +816,20 @@ def test_a_plan_several_times_its_reps_quotas_runs_with_a_word() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", PlanSizeWarning)
         simulator.load_experiment("plan_check", ["runs=2", "plan.bookings=9100000"]).validate()  # a stretch: no word
+
+
+def test_a_plan_out_of_line_with_its_quotas_asks_about_the_largest_teams_headcount(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """130 full-cycle reps had read "$4M a year, 5% of the $72.8M ...: a zero too few?", no word of the 130."""
+    from simulator.config import validation
+
+    monkeypatch.setattr(validation, "_SHAPES_WARNED", set())  # once a process: this test's words, whatever ran before
+    too_large = (
+        r"\$4M a year, 5% of the \$72\.8M .*: a zero too few\? Or is a headcount too large\? full_cycle has 130 reps\. "
+    )
+    with pytest.warns(validation.PlanSizeWarning, match=too_large + "The runs go on with it$"):
+        simulator.load_experiment("plan_check", ["runs=2", "org.teams.full_cycle.headcount=130"]).validate()
+    too_small = r"a zero too many\? Or is a headcount too small\? full_cycle has 12 reps\. The runs go on with it$"
+    with pytest.warns(validation.PlanSizeWarning, match=too_small):
+        simulator.load_experiment("plan_check", ["runs=2", "plan.bookings=45100000"]).validate()

@@ -210,15 +210,25 @@ class PlanSizeWarning(UserWarning):
     """A plan several times above or below what its reps' quotas add up to: it runs, with a word."""
 
 
-def _warn_about_plan(plan: float, quotas: float) -> None:
-    """A plan one zero off (a $45M plan for $6.72M of quotas) had answered "0.0%" without a word."""
+def _warn_about_plan(plan: float, quotas: float, largest: tuple[str, int, float]) -> None:
+    """A plan one zero off (a $45M plan for $6.72M of quotas) had answered "0.0%" without a word.
+
+    The quotas are headcount x quota, so a headcount off (``org.teams.full_cycle.headcount=130``)
+    puts them out of line as a plan off by a zero does: the note asks about both, naming
+    ``largest`` (the team carrying the most quota: its name, headcount and quotas).
+    """
     if 1 / PLAN_STRETCH <= plan / quotas <= PLAN_STRETCH:
         return
     ratio = f"{plan / quotas:.1f} times" if plan > quotas else f"{plan / quotas:.0%} of"
+    team, reps, carried = largest
+    size = "small" if plan > quotas else "large"
+    headcount = f"Or is a headcount too {size}? {team} has {reps} rep{'' if reps == 1 else 's'}" + (
+        "" if carried >= quotas else f", {dollars_words(carried)} of the quotas"
+    )
     message = (
         f"plan.bookings is {dollars_words(plan)} a year, {ratio} the {dollars_words(quotas)} the reps' quotas add up "
         "to (quotas usually sit 10-30% above the plan, BENCHMARKS.md): a zero "
-        f"{'too many' if plan > quotas else 'too few'}? The runs go on with it"
+        f"{'too many' if plan > quotas else 'too few'}? {headcount}. The runs go on with it"
     )
     once = f"plan {plan}"  # once a run, from the first scenario whose reps it is checked against
     if once not in _SHAPES_WARNED:
@@ -251,7 +261,12 @@ def _check_plan_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
             )
         return
     if plan is not None and plan > 0 and quotas > 0 and 1 / PLAN_SLIP <= plan / quotas <= PLAN_SLIP:
-        _warn_about_plan(plan, quotas)
+        carried = {
+            name: (team.headcount, team.headcount * config.economics.role(team.role).quota)
+            for name, team in config.org.teams.items()
+        }
+        name = max(carried, key=lambda n: carried[n][1])  # the first of equals, in the org's order
+        _warn_about_plan(plan, quotas, (name, *carried[name]))
     if plan is None or plan <= 0 or quotas <= 0 or 1 / PLAN_SLIP <= plan / quotas <= PLAN_SLIP:
         return
     reps = sum(team.headcount for team in config.org.teams.values() if config.economics.role(team.role).quota > 0)
