@@ -19,6 +19,7 @@ from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.fields import dollars_words
 from simulator.config.lead_attributes import check_lead_attributes
 from simulator.config.pipeline_checks import all_stage_names, check_pipelines
+from simulator.config.plan_quarters import lopsided_quarters
 from simulator.config.pod_routing import check_pod_reach, check_routing_coverage
 from simulator.config.pods import attribute_names, check_pods
 from simulator.config.schema import ScenarioConfig
@@ -236,6 +237,17 @@ def _warn_about_plan(plan: float, quotas: float, largest: tuple[str, int, float]
         warnings.warn(message, PlanSizeWarning, stacklevel=4)
 
 
+def _warn_about_quarters(quarters: list[float]) -> None:
+    """A quarter several times the others' (a zero too many, or dropped) had run without a word.
+
+    Each note once a process, as :func:`_warn_about_plan`'s (:func:`lopsided_quarters` words them).
+    """
+    for message in lopsided_quarters(quarters):
+        if message not in _SHAPES_WARNED:
+            _SHAPES_WARNED.add(message)
+            warnings.warn(message, PlanSizeWarning, stacklevel=4)
+
+
 def _check_plan_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
     """A bookings plan far from what its reps' quotas add up to: typed in thousands, or with three zeros too many.
 
@@ -244,6 +256,8 @@ def _check_plan_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
     of 10-30%, BENCHMARKS.md), so a plan 100 times above or below them is no plan of theirs.
     """
     bookings = config.plan.bookings
+    if isinstance(bookings, list):
+        _warn_about_quarters(bookings)
     plan = float(sum(bookings)) if isinstance(bookings, list) else bookings
     quotas = sum(team.headcount * config.economics.role(team.role).quota for team in config.org.teams.values())
     if plan is not None and plan > 0 and quotas <= 0:  # no quotas (a calibrated company): against its deals
