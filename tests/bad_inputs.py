@@ -1000,6 +1000,14 @@ TABLE: list[BadInput] = [
         via="cli",
     ),
     row(
+        "plan",
+        ["experiment=plan_check", "plan.bookings=null", "experiment.question=Q"],  # Q: no {plan.bookings} to refuse
+        "plan.bookings = null: the decision KPI hit_plan (experiment.decision.primary) needs a plan, and no scenario "
+        "has one: give the bookings to hit in whole dollars, a yearly figure (4000000 for $4M) or four quarterly "
+        "ones ([1000000,1000000,1000000,1000000]); or name a decision KPI that needs no plan (bookings)",
+        via="cli",
+    ),
+    row(
         "pipelines",
         "pipelines.retention.renewal.size_logit=1e6",
         "pipelines.retention.renewal.size_logit = 1000000: must be at most 5",

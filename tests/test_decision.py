@@ -521,9 +521,45 @@ def test_a_misspelt_decision_kpi_on_the_command_line_stops_the_run(tmp_path: Any
     sweep = ["--multirun", "experiment=plan_check", "plan.bookings=3000000,null", "experiment.question=Q"]
     done = salesim(*sweep, "runs=2", "runner.workers=1", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
-    assert "[job 1: plan.bookings=null] experiment.decision.primary = 'hit_plan'" in done.stderr
-    assert "set plan.bookings" in done.stderr and "[job 0" not in done.stderr
+    assert "[job 1: plan.bookings=null] plan.bookings = null: the decision KPI hit_plan (experiment" in done.stderr
+    assert "needs a plan" in done.stderr and "[job 0" not in done.stderr
     assert not (tmp_path / "multirun").exists() and not (tmp_path / "outputs").exists()
+
+
+def test_a_decision_on_the_plan_without_a_plan_is_refused_on_the_plan_first() -> None:
+    """plan_check with plan.bookings=null was refused on its question's '{plan.bookings}' alone, not on hit_plan."""
+    from simulator.analysis.decision import check_experiment
+
+    experiment = simulator.load_experiment("plan_check", ["runs=2", "plan.bookings=null"])
+    with pytest.raises(ConfigError) as refused:
+        check_experiment(experiment)
+    first, *rest = refused.value.issues
+    assert str(first) == (
+        "plan.bookings = null: the decision KPI hit_plan (experiment.decision.primary) needs a plan, and no "
+        "scenario has one: give the bookings to hit in whole dollars, a yearly figure (4000000 for $4M) or four "
+        "quarterly ones ([1000000,1000000,1000000,1000000]); or name a decision KPI that needs no plan (bookings)"
+    )
+    assert [issue.key for issue in rest] == ["experiment.question"]  # its '{plan.bookings}' is not set: still said
+    # every plan KPI the decision names, in one line
+    guarded = [
+        "runs=2",
+        "plan.bookings=null",
+        "experiment.question=Q",
+        "experiment.decision.guardrails=[plan_shortfall]",
+    ]
+    with pytest.raises(ConfigError) as refused:
+        check_experiment(simulator.load_experiment("plan_check", guarded))
+    (issue,) = refused.value.issues
+    assert (
+        "KPIs hit_plan (experiment.decision.primary) and plan_shortfall (experiment.decision.guardrails.0) need a"
+        in (issue.allowed)
+    )
+    # a decision that needs no plan is not refused for lack of one
+    check_experiment(
+        simulator.load_experiment(
+            "plan_check", [*guarded[:3], "experiment.decision.primary=bookings", "experiment.decision.rule=null"]
+        )
+    )
 
 
 def test_decision_kpis_are_names_the_runs_report() -> None:

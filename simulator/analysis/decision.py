@@ -18,6 +18,7 @@ from simulator.analysis.kpi_names import KPI_LABELS, kpi_unit
 from simulator.analysis.planning import POOLED_ATTAINMENT
 from simulator.analysis.published_ranges import SALES_AND_MARKETING_PER_NEW_ARR
 from simulator.analysis.quantities import KPI_KINDS, direction, is_share, kpi_range, kpi_row
+from simulator.analysis.wording import join_words
 from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.fields import DOLLAR_SLIP, dollar_forms
@@ -253,17 +254,44 @@ def check_decision(experiment: Experiment) -> None:
         raise ConfigError(issues)
 
 
+PLAN_KPI_PREFIXES = ("hit_plan", "plan_")
+"""The KPIs of a plan (``hit_plan``, ``hit_plan_<quarter>``, ``plan_shortfall``, ``plan_target``): none without one."""
+
+
+def plan_needed_issues(experiment: Experiment) -> list[ConfigIssue]:
+    """``plan.bookings = null`` when the decision names a plan's KPI and no scenario has a plan.
+
+    ``experiment=plan_check plan.bookings=null`` had been refused on its question's
+    ``{plan.bookings}`` alone ("is not set (null)"), not on the decision it cannot answer.
+    """
+    decision = experiment.decision
+    named = [(key, kpi) for key, kpi in _named(decision) if kpi.startswith(PLAN_KPI_PREFIXES)] if decision else []
+    if not named or any(spec.config.plan.bookings is not None for spec in experiment.scenarios):
+        return []
+    kpis = join_words([f"{kpi} ({key})" for key, kpi in named])
+    return [
+        ConfigIssue(
+            "plan.bookings",
+            None,
+            f"the decision KPI{'s' if len(named) > 1 else ''} {kpis} need{'' if len(named) > 1 else 's'} a plan, "
+            "and no scenario has one: give the bookings to hit in whole dollars, a yearly figure (4000000 for $4M) "
+            "or four quarterly ones ([1000000,1000000,1000000,1000000]); or name a decision KPI that needs no plan "
+            "(bookings)",
+        )
+    ]
+
+
 def check_experiment(experiment: Experiment) -> None:
     """Raise one :class:`ConfigError` listing every problem of the experiment and of its decision KPIs.
 
     :meth:`Experiment.validate` and :func:`check_decision` together: a bad scenario does not
     hide a misspelt decision KPI until it is fixed (every problem in one message).
     """
+    issues = plan_needed_issues(experiment)  # first: the question's {plan.bookings} is not set for the same reason
     try:
         experiment.validate()
-        issues: list[ConfigIssue] = []
     except ConfigError as error:
-        issues = list(error.issues)
+        issues += error.issues
     # a near miss (cost_of_sale) is named now, not after the engine loads (a first run's compile) for one run
     # of each scenario: no KPI a shipped scenario reports is a near miss of another
     issues += decision_issues(experiment.decision)
