@@ -314,8 +314,8 @@ def test_a_quarterly_plan_and_a_plan_never_missed_reach_the_report(tmp_path: Pat
     write_outputs(result, tmp_path)
     report = (tmp_path / "report.md").read_text()
     table = report.split("Quarter by quarter:", 1)[1].split("\n\n", 2)[1]
-    assert "Probability of hitting the plan in Y1-Q1 (%) | 100.0% (" in table
-    assert "Probability of hitting the plan in Y1-Q2 (%) | 0.0% (" in table and "Y1-Q3" not in table
+    assert "Probability of hitting the plan in Y1-Q1 (%) | $100.0k | 100.0% (" in table
+    assert "Probability of hitting the plan in Y1-Q2 (%) | $9.00M | 0.0% (" in table and "Y1-Q3" not in table
     assert (tmp_path / "decision.png").stat().st_size > 0 and (tmp_path / "report.html").stat().st_size > 0
 
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import simulator
+from simulator.analysis.kpi_names import kpi_label
 from simulator.config import validation
 from simulator.config.errors import ConfigError
 from simulator.config.plan_quarters import lopsided_quarters
+from simulator.report.outputs import write_outputs
 
 
 def _validated(bookings: str) -> None:
@@ -68,3 +72,34 @@ def test_a_quarter_under_one_percent_of_the_largest_is_still_refused() -> None:
         _validated("[1000000,1000000,10000,1200000]")
     with pytest.raises(ConfigError, match=r"plan\.bookings\.3 = 500: .* surely typed in thousands"):
         _validated("[1000000,1000000,1000000,500]")
+
+
+def test_a_part_quarter_is_labelled_and_each_quarter_shows_the_figure_it_is_held_to(tmp_path: Path) -> None:
+    """2027-Q4's 10 working days read "Probability of hitting the plan in 2027-Q4 (%) 18.7%": held to $227k, unsaid."""
+    overrides = [
+        "runs=2",
+        "clock.start_date=2027-01-04",
+        "clock.horizon_days=330",
+        "plan.bookings=[8e5,1e6,1.2e6,1.5e6]",
+    ]
+    result = simulator.run_experiment(simulator.load_experiment("plan_check", overrides), workers=1)
+    summary = result.summary[result.summary["scenario"] == "today"].set_index("kpi")["mean"]
+    # the warm-up ends 2027-12-20: 10 of 2027-Q4's 66 working days; 2028-Q1 whole; 5 of 2028-Q2's 65
+    assert summary["plan_target_2027_q4"] == pytest.approx(1.5e6 * 10 / 66)
+    assert summary["plan_target_2028_q1"] == pytest.approx(8e5)
+    assert summary["plan_target_2028_q2"] == pytest.approx(1e6 * 5 / 65)
+    write_outputs(result, tmp_path)
+    table = (tmp_path / "report.md").read_text().split("Quarter by quarter: ", 1)[1].split("\n\n", 2)[1]
+    rows = table.splitlines()
+    assert rows[0] == "| Quarter | Held to | today | two_more_reps |"
+    assert rows[2].startswith(
+        "| Probability of hitting the plan in 2027-Q4 (%), a part quarter: 10 of its 66 working days inside the "
+        "window | $227.3k (of $1.50M) | "
+    )
+    assert rows[3].startswith("| Probability of hitting the plan in 2028-Q1 (%) | $800.0k | ")
+    assert rows[4].startswith("| Probability of hitting the plan in 2028-Q2 (%), a part quarter: 5 of its 65 working")
+    assert "| $76.9k (of $1.00M) | " in rows[4]
+    csv = pd.read_csv(tmp_path / "summary.csv")  # the CSV holds each quarter's figure beside its chance
+    held = csv[(csv["scenario"] == "today") & (csv["kpi"] == "plan_target_2027_q4")]["mean"]
+    assert held.tolist() == pytest.approx([1.5e6 * 10 / 66])
+    assert kpi_label("plan_target_2027_q4") == "Plan for 2027-Q4's part of the window"

@@ -202,9 +202,12 @@ def kpi_label(kpi: str) -> str:
         return KPI_LABELS[kpi]
     if kpi.startswith(UTILISATION_PREFIX):
         return _utilisation_label(kpi.removeprefix(UTILISATION_PREFIX))
-    quarter = re.fullmatch(r"hit_plan_(y\d+|\d{4})_(q[1-4])", kpi)
+    quarter = re.fullmatch(r"(hit_plan|plan_target)_(y\d+|\d{4})_(q[1-4])", kpi)
     if quarter:  # the calendar's own label: Y2-Q1, 2028-Q1
-        return f"Probability of hitting the plan in {quarter.group(1).upper()}-{quarter.group(2).upper()}"
+        label = f"{quarter.group(2).upper()}-{quarter.group(3).upper()}"
+        if quarter.group(1) == "plan_target":
+            return f"Plan for {label}'s part of the window"
+        return f"Probability of hitting the plan in {label}"
     for prefix, template in _PREFIX_LABELS:
         if kpi.startswith(prefix):
             return template.format(words(kpi.removeprefix(prefix)))

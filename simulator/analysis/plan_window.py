@@ -8,8 +8,64 @@ with no word on the terminal: the report's table said "Plan (over 3 months)" onl
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from simulator.analysis.formatting import format_money
+from simulator.config.schema import ScenarioConfig
 from simulator.run.experiment import Experiment
+
+WHOLE = 1.0 - 1e-9
+"""A period with at least this share of its working days inside the window is whole."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuarterPlan:
+    """One calendar quarter of a quarterly plan as a run holds it.
+
+    Attributes:
+        kpi: Its chance's KPI (``hit_plan_2027_q4``); ``plan_target_2027_q4`` holds ``held``.
+        label: The calendar's label (``2027-Q4``, ``Y2-Q1``).
+        days: Its working days inside the measured window.
+        length: All its working days.
+        figure: Its quarter's figure in ``plan.bookings``.
+        held: The figure its part of the window is held to: ``figure`` x ``days`` / ``length``.
+    """
+
+    kpi: str
+    label: str
+    days: float
+    length: float
+    figure: float
+    held: float
+
+    @property
+    def part(self) -> bool:
+        """Whether the window holds only part of the quarter (so it is held to its share)."""
+        return self.days < self.length * WHOLE
+
+
+def quarter_plans(config: ScenarioConfig) -> list[QuarterPlan]:
+    """The quarters a quarterly plan holds the measured window to, in time order; empty for a yearly plan or none.
+
+    As the runs hold them (:func:`simulator.model.plan.plan_kpis`): the 2027-Q4 of a warm-up
+    ending 2027-12-20 is 10 of its 66 working days, held to 10/66 of its figure, and its
+    chance had read as if held to the whole quarter's.
+    """
+    bookings = config.plan.bookings
+    if not isinstance(bookings, list):
+        return []
+    clock = config.clock
+    return [
+        QuarterPlan(
+            f"hit_plan_{q.label.lower().replace('-', '_')}",
+            q.label,
+            q.end - q.start,
+            q.length,
+            float(bookings[q.of_year]),
+            float(bookings[q.of_year]) * q.share,
+        )
+        for q in clock.calendar().slices("quarter", clock.warmup_days, clock.horizon_days)
+    ]
 
 
 def plan_window_notes(experiment: Experiment) -> list[str]:

@@ -2,7 +2,8 @@
 
 Plan KPIs: ``plan_target`` (the plan held over the window), ``hit_plan`` (1 if the
 window's bookings reached it, else 0), ``plan_shortfall`` (how much was missing, 0 when
-hit), and with a quarterly plan ``hit_plan_<quarter>`` per calendar quarter. The plan is
+hit), and with a quarterly plan ``hit_plan_<quarter>`` and ``plan_target_<quarter>`` per
+calendar quarter. The plan is
 placed on the calendar (:mod:`simulator.config.calendar`): a yearly figure counts for the
 share of each year's working days inside the window, a quarterly one for the share of
 each calendar quarter's.
@@ -55,9 +56,10 @@ def plan_kpis(run: ReplicationRun, plan: PlanTables) -> dict[str, float]:
 
     ``plan_target`` is the plan held over the window (:func:`~simulator.model.window.plan_target`);
     a quarterly plan also gives, per calendar quarter the window overlaps (``y1_q2`` on an
-    abstract calendar, ``2017_q4`` on a dated one), whether the bookings won inside that
-    quarter's part of the window reached its prorated figure (NaN for a quarter planned at
-    $0: nothing to hit).
+    abstract calendar, ``2017_q4`` on a dated one), the figure that quarter's part of the
+    window is held to (``plan_target_<quarter>``: its plan x the share of its working days
+    inside) and whether the bookings won inside it reached that (NaN for a quarter planned
+    at $0: nothing to hit).
     """
     if plan.values is None:
         return {}
@@ -71,6 +73,7 @@ def plan_kpis(run: ReplicationRun, plan: PlanTables) -> dict[str, float]:
             inside = (day >= q.start) & (day < q.end)
             key = q.label.lower().replace("-", "_")
             due = plan.values[q.of_year] * q.share
+            row[f"plan_target_{key}"] = float(due)  # a quarter cut by the window is held to its share
             # a quarter planned at $0 (a plan all in Q4) has nothing to hit: no "100%" for it
             row[f"hit_plan_{key}"] = float(value[inside].sum() >= due) if due > 0 else math.nan
     row["hit_plan"] = float(booked >= target)

@@ -18,7 +18,7 @@ import pandas as pd
 from simulator.analysis.forecast_counts import scored_month_ends
 from simulator.analysis.formatting import format_mean_ci, format_money
 from simulator.analysis.kpi_names import kpi_axis_label
-from simulator.analysis.plan_window import plan_window_notes
+from simulator.analysis.plan_window import QuarterPlan, plan_window_notes, quarter_plans
 from simulator.analysis.planning import NO_BOTTLENECK_DAYS, bottlenecks, capacity_bridge, plan_figure
 from simulator.analysis.tables import period_words, present_kpis, scenario_names, summary_of, summary_row
 from simulator.analysis.wording import stage_label, team_label
@@ -80,9 +80,39 @@ def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[s
         *md_table(["Scenario", plan_header, "Probability of hitting it", "Shortfall P10 / P50 / P90"], rows),
     ]
     if quarters:
-        quarter_rows = [[kpi_axis_label(q), *[_quarter_cell(summary, n, q) for n in names]] for q in quarters]
-        lines += ["", "Quarter by quarter:", "", *md_table(["", *names], quarter_rows)]
+        lines += ["", *_quarter_table(result, summary, names, quarters)]
     return [*lines, ""]
+
+
+def _quarter_table(result: ExperimentResult, summary: pd.DataFrame, names: list[str], quarters: list[str]) -> list[str]:
+    """Each quarter's chance beside the figure it is held to; a quarter the window cuts is labelled a part quarter.
+
+    2027-Q4's 10 working days inside a window had read "Probability of hitting the plan in
+    2027-Q4 (%) 18.7%", as if held to the whole quarter's $1.5M, not its $227.3k.
+    """
+    plans = {s.name: {q.kpi: q for q in quarter_plans(s.config)} for s in result.experiment.scenarios}
+    rows = []
+    for kpi in quarters:
+        held = {n: plans.get(n, {}).get(kpi) for n in names}
+        found = [q for q in held.values() if q is not None]
+        label = kpi_axis_label(kpi)
+        if found and found[0].part:
+            label += f", a part quarter: {found[0].days:g} of its {found[0].length:g} working days inside the window"
+        figures = list(dict.fromkeys(_held_words(q) for q in found))
+        shown = figures[0] if len(figures) == 1 else "; ".join(f"{n} {_held_words(q)}" for n, q in held.items() if q)
+        rows.append([label, shown or "-", *[_quarter_cell(summary, n, kpi) for n in names]])
+    return [
+        "Quarter by quarter: each quarter's bookings against its own figure; a quarter the measured window holds "
+        "only part of is held to its share of that figure, by working days:",
+        "",
+        *md_table(["Quarter", "Held to", *names], rows),
+    ]
+
+
+def _held_words(quarter: QuarterPlan) -> str:
+    """``$227.3k (of $1.50M)`` for a part quarter, ``$1.50M`` for a whole one."""
+    held = format_money(quarter.held)
+    return f"{held} (of {format_money(quarter.figure)})" if quarter.part else held
 
 
 def _quarter_cell(summary: pd.DataFrame, scenario: str, kpi: str) -> str:
