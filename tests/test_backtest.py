@@ -205,10 +205,52 @@ def test_months_whose_new_opportunities_fall_far_below_the_band_are_named_as_a_t
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     words = thin_months(table)
     assert words is not None and words.startswith(
-        "New opportunities fall far below the band in 2017-11: 283 (P10 753), 2017-12: 121 (P10 760): fewer"
+        "New opportunities fall far below the band in 2017-11: 283 (P10 753) and 2017-12: 121 (P10 760): fewer"
     )
     assert "2017-10" not in words and "2017-Q4" not in words  # a near miss, and a quarter, are no thinning
     assert thin_months(table.iloc[:1]) is None
+
+
+def test_the_thin_months_say_each_kpis_own_side_month_by_month_and_the_origin_of_every_figure() -> None:
+    """crm-maven from 2017-06-30 and 2017-09-30: "the open pipeline and the cycles of those months read low" and
+    "283 (P10 676)" stood beside a December median cycle above P90 from both origins and a P10 of 618 from the other.
+    """
+    from simulator.report.backtest_report import thin_months
+
+    figures = {  # (origin, period, kpi): (actual, p10, p90), as the back-test of the brief found them
+        ("2017-06-30", "2017-09", "median_cycle_days"): (56.0, 27.3, 48.0),
+        ("2017-06-30", "2017-09", "new_opportunities"): (794.0, 700.0, 850.0),
+        ("2017-06-30", "2017-11", "median_cycle_days"): (46.0, 26.9, 49.8),
+        ("2017-06-30", "2017-11", "open_pipeline"): (2119.0, 2074.8, 2963.0),
+        ("2017-06-30", "2017-11", "new_opportunities"): (283.0, 675.6, 854.2),
+        ("2017-06-30", "2017-12", "median_cycle_days"): (55.0, 23.7, 44.2),
+        ("2017-06-30", "2017-12", "open_pipeline"): (1589.0, 1965.8, 3217.5),
+        ("2017-06-30", "2017-12", "new_opportunities"): (121.0, 721.8, 852.7),
+        ("2017-09-30", "2017-11", "median_cycle_days"): (46.0, 40.8, 57.0),
+        ("2017-09-30", "2017-11", "open_pipeline"): (2119.0, 2525.4, 2822.8),
+        ("2017-09-30", "2017-11", "new_opportunities"): (283.0, 618.0, 965.0),
+        ("2017-09-30", "2017-12", "median_cycle_days"): (55.0, 29.2, 49.5),
+        ("2017-09-30", "2017-12", "open_pipeline"): (1589.0, 2554.4, 2913.0),
+        ("2017-09-30", "2017-12", "new_opportunities"): (121.0, 670.9, 921.2),
+    }
+    rows = [(o, p, "month", k, a, lo, (lo + hi) / 2, hi, lo <= a <= hi) for (o, p, k), (a, lo, hi) in figures.items()]
+    words = thin_months(pd.DataFrame(rows, columns=list(COLUMNS)))
+    assert words is not None
+    assert "read low" not in words
+    assert (
+        "in 2017-11: 283 (P10 676 from 2017-06-30, 618 from 2017-09-30) and 2017-12: 121 (P10 722 from 2017-06-30, "
+        "671 from 2017-09-30)" in words
+    )
+    assert (
+        "the open pipeline at period end reads below P10 in 2017-11 (from 2017-09-30) and 2017-12 (from both "
+        "origins): fewer deals created leave fewer open; it reads inside the band in 2017-11 (from 2017-06-30)."
+    ) in words
+    # December's cycle is above P90 from both origins, November's inside; September (not thin) misses high too
+    assert (
+        "The median cycle of wins reads above P90 in 2017-12 (from both origins), as in 2017-09 (from 2017-06-30), "
+        "whose new opportunities are not thin: not the thinning alone; it reads inside the band in 2017-11 (from "
+        "both origins)."
+    ) in words
 
 
 def test_the_fan_charts_write_bookings_in_dollars_and_the_win_rate_in_percent(

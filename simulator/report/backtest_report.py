@@ -12,6 +12,7 @@ import pandas as pd
 from simulator.analysis.backtest import backtest_table, coverage, spread_split
 from simulator.calibration.actuals import KPIS
 from simulator.io.atomic import atomic_write
+from simulator.report.backtest_thin import thin_months
 from simulator.report.layouts import BACKTEST
 from simulator.report.plot_style import format_axis, plt, save_figure
 from simulator.run.backtest import OriginResult
@@ -76,30 +77,6 @@ def where(misses: pd.DataFrame, kpi: str) -> list[str]:
     """'period from origin' of each miss of ``kpi``."""
     rows = misses[misses["kpi"] == kpi]
     return [f"{p} from {o}" for p, o in zip(rows["period"], rows["origin"], strict=True)]
-
-
-THIN = 0.5
-"""A month whose actual new opportunities are under this share of the simulated P10 reads as a thinning export."""
-
-
-def thin_months(table: pd.DataFrame) -> str | None:
-    """A sentence on months whose new opportunities fall far below the band, as an export that ends mid-stream does.
-
-    crm-maven records 283 and 121 new deals in November and December 2017 against ~790 a
-    month before: the open-pipeline misses of those months follow from it, and read as the
-    model's error without this sentence.
-    """
-    rows = table[(table["kpi"] == "new_opportunities") & (table["period_kind"] == "month")]
-    thin = rows[rows["actual"] < THIN * rows["p10"]].drop_duplicates("period")
-    if thin.empty:
-        return None
-    cases = ", ".join(f"{r['period']}: {r['actual']:,.0f} (P10 {r['p10']:,.0f})" for r in thin.to_dict("records"))
-    return (
-        f"New opportunities fall far below the band in {cases}: fewer deals created than any run draws from the "
-        "fitted rate, as when an export ends mid-stream and its last months' deals are not all recorded yet. The "
-        "open pipeline and the cycles of those months read low for the same reason; a model fitted on earlier "
-        "months cannot know it."
-    )
 
 
 def inside_words(inside: Any) -> str:
