@@ -21,6 +21,7 @@ from simulator.analysis.formatting import (
 )
 from simulator.analysis.kpi_names import kpi_unit
 from simulator.analysis.quantities import direction
+from simulator.analysis.refit_floor import more_runs_words, reaches, scenario_floors
 from simulator.analysis.tables import (
     comparison_of,
     comparison_row,
@@ -54,17 +55,26 @@ def meets_target(mean: float, kpi: str, target: float) -> bool:
     return mean >= target if (direction(kpi) or 1) > 0 else mean <= target
 
 
-def unsure_words(ranking: pd.DataFrame, scenario: str, kpi: str, target: float) -> str:
-    """Words for a mean that meets the target while its 95% CI reaches the other side (5 runs: 80% of 37.6-96.4%)."""
+def unsure_words(
+    ranking: pd.DataFrame, scenario: str, kpi: str, target: float, refits: int = 0, floor: float = math.nan
+) -> str:
+    """Words for a mean that meets the target while its 95% CI reaches the other side (5 runs: 80% of 37.6-96.4%).
+
+    ``refits`` and ``floor``: the calibrated company's refits the runs share and the narrowest
+    CI half-width they allow however many runs (:func:`simulator.analysis.refit_floor.refit_floor`);
+    where that floor reaches the target too, more refits would tell, not more runs.
+    """
     row = ranking[ranking["scenario"] == scenario].iloc[0]
     low, high = float(row["ci_low"]), float(row["ci_high"])
     worst = high if (direction(kpi) or 1) < 0 else low
     if not math.isfinite(worst) or meets_target(worst, kpi, target):
         return ""
     side = "above" if (direction(kpi) or 1) < 0 else "below"  # the CI's end on the side that misses the target
+    mean = float(row["mean"])
+    more = more_runs_words(refits, floor, reaches(mean, floor, target), format_amount(kpi, floor), "")
     return (
         f" on average, but its 95% CI ({format_value(kpi, low)} to {format_value(kpi, high)}) reaches {side} the "
-        "target, so the runs cannot yet tell whether it does: more runs would"
+        f"target, so the runs cannot yet tell whether it does: {more}"
     )
 
 
@@ -94,7 +104,9 @@ def decided_choice(
             if len(meeting) > 1 and decision.guardrails
             else ""
         )
-        unsure = unsure_words(ranking, cheapest, kpi, target)
+        draws = result.experiment.parameter_draw_count
+        floor = scenario_floors(result.replications, cheapest, [kpi], draws).get(kpi, math.nan)
+        unsure = unsure_words(ranking, cheapest, kpi, target, draws if math.isfinite(floor) else 0, floor)
         return cheapest, f"By the decision rule, choose {cheapest}: it reaches {goal}{why}{unsure}."
     better = [s for s in ordered if s != baseline and clear[s]]
     allowed = [s for s in better if not limits_broken(result, decision, s)]

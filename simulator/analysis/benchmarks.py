@@ -39,6 +39,7 @@ from simulator.analysis.published_ranges import (
     on_calendar,
     team_key,
 )
+from simulator.analysis.refit_floor import reaches
 from simulator.analysis.tables import summary_row
 from simulator.analysis.utilisation import queued_work
 
@@ -68,6 +69,11 @@ class BenchmarkCheck:
             with the figure when it is below; empty when there is no such reason.
         basis: The figure that chose this range among several (the customer book beside
             $50M for expansion's share), said with the figure; empty when the range is fixed.
+        runs: Runs the figure rests on (a win rate: those that decided a deal).
+        refits: The calibrated company's refits the runs share (more runs than refits); 0 otherwise.
+        floor: The narrowest 95% CI half-width those refits allow however many runs, in the
+            figure's unit (:func:`simulator.analysis.refit_floor.refit_floor`); NaN when the
+            runs do not share refits or the figure is no single KPI of the runs.
     """
 
     benchmark: Benchmark
@@ -82,7 +88,9 @@ class BenchmarkCheck:
     reads_high: str = ""
     reads_low: str = ""
     basis: str = ""
-    runs: int = 2  # runs the figure rests on (a win rate: those that decided a deal)
+    runs: int = 2
+    refits: int = 0
+    floor: float = math.nan
 
     @property
     def clear(self) -> bool:
@@ -99,6 +107,12 @@ class BenchmarkCheck:
         if self.side > 0:
             return math.isnan(self.ci_low) or self.ci_low > self.benchmark.high
         return True
+
+    @property
+    def floor_reaches(self) -> bool:
+        """True when the CI narrowed to :attr:`floor` still reaches the range: more runs cannot clear it."""
+        line = self.benchmark.low if self.side < 0 else self.benchmark.high
+        return self.side != 0 and reaches(self.value, self.floor, line)
 
     @property
     def distance(self) -> float:
@@ -285,6 +299,8 @@ def benchmark_checks(
     assumed: str = "",
     reasons: Mapping[str, str] | None = None,
     days_per_year: float = WORKING_DAYS_A_YEAR,
+    floors: Mapping[str, float] | None = None,
+    refits: int = 0,
 ) -> list[BenchmarkCheck]:
     """Every benchmarked figure of ``scenario`` against its published range, in :data:`BENCHMARKS` order.
 
@@ -298,7 +314,9 @@ def benchmark_checks(
     expected above its range (:attr:`BenchmarkCheck.reads_high`), and ``below_key`` of it -> why
     below (:attr:`BenchmarkCheck.reads_low`). ``days_per_year``: the working days of the
     scenario's year, which a range published in calendar days is converted at
-    (:func:`~simulator.analysis.published_ranges.on_calendar`).
+    (:func:`~simulator.analysis.published_ranges.on_calendar`). ``floors``: KPI -> the narrowest
+    CI half-width the ``refits`` the runs share allow (:func:`~simulator.analysis.refit_floor.scenario_floors`),
+    carried by the check of the figure that KPI is.
 
     Raises:
         ValueError: If ``window_years`` or ``days_per_year`` is not positive.
@@ -333,5 +351,27 @@ def benchmark_checks(
             )
             if benchmark.kpi in (EXPANSION_SHARE_SMALLER_BOOK, EXPANSION_SHARE_LARGER_BOOK):
                 check = replace(check, basis=_book_basis(summary, scenario))
-            checks.append(replace(check, runs=_runs_behind(summary, scenario, benchmark)))
+            floor = (floors or {}).get(_column(summary, scenario, benchmark, team), math.nan)
+            if math.isfinite(floor) and abs(window_years - 1.0) >= 1e-9 and benchmark.yearly:
+                floor = (per_year(value + floor, window_years) - per_year(max(value - floor, 0.0), window_years)) / 2
+            checks.append(
+                replace(
+                    check, runs=_runs_behind(summary, scenario, benchmark), refits=refits if floors else 0, floor=floor
+                )
+            )
     return checks
+
+
+def _column(summary: pd.DataFrame, scenario: str, benchmark: Benchmark, team: str) -> str:
+    """The KPI of the runs a figure is (a team's utilisation, its ARR per rep), or '' when it is none alone."""
+    if benchmark.kpi == TEAM_UTILISATION:
+        return f"{UTILISATION_PREFIX}{team}"
+    if benchmark.kpi == ARR_PER_ACCOUNT_OWNER:
+        return f"{ARR_PER_ACCOUNT_OWNER}{team}"
+    if benchmark.kpi in (QUEUED_UTILISATION, SALES_AND_MARKETING_PER_NEW_ARR):
+        return ""  # worked out from several KPIs (or with no CI): no single KPI's floor
+    if benchmark.kpi in (EXPANSION_SHARE_SMALLER_BOOK, EXPANSION_SHARE_LARGER_BOOK):
+        return "expansion_share_of_new_arr"
+    if benchmark.preferred and summary_row(summary, scenario, benchmark.preferred) is not None:
+        return benchmark.preferred
+    return benchmark.kpi

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from simulator.analysis.benchmarks import BenchmarkCheck, benchmark_checks, distance_words, format_in_unit, range_words
-from simulator.analysis.published_ranges import WORKING_DAYS_A_YEAR
+from simulator.analysis.published_ranges import RATE, WORKING_DAYS_A_YEAR
+from simulator.analysis.refit_floor import more_runs_words
 from simulator.analysis.tables import WHOLE_MONTHS, summary_row
 from simulator.analysis.wording import join_words, team_label
 
@@ -53,12 +54,19 @@ def unusual_sentence(check: BenchmarkCheck) -> str:
     if check.runs < 2:
         doubt = "; from a single run, with no CI: more runs would tell"
     else:
-        doubt = "" if check.clear else "; its 95% CI reaches the range: more runs would tell"
+        doubt = "" if check.clear else f"; its 95% CI reaches the range: {_more_runs(check)}"
     why = f"; {check.benchmark.reads_low}" if check.side < 0 and check.benchmark.reads_low else ""
     why += f"; {check.reads_high}" if check.side > 0 and check.reads_high else ""
     why += f"; {check.reads_low}" if check.side < 0 and check.reads_low else ""
     why += f"; {check.basis}" if check.basis else ""
     return f"{figure_words(check)}; {check.benchmark.range_label} {range_words(check.benchmark)} ({where}{doubt}{why})"
+
+
+def _more_runs(check: BenchmarkCheck) -> str:
+    """Whether more runs would tell a figure whose CI reaches its range, or only more refits (the floor reaches it)."""
+    unit = check.benchmark.unit
+    shown = f"{check.floor * 100:.1f} points" if unit == RATE else format_in_unit(check.floor, unit)
+    return more_runs_words(check.refits, check.floor, check.floor_reaches, shown)
 
 
 def assumed_sentence(checks: list[BenchmarkCheck]) -> str:
@@ -74,6 +82,8 @@ def unusual_lines(
     assumed: Mapping[str, str] | None = None,
     reasons: Mapping[str, Mapping[str, str]] | None = None,
     year_days: Mapping[str, float] | None = None,
+    floors: Mapping[str, Mapping[str, float]] | None = None,
+    refits: int = 0,
 ) -> list[tuple[str, str]]:
     """``(scenario, sentence)`` for every figure outside its published range, scenario by scenario.
 
@@ -84,7 +94,9 @@ def unusual_lines(
     are said in one line of their own, as following from the assumption, never as outside.
     ``reasons``: scenario -> KPI -> why its figure is expected outside the range (see :func:`benchmark_checks`).
     ``year_days``: each scenario's working days a year (250 when not given), which a range
-    published in calendar days is converted at.
+    published in calendar days is converted at. ``floors``: scenario -> KPI -> the narrowest CI
+    half-width the ``refits`` its runs share allow (:func:`simulator.analysis.refit_floor.scenario_floors`):
+    a CI reaching its range is said to need more refits, not more runs, where that floor reaches it too.
     """
     lines: list[tuple[str, str]] = []
     said: dict[tuple[str, ...], str] = {}  # a scenario's sentences -> the first scenario that had them
@@ -92,7 +104,9 @@ def unusual_lines(
         start = len(lines)
         window, why = (windows or {}).get(scenario, 1.0), (assumed or {}).get(scenario, "")
         days = (year_days or {}).get(scenario, WORKING_DAYS_A_YEAR)
-        checks = benchmark_checks(summary, scenario, window, why, (reasons or {}).get(scenario), days)
+        checks = benchmark_checks(
+            summary, scenario, window, why, (reasons or {}).get(scenario), days, (floors or {}).get(scenario), refits
+        )
         outside = [unusual_sentence(c) for c in checks if c.side != 0 and not c.assumed]
         from_assumptions = [c for c in checks if c.assumed]
         if outside:

@@ -18,10 +18,12 @@ from simulator.analysis.book_reasons import book_reasons
 from simulator.analysis.busy_reasons import busy_reasons
 from simulator.analysis.fast_answers import fast_answer_reasons
 from simulator.analysis.fitted_reasons import fitted_reasons
+from simulator.analysis.kpi_names import UTILISATION_PREFIX
 from simulator.analysis.load_reasons import load_reasons
 from simulator.analysis.moved_reasons import moved_reasons
 from simulator.analysis.pay_reasons import pay_reasons
-from simulator.analysis.published_ranges import BENCHMARKS, WORKING_DAYS, WORKING_DAYS_A_YEAR
+from simulator.analysis.published_ranges import ARR_PER_ACCOUNT_OWNER, BENCHMARKS, WORKING_DAYS, WORKING_DAYS_A_YEAR
+from simulator.analysis.refit_floor import scenario_floors
 from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.analysis.tables import scenario_names, window_years, year_days
 from simulator.analysis.unusual_words import figure_name, unusual_lines, window_length
@@ -34,6 +36,8 @@ INTRO = (
     "but it is the first number a sales leader will question: check the inputs that drive it."
 )
 SIDE_WORDS = {-1: "below", 0: "inside", 1: "above"}
+FLOOR_KPIS = frozenset({b.kpi for b in BENCHMARKS} | {b.preferred for b in BENCHMARKS if b.preferred})
+"""The KPIs of the runs a benchmarked figure can be: their floors on shared refits are measured."""
 
 
 def _cell(check: BenchmarkCheck | None) -> str:
@@ -71,6 +75,8 @@ def unusual_section(
     assumed: Mapping[str, str] | None = None,
     reasons: Mapping[str, Mapping[str, str]] | None = None,
     year_days: Mapping[str, float] | None = None,
+    floors: Mapping[str, Mapping[str, float]] | None = None,
+    refits: int = 0,
 ) -> list[str]:
     """The markdown lines of "What looks unusual" (none when no scenario has a benchmarked figure).
 
@@ -81,7 +87,8 @@ def unusual_section(
     KPI -> why its figure is expected outside the range, said beside it
     (:func:`~simulator.analysis.benchmarks.benchmark_checks`). ``year_days``: each scenario's
     working days a year (250 when not given), which a range published in calendar days is
-    converted at.
+    converted at. ``floors`` and ``refits``: what more runs can narrow where the runs share a
+    calibrated company's refits (:func:`~simulator.analysis.unusual_words.unusual_lines`).
     """
     assumed, reasons, days = assumed or {}, reasons or {}, year_days or {}
     checks = {
@@ -98,7 +105,7 @@ def unusual_section(
     if not any(checks.values()):
         return []
     lines = ["## What looks unusual", "", INTRO, ""]
-    sentences = unusual_lines(summary, names, windows, assumed, reasons, year_days)
+    sentences = unusual_lines(summary, names, windows, assumed, reasons, year_days, floors, refits)
     lines += [f"- **{scenario}**: {sentence}." for scenario, sentence in sentences]
     keys: dict[tuple[str, str], BenchmarkCheck] = {}
     for found in checks.values():
@@ -144,6 +151,20 @@ def _reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[
     return {name: {**moved.get(name, {}), **own} for name, own in reasons.items()}
 
 
+def refit_floors(result: ExperimentResult) -> dict[str, dict[str, float]]:
+    """Scenario -> KPI -> how narrow its mean's CI can get on the refits its runs share (none without refits)."""
+    draws = result.experiment.parameter_draw_count
+    if not draws:
+        return {}
+    runs = result.replications
+    kpis = [
+        str(k)
+        for k in runs.columns
+        if k in FLOOR_KPIS or str(k).startswith((UTILISATION_PREFIX, ARR_PER_ACCOUNT_OWNER, "expansion_share"))
+    ]
+    return {name: scenario_floors(runs, name, kpis, draws) for name in scenario_names(result)}
+
+
 def report_unusual_section(result: ExperimentResult) -> list[str]:
     """:func:`unusual_section` for an experiment's result."""
     summary = summary_with_run_figures(result)
@@ -156,6 +177,8 @@ def report_unusual_section(result: ExperimentResult) -> list[str]:
         assumed_figures(result),
         _reasons(result, summary),
         _year_days(result),
+        refit_floors(result),
+        result.experiment.parameter_draw_count,
     )
 
 
@@ -166,7 +189,16 @@ def unusual_summary(result: ExperimentResult) -> str:
         return ""
     reasons = _reasons(result, summary)
     names, assumed = scenario_names(result), assumed_figures(result)
-    lines = unusual_lines(summary, names, _windows(result), assumed, reasons, _year_days(result))
+    lines = unusual_lines(
+        summary,
+        names,
+        _windows(result),
+        assumed,
+        reasons,
+        _year_days(result),
+        refit_floors(result),
+        result.experiment.parameter_draw_count,
+    )
     if not lines:
         return ""
     return "\n".join(
