@@ -174,7 +174,7 @@ def _stage_kpis(run: ReplicationRun, inside: Callable[[np.ndarray], np.ndarray],
     """Entries, conversion, mean wait and leaked leads of every stage, inside the window."""
     sc, log = run.scenario, run.log
     n_stages = sc.n_stages
-    entered = count_by_column(inside(log.stage_enter))
+    entered = count_by_column(inside(log.stage_enter) & ~_entered_before(run))
     started = inside(log.stage_start)
     passed = count_by_column(inside(_pass_days(log)) & log.stage_passed)
     at_stage = (log.outcome_stage >= 0) & (log.outcome_stage < n_stages)
@@ -192,6 +192,21 @@ def _stage_kpis(run: ReplicationRun, inside: Callable[[np.ndarray], np.ndarray],
         row[f"stage_leaked_{stage}"] = float(leaked_here[s])
     row.update(_funnel_rates(sc, row))
     return row
+
+
+def _entered_before(run: ReplicationRun) -> np.ndarray:
+    """(N, S) a starting deal's entry into the stage it was open at: made before the window, whatever its day.
+
+    Its entry is recorded at its arrival, ``-age``: a deal created on the as-of date itself
+    (age 0) enters at day 0, inside the window, and crm-maven's 32 deals of Saturday
+    2017-09-30 had counted as entering the opportunity stage (2,451 beside 2,419 new leads).
+    """
+    enter = run.log.stage_enter
+    mask = np.zeros(enter.shape, dtype=np.bool_)
+    start = np.flatnonzero(starting_deals(run))
+    if start.size:
+        mask[start, first_true_column(np.isfinite(enter[start]))] = True
+    return mask
 
 
 def _pass_days(log: JourneyLog) -> np.ndarray:
