@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from reporting_fixtures import BASELINE, STAGES, make_result
 
+from simulator.report.markdown import FIGURE_TITLES
 from simulator.report.plots import (
     plot_all,
     plot_bookings_fan,
@@ -160,6 +161,44 @@ def test_funnel_groups_stages_by_pipeline(tmp_path: Path, monkeypatch: pytest.Mo
     plot_funnel.plot_funnel(pd.DataFrame(rows), groups, tmp_path, "a")
     # one panel per pipeline with stages (partner has none here), each titled with its pipeline
     assert titles == [["New business", "Prospecting (accounts worked into meetings)"]]
+
+
+def test_funnel_labels_say_the_conversion_is_of_the_decided(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A calibrated company's bar read "2,451 · 64% convert": 64% was won over decided (1,330 of 2,066), not over
+    the 2,451 entering (54%)."""
+    from simulator.report import plot_funnel
+
+    groups = [("sales", ["qualify", "opportunity"]), ("prospecting", ["research", "conversation"])]
+    means = {
+        "qualify": (3000.0, 0.8),
+        "opportunity": (2419.0, 0.644),
+        "research": (500.0, 0.3),
+        "conversation": (90.0, 0.5),
+    }
+    rows = [
+        {"scenario": "a", "kpi": f"{kind}_{s}", "mean": v}
+        for s, (entries, rate) in means.items()
+        for kind, v in (("stage_entries", entries), ("stage_conversion", rate))
+    ]
+    texts: list[str] = []
+
+    def keep(fig: plt.Figure, path: Path) -> Path:
+        texts.extend(t.get_text() for ax in fig.axes for t in ax.texts)
+        plt.close(fig)
+        return path
+
+    monkeypatch.setattr(plot_funnel, "save_figure", keep)
+    plot_funnel.plot_funnel(pd.DataFrame(rows), groups, tmp_path, "a")
+    assert texts == [
+        "3,000 · 80% of decided passed",
+        "2,419 · 64% of decided won",  # a new-business pipeline's last stage: its passes are wins
+        "500 · 30% of decided passed",
+        "90 · 50% of decided passed",
+    ]
+    assert not any("convert" in t for t in texts)
+    caption = FIGURE_TITLES["funnel"][1]
+    assert "the share of the leads decided at the stage that passed it (won, at the last stage" in caption
+    assert "not a share of those entering" in caption
 
 
 def test_a_rate_lever_tornado_reads_in_percentage_points(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,11 +20,12 @@ FIGURE_TITLES = {
     ),
     "funnel": (
         "Funnel by stage",
-        "Leads entering each stage of each pipeline, the share that converts and the number that leak. A stage "
-        "also takes the leads that start there (partner referrals, booked meetings and digital-first inbound leads "
-        "skip qualification in the shipped configuration), "
-        "so its entries can exceed the passes of the stage before; a stage's share converting is of the leads "
-        "worked there.",
+        "Leads entering each stage of each pipeline inside the window (deals already open at its start entered "
+        "before it and are not counted), the share of the leads decided at the stage that passed it (won, at the "
+        "last stage: the stage's conversion, not a share of those entering, as leads still open at the end are "
+        "decided neither way) and the number that leak. A stage also takes the leads that start there (partner "
+        "referrals, booked meetings and digital-first inbound leads skip qualification in the shipped "
+        "configuration), so its entries can exceed the passes of the stage before.",
     ),
     "kpi_distributions": (
         "How results vary from run to run",
