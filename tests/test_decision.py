@@ -470,8 +470,38 @@ def test_lost_deals_are_split_by_reason_wherever_shown() -> None:
 
     result = dataclasses.replace(result, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE))
     text = render_report(result, __import__("pathlib").Path("."), [])
-    assert "| Lost: disqualified (did not convert at a stage)" in text and "| Lost: at a hand-off" in text
+    assert (
+        "| Lost: did not convert at a stage (disqualified, or a deal lost)" in text and "| Lost: at a hand-off" in text
+    )
     assert "| Deals lost |" not in text and "| Lost leads and deals, all reasons" not in text  # never one total
+    # stages before the opportunity stage: disqualified leads there, lost deals from it on
+    assert "A lead that did not convert at a stage before the opportunity stage was disqualified" in text
+    assert "from the opportunity stage on, a deal that did not convert is a lost deal" in text
+
+
+def test_a_funnel_of_opportunity_stages_alone_calls_what_does_not_convert_a_lost_deal() -> None:
+    """A calibrated company's 736 "Lost" deals read "Disqualified leads did not convert at a stage, as any funnel
+    expects ... The other reasons are losses a sales leader can act on": a plain "Lost" status is a loss."""
+    from simulator.report.operations_section import losses_intro
+
+    result = make_result(runs=20)
+
+    def from_first(spec: Any) -> Any:
+        pipeline = spec.config.pipeline
+        first = pipeline.stages[0].name
+        config = spec.config.model_copy(update={"pipeline": pipeline.model_copy(update={"opportunity_stage": first})})
+        return dataclasses.replace(spec, config=config)
+
+    calibrated = dataclasses.replace(
+        result,
+        experiment=dataclasses.replace(
+            result.experiment, scenarios=tuple(from_first(s) for s in result.experiment.scenarios)
+        ),
+    )
+    words = losses_intro(calibrated)
+    assert "a deal that did not convert at one is a lost deal" in words and "not a disqualified lead" in words
+    assert "as any funnel expects" not in words and "losses a sales leader can act on" not in words
+    assert "as any funnel expects" in losses_intro(result)  # leads pass stages before the opportunity stage there
 
 
 def _plan_config(plan: float | None) -> dict[str, Any]:

@@ -81,7 +81,11 @@ _PHRASES: dict[str, tuple[str, tuple[str, str], bool]] = {
         ("more", "fewer"),
         True,
     ),
-    "deals_lost_disqualified": ("{s} disqualifies {amount} {word} leads than {b}{period}", ("more", "fewer"), True),
+    "deals_lost_disqualified": (
+        "{s} has {amount} {word} leads and deals that do not convert at a stage than {b}{period}",
+        ("more", "fewer"),
+        True,
+    ),
     "meetings_booked": ("{s} books {amount} {word} meetings than {b}{period}", ("more", "fewer"), True),
     "churned_accounts": ("{s} loses {amount} {word} accounts to churn than {b}{period}", ("more", "fewer"), True),
     "hit_plan": ("{s} has a chance of hitting the plan {amount} {word} than {b}", ("higher", "lower"), False),

@@ -58,8 +58,8 @@ UTILISATION_FLOOR = 0.70
 KPI_LABELS = {
     "bookings": "Bookings",
     "deals_won": "Deals won",
-    "deals_lost": "Lost leads and deals, all reasons (disqualified leads included)",
-    "deals_lost_disqualified": "Lost: disqualified (did not convert at a stage)",
+    "deals_lost": "Lost leads and deals, all reasons (those not converting at a stage included)",
+    "deals_lost_disqualified": "Lost: did not convert at a stage (disqualified, or a deal lost)",
     "deals_lost_leaked": "Lost: leaked (waited for a rep past the wait limit, at any stage)",
     "deals_lost_handoff": "Lost: at a hand-off",
     "deals_lost_reassignment": "Lost: when the owner left",
@@ -216,7 +216,7 @@ def kpi_label(kpi: str) -> str:
 
 SENTENCE_WORDS = {
     "deals_lost": "lost leads and deals (all reasons)",
-    "deals_lost_disqualified": "disqualified leads",
+    "deals_lost_disqualified": "leads and deals not converting at a stage",
     "deals_lost_leaked": "leaked leads",
     "deals_lost_handoff": "deals lost at hand-offs",
     "deals_lost_reassignment": "deals lost when their owner left",

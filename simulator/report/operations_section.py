@@ -1,10 +1,13 @@
 """Two report sections on how the work went: where leads were lost, and how busy each team was.
 
-Losses are always split by reason (disqualified, leaked, lost at a hand-off, lost when the
-owner left, no decision): a total of "deals lost" beside "deals won" would read as a win
-rate, when most of it is leads that never qualified. Team load is queued work
-(:mod:`simulator.analysis.utilisation`), shown apart from the prospecting and partner
-work that fills idle time.
+Losses are always split by reason (not converting at a stage, leaked, lost at a hand-off,
+lost when the owner left, no decision): a total of "deals lost" beside "deals won" would
+read as a win rate, when much of it can be leads that never qualified. A lead that does not
+convert before the opportunity stage is disqualified; a deal that does not convert from it
+on is lost (a CRM's plain "Lost" status): a calibrated company's one opportunity stage had
+its 736 lost deals called "disqualified (did not convert at a stage), as any funnel
+expects". Team load is queued work (:mod:`simulator.analysis.utilisation`), shown apart
+from the prospecting and partner work that fills idle time.
 """
 
 from __future__ import annotations
@@ -20,15 +23,47 @@ from simulator.analysis.kpi_names import LOST_KPIS, kpi_axis_label
 from simulator.analysis.tables import modelled_kpis, present_kpis, scenario_names, summary_of, summary_row
 from simulator.analysis.utilisation import TeamLoad, team_loads
 from simulator.analysis.wording import join_words, team_label
+from simulator.config.schema import PipelineConfig
 from simulator.report.markdown import figure_lines, md_table
 from simulator.run.experiment import ExperimentResult
 
-LOSSES_INTRO = (
-    "How leads and deals that ended inside the window ended, per run (mean, 95% CI). *Disqualified* leads "
-    "did not convert at a stage, as any funnel expects: their number rises and falls with the number of "
-    "leads. The other reasons are losses a sales leader can act on. The win rate counts only leads that "
-    "reached the opportunity stage, so it is not won over lost."
+LOSSES_HEAD = "How leads and deals that ended inside the window ended, per run (mean, 95% CI)."
+NOT_CONVERTED = {
+    "lost": (
+        "Every stage here is an opportunity stage, so a deal that did not convert at one is a lost deal (the buyer "
+        'decided against it: a CRM\'s "Lost"), not a disqualified lead.'
+    ),
+    "both": (
+        "A lead that did not convert at a stage before the opportunity stage was disqualified, as any funnel "
+        "expects; from the opportunity stage on, a deal that did not convert is a lost deal (the buyer decided "
+        'against it: a CRM\'s "Lost").'
+    ),
+}
+"""What "did not convert at a stage" is: "lost" where every scenario's stages are opportunity stages (a calibrated
+company's), "both" where leads pass stages before the opportunity stage."""
+LOSSES_TAIL = (
+    "Leaked, hand-off and owner-left losses come from how the team works; no decision is a buyer who stalled. "
+    "The win rate counts only leads that reached the opportunity stage, so it is not won over lost."
 )
+
+
+def opportunity_index(pipeline: PipelineConfig) -> int:
+    """The index of the pipeline's opportunity stage (its ``opportunity_stage``, else the second stage)."""
+    names = [stage.name for stage in pipeline.stages]
+    if pipeline.opportunity_stage is not None:
+        return names.index(pipeline.opportunity_stage)
+    return min(1, len(names) - 1)
+
+
+def not_converted_words(result: ExperimentResult) -> str:
+    """What a lead or deal that did not convert at a stage is in this experiment's scenarios' funnels."""
+    every_stage = all(opportunity_index(spec.config.pipeline) == 0 for spec in result.experiment.scenarios)
+    return NOT_CONVERTED["lost" if every_stage else "both"]
+
+
+def losses_intro(result: ExperimentResult) -> str:
+    """The paragraph above the losses table."""
+    return f"{LOSSES_HEAD} {not_converted_words(result)} {LOSSES_TAIL}"
 
 
 def losses_section(result: ExperimentResult, out_dir: Path, figure: Path | None) -> list[str]:
@@ -38,7 +73,7 @@ def losses_section(result: ExperimentResult, out_dir: Path, figure: Path | None)
         return []
     kpis = present_kpis(summary, modelled_kpis(result, ["deals_won", *LOST_KPIS]))
     rows = [[kpi_axis_label(k), *[format_mean_ci(summary_row(summary, s, k), k) for s in names]] for k in kpis]
-    lines = ["## Where leads are won and lost", "", LOSSES_INTRO, ""] if rows else []
+    lines = ["## Where leads are won and lost", "", losses_intro(result), ""] if rows else []
     if rows:
         lines += [*md_table(["Outcome", *names], rows), ""]
         lines += [f"{sentence}\n" for n in names if (sentence := _stalls_stay_open(result, summary, n))]
