@@ -16,6 +16,11 @@ date entered) whose stages map to outcomes; (c) ``opportunities.stage_dates``, o
 column per funnel stage (the opportunity is created at ``created_stage``); (d)
 ``won_deals``, a table of won deals joined to the leads by id (a lead with no deal is lost
 if it has a closed date or a lost outcome, else open, censored at the export date).
+
+Dates are read in the format pandas infers from a column's first date; a table whose dates
+are written otherwise, or whose first date reads both ways (01/03/2017), gives its own
+``date_format`` (``opportunities.date_format: '%d/%m/%Y'``; ``stage_history``, ``won_deals``
+and ``roster`` take one too).
 """
 
 from __future__ import annotations
@@ -116,6 +121,7 @@ class StageHistory(_Model):
     sheet: str | None = None
     columns: HistoryColumns
     outcomes: dict[str, Outcome] = Field(default_factory=dict)
+    date_format: str | None = None
 
 
 class DealColumns(_Model):
@@ -132,6 +138,7 @@ class WonDeals(_Model):
     file: str
     sheet: str | None = None
     columns: DealColumns
+    date_format: str | None = None
 
 
 class RosterColumns(_Model):
@@ -151,6 +158,7 @@ class Roster(_Model):
     file: str
     sheet: str | None = None
     columns: RosterColumns
+    date_format: str | None = None
 
 
 class PriceColumns(_Model):

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from simulator.calibration.date_formats import ambiguous_first_words
 from simulator.calibration.errors import CalibrationError
 from simulator.config.errors import shown
 
@@ -235,12 +236,18 @@ def _to_dates(values: pd.Series, date_format: str | None) -> pd.Series:
 
 
 def parse_dates(
-    values: pd.Series, path: Path, name: str, date_format: str | None = None, deal_dates: bool = True
+    values: pd.Series,
+    path: Path,
+    name: str,
+    date_format: str | None = None,
+    deal_dates: bool = True,
+    format_key: str = "opportunities.date_format",
 ) -> np.ndarray:
     """Dates as ``datetime64[D]`` (NaT where empty).
 
     Without ``date_format``, pandas infers the format from the first date; a column of
     ISO dates some of which carry a time (``2016-10-20 10:30``) is read as ISO 8601.
+    ``format_key``: the mapping key that sets this table's date format, named in the messages.
 
     Raises:
         CalibrationError: Naming the first cell that is not empty and not a date, or, when
@@ -265,9 +272,12 @@ def parse_dates(
         alone = _to_dates(local.iloc[[row]], date_format)
         if date_format is None and not alone.isna().all():
             first = int(np.flatnonzero(filled.to_numpy())[0])
+            ambiguous = ambiguous_first_words(local, first, row, parsed.iloc[first], format_key)
             raise CalibrationError(
-                f"'{value}' is written in another date format than row {first + 1}'s '{values.iloc[first]}': "
-                "write every date one way, or give the table's date_format (e.g. %Y-%m-%d or %d/%m/%Y)",
+                ambiguous
+                or f"'{value}' is written in another date format than row {first + 1}'s '{values.iloc[first]}': "
+                f"write every date one way, or set the table's date format in the mapping ({format_key}, e.g. "
+                "%Y-%m-%d or %d/%m/%Y)",
                 file=str(path),
                 column=name,
                 row=row + 1,
@@ -275,8 +285,8 @@ def parse_dates(
         accepted = (
             f"a date written as the table's date_format {date_format}"
             if date_format
-            else "a date such as 2017-03-01, 2017-03-01 10:30 or 03/01/2017 (or give the table's date_format, "
-            "e.g. %d/%m/%Y)"
+            else "a date such as 2017-03-01, 2017-03-01 10:30 or 03/01/2017 (or set the table's date format, "
+            f"{format_key}, e.g. %d/%m/%Y)"
         )
         raise CalibrationError(
             f"'{value}' is not a date: each cell must be empty or {accepted}; is the mapping's column the right one?",

@@ -53,7 +53,16 @@ def roster_and_prices(
         for key in ("start", "end"):
             series = column(raw, getattr(cols, key), path)
             roster[key] = (
-                parse_dates(series, path, str(getattr(cols, key)), deal_dates=False) if series is not None else None
+                parse_dates(
+                    series,
+                    path,
+                    str(getattr(cols, key)),
+                    mapping.roster.date_format,
+                    deal_dates=False,
+                    format_key="roster.date_format",
+                )
+                if series is not None
+                else None
             )  # a rep who started decades before most deals is no error
         one_row_each(roster, "owner", {k: getattr(cols, k) for k in ("team", "office", "manager")}, path)
         repeated = roster["owner"].duplicated() & (roster["owner"] != "")

@@ -56,6 +56,21 @@ def _rows(count: int) -> str:
     return f"{count:,} row" if count == 1 else f"{count:,} rows"
 
 
+def suggested_outcome(status: str) -> str:
+    """The outcome a status's own words name (``Closed Won``: won, ``closed_lost``: lost), else open.
+
+    The example of an unmapped status had read "(e.g. Closed Won: open)".
+    """
+    words = set(re.sub(r"[^a-z]+", " ", re.sub(r"([a-z])([A-Z])", r"\1 \2", status).lower()).split())
+    if words & {"won", "win", "wins"}:
+        return "won"
+    if words & {"lost", "lose", "loss"}:
+        return "lost"
+    if "decision" in words and words & {"no", "none"}:
+        return "no_decision"
+    return "open"
+
+
 def _outcomes(values: pd.Series, allowed: Mapping[str, str], path: str, name: str) -> np.ndarray:
     """Outcome of each row from its status through the mapping; an unmapped status is refused."""
     unknown = (values != "") & ~values.isin(list(allowed))
@@ -70,7 +85,8 @@ def _outcomes(values: pd.Series, allowed: Mapping[str, str], path: str, name: st
         fix = (
             f"the mapping's '{close[0]}' is in no row: write it '{status}'"
             if close
-            else f"add it under opportunities.outcomes as one of {', '.join(OUTCOMES)} (e.g. {status}: open)"
+            else f"add it under opportunities.outcomes as one of {', '.join(OUTCOMES)} (e.g. {status}: "
+            f"{suggested_outcome(status)})"
         ) + (f"; map {', '.join(repr(o) for o in others[:5])} too" if others else "")
         raise CalibrationError(
             f"outcome '{status}' ({_rows(int((values == status).sum()))}) is not in the mapping's outcomes "
@@ -159,7 +175,7 @@ def _history(out: pd.DataFrame, mapping: MappingFile, raw: pd.DataFrame, problem
     cols = history.columns
     ids, stages, dates_text = (column(raw, c, path) for c in (cols.id, cols.stage, cols.date))
     assert ids is not None and stages is not None and dates_text is not None
-    dates = parse_dates(dates_text, path, cols.date)
+    dates = parse_dates(dates_text, path, cols.date, history.date_format, format_key="stage_history.date_format")
     unknown = ~stages.isin(list(history.outcomes)) & (stages == "")
     problems.add("stage-history rows with no stage", int(unknown.sum()), "left out")
     long = pd.DataFrame({"id": ids.to_numpy(), "stage": stages.to_numpy(), "date": dates})
@@ -191,7 +207,10 @@ def _won_deals(
     ids = column(raw, deals.columns.id, path)
     closed_text = column(raw, deals.columns.closed, path)
     assert ids is not None and closed_text is not None
-    closed = pd.Series(parse_dates(closed_text, path, deals.columns.closed), index=ids.to_numpy())
+    closed = pd.Series(
+        parse_dates(closed_text, path, deals.columns.closed, deals.date_format, format_key="won_deals.date_format"),
+        index=ids.to_numpy(),
+    )
     amount_text = column(raw, deals.columns.amount, path)
     amounts = pd.Series(
         parse_amounts(amount_text, path, str(deals.columns.amount)) if amount_text is not None else np.nan,

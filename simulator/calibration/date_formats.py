@@ -1,0 +1,76 @@
+"""Why a date column fails to parse when its first date is ambiguous, and the date format to set.
+
+Without a ``date_format``, pandas reads a column in the format it infers from its first
+date. A first date such as ``01/03/2017`` fits day first (1 March) and month first
+(3 January); pandas takes it month first, and a later ``18/03/2017`` then fails. A CRM
+file written entirely in dd/mm/yyyy had read "'18/03/2017' is written in another date
+format than row 1's '01/03/2017'", when every date was written alike: the cause is the
+ambiguous first row, and the fix is the table's ``date_format``, named with its key.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import warnings
+
+import pandas as pd
+
+NUMERIC_DATE = re.compile(r"\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})\s*")
+"""A date of three numbers, day and month in either order first: 01/03/2017, 1.3.17, 01-03-2017."""
+
+
+def _formats(text: str) -> tuple[str, str] | None:
+    """(day first, month first) formats of ``text`` when it could be read either way to different days."""
+    found = NUMERIC_DATE.fullmatch(text)
+    if found is None:
+        return None
+    first, sep, second, year = found.groups()
+    if int(first) > 12 or int(second) > 12 or int(first) == int(second):
+        return None  # only one reading, or both readings the same day
+    y = "%Y" if len(year) == 4 else "%y"
+    return f"%d{sep}%m{sep}{y}", f"%m{sep}%d{sep}{y}"
+
+
+def _read(values: pd.Series, date_format: str) -> pd.Series:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return pd.to_datetime(values, errors="coerce", format=date_format)
+
+
+def _day(stamp: pd.Timestamp) -> str:
+    return f"{stamp.day} {datetime.date(2000, stamp.month, 1):%B}"
+
+
+def ambiguous_first_words(
+    values: pd.Series, first: int, bad: int, read_as: pd.Timestamp, format_key: str
+) -> str | None:
+    """The message for a column whose first date is ambiguous, or None when it is not the cause.
+
+    None also when neither reading fits every date: the column then mixes formats.
+
+    Args:
+        values: The column's cells, empty ones as None.
+        first: Row of the first filled cell (0-based).
+        bad: Row of the first cell that failed in the format read from it.
+        read_as: The date pandas read the first cell as.
+        format_key: The mapping key that sets the table's date format (``opportunities.date_format``).
+    """
+    text = str(values.iloc[first])
+    formats = _formats(text)
+    if formats is None:
+        return None
+    readings = [_read(pd.Series([text]), f).iloc[0] for f in formats]
+    taken = next((f for f, r in zip(formats, readings, strict=True) if r == read_as), None)
+    if taken is None:
+        return None
+    filled = values.notna()
+    fits = [f for f in formats if not _read(values[filled], f).isna().any()]
+    if len(fits) != 1:
+        return None  # the column mixes formats: the first date is not the only cause
+    order = {formats[0]: "day first", formats[1]: "month first"}
+    return (
+        f"'{values.iloc[bad]}' does not fit the format read from row {first + 1}'s '{text}', a date that could be "
+        f"{_day(readings[0])} or {_day(readings[1])} and was read {order[taken]} ({taken}); every date of the "
+        f"column reads {order[fits[0]]}: set {format_key}: '{fits[0]}' in the mapping"
+    )
