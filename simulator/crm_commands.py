@@ -88,6 +88,7 @@ def calibrate_main(args: Sequence[str]) -> int:
     options = parser.parse_args(list(args))
     from simulator.calibration.calibrate import calibrate, parse_date
     from simulator.calibration.cautions import calibration_cautions
+    from simulator.calibration.document import data_problem_rows
     from simulator.calibration.draws import parameter_draws
     from simulator.calibration.folder import write_folder
     from simulator.calibration.occupied import refuse_occupied
@@ -141,7 +142,8 @@ def calibrate_main(args: Sequence[str]) -> int:
         f"salesim: {calibration.mapping.name} as of {calibration.as_of}: win rate {100 * out.win_rate.value:.1f}%, "
         f"no decision {100 * out.no_decision.value:.1f}%, {calibration.arrivals.level.value:,.0f} new opportunities "
         f"a month, {sum(len(t) for t in calibration.people.teams.values())} reps, {len(calibration.open_deals):,} "
-        f"open deals; {len(calibration.export.problems.items)} kinds of data problem counted"
+        f"open deals; {count_of(len(data_problem_rows(calibration)), 'kind')} of data problem counted "
+        "(calibration.md: Data problems)"
     )
     for line in calibration_cautions(calibration):
         print(f"salesim: calibrate: warning: {line}", file=sys.stderr)

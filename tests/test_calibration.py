@@ -465,6 +465,24 @@ def test_the_shared_export_calibrates_with_its_measured_facts(tmp_path: Path) ->
     assert (folder / "calibration.md").is_file()
 
 
+@pytest.mark.parametrize("shape", ["a_opportunities", "b_history"])
+def test_the_terminal_counts_the_data_problems_the_table_lists(
+    shape: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """crm-maven's terminal said "4 kinds of data problem counted" beside a table of 5 rows in calibration.md: the
+    months left out of the arrivals (and months after the last creation, owners with no recent deal) were not counted.
+    """
+    out = tmp_path / "out"
+    assert calibrate_main([str(mapping(shape)), "--as-of", AS_OF, "--out", str(out), "--draws", "0"]) == 0
+    said = re.search(
+        r"; (\d+) kinds? of data problem counted \(calibration.md: Data problems\)", capsys.readouterr().out
+    )
+    assert said is not None
+    table = (out / "calibration.md").read_text().split("## Data problems")[1].split("\n## ")[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| problem |")]
+    assert int(said.group(1)) == len(rows) > 1 and not any(line.startswith("| none found") for line in rows)
+
+
 def test_iso_dates_with_and_without_a_time_are_one_format() -> None:
     """An export whose first row carries a time (2016-10-20 10:30) refused every later date-only row."""
     from simulator.calibration.readers import parse_dates
