@@ -82,7 +82,7 @@ def test_the_report_and_the_terminal_say_more_refits_where_the_refits_hold_the_c
 def test_a_target_the_refits_hold_the_ci_across_needs_more_refits() -> None:
     ranking = pd.DataFrame({"scenario": ["more"], "mean": [3.05e6], "ci_low": [2.95e6], "ci_high": [3.15e6]})
     held = unsure_words(ranking, "more", "bookings", 3.0e6, refits=40, floor=80_000.0)
-    assert "reaches past the target" in held and "more runs would" not in held
+    assert "reaches below the target" in held and "more runs would" not in held
     assert "the 40 refits' own spread holds it to at least ±$80.0k however many runs: more refits" in held
     assert unsure_words(ranking, "more", "bookings", 3.0e6, refits=40, floor=20_000.0).endswith("more runs would")
     assert unsure_words(ranking, "more", "bookings", 3.0e6).endswith("more runs would")
