@@ -355,3 +355,27 @@ def test_a_sensitivity_study_runs_its_levers_under_the_company_s_draws(folder: P
     assert "*This study rests on the effort per deal salesim calibrate assumed (" in text
     baseline = float(study.table["baseline_mean"].iloc[0])  # the scenario as it is: the company's own runs, exactly
     assert baseline == pytest.approx(float(own["bookings"].mean()), rel=1e-12)
+
+
+def test_a_refit_without_a_feature_the_point_has_still_draws_the_stage_s_other_values() -> None:
+    """An override of stage 0's effort kept the point fit's conversion in 4 of crm-maven's first 6 refits.
+
+    Those refits had no ``delays_by_quarter_month`` (a feature the point fit has), and a
+    mapping whose keys differed was taken whole: the scenario's, since its effort differed.
+    """
+    point = {"conversion": 0.64, "effort_hours": 0.69, "delays_by_quarter_month": [1.0, 2.0, 3.0]}
+    draw = {"conversion": 0.71, "effort_hours": 0.90}
+    overridden = {**point, "effort_hours": 0.55}
+    assert apply_draw(overridden, point, draw) == {"conversion": 0.71, "effort_hours": 0.55}
+    assert apply_draw(point, point, draw) == draw  # as the scenario holds the point: the refit whole
+    own_delays = {**point, "delays_by_quarter_month": [9.0, 9.0, 9.0]}  # a value the scenario sets stays
+    assert apply_draw(own_delays, point, draw)["delays_by_quarter_month"] == [9.0, 9.0, 9.0]
+    assert apply_draw({"conversion": 0.64}, {"conversion": 0.64}, {"conversion": 0.7, "no_decision": 0.1}) == {
+        "conversion": 0.7,
+        "no_decision": 0.1,
+    }
+    # a distribution of another form is one value still: never a mix of two forms' parameters
+    triangular = {"dist": "triangular", "low": 1.0, "mode": 2.0, "high": 3.0}
+    lognormal = {"dist": "lognormal", "median": 2.0, "p90": 4.0}
+    assert apply_draw(triangular, triangular, lognormal) == lognormal
+    assert apply_draw({**triangular, "high": 5.0}, triangular, lognormal) == {**triangular, "high": 5.0}
