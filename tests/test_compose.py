@@ -445,7 +445,7 @@ def test_a_question_s_sellers_book_and_refill_follow_the_run() -> None:
     assert book.startswith("With 400 customers at the start, what do 7, 11 (today) or 15 CSMs do")
     refill = ["workforce.roles.full_cycle.backfill_days={dist:constant,value:20}"]
     assert question_text(simulator.load_experiment("rep_attrition")).endswith(
-        "when each seat is refilled after 34.33 working days on average?"
+        "when each seat is refilled after 34.3 working days on average?"
     )
     assert question_text(simulator.load_experiment("rep_attrition", refill)).endswith(
         "refilled after 20 working days on average?"

@@ -518,3 +518,17 @@ def test_a_budget_no_mix_could_meet_is_refused_before_any_run(problem: TeamMixPr
     assert "the reps' fixed pay and on-costs alone come to $120.0k a year at the fewest reps (a=1, b=1" in issue.allowed
     assert "typed in thousands?" in issue.allowed
     TeamMixProblem(problem.experiment, "base", "bookings", BOUNDS, 100_000.0).check()  # over half of it: may be met
+
+
+def test_an_answer_at_the_edge_of_the_bounds_says_a_wider_search_may_do_better(problem: TeamMixProblem) -> None:
+    """plan_check's search answered full_cycle=14, its upper bound, with $630k of the budget unspent, unsaid."""
+    one = TeamMixProblem(problem.experiment, "base", "bookings", {"a": (2, 4)})
+    trials = pd.DataFrame({"trial": [0, 1], "state": ["complete"] * 2, "a": [3, 4]})
+    finalists = [
+        Finalist(Candidate((("a", 4),)), 2e5, 1.9e5, 2.1e5, 2e6, 2e6, 2e6, 0.99, True, False, True),
+        Finalist(Candidate((("a", 3),)), 1e5, 0.9e5, 1.1e5, 1e6, 1e6, 1e6, 0.01, True, True, True),
+    ]
+    text = answer_paragraph(Optimisation(one, trials, finalists, finalists[0].candidate, 40, {"runs": 8}))
+    assert "It has as many reps as the bounds allow for a (4): a mix beyond them may do better (--team a=2:6" in text
+    inside = [dataclasses.replace(f, candidate=Candidate((("a", 3),))) for f in finalists[:1]]
+    assert "bounds allow" not in answer_paragraph(Optimisation(one, trials, inside, inside[0].candidate, 40, {}))

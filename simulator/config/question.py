@@ -201,7 +201,7 @@ def question_parts(
                 continue  # a scenario whose config did not parse: its own issues say why
         found, value, close, entry = _lookup(read, path)
         if isinstance(value, Distribution):  # a distribution reads as its mean (a hand-off's 1.5 days)
-            value = round(value.mean, 6)
+            value = float(f"{value.mean:.3g}")  # a mean to three figures: 34.3 days, not 34.33
         whose = f"scenario {scenario}" if scenario is not None else "baseline scenario"
         prefix = f"{scenario}:" if scenario is not None else ""
         if given is not None and ((not found and entry and not close) or (found and value is None)):

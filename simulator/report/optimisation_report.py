@@ -24,7 +24,7 @@ from simulator.analysis.kpi_names import kpi_label, kpi_words
 from simulator.analysis.optimisation import Optimisation
 from simulator.analysis.quantities import Kind, direction, kpi_kind
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
-from simulator.analysis.team_mix import TeamMixProblem
+from simulator.analysis.team_mix import FEWEST_REPS, TeamMixProblem
 from simulator.io.atomic import atomic_write
 from simulator.report.html import write_html
 from simulator.report.layouts import OPTIMISE
@@ -148,7 +148,29 @@ def answer_paragraph(found: Optimisation) -> str:
         else f"too few to say how likely {'it is' if len(ties) == 1 else 'they are'} the best of the {len(contenders)} "
         f"finalists (that takes {MIN_RUNS_FOR_BEST})"
     )
-    return f"{text}. {rerun}, {chance}.{_target_words(found, best)} {search}."
+    return f"{text}. {rerun}, {chance}.{_target_words(found, best)}{_bound_words(found, best)} {search}."
+
+
+def _bound_words(found: Optimisation, chosen: Finalist) -> str:
+    """`` It has as many reps as the bounds allow for full_cycle (14): ...``: the answer at the edge of the search."""
+    bounds = found.problem.bounds
+    edges = [
+        (team, n, "many" if n == bounds[team][1] else "few")
+        for team, n in chosen.candidate.headcounts
+        if team in bounds
+        and bounds[team][0] < bounds[team][1]
+        and n in bounds[team]
+        and not (n == bounds[team][0] == FEWEST_REPS)  # no team can have fewer than one rep
+    ]
+    if not edges:
+        return ""
+    said = [f"as {how} reps as the bounds allow for {team} ({n})" for team, n, how in edges]
+    wider = " ".join(
+        f"--team {team}={max(1, bounds[team][0] - 2) if how == 'few' else bounds[team][0]}:"
+        f"{bounds[team][1] + 2 if how == 'many' else bounds[team][1]}"
+        for team, n, how in edges
+    )
+    return f" It has {' and '.join(said)}: a mix beyond them may do better ({wider} would tell)."
 
 
 def _target_words(found: Optimisation, chosen: Finalist) -> str:
