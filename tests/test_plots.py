@@ -315,3 +315,35 @@ def test_the_bookings_fan_draws_the_plan_and_labels_the_calendar_months(
     assert plan.get_ydata()[0] == 1_000_000.0 and plan.get_label() == "the plan, $1.00M, by the window's end"
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2028-01", "2028-02", "2028-03"]
     plt.close(fig)
+
+
+def test_a_ci_past_the_forest_s_scale_ends_in_a_tip_at_the_edge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Leaked leads at -23.0% (CI -25.8% to -20.2%) had a whisker cut at the edge with no mark."""
+    from simulator.report import plot_differences
+
+    def row(kpi: str, relative: float, half: float) -> dict[str, object]:
+        low, high = relative - half, relative + half
+        return {"scenario": "more", "baseline": "today", "kpi": kpi, "mean_diff": relative, "ci_low": low} | {
+            "ci_high": high,
+            "relative_diff": relative,
+            "relative_ci_low": low,
+            "relative_ci_high": high,
+            "share_better": 0.6,
+            "share_worse": 0.4,
+            "direction": 1,
+            "significant": True,
+        }
+
+    rows = [row(f"k{i}", 0.05 + 0.002 * i, 0.01) for i in range(9)] + [row("deals_lost_leaked", -0.23, 0.028)]
+    kept: list[plt.Figure] = []
+    monkeypatch.setattr(plot_differences, "save_figure", lambda fig, path: kept.append(fig) or Path(path))
+    plot_differences.plot_paired_differences(pd.DataFrame(rows), [str(r["kpi"]) for r in rows], tmp_path)
+    (fig,) = kept
+    ax = fig.axes[0]
+    reach = ax.get_xlim()[1]
+    assert reach < 25.8
+    tips = [line for line in ax.get_lines() if line.get_marker() == "<" and line.get_markersize() == 4]
+    assert len(tips) == 1 and tips[0].get_ydata()[0] == 9 and tips[0].get_xdata()[0] == -reach  # leaked leads
+    plt.close(fig)

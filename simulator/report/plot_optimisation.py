@@ -15,6 +15,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
+from simulator.analysis.decision import decision_of
 from simulator.analysis.kpi_names import kpi_axis_label, kpi_label, kpi_unit
 from simulator.analysis.optimisation import Optimisation
 from simulator.report.plot_style import (
@@ -50,7 +51,19 @@ def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
         left.axvline(budget, color=WORSE_COLOUR, linestyle="--", label=f"budget{over}")
     answer = next((f for f in found.finalists if f.candidate == found.recommended), None)
     if answer is not None:
-        left.scatter([answer.cost], [answer.mean], s=220, marker="*", color=BETTER_COLOUR, label="the answer", zorder=3)
+        left.scatter(
+            [answer.cost],
+            [answer.mean],
+            s=220,
+            marker="*",
+            color=BETTER_COLOUR,
+            label=f"the answer, re-run ({found.final_runs} runs)",
+            zorder=3,
+        )
+    decision = decision_of(found.problem.experiment)
+    target = decision.rule.target if decision.rule is not None and decision.primary == kpi else None
+    if target is not None:
+        left.axhline(target, color=UNCLEAR_COLOUR, linestyle=":", label="the experiment's target")
     format_axis(left, "cost_of_sales", "x")
     format_axis(left, kpi, "y")
     if kpi_unit(kpi) == "rate":  # a share: the axis stays within 0-100%
