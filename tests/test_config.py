@@ -345,3 +345,15 @@ def test_a_suggested_key_no_override_can_name_says_where_to_set_it() -> None:
     assert "cannot be typed as an override: set it in the config file that holds it" in words
     plain = no_such_key("market.products.cores.weight", [config], "no such key")
     assert plain.endswith("did you mean 'market.products.core.weight'?")
+
+
+def test_a_key_in_an_emptied_section_is_not_offered_another_section_s_key() -> None:
+    """rep_attrition with workforce=static read "workforce.roles is empty; did you mean
+    'economics.roles.full_cycle.commission_rate'?" for its turnover rates."""
+    from simulator.config.key_suggestions import no_such_key
+
+    config = {"workforce": {"roles": {}}, "economics": {"roles": {"full_cycle": {"commission_rate": 0.07}}}}
+    words = no_such_key("workforce.roles.full_cycle.attrition_rate", [config], "no such key")
+    assert words == "no such key; workforce.roles is empty"
+    typo = no_such_key("ecnomics.roles.full_cycle.commission_rate", [config], "no such key")
+    assert typo.endswith("did you mean 'economics.roles.full_cycle.commission_rate'?")  # a section misspelt: offered

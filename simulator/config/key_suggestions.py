@@ -48,6 +48,10 @@ def no_such_key(key: str, configs: Sequence[Mapping[str, Any]], words: str, sugg
     # a key of the same depth whose own name is close too: never 'economics' for economics.nothing
     depth, name = key.count("."), parts[-1]
     every = sorted({k for c in configs for k in _all_keys(c) if k.count(".") == depth})
+    # a section that exists is no typo: a key in an emptied one (workforce=static's roles) is not offered another
+    # section's ('economics.roles.full_cycle.commission_rate' for 'workforce.roles.full_cycle.attrition_rate')
+    if any(isinstance(c, Mapping) and parts[0] in c for c in configs):
+        every = [k for k in every if k.split(".", 1)[0] == parts[0]]
     close = [
         k
         for k in difflib.get_close_matches(key, every, n=3, cutoff=0.6)
