@@ -35,6 +35,7 @@ from simulator.report.plot_style import (
     empty_figure,
     grid,
     ordered_scenarios,
+    right_label,
     save_figure,
 )
 
@@ -111,16 +112,7 @@ def _forest_panel(ax: Axes, rows: pd.DataFrame, kpis: Sequence[str], scenario: s
                 color=colour,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0},
             )
-            ax.annotate(
-                _forest_note(row),
-                (1.0, y),
-                xycoords=("axes fraction", "data"),
-                xytext=(6, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8,
-                color=colour,
-            )
+            right_label(ax, y, _forest_note(row), colour)
             continue
         shown = min(max(mid, -reach), reach)
         if math.isfinite(low):
@@ -131,16 +123,7 @@ def _forest_panel(ax: Axes, rows: pd.DataFrame, kpis: Sequence[str], scenario: s
             ax.plot([low, high], [y, y], color=colour, linewidth=2)
         marker = "o" if shown == mid else (">" if mid > 0 else "<")
         ax.plot(shown, y, marker, color=colour, markersize=7)
-        ax.annotate(
-            f"{mid:+.1f}% · {_forest_note(row)}",
-            (1.0, y),
-            xycoords=("axes fraction", "data"),
-            xytext=(6, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8,
-            color=colour,
-        )
+        right_label(ax, y, f"{mid:+.1f}% · {_forest_note(row)}", colour)
     ax.axvline(0.0, color="black", linewidth=1)
     ax.set_yticks(range(len(kpis)), [kpi_label(k) for k in kpis])
     ax.set_ylim(len(kpis) - 0.5, -0.5)

@@ -25,6 +25,7 @@ from simulator.report.plot_style import (
     empty_figure,
     error_extents,
     format_axis,
+    right_label,
     save_figure,
 )
 
@@ -91,15 +92,7 @@ def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
             if math.isfinite(finalist.p_best)
             else "for scale"
         )
-        right.annotate(
-            chance,
-            (1.0, i),
-            xycoords=("axes fraction", "data"),
-            xytext=(6, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8,
-        )
+        right_label(right, i, chance)
     right.set_yticks(y, names)
     right.set_ylim(len(found.finalists) - 0.5, -0.5)
     format_axis(right, kpi, "x")

@@ -143,6 +143,20 @@ def format_axis(ax: Axes, kpi: str, axis: str = "y") -> None:
         (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
 
 
+def right_label(ax: Axes, y: float, text: str, colour: str | None = None) -> None:
+    """Write ``text`` just right of the panel, level with row ``y`` (a row's figure beside a forest of rows)."""
+    ax.annotate(
+        text,
+        (1.0, y),
+        xycoords=("axes fraction", "data"),
+        xytext=(6, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=8,
+        color=colour,
+    )
+
+
 def error_extents(centre: Any, low: Any, high: Any) -> np.ndarray | None:
     """Matplotlib's ``xerr``/``yerr`` for intervals around ``centre``: shape (2, n), never negative.
 

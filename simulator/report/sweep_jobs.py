@@ -152,9 +152,21 @@ def gather(sweep_dir: Path) -> Sweep | None:
     number = float(target) if isinstance(target, int | float) and not isinstance(target, bool) else None
     own = (meta.get("scenarios") or {}).get(baseline) or {}
     fitted = (own.get("pipeline") or {}).get("fitted_from") if isinstance(own, dict) else None
-    sweep = Sweep(table, params, kpi, baseline, scenarios, name, jobs, guardrails, fixed, absent, target=number)
-    sweep.effort_from = str(fitted) if fitted else ""
-    return sweep
+    effort_from = str(fitted) if fitted else ""
+    return Sweep(
+        table,
+        params,
+        kpi,
+        baseline,
+        scenarios,
+        name,
+        jobs,
+        guardrails,
+        fixed,
+        absent,
+        target=number,
+        effort_from=effort_from,
+    )
 
 
 def read_on_moved(sweep: Sweep) -> Sweep:
