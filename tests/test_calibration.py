@@ -144,44 +144,6 @@ def _set(row: int, column: str, value: str):  # type: ignore[no-untyped-def]
     return edit
 
 
-def _day_first(*columns: str):  # type: ignore[no-untyped-def]
-    def edit(table: pd.DataFrame) -> None:
-        for column in columns:
-            dates = pd.to_datetime(table[column].where(table[column] != ""), format="%Y-%m-%d")
-            table[column] = dates.dt.strftime("%d/%m/%Y").fillna("")
-
-    return edit
-
-
-def test_the_date_format_a_message_names_reads_the_file(tmp_path: Path) -> None:
-    """The ambiguous-first-date message's setting, put in the mapping, reads every date as before."""
-    bad = _bad_copy(tmp_path, _day_first("Created", "Closed"))
-    source = yaml.safe_load(bad.read_text())
-    source["opportunities"]["date_format"] = "%d/%m/%Y"
-    bad.write_text(yaml.safe_dump(source))
-    assert (
-        calibrate(bad, AS_OF)
-        .export.frame["created"]
-        .equals(calibrate(FIXTURES / "a_opportunities" / "mapping.yaml", AS_OF).export.frame["created"])
-    )
-
-
-def test_a_stage_history_written_day_first_is_told_its_own_date_format_key(tmp_path: Path) -> None:
-    """Every table with dates takes a date_format, and the message names the one to set."""
-    source = FIXTURES / "b_history"
-    for name in ("opportunities.csv", "history.csv", "mapping.yaml"):
-        shutil.copy(source / name, tmp_path / name)
-    history = pd.read_csv(tmp_path / "history.csv", dtype=str)
-    history["CreatedDate"] = pd.to_datetime(history["CreatedDate"]).dt.strftime("%d/%m/%Y")
-    history.to_csv(tmp_path / "history.csv", index=False)
-    with pytest.raises(CalibrationError, match=r"every date of the column reads day first: set stage_history"):
-        calibrate(tmp_path / "mapping.yaml", AS_OF, UNTIL)
-    text = yaml.safe_load((tmp_path / "mapping.yaml").read_text())
-    text["stage_history"]["date_format"] = "%d/%m/%Y"
-    (tmp_path / "mapping.yaml").write_text(yaml.safe_dump(text))
-    assert calibrate(tmp_path / "mapping.yaml", AS_OF, UNTIL).outcomes.win_rate.value == pytest.approx(2 / 3)
-
-
 @pytest.mark.parametrize(
     ("edit", "words"),
     [
@@ -221,16 +183,6 @@ def test_a_stage_history_written_day_first_is_told_its_own_date_format_key(tmp_p
         (
             _set(0, "Created", "02/01/2023"),
             ["column 'Created'", "row 2", "another date format than row 1's '02/01/2023'", "opportunities.date_format"],
-        ),
-        # every date dd/mm/yyyy, the first ambiguous: it was read month first, and '13/01/2023' said "another format"
-        (
-            _day_first("Created", "Closed"),
-            [
-                "column 'Created'",
-                "does not fit the format read from row 1's '02/01/2023', a date that could be 2 January or 1 February "
-                "and was read month first (%m/%d/%Y); every date of the column reads day first: set "
-                "opportunities.date_format: '%d/%m/%Y' in the mapping",
-            ],
         ),
         # a status naming a win or a loss is suggested as one, not as open
         (_set(12, "Status", "Closed Won"), ["(e.g. Closed Won: won)"]),

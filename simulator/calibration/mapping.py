@@ -17,9 +17,10 @@ column per funnel stage (the opportunity is created at ``created_stage``); (d)
 ``won_deals``, a table of won deals joined to the leads by id (a lead with no deal is lost
 if it has a closed date or a lost outcome, else open, censored at the export date).
 
-Dates are read in the format pandas infers from a column's first date; a table whose dates
-are written otherwise, or whose first date reads both ways (01/03/2017), gives its own
-``date_format`` (``opportunities.date_format: '%d/%m/%Y'``; ``stage_history``, ``won_deals``
+A table's dates written as three numbers (01/03/2017) are read in the one order its dates
+show (a day over 12 tells it; none telling it, month first, counted as a data problem);
+other dates in the format pandas infers from a column's first date. A table whose dates
+are written otherwise gives its own ``date_format`` (``opportunities.date_format: '%d/%m/%Y'``; ``stage_history``, ``won_deals``
 and ``roster`` take one too).
 """
 

@@ -242,12 +242,15 @@ def parse_dates(
     date_format: str | None = None,
     deal_dates: bool = True,
     format_key: str = "opportunities.date_format",
+    read_as: str | None = None,
 ) -> np.ndarray:
     """Dates as ``datetime64[D]`` (NaT where empty).
 
     Without ``date_format``, pandas infers the format from the first date; a column of
     ISO dates some of which carry a time (``2016-10-20 10:30``) is read as ISO 8601.
     ``format_key``: the mapping key that sets this table's date format, named in the messages.
+    ``read_as``: the format the table's dates tell (:func:`~simulator.calibration.date_formats.table_order`),
+    read in when ``date_format`` is not set.
 
     Raises:
         CalibrationError: Naming the first cell that is not empty and not a date, or, when
@@ -260,17 +263,18 @@ def parse_dates(
     # a time zone (2017-03-01T10:30:00+02:00, ...Z) is dropped: the day is the one the CRM wrote
     local = values.str.replace(r"(\d:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[+-]\d{2}:?\d{2})$", r"\1", regex=True)
     local = local.where(filled, None)
-    parsed = _to_dates(local, date_format)
+    read = date_format or read_as
+    parsed = _to_dates(local, read)
     bad = filled & parsed.isna()
-    if bad.any() and date_format is None:
+    if bad.any() and read is None:
         iso = _to_dates(local, "ISO8601")
         if not (filled & iso.isna()).any():
             parsed, bad = iso, filled & iso.isna()
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         value = values.iloc[row]
-        alone = _to_dates(local.iloc[[row]], date_format)
-        if date_format is None and not alone.isna().all():
+        alone = _to_dates(local.iloc[[row]], read)
+        if read is None and not alone.isna().all():
             first = int(np.flatnonzero(filled.to_numpy())[0])
             ambiguous = ambiguous_first_words(local, first, row, parsed.iloc[first], format_key)
             raise CalibrationError(

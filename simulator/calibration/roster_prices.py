@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.calibration.amounts import parse_amounts
+from simulator.calibration.date_formats import table_order
 from simulator.calibration.errors import CalibrationError, DataProblems
 from simulator.calibration.mapping import MappingFile
 from simulator.calibration.readers import column, parse_dates
@@ -50,16 +51,18 @@ def roster_and_prices(
         for key in ("team", "manager", "office"):
             series = column(raw, getattr(cols, key), path)
             roster[key] = series.to_numpy() if series is not None else ""
-        for key in ("start", "end"):
-            series = column(raw, getattr(cols, key), path)
+        spans = {key: column(raw, getattr(cols, key), path) for key in ("start", "end")}
+        order = table_order(list(spans.values()), mapping.roster.date_format)
+        order.count_in(problems, "roster.date_format")
+        for key, series in spans.items():
             roster[key] = (
                 parse_dates(
                     series,
                     path,
                     str(getattr(cols, key)),
-                    mapping.roster.date_format,
                     deal_dates=False,
                     format_key="roster.date_format",
+                    read_as=order.date_format,
                 )
                 if series is not None
                 else None
