@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from plot_checks import collect
 
-from simulator.analysis.finalists import Finalist, ranked, recommended, top_ties
+from simulator.analysis.finalists import Finalist, final_round, ranked, recommended, top_ties
 from simulator.analysis.intervals import wilson_interval
 from simulator.analysis.optimisation import Optimisation, _upper, exhaustive, optimise
 from simulator.analysis.team_mix import Candidate, Evaluation, TeamMixProblem
@@ -487,10 +487,10 @@ def test_a_search_on_the_decision_kpi_says_whether_the_best_mix_reaches_the_expe
     one = TeamMixProblem(experiment_from_dict(config), "base", "hit_plan", {"a": (1, 2)})
     trials = pd.DataFrame({"trial": [0, 1], "state": ["complete"] * 2, "a": [1, 2]})
 
-    def answer(mean: float, low: float, high: float) -> str:
+    def answer(mean: float, low: float, high: float, gap: float = 0.2) -> str:
         finalists = [
             Finalist(Candidate((("a", 2),)), mean, low, high, 2e6, 2e6, 2e6, 0.9, True, False, True),
-            Finalist(Candidate((("a", 1),)), mean - 0.2, low - 0.2, high - 0.2, 1e6, 1e6, 1e6, 0.1, True, True, True),
+            Finalist(Candidate((("a", 1),)), mean - gap, low - gap, high - gap, 1e6, 1e6, 1e6, 0.1, True, True, True),
         ]
         return answer_paragraph(Optimisation(one, trials, finalists, finalists[0].candidate, 40, {"runs": 8}))
 
@@ -501,6 +501,13 @@ def test_a_search_on_the_decision_kpi_says_whether_the_best_mix_reaches_the_expe
         0.85, 0.72, 0.93
     )
     assert "It reaches the experiment's target of 80.0%." in answer(0.95, 0.86, 0.99)
+    assert "So does a cheaper" not in answer(0.95, 0.86, 0.99)  # a=1's 75% misses it
+    # a cheaper finalist that reaches the target too is named, with what it saves and how sure it is
+    assert (
+        "It reaches the experiment's target of 80.0%. So does today's mix, a=1, for $1.00M less; its 95% CI reaches "
+        "below it: more final runs would tell."
+    ) in answer(0.95, 0.86, 0.99, gap=0.1)
+    assert "So does today's mix, a=1, for $1.00M less." in answer(0.95, 0.86, 0.99, gap=0.05)
     other = TeamMixProblem(experiment_from_dict(config), "base", "bookings", {"a": (1, 2)})
     finalists = [Finalist(Candidate((("a", 2),)), 1e5, 9e4, 1.1e5, 2e6, 2e6, 2e6, 0.9, True, False, True)]
     assert "target" not in answer_paragraph(Optimisation(other, trials, finalists, finalists[0].candidate, 40, {}))
@@ -532,3 +539,35 @@ def test_an_answer_at_the_edge_of_the_bounds_says_a_wider_search_may_do_better(p
     assert "It has as many reps as the bounds allow for a (4): a mix beyond them may do better (--team a=2:6" in text
     inside = [dataclasses.replace(f, candidate=Candidate((("a", 3),))) for f in finalists[:1]]
     assert "bounds allow" not in answer_paragraph(Optimisation(one, trials, inside, inside[0].candidate, 40, {}))
+
+
+def test_the_final_round_re_runs_the_cheapest_mix_the_search_saw_reach_the_target() -> None:
+    """plan_check's search saw 10 reps reach the target 9 times in 10, yet re-ran only its 3 best (12-14 reps):
+    the answer named 14 reps and never the cheaper mix that also reached the target."""
+    config = _two_stage()
+    config["plan"] = {"bookings": 100_000.0}
+    config["experiment"]["decision"] = {"primary": "hit_plan", "rule": {"target": 0.8}}
+    target = TeamMixProblem(experiment_from_dict(config), "base", "hit_plan", {"a": (1, 4)})
+    assert target.target == 0.8 and target.reaches_target(0.8) and not target.reaches_target(0.79)
+    seen = {
+        Candidate((("a", n),)): Evaluation(Candidate((("a", n),)), 8, mean, 0.05, 1e4 * n, 100.0)
+        for n, mean in ((1, 0.5), (2, 0.85), (3, 0.95), (4, 1.0))
+    }
+    finalists, _ = final_round(target, seen, 2, 4, 1, None)
+    assert {f.candidate.words() for f in finalists} == {"a=4", "a=3", "a=2", "a=1"}  # best two, a=2, today's a=1
+    finalists, _ = final_round(target, {c: e for c, e in seen.items() if c.words() != "a=2"}, 2, 4, 1, None)
+    assert {f.candidate.words() for f in finalists} == {"a=4", "a=3", "a=1"}  # a=3 is both
+    trials = pd.DataFrame({"trial": [0, 1, 2], "state": ["complete"] * 3, "a": [1, 2, 3]})
+    said = [
+        Finalist(Candidate((("a", 3),)), 0.95, 0.9, 0.98, 3e5, 3e5, 3e5, 0.8, True, False, True),
+        Finalist(Candidate((("a", 2),)), 0.85, 0.81, 0.88, 2e5, 2e5, 2e5, 0.2, True, False, True),
+        Finalist(Candidate((("a", 1),)), 0.5, 0.4, 0.6, 1e5, 1e5, 1e5, 0.0, True, True, True),
+    ]
+    assert (
+        "It reaches the experiment's target of 80.0%. So does a cheaper mix, a=2: 85.0% (81.0% to 88.0%) for a "
+        "cost of sales of $200.0k, $100.0k less."
+    ) in answer_paragraph(Optimisation(target, trials, said, said[0].candidate, 40, {"runs": 8}))
+    none = TeamMixProblem(experiment_from_dict(_two_stage()), "base", "bookings", {"a": (1, 4)})
+    assert none.target is None and not none.reaches_target(1e9)
+    finalists, _ = final_round(none, seen, 2, 4, 1, None)
+    assert {f.candidate.words() for f in finalists} == {"a=4", "a=3", "a=1"}

@@ -69,6 +69,10 @@ def final_round(
 ) -> tuple[list[Finalist], int]:
     """Re-run the ``count`` best feasible mixes of ``complete`` and today's with ``runs`` replications, best first.
 
+    With a target on the KPI (:attr:`TeamMixProblem.target`), the cheapest feasible mix
+    whose search mean reaches it is re-run too, so the report can name the cheapest mix
+    that reaches the target beside the best.
+
     When no mix of ``complete`` is within the budget, the cheapest mix simulated (of
     ``complete`` and ``simulated``: the search's trials over budget or stopped early) is
     re-run instead, so the report can name the cheapest mix found.
@@ -81,6 +85,10 @@ def final_round(
         (e for e in complete.values() if problem.feasible(e)), key=lambda e: (-problem.sign * e.mean, e.cost)
     )
     chosen = [e.candidate for e in best_first[:count]]
+    reaching = [e for e in best_first if problem.reaches_target(e.mean)]
+    cheapest = min(reaching, key=lambda e: e.cost).candidate if reaching else None
+    if cheapest is not None and cheapest not in chosen:  # the cheapest mix the search saw reach the target
+        chosen.append(cheapest)
     if not chosen:  # nothing within the budget: show the cheapest simulated, over budget or stopped early too
         every = [*complete.values(), *simulated]
         chosen = [min(every, key=lambda e: e.cost).candidate] if every else []

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from simulator.analysis.decision import decision_of
 from simulator.analysis.formatting import format_money
 from simulator.analysis.levers import with_value
 from simulator.analysis.quantities import direction
@@ -113,6 +114,19 @@ class TeamMixProblem:
     def window_budget(self) -> float | None:
         """The yearly budget prorated to the measured window ($); None for no budget."""
         return None if self.budget is None else self.budget * self.window_years
+
+    @property
+    def target(self) -> float | None:
+        """The experiment's decision target when its primary KPI is the one searched; None otherwise."""
+        decision = decision_of(self.experiment)
+        if decision.rule is None or decision.rule.target is None or decision.primary != self.kpi:
+            return None
+        return float(decision.rule.target)
+
+    def reaches_target(self, mean: float) -> bool:
+        """True when a mean of the KPI reaches :attr:`target` on its better side (False without a target)."""
+        target = self.target
+        return target is not None and self.sign * (mean - target) >= 0
 
     @property
     def sign(self) -> int:

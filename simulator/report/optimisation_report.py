@@ -16,7 +16,6 @@ import pandas as pd
 
 from simulator.analysis.answer_choice import meets_target
 from simulator.analysis.assumed import assumed_study_words, effort_source
-from simulator.analysis.decision import decision_of
 from simulator.analysis.equivalence import equal_words
 from simulator.analysis.finalists import Finalist, top_ties
 from simulator.analysis.formatting import format_money, format_value
@@ -174,21 +173,47 @@ def _bound_words(found: Optimisation, chosen: Finalist) -> str:
 
 
 def _target_words(found: Optimisation, chosen: Finalist) -> str:
-    """`` It misses the experiment's target of 80.0% ...``: the decision rule's target of the KPI searched, if any."""
-    decision = decision_of(found.problem.experiment)
-    kpi = found.problem.kpi
-    if decision.rule is None or decision.rule.target is None or decision.primary != kpi:
+    """`` It misses the experiment's target of 80.0% ...``: the decision rule's target of the KPI searched, if any.
+
+    When a cheaper finalist reaches the target on average too, it is named with its
+    figures and what it saves: the best mix is not the only answer to "which mix reaches it".
+    """
+    problem, kpi = found.problem, found.problem.kpi
+    target = problem.target
+    if target is None:
         return ""
-    target = decision.rule.target
     goal = f"the experiment's target of {format_value(kpi, target)}"
-    if not meets_target(chosen.mean, kpi, target):
-        within = " within the budget" if found.problem.budget else ""
+    if not problem.reaches_target(chosen.mean):
+        within = " within the budget" if problem.budget else ""
         return f" It misses {goal}: no mix found{within} reaches it on average."
-    worst = chosen.ci_high if (direction(kpi) or 1) < 0 else chosen.ci_low
+    words = f" It reaches {goal}{_unsure_words(chosen, kpi, target, ' on average, but')}."
+    cheaper = [
+        f
+        for f in found.finalists
+        if f.contender and f.cost < chosen.cost and problem.reaches_target(f.mean) and f.candidate != chosen.candidate
+    ]
+    if cheaper:
+        least = min(cheaper, key=lambda f: f.cost)
+        saving = f"{format_money(chosen.cost - least.cost)} less"
+        unsure = _unsure_words(least, kpi, target, ";")
+        if least.today:  # its figures are said already, against the best's
+            words += f" So does today's mix, {least.candidate.words()}, for {saving}{unsure}."
+        else:
+            words += (
+                f" So does a cheaper mix, {least.candidate.words()}: "
+                f"{_mean_ci(kpi, least.mean, least.ci_low, least.ci_high)} for a cost of sales of "
+                f"{format_money(least.cost)}, {saving}{unsure}."
+            )
+    return words
+
+
+def _unsure_words(finalist: Finalist, kpi: str, target: float, lead: str) -> str:
+    """``<lead> its 95% CI reaches below it: more final runs would tell`` when its CI crosses the target, else ""."""
+    worst = finalist.ci_high if (direction(kpi) or 1) < 0 else finalist.ci_low
     if math.isfinite(worst) and not meets_target(worst, kpi, target):
         side = "above" if (direction(kpi) or 1) < 0 else "below"
-        return f" It reaches {goal} on average, but its 95% CI reaches {side} it: more final runs would tell."
-    return f" It reaches {goal}."
+        return f"{lead} its 95% CI reaches {side} it: more final runs would tell"
+    return ""
 
 
 def _search_words(found: Optimisation) -> str:
