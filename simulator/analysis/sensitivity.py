@@ -5,7 +5,8 @@ as in the scenario; every moved scenario replays the baseline's leads with the s
 so run *r* of "low" minus run *r* of the baseline isolates the lever's effect. Per lever:
 the paired difference to the baseline at each side with its 95% CI (from
 :func:`simulator.analysis.comparison.compare`), and the *swing*, high minus low, paired run
-by run, with its Student t interval. Levers are ranked by the size of the swing; a lever
+by run, with its Student t interval (over the refits' means when a calibrated company's runs
+outnumber its refits: runs on one refit share its parameters). Levers are ranked by the size of the swing; a lever
 whose swing CI includes zero has no clear effect at this number of runs. The elasticity
 is the swing relative to the baseline's mean over the lever's relative move, with the
 swing's interval scaled alike: an unclear swing has an elasticity whose CI includes zero.
@@ -23,9 +24,8 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.comparison import compare
-from simulator.analysis.intervals import t_half_width
 from simulator.analysis.levers import BASELINE, Lever, scenario_name
-from simulator.analysis.statistics import kpi_interval
+from simulator.analysis.statistics import kpi_interval, mean_interval
 
 SENSITIVITY_COLUMNS = (
     "rank",
@@ -68,15 +68,15 @@ def _side(comparison: pd.DataFrame, scenario: str, kpi: str) -> dict[str, float]
     }
 
 
-def _paired(runs: pd.DataFrame, a: str, b: str, kpi: str) -> np.ndarray:
-    """Per replication, ``a`` minus ``b`` (replications both have)."""
+def _paired(runs: pd.DataFrame, a: str, b: str, kpi: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per replication, ``a`` minus ``b`` (replications both have), and those replications' indices."""
     table = runs[runs["scenario"].isin([a, b])].pivot_table(
         index="replication", columns="scenario", values=kpi, aggfunc="first"
     )
     if a not in table.columns or b not in table.columns:
-        return np.array([])
+        return np.array([]), np.array([], dtype=np.int64)
     both = table[[a, b]].dropna()
-    return (both[a] - both[b]).to_numpy(dtype=float)
+    return (both[a] - both[b]).to_numpy(dtype=float), both.index.to_numpy(dtype=np.int64)
 
 
 def move_words(lever: Lever, delta: float) -> str:
@@ -85,7 +85,7 @@ def move_words(lever: Lever, delta: float) -> str:
 
 
 def sensitivity_table(
-    replications: pd.DataFrame, levers: Sequence[Lever], kpi: str, delta: float = 0.2
+    replications: pd.DataFrame, levers: Sequence[Lever], kpi: str, delta: float = 0.2, draws: int = 0
 ) -> pd.DataFrame:
     """The levers ranked by the size of their swing on ``kpi`` (see the module docstring).
 
@@ -94,6 +94,10 @@ def sensitivity_table(
         levers: The levers as run, in the order their scenarios were named.
         kpi: The KPI.
         delta: The move asked (a share of each lever; logit units for an additive one), for ``move``.
+        draws: A calibrated company's parameter draws the runs cycle through (run r on refit
+            r mod draws; 0: none). With more runs than draws, runs on one refit are not
+            independent: every mean, difference and swing and its interval is then over the
+            refits' means (:mod:`simulator.analysis.draw_means`).
 
     Returns:
         One row per lever, columns :data:`SENSITIVITY_COLUMNS`, largest swing first. A side
@@ -102,8 +106,11 @@ def sensitivity_table(
     if kpi not in replications.columns:
         raise KeyError(f"no run reports the KPI {kpi!r}")
     runs = replications[["scenario", "replication", kpi]]
-    comparison = compare(replications, BASELINE, kpis=[kpi])  # identical runs are judged on every KPI
-    base_mean = kpi_interval(kpi, runs.loc[runs["scenario"] == BASELINE, kpi].to_numpy(dtype=float)).mean
+    comparison = compare(replications, BASELINE, draws=draws, kpis=[kpi])  # identical runs: judged on every KPI
+    base = runs.loc[runs["scenario"] == BASELINE]
+    base_mean = kpi_interval(
+        kpi, base[kpi].to_numpy(dtype=float), replications=base["replication"].to_numpy(), draws=draws
+    ).mean
     rows = []
     for i, lever in enumerate(levers):
         low_name, high_name = scenario_name(i, "low"), scenario_name(i, "high")
@@ -111,10 +118,11 @@ def sensitivity_table(
         high = _side(comparison, high_name, kpi) if lever.high is not None else None
         upper = high_name if high is not None else BASELINE
         lower = low_name if low is not None else BASELINE
-        swing = _paired(runs, upper, lower, kpi)
+        swing, paired = _paired(runs, upper, lower, kpi)
         n = int(swing.size)
-        mean = float(swing.mean()) if n else math.nan
-        half = t_half_width(float(swing.std(ddof=1)), n) if n >= 2 else math.nan
+        interval = mean_interval(swing, replications=paired, draws=draws)
+        mean = interval.mean if n else math.nan
+        half = (interval.ci_high - interval.ci_low) / 2 if n >= 2 else math.nan
         span = (lever.high if lever.high is not None else lever.base) - (
             lever.low if lever.low is not None else lever.base
         )

@@ -20,8 +20,8 @@ if it has a closed date or a lost outcome, else open, censored at the export dat
 A table's dates written as three numbers (01/03/2017) are read in the one order its dates
 show (a day over 12 tells it; none telling it, month first, counted as a data problem);
 other dates in the format pandas infers from a column's first date. A table whose dates
-are written otherwise gives its own ``date_format`` (``opportunities.date_format: '%d/%m/%Y'``; ``stage_history``, ``won_deals``
-and ``roster`` take one too).
+are written otherwise gives its own ``date_format`` (``opportunities.date_format:
+'%d/%m/%Y'``; ``stage_history``, ``won_deals`` and ``roster`` take one too).
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from simulator.analysis.global_sensitivity import (
 from simulator.analysis.kpi_names import kpi_label, kpi_unit, kpi_words
 from simulator.analysis.levers import LEVER_SECTIONS, find_levers, lever_experiment
 from simulator.analysis.question_words import format_setting
+from simulator.analysis.refit_floor import DRAWS_OPTION
 from simulator.analysis.results import run_experiment
 from simulator.analysis.sensitivity import sensitivity_table
 from simulator.analysis.wording import count_of, join_words
@@ -165,7 +166,7 @@ def run_sensitivity(
         )
     with tqdm(total=len(built.scenarios) * runs, unit="run", disable=not progress, file=sys.stderr) as bar:
         result = run_experiment(built, workers=workers, on_progress=_advance(bar))
-    table = sensitivity_table(result.replications, levers, kpi, delta)
+    table = sensitivity_table(result.replications, levers, kpi, delta, built.parameter_draw_count)
     found = None
     if method != "none":
         clear = table[table["clear"]]
@@ -299,7 +300,14 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
         *(
             [
                 f"*Every run of every lever is on one of the calibrated company's {study.draws} parameter draws (run "
-                f"*r* on refit *r* mod {study.draws}), as the company's own runs are.*",
+                f"*r* on refit *r* mod {study.draws}), as the company's own runs are."
+                + (
+                    f" With {study.runs} runs a scenario on {study.draws} refits, runs on one refit share its "
+                    "parameters: every interval is over the refits' means, and past a point only more refits "
+                    f"({DRAWS_OPTION}), not more runs, narrow it.*"
+                    if study.runs > study.draws
+                    else "*"
+                ),
                 "",
             ]
             if study.draws
