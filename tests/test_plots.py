@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -314,6 +315,40 @@ def test_the_bookings_fan_draws_the_plan_and_labels_the_calendar_months(
     [plan] = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
     assert plan.get_ydata()[0] == 1_000_000.0 and plan.get_label() == "the plan, $1.00M, by the window's end"
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2028-01", "2028-02", "2028-03"]
+    assert ax.get_xlabel() == "Month"
+    plt.close(fig)
+
+
+def test_the_bookings_fan_stars_a_part_month_and_gives_its_days(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """plan_check's fan on a dated calendar began on 2027-12, 11 of its 23 working days inside the window,
+    drawn as a month like the others: its low bookings read as a slow start."""
+    import simulator
+    from simulator.report import plots
+
+    def clock(*overrides: str) -> Any:
+        return simulator.load_experiment(overrides=["experiment=plan_check", *overrides]).scenarios[0].config.clock
+
+    assert plots.part_months(clock()) == {}  # the abstract calendar's window: whole months
+    dated = clock("clock.start_date=2027-01-01")
+    assert plots.part_months(dated) == {0: (11.0, 23.0)}  # 2027-12
+    months = dated.calendar().slices("month", dated.warmup_days, dated.horizon_days)
+    assert 11.0 + sum(m.length for m in months[1:]) == dated.horizon_days - dated.warmup_days
+    rows = [
+        {"scenario": "today", "replication": r, "month": m, "calendar_month": f"2028-{m + 1:02d}"}
+        | {"cumulative_bookings": 300_000.0 * (m + 1) + 10_000.0 * r}
+        for r in range(5)
+        for m in range(3)
+    ]
+    seen: list[plt.Figure] = []
+    monkeypatch.setattr(plots, "save_figure", lambda fig, path: seen.append(fig) or Path(path))
+    plots.plot_bookings_fan(pd.DataFrame(rows), tmp_path, "today", 0, None, {2: (1.0, 21.0), 7: (3.0, 20.0)})
+    (fig,) = seen
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["2028-01", "2028-02", "2028-03*"]
+    assert fig.axes[0].get_xlabel() == (
+        "Month\n* part of a month inside the measured window, in working days: 2028-03 (1 of its 21)"
+    )
     plt.close(fig)
 
 

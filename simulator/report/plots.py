@@ -11,7 +11,7 @@ differences, the funnel, the team load and quota attainment have modules of thei
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import matplotlib
@@ -31,6 +31,7 @@ from simulator.analysis.formatting import format_money
 from simulator.analysis.kpi_names import kpi_axis_label
 from simulator.analysis.quantities import has_run_spread
 from simulator.analysis.tables import comparison_of, scenario_names, summary_mean, summary_of
+from simulator.config.clock import ClockConfig
 from simulator.report.plot_attainment import plot_quota_attainment
 from simulator.report.plot_decision import plot_decision
 from simulator.report.plot_differences import plot_paired_differences
@@ -147,6 +148,7 @@ def plot_bookings_fan(
     baseline: str | None = None,
     draws: int = 0,
     plan: float | None = None,
+    part_months: Mapping[int, tuple[float, float]] | None = None,
 ) -> Path:
     """Draw cumulative bookings month by month: the median run and the P10-P90 band per scenario.
 
@@ -159,6 +161,10 @@ def plot_bookings_fan(
             band (``monthly`` then needs its ``replication`` column), as in the summary.
         plan: The plan the measured window is held to ($, the baseline's ``plan_target``),
             drawn as a dashed line the cumulative bookings must reach; None for no plan.
+        part_months: Month (0-based) -> (its working days inside the window, the month's
+            working days), for the months the window holds only part of (:func:`part_months`):
+            their labels are starred and a note below the axes gives their days, so a short
+            last month is not read as a slump.
 
     Returns:
         The path of the PNG.
@@ -182,10 +188,18 @@ def plot_bookings_fan(
     ax.set_title("Cumulative bookings by month: median run (line) and P10-P90 band")
     labelled = "calendar_month" in monthly.columns
     ax.set_xlabel("Month" if labelled else "Month of the measured window")
-    if labelled:
-        first = monthly.drop_duplicates("month").sort_values("month")
-        ax.set_xticks(first["month"].to_numpy(dtype=np.int64) + 1, first["calendar_month"].astype(str).tolist())
+    first = monthly.drop_duplicates("month").sort_values("month")
+    month = first["month"].to_numpy(dtype=np.int64)
+    labels = first["calendar_month"].astype(str).tolist() if labelled else [str(m + 1) for m in month]
+    part = {int(m): days for m, days in (part_months or {}).items() if int(m) in set(month.tolist())}
+    if labelled or part:
+        ax.set_xticks(month + 1, [f"{n}*" if int(m) in part else n for m, n in zip(month, labels, strict=True)])
         ax.tick_params(axis="x", labelrotation=45 if len(first) > 8 else 0)
+    if part:  # under the axis label, where the layout keeps room for it
+        said = ", ".join(
+            f"{labels[list(month).index(m)]} ({inside:g} of its {length:g})" for m, (inside, length) in part.items()
+        )
+        ax.set_xlabel(f"{ax.get_xlabel()}\n* part of a month inside the measured window, in working days: {said}")
     ax.set_ylabel("Cumulative bookings ($)")
     format_axis(ax, "bookings", "y")
     ax.set_ylim(bottom=0)
@@ -196,6 +210,12 @@ def plot_bookings_fan(
 
 FAN_COLUMNS = ("scenario", "replication", "month", "calendar_month", "cumulative_bookings")
 """The monthly columns the bookings fan reads."""
+
+
+def part_months(clock: ClockConfig) -> dict[int, tuple[float, float]]:
+    """Month of the window (0-based) -> (working days inside it, the month's working days), for part months only."""
+    months = clock.calendar().slices("month", clock.warmup_days, clock.horizon_days)
+    return {i: (m.end - m.start, m.length) for i, m in enumerate(months) if m.share < 1.0 - 1e-9}
 
 
 def _fan(ax: Axes, runs: pd.DataFrame, name: str, colour: str, draws: int) -> None:
@@ -254,6 +274,7 @@ def plot_all(result: ExperimentResult, out_dir: Path | str) -> list[Path]:
             baseline,
             result.experiment.parameter_draw_count,
             summary_mean(summary, baseline, "plan_target"),
+            part_months(result.experiment.scenario(baseline).config.clock),
         ),
         plot_funnel(summary, funnel_groups(result), out, baseline),
         plot_utilisation(result.replications, out, baseline, result.experiment.parameter_draw_count),
