@@ -27,6 +27,7 @@ from simulator.model.metrics import kpi_row
 from simulator.model.multi_pipeline import EXPANSION
 from simulator.model.plan_tables import Economics
 from simulator.model.records import ReplicationRun
+from simulator.model.window import window_year_days
 from simulator.model.window_wins import expansion_won_in_window
 from simulator.report.plan_section import _cost_section
 from tests.scenarios import CONFIGS, compiled, shipped
@@ -57,7 +58,7 @@ def sellers() -> ReplicationRun:
 
 
 def quota_share(run: ReplicationRun, economics: Economics, days: np.ndarray) -> np.ndarray:
-    return economics.team_quota[run.rep_team] * run.scenario.calendar.years(days)
+    return economics.team_quota[run.rep_team] * days / window_year_days(run.scenario)
 
 
 def test_expansions_closed_by_sellers_count_towards_their_quota_and_pay_commission(sellers: ReplicationRun) -> None:

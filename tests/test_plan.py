@@ -34,6 +34,7 @@ from simulator.model.plan import capacity_kpis
 from simulator.model.plan_tables import PlanTables
 from simulator.model.planning import planning_tables
 from simulator.model.records import Outcome
+from simulator.model.window import window_year_days
 from simulator.report.outputs import write_outputs
 from simulator.report.plan_section import capacity_section, planning_sections
 from simulator.run.build import experiment_from_dict
@@ -129,7 +130,7 @@ def test_cac_leaves_out_the_cost_of_serving_existing_customers() -> None:
     per_year = sc.economics.team_fixed_cost[csm] + sc.economics.team_tool_cost[csm]
     joined = members & (run.rep_hire_day > 0) & (run.rep_hire_day >= lo) & (run.rep_hire_day < hi)
     by_hand = (
-        float(sc.calendar.years(days[members]).sum()) * per_year + joined.sum() * sc.economics.team_hiring_cost[csm]
+        float(days[members].sum() / window_year_days(sc)) * per_year + joined.sum() * sc.economics.team_hiring_cost[csm]
     )
     # the CSMs work only renewals and expansions here, the other teams never touch the book
     assert row["utilisation_full_cycle_renewal"] == row["utilisation_full_cycle_expansion"] == 0.0
@@ -158,7 +159,8 @@ def test_a_team_working_new_business_and_the_book_is_split_by_its_time() -> None
     cost = {
         team: float(
             (
-                sc.calendar.years(ledger.employed_days)
+                ledger.employed_days
+                / window_year_days(sc)
                 * (sc.economics.team_fixed_cost + sc.economics.team_tool_cost)[ledger.team]
             )[ledger.team == sc.team_names.index(team)].sum()
         )

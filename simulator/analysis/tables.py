@@ -88,9 +88,16 @@ def modelled_kpis(result: ExperimentResult, kpis: Iterable[str]) -> list[str]:
 
 
 def window_years(experiment: Experiment, scenario: str) -> float:
-    """A scenario's measured window (horizon less warm-up) in years of its calendar."""
+    """A scenario's measured window (horizon less warm-up) in years of its calendar.
+
+    Each calendar year's share of the window is counted in that year's working days, as
+    the runs hold pay, quota and the plan over it.
+    """
     clock = experiment.scenario(scenario).config.clock
-    return float(clock.calendar().years(clock.horizon_days - clock.warmup_days))
+    calendar, window = clock.calendar(), clock.horizon_days - clock.warmup_days
+    if calendar.start_date is None:  # every abstract year has the same days
+        return float(window / calendar.days_per_year)
+    return float(calendar.prorate("year", [1.0], clock.warmup_days, clock.horizon_days))
 
 
 def year_days(experiment: Experiment, scenario: str) -> float:

@@ -56,6 +56,7 @@ from simulator.model.expansion_credit import expansion_bookings_by_team, expansi
 from simulator.model.multi_pipeline import EXPANSION, RENEWAL
 from simulator.model.plan_tables import Economics, FloatArray
 from simulator.model.records import ReplicationRun
+from simulator.model.window import window_year_days
 from simulator.model.window_wins import arrived_in_window, won_in_window
 
 
@@ -92,7 +93,7 @@ def rep_ledger(run: ReplicationRun, economics: Economics) -> RepLedger:
     ramp_days = economics.team_ramp_days[team]
     ramped = is_ramped(tenure_days_at(run, start), ramp_days)
     calendar = run.scenario.calendar
-    quota_share = economics.team_quota[team] * calendar.years(days)
+    quota_share = economics.team_quota[team] * days / window_year_days(run.scenario)
     counted = ramped & (quota_share > 0) & (days >= calendar.days_per_month)
     attainment = np.full(team.size, np.nan)
     attainment[counted] = towards_quota[counted] / quota_share[counted]
@@ -125,7 +126,7 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
     """Cost, efficiency and quota KPIs of one replication."""
     sc, leads = run.scenario, run.leads
     lo, hi = sc.warmup_days, sc.horizon_days
-    years = sc.calendar.years(ledger.employed_days)
+    years = ledger.employed_days / window_year_days(sc)
     team = ledger.team
     won = won_in_window(run)
     bookings = float(leads.deal_value[won].sum())

@@ -16,6 +16,7 @@ from simulator.config.pipelines import PIPELINE_KEYS
 from simulator.model.multi_pipeline import EXPANSION, PARTNER, PROSPECTING
 from simulator.model.pipeline_records import CustomerState, PoolState
 from simulator.model.records import ReplicationRun
+from simulator.model.window import window_year_days
 from simulator.model.window_wins import expansion_won_in_window, won_in_window
 from simulator.model.workforce import busy_share, employed_days
 
@@ -83,7 +84,7 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     prospecting = tables.stages[PROSPECTING]
     if prospecting is not None:
         _pool_funnel(row, prospecting.names, record.account_stage[cohort], record.account_state[cohort])
-    months = 12.0 * sc.calendar.years(window)
+    months = 12.0 * window / window_year_days(sc)
     row["prm_tool_cost"] = record.prm_seats * tables.prm_seat_cost_per_month * months
 
     row["partners_active"] = float((record.partner_state == PoolState.DONE).sum())

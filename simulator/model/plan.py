@@ -47,7 +47,7 @@ from simulator.model.masks import count_by_column, count_by_row
 from simulator.model.plan_tables import Economics, FloatArray, PlanTables
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.scenario import Scenario
-from simulator.model.window import plan_periods, plan_target
+from simulator.model.window import plan_periods, plan_target, window_year_days
 from simulator.model.window_wins import starting_deals, won_in_window
 
 
@@ -143,7 +143,7 @@ def capacity_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics, 
     sc, log, leads = run.scenario, run.log, run.leads
     lo, hi = sc.warmup_days, sc.horizon_days
     team = ledger.team
-    per_day = economics.team_quota * plan.assumed_attainment / sc.calendar.days_per_year  # (T,) bookings per rep-day
+    per_day = economics.team_quota * plan.assumed_attainment / window_year_days(sc)  # (T,) bookings per rep-day
     spreadsheet = float((planned_seat_days(sc) * per_day).sum())
     staffed = float((ledger.employed_days * per_day[team]).sum())
     ramped = float((productive_days(run) * per_day[team]).sum())

@@ -57,6 +57,27 @@ def _window_months(scenario: Scenario) -> WindowMonths:
     return WindowMonths(edges, tuple(m.label for m in months), quarters, full)
 
 
+def window_year_days(scenario: Scenario) -> float:
+    """The working days of a year over the measured window: its days over its share of calendar years.
+
+    An annual figure (a rep's quota, pay and tools) held over ``d`` working days of the
+    window is the figure x ``d`` / this. On an abstract calendar it is the calendar's
+    ``days_per_year``; on a dated one, the window's own years' (a window of 2028 alone:
+    2028's working days, not the calendar's mean), so a rep's quota and pay over the window
+    prorate as the plan does (:func:`plan_target`): a rep employed for the whole of a
+    calendar year costs its salary and owes its quota, to the dollar.
+    """
+    return per_scenario(scenario, "window_year_days", lambda: _window_year_days(scenario))
+
+
+def _window_year_days(scenario: Scenario) -> float:
+    calendar, lo, hi = scenario.calendar, scenario.warmup_days, scenario.horizon_days
+    if calendar.start_date is None:  # every abstract year has the same days
+        return float(calendar.days_per_year)
+    years = calendar.prorate("year", [1.0], lo, hi)
+    return (hi - lo) / years if hi > lo and years > 0 else float(calendar.days_per_year)
+
+
 def plan_periods(scenario: Scenario, period: str) -> list[PeriodSlice]:
     """The calendar periods (``quarter`` or ``year``) the window overlaps, each with its share inside."""
     return scenario.calendar.slices(period, scenario.warmup_days, scenario.horizon_days)
