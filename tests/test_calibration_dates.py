@@ -1,5 +1,6 @@
 """The order a CRM export's dd/mm or mm/dd dates are read in: one order a table, found across its
-date columns; dates no date of their table tells apart are read month first and counted."""
+date columns (a time of day after a date allowed); dates of both orders in one table refused naming
+the odd one; rows no date of their table tells the order of read month first, counted and warned of."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import pytest
 import yaml
 
 from simulator.calibration.calibrate import calibrate
-from simulator.calibration.date_formats import table_order
+from simulator.calibration.date_order import table_order
+from simulator.calibration.mapping import load_mapping
+from simulator.calibration.shapes import load_export
 from simulator.crm_commands import calibrate_main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,23 +90,71 @@ def test_a_column_of_days_up_to_12_is_read_in_the_order_its_table_shows(tmp_path
     assert not [p for p in calibrate(mapping, AS_OF).export.problems.items if "day first" in p[0]]
 
 
-def test_dates_no_date_of_their_table_tells_apart_are_read_month_first_and_counted(tmp_path: Path) -> None:
+def test_dates_no_date_of_their_table_tells_apart_are_read_month_first_counted_and_warned_of(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every day 12 or less: calibration.md counted the dates, not the rows, and the terminal said nothing of them."""
     early = _written("%Y-%m-%d", "Created", "Closed", last_day=12)
     (tmp_path / "iso").mkdir()
     iso = _dates(_copy(tmp_path / "iso", early))
     mapping = _copy(tmp_path, _both(early, _written("%m/%d/%Y", "Created", "Closed")))
     pd.testing.assert_frame_equal(_dates(mapping), iso)  # month first, as written
     table = pd.read_csv(tmp_path / "opportunities.csv", dtype=str, keep_default_na=False)
-    cells = pd.concat([table["Created"], table["Closed"]])
-    cells = cells[cells != ""]
-    either = int((cells.str[:2] != cells.str[3:5]).sum())
+    either = (table[["Created", "Closed"]].map(lambda c: c != "" and c[:2] != c[3:5])).any(axis=1)
+    first = next(c for c in pd.concat([table["Created"], table["Closed"]]) if c and c[:2] != c[3:5])
     out = tmp_path / "out"
+    capsys.readouterr()
     assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out)]) == 0
-    text = (out / "calibration.md").read_text()
-    first = next(c for c in cells if c[:2] != c[3:5])
-    row = next(line for line in text.splitlines() if "tells day first from month first" in line)
-    assert f"(e.g. '{first}') | {either} |" in row
-    assert "set opportunities.date_format: '%d/%m/%Y' if the CRM writes day first" in row
+    text = (out / "calibration.md").read_text().splitlines()
+    row = next(line for line in text if line.startswith("|") and "no date of their table" in line)
+    assert f"(e.g. '{first}') | {int(either.sum())} |" in row  # rows, not dates
+    assert "set opportunities.date_order: day_first if the CRM writes day first" in row
+    warning = f"warning: {int(either.sum())} rows whose dates read either way, day first or month first"
+    assert warning in capsys.readouterr().err
+    # the setting the words name reads them day first
+    source = yaml.safe_load(mapping.read_text())
+    source["opportunities"]["date_order"] = "day_first"
+    mapping.write_text(yaml.safe_dump(source))
+    frame = load_export(load_mapping(mapping)).frame
+    swapped = pd.to_datetime(table["Created"], format="%d/%m/%Y").to_numpy().astype("datetime64[D]")
+    assert (frame["created"].to_numpy() == swapped[frame["row"].to_numpy() - 1]).all()
+    assert not (swapped == pd.to_datetime(table["Created"], format="%m/%d/%Y").to_numpy()).all()
+
+
+def test_dates_with_a_time_of_day_are_read_in_their_table_s_order(tmp_path: Path) -> None:
+    """'dd/mm/yyyy 09:30' fell back to pandas' guess from the first date: all days 12 or less read month first
+    with 2,843 negative durations and no word; the whole export written so was refused as another format."""
+    (tmp_path / "iso").mkdir()
+    iso = _dates(_copy(tmp_path / "iso", lambda t: None))
+    mapping = _copy(tmp_path, _both(_written("%d/%m/%Y 09:30", "Created"), _written("%d/%m/%Y %H:%M:%S", "Closed")))
+    pd.testing.assert_frame_equal(_dates(mapping), iso)
+    (tmp_path / "early").mkdir()
+    early = _written("%Y-%m-%d", "Created", "Closed", last_day=12)
+    (tmp_path / "early_iso").mkdir()
+    early_iso = _dates(_copy(tmp_path / "early_iso", early))
+    mapping = _copy(tmp_path / "early", _both(early, _written("%m/%d/%Y 09:30", "Created", "Closed")))
+    pd.testing.assert_frame_equal(_dates(mapping), early_iso)
+    problems = dict((p, n) for p, n, _ in calibrate(mapping, AS_OF).export.problems.items)
+    assert any(p.startswith("rows whose dates read either way") for p in problems)
+
+
+def test_a_table_of_both_orders_is_refused_naming_the_odd_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stray '12/13/2023' in a dd/mm table was reported at row 12's ordinary '18/...' date."""
+
+    def stray(table: pd.DataFrame) -> None:
+        _written("%d/%m/%Y", "Created", "Closed")(table)
+        table.loc[20, "Closed"] = "12/13/2023"
+
+    mapping = _copy(tmp_path, stray)
+    out = tmp_path / "out"
+    assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out)]) == 2
+    message = capsys.readouterr().err
+    assert "column 'Closed', row 21" in message
+    assert "'12/13/2023' can only be read month first, while" in message
+    assert "set opportunities.date_order: day_first" in message
+    assert not out.exists()
 
 
 def test_a_stage_history_written_day_first_is_read_day_first(tmp_path: Path) -> None:
@@ -120,16 +171,19 @@ def test_a_stage_history_written_day_first_is_read_day_first(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("columns", "expected"),
     [
-        ((["01/03/2017", "18/03/2017"], ["02/04/2017"]), ("%d/%m/%Y", 0)),
-        ((["01/03/2017", ""], ["03/18/2017"]), ("%m/%d/%Y", 0)),
-        ((["01.03.17", "05.05.17", "02.03.17"], None), ("%m.%d.%y", 2)),  # 05.05 reads alike either way
-        ((["13/03/2017"], ["03/18/2017"]), (None, 0)),  # both orders: the column refusals name the cells
-        ((["2017-03-01", "01/03/2017"],), (None, 0)),  # not all three numbers alike: pandas infers
-        ((["01/03/2017"], ["01-03-2017"]), (None, 0)),
-        ((None, None), (None, 0)),
+        ((["01/03/2017", "18/03/2017"], ["02/04/2017"]), (True, 0)),
+        ((["01/03/2017", ""], ["03/18/2017"]), (False, 0)),
+        ((["01.03.17", "05.05.17", "02.03.17"], None), (False, 2)),  # 05.05 reads alike either way
+        ((["01/03/2017 09:30", "2/3/2017 9:30 PM"], ["05/04/2017T10:00:00"]), (False, 2)),  # rows, not dates
+        ((["01/03/2017 09:30", "13/3/2017 9:30 PM"],), (True, 0)),
+        ((["2017-03-01", "01/03/2017"],), (False, 1)),  # ISO dates tell no order
+        ((None, None), (False, 0)),
     ],
 )
-def test_table_order(columns: tuple[list[str] | None, ...], expected: tuple[str | None, int]) -> None:
-    order = table_order([pd.Series(c, dtype=object) if c is not None else None for c in columns], None)
-    assert (order.date_format, order.unresolved) == expected
-    assert table_order([pd.Series(["13/03/2017"])], "%Y-%d-%m").date_format == "%Y-%d-%m"  # the table's own
+def test_table_order(columns: tuple[list[str] | None, ...], expected: tuple[bool, int]) -> None:
+    named = {f"c{i}": pd.Series(c, dtype=object) if c is not None else None for i, c in enumerate(columns)}
+    order = table_order(named, None, None, "f.csv", "opportunities.date_order")
+    assert (order.day_first, order.unresolved) == expected
+    said = {"c0": pd.Series(["13/03/2017"])}
+    assert not table_order(said, "%Y-%d-%m", None, "f.csv", "k").day_first  # the table's own format decides
+    assert not table_order(said, None, "month_first", "f.csv", "k").day_first  # and its own order

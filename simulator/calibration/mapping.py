@@ -17,11 +17,13 @@ column per funnel stage (the opportunity is created at ``created_stage``); (d)
 ``won_deals``, a table of won deals joined to the leads by id (a lead with no deal is lost
 if it has a closed date or a lost outcome, else open, censored at the export date).
 
-A table's dates written as three numbers (01/03/2017) are read in the one order its dates
-show (a day over 12 tells it; none telling it, month first, counted as a data problem);
-other dates in the format pandas infers from a column's first date. A table whose dates
-are written otherwise gives its own ``date_format`` (``opportunities.date_format:
-'%d/%m/%Y'``; ``stage_history``, ``won_deals`` and ``roster`` take one too).
+A table's dates written as three numbers (01/03/2017, with or without a time) are read in
+the one order its dates show (a day over 12 tells it; none telling it, month first,
+counted as a data problem), or in its own ``date_order`` (``opportunities.date_order:
+day_first``); other dates in the format pandas infers from a column's first date. A table
+whose dates are written otherwise gives its own ``date_format``
+(``opportunities.date_format: '%d/%m/%Y'``). ``stage_history``, ``won_deals`` and
+``roster`` take both too.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ from simulator.config.errors import ConfigIssue, issues_from_error_detail, shown
 from simulator.config.fields import DealDollars, QuotaDollars, strict_scalars
 
 Outcome = Literal["won", "lost", "no_decision", "open"]
+DateOrder = Literal["day_first", "month_first"]
+"""How a table's dates of three numbers read: 01/03/2017 as 1 March (day_first) or 3 January (month_first)."""
 OUTCOMES: tuple[str, ...] = ("won", "lost", "no_decision", "open")
 
 
@@ -105,6 +109,7 @@ class OpportunityTable(_Model):
     created_stage: str | None = None
     won_stage: str | None = None
     date_format: str | None = None
+    date_order: DateOrder | None = None
 
 
 class HistoryColumns(_Model):
@@ -123,6 +128,7 @@ class StageHistory(_Model):
     columns: HistoryColumns
     outcomes: dict[str, Outcome] = Field(default_factory=dict)
     date_format: str | None = None
+    date_order: DateOrder | None = None
 
 
 class DealColumns(_Model):
@@ -140,6 +146,7 @@ class WonDeals(_Model):
     sheet: str | None = None
     columns: DealColumns
     date_format: str | None = None
+    date_order: DateOrder | None = None
 
 
 class RosterColumns(_Model):
@@ -160,6 +167,7 @@ class Roster(_Model):
     sheet: str | None = None
     columns: RosterColumns
     date_format: str | None = None
+    date_order: DateOrder | None = None
 
 
 class PriceColumns(_Model):

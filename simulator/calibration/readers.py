@@ -10,14 +10,13 @@ import codecs
 import csv
 import difflib
 import io
-import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from simulator.calibration.date_formats import ambiguous_first_words
+from simulator.calibration.date_formats import ambiguous_first_words, read_with
 from simulator.calibration.errors import CalibrationError
 from simulator.config.errors import shown
 
@@ -221,20 +220,6 @@ def column(frame: pd.DataFrame, name: str | None, path: Path) -> pd.Series | Non
     return frame[name]
 
 
-def _to_dates(values: pd.Series, date_format: str | None) -> pd.Series:
-    """Pandas' reading of ``values`` as dates (NaT where it cannot), without its day-first warning."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # "Parsing dates in %d/%m/%Y format": as intended
-        try:
-            return pd.to_datetime(values, errors="coerce", format=date_format)
-        except (TypeError, ValueError, OverflowError):  # a mixture pandas cannot even coerce: each alone
-            return pd.Series(
-                [pd.to_datetime(v, errors="coerce", format=date_format) if v is not None else pd.NaT for v in values],
-                index=values.index,
-                dtype="datetime64[ns]",
-            )
-
-
 def parse_dates(
     values: pd.Series,
     path: Path,
@@ -242,15 +227,15 @@ def parse_dates(
     date_format: str | None = None,
     deal_dates: bool = True,
     format_key: str = "opportunities.date_format",
-    read_as: str | None = None,
+    day_first: bool = False,
 ) -> np.ndarray:
     """Dates as ``datetime64[D]`` (NaT where empty).
 
     Without ``date_format``, pandas infers the format from the first date; a column of
     ISO dates some of which carry a time (``2016-10-20 10:30``) is read as ISO 8601.
     ``format_key``: the mapping key that sets this table's date format, named in the messages.
-    ``read_as``: the format the table's dates tell (:func:`~simulator.calibration.date_formats.table_order`),
-    read in when ``date_format`` is not set.
+    ``day_first``: the table's dates read day first
+    (:func:`~simulator.calibration.date_order.table_order`), when ``date_format`` is not set.
 
     Raises:
         CalibrationError: Naming the first cell that is not empty and not a date, or, when
@@ -263,18 +248,17 @@ def parse_dates(
     # a time zone (2017-03-01T10:30:00+02:00, ...Z) is dropped: the day is the one the CRM wrote
     local = values.str.replace(r"(\d:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[+-]\d{2}:?\d{2})$", r"\1", regex=True)
     local = local.where(filled, None)
-    read = date_format or read_as
-    parsed = _to_dates(local, read)
+    parsed = read_with(local, date_format, day_first)
     bad = filled & parsed.isna()
-    if bad.any() and read is None:
-        iso = _to_dates(local, "ISO8601")
+    if bad.any() and date_format is None:
+        iso = read_with(local, "ISO8601")
         if not (filled & iso.isna()).any():
             parsed, bad = iso, filled & iso.isna()
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         value = values.iloc[row]
-        alone = _to_dates(local.iloc[[row]], read)
-        if read is None and not alone.isna().all():
+        alone = read_with(local.iloc[[row]], date_format, day_first)
+        if date_format is None and not alone.isna().all():
             first = int(np.flatnonzero(filled.to_numpy())[0])
             ambiguous = ambiguous_first_words(local, first, row, parsed.iloc[first], format_key)
             raise CalibrationError(

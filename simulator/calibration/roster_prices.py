@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from simulator.calibration.amounts import parse_amounts
-from simulator.calibration.date_formats import table_order
+from simulator.calibration.date_order import table_dates
 from simulator.calibration.errors import CalibrationError, DataProblems
 from simulator.calibration.mapping import MappingFile
-from simulator.calibration.readers import column, parse_dates
+from simulator.calibration.readers import column
 
 
 def roster_and_prices(
@@ -51,22 +51,11 @@ def roster_and_prices(
         for key in ("team", "manager", "office"):
             series = column(raw, getattr(cols, key), path)
             roster[key] = series.to_numpy() if series is not None else ""
-        spans = {key: column(raw, getattr(cols, key), path) for key in ("start", "end")}
-        order = table_order(list(spans.values()), mapping.roster.date_format)
-        order.count_in(problems, "roster.date_format")
-        for key, series in spans.items():
-            roster[key] = (
-                parse_dates(
-                    series,
-                    path,
-                    str(getattr(cols, key)),
-                    deal_dates=False,
-                    format_key="roster.date_format",
-                    read_as=order.date_format,
-                )
-                if series is not None
-                else None
-            )  # a rep who started decades before most deals is no error
+        spans = {str(getattr(cols, key)): column(raw, getattr(cols, key), path) for key in ("start", "end")}
+        # a rep who started decades before most deals is no error
+        read = table_dates(spans, mapping.roster, path, "roster", problems, deal_dates=False)
+        for key in ("start", "end"):
+            roster[key] = read[str(getattr(cols, key))]
         one_row_each(roster, "owner", {k: getattr(cols, k) for k in ("team", "office", "manager")}, path)
         repeated = roster["owner"].duplicated() & (roster["owner"] != "")
         problems.add("owners listed twice in the roster (the same team)", int(repeated.sum()), "one row kept")

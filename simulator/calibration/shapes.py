@@ -18,17 +18,16 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from simulator.calibration.amounts import parse_amounts
-from simulator.calibration.date_formats import table_order
+from simulator.calibration.date_order import table_dates
 from simulator.calibration.errors import CalibrationError, DataProblems
 from simulator.calibration.export_tables import read_export_tables
 from simulator.calibration.mapping import OUTCOMES, MappingFile
-from simulator.calibration.readers import column, parse_dates
+from simulator.calibration.readers import column
 from simulator.calibration.roster_prices import roster_and_prices
 
 TEXT_FIELDS = ("owner", "product", "segment", "region", "source", "qualifier")
@@ -125,14 +124,11 @@ def load_export(mapping: MappingFile) -> Export:
     for text in TEXT_FIELDS:
         series = column(raw, getattr(cols, text), path)
         out[text] = series.to_numpy() if series is not None else ""
-    created = column(raw, cols.created, path)
-    closed = column(raw, cols.closed, path)
     stage_columns = {name: column(raw, name, path) for name in table.stage_dates.values()}
-    order = table_order([created, closed, *stage_columns.values()], table.date_format)
-    order.count_in(problems, "opportunities.date_format")
-    read_as = order.date_format
-    out["created"] = parse_dates(created, path, str(cols.created), read_as=read_as) if created is not None else None
-    out["closed"] = parse_dates(closed, path, str(cols.closed), read_as=read_as) if closed is not None else None
+    named = {str(cols.created): column(raw, cols.created, path), str(cols.closed): column(raw, cols.closed, path)}
+    dates = table_dates({**named, **stage_columns}, table, path, "opportunities", problems)
+    created, closed = dates[str(cols.created)], dates[str(cols.closed)]
+    out["created"], out["closed"] = created, closed
     if created is None:
         out["created"] = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     if closed is None:
@@ -143,7 +139,7 @@ def load_export(mapping: MappingFile) -> Export:
     out["outcome"] = _outcomes(status, table.outcomes, name, str(cols.outcome)) if status is not None else "open"
     leads_only = 0
     if table.stage_dates:  # shape (c)
-        leads_only = _stage_columns(stage_columns, out, mapping, path, status is not None, read_as)
+        leads_only = _stage_columns({name: dates[name] for name in stage_columns}, out, mapping, status is not None)
     if mapping.stage_history is not None:  # shape (b)
         _history(out, mapping, tables["stage_history"], problems)
     if mapping.won_deals is not None:  # shape (d)
@@ -152,20 +148,15 @@ def load_export(mapping: MappingFile) -> Export:
 
 
 def _stage_columns(
-    columns: Mapping[str, pd.Series | None],
-    out: pd.DataFrame,
-    mapping: MappingFile,
-    path: Path,
-    has_status: bool,
-    read_as: str | None,
+    dates_by_column: Mapping[str, np.ndarray | None], out: pd.DataFrame, mapping: MappingFile, has_status: bool
 ) -> int:
-    """Shape (c): dates per funnel stage (``columns``, by name); the opportunity starts at ``created_stage``."""
+    """Shape (c): dates per funnel stage (read, by column); the opportunity starts at ``created_stage``."""
     table = mapping.opportunities
-    dates = {}
+    dates: dict[str, np.ndarray] = {}
     for stage, name in table.stage_dates.items():
-        series = columns[name]
-        assert series is not None
-        dates[stage] = parse_dates(series, path, name, read_as=read_as)
+        read = dates_by_column[name]
+        assert read is not None  # a stage's mapped column is in the file (read_export_tables checked it)
+        dates[stage] = read
     start = table.created_stage or next(iter(table.stage_dates))
     if start not in dates:
         raise CalibrationError(f"created_stage '{start}' is not a key of stage_dates", file=str(mapping.base))
@@ -188,9 +179,7 @@ def _history(out: pd.DataFrame, mapping: MappingFile, raw: pd.DataFrame, problem
     cols = history.columns
     ids, stages, dates_text = (column(raw, c, path) for c in (cols.id, cols.stage, cols.date))
     assert ids is not None and stages is not None and dates_text is not None
-    order = table_order([dates_text], history.date_format)
-    order.count_in(problems, "stage_history.date_format")
-    dates = parse_dates(dates_text, path, cols.date, format_key="stage_history.date_format", read_as=order.date_format)
+    dates = table_dates({cols.date: dates_text}, history, path, "stage_history", problems)[cols.date]
     unknown = ~stages.isin(list(history.outcomes)) & (stages == "")
     problems.add("stage-history rows with no stage", int(unknown.sum()), "left out")
     long = pd.DataFrame({"id": ids.to_numpy(), "stage": stages.to_numpy(), "date": dates})
@@ -222,12 +211,8 @@ def _won_deals(
     ids = column(raw, deals.columns.id, path)
     closed_text = column(raw, deals.columns.closed, path)
     assert ids is not None and closed_text is not None
-    order = table_order([closed_text], deals.date_format)
-    order.count_in(problems, "won_deals.date_format")
     closed = pd.Series(
-        parse_dates(
-            closed_text, path, deals.columns.closed, format_key="won_deals.date_format", read_as=order.date_format
-        ),
+        table_dates({deals.columns.closed: closed_text}, deals, path, "won_deals", problems)[deals.columns.closed],
         index=ids.to_numpy(),
     )
     amount_text = column(raw, deals.columns.amount, path)
