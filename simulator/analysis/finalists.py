@@ -20,6 +20,9 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+
 from simulator.analysis.equivalence import paired_practically_equal
 from simulator.analysis.ranking import probability_best
 from simulator.analysis.statistics import kpi_interval
@@ -161,3 +164,61 @@ def top_ties(finalists: Sequence[Finalist]) -> list[Finalist]:
         return []
     best = contenders[0].mean
     return [f for f in contenders if math.isclose(f.mean, best, rel_tol=1e-12, abs_tol=1e-12)]
+
+
+@dataclass(frozen=True, slots=True)
+class NotReRun:
+    """Mixes the search completed within the budget that the final round did not re-run.
+
+    Attributes:
+        tied: As good in the search as the last of the best re-run (its mean, or better),
+            left out by the cheaper-first order of equal means or by ``--finalists``.
+        reaching: Reached the experiment's target in the search (none without a target).
+        finalists_needed: The ``--finalists`` that re-runs every one of them (0 when none).
+    """
+
+    tied: list[Candidate]
+    reaching: list[Candidate]
+    finalists_needed: int = 0
+
+    def every(self) -> list[Candidate]:
+        """Both, each once, in the search's order."""
+        return list(dict.fromkeys([*self.tied, *self.reaching]))
+
+
+def not_re_run(problem: TeamMixProblem, trials: pd.DataFrame, finalists: Sequence[Finalist], count: int) -> NotReRun:
+    """The search's feasible mixes left out of the final round that a reader would ask about.
+
+    A search whose eight runs gave 17 and 20 reps both 8 of 8 hits of the plan re-ran
+    17 (the cheaper of equal means) and said nothing of 20; one re-running only the
+    cheapest of four mixes that reached the target in the search said "no mix found
+    reaches it" when a dearer one did in its final runs.
+
+    Args:
+        problem: The search's problem.
+        trials: The search's table (``state``, a column per team, ``mean``, ``feasible``).
+        finalists: The final round's mixes.
+        count: The best mixes the final round took (``--finalists``).
+    """
+    if trials.empty or "mean" not in trials or "feasible" not in trials:
+        return NotReRun([], [])
+    done = trials[(trials["state"] == "complete") & trials["feasible"].astype(bool)]
+    if done.empty:
+        return NotReRun([], [])
+    means = done["mean"].to_numpy(dtype=float)
+    order = np.lexsort((done["cost"].to_numpy(dtype=float), -problem.sign * means))  # as final_round ranks them
+    cut = problem.sign * means[order[min(count, order.size) - 1]]
+    counts = {team: done[team].to_numpy(dtype=np.int64) for team in problem.bounds}
+    re_run = {f.candidate for f in finalists}
+    tied, reaching, needed = [], [], 0
+    for rank, i in enumerate(order):
+        candidate = problem.candidate({team: counts[team][i] for team in problem.bounds})
+        if candidate in re_run:
+            continue
+        if problem.sign * means[i] >= cut:
+            tied.append(candidate)
+        if problem.reaches_target(float(means[i])):
+            reaching.append(candidate)
+        if tied[-1:] == [candidate] or reaching[-1:] == [candidate]:
+            needed = rank + 1  # the best that many take it in (final_round ranks as here)
+    return NotReRun(tied, reaching, needed)

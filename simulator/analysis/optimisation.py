@@ -227,6 +227,7 @@ def optimise(
         "first_runs": first_runs,
         "seed": seed,
         "batch": batch,
+        "finalists": finalists,
     }
     return Optimisation(problem, table, chosen, recommended(chosen, problem.sign), final_runs_table, settings)
 
@@ -328,5 +329,11 @@ def exhaustive_optimisation(
     complete, _ = problem.run(problem.every_candidate(), runs, workers, on_progress)
     rows = [_row(i, "complete", e, problem) for i, e in enumerate(complete.values())]
     chosen, used = final_round(problem, complete, finalists, final_runs, workers, on_progress)
-    settings: dict[str, object] = {"trials": len(rows), "runs": runs, "first_runs": runs, "search": "exhaustive"}
+    settings: dict[str, object] = {
+        "trials": len(rows),
+        "runs": runs,
+        "first_runs": runs,
+        "search": "exhaustive",
+        "finalists": finalists,
+    }
     return Optimisation(problem, pd.DataFrame(rows), chosen, recommended(chosen, problem.sign), used, settings)

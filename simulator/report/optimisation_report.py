@@ -14,30 +14,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulator.analysis.answer_choice import meets_target
 from simulator.analysis.assumed import assumed_study_words, effort_source
 from simulator.analysis.equivalence import equal_words
 from simulator.analysis.finalists import Finalist, top_ties
-from simulator.analysis.formatting import format_money, format_value
+from simulator.analysis.formatting import format_money
 from simulator.analysis.kpi_names import kpi_label, kpi_words
 from simulator.analysis.optimisation import Optimisation
-from simulator.analysis.quantities import Kind, direction, kpi_kind
+from simulator.analysis.quantities import Kind, kpi_kind
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
-from simulator.analysis.team_mix import FEWEST_REPS, TeamMixProblem
+from simulator.analysis.team_mix import TeamMixProblem
 from simulator.io.atomic import atomic_write
 from simulator.report.html import write_html
 from simulator.report.layouts import OPTIMISE
 from simulator.report.markdown import figure_lines, md_table
+from simulator.report.optimisation_words import bound_words, figures_words, mean_ci, not_re_run_words, target_words
 from simulator.report.plot_optimisation import plot_optimisation
 
 LAYOUT = OPTIMISE
 """What the search writes in its ``--out`` folder: it refuses a folder holding anything else."""
-
-
-def _mean_ci(kpi: str, mean: float, low: float, high: float) -> str:
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return format_value(kpi, mean)
-    return f"{format_value(kpi, mean)} ({format_value(kpi, low)} to {format_value(kpi, high)})"
 
 
 def budget_words(problem: TeamMixProblem, of_cost: bool = True) -> str:
@@ -60,13 +54,6 @@ def _names(finalists: Sequence[Finalist]) -> str:
     if len(finalists[0].candidate.headcounts) > 1:
         names = [f"({name})" for name in names]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
-def _figures(kpi: str, f: Finalist) -> str:
-    return (
-        f"{kpi_words(kpi)} of {_mean_ci(kpi, f.mean, f.ci_low, f.ci_high)} for a cost of sales of "
-        f"{_mean_ci('cost_of_sales', f.cost, f.cost_low, f.cost_high)}"
-    )
 
 
 def answer_paragraph(found: Optimisation) -> str:
@@ -92,14 +79,14 @@ def answer_paragraph(found: Optimisation) -> str:
     rerun = f"Re-run together with {found.final_runs} runs on common random numbers"
     if today is not None and found.recommended == today.candidate and not today.contender:
         bounds = ", ".join(f"{team} {low} to {high}" for team, (low, high) in problem.bounds.items())
-        level = _mean_ci(kpi, best.mean, best.ci_low, best.ci_high)
+        level = mean_ci(kpi, best.mean, best.ci_low, best.ci_high)
         found_words = (
             f"{_names(ties)} tie at {level}; the cheapest, {best.candidate.words()}, costs {format_money(best.cost)}"
             if len(ties) > 1
             else f"{best.candidate.words()} gives {level} for {format_money(best.cost)}"
         )
         return (
-            f"No mix within the bounds beats today's {today.candidate.words()}: it gives {_figures(kpi, today)}, "
+            f"No mix within the bounds beats today's {today.candidate.words()}: it gives {figures_words(kpi, today)}, "
             f"against the best found within the bounds ({bounds}){' and ' + budget if budget else ''}, where "
             f"{found_words}. {rerun}. {search}."
         )
@@ -111,23 +98,23 @@ def answer_paragraph(found: Optimisation) -> str:
         mix = best.candidate.words() + (", today's mix," if best.today else ",")
         text = (
             f"The {len(contenders)} best mixes found{' ' + budget if budget else ''} are practically equal on "
-            f"{kpi_words(kpi)}, so the cheapest is chosen: {mix} gives {_figures(kpi, best)}"
+            f"{kpi_words(kpi)}, so the cheapest is chosen: {mix} gives {figures_words(kpi, best)}"
         )
     elif len(ties) > 1:
         text = (
             f"The best mixes found{' ' + budget if budget else ''}, {_names(ties)}, tie on {kpi_words(kpi)} at "
-            f"{_mean_ci(kpi, best.mean, best.ci_low, best.ci_high)}; the cheapest, {best.candidate.words()}"
+            f"{mean_ci(kpi, best.mean, best.ci_low, best.ci_high)}; the cheapest, {best.candidate.words()}"
             f"{today_mark if best.today else ''}, costs "
-            f"{_mean_ci('cost_of_sales', best.cost, best.cost_low, best.cost_high)}"
+            f"{mean_ci('cost_of_sales', best.cost, best.cost_low, best.cost_high)}"
         )
     else:
         mix = best.candidate.words() + (", today's mix," if best.today else ",")
-        text = f"The best mix found{' ' + budget if budget else ''}, {mix} gives {_figures(kpi, best)}"
+        text = f"The best mix found{' ' + budget if budget else ''}, {mix} gives {figures_words(kpi, best)}"
     if today is not None and today.candidate != best.candidate:
         level = " (the same)" if math.isclose(today.mean, best.mean, rel_tol=1e-12, abs_tol=1e-12) else ""
         dear = "" if today.feasible else " (over the budget)"
         text += (
-            f", against {_mean_ci(kpi, today.mean, today.ci_low, today.ci_high)}{level} and "
+            f", against {mean_ci(kpi, today.mean, today.ci_low, today.ci_high)}{level} and "
             f"{format_money(today.cost)} with today's {today.candidate.words()}{dear}"
         )
     p_best = sum(f.p_best for f in ties)
@@ -147,73 +134,10 @@ def answer_paragraph(found: Optimisation) -> str:
         else f"too few to say how likely {'it is' if len(ties) == 1 else 'they are'} the best of the {len(contenders)} "
         f"finalists (that takes {MIN_RUNS_FOR_BEST})"
     )
-    return f"{text}. {rerun}, {chance}.{_target_words(found, best)}{_bound_words(found, best)} {search}."
-
-
-def _bound_words(found: Optimisation, chosen: Finalist) -> str:
-    """`` It has as many reps as the bounds allow for full_cycle (14): ...``: the answer at the edge of the search."""
-    bounds = found.problem.bounds
-    edges = [
-        (team, n, "many" if n == bounds[team][1] else "few")
-        for team, n in chosen.candidate.headcounts
-        if team in bounds
-        and bounds[team][0] < bounds[team][1]
-        and n in bounds[team]
-        and not (n == bounds[team][0] == FEWEST_REPS)  # no team can have fewer than one rep
-    ]
-    if not edges:
-        return ""
-    said = [f"as {how} reps as the bounds allow for {team} ({n})" for team, n, how in edges]
-    wider = " ".join(
-        f"--team {team}={max(1, bounds[team][0] - 2) if how == 'few' else bounds[team][0]}:"
-        f"{bounds[team][1] + 2 if how == 'many' else bounds[team][1]}"
-        for team, n, how in edges
+    return (
+        f"{text}. {rerun}, {chance}.{target_words(found, best)}{not_re_run_words(found)}"
+        f"{bound_words(found, best)} {search}."
     )
-    return f" It has {' and '.join(said)}: a mix beyond them may do better ({wider} would tell)."
-
-
-def _target_words(found: Optimisation, chosen: Finalist) -> str:
-    """`` It misses the experiment's target of 80.0% ...``: the decision rule's target of the KPI searched, if any.
-
-    When a cheaper finalist reaches the target on average too, it is named with its
-    figures and what it saves: the best mix is not the only answer to "which mix reaches it".
-    """
-    problem, kpi = found.problem, found.problem.kpi
-    target = problem.target
-    if target is None:
-        return ""
-    goal = f"the experiment's target of {format_value(kpi, target)}"
-    if not problem.reaches_target(chosen.mean):
-        within = " within the budget" if problem.budget else ""
-        return f" It misses {goal}: no mix found{within} reaches it on average."
-    words = f" It reaches {goal}{_unsure_words(chosen, kpi, target, ' on average, but')}."
-    cheaper = [
-        f
-        for f in found.finalists
-        if f.contender and f.cost < chosen.cost and problem.reaches_target(f.mean) and f.candidate != chosen.candidate
-    ]
-    if cheaper:
-        least = min(cheaper, key=lambda f: f.cost)
-        saving = f"{format_money(chosen.cost - least.cost)} less"
-        unsure = _unsure_words(least, kpi, target, ";")
-        if least.today:  # its figures are said already, against the best's
-            words += f" So does today's mix, {least.candidate.words()}, for {saving}{unsure}."
-        else:
-            words += (
-                f" So does a cheaper mix, {least.candidate.words()}: "
-                f"{_mean_ci(kpi, least.mean, least.ci_low, least.ci_high)} for a cost of sales of "
-                f"{format_money(least.cost)}, {saving}{unsure}."
-            )
-    return words
-
-
-def _unsure_words(finalist: Finalist, kpi: str, target: float, lead: str) -> str:
-    """``<lead> its 95% CI reaches below it: more final runs would tell`` when its CI crosses the target, else ""."""
-    worst = finalist.ci_high if (direction(kpi) or 1) < 0 else finalist.ci_low
-    if math.isfinite(worst) and not meets_target(worst, kpi, target):
-        side = "above" if (direction(kpi) or 1) < 0 else "below"
-        return f"{lead} its 95% CI reaches {side} it: more final runs would tell"
-    return ""
 
 
 def _search_words(found: Optimisation) -> str:
@@ -251,8 +175,8 @@ def _finalist_rows(found: Optimisation) -> list[list[str]]:
         rows.append(
             [
                 f.candidate.words() + mark,
-                _mean_ci(kpi, f.mean, f.ci_low, f.ci_high),
-                _mean_ci("cost_of_sales", f.cost, f.cost_low, f.cost_high),
+                mean_ci(kpi, f.mean, f.ci_low, f.ci_high),
+                mean_ci("cost_of_sales", f.cost, f.cost_low, f.cost_high),
                 "yes" if f.feasible else "no",
                 "equal" if f.practically_equal else f"{f.p_best:.0%}" if math.isfinite(f.p_best) else "-",
             ]

@@ -1,0 +1,139 @@
+"""The sentences of a team-mix answer about the search's edges: the bounds, the target, the mixes not re-run.
+
+Each is a clause :func:`simulator.report.optimisation_report.answer_paragraph` appends to
+its answer: the best mix at a bound of the search (a wider search may do better), whether
+it reaches the experiment's target (and a cheaper finalist that reaches it too), and the
+mixes the search found as good or reaching the target that the final round left out.
+"""
+
+from __future__ import annotations
+
+import math
+
+from simulator.analysis.answer_choice import meets_target
+from simulator.analysis.finalists import Finalist, NotReRun, not_re_run
+from simulator.analysis.formatting import format_money, format_value
+from simulator.analysis.kpi_names import kpi_words
+from simulator.analysis.optimisation import Optimisation
+from simulator.analysis.quantities import direction
+from simulator.analysis.team_mix import FEWEST_REPS
+
+MAX_NAMED = 4
+"""Mixes left out of the final round named in the answer; the others are counted."""
+
+
+def mean_ci(kpi: str, mean: float, low: float, high: float) -> str:
+    """``81.0% (76.0% to 89.0%)``: a mean with its 95% CI in the KPI's unit (the mean alone without one)."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return format_value(kpi, mean)
+    return f"{format_value(kpi, mean)} ({format_value(kpi, low)} to {format_value(kpi, high)})"
+
+
+def figures_words(kpi: str, f: Finalist) -> str:
+    """A finalist's KPI and cost of sales, each with its 95% CI."""
+    return (
+        f"{kpi_words(kpi)} of {mean_ci(kpi, f.mean, f.ci_low, f.ci_high)} for a cost of sales of "
+        f"{mean_ci('cost_of_sales', f.cost, f.cost_low, f.cost_high)}"
+    )
+
+
+def bound_words(found: Optimisation, chosen: Finalist) -> str:
+    """`` It has as many reps as the bounds allow for full_cycle (14): ...``: the answer at the edge of the search."""
+    bounds = found.problem.bounds
+    edges = [
+        (team, n, "many" if n == bounds[team][1] else "few")
+        for team, n in chosen.candidate.headcounts
+        if team in bounds
+        and bounds[team][0] < bounds[team][1]
+        and n in bounds[team]
+        and not (n == bounds[team][0] == FEWEST_REPS)  # no team can have fewer than one rep
+    ]
+    if not edges:
+        return ""
+    said = [f"as {how} reps as the bounds allow for {team} ({n})" for team, n, how in edges]
+    wider = " ".join(
+        f"--team {team}={max(1, bounds[team][0] - 2) if how == 'few' else bounds[team][0]}:"
+        f"{bounds[team][1] + 2 if how == 'many' else bounds[team][1]}"
+        for team, n, how in edges
+    )
+    return f" It has {' and '.join(said)}: a mix beyond them may do better ({wider} would tell)."
+
+
+def target_words(found: Optimisation, chosen: Finalist) -> str:
+    """`` It misses the experiment's target of 80.0% ...``: the decision rule's target of the KPI searched, if any.
+
+    When a cheaper finalist reaches the target on average too, it is named with its
+    figures and what it saves: the best mix is not the only answer to "which mix reaches it".
+    """
+    problem, kpi = found.problem, found.problem.kpi
+    target = problem.target
+    if target is None:
+        return ""
+    goal = f"the experiment's target of {format_value(kpi, target)}"
+    if not problem.reaches_target(chosen.mean):
+        within = " within the budget" if problem.budget else ""
+        left = _left_out(found).reaching
+        if left:  # the search saw others reach it in its few runs: they were not re-run, so say only what was
+            return f" It misses {goal}: none of the {len(found.finalists)} mixes re-run{within} reaches it on average."
+        return f" It misses {goal}: no mix found{within} reaches it on average."
+    words = f" It reaches {goal}{_unsure_words(chosen, kpi, target, ' on average, but')}."
+    cheaper = [
+        f
+        for f in found.finalists
+        if f.contender and f.cost < chosen.cost and problem.reaches_target(f.mean) and f.candidate != chosen.candidate
+    ]
+    if cheaper:
+        least = min(cheaper, key=lambda f: f.cost)
+        saving = f"{format_money(chosen.cost - least.cost)} less"
+        unsure = _unsure_words(least, kpi, target, ";")
+        if least.today:  # its figures are said already, against the best's
+            words += f" So does today's mix, {least.candidate.words()}, for {saving}{unsure}."
+        else:
+            words += (
+                f" So does a cheaper mix, {least.candidate.words()}: "
+                f"{mean_ci(kpi, least.mean, least.ci_low, least.ci_high)} for a cost of sales of "
+                f"{format_money(least.cost)}, {saving}{unsure}."
+            )
+    return words
+
+
+def _left_out(found: Optimisation) -> NotReRun:
+    count = found.settings.get("finalists")
+    if not isinstance(count, int):
+        return NotReRun([], [])
+    return not_re_run(found.problem, found.trials, found.finalists, count)
+
+
+def not_re_run_words(found: Optimisation) -> str:
+    """The mixes the final round left out that a reader would ask about, and the ``--finalists`` to re-run them."""
+    left = _left_out(found)
+    every = left.every()
+    if not every:
+        return ""
+    tied, reaching = set(left.tied), set(left.reaching)
+    why = (
+        "as good in the search as a mix re-run and reaching the target in it"
+        if tied and reaching and tied == reaching
+        else "as good in the search as a mix re-run, or reaching the target in it"
+        if tied and reaching
+        else "as good in the search as a mix re-run"
+        if tied
+        else "reaching the target in the search"
+    )
+    shown = ", ".join(c.words() for c in every[:MAX_NAMED]) + (
+        f" and {len(every) - MAX_NAMED} more" if len(every) > MAX_NAMED else ""
+    )
+    them = "it" if len(every) == 1 else "them"
+    return (
+        f" Not re-run: {shown}, {why} ({found.settings.get('runs')} runs or fewer); "
+        f"--finalists {left.finalists_needed} would re-run {them}."
+    )
+
+
+def _unsure_words(finalist: Finalist, kpi: str, target: float, lead: str) -> str:
+    """``<lead> its 95% CI reaches below it: more final runs would tell`` when its CI crosses the target, else ""."""
+    worst = finalist.ci_high if (direction(kpi) or 1) < 0 else finalist.ci_low
+    if math.isfinite(worst) and not meets_target(worst, kpi, target):
+        side = "above" if (direction(kpi) or 1) < 0 else "below"
+        return f"{lead} its 95% CI reaches {side} it: more final runs would tell"
+    return ""
