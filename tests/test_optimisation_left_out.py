@@ -57,8 +57,8 @@ def test_mixes_as_good_in_the_search_or_reaching_the_target_are_named_with_the_f
     text = answer_paragraph(found)
     assert "It misses the experiment's target of 80.0%: none of the 3 mixes re-run reaches it on average." in text
     assert (
-        " Not re-run: a=5, a=3, as good in the search as a mix re-run, or reaching the target in it (8 runs or "
-        "fewer); --finalists 3 would re-run them."
+        " Not re-run: a=5, a=3, as good as a mix re-run, or reaching the target, in the search's 8 runs; "
+        "--finalists 3 would re-run them."
     ) in text
     # every mix re-run: nothing said, and "no mix found" stands
     every = [_finalist(n, 0.7 - 0.05 * n) for n in (4, 5, 3, 2)] + [_finalist(1, 0.4, today=True)]

@@ -112,20 +112,20 @@ def not_re_run_words(found: Optimisation) -> str:
         return ""
     tied, reaching = set(left.tied), set(left.reaching)
     why = (
-        "as good in the search as a mix re-run and reaching the target in it"
+        "as good as a mix re-run and reaching the target"
         if tied and reaching and tied == reaching
-        else "as good in the search as a mix re-run, or reaching the target in it"
+        else "as good as a mix re-run, or reaching the target,"
         if tied and reaching
-        else "as good in the search as a mix re-run"
+        else "as good as a mix re-run"
         if tied
-        else "reaching the target in the search"
+        else "reaching the target"
     )
     shown = ", ".join(c.words() for c in every[:MAX_NAMED]) + (
         f" and {len(every) - MAX_NAMED} more" if len(every) > MAX_NAMED else ""
     )
     them = "it" if len(every) == 1 else "them"
     return (
-        f" Not re-run: {shown}, {why} ({found.settings.get('runs')} runs or fewer); "
+        f" Not re-run: {shown}, {why} in the search's {found.settings.get('runs')} runs; "
         f"--finalists {left.finalists_needed} would re-run {them}."
     )
 
