@@ -491,7 +491,37 @@ def test_the_tornado_writes_each_levers_levels_as_the_table_does() -> None:
         return _label(pd.Series({"parameter": parameter, "low": levels[0], "base": levels[1], "high": levels[2]}))
 
     assert label("pipeline.stages.5.conversion", (0.72, 0.9, 1.0)).endswith("(72% / 90% / 100%)")
-    assert label("market.products.core.deal_value_multiplier", (0.6, 0.75, 0.9)).endswith("(0.6 / 0.75 / 0.9)")
+    assert label("market.products.core.deal_value_multiplier", (0.6, 0.75, 0.9)).endswith("(0.60 / 0.75 / 0.90)")
     assert label("economics.roles.full_cycle.quota", (448e3, 560e3, 672e3)).endswith(
         r"(\$448.0k / \$560.0k / \$672.0k)"
     )
+
+
+@pytest.mark.parametrize(
+    ("parameter", "levels", "words"),
+    [
+        # the calibrated company's win rate had read 51.1% / 63.87% / 76.65%, its arrivals 634 / 792.5 / 951
+        ("pipeline.stages.0.conversion", (0.5110, 0.63873, 0.76648), "51% / 64% / 77%"),
+        ("market.sources.crm.leads_by_month.2017-10", (634.0, 792.5, 951.0), "634 / 792 / 951"),
+        ("pipeline.stages.0.no_decision", (0.12192, 0.1524, 0.18288), "12.2% / 15.2% / 18.3%"),
+        ("pipelines.prospecting.stages.2.conversion", (0.264, 0.33, 0.396), "26.4% / 33.0% / 39.6%"),
+        ("market.products.MG Advanced.conversion_shift", (-0.3787, -0.1787, 0.02127), "-0.38 / -0.18 / 0.02"),
+        ("market.products.GTX Plus Basic.deal_value_multiplier", (866.0, 1082.4, 1298.9), "$0.87k / $1.08k / $1.30k"),
+        # 6 / 8 / 10 tells them apart but reads a 20% move as 25%
+        ("org.teams.full_cycle.hours_per_day", (6.4, 8.0, 9.6), "6.4 / 8.0 / 9.6"),
+        ("org.teams.full_cycle.headcount", (10.0, 12.0, 14.0), "10 / 12 / 14"),
+        ("org.teams.East.headcount", (float("nan"), 10.0, 12.0), "- / 10 / 12"),
+    ],
+)
+def test_a_levers_levels_read_at_one_precision_in_the_table_and_the_tornado(
+    parameter: str, levels: tuple[float, float, float], words: str
+) -> None:
+    """The tornado and the table wrote each level at its own precision: 51.1% / 63.87% / 76.65%, 634 / 792.5 / 951."""
+    from simulator.analysis.sensitivity import SENSITIVITY_COLUMNS
+    from simulator.report.plot_tornado import _label
+    from simulator.report.sensitivity_report import _table_rows
+
+    row = {**dict.fromkeys(SENSITIVITY_COLUMNS, 0.0), "rank": 1, "parameter": parameter, "kpi": "bookings"}
+    row.update(low=levels[0], base=levels[1], high=levels[2], clear=True)
+    assert _table_rows(pd.DataFrame([row], columns=list(SENSITIVITY_COLUMNS)))[0][2] == words
+    assert _label(pd.Series(row)) == f"{parameter}  ({words})".replace("$", r"\$")

@@ -50,8 +50,8 @@ def test_the_sensitivity_table_the_tornado_and_a_question_write_a_shift_alike() 
     row = {**dict.fromkeys(SENSITIVITY_COLUMNS, 0.0), "rank": 1, "parameter": SHIFT, "kpi": "bookings"}
     row.update(low=0.0941064, base=0.117633, high=0.1411596, clear=True)
     table = pd.DataFrame([row], columns=list(SENSITIVITY_COLUMNS))
-    assert _table_rows(table)[0][2] == "0.09411 / 0.1176 / 0.1412"
-    assert _label(table.iloc[0]).endswith("(0.09411 / 0.1176 / 0.1412)")
+    assert _table_rows(table)[0][2] == "0.094 / 0.118 / 0.141"
+    assert _label(table.iloc[0]).endswith("(0.094 / 0.118 / 0.141)")
     asked = "experiment.question='Is a shift of {market.products.core.conversion_shift} worth it?'"
     experiment = simulator.load_experiment("plan_check", ["runs=2", asked])
     assert question_text(experiment) == "Is a shift of 0.1 worth it?"  # had read "of 10%"

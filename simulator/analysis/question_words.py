@@ -35,6 +35,29 @@ def _percent(share: float) -> str:
     return f"{text}%"
 
 
+def _setting_name(path: str) -> str:
+    """The named part of a dotted key a setting's unit comes from (``market.deal_value.median``: deal_value)."""
+    parts = [part for part in path.lower().split(".") if not part.isdigit()]  # {plan.bookings.0}
+    if len(parts) > 1 and parts[-1] in DISTRIBUTION_KEYS:  # market.deal_value.median: the amount it is of
+        parts = parts[:-1]
+    return parts[-1] if parts else ""
+
+
+def is_money_setting(path: str, value: object) -> bool:
+    """Whether :func:`format_setting` writes ``value`` of the setting at ``path`` as money."""
+    name = _setting_name(path)
+    # a multiplier of an amount (deal_value_multiplier) is a plain number: 0.75, not $1; but a calibrated
+    # company's product carries its price in dollars there (a deal value spread around 1), as the config check reads it
+    if name == "deal_value_multiplier" and isinstance(value, int | float) and not isinstance(value, bool):
+        return abs(value) >= DOLLAR_MULTIPLIER
+    return any(word in name for word in MONEY_WORDS) and not name.endswith(UNITLESS_ENDINGS)
+
+
+def is_share_setting(path: str, value: float) -> bool:
+    """Whether :func:`format_setting` writes the number ``value`` of the setting at ``path`` as a share (35%)."""
+    return not is_money_setting(path, value) and is_share_key(_setting_name(path)) and 0 <= value <= 1
+
+
 def format_setting(path: str, value: object) -> str:
     """One setting in words: ``$4.00M``, ``50%``, ``12.5%``, ``12``.
 
@@ -45,15 +68,8 @@ def format_setting(path: str, value: object) -> str:
     (``conversion_shift``, ``*_logit``, ``conversion_lift``, a team's ``skill.mean``) is a plain
     number of either sign, never a share: 0.1176, not 11.76%.
     """
-    parts = [part for part in path.lower().split(".") if not part.isdigit()]  # {plan.bookings.0}
-    if len(parts) > 1 and parts[-1] in DISTRIBUTION_KEYS:  # market.deal_value.median: the amount it is of
-        parts = parts[:-1]
-    name = parts[-1] if parts else ""
-    # a multiplier of an amount (deal_value_multiplier) is a plain number: 0.75, not $1; but a calibrated
-    # company's product carries its price in dollars there (a deal value spread around 1), as the config check reads it
-    is_money = any(word in name for word in MONEY_WORDS) and not name.endswith(UNITLESS_ENDINGS)
-    if name == "deal_value_multiplier" and isinstance(value, int | float) and not isinstance(value, bool):
-        is_money = abs(value) >= DOLLAR_MULTIPLIER
+    is_money = is_money_setting(path, value)
+    name = _setting_name(path)
     if value is None:
         return "none"
     if isinstance(value, bool):

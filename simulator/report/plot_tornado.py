@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.kpi_names import kpi_difference_label, kpi_label
-from simulator.analysis.question_words import format_setting
+from simulator.analysis.level_words import format_levels
 from simulator.report.plot_style import (
     MAX_WIDTH_IN,
     UNCLEAR_COLOUR,
@@ -33,13 +33,10 @@ SHOWN = 25  # levers on the tornado; the CSV holds them all
 
 
 def _label(row: pd.Series) -> str:
-    """The lever and its three levels as the sensitivity table writes them (72%, $448.0k, 0.75)."""
+    """The lever and its three levels as the sensitivity table writes them, at one precision (51% / 64% / 77%)."""
     parameter = str(row["parameter"])
-
-    def value(x: float) -> str:
-        return "-" if not math.isfinite(x) else format_setting(parameter, float(x)).replace("$", r"\$")
-
-    return f"{parameter}  ({value(row['low'])} / {value(row['base'])} / {value(row['high'])})"
+    levels = format_levels(parameter, [float(row[level]) for level in ("low", "base", "high")])
+    return f"{parameter}  ({' / '.join(levels)})".replace("$", r"\$")
 
 
 def plot_tornado(table: pd.DataFrame, out_dir: Path | str, delta: float) -> Path:

@@ -31,8 +31,8 @@ from simulator.analysis.global_sensitivity import (
     global_sensitivity,
 )
 from simulator.analysis.kpi_names import kpi_label, kpi_unit, kpi_words
+from simulator.analysis.level_words import format_levels
 from simulator.analysis.levers import LEVER_SECTIONS, find_levers, lever_experiment
-from simulator.analysis.question_words import format_setting
 from simulator.analysis.refit_floor import DRAWS_OPTION
 from simulator.analysis.results import run_experiment
 from simulator.analysis.sensitivity import sensitivity_table
@@ -273,10 +273,7 @@ def _table_rows(table: pd.DataFrame) -> list[list[str]]:
             [
                 str(int(r["rank"])),
                 f"`{parameter}`",
-                " / ".join(
-                    format_setting(parameter, float(r[level])) if math.isfinite(float(r[level])) else "-"
-                    for level in ("low", "base", "high")
-                ),
+                " / ".join(format_levels(parameter, [float(r[level]) for level in ("low", "base", "high")])),
                 side("low"),
                 side("high"),
                 f"{format_value(kpi, float(r['swing']), signed=True)}{verdict}",
