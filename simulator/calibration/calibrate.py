@@ -34,6 +34,7 @@ from simulator.calibration.fit_people import PeopleFit, fit_people
 from simulator.calibration.fit_values import ValueFit, fit_quarter_end, fit_values, mix
 from simulator.calibration.mapping import MappingFile, load_mapping
 from simulator.calibration.shapes import Export, load_export
+from simulator.calibration.unit_intervals import outcomes_over_months
 
 STAGE = "opportunity"
 ROLE = "agent"
@@ -62,6 +63,7 @@ class Calibration:
     period_stall_sd: Estimate = field(default_factory=lambda: Estimate(0.0, 0.0, 0.0, 0))
     stall_shift: float = 0.0  # a shift of new deals' no-decision share for the simulated period (a bootstrap draw)
     unfitted: list[str] = field(default_factory=list)
+    mix_dispersion: float = 1.0  # the recent months' over-dispersion of the product mix (fit_values.mix)
 
     @property
     def start(self) -> np.datetime64:
@@ -149,7 +151,8 @@ def fit(
     first = export.close_start if export.close_start is not None else created.min()
     quarter = fit_quarter_end(frame, first, seen)
     since = (pd.Period(str(anchor)[:7], freq="M") - recent + 1).start_time.to_datetime64().astype("datetime64[D]")
-    recent_rows = frame[(created <= as_of) & (created >= since)]
+    in_recent = (created <= as_of) & (created >= since)
+    product_mix, mix_dispersion = mix(frame["product"][in_recent], created[in_recent].astype("datetime64[M]"))
     calibration = Calibration(
         mapping=mapping,
         export=export,
@@ -160,12 +163,15 @@ def fit(
         people=people,
         values=values,
         quarter_end=quarter,
-        product_mix=mix(recent_rows["product"]),
+        product_mix=product_mix,
+        mix_dispersion=mix_dispersion,
         open_deals=_open_deals(frame, as_of, holidays),
         cohort_no_decision=cohort_no_decision(whole, outcomes, seen, export.close_start, holidays),
         period_win_sd=period_win_spread(whole, seen),
     )
     calibration.period_stall_sd = period_stall_spread(calibration.cohort_no_decision, seen)
+    # the outcome shares' CIs counted over creation months, which they wander between beyond chance
+    calibration.outcomes = outcomes_over_months(outcomes, calibration.period_win_sd, calibration.period_stall_sd)
     calibration.unfitted = _unfitted(calibration)
     return calibration
 

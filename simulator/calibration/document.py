@@ -9,7 +9,7 @@ import numpy as np
 
 from simulator.calibration.calibrate import Calibration, cycle_median_days, effort_hours
 from simulator.calibration.cautions import calibration_cautions
-from simulator.calibration.estimates import median_of
+from simulator.calibration.estimates import Estimate, median_of
 from simulator.calibration.fit_arrivals import ArrivalFit
 from simulator.calibration.run_rate import quarters_words, recent_quarters
 
@@ -66,12 +66,13 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
         "",
         "| what | value | how |",
         "|---|---|---|",
-        f"| won by the end of follow-up (cumulative incidence) | {out.won.text(percent=True)} | Aalen–Johansen, "
-        f"open deals censored ({out.n_open:,}); cohorts the export shows whole |",
-        f"| lost | {out.lost.text(percent=True)} | the same |",
-        f"| no decision (neither, at {out.tau:.0f} working days) | {out.no_decision.text(percent=True)} "
+        f"| won by the end of follow-up (cumulative incidence) | {_monthly(out.won, 'won deal')} | "
+        f"Aalen–Johansen, open deals censored ({out.n_open:,}); cohorts the export shows whole"
+        f"{_months_words(out.won)} |",
+        f"| lost | {_monthly(out.lost, 'lost deal')} | the same |",
+        f"| no decision (neither, at {out.tau:.0f} working days) | {_monthly(out.no_decision, 'deal')} "
         "| 1 − won − lost |",
-        f"| win rate of decided deals | {out.win_rate.text(percent=True)} | won / (won + lost) incidences |",
+        f"| win rate of decided deals | {_monthly(out.win_rate, 'decided deal')} | won / (won + lost) incidences |",
         f"| won cycle, median | {cycle_median_days(out.won_days):.0f} working days "
         f"({_calendar_words(cycle_median_days(out.won_days), out.won_median_calendar_days, out.n_open)}) "
         "| incidence increments "
@@ -100,8 +101,8 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
         f"| stall rate's wander between creation months (sd, beyond error) | {cal.period_stall_sd.value:.3f}, "
         f"{cal.period_stall_sd.n} months | spread of the months' no-decision shares; drawn per refit (parameter "
         "draws) and per replication in a back-test |",
-        f"| quarter-end pull (share of next month's wins) | {cal.quarter_end.text(3)} wins | last month of a "
-        "quarter against the next quarter's first |",
+        f"| quarter-end pull (share of next month's wins) | {_quarter_text(cal.quarter_end)} | last month of a "
+        f"quarter against the next quarter's first{_quarter_words(cal.quarter_end)} |",
     ]
     for product, estimate in sorted(cal.values.product_median.items()):
         if estimate.n == 0:  # no won deal of the product has a value (fit_values)
@@ -111,9 +112,14 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
         else:
             lines.append(f"| deal value, {product} (median won) | {estimate.text(4)} | order-statistic CI |")
     for product, estimate in sorted(out.product_win_rate.items()):
-        lines.append(f"| win rate, {product} | {estimate.text(percent=True)} | per product (≥ 100 decided deals) |")
+        lines.append(
+            f"| win rate, {product} | {_monthly(estimate, 'decided deal')} | per product (≥ 100 decided deals) |"
+        )
     for product, estimate in sorted(cal.product_mix.items()):
-        lines.append(f"| share of new opportunities, {product} | {estimate.text(percent=True)} | recent months |")
+        lines.append(
+            f"| share of new opportunities, {product} | {estimate.text(percent=True)} | recent months"
+            f"{_mix_words(cal.mix_dispersion)} |"
+        )
     for team, owners in sorted(people.teams.items()):
         lines.append(
             f"| {team}: reps and share of new opportunities | {len(owners)} reps, {100 * sum(owners.values()):.1f}% "
@@ -203,6 +209,9 @@ def _drawn_figures(fit: Mapping[str, Any]) -> dict[str, tuple[float, bool]]:
     swings = [float(s["month_cv"]) for s in sources if "month_cv" in s]
     if swings:  # refits of a folder written before the swing was fitted have none
         figures["month-to-month swing of new opportunities"] = (max(swings), True)
+    pull = (fit["pipeline"].get("quarter_end") or {}).get("share")
+    if pull is not None:  # a refit moves the wins about the few quarter ends it rests on
+        figures["quarter-end pull (share of next month's wins)"] = (float(pull), True)
     for stage in fit["pipeline"]["stages"]:
         for key, what in (("conversion", "conversion of decided deals"), ("no_decision", "no decision")):
             if key in stage:
@@ -234,14 +243,57 @@ def draws_lines(draws: Mapping[str, Any] | None) -> list[str]:
         f"scenario runs on refit *r* mod {count}, so the forecast band carries what the export cannot pin down as "
         "well as the period's luck, and the mean of the runs is the refits' average, which can differ a little "
         "from the point fit's. A value you set in this folder or on the command line stays in every refit; "
-        "`parameter_draws=null` runs on the point fit alone. What the refits move (the period's shifts included, "
-        "so a rate moves more than its 95% CI above):",
+        "`parameter_draws=null` runs on the point fit alone. What the refits move (the period's own shifts "
+        "included, which the CIs above, of the pooled figures, leave out):",
         "",
         "| figure | point fit | refits, P10 to P90 |",
         "|---|---|---|",
         *rows,
         "",
     ]
+
+
+def _monthly(estimate: Estimate, rows: str) -> str:
+    """A share fitted from deals, its CI counted over creation months when it is: ``n = 5 creation months (…)``."""
+    return estimate.text(percent=True, rows=rows, unit="creation month")
+
+
+def _months_words(estimate: Estimate) -> str:
+    """What the outcome shares' CIs count, said once (:func:`.unit_intervals.outcomes_over_months`)."""
+    if not estimate.units:
+        return ""
+    return (
+        f"; the outcome CIs (these four rows and each product's win rate) count the {estimate.units} creation "
+        f"months the rates wander between (the wander rows), not the deals alone: t on {estimate.units - 1} "
+        "degrees of freedom"
+    )
+
+
+def _quarter_text(pull: Estimate) -> str:
+    """The pull with its CI and what it rests on: ``0.283 (0–0.583), n = 2 quarter ends (1,655 wins)``."""
+    if pull.n == 0:
+        return "0, n = 0 quarter ends"
+    return pull.text(3, rows="win", unit="quarter end")
+
+
+def _quarter_words(pull: Estimate) -> str:
+    """How the pull's CI was counted (:func:`~simulator.calibration.unit_intervals.quarter_end_pull`)."""
+    if pull.n == 0:
+        return ": no quarter end the export shows whole before the as-of date has a win (no pull)"
+    if pull.units < 2:
+        return (
+            ": one quarter end cannot tell the pull from that month's own swing, so the CI is its whole range; "
+            "a later as-of date adds quarter ends"
+        )
+    return (
+        f"; the CI counts the {pull.units} quarter ends, not their wins (t on {pull.units - 1} degree"
+        f"{'s' if pull.units != 2 else ''} of freedom, never narrower than the wins alone give)"
+    )
+
+
+def _mix_words(dispersion: float) -> str:
+    """The mix CIs' widening by the months' over-dispersion (:func:`~simulator.calibration.fit_values.mix`)."""
+    return f"; CI widened by the months' over-dispersion (φ = {dispersion:.2f})" if dispersion > 1.0 else ""
 
 
 def _swing_months(arr: ArrivalFit) -> str:

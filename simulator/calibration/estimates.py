@@ -13,32 +13,49 @@ Z95 = 1.959963984540054
 
 @dataclass(frozen=True)
 class Estimate:
-    """A fitted value, its 95% CI and the number of observations it rests on."""
+    """A fitted value, its 95% CI and the number of observations it rests on.
+
+    ``units``: the independent units (quarter ends, creation months) the CI counts when
+    its ``n`` rows are not independent of each other (:mod:`simulator.calibration.
+    unit_intervals`); 0 when the rows are.
+    """
 
     value: float
     low: float
     high: float
     n: int
+    units: int = 0
 
-    def text(self, digits: int = 3, percent: bool = False) -> str:
-        """``value (low–high), n = N`` for calibration.md."""
+    def text(self, digits: int = 3, percent: bool = False, rows: str = "", unit: str = "") -> str:
+        """``value (low–high), n = N`` for calibration.md; with ``units``, ``n = 2 quarter ends (1,655 wins)``.
+
+        ``rows`` and ``unit`` name what ``n`` and ``units`` count, singular (``win``,
+        ``quarter end``: an ``s`` is added when more than one).
+        """
+
+        def counted(count: int, what: str) -> str:
+            return f"{count:,}" + (f" {what}{'s' if count != 1 else ''}" if what else "")
+
+        size = f"n = {counted(self.n, rows)}"
+        if self.units and unit:
+            size = f"n = {counted(self.units, unit)} ({counted(self.n, rows)})"
         if percent:
-            return f"{100 * self.value:.1f}% ({100 * self.low:.1f}–{100 * self.high:.1f}%), n = {self.n:,}"
+            return f"{100 * self.value:.1f}% ({100 * self.low:.1f}–{100 * self.high:.1f}%), {size}"
 
         def shown(x: float) -> str:  # 25,900, never 2.59e+04
             return f"{x:,.0f}" if abs(x) >= 10 ** (digits - 1) else f"{x:,.{digits}g}"
 
-        return f"{shown(self.value)} ({shown(self.low)}–{shown(self.high)}), n = {self.n:,}"
+        return f"{shown(self.value)} ({shown(self.low)}–{shown(self.high)}), {size}"
 
 
-def proportion(successes: float, trials: float) -> Estimate:
-    """A share with its Wilson score interval."""
+def proportion(successes: float, trials: float, z: float = Z95) -> Estimate:
+    """A share with its Wilson score interval (``z``: the quantile, 1.96 for 95%)."""
     n = max(trials, 0.0)
     if n == 0:
         return Estimate(math.nan, math.nan, math.nan, 0)
     p = successes / n
-    centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
-    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / (1 + Z95**2 / n)
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n * n)) / (1 + z**2 / n)
     return Estimate(p, max(centre - half, 0.0), min(centre + half, 1.0), round(n))
 
 
