@@ -17,6 +17,10 @@ short). Here every chosen lever varies across its low-high range at once:
 
 Each point is a scenario run ``runs_per_point`` times on common random numbers (all
 points share the seed), and the model's output is the mean of the KPI over those runs.
+Under a calibrated company's parameter draws a point's value of a lever the refits fit is
+placed on each refit as the one-at-a-time study moves it: at the same place in the refit's
+own low-high range (:func:`simulator.analysis.refit_levers.design_value`; for a lever moved
+by a share, the refit's own value times the point's value over the point fit's).
 The Monte Carlo noise of a Morris step, measured on the paired runs of its two points,
 sets a floor below which an effect cannot be told from chance; the advice says whether
 the design resolved the ranking and what to increase if not.
@@ -32,13 +36,14 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.formatting import format_amount
-from simulator.analysis.levers import Lever, with_value
+from simulator.analysis.lever_values import Lever, with_value
 from simulator.analysis.question_words import question_text
+from simulator.analysis.refit_levers import design_configs, with_refits
 from simulator.analysis.results import run_experiment
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment
-from simulator.run.parameter_draws import redrawn
+from simulator.run.parameter_draws import drawn_configs, redrawn
 
 MORRIS_LEVELS = 4
 MORRIS_STEP = MORRIS_LEVELS / (2.0 * (MORRIS_LEVELS - 1))  # the grid step, as a share of the range: 2/3
@@ -67,6 +72,9 @@ class GlobalSensitivity:
         floor: Morris: two such standard errors, below which an effect cannot be told from
             noise (NaN for Sobol).
         advice: Sentences on the design's size: whether it resolved the ranking, what to increase.
+        draws: The calibrated company's parameter draws the points ran under (run *r* on refit
+            *r* mod it; 0: none): a lever the refits fit stood on each refit at the same place
+            in the refit's own low-high range as the point's value in the point fit's.
     """
 
     method: str
@@ -77,6 +85,7 @@ class GlobalSensitivity:
     noise: float
     floor: float = math.nan
     advice: list[str] = field(default_factory=list)
+    draws: int = 0
 
 
 def global_option_issues(method: str, levers: int, size: int, runs_per_point: int) -> list[ConfigIssue]:
@@ -156,7 +165,15 @@ def _design(method: str, problem: dict[str, object], size: int, seed: int) -> np
 def design_experiment(
     experiment: Experiment, scenario: str, levers: Sequence[Lever], x: np.ndarray, runs: int
 ) -> Experiment:
-    """One scenario per design point (``x0000``, ...), every lever set to the point's value, seeds shared."""
+    """One scenario per design point (``x0000``, ...), every lever set to the point's value, seeds shared.
+
+    Under a calibrated company's parameter draws, a lever the refits fit takes on refit k
+    the same place in refit k's own low-high range (:func:`~simulator.analysis.refit_levers.design_value`):
+    its levels on the refits come with it from the one-at-a-time study, or are found here.
+
+    Raises:
+        ConfigError: When a lever's side cannot run on some refit.
+    """
     base_config = experiment.resolved_config["scenarios"][scenario]
     base = dict(experiment.resolved_config["base"])
     meta = dict(base.get("experiment") or {})
@@ -164,13 +181,18 @@ def design_experiment(
     # the question with its settings in words: the study's scenarios are not the ones it names
     meta.update(name=f"{experiment.name}_global", baseline=names[0], question=question_text(experiment))
     base.update(experiment=meta, runs=runs, seed=experiment.seed)
+    drawn = drawn_configs(experiment, {**base_config, "runs": runs, "experiment": meta})  # none without draws
+    levers = [with_refits(drawn, lever) for lever in levers]
     scenarios = {}
+    given = {}
     for name, point in zip(names, x, strict=True):
         config = dict(base_config)
         for lever, value in zip(levers, point, strict=True):
             config = with_value(config, lever.key, float(value), lever.whole)
         scenarios[name] = {**config, "runs": runs, "experiment": meta}
-    return redrawn(experiment_from_dicts(base, scenarios), experiment)  # a calibrated company's refits
+        if any(lever.refits for lever in levers):
+            given[name] = design_configs(drawn, levers, point)
+    return redrawn(experiment_from_dicts(base, scenarios), experiment, given)  # a calibrated company's refits
 
 
 def global_sensitivity(
@@ -208,9 +230,9 @@ def global_sensitivity(
         raise ConfigError(issues)
     problem = _problem(levers)
     x = _design(method, problem, size, seed)
-    result = run_experiment(
-        design_experiment(experiment, scenario, levers, x, runs_per_point), workers=workers, on_progress=on_progress
-    )
+    design = design_experiment(experiment, scenario, levers, x, runs_per_point)
+    result = run_experiment(design, workers=workers, on_progress=on_progress)
+    draws = design.parameter_draw_count
     runs = result.replications
     if kpi not in runs.columns:
         raise KeyError(f"no run reports the KPI {kpi!r}")
@@ -220,10 +242,10 @@ def global_sensitivity(
     if method == "morris":
         noise = step_noise(runs, kpi, names, len(levers) + 1) / MORRIS_STEP
         table, advice = _morris(problem, x, y, noise, size, seed, kpi)
-        return GlobalSensitivity(method, kpi, table, len(x), runs_per_point, noise, 2.0 * noise, advice)
+        return GlobalSensitivity(method, kpi, table, len(x), runs_per_point, noise, 2.0 * noise, advice, draws)
     noise = math.sqrt(float(np.nanmean(grouped.var(ddof=1).reindex(names).to_numpy(dtype=float))) / runs_per_point)
     table, advice = _sobol(problem, y, size, seed)
-    return GlobalSensitivity(method, kpi, table, len(x), runs_per_point, noise, math.nan, advice)
+    return GlobalSensitivity(method, kpi, table, len(x), runs_per_point, noise, math.nan, advice, draws)
 
 
 def step_noise(runs: pd.DataFrame, kpi: str, names: Sequence[str], trajectory: int) -> float:

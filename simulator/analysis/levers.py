@@ -26,7 +26,9 @@ logit scale (:func:`is_logit_setting`: a ``conversion_shift``, a ``*_logit``, a
 means nothing (0 would not move, and a negative shift would move "down" upwards): it
 moves by ``delta`` logit units instead (±0.2 at the default), and has no elasticity. :func:`lever_experiment` builds one
 experiment holding the baseline and every moved scenario, all sharing the seed, so the
-runs are paired (common random numbers). A moved value the config refuses (a
+runs are paired (common random numbers); under a calibrated company's parameter draws a
+lever the refits fit moves each refit's own value, not the point fit's
+(:mod:`simulator.analysis.refit_levers`). A moved value the config refuses (a
 probability above 1) is clamped into [0, 1] when that makes it valid; a side that
 still cannot run is left out, with a note saying why (the config's own refusal: a headcount
 of 8 below the 10 reps a team names).
@@ -34,20 +36,21 @@ of 8 below the 10 reps a team names).
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import difflib
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from simulator.analysis.lever_values import Lever, moved, runnable
 from simulator.analysis.question_words import question_text
+from simulator.analysis.refit_levers import RefitSide, levels, refit_bases, side_on_refits
 from simulator.config.errors import LOGIT_ENDINGS, ConfigError, ConfigIssue
 from simulator.config.fed_sources import ignored_rate
 from simulator.config.key_suggestions import node_at
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment
-from simulator.run.parameter_draws import redrawn
+from simulator.run.parameter_draws import drawn_configs, redrawn
 
 LEVER_SECTIONS = ("market", "pipeline", "org", "workforce", "pipelines")
 """Sections searched by default; ``economics`` (pay, prices, costs) can be added."""
@@ -61,28 +64,6 @@ REFERENCE_WORDS = (
     "so moving it changes nothing"
 )
 BASELINE = "baseline"
-
-
-@dataclass(frozen=True, slots=True)
-class Lever:
-    """One number of the config moved low and high.
-
-    Attributes:
-        key: Dotted path in the composed config (``market.sources.inbound.leads_per_month``).
-        base: Its value in the scenario.
-        low: The low value (None when that side cannot run).
-        high: The high value (None when that side cannot run).
-        whole: True for a whole number (headcount, days as integers).
-        additive: True for a setting on the logit scale, moved by a fixed step of logit units
-            (:func:`is_logit_setting`), not by a share of itself: it has no elasticity.
-    """
-
-    key: str
-    base: float
-    low: float | None
-    high: float | None
-    whole: bool
-    additive: bool = False
 
 
 def delta_issue(delta: float) -> ConfigIssue | None:
@@ -151,21 +132,6 @@ def is_logit_setting(key: str) -> bool:
     return name.endswith(LOGIT_ENDINGS) or name.startswith("logit_") or parts[-2:] == ["skill", "mean"]
 
 
-def moved(base: float, delta: float, whole: bool, additive: bool = False) -> tuple[float, float]:
-    """``base`` moved down and up by ``delta`` of itself; whole numbers by at least one step.
-
-    ``additive`` (a setting on the logit scale): by ``delta`` logit units, ``base - delta`` and
-    ``base + delta``, whatever its sign (0 moves too).
-    """
-    if additive:
-        return base - delta, base + delta
-    low, high = base * (1.0 - delta), base * (1.0 + delta)
-    if not whole:
-        return (low, high) if base > 0 else (high, low)
-    low_i, high_i = round(min(low, high)), round(max(low, high))
-    return float(min(low_i, base - 1)), float(max(high_i, base + 1))
-
-
 def find_levers(
     config: Mapping[str, Any],
     delta: float = 0.2,
@@ -214,24 +180,8 @@ def find_levers(
     for key, base, whole in found:
         additive = is_logit_setting(key)
         low, high = moved(base, delta, whole, additive)
-        levers.append(Lever(key, base, low, high, whole, additive))
+        levers.append(Lever(key, base, low, high, whole, additive, delta))
     return levers
-
-
-def with_value(config: Mapping[str, Any], key: str, value: float, whole: bool) -> dict[str, Any]:
-    """A deep copy of ``config`` with the number at ``key`` set to ``value``."""
-    changed = copy.deepcopy(dict(config))
-    parts = key.split(".")
-    node: Any = changed
-    for part in parts[:-1]:
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    last = parts[-1]
-    number: float | int = round(value) if whole else float(value)
-    if isinstance(node, list):
-        node[int(last)] = number
-    else:
-        node[last] = number
-    return changed
 
 
 def scenario_name(index: int, side: str) -> str:
@@ -244,8 +194,12 @@ def lever_experiment(
 ) -> tuple[Experiment, list[Lever]]:
     """One experiment: ``baseline`` (the scenario as it is) and each lever's low and high scenario.
 
+    Under a calibrated company's parameter draws, a lever whose value the refits fit moves
+    each refit's own value (:mod:`simulator.analysis.refit_levers`): its scenarios run on
+    refit k with refit k's value moved, and a side that some refit cannot run is left out.
+
     Args:
-        experiment: The experiment the scenario comes from (its seed is kept).
+        experiment: The experiment the scenario comes from (its seed and draws are kept).
         scenario: The scenario whose levers move.
         levers: The levers.
         runs: Replications per scenario.
@@ -253,19 +207,35 @@ def lever_experiment(
 
     Returns:
         The experiment and the levers as run (a side that cannot run set to None; a lever
-        with neither side left out).
+        with neither side left out; under draws, each lever's levels on the refits in
+        :attr:`Lever.refits`).
     """
     base_config = experiment.resolved_config["scenarios"][scenario]
-    scenarios: dict[str, dict[str, Any]] = {BASELINE: base_config}
+    base = dict(experiment.resolved_config["base"])
+    meta = dict(base.get("experiment") or {})
+    # the question with its settings in words: the study's scenarios are not the ones it names
+    meta.update(name=f"{experiment.name}_sensitivity", baseline=BASELINE, question=question_text(experiment))
+    base.update(experiment=meta, runs=runs, seed=experiment.seed)
+    study = {**base_config, "runs": runs, "experiment": meta}
+    drawn = drawn_configs(experiment, study)  # the baseline under each refit; none without draws
+    scenarios: dict[str, dict[str, Any]] = {BASELINE: study}
+    given: dict[str, list[dict[str, Any]]] = {}
     kept: list[Lever] = []
     for lever in levers:
+        bases = refit_bases(drawn, lever)
         sides: dict[str, float | None] = {"low": lever.low, "high": lever.high}
+        on_refits: dict[str, RefitSide | None] = {"low": None, "high": None}
         for side, value in sides.items():
             if value is None:
                 continue
-            config, used, why = _runnable(base_config, lever, value)
+            config, used, why = runnable(base_config, lever.key, lever.base, lever.whole, value)
             if config is None:
                 notes.append(f"{lever.key}: the {side} value {value:g} cannot run ({why}); that side is left out")
+                sides[side] = None
+                continue
+            found = side_on_refits(drawn, lever, side, bases) if bases is not None else None
+            if found is not None and found.configs is None:
+                notes.append(f"{lever.key}: the {side} value cannot run {found.refused}; that side is left out")
                 sides[side] = None
                 continue
             if used != value:
@@ -273,52 +243,15 @@ def lever_experiment(
                     f"{lever.key}: the {side} value {value:g} becomes {used:g}, the nearest the config accepts"
                 )
                 sides[side] = used
-            scenarios[scenario_name(len(kept), side)] = config
+            name = scenario_name(len(kept), side)
+            scenarios[name] = {**config, "runs": runs, "experiment": meta}
+            if found is not None and found.configs is not None:
+                given[name] = list(found.configs)
+                on_refits[side] = found
+                notes.extend([found.note] if found.note else [])
         if sides["low"] is None and sides["high"] is None:
             continue
-        kept.append(Lever(lever.key, lever.base, sides["low"], sides["high"], lever.whole, lever.additive))
-    base = dict(experiment.resolved_config["base"])
-    meta = dict(base.get("experiment") or {})
-    # the question with its settings in words: the study's scenarios are not the ones it names
-    meta.update(name=f"{experiment.name}_sensitivity", baseline=BASELINE, question=question_text(experiment))
-    base.update(experiment=meta, runs=runs, seed=experiment.seed)
-    scenarios = {name: {**config, "runs": runs, "experiment": meta} for name, config in scenarios.items()}
-    built = redrawn(experiment_from_dicts(base, scenarios), experiment)  # a calibrated company's refits
+        refits = levels(bases, on_refits["low"], on_refits["high"]) if bases is not None else ()
+        kept.append(dataclasses.replace(lever, low=sides["low"], high=sides["high"], refits=refits))
+    built = redrawn(experiment_from_dicts(base, scenarios), experiment, given)  # a calibrated company's refits
     return built, kept
-
-
-def _runnable(config: Mapping[str, Any], lever: Lever, value: float) -> tuple[dict[str, Any] | None, float, str]:
-    """The config with the lever at ``value`` (or clamped into [0, 1]) when it validates; else None.
-
-    A substitute value counts only on the same side of the base as ``value``: clamping a
-    base above 1 into [0, 1] would turn the high side into a low one. The third item is why
-    ``value`` itself is refused, in the config check's words ('' when it runs as moved):
-    ``org.teams.West.reps names 10 reps, more than headcount (8)``.
-    """
-    from simulator.config.composed import parse_composed
-    from simulator.config.validation import validate_scenario
-
-    whole_step = (
-        float(round(value)) if round(value) != lever.base else lever.base + math.copysign(1.0, value - lever.base)
-    )
-    candidates = [(value, lever.whole), (min(max(value, 0.0), 1.0), lever.whole), (whole_step, True)]
-    why = ""
-    for candidate, whole in dict.fromkeys(candidates):  # as moved; clamped into [0, 1]; a whole number the key needs
-        if (candidate - lever.base) * (value - lever.base) <= 0:
-            continue  # a clamp that lands on the base or beyond it would move the lever the other way
-        changed = with_value(config, lever.key, candidate, whole)
-        try:
-            validate_scenario(parse_composed(changed).scenario())
-        except ConfigError as error:
-            why = why or _refusal(error)
-            continue
-        return changed, float(round(candidate)) if whole else candidate, why
-    return None, value, why or "the config refuses it"
-
-
-def _refusal(error: ConfigError) -> str:
-    """The config check's first reason in a few words: its key and what it says, before any advice after a colon."""
-    if not error.issues:
-        return "the config refuses it"
-    issue = error.issues[0]
-    return f"{issue.key} {issue.allowed.split(': ', 1)[0]}".strip()

@@ -23,7 +23,7 @@ import numpy as np
 
 from simulator.analysis.decision import decision_of
 from simulator.analysis.formatting import format_money
-from simulator.analysis.levers import with_value
+from simulator.analysis.lever_values import with_value
 from simulator.analysis.quantities import direction
 from simulator.analysis.results import run_experiment
 from simulator.analysis.statistics import kpi_interval

@@ -39,8 +39,12 @@ def _label(row: pd.Series) -> str:
     return f"{parameter}  ({' / '.join(levels)})".replace("$", r"\$")
 
 
-def plot_tornado(table: pd.DataFrame, out_dir: Path | str, delta: float) -> Path:
-    """Draw the tornado of :func:`simulator.analysis.sensitivity.sensitivity_table` into ``tornado.png``."""
+def plot_tornado(table: pd.DataFrame, out_dir: Path | str, delta: float, draws: int = 0) -> Path:
+    """Draw the tornado of :func:`simulator.analysis.sensitivity.sensitivity_table` into ``tornado.png``.
+
+    ``draws``: the calibrated company's parameter draws the study ran under (0: none); a
+    lever then moved each refit's own value, and the levels beside its name are the point fit's.
+    """
     path = Path(out_dir) / "tornado.png"
     if table.empty:
         return save_figure(empty_figure("Sensitivity", "No lever to show"), path)
@@ -70,9 +74,10 @@ def plot_tornado(table: pd.DataFrame, out_dir: Path | str, delta: float) -> Path
     ax.legend(loc="best")  # "lower right" had covered a lever's whisker
     step = logit_step(table)  # a share of a logit shift means nothing: it moves by a step of logits, said so
     shifts = f"\nA shift or logit (added to a conversion's logit) moves by {step} instead" if step is not None else ""
+    refits = "\nOn each refit its own value moved; the levels beside a name are the point fit's" if draws else ""
     fig.suptitle(
         f"Which levers move {kpi_label(kpi).lower()} most: each set about {delta:.0%} lower and higher (its levels "
-        f"beside its name), one at a time (grey names: no clear effect){shifts}"
+        f"beside its name), one at a time (grey names: no clear effect){shifts}{refits}"
     )
     return save_figure(fig, path)
 

@@ -89,6 +89,12 @@ def global_lines(g: GlobalSensitivity, out_dir: Path, figure: Path | None) -> li
             "The same levers varied together over their low-high ranges (SALib's Sobol method): S1 is the share of "
             "the KPI's variance a lever explains alone, ST with its interactions."
         )
+    if g.draws:
+        intro += (
+            f" On each of the calibrated company's {g.draws} refits, a lever the refits fit stands at the same place "
+            "in that refit's own low-high range as the design's value in the point fit's (for a lever moved by a "
+            "share, the refit's own value times the design's value over the point fit's)."
+        )
     return [
         title,
         "",

@@ -33,7 +33,6 @@ from simulator.analysis.global_sensitivity import (
 from simulator.analysis.kpi_names import kpi_label, kpi_unit, kpi_words
 from simulator.analysis.level_words import format_levels
 from simulator.analysis.levers import LEVER_SECTIONS, find_levers, lever_experiment
-from simulator.analysis.refit_floor import DRAWS_OPTION
 from simulator.analysis.results import run_experiment
 from simulator.analysis.sensitivity import sensitivity_table
 from simulator.analysis.wording import count_of, join_words
@@ -47,7 +46,14 @@ from simulator.report.layouts import SENSITIVITY
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_tornado import plot_global, plot_tornado
 from simulator.report.sensitivity_global import global_lines, global_words
-from simulator.report.sensitivity_words import NO_ELASTICITY, elasticity_words, logit_step, moves_words
+from simulator.report.sensitivity_words import (
+    NO_ELASTICITY,
+    draws_words,
+    elasticity_words,
+    logit_step,
+    moves_words,
+    set_words,
+)
 from simulator.run.experiment import Experiment
 
 LAYOUT = SENSITIVITY
@@ -219,9 +225,10 @@ def answer_paragraph(study: SensitivityStudy) -> str:
     clear = table[table["clear"]]
     unit = f" {SENTENCE_UNITS[kpi_unit(kpi)]}" if kpi_unit(kpi) in SENTENCE_UNITS else ""
     base = format_value(kpi, float(table["baseline_mean"].iloc[0])) + unit if len(table) else "n/a"
+    own = " from each refit's own value" if study.draws else ""  # a calibrated company's: refit by refit
     head = (
         f"{'Moving the lever' if len(table) == 1 else f'Moving each of {len(table)} levers'} of scenario "
-        f"{study.scenario} {study.delta:.0%} down and up ({moves_words(table)}), one at a "
+        f"{study.scenario} {study.delta:.0%} down and up{own} ({moves_words(table)}), one at a "
         f"time, {kpi_words(kpi)} (baseline {base}) moves most with "
     )
     if clear.empty:
@@ -294,27 +301,11 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
         answer_paragraph(study),
         "",
         *([f"*{caveat}*", ""] if (caveat := assumed_study_words(study.effort_from, "this study")) else []),
-        *(
-            [
-                f"*Every run of every lever is on one of the calibrated company's {study.draws} parameter draws (run "
-                f"*r* on refit *r* mod {study.draws}), as the company's own runs are."
-                + (
-                    f" With {study.runs} runs a scenario on {study.draws} refits, runs on one refit share its "
-                    "parameters: every interval is over the refits' means, and past a point only more refits "
-                    f"({DRAWS_OPTION}), not more runs, narrow it.*"
-                    if study.runs > study.draws
-                    else "*"
-                ),
-                "",
-            ]
-            if study.draws
-            else []
-        ),
+        *([words, ""] if (words := draws_words(study.draws, study.runs)) else []),
         "## The levers, ranked by their swing",
         "",
-        f"Each lever set {study.delta:.0%} lower and higher than its value ({moves_words(study.table)}), "
-        f"everything else as in {study.scenario}; "
-        "differences are paired run by run with the baseline (95% CI). Swing: high minus low (the base in place "
+        set_words(study.delta, study.table, study.scenario, study.draws)
+        + "differences are paired run by run with the baseline (95% CI). Swing: high minus low (the base in place "
         "of a side not run). Elasticity: the "
         "swing as a share of the baseline's mean, over the lever's relative move (95% CI: an unclear swing's "
         "includes zero)"
@@ -329,7 +320,7 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
             [
                 "Rank",
                 "Lever",
-                "Low / base / high",
+                "Low / base / high" + (" (point fit)" if study.draws else ""),
                 *[f"{c}{_unit(kpi)}" for c in ("Set low", "Set high", "Swing")],
                 "Elasticity",
             ],
@@ -364,7 +355,7 @@ def write_sensitivity(study: SensitivityStudy, out_dir: Path) -> list[Path]:
     """Write the CSVs, figures, ``report.md`` and ``report.html`` into ``out_dir``; return the paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [atomic_write(out_dir / "sensitivity.csv", lambda f: study.table.to_csv(f, index=False))]
-    figures = {"tornado": plot_tornado(study.table, out_dir, study.delta)}
+    figures = {"tornado": plot_tornado(study.table, out_dir, study.delta, study.draws)}
     g = study.global_result
     if g is not None:
         written.append(atomic_write(out_dir / "sensitivity_global.csv", lambda f: g.table.to_csv(f, index=False)))

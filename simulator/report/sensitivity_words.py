@@ -3,6 +3,8 @@
 A lever moves by a share of itself (``--delta``); whole numbers move by at least one step, a
 probability is held within 0-100%, and a setting on the logit scale (a shift or logit) moves
 by ``--delta`` logit units and has no elasticity: the report says so once, with the step.
+Under a calibrated company's parameter draws a lever moves each refit's own value
+(:mod:`simulator.analysis.refit_levers`), and the levels the table shows are the point fit's.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+
+from simulator.analysis.refit_floor import DRAWS_OPTION
 
 MOVES = "whole numbers by at least one step, a probability held within 0-100%: the table gives each lever's levels"
 """How a lever's levels can differ from the share asked: a headcount of 12 moves to 10 and 14, 16.7%."""
@@ -43,3 +47,37 @@ def elasticity_words(row: pd.Series) -> str:
     if not (math.isfinite(low) and math.isfinite(high)) or low == high:
         return f"{elasticity:+.2f}"
     return f"{elasticity:+.2f} ({low:+.2f} to {high:+.2f})"
+
+
+ON_REFITS = (
+    "under the refits, each refit's own value is moved so (the table shows the point fit's levels; a lever no "
+    "refit changes, a headcount say, is set to them in every run)"
+)
+"""How a lever moved under a calibrated company's parameter draws, said beside the move asked."""
+
+
+def draws_words(draws: int, runs: int) -> str:
+    """The report's note on a study run under ``draws`` parameter draws, ``runs`` runs a scenario ('' for none)."""
+    if not draws:
+        return ""
+    words = (
+        f"*Every run of every lever is on one of the calibrated company's {draws} parameter draws (run *r* on refit "
+        f"*r* mod {draws}), as the company's own runs are; a lever the refits fit moves each refit's own value, so "
+        "its low and high runs differ from the baseline's by the lever's move alone."
+    )
+    if runs > draws:
+        words += (
+            f" With {runs} runs a scenario on {draws} refits, runs on one refit share its parameters: every "
+            f"interval is over the refits' means, and past a point only more refits ({DRAWS_OPTION}), not more "
+            "runs, narrow it."
+        )
+    return words + "*"
+
+
+def set_words(delta: float, table: pd.DataFrame, scenario: str, draws: int) -> str:
+    """How each lever was set, opening the table's paragraph: the move asked, and under draws on what."""
+    refits = f"; {ON_REFITS}" if draws else ""
+    return (
+        f"Each lever set {delta:.0%} lower and higher than its value ({moves_words(table)}), everything else as in "
+        f"{scenario}{refits}; "
+    )

@@ -14,6 +14,11 @@ every draw (``org.teams.Central.headcount=12`` keeps 12). The folder's other org
 (``org=pods_by_product``, the same reps in product pods) has draws of its own in the file,
 formed from each refit as from the point fit, so both orgs carry the same uncertainty; an
 org a user wrote keeps its own teams.
+
+A study that moves a fitted value (a lever set 20% lower) moves each refit's own value,
+not the point fit's: it takes a scenario's config under each draw (:func:`drawn_configs`),
+moves the value there and hands the moved configs back (``given``), which the scenario
+then runs on as they are.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -141,17 +146,56 @@ def _variants_well_formed(variants: Any, point: Mapping[str, Any], count: int) -
     )
 
 
-def with_parameter_draws(experiment: Experiment, data: Mapping[str, Any], path: Path) -> Experiment:
-    """``experiment`` with every scenario carrying its configs under each draw (see :func:`apply_draw`).
+def under_draws(own: Mapping[str, Any], data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A scenario's composed config ``own`` under each draw of ``data`` (a draws file), in the draws' order.
 
-    The file's SHA-256 is kept in ``resolved_config`` (``parameter_draws_sha256``), so a
-    resumed run with other draws is told apart.
-
-    Raises:
-        ConfigError: When a scenario under a draw is refused by the schema (naming the draw).
+    Each drawn section is merged with the form of the fit it shares the most values with
+    (the point fit or a variant: :func:`_closest_fit`) by :func:`apply_draw`; the other
+    keys are ``own``'s. The configs share the values they do not change with ``own`` and
+    with one another: copy before changing one in place.
     """
     point, draws = data["point"], data["draws"]
     variants = data.get("variants") or {}
+    fits = {
+        name: _closest_fit(own.get(name), point[name], [d[name] for d in draws], variants.get(name)) for name in point
+    }
+    return [
+        {**own, **{name: apply_draw(own.get(name), fit[0], fit[1][k]) for name, fit in fits.items()}}
+        for k in range(len(draws))
+    ]
+
+
+def drawn_configs(source: Experiment, config: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """``config`` (a composed scenario config) under each of ``source``'s parameter draws; [] when it has none.
+
+    What a study's scenario built from ``config`` runs on under draw k, before the study
+    moves anything: the values ``config`` still holds from the point fit are refit k's.
+    """
+    if source.draws_source is None:
+        return []
+    return under_draws(config, source.draws_source[1])
+
+
+def with_parameter_draws(
+    experiment: Experiment,
+    data: Mapping[str, Any],
+    path: Path,
+    given: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+) -> Experiment:
+    """``experiment`` with every scenario carrying its configs under each draw (see :func:`apply_draw`).
+
+    ``given``: scenario -> its composed config under each draw, one per draw in order, run
+    as they are instead of merged here (a lever study moves each refit's own value of a
+    lever: :func:`drawn_configs` gave it the refits' configs). The file's SHA-256 is kept in
+    ``resolved_config`` (``parameter_draws_sha256``), so a resumed run with other draws is
+    told apart.
+
+    Raises:
+        ConfigError: When a scenario under a draw is refused by the schema (naming the draw).
+        ValueError: When a scenario of ``given`` has not one config per draw.
+    """
+    point, draws = data["point"], data["draws"]
+    given = given or {}
     _check_as_of(experiment.resolved_config.get("base") or {}, data, path)
     specs: list[ScenarioSpec] = []
     issues: list[ConfigIssue] = []
@@ -160,13 +204,11 @@ def with_parameter_draws(experiment: Experiment, data: Mapping[str, Any], path: 
         own = experiment.resolved_config["scenarios"][spec.name]
         configs = []
         changed = False
-        fits = {
-            name: _closest_fit(own.get(name), point[name], [d[name] for d in draws], variants.get(name))
-            for name in point
-        }
+        merged_configs = list(given[spec.name]) if spec.name in given else under_draws(own, data)
+        if len(merged_configs) != len(draws):
+            raise ValueError(f"scenario {spec.name}: {len(merged_configs)} configs given for {len(draws)} draws")
         refused: list[int] = []
-        for k in range(len(draws)):
-            merged = {**own, **{name: apply_draw(own.get(name), fit[0], fit[1][k]) for name, fit in fits.items()}}
+        for k, merged in enumerate(merged_configs):
             changed = changed or any(merged.get(name) != own.get(name) for name in point)
             try:
                 configs.append(parse_composed(merged).scenario())
@@ -206,7 +248,9 @@ def with_parameter_draws(experiment: Experiment, data: Mapping[str, Any], path: 
     return dataclasses.replace(experiment, scenarios=tuple(specs), resolved_config=resolved, draws_source=(path, data))
 
 
-def redrawn(study: Experiment, source: Experiment) -> Experiment:
+def redrawn(
+    study: Experiment, source: Experiment, given: Mapping[str, Sequence[Mapping[str, Any]]] | None = None
+) -> Experiment:
     """``study``, built from ``source``'s scenario configs, under ``source``'s parameter draws (as it is without any).
 
     A team-mix search or a lever study composes its own scenarios from the configs of a
@@ -214,7 +258,8 @@ def redrawn(study: Experiment, source: Experiment) -> Experiment:
     bookings where the company's own run, on its refits, reads $3.07M, with a CI that left
     out what the export does not pin down. Each of the study's scenarios takes the draws
     value by value where it keeps the fitted value (:func:`with_parameter_draws`): a
-    headcount the study sets stays its own.
+    headcount the study sets stays its own. A scenario of ``given`` runs on the configs
+    given for it under each draw (see :func:`with_parameter_draws`).
 
     Raises:
         ConfigError: When a study's scenario under a draw is refused by the schema (naming the draw).
@@ -222,7 +267,7 @@ def redrawn(study: Experiment, source: Experiment) -> Experiment:
     if source.draws_source is None:
         return study
     path, data = source.draws_source
-    return with_parameter_draws(study, data, path)
+    return with_parameter_draws(study, data, path, given)
 
 
 def _closest_fit(own: Any, point: Any, draws: list[Any], variants: Mapping[str, Any] | None) -> tuple[Any, list[Any]]:
