@@ -15,6 +15,7 @@ import yaml
 from simulator.calibration.calibrate import calibrate
 from simulator.calibration.date_order import table_order
 from simulator.calibration.mapping import load_mapping
+from simulator.calibration.readers import parse_dates
 from simulator.calibration.shapes import load_export
 from simulator.crm_commands import calibrate_main
 
@@ -186,4 +187,57 @@ def test_table_order(columns: tuple[list[str] | None, ...], expected: tuple[bool
     assert (order.day_first, order.unresolved) == expected
     said = {"c0": pd.Series(["13/03/2017"])}
     assert not table_order(said, "%Y-%d-%m", None, "f.csv", "k").day_first  # the table's own format decides
-    assert not table_order(said, None, "month_first", "f.csv", "k").day_first  # and its own order
+    plain = {"c0": pd.Series(["01/03/2017"])}
+    assert not table_order(plain, None, "month_first", "f.csv", "k").day_first  # and its own order
+    assert table_order(plain, None, "day_first", "f.csv", "k").day_first
+
+
+def test_an_iso_column_beside_day_first_dates_is_read_as_iso(tmp_path: Path) -> None:
+    """An ISO column of days up to 12 in a table read day first was read yyyy-dd-mm: 2016-10-05 as 10 May."""
+    early = _written("%Y-%m-%d", "Created", "Closed", last_day=12)
+    (tmp_path / "iso").mkdir()
+    iso = _dates(_copy(tmp_path / "iso", early))
+    mapping = _copy(tmp_path, _both(early, _written("%d/%m/%Y", "Closed")))
+    source = yaml.safe_load(mapping.read_text())
+    source["opportunities"]["date_order"] = "day_first"  # the Closed column's; Created stays ISO
+    mapping.write_text(yaml.safe_dump(source))
+    pd.testing.assert_frame_equal(_dates(mapping), iso)
+    values = pd.Series(["2016-10-05", "2016-11-12"])
+    assert list(parse_dates(values, Path("x"), "c", day_first=True)) == list(
+        parse_dates(values, Path("x"), "c", day_first=False)
+    )
+
+
+def test_day_first_dates_with_a_time_in_some_cells_only_are_read(tmp_path: Path) -> None:
+    """Half the cells '25/10/2016 14:22', half '20/10/2016': refused, and neither fix the message named worked."""
+
+    def some_with_a_time(table: pd.DataFrame) -> None:
+        _written("%d/%m/%Y", "Created", "Closed")(table)
+        timed = table.index % 2 == 1
+        for column in ("Created", "Closed"):
+            filled = timed & (table[column] != "")
+            table.loc[filled, column] = table.loc[filled, column] + " 14:22"
+
+    (tmp_path / "iso").mkdir()
+    iso = _dates(_copy(tmp_path / "iso", lambda t: None))
+    pd.testing.assert_frame_equal(_dates(_copy(tmp_path, some_with_a_time)), iso)
+
+
+def test_a_date_the_table_s_own_order_cannot_read_is_refused_naming_the_order_that_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """date_order: month_first on a dd/mm table was refused telling the user to set date_format instead."""
+    mapping = _copy(tmp_path, _written("%d/%m/%Y", "Created", "Closed"))
+    source = yaml.safe_load(mapping.read_text())
+    source["opportunities"]["date_order"] = "month_first"
+    mapping.write_text(yaml.safe_dump(source))
+    out = tmp_path / "out"
+    assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out)]) == 2
+    message = capsys.readouterr().err
+    assert "can only be read day first, and opportunities.date_order is month_first" in message
+    assert "set opportunities.date_order: day_first" in message and "row " in message
+    source["opportunities"]["date_format"] = "%d/%m/%Y"  # both: refused, one says the other
+    mapping.write_text(yaml.safe_dump(source))
+    assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out)]) == 2
+    assert "date_format ('%d/%m/%Y') and date_order (month_first) are both set" in capsys.readouterr().err
+    assert not out.exists()

@@ -19,6 +19,13 @@ import warnings
 
 import pandas as pd
 
+DATE_CELL = re.compile(
+    r"\s*(\d{1,2})([/.\-])(\d{1,2})\2(?:\d{4}|\d{2})"
+    r"(?:(?:[ T]+|\s*,\s*)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)?\s*"
+)
+"""A date of three numbers, day and month in either order first, with or without a time: 01/03/2017 09:30."""
+
+
 NUMERIC_DATE = re.compile(r"\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})\s*")
 """A date of three numbers, day and month in either order first: 01/03/2017, 1.3.17, 01-03-2017."""
 
@@ -94,3 +101,9 @@ def ambiguous_first_words(
         f"{_day(readings[0])} or {_day(readings[1])} and was read {order[taken]} ({taken}); every date of the "
         f"column reads {order[fits[0]]}: set {format_key}: '{fits[0]}' in the mapping"
     )
+
+
+def three_numbers(values: pd.Series) -> bool:
+    """True when every filled cell of a column is a date of three numbers (:data:`DATE_CELL`), and one is."""
+    filled = values[values != ""].astype(str)
+    return bool(filled.size) and bool(filled.str.fullmatch(DATE_CELL.pattern).all())

@@ -25,15 +25,9 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from simulator.calibration.date_formats import read_with
+from simulator.calibration.date_formats import DATE_CELL, read_with, three_numbers
 from simulator.calibration.errors import CalibrationError, DataProblems
 from simulator.calibration.readers import parse_dates
-
-DATE_CELL = re.compile(
-    r"\s*(\d{1,2})([/.\-])(\d{1,2})\2(?:\d{4}|\d{2})"
-    r"(?:(?:[ T]+|\s*,\s*)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)?\s*"
-)
-"""A date of three numbers, day and month in either order first, with or without a time: 01/03/2017 09:30."""
 
 UNRESOLVED = "rows whose dates read either way, day first or month first, and no date of their table tells which"
 """The data problem counted for a table read month first because none of its dates tells the order."""
@@ -71,8 +65,12 @@ def table_dates(
     """
     order = table_order(columns, table.date_format, table.date_order, path, f"{section}.date_order")
     order.count_in(problems, f"{section}.date_order")
-    return {
-        name: parse_dates(
+    read: dict[str, np.ndarray | None] = {}
+    for name, values in columns.items():
+        if values is None:
+            read[name] = None
+            continue
+        read[name] = parse_dates(
             values,
             path,
             name,
@@ -80,11 +78,9 @@ def table_dates(
             deal_dates=deal_dates,
             format_key=f"{section}.date_format",
             day_first=order.day_first,
+            each_alone=table.date_format is None and three_numbers(values),
         )
-        if values is not None
-        else None
-        for name, values in columns.items()
-    }
+    return read
 
 
 @dataclass(frozen=True)
@@ -127,16 +123,18 @@ def table_order(
     Args:
         columns: The table's date columns by name, absent ones as None.
         date_format: The table's own ``date_format``; when set, it decides alone.
-        date_order: The table's own ``date_order`` (``day_first``, ``month_first``); when set, it is kept.
+        date_order: The table's own ``date_order`` (``day_first``, ``month_first``); when set, it is
+            kept, and a date it cannot read (a 13th month) is refused naming the order that reads it.
         path: The table's file, for a refusal.
         order_key: The mapping key that sets the table's order (``opportunities.date_order``).
 
     Raises:
         CalibrationError: When some dates of the table can only be read day first and others
-            only month first, naming the first of the fewer (file, column, row).
+            only month first, naming the first of the fewer (file, column, row), or a date the
+            table's own ``date_order`` cannot read.
     """
-    if date_format is not None or date_order is not None:
-        return TableOrder(date_order == "day_first")
+    if date_format is not None:
+        return TableOrder(False)
     found = [
         (name, position, text, match)
         for name, column in columns.items()
@@ -145,10 +143,15 @@ def table_order(
         if text and (match := DATE_CELL.fullmatch(text)) is not None
     ]
     if not found:
-        return TableOrder(False)
+        return TableOrder(date_order == "day_first")
     first = np.array([int(f[3].group(1)) for f in found])
     second = np.array([int(f[3].group(3)) for f in found])
     day_only, month_only = first > 12, second > 12
+    if date_order is not None:  # the table's own order: a date it cannot read is named with the order that reads it
+        against = month_only if date_order == "day_first" else day_only
+        if against.any():
+            _refuse_against(found, against, date_order, path, order_key)
+        return TableOrder(date_order == "day_first")
     if day_only.any() and month_only.any():
         _refuse_both(found, day_only, month_only, path, order_key)
     if day_only.any() or month_only.any():
@@ -175,6 +178,21 @@ def _refuse_both(
         f"'{text}' can only be read {ways[0]}, while {int(usual.sum()):,} other dates of the table can only be read "
         f"{ways[1]} (e.g. column '{other_name}' row {other_position + 1}'s '{other_text}'): a table's dates are "
         f"read one way; correct this one, or set {order_key}: {ways[1].replace(' ', '_')} to read them all {ways[1]}",
+        file=str(path),
+        column=name,
+        row=position + 1,
+    )
+
+
+def _refuse_against(
+    found: list[tuple[str, int, str, re.Match[str]]], against: np.ndarray, date_order: str, path: object, order_key: str
+) -> None:
+    """Refuse a table whose own ``date_order`` cannot read some of its dates, naming the first of them."""
+    name, position, text, _ = found[int(np.flatnonzero(against)[0])]
+    other = "month_first" if date_order == "day_first" else "day_first"
+    raise CalibrationError(
+        f"'{text}' can only be read {other.replace('_', ' ')}, and {order_key} is {date_order} "
+        f"({int(against.sum()):,} dates of the table read so): set {order_key}: {other}, or correct the dates",
         file=str(path),
         column=name,
         row=position + 1,

@@ -43,6 +43,7 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     ValidationError,
+    model_validator,
 )
 from pydantic_core import CoreSchema
 
@@ -98,7 +99,23 @@ class OpportunityColumns(_Model):
     qualifier: Column | None = None
 
 
-class OpportunityTable(_Model):
+class _DatedTable(_Model):
+    """A table with dates: its own ``date_format`` (every date's layout, its order included) or ``date_order``."""
+
+    date_format: str | None = None
+    date_order: DateOrder | None = None
+
+    @model_validator(mode="after")
+    def _one_of_format_and_order(self) -> _DatedTable:
+        if self.date_format is not None and self.date_order is not None:
+            raise ValueError(
+                f"date_format ({self.date_format!r}) and date_order ({self.date_order}) are both set: the format "
+                "already says the order ('%d' before '%m' is day first); set one"
+            )
+        return self
+
+
+class OpportunityTable(_DatedTable):
     """The main table: one row per opportunity (shapes a, c) or per lead (shape d)."""
 
     file: str
@@ -108,8 +125,6 @@ class OpportunityTable(_Model):
     stage_dates: dict[str, str] = Field(default_factory=dict)
     created_stage: str | None = None
     won_stage: str | None = None
-    date_format: str | None = None
-    date_order: DateOrder | None = None
 
 
 class HistoryColumns(_Model):
@@ -120,15 +135,13 @@ class HistoryColumns(_Model):
     date: Column
 
 
-class StageHistory(_Model):
+class StageHistory(_DatedTable):
     """Shape (b): one row per (opportunity, stage entered, date)."""
 
     file: str
     sheet: str | None = None
     columns: HistoryColumns
     outcomes: dict[str, Outcome] = Field(default_factory=dict)
-    date_format: str | None = None
-    date_order: DateOrder | None = None
 
 
 class DealColumns(_Model):
@@ -139,14 +152,12 @@ class DealColumns(_Model):
     amount: Column | None = None
 
 
-class WonDeals(_Model):
+class WonDeals(_DatedTable):
     """Shape (d): the won deals, joined to the leads of ``opportunities`` by id."""
 
     file: str
     sheet: str | None = None
     columns: DealColumns
-    date_format: str | None = None
-    date_order: DateOrder | None = None
 
 
 class RosterColumns(_Model):
@@ -160,14 +171,12 @@ class RosterColumns(_Model):
     end: Column | None = None
 
 
-class Roster(_Model):
+class Roster(_DatedTable):
     """Who sells: the owners and their teams."""
 
     file: str
     sheet: str | None = None
     columns: RosterColumns
-    date_format: str | None = None
-    date_order: DateOrder | None = None
 
 
 class PriceColumns(_Model):

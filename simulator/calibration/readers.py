@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.calibration.date_formats import ambiguous_first_words, read_with
+from simulator.calibration.date_formats import ambiguous_first_words, read_with, three_numbers
 from simulator.calibration.errors import CalibrationError
 from simulator.config.errors import shown
 
@@ -228,6 +228,7 @@ def parse_dates(
     deal_dates: bool = True,
     format_key: str = "opportunities.date_format",
     day_first: bool = False,
+    each_alone: bool = False,
 ) -> np.ndarray:
     """Dates as ``datetime64[D]`` (NaT where empty).
 
@@ -236,6 +237,8 @@ def parse_dates(
     ``format_key``: the mapping key that sets this table's date format, named in the messages.
     ``day_first``: the table's dates read day first
     (:func:`~simulator.calibration.date_order.table_order`), when ``date_format`` is not set.
+    ``each_alone``: every cell is a date of three numbers in the table's order, so cells
+    with a time of day beside cells without one are read each in its own layout.
 
     Raises:
         CalibrationError: Naming the first cell that is not empty and not a date, or, when
@@ -248,12 +251,14 @@ def parse_dates(
     # a time zone (2017-03-01T10:30:00+02:00, ...Z) is dropped: the day is the one the CRM wrote
     local = values.str.replace(r"(\d:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[+-]\d{2}:?\d{2})$", r"\1", regex=True)
     local = local.where(filled, None)
+    # only three-number dates take the table's order: an ISO date read day first is yyyy-dd-mm
+    day_first = day_first and three_numbers(values)
     parsed = read_with(local, date_format, day_first)
     bad = filled & parsed.isna()
     if bad.any() and date_format is None:
-        iso = read_with(local, "ISO8601")
-        if not (filled & iso.isna()).any():
-            parsed, bad = iso, filled & iso.isna()
+        again = read_with(local, "mixed", day_first) if each_alone else read_with(local, "ISO8601")
+        if not (filled & again.isna()).any():
+            parsed, bad = again, filled & again.isna()
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         value = values.iloc[row]
