@@ -125,10 +125,12 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
             f"| {team}: reps and share of new opportunities | {len(owners)} reps, {100 * sum(owners.values()):.1f}% "
             f"| owners given deals in the last {assumptions.recent_months} months |"
         )
+    pooled = f"{100 * cal.outcomes.no_decision.value:.1f}%"
     for month, estimate in sorted(cal.cohort_no_decision.items()):
         lines.append(
             f"| no decision, deals created in {month} | {estimate.text(percent=True)} deals | closes by the as-of date "
-            "against the pooled fit's expectation (shrunk to the pooled share) |"
+            f"against the pooled fit's expectation, shrunk toward the pooled share ({pooled}, of the cohorts the "
+            "export shows whole: a month can sit well away from it) |"
         )
     lines += [
         "",
@@ -263,9 +265,10 @@ def _months_words(estimate: Estimate) -> str:
     if not estimate.units:
         return ""
     return (
-        f"; the outcome CIs (these four rows and each product's win rate) count the {estimate.units} creation "
-        f"months the rates wander between (the wander rows), not the deals alone: t on {estimate.units - 1} "
-        "degrees of freedom"
+        "; the outcome CIs (these four rows and each product's win rate) count the creation months the rates "
+        "wander between (the wander rows: the win rate's over the months whose deals had time to close, the "
+        "stall rate's over its own), not the deals alone, with t on one degree of freedom fewer than the months "
+        "each row counts"
     )
 
 
