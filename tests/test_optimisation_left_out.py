@@ -57,14 +57,17 @@ def test_mixes_as_good_in_the_search_or_reaching_the_target_are_named_with_the_f
     text = answer_paragraph(found)
     assert "It misses the experiment's target of 80.0%: none of the 3 mixes re-run reaches it on average." in text
     assert (
-        " Not re-run: a=5, a=3, as good as a mix re-run, or reaching the target, in the search's 8 runs; "
-        "--finalists 3 would re-run them."
+        " Not re-run: a=5, as good as a mix re-run and reaching the target, and a=3, reaching the target, in the "
+        "search's 8 runs; --finalists 3 would re-run them."
     ) in text
+    # "the best of the 3 finalists" under --finalists 1: which were re-run, and why
+    assert "Re-run together (the search's best, today's mix and a=2, the cheapest it saw reach the target) with" in text
     # every mix re-run: nothing said, and "no mix found" stands
     every = [_finalist(n, 0.7 - 0.05 * n) for n in (4, 5, 3, 2)] + [_finalist(1, 0.4, today=True)]
     found = Optimisation(problem, _search(), every, every[0].candidate, 40, {"runs": 8, "finalists": 4})
     text = answer_paragraph(found)
     assert "Not re-run" not in text and "no mix found reaches it on average" in text
+    assert "Re-run together (the search's 4 best and today's mix) with" in text
     assert not not_re_run(problem, _search(), every, 4).every()
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -175,15 +175,20 @@ class NotReRun:
             left out by the cheaper-first order of equal means or by ``--finalists``.
         reaching: Reached the experiment's target in the search (none without a target).
         finalists_needed: The ``--finalists`` that re-runs every one of them (0 when none).
+        best: The search's best that the final round took by ``--finalists``, in its order.
+        ranked: Every feasible mix the search completed, in its order.
     """
 
     tied: list[Candidate]
     reaching: list[Candidate]
     finalists_needed: int = 0
+    best: list[Candidate] = field(default_factory=list)
+    ranked: list[Candidate] = field(default_factory=list)
 
     def every(self) -> list[Candidate]:
-        """Both, each once, in the search's order."""
-        return list(dict.fromkeys([*self.tied, *self.reaching]))
+        """Both, each once, in the search's order (best search mean first, the cheaper of equal means)."""
+        named = set(self.tied) | set(self.reaching)
+        return [c for c in self.ranked if c in named]
 
 
 def not_re_run(problem: TeamMixProblem, trials: pd.DataFrame, finalists: Sequence[Finalist], count: int) -> NotReRun:
@@ -211,8 +216,9 @@ def not_re_run(problem: TeamMixProblem, trials: pd.DataFrame, finalists: Sequenc
     counts = {team: done[team].to_numpy(dtype=np.int64) for team in problem.bounds}
     re_run = {f.candidate for f in finalists}
     tied, reaching, needed = [], [], 0
+    ranked = [problem.candidate({team: counts[team][i] for team in problem.bounds}) for i in order]
     for rank, i in enumerate(order):
-        candidate = problem.candidate({team: counts[team][i] for team in problem.bounds})
+        candidate = ranked[rank]
         if candidate in re_run:
             continue
         if problem.sign * means[i] >= cut:
@@ -221,4 +227,4 @@ def not_re_run(problem: TeamMixProblem, trials: pd.DataFrame, finalists: Sequenc
             reaching.append(candidate)
         if tied[-1:] == [candidate] or reaching[-1:] == [candidate]:
             needed = rank + 1  # the best that many take it in (final_round ranks as here)
-    return NotReRun(tied, reaching, needed)
+    return NotReRun(tied, reaching, needed, ranked[:count], ranked)

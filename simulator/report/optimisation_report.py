@@ -27,7 +27,14 @@ from simulator.io.atomic import atomic_write
 from simulator.report.html import write_html
 from simulator.report.layouts import OPTIMISE
 from simulator.report.markdown import figure_lines, md_table
-from simulator.report.optimisation_words import bound_words, figures_words, mean_ci, not_re_run_words, target_words
+from simulator.report.optimisation_words import (
+    bound_words,
+    figures_words,
+    mean_ci,
+    not_re_run_words,
+    rerun_words,
+    target_words,
+)
 from simulator.report.plot_optimisation import plot_optimisation
 
 LAYOUT = OPTIMISE
@@ -76,7 +83,7 @@ def answer_paragraph(found: Optimisation) -> str:
         )
         return f"No mix of {', '.join(problem.bounds)} found {budget or 'that runs'}{found_words}. {search}."
     best = ties[0]
-    rerun = f"Re-run together with {found.final_runs} runs on common random numbers"
+    rerun = f"Re-run together{rerun_words(found)} with {found.final_runs} runs on common random numbers"
     if today is not None and found.recommended == today.candidate and not today.contender:
         bounds = ", ".join(f"{team} {low} to {high}" for team, (low, high) in problem.bounds.items())
         level = mean_ci(kpi, best.mean, best.ci_low, best.ci_high)

@@ -16,7 +16,7 @@ from simulator.analysis.formatting import format_money, format_value
 from simulator.analysis.kpi_names import kpi_words
 from simulator.analysis.optimisation import Optimisation
 from simulator.analysis.quantities import direction
-from simulator.analysis.team_mix import FEWEST_REPS
+from simulator.analysis.team_mix import FEWEST_REPS, Candidate
 
 MAX_NAMED = 4
 """Mixes left out of the final round named in the answer; the others are counted."""
@@ -105,29 +105,56 @@ def _left_out(found: Optimisation) -> NotReRun:
 
 
 def not_re_run_words(found: Optimisation) -> str:
-    """The mixes the final round left out that a reader would ask about, and the ``--finalists`` to re-run them."""
+    """The mixes the final round left out that a reader would ask about, and the ``--finalists`` to re-run them.
+
+    Grouped by why they are named, each group in the search's order: ``Not re-run:
+    full_cycle=16, full_cycle=17 and full_cycle=20, as good as a mix re-run and reaching the
+    target, and full_cycle=19, reaching the target, in the search's 8 runs; --finalists 6
+    would re-run them.``
+    """
     left = _left_out(found)
     every = left.every()
     if not every:
         return ""
     tied, reaching = set(left.tied), set(left.reaching)
-    why = (
-        "as good as a mix re-run and reaching the target"
-        if tied and reaching and tied == reaching
-        else "as good as a mix re-run, or reaching the target,"
-        if tied and reaching
-        else "as good as a mix re-run"
-        if tied
-        else "reaching the target"
-    )
-    shown = ", ".join(c.words() for c in every[:MAX_NAMED]) + (
-        f" and {len(every) - MAX_NAMED} more" if len(every) > MAX_NAMED else ""
-    )
+    groups = [
+        ([c for c in every if c in tied and c in reaching], "as good as a mix re-run and reaching the target"),
+        ([c for c in every if c in tied and c not in reaching], "as good as a mix re-run"),
+        ([c for c in every if c in reaching and c not in tied], "reaching the target"),
+    ]
+    said = [f"{_named(mixes)}, {why}" for mixes, why in groups if mixes]
     them = "it" if len(every) == 1 else "them"
     return (
-        f" Not re-run: {shown}, {why} in the search's {found.settings.get('runs')} runs; "
+        f" Not re-run: {', and '.join(said)}, in the search's {found.settings.get('runs')} runs; "
         f"--finalists {left.finalists_needed} would re-run {them}."
     )
+
+
+def _named(mixes: list[Candidate]) -> str:
+    """``a=1, a=2 and a=3`` (at most :data:`MAX_NAMED`, the others counted)."""
+    names = [c.words() for c in mixes[:MAX_NAMED]]
+    if len(mixes) > MAX_NAMED:
+        return f"{', '.join(names)} and {len(mixes) - MAX_NAMED} more"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def rerun_words(found: Optimisation) -> str:
+    """What the final round re-ran when it is more than the search's best; '' when it re-ran only the best.
+
+    `` (the search's 3 best, today's mix and full_cycle=13, the cheapest it saw reach the target)``.
+    """
+    left = _left_out(found)
+    if not left.best:
+        return ""
+    best = set(left.best)
+    today = [f for f in found.finalists if f.today and f.candidate not in best]
+    extra = [f for f in found.finalists if not f.today and f.candidate not in best]
+    if not today and not extra:
+        return ""
+    parts = [f"the search's {len(left.best)} best" if len(left.best) > 1 else "the search's best"]
+    parts += ["today's mix"] if today else []
+    parts += [f"{f.candidate.words()}, the cheapest it saw reach the target" for f in extra]
+    return f" ({', '.join(parts[:-1])} and {parts[-1]})"
 
 
 def _unsure_words(finalist: Finalist, kpi: str, target: float, lead: str) -> str:
