@@ -127,3 +127,19 @@ def test_a_logit_shift_has_no_elasticity_and_the_report_says_why_once(tmp_path: 
     with collect(problems, []):
         write_sensitivity(study, tmp_path)  # the tornado's title says the step on a line of its own
     assert not problems, problems
+
+
+@pytest.mark.parametrize(
+    ("values", "words"),
+    [
+        ((0.45, 0.3, 0.6), "+0.45 (+0.30 to +0.60)"),
+        ((-0.0031, -0.0045, -0.0017), "-0.0031 (-0.0045 to -0.0017)"),  # had read -0.00 (-0.00 to -0.00)
+        ((0.05, 0.01, 0.09), "+0.050 (+0.010 to +0.090)"),
+        ((1.234, math.nan, math.nan), "+1.23"),
+    ],
+)
+def test_an_elasticity_reads_two_significant_figures(values: tuple[float, float, float], words: str) -> None:
+    from simulator.report.sensitivity_words import elasticity_words
+
+    row = pd.Series(dict(zip(("elasticity", "elasticity_ci_low", "elasticity_ci_high"), values, strict=True)))
+    assert elasticity_words(row) == words

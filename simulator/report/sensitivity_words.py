@@ -44,9 +44,13 @@ def elasticity_words(row: pd.Series) -> str:
     if not math.isfinite(elasticity):
         return "-"
     low, high = float(row.get("elasticity_ci_low", math.nan)), float(row.get("elasticity_ci_high", math.nan))
+    shown = [v for v in (elasticity, low, high) if math.isfinite(v)]
+    # two significant figures of the largest, at least two decimals: -0.00 (-0.00 to -0.00) had told nothing
+    largest = max(abs(v) for v in shown)
+    decimals = 2 if largest == 0.0 else min(4, max(2, 1 - math.floor(math.log10(largest))))
     if not (math.isfinite(low) and math.isfinite(high)) or low == high:
-        return f"{elasticity:+.2f}"
-    return f"{elasticity:+.2f} ({low:+.2f} to {high:+.2f})"
+        return f"{elasticity:+.{decimals}f}"
+    return f"{elasticity:+.{decimals}f} ({low:+.{decimals}f} to {high:+.{decimals}f})"
 
 
 ON_REFITS = (
