@@ -306,7 +306,8 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
         "",
         set_words(study.delta, study.table, study.scenario, study.draws)
         + "differences are paired run by run with the baseline (95% CI). Swing: high minus low (the base in place "
-        "of a side not run). Elasticity: the "
+        "of a side not run), paired run by run too, so the luck both sides share cancels and a swing can be clear "
+        "while neither side's difference is. Elasticity: the "
         "swing as a share of the baseline's mean, over the lever's relative move (95% CI: an unclear swing's "
         "includes zero)"
         + (f"; '-': {NO_ELASTICITY}. " if logit_step(study.table) is not None else ". ")
