@@ -241,3 +241,30 @@ def test_a_date_the_table_s_own_order_cannot_read_is_refused_naming_the_order_th
     assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out)]) == 2
     assert "date_format ('%d/%m/%Y') and date_order (month_first) are both set" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_day_first_dates_with_a_time_zone_are_read_in_their_table_s_order(tmp_path: Path) -> None:
+    """'dd/mm/yyyy 17:00+02:00' was invisible to the order: a column of them read month first without a word,
+    date_order: day_first or not, and a whole table of them refused blaming an ordinary date."""
+    (tmp_path / "iso").mkdir()
+    iso = _dates(_copy(tmp_path / "iso", lambda t: None))
+    zoned = _both(_written("%d/%m/%Y", "Created"), _written("%d/%m/%Y 17:00+02:00", "Closed"))
+    pd.testing.assert_frame_equal(_dates(_copy(tmp_path, zoned)), iso)
+    (tmp_path / "utc").mkdir()
+    utc = _both(_written("%d/%m/%Y 09:30 UTC", "Created"), _written("%d/%m/%Y %H:%MZ", "Closed"))
+    pd.testing.assert_frame_equal(_dates(_copy(tmp_path / "utc", utc)), iso)
+
+
+def test_one_iso_cell_in_a_day_first_column_is_the_one_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'2017-04-05' among dd/mm dates had the refusal name row 12's ordinary '18/...' date."""
+
+    def one_iso(table: pd.DataFrame) -> None:
+        _written("%d/%m/%Y", "Created", "Closed")(table)
+        table.loc[30, "Created"] = "2023-04-05"
+
+    mapping = _copy(tmp_path, one_iso)
+    assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(tmp_path / "out")]) == 2
+    message = capsys.readouterr().err
+    assert "column 'Created', row 31" in message and "'2023-04-05'" in message

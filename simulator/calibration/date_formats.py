@@ -19,11 +19,15 @@ import warnings
 
 import pandas as pd
 
+TIME_ZONE = r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})"
+"""A time zone after a time of day: Z, UTC, GMT, +02:00, -0500 (dropped: the day is the one the CRM wrote)."""
+
 DATE_CELL = re.compile(
     r"\s*(\d{1,2})([/.\-])(\d{1,2})\2(?:\d{4}|\d{2})"
-    r"(?:(?:[ T]+|\s*,\s*)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)?\s*"
+    r"(?:(?:[ T]+|\s*,\s*)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?"
+    rf"(?:\s*{TIME_ZONE})?)?\s*"
 )
-"""A date of three numbers, day and month in either order first, with or without a time: 01/03/2017 09:30."""
+"""A date of three numbers, day and month in either order first, with or without a time: 01/03/2017 09:30+02:00."""
 
 
 NUMERIC_DATE = re.compile(r"\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})\s*")
@@ -103,7 +107,19 @@ def ambiguous_first_words(
     )
 
 
+def three_number_share(values: pd.Series) -> float:
+    """The share of a column's filled cells that are dates of three numbers (:data:`DATE_CELL`); 0 for none filled."""
+    filled = values[values != ""].astype(str)
+    return float(filled.str.fullmatch(DATE_CELL.pattern).mean()) if filled.size else 0.0
+
+
 def three_numbers(values: pd.Series) -> bool:
     """True when every filled cell of a column is a date of three numbers (:data:`DATE_CELL`), and one is."""
-    filled = values[values != ""].astype(str)
-    return bool(filled.size) and bool(filled.str.fullmatch(DATE_CELL.pattern).all())
+    return three_number_share(values) == 1.0
+
+
+def without_zone(values: pd.Series) -> pd.Series:
+    """The cells with a time zone after their time of day dropped (2017-03-01T10:30:00+02:00, 01/03/2017 09:30 UTC)."""
+    return values.str.replace(
+        rf"(\d:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)\s*{TIME_ZONE}$", r"\1", regex=True
+    )

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.calibration.date_formats import ambiguous_first_words, read_with, three_numbers
+from simulator.calibration.date_formats import ambiguous_first_words, read_with, three_number_share, without_zone
 from simulator.calibration.errors import CalibrationError
 from simulator.config.errors import shown
 
@@ -248,11 +248,10 @@ def parse_dates(
             :data:`YEARS_BEFORE_MEDIAN` years before the column's median date.
     """
     filled = values != ""
-    # a time zone (2017-03-01T10:30:00+02:00, ...Z) is dropped: the day is the one the CRM wrote
-    local = values.str.replace(r"(\d:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[+-]\d{2}:?\d{2})$", r"\1", regex=True)
-    local = local.where(filled, None)
-    # only three-number dates take the table's order: an ISO date read day first is yyyy-dd-mm
-    day_first = day_first and three_numbers(values)
+    local = without_zone(values).where(filled, None)
+    # only a column of three-number dates takes the table's order (an ISO date read day first is
+    # yyyy-dd-mm); one whose other cells are, keeps it, so that the cell written otherwise is named
+    day_first = day_first and three_number_share(values) >= 0.5
     parsed = read_with(local, date_format, day_first)
     bad = filled & parsed.isna()
     if bad.any() and date_format is None:
