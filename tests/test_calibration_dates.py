@@ -239,7 +239,7 @@ def test_a_date_the_table_s_own_order_cannot_read_is_refused_naming_the_order_th
     source["opportunities"]["date_format"] = "%d/%m/%Y"  # both: refused, one says the other
     mapping.write_text(yaml.safe_dump(source))
     assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out)]) == 2
-    assert "date_format ('%d/%m/%Y') and date_order (month_first) are both set" in capsys.readouterr().err
+    assert "opportunities.date_order = 'month_first': date_format ('%d/%m/%Y') is set too" in capsys.readouterr().err
     assert not out.exists()
 
 
@@ -268,3 +268,10 @@ def test_one_iso_cell_in_a_day_first_column_is_the_one_named(
     assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(tmp_path / "out")]) == 2
     message = capsys.readouterr().err
     assert "column 'Created', row 31" in message and "'2023-04-05'" in message
+
+
+def test_an_export_with_no_created_date_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every created date empty had read "no closed deal at all", the close dates filled."""
+    mapping = _copy(tmp_path, lambda t: t.__setitem__("Created", ""))
+    assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(tmp_path / "out")]) == 2
+    assert "no row has a created date (column 'Created' is empty in all 43)" in capsys.readouterr().err

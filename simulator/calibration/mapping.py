@@ -43,7 +43,8 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     ValidationError,
-    model_validator,
+    ValidationInfo,
+    field_validator,
 )
 from pydantic_core import CoreSchema
 
@@ -105,14 +106,16 @@ class _DatedTable(_Model):
     date_format: str | None = None
     date_order: DateOrder | None = None
 
-    @model_validator(mode="after")
-    def _one_of_format_and_order(self) -> _DatedTable:
-        if self.date_format is not None and self.date_order is not None:
+    @field_validator("date_order")
+    @classmethod
+    def _one_of_format_and_order(cls, order: DateOrder | None, info: ValidationInfo) -> DateOrder | None:
+        given = info.data.get("date_format")
+        if order is not None and given is not None:
             raise ValueError(
-                f"date_format ({self.date_format!r}) and date_order ({self.date_order}) are both set: the format "
-                "already says the order ('%d' before '%m' is day first); set one"
+                f"date_format ({given!r}) is set too: the format already says the order ('%d' before '%m' is day "
+                "first); set one of them"
             )
-        return self
+        return order
 
 
 class OpportunityTable(_DatedTable):

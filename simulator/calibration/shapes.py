@@ -282,6 +282,12 @@ def _finish(
             "kept in arrivals, outcomes and the open pipeline; left out of the owners' shares, the skill spread "
             "and deals per owner",
         )
+    if frame.empty and len(out) and np.isnat(created).all():  # every row left out for want of a created date
+        mapped = mapping.opportunities.columns.created
+        where = f"column '{mapped}'" if mapped else "the created stage's column"
+        raise CalibrationError(
+            f"no row has a created date ({where} is empty in all {len(out):,}): nothing to fit on", file=name
+        )
     if not np.isin(frame["outcome"], ["won", "lost", "no_decision"]).any():
         raise CalibrationError("no closed deal at all: nothing to fit outcomes or durations on", file=name)
     bad = ~np.isin(frame["outcome"], OUTCOMES)
