@@ -275,3 +275,22 @@ def test_an_export_with_no_created_date_says_so(tmp_path: Path, capsys: pytest.C
     mapping = _copy(tmp_path, lambda t: t.__setitem__("Created", ""))
     assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(tmp_path / "out")]) == 2
     assert "no row has a created date (column 'Created' is empty in all 43)" in capsys.readouterr().err
+
+
+def test_dates_that_may_be_year_first_are_counted_and_warned_of(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'16-10-20' read as 16 October 2020 without a word, where a CRM writing yy-mm-dd means 20 October 2016."""
+    mapping = _copy(tmp_path, _written("%d-%m-%y", "Created", "Closed"))
+    (tmp_path / "iso").mkdir()
+    pd.testing.assert_frame_equal(_dates(mapping), _dates(_copy(tmp_path / "iso", lambda t: None)))
+    out = tmp_path / "out"
+    capsys.readouterr()
+    assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out)]) == 0
+    written = pd.read_csv(tmp_path / "opportunities.csv", dtype=str, keep_default_na=False)
+    dated = int(((written["Created"] != "") | (written["Closed"] != "")).sum())
+    assert f"warning: {dated} rows whose dates end in a two-digit year after a dash" in capsys.readouterr().err
+    assert (
+        "set opportunities.date_format: '%y-%m-%d' if the CRM writes the year first"
+        in (out / "calibration.md").read_text()
+    )

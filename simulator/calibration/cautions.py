@@ -12,7 +12,7 @@ with nothing to tell their order (:func:`date_order_warnings`).
 from __future__ import annotations
 
 from simulator.calibration.calibrate import Calibration, thin_history
-from simulator.calibration.date_order import UNRESOLVED
+from simulator.calibration.date_order import SHORT_YEAR, UNRESOLVED
 from simulator.calibration.fit_values import list_priced, valued_wins
 from simulator.calibration.run_rate import thinning_warning
 
@@ -80,7 +80,7 @@ def value_warning(cal: Calibration) -> str | None:
 
 
 def date_order_warnings(cal: Calibration) -> list[str]:
-    """One warning a table read month first because none of its dates tells day first from month first.
+    """One warning a table read month first for want of a date telling the order, or whose dates may be year first.
 
     A fresh user's export, every date's day 12 or less and written day first, was counted
     only in calibration.md's table while the terminal blamed the thin last months the
@@ -89,7 +89,7 @@ def date_order_warnings(cal: Calibration) -> list[str]:
     return [
         f"{count:,} {problem}: {action}"
         for problem, count, action in cal.export.problems.items
-        if problem.startswith(UNRESOLVED)
+        if problem.startswith((UNRESOLVED, SHORT_YEAR))
     ]
 
 

@@ -23,7 +23,7 @@ TIME_ZONE = r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})"
 """A time zone after a time of day: Z, UTC, GMT, +02:00, -0500 (dropped: the day is the one the CRM wrote)."""
 
 DATE_CELL = re.compile(
-    r"\s*(\d{1,2})([/.\-])(\d{1,2})\2(?:\d{4}|\d{2})"
+    r"\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})"
     r"(?:(?:[ T]+|\s*,\s*)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?"
     rf"(?:\s*{TIME_ZONE})?)?\s*"
 )

@@ -32,6 +32,9 @@ from simulator.calibration.readers import parse_dates
 UNRESOLVED = "rows whose dates read either way, day first or month first, and no date of their table tells which"
 """The data problem counted for a table read month first because none of its dates tells the order."""
 
+SHORT_YEAR = "rows whose dates end in a two-digit year after a dash, as a year-first yy-mm-dd date would be written"
+"""The data problem counted for dates such as 16-10-20: read with the year last, as 16 October 2020."""
+
 
 class DatedTable(Protocol):
     """A mapping table with dates: its own format and order, if given."""
@@ -92,14 +95,25 @@ class TableOrder:
         unresolved: Rows with a date that reads to different days either way, when no date
             of the table tells the order (read month first); 0 otherwise.
         example: The first such date.
+        short_years: Rows with a date such as 16-10-20 (a dash, a two-digit year last) that a
+            CRM writing yy-mm-dd would mean otherwise; ``short_example`` the first.
     """
 
     day_first: bool
     unresolved: int = 0
     example: str = ""
+    short_years: int = 0
+    short_example: str = ""
 
     def count_in(self, problems: DataProblems, order_key: str) -> None:
-        """Count the rows read month first, nothing telling their order, with the setting that reads them day first."""
+        """Count the rows read month first, nothing telling their order, and those that may be year first."""
+        if self.short_years:
+            format_key = order_key.replace(".date_order", ".date_format")
+            problems.add(
+                f"{SHORT_YEAR} (e.g. '{self.short_example}')",
+                self.short_years,
+                f"read with the year last: set {format_key}: '%y-%m-%d' if the CRM writes the year first",
+            )
         if not self.unresolved:
             return
         read = read_with(pd.Series([self.example]), None, day_first=False).iloc[0]
@@ -147,18 +161,20 @@ def table_order(
     first = np.array([int(f[3].group(1)) for f in found])
     second = np.array([int(f[3].group(3)) for f in found])
     day_only, month_only = first > 12, second > 12
+    short = [f for f in found if f[3].group(2) == "-" and len(f[3].group(4)) == 2]
+    short_rows, short_example = len({f[1] for f in short}), short[0][2] if short else ""
     if date_order is not None:  # the table's own order: a date it cannot read is named with the order that reads it
         against = month_only if date_order == "day_first" else day_only
         if against.any():
             _refuse_against(found, against, date_order, path, order_key)
-        return TableOrder(date_order == "day_first")
+        return TableOrder(date_order == "day_first", 0, "", short_rows, short_example)
     if day_only.any() and month_only.any():
         _refuse_both(found, day_only, month_only, path, order_key)
     if day_only.any() or month_only.any():
-        return TableOrder(bool(day_only.any()))
+        return TableOrder(bool(day_only.any()), 0, "", short_rows, short_example)
     either = np.flatnonzero(first != second)
     rows = {found[i][1] for i in either}
-    return TableOrder(False, len(rows), found[either[0]][2] if either.size else "")
+    return TableOrder(False, len(rows), found[either[0]][2] if either.size else "", short_rows, short_example)
 
 
 def _refuse_both(
