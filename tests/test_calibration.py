@@ -28,6 +28,7 @@ from simulator.engines.simpy import simulate
 from simulator.model.metrics import kpi_row
 from simulator.model.scenario import compile_scenario
 from simulator.run.backtest import refitted
+from tests.crm_copies import edited_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "crm"
@@ -127,16 +128,6 @@ def test_data_problems_are_counted_in_calibration_md(tmp_path: Path) -> None:
     assert re.search(r"over \d{4}-\d{2}( to \d{4}-\d{2})?[;( ]", swing_row), swing_row  # the months it rests on
 
 
-def _bad_copy(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
-    source = FIXTURES / "a_opportunities"
-    for name in ("opportunities.csv", "roster.csv", "mapping.yaml"):
-        shutil.copy(source / name, tmp_path / name)
-    table = pd.read_csv(tmp_path / "opportunities.csv", dtype=str, keep_default_na=False)
-    edit(table)
-    table.to_csv(tmp_path / "opportunities.csv", index=False)
-    return tmp_path / "mapping.yaml"
-
-
 def _set(row: int, column: str, value: str):  # type: ignore[no-untyped-def]
     def edit(table: pd.DataFrame) -> None:
         table.loc[row, column] = value
@@ -192,7 +183,7 @@ def _set(row: int, column: str, value: str):  # type: ignore[no-untyped-def]
 def test_bad_exports_are_refused_naming_file_column_and_row_and_nothing_is_written(
     tmp_path: Path, edit, words: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:  # type: ignore[no-untyped-def]
-    bad = _bad_copy(tmp_path, edit)
+    bad = edited_copy(tmp_path, edit)
     out = tmp_path / "out"
     assert calibrate_main([str(bad), "--as-of", AS_OF, "--out", str(out)]) == 2
     message = capsys.readouterr().err
@@ -204,20 +195,20 @@ def test_bad_exports_are_refused_naming_file_column_and_row_and_nothing_is_writt
 
 def test_won_amounts_far_from_their_products_median_are_counted(tmp_path: Path) -> None:
     """A deal 500x its product's median was kept without a word, and a back-test counts it in full."""
-    bad = _bad_copy(tmp_path, _set(10, "Amount", "500000"))  # A010: a Basic deal of about 1,000
+    bad = edited_copy(tmp_path, _set(10, "Amount", "500000"))  # A010: a Basic deal of about 1,000
     out = tmp_path / "out"
     assert calibrate_main([str(bad), "--as-of", AS_OF, "--out", str(out)]) == 0
     text = (out / "calibration.md").read_text()
     assert "| won deals over 100 times their product's median value or under a 100th of it | 1 |" in text
     (tmp_path / "clean").mkdir()
-    clean = _bad_copy(tmp_path / "clean", lambda table: None)
+    clean = edited_copy(tmp_path / "clean", lambda table: None)
     assert calibrate_main([str(clean), "--as-of", AS_OF, "--out", str(tmp_path / "o2")]) == 0
     assert "times their product's median" not in (tmp_path / "o2" / "calibration.md").read_text()
 
 
 def test_a_latin1_or_semicolon_file_is_told_how_to_save_it(tmp_path: Path) -> None:
     """A raw 'utf-8 codec can't decode byte 0xe9' and 'mapped column not in the file' said neither what nor how."""
-    bad = _bad_copy(tmp_path, _set(5, "Owner", "jos\u00e9"))
+    bad = edited_copy(tmp_path, _set(5, "Owner", "jos\u00e9"))
     csv = tmp_path / "opportunities.csv"
     csv.write_bytes(csv.read_text(encoding="utf-8").encode("latin-1"))
     with pytest.raises(
@@ -449,7 +440,7 @@ def test_assumptions_a_run_would_refuse_are_refused_by_calibrate(
     """selling_fraction: 1.5 calibrated with exit 0 and wrote a folder that every run then refused."""
     from simulator.calibration import folder
 
-    mapping = _bad_copy(tmp_path, lambda t: None)
+    mapping = edited_copy(tmp_path, lambda t: None)
     original = mapping.read_text()
     mapping.write_text(original + "assumptions:\n  selling_fraction: 1.5\n  hours_per_day: 0\n")
     out = tmp_path / "out"
@@ -488,7 +479,7 @@ def test_a_holiday_that_is_not_a_date_is_refused(
     tmp_path: Path, holidays: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """assumptions.holidays: [xmas] crashed calibrate with a numpy traceback."""
-    mapping = _bad_copy(tmp_path, lambda t: None)
+    mapping = edited_copy(tmp_path, lambda t: None)
     mapping.write_text(mapping.read_text() + f"assumptions:\n  holidays: {holidays}\n")
     out = tmp_path / "out"
     assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out)]) == 2

@@ -18,21 +18,10 @@ from simulator.calibration.mapping import load_mapping
 from simulator.calibration.readers import parse_dates
 from simulator.calibration.shapes import load_export
 from simulator.crm_commands import calibrate_main
+from tests.crm_copies import FIXTURES, edited_copy
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures" / "crm"
 AS_OF, UNTIL = "2023-04-28", "2023-06-30"
 Edit = Callable[[pd.DataFrame], None]
-
-
-def _copy(tmp_path: Path, edit: Edit) -> Path:
-    source = FIXTURES / "a_opportunities"
-    for name in ("opportunities.csv", "roster.csv", "mapping.yaml"):
-        shutil.copy(source / name, tmp_path / name)
-    table = pd.read_csv(tmp_path / "opportunities.csv", dtype=str, keep_default_na=False)
-    edit(table)
-    table.to_csv(tmp_path / "opportunities.csv", index=False)
-    return tmp_path / "mapping.yaml"
 
 
 def _written(fmt: str, *columns: str, last_day: int | None = None) -> Edit:
@@ -44,6 +33,16 @@ def _written(fmt: str, *columns: str, last_day: int | None = None) -> Edit:
             if last_day is not None:
                 dates = dates.where(dates.dt.day <= last_day, dates - pd.to_timedelta(dates.dt.day - last_day, "D"))
             table[column] = dates.dt.strftime(fmt).fillna("")
+
+    return edit
+
+
+def _day_first_but(row: int, column: str, cell: str) -> Edit:
+    """Every date dd/mm/yyyy but ``cell`` at ``row`` of ``column``."""
+
+    def edit(table: pd.DataFrame) -> None:
+        _written("%d/%m/%Y", "Created", "Closed")(table)
+        table.loc[row, column] = cell
 
     return edit
 
@@ -65,8 +64,8 @@ def test_day_first_dates_whose_first_row_reads_either_way_are_read_day_first(tmp
     '13/01/2023' refused as "another format"; the column's other dates tell the order."""
     (tmp_path / "iso").mkdir()
     (tmp_path / "set").mkdir()
-    iso = _dates(_copy(tmp_path / "iso", lambda t: None))
-    mapping = _copy(tmp_path, _written("%d/%m/%Y", "Created", "Closed"))
+    iso = _dates(edited_copy(tmp_path / "iso", lambda t: None))
+    mapping = edited_copy(tmp_path, _written("%d/%m/%Y", "Created", "Closed"))
     pd.testing.assert_frame_equal(_dates(mapping), iso)
     shutil.copy(tmp_path / "opportunities.csv", tmp_path / "set" / "opportunities.csv")
     shutil.copy(tmp_path / "roster.csv", tmp_path / "set" / "roster.csv")
@@ -81,9 +80,9 @@ def test_a_column_of_days_up_to_12_is_read_in_the_order_its_table_shows(tmp_path
     Closed column read day first: every deal's cycle was wrong, without a word."""
     early = _written("%Y-%m-%d", "Created", last_day=12)
     (tmp_path / "iso").mkdir()
-    iso = _dates(_copy(tmp_path / "iso", early))
+    iso = _dates(edited_copy(tmp_path / "iso", early))
     day_first = _both(early, _written("%d/%m/%Y", "Created", "Closed"))
-    mapping = _copy(tmp_path, day_first)
+    mapping = edited_copy(tmp_path, day_first)
     written = pd.read_csv(tmp_path / "opportunities.csv", dtype=str)
     assert (written["Created"].dropna().str[:2].astype(int) <= 12).all()  # every created date reads either way
     assert (written["Closed"].dropna().str[:2].astype(int) > 12).any()
@@ -97,8 +96,8 @@ def test_dates_no_date_of_their_table_tells_apart_are_read_month_first_counted_a
     """Every day 12 or less: calibration.md counted the dates, not the rows, and the terminal said nothing of them."""
     early = _written("%Y-%m-%d", "Created", "Closed", last_day=12)
     (tmp_path / "iso").mkdir()
-    iso = _dates(_copy(tmp_path / "iso", early))
-    mapping = _copy(tmp_path, _both(early, _written("%m/%d/%Y", "Created", "Closed")))
+    iso = _dates(edited_copy(tmp_path / "iso", early))
+    mapping = edited_copy(tmp_path, _both(early, _written("%m/%d/%Y", "Created", "Closed")))
     pd.testing.assert_frame_equal(_dates(mapping), iso)  # month first, as written
     table = pd.read_csv(tmp_path / "opportunities.csv", dtype=str, keep_default_na=False)
     either = (table[["Created", "Closed"]].map(lambda c: c != "" and c[:2] != c[3:5])).any(axis=1)
@@ -126,14 +125,16 @@ def test_dates_with_a_time_of_day_are_read_in_their_table_s_order(tmp_path: Path
     """'dd/mm/yyyy 09:30' fell back to pandas' guess from the first date: all days 12 or less read month first
     with 2,843 negative durations and no word; the whole export written so was refused as another format."""
     (tmp_path / "iso").mkdir()
-    iso = _dates(_copy(tmp_path / "iso", lambda t: None))
-    mapping = _copy(tmp_path, _both(_written("%d/%m/%Y 09:30", "Created"), _written("%d/%m/%Y %H:%M:%S", "Closed")))
+    iso = _dates(edited_copy(tmp_path / "iso", lambda t: None))
+    mapping = edited_copy(
+        tmp_path, _both(_written("%d/%m/%Y 09:30", "Created"), _written("%d/%m/%Y %H:%M:%S", "Closed"))
+    )
     pd.testing.assert_frame_equal(_dates(mapping), iso)
     (tmp_path / "early").mkdir()
     early = _written("%Y-%m-%d", "Created", "Closed", last_day=12)
     (tmp_path / "early_iso").mkdir()
-    early_iso = _dates(_copy(tmp_path / "early_iso", early))
-    mapping = _copy(tmp_path / "early", _both(early, _written("%m/%d/%Y 09:30", "Created", "Closed")))
+    early_iso = _dates(edited_copy(tmp_path / "early_iso", early))
+    mapping = edited_copy(tmp_path / "early", _both(early, _written("%m/%d/%Y 09:30", "Created", "Closed")))
     pd.testing.assert_frame_equal(_dates(mapping), early_iso)
     problems = dict((p, n) for p, n, _ in calibrate(mapping, AS_OF).export.problems.items)
     assert any(p.startswith("rows whose dates read either way") for p in problems)
@@ -144,11 +145,7 @@ def test_a_table_of_both_orders_is_refused_naming_the_odd_date(
 ) -> None:
     """A stray '12/13/2023' in a dd/mm table was reported at row 12's ordinary '18/...' date."""
 
-    def stray(table: pd.DataFrame) -> None:
-        _written("%d/%m/%Y", "Created", "Closed")(table)
-        table.loc[20, "Closed"] = "12/13/2023"
-
-    mapping = _copy(tmp_path, stray)
+    mapping = edited_copy(tmp_path, _day_first_but(20, "Closed", "12/13/2023"))
     out = tmp_path / "out"
     assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out)]) == 2
     message = capsys.readouterr().err
@@ -196,8 +193,8 @@ def test_an_iso_column_beside_day_first_dates_is_read_as_iso(tmp_path: Path) -> 
     """An ISO column of days up to 12 in a table read day first was read yyyy-dd-mm: 2016-10-05 as 10 May."""
     early = _written("%Y-%m-%d", "Created", "Closed", last_day=12)
     (tmp_path / "iso").mkdir()
-    iso = _dates(_copy(tmp_path / "iso", early))
-    mapping = _copy(tmp_path, _both(early, _written("%d/%m/%Y", "Closed")))
+    iso = _dates(edited_copy(tmp_path / "iso", early))
+    mapping = edited_copy(tmp_path, _both(early, _written("%d/%m/%Y", "Closed")))
     source = yaml.safe_load(mapping.read_text())
     source["opportunities"]["date_order"] = "day_first"  # the Closed column's; Created stays ISO
     mapping.write_text(yaml.safe_dump(source))
@@ -219,15 +216,15 @@ def test_day_first_dates_with_a_time_in_some_cells_only_are_read(tmp_path: Path)
             table.loc[filled, column] = table.loc[filled, column] + " 14:22"
 
     (tmp_path / "iso").mkdir()
-    iso = _dates(_copy(tmp_path / "iso", lambda t: None))
-    pd.testing.assert_frame_equal(_dates(_copy(tmp_path, some_with_a_time)), iso)
+    iso = _dates(edited_copy(tmp_path / "iso", lambda t: None))
+    pd.testing.assert_frame_equal(_dates(edited_copy(tmp_path, some_with_a_time)), iso)
 
 
 def test_a_date_the_table_s_own_order_cannot_read_is_refused_naming_the_order_that_does(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """date_order: month_first on a dd/mm table was refused telling the user to set date_format instead."""
-    mapping = _copy(tmp_path, _written("%d/%m/%Y", "Created", "Closed"))
+    mapping = edited_copy(tmp_path, _written("%d/%m/%Y", "Created", "Closed"))
     source = yaml.safe_load(mapping.read_text())
     source["opportunities"]["date_order"] = "month_first"
     mapping.write_text(yaml.safe_dump(source))
@@ -247,12 +244,12 @@ def test_day_first_dates_with_a_time_zone_are_read_in_their_table_s_order(tmp_pa
     """'dd/mm/yyyy 17:00+02:00' was invisible to the order: a column of them read month first without a word,
     date_order: day_first or not, and a whole table of them refused blaming an ordinary date."""
     (tmp_path / "iso").mkdir()
-    iso = _dates(_copy(tmp_path / "iso", lambda t: None))
+    iso = _dates(edited_copy(tmp_path / "iso", lambda t: None))
     zoned = _both(_written("%d/%m/%Y", "Created"), _written("%d/%m/%Y 17:00+02:00", "Closed"))
-    pd.testing.assert_frame_equal(_dates(_copy(tmp_path, zoned)), iso)
+    pd.testing.assert_frame_equal(_dates(edited_copy(tmp_path, zoned)), iso)
     (tmp_path / "utc").mkdir()
     utc = _both(_written("%d/%m/%Y 09:30 UTC", "Created"), _written("%d/%m/%Y %H:%MZ", "Closed"))
-    pd.testing.assert_frame_equal(_dates(_copy(tmp_path / "utc", utc)), iso)
+    pd.testing.assert_frame_equal(_dates(edited_copy(tmp_path / "utc", utc)), iso)
 
 
 def test_one_iso_cell_in_a_day_first_column_is_the_one_named(
@@ -260,11 +257,7 @@ def test_one_iso_cell_in_a_day_first_column_is_the_one_named(
 ) -> None:
     """'2017-04-05' among dd/mm dates had the refusal name row 12's ordinary '18/...' date."""
 
-    def one_iso(table: pd.DataFrame) -> None:
-        _written("%d/%m/%Y", "Created", "Closed")(table)
-        table.loc[30, "Created"] = "2023-04-05"
-
-    mapping = _copy(tmp_path, one_iso)
+    mapping = edited_copy(tmp_path, _day_first_but(30, "Created", "2023-04-05"))
     assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(tmp_path / "out")]) == 2
     message = capsys.readouterr().err
     assert "column 'Created', row 31" in message and "'2023-04-05'" in message
@@ -272,7 +265,7 @@ def test_one_iso_cell_in_a_day_first_column_is_the_one_named(
 
 def test_an_export_with_no_created_date_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Every created date empty had read "no closed deal at all", the close dates filled."""
-    mapping = _copy(tmp_path, lambda t: t.__setitem__("Created", ""))
+    mapping = edited_copy(tmp_path, lambda t: t.__setitem__("Created", ""))
     assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(tmp_path / "out")]) == 2
     assert "no row has a created date (column 'Created' is empty in all 43)" in capsys.readouterr().err
 
@@ -281,9 +274,9 @@ def test_dates_that_may_be_year_first_are_counted_and_warned_of(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """'16-10-20' read as 16 October 2020 without a word, where a CRM writing yy-mm-dd means 20 October 2016."""
-    mapping = _copy(tmp_path, _written("%d-%m-%y", "Created", "Closed"))
+    mapping = edited_copy(tmp_path, _written("%d-%m-%y", "Created", "Closed"))
     (tmp_path / "iso").mkdir()
-    pd.testing.assert_frame_equal(_dates(mapping), _dates(_copy(tmp_path / "iso", lambda t: None)))
+    pd.testing.assert_frame_equal(_dates(mapping), _dates(edited_copy(tmp_path / "iso", lambda t: None)))
     out = tmp_path / "out"
     capsys.readouterr()
     assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out)]) == 0

@@ -295,18 +295,23 @@ def test_a_kpi_with_no_relative_difference_reads_its_difference_in_its_unit(
     assert "+6.7% · better in 60% of runs" in texts
 
 
+def _fan_rows() -> list[dict[str, object]]:
+    """Five runs of three calendar months, 2028-01 to 2028-03, booking $300k a month."""
+    return [
+        {"scenario": "today", "replication": r, "month": m, "calendar_month": f"2028-{m + 1:02d}"}
+        | {"cumulative_bookings": 300_000.0 * (m + 1) + 10_000.0 * r}
+        for r in range(5)
+        for m in range(3)
+    ]
+
+
 def test_the_bookings_fan_draws_the_plan_and_labels_the_calendar_months(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """plan_check's fan had no plan line, and read months 1-13 where the window ran 2027-12 to 2028-12."""
     from simulator.report import plots
 
-    rows = [
-        {"scenario": "today", "replication": r, "month": m, "calendar_month": f"2028-{m + 1:02d}"}
-        | {"cumulative_bookings": 300_000.0 * (m + 1) + 10_000.0 * r}
-        for r in range(5)
-        for m in range(3)
-    ]
+    rows = _fan_rows()
     seen: list[plt.Figure] = []
     monkeypatch.setattr(plots, "save_figure", lambda fig, path: seen.append(fig) or Path(path))
     plots.plot_bookings_fan(pd.DataFrame(rows), tmp_path, "today", 0, 1_000_000.0)
@@ -335,12 +340,7 @@ def test_the_bookings_fan_stars_a_part_month_and_gives_its_days(
     assert plots.part_months(dated) == {0: (11.0, 23.0)}  # 2027-12
     months = dated.calendar().slices("month", dated.warmup_days, dated.horizon_days)
     assert 11.0 + sum(m.length for m in months[1:]) == dated.horizon_days - dated.warmup_days
-    rows = [
-        {"scenario": "today", "replication": r, "month": m, "calendar_month": f"2028-{m + 1:02d}"}
-        | {"cumulative_bookings": 300_000.0 * (m + 1) + 10_000.0 * r}
-        for r in range(5)
-        for m in range(3)
-    ]
+    rows = _fan_rows()
     seen: list[plt.Figure] = []
     monkeypatch.setattr(plots, "save_figure", lambda fig, path: seen.append(fig) or Path(path))
     plots.plot_bookings_fan(pd.DataFrame(rows), tmp_path, "today", 0, None, {2: (1.0, 21.0), 7: (3.0, 20.0)})

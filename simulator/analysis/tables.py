@@ -94,10 +94,7 @@ def window_years(experiment: Experiment, scenario: str) -> float:
     the runs hold pay, quota and the plan over it.
     """
     clock = experiment.scenario(scenario).config.clock
-    calendar, window = clock.calendar(), clock.horizon_days - clock.warmup_days
-    if calendar.start_date is None:  # every abstract year has the same days
-        return float(window / calendar.days_per_year)
-    return float(calendar.prorate("year", [1.0], clock.warmup_days, clock.horizon_days))
+    return clock.calendar().years_over(clock.warmup_days, clock.horizon_days)
 
 
 def year_days(experiment: Experiment, scenario: str) -> float:

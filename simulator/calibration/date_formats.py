@@ -113,11 +113,6 @@ def three_number_share(values: pd.Series) -> float:
     return float(filled.str.fullmatch(DATE_CELL.pattern).mean()) if filled.size else 0.0
 
 
-def three_numbers(values: pd.Series) -> bool:
-    """True when every filled cell of a column is a date of three numbers (:data:`DATE_CELL`), and one is."""
-    return three_number_share(values) == 1.0
-
-
 def without_zone(values: pd.Series) -> pd.Series:
     """The cells with a time zone after their time of day dropped (2017-03-01T10:30:00+02:00, 01/03/2017 09:30 UTC)."""
     return values.str.replace(

@@ -25,7 +25,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from simulator.calibration.date_formats import DATE_CELL, read_with, three_numbers
+from simulator.calibration.date_formats import DATE_CELL, read_with
 from simulator.calibration.errors import CalibrationError, DataProblems
 from simulator.calibration.readers import parse_dates
 
@@ -81,7 +81,7 @@ def table_dates(
             deal_dates=deal_dates,
             format_key=f"{section}.date_format",
             day_first=order.day_first,
-            each_alone=table.date_format is None and three_numbers(values),
+            ordered=table.date_format is None,
         )
     return read
 

@@ -228,7 +228,7 @@ def parse_dates(
     deal_dates: bool = True,
     format_key: str = "opportunities.date_format",
     day_first: bool = False,
-    each_alone: bool = False,
+    ordered: bool = False,
 ) -> np.ndarray:
     """Dates as ``datetime64[D]`` (NaT where empty).
 
@@ -237,8 +237,9 @@ def parse_dates(
     ``format_key``: the mapping key that sets this table's date format, named in the messages.
     ``day_first``: the table's dates read day first
     (:func:`~simulator.calibration.date_order.table_order`), when ``date_format`` is not set.
-    ``each_alone``: every cell is a date of three numbers in the table's order, so cells
-    with a time of day beside cells without one are read each in its own layout.
+    ``ordered``: the table's dates were found to read one way
+    (:func:`~simulator.calibration.date_order.table_order`), so a column of three-number
+    dates with a time of day in some cells only is read cell by cell, each in its own layout.
 
     Raises:
         CalibrationError: Naming the first cell that is not empty and not a date, or, when
@@ -251,10 +252,12 @@ def parse_dates(
     local = without_zone(values).where(filled, None)
     # only a column of three-number dates takes the table's order (an ISO date read day first is
     # yyyy-dd-mm); one whose other cells are, keeps it, so that the cell written otherwise is named
-    day_first = day_first and three_number_share(values) >= 0.5
+    share = three_number_share(values)
+    day_first = day_first and share >= 0.5
     parsed = read_with(local, date_format, day_first)
     bad = filled & parsed.isna()
     if bad.any() and date_format is None:
+        each_alone = ordered and share == 1.0
         again = read_with(local, "mixed", day_first) if each_alone else read_with(local, "ISO8601")
         if not (filled & again.isna()).any():
             parsed, bad = again, filled & again.isna()

@@ -146,6 +146,16 @@ class Calendar:
         edges = np.array([m.start for m in months] + [months[-1].end], dtype=np.float64)
         return edges, [m.label for m in months]
 
+    def years_over(self, lo: float, hi: float) -> float:
+        """``[lo, hi)`` in years, each calendar year's part counted in that year's working days.
+
+        On an abstract calendar every year has ``days_per_year`` days, so it is
+        ``(hi - lo) / days_per_year`` exactly; on a dated one, the yearly :meth:`prorate` of 1.
+        """
+        if self.start_date is None:
+            return float((hi - lo) / self.days_per_year)
+        return self.prorate("year", [1.0], lo, hi)
+
     def prorate(self, period: str, values: Sequence[float], lo: float, hi: float) -> float:
         """A per-period figure held over ``[lo, hi)``: each period's value x its share inside.
 

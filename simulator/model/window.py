@@ -72,10 +72,10 @@ def window_year_days(scenario: Scenario) -> float:
 
 def _window_year_days(scenario: Scenario) -> float:
     calendar, lo, hi = scenario.calendar, scenario.warmup_days, scenario.horizon_days
-    if calendar.start_date is None:  # every abstract year has the same days
+    if calendar.start_date is None or hi <= lo:  # every abstract year has the same days
         return float(calendar.days_per_year)
-    years = calendar.prorate("year", [1.0], lo, hi)
-    return (hi - lo) / years if hi > lo and years > 0 else float(calendar.days_per_year)
+    years = calendar.years_over(lo, hi)
+    return (hi - lo) / years if years > 0 else float(calendar.days_per_year)
 
 
 def plan_periods(scenario: Scenario, period: str) -> list[PeriodSlice]:

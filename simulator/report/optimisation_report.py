@@ -30,6 +30,7 @@ from simulator.report.markdown import figure_lines, md_table
 from simulator.report.optimisation_words import (
     bound_words,
     figures_words,
+    left_out,
     mean_ci,
     not_re_run_words,
     rerun_words,
@@ -83,7 +84,8 @@ def answer_paragraph(found: Optimisation) -> str:
         )
         return f"No mix of {', '.join(problem.bounds)} found {budget or 'that runs'}{found_words}. {search}."
     best = ties[0]
-    rerun = f"Re-run together{rerun_words(found)} with {found.final_runs} runs on common random numbers"
+    left = left_out(found)
+    rerun = f"Re-run together{rerun_words(found, left)} with {found.final_runs} runs on common random numbers"
     if today is not None and found.recommended == today.candidate and not today.contender:
         bounds = ", ".join(f"{team} {low} to {high}" for team, (low, high) in problem.bounds.items())
         level = mean_ci(kpi, best.mean, best.ci_low, best.ci_high)
@@ -142,7 +144,7 @@ def answer_paragraph(found: Optimisation) -> str:
         f"finalists (that takes {MIN_RUNS_FOR_BEST})"
     )
     return (
-        f"{text}. {rerun}, {chance}.{target_words(found, best)}{not_re_run_words(found)}"
+        f"{text}. {rerun}, {chance}.{target_words(found, best, left)}{not_re_run_words(found, left)}"
         f"{bound_words(found, best)} {search}."
     )
 

@@ -59,7 +59,7 @@ def bound_words(found: Optimisation, chosen: Finalist) -> str:
     return f" It has {' and '.join(said)}: a mix beyond them may do better ({wider} would tell)."
 
 
-def target_words(found: Optimisation, chosen: Finalist) -> str:
+def target_words(found: Optimisation, chosen: Finalist, left: NotReRun) -> str:
     """`` It misses the experiment's target of 80.0% ...``: the decision rule's target of the KPI searched, if any.
 
     When a cheaper finalist reaches the target on average too, it is named with its
@@ -72,8 +72,7 @@ def target_words(found: Optimisation, chosen: Finalist) -> str:
     goal = f"the experiment's target of {format_value(kpi, target)}"
     if not problem.reaches_target(chosen.mean):
         within = " within the budget" if problem.budget else ""
-        left = _left_out(found).reaching
-        if left:  # the search saw others reach it in its few runs: they were not re-run, so say only what was
+        if left.reaching:  # the search saw others reach it in its few runs: they were not re-run, so say only what was
             return f" It misses {goal}: none of the {len(found.finalists)} mixes re-run{within} reaches it on average."
         return f" It misses {goal}: no mix found{within} reaches it on average."
     words = f" It reaches {goal}{_unsure_words(chosen, kpi, target, ' on average, but')}."
@@ -97,14 +96,15 @@ def target_words(found: Optimisation, chosen: Finalist) -> str:
     return words
 
 
-def _left_out(found: Optimisation) -> NotReRun:
+def left_out(found: Optimisation) -> NotReRun:
+    """The search's mixes the final round left out that a reader would ask about (:func:`not_re_run`)."""
     count = found.settings.get("finalists")
     if not isinstance(count, int):
         return NotReRun([], [])
     return not_re_run(found.problem, found.trials, found.finalists, count)
 
 
-def not_re_run_words(found: Optimisation) -> str:
+def not_re_run_words(found: Optimisation, left: NotReRun) -> str:
     """The mixes the final round left out that a reader would ask about, and the ``--finalists`` to re-run them.
 
     Grouped by why they are named, each group in the search's order: ``Not re-run:
@@ -112,7 +112,6 @@ def not_re_run_words(found: Optimisation) -> str:
     target, and full_cycle=19, reaching the target, in the search's 8 runs; --finalists 6
     would re-run them.``
     """
-    left = _left_out(found)
     every = left.every()
     if not every:
         return ""
@@ -138,12 +137,11 @@ def _named(mixes: list[Candidate]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def rerun_words(found: Optimisation) -> str:
+def rerun_words(found: Optimisation, left: NotReRun) -> str:
     """What the final round re-ran when it is more than the search's best; '' when it re-ran only the best.
 
     `` (the search's 3 best, today's mix and full_cycle=13, the cheapest it saw reach the target)``.
     """
-    left = _left_out(found)
     if not left.best:
         return ""
     best = set(left.best)
