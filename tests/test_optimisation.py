@@ -120,7 +120,10 @@ def test_optuna_finds_the_exhaustive_answer(problem: TeamMixProblem, tmp_path: P
     assert not problems, problems  # the figure fits a slide
     assert {p.name for p in written} == {"optimisation.csv", "optimisation.png", "report.md", "report.html"}
     table = pd.read_csv(tmp_path / "optimisation.csv")
-    assert {"trial", "state", "a", "b", "mean", "cost", "p_best", "chosen"} <= set(table.columns)
+    assert {"trial", "state", "a", "b", "mean", "cost", "p_best", "chosen", "search_rank", "re_run"} <= set(
+        table.columns
+    )
+    assert table.loc[table["chosen"] == True, "search_rank"].tolist() == [1]  # noqa: E712
     assert table.loc[table["chosen"] == True, ["a", "b"]].drop_duplicates().values.tolist() == [[2, 3]]  # noqa: E712
     first = (tmp_path / "report.md").read_text().split("## The answer\n\n", 1)[1].split("\n", 1)[0]
     assert first == answer_paragraph(found) and "a=2, b=3" in first and "bookings" in first and "$80.0k" in first

@@ -13,7 +13,7 @@ import pandas as pd
 from simulator.analysis.finalists import Finalist, not_re_run
 from simulator.analysis.optimisation import Optimisation
 from simulator.analysis.team_mix import Candidate, TeamMixProblem
-from simulator.report.optimisation_report import answer_paragraph
+from simulator.report.optimisation_report import answer_paragraph, trials_table
 from simulator.run.build import experiment_from_dict
 from tests.test_optimisation import _two_stage
 
@@ -79,3 +79,16 @@ def test_without_a_target_only_the_ties_at_the_cut_are_named() -> None:
     assert [c.words() for c in left.tied] == ["a=5"] and left.reaching == [] and left.finalists_needed == 2
     finalists = [_finalist(4, 40.0), _finalist(5, 40.0), _finalist(1, 10.0, today=True)]  # --finalists 2
     assert not not_re_run(problem, search, finalists, 2).every()
+
+
+def test_optimisation_csv_ranks_the_search_and_says_why_a_mix_is_named_as_not_re_run() -> None:
+    problem = _problem()
+    finalists = [_finalist(4, 0.7), _finalist(2, 0.6), _finalist(1, 0.4, today=True)]
+    found = Optimisation(problem, _search(), finalists, finalists[0].candidate, 40, {"runs": 8, "finalists": 1})
+    table = trials_table(found).set_index("a")
+    # the search's order: a=4 and a=5 both 1.0 (the cheaper first), then 0.9, 0.85, 0.5
+    assert table["search_rank"].tolist() == [5, 4, 3, 1, 2]
+    assert table["re_run"].tolist() == [True, True, False, True, False]
+    assert table.loc[5, "not_re_run"] == "as good as a mix re-run; reaching the target"
+    assert table.loc[3, "not_re_run"] == "reaching the target"
+    assert table.loc[[1, 2, 4], "not_re_run"].tolist() == ["", "", ""]

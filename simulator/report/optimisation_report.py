@@ -1,6 +1,7 @@
 """``salesim optimise``: the headcount mix that makes a KPI best within a budget, as a CSV and a report.
 
-Writes ``optimisation.csv`` (one row per trial, with the finalists' re-run figures),
+Writes ``optimisation.csv`` (one row per trial, with the finalists' re-run figures, the
+search's rank of each feasible mix and why a mix left out of the final round is named),
 ``optimisation.png``, ``report.md`` and ``report.html`` opening with the answer: the mix,
 its KPI and cost with CIs against today's mix, and the probability that it is truly the
 best. The command line is :mod:`simulator.report.optimise_command`'s.
@@ -216,7 +217,37 @@ def trials_table(found: Optimisation) -> pd.DataFrame:
         ]
     )
     table.insert(0, "kpi", found.problem.kpi)
-    return table.merge(finals, on=teams, how="left") if len(finals) and len(table) else table
+    table = table.merge(finals, on=teams, how="left") if len(finals) and len(table) else table
+    return _with_search_rank(found, table)
+
+
+def _with_search_rank(found: Optimisation, table: pd.DataFrame) -> pd.DataFrame:
+    """Three columns: ``search_rank``, ``re_run`` and ``not_re_run``.
+
+    ``search_rank`` is a feasible completed mix's place in the search (1: the best mean,
+    the cheaper of equal means first), empty for the others; ``re_run`` whether the final
+    round re-ran it; ``not_re_run`` why the answer names a mix it did not re-run (empty
+    when it names none).
+    """
+    if table.empty:
+        return table
+    left = left_out(found)
+    teams = list(found.problem.bounds)
+    keys = [found.problem.candidate({t: int(row[t]) for t in teams}) for _, row in table[teams].iterrows()]
+    rank = {c: k + 1 for k, c in enumerate(left.ranked)}
+    re_run = {f.candidate for f in found.finalists}
+    tied, reaching = set(left.tied), set(left.reaching)
+    reasons = {
+        (True, True): "as good as a mix re-run; reaching the target",
+        (True, False): "as good as a mix re-run",
+        (False, True): "reaching the target",
+        (False, False): "",
+    }
+    return table.assign(
+        search_rank=pd.array([rank.get(c) for c in keys], dtype="Int64"),
+        re_run=[c in re_run for c in keys],
+        not_re_run=[reasons[(c in tied, c in reaching)] for c in keys],
+    )
 
 
 def optimisation_markdown(found: Optimisation, out_dir: Path, figure: Path | None) -> str:
