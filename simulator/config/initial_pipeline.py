@@ -30,6 +30,7 @@ each deal is drawn conditionally on the age it already has
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 from typing import Annotated, Any
@@ -74,7 +75,7 @@ class InitialPipelineConfig(ConfigModel):
             raise ConfigError.single(given[0], data[given[0]], "give the deals either as the deals table or as lists")
         if not isinstance(table, str):
             raise ConfigError.single("deals", table, "must be a CSV text block with a header row")
-        return _parse_table(table)
+        return {name: list(values) for name, values in _parsed_table(table)}
 
     @model_validator(mode="after")
     def _same_length(self) -> InitialPipelineConfig:
@@ -117,6 +118,8 @@ class InitialPipelineConfig(ConfigModel):
         issues: list[ConfigIssue] = []
 
         def first_bad(name: str, values: list[str], allowed: set[str] | tuple[str, ...], what: str, none: str) -> None:
+            if not set(values).difference(allowed, ("",)):
+                return
             for i, value in enumerate(values):
                 if value and value not in allowed:
                     shown = ", ".join(sorted(allowed)[:12]) + (", ..." if len(allowed) > 12 else "")
@@ -161,6 +164,17 @@ def _no_named_reps(org: str) -> str:
 
 COLUMNS = ("stage", "age_days", "amount", "owner", "product", "geography", "segment", "sector", "no_decision")
 NUMERIC = frozenset({"age_days", "amount", "no_decision"})
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_table(text: str) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    """:func:`_parse_table`, kept for the same text (a refused table is not kept).
+
+    A sensitivity study or a search parses one calibrated folder's deals once per
+    scenario and refit: 4,333 times, 16 ms each, for 33 levers on crm-maven's 2,409 open
+    deals and 40 refits.
+    """
+    return tuple((name, tuple(values)) for name, values in _parse_table(text).items())
 
 
 def _parse_table(text: str) -> dict[str, list[Any]]:

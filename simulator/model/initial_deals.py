@@ -44,7 +44,10 @@ def compile_initial(
     def index(values: list[str], names: tuple[str, ...]) -> IntArray:
         if not values:
             return np.full(n, -1, dtype=np.int64)
-        return np.array([names.index(v) if v else -1 for v in values], dtype=np.int64)
+        where: dict[str, int] = {}
+        for i, name in enumerate(names):
+            where.setdefault(name, i)  # the first of a repeated name, as names.index
+        return np.array([where[v] if v else -1 for v in values], dtype=np.int64)
 
     return InitialDeals(
         stage=index(start.stage, stages),
