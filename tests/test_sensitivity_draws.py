@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 import simulator
+from simulator.analysis import refit_levers
 from simulator.analysis.global_sensitivity import design_experiment
 from simulator.analysis.lever_values import Lever
 from simulator.analysis.levers import find_levers, lever_experiment
@@ -90,19 +92,46 @@ def test_a_refit_s_value_is_clamped_as_the_point_s_and_a_side_no_refit_can_run_i
     assert notes == [
         f"{WINS}: the high value, each refit's own moved, is held to the nearest the config accepts on refit 1 to 1"
     ]
-    # a stall share moved down by 0.2 (by hand, as a setting on the logit scale is): 25% runs at the point, but the
-    # refit that fitted no stall cannot go below 0; the side is left out, as one the point cannot run is
+    # a stall share moved down by 0.2 (by hand, as a setting on the logit scale is): 25% runs at the point, and the
+    # refit that fitted no stall cannot go below 0: it keeps its 0 there (noted) while the others move
     point = float(config["pipeline"]["stages"][0]["no_decision"])
     shifted = Lever(STALLS, point, point - 0.2, point + 0.2, False, additive=True, delta=0.2)
     notes = []
     built, kept = lever_experiment(company, company.baseline, [shifted], 2, notes)
-    assert [s.name for s in built.scenarios] == ["baseline", "p000_high"] and kept[0].low is None
+    assert [s.name for s in built.scenarios] == ["baseline", "p000_low", "p000_high"] and kept[0].low is not None
     assert notes == [
-        f"{STALLS}: the low value cannot run on refit 2 (its own 0 moved to -0.2: pipeline.stages.0.no_decision must "
-        "be a probability between 0 and 1); that side is left out"
+        f"{STALLS}: the low value, each refit's own moved, is held to the nearest the config accepts on refits "
+        "0 to 0, 1 to 0, 2 to 0"
     ]
     own = _stage(built.scenario("baseline"), "no_decision")
+    assert own[2] == 0.0 and 0 < own[0] < 0.2 and 0 < own[1] < 0.2
+    assert _stage(built.scenario("p000_low"), "no_decision") == [0.0, 0.0, 0.0]
     assert _stage(built.scenario("p000_high"), "no_decision") == pytest.approx([v + 0.2 for v in own], abs=1e-12)
+
+
+def test_a_side_some_refit_cannot_run_is_left_out(company: Experiment, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A value refused on one refit, that no clamp to a probability's bound explains, leaves the side out."""
+    config = company.resolved_config["scenarios"][company.baseline]
+    levers = find_levers(config, 0.2, keys=[WINS])
+    built, _ = lever_experiment(company, company.baseline, levers, 2, [])
+    own = _stage(built.scenario("baseline"), "conversion")
+    real = refit_levers.runnable
+
+    def refused_on_refit_1(
+        drawn: dict[str, Any], key: str, base: float, whole: bool, value: float
+    ) -> tuple[dict[str, Any] | None, float, str]:
+        if base == own[1] and value > base:
+            return None, value, "refused here"
+        return real(drawn, key, base, whole, value)
+
+    monkeypatch.setattr(refit_levers, "runnable", refused_on_refit_1)
+    notes: list[str] = []
+    built, kept = lever_experiment(company, company.baseline, levers, 2, notes)
+    assert [s.name for s in built.scenarios] == ["baseline", "p000_low"] and kept[0].high is None
+    assert notes == [
+        f"{WINS}: the high value cannot run on refit 1 (its own {own[1]:g} moved to {own[1] * 1.2:g}: refused here); "
+        "that side is left out"
+    ]
 
 
 def test_the_global_method_places_its_values_on_each_refit_as_the_one_at_a_time_study(company: Experiment) -> None:

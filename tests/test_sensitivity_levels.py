@@ -123,6 +123,13 @@ def test_a_logit_shift_has_no_elasticity_and_the_report_says_why_once(tmp_path: 
     assert shift_row.endswith(" | - |") and "-0.38 / -0.18 / 0.02" in shift_row
     assert "a shift or logit by ±0.2 logit: the table gives each lever's levels" in answer_paragraph(study)
     assert "a shift or logit (added to a conversion's logit) by ±0.2 logit." in text  # how it was run
+    assert "sensitivity.csv`." not in text  # the table lists every lever
+    # crm-maven's 33 levers: the table's 30 rows had said nothing of the 3 below them
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("simulator.report.sensitivity_report.TABLE_ROWS", 2)
+        short = sensitivity_markdown(study, tmp_path, {})
+    assert "\nThe other lever, with a smaller swing, is in `sensitivity.csv`.\n" in short
+    assert sum(line.startswith("| ") and "`" in line for line in short.splitlines()) == 2
     problems: list[str] = []
     with collect(problems, []):
         write_sensitivity(study, tmp_path)  # the tornado's title says the step on a line of its own

@@ -15,10 +15,12 @@ whole number by at least one step (:func:`~simulator.analysis.lever_values.moved
 point fit's clamps and refusals on every refit
 (:func:`~simulator.analysis.lever_values.runnable`): a value clamped on some refit is noted,
 and a side that some refit cannot run is left out, as one the point fit cannot run is. A
-refit whose own value is 0 keeps it (20% of 0 is 0); one without the value (a feature it did
-not fit) runs as it is on both sides. A lever whose value no refit changes (a headcount the
-calibration does not refit) is set as before, one value in every run (:func:`refit_bases`
-says which).
+refit whose own value is 0 keeps it (20% of 0 is 0), and so does one whose probability is
+already at the 0 or 1 the move would cross (noted: crm-maven's quarter-end pull, fitted on
+two quarter ends, is 1 on some refits, and its whole high side had been left out for them);
+one without the value (a feature it did not fit) runs as it is on both sides. A lever whose
+value no refit changes (a headcount the calibration does not refit) is set as before, one
+value in every run (:func:`refit_bases` says which).
 
 A global method's sampled value is placed on each refit alike (:func:`design_value`): at the
 same place in the refit's own low-high range as in the point fit's, so for a lever moved by
@@ -98,6 +100,13 @@ def side_on_refits(drawn: Sequence[Mapping[str, Any]], lever: Lever, side: str, 
             values.append(own)
             continue
         changed, used, why = runnable(config, lever.key, own, lever.whole, target)
+        if changed is None and min(max(target, 0.0), 1.0) == own:
+            # a probability already at 0 or 1 moves no further on this refit: it keeps its
+            # own value, as a refit at 0 does under a share, and the side runs on the others
+            configs.append(dict(config))
+            values.append(own)
+            clamped.append((k, own))
+            continue
         if changed is None:
             return RefitSide(None, (), refused=f"on refit {k} (its own {own:g} moved to {target:g}: {why})")
         if used != target:

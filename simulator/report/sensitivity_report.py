@@ -258,6 +258,15 @@ def _unit(kpi: str) -> str:
     return f" ({SENTENCE_UNITS[kpi_unit(kpi)]})" if kpi_unit(kpi) in SENTENCE_UNITS else ""
 
 
+def _rows_left_out(table: pd.DataFrame) -> list[str]:
+    """A line saying where the levers below the table's last row are (none when the table lists every one)."""
+    rest = len(table) - TABLE_ROWS
+    if rest <= 0:
+        return []
+    which = "lever, with a smaller swing, is" if rest == 1 else f"{rest} levers, with smaller swings, are"
+    return [f"The other {which} in `sensitivity.csv`.", ""]
+
+
 def _table_rows(table: pd.DataFrame) -> list[list[str]]:
     rows = []
     for _, r in table.head(TABLE_ROWS).iterrows():
@@ -328,6 +337,7 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
             _table_rows(study.table),
         ),
         "",
+        *_rows_left_out(study.table),
         *[f"- `{key}`: {words}." for key, words in study.reasons.items()],
         *([""] if study.reasons else []),
         *figure_lines(figures.get("tornado"), out_dir),
