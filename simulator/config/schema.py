@@ -33,6 +33,7 @@ Adding a config section
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
@@ -56,7 +57,7 @@ from simulator.config.fields import (
     deal_slip_words,
     explained,
 )
-from simulator.config.initial_pipeline import InitialPipelineConfig
+from simulator.config.initial_pipeline import InitialPipelineConfig, table_config
 from simulator.config.lead_attributes import LeadAttributesConfig, ProductConfig, SegmentMix, Weight
 from simulator.config.org import OrgConfig
 from simulator.config.pipelines import PipelinesConfig
@@ -337,7 +338,11 @@ class ScenarioConfig(ConfigModel):
     @classmethod
     def _null_section_is_default(cls, data: Any) -> Any:
         if isinstance(data, Mapping):
-            return {k: v for k, v in data.items() if not (v is None and k in cls.model_fields and k not in _REQUIRED)}
+            data = {k: v for k, v in data.items() if not (v is None and k in cls.model_fields and k not in _REQUIRED)}
+            start = data.get("initial_pipeline")
+            if isinstance(start, Mapping) and list(start) == ["deals"] and isinstance(start["deals"], str):
+                with contextlib.suppress(ValidationError, ConfigError):  # else validated below, naming its key
+                    data["initial_pipeline"] = table_config(start["deals"])
         return data
 
 
