@@ -159,3 +159,27 @@ def test_sensitivity_optimisation_and_sweep_reports_open_in_chromium(tmp_path: P
     written = write_sweep(sweep)
     assert [p.name for p in written] == ["sweep_summary.csv", "heatmap.png", "report.md", "report.html"]
     _check_page(sweep / "report.html", tmp_path, sort_by="Job")
+
+
+def test_a_bound_such_as_more_than_99_percent_sorts_beside_its_figure(tmp_path: Path) -> None:
+    """P(best) reads ">99%" and "<1%" where it is no certainty: the table must still sort them as numbers."""
+    script = (Path(__file__).parents[1] / "simulator" / "report" / "templates" / "sort.js").read_text(encoding="utf-8")
+    cells = ["50%", ">99%", "0%", "<1%", "100%", "99%", "-"]
+    rows = "".join(f"<tr><td>{c}</td></tr>" for c in cells)
+    page = tmp_path / "sort.html"
+    page.write_text(
+        f'<html><body><table class="sortable"><thead><tr><th>P(best)</th></tr></thead><tbody>{rows}</tbody>'
+        f"</table><script>{script}</script></body></html>",
+        encoding="utf-8",
+    )
+    with Browser(_chromium(), timeout=30) as browser:
+        browser.open(page)
+        found = browser.evaluate(
+            """(() => {
+                const table = document.querySelector('table.sortable');
+                table.tHead.rows[0].cells[0].click();
+                return Array.from(table.tBodies[0].rows).map(r => r.cells[0].textContent);
+            })()"""
+        )
+        assert not browser.errors(), browser.errors()
+    assert found == ["0%", "<1%", "50%", "99%", ">99%", "100%", "-"], found

@@ -17,7 +17,13 @@ import simulator
 from simulator.analysis.answer import _ranking_sentence, answer
 from simulator.analysis.comparison import compare
 from simulator.analysis.decision import check_decision, decision_issues, kpi_name_issue, unreported_issues
-from simulator.analysis.formatting import digits_apart, format_signed_interval, format_signed_range, format_value
+from simulator.analysis.formatting import (
+    digits_apart,
+    format_chance,
+    format_signed_interval,
+    format_signed_range,
+    format_value,
+)
 from simulator.analysis.kpi_names import kpi_label, kpi_words
 from simulator.analysis.quantities import direction
 from simulator.analysis.results import run_experiment
@@ -219,8 +225,9 @@ def test_the_ranking_says_scenarios_the_same_in_every_run_are_the_best_together(
     text = _ranking_sentence(result, ranking, "hit_plan")
     assert text is not None and text.endswith(
         "; as_is, central_3 and plus_1_east are the same in every run on it: together they are the best with a "
-        f"probability of {ranking['p_best'].iloc[:3].sum():.0%}."
+        f"probability of {format_chance(ranking['p_best'].iloc[:3].sum())}."
     ), text
+    assert text.endswith("probability of >99%."), text  # 1 - 1/256 from 8 runs to none: not a certainty
 
 
 def test_one_scenario_says_what_a_single_run_brings_beside_the_ci_of_the_mean() -> None:
@@ -868,3 +875,23 @@ def test_the_likelier_dollars_come_first_and_a_negative_total_is_read_alike() ->
     assert [i.allowed for i in decision_issues(limits)] == [
         "cost_of_sales is in dollars: give 5000000 for $5M or 5000 for $5k"
     ]
+
+
+def test_a_probability_of_being_the_best_never_rounds_to_a_certainty_it_is_not() -> None:
+    """hiring_plan, 40 runs: "all_in_january is the best with a probability of 100%" (0.997) beside a scenario
+    better in 75% of its paired runs, and "0%" for the baseline in the ranking table."""
+    from simulator.analysis.answer import _chances_words
+
+    assert [format_chance(p) for p in (0.997, 0.9951, 0.994, 0.5, 0.006, 0.003, 0.0, 1.0, 1e-68)] == [
+        ">99%",
+        ">99%",
+        "99%",
+        "50%",
+        "1%",
+        "<1%",
+        "0%",
+        "100%",
+        "0%",
+    ]
+    ranking = pd.DataFrame({"scenario": ["all_in_january", "spread_evenly", "no_hires"], "p_best": [0.997, 0.003, 0.0]})
+    assert _chances_words(ranking) == "; all_in_january is the best with a probability of >99%"

@@ -32,6 +32,7 @@ from simulator.analysis.equivalence import equal_words, ranking_practically_equa
 from simulator.analysis.formatting import (
     digits_apart,
     format_amount,
+    format_chance,
     format_share,
     format_signed_amount,
     format_value,
@@ -214,11 +215,11 @@ def _chances_words(ranking: pd.DataFrame, tied: Sequence[str] = ()) -> str:
         together = p_first + sum(p for name, p in chances if name in tied)
         return (
             f"; {join_words([first, *tied])} are the same in every run on it: together they are the best with a "
-            f"probability of {together:.0%}"
+            f"probability of {format_chance(together)}"
         )
     if p_first >= max(p for _, p in chances):
-        return f"; {first} is the best with a probability of {p_first:.0%}"
-    likely = [f"{name} {p:.0%}" for name, p in sorted(chances, key=lambda c: -c[1]) if p >= 0.05]
+        return f"; {first} is the best with a probability of {format_chance(p_first)}"
+    likely = [f"{name} {format_chance(p)}" for name, p in sorted(chances, key=lambda c: -c[1]) if p >= 0.05]
     return (
         f"; the highest mean is not the likeliest best: the probability of being the best is {join_words(likely)} "
         "(close designs split the runs they lead)"

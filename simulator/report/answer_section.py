@@ -18,7 +18,7 @@ import pandas as pd
 from simulator.analysis.answer import Answer
 from simulator.analysis.assumed import assumed_answer_words
 from simulator.analysis.equivalence import equal_words, ranking_practically_equal
-from simulator.analysis.formatting import digits_apart, format_mean_ci, format_value
+from simulator.analysis.formatting import digits_apart, format_chance, format_mean_ci, format_value
 from simulator.analysis.kpi_names import kpi_label
 from simulator.analysis.question_words import question_text
 from simulator.analysis.tables import summary_of, summary_row
@@ -75,7 +75,7 @@ def ranking_rows(
             scenario + chosen,
             format_mean_ci(summary_row(summary, scenario, kpi), kpi, words, extra[kpi]),
             _difference_cell(row, kpi, baseline),
-            "equal" if equal else f"{p_best:.0%}" if math.isfinite(p_best) else "-",
+            "equal" if equal else format_chance(p_best) if math.isfinite(p_best) else "-",
         ]
         cells += [format_mean_ci(summary_row(summary, scenario, g), g, words, extra[g]) for g in shown]
         rows.append(cells)

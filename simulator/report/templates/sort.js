@@ -1,14 +1,18 @@
 // Sort a table by a column when its header is clicked (or Enter is pressed on it).
-// Cells read as numbers when they start with one: $1.23M, 45.6k, 23.4%, +2.1 pts, 1,050.
+// Cells read as numbers when they start with one: $1.23M, 45.6k, 23.4%, +2.1 pts, 1,050; a
+// bound (">99%", "<1%", a P(best) that is no certainty) sorts half a unit past its figure.
 (function () {
   "use strict";
   var SCALE = { k: 1e3, K: 1e3, M: 1e6, B: 1e9 };
   function value(cell) {
     var text = cell.textContent.trim();
+    var bound = /^[<>]/.exec(text);
+    if (bound) { text = text.slice(1); }
     var match = /^([+\-\u2212]?)\$?([0-9][0-9,]*\.?[0-9]*)\s*([kKMB]?)/.exec(text);
-    if (!match) { return { number: NaN, text: text.toLowerCase() }; }
+    if (!match) { return { number: NaN, text: cell.textContent.trim().toLowerCase() }; }
     var number = parseFloat(match[2].replace(/,/g, "")) * (SCALE[match[3]] || 1);
     if (match[1] === "-" || match[1] === "\u2212") { number = -number; }
+    if (bound) { number += bound[0] === ">" ? 0.5 : -0.5; }
     return { number: number, text: text.toLowerCase() };
   }
   function compare(a, b) {
