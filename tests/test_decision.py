@@ -895,3 +895,14 @@ def test_a_probability_of_being_the_best_never_rounds_to_a_certainty_it_is_not()
     ]
     ranking = pd.DataFrame({"scenario": ["all_in_january", "spread_evenly", "no_hires"], "p_best": [0.997, 0.003, 0.0]})
     assert _chances_words(ranking) == "; all_in_january is the best with a probability of >99%"
+
+
+def test_a_ci_whose_bounds_differ_never_reads_the_same_figure_twice() -> None:
+    """sdr_headcount with org.teams.sdr.headcount=5: "falls by 0.1 hours (95% CI -0.1 to -0.1 hours)"."""
+    assert format_signed_range("first_touch_hours_mean_sdr", -0.14, -0.06) == "-0.14 to -0.06 hours"
+    assert format_signed_range("win_rate", 0.0012, 0.0014) == "+0.12 to +0.14 points"
+    assert format_signed_range("bookings", -1_210.0, -1_190.0) == "-$1.21k to -$1.19k"
+    assert format_signed_interval("first_touch_hours_mean_sdr", -0.14, -0.06).count("-0.1 ") == 0
+    # bounds that are one figure (the same in every run) and ones that already differ keep their decimals
+    assert format_signed_range("cost_of_sales", 571_400.0, 571_400.0) == "+$571.4k to +$571.4k"
+    assert format_signed_range("first_touch_hours_mean", -2.7, -1.6) == "-2.7 to -1.6 hours"

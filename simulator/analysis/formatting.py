@@ -126,8 +126,15 @@ def _clear_of_zero(low: float, high: float, bounds: Callable[[int], tuple[str, s
 
     A clear difference whose CI reads ``0.0 to +1.6 points`` looks as if it included zero:
     one more decimal shows ``+0.04 to +1.6 points`` (the other bound keeps its decimals).
+    Bounds that differ but read the same take the decimals that tell them apart: sdr_headcount
+    had read "falls by 0.1 hours (95% CI -0.1 to -0.1 hours)" for -0.14 to -0.06.
     """
     shown = list(bounds(0))
+    if shown[0] == shown[1] and low != high:
+        for extra in range(1, 4):
+            shown = list(bounds(extra))
+            if shown[0] != shown[1]:
+                break
     if low > 0 or high < 0:  # only the bound that reads zero takes more decimals: +0.0003 pts to +1.3 pts
         for side in (0, 1):
             for extra in range(1, 4):
