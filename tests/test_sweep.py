@@ -641,3 +641,29 @@ def test_a_calibrated_company_s_headcount_sweep_says_it_rests_on_the_assumed_eff
     assert sweep is not None and sweep.effort_from == "sales_pipeline.csv"
     text = sweep_markdown(sweep, tmp_path, None, float("nan"))
     assert "*This sweep rests on the effort per deal salesim calibrate assumed (sales_pipeline.csv records no " in text
+
+
+def test_a_sweep_s_best_cell_is_not_called_certain_on_a_few_discordant_runs(tmp_path: Path) -> None:
+    """plan_check swept over 10 and 12 reps, 20 runs: "The best cell is truly the best with a probability of
+    100%" for McNemar's 1 - 0.5/128 (seven runs where only 12 reps hit the plan, none the other way)."""
+    import numpy as np
+
+    from simulator.report.sweep_jobs import Sweep
+    from simulator.report.sweep_report import answer_paragraph
+
+    luck = np.random.default_rng(7).normal(3_600_000.0, 150_000.0, 20)
+    rows = []
+    for job, reps, bookings in (("0", 10, luck - 300_000.0), ("1", 12, luck)):
+        (tmp_path / job).mkdir()
+        pd.DataFrame({"scenario": "today", "replication": range(20), "bookings": bookings}).to_csv(
+            tmp_path / job / "replications.csv", index=False
+        )
+        mean = float(bookings.mean())
+        rows.append(
+            {"job": job, "org.teams.full_cycle.headcount": reps, "scenario": "today", "kpi": "bookings", "n": 20}
+            | {"mean": mean, "ci_low": mean - 70_000.0, "ci_high": mean + 70_000.0}
+        )
+    sweep = Sweep(pd.DataFrame(rows), ["org.teams.full_cycle.headcount"], "bookings", "today", ["today"], "x")
+    sweep.jobs = {"0": {}, "1": {}}
+    text = answer_paragraph(sweep, 1 - 0.5 / 128, tmp_path)
+    assert "truly the best with a probability of >99% (paired runs" in text, text

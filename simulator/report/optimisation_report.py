@@ -18,7 +18,7 @@ import pandas as pd
 from simulator.analysis.assumed import assumed_study_words, effort_source
 from simulator.analysis.equivalence import equal_words
 from simulator.analysis.finalists import Finalist, top_ties
-from simulator.analysis.formatting import format_money
+from simulator.analysis.formatting import format_chance, format_money
 from simulator.analysis.kpi_names import kpi_label, kpi_words
 from simulator.analysis.optimisation import Optimisation
 from simulator.analysis.quantities import Kind, kpi_kind
@@ -138,7 +138,7 @@ def answer_paragraph(found: Optimisation) -> str:
         if best.practically_equal and len(contenders) > 1
         else "it is the only finalist within the bounds and the budget, so no probability of being the best is given"
         if len(contenders) == 1 and len(ties) == 1
-        else f"{who} the best of the {len(contenders)} finalists with a probability of {p_best:.0%}"
+        else f"{who} the best of the {len(contenders)} finalists with a probability of {format_chance(p_best)}"
         + _likelier_words(found, ties, p_best)
         if math.isfinite(p_best)
         else f"too few to say how likely {'it is' if len(ties) == 1 else 'they are'} the best of the {len(contenders)} "
@@ -171,7 +171,8 @@ def _likelier_words(found: Optimisation, ties: Sequence[Finalist], p_best: float
     if likelier is None or likelier.p_best <= p_best:
         return ""
     return (
-        f", though {likelier.candidate.words()} is the best with a higher probability, {likelier.p_best:.0%} "
+        f", though {likelier.candidate.words()} is the best with a higher probability, "
+        f"{format_chance(likelier.p_best)} "
         "(close mixes split the runs they lead; the chosen one has the best mean)"
     )
 
@@ -188,7 +189,7 @@ def _finalist_rows(found: Optimisation) -> list[list[str]]:
                 mean_ci(kpi, f.mean, f.ci_low, f.ci_high),
                 mean_ci("cost_of_sales", f.cost, f.cost_low, f.cost_high),
                 "yes" if f.feasible else "no",
-                "equal" if f.practically_equal else f"{f.p_best:.0%}" if math.isfinite(f.p_best) else "-",
+                "equal" if f.practically_equal else format_chance(f.p_best) if math.isfinite(f.p_best) else "-",
             ]
         )
     return rows

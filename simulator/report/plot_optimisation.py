@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from simulator.analysis.decision import decision_of
+from simulator.analysis.formatting import format_chance
 from simulator.analysis.kpi_names import kpi_axis_label, kpi_label, kpi_unit
 from simulator.analysis.optimisation import Optimisation
 from simulator.report.plot_style import (
@@ -88,7 +89,7 @@ def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
         chance = (
             "practically equal"
             if finalist.practically_equal
-            else f"P(best) {finalist.p_best:.0%}"
+            else f"P(best) {format_chance(finalist.p_best)}"
             if math.isfinite(finalist.p_best)
             else "for scale"
         )

@@ -22,7 +22,13 @@ from simulator.analysis.answer_choice import meets_target
 from simulator.analysis.assumed import assumed_study_words
 from simulator.analysis.comparison import compare
 from simulator.analysis.equivalence import equal_words, paired_practically_equal, tied_with
-from simulator.analysis.formatting import format_money, format_signed_amount, format_signed_range, format_value
+from simulator.analysis.formatting import (
+    format_chance,
+    format_money,
+    format_signed_amount,
+    format_signed_range,
+    format_value,
+)
 from simulator.analysis.kpi_names import kpi_label, kpi_words
 from simulator.analysis.quantities import direction
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, probability_best
@@ -237,11 +243,11 @@ def answer_paragraph(
             cells = join_words([cell_words(sweep, rows[rows["job"] == job].iloc[0]) for job in tied])
             text += (
                 f" The best cell ties with {cells} in every run (equal run by run): together "
-                f"they are the best with a probability of {chance:.0%} (paired runs, common random numbers)."
+                f"they are the best with a probability of {format_chance(chance)} (paired runs, common random numbers)."
             )
         else:
             text += (
-                f" The best cell is truly the best with a probability of {chance:.0%} "
+                f" The best cell is truly the best with a probability of {format_chance(chance)} "
                 "(paired runs, common random numbers)."
             )
     elif int(best["n"]) < MIN_RUNS_FOR_BEST:
