@@ -137,3 +137,10 @@ def test_a_yes_no_kpi_is_clear_exactly_when_its_leader_reads_above_97_5_percent(
                 low, high = paired_event_interval(first, second)
                 chance = first_hits_more(first, second)
                 assert (low > 0 or high < 0) == (max(chance, 1 - chance) > 0.975), (runs, both, only_first, only_second)
+
+
+def test_a_single_scenario_with_runs_is_surely_the_best() -> None:
+    """One column (a sweep of which one job finished) is the best for sure; the pair check had crashed on it."""
+    base = np.random.default_rng(8).normal(1e6, 1e5, 12)
+    assert probability_best(_runs({"only": base}), "bookings", ["only"]) == {"only": 1.0}
+    assert probability_best(_runs({"only": base}), "bookings", ["only", "absent"]) == {"only": 1.0, "absent": 0.0}

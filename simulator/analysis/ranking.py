@@ -148,6 +148,8 @@ def _within_pairs(shares: np.ndarray, better: Callable[[int, int], float]) -> np
     shares = shares.copy()
     i = int(np.argmax(shares))  # the one the words name; the others' shares are small beside their noise
     others = [j for j in range(shares.size) if j != i]
+    if not others:  # one scenario with runs (a sweep of which one job finished): no rival to hold it to
+        return shares
     chances = [better(i, j) for j in others]
     k = int(np.argmin(chances))
     if shares[i] > chances[k]:
