@@ -126,13 +126,24 @@ class SweepSummary(Callback):
         from simulator.report.sweep_report import write_sweep
 
         sweep_dir = Path(str(config.hydra.sweep.dir))
-        written = write_sweep(sweep_dir) if sweep_dir.is_dir() else []
+        gathered = True
+        try:
+            written = write_sweep(sweep_dir) if sweep_dir.is_dir() else []
+        except Exception as error:  # Hydra would only warn, and the jobs' exit statuses below were lost with it
+            gathered, written = False, []
+            print(
+                f"salesim: the sweep's jobs could not be gathered ({type(error).__name__}: {error}); "
+                "each job's results are in its own folder",
+                file=sys.stderr,
+            )
         if written:
             jobs = sum(1 for p in sweep_dir.iterdir() if (p / "summary.csv").is_file())
             print(f"salesim: sweep of {jobs} jobs gathered in {written[0]} (heatmap and report.html beside it)")
-        worst = max(self.exit_codes, default=0)
+        worst = max([*self.exit_codes, 0 if gathered else 1])
         if worst:
-            print(f"salesim: {sum(1 for c in self.exit_codes if c)} sweep jobs failed", file=sys.stderr)
+            failed = sum(1 for c in self.exit_codes if c)
+            if failed:
+                print(f"salesim: {failed} sweep jobs failed", file=sys.stderr)
             sys.exit(worst)
 
 
