@@ -156,21 +156,26 @@ def check_part(directory: Path, entry: Entry) -> str | None:
     Every file is read in full: its size and SHA-256 must be the recorded ones.
     """
     for kind, record in entry.files.items():
-        path = directory / f"{entry.stem}.{kind}"
-        if not path.is_file():
-            return f"{kind} is missing"
-        size, digest = _measure(path)
-        if size == record.size and digest == record.sha256:
-            continue
-        if size == 0:
-            return f"{kind} is empty"
-        rows = count_rows(path)
-        if rows is None:
-            return f"{kind} cannot be read"
-        if rows != record.rows:
-            return f"{kind} has {rows} of {record.rows} rows"
-        return f"{kind} differs from its checksum"
+        if problem := check_file(directory / f"{entry.stem}.{kind}", kind, record):
+            return problem
     return None
+
+
+def check_file(path: Path, kind: str, record: FileRecord) -> str | None:
+    """What is wrong with one file of a part (``kind``, e.g. ``replications.csv``), or None when it matches."""
+    if not path.is_file():
+        return f"{kind} is missing"
+    size, digest = _measure(path)
+    if size == record.size and digest == record.sha256:
+        return None
+    if size == 0:
+        return f"{kind} is empty"
+    rows = count_rows(path)
+    if rows is None:
+        return f"{kind} cannot be read"
+    if rows != record.rows:
+        return f"{kind} has {rows} of {record.rows} rows"
+    return f"{kind} differs from its checksum"
 
 
 def _measure(path: Path) -> tuple[int, str]:

@@ -58,6 +58,7 @@ from simulator.run.manifest import (
     MANIFEST,
     STORE_FORMAT,
     Entry,
+    check_file,
     check_part,
     entry_paths,
     file_record,
@@ -74,6 +75,7 @@ from simulator.run.table_source import TableSource
 __all__ = [
     "STORE_DIRNAME",
     "STORE_FILES",
+    "DamagedStoreError",
     "DirectoryStore",
     "MemoryStore",
     "ResultStore",
@@ -102,8 +104,18 @@ def _csv_bytes(table: pd.DataFrame) -> bytes:
     return (table.to_csv(index=False, lineterminator="\n") if text is None else text).encode("utf-8")
 
 
+class DamagedStoreError(ValueError):
+    """A part of a store opened to read it does not match its manifest entry (its numbers would be wrong)."""
+
+
 class DirectoryStore:
-    """The results store of a run directory: atomic CSV parts, each committed by a manifest entry."""
+    """The results store of a run directory: atomic CSV parts, each committed by a manifest entry.
+
+    Opened only to read it (``DirectoryStore(run_dir).replications()``, while a run runs or
+    after it), every file read is checked against its part's entry first, as a resume checks
+    it: a damaged part raises :class:`DamagedStoreError` rather than entering the numbers;
+    :meth:`verify` checks every part and changes nothing.
+    """
 
     def __init__(self, run_dir: Path) -> None:
         self.path = Path(run_dir) / STORE_DIRNAME
@@ -287,14 +299,38 @@ class DirectoryStore:
                 reps.update(entry.failed)
         return found
 
-    def _read(self, stem: str, kind: str, **options: Any) -> pd.DataFrame:
-        return pd.read_csv(self.path / f"{stem}.{kind}", **READ_OPTIONS, **options)
+    def verify(self) -> list[str]:
+        """Check every committed part against its manifest entry, as a resume does, changing nothing.
+
+        Returns:
+            One line per damaged part (``part s000-r00000120-00000129 is damaged (replications.csv
+            has 7 of 10 rows)``); empty when every part is intact. A resume
+            (``runner.resume=true``) computes the damaged parts again.
+        """
+        damaged = []
+        for path in entry_paths(self.path):
+            stem = path.name.removesuffix(ENTRY_SUFFIX)
+            entry = read_entry(path)
+            if entry is None or entry.stem != stem:
+                damaged.append(f"part {stem} is damaged (its manifest entry cannot be read)")
+            elif problem := check_part(self.path, entry):
+                damaged.append(f"part {stem} is damaged ({problem})")
+        return damaged
+
+    def _read(self, entry: Entry, kind: str, **options: Any) -> pd.DataFrame:
+        path = self.path / f"{entry.stem}.{kind}"
+        if self._entries is None and (problem := check_file(path, kind, entry.files[kind])):  # opened to read it
+            raise DamagedStoreError(
+                f"part {entry.stem} of {self.path} is damaged ({problem}): its numbers would be wrong; "
+                "a resume of the run (runner.resume=true) computes it again"
+            )
+        return pd.read_csv(path, **READ_OPTIONS, **options)
 
     def kpi_values(self, scenario_index: int, kpi: str, below: int) -> tuple[np.ndarray, np.ndarray]:
         """The values of ``kpi`` in replications ``< below`` of a scenario, and their replications."""
         wanted = {"replication", kpi}
         frames = (
-            self._read(entry.stem, "replications.csv", usecols=lambda c: c in wanted)
+            self._read(entry, "replications.csv", usecols=lambda c: c in wanted)
             for entry in self._committed()
             if entry.scenario_index == scenario_index and entry.first < below and entry.succeeded()
         )
@@ -307,7 +343,7 @@ class DirectoryStore:
 
     def _table(self, kind: str, scenario_order: Sequence[str] | None) -> pd.DataFrame:
         order = self.scenario_names() if scenario_order is None else scenario_order
-        return assemble((self._read(e.stem, kind) for e in self._committed() if kind in e.files), order)
+        return assemble((self._read(e, kind) for e in self._committed() if kind in e.files), order)
 
     def replications(self, scenario_order: Sequence[str] | None = None) -> pd.DataFrame:
         """The replications table, sorted by scenario then replication.
