@@ -124,6 +124,8 @@ class SensitivityStudy:
     reasons: dict[str, str] = field(default_factory=dict)  # lever -> why it moves the KPI less than its leads
     effort_from: str = ""  # the export a calibrated scenario's effort per deal was assumed for ('' otherwise)
     draws: int = 0  # the calibrated company's parameter draws every study scenario runs under (0: none)
+    sections: tuple[str, ...] = LEVER_SECTIONS  # the config sections searched for levers (--sections)
+    keys: tuple[str, ...] | None = None  # the levers --params named (None: every lever of the sections)
 
 
 def _advance(bar: tqdm) -> Callable[[int], None]:
@@ -202,6 +204,8 @@ def run_sensitivity(
         reasons,
         effort_source(experiment.scenario(scenario).config) or "",
         built.parameter_draw_count,
+        tuple(sections),
+        tuple(keys) if keys else None,
     )
 
 
@@ -350,16 +354,27 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
         f"- **{study.runs} runs per scenario**, {len(study.table) * 2 + 1} scenarios at most (the baseline, and each "
         "lever low and high), seed "
         f"{study.seed}: every scenario replays the baseline's leads with the same luck (common random numbers).",
-        "- Levers: every number of market, pipeline, org, workforce and the other pipelines, except numbers in "
-        "lists (profiles, curves), shares of a mix (segments, sectors, geographies, products' weights, a "
-        "by_share team's per-rep shares of its new leads), the figures of a CRM export a calibration keeps for "
-        "the report's words (pipeline.fitted_figures: no run reads them), zeros, roles no team has and the lead "
-        "rate of a source a pipeline feeds (its leads are that pipeline's meetings or referrals); whole numbers "
+        f"- Levers: {_levers_searched(study)}; whole numbers "
         f"move by at least one, a shift or logit (added to a conversion's logit) by ±{study.delta:g} logit.",
         f"- Wall time {study.wall_seconds:,.1f} s.",
         *[f"- Note: {note}." for note in study.notes],
     ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _levers_searched(study: SensitivityStudy) -> str:
+    """Where the study's levers came from: the keys --params named, or the numbers of its --sections."""
+    if study.keys:
+        return f"the {count_of(len(study.keys), 'key')} given with --params"
+    names = [("the other pipelines" if s == "pipelines" else s) for s in study.sections]
+    chosen = "" if tuple(study.sections) == LEVER_SECTIONS else " (--sections)"
+    return (
+        f"every number of {join_words(names)}{chosen}, except numbers in "
+        "lists (profiles, curves), shares of a mix (segments, sectors, geographies, products' weights, a "
+        "by_share team's per-rep shares of its new leads), the figures of a CRM export a calibration keeps for "
+        "the report's words (pipeline.fitted_figures: no run reads them), zeros, roles no team has and the lead "
+        "rate of a source a pipeline feeds (its leads are that pipeline's meetings or referrals)"
+    )
 
 
 def write_sensitivity(study: SensitivityStudy, out_dir: Path) -> list[Path]:
