@@ -241,6 +241,25 @@ def test_one_scenario_says_what_a_single_run_brings_beside_the_ci_of_the_mean() 
     assert "the interval above is of the mean over 20 runs" in text and "backtest" not in text  # no fitted start
 
 
+def test_scenarios_that_are_conditions_are_compared_and_none_is_chosen() -> None:
+    """rep_attrition asks what turnover costs: its answer had ended "Keep turnover_35", its table "(chosen)"."""
+    for effect in (0.08, -0.08, 0.0):
+        settings = DecisionSettings(primary="bookings", guardrails=["win_rate"], scenarios_are="conditions")
+        result = _with(make_result(runs=60, effect=effect), settings)
+        found = answer(result)
+        assert found.recommended is None
+        assert "Choose" not in found.paragraph and "Keep" not in found.paragraph, found.paragraph
+        assert found.paragraph.rstrip().endswith(".") and "bookings" in found.paragraph
+        assert "(chosen)" not in render_report(result, Path("."), [])
+    shipped = simulator.load_experiment("rep_attrition", ["runs=2"])
+    assert shipped.decision.scenarios_are == "conditions"
+    with pytest.raises(ConfigError, match="scenarios_are"):
+        experiment_from_dict(
+            {**yaml.safe_load(Path("experiments/rep_attrition.yaml").read_text()), "market": {}}
+            | {"experiment": {"decision": {"primary": "bookings", "scenarios_are": "choices"}}}
+        )
+
+
 def test_no_clear_winner_keeps_the_baseline() -> None:
     result = _with(make_result(runs=60, effect=0.0), DecisionSettings(primary="bookings"))
     found = answer(result)

@@ -81,7 +81,9 @@ def unsure_words(
 def decided_choice(
     result: ExperimentResult, decision: DecisionSettings, ranking: pd.DataFrame
 ) -> tuple[str | None, str]:
-    """The scenario to choose and the sentence that says why."""
+    """The scenario to choose and the sentence that says why (none of either for scenarios that are conditions)."""
+    if decision.scenarios_are == "conditions":
+        return None, ""
     kpi, baseline = decision.primary, result.experiment.baseline
     phrase = kpi_phrase(result, kpi)
     ordered = [str(s) for s in ranking["scenario"]]
