@@ -20,6 +20,7 @@ from simulator.analysis.decision import check_decision, decision_issues, kpi_nam
 from simulator.analysis.formatting import (
     digits_apart,
     format_chance,
+    format_mean_ci,
     format_signed_interval,
     format_signed_range,
     format_value,
@@ -182,6 +183,18 @@ def test_a_clear_difference_never_shows_a_ci_bound_of_zero() -> None:
     assert format_signed_interval("win_rate", 0.0004, 0.0162) == "+0.04 pts to +1.6 pts"
     assert format_signed_interval("win_rate", 0.000003, 0.013101) == "+0.0003 pts to +1.3 pts"
     assert format_signed_range("cycle_time_days_p50", -2.5, -1.0) == "-2.5 to -1.0 working days"
+
+
+def test_a_mean_that_is_not_zero_never_reads_zero_nor_its_ci_one_figure() -> None:
+    """sdr_headcount's sdr_6: the SDR team's first touch, a mean of 0.014 hours, read "0.0 [0.0, 0.0]"."""
+    hours = "first_touch_hours_mean_sdr"
+    row = pd.Series({"mean": 0.014, "ci_low": 0.009, "ci_high": 0.020})
+    assert format_mean_ci(row, hours, words=False) == "0.01 [0.01, 0.02]"
+    assert format_mean_ci(row.replace(0.014, 0.004).replace(0.009, 0.0), hours) == "0.004 (0.000 to 0.020)"
+    assert format_mean_ci(pd.Series({"mean": 22.5, "ci_low": 21.1, "ci_high": 23.9}), hours) == "22.5 (21.1 to 23.9)"
+    every_run_zero = pd.Series({"mean": 0.0, "ci_low": 0.0, "ci_high": 0.0})
+    assert format_mean_ci(every_run_zero, hours, words=False) == "0.0 [0.0, 0.0]"  # truly zero stays as it is
+    assert format_mean_ci(pd.Series({"mean": 0.0004, "ci_low": math.nan, "ci_high": math.nan}), hours) == "0.0004"
 
 
 def test_a_ranking_of_close_means_shows_them_apart() -> None:

@@ -217,14 +217,22 @@ def format_mean_ci(row: pd.Series | None, kpi: str, words: bool = True, extra_di
 
     A missing row or mean reads ``-`` (reports) or ``n/a`` (terminals); a mean without an
     interval (one run) reads as the mean alone. ``extra_digits``: as :func:`format_value`.
+    A mean that is not 0 never reads as 0: it and its bounds take the decimals (up to 3
+    more) that show it (sdr_headcount's SDR first touch of 0.014 hours had read "0.0 [0.0, 0.0]").
     """
     if row is None or not math.isfinite(float(row["mean"])):
         return "-" if words else "n/a"
-    mean = format_value(kpi, float(row["mean"]), extra_digits=extra_digits)
-    if not math.isfinite(float(row["ci_low"])):
+    value, low_value, high_value = float(row["mean"]), float(row["ci_low"]), float(row["ci_high"])
+    has_interval = math.isfinite(low_value)
+    for more in range(4):
+        digits = extra_digits + more
+        mean = format_value(kpi, value, extra_digits=digits)
+        low = format_value(kpi, low_value, extra_digits=digits) if has_interval else ""
+        high = format_value(kpi, high_value, extra_digits=digits) if has_interval else ""
+        if value == 0 or not _reads_zero(mean):
+            break
+    if not has_interval:
         return mean
-    low = format_value(kpi, float(row["ci_low"]), extra_digits=extra_digits)
-    high = format_value(kpi, float(row["ci_high"]), extra_digits=extra_digits)
     return f"{mean} ({low} to {high})" if words else f"{mean} [{low}, {high}]"
 
 
