@@ -771,3 +771,22 @@ def test_lead_to_customer_is_held_to_the_published_one_to_five_percent() -> None
     )
     [inside] = benchmark_checks(summary({"lead_to_win_rate": 0.049}), "today")
     assert inside.side == 0
+
+
+def test_a_scenario_without_changes_of_its_own_is_not_said_to_have_made_one() -> None:
+    """hiring_plan's no_hires sets nothing: its figures move by what the baseline's hires add, not by its own change."""
+    import types
+
+    from simulator.analysis.benchmarks import BenchmarkCheck
+    from simulator.analysis.moved_reasons import _changes, moved_words
+
+    experiment = simulator.load_experiment("hiring_plan", ["runs=2"])
+    changes = _changes(types.SimpleNamespace(experiment=experiment))  # type: ignore[arg-type]
+    keys, own = changes["no_hires"]
+    assert not own and keys and all(key.startswith("workforce.teams.full_cycle") for key in keys), keys
+    written, own = changes["all_in_january"]
+    assert own and written == ["+workforce.teams.full_cycle.hires=[{month:1,count:4}]"]
+    check = benchmark_checks(summary(MEANS), "today")[0]
+    assert isinstance(check, BenchmarkCheck)
+    words = moved_words("spread_evenly", check, keys, own=False)
+    assert ": what sets it apart from spread_evenly (workforce.teams.full_cycle" in words and "own change" not in words

@@ -69,12 +69,19 @@ def _key(check: BenchmarkCheck) -> str:
 SIDES = {-1: "below", 0: "inside", 1: "above"}
 
 
-def moved_words(baseline: str, theirs: BenchmarkCheck, keys: list[str]) -> str:
-    """``sdr_4 reads 34.1%, inside: this scenario's own change (org.teams.sdr.headcount) moves it``."""
+def moved_words(baseline: str, theirs: BenchmarkCheck, keys: list[str], own: bool = True) -> str:
+    """``sdr_4 reads 34.1%, inside: this scenario's own change (org.teams.sdr.headcount) moves it``.
+
+    ``own``: the keys are the scenario's own overrides; False when the scenario sets nothing
+    of its own and differs from the baseline by the baseline's (``hiring_plan``'s
+    ``no_hires`` against hires a quarter): then ``what sets it apart from spread_evenly
+    (workforce.teams.full_cycle) moves it``.
+    """
     named = ", ".join(keys[:KEYS_NAMED]) + (f" and {len(keys) - KEYS_NAMED} more" if len(keys) > KEYS_NAMED else "")
     change = f" ({named})" if named else ""
     value = format_in_unit(theirs.value, theirs.benchmark.unit)
-    return f"{baseline} reads {value}, {SIDES[theirs.side]}: this scenario's own change{change} moves it"
+    cause = "this scenario's own change" if own else f"what sets it apart from {baseline}"
+    return f"{baseline} reads {value}, {SIDES[theirs.side]}: {cause}{change} moves it"
 
 
 def _shown(key: str) -> bool:
@@ -82,8 +89,12 @@ def _shown(key: str) -> bool:
     return key.split("=", 1)[0].rsplit(".", 1)[-1] not in ("name", "description")
 
 
-def _changes(result: ExperimentResult) -> dict[str, list[str]]:
-    """Each scenario's own overrides as the experiment wrote them (``org=specialist``), else the keys it changes."""
+def _changes(result: ExperimentResult) -> dict[str, tuple[list[str], bool]]:
+    """Each scenario's own overrides as the experiment wrote them (``org=specialist``), else the keys it changes.
+
+    The flag is True for the scenario's own overrides, False for keys that differ from the
+    baseline while the scenario writes none of its own.
+    """
     written = ((result.experiment.resolved_config.get("base") or {}).get("experiment") or {}).get("scenarios") or {}
     changed: dict[str, list[str]] = {}
     for difference in scenario_differences(result.experiment):
@@ -92,7 +103,7 @@ def _changes(result: ExperimentResult) -> dict[str, list[str]]:
     found = {}
     for spec in result.experiment.scenarios:
         own = [str(line) for line in written.get(spec.name) or [] if _shown(str(line)) and str(line) not in shared]
-        found[spec.name] = own or [key for key in changed.get(spec.name, []) if _shown(key)]
+        found[spec.name] = (own, True) if own else ([key for key in changed.get(spec.name, []) if _shown(key)], False)
     return found
 
 
@@ -131,5 +142,6 @@ def moved_reasons(
                 continue
             if not _moved(comparison, spec.name, check):  # noise ("more runs would tell"), not the change
                 continue
-            found.setdefault(spec.name, {})[_key(check)] = moved_words(baseline, theirs, changed.get(spec.name, []))
+            keys, written = changed.get(spec.name, ([], True))
+            found.setdefault(spec.name, {})[_key(check)] = moved_words(baseline, theirs, keys, written)
     return found
