@@ -13,6 +13,7 @@ library, which tests call directly.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import os
@@ -52,6 +53,7 @@ from simulator.job import (
 from simulator.notebook_loader import load_experiment
 from simulator.refusal_second_look import second_look
 from simulator.run.experiment import Experiment
+from simulator.run.settings import RunnerSettings
 
 DESCRIBE_FLAG = "--describe"
 MULTIRUN_FLAGS = ("--multirun", "-m")
@@ -103,8 +105,13 @@ def _run_job(cfg: DictConfig) -> int:
     from simulator.run.runner import RunInterrupted
 
     task = experiment.resolved_config.get("command_line_overrides", [])
+    if single:
+        resume = _resume_command(task, out_dir)
+    else:
+        resume = _sweep_resume_command(command_line_options().get("argv", []), Path(str(hydra_cfg.sweep.dir)))
+        settings = _sweep_job_settings(settings, out_dir)
     try:
-        result = run_and_write(experiment, out_dir, settings=settings, resume_command=_resume_command(task, out_dir))
+        result = run_and_write(experiment, out_dir, settings=settings, resume_command=resume)
     except ConfigError as error:
         return refused(error)
     except UnwritableOutputError as error:
@@ -126,6 +133,43 @@ def _resume_command(task_overrides: Sequence[str], out_dir: Path) -> str:
     config = [str(o) for o in command_line_options().get("config", [])]
     words = ["python", "-m", "simulator", *config, *kept, "runner.resume=true", f"hydra.run.dir={out_dir}"]
     return " ".join(shlex.quote(w) for w in words)
+
+
+def _sweep_resume_command(argv: Sequence[str], sweep_dir: Path) -> str:
+    """The command that resumes an interrupted sweep: the sweep as typed, resumed in the same sweep folder.
+
+    Its jobs that finished are only written again, the interrupted one continues, and those
+    not started run from the start (:func:`_sweep_job_settings`); the sweep is then gathered.
+    """
+    kept: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        name = arg.partition("=")[0]
+        if name in _CONFIG_OPTIONS or name in ("-cn",):
+            skip = "=" not in arg  # the option's value is the next word
+            continue
+        if arg.lstrip("+~").startswith(("runner.resume=", "hydra.sweep.dir=")):
+            continue
+        kept.append(arg)
+    config = [str(o) for o in command_line_options().get("config", [])]
+    words = ["python", "-m", "simulator", *config, *kept, "runner.resume=true", f"hydra.sweep.dir={sweep_dir}"]
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def _sweep_job_settings(settings: RunnerSettings, out_dir: Path) -> RunnerSettings:
+    """A resumed sweep's job that had not started before the sweep stopped runs from the start (with a note)."""
+    from simulator.run.store import DirectoryStore
+
+    if not settings.resume or DirectoryStore(out_dir).holds_run():
+        return settings
+    print(
+        f"salesim: job {out_dir.name} of the sweep had not started before it stopped: it runs from the start",
+        file=sys.stderr,
+    )
+    return dataclasses.replace(settings, resume=False)
 
 
 _CONFIG_OPTIONS = {"--config-dir": True, "-cd": True, "--config-path": False, "-cp": False, "--config-name": False}
@@ -366,7 +410,7 @@ def main() -> None:
     except ConfigError as error:
         refuse(error)
     os.environ[COMMAND_LINE_ENV] = json.dumps(
-        {"describe": describe, "rewritten": rewritten, "config": _config_options(sys.argv[1:])}
+        {"describe": describe, "rewritten": rewritten, "config": _config_options(sys.argv[1:]), "argv": sys.argv[1:]}
     )
     users_full_error = os.environ.get(FULL_ERROR_ENV)
     os.environ[FULL_ERROR_ENV] = "1"  # Hydra raises what it refuses instead of printing it: worded below

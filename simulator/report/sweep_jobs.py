@@ -108,6 +108,10 @@ def _pairs(overrides: Sequence[str]) -> dict[str, str]:
     return found
 
 
+def _resumed(line: str) -> bool:
+    return line.lstrip("+~").startswith("runner.resume=")
+
+
 def gather(sweep_dir: Path) -> Sweep | None:
     """Read every finished job of ``sweep_dir`` (None when no job wrote a summary)."""
     tables, jobs = [], {}
@@ -117,7 +121,8 @@ def gather(sweep_dir: Path) -> Sweep | None:
     for job_dir in sorted((p for p in sweep_dir.iterdir() if (p / "summary.csv").is_file()), key=_job_order):
         summary = pd.read_csv(job_dir / "summary.csv")
         meta = yaml.safe_load((job_dir / "config.yaml").read_text()) or {}
-        overrides = [str(o) for o in meta.get("command_line_overrides", [])]
+        # how a job was run again is no setting of it: a resumed sweep gathers as one never stopped
+        overrides = [str(o) for o in meta.get("command_line_overrides", []) if not _resumed(str(o))]
         jobs[job_dir.name] = _pairs(overrides)
         for scenario, lines in (meta.get(REPLACED_OVERRIDES) or {}).items():
             replaced.setdefault(str(scenario), {}).update({str(k): str(v) for k, v in dict(lines).items()})

@@ -127,6 +127,10 @@ class DirectoryStore:
         """Where the parts are kept, for messages."""
         return str(self.path)
 
+    def holds_run(self) -> bool:
+        """True when this directory holds a run's store (started, interrupted or finished)."""
+        return (self.path / MANIFEST).is_file()
+
     def check_resume(self, fingerprint: Mapping[str, Any]) -> None:
         """Check that this directory holds an interrupted run of the same config (writes nothing).
 

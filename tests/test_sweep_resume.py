@@ -1,0 +1,100 @@
+"""An interrupted sweep resumes as a whole: the command it prints, its jobs not started, its gathering.
+
+A fresh user's sweep of two jobs, stopped during job 0, printed a resume command for job 0
+alone, as a single run (job 1 never ran, nothing was gathered); the sweep typed again with
+``runner.resume=true`` refused job 1, which had no folder to resume.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from simulator import cli
+from simulator.report.sweep_jobs import gather
+from simulator.run.settings import RunnerSettings
+from simulator.run.store import STORE_DIRNAME
+from tests.scenarios import ROOT
+
+
+def test_the_resume_command_of_a_sweep_is_the_sweep_as_typed_in_the_same_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(cli.COMMAND_LINE_ENV, '{"config": ["--config-dir", "/abs/mine"]}')
+    argv = [
+        "--multirun",
+        "--config-dir",
+        "mine",
+        "org.teams.full_cycle.headcount=10,12",
+        "runner.resume=false",
+        "hydra.sweep.dir=old",
+        "runs=150",
+    ]
+    command = cli._sweep_resume_command(argv, tmp_path / "sweep")
+    assert command == (
+        "python -m simulator --config-dir /abs/mine --multirun org.teams.full_cycle.headcount=10,12 runs=150 "
+        f"runner.resume=true hydra.sweep.dir={tmp_path / 'sweep'}"
+    )
+    assert "--config-dir=mine" not in cli._sweep_resume_command(["--config-dir=mine", "-m", "runs=2"], tmp_path)
+
+
+def test_a_job_the_sweep_had_not_started_runs_from_the_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    resumed = RunnerSettings(resume=True)
+    assert cli._sweep_job_settings(resumed, tmp_path / "1").resume is False
+    assert "job 1 of the sweep had not started before it stopped: it runs from the start" in capsys.readouterr().err
+    (tmp_path / "0" / STORE_DIRNAME).mkdir(parents=True)
+    (tmp_path / "0" / STORE_DIRNAME / "manifest.json").write_text("{}")
+    assert cli._sweep_job_settings(resumed, tmp_path / "0") is resumed  # an interrupted job resumes
+    assert cli._sweep_job_settings(RunnerSettings(), tmp_path / "1").resume is False
+    assert capsys.readouterr().err == ""
+
+
+def test_a_sweep_stopped_after_its_first_job_resumes_the_rest_and_gathers_as_if_never_stopped(tmp_path: Path) -> None:
+    def sweep(folder: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+        command = [
+            sys.executable,
+            "-m",
+            "simulator",
+            "--multirun",
+            "org.teams.full_cycle.headcount=10,12",
+            "runs=2",
+            "clock.horizon_days=40",
+            "clock.warmup_days=0",
+            "runner.workers=1",
+            "runner.progress=false",
+            *extra,
+            f"hydra.sweep.dir={folder}",
+        ]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+
+    whole = sweep(tmp_path / "whole")
+    assert whole.returncode == 0, whole.stderr[-3000:]
+    stopped = tmp_path / "stopped"
+    shutil.copytree(tmp_path / "whole", stopped)
+    # as the sweep leaves it when stopped during job 1's first batch: job 0 whole, job 1 not yet a run
+    shutil.rmtree(stopped / "1")
+    for gathered in ("sweep_summary.csv", "heatmap.png", "report.md", "report.html"):
+        (stopped / gathered).unlink()
+    done = sweep(stopped, "runner.resume=true")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "job 1 of the sweep had not started before it stopped: it runs from the start" in done.stderr
+    assert "sweep of 2 jobs gathered" in done.stdout
+    for job in ("0", "1"):
+        assert (stopped / job / "replications.csv").read_bytes() == (
+            tmp_path / "whole" / job / "replications.csv"
+        ).read_bytes()
+    # runner.resume is how the jobs were run, not a setting of the sweep: the table is the one never stopped
+    pd.testing.assert_frame_equal(
+        pd.read_csv(stopped / "sweep_summary.csv"), pd.read_csv(tmp_path / "whole" / "sweep_summary.csv")
+    )
+    found = gather(stopped)
+    assert found is not None and list(found.params) == ["org.teams.full_cycle.headcount"]
