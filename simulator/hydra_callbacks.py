@@ -126,9 +126,10 @@ class SweepSummary(Callback):
         from simulator.report.sweep_report import write_sweep
 
         sweep_dir = Path(str(config.hydra.sweep.dir))
-        gathered = True
+        gathered, expected = True, None
         try:
-            written = write_sweep(sweep_dir) if sweep_dir.is_dir() else []
+            expected = _sweep_jobs(config)
+            written = write_sweep(sweep_dir, expected) if sweep_dir.is_dir() else []
         except Exception as error:  # Hydra would only warn, and the jobs' exit statuses below were lost with it
             gathered, written = False, []
             print(
@@ -138,7 +139,8 @@ class SweepSummary(Callback):
             )
         if written:
             jobs = sum(1 for p in sweep_dir.iterdir() if (p / "summary.csv").is_file())
-            print(f"salesim: sweep of {jobs} jobs gathered in {written[0]} (heatmap and report.html beside it)")
+            of = f"{jobs} of {len(expected)}" if expected and jobs < len(expected) else f"{jobs}"
+            print(f"salesim: sweep of {of} jobs gathered in {written[0]} (heatmap and report.html beside it)")
         worst = max([*self.exit_codes, 0 if gathered else 1])
         if worst:
             failed = sum(1 for c in self.exit_codes if c)

@@ -11,7 +11,7 @@ import simulator.report.sweep_report as sweep_report
 from simulator.hydra_callbacks import SweepSummary
 
 
-def _broken_gathering(sweep_dir: Path) -> list[Path]:
+def _broken_gathering(sweep_dir: Path, *expected: object) -> list[Path]:
     raise ValueError("attempt to get argmin of an empty sequence")
 
 

@@ -18,6 +18,7 @@ import pytest
 
 from simulator import cli
 from simulator.report.sweep_jobs import gather
+from simulator.report.sweep_report import write_sweep
 from simulator.run.settings import RunnerSettings
 from simulator.run.store import STORE_DIRNAME
 from tests.scenarios import ROOT
@@ -82,6 +83,14 @@ def test_a_sweep_stopped_after_its_first_job_resumes_the_rest_and_gathers_as_if_
     shutil.copytree(tmp_path / "whole", stopped)
     # as the sweep leaves it when stopped during job 1's first batch: job 0 whole, job 1 not yet a run
     shutil.rmtree(stopped / "1")
+    # gathered as it stands, the report names the job with no results
+    jobs = [[f"org.teams.full_cycle.headcount={n}", "runs=2"] for n in (10, 12)]
+    write_sweep(stopped, jobs)
+    text = (stopped / "report.md").read_text()
+    assert (
+        "*1 of the sweep's 2 jobs has no results (failed, refused or not run: its folder or the terminal says why): "
+        "job 1 (org.teams.full_cycle.headcount=12). The answer is over the 1 that finished;"
+    ) in text
     for gathered in ("sweep_summary.csv", "heatmap.png", "report.md", "report.html"):
         (stopped / gathered).unlink()
     done = sweep(stopped, "runner.resume=true")

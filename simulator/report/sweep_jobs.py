@@ -65,6 +65,9 @@ class Sweep:
             in its unit; None without one.
         effort_from: The export a calibrated baseline's effort per deal was assumed for
             (``pipeline.fitted_from``): what a headcount sweep reads rests on it; '' otherwise.
+        missing: Job folder -> its own overrides, for each job of the sweep with no results
+            (failed, refused, or not run: a sweep stopped before it); empty when every job has.
+        expected: The sweep's jobs in all (0 when not known: a sweeper other than the basic one).
     """
 
     table: pd.DataFrame
@@ -80,6 +83,8 @@ class Sweep:
     experiment_baseline: str = ""
     target: float | None = None
     effort_from: str = ""
+    missing: dict[str, str] = field(default_factory=dict)
+    expected: int = 0
 
     def unmoved(self, scenario: str) -> bool:
         """Whether the sweep moved nothing in ``scenario``: each swept key its own, or one it lacks."""
@@ -106,6 +111,17 @@ def _pairs(overrides: Sequence[str]) -> dict[str, str]:
         if sep and not key.startswith("hydra."):
             found[key] = value
     return found
+
+
+def with_missing(sweep: Sweep, expected: Sequence[Sequence[str]]) -> Sweep:
+    """``sweep`` with the jobs of ``expected`` (each job's overrides, in job order) that it has no results of."""
+    shared = set.intersection(*(set(job) for job in expected)) if expected else set()
+    missing = {
+        str(number): " ".join(o for o in job if o not in shared and not _resumed(o)) or f"job {number}"
+        for number, job in enumerate(expected)
+        if str(number) not in sweep.jobs
+    }
+    return replace(sweep, missing=missing, expected=len(expected))
 
 
 def _resumed(line: str) -> bool:

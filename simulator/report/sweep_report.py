@@ -14,6 +14,7 @@ It reads only files, so it works whatever launcher ran the jobs (basic or joblib
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -39,7 +40,16 @@ from simulator.report.html import write_html
 from simulator.report.layouts import SUMMARY_NAME
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_heatmap import MAX_PANELS, best_cell, plan_groups, plot_heatmap
-from simulator.report.sweep_jobs import Sweep, cell_words, gather, job_runs, pair_runs, read_on_moved, setting_words
+from simulator.report.sweep_jobs import (
+    Sweep,
+    cell_words,
+    gather,
+    job_runs,
+    pair_runs,
+    read_on_moved,
+    setting_words,
+    with_missing,
+)
 from simulator.report.sweep_others import other_scenarios_words, unmoved_words
 
 
@@ -323,6 +333,7 @@ def sweep_markdown(
         "",
         answer_paragraph(sweep, chance, sweep_dir, runs),
         "",
+        *([f"*{missing}*", ""] if (missing := missing_words(sweep)) else []),
         *([f"*{caveat}*", ""] if (caveat := _assumed_words(sweep)) else []),
         f"## {kpi_label(sweep.kpi)} at every point ({sweep.baseline})",
         "",
@@ -349,11 +360,31 @@ def sweep_markdown(
     return "\n".join(lines).rstrip() + "\n"
 
 
-def write_sweep(sweep_dir: Path) -> list[Path]:
-    """Gather the sweep in ``sweep_dir`` and write its table, heatmap and report (nothing when no job finished)."""
+def missing_words(sweep: Sweep) -> str:
+    """The sweep's jobs with no results, named, and what the answer is over ('' when none is missing)."""
+    if not sweep.missing:
+        return ""
+    named = join_words([f"job {job} ({words})" for job, words in sweep.missing.items()])
+    have = sweep.expected - len(sweep.missing)
+    verb = "has" if len(sweep.missing) == 1 else "have"
+    return (
+        f"{len(sweep.missing)} of the sweep's {sweep.expected} jobs {verb} no results (failed, refused or not run: "
+        f"its folder or the terminal says why): {named}. The answer is over the {have} that finished; "
+        "a sweep stopped before its end resumes with runner.resume=true."
+    )
+
+
+def write_sweep(sweep_dir: Path, expected: Sequence[Sequence[str]] | None = None) -> list[Path]:
+    """Gather the sweep in ``sweep_dir`` and write its table, heatmap and report (nothing when no job finished).
+
+    ``expected``: every job's overrides, in job order, when the sweeper's jobs are known:
+    the report names those with no results.
+    """
     sweep = gather(sweep_dir)
     if sweep is None:
         return []
+    if expected:
+        sweep = with_missing(sweep, expected)
     sweep = read_on_moved(sweep)
     written = [atomic_write(sweep_dir / SUMMARY_NAME, lambda f: sweep.table.to_csv(f, index=False))]
     figure = None
