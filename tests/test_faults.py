@@ -335,6 +335,12 @@ def test_a_stop_does_not_wait_for_running_batches_and_a_resume_completes_the_run
     assert "salesim: 4 runs in " in resumed.stdout and "(and 4 kept from the earlier run)" in resumed.stdout
     assert "for the 4 runs made after resuming (4 were kept from before)" in (out / "report.md").read_text()
     assert tables_of(out) == undisturbed
+    # a finished run resumed makes no run: its report says the outputs were written again, not "the 0 runs made"
+    again = salesim(*ARGS, "runner.resume=true", f"hydra.run.dir={out}", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    report = (out / "report.md").read_text()
+    assert "writing the outputs again from the 8 runs kept from before (none was left to make)" in report
+    assert "0 runs made" not in report and tables_of(out) == undisturbed
 
 
 @forked_only

@@ -375,7 +375,7 @@ def test_a_resume_names_each_setting_that_differs_once() -> None:
     before["experiment"], now["experiment"] = {"name": "generalist_vs_specialist"}, {"name": "sdr_headcount"}
     (issue,) = store.config_differences(before, now)
     assert (issue.key, issue.value) == ("experiment", "sdr_headcount")
-    assert "interrupted run of another experiment (generalist_vs_specialist)" in issue.allowed
+    assert "an earlier run of another experiment (generalist_vs_specialist)" in issue.allowed
 
 
 def test_two_dask_runs_at_once_print_nothing_of_dask(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:

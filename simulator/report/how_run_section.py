@@ -124,6 +124,8 @@ def _resumed_words(result: ExperimentResult) -> str:
     made = sum(result.runs_per_scenario.values())
     if result.computed is None or result.computed >= made:
         return ""
+    if result.computed == 0:  # a finished run resumed: its outputs written again, its own wall time not known
+        return f", writing the outputs again from the {made:,} runs kept from before (none was left to make)"
     return f", for the {result.computed:,} runs made after resuming ({made - result.computed:,} were kept from before)"
 
 

@@ -37,7 +37,7 @@ def config_differences(before: Mapping[str, Any], now: Mapping[str, Any], shown:
             ConfigIssue(
                 "experiment",
                 asked,
-                f"the folder holds an interrupted run of another experiment ({was}): a resume continues the same "
+                f"the folder holds an earlier run of another experiment ({was}): a resume continues the same "
                 f"experiment (experiment={was}), or give another hydra.run.dir for a new run",
             )
         ]
