@@ -13,12 +13,10 @@ library, which tests call directly.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import json
 import os
 import re
-import shlex
 import sys
 import warnings
 from collections.abc import Sequence
@@ -52,8 +50,8 @@ from simulator.job import (
 )
 from simulator.notebook_loader import load_experiment
 from simulator.refusal_second_look import second_look
+from simulator.resume_commands import config_options, resume_command, sweep_job_settings, sweep_resume_command
 from simulator.run.experiment import Experiment
-from simulator.run.settings import RunnerSettings
 
 DESCRIBE_FLAG = "--describe"
 MULTIRUN_FLAGS = ("--multirun", "-m")
@@ -106,10 +104,10 @@ def _run_job(cfg: DictConfig) -> int:
 
     task = experiment.resolved_config.get("command_line_overrides", [])
     if single:
-        resume = _resume_command(task, out_dir)
+        resume = resume_command(task, out_dir)
     else:
-        resume = _sweep_resume_command(command_line_options().get("argv", []), Path(str(hydra_cfg.sweep.dir)))
-        settings = _sweep_job_settings(settings, out_dir)
+        resume = sweep_resume_command(command_line_options().get("argv", []), Path(str(hydra_cfg.sweep.dir)))
+        settings = sweep_job_settings(settings, out_dir)
     try:
         result = run_and_write(experiment, out_dir, settings=settings, resume_command=resume)
     except ConfigError as error:
@@ -125,72 +123,6 @@ def _run_job(cfg: DictConfig) -> int:
         remove_if_empty(out_dir, written)
         return EXIT_INTERRUPTED
     return EXIT_REPLICATION_FAILURES if result.failures else 0
-
-
-def _resume_command(task_overrides: Sequence[str], out_dir: Path) -> str:
-    """The command that resumes this run: the same config folder and overrides, in the same run directory."""
-    kept = [o for o in task_overrides if not o.lstrip("+~").startswith("runner.resume=")]
-    config = [str(o) for o in command_line_options().get("config", [])]
-    words = ["python", "-m", "simulator", *config, *kept, "runner.resume=true", f"hydra.run.dir={out_dir}"]
-    return " ".join(shlex.quote(w) for w in words)
-
-
-def _sweep_resume_command(argv: Sequence[str], sweep_dir: Path) -> str:
-    """The command that resumes an interrupted sweep: the sweep as typed, resumed in the same sweep folder.
-
-    Its jobs that finished are only written again, the interrupted one continues, and those
-    not started run from the start (:func:`_sweep_job_settings`); the sweep is then gathered.
-    """
-    kept: list[str] = []
-    skip = False
-    for arg in argv:
-        if skip:
-            skip = False
-            continue
-        name = arg.partition("=")[0]
-        if name in _CONFIG_OPTIONS or name in ("-cn",):
-            skip = "=" not in arg  # the option's value is the next word
-            continue
-        if arg.lstrip("+~").startswith(("runner.resume=", "hydra.sweep.dir=")):
-            continue
-        kept.append(arg)
-    config = [str(o) for o in command_line_options().get("config", [])]
-    words = ["python", "-m", "simulator", *config, *kept, "runner.resume=true", f"hydra.sweep.dir={sweep_dir}"]
-    return " ".join(shlex.quote(w) for w in words)
-
-
-def _sweep_job_settings(settings: RunnerSettings, out_dir: Path) -> RunnerSettings:
-    """A resumed sweep's job that had not started before the sweep stopped runs from the start (with a note)."""
-    from simulator.run.store import DirectoryStore
-
-    if not settings.resume or DirectoryStore(out_dir).holds_run():
-        return settings
-    print(
-        f"salesim: job {out_dir.name} of the sweep had not started before it stopped: it runs from the start",
-        file=sys.stderr,
-    )
-    return dataclasses.replace(settings, resume=False)
-
-
-_CONFIG_OPTIONS = {"--config-dir": True, "-cd": True, "--config-path": False, "-cp": False, "--config-name": False}
-"""The options choosing the config, and whether their value is a folder of the working directory (made absolute
-for a resume; Hydra reads ``--config-path`` beside its own code, so it is kept as typed)."""
-
-
-def _config_options(args: Sequence[str]) -> list[str]:
-    """The options of ``args`` that choose the config (``--config-dir cal``), folders made absolute."""
-    chosen: list[str] = []
-    short = {"-cn": "--config-name"}
-    for i, arg in enumerate(args):
-        name, _, value = arg.partition("=")
-        name = short.get(name, name)
-        if name not in _CONFIG_OPTIONS:
-            continue
-        if not value and "=" not in arg:
-            value = args[i + 1] if i + 1 < len(args) else ""
-        folder = _CONFIG_OPTIONS[name] and not value.startswith(("pkg://", "file://"))
-        chosen += [name, str(Path(value).resolve()) if folder and value else value]
-    return chosen
 
 
 @hydra.main(version_base="1.3", config_path=str(config_dir()), config_name="config")
@@ -410,7 +342,7 @@ def main() -> None:
     except ConfigError as error:
         refuse(error)
     os.environ[COMMAND_LINE_ENV] = json.dumps(
-        {"describe": describe, "rewritten": rewritten, "config": _config_options(sys.argv[1:]), "argv": sys.argv[1:]}
+        {"describe": describe, "rewritten": rewritten, "config": config_options(sys.argv[1:]), "argv": sys.argv[1:]}
     )
     users_full_error = os.environ.get(FULL_ERROR_ENV)
     os.environ[FULL_ERROR_ENV] = "1"  # Hydra raises what it refuses instead of printing it: worded below

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import simulator
-from simulator import cli
+from simulator import cli, resume_commands
 from simulator.config.errors import ConfigError
 from simulator.run import batch, local_backend
 from simulator.run.experiment import ReplicationFailure
@@ -511,11 +511,11 @@ def test_callbacks_named_by_configs_written_before_they_moved_still_load() -> No
 def test_the_resume_command_keeps_the_config_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A calibrated company interrupted was told to resume without --config-dir: the shipped company's run."""
     monkeypatch.chdir(tmp_path)
-    options = cli._config_options(["--config-dir", "cal", "runs=5", "-cn=mine", "--config-path", "x"])
+    options = resume_commands.config_options(["--config-dir", "cal", "runs=5", "-cn=mine", "--config-path", "x"])
     assert options == ["--config-dir", str(tmp_path / "cal"), "--config-name", "mine", "--config-path", "x"]
-    assert cli._config_options(["--config-dir=cal"]) == ["--config-dir", str(tmp_path / "cal")]
+    assert resume_commands.config_options(["--config-dir=cal"]) == ["--config-dir", str(tmp_path / "cal")]
     monkeypatch.setenv("SALESIM_COMMAND_LINE", json.dumps({"config": options[:2]}))
-    words = shlex.split(cli._resume_command(["runs=5", "runner.resume=false"], tmp_path / "out"))
+    words = shlex.split(resume_commands.resume_command(["runs=5", "runner.resume=false"], tmp_path / "out"))
     assert words == [
         "python", "-m", "simulator", "--config-dir", str(tmp_path / "cal"), "runs=5", "runner.resume=true",
         f"hydra.run.dir={tmp_path / 'out'}",

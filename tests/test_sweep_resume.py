@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from simulator import cli
+from simulator import resume_commands
+from simulator.job import COMMAND_LINE_ENV
 from simulator.report.sweep_jobs import gather
 from simulator.report.sweep_report import write_sweep
 from simulator.run.settings import RunnerSettings
@@ -27,7 +28,7 @@ from tests.scenarios import ROOT
 def test_the_resume_command_of_a_sweep_is_the_sweep_as_typed_in_the_same_folder(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv(cli.COMMAND_LINE_ENV, '{"config": ["--config-dir", "/abs/mine"]}')
+    monkeypatch.setenv(COMMAND_LINE_ENV, '{"config": ["--config-dir", "/abs/mine"]}')
     argv = [
         "--multirun",
         "--config-dir",
@@ -37,24 +38,26 @@ def test_the_resume_command_of_a_sweep_is_the_sweep_as_typed_in_the_same_folder(
         "hydra.sweep.dir=old",
         "runs=150",
     ]
-    command = cli._sweep_resume_command(argv, tmp_path / "sweep")
+    command = resume_commands.sweep_resume_command(argv, tmp_path / "sweep")
     assert command == (
         "python -m simulator --config-dir /abs/mine --multirun org.teams.full_cycle.headcount=10,12 runs=150 "
         f"runner.resume=true hydra.sweep.dir={tmp_path / 'sweep'}"
     )
-    assert "--config-dir=mine" not in cli._sweep_resume_command(["--config-dir=mine", "-m", "runs=2"], tmp_path)
+    assert "--config-dir=mine" not in resume_commands.sweep_resume_command(
+        ["--config-dir=mine", "-m", "runs=2"], tmp_path
+    )
 
 
 def test_a_job_the_sweep_had_not_started_runs_from_the_start(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     resumed = RunnerSettings(resume=True)
-    assert cli._sweep_job_settings(resumed, tmp_path / "1").resume is False
+    assert resume_commands.sweep_job_settings(resumed, tmp_path / "1").resume is False
     assert "job 1 of the sweep had not started before it stopped: it runs from the start" in capsys.readouterr().err
     (tmp_path / "0" / STORE_DIRNAME).mkdir(parents=True)
     (tmp_path / "0" / STORE_DIRNAME / "manifest.json").write_text("{}")
-    assert cli._sweep_job_settings(resumed, tmp_path / "0") is resumed  # an interrupted job resumes
-    assert cli._sweep_job_settings(RunnerSettings(), tmp_path / "1").resume is False
+    assert resume_commands.sweep_job_settings(resumed, tmp_path / "0") is resumed  # an interrupted job resumes
+    assert resume_commands.sweep_job_settings(RunnerSettings(), tmp_path / "1").resume is False
     assert capsys.readouterr().err == ""
 
 
