@@ -20,6 +20,7 @@ import pandas as pd
 import yaml
 
 from simulator.analysis.formatting import format_money
+from simulator.analysis.wording import join_words
 from simulator.io.occupied import refuse_foreign
 from simulator.report.layouts import SWEEP_LAYOUT, known_layouts
 from simulator.run.experiment import REPLACED_OVERRIDES, SKIPPED_OVERRIDES
@@ -122,6 +123,20 @@ def with_missing(sweep: Sweep, expected: Sequence[Sequence[str]]) -> Sweep:
         if str(number) not in sweep.jobs
     }
     return replace(sweep, missing=missing, expected=len(expected))
+
+
+def missing_words(sweep: Sweep) -> str:
+    """The sweep's jobs with no results, named, and what the answer is over ('' when none is missing)."""
+    if not sweep.missing:
+        return ""
+    named = join_words([f"job {job} ({words})" for job, words in sweep.missing.items()])
+    have = sweep.expected - len(sweep.missing)
+    verb = "has" if len(sweep.missing) == 1 else "have"
+    return (
+        f"{len(sweep.missing)} of the sweep's {sweep.expected} jobs {verb} no results (failed, refused or not run: "
+        f"its folder or the terminal says why): {named}. The answer is over the {have} that finished; "
+        "a sweep stopped before its end resumes with runner.resume=true."
+    )
 
 
 def _resumed(line: str) -> bool:

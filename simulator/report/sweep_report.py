@@ -45,6 +45,7 @@ from simulator.report.sweep_jobs import (
     cell_words,
     gather,
     job_runs,
+    missing_words,
     pair_runs,
     read_on_moved,
     setting_words,
@@ -358,20 +359,6 @@ def sweep_markdown(
         ),
     ]
     return "\n".join(lines).rstrip() + "\n"
-
-
-def missing_words(sweep: Sweep) -> str:
-    """The sweep's jobs with no results, named, and what the answer is over ('' when none is missing)."""
-    if not sweep.missing:
-        return ""
-    named = join_words([f"job {job} ({words})" for job, words in sweep.missing.items()])
-    have = sweep.expected - len(sweep.missing)
-    verb = "has" if len(sweep.missing) == 1 else "have"
-    return (
-        f"{len(sweep.missing)} of the sweep's {sweep.expected} jobs {verb} no results (failed, refused or not run: "
-        f"its folder or the terminal says why): {named}. The answer is over the {have} that finished; "
-        "a sweep stopped before its end resumes with runner.resume=true."
-    )
 
 
 def write_sweep(sweep_dir: Path, expected: Sequence[Sequence[str]] | None = None) -> list[Path]:
