@@ -32,6 +32,7 @@ from simulator.analysis.published_ranges import (
     RATE,
     SALES_AND_MARKETING_PER_NEW_ARR,
     TEAM_UTILISATION,
+    TIMES,
     WORKING_DAYS,
     WORKING_DAYS_A_YEAR,
     Benchmark,
@@ -134,6 +135,8 @@ def format_in_unit(value: float, unit: str) -> str:
         return f"{value:.1f} working days"
     if unit == DOLLARS:
         return format_money(value)
+    if unit == TIMES:
+        return f"{value:.1f}×"
     return f"${value:.2f}"
 
 
@@ -152,6 +155,8 @@ def range_words(benchmark: Benchmark) -> str:
         if round(benchmark.high / 1e6, 2) >= 1.0 and round(benchmark.high / 1e6, 2) < 1e3:
             return f"${benchmark.low / 1e6:.2f}M–{format_money(benchmark.high)}"
         return f"{format_money(benchmark.low)}–{format_money(benchmark.high)}"
+    if unit == TIMES:
+        return f"{benchmark.low:.1f}–{benchmark.high:.1f}×"
     return f"${benchmark.low:.2f}–${benchmark.high:.2f}"
 
 
@@ -165,10 +170,12 @@ def distance_words(check: BenchmarkCheck) -> str:
         return f"{check.distance:.1f} working days {where}"
     if unit == DOLLARS:
         return f"{format_money(check.distance)} {where}"
+    if unit == TIMES:
+        return f"{check.distance:.1f} {where}"
     return f"${check.distance:.2f} {where}"
 
 
-_SHOWN = {RATE: 0.0005, WORKING_DAYS: 0.05, DOLLARS: 5_000.0}
+_SHOWN = {RATE: 0.0005, WORKING_DAYS: 0.05, DOLLARS: 5_000.0, TIMES: 0.05}
 """Half the last digit a figure is shown to, by unit (0.05 points, 0.05 working days, $5k of $M); $0.005 otherwise."""
 
 

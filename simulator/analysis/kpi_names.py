@@ -98,6 +98,7 @@ KPI_LABELS = {
     "reps_at_quota_share": "Reps at quota",
     "hit_plan": "Probability of hitting the plan",
     "plan_shortfall": "Shortfall against the plan",
+    "pipeline_coverage": "Pipeline coverage (open opportunities at a quarter's start over its plan, ×)",
     "forecast_mape": "Forecast error, next month (MAPE)",
     "forecast_bias": "Forecast bias, next month",
     "forecast_mape_quarter": "Forecast error, next quarter (MAPE)",

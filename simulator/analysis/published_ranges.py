@@ -20,7 +20,7 @@ WORKING_DAYS_A_YEAR = 250.0
 WORKING_DAYS_PER_CALENDAR_DAY = WORKING_DAYS_A_YEAR / 365.0
 """250 working days make a year of 365 calendar days."""
 
-RATE, WORKING_DAYS, DOLLARS_PER_DOLLAR, DOLLARS = "rate", "working days", "$ per $", "$"
+RATE, WORKING_DAYS, DOLLARS_PER_DOLLAR, DOLLARS, TIMES = "rate", "working days", "$ per $", "$", "times"
 
 TEAM_UTILISATION = "utilisation (team)"
 """Pseudo-KPI: each team's busy share of its selling time, for teams whose idle time stays idle."""
@@ -63,7 +63,8 @@ class Benchmark:
         phrase: The figure in words, ``{value}`` standing for the run's value.
         low: Low end of the published range, in ``unit``.
         high: High end (``inf`` when only a low end is published).
-        unit: ``rate`` (a share, shown in %), ``working days``, ``$ per $`` or ``$`` (shown as $4.20M).
+        unit: ``rate`` (a share, shown in %), ``working days``, ``$ per $``, ``$`` (shown as $4.20M) or
+            ``times`` (a multiple, shown as 3.2x).
         source: Where the range comes from, and any conversion applied.
         yearly: The range is of a ratio over one year that compounds over a longer or
             shorter window (retention): a run's figure over another window is converted
@@ -306,6 +307,16 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "marketing staff and programmes and overheads (docs/MODEL.md, Not modelled), so its figure reads low",
         reads_low="the reps, their tools and hiring, partner fees and leads only: managers, marketing staff "
         "and overheads are not modelled",
+    ),
+    Benchmark(
+        "pipeline_coverage",
+        "Pipeline coverage at a quarter's start",
+        "{value} the quarter's plan in open opportunities at its start",
+        3.0,
+        5.0,
+        TIMES,
+        "pipeline coverage of 3–5× quota (BENCHMARKS.md, Cycle and pipeline); salesim holds the opportunities open "
+        "on a quarter's first day against the quarter's plan, which quotas usually exceed by 10–30%",
     ),
 )
 

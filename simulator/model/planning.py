@@ -13,6 +13,7 @@ import numpy as np
 from simulator.model.dysfunctions import queue_table, sla_kpis
 from simulator.model.economics import economics_kpis, rep_ledger
 from simulator.model.forecast import ForecastSeries, forecast_kpis, forecast_series
+from simulator.model.pipeline_coverage import coverage_kpis
 from simulator.model.plan import capacity_kpis, plan_kpis
 from simulator.model.records import ReplicationRun
 
@@ -27,6 +28,7 @@ def planning_kpis(run: ReplicationRun) -> dict[str, float]:
         row.update(economics_kpis(run, ledger, sc.economics))
         if sc.plan is not None:
             row.update(plan_kpis(run, sc.plan))
+            row.update(coverage_kpis(run, sc.plan))
             row.update(capacity_kpis(run, ledger, sc.economics, sc.plan))
     if sc.forecast is not None:
         row.update(forecast_kpis(_forecasts(run)))

@@ -66,7 +66,13 @@ def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[s
         if short is not None and math.isfinite(float(short["p50"])):
             spread = " / ".join(format_money(float(short[q])) for q in ("p10", "p50", "p90"))
         rows.append(
-            [f"**{name}**", format_money(plan) if plan is not None else "-", format_mean_ci(hit, "hit_plan"), spread]
+            [
+                f"**{name}**",
+                format_money(plan) if plan is not None else "-",
+                format_mean_ci(hit, "hit_plan"),
+                spread,
+                _coverage_cell(summary_row(summary, name, "pipeline_coverage")),
+            ]
         )
     quarters = [str(k) for k in pd.unique(summary["kpi"]) if QUARTER_PLAN_KPI.fullmatch(str(k))]  # in time order
     plan_header = f"Plan ({period_words(result).strip()})"
@@ -74,14 +80,28 @@ def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[s
         "## The plan",
         "",
         "The share of runs that booked at least the plan is the probability of hitting it (95% Wilson interval). "
-        "The shortfall is what was missing in a run (zero when the plan was hit): P10 / P50 / P90 over runs.",
+        "The shortfall is what was missing in a run (zero when the plan was hit): P10 / P50 / P90 over runs. "
+        "Pipeline coverage: the value of the opportunities open on a quarter's first day over the quarter's plan, "
+        "the mean over the window's whole quarters (95% CI); 3–5× is the usual rule.",
         "",
         *[f"*Note: {note}.*\n" for note in plan_window_notes(result.experiment)],
-        *md_table(["Scenario", plan_header, "Probability of hitting it", "Shortfall P10 / P50 / P90"], rows),
+        *md_table(
+            ["Scenario", plan_header, "Probability of hitting it", "Shortfall P10 / P50 / P90", "Pipeline coverage"],
+            rows,
+        ),
     ]
     if quarters:
         lines += ["", *_quarter_table(result, summary, names, quarters)]
     return [*lines, ""]
+
+
+def _coverage_cell(row: pd.Series | None) -> str:
+    """``1.2× (1.0× to 1.3×)``; ``-`` without a whole quarter in the window."""
+    if row is None or not math.isfinite(float(row["mean"])):
+        return "-"
+    low, high = float(row["ci_low"]), float(row["ci_high"])
+    mean = f"{float(row['mean']):.1f}×"
+    return f"{mean} ({low:.1f}× to {high:.1f}×)" if math.isfinite(low) and math.isfinite(high) else mean
 
 
 def _quarter_table(result: ExperimentResult, summary: pd.DataFrame, names: list[str], quarters: list[str]) -> list[str]:

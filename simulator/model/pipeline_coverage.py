@@ -1,0 +1,70 @@
+"""Pipeline coverage: the open opportunities a quarter starts with, over what the quarter must book.
+
+A sales leader reads the pipeline a quarter opens with against the quarter's target; 3-5x
+is the usual rule (BENCHMARKS.md, Cycle and pipeline: "pipeline coverage of 3-5x quota").
+``pipeline_coverage`` is, over the calendar quarters wholly inside the measured window, the
+mean of
+
+    deal value of the new-business opportunities open on the quarter's first working day
+    / the quarter's plan
+
+where an opportunity is a lead that has reached the pipeline's opportunity stage
+(``pipeline.opportunity_stage``, the win rate's denominator) and is not yet won or lost
+(a deal open at day 0 counts from its own stage), and the quarter's plan is
+``plan.bookings`` (four quarterly figures, or a yearly one prorated by working days). The
+plan is the company's target; quotas usually sit 10-30% above it, so coverage of the plan
+reads that much above coverage of quota. NaN with no whole quarter in the window, or when
+every whole quarter is planned at $0; no column without a plan.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from simulator.model.plan_tables import FloatArray, PlanTables
+from simulator.model.records import ReplicationRun
+from simulator.model.window import plan_periods
+from simulator.model.window_wins import starting_deals
+
+
+def opportunity_entry(run: ReplicationRun) -> FloatArray:
+    """(N,) working day each lead became an opportunity: ``inf`` never, ``-inf`` for a deal open at day 0 as one."""
+    sc, log = run.scenario, run.log
+    later = log.stage_enter[:, sc.opportunity_stage :]
+    entered = np.where(np.isnan(later), np.inf, later).min(axis=1, initial=np.inf)
+    if sc.initial is not None and sc.initial.size:
+        start = starting_deals(run)
+        # a deal open at day 0 has no entry into the stage it starts in (it did not enter it in the run)
+        already = sc.initial.stage >= sc.opportunity_stage
+        entered[start] = np.where(already, -np.inf, entered[start])
+    return np.asarray(entered, dtype=np.float64)
+
+
+def open_opportunity_value(run: ReplicationRun, days: FloatArray) -> FloatArray:
+    """Deal value of the opportunities open at the start of each of ``days`` (working days), shape of ``days``.
+
+    Open at the start of day ``d``: became an opportunity before ``d`` and not won or lost
+    before ``d`` (a deal closed during day ``d`` was still open when it began).
+    """
+    entered = opportunity_entry(run)
+    outcome_day = run.log.outcome_day
+    ended = np.where(np.isnan(outcome_day), np.inf, outcome_day)
+    value = run.leads.deal_value
+    found = [float(value[(entered < d) & (ended >= d)].sum()) for d in np.asarray(days, dtype=np.float64)]
+    return np.asarray(found, dtype=np.float64)
+
+
+def coverage_kpis(run: ReplicationRun, plan: PlanTables) -> dict[str, float]:
+    """``pipeline_coverage``: the mean over the window's whole quarters of their open opportunities over their plan."""
+    if plan.values is None:
+        return {}
+    sc = run.scenario
+    whole = [q for q in plan_periods(sc, "quarter") if q.share >= 1.0 - 1e-9]
+    dues = [sc.calendar.prorate(plan.period, plan.values.tolist(), q.start, q.end) for q in whole]
+    planned = [(q, due) for q, due in zip(whole, dues, strict=True) if due > 0]
+    if not planned:
+        return {"pipeline_coverage": math.nan}
+    values = open_opportunity_value(run, np.array([q.start for q, _ in planned]))
+    return {"pipeline_coverage": float(np.mean(values / np.array([due for _, due in planned])))}

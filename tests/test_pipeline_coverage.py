@@ -1,0 +1,101 @@
+"""Pipeline coverage: the opportunities open at a quarter's start over the quarter's plan (3-5x is the rule).
+
+Checked by hand on the records, against Little's law (open opportunities = their arrival
+rate x the time each stays open), with the deals open at day 0 counted from their own
+stage, and against the published range in "What looks unusual".
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulator.analysis.benchmarks import benchmark_checks, distance_words, format_in_unit, range_words
+from simulator.engines.simpy import simulate
+from simulator.model.metrics import kpi_row
+from simulator.model.pipeline_coverage import open_opportunity_value
+from simulator.model.records import ReplicationRun
+from tests.scenarios import compiled, single_stage_queue
+
+QUARTER_PLAN = 60_000.0  # $240k a year over the toy's 240-day year: $60k a 60-day quarter
+RATE = 3.0  # leads a working day
+
+
+def _two_stages(warmup: float = 60.0, horizon: float = 240.0, opportunity: str = "meet") -> dict[str, Any]:
+    """Leads meet (0.05 days of work, then the buyer's 5 days), then sign: $1,000 each, 20 reps, nobody waits."""
+    data = single_stage_queue(RATE, 0.05, 20, horizon, warmup, service={"dist": "constant", "value": 0.05})
+    first = data["pipeline"]["stages"][0]
+    data["pipeline"]["stages"] = [
+        {**first, "name": "meet", "delay_days": {"dist": "constant", "value": 5.0}},
+        {**first, "name": "sign"},
+    ]
+    data["pipeline"]["opportunity_stage"] = opportunity
+    data["economics"] = {"roles": {"server": {"base_salary": 100_000, "quota": 500_000}}}
+    data["plan"] = {"bookings": 4 * QUARTER_PLAN}
+    return data
+
+
+def _by_hand(run: ReplicationRun, day: float) -> float:
+    """The opportunities open when ``day`` starts, lead by lead: reached ``meet`` before it, not ended before it."""
+    total = 0.0
+    for lead in range(run.leads.size):
+        entered = run.log.stage_enter[lead, 0]
+        ended = run.log.outcome_day[lead]
+        if entered < day and not ended < day:
+            total += float(run.leads.deal_value[lead])
+    return total
+
+
+def test_coverage_is_the_open_opportunities_at_each_whole_quarter_s_start_over_its_plan() -> None:
+    scenario = compiled(_two_stages())
+    coverages, stays = [], []
+    for replication in range(20):
+        run = simulate(scenario, 3, replication)
+        starts = np.array([60.0, 120.0, 180.0])  # the window [60, 240) holds three whole 60-day quarters
+        values = open_opportunity_value(run, starts)
+        assert values.tolist() == [_by_hand(run, d) for d in starts]
+        row = kpi_row(run)
+        assert row["pipeline_coverage"] == float(np.mean(values / QUARTER_PLAN))
+        coverages.append(row["pipeline_coverage"])
+        won = ~np.isnan(run.log.outcome_day)
+        stays.append(float(np.mean(run.log.outcome_day[won] - run.log.stage_enter[won, 0])))
+    # Little's law: open opportunities = 3 a day x the ~5.1 days each stays open, $1,000 each
+    expected = RATE * float(np.mean(stays)) * 1000.0 / QUARTER_PLAN
+    assert 5.05 < float(np.mean(stays)) < 5.3
+    se = float(np.std(coverages, ddof=1)) / math.sqrt(len(coverages))
+    assert abs(float(np.mean(coverages)) - expected) < 4 * se, (np.mean(coverages), expected, se)
+
+
+def test_deals_open_at_day_0_count_from_their_own_stage_and_a_later_stage_counts_too() -> None:
+    data = _two_stages(warmup=0.0, horizon=150.0, opportunity="sign")
+    data["initial_pipeline"] = {"stage": ["sign"] * 4 + ["meet"] * 3, "age_days": [1.0] * 7, "amount": [5000.0] * 7}
+    run = simulate(compiled(data), 3, 0)
+    # at day 0 only the four deals already at the opportunity stage are opportunities
+    assert open_opportunity_value(run, np.array([0.0])).tolist() == [20_000.0]
+    # the leads become opportunities when they reach sign: by hand, lead by lead
+    for day in (60.0, 100.0):
+        by_hand = sum(
+            float(run.leads.deal_value[k])
+            for k in range(run.leads.size)
+            if (run.log.stage_enter[k, 1] < day or (k >= run.leads.size - 7 and k < run.leads.size - 3))
+            and not run.log.outcome_day[k] < day
+        )
+        assert open_opportunity_value(run, np.array([day]))[0] == by_hand
+    # two whole quarters, [0, 60) and [60, 120): their mean
+    row = kpi_row(run)
+    assert row["pipeline_coverage"] == float(np.mean(open_opportunity_value(run, np.array([0.0, 60.0])) / QUARTER_PLAN))
+
+
+def test_without_a_plan_there_is_no_coverage_and_a_thin_one_is_flagged_against_3_to_5x() -> None:
+    data = _two_stages()
+    data.pop("plan")
+    assert "pipeline_coverage" not in kpi_row(simulate(compiled(data), 3, 0))
+    summary = pd.DataFrame(
+        [{"scenario": "today", "kpi": "pipeline_coverage", "mean": 1.2, "ci_low": 1.1, "ci_high": 1.3, "n": 20}]
+    )
+    (check,) = [c for c in benchmark_checks(summary, "today") if c.benchmark.kpi == "pipeline_coverage"]
+    assert check.side == -1 and range_words(check.benchmark) == "3.0–5.0×"
+    assert format_in_unit(1.2, check.benchmark.unit) == "1.2×" and distance_words(check) == "1.8 below"
