@@ -474,7 +474,8 @@ def test_a_team_busier_than_85_percent_is_named_with_the_queue_it_leaves(tmp_pat
     }
     words = queue_words(summary(busy), "today", "ae", ["need_specified", "evaluation", "close"])
     assert words == (
-        "above 85% queues grow: the leads it takes up wait 6.2 working days for the AE team at need specified, and "
+        "above 85% queues grow: the leads it takes up wait 6.2 working days for the AE team at the 'need specified' "
+        "stage, and "
         "181 (13% of those reaching it) leak there before it takes them up in a run's 12-month window: the scenario "
         "gives the team more work than its reps can take, a finding about its headcount"
     )
@@ -493,7 +494,7 @@ def test_a_team_busier_than_85_percent_is_named_with_the_queue_it_leaves(tmp_pat
     assert queue_words(summary(busy), "today", "ae", ["close"]) == ""  # no figure of its stages
     # a long wait with no leak is still a queue; the run's window is named
     slow = {**calm, "stage_wait_days_evaluation": 2.5}
-    assert "the leads it takes up wait 2.5 working days for the AE team at evaluation:" in queue_words(
+    assert "the leads it takes up wait 2.5 working days for the AE team at the 'evaluation' stage:" in queue_words(
         summary(slow), "today", "ae", ["need_specified", "evaluation"], window_years=0.5
     )
     # the default experiment, end to end: the AE team works need specified and its queue is named
@@ -501,7 +502,8 @@ def test_a_team_busier_than_85_percent_is_named_with_the_queue_it_leaves(tmp_pat
     result = simulator.run_experiment(experiment, settings=RunnerSettings(workers=1), store_dir=tmp_path / "store")
     found = busy_reasons(result, summary_of(result))
     ae = found["specialist"][team_key(TEAM_UTILISATION, "ae")]
-    assert "for the AE team at need specified" in ae and "in a run's 4.8-month window" in ae, ae  # 100 of 250 days
+    assert "for the AE team at the 'need specified' stage" in ae, ae
+    assert "in a run's 4.8-month window" in ae, ae  # 100 of 250 days
     specialist = [line for line in unusual_summary(result).splitlines() if "specialist: the AE team busy" in line]
     assert specialist and ae in specialist[0], specialist
 

@@ -87,7 +87,8 @@ def queue_words(
     leaked, wait, stage = max(shown)
     teams = (sharing or {}).get(stage) or [team]
     where = (
-        f"the {join_words([team_label(t) for t in teams])} team{'s' if len(teams) > 1 else ''} at {stage_label(stage)}"
+        f"the {join_words([team_label(t) for t in teams])} team{'s' if len(teams) > 1 else ''} at the "
+        f"'{stage_label(stage)}' stage"
     )
     words = f"above 85% queues grow: the leads it takes up wait {wait:.1f} working days for {where}"
     if leaked >= QUEUE_SHOWS_LEAKED:
