@@ -519,7 +519,8 @@ def test_a_funnel_rate_below_its_range_is_said_with_the_leads_that_leak_at_its_s
     sharing = {"awareness": ["sdr"], "need_specified": ["ae"]}
     found = funnel_leak_reasons(summary(leaks), "today", ["awareness", "need_specified"], sharing)
     words = (
-        "381 of the 1,639 leads reaching need specified (23%) leak there before the AE team takes them up, and the "
+        "381 of the 1,639 leads reaching the 'need specified' stage (23%) leak there before the AE team takes them up, "
+        "and the "
         "rate counts them as not converted"
     )
     assert found == {below_key("sql_to_opportunity_rate"): words}

@@ -132,8 +132,8 @@ def funnel_leak_reasons(
             else " before a rep takes them up"
         )
         found[below_key(rate)] = (
-            f"{leaked:,.0f} of the {entries:,.0f} leads reaching {stage_label(stage)} ({leaked / entries:.0%}) leak "
-            f"there{waiting}, and the rate counts them as not converted"
+            f"{leaked:,.0f} of the {entries:,.0f} leads reaching the '{stage_label(stage)}' stage "
+            f"({leaked / entries:.0%}) leak there{waiting}, and the rate counts them as not converted"
         )
     return found
 
