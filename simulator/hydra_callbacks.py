@@ -128,7 +128,9 @@ class SweepSummary(Callback):
         sweep_dir = Path(str(config.hydra.sweep.dir))
         gathered, expected = True, None
         try:
-            expected = _sweep_jobs(config)
+            planned = _sweep_jobs(config)
+            rewritten = command_line_options().get("rewritten", [])
+            expected = [restore_overrides(job, rewritten) for job in planned] if planned else None
             written = write_sweep(sweep_dir, expected) if sweep_dir.is_dir() else []
         except Exception as error:  # Hydra would only warn, and the jobs' exit statuses below were lost with it
             gathered, written = False, []
