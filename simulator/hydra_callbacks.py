@@ -128,9 +128,10 @@ class SweepSummary(Callback):
         sweep_dir = Path(str(config.hydra.sweep.dir))
         gathered, expected = True, None
         try:
-            planned = _sweep_jobs(config)
+            jobs = _sweep_jobs(config)
             rewritten = command_line_options().get("rewritten", [])
-            expected = [restore_overrides(job, rewritten) for job in planned] if planned else None
+            # as each job records them (its config.yaml): typed, without the ++ salesim added
+            expected = None if jobs is None else [restore_overrides(job, rewritten) for job in jobs]
             written = write_sweep(sweep_dir, expected) if sweep_dir.is_dir() else []
         except Exception as error:  # Hydra would only warn, and the jobs' exit statuses below were lost with it
             gathered, written = False, []
@@ -140,8 +141,14 @@ class SweepSummary(Callback):
                 file=sys.stderr,
             )
         if written:
-            jobs = sum(1 for p in sweep_dir.iterdir() if (p / "summary.csv").is_file())
-            of = f"{jobs} of {len(expected)}" if expected and jobs < len(expected) else f"{jobs}"
+            import pandas as pd
+
+            gathered_jobs = pd.read_csv(written[0], usecols=["job"])["job"].nunique()  # this sweep's, not a stale one
+            of = (
+                f"{gathered_jobs} of {len(expected)}"
+                if expected and gathered_jobs < len(expected)
+                else f"{gathered_jobs}"
+            )
             print(f"salesim: sweep of {of} jobs gathered in {written[0]} (heatmap and report.html beside it)")
         worst = max([*self.exit_codes, 0 if gathered else 1])
         if worst:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from simulator import resume_commands
 from simulator.job import COMMAND_LINE_ENV
@@ -87,7 +88,8 @@ def test_a_sweep_stopped_after_its_first_job_resumes_the_rest_and_gathers_as_if_
     # as the sweep leaves it when stopped during job 1's first batch: job 0 whole, job 1 not yet a run
     shutil.rmtree(stopped / "1")
     # gathered as it stands, the report names the job with no results
-    jobs = [[f"org.teams.full_cycle.headcount={n}", "runs=2"] for n in (10, 12)]
+    fixed = ["runs=2", "clock.horizon_days=40", "clock.warmup_days=0", "runner.workers=1", "runner.progress=False"]
+    jobs = [[f"org.teams.full_cycle.headcount={n}", *fixed] for n in (10, 12)]  # as each job records them
     write_sweep(stopped, jobs)
     text = (stopped / "report.md").read_text()
     assert (
@@ -110,3 +112,33 @@ def test_a_sweep_stopped_after_its_first_job_resumes_the_rest_and_gathers_as_if_
     )
     found = gather(stopped)
     assert found is not None and list(found.params) == ["org.teams.full_cycle.headcount"]
+
+
+def _finished_job(folder: Path, overrides: list[str], bookings: float) -> None:
+    """A sweep job's folder as a finished run leaves it, for the gathering: config.yaml and summary.csv."""
+    folder.mkdir(parents=True)
+    experiment = {"name": "generalist_vs_specialist", "baseline": "generalist", "decision": {"primary": "bookings"}}
+    config = {"command_line_overrides": overrides, "experiment": experiment}
+    (folder / "config.yaml").write_text(yaml.safe_dump(config))
+    row = {"scenario": "generalist", "kpi": "bookings", "n": 4, "mean": bookings, "ci_low": bookings - 1.0}
+    pd.DataFrame([{**row, "ci_high": bookings + 1.0}]).to_csv(folder / "summary.csv", index=False)
+
+
+def test_a_sweep_gathers_only_its_own_jobs_not_an_earlier_sweeps_left_in_its_folder(tmp_path: Path) -> None:
+    """An earlier sweep of 10,12 reps in the folder; this one of 10,14 (resumed with a value changed, its job 1
+    refused) or of 10 alone: job 1's folder still held 12 reps' results, gathered as this sweep's ("best at 12",
+    a value it never ran; a sweep of 1 job had read "sweep of 2 jobs gathered")."""
+    key = "org.teams.full_cycle.headcount"
+    _finished_job(tmp_path / "0", [f"{key}=10", "runs=4", "runner.resume=true"], 3.0e6)
+    _finished_job(tmp_path / "1", [f"{key}=12", "runs=4"], 3.5e6)
+    changed = [[f"{key}=10", "runs=4", "runner.resume=true"], [f"{key}=14", "runs=4", "runner.resume=true"]]
+    found = gather(tmp_path, changed)
+    assert found is not None and list(found.jobs) == ["0"] and set(found.table["job"]) == {"0"}
+    write_sweep(tmp_path, changed)
+    assert set(pd.read_csv(tmp_path / "sweep_summary.csv")["job"].astype(str)) == {"0"}
+    text = (tmp_path / "report.md").read_text()
+    assert f"job 1 ({key}=14)" in text and f"{key}=12" not in text
+    alone = gather(tmp_path, [[f"{key}=10", "runs=4"]])
+    assert alone is not None and list(alone.jobs) == ["0"]
+    everything = gather(tmp_path)  # no list of jobs (another sweeper): every finished folder, as before
+    assert everything is not None and list(everything.jobs) == ["0", "1"]

@@ -115,12 +115,16 @@ def _pairs(overrides: Sequence[str]) -> dict[str, str]:
 
 
 def with_missing(sweep: Sweep, expected: Sequence[Sequence[str]]) -> Sweep:
-    """``sweep`` with the jobs of ``expected`` (each job's overrides, in job order) that it has no results of."""
+    """``sweep`` with the jobs of ``expected`` (each job's overrides, in job order) that it has no results of.
+
+    A job has results when a gathered job folder ran its overrides (``runner.resume`` aside).
+    """
     shared = set.intersection(*(set(job) for job in expected)) if expected else set()
+    ran = set(sweep.table["overrides"])
     missing = {
         str(number): " ".join(o for o in job if o not in shared and not _resumed(o)) or f"job {number}"
         for number, job in enumerate(expected)
-        if str(number) not in sweep.jobs
+        if " ".join(_as_run(job)) not in ran
     }
     return replace(sweep, missing=missing, expected=len(expected))
 
@@ -139,21 +143,34 @@ def missing_words(sweep: Sweep) -> str:
     )
 
 
+def _as_run(overrides: Sequence[str]) -> tuple[str, ...]:
+    """A job's overrides as its settings: how it was run again (``runner.resume``) left out."""
+    return tuple(str(o) for o in overrides if not _resumed(str(o)))
+
+
 def _resumed(line: str) -> bool:
     return line.lstrip("+~").startswith("runner.resume=")
 
 
-def gather(sweep_dir: Path) -> Sweep | None:
-    """Read every finished job of ``sweep_dir`` (None when no job wrote a summary)."""
+def gather(sweep_dir: Path, expected: Sequence[Sequence[str]] | None = None) -> Sweep | None:
+    """Read every finished job of ``sweep_dir`` (None when no job wrote a summary).
+
+    ``expected``: the sweep's jobs (each one's overrides as typed), when known: a job folder
+    that ran none of them (an earlier sweep's in the same folder: more jobs, or other values,
+    its job refused on a resume with a changed value) is not this sweep's and is left out.
+    """
+    wanted = None if expected is None else {_as_run(job) for job in expected}
     tables, jobs = [], {}
     meta: dict[str, Any] = {}
     replaced: dict[str, dict[str, str]] = {}
     skipped: dict[str, set[str]] = {}
     for job_dir in sorted((p for p in sweep_dir.iterdir() if (p / "summary.csv").is_file()), key=_job_order):
-        summary = pd.read_csv(job_dir / "summary.csv")
-        meta = yaml.safe_load((job_dir / "config.yaml").read_text()) or {}
+        job_meta = yaml.safe_load((job_dir / "config.yaml").read_text()) or {}
         # how a job was run again is no setting of it: a resumed sweep gathers as one never stopped
-        overrides = [str(o) for o in meta.get("command_line_overrides", []) if not _resumed(str(o))]
+        overrides = list(_as_run(job_meta.get("command_line_overrides", [])))
+        if wanted is not None and tuple(overrides) not in wanted:
+            continue
+        meta, summary = job_meta, pd.read_csv(job_dir / "summary.csv")
         jobs[job_dir.name] = _pairs(overrides)
         for scenario, lines in (meta.get(REPLACED_OVERRIDES) or {}).items():
             replaced.setdefault(str(scenario), {}).update({str(k): str(v) for k, v in dict(lines).items()})

@@ -365,9 +365,10 @@ def write_sweep(sweep_dir: Path, expected: Sequence[Sequence[str]] | None = None
     """Gather the sweep in ``sweep_dir`` and write its table, heatmap and report (nothing when no job finished).
 
     ``expected``: every job's overrides, in job order, when the sweeper's jobs are known:
-    the report names those with no results.
+    only the folders of those jobs are gathered (not an earlier sweep's left in the folder),
+    and the report names those with no results.
     """
-    sweep = gather(sweep_dir)
+    sweep = gather(sweep_dir, expected)
     if sweep is None:
         return []
     if expected:
