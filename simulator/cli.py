@@ -36,6 +36,7 @@ from simulator.hydra_callbacks import (
     forget_created_folders,
     remove_created_folders,
     remove_if_empty,
+    stopped_sweep,
 )
 from simulator.io.output_dir import UnwritableOutputError
 from simulator.job import (
@@ -347,9 +348,21 @@ def main() -> None:
     users_full_error = os.environ.get(FULL_ERROR_ENV)
     os.environ[FULL_ERROR_ENV] = "1"  # Hydra raises what it refuses instead of printing it: worded below
     sys.argv = [sys.argv[0], *args]
+    from simulator.report.session import sigterm_interrupts
+
     try:
-        _hydra_main()
+        with sigterm_interrupts():  # a sweep's main process too (its jobs elsewhere, on joblib): as Ctrl-C
+            _hydra_main()
     except KeyboardInterrupt:  # while Hydra or the config loaded, or the experiment was composed: nothing was run
+        stopped = stopped_sweep()  # or a sweep whose jobs run in other processes (joblib): each kept what it made
+        if stopped is not None:
+            print(
+                f"\nsalesim: interrupted: the sweep's jobs keep the replications they finished in {stopped}",
+                file=sys.stderr,
+            )
+            resume = _sweep_resume_command(command_line_options().get("argv", []), stopped)
+            print(f"salesim: to resume: {resume}", file=sys.stderr)
+            sys.exit(EXIT_INTERRUPTED)
         remove_created_folders()
         print("\nsalesim: interrupted; nothing was run", file=sys.stderr)
         sys.exit(EXIT_INTERRUPTED)

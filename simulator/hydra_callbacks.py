@@ -30,6 +30,9 @@ from simulator.run.settings import RunnerSettings
 _NEW_FOLDERS: set[Path] | None = None
 """The folders of the run (or sweep) directory that did not exist before this command, once OutputCheck ran."""
 
+_SWEEP_DIR: Path | None = None
+"""This command's sweep folder, once OutputCheck accepted it (None for a single run)."""
+
 
 class OutputCheck(Callback):
     """Before Hydra creates the run (or sweep) folder: refuse one that cannot be written, or is not salesim's.
@@ -50,7 +53,20 @@ class OutputCheck(Callback):
         """Check ``hydra.sweep.dir``."""
         from simulator.report.sweep_jobs import refuse_foreign_sweep
 
+        global _SWEEP_DIR
         _check_output(Path(str(config.hydra.sweep.dir)), "hydra.sweep.dir", refuse_foreign_sweep)
+        _SWEEP_DIR = Path(str(config.hydra.sweep.dir))
+
+
+def stopped_sweep() -> Path | None:
+    """The sweep folder of this command when a job of it has begun a run (its store), for the words of a stop."""
+    from simulator.run.store import STORE_DIRNAME, DirectoryStore
+
+    folder = _SWEEP_DIR
+    if folder is None or not folder.is_dir():
+        return None
+    started = any(DirectoryStore(job).holds_run() for job in folder.iterdir() if (job / STORE_DIRNAME).is_dir())
+    return folder if started else None
 
 
 def _check_output(folder: Path, key: str, refuse_foreign: Callable[[Path], None]) -> None:
@@ -259,8 +275,8 @@ def remove_created_folders() -> None:
 
 def forget_created_folders() -> None:
     """Start a command afresh: the folders an earlier command of this process created are not this one's."""
-    global _NEW_FOLDERS
-    _NEW_FOLDERS = None
+    global _NEW_FOLDERS, _SWEEP_DIR
+    _NEW_FOLDERS = _SWEEP_DIR = None
 
 
 def _remove_empty(created: set[Path]) -> None:

@@ -182,3 +182,41 @@ def test_worker_pools_are_forked_with_stop_requests_held_back(monkeypatch: pytes
         draws.parameter_draws(None, [np.random.default_rng(0), np.random.default_rng(1)], 2)  # type: ignore[arg-type]
     assert seen == [True, True]
     assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])  # and lifted after
+
+
+@pytest.mark.parametrize("stop", ["ctrl-c", "sigterm"])
+def test_a_sweep_stopped_in_its_main_process_names_what_its_jobs_kept_and_the_resume(
+    stop: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A joblib sweep's jobs run in other processes: Ctrl-C had ended in "interrupted; nothing was run" after a job
+    had said 90 replications were kept, and SIGTERM to the main process ended it with no word while its jobs ran on."""
+    from simulator import hydra_callbacks
+
+    sweep = tmp_path / "sweep"
+
+    def sweeping() -> None:  # Hydra accepted the sweep folder; a job in another process began its store
+        hydra_callbacks._SWEEP_DIR = sweep
+        (sweep / "0" / "store").mkdir(parents=True)
+        (sweep / "0" / "store" / "manifest.json").write_text("{}")
+        if stop == "sigterm":
+            if not callable(signal.getsignal(signal.SIGTERM)):  # it would end this test process, with no word
+                raise AssertionError("SIGTERM is not turned into a stop in the sweep's main process")
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_hydra_main", sweeping)
+    before = signal.getsignal(signal.SIGTERM)
+    argv = ["--multirun", "runs=2", "org.teams.full_cycle.headcount=10,12", f"hydra.sweep.dir={sweep}"]
+    monkeypatch.setattr(sys, "argv", ["salesim", *argv])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    assert stopped.value.code == 130
+    err = capsys.readouterr().err
+    assert "nothing was run" not in err
+    assert f"salesim: interrupted: the sweep's jobs keep the replications they finished in {sweep}" in err
+    assert (
+        "salesim: to resume: python -m simulator --multirun runs=2 org.teams.full_cycle.headcount=10,12 "
+        f"runner.resume=true hydra.sweep.dir={sweep}"
+    ) in err
+    assert signal.getsignal(signal.SIGTERM) == before  # the command's own handler goes with it
