@@ -431,6 +431,29 @@ def test_a_fresh_run_in_a_used_folder_says_it_replaces_the_earlier_runs_results(
     assert "report.md" not in left and "replications.csv" not in left and "store" in left  # nothing of another run
 
 
+def test_a_fresh_run_stopped_while_writing_its_outputs_names_them_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A joblib sweep's Ctrl-C in its jobs' writing had said "the earlier run's report and tables ... were removed"
+    of fresh job folders: they were the run's own, half written, and a resume writes them."""
+    from simulator.report import session
+    from simulator.report.session import run_and_write
+    from simulator.run.runner import RunInterrupted
+
+    def half_written(result: object, out_dir: Path) -> None:
+        (out_dir / "report.md").write_text("# half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(session, "write_outputs", half_written)
+    fresh = simulator.load_experiment(overrides=["runs=2", *SMALL[1:]])
+    with pytest.raises(RunInterrupted):
+        run_and_write(fresh, tmp_path, settings=RunnerSettings(workers=1, progress=False))
+    err = capsys.readouterr().err
+    assert "the earlier run's" not in err
+    assert f"salesim: the report and tables this run was writing in {tmp_path} were removed" in err
+    assert not (tmp_path / "report.md").exists() and (tmp_path / "store").is_dir()
+
+
 def test_a_misspelt_runs_auto_kpi_is_named_beside_the_scenarios_faults() -> None:
     """seed=-3 hid runner.target_kpi=bookngs until the seed was fixed."""
     with pytest.raises(ConfigError) as refused:

@@ -173,6 +173,7 @@ def run_and_write(
     goal = experiment.precision
     total = (goal.max_runs if goal else experiment.runs) * len(experiment.scenarios)
     tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked from this one
+    writing = False
     with sigterm_interrupts():
         try:
             with tqdm(  # shown after a second: a run refused at once (a resume that does not match) shows no bar
@@ -192,6 +193,7 @@ def run_and_write(
                 result = run_experiment(
                     experiment, on_progress=advance, settings=settings, store_dir=out_dir, on_note=note
                 )
+            writing = True  # a stop from here on finds this run's own outputs half written, not an earlier run's
             try:
                 write_outputs(result, out_dir)
             except KeyboardInterrupt:  # every replication is in the store: a resume only writes the outputs
@@ -202,7 +204,10 @@ def run_and_write(
         except RunInterrupted as interrupted:
             _say_interrupted(interrupted, resume_command)
             if _store_started_since(out_dir, begun) and remove_outputs(out_dir):  # an earlier run's, beside ours
-                print(f"salesim: the earlier run's report and tables in {out_dir} were removed", file=sys.stderr)
+                whose = (
+                    "the report and tables this run was writing" if writing else "the earlier run's report and tables"
+                )
+                print(f"salesim: {whose} in {out_dir} were removed", file=sys.stderr)
             raise
     print(answer_text(result, answer(result)))
     print()
