@@ -273,6 +273,21 @@ def test_scenarios_that_are_conditions_are_compared_and_none_is_chosen() -> None
         )
 
 
+def test_conditions_with_a_target_say_which_of_them_reach_it() -> None:
+    """plan_check with scenarios_are: conditions had dropped its target from the answer: neither "No scenario
+    reaches the target" nor which conditions do, though "rule: reach 80.0%" stayed beside it."""
+    rule = DecisionRule(target=12.5e6)
+    settings = DecisionSettings(primary="bookings", scenarios_are="conditions", rule=rule)
+    found = answer(_with(make_result(runs=60, effect=0.08), settings))
+    assert found.recommended is None and "Choose" not in found.paragraph and "choose" not in found.paragraph
+    assert "specialist reaches the target of $12.50M for bookings on average; generalist does not." in (
+        found.paragraph
+    ), found.paragraph
+    none = settings.model_copy(update={"rule": DecisionRule(target=20e6)})
+    found = answer(_with(make_result(runs=60, effect=0.08), none))
+    assert "No scenario reaches the target of $20.00M for bookings; the closest is specialist" in found.paragraph
+
+
 def test_no_clear_winner_keeps_the_baseline() -> None:
     result = _with(make_result(runs=60, effect=0.0), DecisionSettings(primary="bookings"))
     found = answer(result)

@@ -78,16 +78,37 @@ def unsure_words(
     )
 
 
+def _conditions_target_words(
+    result: ExperimentResult, decision: DecisionSettings, ordered: list[str], means: dict[str, float]
+) -> str:
+    """For scenarios that are conditions: which reach the decision rule's target on average ('' without one)."""
+    target = decision.rule.target if decision.rule else None
+    if target is None:
+        return ""
+    kpi = decision.primary
+    goal = f"the target of {format_value(kpi, target)} for {kpi_phrase(result, kpi)}"
+    meeting = [s for s in ordered if meets_target(means[s], kpi, target)]
+    if not meeting:
+        best = format_value(kpi, means[ordered[0]])
+        tied = [s for s in ordered if format_value(kpi, means[s]) == best]
+        closest = f"the closest is {ordered[0]}" if len(tied) == 1 else f"the closest are {join_words(tied)}"
+        return f"No scenario reaches {goal}; {closest} at {best}."
+    missing = [s for s in ordered if s not in meeting]
+    reach = "reaches" if len(meeting) == 1 else "reach"
+    rest = f"; {join_words(missing)} {'does' if len(missing) == 1 else 'do'} not" if missing else ""
+    return f"{join_words(meeting)} {reach} {goal} on average{rest}."
+
+
 def decided_choice(
     result: ExperimentResult, decision: DecisionSettings, ranking: pd.DataFrame
 ) -> tuple[str | None, str]:
     """The scenario to choose and the sentence that says why (none of either for scenarios that are conditions)."""
-    if decision.scenarios_are == "conditions":
-        return None, ""
     kpi, baseline = decision.primary, result.experiment.baseline
     phrase = kpi_phrase(result, kpi)
     ordered = [str(s) for s in ranking["scenario"]]
     means = dict(zip(ordered, ranking["mean"].astype(float), strict=True))
+    if decision.scenarios_are == "conditions":  # none to choose; a target still says which conditions reach it
+        return None, _conditions_target_words(result, decision, ordered, means)
     clear = dict(
         zip(ordered, ranking["significant"].astype(bool) & (ranking["diff"] * (direction(kpi) or 1) > 0), strict=True)
     )
