@@ -90,7 +90,7 @@ def test_a_refit_s_value_is_clamped_as_the_point_s_and_a_side_no_refit_can_run_i
     assert _stage(built.scenario("p000_low"), "conversion") == pytest.approx([v * 0.6 for v in own], rel=1e-12)
     assert kept[0].high == pytest.approx(kept[0].base * 1.4) and [r.high for r in kept[0].refits][1] == 1.0
     assert notes == [
-        f"{WINS}: the high value, each refit's own moved, is held to the nearest the config accepts on refit 1 to 1"
+        f"{WINS}: the high value, each refit's own moved, is held to the nearest the config accepts on refit 1 (at 1)"
     ]
     # a stall share moved down by 0.2 (by hand, as a setting on the logit scale is): 25% runs at the point, and the
     # refit that fitted no stall cannot go below 0: it keeps its 0 there (noted) while the others move
@@ -101,7 +101,7 @@ def test_a_refit_s_value_is_clamped_as_the_point_s_and_a_side_no_refit_can_run_i
     assert [s.name for s in built.scenarios] == ["baseline", "p000_low", "p000_high"] and kept[0].low is not None
     assert notes == [
         f"{STALLS}: the low value, each refit's own moved, is held to the nearest the config accepts on refits "
-        "0 to 0, 1 to 0, 2 to 0"
+        "0, 1 and 2 (at 0)"  # "refits 0 to 0, 1 to 0, 2 to 0" had read as ranges of refits
     ]
     own = _stage(built.scenario("baseline"), "no_decision")
     assert own[2] == 0.0 and 0 < own[0] < 0.2 and 0 < own[1] < 0.2

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.analysis.lever_values import Lever, RefitLevels, moved, runnable, with_value
+from simulator.analysis.wording import join_words
 from simulator.config.errors import ConfigError
 from simulator.config.key_suggestions import node_at
 
@@ -115,10 +116,15 @@ def side_on_refits(drawn: Sequence[Mapping[str, Any]], lever: Lever, side: str, 
         values.append(used)
     note = ""
     if clamped:
-        which = ", ".join(f"{k} to {used:g}" for k, used in clamped)
+        held: dict[str, list[str]] = {}  # the value held at -> the refits held there ("refits 7 to 1" read as a range)
+        for k, used in clamped:
+            held.setdefault(f"{used:g}", []).append(str(k))
+        which = join_words(
+            [f"{'refit' if len(ks) == 1 else 'refits'} {join_words(ks)} (at {value})" for value, ks in held.items()]
+        )
         note = (
             f"{lever.key}: the {side} value, each refit's own moved, is held to the nearest the config accepts on "
-            f"{'refit' if len(clamped) == 1 else 'refits'} {which}"
+            f"{which}"
         )
     return RefitSide(tuple(configs), tuple(values), note)
 
