@@ -138,6 +138,9 @@ def test_a_sweep_gathers_only_its_own_jobs_not_an_earlier_sweeps_left_in_its_fol
     assert set(pd.read_csv(tmp_path / "sweep_summary.csv")["job"].astype(str)) == {"0"}
     text = (tmp_path / "report.md").read_text()
     assert f"job 1 ({key}=14)" in text and f"{key}=12" not in text
+    # its one point is no "best at job 0 ... truly the best with a probability of 100%"
+    assert f"The sweep has one point with results, job 0 ({key}=10 runs=4): bookings of generalist is $3.00M" in text
+    assert "best at" not in text and "truly the best" not in text
     alone = gather(tmp_path, [[f"{key}=10", "runs=4"]])
     assert alone is not None and list(alone.jobs) == ["0"]
     everything = gather(tmp_path)  # no list of jobs (another sweeper): every finished folder, as before

@@ -217,6 +217,13 @@ def answer_paragraph(
     )
     mean = f"{format_value(kpi, float(best['mean']))} (95% CI {format_value(kpi, float(best['ci_low']))} to "
     mean += f"{format_value(kpi, float(best['ci_high']))})"
+    if len(sweep.jobs) == 1:  # one point (the others missing, or a sweep of one value): no best, no chance of it
+        setting = str(best["overrides"]) or "the base config"
+        text = (
+            f"The sweep has one point with results, job {best['job']} ({setting}): {kpi_words(kpi)} of "
+            f"{sweep.baseline} is {mean}, with no other point to compare it with."
+        )
+        return text + _target_words(sweep, rows) + other_scenarios_words(sweep, sweep_dir)
     text = (
         f"Over {grid_words}, {kpi_words(kpi)} of {sweep.baseline} is practically the same at every point; its best "
         f"mean is at {cell_words(sweep, best)}: {mean}."
