@@ -360,7 +360,7 @@ def main() -> None:
                 f"\nsalesim: interrupted: the sweep's jobs keep the replications they finished in {stopped}",
                 file=sys.stderr,
             )
-            resume = _sweep_resume_command(command_line_options().get("argv", []), stopped)
+            resume = sweep_resume_command(command_line_options().get("argv", []), stopped)
             print(f"salesim: to resume: {resume}", file=sys.stderr)
             sys.exit(EXIT_INTERRUPTED)
         remove_created_folders()

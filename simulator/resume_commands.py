@@ -46,7 +46,14 @@ def sweep_resume_command(argv: Sequence[str], sweep_dir: Path) -> str:
             continue
         kept.append(arg)
     config = [str(o) for o in command_line_options().get("config", [])]
-    words = ["python", "-m", "simulator", *config, *kept, "runner.resume=true", f"hydra.sweep.dir={sweep_dir}"]
+    # absolute, as a single run's: typed relative, the folder is the launch directory's, wherever the resume runs
+    words = [
+        *["python", "-m", "simulator"],
+        *config,
+        *kept,
+        "runner.resume=true",
+        f"hydra.sweep.dir={sweep_dir.absolute()}",
+    ]
     return " ".join(shlex.quote(w) for w in words)
 
 

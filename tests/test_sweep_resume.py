@@ -47,6 +47,9 @@ def test_the_resume_command_of_a_sweep_is_the_sweep_as_typed_in_the_same_folder(
     assert "--config-dir=mine" not in resume_commands.sweep_resume_command(
         ["--config-dir=mine", "-m", "runs=2"], tmp_path
     )
+    # a sweep folder typed relative (hydra.sweep.dir=swept) resumes there from any directory, as a single run does
+    relative = resume_commands.sweep_resume_command(["-m", "runs=2,3", "hydra.sweep.dir=swept"], Path("swept"))
+    assert relative.endswith(f"runner.resume=true hydra.sweep.dir={Path.cwd() / 'swept'}")
 
 
 def test_a_job_the_sweep_had_not_started_runs_from_the_start(
