@@ -144,3 +144,20 @@ def test_a_single_scenario_with_runs_is_surely_the_best() -> None:
     base = np.random.default_rng(8).normal(1e6, 1e5, 12)
     assert probability_best(_runs({"only": base}), "bookings", ["only"]) == {"only": 1.0}
     assert probability_best(_runs({"only": base}), "bookings", ["only", "absent"]) == {"only": 1.0, "absent": 0.0}
+
+
+def test_a_rival_no_draw_crowns_reads_its_chance_below_the_draws_not_zero() -> None:
+    """rep_attrition's turnover_50 read "0%" (and sdr_headcount's sdr_2) beside a chance of beating the leader alone
+    of 5e-6 (1e-4): no draw of 4,000 had crowned it, which is no certainty; it reads "<1%"."""
+    from simulator.analysis.formatting import format_chance
+
+    rng = np.random.default_rng(4)
+    leader = rng.normal(4e6, 3e5, 40)
+    rivals = {name: leader - 1.2e5 + rng.normal(0.0, 2.0e5, 40) for name in ("next", "far")}
+    chances = probability_best(_runs({"leader": leader, **rivals}), "bookings", ["leader", "next", "far"])
+    behind = rivals["far"] - leader
+    alone = float(stats.t.cdf(behind.mean() / (behind.std(ddof=1) / math.sqrt(40)), 39))  # far beats leader
+    assert 1e-6 < alone < 1.0 / BEST_DRAWS  # below what the draws resolve, yet no certainty
+    assert chances["far"] == pytest.approx(alone, rel=1e-9) and format_chance(chances["far"]) == "<1%"
+    assert format_chance(chances["next"]) == "<1%" and format_chance(chances["leader"]) == ">99%"
+    assert sum(chances.values()) == pytest.approx(1.0, abs=1e-12)

@@ -155,6 +155,10 @@ def _within_pairs(shares: np.ndarray, better: Callable[[int, int], float]) -> np
     if shares[i] > chances[k]:
         shares[others[k]] += shares[i] - chances[k]
         shares[i] = chances[k]
+    for j in others:  # no draw crowned it: its chance is below the draws' resolution, not 0 ("0%" read as certain)
+        alone = better(j, i)  # its chance of beating the likeliest alone, a bound on its chance of being the best
+        if shares[j] == 0.0 and math.isfinite(alone) and 0.0 < alone < shares[i]:
+            shares[j], shares[i] = alone, shares[i] - alone
     return shares
 
 
