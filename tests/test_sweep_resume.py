@@ -148,3 +148,14 @@ def test_a_sweep_gathers_only_its_own_jobs_not_an_earlier_sweeps_left_in_its_fol
     assert alone is not None and list(alone.jobs) == ["0"]
     everything = gather(tmp_path)  # no list of jobs (another sweeper): every finished folder, as before
     assert everything is not None and list(everything.jobs) == ["0", "1"]
+
+
+def test_a_sweep_with_its_own_job_folder_names_finds_every_job(tmp_path: Path) -> None:
+    """hydra.sweep.subdir=hc${...}: jobs had been looked for by number, and the report read "2 of the sweep's 2 jobs
+    have no results ... The answer is over the 0 that finished" beside the answer over both."""
+    key = "org.teams.full_cycle.headcount"
+    for headcount in (10, 12):
+        _finished_job(tmp_path / f"hc{headcount}", [f"{key}={headcount}", "runs=4"], 3.0e6 + headcount)
+    write_sweep(tmp_path, [[f"{key}={headcount}", "runs=4"] for headcount in (10, 12)])
+    text = (tmp_path / "report.md").read_text()
+    assert "no results" not in text and "Over 2 values of org.teams.full_cycle.headcount" in text
