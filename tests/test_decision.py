@@ -953,3 +953,35 @@ def test_a_ci_whose_bounds_differ_never_reads_the_same_figure_twice() -> None:
     # bounds that are one figure (the same in every run) and ones that already differ keep their decimals
     assert format_signed_range("cost_of_sales", 571_400.0, 571_400.0) == "+$571.4k to +$571.4k"
     assert format_signed_range("first_touch_hours_mean", -2.7, -1.6) == "-2.7 to -1.6 hours"
+
+
+def test_a_tiny_difference_and_its_means_never_read_zero_in_words_or_the_comparison_table() -> None:
+    """sdr_headcount with 7 SDRs at the baseline: the SDR team's first touch "rises by 0.0 hours (95% CI +0.01 to
+    +0.02 hours)", and its comparison row read "0.0 | 0.0 | 0.0 | +0.01 to +0.02" for 0.004, 0.019 and +0.015."""
+    from simulator.analysis.formatting import format_amount
+    from simulator.report.document import _comparison_cells
+
+    kpi = "first_touch_hours_mean_sdr"
+    assert format_amount(kpi, 0.0153) == "0.02 hours" and format_amount(kpi, 0.0) == "0.0 hours"
+    row = pd.Series(
+        {
+            "baseline_mean": 0.0042,
+            "scenario_mean": 0.0195,
+            "mean_diff": 0.0153,
+            "ci_low": 0.011,
+            "ci_high": 0.02,
+            "significant": True,
+            "direction": 0,
+            "n_pairs": 20,
+            "kpi": kpi,
+            "scenario": "sdr_6",
+            "baseline": "sdr_4",
+            "share_better": 0.0,
+            "share_worse": 0.95,
+            "relative_diff": 3.84,
+            "relative_ci_low": 2.24,
+            "relative_ci_high": 20.5,
+        }
+    )
+    cells = _comparison_cells(row, kpi)
+    assert cells[1:4] == ["0.004", "0.02", "+0.02"], cells

@@ -159,3 +159,29 @@ def test_a_sweep_with_its_own_job_folder_names_finds_every_job(tmp_path: Path) -
     write_sweep(tmp_path, [[f"{key}={headcount}", "runs=4"] for headcount in (10, 12)])
     text = (tmp_path / "report.md").read_text()
     assert "no results" not in text and "Over 2 values of org.teams.full_cycle.headcount" in text
+
+
+def test_a_tiny_guardrail_of_a_sweep_never_reads_zero(tmp_path: Path) -> None:
+    """sdr_headcount swept over 6 and 8 SDRs: the SDR team's first touch (0.02 and 0.005 hours) read "0.0" in the
+    table, and the best cell's difference "0.0 hours (95% CI +0.01 to +0.03 hours)" in the answer."""
+    from simulator.analysis.formatting import format_amount, format_signed_amount
+
+    assert format_signed_amount("first_touch_hours_mean_sdr", 0.0153) == "+0.02 hours"
+    assert format_amount("first_touch_hours_mean_sdr", -0.0004) == "0.0004 hours"
+    assert format_signed_amount("first_touch_hours_mean_sdr", 0.0) == "0.0 hours"  # exactly 0 stays 0
+    key = "org.teams.sdr.headcount"
+    for job, (headcount, touch) in enumerate(((6, 0.0201), (8, 0.0049))):
+        _finished_job(tmp_path / str(job), [f"{key}={headcount}"], 3.0e6 + job)
+        config = yaml.safe_load((tmp_path / str(job) / "config.yaml").read_text())
+        config["experiment"]["decision"]["guardrails"] = ["first_touch_hours_mean_sdr"]
+        (tmp_path / str(job) / "config.yaml").write_text(yaml.safe_dump(config))
+        summary = pd.read_csv(tmp_path / str(job) / "summary.csv")
+        row = {"scenario": "generalist", "kpi": "first_touch_hours_mean_sdr", "n": 4, "mean": touch}
+        summary = pd.concat([summary, pd.DataFrame([{**row, "ci_low": touch / 2, "ci_high": touch * 2}])])
+        summary.to_csv(tmp_path / str(job) / "summary.csv", index=False)
+    write_sweep(tmp_path, [[f"{key}={h}"] for h in (6, 8)])
+    text = (tmp_path / "report.md").read_text()
+    assert (
+        "| 0 | 6 | $3.00M ($3.00M to $3.00M) | 0.02 |" in text
+        and "| 1 | 8 | $3.00M ($3.00M to $3.00M) | 0.005 |" in text
+    )

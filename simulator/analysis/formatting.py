@@ -89,24 +89,46 @@ def format_value(kpi: str, value: float, signed: bool = False, extra_digits: int
     return f"{shown:{'+' if signed and shown else ''},.{decimals}f}"
 
 
+def format_nonzero_value(kpi: str, value: float, signed: bool = False) -> str:
+    """:func:`format_value`, a value that is not 0 taking the decimals (up to 3 more) that keep it from reading 0."""
+    text = format_value(kpi, value, signed)
+    for extra in range(1, 4):
+        if value == 0 or not math.isfinite(value) or not _reads_zero(text):
+            break
+        text = format_value(kpi, value, signed, extra_digits=extra)
+    return text
+
+
 def _no_negative_zero(value: float, decimals: int) -> float:
     """Return 0.0 for values that round to zero, so a table never shows ``-0.0`` or ``+0.0``."""
     return 0.0 if round(value, decimals) == 0 else value
 
 
 def format_amount(kpi: str, value: float) -> str:
-    """Format a size of difference for a sentence, with its unit (``3.4 days``, ``2.1 points``)."""
+    """Format a size of difference for a sentence, with its unit (``3.4 days``, ``2.1 points``).
+
+    A size that is not 0 never reads as 0: it takes the decimals (up to 3 more) that show it
+    (sdr_headcount's SDR first touch "rises by 0.0 hours (95% CI +0.01 to +0.02 hours)" for +0.015).
+    """
+    text = _amount(kpi, abs(value), 0)
+    for extra in range(1, 4):
+        if value == 0 or not math.isfinite(value) or not _reads_zero(text):
+            break
+        text = _amount(kpi, abs(value), extra)
+    return text
+
+
+def _amount(kpi: str, size: float, extra: int) -> str:
     unit = kpi_unit(kpi)
-    size = abs(value)
     if unit == "money":
-        return format_money(size)
+        return format_money(size, extra_digits=extra)
     if unit == "rate":
-        return f"{size * 100:.1f} points"
+        return f"{size * 100:.{1 + extra}f} points"
     if unit == "days":
-        return f"{size:.1f} working days"
+        return f"{size:.{1 + extra}f} working days"
     if unit == "hours":
-        return f"{size:.1f} hours"
-    return f"{size:,.1f}" if size < 100 else f"{size:,.0f}"
+        return f"{size:.{1 + extra}f} hours"
+    return f"{size:,.{1 + extra}f}" if size < 100 else f"{size:,.0f}"
 
 
 def format_signed_amount(kpi: str, value: float) -> str:

@@ -20,7 +20,7 @@ from simulator.analysis.answer import answer as answer_of
 from simulator.analysis.assumed import effort_paced_kpis, effort_paced_note
 from simulator.analysis.conclusions import conclusion, interval_words, relative_words
 from simulator.analysis.decision import decision_kpis, decision_of
-from simulator.analysis.formatting import format_mean_ci, format_share, format_value, ties_words
+from simulator.analysis.formatting import format_mean_ci, format_nonzero_value, format_share, format_value, ties_words
 from simulator.analysis.kpi_names import HEADLINE_KPIS, PIPELINE_KPIS, SUPPORTING_KPIS, kpi_axis_label
 from simulator.analysis.precision import precision_section
 from simulator.analysis.quantities import has_run_spread
@@ -188,9 +188,9 @@ def _comparison_cells(row: pd.Series, kpi: str) -> list[str]:
             better += f"; worse in {format_share(float(row['share_worse']))}, {ties}"
     return [
         kpi_axis_label(kpi),
-        format_value(kpi, float(row["baseline_mean"])),
-        format_value(kpi, float(row["scenario_mean"])),
-        format_value(kpi, float(row["mean_diff"]), signed=True),
+        format_nonzero_value(kpi, float(row["baseline_mean"])),  # 0.004 hours had read 0.0 beside a CI of +0.01
+        format_nonzero_value(kpi, float(row["scenario_mean"])),
+        format_nonzero_value(kpi, float(row["mean_diff"]), signed=True),
         interval_words(row, compact=True),
         relative_words(row) or "-",
         better,

@@ -26,6 +26,7 @@ from simulator.analysis.equivalence import equal_words, paired_practically_equal
 from simulator.analysis.formatting import (
     format_chance,
     format_money,
+    format_nonzero_value,
     format_signed_amount,
     format_signed_range,
     format_value,
@@ -329,7 +330,7 @@ def sweep_markdown(
             *[setting_words(p, r[p]) for p in sweep.params],
             f"{format_value(sweep.kpi, float(r['mean']))} ({format_value(sweep.kpi, float(r['ci_low']))} to "
             f"{format_value(sweep.kpi, float(r['ci_high']))})",
-            *[format_value(g, float(means.get((r["job"], g), math.nan))) for g in sweep.guardrails],
+            *[format_nonzero_value(g, float(means.get((r["job"], g), math.nan))) for g in sweep.guardrails],
             *[_mean_and_interval(sweep, r["job"], k) for k in _context_kpis(sweep)],
         ]
         for _, r in rows.iterrows()
