@@ -19,6 +19,7 @@ from hydra.core.utils import JobReturn
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
+from simulator.analysis.wording import count_of
 from simulator.command_line import restore_overrides
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.io.occupied import OccupiedOutputError
@@ -156,6 +157,7 @@ class SweepSummary(Callback):
                 "each job's results are in its own folder",
                 file=sys.stderr,
             )
+        gathered_jobs = 0
         if written:
             import pandas as pd
 
@@ -166,11 +168,13 @@ class SweepSummary(Callback):
                 else f"{gathered_jobs}"
             )
             print(f"salesim: sweep of {of} jobs gathered in {written[0]} (heatmap and report.html beside it)")
-        worst = max([*self.exit_codes, 0 if gathered else 1])
+        # jobs run in other processes (joblib) report no exit status here: a job with no results failed all the same
+        elsewhere = max(0, len(expected) - gathered_jobs) if expected and gathered and not self.exit_codes else 0
+        worst = max([*self.exit_codes, 0 if gathered else 1, 1 if elsewhere else 0])
         if worst:
-            failed = sum(1 for c in self.exit_codes if c)
+            failed = sum(1 for c in self.exit_codes if c) or elsewhere
             if failed:
-                print(f"salesim: {failed} sweep jobs failed", file=sys.stderr)
+                print(f"salesim: {count_of(failed, 'sweep job')} failed", file=sys.stderr)
             sys.exit(worst)
 
 

@@ -29,4 +29,27 @@ def test_a_sweep_whose_gathering_fails_still_exits_non_zero(
     assert exited.value.code == status
     err = capsys.readouterr().err
     assert "could not be gathered" in err and "argmin" in err
-    assert ("1 sweep jobs failed" in err) == any(codes)
+    assert ("1 sweep job failed" in err) == any(codes)
+
+
+def test_a_sweep_whose_jobs_ran_elsewhere_exits_non_zero_when_one_has_no_results(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """hydra/launcher=joblib: a job refused (a resume with a value changed) had ended the sweep with status 0 and
+    no word, its jobs' exit statuses being in other processes; the gathering knows which jobs have no results."""
+    from simulator import hydra_callbacks
+
+    summary_csv = tmp_path / "sweep_summary.csv"
+    summary_csv.write_text("job,overrides,scenario,kpi,mean\n0,runs=2 x=10,a,bookings,1.0\n")
+
+    def gathered_one(sweep_dir: Path, expected: object = None) -> list[Path]:
+        return [summary_csv]
+
+    monkeypatch.setattr(sweep_report, "write_sweep", gathered_one)
+    monkeypatch.setattr(hydra_callbacks, "_sweep_jobs", lambda config: [["runs=2", "x=10"], ["runs=2", "x=14"]])
+    config = OmegaConf.create({"hydra": {"sweep": {"dir": str(tmp_path)}}})
+    with pytest.raises(SystemExit) as exited:
+        SweepSummary().on_multirun_end(config)  # no on_job_end here: the jobs ran in joblib's workers
+    assert exited.value.code == 1
+    captured = capsys.readouterr()
+    assert "sweep of 1 of 2 jobs gathered" in captured.out and "1 sweep job failed" in captured.err
