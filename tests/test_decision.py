@@ -985,3 +985,17 @@ def test_a_tiny_difference_and_its_means_never_read_zero_in_words_or_the_compari
     )
     cells = _comparison_cells(row, kpi)
     assert cells[1:4] == ["0.004", "0.02", "+0.02"], cells
+
+
+def test_a_relative_change_of_ten_times_or_more_reads_as_a_multiple() -> None:
+    """sdr_headcount's SDR first touch, 0.004 hours in the baseline, had read "Relative to sdr_4: +210696.9%"."""
+    from simulator.analysis.conclusions import relative_words
+
+    row = pd.Series({"relative_diff": 2106.969, "relative_ci_low": 1500.0, "relative_ci_high": 2900.0})
+    assert relative_words(row) == "2,108 times as much (95% CI 1,501 times to 2,901 times)"
+    assert relative_words(row.replace(2900.0, math.inf)) == "2,108 times as much (95% CI 1,501 times to no upper bound)"
+    assert relative_words(pd.Series({"relative_diff": 9.5, "relative_ci_low": 8.0, "relative_ci_high": 11.0})) == (
+        "10 times as much (95% CI 9.0 times to 12 times)"
+    )
+    below = pd.Series({"relative_diff": 0.233, "relative_ci_low": 0.03, "relative_ci_high": 0.45})
+    assert relative_words(below) == "+23.3% (95% CI +3.0% to +45.0%)"
