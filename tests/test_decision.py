@@ -999,3 +999,13 @@ def test_a_relative_change_of_ten_times_or_more_reads_as_a_multiple() -> None:
     )
     below = pd.Series({"relative_diff": 0.233, "relative_ci_low": 0.03, "relative_ci_high": 0.45})
     assert relative_words(below) == "+23.3% (95% CI +3.0% to +45.0%)"
+
+
+def test_a_spread_of_tiny_values_never_reads_zero() -> None:
+    """P10 / P50 / P90 of the SDR team's first touch, 0.004 / 0.01 / 0.02 hours, had read "0.0 / 0.0 / 0.0"."""
+    from simulator.analysis.formatting import format_nonzero_values
+
+    hours = "first_touch_hours_mean_sdr"
+    assert format_nonzero_values(hours, [0.004, 0.01, 0.02]) == ["0.004", "0.010", "0.020"]
+    assert format_nonzero_values(hours, [0.0, 0.0, 0.0]) == ["0.0", "0.0", "0.0"]
+    assert format_nonzero_values(hours, [20.1, 22.5, 24.9]) == ["20.1", "22.5", "24.9"]

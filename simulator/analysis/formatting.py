@@ -8,7 +8,7 @@ every function takes a KPI name and a number.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from simulator.analysis.kpi_names import kpi_unit
@@ -97,6 +97,20 @@ def format_nonzero_value(kpi: str, value: float, signed: bool = False) -> str:
             break
         text = format_value(kpi, value, signed, extra_digits=extra)
     return text
+
+
+def format_nonzero_values(kpi: str, values: Sequence[float]) -> list[str]:
+    """:func:`format_value` of each of ``values``, at one precision that shows every value that is not 0.
+
+    The decimals (up to 3 more) that keep every value that is not 0 from reading 0: a P10 /
+    P50 / P90 of 0.004 / 0.01 / 0.02 hours had read "0.0 / 0.0 / 0.0".
+    """
+    texts = [format_value(kpi, v) for v in values]
+    for extra in range(1, 4):
+        if not any(v != 0 and math.isfinite(v) and _reads_zero(t) for v, t in zip(values, texts, strict=True)):
+            break
+        texts = [format_value(kpi, v, extra_digits=extra) for v in values]
+    return texts
 
 
 def _no_negative_zero(value: float, decimals: int) -> float:

@@ -20,7 +20,13 @@ from simulator.analysis.answer import answer as answer_of
 from simulator.analysis.assumed import effort_paced_kpis, effort_paced_note
 from simulator.analysis.conclusions import conclusion, interval_words, relative_words
 from simulator.analysis.decision import decision_kpis, decision_of
-from simulator.analysis.formatting import format_mean_ci, format_nonzero_value, format_share, format_value, ties_words
+from simulator.analysis.formatting import (
+    format_mean_ci,
+    format_nonzero_value,
+    format_nonzero_values,
+    format_share,
+    ties_words,
+)
 from simulator.analysis.kpi_names import HEADLINE_KPIS, PIPELINE_KPIS, SUPPORTING_KPIS, kpi_axis_label
 from simulator.analysis.precision import precision_section
 from simulator.analysis.quantities import has_run_spread
@@ -142,7 +148,7 @@ def _key_numbers_section(result: ExperimentResult, out_dir: Path, figures: dict[
 def _spread_cell(row: pd.Series | None, kpi: str) -> str:
     if row is None or not math.isfinite(float(row["p50"])):
         return "-"
-    return " / ".join(format_value(kpi, float(row[q])) for q in ("p10", "p50", "p90"))
+    return " / ".join(format_nonzero_values(kpi, [float(row[q]) for q in ("p10", "p50", "p90")]))
 
 
 def _verdict(row: pd.Series) -> str:
