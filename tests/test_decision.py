@@ -989,7 +989,7 @@ def test_a_tiny_difference_and_its_means_never_read_zero_in_words_or_the_compari
 
 def test_a_relative_change_of_ten_times_or_more_reads_as_a_multiple() -> None:
     """sdr_headcount's SDR first touch, 0.004 hours in the baseline, had read "Relative to sdr_4: +210696.9%"."""
-    from simulator.analysis.conclusions import relative_words
+    from simulator.analysis.relative_words import relative_words
 
     row = pd.Series({"relative_diff": 2106.969, "relative_ci_low": 1500.0, "relative_ci_high": 2900.0})
     assert relative_words(row) == "2,108 times as much (95% CI 1,501 times to 2,901 times)"

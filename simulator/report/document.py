@@ -18,7 +18,7 @@ import pandas as pd
 
 from simulator.analysis.answer import answer as answer_of
 from simulator.analysis.assumed import effort_paced_kpis, effort_paced_note
-from simulator.analysis.conclusions import conclusion, interval_words, relative_words
+from simulator.analysis.conclusions import conclusion, interval_words
 from simulator.analysis.decision import decision_kpis, decision_of
 from simulator.analysis.formatting import (
     format_mean_ci,
@@ -30,6 +30,7 @@ from simulator.analysis.formatting import (
 from simulator.analysis.kpi_names import HEADLINE_KPIS, PIPELINE_KPIS, SUPPORTING_KPIS, kpi_axis_label
 from simulator.analysis.precision import precision_section
 from simulator.analysis.quantities import has_run_spread
+from simulator.analysis.relative_words import relative_words
 from simulator.analysis.tables import (
     comparison_of,
     comparison_row,

@@ -1,0 +1,55 @@
+"""A relative difference in words: ``+23.3% (95% CI +3.0% to +45.0%)``, or a multiple from ten times on.
+
+The comparison table's ``relative_diff`` (a ratio of means less one, never below -100%)
+and its Fieller interval, as the report's sentences and tables write them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from simulator.analysis.formatting import format_percent, format_percent_range
+
+
+def relative_interval_words(row: pd.Series) -> str | None:
+    """Return the 95% CI of the relative difference (``+3.0% to +45.0%``), None when there is none."""
+    low, high = float(row.get("relative_ci_low", math.nan)), float(row.get("relative_ci_high", math.nan))
+    if math.isnan(low) or math.isnan(high):
+        return None
+    if math.isinf(high):
+        return f"{format_percent(low)} to no upper bound"
+    first, last = format_percent_range(low, high)
+    return f"{first} to {last}"
+
+
+MULTIPLE_FROM = 9.0
+"""A relative difference of +900% or more reads as a multiple (``2,108 times as much``), not as +210696.9%."""
+
+
+def relative_words(row: pd.Series) -> str | None:
+    """The relative difference with its 95% CI (``+23.3% (95% CI +3.0% to +45.0%)``), None when undefined.
+
+    Ten times the baseline or more reads as a multiple with its CI in multiples (sdr_headcount's
+    SDR first touch, 0.004 hours in the baseline, had read "+210696.9%").
+    """
+    relative = float(row.get("relative_diff", math.nan))
+    if not math.isfinite(relative):
+        return None
+    if relative >= MULTIPLE_FROM:
+        words = f"{_times(1.0 + relative)} as much"
+        low, high = float(row.get("relative_ci_low", math.nan)), float(row.get("relative_ci_high", math.nan))
+        if math.isfinite(low) and math.isnan(high):
+            return words
+        if math.isfinite(low):
+            upper = "no upper bound" if math.isinf(high) else _times(1.0 + high)
+            return f"{words} (95% CI {_times(1.0 + low)} to {upper})"
+        return words
+    interval = relative_interval_words(row)
+    return f"{format_percent(relative)} (95% CI {interval})" if interval else format_percent(relative)
+
+
+def _times(multiple: float) -> str:
+    """``2,108 times``, ``12 times``, ``1.5 times`` (one decimal below 10)."""
+    return f"{multiple:,.0f} times" if multiple >= 10 else f"{multiple:.1f} times"
