@@ -13,9 +13,9 @@ import pytest
 from reporting_fixtures import BASELINE, CHALLENGER, make_result
 
 from simulator.analysis.comparison import compare, correlation_of_pairs
-from simulator.analysis.conclusions import relative_interval_words
 from simulator.analysis.formatting import format_money, format_percent, format_share, format_value
 from simulator.analysis.kpi_names import HEADLINE_KPIS, kpi_words
+from simulator.analysis.relative_words import relative_interval_words
 from simulator.analysis.run_counts import replications_needed
 from simulator.analysis.statistics import relative_half_width, summarise
 from simulator.report.document import conclusion, results_table, write_report
