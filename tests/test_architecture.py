@@ -26,6 +26,7 @@ FRONT_DOOR = {
     "crm_commands",
     "hydra_callbacks",
     "job",
+    "resume_commands",
     "scenario_layers",
     "mapping_overrides",
     "notebook_loader",
