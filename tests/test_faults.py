@@ -338,6 +338,8 @@ def test_a_stop_does_not_wait_for_running_batches_and_a_resume_completes_the_run
     # a finished run resumed makes no run: its report says the outputs were written again, not "the 0 runs made"
     again = salesim(*ARGS, "runner.resume=true", f"hydra.run.dir={out}", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
+    assert "salesim: no run left to make: the 8 runs kept from the earlier run written again in " in again.stdout
+    assert "0 runs in" not in again.stdout
     report = (out / "report.md").read_text()
     assert "writing the outputs again from the 8 runs kept from before (none was left to make)" in report
     assert "0 runs made" not in report and tables_of(out) == undisturbed

@@ -288,5 +288,8 @@ def _runs_made(result: ExperimentResult) -> str:
         return f"{count_of(made, 'run')} in {result.wall_seconds:.1f} s{failed}"
     computed = result.computed - failures  # every failure left was tried in this call
     kept = made - computed
+    if result.computed == 0:  # a finished run resumed: nothing left to make, its outputs written again
+        wall = f"{result.wall_seconds:.1f} s"
+        return f"no run left to make: the {kept:,} runs kept from the earlier run written again in {wall}"
     took = f"{count_of(computed, 'run')} in {result.wall_seconds:.1f} s{failed}"
     return f"{took} (and {kept:,} kept from the earlier run)"
