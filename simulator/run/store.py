@@ -38,7 +38,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -199,12 +199,10 @@ class DirectoryStore:
         names = self.scenario_names()
         entries: dict[str, Entry] = {}
         damaged: list[str] = []
-        for path in entry_paths(self.path):
-            stem = path.name.removesuffix(ENTRY_SUFFIX)
-            entry = read_entry(path)
-            if entry is None or entry.stem != stem:
-                damaged.append(f"part {stem} is damaged (its manifest entry cannot be read): it will be computed again")
-            elif problem := check_part(self.path, entry):
+        for stem, entry, problem in self._checked_parts():
+            if entry is None:
+                damaged.append(f"part {stem} is damaged ({problem}): it will be computed again")
+            elif problem:
                 i = entry.scenario_index
                 scenario = names[i] if 0 <= i < len(names) else f"#{i}"
                 span = f"replications {entry.first}-{entry.last} of scenario {scenario}"
@@ -311,15 +309,17 @@ class DirectoryStore:
             has 7 of 10 rows)``); empty when every part is intact. A resume
             (``runner.resume=true``) computes the damaged parts again.
         """
-        damaged = []
+        return [f"part {stem} is damaged ({problem})" for stem, _, problem in self._checked_parts() if problem]
+
+    def _checked_parts(self) -> Iterator[tuple[str, Entry | None, str | None]]:
+        """Each committed part's stem, its entry (None when unreadable) and what is wrong with it (None: intact)."""
         for path in entry_paths(self.path):
             stem = path.name.removesuffix(ENTRY_SUFFIX)
             entry = read_entry(path)
             if entry is None or entry.stem != stem:
-                damaged.append(f"part {stem} is damaged (its manifest entry cannot be read)")
-            elif problem := check_part(self.path, entry):
-                damaged.append(f"part {stem} is damaged ({problem})")
-        return damaged
+                yield stem, None, "its manifest entry cannot be read"
+            else:
+                yield stem, entry, check_part(self.path, entry)
 
     def _read(self, entry: Entry, kind: str, **options: Any) -> pd.DataFrame:
         path = self.path / f"{entry.stem}.{kind}"
