@@ -78,6 +78,14 @@ def unsure_words(
     )
 
 
+def _none_reaches(kpi: str, goal: str, ordered: list[str], means: dict[str, float]) -> str:
+    """``No scenario reaches {goal}; the closest is X at $3.9M`` (those equal as shown named together)."""
+    best = format_value(kpi, means[ordered[0]])
+    tied = [s for s in ordered if format_value(kpi, means[s]) == best]  # equal as shown: none is closer
+    closest = f"the closest is {ordered[0]}" if len(tied) == 1 else f"the closest are {join_words(tied)}"
+    return f"No scenario reaches {goal}; {closest} at {best}."
+
+
 def _conditions_target_words(
     result: ExperimentResult, decision: DecisionSettings, ordered: list[str], means: dict[str, float]
 ) -> str:
@@ -89,10 +97,7 @@ def _conditions_target_words(
     goal = f"the target of {format_value(kpi, target)} for {kpi_phrase(result, kpi)}"
     meeting = [s for s in ordered if meets_target(means[s], kpi, target)]
     if not meeting:
-        best = format_value(kpi, means[ordered[0]])
-        tied = [s for s in ordered if format_value(kpi, means[s]) == best]
-        closest = f"the closest is {ordered[0]}" if len(tied) == 1 else f"the closest are {join_words(tied)}"
-        return f"No scenario reaches {goal}; {closest} at {best}."
+        return _none_reaches(kpi, goal, ordered, means)
     missing = [s for s in ordered if s not in meeting]
     reach = "reaches" if len(meeting) == 1 else "reach"
     rest = f"; {join_words(missing)} {'does' if len(missing) == 1 else 'do'} not" if missing else ""
@@ -117,10 +122,7 @@ def decided_choice(
         meeting = [s for s in ordered if meets_target(means[s], kpi, target) and not limits_broken(result, decision, s)]
         goal = f"the target of {format_value(kpi, target)} for {phrase}"
         if not meeting:
-            best = format_value(kpi, means[ordered[0]])
-            tied = [s for s in ordered if format_value(kpi, means[s]) == best]  # equal as shown: none is closer
-            closest = f"the closest is {ordered[0]}" if len(tied) == 1 else f"the closest are {join_words(tied)}"
-            return None, f"No scenario reaches {goal}; {closest} at {best}."
+            return None, _none_reaches(kpi, goal, ordered, means)
         cheapest = cheapest_of(result, decision, meeting)
         why = (
             f" and has the best {kpi_phrase(result, decision.guardrails[0])} of those that do"
