@@ -24,12 +24,13 @@ from simulator.analysis.intervals import (
     interval_of_mean,
     newcombe_hybrid,
     paired_event_interval,
+    pooled_trials,
     relative_interval,
     t_quantile,
     wilson_interval,
 )
 from simulator.analysis.quantities import KPI_KINDS, Kind, kpi_kind, kpi_range, named_kind
-from simulator.analysis.statistics import mean_interval, summarise
+from simulator.analysis.statistics import kpi_interval, mean_interval, summarise
 from simulator.engines.simpy import simulate
 from simulator.model.metrics import kpi_row
 from simulator.model.workforce import employed_days
@@ -177,6 +178,85 @@ def test_a_share_at_zero_or_one_in_every_run_takes_the_runs_as_its_trials() -> N
     assert every.ci_high == 1.0 and 0.97 < every.ci_low < 0.99  # Wilson 200 of 200 with t_199
     half = interval_of_mean(np.full(5, 0.5), Kind.PROPORTION)
     assert (half.ci_low, half.ci_high) == (0.5, 0.5)  # the same inner value in every run: no spread to measure
+
+
+def _sla_runs(breaches: list[float], visits: list[float], **more: list[float]) -> pd.DataFrame:
+    """One scenario's runs of an SLA breach share at the close stage with its visits."""
+    columns = {"sla_breach_close": breaches, "sla_visits_close": visits, **more}
+    return pd.DataFrame({"scenario": "s", "replication": range(len(breaches)), **columns})
+
+
+def test_a_share_at_zero_in_every_run_is_over_all_its_trials_where_the_runs_count_them() -> None:
+    """No SLA breach in 40 runs of 123 visits read "0.0% (0.0% to 9.3%)": the 40 runs as its trials,
+    wider than the 0.003% to 0.11% of a stage with a few breaches. Korn & Graubard's fall-back to
+    the sample size: Wilson over the 4,920 visits (t_39 = 2.022691, q^2 = 4.091279), whose top
+    at 0 is q^2 / (m + q^2) = 4.091279 / 4,924.091279 = 0.0831%."""
+    runs = _sla_runs([0.0] * 40, [123.0] * 40, win_rate=[0.0] * 40)
+    summary = summarise(runs).set_index("kpi")
+    breach = summary.loc["sla_breach_close"]
+    assert (breach.ci_low, breach["mean"]) == (0.0, 0.0)
+    assert breach.ci_high == pytest.approx(4.091279 / 4924.091279, rel=1e-6)  # 0.000831
+    # a win rate's closed deals are in no column: the 40 runs stay its trials, 4.091279 / 44.091279
+    assert summary.loc["win_rate", "ci_high"] == pytest.approx(0.092791, abs=1e-6)
+    assert summary.loc["sla_visits_close", "mean"] == 123.0  # the visits are a count of their own
+    # one breach in one run's 123 visits: n* from the runs' spread, a top above the all-zero one's
+    one = summarise(_sla_runs([1 / 123] + [0.0] * 39, [123.0] * 40)).set_index("kpi").loc["sla_breach_close"]
+    assert breach.ci_high < one.ci_high < 0.01
+
+
+def test_a_share_at_one_in_every_run_is_over_its_trials_too() -> None:
+    """No renewal lost in 20 runs of 30 due: Wilson 600 of 600 with t_19 = 2.093024, bottom 600 / 604.380749."""
+    runs = pd.DataFrame(
+        {
+            "scenario": "s",
+            "replication": range(20),
+            "renewal_rate": 1.0,
+            "renewals_due": 30.0,
+            "lead_to_win_rate": 0.0,  # no lead won of 50 ended a run: deals_won + deals_lost = 1,000 in all
+            "deals_won": 0.0,
+            "deals_lost": 50.0,
+        }
+    )
+    summary = summarise(runs).set_index("kpi")
+    assert (summary.loc["renewal_rate", "ci_low"], summary.loc["renewal_rate", "ci_high"]) == pytest.approx(
+        (600 / 604.380749, 1.0), rel=1e-6
+    )
+    assert summary.loc["lead_to_win_rate", "ci_high"] == pytest.approx(4.380749 / 1004.380749, rel=1e-6)
+
+
+def test_the_trials_are_the_runs_with_a_share_and_unknown_trials_keep_the_runs() -> None:
+    runs_rule = interval_of_mean(np.zeros(3), Kind.PROPORTION).ci_high  # Wilson 0 of 3 with t_2: 0.98
+    # a run with no visit has no share (NaN) and adds no trial: 2 runs x 100 visits
+    two = summarise(_sla_runs([0.0, math.nan, 0.0], [100.0, math.nan, 100.0])).set_index("kpi")
+    q2 = t_quantile(2) ** 2
+    assert two.loc["sla_breach_close", "ci_high"] == pytest.approx(q2 / (200 + q2), rel=1e-12)
+    # a run with a share but no count of its visits (a part stored before the column): the runs' rule
+    unknown = summarise(_sla_runs([0.0] * 3, [100.0, math.nan, 100.0])).set_index("kpi")
+    assert unknown.loc["sla_breach_close", "ci_high"] == pytest.approx(runs_rule)
+    without = summarise(_sla_runs([0.0] * 3, [100.0] * 3).drop(columns="sla_visits_close")).set_index("kpi")
+    assert without.loc["sla_breach_close", "ci_high"] == pytest.approx(runs_rule)
+    assert pooled_trials(np.array([0.0, math.nan, 0.0]), np.array([5.0, math.nan, 7.0])) == 12.0
+    assert pooled_trials(np.zeros(2), np.array([5.0, 0.0])) is None  # a share over no trial: inconsistent
+    # never fewer trials than runs, and a share that varies keeps n* whatever its trials
+    assert interval_of_mean(np.zeros(3), Kind.PROPORTION, trials=1.0).ci_high == runs_rule
+    varying = np.array([0.1, 0.2, 0.3, 0.2])
+    assert interval_of_mean(varying, Kind.PROPORTION, trials=1e6) == interval_of_mean(varying, Kind.PROPORTION)
+    # parameter draws: the same trials, the t quantile of the draws (8 of 5 runs each: t_7 = 2.364624)
+    drawn = kpi_interval("sla_breach_close", np.zeros(40), replications=np.arange(40), draws=8, trials=np.full(40, 123))
+    assert drawn.ci_high == pytest.approx(2.364624**2 / (4920 + 2.364624**2), rel=1e-6)
+
+
+def test_a_difference_from_a_baseline_at_zero_is_held_by_the_baselines_trials() -> None:
+    """The comparison bounds a difference by the baseline's own interval, the summary's: over its visits."""
+    base = _sla_runs([0.0] * 40, [123.0] * 40).assign(scenario="today")
+    scen = _sla_runs([0.05] + [0.0] * 39, [123.0] * 40).assign(scenario="slower")
+    runs = pd.concat([base, scen], ignore_index=True)
+    row = compare(runs, "today").set_index("kpi").loc["sla_breach_close"]
+    top = summarise(runs).set_index(["scenario", "kpi"]).loc[("today", "sla_breach_close"), "ci_high"]
+    paired_t = mean_interval(np.array([0.05] + [0.0] * 39))  # -0.00128 to +0.00378: past what 0 breaches allow
+    assert top == pytest.approx(0.000831, abs=1e-6)
+    assert row.ci_low == pytest.approx(-top) and paired_t.ci_low < -top
+    assert row.ci_high == pytest.approx(paired_t.ci_high) and not row.significant
 
 
 def test_an_amount_that_cannot_be_positive_gets_the_mirrored_interval() -> None:

@@ -21,11 +21,12 @@ from simulator.analysis.intervals import (
     bounded_difference,
     interval_of_mean,
     paired_event_interval,
+    pooled_trials,
     relative_interval,
     wilson_interval,
 )
 from simulator.analysis.quantities import Kind, direction, has_relative_difference, kpi_kind
-from simulator.analysis.statistics import kpi_columns, mean_interval, scenario_order
+from simulator.analysis.statistics import kpi_columns, mean_interval, run_trials, scenario_order
 
 COMPARISON_COLUMNS = (
     "scenario",
@@ -132,6 +133,7 @@ def _comparison_row(
     base = pairs[f"{kpi}_baseline"].to_numpy(dtype=np.float64)
     keep = ~(np.isnan(scen) | np.isnan(base))
     scen, base, index = scen[keep], base[keep], pairs["replication"].to_numpy()[keep]
+    base_trials = run_trials(pairs, kpi, "_baseline")
     scen = _rounded_alike(scen, base)
     diff = scen - base
     interval = mean_interval(diff, confidence, replications=index, draws=draws)
@@ -152,7 +154,9 @@ def _comparison_row(
     else:
         low, high = interval.ci_low, interval.ci_high
     significant = bool(low > 0 or high < 0)  # False when the bounds are NaN
-    where = interval_of_mean(unit_base, unit, confidence)  # the baseline mean's own interval (Wilson for an event)
+    # the baseline mean's own interval, as the summary's (Wilson for an event; a share at 0 in every run: its trials)
+    trials = pooled_trials(base, None if base_trials is None else base_trials[keep])
+    where = interval_of_mean(unit_base, unit, confidence, trials=trials)
     known = math.isfinite(where.ci_low) and math.isfinite(where.ci_high)
     baseline_low, baseline_high = (where.ci_low, where.ci_high) if known else (baseline_mean, baseline_mean)
     low, high = bounded_difference(low, high, kind, baseline_low, baseline_high)  # never changes the verdict

@@ -25,7 +25,7 @@ import pandas as pd
 
 from simulator.analysis.equivalence import paired_practically_equal
 from simulator.analysis.ranking import probability_best
-from simulator.analysis.statistics import kpi_interval
+from simulator.analysis.statistics import kpi_interval, run_trials
 from simulator.analysis.team_mix import COST_KPI, Candidate, Evaluation, TeamMixProblem
 
 
@@ -108,7 +108,9 @@ def final_round(
     found = []
     for candidate in candidates:
         mine = result.replications[result.replications["scenario"] == candidate.name]
-        interval = kpi_interval(problem.kpi, mine[problem.kpi].to_numpy(dtype=float))
+        interval = kpi_interval(
+            problem.kpi, mine[problem.kpi].to_numpy(dtype=float), trials=run_trials(mine, problem.kpi)
+        )
         cost = kpi_interval(COST_KPI, mine[COST_KPI].to_numpy(dtype=float)) if COST_KPI in mine else None
         evaluation = evaluations[candidate]
         found.append(

@@ -255,17 +255,20 @@ def format_mean_ci(row: pd.Series | None, kpi: str, words: bool = True, extra_di
     interval (one run) reads as the mean alone. ``extra_digits``: as :func:`format_value`.
     A mean that is not 0 never reads as 0: it and its bounds take the decimals (up to 3
     more) that show it (sdr_headcount's SDR first touch of 0.014 hours had read "0.0 [0.0, 0.0]").
+    Nor does an interval with the mean at one end read as that one value: no SLA breach in any
+    run, 0% to 0.008%, had read "0.0% (0.0% to 0.0%)", as if known exactly.
     """
     if row is None or not math.isfinite(float(row["mean"])):
         return "-" if words else "n/a"
     value, low_value, high_value = float(row["mean"]), float(row["ci_low"]), float(row["ci_high"])
     has_interval = math.isfinite(low_value)
+    one_sided = has_interval and value in (low_value, high_value) and low_value != high_value
     for more in range(4):
         digits = extra_digits + more
         mean = format_value(kpi, value, extra_digits=digits)
         low = format_value(kpi, low_value, extra_digits=digits) if has_interval else ""
         high = format_value(kpi, high_value, extra_digits=digits) if has_interval else ""
-        if value == 0 or not _reads_zero(mean):
+        if (value == 0 or not _reads_zero(mean)) and not (one_sided and low == high):
             break
     if not has_interval:
         return mean

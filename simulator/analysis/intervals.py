@@ -27,13 +27,23 @@ gets the interval a statistician would use for it:
 
 Every interval is finally intersected with its kind's range (a guard against rounding,
 such as a utilisation of 1 + 1e-16). When all runs give the same value the interval is
-that value (no run-to-run variation to measure), except a share at 0 or 1 in every run:
-its variance across runs says nothing there, and the runs are taken as its trials,
-Wilson's interval over them (a win rate of 0 in the 2 runs that closed a deal is 0% to
-99%, not 0% to 0%). This is this project's conservative choice, after Korn & Graubard's
-fall-back to the sample size where the design effect cannot be estimated; a share near
-but not at 0 keeps ``n*`` and so a far narrower interval (19 runs at 0 and one at 0.1%:
-0.0008% to 0.031%; 20 runs at 0: 0% to 18%). A **time share** (utilisation) at 0 or 1 in
+that value (no run-to-run variation to measure), except a share at 0 or 1 in every run.
+Its variance across runs says nothing there (``n*`` is 0 / 0): with no event the design
+effect cannot be estimated, and Korn & Graubard (1998, Survey Methodology 24:193-201)
+fall back to the actual sample size (a design effect of 1), here Wilson's interval over
+the share's *trials* with the same ``t_{n-1}`` quantile. Where each run's row records the
+share's denominator (:func:`simulator.analysis.quantities.trial_columns`: the visits of an
+``sla_breach_<stage>``, the renewals due of ``renewal_rate``, the leads ended of
+``lead_to_win_rate``) the trials are those denominators summed over the runs with a value:
+no SLA breach at the default company's close stage in 40 runs of 123 visits each on
+average (4,919 in all) is 0% to 0.083%, where the 40 runs as trials had read 0% to 9.3%,
+wider than a stage with a few breaches (0.003% to 0.11%). Where the row records none (a
+win rate: no column counts its closed deals) the runs are the trials, this project's
+conservative choice, right where a run contributes about one trial: a win rate of 0 in
+the 2 runs that closed a deal is 0% to 99%, not 0% to 0%. Every run with a share has at
+least one trial, so the trials are never fewer than the runs, nor the interval wider than
+theirs. A share near but not at 0 keeps ``n*`` (19 runs at 0 and one at 0.1%: 0.0008% to
+0.031%; 20 runs at 0, trials unknown: 0% to 18%). A **time share** (utilisation) at 0 or 1 in
 every run is no such sample: a team busy all its selling time in every run is measured
 at 100%, and its interval is that value (it had read "100.0% (90.7% to 100.0%)" over 40
 runs, wider than a team's varying 78.3% ± 0.6 points); otherwise it is a proportion.
@@ -47,7 +57,8 @@ setting equals the swept value), where it is 0 with zero width, as every other K
 any other difference of means keeps the paired t interval (what ``significant`` tests),
 intersected with the values a difference can take given where the baseline's mean may
 lie: from the range's floor minus the top of the baseline's interval to its ceiling
-minus the bottom (a share cannot move outside [0, 1], an amount cannot fall below zero).
+minus the bottom (a share cannot move outside [0, 1], an amount cannot fall below zero;
+the baseline's interval is the summary's, over its trials for a share at 0 in every run).
 Cutting at the baseline's point estimate instead would make a challenger that hit the
 plan in every run read "+66.7 pts, CI +12.5 to +66.7", as if the baseline's 33.3% were
 known exactly; the relative difference (scenario mean over baseline mean, minus one)
@@ -235,13 +246,37 @@ def _bounded(low: float, high: float, kind: Kind) -> tuple[float, float]:
     return min(max(low, floor), ceiling), max(min(high, ceiling), floor)
 
 
-def interval_of_mean(values: np.ndarray, kind: Kind, confidence: float = DEFAULT_CONFIDENCE) -> MeanInterval:
+def pooled_trials(values: np.ndarray, trials: np.ndarray | None) -> float | None:
+    """The trials behind a share's values: each run's denominator summed over the runs with a value.
+
+    Args:
+        values: One share per run (NaN where the run has none).
+        trials: Each run's denominator (the same length), or None when the model records none.
+
+    Returns:
+        The sum, or None when it is unknown: no denominators, or a run with a share whose
+        denominator is missing (a part stored before the column existed) or not positive.
+    """
+    if trials is None:
+        return None
+    counts = np.asarray(trials, dtype=np.float64)[~np.isnan(np.asarray(values, dtype=np.float64))]
+    if not np.all(np.isfinite(counts)) or np.any(counts <= 0.0):
+        return None
+    return float(counts.sum())
+
+
+def interval_of_mean(
+    values: np.ndarray, kind: Kind, confidence: float = DEFAULT_CONFIDENCE, *, trials: float | None = None
+) -> MeanInterval:
     """The mean of one KPI's values over runs with the interval its kind calls for (module docstring).
 
     Args:
         values: One value per run; NaNs are dropped.
         kind: The KPI's kind of quantity.
         confidence: Two-sided confidence level.
+        trials: For a ``proportion``, the trials behind the values (:func:`pooled_trials`), or
+            None when unknown. Read only when the share is 0 (or 1) in every run, where its
+            interval is Wilson's over them (over the runs when unknown, and never fewer).
 
     Returns:
         The interval; bounds are NaN with fewer than two values (one run says nothing
@@ -258,19 +293,22 @@ def interval_of_mean(values: np.ndarray, kind: Kind, confidence: float = DEFAULT
         return MeanInterval(n, mean, std, low, high)
     if n < 2:
         return MeanInterval(n, mean, std, math.nan, math.nan)
-    low, high = _interval(mean, std / math.sqrt(n), n, kind, confidence)
+    low, high = _interval(mean, std / math.sqrt(n), n, kind, confidence, trials)
     low, high = _bounded(low, high, kind)
     return MeanInterval(n, mean, std, low, high)
 
 
-def _interval(mean: float, se: float, n: int, kind: Kind, confidence: float) -> tuple[float, float]:
+def _interval(
+    mean: float, se: float, n: int, kind: Kind, confidence: float, trials: float | None = None
+) -> tuple[float, float]:
     q = t_quantile(n, confidence)
     if kind in (Kind.PROPORTION, Kind.TIME_SHARE):
         p = min(1.0, max(0.0, mean))
         if p * (1.0 - p) == 0.0 and kind is Kind.TIME_SHARE:  # busy all its time in every run: measured, exact
             return mean, mean
-        if p * (1.0 - p) == 0.0:  # every run at 0 (or at 1): the runs as the trials
-            return wilson_score(p, n, q)
+        if p * (1.0 - p) == 0.0:  # every run at 0 (or at 1): its trials where known, else the runs (Korn & Graubard)
+            pooled = float(n) if trials is None or not math.isfinite(trials) else max(float(n), trials)
+            return wilson_score(p, pooled, q)
         if se == 0.0:
             return mean, mean
         return wilson_score(p, p * (1.0 - p) / (se * se), q)

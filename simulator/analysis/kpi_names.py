@@ -146,6 +146,7 @@ _PREFIX_LABELS = (
     ("stage_leaked_", "Leads leaked at {}"),
     ("leads_", "Leads from {}"),
     ("sla_breach_", "SLA breaches at {}"),
+    ("sla_visits_", "Leads entering {} in the window (what its SLA breaches are a share of)"),
     ("hit_plan_", "Probability of hitting the plan in {}"),
     ("capacity_gap_", "Capacity lost to {}"),
     ("customer_arr_per_rep_", "Customer ARR per rep of the {} team"),

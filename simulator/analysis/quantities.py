@@ -24,6 +24,11 @@ The capacity bridge's other lines are ``non-negative``: seats left empty (the sp
 counts every seat filled all window), selling time ramping reps lacked (productivity is
 at most 1), and the expected value of deals lost, queued or still in the cycle.
 
+A share's *trials* (:func:`trial_columns`) are the columns of a run's row whose sum is its
+denominator, where the row records one: the interval of a share at 0 (or 1) in every run
+is over them (:mod:`simulator.analysis.intervals`). ``sla_visits_<stage>`` is such a column,
+a count of its own (``non-negative``), recorded for that alone.
+
 A KPI no row names is ``signed`` (an unrestricted Student t interval), the safe default;
 ``tests/test_intervals.py`` checks that every KPI a shipped configuration produces is
 named by a row, so a new KPI cannot fall through unnoticed.
@@ -84,6 +89,7 @@ KPI_KINDS: tuple[KpiRow, ...] = tuple(
         ("untouched_lead_share", _P, _DOWN),  # new leads that leaked before any touch
         ("stage_conversion_", _P, _UP),
         ("sla_breach_", _P, _DOWN),
+        ("sla_visits_", _N, _NONE),  # sla_breach_<stage>'s denominator: the visits entering the stage
         ("reps_at_quota_share", _P, _UP),
         ("utilisation_", Kind.TIME_SHARE, _NONE),
         ("renewal_rate", _P, _UP),
@@ -177,6 +183,26 @@ def direction(kpi: str) -> int:
 def kpi_kind(kpi: str) -> Kind:
     """The kind of ``kpi``; ``signed`` (no restriction) when no row of :data:`KPI_KINDS` names it."""
     return named_kind(kpi) or Kind.SIGNED
+
+
+_TRIALS_BY_PREFIX = (("sla_breach_", "sla_visits_"),)  # share prefix -> its denominator's, same suffix
+_TRIALS_BY_NAME = {
+    "renewal_rate": ("renewals_due",),  # renewals_won / renewals_due
+    "lead_to_win_rate": ("deals_won", "deals_lost"),  # won over the leads that ended in the window
+}
+
+
+def trial_columns(kpi: str) -> tuple[str, ...]:
+    """The KPI columns whose sum, run by run, is the denominator of the share ``kpi`` (its trials).
+
+    Empty where no column counts them (a win rate's closed opportunities, a stage
+    conversion's leads, the reps a share at quota is over) and for a share of money (gross
+    revenue retention, expansion's share of new ARR), which has no count of trials.
+    """
+    for share, trials in _TRIALS_BY_PREFIX:
+        if kpi.startswith(share):
+            return (trials + kpi.removeprefix(share),)
+    return _TRIALS_BY_NAME.get(kpi, ())
 
 
 def value_range(kind: Kind) -> tuple[float, float]:

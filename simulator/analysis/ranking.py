@@ -27,7 +27,7 @@ from simulator.analysis.best_of_two import first_hits_more, first_is_better
 from simulator.analysis.comparison import compare
 from simulator.analysis.draw_means import draw_of, shares_draws
 from simulator.analysis.quantities import Kind, direction, kpi_kind
-from simulator.analysis.statistics import kpi_interval
+from simulator.analysis.statistics import kpi_interval, run_trials
 
 BEST_DRAWS = 4000
 BEST_SEED = 20260
@@ -190,7 +190,11 @@ def rank_scenarios(
     for scenario in present:
         mine = replications.loc[replications["scenario"] == scenario]
         interval = kpi_interval(
-            kpi, mine[kpi].to_numpy(dtype=float), replications=mine["replication"].to_numpy(), draws=draws
+            kpi,
+            mine[kpi].to_numpy(dtype=float),
+            replications=mine["replication"].to_numpy(),
+            draws=draws,
+            trials=run_trials(mine, kpi),
         )
         diff = comparison[(comparison["scenario"] == scenario) & (comparison["kpi"] == kpi)]
         d = diff.iloc[0] if len(diff) else None

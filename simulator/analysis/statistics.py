@@ -22,9 +22,10 @@ from simulator.analysis.intervals import (
     MeanInterval,
     finite,
     interval_of_mean,
+    pooled_trials,
     t_half_width,
 )
-from simulator.analysis.quantities import kpi_kind
+from simulator.analysis.quantities import kpi_kind, trial_columns
 
 KEY_COLUMNS = ("scenario", "replication")
 SUMMARY_COLUMNS = ("scenario", "kpi", "n", "mean", "std", "ci_low", "ci_high", "p10", "p50", "p90")
@@ -130,6 +131,19 @@ def unpaired_difference(
     return MeanInterval(int(min(a.size, b.size)), diff, se, diff - half, diff + half)
 
 
+def run_trials(runs: pd.DataFrame, kpi: str, suffix: str = "") -> np.ndarray | None:
+    """Each run's trials of the share ``kpi`` (its denominator, :func:`~.quantities.trial_columns`), in row order.
+
+    None when the model records no denominator for it or ``runs`` lacks one of its columns
+    (a table written before the column existed). ``suffix``: the columns' suffix in a table
+    of pairs (``_baseline``).
+    """
+    columns = [f"{c}{suffix}" for c in trial_columns(kpi)]
+    if not columns or any(c not in runs.columns for c in columns):
+        return None
+    return runs[columns].to_numpy(dtype=np.float64).sum(axis=1)
+
+
 def _quantiles(values: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, float, float]:
     """P10, P50 and P90 of single runs, each parameter draw weighing the same (``weights``, see ``draw_weights``)."""
     p10, p50, p90 = run_quantiles(values, [0.1, 0.5, 0.9], weights)
@@ -147,6 +161,7 @@ def kpi_interval(
     *,
     replications: np.ndarray | None = None,
     draws: int = 0,
+    trials: np.ndarray | None = None,
 ) -> MeanInterval:
     """The mean of one KPI over runs with the interval its kind of quantity calls for (NaNs ignored).
 
@@ -155,12 +170,15 @@ def kpi_interval(
     :mod:`simulator.analysis.intervals`. The interval never leaves the KPI's range.
     With runs sharing parameter draws (``replications``, ``draws``: see
     :func:`mean_interval`) it is over the draws' means, and ``n`` and ``std`` are the runs'.
+    ``trials``: each run's denominator of a share (:func:`run_trials`), which a share at 0
+    (or 1) in every run takes as its trials, all runs' together; None: the runs are its trials.
     """
     array = np.asarray(values, dtype=np.float64)
     means = draw_means(array, replications, draws)
+    pooled = pooled_trials(array, trials)
     if means is None:
-        return interval_of_mean(array, kpi_kind(kpi), confidence)
-    return _of_runs(array, interval_of_mean(means, unit_kind(kpi_kind(kpi)), confidence))
+        return interval_of_mean(array, kpi_kind(kpi), confidence, trials=pooled)
+    return _of_runs(array, interval_of_mean(means, unit_kind(kpi_kind(kpi)), confidence, trials=pooled))
 
 
 def _of_runs(values: np.ndarray | pd.Series, over_draws: MeanInterval) -> MeanInterval:
@@ -182,8 +200,9 @@ def summarise(replications: pd.DataFrame, confidence: float = DEFAULT_CONFIDENCE
         Columns ``scenario, kpi, n, mean, std, ci_low, ci_high, p10, p50, p90``; scenarios
         in order of first appearance, KPIs in column order. The CI is for the *mean*
         (where the average run lands), from :func:`kpi_interval`: it stays inside the
-        KPI's range (a share in [0, 1], an amount at or above zero). P10/P90 describe the
-        spread of single runs.
+        KPI's range (a share in [0, 1], an amount at or above zero); a share at 0 (or 1) in
+        every run is over its trials where the table holds its denominator (:func:`run_trials`).
+        P10/P90 describe the spread of single runs.
     """
     rows: list[dict[str, object]] = []
     kpis = kpi_columns(replications)
@@ -192,14 +211,20 @@ def summarise(replications: pd.DataFrame, confidence: float = DEFAULT_CONFIDENCE
         for kpi in kpis:
             values = runs[kpi].to_numpy(dtype=np.float64)
             index = runs["replication"].to_numpy()
-            rows.append(_summary_row(scenario, kpi, values, confidence, index, draws))
+            rows.append(_summary_row(scenario, kpi, values, confidence, index, draws, run_trials(runs, kpi)))
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
 def _summary_row(
-    scenario: str, kpi: str, values: np.ndarray, confidence: float, replications: np.ndarray, draws: int
+    scenario: str,
+    kpi: str,
+    values: np.ndarray,
+    confidence: float,
+    replications: np.ndarray,
+    draws: int,
+    trials: np.ndarray | None = None,
 ) -> dict[str, object]:
-    interval = kpi_interval(kpi, values, confidence, replications=replications, draws=draws)
+    interval = kpi_interval(kpi, values, confidence, replications=replications, draws=draws, trials=trials)
     p10, p50, p90 = _quantiles(values, draw_weights(replications, draws))
     return {
         "scenario": scenario,

@@ -26,7 +26,7 @@ from simulator.analysis.formatting import format_money
 from simulator.analysis.lever_values import with_value
 from simulator.analysis.quantities import direction
 from simulator.analysis.results import run_experiment
-from simulator.analysis.statistics import kpi_interval
+from simulator.analysis.statistics import kpi_interval, run_trials
 from simulator.analysis.tables import window_years
 from simulator.config.errors import ConfigError
 from simulator.config.schema import ScenarioConfig
@@ -253,7 +253,7 @@ class TeamMixProblem:
             mine = runs_table[runs_table["scenario"] == candidate.name]
             values = mine[self.kpi].to_numpy(dtype=float)
             mean, se = _mean_se(values)
-            interval = kpi_interval(self.kpi, values)
+            interval = kpi_interval(self.kpi, values, trials=run_trials(mine, self.kpi))
             if COST_KPI in mine:
                 costs = mine[COST_KPI].to_numpy(dtype=float)
                 (cost, cost_se), spend = _mean_se(costs), kpi_interval(COST_KPI, costs)

@@ -15,7 +15,9 @@ work was done before (it waits for the buyer's decision) makes no visit there. P
 ``sla_breach_<stage>``: share of the visits entering the stage inside the window whose
 wait reached the stage's SLA (configured in ``sla.stages``, else its ``max_wait_days``;
 NaN for a stage with neither). A visit still waiting at the horizon counts as breached
-if it had already waited that long.
+if it had already waited that long. ``sla_visits_<stage>``: that share's denominator, the
+visits entering the stage inside the window (NaN where the share is): the number of trials
+an all-zero share's interval is over (:mod:`simulator.analysis.intervals`).
 """
 
 from __future__ import annotations
@@ -120,6 +122,8 @@ def _overlaps(
 def sla_kpis(run: ReplicationRun, sla_days: FloatArray) -> dict[str, float]:
     """``sla_breach_<stage>``: share of visits entering in the window that waited at least the SLA.
 
+    And ``sla_visits_<stage>``, the visits it is a share of.
+
     Counted for every stage at once (two bincounts): a share of counts is the same number
     whichever way the counts are made.
     """
@@ -134,4 +138,5 @@ def sla_kpis(run: ReplicationRun, sla_days: FloatArray) -> dict[str, float]:
     for s, name in enumerate(sc.stage_names):
         has_sla = math.isfinite(float(sla_days[s])) and visits[s] > 0
         row[f"sla_breach_{name}"] = float(breaches[s]) / float(visits[s]) if has_sla else math.nan
+        row[f"sla_visits_{name}"] = float(visits[s]) if has_sla else math.nan
     return row
