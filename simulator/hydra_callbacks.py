@@ -9,8 +9,11 @@ named in ``configs/config.yaml`` (``hydra.callbacks``).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,12 +22,20 @@ from hydra.core.utils import JobReturn
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from simulator.analysis.wording import count_of
+from simulator.analysis.wording import count_of, join_words
 from simulator.command_line import restore_overrides
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_writable
-from simulator.job import EXIT_UNWRITABLE_OUTPUT, command_line_options, prepared_job, refuse, typed_overrides
+from simulator.job import (
+    EXIT_REPLICATION_FAILURES,
+    EXIT_UNWRITABLE_OUTPUT,
+    command_line_options,
+    prepared_job,
+    refuse,
+    typed_overrides,
+    worst_status,
+)
 from simulator.run.experiment import Experiment
 from simulator.run.settings import RunnerSettings
 
@@ -94,12 +105,18 @@ class SweepSummary(Callback):
     swept parameter, so a sweep over, say, AE and SDR headcount reads as one table; with
     one or two swept parameters a ``heatmap.png`` of the primary decision KPI, and a
     ``report.md``/``report.html`` (see :mod:`simulator.report.sweep_report`). The sweep
-    exits non-zero if a job did.
+    exits with the worst of its jobs' statuses (:func:`~simulator.job.worst_status`: 3 when
+    every job finished but some replications failed), naming the jobs, whichever launcher
+    ran them: each job leaves its status in a folder of this command's (:attr:`statuses`),
+    since with ``hydra/launcher=joblib`` :meth:`on_job_end` runs in the job's own process.
     """
 
     def __init__(self, filename: str = "sweep_summary.csv") -> None:
         self.filename = filename
         self.exit_codes: list[int] = []
+        """The statuses of the jobs run in this process (the basic launcher), in job order."""
+        self.statuses: str | None = None
+        """The folder each job leaves its exit status in (a file named by its number), made as the sweep starts."""
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Before any job runs, compose and validate every job of the sweep; refuse the sweep if one is invalid.
@@ -129,24 +146,47 @@ class SweepSummary(Callback):
         if issues:
             print(f"salesim: the {len(jobs)} jobs of the sweep were checked before running any", file=sys.stderr)
             refuse(ConfigError(issues))
+        self.statuses = tempfile.mkdtemp(prefix="salesim-sweep-")
+        atexit.register(shutil.rmtree, self.statuses, ignore_errors=True)  # a sweep stopped before its end too
 
     def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
-        """Remember each job's exit code (jobs run in this process with the basic launcher)."""
+        """Remember the job's exit status here and in :attr:`statuses`.
+
+        With the basic launcher this is the sweep's process; with joblib, the job's worker
+        and its own copy of this callback, so only the file reaches the sweep.
+        """
         try:
             value = job_return.return_value
         except Exception:
             value = 1
-        self.exit_codes.append(value if isinstance(value, int) else 0)
+        code = value if isinstance(value, int) else 0
+        self.exit_codes.append(code)
+        if self.statuses is not None:
+            with contextlib.suppress(OSError):  # a launcher on another machine: the gathering tells what it can
+                (Path(self.statuses) / str(config.hydra.job.num)).write_text(str(code))
+
+    def job_statuses(self) -> dict[int, int]:
+        """Each job's exit status by its number, as the jobs left them in :attr:`statuses` (else as seen here)."""
+        found: dict[int, int] = {}
+        if self.statuses is not None:
+            for path in Path(self.statuses).glob("*"):
+                with contextlib.suppress(OSError, ValueError):
+                    found[int(path.name)] = int(path.read_text())
+        return found or dict(enumerate(self.exit_codes))
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Write the gathered table, heatmap and report in the sweep directory and set the exit status."""
+        from simulator.report.sweep_jobs import replication_failures
         from simulator.report.sweep_report import write_sweep
 
+        statuses = self.job_statuses()
+        if self.statuses is not None:
+            shutil.rmtree(self.statuses, ignore_errors=True)
         sweep_dir = Path(str(config.hydra.sweep.dir))
-        gathered, expected = True, None
+        gathered, expected, jobs = True, None, None
+        rewritten = command_line_options().get("rewritten", [])
         try:
             jobs = _sweep_jobs(config)
-            rewritten = command_line_options().get("rewritten", [])
             # as each job records them (its config.yaml): typed, without the ++ salesim added
             expected = None if jobs is None else [restore_overrides(job, rewritten) for job in jobs]
             written = write_sweep(sweep_dir, expected) if sweep_dir.is_dir() else []
@@ -157,25 +197,52 @@ class SweepSummary(Callback):
                 "each job's results are in its own folder",
                 file=sys.stderr,
             )
-        gathered_jobs = 0
+        folders: list[str] = []
         if written:
             import pandas as pd
 
-            gathered_jobs = pd.read_csv(written[0], usecols=["job"])["job"].nunique()  # this sweep's, not a stale one
-            of = (
-                f"{gathered_jobs} of {len(expected)}"
-                if expected and gathered_jobs < len(expected)
-                else f"{gathered_jobs}"
-            )
+            folders = [str(job) for job in pd.read_csv(written[0], usecols=["job"])["job"].unique()]  # this sweep's
+            n = len(folders)
+            of = f"{n} of {len(expected)}" if expected and n < len(expected) else f"{n}"
             print(f"salesim: sweep of {of} jobs gathered in {written[0]} (heatmap and report.html beside it)")
-        # jobs run in other processes (joblib) report no exit status here: a job with no results failed all the same
-        elsewhere = max(0, len(expected) - gathered_jobs) if expected and gathered and not self.exit_codes else 0
-        worst = max([*self.exit_codes, 0 if gathered else 1, 1 if elsewhere else 0])
+        if not statuses and gathered:  # no job left its status (a launcher elsewhere): the gathering tells what it can
+            missing = max(0, len(expected) - len(folders)) if expected else 0
+            partial = [f for f in folders if replication_failures(sweep_dir / f)]
+            _say_jobs([f"job {f}" for f in partial], missing)
+            worst = worst_status([1 if missing else 0, EXIT_REPLICATION_FAILURES if partial else 0])
+        else:
+            failed = sorted(n for n, code in statuses.items() if code not in (0, EXIT_REPLICATION_FAILURES))
+            partial_jobs = sorted(n for n, code in statuses.items() if code == EXIT_REPLICATION_FAILURES)
+            _say_jobs(_job_words(partial_jobs, jobs, rewritten), len(failed), _job_words(failed, jobs, rewritten))
+            worst = worst_status([*statuses.values(), 0 if gathered else 1])
         if worst:
-            failed = sum(1 for c in self.exit_codes if c) or elsewhere
-            if failed:
-                print(f"salesim: {count_of(failed, 'sweep job')} failed", file=sys.stderr)
             sys.exit(worst)
+
+
+def _say_jobs(partial: Sequence[str], failed: int, named: Sequence[str] = ()) -> None:
+    """Name on the terminal the sweep's jobs that failed (``named`` when known) and those whose replications did."""
+    if failed:
+        print(
+            f"salesim: {count_of(failed, 'sweep job')} failed{': ' if named else ''}{join_words([*named])}",
+            file=sys.stderr,
+        )
+    if partial:
+        one = len(partial) == 1
+        print(
+            f"salesim: replications failed in {count_of(len(partial), 'sweep job')}: {join_words([*partial])}; "
+            f"{'its' if one else 'their'} cells rest on fewer runs ({'its' if one else 'each'} folder's "
+            "failures.json lists the failures, and the sweep's resume command tries them again)",
+            file=sys.stderr,
+        )
+
+
+def _job_words(numbers: Sequence[int], jobs: Sequence[Sequence[str]] | None, rewritten: Sequence[str]) -> list[str]:
+    """Sweep jobs as the terminal names them: ``job 1 (headcount=14)``, with their own overrides when known."""
+    if jobs is None or any(n >= len(jobs) for n in numbers):
+        return [f"job {n}" for n in numbers]
+    shared = set.intersection(*(set(job) for job in jobs))
+    own = [" ".join(restore_overrides([o for o in jobs[n] if o not in shared], rewritten)) for n in numbers]
+    return [f"job {n} ({words})" if words else f"job {n}" for n, words in zip(numbers, own, strict=True)]
 
 
 def _job_label(number: int, job: Sequence[str], shared: set[str], rewritten: Sequence[str]) -> str:

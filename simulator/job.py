@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 
 from hydra import compose
@@ -31,6 +31,15 @@ EXIT_REPLICATION_FAILURES = 3
 EXIT_INTERRUPTED = 130
 # What main() learnt from the command line before Hydra saw it, for the job (also in launcher processes).
 COMMAND_LINE_ENV = "SALESIM_COMMAND_LINE"
+
+
+def worst_status(statuses: Iterable[int]) -> int:
+    """The exit status of a command made of jobs (a sweep): the worst of theirs, 0 when there is none.
+
+    Failed replications (3: the job finished, its answer over fewer runs) are the mildest;
+    a job that failed (1), a job refused (2) and an interrupt (130) are worse, each than the one before.
+    """
+    return max(statuses, key=lambda code: (code != 0, code != EXIT_REPLICATION_FAILURES, code), default=0)
 
 
 def command_line_options() -> dict[str, Any]:

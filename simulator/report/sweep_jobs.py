@@ -11,6 +11,7 @@ ran the jobs (basic or joblib).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,7 +21,7 @@ import pandas as pd
 import yaml
 
 from simulator.analysis.formatting import format_money
-from simulator.analysis.wording import join_words
+from simulator.analysis.wording import count_of, join_words
 from simulator.io.occupied import refuse_foreign
 from simulator.report.layouts import SWEEP_LAYOUT, known_layouts
 from simulator.run.experiment import REPLACED_OVERRIDES, SKIPPED_OVERRIDES
@@ -69,6 +70,8 @@ class Sweep:
         missing: Job folder -> its own overrides, for each job of the sweep with no results
             (failed, refused, or not run: a sweep stopped before it); empty when every job has.
         expected: The sweep's jobs in all (0 when not known: a sweeper other than the basic one).
+        failed: Job folder -> its failed replications, for each job gathered that finished with
+            some (exit status 3: its cells are read over the runs left); empty when none had.
     """
 
     table: pd.DataFrame
@@ -86,6 +89,7 @@ class Sweep:
     effort_from: str = ""
     missing: dict[str, str] = field(default_factory=dict)
     expected: int = 0
+    failed: dict[str, int] = field(default_factory=dict)
 
     def unmoved(self, scenario: str) -> bool:
         """Whether the sweep moved nothing in ``scenario``: each swept key its own, or one it lacks."""
@@ -143,6 +147,39 @@ def missing_words(sweep: Sweep) -> str:
     )
 
 
+def failed_words(sweep: Sweep) -> str:
+    """The sweep's jobs that finished with failed replications, named, and what that means ('' when none did)."""
+    if not sweep.failed:
+        return ""
+    named = join_words([f"{_job_point(sweep, job)}, {count_of(n, 'replication')}" for job, n in sweep.failed.items()])
+    one = len(sweep.failed) == 1
+    return (
+        f"Replications failed in {count_of(len(sweep.failed), 'job')} of the sweep: {named}. "
+        f"{'Its' if one else 'Their'} cells are read over the runs left, fewer than asked; "
+        f"{'its' if one else 'each'} folder's failures.json lists the failures, and the sweep resumed with "
+        "runner.resume=true tries them again."
+    )
+
+
+def _job_point(sweep: Sweep, job: str) -> str:
+    """A gathered job by its folder and its values of the swept parameters: ``job 1 (org.teams.sdr.headcount=5)``."""
+    values = sweep.jobs.get(job, {})
+    words = ", ".join(f"{p}={setting_words(p, _value(values[p]))}" for p in sweep.params if p in values)
+    return f"job {job} ({words})" if words else f"job {job}"
+
+
+def replication_failures(job_dir: Path) -> int:
+    """How many replications failed in the run of ``job_dir``: its ``failures.json`` (written only when one did)."""
+    path = job_dir / "failures.json"
+    if not path.is_file():
+        return 0
+    try:
+        failures = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return 1  # there, so one did at least
+    return max(1, len(failures)) if isinstance(failures, list) else 1
+
+
 def _as_run(overrides: Sequence[str]) -> tuple[str, ...]:
     """A job's overrides as its settings: how it was run again (``runner.resume``) left out."""
     return tuple(str(o) for o in overrides if not _resumed(str(o)))
@@ -164,6 +201,7 @@ def gather(sweep_dir: Path, expected: Sequence[Sequence[str]] | None = None) -> 
     meta: dict[str, Any] = {}
     replaced: dict[str, dict[str, str]] = {}
     skipped: dict[str, set[str]] = {}
+    failed: dict[str, int] = {}
     for job_dir in sorted((p for p in sweep_dir.iterdir() if (p / "summary.csv").is_file()), key=_job_order):
         job_meta = yaml.safe_load((job_dir / "config.yaml").read_text()) or {}
         # how a job was run again is no setting of it: a resumed sweep gathers as one never stopped
@@ -172,6 +210,8 @@ def gather(sweep_dir: Path, expected: Sequence[Sequence[str]] | None = None) -> 
             continue
         meta, summary = job_meta, pd.read_csv(job_dir / "summary.csv")
         jobs[job_dir.name] = _pairs(overrides)
+        if failures := replication_failures(job_dir):
+            failed[job_dir.name] = failures
         for scenario, lines in (meta.get(REPLACED_OVERRIDES) or {}).items():
             replaced.setdefault(str(scenario), {}).update({str(k): str(v) for k, v in dict(lines).items()})
         for scenario, keys in (meta.get(SKIPPED_OVERRIDES) or {}).items():
@@ -219,6 +259,7 @@ def gather(sweep_dir: Path, expected: Sequence[Sequence[str]] | None = None) -> 
         absent,
         target=number,
         effort_from=effort_from,
+        failed=failed,
     )
 
 

@@ -44,6 +44,7 @@ from simulator.report.plot_heatmap import MAX_PANELS, best_cell, plan_groups, pl
 from simulator.report.sweep_jobs import (
     Sweep,
     cell_words,
+    failed_words,
     gather,
     job_runs,
     missing_words,
@@ -343,6 +344,7 @@ def sweep_markdown(
         answer_paragraph(sweep, chance, sweep_dir, runs),
         "",
         *([f"*{missing}*", ""] if (missing := missing_words(sweep)) else []),
+        *([f"*{failed}*", ""] if (failed := failed_words(sweep)) else []),
         *([f"*{caveat}*", ""] if (caveat := _assumed_words(sweep)) else []),
         f"## {kpi_label(sweep.kpi)} at every point ({sweep.baseline})",
         "",
