@@ -667,3 +667,20 @@ def test_a_sweep_s_best_cell_is_not_called_certain_on_a_few_discordant_runs(tmp_
     sweep.jobs = {"0": {}, "1": {}}
     text = answer_paragraph(sweep, 1 - 0.5 / 128, tmp_path)
     assert "truly the best with a probability of >99% (paired runs" in text, text
+
+
+@pytest.mark.parametrize(("runs", "words"), [(1, "1 run a point is too few"), (4, "4 runs a point are too few")])
+def test_a_sweep_with_too_few_runs_a_point_says_so_in_grammar(runs: int, words: str) -> None:
+    """A job left one run by failed replications had read "1 runs a point are too few"."""
+    from simulator.report.sweep_jobs import Sweep
+    from simulator.report.sweep_report import answer_paragraph
+
+    rows = [
+        {"job": str(k), "org.teams.full_cycle.headcount": 12 + k, "scenario": "today", "kpi": "bookings", "n": runs}
+        | {"mean": 1_000_000.0 * (1 + k), "ci_low": 900_000.0 * (1 + k), "ci_high": 1_100_000.0 * (1 + k)}
+        for k in range(2)
+    ]
+    sweep = Sweep(pd.DataFrame(rows), ["org.teams.full_cycle.headcount"], "bookings", "today", ["today"], "x")
+    sweep.jobs = {"0": {}, "1": {}}
+    text = answer_paragraph(sweep, float("nan"))
+    assert words in text, text

@@ -35,7 +35,7 @@ from simulator.analysis.kpi_names import kpi_label, kpi_words
 from simulator.analysis.quantities import direction
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, probability_best
 from simulator.analysis.team_mix import COST_KPI
-from simulator.analysis.wording import join_words
+from simulator.analysis.wording import count_of, join_words
 from simulator.io.atomic import atomic_write
 from simulator.report.html import write_html
 from simulator.report.layouts import SUMMARY_NAME
@@ -271,8 +271,9 @@ def answer_paragraph(
                 "(paired runs, common random numbers)."
             )
     elif int(best["n"]) < MIN_RUNS_FOR_BEST:
-        n_runs = int(best["n"])
-        text += f" {n_runs} runs a point are too few to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})."
+        runs = count_of(int(best["n"]), "run")
+        verb = "is" if int(best["n"]) == 1 else "are"
+        text += f" {runs} a point {verb} too few to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})."
     text += _target_words(sweep, rows)
     return text + "".join(unmoved_words(sweep, sweep.baseline)) + other_scenarios_words(sweep, sweep_dir)
 
