@@ -26,7 +26,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 from simulator.analysis.intervals import paired_event_interval
 
@@ -45,6 +44,8 @@ def first_is_better(diff: np.ndarray) -> float:
         Student t's distribution at mean / se with runs - 1 degrees of freedom; 1 or 0 for
         a constant difference, 0.5 for none.
     """
+    from scipy import stats
+
     mean, n = float(diff.mean()), diff.size
     scale = max(float(np.abs(diff).max()), 1e-300)
     sd = float(diff.std(ddof=1))
@@ -66,6 +67,8 @@ def first_hits_more(first: np.ndarray, second: np.ndarray, good: int = 1) -> flo
         each with as many discordant runs either way. Held within
         [1 - :data:`UNCLEAR_CEILING`, :data:`UNCLEAR_CEILING`] when the paired CI includes zero.
     """
+    from scipy import stats
+
     yes_first, yes_second = np.asarray(first) > 0.5, np.asarray(second) > 0.5
     only_first = int(np.sum(yes_first & ~yes_second))
     only_second = int(np.sum(~yes_first & yes_second))

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from simulator.analysis.formatting import format_money
 from simulator.analysis.levers import BASELINE, Lever, scenario_name
@@ -46,6 +45,8 @@ def _paired_mean(high: pd.DataFrame, base: pd.DataFrame, columns: Sequence[str])
 
 def _clearly(mean: float, se: float, n: int, sign: float) -> bool:
     """``mean`` on the side of ``sign`` beyond its 95% t interval."""
+    from scipy import stats
+
     if not math.isfinite(mean) or n < 2:
         return False
     half = float(stats.t.ppf(0.975, n - 1)) * se

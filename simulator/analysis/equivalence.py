@@ -20,7 +20,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from simulator.analysis.intervals import paired_event_interval
 from simulator.analysis.quantities import Kind, kpi_kind
@@ -68,6 +67,8 @@ def paired_practically_equal(
     plan), as in the comparison table: the t interval collapses to 0 whenever the runs hit
     alike, whatever their number.
     """
+    from scipy import stats
+
     runs = replications[replications["scenario"].isin(list(scenarios))]
     table = runs.pivot_table(index="replication", columns="scenario", values=kpi, aggfunc="first").dropna()
     present = [s for s in scenarios if s in table.columns]

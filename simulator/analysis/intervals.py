@@ -74,7 +74,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from simulator.analysis.quantities import Kind, value_range
 
@@ -114,12 +113,16 @@ def finite(values: np.ndarray | list[float] | object) -> np.ndarray:
 @functools.lru_cache(maxsize=64)
 def normal_quantile(confidence: float = DEFAULT_CONFIDENCE) -> float:
     """The two-sided standard normal quantile (1.96 at 95%)."""
+    from scipy import stats
+
     return float(stats.norm.ppf(0.5 + confidence / 2.0))
 
 
 @functools.lru_cache(maxsize=4096)  # SciPy takes ~0.2 ms a call; a report asks for the same few thousands of times
 def t_quantile(n: int, confidence: float = DEFAULT_CONFIDENCE) -> float:
     """The two-sided Student t quantile with ``n - 1`` degrees of freedom (NaN when ``n < 2``)."""
+    from scipy import stats
+
     return float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) if n >= 2 else math.nan
 
 
@@ -209,6 +212,8 @@ def paired_event_interval(
     Returns:
         ``(low, high)`` of scenario share minus baseline share; NaNs without a pair.
     """
+    from scipy import stats
+
     s, b = np.asarray(scenario) > 0.5, np.asarray(baseline) > 0.5
     n = int(s.size)
     if n == 0:

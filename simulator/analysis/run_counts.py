@@ -12,7 +12,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from simulator.analysis.draw_means import DrawSpread, draw_spread
 from simulator.analysis.intervals import DEFAULT_CONFIDENCE, t_half_width, t_quantile
@@ -34,6 +33,8 @@ def runs_for_precision(
         The number of runs, at least 2; None when the mean is zero or unknown (no
         relative precision is reachable).
     """
+    from scipy import stats
+
     if not (math.isfinite(std) and math.isfinite(mean)) or mean == 0.0:
         return None
     target = relative_precision * abs(mean)

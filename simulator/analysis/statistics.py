@@ -14,7 +14,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from simulator.analysis.draw_means import draw_means, draw_weights, run_quantiles, unit_kind
 from simulator.analysis.intervals import (
@@ -118,6 +117,8 @@ def unpaired_difference(
         A :class:`MeanInterval` of ``mean(scenario) - mean(baseline)``; ``std`` is the
         standard error of that difference.
     """
+    from scipy import stats
+
     a, b = finite(scenario_values), finite(baseline_values)
     if a.size < 2 or b.size < 2:
         diff = float(a.mean() - b.mean()) if a.size and b.size else math.nan

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from simulator.analysis.warmup import FloatArray
 from simulator.config.workforce import hire_start_day
@@ -209,6 +208,8 @@ def transient_drifts(
     the forecast's own course: a note. A scenario in ``planned`` hires inside the window:
     its drifts are the hiring plan's course, a note too.
     """
+    from scipy import stats
+
     found: list[Drift] = []
     if monthly.empty or "month" not in monthly.columns:
         return found
@@ -281,6 +282,8 @@ def _apart(drift: Drift, baseline: pd.Series | None, trends: Mapping[tuple[str, 
     against the baseline's 4%) would otherwise read as its lever moving a series the baseline
     holds steady.
     """
+    from scipy import stats
+
     if baseline is None:
         return True
     paired = pd.concat([trends[(drift.scenario, drift.series)], baseline], axis=1, join="inner").dropna()
@@ -304,6 +307,8 @@ def _startup_step(values: FloatArray, season: FloatArray | None) -> tuple[float,
     :data:`STARTUP_SHORTFALL` of their level, beyond what the seasonality expects of it, and
     clearly (:data:`CLEAR_DRIFT_SE`, run by run). None otherwise.
     """
+    from scipy import stats
+
     if values.shape[1] < 4:
         return None
     expected = 1.0

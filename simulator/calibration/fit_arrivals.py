@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.estimates import Z95, Estimate, median_of
@@ -165,6 +164,8 @@ def month_swing(history: dict[str, int], trend: bool = False, season: list[float
     of the inflow (``calibrate`` warns of them). With fewer than three months, or one
     degree of freedom left, the swing is 0 (n = the months there were).
     """
+    from scipy import stats
+
     items = list(history.items())
     thin = thin_months(items)
     if thin is not None:
@@ -222,6 +223,8 @@ def after_export_warning(
 
 def thin_months(history: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], float] | None:
     """The thin last month (and the one before it, when thin too) with the usual count before them; None if not thin."""
+    from scipy import stats
+
     found: tuple[list[tuple[str, int]], float] | None = None
     for last in range(1, THIN_MONTHS + 1):
         before = [n for _, n in history[:-last][-BEFORE_MONTHS:]]
