@@ -20,6 +20,7 @@ SMALLER = (
     ("runs=10,", "runs=2,"),
     ('ss.load_experiment("generalist_vs_specialist")', 'ss.load_experiment("generalist_vs_specialist", ["runs=2"])'),
     ("found = optimise(", "problem = ("),  # the search is tested in test_optimisation.py: here its inputs
+    ('method="none")', 'method="none", sections=("market",))'),  # every section: test_sensitivity.py
 )
 
 
