@@ -121,6 +121,20 @@ def test_terminal_lines_and_report_section_name_only_the_figures_outside() -> No
     assert any("BenchSights" in r for r in rows)
 
 
+def test_a_rate_whose_interval_is_narrower_than_its_decimal_shows_it_apart() -> None:
+    """A win rate of 100% in every run, over its 15,024 opportunities 99.97% to 100%, read "100.0% (100.0% to
+    100.0%)", as if known exactly (it had read 90.7% to 100% over the 40 runs as trials)."""
+    table = pd.DataFrame(
+        [
+            {"scenario": "today", "kpi": "win_rate", "mean": 1.0, "ci_low": 0.999728, "ci_high": 1.0},
+            {"scenario": "today", "kpi": "reps_at_quota_share", "mean": 0.25, "ci_low": 0.2, "ci_high": 0.3},
+        ]
+    )
+    rows = [line for line in unusual_section(table, ["today"]) if line.startswith("| ")]
+    assert any(r.startswith("| Opportunity win rate | 20–35% | 100.00% (99.97% to 100.00%), above |") for r in rows)
+    assert any("| 25.0% (20.0% to 30.0%), inside |" in r for r in rows)  # an interval that shows: as before
+
+
 def test_scenarios_alike_in_every_figure_are_said_once() -> None:
     """rep_attrition with org=specialist: three scenarios alike in every run printed the same 7 lines each (21)."""
     figures = {"win_rate": 0.10, "reps_at_quota_share": 0.05, "cycle_time_days_p50": 200.0}

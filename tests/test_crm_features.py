@@ -98,6 +98,9 @@ def test_no_decision_takes_its_share_and_stays_out_of_the_win_rate() -> None:
         abs(r["no_decision_rate"] - r["deals_lost_no_decision"] / (r["deals_won"] + r["deals_lost"])) < 1e-12
         for r in runs
     )
+    # each rate's denominator beside it, the trials of its interval when it is 0 (or 1) in every run
+    assert all(r["opportunities_closed"] == r["deals_won"] + r["deals_lost"] for r in runs)
+    assert all(r["opportunities_decided"] == r["opportunities_closed"] - r["deals_lost_no_decision"] for r in runs)
 
 
 def test_deciding_after_the_delay_gives_each_outcome_its_own_duration() -> None:

@@ -7,6 +7,7 @@ the end-to-end test runs the main command at ``runs=2`` (the widest intervals) a
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 import re
@@ -18,6 +19,7 @@ import pytest
 
 import simulator
 from simulator.analysis.comparison import compare
+from simulator.analysis.formatting import format_mean_ci
 from simulator.analysis.intervals import (
     bounded_difference,
     fieller_ratio,
@@ -29,13 +31,14 @@ from simulator.analysis.intervals import (
     t_quantile,
     wilson_interval,
 )
-from simulator.analysis.quantities import KPI_KINDS, Kind, kpi_kind, kpi_range, named_kind
+from simulator.analysis.quantities import KPI_KINDS, Kind, kpi_kind, kpi_range, named_kind, trial_columns
 from simulator.analysis.statistics import kpi_interval, mean_interval, summarise
 from simulator.engines.simpy import simulate
 from simulator.model.metrics import kpi_row
 from simulator.model.workforce import employed_days
+from simulator.run.build import deep_merge
 from simulator.run.replication import run_replication
-from tests.scenarios import ROOT, compiled, single_stage_queue
+from tests.scenarios import ROOT, compiled, shipped, single_stage_queue
 from tests.test_cli import salesim
 
 # --------------------------------------------------------------------------- the kinds table
@@ -79,6 +82,26 @@ def test_every_kpi_a_shipped_config_produces_is_named_in_the_table(org: str) -> 
         low, high = kpi_range(kpi)
         assert math.isnan(value) or low <= value <= high, (kpi, value)
     assert len({row.prefix for row in KPI_KINDS}) == len(KPI_KINDS)
+    _every_share_of_a_count_records_its_denominator(kpis)
+
+
+MONEY_SHARES = ("gross_revenue_retention", "expansion_share_of_new_arr")  # ARR over ARR: no count of trials
+
+
+def _every_share_of_a_count_records_its_denominator(kpis: dict[str, float]) -> None:
+    """Each share's trials are in the row, exactly its denominator: a whole number of them, and of its events."""
+    for kpi, share in kpis.items():
+        if kpi_kind(kpi) is not Kind.PROPORTION or kpi in MONEY_SHARES:
+            continue
+        columns = trial_columns(kpi)
+        assert columns and all(c in kpis for c in columns), f"{kpi}: record its denominator ({columns})"
+        trials = sum(kpis[c] for c in columns)
+        if math.isnan(share):
+            continue
+        assert trials >= 1 and float(trials).is_integer(), (kpi, trials)
+        assert share * trials == pytest.approx(round(share * trials), abs=1e-6), (kpi, share, trials)
+        if len(columns) == 1:  # NaN where the share is, as sla_visits_<stage>
+            assert all(math.isnan(kpis[c]) for c in columns) == math.isnan(share)
 
 
 # --------------------------------------------------------------------------- one interval per kind, known values
@@ -196,7 +219,7 @@ def test_a_share_at_zero_in_every_run_is_over_all_its_trials_where_the_runs_coun
     breach = summary.loc["sla_breach_close"]
     assert (breach.ci_low, breach["mean"]) == (0.0, 0.0)
     assert breach.ci_high == pytest.approx(4.091279 / 4924.091279, rel=1e-6)  # 0.000831
-    # a win rate's closed deals are in no column: the 40 runs stay its trials, 4.091279 / 44.091279
+    # a table without the win rate's opportunities (stored before the column): the 40 runs stay its trials
     assert summary.loc["win_rate", "ci_high"] == pytest.approx(0.092791, abs=1e-6)
     assert summary.loc["sla_visits_close", "mean"] == 123.0  # the visits are a count of their own
     # one breach in one run's 123 visits: n* from the runs' spread, a top above the all-zero one's
@@ -257,6 +280,65 @@ def test_a_difference_from_a_baseline_at_zero_is_held_by_the_baselines_trials() 
     assert top == pytest.approx(0.000831, abs=1e-6)
     assert row.ci_low == pytest.approx(-top) and paired_t.ci_low < -top
     assert row.ci_high == pytest.approx(paired_t.ci_high) and not row.significant
+
+
+# t_39 = 2.022691, q^2 = 4.091279: Wilson's top at 0 of m trials is q^2 / (m + q^2), its bottom at m of m m / (m + q^2)
+Q2_40 = 4.091279
+
+
+@pytest.mark.parametrize(
+    ("share", "value", "trials", "per_run"),
+    [
+        ("win_rate", 0.0, "opportunities_decided", 25.0),  # 1,000 opportunities won or lost, none won
+        ("stage_conversion_close", 1.0, "stage_exits_close", 30.0),  # 1,200 leads passed on or lost, all passed
+        ("untouched_lead_share", 0.0, "touched_or_leaked_leads", 500.0),  # 20,000 leads, none leaked untouched
+        ("win_rate_product_core", 1.0, "opportunities_decided_product_core", 10.0),
+        ("no_decision_rate", 0.0, "opportunities_closed", 25.0),
+        ("mql_to_sql_rate", 1.0, "mql_to_sql_exits", 30.0),
+        ("reps_at_quota_share", 0.0, "reps_with_attainment", 8.0),  # 320 rep-runs, none at quota
+        ("overflow_share_smb_pod", 0.0, "overflow_visits_smb_pod", 1000.0),  # a rule that never sent a visit
+    ],
+)
+def test_every_share_of_a_count_at_zero_or_one_in_every_run_is_over_its_trials(
+    share: str, value: float, trials: str, per_run: float
+) -> None:
+    """A win rate at 0, a stage's conversion at 1, no lead left untouched in 40 runs read "0.0% (0.0% to 9.3%)"
+    (or 90.7% to 100%): the 40 runs as trials though each run holds hundreds. Over their m = 40 x per-run trials:
+    win rate 0 of 1,000, top 4.091279 / 1,004.091279 = 0.41%; close 1,200 of 1,200, bottom 1,200 / 1,204.091279
+    = 99.66%; untouched 0 of 20,000, top 4.091279 / 20,004.091279 = 0.020%."""
+    runs = pd.DataFrame({"scenario": "s", "replication": range(40), share: value, trials: per_run})
+    row = summarise(runs).set_index("kpi").loc[share]
+    m = 40 * per_run
+    expected = (0.0, Q2_40 / (m + Q2_40)) if value == 0.0 else (m / (m + Q2_40), 1.0)
+    assert (row.ci_low, row.ci_high) == pytest.approx(expected, rel=1e-6)
+    runs_rule = (0.0, 0.092791) if value == 0.0 else (0.907209, 1.0)  # what it read with the runs as trials
+    assert row.ci_high - row.ci_low < runs_rule[1] - runs_rule[0]
+
+
+def test_a_pod_without_an_overflow_rule_has_no_share_and_one_whose_rule_never_sends_is_over_its_visits() -> None:
+    """A pod with no overflow rule had an overflow share of 0 in every run, "0.0% (0.0% to 9.3%)" over 40 runs,
+    though nothing could be sent: no rule, no share (NaN, as the SLA breaches of a stage without an SLA). A rule
+    that never triggers sends nothing of what it could: 0 of the enterprise pod's visits, 905 in 3 runs with this
+    seed, Wilson with t_2 = 4.302653 (q^2 = 18.512821): top 18.512821 / 923.512821 = 2.0%, not 0 of 3's 86%."""
+    base = deep_merge(shipped("pods_by_segment"), {"clock": {"horizon_days": 120.0, "warmup_days": 0.0}})
+    never = copy.deepcopy(base)
+    base["org"]["overflow"] = None
+    never["org"]["overflow"] = {"to": "any_pod", "queue_length": 10000}  # no pod ever queues that many
+    rows = []
+    for name, data in (("no_rule", base), ("never_sends", never)):
+        scenario = compiled(data)
+        rows += [{"scenario": name, "replication": r, **kpi_row(simulate(scenario, 3, r))} for r in range(3)]
+    runs = pd.DataFrame(rows)
+    summary = summarise(runs).set_index(["scenario", "kpi"])
+    none = summary.loc[("no_rule", "overflow_share_enterprise_pod")]
+    assert none.n == 0 and math.isnan(none["mean"]) and math.isnan(none.ci_high)
+    assert format_mean_ci(none, "overflow_share_enterprise_pod") == "-"
+    never_sent = summary.loc[("never_sends", "overflow_share_enterprise_pod")]
+    m = float(runs.loc[runs["scenario"] == "never_sends", "overflow_visits_enterprise_pod"].sum())
+    q2 = t_quantile(3) ** 2
+    assert q2 == pytest.approx(18.512821, rel=1e-6) and m > 100
+    assert (never_sent["mean"], never_sent.ci_low) == (0.0, 0.0)
+    assert never_sent.ci_high == pytest.approx(q2 / (m + q2), rel=1e-12)
 
 
 def test_an_amount_that_cannot_be_positive_gets_the_mirrored_interval() -> None:

@@ -161,7 +161,7 @@ def test_quantiles_from_one_call_are_those_of_one_call_each() -> None:
 
 
 def funnel_reference(names: tuple[str, ...], stage: np.ndarray, state: np.ndarray) -> dict[str, float]:
-    """The pool funnel with a bincount per state (before issue 17)."""
+    """The pool funnel with a bincount per state (before issue 17), with each conversion's denominator."""
 
     def counts(stage: np.ndarray) -> np.ndarray:
         return np.bincount(np.clip(stage, -1, len(names)) + 1, minlength=len(names) + 2)
@@ -174,6 +174,7 @@ def funnel_reference(names: tuple[str, ...], stage: np.ndarray, state: np.ndarra
         row[f"stage_entries_{name}"] = float(entered[s])
         moved, lost = float(moved_on[s]), float(dropped[s])
         row[f"stage_conversion_{name}"] = moved / (moved + lost) if moved + lost > 0 else math.nan
+        row[f"stage_exits_{name}"] = moved + lost if moved + lost > 0 else math.nan  # the interval's trials
     return row
 
 

@@ -32,15 +32,16 @@ Its variance across runs says nothing there (``n*`` is 0 / 0): with no event the
 effect cannot be estimated, and Korn & Graubard (1998, Survey Methodology 24:193-201)
 fall back to the actual sample size (a design effect of 1), here Wilson's interval over
 the share's *trials* with the same ``t_{n-1}`` quantile. Where each run's row records the
-share's denominator (:func:`simulator.analysis.quantities.trial_columns`: the visits of an
-``sla_breach_<stage>``, the renewals due of ``renewal_rate``, the leads ended of
-``lead_to_win_rate``) the trials are those denominators summed over the runs with a value:
-no SLA breach at the default company's close stage in 40 runs of 123 visits each on
-average (4,919 in all) is 0% to 0.083%, where the 40 runs as trials had read 0% to 9.3%,
-wider than a stage with a few breaches (0.003% to 0.11%). Where the row records none (a
-win rate: no column counts its closed deals) the runs are the trials, this project's
-conservative choice, right where a run contributes about one trial: a win rate of 0 in
-the 2 runs that closed a deal is 0% to 99%, not 0% to 0%. Every run with a share has at
+share's denominator (:func:`simulator.analysis.quantities.trial_columns`: the opportunities
+won or lost of a win rate, the leads passed on or lost at a stage of its conversion, the
+visits of an ``sla_breach_<stage>``, ...: every share of a count) the trials are those
+denominators summed over the runs with a value: no SLA breach at the default company's
+close stage in 40 runs of 123 visits each on average (4,919 in all) is 0% to 0.083%,
+where the 40 runs as trials had read 0% to 9.3%, wider than a stage with a few breaches
+(0.003% to 0.11%). Where the row records none (a share of money, gross revenue retention;
+a table stored before the column) the runs are the trials, this project's conservative
+choice, right where a run contributes about one trial: a win rate of 0 in the 2 runs that
+closed a deal each is 0% to 99% either way, not 0% to 0%. Every run with a share has at
 least one trial, so the trials are never fewer than the runs, nor the interval wider than
 theirs. A share near but not at 0 keeps ``n*`` (19 runs at 0 and one at 0.1%: 0.0008% to
 0.031%; 20 runs at 0, trials unknown: 0% to 18%). A **time share** (utilisation) at 0 or 1 in

@@ -26,8 +26,12 @@ at most 1), and the expected value of deals lost, queued or still in the cycle.
 
 A share's *trials* (:func:`trial_columns`) are the columns of a run's row whose sum is its
 denominator, where the row records one: the interval of a share at 0 (or 1) in every run
-is over them (:mod:`simulator.analysis.intervals`). ``sla_visits_<stage>`` is such a column,
-a count of its own (``non-negative``), recorded for that alone.
+is over them (:mod:`simulator.analysis.intervals`). ``sla_visits_<stage>``,
+``stage_exits_<stage>``, ``opportunities_decided[_product_<p>]``, ``opportunities_closed``,
+``touched_or_leaked_leads``, ``reps_with_attainment``, ``overflow_visits_<team>`` and
+``mql_to_sql_exits``/``sql_to_opportunity_exits`` are such columns, counts of their own
+(``non-negative``, no direction), recorded for that; ``renewals_due`` and ``deals_won`` +
+``deals_lost`` already were.
 
 A KPI no row names is ``signed`` (an unrestricted Student t interval), the safe default;
 ``tests/test_intervals.py`` checks that every KPI a shipped configuration produces is
@@ -82,18 +86,26 @@ KPI_KINDS: tuple[KpiRow, ...] = tuple(
     for prefix, kind, good in (
         ("hit_plan", _E, _UP),
         ("win_rate", _P, _UP),  # also win_rate_product_<p>
+        ("opportunities_decided", _N, _NONE),  # win_rate's denominator (also ..._product_<p>): won or lost
+        ("opportunities_closed", _N, _NONE),  # no_decision_rate's: won, lost or no decision
         ("lead_to_win_rate", _P, _UP),
         ("mql_to_sql_rate", _P, _UP),  # the first stage of a lead -> SQL -> opportunity funnel
+        ("mql_to_sql_exits", _N, _NONE),  # its denominator, as stage_exits_<stage>
         ("sql_to_opportunity_rate", _P, _UP),  # its second
+        ("sql_to_opportunity_exits", _N, _NONE),
         ("no_decision_rate", _P, _DOWN),  # closed opportunities that ended with no decision
         ("untouched_lead_share", _P, _DOWN),  # new leads that leaked before any touch
+        ("touched_or_leaked_leads", _N, _NONE),  # its denominator
         ("stage_conversion_", _P, _UP),
+        ("stage_exits_", _N, _NONE),  # stage_conversion_<stage>'s denominator: passed on or lost there
         ("sla_breach_", _P, _DOWN),
         ("sla_visits_", _N, _NONE),  # sla_breach_<stage>'s denominator: the visits entering the stage
         ("reps_at_quota_share", _P, _UP),
+        ("reps_with_attainment", _N, _NONE),  # its denominator
         ("utilisation_", Kind.TIME_SHARE, _NONE),
         ("renewal_rate", _P, _UP),
         ("overflow_share_", _P, _NONE),
+        ("overflow_visits_", _N, _NONE),  # its denominator: the stage visits routed to the pod
         ("gross_revenue_retention", _P, _UP),  # ARR kept (no expansion) over ARR at the start
         ("forecast_bias", _R, _NONE),  # too high and too low are both wrong: its size is scored by MAPE
         ("contribution", _S, _UP),
@@ -185,19 +197,29 @@ def kpi_kind(kpi: str) -> Kind:
     return named_kind(kpi) or Kind.SIGNED
 
 
-_TRIALS_BY_PREFIX = (("sla_breach_", "sla_visits_"),)  # share prefix -> its denominator's, same suffix
+_TRIALS_BY_PREFIX = (  # share prefix -> its denominator's, same suffix
+    ("sla_breach_", "sla_visits_"),
+    ("stage_conversion_", "stage_exits_"),
+    ("overflow_share_", "overflow_visits_"),
+    ("win_rate_product_", "opportunities_decided_product_"),
+)
 _TRIALS_BY_NAME = {
-    "renewal_rate": ("renewals_due",),  # renewals_won / renewals_due
+    "win_rate": ("opportunities_decided",),
+    "no_decision_rate": ("opportunities_closed",),
     "lead_to_win_rate": ("deals_won", "deals_lost"),  # won over the leads that ended in the window
+    "mql_to_sql_rate": ("mql_to_sql_exits",),
+    "sql_to_opportunity_rate": ("sql_to_opportunity_exits",),
+    "untouched_lead_share": ("touched_or_leaked_leads",),
+    "reps_at_quota_share": ("reps_with_attainment",),
+    "renewal_rate": ("renewals_due",),  # renewals_won / renewals_due
 }
 
 
 def trial_columns(kpi: str) -> tuple[str, ...]:
     """The KPI columns whose sum, run by run, is the denominator of the share ``kpi`` (its trials).
 
-    Empty where no column counts them (a win rate's closed opportunities, a stage
-    conversion's leads, the reps a share at quota is over) and for a share of money (gross
-    revenue retention, expansion's share of new ARR), which has no count of trials.
+    Every share of a count has one. Empty for a share of money (gross revenue retention,
+    expansion's share of new ARR), which has no count of trials, and for any other KPI.
     """
     for share, trials in _TRIALS_BY_PREFIX:
         if kpi.startswith(share):

@@ -41,7 +41,8 @@ Modelling assumptions:
 - Quota attainment is credited bookings (new business, plus expansions where the role
   credits them) over the quota of the time employed, for reps of roles with a bookings
   quota who were ramped for all of their time in the window and employed for at least a
-  month of it.
+  month of it. ``reps_with_attainment`` counts those reps, what ``reps_at_quota_share`` is
+  a share of (NaN where it is): the trials of its interval when it is 0 (or 1) in every run.
 """
 
 from __future__ import annotations
@@ -189,4 +190,5 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
         "bookings_per_head": _ratio(bookings, new_business_fte),
         "quota_attainment_p50": float(np.median(attainment)) if attainment.size else math.nan,
         "reps_at_quota_share": float(np.mean(attainment >= 1.0)) if attainment.size else math.nan,
+        "reps_with_attainment": float(attainment.size) if attainment.size else math.nan,  # the share's trials
     }

@@ -70,6 +70,15 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else math.nan
 
 
+def _count_of(share: float, denominator: float) -> float:
+    """A share's denominator, recorded beside it (NaN where the share is): the trials of its interval.
+
+    A share at 0 (or 1) in every run has an interval over all runs' trials together
+    (:func:`simulator.analysis.quantities.trial_columns`), not over the runs.
+    """
+    return denominator if math.isfinite(share) else math.nan
+
+
 LOST_REASONS = {
     "disqualified": Outcome.DISQUALIFIED,
     "leaked": Outcome.LEAKED,
@@ -117,9 +126,11 @@ def _kpi_row(run: ReplicationRun) -> dict[str, float]:
     closed = np.bincount(log.outcome[ended & opportunity], minlength=N_OUTCOMES)
     lost_opportunities = float(sum(closed[code] for reason, code in LOST_REASONS.items() if reason != "no_decision"))
     row["win_rate"] = _ratio(n_won, n_won + lost_opportunities)
+    row["opportunities_decided"] = _count_of(row["win_rate"], n_won + lost_opportunities)  # its trials
     if sc.decisions is not None:
         n_nd = float(closed[Outcome.NO_DECISION])
         row["no_decision_rate"] = _ratio(n_nd, n_won + lost_opportunities + n_nd)
+        row["opportunities_closed"] = _count_of(row["no_decision_rate"], n_won + lost_opportunities + n_nd)
     # over the leads that ended in the window, not those that arrived in it: a run starting
     # from a real open pipeline wins deals that arrived before it (53.6% for a calibrated
     # quarter whose leads alone would give 4-5%); in a steady state both agree
@@ -139,6 +150,7 @@ def _kpi_row(run: ReplicationRun) -> dict[str, float]:
     # stale ones leak untouched and answers the rest fast, so its coverage is said beside it
     untouched = (log.outcome == Outcome.LEAKED) & ~np.isfinite(log.first_touch_day) & inside(log.outcome_day)
     row["untouched_lead_share"] = _ratio(float(untouched.sum()), float(untouched.sum() + touched.sum()))
+    row["touched_or_leaked_leads"] = _count_of(row["untouched_lead_share"], float(untouched.sum() + touched.sum()))
     # By the team that made the touch (the rep of the lead's first started stage): SDRs
     # answering in minutes and AEs taking days average to a figure that fits neither.
     started_stages = np.isfinite(log.stage_start[touched])
@@ -171,7 +183,11 @@ def _kpi_row(run: ReplicationRun) -> dict[str, float]:
 
 
 def _stage_kpis(run: ReplicationRun, inside: Callable[[np.ndarray], np.ndarray], ended: np.ndarray) -> dict[str, float]:
-    """Entries, conversion, mean wait and leaked leads of every stage, inside the window."""
+    """Entries, conversion, mean wait and leaked leads of every stage, inside the window.
+
+    With each conversion its denominator, ``stage_exits_<stage>``: the leads that passed the
+    stage or were lost at it (NaN where the conversion is).
+    """
     sc, log = run.scenario, run.log
     n_stages = sc.n_stages
     entered = count_by_column(inside(log.stage_enter) & ~_entered_before(run))
@@ -188,6 +204,7 @@ def _stage_kpis(run: ReplicationRun, inside: Callable[[np.ndarray], np.ndarray],
         began = started[:, s]
         row[f"stage_entries_{stage}"] = float(entered[s])
         row[f"stage_conversion_{stage}"] = _ratio(float(passed[s]), float(passed[s] + lost_here[s]))
+        row[f"stage_exits_{stage}"] = _count_of(row[f"stage_conversion_{stage}"], float(passed[s] + lost_here[s]))
         row[f"stage_wait_days_{stage}"] = _mean(log.stage_start[began, s] - log.stage_enter[began, s])
         row[f"stage_leaked_{stage}"] = float(leaked_here[s])
     row.update(_funnel_rates(sc, row))
@@ -227,14 +244,18 @@ def _funnel_rates(sc: Scenario, row: dict[str, float]) -> dict[str, float]:
     """MQL -> SQL and SQL -> opportunity: the conversions of the two stages before the opportunity.
 
     Defined for a funnel of that shape alone (opportunities from the third stage on: a lead
-    is qualified, then its need specified); NaN for another, where no stage is either.
+    is qualified, then its need specified); NaN for another, where no stage is either. Each
+    with its leads (``_exits``), as ``stage_exits_<stage>`` of its stage.
     """
     if sc.opportunity_stage != 2:
-        return {"mql_to_sql_rate": math.nan, "sql_to_opportunity_rate": math.nan}
+        names = ("mql_to_sql_rate", "mql_to_sql_exits", "sql_to_opportunity_rate", "sql_to_opportunity_exits")
+        return dict.fromkeys(names, math.nan)
     first, second = sc.stage_names[0], sc.stage_names[1]
     return {
         "mql_to_sql_rate": row[f"stage_conversion_{first}"],
+        "mql_to_sql_exits": row[f"stage_exits_{first}"],
         "sql_to_opportunity_rate": row[f"stage_conversion_{second}"],
+        "sql_to_opportunity_exits": row[f"stage_exits_{second}"],
     }
 
 

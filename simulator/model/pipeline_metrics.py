@@ -25,6 +25,11 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else float("nan")
 
 
+def _count(denominator: float) -> float:
+    """A share's denominator recorded beside it, NaN where :func:`_ratio` gives the share NaN: its trials."""
+    return denominator if denominator > 0 else float("nan")
+
+
 def bookings_by_source(run: ReplicationRun) -> dict[str, float]:
     """New-business bookings per lead source, inside the window."""
     sc, leads = run.scenario, run.leads
@@ -36,7 +41,10 @@ def bookings_by_source(run: ReplicationRun) -> dict[str, float]:
 
 
 def _pool_funnel(row: dict[str, float], names: tuple[str, ...], stage: np.ndarray, state: np.ndarray) -> None:
-    """Entries and conversion per stage of a pool pipeline (read at the horizon)."""
+    """Entries and conversion per stage of a pool pipeline (read at the horizon).
+
+    With each conversion its denominator, ``stage_exits_<stage>``: the entities that moved on or dropped there.
+    """
     n_stages = len(names)
     # by_state[s + 1, k]: entities at stage s in state k; row 0 below stage 0, the last row beyond the last stage
     by_state = _stage_counts(stage, state, n_stages)
@@ -47,6 +55,7 @@ def _pool_funnel(row: dict[str, float], names: tuple[str, ...], stage: np.ndarra
     for s, name in enumerate(names):
         row[f"stage_entries_{name}"] = float(entered[s])
         row[f"stage_conversion_{name}"] = _ratio(float(moved_on[s]), float(moved_on[s] + dropped[s]))
+        row[f"stage_exits_{name}"] = _count(float(moved_on[s] + dropped[s]))
 
 
 def _stage_counts(stage: np.ndarray, state: np.ndarray, n_stages: int) -> np.ndarray:
@@ -118,6 +127,7 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
             lost = opened & (at == s) & closed & ~record.expansion_won
             row[f"stage_entries_{name}"] = float((opened & (at >= s)).sum())
             row[f"stage_conversion_{name}"] = _ratio(float(moved_on.sum()), float(moved_on.sum() + lost.sum()))
+            row[f"stage_exits_{name}"] = _count(float(moved_on.sum() + lost.sum()))
     # cohort: customers active when the window opens; ARR then = start ARR + expansions won before
     cohort = record.customer_start_day <= lo
     early = record.expansion_won & (record.expansion_end_day < lo)

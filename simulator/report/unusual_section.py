@@ -22,7 +22,13 @@ from simulator.analysis.kpi_names import UTILISATION_PREFIX
 from simulator.analysis.load_reasons import load_reasons
 from simulator.analysis.moved_reasons import moved_reasons
 from simulator.analysis.pay_reasons import pay_reasons
-from simulator.analysis.published_ranges import ARR_PER_ACCOUNT_OWNER, BENCHMARKS, WORKING_DAYS, WORKING_DAYS_A_YEAR
+from simulator.analysis.published_ranges import (
+    ARR_PER_ACCOUNT_OWNER,
+    BENCHMARKS,
+    RATE,
+    WORKING_DAYS,
+    WORKING_DAYS_A_YEAR,
+)
 from simulator.analysis.refit_floor import scenario_floors
 from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.analysis.tables import scenario_names, window_years, year_days
@@ -48,7 +54,11 @@ def _cell(check: BenchmarkCheck | None) -> str:
     if unit == WORKING_DAYS:  # the unit once, after the interval
         unit, suffix = "", " working days"
 
+    digits = _rate_digits(check) if unit == RATE else 1
+
     def shown(v: float) -> str:
+        if digits > 1:
+            return f"{v:.{digits}%}"
         return format_in_unit(v, unit) if unit else f"{v:.1f}"
 
     value = shown(check.value)
@@ -66,6 +76,18 @@ def _cell(check: BenchmarkCheck | None) -> str:
     if check.side and check.runs >= 2 and not check.clear:  # as the sentence above the table says it
         side += ", its CI reaching the range"
     return f"{value}{suffix}, {'from assumed effort' if check.assumed else side}{basis}"
+
+
+def _rate_digits(check: BenchmarkCheck) -> int:
+    """Decimals of a rate's cell: more (up to 4) where an interval would read as one value at 1.
+
+    A win rate of 100% in every run, over its 15,024 opportunities 99.97% to 100%, had read
+    "100.0% (100.0% to 100.0%)", as if known exactly (as :func:`~.formatting.format_mean_ci`).
+    """
+    low, high = check.ci_low, check.ci_high
+    if not (math.isfinite(low) and math.isfinite(high)) or low == high:
+        return 1
+    return next((d for d in range(1, 4) if f"{low:.{d}%}" != f"{high:.{d}%}"), 4)
 
 
 def unusual_section(
