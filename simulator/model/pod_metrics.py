@@ -39,8 +39,9 @@ def pod_kpis(run: ReplicationRun, won: np.ndarray, closed_opportunity: np.ndarra
     for t, team in enumerate(sc.team_names):
         if not (pods.team_is_pod[t] or (pods.overflow_target[t] != NO_OVERFLOW)):
             continue
-        has_rule = counts is not None and pods.overflow_target[t] != NO_OVERFLOW
-        visits, sent = counts[t] if has_rule else (0.0, 0.0)  # no rule of its own: no share
+        visits, sent = 0.0, 0.0  # no rule of its own: no share
+        if counts is not None and pods.overflow_target[t] != NO_OVERFLOW:
+            visits, sent = counts[t]
         row[f"overflow_share_{team}"] = float(sent / visits) if visits > 0 else float("nan")
         row[f"overflow_visits_{team}"] = float(visits) if visits > 0 else float("nan")
     profile = sc.lead_profile

@@ -271,9 +271,9 @@ def answer_paragraph(
                 "(paired runs, common random numbers)."
             )
     elif int(best["n"]) < MIN_RUNS_FOR_BEST:
-        runs = count_of(int(best["n"]), "run")
+        too_few = count_of(int(best["n"]), "run")
         verb = "is" if int(best["n"]) == 1 else "are"
-        text += f" {runs} a point {verb} too few to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})."
+        text += f" {too_few} a point {verb} too few to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})."
     text += _target_words(sweep, rows)
     return text + "".join(unmoved_words(sweep, sweep.baseline)) + other_scenarios_words(sweep, sweep_dir)
 
