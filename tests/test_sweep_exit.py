@@ -116,13 +116,9 @@ def faulty_sweep(
     return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
 
 
-@pytest.mark.parametrize("launcher", ["basic", "joblib"])
-def test_a_sweep_whose_job_lost_replications_exits_3_naming_the_job(tmp_path: Path, launcher: str) -> None:
-    """A job that finished with failed replications (exit 3) had ended a joblib sweep with status 0 and no word,
-    its status staying in joblib's worker; the basic launcher's 3 had said only '1 sweep job failed'."""
-    if launcher == "joblib":
-        pytest.importorskip("hydra_plugins.hydra_joblib_launcher", reason="pip install -e '.[dev]'")
-    done = faulty_sweep(tmp_path, launcher, "10,14", {"fail": [1]})
+def test_a_sweep_whose_job_lost_replications_exits_3_naming_the_job(tmp_path: Path) -> None:
+    """The basic launcher's 3 had said only '1 sweep job failed' (joblib's: the test below)."""
+    done = faulty_sweep(tmp_path, "basic", "10,14", {"fail": [1]})
     assert done.returncode == 3, done.stderr[-3000:]
     assert "sweep of 2 jobs gathered" in done.stdout
     assert "salesim: replications failed in 1 sweep job: job 1 (org.teams.full_cycle.headcount=14);" in done.stderr
@@ -134,12 +130,18 @@ def test_a_sweep_whose_job_lost_replications_exits_3_naming_the_job(tmp_path: Pa
 
 def test_a_joblib_sweep_keeps_a_refused_jobs_status_over_another_jobs_failed_replications(tmp_path: Path) -> None:
     """A job refused at run time (exit 2) had made a joblib sweep exit 1, the gathering seeing only a job with no
-    results; a refused job is worse than one whose replications failed (3), which is named all the same."""
+    results; a refused job is worse than one whose replications failed (3), which is named all the same. A job
+    with failed replications alone had ended a joblib sweep with status 0 and no word (its status stayed in
+    joblib's worker): the job's status now reaches the sweep, checked here with the third job's."""
     pytest.importorskip("hydra_plugins.hydra_joblib_launcher", reason="pip install -e '.[dev]'")
-    done = faulty_sweep(tmp_path, "joblib", "10,14", {"refuse": [0], "fail": [1]})
+    done = faulty_sweep(tmp_path, "joblib", "10,14,12", {"refuse": [0], "fail": [1]})
     assert done.returncode == 2, done.stderr[-3000:]
+    assert "sweep of 2 of 3 jobs gathered" in done.stdout
     assert "salesim: 1 sweep job failed: job 0 (org.teams.full_cycle.headcount=10)" in done.stderr
     assert "salesim: replications failed in 1 sweep job: job 1 (org.teams.full_cycle.headcount=14);" in done.stderr
+    report = (tmp_path / "sweep" / "report.md").read_text()
+    expected = "Replications failed in 1 job of the sweep: job 1 (org.teams.full_cycle.headcount=14), 2 replications."
+    assert expected in report
 
 
 def test_a_jobs_status_reaches_the_sweep_from_the_jobs_own_copy_of_the_callback(
