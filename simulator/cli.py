@@ -18,6 +18,7 @@ import json
 import os
 import re
 import sys
+import traceback
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -128,8 +129,17 @@ def _run_job(cfg: DictConfig) -> int:
 
 @hydra.main(version_base="1.3", config_path=str(config_dir()), config_name="config")
 def _hydra_main(cfg: DictConfig) -> int:
-    code = _run_job(cfg)
     mode = HydraConfig.get().mode
+    if mode is not None and mode.name == "MULTIRUN":
+        try:
+            code = _run_job(cfg)
+        except Exception:  # a sweep's job: Hydra would re-raise it and stop the sweep before it gathers the others
+            number = HydraConfig.get().job.num
+            print(f"salesim: sweep job {number} crashed; the sweep goes on without it:", file=sys.stderr)
+            traceback.print_exc()
+            return 1
+    else:
+        code = _run_job(cfg)
     if code == EXIT_INTERRUPTED or (code and (mode is None or mode.name != "MULTIRUN")):
         sys.exit(code)
     return code

@@ -28,6 +28,7 @@ from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_writable
 from simulator.job import (
+    EXIT_CONFIG_ERROR,
     EXIT_REPLICATION_FAILURES,
     EXIT_UNWRITABLE_OUTPUT,
     command_line_options,
@@ -211,12 +212,27 @@ class SweepSummary(Callback):
             _say_jobs([f"job {f}" for f in partial], missing)
             worst = worst_status([1 if missing else 0, EXIT_REPLICATION_FAILURES if partial else 0])
         else:
-            failed = sorted(n for n, code in statuses.items() if code not in (0, EXIT_REPLICATION_FAILURES))
+            failed = sorted(
+                n for n, code in statuses.items() if code not in (0, EXIT_CONFIG_ERROR, EXIT_REPLICATION_FAILURES)
+            )
+            refused = sorted(n for n, code in statuses.items() if code == EXIT_CONFIG_ERROR)
             partial_jobs = sorted(n for n, code in statuses.items() if code == EXIT_REPLICATION_FAILURES)
+            _say_refused(_job_words(refused, jobs, rewritten))
             _say_jobs(_job_words(partial_jobs, jobs, rewritten), len(failed), _job_words(failed, jobs, rewritten))
             worst = worst_status([*statuses.values(), 0 if gathered else 1])
         if worst:
             sys.exit(worst)
+
+
+def _say_refused(named: Sequence[str]) -> None:
+    """Name on the terminal the sweep's jobs refused before they ran (exit 2: their config or output folder)."""
+    if named:
+        one = len(named) == 1
+        print(
+            f"salesim: {count_of(len(named), 'sweep job')} refused: {join_words([*named])}; "
+            f"{'its' if one else 'their'} lines above say why, and {'it' if one else 'they'} ran nothing",
+            file=sys.stderr,
+        )
 
 
 def _say_jobs(partial: Sequence[str], failed: int, named: Sequence[str] = ()) -> None:

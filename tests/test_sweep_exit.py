@@ -44,6 +44,11 @@ if FAULTS:
             raise RuntimeError("injected failure")
         return real(scenario, seed, replication, engine)
 
+    def crashing(*args, **kwargs):
+        if job_in("crash"):
+            raise RuntimeError("injected crash")
+        return refusing(*args, **kwargs)
+
     def refusing(*args, **kwargs):
         if job_in("refuse"):
             from simulator.config.errors import ConfigError, ConfigIssue
@@ -51,7 +56,7 @@ if FAULTS:
             raise ConfigError([ConfigIssue("runner.resume", True, "injected refusal")])
         return real_write(*args, **kwargs)
 
-    batch.run_replication, session.run_and_write = faulty, refusing
+    batch.run_replication, session.run_and_write = faulty, crashing
 """
 
 
@@ -73,7 +78,7 @@ def test_a_sweep_whose_gathering_fails_still_exits_non_zero(
     assert exited.value.code == status
     err = capsys.readouterr().err
     assert "could not be gathered" in err and "argmin" in err
-    assert ("1 sweep job failed" in err) == any(codes)
+    assert ("1 sweep job refused: job 1" in err) == any(codes) and "sweep job failed" not in err
 
 
 def test_a_sweep_whose_jobs_ran_elsewhere_exits_non_zero_when_one_has_no_results(
@@ -116,15 +121,18 @@ def faulty_sweep(
     return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
 
 
-def test_a_sweep_whose_job_lost_replications_exits_3_naming_the_job(tmp_path: Path) -> None:
-    """The basic launcher's 3 had said only '1 sweep job failed' (joblib's: the test below)."""
-    done = faulty_sweep(tmp_path, "basic", "10,14", {"fail": [1]})
-    assert done.returncode == 3, done.stderr[-3000:]
-    assert "sweep of 2 jobs gathered" in done.stdout
-    assert "salesim: replications failed in 1 sweep job: job 1 (org.teams.full_cycle.headcount=14);" in done.stderr
-    assert "sweep job failed" not in done.stderr
+def test_a_sweep_goes_on_past_a_crashed_job_and_names_the_job_whose_replications_failed(tmp_path: Path) -> None:
+    """A job that raised had stopped the sweep (Hydra re-raises it): a traceback, the jobs after it never run and
+    nothing gathered. The basic launcher's 3 for failed replications had said only '1 sweep job failed'."""
+    done = faulty_sweep(tmp_path, "basic", "12,10,14", {"crash": [0], "fail": [2]})
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "salesim: sweep job 0 crashed; the sweep goes on without it:" in done.stderr
+    assert "RuntimeError: injected crash" in done.stderr
+    assert "sweep of 2 of 3 jobs gathered" in done.stdout
+    assert "salesim: 1 sweep job failed: job 0 (org.teams.full_cycle.headcount=12)" in done.stderr
+    assert "salesim: replications failed in 1 sweep job: job 2 (org.teams.full_cycle.headcount=14);" in done.stderr
     report = (tmp_path / "sweep" / "report.md").read_text()
-    expected = "Replications failed in 1 job of the sweep: job 1 (org.teams.full_cycle.headcount=14), 2 replications."
+    expected = "Replications failed in 1 job of the sweep: job 2 (org.teams.full_cycle.headcount=14), 2 replications."
     assert expected in report
 
 
@@ -137,7 +145,8 @@ def test_a_joblib_sweep_keeps_a_refused_jobs_status_over_another_jobs_failed_rep
     done = faulty_sweep(tmp_path, "joblib", "10,14,12", {"refuse": [0], "fail": [1]})
     assert done.returncode == 2, done.stderr[-3000:]
     assert "sweep of 2 of 3 jobs gathered" in done.stdout
-    assert "salesim: 1 sweep job failed: job 0 (org.teams.full_cycle.headcount=10)" in done.stderr
+    assert "salesim: 1 sweep job refused: job 0 (org.teams.full_cycle.headcount=10); its lines above" in done.stderr
+    assert "sweep job failed" not in done.stderr
     assert "salesim: replications failed in 1 sweep job: job 1 (org.teams.full_cycle.headcount=14);" in done.stderr
     report = (tmp_path / "sweep" / "report.md").read_text()
     expected = "Replications failed in 1 job of the sweep: job 1 (org.teams.full_cycle.headcount=14), 2 replications."
@@ -162,7 +171,7 @@ def test_a_jobs_status_reaches_the_sweep_from_the_jobs_own_copy_of_the_callback(
         summary.on_multirun_end(config)
     assert exited.value.code == 2 and not Path(summary.statuses).exists()
     err = capsys.readouterr().err
-    assert "1 sweep job failed: job 2" in err and "replications failed in 1 sweep job: job 1;" in err
+    assert "1 sweep job refused: job 2;" in err and "replications failed in 1 sweep job: job 1;" in err
 
 
 def test_a_sweep_whose_jobs_left_no_status_reads_failed_replications_from_their_folders(
