@@ -383,7 +383,19 @@ def main() -> None:
         folders = [config_dir(), *_config_dirs(args)]
         refusal = hydra_refusal(error, args, folders) if users_full_error is None else None
         if refusal is None:
-            raise
+            stopped = stopped_sweep()  # a launcher's own failure (joblib's worker killed): the jobs kept their runs
+            if stopped is None:
+                raise
+            traceback.print_exc()
+            print(
+                f"salesim: the sweep stopped; its jobs keep the replications they finished in {stopped}",
+                file=sys.stderr,
+            )
+            print(
+                f"salesim: to resume: {sweep_resume_command(command_line_options().get('argv', []), stopped)}",
+                file=sys.stderr,
+            )
+            sys.exit(1)
         refuse(second_look(refusal, args))
     finally:
         os.environ.pop(COMMAND_LINE_ENV, None)

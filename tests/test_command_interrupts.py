@@ -220,3 +220,30 @@ def test_a_sweep_stopped_in_its_main_process_names_what_its_jobs_kept_and_the_re
         f"runner.resume=true hydra.sweep.dir={sweep}"
     ) in err
     assert signal.getsignal(signal.SIGTERM) == before  # the command's own handler goes with it
+
+
+def test_a_sweep_whose_launcher_fails_says_what_its_jobs_kept_and_how_to_resume(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A joblib worker killed (out of memory) had ended a sweep in loky's traceback alone: no word of the
+    replications its jobs had stored, nor of the resume that completes them (it does)."""
+    from simulator import hydra_callbacks
+
+    def killed() -> None:
+        raise RuntimeError("A worker process managed by the executor was unexpectedly terminated.")
+
+    sweep = tmp_path / "sweep"
+    monkeypatch.setattr(cli, "_hydra_main", killed)
+    monkeypatch.setattr(cli, "stopped_sweep", lambda: sweep)
+    monkeypatch.setattr(sys, "argv", ["salesim", "--multirun", "hydra/launcher=joblib", "runs=2", "x=1,2"])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    assert stopped.value.code == 1
+    err = capsys.readouterr().err
+    assert "RuntimeError: A worker process managed by the executor was unexpectedly terminated." in err
+    assert f"salesim: the sweep stopped; its jobs keep the replications they finished in {sweep}" in err
+    assert f"runs=2 x=1,2 runner.resume=true hydra.sweep.dir={sweep}" in err
+    monkeypatch.setattr(cli, "stopped_sweep", lambda: None)  # no job had begun a run: the error as it is
+    monkeypatch.setattr(hydra_callbacks, "_SWEEP_DIR", None)
+    with pytest.raises(RuntimeError):
+        cli.main()
