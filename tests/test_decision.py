@@ -200,7 +200,9 @@ def test_a_mean_that_is_not_zero_never_reads_zero_nor_its_ci_one_figure() -> Non
 def test_an_interval_with_its_mean_at_one_end_never_reads_as_that_one_value() -> None:
     """No SLA breach in any run, 0% to 0.008% (over its 50,227 visits), read "0.0% (0.0% to 0.0%)"."""
     sla = "sla_breach_awareness"
-    assert format_mean_ci(pd.Series({"mean": 0.0, "ci_low": 0.0, "ci_high": 0.000081}), sla) == "0.00% (0.00% to 0.01%)"
+    assert (
+        format_mean_ci(pd.Series({"mean": 0.0, "ci_low": 0.0, "ci_high": 0.000081}), sla) == "0.000% (0.000% to 0.008%)"
+    )
     assert format_mean_ci(pd.Series({"mean": 0.0, "ci_low": 0.0, "ci_high": 0.000406}), sla) == "0.00% (0.00% to 0.04%)"
     assert format_mean_ci(pd.Series({"mean": 1.0, "ci_low": 0.99996, "ci_high": 1.0}), "renewal_rate") == (
         "100.000% (99.996% to 100.000%)"

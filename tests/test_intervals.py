@@ -270,16 +270,21 @@ def test_the_trials_are_the_runs_with_a_share_and_unknown_trials_keep_the_runs()
 
 
 def test_a_difference_from_a_baseline_at_zero_is_held_by_the_baselines_trials() -> None:
-    """The comparison bounds a difference by the baseline's own interval, the summary's: over its visits."""
+    """A baseline at 0 in every run: the difference is the square-and-add of both sides' own intervals,
+    the summary's (the baseline's over its visits), inside what 0 breaches allow, where the paired t
+    interval, blind to the baseline's uncertainty, had reached past it (and was cut at -top)."""
     base = _sla_runs([0.0] * 40, [123.0] * 40).assign(scenario="today")
     scen = _sla_runs([0.05] + [0.0] * 39, [123.0] * 40).assign(scenario="slower")
     runs = pd.concat([base, scen], ignore_index=True)
     row = compare(runs, "today").set_index("kpi").loc["sla_breach_close"]
-    top = summarise(runs).set_index(["scenario", "kpi"]).loc[("today", "sla_breach_close"), "ci_high"]
+    own = summarise(runs).set_index(["scenario", "kpi"])
+    top = own.loc[("today", "sla_breach_close"), "ci_high"]
+    p, low, high = own.loc[("slower", "sla_breach_close"), ["mean", "ci_low", "ci_high"]]
     paired_t = mean_interval(np.array([0.05] + [0.0] * 39))  # -0.00128 to +0.00378: past what 0 breaches allow
     assert top == pytest.approx(0.000831, abs=1e-6)
-    assert row.ci_low == pytest.approx(-top) and paired_t.ci_low < -top
-    assert row.ci_high == pytest.approx(paired_t.ci_high) and not row.significant
+    assert row.ci_low == pytest.approx(p - math.hypot(p - low, top)) and -top < row.ci_low < 0.0
+    assert row.ci_high == pytest.approx(high) and not row.significant  # the baseline's bottom is its mean, 0
+    assert paired_t.ci_low < -top
 
 
 # t_39 = 2.022691, q^2 = 4.091279: Wilson's top at 0 of m trials is q^2 / (m + q^2), its bottom at m of m m / (m + q^2)
@@ -670,3 +675,118 @@ def test_a_clear_difference_in_the_results_table_never_shows_a_bound_of_zero() -
     assert _diff_cell(row, "deals_won") == "-4.7 [-9.4, -0.03]"  # the other bound keeps its one decimal
     row["ci_high"] = -1.2
     assert _diff_cell(row, "deals_won") == "-4.7 [-9.4, -1.2]"  # one decimal while no bound reads zero
+
+
+def test_newcombes_square_and_add_interval_matches_his_worked_example() -> None:
+    """Newcombe (1998, Stat Med 17:873), method 10 on 56/70 against 48/80: +0.2, 95% CI +0.0524 to +0.3339."""
+    from simulator.analysis.intervals import MeanInterval, mover_difference, mover_ratio
+
+    sides = []
+    for hits, n in ((56, 70), (48, 80)):
+        low, high = wilson_interval(hits, n)
+        sides.append(MeanInterval(n, hits / n, math.nan, low, high))
+    low, high = mover_difference(sides[0], sides[1])
+    assert (low, high) == pytest.approx((0.0524, 0.3339), abs=5e-5)
+    # MOVER-R (Donner & Zou 2012): its closed form, and 1 inside exactly when 0 is inside the difference's
+    (p1, l1, u1), (p2, l2, u2) = ((s.mean, s.ci_low, s.ci_high) for s in sides)
+    top = (p1 * p2 + math.sqrt((p1 * p2) ** 2 - u1 * l2 * (2 * p1 - u1) * (2 * p2 - l2))) / (l2 * (2 * p2 - l2))
+    bottom = (p1 * p2 - math.sqrt((p1 * p2) ** 2 - l1 * u2 * (2 * p1 - l1) * (2 * p2 - u2))) / (u2 * (2 * p2 - u2))
+    assert mover_ratio(sides[0], sides[1]) == pytest.approx((bottom, top), rel=1e-9)
+
+
+def _sla_pair(base: list[float], scen: list[float], visits: tuple[float, float] = (123.0, 110.0)) -> pd.DataFrame:
+    today = _sla_runs(base, [visits[0]] * len(base)).assign(scenario="today")
+    other = _sla_runs(scen, [visits[1]] * len(scen)).assign(scenario="other")
+    return pd.concat([today, other], ignore_index=True)
+
+
+def test_a_share_at_zero_in_every_run_of_both_is_the_same_in_every_run_with_both_intervals() -> None:
+    """No SLA breach at close in any run of either read "0.0 pts [0.0 pts, 0.0 pts] (the same in every run)"
+    beside summaries of 0% to 0.083% and 0% to 0.093%: the difference could be about ±0.09 points, and a
+    bullet said "no clear difference ... 0.0 to 0.0 points". Newcombe's square-and-add of the two:
+    -top(today) to +top(other); the table, the report and the bullet say the same in every run, with it."""
+    from simulator.analysis.conclusions import difference_sentence
+    from simulator.report.document import _verdict
+    from simulator.report.terminal_tables import _diff_cell
+
+    runs = _sla_pair([0.0] * 40, [0.0] * 40)
+    summary = summarise(runs).set_index(["scenario", "kpi"])["ci_high"]
+    table = compare(runs, "today")
+    row = table[table.kpi == "sla_breach_close"].iloc[0]
+    assert row.mean_diff == 0.0 and not row.significant
+    assert row.ci_low == pytest.approx(-summary[("today", "sla_breach_close")], rel=1e-12)  # -0.083%
+    assert row.ci_high == pytest.approx(summary[("other", "sla_breach_close")], rel=1e-12)  # +0.093%
+    assert row.share_better == 0.0 and row.share_worse == 0.0  # tied in every run, yet not known exactly
+    # every surface says both: the same in every run, and the interval the runs leave
+    assert _diff_cell(row, "sla_breach_close") == "0.0 pts [-0.1 pts, +0.1 pts] (the same in every run)"
+    assert _verdict(row) == "the same in every run"
+    assert difference_sentence(row) == (
+        "SLA breaches at close: the same in every run of other and today "
+        "(the 95% CI of the difference, -0.1 to +0.1 points, includes zero)."
+    )
+    # at 1 in every run of both (every renewal kept): the same rule from the bottom, and its relative interval holds 0%
+    kept = pd.DataFrame({"replication": range(20), "renewal_rate": 1.0, "renewals_due": 30.0})
+    both = pd.concat([kept.assign(scenario="today"), kept.assign(scenario="other", renewals_due=25.0)])
+    row = compare(both, "today").set_index("kpi").loc["renewal_rate"]
+    assert row.ci_low < -0.005 and row.ci_high > 0.005 and not row.significant
+    assert row.relative_ci_low < 0.0 == row.relative_ci_high  # a share cannot pass 100%
+
+
+def test_a_share_at_zero_in_every_run_of_one_side_takes_its_own_interval_and_the_verdicts_agree() -> None:
+    """A scenario with no SLA breach against a baseline at 5.9% read "-100.0% (95% CI -100.0% to -100.0%)",
+    though its own summary was 0.00% to 0.01%: MOVER-R now reaches above -100%, and holds 0% exactly when
+    the difference's interval holds 0 (the module's "the verdict and both intervals always agree")."""
+    rng = np.random.default_rng(5)
+    for breaches, runs in ((8.0, 40), (0.3, 40), (0.1, 10), (0.05, 40), (2.0, 5)):
+        base = list(rng.poisson(breaches, runs) / 123.0)
+        for pairs in (_sla_pair(base, [0.0] * runs), _sla_pair([0.0] * runs, base)):
+            row = compare(pairs, "today").set_index("kpi").loc["sla_breach_close"]
+            holds = bool(row.ci_low <= 0.0 <= row.ci_high)
+            assert holds == (not row.significant)
+            if math.isfinite(row.relative_diff):
+                assert (row.relative_ci_low <= 0.0 <= row.relative_ci_high) == holds
+                assert row.relative_ci_low <= row.relative_diff <= row.relative_ci_high
+    row = compare(_sla_pair(list(rng.poisson(8.0, 30) / 123.0), [0.0] * 30), "today").set_index("kpi")
+    row = row.loc["sla_breach_close"]
+    assert row.significant and row.relative_diff == -1.0 and row.relative_ci_low == -1.0
+    assert -1.0 < row.relative_ci_high < -0.95  # its own 0% to 0.12% of 3,300 visits against 6.5%
+
+
+def test_only_shares_at_zero_or_one_leave_the_paired_t_interval() -> None:
+    """A varying share, an amount, identical designs and a utilisation at 100% keep their differences exactly."""
+    rng = np.random.default_rng(9)
+    n = 30
+    base = pd.DataFrame(
+        {
+            "replication": range(n),
+            "win_rate": rng.uniform(0.2, 0.3, n),
+            "opportunities_decided": 100.0,
+            "bookings": rng.normal(3e6, 3e5, n),
+            "utilisation_ae": 1.0,
+            "sla_breach_close": 0.0,
+            "sla_visits_close": 100.0,
+        }
+    )
+    other = base.assign(win_rate=base.win_rate + rng.normal(0.01, 0.02, n), bookings=base.bookings + 1e4)
+    table = compare(pd.concat([base.assign(scenario="a"), other.assign(scenario="b")]), "a").set_index("kpi")
+    for kpi in ("win_rate", "bookings"):
+        t = mean_interval(other[kpi].to_numpy() - base[kpi].to_numpy())
+        assert (table.loc[kpi, "ci_low"], table.loc[kpi, "ci_high"]) == pytest.approx((t.ci_low, t.ci_high))
+    assert (table.loc["utilisation_ae", "ci_low"], table.loc["utilisation_ae", "ci_high"]) == (0.0, 0.0)
+    assert table.loc["sla_breach_close", "ci_high"] > 0.001  # at 0 in both, over 3,000 visits a side: 0.14%
+    same = compare(pd.concat([base.assign(scenario="a"), base.assign(scenario="b")]), "a").set_index("kpi")
+    assert (same.loc["sla_breach_close", "ci_low"], same.loc["sla_breach_close", "ci_high"]) == (0.0, 0.0)
+
+
+def test_a_share_at_zero_shows_its_bound_without_rounding_doubling_it() -> None:
+    """No breach in any run, 0% to 0.056%, read "0.0% (0.0% to 0.1%)" beside "0.02% (0.00% to 0.10%)"."""
+    row = pd.Series({"mean": 0.0, "ci_low": 0.0, "ci_high": 0.00056})
+    assert format_mean_ci(row, "sla_breach_close") == "0.00% (0.00% to 0.06%)"
+    row["ci_high"] = 0.0011627
+    assert format_mean_ci(row, "sla_breach_close") == "0.00% (0.00% to 0.12%)"
+    row["ci_high"] = 0.093  # 0 of 40 runs: 9.3% already reads within a tenth of its width
+    assert format_mean_ci(row, "hit_plan") == "0.0% (0.0% to 9.3%)"
+    assert (
+        format_mean_ci(pd.Series({"mean": 0.2, "ci_low": 0.15, "ci_high": 0.25}), "win_rate")
+        == "20.0% (15.0% to 25.0%)"
+    )

@@ -80,10 +80,11 @@ def _guardrail_clause(result: ExperimentResult, scenario: str, kpi: str) -> str 
         return None
     phrase = kpi_phrase(result, kpi)
     plural = is_plural(phrase)
-    if tied_in_every_run(row):
-        return f"{phrase} {'are' if plural else 'is'} the same in every run"
     diff = float(row["mean_diff"])
     interval = interval_words(row, kpi)
+    if tied_in_every_run(row):  # with its CI where that has width (a share at 0 in every run of both)
+        within = f" ({interval})" if interval and interval != "the same in every run" else ""
+        return f"{phrase} {'are' if plural else 'is'} the same in every run{within}"
     if not bool(row["significant"]):
         return f"no clear change in {phrase} ({format_signed_amount(kpi, diff)}, {interval})"
     good = direction(kpi) * diff
@@ -106,7 +107,8 @@ def _lead_sentence(result: ExperimentResult, decision: DecisionSettings, top: st
             f"others, {top}, gives {best}"
         )
         if row is not None and tied_in_every_run(row):
-            head += ", the same in every run"
+            interval = interval_words(row, kpi)
+            head += ", the same in every run" + (f" ({interval})" if interval != "the same in every run" else "")
         elif row is not None and not interval_words(row, kpi):
             diff = format_signed_amount(kpi, float(row["mean_diff"]))
             head += f", a difference of {diff} from {int(row['n_pairs'])} paired run, too few for a CI"

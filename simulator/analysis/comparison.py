@@ -18,8 +18,11 @@ import pandas as pd
 from simulator.analysis.draw_means import draw_means, unit_kind
 from simulator.analysis.intervals import (
     DEFAULT_CONFIDENCE,
+    MeanInterval,
     bounded_difference,
     interval_of_mean,
+    is_degenerate_share,
+    mover_difference,
     paired_event_interval,
     pooled_trials,
     relative_interval,
@@ -147,21 +150,25 @@ def _comparison_row(
     else:
         unit = unit_kind(kind)
     baseline_mean = float(unit_base.mean()) if unit_base.size else math.nan
+    # each mean's own interval, as the summary's (Wilson for an event; a share at 0 in every run: its trials)
+    where = interval_of_mean(unit_base, unit, confidence, trials=_trials(base, base_trials, keep))
+    own = interval_of_mean(unit_scen, unit, confidence, trials=_trials(scen, run_trials(pairs, kpi, "_scenario"), keep))
+    # a share at 0 (or 1) in every run of a side: the paired t interval cannot see that side's uncertainty
+    sides = (own, where) if _square_and_add(unit, identical, own, where) else None
     if kind is Kind.EVENT and identical:  # no run told them apart on any KPI: 0, as every other KPI's interval
         low, high = 0.0, 0.0
     elif kind is Kind.EVENT and not by_draw:  # shares of 0/1 outcomes: Newcombe's paired score interval
         low, high = paired_event_interval(scen, base, confidence)
+    elif sides is not None:  # Newcombe's square-and-add of the two sides' own intervals
+        low, high = mover_difference(*sides)
     else:
         low, high = interval.ci_low, interval.ci_high
     significant = bool(low > 0 or high < 0)  # False when the bounds are NaN
-    # the baseline mean's own interval, as the summary's (Wilson for an event; a share at 0 in every run: its trials)
-    trials = pooled_trials(base, None if base_trials is None else base_trials[keep])
-    where = interval_of_mean(unit_base, unit, confidence, trials=trials)
     known = math.isfinite(where.ci_low) and math.isfinite(where.ci_high)
     baseline_low, baseline_high = (where.ci_low, where.ci_high) if known else (baseline_mean, baseline_mean)
     low, high = bounded_difference(low, high, kind, baseline_low, baseline_high)  # never changes the verdict
     relative, relative_low, relative_high = _relative(
-        unit_scen, unit_base, kpi, unit, interval.mean, baseline_mean, confidence
+        unit_scen, unit_base, kpi, unit, interval.mean, baseline_mean, confidence, sides
     )
     share, share_low, share_high, share_worse = _share_better(diff, kpi_direction, confidence, index, draws)
     return {
@@ -186,13 +193,40 @@ def _comparison_row(
     }
 
 
+def _trials(values: np.ndarray, trials: np.ndarray | None, keep: np.ndarray) -> float | None:
+    """The trials behind one side's shares in the kept pairs (:func:`pooled_trials`)."""
+    return pooled_trials(values, None if trials is None else trials[keep])
+
+
+def _square_and_add(unit: Kind, identical: bool, scenario: MeanInterval, baseline: MeanInterval) -> bool:
+    """A share at 0 (or 1) in every run of one side or both, each side with an interval: Newcombe's method 10.
+
+    Not for two identical designs on the same luck (their difference is 0 exactly), nor a
+    utilisation (a time share at 1 in every run is measured, exactly), nor an event (its
+    paired score interval already sees both sides).
+    """
+    if unit is not Kind.PROPORTION or identical:
+        return False
+    bounds = (scenario.ci_low, scenario.ci_high, baseline.ci_low, baseline.ci_high)
+    if not all(math.isfinite(b) for b in bounds):
+        return False
+    return is_degenerate_share(scenario.mean) or is_degenerate_share(baseline.mean)
+
+
 def _relative(
-    scen: np.ndarray, base: np.ndarray, kpi: str, kind: Kind, diff: float, baseline_mean: float, confidence: float
+    scen: np.ndarray,
+    base: np.ndarray,
+    kpi: str,
+    kind: Kind,
+    diff: float,
+    baseline_mean: float,
+    confidence: float,
+    sides: tuple[MeanInterval, MeanInterval] | None = None,
 ) -> tuple[float, float, float]:
-    """Relative difference and its Fieller interval; NaN where a ratio means nothing or the baseline is 0."""
+    """Relative difference and its Fieller interval (MOVER-R with ``sides``); NaN: no ratio, or a baseline of 0."""
     if not has_relative_difference(kpi) or not baseline_mean > 0.0:
         return math.nan, math.nan, math.nan
-    low, high = relative_interval(scen, base, kind, confidence)
+    low, high = relative_interval(scen, base, kind, confidence, sides=sides)
     return diff / baseline_mean, low, high
 
 
@@ -223,7 +257,9 @@ def compare(
         bound it), both NaN for signed KPIs, relative biases or a baseline mean of 0;
         ``share_better`` is the share of pairs where the scenario is strictly better
         given the KPI's direction (for neutral KPIs: strictly higher), with its Wilson
-        interval; ``significant`` is True when the paired t interval excludes zero. With
+        interval; ``significant`` is True when the difference's interval excludes zero (the
+        paired t interval; for a share at 0 or 1 in every run of a side, Newcombe's
+        square-and-add of the two sides' own intervals, and MOVER-R for the ratio). With
         ``draws`` (see :func:`mean_interval`) and more runs than draws, means, differences
         and their intervals are over the draws' means (run r of every scenario is on draw
         r mod draws, so the pairs stay paired); ``n_pairs`` counts runs.

@@ -39,7 +39,14 @@ from simulator.analysis.kpi_names import (
 )
 from simulator.analysis.quantities import is_share
 from simulator.analysis.relative_words import relative_words
-from simulator.analysis.tables import comparison_of, comparison_row, period_words, scenario_names, summary_of
+from simulator.analysis.tables import (
+    comparison_of,
+    comparison_row,
+    period_words,
+    scenario_names,
+    summary_of,
+    tied_in_every_run,
+)
 from simulator.analysis.untouched_leads import untouched_sentences
 from simulator.analysis.utilisation import TeamLoad, team_loads
 from simulator.analysis.wording import join_words, possessive, stage_label, team_label
@@ -113,6 +120,10 @@ def difference_sentence(row: pd.Series, period: str = " per year") -> str:
     kpi, s, b = str(row["kpi"]), str(row["scenario"]), str(row["baseline"])
     if int(row["n_pairs"]) < 2 or not math.isfinite(float(row["mean_diff"])):
         return f"{kpi_label(kpi)}: not enough paired runs to compare {s} with {b}."
+    if tied_in_every_run(row):  # a share at 0 in every run of both: tied, yet its CI has width (Newcombe's)
+        unknown = float(row["ci_high"]) > float(row["ci_low"])
+        within = f" (the 95% CI of the difference, {interval_words(row)}, includes zero)" if unknown else ""
+        return f"{kpi_label(kpi)}: the same in every run of {s} and {b}{within}."
     if not bool(row["significant"]):
         return (
             f"{kpi_label(kpi)}: no clear difference between {s} and {b} "

@@ -256,7 +256,8 @@ def format_mean_ci(row: pd.Series | None, kpi: str, words: bool = True, extra_di
     A mean that is not 0 never reads as 0: it and its bounds take the decimals (up to 3
     more) that show it (sdr_headcount's SDR first touch of 0.014 hours had read "0.0 [0.0, 0.0]").
     Nor does an interval with the mean at one end read as that one value: no SLA breach in any
-    run, 0% to 0.008%, had read "0.0% (0.0% to 0.0%)", as if known exactly.
+    run, 0% to 0.008%, had read "0.0% (0.0% to 0.0%)", as if known exactly; nor its width
+    rounded by more than a tenth (:func:`_width_shown`: 0% to 0.056% had read "0.0% (0.0% to 0.1%)").
     """
     if row is None or not math.isfinite(float(row["mean"])):
         return "-" if words else "n/a"
@@ -268,11 +269,32 @@ def format_mean_ci(row: pd.Series | None, kpi: str, words: bool = True, extra_di
         mean = format_value(kpi, value, extra_digits=digits)
         low = format_value(kpi, low_value, extra_digits=digits) if has_interval else ""
         high = format_value(kpi, high_value, extra_digits=digits) if has_interval else ""
-        if (value == 0 or not _reads_zero(mean)) and not (one_sided and low == high):
+        faithful = not one_sided or _width_shown(kpi, value, high_value if value == low_value else low_value, digits)
+        if (value == 0 or not _reads_zero(mean)) and faithful:
             break
     if not has_interval:
         return mean
     return f"{mean} ({low} to {high})" if words else f"{mean} [{low}, {high}]"
+
+
+WIDTH_SHOWN = 0.1
+"""The most a one-sided interval's width (a share at 0 or 1 in every run) may move by rounding its far bound."""
+
+
+def _width_shown(kpi: str, value: float, far: float, digits: int) -> bool:
+    """The far bound of an interval with ``value`` at one end reads apart from it, within :data:`WIDTH_SHOWN` of it.
+
+    No SLA breach in any run, 0% to 0.056%, had read "0.0% (0.0% to 0.1%)": rounding had
+    doubled the width; it reads "0.00% (0.00% to 0.06%)". For a rate; any other unit only
+    needs the two bounds to read apart.
+    """
+    shown = [format_value(kpi, v, extra_digits=digits) for v in (value, far)]
+    if shown[0] == shown[1]:
+        return False
+    if kpi_unit(kpi) != "rate":
+        return True
+    width = abs(float(shown[1].rstrip("%")) - float(shown[0].rstrip("%"))) / 100.0
+    return abs(width - abs(far - value)) <= WIDTH_SHOWN * abs(far - value)
 
 
 TIES_SHOWN = 0.05

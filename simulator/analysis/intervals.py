@@ -54,8 +54,20 @@ hybrid score interval for paired proportions (Newcombe 1998, method 11), reachin
 wherever the exact McNemar test cannot reject "no difference" (what ``significant``
 tests for it), except when the two scenarios give the same value of every KPI in every
 paired run (the same design on the same luck: a sweep's point where a scenario's own
-setting equals the swept value), where it is 0 with zero width, as every other KPI's;
-any other difference of means keeps the paired t interval (what ``significant`` tests),
+setting equals the swept value), where it is 0 with zero width, as every other KPI's.
+The difference of a ``proportion`` at 0 (or 1) in every run of one side or both (no SLA
+breach at close in any run of either scenario) gets Newcombe's square-and-add interval
+(Newcombe 1998, Stat Med 17:873, method 10; the MOVER of Zou & Donner 2008) of the two
+sides' own intervals, each the summary's (over its trials, above): the paired t interval
+sees no spread on a side that never varies, and had read "0.0 pts [0.0 pts, 0.0 pts]"
+beside summaries of 0% to 0.116% and 0% to 0.131% (now -0.116 to +0.131 points), and
+"-100% (95% CI -100% to -100%)" for a scenario at 0% (0% to 0.011%) against a baseline
+at 5.9% (now -100% to -99.8%). The sides are taken as independent (no correlation can be
+estimated against a side that never varies); two identical designs keep 0 exactly, and a
+time share its exact 100%. ``significant`` tests that interval, and the relative difference
+gets MOVER-R (Donner & Zou 2012), the ratios ``r`` whose square-and-add interval of
+``s - r·b`` holds 0, which holds 0% exactly when the difference's interval holds 0.
+Any other difference of means keeps the paired t interval (what ``significant`` tests),
 intersected with the values a difference can take given where the baseline's mean may
 lie: from the range's floor minus the top of the baseline's interval to its ceiling
 minus the bottom (a share cannot move outside [0, 1], an amount cannot fall below zero;
@@ -72,6 +84,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -359,6 +372,73 @@ def bounded_difference(
     return min(max(low, floor), ceiling), max(min(high, ceiling), floor)
 
 
+def is_degenerate_share(mean: float) -> bool:
+    """A share's mean at 0 or 1: the value of every run (the paired t interval sees no spread on that side)."""
+    return math.isfinite(mean) and min(1.0, max(0.0, mean)) * (1.0 - min(1.0, max(0.0, mean))) == 0.0
+
+
+def mover_difference(scenario: MeanInterval, baseline: MeanInterval) -> tuple[float, float]:
+    """Newcombe's square-and-add interval of ``scenario.mean - baseline.mean`` from the two means' own intervals.
+
+    Newcombe (1998, Statistics in Medicine 17:873-890, method 10), the MOVER of Zou &
+    Donner (2008, Computational Statistics & Data Analysis 53:3755): each side's distance
+    from its estimate to its bound, added in quadrature,
+    ``L = d - sqrt((p_s - l_s)² + (u_b - p_b)²)``, ``U = d + sqrt((u_s - p_s)² + (p_b - l_b)²)``.
+    Used for a share at 0 (or 1) in every run of one side or both, whose own interval (over
+    its trials) is all the runs tell of its uncertainty. The two sides are taken as
+    independent: no run-to-run correlation can be estimated against a side that never
+    varies, and the common random numbers' positive one would only narrow it.
+    """
+    d = scenario.mean - baseline.mean
+    low = d - math.hypot(scenario.mean - scenario.ci_low, baseline.ci_high - baseline.mean)
+    high = d + math.hypot(scenario.ci_high - scenario.mean, baseline.mean - baseline.ci_low)
+    return max(-1.0, min(low, d)), min(1.0, max(high, d))
+
+
+def mover_ratio(scenario: MeanInterval, baseline: MeanInterval) -> tuple[float, float]:
+    """The ratios ``r >= 0`` whose :func:`mover_difference` of ``scenario - r·baseline`` holds 0 (Donner & Zou 2012).
+
+    MOVER-R (Donner & Zou 2012, Statistical Methods in Medical Research 21:347): the
+    square-and-add interval of ``p_s - r·p_b`` (the bounds of ``r·p_b`` are ``r·l_b`` and
+    ``r·u_b``) holds 0 for ``r`` in ``[r_low, r_high]``; both of its ends fall as ``r``
+    rises, so the set is that interval, and it holds 1 exactly when
+    :func:`mover_difference` holds 0, as Fieller's set does for the paired t interval.
+    ``r_high`` is ``inf`` when the baseline's interval reaches 0.
+    """
+    p_s, l_s, u_s = scenario.mean, scenario.ci_low, scenario.ci_high
+    p_b, l_b, u_b = baseline.mean, baseline.ci_low, baseline.ci_high
+
+    def lower(r: float) -> float:  # falls from l_s at r = 0
+        return p_s - r * p_b - math.hypot(p_s - l_s, r * (u_b - p_b))
+
+    def upper(r: float) -> float:  # falls from u_s at r = 0, by at least l_b per unit of r
+        return p_s - r * p_b + math.hypot(u_s - p_s, r * (p_b - l_b))
+
+    return _falling_root(lower, p_b + u_b > 0.0), _falling_root(upper, l_b > 0.0)
+
+
+def _falling_root(f: Callable[[float], float], bounded: bool) -> float:
+    """Where a falling function of ``r >= 0`` crosses 0 (0 when it starts at or below 0; inf when not ``bounded``)."""
+    if not f(0.0) > 0.0:
+        return 0.0
+    if not bounded:
+        return math.inf
+    low, high = 0.0, 1.0
+    while f(high) > 0.0:
+        low, high = high, high * 2.0
+        if high > 1e12:
+            return math.inf
+    for _ in range(200):
+        middle = (low + high) / 2.0
+        if f(middle) > 0.0:
+            low = middle
+        else:
+            high = middle
+        if high - low <= 1e-15 * high:
+            break
+    return high
+
+
 def fieller_ratio(
     scenario: np.ndarray, baseline: np.ndarray, confidence: float = DEFAULT_CONFIDENCE, *, null: float | None = 1.0
 ) -> tuple[float, float]:
@@ -408,13 +488,20 @@ def fieller_ratio(
 
 
 def relative_interval(
-    scenario: np.ndarray, baseline: np.ndarray, kind: Kind, confidence: float = DEFAULT_CONFIDENCE
+    scenario: np.ndarray,
+    baseline: np.ndarray,
+    kind: Kind,
+    confidence: float = DEFAULT_CONFIDENCE,
+    *,
+    sides: tuple[MeanInterval, MeanInterval] | None = None,
 ) -> tuple[float, float]:
     """The interval of the relative difference ``mean(s) / mean(b) - 1`` (Fieller), never below -100%.
 
     For shares the upper end is also held to ``1 / mean(b) - 1`` (a share cannot pass 100%).
+    ``sides``: the scenario's and the baseline's own intervals, where the difference is
+    :func:`mover_difference`'s (a share at 0 or 1 in every run): then :func:`mover_ratio`.
     """
-    low, high = fieller_ratio(scenario, baseline, confidence)
+    low, high = fieller_ratio(scenario, baseline, confidence) if sides is None else mover_ratio(*sides)
     if kind in (Kind.EVENT, Kind.PROPORTION, Kind.TIME_SHARE) and math.isfinite(low):
         ceiling = 1.0 / float(baseline.mean())
         low, high = min(low, ceiling), min(high, ceiling)
