@@ -178,7 +178,10 @@ def test_a_clear_difference_never_shows_a_ci_bound_of_zero() -> None:
     """ "0.8 points higher (95% CI 0.0 to +1.6 points)" read as if the CI included zero."""
     # only the bound that would read zero takes decimals ("+0.0003 pts, +1.3101 pts" had read as noise)
     assert format_signed_range("win_rate", 0.0004, 0.0162) == "+0.04 to +1.6 points"
-    assert format_signed_range("win_rate", -0.0004, 0.0162) == "0.0 to +1.6 points"  # it does include zero
+    # an unclear one shows its side of zero too: "0.0 to +0.1 points" for -0.040 to +0.104 hid that it could be lower
+    assert format_signed_range("win_rate", -0.0004, 0.0162) == "-0.04 to +1.6 points"
+    assert format_signed_interval("sla_breach_probation", -0.00040, 0.00104) == "-0.04 pts to +0.1 pts"
+    assert format_signed_range("win_rate", 0.0, 0.0162) == "0.0 to +1.6 points"  # a bound at zero stays 0.0
     assert format_signed_range("bookings", 400.0, 90_000.0) == "+$400 to +$90.0k"
     assert format_signed_interval("win_rate", 0.0004, 0.0162) == "+0.04 pts to +1.6 pts"
     assert format_signed_interval("win_rate", 0.000003, 0.013101) == "+0.0003 pts to +1.3 pts"

@@ -158,10 +158,12 @@ def _reads_zero(text: str) -> bool:
 
 
 def _clear_of_zero(low: float, high: float, bounds: Callable[[int], tuple[str, str]]) -> tuple[str, str]:
-    """The interval's bounds with the decimals (up to 3 more) that keep an interval clear of zero from reading 0.
+    """The interval's bounds with the decimals (up to 3 more) that keep a bound that is not 0 from reading 0.
 
     A clear difference whose CI reads ``0.0 to +1.6 points`` looks as if it included zero:
     one more decimal shows ``+0.04 to +1.6 points`` (the other bound keeps its decimals).
+    An unclear one whose CI read ``0.0 to +0.1 points`` for -0.040 to +0.104 looked as if the
+    scenario could not be lower: it reads ``-0.04 to +0.1 points``.
     Bounds that differ but read the same take the decimals that tell them apart: sdr_headcount
     had read "falls by 0.1 hours (95% CI -0.1 to -0.1 hours)" for -0.14 to -0.06.
     """
@@ -171,12 +173,13 @@ def _clear_of_zero(low: float, high: float, bounds: Callable[[int], tuple[str, s
             shown = list(bounds(extra))
             if shown[0] != shown[1]:
                 break
-    if low > 0 or high < 0:  # only the bound that reads zero takes more decimals: +0.0003 pts to +1.3 pts
-        for side in (0, 1):
-            for extra in range(1, 4):
-                if not _reads_zero(shown[side]):
-                    break
-                shown[side] = bounds(extra)[side]
+    for side, value in enumerate((low, high)):  # only a bound that reads zero takes more decimals: +0.0003 pts
+        if value == 0.0:
+            continue
+        for extra in range(1, 4):
+            if not _reads_zero(shown[side]):
+                break
+            shown[side] = bounds(extra)[side]
     return shown[0], shown[1]
 
 
