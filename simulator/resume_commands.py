@@ -58,13 +58,18 @@ def sweep_resume_command(argv: Sequence[str], sweep_dir: Path) -> str:
 
 
 def sweep_job_settings(settings: RunnerSettings, out_dir: Path) -> RunnerSettings:
-    """A resumed sweep's job that had not started before the sweep stopped runs from the start (with a note)."""
+    """A resumed sweep's job with no runs to resume runs from the start, with a note.
+
+    Its job had not started before the sweep stopped, or it is new to the sweep (a value
+    added to the swept list); the note had said "had not started before it stopped" of both.
+    """
     from simulator.run.store import DirectoryStore
 
     if not settings.resume or DirectoryStore(out_dir).holds_run():
         return settings
     print(
-        f"salesim: job {out_dir.name} of the sweep had not started before it stopped: it runs from the start",
+        f"salesim: job {out_dir.name} of the sweep has no runs to resume (not started before the stop, or new): "
+        "it runs from the start",
         file=sys.stderr,
     )
     return dataclasses.replace(settings, resume=False)

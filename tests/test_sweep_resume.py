@@ -57,7 +57,10 @@ def test_a_job_the_sweep_had_not_started_runs_from_the_start(
 ) -> None:
     resumed = RunnerSettings(resume=True)
     assert resume_commands.sweep_job_settings(resumed, tmp_path / "1").resume is False
-    assert "job 1 of the sweep had not started before it stopped: it runs from the start" in capsys.readouterr().err
+    assert (
+        "job 1 of the sweep has no runs to resume (not started before the stop, or new): it runs from the start"
+        in capsys.readouterr().err
+    )
     (tmp_path / "0" / STORE_DIRNAME).mkdir(parents=True)
     (tmp_path / "0" / STORE_DIRNAME / "manifest.json").write_text("{}")
     assert resume_commands.sweep_job_settings(resumed, tmp_path / "0") is resumed  # an interrupted job resumes
@@ -103,7 +106,10 @@ def test_a_sweep_stopped_after_its_first_job_resumes_the_rest_and_gathers_as_if_
         (stopped / gathered).unlink()
     done = sweep(stopped, "runner.resume=true")
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "job 1 of the sweep had not started before it stopped: it runs from the start" in done.stderr
+    assert (
+        "job 1 of the sweep has no runs to resume (not started before the stop, or new): it runs from the start"
+        in done.stderr
+    )
     assert "sweep of 2 jobs gathered" in done.stdout
     for job in ("0", "1"):
         assert (stopped / job / "replications.csv").read_bytes() == (
