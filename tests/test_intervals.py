@@ -677,6 +677,19 @@ def test_a_clear_difference_in_the_results_table_never_shows_a_bound_of_zero() -
     assert _diff_cell(row, "deals_won") == "-4.7 [-9.4, -1.2]"  # one decimal while no bound reads zero
 
 
+def test_a_small_difference_reads_as_its_value_in_the_terminal_and_the_plot_notes() -> None:
+    """The share never touched, -0.01 points in the answer and report.md, read "0.0 pts [-1.1 pts, +1.1 pts]"."""
+    from simulator.report.plot_differences import _absolute_words
+    from simulator.report.terminal_tables import _diff_cell
+
+    row = pd.Series(
+        {"kpi": "untouched_lead_share", "mean_diff": -0.0001, "ci_low": -0.011, "ci_high": 0.011}
+        | {"significant": False, "share_better": 0.5, "share_worse": 0.5}
+    )
+    assert _diff_cell(row, "untouched_lead_share") == "-0.01 pts [-1.1 pts, +1.1 pts] (no clear diff.)"
+    assert _absolute_words(row) == "-0.01 pts (-1.1 pts to +1.1 pts)"
+
+
 def test_newcombes_square_and_add_interval_matches_his_worked_example() -> None:
     """Newcombe (1998, Stat Med 17:873), method 10 on 56/70 against 48/80: +0.2, 95% CI +0.0524 to +0.3339."""
     from simulator.analysis.intervals import MeanInterval, mover_difference, mover_ratio

@@ -24,7 +24,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from simulator.analysis.formatting import format_share, format_value, ties_words
+from simulator.analysis.formatting import format_nonzero_value, format_share, format_signed_interval, ties_words
 from simulator.analysis.kpi_names import kpi_label
 from simulator.analysis.wording import possessive
 from simulator.report.plot_style import (
@@ -156,11 +156,11 @@ def _forest_legend() -> list[Line2D]:
 def _absolute_words(row: pd.Series) -> str:
     """The paired difference in the KPI's own unit with its CI: ``+6.0 pts (-0.4 to +12.4 pts)``, ``+$134.6k (...)``."""
     kpi = str(row["kpi"])
-    diff = format_value(kpi, float(row["mean_diff"]), signed=True)
+    diff = format_nonzero_value(kpi, float(row["mean_diff"]), signed=True)
     low, high = float(row["ci_low"]), float(row["ci_high"])
     if not (math.isfinite(low) and math.isfinite(high)):
         return diff
-    return f"{diff} ({format_value(kpi, low, signed=True)} to {format_value(kpi, high, signed=True)})"
+    return f"{diff} ({format_signed_interval(kpi, low, high)})"
 
 
 def _forest_note(row: pd.Series) -> str:

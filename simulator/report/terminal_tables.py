@@ -13,7 +13,7 @@ import pandas as pd
 
 from simulator.analysis.assumed import effort_paced_kpis, effort_paced_note
 from simulator.analysis.decision import decision_kpis, decision_of
-from simulator.analysis.formatting import format_mean_ci, format_value, signed_bounds
+from simulator.analysis.formatting import format_mean_ci, format_nonzero_value, signed_bounds
 from simulator.analysis.kpi_names import HEADLINE_KPIS, kpi_axis_label
 from simulator.analysis.plan_window import plan_window_notes
 from simulator.analysis.question_words import question_text
@@ -39,7 +39,7 @@ def _cell(row: pd.Series | None, kpi: str) -> str:
 def _diff_cell(row: pd.Series | None, kpi: str) -> str:
     if row is None or not math.isfinite(float(row["mean_diff"])):
         return "n/a"
-    diff = format_value(kpi, float(row["mean_diff"]), signed=True)
+    diff = format_nonzero_value(kpi, float(row["mean_diff"]), signed=True)
     if not math.isfinite(float(row["ci_low"])):
         return diff
     low, high = signed_bounds(kpi, float(row["ci_low"]), float(row["ci_high"]))  # a clear one never reads 0.0
