@@ -25,6 +25,7 @@ from omegaconf import DictConfig, OmegaConf
 from simulator.analysis.wording import count_of, join_words
 from simulator.command_line import restore_overrides
 from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.io.atomic import atomic_write
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_writable
 from simulator.job import (
@@ -118,6 +119,8 @@ class SweepSummary(Callback):
         """The statuses of the jobs run in this process (the basic launcher), in job order."""
         self.statuses: str | None = None
         """The folder each job leaves its exit status in (a file named by its number), made as the sweep starts."""
+        self.earlier_record: bytes | None = None
+        """The sweep folder's ``multirun.yaml`` before Hydra writes this sweep's over it (an earlier sweep's)."""
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Before any job runs, compose and validate every job of the sweep; refuse the sweep if one is invalid.
@@ -149,6 +152,10 @@ class SweepSummary(Callback):
             refuse(ConfigError(issues))
         self.statuses = tempfile.mkdtemp(prefix="salesim-sweep-")
         atexit.register(shutil.rmtree, self.statuses, ignore_errors=True)  # a sweep stopped before its end too
+        from simulator.report.layouts import HYDRA_RECORD
+
+        record = Path(str(config.hydra.sweep.dir)) / HYDRA_RECORD
+        self.earlier_record = record.read_bytes() if record.is_file() else None
 
     def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
         """Remember the job's exit status here and in :attr:`statuses`.
@@ -220,8 +227,26 @@ class SweepSummary(Callback):
             _say_refused(_job_words(refused, jobs, rewritten))
             _say_jobs(_job_words(partial_jobs, jobs, rewritten), len(failed), _job_words(failed, jobs, rewritten))
             worst = worst_status([*statuses.values(), 0 if gathered else 1])
+        if statuses and all(code == EXIT_CONFIG_ERROR for code in statuses.values()):
+            self._unwrite_record(sweep_dir)
         if worst:
             sys.exit(worst)
+
+    def _unwrite_record(self, sweep_dir: Path) -> None:
+        """Every job refused, nothing ran: the sweep folder as it was (Hydra had written its ``multirun.yaml``).
+
+        An earlier sweep's record is put back (a resume refused for a changed value had
+        replaced it); a folder this command made goes, as a refused run's does.
+        """
+        from simulator.report.layouts import HYDRA_RECORD
+
+        record = sweep_dir / HYDRA_RECORD
+        if self.earlier_record is not None:
+            earlier = self.earlier_record
+            atomic_write(record, lambda f: f.write(earlier), binary=True)
+            return
+        record.unlink(missing_ok=True)
+        remove_created_folders()
 
 
 def _say_refused(named: Sequence[str]) -> None:

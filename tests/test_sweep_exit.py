@@ -196,3 +196,37 @@ def test_a_sweep_whose_jobs_left_no_status_reads_failed_replications_from_their_
 )
 def test_failed_replications_are_the_mildest_status_of_a_sweep(statuses: list[int], worst: int) -> None:
     assert worst_status(statuses) == worst
+
+
+@pytest.mark.parametrize("earlier", [b"an earlier sweep's record\n", None])
+def test_a_sweep_whose_every_job_is_refused_leaves_its_folder_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, earlier: bytes | None
+) -> None:
+    """A resume refused for a changed value (every job exit 2, nothing run) had left Hydra's multirun.yaml of the
+    refused sweep over the earlier sweep's record, and a new sweep folder holding only that file."""
+    from simulator import hydra_callbacks
+
+    sweep = tmp_path / "sweep"
+    sweep.mkdir()
+    if earlier is not None:
+        (sweep / "multirun.yaml").write_bytes(earlier)
+    else:  # the sweep folder is this command's own (its output check saw it made)
+        monkeypatch.setattr(hydra_callbacks, "_NEW_FOLDERS", {sweep.resolve()})
+    summary = SweepSummary()
+    summary.earlier_record = earlier
+    (sweep / "multirun.yaml").write_text("hydra: {the refused sweep's config}\n")  # as Hydra's sweeper writes it
+    summary.exit_codes = [2, 2]
+    config = OmegaConf.create({"hydra": {"sweep": {"dir": str(sweep)}}})
+    with pytest.raises(SystemExit) as exited:
+        summary.on_multirun_end(config)
+    assert exited.value.code == 2
+    if earlier is not None:
+        assert (sweep / "multirun.yaml").read_bytes() == earlier
+    else:
+        assert not sweep.exists()
+    summary.exit_codes = [2, 0]  # a job ran: its sweep's record stays
+    sweep.mkdir(exist_ok=True)
+    (sweep / "multirun.yaml").write_text("x: 1\n")
+    with pytest.raises(SystemExit):
+        summary.on_multirun_end(config)
+    assert (sweep / "multirun.yaml").read_text() == "x: 1\n"
