@@ -56,6 +56,7 @@ from simulator.model.employment import employed_days, employed_interval, hired_i
 from simulator.model.expansion_credit import expansion_bookings_by_team, expansion_credit
 from simulator.model.multi_pipeline import EXPANSION, RENEWAL
 from simulator.model.plan_tables import Economics, FloatArray
+from simulator.model.ratios import ratio, trials
 from simulator.model.records import ReplicationRun
 from simulator.model.window import window_year_days
 from simulator.model.window_wins import arrived_in_window, won_in_window
@@ -99,10 +100,6 @@ def rep_ledger(run: ReplicationRun, economics: Economics) -> RepLedger:
     attainment = np.full(team.size, np.nan)
     attainment[counted] = towards_quota[counted] / quota_share[counted]
     return RepLedger(team, days, credited, attainment, ramped, expansion)
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return numerator / denominator if denominator > 0 else math.nan
 
 
 def retention_share(run: ReplicationRun) -> FloatArray:
@@ -183,12 +180,12 @@ def economics_kpis(run: ReplicationRun, ledger: RepLedger, economics: Economics)
         "cost_hiring": hiring,
         "cost_marketing": marketing,
         "cost_retention": retention,
-        "cac": _ratio(acquisition + marketing, new_customers),
-        "sales_efficiency": _ratio(bookings, acquisition + marketing),
+        "cac": ratio(acquisition + marketing, new_customers),
+        "sales_efficiency": ratio(bookings, acquisition + marketing),
         "contribution": bookings - acquisition - marketing,
-        "bookings_per_rep": _ratio(bookings, average_headcount),
-        "bookings_per_head": _ratio(bookings, new_business_fte),
+        "bookings_per_rep": ratio(bookings, average_headcount),
+        "bookings_per_head": ratio(bookings, new_business_fte),
         "quota_attainment_p50": float(np.median(attainment)) if attainment.size else math.nan,
         "reps_at_quota_share": float(np.mean(attainment >= 1.0)) if attainment.size else math.nan,
-        "reps_with_attainment": float(attainment.size) if attainment.size else math.nan,  # the share's trials
+        "reps_with_attainment": trials(attainment.size),
     }

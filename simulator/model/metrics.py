@@ -21,6 +21,7 @@ from simulator.model.pipeline import HOURS_PER_ELAPSED_DAY
 from simulator.model.pipeline_metrics import bookings_by_source, pipeline_kpis
 from simulator.model.planning import planning_kpis, planning_monthly
 from simulator.model.pod_metrics import closed_opportunities, pod_kpis, reached_opportunity
+from simulator.model.ratios import ratio, trials
 from simulator.model.records import JourneyLog, Outcome, ReplicationRun
 from simulator.model.scenario import Scenario
 from simulator.model.state_series import at_month_ends, daily_state, month_means, staffing
@@ -64,19 +65,6 @@ def _quantile(values: np.ndarray, q: float) -> float:
 def _quantiles(values: np.ndarray, qs: tuple[float, ...]) -> list[float]:
     """:func:`_quantile` of each of ``qs`` from one call: the same numbers as a call each, in half the time."""
     return [float(v) for v in np.quantile(values, qs)] if values.size else [math.nan] * len(qs)
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return numerator / denominator if denominator > 0 else math.nan
-
-
-def _count_of(share: float, denominator: float) -> float:
-    """A share's denominator, recorded beside it (NaN where the share is): the trials of its interval.
-
-    A share at 0 (or 1) in every run has an interval over all runs' trials together
-    (:func:`simulator.analysis.quantities.trial_columns`), not over the runs.
-    """
-    return denominator if math.isfinite(share) else math.nan
 
 
 LOST_REASONS = {
@@ -125,18 +113,18 @@ def _kpi_row(run: ReplicationRun) -> dict[str, float]:
     opportunity = reached_opportunity(run)
     closed = np.bincount(log.outcome[ended & opportunity], minlength=N_OUTCOMES)
     lost_opportunities = float(sum(closed[code] for reason, code in LOST_REASONS.items() if reason != "no_decision"))
-    row["win_rate"] = _ratio(n_won, n_won + lost_opportunities)
-    row["opportunities_decided"] = _count_of(row["win_rate"], n_won + lost_opportunities)  # its trials
+    row["win_rate"] = ratio(n_won, n_won + lost_opportunities)
+    row["opportunities_decided"] = trials(n_won + lost_opportunities)  # its trials
     if sc.decisions is not None:
         n_nd = float(closed[Outcome.NO_DECISION])
-        row["no_decision_rate"] = _ratio(n_nd, n_won + lost_opportunities + n_nd)
-        row["opportunities_closed"] = _count_of(row["no_decision_rate"], n_won + lost_opportunities + n_nd)
+        row["no_decision_rate"] = ratio(n_nd, n_won + lost_opportunities + n_nd)
+        row["opportunities_closed"] = trials(n_won + lost_opportunities + n_nd)
     # over the leads that ended in the window, not those that arrived in it: a run starting
     # from a real open pipeline wins deals that arrived before it (53.6% for a calibrated
     # quarter whose leads alone would give 4-5%); in a steady state both agree
-    row["lead_to_win_rate"] = _ratio(n_won, n_won + row["deals_lost"])
+    row["lead_to_win_rate"] = ratio(n_won, n_won + row["deals_lost"])
     row["bookings"] = float(leads.deal_value[won].sum())
-    row["avg_deal_size"] = _ratio(row["bookings"], n_won)
+    row["avg_deal_size"] = ratio(row["bookings"], n_won)
 
     cycle = log.outcome_day[won] - leads.arrival_day[won]
     row["cycle_time_days_mean"] = _mean(cycle)
@@ -149,8 +137,8 @@ def _kpi_row(run: ReplicationRun) -> dict[str, float]:
     # the first touch's mean is over the leads touched: a team answering newest first lets the
     # stale ones leak untouched and answers the rest fast, so its coverage is said beside it
     untouched = (log.outcome == Outcome.LEAKED) & ~np.isfinite(log.first_touch_day) & inside(log.outcome_day)
-    row["untouched_lead_share"] = _ratio(float(untouched.sum()), float(untouched.sum() + touched.sum()))
-    row["touched_or_leaked_leads"] = _count_of(row["untouched_lead_share"], float(untouched.sum() + touched.sum()))
+    row["untouched_lead_share"] = ratio(float(untouched.sum()), float(untouched.sum() + touched.sum()))
+    row["touched_or_leaked_leads"] = trials(float(untouched.sum() + touched.sum()))
     # By the team that made the touch (the rep of the lead's first started stage): SDRs
     # answering in minutes and AEs taking days average to a figure that fits neither.
     started_stages = np.isfinite(log.stage_start[touched])
@@ -203,8 +191,8 @@ def _stage_kpis(run: ReplicationRun, inside: Callable[[np.ndarray], np.ndarray],
     for s, stage in enumerate(sc.stage_names):
         began = started[:, s]
         row[f"stage_entries_{stage}"] = float(entered[s])
-        row[f"stage_conversion_{stage}"] = _ratio(float(passed[s]), float(passed[s] + lost_here[s]))
-        row[f"stage_exits_{stage}"] = _count_of(row[f"stage_conversion_{stage}"], float(passed[s] + lost_here[s]))
+        row[f"stage_conversion_{stage}"] = ratio(float(passed[s]), float(passed[s] + lost_here[s]))
+        row[f"stage_exits_{stage}"] = trials(float(passed[s] + lost_here[s]))
         row[f"stage_wait_days_{stage}"] = _mean(log.stage_start[began, s] - log.stage_enter[began, s])
         row[f"stage_leaked_{stage}"] = float(leaked_here[s])
     row.update(_funnel_rates(sc, row))

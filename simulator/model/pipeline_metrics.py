@@ -15,19 +15,11 @@ import numpy as np
 from simulator.config.pipelines import PIPELINE_KEYS
 from simulator.model.multi_pipeline import EXPANSION, PARTNER, PROSPECTING
 from simulator.model.pipeline_records import CustomerState, PoolState
+from simulator.model.ratios import ratio, trials
 from simulator.model.records import ReplicationRun
 from simulator.model.window import window_year_days
 from simulator.model.window_wins import expansion_won_in_window, won_in_window
 from simulator.model.workforce import busy_share, employed_days
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return numerator / denominator if denominator > 0 else float("nan")
-
-
-def _count(denominator: float) -> float:
-    """A share's denominator recorded beside it, NaN where :func:`_ratio` gives the share NaN: its trials."""
-    return denominator if denominator > 0 else float("nan")
 
 
 def bookings_by_source(run: ReplicationRun) -> dict[str, float]:
@@ -54,8 +46,8 @@ def _pool_funnel(row: dict[str, float], names: tuple[str, ...], stage: np.ndarra
     moved_on = entered[1:] + done  # stage > s, or at s and done
     for s, name in enumerate(names):
         row[f"stage_entries_{name}"] = float(entered[s])
-        row[f"stage_conversion_{name}"] = _ratio(float(moved_on[s]), float(moved_on[s] + dropped[s]))
-        row[f"stage_exits_{name}"] = _count(float(moved_on[s] + dropped[s]))
+        row[f"stage_conversion_{name}"] = ratio(float(moved_on[s]), float(moved_on[s] + dropped[s]))
+        row[f"stage_exits_{name}"] = trials(float(moved_on[s] + dropped[s]))
 
 
 def _stage_counts(stage: np.ndarray, state: np.ndarray, n_stages: int) -> np.ndarray:
@@ -113,7 +105,7 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     row["renewals_won"] = float((decided & ~record.renewal_churned).sum())
     row["churned_accounts"] = float(churned.sum())
     row["churned_arr"] = float(record.renewal_arr[churned].sum())
-    row["renewal_rate"] = _ratio(row["renewals_won"], row["renewals_due"])
+    row["renewal_rate"] = ratio(row["renewals_won"], row["renewals_due"])
     won_expansion = expansion_won_in_window(run)
     row["expansion_bookings"] = float(record.expansion_value[won_expansion].sum())
     row["expansions_won"] = float(won_expansion.sum())
@@ -126,8 +118,8 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
             moved_on = opened & ((at > s) | ((at == s) & record.expansion_won))
             lost = opened & (at == s) & closed & ~record.expansion_won
             row[f"stage_entries_{name}"] = float((opened & (at >= s)).sum())
-            row[f"stage_conversion_{name}"] = _ratio(float(moved_on.sum()), float(moved_on.sum() + lost.sum()))
-            row[f"stage_exits_{name}"] = _count(float(moved_on.sum() + lost.sum()))
+            row[f"stage_conversion_{name}"] = ratio(float(moved_on.sum()), float(moved_on.sum() + lost.sum()))
+            row[f"stage_exits_{name}"] = trials(float(moved_on.sum() + lost.sum()))
     # cohort: customers active when the window opens; ARR then = start ARR + expansions won before
     cohort = record.customer_start_day <= lo
     early = record.expansion_won & (record.expansion_end_day < lo)
@@ -139,8 +131,8 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     arr_end = np.where(record.customer_state == CustomerState.CHURNED, 0.0, record.customer_arr)
     base = float(arr_start[cohort].sum())
     row["customers_active"] = float((record.customer_state == CustomerState.ACTIVE).sum())
-    row["gross_revenue_retention"] = _ratio(float(np.minimum(arr_end, arr_start)[cohort].sum()), base)
-    row["net_revenue_retention"] = _ratio(float(arr_end[cohort].sum()), base)
+    row["gross_revenue_retention"] = ratio(float(np.minimum(arr_end, arr_start)[cohort].sum()), base)
+    row["net_revenue_retention"] = ratio(float(arr_end[cohort].sum()), base)
 
     # over the days each rep was employed, as utilisation_<team>, so the pipelines add up to it
     busy = record.rep_busy_by_pipeline

@@ -22,6 +22,7 @@ import numpy as np
 
 from simulator.model.masks import any_by_row
 from simulator.model.pods import NO_OVERFLOW
+from simulator.model.ratios import trials
 from simulator.model.records import Outcome, ReplicationRun
 
 
@@ -43,14 +44,14 @@ def pod_kpis(run: ReplicationRun, won: np.ndarray, closed_opportunity: np.ndarra
         if counts is not None and pods.overflow_target[t] != NO_OVERFLOW:
             visits, sent = counts[t]
         row[f"overflow_share_{team}"] = float(sent / visits) if visits > 0 else float("nan")
-        row[f"overflow_visits_{team}"] = float(visits) if visits > 0 else float("nan")
+        row[f"overflow_visits_{team}"] = trials(visits)
     profile = sc.lead_profile
     if profile.products_configured:
         for p, product in enumerate(profile.product_names):
             mine = run.leads.product == p
             n_won, n_closed = float((won & mine).sum()), float((closed_opportunity & mine).sum())
             row[f"win_rate_product_{product}"] = n_won / n_closed if n_closed > 0 else float("nan")
-            row[f"opportunities_decided_product_{product}"] = n_closed if n_closed > 0 else float("nan")
+            row[f"opportunities_decided_product_{product}"] = trials(n_closed)
             row[f"bookings_product_{product}"] = float(run.leads.deal_value[won & mine].sum())
     return row
 
