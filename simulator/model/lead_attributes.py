@@ -131,8 +131,9 @@ def draw_lead_profile(
             drawn.append(np.zeros(n, dtype=np.int64))
             continue
         u = sampling.uniform_array(stream(seed, replication, Stream.LEAD_PROFILE, a, *key), n)
-        rows = cumulative[segment]  # (N, values)
-        index = (u[:, None] >= rows).sum(axis=1).astype(np.int64)
+        index = np.zeros(n, dtype=np.int64)  # the lead's cumulative shares at most u, one column at a time
+        for column in cumulative.T:  # (a sum over an (N, values) comparison is about 3 times slower)
+            index += u >= column[segment]
         drawn.append(np.minimum(index, cumulative.shape[1] - 1))
     return drawn[0], drawn[1], drawn[2]
 
