@@ -48,17 +48,35 @@ STATE_SERIES = (
 Intervals = tuple[FloatArray, FloatArray]  # (start, end) of each item: it is alive over [start, end)
 
 
-def _alive(start: FloatArray, end: FloatArray, days: FloatArray, side: Side = "right") -> FloatArray:
-    """How many of the intervals ``[start, end)`` hold each instant (NaN starts never began).
+def _sorted_bounds(start: FloatArray, end: FloatArray) -> Intervals:
+    """The finite starts and the finite ends of intervals ``[start, end)``, each sorted (NaN starts never began)."""
+    return np.sort(start[np.isfinite(start)]), np.sort(end[np.isfinite(end)])
+
+
+def _alive(bounds: Intervals, days: FloatArray, side: Side) -> FloatArray:
+    """How many intervals ``[start, end)`` hold each instant, from :func:`_sorted_bounds` of them.
 
     ``side="right"`` counts at the instant, after what happened at it; ``"left"`` just before
     it, so an item that starts or ends exactly at the instant belongs to what comes after.
     """
-    begun = np.sort(start[np.isfinite(start)])
-    ended = np.sort(end[np.isfinite(end)])
+    begun, ended = bounds
     return np.asarray(
         np.searchsorted(begun, days, side=side) - np.searchsorted(ended, days, side=side), dtype=np.float64
     )
+
+
+def _alive_bounds(run: ReplicationRun, name: str) -> Intervals | None:
+    """:func:`_sorted_bounds` of one of :data:`_INTERVALS` of the run, sorted once per run.
+
+    The open pipeline is read at month ends and day by day, from thousands of leads: the
+    monthly series and the initial-transient check's columns share its two sorts.
+    """
+
+    def bounds() -> Intervals | None:
+        intervals = _INTERVALS[name](run)
+        return None if intervals is None else _sorted_bounds(*intervals)
+
+    return run.once(f"alive_bounds_{name}", bounds)
 
 
 def daily_state(run: ReplicationRun, only: Collection[str] | None = None) -> dict[str, FloatArray]:
@@ -143,8 +161,8 @@ def _counted(name: str) -> Callable[[ReplicationRun, FloatArray], FloatArray | N
     """The daily series of one of :data:`_INTERVALS`, read at the middle of each day."""
 
     def series(run: ReplicationRun, days: FloatArray) -> FloatArray | None:
-        intervals = _INTERVALS[name](run)
-        return None if intervals is None else _alive(*intervals, days)
+        bounds = _alive_bounds(run, name)
+        return None if bounds is None else _alive(bounds, days, "right")
 
     return series
 
@@ -227,9 +245,9 @@ def at_month_ends(run: ReplicationRun, edges: FloatArray, only: Collection[str])
     ends = np.asarray(edges[1:], dtype=np.float64)
     counts: dict[str, FloatArray] = {}
     for name in only:
-        intervals = _INTERVALS[name](run)
-        if intervals is not None:
-            counts[name] = _alive(*intervals, ends, side="left")
+        bounds = _alive_bounds(run, name)
+        if bounds is not None:
+            counts[name] = _alive(bounds, ends, "left")
     return counts
 
 
