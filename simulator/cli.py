@@ -40,6 +40,7 @@ from simulator.hydra_callbacks import (
     stopped_sweep,
 )
 from simulator.io.output_dir import UnwritableOutputError
+from simulator.io.stop_signals import sigterm_interrupts
 from simulator.job import (
     COMMAND_LINE_ENV,
     EXIT_CONFIG_ERROR,
@@ -254,8 +255,6 @@ def _subcommand(name: str, args: Sequence[str]) -> int:
     every run is done); one that comes elsewhere (Python or the engine loading, the
     export being read) ends here, with no traceback.
     """
-    from simulator.report.session import sigterm_interrupts
-
     try:
         with sigterm_interrupts():
             return SUBCOMMANDS[name](args)
@@ -358,8 +357,6 @@ def main() -> None:
     users_full_error = os.environ.get(FULL_ERROR_ENV)
     os.environ[FULL_ERROR_ENV] = "1"  # Hydra raises what it refuses instead of printing it: worded below
     sys.argv = [sys.argv[0], *args]
-    from simulator.report.session import sigterm_interrupts
-
     try:
         with sigterm_interrupts():  # a sweep's main process too (its jobs elsewhere, on joblib): as Ctrl-C
             _hydra_main()

@@ -59,13 +59,13 @@ class OutputCheck(Callback):
 
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Check ``hydra.run.dir``."""
-        from simulator.report.outputs import refuse_foreign_run
+        from simulator.report.claims import refuse_foreign_run
 
         _check_output(Path(str(config.hydra.run.dir)), "hydra.run.dir", refuse_foreign_run)
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Check ``hydra.sweep.dir``."""
-        from simulator.report.sweep_jobs import refuse_foreign_sweep
+        from simulator.report.claims import refuse_foreign_sweep
 
         global _SWEEP_DIR
         _check_output(Path(str(config.hydra.sweep.dir)), "hydra.sweep.dir", refuse_foreign_sweep)

@@ -17,9 +17,9 @@ import pytest
 from simulator.io.occupied import OccupiedOutputError
 from simulator.report import sensitivity_report
 from simulator.report.backtest_report import LAYOUT as BACKTEST
-from simulator.report.claims import claim_output, remove_stale
+from simulator.report.claims import claim_output, refuse_foreign_run, remove_stale
 from simulator.report.optimisation_report import LAYOUT as OPTIMISE
-from simulator.report.outputs import OUTPUT_NAMES, refuse_foreign_run
+from simulator.report.outputs import OUTPUT_NAMES
 from simulator.report.sensitivity_report import LAYOUT as SENSITIVITY
 
 

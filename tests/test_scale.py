@@ -121,7 +121,6 @@ def test_a_scheduler_and_two_workers_reached_by_address_give_the_same_numbers(
 def test_dask_backend_without_dask_is_a_config_error_naming_the_install_command(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(dask_backend, "dask_installed", lambda: False)
     monkeypatch.setattr("simulator.run.settings.dask_installed", lambda: False)
     [issue] = check_runner_settings({"backend": "dask"})
     assert issue.key == "runner.backend" and issue.value == "dask"

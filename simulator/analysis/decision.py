@@ -13,18 +13,19 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
 
-from simulator.analysis.kpi_names import KPI_LABELS, kpi_unit
-from simulator.analysis.planning import POOLED_ATTAINMENT
+from simulator.analysis.kpi_names import KPI_LABELS, POOLED_ATTAINMENT, kpi_unit
 from simulator.analysis.published_ranges import SALES_AND_MARKETING_PER_NEW_ARR
 from simulator.analysis.quantities import KPI_KINDS, direction, is_share, kpi_range, kpi_row
 from simulator.analysis.wording import join_words
 from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.fields import DOLLAR_SLIP, dollar_forms
-from simulator.model.scenario import Scenario
 from simulator.run.experiment import Experiment
-from simulator.run.replication import run_replication
+
+if TYPE_CHECKING:
+    from simulator.model.scenario import Scenario
 
 DEFAULT_DECISION = DecisionSettings(primary="bookings", guardrails=["cost_of_sales"])
 """What an experiment that names no decision KPIs is read on."""
@@ -315,6 +316,8 @@ def check_reported(experiment: Experiment, scenarios: Sequence[Scenario], engine
     """
     if experiment.decision is None:  # bookings and cost of sales: every run reports them
         return
+    from simulator.run.replication import run_replication  # the engines: loaded only to run
+
     reported: set[str] = set()
     planned: set[str] = set()  # quarters some scenario plans above $0 (a $0 quarter's chance is empty, by design)
     for scenario in scenarios:

@@ -36,6 +36,8 @@ PIPELINE_KPIS = (
     "gross_revenue_retention",
     "net_revenue_retention",
 )
+POOLED_ATTAINMENT = "quota_attainment_pooled_p50"
+"""The median attainment of every counted rep of every run of a scenario, as a summary row (not a run's KPI)."""
 UTILISATION_PREFIX = "utilisation_"
 PIPELINE_SUFFIXES = ("_sales", "_prospecting", "_partner", "_renewal", "_expansion")
 

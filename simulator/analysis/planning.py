@@ -15,6 +15,7 @@ import pandas as pd
 
 from simulator.analysis.draw_means import draw_of, draw_weights, shares_draws
 from simulator.analysis.intervals import t_quantile
+from simulator.analysis.kpi_names import POOLED_ATTAINMENT
 from simulator.analysis.tables import summary_row
 from simulator.run.experiment import ExperimentResult
 
@@ -143,8 +144,6 @@ def attainment_values(result: ExperimentResult, scenario: str) -> np.ndarray:
     return found[0] if found is not None else np.array([])
 
 
-POOLED_ATTAINMENT = "quota_attainment_pooled_p50"
-"""The median attainment of every counted rep of every run of a scenario, as a summary row (not a run's KPI)."""
 POOLED_RESAMPLES = 2000
 
 

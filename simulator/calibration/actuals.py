@@ -16,10 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simulator.calibration.backtest_kpis import KPIS
 from simulator.calibration.estimates import working_days
 from simulator.calibration.shapes import Export
-
-KPIS = ("won_deals", "bookings", "win_rate", "median_cycle_days", "open_pipeline", "new_opportunities")
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,9 @@ def _dask_address(address: str | None) -> str | None:
 
 Automatic = Annotated[WholeNumber, Field(ge=0), explained("must be a whole number >= 0 (0 = automatic)")]
 
+ENGINES = ("auto", "simpy", "fast")
+"""The values of ``runner.engine``: the fast engine where it covers the scenario, else SimPy (``auto``); either one."""
+
 MAX_RUNS = 1_000_000
 """Most replications of one scenario: a million pins a mean to a thousandth of its spread.
 

@@ -8,12 +8,11 @@ luck and fill the same records (see docs/MODEL.md, "Engines").
 
 from __future__ import annotations
 
+from simulator.config.runner_settings import ENGINES
 from simulator.engines import fast, simpy
 from simulator.model import customer_luck
 from simulator.model.records import ReplicationRun
 from simulator.model.scenario import Scenario
-
-ENGINES = ("auto", "simpy", "fast")
 
 
 def engine_for(scenario: Scenario, engine: str = "auto") -> str:

@@ -7,7 +7,9 @@ anything else, naming the other command when the folder holds its results (a sen
 study never replaces a run's report), and returns the one-line note that says an earlier
 result of the same command is replaced; :func:`remove_stale` then removes, once the new
 results are written, the earlier files they do not replace (a global study's table when
-the new study has none).
+the new study has none). :func:`refuse_foreign_run` and :func:`refuse_foreign_sweep`
+check a run's and a sweep's folder before Hydra makes it, from the files' names alone:
+a refused command loads no tables, engines or plots.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from simulator.io.occupied import FolderLayout, own_files, refuse_foreign, shown
-from simulator.report.layouts import known_layouts
+from simulator.report.layouts import RUN_LAYOUT, SWEEP_LAYOUT, known_layouts
+from simulator.run.store_files import KEEP_OUT
 
 
 def refuse_others(folder: Path, layout: FolderLayout, advice: str = "") -> None:
@@ -55,3 +58,30 @@ def remove_stale(folder: Path, layout: FolderLayout, written: Iterable[Path]) ->
             path.unlink()
             removed.append(name)
     return removed
+
+
+def refuse_foreign_run(out_dir: Path) -> None:
+    """Refuse a run folder that holds anything a salesim run did not write (a new or empty one is fine).
+
+    A folder that holds a finished or interrupted run of salesim's, and nothing else, is
+    fine: a new run replaces it, a resume continues it.
+
+    Raises:
+        OccupiedOutputError: Naming the folder, what in it salesim did not write, and what to do.
+    """
+    refuse_foreign(out_dir, RUN_LAYOUT, KEEP_OUT, known_layouts())
+
+
+SWEEP_KEEP_OUT = (
+    "Choose another folder for the sweep (hydra.sweep.dir=DIR), or move those out of it first; "
+    "a folder that holds only a salesim sweep is swept again, each job replacing its own folder"
+)
+
+
+def refuse_foreign_sweep(sweep_dir: Path) -> None:
+    """Refuse a sweep folder that holds anything a salesim sweep did not write (a new or empty one is fine).
+
+    Raises:
+        OccupiedOutputError: Naming the folder, what in it salesim did not write, and what to do.
+    """
+    refuse_foreign(sweep_dir, SWEEP_LAYOUT, SWEEP_KEEP_OUT, known_layouts())

@@ -9,11 +9,11 @@ importing the other command.
 
 from __future__ import annotations
 
-from simulator.calibration.actuals import KPIS
+from simulator.calibration.backtest_kpis import KPIS
 from simulator.calibration.occupied import LAYOUT as CALIBRATE
 from simulator.io.occupied import FolderLayout
-from simulator.run.runner import DASK_LOG
-from simulator.run.store import STORE_DIRNAME, STORE_FILES, TEMPORARY
+from simulator.run.dask_install import DASK_LOG
+from simulator.run.store_files import STORE_DIRNAME, STORE_FILES, TEMPORARY
 
 TABLES = ("replications", "monthly", "summary", "comparison", "reps", "monthly_queues")
 FIGURES = (

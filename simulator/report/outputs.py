@@ -23,27 +23,14 @@ import yaml
 from simulator.analysis.question_words import question_text
 from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.io.atomic import atomic_write
-from simulator.io.occupied import OccupiedOutputError, refuse_foreign
+from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError
 from simulator.report.claims import refuse_others, remove_stale
-from simulator.report.layouts import API_LAYOUT, API_MARK, OUTPUT_NAMES, RUN_LAYOUT, known_layouts
+from simulator.report.layouts import API_LAYOUT, API_MARK, OUTPUT_NAMES
 from simulator.run.csv_text import OUTPUT_FLOAT_FORMAT, write_frame
 from simulator.run.experiment import ExperimentResult
-from simulator.run.store import KEEP_OUT
 
 CSV_FLOAT_FORMAT = OUTPUT_FLOAT_FORMAT
-
-
-def refuse_foreign_run(out_dir: Path) -> None:
-    """Refuse a run folder that holds anything a salesim run did not write (a new or empty one is fine).
-
-    A folder that holds a finished or interrupted run of salesim's, and nothing else, is
-    fine: a new run replaces it, a resume continues it.
-
-    Raises:
-        OccupiedOutputError: Naming the folder, what in it salesim did not write, and what to do.
-    """
-    refuse_foreign(out_dir, RUN_LAYOUT, KEEP_OUT, known_layouts())
 
 
 def remove_outputs(out_dir: Path) -> list[Path]:

@@ -11,14 +11,10 @@ and tries failed replications again.
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from tqdm import tqdm
@@ -33,13 +29,15 @@ from simulator.analysis.wording import count_of
 from simulator.engines import fast
 from simulator.engines.choice import engine_for, engines_used, warm_up
 from simulator.io.output_dir import UnwritableOutputError, check_writable, reason
+from simulator.io.stop_signals import sigterm_interrupts
 from simulator.model.scenario import Scenario
-from simulator.report.outputs import refuse_foreign_run, remove_outputs, write_outputs
+from simulator.report.claims import refuse_foreign_run
+from simulator.report.outputs import remove_outputs, write_outputs
 from simulator.run.experiment import Experiment, ExperimentResult
-from simulator.run.manifest import MANIFEST
 from simulator.run.runner import RunInterrupted, fingerprint, resolve_workers, workers_note
 from simulator.run.settings import RunnerSettings
 from simulator.run.store import STORE_DIRNAME, DirectoryStore
+from simulator.run.store_files import MANIFEST
 
 FAILURES_SHOWN = 10
 """Failed replications listed one by one on the terminal (failures.json has them all)."""
@@ -47,23 +45,6 @@ FAILURES_SHOWN = 10
 
 PROGRESS_DELAY_SECONDS = 1.0
 """The progress bar appears this long after the runs start (a refusal before then shows none)."""
-
-
-@contextlib.contextmanager
-def sigterm_interrupts() -> Iterator[None]:
-    """Turn SIGTERM (a cluster job killed, ``kill PID``) into the same clean stop as Ctrl-C."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers can only be set from the main thread
-        return
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _where(settings: RunnerSettings) -> str:

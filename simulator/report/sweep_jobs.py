@@ -22,23 +22,7 @@ import yaml
 
 from simulator.analysis.formatting import format_money
 from simulator.analysis.wording import count_of, join_words
-from simulator.io.occupied import refuse_foreign
-from simulator.report.layouts import SWEEP_LAYOUT, known_layouts
 from simulator.run.experiment import REPLACED_OVERRIDES, SKIPPED_OVERRIDES
-
-SWEEP_KEEP_OUT = (
-    "Choose another folder for the sweep (hydra.sweep.dir=DIR), or move those out of it first; "
-    "a folder that holds only a salesim sweep is swept again, each job replacing its own folder"
-)
-
-
-def refuse_foreign_sweep(sweep_dir: Path) -> None:
-    """Refuse a sweep folder that holds anything a salesim sweep did not write (a new or empty one is fine).
-
-    Raises:
-        OccupiedOutputError: Naming the folder, what in it salesim did not write, and what to do.
-    """
-    refuse_foreign(sweep_dir, SWEEP_LAYOUT, SWEEP_KEEP_OUT, known_layouts())
 
 
 @dataclass(slots=True)

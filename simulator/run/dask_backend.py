@@ -19,7 +19,7 @@ Dask is an optional extra: this module imports it only when the backend starts.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
+import importlib
 import logging
 import logging.handlers
 import os
@@ -38,21 +38,12 @@ from simulator.run.batch import Batch, Outcome, run_batch
 from simulator.run.experiment import ReplicationFailure
 from simulator.run.local_backend import BatchCallback
 
-INSTALL_HINT = 'pip install -e ".[dask]"  (or: pip install "dask[distributed]")'
 CONNECT_TIMEOUT = "20s"
 LOGGERS = ("distributed", "bokeh", "tornado")
 PRE_SPAWN = "distributed.nanny.pre-spawn-environ"
 STOP_SECONDS = 0.5
 """How long a LocalCluster worker gets to stop its task on an interrupt before it is killed."""
 LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
-
-
-def dask_installed() -> bool:
-    """True when ``dask.distributed`` can be imported."""
-    try:
-        return importlib.util.find_spec("distributed") is not None
-    except (ImportError, ValueError):  # pragma: no cover - a broken installation
-        return False
 
 
 class DaskBackend:

@@ -25,7 +25,6 @@ from simulator.io.atomic import atomic_write
 from simulator.run.csv_dtypes import ColumnTypes
 from simulator.run.parts import part_name
 
-MANIFEST = "manifest.json"
 ENTRY_SUFFIX = ".manifest.json"
 STORE_FORMAT = 2
 """2: parts committed by a manifest entry with row counts and SHA-256 checksums."""

@@ -42,6 +42,7 @@ from simulator.io.output_dir import UnwritableOutputError, reason
 from simulator.model.scenario import Scenario
 from simulator.run.batch import Batch, Outcome, batches_for, run_batch
 from simulator.run.dask_backend import DaskBackend
+from simulator.run.dask_install import DASK_LOG
 from simulator.run.experiment import RUN_ANNOTATIONS, Experiment, ExperimentResult, PrecisionGoal
 from simulator.run.local_backend import InProcessBackend, PoolBackend
 from simulator.run.memory_store import MemoryStore
@@ -58,7 +59,6 @@ Measure = Callable[[np.ndarray, np.ndarray], float]
 negative when no number of runs can bring it to the target (runs on a calibrated company's parameter draws)."""
 
 Backend = InProcessBackend | PoolBackend | DaskBackend
-DASK_LOG = "dask.log"
 """The Dask cluster's log, in the run directory (kept off the terminal)."""
 GROWTH_MIN, GROWTH_MAX = 1.25, 4.0
 """Bounds on how much a round of ``runs=auto`` multiplies a scenario's replications."""

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.config.runner_settings import PRECISION_ALLOWED, dask_address_problem
-from simulator.engines.choice import ENGINES
-from simulator.run.dask_backend import INSTALL_HINT, dask_installed
+from simulator.config.runner_settings import ENGINES, PRECISION_ALLOWED, dask_address_problem
+from simulator.run.dask_install import INSTALL_HINT, dask_installed
 from simulator.run.experiment import PrecisionGoal
 
 BACKENDS = ("local", "dask")

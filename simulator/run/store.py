@@ -55,7 +55,6 @@ from simulator.run.experiment import ReplicationFailure
 from simulator.run.manifest import (
     ENTRY_SUFFIX,
     FORMAT_KEY,
-    MANIFEST,
     STORE_FORMAT,
     Entry,
     check_file,
@@ -69,6 +68,7 @@ from simulator.run.manifest import (
 from simulator.run.memory_store import MemoryStore
 from simulator.run.parts import Part, assemble, kpi_values_of, sorted_failures
 from simulator.run.resume_match import config_differences
+from simulator.run.store_files import KEEP_OUT, MANIFEST, STORE_DIRNAME, STORE_FILES
 from simulator.run.stored_table import READ_OPTIONS, StoredTable, output_kind
 from simulator.run.table_source import TableSource
 
@@ -83,19 +83,9 @@ __all__ = [
     "config_differences",
 ]
 
-STORE_DIRNAME = "store"
 NOTES_SHOWN = 10
 """Damaged parts named one by one on resume; the rest are counted."""
-TEMPORARY = ".*.tmp"
-"""A file :func:`~simulator.io.atomic.atomic_write` was writing when the process was killed."""
-STORE_FILES = frozenset({MANIFEST, "s[0-9]*-r[0-9]*-[0-9]*.*", TEMPORARY})
-"""Every file the store writes in ``store/``: the manifest and each part's files (glob patterns)."""
 STORE_LAYOUT = FolderLayout("salesim", STORE_FILES)
-KEEP_OUT = (
-    "Choose another folder for the results (hydra.run.dir=DIR), or move those out of it first; "
-    "a folder that holds only salesim's own run is run again (replacing it), or resumed with runner.resume=true"
-)
-"""What to do when a run folder holds what salesim did not write."""
 
 
 def _csv_bytes(table: pd.DataFrame) -> bytes:

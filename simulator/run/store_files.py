@@ -1,0 +1,20 @@
+"""The names a run's results store gives its files, apart from the store that writes them.
+
+A folder is checked for what salesim did not write before anything is composed or run
+(:mod:`simulator.report.layouts`): that check reads these names alone, without loading
+the store, its tables or the engines.
+"""
+
+from __future__ import annotations
+
+STORE_DIRNAME = "store"
+MANIFEST = "manifest.json"
+TEMPORARY = ".*.tmp"
+"""A file :func:`~simulator.io.atomic.atomic_write` was writing when the process was killed."""
+STORE_FILES = frozenset({MANIFEST, "s[0-9]*-r[0-9]*-[0-9]*.*", TEMPORARY})
+"""Every file the store writes in ``store/``: the manifest and each part's files (glob patterns)."""
+KEEP_OUT = (
+    "Choose another folder for the results (hydra.run.dir=DIR), or move those out of it first; "
+    "a folder that holds only salesim's own run is run again (replacing it), or resumed with runner.resume=true"
+)
+"""What to do when a run folder holds what salesim did not write."""
