@@ -78,12 +78,18 @@ def test_lower_is_better_reads_the_other_way() -> None:
     assert found["fast"] > 0.99 and sum(found.values()) == pytest.approx(1.0)
 
 
-def _events(only_first: int, only_second: int, both: int, runs: int) -> pd.DataFrame:
+def _outcomes(only_first: int, only_second: int, both: int, runs: int) -> tuple[np.ndarray, np.ndarray]:
+    """The 0/1 outcomes of two scenarios over ``runs`` paired runs: (first, second)."""
     first = np.zeros(runs)
     second = np.zeros(runs)
     first[:both] = second[:both] = 1.0
     first[both : both + only_first] = 1.0
     second[both + only_first : both + only_first + only_second] = 1.0
+    return first, second
+
+
+def _events(only_first: int, only_second: int, both: int, runs: int) -> pd.DataFrame:
+    first, second = _outcomes(only_first, only_second, both, runs)
     return pd.concat(
         [
             pd.DataFrame({"scenario": name, "replication": np.arange(runs), "hit_plan": values})
@@ -132,8 +138,7 @@ def test_a_yes_no_kpi_is_clear_exactly_when_its_leader_reads_above_97_5_percent(
     for both in [*range(0, runs, max(1, runs // 5)), 90]:
         for only_first in range(0, runs - both + 1):
             for only_second in range(0, runs - both - only_first + 1):
-                table = _events(only_first, only_second, both, runs)
-                second, first = (table.loc[table.scenario == s, "hit_plan"].to_numpy() for s in ("today", "more"))
+                first, second = _outcomes(only_first, only_second, both, runs)
                 low, high = paired_event_interval(first, second)
                 chance = first_hits_more(first, second)
                 assert (low > 0 or high < 0) == (max(chance, 1 - chance) > 0.975), (runs, both, only_first, only_second)
