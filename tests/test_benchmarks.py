@@ -324,7 +324,8 @@ def test_median_attainment_is_judged_on_every_runs_reps_pooled() -> None:
     (a fresh user's check). The range is judged on the pooled reps, as a survey's median is of its reps."""
     import numpy as np
 
-    from simulator.analysis.planning import POOLED_ATTAINMENT, pooled_attainment_rows
+    from simulator.analysis.kpi_names import POOLED_ATTAINMENT
+    from simulator.analysis.planning import pooled_attainment_rows
     from simulator.run.table_source import FrameTable
 
     result = make_result(runs=40, effect=0.05)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from simulator.io.occupied import OccupiedOutputError, foreign_entries
-from simulator.report.layouts import SWEEP_LAYOUT
-from simulator.report.outputs import OUTPUT_NAMES, RUN_LAYOUT, remove_outputs
+from simulator.report.layouts import RUN_LAYOUT, SWEEP_LAYOUT
+from simulator.report.outputs import OUTPUT_NAMES, remove_outputs
 from simulator.run.store import DirectoryStore
 
 ROOT = Path(__file__).resolve().parents[1]

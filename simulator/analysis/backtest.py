@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from simulator.calibration.actuals import KPIS
+from simulator.calibration.backtest_kpis import KPIS
 from simulator.run.backtest import OriginResult, spread_parts
 
 COLUMNS = ("origin", "period", "period_kind", "kpi", "actual", "p10", "p50", "p90", "inside_p10_p90")

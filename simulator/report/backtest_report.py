@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.backtest import backtest_table, coverage, spread_split
-from simulator.calibration.actuals import KPIS
+from simulator.calibration.backtest_kpis import KPIS
 from simulator.io.atomic import atomic_write
 from simulator.report.backtest_thin import thin_months
 from simulator.report.layouts import BACKTEST
