@@ -153,6 +153,8 @@ _COMMAND_OPTIONS = {
     "hydra.sweep.dir": "--out DIR",
     "runner.resume": "no resume: run it again",
 }
+_ELSEWHERE = ("runner.backend", "runner.address")
+"""Where a run's batches go: a command runs its own on this machine, so these would be ignored."""
 
 
 def _command_experiment(
@@ -182,13 +184,21 @@ def _config_dir_option(args: Sequence[str]) -> tuple[str | None, list[str]]:
 
 
 def command_override_issues(command: str, overrides: Sequence[str], workers_option: bool = True) -> list[ConfigIssue]:
-    """The overrides a command's own option replaces (``runs=3`` for ``--runs``): found without composing."""
+    """The overrides a command's own option replaces (``runs=3`` for ``--runs``) or it ignores: found without composing.
+
+    A command runs on this machine: ``runner=dask`` or ``runner.backend=dask`` had run
+    ``salesim sensitivity`` locally without a word (and without Dask installed).
+    """
     workers = "--workers N" if workers_option else "no workers: it runs in this process"
     options = dict(_COMMAND_OPTIONS, **{"runner.workers": workers})
     issues = []
     for override in overrides:
-        key = override.lstrip("+~").split("=", 1)[0]
-        if key in options:
+        key, _, value = override.lstrip("+~").partition("=")
+        if key in _ELSEWHERE or (key == "runner" and value != "local"):
+            where = "worker processes on this machine (--workers N)" if workers_option else "this process"
+            words = f"salesim {command} runs in {where}; the main command runs a config's scenarios on Dask"
+            issues.append(ConfigIssue("command line", override, words))
+        elif key in options:
             wanted = options[key]
             words = (
                 f"salesim {command} takes {wanted} instead"

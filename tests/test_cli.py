@@ -443,6 +443,11 @@ def test_an_override_a_command_option_replaces_is_refused_not_ignored(command: s
     allowed = [issue.allowed for issue in refused.value.issues]
     assert allowed[1] == f"salesim {command} takes no resume: run it again"
     assert allowed[0].endswith("takes --workers N instead" if command != "warmup" else "it runs in this process")
+    with pytest.raises(ConfigError) as refused:  # a command runs on this machine: Dask would be ignored
+        cli._command_experiment(command, ["runner=dask", "runner.address=tcp://h:8786"], workers_option=False)
+    assert [issue.value for issue in refused.value.issues] == ["runner=dask", "runner.address=tcp://h:8786"]
+    assert all("runs in this process" in issue.allowed for issue in refused.value.issues)
+    assert cli._command_experiment(command, ["runner=local", "runner.engine=simpy"]).seed == 2026
 
 
 def test_help_lists_the_commands(tmp_path: Path) -> None:
