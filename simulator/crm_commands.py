@@ -225,10 +225,10 @@ def backtest_main(args: Sequence[str]) -> int:
             wrong.append(str(error))
         if wrong:
             raise CalibrationError("; ".join(wrong))
+        check_creatable(Path(options.out))  # the folder first: it is checked in no time, the export in seconds
+        replacing = claim_output(Path(options.out), BACKTEST_LAYOUT)  # a user's or another command's: refused
         for origin in origins:  # refuse a bad export or date before anything runs
             calibrate(options.mapping, origin, options.until)
-        check_creatable(Path(options.out))
-        replacing = claim_output(Path(options.out), BACKTEST_LAYOUT)  # a user's or another command's: refused
     except (CalibrationError, UnwritableOutputError) as error:
         print(f"salesim: backtest: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -564,3 +564,15 @@ def test_describe_with_multirun_is_refused_and_writes_nothing(tmp_path: Path) ->
     mode = [*command[:5], "hydra.mode=MULTIRUN", "--describe"]  # Hydra's own setting of the same
     done = subprocess.run(mode, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and list(tmp_path.iterdir()) == [], done.stderr
+
+
+def test_a_backtest_refuses_its_output_folder_before_reading_the_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The folder is checked in no time, the export's calibration at each origin in seconds (3.4 s on maven)."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("in the way\n")
+    args = [str(tmp_path / "no_such_mapping.yaml"), "--as-of", "2023-02-28", "--until", "2023-04-28"]
+    assert cli.SUBCOMMANDS["backtest"]([*args, "--out", str(blocker / "results")]) == 2
+    err = capsys.readouterr().err
+    assert "a file is in the way where a folder should be" in err and "no_such_mapping" not in err, err
