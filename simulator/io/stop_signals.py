@@ -7,7 +7,8 @@ over (a Ctrl-C that arrived in a fork's after-hooks, filelock's, was lost and th
 ran on). A worker process ignores SIGINT (a Ctrl-C in a terminal reaches the whole process
 group; the parent alone decides) and dies at once on SIGTERM, which is how the parent
 stops a running batch. Here, below :mod:`simulator.run`, so that calibrate's refits use
-it too.
+it too. :func:`sigterm_interrupts` makes SIGTERM stop a command as Ctrl-C does; the
+command line sets it before anything heavy is loaded.
 """
 
 from __future__ import annotations
