@@ -227,8 +227,10 @@ def backtest_main(args: Sequence[str]) -> int:
             raise CalibrationError("; ".join(wrong))
         check_creatable(Path(options.out))  # the folder first: it is checked in no time, the export in seconds
         replacing = claim_output(Path(options.out), BACKTEST_LAYOUT)  # a user's or another command's: refused
+        calibrated = []  # each origin's calibration and its seconds, made once: to refuse a bad one, then to run
         for origin in origins:  # refuse a bad export or date before anything runs
-            calibrate(options.mapping, origin, options.until)
+            start = time.perf_counter()
+            calibrated.append((calibrate(options.mapping, origin, options.until), time.perf_counter() - start))
     except (CalibrationError, UnwritableOutputError) as error:
         print(f"salesim: backtest: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -239,9 +241,11 @@ def backtest_main(args: Sequence[str]) -> int:
         print(f"salesim: backtest: note: {capped}", file=sys.stderr)
     results = []
     try:
-        for origin in origins:
-            print(f"salesim: backtest: origin {origin}: calibrating and running {runs} replications", flush=True)
-            results.append(run_origin(options.mapping, origin, options.until, runs, seed, options.uncertainty, workers))
+        for origin, made in zip(origins, calibrated, strict=True):
+            print(f"salesim: backtest: origin {origin}: running {runs} replications", flush=True)
+            results.append(
+                run_origin(options.mapping, origin, options.until, runs, seed, options.uncertainty, workers, made)
+            )
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: a back-test is written only when every origin has run
         print(
             f"\nsalesim: backtest: interrupted after {len(results)} of {len(origins)} origins; nothing was written "

@@ -286,3 +286,26 @@ def test_the_fan_charts_write_bookings_in_dollars_and_the_win_rate_in_percent(
         backtest_report.fan_chart(table, kpi, tmp_path / f"{kpi}.png")
     assert all(t.startswith("$") for t in ticks["bookings"] if t), ticks
     assert all(t.endswith("%") for t in ticks["win_rate"] if t), ticks
+
+
+def test_each_origin_is_calibrated_once_to_check_it_and_run_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command had checked every origin's calibration, then calibrated each again to run it."""
+    import simulator.calibration.calibrate as calibration
+    import simulator.run.backtest as backtest
+
+    made: list[str] = []
+    real = calibration.calibrate
+
+    def counted(mapping: str, as_of: str, until: str | None = None):  # type: ignore[no-untyped-def]
+        made.append(as_of)
+        return real(mapping, as_of, until)
+
+    monkeypatch.setattr(calibration, "calibrate", counted)
+    monkeypatch.setattr(backtest, "calibrate", counted)
+    origins = ["--as-of", "2023-02-28,2023-03-10", "--until", "2023-04-28", "--uncertainty", "none"]
+    code = backtest_main([str(MAPPING), *origins, "--runs", "20", "--workers", "1", "--out", str(tmp_path / "bt")])
+    assert code == 0, capsys.readouterr().err
+    assert made == ["2023-02-28", "2023-03-10"]
+    assert len(pd.read_csv(tmp_path / "bt" / "backtest.csv")["origin"].unique()) == 2

@@ -40,7 +40,7 @@ def test_backtest_interrupted_by_ctrl_c_says_so_in_one_line_and_writes_nothing(t
     )
     assert process.stdout is not None
     line = process.stdout.readline()  # the first origin's runs have started (the workers are busy)
-    assert "calibrating and running 400 replications" in line
+    assert "running 400 replications" in line
     time.sleep(1.0)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=300)

@@ -99,12 +99,26 @@ def _map(jobs: list[tuple[str, int]], workers: int) -> list[Figures]:
 
 
 def run_origin(
-    mapping: str, origin: str, until: str, runs: int, seed: int, uncertainty: str = "bootstrap", workers: int = 1
+    mapping: str,
+    origin: str,
+    until: str,
+    runs: int,
+    seed: int,
+    uncertainty: str = "bootstrap",
+    workers: int = 1,
+    calibrated: tuple[Calibration, float] | None = None,
 ) -> OriginResult:
-    """Calibrate as of ``origin``, simulate ``runs`` replications to ``until`` and read the actuals."""
-    started = time.perf_counter()
-    cal = calibrate(mapping, origin, until)
-    calibrate_seconds = time.perf_counter() - started
+    """Calibrate as of ``origin``, simulate ``runs`` replications to ``until`` and read the actuals.
+
+    ``calibrated``: the calibration as of ``origin`` to ``until`` and the seconds it took, when
+    the caller made it already (``salesim backtest`` checks every origin before it runs any).
+    """
+    if calibrated is None:
+        started = time.perf_counter()
+        cal = calibrate(mapping, origin, until)
+        calibrate_seconds = time.perf_counter() - started
+    else:
+        cal, calibrate_seconds = calibrated
     periods = periods_between(cal.start, cal.until)
     actual = actual_figures(cal.export, periods, cal.holidays)
     point = compiled(cal)
