@@ -182,11 +182,11 @@ def backtest_main(args: Sequence[str]) -> int:
     )
     parser.add_argument("--workers", default="0", help="processes (default: every core)")
     options = parser.parse_args(list(args))
-    from simulator.calibration.calibrate import calibrate, parse_date
+    from simulator.calibration.calibrate import parse_date
     from simulator.report.backtest_report import LAYOUT as BACKTEST_LAYOUT
     from simulator.report.backtest_report import write_backtest
     from simulator.report.claims import claim_output
-    from simulator.run.backtest import run_origin
+    from simulator.run.backtest import run_origin, timed_calibration
     from simulator.run.runner import resolve_workers, workers_note
     from simulator.run.signals import written_in_full
 
@@ -227,10 +227,8 @@ def backtest_main(args: Sequence[str]) -> int:
             raise CalibrationError("; ".join(wrong))
         check_creatable(Path(options.out))  # the folder first: it is checked in no time, the export in seconds
         replacing = claim_output(Path(options.out), BACKTEST_LAYOUT)  # a user's or another command's: refused
-        calibrated = []  # each origin's calibration and its seconds, made once: to refuse a bad one, then to run
-        for origin in origins:  # refuse a bad export or date before anything runs
-            start = time.perf_counter()
-            calibrated.append((calibrate(options.mapping, origin, options.until), time.perf_counter() - start))
+        # each origin calibrated once, before anything runs: to refuse a bad export or date, then to run it
+        calibrated = [timed_calibration(options.mapping, origin, options.until) for origin in origins]
     except (CalibrationError, UnwritableOutputError) as error:
         print(f"salesim: backtest: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

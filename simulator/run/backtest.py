@@ -98,6 +98,17 @@ def _map(jobs: list[tuple[str, int]], workers: int) -> list[Figures]:
         return pool.map(_one, jobs, chunksize=max(1, len(jobs) // (4 * workers)))
 
 
+def timed_calibration(mapping: str, origin: str, until: str) -> tuple[Calibration, float]:
+    """The export calibrated as of ``origin`` to ``until``, and the seconds it took.
+
+    Raises:
+        CalibrationError: A bad export, mapping or date, in words.
+    """
+    started = time.perf_counter()
+    cal = calibrate(mapping, origin, until)
+    return cal, time.perf_counter() - started
+
+
 def run_origin(
     mapping: str,
     origin: str,
@@ -113,12 +124,7 @@ def run_origin(
     ``calibrated``: the calibration as of ``origin`` to ``until`` and the seconds it took, when
     the caller made it already (``salesim backtest`` checks every origin before it runs any).
     """
-    if calibrated is None:
-        started = time.perf_counter()
-        cal = calibrate(mapping, origin, until)
-        calibrate_seconds = time.perf_counter() - started
-    else:
-        cal, calibrate_seconds = calibrated
+    cal, calibrate_seconds = calibrated if calibrated is not None else timed_calibration(mapping, origin, until)
     periods = periods_between(cal.start, cal.until)
     actual = actual_figures(cal.export, periods, cal.holidays)
     point = compiled(cal)
