@@ -21,6 +21,7 @@ from simulator.analysis.formatting import (
     digits_apart,
     format_chance,
     format_mean_ci,
+    format_mean_cis,
     format_signed_interval,
     format_signed_range,
     format_value,
@@ -213,6 +214,30 @@ def test_an_interval_with_its_mean_at_one_end_never_reads_as_that_one_value() ->
     # a top that shows already, and an interval with its mean inside, are written as before
     assert format_mean_ci(pd.Series({"mean": 0.0, "ci_low": 0.0, "ci_high": 0.0928}), sla) == "0.0% (0.0% to 9.3%)"
     assert format_mean_ci(pd.Series({"mean": 0.05, "ci_low": 0.0498, "ci_high": 0.0503}), sla) == "5.0% (5.0% to 5.0%)"
+
+
+def test_one_kpi_beside_itself_reads_at_one_precision_where_the_figures_are_alike() -> None:
+    """The default experiment's SLA table read "0.00% (0.00% to 0.08%)" beside "0.0% (0.0% to 0.1%)" in one row."""
+
+    def row(mean: float, low: float, high: float) -> pd.Series:
+        return pd.Series({"mean": mean, "ci_low": low, "ci_high": high})
+
+    close = [row(0.0, 0.0, 0.00077), row(0.0, 0.0, 0.00093)]
+    assert [format_mean_ci(r, "sla_breach_close") for r in close] == ["0.00% (0.00% to 0.08%)", "0.0% (0.0% to 0.1%)"]
+    assert format_mean_cis(close, "sla_breach_close") == ["0.00% (0.00% to 0.08%)", "0.00% (0.00% to 0.09%)"]
+    # a figure a thousand times larger keeps its own decimals, not "6.041% (5.419% to 6.729%)"
+    awareness = [row(0.06041, 0.05419, 0.06729), row(0.0, 0.0, 0.000081)]
+    assert format_mean_cis(awareness, "sla_breach_awareness") == ["6.0% (5.4% to 6.7%)", "0.000% (0.000% to 0.008%)"]
+    # alike figures of a count share their decimals too; money keeps each row's own
+    leaked = [row(0.1, 0.0, 0.3), row(0.025, 0.0, 0.075), None]
+    shown = format_mean_cis(leaked, "deals_lost_leaked", words=False)
+    assert shown == ["0.10 [0.00, 0.30]", "0.03 [0.00, 0.07]", "n/a"]
+    money = [row(3.94e6, 3.61e6, 4.29e6), row(120.0, 0.0, 410.0)]
+    assert format_mean_cis(money, "bookings") == [format_mean_ci(r, "bookings") for r in money]
+    # close means read apart only where asked (a ranking): the key numbers show them as their CIs allow
+    nrr = [row(1.0263, 1.0204, 1.0321), row(1.0259, 1.0200, 1.0318)]
+    assert format_mean_cis(nrr, "net_revenue_retention") == ["102.6% (102.0% to 103.2%)"] * 2
+    assert format_mean_cis(nrr, "net_revenue_retention", apart=True)[0] == "102.63% (102.04% to 103.21%)"
 
 
 def test_a_ranking_of_close_means_shows_them_apart() -> None:

@@ -7,6 +7,7 @@ every function takes a KPI name and a number.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -261,22 +262,88 @@ def format_mean_ci(row: pd.Series | None, kpi: str, words: bool = True, extra_di
     Nor does an interval with the mean at one end read as that one value: no SLA breach in any
     run, 0% to 0.008%, had read "0.0% (0.0% to 0.0%)", as if known exactly; nor its width
     rounded by more than a tenth (:func:`_width_shown`: 0% to 0.056% had read "0.0% (0.0% to 0.1%)").
+    Cells of one KPI side by side take :func:`format_mean_cis`, at one precision.
     """
+    return _mean_ci_text(row, kpi, words, extra_digits + _digits_shown(row, kpi, extra_digits))
+
+
+def format_mean_cis(rows: Sequence[pd.Series | None], kpi: str, words: bool = True, apart: bool = False) -> list[str]:
+    """:func:`format_mean_ci` of each of ``rows`` (one KPI, a row per scenario), alike ones at one precision.
+
+    A row takes the decimals the most demanding row needs to read faithfully
+    (:func:`format_mean_ci`) unless they would show its CI's width to more than
+    :data:`WIDTH_DIGITS` significant digits: an SLA table's row had read "0.00% (0.00% to
+    0.08%)" beside "0.0% (0.0% to 0.1%)", and now reads "0.00% (0.00% to 0.09%)" there,
+    while "6.0% (5.4% to 6.7%)" beside "0.000% (0.000% to 0.008%)" stays as it is rather
+    than read "6.041% (5.419% to 6.729%)". Money keeps each row's own decimals.
+    ``apart``: first take the decimals that tell the rows' different means apart
+    (:func:`digits_apart`; a ranking's $2,968k and $2,973k read "$2.968M" and "$2.973M", not
+    "$2.97M" twice).
+    """
+    means = sorted(float(r["mean"]) for r in rows if r is not None and math.isfinite(float(r["mean"])))
+    base = max((digits_apart(kpi, a, b) for a, b in itertools.pairwise(means)), default=0) if apart else 0
+    needs = [_digits_shown(r, kpi, base) for r in rows]
+    most = max(needs, default=0)
+    digits = [
+        most if need == most or _width_digits(r, kpi, base + most) <= WIDTH_DIGITS else need
+        for r, need in zip(rows, needs, strict=True)
+    ]
+    return [_mean_ci_text(r, kpi, words, base + d) for r, d in zip(rows, digits, strict=True)]
+
+
+WIDTH_DIGITS = 2
+"""The most significant digits of a CI's width that :func:`format_mean_cis` adds decimals to show."""
+
+
+def _width_digits(row: pd.Series | None, kpi: str, digits: int) -> float:
+    """The significant digits of ``row``'s CI width as written at ``digits`` extra decimals; inf for money.
+
+    0.02% to 0.11% at two decimals: a width of 0.09 points to the hundredth, 1 digit;
+    5.419% to 6.729%: 1.310 points to the thousandth, 4 digits. A row without a width
+    (no row, one run, an interval of one value) has none.
+    """
+    if kpi_unit(kpi) == "money":
+        return math.inf
+    if row is None or not (math.isfinite(float(row["ci_low"])) and math.isfinite(float(row["ci_high"]))):
+        return 0.0
+    low, high = (format_value(kpi, float(row[b]), extra_digits=digits) for b in ("ci_low", "ci_high"))
+    width = abs(_shown_number(high) - _shown_number(low))
+    if width == 0:
+        return 0.0
+    decimals = len(high.partition(".")[2].rstrip("%").split(" ")[0])
+    return math.floor(math.log10(width)) + 1 + decimals
+
+
+def _shown_number(text: str) -> float:
+    """The number a formatted value (not money) shows, in its shown unit: "1,234.5" 1234.5, "6.0%" 6.0."""
+    return float(text.rstrip("%").replace(",", "").replace("+", ""))
+
+
+def _digits_shown(row: pd.Series | None, kpi: str, extra_digits: int) -> int:
+    """The decimals (0 to 3) beyond ``extra_digits`` that ``row`` needs to read faithfully (:func:`format_mean_ci`)."""
     if row is None or not math.isfinite(float(row["mean"])):
-        return "-" if words else "n/a"
+        return 0
     value, low_value, high_value = float(row["mean"]), float(row["ci_low"]), float(row["ci_high"])
     has_interval = math.isfinite(low_value)
     one_sided = has_interval and value in (low_value, high_value) and low_value != high_value
     for more in range(4):
         digits = extra_digits + more
         mean = format_value(kpi, value, extra_digits=digits)
-        low = format_value(kpi, low_value, extra_digits=digits) if has_interval else ""
-        high = format_value(kpi, high_value, extra_digits=digits) if has_interval else ""
         faithful = not one_sided or _width_shown(kpi, value, high_value if value == low_value else low_value, digits)
         if (value == 0 or not _reads_zero(mean)) and faithful:
-            break
-    if not has_interval:
+            return more
+    return 3
+
+
+def _mean_ci_text(row: pd.Series | None, kpi: str, words: bool, digits: int) -> str:
+    """``row``'s mean and its CI at ``digits`` extra decimals (:func:`format_value`)."""
+    if row is None or not math.isfinite(float(row["mean"])):
+        return "-" if words else "n/a"
+    mean = format_value(kpi, float(row["mean"]), extra_digits=digits)
+    if not math.isfinite(float(row["ci_low"])):
         return mean
+    low = format_value(kpi, float(row["ci_low"]), extra_digits=digits)
+    high = format_value(kpi, float(row["ci_high"]), extra_digits=digits)
     return f"{mean} ({low} to {high})" if words else f"{mean} [{low}, {high}]"
 
 

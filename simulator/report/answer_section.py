@@ -8,7 +8,6 @@ guardrail's mean with its CI.
 
 from __future__ import annotations
 
-import itertools
 import math
 import textwrap
 from pathlib import Path
@@ -18,7 +17,7 @@ import pandas as pd
 from simulator.analysis.answer import Answer
 from simulator.analysis.assumed import assumed_answer_words
 from simulator.analysis.equivalence import equal_words, ranking_practically_equal
-from simulator.analysis.formatting import digits_apart, format_chance, format_mean_ci, format_value
+from simulator.analysis.formatting import format_chance, format_mean_cis, format_value
 from simulator.analysis.kpi_names import kpi_label
 from simulator.analysis.question_words import question_text
 from simulator.analysis.tables import summary_of, summary_row
@@ -42,13 +41,6 @@ def _difference_cell(row: pd.Series, kpi: str, baseline: str) -> str:
     return f"{diff} ({format_value(kpi, low, signed=True)} to {format_value(kpi, high, signed=True)}{verdict})"
 
 
-def _digits(summary: pd.DataFrame, names: list[str], kpi: str) -> int:
-    """The extra decimals that show the scenarios' different means of ``kpi`` differently ($5.562M, $5.561M)."""
-    rows = [summary_row(summary, n, kpi) for n in names]
-    means = sorted(float(r["mean"]) for r in rows if r is not None and math.isfinite(float(r["mean"])))
-    return max((digits_apart(kpi, a, b) for a, b in itertools.pairwise(means)), default=0)
-
-
 def ranking_rows(
     result: ExperimentResult, answer: Answer, words: bool = True, guardrails: bool = True
 ) -> tuple[list[str], list[list[str]]]:
@@ -63,7 +55,10 @@ def ranking_rows(
     shown = decision.guardrails if guardrails else []
     header += [kpi_label(g) for g in shown]
     names = [str(n) for n in ranking["scenario"]]
-    extra = {k: _digits(summary, names, k) for k in [kpi, *shown]}
+    cells_of = {}  # a column's cells alike (format_mean_cis)
+    for k in [kpi, *shown]:
+        texts = format_mean_cis([summary_row(summary, n, k) for n in names], k, words, apart=True)
+        cells_of[k] = dict(zip(names, texts, strict=True))
     rows = []
     equal = ranking_practically_equal(ranking, baseline)
     for _, row in ranking.iterrows():
@@ -73,11 +68,11 @@ def ranking_rows(
         cells = [
             str(int(row["rank"])),
             scenario + chosen,
-            format_mean_ci(summary_row(summary, scenario, kpi), kpi, words, extra[kpi]),
+            cells_of[kpi][scenario],
             _difference_cell(row, kpi, baseline),
             "equal" if equal else format_chance(p_best) if math.isfinite(p_best) else "-",
         ]
-        cells += [format_mean_ci(summary_row(summary, scenario, g), g, words, extra[g]) for g in shown]
+        cells += [cells_of[g][scenario] for g in shown]
         rows.append(cells)
     return header, rows
 

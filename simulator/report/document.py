@@ -21,7 +21,7 @@ from simulator.analysis.assumed import effort_paced_kpis, effort_paced_note
 from simulator.analysis.conclusions import conclusion, interval_words
 from simulator.analysis.decision import decision_kpis, decision_of
 from simulator.analysis.formatting import (
-    format_mean_ci,
+    format_mean_cis,
     format_nonzero_value,
     format_nonzero_values,
     format_share,
@@ -122,7 +122,7 @@ def _report_kpis(result: ExperimentResult, summary: pd.DataFrame) -> list[str]:
 def _key_numbers_section(result: ExperimentResult, out_dir: Path, figures: dict[str, Path]) -> list[str]:
     summary, names = summary_of(result), scenario_names(result)
     kpis = _report_kpis(result, summary)
-    means = [[kpi_axis_label(k), *[format_mean_ci(summary_row(summary, s, k), k) for s in names]] for k in kpis]
+    means = [[kpi_axis_label(k), *format_mean_cis([summary_row(summary, s, k) for s in names], k)] for k in kpis]
     # a 0/1 KPI's P10 / P50 / P90 are 0 or 1, no typical year's chance: its mean above is the share of years
     spread = [
         [kpi_axis_label(k), *[_spread_cell(summary_row(summary, s, k), k) for s in names]]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.assumed import assumed_figures
-from simulator.analysis.formatting import format_mean_ci
+from simulator.analysis.formatting import format_mean_cis
 from simulator.analysis.kpi_names import LOST_KPIS, kpi_axis_label
 from simulator.analysis.tables import modelled_kpis, present_kpis, scenario_names, summary_of, summary_row
 from simulator.analysis.utilisation import TeamLoad, team_loads
@@ -72,7 +72,7 @@ def losses_section(result: ExperimentResult, out_dir: Path, figure: Path | None)
     if summary.empty:
         return []
     kpis = present_kpis(summary, modelled_kpis(result, ["deals_won", *LOST_KPIS]))
-    rows = [[kpi_axis_label(k), *[format_mean_ci(summary_row(summary, s, k), k) for s in names]] for k in kpis]
+    rows = [[kpi_axis_label(k), *format_mean_cis([summary_row(summary, s, k) for s in names], k)] for k in kpis]
     lines = ["## Where leads are won and lost", "", losses_intro(result), ""] if rows else []
     if rows:
         lines += [*md_table(["Outcome", *names], rows), ""]

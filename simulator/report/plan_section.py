@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.forecast_counts import scored_month_ends
-from simulator.analysis.formatting import format_mean_ci, format_money
+from simulator.analysis.formatting import format_mean_cis, format_money
 from simulator.analysis.kpi_names import kpi_axis_label
 from simulator.analysis.plan_window import QuarterPlan, plan_window_notes, quarter_plans
 from simulator.analysis.planning import NO_BOTTLENECK_DAYS, bottlenecks, capacity_bridge, plan_figure
@@ -59,8 +59,9 @@ def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[s
     if not present_kpis(summary, ["hit_plan"]):
         return []
     rows = []
-    for name in names:
-        hit, short = summary_row(summary, name, "hit_plan"), summary_row(summary, name, "plan_shortfall")
+    hits = format_mean_cis([summary_row(summary, name, "hit_plan") for name in names], "hit_plan")
+    for name, hit in zip(names, hits, strict=True):
+        short = summary_row(summary, name, "plan_shortfall")
         plan = plan_figure(result, name)
         spread = "-"
         if short is not None and math.isfinite(float(short["p50"])):
@@ -69,7 +70,7 @@ def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[s
             [
                 f"**{name}**",
                 format_money(plan) if plan is not None else "-",
-                format_mean_ci(hit, "hit_plan"),
+                hit,
                 spread,
                 _coverage_cell(summary_row(summary, name, "pipeline_coverage")),
             ]
@@ -120,7 +121,7 @@ def _quarter_table(result: ExperimentResult, summary: pd.DataFrame, names: list[
             label += f", a part quarter: {found[0].days:g} of its {found[0].length:g} working days inside the window"
         figures = list(dict.fromkeys(_held_words(q) for q in found))
         shown = figures[0] if len(figures) == 1 else "; ".join(f"{n} {_held_words(q)}" for n, q in held.items() if q)
-        rows.append([label, shown or "-", *[_quarter_cell(summary, n, kpi) for n in names]])
+        rows.append([label, shown or "-", *_quarter_cells(summary, names, kpi)])
     return [
         "Quarter by quarter: each quarter's bookings against its own figure; a quarter the measured window holds "
         "only part of is held to its share of that figure, by working days:",
@@ -135,12 +136,12 @@ def _held_words(quarter: QuarterPlan) -> str:
     return f"{held} (of {format_money(quarter.figure)})" if quarter.part else held
 
 
-def _quarter_cell(summary: pd.DataFrame, scenario: str, kpi: str) -> str:
-    """A quarter's chance of its plan, or "no plan ($0)" for a quarter planned at nothing (no run has a value)."""
-    row = summary_row(summary, scenario, kpi)
-    if row is not None and int(row["n"]) == 0:
-        return "no plan ($0)"
-    return format_mean_ci(row, kpi)
+def _quarter_cells(summary: pd.DataFrame, names: list[str], kpi: str) -> list[str]:
+    """Each scenario's chance of a quarter's plan; "no plan ($0)" for a quarter planned at nothing (no run has one)."""
+    rows = [summary_row(summary, n, kpi) for n in names]
+    texts = format_mean_cis(rows, kpi)
+    unplanned = [row is not None and int(row["n"]) == 0 for row in rows]
+    return ["no plan ($0)" if none else text for none, text in zip(unplanned, texts, strict=True)]
 
 
 def _any_nonzero(summary: pd.DataFrame, kpi: str) -> bool:
@@ -154,7 +155,7 @@ def _cost_section(summary: pd.DataFrame, names: list[str], out_dir: Path | None,
     if not kpis:
         return []
     shown = figure_lines(figure, out_dir) if out_dir is not None else []
-    rows = [[kpi_axis_label(k), *[format_mean_ci(summary_row(summary, n, k), k) for n in names]] for k in kpis]
+    rows = [[kpi_axis_label(k), *format_mean_cis([summary_row(summary, n, k) for n in names], k)] for k in kpis]
     return [
         "## What it costs",
         "",
@@ -261,7 +262,7 @@ def _forecast_section(summary: pd.DataFrame, names: list[str], result: Experimen
     )
     if quarter_unscored:
         kpis = [k for k in kpis if not k.endswith("_quarter")]
-    rows = [[kpi_axis_label(k), *[format_mean_ci(summary_row(summary, n, k), k) for n in names]] for k in kpis]
+    rows = [[kpi_axis_label(k), *format_mean_cis([summary_row(summary, n, k) for n in names], k)] for k in kpis]
     unscored = (
         [
             "The next-quarter forecast is not scored: no month end of the run's window has its whole next "
@@ -345,7 +346,7 @@ def _bottleneck_section(result: ExperimentResult, summary: pd.DataFrame, names: 
         if any((r := summary_row(summary, n, k)) is not None and math.isfinite(float(r["mean"])) for n in names)
     ]
     if finite:
-        rows = [[kpi_axis_label(k), *[format_mean_ci(summary_row(summary, n, k), k) for n in names]] for k in finite]
+        rows = [[kpi_axis_label(k), *format_mean_cis([summary_row(summary, n, k) for n in names], k)] for k in finite]
         lines += ["Share of leads that waited at least the stage's SLA:", "", *md_table(["Stage", *names], rows), ""]
     return lines
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from simulator.analysis.assumed import effort_paced_kpis, effort_paced_note
 from simulator.analysis.decision import decision_kpis, decision_of
-from simulator.analysis.formatting import format_mean_ci, format_nonzero_value, signed_bounds
+from simulator.analysis.formatting import format_mean_cis, format_nonzero_value, signed_bounds
 from simulator.analysis.kpi_names import HEADLINE_KPIS, kpi_axis_label
 from simulator.analysis.plan_window import plan_window_notes
 from simulator.analysis.question_words import question_text
@@ -30,10 +30,6 @@ from simulator.analysis.wording import count_of
 from simulator.report.markdown import text_table
 from simulator.run.differences import difference_rows
 from simulator.run.experiment import Experiment, ExperimentResult
-
-
-def _cell(row: pd.Series | None, kpi: str) -> str:
-    return format_mean_ci(row, kpi, words=False)
 
 
 def _diff_cell(row: pd.Series | None, kpi: str) -> str:
@@ -69,7 +65,7 @@ def results_table(result: ExperimentResult) -> str:
     kpis = list(dict.fromkeys([*decision_kpis(decision_of(result.experiment)), "hit_plan", *HEADLINE_KPIS]))
     shown = present_kpis(summary, effort_paced_kpis(result, kpis))
     for kpi in shown:
-        cells = [kpi_axis_label(kpi), *[_cell(summary_row(summary, s, kpi), kpi) for s in names]]
+        cells = [kpi_axis_label(kpi), *format_mean_cis([summary_row(summary, s, kpi) for s in names], kpi, words=False)]
         if with_diff:
             cells.append(_diff_cell(comparison_row(comparison, names[1], kpi), kpi))
         rows.append(cells)
