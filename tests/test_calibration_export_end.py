@@ -159,10 +159,11 @@ def test_the_forecast_of_a_thinning_export_says_so_beside_its_answer_and_reads_i
     # a quarter's run scores its next-month forecast at one month end: MAPE = WAPE = |bias|, said so
     assert "Here each run scores next month at 1 of its 3 month ends" in report
     assert "then one forecast's error, the same in size" in report
-    assert "whose own win rate of decided deals is 61.6%, so this is the company's own history" in said
+    assert "whose own win rate of decided deals, as fitted, is 61.6%, so this is the company's own history" in said
     cycle = said[said.index("median sales cycle") :]
-    assert "sales_pipeline.csv's own median won cycle is 26 working days (calibration.md), so this is not the " in (
-        cycle
+    assert (
+        "sales_pipeline.csv's own median won cycle, as fitted with its open deals censored, is 26 working days "
+        "(calibration.md), so this is not the " in cycle
     )
     assert "inside its 65-working-day window" in cycle and "reads a shorter cycle" in cycle
 
@@ -181,7 +182,10 @@ def test_a_cycle_longer_than_the_exports_is_put_down_to_the_queues_of_the_assume
     assert calibrate_main([str(local), "--as-of", "2017-09-30", "--out", str(folder), "--draws", "0"]) == 0
     said = _run_folder(folder, tmp_path / "run", 4)
     cycle = said[said.index("median sales cycle") :]
-    assert "sales_pipeline.csv's own median won cycle is 45 working days (calibration.md)" in cycle
+    assert (
+        "sales_pipeline.csv's own median won cycle, as fitted with its open deals censored, is 45 working days "
+        "(calibration.md)" in cycle
+    )
     cycle = cycle.split(" as_is: ")[0].split(" salesim: ")[0]  # this figure's line alone
     assert "deals wait in the reps' queues (the " in cycle and "shorter cycle" not in cycle
     assert "mapping.assumptions.effort_hours" in cycle

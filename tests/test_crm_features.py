@@ -485,9 +485,22 @@ def test_the_lead_to_win_rate_of_a_run_from_open_deals_counts_the_leads_that_end
     data = starting_state([20.0] * 400, lost_delay_days=10.0, no_decision=0.2, no_decision_days=50.0)
     data["market"]["sources"]["crm"]["leads_per_month"] = 5.0
     data["clock"]["horizon_days"] = 60
+    # a lead stage ahead of the opportunities: "lead to customer" is a lead rate again
+    lead = {"name": "lead", "role": "agent", "effort_hours": 0.5, "delay_days": 1.0, "conversion": 0.5}
+    data["pipeline"]["stages"].insert(0, lead)
     row = kpi_row(simulate(compiled(data), 11, 0))
     assert row["deals_won"] > row["leads_total"] > 0  # the old ratio was above 100%
     assert row["lead_to_win_rate"] == row["deals_won"] / (row["deals_won"] + row["deals_lost"]) < 1.0
+
+
+def test_a_company_of_opportunities_only_has_no_lead_to_win_rate() -> None:
+    """maven's calibrated company read "lead to customer 64.4%", its win rate, against a 1–5% lead benchmark."""
+    data = starting_state([20.0] * 400, lost_delay_days=10.0, no_decision=0.2, no_decision_days=50.0)
+    data["market"]["sources"]["crm"]["leads_per_month"] = 5.0
+    data["clock"]["horizon_days"] = 60
+    row = kpi_row(simulate(compiled(data), 11, 0))
+    assert row["deals_won"] > 0 and row["win_rate"] > 0.0
+    assert math.isnan(row["lead_to_win_rate"])
 
 
 def test_a_named_rep_set_to_null_has_left_and_its_open_deals_go_to_the_team_by_its_rule() -> None:

@@ -649,6 +649,31 @@ def test_the_ranking_cell_of_a_difference_the_same_in_every_run_says_so() -> Non
     unsure = same.copy()
     unsure["diff_low"], unsure["diff_high"] = -0.035, 0.035
     assert _difference_cell(unsure, "hit_plan", "today") == "0.0 pts (-3.5 pts to +3.5 pts, unclear)"
+    # csm_coverage's NRR: "+0.1 pts (0.0 pts to +0.3 pts, unclear)" for -0.04 to +0.3: it could be lower
+    nrr = pd.Series(
+        {"scenario": "csm_15", "diff": 0.0013, "diff_low": -0.0004, "diff_high": 0.003, "significant": False}
+    )
+    assert _difference_cell(nrr, "net_revenue_retention", "csm_11") == "+0.1 pts (-0.04 pts to +0.3 pts, unclear)"
+    # its cost of sales: 4 CSMs' pay in every run, bounds apart only by rounding ("-$571.4286k to -$571.4286k")
+    pay = -571_428.571428
+    cost = pd.Series(
+        {
+            "scenario": "csm_7",
+            "diff": pay,
+            "diff_low": pay * (1 + 3e-12),
+            "diff_high": pay * (1 - 3e-12),
+            "significant": True,
+        }
+    )
+    assert _difference_cell(cost, "cost_of_sales", "csm_11") == "-$571.4k (the same in every run)"
+
+
+def test_bounds_apart_only_by_rounding_read_as_one_value() -> None:
+    from simulator.analysis.formatting import format_signed_range
+
+    pay = -571_428.571428
+    assert format_signed_range("cost_of_sales", pay * (1 + 3e-12), pay * (1 - 3e-12)) == "-$571.4k to -$571.4k"
+    assert format_signed_range("cycle_time_days_p50", -0.14, -0.06) == "-0.14 to -0.06 working days"  # told apart
 
 
 def test_the_results_table_says_a_difference_is_the_same_in_every_run() -> None:

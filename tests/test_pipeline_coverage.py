@@ -60,6 +60,10 @@ def test_coverage_is_the_open_opportunities_at_each_whole_quarter_s_start_over_i
         row = kpi_row(run)
         assert row["pipeline_coverage"] == float(np.mean(values / QUARTER_PLAN))
         coverages.append(row["pipeline_coverage"])
+        ended = (run.log.outcome_day >= 60.0) & (run.log.outcome_day < 240.0)  # the window's, every outcome
+        assert row["opportunity_days_mean"] == float(
+            np.mean(run.log.outcome_day[ended] - run.log.stage_enter[ended, 0])
+        )
         won = ~np.isnan(run.log.outcome_day)
         stays.append(float(np.mean(run.log.outcome_day[won] - run.log.stage_enter[won, 0])))
     # Little's law: open opportunities = 3 a day x the ~5.1 days each stays open, $1,000 each
@@ -99,3 +103,23 @@ def test_without_a_plan_there_is_no_coverage_and_a_thin_one_is_flagged_against_3
     (check,) = [c for c in benchmark_checks(summary, "today") if c.benchmark.kpi == "pipeline_coverage"]
     assert check.side == -1 and range_words(check.benchmark) == "3.0–5.0×"
     assert format_in_unit(1.2, check.benchmark.unit) == "1.2×" and distance_words(check) == "1.8 below"
+
+
+def test_a_thin_pipeline_from_deals_open_less_than_a_quarter_is_said_to_be_a_short_cycle() -> None:
+    """plan_check's 1.1x read "published 3.0–5.0× (1.9 below)", as if the pipeline were thin: deals close in 17 days."""
+    from simulator.analysis.coverage_reasons import coverage_reasons
+
+    def summary_of(days: float) -> pd.DataFrame:
+        rows = [("pipeline_coverage", 1.1), ("opportunity_days_mean", days)]
+        return pd.DataFrame(
+            [{"scenario": "today", "kpi": k, "mean": m, "ci_low": m, "ci_high": m, "n": 20} for k, m in rows]
+        )
+
+    short = summary_of(16.6)
+    reasons = coverage_reasons(short, "today", 250.0)
+    (check,) = [c for c in benchmark_checks(short, "today", reasons=reasons) if c.benchmark.kpi == "pipeline_coverage"]
+    assert check.side == -1 and check.reads_low.startswith(
+        "its opportunities stay open 17 working days on average until they end, under a quarter's 62,"
+    )
+    assert coverage_reasons(summary_of(70.0), "today", 250.0) == {}  # deals open a quarter or more: thin indeed
+    assert coverage_reasons(summary_of(70.0), "today", 300.0) != {}  # a quarter of a 300-day year is 75 days

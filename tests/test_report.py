@@ -539,3 +539,20 @@ def test_the_first_touch_guardrail_is_split_by_the_team_that_made_it() -> None:
     sentences = conclusion(ran)
     split = next(i for i, x in enumerate(sentences) if "by the team that made it (the mean above mixes them)" in x)
     assert sentences[split - 1].startswith("Mean time to first touch: no clear difference"), sentences
+
+
+def test_the_cost_section_describes_commission_only_where_a_role_is_paid_it() -> None:
+    """A calibrated company paying its reps at target read "commission on the new-business ... bookings"."""
+    from simulator.report.plan_section import _cost_section
+
+    def costs(commission: float) -> pd.DataFrame:
+        rows = [("cost_of_sales", 1_670_000.0), ("cost_commission", commission)]
+        return pd.DataFrame(
+            [{"scenario": "as_is", "kpi": k, "mean": m, "ci_low": m, "ci_high": m, "n": 6} for k, m in rows]
+        )
+
+    at_target = " ".join(_cost_section(costs(0.0), ["as_is"], None, None))
+    assert "no role here is paid commission" in at_target and "commission on the new-business" not in at_target
+    assert "and the commission on expansions" not in at_target
+    paid = " ".join(_cost_section(costs(250_000.0), ["as_is"], None, None))
+    assert "commission on the new-business and expansion bookings" in paid and "no role here" not in paid

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from simulator.analysis.formatting import format_value
+from simulator.analysis.formatting import format_value, same_value
 from simulator.analysis.quantities import has_run_spread
 from simulator.analysis.tables import summary_of, summary_row, window_words
 from simulator.analysis.transient import starts_from_state
@@ -27,7 +27,7 @@ def run_spread_words(result: ExperimentResult, scenario: str, kpi: str, phrase: 
     if row is None or not has_run_spread(kpi) or not {"p10", "p90", "n"} <= set(row.index):
         return ""
     low, high, runs = float(row["p10"]), float(row["p90"]), int(row["n"])
-    if runs < 10 or not (math.isfinite(low) and math.isfinite(high)) or low == high:
+    if runs < 10 or not (math.isfinite(low) and math.isfinite(high)) or same_value(low, high):
         return ""
     mean_low, mean_high = float(row.get("ci_low", math.nan)), float(row.get("ci_high", math.nan))
     narrower = math.isfinite(mean_low) and math.isfinite(mean_high) and mean_high - mean_low < high - low

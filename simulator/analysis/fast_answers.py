@@ -8,8 +8,8 @@ shipped speed-to-lead effect follows that study (docs/MODEL.md), so a pooled SDR
 first touches inbound leads in minutes qualifies ~40% of them where full-cycle reps
 answering in a day qualify ~15%; three SDRs answering in ~4 hours qualify ~33%. A figure
 above the range for that reason (a mean first touch within a quarter of the published 42
-hours, with the speed-to-lead effect on) is a finding about speed, not a wrong input: the
-words here say so beside it.
+clock hours, 29 hours of working days as the model counts time, with the speed-to-lead
+effect on) is a finding about speed, not a wrong input: the words here say so beside it.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import math
 import pandas as pd
 
 from simulator.analysis.formatting import hours_words
+from simulator.analysis.published_ranges import WORKING_DAYS_PER_CALENDAR_DAY
 from simulator.analysis.tables import summary_row
 from simulator.analysis.wording import team_label
 from simulator.config.pipeline_checks import team_for_stage
@@ -27,9 +28,12 @@ from simulator.run.experiment import ExperimentResult
 FAST_ANSWER_HOURS = 1.0
 """A first touch this soon after arrival (mean, hours) is a fast answer: HBR 2011's 'within an hour'."""
 SOONER_SHARE = 0.25
-"""A mean first touch within this share of the published firms' 42 hours (10.5 hours) is a far sooner answer."""
+"""A mean first touch within this share of the published firms' 42 clock hours (7.2 hours of working days) is a
+far sooner answer."""
 PUBLISHED_MEAN_ANSWER_HOURS = 42
-"""Mean response time of the 2,241 firms HBR 2011 audited, hours."""
+"""Mean response time of the 2,241 firms HBR 2011 audited, clock hours (weekends and nights included)."""
+PUBLISHED_MEAN_ANSWER_WORKING_HOURS = PUBLISHED_MEAN_ANSWER_HOURS * WORKING_DAYS_PER_CALENDAR_DAY
+"""The same 42 clock hours as the model counts time, hours of working days (x 250/365: about 29)."""
 QUALIFICATION_KPI = "mql_to_sql_rate"
 """The figure the words explain."""
 
@@ -46,18 +50,19 @@ def fast_answer_words(summary: pd.DataFrame, scenario: str, team: str) -> str:
         team: The team working the funnel's first stage.
 
     Returns:
-        The words, or ``""`` when the team's mean first touch is a quarter of 42 hours or more
+        The words, or ``""`` when the team's mean first touch is a quarter of 42 clock hours or more
         (or unknown): its rate above the range then has another cause, which these words must not hide.
     """
     row = summary_row(summary, scenario, f"first_touch_hours_mean_{team}")
     hours = float(row["mean"]) if row is not None else math.nan
-    if not (math.isfinite(hours) and hours < SOONER_SHARE * PUBLISHED_MEAN_ANSWER_HOURS):
+    if not (math.isfinite(hours) and hours < SOONER_SHARE * PUBLISHED_MEAN_ANSWER_WORKING_HOURS):
         return ""
     sooner = "answers within the hour" if hours < FAST_ANSWER_HOURS else "answers this much sooner"
     return (
         f"the {team_label(team)} team first touches its leads {hours_words(hours)} after they arrive on average, and "
         f"{sooner} qualify far more often: the published rates come from firms answering in "
-        f"{PUBLISHED_MEAN_ANSWER_HOURS} hours on average (HBR 2011; speed to lead in docs/MODEL.md)"
+        f"{PUBLISHED_MEAN_ANSWER_HOURS} hours on average, about {PUBLISHED_MEAN_ANSWER_WORKING_HOURS:.0f} hours of "
+        "working days as salesim counts them (HBR 2011; speed to lead in docs/MODEL.md)"
     )
 
 

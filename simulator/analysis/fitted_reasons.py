@@ -34,7 +34,10 @@ FITTED_KPIS = ("mql_to_sql_rate", "sql_to_opportunity_rate", "win_rate", "lead_t
 AGREEING = 0.25
 """A run's figure within this share of the export's own (either way) is read as the company's history."""
 
-_NAMES = {"win_rate": "win rate of decided deals", "cycle_time_days_p50": "median won cycle"}
+_NAMES = {  # calibration.md's fits, not the export's raw figures (maven's won deals alone: ~41 working days)
+    "win_rate": "win rate of decided deals, as fitted,",
+    "cycle_time_days_p50": "median won cycle, as fitted with its open deals censored,",
+}
 
 
 def fitted_words(export: str) -> str:

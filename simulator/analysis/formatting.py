@@ -158,6 +158,20 @@ def _reads_zero(text: str) -> bool:
     return not any(c in "123456789" for c in text)
 
 
+SAME_VALUE = 1e-9
+"""Two bounds this close (relative) are one value: a difference the same in every run up to rounding."""
+
+
+def same_value(first: float, second: float) -> bool:
+    """Whether two figures are one value but for floating-point rounding (within :data:`SAME_VALUE`).
+
+    csm_coverage's cost of sales differs by 4 CSMs' pay, $571,428.57, in every paired run; summed
+    in another order its CI's bounds differed in the 11th digit and read "-$571.4286k to
+    -$571.4286k", the decimals meant to tell two different bounds apart.
+    """
+    return math.isclose(first, second, rel_tol=SAME_VALUE, abs_tol=1e-12)
+
+
 def _clear_of_zero(low: float, high: float, bounds: Callable[[int], tuple[str, str]]) -> tuple[str, str]:
     """The interval's bounds with the decimals (up to 3 more) that keep a bound that is not 0 from reading 0.
 
@@ -169,7 +183,7 @@ def _clear_of_zero(low: float, high: float, bounds: Callable[[int], tuple[str, s
     had read "falls by 0.1 hours (95% CI -0.1 to -0.1 hours)" for -0.14 to -0.06.
     """
     shown = list(bounds(0))
-    if shown[0] == shown[1] and low != high:
+    if shown[0] == shown[1] and not same_value(low, high):
         for extra in range(1, 4):
             shown = list(bounds(extra))
             if shown[0] != shown[1]:

@@ -107,6 +107,7 @@ KPI_LABELS = {
     "hit_plan": "Probability of hitting the plan",
     "plan_shortfall": "Shortfall against the plan",
     "pipeline_coverage": "Pipeline coverage (open opportunities at a quarter's start over its plan, ×)",
+    "opportunity_days_mean": "Opportunity open time, mean (from opportunity to won, lost or no decision)",
     "forecast_mape": "Forecast error, next month (MAPE)",
     "forecast_bias": "Forecast bias, next month",
     "forecast_mape_quarter": "Forecast error, next quarter (MAPE)",
@@ -174,7 +175,10 @@ RATE_KPI_PREFIXES = (
     "sla_breach",
 )
 COUNT_KPI_PREFIXES = ("forecast_mape_unscored",)  # counts whose names start like a rate's
-UNIT_WORDS = {"money": "$", "rate": "%", "days": "working days", "hours": "hours", "count": ""}
+UNIT_WORDS = {"money": "$", "rate": "%", "days": "working days", "hours": "hours of working days", "count": ""}
+"""A unit family's words in a label. The model's clock runs on working days only (docs/MODEL.md, Time and effort): an
+hour is a 24th of a working day, so a lead that came in on a Friday evening and was touched on Monday morning
+waited a few hours, not 60; a mean in clock hours, weekends and holidays included, is about 365/250 times it."""
 
 
 # ---------------------------------------------------------------------------- labels and units

@@ -128,6 +128,7 @@ KPI_KINDS: tuple[KpiRow, ...] = tuple(
         ("reps_hired", _N, _NONE),
         ("reps_left", _N, _DOWN),
         ("ramped_fte_", _N, _NONE),
+        ("opportunity_days_mean", _N, _NONE),  # what the coverage a quarter starts with follows
         ("pipeline_coverage", _N, _NONE),  # 3-5x is the rule: far above it, deals stall in the pipeline
         ("open_pipeline_", _N, _NONE),  # deals stuck in a queue raise it as much as a healthy funnel
         ("cost_", _N, _DOWN),

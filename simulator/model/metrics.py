@@ -123,6 +123,10 @@ def _kpi_row(run: ReplicationRun) -> dict[str, float]:
     # from a real open pipeline wins deals that arrived before it (53.6% for a calibrated
     # quarter whose leads alone would give 4-5%); in a steady state both agree
     row["lead_to_win_rate"] = ratio(n_won, n_won + row["deals_lost"])
+    if bool((sc.source_entry_stage >= sc.opportunity_stage).all()):
+        # every source sends opportunities, none a lead (a CRM export of deals): "lead to customer"
+        # would be the win rate over another name, held against a 1-5% lead benchmark
+        row["lead_to_win_rate"] = math.nan
     row["bookings"] = float(leads.deal_value[won].sum())
     row["avg_deal_size"] = ratio(row["bookings"], n_won)
 

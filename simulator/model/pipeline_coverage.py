@@ -14,7 +14,10 @@ where an opportunity is a lead that has reached the pipeline's opportunity stage
 ``plan.bookings`` (four quarterly figures, or a yearly one prorated by working days). The
 plan is the company's target; quotas usually sit 10-30% above it, so coverage of the plan
 reads that much above coverage of quota. NaN with no whole quarter in the window, or when
-every whole quarter is planned at $0; no column without a plan.
+every whole quarter is planned at $0; no column without a plan. Beside it,
+``opportunity_days_mean``: how long an opportunity stays open until it ends, which
+the coverage a quarter starts with follows (the 3-5x rule counts on deals open longer than
+a quarter).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import math
 import numpy as np
 
 from simulator.model.plan_tables import FloatArray, PlanTables
-from simulator.model.records import ReplicationRun
+from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.window import plan_periods
 from simulator.model.window_wins import starting_deals
 
@@ -64,7 +67,29 @@ def coverage_kpis(run: ReplicationRun, plan: PlanTables) -> dict[str, float]:
     whole = [q for q in plan_periods(sc, "quarter") if q.share >= 1.0 - 1e-9]
     dues = [sc.calendar.prorate(plan.period, plan.values.tolist(), q.start, q.end) for q in whole]
     planned = [(q, due) for q, due in zip(whole, dues, strict=True) if due > 0]
+    open_days = {"opportunity_days_mean": opportunity_days_mean(run)}
     if not planned:
-        return {"pipeline_coverage": math.nan}
+        return {"pipeline_coverage": math.nan, **open_days}
     values = open_opportunity_value(run, np.array([q.start for q, _ in planned]))
-    return {"pipeline_coverage": float(np.mean(values / np.array([due for _, due in planned])))}
+    return {"pipeline_coverage": float(np.mean(values / np.array([due for _, due in planned]))), **open_days}
+
+
+def opportunity_days_mean(run: ReplicationRun) -> float:
+    """Mean working days from becoming an opportunity to its end, of the opportunities that ended in the window.
+
+    What coverage at a quarter's start stands on: opportunities open for less than a quarter
+    are mostly opened and closed within it. Deals open at day 0 are left out (their time
+    before the run is unknown to it); NaN when no other opportunity ended in the window (won, lost or
+    no decision).
+    """
+    sc, log = run.scenario, run.log
+    entered = opportunity_entry(run)
+    day = log.outcome_day
+    closed = (
+        np.isfinite(entered)
+        & np.isfinite(day)
+        & (day >= sc.warmup_days)
+        & (day < sc.horizon_days)
+        & (log.outcome != Outcome.OPEN)
+    )
+    return float(np.mean(day[closed] - entered[closed])) if closed.any() else math.nan

@@ -17,7 +17,14 @@ import pandas as pd
 from simulator.analysis.answer import Answer
 from simulator.analysis.assumed import assumed_answer_words
 from simulator.analysis.equivalence import equal_words, ranking_practically_equal
-from simulator.analysis.formatting import format_chance, format_mean_cis, format_value
+from simulator.analysis.formatting import (
+    format_chance,
+    format_mean_cis,
+    format_nonzero_value,
+    format_value,
+    same_value,
+    signed_bounds,
+)
 from simulator.analysis.kpi_names import kpi_label
 from simulator.analysis.question_words import question_text
 from simulator.analysis.tables import summary_of, summary_row
@@ -31,14 +38,15 @@ TERMINAL_WIDTH = 100
 def _difference_cell(row: pd.Series, kpi: str, baseline: str) -> str:
     if str(row["scenario"]) == baseline:
         return "baseline"
-    diff = format_value(kpi, float(row["diff"]), signed=True)
+    diff = format_nonzero_value(kpi, float(row["diff"]), signed=True)
     low, high = float(row["diff_low"]), float(row["diff_high"])
     if not (math.isfinite(low) and math.isfinite(high)):
         return diff
-    if low == high == float(row["diff"]):  # every pair of runs differs by this much (0: the same runs)
+    if same_value(low, high) and same_value(high, float(row["diff"])):  # every pair of runs differs by this much
         return f"{diff} (the same in every run)"
     verdict = "" if bool(row["significant"]) else ", unclear"
-    return f"{diff} ({format_value(kpi, low, signed=True)} to {format_value(kpi, high, signed=True)}{verdict})"
+    first, last = signed_bounds(kpi, low, high)  # a bound that is not 0 never reads 0: "-0.04 pts", not "0.0 pts"
+    return f"{diff} ({first} to {last}{verdict})"
 
 
 def ranking_rows(

@@ -156,14 +156,23 @@ def _cost_section(summary: pd.DataFrame, names: list[str], out_dir: Path | None,
         return []
     shown = figure_lines(figure, out_dir) if out_dir is not None else []
     rows = [[kpi_axis_label(k), *format_mean_cis([summary_row(summary, n, k) for n in names], k)] for k in kpis]
+    # a calibrated company without quotas pays every rep its variable at target: no commission to describe
+    paid = "cost_commission" not in set(summary["kpi"]) or _any_nonzero(summary, "cost_commission")
+    pay = (
+        "pay and on-costs for the days employed, commission on the new-business and expansion bookings credited to "
+        "the closing reps"
+        if paid
+        else "pay and on-costs for the days employed, variable pay at target included: no role here is paid "
+        "commission (`economics.roles.<role>.commission_rate` or a quota sets it)"
+    )
+    upsells = " and the commission on expansions" if paid else ""
     return [
         "## What it costs",
         "",
-        "Cost of sales is people (pay and on-costs for the days employed, commission on the new-business and "
-        "expansion bookings credited to the closing reps), tool seats, partner fees and hiring (recruiting and "
+        f"Cost of sales is people ({pay}), tool seats, partner fees and hiring (recruiting and "
         "onboarding each rep who joins: backfills and planned hires). CAC is what winning new customers cost (the "
-        "cost of sales less the cost of serving customers: the time spent on renewals and expansions and the "
-        "commission on expansions; plus the cost of leads) per new deal won; sales efficiency is new bookings per "
+        f"cost of sales less the cost of serving customers: the time spent on renewals and expansions{upsells}; "
+        "plus the cost of leads) per new deal won; sales efficiency is new bookings per "
         "$1 of that same cost (the inverse of the sales and marketing cost per $1 of new bookings) and contribution "
         "is new bookings less it. "
         "Mean over runs (95% CI); CAC and sales efficiency are each run's ratio averaged over runs, so they differ a "

@@ -16,8 +16,10 @@ from simulator.analysis.assumed import assumed_figures
 from simulator.analysis.benchmarks import BenchmarkCheck, benchmark_checks, format_in_unit, range_words
 from simulator.analysis.book_reasons import book_reasons
 from simulator.analysis.busy_reasons import busy_reasons
+from simulator.analysis.coverage_reasons import coverage_reasons
 from simulator.analysis.fast_answers import fast_answer_reasons
 from simulator.analysis.fitted_reasons import fitted_reasons
+from simulator.analysis.formatting import same_value
 from simulator.analysis.kpi_names import UTILISATION_PREFIX
 from simulator.analysis.load_reasons import load_reasons
 from simulator.analysis.moved_reasons import moved_reasons
@@ -85,7 +87,7 @@ def _rate_digits(check: BenchmarkCheck) -> int:
     "100.0% (100.0% to 100.0%)", as if known exactly (as :func:`~.formatting.format_mean_ci`).
     """
     low, high = check.ci_low, check.ci_high
-    if not (math.isfinite(low) and math.isfinite(high)) or low == high:
+    if not (math.isfinite(low) and math.isfinite(high)) or same_value(low, high):
         return 1
     return next((d for d in range(1, 4) if f"{low:.{d}%}" != f"{high:.{d}%}"), 4)
 
@@ -167,6 +169,7 @@ def _reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[
     reasons = {
         name: {key: words for reasons in found for key, words in reasons.get(name, {}).items()}
         | book_reasons(summary, name)
+        | coverage_reasons(summary, name, year_days(result.experiment, name))
         for name in scenario_names(result)
     }
     moved = moved_reasons(result, summary, _windows(result), reasons, _year_days(result))

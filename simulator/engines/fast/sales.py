@@ -139,7 +139,7 @@ def enter_stage(w: World, lead: int) -> None:
     t = route_of(w, lead, stage)
     if previous_team >= 0 and previous_team != t and leads.owners[lead, previous_team] >= 0:
         reps.owned_open[leads.owners[lead, previous_team]] -= 1
-    owner = -1
+    owner = planned = -1
     if not p.team_pooled[t]:
         owner = leads.owners[lead, t]
         if owner < 0:
@@ -147,6 +147,7 @@ def enter_stage(w: World, lead: int) -> None:
             leads.owners[lead, t] = owner
         if previous_team != t:
             reps.owned_open[owner] += 1
+        planned = owner
         if not reps.active[owner]:
             owner = new_owner(w, lead, t, owner, stage)
             if owner < 0:
@@ -154,7 +155,9 @@ def enter_stage(w: World, lead: int) -> None:
     leads.team[lead] = t
     leads.owner[lead] = owner
     leads.extra[lead] = 0.0
-    if owner >= 0 and leads.previous_rep[lead] >= 0 and reps.number[owner] != leads.previous_rep[lead]:
+    # a deal re-dealt because its owner left meets no hand-off: its loss is the reassignment's
+    previous = leads.previous_rep[lead]
+    if owner >= 0 and previous >= 0 and reps.number[owner] != previous and reps.number[planned] != previous:
         delay = leads.handoff_delay[stage, lead]
         if delay > 0.0:
             events.timeout(w.ev, delay, kinds.LEAD_HANDED, lead, 0)

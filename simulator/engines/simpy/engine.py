@@ -70,17 +70,19 @@ def lead_journey(floor: SalesFloor, lead: int, booked_by: Rep | None = None) -> 
         team = floor.teams[route[stage]]
         if previous_team >= 0 and previous_team != team.index and previous_team in owners:
             owners[previous_team].owned_open -= 1
-        owner = None
+        owner = planned = None
         if not team.pooled:
             owner = owners.get(team.index)
             if owner is None:
                 owner = owners[team.index] = team.choose_owner(floor.assignment_draw(team.index, lead))
             if previous_team != team.index:
                 owner.owned_open += 1
+            planned = owner
             if not owner.active and (owner := _new_owner(floor, team, owners, owner, lead, stage)) is None:
                 return
         extra_hours = 0.0
-        if owner is not None and previous_rep >= 0 and owner.index != previous_rep:
+        # a deal re-dealt because its owner left meets no hand-off: its loss is the reassignment's
+        if owner is not None and planned is not None and previous_rep not in (-1, owner.index, planned.index):
             delay = floor.handoff_delay[stage][lead]
             if delay > 0.0:
                 yield floor.timeout(delay)
