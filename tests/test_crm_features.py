@@ -566,3 +566,17 @@ def test_a_lead_lost_at_the_hand_off_counts_as_a_pass_of_its_stage_not_a_loss_of
     name = scenario.stage_names[stage]
     assert row[f"stage_conversion_{name}"] == pytest.approx(passed / (passed + own))
     assert row[f"stage_conversion_{name}"] > passed / (passed + ended.sum())  # the hand-off losses had counted
+
+
+def test_stalls_kept_open_past_the_horizon_are_no_loss_the_run_can_show() -> None:
+    """maven's calibrated run read "Lost: no decision 0.0" beside calibration.md's 15.2% of deals ending so."""
+    from simulator.analysis.tables import _stalls_in_run
+    from simulator.config.schema import parse_scenario
+
+    data = starting_state([20.0] * 10, no_decision=0.2, no_decision_days=50.0)
+    assert _stalls_in_run(parse_scenario(data))  # a stall ends 30 working days in: inside the 60-day run
+    data["pipeline"]["stages"][0]["no_decision_days"] = 2600.0  # kept open, as calibrate keeps them
+    assert not _stalls_in_run(parse_scenario(data))
+    data["initial_pipeline"]["age_days"][0] = 2550.0  # one deal stalled long enough ends inside the run
+    assert _stalls_in_run(parse_scenario(data))
+    assert not _stalls_in_run(parse_scenario(crm_like()))  # no stalls at all
