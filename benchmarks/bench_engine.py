@@ -29,8 +29,8 @@ from simulator.model.market import draw_leads
 from simulator.model.metrics import kpi_row
 from simulator.model.records import ReplicationRun
 from simulator.model.scenario import compile_scenario
-from simulator.run.runner import available_workers
 from simulator.run.settings import RunnerSettings
+from simulator.run.workers import available_workers
 
 
 def count_stage_visits(run: ReplicationRun) -> int:

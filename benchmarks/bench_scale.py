@@ -30,8 +30,8 @@ from typing import Any
 
 import simulator
 from simulator.report.session import run_and_write
-from simulator.run.runner import available_workers
 from simulator.run.settings import RunnerSettings
+from simulator.run.workers import available_workers
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,7 +4,9 @@
     salesim backtest MAPPING.yaml --as-of 2017-06-30,2017-09-30 --until 2017-12-31 --out DIR [--runs N]
 
 A bad mapping or export is refused with one message naming the file, the column and the
-row, exit status 2, and nothing written.
+row, exit status 2, and nothing written. The export's tables and the engines are imported
+once the command line, the mapping file and the output folder are checked: ``--help`` and
+those refusals load none of them.
 """
 
 from __future__ import annotations
@@ -16,11 +18,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from simulator.analysis.wording import count_of
-from simulator.calibration.draws import DEFAULT_DRAWS, MAX_DRAWS, MIN_DRAWS
+from simulator.calibration.dates import parse_date
+from simulator.calibration.draw_counts import DEFAULT_DRAWS, MAX_DRAWS, MIN_DRAWS
 from simulator.calibration.errors import CalibrationError
+from simulator.calibration.mapping import load_mapping
+from simulator.calibration.occupied import refuse_occupied
 from simulator.config.option_errors import comma_separated, repeated_issue
 from simulator.config.runner_settings import MAX_RUNS, RUNS_RULE
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
+from simulator.report.claims import claim_output
+from simulator.report.layouts import BACKTEST
+from simulator.run.signals import written_in_full
+from simulator.run.workers import resolve_workers, workers_note
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -86,15 +95,6 @@ def calibrate_main(args: Sequence[str]) -> int:
     )
     parser.add_argument("--workers", default="0", help="processes refitting at once (default: every core)")
     options = parser.parse_args(list(args))
-    from simulator.calibration.calibrate import calibrate, parse_date
-    from simulator.calibration.cautions import calibration_cautions
-    from simulator.calibration.document import data_problem_rows
-    from simulator.calibration.draws import parameter_draws
-    from simulator.calibration.folder import write_folder
-    from simulator.calibration.occupied import refuse_occupied
-    from simulator.model.streams import Stream, stream
-    from simulator.run.runner import resolve_workers
-
     started = time.perf_counter()
     try:
         wrong: list[str] = []  # every option's fault at once, before the export is read
@@ -121,7 +121,14 @@ def calibrate_main(args: Sequence[str]) -> int:
             wrong.append(str(error))
         if wrong:
             raise CalibrationError("; ".join(wrong))
+        load_mapping(options.mapping)  # a missing or bad mapping file refused before the tables are loaded
+        from simulator.calibration.calibrate import calibrate  # the export's tables and the fits
+
         calibration = calibrate(options.mapping, options.as_of, options.until)
+        from simulator.calibration.draws import parameter_draws
+        from simulator.calibration.folder import write_folder
+        from simulator.model.streams import Stream, stream
+
         draws = None
         if n_draws:  # draw k: the refit backtest's replication k makes with the same seed
             generators = [stream(seed, k, Stream.PARAMETER_DRAW) for k in range(n_draws)]
@@ -137,6 +144,9 @@ def calibrate_main(args: Sequence[str]) -> int:
     except (CalibrationError, UnwritableOutputError) as error:
         print(f"salesim: calibrate: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    from simulator.calibration.cautions import calibration_cautions
+    from simulator.calibration.document import data_problem_rows
+
     out = calibration.outcomes
     print(
         f"salesim: {calibration.mapping.name} as of {calibration.as_of}: win rate {100 * out.win_rate.value:.1f}%, "
@@ -156,8 +166,6 @@ def calibrate_main(args: Sequence[str]) -> int:
 
 
 def _is_date(text: str) -> bool:
-    from simulator.calibration.calibrate import parse_date
-
     try:
         parse_date(text, "")
     except CalibrationError:
@@ -182,14 +190,6 @@ def backtest_main(args: Sequence[str]) -> int:
     )
     parser.add_argument("--workers", default="0", help="processes (default: every core)")
     options = parser.parse_args(list(args))
-    from simulator.calibration.calibrate import parse_date
-    from simulator.report.backtest_report import LAYOUT as BACKTEST_LAYOUT
-    from simulator.report.backtest_report import write_backtest
-    from simulator.report.claims import claim_output
-    from simulator.run.backtest import run_origin, timed_calibration
-    from simulator.run.runner import resolve_workers, workers_note
-    from simulator.run.signals import written_in_full
-
     started = time.perf_counter()
     each_origin = "give each origin once, comma separated (YYYY-MM-DD,YYYY-MM-DD)"
     origins, empty = comma_separated("--as-of", options.as_of, each_origin)
@@ -226,7 +226,10 @@ def backtest_main(args: Sequence[str]) -> int:
         if wrong:
             raise CalibrationError("; ".join(wrong))
         check_creatable(Path(options.out))  # the folder first: it is checked in no time, the export in seconds
-        replacing = claim_output(Path(options.out), BACKTEST_LAYOUT)  # a user's or another command's: refused
+        replacing = claim_output(Path(options.out), BACKTEST)  # a user's or another command's: refused
+        load_mapping(options.mapping)  # a missing or bad mapping file refused before the tables are loaded
+        from simulator.run.backtest import run_origin, timed_calibration  # the export's tables, the engines
+
         # each origin calibrated once, before anything runs: to refuse a bad export or date, then to run it
         calibrated = [timed_calibration(options.mapping, origin, options.until) for origin in origins]
     except (CalibrationError, UnwritableOutputError) as error:
@@ -252,6 +255,8 @@ def backtest_main(args: Sequence[str]) -> int:
         )
         return EXIT_INTERRUPTED
     seconds = time.perf_counter() - started
+    from simulator.report.backtest_report import write_backtest
+
     written = written_in_full(
         "backtest", lambda: write_backtest(results, Path(options.out), runs, options.uncertainty, seconds)
     )

@@ -7,6 +7,7 @@ The import graph is read from the source with ``ast`` (function-level imports in
 from __future__ import annotations
 
 import ast
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,49 @@ def test_a_refused_config_loads_none_of_the_heavy_modules(tmp_path: Path) -> Non
     loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert loaded & set(HEAVY) == set(), sorted(loaded & set(HEAVY))
     assert "org.teams.full_cycle.headcount = -2" in done.stderr
+
+
+def _heavy_loaded(args: list[str], cwd: Path) -> tuple[set[str], subprocess.CompletedProcess[str]]:
+    """The :data:`HEAVY` modules ``salesim ARGS`` loads (read from ``-X importtime``), and the finished process."""
+    import os
+    import sys
+
+    command = [sys.executable, "-X", "importtime", "-m", "simulator", *args]
+    env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent)}
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    return loaded & set(HEAVY), done
+
+
+# One refusal of each command, decided before anything runs, and the words naming what was refused: each goes as
+# far through the command's checks as a refusal can (the config composed, the output folder checked, ...).
+COMMAND_REFUSALS = {
+    "warmup": (["--years", "20", "clock.start_date=9980-01-04"], "clock.start_date = 9980-01-04: with --years 20"),
+    "sensitivity": (["--scenario", "nope", "--out", "study"], "--scenario = 'nope'"),
+    "optimise": (["--team", "full_cycle=4:6", "--runs", "-1", "--out", "search"], "--runs/--first-runs"),
+    "calibrate": (["mapping.yaml", "--as-of", "2017-09-30", "--out", "company", "--runs", "0"], "--runs 0"),
+    "backtest": (
+        ["missing.yaml", "--as-of", "2017-06-30", "--until", "2017-12-31", "--out", "bt"],
+        "missing.yaml: mapping file not found",
+    ),
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMAND_REFUSALS))
+def test_a_commands_help_loads_none_of_the_heavy_modules(command: str, tmp_path: Path) -> None:
+    """``salesim sensitivity --help`` had taken 2.0-2.5 s, loading the tables, the engines and the plots to print."""
+    heavy, done = _heavy_loaded([command, "--help"], tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"salesim {command}" in done.stdout
+    assert heavy == set(), sorted(heavy)
+
+
+@pytest.mark.parametrize("command", sorted(COMMAND_REFUSALS))
+def test_a_commands_refusal_loads_none_of_the_heavy_modules(command: str, tmp_path: Path) -> None:
+    """A refused option, override, mapping file or output folder is told before the tables or engines are loaded."""
+    args, said = COMMAND_REFUSALS[command]
+    heavy, done = _heavy_loaded([command, *args], tmp_path)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert said in done.stderr, done.stderr[-2000:]
+    assert heavy == set(), sorted(heavy)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written

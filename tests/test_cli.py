@@ -409,8 +409,8 @@ def test_every_command_refuses_an_output_folder_it_cannot_write_before_running(
     for module, name in (
         ("simulator.run.backtest", "run_origin"),
         ("simulator.analysis.warmup_study", "study_warmup"),
-        ("simulator.report.sensitivity_command", "run_sensitivity"),  # where the command looks it up
-        ("simulator.report.optimise_command", "optimise"),  # where the command looks it up
+        ("simulator.report.sensitivity_report", "run_sensitivity"),  # imported by the command where it runs
+        ("simulator.analysis.optimisation", "optimise"),  # imported by the command where it runs
     ):
         monkeypatch.setattr(f"{module}.{name}", no_runs)
     code = cli.SUBCOMMANDS[command]([*SUBCOMMAND_OUTPUTS[command], "--out", str(out)])

@@ -165,7 +165,7 @@ def test_more_runs_than_could_ever_finish_are_refused_before_anything_is_held_fo
 def test_more_workers_than_cores_run_as_many_as_the_cores_and_say_so(capsys: pytest.CaptureFixture[str]) -> None:
     from simulator.config.runner_settings import RunnerSettings
     from simulator.report.session import _announce
-    from simulator.run.runner import available_workers, resolve_workers
+    from simulator.run.workers import available_workers, resolve_workers
 
     cores = available_workers()
     assert resolve_workers(10**9) == resolve_workers(0) == cores and resolve_workers(1) == 1
@@ -175,7 +175,7 @@ def test_more_workers_than_cores_run_as_many_as_the_cores_and_say_so(capsys: pyt
     assert f"on {cores} worker" in err and f"runner.workers = 1000000000, but this machine has {cores} core" in err
     _announce(experiment, RunnerSettings(workers=1))
     assert "runner.workers =" not in capsys.readouterr().err
-    from simulator.run.runner import workers_note
+    from simulator.run.workers import workers_note
 
     assert workers_note("--workers", cores + 1) == (
         f"--workers = {cores + 1}, but this machine has {cores} core{'s' if cores > 1 else ''} for salesim: "

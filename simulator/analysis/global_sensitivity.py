@@ -36,20 +36,18 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.formatting import format_amount
+from simulator.analysis.global_options import MORRIS_MIN_TRAJECTORIES, SOBOL_MIN_SAMPLES, global_option_issues
 from simulator.analysis.lever_values import Lever, with_value
 from simulator.analysis.question_words import question_text
 from simulator.analysis.refit_levers import design_configs, with_refits
 from simulator.analysis.results import run_experiment
-from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.errors import ConfigError
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment
 from simulator.run.parameter_draws import drawn_configs, redrawn
 
 MORRIS_LEVELS = 4
 MORRIS_STEP = MORRIS_LEVELS / (2.0 * (MORRIS_LEVELS - 1))  # the grid step, as a share of the range: 2/3
-MORRIS_MIN_TRAJECTORIES = 10  # Campolongo et al. (2007): 10 trajectories are the usual minimum, 20-50 safer
-SOBOL_MIN_SAMPLES = 512  # Saltelli et al. (2010): a base sample of 500-1,000 for indices within about +-0.05
-SOBOL_SMALLEST = 8  # below this the bootstrap intervals of a handful of points say nothing
 SOBOL_SETTLED = 0.1  # the widest 95% CI half-width at which Sobol indices read as settled
 BOOTSTRAP_RESAMPLES = 1000
 
@@ -86,41 +84,6 @@ class GlobalSensitivity:
     floor: float = math.nan
     advice: list[str] = field(default_factory=list)
     draws: int = 0
-
-
-def global_option_issues(method: str, levers: int, size: int, runs_per_point: int) -> list[ConfigIssue]:
-    """What is wrong with the options of a global method, found before anything runs (empty: nothing).
-
-    ``levers`` is ``--global-params``, ``size`` the trajectories (Morris) or base sample (Sobol).
-    """
-    if method == "none":
-        return []
-    if method not in ("morris", "sobol"):
-        return [ConfigIssue("--global", method, "must be morris, sobol or none")]
-    issues = []
-    if levers < 2:
-        issues.append(
-            ConfigIssue("--global-params", levers, "must be at least 2 (a global method varies levers together)")
-        )
-    if method == "morris" and size < 1:
-        issues.append(
-            ConfigIssue(
-                "--trajectories",
-                size,
-                f"must be at least 1 ({MORRIS_MIN_TRAJECTORIES} is the usual minimum, 20 to 50 safer)",
-            )
-        )
-    if method == "sobol" and (size < SOBOL_SMALLEST or size & (size - 1)):
-        issues.append(
-            ConfigIssue(
-                "--sobol-samples",
-                size,
-                f"must be a power of 2 of at least {SOBOL_SMALLEST} ({SOBOL_MIN_SAMPLES} to 1,024 settle the indices)",
-            )
-        )
-    if runs_per_point < 2:
-        issues.append(ConfigIssue("--global-runs", runs_per_point, "must be at least 2 (the noise is measured)"))
-    return issues
 
 
 def sobol_unsettled(table: pd.DataFrame) -> str | None:

@@ -53,6 +53,7 @@ from optuna.pruners import BasePruner
 from optuna.trial import FrozenTrial, TrialState
 
 from simulator.analysis.finalists import Finalist, final_round, recommended
+from simulator.analysis.search_options import search_sizes_issue
 from simulator.analysis.team_mix import Candidate, Evaluation, TeamMixProblem
 from simulator.config.errors import ConfigError
 
@@ -176,12 +177,9 @@ def optimise(
         ConfigError: Bad bounds or settings.
     """
     problem.check()
-    if not 2 <= first_runs <= runs or trials < 1 or finalists < 1 or final_runs < 2:
-        raise ConfigError.single(
-            "--runs/--first-runs/--trials/--finalists/--final-runs",
-            [runs, first_runs, trials, finalists, final_runs],
-            "need 2 <= first runs <= runs, at least one trial and one finalist, and at least 2 final runs",
-        )
+    sizes = search_sizes_issue(runs, first_runs, trials, finalists, final_runs)
+    if sizes is not None:
+        raise ConfigError(sizes)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=min(10, max(2, trials // 3)))
     study = optuna.create_study(direction="maximize", sampler=sampler, pruner=ClearlyWorsePruner())

@@ -21,6 +21,7 @@ from simulator.analysis.run_counts import draw_floors, replications_needed
 from simulator.analysis.statistics import mean_interval, relative_half_width, scenario_order
 from simulator.analysis.tables import scenario_names
 from simulator.analysis.wording import count_of
+from simulator.calibration.draw_counts import MAX_DRAWS
 from simulator.run.experiment import ExperimentResult
 
 PRECISION_KPI = "bookings"
@@ -69,8 +70,6 @@ def runs_needed_sentence(
     target = f"±{precision:.1%}".replace(".0%", "%")
     if floor is not None and floor[1] > precision:
         now = f"±{half_width:.1%} with {runs_made:,} runs" if math.isfinite(half_width) else f"{runs_made:,} runs"
-        from simulator.calibration.draws import MAX_DRAWS  # only for a calibrated company (the fit's imports)
-
         refits = math.ceil(floor[0] * (floor[1] / precision) ** 2)  # the floor narrows as 1/sqrt(refits)
         more = (
             f"about {refits:,} refits (`salesim calibrate --draws {refits}`, with a few runs each) would narrow it "

@@ -25,9 +25,6 @@ from simulator.analysis.decision import decision_of
 from simulator.analysis.formatting import format_money
 from simulator.analysis.lever_values import with_value
 from simulator.analysis.quantities import direction
-from simulator.analysis.results import run_experiment
-from simulator.analysis.statistics import kpi_interval, run_trials
-from simulator.analysis.tables import window_years
 from simulator.config.errors import ConfigError
 from simulator.config.schema import ScenarioConfig
 from simulator.run.build import experiment_from_dicts
@@ -108,6 +105,8 @@ class TeamMixProblem:
     @property
     def window_years(self) -> float:
         """The scenario's measured window (horizon less warm-up) in years of its calendar."""
+        from simulator.analysis.tables import window_years  # with the tables: a problem is checked without them
+
         return window_years(self.experiment, self.scenario)
 
     @property
@@ -244,6 +243,9 @@ class TeamMixProblem:
         on_progress: Callable[[int], None] | None = None,
     ) -> tuple[dict[Candidate, Evaluation], ExperimentResult]:
         """Evaluate ``candidates`` (distinct) with replications 0..runs-1 each; also return the runs."""
+        from simulator.analysis.results import run_experiment  # the tables and the engines, when a mix is run
+        from simulator.analysis.statistics import kpi_interval, run_trials
+
         result = run_experiment(self.experiment_for(candidates, runs), workers=workers, on_progress=on_progress)
         runs_table = result.replications
         if self.kpi not in runs_table.columns:

@@ -9,9 +9,7 @@ clock, initial_pipeline). :mod:`simulator.calibration.folder` writes them out.
 
 from __future__ import annotations
 
-import datetime
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.calibration.as_of import check_as_of, check_deal_values, check_outcomes
+from simulator.calibration.dates import parse_date
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.estimates import Estimate, working_days
 from simulator.calibration.fit_arrivals import ArrivalFit, after_export_warning, fit_arrivals
@@ -80,23 +79,6 @@ class Calibration:
     def holidays(self) -> list[str]:
         """Public holidays of the calendar (an assumption of the mapping)."""
         return list(self.mapping.assumptions.holidays)
-
-
-def parse_date(text: str, what: str) -> np.datetime64:
-    """A ``YYYY-MM-DD`` date.
-
-    Raises:
-        CalibrationError: Naming ``what`` and the text.
-    """
-    refused = CalibrationError(f"{what} = {text!r}: must be a date written YYYY-MM-DD")
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(text).strip()):  # '' is NaT and '2017-09' the 1st to numpy
-        raise refused
-    try:
-        return np.datetime64(datetime.date.fromisoformat(str(text).strip()), "D")
-    except ValueError as error:  # written YYYY-MM-DD, but no such day (2017-02-30)
-        raise CalibrationError(
-            f"{what} = {text!r}: is no date of the calendar ({error}); give a day that exists, YYYY-MM-DD"
-        ) from None
 
 
 def quarter_after(day: np.datetime64) -> np.datetime64:

@@ -28,13 +28,6 @@ FORMAT = 1
 """Version of the file's layout (``format``)."""
 DRAWN_SECTIONS = ("market", "pipeline", "org")
 """The sections a refit changes: arrivals, deal values and products; outcomes and durations; skill and shares."""
-DEFAULT_DRAWS = 40
-"""Refits ``salesim calibrate`` stores unless told otherwise (about half a second each on one core)."""
-MAX_DRAWS = 1000
-"""The most refits ``salesim calibrate`` stores: every run compiles each scenario once per refit, so beyond a
-thousand the start of a run grows for a mean whose interval narrows only as the refits' square root."""
-MIN_DRAWS = 2
-"""The fewest refits worth storing: one refit has no spread to carry."""
 
 _STATE: dict[str, Calibration] = {}  # what forked workers inherit: the calibration being refitted
 

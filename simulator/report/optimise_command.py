@@ -2,7 +2,9 @@
 
 The options are refused before anything is composed (unknown options, bounds, the KPI,
 the seed); the front door hands over the function that composes an experiment. The report
-itself is :mod:`simulator.report.optimisation_report`'s.
+itself is :mod:`simulator.report.optimisation_report`'s. The search (Optuna), its tables,
+the engines and the plots are imported once the options, the config, the output folder and
+the problem are checked: ``--help`` and a refusal load none of them.
 """
 
 from __future__ import annotations
@@ -13,11 +15,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tqdm import tqdm
-
 from simulator.analysis.decision import check_decision, decision_of, kpi_name_issue
-from simulator.analysis.optimisation import exhaustive_optimisation, optimise
 from simulator.analysis.quantities import direction
+from simulator.analysis.search_options import search_sizes_issue
 from simulator.analysis.team_mix import TeamMixProblem, bounds_issue
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.fields import DOLLAR_SLIP, dollar_slip_words
@@ -26,10 +26,10 @@ from simulator.config.runner_settings import MAX_RUNS
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.report.claims import claim_output
-from simulator.report.optimisation_report import LAYOUT, answer_paragraph, write_optimisation
+from simulator.report.layouts import OPTIMISE
 from simulator.run.experiment import Experiment
-from simulator.run.runner import workers_note
 from simulator.run.signals import written_in_full
+from simulator.run.workers import workers_note
 
 
 def _bounds(values: Sequence[str]) -> dict[str, tuple[int, int]]:
@@ -133,7 +133,7 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
         check_decision(experiment)
         out = Path(options.out or f"outputs/optimise/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
         check_creatable(out)  # before any run: a folder that cannot be written is refused now, not after the runs
-        replacing = claim_output(out, LAYOUT)  # nor one holding what the search did not write: never overwritten
+        replacing = claim_output(out, OPTIMISE)  # nor one holding what the search did not write: never overwritten
         if replacing:
             print(f"salesim: optimise: {replacing}", file=sys.stderr)
         scenario = options.scenario or experiment.baseline
@@ -146,11 +146,23 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
             raise ConfigError([named])
         problem = TeamMixProblem(experiment, scenario, kpi, bounds, options.budget)
         problem.check()
+        first_runs = min(options.first_runs, options.runs)
+        sizes = (
+            None
+            if options.exhaustive
+            else search_sizes_issue(options.runs, first_runs, options.trials, options.finalists, options.final_runs)
+        )
+        if sizes is not None:  # refused here, as the search would, before Optuna and the engines are loaded
+            raise ConfigError(sizes)
         for note in experiment.clock_notes():
             print(f"salesim: note: {note}", file=sys.stderr)
         capped = workers_note("--workers", options.workers)
         if capped:
             print(f"salesim: note: {capped}", file=sys.stderr)
+        from tqdm import tqdm  # the search, its tables and the engines, once everything is checked
+
+        from simulator.analysis.optimisation import exhaustive_optimisation, optimise
+
         with tqdm(unit="run", file=sys.stderr) as bar:
 
             def advance(done: int) -> None:
@@ -166,7 +178,7 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
                     problem,
                     options.trials,
                     options.runs,
-                    min(options.first_runs, options.runs),
+                    first_runs,
                     options.finalists,
                     options.final_runs,
                     options.seed,
@@ -185,6 +197,8 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the runs made so far are not enough for an answer
         print("\nsalesim: optimise: interrupted; nothing was written", file=sys.stderr)
         return 130
+    from simulator.report.optimisation_report import answer_paragraph, write_optimisation
+
     written = written_in_full("optimise", lambda: write_optimisation(found, out))
     print(answer_paragraph(found))
     print(f"salesim: optimisation written to {written[0].parent}")

@@ -2,7 +2,9 @@
 
 The study itself (the one-at-a-time swings, the global method, the report) is
 :mod:`simulator.report.sensitivity_report`; this module reads the command line, refuses
-a bad option naming it, composes the experiment and writes what the study found.
+a bad option naming it, composes the experiment and writes what the study found. The
+study, its tables, the engines and the plots are imported once the options, the config
+and the output folder are checked: ``--help`` and a refusal load none of them.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from simulator.analysis.decision import check_decision, decision_of, kpi_name_issue
-from simulator.analysis.global_sensitivity import MORRIS_MIN_TRAJECTORIES
+from simulator.analysis.global_options import MORRIS_MIN_TRAJECTORIES
 from simulator.analysis.levers import LEVER_SECTIONS, delta_issue
 from simulator.analysis.wording import count_of
 from simulator.config.errors import ConfigError, ConfigIssue
@@ -22,19 +24,11 @@ from simulator.config.option_errors import comma_separated, lenient_number, unkn
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.report.claims import claim_output
-from simulator.report.sensitivity_report import (
-    EACH_KEY,
-    EACH_SECTION,
-    LAYOUT,
-    answer_paragraph,
-    list_issues,
-    option_issues,
-    run_sensitivity,
-    write_sensitivity,
-)
+from simulator.report.layouts import SENSITIVITY
+from simulator.report.sensitivity_options import EACH_KEY, EACH_SECTION, list_issues, option_issues
 from simulator.run.experiment import Experiment
-from simulator.run.runner import workers_note
 from simulator.run.signals import written_in_full
+from simulator.run.workers import workers_note
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -121,7 +115,7 @@ def sensitivity_main(
         check_decision(experiment)
         out = Path(options.out or f"outputs/sensitivity/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
         check_creatable(out)  # before any run: a folder that cannot be written is refused now, not after the runs
-        replacing = claim_output(out, LAYOUT)  # nor one holding what the study did not write: never overwritten
+        replacing = claim_output(out, SENSITIVITY)  # nor one holding what the study did not write: never overwritten
         if replacing:
             print(f"salesim: sensitivity: {replacing}", file=sys.stderr)
         scenario = options.scenario or experiment.baseline
@@ -135,6 +129,8 @@ def sensitivity_main(
         for note in [*experiment.clock_notes(), workers_note("--workers", options.workers)]:
             if note:
                 print(f"salesim: note: {note}", file=sys.stderr)
+        from simulator.report.sensitivity_report import run_sensitivity  # the study, once the options are checked
+
         study = run_sensitivity(
             experiment,
             scenario,
@@ -163,6 +159,8 @@ def sensitivity_main(
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the runs made so far are not enough for an answer
         print("\nsalesim: sensitivity: interrupted; nothing was written", file=sys.stderr)
         return 130
+    from simulator.report.sensitivity_report import answer_paragraph, write_sensitivity
+
     written = written_in_full("sensitivity", lambda: write_sensitivity(study, out))
     print(answer_paragraph(study))
     for key, words in study.reasons.items():  # a lead lever whose leads took the reps' own prospecting

@@ -24,21 +24,15 @@ from simulator.analysis.answer_words import SENTENCE_UNITS
 from simulator.analysis.assumed import assumed_study_words, effort_source
 from simulator.analysis.crowding import crowding_reasons
 from simulator.analysis.formatting import format_signed_amount, format_signed_range, format_value
-from simulator.analysis.global_sensitivity import (
-    MORRIS_MIN_TRAJECTORIES,
-    GlobalSensitivity,
-    global_option_issues,
-    global_sensitivity,
-)
+from simulator.analysis.global_options import MORRIS_MIN_TRAJECTORIES
+from simulator.analysis.global_sensitivity import GlobalSensitivity, global_sensitivity
 from simulator.analysis.kpi_names import kpi_label, kpi_unit, kpi_words
 from simulator.analysis.level_words import format_levels
 from simulator.analysis.levers import LEVER_SECTIONS, find_levers, lever_experiment
 from simulator.analysis.results import run_experiment
 from simulator.analysis.sensitivity import sensitivity_table
 from simulator.analysis.wording import count_of, join_words
-from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.config.option_errors import repeated_issue
-from simulator.config.runner_settings import MAX_RUNS
+from simulator.config.errors import ConfigError
 from simulator.io.atomic import atomic_write
 from simulator.report.claims import remove_stale
 from simulator.report.html import write_html
@@ -46,6 +40,7 @@ from simulator.report.layouts import SENSITIVITY
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_tornado import plot_global, plot_tornado
 from simulator.report.sensitivity_global import global_lines, global_words
+from simulator.report.sensitivity_options import list_issues, option_issues
 from simulator.report.sensitivity_words import (
     NO_ELASTICITY,
     draws_words,
@@ -73,38 +68,6 @@ class AfterRunsError(ConfigError):
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled with its issues and its count of replications."""
         return (type(self), (ConfigError(self.issues), self.replications))
-
-
-def option_issues(
-    runs: int, method: str, global_levers: int, size: int, global_runs: int, workers: int
-) -> list[ConfigIssue]:
-    """Every bad option of ``salesim sensitivity``, found before anything is composed or run."""
-    issues = global_option_issues(method, global_levers, size, global_runs)
-    if not 2 <= runs <= MAX_RUNS:
-        issues.insert(
-            0, ConfigIssue("--runs", runs, f"must be from 2 (paired differences need two runs) to {MAX_RUNS:,}")
-        )
-    if workers < 0:
-        issues.append(ConfigIssue("--workers", workers, "must be a whole number >= 0 (0 = every core)"))
-    return issues
-
-
-EACH_KEY = "give each dotted key once, comma separated"
-EACH_SECTION = f"give each section once, comma separated ({','.join(LEVER_SECTIONS)})"
-
-
-def list_issues(keys: Sequence[str] | None, sections: Sequence[str]) -> list[ConfigIssue]:
-    """``--params`` or ``--sections`` naming no value, or one twice (its levers would be moved, and run, twice)."""
-    every = ",".join(LEVER_SECTIONS)
-    if keys is not None and not keys:
-        return [ConfigIssue("--params", "", "names no key: give dotted keys, comma separated, or leave it out")]
-    if not sections:
-        return [ConfigIssue("--sections", "", f"names no section: give some of {every}, comma separated")]
-    found = [
-        repeated_issue("--params", keys or [], EACH_KEY),
-        repeated_issue("--sections", sections, EACH_SECTION),
-    ]
-    return [issue for issue in found if issue is not None]
 
 
 @dataclass(slots=True)

@@ -34,10 +34,11 @@ from simulator.model.scenario import Scenario
 from simulator.report.claims import refuse_foreign_run
 from simulator.report.outputs import remove_outputs, write_outputs
 from simulator.run.experiment import Experiment, ExperimentResult
-from simulator.run.runner import RunInterrupted, fingerprint, resolve_workers, workers_note
+from simulator.run.runner import RunInterrupted, fingerprint
 from simulator.run.settings import RunnerSettings
 from simulator.run.store import STORE_DIRNAME, DirectoryStore
 from simulator.run.store_files import MANIFEST
+from simulator.run.workers import resolve_workers, workers_note
 
 FAILURES_SHOWN = 10
 """Failed replications listed one by one on the terminal (failures.json has them all)."""

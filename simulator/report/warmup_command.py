@@ -3,7 +3,9 @@
 Runs a scenario for some years from an empty start, averages its state over runs and
 chooses the warm-up by MSER-5 (:mod:`simulator.analysis.warmup_study`); writes
 ``warmup.csv``, ``warmup.png`` and ``warmup.md`` (:mod:`simulator.report.warmup_report`).
-A bad option or config is refused naming it, before anything runs (exit status 2).
+A bad option or config is refused naming it, before anything runs (exit status 2); the
+engine, the tables and the plots are imported once the options, the config and the output
+folder are checked.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from simulator.config.option_errors import lenient_number, unknown_options, unre
 from simulator.config.runner_settings import MAX_RUNS
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
+from simulator.report.claims import claim_output
+from simulator.report.layouts import WARMUP
 from simulator.run.experiment import Experiment
+from simulator.run.signals import written_in_full
 
 EXIT_CONFIG_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -64,12 +69,6 @@ def warmup_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]
         return _warmup_refused(
             ConfigError.single("--scenario", options.scenario, f"must be a scenario of {experiment.name}: {names}")
         )
-    from simulator.analysis.warmup_study import study_warmup
-    from simulator.report.claims import claim_output
-    from simulator.report.warmup_report import LAYOUT as WARMUP_LAYOUT
-    from simulator.report.warmup_report import warmup_markdown, write_warmup
-    from simulator.run.signals import written_in_full
-
     if spec.config.initial_pipeline is not None:  # a calibrated company: its runs start from its real open pipeline
         return _warmup_refused(
             ConfigError.single(
@@ -90,7 +89,7 @@ def warmup_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]
     out = Path(options.out or f"outputs/warmup/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
     try:
         check_creatable(out)
-        replacing = claim_output(out, WARMUP_LAYOUT)
+        replacing = claim_output(out, WARMUP)
     except UnwritableOutputError as error:
         print(f"salesim: warmup: {error}", file=sys.stderr)
         if not isinstance(error, OccupiedOutputError):  # that one says so, and what to do
@@ -98,6 +97,9 @@ def warmup_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]
         return EXIT_CONFIG_ERROR
     if replacing:
         print(f"salesim: warmup: {replacing}", file=sys.stderr)
+    from simulator.analysis.warmup_study import study_warmup  # the engine, once everything is checked
+    from simulator.report.warmup_report import warmup_markdown, write_warmup
+
     try:
         study = study_warmup(spec.config, name, experiment.seed, options.runs, options.years * year)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: a study is written only when every run is done

@@ -28,7 +28,8 @@ import numpy as np
 
 from simulator.calibration.actuals import Period, actual_figures, periods_between
 from simulator.calibration.bootstrap import refit
-from simulator.calibration.calibrate import Calibration, calibrate, parse_date, scenario_sections
+from simulator.calibration.calibrate import Calibration, calibrate, scenario_sections
+from simulator.calibration.dates import parse_date
 from simulator.config.schema import parse_scenario
 from simulator.engines.choice import engines_used, simulate
 from simulator.io.stop_signals import become_worker, stop_signals_deferred

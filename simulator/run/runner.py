@@ -26,7 +26,6 @@ from __future__ import annotations
 import copy
 import difflib
 import math
-import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
@@ -51,6 +50,7 @@ from simulator.run.parts import Part, make_part
 from simulator.run.replication import ReplicationResult
 from simulator.run.settings import EXECUTION_KEYS
 from simulator.run.store import DirectoryStore
+from simulator.run.workers import resolve_workers
 
 ProgressCallback = Callable[[int], None]
 NoteCallback = Callable[[str], None]
@@ -76,29 +76,6 @@ class RunInterrupted(KeyboardInterrupt):
     def __init__(self, done: int, total: int | None, location: str) -> None:
         super().__init__(f"interrupted: {done} replications done, kept in {location}")
         self.done, self.total, self.location = done, total, location
-
-
-def available_workers() -> int:
-    """Cores this process may use (respects CPU affinity, e.g. under SLURM)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def workers_note(key: str, workers: int | None) -> str | None:
-    """What to tell of ``key = workers`` above the cores this process may use (it runs on the cores), else None."""
-    cores = available_workers()
-    if not workers or workers <= cores:
-        return None
-    cores_words = f"{cores} core{'s' if cores > 1 else ''}"
-    return f"{key} = {workers}, but this machine has {cores_words} for salesim: running on {cores}"
-
-
-def resolve_workers(workers: int | None) -> int:
-    """Worker processes to start on this machine: ``None`` or 0 means every available core, and so does more."""
-    cores = available_workers()
-    return cores if not workers else max(1, min(int(workers), cores))
 
 
 def fingerprint(experiment: Experiment) -> dict[str, Any]:
