@@ -202,12 +202,12 @@ def test_a_quarterly_plan_is_applied_by_calendar_quarter_not_by_position() -> No
     # a quarter planned at $0 has nothing to hit: no value, where it had read "hit" (100% of runs)
     assert math.isnan(row["hit_plan_y1_q2"]) and math.isnan(row["hit_plan_y1_q3"]) and row["hit_plan_y1_q4"] == 0.0
     from simulator.analysis.statistics import summarise
-    from simulator.report.plan_section import _quarter_cell
+    from simulator.report.plan_section import _quarter_cells
 
     table = pd.DataFrame([{"scenario": "s", "replication": r, **row} for r in range(3)])
     summary = summarise(table)
-    assert _quarter_cell(summary, "s", "hit_plan_y1_q2") == "no plan ($0)"
-    assert _quarter_cell(summary, "s", "hit_plan_y1_q4").startswith("0.0% (0.0% to ")
+    assert _quarter_cells(summary, ["s"], "hit_plan_y1_q2") == ["no plan ($0)"]
+    assert _quarter_cells(summary, ["s"], "hit_plan_y1_q4")[0].startswith("0.0% (0.0% to ")
 
 
 def test_hires_in_month_k_start_on_the_first_working_day_of_that_calendar_month() -> None:
