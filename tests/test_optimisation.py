@@ -574,3 +574,51 @@ def test_the_final_round_re_runs_the_cheapest_mix_the_search_saw_reach_the_targe
     assert none.target is None and not none.reaches_target(1e9)
     finalists, _ = final_round(none, seen, 2, 4, 1, None)
     assert {f.candidate.words() for f in finalists} == {"a=4", "a=3", "a=1"}
+
+
+def test_a_mix_over_the_budget_by_less_than_its_noise_is_re_run_and_its_final_runs_decide(
+    problem: TeamMixProblem,
+) -> None:
+    """plan_check's 13 reps read $3.858M over 8 runs against a $3.84M budget and were dropped unsaid: over 40
+    runs they cost $3.813M and booked $336k more than today's 12, clearly better."""
+    assert problem.window_budget == pytest.approx(80_000.0)
+
+    def seen(a: int, b: int, mean: float, cost: float, low: float) -> Evaluation:
+        return Evaluation(Candidate((("a", a), ("b", b))), 8, mean, 100.0, cost, 1_000.0, cost_low=low, cost_high=cost)
+
+    near = seen(2, 3, 9_000.0, 82_000.0, 79_000.0)  # truly $80k: the search's few runs read it 2.5% over
+    dear = seen(4, 3, 9_500.0, 100_000.0, 98_000.0)  # clearly over: its whole CI is above the budget
+    cheap = seen(1, 2, 5_000.0, 50_000.0, 50_000.0)
+    assert problem.may_be_feasible(near) and not problem.feasible(near) and not problem.may_be_feasible(dear)
+    finalists, _ = final_round(problem, {e.candidate: e for e in (near, dear, cheap)}, 2, 6, 1, None)
+    names = [f.candidate.words() for f in finalists]
+    assert "a=2, b=3" in names and "a=4, b=3" not in names, names
+    mine = next(f for f in finalists if f.candidate == near.candidate)
+    assert mine.cost == pytest.approx(80_000.0) and mine.feasible and mine.contender  # its final runs decide
+    assert recommended(finalists, problem.sign) == near.candidate
+    assert mine.clear_of_today and mine.versus_today > 0.0 and mine.versus_today_low > 0.0
+
+
+def test_the_answer_says_when_the_chosen_mix_is_not_clearly_better_than_today_s(problem: TeamMixProblem) -> None:
+    """plan_check's 14 reps were "the best of the 3 finalists with a probability of 81%" at 55.0% against 50.0%
+    with today's 12, when 3 of 40 paired runs favoured 14 and 1 favoured 12, and the answer did not say so."""
+    kpi = "hit_plan"
+    today = Finalist(Candidate((("a", 1),)), 0.5, 0.35, 0.65, 3.66e6, 3.62e6, 3.69e6, 0.19, True, True, True)
+    best = dataclasses.replace(
+        today,
+        candidate=Candidate((("a", 2),)),
+        mean=0.55,
+        cost=3.96e6,
+        today=False,
+        versus_today=0.05,
+        versus_today_low=-0.063,
+        versus_today_high=0.16,
+    )
+    from simulator.report.optimisation_words import versus_today_words
+
+    text = versus_today_words(kpi, best, today, 40)
+    assert text.startswith(": +5.0 points (95% CI -6.3 to +16.0 points) paired run by run, not clearly better")
+    assert "keeping today's mix costs $300.0k less; about 199 final runs (--final-runs) would tell" in text
+    clear = dataclasses.replace(best, versus_today_low=0.01, clear_of_today=True)
+    assert versus_today_words(kpi, clear, today, 40) == ": +5.0 points (95% CI +1.0 to +16.0 points) paired run by run"
+    assert versus_today_words(kpi, today, today, 40) == ""

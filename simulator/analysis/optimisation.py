@@ -23,7 +23,9 @@ The search (:func:`optimise`):
    adds no row to the trials table; after :data:`STALE_ASKS` such proposals in a row an
    untried mix (a seeded draw) is enqueued, so a sampler that keeps proposing what it
    knows cannot stall the search nor make it re-simulate a mix.
-4. The best feasible candidates and today's mix are run again, together, with
+4. The best candidates not clearly over the budget (a mean cost a little over it, with
+   the low end of its 95% CI within it, is measured again rather than dropped) and
+   today's mix are run again, together, with
    ``final_runs`` replications on common random numbers: each gets its mean with a 95%
    CI, its cost with a CI, and the probability that it is truly the best of those within
    the bounds and the budget (from the paired runs,
@@ -57,7 +59,7 @@ from simulator.analysis.search_options import search_sizes_issue
 from simulator.analysis.team_mix import Candidate, Evaluation, TeamMixProblem
 from simulator.config.errors import ConfigError
 
-TRIAL_COLUMNS = ("trial", "state", "runs", "mean", "se", "cost", "cost_se", "feasible")
+TRIAL_COLUMNS = ("trial", "state", "runs", "mean", "se", "cost", "cost_se", "cost_ci_low", "feasible")
 COMPLETE, PRUNED, OVER_BUDGET = "complete", "pruned", "over budget"
 """A trial's state in the table: run in full, pruned as clearly worse, or clearly over budget after its first runs."""
 STALE_ASKS = 20
@@ -126,10 +128,7 @@ def _upper(evaluation: Evaluation, sign: int) -> float:
 
 def _over_budget(problem: TeamMixProblem, evaluation: Evaluation) -> bool:
     """The lower end of the 95% CI of the mean cost (log scale, as for any amount) is above the budget."""
-    budget = problem.window_budget
-    if budget is None or not math.isfinite(evaluation.cost_low):
-        return False
-    return evaluation.cost_low > budget
+    return not problem.may_be_feasible(evaluation)
 
 
 def _row(number: int, state: str, evaluation: Evaluation, problem: TeamMixProblem) -> dict[str, object]:
@@ -142,6 +141,7 @@ def _row(number: int, state: str, evaluation: Evaluation, problem: TeamMixProble
         "se": evaluation.se,
         "cost": evaluation.cost,
         "cost_se": evaluation.cost_se,
+        "cost_ci_low": evaluation.cost_low,  # within the budget: re-run in the final round though its mean is over
         "feasible": problem.feasible(evaluation),
     }
 

@@ -272,6 +272,17 @@ class TeamMixProblem:
         budget = self.window_budget
         return budget is None or evaluation.cost <= budget
 
+    def may_be_feasible(self, evaluation: Evaluation) -> bool:
+        """True unless the candidate is clearly over the budget: the low end of its cost's 95% CI is above it.
+
+        A search's few runs measure a cost with noise: plan_check's 13 reps read $3.858M over
+        8 runs against a $3.84M budget (0.5% over) and cost $3.813M over 40.
+        """
+        budget = self.window_budget
+        if budget is None or evaluation.cost <= budget:
+            return True
+        return not (math.isfinite(evaluation.cost_low) and evaluation.cost_low > budget)
+
 
 def bounds_issue(team: str, low: object, high: object) -> str | None:
     """What is wrong with the bounds LOW:HIGH of ``team``'s headcount (None when they are whole, ordered and >= 1)."""

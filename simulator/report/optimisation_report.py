@@ -36,6 +36,7 @@ from simulator.report.optimisation_words import (
     not_re_run_words,
     rerun_words,
     target_words,
+    versus_today_words,
 )
 from simulator.report.plot_optimisation import plot_optimisation
 
@@ -127,6 +128,7 @@ def answer_paragraph(found: Optimisation) -> str:
             f", against {mean_ci(kpi, today.mean, today.ci_low, today.ci_high)}{level} and "
             f"{format_money(today.cost)} with today's {today.candidate.words()}{dear}"
         )
+        text += versus_today_words(kpi, best, today, found.final_runs)
     p_best = sum(f.p_best for f in ties)
     who = "it is" if len(ties) == 1 else f"the {len(ties)} tied mixes together are"
     top = max(contenders, key=lambda f: problem.sign * f.mean)  # the reference of the equivalence
