@@ -214,7 +214,7 @@ def _warmup_main(args: Sequence[str]) -> int:
     from simulator.report.warmup_command import warmup_main
 
     folder, args = _config_dir_option(args)
-    return warmup_main(args, lambda overrides: _command_experiment("warmup", overrides, False, folder))
+    return warmup_main(args, lambda overrides: _command_experiment("warmup", overrides, False, folder), folder)
 
 
 def _sensitivity_main(args: Sequence[str]) -> int:

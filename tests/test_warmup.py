@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,7 +14,7 @@ import simulator
 from simulator.analysis.territory import depleting_territories, territories
 from simulator.analysis.transient import hiring_in_window, result_drifts, transient_drifts
 from simulator.analysis.warmup import mser, recommended_warmup, truncations
-from simulator.analysis.warmup_study import study_warmup
+from simulator.analysis.warmup_study import WarmupStudy, study_warmup
 from simulator.config.schema import parse_scenario
 from simulator.run.build import experiment_from_dict
 from tests.scenarios import shipped
@@ -286,6 +288,86 @@ def test_a_series_drifting_by_too_little_to_count_is_said_not_to_set_the_warm_up
     moving = WarmupStudy("generalist", 5, {}, [Truncation("open_pipeline", 250, False, 58.5)], 0.0, 20.8)
     assert not moving.settled and "do not settle within the horizon" in warmup_markdown(moving)
     assert "no: still moving at half the horizon" in warmup_markdown(moving)
+
+
+def _tenure_like(runs: int, seed: int, days: int = 750) -> np.ndarray:
+    """The mean of ``runs`` runs of a level of 33 that climbs 9% over its first 150 days and comes back (a
+    tenure's transient), each run wandering about it (AR(1): standard deviation 6, a month's memory)."""
+    gen = np.random.default_rng(seed)
+    t = np.arange(days)
+    path = 33.0 + 3.0 * np.where(t < 150, np.sin(np.pi * t / 150), 0.0)
+    phi = 0.95
+    shocks = gen.normal(0.0, 6.0 * np.sqrt(1 - phi**2), (runs, days))
+    noise = np.empty_like(shocks)
+    noise[:, 0] = gen.normal(0.0, 6.0, runs)
+    for day in range(1, days):
+        noise[:, day] = phi * noise[:, day - 1] + shocks[:, day]
+    return path + noise.mean(axis=0)
+
+
+def test_a_transient_hidden_in_the_wobble_of_too_few_runs_is_named_with_the_runs_that_resolve_it() -> None:
+    """``salesim warmup --runs 10`` cut mean rep tenure at 0 days, "within the wobble", beside 205 days with 60 runs:
+    its 10-run mean swung 30 -> 35 -> 30 months and nothing said that 10 runs could hide a transient that counts."""
+    from simulator.analysis.warmup import MATERIAL_SHIFT, unresolved
+
+    few = {"rep_tenure_months": _tenure_like(10, seed=1)}
+    (hidden,) = truncations(few)
+    assert not hidden.material and recommended_warmup([hidden], 20.8) == 0.0  # the 9% climb reads as wobble
+    assert 2 * hidden.wobble > MATERIAL_SHIFT * hidden.level  # wide against the 2% that counts
+    (flagged,) = unresolved([hidden], few, runs=10)
+    assert flagged.series == "rep_tenure_months" and flagged.wobble == hidden.wobble
+    assert 50 < flagged.runs < 1000 and flagged.runs == round(flagged.runs, -1)  # 2 significant figures
+    # the runs it asks for resolve it: fresh runs of that many count the climb and ask for no more
+    many = {"rep_tenure_months": _tenure_like(flagged.runs, seed=2)}
+    (found,) = truncations(many)
+    assert found.material and 100 <= found.observations <= 250
+    assert unresolved([found], many, runs=flagged.runs) == []
+    # a wobble narrow against 2% is no warning, however few the runs; nor is a series that counted
+    steady = {"ramped_fte": 22.7 + np.random.default_rng(3).normal(0.0, 0.05, 750)}
+    assert unresolved(truncations(steady), steady, runs=2) == []
+
+
+def _noisy_study() -> WarmupStudy:
+    """A study of 10 runs in which the open pipeline counts and the tenure's climb is hidden in its wobble."""
+    from simulator.analysis.warmup import unresolved
+
+    means = {"open_pipeline": 60 * (1 - np.exp(-np.arange(750) / 10.0)), "rep_tenure_months": _tenure_like(10, 1)}
+    found = truncations(means)
+    return WarmupStudy(
+        "generalist", 10, means, found, recommended_warmup(found, 20.8), 20.8, unresolved(found, means, 10)
+    )
+
+
+def test_the_report_and_the_terminal_say_too_few_runs_naming_the_series_and_the_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from simulator import cli
+    from simulator.report.warmup_report import warmup_markdown
+
+    study = _noisy_study()
+    (flagged,) = study.unresolved
+    text = warmup_markdown(study, ["--years", "2", "org.teams.full_cycle.headcount=10"])
+    assert "**Too few runs to rule out a transient in Mean rep tenure (months)**: over 10 runs" in text
+    assert "so the recommendation may be too short" in text
+    assert (
+        f"about {flagged.runs:,} runs would narrow the wobble to" in text
+        and "so that a 2% transient would count" in text
+    )
+    assert f"`salesim warmup --runs {flagged.runs} --years 2 org.teams.full_cycle.headcount=10`" in text
+    assert "Open pipeline (deals): its 5-day means wobble" not in text  # it counted: not named
+    assert "Too few runs" not in warmup_markdown(dataclasses.replace(study, unresolved=[]))
+    # the command: the same paragraph in warmup.md and on the terminal, and a last line naming the command
+    monkeypatch.setattr("simulator.analysis.warmup_study.study_warmup", lambda *a, **k: study)
+    out = tmp_path / "w"
+    args = ["--runs", "10", "--years", "2", "--out", str(out), "org.teams.full_cycle.headcount=10"]
+    assert cli.SUBCOMMANDS["warmup"](args) == 0
+    done = capsys.readouterr()
+    command = f"salesim warmup --runs {flagged.runs} --years 2 org.teams.full_cycle.headcount=10"
+    assert f"`{command}`" in done.out and f"`{command}`" in (out / "warmup.md").read_text()
+    assert done.err.strip().endswith(
+        "salesim: warmup: 10 runs are too few to tell whether Mean rep tenure (months) has a transient that counts "
+        f"(one could read as the wobble of the runs' mean); study again with: {command}"
+    )
 
 
 # ---------------------------------------------------------------------------- counts inside the window

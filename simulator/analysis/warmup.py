@@ -42,6 +42,7 @@ class Truncation:
     settled: bool  # False: the minimum is at the half-way limit (no steady state within the horizon)
     level: float  # mean of the series after truncation
     material: bool = True  # the truncated part differs from the rest by more than the rest's own wobble
+    wobble: float = 0.0  # standard deviation of the rest's 5-day means (a shift must exceed twice it to count)
 
 
 def mser(series: FloatArray, batch: int = MSER_BATCH) -> tuple[int, bool]:
@@ -90,12 +91,69 @@ def truncations(daily: dict[str, FloatArray]) -> list[Truncation]:
             continue
         drop, settled = mser(values)
         rest = values[drop:]
-        k = rest.size // MSER_BATCH
-        wobble = float(rest[: k * MSER_BATCH].reshape(k, MSER_BATCH).mean(axis=1).std(ddof=1)) if k > 1 else 0.0
+        wobble = batch_wobble(values, drop)
         shift = abs(float(values[:drop].mean()) - float(rest.mean())) if drop else 0.0
         material = shift > 2.0 * wobble and shift > MATERIAL_SHIFT * abs(float(rest.mean()))
-        out.append(Truncation(name, drop, settled, float(rest.mean()), material))
+        out.append(Truncation(name, drop, settled, float(rest.mean()), material, wobble))
     return out
+
+
+def batch_wobble(series: FloatArray, drop: int) -> float:
+    """Standard deviation of the 5-day means of ``series`` after ``drop`` days (0 with under 2 of them)."""
+    rest = np.asarray(series, dtype=np.float64)[drop:]
+    k = rest.size // MSER_BATCH
+    return float(rest[: k * MSER_BATCH].reshape(k, MSER_BATCH).mean(axis=1).std(ddof=1)) if k > 1 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Unresolved:
+    """A series whose wobble over the study's runs could hide a transient that counts.
+
+    Attributes:
+        series: its name.
+        wobble: the wobble its truncation was judged against (:attr:`Truncation.wobble`).
+        threshold: the smallest shift that counts, :data:`MATERIAL_SHIFT` of its level.
+        runs: about how many runs would narrow its wobble to half the threshold, so that a
+            shift of the threshold would count.
+    """
+
+    series: str
+    wobble: float
+    threshold: float
+    runs: int
+
+
+def unresolved(found: list[Truncation], means: dict[str, FloatArray], runs: int) -> list[Unresolved]:
+    """The series that did not count whose wobble is too wide, over ``runs`` runs, to tell a transient that would.
+
+    A truncation counts when its shift exceeds twice the wobble and :data:`MATERIAL_SHIFT` of
+    the level; with twice the wobble above the latter, a transient that matters can read as
+    wobble. The wobble of a mean of runs is their noise over the square root of the runs, so
+    ``runs * (wobble / (threshold / 2))**2`` runs would bring it to half the threshold. The
+    wobble scaled is that of the second half of the series (steady, by MSER-5's search limit),
+    not that after the truncation, which holds any transient left uncut; where that half is
+    already narrow enough the width is the series' early course, not too few runs. A swing
+    every run shares (the seasons) does not narrow with runs: a study of the runs given would
+    then name the series again, with more.
+    """
+    out = []
+    for t in found:
+        threshold = MATERIAL_SHIFT * abs(t.level)
+        if t.material or 2.0 * t.wobble <= threshold:
+            continue  # it counted, or its wobble is narrow enough that a transient that matters would
+        series = means[t.series]
+        steady = batch_wobble(series, (series.size // MSER_BATCH) // 2 * MSER_BATCH)
+        needed = runs * (2.0 * steady / threshold) ** 2
+        if needed > runs:
+            out.append(Unresolved(t.series, t.wobble, threshold, _round_up(needed)))
+    return out
+
+
+def _round_up(runs: float) -> int:
+    """Runs rounded up to 2 significant figures (an estimate from a few runs claims no more)."""
+    whole = max(2, math.ceil(runs))
+    step = 10 ** max(0, len(str(whole)) - 2)
+    return -(-whole // step) * step
 
 
 def recommended_warmup(found: list[Truncation], days_per_month: float) -> float:

@@ -9,11 +9,18 @@ warm-up covers them all, rounded up to whole months.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulator.analysis.warmup import FloatArray, Truncation, recommended_warmup, truncations
+from simulator.analysis.warmup import (
+    FloatArray,
+    Truncation,
+    Unresolved,
+    recommended_warmup,
+    truncations,
+    unresolved,
+)
 from simulator.config.schema import ScenarioConfig
 from simulator.engines.simpy import simulate
 from simulator.model.scenario import compile_scenario
@@ -31,6 +38,9 @@ class WarmupStudy:
         truncations: MSER-5's truncation point per series.
         warmup_days: the recommended warm-up (working days, whole months).
         days_per_month: the calendar's mean month.
+        unresolved: the series that did not count whose wobble over these runs could hide a
+            transient that would (:func:`~simulator.analysis.warmup.unresolved`), with the runs
+            that would tell.
     """
 
     scenario: str
@@ -39,6 +49,7 @@ class WarmupStudy:
     truncations: list[Truncation]
     warmup_days: float
     days_per_month: float
+    unresolved: list[Unresolved] = field(default_factory=list)
 
     @property
     def settled(self) -> bool:
@@ -67,4 +78,6 @@ def study_warmup(config: ScenarioConfig, name: str, seed: int, runs: int, horizo
     }
     found = truncations(means)
     month = scenario.calendar.days_per_month
-    return WarmupStudy(name, runs, means, found, recommended_warmup(found, month), month)
+    return WarmupStudy(
+        name, runs, means, found, recommended_warmup(found, month), month, unresolved(found, means, runs)
+    )

@@ -31,10 +31,12 @@ EXIT_CONFIG_ERROR = 2
 EXIT_INTERRUPTED = 130
 
 
-def warmup_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]) -> int:
+def warmup_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment], config_dir: str | None = None) -> int:
     """``salesim warmup [--runs N] [--years Y] [--scenario S] [--out DIR] [OVERRIDES...]``.
 
-    ``load`` composes the experiment from the overrides (refusing those an option replaces).
+    ``load`` composes the experiment from the overrides (refusing those an option replaces);
+    ``config_dir``: the ``--config-dir`` it reads them from, for the command a study too
+    noisy over its runs suggests.
     """
     parser = argparse.ArgumentParser(
         prog="salesim warmup",
@@ -98,16 +100,31 @@ def warmup_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]
     if replacing:
         print(f"salesim: warmup: {replacing}", file=sys.stderr)
     from simulator.analysis.warmup_study import study_warmup  # the engine, once everything is checked
-    from simulator.report.warmup_report import warmup_markdown, write_warmup
+    from simulator.analysis.wording import join_words
+    from simulator.report.warmup_report import SERIES_TITLES, rerun_command, warmup_markdown, write_warmup
 
     try:
         study = study_warmup(spec.config, name, experiment.seed, options.runs, options.years * year)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: a study is written only when every run is done
         print("\nsalesim: warmup: interrupted; nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED
-    written = written_in_full("warmup", lambda: write_warmup(study, out))
-    print(warmup_markdown(study))
+    rerun = [
+        *(["--years", f"{options.years:g}"] if options.years != parser.get_default("years") else []),
+        *(["--scenario", options.scenario] if options.scenario else []),
+        *(["--config-dir", config_dir] if config_dir else []),
+        *overrides,
+    ]  # the study's arguments but --runs and --out: the command that would resolve a series too noisy
+    written = written_in_full("warmup", lambda: write_warmup(study, out, rerun))
+    print(warmup_markdown(study, rerun))
     print(f"salesim: warm-up study written to {written[0].parent}")
+    if study.unresolved:
+        names = join_words([SERIES_TITLES.get(u.series, u.series) for u in study.unresolved])
+        print(
+            f"salesim: warmup: {options.runs} runs are too few to tell whether {names} "
+            f"{'has' if len(study.unresolved) == 1 else 'have'} a transient that counts (one could read as the "
+            f"wobble of the runs' mean); study again with: {rerun_command(study, rerun)}",
+            file=sys.stderr,
+        )
     return 0
 
 

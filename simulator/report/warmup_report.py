@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib
@@ -13,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.formatting import format_money
-from simulator.analysis.warmup import Truncation, moving_average
+from simulator.analysis.warmup import MATERIAL_SHIFT, Truncation, moving_average
 from simulator.analysis.warmup_study import WarmupStudy
 from simulator.analysis.wording import join_words
 from simulator.io.atomic import atomic_write
@@ -86,8 +88,51 @@ def _level(series: str, level: float) -> str:
     return format_money(level) if series.endswith("_value") else f"{level:,.1f}"
 
 
-def warmup_markdown(study: WarmupStudy) -> str:
-    """The study in words: each series' truncation point and level, and the warm-up to use."""
+def rerun_command(study: WarmupStudy, rerun: Sequence[str] = ()) -> str:
+    """``salesim warmup --runs N`` with the runs the widest of :attr:`WarmupStudy.unresolved` needs.
+
+    ``rerun``: the study's other arguments (``--years``, ``--scenario``, ``--config-dir``, overrides).
+    """
+    runs = max((u.runs for u in study.unresolved), default=study.runs)
+    return shlex.join(["salesim", "warmup", "--runs", str(runs), *rerun])
+
+
+def too_few_runs(study: WarmupStudy, rerun: Sequence[str] = ()) -> str:
+    """The paragraph naming the series whose wobble over the study's runs could hide a transient that counts."""
+    if not study.unresolved:
+        return ""
+    share = f"{MATERIAL_SHIFT:.0%}"
+    lines = []
+    for u in study.unresolved:
+        level = next(t.level for t in study.truncations if t.series == u.series)
+        wobble, hidden, counts = (_level(u.series, x) for x in (u.wobble, 2.0 * u.wobble, u.threshold))
+        lines.append(
+            f"- {SERIES_TITLES.get(u.series, u.series)}: its 5-day means wobble by {wobble}, so a transient shifting "
+            f"it by up to {hidden} ({2.0 * u.wobble / abs(level):.1%} of its level {_level(u.series, level)}) reads "
+            f"as wobble, where {share} ({counts}) counts; about {u.runs:,} runs would narrow the wobble to "
+            f"{_level(u.series, u.threshold / 2.0)}, so that a {share} transient would count."
+        )
+    names = join_words([SERIES_TITLES.get(u.series, u.series) for u in study.unresolved])
+    return "\n".join(
+        [
+            f"**Too few runs to rule out a transient in {names}**: over {study.runs} runs a transient that counts "
+            "could be taken for the wobble of the runs' mean and set no warm-up, so the recommendation may be too "
+            "short.",
+            "",
+            *lines,
+            "",
+            "The wobble of a mean of runs narrows as 1/√runs (estimated from the second half of each series, past "
+            f"MSER-5's search); study again with more runs: `{rerun_command(study, rerun)}`.",
+        ]
+    )
+
+
+def warmup_markdown(study: WarmupStudy, rerun: Sequence[str] = ()) -> str:
+    """The study in words: each series' truncation point and level, and the warm-up to use.
+
+    ``rerun``: the study's arguments other than ``--runs``, for the command that would
+    resolve a series too noisy over its runs (:func:`too_few_runs`).
+    """
     rows = [
         f"| {SERIES_TITLES.get(t.series, t.series)} | {t.observations} | {t.observations / study.days_per_month:.1f} | "
         f"{_level(t.series, t.level)} | "
@@ -114,6 +159,7 @@ def warmup_markdown(study: WarmupStudy) -> str:
         else "**Some series do not settle within the horizon studied**: run the study over more years, or start the "
         "state closer to its steady level (initial customers, partners, tenures)."
     )
+    warning = too_few_runs(study, rerun)
     return "\n".join(
         [
             f"# Warm-up study: {study.scenario}",
@@ -128,6 +174,7 @@ def warmup_markdown(study: WarmupStudy) -> str:
             "",
             verdict,
             "",
+            *([warning, ""] if warning else []),
         ]
     )
 
@@ -145,10 +192,17 @@ LAYOUT = WARMUP
 """What the warm-up study writes in its ``--out`` folder: it refuses a folder holding anything else."""
 
 
-def write_warmup(study: WarmupStudy, out_dir: Path | str) -> list[Path]:
-    """Write ``warmup.csv``, ``warmup.png`` and ``warmup.md`` into ``out_dir`` (atomically)."""
+def write_warmup(study: WarmupStudy, out_dir: Path | str, rerun: Sequence[str] = ()) -> list[Path]:
+    """Write ``warmup.csv``, ``warmup.png`` and ``warmup.md`` into ``out_dir`` (atomically).
+
+    ``rerun``: the study's arguments other than ``--runs`` (see :func:`warmup_markdown`).
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     table = _table(study)
     csv = atomic_write(out / "warmup.csv", lambda f: table.to_csv(f, index=False))
-    return [csv, plot_warmup(study, out / "warmup.png"), write_text_atomic(out / "warmup.md", warmup_markdown(study))]
+    return [
+        csv,
+        plot_warmup(study, out / "warmup.png"),
+        write_text_atomic(out / "warmup.md", warmup_markdown(study, rerun)),
+    ]
