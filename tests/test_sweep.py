@@ -493,14 +493,80 @@ def test_a_sweep_says_a_scenario_without_the_swept_key_is_one_design_at_every_po
         f"Read on specialist, as the sweep moves nothing in generalist, the baseline. Over 2 values of {key}, bookings "
         f"of specialist is best at {key}=5: $2.90M"
     ), text
-    assert f"generalist does better than specialist at 2 of 2 points: {key}=3 ($3.10M against $2.70M)" in text, text
-    assert "generalist is the same design at every point, bookings $3.10M (95% CI $3.00M to $3.20M), against " in text
+    assert (
+        "generalist is the same design at every point, bookings $3.10M (95% CI $3.00M to $3.20M). Against specialist, "
+        f"generalist has a better mean at {key}=3 ($3.10M against $2.70M) and {key}=5 ($3.10M against $2.90M)."
+    ) in text, text
     assert read_on_moved(read) is read and read_on_moved(gather(tmp_path) or sweep).baseline == "specialist"
     outlines: list[object] = []
     real = heatmap.Rectangle
     monkeypatch.setattr(heatmap, "Rectangle", lambda *a, **k: outlines.append(a) or real(*a, **k))
     heatmap.plot_heatmap(sweep.table, "bookings", [key], ["generalist", "specialist"], tmp_path, absent=sweep.absent)
     assert len(outlines) == 1  # the specialist's best alone: the generalist's identical cells had both been outlined
+
+
+def test_a_design_the_sweep_does_not_move_is_compared_with_the_swept_one_at_each_point(tmp_path: Path) -> None:
+    """Sweeping the full-cycle reps (10, 12, 14) on generalist vs specialist read "specialist is the same design at
+    every point, bookings $3.52M (95% CI ...), against generalist at each swept value." and no comparison, beside
+    generalist's $3.11M at 10 reps: each job's paired comparison says better, worse or not clearly different."""
+    import numpy as np
+
+    from simulator.analysis.comparison import compare
+    from simulator.report.sweep_jobs import gather
+    from simulator.report.sweep_report import answer_paragraph
+    from simulator.run.experiment import SKIPPED_OVERRIDES
+
+    key = "org.teams.full_cycle.headcount"
+    rng = np.random.default_rng(7)
+    luck = rng.normal(3.5e6, 3e5, 20)  # every job on the same seed: run r has the same luck at every point
+    specialist = luck + rng.normal(0.0, 1e5, 20)
+    for job, (headcount, behind) in enumerate(((10, -4e5), (12, 0.0), (14, 6e5))):
+        generalist = luck + behind + rng.normal(0.0, 1e5, 20)
+        runs = pd.concat(
+            [
+                pd.DataFrame({"scenario": name, "replication": range(20), "bookings": values})
+                for name, values in (("generalist", generalist), ("specialist", specialist))
+            ]
+        )
+        summary = [
+            {"scenario": name, "kpi": "bookings", "n": 20, "mean": float(v.mean())}
+            | {"ci_low": float(v.mean()) - 1.4e5, "ci_high": float(v.mean()) + 1.4e5}
+            for name, v in (("generalist", generalist), ("specialist", specialist))
+        ]
+        folder = tmp_path / str(job)
+        _job_folder(
+            folder,
+            f"{key}={headcount}",
+            {"name": "default", "baseline": "generalist", "decision": {"primary": "bookings"}},
+            {SKIPPED_OVERRIDES: {"specialist": [key]}},
+            summary,
+        )
+        runs.to_csv(folder / "replications.csv", index=False)
+        compare(runs, "generalist", kpis=["bookings"]).to_csv(folder / "comparison.csv", index=False)
+    sweep = gather(tmp_path)
+    assert sweep is not None and sweep.unmoved("specialist")
+    table = {j: pd.read_csv(tmp_path / j / "comparison.csv").iloc[0] for j in ("0", "1", "2")}
+    assert [bool(table[j]["significant"]) for j in table] == [True, False, True]
+    text = answer_paragraph(sweep, float("nan"), tmp_path)
+    assert "against generalist at each swept value." not in text, text
+    better, unclear, worse = (table[j] for j in ("0", "1", "2"))
+
+    def money(x: float) -> str:
+        return f"{'+' if x > 0 else '-'}${abs(x) / 1e3:,.1f}k"
+
+    def at(headcount: int, row: pd.Series) -> str:
+        ci = f"{money(row['ci_low'])} to {money(row['ci_high'])}"
+        return f"{key}={headcount} ({money(row['mean_diff'])}, 95% CI {ci})"
+
+    expected = (
+        " Against generalist run by run, specialist does better at "
+        f"{at(10, better)}; it does worse at {at(14, worse)}; it is not clearly different at {at(12, unclear)}."
+    )
+    assert expected in text, text
+    assert "specialist does clearly better than generalist" not in text  # said once, in the comparison at each point
+    # without the jobs' comparisons (a sweep summary alone): the means, said to be the means alone
+    means = answer_paragraph(sweep, float("nan"))
+    assert " Against generalist, specialist has a better mean at " in means and "run by run" not in means
 
 
 def test_a_two_key_sweep_says_which_key_the_baseline_lacks_and_compares_other_designs(tmp_path: Path) -> None:
