@@ -20,6 +20,8 @@ from simulator.report.sensitivity_global import global_lines
 def test_mu_star_is_the_effect_of_a_full_range_move_and_the_words_say_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import matplotlib.pyplot as plt
+
     import simulator.report.plot_tornado as figures
 
     problem: dict[str, Any] = {"num_vars": 2, "names": ["a", "b"], "bounds": [[80.0, 120.0], [0.0, 1.0]]}
@@ -39,6 +41,7 @@ def test_mu_star_is_the_effect_of_a_full_range_move_and_the_words_say_so(
 
     def keep(fig: Any, path: Path) -> Path:
         labels.append(fig.axes[0].get_xlabel())
+        plt.close(fig)  # as save_figure does: a figure left open failed test_plot_sizes' check run after this file
         return path
 
     monkeypatch.setattr(figures, "save_figure", keep)
