@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from plot_checks import collect
 
@@ -27,15 +28,16 @@ def test_mu_star_is_the_effect_of_a_full_range_move_and_the_words_say_so(
     problem: dict[str, Any] = {"num_vars": 2, "names": ["a", "b"], "bounds": [[80.0, 120.0], [0.0, 1.0]]}
     x = _design("morris", problem, 10, 3)
     y = 1000.0 * x[:, 0] + 10.0 * x[:, 1]  # linear: a low-to-high move of a is worth 1,000 x 40
-    table, _ = _morris(problem, x, y, 1.0, 10, 3, "bookings")
+    noise = (np.ones(2), np.full(2, 10), np.full(2, 30))  # each lever's noise, steps, degrees of freedom
+    table, _ = _morris(problem, x, y, *noise, 10, 3, "bookings")
     assert table.set_index("parameter").loc["a", "mu_star"] == pytest.approx(40_000.0)  # not 2/3 of it
-    found = GlobalSensitivity("morris", "bookings", table, len(x), 2, 1.0, 2.0, [])
+    found = GlobalSensitivity("morris", "bookings", table, len(x), 2, 1.0, [])
     text = " ".join(global_lines(found, tmp_path, None))
     assert "mean absolute effect of moving one lever across its whole low-high range" in text
     assert "by 2/3 of its range" not in text
     problems: list[str] = []
     with collect(problems, []):
-        figures.plot_global(table, "morris", "bookings", 2.0, tmp_path)  # the longer axis label fits
+        figures.plot_global(table, "morris", "bookings", tmp_path)  # the longer axis label fits
     assert not problems, problems
     labels: list[str] = []
 
@@ -45,6 +47,6 @@ def test_mu_star_is_the_effect_of_a_full_range_move_and_the_words_say_so(
         return path
 
     monkeypatch.setattr(figures, "save_figure", keep)
-    figures.plot_global(table, "morris", "bookings", 2.0, tmp_path)
+    figures.plot_global(table, "morris", "bookings", tmp_path)
     assert labels[0].startswith("mu*: mean absolute effect of moving a lever low to high (its whole range)")
     assert "2/3" not in labels[0]

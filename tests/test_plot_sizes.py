@@ -115,6 +115,6 @@ def test_the_heatmap_and_the_global_sensitivity_figure_fit_a_slide(tmp_path: Pat
             tmp_path,
             {"specialists_with_a_long_name": {"a.b.c.headcount": "a.b.c.headcount=14"}},  # its own value ran: said
         )
-        plot_global(morris, "morris", "bookings", 2e4, tmp_path)
+        plot_global(morris.assign(floor=2e4), "morris", "bookings", tmp_path)
     assert not problems, "\n".join(problems)
     assert Image.open(heatmap).size[0] <= MAX_WIDTH_PX

@@ -101,7 +101,7 @@ def test_morris_screening_ranks_the_same_lever_first() -> None:
     )
     assert found.points == 4 * (len(levers) + 1)
     assert found.table["parameter"].iloc[0] == ARRIVALS
-    assert bool(found.table["above_noise"].iloc[0]) and found.floor > 0  # measured on the paired runs of each step
+    assert bool(found.table["above_noise"].iloc[0]) and found.table["floor"].iloc[0] > 0  # its own steps' paired runs
     arrivals = found.table["mu_star"].iloc[0]
     assert (found.table["mu_star"].iloc[1:] < 0.1 * arrivals).all()  # the inert levers hardly move bookings
     assert (found.table["mu_star_ci_low"] >= 0).all()  # a mean of absolute effects: its CI stops at 0
@@ -135,9 +135,11 @@ def test_the_command_refuses_an_unknown_kpi_and_writes_nothing(tmp_path: Path) -
 
 
 def test_the_noise_of_a_morris_step_comes_from_its_paired_runs() -> None:
-    from simulator.analysis.global_sensitivity import step_noise
+    import numpy as np
 
-    # two trajectories of two points; within a step the runs differ by 10 + (0, 2, 4): a spread of 2
+    from simulator.analysis.global_sensitivity import effect_noise
+
+    # two trajectories of two points, one lever; within a step the runs differ by 10 + (0, 2, 4): a spread of 2
     rows = []
     for start, shift in ((0, 0.0), (2, 100.0)):
         for r, luck in enumerate((0.0, 50.0, -30.0)):
@@ -145,8 +147,10 @@ def test_the_noise_of_a_morris_step_comes_from_its_paired_runs() -> None:
             rows.append({"scenario": f"x{start + 1:04d}", "replication": r, "k": shift + luck + 10.0 + 2.0 * r})
     runs = pd.DataFrame(rows)
     names = ["x0000", "x0001", "x0002", "x0003"]
-    # the luck shared by both points (0, 50, -30) cancels: the standard error is sd(10, 12, 14) / sqrt(3)
-    assert step_noise(runs, "k", names, 2) == pytest.approx(2.0 / 3**0.5)
+    x = np.array([[0.0], [2 / 3], [1.0], [1 / 3]])
+    se, steps, df = effect_noise(runs, "k", names, x, np.array([[0.0, 1.0]]))
+    # the luck shared by both points (0, 50, -30) cancels: sd(10, 12, 14) / sqrt(3), over the step of 2/3
+    assert se[0] == pytest.approx(2.0 / 3**0.5 / (2 / 3)) and steps[0] == 2 and df[0] == 4
 
 
 def test_a_clamp_never_moves_a_lever_to_the_other_side_of_its_base() -> None:
@@ -172,12 +176,13 @@ def test_the_morris_table_of_a_rate_reads_in_points() -> None:
             "mu_star_ci_high": [0.098],
             "mu": [-0.02],
             "sigma": [0.433],
+            "floor": [0.031],
             "above_noise": [True],
         }
     )
-    lines = global_lines(GlobalSensitivity("morris", "win_rate", table, 8, 2, 0.02, 0.04, []), Path("."), None)
+    lines = global_lines(GlobalSensitivity("morris", "win_rate", table, 8, 2, 0.02, []), Path("."), None)
     row = next(line for line in lines if line.startswith("| `a`"))
-    assert row == "| `a` | 7.7 points (0.0 points to 9.8 points) | -2.0 points | 43.3 points | yes |"
+    assert row == "| `a` | 7.7 points (0.0 points to 9.8 points) | -2.0 points | 43.3 points | 3.1 points | yes |"
 
 
 @pytest.mark.parametrize("levers", [1, 4])
@@ -230,10 +235,10 @@ def test_the_answer_does_not_read_a_ranking_below_the_noise_floor(above_noise: b
         }
     )
     morris = pd.DataFrame({"parameter": ["a", "b"], "mu_star": [2e5, 1e5], "above_noise": [above_noise, above_noise]})
-    found = GlobalSensitivity("morris", "bookings", morris, 30, 2, 1e5, 2e5 if above_noise else 3e5, [])
+    found = GlobalSensitivity("morris", "bookings", morris, 30, 2, 1e5, [])
     text = answer_paragraph(SensitivityStudy("e", "base", "bookings", 0.2, 4, 1, table, found, [], 0.0))
     read = "Varied together over the same ranges (a and b), Morris screening also ranks a first."
-    unread = "Morris screening cannot rank the levers yet: even the largest effect is below its noise floor."
+    unread = "Morris screening cannot rank the levers yet: every lever's effect is below its own noise floor."
     assert (read in text) is above_noise and (unread in text) is not above_noise
     assert "c was left out of it: the global method varies up to --global-params levers" in text
 
@@ -352,7 +357,7 @@ def test_the_answer_names_a_few_levers_left_out_and_counts_the_rest() -> None:
     from simulator.report.sensitivity_report import answer_paragraph
 
     morris = pd.DataFrame({"parameter": ["p0", "p1"], "mu_star": [2e5, 1e5], "above_noise": [True, True]})
-    text = answer_paragraph(_study(12, 2, GlobalSensitivity("morris", "bookings", morris, 30, 2, 1e4, 2e4, [])))
+    text = answer_paragraph(_study(12, 2, GlobalSensitivity("morris", "bookings", morris, 30, 2, 1e4, [])))
     assert " p2, p3, p4 and 7 more were left out of it: the global method varies" in text
     assert "p5" not in text
 
@@ -375,18 +380,18 @@ def test_the_answer_warns_that_many_levers_make_some_clear_by_chance(
 def _ranking(rows: list[tuple[str, float, float, float]], floor: float) -> pd.DataFrame:
     """A Morris table sorted by mu*: (lever, mu*, its CI's low end, high end)."""
     table = pd.DataFrame(rows, columns=["parameter", "mu_star", "mu_star_ci_low", "mu_star_ci_high"])
-    return table.assign(mu=table["mu_star"], sigma=0.0, above_noise=table["mu_star"] > floor)
+    return table.assign(mu=table["mu_star"], sigma=0.0, floor=floor, above_noise=table["mu_star"] > floor)
 
 
 def test_a_top_lever_is_settled_only_once_its_ci_clears_the_next_levers() -> None:
     """One lever above the noise, its CI overlapping the next: the report called the top settled."""
     overlapping = _ranking([("a", 1.3e6, 0.52e6, 2.08e6), ("b", 0.8e6, 0.34e6, 1.32e6), ("c", 1e4, 0.0, 3e4)], 9e5)
-    advice = " ".join(morris_advice(overlapping, 3, 5, 9e5, "bookings"))
+    advice = " ".join(morris_advice(overlapping, 3, 5, "bookings"))
     assert "overlap for a and b: their order is not settled" in advice and "is settled" not in advice
     clear = _ranking([("a", 1.3e6, 1.0e6, 1.6e6), ("b", 0.3e6, 0.1e6, 0.5e6), ("c", 1e4, 0.0, 3e4)], 9e5)
-    advice = " ".join(morris_advice(clear, 3, 5, 9e5, "bookings"))
+    advice = " ".join(morris_advice(clear, 3, 5, "bookings"))
     assert "the top of the ranking is settled, as far as r = 5 can tell" in advice
-    alone = " ".join(morris_advice(_ranking([("a", 1.3e6, 1.0e6, 1.6e6)], 9e5), 1, 10, 9e5, "bookings"))
+    alone = " ".join(morris_advice(_ranking([("a", 1.3e6, 1.0e6, 1.6e6)], 9e5), 1, 10, "bookings"))
     assert "settled" not in alone  # one lever: no order to settle
 
 

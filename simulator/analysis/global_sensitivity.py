@@ -10,7 +10,7 @@ short). Here every chosen lever varies across its low-high range at once:
   unit), is the effect of moving a lever across its *whole* low-high range, comparable
   with its one-at-a-time swing; ``mu*`` ranks the levers, with a bootstrap 95% CI;
   ``sigma`` large against ``mu*`` signals interactions or non-linearity (Campolongo,
-  Cariboni and Saltelli 2007). The noise floor is scaled alike.
+  Cariboni and Saltelli 2007). Each lever's noise floor is scaled alike.
 - **Sobol** (SALib ``sample.sobol`` / ``analyze.sobol``, first and total order):
   ``N (k + 2)`` points; ``S1`` is the share of the KPI's variance a lever explains alone,
   ``ST`` with its interactions.
@@ -21,9 +21,16 @@ Under a calibrated company's parameter draws a point's value of a lever the refi
 placed on each refit as the one-at-a-time study moves it: at the same place in the refit's
 own low-high range (:func:`simulator.analysis.refit_levers.design_value`; for a lever moved
 by a share, the refit's own value times the point's value over the point fit's).
-The Monte Carlo noise of a Morris step, measured on the paired runs of its two points,
-sets a floor below which an effect cannot be told from chance; the advice says whether
-the design resolved the ranking and what to increase if not.
+Each lever's mu* is judged against the Monte Carlo noise of its own elementary effects
+(:func:`effect_noise`, :func:`noise_floor`): a step's noise is measured on the paired runs of
+its two points (common random numbers) and pooled over the lever's own r steps, so a
+capacity lever's wide luck does not bury a price lever's narrow one. A lever with no effect
+still has a mu* above zero, the mean of r absolute values of noise (about 0.8 of one
+effect's standard error, however large r is), so its floor is the mu* such a lever stays
+below 19 times in 20: the 95th percentile of the mean of r absolute normal draws over the
+measured standard error (a Student-like ratio, with the degrees of freedom of the lever's
+paired runs). A lever whose mu* is above it has an effect the design can tell from noise.
+The advice says whether the design resolved the ranking and what to increase if not.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -50,6 +58,8 @@ MORRIS_LEVELS = 4
 MORRIS_STEP = MORRIS_LEVELS / (2.0 * (MORRIS_LEVELS - 1))  # the grid step, as a share of the range: 2/3
 SOBOL_SETTLED = 0.1  # the widest 95% CI half-width at which Sobol indices read as settled
 BOOTSTRAP_RESAMPLES = 1000
+NOISE_LEVEL = 0.95  # a lever with no effect stays below its floor this often
+NOISE_DRAWS = 40_000  # draws of the no-effect mu* whose percentile is the floor (seeded: the same every run)
 
 
 @dataclass(slots=True)
@@ -60,15 +70,16 @@ class GlobalSensitivity:
         method: ``morris`` or ``sobol``.
         kpi: The KPI.
         table: One row per lever, most influential first: Morris ``mu_star``,
-            ``mu_star_ci_low``/``high``, ``mu``, ``sigma``; Sobol ``S1``, ``S1_conf``,
-            ``ST``, ``ST_conf``.
+            ``mu_star_ci_low``/``high``, ``mu``, ``sigma``, the lever's own ``noise`` (the
+            standard error of one of its elementary effects from Monte Carlo noise alone) and
+            ``floor`` (the mu* a lever with no effect stays below 19 times in 20, see
+            :func:`noise_floor`), ``above_noise`` (mu* above that floor); Sobol ``S1``,
+            ``S1_conf``, ``ST``, ``ST_conf``.
         points: Scenarios (design points) run.
         runs_per_point: Replications per point.
-        noise: Morris: the standard error of one elementary effect from Monte Carlo noise alone
-            (paired runs of the two points of each step, common random numbers, pooled);
+        noise: Morris: the standard error of one elementary effect from Monte Carlo noise alone,
+            root mean square over the levers (each lever's own is the table's ``noise``);
             Sobol: the standard error of a point's mean.
-        floor: Morris: two such standard errors, below which an effect cannot be told from
-            noise (NaN for Sobol).
         advice: Sentences on the design's size: whether it resolved the ranking, what to increase.
         draws: The calibrated company's parameter draws the points ran under (run *r* on refit
             *r* mod it; 0: none): a lever the refits fit stood on each refit at the same place
@@ -81,7 +92,6 @@ class GlobalSensitivity:
     points: int
     runs_per_point: int
     noise: float
-    floor: float = math.nan
     advice: list[str] = field(default_factory=list)
     draws: int = 0
 
@@ -200,69 +210,170 @@ def global_sensitivity(
     if kpi not in runs.columns:
         raise KeyError(f"no run reports the KPI {kpi!r}")
     names = [spec.name for spec in result.experiment.scenarios]
+    if method == "morris":
+        table, advice, noise = morris_result(problem, x, runs, kpi, names, size, seed)
+        return GlobalSensitivity(method, kpi, table, len(x), runs_per_point, noise, advice, draws)
     grouped = runs.groupby("scenario")[kpi]
     y = grouped.mean().reindex(names).to_numpy(dtype=float)
-    if method == "morris":
-        noise = step_noise(runs, kpi, names, len(levers) + 1) / MORRIS_STEP
-        table, advice = _morris(problem, x, y, noise, size, seed, kpi)
-        return GlobalSensitivity(method, kpi, table, len(x), runs_per_point, noise, 2.0 * noise, advice, draws)
     noise = math.sqrt(float(np.nanmean(grouped.var(ddof=1).reindex(names).to_numpy(dtype=float))) / runs_per_point)
     table, advice = _sobol(problem, y, size, seed)
-    return GlobalSensitivity(method, kpi, table, len(x), runs_per_point, noise, math.nan, advice, draws)
+    return GlobalSensitivity(method, kpi, table, len(x), runs_per_point, noise, advice, draws)
 
 
-def step_noise(runs: pd.DataFrame, kpi: str, names: Sequence[str], trajectory: int) -> float:
-    """The standard error of the KPI's change over one Morris step from Monte Carlo noise alone.
+def morris_result(
+    problem: dict[str, object],
+    x: np.ndarray,
+    runs: pd.DataFrame,
+    kpi: str,
+    names: Sequence[str],
+    size: int,
+    seed: int,
+) -> tuple[pd.DataFrame, list[str], float]:
+    """Morris's table and advice from the runs of its design, each lever judged against its own noise.
 
-    Each step joins two consecutive points of a trajectory (``trajectory`` points each);
-    both run the same replications (common random numbers), so the noise of their
-    difference is the spread of the per-replication differences over the square root of
-    the runs. Pooled (root mean square) over every step.
+    Args:
+        problem: SALib's problem (the levers' names and low-high bounds).
+        x: The design, one row per point, in the order of ``names``.
+        runs: Every replication of every point (``scenario``, ``replication``, ``kpi``).
+        kpi: The KPI.
+        names: The points' scenario names, in design order.
+        size: The trajectories r.
+        seed: Seed of SALib's bootstrap.
+
+    Returns:
+        The table (see :class:`GlobalSensitivity`), the advice, and the noise of one elementary
+        effect pooled over the levers (root mean square).
     """
+    y = runs.groupby("scenario")[kpi].mean().reindex(list(names)).to_numpy(dtype=float)
+    bounds = np.asarray(problem["bounds"], dtype=float)
+    se, steps, df = effect_noise(runs, kpi, names, x, bounds)
+    table, advice = _morris(problem, x, y, se, steps, df, size, seed, kpi)
+    measured = se[np.isfinite(se)]
+    return table, advice, math.sqrt(float(np.mean(measured**2))) if measured.size else math.nan
+
+
+def effect_noise(
+    runs: pd.DataFrame, kpi: str, names: Sequence[str], x: np.ndarray, bounds: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per lever, the standard error of one of its elementary effects from Monte Carlo noise alone.
+
+    A Morris step joins two consecutive points of a trajectory, one lever moved (the one whose
+    design value changes, as a share of its range); both points run the same replications
+    (common random numbers), so the noise of the step's change of the KPI is the spread of the
+    per-replication differences over the square root of the runs. Pooled (root mean square)
+    over the lever's own steps and divided by :data:`MORRIS_STEP`, as SALib scales the effect.
+
+    Args:
+        runs: Every replication of every point.
+        kpi: The KPI.
+        names: The points' scenario names, in design order (``x``'s rows).
+        x: The design.
+        bounds: Each lever's low and high (one row per lever, ``x``'s columns).
+
+    Returns:
+        Per lever: the standard error (NaN when no step of it has two paired runs), the
+        number of its steps measured, and the degrees of freedom of the pooled variance
+        (the paired runs of each step less one, summed).
+    """
+    k = bounds.shape[0]
     table = runs.pivot_table(index="replication", columns="scenario", values=kpi, aggfunc="first")
-    variances = []
+    width = bounds[:, 1] - bounds[:, 0]
+    scale = np.where(width > 0, width, 1.0)
+    trajectory = k + 1
+    variances: list[list[float]] = [[] for _ in range(k)]
+    df = np.zeros(k, dtype=np.int64)
     for start in range(0, len(names) - trajectory + 1, trajectory):
-        for a, b in zip(names[start : start + trajectory - 1], names[start + 1 : start + trajectory], strict=True):
-            if a in table.columns and b in table.columns:
-                diff = (table[b] - table[a]).dropna().to_numpy(dtype=float)
-                if diff.size >= 2:
-                    variances.append(float(diff.var(ddof=1)) / diff.size)
-    return math.sqrt(float(np.mean(variances))) if variances else math.nan
+        for j in range(start, start + trajectory - 1):
+            a, b = names[j], names[j + 1]
+            moved = np.abs(np.asarray(x[j + 1], dtype=float) - np.asarray(x[j], dtype=float)) / scale
+            if not moved.any() or a not in table.columns or b not in table.columns:
+                continue
+            lever = int(np.argmax(moved))
+            diff = (table[b] - table[a]).dropna().to_numpy(dtype=float)
+            if diff.size >= 2:
+                variances[lever].append(float(diff.var(ddof=1)) / diff.size)
+                df[lever] += diff.size - 1
+    steps = np.array([len(v) for v in variances], dtype=np.int64)
+    se = np.array([math.sqrt(float(np.mean(v))) / MORRIS_STEP if v else math.nan for v in variances])
+    return se, steps, df
+
+
+@lru_cache(maxsize=64)
+def no_effect_quantile(steps: int, df: int, level: float = NOISE_LEVEL) -> float:
+    """The ``level`` percentile of a no-effect lever's mu* over its measured noise (see :func:`noise_floor`).
+
+    A lever with no effect has ``steps`` elementary effects of pure noise, each normal with the
+    standard error s the runs measure; mu* is the mean of their absolute values, and s is
+    estimated with ``df`` degrees of freedom: the ratio mu* / s-hat is the mean of ``steps``
+    absolute standard normals over sqrt(chi-square(df) / df). Its percentile is drawn
+    (:data:`NOISE_DRAWS` draws, a fixed seed): about 1.22 for r = 10 steps of 4 runs each
+    (df 30), 1.08 for r = 20 (df 60), tending to sqrt(2 / pi) = 0.80 as r and df grow.
+    """
+    rng = np.random.default_rng(20_070_101)
+    noise = np.abs(rng.standard_normal((NOISE_DRAWS, steps))).mean(axis=1)
+    measured = np.sqrt(rng.chisquare(df, NOISE_DRAWS) / df)
+    return float(np.quantile(noise / measured, level))
+
+
+def noise_floor(se: np.ndarray, steps: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """Per lever, the mu* a lever with no effect stays below 19 times in 20, given its own noise.
+
+    mu* is a mean of the lever's r absolute elementary effects, so it is judged against the
+    noise of such a mean, not against one step's: with no effect it is the mean of r absolute
+    draws of noise of standard error ``se`` (about 0.8 ``se``, whatever r), spread by about
+    0.6 ``se`` over the square root of r. The floor is ``se`` times :func:`no_effect_quantile`
+    (``steps`` effects, ``df`` degrees of freedom of ``se``): about 1.22 ``se`` at r = 10 with 4
+    runs a point. NaN where the noise was not measured.
+    """
+    return np.array(
+        [
+            s * no_effect_quantile(int(n), int(d)) if math.isfinite(s) and n >= 1 and d >= 1 else math.nan
+            for s, n, d in zip(se, steps, df, strict=True)
+        ]
+    )
 
 
 def _morris(
-    problem: dict[str, object], x: np.ndarray, y: np.ndarray, noise: float, size: int, seed: int, kpi: str
+    problem: dict[str, object],
+    x: np.ndarray,
+    y: np.ndarray,
+    se: np.ndarray,
+    steps: np.ndarray,
+    df: np.ndarray,
+    size: int,
+    seed: int,
+    kpi: str,
 ) -> tuple[pd.DataFrame, list[str]]:
     from SALib.analyze import morris
 
     found = morris.analyze(
         problem, x, y, num_resamples=BOOTSTRAP_RESAMPLES, conf_level=0.95, num_levels=MORRIS_LEVELS, seed=seed
     )
+    mu_star = np.asarray(found["mu_star"], dtype=float)
+    floor = noise_floor(se, steps, df)
     table = pd.DataFrame(
         {
             "parameter": list(found["names"]),
-            "mu_star": np.asarray(found["mu_star"], dtype=float),
+            "mu_star": mu_star,
             # mu* is a mean of absolute effects: its interval stops at 0
-            "mu_star_ci_low": np.maximum(
-                0.0, np.asarray(found["mu_star"], dtype=float) - np.asarray(found["mu_star_conf"], dtype=float)
-            ),
-            "mu_star_ci_high": np.asarray(found["mu_star"], dtype=float)
-            + np.asarray(found["mu_star_conf"], dtype=float),
+            "mu_star_ci_low": np.maximum(0.0, mu_star - np.asarray(found["mu_star_conf"], dtype=float)),
+            "mu_star_ci_high": mu_star + np.asarray(found["mu_star_conf"], dtype=float),
             "mu": np.asarray(found["mu"], dtype=float),
             "sigma": np.asarray(found["sigma"], dtype=float),
+            "noise": se,
+            "floor": floor,
+            "above_noise": mu_star > floor,  # NaN floor (noise not measured): not above
         }
     )
     table = table.sort_values("mu_star", ascending=False, kind="stable").reset_index(drop=True)
-    floor = 2.0 * noise  # two standard errors of an elementary effect made of noise alone
-    table["above_noise"] = table["mu_star"] > floor
-    return table, morris_advice(table, int(problem["num_vars"]), size, floor, kpi)  # type: ignore[call-overload]
+    return table, morris_advice(table, int(problem["num_vars"]), size, kpi)  # type: ignore[call-overload]
 
 
-def morris_advice(table: pd.DataFrame, k: int, size: int, floor: float, kpi: str) -> list[str]:
-    """How far a Morris ranking (``table``: sorted by ``mu_star``, with its CI and ``above_noise``) can be read.
+def morris_advice(table: pd.DataFrame, k: int, size: int, kpi: str) -> list[str]:
+    """How far a Morris ranking can be read: ``table`` sorted by ``mu_star``, with its CI, ``floor``, ``above_noise``.
 
-    ``k`` levers, ``size`` trajectories, ``floor`` the noise floor of an elementary effect in
-    the KPI's unit.
+    ``k`` levers, ``size`` trajectories; each lever's ``floor`` (in the KPI's unit) is the mu* a
+    lever with no effect stays below 19 times in 20 (:func:`noise_floor`).
     """
     advice = [
         f"Morris screening ran r = {size} trajectories of k + 1 = {k + 1} points: r (k + 1) = {size * (k + 1)} "
@@ -271,12 +382,14 @@ def morris_advice(table: pd.DataFrame, k: int, size: int, floor: float, kpi: str
     ]
     if size < MORRIS_MIN_TRAJECTORIES:
         advice.append(f"r = {size} is below that minimum: treat the ranking as a first look and raise --trajectories.")
-    floor_words = format_amount(kpi, floor)
-    if not bool(table["above_noise"].iloc[0]):
+    what = (
+        "the mu* a lever with no effect stays below 19 times in 20: the mean of r absolute elementary effects made "
+        "of the Monte Carlo noise of that lever's own steps, measured on the paired runs of their two points"
+    )
+    if not bool(table["above_noise"].any()):
         advice.append(
-            f"Even the largest mu* is below the noise floor ({floor_words}: two standard errors of an elementary "
-            "effect made of Monte Carlo noise alone, measured on the paired runs of each step): the ranking "
-            "cannot be read yet; raise --global-runs (the floor falls as one over its square root)."
+            f"No lever's mu* is above its own noise floor ({_floors_words(table, kpi)}; {what}): the ranking "
+            "cannot be read yet; raise --global-runs (the floors fall as one over its square root)."
         )
         return advice
     # Each lever above the noise among the top three against the next one down, whether or
@@ -301,19 +414,28 @@ def morris_advice(table: pd.DataFrame, k: int, size: int, floor: float, kpi: str
             "The 95% CI of each largest mu* above the noise lies clear of the next lever's: the top of the "
             f"ranking is settled{first_look}."
         )
-    quiet = table.loc[~table["above_noise"], "parameter"].tolist()
+    quiet = table.loc[~table["above_noise"].astype(bool), "parameter"].tolist()
     advice.append(
-        f"Noise floor {floor_words}: an elementary effect smaller than that cannot be told from the Monte Carlo "
-        "noise of a step (paired runs of its two points)"
-        + (f"; below it: {', '.join(quiet)}." if quiet else "; every lever is above it.")
+        f"Noise floors, each lever's own ({_floors_words(table, kpi)}): {what}; a mu* below its floor cannot be "
+        "told from noise" + (f"; below theirs: {', '.join(quiet)}." if quiet else "; every lever is above its own.")
     )
-    strong = table[(table["sigma"] > table["mu_star"]) & table["above_noise"]]["parameter"].tolist()
+    strong = table[(table["sigma"] > table["mu_star"]) & table["above_noise"].astype(bool)]["parameter"].tolist()
     if strong:
         advice.append(
             f"sigma exceeds mu* for {', '.join(strong)}: their effect depends on the other levers (interactions) "
             "or changes sign across the range."
         )
     return advice
+
+
+def _floors_words(table: pd.DataFrame, kpi: str) -> str:
+    """``$112.0k to $852.3k``: the range of the levers' noise floors (one figure when they are alike)."""
+    floors = table["floor"].to_numpy(dtype=float)
+    floors = floors[np.isfinite(floors)]
+    if not floors.size:
+        return "not measured"
+    low, high = format_amount(kpi, float(floors.min())), format_amount(kpi, float(floors.max()))
+    return low if low == high else f"{low} to {high}"
 
 
 def _sobol(problem: dict[str, object], y: np.ndarray, size: int, seed: int) -> tuple[pd.DataFrame, list[str]]:

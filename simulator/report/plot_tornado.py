@@ -3,12 +3,11 @@
 Tornado: one row per lever, largest swing at the top; from zero, a bar to the paired
 difference when the lever is set low and another when it is set high, each with its
 95% CI as a whisker, so the reader sees the direction, the size and the noise at once.
-Global: Morris ``mu*`` (or Sobol ``ST``) per lever with its 95% CI and the noise floor.
+Global: Morris ``mu*`` (or Sobol ``ST``) per lever with its 95% CI and its own noise floor.
 """
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -82,10 +81,10 @@ def plot_tornado(table: pd.DataFrame, out_dir: Path | str, delta: float, draws: 
     return save_figure(fig, path)
 
 
-def plot_global(table: pd.DataFrame, method: str, kpi: str, floor: float, out_dir: Path | str) -> Path:
+def plot_global(table: pd.DataFrame, method: str, kpi: str, out_dir: Path | str) -> Path:
     """Draw Morris ``mu*`` (or Sobol ``ST`` and ``S1``) per lever with its 95% CI into ``global.png``.
 
-    ``floor``: the Morris noise floor, drawn as a dashed line (NaN: none).
+    Morris: each lever's own noise floor (the table's ``floor``, where measured) is a mark on its bar.
     """
     path = Path(out_dir) / "global.png"
     if table.empty:
@@ -96,8 +95,18 @@ def plot_global(table: pd.DataFrame, method: str, kpi: str, floor: float, out_di
         mid = table["mu_star"].to_numpy(dtype=float)
         err = error_extents(mid, table["mu_star_ci_low"], table["mu_star_ci_high"])
         ax.barh(y, mid, xerr=err, color=LOW_COLOUR, alpha=0.85, capsize=3, label="mu*")
-        if math.isfinite(floor):
-            ax.axvline(floor, color=UNCLEAR_COLOUR, linestyle="--", label="noise floor (2 standard errors)")
+        floors = table["floor"].to_numpy(dtype=float) if "floor" in table.columns else np.full(len(table), np.nan)
+        if np.isfinite(floors).any():
+            ax.scatter(
+                floors,
+                y,
+                marker="|",
+                s=400,
+                linewidths=2.5,
+                color=UNCLEAR_COLOUR,
+                zorder=3,
+                label="its noise floor (no effect stays below it 19 times in 20)",
+            )
         format_difference_axis(ax, kpi, "x")
         ax.set_xlabel(
             f"mu*: mean absolute effect of moving a lever low to high (its whole range) on "

@@ -1,13 +1,14 @@
 """The global method's part of a sensitivity report: its sentence in the answer and its section.
 
-:func:`global_words` reads the ranking only when the method resolved it (Morris: the
-largest mu* above its noise floor; Sobol: :func:`~simulator.analysis.global_sensitivity.sobol_unsettled`,
-the condition the report's advice states), so the answer never ranks what the report
-calls unsettled.
+:func:`global_words` reads the ranking only when the method resolved it (Morris: a lever's
+mu* above its own noise floor, and the first such lever is the one named; Sobol:
+:func:`~simulator.analysis.global_sensitivity.sobol_unsettled`, the condition the report's
+advice states), so the answer never ranks what the report calls unsettled.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,13 +32,16 @@ def global_words(g: GlobalSensitivity, levers: Sequence[str], first_swing: str) 
     left = [p for p in levers if p not in varied]
     what = "Morris screening" if g.method == "morris" else "Sobol's total index"
     words = f" Varied together over the same ranges ({join_words(varied)})"
-    if g.method == "morris" and "above_noise" in g.table.columns and not bool(g.table["above_noise"].iloc[0]):
-        words += f", {what} cannot rank the levers yet: even the largest effect is below its noise floor."
+    morris = g.method == "morris" and "above_noise" in g.table.columns
+    above = [str(p) for p in g.table.loc[g.table["above_noise"].astype(bool), "parameter"]] if morris else varied
+    if morris and not above:
+        words += f", {what} cannot rank the levers yet: every lever's effect is below its own noise floor."
     elif g.method == "sobol" and (why := sobol_unsettled(g.table)) is not None:
         words += f", {what} cannot rank the levers yet: {why}."
     else:
-        first = varied[0]
-        words += f", {what} {'also ranks' if first == first_swing else 'ranks'} {first} first."
+        first = above[0]
+        among = "" if first == varied[0] else " of the levers above their noise floors"
+        words += f", {what} {'also ranks' if first == first_swing else 'ranks'} {first} first{among}."
     if left:
         named = (
             left if len(left) <= NAMED_LEFT_OUT + 1 else [*left[:NAMED_LEFT_OUT], f"{len(left) - NAMED_LEFT_OUT} more"]
@@ -54,7 +58,7 @@ def global_lines(g: GlobalSensitivity, out_dir: Path, figure: Path | None) -> li
     """The report's section on the global method: its table (in the KPI's unit), its advice and its figure."""
     kpi = g.kpi
     if g.method == "morris":
-        header = ["Lever", "mu* (95% CI)", "mu", "sigma", "Above the noise"]
+        header = ["Lever", "mu* (95% CI)", "mu", "sigma", "Its noise floor", "Above the noise"]
         rows = [
             [
                 f"`{r['parameter']}`",
@@ -62,6 +66,7 @@ def global_lines(g: GlobalSensitivity, out_dir: Path, figure: Path | None) -> li
                 f"{format_amount(kpi, float(r['mu_star_ci_high']))})",
                 format_signed_amount(kpi, float(r["mu"])),
                 format_amount(kpi, float(r["sigma"])),
+                format_amount(kpi, floor) if math.isfinite(floor := float(r.get("floor", math.nan))) else "-",
                 "yes" if bool(r["above_noise"]) else "no",
             ]
             for _, r in g.table.iterrows()
@@ -72,7 +77,8 @@ def global_lines(g: GlobalSensitivity, out_dir: Path, figure: Path | None) -> li
             "absolute effect of moving one lever across its whole low-high range wherever the others stand (each "
             "step of the design covers 2/3 of the range and its effect is scaled to the full range), so it reads "
             "beside the lever's swing one at a time; sigma large against mu* means the effect depends on the other "
-            "levers."
+            "levers. Each lever's noise floor is the mu* a lever with no effect would stay below 19 times in 20, from "
+            "the Monte Carlo noise of that lever's own elementary effects (a mean of r of them, not one step's)."
         )
     else:
         header = ["Lever", "S1 (95% CI)", "ST (95% CI)"]

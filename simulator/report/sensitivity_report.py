@@ -348,7 +348,7 @@ def write_sensitivity(study: SensitivityStudy, out_dir: Path) -> list[Path]:
     g = study.global_result
     if g is not None:
         written.append(atomic_write(out_dir / "sensitivity_global.csv", lambda f: g.table.to_csv(f, index=False)))
-        figures["global"] = plot_global(g.table, g.method, g.kpi, g.floor, out_dir)
+        figures["global"] = plot_global(g.table, g.method, g.kpi, out_dir)
     text = sensitivity_markdown(study, out_dir, figures)
     written += list(figures.values())
     written.append(atomic_write(out_dir / "report.md", lambda f: f.write(text)))

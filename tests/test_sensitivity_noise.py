@@ -1,0 +1,112 @@
+"""Morris judges each lever's mu* against the noise of its own mean of r effects, not one pooled step's.
+
+The old floor was two standard errors of ONE elementary effect, pooled over every step of
+every lever: a capacity lever's wide luck set it, and a mean of r effects was held to a
+single step's noise. ``salesim sensitivity`` on generalist_vs_specialist (8 levers, runs 10,
+Morris r = 10, 4 runs a point) read "Noise floor $957.6k; below it: market.deal_value.p90
+..." beside that lever's mu* of $921.8k (95% CI $731.1k to $1.11M) and a clear swing one at a
+time (+$714k to +$1.35M); its own steps' noise was $221.6k a step, its floor now $270.8k.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator.analysis.global_sensitivity import (
+    MORRIS_STEP,
+    _design,
+    effect_noise,
+    morris_result,
+    no_effect_quantile,
+    noise_floor,
+)
+
+R, RUNS = 10, 4
+NAMES = ["capacity", "price", "inert"]
+EFFECT = {"capacity": 10.0, "price": 1.0, "inert": 0.0}  # a full low-high move's effect
+LUCK = {"capacity": 3.0, "price": 0.1, "inert": 0.5}  # the spread of a level's own luck in a run
+
+
+def _runs(seed: int) -> tuple[dict[str, object], np.ndarray, pd.DataFrame, list[str]]:
+    """A Morris design of three levers and runs of it: each lever's luck is its own, common random numbers.
+
+    A run at a point is the levers' effects plus luck the replication shares at every point
+    (it cancels in a step) plus, per lever, luck drawn for the level it stands at in that
+    trajectory: a step moves one lever's level, so its paired runs differ by that lever's
+    luck alone, as a headcount reshuffles every deal and a deal value scales the same deals.
+    """
+    problem: dict[str, object] = {"num_vars": 3, "names": NAMES, "bounds": [[0.0, 1.0]] * 3}
+    x = _design("morris", problem, R, 3)
+    rng = np.random.default_rng(seed)
+    shared = rng.normal(0.0, 50.0, RUNS)
+    own = rng.standard_normal((R, len(NAMES), 4, RUNS))  # trajectory, lever, grid level, replication
+    rows = []
+    for p, point in enumerate(x):
+        t = p // (len(NAMES) + 1)
+        for r in range(RUNS):
+            value = shared[r]
+            for i, name in enumerate(NAMES):
+                level = round(point[i] * 3)
+                value += EFFECT[name] * point[i] + LUCK[name] * own[t, i, level, r]
+            rows.append({"scenario": f"x{p:04d}", "replication": r, "k": value})
+    return problem, x, pd.DataFrame(rows), [f"x{p:04d}" for p in range(len(x))]
+
+
+def test_a_lever_is_judged_against_its_own_noise_not_the_pooled_step() -> None:
+    problem, x, runs, names = _runs(seed=7)
+    table, advice, pooled = morris_result(problem, x, runs, "k", names, R, 3)
+    table = table.set_index("parameter")
+    old_floor = 2.0 * pooled  # the old rule: two pooled standard errors of one step's effect
+    price = table.loc["price"]
+    assert price["mu_star"] == pytest.approx(1.0, rel=0.1)  # a real effect ...
+    assert price["mu_star"] < old_floor  # ... the old rule called noise (its floor was about 3.9)
+    assert price["floor"] < 0.2 < 0.8 < price["mu_star_ci_low"]  # ... clear of its own mean's noise
+    assert bool(price["above_noise"]) and bool(table.loc["capacity", "above_noise"])
+    inert = table.loc["inert"]  # luck alone: its mu* is about 0.8 of one effect's noise, whatever r
+    assert inert["mu_star"] > 2.0 * inert["noise"] / math.sqrt(R)  # a bare sqrt(r) rule would call it an effect
+    assert inert["mu_star"] < inert["floor"] and not bool(inert["above_noise"])
+    words = " ".join(advice)
+    assert "below theirs: inert." in words and "each lever's own" in words
+
+
+def test_a_lever_with_no_effect_stays_below_its_floor_about_19_times_in_20() -> None:
+    above = 0
+    for seed in range(60):
+        problem, x, runs, names = _runs(seed)
+        table, _, _ = morris_result(problem, x, runs, "k", names, R, 3)
+        above += int(table.set_index("parameter").loc["inert", "above_noise"])
+    assert above <= 8  # 3 expected of 60 at 5%; 8 or more has a chance below 2%
+
+
+def test_each_lever_s_noise_comes_from_its_own_paired_steps() -> None:
+    problem, x, runs, names = _runs(seed=1)
+    se, steps, df = effect_noise(runs, "k", names, x, np.asarray(problem["bounds"], dtype=float))
+    assert steps.tolist() == [R] * 3 and df.tolist() == [R * (RUNS - 1)] * 3
+    # a step's paired runs differ by two draws of the lever's own luck: sd sqrt(2) luck over sqrt(runs)
+    expected = [math.sqrt(2.0) * LUCK[n] / math.sqrt(RUNS) / MORRIS_STEP for n in NAMES]
+    assert se == pytest.approx(expected, rel=0.35)
+    assert noise_floor(se, steps, df) == pytest.approx(se * no_effect_quantile(R, R * (RUNS - 1)))
+    # the percentile of a no-effect mu* over its measured noise: more than sqrt(2/pi) = 0.80, falling with r
+    assert 1.15 < no_effect_quantile(10, 30) < 1.30 and no_effect_quantile(50, 150) < 1.0
+    assert math.isnan(noise_floor(np.array([math.nan]), np.array([0]), np.array([0]))[0])
+
+
+def test_the_answer_names_the_first_lever_above_its_own_floor() -> None:
+    """Floors are per lever: the largest mu* may sit below its own floor while a smaller one clears its own."""
+    from simulator.analysis.global_sensitivity import GlobalSensitivity
+    from simulator.report.sensitivity_global import global_words
+
+    table = pd.DataFrame(
+        {"parameter": ["noisy", "price"], "mu_star": [5e5, 3e5], "floor": [6e5, 1e5], "above_noise": [False, True]}
+    )
+    found = GlobalSensitivity("morris", "bookings", table, 30, 4, 3e5, [])
+    words = global_words(found, ["noisy", "price"], "price")
+    assert "Morris screening also ranks price first of the levers above their noise floors." in words
+    quiet = global_words(
+        GlobalSensitivity("morris", "bookings", table.assign(above_noise=False), 30, 4, 3e5, []), [], ""
+    )
+    assert "cannot rank the levers yet: every lever's effect is below its own noise floor." in quiet
