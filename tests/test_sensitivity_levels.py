@@ -113,7 +113,7 @@ def test_a_logit_shift_has_no_elasticity_and_the_report_says_why_once(tmp_path: 
         _products_experiment(), "base", "bookings", 0.2, 4, [BASIC, PRO, ARRIVALS], method="none", workers=1
     )
     table = study.table.set_index("parameter")
-    assert table.loc[BASIC, "move"] == "±0.2 logit" and table.loc[ARRIVALS, "move"] == "±20%"
+    assert table.loc[BASIC, "move"] == "-0.2 / +0.2 logit" and table.loc[ARRIVALS, "move"] == "-20% / +20%"
     for shift in (BASIC, PRO):
         assert table.loc[shift, ["elasticity", "elasticity_ci_low", "elasticity_ci_high"]].isna().all()
     assert math.isfinite(table.loc[ARRIVALS, "elasticity"])  # a rate keeps its elasticity
@@ -150,3 +150,36 @@ def test_an_elasticity_reads_two_significant_figures(values: tuple[float, float,
 
     row = pd.Series(dict(zip(("elasticity", "elasticity_ci_low", "elasticity_ci_high"), values, strict=True)))
     assert elasticity_words(row) == words
+
+
+@pytest.mark.parametrize(
+    ("base", "low", "high", "whole", "additive", "words"),
+    [
+        (0.9, 0.72, 1.0, False, False, "-20% / +11%"),  # pipeline.stages.5.conversion: held at 1
+        (1.0, None, 2.0, True, False, "+100% (no lower value)"),  # partner_manager.headcount: 0 cannot run
+        (12.0, 10.0, 14.0, True, False, "-17% / +17%"),  # a headcount moved by whole reps
+        (0.45, 0.36000000000000004, 0.54, False, False, "-20% / +20%"),
+        (0.9, 0.72, None, False, False, "-20% (no higher value)"),
+        (1000.0, 999.0, 1001.0, True, False, "-0.1% / +0.1%"),  # not "-0% / +0%"
+        (-0.18, -0.38, 0.020000000000000018, False, True, "-0.2 / +0.2 logit"),
+        (0.1, None, 0.30000000000000004, False, True, "+0.2 logit (no lower value)"),
+    ],
+)
+def test_the_move_column_gives_each_lever_s_actual_moves(
+    base: float, low: float | None, high: float | None, whole: bool, additive: bool, words: str
+) -> None:
+    """It had said the --delta asked ("±20%") for levers that moved 11%, 100% or 16.7%."""
+    from simulator.analysis.levers import Lever
+    from simulator.analysis.sensitivity import move_words
+
+    assert move_words(Lever("a.b", base, low, high, whole, additive)) == words
+
+
+def test_the_logit_step_is_read_from_a_lever_s_levels_whatever_its_move_words() -> None:
+    from simulator.report.sensitivity_words import logit_step
+
+    one_side = pd.DataFrame(
+        {"parameter": ["s"], "base": [0.1], "low": [math.nan], "high": [0.3], "move": ["+0.2 logit (no lower value)"]}
+    )
+    assert logit_step(one_side) == "±0.2 logit"
+    assert logit_step(one_side.assign(move="-20% / +20%")) is None

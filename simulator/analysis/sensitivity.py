@@ -79,21 +79,43 @@ def _paired(runs: pd.DataFrame, a: str, b: str, kpi: str) -> tuple[np.ndarray, n
     return (both[a] - both[b]).to_numpy(dtype=float), both.index.to_numpy(dtype=np.int64)
 
 
-def move_words(lever: Lever, delta: float) -> str:
-    """How the lever was moved, for the table's ``move`` column: ``±20%``, or ``±0.2 logit`` for an additive one."""
-    return f"±{delta:g} logit" if lever.additive else f"±{delta:.0%}"
+def _share(move: float) -> str:
+    """``-17%``, ``+11%``: a relative move at whole percents, more decimals only where those read 0%."""
+    decimals = 0
+    while decimals < 3 and round(abs(move) * 100, decimals) == 0 and move != 0:
+        decimals += 1
+    return f"{move:+.{decimals}%}"
 
 
-def sensitivity_table(
-    replications: pd.DataFrame, levers: Sequence[Lever], kpi: str, delta: float = 0.2, draws: int = 0
-) -> pd.DataFrame:
+def move_words(lever: Lever) -> str:
+    """How the lever actually moved, for the table's ``move`` column: each side's move from its base.
+
+    ``-20% / +20%``; ``-20% / +11%`` where a probability was held at 1; ``-17% / +17%`` for a
+    headcount of 12 moved by whole reps; ``+100% (no lower value)`` where one side cannot run;
+    ``-0.2 / +0.2 logit`` for a setting on the logit scale (moved by logit units, not a share).
+    """
+    sides = [(side, value) for side, value in (("lower", lever.low), ("higher", lever.high)) if value is not None]
+    if lever.additive:
+        moves = [f"{value - lever.base:+.3g}" for _, value in sides]
+        unit = " logit"
+    else:
+        moves = [_share((value - lever.base) / lever.base) for _, value in sides]
+        unit = ""
+    if len(moves) == 2:
+        return f"{moves[0]} / {moves[1]}{unit}"
+    if len(moves) == 1:
+        missing = "higher" if sides[0][0] == "lower" else "lower"
+        return f"{moves[0]}{unit} (no {missing} value)"
+    return "not moved"
+
+
+def sensitivity_table(replications: pd.DataFrame, levers: Sequence[Lever], kpi: str, draws: int = 0) -> pd.DataFrame:
     """The levers ranked by the size of their swing on ``kpi`` (see the module docstring).
 
     Args:
         replications: The runs of :func:`simulator.analysis.levers.lever_experiment`'s experiment.
         levers: The levers as run, in the order their scenarios were named.
         kpi: The KPI.
-        delta: The move asked (a share of each lever; logit units for an additive one), for ``move``.
         draws: A calibrated company's parameter draws the runs cycle through (run r on refit
             r mod draws; 0: none). With more runs than draws, runs on one refit are not
             independent: every mean, difference and swing and its interval is then over the
@@ -101,7 +123,8 @@ def sensitivity_table(
 
     Returns:
         One row per lever, columns :data:`SENSITIVITY_COLUMNS`, largest swing first. A side
-        left out reads as the baseline (difference 0, no interval).
+        left out reads as the baseline (difference 0, no interval). ``move`` is each side's
+        actual move from the base (:func:`move_words`), not the share asked.
     """
     if kpi not in replications.columns:
         raise KeyError(f"no run reports the KPI {kpi!r}")
@@ -137,7 +160,7 @@ def sensitivity_table(
                 "base": lever.base,
                 "low": lever.low if lever.low is not None else math.nan,
                 "high": lever.high if lever.high is not None else math.nan,
-                "move": move_words(lever, delta),
+                "move": move_words(lever),
                 "kpi": kpi,
                 "baseline_mean": base_mean,
                 **_side_columns("low", low, base_mean),

@@ -137,7 +137,7 @@ def run_sensitivity(
         )
     with tqdm(total=len(built.scenarios) * runs, unit="run", disable=not progress, file=sys.stderr) as bar:
         result = run_experiment(built, workers=workers, on_progress=_advance(bar))
-    table = sensitivity_table(result.replications, levers, kpi, delta, built.parameter_draw_count)
+    table = sensitivity_table(result.replications, levers, kpi, built.parameter_draw_count)
     found = None
     if method != "none":
         clear = table[table["clear"]]

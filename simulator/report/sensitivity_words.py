@@ -25,9 +25,15 @@ NO_ELASTICITY = (
 
 
 def logit_step(table: pd.DataFrame) -> str | None:
-    """``±0.2 logit``: the step of the table's levers on the logit scale; None when it has none."""
-    moves = [str(m) for m in table.get("move", pd.Series(dtype=object)) if str(m).endswith("logit")]
-    return moves[0] if moves else None
+    """``±0.2 logit``: the step of the table's levers on the logit scale (``move`` in logits); None when it has none."""
+    if "move" not in table.columns:
+        return None
+    for _, row in table[table["move"].astype(str).str.contains(" logit")].iterrows():
+        base = float(row["base"])
+        steps = [abs(float(row[side]) - base) for side in ("low", "high") if math.isfinite(float(row[side]))]
+        if steps:
+            return f"±{max(steps):.3g} logit"
+    return None
 
 
 def moves_words(table: pd.DataFrame) -> str:
