@@ -13,10 +13,17 @@ swing's interval scaled alike: an unclear swing has an elasticity whose CI inclu
 A setting on the logit scale (``Lever.additive``: a shift, moved by a fixed number of logit
 units) has no relative move, so no elasticity (NaN; the report writes "-" and says why):
 its base may be 0, and a negative base would flip the elasticity's sign.
+
+Two levers can be one: a team's hours a day and its selling share both set its selling
+hours, so 20% less of either runs the very same runs. Where two levers' low runs and high
+runs are identical, replication by replication on every KPI (and not all the baseline's),
+the lower-ranked one's ``same_as`` names the first (:func:`same_runs`): the CSV keeps both
+rows, and the report counts them once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
 
@@ -52,6 +59,7 @@ SENSITIVITY_COLUMNS = (
     "elasticity_ci_low",
     "elasticity_ci_high",
     "n_pairs",
+    "same_as",
 )
 
 
@@ -179,7 +187,67 @@ def sensitivity_table(replications: pd.DataFrame, levers: Sequence[Lever], kpi: 
     order = table["swing"].abs().fillna(-1.0).sort_values(ascending=False, kind="stable").index
     table = table.loc[order].reset_index(drop=True)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
+    same = same_runs(replications, levers)
+    table["same_as"] = [""] * len(table)
+    first: dict[str, str] = {}  # a group's representative: its first lever in rank order
+    for i, key in enumerate(table["parameter"]):
+        group = same.get(str(key))
+        if group is None:
+            continue
+        if group in first:
+            table.loc[i, "same_as"] = first[group]
+        else:
+            first[group] = str(key)
     return table
+
+
+def same_runs(replications: pd.DataFrame, levers: Sequence[Lever]) -> dict[str, str]:
+    """Levers that are one: their low runs identical, and their high runs, on every column, replication by replication.
+
+    A lever whose runs are all the baseline's (it moves nothing) is no one's twin, and
+    levers pair only when the same sides ran.
+
+    Returns:
+        Each lever with a twin -> a name shared by its group (levers alone are left out).
+    """
+    ordered = {
+        str(name): group.drop(columns="scenario").sort_values("replication").reset_index(drop=True)
+        for name, group in replications.groupby("scenario", sort=False)
+    }
+
+    def signature(name: str | None) -> str | None:
+        if name is None or name not in ordered:
+            return None
+        frame = ordered[name]
+        return hashlib.sha1(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()).hexdigest()
+
+    baseline = signature(BASELINE)
+    groups: dict[tuple[str | None, str | None], list[int]] = {}
+    for i, lever in enumerate(levers):
+        low = signature(scenario_name(i, "low") if lever.low is not None else None)
+        high = signature(scenario_name(i, "high") if lever.high is not None else None)
+        if (low, high) == (None, None) or all(side in (None, baseline) for side in (low, high)):
+            continue
+        groups.setdefault((low, high), []).append(i)
+    found: dict[str, str] = {}
+    for members in groups.values():
+        twins = [j for j in members[1:] if _identical(ordered, members[0], j, levers)]
+        if twins:
+            for j in (members[0], *twins):
+                found[levers[j].key] = levers[members[0]].key
+    return found
+
+
+def _identical(ordered: dict[str, pd.DataFrame], a: int, b: int, levers: Sequence[Lever]) -> bool:
+    """Whether levers ``a`` and ``b``'s sides ran the very same runs (the hashes agreed: checked value by value)."""
+    for side in ("low", "high"):
+        if (getattr(levers[a], side) is None) != (getattr(levers[b], side) is None):
+            return False
+        if getattr(levers[a], side) is not None:
+            one, two = ordered.get(scenario_name(a, side)), ordered.get(scenario_name(b, side))
+            if one is None or two is None or not one.equals(two):
+                return False
+    return True
 
 
 def _side_columns(side: str, found: dict[str, float] | None, base_mean: float) -> dict[str, float]:

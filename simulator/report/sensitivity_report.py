@@ -47,6 +47,7 @@ from simulator.report.sensitivity_words import (
     elasticity_words,
     logit_step,
     moves_words,
+    same_lever_words,
     set_words,
 )
 from simulator.run.experiment import Experiment
@@ -140,8 +141,9 @@ def run_sensitivity(
     table = sensitivity_table(result.replications, levers, kpi, built.parameter_draw_count)
     found = None
     if method != "none":
-        clear = table[table["clear"]]
-        chosen = (clear if len(clear) >= 2 else table).head(global_levers)["parameter"].tolist()
+        distinct = table[table["same_as"] == ""]  # a lever the same as one above it adds nothing to vary
+        clear = distinct[distinct["clear"]]
+        chosen = (clear if len(clear) >= 2 else distinct).head(global_levers)["parameter"].tolist()
         top = [lever for lever in levers if lever.key in chosen]
         points = size * (len(top) + (1 if method == "morris" else 2))
         with tqdm(total=points * global_runs, unit="run", disable=not progress, file=sys.stderr) as bar:
@@ -175,7 +177,19 @@ def run_sensitivity(
 # ---------------------------------------------------------------------------- report
 
 
-def _swing_words(row: pd.Series) -> str:
+def _twins(table: pd.DataFrame, key: str) -> list[str]:
+    """The levers ranked below ``key`` whose runs are its own (``same_as``), in rank order."""
+    if "same_as" not in table.columns:
+        return []
+    return [str(p) for p in table.loc[table["same_as"] == key, "parameter"]]
+
+
+def _distinct(table: pd.DataFrame) -> pd.DataFrame:
+    """The table less the levers the same as one ranked above them (every row when it has no ``same_as``)."""
+    return table[table["same_as"].fillna("") == ""] if "same_as" in table.columns else table
+
+
+def _swing_words(row: pd.Series, twins: Sequence[str] = ()) -> str:
     kpi = str(row["kpi"])
     swing = (
         format_signed_amount(kpi, float(row["swing"]))
@@ -183,7 +197,9 @@ def _swing_words(row: pd.Series) -> str:
         else (format_value(kpi, float(row["swing"]), signed=True))
     )
     interval = format_signed_range(kpi, float(row["swing_ci_low"]), float(row["swing_ci_high"]))
-    return f"{row['parameter']} (low to high: {swing}, 95% CI {interval})"
+    keys = [str(row["parameter"]), *twins]
+    name = f"{join_words(keys)}, the same lever: {same_lever_words(keys)}" if twins else keys[0]
+    return f"{name} (low to high: {swing}, 95% CI {interval})"
 
 
 def answer_paragraph(study: SensitivityStudy) -> str:
@@ -203,7 +219,8 @@ def answer_paragraph(study: SensitivityStudy) -> str:
             f" at {study.runs} runs per scenario: every swing's 95% CI includes zero; more runs would resolve "
             "smaller effects."
         )
-    top = [_swing_words(r) for _, r in clear.head(3).iterrows()]
+    # levers with the very same runs said once, as one lever (hours a day and the selling share)
+    top = [_swing_words(r, _twins(table, str(r["parameter"]))) for _, r in _distinct(clear).head(3).iterrows()]
     text = head + join_words(top) + "."
     verb = "has" if len(clear) == 1 else "have"
     text += f" {len(clear)} of {count_of(len(table), 'lever')} {verb} a clear effect at {study.runs} runs per scenario."
@@ -252,6 +269,9 @@ def _table_rows(table: pd.DataFrame) -> list[list[str]]:
         # every run the same at both levels: no effect at all, not one more runs could tell
         same = all(float(r[f"{n}_{c}"]) == 0.0 for n in ("low", "high") for c in ("diff", "ci_low", "ci_high"))
         verdict = " (none: the same in every run)" if same else "" if bool(r["clear"]) else " (unclear)"
+        twin = r.get("same_as", "")
+        if isinstance(twin, str) and twin:  # NaN: none, as read back from the CSV
+            verdict += f" (the same runs as `{twin}`)"
         rows.append(
             [
                 str(int(r["rank"])),

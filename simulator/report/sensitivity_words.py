@@ -91,3 +91,19 @@ def set_words(delta: float, table: pd.DataFrame, scenario: str, draws: int) -> s
         f"Each lever set {delta:.0%} lower and higher than its value ({moves_words(table)}), everything else as in "
         f"{scenario}{refits}; "
     )
+
+
+SELLING_HOURS = ("hours_per_day", "selling_fraction")
+"""A team's settings whose product is its selling hours: moved alike, they run the very same runs."""
+
+
+def same_lever_words(keys: list[str]) -> str:
+    """Why levers whose runs are identical are one lever: ``both set the full cycle team's selling hours``."""
+    heads = {key.rsplit(".", 1)[0] for key in keys}
+    tails = {key.rsplit(".", 1)[-1] for key in keys}
+    head = next(iter(heads))
+    if len(heads) == 1 and tails <= set(SELLING_HOURS) and head.startswith("org.teams."):
+        team = head.split(".")[2].replace("_", " ")
+        return f"both set the {team} team's selling hours"
+    who = "both" if len(keys) == 2 else f"all {len(keys)}"
+    return f"{who} ran the very same low runs and high runs, replication by replication"
