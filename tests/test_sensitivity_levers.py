@@ -49,3 +49,19 @@ def test_a_side_that_cannot_run_says_why() -> None:
         "org.teams.servers.headcount: the low value 8 cannot run (org.teams.servers.reps names 10 reps, more than "
         "headcount (8)); that side is left out"
     ]
+
+
+def test_how_it_was_run_counts_the_scenarios_that_ran() -> None:
+    """It said "275 scenarios at most" where the default scenario's 137 levers ran 274 (1 rep cannot go to 0)."""
+    import math
+
+    import pandas as pd
+
+    from simulator.report.sensitivity_report import _scenarios_words
+
+    table = pd.DataFrame({"parameter": ["a", "b"], "low": [math.nan, 0.8], "high": [2.0, 1.2]})
+    assert (
+        _scenarios_words(table)
+        == "4 scenarios (the baseline, and each lever low and high; 1 side could not run, see the notes)"
+    )
+    assert _scenarios_words(table.assign(low=0.8)) == "5 scenarios (the baseline, and each lever low and high)"

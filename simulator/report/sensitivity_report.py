@@ -334,8 +334,7 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
     lines += [
         "## How it was run",
         "",
-        f"- **{study.runs} runs per scenario**, {len(study.table) * 2 + 1} scenarios at most (the baseline, and each "
-        "lever low and high), seed "
+        f"- **{study.runs} runs per scenario**, {_scenarios_words(study.table)}, seed "
         f"{study.seed}: every scenario replays the baseline's leads with the same luck (common random numbers).",
         f"- Levers: {_levers_searched(study)}; whole numbers "
         f"move by at least one, a shift or logit (added to a conversion's logit) by ±{study.delta:g} logit.",
@@ -343,6 +342,16 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
         *[f"- Note: {note}." for note in study.notes],
     ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _scenarios_words(table: pd.DataFrame) -> str:
+    """``274 scenarios (the baseline, and each lever low and high; 1 side could not run)``: the count run."""
+    if not {"low", "high"} <= set(table.columns):
+        return f"{len(table) * 2 + 1} scenarios at most (the baseline, and each lever low and high)"
+    missing = int(table["low"].isna().sum() + table["high"].isna().sum())
+    ran = len(table) * 2 + 1 - missing
+    left = f"; {count_of(missing, 'side')} could not run, see the notes" if missing else ""
+    return f"{count_of(ran, 'scenario')} (the baseline, and each lever low and high{left})"
 
 
 def _levers_searched(study: SensitivityStudy) -> str:
