@@ -181,7 +181,16 @@ def test_every_option_that_is_no_number_is_named_at_once(tmp_path: Path, capsys:
     assert "--budget = 4.2: is $4.2 a year, surely typed in millions or thousands: give whole dollars, 4200000" in err
     assert "--seed = -1" in err and not (tmp_path / "x").exists()
     assert optimise_main(["--team", "ae=7:8", "--budget", "0"], never) == 2
-    assert "--budget = 0: must be a positive amount of money a year" in capsys.readouterr().err
+    assert "--budget = 0: must be a positive, finite amount of money a year" in capsys.readouterr().err
+    # a fresh user's: --batch 0 had spun for ever, --budget inf and 1e300 had run, --exhaustive skipped the sizes
+    for bad, said in (
+        (["--batch", "0"], "--batch = 0: must be a whole number >= 1"),
+        (["--budget", "inf"], "--budget = inf: must be a positive, finite amount"),
+        (["--budget", "1e300"], "--budget = 1e+300: must be at most 1,000,000,000,000"),
+        (["--exhaustive", "--final-runs", "1"], "at least 2 final runs"),
+    ):
+        assert optimise_main(["--team", "ae=7:8", *bad], never) == 2, bad
+        assert said in capsys.readouterr().err, bad
 
 
 def test_mixes_that_tie_on_the_kpi_go_cheapest_first() -> None:

@@ -346,11 +346,13 @@ def test_the_report_and_the_terminal_say_too_few_runs_naming_the_series_and_the_
 
     study = _noisy_study()
     (flagged,) = study.unresolved
+    # the runs it names scale the wobble it prints (the steady half's), as 1/sqrt(runs): reproducible by hand
+    assert flagged.runs >= 10 * (2 * flagged.steady / flagged.threshold) ** 2 > 0.9 * flagged.runs
     text = warmup_markdown(study, ["--years", "2", "org.teams.full_cycle.headcount=10"])
     assert "**Too few runs to rule out a transient in Mean rep tenure (months)**: over 10 runs" in text
     assert "so the recommendation may be too short" in text
     assert (
-        f"about {flagged.runs:,} runs would narrow the wobble to" in text
+        f"narrows as 1/√runs: about {flagged.runs:,} runs would bring it to" in text
         and "so that a 2% transient would count" in text
     )
     assert f"`salesim warmup --runs {flagged.runs} --years 2 org.teams.full_cycle.headcount=10`" in text

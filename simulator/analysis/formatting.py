@@ -339,7 +339,8 @@ def _digits_shown(row: pd.Series | None, kpi: str, extra_digits: int) -> int:
         return 0
     value, low_value, high_value = float(row["mean"]), float(row["ci_low"]), float(row["ci_high"])
     has_interval = math.isfinite(low_value)
-    one_sided = has_interval and value in (low_value, high_value) and low_value != high_value
+    # a cost the same in every run (a calibrated company's salaries) is one value, not a one-sided interval
+    one_sided = has_interval and value in (low_value, high_value) and not same_value(low_value, high_value)
     for more in range(4):
         digits = extra_digits + more
         mean = format_value(kpi, value, extra_digits=digits)

@@ -180,6 +180,8 @@ def optimise(
     sizes = search_sizes_issue(runs, first_runs, trials, finalists, final_runs)
     if sizes is not None:
         raise ConfigError(sizes)
+    if batch < 1:
+        raise ConfigError.single("batch", batch, "must be a whole number >= 1")
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=min(10, max(2, trials // 3)))
     study = optuna.create_study(direction="maximize", sampler=sampler, pruner=ClearlyWorsePruner())
@@ -324,6 +326,9 @@ def exhaustive_optimisation(
 ) -> Optimisation:
     """Every combination with ``runs`` replications, then the best feasible ones re-run as :func:`optimise` does."""
     problem.check()
+    sizes = search_sizes_issue(runs, runs, 1, finalists, final_runs)
+    if sizes is not None:
+        raise ConfigError(sizes)
     complete, _ = problem.run(problem.every_candidate(), runs, workers, on_progress)
     rows = [_row(i, "complete", e, problem) for i, e in enumerate(complete.values())]
     chosen, used = final_round(problem, complete, finalists, final_runs, workers, on_progress)

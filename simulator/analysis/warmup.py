@@ -115,12 +115,15 @@ class Unresolved:
         threshold: the smallest shift that counts, :data:`MATERIAL_SHIFT` of its level.
         runs: about how many runs would narrow its wobble to half the threshold, so that a
             shift of the threshold would count.
+        steady: the wobble of the series' steady second half, the one ``runs`` scales (the
+            runs' noise alone: ``wobble`` may also hold the series' early course).
     """
 
     series: str
     wobble: float
     threshold: float
     runs: int
+    steady: float = math.nan
 
 
 def unresolved(found: list[Truncation], means: dict[str, FloatArray], runs: int) -> list[Unresolved]:
@@ -145,7 +148,7 @@ def unresolved(found: list[Truncation], means: dict[str, FloatArray], runs: int)
         steady = batch_wobble(series, (series.size // MSER_BATCH) // 2 * MSER_BATCH)
         needed = runs * (2.0 * steady / threshold) ** 2
         if needed > runs:
-            out.append(Unresolved(t.series, t.wobble, threshold, _round_up(needed)))
+            out.append(Unresolved(t.series, t.wobble, threshold, _round_up(needed), steady))
     return out
 
 

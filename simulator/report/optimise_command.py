@@ -10,6 +10,7 @@ the problem are checked: ``--help`` and a refusal load none of them.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -75,7 +76,9 @@ def _parser() -> argparse.ArgumentParser:
         "--config-dir DIR for a folder of yours (a calibrated company).",
     )
     parser.add_argument("--team", action="append", default=[], help="TEAM=LOW:HIGH headcount bounds (repeat per team)")
-    parser.add_argument("--budget", type=lenient_number(float), default=None, help="most mean cost of sales a year ($)")
+    parser.add_argument(
+        "--budget", type=lenient_number(float), default=None, help="most mean cost of sales a year, $ (default: none)"
+    )
     parser.add_argument("--kpi", default=None, help="KPI to make best (default: the experiment's primary decision KPI)")
     parser.add_argument("--scenario", default=None, help="scenario of the experiment (default: its baseline)")
     parser.add_argument(
@@ -106,6 +109,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+MAX_BUDGET = 1e12
+"""The largest ``--budget`` a year taken ($1,000bn): more is a slip of the keyboard, not a plan."""
+
+
+def _sizes_issue(options: argparse.Namespace) -> ConfigIssue | None:
+    """The search's (or, with ``--exhaustive``, every mix's) sizes checked before anything is composed.
+
+    ``--exhaustive --final-runs 1`` had run, answering with a one-run "tie"; the search's own
+    sizes were checked only after the experiment was composed (1.2-1.6 s a refusal).
+    """
+    sizes = (options.runs, options.first_runs, options.trials, options.finalists, options.final_runs)
+    if not all(isinstance(v, int) for v in sizes):
+        return None  # unreadable: named already
+    if options.exhaustive:  # every mix gets --runs: no trials, no first runs
+        return search_sizes_issue(options.runs, options.runs, 1, options.finalists, options.final_runs)
+    first_runs = min(options.first_runs, options.runs)
+    return search_sizes_issue(options.runs, first_runs, options.trials, options.finalists, options.final_runs)
+
+
 def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]) -> int:
     """``salesim optimise --team TEAM=LOW:HIGH [OPTIONS] [OVERRIDES...]``."""
     parser = _parser()
@@ -122,10 +144,16 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
             if isinstance(value, int) and value > MAX_RUNS:
                 issues.append(ConfigIssue(f"--{name.replace('_', '-')}", value, f"must be at most {MAX_RUNS:,}"))
         budget = options.budget
-        if isinstance(budget, float) and not budget > 0:
-            issues.append(ConfigIssue("--budget", budget, "must be a positive amount of money a year"))
+        if isinstance(budget, float) and not (budget > 0 and math.isfinite(budget)):
+            issues.append(ConfigIssue("--budget", budget, "must be a positive, finite amount of money a year"))
         elif isinstance(budget, float) and budget < DOLLAR_SLIP:  # 4.2 meant as $4.2M
             issues.append(ConfigIssue("--budget", budget, dollar_slip_words(budget, zero=False)))
+        elif isinstance(budget, float) and budget > MAX_BUDGET:  # 1e300 had run, its answer a 300-digit figure
+            issues.append(ConfigIssue("--budget", budget, f"must be at most {MAX_BUDGET:,.0f} ($1,000bn) a year"))
+        if isinstance(options.batch, int) and options.batch < 1:  # 0 had spun for ever asking for no trial
+            issues.append(ConfigIssue("--batch", options.batch, "must be a whole number >= 1"))
+        sizes = _sizes_issue(options)
+        issues += [sizes] if sizes is not None else []
         if issues:  # refused before anything is composed
             raise ConfigError(issues)
         bounds = _bounds(options.team)
@@ -147,13 +175,6 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
         problem = TeamMixProblem(experiment, scenario, kpi, bounds, options.budget)
         problem.check()
         first_runs = min(options.first_runs, options.runs)
-        sizes = (
-            None
-            if options.exhaustive
-            else search_sizes_issue(options.runs, first_runs, options.trials, options.finalists, options.final_runs)
-        )
-        if sizes is not None:  # refused here, as the search would, before Optuna and the engines are loaded
-            raise ConfigError(sizes)
         for note in experiment.clock_notes():
             print(f"salesim: note: {note}", file=sys.stderr)
         capped = workers_note("--workers", options.workers)
