@@ -137,7 +137,7 @@ def test_the_command_refuses_an_unknown_kpi_and_writes_nothing(tmp_path: Path) -
 def test_the_noise_of_a_morris_step_comes_from_its_paired_runs() -> None:
     import numpy as np
 
-    from simulator.analysis.global_sensitivity import effect_noise
+    from simulator.analysis.morris_noise import effect_noise
 
     # two trajectories of two points, one lever; within a step the runs differ by 10 + (0, 2, 4): a spread of 2
     rows = []

@@ -16,14 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.analysis.global_sensitivity import (
-    MORRIS_STEP,
-    _design,
-    effect_noise,
-    morris_result,
-    no_effect_quantile,
-    noise_floor,
-)
+from simulator.analysis.global_options import MORRIS_STEP
+from simulator.analysis.global_sensitivity import _design, morris_result
+from simulator.analysis.morris_noise import effect_noise, no_effect_quantile, noise_floor
 
 R, RUNS = 10, 4
 NAMES = ["capacity", "price", "inert"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from simulator.config.errors import ConfigIssue
 
+MORRIS_LEVELS = 4  # the levels of each lever's Morris grid (SALib's num_levels)
+MORRIS_STEP = MORRIS_LEVELS / (2.0 * (MORRIS_LEVELS - 1))  # the grid step, as a share of the range: 2/3
 MORRIS_MIN_TRAJECTORIES = 10  # Campolongo et al. (2007): 10 trajectories are the usual minimum, 20-50 safer
 SOBOL_MIN_SAMPLES = 512  # Saltelli et al. (2010): a base sample of 500-1,000 for indices within about +-0.05
 SOBOL_SMALLEST = 8  # below this the bootstrap intervals of a handful of points say nothing
