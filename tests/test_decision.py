@@ -20,13 +20,12 @@ from simulator.analysis.decision import check_decision, decision_issues, kpi_nam
 from simulator.analysis.formatting import (
     digits_apart,
     format_chance,
-    format_mean_ci,
-    format_mean_cis,
     format_signed_interval,
     format_signed_range,
     format_value,
 )
 from simulator.analysis.kpi_names import kpi_label, kpi_words
+from simulator.analysis.mean_cells import format_mean_ci, format_mean_cis
 from simulator.analysis.quantities import direction
 from simulator.analysis.results import run_experiment
 from simulator.analysis.statistics import summarise

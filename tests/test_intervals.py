@@ -19,7 +19,6 @@ import pytest
 
 import simulator
 from simulator.analysis.comparison import compare
-from simulator.analysis.formatting import format_mean_ci
 from simulator.analysis.intervals import (
     bounded_difference,
     fieller_ratio,
@@ -31,6 +30,7 @@ from simulator.analysis.intervals import (
     t_quantile,
     wilson_interval,
 )
+from simulator.analysis.mean_cells import format_mean_ci
 from simulator.analysis.quantities import KPI_KINDS, Kind, kpi_kind, kpi_range, named_kind, trial_columns
 from simulator.analysis.statistics import kpi_interval, mean_interval, summarise
 from simulator.engines.simpy import simulate

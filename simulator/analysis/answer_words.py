@@ -12,12 +12,12 @@ import pandas as pd
 
 from simulator.analysis.formatting import (
     digits_apart,
-    format_mean_ci,
     format_money,
     format_signed_amount,
     format_signed_range,
 )
 from simulator.analysis.kpi_names import kpi_unit, kpi_words
+from simulator.analysis.mean_cells import format_mean_ci
 from simulator.analysis.planning import plan_figure
 from simulator.analysis.tables import (
     scenario_names,

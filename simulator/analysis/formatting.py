@@ -7,7 +7,6 @@ every function takes a KPI name and a number.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -94,7 +93,7 @@ def format_nonzero_value(kpi: str, value: float, signed: bool = False) -> str:
     """:func:`format_value`, a value that is not 0 taking the decimals (up to 3 more) that keep it from reading 0."""
     text = format_value(kpi, value, signed)
     for extra in range(1, 4):
-        if value == 0 or not math.isfinite(value) or not _reads_zero(text):
+        if value == 0 or not math.isfinite(value) or not reads_zero(text):
             break
         text = format_value(kpi, value, signed, extra_digits=extra)
     return text
@@ -108,7 +107,7 @@ def format_nonzero_values(kpi: str, values: Sequence[float]) -> list[str]:
     """
     texts = [format_value(kpi, v) for v in values]
     for extra in range(1, 4):
-        if not any(v != 0 and math.isfinite(v) and _reads_zero(t) for v, t in zip(values, texts, strict=True)):
+        if not any(v != 0 and math.isfinite(v) and reads_zero(t) for v, t in zip(values, texts, strict=True)):
             break
         texts = [format_value(kpi, v, extra_digits=extra) for v in values]
     return texts
@@ -127,7 +126,7 @@ def format_amount(kpi: str, value: float) -> str:
     """
     text = _amount(kpi, abs(value), 0)
     for extra in range(1, 4):
-        if value == 0 or not math.isfinite(value) or not _reads_zero(text):
+        if value == 0 or not math.isfinite(value) or not reads_zero(text):
             break
         text = _amount(kpi, abs(value), extra)
     return text
@@ -154,7 +153,8 @@ def format_signed_amount(kpi: str, value: float) -> str:
     return f"{'+' if value > 0 else '-'}{text}"
 
 
-def _reads_zero(text: str) -> bool:
+def reads_zero(text: str) -> bool:
+    """Whether a formatted figure shows no digit but 0 (``0.0``, ``$0``, ``-0.00 pts``)."""
     return not any(c in "123456789" for c in text)
 
 
@@ -192,7 +192,7 @@ def _clear_of_zero(low: float, high: float, bounds: Callable[[int], tuple[str, s
         if value == 0.0:
             continue
         for extra in range(1, 4):
-            if not _reads_zero(shown[side]):
+            if not reads_zero(shown[side]):
                 break
             shown[side] = bounds(extra)[side]
     return shown[0], shown[1]
@@ -264,122 +264,6 @@ def digits_apart(kpi: str, first: float, second: float, most: int = 3) -> int:
         if format_value(kpi, first, extra_digits=extra) != format_value(kpi, second, extra_digits=extra):
             return extra
     return 0
-
-
-def format_mean_ci(row: pd.Series | None, kpi: str, words: bool = True, extra_digits: int = 0) -> str:
-    """A summary row's mean with its 95% CI: ``mean (low to high)`` for reports, ``mean [low, high]`` for terminals.
-
-    A missing row or mean reads ``-`` (reports) or ``n/a`` (terminals); a mean without an
-    interval (one run) reads as the mean alone. ``extra_digits``: as :func:`format_value`.
-    A mean that is not 0 never reads as 0: it and its bounds take the decimals (up to 3
-    more) that show it (sdr_headcount's SDR first touch of 0.014 hours had read "0.0 [0.0, 0.0]").
-    Nor does an interval with the mean at one end read as that one value: no SLA breach in any
-    run, 0% to 0.008%, had read "0.0% (0.0% to 0.0%)", as if known exactly; nor its width
-    rounded by more than a tenth (:func:`_width_shown`: 0% to 0.056% had read "0.0% (0.0% to 0.1%)").
-    Cells of one KPI side by side take :func:`format_mean_cis`, at one precision.
-    """
-    return _mean_ci_text(row, kpi, words, extra_digits + _digits_shown(row, kpi, extra_digits))
-
-
-def format_mean_cis(rows: Sequence[pd.Series | None], kpi: str, words: bool = True, apart: bool = False) -> list[str]:
-    """:func:`format_mean_ci` of each of ``rows`` (one KPI, a row per scenario), alike ones at one precision.
-
-    A row takes the decimals the most demanding row needs to read faithfully
-    (:func:`format_mean_ci`) unless they would show its CI's width to more than
-    :data:`WIDTH_DIGITS` significant digits: an SLA table's row had read "0.00% (0.00% to
-    0.08%)" beside "0.0% (0.0% to 0.1%)", and now reads "0.00% (0.00% to 0.09%)" there,
-    while "6.0% (5.4% to 6.7%)" beside "0.000% (0.000% to 0.008%)" stays as it is rather
-    than read "6.041% (5.419% to 6.729%)". Money keeps each row's own decimals.
-    ``apart``: first take the decimals that tell the rows' different means apart
-    (:func:`digits_apart`; a ranking's $2,968k and $2,973k read "$2.968M" and "$2.973M", not
-    "$2.97M" twice).
-    """
-    means = sorted(float(r["mean"]) for r in rows if r is not None and math.isfinite(float(r["mean"])))
-    base = max((digits_apart(kpi, a, b) for a, b in itertools.pairwise(means)), default=0) if apart else 0
-    needs = [_digits_shown(r, kpi, base) for r in rows]
-    most = max(needs, default=0)
-    digits = [
-        most if need == most or _width_digits(r, kpi, base + most) <= WIDTH_DIGITS else need
-        for r, need in zip(rows, needs, strict=True)
-    ]
-    return [_mean_ci_text(r, kpi, words, base + d) for r, d in zip(rows, digits, strict=True)]
-
-
-WIDTH_DIGITS = 2
-"""The most significant digits of a CI's width that :func:`format_mean_cis` adds decimals to show."""
-
-
-def _width_digits(row: pd.Series | None, kpi: str, digits: int) -> float:
-    """The significant digits of ``row``'s CI width as written at ``digits`` extra decimals; inf for money.
-
-    0.02% to 0.11% at two decimals: a width of 0.09 points to the hundredth, 1 digit;
-    5.419% to 6.729%: 1.310 points to the thousandth, 4 digits. A row without a width
-    (no row, one run, an interval of one value) has none.
-    """
-    if kpi_unit(kpi) == "money":
-        return math.inf
-    if row is None or not (math.isfinite(float(row["ci_low"])) and math.isfinite(float(row["ci_high"]))):
-        return 0.0
-    low, high = (format_value(kpi, float(row[b]), extra_digits=digits) for b in ("ci_low", "ci_high"))
-    width = abs(_shown_number(high) - _shown_number(low))
-    if width == 0:
-        return 0.0
-    decimals = len(high.partition(".")[2].rstrip("%").split(" ")[0])
-    return math.floor(math.log10(width)) + 1 + decimals
-
-
-def _shown_number(text: str) -> float:
-    """The number a formatted value (not money) shows, in its shown unit: "1,234.5" 1234.5, "6.0%" 6.0."""
-    return float(text.rstrip("%").replace(",", "").replace("+", ""))
-
-
-def _digits_shown(row: pd.Series | None, kpi: str, extra_digits: int) -> int:
-    """The decimals (0 to 3) beyond ``extra_digits`` that ``row`` needs to read faithfully (:func:`format_mean_ci`)."""
-    if row is None or not math.isfinite(float(row["mean"])):
-        return 0
-    value, low_value, high_value = float(row["mean"]), float(row["ci_low"]), float(row["ci_high"])
-    has_interval = math.isfinite(low_value)
-    # a cost the same in every run (a calibrated company's salaries) is one value, not a one-sided interval
-    one_sided = has_interval and value in (low_value, high_value) and not same_value(low_value, high_value)
-    for more in range(4):
-        digits = extra_digits + more
-        mean = format_value(kpi, value, extra_digits=digits)
-        faithful = not one_sided or _width_shown(kpi, value, high_value if value == low_value else low_value, digits)
-        if (value == 0 or not _reads_zero(mean)) and faithful:
-            return more
-    return 3
-
-
-def _mean_ci_text(row: pd.Series | None, kpi: str, words: bool, digits: int) -> str:
-    """``row``'s mean and its CI at ``digits`` extra decimals (:func:`format_value`)."""
-    if row is None or not math.isfinite(float(row["mean"])):
-        return "-" if words else "n/a"
-    mean = format_value(kpi, float(row["mean"]), extra_digits=digits)
-    if not math.isfinite(float(row["ci_low"])):
-        return mean
-    low = format_value(kpi, float(row["ci_low"]), extra_digits=digits)
-    high = format_value(kpi, float(row["ci_high"]), extra_digits=digits)
-    return f"{mean} ({low} to {high})" if words else f"{mean} [{low}, {high}]"
-
-
-WIDTH_SHOWN = 0.1
-"""The most a one-sided interval's width (a share at 0 or 1 in every run) may move by rounding its far bound."""
-
-
-def _width_shown(kpi: str, value: float, far: float, digits: int) -> bool:
-    """The far bound of an interval with ``value`` at one end reads apart from it, within :data:`WIDTH_SHOWN` of it.
-
-    No SLA breach in any run, 0% to 0.056%, had read "0.0% (0.0% to 0.1%)": rounding had
-    doubled the width; it reads "0.00% (0.00% to 0.06%)". For a rate; any other unit only
-    needs the two bounds to read apart.
-    """
-    shown = [format_value(kpi, v, extra_digits=digits) for v in (value, far)]
-    if shown[0] == shown[1]:
-        return False
-    if kpi_unit(kpi) != "rate":
-        return True
-    width = abs(float(shown[1].rstrip("%")) - float(shown[0].rstrip("%"))) / 100.0
-    return abs(width - abs(far - value)) <= WIDTH_SHOWN * abs(far - value)
 
 
 TIES_SHOWN = 0.05

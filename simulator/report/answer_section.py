@@ -19,13 +19,13 @@ from simulator.analysis.assumed import assumed_answer_words
 from simulator.analysis.equivalence import equal_words, ranking_practically_equal
 from simulator.analysis.formatting import (
     format_chance,
-    format_mean_cis,
     format_nonzero_value,
     format_value,
     same_value,
     signed_bounds,
 )
 from simulator.analysis.kpi_names import kpi_label
+from simulator.analysis.mean_cells import format_mean_cis
 from simulator.analysis.question_words import question_text
 from simulator.analysis.tables import summary_of, summary_row
 from simulator.analysis.wording import count_of

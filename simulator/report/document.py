@@ -21,13 +21,13 @@ from simulator.analysis.assumed import effort_paced_kpis, effort_paced_note
 from simulator.analysis.conclusions import conclusion, interval_words
 from simulator.analysis.decision import decision_kpis, decision_of
 from simulator.analysis.formatting import (
-    format_mean_cis,
     format_nonzero_value,
     format_nonzero_values,
     format_share,
     ties_words,
 )
 from simulator.analysis.kpi_names import HEADLINE_KPIS, PIPELINE_KPIS, SUPPORTING_KPIS, kpi_axis_label
+from simulator.analysis.mean_cells import format_mean_cis
 from simulator.analysis.precision import precision_section
 from simulator.analysis.quantities import has_run_spread
 from simulator.analysis.relative_words import relative_words

@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.assumed import assumed_figures
-from simulator.analysis.formatting import format_mean_cis
 from simulator.analysis.kpi_names import LOST_KPIS, kpi_axis_label
+from simulator.analysis.mean_cells import format_mean_cis
 from simulator.analysis.tables import modelled_kpis, present_kpis, scenario_names, summary_of, summary_row
 from simulator.analysis.utilisation import TeamLoad, team_loads
 from simulator.analysis.wording import join_words, team_label

@@ -16,8 +16,9 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.forecast_counts import scored_month_ends
-from simulator.analysis.formatting import format_mean_cis, format_money
+from simulator.analysis.formatting import format_money
 from simulator.analysis.kpi_names import kpi_axis_label
+from simulator.analysis.mean_cells import format_mean_cis
 from simulator.analysis.plan_window import QuarterPlan, plan_window_notes, quarter_plans
 from simulator.analysis.planning import NO_BOTTLENECK_DAYS, bottlenecks, capacity_bridge, plan_figure
 from simulator.analysis.tables import period_words, present_kpis, scenario_names, summary_of, summary_row

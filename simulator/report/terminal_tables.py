@@ -13,8 +13,9 @@ import pandas as pd
 
 from simulator.analysis.assumed import effort_paced_kpis, effort_paced_note
 from simulator.analysis.decision import decision_kpis, decision_of
-from simulator.analysis.formatting import format_mean_cis, format_nonzero_value, signed_bounds
+from simulator.analysis.formatting import format_nonzero_value, signed_bounds
 from simulator.analysis.kpi_names import HEADLINE_KPIS, kpi_axis_label
+from simulator.analysis.mean_cells import format_mean_cis
 from simulator.analysis.plan_window import plan_window_notes
 from simulator.analysis.question_words import question_text
 from simulator.analysis.tables import (

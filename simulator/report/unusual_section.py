@@ -84,7 +84,7 @@ def _rate_digits(check: BenchmarkCheck) -> int:
     """Decimals of a rate's cell: more (up to 4) where an interval would read as one value at 1.
 
     A win rate of 100% in every run, over its 15,024 opportunities 99.97% to 100%, had read
-    "100.0% (100.0% to 100.0%)", as if known exactly (as :func:`~.formatting.format_mean_ci`).
+    "100.0% (100.0% to 100.0%)", as if known exactly (as :func:`~simulator.analysis.mean_cells.format_mean_ci`).
     """
     low, high = check.ci_low, check.ci_high
     if not (math.isfinite(low) and math.isfinite(high)) or same_value(low, high):
