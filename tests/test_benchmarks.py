@@ -450,14 +450,18 @@ def test_a_desk_answering_within_the_hour_is_named_beside_its_high_qualification
 
     fast = summary({"mql_to_sql_rate": 0.41, "first_touch_hours_mean_sdr": 0.34})
     words = fast_answer_words(fast, "today", "sdr")
-    assert words.startswith("the SDR team first touches its leads 0.3 hours after they arrive on average")
+    assert words.startswith(
+        "the SDR team first touches its leads 0.3 hours of working days after they arrive on average"
+    )
     assert "firms answering in 42 hours on average, about 29 hours of working days as salesim counts them (HBR" in words
     (check,) = [c for c in benchmark_checks(fast, "today", reasons={"mql_to_sql_rate": words}) if c.side]
     assert unusual_sentence(check) == f"MQL to SQL conversion 41.0%; published 13–22% (19.0 points above; {words})"
     minutes = fast_answer_words(summary({"mql_to_sql_rate": 0.44, "first_touch_hours_mean_sdr": 0.04}), "today", "sdr")
     assert minutes.startswith("the SDR team first touches its leads 2 minutes after they arrive")  # not "0.0 hours"
     sooner = fast_answer_words(summary({"mql_to_sql_rate": 0.33, "first_touch_hours_mean_sdr": 4.1}), "today", "sdr")
-    assert sooner.startswith("the SDR team first touches its leads 4.1 hours after they arrive on average, and ")
+    assert sooner.startswith(
+        "the SDR team first touches its leads 4.1 hours of working days after they arrive on average, and "
+    )
     assert "answers this much sooner qualify far more often" in sooner  # sdr_headcount's 3 SDRs had no reason
     # not far sooner than 42 clock hours, 29 of working days: not hidden behind speed (10.5 had been the cut)
     slow = summary({"mql_to_sql_rate": 0.41, "first_touch_hours_mean_sdr": 7.5})

@@ -484,10 +484,15 @@ def test_a_gain_not_in_dollars_reads_in_the_direction_of_good_and_an_empty_rule_
     faster = DecisionSettings(primary="first_touch_hours_mean", guardrails=["cost_of_sales"])
     found = answer(_with(changed, faster))
     assert found.recommended == BASELINE, found.paragraph
-    assert "it gives 6.0 hours less mean time to first touch for $315.5k worse cost of sales" in found.paragraph
+    assert (
+        "it gives 6.0 hours of working days less mean time to first touch for $315.5k worse cost of sales"
+        in found.paragraph
+    )
     assert "-6.0 hours" not in found.paragraph.split("Keep")[1]
     # the means in the sentence carry their unit, as the difference does (a table's header says it there)
-    assert "from 30.0 hours (" in found.paragraph and "to 24.0 hours (" in found.paragraph, found.paragraph
+    assert (
+        "from 30.0 hours of working days (" in found.paragraph and "to 24.0 hours of working days (" in found.paragraph
+    ), found.paragraph
     for rule in (DecisionRule(), DecisionRule(max_worsening={"win_rate": 0.5})):  # no limit on the cost: no rule
         found = answer(_with(changed, faster.model_copy(update={"rule": rule})))
         assert found.recommended == BASELINE, (rule, found.paragraph)
@@ -988,13 +993,13 @@ def test_a_probability_of_being_the_best_never_rounds_to_a_certainty_it_is_not()
 
 def test_a_ci_whose_bounds_differ_never_reads_the_same_figure_twice() -> None:
     """sdr_headcount with org.teams.sdr.headcount=5: "falls by 0.1 hours (95% CI -0.1 to -0.1 hours)"."""
-    assert format_signed_range("first_touch_hours_mean_sdr", -0.14, -0.06) == "-0.14 to -0.06 hours"
+    assert format_signed_range("first_touch_hours_mean_sdr", -0.14, -0.06) == "-0.14 to -0.06 hours of working days"
     assert format_signed_range("win_rate", 0.0012, 0.0014) == "+0.12 to +0.14 points"
     assert format_signed_range("bookings", -1_210.0, -1_190.0) == "-$1.21k to -$1.19k"
     assert format_signed_interval("first_touch_hours_mean_sdr", -0.14, -0.06).count("-0.1 ") == 0
     # bounds that are one figure (the same in every run) and ones that already differ keep their decimals
     assert format_signed_range("cost_of_sales", 571_400.0, 571_400.0) == "+$571.4k to +$571.4k"
-    assert format_signed_range("first_touch_hours_mean", -2.7, -1.6) == "-2.7 to -1.6 hours"
+    assert format_signed_range("first_touch_hours_mean", -2.7, -1.6) == "-2.7 to -1.6 hours of working days"
 
 
 def test_a_tiny_difference_and_its_means_never_read_zero_in_words_or_the_comparison_table() -> None:
@@ -1004,7 +1009,10 @@ def test_a_tiny_difference_and_its_means_never_read_zero_in_words_or_the_compari
     from simulator.report.document import _comparison_cells
 
     kpi = "first_touch_hours_mean_sdr"
-    assert format_amount(kpi, 0.0153) == "0.02 hours" and format_amount(kpi, 0.0) == "0.0 hours"
+    assert (
+        format_amount(kpi, 0.0153) == "0.02 hours of working days"
+        and format_amount(kpi, 0.0) == "0.0 hours of working days"
+    )
     row = pd.Series(
         {
             "baseline_mean": 0.0042,

@@ -497,7 +497,7 @@ def test_the_first_touch_split_follows_the_mean_also_when_it_is_no_decision_kpi(
     sentences = sentences_of(result)
     split = next(i for i, x in enumerate(sentences) if "by the team that made it" in x)
     assert "first touch" in sentences[split - 1] and "team that made it" not in sentences[split - 1], sentences
-    said = f"{BASELINE}: full cycle 20.0 hours; {CHALLENGER}: SDR 1 minute, AE 100.0 hours."
+    said = f"{BASELINE}: full cycle 20.0; {CHALLENGER}: SDR 1 minute, AE 100.0."
     assert sentences[split].endswith(said), sentences[split]
 
 
@@ -525,9 +525,8 @@ def test_the_first_touch_guardrail_is_split_by_the_team_that_made_it() -> None:
     ]
     summary = pd.DataFrame(rows, columns=["scenario", "kpi", "mean"])
     assert first_touch_by_team(summary, ["generalist", "specialist"]) == (
-        "Mean time to first touch by the team that made it (the mean above mixes them): generalist: full cycle 26.3 "
-        "hours; "
-        "specialist: SDR 0.4 hours, AE 101.2 hours."
+        "Mean time to first touch by the team that made it, in hours of working days (the mean above mixes them): "
+        "generalist: full cycle 26.3; specialist: SDR 0.4, AE 101.2."
     )
     assert first_touch_by_team(summary.iloc[:2], ["generalist"]) is None  # one team: the KPI is its own
     # said right after the mean it splits: it had come ten lines later, after the leaked leads
@@ -537,7 +536,7 @@ def test_the_first_touch_guardrail_is_split_by_the_team_that_made_it() -> None:
         simulator.load_experiment(overrides=["runs=3", "clock.horizon_days=60", "clock.warmup_days=0"]), workers=1
     )
     sentences = conclusion(ran)
-    split = next(i for i, x in enumerate(sentences) if "by the team that made it (the mean above mixes them)" in x)
+    split = next(i for i, x in enumerate(sentences) if "by the team that made it, in hours of working days" in x)
     assert sentences[split - 1].startswith("Mean time to first touch: no clear difference"), sentences
 
 

@@ -26,7 +26,7 @@ from simulator.analysis.tables import (
 )
 from simulator.run.experiment import ExperimentResult
 
-SENTENCE_UNITS = {"hours": "hours", "days": "working days"}
+SENTENCE_UNITS = {"hours": "hours of working days", "days": "working days"}
 """Units a KPI's values carry in a sentence, where a table's header would say them (money and % carry their own)."""
 
 

@@ -377,11 +377,14 @@ def first_touch_by_team(summary: pd.DataFrame, names: list[str]) -> str | None:
         rows = rows[np.isfinite(rows["mean"].to_numpy(dtype=float))]
         split = split or len(rows) > 1
         teams = [
-            f"{team_label(str(k).removeprefix(prefix))} {hours_words(float(m))}"
+            f"{team_label(str(k).removeprefix(prefix))} {f'{m:,.1f}' if m >= 0.1 else hours_words(float(m))}"
             for k, m in zip(rows["kpi"], rows["mean"], strict=True)
         ]
         if teams:
             parts.append(f"{name}: {', '.join(teams)}")
     if not split:
         return None
-    return f"Mean time to first touch by the team that made it (the mean above mixes them): {'; '.join(parts)}."
+    return (
+        "Mean time to first touch by the team that made it, in hours of working days (the mean above mixes them): "
+        f"{'; '.join(parts)}."
+    )

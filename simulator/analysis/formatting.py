@@ -141,7 +141,7 @@ def _amount(kpi: str, size: float, extra: int) -> str:
     if unit == "days":
         return f"{size:.{1 + extra}f} working days"
     if unit == "hours":
-        return f"{size:.{1 + extra}f} hours"
+        return f"{size:.{1 + extra}f} hours of working days"
     return f"{size:,.{1 + extra}f}" if size < 100 else f"{size:,.0f}"
 
 
@@ -209,7 +209,7 @@ def format_signed_range(kpi: str, low: float, high: float) -> str:
             low, high, lambda e: (format_money(low, signed=True, extra_digits=e), format_money(high, True, e))
         )
         return f"{money[0]} to {money[1]}"
-    words = {"rate": " points", "days": " working days", "hours": " hours"}.get(unit, "")
+    words = {"rate": " points", "days": " working days", "hours": " hours of working days"}.get(unit, "")
     scale = 100.0 if unit == "rate" else 1.0
     decimals = 1 if unit != "count" or max(abs(low), abs(high)) < 100 else 0
 
@@ -296,9 +296,13 @@ def format_share(share: float) -> str:
 
 
 def hours_words(hours: float) -> str:
-    """``0.3 hours``, or ``2 minutes`` below a tenth of an hour (6 SDRs' "0.0 hours" read as no wait at all)."""
+    """``0.3 hours of working days``, or ``2 minutes`` below a tenth of an hour (6 SDRs' "0.0 hours" read as no wait).
+
+    The model's clock runs 24 hours a working day and skips weekends (docs/MODEL.md): a mean in clock hours is
+    about 1.46 times it, so a sentence names the unit as the tables do.
+    """
     return (
-        f"{hours:,.1f} hours"
+        f"{hours:,.1f} hours of working days"
         if hours >= 0.1
         else f"{max(hours * 60.0, 1.0):.0f} minute{'s' if hours * 60 >= 1.5 else ''}"
     )
