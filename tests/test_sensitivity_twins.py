@@ -81,6 +81,9 @@ def test_the_answer_names_twin_levers_once_as_one_lever() -> None:
     )
     assert "market.deal_value.p90 (low to high" in text  # the third distinct lever, where the twin had stood
     assert text.count(SHARE) == 1
+    # one test, not two: 3 levers were tested at 95% (4 had read "4 of 4 levers")
+    once = "(levers with the very same runs counted once)."
+    assert f"3 of 3 levers have a clear effect at 10 runs per scenario {once}" in text
     assert (
         same_lever_words(["a.x", "a.y"]) == "both ran the very same low runs and high runs, replication by replication"
     )

@@ -222,13 +222,16 @@ def answer_paragraph(study: SensitivityStudy) -> str:
     # levers with the very same runs said once, as one lever (hours a day and the selling share)
     top = [_swing_words(r, _twins(table, str(r["parameter"]))) for _, r in _distinct(clear).head(3).iterrows()]
     text = head + join_words(top) + "."
-    verb = "has" if len(clear) == 1 else "have"
-    text += f" {len(clear)} of {count_of(len(table), 'lever')} {verb} a clear effect at {study.runs} runs per scenario."
-    if len(table) >= CAVEAT_LEVERS:  # many tests at 95%: some clear swings may be chance
-        by_chance = min(round(CHANCE * len(table)), len(clear))  # never more than the clear ones themselves
-        which = "any of them" if by_chance == len(clear) else f"up to about {by_chance} of the {len(clear)}"
+    # a lever with the very same runs as another is one test, counted once
+    tested, found = len(_distinct(table)), len(_distinct(clear))
+    verb = "has" if found == 1 else "have"
+    text += f" {found} of {count_of(tested, 'lever')} {verb} a clear effect at {study.runs} runs per scenario"
+    text += " (levers with the very same runs counted once)." if tested < len(table) else "."
+    if tested >= CAVEAT_LEVERS:  # many tests at 95%: some clear swings may be chance
+        by_chance = min(round(CHANCE * tested), found)  # never more than the clear ones themselves
+        which = "any of them" if by_chance == found else f"up to about {by_chance} of the {found}"
         text += (
-            f" With {len(table)} levers tested, about 1 in 20 levers with no effect looks clear by chance: "
+            f" With {tested} levers tested, about 1 in 20 levers with no effect looks clear by chance: "
             f"{which} may be, so read the weaker ones with care."
         )
     if study.global_result is not None and len(study.global_result.table):
