@@ -631,3 +631,21 @@ def test_the_answer_says_when_the_chosen_mix_is_not_clearly_better_than_today_s(
     clear = dataclasses.replace(best, versus_today_low=0.01, clear_of_today=True)
     assert versus_today_words(kpi, clear, today, 40) == ": +5.0 points (95% CI +1.0 to +16.0 points) paired run by run"
     assert versus_today_words(kpi, today, today, 40) == ""
+
+
+def test_a_better_mix_just_over_the_budget_is_named_with_what_it_costs_over(problem: TeamMixProblem) -> None:
+    """plan_check with a budget just under 13 reps' cost kept today's 12 and never said that 13, re-run in the final
+    round and found a little over, booked more: a leader choosing a budget asks what a little more buys."""
+    trials = pd.DataFrame({"trial": [0, 1], "state": ["complete"] * 2, "a": [1, 2], "b": [2, 3]})
+    chosen = Finalist(Candidate((("a", 1), ("b", 2))), 5_000.0, 4_500.0, 5_500.0, 50e3, 49e3, 51e3, 0.9, True, True)
+    chosen.contender = True
+    over = Finalist(Candidate((("a", 2), ("b", 3))), 9_000.0, 8_000.0, 10_000.0, 82e3, 81e3, 83e3, 0.1, False)
+    found = Optimisation(problem, trials, [chosen, over], chosen.candidate, 40, {"runs": 8})
+    text = answer_paragraph(found)
+    assert (
+        " Just over the budget, a=2, b=3 does better on average: bookings of $9.0k ($8.0k to $10.0k) for a cost of "
+        "sales of $82.0k ($81.0k to $83.0k), $2.0k over the budget over the measured window (+$4.0k against the "
+        "chosen mix, a difference of means, not paired run by run)."
+    ) in text, text
+    worse = dataclasses.replace(over, mean=4_000.0, ci_low=3_500.0, ci_high=4_500.0)  # dearer and worse: unsaid
+    assert "Just over the budget" not in answer_paragraph(dataclasses.replace(found, finalists=[chosen, worse]))

@@ -34,6 +34,7 @@ from simulator.report.optimisation_words import (
     left_out,
     mean_ci,
     not_re_run_words,
+    over_budget_words,
     rerun_words,
     target_words,
     versus_today_words,
@@ -99,7 +100,7 @@ def answer_paragraph(found: Optimisation) -> str:
         return (
             f"No mix within the bounds beats today's {today.candidate.words()}: it gives {figures_words(kpi, today)}, "
             f"against the best found within the bounds ({bounds}){' and ' + budget if budget else ''}, where "
-            f"{found_words}. {rerun}. {search}."
+            f"{found_words}.{over_budget_words(found, today)} {rerun}. {search}."
         )
     today_mark = " (today's)"
     contenders = [f for f in found.finalists if f.contender]
@@ -147,8 +148,8 @@ def answer_paragraph(found: Optimisation) -> str:
         f"finalists (that takes {MIN_RUNS_FOR_BEST})"
     )
     return (
-        f"{text}. {rerun}, {chance}.{target_words(found, best, left)}{not_re_run_words(found, left)}"
-        f"{bound_words(found, best)} {search}."
+        f"{text}. {rerun}, {chance}.{target_words(found, best, left)}{over_budget_words(found, best)}"
+        f"{not_re_run_words(found, left)}{bound_words(found, best)} {search}."
     )
 
 
