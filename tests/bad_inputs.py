@@ -11,8 +11,9 @@ a row, all ending in the functions the command line uses to validate
   milliseconds per row;
 - ``hydra``: the baseline scenario composed by Hydra (:func:`simulator.load_experiment`),
   for group choices and the replacement of whole distributions;
-- ``cli``: the real command line in a subprocess on the whole default experiment (exit
-  status 2, nothing written).
+- ``cli``: the real command line (``python -m simulator``, in a process of its own forked
+  from one that loaded the app: :mod:`tests.forked_cli`) on the whole default experiment
+  (exit status 2, nothing written).
 
 In-process rows try the baseline scenario alone so that each gets exactly one message
 (with two scenarios, a message that differs between them is given once per scenario).

@@ -2,7 +2,8 @@
 
 The table of bad inputs is :data:`tests.bad_inputs.TABLE` (also ``docs/BAD_INPUT.md``).
 In-process rows are validated by the functions the command line uses; ``cli`` rows run
-``python -m simulator`` and check exit status 2, one message, no traceback and nothing
+``python -m simulator`` (each in a process of its own, forked from one that loaded the app:
+:mod:`tests.forked_cli`) and check exit status 2, one message, no traceback and nothing
 written. A Hypothesis test mutates random keys of every section with finite, non-finite,
 wrongly typed and dangling values: each config is refused in salesim's words or runs
 cleanly (tiny), never a traceback or a partial run directory.
@@ -14,8 +15,8 @@ import copy
 import math
 import os
 import subprocess
-import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from simulator.config.sizes import replication_loads
 from simulator.run.build import experiment_from_dicts
 from simulator.run.settings import runner_settings
 from tests.bad_inputs import DOC, TABLE, BadInput, _default_experiment, checked_experiment, markdown, refusal
+from tests.forked_cli import ForkedCommandLine, forked_command_line
 from tests.scenarios import ROOT
 
 IN_PROCESS = [entry for entry in TABLE if entry.via != "cli"]
@@ -40,11 +42,17 @@ def _id(entry: BadInput) -> str:
     return entry.shown[:60]
 
 
-def salesim(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+@pytest.fixture(scope="module")
+def command_line() -> Iterator[ForkedCommandLine]:
+    """``python -m simulator``, each command a process of its own forked from one that loaded the app once."""
+    with forked_command_line() as server:
+        yield server
+
+
+def salesim(server: ForkedCommandLine, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("HYDRA_FULL_ERROR", None)
-    command = [sys.executable, "-m", "simulator", *args]
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    return server.run(*args, cwd=cwd, env=env)
 
 
 def test_the_table_is_large_and_covers_every_kind() -> None:
@@ -63,14 +71,16 @@ def test_a_bad_input_is_refused_with_one_message(entry: BadInput) -> None:
 
 
 @pytest.mark.parametrize("entry", COMMAND_LINE, ids=_id)
-def test_a_bad_input_on_the_command_line_exits_2_and_writes_nothing(entry: BadInput, tmp_path: Path) -> None:
+def test_a_bad_input_on_the_command_line_exits_2_and_writes_nothing(
+    entry: BadInput, tmp_path: Path, command_line: ForkedCommandLine
+) -> None:
     for name, text in entry.files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     before = sorted(tmp_path.rglob("*"))
     args = [arg.replace("{cwd}", str(tmp_path)) for arg in entry.overrides]
     command = args[0] in ("sensitivity", "warmup", "optimise")  # they take --runs N: runs=2 is refused there too
-    done = salesim(*args, *([] if command else ["runs=2"]), "runner.progress=false", cwd=tmp_path)
+    done = salesim(command_line, *args, *([] if command else ["runs=2"]), "runner.progress=false", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert entry.found_in(done.stderr.replace(str(tmp_path), "{cwd}")), done.stderr
     assert "Traceback" not in done.stderr and "HYDRA_FULL_ERROR" not in done.stderr, done.stderr
@@ -79,9 +89,11 @@ def test_a_bad_input_on_the_command_line_exits_2_and_writes_nothing(entry: BadIn
     assert sorted(tmp_path.rglob("*")) == before  # no outputs/, no multirun/
 
 
-def test_a_commands_options_and_overrides_are_refused_in_one_message(tmp_path: Path) -> None:
+def test_a_commands_options_and_overrides_are_refused_in_one_message(
+    tmp_path: Path, command_line: ForkedCommandLine
+) -> None:
     """sensitivity --delta 0 was told only after runs=2 was mended: one problem a run."""
-    done = salesim("sensitivity", "--delta", "0", "--trajectories", "0", "runs=2", cwd=tmp_path)
+    done = salesim(command_line, "sensitivity", "--delta", "0", "--trajectories", "0", "runs=2", cwd=tmp_path)
     assert done.returncode == 2 and "invalid configuration (3 problems)" in done.stderr, done.stderr
     for words in ("--delta = 0: must be above 0 and below 1", "--trajectories = 0", "'runs=2': salesim sensitivity"):
         assert words in done.stderr, done.stderr
