@@ -7,6 +7,7 @@ import os
 import shlex
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,7 @@ from simulator import cli, resume_commands
 from simulator.config.errors import ConfigError
 from simulator.run import batch, local_backend
 from simulator.run.experiment import ReplicationFailure
+from tests.forked_cli import ForkedCommandLine, forked_command_line
 from tests.scenarios import ROOT
 
 EXPERIMENTS = sorted(p.stem for p in (ROOT / "experiments").glob("*.yaml"))
@@ -43,6 +45,19 @@ def salesim(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "simulator", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
     )
+
+
+@pytest.fixture(scope="module")
+def command_line() -> Iterator[ForkedCommandLine]:
+    """``python -m simulator`` for the commands that run nothing: each a process of its own, forked from one
+    that loaded the app once (:mod:`tests.forked_cli`); a command that runs replications is a subprocess."""
+    with forked_command_line() as server:
+        yield server
+
+
+def refused(server: ForkedCommandLine, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m simulator ARGS`` in ``cwd`` (as :func:`salesim`) for a command refused or printing only."""
+    return server.run(*args, cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 @pytest.mark.parametrize("name", EXPERIMENTS)
@@ -137,33 +152,35 @@ def test_results_do_not_depend_on_workers_or_batches() -> None:
         ("org.teams.full_cycle.assignment=lottery", "org.teams.full_cycle.assignment = 'lottery'"),
     ],
 )
-def test_bad_value_gives_one_clear_message_and_no_results(tmp_path: Path, override: str, named: str) -> None:
+def test_bad_value_gives_one_clear_message_and_no_results(
+    tmp_path: Path, override: str, named: str, command_line: ForkedCommandLine
+) -> None:
     out = tmp_path / "outputs" / "run"
-    done = salesim(override, "runs=2", f"hydra.run.dir={out}", *SHORT, cwd=tmp_path)
+    done = refused(command_line, override, "runs=2", f"hydra.run.dir={out}", *SHORT, cwd=tmp_path)
     assert done.returncode == 2
     assert named in done.stderr
     assert "Traceback" not in done.stderr
     assert not out.exists()
 
 
-def test_a_refused_run_removes_only_the_folders_it_created(tmp_path: Path) -> None:
+def test_a_refused_run_removes_only_the_folders_it_created(tmp_path: Path, command_line: ForkedCommandLine) -> None:
     mine = tmp_path / "mine"  # an empty folder of the user's, and the run folder inside it
     mine.mkdir()
-    done = salesim("seed=-1", f"hydra.run.dir={mine / 'run'}", *SHORT, cwd=tmp_path)
+    done = refused(command_line, "seed=-1", f"hydra.run.dir={mine / 'run'}", *SHORT, cwd=tmp_path)
     assert done.returncode == 2 and "seed = -1" in done.stderr
     assert mine.is_dir() and not (mine / "run").exists()
     inside = tmp_path / "new" / "deeper" / "run"  # every folder of it new: all go
-    done = salesim("seed=-1", f"hydra.run.dir={inside}", *SHORT, cwd=tmp_path)
+    done = refused(command_line, "seed=-1", f"hydra.run.dir={inside}", *SHORT, cwd=tmp_path)
     assert done.returncode == 2 and not (tmp_path / "new").exists()
     launch = tmp_path / "launch"
     launch.mkdir()
     outside = tmp_path / "far" / "new2" / "new3"  # outside the launch folder, three new levels: all go
-    done = salesim("seed=-1", f"hydra.run.dir={outside}", *SHORT, cwd=launch)
+    done = refused(command_line, "seed=-1", f"hydra.run.dir={outside}", *SHORT, cwd=launch)
     assert done.returncode == 2 and not (tmp_path / "far").exists()
     (mine / "run").mkdir()  # the run folder itself is the user's: it and its parent stay
-    done = salesim("seed=-1", f"hydra.run.dir={mine / 'run'}", *SHORT, cwd=tmp_path)
+    done = refused(command_line, "seed=-1", f"hydra.run.dir={mine / 'run'}", *SHORT, cwd=tmp_path)
     assert done.returncode == 2 and (mine / "run").is_dir()
-    done = salesim("--describe", f"hydra.run.dir={mine / 'run'}", *SHORT, cwd=tmp_path)
+    done = refused(command_line, "--describe", f"hydra.run.dir={mine / 'run'}", *SHORT, cwd=tmp_path)
     assert done.returncode == 0 and (mine / "run").is_dir()
 
 
@@ -177,38 +194,51 @@ def test_a_refused_run_removes_only_the_folders_it_created(tmp_path: Path) -> No
     ],
 )
 def test_unknown_top_level_key_and_sizes_that_cannot_run_are_refused_up_front(
-    tmp_path: Path, override: str, named: str
+    tmp_path: Path, override: str, named: str, command_line: ForkedCommandLine
 ) -> None:
     out = tmp_path / "outputs" / "run"
-    done = salesim(override, "runs=2", f"hydra.run.dir={out}", "runner.progress=false", cwd=tmp_path)
+    done = refused(command_line, override, "runs=2", f"hydra.run.dir={out}", "runner.progress=false", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert named in done.stderr and "nothing was run" in done.stderr
     assert "Traceback" not in done.stderr
     assert not out.exists()
 
 
-def test_unknown_key_on_the_command_line_is_refused(tmp_path: Path) -> None:
-    done = salesim("org.teams.full_cycle.headcont=3", "runs=2", cwd=tmp_path)
+def test_unknown_key_on_the_command_line_is_refused(tmp_path: Path, command_line: ForkedCommandLine) -> None:
+    done = refused(command_line, "org.teams.full_cycle.headcont=3", "runs=2", cwd=tmp_path)
     assert done.returncode != 0
     assert "headcont" in done.stderr
     assert not (tmp_path / "outputs").exists()
 
 
-def test_a_plus_on_a_key_the_folder_has_is_told_with_what_its_value_would_meet(tmp_path: Path) -> None:
+def test_a_plus_on_a_key_the_folder_has_is_told_with_what_its_value_would_meet(
+    tmp_path: Path, command_line: ForkedCommandLine
+) -> None:
     """+quota=600 was told to drop the +, and then, on the next run, that $600 a year is typed in thousands."""
     folder = tmp_path / "mine"
     (folder / "experiment").mkdir(parents=True)
     (folder / "experiment" / "mine.yaml").write_text((ROOT / "configs" / "experiment" / "plan_check.yaml").read_text())
-    done = salesim(
-        "--config-dir", str(folder), "experiment=mine", "+economics.roles.full_cycle.quota=700", "runs=2", cwd=tmp_path
+    done = refused(
+        command_line,
+        "--config-dir",
+        str(folder),
+        "experiment=mine",
+        "+economics.roles.full_cycle.quota=700",
+        "runs=2",
+        cwd=tmp_path,
     )
     assert done.returncode == 2
     assert "economics.roles.full_cycle.quota = 700: is already in the config: drop the +; and it is $700 a year, " in (
         done.stderr
     )
     assert not (tmp_path / "outputs").exists()
-    fine = salesim(
-        "--config-dir", str(folder), "experiment=mine", "+economics.roles.full_cycle.quota=700000", cwd=tmp_path
+    fine = refused(
+        command_line,
+        "--config-dir",
+        str(folder),
+        "experiment=mine",
+        "+economics.roles.full_cycle.quota=700000",
+        cwd=tmp_path,
     )
     assert "set it without the +, economics.roles.full_cycle.quota=700000" in fine.stderr  # nothing else to say
 
@@ -450,9 +480,9 @@ def test_an_override_a_command_option_replaces_is_refused_not_ignored(command: s
     assert cli._command_experiment(command, ["runner=local", "runner.engine=simpy"]).seed == 2026
 
 
-def test_help_lists_the_commands(tmp_path: Path) -> None:
+def test_help_lists_the_commands(tmp_path: Path, command_line: ForkedCommandLine) -> None:
     """``salesim --help`` showed Hydra's help alone: no word of warmup, sensitivity, optimise, calibrate, backtest."""
-    done = salesim("--help", cwd=tmp_path)
+    done = refused(command_line, "--help", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     for command in cli.SUBCOMMANDS:
         assert f"salesim {command} " in done.stdout, command
@@ -460,32 +490,36 @@ def test_help_lists_the_commands(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())
 
 
-def test_an_argument_hydra_does_not_know_is_told_once(tmp_path: Path) -> None:
-    done = salesim("runs=1", "--cfg", "job", "b=2", cwd=tmp_path)  # an override after --cfg's value: Hydra's usage
+def test_an_argument_hydra_does_not_know_is_told_once(tmp_path: Path, command_line: ForkedCommandLine) -> None:
+    done = refused(
+        command_line, "runs=1", "--cfg", "job", "b=2", cwd=tmp_path
+    )  # an override after --cfg's value: Hydra's usage
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("usage:") == 1 and "unrecognized arguments: b=2" in done.stderr
     assert not list(tmp_path.iterdir())
 
 
-def test_cfg_job_tells_how_to_print_a_distribution_given_whole(tmp_path: Path) -> None:
+def test_cfg_job_tells_how_to_print_a_distribution_given_whole(tmp_path: Path, command_line: ForkedCommandLine) -> None:
     """--cfg job refused a gamma over the triangular there as 'no such key in the config'; a run takes it."""
     import shlex
 
-    done = salesim("--cfg", "job", "org.handoff={delay_days:{dist:gamma,mean:2,cv:0.5}}", cwd=tmp_path)
+    done = refused(command_line, "--cfg", "job", "org.handoff={delay_days:{dist:gamma,mean:2,cv:0.5}}", cwd=tmp_path)
     assert done.returncode == 2 and "no such key" not in done.stderr, done.stderr
     assert "a run takes it (a distribution given whole replaces the one there)" in done.stderr
     suggested = done.stderr.split("give ", 1)[1].split(" instead")[0]
     assert suggested == "'~org.handoff.delay_days' '+org.handoff.delay_days={dist: gamma, mean: 2, cv: 0.5}'"
-    printed = salesim("--cfg", "job", *shlex.split(suggested), cwd=tmp_path)  # following it prints the gamma
+    printed = refused(
+        command_line, "--cfg", "job", *shlex.split(suggested), cwd=tmp_path
+    )  # following it prints the gamma
     assert printed.returncode == 0, printed.stderr
     handoff = printed.stdout.split("  handoff:\n", 1)[1]
     assert "    delay_days:\n      dist: gamma\n      mean: 2\n      cv: 0.5\n" in handoff
     assert not list(tmp_path.iterdir())
 
 
-def test_a_mistyped_command_is_named_with_the_closest_one(tmp_path: Path) -> None:
+def test_a_mistyped_command_is_named_with_the_closest_one(tmp_path: Path, command_line: ForkedCommandLine) -> None:
     """``python -m simulator sensitivty --runs 2`` printed Hydra's usage and 'unrecognized arguments: --runs 2'."""
-    done = salesim("sensitivty", "--runs", "2", cwd=tmp_path)
+    done = refused(command_line, "sensitivty", "--runs", "2", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert "salesim: unknown command 'sensitivty': did you mean 'sensitivity'?" in done.stderr
     assert "usage:" not in done.stderr and "nothing was run" in done.stderr
@@ -554,15 +588,14 @@ def test_multirun_is_taken_wherever_it_is_typed() -> None:
     assert cli.multirun_first(["a=1", "-m"]) == ["-m", "a=1"] and cli.multirun_first(["a=1"]) == ["a=1"]
 
 
-def test_describe_with_multirun_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+def test_describe_with_multirun_is_refused_and_writes_nothing(tmp_path: Path, command_line: ForkedCommandLine) -> None:
     """`--multirun --describe` wrote multirun/<experiment>/<time>/multirun.yaml where --describe writes nothing."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "simulator", "runs=10", "org.teams.sdr.headcount=3,5", "--multirun", "--describe"]
-    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    command = ["runs=10", "org.teams.sdr.headcount=3,5", "--multirun", "--describe"]
+    done = refused(command_line, *command, cwd=tmp_path)
     assert done.returncode == 2 and "drop --multirun" in done.stderr, done.stderr
     assert list(tmp_path.iterdir()) == []
-    mode = [*command[:5], "hydra.mode=MULTIRUN", "--describe"]  # Hydra's own setting of the same
-    done = subprocess.run(mode, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    mode = [*command[:2], "hydra.mode=MULTIRUN", "--describe"]  # Hydra's own setting of the same
+    done = refused(command_line, *mode, cwd=tmp_path)
     assert done.returncode == 2 and list(tmp_path.iterdir()) == [], done.stderr
 
 
