@@ -17,6 +17,28 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 warnings.filterwarnings("ignore", category=PipelineShapeWarning)
 
+# The order the workers take the modules in (--dist loadscope hands out a module whole; pyproject's
+# --no-loadscope-reorder keeps this order). test_engines.py goes first: its first test compiles the fast
+# engine on a cold cache (about 70 s of one core), and a test of any other module that runs that engine waits
+# for the compile (simulator/engines/fast/cache.compile_lock). Meanwhile the other worker takes modules that
+# never run it: ruff and mypy, then the refusals (test_bad_input's Hypothesis test, near its end, runs it). The
+# rest follow with the most tests first, as pytest-xdist orders them itself. Taken after xdist's own order, the
+# refusals' worker had reached an engine test 55 s before the compile ended and waited.
+FIRST = ("test_engines.py", "test_quality.py", "test_bad_input.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The modules in :data:`FIRST`'s order, then by number of tests (most first); each module's own order kept."""
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+
+    def rank(module: str) -> tuple[int, int]:
+        name = module.rsplit("/", 1)[-1]
+        return (FIRST.index(name) if name in FIRST else len(FIRST), -len(modules[module]))
+
+    items[:] = [item for module in sorted(modules, key=rank) for item in modules[module]]
+
 
 @pytest.fixture(scope="session")
 def five_scenario_result() -> ExperimentResult:
