@@ -348,7 +348,9 @@ def test_a_dead_worker_is_replaced_and_its_batches_resubmitted(monkeypatch: pyte
     pd.testing.assert_frame_equal(result.replications, clean.replications)
 
 
-def test_multirun_sweep_gathers_every_job_and_refuses_before_running_when_a_job_is_invalid(tmp_path: Path) -> None:
+def test_multirun_sweep_gathers_every_job_and_refuses_before_running_when_a_job_is_invalid(
+    tmp_path: Path, command_line: ForkedCommandLine
+) -> None:
     sweep = tmp_path / "sweep"
     done = salesim(
         "--multirun",
@@ -365,7 +367,8 @@ def test_multirun_sweep_gathers_every_job_and_refuses_before_running_when_a_job_
     assert table.overrides.str.contains("headcount=14").any()
     bookings = table[(table.kpi == "leads_total") & (table.scenario == "generalist")]
     assert len(bookings) == 2
-    failed = salesim(
+    failed = refused(
+        command_line,
         "--multirun",
         "runs=2",
         "org.teams.full_cycle.headcount=10,0",
