@@ -2,14 +2,15 @@
 
 Each command of a test module's refusal rows had been a subprocess of its own: a second of
 Python, Hydra, pandas and Numba loading (about half of each), then the refusal itself. The
-server here is one such subprocess: it loads what ``python -m simulator`` loads
-(``simulator.__main__`` and ``simulator.cli``, importing nothing else), then forks a child
-for each command. The child is a process of its own, as a fresh ``python -m simulator``
+server here is one such subprocess: it loads what ``python -m simulator`` loads first (the
+package and ``simulator.cli``, which ``simulator/__main__.py`` imports; nothing else), then
+forks a child for each command. The child is a process of its own, as a fresh ``python -m simulator``
 would be: the command's working directory and environment, its own standard input (empty),
 output and error, ``sys.argv`` and ``sys.path[0]`` as ``-m`` sets them, the module run as
 ``__main__``; its exit status is what :class:`SystemExit` carried (an exception escaping
-prints its traceback and exits 1, as Python does), after the ``atexit`` functions. Nothing a
-command does reaches the server or the next command.
+prints its traceback and exits 1, as Python does), after the ``atexit`` functions; one still
+running after ``timeout`` seconds is killed (SIGALRM), as :func:`subprocess.run` would. Nothing
+a command does reaches the server or the next command.
 
 Only for commands that run nothing (refusals, help): one that starts worker processes or a
 Dask cluster, or waits for signals, keeps a real subprocess.
@@ -28,7 +29,7 @@ from pathlib import Path
 from tests.scenarios import ROOT
 
 SERVER = r"""
-import atexit, json, os, runpy, sys, tempfile, traceback
+import atexit, json, os, runpy, signal, sys, tempfile, traceback
 
 import simulator.cli  # what python -m simulator loads first (simulator/__main__.py runs as __main__ itself)
 
@@ -43,6 +44,7 @@ for line in sys.stdin:
         if pid == 0:  # the command's own process
             code = 1
             try:
+                signal.alarm(request["timeout"])  # its default action ends the child: a command that hangs fails
                 null = os.open(os.devnull, os.O_RDONLY)
                 os.dup2(null, 0)
                 os.dup2(out.fileno(), 1)
@@ -92,10 +94,12 @@ class ForkedCommandLine:
     def __init__(self, process: subprocess.Popen[str]) -> None:
         self.process = process
 
-    def run(self, *args: str, cwd: Path, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
-        """The command's exit status, output and error, as :func:`subprocess.run` gives them."""
+    def run(
+        self, *args: str, cwd: Path, env: Mapping[str, str], timeout: int = 300
+    ) -> subprocess.CompletedProcess[str]:
+        """The command's exit status (-14 if ``timeout`` ran out), output and error, as :func:`subprocess.run`."""
         assert self.process.stdin is not None and self.process.stdout is not None
-        request = {"args": list(args), "cwd": str(cwd), "env": dict(env)}
+        request = {"args": list(args), "cwd": str(cwd), "env": dict(env), "timeout": timeout}
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         line = self.process.stdout.readline()
