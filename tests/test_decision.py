@@ -174,6 +174,18 @@ def test_the_ranking_table_shows_close_means_apart() -> None:
     assert [r[2].split(" [")[0] for r in rows] == ["$2.973M", "$2.968M"]
 
 
+def test_the_ranking_table_names_the_unit_of_a_column_of_days_or_hours() -> None:
+    """The default report's ranking read "Median sales cycle | Mean time to first touch" over "45.1 (44.6 to 45.6)"
+    and "22.9 (22.1 to 23.8)": no unit anywhere, where the KPI tables under it say working days and hours."""
+    from simulator.report.answer_section import ranking_rows
+
+    result = _close_means()
+    rule = DecisionSettings(primary="cycle_time_days_p50", guardrails=["first_touch_hours_mean", "bookings"])
+    header, _ = ranking_rows(result, answer(_with(result, rule)))
+    assert header[2] == "Median sales cycle (working days)", header
+    assert header[5:] == ["Mean time to first touch (hours of working days)", "Bookings ($)"], header
+
+
 def test_a_clear_difference_never_shows_a_ci_bound_of_zero() -> None:
     """ "0.8 points higher (95% CI 0.0 to +1.6 points)" read as if the CI included zero."""
     # only the bound that would read zero takes decimals ("+0.0003 pts, +1.3101 pts" had read as noise)

@@ -236,7 +236,7 @@ def test_the_sweep_answer_gives_the_best_cell_against_the_next_with_the_guardrai
     widened = pd.Series({"mean_diff": 0.25, "ci_low": 0.0, "ci_high": 0.448, "significant": False})
     assert _paired_words(widened, "hit_plan").endswith(", which includes zero: not clearly apart)")
     report = sweep_markdown(sweep, tmp_path, None, float("nan"))
-    assert "| Job | org.teams.full_cycle.headcount | Bookings | Cost of sales |" in report.replace("  ", " ")
+    assert "| Job | org.teams.full_cycle.headcount | Bookings ($) | Cost of sales ($) |" in report.replace("  ", " ")
     assert "$2.29M |" in report
 
 

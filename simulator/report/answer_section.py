@@ -24,7 +24,7 @@ from simulator.analysis.formatting import (
     same_value,
     signed_bounds,
 )
-from simulator.analysis.kpi_names import kpi_label
+from simulator.analysis.kpi_names import kpi_axis_label, kpi_label
 from simulator.analysis.mean_cells import format_mean_cis
 from simulator.analysis.question_words import question_text
 from simulator.analysis.tables import summary_of, summary_row
@@ -59,9 +59,9 @@ def ranking_rows(
     decision, ranking = answer.decision, answer.ranking
     kpi, baseline = decision.primary, result.experiment.baseline
     summary = summary_of(result)
-    header = ["Rank", "Scenario", kpi_label(kpi), "Against the baseline (95% CI)", "P(best)"]
+    header = ["Rank", "Scenario", kpi_axis_label(kpi), "Against the baseline (95% CI)", "P(best)"]
     shown = decision.guardrails if guardrails else []
-    header += [kpi_label(g) for g in shown]
+    header += [kpi_axis_label(g) for g in shown]  # a cell of days or hours says no unit
     names = [str(n) for n in ranking["scenario"]]
     cells_of = {}  # a column's cells alike (format_mean_cis)
     for k in [kpi, *shown]:

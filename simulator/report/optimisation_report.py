@@ -19,11 +19,11 @@ from simulator.analysis.assumed import assumed_study_words, effort_source
 from simulator.analysis.equivalence import equal_words
 from simulator.analysis.finalists import Finalist, top_ties
 from simulator.analysis.formatting import format_chance, format_money
-from simulator.analysis.kpi_names import kpi_label, kpi_words
+from simulator.analysis.kpi_names import kpi_axis_label, kpi_label, kpi_words
 from simulator.analysis.optimisation import Optimisation
 from simulator.analysis.quantities import Kind, kpi_kind
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
-from simulator.analysis.team_mix import TeamMixProblem
+from simulator.analysis.team_mix import COST_KPI, TeamMixProblem
 from simulator.io.atomic import atomic_write
 from simulator.report.html import write_html
 from simulator.report.layouts import OPTIMISE
@@ -275,7 +275,8 @@ def optimisation_markdown(found: Optimisation, out_dir: Path, figure: Path | Non
         "yes/no KPI such as hitting the plan).",
         "",
         *md_table(
-            ["Mix", kpi_label(problem.kpi), "Cost of sales", "Within the budget", "P(best)"], _finalist_rows(found)
+            ["Mix", kpi_axis_label(problem.kpi), kpi_axis_label(COST_KPI), "Within the budget", "P(best)"],
+            _finalist_rows(found),
         ),
         "",
         *figure_lines(figure, out_dir),

@@ -31,7 +31,7 @@ from simulator.analysis.formatting import (
     format_signed_range,
     format_value,
 )
-from simulator.analysis.kpi_names import kpi_label, kpi_words
+from simulator.analysis.kpi_names import kpi_axis_label, kpi_label, kpi_words
 from simulator.analysis.quantities import direction
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, probability_best
 from simulator.analysis.team_mix import COST_KPI
@@ -355,7 +355,7 @@ def sweep_markdown(
         + f"; `{SUMMARY_NAME}` has every KPI of every scenario at every point.",
         "",
         *md_table(
-            ["Job", *sweep.params, kpi_label(sweep.kpi), *[kpi_label(g) for g in [*sweep.guardrails, *context]]], cells
+            ["Job", *sweep.params, *[kpi_axis_label(k) for k in [sweep.kpi, *sweep.guardrails, *context]]], cells
         ),
         "",
         *figure_lines(figure, sweep_dir),
