@@ -211,10 +211,13 @@ def test_the_answer_counts_its_levers_in_words(levers: int) -> None:
     hours = table.assign(kpi="first_touch_hours_mean", baseline_mean=21.7, swing=[-5.4] + [0.0] * (levers - 1))
     hours = hours.assign(swing_ci_low=[-7.2] + [-1.0] * (levers - 1), swing_ci_high=[-3.5] + [1.0] * (levers - 1))
     text = answer_paragraph(SensitivityStudy("e", "base", "first_touch_hours_mean", 0.2, 4, 1, hours, None, [], 0.0))
-    assert "(baseline 21.7 hours)" in text and "(low to high: -5.4 hours, 95% CI -7.2 to -3.5 hours)" in text, text
+    assert "(baseline 21.7 hours of working days)" in text, text
+    assert "(low to high: -5.4 hours of working days, 95% CI -7.2 to -3.5 hours of working days)" in text, text
     from simulator.report.sensitivity_report import _unit
 
-    assert _unit("first_touch_hours_mean") == " (hours)" and _unit("bookings") == ""  # the table's cells are bare
+    assert (
+        _unit("first_touch_hours_mean") == " (hours of working days)" and _unit("bookings") == ""
+    )  # the table's cells are bare
 
 
 @pytest.mark.parametrize("above_noise", [False, True])

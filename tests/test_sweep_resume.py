@@ -172,9 +172,9 @@ def test_a_tiny_guardrail_of_a_sweep_never_reads_zero(tmp_path: Path) -> None:
     table, and the best cell's difference "0.0 hours (95% CI +0.01 to +0.03 hours)" in the answer."""
     from simulator.analysis.formatting import format_amount, format_signed_amount
 
-    assert format_signed_amount("first_touch_hours_mean_sdr", 0.0153) == "+0.02 hours"
-    assert format_amount("first_touch_hours_mean_sdr", -0.0004) == "0.0004 hours"
-    assert format_signed_amount("first_touch_hours_mean_sdr", 0.0) == "0.0 hours"  # exactly 0 stays 0
+    assert format_signed_amount("first_touch_hours_mean_sdr", 0.0153) == "+0.02 hours of working days"
+    assert format_amount("first_touch_hours_mean_sdr", -0.0004) == "0.0004 hours of working days"
+    assert format_signed_amount("first_touch_hours_mean_sdr", 0.0) == "0.0 hours of working days"  # exactly 0 stays 0
     key = "org.teams.sdr.headcount"
     for job, (headcount, touch) in enumerate(((6, 0.0201), (8, 0.0049))):
         _finished_job(tmp_path / str(job), [f"{key}={headcount}"], 3.0e6 + job)
