@@ -51,7 +51,7 @@ from simulator.analysis.global_options import (
     global_option_issues,
 )
 from simulator.analysis.lever_values import Lever, with_value
-from simulator.analysis.morris_noise import effect_noise, noise_floor
+from simulator.analysis.morris_noise import effect_noise, noise_floor, point_noise
 from simulator.analysis.question_words import question_text
 from simulator.analysis.refit_levers import design_configs, with_refits
 from simulator.analysis.results import run_experiment
@@ -213,11 +213,10 @@ def global_sensitivity(
         raise KeyError(f"no run reports the KPI {kpi!r}")
     names = [spec.name for spec in result.experiment.scenarios]
     if method == "morris":
-        table, advice, noise = morris_result(problem, x, runs, kpi, names, size, seed)
+        table, advice, noise = morris_result(problem, x, runs, kpi, names, size, seed, draws)
         return GlobalSensitivity(method, kpi, table, len(x), runs_per_point, noise, advice, draws)
-    grouped = runs.groupby("scenario")[kpi]
-    y = grouped.mean().reindex(names).to_numpy(dtype=float)
-    noise = math.sqrt(float(np.nanmean(grouped.var(ddof=1).reindex(names).to_numpy(dtype=float))) / runs_per_point)
+    y = runs.groupby("scenario")[kpi].mean().reindex(names).to_numpy(dtype=float)
+    noise = point_noise(runs, kpi, names, draws)
     table, advice = _sobol(problem, y, size, seed)
     return GlobalSensitivity(method, kpi, table, len(x), runs_per_point, noise, advice, draws)
 
@@ -230,6 +229,7 @@ def morris_result(
     names: Sequence[str],
     size: int,
     seed: int,
+    draws: int = 0,
 ) -> tuple[pd.DataFrame, list[str], float]:
     """Morris's table and advice from the runs of its design, each lever judged against its own noise.
 
@@ -241,6 +241,7 @@ def morris_result(
         names: The points' scenario names, in design order.
         size: The trajectories r.
         seed: Seed of SALib's bootstrap.
+        draws: The parameter draws the runs cycle through (0: none): runs on one refit share it.
 
     Returns:
         The table (see :class:`GlobalSensitivity`), the advice, and the noise of one elementary
@@ -248,7 +249,7 @@ def morris_result(
     """
     y = runs.groupby("scenario")[kpi].mean().reindex(list(names)).to_numpy(dtype=float)
     bounds = np.asarray(problem["bounds"], dtype=float)
-    se, steps, df = effect_noise(runs, kpi, names, x, bounds)
+    se, steps, df = effect_noise(runs, kpi, names, x, bounds, draws)
     table, advice = _morris(problem, x, y, se, steps, df, size, seed, kpi)
     measured = se[np.isfinite(se)]
     return table, advice, math.sqrt(float(np.mean(measured**2))) if measured.size else math.nan

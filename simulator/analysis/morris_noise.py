@@ -1,4 +1,4 @@
-"""The Monte Carlo noise of a Morris study's elementary effects, and each lever's noise floor.
+"""The Monte Carlo noise of a global study: Morris's elementary effects, each lever's floor, a point's mean.
 
 A Morris study (:mod:`simulator.analysis.global_sensitivity`) judges each lever's mu* (the
 mean of its r absolute elementary effects) against the noise of its own steps: a lever with
@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from simulator.analysis.draw_means import draw_means
 from simulator.analysis.global_options import MORRIS_STEP
 
 NOISE_LEVEL = 0.95  # a lever with no effect stays below its floor this often
@@ -24,7 +25,7 @@ NOISE_DRAWS = 40_000  # draws of the no-effect mu* whose percentile is the floor
 
 
 def effect_noise(
-    runs: pd.DataFrame, kpi: str, names: Sequence[str], x: np.ndarray, bounds: np.ndarray
+    runs: pd.DataFrame, kpi: str, names: Sequence[str], x: np.ndarray, bounds: np.ndarray, draws: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per lever, the standard error of one of its elementary effects from Monte Carlo noise alone.
 
@@ -33,6 +34,9 @@ def effect_noise(
     (common random numbers), so the noise of the step's change of the KPI is the spread of the
     per-replication differences over the square root of the runs. Pooled (root mean square)
     over the lever's own steps and divided by :data:`MORRIS_STEP`, as SALib scales the effect.
+    Under a calibrated company's parameter draws, runs on one refit share it: a step's
+    differences are first averaged refit by refit and the refits are the unit
+    (:func:`simulator.analysis.draw_means.draw_means`), as every other interval of salesim.
 
     Args:
         runs: Every replication of every point.
@@ -40,6 +44,7 @@ def effect_noise(
         names: The points' scenario names, in design order (``x``'s rows).
         x: The design.
         bounds: Each lever's low and high (one row per lever, ``x``'s columns).
+        draws: The parameter draws the runs cycle through (run *r* on refit *r* mod draws); 0: none.
 
     Returns:
         Per lever: the standard error (NaN when no step of it has two paired runs), the
@@ -60,7 +65,10 @@ def effect_noise(
             if not moved.any() or a not in table.columns or b not in table.columns:
                 continue
             lever = int(np.argmax(moved))
-            diff = (table[b] - table[a]).dropna().to_numpy(dtype=float)
+            paired = (table[b] - table[a]).dropna()
+            diff = paired.to_numpy(dtype=float)
+            by_draw = draw_means(diff, paired.index.to_numpy(), draws)
+            diff = diff if by_draw is None else by_draw
             if diff.size >= 2:
                 variances[lever].append(float(diff.var(ddof=1)) / diff.size)
                 df[lever] += diff.size - 1
@@ -102,3 +110,20 @@ def noise_floor(se: np.ndarray, steps: np.ndarray, df: np.ndarray) -> np.ndarray
             for s, n, d in zip(se, steps, df, strict=True)
         ]
     )
+
+
+def point_noise(runs: pd.DataFrame, kpi: str, names: Sequence[str], draws: int = 0) -> float:
+    """The standard error of a design point's mean, root mean square over the points (the KPI's unit).
+
+    Runs on one refit of a calibrated company share it: each point's runs are first averaged
+    refit by refit and the refits are the unit (:func:`draw_means`), as for every other interval.
+    """
+    variances = []
+    for name in names:
+        point = runs[runs["scenario"] == name].dropna(subset=[kpi])
+        values = point[kpi].to_numpy(dtype=float)
+        by_draw = draw_means(values, point["replication"].to_numpy(), draws)
+        values = values if by_draw is None else by_draw
+        if values.size >= 2:
+            variances.append(float(values.var(ddof=1)) / values.size)
+    return math.sqrt(float(np.mean(variances))) if variances else math.nan
