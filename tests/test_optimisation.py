@@ -647,5 +647,23 @@ def test_a_better_mix_just_over_the_budget_is_named_with_what_it_costs_over(prob
         "sales of $82.0k ($81.0k to $83.0k), $2.0k over the budget over the measured window (+$4.0k against the "
         "chosen mix, a difference of means, not paired run by run)."
     ) in text, text
+    # today's mix over the budget: its paired difference is said already, not again as a difference of means
+    today = dataclasses.replace(over, today=True, candidate=Candidate((("a", 3), ("b", 3))))
+    said = answer_paragraph(dataclasses.replace(found, finalists=[chosen, today]))
+    assert " Just over the budget, today's mix, a=3, b=3, does better on average: bookings of $9.0k" in said, said
+    assert "a difference of means" not in said
     worse = dataclasses.replace(over, mean=4_000.0, ci_low=3_500.0, ci_high=4_500.0)  # dearer and worse: unsaid
     assert "Just over the budget" not in answer_paragraph(dataclasses.replace(found, finalists=[chosen, worse]))
+
+
+def test_the_only_mix_within_the_budget_is_given_no_probability_of_being_the_best(problem: TeamMixProblem) -> None:
+    """At a $3.65M budget plan_check's answer said 11 reps were "the only finalist within the bounds and the budget,
+    so no probability of being the best is given" above a table and a CSV reading P(best) 100%."""
+    from simulator.report.optimisation_report import _finalist_rows
+
+    today = Evaluation(Candidate((("a", 1), ("b", 1))), 8, 5_000.0, 100.0, 30_000.0, 1_000.0)
+    finalists, _ = final_round(problem, {today.candidate: today}, 2, 6, 1, None)
+    (only,) = finalists
+    assert only.contender and only.today and math.isnan(only.p_best)
+    found = Optimisation(problem, pd.DataFrame(), finalists, only.candidate, 6, {"runs": 8})
+    assert _finalist_rows(found)[0][-1] == "-"

@@ -38,7 +38,8 @@ class Finalist:
         candidate: The headcounts.
         mean: Mean of the KPI; ``ci_low``/``ci_high`` its 95% CI.
         cost: Mean cost of sales; ``cost_low``/``cost_high`` its 95% CI.
-        p_best: Probability that it is truly the best of the finalists (from the paired runs).
+        p_best: Probability that it is truly the best of the finalists (from the paired runs); NaN
+            when it is not a contender or the only one.
         feasible: Its mean cost is within the budget.
         today: True for the scenario's own headcounts.
         contender: Feasible and within the search's bounds: it can be recommended.
@@ -116,7 +117,8 @@ def final_round(
         return [], runs
     evaluations, result = problem.run(candidates, runs, workers, on_progress)
     contenders = [c.name for c in candidates if problem.feasible(evaluations[c]) and problem.within_bounds(c)]
-    p_best = probability_best(result.replications, problem.kpi, contenders, problem.sign) if contenders else {}
+    # one contender is no contest: no probability of being the best (the answer says so; the table had read 100%)
+    p_best = probability_best(result.replications, problem.kpi, contenders, problem.sign) if len(contenders) > 1 else {}
     by_mean = result.replications[result.replications["scenario"].isin(contenders)].groupby("scenario")[problem.kpi]
     leader = [str(n) for n in (problem.sign * by_mean.mean()).sort_values(ascending=False, kind="stable").index]
     equal = paired_practically_equal(result.replications, problem.kpi, leader)

@@ -145,6 +145,15 @@ def _amount(kpi: str, size: float, extra: int) -> str:
     return f"{size:,.{1 + extra}f}" if size < 100 else f"{size:,.0f}"
 
 
+def level_unit(kpi: str) -> str:
+    """`` working days`` or `` hours of working days`` after a level of a KPI in days or hours, in a sentence; ''.
+
+    :func:`format_value` writes such a level bare (a table's header says the unit); a sentence
+    must say it: optimise's answer read "mean time to first touch of 22.1 (21.1 to 23.2)".
+    """
+    return {"days": " working days", "hours": " hours of working days"}.get(kpi_unit(kpi), "")
+
+
 def format_signed_amount(kpi: str, value: float) -> str:
     """Format a difference for a sentence with its sign and unit (``+3.4 working days``); no sign on zero."""
     text = format_amount(kpi, value)

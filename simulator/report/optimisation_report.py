@@ -189,8 +189,8 @@ def _finalist_rows(found: Optimisation) -> list[list[str]]:
         rows.append(
             [
                 f.candidate.words() + mark,
-                mean_ci(kpi, f.mean, f.ci_low, f.ci_high),
-                mean_ci("cost_of_sales", f.cost, f.cost_low, f.cost_high),
+                mean_ci(kpi, f.mean, f.ci_low, f.ci_high, unit=False),
+                mean_ci("cost_of_sales", f.cost, f.cost_low, f.cost_high, unit=False),
                 "yes" if f.feasible else "no",
                 "equal" if f.practically_equal else format_chance(f.p_best) if math.isfinite(f.p_best) else "-",
             ]

@@ -12,7 +12,13 @@ import math
 
 from simulator.analysis.answer_choice import meets_target
 from simulator.analysis.finalists import Finalist, NotReRun, not_re_run
-from simulator.analysis.formatting import format_money, format_signed_amount, format_signed_range, format_value
+from simulator.analysis.formatting import (
+    format_money,
+    format_signed_amount,
+    format_signed_range,
+    format_value,
+    level_unit,
+)
 from simulator.analysis.kpi_names import kpi_words
 from simulator.analysis.optimisation import Optimisation
 from simulator.analysis.quantities import direction
@@ -22,11 +28,16 @@ MAX_NAMED = 4
 """Mixes left out of the final round named in the answer; the others are counted."""
 
 
-def mean_ci(kpi: str, mean: float, low: float, high: float) -> str:
-    """``81.0% (76.0% to 89.0%)``: a mean with its 95% CI in the KPI's unit (the mean alone without one)."""
+def mean_ci(kpi: str, mean: float, low: float, high: float, unit: bool = True) -> str:
+    """``81.0% (76.0% to 89.0%)``: a mean with its 95% CI in the KPI's unit (the mean alone without one).
+
+    ``unit``: days and hours say theirs after the mean (``22.1 hours of working days (21.1 to 23.2)``),
+    as a sentence must; a table's cell leaves it to the header.
+    """
+    said = f"{format_value(kpi, mean)}{level_unit(kpi) if unit else ''}"
     if not (math.isfinite(low) and math.isfinite(high)):
-        return format_value(kpi, mean)
-    return f"{format_value(kpi, mean)} ({format_value(kpi, low)} to {format_value(kpi, high)})"
+        return said
+    return f"{said} ({format_value(kpi, low)} to {format_value(kpi, high)})"
 
 
 def figures_words(kpi: str, f: Finalist) -> str:
@@ -69,7 +80,7 @@ def target_words(found: Optimisation, chosen: Finalist, left: NotReRun) -> str:
     target = problem.target
     if target is None:
         return ""
-    goal = f"the experiment's target of {format_value(kpi, target)}"
+    goal = f"the experiment's target of {format_value(kpi, target)}{level_unit(kpi)}"
     if not problem.reaches_target(chosen.mean):
         within = " within the budget" if problem.budget else ""
         if left.reaching:  # the search saw others reach it in its few runs: they were not re-run, so say only what was
@@ -118,13 +129,19 @@ def over_budget_words(found: Optimisation, chosen: Finalist) -> str:
     if not better:
         return ""
     near = min(better, key=lambda f: f.cost)
-    whose = "today's mix, " if near.today else ""
+    mix = f"today's mix, {near.candidate.words()}," if near.today else near.candidate.words()
     over = format_money(near.cost - budget)
     window = "" if abs(problem.window_years - 1.0) < 1e-9 else " over the measured window"
+    # today's is paired with the chosen mix already (versus_today_words); another finalist only by means
+    versus = (
+        ""
+        if near.today
+        else f" ({format_signed_amount(kpi, near.mean - chosen.mean)} against the chosen mix, a difference of means, "
+        "not paired run by run)"
+    )
     return (
-        f" Just over the budget, {whose}{near.candidate.words()} does better on average: {figures_words(kpi, near)}, "
-        f"{over} over the budget{window} ({format_signed_amount(kpi, near.mean - chosen.mean)} against the chosen "
-        "mix, a difference of means, not paired run by run)."
+        f" Just over the budget, {mix} does better on average: {figures_words(kpi, near)}, "
+        f"{over} over the budget{window}{versus}."
     )
 
 

@@ -91,7 +91,13 @@ def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
             if finalist.practically_equal
             else f"P(best) {format_chance(finalist.p_best)}"
             if math.isfinite(finalist.p_best)
-            else "for scale"
+            else "over the budget"  # an over-budget mix had read "for scale", today's label
+            if not finalist.feasible
+            else "the only one within the budget"
+            if finalist.contender
+            else "today's, for scale"
+            if finalist.today
+            else "outside the bounds"
         )
         right_label(right, i, chance)
     right.set_yticks(y, names)

@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-from simulator.analysis.formatting import format_amount, format_signed_amount
+from simulator.analysis.formatting import format_amount, format_signed_amount, level_unit
 from simulator.analysis.global_sensitivity import GlobalSensitivity, sobol_unsettled
 from simulator.analysis.wording import join_words
 from simulator.report.markdown import figure_lines, md_table
@@ -58,15 +58,22 @@ def global_lines(g: GlobalSensitivity, out_dir: Path, figure: Path | None) -> li
     """The report's section on the global method: its table (in the KPI's unit), its advice and its figure."""
     kpi = g.kpi
     if g.method == "morris":
-        header = ["Lever", "mu* (95% CI)", "mu", "sigma", "Its noise floor", "Above the noise"]
+        unit = level_unit(kpi)  # days and hours said once, in the header ("9.7 hours of working days (8.9 hours...")
+
+        def size(value: float, signed: bool = False) -> str:
+            return (format_signed_amount if signed else format_amount)(kpi, value).removesuffix(unit)
+
+        named = f" ({unit.strip()})" if unit else ""
+        header = ["Lever", f"mu*{named} (95% CI)", f"mu{named}", f"sigma{named}", f"Its noise floor{named}"]
+        header.append("Above the noise")
         rows = [
             [
                 f"`{r['parameter']}`",
-                f"{format_amount(kpi, float(r['mu_star']))} ({format_amount(kpi, float(r['mu_star_ci_low']))} to "
-                f"{format_amount(kpi, float(r['mu_star_ci_high']))})",
-                format_signed_amount(kpi, float(r["mu"])),
-                format_amount(kpi, float(r["sigma"])),
-                format_amount(kpi, floor) if math.isfinite(floor := float(r.get("floor", math.nan))) else "-",
+                f"{size(float(r['mu_star']))} ({size(float(r['mu_star_ci_low']))} to "
+                f"{size(float(r['mu_star_ci_high']))})",
+                size(float(r["mu"]), signed=True),
+                size(float(r["sigma"])),
+                size(floor) if math.isfinite(floor := float(r.get("floor", math.nan))) else "-",
                 "yes" if bool(r["above_noise"]) else "no",
             ]
             for _, r in g.table.iterrows()

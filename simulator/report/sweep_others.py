@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.comparison import compare
-from simulator.analysis.formatting import format_signed_amount, format_signed_range, format_value
+from simulator.analysis.formatting import format_signed_amount, format_signed_range, format_value, level_unit
 from simulator.analysis.kpi_names import kpi_words
 from simulator.analysis.quantities import direction
 from simulator.analysis.wording import join_words
@@ -112,7 +112,7 @@ def other_scenarios_words(sweep: Sweep, sweep_dir: Path | None = None) -> str:
             ours = float(row["mean"])
             better = math.isfinite(theirs) and sign * theirs > sign * ours
             if better and _clear(sweep_dir, str(row["job"]), other, kpi, sweep.baseline):
-                values = f"{format_value(kpi, theirs)} against {format_value(kpi, ours)}"
+                values = f"{format_value(kpi, theirs)} against {format_value(kpi, ours)}{level_unit(kpi)}"
                 ahead.append(f"{cell_words(sweep, row)} ({values})")
         words += unmoved_words(sweep, other, sweep_dir) + _moved_only_here_words(sweep, other)
         if ahead and not sweep.unmoved(other):  # one design at every point: compared at each by unmoved_words
@@ -185,7 +185,7 @@ def _versus_words(sweep: Sweep, scenario: str, sweep_dir: Path | None) -> str:
         if paired is None:  # the means alone
             ahead = (sign or 1) * (theirs - ours)
             group = f"has a {up} mean" if ahead > 0 else f"has a {down} mean" if ahead < 0 else "has the same mean"
-            figures = f"{format_value(kpi, theirs)} against {format_value(kpi, ours)}"
+            figures = f"{format_value(kpi, theirs)} against {format_value(kpi, ours)}{level_unit(kpi)}"
         else:
             ahead = (sign or 1) * paired.diff
             group = f"does {up}" if paired.significant and ahead > 0 else f"does {down}" if paired.significant else ""
@@ -221,7 +221,7 @@ def _figure(sweep: Sweep, scenario: str, job: object | None = None) -> str:
     kpi = sweep.kpi
     low, high = float(row["ci_low"]), float(row["ci_high"])
     interval = f" (95% CI {format_value(kpi, low)} to {format_value(kpi, high)})" if math.isfinite(low) else ""
-    return f"{format_value(kpi, float(row['mean']))}{interval}"
+    return f"{format_value(kpi, float(row['mean']))}{level_unit(kpi)}{interval}"
 
 
 def _moved_only_here_words(sweep: Sweep, scenario: str) -> list[str]:

@@ -30,6 +30,7 @@ from simulator.analysis.formatting import (
     format_signed_amount,
     format_signed_range,
     format_value,
+    level_unit,
 )
 from simulator.analysis.kpi_names import kpi_axis_label, kpi_label, kpi_words
 from simulator.analysis.quantities import direction
@@ -117,7 +118,7 @@ def _best_per_target(sweep: Sweep, rows: pd.DataFrame, targets: list[str], runs:
             ", ".join(f"{p}={setting_words(p, cell[p])}" for p in sweep.params if p not in targets) for cell in alike
         )
         same = ", the same in every run" if tied else ", practically equal: none preferred" if equal else ""
-        mean = format_value(kpi, float(best["mean"]))
+        mean = format_value(kpi, float(best["mean"])) + level_unit(kpi)
         plan = _plan_chance_words(sweep, best["job"])
         parts.append(f"at {at}, {levers or 'job ' + str(best['job'])} ({mean}{same}{plan})")
     return (
@@ -172,7 +173,7 @@ def best_cell_chance(sweep: Sweep, sweep_dir: Path, scenario: str, runs: pd.Data
 def _runner_up_words(sweep: Sweep, sweep_dir: Path | None, best: pd.Series, runner_up: pd.Series) -> str:
     """The best cell against the next, paired run by run: the KPI's difference and each guardrail's, with CIs."""
     kpi = sweep.kpi
-    text = f" Next is {cell_words(sweep, runner_up)} at {format_value(kpi, float(runner_up['mean']))}"
+    text = f" Next is {cell_words(sweep, runner_up)} at {format_value(kpi, float(runner_up['mean']))}{level_unit(kpi)}"
     pair = pair_runs(sweep_dir, [str(best["job"]), str(runner_up["job"])], sweep.baseline) if sweep_dir else None
     if pair is None or kpi not in pair.columns:
         return text + "."
@@ -217,8 +218,8 @@ def answer_paragraph(
     grid_words = (
         " x ".join(f"{len(sweep.table[p].dropna().unique())} values of {p}" for p in sweep.params) or "the jobs"
     )
-    mean = f"{format_value(kpi, float(best['mean']))} (95% CI {format_value(kpi, float(best['ci_low']))} to "
-    mean += f"{format_value(kpi, float(best['ci_high']))})"
+    low, high = format_value(kpi, float(best["ci_low"])), format_value(kpi, float(best["ci_high"]))
+    mean = f"{format_value(kpi, float(best['mean']))}{level_unit(kpi)} (95% CI {low} to {high})"
     if len(sweep.jobs) == 1:  # one point (the others missing, or a sweep of one value): no best, no chance of it
         setting = str(best["overrides"]) or "the base config"
         text = (
@@ -293,7 +294,7 @@ def _target_words(sweep: Sweep, rows: pd.DataFrame) -> str:
     if sweep.target is None:
         return ""
     kpi, target = sweep.kpi, sweep.target
-    goal = f"the experiment's target of {format_value(kpi, target)}"
+    goal = f"the experiment's target of {format_value(kpi, target)}{level_unit(kpi)}"
     meeting = rows[[meets_target(float(m), kpi, target) for m in rows["mean"]]]
     if meeting.empty:
         return f" No cell reaches {goal} on average."
@@ -309,7 +310,7 @@ def _target_words(sweep: Sweep, rows: pd.DataFrame) -> str:
     price = f", at a cost of sales of {format_money(cost[str(cell['job'])])}" if str(cell["job"]) in cost else ""
     return (
         f" {goal[0].upper()}{goal[1:]} is reached on average at {len(meeting)} of {len(rows)} points; "
-        f"{where}: {cell_words(sweep, cell)}, {format_value(kpi, float(cell['mean']))}{doubt}{price}."
+        f"{where}: {cell_words(sweep, cell)}, {format_value(kpi, float(cell['mean']))}{level_unit(kpi)}{doubt}{price}."
     )
 
 
