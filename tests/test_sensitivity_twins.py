@@ -101,3 +101,18 @@ def test_hours_a_day_and_the_selling_share_run_the_very_same_runs(tmp_path: Path
     assert f"{HOURS} and {SHARE}, the same lever: both set" in answer_paragraph(study)
     row = next(line for line in sensitivity_markdown(study, tmp_path, {}).splitlines() if f"`{SHARE}`" in line)
     assert f"(the same runs as `{HOURS}`)" in row
+
+
+def test_two_levers_that_are_one_skip_the_global_method_and_keep_their_runs() -> None:
+    """--params hours_per_day,selling_fraction ran 20 runs, then exited 2 with "--global-params = 1: must be at least
+    2", a value nobody gave; with a third lever, the answer said the twin was "left out" of the global method."""
+    experiment = simulator.load_experiment("generalist_vs_specialist", ["runs=4"])
+    study = run_sensitivity(experiment, "generalist", "bookings", 0.2, 4, [HOURS, SHARE], workers=1)
+    assert study.global_result is None and len(study.table) == 2
+    assert study.notes[-1] == (
+        f"the morris method was not run: it needs two levers, and {HOURS} and {SHARE} ran the very same runs "
+        "(one lever)"
+    )
+    three = run_sensitivity(experiment, "generalist", "bookings", 0.2, 4, [HOURS, SHARE, HEADCOUNT], workers=1)
+    assert three.global_result is not None and set(three.global_result.table["parameter"]) == {HOURS, HEADCOUNT}
+    assert "left out of it" not in answer_paragraph(three)

@@ -140,8 +140,14 @@ def run_sensitivity(
         result = run_experiment(built, workers=workers, on_progress=_advance(bar))
     table = sensitivity_table(result.replications, levers, kpi, built.parameter_draw_count)
     found = None
+    distinct = table[table["same_as"] == ""]  # a lever the same as one above it adds nothing to vary
+    if method != "none" and len(distinct) < 2:  # the twins are known from the runs only: say so, keep the runs
+        twins = join_words([str(p) for p in table["parameter"]])
+        notes.append(
+            f"the {method} method was not run: it needs two levers, and {twins} ran the very same runs (one lever)"
+        )
+        method = "none"
     if method != "none":
-        distinct = table[table["same_as"] == ""]  # a lever the same as one above it adds nothing to vary
         clear = distinct[distinct["clear"]]
         chosen = (clear if len(clear) >= 2 else distinct).head(global_levers)["parameter"].tolist()
         top = [lever for lever in levers if lever.key in chosen]
@@ -235,7 +241,7 @@ def answer_paragraph(study: SensitivityStudy) -> str:
             f"{which} may be, so read the weaker ones with care."
         )
     if study.global_result is not None and len(study.global_result.table):
-        levers = [str(p) for p in table["parameter"]]
+        levers = [str(p) for p in _distinct(table)["parameter"]]  # a twin was not left out: it is the same lever
         text += global_words(study.global_result, levers, str(clear["parameter"].iloc[0]))
     return text
 
