@@ -13,12 +13,14 @@ import pandas as pd
 import pytest
 from plot_checks import collect
 
+import simulator
 from simulator.analysis.finalists import Finalist, final_round, ranked, recommended, top_ties
 from simulator.analysis.intervals import wilson_interval
 from simulator.analysis.optimisation import Optimisation, _upper, exhaustive, optimise
 from simulator.analysis.team_mix import Candidate, Evaluation, TeamMixProblem
 from simulator.config.errors import ConfigError
 from simulator.report.optimisation_report import answer_paragraph, optimisation_markdown, write_optimisation
+from simulator.report.optimisation_words import unmoved_words
 from simulator.report.optimise_command import optimise_main
 from simulator.run.build import experiment_from_dict
 from tests.scenarios import ROOT
@@ -667,3 +669,22 @@ def test_the_only_mix_within_the_budget_is_given_no_probability_of_being_the_bes
     assert only.contender and only.today and math.isnan(only.p_best)
     found = Optimisation(problem, pd.DataFrame(), finalists, only.candidate, 6, {"runs": 8})
     assert _finalist_rows(found)[0][-1] == "-"
+
+
+def test_a_team_the_kpi_does_not_read_is_said_so_not_cut_in_silence() -> None:
+    """optimise --team csm=1:3 on plan_check's chance of hitting its new-business plan tied every mix and chose
+    csm=1, "$2.23M against $3.66M with today's csm=11", and a CI of -5.0 to +5.0 points around a difference that is 0
+    in every run: nothing said the KPI never reads the CSMs' work."""
+    experiment = simulator.load_experiment("plan_check")
+    unmoved = TeamMixProblem(experiment, experiment.baseline, "hit_plan", {"csm": (9, 11)})
+    found = optimise(unmoved, trials=3, runs=3, first_runs=3, finalists=2, final_runs=6, seed=0, workers=1)
+    assert all(f.same_as_today for f in found.finalists if not f.today) and len(found.finalists) == 3
+    text = answer_paragraph(found)
+    assert "with today's csm=11: the same as today's in every run." in text, text
+    assert (
+        "The chance of hitting the plan is the same in every run of every mix re-run, today's too: the headcount of "
+        "csm does not move it, so the cheaper mix is chosen on cost alone; search a KPI their work moves (--kpi)"
+    ) in text
+    assert "bounds allow" not in text and "95% CI" not in text.split("today's csm=11")[1].split(".")[0]
+    moved = TeamMixProblem(experiment, experiment.baseline, "hit_plan", {"full_cycle": (11, 13)})
+    assert unmoved_words(Optimisation(moved, found.trials, [], None, 6, {})) == ""

@@ -403,7 +403,7 @@ def test_a_sweep_read_on_bookings_gives_the_plans_chance_and_the_plan_held_over_
     assert "the plan held over the runs' window, $3.00M, is hit in 50.0% of runs (95% CI 29.9% to 70.1%)" in text
     assert "$3.25M, is hit in 15.0% of runs (95% CI 5.2% to 36.0%)" in text
     table = sweep_markdown(sweep, Path("."), None, float("nan"))
-    assert "| Probability of hitting the plan |" in table and "| 15.0% (5.2% to 36.0%) |" in table
+    assert "| Probability of hitting the plan (%) |" in table and "| 15.0% (5.2% to 36.0%) |" in table
     # read on the plan's chance itself, it is not repeated beside it
     on_plan = Sweep(pd.DataFrame(rows), params, "hit_plan", "as_is", ["as_is"], "x")
     assert sweep_markdown(on_plan, Path("."), None, float("nan")).count("Probability of hitting the plan") == 2

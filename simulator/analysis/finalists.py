@@ -51,6 +51,9 @@ class Finalist:
             (:func:`simulator.analysis.comparison.compare`); ``versus_today_low``/``_high`` its
             95% CI; ``clear_of_today`` whether that CI excludes zero. NaN (and False) for
             today's mix itself, or without today's mix in the round.
+        same_as_today: Its KPI equals today's mix's in every final run, replication by
+            replication (a headcount the KPI does not read: CSMs and the chance of hitting a
+            new-business plan); False for today's mix itself.
     """
 
     candidate: Candidate
@@ -69,6 +72,7 @@ class Finalist:
     versus_today_low: float = math.nan
     versus_today_high: float = math.nan
     clear_of_today: bool = False
+    same_as_today: bool = False
 
 
 def final_round(
@@ -123,6 +127,7 @@ def final_round(
     leader = [str(n) for n in (problem.sign * by_mean.mean()).sort_values(ascending=False, kind="stable").index]
     equal = paired_practically_equal(result.replications, problem.kpi, leader)
     versus = compare(result.replications, today.name, kpis=[problem.kpi])
+    by_run = result.replications.pivot(index="replication", columns="scenario", values=problem.kpi)
     found = []
     for candidate in candidates:
         mine = result.replications[result.replications["scenario"] == candidate.name]
@@ -150,9 +155,18 @@ def final_round(
                 versus_today_low=diff_low,
                 versus_today_high=diff_high,
                 clear_of_today=clear,
+                same_as_today=candidate != today and _same_runs(by_run, candidate.name, today.name),
             )
         )
     return ranked(found, problem.sign), runs
+
+
+def _same_runs(by_run: pd.DataFrame, name: str, today: str) -> bool:
+    """True when ``name``'s KPI equals ``today``'s in every replication (the same NaNs too)."""
+    if name not in by_run.columns or today not in by_run.columns:
+        return False
+    mine, theirs = by_run[name].to_numpy(dtype=float), by_run[today].to_numpy(dtype=float)
+    return bool(np.array_equal(mine, theirs, equal_nan=True))
 
 
 def _versus_today(versus: pd.DataFrame, name: str) -> tuple[float, float, float, bool]:

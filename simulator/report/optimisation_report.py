@@ -37,6 +37,7 @@ from simulator.report.optimisation_words import (
     over_budget_words,
     rerun_words,
     target_words,
+    unmoved_words,
     versus_today_words,
 )
 from simulator.report.plot_optimisation import plot_optimisation
@@ -131,6 +132,7 @@ def answer_paragraph(found: Optimisation) -> str:
         )
         text += versus_today_words(kpi, best, today, found.final_runs)
     p_best = sum(f.p_best for f in ties)
+    unmoved = unmoved_words(found)  # no mix beyond the bounds does better on a KPI the teams do not move
     who = "it is" if len(ties) == 1 else f"the {len(ties)} tied mixes together are"
     top = max(contenders, key=lambda f: problem.sign * f.mean)  # the reference of the equivalence
     chance = (
@@ -148,8 +150,8 @@ def answer_paragraph(found: Optimisation) -> str:
         f"finalists (that takes {MIN_RUNS_FOR_BEST})"
     )
     return (
-        f"{text}. {rerun}, {chance}.{target_words(found, best, left)}{over_budget_words(found, best)}"
-        f"{not_re_run_words(found, left)}{bound_words(found, best)} {search}."
+        f"{text}.{unmoved} {rerun}, {chance}.{target_words(found, best, left)}{over_budget_words(found, best)}"
+        f"{not_re_run_words(found, left)}{'' if unmoved else bound_words(found, best)} {search}."
     )
 
 

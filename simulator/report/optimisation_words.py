@@ -23,6 +23,7 @@ from simulator.analysis.kpi_names import kpi_words
 from simulator.analysis.optimisation import Optimisation
 from simulator.analysis.quantities import direction
 from simulator.analysis.team_mix import FEWEST_REPS, Candidate
+from simulator.analysis.wording import join_words
 
 MAX_NAMED = 4
 """Mixes left out of the final round named in the answer; the others are counted."""
@@ -145,6 +146,23 @@ def over_budget_words(found: Optimisation, chosen: Finalist) -> str:
     )
 
 
+def unmoved_words(found: Optimisation) -> str:
+    """`` The chance of hitting the plan is the same in every run of every mix re-run: ...``; '' otherwise.
+
+    A search over CSMs for the chance of hitting a new-business plan tied every mix and chose
+    csm=1 at $2.23M against today's csm=11 at $3.66M, unsaid that the KPI never reads their work.
+    """
+    others = [f for f in found.finalists if not f.today]
+    if not others or not all(f.same_as_today for f in others):
+        return ""
+    teams = join_words(list(found.problem.bounds))
+    return (
+        f" {kpi_words(found.problem.kpi)[:1].upper()}{kpi_words(found.problem.kpi)[1:]} is the same in every run of "
+        f"every mix re-run, today's too: the headcount of {teams} does not move it, so the cheaper mix is chosen "
+        "on cost alone; search a KPI their work moves (--kpi) before cutting them."
+    )
+
+
 def left_out(found: Optimisation) -> NotReRun:
     """The search's mixes the final round left out that a reader would ask about (:func:`not_re_run`)."""
     count = found.settings.get("finalists")
@@ -222,6 +240,8 @@ def versus_today_words(kpi: str, best: Finalist, today: Finalist, runs: int) -> 
     zero says what keeping today's mix saves and the final runs that would tell (the CI's
     half-width shrinks as one over the root of the runs).
     """
+    if best.same_as_today:  # a CI of -5 to +5 points read around a difference that is 0 in every run
+        return ": the same as today's in every run"
     if best.today or not math.isfinite(best.versus_today):
         return ""
     figures = (
