@@ -1088,6 +1088,31 @@ TABLE: list[BadInput] = [
         via="cli",
     ),
     row(
+        "optimise",
+        ["optimise", "--team", "full_cycle=10:14", "--workers", "-3"],
+        "--workers = -3: must be a whole number >= 0 (0 = every core)",
+        via="cli",
+    ),
+    row(
+        "optimise",
+        ["optimise", "--team", "full_cycle=10:14", "--first-runs", "9", "--runs", "8"],
+        "--runs/--first-runs/--trials/--finalists/--final-runs = [8, 9, 30, 3, 40]: need 2 <= first runs <= runs",
+        via="cli",
+    ),
+    row(
+        "sensitivity",
+        ["sensitivity", "--params", ""],
+        "--params = '': names no key",
+        via="cli",
+    ),
+    row(
+        "sensitivity",
+        ["sensitivity", "--sections", "market,nosuch"],
+        "--sections = 'nosuch': names no section of the config: give some of market, pipeline, org, workforce, "
+        "pipelines, economics",
+        via="cli",
+    ),
+    row(
         "sensitivity",
         ["sensitivity", "--delta", "0"],
         "--delta = 0: must be above 0 and below 1 (0.2 = ±20%)",

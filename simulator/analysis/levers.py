@@ -54,6 +54,8 @@ from simulator.run.parameter_draws import drawn_configs, redrawn
 
 LEVER_SECTIONS = ("market", "pipeline", "org", "workforce", "pipelines")
 """Sections searched by default; ``economics`` (pay, prices, costs) can be added."""
+SEARCHABLE_SECTIONS = (*LEVER_SECTIONS, "economics", "effects", "plan", "forecast", "sla", "clock")
+"""Every section of a scenario's config that ``--sections`` may name (configs/: all but runner and experiment)."""
 MIX_KEYS = ("segments", "sectors", "geographies", "segment_mix", "weight", "weights", "values", "reps")
 """Keys whose numbers are shares of a mix (or a discrete law's values, or a ``by_share`` team's
 per-rep shares of its new leads): never moved alone."""

@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from simulator.analysis.decision import check_decision, decision_of, kpi_name_issue
 from simulator.analysis.quantities import direction
@@ -75,7 +76,12 @@ def _parser() -> argparse.ArgumentParser:
         "numbers with CIs and the probability each is truly best. Overrides as for a run (experiment=NAME, key=value); "
         "--config-dir DIR for a folder of yours (a calibrated company).",
     )
-    parser.add_argument("--team", action="append", default=[], help="TEAM=LOW:HIGH headcount bounds (repeat per team)")
+    parser.add_argument(
+        "--team",
+        action="append",
+        default=[],
+        help="TEAM=LOW:HIGH headcount bounds, or TEAM=N to hold a team at N (repeat per team)",
+    )
     parser.add_argument(
         "--budget", type=lenient_number(float), default=None, help="most mean cost of sales a year, $ (default: none)"
     )
@@ -91,7 +97,10 @@ def _parser() -> argparse.ArgumentParser:
         "--runs", type=lenient_number(int), default=8, help="replications of a trial that is not pruned (default 8)"
     )
     parser.add_argument(
-        "--first-runs", type=lenient_number(int), default=3, help="replications before pruning (default 3)"
+        "--first-runs",
+        type=lenient_number(int),
+        default=None,
+        help=f"replications before pruning (default {FIRST_RUNS}, or --runs when fewer)",
     )
     parser.add_argument(
         "--finalists", type=lenient_number(int), default=3, help="best mixes re-run at the end (default 3)"
@@ -113,19 +122,33 @@ MAX_BUDGET = 1e12
 """The largest ``--budget`` a year taken ($1,000bn): more is a slip of the keyboard, not a plan."""
 
 
+FIRST_RUNS = 3
+"""``--first-runs`` when not given (held to ``--runs`` when that is fewer)."""
+
+
+def _first_runs(options: argparse.Namespace) -> Any:
+    """``--first-runs`` as given (checked against ``--runs``), or its default held to ``--runs``.
+
+    Unreadable text comes back as it came: :func:`unreadable_issues` names it.
+    """
+    if options.first_runs is not None:
+        return options.first_runs
+    return min(FIRST_RUNS, options.runs) if isinstance(options.runs, int) else FIRST_RUNS
+
+
 def _sizes_issue(options: argparse.Namespace) -> ConfigIssue | None:
     """The search's (or, with ``--exhaustive``, every mix's) sizes checked before anything is composed.
 
     ``--exhaustive --final-runs 1`` had run, answering with a one-run "tie"; the search's own
     sizes were checked only after the experiment was composed (1.2-1.6 s a refusal).
     """
-    sizes = (options.runs, options.first_runs, options.trials, options.finalists, options.final_runs)
+    sizes = (options.runs, _first_runs(options), options.trials, options.finalists, options.final_runs)
     if not all(isinstance(v, int) for v in sizes):
         return None  # unreadable: named already
     if options.exhaustive:  # every mix gets --runs: no trials, no first runs
         return search_sizes_issue(options.runs, options.runs, 1, options.finalists, options.final_runs)
-    first_runs = min(options.first_runs, options.runs)
-    return search_sizes_issue(options.runs, first_runs, options.trials, options.finalists, options.final_runs)
+    # --first-runs 9 --runs 8 had been cut to 8 in silence, where the rule says first runs <= runs
+    return search_sizes_issue(options.runs, _first_runs(options), options.trials, options.finalists, options.final_runs)
 
 
 def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]) -> int:
@@ -150,6 +173,8 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
             issues.append(ConfigIssue("--budget", budget, dollar_slip_words(budget, zero=False)))
         elif isinstance(budget, float) and budget > MAX_BUDGET:  # 1e300 had run, its answer a 300-digit figure
             issues.append(ConfigIssue("--budget", budget, f"must be at most {MAX_BUDGET:,.0f} ($1,000bn) a year"))
+        if isinstance(options.workers, int) and options.workers < 0:  # -3 had run on every core
+            issues.append(ConfigIssue("--workers", options.workers, "must be a whole number >= 0 (0 = every core)"))
         if isinstance(options.batch, int) and options.batch < 1:  # 0 had spun for ever asking for no trial
             issues.append(ConfigIssue("--batch", options.batch, "must be a whole number >= 1"))
         sizes = _sizes_issue(options)
@@ -174,7 +199,7 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
             raise ConfigError([named])
         problem = TeamMixProblem(experiment, scenario, kpi, bounds, options.budget)
         problem.check()
-        first_runs = min(options.first_runs, options.runs)
+        first_runs = _first_runs(options)
         for note in experiment.clock_notes():
             print(f"salesim: note: {note}", file=sys.stderr)
         capped = workers_note("--workers", options.workers)

@@ -103,7 +103,8 @@ def sensitivity_main(
                 options.runs, options.method, options.global_params, size, options.global_runs, options.workers
             )
         )
-        keys, empty_key = comma_separated("--params", options.params, EACH_KEY) if options.params else (None, None)
+        given = options.params is not None  # --params '' names no key: refused, not read as every lever
+        keys, empty_key = comma_separated("--params", options.params, EACH_KEY) if given else (None, None)
         sections, empty_section = comma_separated("--sections", options.sections, EACH_SECTION)
         issues += [issue for issue in (empty_key, empty_section) if issue is not None]
         issues += list_issues(keys, sections)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from simulator.analysis.global_options import global_option_issues
-from simulator.analysis.levers import LEVER_SECTIONS
+from simulator.analysis.levers import LEVER_SECTIONS, SEARCHABLE_SECTIONS
 from simulator.config.errors import ConfigIssue
 from simulator.config.option_errors import repeated_issue
 from simulator.config.runner_settings import MAX_RUNS
@@ -41,6 +41,10 @@ def list_issues(keys: Sequence[str] | None, sections: Sequence[str]) -> list[Con
         return [ConfigIssue("--params", "", "names no key: give dotted keys, comma separated, or leave it out")]
     if not sections:
         return [ConfigIssue("--sections", "", f"names no section: give some of {every}, comma separated")]
+    unknown = [s for s in sections if s not in SEARCHABLE_SECTIONS]
+    if unknown:  # "nosuch" had read "--params = [nosuch]: no lever to move", naming neither the option nor the list
+        allowed = ", ".join(SEARCHABLE_SECTIONS)
+        return [ConfigIssue("--sections", ",".join(unknown), f"names no section of the config: give some of {allowed}")]
     found = [
         repeated_issue("--params", keys or [], EACH_KEY),
         repeated_issue("--sections", sections, EACH_SECTION),
