@@ -57,7 +57,7 @@ def fast_answer_words(summary: pd.DataFrame, scenario: str, team: str) -> str:
     hours = float(row["mean"]) if row is not None else math.nan
     if not (math.isfinite(hours) and hours < SOONER_SHARE * PUBLISHED_MEAN_ANSWER_WORKING_HOURS):
         return ""
-    sooner = "answers within the hour" if hours < FAST_ANSWER_HOURS else "answers this much sooner"
+    sooner = "leads answered within the hour" if hours < FAST_ANSWER_HOURS else "leads answered this soon"
     return (
         f"the {team_label(team)} team first touches its leads {hours_words(hours)} after they arrive on average, and "
         f"{sooner} qualify far more often: the published rates come from firms answering in "
