@@ -8,6 +8,7 @@ Global: Morris ``mu*`` (or Sobol ``ST``) per lever with its 95% CI and its own n
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -29,6 +30,7 @@ from simulator.report.sensitivity_words import logit_step
 LOW_COLOUR = "#1f77b4"
 HIGH_COLOUR = "#ff7f0e"
 SHOWN = 25  # levers on the tornado; the CSV holds them all
+TITLE_CHARS_PER_INCH = 9.0  # characters of the title a figure inch holds (149 filled 15.3 of 16 inches)
 
 
 def _label(row: pd.Series) -> str:
@@ -74,10 +76,13 @@ def plot_tornado(table: pd.DataFrame, out_dir: Path | str, delta: float, draws: 
     step = logit_step(table)  # a share of a logit shift means nothing: it moves by a step of logits, said so
     shifts = f"\nA shift or logit (added to a conversion's logit) moves by {step} instead" if step is not None else ""
     refits = "\nOn each refit its own value moved; the levels beside a name are the point fit's" if draws else ""
-    fig.suptitle(
+    head = (
         f"Which levers move {kpi_label(kpi).lower()} most: each set about {delta:.0%} lower and higher (its levels "
-        f"beside its name), one at a time (grey names: no clear effect){shifts}{refits}"
+        "beside its name), one at a time (grey names: no clear effect)"
     )
+    # a long KPI's title had run past both edges of the figure
+    width = max(60, int(fig.get_figwidth() * TITLE_CHARS_PER_INCH))
+    fig.suptitle(f"{textwrap.fill(head, width)}{shifts}{refits}")
     return save_figure(fig, path)
 
 
