@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from simulator.analysis.formatting import format_amount
+from simulator.analysis.formatting import format_amount, level_unit
 from simulator.analysis.global_options import (
     MORRIS_LEVELS,
     MORRIS_MIN_TRAJECTORIES,
@@ -357,7 +357,8 @@ def _floors_words(table: pd.DataFrame, kpi: str) -> str:
     if not floors.size:
         return "not measured"
     low, high = format_amount(kpi, float(floors.min())), format_amount(kpi, float(floors.max()))
-    return low if low == high else f"{low} to {high}"
+    unit = level_unit(kpi)  # said once: "2.4 to 4.1 hours of working days"
+    return low if low == high else f"{low.removesuffix(unit)} to {high}"
 
 
 def _sobol(problem: dict[str, object], y: np.ndarray, size: int, seed: int) -> tuple[pd.DataFrame, list[str]]:
