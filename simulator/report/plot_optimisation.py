@@ -28,6 +28,7 @@ from simulator.report.plot_style import (
     format_axis,
     right_label,
     save_figure,
+    x_label,
 )
 
 TRIAL_COLOUR = "#1f77b4"
@@ -106,7 +107,7 @@ def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
     if kpi_unit(kpi) == "rate":
         low, high = right.get_xlim()
         right.set_xlim(max(low, -0.005), min(high, 1.005))
-    right.set_xlabel(f"{kpi_axis_label(kpi)}: mean with 95% CI, re-run on common random numbers")
+    x_label(right, f"{kpi_axis_label(kpi)}: mean with 95% CI, re-run on common random numbers")
     right.set_title(f"The finalists ({found.final_runs} runs each)", loc="left")
     right.grid(axis="x", alpha=0.3)
     fig.suptitle(f"Team-mix optimisation of {kpi_label(kpi).lower()}")

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import Formatter
 
 from simulator.analysis.formatting import format_money, format_value
@@ -211,24 +212,38 @@ TITLE_CHAR_EM = 0.5
 """The mean width of a title's character, in ems of its font (a sans-serif's lower case and spaces)."""
 
 
-def panel_title(ax: Axes, text: str, loc: Literal["left", "center", "right"] = "left") -> None:
-    """Title a panel with ``text``, wrapped to the panel's width: it runs off neither the figure nor into a panel.
+def _panel_width_pt(ax: Axes) -> float:
+    """The room a panel's title or x label has, in points: its column of the figure less its y tick labels.
 
-    The width is the panel's column of the figure, less a margin for tick labels (the y tick
-    labels set so far: scenario names such as ``two_more_reps`` take an inch): constrained
-    layout gives the panels about that when it draws (the position before it is a third narrower).
+    The y tick labels set so far (scenario names such as ``two_more_reps`` take an inch) are a
+    margin: constrained layout gives the panels about that when it draws (the position before it
+    is a third narrower).
     """
     figure = ax.figure
     inches = figure.get_figwidth() if isinstance(figure, Figure) else 4.0
+    inches = min(inches, MAX_WIDTH_IN)  # save_figure scales a wider figure down whole
     spec = ax.get_subplotspec()
     columns = spec.get_gridspec().ncols if spec is not None else 1
     longest = max((len(t.get_text()) for t in ax.get_yticklabels()), default=0)
-    ticks = plt.rcParams["ytick.labelsize"]
-    size = float(ticks) if isinstance(ticks, int | float) else float(plt.rcParams["font.size"])
-    margin = max(0.45, longest * TITLE_CHAR_EM * 1.2 * size / 72.0 + 0.2)
-    width_pt = max(1.0, inches * 0.95 / columns - margin) * 72.0
-    chars = max(12, int(width_pt / (TITLE_CHAR_EM * float(plt.rcParams["axes.titlesize"]))))
+    margin = max(0.45, longest * TITLE_CHAR_EM * 1.2 * _points("ytick.labelsize") / 72.0 + 0.2)
+    return max(1.0, inches * 0.95 / columns - margin) * 72.0
+
+
+def _points(key: Literal["axes.labelsize", "axes.titlesize", "ytick.labelsize"]) -> float:
+    """A font size setting of matplotlib's (``12`` or ``"large"``) in points."""
+    return float(FontProperties(size=plt.rcParams[key]).get_size_in_points())
+
+
+def panel_title(ax: Axes, text: str, loc: Literal["left", "center", "right"] = "left") -> None:
+    """Title a panel with ``text``, wrapped to the panel's width: it runs off neither the figure nor into a panel."""
+    chars = max(12, int(_panel_width_pt(ax) / (TITLE_CHAR_EM * _points("axes.titlesize"))))
     ax.set_title(textwrap.fill(text, chars), loc=loc)
+
+
+def x_label(ax: Axes, text: str) -> None:
+    """Label a panel's x axis with ``text``, wrapped to the panel's width (a long KPI's label ran off the figure)."""
+    chars = max(12, int(_panel_width_pt(ax) / (TITLE_CHAR_EM * _points("axes.labelsize"))))
+    ax.set_xlabel(textwrap.fill(text, chars))
 
 
 def kpi_means(summary: pd.DataFrame, scenario: str, prefix: str) -> dict[str, pd.Series]:

@@ -24,6 +24,7 @@ from simulator.report.plot_style import (
     error_extents,
     format_difference_axis,
     save_figure,
+    x_label,
 )
 from simulator.report.sensitivity_words import logit_step
 
@@ -68,9 +69,8 @@ def plot_tornado(table: pd.DataFrame, out_dir: Path | str, delta: float, draws: 
             tick.set_color(UNCLEAR_COLOUR)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     format_difference_axis(ax, kpi, "x")
-    ax.set_xlabel(
-        f"Paired difference to the baseline in {kpi_difference_label(kpi).lower()} (bar: mean; whisker: 95% CI)"
-    )
+    difference = kpi_difference_label(kpi).lower()
+    x_label(ax, f"Paired difference to the baseline in {difference} (bar: mean; whisker: 95% CI)")
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="best")  # "lower right" had covered a lever's whisker
     step = logit_step(table)  # a share of a logit shift means nothing: it moves by a step of logits, said so
@@ -96,6 +96,7 @@ def plot_global(table: pd.DataFrame, method: str, kpi: str, out_dir: Path | str)
         return save_figure(empty_figure("Global sensitivity", "No lever to show"), path)
     fig, ax = plt.subplots(figsize=(10.0, 0.4 * len(table) + 1.6))
     y = np.arange(len(table))
+    ax.set_yticks(y, table["parameter"].tolist())  # first: the x label wraps to the room they leave
     if method == "morris":
         mid = table["mu_star"].to_numpy(dtype=float)
         err = error_extents(mid, table["mu_star_ci_low"], table["mu_star_ci_high"])
@@ -113,9 +114,10 @@ def plot_global(table: pd.DataFrame, method: str, kpi: str, out_dir: Path | str)
                 label="its noise floor (no effect stays below it 19 times in 20)",
             )
         format_difference_axis(ax, kpi, "x")
-        ax.set_xlabel(
+        x_label(
+            ax,
             f"mu*: mean absolute effect of moving a lever low to high (its whole range) on "
-            f"{kpi_difference_label(kpi).lower()} (95% CI)"
+            f"{kpi_difference_label(kpi).lower()} (95% CI)",
         )
     else:
         for column, colour, offset in (("ST", HIGH_COLOUR, -0.18), ("S1", LOW_COLOUR, 0.18)):
@@ -128,8 +130,7 @@ def plot_global(table: pd.DataFrame, method: str, kpi: str, out_dir: Path | str)
                 capsize=3,
                 label=column,
             )
-        ax.set_xlabel(f"Share of the variance of {kpi_label(kpi).lower()} (S1: alone; ST: with interactions)")
-    ax.set_yticks(y, table["parameter"].tolist())
+        x_label(ax, f"Share of the variance of {kpi_label(kpi).lower()} (S1: alone; ST: with interactions)")
     ax.set_ylim(len(table) - 0.5, -0.5)
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="best")  # "lower right" had covered a lever's whisker
