@@ -686,5 +686,6 @@ def test_a_team_the_kpi_does_not_read_is_said_so_not_cut_in_silence() -> None:
         "csm does not move it, so the cheaper mix is chosen on cost alone; search a KPI their work moves (--kpi)"
     ) in text
     assert "bounds allow" not in text and "95% CI" not in text.split("today's csm=11")[1].split(".")[0]
+    assert "with 6 runs on common random numbers, the same in every run, so none is favoured." in text
     moved = TeamMixProblem(experiment, experiment.baseline, "hit_plan", {"full_cycle": (11, 13)})
     assert unmoved_words(Optimisation(moved, found.trials, [], None, 6, {})) == ""

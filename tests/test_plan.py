@@ -504,7 +504,8 @@ def test_no_team_is_named_the_bottleneck_when_no_lead_waits() -> None:
     assert len(table) == 2 and table.stage.isna().all() and table.team.isna().all()
     assert table.wait_days.iloc[0] == pytest.approx(0.0425) and table.queue_length.iloc[0] == pytest.approx(0.25)
     section = "\n".join(planning_sections(result))
-    assert f"none (no mean wait reached {NO_BOTTLENECK_DAYS} days)" in section and "0.0 days wait" not in section
+    assert f"none (no mean wait reached {NO_BOTTLENECK_DAYS} working days)" in section
+    assert "0.0 working days wait" not in section
     queues.loc[1, "wait_days"] = 0.07  # close's mean wait is now (0.7 + 0.45) / 20 = 0.0575 days
     table = bottlenecks(result)
     assert list(table.stage) == ["close", "close"] and "close at" in "\n".join(planning_sections(result)).lower()

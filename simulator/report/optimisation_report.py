@@ -136,7 +136,10 @@ def answer_paragraph(found: Optimisation) -> str:
     who = "it is" if len(ties) == 1 else f"the {len(ties)} tied mixes together are"
     top = max(contenders, key=lambda f: problem.sign * f.mean)  # the reference of the equivalence
     chance = (
-        f"{equal_words(top.candidate.words())}, so none is favoured on {kpi_words(kpi)} and a dearer one buys nothing"
+        "the same in every run, so none is favoured"  # "the 3 tied mixes together are the best ... 100%" told nothing
+        if unmoved
+        else f"{equal_words(top.candidate.words())}, so none is favoured on {kpi_words(kpi)} and a dearer one buys "
+        "nothing"
         if alike
         else f"the {len(contenders)} finalists are practically equal on {kpi_words(kpi)} "
         f"({equal_words(top.candidate.words())}), so none is favoured"

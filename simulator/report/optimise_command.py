@@ -133,7 +133,8 @@ def _first_runs(options: argparse.Namespace) -> Any:
     """
     if options.first_runs is not None:
         return options.first_runs
-    return min(FIRST_RUNS, options.runs) if isinstance(options.runs, int) else FIRST_RUNS
+    # a --runs too small is named alone: its default first runs are not held to it ("[0, 0, ...]" had read)
+    return min(FIRST_RUNS, options.runs) if isinstance(options.runs, int) and options.runs >= 2 else FIRST_RUNS
 
 
 def _sizes_issue(options: argparse.Namespace) -> ConfigIssue | None:

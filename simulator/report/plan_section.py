@@ -330,11 +330,11 @@ def _bottleneck_section(result: ExperimentResult, summary: pd.DataFrame, names: 
                 continue
             r = hit.iloc[0]
             if pd.isna(r["stage"]):
-                cells.append(f"none (no mean wait reached {NO_BOTTLENECK_DAYS} days)")
+                cells.append(f"none (no mean wait reached {NO_BOTTLENECK_DAYS} working days)")
                 continue
             cells.append(
                 f"{stage_label(str(r['stage']))} at {team_label(str(r['team']))} "
-                f"({float(r['wait_days']):.1f} days wait, {float(r['queue_length']):.1f} in line)"
+                f"({float(r['wait_days']):.1f} working days wait, {float(r['queue_length']):.1f} in line)"
             )
         rows.append([f"**{name}**", *cells])
     header = ["Scenario", *["whole window" if p == "all" else p for p in periods]]

@@ -48,8 +48,8 @@ def global_words(g: GlobalSensitivity, levers: Sequence[str], first_swing: str) 
         )
         verb = "was" if len(left) == 1 else "were"
         words += (
-            f" {join_words(named)} {verb} left out of it: the global method varies up to --global-params levers,"
-            " those with the largest clear swings one at a time."
+            f" {join_words(named)} {verb} left out of it: the global method varies the levers with the largest clear"
+            " swings one at a time (all of them when fewer than two are clear), up to --global-params."
         )
     return words
 
@@ -64,8 +64,8 @@ def global_lines(g: GlobalSensitivity, out_dir: Path, figure: Path | None) -> li
             return (format_signed_amount if signed else format_amount)(kpi, value).removesuffix(unit)
 
         named = f" ({unit.strip()})" if unit else ""
-        header = ["Lever", f"mu*{named} (95% CI)", f"mu{named}", f"sigma{named}", f"Its noise floor{named}"]
-        header.append("Above the noise")
+        header = ["Lever", f"mu* (95% CI{unit and '; ' + unit.strip()})", f"mu{named}", f"sigma{named}"]
+        header += [f"Its noise floor{named}", "Above the noise"]
         rows = [
             [
                 f"`{r['parameter']}`",
