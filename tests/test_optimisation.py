@@ -635,27 +635,29 @@ def test_the_answer_says_when_the_chosen_mix_is_not_clearly_better_than_today_s(
     assert versus_today_words(kpi, today, today, 40) == ""
 
 
-def test_a_better_mix_just_over_the_budget_is_named_with_what_it_costs_over(problem: TeamMixProblem) -> None:
+def test_a_better_mix_over_the_budget_is_named_with_what_it_costs_over(problem: TeamMixProblem) -> None:
     """plan_check with a budget just under 13 reps' cost kept today's 12 and never said that 13, re-run in the final
     round and found a little over, booked more: a leader choosing a budget asks what a little more buys."""
     trials = pd.DataFrame({"trial": [0, 1], "state": ["complete"] * 2, "a": [1, 2], "b": [2, 3]})
     chosen = Finalist(Candidate((("a", 1), ("b", 2))), 5_000.0, 4_500.0, 5_500.0, 50e3, 49e3, 51e3, 0.9, True, True)
     chosen.contender = True
     over = Finalist(Candidate((("a", 2), ("b", 3))), 9_000.0, 8_000.0, 10_000.0, 82e3, 81e3, 83e3, 0.1, False)
+    # both re-run on common random numbers: their difference is paired ("a difference of means" had discounted it)
+    over.paired = {chosen.candidate.name: (4_000.0, 3_200.0, 4_800.0)}
     found = Optimisation(problem, trials, [chosen, over], chosen.candidate, 40, {"runs": 8})
     text = answer_paragraph(found)
     assert (
-        " Just over the budget, a=2, b=3 does better on average: bookings of $9.0k ($8.0k to $10.0k) for a cost of "
+        " Over the budget, a=2, b=3 does better on average: bookings of $9.0k ($8.0k to $10.0k) for a cost of "
         "sales of $82.0k ($81.0k to $83.0k), $2.0k over the budget over the measured window (+$4.0k against the "
-        "chosen mix, a difference of means, not paired run by run)."
+        "chosen mix, 95% CI +$3.2k to +$4.8k, paired run by run)."
     ) in text, text
     # today's mix over the budget: its paired difference is said already, not again as a difference of means
     today = dataclasses.replace(over, today=True, candidate=Candidate((("a", 3), ("b", 3))))
     said = answer_paragraph(dataclasses.replace(found, finalists=[chosen, today]))
-    assert " Just over the budget, today's mix, a=3, b=3, does better on average: bookings of $9.0k" in said, said
+    assert " Over the budget, today's mix, a=3, b=3, does better on average: bookings of $9.0k" in said, said
     assert "a difference of means" not in said
     worse = dataclasses.replace(over, mean=4_000.0, ci_low=3_500.0, ci_high=4_500.0)  # dearer and worse: unsaid
-    assert "Just over the budget" not in answer_paragraph(dataclasses.replace(found, finalists=[chosen, worse]))
+    assert "Over the budget" not in answer_paragraph(dataclasses.replace(found, finalists=[chosen, worse]))
 
 
 def test_the_only_mix_within_the_budget_is_given_no_probability_of_being_the_best(problem: TeamMixProblem) -> None:
@@ -689,3 +691,21 @@ def test_a_team_the_kpi_does_not_read_is_said_so_not_cut_in_silence() -> None:
     assert "with 6 runs on common random numbers, the same in every run, so none is favoured." in text
     moved = TeamMixProblem(experiment, experiment.baseline, "hit_plan", {"full_cycle": (11, 13)})
     assert unmoved_words(Optimisation(moved, found.trials, [], None, 6, {})) == ""
+
+
+def test_the_final_round_pairs_every_finalist_with_every_other(problem: TeamMixProblem) -> None:
+    """The finalists run on common random numbers: each one's difference to another is paired run by run."""
+    seen = {
+        e.candidate: e
+        for e in (
+            Evaluation(Candidate((("a", 1), ("b", 2))), 8, 5_000.0, 100.0, 50_000.0, 1_000.0),
+            Evaluation(Candidate((("a", 2), ("b", 2))), 8, 6_000.0, 100.0, 60_000.0, 1_000.0),
+        )
+    }
+    finalists, _ = final_round(problem, seen, 2, 6, 1, None)
+    by_name = {f.candidate.name: f for f in finalists}
+    a, b = (by_name[c.name] for c in seen)
+    diff, low, high = a.paired[b.candidate.name]
+    assert diff == pytest.approx(a.mean - b.mean) and low <= diff <= high  # paired means differ as the means do
+    assert b.paired[a.candidate.name] == pytest.approx((-diff, -high, -low))
+    assert set(a.paired) == {f.candidate.name for f in finalists} - {a.candidate.name}

@@ -54,6 +54,8 @@ class Finalist:
         same_as_today: Its KPI equals today's mix's in every final run, replication by
             replication (a headcount the KPI does not read: CSMs and the chance of hitting a
             new-business plan); False for today's mix itself.
+        paired: Another finalist's name -> this one's mean minus its, paired run by run on the
+            final round's common random numbers, and that difference's 95% CI.
     """
 
     candidate: Candidate
@@ -73,6 +75,7 @@ class Finalist:
     versus_today_high: float = math.nan
     clear_of_today: bool = False
     same_as_today: bool = False
+    paired: dict[str, tuple[float, float, float]] = field(default_factory=dict)
 
 
 def final_round(
@@ -128,6 +131,7 @@ def final_round(
     equal = paired_practically_equal(result.replications, problem.kpi, leader)
     versus = compare(result.replications, today.name, kpis=[problem.kpi])
     by_run = result.replications.pivot(index="replication", columns="scenario", values=problem.kpi)
+    paired = _paired(result.replications, problem.kpi, [c.name for c in candidates])
     found = []
     for candidate in candidates:
         mine = result.replications[result.replications["scenario"] == candidate.name]
@@ -156,9 +160,23 @@ def final_round(
                 versus_today_high=diff_high,
                 clear_of_today=clear,
                 same_as_today=candidate != today and _same_runs(by_run, candidate.name, today.name),
+                paired=paired.get(candidate.name, {}),
             )
         )
     return ranked(found, problem.sign), runs
+
+
+def _paired(runs: pd.DataFrame, kpi: str, names: list[str]) -> dict[str, dict[str, tuple[float, float, float]]]:
+    """Each finalist -> every other's name -> (its mean minus the other's, paired, and the 95% CI)."""
+    found: dict[str, dict[str, tuple[float, float, float]]] = {name: {} for name in names}
+    for other in names[:-1]:  # each pair once, both ways
+        rows = compare(runs[runs["scenario"].isin(names)], other, kpis=[kpi])
+        for _, row in rows.iterrows():
+            name, diff = str(row["scenario"]), float(row["mean_diff"])
+            low, high = float(row["ci_low"]), float(row["ci_high"])
+            found[name][other] = (diff, low, high)
+            found[other][name] = (-diff, -high, -low)
+    return found
 
 
 def _same_runs(by_run: pd.DataFrame, name: str, today: str) -> bool:

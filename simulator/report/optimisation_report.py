@@ -217,6 +217,8 @@ def trials_table(found: Optimisation) -> pd.DataFrame:
                 "final_cost": f.cost,
                 "final_cost_ci_low": f.cost_low,
                 "final_cost_ci_high": f.cost_high,
+                # the final runs decide: a mix the search's few runs put over the budget may be within it
+                "final_feasible": f.feasible,
                 "p_best": f.p_best,
                 "practically_equal": f.practically_equal,  # p_best is then no preference (the report's "equal")
                 "chosen": f.candidate == found.recommended,

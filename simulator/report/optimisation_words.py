@@ -109,12 +109,12 @@ def target_words(found: Optimisation, chosen: Finalist, left: NotReRun) -> str:
 
 
 def over_budget_words(found: Optimisation, chosen: Finalist) -> str:
-    """`` Just over the budget, full_cycle=13 does better ...``: the cheapest re-run mix over budget beating the pick.
+    """`` Over the budget, full_cycle=13 does better ...``: the cheapest re-run mix over budget beating the pick.
 
     The final round re-runs mixes not clearly over the budget; one whose final runs put it
     over had gone unsaid, though a leader choosing a budget asks what a little more buys
     (plan_check at a $3.80M budget kept today's 12 reps; 13 booked more for about $15k over).
-    Its difference from the chosen mix is of means, not paired run by run.
+    Its difference from the chosen mix is paired run by run: the final round runs on common random numbers.
     """
     problem, kpi, budget = found.problem, found.problem.kpi, found.problem.window_budget
     if budget is None:
@@ -133,17 +133,19 @@ def over_budget_words(found: Optimisation, chosen: Finalist) -> str:
     mix = f"today's mix, {near.candidate.words()}," if near.today else near.candidate.words()
     over = format_money(near.cost - budget)
     window = "" if abs(problem.window_years - 1.0) < 1e-9 else " over the measured window"
-    # today's is paired with the chosen mix already (versus_today_words); another finalist only by means
-    versus = (
-        ""
-        if near.today
-        else f" ({format_signed_amount(kpi, near.mean - chosen.mean)} against the chosen mix, a difference of means, "
-        "not paired run by run)"
-    )
-    return (
-        f" Just over the budget, {mix} does better on average: {figures_words(kpi, near)}, "
-        f"{over} over the budget{window}{versus}."
-    )
+    # today's is paired with the chosen mix already (versus_today_words); the others ran on the same luck too
+    pair = near.paired.get(chosen.candidate.name)
+    versus = ""
+    if not near.today and pair is not None and all(math.isfinite(v) for v in pair):
+        versus = (
+            f" ({format_signed_amount(kpi, pair[0])} against the chosen mix, 95% CI "
+            f"{format_signed_range(kpi, pair[1], pair[2])}, paired run by run)"
+        )
+    elif not near.today:
+        gap = format_signed_amount(kpi, near.mean - chosen.mean)
+        versus = f" ({gap} against the chosen mix, a difference of means)"
+    said = f"{figures_words(kpi, near)}, {over} over the budget{window}{versus}"
+    return f" Over the budget, {mix} does better on average: {said}."
 
 
 def unmoved_words(found: Optimisation) -> str:
