@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import simulator
 from simulator.analysis.levers import BASELINE, Lever, scenario_name
@@ -116,3 +117,14 @@ def test_two_levers_that_are_one_skip_the_global_method_and_keep_their_runs() ->
     three = run_sensitivity(experiment, "generalist", "bookings", 0.2, 4, [HOURS, SHARE, HEADCOUNT], workers=1)
     assert three.global_result is not None and set(three.global_result.table["parameter"]) == {HOURS, HEADCOUNT}
     assert "left out of it" not in answer_paragraph(three)
+
+
+def test_the_command_says_the_global_method_was_not_run_on_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The twins' note stood only under report.md's "How it was run"; the terminal answer did not say it."""
+    from simulator.report.sensitivity_command import sensitivity_main
+
+    args = ["--params", f"{HOURS},{SHARE}", "--runs", "3", "--workers", "1", "--out", str(tmp_path / "s")]
+    assert sensitivity_main(args, lambda overrides: simulator.load_experiment("generalist_vs_specialist")) == 0
+    assert "salesim: note: the morris method was not run: it needs two levers" in capsys.readouterr().err

@@ -164,6 +164,8 @@ def sensitivity_main(
 
     written = written_in_full("sensitivity", lambda: write_sensitivity(study, out))
     print(answer_paragraph(study))
+    for note in study.notes:  # a lever left out, or the global method not run: said here, not only in report.md
+        print(f"salesim: note: {note}.", file=sys.stderr)
     for key, words in study.reasons.items():  # a lead lever whose leads took the reps' own prospecting
         print(f"{key}: {words}.")
     print(f"salesim: sensitivity written to {written[0].parent}")
