@@ -58,8 +58,8 @@ FIGURE_TITLES = {
     ),
     "optimisation": (
         "The best team mixes",
-        "The KPI of the best candidates re-run on common random numbers, with its 95% CI and the probability "
-        "that each is truly the best.",
+        "Left: every trial's cost against the KPI. Right: the best candidates re-run on common random numbers, with "
+        "the KPI's 95% CI and, where two or more are within the budget, the probability that each is truly the best.",
     ),
 }
 """Figure file stem -> (title, caption)."""

@@ -48,6 +48,11 @@ def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
         left.scatter(
             cut["cost"], cut["mean"], facecolors="none", edgecolors=UNCLEAR_COLOUR, s=28, label="pruned (fewer runs)"
         )
+    dear = trials[trials["state"] == "over budget"]  # stopped as clearly over: drawn too, or "every trial" misses them
+    if len(dear):
+        left.scatter(
+            dear["cost"], dear["mean"], marker="x", color=WORSE_COLOUR, s=28, label="clearly over budget (fewer runs)"
+        )
     budget = found.problem.window_budget  # the trials' costs are over the measured window: so is the line
     if budget is not None:
         over = "" if abs(found.problem.window_years - 1.0) < 1e-9 else " (prorated to the window)"
