@@ -709,3 +709,34 @@ def test_the_final_round_pairs_every_finalist_with_every_other(problem: TeamMixP
     assert diff == pytest.approx(a.mean - b.mean) and low <= diff <= high  # paired means differ as the means do
     assert b.paired[a.candidate.name] == pytest.approx((-diff, -high, -low))
     assert set(a.paired) == {f.candidate.name for f in finalists} - {a.candidate.name}
+
+
+def test_a_cheaper_better_mix_the_search_saw_over_the_budget_is_named_though_not_re_run(
+    problem: TeamMixProblem,
+) -> None:
+    """At a $3.45M budget plan_check's answer named today's 12 reps, $220.2k over, and said nothing of 11 reps, $3.58M
+    in the search's 8 runs, which booked more than the pick too: it was not re-run, its cost clearly over."""
+    trials = pd.DataFrame(
+        {
+            "trial": [0, 1, 2],
+            "state": ["complete", "complete", "over budget"],
+            "a": [1, 2, 3],
+            "b": [2, 2, 2],
+            "runs": [8, 8, 3],
+            "mean": [5_000.0, 7_000.0, 9_500.0],
+            "cost": [50e3, 81_500.0, 95e3],
+            "feasible": [True, False, False],
+        }
+    )
+    chosen = Finalist(Candidate((("a", 1), ("b", 2))), 5_000.0, 4_500.0, 5_500.0, 50e3, 49e3, 51e3, math.nan, True)
+    chosen.contender = True
+    today = Finalist(Candidate((("a", 3), ("b", 3))), 9_000.0, 8e3, 1e4, 90e3, 89e3, 91e3, math.nan, False, True)
+    found = Optimisation(problem, trials, [chosen, today], chosen.candidate, 40, {"runs": 8})
+    text = answer_paragraph(found)
+    assert " Over the budget, today's mix, a=3, b=3, does better on average" in text, text
+    assert (
+        " In the search's 8 runs a=2, b=2 did better too, $7.0k for $81.5k, $1.5k over the budget: it was not "
+        "re-run (a few runs put its cost clearly over)."
+    ) in text, text
+    alone = answer_paragraph(dataclasses.replace(found, finalists=[chosen]))
+    assert " In the search's 8 runs a=2, b=2 did better, $7.0k" in alone and "today's mix, a=3" not in alone
