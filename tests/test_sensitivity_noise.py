@@ -142,3 +142,19 @@ def test_runs_sharing_a_refit_are_one_unit_of_a_step_s_noise() -> None:
             table, _, _ = morris_result(problem, x, runs, "k", names, R, 3, draws)
             above[draws] += int(table.set_index("parameter").loc["inert", "above_noise"])
     assert above[3] <= 8 < above[0], above  # 3 expected of 60 at 5%; 8 or more has a chance below 2%
+
+
+def test_a_sobol_point_s_noise_counts_refits_not_runs() -> None:
+    """Sobol's noise of a point's mean: 12 runs on 3 refits are 3 values 4 times over, as for Morris's steps."""
+    from simulator.analysis.morris_noise import point_noise
+
+    rng = np.random.default_rng(0)
+    refit = rng.normal(0.0, 1.0, (2, 3))  # point, refit
+    rows = [
+        {"scenario": f"x{p}", "replication": r, "k": refit[p, r % 3] + 0.001 * rng.standard_normal()}
+        for p in range(2)
+        for r in range(12)
+    ]
+    runs = pd.DataFrame(rows)
+    shared, naive = point_noise(runs, "k", ["x0", "x1"], draws=3), point_noise(runs, "k", ["x0", "x1"])
+    assert shared == pytest.approx(math.sqrt(33.0 / 6.0) * naive, rel=0.01)  # as for a step: SS/6 against SS/33
