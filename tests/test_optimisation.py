@@ -651,6 +651,9 @@ def test_a_better_mix_over_the_budget_is_named_with_what_it_costs_over(problem: 
         "sales of $82.0k ($81.0k to $83.0k), $2.0k over the budget over the measured window (+$4.0k against the "
         "chosen mix, 95% CI +$3.2k to +$4.8k, paired run by run)."
     ) in text, text
+    unsure = dataclasses.replace(over, paired={chosen.candidate.name: (4_000.0, -800.0, 8_800.0)})
+    unclear = answer_paragraph(dataclasses.replace(found, finalists=[chosen, unsure]))
+    assert "95% CI -$800 to +$8.8k, paired run by run, not clearly: the CI includes zero)." in unclear, unclear
     # today's mix over the budget: its paired difference is said already, not again as a difference of means
     today = dataclasses.replace(over, today=True, candidate=Candidate((("a", 3), ("b", 3))))
     said = answer_paragraph(dataclasses.replace(found, finalists=[chosen, today]))
@@ -681,6 +684,8 @@ def test_a_team_the_kpi_does_not_read_is_said_so_not_cut_in_silence() -> None:
     unmoved = TeamMixProblem(experiment, experiment.baseline, "hit_plan", {"csm": (9, 11)})
     found = optimise(unmoved, trials=3, runs=3, first_runs=3, finalists=2, final_runs=6, seed=0, workers=1)
     assert all(f.same_as_today for f in found.finalists if not f.today) and len(found.finalists) == 3
+    # no 1-in-3 chance each of being the best where every run is the same: equal, in the table and the CSV too
+    assert all(math.isnan(f.p_best) and f.practically_equal for f in found.finalists)
     text = answer_paragraph(found)
     assert "with today's csm=11: the same as today's in every run." in text, text
     assert (
@@ -738,5 +743,9 @@ def test_a_cheaper_better_mix_the_search_saw_over_the_budget_is_named_though_not
         " In the search's 8 runs a=2, b=2 did better too, $7.0k for $81.5k, $1.5k over the budget: it was not "
         "re-run (a few runs put its cost clearly over)."
     ) in text, text
+    from simulator.report.optimisation_report import trials_table
+
+    why = dict(zip(trials["a"], trials_table(found)["not_re_run"], strict=True))
+    assert why[2] == "better than the chosen mix in the search's runs; over the budget" and why[3] == ""
     alone = answer_paragraph(dataclasses.replace(found, finalists=[chosen]))
     assert " In the search's 8 runs a=2, b=2 did better, $7.0k" in alone and "today's mix, a=3" not in alone

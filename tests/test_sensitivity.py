@@ -228,13 +228,13 @@ def test_the_answer_does_not_read_a_ranking_below_the_noise_floor(above_noise: b
 
     table = pd.DataFrame(
         {
-            "parameter": ["a", "b", "c"],
+            "parameter": ["a", "b", "d", "c"],
             "kpi": "bookings",
             "baseline_mean": 1e6,
-            "swing": [3e5, 2e5, 1e3],
-            "swing_ci_low": [2e5, 1e5, -1e4],
-            "swing_ci_high": [4e5, 3e5, 1e4],
-            "clear": [True, True, False],
+            "swing": [3e5, 2e5, 1.5e5, 1e3],
+            "swing_ci_low": [2e5, 1e5, 0.5e5, -1e4],
+            "swing_ci_high": [4e5, 3e5, 2.5e5, 1e4],
+            "clear": [True, True, True, False],
         }
     )
     morris = pd.DataFrame({"parameter": ["a", "b"], "mu_star": [2e5, 1e5], "above_noise": [above_noise, above_noise]})
@@ -243,7 +243,9 @@ def test_the_answer_does_not_read_a_ranking_below_the_noise_floor(above_noise: b
     read = "Varied together over the same ranges (a and b), Morris screening also ranks a first."
     unread = "Morris screening cannot rank the levers yet: every lever's effect is below its own noise floor."
     assert (read in text) is above_noise and (unread in text) is not above_noise
-    assert "c was left out of it: the global method varies the levers with the largest clear swings" in text
+    # a lever with no clear swing is left out for that (it had read "left out ... up to --global-params")
+    assert " c has no clear swing one at a time, so the global method left it out." in text
+    assert " d was left out of it: the global method varies the levers with the largest clear swings" in text
 
 
 @pytest.mark.parametrize(
@@ -361,7 +363,7 @@ def test_the_answer_names_a_few_levers_left_out_and_counts_the_rest() -> None:
 
     morris = pd.DataFrame({"parameter": ["p0", "p1"], "mu_star": [2e5, 1e5], "above_noise": [True, True]})
     text = answer_paragraph(_study(12, 2, GlobalSensitivity("morris", "bookings", morris, 30, 2, 1e4, [])))
-    assert " p2, p3, p4 and 7 more were left out of it: the global method varies" in text
+    assert " p2, p3, p4 and 7 more have no clear swing one at a time, so the global method left them out." in text
     assert "p5" not in text
 
 

@@ -124,13 +124,16 @@ def final_round(
         return [], runs
     evaluations, result = problem.run(candidates, runs, workers, on_progress)
     contenders = [c.name for c in candidates if problem.feasible(evaluations[c]) and problem.within_bounds(c)]
+    by_run = result.replications.pivot(index="replication", columns="scenario", values=problem.kpi)
+    # the same runs (a team the KPI does not read: CSMs and a new-business plan) are equal, not a 1-in-n chance each
+    same = len(contenders) > 1 and all(_same_runs(by_run, name, contenders[0]) for name in contenders[1:])
     # one contender is no contest: no probability of being the best (the answer says so; the table had read 100%)
-    p_best = probability_best(result.replications, problem.kpi, contenders, problem.sign) if len(contenders) > 1 else {}
+    contest = len(contenders) > 1 and not same
+    p_best = probability_best(result.replications, problem.kpi, contenders, problem.sign) if contest else {}
     by_mean = result.replications[result.replications["scenario"].isin(contenders)].groupby("scenario")[problem.kpi]
     leader = [str(n) for n in (problem.sign * by_mean.mean()).sort_values(ascending=False, kind="stable").index]
-    equal = paired_practically_equal(result.replications, problem.kpi, leader)
+    equal = same or paired_practically_equal(result.replications, problem.kpi, leader)
     versus = compare(result.replications, today.name, kpis=[problem.kpi])
-    by_run = result.replications.pivot(index="replication", columns="scenario", values=problem.kpi)
     paired = _paired(result.replications, problem.kpi, [c.name for c in candidates])
     found = []
     for candidate in candidates:

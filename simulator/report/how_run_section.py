@@ -27,7 +27,7 @@ def how_run_section(result: ExperimentResult) -> list[str]:
         "",
         f"- **{_runs_words(result)}**, each simulating {window:.0f} working days "
         f"({window_words(result)}) of leads, deals and reps"
-        + (f", after a {clock.warmup_days:.0f}-day warm-up." if clock.warmup_days > 0 else "."),
+        + (f", after a warm-up of {clock.warmup_days:.0f} working days." if clock.warmup_days > 0 else "."),
         f"- **Seed {exp.seed}**: rerunning with this seed gives exactly these numbers.",
         "- **Common random numbers**: run *r* of every scenario draws the same leads and each lead's luck at "
         "each stage from the same streams. Once two designs route the leads differently, their runs drift apart, "

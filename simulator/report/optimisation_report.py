@@ -21,6 +21,7 @@ from simulator.analysis.finalists import Finalist, top_ties
 from simulator.analysis.formatting import format_chance, format_money
 from simulator.analysis.kpi_names import kpi_axis_label, kpi_label, kpi_words
 from simulator.analysis.optimisation import Optimisation
+from simulator.analysis.over_budget import seen_over_budget
 from simulator.analysis.quantities import Kind, kpi_kind
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
 from simulator.analysis.team_mix import COST_KPI, TeamMixProblem
@@ -34,12 +35,12 @@ from simulator.report.optimisation_words import (
     left_out,
     mean_ci,
     not_re_run_words,
-    over_budget_words,
     rerun_words,
     target_words,
     unmoved_words,
     versus_today_words,
 )
+from simulator.report.over_budget_words import over_budget_words
 from simulator.report.plot_optimisation import plot_optimisation
 
 LAYOUT = OPTIMISE
@@ -135,6 +136,9 @@ def answer_paragraph(found: Optimisation) -> str:
     unmoved = unmoved_words(found)  # no mix beyond the bounds does better on a KPI the teams do not move
     who = "it is" if len(ties) == 1 else f"the {len(ties)} tied mixes together are"
     top = max(contenders, key=lambda f: problem.sign * f.mean)  # the reference of the equivalence
+    # "the best of the 2 finalists" had stood beside a table of 3: today's over the budget is not in the contest
+    budgeted = " and the budget" if problem.budget is not None else ""
+    within = "" if len(contenders) == len(found.finalists) else f" within the bounds{budgeted}"
     chance = (
         "the same in every run, so none is favoured"  # "the 3 tied mixes together are the best ... 100%" told nothing
         if unmoved
@@ -146,7 +150,7 @@ def answer_paragraph(found: Optimisation) -> str:
         if best.practically_equal and len(contenders) > 1
         else "it is the only finalist within the bounds and the budget, so no probability of being the best is given"
         if len(contenders) == 1 and len(ties) == 1
-        else f"{who} the best of the {len(contenders)} finalists with a probability of {format_chance(p_best)}"
+        else f"{who} the best of the {len(contenders)} finalists{within} with a probability of {format_chance(p_best)}"
         + _likelier_words(found, ties, p_best)
         if math.isfinite(p_best)
         else f"too few to say how likely {'it is' if len(ties) == 1 else 'they are'} the best of the {len(contenders)} "
@@ -196,7 +200,7 @@ def _finalist_rows(found: Optimisation) -> list[list[str]]:
                 f.candidate.words() + mark,
                 mean_ci(kpi, f.mean, f.ci_low, f.ci_high, unit=False),
                 mean_ci("cost_of_sales", f.cost, f.cost_low, f.cost_high, unit=False),
-                "yes" if f.feasible else "no",
+                ("yes" if f.feasible else "no") if found.problem.budget is not None else "-",  # no budget: none
                 "equal" if f.practically_equal else format_chance(f.p_best) if math.isfinite(f.p_best) else "-",
             ]
         )
@@ -254,10 +258,14 @@ def _with_search_rank(found: Optimisation, table: pd.DataFrame) -> pd.DataFrame:
         (False, True): "reaching the target",
         (False, False): "",
     }
+    chosen = next((f for f in found.finalists if f.candidate == found.recommended), None)
+    seen = seen_over_budget(found, chosen) if chosen is not None else None
+    named = {seen.candidate} if seen is not None else set()  # the answer names it: "it was not re-run"
+    over = "better than the chosen mix in the search's runs; over the budget"
     return table.assign(
         search_rank=pd.array([rank.get(c) for c in keys], dtype="Int64"),
         re_run=[c in re_run for c in keys],
-        not_re_run=[reasons[(c in tied, c in reaching)] for c in keys],
+        not_re_run=[over if c in named else reasons[(c in tied, c in reaching)] for c in keys],
     )
 
 

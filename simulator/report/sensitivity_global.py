@@ -20,13 +20,21 @@ from simulator.report.markdown import figure_lines, md_table
 NAMED_LEFT_OUT = 3  # levers left out of the global method named in the answer; the rest are counted
 
 
-def global_words(g: GlobalSensitivity, levers: Sequence[str], first_swing: str) -> str:
+def _named(levers: Sequence[str]) -> list[str]:
+    """The first :data:`NAMED_LEFT_OUT` levers and a count of the rest (all of them when one more)."""
+    if len(levers) <= NAMED_LEFT_OUT + 1:
+        return list(levers)
+    return [*levers[:NAMED_LEFT_OUT], f"{len(levers) - NAMED_LEFT_OUT} more"]
+
+
+def global_words(g: GlobalSensitivity, levers: Sequence[str], first_swing: str, unclear: Sequence[str] = ()) -> str:
     """The global method's reading in one or two sentences: its first lever, or that it cannot rank yet.
 
     Args:
         g: The global method's result.
         levers: Every lever of the one-at-a-time table, ranked.
         first_swing: The lever with the largest clear swing one at a time.
+        unclear: The levers with no clear swing one at a time: left out for that, said so.
     """
     varied = [str(p) for p in g.table["parameter"]]
     left = [p for p in levers if p not in varied]
@@ -42,14 +50,21 @@ def global_words(g: GlobalSensitivity, levers: Sequence[str], first_swing: str) 
         first = above[0]
         among = "" if first == varied[0] else " of the levers above their noise floors"
         words += f", {what} {'also ranks' if first == first_swing else 'ranks'} {first} first{among}."
-    if left:
-        named = (
-            left if len(left) <= NAMED_LEFT_OUT + 1 else [*left[:NAMED_LEFT_OUT], f"{len(left) - NAMED_LEFT_OUT} more"]
-        )
-        verb = "was" if len(left) == 1 else "were"
+    # the global method takes the clear levers when two or more are clear: the others are left out for that
+    by_clearness = not any(v in set(unclear) for v in varied)
+    weak = [p for p in left if p in set(unclear)] if by_clearness else []
+    beyond = [p for p in left if p not in set(weak)]
+    if weak:
+        one = len(weak) == 1
         words += (
-            f" {join_words(named)} {verb} left out of it: the global method varies the levers with the largest clear"
-            " swings one at a time (all of them when fewer than two are clear), up to --global-params."
+            f" {join_words(_named(weak))} {'has' if one else 'have'} no clear swing one at a time, so the global "
+            f"method left {'it' if one else 'them'} out."
+        )
+    if beyond:
+        words += (
+            f" {join_words(_named(beyond))} {'was' if len(beyond) == 1 else 'were'} left out of it: the global method "
+            "varies the levers with the largest clear swings one at a time (all of them when fewer than two are "
+            "clear), up to --global-params."
         )
     return words
 
