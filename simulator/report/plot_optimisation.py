@@ -82,7 +82,10 @@ def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
     left.set_title("Every trial: cost against the KPI", loc="left")
     left.grid(alpha=0.3)
     left.legend(loc="best")
-    names = [f.candidate.words() + (" (today)" if f.today else "") for f in found.finalists]
+    names = [
+        f.candidate.words() + _marks(f.today, f.candidate == found.recommended)  # as the table marks them
+        for f in found.finalists
+    ]
     y = np.arange(len(found.finalists))
     for i, finalist in enumerate(found.finalists):
         colour = (
@@ -117,3 +120,9 @@ def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
     right.grid(axis="x", alpha=0.3)
     fig.suptitle(f"Team-mix optimisation of {kpi_label(kpi).lower()}")
     return save_figure(fig, path)
+
+
+def _marks(today: bool, chosen: bool) -> str:
+    """`` (today, chosen)``, `` (today)``, `` (chosen)`` or ''."""
+    marks = [word for word, yes in (("today", today), ("chosen", chosen)) if yes]
+    return f" ({', '.join(marks)})" if marks else ""
