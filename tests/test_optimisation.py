@@ -749,3 +749,19 @@ def test_a_cheaper_better_mix_the_search_saw_over_the_budget_is_named_though_not
     assert why[2] == "better than the chosen mix in the search's runs; over the budget" and why[3] == ""
     alone = answer_paragraph(dataclasses.replace(found, finalists=[chosen]))
     assert " In the search's 8 runs a=2, b=2 did better, $7.0k" in alone and "today's mix, a=3" not in alone
+
+
+def test_a_pick_the_budget_holds_at_the_fewest_reps_is_not_sent_lower(problem: TeamMixProblem) -> None:
+    """At a $3.45M budget plan_check chose 10 reps, the bounds' fewest, while 11 booked more over the budget; the
+    answer said "a mix beyond them may do better (--team full_cycle=8:14 would tell)", the wrong way."""
+    one = TeamMixProblem(problem.experiment, "base", "bookings", {"a": (2, 4)}, BUDGET)
+    chosen = Finalist(Candidate((("a", 2),)), 1e5, 0.9e5, 1.1e5, 1e4, 1e4, 1e4, math.nan, True, False, True)
+
+    def answer_with(more_mean: float) -> str:
+        trials = pd.DataFrame(
+            {"trial": [0, 1], "state": ["complete"] * 2, "a": [2, 3], "mean": [1e5, more_mean], "feasible": [1, 0]}
+        )
+        return answer_paragraph(Optimisation(one, trials, [chosen], chosen.candidate, 40, {"runs": 8}))
+
+    assert "bounds allow" not in answer_with(2e5)  # one more rep did better: the budget holds the pick low
+    assert "It has as few reps as the bounds allow for a (2): a mix beyond them may do better" in answer_with(0.5e5)

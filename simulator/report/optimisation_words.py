@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from simulator.analysis.answer_choice import meets_target
 from simulator.analysis.finalists import Finalist, NotReRun, not_re_run
 from simulator.analysis.formatting import (
@@ -60,6 +62,7 @@ def bound_words(found: Optimisation, chosen: Finalist) -> str:
         and n in bounds[team]
         and not (n == bounds[team][0] == FEWEST_REPS)  # no team can have fewer than one rep
     ]
+    edges = [(team, n, how) for team, n, how in edges if not (how == "few" and _more_did_better(found, chosen, team))]
     if not edges:
         return ""
     said = [f"as {how} reps as the bounds allow for {team} ({n})" for team, n, how in edges]
@@ -69,6 +72,23 @@ def bound_words(found: Optimisation, chosen: Finalist) -> str:
         for team, n, how in edges
     )
     return f" It has {' and '.join(said)}: a mix beyond them may do better ({wider} would tell)."
+
+
+def _more_did_better(found: Optimisation, chosen: Finalist, team: str) -> bool:
+    """True when the search saw one more rep of ``team`` (the other teams as chosen) do better than the pick.
+
+    The pick then sits at the low bound because the budget keeps it there, not for want of
+    fewer reps: at a $3.45M budget plan_check chose 10 reps, the bounds' fewest, while 11 booked
+    more over the budget, and "a mix beyond them may do better (--team full_cycle=8:14)" pointed the wrong way.
+    """
+    problem, trials = found.problem, found.trials
+    if trials.empty or not {"mean", *problem.bounds} <= set(trials.columns):
+        return False
+    more = dict(chosen.candidate.headcounts)
+    more[team] += 1
+    rows = trials[(trials[list(more)] == pd.Series(more)).all(axis=1)]
+    means = rows["mean"].to_numpy(dtype=float)
+    return bool(any(math.isfinite(m) and problem.sign * m > problem.sign * chosen.mean for m in means))
 
 
 def target_words(found: Optimisation, chosen: Finalist, left: NotReRun) -> str:
