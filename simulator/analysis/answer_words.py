@@ -11,12 +11,13 @@ import math
 import pandas as pd
 
 from simulator.analysis.formatting import (
+    TIME_UNITS,
     digits_apart,
     format_money,
     format_signed_amount,
     format_signed_range,
 )
-from simulator.analysis.kpi_names import kpi_unit, kpi_words
+from simulator.analysis.kpi_names import UNIT_WORDS, kpi_unit, kpi_words
 from simulator.analysis.mean_cells import format_mean_ci
 from simulator.analysis.planning import plan_figure
 from simulator.analysis.tables import (
@@ -26,7 +27,7 @@ from simulator.analysis.tables import (
 )
 from simulator.run.experiment import ExperimentResult
 
-SENTENCE_UNITS = {"hours": "hours of working days", "days": "working days"}
+SENTENCE_UNITS = {unit: UNIT_WORDS[unit] for unit in TIME_UNITS}
 """Units a KPI's values carry in a sentence, where a table's header would say them (money and % carry their own)."""
 
 

@@ -172,8 +172,8 @@ def final_round(
 def _paired(runs: pd.DataFrame, kpi: str, names: list[str]) -> dict[str, dict[str, tuple[float, float, float]]]:
     """Each finalist -> every other's name -> (its mean minus the other's, paired, and the 95% CI)."""
     found: dict[str, dict[str, tuple[float, float, float]]] = {name: {} for name in names}
-    for other in names[:-1]:  # each as the baseline in turn; the last one's pairs come reversed
-        rows = compare(runs[runs["scenario"].isin(names)], other, kpis=[kpi])
+    for i, other in enumerate(names[:-1]):  # each pair once: against the names after it, reversed for the other side
+        rows = compare(runs[runs["scenario"].isin(names[i:])], other, kpis=[kpi])
         for _, row in rows.iterrows():
             name, diff = str(row["scenario"]), float(row["mean_diff"])
             low, high = float(row["ci_low"]), float(row["ci_high"])

@@ -11,7 +11,10 @@ import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from simulator.analysis.kpi_names import kpi_unit
+from simulator.analysis.kpi_names import UNIT_WORDS, kpi_unit
+
+TIME_UNITS = ("days", "hours")
+"""Units whose values a sentence follows with their words (:data:`UNIT_WORDS`); a table's header says them."""
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -138,10 +141,8 @@ def _amount(kpi: str, size: float, extra: int) -> str:
         return format_money(size, extra_digits=extra)
     if unit == "rate":
         return f"{size * 100:.{1 + extra}f} points"
-    if unit == "days":
-        return f"{size:.{1 + extra}f} working days"
-    if unit == "hours":
-        return f"{size:.{1 + extra}f} hours of working days"
+    if unit in TIME_UNITS:
+        return f"{size:.{1 + extra}f} {UNIT_WORDS[unit]}"
     return f"{size:,.{1 + extra}f}" if size < 100 else f"{size:,.0f}"
 
 
@@ -151,7 +152,8 @@ def level_unit(kpi: str) -> str:
     :func:`format_value` writes such a level bare (a table's header says the unit); a sentence
     must say it: optimise's answer read "mean time to first touch of 22.1 (21.1 to 23.2)".
     """
-    return {"days": " working days", "hours": " hours of working days"}.get(kpi_unit(kpi), "")
+    unit = kpi_unit(kpi)
+    return f" {UNIT_WORDS[unit]}" if unit in TIME_UNITS else ""
 
 
 def format_signed_amount(kpi: str, value: float) -> str:
@@ -218,7 +220,7 @@ def format_signed_range(kpi: str, low: float, high: float) -> str:
             low, high, lambda e: (format_money(low, signed=True, extra_digits=e), format_money(high, True, e))
         )
         return f"{money[0]} to {money[1]}"
-    words = {"rate": " points", "days": " working days", "hours": " hours of working days"}.get(unit, "")
+    words = " points" if unit == "rate" else f" {UNIT_WORDS[unit]}" if unit in TIME_UNITS else ""
     scale = 100.0 if unit == "rate" else 1.0
     decimals = 1 if unit != "count" or max(abs(low), abs(high)) < 100 else 0
 

@@ -41,7 +41,7 @@ from simulator.report.optimisation_words import (
     versus_today_words,
 )
 from simulator.report.over_budget_words import over_budget_words
-from simulator.report.plot_optimisation import plot_optimisation
+from simulator.report.plot_optimisation import finalist_marks, plot_optimisation
 
 LAYOUT = OPTIMISE
 """What the search writes in its ``--out`` folder: it refuses a folder holding anything else."""
@@ -193,8 +193,7 @@ def _finalist_rows(found: Optimisation) -> list[list[str]]:
     kpi = found.problem.kpi
     rows = []
     for f in found.finalists:
-        marks = [word for word, yes in (("today", f.today), ("chosen", f.candidate == found.recommended)) if yes]
-        mark = f" ({', '.join(marks)})" if marks else ""
+        mark = finalist_marks(f.today, f.candidate == found.recommended)
         rows.append(
             [
                 f.candidate.words() + mark,

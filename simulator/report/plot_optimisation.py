@@ -83,7 +83,7 @@ def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
     left.grid(alpha=0.3)
     left.legend(loc="best")
     names = [
-        f.candidate.words() + _marks(f.today, f.candidate == found.recommended)  # as the table marks them
+        f.candidate.words() + finalist_marks(f.today, f.candidate == found.recommended)  # as the table marks them
         for f in found.finalists
     ]
     y = np.arange(len(found.finalists))
@@ -122,7 +122,7 @@ def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
     return save_figure(fig, path)
 
 
-def _marks(today: bool, chosen: bool) -> str:
-    """`` (today, chosen)``, `` (today)``, `` (chosen)`` or ''."""
+def finalist_marks(today: bool, chosen: bool) -> str:
+    """`` (today, chosen)``, `` (today)``, `` (chosen)`` or '': a finalist's marks, in the chart and the table."""
     marks = [word for word, yes in (("today", today), ("chosen", chosen)) if yes]
     return f" ({', '.join(marks)})" if marks else ""

@@ -242,7 +242,8 @@ def answer_paragraph(study: SensitivityStudy) -> str:
         )
     if study.global_result is not None and len(study.global_result.table):
         levers = [str(p) for p in _distinct(table)["parameter"]]  # a twin was not left out: it is the same lever
-        unclear = [str(x) for x in _distinct(table).loc[~_distinct(table)["clear"].astype(bool), "parameter"]]
+        distinct = _distinct(table)
+        unclear = [str(x) for x in distinct.loc[~distinct["clear"].astype(bool), "parameter"]]
         text += global_words(study.global_result, levers, str(clear["parameter"].iloc[0]), unclear)
     return text
 
