@@ -41,6 +41,7 @@ from simulator.config.key_suggestions import ABSENT, no_such_key, node_at, schem
 from simulator.config.question import SETTING, shown_words
 from simulator.config.schema import ScenarioConfig
 from simulator.config.workforce import hires_beyond_horizon, unread_role_fields
+from simulator.decision_overrides import drop_stale_target
 from simulator.mapping_overrides import adds_for_entries_elsewhere
 from simulator.override_shapes import scenario_owned
 from simulator.run.build import experiment_from_dicts
@@ -105,6 +106,7 @@ def compose_experiment(
     user = classify(overrides, groups)
     composer = _remembering(composer)
     base = compose_layers(user, [], composer, "overrides", [u.line for u in user]).config
+    stale = drop_stale_target(user, base, composer)
     try:
         experiment, notes = _compose_scenarios(user, base, composer, groups)
     except ConfigError as error:  # a misspelt decision KPI is checked after a good build: say it now too
@@ -114,7 +116,7 @@ def compose_experiment(
         issues = scenario_owned(error.issues, UNKNOWN_KEY, lambda: _scenario_overrides(base))
         raise ConfigError(issues + decision_name_issues(base, error.issues) + further) from None
     refills = (team.refill_note(n) for spec in experiment.scenarios for n, team in spec.config.org.teams.items())
-    notes = [*notes, *dict.fromkeys(note for note in refills if note), *_emptied_scenarios(user)]
+    notes = [*stale, *notes, *dict.fromkeys(note for note in refills if note), *_emptied_scenarios(user)]
     experiment.resolved_config[COMPOSITION_NOTES] = list(notes)
     return experiment, notes
 

@@ -1071,3 +1071,45 @@ def test_a_spread_of_tiny_values_never_reads_zero() -> None:
     assert format_nonzero_values(hours, [0.004, 0.01, 0.02]) == ["0.004", "0.010", "0.020"]
     assert format_nonzero_values(hours, [0.0, 0.0, 0.0]) == ["0.0", "0.0", "0.0"]
     assert format_nonzero_values(hours, [20.1, 22.5, 24.9]) == ["20.1", "22.5", "24.9"]
+
+
+def test_a_target_of_days_says_its_unit_in_every_sentence_and_a_share_limit_reads_in_points() -> None:
+    """A target on a KPI in days read "the target of 1.0 for median sales cycle; the closest is X at 46.7" and
+    the report's rule line "reach 1.0"; a limit of 0.02 on a share read "worse by at most 2.0%" for 2 points."""
+    result = make_result(runs=40, effect=0.08)
+    rule = DecisionRule(target=1.0, max_worsening={"win_rate": 0.02})
+    decision = DecisionSettings(primary="cycle_time_days_p50", guardrails=["win_rate"], rule=rule)
+    found = answer(_with(result, decision))
+    assert "No scenario reaches the target of 1.0 working days for median sales cycle; the closest" in (
+        found.paragraph
+    ), found.paragraph
+    assert found.paragraph.rstrip().endswith("working days."), found.paragraph
+    text = render_report(_with(result, decision), Path("."), [])
+    assert "rule: reach 1.0 working days" in text and "`win_rate` worse by at most 2.0 points" in text
+
+
+@pytest.mark.parametrize(
+    ("extra", "target", "noted"),
+    [
+        (["experiment.decision.primary=win_rate"], None, True),
+        (["experiment.decision.primary=win_rate", "experiment.decision.rule.target=0.3"], 0.3, False),
+        (["experiment.decision.primary=hit_plan"], 0.8, False),
+        ([], 0.8, False),
+    ],
+)
+def test_a_target_written_for_the_primary_kpi_is_not_judged_against_another_one(
+    extra: list[str], target: float | None, noted: bool
+) -> None:
+    """plan_check read on win rate from the command line said "No scenario reaches the target of 80.0% for win
+    rate" (the 0.8 written for the chance of hitting the plan), on bookings refused a target the user never wrote."""
+    from simulator.run.experiment import COMPOSITION_NOTES
+
+    experiment = simulator.load_experiment(overrides=["experiment=plan_check", "runs=2", *extra])
+    assert experiment.decision is not None and experiment.decision.rule is not None
+    assert experiment.decision.rule.target == target
+    notes = [n for n in experiment.resolved_config[COMPOSITION_NOTES] if "experiment.decision.rule.target" in n]
+    assert bool(notes) == noted, notes
+    if noted:
+        assert "written for hit_plan, not for win_rate, so no target is used" in notes[0]
+    money = simulator.load_experiment(overrides=["experiment=plan_check", "experiment.decision.primary=bookings"])
+    assert money.decision is not None and money.decision.rule is not None and money.decision.rule.target is None

@@ -36,6 +36,7 @@ from simulator.analysis.formatting import (
     format_share,
     format_signed_amount,
     format_value,
+    level_unit,
     ties_words,
 )
 from simulator.analysis.kpi_names import kpi_unit, kpi_words
@@ -241,7 +242,8 @@ def _single_scenario(result: ExperimentResult, decision: DecisionSettings, ranki
     if target is not None and not ranking.empty:
         reached = meets_target(float(ranking.iloc[0]["mean"]), decision.primary, target)
         recommended = scenario if reached else None
-        paragraph += f" It {'reaches' if reached else 'misses'} the target of {format_value(decision.primary, target)}."
+        goal = f"{format_value(decision.primary, target)}{level_unit(decision.primary)}"
+        paragraph += f" It {'reaches' if reached else 'misses'} the target of {goal}."
     return Answer(paragraph, recommended, ranking, decision)
 
 

@@ -18,6 +18,7 @@ from simulator.analysis.equivalence import PRACTICAL_EQUIVALENCE, ranking_practi
 from simulator.analysis.formatting import (
     format_amount,
     format_value,
+    level_unit,
 )
 from simulator.analysis.kpi_names import kpi_unit
 from simulator.analysis.quantities import direction
@@ -73,7 +74,8 @@ def unsure_words(
     mean = float(row["mean"])
     more = more_runs_words(refits, floor, reaches(mean, floor, target), format_amount(kpi, floor), "")
     return (
-        f" on average, but its 95% CI ({format_value(kpi, low)} to {format_value(kpi, high)}) reaches {side} the "
+        f" on average, but its 95% CI ({format_value(kpi, low)} to {format_value(kpi, high)}{level_unit(kpi)}) reaches"
+        f" {side} the "
         f"target, so the runs cannot yet tell whether it does: {more}"
     )
 
@@ -83,7 +85,7 @@ def _none_reaches(kpi: str, goal: str, ordered: list[str], means: dict[str, floa
     best = format_value(kpi, means[ordered[0]])
     tied = [s for s in ordered if format_value(kpi, means[s]) == best]  # equal as shown: none is closer
     closest = f"the closest is {ordered[0]}" if len(tied) == 1 else f"the closest are {join_words(tied)}"
-    return f"No scenario reaches {goal}; {closest} at {best}."
+    return f"No scenario reaches {goal}; {closest} at {best}{level_unit(kpi)}."
 
 
 def _conditions_target_words(
@@ -94,7 +96,7 @@ def _conditions_target_words(
     if target is None:
         return ""
     kpi = decision.primary
-    goal = f"the target of {format_value(kpi, target)} for {kpi_phrase(result, kpi)}"
+    goal = f"the target of {format_value(kpi, target)}{level_unit(kpi)} for {kpi_phrase(result, kpi)}"
     meeting = [s for s in ordered if meets_target(means[s], kpi, target)]
     if not meeting:
         return _none_reaches(kpi, goal, ordered, means)
@@ -120,7 +122,7 @@ def decided_choice(
     target = decision.rule.target if decision.rule else None
     if target is not None:
         meeting = [s for s in ordered if meets_target(means[s], kpi, target) and not limits_broken(result, decision, s)]
-        goal = f"the target of {format_value(kpi, target)} for {phrase}"
+        goal = f"the target of {format_value(kpi, target)}{level_unit(kpi)} for {phrase}"
         if not meeting:
             return None, _none_reaches(kpi, goal, ordered, means)
         cheapest = cheapest_of(result, decision, meeting)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from simulator.analysis.formatting import format_value, same_value
+from simulator.analysis.formatting import format_value, level_unit, same_value
 from simulator.analysis.quantities import has_run_spread
 from simulator.analysis.tables import summary_of, summary_row, window_words
 from simulator.analysis.transient import starts_from_state
@@ -33,8 +33,8 @@ def run_spread_words(result: ExperimentResult, scenario: str, kpi: str, phrase: 
     narrower = math.isfinite(mean_low) and math.isfinite(mean_high) and mean_high - mean_low < high - low
     words = (
         f" Run by run, {phrase} over {window_words(result)} range from {format_value(kpi, low)} to"
-        f" {format_value(kpi, high)} in 8 of 10 runs (P10 to P90); the interval above is of the mean over {runs}"
-        + (" runs, narrower than what a single run brings." if narrower else " runs.")
+        f" {format_value(kpi, high)}{level_unit(kpi)} in 8 of 10 runs (P10 to P90); the interval above is of the"
+        f" mean over {runs}" + (" runs, narrower than what a single run brings." if narrower else " runs.")
     )
     drawn = result.experiment.parameter_draw_count
     if drawn:

@@ -18,9 +18,11 @@ from simulator.analysis.answer import Answer
 from simulator.analysis.assumed import assumed_answer_words
 from simulator.analysis.equivalence import equal_words, ranking_practically_equal
 from simulator.analysis.formatting import (
+    format_amount,
     format_chance,
     format_nonzero_value,
     format_value,
+    level_unit,
     same_value,
     signed_bounds,
 )
@@ -136,10 +138,11 @@ def answer_section(result: ExperimentResult, answer: Answer, out_dir: Path, figu
     guard = ", ".join(f"`{g}`" for g in decision.guardrails) or "none"
     rule = ""
     if decision.rule is not None and decision.rule.target is not None:
-        rule += f"; rule: reach {format_value(decision.primary, decision.rule.target)}"
+        target = decision.rule.target
+        rule += f"; rule: reach {format_value(decision.primary, target)}{level_unit(decision.primary)}"
     if decision.rule is not None and decision.rule.max_worsening:
         limits = ", ".join(
-            f"`{k}` worse by at most {format_value(k, v)}" for k, v in decision.rule.max_worsening.items()
+            f"`{k}` worse by at most {format_amount(k, v)}" for k, v in decision.rule.max_worsening.items()
         )
         rule += f"; limits: {limits}"
     lines += [f"*Decision KPIs:* primary `{decision.primary}`; guardrails {guard}{rule}.", ""]
