@@ -3,7 +3,9 @@
 Each check reads the laid-out figure (after ``canvas.draw()``): no text below 8 points,
 no text cut off at the figure's edge, tick labels of one axis that do not run into each
 other, texts inside a panel that do not cover one another, panel titles that do not run
-into each other, and figure-level titles and legends that do not cover a panel or each other. :func:`collect` patches
+into each other, figure-level titles and legends that do not cover a panel or each other,
+and a panel's legend that covers none of its data (a point, a marker, a whisker's end, a
+bar's corner). :func:`collect` patches
 ``Figure.savefig`` so every figure a function saves is checked just before it is written.
 """
 
@@ -12,8 +14,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
+import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.axis import Axis
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
@@ -86,6 +93,21 @@ def figure_problems(fig: Figure, name: str = "") -> list[str]:
         for axis in (ax.xaxis, ax.yaxis):
             problems += _pairwise(_ticks(axis), renderer, f"{name}: tick labels")
         problems += _pairwise([t for t in ax.texts if _shown(t)], renderer, f"{name}: texts of a panel")
+        legend = ax.get_legend()
+        if legend is not None and legend.get_visible():
+            box, panel = legend.get_window_extent(renderer), ax.get_window_extent(renderer)
+            covered = [
+                (x, y)
+                for x, y in _data_points(ax)
+                if panel.x0 <= x <= panel.x1 and panel.y0 <= y <= panel.y1  # drawn, not clipped
+                if box.x0 + TOLERANCE_PX < x < box.x1 - TOLERANCE_PX
+                and box.y0 + TOLERANCE_PX < y < box.y1 - TOLERANCE_PX
+            ]
+            if covered:
+                problems.append(
+                    f"{name}: the legend of panel {ax.get_title() or ax.get_title('left')!r} covers "
+                    f"{len(covered)} of its data points"
+                )
     titles = [
         t
         for ax in fig.axes
@@ -111,6 +133,35 @@ def figure_problems(fig: Figure, name: str = "") -> list[str]:
     if width > MAX_WIDTH_PX:
         problems.append(f"{name}: {width:.0f} px wide at {fig.dpi} dpi")
     return problems
+
+
+def _data_points(ax: Axes) -> list[tuple[float, float]]:
+    """Display coordinates of what a reader must see in a panel: points, markers, whiskers' ends, bars' corners.
+
+    Lines drawn across the panel (a target or a budget: ``axvline``) are not data points: their
+    ends sit at the panel's edges whatever the data.
+    """
+    found: list[np.ndarray] = []
+    for line in ax.lines:
+        if isinstance(line, Line2D) and line.get_visible() and line.get_transform() == ax.transData:
+            found.append(ax.transData.transform(np.asarray(line.get_xydata(), dtype=float)))
+    for collection in ax.collections:
+        if not collection.get_visible():
+            continue
+        if isinstance(collection, PathCollection):
+            offsets = np.asarray(collection.get_offsets(), dtype=float)
+            if offsets.size:
+                found.append(collection.get_offset_transform().transform(offsets))
+        elif isinstance(collection, LineCollection):
+            ends = [np.asarray(seg, dtype=float) for seg in collection.get_segments() if len(seg)]
+            if ends:
+                found.append(collection.get_transform().transform(np.vstack(ends)))
+    for patch in ax.patches:
+        if isinstance(patch, Rectangle) and patch.get_visible() and patch.get_transform() is not None:
+            corners = patch.get_patch_transform().transform([(0, 0), (0, 1), (1, 0), (1, 1)])
+            found.append(patch.get_data_transform().transform(corners))
+    points = np.vstack(found) if found else np.empty((0, 2))
+    return [(float(x), float(y)) for x, y in points if np.isfinite(x) and np.isfinite(y)]
 
 
 def _pairwise(texts: list[Text], renderer: object, what: str) -> list[str]:

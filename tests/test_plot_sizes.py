@@ -118,3 +118,33 @@ def test_the_heatmap_and_the_global_sensitivity_figure_fit_a_slide(tmp_path: Pat
         plot_global(morris.assign(floor=2e4), "morris", "bookings", tmp_path)
     assert not problems, "\n".join(problems)
     assert Image.open(heatmap).size[0] <= MAX_WIDTH_PX
+
+
+def test_a_legend_inside_a_panel_covers_none_of_its_data(
+    five_scenario_result: ExperimentResult, tmp_path: Path
+) -> None:
+    """The checks see a legend over a panel's points; the decision figure's target legend sat at the lower
+    right, over the last scenario's dot when a KPI where lower is better put the worst, highest, mean there."""
+    import dataclasses
+
+    from plot_checks import figure_problems
+
+    from simulator.analysis.answer import answer
+    from simulator.config.decision import DecisionRule, DecisionSettings
+    from simulator.report.plot_decision import plot_decision
+
+    fig, ax = plt.subplots(figsize=(6, 3), dpi=200)
+    ax.scatter([0.0, 1.0, 9.6, 9.8], [5.0, 4.0, 0.2, 0.4], label="trial")
+    ax.axvline(9.0, linestyle="--", label="budget")  # a line across the panel is no data point
+    ax.legend(loc="lower right")
+    problems = figure_problems(fig)
+    plt.close(fig)
+    assert any("legend of panel" in p and "covers 2 of its data points" in p for p in problems), problems
+
+    for result, primary in ((make_result(runs=30), "cycle_time_days_p50"), (five_scenario_result, "cost_of_sales")):
+        decision = DecisionSettings(primary=primary, rule=DecisionRule(target=1.0))
+        result = dataclasses.replace(result, experiment=dataclasses.replace(result.experiment, decision=decision))
+        found: list[str] = []
+        with collect(found, []):
+            plot_decision(result, answer(result), tmp_path)
+        assert not found, "\n".join(found)

@@ -63,7 +63,8 @@ def plot_decision(result: ExperimentResult, answer: Answer, out_dir: Path | str)
         target = answer.decision.rule.target if answer.decision.rule else None
         if kpi == answer.decision.primary and target is not None:
             ax.axvline(target, color=BETTER_COLOUR, linestyle="--", linewidth=1.2, label="target")
-            ax.legend(loc="lower right", frameon=False)
+            # below the panels: inside one, "lower right" covered the last scenario's dot when it sat there
+            fig.legend(loc="outside lower center", frameon=False)
         ax.set_yticks(range(len(order)), order if panel % 3 == 0 else [""] * len(order))
         for label in ax.get_yticklabels():
             if label.get_text() == answer.recommended:

@@ -81,7 +81,8 @@ def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
     left.set_ylabel(kpi_axis_label(kpi))
     left.set_title("Every trial: cost against the KPI", loc="left")
     left.grid(alpha=0.3)
-    left.legend(loc="best")
+    # below the panels: "best" inside the panel still covered trials where no corner was empty
+    fig.legend(loc="outside lower center", ncol=3, frameon=False)
     names = [
         f.candidate.words() + finalist_marks(f.today, f.candidate == found.recommended)  # as the table marks them
         for f in found.finalists
