@@ -828,3 +828,20 @@ def test_a_share_at_zero_shows_its_bound_without_rounding_doubling_it() -> None:
         format_mean_ci(pd.Series({"mean": 0.2, "ci_low": 0.15, "ci_high": 0.25}), "win_rate")
         == "20.0% (15.0% to 25.0%)"
     )
+
+
+def test_a_plan_both_scenarios_hit_in_every_run_differs_by_a_symmetric_interval() -> None:
+    """Both at 10 of 10 (other KPIs apart): Newcombe's interval, built on each side's continuity-corrected
+    score interval, had been cut at the summary's uncorrected one of the baseline: "-34.5 to +27.8 points"."""
+    rows = [
+        {"scenario": name, "replication": r, "hit_plan": hit, "bookings": 4e6 + 1e5 * r + shift}
+        for name, hit, shift in (("today", 1.0, 0.0), ("more", 1.0, 2e5), ("less", 0.0, -3e6))
+        for r in range(10)
+    ]
+    table = compare(pd.DataFrame(rows), "today").set_index(["scenario", "kpi"])
+    row = table.loc[("more", "hit_plan")]
+    low, high = paired_event_interval(np.ones(10), np.ones(10))
+    assert (row.ci_low, row.ci_high) == (pytest.approx(low), pytest.approx(high))
+    assert row.ci_low == pytest.approx(-row.ci_high) and 0.3 < row.ci_high < 0.4 and not row.significant
+    gone = table.loc[("less", "hit_plan")]  # a plan missed in every run against one always hit
+    assert gone.ci_high == pytest.approx(paired_event_interval(np.zeros(10), np.ones(10))[1]) and gone.ci_low >= -1.0
