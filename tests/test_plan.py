@@ -791,9 +791,23 @@ def test_a_plan_held_to_part_of_its_year_is_said_before_the_runs() -> None:
     assert two == [
         "plan.bookings ($4.00M a year in four quarters) is one year's plan, and the measured window spans 2 years "
         "(Y2, Y3): the run holds the same four quarterly figures each year, $8.00M in all, and hit_plan reads the "
-        "whole window against that; for one year's plan, measure one year (clock.horizon_days = clock.warmup_days "
-        "+ a year)"
+        "whole window against that; for one year's plan, measure one whole year, from a year's first working day: "
+        "to measure Y2, set clock.warmup_days=250 clock.horizon_days=500"
     ]
+    # one year long already, across two years: "clock.horizon_days = clock.warmup_days + a year" was no advice
+    for overrides, advice in (
+        (
+            ["clock.warmup_days=100", "clock.horizon_days=350"],
+            "to measure Y2, set clock.warmup_days=250 clock.horizon_days=500",
+        ),
+        (
+            ["clock.days_per_year=260", "clock.horizon_days=510"],
+            "to measure Y2, set clock.warmup_days=260 clock.horizon_days=520",
+        ),
+        (["clock.start_date=2027-03-01"], "to measure 2029, set clock.warmup_days=480 clock.horizon_days=741"),
+    ):
+        notes = plan_window_notes(simulator.load_experiment("plan_check", overrides))
+        assert len(notes) == 1 and notes[0].endswith(advice), notes
 
 
 def test_the_report_says_a_plan_is_held_to_part_of_its_year(tmp_path: Path) -> None:

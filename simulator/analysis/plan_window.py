@@ -8,9 +8,12 @@ with no word on the terminal: the report's table said "Plan (over 3 months)" onl
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from simulator.analysis.formatting import format_money
+from simulator.config.calendar import whole_years_window
+from simulator.config.clock import ClockConfig
 from simulator.config.schema import ScenarioConfig
 from simulator.run.experiment import Experiment
 
@@ -96,8 +99,7 @@ def plan_window_notes(experiment: Experiment) -> list[str]:
             notes.append(
                 f"plan.bookings ({typed}) is one year's plan, and the measured window spans {len(years)} years "
                 f"({', '.join(y.label for y in years)}): the run holds {each}, {format_money(held)} in all, and "
-                "hit_plan reads the whole window against that; for one year's plan, measure one year "
-                "(clock.horizon_days = clock.warmup_days + a year)"
+                f"hit_plan reads the whole window against that; {_one_year_words(clock)}"
             )
             continue
         if all(abs(s.share - 1.0) < 1e-9 for s in slices):
@@ -116,3 +118,24 @@ def plan_window_notes(experiment: Experiment) -> list[str]:
             f"days ({cut} working days): the plan and hit_plan read that{advice}"
         )
     return list(dict.fromkeys(notes))
+
+
+def _one_year_words(clock: ClockConfig) -> str:
+    """How to measure one whole year of the calendar, the first to start at or after the warm-up's end.
+
+    It had said "measure one year (clock.horizon_days = clock.warmup_days + a year)" to a
+    window of 100 to 350 working days: one year long already, but across two years.
+    """
+    if clock.start_date is not None:
+        found = whole_years_window(clock.start_date, clock.holidays, clock.warmup_days, clock.warmup_days + 250)
+        if found is None:
+            return "for one year's plan, measure one calendar year"
+        lo, hi, year = found
+    else:
+        days = clock.calendar().days_per_year
+        lo = math.ceil(clock.warmup_days / days - 1e-9) * days
+        hi, year = lo + days, f"Y{round(lo / days) + 1}"
+    return (
+        f"for one year's plan, measure one whole year, from a year's first working day: to measure {year}, set "
+        f"clock.warmup_days={lo:g} clock.horizon_days={hi:g}"
+    )
