@@ -551,6 +551,16 @@ def test_plan_check_report_has_the_planning_sections(tmp_path: Path) -> None:
         assert (tmp_path / name).stat().st_size > 0, name
     summary = summarise(result.replications)
     assert {"hit_plan", "plan_shortfall", "cost_of_sales", "cac", "forecast_mape"} <= set(summary.kpi)
+    # what counts towards the plan, and the spreadsheet beside it: 12 reps x $560k x 50% x 126/250 of a year
+    # is $1.69M, 84% of the $2.02M the half year holds; on paper $4M / ($560k x 50%) = 14.3 reps
+    plan = report.split("## The plan", 1)[1].split("## What it costs", 1)[0]
+    assert "What counts towards the plan: new-business bookings" in plan and "of expansion bookings" in plan
+    assert (
+        "- **today**: the capacity planner's spreadsheet (seats x quota x the assumed 50% attainment) puts these "
+        "seats at $1.69M over the window, 84% of the plan's $2.02M; on paper the plan takes 14.3 full_cycle reps at "
+        "its quota of $560.0k, where the spreadsheet counts 12.0 seats" in plan
+    ), plan
+    assert "the plan takes 14.3 full_cycle reps at its quota of $560.0k, where the spreadsheet counts 14.0" in plan
 
 
 def test_a_run_without_quota_says_so_instead_of_a_capacity_bridge_from_zero() -> None:

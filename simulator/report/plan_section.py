@@ -24,6 +24,7 @@ from simulator.analysis.planning import NO_BOTTLENECK_DAYS, bottlenecks, capacit
 from simulator.analysis.tables import period_words, present_kpis, scenario_names, summary_of, summary_row
 from simulator.analysis.wording import stage_label, team_label
 from simulator.report.markdown import figure_lines, md_table
+from simulator.report.plan_words import plan_reading_lines
 from simulator.run.experiment import ExperimentResult
 
 COST_KPIS = (
@@ -91,6 +92,8 @@ def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[s
             ["Scenario", plan_header, "Probability of hitting it", "Shortfall P10 / P50 / P90", "Pipeline coverage"],
             rows,
         ),
+        "",
+        *plan_reading_lines(result, summary, names),
     ]
     if quarters:
         lines += ["", *_quarter_table(result, summary, names, quarters)]
