@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from simulator.analysis.benchmarks import benchmark_checks, distance_words, format_in_unit, range_words
 from simulator.engines.simpy import simulate
@@ -123,3 +124,30 @@ def test_a_thin_pipeline_from_deals_open_less_than_a_quarter_is_said_to_be_a_sho
     )
     assert coverage_reasons(summary_of(70.0), "today", 250.0) == {}  # deals open a quarter or more: thin indeed
     assert coverage_reasons(summary_of(70.0), "today", 300.0) != {}  # a quarter of a 300-day year is 75 days
+
+
+@pytest.mark.parametrize(
+    ("plan", "coverage", "side", "words"), [(1e5, 47.7, 1, "2.5% of"), (26e6, 0.2, -1, "6.5 times")]
+)
+def test_a_plan_out_of_line_with_the_bookings_is_said_as_the_cause_of_the_coverage(
+    plan: float, coverage: float, side: int, words: str
+) -> None:
+    """A $100k plan read "47.7× … 42.7 above" with no word; a $26M plan 0.2×, put down to the short cycle alone."""
+    from simulator.analysis.coverage_reasons import coverage_reasons
+
+    rows = [("pipeline_coverage", coverage), ("opportunity_days_mean", 70.0), ("plan_target", plan), ("bookings", 4e6)]
+    summary = pd.DataFrame(
+        [{"scenario": "today", "kpi": k, "mean": m, "ci_low": m, "ci_high": m, "n": 20} for k, m in rows]
+    )
+    reasons = coverage_reasons(summary, "today", 250.0)
+    (check,) = [
+        c for c in benchmark_checks(summary, "today", reasons=reasons) if c.benchmark.kpi == "pipeline_coverage"
+    ]
+    said = check.reads_low if side < 0 else check.reads_high
+    assert check.side == side and said.startswith(
+        f"the plan held over the window, ${plan / 1e6:.2f}M" if plan > 1e6 else "the plan held over the window, $100.0k"
+    ), said
+    assert f"is {words} what the runs book ($4.00M)" in said, said
+    assert said.endswith(f"would read about {coverage * plan / 4e6:.1f}×"), said
+    near = summary.assign(mean=summary["mean"].where(summary["kpi"] != "plan_target", 4.5e6))
+    assert coverage_reasons(near, "today", 250.0) == {}  # a plan near the bookings, deals open a quarter: no word

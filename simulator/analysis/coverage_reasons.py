@@ -9,6 +9,12 @@ starts with reads 1.1–1.3× its plan (``plan_check``, docs/MODEL.md): a fact a
 short cycle, not a thin pipeline. The words here say so beside the figure, only when the
 run's own opportunities stay open less than a quarter; coverage below the range with
 longer-lived deals gets no such words.
+
+Coverage is the pipeline over the *plan*, so a plan out of line with what the organisation
+books moves it as much: a $100k plan read "47.7× the quarter's plan … 42.7 above" with no
+word, and a $26M plan (7 times what the runs book) 0.2×, put down to the short cycle
+alone. A plan at least 1.5 times the runs' bookings, or at most 1/1.5 of them, is said, with
+the coverage the same pipeline would read against a plan of what the runs book.
 """
 
 from __future__ import annotations
@@ -17,11 +23,14 @@ import math
 
 import pandas as pd
 
+from simulator.analysis.formatting import format_money
 from simulator.analysis.published_ranges import below_key
 from simulator.analysis.tables import summary_mean
 
 COVERAGE_KPI = "pipeline_coverage"
 OPEN_DAYS_KPI = "opportunity_days_mean"
+PLAN_APART = 1.5
+"""A plan this many times the runs' bookings (or this fraction of them) is said as a cause of the coverage."""
 
 
 def short_cycle_words(summary: pd.DataFrame, scenario: str, year_days: float) -> str:
@@ -43,7 +52,36 @@ def short_cycle_words(summary: pd.DataFrame, scenario: str, year_days: float) ->
     )
 
 
+def plan_size_words(summary: pd.DataFrame, scenario: str) -> str:
+    """Why ``scenario``'s coverage reads as it does when its plan is far from what its runs book; ``""`` otherwise."""
+    plan, booked = summary_mean(summary, scenario, "plan_target"), summary_mean(summary, scenario, "bookings")
+    coverage = summary_mean(summary, scenario, COVERAGE_KPI)
+    if not all(math.isfinite(v) and v > 0 for v in (plan, booked, coverage)):
+        return ""
+    ratio = plan / booked
+    if 1 / PLAN_APART < ratio < PLAN_APART:
+        return ""
+    size = f"{ratio:.1f} times" if ratio > 1 else f"{ratio:.1%} of" if ratio < 0.1 else f"{ratio:.0%} of"
+    reads = "low" if ratio > 1 else "high"
+    return (
+        f"the plan held over the window, {format_money(plan)}, is {size} what the runs book "
+        f"({format_money(booked)}); coverage is the pipeline over the plan, so it reads {reads}"
+        f" for a plan out of line with this organisation's bookings: against a plan of what the runs book, the same "
+        f"pipeline would read about {coverage * ratio:.1f}×"
+    )
+
+
 def coverage_reasons(summary: pd.DataFrame, scenario: str, year_days: float) -> dict[str, str]:
-    """``{"pipeline_coverage:below": words}`` when :func:`short_cycle_words` has any, else ``{}``."""
-    words = short_cycle_words(summary, scenario, year_days)
-    return {below_key(COVERAGE_KPI): words} if words else {}
+    """The reasons for a coverage below or above the published 3–5×, keyed as the unusual-figures table reads them.
+
+    Below: the plan's size (:func:`plan_size_words`) and the short cycle (:func:`short_cycle_words`), each when it
+    applies; above: the plan's size.
+    """
+    plan = plan_size_words(summary, scenario)
+    low = "; and ".join(
+        w for w in (plan if "reads low" in plan else "", short_cycle_words(summary, scenario, year_days)) if w
+    )
+    reasons = {below_key(COVERAGE_KPI): low} if low else {}
+    if "reads high" in plan:
+        reasons[COVERAGE_KPI] = plan
+    return reasons
