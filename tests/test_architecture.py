@@ -25,6 +25,7 @@ FRONT_DOOR = {
     "config_files",
     "config_search",
     "crm_commands",
+    "decision_overrides",
     "hydra_callbacks",
     "job",
     "resume_commands",

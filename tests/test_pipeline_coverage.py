@@ -151,3 +151,21 @@ def test_a_plan_out_of_line_with_the_bookings_is_said_as_the_cause_of_the_covera
     assert said.endswith(f"would read about {coverage * plan / 4e6:.1f}×"), said
     near = summary.assign(mean=summary["mean"].where(summary["kpi"] != "plan_target", 4.5e6))
     assert coverage_reasons(near, "today", 250.0) == {}  # a plan near the bookings, deals open a quarter: no word
+
+
+def test_a_yearly_attainment_figure_over_a_shorter_window_says_the_window() -> None:
+    """2.4 months of Q1 read "median quota attainment of ramped reps 37.6%; published 43–54% (5.4 points below)"
+    with no word of the window, beside retention's "101.3% a year (100.3% over the 2.4-month window)"."""
+    from simulator.analysis.published_ranges import below_key
+    from simulator.analysis.window_reasons import window_reasons, with_window_reasons
+
+    rows = [("quota_attainment_p50", 0.376), ("reps_at_quota_share", 0.10)]
+    summary = pd.DataFrame(
+        [{"scenario": "today", "kpi": k, "mean": m, "ci_low": m - 0.01, "ci_high": m + 0.01, "n": 20} for k, m in rows]
+    )
+    reasons = with_window_reasons({below_key("reps_at_quota_share"): "a reason of its own"}, 0.2)
+    checks = {c.benchmark.kpi: c for c in benchmark_checks(summary, "today", 0.2, reasons=reasons)}
+    assert checks["quota_attainment_p50"].reads_low.startswith("measured over the 2.4-month window against its share")
+    assert checks["reps_at_quota_share"].reads_low.startswith("a reason of its own; measured over the 2.4-month")
+    assert window_reasons(1.0) == {} and window_reasons(250 / 261) == {}  # a dated calendar's 250 days: a year
+    assert "a longer one" in window_reasons(2.0)["quota_attainment_p50"]

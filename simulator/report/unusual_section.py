@@ -35,6 +35,7 @@ from simulator.analysis.refit_floor import scenario_floors
 from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.analysis.tables import scenario_names, window_years, year_days
 from simulator.analysis.unusual_words import figure_name, unusual_lines, window_length
+from simulator.analysis.window_reasons import with_window_reasons
 from simulator.run.experiment import ExperimentResult
 
 INTRO = (
@@ -172,8 +173,9 @@ def _reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[
         | coverage_reasons(summary, name, year_days(result.experiment, name))
         for name in scenario_names(result)
     }
-    moved = moved_reasons(result, summary, _windows(result), reasons, _year_days(result))
-    return {name: {**moved.get(name, {}), **own} for name, own in reasons.items()}
+    windows = _windows(result)
+    moved = moved_reasons(result, summary, windows, reasons, _year_days(result))
+    return {name: with_window_reasons({**moved.get(name, {}), **own}, windows[name]) for name, own in reasons.items()}
 
 
 def refit_floors(result: ExperimentResult) -> dict[str, dict[str, float]]:
