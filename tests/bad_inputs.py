@@ -34,6 +34,7 @@ from typing import Any
 import simulator
 from simulator.compose import UserOverride, classify
 from simulator.config.errors import ConfigError
+from simulator.config.plan import PLAN_FORMS
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment
 from simulator.run.settings import runner_settings
@@ -117,11 +118,24 @@ def row(section: str, overrides: str | Sequence[str], expected: str, via: str = 
 
 TABLE: list[BadInput] = [
     # ------------------------------------------------------------ non-finite and non-numeric values
-    row("plan", "plan.bookings=nan", "plan.bookings = nan: must be a finite number >= 0"),
-    row("plan", "plan.bookings=inf", "plan.bookings = inf: must be a finite number >= 0"),
-    row("plan", "plan.bookings=-inf", "plan.bookings = -inf: must be a finite number >= 0"),
+    row("plan", "plan.bookings=nan", "plan.bookings = nan: " + PLAN_FORMS),
+    row("plan", "plan.bookings=inf", "plan.bookings = inf: " + PLAN_FORMS),
+    row("plan", "plan.bookings=-inf", "plan.bookings = -inf: " + PLAN_FORMS),
+    row("plan", "plan.bookings=abc", "plan.bookings = 'abc': " + PLAN_FORMS),  # read "must be a number"
+    row("plan", "plan.bookings=-1", "plan.bookings = -1: " + PLAN_FORMS),  # read "a finite number >= 0", 0 refused
+    row(
+        "plan",
+        "plan.bookings='4000000'",
+        "plan.bookings = '4000000': " + PLAN_FORMS + " (it was read as text: write it without quotes)",
+    ),
+    row(
+        "plan",
+        "plan.bookings=1e15",
+        "plan.bookings = 1000000000000000: is $1,000T a year, 148,809,524 times the $6.72M its 12 quota-carrying "
+        "reps' quotas add up to: surely typed with nine zeros too many: give whole dollars, 1000000 for $1M",
+    ),
     row("plan", "plan.bookings=[1e6,1e6,nan,1e6]", "plan.bookings.2 = nan: must be a finite number >= 0"),
-    row("plan", "plan.bookings=true", "plan.bookings = true: must be a number (true/false is not a number)"),
+    row("plan", "plan.bookings=true", "plan.bookings = true: " + PLAN_FORMS + " (true/false is not a number)"),
     row("plan", "plan.assumed_attainment=nan", "plan.assumed_attainment = nan: must be a finite number"),
     row(
         "economics",

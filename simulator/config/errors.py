@@ -265,7 +265,9 @@ def read_as_text_hint(value: Any) -> str:
             float(value)
         except ValueError:
             return ""
-        return " (it was read as text; write e.g. 1.0e3 rather than 1e3 so YAML reads a number)"
+        if "e" in value.lower() and "." not in value:  # YAML 1.1 reads 1e3 as text, 1.0e3 as a number
+            return " (it was read as text; write e.g. 1.0e3 rather than 1e3 so YAML reads a number)"
+        return " (it was read as text: write it without quotes)"  # '"4000000"' had been told about 1e3
     return ""
 
 

@@ -175,6 +175,8 @@ DOLLAR_SLIP = 1_000.0
 def dollars_words(amount: float) -> str:
     """An amount of whole dollars as a reader says it: ``$4B``, ``$4M``, ``$750k``, ``$84``."""
     sign, size = ("-" if amount < 0 else ""), abs(amount)
+    if size >= 1e12:  # 1e15 had read "$1e+06B"
+        return f"{sign}${size / 1e12:,.6g}T" if size < 1e18 else f"{sign}${size:.3g}"
     if size >= 1e9:
         return f"{sign}${size / 1e9:g}B"
     if size >= 1e6:

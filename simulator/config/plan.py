@@ -18,10 +18,18 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter, ValidatorFunctionWrapHandler, WrapValidator, model_validator
+from pydantic import Field, TypeAdapter, ValidationError, ValidatorFunctionWrapHandler, WrapValidator, model_validator
 
-from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.config.fields import DOLLAR_SLIP, ConfigModel, NonNegative, dollar_slip_words, dollars_words, explained
+from simulator.config.errors import ConfigError, ConfigIssue, read_as_text_hint
+from simulator.config.fields import (
+    DOLLAR_SLIP,
+    ConfigModel,
+    NonNegative,
+    dollar_slip_words,
+    dollars_words,
+    explained,
+    salesim_error,
+)
 
 Quarterly = Annotated[
     list[NonNegative],
@@ -32,11 +40,24 @@ _YEARLY: TypeAdapter[float] = TypeAdapter(NonNegative)
 _QUARTERLY: TypeAdapter[list[float]] = TypeAdapter(Quarterly)
 
 
+PLAN_FORMS = (
+    "must be the yearly bookings plan in dollars, more than 0 (4000000 for $4M), four quarterly figures "
+    "([1000000, 1000000, 1000000, 1000000]), or null: no plan"
+)
+"""What ``plan.bookings`` may be: "abc" had read "must be a number", -1 "must be a finite number >= 0"."""
+
+
 def _yearly_or_quarterly(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     """A list is the quarterly plan, anything else the yearly figure: each error names its own key."""
     if value is None:
         return None
-    return (_QUARTERLY if isinstance(value, list | tuple) else _YEARLY).validate_python(value)
+    if isinstance(value, list | tuple):
+        return _QUARTERLY.validate_python(value)
+    try:
+        return _YEARLY.validate_python(value)
+    except ValidationError:
+        hint = " (true/false is not a number)" if isinstance(value, bool) else read_as_text_hint(value)
+        raise salesim_error(PLAN_FORMS + hint) from None
 
 
 PLAN_FLOOR = 100_000.0

@@ -12,6 +12,7 @@ together so a user fixes a config in one pass, before any simulation starts.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import warnings
 
@@ -284,18 +285,34 @@ def _check_plan_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
     if plan is None or plan <= 0 or quotas <= 0 or 1 / PLAN_SLIP <= plan / quotas <= PLAN_SLIP:
         return
     reps = sum(team.headcount for team in config.org.teams.values() if config.economics.role(team.role).quota > 0)
-    meant = plan * 1e3 if plan < quotas else plan / 1e3
-    how = "in thousands" if plan < quotas else "with three zeros too many"
     share = f"{plan / quotas:.2%} of" if plan < quotas else f"{plan / quotas:,.0f} times"
+    said = (
+        f"is {dollars_words(plan)} a year, {share} the {dollars_words(quotas)} its {reps} quota-carrying reps' "
+        "quotas add up to"
+    )
+    meant = _thousands_shift(plan, quotas)
+    if meant is None:  # no shift by thousands lands near the quotas: no figure to offer ($1e15 had been offered $1T)
+        words = f"{said}: give the yearly bookings plan in whole dollars, near what the quotas add up to"
+    else:
+        zeros = round(math.log10(meant / plan))
+        count = {3: "three", 6: "six", 9: "nine"}[abs(zeros)]
+        how = f"in {'thousands' if zeros == 3 else 'millions'}" if zeros > 0 else f"with {count} zeros too many"
+        words = f"{said}: surely typed {how}: give whole dollars, {meant:.0f} for {dollars_words(meant)}"
     issues.append(
         ConfigIssue(
-            "plan.bookings",
-            bookings,
-            f"is {dollars_words(plan)} a year, {share} the {dollars_words(quotas)} its {reps} quota-carrying reps' "
-            f"quotas add up to: surely typed {how}: give whole dollars, {meant:.0f} for {dollars_words(meant)}"
-            + (" (each quarter likewise)" if isinstance(bookings, list) else ""),
+            "plan.bookings", bookings, words + (" (each quarter likewise)" if isinstance(bookings, list) else "")
         )
     )
+
+
+def _thousands_shift(plan: float, quotas: float) -> float | None:
+    """The plan shifted by thousands (x or / 1e3, 1e6) that lands nearest the quotas without a slip's refusal; None.
+
+    $1T against $6.72M of quotas had been offered $1B, itself refused as 149 times the quotas.
+    """
+    readings = [plan * 1e3**k for k in (-3, -2, -1, 1, 2, 3)]
+    fitting = [r for r in readings if 1 / PLAN_SLIP <= r / quotas <= PLAN_SLIP]
+    return min(fitting, key=lambda r: abs(math.log(r / quotas)), default=None)
 
 
 def validate_scenario(
