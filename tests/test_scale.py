@@ -110,9 +110,10 @@ def scheduler(tmp_path: Path) -> Iterator[str]:
 def test_a_scheduler_and_two_workers_reached_by_address_give_the_same_numbers(
     scheduler: str, local_tables: dict[str, bytes], tmp_path: Path
 ) -> None:
-    experiment = simulator.load_experiment(overrides=[*SMALL, "runner=dask", f"runner.address={scheduler}"])
+    bare = scheduler.removeprefix("tcp://")  # no scheme: tcp, as documented (a missing port had crashed Dask)
+    experiment = simulator.load_experiment(overrides=[*SMALL, "runner=dask", f"runner.address={bare}"])
     runner = experiment.resolved_config["base"]["runner"]
-    assert runner["backend"] == "dask" and runner["address"] == scheduler
+    assert runner["backend"] == "dask" and runner["address"] == bare
     result = simulator.run_experiment(experiment, settings=runner_settings(runner), store_dir=tmp_path / "run")
     assert result.workers == 2
     assert tables(result, tmp_path / "run") == local_tables
@@ -163,6 +164,15 @@ def test_a_spawned_workers_dask_log_goes_to_the_file_and_not_the_terminal(tmp_pa
 )
 def test_bad_runner_settings_are_named(runner: dict[str, object], named: str) -> None:
     assert named in str(ConfigError(check_runner_settings(runner)))
+
+
+def test_a_dask_address_without_scheme_or_port_takes_dasks_defaults() -> None:
+    """runner.address=localhost passed the check, then stopped with Dask's "missing port number" (exit 1)."""
+    from simulator.config.runner_settings import dask_connect_address
+
+    assert dask_connect_address("localhost") == "tcp://localhost:8786"
+    assert dask_connect_address("TLS://host.example:9000") == "tls://host.example:9000"
+    assert dask_connect_address("[::1]") == "tcp://[::1]:8786"
 
 
 def test_store_parts_read_back_exactly_what_memory_holds(tmp_path: Path) -> None:

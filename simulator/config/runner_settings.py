@@ -42,6 +42,23 @@ def dask_address_problem(address: str) -> str | None:
     return None
 
 
+DASK_PORT = 8786
+"""Dask's scheduler port, taken when an address gives none."""
+
+
+def dask_connect_address(address: str) -> str:
+    """``address`` whole, as Dask's ``Client`` needs it: ``tcp://`` and port 8786 where it gives none.
+
+    ``runner.address=localhost`` had passed the check (as documented, a missing port is 8786)
+    and then stopped the run with Dask's "ValueError: missing port number", exit 1 and a traceback.
+    """
+    match = _DASK_ADDRESS.match(address)
+    if match is None:
+        return address
+    scheme = (match["scheme"] or "tcp").lower()
+    return f"{scheme}://{match['host']}:{match['port'] or DASK_PORT}"
+
+
 def _dask_address(address: str | None) -> str | None:
     problem = dask_address_problem(address) if address is not None else None
     if problem is not None:

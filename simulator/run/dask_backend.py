@@ -33,6 +33,7 @@ from types import TracebackType
 from typing import Any
 
 from simulator.config.errors import ConfigError
+from simulator.config.runner_settings import dask_connect_address
 from simulator.model.scenario import Scenario
 from simulator.run.batch import Batch, Outcome, run_batch
 from simulator.run.experiment import ReplicationFailure
@@ -83,8 +84,8 @@ class DaskBackend:
 
         if self.address:
             try:
-                self._client = Client(self.address, timeout=CONNECT_TIMEOUT)
-            except (OSError, TimeoutError) as error:
+                self._client = Client(dask_connect_address(self.address), timeout=CONNECT_TIMEOUT)
+            except (OSError, TimeoutError, ValueError) as error:
                 raise ConfigError.single(
                     "runner.address",
                     self.address,
