@@ -122,8 +122,16 @@ def _run_job(cfg: DictConfig) -> int:
     except RunInterrupted:
         return EXIT_INTERRUPTED
     except KeyboardInterrupt:  # before any batch was sent (the engine loading, the workers starting)
-        print("\nsalesim: interrupted before any replication finished; nothing was kept", file=sys.stderr)
         remove_if_empty(out_dir, written)
+        if single:
+            print("\nsalesim: interrupted before any replication finished; nothing was kept", file=sys.stderr)
+        else:  # the sweep's finished jobs are kept: it had said "nothing was kept" and no way to resume
+            print(
+                f"\nsalesim: interrupted before this job's first replication finished; the sweep keeps what its "
+                f"jobs finished in {hydra_cfg.sweep.dir}",
+                file=sys.stderr,
+            )
+            print(f"salesim: to resume: {resume}", file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_REPLICATION_FAILURES if result.failures else 0
 

@@ -247,3 +247,54 @@ def test_a_sweep_whose_launcher_fails_says_what_its_jobs_kept_and_how_to_resume(
     monkeypatch.setattr(hydra_callbacks, "_SWEEP_DIR", None)
     with pytest.raises(RuntimeError):
         cli.main()
+
+
+def test_sigterm_while_the_app_loads_stops_as_ctrl_c_does(tmp_path: Path) -> None:
+    """SIGTERM in the first second (the app importing) killed salesim with no word and status 143 (-15)."""
+    import subprocess
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "runs=2", f"hydra.run.dir={tmp_path / 'run'}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(0.4)  # Python is up, salesim's imports (a second or two) are under way
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, (process.returncode, err)
+    assert err.strip().endswith("nothing was run") and "Traceback" not in err, err
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_sweep_stopped_before_its_jobs_first_replication_says_what_it_keeps_and_how_to_resume(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Stopped while job 1 loaded, a sweep said "interrupted before any replication finished; nothing was kept",
+    with job 0 finished and kept, and no resume command."""
+    from simulator.report import session
+
+    calls: list[int] = []
+    real = session.run_and_write
+
+    def second_stops(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(session, "run_and_write", second_stops)
+    sweep = tmp_path / "sweep"
+    argv = ["--multirun", "runs=2", "org.teams.full_cycle.headcount=10,12", f"hydra.sweep.dir={sweep}"]
+    monkeypatch.setattr(sys, "argv", ["salesim", *argv, "runner.workers=1", "runner.progress=false"])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    assert stopped.value.code == 130
+    err = capsys.readouterr().err
+    assert "nothing was kept" not in err and (sweep / "0" / "replications.csv").is_file()
+    assert (
+        "salesim: interrupted before this job's first replication finished; the sweep keeps what its jobs finished "
+        f"in {sweep}"
+    ) in err, err
+    assert "salesim: to resume: python -m simulator --multirun runs=2 org.teams.full_cycle.headcount=10,12" in err
