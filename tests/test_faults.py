@@ -229,7 +229,7 @@ def test_a_batch_cut_short_while_being_written_is_computed_again(tmp_path: Path,
     settings = RunnerSettings(workers=1, batch_size=4)
     simulator.run_experiment(experiment, settings=settings, store_dir=tmp_path)
     (tmp_path / "store" / "s001-r00000000-00000003.manifest.json").unlink()  # killed before its commit
-    (tmp_path / "store" / ".s000-r00000000-00000003.monthly.csv.x1.tmp").write_text("half")
+    (tmp_path / "store" / ".s000-r00000000-00000003.monthly.csv.x1q_7zab.tmp").write_text("half")
     notes: list[str] = []
     resume = RunnerSettings(workers=1, batch_size=4, resume=True)
     resumed = simulator.run_experiment(experiment, settings=resume, store_dir=tmp_path, on_note=notes.append)
@@ -436,6 +436,22 @@ def test_an_unwritable_run_folder_is_refused_before_anything_runs(tmp_path: Path
     assert lines[1:] == ["salesim: nothing was run; choose another folder with hydra.run.dir=<folder>"]
     assert done.stdout == ""
     assert not folder.exists()
+
+
+def test_a_run_or_resume_removes_the_temporaries_a_killed_run_left(tmp_path: Path) -> None:
+    """``kill -9`` while writing the outputs left 0-byte ``.decision.png.XXXXXXXX.tmp`` files in 6 of 8 cases;
+    they outlived a resume and a fresh run replacing the folder."""
+    experiment = simulator.load_experiment(overrides=with_args("runs=1"))
+    run = tmp_path / "run"
+    run_and_write(experiment, run, workers=1, progress=False)
+    for resume in (True, False):
+        left = [run / ".decision.png.k3j_x9qa.tmp", run / ".report.md.0_zz9y8x.tmp"]
+        for path in left:
+            path.write_bytes(b"")
+        settings = RunnerSettings(workers=1, progress=False, resume=resume)
+        run_and_write(experiment, run, settings=settings)
+        assert not [p.name for p in left if p.exists()]
+        assert (run / "decision.png").is_file()
 
 
 def test_an_unwritable_folder_is_refused_by_the_python_api_too(tmp_path: Path) -> None:

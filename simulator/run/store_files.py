@@ -7,10 +7,12 @@ the store, its tables or the engines.
 
 from __future__ import annotations
 
+from simulator.io.atomic import TEMPORARY_GLOB
+
 STORE_DIRNAME = "store"
 MANIFEST = "manifest.json"
-TEMPORARY = ".*.tmp"
-"""A file :func:`~simulator.io.atomic.atomic_write` was writing when the process was killed."""
+TEMPORARY = TEMPORARY_GLOB
+"""A file :func:`~simulator.io.atomic.atomic_write` was writing when the process was killed (that name exactly)."""
 STORE_FILES = frozenset({MANIFEST, "s[0-9]*-r[0-9]*-[0-9]*.*", TEMPORARY})
 """Every file the store writes in ``store/``: the manifest and each part's files (glob patterns)."""
 KEEP_OUT = (
