@@ -32,7 +32,9 @@ import pytest
 import simulator
 from simulator import cli
 from simulator.analysis.precision import precision_section
+from simulator.config.errors import ConfigError
 from simulator.io.output_dir import UnwritableOutputError
+from simulator.report.claims import refuse_foreign_run
 from simulator.report.outputs import write_tables
 from simulator.report.session import run_and_write
 from simulator.run import batch, worker_pool
@@ -229,15 +231,67 @@ def test_a_batch_cut_short_while_being_written_is_computed_again(tmp_path: Path,
     settings = RunnerSettings(workers=1, batch_size=4)
     simulator.run_experiment(experiment, settings=settings, store_dir=tmp_path)
     (tmp_path / "store" / "s001-r00000000-00000003.manifest.json").unlink()  # killed before its commit
-    (tmp_path / "store" / ".s000-r00000000-00000003.monthly.csv.x1.tmp").write_text("half")
+    (tmp_path / "store" / ".s000-r00000000-00000003.monthly.csv.x1q_7zab.tmp").write_text("half")
     notes: list[str] = []
     resume = RunnerSettings(workers=1, batch_size=4, resume=True)
     resumed = simulator.run_experiment(experiment, settings=resume, store_dir=tmp_path, on_note=notes.append)
-    assert notes == ["1 batch was cut short while being written: computed again"]
+    assert notes == [  # had been "1 batch was cut short while being written: computed again", naming no part
+        "part s001-r00000000-00000003 has no manifest entry (cut short while being written, or the entry was "
+        "removed): replications 0-3 of scenario specialist will be computed again"
+    ]
     assert resumed.computed == 4
     assert not list((tmp_path / "store").glob(".*.tmp"))
     write_tables(resumed, tmp_path / "resumed")
     assert tables_of(tmp_path / "resumed") == undisturbed
+
+
+def _finished_run_without_store_manifest(tmp_path: Path) -> tuple[simulator.Experiment, Path]:
+    experiment = simulator.load_experiment(overrides=with_args("runs=2"))
+    result = simulator.run_experiment(experiment, settings=RunnerSettings(workers=1), store_dir=tmp_path)
+    write_tables(result, tmp_path)  # config.yaml and summary.json, as a finished run leaves them
+    (tmp_path / "store" / "manifest.json").unlink()
+    return experiment, tmp_path
+
+
+def test_a_resume_rebuilds_a_lost_store_manifest_from_the_runs_matching_record(tmp_path: Path) -> None:
+    """600 finished replications were stranded: the resume said the folder held what salesim did not write."""
+    experiment, run = _finished_run_without_store_manifest(tmp_path)
+    refuse_foreign_run(run)  # salesim's own run, its manifest lost: not refused as foreign
+    notes: list[str] = []
+    resume = RunnerSettings(workers=1, resume=True)
+    resumed = simulator.run_experiment(experiment, settings=resume, store_dir=run, on_note=notes.append)
+    assert notes[0] == (
+        "the store manifest manifest.json is missing: rebuilt from the run's config.yaml and summary.json, "
+        "which match this config"
+    )
+    assert resumed.computed == 0 and len(resumed.replications) == 4
+    assert DirectoryStore(run).verify() == []
+
+
+@pytest.mark.parametrize(
+    ("change", "refusal"),
+    [
+        ("other seed", r"manifest\.json is missing; the run's config\.yaml differs.*\n.*seed = 12: differs"),
+        ("no config.yaml", r"manifest\.json is missing, and config\.yaml is missing .*4 replications .*not used"),
+        ("later part", r"part s000-r00000000-00000000 was written after config\.yaml"),
+    ],
+)
+def test_a_lost_store_manifest_is_not_rebuilt_from_a_record_that_cannot_vouch_for_the_parts(
+    tmp_path: Path, change: str, refusal: str
+) -> None:
+    experiment, run = _finished_run_without_store_manifest(tmp_path)
+    if change == "other seed":
+        experiment = simulator.load_experiment(overrides=with_args("runs=2", "seed=12"))
+    elif change == "no config.yaml":
+        (run / "config.yaml").unlink()
+    else:  # a later run's part beside the earlier run's record (the later run killed before it wrote its own)
+        entry = run / "store" / "s000-r00000000-00000000.manifest.json"
+        later = (run / "config.yaml").stat().st_mtime_ns + 10**9
+        os.utime(entry, ns=(later, later))
+    before = sorted(p.name for p in (run / "store").iterdir())
+    with pytest.raises(ConfigError, match=refusal):
+        simulator.run_experiment(experiment, settings=RunnerSettings(workers=1, resume=True), store_dir=run)
+    assert sorted(p.name for p in (run / "store").iterdir()) == before  # nothing removed, nothing rebuilt
 
 
 def test_a_failed_replication_is_tried_again_on_resume_and_reported_if_it_fails_again(
@@ -436,6 +490,22 @@ def test_an_unwritable_run_folder_is_refused_before_anything_runs(tmp_path: Path
     assert lines[1:] == ["salesim: nothing was run; choose another folder with hydra.run.dir=<folder>"]
     assert done.stdout == ""
     assert not folder.exists()
+
+
+def test_a_run_or_resume_removes_the_temporaries_a_killed_run_left(tmp_path: Path) -> None:
+    """``kill -9`` while writing the outputs left 0-byte ``.decision.png.XXXXXXXX.tmp`` files in 6 of 8 cases;
+    they outlived a resume and a fresh run replacing the folder."""
+    experiment = simulator.load_experiment(overrides=with_args("runs=1"))
+    run = tmp_path / "run"
+    run_and_write(experiment, run, workers=1, progress=False)
+    for resume in (True, False):
+        left = [run / ".decision.png.k3j_x9qa.tmp", run / ".report.md.0_zz9y8x.tmp"]
+        for path in left:
+            path.write_bytes(b"")
+        settings = RunnerSettings(workers=1, progress=False, resume=resume)
+        run_and_write(experiment, run, settings=settings)
+        assert not [p.name for p in left if p.exists()]
+        assert (run / "decision.png").is_file()
 
 
 def test_an_unwritable_folder_is_refused_by_the_python_api_too(tmp_path: Path) -> None:

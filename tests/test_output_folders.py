@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.io.atomic import leftover_temporaries, remove_leftover_temporaries
 from simulator.io.occupied import OccupiedOutputError, foreign_entries
 from simulator.report.layouts import RUN_LAYOUT, SWEEP_LAYOUT
 from simulator.report.outputs import OUTPUT_NAMES, remove_outputs
@@ -109,3 +110,17 @@ def test_warmup_into_a_folder_holding_the_users_files_is_refused(tmp_path: Path)
     assert done.returncode == 2, done.stderr
     assert "plan.xlsx" in done.stderr and "--out" in done.stderr
     assert _tree(folder) == {"warmup.md": "my notes", "plan.xlsx": "mine"}
+
+
+def test_only_atomic_writes_own_temporaries_are_salesims(tmp_path: Path) -> None:
+    """A ``kill -9`` while writing leaves ``.decision.png.k3j_x9qa.tmp``: salesim's; a user's ``.draft.tmp`` is not."""
+    run = _run_folder(tmp_path / "run")
+    (run / ".decision.png.k3j_x9qa.tmp").write_bytes(b"")
+    (run / "store" / ".s000-r00000000-00000009.monthly.csv.a_1b2c3d.tmp").write_bytes(b"")
+    assert foreign_entries(run, RUN_LAYOUT) == []
+    assert [p.name for p in leftover_temporaries(run)] == [".decision.png.k3j_x9qa.tmp"]
+    (run / ".draft.tmp").write_text("mine")
+    (run / ".notes.txt.abc.tmp").write_text("mine")
+    assert foreign_entries(run, RUN_LAYOUT) == [".draft.tmp", ".notes.txt.abc.tmp"]
+    assert remove_leftover_temporaries(run) == [".decision.png.k3j_x9qa.tmp"]
+    assert (run / ".draft.tmp").read_text() == "mine" and (run / ".notes.txt.abc.tmp").read_text() == "mine"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from simulator.run.parts import Part
-from simulator.run.store import DamagedStoreError, DirectoryStore
+from simulator.run.store import DamagedStoreError, DirectoryStore, UncommittedPartsWarning
 
 NAMES = ["first", "second"]
 
@@ -64,3 +64,34 @@ def test_a_missing_part_file_is_named_not_a_bare_file_not_found(tmp_path: Path) 
     assert reader.verify() == ["part s000-r00000000-00000002 is damaged (replications.csv is missing)"]
     with pytest.raises(DamagedStoreError, match=r"replications\.csv is missing"):
         reader.replications()
+
+
+@pytest.mark.parametrize(("damage", "problem"), [("remove", "is missing"), ("truncate", "cannot be read")])
+def test_a_missing_or_damaged_store_manifest_is_named_not_intact_nor_a_crash(
+    tmp_path: Path, damage: str, problem: str
+) -> None:
+    """verify() had said [] without manifest.json and crashed on a truncated one; reading raised a bare error."""
+    manifest = _finished_store(tmp_path) / "manifest.json"
+    if damage == "remove":
+        manifest.unlink()
+    else:
+        manifest.write_text(manifest.read_text()[:9])
+    reader = DirectoryStore(tmp_path)
+    found = reader.verify()
+    assert len(found) == 1 and found[0].startswith(f"the store manifest manifest.json {problem}")
+    with pytest.raises(DamagedStoreError, match=rf"store manifest .*manifest\.json {problem}.*runner\.resume"):
+        reader.replications()
+    assert len(reader.replications(NAMES)) == 12  # told the scenarios, the checked parts still read
+
+
+def test_a_part_without_its_entry_is_named_and_its_absence_said(tmp_path: Path) -> None:
+    """With a part's entry removed, verify() said [] and replications() gave 9 of 12 rows without a word."""
+    store = _finished_store(tmp_path)
+    (store / "s001-r00000000-00000002.manifest.json").unlink()
+    reader = DirectoryStore(tmp_path)
+    assert reader.verify() == [
+        "part s001-r00000000-00000002 has no manifest entry: cut short while being written, or its entry was "
+        "removed; nothing checks its files, so none is read"
+    ]
+    with pytest.warns(UncommittedPartsWarning, match=r"1 part\(s\) .*\(s001-r00000000-00000002\).* 3 replications"):
+        assert len(reader.replications()) == 9

@@ -14,12 +14,13 @@ a refused command loads no tables, engines or plots.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
 from simulator.io.occupied import FolderLayout, own_files, refuse_foreign, shown
 from simulator.report.layouts import RUN_LAYOUT, SWEEP_LAYOUT, known_layouts
-from simulator.run.store_files import KEEP_OUT
+from simulator.run.store_files import KEEP_OUT, STORE_DIRNAME, lost_manifest
 
 
 def refuse_others(folder: Path, layout: FolderLayout, advice: str = "") -> None:
@@ -64,12 +65,16 @@ def refuse_foreign_run(out_dir: Path) -> None:
     """Refuse a run folder that holds anything a salesim run did not write (a new or empty one is fine).
 
     A folder that holds a finished or interrupted run of salesim's, and nothing else, is
-    fine: a new run replaces it, a resume continues it.
+    fine: a new run replaces it, a resume continues it. So is one whose store manifest is
+    lost but whose part entries read: the resume rebuilds the manifest or says why not.
 
     Raises:
         OccupiedOutputError: Naming the folder, what in it salesim did not write, and what to do.
     """
-    refuse_foreign(out_dir, RUN_LAYOUT, KEEP_OUT, known_layouts())
+    layout = RUN_LAYOUT
+    if lost_manifest(Path(out_dir) / STORE_DIRNAME):  # salesim's run all the same: a resume or a new run says so
+        layout = dataclasses.replace(RUN_LAYOUT, marks=())
+    refuse_foreign(out_dir, layout, KEEP_OUT, known_layouts())
 
 
 SWEEP_KEEP_OUT = (

@@ -1,7 +1,8 @@
 """One job as a user sees it: run an experiment with a progress bar, write, print the answer.
 
 The run directory is checked first: one that cannot be written, or that holds anything
-a salesim run did not write, stops the job before anything is simulated or written.
+a salesim run did not write, stops the job before anything is simulated or written;
+then the temporary files of a run killed while writing (``kill -9``) are removed.
 Finished batches stream into its results store as they arrive.
 Ctrl-C (SIGINT) or SIGTERM stops the run within a second or two: running batches are
 stopped, finished replications are kept, and a line says how many are done and the
@@ -28,6 +29,7 @@ from simulator.analysis.transient import result_drifts
 from simulator.analysis.wording import count_of
 from simulator.engines import fast
 from simulator.engines.choice import engine_for, engines_used, warm_up
+from simulator.io.atomic import remove_leftover_temporaries
 from simulator.io.output_dir import UnwritableOutputError, check_writable, reason
 from simulator.io.stop_signals import sigterm_interrupts
 from simulator.model.scenario import Scenario
@@ -150,6 +152,7 @@ def run_and_write(
     check_writable(out_dir)
     if settings.resume:  # a resume that does not match is refused before the engine loads (a first compile)
         DirectoryStore(out_dir).check_resume(fingerprint(experiment))
+    remove_leftover_temporaries(out_dir)  # of a run killed while writing (kill -9); store/ cleans its own
     _announce(experiment, settings)
     check_reported(experiment, _compile_engine(experiment, settings), settings.engine)
     goal = experiment.precision

@@ -17,6 +17,8 @@ import csv
 import hashlib
 import io
 import json
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,12 @@ STORE_FORMAT = 2
 """2: parts committed by a manifest entry with row counts and SHA-256 checksums."""
 FORMAT_KEY = "store_format"
 _CHUNK = 1 << 20
+_PART_FILE = re.compile(r"(s(\d{3,})-r(\d{8,})-(\d{8,}))\.(.+)")
+"""A part's file: its stem (scenario index, first and last replication), a dot, its kind."""
+
+
+class DamagedStoreError(ValueError):
+    """A part of a store opened to read it does not match its manifest entry (its numbers would be wrong)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +150,62 @@ def read_entry(path: Path) -> Entry | None:
         return Entry.from_json(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def uncommitted_parts(directory: Path) -> dict[str, tuple[int, int, int]]:
+    """Parts whose files are in ``directory`` without their entry: stem -> (scenario index, first, last).
+
+    Such a part is one being written now, one cut short while being written (``kill -9``
+    between its files and its entry), or one whose entry was removed: nothing checks its
+    files, so they are never read. A store that said nothing of them had read 590 of 600
+    replications as the whole run.
+    """
+    found: dict[str, tuple[int, int, int]] = {}
+    for path in directory.glob("s*-r*-*.*") if directory.is_dir() else ():
+        match = _PART_FILE.fullmatch(path.name)
+        if match and match[5] != ENTRY_SUFFIX[1:] and not (directory / f"{match[1]}{ENTRY_SUFFIX}").exists():
+            found[match[1]] = (int(match[2]), int(match[3]), int(match[4]))
+    return dict(sorted(found.items()))
+
+
+UNCOMMITTED = "cut short while being written, or its entry was removed; nothing checks its files, so none is read"
+"""What a part without its entry is, and what becomes of its files (for messages)."""
+
+
+class UncommittedPartsWarning(UserWarning):
+    """A store read for analysis holds parts without their entry: its tables lack their replications.
+
+    A warning, not a :class:`~simulator.run.store.DamagedStoreError`: what is read is right,
+    only not all of the run, and a store read while its run runs holds the part being
+    written that way for a moment.
+    """
+
+
+def uncommitted_words(directory: Path, parts: Mapping[str, tuple[int, int, int]]) -> str:
+    """The warning for ``parts`` (:func:`uncommitted_parts`) of the store in ``directory``."""
+    reps = sum(last - first + 1 for _, first, last in parts.values())
+    named = ", ".join(list(parts)[:5]) + (f" and {len(parts) - 5} more" if len(parts) > 5 else "")
+    return (
+        f"{directory} holds {len(parts)} part(s) without a manifest entry ({named}): being written now, or "
+        f"{UNCOMMITTED}; the {reps:,} replications they hold are left out of what is read, and a resume of the "
+        "run (runner.resume=true) computes them again"
+    )
+
+
+def uncommitted_notes(parts: Mapping[str, tuple[int, int, int]], names: Sequence[str]) -> list[str]:
+    """A resume's note for each part without its entry (:func:`uncommitted_parts`); ``names``: the scenarios.
+
+    Each part is named, as a damaged part is: "1 batch was cut short while being written"
+    had said neither which nor that its entry may have been removed by hand.
+    """
+    notes = []
+    for stem, (i, first, last) in parts.items():
+        scenario = names[i] if 0 <= i < len(names) else f"#{i}"
+        notes.append(
+            f"part {stem} has no manifest entry (cut short while being written, or the entry was removed): "
+            f"replications {first}-{last} of scenario {scenario} will be computed again"
+        )
+    return notes
 
 
 def entry_paths(directory: Path) -> list[Path]:

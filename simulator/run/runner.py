@@ -23,7 +23,6 @@ are compared on the same runs. Decisions are taken only between rounds, from rep
 
 from __future__ import annotations
 
-import copy
 import difflib
 import math
 import time
@@ -42,14 +41,14 @@ from simulator.model.scenario import Scenario
 from simulator.run.batch import Batch, Outcome, batches_for, run_batch
 from simulator.run.dask_backend import DaskBackend
 from simulator.run.dask_install import DASK_LOG
-from simulator.run.experiment import RUN_ANNOTATIONS, Experiment, ExperimentResult, PrecisionGoal
+from simulator.run.experiment import Experiment, ExperimentResult, PrecisionGoal
 from simulator.run.local_backend import InProcessBackend, PoolBackend
 from simulator.run.memory_store import MemoryStore
 from simulator.run.paired_runs import WithoutRuns, failed_runs, left_out_partners, without_runs
 from simulator.run.parts import Part, make_part
 from simulator.run.replication import ReplicationResult
-from simulator.run.settings import EXECUTION_KEYS
 from simulator.run.store import DirectoryStore
+from simulator.run.store_record import deciding_config
 from simulator.run.workers import resolve_workers
 
 ProgressCallback = Callable[[int], None]
@@ -83,12 +82,8 @@ def fingerprint(experiment: Experiment) -> dict[str, Any]:
 
     The resolved config without the runner keys that only say where and how fast to run.
     """
-    resolved = copy.deepcopy({k: v for k, v in experiment.resolved_config.items() if k not in RUN_ANNOTATIONS})
-    for section in [resolved.get("base"), *dict(resolved.get("scenarios") or {}).values()]:
-        if isinstance(section, dict) and isinstance(section.get("runner"), Mapping):
-            section["runner"] = {k: v for k, v in section["runner"].items() if k not in EXECUTION_KEYS}
     return {
-        **resolved,
+        **deciding_config(experiment.resolved_config),
         "seed": experiment.seed,
         "runs": "auto" if experiment.precision else experiment.runs,
         "scenario_names": [spec.name for spec in experiment.scenarios],

@@ -15,13 +15,13 @@ Each file is written atomically, with stop signals held back until the part is c
 the part's manifest entry (:mod:`simulator.run.manifest`), written last, commits it and
 records each file's row count and SHA-256. A resume checks every part against its entry
 and computes again any part whose file is missing, empty, truncated or altered, saying
-so; files of a part that was never committed are removed.
+so; files of a part without its entry are removed, the part named.
 
 A failed replication is kept as a failure of this run, and a resume tries it again: a
 replication counts as done for a resume only when it has results. Floats are written
 with every digit Python needs to read back the same number, so summaries computed from
-the store equal those computed in memory. The parent process keeps nothing but the
-store, so its memory stays flat however many replications a run makes. Of the final
+the store equal those computed in memory. The parent keeps nothing but the store,
+so its memory stays flat however many replications a run makes. Of the final
 tables only the replications table (one row per replication) is read back whole; the
 monthly and extra tables are :class:`~simulator.run.stored_table.StoredTable` sources,
 read part by part by the reports. They are written to the output folder from the
@@ -38,6 +38,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -56,12 +57,18 @@ from simulator.run.manifest import (
     ENTRY_SUFFIX,
     FORMAT_KEY,
     STORE_FORMAT,
+    UNCOMMITTED,
+    DamagedStoreError,
     Entry,
+    UncommittedPartsWarning,
     check_file,
     check_part,
     entry_paths,
     file_record,
     read_entry,
+    uncommitted_notes,
+    uncommitted_parts,
+    uncommitted_words,
     write_bytes,
     write_entry,
 )
@@ -69,6 +76,7 @@ from simulator.run.memory_store import MemoryStore
 from simulator.run.parts import Part, assemble, kpi_values_of, sorted_failures
 from simulator.run.resume_match import config_differences
 from simulator.run.store_files import KEEP_OUT, MANIFEST, STORE_DIRNAME, STORE_FILES
+from simulator.run.store_record import MANIFEST_LOST, read_manifest, recorded_fingerprint
 from simulator.run.stored_table import READ_OPTIONS, StoredTable, output_kind
 from simulator.run.table_source import TableSource
 
@@ -79,6 +87,7 @@ __all__ = [
     "DirectoryStore",
     "MemoryStore",
     "ResultStore",
+    "UncommittedPartsWarning",
     "assemble",
     "config_differences",
 ]
@@ -92,10 +101,6 @@ def _csv_bytes(table: pd.DataFrame) -> bytes:
     """``table`` as CSV with every digit, as the bytes written to the store (``to_csv``'s, made faster)."""
     text = csv_text(table, lineterminator="\n")
     return (table.to_csv(index=False, lineterminator="\n") if text is None else text).encode("utf-8")
-
-
-class DamagedStoreError(ValueError):
-    """A part of a store opened to read it does not match its manifest entry (its numbers would be wrong)."""
 
 
 class DirectoryStore:
@@ -118,32 +123,23 @@ class DirectoryStore:
         return str(self.path)
 
     def holds_run(self) -> bool:
-        """True when this directory holds a run's store (started, interrupted or finished)."""
-        return (self.path / MANIFEST).is_file()
+        """True when this directory holds a run's store (started, interrupted or finished), its manifest lost or not."""
+        return (self.path / MANIFEST).is_file() or bool(entry_paths(self.path) if self.path.is_dir() else [])
+
+    def _recorded(self, fingerprint: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+        return recorded_fingerprint(self.path, fingerprint, list(self._on_disk().values()), self.holds_run())
 
     def check_resume(self, fingerprint: Mapping[str, Any]) -> None:
         """Check that this directory holds an interrupted run of the same config (writes nothing).
 
         Raises:
             ConfigError: When there is no interrupted run here, or its config differs (each
-                difference is named).
+                difference is named), or its store manifest is missing or damaged and cannot
+                be rebuilt (:func:`~simulator.run.store_record.rebuilt_fingerprint` says why).
         """
-        manifest = self.path / MANIFEST
-        if not manifest.is_file():
-            raise ConfigError.single(
-                "runner.resume",
-                True,
-                f"needs the folder of an interrupted run, and {self.path.parent} holds none; "
-                "pass hydra.run.dir=<that folder>",
-            )
-        try:
-            recorded = json.loads(manifest.read_text(encoding="utf-8"))
-            if not isinstance(recorded, dict):
-                raise ValueError("not a JSON object")
-        except (OSError, ValueError) as error:
-            raise ConfigError.single(
-                "runner.resume", True, f"cannot read {manifest} ({error}); start a new run in another folder"
-            ) from None
+        recorded = dict(
+            recorded_fingerprint(self.path, fingerprint, list(self._on_disk().values()), self.holds_run())[0]
+        )
         recorded.pop(FORMAT_KEY, None)
         current = json.loads(json.dumps(fingerprint, default=str))
         issues = config_differences(recorded, current)
@@ -162,7 +158,7 @@ class DirectoryStore:
         replaced = 0
         refuse_foreign(self.path, STORE_LAYOUT, KEEP_OUT)  # replaced below: only if every file in it is the store's
         if self.path.exists():
-            replaced = sum(len(e.succeeded()) for e in self._committed()) if (self.path / MANIFEST).is_file() else 0
+            replaced = sum(len(e.succeeded()) for e in self._committed())  # its manifest lost or not
             shutil.rmtree(self.path)  # a fresh run in a used folder replaces the old results
         self.path.mkdir(parents=True)
         manifest = {**json.loads(json.dumps(fingerprint, default=str)), FORMAT_KEY: STORE_FORMAT}
@@ -174,11 +170,12 @@ class DirectoryStore:
         """Open the store of an interrupted run: check the config, then every part against the manifest.
 
         A part whose file is missing, empty, truncated or altered is removed, so that its
-        replications are computed again, as are the files of a part never committed.
+        replications are computed again, as are the files of a part without its entry (each
+        named); a lost store manifest is rebuilt when :mod:`~simulator.run.store_record` may.
         Replications that failed are tried again.
 
         Returns:
-            One note per damaged part (for the terminal), the rest counted.
+            One note per repair (for the terminal), the rest counted.
 
         Raises:
             ConfigError: As :meth:`check_resume`.
@@ -186,9 +183,16 @@ class DirectoryStore:
         """
         self.check_resume(fingerprint)
         refuse_foreign(self.path, STORE_LAYOUT, KEEP_OUT)  # what no committed entry names is deleted below
+        manifest, rebuilt = recorded_fingerprint(
+            self.path, fingerprint, list(self._on_disk().values()), self.holds_run()
+        )
+        damaged: list[str] = []
+        if rebuilt:
+            damaged.append(rebuilt)
+            manifest = {**manifest, FORMAT_KEY: STORE_FORMAT}
+            atomic_write(self.path / MANIFEST, lambda f: json.dump(manifest, f, indent=1, sort_keys=True))
         names = self.scenario_names()
         entries: dict[str, Entry] = {}
-        damaged: list[str] = []
         for stem, entry, problem in self._checked_parts():
             if entry is None:
                 damaged.append(f"part {stem} is damaged ({problem}): it will be computed again")
@@ -202,40 +206,38 @@ class DirectoryStore:
                 continue
             for damaged_file in self.path.glob(f"{stem}.*"):
                 damaged_file.unlink()
+        uncommitted = uncommitted_parts(self.path)
+        old_format = manifest.get(FORMAT_KEY) != STORE_FORMAT  # its parts have no entries: all are removed below
+        damaged += [] if old_format else uncommitted_notes(uncommitted, names)
         notes = damaged[:NOTES_SHOWN]
         if len(damaged) > NOTES_SHOWN:
             notes.append(f"... and {len(damaged) - NOTES_SHOWN} more damaged parts will be computed again")
-        cut_short = self._remove_uncommitted(entries)
-        manifest = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
-        if manifest.get(FORMAT_KEY) != STORE_FORMAT:  # its parts have no entries: all were just removed
+        self._remove_uncommitted(entries)
+        if old_format:
             notes.append("the store was written by an older salesim, without checksums: every part is computed again")
             manifest[FORMAT_KEY] = STORE_FORMAT
             atomic_write(self.path / MANIFEST, lambda f: json.dump(manifest, f, indent=1, sort_keys=True))
-        elif cut_short:
-            were = "batch was" if cut_short == 1 else "batches were"
-            notes.append(f"{cut_short} {were} cut short while being written: computed again")
         self._entries = entries
         self._session_start = self._next_sequence = max((e.sequence for e in entries.values()), default=-1) + 1
         return notes
 
-    def _remove_uncommitted(self, entries: Mapping[str, Entry]) -> int:
-        """Delete every file no committed entry names; return how many parts had reached their last file."""
+    def _remove_uncommitted(self, entries: Mapping[str, Entry]) -> None:
+        """Delete every file no committed entry names (uncommitted parts, temporaries of a killed write)."""
         kept = {MANIFEST} | {f"{stem}{ENTRY_SUFFIX}" for stem in entries}
         kept |= {f"{stem}.{kind}" for stem, entry in entries.items() for kind in entry.files}
-        cut_short = 0
         for path in self.path.iterdir():
-            if path.name in kept or not path.is_file():
-                continue
-            if path.name.endswith(".replications.csv"):
-                cut_short += 1
-            path.unlink()
-        return cut_short
+            if path.name not in kept and path.is_file():
+                path.unlink()
 
     def _known(self) -> dict[str, Entry]:
         if self._entries is None:  # a store opened to read it (e.g. while a run runs): read every entry
-            found = (read_entry(path) for path in entry_paths(self.path))
-            return {entry.stem: entry for entry in found if entry is not None}
+            if uncommitted := uncommitted_parts(self.path):
+                warnings.warn(uncommitted_words(self.path, uncommitted), UncommittedPartsWarning, stacklevel=4)
+            return self._on_disk()
         return self._entries
+
+    def _on_disk(self) -> dict[str, Entry]:
+        return {e.stem: e for e in (read_entry(path) for path in entry_paths(self.path)) if e is not None}
 
     def _committed(self) -> list[Entry]:
         return [entry for _, entry in sorted(self._known().items())]
@@ -292,14 +294,17 @@ class DirectoryStore:
         return found
 
     def verify(self) -> list[str]:
-        """Check every committed part against its manifest entry, as a resume does, changing nothing.
+        """Check the store manifest and every part against its entry, as a resume does, changing nothing.
 
         Returns:
-            One line per damaged part (``part s000-r00000120-00000129 is damaged (replications.csv
-            has 7 of 10 rows)``); empty when every part is intact. A resume
-            (``runner.resume=true``) computes the damaged parts again.
+            One line per problem: a missing or damaged store manifest, a damaged part (``part
+            s000-r00000120-00000129 is damaged (replications.csv has 7 of 10 rows)``), a part
+            without its entry; empty when all is intact. A resume (``runner.resume=true``) repairs them.
         """
-        return [f"part {stem} is damaged ({problem})" for stem, _, problem in self._checked_parts() if problem]
+        _, lost = read_manifest(self.path)
+        found = [f"the store manifest {MANIFEST} {lost}"] if lost and self.holds_run() else []
+        found += [f"part {stem} is damaged ({problem})" for stem, _, problem in self._checked_parts() if problem]
+        return found + [f"part {stem} has no manifest entry: {UNCOMMITTED}" for stem in uncommitted_parts(self.path)]
 
     def _checked_parts(self) -> Iterator[tuple[str, Entry | None, str | None]]:
         """Each committed part's stem, its entry (None when unreadable) and what is wrong with it (None: intact)."""
@@ -331,8 +336,14 @@ class DirectoryStore:
         return kpi_values_of(frames, kpi, below)
 
     def scenario_names(self) -> list[str]:
-        """The scenarios of the run, in the experiment's order (from the manifest)."""
-        manifest = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
+        """The scenarios of the run, in the experiment's order (from the manifest).
+
+        Raises:
+            DamagedStoreError: When the store manifest is missing or damaged (it had been a bare ``FileNotFoundError``).
+        """
+        manifest, problem = read_manifest(self.path)
+        if manifest is None:
+            raise DamagedStoreError(f"the store manifest {self.path / MANIFEST} {problem}: {MANIFEST_LOST}")
         return [str(name) for name in manifest.get("scenario_names", [])]
 
     def _table(self, kind: str, scenario_order: Sequence[str] | None) -> pd.DataFrame:

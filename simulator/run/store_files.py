@@ -7,10 +7,15 @@ the store, its tables or the engines.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from simulator.io.atomic import TEMPORARY_GLOB
+
 STORE_DIRNAME = "store"
 MANIFEST = "manifest.json"
-TEMPORARY = ".*.tmp"
-"""A file :func:`~simulator.io.atomic.atomic_write` was writing when the process was killed."""
+TEMPORARY = TEMPORARY_GLOB
+"""A file :func:`~simulator.io.atomic.atomic_write` was writing when the process was killed (that name exactly)."""
 STORE_FILES = frozenset({MANIFEST, "s[0-9]*-r[0-9]*-[0-9]*.*", TEMPORARY})
 """Every file the store writes in ``store/``: the manifest and each part's files (glob patterns)."""
 KEEP_OUT = (
@@ -18,3 +23,22 @@ KEEP_OUT = (
     "a folder that holds only salesim's own run is run again (replacing it), or resumed with runner.resume=true"
 )
 """What to do when a run folder holds what salesim did not write."""
+
+
+def lost_manifest(store_dir: Path) -> bool:
+    """Whether ``store_dir`` is a run's store whose manifest is missing: it has none, and a part entry that reads.
+
+    Such a folder is salesim's run, its store manifest lost: it had been refused as holding
+    "what salesim did not write (bookings_fan.png, ... and 508 more without store/manifest.json)".
+    """
+    store_dir = Path(store_dir)
+    if (store_dir / MANIFEST).exists() or not store_dir.is_dir():
+        return False
+    for path in store_dir.glob("s[0-9]*-r[0-9]*-[0-9]*.manifest.json"):
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(entry, dict) and {"scenario_index", "first", "last", "files"} <= entry.keys():
+            return True
+    return False
