@@ -608,3 +608,21 @@ def test_won_amounts_in_thousands_are_refused_naming_the_column(
     message = refused(mapping, capsys)
     assert "column 'Amount': --as-of 2023-04-28: the 20 won deals with a value average $" in message
     assert "the amounts look to be in thousands" in message and "market.deal_value" not in message
+
+
+@pytest.mark.parametrize("name", ["Acme Corp", "../../evil", "", "a:b"])
+def test_a_mapping_name_that_is_no_safe_folder_name_is_refused_by_calibrate_and_backtest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """``name: Acme Corp`` was written into a folder whose 'Acme Corp_forecast' python -m simulator then refused."""
+    from simulator.crm_commands import backtest_main
+
+    mapping = copy(tmp_path)
+    mapping.write_text(mapping.read_text().replace("name: shape-a", f"name: {name!r}"))
+    message = refused(mapping, capsys)
+    assert f"mapping.yaml: name = {name!r}: must be a safe folder name" in message, message
+    assert "no /, \\, :, spaces or '..'" in message
+    out = tmp_path / "backtest"
+    assert backtest_main([str(mapping), "--as-of", AS_OF, "--until", "2023-06-30", "--out", str(out)]) == 2
+    assert f"name = {name!r}: must be a safe folder name" in capsys.readouterr().err
+    assert not out.exists()
