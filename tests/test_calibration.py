@@ -640,3 +640,48 @@ def test_the_assumed_effort_caveat_says_little_work_only_of_light_loads(monkeypa
     busy = words([0.15, 0.98])
     assert "busy 15% to 98%" in busy and "little work to gain" not in busy
     assert "how busy each team is follows from that assumption" in busy
+
+
+@pytest.mark.parametrize(("n", "covers"), [(1, 0.0), (2, 0.5), (3, 0.75), (4, 0.875), (5, 0.9375)])
+def test_a_median_of_fewer_than_6_values_says_what_its_range_covers(n: int, covers: float) -> None:
+    """'792 (722–874), n = 4' stood under '95% CI' while the range of 4 months covers the median 87.5% of the time."""
+    from simulator.calibration.estimates import median_of, order_coverage
+
+    estimate = median_of(np.arange(1.0, n + 1.0))
+    assert estimate.coverage == pytest.approx(covers)
+    text = estimate.text(4)
+    if n == 1:
+        assert text == "1 (no CI: one value), n = 1"  # it read '1 (1–1), n = 1'
+    else:
+        assert f"lowest to highest, which covers the median {100 * covers:.4g}% of the time" in text
+        assert f"{n} values give no 95% CI" in text
+    # from 6 values on, the interval covers 95% or more (the normal approximation's gave 94.75% at 21)
+    for size in range(6, 120):
+        wide = median_of(np.arange(float(size)))
+        assert not wide.short and "lowest to highest" not in wide.text()
+        lo, hi = int(np.searchsorted(np.arange(size), wide.low)), int(np.searchsorted(np.arange(size), wide.high))
+        assert order_coverage(size, lo, hi) >= 0.95
+
+
+def test_calibration_md_gives_no_95_percent_ci_for_a_few_months_or_one_win(tmp_path: Path) -> None:
+    """At 2 months the level read '(at 2 months the median's distribution-free 95% CI runs from their lowest month
+    to their highest)', and a product with one win '950 (950–950), n = 1 | order-statistic CI'."""
+    one_win = edited_copy(tmp_path, _set(10, "Product", "Solo"))  # A010, won at 950
+    for recent, as_of, words in (
+        (6, AS_OF, "the range given is their lowest to highest month"),
+        (1, "2023-03-31", "one month gives no CI"),
+    ):
+        text = one_win.read_text()
+        one_win.write_text(text.split("assumptions")[0] + f"assumptions: {{recent_months: {recent}}}\n")
+        out = tmp_path / f"out{recent}"
+        assert (
+            calibrate_main([str(one_win), "--as-of", as_of, "--until", UNTIL, "--out", str(out), "--draws", "0"]) == 0
+        )
+        md = (out / "calibration.md").read_text()
+        level = next(line for line in md.splitlines() if line.startswith("| new opportunities a month (level)"))
+        assert words in level and "95% CI runs" not in level, level
+        if recent == 6:
+            assert "which covers the median 50% of the time; 2 values give no 95% CI), n = 2" in level, level
+        else:
+            assert "(no CI: one value), n = 1" in level, level
+        assert "| deal value, Solo (median won) | 950 (no CI: one value), n = 1 | one won deal: no CI |" in md

@@ -110,7 +110,8 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
                 f"| deal value, {product} (list price) | {estimate.value:,.0f} | no won deal valued: not fitted |"
             )
         else:
-            lines.append(f"| deal value, {product} (median won) | {estimate.text(4)} | order-statistic CI |")
+            how = "one won deal: no CI" if estimate.n == 1 else "order-statistic CI"
+            lines.append(f"| deal value, {product} (median won) | {estimate.text(4)} | {how} |")
     for product, estimate in sorted(out.product_win_rate.items()):
         lines.append(
             f"| win rate, {product} | {_monthly(estimate, 'decided deal')} | per product (≥ 100 decided deals) |"
@@ -316,10 +317,19 @@ def _run_rate_lines(cal: Calibration) -> list[str]:
 
 
 def _extremes_words(arr: ArrivalFit) -> str:
-    """Said when the level's interval is its lowest and highest month: at 6 months the 95% CI is no narrower."""
+    """Said when the level's interval is its lowest and highest month, with what that range covers.
+
+    From 6 to 8 months the median's distribution-free 95% CI is no narrower; below 6 no 95%
+    CI exists, and the range covers the median with ``1 - 2 (1/2)^n`` only (87.5% at 4
+    months, which had been called a 95% CI); one month gives no interval at all.
+    """
     recent = list(arr.history.values())[-arr.level.n :]
     if not recent or (arr.level.low, arr.level.high) != (min(recent), max(recent)):
         return ""
+    if arr.level.n == 1:
+        return " (one month gives no CI: a median needs 6 months for a distribution-free 95% CI)"
+    if arr.level.short:
+        return " (a distribution-free 95% CI needs 6 months: the range given is their lowest to highest month)"
     return (
         f" (at {arr.level.n} months the median's distribution-free 95% CI runs from their lowest month to their "
         "highest)"
