@@ -685,3 +685,26 @@ def test_calibration_md_gives_no_95_percent_ci_for_a_few_months_or_one_win(tmp_p
         else:
             assert "(no CI: one value), n = 1" in level, level
         assert "| deal value, Solo (median won) | 950 (no CI: one value), n = 1 | one won deal: no CI |" in md
+
+
+def test_a_parquet_or_excel_files_bad_cell_is_named_by_its_row_not_a_line(tmp_path: Path) -> None:
+    """A Parquet file's bad date cited 'row 5 (line 6 of the file, after its header)': it has no lines."""
+    source = FIXTURES / "a_opportunities"
+    table = pd.read_csv(source / "opportunities.csv", dtype=str, keep_default_na=False)
+    table.loc[4, "Created"] = "31/02/2023x"
+    table.to_parquet(tmp_path / "opportunities.parquet")
+    table.to_excel(tmp_path / "opportunities.xlsx", index=False)
+    shutil.copy(source / "roster.csv", tmp_path / "roster.csv")
+    text = (source / "mapping.yaml").read_text()
+    pd.DataFrame({"product": ["Basic", "Basic"], "price": ["1000", "1200"]}).to_parquet(tmp_path / "prices.parquet")
+    prices = "prices: {file: prices.parquet, columns: {product: product, price: price}}\n"
+    for suffix, words in (("parquet", "row 5: "), ("xlsx", "row 5 (sheet row 6, after its header): ")):
+        (tmp_path / f"m_{suffix}.yaml").write_text(text.replace("opportunities.csv", f"opportunities.{suffix}"))
+        with pytest.raises(CalibrationError) as refused:
+            calibrate(tmp_path / f"m_{suffix}.yaml", AS_OF, UNTIL)
+        assert words in str(refused.value) and "line" not in str(refused.value), str(refused.value)
+    shutil.copy(source / "opportunities.csv", tmp_path / "opportunities.csv")
+    (tmp_path / "m_prices.yaml").write_text(text + prices)
+    with pytest.raises(CalibrationError) as refused:
+        calibrate(tmp_path / "m_prices.yaml", AS_OF, UNTIL)
+    assert "listed twice with different values: row 1 '1000.0', row 2 '1200.0'" in str(refused.value)

@@ -93,8 +93,11 @@ def test_an_owner_in_two_teams_of_the_roster_is_refused(tmp_path: Path, capsys: 
     roster.write_text(roster.read_text() + "ann,South\n")
     message = refused(mapping, capsys)
     assert "roster.csv" in message and "column 'team'" in message
-    assert "owner 'ann' is listed twice with different values: row 1 (line 2 of the file) 'North', " in message
-    assert "row 6 (line 7) 'South'" in message
+    assert (
+        "owner 'ann' is listed twice with different values: row 1 (line 2 of the file, after its header) 'North', "
+        in message
+    )
+    assert "row 6 (line 7 of the file, after its header) 'South'" in message
     roster.write_text(roster.read_text().replace("ann,South", "ann,North"))  # the same row twice: counted
     problems = {p: n for p, n, _ in calibrate(mapping, AS_OF).export.problems.items}
     assert problems["owners listed twice in the roster (the same team)"] == 1
@@ -107,7 +110,10 @@ def test_a_product_with_two_prices_is_refused(tmp_path: Path, capsys: pytest.Cap
     mapping.write_text(mapping.read_text() + "prices: {file: prices.csv, columns: {product: product, price: price}}\n")
     message = refused(mapping, capsys)
     assert "prices.csv" in message and "column 'price'" in message
-    assert "product 'Basic' is listed twice with different values: row 1 (line 2 of the file) '1000.0'" in message
+    assert (
+        "product 'Basic' is listed twice with different values: row 1 (line 2 of the file, after its header) '1000.0'"
+        in message
+    )
     # a negative price is worded as a price (it read "a deal's amount ... a refund or credit note is not a deal")
     (mapping.parent / "prices.csv").write_text("product,price\nBasic,1000\nPro,-5000\n")
     message = refused(mapping, capsys)
