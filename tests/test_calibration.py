@@ -170,10 +170,16 @@ def _set(row: int, column: str, value: str):  # type: ignore[no-untyped-def]
         (_set(7, "Amount", "1e12"), ["row 8", "'1e12' is 1,000,000 times the column's median amount"]),
         # a close date in 2030 moved the export date there and counted the deal as open
         (_set(7, "Closed", "2030-01-01"), ["column 'Closed'", "row 8", "'2030-01-01' is after today"]),
-        # a first date in another format named the next, valid, date as "not a date"
+        # a first date in another format named the next, valid, date as "not a date"; then it blamed row 2's
+        # '2023-01-03' ("written in another date format than row 1's") and suggested a date_format that would
+        # have broken every other row: the row written unlike the rest is named
         (
             _set(0, "Created", "02/01/2023"),
-            ["column 'Created'", "row 2", "another date format than row 1's '02/01/2023'", "opportunities.date_format"],
+            [
+                "column 'Created', row 1 (line 2 of the file, after its header)",
+                "1 date is written in another format than the column's other 41 (such as row 2's '2023-01-03'): "
+                "row 1 ('02/01/2023'); write it as the others are (setting opportunities.date_format would not help",
+            ],
         ),
         # a status naming a win or a loss is suggested as one, not as open
         (_set(12, "Status", "Closed Won"), ["(e.g. Closed Won: won)"]),
@@ -708,3 +714,22 @@ def test_a_parquet_or_excel_files_bad_cell_is_named_by_its_row_not_a_line(tmp_pa
     with pytest.raises(CalibrationError) as refused:
         calibrate(tmp_path / "m_prices.yaml", AS_OF, UNTIL)
     assert "listed twice with different values: row 1 '1000.0', row 2 '1200.0'" in str(refused.value)
+
+
+def test_dates_written_unlike_most_of_their_column_are_named_wherever_they_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With row 1 the odd one, the message blamed the next row, written as the other 42 are."""
+
+    def edit(table: pd.DataFrame) -> None:
+        for row, value in ((0, "01/02/2023"), (5, "01/07/2023"), (20, "02/01/2023")):
+            table.loc[row, "Created"] = value
+
+    bad = edited_copy(tmp_path, edit)
+    assert calibrate_main([str(bad), "--as-of", AS_OF, "--out", str(tmp_path / "out")]) == 2
+    message = capsys.readouterr().err
+    assert "column 'Created', row 1 (line 2 of the file, after its header): 3 dates are written in another" in message
+    assert "than the column's other 39 (such as row 2's '2023-01-03'): rows 1 ('01/02/2023'), 6 ('01/07/2023'), " in (
+        message
+    )
+    assert "21 ('02/01/2023'); write them as the others are" in message and "row 2 (" not in message

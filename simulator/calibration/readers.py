@@ -16,7 +16,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.calibration.date_formats import ambiguous_first_words, read_with, three_number_share, without_zone
+from simulator.calibration.date_formats import (
+    ambiguous_first_words,
+    minority_words,
+    read_with,
+    three_number_share,
+    without_zone,
+)
 from simulator.calibration.errors import CalibrationError
 from simulator.config.errors import shown
 
@@ -268,6 +274,9 @@ def parse_dates(
         if date_format is None and not alone.isna().all():
             first = int(np.flatnonzero(filled.to_numpy())[0])
             ambiguous = ambiguous_first_words(local, first, row, parsed.iloc[first], format_key)
+            odd = None if ambiguous else minority_words(local, format_key)
+            if odd is not None:  # the rows written unlike most, not the first row failing the first row's format
+                raise CalibrationError(odd[1], file=str(path), column=name, row=odd[0] + 1)
             raise CalibrationError(
                 ambiguous
                 or f"'{value}' is written in another date format than row {first + 1}'s '{values.iloc[first]}': "
