@@ -632,3 +632,29 @@ def test_a_mapping_name_that_is_no_safe_folder_name_is_refused_by_calibrate_and_
     assert backtest_main([str(mapping), "--as-of", AS_OF, "--until", "2023-06-30", "--out", str(out)]) == 2
     assert f"name = {name!r}: must be a safe folder name" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_missing_value_words_in_any_mapped_column_are_counted_where_they_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A price of 'n/a' was read as no price with no word (exit 0, not in Data problems) while 'abc' was refused."""
+    mapping = copy(tmp_path)
+    (mapping.parent / "prices.csv").write_text("product,price\nBasic,n/a\nPro,5000\n")
+    mapping.write_text(mapping.read_text() + "prices: {file: prices.csv, columns: {product: product, price: price}}\n")
+    opportunities = mapping.parent / "opportunities.csv"
+    lines = opportunities.read_text().splitlines()
+    lines[5] = lines[5].replace(",ann,", ",NULL,")  # row 5's owner
+    lines[3] = lines[3].split(",", 2)[0] + ",-nan," + lines[3].split(",", 2)[2]  # row 3's created date
+    opportunities.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "company"
+    assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out), "--draws", "0"]) == 0
+    problems = (out / "calibration.md").read_text()
+    for words in (
+        "| cells holding a missing-value word ('n/a') in column 'price' of prices.csv | 1 | read as empty (not known), "
+        "as an empty cell is; the first: row 1 (line 2 of the file, after its header) |",
+        "| cells holding a missing-value word ('NULL') in column 'Owner' of opportunities.csv | 1 |",
+        "| cells holding a missing-value word ('-nan') in column 'Created' of opportunities.csv | 1 |",
+    ):
+        assert words in problems, problems
+    (mapping.parent / "prices.csv").write_text("product,price\nBasic,abc\nPro,5000\n")
+    assert "'abc'" in refused(mapping, capsys)

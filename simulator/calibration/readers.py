@@ -10,6 +10,7 @@ import codecs
 import csv
 import difflib
 import io
+import math
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -26,7 +27,36 @@ from simulator.calibration.date_formats import (
 from simulator.calibration.errors import CalibrationError
 from simulator.config.errors import shown
 
-MISSING = {"", "nan", "nat", "none", "null", "na", "n/a"}
+NA_WORDS = (
+    "#N/A",
+    "#N/A N/A",
+    "#NA",
+    "-1.#IND",
+    "-1.#QNAN",
+    "-NaN",
+    "-nan",
+    "1.#IND",
+    "1.#QNAN",
+    "<NA>",
+    "N/A",
+    "NA",
+    "NULL",
+    "NaN",
+    "None",
+    "n/a",
+    "nan",
+    "null",
+    "NaT",
+)
+"""Pandas' default missing-value strings (``pandas.read_csv``'s ``na_values``) and ``NaT``.
+
+Every cell is read as written (``keep_default_na=False``); a mapped column's cell holding
+one of these (any case) is read as empty and counted by
+:func:`~simulator.calibration.export_tables.blank_missing_words`. They had been blanked in
+every column without a word: a price of ``n/a`` was taken as no price (exit 0, no data
+problem) while ``abc`` was refused.
+"""
+MISSING_WORDS = frozenset(word.casefold() for word in NA_WORDS)
 
 
 def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
@@ -46,9 +76,9 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
         if suffix in (".csv", ".txt"):
             frame = _read_csv(path)
         elif suffix in (".xlsx", ".xlsm", ".xls"):
-            frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False)
+            frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, keep_default_na=False)
         elif suffix in (".parquet", ".pq"):
-            frame = pd.read_parquet(path).astype(str)
+            frame = pd.read_parquet(path)
         else:
             raise CalibrationError("unknown kind of file (CSV, Excel or Parquet)", file=str(path))
     except CalibrationError:
@@ -170,8 +200,10 @@ def _lines(first: int, last: int) -> str:
 
 
 def _clean(value: object) -> str:
-    text = "" if value is None else str(value).strip()
-    return "" if text.lower() in MISSING else text
+    """A cell as stripped text; a cell the file holds no value in (a Parquet null, an empty Excel cell) as ''."""
+    if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
 
 
 def require_columns(frame: pd.DataFrame, mapped: Mapping[str, str | None], path: Path) -> None:
