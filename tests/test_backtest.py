@@ -38,7 +38,7 @@ def test_every_period_and_kpi_has_a_row_with_its_band(result) -> None:  # type: 
     created = table[(table["period"] == "2023-03") & (table["kpi"] == "new_opportunities")].iloc[0]
     assert created["actual"] == 2 and created["p50"] > 0  # A038 and A039 (A900 closes before it is created: set aside)
     cover = coverage(table)
-    assert 0.0 <= cover["overall"] <= 1.0 and cover["rows"] == len(scored)
+    assert 0.0 <= cover["overall"] <= 1.0 and cover["rows"] + cover["part_rows"] == len(scored)
 
 
 def test_periods_after_the_exports_last_date_have_no_actual_and_are_not_scored(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -53,7 +53,9 @@ def test_periods_after_the_exports_last_date_have_no_actual_and_are_not_scored(r
     assert "records nothing after 2023-03-16: 2023-04, 2023-Q2" in text
     # the quarter table says "not scored" (–) for them, not "no": they are no misses
     quarter_rows = [
-        line for line in text.split("## Quarters")[1].split("\n## ")[0].splitlines() if "| 2023-Q2 |" in line
+        line
+        for line in text.split("## Quarters")[1].split("\n## ")[0].splitlines()
+        if "| 2023-Q2 (part: 2023-04-01 to 2023-04-28) |" in line
     ]
     assert len(quarter_rows) == 6 and all(line.endswith("| – |") for line in quarter_rows)
     assert not any(
@@ -197,10 +199,10 @@ def test_months_whose_new_opportunities_fall_far_below_the_band_are_named_as_a_t
     from simulator.report.backtest_report import thin_months
 
     rows = [
-        ("2017-09-30", "2017-10", "month", "new_opportunities", 761.0, 795.8, 831.0, 874.0, False),
-        ("2017-09-30", "2017-11", "month", "new_opportunities", 283.0, 752.6, 795.0, 838.7, False),
-        ("2017-09-30", "2017-12", "month", "new_opportunities", 121.0, 759.6, 799.5, 846.1, False),
-        ("2017-09-30", "2017-Q4", "quarter", "new_opportunities", 1165.0, 2341.5, 2433.5, 2516.3, False),
+        ("2017-09-30", "2017-10", "month", "", "", True, "new_opportunities", 761.0, 795.8, 831.0, 874.0, False),
+        ("2017-09-30", "2017-11", "month", "", "", True, "new_opportunities", 283.0, 752.6, 795.0, 838.7, False),
+        ("2017-09-30", "2017-12", "month", "", "", True, "new_opportunities", 121.0, 759.6, 799.5, 846.1, False),
+        ("2017-09-30", "2017-Q4", "quarter", "", "", True, "new_opportunities", 1165.0, 2341.5, 2433.5, 2516.3, False),
     ]
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     words = thin_months(table)
@@ -233,7 +235,10 @@ def test_the_thin_months_say_each_kpis_own_side_month_by_month_and_the_origin_of
         ("2017-09-30", "2017-12", "open_pipeline"): (1589.0, 2554.4, 2913.0),
         ("2017-09-30", "2017-12", "new_opportunities"): (121.0, 670.9, 921.2),
     }
-    rows = [(o, p, "month", k, a, lo, (lo + hi) / 2, hi, lo <= a <= hi) for (o, p, k), (a, lo, hi) in figures.items()]
+    rows = [
+        (o, p, "month", "", "", True, k, a, lo, (lo + hi) / 2, hi, lo <= a <= hi)
+        for (o, p, k), (a, lo, hi) in figures.items()
+    ]
     words = thin_months(pd.DataFrame(rows, columns=list(COLUMNS)))
     assert words is not None
     assert "read low" not in words
@@ -309,3 +314,30 @@ def test_each_origin_is_calibrated_once_to_check_it_and_run_it(
     assert code == 0, capsys.readouterr().err
     assert made == ["2023-02-28", "2023-03-10"]
     assert len(pd.read_csv(tmp_path / "bt" / "backtest.csv")["origin"].unique()) == 2
+
+
+def test_a_part_period_says_so_with_its_dates_and_is_counted_apart(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """With --until 2017-12-15, '2017-12 month' and '2017-Q4 quarter' held Oct 1 to Dec 15 (917 won, not the
+    quarter's 1,196) under the whole periods' labels, and counted in the quarters' coverage."""
+    table = backtest_table([result])  # origin 2023-02-28, until 2023-04-28: Q1 is March alone, April to the 28th
+    kinds = table.drop_duplicates("period").set_index("period")
+    assert kinds.loc["2023-03", "whole_period"] and not kinds.loc["2023-Q1", "whole_period"]
+    assert (kinds.loc["2023-Q1", "period_first"], kinds.loc["2023-Q1", "period_last"]) == ("2023-03-01", "2023-03-31")
+    assert (kinds.loc["2023-04", "period_first"], kinds.loc["2023-04", "period_last"]) == ("2023-04-01", "2023-04-28")
+    cover = coverage(table)
+    scored = table[table["inside_p10_p90"].notna()]
+    assert cover["rows"] == (scored["period"] == "2023-03").sum() and cover["part_rows"] == 6  # Q1's six KPIs
+    write_backtest([result], tmp_path, runs=4, uncertainty="bootstrap", seconds=1.0)
+    csv = pd.read_csv(tmp_path / "backtest.csv")
+    assert not csv.loc[csv["period"] == "2023-Q1", "whole_period"].any()
+    text = (tmp_path / "backtest.md").read_text()
+    head = text.split("## Quarters")[0]  # what the terminal prints
+    assert "rows (whole months and quarters)" in head
+    assert (
+        "Part-periods (cut by an origin or --until, so not comparable with whole ones) are left out of it: "
+        "2023-04 (part: 2023-04-01 to 2023-04-28), 2023-Q1 (part: 2023-03-01 to 2023-03-31), "
+        "2023-Q2 (part: 2023-04-01 to 2023-04-28); their coverage, counted apart: "
+    ) in head
+    assert f"of {cover['part_rows']:.0f} rows." in head
+    quarters = text.split("## Quarters")[1].split("\n## ")[0]
+    assert "| 2023-Q1 (part: 2023-03-01 to 2023-03-31) | won_deals |" in quarters and "| 2023-Q1 |" not in quarters

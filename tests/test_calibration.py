@@ -170,10 +170,16 @@ def _set(row: int, column: str, value: str):  # type: ignore[no-untyped-def]
         (_set(7, "Amount", "1e12"), ["row 8", "'1e12' is 1,000,000 times the column's median amount"]),
         # a close date in 2030 moved the export date there and counted the deal as open
         (_set(7, "Closed", "2030-01-01"), ["column 'Closed'", "row 8", "'2030-01-01' is after today"]),
-        # a first date in another format named the next, valid, date as "not a date"
+        # a first date in another format named the next, valid, date as "not a date"; then it blamed row 2's
+        # '2023-01-03' ("written in another date format than row 1's") and suggested a date_format that would
+        # have broken every other row: the row written unlike the rest is named
         (
             _set(0, "Created", "02/01/2023"),
-            ["column 'Created'", "row 2", "another date format than row 1's '02/01/2023'", "opportunities.date_format"],
+            [
+                "column 'Created', row 1 (line 2 of the file, after its header)",
+                "1 date is written in another format than the column's other 41 (such as row 2's '2023-01-03'): "
+                "row 1 ('02/01/2023'); write it as the others are (setting opportunities.date_format would not help",
+            ],
         ),
         # a status naming a win or a loss is suggested as one, not as open
         (_set(12, "Status", "Closed Won"), ["(e.g. Closed Won: won)"]),
@@ -640,3 +646,90 @@ def test_the_assumed_effort_caveat_says_little_work_only_of_light_loads(monkeypa
     busy = words([0.15, 0.98])
     assert "busy 15% to 98%" in busy and "little work to gain" not in busy
     assert "how busy each team is follows from that assumption" in busy
+
+
+@pytest.mark.parametrize(("n", "covers"), [(1, 0.0), (2, 0.5), (3, 0.75), (4, 0.875), (5, 0.9375)])
+def test_a_median_of_fewer_than_6_values_says_what_its_range_covers(n: int, covers: float) -> None:
+    """'792 (722–874), n = 4' stood under '95% CI' while the range of 4 months covers the median 87.5% of the time."""
+    from simulator.calibration.estimates import median_of, order_coverage
+
+    estimate = median_of(np.arange(1.0, n + 1.0))
+    assert estimate.coverage == pytest.approx(covers)
+    text = estimate.text(4)
+    if n == 1:
+        assert text == "1 (no CI: one value), n = 1"  # it read '1 (1–1), n = 1'
+    else:
+        assert f"lowest to highest, which covers the median {100 * covers:.4g}% of the time" in text
+        assert f"{n} values give no 95% CI" in text
+    # from 6 values on, the interval covers 95% or more (the normal approximation's gave 94.75% at 21)
+    for size in range(6, 120):
+        wide = median_of(np.arange(float(size)))
+        assert not wide.short and "lowest to highest" not in wide.text()
+        lo, hi = int(np.searchsorted(np.arange(size), wide.low)), int(np.searchsorted(np.arange(size), wide.high))
+        assert order_coverage(size, lo, hi) >= 0.95
+
+
+def test_calibration_md_gives_no_95_percent_ci_for_a_few_months_or_one_win(tmp_path: Path) -> None:
+    """At 2 months the level read '(at 2 months the median's distribution-free 95% CI runs from their lowest month
+    to their highest)', and a product with one win '950 (950–950), n = 1 | order-statistic CI'."""
+    one_win = edited_copy(tmp_path, _set(10, "Product", "Solo"))  # A010, won at 950
+    for recent, as_of, words in (
+        (6, AS_OF, "the range given is their lowest to highest month"),
+        (1, "2023-03-31", "one month gives no CI"),
+    ):
+        text = one_win.read_text()
+        one_win.write_text(text.split("assumptions")[0] + f"assumptions: {{recent_months: {recent}}}\n")
+        out = tmp_path / f"out{recent}"
+        assert (
+            calibrate_main([str(one_win), "--as-of", as_of, "--until", UNTIL, "--out", str(out), "--draws", "0"]) == 0
+        )
+        md = (out / "calibration.md").read_text()
+        level = next(line for line in md.splitlines() if line.startswith("| new opportunities a month (level)"))
+        assert words in level and "95% CI runs" not in level, level
+        if recent == 6:
+            assert "which covers the median 50% of the time; 2 values give no 95% CI), n = 2" in level, level
+        else:
+            assert "(no CI: one value), n = 1" in level, level
+        assert "| deal value, Solo (median won) | 950 (no CI: one value), n = 1 | one won deal: no CI |" in md
+
+
+def test_a_parquet_or_excel_files_bad_cell_is_named_by_its_row_not_a_line(tmp_path: Path) -> None:
+    """A Parquet file's bad date cited 'row 5 (line 6 of the file, after its header)': it has no lines."""
+    source = FIXTURES / "a_opportunities"
+    table = pd.read_csv(source / "opportunities.csv", dtype=str, keep_default_na=False)
+    table.loc[4, "Created"] = "31/02/2023x"
+    table.to_parquet(tmp_path / "opportunities.parquet")
+    table.to_excel(tmp_path / "opportunities.xlsx", index=False)
+    shutil.copy(source / "roster.csv", tmp_path / "roster.csv")
+    text = (source / "mapping.yaml").read_text()
+    pd.DataFrame({"product": ["Basic", "Basic"], "price": ["1000", "1200"]}).to_parquet(tmp_path / "prices.parquet")
+    prices = "prices: {file: prices.parquet, columns: {product: product, price: price}}\n"
+    for suffix, words in (("parquet", "row 5: "), ("xlsx", "row 5 (sheet row 6, after its header): ")):
+        (tmp_path / f"m_{suffix}.yaml").write_text(text.replace("opportunities.csv", f"opportunities.{suffix}"))
+        with pytest.raises(CalibrationError) as refused:
+            calibrate(tmp_path / f"m_{suffix}.yaml", AS_OF, UNTIL)
+        assert words in str(refused.value) and "line" not in str(refused.value), str(refused.value)
+    shutil.copy(source / "opportunities.csv", tmp_path / "opportunities.csv")
+    (tmp_path / "m_prices.yaml").write_text(text + prices)
+    with pytest.raises(CalibrationError) as refused:
+        calibrate(tmp_path / "m_prices.yaml", AS_OF, UNTIL)
+    assert "listed twice with different values: row 1 '1000.0', row 2 '1200.0'" in str(refused.value)
+
+
+def test_dates_written_unlike_most_of_their_column_are_named_wherever_they_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With row 1 the odd one, the message blamed the next row, written as the other 42 are."""
+
+    def edit(table: pd.DataFrame) -> None:
+        for row, value in ((0, "01/02/2023"), (5, "01/07/2023"), (20, "02/01/2023")):
+            table.loc[row, "Created"] = value
+
+    bad = edited_copy(tmp_path, edit)
+    assert calibrate_main([str(bad), "--as-of", AS_OF, "--out", str(tmp_path / "out")]) == 2
+    message = capsys.readouterr().err
+    assert "column 'Created', row 1 (line 2 of the file, after its header): 3 dates are written in another" in message
+    assert "than the column's other 39 (such as row 2's '2023-01-03'): rows 1 ('01/02/2023'), 6 ('01/07/2023'), " in (
+        message
+    )
+    assert "21 ('02/01/2023'); write them as the others are" in message and "row 2 (" not in message

@@ -93,8 +93,11 @@ def test_an_owner_in_two_teams_of_the_roster_is_refused(tmp_path: Path, capsys: 
     roster.write_text(roster.read_text() + "ann,South\n")
     message = refused(mapping, capsys)
     assert "roster.csv" in message and "column 'team'" in message
-    assert "owner 'ann' is listed twice with different values: row 1 (line 2 of the file) 'North', " in message
-    assert "row 6 (line 7) 'South'" in message
+    assert (
+        "owner 'ann' is listed twice with different values: row 1 (line 2 of the file, after its header) 'North', "
+        in message
+    )
+    assert "row 6 (line 7 of the file, after its header) 'South'" in message
     roster.write_text(roster.read_text().replace("ann,South", "ann,North"))  # the same row twice: counted
     problems = {p: n for p, n, _ in calibrate(mapping, AS_OF).export.problems.items}
     assert problems["owners listed twice in the roster (the same team)"] == 1
@@ -107,7 +110,10 @@ def test_a_product_with_two_prices_is_refused(tmp_path: Path, capsys: pytest.Cap
     mapping.write_text(mapping.read_text() + "prices: {file: prices.csv, columns: {product: product, price: price}}\n")
     message = refused(mapping, capsys)
     assert "prices.csv" in message and "column 'price'" in message
-    assert "product 'Basic' is listed twice with different values: row 1 (line 2 of the file) '1000.0'" in message
+    assert (
+        "product 'Basic' is listed twice with different values: row 1 (line 2 of the file, after its header) '1000.0'"
+        in message
+    )
     # a negative price is worded as a price (it read "a deal's amount ... a refund or credit note is not a deal")
     (mapping.parent / "prices.csv").write_text("product,price\nBasic,1000\nPro,-5000\n")
     message = refused(mapping, capsys)
@@ -608,3 +614,47 @@ def test_won_amounts_in_thousands_are_refused_naming_the_column(
     message = refused(mapping, capsys)
     assert "column 'Amount': --as-of 2023-04-28: the 20 won deals with a value average $" in message
     assert "the amounts look to be in thousands" in message and "market.deal_value" not in message
+
+
+@pytest.mark.parametrize("name", ["Acme Corp", "../../evil", "", "a:b"])
+def test_a_mapping_name_that_is_no_safe_folder_name_is_refused_by_calibrate_and_backtest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """``name: Acme Corp`` was written into a folder whose 'Acme Corp_forecast' python -m simulator then refused."""
+    from simulator.crm_commands import backtest_main
+
+    mapping = copy(tmp_path)
+    mapping.write_text(mapping.read_text().replace("name: shape-a", f"name: {name!r}"))
+    message = refused(mapping, capsys)
+    assert f"mapping.yaml: name = {name!r}: must be a safe folder name" in message, message
+    assert "no /, \\, :, spaces or '..'" in message
+    out = tmp_path / "backtest"
+    assert backtest_main([str(mapping), "--as-of", AS_OF, "--until", "2023-06-30", "--out", str(out)]) == 2
+    assert f"name = {name!r}: must be a safe folder name" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_missing_value_words_in_any_mapped_column_are_counted_where_they_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A price of 'n/a' was read as no price with no word (exit 0, not in Data problems) while 'abc' was refused."""
+    mapping = copy(tmp_path)
+    (mapping.parent / "prices.csv").write_text("product,price\nBasic,n/a\nPro,5000\n")
+    mapping.write_text(mapping.read_text() + "prices: {file: prices.csv, columns: {product: product, price: price}}\n")
+    opportunities = mapping.parent / "opportunities.csv"
+    lines = opportunities.read_text().splitlines()
+    lines[5] = lines[5].replace(",ann,", ",NULL,")  # row 5's owner
+    lines[3] = lines[3].split(",", 2)[0] + ",-nan," + lines[3].split(",", 2)[2]  # row 3's created date
+    opportunities.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "company"
+    assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out), "--draws", "0"]) == 0
+    problems = (out / "calibration.md").read_text()
+    for words in (
+        "| cells holding a missing-value word ('n/a') in column 'price' of prices.csv | 1 | read as empty (not known), "
+        "as an empty cell is; the first: row 1 (line 2 of the file, after its header) |",
+        "| cells holding a missing-value word ('NULL') in column 'Owner' of opportunities.csv | 1 |",
+        "| cells holding a missing-value word ('-nan') in column 'Created' of opportunities.csv | 1 |",
+    ):
+        assert words in problems, problems
+    (mapping.parent / "prices.csv").write_text("product,price\nBasic,abc\nPro,5000\n")
+    assert "'abc'" in refused(mapping, capsys)

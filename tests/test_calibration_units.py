@@ -149,4 +149,10 @@ def test_calibration_md_says_what_the_pull_and_the_outcomes_rest_on(tmp_path: Pa
     assert f"n = 2 quarter ends ({pull.n:,} wins) |" in row
     assert "the CI counts the 2 quarter ends, not their wins (t on 1 degree of freedom" in row
     months = cal.outcomes.win_rate.units
-    assert months >= 2 and f"n = {months} creation months (" in text
+    assert months >= 2 and f"creation months; CI over {months} of them" in text
+    # 'n = 7 creation months (... won deals)' counted the months of the CI, while the deals come from 9
+    out = cal.outcomes
+    won = next(line for line in text.splitlines() if line.startswith("| won by the end of follow-up"))
+    assert out.months == 9 and out.won.units < out.months
+    assert f"n = {out.won.n:,} won deals from 9 creation months; CI over {out.won.units} of them |" in won, won
+    assert " creation months (" not in won

@@ -2,8 +2,11 @@
 
 One row per origin × period × KPI: the actual, the simulated P10, P50 and P90 over the
 replications, and whether the actual fell inside [P10, P90]. An 80% band should hold the
-actual about 80% of the time: the coverage over every row (months and quarters), by KPI and
-by origin, is the back-test's answer to "how far can these bands be trusted".
+actual about 80% of the time: the coverage over every row of a whole month or quarter, by
+KPI and by origin, is the back-test's answer to "how far can these bands be trusted".
+A part-period (a month or quarter cut by the origin or ``--until``: its first and last
+day in the table, ``whole_period`` false) is counted apart: it had been labelled and
+counted as the whole quarter ("2017-Q4" holding Oct 1 to Dec 15).
 """
 
 from __future__ import annotations
@@ -16,7 +19,20 @@ import pandas as pd
 from simulator.calibration.backtest_kpis import KPIS
 from simulator.run.backtest import OriginResult, spread_parts
 
-COLUMNS = ("origin", "period", "period_kind", "kpi", "actual", "p10", "p50", "p90", "inside_p10_p90")
+COLUMNS = (
+    "origin",
+    "period",
+    "period_kind",
+    "period_first",
+    "period_last",
+    "whole_period",
+    "kpi",
+    "actual",
+    "p10",
+    "p50",
+    "p90",
+    "inside_p10_p90",
+)
 HEADLINE = ("won_deals", "bookings", "win_rate")
 
 
@@ -34,18 +50,31 @@ def backtest_table(results: list[OriginResult]) -> pd.DataFrame:
                     (float(np.quantile(values, q)) for q in (0.1, 0.5, 0.9)) if values.size else (math.nan,) * 3
                 )
                 inside = bool(p10 <= actual <= p90) if np.isfinite(actual) and np.isfinite(p10) else None
-                rows.append((str(result.origin), period.label, period.kind, kpi, actual, p10, p50, p90, inside))
+                dates = (str(period.first), str(period.last), period.whole)
+                rows.append((str(result.origin), period.label, period.kind, *dates, kpi, actual, p10, p50, p90, inside))
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
+PART_KEYS = ("part_periods", "part_rows")
+"""The coverage's keys for the part-periods, counted apart from the whole ones."""
+
+
 def coverage(table: pd.DataFrame) -> dict[str, float]:
-    """Share of rows with the actual inside P10–P90: overall, by KPI, by origin and by kind of period."""
+    """Share of rows with the actual inside P10–P90 over whole periods: overall, by KPI, by origin, by kind of period.
+
+    ``rows``: the whole periods' rows scored. Part-periods are counted apart:
+    ``part_periods`` their share inside (NaN with none scored), ``part_rows`` their rows.
+    """
     scored = table[table["inside_p10_p90"].notna()]
+    part = scored[~scored["whole_period"].astype(bool)]
+    scored = scored[scored["whole_period"].astype(bool)]
     result = {"overall": float(scored["inside_p10_p90"].astype(bool).mean()) if len(scored) else math.nan}
     for column in ("kpi", "origin", "period_kind"):
         for value, rows in scored.groupby(column):
             result[f"{column}={value}"] = float(rows["inside_p10_p90"].astype(bool).mean())
     result["rows"] = float(len(scored))
+    result["part_periods"] = float(part["inside_p10_p90"].astype(bool).mean()) if len(part) else math.nan
+    result["part_rows"] = float(len(part))
     return result
 
 
@@ -63,7 +92,7 @@ def spread_split(results: list[OriginResult]) -> pd.DataFrame:
                 rows.append(
                     (
                         str(result.origin),
-                        period.label,
+                        period.shown,  # a part-quarter with its dates
                         kpi,
                         math.sqrt(total) if total >= 0 else math.nan,
                         math.sqrt(process),

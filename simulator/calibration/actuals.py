@@ -23,23 +23,36 @@ from simulator.calibration.shapes import Export
 
 @dataclass(frozen=True)
 class Period:
-    """A calendar period: its label ('2017-10', '2017-Q4'), first and last day."""
+    """A calendar period: its label ('2017-10', '2017-Q4'), first and last day.
+
+    ``whole``: it runs from its calendar first day to its last. A period cut by the origin
+    or ``--until`` is a part-period: labelled '2017-Q4', it had held Oct 1 to Dec 15 (917
+    won, not the quarter's 1,196) with nothing to say so, and counted in the quarters'
+    coverage; :attr:`shown` names its dates wherever it is shown.
+    """
 
     label: str
     first: np.datetime64
     last: np.datetime64
     kind: str  # 'month' or 'quarter'
+    whole: bool = True
+
+    @property
+    def shown(self) -> str:
+        """The label, and for a part-period its dates: ``2017-Q4 (part: 2017-10-01 to 2017-12-15)``."""
+        return self.label if self.whole else f"{self.label} (part: {self.first} to {self.last})"
 
 
 def periods_between(start: np.datetime64, until: np.datetime64) -> list[Period]:
-    """The calendar months and quarters from ``start`` to ``until`` (inclusive; partial ones cut to them)."""
+    """The calendar months and quarters from ``start`` to ``until`` (inclusive; partial ones cut to them, not whole)."""
     result: list[Period] = []
     for freq, kind in (("M", "month"), ("Q", "quarter")):
         for period in pd.period_range(str(start), str(until), freq=freq):
-            first = max(np.datetime64(str(period.start_time.date()), "D"), start)
-            last = min(np.datetime64(str(period.end_time.date()), "D"), until)
+            begins = np.datetime64(str(period.start_time.date()), "D")
+            ends = np.datetime64(str(period.end_time.date()), "D")
+            first, last = max(begins, start), min(ends, until)
             label = str(period) if kind == "month" else f"{period.year}-Q{period.quarter}"
-            result.append(Period(label, first, last, kind))
+            result.append(Period(label, first, last, kind, bool(first == begins and last == ends)))
     return result
 
 

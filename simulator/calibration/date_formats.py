@@ -107,6 +107,53 @@ def ambiguous_first_words(
     )
 
 
+def layout(text: str) -> str:
+    """How a date is written, its numbers and words left out: '2017-03-11' -> '9-9-9', '03/15/2017' -> '9/9/9'.
+
+    A four-digit run stays apart (``9999-9-9`` is year first, ``9/9/9999`` year last); a time
+    of day after the date is dropped (a column's dates with and without one are read alike).
+    """
+    date = re.sub(r"(?:[ T]+|\s*,\s*)\d{1,2}:\d{2}.*$", "", text.strip())
+    return re.sub(r"\d+", lambda m: "Y" if len(m.group()) == 4 else "9", re.sub(r"[A-Za-z]+", "a", date))
+
+
+def minority_words(values: pd.Series, format_key: str) -> tuple[int, str] | None:
+    """The rows written in the column's minority date layout, named against its majority; None when one layout.
+
+    Pandas reads a column in the format of its first date, so a column whose first row is
+    the odd one (03/15/2017 above 7,000 ISO dates) failed on row 2, and the message blamed
+    row 2's '2017-03-11' and suggested a date format that would have broken the 7,000: the
+    rows to mend are those written unlike most.
+
+    Args:
+        values: The column's cells, empty ones as None.
+        format_key: The mapping key that sets the table's date format.
+
+    Returns:
+        (the first odd row, 0-based; the message) or None.
+    """
+    positions = [int(p) for p in values.reset_index(drop=True).dropna().index]
+    shapes = [layout(str(values.iloc[p])) for p in positions]
+    counts: dict[str, int] = {}
+    for shape in shapes:
+        counts[shape] = counts.get(shape, 0) + 1
+    if len(counts) < 2:
+        return None
+    most = max(counts.values())
+    majority = shapes[0] if counts[shapes[0]] == most else max(counts, key=lambda k: counts[k])
+    rows = [p for p, shape in zip(positions, shapes, strict=True) if shape != majority]
+    example = next(p for p, shape in zip(positions, shapes, strict=True) if shape == majority)
+    listed = ", ".join(f"{r + 1} ('{values.iloc[r]}')" for r in rows[:5]) + (
+        f" and {len(rows) - 5:,} more" if len(rows) > 5 else ""
+    )
+    return int(rows[0]), (
+        f"{len(rows):,} date{'s are' if len(rows) != 1 else ' is'} written in another format than the column's "
+        f"other {most:,} (such as row {example + 1}'s '{values.iloc[example]}'): row{'s' if len(rows) != 1 else ''} "
+        f"{listed}; write {'them' if len(rows) != 1 else 'it'} as the others are (setting {format_key} would "
+        "not help: it reads one format only)"
+    )
+
+
 def three_number_share(values: pd.Series) -> float:
     """The share of a column's filled cells that are dates of three numbers (:data:`DATE_CELL`); 0 for none filled."""
     filled = values[values != ""].astype(str)

@@ -66,13 +66,14 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
         "",
         "| what | value | how |",
         "|---|---|---|",
-        f"| won by the end of follow-up (cumulative incidence) | {_monthly(out.won, 'won deal')} | "
+        f"| won by the end of follow-up (cumulative incidence) | {_monthly(out.won, 'won deal', out.months)} | "
         f"Aalen–Johansen, open deals censored ({out.n_open:,}); cohorts the export shows whole"
         f"{_months_words(out.won)} |",
-        f"| lost | {_monthly(out.lost, 'lost deal')} | the same |",
-        f"| no decision (neither, at {out.tau:.0f} working days) | {_monthly(out.no_decision, 'deal')} "
+        f"| lost | {_monthly(out.lost, 'lost deal', out.months)} | the same |",
+        f"| no decision (neither, at {out.tau:.0f} working days) | {_monthly(out.no_decision, 'deal', out.months)} "
         "| 1 − won − lost |",
-        f"| win rate of decided deals | {_monthly(out.win_rate, 'decided deal')} | won / (won + lost) incidences |",
+        f"| win rate of decided deals | {_monthly(out.win_rate, 'decided deal', out.months)} "
+        "| won / (won + lost) incidences |",
         f"| won cycle, median | {cycle_median_days(out.won_days):.0f} working days "
         f"({_calendar_words(cycle_median_days(out.won_days), out.won_median_calendar_days, out.n_open)}) "
         "| incidence increments "
@@ -110,10 +111,12 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
                 f"| deal value, {product} (list price) | {estimate.value:,.0f} | no won deal valued: not fitted |"
             )
         else:
-            lines.append(f"| deal value, {product} (median won) | {estimate.text(4)} | order-statistic CI |")
+            how = "one won deal: no CI" if estimate.n == 1 else "order-statistic CI"
+            lines.append(f"| deal value, {product} (median won) | {estimate.text(4)} | {how} |")
     for product, estimate in sorted(out.product_win_rate.items()):
         lines.append(
-            f"| win rate, {product} | {_monthly(estimate, 'decided deal')} | per product (≥ 100 decided deals) |"
+            f"| win rate, {product} | {_monthly(estimate, 'decided deal', out.months)} "
+            "| per product (≥ 100 decided deals) |"
         )
     for product, estimate in sorted(cal.product_mix.items()):
         lines.append(
@@ -255,9 +258,18 @@ def draws_lines(draws: Mapping[str, Any] | None) -> list[str]:
     ]
 
 
-def _monthly(estimate: Estimate, rows: str) -> str:
-    """A share fitted from deals, its CI counted over creation months when it is: ``n = 5 creation months (…)``."""
-    return estimate.text(percent=True, rows=rows, unit="creation month")
+def _monthly(estimate: Estimate, rows: str, months: int) -> str:
+    """A share fitted from deals, and when its CI is counted over creation months, how many of theirs it counts.
+
+    ``n = 2,334 won deals from 7 creation months; CI over 5 of them``: the deals of every
+    creation month fitted (``months``), the CI over the months old enough to show their
+    rates (:func:`.unit_intervals.outcomes_over_months`). It had read ``n = 5 creation months
+    (2,334 won deals)``, while those deals came from 7.
+    """
+    if not estimate.units:
+        return estimate.text(percent=True, rows=rows)
+    deals = Estimate(estimate.value, estimate.low, estimate.high, estimate.n).text(percent=True, rows=rows)
+    return f"{deals} from {months} creation month{'s' if months != 1 else ''}; CI over {estimate.units} of them"
 
 
 def _months_words(estimate: Estimate) -> str:
@@ -266,9 +278,9 @@ def _months_words(estimate: Estimate) -> str:
         return ""
     return (
         "; the outcome CIs (these four rows and each product's win rate) count the creation months the rates "
-        "wander between (the wander rows: the win rate's over the months whose deals had time to close, the "
-        "stall rate's over its own), not the deals alone, with t on one degree of freedom fewer than the months "
-        "each row counts"
+        "wander between, not the deals alone: only the months old enough to measure that wander (the wander rows: "
+        "the win rate's over the months whose deals had time to close, the stall rate's over its own; won and lost "
+        "over the fewer of the two), with t on one degree of freedom fewer than the months each row counts"
     )
 
 
@@ -316,10 +328,19 @@ def _run_rate_lines(cal: Calibration) -> list[str]:
 
 
 def _extremes_words(arr: ArrivalFit) -> str:
-    """Said when the level's interval is its lowest and highest month: at 6 months the 95% CI is no narrower."""
+    """Said when the level's interval is its lowest and highest month, with what that range covers.
+
+    From 6 to 8 months the median's distribution-free 95% CI is no narrower; below 6 no 95%
+    CI exists, and the range covers the median with ``1 - 2 (1/2)^n`` only (87.5% at 4
+    months, which had been called a 95% CI); one month gives no interval at all.
+    """
     recent = list(arr.history.values())[-arr.level.n :]
     if not recent or (arr.level.low, arr.level.high) != (min(recent), max(recent)):
         return ""
+    if arr.level.n == 1:
+        return " (one month gives no CI: a median needs 6 months for a distribution-free 95% CI)"
+    if arr.level.short:
+        return " (a distribution-free 95% CI needs 6 months: the range given is their lowest to highest month)"
     return (
         f" (at {arr.level.n} months the median's distribution-free 95% CI runs from their lowest month to their "
         "highest)"

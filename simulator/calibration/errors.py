@@ -3,7 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
+
+LINED = (".csv", ".txt")
+"""Files of text lines: a row's line is named. A Parquet file has no lines and an Excel sheet rows of its own."""
+SHEETS = (".xlsx", ".xlsm", ".xls")
+
+
+def row_words(file: str, row: int) -> str:
+    """Data row ``row`` (1-based, after the header) of ``file`` as its reader finds it.
+
+    ``row 10 (line 11 of the file)`` for a CSV, ``row 10 (sheet row 11)`` for Excel, ``row 10``
+    for Parquet: every file's error had cited ``line 11 of the file``, a line a Parquet file
+    does not have.
+    """
+    suffix = PurePath(file).suffix.lower()
+    if suffix in LINED:
+        return f"row {row} (line {row + 1} of the file, after its header)"
+    if suffix in SHEETS:
+        return f"row {row} (sheet row {row + 1}, after its header)"
+    return f"row {row}"
 
 
 class CalibrationError(Exception):
@@ -18,7 +38,7 @@ class CalibrationError(Exception):
             for part in (
                 f"file {file}" if file else "",
                 f"column '{column}'" if column else "",
-                f"row {row} (line {row + 1} of the file, after its header)" if row is not None else "",
+                row_words(file, row) if row is not None else "",
             )
             if part
         )

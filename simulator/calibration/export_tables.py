@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel
 
-from simulator.calibration.errors import CalibrationError
+from simulator.calibration.errors import CalibrationError, DataProblems, row_words
 from simulator.calibration.mapping import (
     MappingFile,
     OpportunityTable,
@@ -24,7 +24,7 @@ from simulator.calibration.mapping import (
     WonDeals,
     unanswerable,
 )
-from simulator.calibration.readers import read_table, require_columns
+from simulator.calibration.readers import MISSING_WORDS, read_table, require_columns
 from simulator.config.errors import shown
 
 SECTIONS = ("opportunities", "stage_history", "won_deals", "roster", "prices")
@@ -77,6 +77,35 @@ def read_export_tables(mapping: MappingFile) -> dict[str, pd.DataFrame]:
         lines = "".join(f"\n  - {_indented(str(problem))}" for problem in problems)
         raise CalibrationError(f"the mapping and its tables have {len(problems)} problems:{lines}")
     return tables
+
+
+def blank_missing_words(mapping: MappingFile, tables: dict[str, pd.DataFrame], problems: DataProblems) -> None:
+    """Read a mapped column's cells holding a missing-value word (``n/a``, ``NULL``, ``NA``, ...) as empty; count them.
+
+    An empty cell means not known (no close date: open; no price: none), and so does a
+    :data:`~simulator.calibration.readers.NA_WORDS` cell, but it is counted in ``problems``
+    per file and column with its first row, so the choice is seen: a price of ``n/a`` had
+    been blanked with no word (exit 0, no data problem) while ``abc`` was refused, and a
+    region written ``NA`` (North America) would vanish unseen. ``tables`` is changed in place.
+    """
+    for section in SECTIONS:
+        table = getattr(mapping, section)
+        if table is None or section not in tables:
+            continue
+        frame, path = tables[section], mapping.path(table.file)
+        for name in dict.fromkeys(c for c in _section_columns(section, table).values() if c is not None):
+            words = frame[name].str.casefold().isin(MISSING_WORDS)
+            if not words.any():
+                continue
+            first = int(words.to_numpy().argmax())
+            found = sorted(set(frame[name][words]))
+            problems.add(
+                f"cells holding a missing-value word ({', '.join(repr(w) for w in found[:4])}) in column '{name}' of "
+                f"{path.name}",
+                int(words.sum()),
+                f"read as empty (not known), as an empty cell is; the first: {row_words(str(path), first + 1)}",
+            )
+            frame.loc[words, name] = ""
 
 
 def _section_columns(

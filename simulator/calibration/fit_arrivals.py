@@ -125,7 +125,7 @@ def fit_arrivals(
         )
     tail = counts[-recent:]
     median = median_of(tail)
-    level = Estimate(median.value, median.low, median.high, int(tail.size))
+    level = Estimate(median.value, median.low, median.high, int(tail.size), coverage=median.coverage)
     t = np.arange(counts.size, dtype=np.float64)
     if counts.size >= 3:
         slope, intercept = np.polyfit(t, counts, 1)

@@ -53,6 +53,8 @@ class OutcomeFit:
     lost_median_calendar_days: float = math.nan
     # won and lost durations of deals created in the 1st, 2nd and 3rd month of a quarter (None: too few)
     by_quarter_month: list[tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], int]] | None = None
+    # the creation months the fitted deals come from (the CIs may count fewer: those old enough to show their rates)
+    months: int = 0
 
 
 def follow_up(
@@ -176,6 +178,7 @@ def fit_outcomes(
         won_median_calendar_days=float(np.median(calendar_days[event == 1])) if n_won else math.nan,
         lost_median_calendar_days=float(np.median(calendar_days[event == 2])) if n_lost else math.nan,
         by_quarter_month=by_month or None,
+        months=int(np.unique(created.astype("datetime64[M]")).size),
     )
 
 

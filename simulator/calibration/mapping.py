@@ -50,6 +50,7 @@ from pydantic_core import CoreSchema
 
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.mapping_gaps import gap_lines, raw_gaps
+from simulator.config.composed import folder_name
 from simulator.config.errors import ConfigIssue, issues_from_error_detail, shown
 from simulator.config.fields import DealDollars, QuotaDollars, strict_scalars
 
@@ -261,7 +262,9 @@ class Assumptions(_Model):
 class MappingFile(_Model):
     """A whole mapping file; ``base`` (set on loading) is the folder its paths are relative to, ``source`` the file."""
 
-    name: str = "crm"
+    name: Annotated[str, AfterValidator(folder_name)] = "crm"
+    """Names the config folder's experiments (``<name>_forecast``), so it follows ``experiment.name``'s rule:
+    ``name: Acme Corp`` had been written into a folder that ``python -m simulator`` then refused."""
     opportunities: OpportunityTable
     stage_history: StageHistory | None = None
     won_deals: WonDeals | None = None

@@ -10,17 +10,53 @@ import codecs
 import csv
 import difflib
 import io
+import math
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from simulator.calibration.date_formats import ambiguous_first_words, read_with, three_number_share, without_zone
+from simulator.calibration.date_formats import (
+    ambiguous_first_words,
+    minority_words,
+    read_with,
+    three_number_share,
+    without_zone,
+)
 from simulator.calibration.errors import CalibrationError
 from simulator.config.errors import shown
 
-MISSING = {"", "nan", "nat", "none", "null", "na", "n/a"}
+NA_WORDS = (
+    "#N/A",
+    "#N/A N/A",
+    "#NA",
+    "-1.#IND",
+    "-1.#QNAN",
+    "-NaN",
+    "-nan",
+    "1.#IND",
+    "1.#QNAN",
+    "<NA>",
+    "N/A",
+    "NA",
+    "NULL",
+    "NaN",
+    "None",
+    "n/a",
+    "nan",
+    "null",
+    "NaT",
+)
+"""Pandas' default missing-value strings (``pandas.read_csv``'s ``na_values``) and ``NaT``.
+
+Every cell is read as written (``keep_default_na=False``); a mapped column's cell holding
+one of these (any case) is read as empty and counted by
+:func:`~simulator.calibration.export_tables.blank_missing_words`. They had been blanked in
+every column without a word: a price of ``n/a`` was taken as no price (exit 0, no data
+problem) while ``abc`` was refused.
+"""
+MISSING_WORDS = frozenset(word.casefold() for word in NA_WORDS)
 
 
 def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
@@ -40,9 +76,9 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
         if suffix in (".csv", ".txt"):
             frame = _read_csv(path)
         elif suffix in (".xlsx", ".xlsm", ".xls"):
-            frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False)
+            frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, keep_default_na=False)
         elif suffix in (".parquet", ".pq"):
-            frame = pd.read_parquet(path).astype(str)
+            frame = pd.read_parquet(path)
         else:
             raise CalibrationError("unknown kind of file (CSV, Excel or Parquet)", file=str(path))
     except CalibrationError:
@@ -164,8 +200,10 @@ def _lines(first: int, last: int) -> str:
 
 
 def _clean(value: object) -> str:
-    text = "" if value is None else str(value).strip()
-    return "" if text.lower() in MISSING else text
+    """A cell as stripped text; a cell the file holds no value in (a Parquet null, an empty Excel cell) as ''."""
+    if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
 
 
 def require_columns(frame: pd.DataFrame, mapped: Mapping[str, str | None], path: Path) -> None:
@@ -268,6 +306,9 @@ def parse_dates(
         if date_format is None and not alone.isna().all():
             first = int(np.flatnonzero(filled.to_numpy())[0])
             ambiguous = ambiguous_first_words(local, first, row, parsed.iloc[first], format_key)
+            odd = None if ambiguous else minority_words(local, format_key)
+            if odd is not None:  # the rows written unlike most, not the first row failing the first row's format
+                raise CalibrationError(odd[1], file=str(path), column=name, row=odd[0] + 1)
             raise CalibrationError(
                 ambiguous
                 or f"'{value}' is written in another date format than row {first + 1}'s '{values.iloc[first]}': "

@@ -15,7 +15,7 @@ import pandas as pd
 
 from simulator.calibration.amounts import parse_amounts
 from simulator.calibration.date_order import table_dates
-from simulator.calibration.errors import CalibrationError, DataProblems
+from simulator.calibration.errors import CalibrationError, DataProblems, row_words
 from simulator.calibration.mapping import MappingFile
 from simulator.calibration.readers import column
 
@@ -99,8 +99,8 @@ def one_row_each(table: pd.DataFrame, key: str, fields: dict[str, str | None], p
             item = table[key].iloc[second]
             first = int(np.flatnonzero((table[key] == item).to_numpy())[0])
             raise CalibrationError(
-                f"{key} '{item}' is listed twice with different values: row {first + 1} (line {first + 2} of the "
-                f"file) '{values.iloc[first]}', row {second + 1} (line {second + 2}) '{values.iloc[second]}': keep "
+                f"{key} '{item}' is listed twice with different values: {row_words(str(path), first + 1)} "
+                f"'{values.iloc[first]}', {row_words(str(path), second + 1)} '{values.iloc[second]}': keep "
                 f"one row per {key} (a first-row-wins choice would be silent)",
                 file=str(path),
                 column=column_name,

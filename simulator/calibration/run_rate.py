@@ -13,7 +13,6 @@ calibrate`` warns when the last months thin out.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from simulator.calibration.actuals import Period, actual_figures, periods_between
 from simulator.calibration.calibrate import Calibration
@@ -36,7 +35,7 @@ def recent_quarters(cal: Calibration, count: int = QUARTERS) -> list[tuple[Perio
     if closed.size == 0:
         return []
     start = cal.export.close_start if cal.export.close_start is not None else closed.min()
-    whole = [p for p in periods_between(start, end) if p.kind == "quarter" and _whole(p)]
+    whole = [p for p in periods_between(start, end) if p.kind == "quarter" and p.whole]
     chosen = whole[-count:]
     figures = actual_figures(cal.export, chosen, cal.holidays)
     return [(p, figures[(p.label, "bookings")], figures[(p.label, "won_deals")]) for p in chosen]
@@ -85,10 +84,3 @@ def thinning_warning(cal: Calibration, quarters: bool = True) -> str | None:
         + "; if the CRM stopped recording new deals before the export's end, an earlier --as-of fits the company "
         "as it was"
     )
-
-
-def _whole(period: Period) -> bool:
-    """True when ``period`` is its calendar quarter from its first day to its last."""
-    quarter = pd.Period(str(period.first), freq="Q")
-    first, last = (np.datetime64(t.date(), "D") for t in (quarter.start_time, quarter.end_time))
-    return bool(period.first == first and period.last == last)

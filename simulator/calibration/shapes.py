@@ -25,7 +25,7 @@ import pandas as pd
 from simulator.calibration.amounts import parse_amounts
 from simulator.calibration.date_order import table_dates
 from simulator.calibration.errors import CalibrationError, DataProblems
-from simulator.calibration.export_tables import read_export_tables
+from simulator.calibration.export_tables import blank_missing_words, read_export_tables
 from simulator.calibration.mapping import OUTCOMES, MappingFile
 from simulator.calibration.readers import column
 from simulator.calibration.roster_prices import roster_and_prices
@@ -113,8 +113,10 @@ def load_export(mapping: MappingFile) -> Export:
     table = mapping.opportunities
     path = mapping.path(table.file)
     tables = read_export_tables(mapping)  # every table read, and its mapped columns checked, first
+    problems = DataProblems()
+    blank_missing_words(mapping, tables, problems)  # 'n/a', 'NULL' read as empty, and counted
     raw = tables["opportunities"]
-    cols, problems, name = table.columns, DataProblems(), str(path)
+    cols, name = table.columns, str(path)
     n = len(raw)
     ids = column(raw, cols.id, path)
     assert ids is not None

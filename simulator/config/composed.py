@@ -48,8 +48,16 @@ PartialSection = dict[str, Any] | None
 _FOLDER_NAME = re.compile(r"^\w[\w.-]*$")
 
 
-def _folder_name(name: str) -> str:
-    """``experiment.name``: one safe folder name (it names ``outputs/<name>/``)."""
+def folder_name(name: str) -> str:
+    """``experiment.name``: one safe folder name (it names ``outputs/<name>/``).
+
+    Also the rule of a CRM mapping's ``name`` (:mod:`simulator.calibration.mapping`), which
+    becomes ``<name>_forecast`` and ``<name>_org_question``.
+
+    Raises:
+        PydanticCustomError: A name with a slash, backslash, colon, space or '..', empty, or not starting
+            with a letter or digit.
+    """
     if not _FOLDER_NAME.match(name) or ".." in name:
         raise salesim_error(
             "must be a safe folder name (it names outputs/<name>/): letters, digits, _, - and ., "
@@ -61,7 +69,7 @@ def _folder_name(name: str) -> str:
 class ExperimentSettings(ConfigModel):
     """The question an experiment asks, the scenarios that answer it and the baseline."""
 
-    name: Annotated[Text, AfterValidator(_folder_name)] = "experiment"
+    name: Annotated[Text, AfterValidator(folder_name)] = "experiment"
     """Names the output folder (letters, digits, ``_``, ``-`` and ``.``)."""
     question: Text = ""
     """Shown in the report. A setting named between braces (``{plan.bookings}``) is written in place, as the

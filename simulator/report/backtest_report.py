@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from simulator.analysis.backtest import backtest_table, coverage, spread_split
+from simulator.analysis.backtest import PART_KEYS, backtest_table, coverage, spread_split
 from simulator.calibration.backtest_kpis import KPIS
 from simulator.io.atomic import atomic_write
 from simulator.report.backtest_thin import thin_months
@@ -74,9 +75,40 @@ def fan_chart(table: pd.DataFrame, kpi: str, path: Path) -> Path:
 
 
 def where(misses: pd.DataFrame, kpi: str) -> list[str]:
-    """'period from origin' of each miss of ``kpi``."""
+    """'period from origin' of each miss of ``kpi`` (a part-period with its dates)."""
     rows = misses[misses["kpi"] == kpi]
-    return [f"{p} from {o}" for p, o in zip(rows["period"], rows["origin"], strict=True)]
+    return [f"{period_words(row)} from {row['origin']}" for row in rows.to_dict("records")]
+
+
+def period_words(row: Mapping[Any, Any]) -> str:
+    """A table row's period: its label, and for a part-period its dates (``2017-Q4 (part: 2017-10-01 to ...)``)."""
+    if bool(row.get("whole_period", True)):
+        return str(row["period"])
+    return f"{row['period']} (part: {row['period_first']} to {row['period_last']})"
+
+
+def _share(value: float) -> str:
+    return f"{100 * value:.0f}%" if math.isfinite(value) else "– (no whole period scored)"
+
+
+def _part_words(results: list[OriginResult], cover: dict[str, float]) -> str:
+    """The part-periods, named with their dates, and their coverage counted apart from the whole periods'.
+
+    A month or quarter cut by an origin or ``--until`` had been labelled as the whole one and
+    counted in the quarters' coverage ('2017-Q4' holding Oct 1 to Dec 15, 917 won of 1,196).
+    """
+    parts = sorted({p.shown for r in results for p in r.periods if not p.whole})
+    if not parts:
+        return ""
+    scored = (
+        f"; their coverage, counted apart: {100 * cover['part_periods']:.0f}% of {cover['part_rows']:.0f} rows"
+        if cover["part_rows"]
+        else "; none of their rows is scored"
+    )
+    return (
+        f" Part-periods (cut by an origin or --until, so not comparable with whole ones) are left out of it: "
+        f"{', '.join(parts)}{scored}."
+    )
 
 
 def inside_words(inside: Any) -> str:
@@ -116,13 +148,13 @@ def backtest_markdown(
             else "(process noise only)."
         ),
         "",
-        f"**Coverage of the P10–P90 band: {100 * cover['overall']:.0f}%** of {cover['rows']:.0f} origin × period × KPI "
-        "rows (months and quarters); an 80% band should hold about 80%.",
+        f"**Coverage of the P10–P90 band: {_share(cover['overall'])}** of {cover['rows']:.0f} origin × period × KPI "
+        "rows (whole months and quarters); an 80% band should hold about 80%." + _part_words(results, cover),
         "",
-        "| coverage by | share inside P10–P90 |",
+        "| coverage by (whole periods) | share inside P10–P90 |",
         "|---|---|",
     ]
-    lines += [f"| {k} | {100 * v:.0f}% |" for k, v in cover.items() if k not in ("overall", "rows")]
+    lines += [f"| {k} | {100 * v:.0f}% |" for k, v in cover.items() if k not in ("overall", "rows", *PART_KEYS)]
     export_date = results[0].calibration.export.export_date
     unrecorded = [p.label for p in results[0].periods if p.first > export_date]
     if unrecorded:
@@ -143,7 +175,7 @@ def backtest_markdown(
         kpi = row["kpi"]
         figures = " | ".join(_fmt(kpi, row[c]) for c in ("actual", "p10", "p50", "p90"))
         inside = inside_words(row["inside_p10_p90"])
-        lines.append(f"| {row['origin']} | {row['period']} | {kpi} | {figures} | {inside} |")
+        lines.append(f"| {row['origin']} | {period_words(row)} | {kpi} | {figures} | {inside} |")
     misses = table[table["inside_p10_p90"].notna() & ~table["inside_p10_p90"].astype(bool)]
     lines += ["", "## Where the actual fell outside", ""]
     if misses.empty:
