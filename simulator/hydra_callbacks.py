@@ -73,13 +73,19 @@ class OutputCheck(Callback):
 
 
 def stopped_sweep() -> Path | None:
-    """The sweep folder of this command when a job of it has begun a run (its store), for the words of a stop."""
-    from simulator.run.store import STORE_DIRNAME, DirectoryStore
+    """The sweep folder of this command when a job of it has begun a run (its store), for the words of a stop.
+
+    Read from the files alone, with no import of the store's reader: a stop can come while
+    pandas or Numba are half imported, and importing the store then had crashed the stop's
+    own words ("partially initialized module 'pandas' has no attribute 'core'", exit 1).
+    """
+    from simulator.run.store_files import ENTRY_SUFFIX, MANIFEST, STORE_DIRNAME
 
     folder = _SWEEP_DIR
     if folder is None or not folder.is_dir():
         return None
-    started = any(DirectoryStore(job).holds_run() for job in folder.iterdir() if (job / STORE_DIRNAME).is_dir())
+    stores = [job / STORE_DIRNAME for job in folder.iterdir() if (job / STORE_DIRNAME).is_dir()]
+    started = any((store / MANIFEST).is_file() or any(store.glob(f"s*{ENTRY_SUFFIX}")) for store in stores)
     return folder if started else None
 
 

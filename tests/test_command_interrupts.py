@@ -298,3 +298,20 @@ def test_a_sweep_stopped_before_its_jobs_first_replication_says_what_it_keeps_an
         f"in {sweep}"
     ) in err, err
     assert "salesim: to resume: python -m simulator --multirun runs=2 org.teams.full_cycle.headcount=10,12" in err
+
+
+def test_the_words_of_a_stopped_sweep_need_no_import_a_stop_can_break(tmp_path: Path) -> None:
+    """A stop while pandas was half imported crashed the stop's words: stopped_sweep imported the store's reader
+    ("partially initialized module 'pandas' has no attribute 'core'", exit 1, in 3 of 9 SIGTERMs at 1.4-1.65 s)."""
+    import subprocess
+
+    (tmp_path / "0" / "store").mkdir(parents=True)
+    (tmp_path / "0" / "store" / "s000-r00000000-00000009.manifest.json").write_text("{}")
+    code = (
+        "import sys, pathlib; from simulator import hydra_callbacks as h; "
+        f"h._SWEEP_DIR = pathlib.Path({str(tmp_path)!r}); found = h.stopped_sweep(); "
+        "heavy = [m for m in ('pandas', 'numba', 'simulator.run.store') if m in sys.modules]; "
+        "print(found, heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == f"{tmp_path} []", out

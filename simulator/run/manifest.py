@@ -26,8 +26,8 @@ from typing import Any
 from simulator.io.atomic import atomic_write
 from simulator.run.csv_dtypes import ColumnTypes
 from simulator.run.parts import part_name
+from simulator.run.store_files import ENTRY_SUFFIX
 
-ENTRY_SUFFIX = ".manifest.json"
 STORE_FORMAT = 2
 """2: parts committed by a manifest entry with row counts and SHA-256 checksums."""
 FORMAT_KEY = "store_format"

@@ -14,6 +14,8 @@ from simulator.io.atomic import TEMPORARY_GLOB
 
 STORE_DIRNAME = "store"
 MANIFEST = "manifest.json"
+ENTRY_SUFFIX = ".manifest.json"
+"""A part's entry file: ``s000-r00000000-00000009.manifest.json``."""
 TEMPORARY = TEMPORARY_GLOB
 """A file :func:`~simulator.io.atomic.atomic_write` was writing when the process was killed (that name exactly)."""
 STORE_FILES = frozenset({MANIFEST, "s[0-9]*-r[0-9]*-[0-9]*.*", TEMPORARY})
