@@ -121,6 +121,13 @@ TABLE: list[BadInput] = [
     row("plan", "plan.bookings=nan", "plan.bookings = nan: " + PLAN_FORMS),
     row("plan", "plan.bookings=inf", "plan.bookings = inf: " + PLAN_FORMS),
     row("plan", "plan.bookings=-inf", "plan.bookings = -inf: " + PLAN_FORMS),
+    row(
+        "plan",
+        "plan.bookings=[1e6,1e6,1e6,1e15]",
+        "plan.bookings.3 = 1000000000000000: is $1,000T for quarter 4, 1,000,000,000 times the quarters' median of "
+        "$1M: surely typed with nine zeros too many: give whole dollars (1000000 for $1M)",
+    ),  # had blamed quarters 1 to 3 "beside the others' 1,000,000,000,000,000 and more"
+    row("plan", "plan.bookings=1e-9", "plan.bookings = 1e-09: is $1e-09 a year: give whole dollars"),  # "0 for $0.001"
     row("plan", "plan.bookings=abc", "plan.bookings = 'abc': " + PLAN_FORMS),  # read "must be a number"
     row("plan", "plan.bookings=-1", "plan.bookings = -1: " + PLAN_FORMS),  # read "a finite number >= 0", 0 refused
     row(
@@ -276,19 +283,19 @@ TABLE: list[BadInput] = [
     row(
         "plan",
         "plan.bookings=[1000000,1000000,1000000,500]",
-        "plan.bookings.3 = 500: is $500 for quarter 4 beside the others' 1,000,000 and more, surely typed in "
+        "plan.bookings.3 = 500: is $500 for quarter 4, under 1% of the quarters' median of $1M: surely typed in "
         "thousands: give whole dollars (500000 for $500k)",
     ),
     row(
         "plan",
-        "plan.bookings=[1000000,1000000,10000,1200000]",
-        "plan.bookings.2 = 10000: is $10,000 for quarter 3 beside the others' 1,000,000 and more, under 1% of them: "
-        "a digit lost? give each quarter's bookings in whole dollars",
+        "plan.bookings=[1000000,1000000,9000,1200000]",
+        "plan.bookings.2 = 9000: is $9k for quarter 3, under 1% of the quarters' median of $1M: a digit lost? give "
+        "each quarter's bookings in whole dollars",
     ),
     row(
         "plan",
         "plan.bookings=[900000,1000000,1100000,1200]",
-        "plan.bookings.3 = 1200: is $1,200 for quarter 4 beside the others' 900,000 and more, surely typed in "
+        "plan.bookings.3 = 1200: is $1.2k for quarter 4, under 1% of the quarters' median of $950k: surely typed in "
         "thousands: give whole dollars (1200000 for $1.2M)",
     ),
     row(
@@ -756,7 +763,7 @@ TABLE: list[BadInput] = [
     row(
         "plan",
         "plan.bookings=[1000000,1000000,1000000,1.2]",
-        "plan.bookings.3 = 1.2: is $1.2 for quarter 4 beside the others' 1,000,000 and more, surely typed in "
+        "plan.bookings.3 = 1.2: is $1.2 for quarter 4, under 1% of the quarters' median of $1M: surely typed in "
         "millions: give whole dollars (1200000 for $1.2M)",
     ),
     row(

@@ -266,7 +266,10 @@ def read_as_text_hint(value: Any) -> str:
         except ValueError:
             return ""
         if "e" in value.lower() and "." not in value:  # YAML 1.1 reads 1e3 as text, 1.0e3 as a number
-            return " (it was read as text; write e.g. 1.0e3 rather than 1e3 so YAML reads a number)"
+            return (
+                " (it was read as text: on the command line write it without quotes; in a YAML file write e.g. "
+                "1.0e3 rather than 1e3, which YAML reads as text)"
+            )
         return " (it was read as text: write it without quotes)"  # '"4000000"' had been told about 1e3
     return ""
 

@@ -190,7 +190,7 @@ def _readings(value: float, floor: float, millions: bool, ceiling: float = math.
     Thousands are likelier from 10 up (a quota of 90 is $90k), millions below (a plan of 4 is
     $4M); none under ``floor``.
     """
-    found = [("millions", value * 1e6)] if millions and abs(value) * 1e6 <= ceiling else []
+    found = [("millions", value * 1e6)] if millions and floor <= abs(value) * 1e6 <= ceiling else []
     found += [("thousands", value * 1e3)] if abs(value) * 1e3 >= floor else []
     return found[::-1] if abs(value) >= 10 else found
 
@@ -215,7 +215,9 @@ def dollar_slip_words(
     ``zero``: 0 is allowed too (no quota), and said so.
     """
     readings = _readings(value, floor, millions and floor >= DOLLAR_SLIP, ceiling)
-    unit = " or ".join(kind for kind, _ in readings) or "thousands"
+    if not readings:  # a plan of 1e-9 had been offered "0 for $0.001": no reading in thousands or millions fits
+        return f"is ${value:g} {per}: give whole dollars" + (" (0: none)" if zero else "")
+    unit = " or ".join(kind for kind, _ in readings)
     forms = " or ".join(f"{x:.0f} for {dollars_words(x)}" for _, x in readings)
     return f"is ${value:g} {per}, surely typed in {unit}: give whole dollars, {forms}" + (" (0: none)" if zero else "")
 

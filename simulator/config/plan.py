@@ -16,6 +16,7 @@ given per stage in ``forecast.month`` and ``forecast.quarter``.
 from __future__ import annotations
 
 import math
+import statistics
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter, ValidationError, ValidatorFunctionWrapHandler, WrapValidator, model_validator
@@ -64,9 +65,43 @@ PLAN_FLOOR = 100_000.0
 """The least yearly plan a slip's readings offer: 3.5 reads as $3.5M, not $3.5k."""
 
 QUARTER_SLIP = 100.0
-"""A quarter of the plan this many times under its largest is a unit slip: 1,200 beside $1.1M for $1.2M."""
+"""A quarter this many times under or over the quarters' median is a unit slip: 1,200 beside $1.1M for $1.2M."""
 QUARTER_READING = 3.0
 """A slipped quarter's reading in thousands or millions is offered within this factor of the others (else none is)."""
+
+
+def _slipped_quarters(quarters: list[float]) -> list[ConfigIssue]:
+    """Each quarter a hundred times under or over the quarters' median, with the reading nearer the others.
+
+    Held to the largest quarter, [1e6, 1e6, 1e6, 1e15] had blamed quarters 1 to 3 ("is $1e+06 for
+    quarter 1 beside the others' 1,000,000,000,000,000 and more"), and [1e4, 1e6, 1e6, 2e6] was
+    refused where [1e6, 1e6, 1e6, 1e4] was not; the median holds to what most quarters say.
+    """
+    median = statistics.median(quarters)
+    if median <= 0:
+        return []
+    issues = []
+    for k, q in enumerate(quarters):
+        if 0 < q < median / QUARTER_SLIP:
+            shifts, how = (1e3, 1e6), "typed in {}"
+        elif q > median * QUARTER_SLIP:
+            shifts, how = (1e-3, 1e-6, 1e-9), "typed with {} too many"
+        else:
+            continue
+        meant = min((q * f for f in shifts), key=lambda x: abs(math.log(x / median)))
+        ratio = "under 1% of" if q < median else f"{q / median:,.0f} times"
+        beside = f"is {dollars_words(q)} for quarter {k + 1}, {ratio} the quarters' median of {dollars_words(median)}"
+        if abs(math.log(meant / median)) <= math.log(QUARTER_READING):
+            unit = {1e3: "thousands", 1e6: "millions", 1e-3: "three zeros", 1e-6: "six zeros", 1e-9: "nine zeros"}
+            words = (
+                f"{beside}: surely {how.format(unit[round(meant / q, 9)])}: give whole dollars ({meant:.0f} for "
+                f"{dollars_words(meant)})"
+            )
+        else:  # $10,000 beside $1M reads $10M in thousands: no reading lands near the others
+            slip = "lost" if q < median else "too many"
+            words = f"{beside}: a digit {slip}? give each quarter's bookings in whole dollars"
+        issues.append(ConfigIssue(f"bookings.{k}", q, words))
+    return issues
 
 
 class PlanConfig(ConfigModel):
@@ -89,24 +124,10 @@ class PlanConfig(ConfigModel):
                 "a plan of $0 is hit in every run: give the bookings to hit in $ (4000000 = $4.0M), or null: no plan",
             )
         quarters = self.bookings if isinstance(self.bookings, list) else []
-        largest = max(quarters, default=0.0)
-        # [1e6, 1e6, 1e6, 1.2] or [9e5, 1e6, 1.1e6, 1200]: a quarter a hundred times under the largest
-        small = [k for k, q in enumerate(quarters) if 0 < q < largest / QUARTER_SLIP]
-        if total is not None and total >= DOLLAR_SLIP and small:
-            others = min(q for q in quarters if q >= largest / QUARTER_SLIP)
-            issues = []
-            for k in small:  # every such quarter, each with the reading nearer the others ($500 beside $1M: $500k)
-                meant = min((quarters[k] * 1e3, quarters[k] * 1e6), key=lambda x: abs(math.log(x / others)))
-                unit = "thousands" if meant == quarters[k] * 1e3 else "millions"
-                beside = f"is ${quarters[k]:,g} for quarter {k + 1} beside the others' {others:,.0f} and more"
-                words = (
-                    f"{beside}, surely typed in {unit}: give whole dollars ({meant:.0f} for {dollars_words(meant)})"
-                    if abs(math.log(meant / others)) <= math.log(QUARTER_READING)
-                    # $10,000 beside $1M reads $10M in thousands: no reading lands near the others
-                    else f"{beside}, under 1% of them: a digit lost? give each quarter's bookings in whole dollars"
-                )
-                issues.append(ConfigIssue(f"bookings.{k}", quarters[k], words))
-            raise ConfigError(issues)
+        if total is not None and total >= DOLLAR_SLIP and quarters:
+            issues = _slipped_quarters(quarters)
+            if issues:
+                raise ConfigError(issues)
         if total is not None and total < DOLLAR_SLIP:  # a plan of $4 is hit in every run too
             words = dollar_slip_words(total, zero=False, floor=PLAN_FLOOR)  # a plan of $3.5k is no reading of 3.5
             if isinstance(self.bookings, list):
