@@ -82,6 +82,7 @@ def _slipped_quarters(quarters: list[float]) -> list[ConfigIssue]:
         return []
     issues = []
     for k, q in enumerate(quarters):
+        shifts: tuple[float, ...]
         if 0 < q < median / QUARTER_SLIP:
             shifts, how = (1e3, 1e6), "typed in {}"
         elif q > median * QUARTER_SLIP:
