@@ -96,6 +96,11 @@ def test_the_files_are_written(result, tmp_path: Path) -> None:  # type: ignore[
         in (tmp_path / "backtest.md").read_text()
     )
     assert list(pd.read_csv(tmp_path / "backtest.csv").columns) == list(COLUMNS)
+    # money in whole dollars: 6 significant digits had written an actual of $2,192,589 as 2.19259e+06
+    table = backtest_table([result])
+    written_back = pd.read_csv(tmp_path / "backtest.csv")
+    for column in ("actual", "p50"):
+        assert (written_back[column] - table[column]).abs().max() <= 1e-9 * table[column].abs().max(), column
 
 
 def test_a_bad_origin_is_refused_before_anything_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,6 +17,7 @@ from simulator.report.backtest_thin import thin_months
 from simulator.report.layouts import BACKTEST
 from simulator.report.plot_style import format_axis, plt, save_figure
 from simulator.run.backtest import OriginResult
+from simulator.run.csv_text import OUTPUT_FLOAT_FORMAT
 
 NAMES = {
     "won_deals": "Deals won",
@@ -230,7 +231,10 @@ def write_backtest(results: list[OriginResult], out: Path, runs: int, uncertaint
     out.mkdir(parents=True, exist_ok=True)
     table = backtest_table(results)
     cover = coverage(table)
-    written = [atomic_write(out / "backtest.csv", lambda f: table.to_csv(f, index=False, float_format="%.6g"))]
+    # 10 significant digits, as the run's tables: 6 had written the actual $2,192,589 as 2.19259e+06
+    written = [
+        atomic_write(out / "backtest.csv", lambda f: table.to_csv(f, index=False, float_format=OUTPUT_FLOAT_FORMAT))
+    ]
     written += [fan_chart(table, kpi, out / f"fan_{kpi}.png") for kpi in KPIS]
     text = backtest_markdown(results, table, cover, runs, uncertainty, seconds)
     written.append(atomic_write(out / "backtest.md", lambda f: f.write(text)))
