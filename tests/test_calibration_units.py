@@ -11,6 +11,7 @@ counting rows had covered it about half the time.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -156,3 +157,14 @@ def test_calibration_md_says_what_the_pull_and_the_outcomes_rest_on(tmp_path: Pa
     assert out.months == 9 and out.won.units < out.months
     assert f"n = {out.won.n:,} won deals from 9 creation months; CI over {out.won.units} of them |" in won, won
     assert " creation months (" not in won
+
+
+def test_one_months_trend_and_swing_give_no_interval() -> None:
+    """At --as-of 2017-03-31 (one month) the trend read "0 (-inf–inf), n = 1" and the swing "0.0% (0.0–0.0%), n = 1
+    months"."""
+    from simulator.calibration.estimates import Estimate
+
+    assert Estimate(0.0, -math.inf, math.inf, 1).text(3, rows="month") == "0 (no CI: one value), n = 1 month"
+    assert Estimate(0.0, 0.0, 0.0, 1).text(percent=True, rows="month") == "0.0% (no CI: one value), n = 1 month"
+    assert Estimate(9.8, -math.inf, math.inf, 3).text(3, rows="month") == "9.8 (no CI: too few values), n = 3 months"
+    assert Estimate(9.82, -54.4, 74.1, 7).text(3, rows="month") == "9.82 (-54.4–74.1), n = 7 months"

@@ -87,12 +87,15 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
             "incidence increments of that month's deals |"
             for m, (won, lost, n) in enumerate(out.by_quarter_month or [])
         ),
-        f"| new opportunities a month (level) | {arr.level.text(4)} | median of the last {arr.level.n} usable months"
+        f"| new opportunities a month (level) | {arr.level.text(4)} | median of the last "
+        f"{arr.level.n} usable month{'' if arr.level.n == 1 else 's'}"
         f"{_extremes_words(arr)} |",
-        f"| month-to-month swing of new opportunities (CV beyond Poisson) | {arr.swing.text(percent=True)} months | "
+        "| month-to-month swing of new opportunities (CV beyond Poisson) | "
+        f"{arr.swing.text(percent=True, rows='month')} | "
         f"squared deviations from the forecast rule, less Poisson's share, over {_swing_months(arr)}; each month "
         "of the run draws a gamma factor of this CV (`month_cv`) |",
-        f"| trend a month | {arr.trend_per_month.text(3)} | least squares on {len(arr.history)} months; "
+        f"| trend a month | {arr.trend_per_month.text(3, rows='month')} | least squares on "
+        f"{_months(len(arr.history))}; "
         f"{'applied' if arr.trend_applied else 'not applied (CI holds 0 or < 12 months)'} |",
         f"| rep skill spread (logit sd) | {people.skill_sd.text(3)} owners | over-dispersion of win rates; chi-square "
         f"test of equal rates p = {people.chi_square_p:.3f} |",
@@ -359,3 +362,8 @@ def _calendar_words(working_days: float, closed_only: float, still_open: int) ->
     fitted = f"≈{working_days * 7 / 5:.0f} calendar days"
     words = f"{fitted}; the deals of those cohorts already closed, alone: {closed_only:.0f} calendar days"
     return words + (f", short by the long ones among the {still_open:,} still open" if still_open else "")
+
+
+def _months(count: int) -> str:
+    """``1 month``, ``7 months`` (a one-month export had read "the last 1 usable months")."""
+    return f"{count} month{'' if count == 1 else 's'}"

@@ -56,6 +56,9 @@ class Estimate:
             return f"{x:,.0f}" if abs(x) >= 10 ** (digits - 1) else f"{x:,.{digits}g}"
 
         mark = "%" if percent else ""
+        if self.n <= 1 or not (math.isfinite(self.low) and math.isfinite(self.high)):
+            # one month's trend had read "0 (-inf–inf)", its swing "0.0% (0.0–0.0%)"
+            return f"{shown(self.value)}{mark} (no CI: {'one value' if self.n <= 1 else 'too few values'}), {size}"
         if self.short and self.coverage <= 0.0:  # one value: '25,897 (25,897–25,897)' read as a 95% CI
             return f"{shown(self.value)}{mark} (no CI: one value), {size}"
         if self.short:  # a range of 4 values covers their median 87.5% of the time, not 95%
