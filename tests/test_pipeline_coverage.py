@@ -169,3 +169,19 @@ def test_a_yearly_attainment_figure_over_a_shorter_window_says_the_window() -> N
     assert checks["reps_at_quota_share"].reads_low.startswith("a reason of its own; measured over the 2.4-month")
     assert window_reasons(1.0) == {} and window_reasons(250 / 261) == {}  # a dated calendar's 250 days: a year
     assert "a longer one" in window_reasons(2.0)["quota_attainment_p50"]
+
+
+def test_a_quarterly_plan_of_lopsided_quarters_is_said_as_the_cause_of_the_coverage() -> None:
+    """[$100k, $100k, $100k, $8M] read "9.1× … 4.1 above" with no word; a part quarter is no quarter of its own."""
+    from simulator.analysis.coverage_reasons import coverage_reasons
+
+    rows = [("pipeline_coverage", 9.1), ("opportunity_days_mean", 70.0), ("plan_target", 8.3e6), ("bookings", 4e6)]
+    summary = pd.DataFrame(
+        [{"scenario": "today", "kpi": k, "mean": m, "ci_low": m, "ci_high": m, "n": 20} for k, m in rows]
+    )
+    reasons = coverage_reasons(summary, "today", 250.0, [1e5, 1e5, 1e5, 8e6])
+    (check,) = [
+        c for c in benchmark_checks(summary, "today", reasons=reasons) if c.benchmark.kpi == "pipeline_coverage"
+    ]
+    assert check.side == 1 and check.reads_high.startswith("the quarters' own plans run from $100.0k to $8.00M")
+    assert coverage_reasons(summary, "today", 250.0, [1e6, 1e6, 1.2e6, 1.5e6]) == {}

@@ -20,6 +20,7 @@ the coverage the same pipeline would read against a plan of what the runs book.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -71,17 +72,41 @@ def plan_size_words(summary: pd.DataFrame, scenario: str) -> str:
     )
 
 
-def coverage_reasons(summary: pd.DataFrame, scenario: str, year_days: float) -> dict[str, str]:
+QUARTERS_APART = 3.0
+"""A quarterly plan whose largest quarter is this many times its smallest is said as a cause of the coverage."""
+
+
+def lopsided_quarters_words(quarters: Sequence[float]) -> str:
+    """Why the coverage reads as it does when the whole quarters' own plans differ widely; ``""`` otherwise.
+
+    Coverage is the mean over the window's whole quarters of the pipeline over each quarter's
+    plan: [$100k, $100k, $100k, $8M] read "9.1× … 4.1 above" with no word, its three small
+    quarters each covered many times, though the whole plan is 2.1 times what the runs book.
+    ``quarters``: the plans of the window's whole quarters (a part quarter is held to a share of its own).
+    """
+    held = [q for q in quarters if math.isfinite(q) and q > 0]
+    if len(held) < 2 or max(held) < QUARTERS_APART * min(held):
+        return ""
+    return (
+        f"the quarters' own plans run from {format_money(min(held))} to {format_money(max(held))}, and coverage is "
+        "the mean over the quarters of the pipeline over each quarter's plan, so a small quarter's plan counts its "
+        "pipeline many times over and a large one's few"
+    )
+
+
+def coverage_reasons(
+    summary: pd.DataFrame, scenario: str, year_days: float, quarters: Sequence[float] = ()
+) -> dict[str, str]:
     """The reasons for a coverage below or above the published 3–5×, keyed as the unusual-figures table reads them.
 
-    Below: the plan's size (:func:`plan_size_words`) and the short cycle (:func:`short_cycle_words`), each when it
-    applies; above: the plan's size.
+    Below: lopsided quarters (:func:`lopsided_quarters_words`), the plan's size (:func:`plan_size_words`) and
+    the short cycle (:func:`short_cycle_words`), each when it applies; above: the quarters and the plan's size.
     """
-    plan = plan_size_words(summary, scenario)
-    low = "; and ".join(
-        w for w in (plan if "reads low" in plan else "", short_cycle_words(summary, scenario, year_days)) if w
-    )
+    plan, lopsided = plan_size_words(summary, scenario), lopsided_quarters_words(quarters)
+    low_words = (lopsided, plan if "reads low" in plan else "", short_cycle_words(summary, scenario, year_days))
+    high_words = (lopsided, plan if "reads high" in plan else "")
+    low, high = "; and ".join(w for w in low_words if w), "; and ".join(w for w in high_words if w)
     reasons = {below_key(COVERAGE_KPI): low} if low else {}
-    if "reads high" in plan:
-        reasons[COVERAGE_KPI] = plan
+    if high:
+        reasons[COVERAGE_KPI] = high
     return reasons

@@ -24,6 +24,7 @@ from simulator.analysis.kpi_names import UTILISATION_PREFIX
 from simulator.analysis.load_reasons import load_reasons
 from simulator.analysis.moved_reasons import moved_reasons
 from simulator.analysis.pay_reasons import pay_reasons
+from simulator.analysis.plan_window import quarter_plans
 from simulator.analysis.published_ranges import (
     ARR_PER_ACCOUNT_OWNER,
     BENCHMARKS,
@@ -170,12 +171,20 @@ def _reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[
     reasons = {
         name: {key: words for reasons in found for key, words in reasons.get(name, {}).items()}
         | book_reasons(summary, name)
-        | coverage_reasons(summary, name, year_days(result.experiment, name))
+        | coverage_reasons(summary, name, year_days(result.experiment, name), _whole_quarters(result, name))
         for name in scenario_names(result)
     }
     windows = _windows(result)
     moved = moved_reasons(result, summary, windows, reasons, _year_days(result))
     return {name: with_window_reasons({**moved.get(name, {}), **own}, windows[name]) for name, own in reasons.items()}
+
+
+def _whole_quarters(result: ExperimentResult, name: str) -> list[float]:
+    """The plans of the whole quarters a scenario's window holds (none without a quarterly plan)."""
+    config = result.experiment.scenario(name).config
+    if not isinstance(config.plan.bookings, list):
+        return []
+    return [q.held for q in quarter_plans(config) if not q.part]
 
 
 def refit_floors(result: ExperimentResult) -> dict[str, dict[str, float]]:
