@@ -184,4 +184,4 @@ def test_a_quarterly_plan_of_lopsided_quarters_is_said_as_the_cause_of_the_cover
         c for c in benchmark_checks(summary, "today", reasons=reasons) if c.benchmark.kpi == "pipeline_coverage"
     ]
     assert check.side == 1 and check.reads_high.startswith("the quarters' own plans run from $100.0k to $8.00M")
-    assert coverage_reasons(summary, "today", 250.0, [1e6, 1e6, 1.2e6, 1.5e6]) == {}
+    assert "quarters' own plans" not in str(coverage_reasons(summary, "today", 250.0, [1e6, 1e6, 1.2e6, 1.5e6]))
