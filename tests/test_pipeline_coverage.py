@@ -185,3 +185,17 @@ def test_a_quarterly_plan_of_lopsided_quarters_is_said_as_the_cause_of_the_cover
     ]
     assert check.side == 1 and check.reads_high.startswith("the quarters' own plans run from $100.0k to $8.00M")
     assert "quarters' own plans" not in str(coverage_reasons(summary, "today", 250.0, [1e6, 1e6, 1.2e6, 1.5e6]))
+
+
+def test_an_attainment_inside_its_range_over_a_short_window_says_the_window_in_its_cell() -> None:
+    """At 2.4 months "Reps at quota | 20–28% | 22.3% …, inside" read as a year's figure."""
+    from simulator.report.unusual_section import unusual_section
+
+    rows = [("quota_attainment_p50", 0.376), ("reps_at_quota_share", 0.223)]
+    summary = pd.DataFrame(
+        [{"scenario": "today", "kpi": k, "mean": m, "ci_low": m - 0.05, "ci_high": m + 0.05, "n": 20} for k, m in rows]
+    )
+    short = "\n".join(unusual_section(summary, ["today"], windows={"today": 0.2}))
+    assert "| Reps at quota | 20–28% | 22.3% (17.3% to 27.3%) over the 2.4-month window, inside |" in short, short
+    year = "\n".join(unusual_section(summary, ["today"], windows={"today": 1.0}))
+    assert "window" not in year.split("| Reps at quota |", 1)[1].split("\n", 1)[0]

@@ -36,7 +36,7 @@ from simulator.analysis.refit_floor import scenario_floors
 from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.analysis.tables import scenario_names, window_years, year_days
 from simulator.analysis.unusual_words import figure_name, unusual_lines, window_length
-from simulator.analysis.window_reasons import with_window_reasons
+from simulator.analysis.window_reasons import YEARLY_ONLY, window_reasons, with_window_reasons
 from simulator.run.experiment import ExperimentResult
 
 INTRO = (
@@ -50,7 +50,8 @@ FLOOR_KPIS = frozenset({b.kpi for b in BENCHMARKS} | {b.preferred for b in BENCH
 """The KPIs of the runs a benchmarked figure can be: their floors on shared refits are measured."""
 
 
-def _cell(check: BenchmarkCheck | None) -> str:
+def _cell(check: BenchmarkCheck | None, window: float = 1.0) -> str:
+    """A figure's cell; ``window``: its scenario's measured window in years, said beside a figure of a whole year."""
     if check is None:
         return "-"
     unit = check.benchmark.unit
@@ -73,8 +74,10 @@ def _cell(check: BenchmarkCheck | None) -> str:
     elif check.runs < 2:
         value += " (a single run, no CI)"
     if check.window_years != 1.0:
-        window = format_in_unit(check.window_value, unit)
-        suffix += f" a year ({window} over the {window_length(check.window_years)} window)"
+        over = format_in_unit(check.window_value, unit)
+        suffix += f" a year ({over} over the {window_length(check.window_years)} window)"
+    elif check.benchmark.kpi in YEARLY_ONLY and window_reasons(window):  # 22.3% over 2.4 months read as a year's
+        suffix += f" over the {window_length(window)} window"
     basis = f" ({check.basis})" if check.basis else ""
     side = SIDE_WORDS[check.side]
     if check.side and check.runs >= 2 and not check.clear:  # as the sentence above the table says it
@@ -117,6 +120,7 @@ def unusual_section(
     calibrated company's refits (:func:`~simulator.analysis.unusual_words.unusual_lines`).
     """
     assumed, reasons, days = assumed or {}, reasons or {}, year_days or {}
+    spans = windows or {}
     checks = {
         name: benchmark_checks(
             summary,
@@ -142,7 +146,10 @@ def unusual_section(
     header = ["Figure", "Published range", *names, "Source"]
     lines += ["", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for (kpi, team), first in keys.items():
-        cells = [_cell(next((c for c in checks[n] if c.benchmark.kpi == kpi and c.team == team), None)) for n in names]
+        cells = [
+            _cell(next((c for c in checks[n] if c.benchmark.kpi == kpi and c.team == team), None), spans.get(n, 1.0))
+            for n in names
+        ]
         drawn = "" if first.benchmark.range_label == "published" else " (salesim's, from a published figure)"
         row = [figure_name(first), range_words(first.benchmark) + drawn, *cells, first.benchmark.source]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
