@@ -155,6 +155,25 @@ def test_a_table_of_both_orders_is_refused_naming_the_odd_date(
     assert not out.exists()
 
 
+def test_two_slashed_dates_among_iso_ones_are_told_to_be_written_as_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'10/20/2016' (month first only) and '15/03/2017' (day first only) among ISO dates were told to set
+    date_order: day_first, which cannot read 10/20/2016: both are simply unlike the rest."""
+
+    def edit(table: pd.DataFrame) -> None:
+        table.loc[0, "Created"] = "10/20/2016"
+        table.loc[6, "Closed"] = "15/03/2017"
+
+    mapping = edited_copy(tmp_path, edit)
+    out = tmp_path / "out"
+    assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out)]) == 2
+    message = capsys.readouterr().err
+    assert "'10/20/2016' is one of 2 dates written with slashes" in message and "column 'Created', row 1" in message
+    assert "write them as the others are; no date order reads them all" in message and "date_order:" not in message
+    assert not out.exists()
+
+
 def test_a_stage_history_written_day_first_is_read_day_first(tmp_path: Path) -> None:
     """Every table is read in its own order; a stage history's first date 01/..: read as written."""
     source = FIXTURES / "b_history"

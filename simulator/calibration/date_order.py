@@ -169,12 +169,44 @@ def table_order(
             _refuse_against(found, against, date_order, path, order_key)
         return TableOrder(date_order == "day_first", 0, "", short_rows, short_example)
     if day_only.any() and month_only.any():
+        _refuse_unlike_most(columns, found, path)
         _refuse_both(found, day_only, month_only, path, order_key)
     if day_only.any() or month_only.any():
         return TableOrder(bool(day_only.any()), 0, "", short_rows, short_example)
     either = np.flatnonzero(first != second)
     rows = {found[i][1] for i in either}
     return TableOrder(False, len(rows), found[either[0]][2] if either.size else "", short_rows, short_example)
+
+
+def _refuse_unlike_most(
+    columns: Mapping[str, pd.Series | None], found: list[tuple[str, int, str, re.Match[str]]], path: object
+) -> None:
+    """Refuse slashed dates that are fewer than the table's other dates, naming them as written unlike most.
+
+    One engage_date of '10/20/2016' and one close_date of '15/03/2017' among ~8,800 ISO dates had
+    been told to set date_order: day_first, which cannot read 10/20/2016: both are simply unlike the rest.
+    """
+    cells = [
+        (name, position, text)
+        for name, column in columns.items()
+        if column is not None
+        for position, text in enumerate(column.astype(str))
+        if text and text.lower() not in ("nan", "nat", "none")
+    ]
+    slashed = {(name, position) for name, position, _, _ in found}
+    others = [cell for cell in cells if (cell[0], cell[1]) not in slashed]
+    if len(others) <= len(found):
+        return
+    name, position, text, _ = found[0]
+    example = others[0]
+    raise CalibrationError(
+        f"'{text}' is one of {len(found):,} dates written with slashes (some readable only day first, others only "
+        f"month first), unlike the table's other {len(others):,} dates (such as column '{example[0]}' row "
+        f"{example[1] + 1}'s '{example[2]}'): write them as the others are; no date order reads them all",
+        file=str(path),
+        column=name,
+        row=position + 1,
+    )
 
 
 def _refuse_both(
