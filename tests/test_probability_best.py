@@ -133,7 +133,7 @@ def test_a_third_scenario_far_behind_never_raises_the_leaders_chance_past_its_pa
 def test_a_yes_no_kpi_is_clear_exactly_when_its_leader_reads_above_97_5_percent(runs: int) -> None:
     """Every 2 x 2 table of paired runs (a fifth of the concordant counts), the one a hair from p = 0.05 among them."""
     from simulator.analysis.best_of_two import first_hits_more
-    from simulator.analysis.intervals import paired_event_interval
+    from simulator.analysis.paired_intervals import paired_event_interval
 
     for both in [*range(0, runs, max(1, runs // 5)), 90]:
         for only_first in range(0, runs - both + 1):

@@ -8,7 +8,7 @@ $ over the window) over the mean ``bookings`` ($ of new deals won in the window)
 mean of each run's ratio (which a run with few wins pulls up).
 
 Its 95% CI is Fieller's for a ratio of two means measured on the same runs
-(Fieller 1954; :func:`simulator.analysis.intervals.fieller_ratio`): the ratios ``r`` for
+(Fieller 1954; :func:`simulator.analysis.paired_intervals.fieller_ratio`): the ratios ``r`` for
 which ``mean(cost) - r·mean(bookings)`` is within ``t·se`` of zero. It stays at or above
 zero and is unbounded above when the bookings' mean is not clearly above zero (then the
 ray of ratios holding the estimate, from its own bottom). Before,
@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.draw_means import draw_means
-from simulator.analysis.intervals import DEFAULT_CONFIDENCE, fieller_ratio
+from simulator.analysis.intervals import DEFAULT_CONFIDENCE
+from simulator.analysis.paired_intervals import fieller_ratio
 from simulator.analysis.published_ranges import SALES_AND_MARKETING_PER_NEW_ARR
 from simulator.run.experiment import ExperimentResult
 

@@ -13,7 +13,7 @@ leader's probability is above 97.5%:
   binomial (d, 1/2) (Lancaster 1961), above one minus half the exact test's p-value, so a
   difference the exact test finds reads above 97.5%. Its CI is Newcombe's hybrid interval
   widened to zero where the exact test cannot tell the sides apart
-  (:func:`simulator.analysis.intervals.paired_event_interval`); where that CI includes
+  (:func:`simulator.analysis.paired_intervals.paired_event_interval`); where that CI includes
   zero, the probability is held just under 97.5%.
 
 With a t probability, 5 runs of 20 where only two more reps hit the plan read "P(best)
@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 
-from simulator.analysis.intervals import paired_event_interval
+from simulator.analysis.paired_intervals import paired_event_interval
 
 UNCLEAR_CEILING = 0.9749
 """The most a leader of two is given when the paired CI beside it includes zero (shown as 97%)."""

@@ -19,14 +19,16 @@ from simulator.analysis.draw_means import draw_means, unit_kind
 from simulator.analysis.intervals import (
     DEFAULT_CONFIDENCE,
     MeanInterval,
-    bounded_difference,
     interval_of_mean,
+    pooled_trials,
+    wilson_interval,
+)
+from simulator.analysis.paired_intervals import (
+    bounded_difference,
     is_degenerate_share,
     mover_difference,
     paired_event_interval,
-    pooled_trials,
     relative_interval,
-    wilson_interval,
 )
 from simulator.analysis.quantities import Kind, direction, has_relative_difference, kpi_kind
 from simulator.analysis.statistics import kpi_columns, mean_interval, run_trials, scenario_order

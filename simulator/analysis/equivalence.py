@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from simulator.analysis.intervals import paired_event_interval
+from simulator.analysis.paired_intervals import paired_event_interval
 from simulator.analysis.quantities import Kind, kpi_kind
 from simulator.analysis.wording import possessive
 
