@@ -28,7 +28,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from simulator.command_line import hydra_refusal, prepare_command_line
-from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.errors import ConfigError
 from simulator.config_files import parse_config_files_once
 from simulator.config_search import config_dir
 from simulator.hydra_callbacks import (
@@ -54,7 +54,7 @@ from simulator.job import (
 from simulator.notebook_loader import load_experiment
 from simulator.refusal_second_look import second_look
 from simulator.resume_commands import config_options, resume_command, sweep_job_settings, sweep_resume_command
-from simulator.run.experiment import Experiment
+from simulator.subcommands import SUBCOMMANDS, _subcommand
 
 DESCRIBE_FLAG = "--describe"
 MULTIRUN_FLAGS = ("--multirun", "-m")
@@ -152,133 +152,6 @@ def _hydra_main(cfg: DictConfig) -> int:
     if code == EXIT_INTERRUPTED or (code and (mode is None or mode.name != "MULTIRUN")):
         sys.exit(code)
     return code
-
-
-# Overrides a command's own options replace: each is refused, naming the option to use.
-_COMMAND_OPTIONS = {
-    "runs": "--runs N",
-    "hydra.run.dir": "--out DIR",
-    "hydra.sweep.dir": "--out DIR",
-    "runner.resume": "no resume: run it again",
-}
-_ELSEWHERE = ("runner.backend", "runner.address")
-"""Where a run's batches go: a command runs its own on this machine, so these would be ignored."""
-
-
-def _command_experiment(
-    command: str, overrides: Sequence[str], workers_option: bool = True, folder: str | None = None
-) -> Experiment:
-    """The experiment a command (warmup, sensitivity, optimise) reads, with its overrides and ``--config-dir``.
-
-    Raises:
-        ConfigError: An override the command's own option replaces (``runs=3`` for ``--runs``,
-            ``hydra.run.dir`` for ``--out``): it would be silently ignored.
-    """
-    issues = command_override_issues(command, overrides, workers_option)
-    if issues:
-        raise ConfigError(issues)
-    return load_experiment(None, overrides, folder)
-
-
-def _config_dir_option(args: Sequence[str]) -> tuple[str | None, list[str]]:
-    """A command's ``--config-dir DIR`` (a calibrated company's folder, as a run takes it) and its other arguments."""
-    rest = list(args)
-    for i, arg in enumerate(rest):
-        if arg in ("--config-dir", "-cd") and i + 1 < len(rest):
-            return rest[i + 1], rest[:i] + rest[i + 2 :]
-        if arg.startswith("--config-dir="):
-            return arg.split("=", 1)[1], rest[:i] + rest[i + 1 :]
-    return None, rest
-
-
-def command_override_issues(command: str, overrides: Sequence[str], workers_option: bool = True) -> list[ConfigIssue]:
-    """The overrides a command's own option replaces (``runs=3`` for ``--runs``) or it ignores: found without composing.
-
-    A command runs on this machine: ``runner=dask`` or ``runner.backend=dask`` had run
-    ``salesim sensitivity`` locally without a word (and without Dask installed).
-    """
-    workers = "--workers N" if workers_option else "no workers: it runs in this process"
-    options = dict(_COMMAND_OPTIONS, **{"runner.workers": workers})
-    issues = []
-    for override in overrides:
-        key, _, value = override.lstrip("+~").partition("=")
-        if key in _ELSEWHERE or (key == "runner" and value != "local"):
-            where = "worker processes on this machine (--workers N)" if workers_option else "this process"
-            words = f"salesim {command} runs in {where}; the main command runs a config's scenarios on Dask"
-            issues.append(ConfigIssue("command line", override, words))
-        elif key in options:
-            wanted = options[key]
-            words = (
-                f"salesim {command} takes {wanted} instead"
-                if wanted.startswith("--")
-                else f"salesim {command} takes {wanted}"
-            )
-            issues.append(ConfigIssue("command line", override, words))
-    return issues
-
-
-def _warmup_main(args: Sequence[str]) -> int:
-    """``salesim warmup [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.warmup_command`)."""
-    from simulator.report.warmup_command import warmup_main
-
-    folder, args = _config_dir_option(args)
-    return warmup_main(args, lambda overrides: _command_experiment("warmup", overrides, False, folder), folder)
-
-
-def _sensitivity_main(args: Sequence[str]) -> int:
-    """``salesim sensitivity [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.sensitivity_report`)."""
-    from simulator.report.sensitivity_command import sensitivity_main
-
-    folder, args = _config_dir_option(args)
-    return sensitivity_main(
-        args,
-        lambda overrides: _command_experiment("sensitivity", overrides, folder=folder),
-        lambda overrides: command_override_issues("sensitivity", overrides),
-    )
-
-
-def _optimise_main(args: Sequence[str]) -> int:
-    """``salesim optimise [OPTIONS] [OVERRIDES...]`` (see :mod:`simulator.report.optimise_command`)."""
-    from simulator.report.optimise_command import optimise_main
-
-    folder, args = _config_dir_option(args)
-    return optimise_main(args, lambda overrides: _command_experiment("optimise", overrides, folder=folder))
-
-
-def _calibrate_main(args: Sequence[str]) -> int:
-    from simulator.crm_commands import calibrate_main
-
-    return calibrate_main(args)
-
-
-def _backtest_main(args: Sequence[str]) -> int:
-    from simulator.crm_commands import backtest_main
-
-    return backtest_main(args)
-
-
-SUBCOMMANDS = {
-    "warmup": _warmup_main,
-    "sensitivity": _sensitivity_main,
-    "optimise": _optimise_main,
-    "calibrate": _calibrate_main,
-    "backtest": _backtest_main,
-}
-
-
-def _subcommand(name: str, args: Sequence[str]) -> int:
-    """Run a command; SIGTERM stops it as Ctrl-C does, and a stop the command did not word is one line, status 130.
-
-    Each command says what an interrupt of its runs leaves (nothing is written before
-    every run is done); one that comes elsewhere (Python or the engine loading, the
-    export being read) ends here, with no traceback.
-    """
-    try:
-        with sigterm_interrupts():
-            return SUBCOMMANDS[name](args)
-    except KeyboardInterrupt:
-        print(f"\nsalesim: {name}: interrupted; nothing was written", file=sys.stderr)
-        return EXIT_INTERRUPTED
 
 
 def _config_dirs(args: Sequence[str]) -> list[Path]:

@@ -30,6 +30,7 @@ FRONT_DOOR = {
     "job",
     "resume_commands",
     "scenario_layers",
+    "subcommands",
     "mapping_overrides",
     "notebook_loader",
     "override_shapes",

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import simulator
-from simulator import cli, resume_commands
+from simulator import cli, resume_commands, subcommands
 from simulator.config.errors import ConfigError
 from simulator.run import batch, local_backend
 from simulator.run.experiment import ReplicationFailure
@@ -467,20 +467,22 @@ def test_a_warm_up_study_past_the_year_9999_is_refused_naming_its_years(
 def test_an_override_a_command_option_replaces_is_refused_not_ignored(command: str) -> None:
     """``salesim warmup runs=3 hydra.run.dir=X`` ran 20 runs into outputs/warmup/... without a word."""
     with pytest.raises(ConfigError) as refused:
-        cli._command_experiment(command, ["experiment=plan_check", "runs=3", "hydra.run.dir=/tmp/x"])
+        subcommands._command_experiment(command, ["experiment=plan_check", "runs=3", "hydra.run.dir=/tmp/x"])
     allowed = [issue.allowed for issue in refused.value.issues]
     assert allowed == [f"salesim {command} takes --runs N instead", f"salesim {command} takes --out DIR instead"]
-    assert cli._command_experiment(command, ["experiment=plan_check", "seed=3"]).seed == 3
+    assert subcommands._command_experiment(command, ["experiment=plan_check", "seed=3"]).seed == 3
     with pytest.raises(ConfigError) as refused:
-        cli._command_experiment(command, ["runner.workers=1", "runner.resume=true"], workers_option=command != "warmup")
+        subcommands._command_experiment(
+            command, ["runner.workers=1", "runner.resume=true"], workers_option=command != "warmup"
+        )
     allowed = [issue.allowed for issue in refused.value.issues]
     assert allowed[1] == f"salesim {command} takes no resume: run it again"
     assert allowed[0].endswith("takes --workers N instead" if command != "warmup" else "it runs in this process")
     with pytest.raises(ConfigError) as refused:  # a command runs on this machine: Dask would be ignored
-        cli._command_experiment(command, ["runner=dask", "runner.address=tcp://h:8786"], workers_option=False)
+        subcommands._command_experiment(command, ["runner=dask", "runner.address=tcp://h:8786"], workers_option=False)
     assert [issue.value for issue in refused.value.issues] == ["runner=dask", "runner.address=tcp://h:8786"]
     assert all("runs in this process" in issue.allowed for issue in refused.value.issues)
-    assert cli._command_experiment(command, ["runner=local", "runner.engine=simpy"]).seed == 2026
+    assert subcommands._command_experiment(command, ["runner=local", "runner.engine=simpy"]).seed == 2026
 
 
 def test_help_lists_the_commands(tmp_path: Path, command_line: ForkedCommandLine) -> None:

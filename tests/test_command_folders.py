@@ -72,7 +72,7 @@ def test_the_same_commands_earlier_results_are_replaced_with_a_note_and_stale_fi
 def test_sensitivity_into_a_run_folder_exits_2_before_anything_runs_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from simulator.cli import _sensitivity_main
+    from simulator.subcommands import _sensitivity_main
 
     def never(*args: object, **kwargs: object) -> None:
         raise AssertionError("nothing may run")

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from simulator import cli, crm_commands
+from simulator import cli, crm_commands, subcommands
 from simulator.run import backtest as backtest_run
 from simulator.run.signals import written_in_full
 
@@ -57,8 +57,8 @@ def test_an_interrupt_of_any_command_outside_its_runs_is_one_line_and_status_130
         raise KeyboardInterrupt
 
     for name in cli.SUBCOMMANDS:
-        monkeypatch.setitem(cli.SUBCOMMANDS, name, stopped)
-        assert cli._subcommand(name, []) == 130
+        monkeypatch.setitem(subcommands.SUBCOMMANDS, name, stopped)
+        assert subcommands._subcommand(name, []) == 130
         assert capsys.readouterr().err.strip() == f"salesim: {name}: interrupted; nothing was written"
 
 
