@@ -382,3 +382,41 @@ def test_a_ci_past_the_forest_s_scale_ends_in_a_tip_at_the_edge(
     tips = [line for line in ax.get_lines() if line.get_marker() == "<" and line.get_markersize() == 4]
     assert len(tips) == 1 and tips[0].get_ydata()[0] == 9 and tips[0].get_xdata()[0] == -reach  # leaked leads
     plt.close(fig)
+
+
+def test_a_ci_wholly_past_one_edge_of_the_forest_s_scale_has_no_tip_at_the_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """org_structures' specialists: leaked leads +183% (CI +150% to +217%), wholly past the right edge of a
+    +-140% scale, had a tip drawn at the left edge too, as if the CI reached large falls."""
+    from simulator.report import plot_differences
+
+    def row(kpi: str, relative: float, half: float) -> dict[str, object]:
+        low, high = relative - half, relative + half
+        return {"scenario": "more", "baseline": "today", "kpi": kpi, "mean_diff": relative, "ci_low": low} | {
+            "ci_high": high,
+            "relative_diff": relative,
+            "relative_ci_low": low,
+            "relative_ci_high": high,
+            "share_better": 0.1,
+            "share_worse": 0.9,
+            "direction": -1,
+            "significant": True,
+        }
+
+    rows = [row(f"k{i}", 0.05 + 0.002 * i, 0.01) for i in range(20)]
+    rows += [row("deals_lost_leaked", 1.83, 0.33), row("deals_won", -0.9, 0.05)]  # past the right; past the left
+    kept: list[plt.Figure] = []
+    monkeypatch.setattr(plot_differences, "save_figure", lambda fig, path: kept.append(fig) or Path(path))
+    plot_differences.plot_paired_differences(pd.DataFrame(rows), [str(r["kpi"]) for r in rows], tmp_path)
+    (fig,) = kept
+    ax = fig.axes[0]
+    reach = ax.get_xlim()[1]
+    assert reach < 85.0
+    tips = {
+        (int(line.get_ydata()[0]), line.get_marker(), float(line.get_xdata()[0]))
+        for line in ax.get_lines()
+        if line.get_marker() in ("<", ">") and line.get_markersize() == 4
+    }
+    assert tips == {(20, ">", reach), (21, "<", -reach)}, tips  # each beyond one edge only: one tip, at that edge
+    plt.close(fig)

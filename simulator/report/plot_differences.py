@@ -116,10 +116,13 @@ def _forest_panel(ax: Axes, rows: pd.DataFrame, kpis: Sequence[str], scenario: s
             continue
         shown = min(max(mid, -reach), reach)
         if math.isfinite(low):
-            for end, edge, tip in ((low, -reach, "<"), (high, reach, ">")):
-                if end < -reach or end > reach:  # the CI runs past the scale: a small tip at the edge says so
-                    ax.plot(edge, y, tip, color=colour, markersize=4)
-            low, high = max(low, -reach), min(high, reach)
+            # the CI runs past the scale: a small tip at the edge it passes says so (its bottom past the
+            # left edge, its top past the right; a CI wholly past the right edge had a tip at the left too)
+            if low < -reach:
+                ax.plot(-reach, y, "<", color=colour, markersize=4)
+            if high > reach:
+                ax.plot(reach, y, ">", color=colour, markersize=4)
+            low, high = min(max(low, -reach), reach), max(min(high, reach), -reach)
             ax.plot([low, high], [y, y], color=colour, linewidth=2)
         marker = "o" if shown == mid else (">" if mid > 0 else "<")
         ax.plot(shown, y, marker, color=colour, markersize=7)
