@@ -18,11 +18,14 @@ from simulator.analysis.answer import _ranking_sentence, answer
 from simulator.analysis.comparison import compare
 from simulator.analysis.decision import check_decision, decision_issues, kpi_name_issue, unreported_issues
 from simulator.analysis.formatting import (
+    difference_digits,
     digits_apart,
     format_chance,
+    format_signed_amount,
     format_signed_interval,
     format_signed_range,
     format_value,
+    signed_difference,
 )
 from simulator.analysis.kpi_names import kpi_label, kpi_words
 from simulator.analysis.mean_cells import format_mean_ci, format_mean_cis
@@ -192,12 +195,30 @@ def test_a_clear_difference_never_shows_a_ci_bound_of_zero() -> None:
     assert format_signed_range("win_rate", 0.0004, 0.0162) == "+0.04 to +1.6 points"
     # an unclear one shows its side of zero too: "0.0 to +0.1 points" for -0.040 to +0.104 hid that it could be lower
     assert format_signed_range("win_rate", -0.0004, 0.0162) == "-0.04 to +1.6 points"
-    assert format_signed_interval("sla_breach_probation", -0.00040, 0.00104) == "-0.04 pts to +0.1 pts"
+    assert format_signed_interval("sla_breach_probation", -0.00040, 0.00104) == "-0.04 pts to +0.1 pts"  # alone
     assert format_signed_range("win_rate", 0.0, 0.0162) == "0.0 to +1.6 points"  # a bound at zero stays 0.0
     assert format_signed_range("bookings", 400.0, 90_000.0) == "+$400 to +$90.0k"
     assert format_signed_interval("win_rate", 0.0004, 0.0162) == "+0.04 pts to +1.6 pts"
     assert format_signed_interval("win_rate", 0.000003, 0.013101) == "+0.0003 pts to +1.3 pts"
     assert format_signed_range("cycle_time_days_p50", -2.5, -1.0) == "-2.5 to -1.0 working days"
+
+
+def test_a_difference_and_its_ci_read_at_the_ci_s_precision() -> None:
+    """A never-touched share's +0.062 points (CI +0.018 to +0.163) read "+0.1 pts [+0.02 pts, +0.2 pts]"."""
+    assert signed_difference("untouched_lead_share", 0.00062, 0.00018, 0.00163) == (
+        "+0.06 pts",
+        "+0.02 pts",
+        "+0.16 pts",
+    )
+    extra = difference_digits("untouched_lead_share", 0.00062, 0.00018, 0.00163)
+    assert format_signed_amount("untouched_lead_share", 0.00062, extra) == "+0.06 points"
+    assert format_signed_range("untouched_lead_share", 0.00018, 0.00163, extra) == "+0.02 to +0.16 points"
+    # a CI wide against its unit keeps the usual decimals; a bound near zero alone takes more
+    assert signed_difference("cycle_time_days_p50", -3.9, -4.0, -3.8) == ("-3.9", "-4.0", "-3.8")
+    assert signed_difference("win_rate", 0.008, 0.000003, 0.013101) == ("+0.8 pts", "+0.0003 pts", "+1.3 pts")
+    assert signed_difference("bookings", 134_600.0, 20_100.0, 250_300.0) == ("+$134.6k", "+$20.1k", "+$250.3k")
+    assert signed_difference("hit_plan", 0.0, -0.345, 0.345) == ("0.0 pts", "-34.5 pts", "+34.5 pts")
+    assert difference_digits("win_rate", 0.01, math.nan, 0.02) is None
 
 
 def test_a_mean_that_is_not_zero_never_reads_zero_nor_its_ci_one_figure() -> None:
@@ -1046,7 +1067,7 @@ def test_a_tiny_difference_and_its_means_never_read_zero_in_words_or_the_compari
         }
     )
     cells = _comparison_cells(row, kpi)
-    assert cells[1:4] == ["0.004", "0.02", "+0.02"], cells
+    assert cells[1:4] == ["0.004", "0.02", "+0.015"], cells  # the difference at its CI's precision
 
 
 def test_a_relative_change_of_ten_times_or_more_reads_as_a_multiple() -> None:

@@ -754,7 +754,7 @@ def test_a_share_at_zero_in_every_run_of_both_is_the_same_in_every_run_with_both
     assert row.ci_high == pytest.approx(summary[("other", "sla_breach_close")], rel=1e-12)  # +0.093%
     assert row.share_better == 0.0 and row.share_worse == 0.0  # tied in every run, yet not known exactly
     # every surface says both: the same in every run, and the interval the runs leave
-    assert _diff_cell(row, "sla_breach_close") == "0.0 pts [-0.1 pts, +0.1 pts] (the same in every run)"
+    assert _diff_cell(row, "sla_breach_close") == "0.00 pts [-0.08 pts, +0.09 pts] (the same in every run)"
     assert _verdict(row) == "the same in every run"
     assert difference_sentence(row) == (
         "SLA breaches at close: the same in every run of other and today "

@@ -25,6 +25,7 @@ from simulator.analysis.answer_words import (
     kpi_phrase,
     mean_words,
     means_apart,
+    row_digits,
 )
 from simulator.analysis.band_words import run_spread_words
 from simulator.analysis.decision import decision_of
@@ -87,11 +88,11 @@ def _guardrail_clause(result: ExperimentResult, scenario: str, kpi: str) -> str 
         within = f" ({interval})" if interval and interval != "the same in every run" else ""
         return f"{phrase} {'are' if plural else 'is'} the same in every run{within}"
     if not bool(row["significant"]):
-        return f"no clear change in {phrase} ({format_signed_amount(kpi, diff)}, {interval})"
+        return f"no clear change in {phrase} ({format_signed_amount(kpi, diff, row_digits(row, kpi))}, {interval})"
     good = direction(kpi) * diff
     verdict = "" if good == 0 else ("; better" if good > 0 else "; worse")
     verb = ("rise" if diff > 0 else "fall") if plural else ("rises" if diff > 0 else "falls")
-    return f"{phrase} {verb} by {format_amount(kpi, diff)} ({interval}{verdict})"
+    return f"{phrase} {verb} by {format_amount(kpi, diff, row_digits(row, kpi))} ({interval}{verdict})"
 
 
 def _lead_sentence(result: ExperimentResult, decision: DecisionSettings, top: str) -> str:

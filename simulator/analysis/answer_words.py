@@ -12,6 +12,7 @@ import pandas as pd
 
 from simulator.analysis.formatting import (
     TIME_UNITS,
+    difference_digits,
     digits_apart,
     format_money,
     format_signed_amount,
@@ -41,9 +42,14 @@ def kpi_phrase(result: ExperimentResult, kpi: str) -> str:
     return kpi_words(kpi)
 
 
+def row_digits(row: pd.Series, kpi: str) -> int | None:
+    """The extra decimals a comparison row's difference and CI share (:func:`.formatting.difference_digits`)."""
+    return difference_digits(kpi, float(row.get("mean_diff", math.nan)), float(row["ci_low"]), float(row["ci_high"]))
+
+
 def difference_words(row: pd.Series, kpi: str) -> str:
     """``+13.0 points (95% CI +9.0 to +17.0 points)``."""
-    diff = format_signed_amount(kpi, float(row["mean_diff"]))
+    diff = format_signed_amount(kpi, float(row["mean_diff"]), row_digits(row, kpi))
     interval = interval_words(row, kpi)
     return f"{diff} ({interval})" if interval else diff
 
@@ -55,7 +61,7 @@ def interval_words(row: pd.Series, kpi: str) -> str:
         return ""
     if math.isclose(low, high, rel_tol=1e-6, abs_tol=1e-9):  # every pair differs by the same (a headcount's cost)
         return "the same in every run"
-    return f"95% CI {format_signed_range(kpi, low, high)}"
+    return f"95% CI {format_signed_range(kpi, low, high, row_digits(row, kpi))}"
 
 
 def mean_words(result: ExperimentResult, scenario: str, kpi: str, extra_digits: int = 0) -> str:

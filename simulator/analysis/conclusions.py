@@ -19,6 +19,7 @@ from simulator.analysis.assumed import assumed_figures, effort_paced_kpis
 from simulator.analysis.attribution import prospecting_sentences, source_sentence
 from simulator.analysis.decision import decision_kpis, decision_of
 from simulator.analysis.formatting import (
+    difference_digits,
     format_amount,
     format_share,
     format_signed_amount,
@@ -127,7 +128,7 @@ def difference_sentence(row: pd.Series, period: str = " per year") -> str:
     if not bool(row["significant"]):
         return (
             f"{kpi_label(kpi)}: no clear difference between {s} and {b} "
-            f"(mean difference {format_signed_amount(kpi, float(row['mean_diff']))}; "
+            f"(mean difference {_signed(row)}; "
             f"the 95% CI, {interval_words(row)}, includes zero)."
         )
     sentence = f"{_difference_phrase(row, period)} (95% CI {interval_words(row)}), {_share_words(row)}."
@@ -144,14 +145,19 @@ def _difference_phrase(row: pd.Series, period: str) -> str:
         kpi, ("{s_} " + kpi_words(kpi) + f" {kpi_verb(kpi)} " + "{amount} {word} than {b_}", ("higher", "lower"), False)
     )
     word = higher if diff > 0 else lower
-    amount = format_amount(kpi, diff)
+    amount = format_amount(kpi, diff, _digits(row))
     return template.format(
         s=s, b=b, s_=possessive(s), b_=possessive(b), amount=amount, word=word, period=period if is_flow else ""
     )
 
 
+def _digits(row: pd.Series) -> int | None:
+    kpi, diff = str(row["kpi"]), float(row["mean_diff"])
+    return difference_digits(kpi, diff, float(row["ci_low"]), float(row["ci_high"]))
+
+
 def _signed(row: pd.Series) -> str:
-    return format_signed_amount(str(row["kpi"]), float(row["mean_diff"]))
+    return format_signed_amount(str(row["kpi"]), float(row["mean_diff"]), _digits(row))
 
 
 def interval_words(row: pd.Series, compact: bool = False) -> str:
@@ -164,9 +170,10 @@ def interval_words(row: pd.Series, compact: bool = False) -> str:
     low, high = float(row["ci_low"]), float(row["ci_high"])
     if not (math.isfinite(low) and math.isfinite(high)):
         return "n/a"
+    extra = difference_digits(kpi, float(row.get("mean_diff", math.nan)), low, high)  # the difference's precision
     if compact:
-        return format_signed_interval(kpi, low, high)
-    return format_signed_range(kpi, low, high)
+        return format_signed_interval(kpi, low, high, extra)
+    return format_signed_range(kpi, low, high, extra)
 
 
 def _share_words(row: pd.Series) -> str:

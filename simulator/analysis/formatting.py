@@ -92,10 +92,13 @@ def format_value(kpi: str, value: float, signed: bool = False, extra_digits: int
     return f"{shown:{'+' if signed and shown else ''},.{decimals}f}"
 
 
-def format_nonzero_value(kpi: str, value: float, signed: bool = False) -> str:
-    """:func:`format_value`, a value that is not 0 taking the decimals (up to 3 more) that keep it from reading 0."""
-    text = format_value(kpi, value, signed)
-    for extra in range(1, 4):
+def format_nonzero_value(kpi: str, value: float, signed: bool = False, extra_digits: int = 0) -> str:
+    """:func:`format_value`, a value that is not 0 taking the decimals (up to 3 more) that keep it from reading 0.
+
+    ``extra_digits``: at least that many more decimals (:func:`difference_digits`).
+    """
+    text = format_value(kpi, value, signed, extra_digits)
+    for extra in range(extra_digits + 1, extra_digits + 4):
         if value == 0 or not math.isfinite(value) or not reads_zero(text):
             break
         text = format_value(kpi, value, signed, extra_digits=extra)
@@ -121,14 +124,16 @@ def _no_negative_zero(value: float, decimals: int) -> float:
     return 0.0 if round(value, decimals) == 0 else value
 
 
-def format_amount(kpi: str, value: float) -> str:
+def format_amount(kpi: str, value: float, extra_digits: int | None = None) -> str:
     """Format a size of difference for a sentence, with its unit (``3.4 days``, ``2.1 points``).
 
     A size that is not 0 never reads as 0: it takes the decimals (up to 3 more) that show it
     (sdr_headcount's SDR first touch "rises by 0.0 hours (95% CI +0.01 to +0.02 hours)" for +0.015).
+    ``extra_digits``: at least that many more decimals (those it shares with its CI, :func:`difference_digits`).
     """
-    text = _amount(kpi, abs(value), 0)
-    for extra in range(1, 4):
+    least = extra_digits or 0
+    text = _amount(kpi, abs(value), least)
+    for extra in range(least + 1, least + 4):
         if value == 0 or not math.isfinite(value) or not reads_zero(text):
             break
         text = _amount(kpi, abs(value), extra)
@@ -156,10 +161,10 @@ def level_unit(kpi: str) -> str:
     return f" {UNIT_WORDS[unit]}" if unit in TIME_UNITS else ""
 
 
-def format_signed_amount(kpi: str, value: float) -> str:
+def format_signed_amount(kpi: str, value: float, extra_digits: int | None = None) -> str:
     """Format a difference for a sentence with its sign and unit (``+3.4 working days``); no sign on zero."""
-    text = format_amount(kpi, value)
-    if text == format_amount(kpi, 0.0):
+    text = format_amount(kpi, value, extra_digits)
+    if reads_zero(text):
         return text
     return f"{'+' if value > 0 else '-'}{text}"
 
@@ -209,15 +214,19 @@ def _clear_of_zero(low: float, high: float, bounds: Callable[[int], tuple[str, s
     return shown[0], shown[1]
 
 
-def format_signed_range(kpi: str, low: float, high: float) -> str:
+def format_signed_range(kpi: str, low: float, high: float, extra_digits: int | None = None) -> str:
     """Format an interval of a difference for a sentence, the unit written once (``-4.0 to -3.8 working days``).
 
     A bound of an interval that excludes zero never reads as zero (see :func:`_clear_of_zero`).
+    ``extra_digits``: both bounds at least that many more decimals (:func:`difference_digits`).
     """
+    least = extra_digits or 0
     unit = kpi_unit(kpi)
     if unit == "money":
         money = _clear_of_zero(
-            low, high, lambda e: (format_money(low, signed=True, extra_digits=e), format_money(high, True, e))
+            low,
+            high,
+            lambda e: (format_money(low, signed=True, extra_digits=least + e), format_money(high, True, least + e)),
         )
         return f"{money[0]} to {money[1]}"
     words = " points" if unit == "rate" else f" {UNIT_WORDS[unit]}" if unit in TIME_UNITS else ""
@@ -231,18 +240,61 @@ def format_signed_range(kpi: str, low: float, high: float) -> str:
             texts.append(f"{shown:{'+' if shown else ''},.{decimals + extra}f}")
         return texts[0], texts[1]
 
-    first, last = _clear_of_zero(low, high, bounds)
+    first, last = _clear_of_zero(low, high, lambda e: bounds(least + e))
     return f"{first} to {last}{words}"
 
 
-def signed_bounds(kpi: str, low: float, high: float) -> tuple[str, str]:
-    """The bounds of an interval of a difference, signed, clear of zero when it is (``-9.4``, ``-0.03``)."""
-    return _clear_of_zero(low, high, lambda e: (format_value(kpi, low, True, e), format_value(kpi, high, True, e)))
+def signed_bounds(kpi: str, low: float, high: float, extra_digits: int = 0) -> tuple[str, str]:
+    """The bounds of an interval of a difference, signed, clear of zero when it is (``-9.4``, ``-0.03``).
+
+    ``extra_digits``: at least that many more decimals (:func:`difference_digits`).
+    """
+    return _clear_of_zero(
+        low,
+        high,
+        lambda e: (format_value(kpi, low, True, extra_digits + e), format_value(kpi, high, True, extra_digits + e)),
+    )
 
 
-def format_signed_interval(kpi: str, low: float, high: float) -> str:
-    """An interval of a difference as a table cell writes it (``+1.2 pts to +3.4 pts``), clear of zero when it is."""
-    first, last = signed_bounds(kpi, low, high)
+def difference_digits(kpi: str, point: float, low: float, high: float) -> int | None:
+    """The extra decimals (0 to 3) a paired difference and its CI's bounds share; None when one is not finite.
+
+    One step of the last decimal shown is at most half the CI's width, so the point
+    reads where it lies inside the interval; money keeps its own scale ($k, $M) and 0.
+    Each value then takes more decimals only where it would read 0
+    (:func:`format_nonzero_value`, :func:`signed_bounds`). Each formatted alone, a
+    never-touched share's difference of +0.062 points (CI +0.018 to +0.163) had read
+    "+0.1 pts [+0.02 pts, +0.2 pts]": the point a third of the CI's width from itself,
+    coarser than a bound beside it; now "+0.06 pts [+0.02 pts, +0.16 pts]".
+    """
+    if not all(math.isfinite(v) for v in (point, low, high)):
+        return None
+    unit = kpi_unit(kpi)
+    width = (high - low) * (100.0 if unit == "rate" else 1.0)
+    if unit == "money" or not width > 0.0:
+        return 0
+    shown = 2 if kpi in TWO_DECIMAL_KPIS else 1 if unit != "count" or max(abs(low), abs(high)) < 100 else 0
+    needed = math.ceil(-math.log10(width / 2.0))  # the decimals whose step is at most width / 2
+    return min(max(needed - shown, 0), 3)
+
+
+def signed_difference(kpi: str, point: float, low: float, high: float) -> tuple[str, str, str]:
+    """A paired difference and its CI's bounds as table cells write them, at the CI's precision.
+
+    The precision is :func:`difference_digits`'; without a finite CI each is formatted alone.
+    """
+    extra = difference_digits(kpi, point, low, high)
+    if extra is None:
+        return (format_nonzero_value(kpi, point, signed=True), *signed_bounds(kpi, low, high))
+    return (format_nonzero_value(kpi, point, signed=True, extra_digits=extra), *signed_bounds(kpi, low, high, extra))
+
+
+def format_signed_interval(kpi: str, low: float, high: float, extra_digits: int | None = None) -> str:
+    """An interval of a difference as a table cell writes it (``+1.2 pts to +3.4 pts``), clear of zero when it is.
+
+    ``extra_digits``: both bounds at least that many more decimals (:func:`difference_digits`).
+    """
+    first, last = signed_bounds(kpi, low, high, extra_digits or 0)
     return f"{first} to {last}"
 
 

@@ -24,7 +24,7 @@ from simulator.analysis.formatting import (
     format_value,
     level_unit,
     same_value,
-    signed_bounds,
+    signed_difference,
 )
 from simulator.analysis.kpi_names import kpi_axis_label, kpi_label
 from simulator.analysis.mean_cells import format_mean_cis
@@ -47,7 +47,7 @@ def _difference_cell(row: pd.Series, kpi: str, baseline: str) -> str:
     if same_value(low, high) and same_value(high, float(row["diff"])):  # every pair of runs differs by this much
         return f"{diff} (the same in every run)"
     verdict = "" if bool(row["significant"]) else ", unclear"
-    first, last = signed_bounds(kpi, low, high)  # a bound that is not 0 never reads 0: "-0.04 pts", not "0.0 pts"
+    diff, first, last = signed_difference(kpi, float(row["diff"]), low, high)  # one precision; no bound reads 0
     return f"{diff} ({first} to {last}{verdict})"
 
 

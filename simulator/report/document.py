@@ -21,6 +21,7 @@ from simulator.analysis.assumed import effort_paced_kpis, effort_paced_note
 from simulator.analysis.conclusions import conclusion, interval_words
 from simulator.analysis.decision import decision_kpis, decision_of
 from simulator.analysis.formatting import (
+    difference_digits,
     format_nonzero_value,
     format_nonzero_values,
     format_share,
@@ -59,6 +60,13 @@ __all__ = ["conclusion", "describe_experiment", "render_report", "results_table"
 
 
 # ---------------------------------------------------------------------------- report.md
+
+
+def _difference_cell(row: pd.Series, kpi: str) -> str:
+    """The paired difference at its CI's precision (:func:`simulator.analysis.formatting.difference_digits`)."""
+    point = float(row["mean_diff"])
+    extra = difference_digits(kpi, point, float(row["ci_low"]), float(row["ci_high"]))
+    return format_nonzero_value(kpi, point, signed=True, extra_digits=extra or 0)  # 0.004 hours had read 0.0
 
 
 def write_text_atomic(path: Path, text: str) -> Path:
@@ -197,7 +205,7 @@ def _comparison_cells(row: pd.Series, kpi: str) -> list[str]:
         kpi_axis_label(kpi),
         format_nonzero_value(kpi, float(row["baseline_mean"])),  # 0.004 hours had read 0.0 beside a CI of +0.01
         format_nonzero_value(kpi, float(row["scenario_mean"])),
-        format_nonzero_value(kpi, float(row["mean_diff"]), signed=True),
+        _difference_cell(row, kpi),
         interval_words(row, compact=True),
         relative_words(row) or "-",
         better,

@@ -15,6 +15,7 @@ import pandas as pd
 from simulator.analysis.answer_choice import meets_target
 from simulator.analysis.finalists import Finalist, NotReRun, not_re_run
 from simulator.analysis.formatting import (
+    difference_digits,
     format_money,
     format_signed_amount,
     format_signed_range,
@@ -226,9 +227,11 @@ def versus_today_words(kpi: str, best: Finalist, today: Finalist, runs: int) -> 
         return ": the same as today's in every run"
     if best.today or not math.isfinite(best.versus_today):
         return ""
+    low, high = best.versus_today_low, best.versus_today_high
+    extra = difference_digits(kpi, best.versus_today, low, high)
     figures = (
-        f": {format_signed_amount(kpi, best.versus_today)} "
-        f"(95% CI {format_signed_range(kpi, best.versus_today_low, best.versus_today_high)}) paired run by run"
+        f": {format_signed_amount(kpi, best.versus_today, extra)} "
+        f"(95% CI {format_signed_range(kpi, low, high, extra)}) paired run by run"
     )
     if best.clear_of_today:
         return figures

@@ -6,6 +6,7 @@ import math
 
 from simulator.analysis.finalists import Finalist
 from simulator.analysis.formatting import (
+    difference_digits,
     format_money,
     format_signed_amount,
     format_signed_range,
@@ -37,9 +38,10 @@ def over_budget_words(found: Optimisation, chosen: Finalist) -> str:
     versus = ""
     if not near.today and pair is not None and all(math.isfinite(v) for v in pair):
         unclear = ", not clearly: the CI includes zero" if pair[1] <= 0.0 <= pair[2] else ""
+        extra = difference_digits(kpi, *pair)
         versus = (
-            f" ({format_signed_amount(kpi, pair[0])} against the chosen mix, 95% CI "
-            f"{format_signed_range(kpi, pair[1], pair[2])}, paired run by run{unclear})"
+            f" ({format_signed_amount(kpi, pair[0], extra)} against the chosen mix, 95% CI "
+            f"{format_signed_range(kpi, pair[1], pair[2], extra)}, paired run by run{unclear})"
         )
     elif not near.today:
         gap = format_signed_amount(kpi, near.mean - chosen.mean)

@@ -24,7 +24,12 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from simulator.analysis.formatting import format_nonzero_value, format_share, format_signed_interval, ties_words
+from simulator.analysis.formatting import (
+    format_nonzero_value,
+    format_share,
+    signed_difference,
+    ties_words,
+)
 from simulator.analysis.kpi_names import kpi_label
 from simulator.analysis.wording import possessive
 from simulator.report.plot_style import (
@@ -163,7 +168,8 @@ def _absolute_words(row: pd.Series) -> str:
     low, high = float(row["ci_low"]), float(row["ci_high"])
     if not (math.isfinite(low) and math.isfinite(high)):
         return diff
-    return f"{diff} ({format_signed_interval(kpi, low, high)})"
+    diff, first, last = signed_difference(kpi, float(row["mean_diff"]), low, high)
+    return f"{diff} ({first} to {last})"
 
 
 def _forest_note(row: pd.Series) -> str:

@@ -23,7 +23,13 @@ from tqdm import tqdm
 from simulator.analysis.answer_words import SENTENCE_UNITS
 from simulator.analysis.assumed import assumed_study_words, effort_source
 from simulator.analysis.crowding import crowding_reasons
-from simulator.analysis.formatting import format_signed_amount, format_signed_range, format_value
+from simulator.analysis.formatting import (
+    difference_digits,
+    format_nonzero_value,
+    format_signed_amount,
+    format_signed_range,
+    format_value,
+)
 from simulator.analysis.global_options import MORRIS_MIN_TRAJECTORIES
 from simulator.analysis.global_sensitivity import GlobalSensitivity, global_sensitivity
 from simulator.analysis.kpi_names import kpi_label, kpi_unit, kpi_words
@@ -196,13 +202,15 @@ def _distinct(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _swing_words(row: pd.Series, twins: Sequence[str] = ()) -> str:
-    kpi = str(row["kpi"])
+    kpi, point = str(row["kpi"]), float(row["swing"])
+    low, high = float(row["swing_ci_low"]), float(row["swing_ci_high"])
+    extra = difference_digits(kpi, point, low, high)
     swing = (
-        format_signed_amount(kpi, float(row["swing"]))
+        format_signed_amount(kpi, point, extra)
         if kpi_unit(kpi) in SENTENCE_UNITS
-        else (format_value(kpi, float(row["swing"]), signed=True))
+        else format_nonzero_value(kpi, point, signed=True, extra_digits=extra or 0)
     )
-    interval = format_signed_range(kpi, float(row["swing_ci_low"]), float(row["swing_ci_high"]))
+    interval = format_signed_range(kpi, low, high, extra)
     keys = [str(row["parameter"]), *twins]
     name = f"{join_words(keys)}, the same lever: {same_lever_words(keys)}" if twins else keys[0]
     return f"{name} (low to high: {swing}, 95% CI {interval})"

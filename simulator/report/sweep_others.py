@@ -15,7 +15,13 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.comparison import compare
-from simulator.analysis.formatting import format_signed_amount, format_signed_range, format_value, level_unit
+from simulator.analysis.formatting import (
+    difference_digits,
+    format_signed_amount,
+    format_signed_range,
+    format_value,
+    level_unit,
+)
 from simulator.analysis.kpi_names import kpi_words
 from simulator.analysis.quantities import direction
 from simulator.analysis.wording import join_words
@@ -190,11 +196,12 @@ def _versus_words(sweep: Sweep, scenario: str, sweep_dir: Path | None) -> str:
             ahead = (sign or 1) * paired.diff
             group = f"does {up}" if paired.significant and ahead > 0 else f"does {down}" if paired.significant else ""
             group = group or "is not clearly different"
-            figures = format_signed_amount(kpi, paired.diff)
+            extra = difference_digits(kpi, paired.diff, paired.low, paired.high)
+            figures = format_signed_amount(kpi, paired.diff, extra)
             if math.isclose(paired.low, paired.high, rel_tol=1e-6, abs_tol=1e-9):
                 figures += " in every run"
             elif math.isfinite(paired.low) and math.isfinite(paired.high):
-                figures += f", 95% CI {format_signed_range(kpi, paired.low, paired.high)}"
+                figures += f", 95% CI {format_signed_range(kpi, paired.low, paired.high, extra)}"
         groups.setdefault(group, []).append(f"{cell_words(sweep, row)} ({figures})")
     if not groups:
         return ""

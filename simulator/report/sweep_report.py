@@ -24,6 +24,7 @@ from simulator.analysis.assumed import assumed_study_words
 from simulator.analysis.comparison import compare
 from simulator.analysis.equivalence import equal_words, paired_practically_equal, tied_with
 from simulator.analysis.formatting import (
+    difference_digits,
     format_chance,
     format_money,
     format_nonzero_value,
@@ -186,15 +187,16 @@ def _runner_up_words(sweep: Sweep, sweep_dir: Path | None, best: pd.Series, runn
 
 
 def _paired_words(row: pd.Series, kpi: str) -> str:
-    diff = format_signed_amount(kpi, float(row["mean_diff"]))
     low, high = float(row["ci_low"]), float(row["ci_high"])
+    extra = difference_digits(kpi, float(row["mean_diff"]), low, high)
+    diff = format_signed_amount(kpi, float(row["mean_diff"]), extra)
     if not (math.isfinite(low) and math.isfinite(high)):
         return diff
     if math.isclose(low, high, rel_tol=1e-6, abs_tol=1e-9):
         return f"{diff} in every run"
     # beside "truly the best with a probability of 94%"; a CI widened to reach zero (a yes/no KPI) is unclear too
     unclear = ", which includes zero: not clearly apart" if not bool(row["significant"]) else ""
-    return f"{diff} (95% CI {format_signed_range(kpi, low, high)}{unclear})"
+    return f"{diff} (95% CI {format_signed_range(kpi, low, high, extra)}{unclear})"
 
 
 def answer_paragraph(

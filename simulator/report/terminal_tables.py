@@ -13,7 +13,7 @@ import pandas as pd
 
 from simulator.analysis.assumed import effort_paced_kpis, effort_paced_note
 from simulator.analysis.decision import decision_kpis, decision_of
-from simulator.analysis.formatting import format_nonzero_value, signed_bounds
+from simulator.analysis.formatting import format_nonzero_value, signed_difference
 from simulator.analysis.kpi_names import HEADLINE_KPIS, kpi_axis_label
 from simulator.analysis.mean_cells import format_mean_cis
 from simulator.analysis.plan_window import plan_window_notes
@@ -39,7 +39,8 @@ def _diff_cell(row: pd.Series | None, kpi: str) -> str:
     diff = format_nonzero_value(kpi, float(row["mean_diff"]), signed=True)
     if not math.isfinite(float(row["ci_low"])):
         return diff
-    low, high = signed_bounds(kpi, float(row["ci_low"]), float(row["ci_high"]))  # a clear one never reads 0.0
+    # one precision for the three; a clear bound never reads 0.0
+    diff, low, high = signed_difference(kpi, float(row["mean_diff"]), float(row["ci_low"]), float(row["ci_high"]))
     verdict = (
         " (the same in every run)"
         if tied_in_every_run(row)
