@@ -758,7 +758,7 @@ def test_a_share_at_zero_in_every_run_of_both_is_the_same_in_every_run_with_both
     assert _verdict(row) == "the same in every run"
     assert difference_sentence(row) == (
         "SLA breaches at close: the same in every run of other and today "
-        "(the 95% CI of the difference, -0.1 to +0.1 points, includes zero)."
+        "(the 95% CI of the difference, -0.08 to +0.09 points, includes zero)."
     )
     # at 1 in every run of both (every renewal kept): the same rule from the bottom, and its relative interval holds 0%
     kept = pd.DataFrame({"replication": range(20), "renewal_rate": 1.0, "renewals_due": 30.0})
