@@ -134,7 +134,20 @@ class SweepSummary(Callback):
         Jobs are the basic sweeper's (the cartesian product of the comma-separated values);
         another sweeper chooses its jobs as it goes, and each is checked when it runs.
         """
-        jobs = _sweep_jobs(config) or []
+        try:
+            listed = _sweep_jobs(config)
+        except ValueError as error:  # Hydra parses it but cannot list it: range(10,16,0) had been a traceback, exit 1
+            refuse(ConfigError.single("--multirun", " ".join(_swept(config)), f"cannot be listed as jobs ({error})"))
+        if listed == []:  # range(16,10) had launched 0 jobs, written multirun.yaml and exited 0 without a word
+            refuse(
+                ConfigError.single(
+                    "--multirun",
+                    " ".join(_swept(config)),
+                    "gives no job: an empty range (range(START,STOP) counts up from START to below STOP; "
+                    "a negative STEP counts down)",
+                )
+            )
+        jobs = listed or []
         shared = set.intersection(*(set(job) for job in jobs)) if jobs else set()
         rewritten = command_line_options().get("rewritten", [])
         found: dict[str, list[ConfigIssue]] = {}  # "0: runs=2" -> the job's issues
@@ -330,6 +343,19 @@ def _merged_job_issues(found: Mapping[str, list[ConfigIssue]], n_jobs: int) -> l
 def _in_brackets(label: str) -> str:
     number, _, overrides = label.partition(": ")
     return f"{number} ({overrides})"
+
+
+def _swept(config: DictConfig) -> list[str]:
+    """The sweep's overrides as typed that list several values (``key=8,10``, ``key=range(16,10)``)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    task = typed_overrides(config.hydra)["task"]
+    try:
+        parsed = OverridesParser.create().parse_overrides(task)
+    except Exception:  # Hydra refuses it itself, in its words
+        return list(task)
+    swept = [line for line, override in zip(task, parsed, strict=True) if override.is_sweep_override()] or list(task)
+    return restore_overrides(swept, command_line_options().get("rewritten", []))
 
 
 def _sweep_jobs(config: DictConfig) -> list[list[str]] | None:
