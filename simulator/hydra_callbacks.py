@@ -157,6 +157,12 @@ class SweepSummary(Callback):
                 prepared.append((number, job, *prepared_job(config.hydra, job, quiet=True)))
             except ConfigError as error:
                 found[_job_label(number, job, shared, rewritten)] = error.issues
+        if not found:  # a resume whose job differs from the run in its folder: refused here, not after others ran
+            for number, job, experiment, settings in prepared:
+                try:
+                    _check_job_resume(config, number, experiment, settings)
+                except ConfigError as error:
+                    found[_job_label(number, job, shared, rewritten)] = error.issues
         if not found:  # decision KPIs only some set-ups report: one run of each scenario of each job
             from simulator.analysis.decision import check_reported
 
@@ -356,6 +362,30 @@ def _swept(config: DictConfig) -> list[str]:
         return list(task)
     swept = [line for line, override in zip(task, parsed, strict=True) if override.is_sweep_override()] or list(task)
     return restore_overrides(swept, command_line_options().get("rewritten", []))
+
+
+def _check_job_resume(config: DictConfig, number: int, experiment: Experiment, settings: RunnerSettings) -> None:
+    """Refuse a resumed sweep's job whose folder holds a run of another config, before any job runs.
+
+    Checked per job as each ran, a resume with one value changed (``8,12`` for ``8,10``)
+    had written job 0's outputs again, refused job 1, then gathered over job 0 alone: the
+    finished sweep's report, table and record were replaced by a one-point answer beside its
+    old heatmap, under "nothing was run and no results were written". Job folders named
+    other than by number (``hydra.sweep.subdir``) are checked as each job runs.
+
+    Raises:
+        ConfigError: The differences the job's store names (:meth:`DirectoryStore.check_resume`).
+    """
+    from simulator.run.runner import fingerprint
+    from simulator.run.store import DirectoryStore
+
+    sweep = config.hydra.sweep
+    typed = OmegaConf.to_container(sweep, resolve=False)  # the folder names as typed, not resolved
+    if not settings.resume or not isinstance(typed, dict) or typed.get("subdir") != "${hydra.job.num}":
+        return
+    store = DirectoryStore(Path(str(sweep.dir)) / str(number))
+    if store.holds_run():  # a job with no run yet runs from the start (sweep_job_settings)
+        store.check_resume(fingerprint(experiment))
 
 
 def _sweep_jobs(config: DictConfig) -> list[list[str]] | None:
