@@ -134,7 +134,20 @@ class SweepSummary(Callback):
         Jobs are the basic sweeper's (the cartesian product of the comma-separated values);
         another sweeper chooses its jobs as it goes, and each is checked when it runs.
         """
-        jobs = _sweep_jobs(config) or []
+        try:
+            listed = _sweep_jobs(config)
+        except ValueError as error:  # Hydra parses it but cannot list it: range(10,16,0) had been a traceback, exit 1
+            refuse(ConfigError.single("--multirun", " ".join(_swept(config)), f"cannot be listed as jobs ({error})"))
+        if listed == []:  # range(16,10) had launched 0 jobs, written multirun.yaml and exited 0 without a word
+            refuse(
+                ConfigError.single(
+                    "--multirun",
+                    " ".join(_swept(config)),
+                    "gives no job: an empty range (range(START,STOP) counts up from START to below STOP; "
+                    "a negative STEP counts down)",
+                )
+            )
+        jobs = listed or []
         shared = set.intersection(*(set(job) for job in jobs)) if jobs else set()
         rewritten = command_line_options().get("rewritten", [])
         found: dict[str, list[ConfigIssue]] = {}  # "0: runs=2" -> the job's issues
@@ -144,6 +157,12 @@ class SweepSummary(Callback):
                 prepared.append((number, job, *prepared_job(config.hydra, job, quiet=True)))
             except ConfigError as error:
                 found[_job_label(number, job, shared, rewritten)] = error.issues
+        if not found:  # a resume whose job differs from the run in its folder: refused here, not after others ran
+            for number, job, experiment, settings in prepared:
+                try:
+                    _check_job_resume(config, number, experiment, settings)
+                except ConfigError as error:
+                    found[_job_label(number, job, shared, rewritten)] = error.issues
         if not found:  # decision KPIs only some set-ups report: one run of each scenario of each job
             from simulator.analysis.decision import check_reported
 
@@ -330,6 +349,43 @@ def _merged_job_issues(found: Mapping[str, list[ConfigIssue]], n_jobs: int) -> l
 def _in_brackets(label: str) -> str:
     number, _, overrides = label.partition(": ")
     return f"{number} ({overrides})"
+
+
+def _swept(config: DictConfig) -> list[str]:
+    """The sweep's overrides as typed that list several values (``key=8,10``, ``key=range(16,10)``)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    task = typed_overrides(config.hydra)["task"]
+    try:
+        parsed = OverridesParser.create().parse_overrides(task)
+    except Exception:  # Hydra refuses it itself, in its words
+        return list(task)
+    swept = [line for line, override in zip(task, parsed, strict=True) if override.is_sweep_override()] or list(task)
+    return restore_overrides(swept, command_line_options().get("rewritten", []))
+
+
+def _check_job_resume(config: DictConfig, number: int, experiment: Experiment, settings: RunnerSettings) -> None:
+    """Refuse a resumed sweep's job whose folder holds a run of another config, before any job runs.
+
+    Checked per job as each ran, a resume with one value changed (``8,12`` for ``8,10``)
+    had written job 0's outputs again, refused job 1, then gathered over job 0 alone: the
+    finished sweep's report, table and record were replaced by a one-point answer beside its
+    old heatmap, under "nothing was run and no results were written". Job folders named
+    other than by number (``hydra.sweep.subdir``) are checked as each job runs.
+
+    Raises:
+        ConfigError: The differences the job's store names (:meth:`DirectoryStore.check_resume`).
+    """
+    from simulator.run.runner import fingerprint
+    from simulator.run.store import DirectoryStore
+
+    sweep = config.hydra.sweep
+    typed = OmegaConf.to_container(sweep, resolve=False)  # the folder names as typed, not resolved
+    if not settings.resume or not isinstance(typed, dict) or typed.get("subdir") != "${hydra.job.num}":
+        return
+    store = DirectoryStore(Path(str(sweep.dir)) / str(number))
+    if store.holds_run():  # a job with no run yet runs from the start (sweep_job_settings)
+        store.check_resume(fingerprint(experiment))
 
 
 def _sweep_jobs(config: DictConfig) -> list[list[str]] | None:

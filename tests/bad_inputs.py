@@ -1095,6 +1095,19 @@ TABLE: list[BadInput] = [
         "= inf: must be a finite number",
         via="cli",
     ),
+    row(  # Hydra had launched 0 jobs: multirun.yaml written, no word, exit 0
+        "runner",
+        ["--multirun", "org.teams.full_cycle.headcount=range(16,10)"],
+        "--multirun = 'org.teams.full_cycle.headcount=range(16,10)': gives no job: an empty range",
+        via="cli",
+    ),
+    row(  # had been a traceback from Hydra's sweeper, exit 1
+        "runner",
+        ["--multirun", "org.teams.full_cycle.headcount=range(10,16,0)"],
+        "--multirun = 'org.teams.full_cycle.headcount=range(10,16,0)': cannot be listed as jobs (range() arg 3 "
+        "must not be zero)",
+        via="cli",
+    ),
     row(
         "market",
         "market.deal_value={dist:gamma,mean:30000,cv:-0.8}",

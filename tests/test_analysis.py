@@ -15,7 +15,13 @@ from simulator.analysis.comparison import COMPARISON_COLUMNS, compare, correlati
 from simulator.analysis.conclusions import difference_sentence
 from simulator.analysis.formatting import format_share, ties_words
 from simulator.analysis.run_counts import replications_needed
-from simulator.analysis.statistics import SUMMARY_COLUMNS, mean_interval, summarise, unpaired_difference
+from simulator.analysis.statistics import (
+    SUMMARY_COLUMNS,
+    mean_interval,
+    relative_half_width,
+    summarise,
+    unpaired_difference,
+)
 
 
 def _table(values: dict[str, dict[str, list[float]]]) -> pd.DataFrame:
@@ -236,3 +242,19 @@ def test_summary_invariants(values: list[float]) -> None:
         assert row["ci_low"] <= row["mean"] <= row["ci_high"]
     if row["n"] >= 1:
         assert row["p10"] <= row["p50"] <= row["p90"]
+
+
+def test_the_runs_needed_for_the_shown_interval_agree_with_the_precision_it_shows() -> None:
+    """Bookings' CI is on the log scale (wider above): "99 runs give ±5.5%; the 100 runs made reach it (now ±5.6%)"
+    had stood beside runs=auto's "stopped by the cap of 100 runs at ±5.6%, short of the ±5.5% target"."""
+    rng = np.random.default_rng(3)
+    table = _table({"s": {"bookings": list(rng.lognormal(15.0, 0.45, 100))}})
+    values = table["bookings"].to_numpy()
+    t_width = relative_half_width(values)  # the Student t interval's
+    shown = relative_half_width(values, kpi="bookings")  # the report's, its wider side
+    assert shown > t_width
+    between = (t_width + shown) / 2.0
+    assert replications_needed(table, "bookings", relative_precision=between)["s"] <= 100  # the t count: "reach it"
+    assert replications_needed(table, "bookings", relative_precision=between, shown=True)["s"] > 100
+    assert replications_needed(table, "bookings", relative_precision=shown * 1.001, shown=True)["s"] <= 100
+    assert replications_needed(table, "bookings", relative_precision=shown * 0.999, shown=True)["s"] > 100

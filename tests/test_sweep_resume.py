@@ -191,3 +191,42 @@ def test_a_tiny_guardrail_of_a_sweep_never_reads_zero(tmp_path: Path) -> None:
         "| 0 | 6 | $3.00M ($3.00M to $3.00M) | 0.02 |" in text
         and "| 1 | 8 | $3.00M ($3.00M to $3.00M) | 0.005 |" in text
     )
+
+
+def test_a_resume_with_a_value_changed_is_refused_before_any_job_runs_and_keeps_the_finished_sweep(
+    tmp_path: Path,
+) -> None:
+    """A finished sweep of 10,12 reps resumed as 10,14: job 0 had been written again, job 1 refused, and the sweep
+    gathered over job 0 alone, replacing the finished sweep's report and table by a one-point answer beside its old
+    heatmap, all under "nothing was run and no results were written"."""
+
+    def sweep(values: str, *extra: str) -> subprocess.CompletedProcess[str]:
+        command = [
+            sys.executable,
+            "-m",
+            "simulator",
+            "--multirun",
+            f"org.teams.full_cycle.headcount={values}",
+            "runs=2",
+            "clock.horizon_days=40",
+            "clock.warmup_days=0",
+            "runner.workers=1",
+            "runner.progress=false",
+            *extra,
+            f"hydra.sweep.dir={tmp_path / 'sweep'}",
+        ]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+
+    whole = sweep("10,12")
+    assert whole.returncode == 0, whole.stderr[-3000:]
+    files = sorted(p for p in (tmp_path / "sweep").rglob("*") if p.is_file())
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
+    changed = sweep("10,14", "runner.resume=true")
+    assert changed.returncode == 2, changed.stderr[-3000:]
+    assert "the 2 jobs of the sweep were checked before running any" in changed.stderr
+    refused = "[job 1: org.teams.full_cycle.headcount=14] org.teams.full_cycle.headcount = 14: differs from the"
+    assert refused in changed.stderr
+    assert "gathered" not in changed.stdout and "runs in" not in changed.stdout
+    assert sorted(p for p in (tmp_path / "sweep").rglob("*") if p.is_file()) == files
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files} == before

@@ -225,7 +225,7 @@ def precision_section(result: ExperimentResult, kpi: str = PRECISION_KPI) -> lis
         return []
     made = scenario_order(runs)
     draws = result.experiment.parameter_draw_count
-    needed = replications_needed(runs, kpi, relative_precision=target, draws=draws)
+    needed = replications_needed(runs, kpi, relative_precision=target, draws=draws, shown=True)
     floors = draw_floors(runs, kpi, draws) if draws else {}
     lines = ["## How precise is this", "", *auto_runs_lines(result)]
     kept = bool(result.failures) or result.partners_left_out > 0

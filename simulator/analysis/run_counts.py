@@ -15,7 +15,7 @@ import pandas as pd
 
 from simulator.analysis.draw_means import DrawSpread, draw_spread
 from simulator.analysis.intervals import DEFAULT_CONFIDENCE, t_half_width, t_quantile
-from simulator.analysis.statistics import mean_interval, scenario_order
+from simulator.analysis.statistics import kpi_interval, mean_interval, scenario_order
 
 
 def runs_for_precision(
@@ -55,6 +55,7 @@ def replications_needed(
     relative_precision: float = 0.05,
     confidence: float = DEFAULT_CONFIDENCE,
     draws: int = 0,
+    shown: bool = False,
 ) -> dict[str, int]:
     """Count the runs each scenario needs for a CI of ``kpi``'s mean within ``±relative_precision``.
 
@@ -70,6 +71,14 @@ def replications_needed(
         relative_precision: Target CI half-width as a share of the mean (0.05 = ±5%).
         confidence: Level of the interval.
         draws: Parameter draws the runs cycle through; 0: none.
+        shown: Count for the interval the report shows for ``kpi`` and its wider side
+            (:func:`~simulator.analysis.statistics.relative_half_width` with ``kpi``: log
+            scale for an amount), the measure ``runs=auto`` stops on and the "now ±" words
+            read, rather than the Student t interval: the report had said "99 runs give a
+            95% CI of mean bookings within ±5.5% ...; the 100 runs made reach it (now ±5.6%)"
+            beside "stopped by the cap of 100 runs at ±5.6%, short of the ±5.5% target".
+            Its spread is the t interval's widened by the ratio of the two half-widths at the
+            runs made (runs on parameter draws keep their own count).
 
     Returns:
         ``{scenario: runs}``. Scenarios where the KPI has fewer than two values or a zero
@@ -84,7 +93,8 @@ def replications_needed(
         spread = draw_spread(values, index, draws)
         interval = mean_interval(values, confidence, replications=index, draws=draws)
         if spread is None:
-            count = runs_for_precision(interval.std, interval.mean, relative_precision, confidence)
+            std = interval.std * (_widening(kpi, values, interval.half_width, confidence) if shown else 1.0)
+            count = runs_for_precision(std, interval.mean, relative_precision, confidence)
         else:
             count = _runs_on_draws(spread, interval.mean, relative_precision, draws, confidence)
         if count is not None:
@@ -136,3 +146,12 @@ def draw_floor(
     if spread is None or not math.isfinite(mean) or mean == 0.0:
         return math.nan
     return t_quantile(draws, confidence) * math.sqrt(spread.between / draws) / abs(mean)
+
+
+def _widening(kpi: str, values: np.ndarray, t_half: float, confidence: float) -> float:
+    """The shown interval's wider side over the Student t half-width, at the runs made (1 when either is unknown)."""
+    shown = kpi_interval(kpi, values, confidence)
+    wider = max(shown.mean - shown.ci_low, shown.ci_high - shown.mean)
+    if not (math.isfinite(wider) and math.isfinite(t_half)) or wider <= 0.0 or t_half <= 0.0:
+        return 1.0
+    return wider / t_half
