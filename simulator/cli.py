@@ -27,18 +27,18 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from simulator.command_line import hydra_refusal, prepare_command_line
-from simulator.config.errors import ConfigError
-from simulator.config_files import parse_config_files_once
-from simulator.config_search import config_dir
-from simulator.hydra_callbacks import (
-    OutputCheck,
-    SweepSummary,
+from simulator.command_folders import (
     forget_created_folders,
     remove_created_folders,
     remove_if_empty,
     stopped_sweep,
+    sweep_kept_words,
 )
+from simulator.command_line import hydra_refusal, prepare_command_line
+from simulator.config.errors import ConfigError
+from simulator.config_files import parse_config_files_once
+from simulator.config_search import config_dir
+from simulator.hydra_callbacks import OutputCheck, SweepSummary
 from simulator.io.output_dir import UnwritableOutputError
 from simulator.io.stop_signals import sigterm_interrupts
 from simulator.job import (
@@ -111,8 +111,12 @@ def _run_job(cfg: DictConfig) -> int:
     else:
         resume = sweep_resume_command(command_line_options().get("argv", []), Path(str(hydra_cfg.sweep.dir)))
         settings = sweep_job_settings(settings, out_dir)
+    # a sweep's job in a worker process (joblib): the sweep's own process says each job's runs and the resume, once
+    elsewhere = not single and command_line_options().get("pid", os.getpid()) != os.getpid()
     try:
-        result = run_and_write(experiment, out_dir, settings=settings, resume_command=resume)
+        result = run_and_write(
+            experiment, out_dir, settings=settings, resume_command=resume, resume_on_stop=not elsewhere
+        )
     except ConfigError as error:
         return refused(error)
     except UnwritableOutputError as error:
@@ -131,7 +135,8 @@ def _run_job(cfg: DictConfig) -> int:
                 f"jobs finished in {hydra_cfg.sweep.dir}",
                 file=sys.stderr,
             )
-            print(f"salesim: to resume: {resume}", file=sys.stderr)
+            if not elsewhere:
+                print(f"salesim: to resume: {resume}", file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_REPLICATION_FAILURES if result.failures else 0
 
@@ -152,6 +157,12 @@ def _hydra_main(cfg: DictConfig) -> int:
     if code == EXIT_INTERRUPTED or (code and (mode is None or mode.name != "MULTIRUN")):
         sys.exit(code)
     return code
+
+
+def _kept_words(sweep: Path) -> str:
+    """`` (job 0: 50 of 80, job 1: 30 of 80)``: what each job of a stopped sweep kept; '' with no job folder."""
+    words = sweep_kept_words(sweep)
+    return f" ({words})" if words else ""
 
 
 def _config_dirs(args: Sequence[str]) -> list[Path]:
@@ -243,7 +254,13 @@ def main() -> None:
     except ConfigError as error:
         refuse(error)
     os.environ[COMMAND_LINE_ENV] = json.dumps(
-        {"describe": describe, "rewritten": rewritten, "config": config_options(sys.argv[1:]), "argv": sys.argv[1:]}
+        {
+            "describe": describe,
+            "rewritten": rewritten,
+            "config": config_options(sys.argv[1:]),
+            "argv": sys.argv[1:],
+            "pid": os.getpid(),  # a sweep's job in another process (joblib) leaves the resume command to this one
+        }
     )
     users_full_error = os.environ.get(FULL_ERROR_ENV)
     os.environ[FULL_ERROR_ENV] = "1"  # Hydra raises what it refuses instead of printing it: worded below
@@ -255,7 +272,8 @@ def main() -> None:
         stopped = stopped_sweep()  # or a sweep whose jobs run in other processes (joblib): each kept what it made
         if stopped is not None:
             print(
-                f"\nsalesim: interrupted: the sweep's jobs keep the replications they finished in {stopped}",
+                f"\nsalesim: interrupted: the sweep's jobs keep the replications they finished in {stopped}"
+                f"{_kept_words(stopped)}",
                 file=sys.stderr,
             )
             resume = sweep_resume_command(command_line_options().get("argv", []), stopped)
@@ -276,7 +294,8 @@ def main() -> None:
                 raise
             traceback.print_exc()
             print(
-                f"salesim: the sweep stopped; its jobs keep the replications they finished in {stopped}",
+                f"salesim: the sweep stopped; its jobs keep the replications they finished in {stopped}"
+                f"{_kept_words(stopped)}",
                 file=sys.stderr,
             )
             print(

@@ -23,6 +23,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from simulator.analysis.wording import count_of, join_words
+from simulator.command_folders import note_created, note_sweep_dir, remove_created_folders
 from simulator.command_line import restore_overrides
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.io.atomic import atomic_write
@@ -40,12 +41,6 @@ from simulator.job import (
 )
 from simulator.run.experiment import Experiment
 from simulator.run.settings import RunnerSettings
-
-_NEW_FOLDERS: set[Path] | None = None
-"""The folders of the run (or sweep) directory that did not exist before this command, once OutputCheck ran."""
-
-_SWEEP_DIR: Path | None = None
-"""This command's sweep folder, once OutputCheck accepted it (None for a single run)."""
 
 
 class OutputCheck(Callback):
@@ -67,32 +62,13 @@ class OutputCheck(Callback):
         """Check ``hydra.sweep.dir``."""
         from simulator.report.claims import refuse_foreign_sweep
 
-        global _SWEEP_DIR
         _check_output(Path(str(config.hydra.sweep.dir)), "hydra.sweep.dir", refuse_foreign_sweep)
-        _SWEEP_DIR = Path(str(config.hydra.sweep.dir))
-
-
-def stopped_sweep() -> Path | None:
-    """The sweep folder of this command when a job of it has begun a run (its store), for the words of a stop.
-
-    Read from the files alone, with no import of the store's reader: a stop can come while
-    pandas or Numba are half imported, and importing the store then had crashed the stop's
-    own words ("partially initialized module 'pandas' has no attribute 'core'", exit 1).
-    """
-    from simulator.run.store_files import ENTRY_SUFFIX, MANIFEST, STORE_DIRNAME
-
-    folder = _SWEEP_DIR
-    if folder is None or not folder.is_dir():
-        return None
-    stores = [job / STORE_DIRNAME for job in folder.iterdir() if (job / STORE_DIRNAME).is_dir()]
-    started = any((store / MANIFEST).is_file() or any(store.glob(f"s*{ENTRY_SUFFIX}")) for store in stores)
-    return folder if started else None
+        note_sweep_dir(Path(str(config.hydra.sweep.dir)))
 
 
 def _check_output(folder: Path, key: str, refuse_foreign: Callable[[Path], None]) -> None:
-    global _NEW_FOLDERS
     missing = [p for p in [folder, *folder.parents] if not p.exists()]  # deepest first
-    _NEW_FOLDERS = (_NEW_FOLDERS or set()) | {p.resolve() for p in missing}
+    note_created(missing)
     try:
         refuse_foreign(folder)
         check_writable(folder)
@@ -401,60 +377,3 @@ def _sweep_jobs(config: DictConfig) -> list[list[str]] | None:
     lines = [f"{key!s}={value!s}" for key, value in (params if isinstance(params, dict) else {}).items()]
     parsed = OverridesParser.create().parse_overrides([*lines, *typed_overrides(config.hydra)["task"]])
     return BasicSweeper.split_arguments(parsed, None)[0]
-
-
-def remove_if_empty(path: Path, written: Path | None = None) -> None:
-    """Hydra creates the run directory before the job starts; leave nothing behind on a config error.
-
-    When :class:`OutputCheck` saw the folders before Hydra made them, exactly the folders
-    this command created go, deepest first, as long as they are empty: a folder that was
-    there before (an empty folder of the user's) stays. Otherwise (no check ran) the run
-    folder goes, then its parent if this run was its only one, then any emptied folder
-    between it and the launch directory, including those the directory as written
-    (``written``, e.g. ``outputs/../name/...``) created on its way.
-    """
-    if _NEW_FOLDERS is not None:
-        created = set(_NEW_FOLDERS)
-        if written is None:  # a sweep's job folder, made by Hydra inside the sweep folder for this job
-            created.add(path.resolve())
-        _remove_empty(created)
-        return
-    cwd = Path.cwd().resolve()
-    try:
-        path.rmdir()
-        path.parent.rmdir()
-    except OSError:
-        return
-    for folder in (cwd / (written or path)).parents[1:]:  # as written: outputs/../name climbs through outputs/
-        resolved = folder.resolve()
-        if resolved == cwd:
-            continue
-        if cwd not in resolved.parents:
-            break
-        try:
-            folder.rmdir()
-        except OSError:
-            break
-
-
-def remove_created_folders() -> None:
-    """The folders this command created (as :class:`OutputCheck` saw them), while they are still empty.
-
-    For a stop outside the job's own handling (Ctrl-C while the experiment is composed):
-    Hydra made the run folder, nothing was written in it.
-    """
-    if _NEW_FOLDERS is not None:
-        _remove_empty(set(_NEW_FOLDERS))
-
-
-def forget_created_folders() -> None:
-    """Start a command afresh: the folders an earlier command of this process created are not this one's."""
-    global _NEW_FOLDERS, _SWEEP_DIR
-    _NEW_FOLDERS = _SWEEP_DIR = None
-
-
-def _remove_empty(created: set[Path]) -> None:
-    """Remove ``created`` deepest first, each if empty: a folder holding anything stays (and so do its parents)."""
-    for folder in sorted(created, key=lambda f: len(f.parts), reverse=True):
-        with contextlib.suppress(OSError):
-            folder.rmdir()

@@ -26,6 +26,7 @@ FRONT_DOOR = {
     "config_search",
     "crm_commands",
     "decision_overrides",
+    "command_folders",
     "hydra_callbacks",
     "job",
     "resume_commands",

@@ -126,7 +126,7 @@ def test_an_interrupt_while_the_experiment_is_composed_leaves_no_run_folder(
     def composing(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt
 
-    from simulator import hydra_callbacks
+    from simulator import command_folders
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(cli, "prepared_job", composing)
@@ -135,7 +135,7 @@ def test_an_interrupt_while_the_experiment_is_composed_leaves_no_run_folder(
     earlier = tmp_path.parent / f"{tmp_path.name}-earlier" / "a" / "b" / "c" / "d" / "e"
     earlier.mkdir(parents=True)
     (earlier / "kept.txt").write_text("an earlier run's")
-    monkeypatch.setattr(hydra_callbacks, "_NEW_FOLDERS", {earlier.resolve()})
+    monkeypatch.setattr(command_folders, "_NEW_FOLDERS", {earlier.resolve()})
     kept = tmp_path / "mine"  # a folder of the user's, empty: it stays
     kept.mkdir()
     monkeypatch.setattr(sys, "argv", ["salesim", "runs=2", f"hydra.run.dir={kept}/new/run"])
@@ -190,14 +190,16 @@ def test_a_sweep_stopped_in_its_main_process_names_what_its_jobs_kept_and_the_re
 ) -> None:
     """A joblib sweep's jobs run in other processes: Ctrl-C had ended in "interrupted; nothing was run" after a job
     had said 90 replications were kept, and SIGTERM to the main process ended it with no word while its jobs ran on."""
-    from simulator import hydra_callbacks
+    from simulator import command_folders
 
     sweep = tmp_path / "sweep"
 
     def sweeping() -> None:  # Hydra accepted the sweep folder; a job in another process began its store
-        hydra_callbacks._SWEEP_DIR = sweep
+        command_folders._SWEEP_DIR = sweep
         (sweep / "0" / "store").mkdir(parents=True)
-        (sweep / "0" / "store" / "manifest.json").write_text("{}")
+        (sweep / "0" / "store" / "manifest.json").write_text('{"runs": 2, "scenario_names": ["a", "b"]}')
+        (sweep / "0" / "store" / "s001-r00000000-00000001.manifest.json").write_text("{}")  # scenario b's 2 runs
+        (sweep / "1" / "store").mkdir(parents=True)  # job 1 began, killed before its first part; job 2 not yet
         if stop == "sigterm":
             if not callable(signal.getsignal(signal.SIGTERM)):  # it would end this test process, with no word
                 raise AssertionError("SIGTERM is not turned into a stop in the sweep's main process")
@@ -215,6 +217,8 @@ def test_a_sweep_stopped_in_its_main_process_names_what_its_jobs_kept_and_the_re
     err = capsys.readouterr().err
     assert "nothing was run" not in err
     assert f"salesim: interrupted: the sweep's jobs keep the replications they finished in {sweep}" in err
+    assert "(job 0: 2 of 4, job 1: 0)" in err  # each job's runs, read from its store: a killed worker says none
+    assert err.count("salesim: to resume:") == 1
     assert (
         "salesim: to resume: python -m simulator --multirun runs=2 org.teams.full_cycle.headcount=10,12 "
         f"runner.resume=true hydra.sweep.dir={sweep}"
@@ -227,7 +231,7 @@ def test_a_sweep_whose_launcher_fails_says_what_its_jobs_kept_and_how_to_resume(
 ) -> None:
     """A joblib worker killed (out of memory) had ended a sweep in loky's traceback alone: no word of the
     replications its jobs had stored, nor of the resume that completes them (it does)."""
-    from simulator import hydra_callbacks
+    from simulator import command_folders
 
     def killed() -> None:
         raise RuntimeError("A worker process managed by the executor was unexpectedly terminated.")
@@ -244,7 +248,7 @@ def test_a_sweep_whose_launcher_fails_says_what_its_jobs_kept_and_how_to_resume(
     assert f"salesim: the sweep stopped; its jobs keep the replications they finished in {sweep}" in err
     assert f"runs=2 x=1,2 runner.resume=true hydra.sweep.dir={sweep}" in err
     monkeypatch.setattr(cli, "stopped_sweep", lambda: None)  # no job had begun a run: the error as it is
-    monkeypatch.setattr(hydra_callbacks, "_SWEEP_DIR", None)
+    monkeypatch.setattr(command_folders, "_SWEEP_DIR", None)
     with pytest.raises(RuntimeError):
         cli.main()
 
@@ -323,7 +327,7 @@ def test_the_words_of_a_stopped_sweep_need_no_import_a_stop_can_break(tmp_path: 
     (tmp_path / "0" / "store").mkdir(parents=True)
     (tmp_path / "0" / "store" / "s000-r00000000-00000009.manifest.json").write_text("{}")
     code = (
-        "import sys, pathlib; from simulator import hydra_callbacks as h; "
+        "import sys, pathlib; from simulator import command_folders as h; "
         f"h._SWEEP_DIR = pathlib.Path({str(tmp_path)!r}); found = h.stopped_sweep(); "
         "heavy = [m for m in ('pandas', 'numba', 'simulator.run.store') if m in sys.modules]; "
         "print(found, heavy)"

@@ -204,14 +204,14 @@ def test_a_sweep_whose_every_job_is_refused_leaves_its_folder_as_it_was(
 ) -> None:
     """A resume refused for a changed value (every job exit 2, nothing run) had left Hydra's multirun.yaml of the
     refused sweep over the earlier sweep's record, and a new sweep folder holding only that file."""
-    from simulator import hydra_callbacks
+    from simulator import command_folders
 
     sweep = tmp_path / "sweep"
     sweep.mkdir()
     if earlier is not None:
         (sweep / "multirun.yaml").write_bytes(earlier)
     else:  # the sweep folder is this command's own (its output check saw it made)
-        monkeypatch.setattr(hydra_callbacks, "_NEW_FOLDERS", {sweep.resolve()})
+        monkeypatch.setattr(command_folders, "_NEW_FOLDERS", {sweep.resolve()})
     summary = SweepSummary()
     summary.earlier_record = earlier
     (sweep / "multirun.yaml").write_text("hydra: {the refused sweep's config}\n")  # as Hydra's sweeper writes it

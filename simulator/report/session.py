@@ -122,6 +122,7 @@ def run_and_write(
     *,
     settings: RunnerSettings | None = None,
     resume_command: str = "",
+    resume_on_stop: bool = True,
 ) -> ExperimentResult:
     """Run ``experiment``, write every output to ``out_dir`` and print the results table.
 
@@ -133,6 +134,8 @@ def run_and_write(
         progress: Show a progress bar when ``settings`` is not given.
         settings: The ``runner`` config group.
         resume_command: The command that resumes this run, printed on an interrupt.
+        resume_on_stop: Print it on an interrupt (a sweep's job in a worker process leaves it
+            to the sweep's own process, which says it once for every job).
 
     Raises:
         ConfigError: When the experiment, a scenario or its decision KPIs are invalid (checked before anything runs).
@@ -187,7 +190,7 @@ def run_and_write(
             except OSError as error:
                 raise UnwritableOutputError(out_dir, reason(error)) from None
         except RunInterrupted as interrupted:
-            _say_interrupted(interrupted, resume_command)
+            _say_interrupted(interrupted, resume_command if resume_on_stop else "")
             if _store_started_since(out_dir, begun) and remove_outputs(out_dir):  # an earlier run's, beside ours
                 whose = (
                     "the report and tables this run was writing" if writing else "the earlier run's report and tables"

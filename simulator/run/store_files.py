@@ -8,6 +8,7 @@ the store, its tables or the engines.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from simulator.io.atomic import TEMPORARY_GLOB
@@ -44,3 +45,28 @@ def lost_manifest(store_dir: Path) -> bool:
         if isinstance(entry, dict) and {"scenario_index", "first", "last", "files"} <= entry.keys():
             return True
     return False
+
+
+_ENTRY_NAME = re.compile(r"s(\d+)-r(\d+)-(\d+)" + re.escape(ENTRY_SUFFIX))
+
+
+def kept_replications(store_dir: Path) -> tuple[int, int | None]:
+    """The replications a store holds (each part's entry written: its files are whole) and how many the run makes.
+
+    Read from the file names and the manifest alone (no pandas), for the words of a stop.
+
+    Returns:
+        ``(kept, total)``: the runs of every part with an entry (``s000-r00000000-00000009``
+        holds 10), and the manifest's runs times its scenarios (None when it cannot be read).
+    """
+    kept = 0
+    for path in Path(store_dir).glob(f"s*{ENTRY_SUFFIX}"):
+        match = _ENTRY_NAME.fullmatch(path.name)
+        if match:
+            kept += int(match.group(3)) - int(match.group(2)) + 1
+    try:
+        manifest = json.loads((Path(store_dir) / MANIFEST).read_text(encoding="utf-8"))
+        total = int(manifest["runs"]) * len(manifest["scenario_names"])
+    except (OSError, ValueError, TypeError, KeyError):
+        total = None
+    return kept, total
