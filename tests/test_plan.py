@@ -563,6 +563,25 @@ def test_plan_check_report_has_the_planning_sections(tmp_path: Path) -> None:
     assert "the plan takes 14.3 full_cycle reps at its quota of $560.0k, where the spreadsheet counts 14.0" in plan
 
 
+def test_a_quarterly_plan_over_part_of_a_year_counts_the_seats_the_run_has() -> None:
+    """A quarterly plan held over half a year: the seats and the quota are the window's, not the plan's weight.
+
+    plan_check over Y2-Q1 and Y2-Q2 with [0.5M, 0.5M, 1M, 2M]: the window holds $1.00M of the
+    $4.00M typed, but half a year of the 12 seats; the words had divided by the plan's share
+    (1/4) where the window is half a year, and read "the spreadsheet counts 24.0 seats".
+    """
+    overrides = ["runs=1", "clock.horizon_days=375", "plan.bookings=[500000,500000,1000000,2000000]"]
+    experiment = simulator.load_experiment("plan_check", overrides)
+    result = simulator.run_experiment(experiment, workers=1)
+    from simulator.report.plan_words import plan_reading_lines
+
+    text = "\n".join(plan_reading_lines(result, summarise(result.replications), ["today"]))
+    # 12 seats x $560k x 50% x 125/250 of a year = $1.68M; the window's $1.00M takes $1.00M / ($560k x 50% x 0.5)
+    assert "puts these seats at $1.68M over the window, 168% of the plan's $1.00M" in text, text
+    assert "on paper the window's part of the plan takes 7.1 full_cycle reps at its quota of $560.0k" in text, text
+    assert "where the spreadsheet counts 12.0 seats" in text, text
+
+
 def test_a_run_without_quota_says_so_instead_of_a_capacity_bridge_from_zero() -> None:
     def rows(scenario: str, spreadsheet: float) -> list[dict[str, Any]]:
         values = {"capacity_spreadsheet": spreadsheet, "capacity_gap_queueing": 2e5, "bookings": 3e6}
