@@ -879,3 +879,26 @@ def test_a_plan_out_of_line_with_its_quotas_asks_about_the_largest_teams_headcou
     too_small = r"a zero too many\? Or is a headcount too small\? full_cycle has 12 reps\. The runs go on with it$"
     with pytest.warns(validation.PlanSizeWarning, match=too_small):
         simulator.load_experiment("plan_check", ["runs=2", "plan.bookings=45100000"]).validate()
+
+
+def test_the_plan_says_its_chance_is_the_refits_mean_share_when_runs_share_refits() -> None:
+    """3 of 100 runs on 40 refits hit the plan, all on refit 15's three: the table reads 2.5%, not 3.0%.
+
+    The plan section had said "the share of runs that booked at least the plan", which a
+    reader checking replications.csv by hand finds to be 3.0%.
+    """
+    from types import SimpleNamespace
+
+    from simulator.report.plan_section import _hit_words
+
+    hits = np.zeros(100)
+    hits[[15, 55, 95]] = 1.0
+    runs = pd.DataFrame({"scenario": "as_is", "replication": np.arange(100), "hit_plan": hits})
+    summary = summarise(runs, draws=40)
+    assert float(summary.loc[summary["kpi"] == "hit_plan", "mean"].iloc[0]) == pytest.approx(0.025)
+    on_refits = SimpleNamespace(experiment=SimpleNamespace(parameter_draw_count=40), replications=runs)
+    words = _hit_words(on_refits)  # type: ignore[arg-type]
+    assert not words.startswith("The share of runs that booked at least the plan is the probability"), words
+    assert "taken on each of the 40 refits of the export the runs are on and averaged with every refit" in words
+    alone = SimpleNamespace(experiment=SimpleNamespace(parameter_draw_count=0), replications=runs)
+    assert _hit_words(alone).startswith("The share of runs that booked at least the plan is the probability")  # type: ignore[arg-type]
