@@ -803,7 +803,14 @@ def test_a_plan_held_to_part_of_its_year_is_said_before_the_runs() -> None:
     assert notes[0].startswith("plan.bookings ($4.00M a year) is held to $2.00M over the measured window of 125 ")
     assert "(125 of Y2's 250 working days)" in notes[0] and "give four quarterly figures" in notes[0]
     quarterly = ["clock.horizon_days=375", "plan.bookings=[1e6,1e6,1.5e6,1.5e6]"]
-    assert plan_window_notes(simulator.load_experiment("plan_check", quarterly)) == []  # Q1 and Q2 whole
+    # Q1 and Q2 whole, but Q3 and Q4 outside the window: hit_plan reads $2.00M of the $5.00M typed, and says so
+    assert plan_window_notes(simulator.load_experiment("plan_check", quarterly)) == [
+        "plan.bookings ($5.00M a year in four quarters) is held to $2.00M over the measured window of 125 working "
+        "days, which holds Y2-Q1 and Y2-Q2 only: the plan and hit_plan read those quarters' figures, not the "
+        "year's $5.00M"
+    ]
+    year = ["plan.bookings=[1e6,1e6,1.5e6,1.5e6]"]
+    assert plan_window_notes(simulator.load_experiment("plan_check", year)) == []  # all four whole: held whole
     cut = plan_window_notes(
         simulator.load_experiment("plan_check", ["clock.horizon_days=300", "plan.bookings=[1e6,1e6,1.5e6,1.5e6]"])
     )
