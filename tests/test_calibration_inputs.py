@@ -329,6 +329,24 @@ def test_an_export_with_a_header_only_says_it_has_no_rows(tmp_path: Path, capsys
     assert "roster.csv" in err and "holds no rows, only a header: list one row per rep" in err
 
 
+def test_an_owner_column_none_of_whose_values_is_in_the_roster_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """crm-maven mapped with ``owner: account`` wrote 85 "reps" named after its customers, with exit 0."""
+    mapping = copy(tmp_path)
+    mapping.write_text(mapping.read_text(encoding="utf-8").replace("owner: Owner", "owner: Product"), encoding="utf-8")
+    err = refused(mapping, capsys)
+    assert "opportunities.csv, column 'Product': opportunities.columns.owner = 'Product': none of its" in err, err
+    assert "is in the roster" in err and "(roster.columns.owner = 'rep': ann, bob" in err, err
+    assert "is the mapping's column the right one?" in err
+    # some owners missing from the roster stay a counted data problem, not a refusal
+    (tmp_path / "some").mkdir()
+    mapping = copy(tmp_path / "some")
+    roster = mapping.parent / "roster.csv"
+    roster.write_text("\n".join(roster.read_text(encoding="utf-8").splitlines()[:2]) + "\n", encoding="utf-8")
+    calibrate(mapping, AS_OF)
+
+
 @pytest.mark.parametrize(
     ("name", "content"), [("opportunities.csv", ""), ("roster.csv", "\n\n"), ("opportunities.csv", "\n \n\t\n")]
 )
