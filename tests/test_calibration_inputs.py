@@ -329,6 +329,22 @@ def test_an_export_with_a_header_only_says_it_has_no_rows(tmp_path: Path, capsys
     assert "roster.csv" in err and "holds no rows, only a header: list one row per rep" in err
 
 
+def test_created_and_closed_columns_swapped_are_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """crm-maven with created and closed swapped was told "no closed deal at all" (6,711 closed: all before created).
+
+    This fixture, swapped, was told "no deal won by then among the 1 opportunities the outcome fit can use".
+    """
+    mapping = copy(tmp_path)
+    text = mapping.read_text(encoding="utf-8").replace(
+        "created: Created, closed: Closed", "created: Closed, closed: Created"
+    )
+    mapping.write_text(text, encoding="utf-8")
+    err = refused(mapping, capsys)
+    assert "no closed deal at all" not in err, err
+    assert "closed deals with both dates close before they were created: are the created and closed columns " in err
+    assert "(opportunities.columns.created = 'Closed', closed = 'Created')" in err, err
+
+
 def test_an_owner_column_none_of_whose_values_is_in_the_roster_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -274,6 +274,19 @@ def _finish(
     with np.errstate(invalid="ignore"):
         negative = ~np.isnat(closed) & ~np.isnat(created) & (closed < created)
     problems.add("negative durations (closed before created)", int(negative.sum()), "left out")
+    dated = int((~np.isnat(closed) & ~np.isnat(created)).sum())
+    if 2 * int(negative.sum()) > dated:  # most deals closed before they were created: the dates' columns swapped?
+        columns = mapping.opportunities.columns
+        swapped = (
+            f" (opportunities.columns.created = '{columns.created}', closed = '{columns.closed}')"
+            if columns.created is not None and columns.closed is not None
+            else ""
+        )
+        raise CalibrationError(
+            f"{int(negative.sum()):,} of the {dated:,} closed deals with both dates close before they were created: "
+            f"are the created and closed columns swapped in the mapping?{swapped}",
+            file=name,
+        )
     keep = ~duplicated & ~np.isnat(created) & ~negative
     frame = out.assign(created=created, closed=closed, outcome=outcome)[keep].reset_index(drop=True)
     owner_column = mapping.opportunities.columns.owner
