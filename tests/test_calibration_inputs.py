@@ -345,6 +345,23 @@ def test_created_and_closed_columns_swapped_are_named(tmp_path: Path, capsys: py
     assert "(opportunities.columns.created = 'Closed', closed = 'Created')" in err, err
 
 
+def test_a_product_column_none_of_whose_values_is_in_the_price_list_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """crm-maven mapped with ``product: account`` made its 85 customers products, valued from their wins, exit 0."""
+    mapping = copy(tmp_path)
+    (mapping.parent / "prices.csv").write_text("item,list\nBasic,100\nPro,500\n", encoding="utf-8")
+    text = (
+        mapping.read_text(encoding="utf-8") + "prices:\n  file: prices.csv\n  columns: {product: item, price: list}\n"
+    )
+    mapping.write_text(text, encoding="utf-8")
+    calibrate(mapping, AS_OF)  # the products' own column: priced
+    mapping.write_text(text.replace("product: Product}", "product: Owner}"), encoding="utf-8")
+    err = refused(mapping, capsys)
+    assert "column 'Owner': opportunities.columns.product = 'Owner': none of its" in err, err
+    assert "is in the price list" in err and "(prices.columns.product = 'item': Basic, Pro, ...)" in err, err
+
+
 def test_an_owner_column_none_of_whose_values_is_in_the_roster_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

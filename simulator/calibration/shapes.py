@@ -340,6 +340,21 @@ def _spellings(export: Export, mapping: MappingFile) -> None:
         )
         frame["product"] = respelled
         unpriced = (frame["product"] != "") & ~frame["product"].isin(list(export.prices))
+        named = frame["product"] != ""
+        if named.any() and bool(unpriced[named].all()) and mapping.prices is not None:
+            # none priced: a mapped column that is not the products' ('product: account' made 85 customers
+            # products, each valued from its own wins, with exit 0)
+            column = mapping.opportunities.columns.product
+            seen = sorted(set(frame.loc[named, "product"]))
+            examples = ", ".join(seen[:3])
+            raise CalibrationError(
+                f"opportunities.columns.product = '{column}': none of its {len(seen):,} products ({examples}, "
+                f"...) is in the price list {mapping.path(mapping.prices.file)} (prices.columns.product = "
+                f"'{mapping.prices.columns.product}': {', '.join(sorted(export.prices)[:3])}, ...): is the mapping's "
+                "column the right one? Map the column naming what each deal sells, as the price list spells it",
+                file=export.file,
+                column=column or "",
+            )
         export.problems.add("products missing from the price list", int(unpriced.sum()), "kept, without a list price")
 
 
