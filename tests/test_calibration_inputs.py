@@ -362,6 +362,17 @@ def test_a_product_column_none_of_whose_values_is_in_the_price_list_is_refused(
     assert "is in the price list" in err and "(prices.columns.product = 'item': Basic, Pro, ...)" in err, err
 
 
+def test_an_id_column_most_of_whose_rows_repeat_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """crm-maven mapped with ``id: product`` kept 7 of 8,800 rows and was told "choose an as-of inside the export"."""
+    mapping = copy(tmp_path)
+    mapping.write_text(
+        mapping.read_text(encoding="utf-8").replace("id: Opportunity ID", "id: Product"), encoding="utf-8"
+    )
+    err = refused(mapping, capsys)
+    assert "column 'Product': opportunities.columns.id = 'Product': 41 of its 43 rows repeat an id (2 distinct" in err
+    assert "is the mapping's column the right one?" in err, err
+
+
 def test_an_owner_column_none_of_whose_values_is_in_the_roster_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -255,6 +255,16 @@ def _finish(
         raise CalibrationError("no dates at all: map the created and closed columns", file=name)
     export_date = all_dates.max()
     duplicated = out["id"].duplicated().to_numpy()
+    if 2 * int(duplicated.sum()) > len(out):  # most rows repeat an id: not an id column ('id: product' kept 7 rows)
+        column = mapping.opportunities.columns.id
+        distinct = out["id"].drop_duplicates().astype(str).tolist()
+        raise CalibrationError(
+            f"opportunities.columns.id = '{column}': {int(duplicated.sum()):,} of its {len(out):,} rows repeat an "
+            f"id ({len(distinct):,} distinct: {', '.join(distinct[:3])}, ...), and only one row per id is kept: is "
+            "the mapping's column the right one? Map the column that names each opportunity once",
+            file=name,
+            column=column,
+        )
     problems.add("duplicated ids", int(duplicated.sum()), "first row kept, the others left out")
     no_created = np.isnat(created) & ~duplicated
     if leads_only:
