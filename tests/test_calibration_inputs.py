@@ -373,6 +373,15 @@ def test_an_id_column_most_of_whose_rows_repeat_is_refused(tmp_path: Path, capsy
     assert "is the mapping's column the right one?" in err, err
 
 
+def test_a_closed_column_that_is_the_created_one_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """crm-maven mapped with ``closed: engage_date`` calibrated, exit 0, with a won cycle of 0 working days."""
+    mapping = copy(tmp_path)
+    text = mapping.read_text(encoding="utf-8").replace("closed: Closed", "closed: Created")
+    mapping.write_text(text, encoding="utf-8")
+    err = refused(mapping, capsys)
+    assert "opportunities.columns.closed" in err and "is the created column too ('Created')" in err, err
+
+
 def test_an_owner_column_none_of_whose_values_is_in_the_roster_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
