@@ -329,6 +329,77 @@ def test_an_export_with_a_header_only_says_it_has_no_rows(tmp_path: Path, capsys
     assert "roster.csv" in err and "holds no rows, only a header: list one row per rep" in err
 
 
+def test_created_and_closed_columns_swapped_are_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """crm-maven with created and closed swapped was told "no closed deal at all" (6,711 closed: all before created).
+
+    This fixture, swapped, was told "no deal won by then among the 1 opportunities the outcome fit can use".
+    """
+    mapping = copy(tmp_path)
+    text = mapping.read_text(encoding="utf-8").replace(
+        "created: Created, closed: Closed", "created: Closed, closed: Created"
+    )
+    mapping.write_text(text, encoding="utf-8")
+    err = refused(mapping, capsys)
+    assert "no closed deal at all" not in err, err
+    assert "closed deals with both dates close before they were created: are the created and closed columns " in err
+    assert "(opportunities.columns.created = 'Closed', closed = 'Created')" in err, err
+
+
+def test_a_product_column_none_of_whose_values_is_in_the_price_list_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """crm-maven mapped with ``product: account`` made its 85 customers products, valued from their wins, exit 0."""
+    mapping = copy(tmp_path)
+    (mapping.parent / "prices.csv").write_text("item,list\nBasic,100\nPro,500\n", encoding="utf-8")
+    text = (
+        mapping.read_text(encoding="utf-8") + "prices:\n  file: prices.csv\n  columns: {product: item, price: list}\n"
+    )
+    mapping.write_text(text, encoding="utf-8")
+    calibrate(mapping, AS_OF)  # the products' own column: priced
+    mapping.write_text(text.replace("product: Product}", "product: Owner}"), encoding="utf-8")
+    err = refused(mapping, capsys)
+    assert "column 'Owner': opportunities.columns.product = 'Owner': none of its" in err, err
+    assert "is in the price list" in err and "(prices.columns.product = 'item': Basic, Pro, ...)" in err, err
+
+
+def test_an_id_column_most_of_whose_rows_repeat_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """crm-maven mapped with ``id: product`` kept 7 of 8,800 rows and was told "choose an as-of inside the export"."""
+    mapping = copy(tmp_path)
+    mapping.write_text(
+        mapping.read_text(encoding="utf-8").replace("id: Opportunity ID", "id: Product"), encoding="utf-8"
+    )
+    err = refused(mapping, capsys)
+    assert "column 'Product': opportunities.columns.id = 'Product': 41 of its 43 rows repeat an id (2 distinct" in err
+    assert "is the mapping's column the right one?" in err, err
+
+
+def test_a_closed_column_that_is_the_created_one_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """crm-maven mapped with ``closed: engage_date`` calibrated, exit 0, with a won cycle of 0 working days."""
+    mapping = copy(tmp_path)
+    text = mapping.read_text(encoding="utf-8").replace("closed: Closed", "closed: Created")
+    mapping.write_text(text, encoding="utf-8")
+    err = refused(mapping, capsys)
+    assert "opportunities.columns.closed" in err and "is the created column too ('Created')" in err, err
+
+
+def test_an_owner_column_none_of_whose_values_is_in_the_roster_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """crm-maven mapped with ``owner: account`` wrote 85 "reps" named after its customers, with exit 0."""
+    mapping = copy(tmp_path)
+    mapping.write_text(mapping.read_text(encoding="utf-8").replace("owner: Owner", "owner: Product"), encoding="utf-8")
+    err = refused(mapping, capsys)
+    assert "opportunities.csv, column 'Product': opportunities.columns.owner = 'Product': none of its" in err, err
+    assert "is in the roster" in err and "(roster.columns.owner = 'rep': ann, bob" in err, err
+    assert "is the mapping's column the right one?" in err
+    # some owners missing from the roster stay a counted data problem, not a refusal
+    (tmp_path / "some").mkdir()
+    mapping = copy(tmp_path / "some")
+    roster = mapping.parent / "roster.csv"
+    roster.write_text("\n".join(roster.read_text(encoding="utf-8").splitlines()[:2]) + "\n", encoding="utf-8")
+    calibrate(mapping, AS_OF)
+
+
 @pytest.mark.parametrize(
     ("name", "content"), [("opportunities.csv", ""), ("roster.csv", "\n\n"), ("opportunities.csv", "\n \n\t\n")]
 )

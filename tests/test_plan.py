@@ -563,6 +563,25 @@ def test_plan_check_report_has_the_planning_sections(tmp_path: Path) -> None:
     assert "the plan takes 14.3 full_cycle reps at its quota of $560.0k, where the spreadsheet counts 14.0" in plan
 
 
+def test_a_quarterly_plan_over_part_of_a_year_counts_the_seats_the_run_has() -> None:
+    """A quarterly plan held over half a year: the seats and the quota are the window's, not the plan's weight.
+
+    plan_check over Y2-Q1 and Y2-Q2 with [0.5M, 0.5M, 1M, 2M]: the window holds $1.00M of the
+    $4.00M typed, but half a year of the 12 seats; the words had divided by the plan's share
+    (1/4) where the window is half a year, and read "the spreadsheet counts 24.0 seats".
+    """
+    overrides = ["runs=1", "clock.horizon_days=375", "plan.bookings=[500000,500000,1000000,2000000]"]
+    experiment = simulator.load_experiment("plan_check", overrides)
+    result = simulator.run_experiment(experiment, workers=1)
+    from simulator.report.plan_words import plan_reading_lines
+
+    text = "\n".join(plan_reading_lines(result, summarise(result.replications), ["today"]))
+    # 12 seats x $560k x 50% x 125/250 of a year = $1.68M; the window's $1.00M takes $1.00M / ($560k x 50% x 0.5)
+    assert "puts these seats at $1.68M over the window, 168% of the plan's $1.00M" in text, text
+    assert "on paper the window's part of the plan takes 7.1 full_cycle reps at its quota of $560.0k" in text, text
+    assert "where the spreadsheet counts 12.0 seats" in text, text
+
+
 def test_a_run_without_quota_says_so_instead_of_a_capacity_bridge_from_zero() -> None:
     def rows(scenario: str, spreadsheet: float) -> list[dict[str, Any]]:
         values = {"capacity_spreadsheet": spreadsheet, "capacity_gap_queueing": 2e5, "bookings": 3e6}
@@ -784,7 +803,14 @@ def test_a_plan_held_to_part_of_its_year_is_said_before_the_runs() -> None:
     assert notes[0].startswith("plan.bookings ($4.00M a year) is held to $2.00M over the measured window of 125 ")
     assert "(125 of Y2's 250 working days)" in notes[0] and "give four quarterly figures" in notes[0]
     quarterly = ["clock.horizon_days=375", "plan.bookings=[1e6,1e6,1.5e6,1.5e6]"]
-    assert plan_window_notes(simulator.load_experiment("plan_check", quarterly)) == []  # Q1 and Q2 whole
+    # Q1 and Q2 whole, but Q3 and Q4 outside the window: hit_plan reads $2.00M of the $5.00M typed, and says so
+    assert plan_window_notes(simulator.load_experiment("plan_check", quarterly)) == [
+        "plan.bookings ($5.00M a year in four quarters) is held to $2.00M over the measured window of 125 working "
+        "days, which holds Y2-Q1 and Y2-Q2 only: the plan and hit_plan read those quarters' figures, not the "
+        "year's $5.00M"
+    ]
+    year = ["plan.bookings=[1e6,1e6,1.5e6,1.5e6]"]
+    assert plan_window_notes(simulator.load_experiment("plan_check", year)) == []  # all four whole: held whole
     cut = plan_window_notes(
         simulator.load_experiment("plan_check", ["clock.horizon_days=300", "plan.bookings=[1e6,1e6,1.5e6,1.5e6]"])
     )
@@ -860,3 +886,26 @@ def test_a_plan_out_of_line_with_its_quotas_asks_about_the_largest_teams_headcou
     too_small = r"a zero too many\? Or is a headcount too small\? full_cycle has 12 reps\. The runs go on with it$"
     with pytest.warns(validation.PlanSizeWarning, match=too_small):
         simulator.load_experiment("plan_check", ["runs=2", "plan.bookings=45100000"]).validate()
+
+
+def test_the_plan_says_its_chance_is_the_refits_mean_share_when_runs_share_refits() -> None:
+    """3 of 100 runs on 40 refits hit the plan, all on refit 15's three: the table reads 2.5%, not 3.0%.
+
+    The plan section had said "the share of runs that booked at least the plan", which a
+    reader checking replications.csv by hand finds to be 3.0%.
+    """
+    from types import SimpleNamespace
+
+    from simulator.report.plan_section import _hit_words
+
+    hits = np.zeros(100)
+    hits[[15, 55, 95]] = 1.0
+    runs = pd.DataFrame({"scenario": "as_is", "replication": np.arange(100), "hit_plan": hits})
+    summary = summarise(runs, draws=40)
+    assert float(summary.loc[summary["kpi"] == "hit_plan", "mean"].iloc[0]) == pytest.approx(0.025)
+    on_refits = SimpleNamespace(experiment=SimpleNamespace(parameter_draw_count=40), replications=runs)
+    words = _hit_words(on_refits)  # type: ignore[arg-type]
+    assert not words.startswith("The share of runs that booked at least the plan is the probability"), words
+    assert "taken on each of the 40 refits of the export the runs are on and averaged with every refit" in words
+    alone = SimpleNamespace(experiment=SimpleNamespace(parameter_draw_count=0), replications=runs)
+    assert _hit_words(alone).startswith("The share of runs that booked at least the plan is the probability")  # type: ignore[arg-type]

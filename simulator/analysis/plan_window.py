@@ -103,6 +103,17 @@ def plan_window_notes(experiment: Experiment) -> list[str]:
             )
             continue
         if all(abs(s.share - 1.0) < 1e-9 for s in slices):
+            if period == "quarter" and len(slices) < len(values):
+                # whole quarters, but not all four: hit_plan reads only theirs (a calibrated 2018-Q1 given a
+                # $12M year in quarters read "Probability of hitting the plan 0.0%" on Q1's $2.5M, unsaid)
+                labels = [s.label for s in slices]
+                held_words = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + f" and {labels[-1]}"
+                theirs = "that quarter's figure" if len(labels) == 1 else "those quarters' figures"
+                notes.append(
+                    f"plan.bookings ({typed}) is held to {format_money(held)} over the measured window of {window:g} "
+                    f"working days, which holds {held_words} only: the plan and hit_plan read {theirs}, not the "
+                    f"year's {format_money(sum(values))}"
+                )
             continue
         cut = ", ".join(f"{s.end - s.start:g} of {s.label}'s {s.length:g}" for s in slices if s.share < 1.0 - 1e-9)
         quarters = calendar.slices("quarter", clock.warmup_days, clock.horizon_days)

@@ -100,6 +100,18 @@ class OpportunityColumns(_Model):
     source: Column | None = None
     qualifier: Column | None = None
 
+    @field_validator("closed")
+    @classmethod
+    def _closed_apart_from_created(cls, closed: str | None, info: ValidationInfo) -> str | None:
+        # 'closed: engage_date' beside 'created: engage_date' calibrated with exit 0: every deal closed the day
+        # it was created, a won cycle of 0 working days
+        if closed is not None and closed == info.data.get("created"):
+            raise ValueError(
+                f"is the created column too ({closed!r}): every closed deal would close the day it was created; "
+                "map the column of the close date"
+            )
+        return closed
+
 
 class _DatedTable(_Model):
     """A table with dates: its own ``date_format`` (every date's layout, its order included) or ``date_order``."""

@@ -63,6 +63,9 @@ def roster_and_prices(
         idle = [o for o in found_roster["owner"] if o not in owners]
         problems.add("owners in the roster with no deals", len(idle), f"no seat in the company ({', '.join(idle[:8])})")
         unknown = sorted(o for o in owners - set(found_roster["owner"]) if o)
+        named = sorted(o for o in owners if o)
+        if named and len(unknown) == len(named):
+            _no_owner_in_roster(named, found_roster["owner"].tolist(), mapping, str(path), cols.owner)
         problems.add("owners with deals but not in the roster", len(unknown), "put in a team of their own: 'other'")
     if mapping.prices is not None:
         path = mapping.path(mapping.prices.file)
@@ -77,6 +80,26 @@ def roster_and_prices(
         problems.add("products listed twice in the price list (the same price)", int(repeated.sum()), "one kept")
         found_prices = dict(zip(products.tolist(), values.tolist(), strict=True))
     return found_roster, found_prices
+
+
+def _no_owner_in_roster(owners: list[str], listed: list[str], mapping: MappingFile, roster: str, column: str) -> None:
+    """Refuse deals none of whose owners is in the roster: a mapped column not the owners' (or the wrong roster).
+
+    ``owner: account`` in crm-maven's mapping wrote a company of 85 "reps" named after its
+    customers, all in a team 'other', and the roster's 35 agents without a seat, with exit 0.
+
+    Raises:
+        CalibrationError: Naming the opportunities' owner column, a few of its values and the roster's.
+    """
+    where = mapping.opportunities.columns.owner
+    key = f"opportunities.columns.owner = '{where}'" if where is not None else "the deals' owner column"
+    raise CalibrationError(
+        f"{key}: none of its {len(owners):,} owners ({', '.join(owners[:3])}, ...) is in the roster {roster} "
+        f"(roster.columns.owner = '{column}': {', '.join(listed[:3])}, ...): is the mapping's column the right "
+        "one? Map the column naming the rep who owns each deal, as the roster spells it",
+        file=str(mapping.path(mapping.opportunities.file)),
+        column=where or "",
+    )
 
 
 def one_row_each(table: pd.DataFrame, key: str, fields: dict[str, str | None], path: object) -> None:

@@ -255,6 +255,16 @@ def _finish(
         raise CalibrationError("no dates at all: map the created and closed columns", file=name)
     export_date = all_dates.max()
     duplicated = out["id"].duplicated().to_numpy()
+    if 2 * int(duplicated.sum()) > len(out):  # most rows repeat an id: not an id column ('id: product' kept 7 rows)
+        column = mapping.opportunities.columns.id
+        distinct = out["id"].drop_duplicates().astype(str).tolist()
+        raise CalibrationError(
+            f"opportunities.columns.id = '{column}': {int(duplicated.sum()):,} of its {len(out):,} rows repeat an "
+            f"id ({len(distinct):,} distinct: {', '.join(distinct[:3])}, ...), and only one row per id is kept: is "
+            "the mapping's column the right one? Map the column that names each opportunity once",
+            file=name,
+            column=column,
+        )
     problems.add("duplicated ids", int(duplicated.sum()), "first row kept, the others left out")
     no_created = np.isnat(created) & ~duplicated
     if leads_only:
@@ -274,6 +284,19 @@ def _finish(
     with np.errstate(invalid="ignore"):
         negative = ~np.isnat(closed) & ~np.isnat(created) & (closed < created)
     problems.add("negative durations (closed before created)", int(negative.sum()), "left out")
+    dated = int((~np.isnat(closed) & ~np.isnat(created)).sum())
+    if 2 * int(negative.sum()) > dated:  # most deals closed before they were created: the dates' columns swapped?
+        columns = mapping.opportunities.columns
+        swapped = (
+            f" (opportunities.columns.created = '{columns.created}', closed = '{columns.closed}')"
+            if columns.created is not None and columns.closed is not None
+            else ""
+        )
+        raise CalibrationError(
+            f"{int(negative.sum()):,} of the {dated:,} closed deals with both dates close before they were created: "
+            f"are the created and closed columns swapped in the mapping?{swapped}",
+            file=name,
+        )
     keep = ~duplicated & ~np.isnat(created) & ~negative
     frame = out.assign(created=created, closed=closed, outcome=outcome)[keep].reset_index(drop=True)
     owner_column = mapping.opportunities.columns.owner
@@ -327,6 +350,21 @@ def _spellings(export: Export, mapping: MappingFile) -> None:
         )
         frame["product"] = respelled
         unpriced = (frame["product"] != "") & ~frame["product"].isin(list(export.prices))
+        named = frame["product"] != ""
+        if named.any() and bool(unpriced[named].all()) and mapping.prices is not None:
+            # none priced: a mapped column that is not the products' ('product: account' made 85 customers
+            # products, each valued from its own wins, with exit 0)
+            column = mapping.opportunities.columns.product
+            seen = sorted(set(frame.loc[named, "product"]))
+            examples = ", ".join(seen[:3])
+            raise CalibrationError(
+                f"opportunities.columns.product = '{column}': none of its {len(seen):,} products ({examples}, "
+                f"...) is in the price list {mapping.path(mapping.prices.file)} (prices.columns.product = "
+                f"'{mapping.prices.columns.product}': {', '.join(sorted(export.prices)[:3])}, ...): is the mapping's "
+                "column the right one? Map the column naming what each deal sells, as the price list spells it",
+                file=export.file,
+                column=column or "",
+            )
         export.problems.add("products missing from the price list", int(unpriced.sum()), "kept, without a list price")
 
 

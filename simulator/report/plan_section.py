@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from simulator.analysis.draw_means import shares_draws
 from simulator.analysis.forecast_counts import scored_month_ends
 from simulator.analysis.formatting import format_money
 from simulator.analysis.kpi_names import kpi_axis_label
@@ -82,8 +83,8 @@ def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[s
     lines = [
         "## The plan",
         "",
-        "The share of runs that booked at least the plan is the probability of hitting it (95% Wilson interval). "
-        "The shortfall is what was missing in a run (zero when the plan was hit): P10 / P50 / P90 over runs. "
+        _hit_words(result)
+        + "The shortfall is what was missing in a run (zero when the plan was hit): P10 / P50 / P90 over runs. "
         "Pipeline coverage: the value of the opportunities open on a quarter's first day over the quarter's plan, "
         "the mean over the window's whole quarters (95% CI); 3–5× is the usual rule.",
         "",
@@ -98,6 +99,25 @@ def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[s
     if quarters:
         lines += ["", *_quarter_table(result, summary, names, quarters)]
     return [*lines, ""]
+
+
+def _hit_words(result: ExperimentResult) -> str:
+    """How the probability of hitting the plan is counted: the runs' share, or the refits' mean share.
+
+    On a calibrated company's refits, with more runs than refits, each refit's runs give
+    a share and the refits weigh the same (:mod:`simulator.analysis.draw_means`): 3 of 100
+    runs on 40 refits, all three on one refit of three runs, read 2.5%, where "the share
+    of runs that booked at least the plan" promised 3.0%.
+    """
+    draws = result.experiment.parameter_draw_count
+    runs = result.replications
+    if draws > 0 and "replication" in runs.columns and shares_draws(runs["replication"].to_numpy(), draws):
+        return (
+            f"The probability of hitting the plan is the share of runs that booked at least it, taken on each of "
+            f"the {draws} refits of the export the runs are on and averaged with every refit weighing the same "
+            f"(so it can differ a little from the share of all runs; 95% Wilson interval over the refits). "
+        )
+    return "The share of runs that booked at least the plan is the probability of hitting it (95% Wilson interval). "
 
 
 def _coverage_cell(row: pd.Series | None) -> str:

@@ -24,9 +24,11 @@ def plan_reading_lines(result: ExperimentResult, summary: pd.DataFrame, names: l
     """The markdown lines under the plan table: what counts towards the plan, then each scenario's paper figure.
 
     Empty when no scenario holds a plan. Figures are means over runs, over the measured
-    window as the plan table's; the reps a plan takes on paper are the yearly plan over one
-    rep's quota x the assumed attainment (a single quota-carrying team), else the quota the
-    seats would need to carry.
+    window as the plan table's; the reps a plan takes on paper are the plan held over the
+    window, per year of it, over one rep's quota x the assumed attainment (a single
+    quota-carrying team), else the quota the seats would need to carry: a yearly plan's own
+    figure, and a quarterly plan's window-held quarters ("the window's part of the plan")
+    beside the window's seats, where dividing by the plan's weight had counted 24 seats for 12.
     """
     specs = {spec.name: spec for spec in result.experiment.scenarios}
     held = {n: plan_figure(result, n) for n in names}
@@ -80,7 +82,14 @@ def _paper_words(spec: ScenarioSpec, summary: pd.DataFrame, name: str, held: flo
     yearly = float(sum(typed)) if isinstance(typed, list) else float(typed or 0.0)
     if yearly <= 0:
         return ""
-    years = held / yearly  # the window's share of a year, as the plan is held
+    clock = config.clock
+    years = clock.calendar().years_over(clock.warmup_days, clock.horizon_days)  # as the spreadsheet counts it
+    if years <= 0:
+        return ""
+    # a quarterly plan holds the window to its quarters' figures, not to the year's share of its sum: the
+    # plan's reps and quota are then the window's, annualised (held / years), beside the window's seats
+    whole = math.isclose(held, yearly * years, rel_tol=1e-6)
+    subject = "the plan" if whole else "the window's part of the plan"
     share = spreadsheet / held
     text = (
         f"the capacity planner's spreadsheet (seats x quota x the assumed {attainment:.0%} attainment) puts these "
@@ -88,16 +97,16 @@ def _paper_words(spec: ScenarioSpec, summary: pd.DataFrame, name: str, held: flo
     )
     if len(carriers) == 1:
         team, (_, quota) = next(iter(carriers.items()))
-        needed = yearly / (quota * attainment)
+        needed = held / (quota * attainment * years)
         seats = spreadsheet / (quota * attainment * years)
         text += (
-            f"; on paper the plan takes {needed:.1f} {team} reps at its quota of {format_money(quota)}, where the "
+            f"; on paper {subject} takes {needed:.1f} {team} reps at its quota of {format_money(quota)}, where the "
             f"spreadsheet counts {seats:.1f} seats (the headcount and its hiring plan)"
         )
     else:
-        carried = spreadsheet / (attainment * years)
+        carried, quota_needed = spreadsheet / (attainment * years), held / (attainment * years)
         text += (
-            f"; on paper the plan takes {format_money(yearly / attainment)} of quota a year, where the seats carry "
+            f"; on paper {subject} takes {format_money(quota_needed)} of quota a year, where the seats carry "
             f"{format_money(carried)}"
         )
     bookings = _mean(summary, name, "bookings")
