@@ -42,7 +42,7 @@ from simulator.config.question import SETTING, shown_words
 from simulator.config.schema import ScenarioConfig
 from simulator.config.workforce import hires_beyond_horizon, unread_role_fields
 from simulator.decision_overrides import drop_stale_target
-from simulator.mapping_overrides import adds_for_entries_elsewhere
+from simulator.mapping_overrides import adds_for_entries_elsewhere, new_scenario_hint
 from simulator.override_shapes import scenario_owned
 from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import (
@@ -340,6 +340,7 @@ def _notes_and_issues(
             words = f"no scenario of {experiment or 'the experiment'} has this key"
             known = _known_setting(override, configs) if override.kind == "value" else ""
             allowed = no_such_key(override.key, configs, words, suggest=not known) + known
+            allowed += new_scenario_hint(override.key, override.value)
             section = ".".join(override.key.split(".")[:2])
             if section == "experiment.decision" and not any("decision" in (c.get("experiment") or {}) for c in configs):
                 allowed += (

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import json
 import shlex
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -63,10 +64,26 @@ def unknown_inner_keys(
                         words += f"; salesim knows this setting: add it with a leading +, {line}"
                     else:
                         words = no_such_key(full, [config], "no such key in the config")
+                        words += new_scenario_hint(full, given)
                     issues.append(ConfigIssue(f"{label}{full}", given, words))
                 elif isinstance(given, Mapping):
                     pending.append((full, given))
     return issues
+
+
+def new_scenario_hint(key: str, value: object) -> str:
+    """For ``experiment.scenarios.NAME`` the experiment lacks: how a scenario of one's own is added ('' otherwise).
+
+    ``experiment.scenarios.c=[org=specialist]`` had been refused as a key no scenario has,
+    the way to add it (a leading +) unsaid.
+    """
+    parts = key.split(".")
+    if len(parts) != 3 or parts[:2] != ["experiment", "scenarios"]:
+        return ""
+    listed = value if isinstance(value, list | tuple) else [value]
+    overrides = ",".join(json.dumps(str(v)) for v in listed)  # quoted: an override's = inside Hydra's list
+    line = shlex.quote(f"+{key}=[{overrides}]")
+    return f"; a scenario of your own is added with a leading +, {line} (its overrides, each key=value)"
 
 
 def adds_for_entries_elsewhere(

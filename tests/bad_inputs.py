@@ -1203,6 +1203,21 @@ TABLE: list[BadInput] = [
         "'org.teams.full_cycle.headcount'?",
         via="cli",
     ),
+    row(
+        "experiment",
+        ["--cfg", "job", 'experiment.scenarios.c=["org=specialist"]'],
+        "experiment.scenarios.c = ['org=specialist']: no scenario of generalist_vs_specialist has this key; …; a "
+        "scenario of your own is added with a leading +, '+experiment.scenarios.c=[\"org=specialist\"]' (its "
+        "overrides, each key=value)",
+        via="cli",
+    ),  # the way to add one had gone unsaid
+    row(
+        "experiment",
+        ["--cfg", "job", 'experiment.scenarios={a:["org=specialist"]}'],
+        "experiment.scenarios.a = ['org=specialist']: no such key in the config; …; a scenario of your own is added "
+        "with a leading +, '+experiment.scenarios.a=[\"org=specialist\"]' (its overrides, each key=value)",
+        via="cli",
+    ),
 ]
 
 
