@@ -38,6 +38,7 @@ from simulator.config.composed import ExperimentFile
 from simulator.config.errors import ConfigError, ConfigIssue, shown
 from simulator.config.fed_sources import rate_notes_and_issues, unfed_notes
 from simulator.config.key_suggestions import ABSENT, no_such_key, node_at, schema_default
+from simulator.config.measured_only import measured_only_notes
 from simulator.config.question import SETTING, shown_words
 from simulator.config.schema import ScenarioConfig
 from simulator.config.workforce import hires_beyond_horizon, unread_role_fields
@@ -181,6 +182,7 @@ def _compose_scenarios(
     experiment = experiment_from_dicts(base, {name: c.config for name, c in composed.items()}, shifted)
     vacuous = _alike(composed) + _unread_roles(experiment) + repeated_figures(experiment)
     vacuous += unfed_notes({name: c.config for name, c in composed.items()})
+    vacuous += measured_only_notes({name: c.config for name, c in composed.items()}, experiment.baseline)
     notes += _hires_left_out(experiment) + _question_words(experiment) + vacuous
     # kept with the run (config.yaml, the report; not the resume fingerprint): a sweep's report names them
     experiment.resolved_config[REPLACED_OVERRIDES] = {

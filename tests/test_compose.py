@@ -767,3 +767,33 @@ def test_the_pipeline_off_note_gives_each_scenarios_own_rate_and_costs() -> None
         in (note)
     )
     assert "cost_per_lead ($30), paying economics.sources.partner.margin (15%)" in note
+
+
+def test_a_scenario_changing_only_what_runs_are_measured_against_is_noted_and_its_runs_are_the_same() -> None:
+    """A 4-hour service level at first touch read 'the same in every run' on bookings and 'no clear difference'
+    elsewhere, with no word that a service level is only measured: no rep works to it."""
+    from simulator.config.measured_only import measured_only_notes
+    from simulator.run.experiment import COMPARISON_NOTES
+
+    overrides = [
+        '+experiment.scenarios.sla_4h=["+sla.stages.awareness=0.17"]',
+        '+experiment.scenarios.plan_5m=["plan.bookings=5000000"]',
+        '+experiment.scenarios.both=["+sla.stages.awareness=0.17","plan.bookings=5000000"]',
+        '+experiment.scenarios.bigger=["+sla.stages.awareness=0.17","org.teams.full_cycle.headcount=14"]',
+        "~experiment.scenarios.specialist",
+        "runs=3",
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        experiment = simulator.load_experiment(overrides=overrides)
+    notes = [n for n in experiment.resolved_config[COMPARISON_NOTES] if "differs from the baseline" in n]
+    assert [n.split(" differs")[0] for n in notes] == ["scenario sla_4h", "scenario plan_5m", "scenario both"]
+    assert "only in sla: the service levels (sla.stages) only count breaches" in notes[0]
+    assert "only in plan, sla:" in notes[2]  # a headcount beside it moves the runs: no note for 'bigger'
+    # what the note says holds: the runs are the same but for the measured KPIs
+    result = simulator.run_experiment(experiment, workers=1)
+    runs = result.replications.set_index(["scenario", "replication"])
+    base, sla = runs.loc["generalist"], runs.loc["sla_4h"]
+    moved = [k for k in base.columns if not base[k].equals(sla[k])]
+    assert moved and all(k.startswith("sla_breach_") for k in moved), moved
+    assert measured_only_notes({"a": {"sla": {}}}, "missing") == []
