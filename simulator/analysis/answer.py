@@ -40,6 +40,7 @@ from simulator.analysis.formatting import (
     level_unit,
     ties_words,
 )
+from simulator.analysis.guardrail_elsewhere import better_elsewhere_words
 from simulator.analysis.kpi_names import kpi_unit, kpi_words
 from simulator.analysis.quantities import direction
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, rank_scenarios
@@ -295,4 +296,7 @@ def _answer(result: ExperimentResult) -> Answer:
     recommended, choice = decided_choice(result, decision, ranking)
     top = recommended if recommended and recommended != result.experiment.baseline else others[0]
     sentences = [_lead_sentence(result, decision, top), _ranking_sentence(result, ranking, decision.primary), choice]
+    chosen = recommended or result.experiment.baseline
+    said = top if chosen == result.experiment.baseline else None  # the lead sentence compared them already
+    sentences.append(better_elsewhere_words(result, decision, chosen, said))
     return Answer(" ".join(s for s in sentences if s), recommended, ranking, decision)
