@@ -124,6 +124,10 @@ class SweepSummary(Callback):
                 )
             )
         jobs = listed or []
+        swept = _swept(config)
+        repeated = _repeated_jobs(jobs, [line.lstrip("+~").split("=", 1)[0] for line in swept])
+        if repeated:  # key=8,8 ran the same replications twice, and the report dropped the swept column
+            refuse(ConfigError.single("--multirun", " ".join(swept), repeated))
         shared = set.intersection(*(set(job) for job in jobs)) if jobs else set()
         rewritten = command_line_options().get("rewritten", [])
         found: dict[str, list[ConfigIssue]] = {}  # "0: runs=2" -> the job's issues
@@ -325,6 +329,24 @@ def _merged_job_issues(found: Mapping[str, list[ConfigIssue]], n_jobs: int) -> l
 def _in_brackets(label: str) -> str:
     number, _, overrides = label.partition(": ")
     return f"{number} ({overrides})"
+
+
+def _repeated_jobs(jobs: Sequence[Sequence[str]], keys: Sequence[str]) -> str:
+    """What a sweep's values give twice ('' when every job differs): "jobs 0 and 1 are the same (key=8)".
+
+    ``keys``: the swept keys, whose values name the job.
+    """
+    first: dict[frozenset[str], int] = {}
+    for number, job in enumerate(jobs):
+        earlier = first.setdefault(frozenset(job), number)
+        if earlier != number:
+            typed = restore_overrides(list(job), command_line_options().get("rewritten", []))
+            said = " ".join(o for o in typed if o.lstrip("+~").split("=", 1)[0] in keys) or " ".join(typed)
+            return (
+                f"jobs {earlier} and {number} are the same ({said}): a value given twice runs the same "
+                "replications twice (the same seed); give each value once"
+            )
+    return ""
 
 
 def _swept(config: DictConfig) -> list[str]:

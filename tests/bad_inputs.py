@@ -1101,6 +1101,13 @@ TABLE: list[BadInput] = [
         "--multirun = 'org.teams.full_cycle.headcount=range(16,10)': gives no job: an empty range",
         via="cli",
     ),
+    row(  # had run the same replications twice, and the report dropped the swept column
+        "runner",
+        ["--multirun", "org.teams.full_cycle.headcount=8,8"],
+        "--multirun = 'org.teams.full_cycle.headcount=8,8': jobs 0 and 1 are the same "
+        "(org.teams.full_cycle.headcount=8): a value given twice runs the same replications twice",
+        via="cli",
+    ),
     row(  # had been a traceback from Hydra's sweeper, exit 1
         "runner",
         ["--multirun", "org.teams.full_cycle.headcount=range(10,16,0)"],
