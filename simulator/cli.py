@@ -28,6 +28,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from simulator.command_folders import (
+    discard_unkept_sweep,
     forget_created_folders,
     remove_created_folders,
     remove_if_empty,
@@ -127,7 +128,7 @@ def _run_job(cfg: DictConfig) -> int:
         return EXIT_INTERRUPTED
     except KeyboardInterrupt:  # before any batch was sent (the engine loading, the workers starting)
         remove_if_empty(out_dir, written)
-        if single:
+        if single or (not elsewhere and discard_unkept_sweep()):  # a sweep's first job: nothing to resume
             print("\nsalesim: interrupted before any replication finished; nothing was kept", file=sys.stderr)
         else:  # the sweep's finished jobs are kept: it had said "nothing was kept" and no way to resume
             print(
@@ -279,6 +280,7 @@ def main() -> None:
             resume = sweep_resume_command(command_line_options().get("argv", []), stopped)
             print(f"salesim: to resume: {resume}", file=sys.stderr)
             sys.exit(EXIT_INTERRUPTED)
+        discard_unkept_sweep()  # Hydra's multirun.yaml in a sweep folder of this command's
         remove_created_folders()
         print("\nsalesim: interrupted; nothing was run", file=sys.stderr)
         sys.exit(EXIT_INTERRUPTED)

@@ -111,6 +111,29 @@ def remove_created_folders() -> None:
         _remove_empty(set(_NEW_FOLDERS))
 
 
+def discard_unkept_sweep() -> bool:
+    """Remove this command's sweep folder when no job of it kept a run: Hydra's record and the empty folders.
+
+    A stop after Hydra wrote ``multirun.yaml`` and before any job's first replication had
+    said "the sweep keeps what its jobs finished" with a resume command, over a new folder
+    holding that record alone. Hydra's record (``multirun.yaml``) goes from a folder this
+    command created (an earlier sweep's stays), and empty job folders from any: anything
+    else stays.
+
+    Returns:
+        Whether the sweep kept nothing (whatever could be removed): the stop's words say so.
+    """
+    folder = _SWEEP_DIR
+    if folder is None or stopped_sweep() is not None:
+        return False
+    if _NEW_FOLDERS is not None and folder.resolve() in _NEW_FOLDERS:
+        with contextlib.suppress(OSError):
+            (folder / "multirun.yaml").unlink(missing_ok=True)
+    jobs = [p.resolve() for p in folder.iterdir() if p.is_dir() and p.name.isdigit()] if folder.is_dir() else []
+    _remove_empty({*(_NEW_FOLDERS or set()), *jobs})  # a job folder holding anything stays
+    return True
+
+
 def forget_created_folders() -> None:
     """Start a command afresh: the folders an earlier command of this process created are not this one's."""
     global _NEW_FOLDERS, _SWEEP_DIR

@@ -334,3 +334,39 @@ def test_the_words_of_a_stopped_sweep_need_no_import_a_stop_can_break(tmp_path: 
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == f"{tmp_path} []", out
+
+
+@pytest.mark.parametrize("ours", [True, False])
+def test_a_sweep_stopped_before_any_job_kept_a_run_leaves_no_record_in_a_folder_it_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], ours: bool
+) -> None:
+    """Ctrl-C after Hydra wrote multirun.yaml, before the first replication: "nothing was run" over a new folder
+    holding multirun.yaml and an empty job folder (and, stopped inside the first job, "the sweep keeps what its
+    jobs finished" with a resume command for a sweep that had kept nothing)."""
+    from simulator import command_folders
+
+    sweep = tmp_path / "sweep"
+    if not ours:  # an earlier sweep's folder: its record is not this command's to remove
+        sweep.mkdir()
+        (sweep / "multirun.yaml").write_text("an earlier sweep's record")
+
+    def sweeping() -> None:  # Hydra made the folder, wrote its record and job 0's folder; no store yet
+        command_folders.note_created([p for p in [sweep, *sweep.parents] if not p.exists()])
+        command_folders.note_sweep_dir(sweep)
+        (sweep / "0").mkdir(parents=True)
+        if ours:
+            (sweep / "multirun.yaml").write_text("hydra: {}")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_hydra_main", sweeping)
+    monkeypatch.setattr(sys, "argv", ["salesim", "--multirun", "runs=2", "x=1,2", f"hydra.sweep.dir={sweep}"])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    assert stopped.value.code == 130
+    err = capsys.readouterr().err
+    assert "salesim: interrupted; nothing was run" in err and "to resume" not in err
+    if ours:
+        assert not sweep.exists()
+    else:
+        assert (sweep / "multirun.yaml").read_text() == "an earlier sweep's record"
+        assert not (sweep / "0").exists()
