@@ -16,7 +16,7 @@ import pytest
 from simulator.analysis.formatting import format_value
 from simulator.analysis.kpi_names import kpi_label, kpi_unit
 from simulator.model.forecast import ForecastSeries, forecast_kpis, forecast_scores
-from simulator.report.plan_section import _forecast_section
+from simulator.report.forecast_section import forecast_section
 
 NAN = math.nan
 
@@ -81,7 +81,7 @@ def test_the_report_shows_wape_beside_mape() -> None:
     summary = pd.DataFrame(
         [{"scenario": "s", "kpi": k, "mean": v, "ci_low": NAN, "ci_high": NAN} for k, v in values.items()]
     )
-    text = "\n".join(_forecast_section(summary, ["s"]))
+    text = "\n".join(forecast_section(summary, ["s"]))
     assert "| Forecast error, next month (MAPE) (%) | 22.5% |" in text
     assert "| Forecast error, next month (WAPE) (%) | 50.0% |" in text
     assert "| Month ends MAPE could not score (nothing booked) | 1.0 |" in text
@@ -92,6 +92,6 @@ def test_the_report_shows_wape_beside_mape() -> None:
     short.loc[
         short["kpi"].isin(["forecast_mape_quarter", "forecast_wape_quarter", "forecast_bias_quarter"]), "mean"
     ] = NAN
-    text = "\n".join(_forecast_section(short, ["s"]))
+    text = "\n".join(forecast_section(short, ["s"]))
     assert not [line for line in text.splitlines() if line.startswith("|") and "next quarter" in line]
     assert "next-quarter forecast is not scored" in text

@@ -57,11 +57,11 @@ def test_how_it_was_run_counts_the_scenarios_that_ran() -> None:
 
     import pandas as pd
 
-    from simulator.report.sensitivity_report import _scenarios_words
+    from simulator.report.sensitivity_words import scenarios_words
 
     table = pd.DataFrame({"parameter": ["a", "b"], "low": [math.nan, 0.8], "high": [2.0, 1.2]})
     assert (
-        _scenarios_words(table)
+        scenarios_words(table)
         == "4 scenarios (the baseline, and each lever low and high; 1 side could not run, see the notes)"
     )
-    assert _scenarios_words(table.assign(low=0.8)) == "5 scenarios (the baseline, and each lever low and high)"
+    assert scenarios_words(table.assign(low=0.8)) == "5 scenarios (the baseline, and each lever low and high)"

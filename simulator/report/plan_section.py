@@ -16,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.draw_means import shares_draws
-from simulator.analysis.forecast_counts import scored_month_ends
 from simulator.analysis.formatting import format_money
 from simulator.analysis.kpi_names import kpi_axis_label
 from simulator.analysis.mean_cells import format_mean_cis
@@ -24,6 +23,7 @@ from simulator.analysis.plan_window import QuarterPlan, plan_window_notes, quart
 from simulator.analysis.planning import NO_BOTTLENECK_DAYS, bottlenecks, capacity_bridge, plan_figure
 from simulator.analysis.tables import period_words, present_kpis, scenario_names, summary_of, summary_row
 from simulator.analysis.wording import stage_label, team_label
+from simulator.report.forecast_section import forecast_section
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plan_words import plan_reading_lines
 from simulator.run.experiment import ExperimentResult
@@ -46,16 +46,6 @@ OMITTED_WHEN_ZERO = frozenset({"cost_commission_expansion"})
 """Cost rows left out of the table when no scenario has any (the shipped CSMs earn no commission on upsells)."""
 QUARTER_PLAN_KPI = re.compile(r"hit_plan_\w+_q[1-4]")
 """A quarter's plan KPI: ``hit_plan_y2_q1`` (abstract calendar), ``hit_plan_2028_q1`` (dated)."""
-FORECAST_KPIS = (
-    "forecast_mape",
-    "forecast_wape",
-    "forecast_bias",
-    "forecast_mape_unscored",
-    "forecast_mape_quarter",
-    "forecast_wape_quarter",
-    "forecast_bias_quarter",
-    "forecast_mape_unscored_quarter",
-)
 
 
 def _plan_section(result: ExperimentResult, summary: pd.DataFrame, names: list[str]) -> list[str]:
@@ -279,65 +269,6 @@ def capacity_section(
     return [*lines, ""]
 
 
-def _forecast_section(summary: pd.DataFrame, names: list[str], result: ExperimentResult | None = None) -> list[str]:
-    kpis = present_kpis(summary, FORECAST_KPIS)
-    if not kpis or all(
-        (row := summary_row(summary, n, k)) is None or not math.isfinite(float(row["mean"]))
-        for n in names
-        for k in ("forecast_mape", "forecast_wape")
-    ):
-        return []
-    # A window shorter than a month end plus a quarter scores no next-quarter forecast: its rows
-    # would read "-" beside "month ends MAPE could not score: 0.0", which says the opposite.
-    quarter_unscored = all(
-        (row := summary_row(summary, n, "forecast_wape_quarter")) is None or not math.isfinite(float(row["mean"]))
-        for n in names
-    )
-    if quarter_unscored:
-        kpis = [k for k in kpis if not k.endswith("_quarter")]
-    rows = [[kpi_axis_label(k), *format_mean_cis([summary_row(summary, n, k) for n in names], k)] for k in kpis]
-    unscored = (
-        [
-            "The next-quarter forecast is not scored: no month end of the run's window has its whole next "
-            "quarter inside the window (a longer horizon scores it).",
-            "",
-        ]
-        if quarter_unscored
-        else []
-    )
-    return [
-        "## Forecasts",
-        "",
-        "At every month end the open pipeline is weighted by stage into a forecast of what those deals will "
-        "book next month and next quarter, then scored against what they did. MAPE is the mean absolute error "
-        "as a share of the actual, over the month ends whose deals booked something; WAPE is the total absolute "
-        "error over the total booked, every month end included (a month that booked $0 counts its whole "
-        "forecast as error); the month ends MAPE could not score are counted. A positive bias means forecasts "
-        "ran high." + _scored_words(result, names, quarter_unscored),
-        "",
-        *md_table(["KPI", *names], rows),
-        "",
-        *unscored,
-    ]
-
-
-def _scored_words(result: ExperimentResult | None, names: list[str], quarter_unscored: bool) -> str:
-    """How many month ends each run scores, when some go unscored: a quarter's run scores one."""
-    counts = scored_month_ends(result) if result is not None else {}
-    shown = [counts[n] for n in names if n in counts]
-    if not shown or all(c["month"] == c["ends"] for c in shown):
-        return ""
-    month = min(c["month"] for c in shown)
-    ends = max(c["ends"] for c in shown)
-    quarter = "" if quarter_unscored else f" and next quarter at {min(c['quarter'] for c in shown)}"
-    few = ": MAPE, WAPE and bias are then one forecast's error, the same in size" if month == 1 else ""
-    return (
-        f" Here each run scores next month at {month} of its {ends} month ends{quarter} (with learned weights "
-        "the first month ends have no history of their own, and the last ones no next month inside the "
-        f"window){few}."
-    )
-
-
 def _bottleneck_section(result: ExperimentResult, summary: pd.DataFrame, names: list[str]) -> list[str]:
     table = bottlenecks(result)
     if table.empty:
@@ -399,6 +330,6 @@ def planning_sections(
         *_plan_section(result, summary, names),
         *_cost_section(summary, names, out_dir, attainment_figure),
         *capacity_section(summary, names, attainments),
-        *_forecast_section(summary, names, result),
+        *forecast_section(summary, names, result),
         *_bottleneck_section(result, summary, names),
     ]

@@ -51,9 +51,11 @@ from simulator.report.sensitivity_words import (
     NO_ELASTICITY,
     draws_words,
     elasticity_words,
+    levers_searched,
     logit_step,
     moves_words,
     same_lever_words,
+    scenarios_words,
     set_words,
 )
 from simulator.run.experiment import Experiment
@@ -353,39 +355,14 @@ def sensitivity_markdown(study: SensitivityStudy, out_dir: Path, figures: dict[s
     lines += [
         "## How it was run",
         "",
-        f"- **{study.runs} runs per scenario**, {_scenarios_words(study.table)}, seed "
+        f"- **{study.runs} runs per scenario**, {scenarios_words(study.table)}, seed "
         f"{study.seed}: every scenario replays the baseline's leads with the same luck (common random numbers).",
-        f"- Levers: {_levers_searched(study)}; whole numbers "
+        f"- Levers: {levers_searched(study.keys, study.sections)}; whole numbers "
         f"move by at least one, a shift or logit (added to a conversion's logit) by ±{study.delta:g} logit.",
         f"- Wall time {study.wall_seconds:,.1f} s.",
         *[f"- Note: {note}." for note in study.notes],
     ]
     return "\n".join(lines).rstrip() + "\n"
-
-
-def _scenarios_words(table: pd.DataFrame) -> str:
-    """``274 scenarios (the baseline, and each lever low and high; 1 side could not run)``: the count run."""
-    if not {"low", "high"} <= set(table.columns):
-        return f"{len(table) * 2 + 1} scenarios at most (the baseline, and each lever low and high)"
-    missing = int(table["low"].isna().sum() + table["high"].isna().sum())
-    ran = len(table) * 2 + 1 - missing
-    left = f"; {count_of(missing, 'side')} could not run, see the notes" if missing else ""
-    return f"{count_of(ran, 'scenario')} (the baseline, and each lever low and high{left})"
-
-
-def _levers_searched(study: SensitivityStudy) -> str:
-    """Where the study's levers came from: the keys --params named, or the numbers of its --sections."""
-    if study.keys:
-        return f"the {count_of(len(study.keys), 'key')} given with --params"
-    names = [("the other pipelines" if s == "pipelines" else s) for s in study.sections]
-    chosen = "" if tuple(study.sections) == LEVER_SECTIONS else " (--sections)"
-    return (
-        f"every number of {join_words(names)}{chosen}, except numbers in "
-        "lists (profiles, curves), shares of a mix (segments, sectors, geographies, products' weights, a "
-        "by_share team's per-rep shares of its new leads), the figures of a CRM export a calibration keeps for "
-        "the report's words (pipeline.fitted_figures: no run reads them), zeros, roles no team has and the lead "
-        "rate of a source a pipeline feeds (its leads are that pipeline's meetings or referrals)"
-    )
 
 
 def write_sensitivity(study: SensitivityStudy, out_dir: Path) -> list[Path]:

@@ -10,10 +10,13 @@ Under a calibrated company's parameter draws a lever moves each refit's own valu
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 
+from simulator.analysis.levers import LEVER_SECTIONS
 from simulator.analysis.refit_floor import DRAWS_OPTION
+from simulator.analysis.wording import count_of, join_words
 
 MOVES = "whole numbers by at least one step, a probability held within 0-100%: the table gives each lever's levels"
 """How a lever's levels can differ from the share asked: a headcount of 12 moves to 10 and 14, 16.7%."""
@@ -107,3 +110,28 @@ def same_lever_words(keys: list[str]) -> str:
         return f"both set the {team} team's selling hours"
     who = "both" if len(keys) == 2 else f"all {len(keys)}"
     return f"{who} ran the very same low runs and high runs, replication by replication"
+
+
+def scenarios_words(table: pd.DataFrame) -> str:
+    """``274 scenarios (the baseline, and each lever low and high; 1 side could not run)``: the count run."""
+    if not {"low", "high"} <= set(table.columns):
+        return f"{len(table) * 2 + 1} scenarios at most (the baseline, and each lever low and high)"
+    missing = int(table["low"].isna().sum() + table["high"].isna().sum())
+    ran = len(table) * 2 + 1 - missing
+    left = f"; {count_of(missing, 'side')} could not run, see the notes" if missing else ""
+    return f"{count_of(ran, 'scenario')} (the baseline, and each lever low and high{left})"
+
+
+def levers_searched(keys: Sequence[str] | None, sections: Sequence[str]) -> str:
+    """Where a study's levers came from: the keys --params named, or the numbers of its --sections."""
+    if keys:
+        return f"the {count_of(len(keys), 'key')} given with --params"
+    names = [("the other pipelines" if s == "pipelines" else s) for s in sections]
+    chosen = "" if tuple(sections) == LEVER_SECTIONS else " (--sections)"
+    return (
+        f"every number of {join_words(names)}{chosen}, except numbers in "
+        "lists (profiles, curves), shares of a mix (segments, sectors, geographies, products' weights, a "
+        "by_share team's per-rep shares of its new leads), the figures of a CRM export a calibration keeps for "
+        "the report's words (pipeline.fitted_figures: no run reads them), zeros, roles no team has and the lead "
+        "rate of a source a pipeline feeds (its leads are that pipeline's meetings or referrals)"
+    )
