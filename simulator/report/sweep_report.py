@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulator.analysis.answer_choice import meets_target
 from simulator.analysis.assumed import assumed_study_words
 from simulator.analysis.comparison import compare
 from simulator.analysis.equivalence import equal_words, paired_practically_equal, tied_with
@@ -34,9 +33,7 @@ from simulator.analysis.formatting import (
     level_unit,
 )
 from simulator.analysis.kpi_names import kpi_axis_label, kpi_label, kpi_words
-from simulator.analysis.quantities import direction
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, probability_best
-from simulator.analysis.team_mix import COST_KPI
 from simulator.analysis.wording import count_of, join_words
 from simulator.io.atomic import atomic_write
 from simulator.report.html import write_html
@@ -56,6 +53,7 @@ from simulator.report.sweep_jobs import (
     with_missing,
 )
 from simulator.report.sweep_others import other_scenarios_words, unmoved_words
+from simulator.report.sweep_target import target_words
 
 
 def _targets(sweep: Sweep) -> list[str]:
@@ -228,7 +226,7 @@ def answer_paragraph(
             f"The sweep has one point with results, job {best['job']} ({setting}): {kpi_words(kpi)} of "
             f"{sweep.baseline} is {mean}, with no other point to compare it with."
         )
-        return text + _target_words(sweep, rows) + other_scenarios_words(sweep, sweep_dir)
+        return text + target_words(sweep, rows) + other_scenarios_words(sweep, sweep_dir)
     text = (
         f"Over {grid_words}, {kpi_words(kpi)} of {sweep.baseline} is practically the same at every point; its best "
         f"mean is at {cell_words(sweep, best)}: {mean}."
@@ -277,7 +275,7 @@ def answer_paragraph(
         too_few = count_of(int(best["n"]), "run")
         verb = "is" if int(best["n"]) == 1 else "are"
         text += f" {too_few} a point {verb} too few to say how likely it is the best (that takes {MIN_RUNS_FOR_BEST})."
-    text += _target_words(sweep, rows)
+    text += target_words(sweep, rows)
     return text + "".join(unmoved_words(sweep, sweep.baseline)) + other_scenarios_words(sweep, sweep_dir)
 
 
@@ -285,35 +283,6 @@ def _assumed_words(sweep: Sweep) -> str:
     """A calibrated company's sweep of its org (headcounts): it rests on the effort per deal calibration assumed."""
     moves_org = any(p.startswith("org.") for p in sweep.params)
     return assumed_study_words(sweep.effort_from, "this sweep") if moves_org else ""
-
-
-def _target_words(sweep: Sweep, rows: pd.DataFrame) -> str:
-    """`` The experiment's target of 80.0% is reached on average at ...``: the cells meeting the decision rule's target.
-
-    The cheapest such cell (least cost of sales) is named: the best cell's mean is no answer
-    to "what makes the plan safe" when a cheaper cell reaches the target too.
-    """
-    if sweep.target is None:
-        return ""
-    kpi, target = sweep.kpi, sweep.target
-    goal = f"the experiment's target of {format_value(kpi, target)}{level_unit(kpi)}"
-    meeting = rows[[meets_target(float(m), kpi, target) for m in rows["mean"]]]
-    if meeting.empty:
-        return f" No cell reaches {goal} on average."
-    costs = sweep.table[(sweep.table["kpi"] == COST_KPI) & (sweep.table["scenario"] == sweep.baseline)]
-    cost = dict(zip(costs["job"].astype(str), costs["mean"].astype(float), strict=True))
-    cheapest = min(meeting.itertuples(), key=lambda r: cost.get(str(r.job), math.inf))
-    cell = meeting[meeting["job"] == cheapest.job].iloc[0]
-    low, high = float(cell["ci_low"]), float(cell["ci_high"])
-    worst = high if (direction(kpi) or 1) < 0 else low
-    side = "above" if (direction(kpi) or 1) < 0 else "below"
-    doubt = f", its 95% CI reaching {side} it" if math.isfinite(worst) and not meets_target(worst, kpi, target) else ""
-    where = "the cheapest of them" if len(meeting) > 1 else "the only one"
-    price = f", at a cost of sales of {format_money(cost[str(cell['job'])])}" if str(cell["job"]) in cost else ""
-    return (
-        f" {goal[0].upper()}{goal[1:]} is reached on average at {len(meeting)} of {len(rows)} points; "
-        f"{where}: {cell_words(sweep, cell)}, {format_value(kpi, float(cell['mean']))}{level_unit(kpi)}{doubt}{price}."
-    )
 
 
 def _mean_and_interval(sweep: Sweep, job: object, kpi: str) -> str:
