@@ -14,7 +14,7 @@ import contextlib
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ from simulator.job import (
 )
 from simulator.run.experiment import Experiment
 from simulator.run.settings import RunnerSettings
+from simulator.sweep_job_words import job_label, job_words, merged_job_issues, repeated_jobs
 
 
 class OutputCheck(Callback):
@@ -125,7 +126,7 @@ class SweepSummary(Callback):
             )
         jobs = listed or []
         swept = _swept(config)
-        repeated = _repeated_jobs(jobs, [line.lstrip("+~").split("=", 1)[0] for line in swept])
+        repeated = repeated_jobs(jobs, [line.lstrip("+~").split("=", 1)[0] for line in swept])
         if repeated:  # key=8,8 ran the same replications twice, and the report dropped the swept column
             refuse(ConfigError.single("--multirun", " ".join(swept), repeated))
         shared = set.intersection(*(set(job) for job in jobs)) if jobs else set()
@@ -136,13 +137,13 @@ class SweepSummary(Callback):
             try:
                 prepared.append((number, job, *prepared_job(config.hydra, job, quiet=True)))
             except ConfigError as error:
-                found[_job_label(number, job, shared, rewritten)] = error.issues
+                found[job_label(number, job, shared, rewritten)] = error.issues
         if not found:  # a resume whose job differs from the run in its folder: refused here, not after others ran
             for number, job, experiment, settings in prepared:
                 try:
                     _check_job_resume(config, number, experiment, settings)
                 except ConfigError as error:
-                    found[_job_label(number, job, shared, rewritten)] = error.issues
+                    found[job_label(number, job, shared, rewritten)] = error.issues
         if not found:  # decision KPIs only some set-ups report: one run of each scenario of each job
             from simulator.analysis.decision import check_reported
 
@@ -150,8 +151,8 @@ class SweepSummary(Callback):
                 try:
                     check_reported(experiment, [spec.compile() for spec in experiment.scenarios], settings.engine)
                 except ConfigError as error:
-                    found[_job_label(number, job, shared, rewritten)] = error.issues
-        issues = _merged_job_issues(found, len(jobs))
+                    found[job_label(number, job, shared, rewritten)] = error.issues
+        issues = merged_job_issues(found, len(jobs))
         if issues:
             print(f"salesim: the {len(jobs)} jobs of the sweep were checked before running any", file=sys.stderr)
             refuse(ConfigError(issues))
@@ -229,8 +230,8 @@ class SweepSummary(Callback):
             )
             refused = sorted(n for n, code in statuses.items() if code == EXIT_CONFIG_ERROR)
             partial_jobs = sorted(n for n, code in statuses.items() if code == EXIT_REPLICATION_FAILURES)
-            _say_refused(_job_words(refused, jobs, rewritten))
-            _say_jobs(_job_words(partial_jobs, jobs, rewritten), len(failed), _job_words(failed, jobs, rewritten))
+            _say_refused(job_words(refused, jobs, rewritten))
+            _say_jobs(job_words(partial_jobs, jobs, rewritten), len(failed), job_words(failed, jobs, rewritten))
             worst = worst_status([*statuses.values(), 0 if gathered else 1])
         if statuses and all(code == EXIT_CONFIG_ERROR for code in statuses.values()):
             self._unwrite_record(sweep_dir)
@@ -280,73 +281,6 @@ def _say_jobs(partial: Sequence[str], failed: int, named: Sequence[str] = ()) ->
             "failures.json lists the failures, and the sweep's resume command tries them again)",
             file=sys.stderr,
         )
-
-
-def _job_words(numbers: Sequence[int], jobs: Sequence[Sequence[str]] | None, rewritten: Sequence[str]) -> list[str]:
-    """Sweep jobs as the terminal names them: ``job 1 (headcount=14)``, with their own overrides when known."""
-    if jobs is None or any(n >= len(jobs) for n in numbers):
-        return [f"job {n}" for n in numbers]
-    shared = set.intersection(*(set(job) for job in jobs))
-    own = [" ".join(restore_overrides([o for o in jobs[n] if o not in shared], rewritten)) for n in numbers]
-    return [f"job {n} ({words})" if words else f"job {n}" for n, words in zip(numbers, own, strict=True)]
-
-
-def _job_label(number: int, job: Sequence[str], shared: set[str], rewritten: Sequence[str]) -> str:
-    """A sweep job as its issues name it: its number and its own overrides (``0: runs=2``)."""
-    return f"{number}: {' '.join(restore_overrides([o for o in job if o not in shared], rewritten))}"
-
-
-def _merged_job_issues(found: Mapping[str, list[ConfigIssue]], n_jobs: int) -> list[ConfigIssue]:
-    """Each issue once: bare when every job has it, else prefixed with the jobs that do (``[job 0: runs=2] key``)."""
-    holders: dict[ConfigIssue, list[str]] = {}
-    for label, issues in found.items():
-        for issue in issues:
-            holders.setdefault(issue, []).append(label)
-    # one key refused alike in several jobs, each with its own value (a misspelt key swept over values): once
-    alike: dict[tuple[str, str], list[ConfigIssue]] = {}
-    for issue, labels in holders.items():
-        if len(labels) < n_jobs:
-            alike.setdefault((issue.key, issue.allowed), []).append(issue)
-    merged = []
-    told: set[tuple[str, str]] = set()
-    for issue, labels in holders.items():
-        if len(labels) == n_jobs:
-            merged.append(issue)
-            continue
-        group = alike[issue.key, issue.allowed]
-        if len(group) > 1:
-            if (issue.key, issue.allowed) not in told:
-                told.add((issue.key, issue.allowed))
-                numbers = [label.partition(": ")[0] for other in group for label in holders[other]]
-                values = [other.value for other in group for _ in holders[other]]
-                merged.append(ConfigIssue(f"[jobs {', '.join(numbers)}] {issue.key}", values, issue.allowed))
-            continue
-        which = f"job {labels[0]}" if len(labels) == 1 else "jobs " + ", ".join(_in_brackets(x) for x in labels)
-        merged.append(ConfigIssue(f"[{which}] {issue.key}", issue.value, issue.allowed))
-    return merged
-
-
-def _in_brackets(label: str) -> str:
-    number, _, overrides = label.partition(": ")
-    return f"{number} ({overrides})"
-
-
-def _repeated_jobs(jobs: Sequence[Sequence[str]], keys: Sequence[str]) -> str:
-    """What a sweep's values give twice ('' when every job differs): "jobs 0 and 1 are the same (key=8)".
-
-    ``keys``: the swept keys, whose values name the job.
-    """
-    first: dict[frozenset[str], int] = {}
-    for number, job in enumerate(jobs):
-        earlier = first.setdefault(frozenset(job), number)
-        if earlier != number:
-            typed = restore_overrides(list(job), command_line_options().get("rewritten", []))
-            said = " ".join(o for o in typed if o.lstrip("+~").split("=", 1)[0] in keys) or " ".join(typed)
-            return (
-                f"jobs {earlier} and {number} are the same ({said}): a value given twice runs the same "
-                "replications twice (the same seed); give each value once"
-            )
-    return ""
 
 
 def _swept(config: DictConfig) -> list[str]:

@@ -32,6 +32,7 @@ FRONT_DOOR = {
     "resume_commands",
     "scenario_layers",
     "subcommands",
+    "sweep_job_words",
     "mapping_overrides",
     "notebook_loader",
     "override_shapes",

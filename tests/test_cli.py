@@ -384,18 +384,18 @@ def test_multirun_sweep_gathers_every_job_and_refuses_before_running_when_a_job_
 
 def test_a_sweep_names_a_problem_once_with_the_jobs_that_have_it() -> None:
     from simulator.config.errors import ConfigIssue
-    from simulator.hydra_callbacks import _merged_job_issues
+    from simulator.sweep_job_words import merged_job_issues
 
     everywhere = ConfigIssue("org.teams.full_cycle.skill.sdd", 1, "no such key in the config")
     some = ConfigIssue("org.teams.full_cycle.headcount", 0, "must be a whole number >= 1")
     found = {"0: headcount=0 runs=2": [everywhere, some], "1: headcount=0 runs=3": [everywhere, some]}
     found["2: headcount=3 runs=2"] = [everywhere]
-    assert [str(i) for i in _merged_job_issues(found, 3)] == [
+    assert [str(i) for i in merged_job_issues(found, 3)] == [
         "org.teams.full_cycle.skill.sdd = 1: no such key in the config",
         "[jobs 0 (headcount=0 runs=2), 1 (headcount=0 runs=3)] org.teams.full_cycle.headcount = 0: must be a whole "
         "number >= 1",
     ]
-    assert [str(i) for i in _merged_job_issues({"1: headcount=0": [some]}, 2)] == [
+    assert [str(i) for i in merged_job_issues({"1: headcount=0": [some]}, 2)] == [
         "[job 1: headcount=0] org.teams.full_cycle.headcount = 0: must be a whole number >= 1"
     ]
     # a misspelt key swept over two values was told once a job, each line the same but its value
@@ -403,7 +403,7 @@ def test_a_sweep_names_a_problem_once_with_the_jobs_that_have_it() -> None:
     swept = {
         f"{k}: headcont={v}": [ConfigIssue("org.teams.full_cycle.headcont", v, words)] for k, v in [(0, 10), (1, 12)]
     }
-    assert [str(i) for i in _merged_job_issues(swept, 2)] == [
+    assert [str(i) for i in merged_job_issues(swept, 2)] == [
         f"[jobs 0, 1] org.teams.full_cycle.headcont = [10, 12]: {words}"
     ]
 
