@@ -163,3 +163,9 @@ def _text_cells(values: np.ndarray) -> np.ndarray | None:
     if not types <= {str, float, type(None)} or not all(math.isnan(v) for v in items if type(v) is float):
         return None  # something else than text, None and NaN
     return np.array(["" if type(v) is not str else v for v in items], dtype=object).reshape(values.shape)
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """``table`` as CSV with every digit, as the bytes a results store writes (``to_csv``'s, made faster)."""
+    text = csv_text(table, lineterminator="\n")
+    return (table.to_csv(index=False, lineterminator="\n") if text is None else text).encode("utf-8")

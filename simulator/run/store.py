@@ -51,7 +51,7 @@ from simulator.io.atomic import atomic_write
 from simulator.io.occupied import FolderLayout, refuse_foreign
 from simulator.io.stop_signals import stop_signals_deferred
 from simulator.run.csv_dtypes import read_back_dtypes, reads_back_unchanged
-from simulator.run.csv_text import OUTPUT_FLOAT_FORMAT, csv_text
+from simulator.run.csv_text import OUTPUT_FLOAT_FORMAT, csv_bytes, csv_text
 from simulator.run.experiment import ReplicationFailure
 from simulator.run.manifest import (
     ENTRY_SUFFIX,
@@ -97,12 +97,6 @@ NOTES_SHOWN = 10
 STORE_LAYOUT = FolderLayout("salesim", STORE_FILES)
 
 
-def _csv_bytes(table: pd.DataFrame) -> bytes:
-    """``table`` as CSV with every digit, as the bytes written to the store (``to_csv``'s, made faster)."""
-    text = csv_text(table, lineterminator="\n")
-    return (table.to_csv(index=False, lineterminator="\n") if text is None else text).encode("utf-8")
-
-
 class DirectoryStore:
     """The results store of a run directory: atomic CSV parts, each committed by a manifest entry.
 
@@ -126,9 +120,6 @@ class DirectoryStore:
         """True when this directory holds a run's store (started, interrupted or finished), its manifest lost or not."""
         return (self.path / MANIFEST).is_file() or bool(entry_paths(self.path) if self.path.is_dir() else [])
 
-    def _recorded(self, fingerprint: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
-        return recorded_fingerprint(self.path, fingerprint, list(self._on_disk().values()), self.holds_run())
-
     def check_resume(self, fingerprint: Mapping[str, Any]) -> None:
         """Check that this directory holds an interrupted run of the same config (writes nothing).
 
@@ -137,9 +128,7 @@ class DirectoryStore:
                 difference is named), or its store manifest is missing or damaged and cannot
                 be rebuilt (:func:`~simulator.run.store_record.rebuilt_fingerprint` says why).
         """
-        recorded = dict(
-            recorded_fingerprint(self.path, fingerprint, list(self._on_disk().values()), self.holds_run())[0]
-        )
+        recorded = dict(self._recorded(fingerprint)[0])
         recorded.pop(FORMAT_KEY, None)
         current = json.loads(json.dumps(fingerprint, default=str))
         issues = config_differences(recorded, current)
@@ -162,7 +151,7 @@ class DirectoryStore:
             shutil.rmtree(self.path)  # a fresh run in a used folder replaces the old results
         self.path.mkdir(parents=True)
         manifest = {**json.loads(json.dumps(fingerprint, default=str)), FORMAT_KEY: STORE_FORMAT}
-        atomic_write(self.path / MANIFEST, lambda f: json.dump(manifest, f, indent=1, sort_keys=True))
+        self._write_manifest(manifest)
         self._entries, self._session_start, self._next_sequence = {}, 0, 0
         return replaced
 
@@ -183,14 +172,12 @@ class DirectoryStore:
         """
         self.check_resume(fingerprint)
         refuse_foreign(self.path, STORE_LAYOUT, KEEP_OUT)  # what no committed entry names is deleted below
-        manifest, rebuilt = recorded_fingerprint(
-            self.path, fingerprint, list(self._on_disk().values()), self.holds_run()
-        )
+        manifest, rebuilt = self._recorded(fingerprint)
         damaged: list[str] = []
         if rebuilt:
             damaged.append(rebuilt)
             manifest = {**manifest, FORMAT_KEY: STORE_FORMAT}
-            atomic_write(self.path / MANIFEST, lambda f: json.dump(manifest, f, indent=1, sort_keys=True))
+            self._write_manifest(manifest)
         names = self.scenario_names()
         entries: dict[str, Entry] = {}
         for stem, entry, problem in self._checked_parts():
@@ -216,10 +203,17 @@ class DirectoryStore:
         if old_format:
             notes.append("the store was written by an older salesim, without checksums: every part is computed again")
             manifest[FORMAT_KEY] = STORE_FORMAT
-            atomic_write(self.path / MANIFEST, lambda f: json.dump(manifest, f, indent=1, sort_keys=True))
+            self._write_manifest(manifest)
         self._entries = entries
         self._session_start = self._next_sequence = max((e.sequence for e in entries.values()), default=-1) + 1
         return notes
+
+    def _recorded(self, fingerprint: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+        """The run's recorded config and, when its manifest was rebuilt, the note saying so."""
+        return recorded_fingerprint(self.path, fingerprint, list(self._on_disk().values()), self.holds_run())
+
+    def _write_manifest(self, manifest: Mapping[str, Any]) -> None:
+        atomic_write(self.path / MANIFEST, lambda f: json.dump(manifest, f, indent=1, sort_keys=True))
 
     def _remove_uncommitted(self, entries: Mapping[str, Entry]) -> None:
         """Delete every file no committed entry names (uncommitted parts, temporaries of a killed write)."""
@@ -255,7 +249,7 @@ class DirectoryStore:
             known.pop(part.name, None)
             tables = {f"table-{name}.csv": t for name, t in part.tables.items()}
             tables = {"monthly.csv": part.monthly, **tables}
-            contents = {kind: (_csv_bytes(t), len(t), read_back_dtypes(t, READ_OPTIONS)) for kind, t in tables.items()}
+            contents = {kind: (csv_bytes(t), len(t), read_back_dtypes(t, READ_OPTIONS)) for kind, t in tables.items()}
             for kind, t in tables.items():  # the rows as the output table prints them, when reading changes nothing
                 unchanged = reads_back_unchanged(t, READ_OPTIONS, contents[kind][2])
                 printed = csv_text(t, OUTPUT_FLOAT_FORMAT) if unchanged else None
@@ -266,7 +260,7 @@ class DirectoryStore:
                 contents["failures.json"] = (json.dumps(records, indent=1).encode("utf-8"), len(records), None)
             replications = part.replications
             contents["replications.csv"] = (
-                _csv_bytes(replications),
+                csv_bytes(replications),
                 len(replications),
                 read_back_dtypes(replications, READ_OPTIONS),
             )
