@@ -18,7 +18,7 @@ import pandas as pd
 
 from simulator.calibration.backtest_kpis import KPIS
 from simulator.calibration.estimates import working_days
-from simulator.calibration.shapes import Export
+from simulator.calibration.export import Export
 
 
 @dataclass(frozen=True)

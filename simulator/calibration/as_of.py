@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from simulator.calibration.errors import CalibrationError
+from simulator.calibration.export import Export
 from simulator.calibration.fit_values import valued_wins, won_mean
-from simulator.calibration.shapes import Export
 from simulator.config.fields import DEAL_SLIP
 
 

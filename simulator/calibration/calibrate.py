@@ -21,6 +21,7 @@ from simulator.calibration.as_of import check_as_of, check_deal_values, check_ou
 from simulator.calibration.dates import parse_date
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.estimates import Estimate, working_days
+from simulator.calibration.export import Export
 from simulator.calibration.fit_arrivals import ArrivalFit, after_export_warning, fit_arrivals
 from simulator.calibration.fit_outcomes import (
     OutcomeFit,
@@ -32,7 +33,7 @@ from simulator.calibration.fit_outcomes import (
 from simulator.calibration.fit_people import PeopleFit, fit_people
 from simulator.calibration.fit_values import ValueFit, fit_quarter_end, fit_values, mix
 from simulator.calibration.mapping import MappingFile, load_mapping
-from simulator.calibration.shapes import Export, load_export
+from simulator.calibration.shapes import load_export
 from simulator.calibration.unit_intervals import outcomes_over_months
 
 STAGE = "opportunity"

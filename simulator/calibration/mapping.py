@@ -29,10 +29,9 @@ whose dates are written otherwise gives its own ``date_format``
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -50,8 +49,8 @@ from pydantic_core import CoreSchema
 
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.mapping_gaps import gap_lines, raw_gaps
+from simulator.calibration.mapping_problems import closest_key, mapping_problem
 from simulator.config.composed import folder_name
-from simulator.config.errors import ConfigIssue, issues_from_error_detail, shown
 from simulator.config.fields import DealDollars, QuotaDollars, strict_scalars
 
 Outcome = Literal["won", "lost", "no_decision", "open"]
@@ -335,78 +334,11 @@ def load_mapping(path: str | Path) -> MappingFile:
         )
     except ValidationError as error:
         problems = sorted(error.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
-        meant = {(*e["loc"][:-1], close) for e in problems if (close := _closest_key(e)) is not None}
+        meant = {(*e["loc"][:-1], close) for e in problems if (close := closest_key(e, MappingFile)) is not None}
         # a required key missing because it was misspelt is the misspelling's follow-on: told once, as the typo
         problems = [e for e in problems if not (e["type"] == "missing" and tuple(e["loc"]) in meant)]
-        lines = [_problem(e) for e in problems]
+        lines = [mapping_problem(e, MappingFile) for e in problems]
         lines += [line for line in raw_gaps(data) if line.split(" = ")[0] not in {x.split(" = ")[0] for x in lines}]
         text = lines[0] if len(lines) == 1 else f"{len(lines)} problems:\n" + "\n".join(f"  - {x}" for x in lines)
         raise CalibrationError(text, file=str(source)) from None
     return mapping
-
-
-def _closest_key(error: Any) -> str | None:
-    """For an unknown key, the closest key its section has; else None."""
-    if error["type"] != "extra_forbidden":
-        return None
-    loc = tuple(error["loc"])
-    section = _model_at(loc[:-1])
-    known = [name for name in section.model_fields if name not in ("base", "source")] if section else []
-    close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-    return close[0] if close else None
-
-
-def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
-    """The mapping section (a pydantic model) at ``loc``, or None when ``loc`` is not a section."""
-    model: type[BaseModel] = MappingFile
-    for part in loc:
-        field = model.model_fields.get(str(part))
-        if field is None:
-            return None
-        found = next(
-            (
-                a
-                for a in (get_args(field.annotation) or (field.annotation,))
-                if isinstance(a, type) and issubclass(a, BaseModel)
-            ),
-            None,
-        )
-        if found is None:
-            return None
-        model = found
-    return model
-
-
-def _required(loc: tuple[int | str, ...]) -> bool:
-    """Whether the key at ``loc`` must be given (it has no default, null among its values or not)."""
-    section = _model_at(loc[:-1])
-    field = section.model_fields.get(str(loc[-1])) if section else None
-    return field is not None and field.is_required()
-
-
-def _problem(error: Any) -> str:
-    """One problem of a mapping file: the key, the value (short) and what is allowed."""
-    loc = tuple(error["loc"])
-    key = ".".join(str(p) for p in loc)
-    if error["type"] == "missing":
-        return f"{key}: missing (required)"
-    if error.get("input") is None and _required(loc):
-        return f"{key} = null: required ({'the column of the file that holds it' if 'columns' in loc else 'give it'})"
-    given = error.get("input")
-    value = "{…}" if isinstance(given, dict) else "[…]" if isinstance(given, list) else shown(given)
-    value = value if len(value) <= 60 else value[:57] + "..."
-    if error["type"] == "extra_forbidden":
-        section = _model_at(loc[:-1])
-        known = [name for name in section.model_fields if name not in ("base", "source")] if section else []
-        close = _closest_key(error)
-        return (
-            f"{key} = {value}: unknown key"
-            + (f" ({'.'.join(str(p) for p in loc[:-1]) or 'the mapping'} has: {', '.join(known)})" if known else "")
-            + (f"; did you mean '{close}'?" if close else "")
-        )
-    # bounds, types and choices worded as every salesim config message is (key = value: what is allowed)
-    parts = []
-    for issue in issues_from_error_detail(error):
-        text = ConfigIssue(key, error.get("input"), issue.allowed).shown_value()
-        parts.append(f"{key} = {text if len(text) <= 60 else text[:57] + '...'}: {issue.allowed}")
-    return "; ".join(parts)

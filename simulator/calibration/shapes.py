@@ -17,7 +17,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -25,32 +24,14 @@ import pandas as pd
 from simulator.calibration.amounts import parse_amounts
 from simulator.calibration.date_order import table_dates
 from simulator.calibration.errors import CalibrationError, DataProblems
+from simulator.calibration.export import Export
+from simulator.calibration.export_checks import check_values, find_left_truncation, unify_spellings
 from simulator.calibration.export_tables import blank_missing_words, read_export_tables
 from simulator.calibration.mapping import OUTCOMES, MappingFile
 from simulator.calibration.readers import column
 from simulator.calibration.roster_prices import roster_and_prices
 
 TEXT_FIELDS = ("owner", "product", "segment", "region", "source", "qualifier")
-
-
-@dataclass
-class Export:
-    """An export read and normalised: opportunities, roster, prices and the problems found."""
-
-    frame: pd.DataFrame
-    export_date: np.datetime64
-    file: str
-    problems: DataProblems
-    roster: pd.DataFrame | None = None
-    prices: dict[str, float] = field(default_factory=dict)
-    close_start: np.datetime64 | None = None  # closes only begin on this date (left truncation)
-    last_created: np.datetime64 | None = None  # the last creation the export records (None: the frame's last)
-    leads_without_opportunity: int = 0
-
-    def covered(self) -> tuple[np.datetime64, np.datetime64]:
-        """(The last created date, the last date of any kind) the export records: nothing is known after them."""
-        created = self.frame["created"].to_numpy(dtype="datetime64[D]")
-        return (self.last_created if self.last_created is not None else created.max()), self.export_date
 
 
 def _rows(count: int) -> str:
@@ -97,10 +78,6 @@ def _outcomes(values: pd.Series, allowed: Mapping[str, str], path: str, name: st
             row=row + 1,
         )
     return values.map(lambda v: allowed.get(v, "open")).to_numpy(dtype=object)
-
-
-def _key(name: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", name.lower())
 
 
 def load_export(mapping: MappingFile) -> Export:
@@ -326,90 +303,7 @@ def _finish(
         leads_without_opportunity=leads_only,
     )
     export.roster, export.prices = roster_and_prices(set(export.frame["owner"]), problems, mapping, tables)
-    _spellings(export, mapping)
-    _values(export)
-    _left_truncation(export)
+    unify_spellings(export, mapping)
+    check_values(export)
+    find_left_truncation(export)
     return export
-
-
-def _spellings(export: Export, mapping: MappingFile) -> None:
-    """Product (and other) spellings made one: the mapping's aliases, then the price list's own spelling."""
-    frame = export.frame
-    for field_name, aliases in mapping.aliases.items():
-        if field_name in frame:
-            changed = frame[field_name].isin(list(aliases))
-            export.problems.add(f"{field_name} spellings mapped by aliases", int(changed.sum()), "renamed")
-            frame[field_name] = frame[field_name].map(lambda v, a=aliases: a.get(v, v))
-    if export.prices:
-        canonical = {_key(p): p for p in export.prices}
-        respelled = frame["product"].map(lambda v: canonical.get(_key(v), v))
-        changed = (respelled != frame["product"]) & (frame["product"] != "")
-        variants = sorted(set(frame.loc[changed, "product"]))
-        export.problems.add(
-            "product names spelled unlike the price list", int(changed.sum()), f"respelled ({', '.join(variants)})"
-        )
-        frame["product"] = respelled
-        unpriced = (frame["product"] != "") & ~frame["product"].isin(list(export.prices))
-        named = frame["product"] != ""
-        if named.any() and bool(unpriced[named].all()) and mapping.prices is not None:
-            # none priced: a mapped column that is not the products' ('product: account' made 85 customers
-            # products, each valued from its own wins, with exit 0)
-            column = mapping.opportunities.columns.product
-            seen = sorted(set(frame.loc[named, "product"]))
-            examples = ", ".join(seen[:3])
-            raise CalibrationError(
-                f"opportunities.columns.product = '{column}': none of its {len(seen):,} products ({examples}, "
-                f"...) is in the price list {mapping.path(mapping.prices.file)} (prices.columns.product = "
-                f"'{mapping.prices.columns.product}': {', '.join(sorted(export.prices)[:3])}, ...): is the mapping's "
-                "column the right one? Map the column naming what each deal sells, as the price list spells it",
-                file=export.file,
-                column=column or "",
-            )
-        export.problems.add("products missing from the price list", int(unpriced.sum()), "kept, without a list price")
-
-
-FAR_FROM_MEDIAN = 100.0
-"""A won amount this many times its product's median (or under its 1/100th) is worth a look."""
-
-
-def _values(export: Export) -> None:
-    frame = export.frame
-    won = frame["outcome"] == "won"
-    zero = won & (frame["amount"].fillna(0.0) <= 0.0)
-    export.problems.add("won deals with no or zero value", int(zero.sum()), "left out of the deal-value fit")
-    valued = frame[won & ~zero]
-    medians = valued.groupby("product")["amount"].transform("median")
-    ratio = valued["amount"] / medians
-    far = (ratio > FAR_FROM_MEDIAN) | (ratio < 1.0 / FAR_FROM_MEDIAN)
-    export.problems.add(
-        f"won deals over {FAR_FROM_MEDIAN:.0f} times their product's median value or under a {FAR_FROM_MEDIAN:.0f}th "
-        "of it",
-        int(far.sum()),
-        "kept (the deal-value fit uses medians and inner quantiles, which they hardly move; a back-test's actual "
-        "bookings count them in full): check them for a unit or typing error",
-    )
-
-
-def _left_truncation(export: Export) -> None:
-    """Closes that begin only well after the first creation: the export starts its history there."""
-    frame = export.frame
-    closed = frame["closed"].to_numpy(dtype="datetime64[D]")
-    created = frame["created"].to_numpy(dtype="datetime64[D]")
-    first_close, first_created = closed[~np.isnat(closed)].min(), created.min()
-    ended = ~np.isnat(closed)
-    spans = (closed[ended] - created[ended]).astype(int)
-    p90 = int(np.quantile(spans, 0.9)) if spans.size else 0
-    # A late first close alone is no sign (early deals may all still be open). Deals created
-    # longer before it than most deals last, yet closed after it, are: the export holds only
-    # the early deals that lasted until that date.
-    early = created < first_close - np.timedelta64(p90, "D")
-    closed_share = float((~np.isnat(closed[early])).mean()) if early.any() else 0.0
-    if (first_close - first_created).astype(int) > 30 and closed_share >= 0.25:
-        before = int((created < first_close).sum())
-        export.close_start = first_close
-        export.problems.add(
-            f"closes that start only on {first_close} (deals created before it that closed earlier are missing)",
-            before,
-            "deals created before it are left out of the outcome fit and their months out of the arrival series "
-            "(they show only the deals that closed late); they count in the open pipeline",
-        )
