@@ -797,3 +797,17 @@ def test_a_scenario_changing_only_what_runs_are_measured_against_is_noted_and_it
     moved = [k for k in base.columns if not base[k].equals(sla[k])]
     assert moved and all(k.startswith("sla_breach_") for k in moved), moved
     assert measured_only_notes({"a": {"sla": {}}}, "missing") == []
+
+
+def test_the_plan_s_note_names_every_kpi_a_plan_alone_moves() -> None:
+    """A scenario changing plan.assumed_attainment alone was told 'the plan only sets what hit_plan compares bookings
+    with ... every other KPI is the same in every run', its capacity_spreadsheet and capacity_gap_coverage, _ramp and
+    _attrition differing in every run (and plan.bookings moves plan_shortfall and pipeline_coverage too)."""
+    from simulator.config.measured_only import measured_only_notes
+
+    notes = measured_only_notes(
+        {"a": {"plan": {"assumed_attainment": 0.5}}, "b": {"plan": {"assumed_attainment": 0.8}}}, "a"
+    )
+    assert len(notes) == 1
+    for kpi in ("hit_plan", "plan_shortfall", "pipeline_coverage", "capacity_spreadsheet", "capacity_gap_*"):
+        assert kpi in notes[0], notes[0]

@@ -1160,3 +1160,87 @@ def test_a_guardrail_another_scenario_does_better_on_than_the_chosen_is_said_onc
     # cost of sales rises for the chosen (the answer says so): the cheapest scenario is not named for it
     assert "On cost of sales" not in text
     assert text.count(" paired run by run") == 1
+
+
+def _three_scenarios(shifts: dict[str, dict[str, float]], decision: DecisionSettings) -> ExperimentResult:
+    """generalist (the baseline) and two more, each KPI shifted from the baseline's by ``shifts[name][kpi]``
+    (the same luck in every scenario, noise of its own of mean 0 so a difference has a CI and the means move by
+    the shift exactly)."""
+    from reporting_fixtures import scenario_config
+
+    from simulator.run.experiment import ScenarioSpec
+
+    base = make_result(runs=60, effect=0.0)
+    first = base.replications[base.replications.scenario == BASELINE].reset_index(drop=True)
+    rng = np.random.default_rng(3)
+    frames = []
+    for name, shift in shifts.items():
+        frame = first.copy()
+        frame["scenario"] = name
+        for kpi, by in shift.items():
+            noise = rng.standard_normal(len(frame))
+            frame[kpi] = frame[kpi] + by + 0.3 * first[kpi].std() * (noise - noise.mean())
+        frames.append(frame)
+    runs = pd.concat(frames, ignore_index=True)
+    specs = tuple(
+        dataclasses.replace(base.experiment.scenarios[0], name=name)
+        if name == BASELINE
+        else ScenarioSpec(name, scenario_config("generalist"))
+        for name in shifts
+    )
+    experiment = dataclasses.replace(base.experiment, scenarios=specs, decision=decision)
+    return dataclasses.replace(
+        base, experiment=experiment, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE)
+    )
+
+
+def test_a_guardrail_the_lead_sentence_gave_the_best_of_is_not_named_again_for_a_lesser_scenario() -> None:
+    """speed_to_lead kept closest_to_close; its lead sentence gave newest_first's 8.7 hours less to a first touch,
+    and the answer went on 'On mean time to first touch, oldest_first does better: ... -0.8 hours', the second
+    best named as the one doing better, where oldest_first's clear gain on untouched leads went unsaid."""
+    decision = DecisionSettings(primary="bookings", guardrails=["first_touch_hours_mean", "deals_lost_leaked"])
+    result = _three_scenarios(
+        {
+            BASELINE: {},
+            "newest_first": {"bookings": 5_000.0, "first_touch_hours_mean": -8.7, "deals_lost_leaked": -5.0},
+            "oldest_first": {"bookings": -300_000.0, "first_touch_hours_mean": -0.8, "deals_lost_leaked": -30.0},
+        },
+        decision,
+    )
+    text = answer(result).paragraph
+    assert "Keep generalist" in text, text
+    assert "On mean time to first touch" not in text, text
+    assert "On leaked leads, oldest_first does better" in text, text
+
+
+def test_a_guardrail_the_baseline_is_best_on_is_not_said_twice_beside_the_chosen() -> None:
+    """A chosen scenario not clearly worse than the baseline on a guardrail the baseline has the best mean of:
+    the lead sentence gives that difference; the baseline is not named again as doing better."""
+    decision = DecisionSettings(primary="bookings", guardrails=["win_rate"])
+    result = _three_scenarios(
+        {
+            BASELINE: {},
+            "challenger": {"bookings": 900_000.0, "win_rate": -0.0005},
+            "third": {"bookings": -100_000.0, "win_rate": -0.002},
+        },
+        decision,
+    )
+    text = answer(result).paragraph
+    assert "Choose challenger" in text, text
+    assert "paired run by run" not in text, text
+
+
+def test_conditions_name_no_guardrail_another_scenario_does_better_on() -> None:
+    """rep_attrition (conditions, none chosen) had read 'On cost of sales, turnover_50 has a better mean, though
+    not clearly', a higher turnover offered as a trade-off to a question that picks none."""
+    decision = DecisionSettings(primary="bookings", guardrails=["deals_lost_leaked"], scenarios_are="conditions")
+    result = _three_scenarios(
+        {
+            BASELINE: {},
+            "turnover_20": {"bookings": 200_000.0, "deals_lost_leaked": -1.0},
+            "turnover_50": {"bookings": -300_000.0, "deals_lost_leaked": -20.0},
+        },
+        decision,
+    )
+    text = answer(result).paragraph
+    assert "turnover_50" in text and "paired run by run" not in text, text

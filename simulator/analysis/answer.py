@@ -297,6 +297,7 @@ def _answer(result: ExperimentResult) -> Answer:
     top = recommended if recommended and recommended != result.experiment.baseline else others[0]
     sentences = [_lead_sentence(result, decision, top), _ranking_sentence(result, ranking, decision.primary), choice]
     chosen = recommended or result.experiment.baseline
-    said = top if chosen == result.experiment.baseline else None  # the lead sentence compared them already
-    sentences.append(better_elsewhere_words(result, decision, chosen, said))
+    said = top if chosen == result.experiment.baseline else result.experiment.baseline  # the lead compared them
+    if decision.scenarios_are != "conditions":  # no scenario is chosen among conditions: no trade-off to name
+        sentences.append(better_elsewhere_words(result, decision, chosen, said))
     return Answer(" ".join(s for s in sentences if s), recommended, ranking, decision)

@@ -2,13 +2,16 @@
 
 A service level (``sla``), a bookings plan (``plan``) and the forecast's method
 (``forecast``) are read after the fact: ``sla_breach_<stage>`` counts the leads that
-waited past their stage's service level, ``hit_plan`` compares bookings with the plan,
-``forecast_*`` scores a forecast of the month's and quarter's bookings. No rep, lead or
-customer behaves differently under them (the model has no escalation of a lead nearing
-its service level, no push at a quarter's end for a plan). A what-if on one of them alone
-("a 4-hour service level at first touch") leaves every other KPI the same in every run,
-and the comparison reads "no clear difference" or "the same in every run" without saying
-why: :func:`measured_only_notes` says it.
+waited past their stage's service level, ``hit_plan``, ``plan_shortfall`` and
+``pipeline_coverage`` compare bookings and the pipeline with the plan,
+``plan.assumed_attainment`` sets the spreadsheet's capacity (``capacity_spreadsheet``
+and the ``capacity_gap_*`` bridge to bookings), ``forecast_*`` scores a forecast of
+the month's and quarter's bookings. No rep, lead or customer behaves differently under
+them (the model has no escalation of a lead nearing its service level, no push at a
+quarter's end for a plan). A what-if on one of them alone ("a 4-hour service level at
+first touch") leaves every other KPI the same in every run, and the comparison reads
+"no clear difference" or "the same in every run" without saying why:
+:func:`measured_only_notes` says it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,11 @@ from typing import Any
 
 MEASURED_ONLY = {
     "sla": "the service levels (sla.stages) only count breaches (sla_breach_<stage>): no rep works to them",
-    "plan": "the plan only sets what hit_plan compares bookings with: no rep sells differently for it",
+    "plan": (
+        "the plan only sets what bookings and pipeline are compared with (hit_plan, plan_shortfall, "
+        "pipeline_coverage) and the spreadsheet's capacity (capacity_spreadsheet, capacity_gap_*): "
+        "no rep sells differently for it"
+    ),
     "forecast": "the forecast's settings only score a forecast (forecast_*): no rep works differently for it",
 }
 """Each measured-only section, with what it does and does not do, in a note's words."""
