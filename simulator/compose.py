@@ -341,8 +341,9 @@ def _notes_and_issues(
             configs = [c.config for c in composed.values()]
             words = f"no scenario of {experiment or 'the experiment'} has this key"
             known = _known_setting(override, configs) if override.kind == "value" else ""
-            allowed = no_such_key(override.key, configs, words, suggest=not known) + known
-            allowed += new_scenario_hint(override.key, override.value)
+            new_scenario = new_scenario_hint(override.key, override.value)  # no close name for a scenario's own
+            allowed = no_such_key(override.key, configs, words, suggest=not known and not new_scenario) + known
+            allowed += new_scenario
             section = ".".join(override.key.split(".")[:2])
             if section == "experiment.decision" and not any("decision" in (c.get("experiment") or {}) for c in configs):
                 allowed += (

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from hydra.core.utils import JobReturn
+from hydra.errors import HydraException
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
@@ -113,15 +114,20 @@ class SweepSummary(Callback):
         """
         try:
             listed = _sweep_jobs(config)
-        except ValueError as error:  # Hydra parses it but cannot list it: range(10,16,0) had been a traceback, exit 1
+        except (ValueError, HydraException) as error:  # range(10,16,0) had been a traceback, exit 1
             refuse(ConfigError.single("--multirun", " ".join(_swept(config)), f"cannot be listed as jobs ({error})"))
         if listed == []:  # range(16,10) had launched 0 jobs, written multirun.yaml and exited 0 without a word
             refuse(
                 ConfigError.single(
                     "--multirun",
                     " ".join(_swept(config)),
-                    "gives no job: an empty range (range(START,STOP) counts up from START to below STOP; "
-                    "a negative STEP counts down)",
+                    "gives no job: "
+                    + (
+                        "a glob(...) that matches no option of its config group (glob(*) lists them all)"
+                        if "glob(" in " ".join(_swept(config))
+                        else "an empty range (range(START,STOP) counts up from START to below STOP; "
+                        "a negative STEP counts down)"
+                    ),
                 )
             )
         jobs = listed or []
@@ -218,7 +224,8 @@ class SweepSummary(Callback):
             folders = [str(job) for job in pd.read_csv(written[0], usecols=["job"])["job"].unique()]  # this sweep's
             n = len(folders)
             of = f"{n} of {len(expected)}" if expected and n < len(expected) else f"{n}"
-            print(f"salesim: sweep of {of} jobs gathered in {written[0]} (heatmap and report.html beside it)")
+            jobs_word = "job" if of == "1" else "jobs"
+            print(f"salesim: sweep of {of} {jobs_word} gathered in {written[0]} (heatmap and report.html beside it)")
         if not statuses and gathered:  # no job left its status (a launcher elsewhere): the gathering tells what it can
             missing = max(0, len(expected) - len(folders)) if expected else 0
             partial = [f for f in folders if replication_failures(sweep_dir / f)]
@@ -331,5 +338,12 @@ def _sweep_jobs(config: DictConfig) -> list[list[str]] | None:
     given = sweeper.get("params")
     params = OmegaConf.to_container(given, resolve=False) if isinstance(given, DictConfig) else {}
     lines = [f"{key!s}={value!s}" for key, value in (params if isinstance(params, dict) else {}).items()]
-    parsed = OverridesParser.create().parse_overrides([*lines, *typed_overrides(config.hydra)["task"]])
+    from hydra.core.global_hydra import GlobalHydra
+
+    # glob(...) lists a config group's options: the parser needs Hydra's config loader to read them
+    hydra_now = GlobalHydra.instance()
+    loader = hydra_now.config_loader() if hydra_now.is_initialized() else None
+    parsed = OverridesParser.create(config_loader=loader).parse_overrides(
+        [*lines, *typed_overrides(config.hydra)["task"]]
+    )
     return BasicSweeper.split_arguments(parsed, None)[0]

@@ -63,8 +63,9 @@ def unknown_inner_keys(
                         line = shlex.quote(f"+{full}={shown(given)}")
                         words += f"; salesim knows this setting: add it with a leading +, {line}"
                     else:
-                        words = no_such_key(full, [config], "no such key in the config")
-                        words += new_scenario_hint(full, given)
+                        new_scenario = new_scenario_hint(full, given)  # no close name for a scenario's own
+                        words = no_such_key(full, [config], "no such key in the config", suggest=not new_scenario)
+                        words += new_scenario
                     issues.append(ConfigIssue(f"{label}{full}", given, words))
                 elif isinstance(given, Mapping):
                     pending.append((full, given))

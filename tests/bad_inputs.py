@@ -1101,6 +1101,12 @@ TABLE: list[BadInput] = [
         "--multirun = 'org.teams.full_cycle.headcount=range(16,10)': gives no job: an empty range",
         via="cli",
     ),
+    row(  # Hydra's "ConfigLoader is not set" as a warning, 0 jobs launched, multirun.yaml written, exit 1
+        "runner",
+        ["--multirun", "org=glob(nomatch*)"],
+        "--multirun = 'org=glob(nomatch*)': gives no job: a glob(...) that matches no option of its config group",
+        via="cli",
+    ),
     row(  # had run the same replications twice, and the report dropped the swept column
         "runner",
         ["--multirun", "org.teams.full_cycle.headcount=8,8"],
