@@ -1244,3 +1244,26 @@ def test_conditions_name_no_guardrail_another_scenario_does_better_on() -> None:
     )
     text = answer(result).paragraph
     assert "turnover_50" in text and "paired run by run" not in text, text
+
+
+def test_a_tie_on_a_guardrail_is_not_named_as_a_better_mean() -> None:
+    """ramp_and_coaching read 'coaching has a better mean, though not clearly: 28.5% against 28.2%, +0.3 points
+    (95% CI -3.4 to +4.0)': a tie told as a trade-off. An unclear difference is named only when it leans (its mean a
+    sixth of its CI's width from 0), as hiring_plan's contribution (+$48k, CI -$49k to +$145k) does."""
+    from simulator.analysis.guardrail_elsewhere import LEANING, better_elsewhere_words
+
+    decision = DecisionSettings(primary="bookings", guardrails=["deals_lost_leaked"])
+    for shift, named in ((-0.05, False), (-25.0, True)):
+        result = _three_scenarios(
+            {
+                BASELINE: {},
+                "challenger": {"bookings": 900_000.0},
+                "third": {"bookings": -100_000.0, "deals_lost_leaked": shift},
+            },
+            decision,
+        )
+        sentence = better_elsewhere_words(result, decision, "challenger")
+        pair = compare(result.replications[result.replications.scenario.isin(["challenger", "third"])], "challenger")
+        row = pair[pair.kpi == "deals_lost_leaked"].iloc[0]
+        leaning = bool(row.significant) or abs(row.mean_diff) >= (row.ci_high - row.ci_low) / LEANING
+        assert leaning == named and (sentence.startswith("On leaked leads, third ") == named), (sentence, row)

@@ -24,6 +24,10 @@ from simulator.analysis.wording import possessive
 from simulator.config.decision import DecisionSettings
 from simulator.run.experiment import ExperimentResult
 
+LEANING = 6.0
+"""An unclear difference is named only when its mean is at least a sixth of its CI's width from 0 (a third of the
+half-width: the CI reaches twice as far on its side as on the other; hiring_plan's +$48k, CI -$49k to +$145k)."""
+
 
 def same_in_every_run(row: pd.Series) -> bool:
     """Whether a comparison row's difference reads "the same in every run" (:func:`.answer_words.interval_words`)."""
@@ -81,6 +85,9 @@ def better_elsewhere_words(
         row, primary = comparison_row(table, best, kpi), comparison_row(table, best, decision.primary)
         if row is None or int(row["n_pairs"]) < 2:
             continue
+        width = float(row["ci_high"]) - float(row["ci_low"])
+        if not bool(row["significant"]) and abs(float(row["mean_diff"])) < width / LEANING:
+            continue  # a tie: ramp_and_coaching's 28.5% against 28.2% (95% CI -3.4 to +4.0 points) said nothing
         verdict = "does better" if bool(row["significant"]) else "has a better mean, though not clearly"
         theirs, ours = format_nonzero_values(kpi, [means[best], float(own["mean"])])
         sentence = (
