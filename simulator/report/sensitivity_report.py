@@ -45,6 +45,7 @@ from simulator.report.html import write_html
 from simulator.report.layouts import SENSITIVITY
 from simulator.report.markdown import figure_lines, md_table
 from simulator.report.plot_tornado import plot_global, plot_tornado
+from simulator.report.progress_lock import use_thread_lock
 from simulator.report.sensitivity_global import global_lines, global_words
 from simulator.report.sensitivity_options import list_issues, option_issues
 from simulator.report.sensitivity_words import (
@@ -144,6 +145,7 @@ def run_sensitivity(
         raise ConfigError.single(
             "--params", [lever.key for lever in levers], f"the {method} method needs two levers; or use --global none"
         )
+    use_thread_lock()
     with tqdm(total=len(built.scenarios) * runs, unit="run", disable=not progress, file=sys.stderr) as bar:
         result = run_experiment(built, workers=workers, on_progress=_advance(bar))
     table = sensitivity_table(result.replications, levers, kpi, built.parameter_draw_count)

@@ -35,6 +35,7 @@ from simulator.io.stop_signals import sigterm_interrupts
 from simulator.model.scenario import Scenario
 from simulator.report.claims import refuse_foreign_run
 from simulator.report.outputs import remove_outputs, write_outputs
+from simulator.report.progress_lock import use_thread_lock
 from simulator.run.experiment import Experiment, ExperimentResult
 from simulator.run.runner import RunInterrupted, fingerprint
 from simulator.run.settings import RunnerSettings
@@ -164,6 +165,7 @@ def run_and_write(
     writing = False
     with sigterm_interrupts():
         try:
+            use_thread_lock()
             with tqdm(  # shown after a second: a run refused at once (a resume that does not match) shows no bar
                 total=total,
                 unit="run",
