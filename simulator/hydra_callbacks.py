@@ -115,7 +115,7 @@ class SweepSummary(Callback):
         try:
             listed = _sweep_jobs(config)
         except (ValueError, HydraException) as error:  # range(10,16,0) had been a traceback, exit 1
-            refuse(ConfigError.single("--multirun", " ".join(_swept(config)), f"cannot be listed as jobs ({error})"))
+            refuse(ConfigError.single("--multirun", " ".join(_swept(config)), _unlisted_words(error)))
         if listed == []:  # range(16,10) had launched 0 jobs, written multirun.yaml and exited 0 without a word
             refuse(
                 ConfigError.single(
@@ -288,6 +288,18 @@ def _say_jobs(partial: Sequence[str], failed: int, named: Sequence[str] = ()) ->
             "failures.json lists the failures, and the sweep's resume command tries them again)",
             file=sys.stderr,
         )
+
+
+def _unlisted_words(error: Exception) -> str:
+    """Why a sweep's values cannot be listed as jobs, in a user's words where Hydra's are its own internals."""
+    text = " ".join(str(error).split())
+    if "object_type=RangeSweep" in text or "object_type=Glob" in text:
+        # key=range(8,9,1),8 had read "Unexpected type annotation: Set[str] full_key: tags object_type=RangeSweep"
+        return (
+            "cannot be listed as jobs: a range(...) or glob(...) stands alone as a key's values; it cannot be "
+            "joined with others by commas (write the values as one list, 8,9,10, or as one range)"
+        )
+    return f"cannot be listed as jobs ({text})"
 
 
 def _swept(config: DictConfig) -> list[str]:

@@ -1107,6 +1107,13 @@ TABLE: list[BadInput] = [
         "--multirun = 'org=glob(nomatch*)': gives no job: a glob(...) that matches no option of its config group",
         via="cli",
     ),
+    row(  # had read Hydra's internals: "Unexpected type annotation: Set[str] full_key: tags object_type=RangeSweep"
+        "runner",
+        ["--multirun", "org.teams.full_cycle.headcount=range(8,9,1),8"],
+        "--multirun = 'org.teams.full_cycle.headcount=range(8,9,1),8': cannot be listed as jobs: a range(...) or "
+        "glob(...) stands alone as a key's values",
+        via="cli",
+    ),
     row(  # had run the same replications twice, and the report dropped the swept column
         "runner",
         ["--multirun", "org.teams.full_cycle.headcount=8,8"],
