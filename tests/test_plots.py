@@ -352,30 +352,42 @@ def test_the_bookings_fan_stars_a_part_month_and_gives_its_days(
     plt.close(fig)
 
 
-def test_a_ci_past_the_forest_s_scale_ends_in_a_tip_at_the_edge(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Leaked leads at -23.0% (CI -25.8% to -20.2%) had a whisker cut at the edge with no mark."""
+def _forest_row(kpi: str, relative: float, half: float, better: float, direction: int) -> dict[str, object]:
+    """A significant comparison row of ``kpi``: a relative difference and its CI ``relative ± half``."""
+    low, high = relative - half, relative + half
+    return {"scenario": "more", "baseline": "today", "kpi": kpi, "mean_diff": relative, "ci_low": low} | {
+        "ci_high": high,
+        "relative_diff": relative,
+        "relative_ci_low": low,
+        "relative_ci_high": high,
+        "share_better": better,
+        "share_worse": 1.0 - better,
+        "direction": direction,
+        "significant": True,
+    }
+
+
+def _forest_of(rows: list[dict[str, object]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> plt.Figure:
+    """The paired-differences forest of ``rows``, its figure kept instead of saved."""
     from simulator.report import plot_differences
 
-    def row(kpi: str, relative: float, half: float) -> dict[str, object]:
-        low, high = relative - half, relative + half
-        return {"scenario": "more", "baseline": "today", "kpi": kpi, "mean_diff": relative, "ci_low": low} | {
-            "ci_high": high,
-            "relative_diff": relative,
-            "relative_ci_low": low,
-            "relative_ci_high": high,
-            "share_better": 0.6,
-            "share_worse": 0.4,
-            "direction": 1,
-            "significant": True,
-        }
-
-    rows = [row(f"k{i}", 0.05 + 0.002 * i, 0.01) for i in range(9)] + [row("deals_lost_leaked", -0.23, 0.028)]
     kept: list[plt.Figure] = []
     monkeypatch.setattr(plot_differences, "save_figure", lambda fig, path: kept.append(fig) or Path(path))
     plot_differences.plot_paired_differences(pd.DataFrame(rows), [str(r["kpi"]) for r in rows], tmp_path)
     (fig,) = kept
+    return fig
+
+
+def test_a_ci_past_the_forest_s_scale_ends_in_a_tip_at_the_edge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Leaked leads at -23.0% (CI -25.8% to -20.2%) had a whisker cut at the edge with no mark."""
+
+    def row(kpi: str, relative: float, half: float) -> dict[str, object]:
+        return _forest_row(kpi, relative, half, better=0.6, direction=1)
+
+    rows = [row(f"k{i}", 0.05 + 0.002 * i, 0.01) for i in range(9)] + [row("deals_lost_leaked", -0.23, 0.028)]
+    fig = _forest_of(rows, tmp_path, monkeypatch)
     ax = fig.axes[0]
     reach = ax.get_xlim()[1]
     assert reach < 25.8
@@ -389,27 +401,13 @@ def test_a_ci_wholly_past_one_edge_of_the_forest_s_scale_has_no_tip_at_the_other
 ) -> None:
     """org_structures' specialists: leaked leads +183% (CI +150% to +217%), wholly past the right edge of a
     +-140% scale, had a tip drawn at the left edge too, as if the CI reached large falls."""
-    from simulator.report import plot_differences
 
     def row(kpi: str, relative: float, half: float) -> dict[str, object]:
-        low, high = relative - half, relative + half
-        return {"scenario": "more", "baseline": "today", "kpi": kpi, "mean_diff": relative, "ci_low": low} | {
-            "ci_high": high,
-            "relative_diff": relative,
-            "relative_ci_low": low,
-            "relative_ci_high": high,
-            "share_better": 0.1,
-            "share_worse": 0.9,
-            "direction": -1,
-            "significant": True,
-        }
+        return _forest_row(kpi, relative, half, better=0.1, direction=-1)
 
     rows = [row(f"k{i}", 0.05 + 0.002 * i, 0.01) for i in range(20)]
     rows += [row("deals_lost_leaked", 1.83, 0.33), row("deals_won", -0.9, 0.05)]  # past the right; past the left
-    kept: list[plt.Figure] = []
-    monkeypatch.setattr(plot_differences, "save_figure", lambda fig, path: kept.append(fig) or Path(path))
-    plot_differences.plot_paired_differences(pd.DataFrame(rows), [str(r["kpi"]) for r in rows], tmp_path)
-    (fig,) = kept
+    fig = _forest_of(rows, tmp_path, monkeypatch)
     ax = fig.axes[0]
     reach = ax.get_xlim()[1]
     assert reach < 85.0
