@@ -231,7 +231,7 @@ def format_signed_range(kpi: str, low: float, high: float, extra_digits: int | N
         return f"{money[0]} to {money[1]}"
     words = " points" if unit == "rate" else f" {UNIT_WORDS[unit]}" if unit in TIME_UNITS else ""
     scale = 100.0 if unit == "rate" else 1.0
-    decimals = 1 if unit != "count" or max(abs(low), abs(high)) < 100 else 0
+    decimals = _range_decimals(unit, low, high)
 
     def bounds(extra: int) -> tuple[str, str]:
         texts = []
@@ -242,6 +242,11 @@ def format_signed_range(kpi: str, low: float, high: float, extra_digits: int | N
 
     first, last = _clear_of_zero(low, high, lambda e: bounds(least + e))
     return f"{first} to {last}{words}"
+
+
+def _range_decimals(unit: str, low: float, high: float) -> int:
+    """The decimals a sentence gives an interval's bounds in ``unit`` (counts of 100 or more: none)."""
+    return 1 if unit != "count" or max(abs(low), abs(high)) < 100 else 0
 
 
 def signed_bounds(kpi: str, low: float, high: float, extra_digits: int = 0) -> tuple[str, str]:
@@ -273,7 +278,7 @@ def difference_digits(kpi: str, point: float, low: float, high: float) -> int | 
     width = (high - low) * (100.0 if unit == "rate" else 1.0)
     if unit == "money" or not width > 0.0:
         return 0
-    shown = 2 if kpi in TWO_DECIMAL_KPIS else 1 if unit != "count" or max(abs(low), abs(high)) < 100 else 0
+    shown = 2 if kpi in TWO_DECIMAL_KPIS else _range_decimals(unit, low, high)
     needed = math.ceil(-math.log10(width / 2.0))  # the decimals whose step is at most width / 2
     return min(max(needed - shown, 0), 3)
 
@@ -283,9 +288,7 @@ def signed_difference(kpi: str, point: float, low: float, high: float) -> tuple[
 
     The precision is :func:`difference_digits`'; without a finite CI each is formatted alone.
     """
-    extra = difference_digits(kpi, point, low, high)
-    if extra is None:
-        return (format_nonzero_value(kpi, point, signed=True), *signed_bounds(kpi, low, high))
+    extra = difference_digits(kpi, point, low, high) or 0
     return (format_nonzero_value(kpi, point, signed=True, extra_digits=extra), *signed_bounds(kpi, low, high, extra))
 
 
