@@ -29,7 +29,7 @@ LEANING = 6.0
 half-width: the CI reaches twice as far on its side as on the other; hiring_plan's +$48k, CI -$49k to +$145k)."""
 
 
-def same_in_every_run(row: pd.Series) -> bool:
+def _same_in_every_run(row: pd.Series) -> bool:
     """Whether a comparison row's difference reads "the same in every run" (:func:`.answer_words.interval_words`)."""
     return interval_words(row, str(row["kpi"])) == "the same in every run"
 
@@ -61,7 +61,7 @@ def better_elsewhere_words(
     against_baseline = comparison_of(result)
     summary = summary_of(result)
     runs = result.replications
-    sentences: list[tuple[bool, str]] = []
+    fallback = ""  # the first unclear sentence, said when no guardrail has a clear one
     for kpi in decision.guardrails:
         sign = direction(kpi)
         own = summary_row(summary, chosen, kpi)
@@ -94,10 +94,11 @@ def better_elsewhere_words(
             f"On {kpi_phrase(result, kpi)}, {best} {verdict}: {theirs} against {possessive(chosen)} "
             f"{ours}{level_unit(kpi)}, {difference_words(row, kpi)}"
         )
-        if not same_in_every_run(row):
+        if not _same_in_every_run(row):
             sentence += " paired run by run"
         if primary is not None and kpi != decision.primary:
             sentence += f", with {kpi_phrase(result, decision.primary)} {difference_words(primary, decision.primary)}"
-        sentences.append((bool(row["significant"]), sentence + "."))
-    clear = [text for is_clear, text in sentences if is_clear]
-    return (clear or [text for _, text in sentences] or [""])[0]
+        if bool(row["significant"]):
+            return sentence + "."
+        fallback = fallback or sentence + "."
+    return fallback
