@@ -55,7 +55,7 @@ from simulator.job import (
 from simulator.notebook_loader import load_experiment
 from simulator.refusal_second_look import second_look
 from simulator.resume_commands import config_options, resume_command, sweep_job_settings, sweep_resume_command
-from simulator.subcommands import SUBCOMMANDS, _subcommand
+from simulator.subcommands import SUBCOMMANDS, run_subcommand
 
 DESCRIBE_FLAG = "--describe"
 MULTIRUN_FLAGS = ("--multirun", "-m")
@@ -227,7 +227,7 @@ def main() -> None:
     forget_created_folders()  # main() called again in one process (the Python API, tests) starts afresh
     args = sys.argv[1:]
     if args and args[0] in SUBCOMMANDS:
-        sys.exit(_subcommand(args[0], args[1:]))
+        sys.exit(run_subcommand(args[0], args[1:]))
     if args and re.fullmatch(r"[A-Za-z][\w-]*", args[0]):  # a bare word is no override: a command mistyped
         close = difflib.get_close_matches(args[0], list(SUBCOMMANDS), n=1, cutoff=0.6)
         hint = f": did you mean '{close[0]}'?" if close else ""

@@ -129,7 +129,7 @@ SUBCOMMANDS = {
 }
 
 
-def _subcommand(name: str, args: Sequence[str]) -> int:
+def run_subcommand(name: str, args: Sequence[str]) -> int:
     """Run a command; SIGTERM stops it as Ctrl-C does, and a stop the command did not word is one line, status 130.
 
     Each command says what an interrupt of its runs leaves (nothing is written before

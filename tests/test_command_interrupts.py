@@ -58,7 +58,7 @@ def test_an_interrupt_of_any_command_outside_its_runs_is_one_line_and_status_130
 
     for name in cli.SUBCOMMANDS:
         monkeypatch.setitem(subcommands.SUBCOMMANDS, name, stopped)
-        assert subcommands._subcommand(name, []) == 130
+        assert subcommands.run_subcommand(name, []) == 130
         assert capsys.readouterr().err.strip() == f"salesim: {name}: interrupted; nothing was written"
 
 
