@@ -112,26 +112,26 @@ class SweepSummary(Callback):
         Jobs are the basic sweeper's (the cartesian product of the comma-separated values);
         another sweeper chooses its jobs as it goes, and each is checked when it runs.
         """
+        swept = _swept(config)
         try:
             listed = _sweep_jobs(config)
         except (ValueError, HydraException) as error:  # range(10,16,0) had been a traceback, exit 1
-            refuse(ConfigError.single("--multirun", " ".join(_swept(config)), _unlisted_words(error)))
+            refuse(ConfigError.single("--multirun", " ".join(swept), _unlisted_words(error)))
         if listed == []:  # range(16,10) had launched 0 jobs, written multirun.yaml and exited 0 without a word
             refuse(
                 ConfigError.single(
                     "--multirun",
-                    " ".join(_swept(config)),
+                    " ".join(swept),
                     "gives no job: "
                     + (
                         "a glob(...) that matches no option of its config group (glob(*) lists them all)"
-                        if "glob(" in " ".join(_swept(config))
+                        if "glob(" in " ".join(swept)
                         else "an empty range (range(START,STOP) counts up from START to below STOP; "
                         "a negative STEP counts down)"
                     ),
                 )
             )
         jobs = listed or []
-        swept = _swept(config)
         repeated = repeated_jobs(jobs, [line.lstrip("+~").split("=", 1)[0] for line in swept])
         if repeated:  # key=8,8 ran the same replications twice, and the report dropped the swept column
             refuse(ConfigError.single("--multirun", " ".join(swept), repeated))
