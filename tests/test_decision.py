@@ -1267,3 +1267,15 @@ def test_a_tie_on_a_guardrail_is_not_named_as_a_better_mean() -> None:
         row = pair[pair.kpi == "deals_lost_leaked"].iloc[0]
         leaning = bool(row.significant) or abs(row.mean_diff) >= (row.ci_high - row.ci_low) / LEANING
         assert leaning == named and (sentence.startswith("On leaked leads, third ") == named), (sentence, row)
+
+
+def test_two_scenarios_clearly_worse_are_both_so_not_all() -> None:
+    """lead_assignment and prospecting_time read 'Keep round_robin: least_loaded and shared_queue are all clearly
+    worse on bookings': two scenarios are both worse; 'all' is kept for three or more."""
+    decision = DecisionSettings(primary="bookings")
+    result = _three_scenarios(
+        {BASELINE: {}, "second": {"bookings": -600_000.0}, "third": {"bookings": -900_000.0}}, decision
+    )
+    text = answer(result).paragraph
+    assert f"Keep {BASELINE}: second and third are both clearly worse on bookings." in text, text
+    assert "are all" not in text, text

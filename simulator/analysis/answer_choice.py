@@ -161,7 +161,7 @@ def decided_choice(
     others = [s for s in ordered if s != baseline]
     worse = [s for s in others if bool(ranking.loc[ranking["scenario"] == s, "significant"].iloc[0])]
     if direction(kpi) and others and len(worse) == len(others):  # "no other is clearly better" undersold a loss
-        verb = "is" if len(worse) == 1 else "are all"
+        verb = "is" if len(worse) == 1 else "are both" if len(worse) == 2 else "are all"
         return baseline, f"Keep {baseline}: {join_words(worse)} {verb} clearly worse on {phrase}."
     return baseline, f"Keep {baseline}: no other scenario is clearly better on {phrase}."
 
