@@ -1279,3 +1279,28 @@ def test_two_scenarios_clearly_worse_are_both_so_not_all() -> None:
     text = answer(result).paragraph
     assert f"Keep {BASELINE}: second and third are both clearly worse on bookings." in text, text
     assert "are all" not in text, text
+
+
+def test_a_gain_not_in_dollars_whose_bookings_and_contribution_do_not_follow_says_so() -> None:
+    """prm_automation read 'it gives 224 more meetings booked for $3.5k worse PRM tool cost, two things salesim
+    cannot set against each other: choose prm_tools only if that is worth $3.5k to you', while its own bookings
+    (-$72k) and contribution (-$63k, the seats' cost netted) showed no clear gain: salesim had set them against
+    each other, and the meetings bought nothing it could see."""
+    result = make_result(runs=60, effect=0.08)
+    runs = result.replications.copy()
+    challenger = runs["scenario"] == CHALLENGER
+    runs["prm_tool_cost"] = np.where(challenger, 3_500.0, 0.0) + 10.0 * np.sin(runs["replication"])
+    runs["contribution"] = 900_000.0 + 50_000.0 * np.cos(runs["replication"] + np.where(challenger, 1.0, 0.0))
+    changed = dataclasses.replace(
+        result, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE)
+    )
+    decision = DecisionSettings(primary="win_rate", guardrails=["prm_tool_cost", "contribution"])
+    flat = compare(runs, BASELINE).query("kpi == 'contribution'")
+    assert not bool(flat["significant"].iloc[0])  # no clear change in contribution
+    found = answer(_with(changed, decision))
+    assert found.recommended == BASELINE, found.paragraph
+    assert "worse PRM tool cost, with no clear gain in contribution from it: choose " in found.paragraph, (
+        found.paragraph
+    )
+    assert "only if that is worth $3.5k to you in itself." in found.paragraph, found.paragraph
+    assert "cannot set against" not in found.paragraph, found.paragraph

@@ -208,11 +208,37 @@ def costs_more_than_it_gains(result: ExperimentResult, decision: DecisionSetting
         return None
     more = "more" if diff > 0 else "less"  # 0.2 points more net revenue retention, 0.3 hours less time to touch
     cost = format_amount(worst, -loss)
-    return (
-        f"it gives {format_amount(kpi, diff)} {more} {kpi_phrase(result, kpi)} for {cost} worse "
-        f"{kpi_phrase(result, worst)}, two things salesim cannot set against each other: choose {scenario} only if "
-        f"that is worth {cost} to you"
-    )
+    gives = f"it gives {format_amount(kpi, diff)} {more} {kpi_phrase(result, kpi)} for {cost} worse "
+    gives += kpi_phrase(result, worst)
+    choose = f"choose {scenario} only if that is worth {cost} to you"
+    unpaid = _no_money_gain(result, decision, scenario, worst)
+    if unpaid:  # prm_automation: the meetings did not turn into bookings, and contribution nets the seats' cost
+        return f"{gives}, with no clear gain in {unpaid} from it: {choose} in itself"
+    return f"{gives}, two things salesim cannot set against each other: {choose}"
+
+
+def _no_money_gain(result: ExperimentResult, decision: DecisionSettings, scenario: str, worst: str) -> str:
+    """The money guardrails where more is better (bookings, contribution) ``scenario`` does not clearly raise, in words.
+
+    A gain not in dollars (meetings booked) that such a guardrail measures in dollars, and finds no
+    clear gain in, is no trade-off salesim cannot weigh: the answer says the dollars did not follow.
+    ``worst`` (the guardrail the trade-off names) and guardrails the rule limits are left out.
+    """
+    limited = decision.rule.max_worsening if decision.rule is not None else {}
+    comparison = comparison_of(result)
+    flat = []
+    for guardrail in decision.guardrails:
+        if (
+            guardrail == worst
+            or guardrail in limited
+            or kpi_unit(guardrail) != "money"
+            or (direction(guardrail) or 0) <= 0
+        ):
+            continue
+        row = comparison_row(comparison, scenario, guardrail)
+        if row is not None and not (bool(row["significant"]) and float(row["mean_diff"]) > 0):
+            flat.append(kpi_phrase(result, guardrail))
+    return join_words(flat, "or")
 
 
 def cheapest_of(result: ExperimentResult, decision: DecisionSettings, candidates: list[str]) -> str:
