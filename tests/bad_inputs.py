@@ -786,9 +786,10 @@ TABLE: list[BadInput] = [
     ),
     row(
         "pipelines",
-        "pipelines.prospecting.prm.seat_cost_per_month=0.074",
-        "pipelines.prospecting.prm.seat_cost_per_month = 0.074: is $0.074 a seat a month, surely typed in "
-        "thousands: give whole dollars, 74 for $74 (0: none)",
+        "+pipelines.prospecting.prm.seat_cost_per_month=99",
+        "pipelines.prospecting.prm.seat_cost_per_month = 99: no longer a setting: a PRM seat is priced once, by "
+        "economics.tool_cost_per_seat_year (888 by default, $74 a seat-month), for both prm_tool_cost and the cost "
+        "of sales; for $99 a seat-month set economics.tool_cost_per_seat_year=1188",
     ),
     row(
         "experiment",

@@ -82,6 +82,9 @@ def test_prm_automation_books_more_meetings() -> None:
     diff, se = paired(base, tools, "meetings_booked")
     assert diff > Z * se and diff > 0, (diff, se)
     assert all(row["prm_tool_cost"] > 0 for row in tools) and all(row["prm_tool_cost"] == 0 for row in base)
+    # one price for a seat: the PRM cost the answer shows is the tools' part of the cost of sales
+    # (it read $3,519 against $3,469 there: seats at the horizon for the whole window, at a second price)
+    assert [row["prm_tool_cost"] for row in tools] == pytest.approx([row["cost_tools"] for row in tools], rel=1e-12)
 
 
 def test_more_csms_churn_fewer_accounts_and_keep_more_revenue() -> None:

@@ -321,8 +321,3 @@ SeatYearDollars = Annotated[
     float, Field(ge=0), _dollars_at_least(1.0, "a seat a year", ceiling=1e5, what="tool's seat a year")
 ]
 """A tool's cost per seat a year in whole dollars: 0, or $1 to $100k (``0.888`` is $888 typed in thousands)."""
-
-SeatMonthDollars = Annotated[
-    float, Field(ge=0), _dollars_at_least(1.0, "a seat a month", ceiling=1e4, what="tool's seat a month")
-]
-"""A tool's cost per seat a month in whole dollars: 0, or $1 to $10k (``0.074`` is $74 typed in thousands)."""

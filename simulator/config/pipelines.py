@@ -9,13 +9,14 @@ for sharing its hours across pipelines (``org.teams.<team>.time_allocation``).
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
 from simulator.config.distributions import Distribution, DistributionField
 from simulator.config.errors import ConfigError
-from simulator.config.fields import ConfigModel, SeatMonthDollars
+from simulator.config.fields import ConfigModel, is_number
 
 # Pipeline keys, in the order used by compiled tables and per-pipeline KPIs.
 PIPELINE_KEYS = ("sales", "prospecting", "partner", "renewal", "expansion")
@@ -59,7 +60,24 @@ class PrmConfig(ConfigModel):
     conversion_lift: float = Field(
         default=0.0, description="logit shift on prospecting stages (more touches per account)"
     )
-    seat_cost_per_month: SeatMonthDollars = Field(default=74.0, description="$ per seat-month, recorded for cost KPIs")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _seat_cost_is_economics(cls, data: Any) -> Any:
+        # one price for a PRM seat: two (this one for prm_tool_cost, economics' for the
+        # cost of sales) let the tools' cost in the answer and in the contribution disagree
+        if isinstance(data, Mapping) and "seat_cost_per_month" in data:
+            value = data["seat_cost_per_month"]
+            hint = ""
+            if is_number(value):
+                hint = f"; for ${value:g} a seat-month set economics.tool_cost_per_seat_year={12 * value:g}"
+            raise ConfigError.single(
+                "seat_cost_per_month",
+                value,
+                "no longer a setting: a PRM seat is priced once, by economics.tool_cost_per_seat_year (888 by "
+                "default, $74 a seat-month), for both prm_tool_cost and the cost of sales" + hint,
+            )
+        return data
 
 
 class ProspectingConfig(ConfigModel):

@@ -64,7 +64,6 @@ class PipelineTables:
     meeting_entry_stage: int  # sales stage a booked meeting enters, -1: the source's
     prm_effort_factor: float
     prm_conversion_lift: float
-    prm_seat_cost_per_month: float
     # partner
     partner_source: int  # -1 if absent
     partner_prospects: int
@@ -219,7 +218,6 @@ def compile_pipelines(config: ScenarioConfig, horizon_days: float, calendar: Cal
         ),
         prm_effort_factor=prospecting.prm.effort_factor if prospecting is not None else 1.0,
         prm_conversion_lift=prospecting.prm.conversion_lift if prospecting is not None else 0.0,
-        prm_seat_cost_per_month=prospecting.prm.seat_cost_per_month if prospecting is not None else 0.0,
         partner_source=source_names.index(partner.source) if partner is not None else -1,
         partner_prospects=prospects,
         max_partners_per_manager=partner.max_partners_per_manager if partner is not None else 0,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.config.pipelines import PIPELINE_KEYS
+from simulator.model.employment import employed_days as rep_days_in_window
 from simulator.model.multi_pipeline import EXPANSION, PARTNER, PROSPECTING
 from simulator.model.pipeline_records import CustomerState, PoolState
 from simulator.model.ratios import ratio, trials
@@ -61,6 +62,20 @@ def _stage_counts(stage: np.ndarray, state: np.ndarray, n_stages: int) -> np.nda
     return np.bincount(cell, minlength=(n_stages + 2) * n_states).reshape(n_stages + 2, n_states)
 
 
+def _prm_tool_cost(run: ReplicationRun) -> float:
+    """The PRM seats' cost inside the window ($): each seat on a team with PRM tools for the days it was filled.
+
+    The tools' part of the cost of sales (``cost_tools``), at ``economics.tool_cost_per_seat_year``;
+    0 for a scenario compiled without economics.
+    """
+    sc, tables = run.scenario, run.scenario.pipelines
+    if sc.economics is None or tables is None:
+        return 0.0
+    prm_reps = tables.team_prm[run.rep_team] == 1
+    years = rep_days_in_window(run)[prm_reps] / window_year_days(sc)
+    return float((years * sc.economics.team_tool_cost[run.rep_team[prm_reps]]).sum())
+
+
 def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     """The KPIs of prospecting, partner, retention and expansion, and utilisation per pipeline."""
     record, sc = run.pipelines, run.scenario
@@ -68,7 +83,6 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     if record is None or tables is None:
         return {}
     lo, hi = sc.warmup_days, sc.horizon_days
-    window = hi - lo
 
     def inside(days: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore"):
@@ -85,8 +99,7 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     prospecting = tables.stages[PROSPECTING]
     if prospecting is not None:
         _pool_funnel(row, prospecting.names, record.account_stage[cohort], record.account_state[cohort])
-    months = 12.0 * window / window_year_days(sc)
-    row["prm_tool_cost"] = record.prm_seats * tables.prm_seat_cost_per_month * months
+    row["prm_tool_cost"] = _prm_tool_cost(run)
 
     row["partners_active"] = float((record.partner_state == PoolState.DONE).sum())
     won = won_in_window(run)

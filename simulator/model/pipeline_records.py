@@ -62,6 +62,5 @@ class PipelineRecord:
     expansion_won: np.ndarray  # (E,) bool
     expansion_rep: np.ndarray  # (E,) int64: rep who worked the last stage worked (the closer of a won one), -1 if none
     rep_busy_by_pipeline: np.ndarray  # (R_reps, pipelines) busy days inside the window
-    prm_seats: int  # reps on teams with PRM automation
     customer_owner: np.ndarray  # (C,) rep owning the account at the horizon, -1 if none (pooled team, vacancy)
     partner_manager: np.ndarray  # (P,) rep managing the partner at the horizon, -1 if none or not active

@@ -26,13 +26,12 @@ def pipeline_record(scenario: Scenario, state: World, n_reps: int) -> PipelineRe
     """The run's :class:`PipelineRecord` (lead arrays over every slot, as the SimPy engine's)."""
     tables = scenario.pipelines
     assert tables is not None
-    p, pools, ps, cs, reps, tm = state.p, state.pools, state.partners, state.customers, state.reps, state.teams
+    p, pools, ps, cs, reps = state.p, state.pools, state.partners, state.customers, state.reps
     accounts, partners = int(p.pool_size[0]), int(p.pool_size[1])
     prospects = tables.partner_prospects
     n_customers, n_renewals, n_expansions = int(cs.n_customers[0]), int(cs.n_renewals[0]), int(cs.n_expansions[0])
     expansions = cs.expansion_row[:n_expansions]
     vacancy_from = reps.number.shape[0] - scenario.n_teams
-    prm_seats = int(sum(int(tm.n_members[t]) for t in range(scenario.n_teams) if tables.team_prm[t] == 1))
     return PipelineRecord(
         account_state=_whole(pools.state[0], accounts, int(PoolState.UNTOUCHED)),
         account_stage=_whole(pools.stage[0], accounts, -1),
@@ -65,7 +64,6 @@ def pipeline_record(scenario: Scenario, state: World, n_reps: int) -> PipelineRe
         expansion_won=expansions[:, 4] > 0,
         expansion_rep=expansions[:, 6].astype(np.int64),
         rep_busy_by_pipeline=reps.busy_by[:n_reps].copy(),
-        prm_seats=prm_seats,
         customer_owner=_numbers(cs.owner[:n_customers], vacancy_from),
         partner_manager=_numbers(ps.manager[:prospects], vacancy_from),
     )

@@ -336,7 +336,6 @@ def record(floor: SalesFloor, pipes: Pipelines, n_leads: int) -> PipelineRecord:
     empty = np.zeros(0)
     renewals = pipes.renewals
     expansions = np.array(pipes.expansions, dtype=np.float64).reshape(-1, 7)
-    prm_seats = sum(len(t.reps) for t in floor.teams if pipes.tables.team_prm[t.index] == 1)
     return PipelineRecord(
         account_state=np.array(pipes.pool_state.get(PROSPECTING, []), dtype=np.int64),
         account_stage=np.array(pipes.pool_stage.get(PROSPECTING, []), dtype=np.int64),
@@ -369,7 +368,6 @@ def record(floor: SalesFloor, pipes: Pipelines, n_leads: int) -> PipelineRecord:
         expansion_won=expansions[:, 4] > 0,
         expansion_rep=expansions[:, 6].astype(np.int64),
         rep_busy_by_pipeline=np.array([rep.busy_by for rep in floor.reps], dtype=np.float64).reshape(-1, 5),
-        prm_seats=prm_seats,
         customer_owner=np.array([_rep_index(c.owner) for c in pipes.customers], dtype=np.int64),
         partner_manager=np.array([_rep_index(m) for m in pipes.partner_manager], dtype=np.int64),
     )
