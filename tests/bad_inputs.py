@@ -792,6 +792,12 @@ TABLE: list[BadInput] = [
         "of sales; for $99 a seat-month set economics.tool_cost_per_seat_year=1188",
     ),
     row(
+        "pipelines",
+        "+pipelines.partner.margin_share=0.25",
+        "pipelines.partner.margin_share = 0.25: no longer a setting: the partners' referral fee is "
+        "economics.sources.partner.margin (0.2 by default), for both partner_margin_cost and the cost of sales",
+    ),
+    row(
         "experiment",
         "+experiment.decision.rule={max_worsening:{cost_of_sales:0.3}}",
         "experiment.decision.rule.max_worsening.cost_of_sales = 0.3: cost_of_sales is in dollars: give 300000 for "

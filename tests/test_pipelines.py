@@ -109,6 +109,18 @@ def test_a_partner_manager_brings_partner_sourced_bookings_once_partners_ramp() 
     assert all(row["partners_active"] > 0 for row in manager)
 
 
+def test_the_partners_fee_shown_is_the_one_the_cost_of_sales_pays() -> None:
+    """One referral fee, economics.sources.<partner source>.margin (it read pipelines.partner.margin_share)."""
+
+    def fee(data: dict[str, Any]) -> None:
+        data["economics"] = {"sources": {"partner": {"margin": 0.1}}}
+
+    row = kpi_row(simulate(compiled(full(horizon=200.0, patch=fee)), SEED, 0))
+    assert row["partner_sourced_bookings"] > 0
+    assert row["partner_margin_cost"] == pytest.approx(0.1 * row["partner_sourced_bookings"], rel=1e-12)
+    assert row["partner_margin_cost"] == pytest.approx(row["cost_partner_fees"], rel=1e-12)
+
+
 def test_reserved_prospecting_hours_book_more_meetings_and_take_ae_time_from_deals() -> None:
     reserve = team(
         "ae", time_allocation={"priority": ["sales", "prospecting"], "reserved_hours_per_week": {"prospecting": 6}}

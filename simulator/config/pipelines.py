@@ -135,7 +135,21 @@ class PartnerConfig(ConfigModel):
     stages: tuple[WorkStageConfig, ...] = Field(min_length=1, description="recruit -> onboard; passing all: active")
     enablement: EnablementConfig
     referral: ReferralConfig = Field(default_factory=ReferralConfig)
-    margin_share: float = Field(default=0.2, ge=0.0, le=1.0, description="share of partner-sourced bookings paid out")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _margin_is_economics(cls, data: Any) -> Any:
+        # one referral fee: two (this one for partner_margin_cost, economics' for the cost of
+        # sales and the contribution) let the fee the report shows and the one it pays disagree
+        if isinstance(data, Mapping) and "margin_share" in data:
+            source = data.get("source", "<source>")
+            raise ConfigError.single(
+                "margin_share",
+                data["margin_share"],
+                f"no longer a setting: the partners' referral fee is economics.sources.{source}.margin (0.2 by "
+                "default), for both partner_margin_cost and the cost of sales",
+            )
+        return data
 
 
 class RenewalConfig(ConfigModel):

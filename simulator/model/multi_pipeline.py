@@ -74,7 +74,6 @@ class PipelineTables:
     referral_base_per_day: float
     referral_max_per_day: float
     referral_hours_scale: float
-    partner_margin_share: float
     partner_slots: int
     # retention and expansion
     retention: bool
@@ -231,7 +230,6 @@ def compile_pipelines(config: ScenarioConfig, horizon_days: float, calendar: Cal
         referral_base_per_day=base_per_day,
         referral_max_per_day=max_per_day,
         referral_hours_scale=referral.hours_scale if referral is not None else 1.0,
-        partner_margin_share=partner.margin_share if partner is not None else 0.0,
         partner_slots=partner_slots,
         retention=retention is not None,
         initial_customers=retention.initial_customers if retention is not None else 0,

@@ -106,7 +106,9 @@ def pipeline_kpis(run: ReplicationRun) -> dict[str, float]:
     referred = record.lead_partner >= 0
     row["partner_referrals"] = float((referred & inside(run.leads.arrival_day)).sum())
     row["partner_sourced_bookings"] = float(run.leads.deal_value[won & referred].sum())
-    row["partner_margin_cost"] = tables.partner_margin_share * row["partner_sourced_bookings"]
+    # at the partner source's referral fee, the one the cost of sales pays (economics.sources)
+    margin = float(sc.economics.source_margin[tables.partner_source]) if sc.economics is not None else 0.0
+    row["partner_margin_cost"] = margin * row["partner_sourced_bookings"] if tables.partner_source >= 0 else 0.0
     partner = tables.stages[PARTNER]
     if partner is not None:
         recruited = inside(record.partner_first_day)
