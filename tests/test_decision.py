@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -393,7 +394,12 @@ def test_no_clear_gain_does_not_hide_a_scenario_that_is_clearly_worse() -> None:
     )
     assert "the best of the others, five, gives 91.1 (88.2 to 94.1), the same in every run;" in text
     assert " one clearly lowers deals won, to " in text and "a difference of -" in text
-    assert "cost of sales rises by" in text and "(the same in every run; worse)" in text and "Keep four" in text
+    assert "(the same in every run; worse)" in text and "Keep four" in text
+    # the cost itself, with the baseline and the scenario, beside how far it moves (plan_check: "at what cost?")
+    levels = re.search(r"cost of sales rises from \$([\d.]+)k to \$([\d.]+)k, \+\$([\d.]+)k \(the same", text)
+    assert levels is not None, text
+    before, after, diff = (float(v) for v in levels.groups())
+    assert after - before == pytest.approx(diff, abs=0.11)
     costs = answer(_with(result, DecisionSettings(primary="deals_won", guardrails=["cost_of_sales"])))
     assert costs.recommended == "four"
 

@@ -34,6 +34,7 @@ from simulator.analysis.formatting import (
     digits_apart,
     format_amount,
     format_chance,
+    format_nonzero_values,
     format_share,
     format_signed_amount,
     format_value,
@@ -49,6 +50,8 @@ from simulator.analysis.tables import (
     comparison_row,
     period_words,
     scenario_names,
+    summary_of,
+    summary_row,
     tied_in_every_run,
     window_words,
 )
@@ -93,7 +96,28 @@ def _guardrail_clause(result: ExperimentResult, scenario: str, kpi: str) -> str 
     good = direction(kpi) * diff
     verdict = "" if good == 0 else ("; better" if good > 0 else "; worse")
     verb = ("rise" if diff > 0 else "fall") if plural else ("rises" if diff > 0 else "falls")
+    levels = _money_levels(result, scenario, kpi)
+    if levels:  # "at what cost?": the cost itself, not only how far it moves
+        signed = format_signed_amount(kpi, diff, row_digits(row, kpi))
+        return f"{phrase} {verb} {levels}, {signed} ({interval}{verdict})" if interval else f"{phrase} {verb} {levels}"
     return f"{phrase} {verb} by {format_amount(kpi, diff, row_digits(row, kpi))} ({interval}{verdict})"
+
+
+def _money_levels(result: ExperimentResult, scenario: str, kpi: str) -> str:
+    """``from $3.66M to $3.95M``: a money guardrail's mean with the baseline and with ``scenario`` (empty otherwise).
+
+    plan_check asks at what cost of sales today's reps book the plan; its answer gave only the
+    +$294.7k two more reps add, and the $3.66M it costs today was in the tables alone.
+    """
+    if kpi_unit(kpi) != "money":
+        return ""
+    summary = summary_of(result)
+    rows = [summary_row(summary, name, kpi) for name in (result.experiment.baseline, scenario)]
+    means = [float(r["mean"]) if r is not None else math.nan for r in rows]
+    if not all(math.isfinite(m) for m in means):
+        return ""
+    before, after = format_nonzero_values(kpi, means)
+    return f"from {before} to {after}"
 
 
 def _lead_sentence(result: ExperimentResult, decision: DecisionSettings, top: str) -> str:
