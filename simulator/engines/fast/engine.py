@@ -24,10 +24,11 @@ from simulator.engines.fast.loop import run_world
 from simulator.engines.fast.luck import PipelineLuck, WorkforceLuck, loss_draws
 from simulator.engines.fast.memo import ByScenario
 from simulator.engines.fast.records import pipeline_record
+from simulator.engines.fast.scratch import scratch_of
 from simulator.engines.fast.state import World
 from simulator.model.initial_pipeline import decide_initial, initial_uniforms
 from simulator.model.market import LeadBook, draw_leads, draw_rep_skills
-from simulator.model.pipeline_luck import select, slots_exhausted
+from simulator.model.pipeline_luck import slots_exhausted, take
 from simulator.model.records import JourneyLog, ReplicationRun
 from simulator.model.scenario import Scenario
 
@@ -91,6 +92,7 @@ def _replication(scenario: Scenario, seed: int, replication: int) -> Replication
             uniforms,
             leads.keys,
             leads.total,
+            scratch_of(scenario),
         )
         status = run_world(state)
         while status == loop.NEED_DEAL:
@@ -147,11 +149,10 @@ def _records(scenario: Scenario, book: LeadBook, state: World) -> ReplicationRun
         overflow = np.array([run.overflow_visits, run.overflow_sent], dtype=np.float64).T
     extra = None
     if scenario.pipelines is not None:
-        extra = pipeline_record(scenario, state, count)
-        created = np.isfinite(leads.arrival)  # slots never used are dropped
-        book = select(replace(book, arrival_day=leads.arrival), created)  # (select copies)
-        log = log.select(created)
-        extra = replace(extra, lead_partner=extra.lead_partner[created])
+        created = np.flatnonzero(np.isfinite(leads.arrival))  # slots never used are dropped
+        extra = pipeline_record(scenario, state, count, created)
+        book = take(replace(book, arrival_day=leads.arrival), created)  # (copies)
+        log = log.take(created)
     return ReplicationRun(
         scenario=scenario,
         leads=book,
