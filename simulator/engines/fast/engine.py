@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from simulator.engines.fast import kinds, loop, seeding
+from simulator.engines.fast.allocator import keep_freed_memory
 from simulator.engines.fast.build import Room, world
 from simulator.engines.fast.cache import compile_lock
 from simulator.engines.fast.coverage import uncovered
@@ -178,6 +179,7 @@ def cache_folder() -> Path | None:
 def warm_up() -> None:
     """Compile the compiled loop, or load it from Numba's disk cache, on a tiny scenario; once a process.
 
+    Also sets the C allocator to keep freed memory (:mod:`.allocator`).
     One process compiles at a time (:func:`~simulator.engines.fast.cache.compile_lock`):
     another that starts on the same cold cache waits, then loads what the first wrote.
     :func:`simulate` calls this before its first replication in a process.
@@ -186,6 +188,7 @@ def warm_up() -> None:
 
     if _WARM:
         return
+    keep_freed_memory()  # replications reuse the memory the last one freed (no page faults)
     cache = cache_folder()
     with compile_lock(cache) if cache else nullcontext():
         seeding.warm_up()
