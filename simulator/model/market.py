@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from simulator.model import sampling
 from simulator.model.lead_attributes import apply_products, draw_lead_profile
 from simulator.model.scenario import FloatArray, IntArray, Kernel, Scenario
+from simulator.model.scenario_cache import per_scenario
 from simulator.model.streams import Stream, stream
 
 
@@ -82,28 +83,59 @@ def month_swings(month_cv: FloatArray, n_months: int, seed: int, replication: in
     return factors
 
 
+@dataclass(frozen=True, slots=True)
+class _Months:
+    """The months of a scenario's window and each source's mean leads in each: the scenario's alone."""
+
+    start: FloatArray  # (months,)
+    length: FloatArray  # (months,)
+    means: FloatArray  # (K, months) before any month's swing
+    source: IntArray  # (K * months,) the source of each (source, month) cell, source-major
+    month: IntArray  # (K * months,) its month
+
+
+def _months(scenario: Scenario) -> _Months:
+    """:class:`_Months` of ``scenario``, worked out once per scenario (read-only arrays)."""
+
+    def compute() -> _Months:
+        months = scenario.calendar.slices("month", 0.0, scenario.horizon_days)
+        n_months, n_sources = len(months), len(scenario.source_names)
+        month_start = np.array([m.start for m in months], dtype=np.float64)
+        month_length = np.array([m.end - m.start for m in months], dtype=np.float64)
+        season = scenario.seasonality[[m.of_year for m in months]]
+        means = np.outer(scenario.source_leads_per_day, season * month_length)  # (K, months)
+        if scenario.source_month_leads is not None:  # a dated series replaces rate x seasonality where given
+            index = np.array([m.index for m in months], dtype=np.int64)
+            share = month_length / np.array([m.length for m in months], dtype=np.float64)
+            series = scenario.source_month_leads[:, index] * share
+            means = np.where(np.isnan(series), means, series)
+        found = _Months(
+            month_start,
+            month_length,
+            means,
+            np.repeat(np.arange(n_sources), n_months),
+            np.tile(np.arange(n_months), n_sources),
+        )
+        for array in (found.start, found.length, found.means, found.source, found.month):
+            array.flags.writeable = False
+        return found
+
+    return per_scenario(scenario, "market.months", compute)
+
+
 def draw_arrivals(scenario: Scenario, seed: int, replication: int) -> tuple[FloatArray, IntArray]:
     """Arrival days and source index of every lead, sorted by arrival."""
     gen = stream(seed, replication, Stream.ARRIVALS)
-    months = scenario.calendar.slices("month", 0.0, scenario.horizon_days)
-    n_months = len(months)
-    month_start = np.array([m.start for m in months], dtype=np.float64)
-    month_length = np.array([m.end - m.start for m in months], dtype=np.float64)
-    season = scenario.seasonality[[m.of_year for m in months]]
-    means = np.outer(scenario.source_leads_per_day, season * month_length)  # (K, months)
-    if scenario.source_month_leads is not None:  # a dated series replaces rate x seasonality where given
-        index = np.array([m.index for m in months], dtype=np.int64)
-        share = month_length / np.array([m.length for m in months], dtype=np.float64)
-        series = scenario.source_month_leads[:, index] * share
-        means = np.where(np.isnan(series), means, series)
+    months = _months(scenario)
+    means = months.means
     if scenario.source_month_cv is not None:
-        means = means * month_swings(scenario.source_month_cv, n_months, seed, replication)
+        means = means * month_swings(scenario.source_month_cv, means.shape[1], seed, replication)
     counts = gen.poisson(means.ravel()).astype(np.int64).reshape(means.shape)  # = sampling.poisson_counts
     total = int(counts.sum())
     offsets = sampling.uniform_array(gen, total)
-    source = np.repeat(np.repeat(np.arange(len(scenario.source_names)), n_months), counts.ravel())
-    month = np.repeat(np.tile(np.arange(n_months), len(scenario.source_names)), counts.ravel())
-    arrival = month_start[month] + offsets * month_length[month]
+    source = np.repeat(months.source, counts.ravel())
+    month = np.repeat(months.month, counts.ravel())
+    arrival = months.start[month] + offsets * months.length[month]
     order = np.argsort(arrival, kind="stable")
     return arrival[order], source[order].astype(np.int64)
 

@@ -136,7 +136,11 @@ def concatenate(books: list[LeadBook]) -> LeadBook:
 
 def select(book: LeadBook, keep: np.ndarray) -> LeadBook:
     """The leads of ``book`` where ``keep`` is true, in order."""
-    index = np.flatnonzero(keep)  # taking by index: several times faster than a mask on the lead axis
+    return take(book, np.flatnonzero(keep))  # taking by index: several times faster than a mask on the lead axis
+
+
+def take(book: LeadBook, index: IntArray) -> LeadBook:
+    """The leads of ``book`` at ``index`` (lead indices), in that order."""
     values = {}
     for field in dataclasses.fields(LeadBook):
         values[field.name] = getattr(book, field.name).take(index, axis=-1)

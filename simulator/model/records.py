@@ -64,7 +64,10 @@ class JourneyLog:
 
     def select(self, keep: np.ndarray) -> JourneyLog:
         """The records of the leads where ``keep`` is true (slots of fed sources never used are dropped)."""
-        index = np.flatnonzero(keep)  # taking by index: several times faster than a mask
+        return self.take(np.flatnonzero(keep))  # taking by index: several times faster than a mask
+
+    def take(self, index: IntArray) -> JourneyLog:
+        """The records of the leads at ``index`` (lead indices), in that order: copies."""
         return JourneyLog(
             outcome=self.outcome.take(index),
             outcome_day=self.outcome_day.take(index),

@@ -19,6 +19,7 @@ from simulator.engines.fast.layout import customers_of, partners_of, pools_of, t
 from simulator.engines.fast.luck import PipelineLuck, WorkforceLuck
 from simulator.engines.fast.params import params
 from simulator.engines.fast.queues import queues
+from simulator.engines.fast.scratch import FRESH, Scratch
 from simulator.engines.fast.state import Items, Leads, Reps, Run, Seats, Teams, World
 from simulator.model.decisions import DecisionLuck
 from simulator.model.market import LeadBook
@@ -319,13 +320,15 @@ def world(
     deal_uniforms: np.ndarray | None = None,
     keys: np.ndarray | None = None,
     total: int | None = None,
+    scratch: Scratch = FRESH,
 ) -> World:
     """Everything one run of the compiled loop reads and writes.
 
     ``deal_uniforms``: the starting deals' two uniforms each, (M, 2) (see ``initial_uniforms``).
     ``keys``: each lead's index among the SimPy engine's ``total`` leads of the run (by
     default the same as here): where the fast engine leaves out slots whose luck is not
-    drawn, the luck keyed by lead follows the SimPy engine's indices.
+    drawn, the luck keyed by lead follows the SimPy engine's indices. ``scratch``: where
+    the arrays the records copy come from (by default fresh ones).
     """
     keys = np.arange(book.size) if keys is None else keys
     total = book.size if total is None else total
@@ -375,7 +378,7 @@ def world(
         seats=seats,
         tq=task_queues(slots, room.queue),
         tasks=tasks_of(room.tasks),
-        pools=pools_of(scenario, pipeline_luck, n, room.slot_prefixes(len(scenario.source_names))),
+        pools=pools_of(scenario, pipeline_luck, n, room.slot_prefixes(len(scenario.source_names)), scratch),
         partners=partners_of(pipeline_luck, prospects),
         customers=customers,
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from simulator.engines.fast import kinds, loop, seeding
+from simulator.engines.fast.allocator import keep_freed_memory
 from simulator.engines.fast.build import Room, world
 from simulator.engines.fast.cache import compile_lock
 from simulator.engines.fast.coverage import uncovered
@@ -24,10 +25,11 @@ from simulator.engines.fast.loop import run_world
 from simulator.engines.fast.luck import PipelineLuck, WorkforceLuck, loss_draws
 from simulator.engines.fast.memo import ByScenario
 from simulator.engines.fast.records import pipeline_record
+from simulator.engines.fast.scratch import scratch_of
 from simulator.engines.fast.state import World
 from simulator.model.initial_pipeline import decide_initial, initial_uniforms
 from simulator.model.market import LeadBook, draw_leads, draw_rep_skills
-from simulator.model.pipeline_luck import select, slots_exhausted
+from simulator.model.pipeline_luck import slots_exhausted, take
 from simulator.model.records import JourneyLog, ReplicationRun
 from simulator.model.scenario import Scenario
 
@@ -91,6 +93,7 @@ def _replication(scenario: Scenario, seed: int, replication: int) -> Replication
             uniforms,
             leads.keys,
             leads.total,
+            scratch_of(scenario),
         )
         status = run_world(state)
         while status == loop.NEED_DEAL:
@@ -147,11 +150,10 @@ def _records(scenario: Scenario, book: LeadBook, state: World) -> ReplicationRun
         overflow = np.array([run.overflow_visits, run.overflow_sent], dtype=np.float64).T
     extra = None
     if scenario.pipelines is not None:
-        extra = pipeline_record(scenario, state, count)
-        created = np.isfinite(leads.arrival)  # slots never used are dropped
-        book = select(replace(book, arrival_day=leads.arrival), created)  # (select copies)
-        log = log.select(created)
-        extra = replace(extra, lead_partner=extra.lead_partner[created])
+        created = np.flatnonzero(np.isfinite(leads.arrival))  # slots never used are dropped
+        extra = pipeline_record(scenario, state, count, created)
+        book = take(replace(book, arrival_day=leads.arrival), created)  # (copies)
+        log = log.take(created)
     return ReplicationRun(
         scenario=scenario,
         leads=book,
@@ -177,6 +179,7 @@ def cache_folder() -> Path | None:
 def warm_up() -> None:
     """Compile the compiled loop, or load it from Numba's disk cache, on a tiny scenario; once a process.
 
+    Also sets the C allocator to keep freed memory (:mod:`.allocator`).
     One process compiles at a time (:func:`~simulator.engines.fast.cache.compile_lock`):
     another that starts on the same cold cache waits, then loads what the first wrote.
     :func:`simulate` calls this before its first replication in a process.
@@ -185,6 +188,7 @@ def warm_up() -> None:
 
     if _WARM:
         return
+    keep_freed_memory()  # replications reuse the memory the last one freed (no page faults)
     cache = cache_folder()
     with compile_lock(cache) if cache else nullcontext():
         seeding.warm_up()

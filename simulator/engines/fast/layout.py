@@ -15,6 +15,7 @@ import numpy as np
 
 from simulator.engines.fast.luck import PipelineLuck
 from simulator.engines.fast.queues import queues
+from simulator.engines.fast.scratch import FRESH, Scratch
 from simulator.engines.fast.state import Customers, Partners, Pools, Tasks
 from simulator.model.customer_luck import customer_kernels
 from simulator.model.multi_pipeline import EXPANSION, N_PIPELINES, PARTNER, PROSPECTING, RENEWAL
@@ -142,10 +143,17 @@ def pipeline_params(scenario: Scenario, slot_start: dict[int, int]) -> dict[str,
     }
 
 
-def pools_of(scenario: Scenario, luck: PipelineLuck | None, n_leads: int, slots_drawn: tuple[int, ...]) -> Pools:
+def pools_of(
+    scenario: Scenario,
+    luck: PipelineLuck | None,
+    n_leads: int,
+    slots_drawn: tuple[int, ...],
+    scratch: Scratch = FRESH,
+) -> Pools:
     """Untouched pools with the luck of a prefix of each pool drawn (and of each fed source's slots: ``slots_drawn``).
 
     Only the drawn prefix of each pool has a state (the record pads the rest as untouched).
+    The state arrays come from ``scratch`` (the records copy them).
     """
     n_sources = len(scenario.source_names)
     if luck is None:
@@ -163,18 +171,18 @@ def pools_of(scenario: Scenario, luck: PipelineLuck | None, n_leads: int, slots_
     return Pools(
         next_entity=np.zeros(2, dtype=np.int64),
         drawn=drawn,
-        state=np.full((2, width), int(PoolState.UNTOUCHED), dtype=np.int64),
-        stage=np.full((2, width), -1, dtype=np.int64),
-        first_day=np.full((2, width), np.nan),
-        plan_stage=np.zeros((2, width), dtype=np.int64),
-        plan_passed=np.zeros((2, width), dtype=np.bool_),
+        state=scratch.full("pool_state", (2, width), int(PoolState.UNTOUCHED), np.int64),
+        stage=scratch.full("pool_stage", (2, width), -1, np.int64),
+        first_day=scratch.full("pool_first_day", (2, width), np.nan),
+        plan_stage=scratch.full("pool_plan_stage", (2, width), 0, np.int64),
+        plan_passed=scratch.full("pool_plan_passed", (2, width), False, np.bool_),
         effort=effort,
         delay=delay,
         draw=draw,
-        meeting_day=np.full(meetings, np.nan),
+        meeting_day=scratch.full("meeting_day", meetings, np.nan),
         next_slot=np.zeros(n_sources, dtype=np.int64),
         slot_drawn=np.array(slots_drawn, dtype=np.int64),
-        lead_partner=np.full(n_leads, -1, dtype=np.int64),
+        lead_partner=scratch.full("lead_partner", n_leads, -1, np.int64),
     )
 
 

@@ -288,13 +288,13 @@ def loss_draws(scenario: Scenario, seed: int, replication: int, count: int) -> F
 
 def _pool_luck(seed: int, replication: int, pipeline: int, stages: WorkStages, count: int) -> FloatArray:
     """:func:`~simulator.model.pipeline_luck.draw_pool` as (stages, 3, count): effort, delay, conversion uniform."""
-    kernels: list[Kernel | None] = []
-    for s in range(stages.size):
-        kernels += [stages.effort_hours[s], stages.delay_days[s], None]
-    keys = [(pipeline, s, j) for s in range(stages.size) for j in range(3)]
+    each = range(stages.size)
+    kernels: list[Kernel | None] = [*stages.effort_hours, *stages.delay_days, *(None for _ in each)]
+    # quantity by quantity (each row its own stream: the order of the rows changes no number)
+    keys = [(pipeline, s, j) for j in range(3) for s in each]
     codes, params = kernel_rows(kernels)
     rows = seeding.draw_rows(seed, replication, Stream.POOL_LUCK, np.array(keys), codes, params, count)
-    return rows.reshape(stages.size, 3, count)
+    return rows.reshape(3, stages.size, count).transpose(1, 0, 2)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,14 +16,15 @@ def _numbers(owners: np.ndarray, vacancy_from: int) -> np.ndarray:
 
 def _whole(drawn: np.ndarray, size: int, fill: float) -> np.ndarray:
     """A pool's array over all its ``size`` entities: those past the drawn prefix as never touched."""
-    whole = np.full(size, fill, dtype=drawn.dtype)
+    whole = np.empty(size, dtype=drawn.dtype)
     kept = min(size, drawn.shape[0])
     whole[:kept] = drawn[:kept]
+    whole[kept:] = fill
     return whole
 
 
-def pipeline_record(scenario: Scenario, state: World, n_reps: int) -> PipelineRecord:
-    """The run's :class:`PipelineRecord` (lead arrays over every slot, as the SimPy engine's)."""
+def pipeline_record(scenario: Scenario, state: World, n_reps: int, created: np.ndarray) -> PipelineRecord:
+    """The run's :class:`PipelineRecord`; ``created``: indices of the leads the run created (the record's leads)."""
     tables = scenario.pipelines
     assert tables is not None
     p, pools, ps, cs, reps = state.p, state.pools, state.partners, state.customers, state.reps
@@ -44,7 +45,7 @@ def pipeline_record(scenario: Scenario, state: World, n_reps: int) -> PipelineRe
         partner_active_day=ps.active_day[:prospects].copy(),
         partner_referrals=ps.referrals[:prospects].copy(),
         partner_enablement_hours=ps.hours[:prospects].copy(),
-        lead_partner=pools.lead_partner.copy(),
+        lead_partner=pools.lead_partner.take(created),
         customer_state=np.where(cs.churned[:n_customers], int(CustomerState.CHURNED), int(CustomerState.ACTIVE)).astype(
             np.int64
         ),

@@ -42,20 +42,18 @@ def draw_slot_leads(scenario: Scenario, seed: int, replication: int, source: int
     head_keys = np.array([(source, 0, q) for q in range(3)])
     head = seeding.draw_rows(seed, replication, Stream.FED_LEADS, head_keys, codes, params, count)
     n_stages = scenario.n_stages
-    kernels: list[Kernel | None] = []
-    keys: list[tuple[int, int, int, int]] = []
-    for s in range(n_stages):
-        kernels += [
-            scenario.stage_effort_hours[s],
-            scenario.stage_delay_days[s],
-            None,
-            None,
-            scenario.handoff_delay_days,
-            scenario.handoff_extra_effort_hours,
-        ]
-        keys += [(source, block, s, q) for block, q in _STAGE_KEYS]
+    stages = range(n_stages)
+    # quantity by quantity, stage by stage: each quantity's (stages, count) rows one contiguous block
+    # (each row is its own stream, so the order of the rows changes no number)
+    kernels: list[Kernel | None] = [
+        *(scenario.stage_effort_hours[s] for s in stages),
+        *(scenario.stage_delay_days[s] for s in stages),
+        *(None for _ in range(2 * n_stages)),
+        *(scenario.handoff_delay_days for _ in stages),
+        *(scenario.handoff_extra_effort_hours for _ in stages),
+    ]
+    keys = [(source, block, s, q) for block, q in _STAGE_KEYS for s in stages]
     codes, params = seeding.kernel_rows(kernels)
     rows = seeding.draw_rows(seed, replication, Stream.FED_LEADS, np.array(keys), codes, params, count)
-    rows = rows.reshape(n_stages, len(_STAGE_KEYS), count)
-    luck = tuple(np.ascontiguousarray(rows[:, q]) for q in range(len(_STAGE_KEYS)))
+    luck = tuple(rows.reshape(len(_STAGE_KEYS), n_stages, count))  # views, no copies
     return slot_book(scenario, seed, replication, source, (head[0], head[1].copy(), head[2]), luck)
