@@ -46,7 +46,10 @@ def load_experiment(
         ConfigError: An override or experiment that cannot be composed or is invalid; a
             folder with its own ``config.yaml`` on ``hydra.searchpath``, where the shipped
             ``config.yaml`` would stay primary and the shipped company would be composed.
+        TypeError: ``overrides`` is one string rather than a list of them.
     """
+    if isinstance(overrides, str):  # read a character at a time, "runs=5" had been refused as the override 'r'
+        raise TypeError(f"overrides must be a list of Hydra overrides, e.g. [{overrides!r}], not a string")
     all_overrides = list(overrides) + ([f"experiment={name}"] if name else [])
     searchpath = [o for o in all_overrides if o.startswith(SEARCHPATH + "=")]
     primary, searchpath = primary_and_searchpath(config_folder, searchpath)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +18,10 @@ import pandas as pd
 from simulator.analysis.comparison import compare
 from simulator.analysis.run_counts import draw_floor
 from simulator.analysis.statistics import relative_half_width, summarise
+from simulator.config.errors import ConfigError
 from simulator.run.experiment import Experiment, ExperimentResult
 from simulator.run.runner import NoteCallback, ProgressCallback, run_replications
-from simulator.run.settings import RunnerSettings
+from simulator.run.settings import RunnerSettings, check_runner_settings, runner_settings
 
 
 def with_statistics(result: ExperimentResult) -> ExperimentResult:
@@ -48,6 +50,53 @@ def _precision(
     return width
 
 
+def _runner_settings(
+    experiment: Experiment, workers: int | None, batch_size: int | None, settings: RunnerSettings | None
+) -> RunnerSettings:
+    """The settings a run uses: ``settings`` checked, else the experiment's ``runner`` group with the arguments.
+
+    A notebook's ``load_experiment(name, ["runner.engine=simpy"])`` had run on the fast
+    engine, and its report named the SimPy engine: the experiment's ``runner`` group was
+    never read. ``RunnerSettings(workers=-1)`` had run on every core, and an ``address``
+    without ``backend="dask"`` on this machine, without a word.
+
+    Raises:
+        ConfigError: With every issue of :func:`~simulator.run.settings.check_runner_settings`.
+    """
+    if settings is not None:
+        return _checked(settings)
+    runner = (experiment.resolved_config.get("base") or {}).get("runner") or {}
+    chosen = runner_settings(dict(runner) if isinstance(runner, Mapping) else {})
+    return _checked(
+        dataclasses.replace(
+            chosen,
+            workers=chosen.workers if workers is None else workers,
+            batch_size=chosen.batch_size if batch_size is None else batch_size,
+        )
+    )
+
+
+def _checked(settings: RunnerSettings) -> RunnerSettings:
+    """``settings``, refused as the command line refuses its ``runner`` group."""
+    issues = check_runner_settings(dataclasses.asdict(settings))
+    if issues:
+        raise ConfigError(issues)
+    return settings
+
+
+def _recorded(experiment: Experiment, settings: RunnerSettings) -> Experiment:
+    """``experiment`` with its ``runner`` group set to ``settings``: config.yaml and the report say what ran."""
+    base = experiment.resolved_config.get("base")
+    if not isinstance(base, Mapping):
+        return experiment
+    runner = dict(base.get("runner") or {})
+    ran = {**runner, **dataclasses.asdict(settings)}
+    if ran == runner:
+        return experiment
+    resolved = {**experiment.resolved_config, "base": {**base, "runner": ran}}
+    return dataclasses.replace(experiment, resolved_config=resolved)
+
+
 def run_experiment(
     experiment: Experiment,
     workers: int | None = None,
@@ -62,23 +111,28 @@ def run_experiment(
 
     Args:
         experiment: Scenarios, baseline, seed and runs (or a precision goal, ``runs=auto``).
-        workers: Worker processes; ``1`` runs in this process, ``None`` or ``0`` uses
-            every available core. Results do not depend on it.
-        batch_size: Replications per task; ``None`` picks one.
+        workers: Worker processes; ``1`` runs in this process, ``0`` uses every available
+            core, ``None`` the experiment's ``runner.workers``. Results do not depend on it.
+        batch_size: Replications per task; ``0`` picks one, ``None`` the experiment's
+            ``runner.batch_size``.
         on_progress: Called with the number of replications just finished.
-        settings: The ``runner`` group (backend, Dask address, resume); when given, its
-            ``workers`` and ``batch_size`` replace the arguments above.
+        settings: The ``runner`` group (backend, Dask address, engine, resume); when given,
+            it replaces the experiment's own ``runner`` settings (those its overrides set,
+            ``runner.engine=simpy``, ``runner=dask``) and the arguments above; the result's
+            experiment records the settings the replications ran with.
         store_dir: Run directory whose ``store/`` receives every finished batch (needed
             to resume); ``None`` keeps results in memory.
         on_note: Called with each note for the user (a damaged part of a resumed store
             that is computed again).
 
     Raises:
-        ConfigError: If the experiment or a scenario is invalid (nothing is run).
+        ConfigError: If the experiment, a scenario or the runner settings are invalid (a
+            negative ``workers``, an ``address`` without the Dask backend: nothing is run).
         RunInterrupted: On an interrupt; finished replications stay in the store.
         UnwritableOutputError: When the store cannot be written.
     """
-    settings = settings or RunnerSettings(workers=workers or 0, batch_size=batch_size or 0)
+    settings = _runner_settings(experiment, workers, batch_size, settings)
+    experiment = _recorded(experiment, settings)
     result = run_replications(
         experiment,
         settings.workers,

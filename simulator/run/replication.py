@@ -30,6 +30,15 @@ def run_replication(scenario: Scenario, seed: int, replication: int, engine: str
     process: every draw comes from ``SeedSequence(seed, spawn_key=(replication, ...))``.
     ``engine`` is ``auto`` (the fast engine when it covers the scenario, else the SimPy
     engine), ``simpy`` or ``fast`` (see :mod:`simulator.engines.choice`).
+
+    Raises:
+        TypeError: ``scenario`` is not a compiled :class:`~simulator.model.scenario.Scenario`
+            (an experiment's ``ScenarioSpec`` is compiled by its ``compile()``).
+        ValueError: An unknown ``engine``, ``fast`` for a scenario it does not cover, or a
+            negative ``seed`` or ``replication``.
     """
+    if not isinstance(scenario, Scenario):  # a ScenarioSpec had raised "no attribute 'for_replication'"
+        hint = ": call its compile() first" if hasattr(scenario, "compile") else ""
+        raise TypeError(f"run_replication takes a compiled Scenario, not a {type(scenario).__name__}{hint}")
     run = simulate(scenario, seed, replication, engine)
     return ReplicationResult(scenario.name, replication, kpi_row(run), monthly_series(run), planning_tables(run))

@@ -1,0 +1,23 @@
+"""Arguments of the wrong kind to the Python API are refused naming what it takes.
+
+A notebook user passed ``load_experiment(name, "runs=5")`` and was told the override
+``'r'`` was not valid Hydra syntax; ``run_replication(experiment.scenarios[0], ...)``
+(a ScenarioSpec, not compiled) raised ``AttributeError: ... 'for_replication'``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import simulator as ss
+
+
+def test_overrides_given_as_one_string_are_refused_naming_the_list_they_should_be() -> None:
+    with pytest.raises(TypeError, match=r"overrides must be a list of Hydra overrides, e\.g\. \['runs=5'\]"):
+        ss.load_experiment("generalist_vs_specialist", "runs=5")
+
+
+def test_run_replication_of_a_scenario_spec_says_to_compile_it() -> None:
+    spec = ss.load_experiment("generalist_vs_specialist", ["runs=2"]).scenarios[0]
+    with pytest.raises(TypeError, match=r"compiled Scenario, not a ScenarioSpec: call its compile\(\) first"):
+        ss.run_replication(spec, seed=1, replication=0)  # type: ignore[arg-type]
