@@ -105,11 +105,10 @@ def _store_started_since(out_dir: Path, begun: int) -> bool:
 
 
 def _say_interrupted(interrupted: RunInterrupted, resume_command: str) -> None:
-    of = f" of {interrupted.total}" if interrupted.total else ""
-    print(
-        f"\nsalesim: interrupted: {interrupted.done}{of} replications are done and kept in {interrupted.location}",
-        file=sys.stderr,
-    )
+    of = f" of {interrupted.total:,}" if interrupted.total else ""
+    why = interrupted.reason or "interrupted"  # a lost scheduler: the runs still out were not failures of the model
+    kept = f"{interrupted.done:,}{of} replications are done and kept in {interrupted.location}"
+    print(f"\nsalesim: {why}: {kept}", file=sys.stderr)
     if resume_command:
         print(f"salesim: to resume: {resume_command}", file=sys.stderr)
 

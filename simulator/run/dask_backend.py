@@ -45,6 +45,17 @@ PRE_SPAWN = "distributed.nanny.pre-spawn-environ"
 STOP_SECONDS = 0.5
 """How long a LocalCluster worker gets to stop its task on an interrupt before it is killed."""
 LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
+SCHEDULER_LOST = "scheduler-connection-lost"
+"""The reason Dask cancels every pending future with when the client loses its scheduler."""
+
+
+class SchedulerLostError(Exception):
+    """The client lost its scheduler mid-run: every task still out is gone, not failed."""
+
+    def __init__(self, address: str | None) -> None:
+        where = f" at {address}" if address else ""
+        super().__init__(f"lost the Dask scheduler{where}; the runs still out were not made")
+        self.address = address
 
 
 class DaskBackend:
@@ -144,7 +155,11 @@ class DaskBackend:
             self._environ = {}
 
     def run(self, batches: Sequence[Batch], on_batch: BatchCallback) -> None:
-        """Submit every batch, hand each to ``on_batch`` as it finishes; cancel all on an interrupt."""
+        """Submit every batch, hand each to ``on_batch`` as it finishes; cancel all on an interrupt.
+
+        Raises:
+            SchedulerLostError: When the scheduler is lost: the batches finished so far were handed on.
+        """
         from distributed import as_completed
 
         futures = {
@@ -164,6 +179,9 @@ class DaskBackend:
                 try:
                     outcomes = future.result()
                 except Exception as error:  # the task itself failed, e.g. its worker kept dying
+                    if getattr(error, "reason", None) == SCHEDULER_LOST:  # not the runs' failure: the cluster's
+                        self._log.quiet()  # the client's cancelled reconnection, a traceback, goes to the file only
+                        raise SchedulerLostError(self.address) from None
                     outcomes = _task_failures(self.scenarios[batch.scenario_index].name, self.seed, batch, error)
                 future.release()  # the cluster may forget the result: it is in the store now
                 on_batch(batch, outcomes)

@@ -39,7 +39,7 @@ from simulator.engines.choice import ENGINES, engine_for, fallback_notes
 from simulator.io.output_dir import UnwritableOutputError, reason
 from simulator.model.scenario import Scenario
 from simulator.run.batch import Batch, Outcome, batches_for, run_batch
-from simulator.run.dask_backend import DaskBackend
+from simulator.run.dask_backend import DaskBackend, SchedulerLostError
 from simulator.run.dask_install import DASK_LOG
 from simulator.run.experiment import Experiment, ExperimentResult, PrecisionGoal
 from simulator.run.local_backend import InProcessBackend, PoolBackend
@@ -64,17 +64,18 @@ GROWTH_MIN, GROWTH_MAX = 1.25, 4.0
 
 
 class RunInterrupted(KeyboardInterrupt):
-    """A run stopped by an interrupt; the finished batches are kept in the store.
+    """A run stopped by an interrupt, or by losing its Dask scheduler; the finished batches are kept in the store.
 
     Attributes:
         done: Replications finished and kept (succeeded or failed).
         total: Replications the run was to make (None with ``runs=auto``).
         location: Where the finished replications are kept.
+        reason: Empty for an interrupt; what stopped the run otherwise (the scheduler lost).
     """
 
-    def __init__(self, done: int, total: int | None, location: str) -> None:
-        super().__init__(f"interrupted: {done} replications done, kept in {location}")
-        self.done, self.total, self.location = done, total, location
+    def __init__(self, done: int, total: int | None, location: str, reason: str = "") -> None:
+        super().__init__(f"{reason or 'interrupted'}: {done} replications done, kept in {location}")
+        self.done, self.total, self.location, self.reason = done, total, location, reason
 
 
 def fingerprint(experiment: Experiment) -> dict[str, Any]:
@@ -335,10 +336,11 @@ def run_replications(
             if already:
                 progress(already)
             targets = run.rounds(chosen, measure)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SchedulerLostError) as stop:
         done = sum(len(reps) for reps in store.done().values())
         total = None if goal else experiment.runs * len(scenarios)
-        raise RunInterrupted(done, total, store.location) from None
+        why = str(stop) if isinstance(stop, SchedulerLostError) else ""
+        raise RunInterrupted(done, total, store.location, why) from None
     wall = time.perf_counter() - started
     empty = pd.DataFrame()  # summaries and comparisons are the analysis layer's work
     failures = store.failures()
