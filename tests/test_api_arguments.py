@@ -21,3 +21,14 @@ def test_run_replication_of_a_scenario_spec_says_to_compile_it() -> None:
     spec = ss.load_experiment("generalist_vs_specialist", ["runs=2"]).scenarios[0]
     with pytest.raises(TypeError, match=r"compiled Scenario, not a ScenarioSpec: call its compile\(\) first"):
         ss.run_replication(spec, seed=1, replication=0)  # type: ignore[arg-type]
+
+
+def test_a_scenario_patch_that_is_not_a_mapping_is_refused_naming_the_scenario() -> None:
+    """``experiment_from_dict(cfg, {"x": 5})`` had raised ``AttributeError: 'int' object has no attribute 'items'``."""
+    config = ss.load_experiment("generalist_vs_specialist", ["runs=2"]).resolved_config["base"]
+    with pytest.raises(ss.ConfigError) as refused:
+        ss.experiment_from_dict(config, {"generalist": {}, "x": 5, "y": "org=specialist"})
+    assert [str(issue) for issue in refused.value.issues] == [
+        "experiment.scenarios.x = 5: must be a patch: a mapping deep-merged into the config",
+        "experiment.scenarios.y = 'org=specialist': must be a patch: a mapping deep-merged into the config",
+    ]

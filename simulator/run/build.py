@@ -209,10 +209,21 @@ def experiment_from_dict(
             (``{"org": {"teams": {"ae": {...}}}}`` adds a team, routed by its role).
 
     Raises:
-        ConfigError: A scenario's config is invalid, or ``config``'s own baseline (a shipped
-            config's ``generalist``) is not among ``scenarios``.
+        ConfigError: A scenario's config is invalid, a patch is not a mapping, or ``config``'s own
+            baseline (a shipped config's ``generalist``) is not among ``scenarios``.
     """
     scenarios = scenarios or {"base": {}}
+    if not isinstance(config, Mapping):
+        raise ConfigError.single("config", config, "must be a mapping of config sections (market, pipeline, org, ...)")
+    if not isinstance(scenarios, Mapping):
+        raise ConfigError.single("scenarios", scenarios, "must be a mapping of scenario name -> patch")
+    not_patches = [  # {"x": 5} had raised AttributeError: 'int' object has no attribute 'items'
+        ConfigIssue(f"experiment.scenarios.{name}", patch, "must be a patch: a mapping deep-merged into the config")
+        for name, patch in scenarios.items()
+        if not isinstance(patch, Mapping)
+    ]
+    if not_patches:
+        raise ConfigError(not_patches)
     full = {name: deep_merge(config, patch) for name, patch in scenarios.items()}
     base = dict(config)
     meta = dict(base.get("experiment") or {})
