@@ -22,7 +22,7 @@ from simulator.calibration.dates import parse_date
 from simulator.calibration.draw_counts import DEFAULT_DRAWS, MAX_DRAWS, MIN_DRAWS
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.mapping import load_mapping
-from simulator.calibration.occupied import refuse_occupied
+from simulator.calibration.occupied import CLI_OPTIONS, refuse_occupied
 from simulator.config.option_errors import comma_separated, repeated_issue
 from simulator.config.runner_settings import MAX_RUNS, RUNS_RULE
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
@@ -140,7 +140,7 @@ def calibrate_main(args: Sequence[str]) -> int:
                 flush=True,
             )
             draws = parameter_draws(calibration, generators, refitting)
-        folder = write_folder(calibration, options.out, runs, seed, options.replace, draws)
+        folder = write_folder(calibration, options.out, runs, seed, options.replace, draws, names=CLI_OPTIONS)
     except (CalibrationError, UnwritableOutputError) as error:
         print(f"salesim: calibrate: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -229,8 +229,11 @@ def test_an_existing_folder_is_kept_unless_replace_is_given(tmp_path: Path, caps
     assert "nothing was written" in message and "pass --replace" in message
     assert "economics/calibrated.yaml too" in message
     assert "# my own pay figures" in pay.read_text()
-    with pytest.raises(CalibrationError, match="not empty"):  # the Python API refuses alike
+    with pytest.raises(CalibrationError, match="not empty") as refused:  # the Python API refuses alike,
         write_folder(calibrate(mapping, AS_OF), out)
+    # in its own arguments' names: a notebook user was told to pass --out and --replace
+    assert str(refused.value).startswith(f"out='{out}': the folder exists and is not empty")
+    assert "pass replace=True to replace it" in str(refused.value) and "--" not in str(refused.value)
     assert calibrate_main([*args, "--replace"]) == 0
     assert "# my own pay figures" not in pay.read_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["company", "export"]  # nothing left aside

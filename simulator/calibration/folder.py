@@ -32,7 +32,7 @@ from simulator.calibration.calibrate import Calibration, effort_hours, scenario_
 from simulator.calibration.cautions import calibration_cautions
 from simulator.calibration.document import calibration_markdown
 from simulator.calibration.errors import CalibrationError
-from simulator.calibration.occupied import GROUP, SECTIONS, refuse_occupied
+from simulator.calibration.occupied import API_ARGUMENTS, GROUP, SECTIONS, OptionNames, refuse_occupied
 from simulator.config.errors import ConfigError
 from simulator.config.schema import parse_scenario
 from simulator.config.validation import validate_scenario
@@ -184,12 +184,14 @@ def _check_runnable(sections: dict[str, Any]) -> None:
         ) from None
 
 
-def _swap(staging: Path, target: Path, replace: bool, inputs: Sequence[Path] = ()) -> None:
+def _swap(
+    staging: Path, target: Path, replace: bool, inputs: Sequence[Path] = (), names: OptionNames = API_ARGUMENTS
+) -> None:
     """Move the complete ``staging`` to ``target``; an old ``target`` is moved aside first and removed last."""
     if not target.exists():
         staging.rename(target)
         return
-    refuse_occupied(target, replace, inputs)  # filled since the command began?
+    refuse_occupied(target, replace, inputs, names)  # filled since the command began?
     aside = Path(tempfile.mkdtemp(prefix=".replaced-", dir=target.parent)) / target.name
     os.rename(target, aside)
     try:
@@ -208,6 +210,7 @@ def write_folder(
     seed: int = 1,
     replace: bool = False,
     draws: dict[str, Any] | None = None,
+    names: OptionNames = API_ARGUMENTS,
 ) -> Path:
     """Write the config folder of ``cal`` at ``out``; returns its path.
 
@@ -218,7 +221,8 @@ def write_folder(
     An existing ``out`` that holds anything is replaced only with ``replace``, and only
     when calibrate wrote everything in it and it holds none of the files being read
     (:func:`~simulator.calibration.occupied.refuse_occupied`; refused otherwise, before
-    anything is written).
+    anything is written). ``names``: how a refusal names ``out`` and ``replace`` (the command's options
+    for salesim calibrate).
 
     Raises:
         CalibrationError: When the fitted scenario would not run, or ``out`` may not be
@@ -227,7 +231,7 @@ def write_folder(
     """
     target = Path(out)
     inputs = cal.mapping.inputs()
-    refuse_occupied(target, replace, inputs)
+    refuse_occupied(target, replace, inputs, names)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = private_mode_fixed(Path(tempfile.mkdtemp(prefix=".calibrating-", dir=target.parent)))
@@ -301,7 +305,7 @@ def write_folder(
         }
         _dump(staging / "experiment" / "org_question.yaml", "an org question on the calibrated company", question, True)
         (staging / "calibration.md").write_text(calibration_markdown(cal, draws), encoding="utf-8")
-        _swap(staging, target, replace, inputs)
+        _swap(staging, target, replace, inputs, names)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise UnwritableOutputError(target, reason(error)) from None
