@@ -114,7 +114,7 @@ def _money_levels(result: ExperimentResult, scenario: str, kpi: str) -> str:
     summary = summary_of(result)
     rows = [summary_row(summary, name, kpi) for name in (result.experiment.baseline, scenario)]
     means = [float(r["mean"]) if r is not None else math.nan for r in rows]
-    if not all(math.isfinite(m) for m in means):
+    if not all(math.isfinite(m) for m in means) or means[0] == 0.0:  # "from $0 to $344.0k, +$344.0k" says it twice
         return ""
     before, after = format_nonzero_values(kpi, means)
     return f"from {before} to {after}"
