@@ -1310,3 +1310,20 @@ def test_a_gain_not_in_dollars_whose_bookings_and_contribution_do_not_follow_say
     )
     assert "only if that is worth $3.5k to you in itself." in found.paragraph, found.paragraph
     assert "cannot set against" not in found.paragraph, found.paragraph
+
+
+def test_a_money_guardrail_gives_both_levels_unless_the_baseline_has_none() -> None:
+    """plan_check asks at what cost of sales: the answer gave only '+$300.8k', today's $3.66M in the tables alone.
+    A guardrail at $0 with the baseline says its level once (partner_channel: 'from $0 to $344.0k, +$344.0k')."""
+    result = make_result(runs=60, effect=0.08)
+    runs = result.replications.copy()
+    challenger = runs["scenario"] == CHALLENGER
+    runs["cost_of_sales"] = np.where(challenger, 3_960_000.0, 3_660_000.0) + 1_000.0 * np.sin(runs["replication"])
+    runs["partner_sourced_bookings"] = np.where(challenger, 344_000.0 + 5_000.0 * np.cos(runs["replication"]), 0.0)
+    changed = dataclasses.replace(
+        result, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE)
+    )
+    decision = DecisionSettings(primary="win_rate", guardrails=["cost_of_sales", "partner_sourced_bookings"])
+    text = answer(_with(changed, decision)).paragraph
+    assert "cost of sales rises from $3.66M to $3.96M, +$300.0k (" in text, text
+    assert "partner-sourced bookings rise by $344." in text and "from $0" not in text, text
