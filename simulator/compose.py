@@ -342,8 +342,10 @@ def _notes_and_issues(
             words = f"no scenario of {experiment or 'the experiment'} has this key"
             known = _known_setting(override, configs) if override.kind == "value" else ""
             new_scenario = new_scenario_hint(override.key, override.value)  # no close name for a scenario's own
-            allowed = no_such_key(override.key, configs, words, suggest=not known and not new_scenario) + known
-            allowed += new_scenario
+            allowed = no_such_key(
+                override.key, configs, words, suggest=not known and not new_scenario, value=override.value
+            )
+            allowed += known + new_scenario
             section = ".".join(override.key.split(".")[:2])
             if section == "experiment.decision" and not any("decision" in (c.get("experiment") or {}) for c in configs):
                 allowed += (

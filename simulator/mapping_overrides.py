@@ -64,7 +64,9 @@ def unknown_inner_keys(
                         words += f"; salesim knows this setting: add it with a leading +, {line}"
                     else:
                         new_scenario = new_scenario_hint(full, given)  # no close name for a scenario's own
-                        words = no_such_key(full, [config], "no such key in the config", suggest=not new_scenario)
+                        words = no_such_key(
+                            full, [config], "no such key in the config", suggest=not new_scenario, value=given
+                        )
                         words += new_scenario
                     issues.append(ConfigIssue(f"{label}{full}", given, words))
                 elif isinstance(given, Mapping):

@@ -144,7 +144,10 @@ def compose_layers(
         name = where.rsplit(".", 1)[-1]
         words = f"scenario {name} has no such key"
         raise ConfigError(
-            [ConfigIssue(f"[scenario {name}] {o.key}", o.value, no_such_key(o.key, [config], words)) for o in absent]
+            [
+                ConfigIssue(f"[scenario {name}] {o.key}", o.value, no_such_key(o.key, [config], words, value=o.value))
+                for o in absent
+            ]
         )
     return Composed(config, missing, hidden, strays)
 
@@ -195,7 +198,9 @@ def _own_key_issues(
     return [
         *(
             ConfigIssue(
-                f"[scenario {name}] {o.key}", o.value, no_such_key(o.key, [probe], f"scenario {name} has no such key")
+                f"[scenario {name}] {o.key}",
+                o.value,
+                no_such_key(o.key, [probe], f"scenario {name} has no such key", value=o.value),
             )
             for o in absent
         ),

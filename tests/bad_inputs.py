@@ -456,6 +456,13 @@ TABLE: list[BadInput] = [
     ),
     row(
         "clock",
+        "clock.days_per_month=20",
+        "clock.days_per_month = 20: no longer a setting: a month is a twelfth of clock.days_per_year (250 by default), "
+        "or a calendar month with clock.start_date; for 20-day months set clock.days_per_year=240",
+        via="hydra",
+    ),  # had read "no scenario of generalist_vs_specialist has this key ... did you mean 'clock.days_per_year'?"
+    row(
+        "clock",
         "clock.horizon_days=100",
         "clock.warmup_days = 250: must be below clock.horizon_days = 100 (the run-in comes before the measured "
         "days; lower one or raise the other)",
@@ -795,8 +802,41 @@ TABLE: list[BadInput] = [
         "pipelines",
         "+pipelines.partner.margin_share=0.25",
         "pipelines.partner.margin_share = 0.25: no longer a setting: the partners' referral fee is "
-        "economics.sources.partner.margin (0.2 by default), for both partner_margin_cost and the cost of sales",
+        "economics.sources.partner.margin (0.2 by default), for both partner_margin_cost and the cost of sales; for "
+        "a fee of 25% set economics.sources.partner.margin=0.25",
     ),
+    row(
+        "pipelines",
+        "pipelines.partner.margin_share=0.25",
+        "pipelines.partner.margin_share = 0.25: no longer a setting: the partners' referral fee is "
+        "economics.sources.partner.margin (0.2 by default), for both partner_margin_cost and the cost of sales; for "
+        "a fee of 25% set economics.sources.partner.margin=0.25",
+        via="hydra",
+    ),  # without the +, as the shipped config let one type it until the key went: had read "no such key"
+    row(
+        "pipelines",
+        "pipelines.prospecting.prm.seat_cost_per_month=99",
+        "pipelines.prospecting.prm.seat_cost_per_month = 99: no longer a setting: a PRM seat is priced once, by "
+        "economics.tool_cost_per_seat_year (888 by default, $74 a seat-month), for both prm_tool_cost and the cost "
+        "of sales; for $99 a seat-month set economics.tool_cost_per_seat_year=1188",
+        via="hydra",
+    ),  # had read "no scenario of generalist_vs_specialist has this key"
+    row(
+        "pipelines",
+        ["pipelines.partner.source=inbound", "pipelines.partner.margin_share=0.1"],
+        "pipelines.partner.margin_share = 0.1: no longer a setting: the partners' referral fee is "
+        "economics.sources.inbound.margin, for both partner_margin_cost and the cost of sales; for a fee of 10% set "
+        "economics.sources.inbound.margin=0.1",
+        via="hydra",
+    ),  # another source's fee (whose default is not the partner source's 0.2)
+    row(
+        "pipelines",
+        "pipelines.partner={margin_share:0.1}",
+        "pipelines.partner.margin_share = 0.1: no longer a setting: the partners' referral fee is "
+        "economics.sources.partner.margin (0.2 by default), for both partner_margin_cost and the cost of sales; for "
+        "a fee of 10% set economics.sources.partner.margin=0.1",
+        via="hydra",
+    ),  # inside a mapping: had read "no such key in the config"
     row(
         "experiment",
         "+experiment.decision.rule={max_worsening:{cost_of_sales:0.3}}",
@@ -885,6 +925,26 @@ TABLE: list[BadInput] = [
         via="cli",
         mine__experiment__mine=UNLISTED_SCENARIO,
     ),
+    row(
+        "experiment",
+        ["--config-dir", "{cwd}/mine", "experiment=mine"],
+        "[scenario b] pipelines.partner.margin_share = 0.3: no longer a setting: the partners' referral fee is "
+        "economics.sources.partner.margin (0.2 by default), for both partner_margin_cost and the cost of sales; for "
+        "a fee of 30% set economics.sources.partner.margin=0.3",
+        via="cli",
+        mine__experiment__mine=UNLISTED_SCENARIO.replace(
+            "b: org=specialist", "b: [pipelines.partner.margin_share=0.3]"
+        ),
+    ),  # a scenario of one's own written before the key went: had read "scenario b has no such key"
+    row(
+        "pipelines",
+        ["--config-dir", "{cwd}/mine", "pipelines=old"],
+        "pipelines.partner.margin_share = 0.25: no longer a setting: the partners' referral fee is "
+        "economics.sources.partner.margin (0.2 by default), for both partner_margin_cost and the cost of sales; for "
+        "a fee of 25% set economics.sources.partner.margin=0.25",
+        via="cli",
+        mine__pipelines__old="partner:\n  source: partner\n  margin_share: 0.25\n",
+    ),  # a pipelines file of one's own that still has the key
     row(
         "experiment",
         ["--config-dir", "{cwd}/mine", "experiment=mine"],

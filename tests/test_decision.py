@@ -1327,3 +1327,25 @@ def test_a_money_guardrail_gives_both_levels_unless_the_baseline_has_none() -> N
     text = answer(_with(changed, decision)).paragraph
     assert "cost of sales rises from $3.66M to $3.96M, +$300.0k (" in text, text
     assert "partner-sourced bookings rise by $344." in text and "from $0" not in text, text
+
+
+def test_a_money_guardrail_that_moves_little_reads_two_different_levels() -> None:
+    """A clear +$2.5k on a $3.66M cost of sales (a recruiter's fee raised $1k) read 'cost of sales rises from
+    $3.66M to $3.66M, +$2.5k': the levels take the decimals that tell them apart, as the ranking's means do."""
+    result = make_result(runs=60, effect=0.08)
+    runs = result.replications.copy()
+    challenger = runs["scenario"] == CHALLENGER
+    runs["cost_of_sales"] = (
+        3_661_000.0 + 40_000.0 * np.sin(runs["replication"]) + np.where(challenger, 2_500.0, 0.0)
+    ) + np.where(challenger, 100.0 * np.cos(runs["replication"]), 0.0)
+    changed = dataclasses.replace(
+        result, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE)
+    )
+    row = changed.comparison.query(f"kpi == 'cost_of_sales' and scenario == '{CHALLENGER}'").iloc[0]
+    assert bool(row["significant"])  # a clear move
+    text = answer(_with(changed, DecisionSettings(primary="win_rate", guardrails=["cost_of_sales"]))).paragraph
+    levels = re.search(r"cost of sales rises from (\$[\d.]+M) to (\$[\d.]+M), \+\$2\.5k", " ".join(text.split()))
+    assert levels is not None, text
+    before, after = levels.groups()
+    assert before != after, text
+    assert float(after[1:-1]) - float(before[1:-1]) == pytest.approx(0.0025, abs=0.0011), text  # $3.662M, $3.665M

@@ -12,17 +12,26 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from simulator.config.retired import retired_words
+
 ABSENT = object()  # what :func:`node_at` returns where a key is missing
 
 OUTPUT_WORDS = frozenset({"output", "outputs", "output_dir", "output_folder", "out", "out_dir", "outdir", "dir"})
 """Top-level keys a user types for the output folder, which Hydra chooses (``hydra.run.dir``)."""
 
 
-def no_such_key(key: str, configs: Sequence[Mapping[str, Any]], words: str, suggest: bool = True) -> str:
+def no_such_key(
+    key: str, configs: Sequence[Mapping[str, Any]], words: str, suggest: bool = True, value: Any = ABSENT
+) -> str:
     """``words`` on a key the configs lack, then what exists where the key stops, and the closest key.
 
-    ``suggest``: False leaves out the closest key (a key salesim knows is no typo).
+    ``suggest``: False leaves out the closest key (a key salesim knows is no typo). A key salesim
+    no longer has (:mod:`simulator.config.retired`) is refused in its own words instead, with
+    ``value`` (the value given) in them where they use it.
     """
+    retired = retired_words(key, configs, None if value is ABSENT else value)
+    if retired:  # pipelines.partner.margin_share=0.3 had read "no such key", where it went unsaid
+        return retired
     parts = key.split(".")
     parent: list[str] = []
     children: set[str] = set()

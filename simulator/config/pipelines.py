@@ -142,12 +142,18 @@ class PartnerConfig(ConfigModel):
         # one referral fee: two (this one for partner_margin_cost, economics' for the cost of
         # sales and the contribution) let the fee the report shows and the one it pays disagree
         if isinstance(data, Mapping) and "margin_share" in data:
-            source = data.get("source", "<source>")
+            source, value = data.get("source", "<source>"), data["margin_share"]
+            default = " (0.2 by default)" if source == "partner" else ""  # the shipped sources': inbound's is 0
+            hint = (
+                f"; for a fee of {value:.0%} set economics.sources.{source}.margin={value:g}"
+                if is_number(value)
+                else ""
+            )
             raise ConfigError.single(
                 "margin_share",
-                data["margin_share"],
-                f"no longer a setting: the partners' referral fee is economics.sources.{source}.margin (0.2 by "
-                "default), for both partner_margin_cost and the cost of sales",
+                value,
+                f"no longer a setting: the partners' referral fee is economics.sources.{source}.margin{default}, for "
+                "both partner_margin_cost and the cost of sales" + hint,
             )
         return data
 
