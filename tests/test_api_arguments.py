@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 import simulator as ss
+from simulator.run.settings import RunnerSettings
 
 
 def test_overrides_given_as_one_string_are_refused_naming_the_list_they_should_be() -> None:
@@ -32,3 +33,15 @@ def test_a_scenario_patch_that_is_not_a_mapping_is_refused_naming_the_scenario()
         "experiment.scenarios.x = 5: must be a patch: a mapping deep-merged into the config",
         "experiment.scenarios.y = 'org=specialist': must be a patch: a mapping deep-merged into the config",
     ]
+
+
+def test_an_empty_scenarios_mapping_is_refused_not_read_as_one_base_scenario() -> None:
+    config = ss.load_experiment("generalist_vs_specialist", ["runs=2"]).resolved_config["base"]
+    with pytest.raises(ss.ConfigError, match=r"scenarios = \{\}: names no scenario: give at least one, or None"):
+        ss.experiment_from_dict(config, {})
+
+
+def test_a_resume_without_a_run_directory_names_the_argument_to_give() -> None:
+    experiment = ss.load_experiment("generalist_vs_specialist", ["runs=2"])
+    with pytest.raises(ss.ConfigError, match=r"runner\.resume = true: needs the run directory.*give it as store_dir"):
+        ss.run_experiment(experiment, settings=RunnerSettings(workers=1, resume=True))

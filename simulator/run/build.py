@@ -204,7 +204,7 @@ def experiment_from_dict(
         config: A full config dict: market, pipeline, org (and optionally effects,
             clock), plus ``seed``, ``runs`` and an ``experiment`` mapping with a name,
             question and baseline.
-        scenarios: Scenario name -> a patch deep-merged into ``config``; default: one
+        scenarios: Scenario name -> a patch deep-merged into ``config``; ``None`` (the default): one
             scenario called ``base`` with no patch. A patch may add what the base lacks
             (``{"org": {"teams": {"ae": {...}}}}`` adds a team, routed by its role).
 
@@ -212,6 +212,8 @@ def experiment_from_dict(
         ConfigError: A scenario's config is invalid, a patch is not a mapping, or ``config``'s own
             baseline (a shipped config's ``generalist``) is not among ``scenarios``.
     """
+    if scenarios is not None and not scenarios:  # {} had quietly become one scenario called base
+        raise ConfigError.single("scenarios", {}, "names no scenario: give at least one, or None for one called base")
     scenarios = scenarios or {"base": {}}
     if not isinstance(config, Mapping):
         raise ConfigError.single("config", config, "must be a mapping of config sections (market, pipeline, org, ...)")

@@ -299,7 +299,11 @@ def run_replications(
     names = [s.name for s in scenarios]
     engines = choose_engines(scenarios, engine, note)
     if resume and store_dir is None:
-        raise ConfigError.single("runner.resume", True, "needs the run directory of an interrupted run")
+        raise ConfigError.single(  # the command line always has one: only the Python API gets here
+            "runner.resume",
+            True,
+            "needs the run directory of an interrupted run: give it as store_dir= (the folder holding its store/)",
+        )
     store = DirectoryStore(store_dir) if store_dir is not None else MemoryStore()
     if resume and isinstance(store, DirectoryStore):
         try:
