@@ -800,6 +800,14 @@ TABLE: list[BadInput] = [
     ),
     row(
         "pipelines",
+        "pipelines.prospecting.prm.seat_cost_per_month=0.074",
+        "pipelines.prospecting.prm.seat_cost_per_month = 0.074: no longer a setting: a PRM seat is priced once, by "
+        "economics.tool_cost_per_seat_year (888 by default, $74 a seat-month), for both prm_tool_cost and the cost "
+        "of sales; for $74 a seat-month set economics.tool_cost_per_seat_year=888",
+        via="hydra",
+    ),  # the old key read 0.074 as $74 typed in thousands: the hint had said 0.888, itself refused so
+    row(
+        "pipelines",
         "+pipelines.partner.margin_share=0.25",
         "pipelines.partner.margin_share = 0.25: no longer a setting: the partners' referral fee is "
         "economics.sources.partner.margin (0.2 by default), for both partner_margin_cost and the cost of sales; for "

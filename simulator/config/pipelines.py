@@ -69,7 +69,9 @@ class PrmConfig(ConfigModel):
         if isinstance(data, Mapping) and "seat_cost_per_month" in data:
             value = data["seat_cost_per_month"]
             hint = ""
-            if is_number(value):
+            if is_number(value) and 0 < value < 1:  # the old key read 0.074 as $74 typed in thousands
+                hint = f"; for ${1000 * value:g} a seat-month set economics.tool_cost_per_seat_year={12000 * value:g}"
+            elif is_number(value):
                 hint = f"; for ${value:g} a seat-month set economics.tool_cost_per_seat_year={12 * value:g}"
             raise ConfigError.single(
                 "seat_cost_per_month",
