@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import pytest
 from PIL import Image
 from plot_checks import MAX_WIDTH_PX, collect
 from reporting_fixtures import make_result
@@ -148,3 +149,44 @@ def test_a_legend_inside_a_panel_covers_none_of_its_data(
         with collect(found, []):
             plot_decision(result, answer(result), tmp_path)
         assert not found, "\n".join(found)
+
+
+def test_every_decision_panel_has_values_to_read_its_dots_by(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """plan_check's cost-of-sales panel showed $3.75M and $3.90M alone: today's dot at $3.66M had no value near it."""
+    import dataclasses
+
+    import numpy as np
+    from reporting_fixtures import BASELINE, CHALLENGER
+
+    from simulator.analysis.answer import answer
+    from simulator.analysis.comparison import compare
+    from simulator.analysis.statistics import summarise
+    from simulator.config.decision import DecisionRule, DecisionSettings
+    from simulator.report import plot_decision as module
+
+    result = make_result(runs=40)
+    runs = result.replications.copy()
+    costs = np.where(runs["scenario"] == CHALLENGER, 3_960_000.0, 3_660_000.0)
+    runs["cost_of_sales"] = costs + 160_000.0 * np.sin(runs["replication"] * 1.7)  # a view of $3.61M to $4.02M
+    decision = DecisionSettings(
+        primary="win_rate", guardrails=["cost_of_sales", "bookings"], rule=DecisionRule(target=0.8)
+    )
+    experiment = dataclasses.replace(result.experiment, decision=decision)
+    result = dataclasses.replace(
+        result, experiment=experiment, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE)
+    )
+    drawn: list[plt.Figure] = []
+
+    def keep(fig: plt.Figure, path: Path) -> Path:
+        drawn.append(fig)
+        return path
+
+    monkeypatch.setattr(module, "save_figure", keep)
+    module.plot_decision(result, answer(result), tmp_path)
+    (fig,) = drawn
+    fig.canvas.draw()
+    for ax in fig.axes:
+        low, high = ax.get_xlim()
+        shown = [t for t in ax.get_xticks() if low <= t <= high]
+        assert len(shown) >= 3, (ax.get_title(), shown, (low, high))
+    plt.close(fig)

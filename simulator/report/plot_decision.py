@@ -72,7 +72,7 @@ def plot_decision(result: ExperimentResult, answer: Answer, out_dir: Path | str)
         ax.set_ylim(len(order) - 0.5, -0.5)
         panel_title(ax, ("Primary: " if kpi == answer.decision.primary else "") + kpi_axis_label(kpi))
         format_axis(ax, kpi, "x")
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, min_n_ticks=3))  # a value to read the dots by on both sides
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle("The decision KPIs: mean over runs with its 95% CI, best on the primary KPI at the top")
     plt.setp(axes[0].get_yticklabels(), fontsize=8)
