@@ -135,7 +135,7 @@ def _distribution_panel(
     ax.set_ylim(len(names) + 0.6, 0.4)  # the baseline at the top
     panel_title(ax, kpi_axis_label(kpi))
     format_axis(ax, kpi, "x")
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, min_n_ticks=3))  # values on both sides of the boxes
     ax.grid(axis="x", alpha=0.3)
 
 
