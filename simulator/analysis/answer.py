@@ -25,6 +25,7 @@ from simulator.analysis.answer_words import (
     kpi_phrase,
     mean_words,
     means_apart,
+    means_of,
     row_digits,
 )
 from simulator.analysis.band_words import run_spread_words
@@ -34,7 +35,6 @@ from simulator.analysis.formatting import (
     digits_apart,
     format_amount,
     format_chance,
-    format_nonzero_values,
     format_share,
     format_signed_amount,
     format_value,
@@ -50,8 +50,6 @@ from simulator.analysis.tables import (
     comparison_row,
     period_words,
     scenario_names,
-    summary_of,
-    summary_row,
     tied_in_every_run,
     window_words,
 )
@@ -111,15 +109,11 @@ def _money_levels(result: ExperimentResult, scenario: str, kpi: str) -> str:
     """
     if kpi_unit(kpi) != "money":
         return ""
-    summary = summary_of(result)
-    rows = [summary_row(summary, name, kpi) for name in (result.experiment.baseline, scenario)]
-    means = [float(r["mean"]) if r is not None else math.nan for r in rows]
+    means = means_of(result, kpi, (result.experiment.baseline, scenario))
     if not all(math.isfinite(m) for m in means) or means[0] == 0.0:  # "from $0 to $344.0k, +$344.0k" says it twice
         return ""
-    before, after = format_nonzero_values(kpi, means)
-    extra = digits_apart(kpi, means[0], means[1])
-    if extra and before == after:  # a clear +$2.5k on $3.66M had read "from $3.66M to $3.66M"
-        before, after = (format_value(kpi, m, extra_digits=extra) for m in means)
+    extra = digits_apart(kpi, means[0], means[1])  # a clear +$2.5k on $3.66M had read "from $3.66M to $3.66M"
+    before, after = (format_value(kpi, m, extra_digits=extra) for m in means)
     return f"from {before} to {after}"
 
 

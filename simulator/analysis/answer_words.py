@@ -7,6 +7,7 @@ sentences with these, so a figure reads alike wherever the answer says it.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -74,9 +75,15 @@ def mean_words(result: ExperimentResult, scenario: str, kpi: str, extra_digits: 
     return f"{mean} {unit} ({interval}" if interval else f"{mean} {unit}"
 
 
+def means_of(result: ExperimentResult, kpi: str, names: Sequence[str]) -> list[float]:
+    """Each scenario's mean of ``kpi`` from the summary (NaN where it has none)."""
+    summary = summary_of(result)
+    rows = [summary_row(summary, name, kpi) for name in names]
+    return [float(r["mean"]) if r is not None else math.nan for r in rows]
+
+
 def means_apart(result: ExperimentResult, kpi: str, first: str, second: str) -> tuple[str, str]:
     """Two scenarios' means (95% CI) in words, with the decimals that tell the means apart."""
-    rows = [summary_row(summary_of(result), name, kpi) for name in (first, second)]
-    means = [float(r["mean"]) if r is not None else math.nan for r in rows]
+    means = means_of(result, kpi, (first, second))
     extra = digits_apart(kpi, means[0], means[1])
     return mean_words(result, first, kpi, extra), mean_words(result, second, kpi, extra)

@@ -212,13 +212,14 @@ def experiment_from_dict(
         ConfigError: A scenario's config is invalid, a patch is not a mapping, or ``config``'s own
             baseline (a shipped config's ``generalist``) is not among ``scenarios``.
     """
-    if scenarios is not None and not scenarios:  # {} had quietly become one scenario called base
-        raise ConfigError.single("scenarios", {}, "names no scenario: give at least one, or None for one called base")
-    scenarios = scenarios or {"base": {}}
     if not isinstance(config, Mapping):
         raise ConfigError.single("config", config, "must be a mapping of config sections (market, pipeline, org, ...)")
-    if not isinstance(scenarios, Mapping):
+    if scenarios is None:
+        scenarios = {"base": {}}
+    elif not isinstance(scenarios, Mapping):
         raise ConfigError.single("scenarios", scenarios, "must be a mapping of scenario name -> patch")
+    elif not scenarios:  # {} had quietly become one scenario called base
+        raise ConfigError.single("scenarios", {}, "names no scenario: give at least one, or None for one called base")
     not_patches = [  # {"x": 5} had raised AttributeError: 'int' object has no attribute 'items'
         ConfigIssue(f"experiment.scenarios.{name}", patch, "must be a patch: a mapping deep-merged into the config")
         for name, patch in scenarios.items()
