@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.answer import Answer
+from simulator.analysis.assignment_reasons import least_loaded_notes
 from simulator.analysis.assumed import assumed_answer_words
 from simulator.analysis.equivalence import equal_words, ranking_practically_equal
 from simulator.analysis.formatting import (
@@ -99,18 +100,20 @@ def question(result: ExperimentResult) -> str:
 
 
 def comparison_notes(result: ExperimentResult) -> list[str]:
-    """The experiment's caveats, then the notes that make the comparison tell nothing, said beside the answer.
+    """The experiment's caveats, the notes that make the comparison tell nothing, then the runs' own explanations.
 
     A caveat is the experiment's own (``experiment.caveats``: a calibrated company's thin
     last months, which the forecast of crm-maven had left to calibrate's terminal); a note
-    is the composition's (:data:`COMPARISON_NOTES`).
+    is the composition's (:data:`COMPARISON_NOTES`); an explanation is a mechanism the runs
+    show, with their figures (least-loaded assignment qualifying fewer leads though it
+    answers them sooner: :mod:`simulator.analysis.assignment_reasons`).
 
     ``rep_attrition`` with ``org=specialist`` answered "keep turnover_35" as a finding, with
     the note that no team read the turnover setting far below, in How it was run.
     """
     caveats = (result.experiment.resolved_config.get("experiment") or {}).get("caveats") or []
     notes = result.experiment.resolved_config.get(COMPARISON_NOTES) or []
-    return [str(note).rstrip(".") for note in [*caveats, *notes]]
+    return [str(note).rstrip(".") for note in [*caveats, *notes, *least_loaded_notes(result)]]
 
 
 def failed_runs_words(result: ExperimentResult) -> str:

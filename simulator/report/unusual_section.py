@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from simulator.analysis.assignment_reasons import assignment_reasons
 from simulator.analysis.assumed import assumed_figures
 from simulator.analysis.benchmarks import BenchmarkCheck, benchmark_checks, format_in_unit, range_words
 from simulator.analysis.book_reasons import book_reasons
@@ -167,13 +168,14 @@ def _year_days(result: ExperimentResult) -> dict[str, float]:
 
 
 def _reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[str, str]]:
-    """Scenario -> KPI -> why its figure reads outside: fitted, fast desk, queue, CSM load, pay, the book, a what-if."""
+    """Scenario -> KPI -> why its figure reads outside: fitted, fast desk, queue, load, pay, assignment, what-if."""
     found = (
         fitted_reasons(result),
         fast_answer_reasons(result, summary),
         busy_reasons(result, summary),
         load_reasons(result, summary),
         pay_reasons(result),
+        assignment_reasons(result, summary),
     )
     reasons = {
         name: {key: words for reasons in found for key, words in reasons.get(name, {}).items()}
