@@ -1,7 +1,9 @@
-"""Results earlier reviewers could not explain, now explained in the report with the runs' own figures.
+"""Two results earlier reviewers could not explain, now explained in the report with the runs' own figures.
 
 - ``lead_assignment``: least-loaded qualified fewer leads than round robin though it
-  answered them sooner (:mod:`simulator.analysis.assignment_reasons`).
+  answered them sooner (:mod:`simulator.analysis.assignment_reasons`);
+- ``solution_engineers``: quota attainment and bookings per rep rose in the design with
+  fewer AEs while its bookings fell (:mod:`simulator.analysis.carrier_reasons`).
 
 Each is checked against a shipped experiment's run (40 paired runs a scenario, the
 compiled engine), every figure in the words read back from the summary it came from.
@@ -22,11 +24,14 @@ from simulator.analysis.assignment_reasons import (
     least_loaded_notes,
     least_loaded_words,
 )
-from simulator.analysis.formatting import format_value
+from simulator.analysis.carrier_reasons import carrier_notes, carrier_reasons, carrier_words, seats_of
+from simulator.analysis.formatting import format_money, format_value
 from simulator.analysis.published_ranges import below_key
 from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.analysis.tables import comparison_of, summary_mean, summary_of
 from simulator.report.answer_section import comparison_notes
+from simulator.report.plan_section import planning_sections
+from simulator.report.unusual_section import unusual_summary
 from simulator.run.experiment import ExperimentResult
 from simulator.run.settings import RunnerSettings
 
@@ -41,6 +46,11 @@ def _run(name: str, store: Path) -> ExperimentResult:
 @pytest.fixture(scope="module")
 def assignment(tmp_path_factory: pytest.TempPathFactory) -> ExperimentResult:
     return _run("lead_assignment", tmp_path_factory.mktemp("lead_assignment"))
+
+
+@pytest.fixture(scope="module")
+def engineers(tmp_path_factory: pytest.TempPathFactory) -> ExperimentResult:
+    return _run("solution_engineers", tmp_path_factory.mktemp("solution_engineers"))
 
 
 def _row(comparison: pd.DataFrame, scenario: str, kpi: str) -> pd.Series:
@@ -75,3 +85,51 @@ def test_least_loaded_qualifying_fewer_leads_is_explained_beside_the_answer(assi
     unclear = comparison.copy()
     unclear.loc[(unclear["scenario"] == "least_loaded") & (unclear["kpi"] == rate), "significant"] = False
     assert least_loaded_words(summary, unclear, "least_loaded", "round_robin", "full_cycle", "awareness") == ""
+    # the same quota seats in every scenario: no quota-carrier note
+    assert carrier_notes(assignment, summary) == {}
+
+
+def test_attainment_rising_with_fewer_quota_carriers_is_said_where_it_is_read(engineers: ExperimentResult) -> None:
+    """with_engineers read 82.7% median attainment against 62.0%, booking $479k less: 6 AEs carry the quota, not 8."""
+    summary, comparison = summary_of(engineers), comparison_of(engineers)
+    assert _row(comparison, "with_engineers", "bookings")["mean_diff"] < 0
+    assert _row(comparison, "with_engineers", "bookings_per_rep")["mean_diff"] > 0
+    notes = carrier_notes(engineers, summary)
+    assert set(notes) == {"with_engineers"}
+
+    def figure(kpi: str, scenario: str) -> str:
+        return format_value(kpi, summary_mean(summary, scenario, kpi))
+
+    bookings = [format_money(summary_mean(summary, s, "bookings")) for s in ("with_engineers", "sdr_ae")]
+    why = (
+        "because fewer reps share the bookings, not because more is booked: 6 AEs carry the quota where sdr_ae has "
+        f"8 AEs, the 2 SEs none, and total bookings are {bookings[0]} against sdr_ae's {bookings[1]}, "
+        f"{difference_words(_row(comparison, 'with_engineers', 'bookings'), 'bookings')} paired run by run"
+    )
+    assert notes["with_engineers"] == (
+        "its quota attainment and bookings per closing rep rise (median quota attainment "
+        f"{figure('quota_attainment_p50', 'with_engineers')} against {figure('quota_attainment_p50', 'sdr_ae')} and "
+        f"bookings per closing rep {figure('bookings_per_rep', 'with_engineers')} against "
+        f"{figure('bookings_per_rep', 'sdr_ae')}) {why}"
+    )
+    # total bookings the runs do not tell apart are said so, not as "not because more is booked"
+    unclear = comparison.copy()
+    unclear.loc[(unclear["scenario"] == "with_engineers") & (unclear["kpi"] == "bookings"), "significant"] = False
+    seats, base = (
+        seats_of(engineers.experiment.scenario("with_engineers").config),
+        seats_of(engineers.experiment.scenario("sdr_ae").config),
+    )
+    words = carrier_words(summary, unclear, "with_engineers", "sdr_ae", seats, base)
+    assert words.startswith(
+        "because fewer reps share the bookings (the runs show no clear difference in total bookings)"
+    )
+    # under the table that shows the attainment, and beside the attainment figures against their ranges
+    section = "\n".join(planning_sections(engineers))
+    costs = section[section.index("## What it costs") :]
+    assert f"- **with_engineers**: {notes['with_engineers']}." in costs
+    assert costs.index("| Reps at quota (%)") < costs.index("- **with_engineers**: its quota attainment")
+    reasons = carrier_reasons(engineers, summary_with_run_figures(engineers))
+    for key in ("quota_attainment_p50", "reps_at_quota_share"):
+        assert reasons["with_engineers"][key] == f"above sdr_ae's {why}"
+    terminal = unusual_summary(engineers)
+    assert any("with_engineers: median quota attainment" in line and why in line for line in terminal.splitlines())

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from simulator.analysis.carrier_reasons import carrier_lines, carrier_notes
 from simulator.analysis.draw_means import shares_draws
 from simulator.analysis.formatting import format_money
 from simulator.analysis.kpi_names import kpi_axis_label
@@ -164,7 +165,14 @@ def _any_nonzero(summary: pd.DataFrame, kpi: str) -> bool:
     return bool((means.fillna(0.0) != 0.0).any())
 
 
-def _cost_section(summary: pd.DataFrame, names: list[str], out_dir: Path | None, figure: Path | None) -> list[str]:
+def _cost_section(
+    summary: pd.DataFrame,
+    names: list[str],
+    out_dir: Path | None,
+    figure: Path | None,
+    notes: Mapping[str, str] | None = None,
+) -> list[str]:
+    """``## What it costs``; ``notes``: scenario -> why its attainment and bookings per rep move (under the table)."""
     kpis = [k for k in present_kpis(summary, COST_KPIS) if k not in OMITTED_WHEN_ZERO or _any_nonzero(summary, k)]
     if not kpis:
         return []
@@ -194,6 +202,7 @@ def _cost_section(summary: pd.DataFrame, names: list[str], out_dir: Path | None,
         "",
         *md_table(["KPI", *names], rows),
         "",
+        *([*carrier_lines(notes), ""] if notes else []),
         *shown,
     ]
 
@@ -328,7 +337,7 @@ def planning_sections(
     attainments = {s.name: s.config.plan.assumed_attainment for s in result.experiment.scenarios}
     return [
         *_plan_section(result, summary, names),
-        *_cost_section(summary, names, out_dir, attainment_figure),
+        *_cost_section(summary, names, out_dir, attainment_figure, carrier_notes(result, summary)),
         *capacity_section(summary, names, attainments),
         *forecast_section(summary, names, result),
         *_bottleneck_section(result, summary, names),

@@ -17,6 +17,7 @@ from simulator.analysis.assumed import assumed_figures
 from simulator.analysis.benchmarks import BenchmarkCheck, benchmark_checks, format_in_unit, range_words
 from simulator.analysis.book_reasons import book_reasons
 from simulator.analysis.busy_reasons import busy_reasons
+from simulator.analysis.carrier_reasons import carrier_reasons
 from simulator.analysis.coverage_reasons import coverage_reasons
 from simulator.analysis.fast_answers import fast_answer_reasons
 from simulator.analysis.fitted_reasons import fitted_reasons
@@ -176,6 +177,7 @@ def _reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[
         load_reasons(result, summary),
         pay_reasons(result),
         assignment_reasons(result, summary),
+        carrier_reasons(result, summary),
     )
     reasons = {
         name: {key: words for reasons in found for key, words in reasons.get(name, {}).items()}
