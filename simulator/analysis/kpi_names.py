@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from simulator.analysis.quantities import is_share
+from simulator.analysis.quantities import Kind, is_share, kpi_kind
 from simulator.analysis.wording import sentence_start, team_label, words
 
 HEADLINE_KPIS = (
@@ -277,6 +277,15 @@ def kpi_axis_label(kpi: str) -> str:
     """Return a KPI's name with its unit in brackets, for an axis or a table row."""
     unit = UNIT_WORDS[kpi_unit(kpi)]
     return f"{kpi_label(kpi)} ({unit})" if unit else kpi_label(kpi)
+
+
+NOT_WHOLE_COUNTS = ("ramped_fte_", "pipeline_coverage", "sales_efficiency")
+"""KPIs without a money, rate or time unit that are not counts of whole things: FTEs, ratios."""
+
+
+def is_count(kpi: str) -> bool:
+    """Whether ``kpi`` counts whole things in a run (deals, leads, leavers, hires): a count's unit and kind."""
+    return kpi_unit(kpi) == "count" and kpi_kind(kpi) is Kind.NON_NEGATIVE and not kpi.startswith(NOT_WHOLE_COUNTS)
 
 
 def reads_in_points(kpi: str) -> bool:
