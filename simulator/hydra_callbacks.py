@@ -150,6 +150,8 @@ class SweepSummary(Callback):
                     _check_job_resume(config, number, experiment, settings)
                 except ConfigError as error:
                     found[job_label(number, job, shared, rewritten)] = error.issues
+        if not found:  # each Dask scheduler the jobs name answers, before any job says a word
+            found = _unreachable_schedulers(prepared, shared, rewritten)
         if not found:  # decision KPIs only some set-ups report: one run of each scenario of each job
             from simulator.analysis.decision import check_reported
 
@@ -313,6 +315,30 @@ def _swept(config: DictConfig) -> list[str]:
         return list(task)
     swept = [line for line, override in zip(task, parsed, strict=True) if override.is_sweep_override()] or list(task)
     return restore_overrides(swept, command_line_options().get("rewritten", []))
+
+
+def _unreachable_schedulers(
+    prepared: Sequence[tuple[int, list[str], Experiment, RunnerSettings]], shared: set[str], rewritten: list[str]
+) -> dict[str, list[ConfigIssue]]:
+    """The jobs whose ``runner.address`` no Dask scheduler answers at, each address tried once."""
+    from simulator.run.dask_backend import check_scheduler
+
+    refused: dict[str, ConfigIssue | None] = {}
+    found: dict[str, list[ConfigIssue]] = {}
+    for number, job, _, settings in prepared:
+        address = settings.address
+        if settings.backend != "dask" or not address:
+            continue
+        if address not in refused:
+            try:
+                check_scheduler(address)
+                refused[address] = None
+            except ConfigError as error:
+                refused[address] = error.issues[0]
+        issue = refused[address]
+        if issue is not None:
+            found[job_label(number, job, shared, rewritten)] = [issue]
+    return found
 
 
 def _check_job_resume(config: DictConfig, number: int, experiment: Experiment, settings: RunnerSettings) -> None:

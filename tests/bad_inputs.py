@@ -1163,6 +1163,18 @@ TABLE: list[BadInput] = [
         "runner.address = 'udp://scheduler:8786': scheme udp:// is not supported",
         via="cli",
     ),
+    row(  # had printed the run's opening lines and compiled the engine, then waited 20 s, before refusing
+        "runner",
+        ["runner=dask", "runner.address=tcp://127.0.0.1:1"],  # a closed port: refused at once
+        "runner.address = 'tcp://127.0.0.1:1': no Dask scheduler answered there (ConnectionRefusedError",
+        via="cli",
+    ),
+    row(  # a sweep had started its first job, opening lines and all, before the refusal
+        "runner",
+        ["--multirun", "runner=dask", "runner.address=tcp://127.0.0.1:1"],
+        "runner.address = 'tcp://127.0.0.1:1': no Dask scheduler answered there (ConnectionRefusedError",
+        via="cli",
+    ),
     row(
         "pipelines",
         ["--multirun", "pipelines.partner.referral.max_leads_per_month=2,inf"],

@@ -70,3 +70,21 @@ def test_runner_settings_the_command_line_refuses_are_refused_before_anything_ru
         ss.run_experiment(experiment, **call)
     assert [issue.key for issue in caught.value.issues] == [key]
     assert asked == []
+
+
+def test_runs_auto_on_a_scheduler_nobody_runs_is_refused_before_any_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """runs=auto ran each scenario's first replication here before it found the scheduler (a closed port) gone."""
+    ran: list[Any] = []
+
+    def run_batch(*args: Any) -> None:
+        ran.append(args)
+        raise AssertionError("a replication ran before the scheduler was checked")
+
+    monkeypatch.setattr(runner, "run_batch", run_batch)
+    experiment = ss.load_experiment("generalist_vs_specialist", ["runs=auto"])
+    closed = RunnerSettings(backend="dask", address="tcp://127.0.0.1:1", workers=1)
+    with pytest.raises(ss.ConfigError) as caught:
+        ss.run_experiment(experiment, settings=closed)
+    assert ran == []
+    assert [issue.key for issue in caught.value.issues] == ["runner.address"]
+    assert "no Dask scheduler answered there (ConnectionRefusedError" in str(caught.value)

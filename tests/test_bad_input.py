@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import math
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -87,6 +88,8 @@ def test_a_bad_input_on_the_command_line_exits_2_and_writes_nothing(
     assert sum(1 for line in done.stderr.splitlines() if line.startswith("  - ")) == 1, done.stderr
     assert "nothing was run" in done.stderr
     assert sorted(tmp_path.rglob("*")) == before  # no outputs/, no multirun/
+    # refused before the run's opening lines ("salesim: <experiment>: 2 scenarios x 2 runs ...", the engine)
+    assert not re.search(r"^salesim: (\S+: \d+ scenarios? x |engine: |compiling )", done.stderr, re.M), done.stderr
 
 
 def test_a_commands_options_and_overrides_are_refused_in_one_message(

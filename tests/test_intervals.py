@@ -843,3 +843,24 @@ def test_a_plan_both_scenarios_hit_in_every_run_differs_by_a_symmetric_interval(
     assert row.ci_low == pytest.approx(-row.ci_high) and 0.3 < row.ci_high < 0.4 and not row.significant
     gone = table.loc[("less", "hit_plan")]  # a plan missed in every run against one always hit
     assert gone.ci_high == pytest.approx(paired_event_interval(np.zeros(10), np.ones(10))[1]) and gone.ci_low >= -1.0
+
+
+def test_a_count_at_0_in_every_run_reads_its_runs_and_bound_not_exact() -> None:
+    """No leaked lead in any of 40 runs had read "0.0 (0.0 to 0.0)", as if known exactly."""
+    from simulator.analysis.mean_cells import format_mean_ci, format_mean_cis
+    from simulator.analysis.statistics import kpi_interval
+
+    def row(kpi: str, values: np.ndarray) -> pd.Series:
+        found = kpi_interval(kpi, values)
+        return pd.Series({"mean": found.mean, "ci_low": found.ci_low, "ci_high": found.ci_high, "n": found.n})
+
+    leaked = row("deals_lost_leaked", np.zeros(40))
+    assert (leaked["ci_low"], leaked["ci_high"]) == (0.0, pytest.approx(-math.log(0.025) / 40))  # Garwood: 3.69 / n
+    assert format_mean_ci(leaked, "deals_lost_leaked") == "0 in all 40 runs (0 to 0.092 a run)"
+    assert format_mean_ci(leaked, "deals_lost_leaked", words=False) == "0 in all 40 [0, 0.092]"
+    assert format_mean_ci(row("reps_left", np.zeros(400)), "reps_left") == "0 in all 400 runs (0 to 0.0092 a run)"
+    some = row("deals_lost_leaked", np.r_[np.zeros(30), np.arange(1.0, 11.0)])
+    assert format_mean_cis([leaked, some], "deals_lost_leaked")[1] == format_mean_ci(some, "deals_lost_leaked")
+    # an amount at 0 in every run is that amount (no partner, no partner fees); so is a ratio
+    for kpi in ("cost_partner_fees", "pipeline_coverage", "cycle_time_days_p50"):
+        assert (row(kpi, np.zeros(40))["ci_low"], row(kpi, np.zeros(40))["ci_high"]) == (0.0, 0.0), kpi

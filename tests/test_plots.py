@@ -110,17 +110,19 @@ def test_forest_plot_shares_one_linear_scale_that_a_huge_change_does_not_flatten
     seen: list[tuple[str, tuple[float, float], bool]] = []
 
     def keep(fig: plt.Figure, path: Path) -> Path:
-        first = fig.axes[0]
-        seen.extend(
-            (ax.get_xscale(), ax.get_xlim(), ax is first or ax.get_shared_x_axes().joined(ax, first)) for ax in fig.axes
-        )
+        # four scenarios' amounts (as % of the baseline), then their rates (the win rate, in points)
+        for first, panels in ((fig.axes[0], fig.axes[:4]), (fig.axes[4], fig.axes[4:])):
+            seen.extend(
+                (ax.get_xscale(), ax.get_xlim(), ax is first or ax.get_shared_x_axes().joined(ax, first))
+                for ax in panels
+            )
         plt.close(fig)
         return path
 
     monkeypatch.setattr(plot_differences, "save_figure", keep)
     plot_differences.plot_paired_differences(five_scenario_result.comparison, None, tmp_path)
-    assert len(seen) == 4 and all(scale == "linear" and shared for scale, _, shared in seen)
-    assert len({limits for _, limits, _ in seen}) == 1
+    assert len(seen) == 8 and all(scale == "linear" and shared for scale, _, shared in seen)
+    assert len({limits for _, limits, _ in seen[:4]}) == 1 and len({limits for _, limits, _ in seen[4:]}) == 1
 
 
 @pytest.mark.parametrize(("volumes", "scale"), [((1000.0, 400.0, 90.0), "linear"), ((5000.0, 400.0, 12.0), "log")])
@@ -291,8 +293,9 @@ def test_a_kpi_with_no_relative_difference_reads_its_difference_in_its_unit(
 
     monkeypatch.setattr(plot_differences, "save_figure", keep)
     plot_differences.plot_paired_differences(comparison, ["hit_plan", "contribution", "bookings"], tmp_path)
-    assert "+6.0 pts (-0.4 pts to +12.4 pts)" in texts and "+$134.6k (+$38.9k to +$230.3k)" in texts, texts
+    assert "+$134.6k (+$38.9k to +$230.3k)" in texts, texts
     assert "+6.7% · better in 60% of runs" in texts
+    assert "+6.0 pts · better in 60% of runs" in texts  # a chance is a rate: a dot in points, in its own panel
 
 
 def _fan_rows() -> list[dict[str, object]]:
@@ -417,4 +420,31 @@ def test_a_ci_wholly_past_one_edge_of_the_forest_s_scale_has_no_tip_at_the_other
         if line.get_marker() in ("<", ">") and line.get_markersize() == 4
     }
     assert tips == {(20, ">", reach), (21, "<", -reach)}, tips  # each beyond one edge only: one tip, at that edge
+    plt.close(fig)
+
+
+def test_a_rate_s_change_reads_in_points_on_the_forest_as_in_the_answer_s_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Net revenue retention read "+1.2 points" in the answer and "+1.2%" (of 101%) on the forest plot beside it."""
+    nrr = _forest_row("net_revenue_retention", 0.0119, 0.004, better=0.7, direction=1)
+    nrr |= {"mean_diff": 0.012, "ci_low": 0.008, "ci_high": 0.016}  # points: 101.0% -> 102.2%
+    win = (
+        _forest_row("win_rate", 0.25, 0.1, better=0.8, direction=1)
+        | {"mean_diff": 0.05, "ci_low": 0.03}
+        | {"ci_high": 0.07}
+    )
+    rows = [_forest_row("bookings", 0.067, 0.02, better=0.6, direction=1), nrr, win]
+    fig = _forest_of(rows, tmp_path, monkeypatch)
+    amounts, rates = fig.axes
+    assert [t.get_text() for t in amounts.get_yticklabels()] == ["Bookings"]
+    assert [t.get_text() for t in rates.get_yticklabels()] == ["Net revenue retention", "Win rate"]
+    notes = [t.get_text() for t in rates.texts]
+    assert notes == ["+1.2 pts · better in 70% of runs", "+5.0 pts · better in 80% of runs"], notes
+    assert [t.get_text() for t in amounts.texts] == ["+6.7% · better in 60% of runs"]
+    assert "percentage points" in rates.get_xlabel() and "% of today's mean" in amounts.get_xlabel()
+    dots = [line.get_xdata()[0] for line in rates.get_lines() if line.get_marker() == "o"]
+    assert dots == pytest.approx([1.2, 5.0])  # the dots sit at the points, not at +1.2% and +25%
+    ticks = rates.xaxis.get_major_formatter().format_ticks([-2.0, 0.0, 2.5])
+    assert ticks[1:] == ["0.0 pts", "+2.5 pts"] and ticks[0] == "-2.0 pts"
     plt.close(fig)

@@ -555,3 +555,26 @@ def test_the_cost_section_describes_commission_only_where_a_role_is_paid_it() ->
     assert "and the commission on expansions" not in at_target
     paid = " ".join(_cost_section(costs(250_000.0), ["as_is"], None, None))
     assert "commission on the new-business and expansion bookings" in paid and "no role here" not in paid
+
+
+def test_a_rate_s_change_is_said_in_points_only() -> None:
+    """Net revenue retention read "+1.2 points ... Relative to today: +1.2%": two figures for one change."""
+    from simulator.analysis.conclusions import difference_sentence
+    from simulator.analysis.kpi_names import kpi_unit
+    from simulator.analysis.relative_words import relative_words
+    from simulator.report.document import _comparison_cells
+
+    row = pd.Series(
+        {"scenario": "more", "baseline": "today", "kpi": "net_revenue_retention", "n_pairs": 40}
+        | {"baseline_mean": 1.010, "scenario_mean": 1.022, "mean_diff": 0.012, "ci_low": 0.008, "ci_high": 0.016}
+        | {"relative_diff": 0.0119, "relative_ci_low": 0.0079, "relative_ci_high": 0.0158}
+        | {"share_better": 0.7, "share_worse": 0.3, "direction": 1, "significant": True}
+    )
+    sentence = difference_sentence(row)
+    assert "1.2 points higher" in sentence and "Relative" not in sentence and "1.2%" not in sentence, sentence
+    assert relative_words(row) is None and _comparison_cells(row, "net_revenue_retention")[5] == "-"
+    bookings = row.replace({"net_revenue_retention": "bookings"})
+    assert relative_words(bookings) == "+1.2% (95% CI +0.8% to +1.6%)"  # an amount keeps its relative change
+    # every share of quantities.KPI_KINDS is a rate: a product's win rate and a pod's overflow had read as counts
+    for kpi in ("win_rate_product_platform", "overflow_share_ae_platform", "quota_attainment_p50", "hit_plan"):
+        assert kpi_unit(kpi) == "rate", kpi

@@ -17,6 +17,7 @@ import pytest
 from distributed.client import FutureCancelledError
 
 import simulator
+from simulator.report import session
 from simulator.report.outputs import write_tables
 from simulator.report.session import run_and_write
 from simulator.run.dask_backend import SCHEDULER_LOST, DaskBackend
@@ -68,6 +69,7 @@ def lost_scheduler(monkeypatch: pytest.MonkeyPatch) -> None:
         return iter(futures)
 
     monkeypatch.setattr(DaskBackend, "_connect", connect)
+    monkeypatch.setattr(session, "check_scheduler", lambda address: None)  # it answers, until it is lost
     monkeypatch.setattr(distributed, "as_completed", in_order)
 
 

@@ -38,7 +38,6 @@ from simulator.analysis.kpi_names import (
     kpi_verb,
     kpi_words,
 )
-from simulator.analysis.quantities import is_share
 from simulator.analysis.relative_words import relative_words
 from simulator.analysis.tables import (
     comparison_of,
@@ -114,7 +113,7 @@ def difference_sentence(row: pd.Series, period: str = " per year") -> str:
         A sentence giving the difference with its 95% CI in the KPI's own unit (points
         for shares, dollars, days, ...) and the share of paired runs in which the
         scenario did better, or saying there is no clear difference when the CI includes
-        zero; for amounts that cannot be negative a second sentence gives the relative
+        zero; for amounts that cannot be negative, rates aside, a second sentence gives the relative
         difference with its own interval (a ratio of means, never below -100%). Each
         figure and its interval share one unit.
     """
@@ -133,7 +132,7 @@ def difference_sentence(row: pd.Series, period: str = " per year") -> str:
         )
     sentence = f"{_difference_phrase(row, period)} (95% CI {interval_words(row)}), {_share_words(row)}."
     relative = relative_words(row)
-    if relative and not is_share(kpi):
+    if relative:  # none for a rate: its change is in points
         sentence += f" Relative to {b}: {relative}."
     return sentence
 

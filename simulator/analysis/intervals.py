@@ -48,6 +48,12 @@ theirs. A share near but not at 0 keeps ``n*`` (19 runs at 0 and one at 0.1%: 0.
 every run is no such sample: a team busy all its selling time in every run is measured
 at 100%, and its interval is that value (it had read "100.0% (90.7% to 100.0%)" over 40
 runs, wider than a team's varying 78.3% ± 0.6 points); otherwise it is a proportion.
+A **count of events** (deals lost at a hand-off, leavers, leaked leads) at 0 in every run is
+no more known exactly than a share at 0: its runs' total, 0, is a Poisson count (a sum of
+runs' counts is one, however their rates differ), and Garwood's exact interval for it is 0
+to ``-ln((1 - confidence) / 2)`` events over all ``n`` runs, 0 to 3.69 / n a run at 95% (the
+two-sided form of the rule of three, 3 / n). No leaked lead in 40 runs is 0 to 0.092 a run;
+it had read "0.0 (0.0 to 0.0)". An amount (money, days) at 0 in every run stays that value.
 
 Differences between paired scenarios are in :mod:`simulator.analysis.paired_intervals`.
 """
@@ -173,8 +179,18 @@ def pooled_trials(values: np.ndarray, trials: np.ndarray | None) -> float | None
     return float(counts.sum())
 
 
+def zero_count_top(n: int, confidence: float = DEFAULT_CONFIDENCE) -> float:
+    """The top of the interval of a count's mean a run when ``n`` runs counted 0 events each (Garwood, exact)."""
+    return -math.log((1.0 - confidence) / 2.0) / n
+
+
 def interval_of_mean(
-    values: np.ndarray, kind: Kind, confidence: float = DEFAULT_CONFIDENCE, *, trials: float | None = None
+    values: np.ndarray,
+    kind: Kind,
+    confidence: float = DEFAULT_CONFIDENCE,
+    *,
+    trials: float | None = None,
+    count: bool = False,
 ) -> MeanInterval:
     """The mean of one KPI's values over runs with the interval its kind calls for (module docstring).
 
@@ -185,6 +201,8 @@ def interval_of_mean(
         trials: For a ``proportion``, the trials behind the values (:func:`pooled_trials`), or
             None when unknown. Read only when the share is 0 (or 1) in every run, where its
             interval is Wilson's over them (over the runs when unknown, and never fewer).
+        count: The values are counts of events (whole numbers); at 0 in every run the
+            interval is Garwood's, 0 to :func:`zero_count_top`.
 
     Returns:
         The interval; bounds are NaN with fewer than two values (one run says nothing
@@ -201,6 +219,8 @@ def interval_of_mean(
         return MeanInterval(n, mean, std, low, high)
     if n < 2:
         return MeanInterval(n, mean, std, math.nan, math.nan)
+    if count and kind is Kind.NON_NEGATIVE and not np.any(clean):  # no event in any run: 0 to 3.69 / n
+        return MeanInterval(n, mean, std, 0.0, zero_count_top(n, confidence))
     low, high = _interval(mean, std / math.sqrt(n), n, kind, confidence, trials)
     low, high = _bounded(low, high, kind)
     return MeanInterval(n, mean, std, low, high)

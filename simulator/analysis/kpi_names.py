@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from simulator.analysis.quantities import Kind, is_share, kpi_kind
 from simulator.analysis.wording import sentence_start, team_label, words
 
 HEADLINE_KPIS = (
@@ -192,7 +193,7 @@ def kpi_unit(kpi: str) -> str:
         return "money"
     if kpi.startswith(COUNT_KPI_PREFIXES):
         return "count"
-    if kpi.startswith(RATE_KPI_PREFIXES):
+    if kpi.startswith(RATE_KPI_PREFIXES) or is_share(kpi):  # every share of quantities.KPI_KINDS is a rate
         return "rate"
     if kpi in PIPELINE_MONEY:
         return "money"
@@ -278,8 +279,27 @@ def kpi_axis_label(kpi: str) -> str:
     return f"{kpi_label(kpi)} ({unit})" if unit else kpi_label(kpi)
 
 
+NOT_WHOLE_COUNTS = ("ramped_fte_", "pipeline_coverage", "sales_efficiency")
+"""KPIs without a money, rate or time unit that are not counts of whole things: FTEs, ratios."""
+
+
+def is_count(kpi: str) -> bool:
+    """Whether ``kpi`` counts whole things in a run (deals, leads, leavers, hires): a count's unit and kind."""
+    return kpi_unit(kpi) == "count" and kpi_kind(kpi) is Kind.NON_NEGATIVE and not kpi.startswith(NOT_WHOLE_COUNTS)
+
+
+def reads_in_points(kpi: str) -> bool:
+    """Whether a change of ``kpi`` is read in percentage points: a rate (a share, a retention, an attainment).
+
+    Its change is said in points in words, tables and figures alike, never as a % of its own
+    level: net revenue retention from 101.0% to 102.2% is "+1.2 points"; "+1.2%" of 101.0%
+    beside it would be a second figure for the same change.
+    """
+    return kpi_unit(kpi) == "rate"
+
+
 def kpi_difference_label(kpi: str) -> str:
     """Return a KPI's name with the unit of its differences: a rate's differ in percentage points."""
-    if kpi_unit(kpi) == "rate":
+    if reads_in_points(kpi):
         return f"{kpi_label(kpi)} (percentage points)"
     return kpi_axis_label(kpi)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from simulator.analysis.formatting import digits_apart, format_value, reads_zero, same_value
-from simulator.analysis.kpi_names import kpi_unit
+from simulator.analysis.kpi_names import is_count, kpi_unit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,7 +89,7 @@ def _shown_number(text: str) -> float:
 
 def _digits_shown(row: pd.Series | None, kpi: str, extra_digits: int) -> int:
     """The decimals (0 to 3) beyond ``extra_digits`` that ``row`` needs to read faithfully (:func:`format_mean_ci`)."""
-    if row is None or not math.isfinite(float(row["mean"])):
+    if row is None or not math.isfinite(float(row["mean"])) or zero_in_every_run(row, kpi):
         return 0
     value, low_value, high_value = float(row["mean"]), float(row["ci_low"]), float(row["ci_high"])
     has_interval = math.isfinite(low_value)
@@ -104,10 +104,31 @@ def _digits_shown(row: pd.Series | None, kpi: str, extra_digits: int) -> int:
     return 3
 
 
+def zero_in_every_run(row: pd.Series | None, kpi: str) -> bool:
+    """Whether ``row`` is a count at 0 in all its runs: its interval 0 to 3.69 / n a run (:mod:`.intervals`)."""
+    if row is None or "n" not in row.index or not is_count(kpi):
+        return False
+    mean, low, high = float(row["mean"]), float(row["ci_low"]), float(row["ci_high"])
+    return mean == 0.0 and low == 0.0 and math.isfinite(high) and high > 0.0
+
+
+def zero_count_words(row: pd.Series, words: bool = True) -> str:
+    """A count at 0 in every run: ``0 in all 400 runs (0 to 0.0092 a run)``, ``0 in all 400 [0, 0.0092]``.
+
+    No leaked lead in any of 40 runs had read "0.0 (0.0 to 0.0)", as if known exactly;
+    the runs say how many were looked at, the bound how many a run there could still be.
+    """
+    runs, high = int(row["n"]), float(row["ci_high"])
+    top = f"{high:.2g}" if high < 1.0 else f"{high:.1f}"
+    return f"0 in all {runs:,} runs (0 to {top} a run)" if words else f"0 in all {runs:,} [0, {top}]"
+
+
 def _mean_ci_text(row: pd.Series | None, kpi: str, words: bool, digits: int) -> str:
     """``row``'s mean and its CI at ``digits`` extra decimals (:func:`format_value`)."""
     if row is None or not math.isfinite(float(row["mean"])):
         return "-" if words else "n/a"
+    if zero_in_every_run(row, kpi):
+        return zero_count_words(row, words)
     mean = format_value(kpi, float(row["mean"]), extra_digits=digits)
     if not math.isfinite(float(row["ci_low"])):
         return mean

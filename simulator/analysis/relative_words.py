@@ -1,7 +1,9 @@
 """A relative difference in words: ``+23.3% (95% CI +3.0% to +45.0%)``, or a multiple from ten times on.
 
 The comparison table's ``relative_diff`` (a ratio of means less one, never below -100%)
-and its Fieller interval, as the report's sentences and tables write them.
+and its Fieller interval, as the report's sentences and tables write them. A rate's change
+is read in points only (:func:`~simulator.analysis.kpi_names.reads_in_points`): it has no
+relative words, though the table keeps its ratio.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import math
 import pandas as pd
 
 from simulator.analysis.formatting import format_percent, format_percent_range
+from simulator.analysis.kpi_names import reads_in_points
 
 
 def relative_interval_words(row: pd.Series) -> str | None:
@@ -32,10 +35,11 @@ def relative_words(row: pd.Series) -> str | None:
     """The relative difference with its 95% CI (``+23.3% (95% CI +3.0% to +45.0%)``), None when undefined.
 
     Ten times the baseline or more reads as a multiple with its CI in multiples (sdr_headcount's
-    SDR first touch, 0.004 hours in the baseline, had read "+210696.9%").
+    SDR first touch, 0.004 hours in the baseline, had read "+210696.9%"). None for a rate,
+    whose change is said in points: net revenue retention's "+1.2 points" had a "+1.3%" beside it.
     """
     relative = float(row.get("relative_diff", math.nan))
-    if not math.isfinite(relative):
+    if not math.isfinite(relative) or reads_in_points(str(row.get("kpi", ""))):
         return None
     if relative >= MULTIPLE_FROM:
         words = f"{_times(1.0 + relative)} as much"

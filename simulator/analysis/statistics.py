@@ -24,6 +24,7 @@ from simulator.analysis.intervals import (
     pooled_trials,
     t_half_width,
 )
+from simulator.analysis.kpi_names import is_count
 from simulator.analysis.quantities import kpi_kind, trial_columns
 
 KEY_COLUMNS = ("scenario", "replication")
@@ -177,9 +178,11 @@ def kpi_interval(
     array = np.asarray(values, dtype=np.float64)
     means = draw_means(array, replications, draws)
     pooled = pooled_trials(array, trials)
+    count = is_count(kpi)  # at 0 in every run: 0 to 3.69 / n a run, not 0 exactly
     if means is None:
-        return interval_of_mean(array, kpi_kind(kpi), confidence, trials=pooled)
-    return _of_runs(array, interval_of_mean(means, unit_kind(kpi_kind(kpi)), confidence, trials=pooled))
+        return interval_of_mean(array, kpi_kind(kpi), confidence, trials=pooled, count=count)
+    over_draws = interval_of_mean(means, unit_kind(kpi_kind(kpi)), confidence, trials=pooled, count=count)
+    return _of_runs(array, over_draws)
 
 
 def _of_runs(values: np.ndarray | pd.Series, over_draws: MeanInterval) -> MeanInterval:

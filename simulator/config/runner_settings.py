@@ -59,6 +59,14 @@ def dask_connect_address(address: str) -> str:
     return f"{scheme}://{match['host']}:{match['port'] or DASK_PORT}"
 
 
+def dask_host_port(address: str) -> tuple[str, int] | None:
+    """The host and port a Dask scheduler address reaches (``("127.0.0.1", 8786)``), None when it is not one."""
+    match = _DASK_ADDRESS.match(address)
+    if match is None:
+        return None
+    return match["host"].strip("[]"), int(match["port"] or DASK_PORT)
+
+
 def _dask_address(address: str | None) -> str | None:
     problem = dask_address_problem(address) if address is not None else None
     if problem is not None:

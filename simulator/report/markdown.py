@@ -33,8 +33,9 @@ FIGURE_TITLES = {
     ),
     "paired_differences": (
         "Differences against the baseline",
-        "Relative difference (paired means) with its 95% CI on one scale for every scenario; green is better, "
-        "red worse, grey unclear or neither; a triangle at the edge marks a change beyond the scale.",
+        "Amounts as a relative difference (paired means), rates in percentage points, each with its 95% CI on one "
+        "scale for every scenario; green is better, red worse, grey unclear or neither; a triangle at the edge "
+        "marks a change beyond the scale.",
     ),
     "bookings_fan": ("Bookings month by month", "Cumulative bookings: median run and the P10-P90 band."),
     "utilisation": (

@@ -1,8 +1,9 @@
 """One job as a user sees it: run an experiment with a progress bar, write, print the answer.
 
 The run directory is checked first: one that cannot be written, or that holds anything
-a salesim run did not write, stops the job before anything is simulated or written;
-then the temporary files of a run killed while writing (``kill -9``) are removed.
+a salesim run did not write, stops the job before anything is simulated or written; so
+does a Dask scheduler address where none answers, before the run's first line; then the
+temporary files of a run killed while writing (``kill -9``) are removed.
 Finished batches stream into its results store as they arrive.
 Ctrl-C (SIGINT) or SIGTERM stops the run within a second or two: running batches are
 stopped, finished replications are kept, and a line says how many are done and the
@@ -36,6 +37,7 @@ from simulator.model.scenario import Scenario
 from simulator.report.claims import refuse_foreign_run
 from simulator.report.outputs import remove_outputs, write_outputs
 from simulator.report.progress_lock import use_thread_lock
+from simulator.run.dask_backend import check_scheduler
 from simulator.run.experiment import Experiment, ExperimentResult
 from simulator.run.runner import RunInterrupted, fingerprint
 from simulator.run.settings import RunnerSettings
@@ -155,6 +157,8 @@ def run_and_write(
     check_writable(out_dir)
     if settings.resume:  # a resume that does not match is refused before the engine loads (a first compile)
         DirectoryStore(out_dir).check_resume(fingerprint(experiment))
+    if settings.backend == "dask" and settings.address:  # before a word of the run is said or its engine compiled
+        check_scheduler(settings.address)
     remove_leftover_temporaries(out_dir)  # of a run killed while writing (kill -9); store/ cleans its own
     _announce(experiment, settings)
     check_reported(experiment, _compile_engine(experiment, settings), settings.engine)

@@ -24,6 +24,7 @@ import logging
 import logging.handlers
 import os
 import signal
+import socket
 import sys
 import threading
 import warnings
@@ -33,13 +34,19 @@ from types import TracebackType
 from typing import Any
 
 from simulator.config.errors import ConfigError
-from simulator.config.runner_settings import dask_connect_address
+from simulator.config.runner_settings import dask_connect_address, dask_host_port
 from simulator.model.scenario import Scenario
 from simulator.run.batch import Batch, Outcome, run_batch
 from simulator.run.experiment import ReplicationFailure
 from simulator.run.local_backend import BatchCallback
 
 CONNECT_TIMEOUT = "20s"
+REACH_SECONDS = 10.0
+"""How long :func:`check_scheduler` waits for the scheduler's host to take a connection at all."""
+ADDRESS_ALLOWED = (
+    "give the address a running Dask scheduler prints (tcp://host:8786, tls://host:8786), "
+    "or runner.address=null to start a cluster on this machine"
+)
 LOGGERS = ("distributed", "bokeh", "tornado")
 PRE_SPAWN = "distributed.nanny.pre-spawn-environ"
 STOP_SECONDS = 0.5
@@ -47,6 +54,65 @@ STOP_SECONDS = 0.5
 LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
 SCHEDULER_LOST = "scheduler-connection-lost"
 """The reason Dask cancels every pending future with when the client loses its scheduler."""
+
+
+def unreachable(address: str, error: BaseException | str) -> ConfigError:
+    """The refusal of ``runner.address`` when no scheduler answers there: the key, the value, what went wrong."""
+    why = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+    if isinstance(error, TimeoutError) and not str(error):
+        why = f"nothing answered within {REACH_SECONDS:.0f} s"
+    return ConfigError.single("runner.address", address, f"no Dask scheduler answered there ({why}); {ADDRESS_ALLOWED}")
+
+
+def check_scheduler(address: str) -> None:
+    """Refuse ``address`` unless a Dask scheduler answers there: ask who it is, then leave.
+
+    Called before a run says anything or compiles anything: a scheduler nobody runs had
+    been found only once the run's opening lines were printed and the engine compiled (a
+    closed port retried for 20 s, after a first compile of minutes). The host's port is
+    tried first, so a closed port is refused at once; then the server is asked who it is
+    (Dask's ``identity``), each step within :data:`REACH_SECONDS`, so a port that answers
+    but is no scheduler is refused too (a Dask client waited on one for good). The question
+    is asked on a thread of its own, so a caller inside an event loop (a notebook) can ask.
+
+    Raises:
+        ConfigError: Naming ``runner.address``, its value and what went wrong.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    target = dask_connect_address(address)
+    where = dask_host_port(target)
+    try:
+        if where is not None:
+            with socket.create_connection(where, timeout=REACH_SECONDS):
+                pass
+        with DaskLog(None) as log, ThreadPoolExecutor(1) as thread:
+            log.quiet()
+            reply = thread.submit(_identity, target).result()
+    except (OSError, TimeoutError, ValueError) as error:
+        raise unreachable(address, error) from None
+    kind = reply.get("type") if isinstance(reply, dict) else None
+    if kind != "Scheduler":
+        raise unreachable(address, f"it answers as a Dask {kind}" if kind else "it answers, but not as Dask does")
+
+
+def _identity(address: str) -> Any:
+    """What the Dask server at ``address`` says it is (``{"type": "Scheduler", ...}``), each step bounded in time."""
+    import asyncio  # here, not at the top: 70 ms of every command line's start, used only to reach Dask
+
+    from distributed.comm import connect
+    from distributed.security import Security
+
+    async def ask() -> Any:
+        args = Security().get_connection_args("client")
+        comm = await asyncio.wait_for(connect(address, timeout=REACH_SECONDS, **args), REACH_SECONDS)
+        try:
+            await asyncio.wait_for(comm.write({"op": "identity"}), REACH_SECONDS)
+            return await asyncio.wait_for(comm.read(), REACH_SECONDS)
+        finally:
+            await comm.close()
+
+    return asyncio.run(ask())
 
 
 class SchedulerLostError(Exception):
@@ -97,11 +163,7 @@ class DaskBackend:
             try:
                 self._client = Client(dask_connect_address(self.address), timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError, ValueError) as error:
-                raise ConfigError.single(
-                    "runner.address",
-                    self.address,
-                    f"no Dask scheduler answered there ({type(error).__name__}: {error})",
-                ) from None
+                raise unreachable(self.address, error) from None
             self.workers = max(1, sum(self._client.nthreads().values()))
         else:
             # Worker processes are spawned from here: started while SIGINT is ignored, they

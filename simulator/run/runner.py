@@ -39,7 +39,7 @@ from simulator.engines.choice import ENGINES, engine_for, fallback_notes
 from simulator.io.output_dir import UnwritableOutputError, reason
 from simulator.model.scenario import Scenario
 from simulator.run.batch import Batch, Outcome, batches_for, run_batch
-from simulator.run.dask_backend import DaskBackend, SchedulerLostError
+from simulator.run.dask_backend import DaskBackend, SchedulerLostError, check_scheduler
 from simulator.run.dask_install import DASK_LOG
 from simulator.run.experiment import Experiment, ExperimentResult, PrecisionGoal
 from simulator.run.local_backend import InProcessBackend, PoolBackend
@@ -315,6 +315,8 @@ def run_replications(
     goal = experiment.precision
     first: dict[int, list[Outcome]] = {}
     if goal is not None and not resume:  # check the KPI on each scenario's first run before writing anything
+        if backend == "dask" and address:  # the runs go there: a scheduler nobody runs is refused before any
+            check_scheduler(address)
         first = {s: run_batch(scenario, experiment.seed, (0,), engines[s]) for s, scenario in enumerate(scenarios)}
         _check_target_kpi(goal, first, [scenario.name for scenario in scenarios])
     progress = on_progress or (lambda _n: None)
