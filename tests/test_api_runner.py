@@ -88,3 +88,31 @@ def test_runs_auto_on_a_scheduler_nobody_runs_is_refused_before_any_run(monkeypa
     assert ran == []
     assert [issue.key for issue in caught.value.issues] == ["runner.address"]
     assert "no Dask scheduler answered there (ConnectionRefusedError" in str(caught.value)
+
+
+def test_a_port_that_answers_but_never_speaks_is_refused_in_bounded_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a fixed number of runs from Python, a silent port had held Dask's Client with no limit."""
+    import socket
+    import threading
+
+    from simulator.run import dask_backend
+
+    monkeypatch.setattr(dask_backend, "REACH_SECONDS", 0.5)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    held: list[socket.socket] = []
+    accepting = threading.Thread(target=lambda: held.append(listener.accept()[0]), daemon=True)
+    accepting.start()
+    port = listener.getsockname()[1]
+    experiment = ss.load_experiment("generalist_vs_specialist", ["runs=4"])
+    silent = RunnerSettings(backend="dask", address=f"tcp://127.0.0.1:{port}", workers=1)
+    try:
+        with pytest.raises(ss.ConfigError) as caught:
+            ss.run_experiment(experiment, settings=silent)
+    finally:
+        for conn in held:
+            conn.close()
+        listener.close()
+    assert [issue.key for issue in caught.value.issues] == ["runner.address"]
+    assert "no Dask scheduler answered there" in str(caught.value)

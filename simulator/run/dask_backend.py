@@ -160,6 +160,7 @@ class DaskBackend:
         from distributed import Client, LocalCluster
 
         if self.address:
+            check_scheduler(self.address)  # bounded in time: a silent port had held the Client for good
             try:
                 self._client = Client(dask_connect_address(self.address), timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError, ValueError) as error:
