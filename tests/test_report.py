@@ -90,10 +90,10 @@ def test_bottleneck_and_leakiest_stage(better: ExperimentResult) -> None:
     assert "within the 70-85% planning range" in _sentence(sentences, "In generalist, the busiest team")
     leak = _sentence(sentences, "In specialist, most leaked leads are lost at the awareness stage")
     assert "50% of all leaked leads" in leak
-    from simulator.analysis.conclusions import _share_of_all
+    from simulator.analysis.leak_words import share_of_all
 
     # 182 of 183 leaked leads had read "100% of all"
-    assert [_share_of_all(x) for x in (182 / 183, 1.0, 0.9999, 0.003, 0.0, 0.93)] == [
+    assert [share_of_all(x) for x in (182 / 183, 1.0, 0.9999, 0.003, 0.0, 0.93)] == [
         "99%",
         "100%",
         "99.9%",
@@ -105,6 +105,47 @@ def test_bottleneck_and_leakiest_stage(better: ExperimentResult) -> None:
     assert "The SDR team works that stage and is busy" in leak and "the leads wait for it until they leak" in leak
     calm = _sentence(sentences, "In generalist, most leaked leads")
     assert "works that stage" not in calm
+
+
+def test_a_stage_pods_share_names_every_pod_past_the_ceiling() -> None:
+    """org_structures' pods_by_product: 'The core AE team works that stage and is busy 91.7%', the platform pod
+    (93.7%, the busiest) unnamed, though both pods work need specified and its leaks are over both."""
+    from reporting_fixtures import scenario_config
+
+    from simulator.analysis.statistics import summarise
+
+    result = make_result(runs=40, effect=0.08)
+    specs = tuple(
+        dataclasses.replace(s, config=scenario_config("pods_by_product")) if s.name == CHALLENGER else s
+        for s in result.experiment.scenarios
+    )
+    table = result.replications.copy()
+    pods = table.scenario == CHALLENGER
+    table.loc[pods, "stage_leaked_need_specified"] = table.loc[pods, "deals_lost_leaked"] * 0.9
+    table.loc[pods, "stage_leaked_awareness"] = table.loc[pods, "deals_lost_leaked"] * 0.01
+    for team, load in (("sdr", 0.4), ("core_ae", 0.917), ("platform_ae", 0.937)):
+        table[f"utilisation_{team}"] = pd.Series(load, index=table.index).where(pods)
+    table["utilisation_ae"] = float("nan")
+    result = dataclasses.replace(
+        result,
+        experiment=dataclasses.replace(result.experiment, scenarios=specs),
+        replications=table,
+        summary=summarise(table),
+        comparison=compare(table, BASELINE),
+    )
+    leak = _sentence(conclusion(result), "In specialist, most leaked leads are lost at the need specified stage")
+    assert leak.endswith(
+        "The core AE and platform AE teams work that stage and are busy 91.7% and 93.7% of their selling time, "
+        "past the 85% planning ceiling: the leads wait for them until they leak."
+    ), leak
+    # one pod of two past the ceiling: named as one of the teams working the stage, the other said within it
+    table.loc[pods, "utilisation_core_ae"] = 0.8
+    result = dataclasses.replace(result, replications=table, summary=summarise(table))
+    leak = _sentence(conclusion(result), "In specialist, most leaked leads are lost at the need specified stage")
+    assert leak.endswith(
+        "The core AE and platform AE teams work that stage; the platform AE team is busy 93.7% of its selling time, "
+        "past the 85% planning ceiling: the leads that wait for it leak."
+    ), leak
 
 
 def test_a_clear_change_in_bookings_is_split_by_source_and_prospecting_time() -> None:

@@ -31,13 +31,13 @@ from simulator.analysis.formatting import (
 from simulator.analysis.kpi_names import (
     HEADLINE_KPIS,
     PIPELINE_KPIS,
-    STAGE_LEAKED_PREFIX,
     UTILISATION_CEILING,
     UTILISATION_FLOOR,
     kpi_label,
     kpi_verb,
     kpi_words,
 )
+from simulator.analysis.leak_words import leakage_sentence, stage_teams
 from simulator.analysis.relative_words import relative_words
 from simulator.analysis.tables import (
     comparison_of,
@@ -49,8 +49,7 @@ from simulator.analysis.tables import (
 )
 from simulator.analysis.untouched_leads import untouched_sentences
 from simulator.analysis.utilisation import TeamLoad, team_loads
-from simulator.analysis.wording import join_words, possessive, stage_label, team_label
-from simulator.config.pipeline_checks import team_for_stage
+from simulator.analysis.wording import join_words, possessive, team_label
 from simulator.run.experiment import ExperimentResult
 
 # Sentence templates for some KPIs: text, the words for (higher, lower), whether the
@@ -234,62 +233,6 @@ def bottleneck_sentence(loads: list[TeamLoad], scenario: str, assumed: str = "")
     return f"{head}: below the 70-85% planning range, so every team has spare capacity."
 
 
-def leakage_sentence(
-    summary: pd.DataFrame,
-    scenario: str,
-    stage_descriptions: dict[str, str],
-    period: str = " per year",
-    stage_teams: dict[str, str] | None = None,
-    loads: list[TeamLoad] | None = None,
-) -> str | None:
-    """Name the stage where a scenario loses the most leads to leakage (untouched too long).
-
-    With ``stage_teams`` (stage -> the team working it) and the scenario's ``loads``, a
-    stage worked by a team past the 85% planning ceiling is joined to it: the leads leak
-    because they wait for that team (more SDRs feeding busy AEs leak more leads, not fewer).
-
-    Returns:
-        A sentence, or None when the scenario reports no leakage by stage.
-    """
-    rows = summary[(summary["scenario"] == scenario) & summary["kpi"].str.startswith(STAGE_LEAKED_PREFIX)]
-    rows = rows[rows["mean"].notna()]
-    if rows.empty:
-        return None
-    total = float(rows["mean"].sum())
-    if total <= 0.0:
-        return f"In {scenario}, no leads leak at any stage."
-    top = rows.iloc[int(rows["mean"].to_numpy().argmax())]
-    stage = str(top["kpi"]).removeprefix(STAGE_LEAKED_PREFIX)
-    about = f" ({stage_descriptions[stage]})" if stage_descriptions.get(stage) else ""
-    mean = float(top["mean"])
-    text = (
-        f"In {scenario}, most leaked leads are lost at the {stage_label(stage)} stage{about}: "
-        f"{mean:,.0f}{period} on average, {_share_of_all(mean / total)} of all leaked leads."
-    )
-    team = (stage_teams or {}).get(stage)
-    load = next((load for load in loads or [] if load.team == team), None)
-    if load is not None and load.load > UTILISATION_CEILING:
-        text += (
-            f" The {team_label(load.team)} team works that stage and is busy {load.load:.1%} of its selling time, "
-            f"past the {UTILISATION_CEILING:.0%} planning ceiling: the leads wait for it until they leak."
-        )
-    return text
-
-
-def _share_of_all(share: float) -> str:
-    """``93%``, or one decimal near the ends: 182 of 183 leaked leads had read "100% of all"."""
-    if share >= 1.0 or share <= 0.0 or 0.005 <= share < 0.995:
-        return f"{share:.0%}"
-    return f"{math.floor(share * 1000) / 10:.1f}%" if share > 0.5 else f"{math.ceil(share * 1000) / 10:.1f}%"
-
-
-def _stage_teams(result: ExperimentResult, scenario: str) -> dict[str, str]:
-    """The team working each sales stage (routed by name, else by role, else the default team)."""
-    config = result.experiment.scenario(scenario).config
-    teams = {stage.name: team_for_stage(config.org, stage.name, stage.role) for stage in config.pipeline.stages}
-    return {name: team for name, team in teams.items() if team is not None}
-
-
 def _stage_descriptions(result: ExperimentResult, scenario: str) -> dict[str, str]:
     stages = result.experiment.scenario(scenario).config.pipeline.stages
     return {stage.name: stage.description for stage in stages}
@@ -353,7 +296,7 @@ def conclusion(result: ExperimentResult) -> list[str]:
     assumed = assumed_figures(result)
     busiest = {n: bottleneck_sentence(loads[n], n, assumed.get(n, "")) for n in names}
     leakiest = {
-        n: leakage_sentence(summary, n, _stage_descriptions(result, n), period, _stage_teams(result, n), loads[n])
+        n: leakage_sentence(summary, n, _stage_descriptions(result, n), period, stage_teams(result, n), loads[n])
         for n in names
     }
     said = [
