@@ -557,10 +557,10 @@ def test_plan_check_report_has_the_planning_sections(tmp_path: Path) -> None:
     assert "What counts towards the plan: new-business bookings" in plan and "of expansion bookings" in plan
     assert (
         "- **today**: the capacity planner's spreadsheet (seats x quota x the assumed 50% attainment) puts these "
-        "seats at $1.69M over the window, 84% of the plan's $2.02M; on paper the plan takes 14.3 full_cycle reps at "
+        "seats at $1.69M over the window, 84% of the plan's $2.02M; on paper the plan takes 14.3 full cycle reps at "
         "its quota of $560.0k, where the spreadsheet counts 12.0 seats" in plan
     ), plan
-    assert "the plan takes 14.3 full_cycle reps at its quota of $560.0k, where the spreadsheet counts 14.0" in plan
+    assert "the plan takes 14.3 full cycle reps at its quota of $560.0k, where the spreadsheet counts 14.0" in plan
 
 
 def test_a_quarterly_plan_over_part_of_a_year_counts_the_seats_the_run_has() -> None:
@@ -578,7 +578,7 @@ def test_a_quarterly_plan_over_part_of_a_year_counts_the_seats_the_run_has() -> 
     text = "\n".join(plan_reading_lines(result, summarise(result.replications), ["today"]))
     # 12 seats x $560k x 50% x 125/250 of a year = $1.68M; the window's $1.00M takes $1.00M / ($560k x 50% x 0.5)
     assert "puts these seats at $1.68M over the window, 168% of the plan's $1.00M" in text, text
-    assert "on paper the window's part of the plan takes 7.1 full_cycle reps at its quota of $560.0k" in text, text
+    assert "on paper the window's part of the plan takes 7.1 full cycle reps at its quota of $560.0k" in text, text
     assert "where the spreadsheet counts 12.0 seats" in text, text
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 from simulator.analysis.formatting import format_money
 from simulator.analysis.planning import plan_figure
 from simulator.analysis.tables import summary_row
+from simulator.analysis.wording import team_label
 from simulator.run.experiment import ExperimentResult, ScenarioSpec
 
 
@@ -100,8 +101,8 @@ def _paper_words(spec: ScenarioSpec, summary: pd.DataFrame, name: str, held: flo
         needed = held / (quota * attainment * years)
         seats = spreadsheet / (quota * attainment * years)
         text += (
-            f"; on paper {subject} takes {needed:.1f} {team} reps at its quota of {format_money(quota)}, where the "
-            f"spreadsheet counts {seats:.1f} seats (the headcount and its hiring plan)"
+            f"; on paper {subject} takes {needed:.1f} {team_label(team)} reps at its quota of {format_money(quota)}, "
+            f"where the spreadsheet counts {seats:.1f} seats (the headcount and its hiring plan)"
         )
     else:
         carried, quota_needed = spreadsheet / (attainment * years), held / (attainment * years)
