@@ -357,14 +357,14 @@ def test_a_question_reads_a_scenarios_own_setting_and_never_states_one_its_scena
     assert "takes hand-off losses from 0.01% to 1% " in raised and "cuts" not in raised
     own = ["experiment.scenarios.playbook=['org=specialist','org.handoff.loss_probability=0.02']"]
     changed = question_text(simulator.load_experiment("handoff_quality", own))
-    assert "from 5% to 2% " in changed and "the AE's catch-up from 1.5 to 1.5 days on average" in changed
+    assert "from 5% to 2% " in changed and "the AE's catch-up from 1.5 to 1.5 working days on average" in changed
     # ... and that "from 1.5 to 1.5" is said beside the answer, not left to the reader
     from simulator.analysis.question_words import repeated_figures
 
     (note,) = repeated_figures(simulator.load_experiment("handoff_quality", own))
     assert note.startswith("the question's 'from 1.5 to 1.5' shows no change: {org.handoff.delay_days|1.5} and ")
     assert repeated_figures(simulator.load_experiment("handoff_quality")) == []
-    assert "the AE's catch-up from 1.5 to 0.45 days on average" in shipped  # each triangular delay's mean
+    assert "the AE's catch-up from 1.5 to 0.45 working days on average" in shipped  # each triangular delay's mean
     csm = question_text(
         simulator.load_experiment("csm_coverage", ["experiment.scenarios.csm_7=['org.teams.csm.headcount=6']"])
     )

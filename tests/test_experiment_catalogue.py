@@ -47,3 +47,18 @@ def test_a_row_lists_the_files_scenarios_baseline_first_and_its_decision_kpis(na
     assert [s.strip() for s in scenarios.split(",")] == expected
     decision = experiment["decision"]
     assert re.findall(r"`(\w+)`", kpis) == [decision["primary"], *decision.get("guardrails", [])]
+
+
+@pytest.mark.parametrize("name", shipped())
+def test_a_question_says_a_time_in_working_days_where_the_setting_counts_them(name: str) -> None:
+    """handoff_quality asked about the AE's catch-up 'from 1.5 to 0.45 days': working days (docs/MODEL.md, Time).
+
+    A setting in days (``*_days``) counts working days, 250 a year: 1.5 of them are about 2.2
+    calendar days, so a question that writes them must say which days it means.
+    """
+    question = yaml.safe_load((ROOT / "experiments" / f"{name}.yaml").read_text(encoding="utf-8"))["experiment"][
+        "question"
+    ]
+    spans = r"\{[^{}]*_days(?:\|[^{}]*)?\}(?:\s*(?:to|or|and|,)\s*\{[^{}]*\})*"  # "from {a} to {b} working days"
+    for match in re.finditer(spans + r"\s*(\w+(?: \w+)?)", question):
+        assert match.group(1) == "working days", (name, match.group(0))
