@@ -449,16 +449,18 @@ def test_a_desk_answering_within_the_hour_is_named_beside_its_high_qualification
     from simulator.run.settings import RunnerSettings
 
     fast = summary({"mql_to_sql_rate": 0.41, "first_touch_hours_mean_sdr": 0.34})
-    words = fast_answer_words(fast, "today", "sdr")
+    words = fast_answer_words(fast, "today", ["sdr"])
     assert words.startswith(
         "the SDR team first touches its leads 0.3 hours of working days after they arrive on average"
     )
     assert "firms answering in 42 hours on average, about 29 hours of working days as salesim counts them (HBR" in words
     (check,) = [c for c in benchmark_checks(fast, "today", reasons={"mql_to_sql_rate": words}) if c.side]
     assert unusual_sentence(check) == f"MQL to SQL conversion 41.0%; published 13–22% (19.0 points above; {words})"
-    minutes = fast_answer_words(summary({"mql_to_sql_rate": 0.44, "first_touch_hours_mean_sdr": 0.04}), "today", "sdr")
+    minutes = fast_answer_words(
+        summary({"mql_to_sql_rate": 0.44, "first_touch_hours_mean_sdr": 0.04}), "today", ["sdr"]
+    )
     assert minutes.startswith("the SDR team first touches its leads 2 minutes after they arrive")  # not "0.0 hours"
-    sooner = fast_answer_words(summary({"mql_to_sql_rate": 0.33, "first_touch_hours_mean_sdr": 4.1}), "today", "sdr")
+    sooner = fast_answer_words(summary({"mql_to_sql_rate": 0.33, "first_touch_hours_mean_sdr": 4.1}), "today", ["sdr"])
     assert sooner.startswith(
         "the SDR team first touches its leads 4.1 hours of working days after they arrive on average, and "
     )
@@ -466,8 +468,21 @@ def test_a_desk_answering_within_the_hour_is_named_beside_its_high_qualification
     assert "on average, and leads answered this soon qualify far more often" in sooner
     # not far sooner than 42 clock hours, 29 of working days: not hidden behind speed (10.5 had been the cut)
     slow = summary({"mql_to_sql_rate": 0.41, "first_touch_hours_mean_sdr": 7.5})
-    assert fast_answer_words(slow, "today", "sdr") == ""
-    assert fast_answer_words(summary({"mql_to_sql_rate": 0.41}), "today", "sdr") == ""
+    assert fast_answer_words(slow, "today", ["sdr"]) == ""
+    assert fast_answer_words(summary({"mql_to_sql_rate": 0.41}), "today", ["sdr"]) == ""
+    # segment pods share the first stage: each is named with its figure, and one slow pod voids the reason
+    pods = {
+        "mql_to_sql_rate": 0.41,
+        "first_touch_hours_mean_smb_pod": 0.5,
+        "first_touch_hours_mean_enterprise_pod": 2.0,
+    }
+    both = fast_answer_words(summary(pods), "today", ["smb_pod", "enterprise_pod"])
+    assert both.startswith(
+        "the SMB pod and enterprise pod teams first touch their leads 0.5 and 2.0 hours of working days after they "
+        "arrive on average, and leads answered this soon qualify"
+    ), both
+    one_slow = {**pods, "first_touch_hours_mean_enterprise_pod": 9.0}
+    assert fast_answer_words(summary(one_slow), "today", ["smb_pod", "enterprise_pod"]) == ""
     # the shipped specialists' pooled desk, end to end (a short window: the desk answers in minutes from the start)
     experiment = simulator.load_experiment(overrides=["runs=3", "clock.horizon_days=140", "clock.warmup_days=40"])
     result = simulator.run_experiment(experiment, settings=RunnerSettings(workers=1), store_dir=tmp_path / "store")

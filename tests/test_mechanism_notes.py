@@ -84,7 +84,7 @@ def test_least_loaded_qualifying_fewer_leads_is_explained_beside_the_answer(assi
     # a difference the runs do not show gets no words: another cause must not be hidden behind this one
     unclear = comparison.copy()
     unclear.loc[(unclear["scenario"] == "least_loaded") & (unclear["kpi"] == rate), "significant"] = False
-    assert least_loaded_words(summary, unclear, "least_loaded", "round_robin", "full_cycle", "awareness") == ""
+    assert least_loaded_words(summary, unclear, "least_loaded", "round_robin", ["full_cycle"], "awareness") == ""
     # the same quota seats in every scenario: no quota-carrier note
     assert carrier_notes(assignment, summary) == {}
 
@@ -133,3 +133,23 @@ def test_attainment_rising_with_fewer_quota_carriers_is_said_where_it_is_read(en
         assert reasons["with_engineers"][key] == f"above sdr_ae's {why}"
     terminal = unusual_summary(engineers)
     assert any("with_engineers: median quota attainment" in line and why in line for line in terminal.splitlines())
+
+
+def test_least_loaded_pods_are_found_and_named_together() -> None:
+    """Segment pods share the first stage: the note had looked at the first pod alone (the others unseen)."""
+    from types import SimpleNamespace
+
+    from simulator.analysis.assignment_reasons import least_loaded_scenarios
+    from tests.scenarios import shipped
+
+    config = {**shipped("pods_by_segment"), "seed": 5, "runs": 2, "experiment": {"name": "t", "question": "q?"}}
+    config["experiment"]["baseline"] = "dealt"
+    mid = {"org": {"teams": {"mid_market_pod": {"assignment": "least_loaded"}}}}
+    experiment = simulator.experiment_from_dict(config, {"dealt": {}, "mid_least": mid})
+    found = least_loaded_scenarios(SimpleNamespace(experiment=experiment))  # type: ignore[arg-type]
+    assert found == {"mid_least": ["smb_pod", "mid_market_pod", "enterprise_pod"]}
+    # the baseline dealing least-loaded in one pod already: no scenario is said to change the rule
+    both = simulator.experiment_from_dict(
+        {**config, "experiment": {**config["experiment"], "baseline": "mid_least"}}, {"dealt": {}, "mid_least": mid}
+    )
+    assert least_loaded_scenarios(SimpleNamespace(experiment=both)) == {}  # type: ignore[arg-type]

@@ -25,11 +25,11 @@ import math
 import pandas as pd
 
 from simulator.analysis.answer_words import difference_words
+from simulator.analysis.busy_reasons import working_teams
 from simulator.analysis.formatting import format_value
 from simulator.analysis.published_ranges import below_key
 from simulator.analysis.tables import comparison_of, comparison_row, summary_mean, summary_of
-from simulator.analysis.wording import possessive, stage_label, team_label
-from simulator.config.pipeline_checks import team_for_stage
+from simulator.analysis.wording import join_words, possessive, stage_label, team_label
 from simulator.config.schema import ScenarioConfig
 from simulator.run.experiment import ExperimentResult
 
@@ -46,15 +46,15 @@ MECHANISM = (
 """Why, in words that hold whatever the figures (docs/MODEL.md, Teams, reps and routing)."""
 
 
-def first_touch_team(config: ScenarioConfig) -> str | None:
-    """The team working the sales pipeline's first stage (None without stages)."""
+def first_touch_teams(config: ScenarioConfig) -> list[str]:
+    """The teams working the sales pipeline's first stage: one, or the pods sharing it (none without stages)."""
     stages = config.pipeline.stages
-    return team_for_stage(config.org, stages[0].name, stages[0].role) if stages else None
+    return working_teams(config.org, stages[0].name, stages[0].role) if stages else []
 
 
-def _assignment(config: ScenarioConfig, team: str | None) -> str | None:
-    spec = config.org.teams.get(team) if team is not None else None
-    return spec.assignment if spec is not None else None
+def _deals_least_loaded(config: ScenarioConfig) -> bool:
+    """Whether a team working the first stage deals its new leads least-loaded."""
+    return any(config.org.teams[team].assignment == LEAST_LOADED for team in first_touch_teams(config))
 
 
 def _clear(comparison: pd.DataFrame, scenario: str, kpi: str, sign: int) -> pd.Series | None:
@@ -65,25 +65,21 @@ def _clear(comparison: pd.DataFrame, scenario: str, kpi: str, sign: int) -> pd.S
     return row if float(row["mean_diff"]) * sign > 0 else None
 
 
-def least_loaded_scenarios(result: ExperimentResult) -> dict[str, str]:
-    """Scenario -> its first-touch team, for the scenarios dealing least-loaded where the baseline does not."""
+def least_loaded_scenarios(result: ExperimentResult) -> dict[str, list[str]]:
+    """Scenario -> its first-touch teams, for the scenarios dealing least-loaded where the baseline does not."""
     experiment = result.experiment
     names = {spec.name for spec in experiment.scenarios}
-    if experiment.baseline not in names:
+    if experiment.baseline not in names or _deals_least_loaded(experiment.scenario(experiment.baseline).config):
         return {}
-    base = experiment.scenario(experiment.baseline).config
-    found = {}
-    for spec in experiment.scenarios:
-        team = first_touch_team(spec.config)
-        if spec.name == experiment.baseline or team is None:
-            continue
-        if _assignment(spec.config, team) == LEAST_LOADED and _assignment(base, first_touch_team(base)) != LEAST_LOADED:
-            found[spec.name] = team
-    return found
+    return {
+        spec.name: first_touch_teams(spec.config)
+        for spec in experiment.scenarios
+        if spec.name != experiment.baseline and _deals_least_loaded(spec.config)
+    }
 
 
 def least_loaded_words(
-    summary: pd.DataFrame, comparison: pd.DataFrame, scenario: str, baseline: str, team: str, stage: str
+    summary: pd.DataFrame, comparison: pd.DataFrame, scenario: str, baseline: str, teams: list[str], stage: str
 ) -> str:
     """``least_loaded qualifies 12.5% of the leads ... against round_robin's 15.1% (...): least-loaded deals ...``.
 
@@ -96,13 +92,14 @@ def least_loaded_words(
     if row is None:
         return ""
     kpi = QUALIFICATION_KPI
+    labels = join_words([team_label(team) for team in teams])
     text = (
         f"{scenario} qualifies {format_value(kpi, summary_mean(summary, scenario, kpi))} of the leads its "
-        f"{team_label(team)} reps work at {stage_label(stage)} against {possessive(baseline)} "
+        f"{labels} reps work at {stage_label(stage)} against {possessive(baseline)} "
         f"{format_value(kpi, summary_mean(summary, baseline, kpi))}, {difference_words(row, kpi)} paired run by run"
     )
-    touch = f"first_touch_hours_mean_{team}"
-    if _clear(comparison, scenario, touch, -1) is not None:
+    touch = f"first_touch_hours_mean_{teams[0]}"  # pods sharing the stage each have their own: none said for all
+    if len(teams) == 1 and _clear(comparison, scenario, touch, -1) is not None:
         text += (
             f", though it first touches them sooner ({format_value(touch, summary_mean(summary, scenario, touch))} "
             f"against {format_value(touch, summary_mean(summary, baseline, touch))} hours of working days)"
@@ -130,9 +127,9 @@ def least_loaded_notes(result: ExperimentResult) -> list[str]:
         return []
     summary, comparison = summary_of(result), comparison_of(result)
     notes = []
-    for scenario, team in found.items():
+    for scenario, teams in found.items():
         stage = result.experiment.scenario(scenario).config.pipeline.stages[0].name
-        words = least_loaded_words(summary, comparison, scenario, result.experiment.baseline, team, stage)
+        words = least_loaded_words(summary, comparison, scenario, result.experiment.baseline, teams, stage)
         if words:
             notes.append(words)
     return notes

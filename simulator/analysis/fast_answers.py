@@ -15,14 +15,15 @@ effect on) is a finding about speed, not a wrong input: the words here say so be
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 
+from simulator.analysis.busy_reasons import working_teams
 from simulator.analysis.formatting import hours_words
 from simulator.analysis.published_ranges import WORKING_DAYS_PER_CALENDAR_DAY
 from simulator.analysis.tables import summary_row
-from simulator.analysis.wording import team_label
-from simulator.config.pipeline_checks import team_for_stage
+from simulator.analysis.wording import join_words, team_label
 from simulator.run.experiment import ExperimentResult
 
 FAST_ANSWER_HOURS = 1.0
@@ -38,28 +39,38 @@ QUALIFICATION_KPI = "mql_to_sql_rate"
 """The figure the words explain."""
 
 
-def fast_answer_words(summary: pd.DataFrame, scenario: str, team: str) -> str:
-    """Why ``scenario``'s MQL-to-SQL rate reads high when ``team`` (working the first stage) answers far sooner.
+def fast_answer_words(summary: pd.DataFrame, scenario: str, teams: Sequence[str]) -> str:
+    """Why ``scenario``'s MQL-to-SQL rate reads high when ``teams`` (working the first stage) answer far sooner.
 
     Within the hour, or within a quarter of the published firms' 42 hours (``sdr_headcount``'s
-    3 SDRs answer in 4.1 hours and qualify 33%).
+    3 SDRs answer in 4.1 hours and qualify 33%). Pods sharing the first stage (segment pods)
+    are each named with their own figure, and the words hold only when every one answers
+    that soon: the rate is over all their leads.
 
     Args:
         summary: The summary table (``first_touch_hours_mean_<team>`` rows, hours).
         scenario: The scenario.
-        team: The team working the funnel's first stage.
+        teams: The teams working the funnel's first stage (``busy_reasons.working_teams``).
 
     Returns:
-        The words, or ``""`` when the team's mean first touch is a quarter of 42 clock hours or more
+        The words, or ``""`` when a team's mean first touch is a quarter of 42 clock hours or more
         (or unknown): its rate above the range then has another cause, which these words must not hide.
     """
-    row = summary_row(summary, scenario, f"first_touch_hours_mean_{team}")
-    hours = float(row["mean"]) if row is not None else math.nan
-    if not (math.isfinite(hours) and hours < SOONER_SHARE * PUBLISHED_MEAN_ANSWER_WORKING_HOURS):
+    hours = []
+    for team in teams:
+        row = summary_row(summary, scenario, f"first_touch_hours_mean_{team}")
+        hours.append(float(row["mean"]) if row is not None else math.nan)
+    limit = SOONER_SHARE * PUBLISHED_MEAN_ANSWER_WORKING_HOURS
+    if not hours or not all(math.isfinite(h) and h < limit for h in hours):
         return ""
-    sooner = "leads answered within the hour" if hours < FAST_ANSWER_HOURS else "leads answered this soon"
+    sooner = "leads answered within the hour" if max(hours) < FAST_ANSWER_HOURS else "leads answered this soon"
+    if len(teams) == 1:
+        who = f"the {team_label(teams[0])} team first touches its leads {hours_words(hours[0])}"
+    else:
+        labels = join_words([team_label(team) for team in teams])
+        who = f"the {labels} teams first touch their leads {_each(hours)}"
     return (
-        f"the {team_label(team)} team first touches its leads {hours_words(hours)} after they arrive on average, and "
+        f"{who} after they arrive on average, and "
         f"{sooner} qualify far more often: the published rates come from firms answering in "
         f"{PUBLISHED_MEAN_ANSWER_HOURS} hours on average, about {PUBLISHED_MEAN_ANSWER_WORKING_HOURS:.0f} hours of "
         "working days as salesim counts them (HBR 2011; speed to lead in docs/MODEL.md)"
@@ -71,9 +82,18 @@ def fast_answer_reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict
     reasons: dict[str, dict[str, str]] = {}
     for spec in result.experiment.scenarios:
         stages = spec.config.pipeline.stages
-        team = team_for_stage(spec.config.org, stages[0].name, stages[0].role) if stages else None
+        teams = working_teams(spec.config.org, stages[0].name, stages[0].role) if stages else []
         speed_matters = spec.config.effects.speed_to_lead.exponent > 0  # else answering sooner changes nothing
-        words = fast_answer_words(summary, spec.name, team) if team is not None and speed_matters else ""
+        words = fast_answer_words(summary, spec.name, teams) if teams and speed_matters else ""
         if words:
             reasons[spec.name] = {QUALIFICATION_KPI: words}
     return reasons
+
+
+def _each(hours: list[float]) -> str:
+    """``0.5 and 2.0 hours of working days`` (the unit said once when every figure shares it)."""
+    said = [hours_words(h) for h in hours]
+    unit = " hours of working days"
+    if all(text.endswith(unit) for text in said):
+        return join_words([text.removesuffix(unit) for text in said]) + unit
+    return join_words(said)
