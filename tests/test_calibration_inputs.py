@@ -732,3 +732,20 @@ def test_missing_value_words_in_any_mapped_column_are_counted_where_they_are(
         assert words in problems, problems
     (mapping.parent / "prices.csv").write_text("product,price\nBasic,abc\nPro,5000\n")
     assert "'abc'" in refused(mapping, capsys)
+
+
+def test_a_roster_row_with_an_empty_team_is_counted_not_put_in_a_team_named_reps(tmp_path: Path) -> None:
+    """cat's empty team cell put cat in a team 'reps' beside North and South, counted nowhere."""
+    mapping = copy(tmp_path)
+    roster = mapping.parent / "roster.csv"
+    roster.write_text(roster.read_text().replace("cat,South", "cat,"))
+    cal = calibrate(mapping, AS_OF)
+    problems = {p: (n, done) for p, n, done in cal.export.problems.items}
+    assert problems["owners with deals whose team in the roster is empty"] == (1, "put in a team of their own: 'other'")
+    assert "reps" not in cal.people.teams
+    assert "cat" in cal.people.teams["other"]
+    roster.write_text("rep\nann\nbob\ncat\ndan\n")  # no team column at all: one team, as without a roster
+    mapping.write_text(mapping.read_text().replace("columns: {owner: rep, team: team}", "columns: {owner: rep}"))
+    cal = calibrate(mapping, AS_OF)
+    assert not any("team in the roster is empty" in p for p, _, _ in cal.export.problems.items)
+    assert list(cal.people.teams) == ["reps"]

@@ -67,6 +67,14 @@ def roster_and_prices(
         if named and len(unknown) == len(named):
             _no_owner_in_roster(named, found_roster["owner"].tolist(), mapping, str(path), cols.owner)
         problems.add("owners with deals but not in the roster", len(unknown), "put in a team of their own: 'other'")
+        if cols.team is not None or cols.office is not None:  # a team column is mapped: an empty cell is a gap
+            no_team = (found_roster["team"] == "") & (found_roster["office"] == "") & found_roster["owner"].isin(owners)
+            found_roster.loc[no_team, "team"] = "other"  # as an owner missing from the roster (was a team 'reps')
+            problems.add(
+                "owners with deals whose team in the roster is empty",
+                int(no_team.sum()),
+                "put in a team of their own: 'other'",
+            )
     if mapping.prices is not None:
         path = mapping.path(mapping.prices.file)
         raw = tables["prices"]
