@@ -749,3 +749,22 @@ def test_a_roster_row_with_an_empty_team_is_counted_not_put_in_a_team_named_reps
     cal = calibrate(mapping, AS_OF)
     assert not any("team in the roster is empty" in p for p, _, _ in cal.export.problems.items)
     assert list(cal.people.teams) == ["reps"]
+
+
+@pytest.mark.parametrize("product", ["null", "Empty"])
+def test_a_price_list_without_a_product_column_is_refused_naming_the_key(
+    tmp_path: Path, product: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It was refused as the generated 'market.products = {...}: weights for segment all must add up to more than 0'."""
+    mapping = copy(tmp_path)
+    (mapping.parent / "prices.csv").write_text("product,price\nBasic,1000\nPro,5000\n")
+    if product == "Empty":  # a mapped column with no value on any row
+        csv = mapping.parent / "opportunities.csv"
+        csv.write_text(csv.read_text().replace("Opportunity ID,", "Empty,Opportunity ID,").replace("\nA", "\n,A"))
+    text = mapping.read_text().replace("Product: Product", "").replace("product: Product", f"product: {product}")
+    mapping.write_text(text + "prices: {file: prices.csv, columns: {product: product, price: price}}\n")
+    message = refused(mapping, capsys)
+    assert "prices.file = 'prices.csv' is given, but opportunities.columns.product is " in message, message
+    assert "weights for segment" not in message
+    expected = "null (not in the export)" if product == "null" else "'Empty' names none on any row"
+    assert expected in message

@@ -34,6 +34,18 @@ def unify_spellings(export: Export, mapping: MappingFile) -> None:
         frame["product"] = respelled
         unpriced = (frame["product"] != "") & ~frame["product"].isin(list(export.prices))
         named = frame["product"] != ""
+        if not named.any() and mapping.prices is not None:
+            # no product to match a price to: the calibrated market had every product at weight 0 and was
+            # refused as "market.products = {...}: weights for segment all must add up to more than 0"
+            column = mapping.opportunities.columns.product
+            given = f"'{column}' names none on any row" if column is not None else "null (not in the export)"
+            raise CalibrationError(
+                f"prices.file = '{mapping.prices.file}' is given, but opportunities.columns.product is {given}: "
+                "a list price is matched to a deal by its product; map the column naming what each deal sells, "
+                "or leave the price list out",
+                file=export.file,
+                column=column or "",
+            )
         if named.any() and bool(unpriced[named].all()) and mapping.prices is not None:
             # none priced: a mapped column that is not the products' ('product: account' made 85 customers
             # products, each valued from its own wins, with exit 0)
