@@ -768,3 +768,16 @@ def test_a_price_list_without_a_product_column_is_refused_naming_the_key(
     assert "weights for segment" not in message
     expected = "null (not in the export)" if product == "null" else "'Empty' names none on any row"
     assert expected in message
+
+
+def test_owners_spelled_unlike_the_roster_only_in_case_are_told_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ANN, BOB, ... against the roster's ann, bob asked 'is the mapping's column the right one?': it was."""
+    mapping = copy(tmp_path)
+    roster = mapping.parent / "roster.csv"
+    roster.write_text(roster.read_text().upper().replace("REP,TEAM", "rep,team"))
+    err = refused(mapping, capsys)
+    assert "none of its 4 owners (ann, bob, cat, ...) is in the roster" in err, err
+    assert "they differ from the roster's only in upper and lower case (ann / ANN)" in err, err
+    assert "is the mapping's column the right one?" not in err

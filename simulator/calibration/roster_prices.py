@@ -101,10 +101,19 @@ def _no_owner_in_roster(owners: list[str], listed: list[str], mapping: MappingFi
     """
     where = mapping.opportunities.columns.owner
     key = f"opportunities.columns.owner = '{where}'" if where is not None else "the deals' owner column"
+    folded = {name.casefold(): name for name in listed}
+    alike = [(owner, folded[owner.casefold()]) for owner in owners if owner.casefold() in folded]
+    if len(alike) * 2 > len(owners):  # the right column, spelt in another case than the roster's
+        advice = (
+            f"they differ from the roster's only in upper and lower case ({alike[0][0]} / {alike[0][1]}): write "
+            "the owners as the roster spells them, or the roster as the deals do"
+        )
+    else:
+        advice = "is the mapping's column the right one? Map the column naming the rep who owns each deal, as the "
+        advice += "roster spells it"
     raise CalibrationError(
         f"{key}: none of its {len(owners):,} owners ({', '.join(owners[:3])}, ...) is in the roster {roster} "
-        f"(roster.columns.owner = '{column}': {', '.join(listed[:3])}, ...): is the mapping's column the right "
-        "one? Map the column naming the rep who owns each deal, as the roster spells it",
+        f"(roster.columns.owner = '{column}': {', '.join(listed[:3])}, ...): {advice}",
         file=str(mapping.path(mapping.opportunities.file)),
         column=where or "",
     )
