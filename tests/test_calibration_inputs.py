@@ -781,3 +781,27 @@ def test_owners_spelled_unlike_the_roster_only_in_case_are_told_so(
     assert "none of its 4 owners (ann, bob, cat, ...) is in the roster" in err, err
     assert "they differ from the roster's only in upper and lower case (ann / ANN)" in err, err
     assert "is the mapping's column the right one?" not in err
+
+
+def test_a_price_no_deal_sells_is_not_warned_of_and_a_nameless_price_row_is_counted(tmp_path: Path) -> None:
+    """A price row with no product warned 'no won deal of  closed by ... has a value'; a price-list product
+    no deal sells (the other spelling of one, or one aliased away) was warned of as if deals rested on its price."""
+    from simulator.calibration.cautions import value_warning
+
+    mapping = copy(tmp_path)
+    (mapping.parent / "prices.csv").write_text("product,price\nBasic,1000\nPro,5000\nPro Max,9000\n,100\n")
+    mapping.write_text(mapping.read_text() + "prices: {file: prices.csv, columns: {product: product, price: price}}\n")
+    cal = calibrate(mapping, AS_OF)
+    assert value_warning(cal) is None
+    assert "" not in cal.values.product_median
+    problems = {p: n for p, n, _ in cal.export.problems.items}
+    assert problems["price list rows with no product name"] == 1
+    # a product deals do sell, no win of which has a value, is still warned of
+    csv = mapping.parent / "opportunities.csv"
+    rows = [line.split(",") for line in csv.read_text().splitlines()]
+    for row in rows:
+        if row[3] == "Won" and row[6] == "Pro":
+            row[4], row[6] = "", "Pro Max"
+    csv.write_text("\n".join(",".join(row) for row in rows) + "\n")
+    warning = value_warning(calibrate(mapping, AS_OF))
+    assert warning is not None and "no won deal of Pro, Pro Max closed by" in warning, warning  # Pro: open deals

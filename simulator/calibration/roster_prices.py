@@ -86,7 +86,9 @@ def roster_and_prices(
         one_row_each(table, "product", {"price": mapping.prices.columns.price}, path)
         repeated = table["product"].duplicated()
         problems.add("products listed twice in the price list (the same price)", int(repeated.sum()), "one kept")
-        found_prices = dict(zip(products.tolist(), values.tolist(), strict=True))
+        unnamed = table["product"] == ""
+        problems.add("price list rows with no product name", int(unnamed.sum()), "left out (they price no deal)")
+        found_prices = {p: v for p, v in zip(products.tolist(), values.tolist(), strict=True) if p}
     return found_roster, found_prices
 
 
