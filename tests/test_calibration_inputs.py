@@ -805,3 +805,26 @@ def test_a_price_no_deal_sells_is_not_warned_of_and_a_nameless_price_row_is_coun
     csv.write_text("\n".join(",".join(row) for row in rows) + "\n")
     warning = value_warning(calibrate(mapping, AS_OF))
     assert warning is not None and "no won deal of Pro, Pro Max closed by" in warning, warning  # Pro: open deals
+
+
+def test_a_product_the_price_list_spells_two_ways_is_counted_or_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'Pro' and 'PRO' in one price list: the deals took the last spelling, the other stayed a product no deal sells,
+    and at two prices which one priced the deals went unsaid."""
+    mapping = copy(tmp_path)
+    prices = mapping.parent / "prices.csv"
+    prices.write_text("product,price\nBasic,1000\nPro,5000\nPRO,5000\n")
+    mapping.write_text(mapping.read_text() + "prices: {file: prices.csv, columns: {product: product, price: price}}\n")
+    cal = calibrate(mapping, AS_OF)
+    assert set(cal.export.prices) == {"Basic", "Pro"}
+    assert "PRO" not in cal.values.product_median
+    problems = {p: (n, done) for p, n, done in cal.export.problems.items}
+    assert problems["products listed twice in the price list under two spellings (the same price)"] == (
+        1,
+        "one kept (PRO read as the first spelling)",
+    )
+    prices.write_text("product,price\nBasic,1000\nPro,5000\nPRO,5500\n")
+    message = refused(mapping, capsys)
+    assert "prices.csv, column 'price': product 'Pro' (row 2 (line 3 of the file, after its header), 5000)" in message
+    assert "and 'PRO' (row 3 (line 4 of the file, after its header), 5500) are one product spelt two ways" in message

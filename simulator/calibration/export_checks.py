@@ -24,8 +24,8 @@ def unify_spellings(export: Export, mapping: MappingFile) -> None:
             export.problems.add(f"{field_name} spellings mapped by aliases", int(changed.sum()), "renamed")
             frame[field_name] = frame[field_name].map(lambda v, a=aliases: a.get(v, v))
     if export.prices:
-        canonical = {_key(p): p for p in export.prices}
-        respelled = frame["product"].map(lambda v: canonical.get(_key(v), v))
+        canonical = {spelling_key(p): p for p in export.prices}
+        respelled = frame["product"].map(lambda v: canonical.get(spelling_key(v), v))
         changed = (respelled != frame["product"]) & (frame["product"] != "")
         variants = sorted(set(frame.loc[changed, "product"]))
         export.problems.add(
@@ -63,7 +63,7 @@ def unify_spellings(export: Export, mapping: MappingFile) -> None:
         export.problems.add("products missing from the price list", int(unpriced.sum()), "kept, without a list price")
 
 
-def _key(name: str) -> str:
+def spelling_key(name: str) -> str:
     """A name as spellings compare it: lower case, letters and digits only."""
     return re.sub(r"[^0-9a-z]", "", name.lower())
 

@@ -16,6 +16,7 @@ import pandas as pd
 from simulator.calibration.amounts import parse_amounts
 from simulator.calibration.date_order import table_dates
 from simulator.calibration.errors import CalibrationError, DataProblems, row_words
+from simulator.calibration.export_checks import spelling_key
 from simulator.calibration.mapping import MappingFile
 from simulator.calibration.readers import column
 
@@ -89,7 +90,41 @@ def roster_and_prices(
         unnamed = table["product"] == ""
         problems.add("price list rows with no product name", int(unnamed.sum()), "left out (they price no deal)")
         found_prices = {p: v for p, v in zip(products.tolist(), values.tolist(), strict=True) if p}
+        for spelling in _other_spellings(table, path, mapping.prices.columns.price, problems):
+            del found_prices[spelling]
     return found_roster, found_prices
+
+
+def _other_spellings(table: pd.DataFrame, path: object, column_name: str, problems: DataProblems) -> list[str]:
+    """The price list's second spellings of a product (GTXPro beside GTX Pro): counted, the first one kept.
+
+    Deals were respelled to whichever spelling came last, and the other stayed a product
+    no deal sells; at two prices, which one priced the deals was not said.
+
+    Raises:
+        CalibrationError: Two spellings of one product at different prices (both rows and values named).
+    """
+    rows = table.assign(row=np.arange(1, len(table) + 1))  # 1-based, after the header
+    rows = rows[rows["product"] != ""].drop_duplicates("product")
+    dropped: list[str] = []
+    for _, group in rows.groupby(rows["product"].map(spelling_key), sort=False):
+        first = group.iloc[0]
+        for _, other in group.iloc[1:].iterrows():
+            if other["price"] != first["price"]:
+                raise CalibrationError(
+                    f"product '{first['product']}' ({row_words(str(path), int(first['row']))}, "
+                    f"{first['price']:g}) and '{other['product']}' ({row_words(str(path), int(other['row']))}, "
+                    f"{other['price']:g}) are one product spelt two ways at two prices: keep one row per product",
+                    file=str(path),
+                    column=column_name,
+                )
+            dropped.append(str(other["product"]))
+    problems.add(
+        "products listed twice in the price list under two spellings (the same price)",
+        len(dropped),
+        f"one kept ({', '.join(dropped)} read as the first spelling)",
+    )
+    return dropped
 
 
 def _no_owner_in_roster(owners: list[str], listed: list[str], mapping: MappingFile, roster: str, column: str) -> None:
