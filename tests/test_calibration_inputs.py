@@ -732,3 +732,99 @@ def test_missing_value_words_in_any_mapped_column_are_counted_where_they_are(
         assert words in problems, problems
     (mapping.parent / "prices.csv").write_text("product,price\nBasic,abc\nPro,5000\n")
     assert "'abc'" in refused(mapping, capsys)
+
+
+def test_a_roster_row_with_an_empty_team_is_counted_not_put_in_a_team_named_reps(tmp_path: Path) -> None:
+    """cat's empty team cell put cat in a team 'reps' beside North and South, counted nowhere."""
+    mapping = copy(tmp_path)
+    roster = mapping.parent / "roster.csv"
+    roster.write_text(roster.read_text().replace("cat,South", "cat,"))
+    cal = calibrate(mapping, AS_OF)
+    problems = {p: (n, done) for p, n, done in cal.export.problems.items}
+    assert problems["owners with deals whose team in the roster is empty"] == (1, "put in a team of their own: 'other'")
+    assert "reps" not in cal.people.teams
+    assert "cat" in cal.people.teams["other"]
+    roster.write_text("rep\nann\nbob\ncat\ndan\n")  # no team column at all: one team, as without a roster
+    mapping.write_text(mapping.read_text().replace("columns: {owner: rep, team: team}", "columns: {owner: rep}"))
+    cal = calibrate(mapping, AS_OF)
+    assert not any("team in the roster is empty" in p for p, _, _ in cal.export.problems.items)
+    assert list(cal.people.teams) == ["reps"]
+
+
+@pytest.mark.parametrize("product", ["null", "Empty"])
+def test_a_price_list_without_a_product_column_is_refused_naming_the_key(
+    tmp_path: Path, product: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It was refused as the generated 'market.products = {...}: weights for segment all must add up to more than 0'."""
+    mapping = copy(tmp_path)
+    (mapping.parent / "prices.csv").write_text("product,price\nBasic,1000\nPro,5000\n")
+    if product == "Empty":  # a mapped column with no value on any row
+        csv = mapping.parent / "opportunities.csv"
+        csv.write_text(csv.read_text().replace("Opportunity ID,", "Empty,Opportunity ID,").replace("\nA", "\n,A"))
+    text = mapping.read_text().replace("Product: Product", "").replace("product: Product", f"product: {product}")
+    mapping.write_text(text + "prices: {file: prices.csv, columns: {product: product, price: price}}\n")
+    message = refused(mapping, capsys)
+    assert "prices.file = 'prices.csv' is given, but opportunities.columns.product is " in message, message
+    assert "weights for segment" not in message
+    expected = "null (not in the export)" if product == "null" else "'Empty' names none on any row"
+    assert expected in message
+
+
+def test_owners_spelled_unlike_the_roster_only_in_case_are_told_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ANN, BOB, ... against the roster's ann, bob asked 'is the mapping's column the right one?': it was."""
+    mapping = copy(tmp_path)
+    roster = mapping.parent / "roster.csv"
+    roster.write_text(roster.read_text().upper().replace("REP,TEAM", "rep,team"))
+    err = refused(mapping, capsys)
+    assert "none of its 4 owners (ann, bob, cat, ...) is in the roster" in err, err
+    assert "they differ from the roster's only in upper and lower case (ann / ANN)" in err, err
+    assert "is the mapping's column the right one?" not in err
+
+
+def test_a_price_no_deal_sells_is_not_warned_of_and_a_nameless_price_row_is_counted(tmp_path: Path) -> None:
+    """A price row with no product warned 'no won deal of  closed by ... has a value'; a price-list product
+    no deal sells (the other spelling of one, or one aliased away) was warned of as if deals rested on its price."""
+    from simulator.calibration.cautions import value_warning
+
+    mapping = copy(tmp_path)
+    (mapping.parent / "prices.csv").write_text("product,price\nBasic,1000\nPro,5000\nPro Max,9000\n,100\n")
+    mapping.write_text(mapping.read_text() + "prices: {file: prices.csv, columns: {product: product, price: price}}\n")
+    cal = calibrate(mapping, AS_OF)
+    assert value_warning(cal) is None
+    assert "" not in cal.values.product_median
+    problems = {p: n for p, n, _ in cal.export.problems.items}
+    assert problems["price list rows with no product name"] == 1
+    # a product deals do sell, no win of which has a value, is still warned of
+    csv = mapping.parent / "opportunities.csv"
+    rows = [line.split(",") for line in csv.read_text().splitlines()]
+    for row in rows:
+        if row[3] == "Won" and row[6] == "Pro":
+            row[4], row[6] = "", "Pro Max"
+    csv.write_text("\n".join(",".join(row) for row in rows) + "\n")
+    warning = value_warning(calibrate(mapping, AS_OF))
+    assert warning is not None and "no won deal of Pro, Pro Max closed by" in warning, warning  # Pro: open deals
+
+
+def test_a_product_the_price_list_spells_two_ways_is_counted_or_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'Pro' and 'PRO' in one price list: the deals took the last spelling, the other stayed a product no deal sells,
+    and at two prices which one priced the deals went unsaid."""
+    mapping = copy(tmp_path)
+    prices = mapping.parent / "prices.csv"
+    prices.write_text("product,price\nBasic,1000\nPro,5000\nPRO,5000\n")
+    mapping.write_text(mapping.read_text() + "prices: {file: prices.csv, columns: {product: product, price: price}}\n")
+    cal = calibrate(mapping, AS_OF)
+    assert set(cal.export.prices) == {"Basic", "Pro"}
+    assert "PRO" not in cal.values.product_median
+    problems = {p: (n, done) for p, n, done in cal.export.problems.items}
+    assert problems["products listed twice in the price list under two spellings (the same price)"] == (
+        1,
+        "one kept (PRO read as the first spelling)",
+    )
+    prices.write_text("product,price\nBasic,1000\nPro,5000\nPRO,5500\n")
+    message = refused(mapping, capsys)
+    assert "prices.csv, column 'price': product 'Pro' (row 2 (line 3 of the file, after its header), 5000)" in message
+    assert "and 'PRO' (row 3 (line 4 of the file, after its header), 5500) are one product spelt two ways" in message

@@ -55,10 +55,13 @@ def value_warning(cal: Calibration) -> str | None:
     A fresh user emptied crm-maven's ``close_value`` on every won row: calibrate wrote the
     price list's values as "median won, n = 0" with a CI of one point, and said nothing.
     """
-    priced = list_priced(cal.values)
+    # a product of the price list no deal sells (another spelling of one, say) has nothing resting on its price
+    sold = set(cal.export.frame["product"]) - {""}
+    priced = [product for product in list_priced(cal.values) if product in sold]
+    valued_products = [product for product in cal.values.product_median if product in sold or not product]
     wins, valued = valued_wins(cal.export.frame, cal.as_of)
     assumed = cal.mapping.assumptions.deal_value
-    all_priced = bool(priced) and len(priced) == len(cal.values.product_median)
+    all_priced = bool(priced) and len(priced) == len(valued_products)
     if valued == 0 and assumed is not None and not all_priced:
         return (
             f"none of the {wins:,} won deals closed by {cal.as_of} has a value: the deal value is the mapping's "
@@ -68,7 +71,7 @@ def value_warning(cal: Calibration) -> str | None:
         )
     if not priced:
         return None
-    if len(priced) == len(cal.values.product_median):
+    if all_priced:
         return (
             f"none of the {wins:,} won deals closed by {cal.as_of} has a value (none or 0): every product's deal "
             "value is the price list's, not fitted, and the bookings forecast rests on them"

@@ -24,8 +24,8 @@ def unify_spellings(export: Export, mapping: MappingFile) -> None:
             export.problems.add(f"{field_name} spellings mapped by aliases", int(changed.sum()), "renamed")
             frame[field_name] = frame[field_name].map(lambda v, a=aliases: a.get(v, v))
     if export.prices:
-        canonical = {_key(p): p for p in export.prices}
-        respelled = frame["product"].map(lambda v: canonical.get(_key(v), v))
+        canonical = {spelling_key(p): p for p in export.prices}
+        respelled = frame["product"].map(lambda v: canonical.get(spelling_key(v), v))
         changed = (respelled != frame["product"]) & (frame["product"] != "")
         variants = sorted(set(frame.loc[changed, "product"]))
         export.problems.add(
@@ -34,6 +34,18 @@ def unify_spellings(export: Export, mapping: MappingFile) -> None:
         frame["product"] = respelled
         unpriced = (frame["product"] != "") & ~frame["product"].isin(list(export.prices))
         named = frame["product"] != ""
+        if not named.any() and mapping.prices is not None:
+            # no product to match a price to: the calibrated market had every product at weight 0 and was
+            # refused as "market.products = {...}: weights for segment all must add up to more than 0"
+            column = mapping.opportunities.columns.product
+            given = f"'{column}' names none on any row" if column is not None else "null (not in the export)"
+            raise CalibrationError(
+                f"prices.file = '{mapping.prices.file}' is given, but opportunities.columns.product is {given}: "
+                "a list price is matched to a deal by its product; map the column naming what each deal sells, "
+                "or leave the price list out",
+                file=export.file,
+                column=column or "",
+            )
         if named.any() and bool(unpriced[named].all()) and mapping.prices is not None:
             # none priced: a mapped column that is not the products' ('product: account' made 85 customers
             # products, each valued from its own wins, with exit 0)
@@ -51,7 +63,7 @@ def unify_spellings(export: Export, mapping: MappingFile) -> None:
         export.problems.add("products missing from the price list", int(unpriced.sum()), "kept, without a list price")
 
 
-def _key(name: str) -> str:
+def spelling_key(name: str) -> str:
     """A name as spellings compare it: lower case, letters and digits only."""
     return re.sub(r"[^0-9a-z]", "", name.lower())
 

@@ -55,7 +55,7 @@ def fit_values(
         medians[str(product)] = median_of(amounts)
         ratios.append(amounts / medians[str(product)].value)
     for product, price in prices.items():
-        if product not in medians and price > 0:
+        if product and product not in medians and price > 0:  # a price row with no product names none
             medians[product] = Estimate(price, price, price, 0)
     spread = np.concatenate(ratios) if ratios else np.ones(1)
     points = np.quantile(spread, (np.arange(VALUE_POINTS) + 0.5) / VALUE_POINTS)

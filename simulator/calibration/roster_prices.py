@@ -16,6 +16,7 @@ import pandas as pd
 from simulator.calibration.amounts import parse_amounts
 from simulator.calibration.date_order import table_dates
 from simulator.calibration.errors import CalibrationError, DataProblems, row_words
+from simulator.calibration.export_checks import spelling_key
 from simulator.calibration.mapping import MappingFile
 from simulator.calibration.readers import column
 
@@ -67,6 +68,14 @@ def roster_and_prices(
         if named and len(unknown) == len(named):
             _no_owner_in_roster(named, found_roster["owner"].tolist(), mapping, str(path), cols.owner)
         problems.add("owners with deals but not in the roster", len(unknown), "put in a team of their own: 'other'")
+        if cols.team is not None or cols.office is not None:  # a team column is mapped: an empty cell is a gap
+            no_team = (found_roster["team"] == "") & (found_roster["office"] == "") & found_roster["owner"].isin(owners)
+            found_roster.loc[no_team, "team"] = "other"  # as an owner missing from the roster (was a team 'reps')
+            problems.add(
+                "owners with deals whose team in the roster is empty",
+                int(no_team.sum()),
+                "put in a team of their own: 'other'",
+            )
     if mapping.prices is not None:
         path = mapping.path(mapping.prices.file)
         raw = tables["prices"]
@@ -78,8 +87,44 @@ def roster_and_prices(
         one_row_each(table, "product", {"price": mapping.prices.columns.price}, path)
         repeated = table["product"].duplicated()
         problems.add("products listed twice in the price list (the same price)", int(repeated.sum()), "one kept")
-        found_prices = dict(zip(products.tolist(), values.tolist(), strict=True))
+        unnamed = table["product"] == ""
+        problems.add("price list rows with no product name", int(unnamed.sum()), "left out (they price no deal)")
+        found_prices = {p: v for p, v in zip(products.tolist(), values.tolist(), strict=True) if p}
+        for spelling in _other_spellings(table, path, mapping.prices.columns.price, problems):
+            del found_prices[spelling]
     return found_roster, found_prices
+
+
+def _other_spellings(table: pd.DataFrame, path: object, column_name: str, problems: DataProblems) -> list[str]:
+    """The price list's second spellings of a product (GTXPro beside GTX Pro): counted, the first one kept.
+
+    Deals were respelled to whichever spelling came last, and the other stayed a product
+    no deal sells; at two prices, which one priced the deals was not said.
+
+    Raises:
+        CalibrationError: Two spellings of one product at different prices (both rows and values named).
+    """
+    rows = table.assign(row=np.arange(1, len(table) + 1))  # 1-based, after the header
+    rows = rows[rows["product"] != ""].drop_duplicates("product")
+    dropped: list[str] = []
+    for _, group in rows.groupby(rows["product"].map(spelling_key), sort=False):
+        first = group.iloc[0]
+        for _, other in group.iloc[1:].iterrows():
+            if other["price"] != first["price"]:
+                raise CalibrationError(
+                    f"product '{first['product']}' ({row_words(str(path), int(first['row']))}, "
+                    f"{first['price']:g}) and '{other['product']}' ({row_words(str(path), int(other['row']))}, "
+                    f"{other['price']:g}) are one product spelt two ways at two prices: keep one row per product",
+                    file=str(path),
+                    column=column_name,
+                )
+            dropped.append(str(other["product"]))
+    problems.add(
+        "products listed twice in the price list under two spellings (the same price)",
+        len(dropped),
+        f"one kept ({', '.join(dropped)} read as the first spelling)",
+    )
+    return dropped
 
 
 def _no_owner_in_roster(owners: list[str], listed: list[str], mapping: MappingFile, roster: str, column: str) -> None:
@@ -93,10 +138,19 @@ def _no_owner_in_roster(owners: list[str], listed: list[str], mapping: MappingFi
     """
     where = mapping.opportunities.columns.owner
     key = f"opportunities.columns.owner = '{where}'" if where is not None else "the deals' owner column"
+    folded = {name.casefold(): name for name in listed}
+    alike = [(owner, folded[owner.casefold()]) for owner in owners if owner.casefold() in folded]
+    if len(alike) * 2 > len(owners):  # the right column, spelt in another case than the roster's
+        advice = (
+            f"they differ from the roster's only in upper and lower case ({alike[0][0]} / {alike[0][1]}): write "
+            "the owners as the roster spells them, or the roster as the deals do"
+        )
+    else:
+        advice = "is the mapping's column the right one? Map the column naming the rep who owns each deal, as the "
+        advice += "roster spells it"
     raise CalibrationError(
         f"{key}: none of its {len(owners):,} owners ({', '.join(owners[:3])}, ...) is in the roster {roster} "
-        f"(roster.columns.owner = '{column}': {', '.join(listed[:3])}, ...): is the mapping's column the right "
-        "one? Map the column naming the rep who owns each deal, as the roster spells it",
+        f"(roster.columns.owner = '{column}': {', '.join(listed[:3])}, ...): {advice}",
         file=str(mapping.path(mapping.opportunities.file)),
         column=where or "",
     )
