@@ -159,6 +159,9 @@ def test_the_forecast_of_a_thinning_export_says_so_beside_its_answer_and_reads_i
     # a quarter's run scores its next-month forecast at one month end: MAPE = WAPE = |bias|, said so
     assert "Here each run scores next month at 1 of its 3 month ends" in report
     assert "then one forecast's error, the same in size" in report
+    # and its weights were learned from the first month end alone, the stale starting pipeline's (bias -39%)
+    assert "The weights those forecasts use were learned from its first month end alone" in report
+    assert "forecast.weights=configured with rates of your own, scores the method." in report
     assert "whose own win rate of decided deals, as fitted, is 61.6%, so this is the company's own history" in said
     cycle = said[said.index("median sales cycle") :]
     assert (

@@ -87,8 +87,40 @@ def _scored_words(result: ExperimentResult | None, names: list[str], quarter_uns
     ends = max(c["ends"] for c in shown)
     quarter = "" if quarter_unscored else f" and next quarter at {min(c['quarter'] for c in shown)}"
     few = ": MAPE, WAPE and bias are then one forecast's error, the same in size" if month == 1 else ""
-    return (
+    text = (
         f" Here each run scores next month at {month} of its {ends} month ends{quarter} (with learned weights "
         "the first month ends have no history of their own, and the last ones no next month inside the "
         f"window){few}."
+    )
+    return text + (_short_history_words(month) if result is not None and _learned(result, names) else "")
+
+
+SHORT_HISTORY = 2
+"""Learned weights resting on this many month ends or fewer are the window's, not the forecasting method's."""
+
+
+def _learned(result: ExperimentResult, names: list[str]) -> bool:
+    """Whether every scenario shown forecasts with weights learned in the run."""
+    scenarios = {spec.name: spec.config for spec in result.experiment.scenarios}
+    return all(scenarios[n].forecast.weights == "learned" for n in names if n in scenarios)
+
+
+def _short_history_words(month: int) -> str:
+    """Why a short window's forecast error says little about the method: its weights' history is one month or two.
+
+    A month end's learned weights are the stage -> won-next-month rates of the run's earlier
+    month ends, so the k-th scored month end rests on k of them. A calibrated quarter scores
+    one forecast, weighted by the first month end's pipeline alone: a run starting from an
+    export's open deals starts with its oldest (crm-maven's: a median age of 118 working
+    days), which win least, and the younger pipeline a month later is under-forecast (bias
+    -39%).
+    """
+    if not 1 <= month <= SHORT_HISTORY:
+        return ""
+    history = "its first month end alone" if month == 1 else "its first one or two month ends"
+    return (
+        f" The weights those forecasts use were learned from {history}: one month's mix of open deals (a run "
+        "starting from an export's open pipeline starts with its oldest, which win least), so the errors say "
+        "more about the short window than about forecasting by stage; a longer horizon, or "
+        "forecast.weights=configured with rates of your own, scores the method."
     )
