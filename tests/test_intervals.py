@@ -864,3 +864,17 @@ def test_a_count_at_0_in_every_run_reads_its_runs_and_bound_not_exact() -> None:
     # an amount at 0 in every run is that amount (no partner, no partner fees); so is a ratio
     for kpi in ("cost_partner_fees", "pipeline_coverage", "cycle_time_days_p50"):
         assert (row(kpi, np.zeros(40))["ci_low"], row(kpi, np.zeros(40))["ci_high"]) == (0.0, 0.0), kpi
+
+
+def test_a_count_at_0_in_every_run_on_parameter_draws_is_bounded_over_its_runs() -> None:
+    """80 runs on 40 refits (crm-maven) had read "0 in all 80 runs (0 to 0.092 a run)": 3.69 / 40, not / 80.
+
+    The runs' total, 0, is one Poisson count whatever each refit's rate (module docstring of
+    :mod:`simulator.analysis.intervals`), so the bound is over every run, as the words count them.
+    """
+    from simulator.analysis.mean_cells import format_mean_ci
+
+    found = kpi_interval("deals_lost_handoff", np.zeros(80), replications=np.arange(80), draws=40)
+    assert (found.n, found.ci_low, found.ci_high) == (80, 0.0, pytest.approx(-math.log(0.025) / 80))
+    row = pd.Series({"mean": found.mean, "ci_low": found.ci_low, "ci_high": found.ci_high, "n": found.n})
+    assert format_mean_ci(row, "deals_lost_handoff") == "0 in all 80 runs (0 to 0.046 a run)"
