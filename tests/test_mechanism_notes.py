@@ -135,6 +135,36 @@ def test_attainment_rising_with_fewer_quota_carriers_is_said_where_it_is_read(en
     assert any("with_engineers: median quota attainment" in line and why in line for line in terminal.splitlines())
 
 
+def test_attainment_the_runs_do_not_tell_apart_is_not_said_to_move(engineers: ExperimentResult) -> None:
+    """generalist_vs_specialist read "its quota attainment and bookings per closing rep rise (median quota attainment
+    60.4% against 53.8% ...)" and "above generalist's because fewer reps share the bookings" beside the attainment
+    figure, where the runs showed no clear difference in it (95% CI -3.6 to +16.8 points): only bookings per rep
+    had moved clearly. A figure is said to move with the quota seats only where the runs show it move."""
+    from dataclasses import replace
+
+    comparison = comparison_of(engineers).copy()
+    unclear = comparison["scenario"].eq("with_engineers") & comparison["kpi"].eq("quota_attainment_p50")
+    comparison.loc[unclear, "significant"] = False
+    result = replace(engineers, comparison=comparison)
+    summary = summary_of(result)
+    note = carrier_notes(result, summary)["with_engineers"]
+    per_rep = [
+        format_value("bookings_per_rep", summary_mean(summary, s, "bookings_per_rep"))
+        for s in ("with_engineers", "sdr_ae")
+    ]
+    assert note.startswith(
+        f"its bookings per closing rep rise (bookings per closing rep {per_rep[0]} against {per_rep[1]}) "
+    )
+    assert "median quota attainment" not in note
+    reasons = carrier_reasons(result, summary_with_run_figures(result))["with_engineers"]
+    assert "quota_attainment_p50" not in reasons and below_key("quota_attainment_p50") not in reasons
+    assert reasons["reps_at_quota_share"].startswith("above sdr_ae's because fewer reps share the bookings")
+    # a figure the runs show moving the other way from the seats is not said to move with them either
+    comparison.loc[unclear, ["significant", "mean_diff"]] = [True, -0.05]
+    reasons = carrier_reasons(replace(engineers, comparison=comparison), summary_with_run_figures(result))
+    assert "quota_attainment_p50" not in reasons["with_engineers"]
+
+
 def test_least_loaded_pods_are_found_and_named_together() -> None:
     """Segment pods share the first stage: the note had looked at the first pod alone (the others unseen)."""
     from types import SimpleNamespace
