@@ -828,3 +828,17 @@ def test_a_product_the_price_list_spells_two_ways_is_counted_or_refused(
     message = refused(mapping, capsys)
     assert "prices.csv, column 'price': product 'Pro' (row 2 (line 3 of the file, after its header), 5000)" in message
     assert "and 'PRO' (row 3 (line 4 of the file, after its header), 5500) are one product spelt two ways" in message
+
+
+def test_an_owner_spelt_unlike_its_roster_row_only_in_case_is_counted_so(tmp_path: Path) -> None:
+    """crm-maven's roster with Agent_01 ... Agent_09 for the deals' agent_01 ... agent_09 calibrated with exit 0:
+    9 owners in a team 'other' and 9 roster reps without deals, the case never named (it was only when no owner
+    matched at all)."""
+    mapping = copy(tmp_path)
+    roster = mapping.parent / "roster.csv"
+    roster.write_text(roster.read_text().replace("ann,North", "ANN,North"))
+    cal = calibrate(mapping, AS_OF)
+    problems = {p: (n, action) for p, n, action in cal.export.problems.items}
+    assert problems["owners with deals but not in the roster"][0] == 1
+    count, action = problems["owners with deals spelt as a roster rep only in another case"]
+    assert count == 1 and "ann / ANN" in action, action

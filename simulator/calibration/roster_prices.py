@@ -68,6 +68,7 @@ def roster_and_prices(
         if named and len(unknown) == len(named):
             _no_owner_in_roster(named, found_roster["owner"].tolist(), mapping, str(path), cols.owner)
         problems.add("owners with deals but not in the roster", len(unknown), "put in a team of their own: 'other'")
+        _case_only(unknown, found_roster["owner"].tolist(), problems)
         if cols.team is not None or cols.office is not None:  # a team column is mapped: an empty cell is a gap
             no_team = (found_roster["team"] == "") & (found_roster["office"] == "") & found_roster["owner"].isin(owners)
             found_roster.loc[no_team, "team"] = "other"  # as an owner missing from the roster (was a team 'reps')
@@ -125,6 +126,23 @@ def _other_spellings(table: pd.DataFrame, path: object, column_name: str, proble
         f"one kept ({', '.join(dropped)} read as the first spelling)",
     )
     return dropped
+
+
+def _case_only(unknown: list[str], listed: list[str], problems: DataProblems) -> None:
+    """Count the owners missing from the roster that it lists in another case (agent_01 / Agent_01).
+
+    Those owners are put in a team 'other' and their roster rows seat no one: when every
+    owner differs so the deals are refused (:func:`_no_owner_in_roster`); when only some
+    do, calibrate had counted them as missing from the roster with no word of the case.
+    """
+    folded = {name.casefold(): name for name in listed if name}
+    alike = [(owner, folded[owner.casefold()]) for owner in unknown if owner.casefold() in folded]
+    shown = ", ".join(f"{owner} / {roster}" for owner, roster in alike[:4])
+    problems.add(
+        "owners with deals spelt as a roster rep only in another case",
+        len(alike),
+        f"put in a team 'other', not the roster's ({shown}): write them as the roster spells them",
+    )
 
 
 def _no_owner_in_roster(owners: list[str], listed: list[str], mapping: MappingFile, roster: str, column: str) -> None:
