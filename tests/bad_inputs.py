@@ -1237,7 +1237,7 @@ TABLE: list[BadInput] = [
     row(
         "optimise",
         ["optimise", "--team", "full_cycle=10:14", "--first-runs", "9", "--runs", "8"],
-        "--runs/--first-runs/--trials/--finalists/--final-runs = [8, 9, 30, 3, 40]: need 2 <= first runs <= runs",
+        "--first-runs = 9: must be from 2 to --runs (8)",
         via="cli",
     ),
     row(

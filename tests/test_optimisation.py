@@ -189,10 +189,40 @@ def test_every_option_that_is_no_number_is_named_at_once(tmp_path: Path, capsys:
         (["--batch", "0"], "--batch = 0: must be a whole number >= 1"),
         (["--budget", "inf"], "--budget = inf: must be a positive, finite amount"),
         (["--budget", "1e300"], "--budget = 1e+300: must be at most 1,000,000,000,000"),
-        (["--exhaustive", "--final-runs", "1"], "at least 2 final runs"),
+        (["--exhaustive", "--final-runs", "1"], "--final-runs = 1: must be a whole number >= 2"),
     ):
         assert optimise_main(["--team", "ae=7:8", *bad], never) == 2, bad
         assert said in capsys.readouterr().err, bad
+
+
+@pytest.mark.parametrize(
+    ("bad", "said"),
+    [
+        (["--trials", "0"], "--trials = 0: must be a whole number >= 1 (mixes to simulate)"),
+        (["--finalists", "0"], "--finalists = 0: must be a whole number >= 1 (mixes to re-run)"),
+        (["--runs", "1"], "--runs = 1: must be a whole number >= 2"),
+        (["--final-runs", "1"], "--final-runs = 1: must be a whole number >= 2"),
+        (["--first-runs", "9", "--runs", "8"], "--first-runs = 9: must be from 2 to --runs (8)"),
+        (["--first-runs", "1"], "--first-runs = 1: must be from 2 to --runs (8)"),
+        (["--exhaustive", "--final-runs", "1"], "--final-runs = 1: must be a whole number >= 2"),
+    ],
+)
+def test_a_bad_search_size_names_its_own_option(
+    bad: list[str], said: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--trials 0 had read '--runs/--first-runs/--trials/--finalists/--final-runs = [8, 3, 0, 3, 40]: need ...'.
+
+    The user had to count along five options for the one at fault; each is named alone, as
+    sensitivity names its --runs.
+    """
+
+    def never(_: Any) -> Any:
+        raise AssertionError("nothing may be composed or run")
+
+    assert optimise_main(["--team", "ae=7:8", *bad, "--out", str(tmp_path / "x")], never) == 2
+    err = capsys.readouterr().err
+    assert said in err and "problem)" in err and "/--" not in err, err
+    assert not (tmp_path / "x").exists()
 
 
 def test_mixes_that_tie_on_the_kpi_go_cheapest_first() -> None:

@@ -55,7 +55,7 @@ from optuna.pruners import BasePruner
 from optuna.trial import FrozenTrial, TrialState
 
 from simulator.analysis.finalists import Finalist, final_round, recommended
-from simulator.analysis.search_options import search_sizes_issue
+from simulator.analysis.search_options import search_sizes_issues
 from simulator.analysis.team_mix import Candidate, Evaluation, TeamMixProblem
 from simulator.config.errors import ConfigError
 
@@ -177,8 +177,8 @@ def optimise(
         ConfigError: Bad bounds or settings.
     """
     problem.check()
-    sizes = search_sizes_issue(runs, first_runs, trials, finalists, final_runs)
-    if sizes is not None:
+    sizes = search_sizes_issues(runs, first_runs, trials, finalists, final_runs)
+    if sizes:
         raise ConfigError(sizes)
     if batch < 1:
         raise ConfigError.single("batch", batch, "must be a whole number >= 1")
@@ -326,8 +326,8 @@ def exhaustive_optimisation(
 ) -> Optimisation:
     """Every combination with ``runs`` replications, then the best feasible ones re-run as :func:`optimise` does."""
     problem.check()
-    sizes = search_sizes_issue(runs, runs, 1, finalists, final_runs)
-    if sizes is not None:
+    sizes = search_sizes_issues(runs, runs, 1, finalists, final_runs, exhaustive=True)
+    if sizes:
         raise ConfigError(sizes)
     complete, _ = problem.run(problem.every_candidate(), runs, workers, on_progress)
     rows = [_row(i, "complete", e, problem) for i, e in enumerate(complete.values())]

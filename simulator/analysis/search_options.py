@@ -10,12 +10,26 @@ from __future__ import annotations
 from simulator.config.errors import ConfigIssue
 
 
-def search_sizes_issue(runs: int, first_runs: int, trials: int, finalists: int, final_runs: int) -> ConfigIssue | None:
-    """What is wrong with a search's sizes (None: nothing): the replications, the trials and the finalists."""
-    if not 2 <= first_runs <= runs or trials < 1 or finalists < 1 or final_runs < 2:
-        return ConfigIssue(
-            "--runs/--first-runs/--trials/--finalists/--final-runs",
-            [runs, first_runs, trials, finalists, final_runs],
-            "need 2 <= first runs <= runs, at least one trial and one finalist, and at least 2 final runs",
+def search_sizes_issues(
+    runs: int, first_runs: int, trials: int, finalists: int, final_runs: int, exhaustive: bool = False
+) -> list[ConfigIssue]:
+    """What is wrong with a search's sizes, each naming its own option (empty: nothing).
+
+    ``--trials 0`` had read ``--runs/--first-runs/--trials/--finalists/--final-runs = [8, 3, 0,
+    3, 40]: need ...``, leaving the user to count along five options for the one at fault.
+    With ``exhaustive`` every mix gets ``runs``: there are no trials or first runs to check.
+    """
+    issues = []
+    if runs < 2:
+        issues.append(ConfigIssue("--runs", runs, "must be a whole number >= 2 (replications of a mix not pruned)"))
+    elif not exhaustive and not 2 <= first_runs <= runs:  # a --runs at fault is named alone
+        issues.append(ConfigIssue("--first-runs", first_runs, f"must be from 2 to --runs ({runs})"))
+    if not exhaustive and trials < 1:
+        issues.append(ConfigIssue("--trials", trials, "must be a whole number >= 1 (mixes to simulate)"))
+    if finalists < 1:
+        issues.append(ConfigIssue("--finalists", finalists, "must be a whole number >= 1 (mixes to re-run)"))
+    if final_runs < 2:
+        issues.append(
+            ConfigIssue("--final-runs", final_runs, "must be a whole number >= 2 (a paired difference needs two runs)")
         )
-    return None
+    return issues

@@ -19,7 +19,7 @@ from typing import Any
 
 from simulator.analysis.decision import check_decision, decision_of, kpi_name_issue
 from simulator.analysis.quantities import direction
-from simulator.analysis.search_options import search_sizes_issue
+from simulator.analysis.search_options import search_sizes_issues
 from simulator.analysis.team_mix import TeamMixProblem, bounds_issue
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.fields import DOLLAR_SLIP, dollar_slip_words
@@ -137,7 +137,7 @@ def _first_runs(options: argparse.Namespace) -> Any:
     return min(FIRST_RUNS, options.runs) if isinstance(options.runs, int) and options.runs >= 2 else FIRST_RUNS
 
 
-def _sizes_issue(options: argparse.Namespace) -> ConfigIssue | None:
+def _sizes_issues(options: argparse.Namespace) -> list[ConfigIssue]:
     """The search's (or, with ``--exhaustive``, every mix's) sizes checked before anything is composed.
 
     ``--exhaustive --final-runs 1`` had run, answering with a one-run "tie"; the search's own
@@ -145,11 +145,9 @@ def _sizes_issue(options: argparse.Namespace) -> ConfigIssue | None:
     """
     sizes = (options.runs, _first_runs(options), options.trials, options.finalists, options.final_runs)
     if not all(isinstance(v, int) for v in sizes):
-        return None  # unreadable: named already
-    if options.exhaustive:  # every mix gets --runs: no trials, no first runs
-        return search_sizes_issue(options.runs, options.runs, 1, options.finalists, options.final_runs)
+        return []  # unreadable: named already
     # --first-runs 9 --runs 8 had been cut to 8 in silence, where the rule says first runs <= runs
-    return search_sizes_issue(options.runs, _first_runs(options), options.trials, options.finalists, options.final_runs)
+    return search_sizes_issues(*sizes, exhaustive=options.exhaustive)
 
 
 def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]) -> int:
@@ -178,8 +176,7 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
             issues.append(ConfigIssue("--workers", options.workers, "must be a whole number >= 0 (0 = every core)"))
         if isinstance(options.batch, int) and options.batch < 1:  # 0 had spun for ever asking for no trial
             issues.append(ConfigIssue("--batch", options.batch, "must be a whole number >= 1"))
-        sizes = _sizes_issue(options)
-        issues += [sizes] if sizes is not None else []
+        issues += _sizes_issues(options)
         if issues:  # refused before anything is composed
             raise ConfigError(issues)
         bounds = _bounds(options.team)
