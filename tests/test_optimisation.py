@@ -16,11 +16,11 @@ from plot_checks import collect
 import simulator
 from simulator.analysis.finalists import Finalist, final_round, ranked, recommended, top_ties
 from simulator.analysis.intervals import wilson_interval
-from simulator.analysis.optimisation import Optimisation, _upper, exhaustive, optimise
+from simulator.analysis.optimisation import Optimisation, _upper, exhaustive, exhaustive_optimisation, optimise
 from simulator.analysis.team_mix import Candidate, Evaluation, TeamMixProblem
 from simulator.config.errors import ConfigError
 from simulator.report.optimisation_report import answer_paragraph, optimisation_markdown, write_optimisation
-from simulator.report.optimisation_words import unmoved_words
+from simulator.report.optimisation_words import idle_teams, unmoved_words
 from simulator.report.optimise_command import optimise_main
 from simulator.run.build import experiment_from_dict
 from tests.scenarios import ROOT
@@ -795,3 +795,24 @@ def test_a_pick_the_budget_holds_at_the_fewest_reps_is_not_sent_lower(problem: T
 
     assert "bounds allow" not in answer_with(2e5)  # one more rep did better: the budget holds the pick low
     assert "It has as few reps as the bounds allow for a (2): a mix beyond them may do better" in answer_with(0.5e5)
+
+
+def test_a_team_among_others_the_kpi_does_not_read_is_said_so() -> None:
+    """optimise --team full_cycle=10:16 --team csm=9:12 --kpi contribution on plan_check chose "full_cycle=14,
+    csm=11" unsaid that contribution never reads the CSMs' work: full_cycle=13 with csm=11 and with csm=12 were
+    re-run and equal in every run, so csm=11 was no finding (csm=9 gives the same for less). Only a search whose
+    every team is so (unmoved_words) had been told."""
+    experiment = simulator.load_experiment("plan_check")
+    mixed = TeamMixProblem(experiment, experiment.baseline, "contribution", {"full_cycle": (12, 13), "csm": (10, 11)})
+    found = exhaustive_optimisation(mixed, runs=2, finalists=4, final_runs=4, workers=1)
+    assert unmoved_words(found) == ""  # full_cycle moves it
+    text = answer_paragraph(found)
+    assert (
+        "The headcount of csm does not move contribution (full_cycle=13, csm=10 and full_cycle=13, csm=11 give the "
+        "same in every run re-run), so the csm of the mix chosen is no finding: search a KPI their work moves (--kpi) "
+        "before setting it."
+    ) in text, text
+    assert idle_teams(found) == ["csm"]
+    assert "--team csm=" not in text  # fewer CSMs than the bounds allow would not do better on it
+    moved = TeamMixProblem(experiment, experiment.baseline, "bookings", {"full_cycle": (12, 13), "csm": (10, 11)})
+    assert idle_teams(Optimisation(moved, found.trials, [], None, 4, {})) == []

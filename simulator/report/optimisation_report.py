@@ -32,6 +32,7 @@ from simulator.report.markdown import figure_lines, md_table
 from simulator.report.optimisation_words import (
     bound_words,
     figures_words,
+    idle_team_words,
     left_out,
     mean_ci,
     not_re_run_words,
@@ -157,7 +158,8 @@ def answer_paragraph(found: Optimisation) -> str:
         f"finalists (that takes {MIN_RUNS_FOR_BEST})"
     )
     return (
-        f"{text}.{unmoved} {rerun}, {chance}.{target_words(found, best, left)}{over_budget_words(found, best)}"
+        f"{text}.{unmoved}{idle_team_words(found)} {rerun}, {chance}.{target_words(found, best, left)}"
+        f"{over_budget_words(found, best)}"
         f"{not_re_run_words(found, left)}{'' if unmoved else bound_words(found, best)} {search}."
     )
 

@@ -64,6 +64,8 @@ def bound_words(found: Optimisation, chosen: Finalist) -> str:
         and not (n == bounds[team][0] == FEWEST_REPS)  # no team can have fewer than one rep
     ]
     edges = [(team, n, how) for team, n, how in edges if not (how == "few" and _more_did_better(found, chosen, team))]
+    idle = idle_teams(found)  # a team the KPI does not read: no mix beyond its bounds does better
+    edges = [(team, n, how) for team, n, how in edges if team not in idle]
     if not edges:
         return ""
     said = [f"as {how} reps as the bounds allow for {team} ({n})" for team, n, how in edges]
@@ -143,6 +145,59 @@ def unmoved_words(found: Optimisation) -> str:
         f" {kpi_words(found.problem.kpi)[:1].upper()}{kpi_words(found.problem.kpi)[1:]} is the same in every run of "
         f"every mix re-run, today's too: the headcount of {teams} does not move it, so the cheaper mix is chosen "
         "on cost alone; search a KPI their work moves (--kpi) before cutting them."
+    )
+
+
+def idle_teams(found: Optimisation) -> list[str]:
+    """The teams among several whose headcount the KPI does not read, by the final round's paired runs.
+
+    A team is idle when two finalists that differ only in its headcount are equal in every
+    run (their paired difference and its CI all 0) and no two that so differ are not. Empty
+    when every team is idle (:func:`unmoved_words` says that) or there is one team.
+    """
+    teams = list(found.problem.bounds)
+    if len(teams) < 2:
+        return []
+    idle = []
+    for team in teams:
+        seen = [_same_but(a, b, team) for i, a in enumerate(found.finalists) for b in found.finalists[i + 1 :]]
+        told = [same for same in seen if same is not None]
+        if told and all(told):
+            idle.append(team)
+    return [] if len(idle) == len(teams) else idle
+
+
+def _same_but(a: Finalist, b: Finalist, team: str) -> bool | None:
+    """Whether ``a`` and ``b`` are equal in every run; None unless they differ in ``team``'s headcount alone."""
+    mine, theirs = dict(a.candidate.headcounts), dict(b.candidate.headcounts)
+    if mine[team] == theirs[team] or any(mine[t] != theirs[t] for t in mine if t != team):
+        return None
+    paired = a.paired.get(b.candidate.name)
+    return paired is not None and all(value == 0.0 for value in paired)
+
+
+def idle_team_words(found: Optimisation) -> str:
+    """`` The headcount of csm does not move contribution (... give the same in every run re-run), so ...``; or ''.
+
+    plan_check's full_cycle=10:16 and csm=9:12 on contribution chose csm=11, unsaid that the
+    KPI never reads the CSMs' work: any csm would have given the same, the fewest for less.
+    """
+    idle = idle_teams(found)
+    if not idle:
+        return ""
+    pairs = [
+        (a, b)
+        for i, a in enumerate(found.finalists)
+        for b in found.finalists[i + 1 :]
+        if any(_same_but(a, b, team) for team in idle)
+    ]
+    a, b = pairs[0]
+    first, second = sorted((a.candidate, b.candidate), key=lambda c: c.headcounts)
+    teams = join_words(idle)
+    return (
+        f" The headcount of {teams} does not move {kpi_words(found.problem.kpi)} ({first.words()} and "
+        f"{second.words()} give the same in every run re-run), so the {teams} of the mix chosen is no finding: "
+        "search a KPI their work moves (--kpi) before setting it."
     )
 
 
