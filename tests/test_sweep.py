@@ -192,6 +192,35 @@ def test_a_sweep_names_cells_tied_with_the_best_in_every_run(tmp_path: Path) -> 
     assert list(best_cells(cells, "bookings")["job"]) == ["0", "1"]  # the heatmap outlines both tied cells
 
 
+def test_a_sweep_whose_every_point_gives_the_same_runs_names_no_best(tmp_path: Path) -> None:
+    """The CSMs swept on bookings gave one set of runs at 9, 11 and 13: 'its best mean is at ...=9' read as a pick."""
+    import numpy as np
+
+    from simulator.report.sweep_jobs import Sweep
+    from simulator.report.sweep_report import answer_paragraph, best_cell_chance
+
+    luck = np.random.default_rng(7).normal(3_600_000.0, 150_000.0, 20)
+    rows = []
+    for job, csms in (("0", 9), ("1", 11), ("2", 13)):
+        (tmp_path / job).mkdir()
+        pd.DataFrame({"scenario": "today", "replication": range(20), "bookings": luck}).to_csv(
+            tmp_path / job / "replications.csv", index=False
+        )
+        mean = float(luck.mean())
+        rows.append(
+            {"job": job, "org.teams.csm.headcount": csms, "scenario": "today", "kpi": "bookings", "n": 20}
+            | {"mean": mean, "ci_low": mean - 70_000.0, "ci_high": mean + 70_000.0}
+        )
+    sweep = Sweep(pd.DataFrame(rows), ["org.teams.csm.headcount"], "bookings", "today", ["today"], "x")
+    sweep.jobs = {"0": {}, "1": {}, "2": {}}
+    text = answer_paragraph(sweep, best_cell_chance(sweep, tmp_path, "today"), tmp_path)
+    assert text.startswith(
+        "Over 3 values of org.teams.csm.headcount, bookings of today is the same in every run at every point, $3."
+    ), text
+    assert "the swept setting does not move it." in text
+    assert "best" not in text, text
+
+
 def test_the_sweep_answer_gives_the_best_cell_against_the_next_with_the_guardrails(tmp_path: Path) -> None:
     """A fresh user read "best at 14: $4.31M. Next is 12 at $3.82M" with no paired CI, and no word of the
     experiment's guardrail (cost of sales, +$290k from 12 to 14 reps)."""

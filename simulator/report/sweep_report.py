@@ -248,6 +248,13 @@ def answer_paragraph(
     if runs is None and sweep_dir is not None:
         runs = job_runs(sweep, sweep_dir, sweep.baseline)
     tied = tied_with(runs, kpi, str(best["job"])) if runs is not None else []
+    if len(rows) > 1 and set(tied) >= set(rows["job"].astype(str)) - {str(best["job"])}:
+        # every point gives the same runs: no best to name (csm.headcount=9 read "best" beside 11 and 13)
+        text = (
+            f"Over {grid_words}, {kpi_words(kpi)} of {sweep.baseline} is the same in every run at every point, "
+            f"{mean}: the swept setting does not move it."
+        )
+        return text + target_words(sweep, rows) + other_scenarios_words(sweep, sweep_dir)
     # the next is another design: a cell equal run by run (a key the baseline lacks) had read "$0 in every run"
     others = rows[(rows["job"] != best["job"]) & ~rows["job"].astype(str).isin(tied)]
     if len(others):
