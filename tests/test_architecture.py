@@ -253,7 +253,7 @@ def _heavy_loaded(args: list[str], cwd: Path) -> tuple[set[str], subprocess.Comp
 COMMAND_REFUSALS = {
     "warmup": (["--years", "20", "clock.start_date=9980-01-04"], "clock.start_date = 9980-01-04: with --years 20"),
     "sensitivity": (["--scenario", "nope", "--out", "study"], "--scenario = 'nope'"),
-    "optimise": (["--team", "full_cycle=4:6", "--runs", "-1", "--out", "search"], "--runs/--first-runs"),
+    "optimise": (["--team", "full_cycle=4:6", "--runs", "-1", "--out", "search"], "--runs = -1: must be"),
     "calibrate": (["mapping.yaml", "--as-of", "2017-09-30", "--out", "company", "--runs", "0"], "--runs 0"),
     "backtest": (
         ["missing.yaml", "--as-of", "2017-06-30", "--until", "2017-12-31", "--out", "bt"],
