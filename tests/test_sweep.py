@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
@@ -13,6 +14,9 @@ import yaml
 
 import simulator
 from tests.scenarios import ROOT
+
+if TYPE_CHECKING:
+    from simulator.report.sweep_jobs import Sweep
 
 pytest.importorskip("hydra_plugins.hydra_joblib_launcher", reason="pip install -e '.[dev]' (hydra-joblib-launcher)")
 
@@ -160,19 +164,19 @@ def test_a_sweep_of_practically_equal_cells_names_no_favourite(tmp_path: Path) -
     assert "bookings of today is practically the same at every point; its best mean is at " in text  # not "best at"
 
 
-def test_a_sweep_names_cells_tied_with_the_best_in_every_run(tmp_path: Path) -> None:
-    """Two cells equal in every run (the CSM headcount changes no booking) read "truly the best in 50%"."""
+def _csm_sweep(folder: Path, shifts: tuple[float, float, float]) -> Sweep:
+    """A sweep of the CSMs at 9, 11 and 13 on bookings, each job's 20 runs the same luck shifted by its ``shifts``."""
     import numpy as np
 
     from simulator.report.sweep_jobs import Sweep
-    from simulator.report.sweep_report import answer_paragraph, best_cell_chance
 
     luck = np.random.default_rng(7).normal(3_600_000.0, 150_000.0, 20)
     rows = []
-    for job, csms, bookings in (("0", 9, luck), ("1", 11, luck), ("2", 13, luck - 200_000.0)):
-        (tmp_path / job).mkdir()
+    for job, csms, shift in zip(("0", "1", "2"), (9, 11, 13), shifts, strict=True):
+        bookings = luck + shift
+        (folder / job).mkdir()
         pd.DataFrame({"scenario": "today", "replication": range(20), "bookings": bookings}).to_csv(
-            tmp_path / job / "replications.csv", index=False
+            folder / job / "replications.csv", index=False
         )
         mean = float(bookings.mean())
         rows.append(
@@ -181,6 +185,14 @@ def test_a_sweep_names_cells_tied_with_the_best_in_every_run(tmp_path: Path) -> 
         )
     sweep = Sweep(pd.DataFrame(rows), ["org.teams.csm.headcount"], "bookings", "today", ["today"], "x")
     sweep.jobs = {"0": {}, "1": {}, "2": {}}
+    return sweep
+
+
+def test_a_sweep_names_cells_tied_with_the_best_in_every_run(tmp_path: Path) -> None:
+    """Two cells equal in every run (the CSM headcount changes no booking) read "truly the best in 50%"."""
+    from simulator.report.sweep_report import answer_paragraph, best_cell_chance
+
+    sweep = _csm_sweep(tmp_path, (0.0, 0.0, -200_000.0))
     chance = best_cell_chance(sweep, tmp_path, "today")
     assert chance == pytest.approx(1.0)  # the tied pair together; each alone had read 50%
     text = answer_paragraph(sweep, chance, tmp_path)
@@ -194,25 +206,9 @@ def test_a_sweep_names_cells_tied_with_the_best_in_every_run(tmp_path: Path) -> 
 
 def test_a_sweep_whose_every_point_gives_the_same_runs_names_no_best(tmp_path: Path) -> None:
     """The CSMs swept on bookings gave one set of runs at 9, 11 and 13: 'its best mean is at ...=9' read as a pick."""
-    import numpy as np
-
-    from simulator.report.sweep_jobs import Sweep
     from simulator.report.sweep_report import answer_paragraph, best_cell_chance
 
-    luck = np.random.default_rng(7).normal(3_600_000.0, 150_000.0, 20)
-    rows = []
-    for job, csms in (("0", 9), ("1", 11), ("2", 13)):
-        (tmp_path / job).mkdir()
-        pd.DataFrame({"scenario": "today", "replication": range(20), "bookings": luck}).to_csv(
-            tmp_path / job / "replications.csv", index=False
-        )
-        mean = float(luck.mean())
-        rows.append(
-            {"job": job, "org.teams.csm.headcount": csms, "scenario": "today", "kpi": "bookings", "n": 20}
-            | {"mean": mean, "ci_low": mean - 70_000.0, "ci_high": mean + 70_000.0}
-        )
-    sweep = Sweep(pd.DataFrame(rows), ["org.teams.csm.headcount"], "bookings", "today", ["today"], "x")
-    sweep.jobs = {"0": {}, "1": {}, "2": {}}
+    sweep = _csm_sweep(tmp_path, (0.0, 0.0, 0.0))
     text = answer_paragraph(sweep, best_cell_chance(sweep, tmp_path, "today"), tmp_path)
     assert text.startswith(
         "Over 3 values of org.teams.csm.headcount, bookings of today is the same in every run at every point, $3."
