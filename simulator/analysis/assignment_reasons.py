@@ -20,15 +20,13 @@ baseline's does not, and only when the runs show it qualifying clearly fewer.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from simulator.analysis.answer_words import difference_words
 from simulator.analysis.busy_reasons import working_teams
 from simulator.analysis.formatting import format_value
 from simulator.analysis.published_ranges import below_key
-from simulator.analysis.tables import comparison_of, comparison_row, summary_mean, summary_of
+from simulator.analysis.tables import clear_sign, comparison_of, comparison_row, summary_mean, summary_of
 from simulator.analysis.wording import join_words, possessive, stage_label, team_label
 from simulator.config.schema import ScenarioConfig
 from simulator.run.experiment import ExperimentResult
@@ -59,10 +57,7 @@ def _deals_least_loaded(config: ScenarioConfig) -> bool:
 
 def _clear(comparison: pd.DataFrame, scenario: str, kpi: str, sign: int) -> pd.Series | None:
     """The comparison row of ``kpi`` when the runs show it moved clearly in the direction of ``sign``."""
-    row = comparison_row(comparison, scenario, kpi)
-    if row is None or not bool(row["significant"]) or not math.isfinite(float(row["mean_diff"])):
-        return None
-    return row if float(row["mean_diff"]) * sign > 0 else None
+    return comparison_row(comparison, scenario, kpi) if clear_sign(comparison, scenario, kpi) == sign else None
 
 
 def least_loaded_scenarios(result: ExperimentResult) -> dict[str, list[str]]:

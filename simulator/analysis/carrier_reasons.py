@@ -30,7 +30,7 @@ import pandas as pd
 from simulator.analysis.answer_words import difference_words
 from simulator.analysis.formatting import format_money, format_value
 from simulator.analysis.published_ranges import below_key
-from simulator.analysis.tables import comparison_of, comparison_row, summary_mean
+from simulator.analysis.tables import clear_sign, comparison_of, comparison_row, summary_mean
 from simulator.analysis.wording import count_of, join_words, possessive, team_label
 from simulator.config.schema import ScenarioConfig
 from simulator.run.experiment import ExperimentResult
@@ -93,14 +93,6 @@ def _gained_words(seats: Seats, base: Seats) -> str:
     return f", the {join_words([_reps(n, team) for team, n in gained.items()])} none"
 
 
-def _clear(comparison: pd.DataFrame, scenario: str, kpi: str) -> int:
-    """+1 or -1 when the runs show ``kpi`` clearly above or below the baseline's, else 0."""
-    row = comparison_row(comparison, scenario, kpi)
-    if row is None or not bool(row["significant"]) or not math.isfinite(float(row["mean_diff"])):
-        return 0
-    return 1 if float(row["mean_diff"]) > 0 else -1
-
-
 def carrier_scenarios(result: ExperimentResult, comparison: pd.DataFrame) -> dict[str, tuple[Seats, Seats]]:
     """Scenario -> (its seats, the baseline's) where fewer (more) quota seats clearly raise (lower) bookings per rep.
 
@@ -117,8 +109,8 @@ def carrier_scenarios(result: ExperimentResult, comparison: pd.DataFrame) -> dic
         if spec.name == experiment.baseline or not seats.carriers or not base.carriers:
             continue
         direction = (base.carriers > seats.carriers) - (base.carriers < seats.carriers)  # +1: fewer seats now
-        per_rep = _clear(comparison, spec.name, PER_REP_KPI)
-        if direction and per_rep == direction and _clear(comparison, spec.name, "bookings") != direction:
+        per_rep = clear_sign(comparison, spec.name, PER_REP_KPI)
+        if direction and per_rep == direction and clear_sign(comparison, spec.name, "bookings") != direction:
             found[spec.name] = (seats, base)
     return found
 
@@ -141,7 +133,7 @@ def carrier_words(
     if row is not None:
         total += f", {difference_words(row, 'bookings')} paired run by run"
     share = f"because {'fewer' if fewer else 'more'} reps share the bookings"
-    if _clear(comparison, scenario, "bookings") == (-1 if fewer else 1):
+    if clear_sign(comparison, scenario, "bookings") == (-1 if fewer else 1):
         share += f", not because {'more' if fewer else 'less'} is booked"
     else:
         share += " (the runs show no clear difference in total bookings)"
@@ -181,7 +173,7 @@ def _moved(comparison: pd.DataFrame, scenario: str, kpis: list[str], fewer: bool
     A figure the runs do not tell apart from the baseline's is not said to move with the seats
     (generalist_vs_specialist's median attainment, 95% CI -3.6 to +16.8 points, had read "rise").
     """
-    return [kpi for kpi in kpis if _clear(comparison, scenario, kpi) == (1 if fewer else -1)]
+    return [kpi for kpi in kpis if clear_sign(comparison, scenario, kpi) == (1 if fewer else -1)]
 
 
 def carrier_reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[str, str]]:

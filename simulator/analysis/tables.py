@@ -67,6 +67,14 @@ def comparison_row(comparison: pd.DataFrame, scenario: str, kpi: str) -> pd.Seri
     return None if rows.empty else rows.iloc[0]
 
 
+def clear_sign(comparison: pd.DataFrame, scenario: str, kpi: str) -> int:
+    """+1 or -1 when the paired runs show ``kpi`` clearly above or below the baseline's, else 0 (no row: 0)."""
+    row = comparison_row(comparison, scenario, kpi)
+    if row is None or not bool(row["significant"]) or not math.isfinite(float(row["mean_diff"])):
+        return 0
+    return 1 if float(row["mean_diff"]) > 0 else -1
+
+
 def tied_in_every_run(row: pd.Series) -> bool:
     """Every pair of runs gave the scenario and the baseline the same value (neither better nor worse once)."""
     return float(row["share_better"]) == 0.0 and float(row["share_worse"]) == 0.0
