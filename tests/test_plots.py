@@ -240,7 +240,12 @@ def test_neighbouring_ticks_never_read_alike_and_read_their_value() -> None:
     money = value_formatter("bookings")
     assert money is not None
     assert money.format_ticks([2.970e6, 2.972e6, 2.974e6]) == ["$2.970M", "$2.972M", "$2.974M"]
-    assert money.format_ticks([0.0, 1e6, 2e6]) == ["$0", "$1.00M", "$2.00M"]  # as before where they differ
+    # no more decimals than a tick's value takes: "$800k", not "$800.0k" beside "$1.00M"
+    assert money.format_ticks([0.0, 1e6, 2e6]) == ["$0", "$1M", "$2M"]
+    assert money.format_ticks([600e3, 800e3, 1e6, 1.2e6]) == ["$600k", "$800k", "$1.0M", "$1.2M"]
+    assert money.format_ticks([2.5e6, 5e6, 7.5e6]) == ["$2.5M", "$5.0M", "$7.5M"]
+    assert money.format_ticks([-250e3, 0.0, 250e3]) == ["-$250k", "$0", "$250k"]
+    assert money.format_ticks([1.25e9, 1.5e9]) == ["$1.25B", "$1.50B"]
     rate = value_formatter("win_rate")
     assert rate is not None
     assert rate.format_ticks([0.2, 0.225, 0.25]) == ["20.0%", "22.5%", "25.0%"]

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import Formatter
 
-from simulator.analysis.formatting import format_money, format_value
+from simulator.analysis.formatting import format_money, format_value, money_shown
 from simulator.analysis.kpi_names import HEADLINE_KPIS, kpi_unit
 from simulator.io.atomic import atomic_write
 
@@ -96,10 +96,16 @@ class DistinctTicks(Formatter):
 
     MAX_EXTRA_DIGITS = 4
 
-    def __init__(self, write: Callable[[float, int], str], shown: Callable[[float, int], float] | None = None) -> None:
+    def __init__(
+        self,
+        write: Callable[[float, int], str],
+        shown: Callable[[float, int], float] | None = None,
+        fewest: int = 0,
+    ) -> None:
         self._write = write
         self._shown = shown
-        self._extra = 0
+        self._fewest = fewest  # extra decimals to try first (negative: fewer than the text's)
+        self._extra = fewest
 
     def format_ticks(self, values: Sequence[float]) -> list[str]:
         """The labels of one axis's ticks, with the fewest extra decimals that tell them apart.
@@ -107,7 +113,7 @@ class DistinctTicks(Formatter):
         With ``shown`` (the value a label reads, at so many extra decimals) a label also
         reads its tick exactly: ticks 2.5 points apart read 22.5%, not 22% and 28% beside 25%.
         """
-        for extra in range(self.MAX_EXTRA_DIGITS + 1):
+        for extra in range(self._fewest, self.MAX_EXTRA_DIGITS + 1):
             labels = [self._write(float(v), extra) for v in values]
             exact = self._shown is None or all(
                 math.isclose(self._shown(float(v), extra), v, abs_tol=1e-9) for v in values
@@ -129,7 +135,13 @@ def value_formatter(kpi: str) -> Formatter | None:
     """
     unit = kpi_unit(kpi)
     if unit == "money":
-        return DistinctTicks(lambda value, extra: format_money(value, extra_digits=extra))
+        # ticks read their value exactly, with no more decimals than that takes: $800k and
+        # $1.0M, not $800.0k and $1.00M (the text keeps format_money's own decimals)
+        return DistinctTicks(
+            lambda value, extra: format_money(value, extra_digits=extra),
+            lambda value, extra: money_shown(value, extra_digits=extra),
+            fewest=-2,
+        )
     if unit == "rate":
         return DistinctTicks(
             lambda value, extra: f"{value * 100:.{extra}f}%", lambda value, extra: round(value * 100, extra) / 100
