@@ -166,3 +166,26 @@ def test_a_rival_no_draw_crowns_reads_its_chance_below_the_draws_not_zero() -> N
     assert chances["far"] == pytest.approx(alone, rel=1e-9) and format_chance(chances["far"]) == "<1%"
     assert format_chance(chances["next"]) == "<1%" and format_chance(chances["leader"]) == ">99%"
     assert sum(chances.values()) == pytest.approx(1.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("twins", ["rival", "leader", "both"])
+def test_scenarios_equal_in_every_run_read_the_same_chance(twins: str) -> None:
+    """Two finalists with equal runs had read P(best) 1.8% and 1.7%: what the pairwise bound moved went to one."""
+    unequal = 0
+    for seed in range(12):
+        rng = np.random.default_rng(seed)
+        behind = rng.normal(3e6, 2e5, 30)
+        ahead = behind + rng.normal(6e4, 2e5, 30)
+        columns = {"ahead": ahead, "behind": behind}
+        if twins in ("leader", "both"):
+            columns["ahead_too"] = ahead.copy()
+        if twins in ("rival", "both"):
+            columns["behind_too"] = behind.copy()
+        chances = probability_best(_runs(columns), "bookings", list(columns))
+        assert sum(chances.values()) == pytest.approx(1.0, abs=1e-12)
+        assert min(chances.values()) >= 0.0
+        if "ahead_too" in chances:
+            unequal += chances["ahead"] != chances["ahead_too"]
+        if "behind_too" in chances:
+            unequal += chances["behind"] != chances["behind_too"]
+    assert unequal == 0

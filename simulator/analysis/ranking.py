@@ -131,34 +131,42 @@ def probability_best(
     best = means.max(axis=1, keepdims=True)
     ties = np.isclose(means, best, rtol=1e-12, atol=0.0)
     shares = (ties / ties.sum(axis=1, keepdims=True)).mean(axis=0)
-    shares = _within_pairs(shares, better)
+    shares = _within_pairs(shares, better, values)
     found = dict(zip(table.columns, shares.tolist(), strict=True))
     return {s: float(found.get(s, 0.0)) for s in scenarios}
 
 
-def _within_pairs(shares: np.ndarray, better: Callable[[int, int], float]) -> np.ndarray:
+def _within_pairs(shares: np.ndarray, better: Callable[[int, int], float], values: np.ndarray) -> np.ndarray:
     """``shares`` with the likeliest held to its chance of beating each other one alone, the excess to its rival.
 
     Being the best of several needs beating each: P(best) <= P(better than j) for every j,
     which the paired CI against j reads. The draws hold this only within their noise, and a
     yes/no KPI's draws (Student t on 0/1 values) not at all: three scenarios hitting the
     plan read "99%" beside a CI of 0.0 to +31.1 points against the next, where the two
-    alone read 97%.
+    alone read 97%. ``values`` (runs x scenarios): scenarios equal in every run share what
+    is moved to one of them alike (two equal finalists had read 1.8% and 1.7%).
     """
     shares = shares.copy()
+
+    def equals(j: int) -> list[int]:
+        return [m for m in range(shares.size) if np.array_equal(values[:, m], values[:, j])]
+
     i = int(np.argmax(shares))  # the one the words name; the others' shares are small beside their noise
-    others = [j for j in range(shares.size) if j != i]
+    mine = equals(i)
+    others = [j for j in range(shares.size) if j not in mine]
     if not others:  # one scenario with runs (a sweep of which one job finished): no rival to hold it to
         return shares
     chances = [better(i, j) for j in others]
     k = int(np.argmin(chances))
     if shares[i] > chances[k]:
-        shares[others[k]] += shares[i] - chances[k]
-        shares[i] = chances[k]
+        rivals = equals(others[k])
+        shares[rivals] += (shares[i] - chances[k]) * len(mine) / len(rivals)
+        shares[mine] = chances[k]
     for j in others:  # no draw crowned it: its chance is below the draws' resolution, not 0 ("0%" read as certain)
         alone = better(j, i)  # its chance of beating the likeliest alone, a bound on its chance of being the best
         if shares[j] == 0.0 and math.isfinite(alone) and 0.0 < alone < shares[i]:
-            shares[j], shares[i] = alone, shares[i] - alone
+            shares[j] = alone
+            shares[mine] -= alone / len(mine)
     return shares
 
 
