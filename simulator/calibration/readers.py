@@ -24,7 +24,7 @@ from simulator.calibration.date_formats import (
     three_number_share,
     without_zone,
 )
-from simulator.calibration.errors import CalibrationError
+from simulator.calibration.errors import CalibrationError, note_lines
 from simulator.config.errors import shown
 
 NA_WORDS = (
@@ -160,6 +160,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     row, first, line = 0, 0, 0
+    starts: list[int] = []  # the line each data row starts on (a blank line or a value over two lines moves it)
     for record in reader:
         first, line = line + 1, reader.line_num
         if not record:  # a blank line: skipped, as pandas skips it
@@ -168,6 +169,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
             header = record
             continue
         row += 1
+        starts.append(first)
         if len(record) != len(header):
             if "\n".join(text.split("\n")[first - 1 : line]).count('"') % 2:
                 cause = "a '\"' opens a quoted field that is never closed"
@@ -183,6 +185,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
             )
     if header is None:  # nothing but blank lines, or nothing at all
         raise CalibrationError(EMPTY, file=str(path))
+    note_lines(str(path), starts)
     try:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except pd.errors.ParserError as error:

@@ -60,7 +60,10 @@ def roster_and_prices(
         one_row_each(roster, "owner", {k: getattr(cols, k) for k in ("team", "office", "manager")}, path)
         repeated = roster["owner"].duplicated() & (roster["owner"] != "")
         problems.add("owners listed twice in the roster (the same team)", int(repeated.sum()), "one row kept")
-        found_roster = roster.drop_duplicates("owner").reset_index(drop=True)
+        # a row naming no rep (a line of bare commas below the table) had been an owner '' with no deals
+        unnamed = roster["owner"] == ""
+        problems.add("roster rows with no owner", int(unnamed.sum()), "left out (they seat no one)")
+        found_roster = roster[~unnamed].drop_duplicates("owner").reset_index(drop=True)
         idle = [o for o in found_roster["owner"] if o not in owners]
         problems.add("owners in the roster with no deals", len(idle), f"no seat in the company ({', '.join(idle[:8])})")
         unknown = sorted(o for o in owners - set(found_roster["owner"]) if o)
