@@ -121,3 +121,24 @@ def test_a_bad_cell_is_named_on_the_line_it_is_on(tmp_path: Path, before: list[s
     assert f"row {rows} (line {line} of the file, after its header)" in str(raised.value)
     again = pickle.loads(pickle.dumps(raised.value))  # a back-test worker's refusal, as the parent reads it
     assert str(again) == str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("mapped", "columns", "meant"),
+    [
+        ("close_value", ["close_date", "Close Value"], "Close Value"),  # had offered close_date
+        ("close_value", ["close_date", "CloseValue"], "CloseValue"),
+        ("Close Date", ["close-date", "close_value"], "close-date"),
+        ("sales agnt", ["Sales_Agent", "product"], "Sales_Agent"),
+    ],
+)
+def test_a_renamed_column_is_offered_as_itself_not_a_column_spelt_alike(
+    tmp_path: Path, mapped: str, columns: list[str], meant: str
+) -> None:
+    import pandas as pd
+
+    from simulator.calibration.readers import require_columns
+
+    with pytest.raises(CalibrationError) as raised:
+        require_columns(pd.DataFrame(columns=columns), {"a.amount": mapped}, tmp_path / "x.csv")
+    assert f"a.amount = '{mapped}' (did you mean '{meant}'?)" in str(raised.value)

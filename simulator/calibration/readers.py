@@ -11,6 +11,7 @@ import csv
 import difflib
 import io
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -237,13 +238,22 @@ def require_columns(frame: pd.DataFrame, mapped: Mapping[str, str | None], path:
 
 
 def closest_column(name: str, have: list[str]) -> str | None:
-    """The file's column the mapping likely meant: the same but for case and spaces, else the closest spelling."""
-    folded = {" ".join(c.lower().split()): c for c in have}
-    same = folded.get(" ".join(name.lower().split()))
+    """The file's column the mapping likely meant: the same but for case and separators, else the closest spelling.
+
+    Both are compared folded (:func:`_folded`): ``close_value`` against an export's
+    ``Close Value`` had been offered ``close_date``, another column's name.
+    """
+    folded = {_folded(c): c for c in have}
+    same = folded.get(_folded(name))
     if same is not None:
         return same
-    close = difflib.get_close_matches(name, have, n=1, cutoff=0.6)
-    return close[0] if close else None
+    close = difflib.get_close_matches(_folded(name), list(folded), n=1, cutoff=0.6)
+    return folded[close[0]] if close else None
+
+
+def _folded(name: str) -> str:
+    """A column name in lower case without spaces, underscores, hyphens or points (``Close Value``: ``closevalue``)."""
+    return re.sub(r"[\s_.\-]+", "", name.casefold())
 
 
 def column(frame: pd.DataFrame, name: str | None, path: Path) -> pd.Series | None:
