@@ -15,7 +15,6 @@ silently; bad cells raise :class:`~simulator.calibration.errors.CalibrationError
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -28,6 +27,7 @@ from simulator.calibration.export import Export
 from simulator.calibration.export_checks import check_values, find_left_truncation, unify_spellings
 from simulator.calibration.export_tables import blank_missing_words, read_export_tables
 from simulator.calibration.mapping import OUTCOMES, MappingFile
+from simulator.calibration.outcome_spellings import read_outcomes, refuse_unmapped_endings, suggested_outcome
 from simulator.calibration.readers import column
 from simulator.calibration.roster_prices import roster_and_prices
 
@@ -38,24 +38,12 @@ def _rows(count: int) -> str:
     return f"{count:,} row" if count == 1 else f"{count:,} rows"
 
 
-def suggested_outcome(status: str) -> str:
-    """The outcome a status's own words name (``Closed Won``: won, ``closed_lost``: lost), else open.
-
-    The example of an unmapped status had read "(e.g. Closed Won: open)".
-    """
-    words = set(re.sub(r"[^a-z]+", " ", re.sub(r"([a-z])([A-Z])", r"\1 \2", status).lower()).split())
-    if words & {"won", "win", "wins"}:
-        return "won"
-    if words & {"lost", "lose", "loss"}:
-        return "lost"
-    if "decision" in words and words & {"no", "none"}:
-        return "no_decision"
-    return "open"
-
-
-def _outcomes(values: pd.Series, allowed: Mapping[str, str], path: str, name: str) -> np.ndarray:
-    """Outcome of each row from its status through the mapping; an unmapped status is refused."""
-    unknown = (values != "") & ~values.isin(list(allowed))
+def _outcomes(
+    values: pd.Series, allowed: Mapping[str, str], path: str, name: str, problems: DataProblems
+) -> np.ndarray:
+    """Outcome of each row from its status through the mapping (or spelt so but for case, counted); else refused."""
+    read = read_outcomes(values, allowed, problems, "opportunities.outcomes")
+    unknown = (values != "") & read.isna()
     if unknown.any():
         row = int(np.flatnonzero(unknown.to_numpy())[0])
         status = values.iloc[row]
@@ -77,7 +65,7 @@ def _outcomes(values: pd.Series, allowed: Mapping[str, str], path: str, name: st
             column=name,
             row=row + 1,
         )
-    return values.map(lambda v: allowed.get(v, "open")).to_numpy(dtype=object)
+    return read.fillna("open").to_numpy(dtype=object)
 
 
 def load_export(mapping: MappingFile) -> Export:
@@ -115,7 +103,9 @@ def load_export(mapping: MappingFile) -> Export:
     amount = column(raw, cols.amount, path)
     out["amount"] = parse_amounts(amount, path, str(cols.amount)) if amount is not None else np.nan
     status = column(raw, cols.outcome, path)
-    out["outcome"] = _outcomes(status, table.outcomes, name, str(cols.outcome)) if status is not None else "open"
+    out["outcome"] = (
+        _outcomes(status, table.outcomes, name, str(cols.outcome), problems) if status is not None else "open"
+    )
     leads_only = 0
     if table.stage_dates:  # shape (c)
         leads_only = _stage_columns({name: dates[name] for name in stage_columns}, out, mapping, status is not None)
@@ -168,7 +158,9 @@ def _history(out: pd.DataFrame, mapping: MappingFile, raw: pd.DataFrame, problem
     long = long[~np.isnat(long["date"].to_numpy(dtype="datetime64[D]"))].sort_values(["id", "date"], kind="stable")
     first = long.groupby("id")["date"].min()
     last = long.groupby("id").tail(1).set_index("id")
-    outcome = last["stage"].map(lambda s: history.outcomes.get(s, "open"))
+    read = read_outcomes(last["stage"], history.outcomes, problems, "stage_history.outcomes")
+    refuse_unmapped_endings(last["stage"], read, stages, str(path), cols.stage, "stage_history.outcomes")
+    outcome = read.fillna("open")
     index = out["id"]
     created = out["created"].to_numpy(dtype="datetime64[D]")
     from_history = index.map(first).to_numpy(dtype="datetime64[D]")
