@@ -142,3 +142,17 @@ def test_a_renamed_column_is_offered_as_itself_not_a_column_spelt_alike(
     with pytest.raises(CalibrationError) as raised:
         require_columns(pd.DataFrame(columns=columns), {"a.amount": mapped}, tmp_path / "x.csv")
     assert f"a.amount = '{mapped}' (did you mean '{meant}'?)" in str(raised.value)
+
+
+def test_a_header_repeated_below_is_named_as_such(tmp_path: Path) -> None:
+    # two exports pasted into one: the second header had been told "'Created' is not a date"
+    mapping = copy(tmp_path)
+    table = mapping.parent / "opportunities.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    table.write_text("\n".join([*lines[:20], lines[0], *lines[20:]]) + "\n", encoding="utf-8")
+    with pytest.raises(CalibrationError) as raised:
+        load_export(load_mapping(mapping))
+    assert str(raised.value) == (
+        f"file {table}, row 20 (line 21 of the file, after its header): repeats the header (Opportunity ID, Created, "
+        "Closed, ...): two exports pasted into one? Delete the repeated header row"
+    )

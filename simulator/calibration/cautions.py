@@ -80,14 +80,8 @@ def value_warning(cal: Calibration) -> str | None:
     # none or 0)" had said its wins lacked values, and counted every product's wins beside it
     won = set(won_by(cal.export.frame, cal.as_of)["product"])
     unvalued, unsold = [p for p in priced if p in won], [p for p in priced if p not in won]
-    parts = (
-        [
-            f"no won deal of {', '.join(unvalued)} closed by {cal.as_of} has a value ({wins - valued:,} of the {wins:,} "
-            "wins have none or 0)"
-        ]
-        if unvalued
-        else []
-    )
+    lacking = f"{wins - valued:,} of the {wins:,} wins have none or 0"
+    parts = [f"no won deal of {', '.join(unvalued)} closed by {cal.as_of} has a value ({lacking})"] if unvalued else []
     if unsold:
         parts.append(f"{', '.join(unsold)} won no deal by {cal.as_of}")
     either = "their deal values are" if len(priced) > 1 else "its deal value is"

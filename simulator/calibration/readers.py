@@ -87,7 +87,16 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     if len(frame.columns) == 0:  # an empty sheet or Parquet file: its mapped columns would be 'not in (it has: )'
         raise CalibrationError(EMPTY, file=str(path))
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.apply(lambda col: col.map(_clean))
+    frame = frame.apply(lambda col: col.map(_clean))
+    repeated = (frame == list(frame.columns)).all(axis=1).to_numpy()  # had been "'engage_date' is not a date"
+    if repeated.any():
+        raise CalibrationError(
+            f"repeats the header ({', '.join(list(frame.columns)[:3])}, ...): two exports pasted into one? Delete the "
+            "repeated header row",
+            file=str(path),
+            row=int(repeated.argmax()) + 1,
+        )
+    return frame
 
 
 def _clean(value: object) -> str:
