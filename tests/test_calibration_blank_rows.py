@@ -156,3 +156,18 @@ def test_a_header_repeated_below_is_named_as_such(tmp_path: Path) -> None:
         f"file {table}, row 20 (line 21 of the file, after its header): repeats the header (Opportunity ID, Created, "
         "Closed, ...): two exports pasted into one? Delete the repeated header row"
     )
+
+
+def test_an_excel_serial_day_number_is_named_as_one(tmp_path: Path) -> None:
+    # a column Excel wrote as numbers (42795 for 2017-03-01) had been asked "is the mapping's column the right one?"
+    mapping = copy(tmp_path)
+    table = mapping.parent / "opportunities.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("2023-01-02", "44928")
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CalibrationError) as raised:
+        load_export(load_mapping(mapping))
+    assert "'44928' is not a date" in str(raised.value)
+    assert str(raised.value).endswith(
+        "an Excel serial day number? Format the column as dates in Excel before saving it"
+    )

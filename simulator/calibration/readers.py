@@ -233,8 +233,14 @@ def parse_dates(
             else "a date such as 2017-03-01, 2017-03-01 10:30 or 03/01/2017 (or set the table's date format, "
             f"{format_key}, e.g. %d/%m/%Y)"
         )
+        serial = value.isdigit() and 20_000 <= int(value) <= 80_000  # 1954 to 2119 counted from 1899-12-30
+        cause = (
+            "an Excel serial day number? Format the column as dates in Excel before saving it"
+            if serial
+            else "is the mapping's column the right one?"
+        )
         raise CalibrationError(
-            f"'{value}' is not a date: each cell must be empty or {accepted}; is the mapping's column the right one?",
+            f"'{value}' is not a date: each cell must be empty or {accepted}; {cause}",
             file=str(path),
             column=name,
             row=row + 1,
