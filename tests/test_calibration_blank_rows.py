@@ -171,3 +171,33 @@ def test_an_excel_serial_day_number_is_named_as_one(tmp_path: Path) -> None:
     assert str(raised.value).endswith(
         "an Excel serial day number? Format the column as dates in Excel before saving it"
     )
+
+
+@pytest.mark.parametrize(
+    ("above", "below", "words"),
+    [
+        (
+            ['"Opportunity report"', '"Generated 2023-05-02"', ""],
+            [],
+            "row 2 (line 4 of the file) has 7 fields, its header 1 (the header read is 'Opportunity report', one "
+            "field: a title above the table? Delete the lines above its header row)",
+        ),
+        (
+            [],
+            ["", '"Grand Totals (43 records)"', '"Copyright (c) 2000-2024 salesforce.com, inc."'],
+            "row 44 (line 46 of the file) has 1 field, its header 7 (one field alone: a report's footer below the "
+            "table (a total, a copyright line: delete it), or a row cut short)",
+        ),
+    ],
+)
+def test_a_reports_title_or_footer_is_named_as_such(
+    tmp_path: Path, above: list[str], below: list[str], words: str
+) -> None:
+    # a CRM report saved as CSV keeps its title and totals: told 'a comma inside a value that is not quoted?'
+    mapping = copy(tmp_path)
+    table = mapping.parent / "opportunities.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    table.write_text("\n".join([*above, *lines, *below]) + "\n", encoding="utf-8")
+    with pytest.raises(CalibrationError) as raised:
+        load_export(load_mapping(mapping))
+    assert words in str(raised.value)

@@ -111,6 +111,12 @@ def read_csv(path: Path) -> pd.DataFrame:
         if len(record) != len(header):
             if "\n".join(text.split("\n")[first - 1 : line]).count('"') % 2:
                 cause = "a '\"' opens a quoted field that is never closed"
+            elif len(header) == 1:  # a report's title line read as the header ('a comma inside a value' had been said)
+                cause = f"the header read is '{header[0]}', one field: a title above the table? Delete the lines above "
+                cause += "its header row"
+            elif len(record) == 1:  # a report's footer ('Grand Totals', a copyright line)
+                cause = "one field alone: a report's footer below the table (a total, a copyright line: delete it), "
+                cause += "or a row cut short"
             elif len(record) < len(header):
                 cause = "a row cut short, or a truncated last line"
             else:
