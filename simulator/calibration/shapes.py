@@ -241,6 +241,8 @@ def _finish(
         "opportunities with no id", int(no_id.sum()), "kept, each its own opportunity (none can be told a duplicate)"
     )
     duplicated = out["id"].duplicated().to_numpy() & ~no_id & ~empty
+    # each its own id, so that nothing downstream reads them as copies of one deal (effective_trials would)
+    out.loc[no_id, "id"] = [f"(no id: row {row})" for row in out.loc[no_id, "row"]]
     # most rows repeat an id: not an id column ('id: product' kept 7 rows)
     if 2 * int(duplicated.sum()) > int((~empty).sum()):
         column = mapping.opportunities.columns.id
