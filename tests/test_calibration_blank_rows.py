@@ -203,3 +203,20 @@ def test_a_reports_title_or_footer_is_named_as_such(
     with pytest.raises(CalibrationError) as raised:
         load_export(load_mapping(mapping))
     assert words in str(raised.value)
+
+
+def test_a_sheet_the_workbook_lacks_is_named_with_the_sheets_it_has(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from simulator.calibration.readers import read_table
+
+    book = tmp_path / "deals.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame({"id": ["A1"]}).to_excel(writer, sheet_name="Deals", index=False)
+        pd.DataFrame({"rep": ["ann"]}).to_excel(writer, sheet_name="Reps", index=False)
+    assert read_table(book, "Reps")["rep"].tolist() == ["ann"]
+    with pytest.raises(CalibrationError) as raised:
+        read_table(book, "Opps")
+    assert str(raised.value) == (
+        f"file {book}: has no sheet 'Opps' (it has: Deals, Reps): set the table's sheet in the mapping to one of them"
+    )

@@ -75,7 +75,15 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
         if suffix in (".csv", ".txt"):
             frame = read_csv(path)
         elif suffix in (".xlsx", ".xlsm", ".xls"):
-            frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, keep_default_na=False)
+            with pd.ExcelFile(path) as workbook:
+                sheets = [str(name) for name in workbook.sheet_names]
+                if sheet is not None and sheet not in sheets:  # had been "Worksheet named 'Opps' not found"
+                    raise CalibrationError(
+                        f"has no sheet '{sheet}' (it has: {', '.join(sheets)}): set the table's sheet in the mapping "
+                        "to one of them",
+                        file=str(path),
+                    )
+                frame = pd.read_excel(workbook, sheet_name=sheet or 0, dtype=object, keep_default_na=False)
         elif suffix in (".parquet", ".pq"):
             frame = pd.read_parquet(path)
         else:
