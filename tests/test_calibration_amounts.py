@@ -67,3 +67,33 @@ def test_an_amount_that_cannot_be_one_number_of_one_currency_is_refused(cells: l
     assert f"file deals.csv, column 'Amount', row {row} (line {row + 1} of the file, after its header): {words}" in str(
         raised.value
     )
+
+
+def test_a_price_list_in_another_currency_than_the_deals_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    from simulator.calibration.calibrate import calibrate
+
+    folder = tmp_path / "export"
+    shutil.copytree(Path(__file__).resolve().parent / "fixtures" / "crm" / "a_opportunities", folder)
+    table = folder / "opportunities.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    at = header.index("Amount")
+    rows = [line.split(",") for line in lines[1:]]
+    for row in rows:
+        row[at] = f"${row[at]}" if row[at] else ""
+    table.write_text("\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n", encoding="utf-8")
+    mapping = folder / "mapping.yaml"
+    mapping.write_text(mapping.read_text() + "prices: {file: prices.csv, columns: {product: product, price: price}}\n")
+    prices = folder / "prices.csv"
+    prices.write_text("product,price\nBasic,$1000\nPro,5000\n", encoding="utf-8")
+    calibrate(str(mapping), "2023-04-28")  # one currency, or none written: read
+    prices.write_text("product,price\nBasic,1000\nPro,€5000\n", encoding="utf-8")
+    with pytest.raises(CalibrationError) as raised:
+        calibrate(str(mapping), "2023-04-28")
+    assert str(raised.value) == (
+        f"file {prices}, column 'price', row 2 (line 3 of the file, after its header): '€5000' is in another currency "
+        "than the deals' amounts ($, column 'Amount'): a price stands in for a product's deal value; write the price "
+        "list in the deals' currency"
+    )

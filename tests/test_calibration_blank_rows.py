@@ -1,4 +1,5 @@
-"""Empty rows, rows with no id and CSV rows off their line: counted as what they are, named where they are.
+"""Tables as CRMs and spreadsheets write them: empty rows, rows with no id, rows off their line, a repeated header,
+a report's title or footer, serial dates, a missing sheet: counted as what they are, or named where they are.
 
 A line of bare commas (what Excel leaves below a table) and rows whose id cell is blank
 had been counted as "duplicated ids", all but the first dropped; a blank roster row was

@@ -64,7 +64,7 @@ def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False)
     """
     parts = values.str.extract(AMOUNT)
     body = (parts["sign"] + parts["body"]).str.replace(r"\s", "", regex=True)
-    currency = (parts["lead"].fillna("") + parts["trail"].fillna("")).map(lambda m: SAME_CURRENCY.get(m, m))
+    currency = currencies(values)
     _refuse_a_second_currency(currency, values, path, name)
     comma = body.str.contains(DECIMAL_COMMA, regex=True)
     refuse_first_cell(
@@ -131,6 +131,35 @@ def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False)
         )
     result: np.ndarray = parsed.to_numpy(dtype=np.float64)
     return result
+
+
+def currencies(values: pd.Series) -> pd.Series:
+    """Each cell's currency as written ('' for none; ``USD`` and ``US$`` read as ``$``, :data:`SAME_CURRENCY`)."""
+    parts = values.str.extract(AMOUNT)
+    return (parts["lead"].fillna("") + parts["trail"].fillna("")).map(lambda m: SAME_CURRENCY.get(m, m))
+
+
+def refuse_other_currency(prices: pd.Series, deals: pd.Series, path: Path, name: str, deal_column: str) -> None:
+    """Refuse a price list written in another currency than the deals' amounts (each column's first marked one).
+
+    A price stands in for a product's deal value when none of its wins has one: €550 beside
+    deals in $ would be booked as $550.
+
+    Raises:
+        CalibrationError: Naming the price list's file, column and first row in the other currency.
+    """
+    marked = currencies(deals)
+    ours = marked[marked != ""]
+    if ours.empty:
+        return
+    refuse_first_cell(
+        (currencies(prices) != "") & (currencies(prices) != ours.iloc[0]),
+        prices,
+        path,
+        name,
+        f"is in another currency than the deals' amounts ({ours.iloc[0]}, column '{deal_column}'): a price stands in "
+        "for a product's deal value; write the price list in the deals' currency",
+    )
 
 
 def _refuse_a_second_currency(currency: pd.Series, values: pd.Series, path: Path, name: str) -> None:
