@@ -26,6 +26,12 @@ def result():  # type: ignore[no-untyped-def]
     return run_origin(str(MAPPING), "2023-02-28", "2023-04-28", runs=4, seed=3, uncertainty="bootstrap", workers=1)
 
 
+@pytest.fixture(scope="module")
+def recorded():  # type: ignore[no-untyped-def]
+    """The fixture's last dated event is 2023-03-16: to there, March is recorded (a part-period, scored)."""
+    return run_origin(str(MAPPING), "2023-02-28", "2023-03-16", runs=4, seed=3, uncertainty="bootstrap", workers=1)
+
+
 def test_every_period_and_kpi_has_a_row_with_its_band(result) -> None:  # type: ignore[no-untyped-def]
     table = backtest_table([result])
     assert list(table.columns) == list(COLUMNS)
@@ -33,12 +39,24 @@ def test_every_period_and_kpi_has_a_row_with_its_band(result) -> None:  # type: 
     assert len(table) == 4 * 6
     scored = table[table["inside_p10_p90"].notna()]
     assert (scored["p10"] <= scored["p50"]).all() and (scored["p50"] <= scored["p90"]).all()
+    cover = coverage(table)
+    assert cover["rows"] + cover["part_rows"] == len(scored)
+
+
+def test_a_period_the_export_records_only_in_part_is_not_scored_as_whole(result, recorded) -> None:  # type: ignore[no-untyped-def]
+    """March, recorded to the 16th, had been scored as a whole simulated month: 3 wins 'below' a band of 14 to 26,
+    2 new opportunities 'below' 23 to 29, every KPI outside, coverage 0%."""
+    whole = backtest_table([result])
+    assert whole.loc[whole["period"].isin(["2023-03", "2023-Q1"]), "actual"].isna().all()
+    table = backtest_table([recorded])  # --until the export's last date: March to the 16th, scored as a part
+    assert set(table["period"]) == {"2023-03", "2023-Q1"} and not table["whole_period"].any()
     march = table[(table["period"] == "2023-03") & (table["kpi"] == "won_deals")].iloc[0]
     assert march["actual"] == 3  # the fixture's wins A027-A029 close on 2, 4 and 6 March
     created = table[(table["period"] == "2023-03") & (table["kpi"] == "new_opportunities")].iloc[0]
     assert created["actual"] == 2 and created["p50"] > 0  # A038 and A039 (A900 closes before it is created: set aside)
-    cover = coverage(table)
-    assert 0.0 <= cover["overall"] <= 1.0 and cover["rows"] + cover["part_rows"] == len(scored)
+    scored = table[table["inside_p10_p90"].notna()]
+    assert (scored["p10"] <= scored["p50"]).all() and (scored["p50"] <= scored["p90"]).all()
+    assert coverage(table)["part_rows"] == len(scored) > 0
 
 
 def test_periods_after_the_exports_last_date_have_no_actual_and_are_not_scored(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -50,7 +68,10 @@ def test_periods_after_the_exports_last_date_have_no_actual_and_are_not_scored(r
     assert later["p50"].notna().any()  # still simulated, drawn in the fans
     write_backtest([result], tmp_path, runs=4, uncertainty="bootstrap", seconds=1.0)
     text = (tmp_path / "backtest.md").read_text()
-    assert "records nothing after 2023-03-16: 2023-04, 2023-Q2" in text
+    assert (
+        "records nothing after 2023-03-16 (2023-03, 2023-Q1 only up to it: --until 2023-03-16 scores them as "
+        "part-periods): 2023-03, 2023-04, 2023-Q1, 2023-Q2 have no actual"
+    ) in text
     # the quarter table says "not scored" (–) for them, not "no": they are no misses
     quarter_rows = [
         line
@@ -80,7 +101,8 @@ def test_bootstrap_runs_and_point_runs_share_seeds_and_split_the_spread(result) 
     assert (split["sd_total"].dropna() >= split["sd_process"].dropna() - 1e-9).all()
 
 
-def test_the_files_are_written(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_files_are_written(recorded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = recorded
     written = write_backtest([result], tmp_path, runs=4, uncertainty="bootstrap", seconds=1.0)
     names = {p.name for p in written}
     assert {
@@ -331,18 +353,20 @@ def test_a_part_period_says_so_with_its_dates_and_is_counted_apart(result, tmp_p
     assert (kinds.loc["2023-04", "period_first"], kinds.loc["2023-04", "period_last"]) == ("2023-04-01", "2023-04-28")
     cover = coverage(table)
     scored = table[table["inside_p10_p90"].notna()]
-    assert cover["rows"] == (scored["period"] == "2023-03").sum() and cover["part_rows"] == 6  # Q1's six KPIs
+    # March and Q1 end after the export's last date (2023-03-16): nothing is scored, whole or part
+    assert len(scored) == 0 and cover["rows"] == 0 and cover["part_rows"] == 0
     write_backtest([result], tmp_path, runs=4, uncertainty="bootstrap", seconds=1.0)
     csv = pd.read_csv(tmp_path / "backtest.csv")
     assert not csv.loc[csv["period"] == "2023-Q1", "whole_period"].any()
     text = (tmp_path / "backtest.md").read_text()
     head = text.split("## Quarters")[0]  # what the terminal prints
-    assert "rows (whole months and quarters)" in head
+    # not "Coverage ...: – (no whole period scored)** of 0 origin × period × KPI rows" above a table of headers alone
+    assert "**Coverage of the P10–P90 band: no whole month or quarter scored** (each lies past --until" in head
+    assert "| coverage by (whole periods) |" not in head
     assert (
         "Part-periods (cut by an origin or --until, so not comparable with whole ones) are left out of it: "
         "2023-04 (part: 2023-04-01 to 2023-04-28), 2023-Q1 (part: 2023-03-01 to 2023-03-31), "
-        "2023-Q2 (part: 2023-04-01 to 2023-04-28); their coverage, counted apart: "
+        "2023-Q2 (part: 2023-04-01 to 2023-04-28); none of their rows is scored."
     ) in head
-    assert f"of {cover['part_rows']:.0f} rows." in head
     quarters = text.split("## Quarters")[1].split("\n## ")[0]
     assert "| 2023-Q1 (part: 2023-03-01 to 2023-03-31) | won_deals |" in quarters and "| 2023-Q1 |" not in quarters

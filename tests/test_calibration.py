@@ -212,8 +212,9 @@ def test_won_amounts_far_from_their_products_median_are_counted(tmp_path: Path) 
     assert "times their product's median" not in (tmp_path / "o2" / "calibration.md").read_text()
 
 
-def test_a_latin1_or_semicolon_file_is_told_how_to_save_it(tmp_path: Path) -> None:
-    """A raw 'utf-8 codec can't decode byte 0xe9' and 'mapped column not in the file' said neither what nor how."""
+def test_a_latin1_file_is_told_how_to_save_it_and_a_semicolon_or_tab_file_is_read(tmp_path: Path) -> None:
+    """A raw 'utf-8 codec can't decode byte 0xe9' said neither what nor how; a ';' file, as Excel saves a CSV where
+    the decimal mark is a comma, had been refused ('save it with commas'): it reads as the comma file does."""
     bad = edited_copy(tmp_path, _set(5, "Owner", "jos\u00e9"))
     csv = tmp_path / "opportunities.csv"
     csv.write_bytes(csv.read_text(encoding="utf-8").encode("latin-1"))
@@ -222,9 +223,14 @@ def test_a_latin1_or_semicolon_file_is_told_how_to_save_it(tmp_path: Path) -> No
         match=r"row 6 \(line 7 of the file, byte 0xe9\) is not UTF-8 text.*save the file as 'CSV UTF-8'",
     ):
         calibrate(bad, AS_OF)
-    csv.write_text(csv.read_bytes().decode("latin-1").replace(",", ";"), encoding="utf-8")
-    with pytest.raises(CalibrationError, match=r"the file looks separated by ';', save it with commas"):
-        calibrate(bad, AS_OF)
+    text = csv.read_bytes().decode("latin-1")
+    csv.write_text(text, encoding="utf-8")
+    comma = calibrate(bad, AS_OF)
+    for separator in (";", "\t"):
+        csv.write_text(text.replace(",", separator), encoding="utf-8")
+        read = calibrate(bad, AS_OF)
+        assert read.export.frame.equals(comma.export.frame)
+        assert read.outcomes.win_rate.value == comma.outcomes.win_rate.value
 
 
 def test_an_as_of_date_too_soon_after_the_export_starts_is_refused_or_warned(

@@ -61,10 +61,13 @@ ACTUAL_KPIS: tuple[str, ...] = KPIS
 
 
 def actual_figures(export: Export, periods: list[Period], holidays: list[str]) -> dict[tuple[str, str], float]:
-    """(period label, kpi) -> the actual figure; NaN for a period that starts after the export's last date.
+    """(period label, kpi) -> the actual figure; NaN for a period that ends after the export's last date.
 
     The export records nothing after its last date, so a later period's actual is unknown,
     not zero: it is left out of the coverage rather than scored as a month that won nothing.
+    So is a period the export records only in part (an export pulled on 2023-03-16, scored
+    against a whole simulated March, had read 3 wins below a band of 14 to 26, every KPI
+    'outside'); ``--until`` at the export's last date scores it as a part-period.
     """
     frame = export.frame
     created = frame["created"].to_numpy(dtype="datetime64[D]")
@@ -73,7 +76,7 @@ def actual_figures(export: Export, periods: list[Period], holidays: list[str]) -
     amount = frame["amount"].fillna(0.0).to_numpy(dtype=float)
     figures: dict[tuple[str, str], float] = {}
     for period in periods:
-        if period.first > export.export_date:
+        if period.last > export.export_date:
             figures.update({(period.label, kpi): math.nan for kpi in ACTUAL_KPIS})
             continue
         with np.errstate(invalid="ignore"):

@@ -1,13 +1,18 @@
 """Amounts read from a CRM export or a price list: currency signs and thousands commas allowed, slips refused.
 
-A deal's amount or a product's list price is a finite number of zero or more. A cell that
-writes its cents after a decimal comma, its thousands after a point (``1.054``), a
-negative amount, 10^15 or more, or a million times the column's median is refused,
-naming the file, the column and the row (the first such cell).
+A deal's amount or a product's list price is a finite number of zero or more, written
+with a currency sign or code if any (``$1,054``, ``1,054 EUR``, ``US$1,054``, ``¥105,400``),
+one currency in a column. A cell that writes its cents after a decimal comma, its
+thousands after a point (``1.054``), a comma that groups no thousands (``1,0545``), a
+currency other than the column's first, a negative amount, 10^15 or more, or a million
+times the column's median is refused, naming the file, the column and the row (the first
+such cell).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +24,23 @@ DECIMAL_COMMA = r"(?:\d,\d{1,2}$)|(?:\.\d{3},)"
 """``1054,00`` or ``1.054,00``: cents after a comma, which a thousands separator would scale 100x or 1,000x."""
 
 
-POINT_THOUSANDS = r"^[$€£]?\s*[1-9]\d{0,2}(?:\.\d{3})+$"
-"""``1.054`` or ``€12.500``: a point for a thousands separator reads 1,000x too small."""
+POINT_THOUSANDS = r"^[1-9]\d{0,2}(?:\.\d{3})+$"
+"""``1.054`` or ``€12.500`` (its sign taken off): a point for a thousands separator reads 1,000x too small."""
+
+LOOSE_COMMA = r",(?:\d{4,})?(?:\.\d*)?$"
+"""``1,0545`` or ``12,3456``: a comma followed by other than three digits groups no thousands (10,545 had been read)."""
+
+SIGNS = re.escape("".join(c for c in map(chr, range(0x10000)) if unicodedata.category(c) == "Sc"))
+"""Every currency sign of Unicode's first plane ($, €, £, ¥, ₹, ...; the whole of Unicode took 0.3 s to list)."""
+
+MARK = rf"(?:[A-Z]{{1,3}})?[{SIGNS}]|[A-Z]{{3}}"
+"""A currency sign (``$``, ``US$``, ``R$``) or an ISO code (``USD``, ``EUR``)."""
+
+AMOUNT = re.compile(rf"^(?P<sign>[+-]?)\s*(?P<lead>{MARK})?\s*(?P<body>.*?)\s*(?P<trail>{MARK})?$", re.DOTALL)
+"""A cell as its sign, its currency written before or after, and the number between."""
+
+SAME_CURRENCY = {"US$": "$", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+"""Codes and signs that name one currency, so that a column of ``$`` and ``USD`` is one currency."""
 
 AMOUNT_CEILING = 1e15
 """No deal is worth this much in any currency (a quadrillion yen is about $7 trillion)."""
@@ -42,7 +62,11 @@ def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False)
             :data:`MEDIAN_MULTIPLE` times the column's median positive amount or more; worded for
             a product's list price with ``price``.
     """
-    comma = values.str.contains(DECIMAL_COMMA, regex=True)
+    parts = values.str.extract(AMOUNT)
+    body = (parts["sign"] + parts["body"]).str.replace(r"\s", "", regex=True)
+    currency = currencies(values)
+    _refuse_a_second_currency(currency, values, path, name)
+    comma = body.str.contains(DECIMAL_COMMA, regex=True)
     refuse_first_cell(
         comma,
         values,
@@ -52,22 +76,30 @@ def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False)
         "(1054.00 or 1,054.00)",
     )
     refuse_first_cell(
-        values.str.strip().str.fullmatch(POINT_THOUSANDS),
+        body.str.fullmatch(POINT_THOUSANDS),
         values,
         path,
         name,
         "has three digits after its point, as a thousands separator would (1.054 would be read as 1.054, not "
         "1,054): write amounts with a decimal point and no thousands separator or a comma one (1054 or 1,054)",
     )
-    cleaned = values.str.replace(r"[,$€£\s]", "", regex=True)
+    refuse_first_cell(
+        body.str.contains(LOOSE_COMMA, regex=True),
+        values,
+        path,
+        name,
+        "has a comma that groups no thousands (three digits follow a thousands comma: 1,054 or 1,054.50): write "
+        "amounts with a decimal point and no thousands separator or a comma one",
+    )
+    cleaned = body.str.replace(",", "", regex=False)
     parsed = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce")
     refuse_first_cell(
-        (cleaned != "") & ~np.isfinite(parsed),  # NaN and inf alike
+        (values.str.strip() != "") & ~np.isfinite(parsed),  # NaN and inf alike; a sign or code alone ('$', 'ABC')
         values,
         path,
         name,
         "is not an amount: each cell must be empty or a finite number of zero or more, with a currency sign or "
-        "thousands commas if any (1200, 1,200.50, $1,200)",
+        "code and thousands commas if any (1200, 1,200.50, $1,200, 1,200 EUR)",
     )
     refuse_first_cell(
         parsed < 0,
@@ -99,3 +131,51 @@ def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False)
         )
     result: np.ndarray = parsed.to_numpy(dtype=np.float64)
     return result
+
+
+def currencies(values: pd.Series) -> pd.Series:
+    """Each cell's currency as written ('' for none; ``USD`` and ``US$`` read as ``$``, :data:`SAME_CURRENCY`)."""
+    parts = values.str.extract(AMOUNT)
+    return (parts["lead"].fillna("") + parts["trail"].fillna("")).map(lambda m: SAME_CURRENCY.get(m, m))
+
+
+def refuse_other_currency(prices: pd.Series, deals: pd.Series, path: Path, name: str, deal_column: str) -> None:
+    """Refuse a price list written in another currency than the deals' amounts (each column's first marked one).
+
+    A price stands in for a product's deal value when none of its wins has one: €550 beside
+    deals in $ would be booked as $550.
+
+    Raises:
+        CalibrationError: Naming the price list's file, column and first row in the other currency.
+    """
+    marked = currencies(deals)
+    ours = marked[marked != ""]
+    if ours.empty:
+        return
+    refuse_first_cell(
+        (currencies(prices) != "") & (currencies(prices) != ours.iloc[0]),
+        prices,
+        path,
+        name,
+        f"is in another currency than the deals' amounts ({ours.iloc[0]}, column '{deal_column}'): a price stands in "
+        "for a product's deal value; write the price list in the deals' currency",
+    )
+
+
+def _refuse_a_second_currency(currency: pd.Series, values: pd.Series, path: Path, name: str) -> None:
+    """Refuse the first cell written in another currency than the column's first: its amounts are summed as one.
+
+    A column of ``$1,000`` and ``€1,000`` had been read as two amounts of 1,000 and booked together.
+    """
+    marked = currency[currency != ""]
+    if marked.empty:
+        return
+    first = int(np.flatnonzero((currency != "").to_numpy())[0])
+    refuse_first_cell(
+        (currency != "") & (currency != marked.iloc[0]),
+        values,
+        path,
+        name,
+        f"is in another currency than row {first + 1}'s '{values.iloc[first]}': salesim adds a column's amounts as "
+        "one currency; convert them to one (and say which in the mapping's name or notes)",
+    )

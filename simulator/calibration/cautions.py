@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from simulator.calibration.calibrate import Calibration, thin_history
 from simulator.calibration.date_order import SHORT_YEAR, UNRESOLVED
-from simulator.calibration.fit_values import list_priced, valued_wins
+from simulator.calibration.fit_values import list_priced, valued_wins, won_by
 from simulator.calibration.run_rate import thinning_warning
 
 WORKING_DAYS_A_MONTH = 365.25 / 12 * 5 / 7
@@ -76,10 +76,16 @@ def value_warning(cal: Calibration) -> str | None:
             f"none of the {wins:,} won deals closed by {cal.as_of} has a value (none or 0): every product's deal "
             "value is the price list's, not fitted, and the bookings forecast rests on them"
         )
-    return (
-        f"no won deal of {', '.join(priced)} closed by {cal.as_of} has a value: their deal values are the price "
-        f"list's, not fitted ({wins - valued:,} of the {wins:,} wins have none or 0)"
-    )
+    # a product that won nothing yet is told so: "no won deal of GTX Basic ... has a value (0 of the 8 wins have
+    # none or 0)" had said its wins lacked values, and counted every product's wins beside it
+    won = set(won_by(cal.export.frame, cal.as_of)["product"])
+    unvalued, unsold = [p for p in priced if p in won], [p for p in priced if p not in won]
+    lacking = f"{wins - valued:,} of the {wins:,} wins have none or 0"
+    parts = [f"no won deal of {', '.join(unvalued)} closed by {cal.as_of} has a value ({lacking})"] if unvalued else []
+    if unsold:
+        parts.append(f"{', '.join(unsold)} won no deal by {cal.as_of}")
+    either = "their deal values are" if len(priced) > 1 else "its deal value is"
+    return f"{'; '.join(parts)}: {either} the price list's, not fitted"
 
 
 def date_order_warnings(cal: Calibration) -> list[str]:

@@ -6,17 +6,16 @@ column and row (1-based data row, the header not counted) rather than coerced si
 
 from __future__ import annotations
 
-import codecs
-import csv
 import difflib
-import io
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from simulator.calibration.csv_files import EMPTY, read_csv, separator_hint
 from simulator.calibration.date_formats import (
     ambiguous_first_words,
     minority_words,
@@ -74,9 +73,17 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".txt"):
-            frame = _read_csv(path)
+            frame = read_csv(path)
         elif suffix in (".xlsx", ".xlsm", ".xls"):
-            frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, keep_default_na=False)
+            with pd.ExcelFile(path) as workbook:
+                sheets = [str(name) for name in workbook.sheet_names]
+                if sheet is not None and sheet not in sheets:  # had been "Worksheet named 'Opps' not found"
+                    raise CalibrationError(
+                        f"has no sheet '{sheet}' (it has: {', '.join(sheets)}): set the table's sheet in the mapping "
+                        "to one of them",
+                        file=str(path),
+                    )
+                frame = pd.read_excel(workbook, sheet_name=sheet or 0, dtype=object, keep_default_na=False)
         elif suffix in (".parquet", ".pq"):
             frame = pd.read_parquet(path)
         else:
@@ -88,115 +95,16 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     if len(frame.columns) == 0:  # an empty sheet or Parquet file: its mapped columns would be 'not in (it has: )'
         raise CalibrationError(EMPTY, file=str(path))
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.apply(lambda col: col.map(_clean))
-
-
-EMPTY = (
-    "is empty: no header row and no rows (an export cut short, or saved before anything was written?): export "
-    "the table again, a header row naming its columns then one row per record"
-)
-"""What a table with nothing in it is told (pandas says 'No columns to parse from file')."""
-
-
-BOMS = (
-    (codecs.BOM_UTF32_LE, "UTF-32"),
-    (codecs.BOM_UTF32_BE, "UTF-32"),
-    (codecs.BOM_UTF16_LE, "UTF-16"),
-    (codecs.BOM_UTF16_BE, "UTF-16"),
-)
-"""Byte-order marks of the Unicode encodings that are not UTF-8 (UTF-32 LE begins as UTF-16 LE does: first)."""
-
-SEPARATORS = (";", "\t", "|")
-
-
-def separator_hint(header: list[str]) -> str:
-    """A hint when the header is one column holding another separator ('' otherwise)."""
-    found = next((s for s in SEPARATORS if len(header) == 1 and s in header[0]), None)
-    return (
-        f"; its header is one column holding {found!r}: the file looks separated by {found!r}, save it with commas"
-        if found
-        else ""
-    )
-
-
-def _text(path: Path) -> str:
-    """The file as text: UTF-8 (a UTF-8 byte-order mark allowed).
-
-    Raises:
-        CalibrationError: The file is UTF-16 or UTF-32 (a byte-order mark, or NUL bytes
-            between its letters), or not UTF-8, naming the first bad byte's row and line.
-    """
-    raw = path.read_bytes()
-    encoding = next((name for bom, name in BOMS if raw.startswith(bom)), None)
-    if encoding is None and raw[:4096].count(0) > len(raw[:4096]) // 4:
-        encoding = "UTF-16 or UTF-32 (without a byte-order mark: a NUL byte between its letters)"
-    if encoding is not None:
+    frame = frame.apply(lambda col: col.map(_clean))
+    repeated = (frame == list(frame.columns)).all(axis=1).to_numpy()  # had been "'engage_date' is not a date"
+    if repeated.any():
         raise CalibrationError(
-            f"is saved as {encoding}, not UTF-8 (Excel's 'Unicode Text' is UTF-16): re-save it as 'CSV UTF-8'",
+            f"repeats the header ({', '.join(list(frame.columns)[:3])}, ...): two exports pasted into one? Delete the "
+            "repeated header row",
             file=str(path),
+            row=int(repeated.argmax()) + 1,
         )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as whole:
-        line = raw[: whole.start].count(b"\n") + 1
-        raise CalibrationError(
-            f"row {line - 1} (line {line} of the file, byte 0x{raw[whole.start]:02x}) is not UTF-8 text (Latin-1 or "
-            "Windows-1252 from an older Excel?): save the file as 'CSV UTF-8'",
-            file=str(path),
-        ) from None
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    """A CSV file as text cells, each data row checked to have as many fields as the header.
-
-    Raises:
-        CalibrationError: A row with fewer or more fields than the header (a row cut short,
-            a truncated last line, an unquoted comma), or a quoted field never closed,
-            naming the row and its lines.
-    """
-    text = _text(path)
-    if not text.strip():  # nothing, or only blank lines and spaces
-        raise CalibrationError(EMPTY, file=str(path))
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header: list[str] | None = None
-    row, first, line = 0, 0, 0
-    for record in reader:
-        first, line = line + 1, reader.line_num
-        if not record:  # a blank line: skipped, as pandas skips it
-            continue
-        if header is None:
-            header = record
-            continue
-        row += 1
-        if len(record) != len(header):
-            if "\n".join(text.split("\n")[first - 1 : line]).count('"') % 2:
-                cause = "a '\"' opens a quoted field that is never closed"
-            elif len(record) < len(header):
-                cause = "a row cut short, or a truncated last line"
-            else:
-                cause = "a comma inside a value that is not quoted?"
-            raise CalibrationError(
-                f"row {row} ({_lines(first, line)} of the file) has {len(record)} field"
-                f"{'s' if len(record) != 1 else ''}, its header {len(header)} ({cause}): every row needs one field "
-                "per column" + separator_hint(header),
-                file=str(path),
-            )
-    if header is None:  # nothing but blank lines, or nothing at all
-        raise CalibrationError(EMPTY, file=str(path))
-    try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except pd.errors.ParserError as error:
-        if "EOF inside string" not in str(error):
-            raise
-        raise CalibrationError(  # a record that swallows the rest of the file is the last one read
-            f"row {row} ({_lines(first, line)} of the file) opens a quoted field that is never closed: the file is "
-            "cut short, or a '\"' is missing",
-            file=str(path),
-        ) from None
-
-
-def _lines(first: int, last: int) -> str:
-    return f"line {first}" if first == last else f"lines {first} to {last}"
+    return frame
 
 
 def _clean(value: object) -> str:
@@ -234,13 +142,22 @@ def require_columns(frame: pd.DataFrame, mapped: Mapping[str, str | None], path:
 
 
 def closest_column(name: str, have: list[str]) -> str | None:
-    """The file's column the mapping likely meant: the same but for case and spaces, else the closest spelling."""
-    folded = {" ".join(c.lower().split()): c for c in have}
-    same = folded.get(" ".join(name.lower().split()))
+    """The file's column the mapping likely meant: the same but for case and separators, else the closest spelling.
+
+    Both are compared folded (:func:`_folded`): ``close_value`` against an export's
+    ``Close Value`` had been offered ``close_date``, another column's name.
+    """
+    folded = {_folded(c): c for c in have}
+    same = folded.get(_folded(name))
     if same is not None:
         return same
-    close = difflib.get_close_matches(name, have, n=1, cutoff=0.6)
-    return close[0] if close else None
+    close = difflib.get_close_matches(_folded(name), list(folded), n=1, cutoff=0.6)
+    return folded[close[0]] if close else None
+
+
+def _folded(name: str) -> str:
+    """A column name in lower case without spaces, underscores, hyphens or points (``Close Value``: ``closevalue``)."""
+    return re.sub(r"[\s_.\-]+", "", name.casefold())
 
 
 def column(frame: pd.DataFrame, name: str | None, path: Path) -> pd.Series | None:
@@ -324,8 +241,14 @@ def parse_dates(
             else "a date such as 2017-03-01, 2017-03-01 10:30 or 03/01/2017 (or set the table's date format, "
             f"{format_key}, e.g. %d/%m/%Y)"
         )
+        serial = value.isdigit() and 20_000 <= int(value) <= 80_000  # 1954 to 2119 counted from 1899-12-30
+        cause = (
+            "an Excel serial day number? Format the column as dates in Excel before saving it"
+            if serial
+            else "is the mapping's column the right one?"
+        )
         raise CalibrationError(
-            f"'{value}' is not a date: each cell must be empty or {accepted}; is the mapping's column the right one?",
+            f"'{value}' is not a date: each cell must be empty or {accepted}; {cause}",
             file=str(path),
             column=name,
             row=row + 1,

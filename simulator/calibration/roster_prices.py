@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from simulator.calibration.amounts import parse_amounts
+from simulator.calibration.amounts import parse_amounts, refuse_other_currency
 from simulator.calibration.date_order import table_dates
 from simulator.calibration.errors import CalibrationError, DataProblems, row_words
 from simulator.calibration.export_checks import spelling_key
@@ -60,7 +60,10 @@ def roster_and_prices(
         one_row_each(roster, "owner", {k: getattr(cols, k) for k in ("team", "office", "manager")}, path)
         repeated = roster["owner"].duplicated() & (roster["owner"] != "")
         problems.add("owners listed twice in the roster (the same team)", int(repeated.sum()), "one row kept")
-        found_roster = roster.drop_duplicates("owner").reset_index(drop=True)
+        # a row naming no rep (a line of bare commas below the table) had been an owner '' with no deals
+        unnamed = roster["owner"] == ""
+        problems.add("roster rows with no owner", int(unnamed.sum()), "left out (they seat no one)")
+        found_roster = roster[~unnamed].drop_duplicates("owner").reset_index(drop=True)
         idle = [o for o in found_roster["owner"] if o not in owners]
         problems.add("owners in the roster with no deals", len(idle), f"no seat in the company ({', '.join(idle[:8])})")
         unknown = sorted(o for o in owners - set(found_roster["owner"]) if o)
@@ -84,6 +87,10 @@ def roster_and_prices(
         prices = column(raw, mapping.prices.columns.price, path)
         assert products is not None and prices is not None
         values = parse_amounts(prices, path, mapping.prices.columns.price, price=True)
+        amount_column = mapping.opportunities.columns.amount
+        if amount_column is not None and amount_column in tables["opportunities"]:
+            deals = tables["opportunities"][amount_column]
+            refuse_other_currency(prices, deals, path, mapping.prices.columns.price, amount_column)
         table = pd.DataFrame({"product": products.to_numpy(), "price": values})
         one_row_each(table, "product", {"price": mapping.prices.columns.price}, path)
         repeated = table["product"].duplicated()

@@ -15,7 +15,6 @@ silently; bad cells raise :class:`~simulator.calibration.errors.CalibrationError
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -28,6 +27,7 @@ from simulator.calibration.export import Export
 from simulator.calibration.export_checks import check_values, find_left_truncation, unify_spellings
 from simulator.calibration.export_tables import blank_missing_words, read_export_tables
 from simulator.calibration.mapping import OUTCOMES, MappingFile
+from simulator.calibration.outcome_spellings import read_outcomes, refuse_unmapped_endings, suggested_outcome
 from simulator.calibration.readers import column
 from simulator.calibration.roster_prices import roster_and_prices
 
@@ -38,24 +38,12 @@ def _rows(count: int) -> str:
     return f"{count:,} row" if count == 1 else f"{count:,} rows"
 
 
-def suggested_outcome(status: str) -> str:
-    """The outcome a status's own words name (``Closed Won``: won, ``closed_lost``: lost), else open.
-
-    The example of an unmapped status had read "(e.g. Closed Won: open)".
-    """
-    words = set(re.sub(r"[^a-z]+", " ", re.sub(r"([a-z])([A-Z])", r"\1 \2", status).lower()).split())
-    if words & {"won", "win", "wins"}:
-        return "won"
-    if words & {"lost", "lose", "loss"}:
-        return "lost"
-    if "decision" in words and words & {"no", "none"}:
-        return "no_decision"
-    return "open"
-
-
-def _outcomes(values: pd.Series, allowed: Mapping[str, str], path: str, name: str) -> np.ndarray:
-    """Outcome of each row from its status through the mapping; an unmapped status is refused."""
-    unknown = (values != "") & ~values.isin(list(allowed))
+def _outcomes(
+    values: pd.Series, allowed: Mapping[str, str], path: str, name: str, problems: DataProblems
+) -> np.ndarray:
+    """Outcome of each row from its status through the mapping (or spelt so but for case, counted); else refused."""
+    read = read_outcomes(values, allowed, problems, "opportunities.outcomes")
+    unknown = (values != "") & read.isna()
     if unknown.any():
         row = int(np.flatnonzero(unknown.to_numpy())[0])
         status = values.iloc[row]
@@ -77,7 +65,7 @@ def _outcomes(values: pd.Series, allowed: Mapping[str, str], path: str, name: st
             column=name,
             row=row + 1,
         )
-    return values.map(lambda v: allowed.get(v, "open")).to_numpy(dtype=object)
+    return read.fillna("open").to_numpy(dtype=object)
 
 
 def load_export(mapping: MappingFile) -> Export:
@@ -115,7 +103,9 @@ def load_export(mapping: MappingFile) -> Export:
     amount = column(raw, cols.amount, path)
     out["amount"] = parse_amounts(amount, path, str(cols.amount)) if amount is not None else np.nan
     status = column(raw, cols.outcome, path)
-    out["outcome"] = _outcomes(status, table.outcomes, name, str(cols.outcome)) if status is not None else "open"
+    out["outcome"] = (
+        _outcomes(status, table.outcomes, name, str(cols.outcome), problems) if status is not None else "open"
+    )
     leads_only = 0
     if table.stage_dates:  # shape (c)
         leads_only = _stage_columns({name: dates[name] for name in stage_columns}, out, mapping, status is not None)
@@ -123,7 +113,8 @@ def load_export(mapping: MappingFile) -> Export:
         _history(out, mapping, tables["stage_history"], problems)
     if mapping.won_deals is not None:  # shape (d)
         _won_deals(out, mapping, tables["won_deals"], problems, status is not None)
-    return _finish(out, mapping, tables, problems, name, leads_only)
+    empty = (raw == "").all(axis=1).to_numpy()  # a line of bare separators (",,,,"), as Excel leaves below a table
+    return _finish(out, mapping, tables, problems, name, leads_only, empty)
 
 
 def _stage_columns(
@@ -162,10 +153,14 @@ def _history(out: pd.DataFrame, mapping: MappingFile, raw: pd.DataFrame, problem
     unknown = ~stages.isin(list(history.outcomes)) & (stages == "")
     problems.add("stage-history rows with no stage", int(unknown.sum()), "left out")
     long = pd.DataFrame({"id": ids.to_numpy(), "stage": stages.to_numpy(), "date": dates})
+    problems.add("stage-history rows with no id", int((long["id"] == "").sum()), "left out (they join no opportunity)")
+    long = long[long["id"] != ""]  # an empty id is no opportunity's: the opportunities with none would all join it
     long = long[~np.isnat(long["date"].to_numpy(dtype="datetime64[D]"))].sort_values(["id", "date"], kind="stable")
     first = long.groupby("id")["date"].min()
     last = long.groupby("id").tail(1).set_index("id")
-    outcome = last["stage"].map(lambda s: history.outcomes.get(s, "open"))
+    read = read_outcomes(last["stage"], history.outcomes, problems, "stage_history.outcomes")
+    refuse_unmapped_endings(last["stage"], read, stages, str(path), cols.stage, "stage_history.outcomes")
+    outcome = read.fillna("open")
     index = out["id"]
     created = out["created"].to_numpy(dtype="datetime64[D]")
     from_history = index.map(first).to_numpy(dtype="datetime64[D]")
@@ -199,6 +194,9 @@ def _won_deals(
         parse_amounts(amount_text, path, str(deals.columns.amount)) if amount_text is not None else np.nan,
         index=ids.to_numpy(),
     )
+    unnamed = closed.index == ""  # an empty id is no lead's: every lead with none would have joined it
+    problems.add("won deals with no lead id", int(unnamed.sum()), "left out (they join no lead)")
+    closed, amounts = closed[~unnamed], amounts[~unnamed]
     duplicated = closed.index.duplicated()
     problems.add("won deals listed twice for one lead", int(duplicated.sum()), "first kept")
     closed, amounts = closed[~duplicated], amounts[~duplicated]
@@ -223,16 +221,30 @@ def _finish(
     problems: DataProblems,
     name: str,
     leads_only: int,
+    empty: np.ndarray,
 ) -> Export:
-    """Count and settle the problems of the opportunity table; read roster and prices."""
+    """Count and settle the problems of the opportunity table; read roster and prices.
+
+    ``empty``: the rows of the table whose every cell is blank, left out and counted. A row
+    with no id is no duplicate of another with none: it is kept and counted (empty rows and
+    rows with a blank id had been counted as "duplicated ids", all but the first dropped).
+    """
     created = out["created"].to_numpy(dtype="datetime64[D]")
     closed = out["closed"].to_numpy(dtype="datetime64[D]")
     all_dates = np.concatenate([created[~np.isnat(created)], closed[~np.isnat(closed)]])
     if all_dates.size == 0:
         raise CalibrationError("no dates at all: map the created and closed columns", file=name)
     export_date = all_dates.max()
-    duplicated = out["id"].duplicated().to_numpy()
-    if 2 * int(duplicated.sum()) > len(out):  # most rows repeat an id: not an id column ('id: product' kept 7 rows)
+    problems.add("empty rows (every cell blank)", int(empty.sum()), "left out")
+    no_id = (out["id"] == "").to_numpy() & ~empty
+    problems.add(
+        "opportunities with no id", int(no_id.sum()), "kept, each its own opportunity (none can be told a duplicate)"
+    )
+    duplicated = out["id"].duplicated().to_numpy() & ~no_id & ~empty
+    # each its own id, so that nothing downstream reads them as copies of one deal (effective_trials would)
+    out.loc[no_id, "id"] = [f"(no id: row {row})" for row in out.loc[no_id, "row"]]
+    # most rows repeat an id: not an id column ('id: product' kept 7 rows)
+    if 2 * int(duplicated.sum()) > int((~empty).sum()):
         column = mapping.opportunities.columns.id
         distinct = out["id"].drop_duplicates().astype(str).tolist()
         raise CalibrationError(
@@ -243,9 +255,10 @@ def _finish(
             column=column,
         )
     problems.add("duplicated ids", int(duplicated.sum()), "first row kept, the others left out")
-    no_created = np.isnat(created) & ~duplicated
+    no_created = np.isnat(created) & ~duplicated & ~empty
     if leads_only:
-        problems.add("leads that never became opportunities", leads_only, "not opportunities: left out")
+        never = leads_only - int(empty.sum())  # an empty row has no date of any stage, and is counted as empty
+        problems.add("leads that never became opportunities", never, "not opportunities: left out")
         no_created &= False
     problems.add(
         "rows with no created date", int(no_created.sum()), "left out of arrivals, outcomes and the open pipeline"
@@ -274,7 +287,7 @@ def _finish(
             f"are the created and closed columns swapped in the mapping?{swapped}",
             file=name,
         )
-    keep = ~duplicated & ~np.isnat(created) & ~negative
+    keep = ~duplicated & ~np.isnat(created) & ~negative & ~empty
     frame = out.assign(created=created, closed=closed, outcome=outcome)[keep].reset_index(drop=True)
     owner_column = mapping.opportunities.columns.owner
     if owner_column is not None:  # mapped, yet empty on some rows: no one's deals

@@ -92,6 +92,19 @@ def _share(value: float) -> str:
     return f"{100 * value:.0f}%" if math.isfinite(value) else "– (no whole period scored)"
 
 
+def _coverage_words(cover: dict[str, float]) -> str:
+    """The coverage headline; with no whole period scored, said so (it read "– (no whole period scored) of 0 rows")."""
+    if not cover["rows"]:
+        return (
+            "**Coverage of the P10–P90 band: no whole month or quarter scored** (each lies past --until or the "
+            "export's end, or is cut by them); an 80% band should hold about 80%."
+        )
+    return (
+        f"**Coverage of the P10–P90 band: {_share(cover['overall'])}** of {cover['rows']:.0f} origin × period × KPI "
+        "rows (whole months and quarters); an 80% band should hold about 80%."
+    )
+
+
 def _part_words(results: list[OriginResult], cover: dict[str, float]) -> str:
     """The part-periods, named with their dates, and their coverage counted apart from the whole periods'.
 
@@ -149,20 +162,25 @@ def backtest_markdown(
             else "(process noise only)."
         ),
         "",
-        f"**Coverage of the P10–P90 band: {_share(cover['overall'])}** of {cover['rows']:.0f} origin × period × KPI "
-        "rows (whole months and quarters); an 80% band should hold about 80%." + _part_words(results, cover),
-        "",
-        "| coverage by (whole periods) | share inside P10–P90 |",
-        "|---|---|",
+        _coverage_words(cover) + _part_words(results, cover),
     ]
-    lines += [f"| {k} | {100 * v:.0f}% |" for k, v in cover.items() if k not in ("overall", "rows", *PART_KEYS)]
+    by = [f"| {k} | {100 * v:.0f}% |" for k, v in cover.items() if k not in ("overall", "rows", *PART_KEYS)]
+    if by:  # with no whole period scored, no table of headers alone
+        lines += ["", "| coverage by (whole periods) | share inside P10–P90 |", "|---|---|", *by]
     export_date = results[0].calibration.export.export_date
-    unrecorded = [p.label for p in results[0].periods if p.first > export_date]
+    unrecorded = [p.label for p in results[0].periods if p.last > export_date]
     if unrecorded:
+        cut = [p.label for p in results[0].periods if p.first <= export_date < p.last]
+        part = (
+            f" ({', '.join(cut)} only up to it: --until {export_date} scores {'it' if len(cut) == 1 else 'them'} as "
+            "part-periods)"
+            if cut
+            else ""
+        )
         lines += [
             "",
-            f"The export records nothing after {export_date}: {', '.join(unrecorded)} have no actual and are left "
-            "out of the coverage (simulated, not scored).",
+            f"The export records nothing after {export_date}{part}: {', '.join(unrecorded)} have no actual and are "
+            "left out of the coverage (simulated, not scored).",
         ]
     lines += [
         "",
