@@ -1,0 +1,28 @@
+"""A money difference reads at its CI's precision: its point never outside its own printed interval."""
+
+from __future__ import annotations
+
+from simulator.analysis.formatting import (
+    difference_digits,
+    format_signed_amount,
+    format_signed_range,
+    signed_difference,
+)
+
+
+def test_a_narrow_money_interval_gives_its_point_the_same_decimals() -> None:
+    """prm_automation's tool cost, +$3,464 (CI +$3,450 to +$3,477), read "+$3.5k (95% CI +$3.45k to +$3.48k)"."""
+    point, low, high = 3463.59, 3450.36, 3476.82
+    assert signed_difference("prm_tool_cost", point, low, high) == ("+$3.46k", "+$3.45k", "+$3.48k")
+    extra = difference_digits("prm_tool_cost", point, low, high)
+    assert format_signed_amount("prm_tool_cost", point, extra) == "+$3.46k"
+    assert format_signed_range("prm_tool_cost", low, high, extra) == "+$3.45k to +$3.48k"
+    # in $M: a CI $11k wide reads to the $1k ("+$3.96M (+$3.95M to +$3.96M)" had the point on a bound)
+    assert signed_difference("bookings", 3_955_400.0, 3_951_000.0, 3_962_000.0) == ("+$3.955M", "+$3.951M", "+$3.962M")
+
+
+def test_a_money_interval_wide_against_its_unit_keeps_the_usual_decimals() -> None:
+    assert difference_digits("bookings", -278_600.0, -543_900.0, -13_300.0) == 0
+    assert signed_difference("bookings", 134_600.0, 20_100.0, 250_300.0) == ("+$134.6k", "+$20.1k", "+$250.3k")
+    # the same in every run (4 CSMs' pay): no decimals to tell the bounds apart
+    assert difference_digits("cost_of_sales", 571_428.57, 571_428.57, 571_428.57) == 0
