@@ -38,3 +38,17 @@ def test_a_narrow_forest_panel_draws_no_tick_labels_that_run_into_each_other(tmp
     with collect(problems, saved):
         plot_paired_differences(comparison, [str(k) for k in comparison["kpi"]], tmp_path)
     assert saved and not problems, "\n".join(problems)
+
+
+def test_a_long_panel_title_is_wrapped_to_the_panel_as_laid_out(tmp_path: Path) -> None:
+    """ramp_and_coaching's "fast_ramp_and_coaching against the baseline, paired run by run: rates, in
+    percentage points" ran off the figure: its panel is narrower than panel_title's estimate."""
+    comparison = pd.DataFrame(ROWS, columns=COLUMNS)
+    comparison.insert(0, "scenario", "fast_ramp_and_coaching")
+    comparison.insert(1, "baseline", "today")
+    comparison["significant"] = [True, False, True, False, False, True, True]
+    problems: list[str] = []
+    saved: list[str] = []
+    with collect(problems, saved):
+        plot_paired_differences(comparison, ["deals_lost_leaked", "win_rate"], tmp_path)
+    assert saved and not problems, "\n".join(problems)
