@@ -135,7 +135,9 @@ def load_section(result: ExperimentResult, out_dir: Path, figure: Path | None) -
         "",
         "Share of selling time spent on queued work (new-business deals, renewals, expansions), mean with "
         "its 95% CI; plan for 70-85%. Teams with prospecting or partner duty turn the rest of their time "
-        "into that work, so their total is near 100% whatever their queues; it is shown after the load.",
+        "into that work, so their total is near 100% whatever their queues; it is shown after the load. "
+        "Hours a team reserves for prospecting come first whatever waits: the 70-85% range is then of the "
+        "selling time they leave (the answer's busiest team and leak notes say so).",
         "",
         *caveat,
         *md_table(["Team", *names], rows),
