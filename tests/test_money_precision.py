@@ -1,6 +1,8 @@
-"""A money difference reads at its CI's precision: its point never outside its own printed interval."""
+"""A money or relative difference reads at its CI's precision: its point never outside its own printed interval."""
 
 from __future__ import annotations
+
+import pandas as pd
 
 from simulator.analysis.formatting import (
     difference_digits,
@@ -8,6 +10,7 @@ from simulator.analysis.formatting import (
     format_signed_range,
     signed_difference,
 )
+from simulator.analysis.relative_words import relative_words
 
 
 def test_a_narrow_money_interval_gives_its_point_the_same_decimals() -> None:
@@ -26,3 +29,15 @@ def test_a_money_interval_wide_against_its_unit_keeps_the_usual_decimals() -> No
     assert signed_difference("bookings", 134_600.0, 20_100.0, 250_300.0) == ("+$134.6k", "+$20.1k", "+$250.3k")
     # the same in every run (4 CSMs' pay): no decimals to tell the bounds apart
     assert difference_digits("cost_of_sales", 571_428.57, 571_428.57, 571_428.57) == 0
+
+
+def test_a_relative_change_reads_at_its_ci_s_precision() -> None:
+    """csm_coverage's csm_15 read "renewals due ... Relative to csm_11: 0.0% (95% CI +0.01% to +0.04%)"."""
+    row = pd.Series(
+        {"kpi": "renewals_due", "relative_diff": 0.00024, "relative_ci_low": 0.0001, "relative_ci_high": 0.0004}
+    )
+    assert relative_words(row) == "+0.02% (95% CI +0.01% to +0.04%)"
+    wide = pd.Series(
+        {"kpi": "bookings", "relative_diff": -0.0738, "relative_ci_low": -0.139, "relative_ci_high": -0.0037}
+    )
+    assert relative_words(wide) == "-7.4% (95% CI -13.9% to -0.4%)"

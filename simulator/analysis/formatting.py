@@ -326,11 +326,27 @@ def format_percent(value: float, signed: bool = True, decimals: int = 1) -> str:
     return f"{value:{sign}.{decimals}%}"
 
 
-def format_percent_range(low: float, high: float) -> tuple[str, str]:
-    """An interval of relative changes (``+3.0%``, ``+45.0%``), clear of zero when it is (``-0.23%``, ``-0.01%``)."""
+def format_percent_range(low: float, high: float, extra_digits: int = 0) -> tuple[str, str]:
+    """An interval of relative changes (``+3.0%``, ``+45.0%``), clear of zero when it is (``-0.23%``, ``-0.01%``).
+
+    ``extra_digits``: both bounds at least that many more decimals (:func:`percent_digits`).
+    """
+    least = 1 + extra_digits
     return _clear_of_zero(
-        low, high, lambda e: (format_percent(low, decimals=1 + e), format_percent(high, decimals=1 + e))
+        low, high, lambda e: (format_percent(low, decimals=least + e), format_percent(high, decimals=least + e))
     )
+
+
+def percent_digits(low: float, high: float) -> int:
+    """The extra decimals (0 to 3) a relative change and its CI share: a step at most half the CI's width.
+
+    csm_15's renewals due read "Relative to csm_11: 0.0% (95% CI +0.01% to +0.04%)", the point
+    outside its own interval; at the CI's precision it reads "+0.02% (95% CI +0.01% to +0.04%)".
+    """
+    width = (high - low) * 100.0
+    if not (math.isfinite(width) and width > 0.0):
+        return 0
+    return min(max(math.ceil(-math.log10(width / 2.0)) - 1, 0), 3)
 
 
 def digits_apart(kpi: str, first: float, second: float, most: int = 3) -> int:
