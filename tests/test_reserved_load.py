@@ -8,6 +8,8 @@ answer read "the busiest team is the CSM team, busy 75.3% ...: no team is overlo
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -64,3 +66,17 @@ def test_a_team_with_reserved_hours_is_loaded_over_the_time_they_leave() -> None
 def test_reserved_prospecting_is_not_said_to_fill_idle_time() -> None:
     assert "reserved" in _why_prospecting(6.0) and "fills" not in _why_prospecting(6.0)
     assert _why_prospecting(0.0) == "prospecting fills the time its queued work leaves"
+
+
+def test_the_load_section_speaks_of_reserved_hours_only_where_a_team_reserves_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reporting_fixtures import make_result
+
+    from simulator.report import operations_section
+
+    result = make_result(runs=10)
+    words = "Hours a team reserves for prospecting"
+    assert words not in " ".join(operations_section.load_section(result, tmp_path, None))
+    monkeypatch.setattr(operations_section, "reserved_shares", lambda teams: {"ae": 1.0 / 6.0})
+    assert words in " ".join(operations_section.load_section(result, tmp_path, None))
