@@ -41,3 +41,31 @@ def test_a_relative_change_reads_at_its_ci_s_precision() -> None:
         {"kpi": "bookings", "relative_diff": -0.0738, "relative_ci_low": -0.139, "relative_ci_high": -0.0037}
     )
     assert relative_words(wide) == "-7.4% (95% CI -13.9% to -0.4%)"
+
+
+def test_a_difference_the_same_in_every_run_is_said_so_not_given_a_ci() -> None:
+    """csm_coverage read "csm_7's cost of sales is $571.4k lower than csm_11's (95% CI -$571.4k to -$571.4k)"."""
+    from simulator.analysis.conclusions import difference_sentence
+
+    row = pd.Series(
+        {
+            "scenario": "csm_7",
+            "baseline": "csm_11",
+            "kpi": "cost_of_sales",
+            "n_pairs": 100,
+            "baseline_mean": 3_664_000.0,
+            "scenario_mean": 3_092_571.43,
+            "mean_diff": -571_428.57,
+            "ci_low": -571_428.57,
+            "ci_high": -571_428.57,
+            "relative_diff": -0.156,
+            "relative_ci_low": -0.157,
+            "relative_ci_high": -0.155,
+            "share_better": 1.0,
+            "share_worse": 0.0,
+            "direction": -1,
+            "significant": True,
+        }
+    )
+    sentence = difference_sentence(row)
+    assert "(the same in every run)" in sentence and "95% CI -$571.4k" not in sentence, sentence

@@ -129,7 +129,12 @@ def difference_sentence(row: pd.Series, period: str = " per year") -> str:
             f"(mean difference {_signed(row)}; "
             f"the 95% CI, {interval_words(row)}, includes zero)."
         )
-    sentence = f"{_difference_phrase(row, period)} (95% CI {interval_words(row)}), {_share_words(row)}."
+    low, high = float(row["ci_low"]), float(row["ci_high"])
+    # every pair differs by the same (4 CSMs' pay), as the answer says it: "(95% CI -$571.4k to -$571.4k)" had read
+    # as an interval
+    same = math.isfinite(low) and math.isclose(low, high, rel_tol=1e-6, abs_tol=1e-9)
+    ci = "the same in every run" if same else f"95% CI {interval_words(row)}"
+    sentence = f"{_difference_phrase(row, period)} ({ci}), {_share_words(row)}."
     relative = relative_words(row)
     if relative:  # none for a rate: its change is in points
         sentence += f" Relative to {b}: {relative}."
