@@ -265,10 +265,9 @@ def difference_digits(kpi: str, point: float, low: float, high: float) -> int | 
     """The extra decimals (0 to 3) a paired difference and its CI's bounds share; None when one is not finite.
 
     One step of the last decimal shown is at most half the CI's width, so the point
-    reads where it lies inside the interval; money keeps its own scale ($k, $M), its step
-    the coarsest of the three figures' (:func:`_money_step`): prm_automation's tool cost,
-    +$3,464 (CI +$3,450 to +$3,477), had read "+$3.5k (95% CI +$3.45k to +$3.48k)", the
-    point outside its own interval. Each value then takes more decimals only where it would read 0
+    reads where it lies inside the interval; money keeps its own scale ($k, $M), its step the
+    coarsest of the three figures' (:func:`_money_step`: prm_automation's tool cost had read
+    "+$3.5k (95% CI +$3.45k to +$3.48k)"). Each value then takes more decimals only where it would read 0
     (:func:`format_nonzero_value`, :func:`signed_bounds`). Each formatted alone, a
     never-touched share's difference of +0.062 points (CI +0.018 to +0.163) had read
     "+0.1 pts [+0.02 pts, +0.2 pts]": the point a third of the CI's width from itself,
@@ -327,10 +326,7 @@ def format_percent(value: float, signed: bool = True, decimals: int = 1) -> str:
 
 
 def format_percent_range(low: float, high: float, extra_digits: int = 0) -> tuple[str, str]:
-    """An interval of relative changes (``+3.0%``, ``+45.0%``), clear of zero when it is (``-0.23%``, ``-0.01%``).
-
-    ``extra_digits``: both bounds at least that many more decimals (:func:`percent_digits`).
-    """
+    """An interval of relative changes (``+3.0%``, ``-0.23%``), clear of zero, ``extra_digits`` more decimals."""
     least = 1 + extra_digits
     return _clear_of_zero(
         low, high, lambda e: (format_percent(low, decimals=least + e), format_percent(high, decimals=least + e))
@@ -338,11 +334,7 @@ def format_percent_range(low: float, high: float, extra_digits: int = 0) -> tupl
 
 
 def percent_digits(low: float, high: float) -> int:
-    """The extra decimals (0 to 3) a relative change and its CI share: a step at most half the CI's width.
-
-    csm_15's renewals due read "Relative to csm_11: 0.0% (95% CI +0.01% to +0.04%)", the point
-    outside its own interval; at the CI's precision it reads "+0.02% (95% CI +0.01% to +0.04%)".
-    """
+    """Extra decimals (0-3) of a relative change and its CI, as :func:`difference_digits` (not "0.0% (+0.01%...)")."""
     width = (high - low) * 100.0
     if not (math.isfinite(width) and width > 0.0):
         return 0
