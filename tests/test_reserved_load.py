@@ -80,3 +80,32 @@ def test_the_load_section_speaks_of_reserved_hours_only_where_a_team_reserves_th
     assert words not in " ".join(operations_section.load_section(result, tmp_path, None))
     monkeypatch.setattr(operations_section, "reserved_shares", lambda teams: {"ae": 1.0 / 6.0})
     assert words in " ".join(operations_section.load_section(result, tmp_path, None))
+
+
+def test_the_published_range_check_reads_queued_work_over_the_time_reserved_hours_leave() -> None:
+    """The table beside the answer read "Selling time on deals ... AE team: 61.2%, inside" for that bottleneck."""
+    from simulator.analysis.benchmarks import benchmark_checks
+    from simulator.analysis.published_ranges import QUEUED_UTILISATION
+    from simulator.analysis.statistics import summarise
+
+    summary = summarise(_runs())
+
+    def queued(reserved: dict[str, float] | None) -> tuple[float, int, str]:
+        checks = benchmark_checks(summary, "blocks_6h", reserved=reserved)
+        (check,) = [c for c in checks if c.benchmark.kpi == QUEUED_UTILISATION and c.team == "ae"]
+        return check.value, check.side, check.basis
+
+    assert queued(None)[:2] == (pytest.approx(0.612, abs=0.01), 0)
+    value, side, basis = queued({"ae": 1.0 / 3.0})
+    assert value == pytest.approx(0.918, abs=0.01) and side == 1
+    assert basis == "of the 67% of its selling time its reserved hours leave"
+    from simulator.analysis.unusual_words import unusual_sentence
+
+    (check,) = [
+        c
+        for c in benchmark_checks(summary, "blocks_6h", reserved={"ae": 1.0 / 3.0})
+        if c.benchmark.kpi == QUEUED_UTILISATION and c.team == "ae"
+    ]
+    sentence = unusual_sentence(check)
+    assert sentence.startswith("the AE team busy 91.") and "of the 67% of its selling time its reserved" in sentence
+    assert sentence.count("reserved hours leave") == 1, sentence
