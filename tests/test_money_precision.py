@@ -29,6 +29,8 @@ def test_a_money_interval_wide_against_its_unit_keeps_the_usual_decimals() -> No
     assert signed_difference("bookings", 134_600.0, 20_100.0, 250_300.0) == ("+$134.6k", "+$20.1k", "+$250.3k")
     # the same in every run (4 CSMs' pay): no decimals to tell the bounds apart
     assert difference_digits("cost_of_sales", 571_428.57, 571_428.57, 571_428.57) == 0
+    # ... nor when summed in another order its bounds differ in the 11th digit (csm_coverage: "$571.4286k lower")
+    assert difference_digits("cost_of_sales", -571_428.57, -571_428.5700001, -571_428.5699999) == 0
 
 
 def test_a_relative_change_reads_at_its_ci_s_precision() -> None:

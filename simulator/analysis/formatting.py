@@ -277,7 +277,7 @@ def difference_digits(kpi: str, point: float, low: float, high: float) -> int | 
         return None
     unit = kpi_unit(kpi)
     width = (high - low) * (100.0 if unit == "rate" else 1.0)
-    if not width > 0.0:
+    if not width > 0.0 or same_value(low, high):  # bounds apart by rounding alone: the same in every run
         return 0
     if unit == "money":
         sizes = (abs(point), abs(low), abs(high))
