@@ -189,10 +189,12 @@ def _side(benchmark: Benchmark, value: float) -> int:
     return 0
 
 
-def _figures(summary: pd.DataFrame, scenario: str, benchmark: Benchmark) -> list[tuple[str, float, float, float]]:
+def _figures(
+    summary: pd.DataFrame, scenario: str, benchmark: Benchmark, reserved: Mapping[str, float] | None = None
+) -> list[tuple[str, float, float, float]]:
     """(team, mean, ci_low, ci_high) of the figure a benchmark compares; empty when the run has none."""
     if benchmark.kpi in (TEAM_UTILISATION, QUEUED_UTILISATION):
-        return _utilisation(summary, scenario, filled=benchmark.kpi == QUEUED_UTILISATION)
+        return _utilisation(summary, scenario, filled=benchmark.kpi == QUEUED_UTILISATION, reserved=reserved)
     if benchmark.kpi == SALES_AND_MARKETING_PER_NEW_ARR and summary_row(summary, scenario, benchmark.kpi) is None:
         # no runs' row (:mod:`.acquisition_cost`): the ratio of the summary's means, with no CI
         rows = [summary_row(summary, scenario, k) for k in ("cost_of_sales", "cost_marketing", "bookings")]
@@ -256,10 +258,14 @@ def sells(summary: pd.DataFrame, scenario: str, team: str, queued: float) -> boo
     return queued >= _SHOWN[RATE] or prospects
 
 
-def _utilisation(summary: pd.DataFrame, scenario: str, filled: bool) -> list[tuple[str, float, float, float]]:
+def _utilisation(
+    summary: pd.DataFrame, scenario: str, filled: bool, reserved: Mapping[str, float] | None = None
+) -> list[tuple[str, float, float, float]]:
     """Teams whose idle time is filled by pool work (``filled``: their queued work) or not (their total).
 
-    Teams with no selling duties (:func:`sells`) are left out of both.
+    Teams with no selling duties (:func:`sells`) are left out of both. A team's queued work is
+    over the selling time its ``reserved`` share (prospecting blocks) leaves, as its load is
+    (:func:`simulator.analysis.utilisation.team_loads`).
     """
     figures = []
     for team, queued, _low, _high, adjusted in queued_work(summary, scenario):
@@ -268,7 +274,8 @@ def _utilisation(summary: pd.DataFrame, scenario: str, filled: bool) -> list[tup
         total = summary_row(summary, scenario, f"{UTILISATION_PREFIX}{team}")
         is_filled = adjusted and total is not None and float(total["mean"]) >= FILLED
         if is_filled and filled:
-            figures.append((team, queued, math.nan, math.nan))
+            blocked = (reserved or {}).get(team, 0.0)
+            figures.append((team, min(queued / (1.0 - blocked), 1.0) if blocked < 1.0 else queued, math.nan, math.nan))
         elif not is_filled and not filled and total is not None:
             figures.append((team, float(total["mean"]), float(total["ci_low"]), float(total["ci_high"])))
     return figures
@@ -308,6 +315,7 @@ def benchmark_checks(
     days_per_year: float = WORKING_DAYS_A_YEAR,
     floors: Mapping[str, float] | None = None,
     refits: int = 0,
+    reserved: Mapping[str, float] | None = None,
 ) -> list[BenchmarkCheck]:
     """Every benchmarked figure of ``scenario`` against its published range, in :data:`BENCHMARKS` order.
 
@@ -323,7 +331,9 @@ def benchmark_checks(
     scenario's year, which a range published in calendar days is converted at
     (:func:`~simulator.analysis.published_ranges.on_calendar`). ``floors``: KPI -> the narrowest
     CI half-width the ``refits`` the runs share allow (:func:`~simulator.analysis.refit_floor.scenario_floors`),
-    carried by the check of the figure that KPI is.
+    carried by the check of the figure that KPI is. ``reserved``: team -> the share of its selling
+    time reserved for prospecting (:func:`~simulator.analysis.utilisation.reserved_shares`): its
+    queued work is read over the rest, and the check says so.
 
     Raises:
         ValueError: If ``window_years`` or ``days_per_year`` is not positive.
@@ -333,7 +343,7 @@ def benchmark_checks(
     checks = []
     for published in BENCHMARKS:
         benchmark = on_calendar(published, days_per_year)
-        for team, value, low, high in _figures(summary, scenario, benchmark):
+        for team, value, low, high in _figures(summary, scenario, benchmark, reserved):
             if not math.isfinite(value):
                 continue
             if benchmark.yearly and abs(window_years - 1.0) >= 1e-9:
@@ -358,6 +368,8 @@ def benchmark_checks(
             )
             if benchmark.kpi in (EXPANSION_SHARE_SMALLER_BOOK, EXPANSION_SHARE_LARGER_BOOK):
                 check = replace(check, basis=_book_basis(summary, scenario))
+            if benchmark.kpi == QUEUED_UTILISATION and 0.0 < (blocked := (reserved or {}).get(team, 0.0)) < 1.0:
+                check = replace(check, basis=f"of the {1.0 - blocked:.0%} of its selling time its reserved hours leave")
             floor = (floors or {}).get(_column(summary, scenario, benchmark, team), math.nan)
             if math.isfinite(floor) and abs(window_years - 1.0) >= 1e-9 and benchmark.yearly:
                 floor = (per_year(value + floor, window_years) - per_year(max(value - floor, 0.0), window_years)) / 2

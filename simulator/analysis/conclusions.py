@@ -48,7 +48,7 @@ from simulator.analysis.tables import (
     tied_in_every_run,
 )
 from simulator.analysis.untouched_leads import untouched_sentences
-from simulator.analysis.utilisation import TeamLoad, team_loads
+from simulator.analysis.utilisation import TeamLoad, reserved_shares, selling_time_words, team_loads
 from simulator.analysis.wording import join_words, possessive, team_label
 from simulator.run.experiment import ExperimentResult
 
@@ -129,7 +129,12 @@ def difference_sentence(row: pd.Series, period: str = " per year") -> str:
             f"(mean difference {_signed(row)}; "
             f"the 95% CI, {interval_words(row)}, includes zero)."
         )
-    sentence = f"{_difference_phrase(row, period)} (95% CI {interval_words(row)}), {_share_words(row)}."
+    low, high = float(row["ci_low"]), float(row["ci_high"])
+    # every pair differs by the same (4 CSMs' pay), as the answer says it: "(95% CI -$571.4k to -$571.4k)" had read
+    # as an interval
+    same = math.isfinite(low) and math.isclose(low, high, rel_tol=1e-6, abs_tol=1e-9)
+    ci = "the same in every run" if same else f"95% CI {interval_words(row)}"
+    sentence = f"{_difference_phrase(row, period)} ({ci}), {_share_words(row)}."
     relative = relative_words(row)
     if relative:  # none for a rate: its change is in points
         sentence += f" Relative to {b}: {relative}."
@@ -195,6 +200,13 @@ def _share_words(row: pd.Series) -> str:
     return f"and {who}does better in {only}{format_share(share)} of paired runs"
 
 
+def scenario_loads(result: ExperimentResult, scenario: str) -> list[TeamLoad]:
+    """Each team's load in ``scenario``, a team's reserved prospecting hours taken off its selling time."""
+    teams = result.experiment.scenario(scenario).config.org.teams
+    draws = result.experiment.parameter_draw_count
+    return team_loads(result.replications, scenario, draws, reserved_shares(teams))
+
+
 def bottleneck_sentence(loads: list[TeamLoad], scenario: str, assumed: str = "") -> str | None:
     """Name the busiest team of a scenario and say whether its load is past the 85% planning ceiling.
 
@@ -218,10 +230,11 @@ def bottleneck_sentence(loads: list[TeamLoad], scenario: str, assumed: str = "")
     )
     work = (
         " with deals, renewals and expansions (prospecting and partner work fill the rest)"
-        if busiest.has_filler
+        if busiest.has_filler and not busiest.reserved
         else ""
     )
-    head = f"In {scenario}, the busiest team is the {team} team, busy {busiest.load:.1%} of its selling time{work}{ci}"
+    time = selling_time_words(busiest)
+    head = f"In {scenario}, the busiest team is the {team} team, busy {busiest.load:.1%} of {time}{work}{ci}"
     if assumed:
         return f"{head}: this {assumed}."
     shown = round(busiest.load, 3)  # judged as shown, as "What looks unusual" does: 85.0% is not above 85%
@@ -292,7 +305,7 @@ def conclusion(result: ExperimentResult) -> list[str]:
     sentences: list[str] = []
     for scenario in names[1:]:
         sentences += _scenario_sentences(result, scenario, kpis, period)
-    loads = {n: team_loads(result.replications, n, result.experiment.parameter_draw_count) for n in names}
+    loads = {n: scenario_loads(result, n) for n in names}
     assumed = assumed_figures(result)
     busiest = {n: bottleneck_sentence(loads[n], n, assumed.get(n, "")) for n in names}
     leakiest = {

@@ -283,8 +283,9 @@ def difference_digits(kpi: str, point: float, low: float, high: float) -> int | 
     """The extra decimals (0 to 3) a paired difference and its CI's bounds share; None when one is not finite.
 
     One step of the last decimal shown is at most half the CI's width, so the point
-    reads where it lies inside the interval; money keeps its own scale ($k, $M) and 0.
-    Each value then takes more decimals only where it would read 0
+    reads where it lies inside the interval; money keeps its own scale ($k, $M), its step the
+    coarsest of the three figures' (:func:`_money_step`: prm_automation's tool cost had read
+    "+$3.5k (95% CI +$3.45k to +$3.48k)"). Each value then takes more decimals only where it would read 0
     (:func:`format_nonzero_value`, :func:`signed_bounds`). Each formatted alone, a
     never-touched share's difference of +0.062 points (CI +0.018 to +0.163) had read
     "+0.1 pts [+0.02 pts, +0.2 pts]": the point a third of the CI's width from itself,
@@ -294,11 +295,25 @@ def difference_digits(kpi: str, point: float, low: float, high: float) -> int | 
         return None
     unit = kpi_unit(kpi)
     width = (high - low) * (100.0 if unit == "rate" else 1.0)
-    if unit == "money" or not width > 0.0:
+    if not width > 0.0 or same_value(low, high):  # bounds apart by rounding alone: the same in every run
         return 0
+    if unit == "money":
+        sizes = (abs(point), abs(low), abs(high))
+        return next((e for e in range(3) if max(_money_step(s, e) for s in sizes) <= width / 2.0), 3)
     shown = 2 if kpi in TWO_DECIMAL_KPIS else _range_decimals(unit, low, high)
     needed = math.ceil(-math.log10(width / 2.0))  # the decimals whose step is at most width / 2
     return min(max(needed - shown, 0), 3)
+
+
+def _money_step(size: float, extra: int) -> float:
+    """The step of the last decimal :func:`format_money` shows for an amount of this size (``$3.5k``: $100)."""
+    if round(size / 1e6, 2) >= 1e3:
+        return 10.0 ** (7 - extra)
+    if round(size / 1e3, 1) >= 1e3:
+        return 10.0 ** (4 - extra)
+    if round(size) >= 1e3:
+        return 10.0 ** (2 - extra)
+    return 10.0 ** (-extra)
 
 
 def signed_difference(kpi: str, point: float, low: float, high: float) -> tuple[str, str, str]:
@@ -328,11 +343,20 @@ def format_percent(value: float, signed: bool = True, decimals: int = 1) -> str:
     return f"{value:{sign}.{decimals}%}"
 
 
-def format_percent_range(low: float, high: float) -> tuple[str, str]:
-    """An interval of relative changes (``+3.0%``, ``+45.0%``), clear of zero when it is (``-0.23%``, ``-0.01%``)."""
+def format_percent_range(low: float, high: float, extra_digits: int = 0) -> tuple[str, str]:
+    """An interval of relative changes (``+3.0%``, ``-0.23%``), clear of zero, ``extra_digits`` more decimals."""
+    least = 1 + extra_digits
     return _clear_of_zero(
-        low, high, lambda e: (format_percent(low, decimals=1 + e), format_percent(high, decimals=1 + e))
+        low, high, lambda e: (format_percent(low, decimals=least + e), format_percent(high, decimals=least + e))
     )
+
+
+def percent_digits(low: float, high: float) -> int:
+    """Extra decimals (0-3) of a relative change and its CI, as :func:`difference_digits` (not "0.0% (+0.01%...)")."""
+    width = (high - low) * 100.0
+    if not (math.isfinite(width) and width > 0.0):
+        return 0
+    return min(max(math.ceil(-math.log10(width / 2.0)) - 1, 0), 3)
 
 
 def digits_apart(kpi: str, first: float, second: float, most: int = 3) -> int:

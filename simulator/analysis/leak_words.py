@@ -16,7 +16,7 @@ import pandas as pd
 
 from simulator.analysis.busy_reasons import working_teams
 from simulator.analysis.kpi_names import STAGE_LEAKED_PREFIX, UTILISATION_CEILING
-from simulator.analysis.utilisation import TeamLoad
+from simulator.analysis.utilisation import TeamLoad, selling_time_words
 from simulator.analysis.wording import join_words, stage_label, team_label
 from simulator.run.experiment import ExperimentResult
 
@@ -44,8 +44,8 @@ def _past_ceiling_words(teams: list[str], loads: list[TeamLoad]) -> str:
     ceiling = f"past the {UTILISATION_CEILING:.0%} planning ceiling"
     if len(busy) == len(teams) == 1:
         return (
-            f" The {team_label(busy[0].team)} team works that stage and is busy {busy[0].load:.1%} of its selling "
-            f"time, {ceiling}: the leads wait for it until they leak."
+            f" The {team_label(busy[0].team)} team works that stage and is busy {busy[0].load:.1%} of "
+            f"{selling_time_words(busy[0])}, {ceiling}: the leads wait for it until they leak."
         )
     working = f"The {join_words([team_label(t) for t in teams])} teams work that stage"
     if len(busy) == len(teams):
@@ -57,7 +57,7 @@ def _past_ceiling_words(teams: list[str], loads: list[TeamLoad]) -> str:
     named = join_words([team_label(load.team) for load in busy])
     if len(busy) == 1:
         return (
-            f" {working}; the {named} team is busy {busy[0].load:.1%} of its selling time, {ceiling}: "
+            f" {working}; the {named} team is busy {busy[0].load:.1%} of {selling_time_words(busy[0])}, {ceiling}: "
             "the leads that wait for it leak."
         )
     levels = join_words([f"{load.load:.1%}" for load in busy])

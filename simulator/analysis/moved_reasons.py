@@ -29,6 +29,7 @@ from simulator.analysis.published_ranges import (
     team_key,
 )
 from simulator.analysis.tables import comparison_of, comparison_row
+from simulator.analysis.utilisation import reserved_shares
 from simulator.run.differences import scenario_differences
 from simulator.run.experiment import ExperimentResult
 
@@ -123,8 +124,13 @@ def moved_reasons(
     baseline, days = result.experiment.baseline, year_days or {}
 
     def checks(name: str) -> list[BenchmarkCheck]:
+        teams = result.experiment.scenario(name).config.org.teams
         return benchmark_checks(
-            summary, name, windows.get(name, 1.0), days_per_year=days.get(name, WORKING_DAYS_A_YEAR)
+            summary,
+            name,
+            windows.get(name, 1.0),
+            days_per_year=days.get(name, WORKING_DAYS_A_YEAR),
+            reserved=reserved_shares(teams),
         )
 
     base_checks = {(c.benchmark.kpi, c.team): c for c in checks(baseline)}

@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from simulator.analysis.formatting import format_percent, format_percent_range
+from simulator.analysis.formatting import format_percent, format_percent_range, percent_digits
 from simulator.analysis.kpi_names import reads_in_points
 
 
@@ -23,7 +23,7 @@ def relative_interval_words(row: pd.Series) -> str | None:
         return None
     if math.isinf(high):
         return f"{format_percent(low)} to no upper bound"
-    first, last = format_percent_range(low, high)
+    first, last = format_percent_range(low, high, percent_digits(low, high))
     return f"{first} to {last}"
 
 
@@ -51,7 +51,9 @@ def relative_words(row: pd.Series) -> str | None:
             return f"{words} (95% CI {_times(1.0 + low)} to {upper})"
         return words
     interval = relative_interval_words(row)
-    return f"{format_percent(relative)} (95% CI {interval})" if interval else format_percent(relative)
+    low, high = float(row.get("relative_ci_low", math.nan)), float(row.get("relative_ci_high", math.nan))
+    point = format_percent(relative, decimals=1 + percent_digits(low, high))
+    return f"{point} (95% CI {interval})" if interval else point
 
 
 def _times(multiple: float) -> str:

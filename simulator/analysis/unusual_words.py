@@ -30,7 +30,18 @@ def figure_words(check: BenchmarkCheck) -> str:
     if check.window_years != 1.0:
         window = format_in_unit(check.window_value, check.benchmark.unit)
         value += f" a year ({window} over the run's {window_length(check.window_years)} window)"
-    return check.benchmark.phrase.format(value=value, team=team_label(check.team))
+    phrase = check.benchmark.phrase
+    if _in_phrase(check):  # queued work over the time reserved hours leave: "busy 91.3% of the 83% of its selling time"
+        phrase = phrase.replace(SELLING_TIME, check.basis)
+    return phrase.format(value=value, team=team_label(check.team))
+
+
+SELLING_TIME = "of its selling time"
+
+
+def _in_phrase(check: BenchmarkCheck) -> bool:
+    """Whether the check's basis replaces the phrase's "of its selling time" (a team reserving hours)."""
+    return check.basis.startswith("of the ") and SELLING_TIME in check.benchmark.phrase
 
 
 def window_length(years: float) -> str:
@@ -58,7 +69,7 @@ def unusual_sentence(check: BenchmarkCheck) -> str:
     why = f"; {check.benchmark.reads_low}" if check.side < 0 and check.benchmark.reads_low else ""
     why += f"; {check.reads_high}" if check.side > 0 and check.reads_high else ""
     why += f"; {check.reads_low}" if check.side < 0 and check.reads_low else ""
-    why += f"; {check.basis}" if check.basis else ""
+    why += f"; {check.basis}" if check.basis and not _in_phrase(check) else ""
     return f"{figure_words(check)}; {check.benchmark.range_label} {range_words(check.benchmark)} ({where}{doubt}{why})"
 
 
@@ -84,6 +95,7 @@ def unusual_lines(
     year_days: Mapping[str, float] | None = None,
     floors: Mapping[str, Mapping[str, float]] | None = None,
     refits: int = 0,
+    reserved: Mapping[str, Mapping[str, float]] | None = None,
 ) -> list[tuple[str, str]]:
     """``(scenario, sentence)`` for every figure outside its published range, scenario by scenario.
 
@@ -105,7 +117,15 @@ def unusual_lines(
         window, why = (windows or {}).get(scenario, 1.0), (assumed or {}).get(scenario, "")
         days = (year_days or {}).get(scenario, WORKING_DAYS_A_YEAR)
         checks = benchmark_checks(
-            summary, scenario, window, why, (reasons or {}).get(scenario), days, (floors or {}).get(scenario), refits
+            summary,
+            scenario,
+            window,
+            why,
+            (reasons or {}).get(scenario),
+            days,
+            (floors or {}).get(scenario),
+            refits,
+            (reserved or {}).get(scenario),
         )
         outside = [unusual_sentence(c) for c in checks if c.side != 0 and not c.assumed]
         from_assumptions = [c for c in checks if c.assumed]

@@ -5,7 +5,13 @@ with prospecting or partner duty turn idle time into that work (DESIGN.md: "reps
 prospecting duty turn idle or reserved time into new outbound leads"), so they are always
 near 100% busy, whatever their queues. Their *load* is the share spent on queued work:
 new-business deals, renewals and expansions (``utilisation_<team>_<pipeline>`` for those
-pipelines). The 70-85% planning range (BENCHMARKS.md) applies to that load.
+pipelines). The 70-85% planning range (BENCHMARKS.md) applies to that load. Hours a team
+*reserves* for prospecting (``time_allocation.reserved_hours_per_week``) come first whatever
+waits, so they are not idle time: its load is then its queued work over the selling time the
+blocks leave (:func:`reserved_shares`). prospecting_time's AEs with 6 hours a week blocked
+(a third of their 18 selling hours) spent 61% of their selling time on deals, 92% of what
+the blocks left them, while 53% of the leads reaching them leaked: "the busiest team is the
+CSM team, busy 75.3%: no team is overloaded" had read their load as 61%.
 
 Every figure is computed per run and then averaged, so the load carries its own 95%
 interval (the proportion kind of :mod:`simulator.analysis.quantities`).
@@ -14,6 +20,7 @@ interval (the proportion kind of :mod:`simulator.analysis.quantities`).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +28,7 @@ import pandas as pd
 
 from simulator.analysis.kpi_names import PIPELINE_SUFFIXES, UTILISATION_PREFIX, team_utilisation_kpis
 from simulator.analysis.statistics import kpi_interval
+from simulator.config.org import TeamConfig
 
 QUEUED_PIPELINES = ("sales", "renewal", "expansion")
 """Pipelines whose work waits in a queue for a rep: they load a team."""
@@ -37,8 +45,10 @@ class TeamLoad:
         load: Mean share of selling time on queued work (deals, renewals, expansions).
         load_low: Lower end of its 95% CI (NaN with fewer than two runs).
         load_high: Upper end of its 95% CI.
-        filler: Mean share of selling time on prospecting and partner work (idle time).
+        filler: Mean share of selling time on prospecting and partner work (reserved blocks and idle time).
         has_filler: True when the team does prospecting or partner work at all.
+        reserved: Share of selling time the team reserves for prospecting or partner work; the
+            load is then over the rest (queued work / (1 - reserved)).
     """
 
     team: str
@@ -47,13 +57,37 @@ class TeamLoad:
     load_high: float
     filler: float
     has_filler: bool
+    reserved: float = 0.0
+
+
+DAYS_PER_WEEK = 5.0  # the engines' working week (simulator.model.multi_pipeline)
+
+
+def reserved_shares(teams: Mapping[str, TeamConfig]) -> dict[str, float]:
+    """Per team, the share of its selling hours reserved for pool work (prospecting blocks): 3 of 18 is 1/6."""
+    shares = {}
+    for name, team in teams.items():
+        hours = sum(team.time_allocation.reserved_hours_per_week.values())
+        selling = float(team.hours_per_day) * float(team.selling_fraction) * DAYS_PER_WEEK
+        if hours > 0 and selling > 0:
+            shares[name] = min(hours / selling, 1.0)
+    return shares
+
+
+def selling_time_words(load: TeamLoad) -> str:
+    """What a load is a share of: ``its selling time``, or ``the 67% of its selling time its reserved ... leave``."""
+    if load.reserved > 0:
+        return f"the {1.0 - load.reserved:.0%} of its selling time its reserved prospecting hours leave"
+    return "its selling time"
 
 
 def _columns(runs: pd.DataFrame, team: str, pipelines: tuple[str, ...]) -> list[str]:
     return [f"{UTILISATION_PREFIX}{team}_{p}" for p in pipelines if f"{UTILISATION_PREFIX}{team}_{p}" in runs.columns]
 
 
-def team_loads(replications: pd.DataFrame, scenario: str, draws: int = 0) -> list[TeamLoad]:
+def team_loads(
+    replications: pd.DataFrame, scenario: str, draws: int = 0, reserved: Mapping[str, float] | None = None
+) -> list[TeamLoad]:
     """The load of every team of ``scenario`` (teams absent from it, all NaN, are left out).
 
     Args:
@@ -61,6 +95,8 @@ def team_loads(replications: pd.DataFrame, scenario: str, draws: int = 0) -> lis
         scenario: The scenario.
         draws: Parameter draws the runs cycle through (run r on draw r mod it); with
             more runs than draws, a load's interval is over the draws' means.
+        reserved: Per team, the share of selling time it reserves (:func:`reserved_shares`);
+            such a team's load is over the time the reserved blocks leave.
 
     Returns:
         One :class:`TeamLoad` per team, in column order. A team without per-pipeline
@@ -77,6 +113,9 @@ def team_loads(replications: pd.DataFrame, scenario: str, draws: int = 0) -> lis
         team = kpi.removeprefix(UTILISATION_PREFIX)
         queued, pool = _columns(runs, team, QUEUED_PIPELINES), _columns(runs, team, POOL_PIPELINES)
         values = runs[queued].sum(axis=1, min_count=1) if queued else runs[kpi]
+        blocked = (reserved or {}).get(team, 0.0)
+        if 0.0 < blocked < 1.0:
+            values = (values / (1.0 - blocked)).clip(upper=1.0)
         filler = runs[pool].sum(axis=1, min_count=1) if pool else pd.Series(np.zeros(len(runs)), index=runs.index)
         interval = kpi_interval(
             kpi, values.to_numpy(dtype=float), replications=runs["replication"].to_numpy(), draws=draws
@@ -84,7 +123,13 @@ def team_loads(replications: pd.DataFrame, scenario: str, draws: int = 0) -> lis
         mean_filler = float(np.nanmean(filler.to_numpy(dtype=float))) if len(filler) else math.nan
         loads.append(
             TeamLoad(
-                team, interval.mean, interval.ci_low, interval.ci_high, mean_filler, bool(pool) and mean_filler > 0
+                team,
+                interval.mean,
+                interval.ci_low,
+                interval.ci_high,
+                mean_filler,
+                bool(pool) and mean_filler > 0,
+                blocked if 0.0 < blocked < 1.0 else 0.0,
             )
         )
     return loads

@@ -5,7 +5,8 @@ Modelling assumptions (see docs/MODEL.md, "Workforce"):
   works ``productivity[m-1]`` of a ramped rep's selling hours and its skill is shifted
   by ``skill_shift[m-1]`` on the logit of conversion; after the listed months it is
   fully ramped. A month of tenure is the calendar's mean month (a twelfth of its working
-  days a year); coaching happens at the calendar's month ends.
+  days a year); coaching happens at the calendar's month ends inside the measured window (as a
+  hire's month counts from its start, the window is coaching's first year).
 - Attrition is a constant hazard: each rep's remaining tenure is exponential with
   ``attrition_rate`` leavers per rep-year (a year of the calendar), so the
   expected annual turnover of a backfilled team is the rate. Memoryless, so reps
@@ -85,7 +86,7 @@ class WorkforcePlan:
     teams: tuple[TeamWorkforce, ...] = ()
     reassignment_loss_probability: float = 0.0
     days_per_month: float = 250.0 / 12.0  # a month of tenure: the calendar's mean month
-    month_ends: tuple[float, ...] = ()  # working days on which a calendar month ends inside the horizon (coaching)
+    month_ends: tuple[float, ...] = ()  # days a calendar month ends after the warm-up, to the horizon (coaching)
 
     @property
     def dynamic(self) -> bool:
@@ -150,7 +151,7 @@ def compile_workforce(
                 coaching_toward_best=settings.coaching_toward == "best",
             )
         )
-    month_ends = tuple(float(d) for d in calendar.month_start if 0.0 < d <= horizon_days)
+    month_ends = tuple(float(d) for d in calendar.month_start if warmup_days < d <= horizon_days)
     return WorkforcePlan(tuple(compiled), config.reassignment_loss_probability, calendar.days_per_month, month_ends)
 
 

@@ -21,7 +21,7 @@ from simulator.analysis.assumed import assumed_figures
 from simulator.analysis.kpi_names import LOST_KPIS, kpi_axis_label
 from simulator.analysis.mean_cells import format_mean_cis
 from simulator.analysis.tables import modelled_kpis, present_kpis, scenario_names, summary_of, summary_row
-from simulator.analysis.utilisation import TeamLoad, team_loads
+from simulator.analysis.utilisation import TeamLoad, reserved_shares, team_loads
 from simulator.analysis.wording import join_words, team_label
 from simulator.config.schema import PipelineConfig
 from simulator.report.markdown import figure_lines, md_table
@@ -135,7 +135,13 @@ def load_section(result: ExperimentResult, out_dir: Path, figure: Path | None) -
         "",
         "Share of selling time spent on queued work (new-business deals, renewals, expansions), mean with "
         "its 95% CI; plan for 70-85%. Teams with prospecting or partner duty turn the rest of their time "
-        "into that work, so their total is near 100% whatever their queues; it is shown after the load.",
+        "into that work, so their total is near 100% whatever their queues; it is shown after the load."
+        + (
+            " Hours a team reserves for prospecting come first whatever waits: the 70-85% range is then of "
+            "the selling time they leave (the answer's busiest team and leak notes say so)."
+            if any(reserved_shares(result.experiment.scenario(n).config.org.teams) for n in names)
+            else ""
+        ),
         "",
         *caveat,
         *md_table(["Team", *names], rows),

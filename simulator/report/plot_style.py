@@ -81,10 +81,36 @@ def save_figure(fig: Figure, path: Path) -> Path:
     if width > MAX_WIDTH_IN:  # a figure is never drawn wider than a slide: scale it down whole
         fig.set_size_inches(MAX_WIDTH_IN, fig.get_figheight() * MAX_WIDTH_IN / width)
     try:
+        fit_titles(fig)
         atomic_write(path, lambda stream: fig.savefig(stream, format="png", dpi=DPI), binary=True)
     finally:
         plt.close(fig)
     return path
+
+
+def fit_titles(fig: Figure) -> None:
+    """Rewrap each panel's left title that runs past the figure's right edge, as laid out, to the room it has.
+
+    :func:`panel_title` wraps to an estimate of the panel's width; a panel narrower than it (the
+    forest plot's, whose KPI names and notes take most of the width) ran its title off the
+    figure: ramp_and_coaching's "fast_ramp_and_coaching against the baseline, paired run by run:
+    rates, in percentage points" lost its last letters.
+    """
+    titled = [(ax, ax.get_title(loc="left")) for ax in fig.axes if ax.get_visible() and ax.get_title(loc="left")]
+    if not titled:
+        return
+    fig.canvas.draw()  # lays the panels out
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    right = fig.bbox.x1 - 2.0 * fig.dpi / 72.0
+    for ax, text in titled:
+        for _ in range(3):
+            shown = ax.set_title(text, loc="left")
+            box = shown.get_window_extent(renderer)
+            if box.x1 <= right or box.width <= 0:
+                break
+            longest = max(len(line) for line in text.splitlines())
+            chars = max(12, int(longest * (right - box.x0) / box.width) - 1)
+            text = textwrap.fill(" ".join(text.split()), chars)
 
 
 class DistinctTicks(Formatter):

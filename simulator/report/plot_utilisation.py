@@ -75,11 +75,16 @@ def plot_utilisation(
     ax.set_xticks(range(len(teams)), [team_label(t) for t in teams])
     ax.set_xlabel("Team")
     ax.set_ylabel("Share of selling time")
-    ax.set_title("How busy each team is: queued work (mean, 95% CI) and idle time spent prospecting")
+    ax.set_title("How busy each team is: queued work (mean, 95% CI), then prospecting and partner work")
     ax.grid(axis="y", alpha=0.3)
     handles: list[Artist] = [Patch(color=colours[n], label=n) for n in names]
     handles += [
-        Patch(facecolor="white", edgecolor="grey", hatch="///", label="prospecting or partner work (fills idle time)"),
+        Patch(
+            facecolor="white",
+            edgecolor="grey",
+            hatch="///",
+            label="prospecting or partner work (reserved hours, idle time)",
+        ),
         Patch(color=BETTER_COLOUR, alpha=0.15, label="planning range 70-85%"),
         plt.Line2D([], [], color=WORSE_COLOUR, linestyle="--", label="planning ceiling 85%"),
     ]

@@ -38,6 +38,7 @@ from simulator.analysis.refit_floor import scenario_floors
 from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.analysis.tables import scenario_names, window_years, year_days
 from simulator.analysis.unusual_words import figure_name, unusual_lines, window_length
+from simulator.analysis.utilisation import reserved_shares
 from simulator.analysis.window_reasons import YEARLY_ONLY, window_reasons, with_window_reasons
 from simulator.run.experiment import ExperimentResult
 
@@ -108,6 +109,7 @@ def unusual_section(
     year_days: Mapping[str, float] | None = None,
     floors: Mapping[str, Mapping[str, float]] | None = None,
     refits: int = 0,
+    reserved: Mapping[str, Mapping[str, float]] | None = None,
 ) -> list[str]:
     """The markdown lines of "What looks unusual" (none when no scenario has a benchmarked figure).
 
@@ -131,13 +133,14 @@ def unusual_section(
             assumed.get(name, ""),
             reasons.get(name),
             days.get(name, WORKING_DAYS_A_YEAR),
+            reserved=(reserved or {}).get(name),
         )
         for name in names
     }
     if not any(checks.values()):
         return []
     lines = ["## What looks unusual", "", INTRO, ""]
-    sentences = unusual_lines(summary, names, windows, assumed, reasons, year_days, floors, refits)
+    sentences = unusual_lines(summary, names, windows, assumed, reasons, year_days, floors, refits, reserved)
     lines += [f"- **{scenario}**: {sentence}." for scenario, sentence in sentences]
     keys: dict[tuple[str, str], BenchmarkCheck] = {}
     for found in checks.values():
@@ -226,7 +229,13 @@ def report_unusual_section(result: ExperimentResult) -> list[str]:
         _year_days(result),
         refit_floors(result),
         result.experiment.parameter_draw_count,
+        _reserved(result),
     )
+
+
+def _reserved(result: ExperimentResult) -> dict[str, dict[str, float]]:
+    """Scenario -> team -> the share of its selling time it reserves for prospecting."""
+    return {n: reserved_shares(result.experiment.scenario(n).config.org.teams) for n in scenario_names(result)}
 
 
 def unusual_summary(result: ExperimentResult) -> str:
@@ -245,6 +254,7 @@ def unusual_summary(result: ExperimentResult) -> str:
         _year_days(result),
         refit_floors(result),
         result.experiment.parameter_draw_count,
+        _reserved(result),
     )
     if not lines:
         return ""

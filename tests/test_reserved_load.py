@@ -1,0 +1,111 @@
+"""A team's reserved prospecting hours are not idle time: its load is over the selling time they leave.
+
+prospecting_time's AEs with 6 hours a week blocked (a third of their 18 selling hours) spent
+61% of their selling time on deals while 53% of the leads reaching them leaked waiting; the
+answer read "the busiest team is the CSM team, busy 75.3% ...: no team is overloaded" and
+"prospecting fills the time its queued work leaves".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator.analysis.attribution import _why_prospecting
+from simulator.analysis.conclusions import bottleneck_sentence
+from simulator.analysis.utilisation import reserved_shares, team_loads
+from simulator.config.org import TeamConfig
+from tests.scenarios import shipped
+
+
+def _runs(n: int = 30) -> pd.DataFrame:
+    rng = np.random.default_rng(5)
+    sales = 0.612 + rng.normal(0.0, 0.01, n)
+    prospecting = 0.385 + rng.normal(0.0, 0.005, n)
+    csm = 0.753 + rng.normal(0.0, 0.01, n)
+    return pd.DataFrame(
+        {
+            "scenario": "blocks_6h",
+            "replication": np.arange(n),
+            "utilisation_ae": sales + prospecting,
+            "utilisation_ae_sales": sales,
+            "utilisation_ae_prospecting": prospecting,
+            "utilisation_csm": csm,
+            "utilisation_csm_renewal": csm,
+        }
+    )
+
+
+def test_the_reserved_share_is_of_the_team_s_selling_hours() -> None:
+    ae = dict(shipped("specialist")["org"]["teams"]["ae"])
+    ae["time_allocation"] = {**ae["time_allocation"], "reserved_hours_per_week": {"prospecting": 6}}
+    shares = reserved_shares(
+        {"ae": TeamConfig.model_validate(ae), "csm": TeamConfig.model_validate({"role": "csm", "headcount": 11})}
+    )
+    assert shares == {"ae": pytest.approx(6.0 / (8 * 0.45 * 5))}
+
+
+def test_a_team_with_reserved_hours_is_loaded_over_the_time_they_leave() -> None:
+    runs = _runs()
+    plain = {load.team: load for load in team_loads(runs, "blocks_6h")}
+    blocked = {load.team: load for load in team_loads(runs, "blocks_6h", reserved={"ae": 1.0 / 3.0})}
+    assert plain["ae"].load == pytest.approx(0.612, abs=0.01)
+    assert blocked["ae"].load == pytest.approx(0.612 * 1.5, abs=0.01)  # 61% of 18 hours is 92% of the 12 left
+    assert blocked["ae"].load_low < blocked["ae"].load < blocked["ae"].load_high
+    assert blocked["csm"].load == pytest.approx(plain["csm"].load)
+    sentence = bottleneck_sentence(list(blocked.values()), "blocks_6h")
+    assert sentence is not None
+    assert "the busiest team is the AE team, busy 91." in sentence, sentence
+    assert "of the 67% of its selling time its reserved prospecting hours leave" in sentence, sentence
+    assert "so it is the bottleneck" in sentence, sentence
+
+
+def test_reserved_prospecting_is_not_said_to_fill_idle_time() -> None:
+    assert "reserved" in _why_prospecting(6.0) and "fills" not in _why_prospecting(6.0)
+    assert _why_prospecting(0.0) == "prospecting fills the time its queued work leaves"
+
+
+def test_the_load_section_speaks_of_reserved_hours_only_where_a_team_reserves_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reporting_fixtures import make_result
+
+    from simulator.report import operations_section
+
+    result = make_result(runs=10)
+    words = "Hours a team reserves for prospecting"
+    assert words not in " ".join(operations_section.load_section(result, tmp_path, None))
+    monkeypatch.setattr(operations_section, "reserved_shares", lambda teams: {"ae": 1.0 / 6.0})
+    assert words in " ".join(operations_section.load_section(result, tmp_path, None))
+
+
+def test_the_published_range_check_reads_queued_work_over_the_time_reserved_hours_leave() -> None:
+    """The table beside the answer read "Selling time on deals ... AE team: 61.2%, inside" for that bottleneck."""
+    from simulator.analysis.benchmarks import benchmark_checks
+    from simulator.analysis.published_ranges import QUEUED_UTILISATION
+    from simulator.analysis.statistics import summarise
+
+    summary = summarise(_runs())
+
+    def queued(reserved: dict[str, float] | None) -> tuple[float, int, str]:
+        checks = benchmark_checks(summary, "blocks_6h", reserved=reserved)
+        (check,) = [c for c in checks if c.benchmark.kpi == QUEUED_UTILISATION and c.team == "ae"]
+        return check.value, check.side, check.basis
+
+    assert queued(None)[:2] == (pytest.approx(0.612, abs=0.01), 0)
+    value, side, basis = queued({"ae": 1.0 / 3.0})
+    assert value == pytest.approx(0.918, abs=0.01) and side == 1
+    assert basis == "of the 67% of its selling time its reserved hours leave"
+    from simulator.analysis.unusual_words import unusual_sentence
+
+    (check,) = [
+        c
+        for c in benchmark_checks(summary, "blocks_6h", reserved={"ae": 1.0 / 3.0})
+        if c.benchmark.kpi == QUEUED_UTILISATION and c.team == "ae"
+    ]
+    sentence = unusual_sentence(check)
+    assert sentence.startswith("the AE team busy 91.") and "of the 67% of its selling time its reserved" in sentence
+    assert sentence.count("reserved hours leave") == 1, sentence
