@@ -12,51 +12,13 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from simulator.analysis.kpi_names import UNIT_WORDS, kpi_unit
+from simulator.analysis.money_format import format_money, money_step
 
 TIME_UNITS = ("days", "hours")
 """Units whose values a sentence follows with their words (:data:`UNIT_WORDS`); a table's header says them."""
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-def money_scale(value: float, extra_digits: int = 0) -> tuple[float, int, str]:
-    """How :func:`format_money` writes ``|value|``: ``(divisor, decimals, suffix)``.
-
-    ``extra_digits`` may be negative (an axis's ticks: ``$800k``, not ``$800.0k``); the
-    decimals never go below 0.
-    """
-    size = abs(value)
-    # the unit is chosen on the rounded figure: $999,999 is $1.00M, not $1000.0k
-    if round(size / 1e6, 2) >= 1e3:
-        return 1e9, max(0, 2 + extra_digits), "B"
-    if round(size / 1e3, 1) >= 1e3:
-        return 1e6, max(0, 2 + extra_digits), "M"
-    if round(size) >= 1e3:
-        return 1e3, max(0, 1 + extra_digits), "k"
-    return 1.0, max(0, extra_digits), ""
-
-
-def format_money(value: float, signed: bool = False, extra_digits: int = 0) -> str:
-    """Format an amount of money compactly: ``$1.23M``, ``$45.6k``, ``$950``.
-
-    ``extra_digits`` more decimals (negative: fewer, down to none).
-    """
-    if not math.isfinite(value):
-        return "n/a"
-    if round(value) == 0:
-        value = 0.0
-    sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
-    divisor, decimals, suffix = money_scale(value, extra_digits)
-    return f"{sign}${abs(value) / divisor:.{decimals}f}{suffix}"
-
-
-def money_shown(value: float, extra_digits: int = 0) -> float:
-    """The amount :func:`format_money` reads for ``value`` (rounded as written: ``$1.2M`` for 1,234,567)."""
-    if not math.isfinite(value) or round(value) == 0:
-        return 0.0 if math.isfinite(value) else value
-    divisor, decimals, _ = money_scale(value, extra_digits)
-    return math.copysign(round(abs(value) / divisor, decimals) * divisor, value)
 
 
 def format_chance(p: float) -> str:
@@ -299,21 +261,10 @@ def difference_digits(kpi: str, point: float, low: float, high: float) -> int | 
         return 0
     if unit == "money":
         sizes = (abs(point), abs(low), abs(high))
-        return next((e for e in range(3) if max(_money_step(s, e) for s in sizes) <= width / 2.0), 3)
+        return next((e for e in range(3) if max(money_step(s, e) for s in sizes) <= width / 2.0), 3)
     shown = 2 if kpi in TWO_DECIMAL_KPIS else _range_decimals(unit, low, high)
     needed = math.ceil(-math.log10(width / 2.0))  # the decimals whose step is at most width / 2
     return min(max(needed - shown, 0), 3)
-
-
-def _money_step(size: float, extra: int) -> float:
-    """The step of the last decimal :func:`format_money` shows for an amount of this size (``$3.5k``: $100)."""
-    if round(size / 1e6, 2) >= 1e3:
-        return 10.0 ** (7 - extra)
-    if round(size / 1e3, 1) >= 1e3:
-        return 10.0 ** (4 - extra)
-    if round(size) >= 1e3:
-        return 10.0 ** (2 - extra)
-    return 10.0 ** (-extra)
 
 
 def signed_difference(kpi: str, point: float, low: float, high: float) -> tuple[str, str, str]:

@@ -29,8 +29,9 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import Formatter
 
-from simulator.analysis.formatting import format_money, format_value, money_shown
+from simulator.analysis.formatting import format_value
 from simulator.analysis.kpi_names import HEADLINE_KPIS, kpi_unit
+from simulator.analysis.money_format import format_money, money_shown
 from simulator.io.atomic import atomic_write
 
 DEFAULT_DISTRIBUTION_KPIS = HEADLINE_KPIS
