@@ -98,12 +98,16 @@ def test_a_full_list_says_so_and_keeps_what_it_holds() -> None:
 
 def test_the_current_instants_lists_wrap_around_and_say_when_full() -> None:
     ev = events.event_list(4)
+    events.succeed(ev, 1, 0, 0)  # the list is never empty: its head moves on and wraps around
     taken = []
-    for round_ in range(5):  # 15 events through lists of 4 entries: their heads wrap around
-        for i in range(3):
+    for round_ in range(1, 8):  # 15 events through a list of 4 entries
+        for i in range(2):
             events.succeed(ev, 1, 10 * round_ + i, 0)
-        taken += [events.pop_before(ev, math.inf)[1] for _ in range(3)]
-    assert taken == [10 * r + i for r in range(5) for i in range(3)]
+        taken += [events.pop_before(ev, math.inf)[1] for _ in range(2)]
+    assert ev.now_head[1] == 2  # 14 taken: three times round the list and two on
+    taken.append(events.pop_before(ev, math.inf)[1])
+    assert taken == [0] + [10 * r + i for r in range(1, 8) for i in range(2)]
+    assert ev.now_head[1] == 0  # emptied: it starts again at its first entry
     for i in range(4):
         events.start(ev, 1, i, 0)
     assert not ev.overflow[0]

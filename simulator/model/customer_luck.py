@@ -97,9 +97,14 @@ def customer_kernels(tables: PipelineTables) -> CustomerKernels:
     return CustomerKernels(codes, params, renewal.size, expansion.size if expansion is not None else 0)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def customer_draw(codes: IntArray, params: FloatArray, base: int, block: int, index: int, slot: int, row: int) -> float:
-    """Customer (``block``, ``index``)'s draw of quantity ``slot`` at ``row`` (``base``: :func:`luck_base`)."""
+    """Customer (``block``, ``index``)'s draw of quantity ``slot`` at ``row`` (``base``: :func:`luck_base`).
+
+    Inlined into compiled callers, as :func:`value` is: the fast engine's loop draws
+    these in its events, where a compiled call would pass the arrays by value and count
+    their references.
+    """
     key = mix(mix(mix(mix(base, block), index), slot), row)
     return value(codes[slot], params[slot], key)
 

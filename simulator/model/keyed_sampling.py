@@ -99,7 +99,7 @@ def gamma(key: int, shape: float) -> float:
             return d * v * boost
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def value(code: int, params: np.ndarray, key: int) -> float:
     """One draw of the distribution ``code`` (layouts of :func:`simulator.model.sampling.draw`) at ``key``."""
     if code == CONSTANT:

@@ -56,7 +56,8 @@ class EventList(NamedTuple):
     """Pending events: the current instant's in two lists, ``size[0]`` in a heap, ``far_count[0]`` in the calendar.
 
     ``clock[0]`` is now, ``counter[0]`` the next id. The lists (row 0 urgent, row 1 normal)
-    are ring buffers: ``now_count[p]`` events from ``now_head[p]`` on; their time is now.
+    are ring buffers: ``now_count[p]`` events from ``now_head[p]`` on; their time is now. A
+    list emptied starts again at entry 0, so that the few entries in use stay in the cache.
     Every event in the heap is due before bucket ``bucket[0]`` (day
     ``bucket[0] / BUCKETS_PER_DAY``), every event in the calendar in it or after.
     """
@@ -188,8 +189,9 @@ def pop_before(ev: EventList, until: float) -> tuple[int, int, int]:
             head = ev.now_head[source]
             value = ev.now_payload[source, head]
             head += 1
-            ev.now_head[source] = 0 if head == ev.now_order.shape[1] else head
-            ev.now_count[source] -= 1
+            count = ev.now_count[source] - 1
+            ev.now_head[source] = 0 if head == ev.now_order.shape[1] or count == 0 else head
+            ev.now_count[source] = count
             return value >> KIND_SHIFT, (value >> A_SHIFT) & B_MASK, value & B_MASK
     else:
         if ev.size[0] == 0:

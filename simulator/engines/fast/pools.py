@@ -123,8 +123,9 @@ def choose_work(w: World, rep: int) -> tuple[int, int]:
     p, reps = w.p, w.reps
     t = reps.team[rep]
     now = w.ev.clock[0]
-    week = int(now // DAYS_PER_WEEK)
-    if week != reps.week[rep]:
+    week = reps.week[rep]
+    if not week * DAYS_PER_WEEK <= now < (week + 1) * DAYS_PER_WEEK:
+        week = int(now // DAYS_PER_WEEK)
         reps.week[rep] = week
         reps.spent[rep, :] = 0.0
     for pipeline in (PROSPECTING, PARTNER):
