@@ -41,7 +41,7 @@ from simulator.config_files import parse_config_files_once
 from simulator.config_search import config_dir
 from simulator.hydra_callbacks import OutputCheck, SweepSummary
 from simulator.io.output_dir import UnwritableOutputError
-from simulator.io.stop_signals import sigterm_interrupts
+from simulator.io.stop_signals import command_ended, sigterm_interrupts
 from simulator.job import (
     COMMAND_LINE_ENV,
     EXIT_CONFIG_ERROR,
@@ -227,7 +227,11 @@ def main() -> None:
     forget_created_folders()  # main() called again in one process (the Python API, tests) starts afresh
     args = sys.argv[1:]
     if args and args[0] in SUBCOMMANDS:
-        sys.exit(run_subcommand(args[0], args[1:]))
+        try:
+            code = run_subcommand(args[0], args[1:])
+        finally:
+            command_ended()  # a stop from here on is noted: the command's results are written
+        sys.exit(code)
     if args and re.fullmatch(r"[A-Za-z][\w-]*", args[0]):  # a bare word is no override: a command mistyped
         close = difflib.get_close_matches(args[0], list(SUBCOMMANDS), n=1, cutoff=0.6)
         hint = f": did you mean '{close[0]}'?" if close else ""
@@ -268,7 +272,10 @@ def main() -> None:
     sys.argv = [sys.argv[0], *args]
     try:
         with sigterm_interrupts():  # a sweep's main process too (its jobs elsewhere, on joblib): as Ctrl-C
-            _hydra_main()
+            try:
+                _hydra_main()
+            finally:  # the run or the sweep has ended, written or stopped: a stop from here on is noted
+                command_ended()
     except KeyboardInterrupt:  # while Hydra or the config loaded, or the experiment was composed: nothing was run
         stopped = stopped_sweep()  # or a sweep whose jobs run in other processes (joblib): each kept what it made
         if stopped is not None:
