@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from simulator.analysis.comparison import COMPARISON_COLUMNS, compare
@@ -57,6 +58,26 @@ def summary_mean(summary: pd.DataFrame, scenario: str, kpi: str) -> float:
     """The mean of one scenario's KPI in the summary table, or NaN when there is none."""
     row = summary_row(summary, scenario, kpi)
     return float(row["mean"]) if row is not None else math.nan
+
+
+FIRST_TOUCH = "first_touch_hours_mean"
+"""The mean time to first touch over every lead touched: the figure the answer and the results table read."""
+
+
+def first_touch_kpi(summary: pd.DataFrame, scenario: str, team: str) -> str:
+    """The KPI to read ``team``'s first touch in ``scenario`` by: the answer's own when no other team first touches.
+
+    ``first_touch_hours_mean_<team>`` counts the leads whose toucher is known, the all-leads
+    mean every lead touched: lead_assignment's least-loaded note read round robin's first
+    touch as 22.6 hours beside the answer's 22.5, two figures for one thing. Where the team
+    makes every first touch the runs attribute, its figure is the all-leads one; where another
+    team first touches leads too, the team's own (its words must say so).
+    """
+    prefix = f"{FIRST_TOUCH}_"
+    rows = summary[(summary["scenario"] == scenario) & summary["kpi"].str.startswith(prefix)]
+    others = rows[(rows["kpi"] != f"{prefix}{team}") & np.isfinite(rows["mean"].to_numpy(dtype=float))]
+    alone = others.empty and summary_row(summary, scenario, FIRST_TOUCH) is not None
+    return FIRST_TOUCH if alone else f"{prefix}{team}"
 
 
 def comparison_row(comparison: pd.DataFrame, scenario: str, kpi: str) -> pd.Series | None:
