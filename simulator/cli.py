@@ -13,6 +13,7 @@ library, which tests call directly.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
@@ -56,6 +57,7 @@ from simulator.notebook_loader import load_experiment
 from simulator.refusal_second_look import second_look
 from simulator.resume_commands import config_options, resume_command, sweep_job_settings, sweep_resume_command
 from simulator.subcommands import SUBCOMMANDS, run_subcommand
+from simulator.sweep_stops import job_running, jobs_stopped_first
 
 DESCRIBE_FLAG = "--describe"
 MULTIRUN_FLAGS = ("--multirun", "-m")
@@ -115,9 +117,10 @@ def _run_job(cfg: DictConfig) -> int:
     # a sweep's job in a worker process (joblib): the sweep's own process says each job's runs and the resume, once
     elsewhere = not single and command_line_options().get("pid", os.getpid()) != os.getpid()
     try:
-        result = run_and_write(
-            experiment, out_dir, settings=settings, resume_command=resume, resume_on_stop=not elsewhere
-        )
+        with job_running(command_line_options().get("jobs") if elsewhere else None):  # a stop reaches it first
+            result = run_and_write(
+                experiment, out_dir, settings=settings, resume_command=resume, resume_on_stop=not elsewhere
+            )
     except ConfigError as error:
         return refused(error)
     except UnwritableOutputError as error:
@@ -271,7 +274,10 @@ def main() -> None:
     os.environ[FULL_ERROR_ENV] = "1"  # Hydra raises what it refuses instead of printing it: worded below
     sys.argv = [sys.argv[0], *args]
     try:
-        with sigterm_interrupts():  # a sweep's main process too (its jobs elsewhere, on joblib): as Ctrl-C
+        # a sweep's main process too: as Ctrl-C, its jobs in other processes (joblib) stopped first, keeping their runs
+        with sigterm_interrupts(), jobs_stopped_first() if sweep else contextlib.nullcontext() as jobs:
+            if jobs is not None:
+                os.environ[COMMAND_LINE_ENV] = json.dumps({**command_line_options(), "jobs": str(jobs)})
             try:
                 _hydra_main()
             finally:  # the run or the sweep has ended, written or stopped: a stop from here on is noted

@@ -60,7 +60,7 @@ def sigterm_interrupts() -> Iterator[None]:
         return
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
+        stop_or_note(signum, frame)  # raised while the command works, noted once it has ended
 
     previous = signal.signal(signal.SIGTERM, interrupt)
     try:
