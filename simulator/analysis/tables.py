@@ -23,11 +23,15 @@ from simulator.run.experiment import Experiment, ExperimentResult
 
 def summary_of(result: ExperimentResult) -> pd.DataFrame:
     """Return the result's summary table, computing it from the replications if it is empty."""
+    from simulator.analysis.impossible_counts import mark_impossible
+
     if result.summary is not None and not result.summary.empty:
-        return result.summary
+        return mark_impossible(result.summary, result.experiment)  # counts its config rules out: "none", no bound
     if "scenario" not in result.replications.columns:  # every run failed: nothing to summarise
         return pd.DataFrame(columns=list(SUMMARY_COLUMNS))
-    return summarise(result.replications, draws=result.experiment.parameter_draw_count)
+    return mark_impossible(
+        summarise(result.replications, draws=result.experiment.parameter_draw_count), result.experiment
+    )
 
 
 def comparison_of(result: ExperimentResult) -> pd.DataFrame:
@@ -49,9 +53,20 @@ def scenario_names(result: ExperimentResult) -> list[str]:
 
 
 def summary_row(summary: pd.DataFrame, scenario: str, kpi: str) -> pd.Series | None:
-    """Return the summary row of one scenario and KPI, or None when there is none."""
+    """Return the summary row of one scenario and KPI, or None when there is none.
+
+    A count the scenario's config rules out (:mod:`simulator.analysis.impossible_counts`,
+    in the table's ``attrs``) carries the reason under ``impossible``.
+    """
     rows = summary[(summary["scenario"] == scenario) & (summary["kpi"] == kpi)]
-    return None if rows.empty else rows.iloc[0]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    reason = summary.attrs.get("impossible", {}).get((scenario, kpi))
+    if reason:
+        row = row.copy()
+        row["impossible"] = reason
+    return row
 
 
 def summary_mean(summary: pd.DataFrame, scenario: str, kpi: str) -> float:
