@@ -81,6 +81,7 @@ def test_a_ruled_out_count_reads_none_and_a_possible_one_its_bound(assignment: E
 
 
 def test_a_run_s_report_reads_none_where_its_config_rules_a_count_out() -> None:
+    from simulator.analysis.run_figures import summary_with_run_figures
     from simulator.analysis.tables import summary_of
     from simulator.run.settings import RunnerSettings
 
@@ -92,4 +93,6 @@ def test_a_run_s_report_reads_none_where_its_config_rules_a_count_out() -> None:
         assert marked is not None and float(marked["mean"]) == 0.0, (scenario, kpi, reason)
     row = summary_row(summary, "round_robin", "deals_lost_handoff")
     assert row is not None and float(row["mean"]) == 0.0
+    with_figures = summary_row(summary_with_run_figures(result), "round_robin", "deals_lost_handoff")
+    assert with_figures is not None and with_figures.get("impossible")  # the unusual section's table keeps it
     assert format_mean_ci(row, "deals_lost_handoff").startswith("none: no hand-off in this scenario")
