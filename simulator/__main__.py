@@ -58,8 +58,8 @@ def _end(status: int) -> None:
     if late_stops() and status != EXIT_INTERRUPTED:
         with contextlib.suppress(OSError, ValueError):
             print(
-                "\nsalesim: interrupted as the command ended: what it made is written in full (the lines above say "
-                "where)",
+                "\nsalesim: interrupted as the command ended: it had finished, and what it wrote is written in full "
+                "(the lines above say what it did)",
                 file=sys.stderr,
                 flush=True,
             )

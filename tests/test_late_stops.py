@@ -48,7 +48,7 @@ def test_a_sweep_stopped_as_it_ends_exits_130_saying_its_results_are_written(tmp
     done = _stopped_at_the_end(tmp_path, [*args, "org.teams.full_cycle.headcount=10,12", f"hydra.sweep.dir={sweep}"])
     assert done.returncode == 130, (done.returncode, done.stderr[-2000:])  # -15 (143 in a shell) before
     last = done.stderr.strip().splitlines()[-1]
-    assert last.startswith("salesim: interrupted as the command ended: what it made is written in full"), last
+    assert last.startswith("salesim: interrupted as the command ended: it had finished, and what it wrote is"), last
     assert "Traceback" not in done.stderr
     assert (sweep / "sweep_summary.csv").is_file()
 
