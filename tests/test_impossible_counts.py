@@ -61,6 +61,14 @@ def test_each_count_a_config_rules_out_is_named_with_its_reason(
     for kpi in ("partners_active", "partner_referrals", "leads_partner", "stage_entries_partner_recruit"):
         assert none[kpi] == why
     assert "partners_active" not in impossible_counts(channel.scenario("partner_manager").config)
+    unlimited = simulator.load_experiment(
+        "generalist_vs_specialist", ["runs=2", "pipeline.stages.0.max_wait_days=null"]
+    )
+    leaks = impossible_counts(unlimited.scenario("generalist").config)
+    assert leaks["stage_leaked_awareness"] == (
+        "no wait limit at awareness in this scenario (pipeline.stages.0.max_wait_days is unset)"
+    )
+    assert "deals_lost_leaked" not in leaks and "stage_leaked_close" not in leaks  # the other stages keep theirs
 
 
 def test_a_ruled_out_count_reads_none_and_a_possible_one_its_bound(assignment: Experiment) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from simulator.analysis.stage_teams import working_teams
-from simulator.analysis.wording import join_words, team_label
+from simulator.analysis.wording import join_words, stage_label, team_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -115,6 +115,20 @@ def _pool_reasons(config: ScenarioConfig) -> dict[str, str]:
     return found
 
 
+def _leak_reasons(config: ScenarioConfig) -> dict[str, str]:
+    """Leads leaked at a stage with no wait limit (``max_wait_days`` unset), and at all when no stage has one."""
+    stages = config.pipeline.stages
+    found = {
+        f"stage_leaked_{stage.name}": f"no wait limit at {stage_label(stage.name)} in this scenario "
+        f"(pipeline.stages.{i}.max_wait_days is unset)"
+        for i, stage in enumerate(stages)
+        if stage.max_wait_days is None
+    }
+    if stages and len(found) == len(stages):
+        found["deals_lost_leaked"] = "no stage has a wait limit in this scenario (every max_wait_days is unset)"
+    return found
+
+
 def impossible_counts(config: ScenarioConfig) -> dict[str, str]:
     """KPI -> why the scenario of ``config`` cannot count any, for the counts its config rules out."""
     found: dict[str, str] = {}
@@ -124,6 +138,7 @@ def impossible_counts(config: ScenarioConfig) -> dict[str, str]:
     found.update(_reassignment_reasons(config))
     found.update(_staffing_reasons(config))
     found.update(_pool_reasons(config))
+    found.update(_leak_reasons(config))
     stages = config.pipeline.stages
     if not any(s.decide_after_delay or s.no_decision > 0 for s in stages) and config.pipeline.quarter_end.share == 0:
         found["deals_lost_no_decision"] = "no stage ends in a buyer's no decision in this scenario"
