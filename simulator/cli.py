@@ -13,6 +13,7 @@ library, which tests call directly.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
@@ -41,7 +42,7 @@ from simulator.config_files import parse_config_files_once
 from simulator.config_search import config_dir
 from simulator.hydra_callbacks import OutputCheck, SweepSummary
 from simulator.io.output_dir import UnwritableOutputError
-from simulator.io.stop_signals import sigterm_interrupts
+from simulator.io.stop_signals import command_ended, sigterm_interrupts
 from simulator.job import (
     COMMAND_LINE_ENV,
     EXIT_CONFIG_ERROR,
@@ -56,6 +57,7 @@ from simulator.notebook_loader import load_experiment
 from simulator.refusal_second_look import second_look
 from simulator.resume_commands import config_options, resume_command, sweep_job_settings, sweep_resume_command
 from simulator.subcommands import SUBCOMMANDS, run_subcommand
+from simulator.sweep_stops import job_running, jobs_stopped_first
 
 DESCRIBE_FLAG = "--describe"
 MULTIRUN_FLAGS = ("--multirun", "-m")
@@ -115,9 +117,10 @@ def _run_job(cfg: DictConfig) -> int:
     # a sweep's job in a worker process (joblib): the sweep's own process says each job's runs and the resume, once
     elsewhere = not single and command_line_options().get("pid", os.getpid()) != os.getpid()
     try:
-        result = run_and_write(
-            experiment, out_dir, settings=settings, resume_command=resume, resume_on_stop=not elsewhere
-        )
+        with job_running(command_line_options().get("jobs") if elsewhere else None):  # a stop reaches it first
+            result = run_and_write(
+                experiment, out_dir, settings=settings, resume_command=resume, resume_on_stop=not elsewhere
+            )
     except ConfigError as error:
         return refused(error)
     except UnwritableOutputError as error:
@@ -227,7 +230,11 @@ def main() -> None:
     forget_created_folders()  # main() called again in one process (the Python API, tests) starts afresh
     args = sys.argv[1:]
     if args and args[0] in SUBCOMMANDS:
-        sys.exit(run_subcommand(args[0], args[1:]))
+        try:
+            code = run_subcommand(args[0], args[1:])
+        finally:
+            command_ended()  # a stop from here on is noted: the command's results are written
+        sys.exit(code)
     if args and re.fullmatch(r"[A-Za-z][\w-]*", args[0]):  # a bare word is no override: a command mistyped
         close = difflib.get_close_matches(args[0], list(SUBCOMMANDS), n=1, cutoff=0.6)
         hint = f": did you mean '{close[0]}'?" if close else ""
@@ -267,8 +274,14 @@ def main() -> None:
     os.environ[FULL_ERROR_ENV] = "1"  # Hydra raises what it refuses instead of printing it: worded below
     sys.argv = [sys.argv[0], *args]
     try:
-        with sigterm_interrupts():  # a sweep's main process too (its jobs elsewhere, on joblib): as Ctrl-C
-            _hydra_main()
+        # a sweep's main process too: as Ctrl-C, its jobs in other processes (joblib) stopped first, keeping their runs
+        with sigterm_interrupts(), jobs_stopped_first() if sweep else contextlib.nullcontext() as jobs:
+            if jobs is not None:
+                os.environ[COMMAND_LINE_ENV] = json.dumps({**command_line_options(), "jobs": str(jobs)})
+            try:
+                _hydra_main()
+            finally:  # the run or the sweep has ended, written or stopped: a stop from here on is noted
+                command_ended()
     except KeyboardInterrupt:  # while Hydra or the config loaded, or the experiment was composed: nothing was run
         stopped = stopped_sweep()  # or a sweep whose jobs run in other processes (joblib): each kept what it made
         if stopped is not None:

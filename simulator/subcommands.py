@@ -16,6 +16,7 @@ from simulator.io.stop_signals import sigterm_interrupts
 from simulator.job import EXIT_INTERRUPTED
 from simulator.notebook_loader import load_experiment
 from simulator.run.experiment import Experiment
+from simulator.run.signals import forget_written, results_written
 
 # Overrides a command's own options replace: each is refused, naming the option to use.
 _COMMAND_OPTIONS = {
@@ -136,9 +137,13 @@ def run_subcommand(name: str, args: Sequence[str]) -> int:
     every run is done); one that comes elsewhere (Python or the engine loading, the
     export being read) ends here, with no traceback.
     """
+    forget_written()
     try:
         with sigterm_interrupts():
             return SUBCOMMANDS[name](args)
     except KeyboardInterrupt:
-        print(f"\nsalesim: {name}: interrupted; nothing was written", file=sys.stderr)
+        if results_written(name):  # as it printed its answer: "nothing was written" had said so of written results
+            print(f"\nsalesim: {name}: interrupted after its results were written in full", file=sys.stderr)
+        else:
+            print(f"\nsalesim: {name}: interrupted; nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED

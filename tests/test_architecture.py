@@ -33,6 +33,7 @@ FRONT_DOOR = {
     "scenario_layers",
     "subcommands",
     "sweep_job_words",
+    "sweep_stops",
     "mapping_overrides",
     "notebook_loader",
     "override_shapes",

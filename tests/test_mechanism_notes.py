@@ -25,7 +25,8 @@ from simulator.analysis.assignment_reasons import (
     least_loaded_words,
 )
 from simulator.analysis.carrier_reasons import carrier_notes, carrier_reasons, carrier_words, seats_of
-from simulator.analysis.formatting import format_money, format_value
+from simulator.analysis.fast_answers import fast_answer_words
+from simulator.analysis.formatting import format_money, format_value, hours_words
 from simulator.analysis.published_ranges import below_key
 from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.analysis.tables import comparison_of, summary_mean, summary_of
@@ -70,7 +71,7 @@ def test_least_loaded_qualifying_fewer_leads_is_explained_beside_the_answer(assi
         f"least_loaded qualifies {rates[0]} of the leads its full cycle reps work at awareness against "
         f"round_robin's {rates[1]}, {difference_words(row, rate)} paired run by run"
     )
-    touch = "first_touch_hours_mean_full_cycle"
+    touch = "first_touch_hours_mean"  # the answer's own figure: the full cycle team makes every first touch
     hours = [format_value(touch, summary_mean(summary, s, touch)) for s in names]
     assert f"though it first touches them sooner ({hours[0]} against {hours[1]} hours of working days)" in note
     assert MECHANISM in note and "the least skilled, new hires in their ramp among them" in note
@@ -87,6 +88,31 @@ def test_least_loaded_qualifying_fewer_leads_is_explained_beside_the_answer(assi
     assert least_loaded_words(summary, unclear, "least_loaded", "round_robin", ["full_cycle"], "awareness") == ""
     # the same quota seats in every scenario: no quota-carrier note
     assert carrier_notes(assignment, summary) == {}
+
+
+def test_the_notes_read_first_touch_as_the_answer_reads_it(assignment: ExperimentResult) -> None:
+    """least-loaded's note read round robin's first touch as 22.6 hours (the team's figure) beside the answer's 22.5
+    (all leads'): two figures for one thing. So could the fast-answer reason beside the MQL-to-SQL rate."""
+    summary, comparison = summary_of(assignment).copy(), comparison_of(assignment)
+
+    def put(scenario: str, kpi: str, value: float) -> None:
+        summary.loc[(summary["scenario"] == scenario) & (summary["kpi"] == kpi), "mean"] = value
+
+    put("round_robin", "first_touch_hours_mean", 22.5)
+    put("round_robin", "first_touch_hours_mean_full_cycle", 22.6)
+    note = least_loaded_words(summary, comparison, "least_loaded", "round_robin", ["full_cycle"], "awareness")
+    assert "against 22.5 hours of working days)" in note and "22.6 hours" not in note, note
+    put("shared_queue", "first_touch_hours_mean", 5.0)
+    put("shared_queue", "first_touch_hours_mean_full_cycle", 6.0)
+    words = fast_answer_words(summary, "shared_queue", ["full_cycle"])
+    assert words.startswith(f"the full cycle team first touches its leads {hours_words(5.0)} after"), words
+    # where another team first touches leads too, the team's figure is its own, and said to be
+    put("round_robin", "first_touch_hours_mean_csm", 40.0)
+    note = least_loaded_words(summary, comparison, "least_loaded", "round_robin", ["full_cycle"], "awareness")
+    assert "against 22.6 hours of working days, the full cycle team's own mean)" in note, note
+    put("shared_queue", "first_touch_hours_mean_csm", 40.0)
+    words = fast_answer_words(summary, "shared_queue", ["full_cycle"])
+    assert words.startswith(f"the full cycle team first touches its leads {hours_words(6.0)} after"), words
 
 
 def test_attainment_rising_with_fewer_quota_carriers_is_said_where_it_is_read(engineers: ExperimentResult) -> None:

@@ -26,7 +26,15 @@ from simulator.analysis.answer_words import difference_words
 from simulator.analysis.busy_reasons import working_teams
 from simulator.analysis.formatting import format_value
 from simulator.analysis.published_ranges import below_key
-from simulator.analysis.tables import clear_sign, comparison_of, comparison_row, summary_mean, summary_of
+from simulator.analysis.tables import (
+    FIRST_TOUCH,
+    clear_sign,
+    comparison_of,
+    comparison_row,
+    first_touch_kpi,
+    summary_mean,
+    summary_of,
+)
 from simulator.analysis.wording import join_words, possessive, stage_label, team_label
 from simulator.config.schema import ScenarioConfig
 from simulator.run.experiment import ExperimentResult
@@ -58,6 +66,12 @@ def _deals_least_loaded(config: ScenarioConfig) -> bool:
 def _clear(comparison: pd.DataFrame, scenario: str, kpi: str, sign: int) -> pd.Series | None:
     """The comparison row of ``kpi`` when the runs show it moved clearly in the direction of ``sign``."""
     return comparison_row(comparison, scenario, kpi) if clear_sign(comparison, scenario, kpi) == sign else None
+
+
+def _first_touch(summary: pd.DataFrame, scenario: str, baseline: str, team: str) -> str:
+    """The first-touch KPI both scenarios' figures are read by: the answer's own unless another team first touches."""
+    kpis = {first_touch_kpi(summary, name, team) for name in (scenario, baseline)}
+    return FIRST_TOUCH if kpis == {FIRST_TOUCH} else f"{FIRST_TOUCH}_{team}"
 
 
 def least_loaded_scenarios(result: ExperimentResult) -> dict[str, list[str]]:
@@ -93,11 +107,12 @@ def least_loaded_words(
         f"{labels} reps work at {stage_label(stage)} against {possessive(baseline)} "
         f"{format_value(kpi, summary_mean(summary, baseline, kpi))}, {difference_words(row, kpi)} paired run by run"
     )
-    touch = f"first_touch_hours_mean_{teams[0]}"  # pods sharing the stage each have their own: none said for all
+    touch = _first_touch(summary, scenario, baseline, teams[0])  # pods sharing the stage: none said for all
     if len(teams) == 1 and _clear(comparison, scenario, touch, -1) is not None:
+        own = "" if touch == FIRST_TOUCH else f", the {team_label(teams[0])} team's own mean"
         text += (
             f", though it first touches them sooner ({format_value(touch, summary_mean(summary, scenario, touch))} "
-            f"against {format_value(touch, summary_mean(summary, baseline, touch))} hours of working days)"
+            f"against {format_value(touch, summary_mean(summary, baseline, touch))} hours of working days{own})"
         )
     text += f": {MECHANISM}"
     if _clear(comparison, scenario, "win_rate", -1) is not None:

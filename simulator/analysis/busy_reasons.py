@@ -20,35 +20,16 @@ from collections.abc import Mapping
 import pandas as pd
 
 from simulator.analysis.published_ranges import QUEUED_UTILISATION, TEAM_UTILISATION, below_key, team_key
+from simulator.analysis.stage_teams import working_teams
 from simulator.analysis.tables import summary_mean, window_years
 from simulator.analysis.unusual_words import window_length
 from simulator.analysis.wording import join_words, stage_label, team_label
-from simulator.config.org import OrgConfig
 from simulator.run.experiment import ExperimentResult
 
 QUEUE_SHOWS_DAYS = 1.0
 """A mean wait of at least this (working days) before work at a stage is a queue that shows."""
 QUEUE_SHOWS_LEAKED = 1.0
 """At least this many leads a run leaking at a stage is a queue that shows."""
-
-
-def working_teams(org: OrgConfig, stage: str, role: str) -> list[str]:
-    """The teams that work ``stage`` for some lead: the routed team's pods, else the role's, else the default's.
-
-    Pods (teams of one role serving slices of the leads) share a stage; a default team
-    works only the stages no routing or role gives to another.
-    """
-
-    def pods_of(team: str) -> list[str]:
-        wanted = org.teams[team].role
-        return [name for name, spec in org.teams.items() if spec.role == wanted]
-
-    if stage in org.routing and org.routing[stage] in org.teams:
-        return pods_of(org.routing[stage])
-    by_role = [name for name, spec in org.teams.items() if spec.role == role]
-    if by_role:
-        return by_role
-    return pods_of(org.default_team) if org.default_team in org.teams else []
 
 
 def queue_words(

@@ -22,7 +22,7 @@ import pandas as pd
 from simulator.analysis.busy_reasons import working_teams
 from simulator.analysis.formatting import hours_words
 from simulator.analysis.published_ranges import WORKING_DAYS_PER_CALENDAR_DAY
-from simulator.analysis.tables import summary_row
+from simulator.analysis.tables import first_touch_kpi, summary_row
 from simulator.analysis.wording import join_words, team_label
 from simulator.run.experiment import ExperimentResult
 
@@ -57,8 +57,9 @@ def fast_answer_words(summary: pd.DataFrame, scenario: str, teams: Sequence[str]
         (or unknown): its rate above the range then has another cause, which these words must not hide.
     """
     hours = []
-    for team in teams:
-        row = summary_row(summary, scenario, f"first_touch_hours_mean_{team}")
+    for team in teams:  # one team alone: the answer's own figure (first_touch_kpi), not a second one beside it
+        kpi = first_touch_kpi(summary, scenario, team) if len(teams) == 1 else f"first_touch_hours_mean_{team}"
+        row = summary_row(summary, scenario, kpi)
         hours.append(float(row["mean"]) if row is not None else math.nan)
     limit = SOONER_SHARE * PUBLISHED_MEAN_ANSWER_WORKING_HOURS
     if not hours or not all(math.isfinite(h) and h < limit for h in hours):

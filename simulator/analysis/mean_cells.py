@@ -117,7 +117,12 @@ def zero_count_words(row: pd.Series, words: bool = True) -> str:
 
     No leaked lead in any of 40 runs had read "0.0 (0.0 to 0.0)", as if known exactly;
     the runs say how many were looked at, the bound how many a run there could still be.
+    A count the scenario cannot make at all (a summary row's ``impossible`` reason, from
+    :mod:`simulator.analysis.impossible_counts`) reads ``none: no hand-off in this scenario
+    (...)`` instead: no number of runs could find one, and a bound would say they might.
     """
+    if row.get("impossible"):
+        return f"none: {row['impossible']}"
     runs, high = int(row["n"]), float(row["ci_high"])
     top = f"{high:.2g}" if high < 1.0 else f"{high:.1f}"
     return f"0 in all {runs:,} runs (0 to {top} a run)" if words else f"0 in all {runs:,} [0, {top}]"
@@ -129,6 +134,8 @@ def _mean_ci_text(row: pd.Series | None, kpi: str, words: bool, digits: int) -> 
         return "-" if words else "n/a"
     if zero_in_every_run(row, kpi):
         return zero_count_words(row, words)
+    if row is not None and float(row["mean"]) == 0.0 and row.get("impossible"):  # one run: no bound to drop
+        return f"none: {row['impossible']}"
     mean = format_value(kpi, float(row["mean"]), extra_digits=digits)
     if not math.isfinite(float(row["ci_low"])):
         return mean

@@ -27,4 +27,8 @@ def summary_with_run_figures(result: ExperimentResult) -> pd.DataFrame:
     """
     summary = summary_of(result)
     extra = [rows for rows in (pooled_attainment_rows(result), acquisition_cost_rows(result)) if not rows.empty]
-    return summary if summary.empty or not extra else pd.concat([summary, *extra], ignore_index=True)
+    if summary.empty or not extra:
+        return summary
+    combined = pd.concat([summary, *extra], ignore_index=True)
+    combined.attrs = dict(summary.attrs)  # the counts its config rules out (impossible_counts): concat drops them
+    return combined

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from simulator.analysis.comparison import COMPARISON_COLUMNS, compare
@@ -22,11 +23,15 @@ from simulator.run.experiment import Experiment, ExperimentResult
 
 def summary_of(result: ExperimentResult) -> pd.DataFrame:
     """Return the result's summary table, computing it from the replications if it is empty."""
+    from simulator.analysis.impossible_counts import mark_impossible
+
     if result.summary is not None and not result.summary.empty:
-        return result.summary
+        return mark_impossible(result.summary, result.experiment)  # counts its config rules out: "none", no bound
     if "scenario" not in result.replications.columns:  # every run failed: nothing to summarise
         return pd.DataFrame(columns=list(SUMMARY_COLUMNS))
-    return summarise(result.replications, draws=result.experiment.parameter_draw_count)
+    return mark_impossible(
+        summarise(result.replications, draws=result.experiment.parameter_draw_count), result.experiment
+    )
 
 
 def comparison_of(result: ExperimentResult) -> pd.DataFrame:
@@ -48,15 +53,46 @@ def scenario_names(result: ExperimentResult) -> list[str]:
 
 
 def summary_row(summary: pd.DataFrame, scenario: str, kpi: str) -> pd.Series | None:
-    """Return the summary row of one scenario and KPI, or None when there is none."""
+    """Return the summary row of one scenario and KPI, or None when there is none.
+
+    A count the scenario's config rules out (:mod:`simulator.analysis.impossible_counts`,
+    in the table's ``attrs``) carries the reason under ``impossible``.
+    """
     rows = summary[(summary["scenario"] == scenario) & (summary["kpi"] == kpi)]
-    return None if rows.empty else rows.iloc[0]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    reason = summary.attrs.get("impossible", {}).get((scenario, kpi))
+    if reason:
+        row = row.copy()
+        row["impossible"] = reason
+    return row
 
 
 def summary_mean(summary: pd.DataFrame, scenario: str, kpi: str) -> float:
     """The mean of one scenario's KPI in the summary table, or NaN when there is none."""
     row = summary_row(summary, scenario, kpi)
     return float(row["mean"]) if row is not None else math.nan
+
+
+FIRST_TOUCH = "first_touch_hours_mean"
+"""The mean time to first touch over every lead touched: the figure the answer and the results table read."""
+
+
+def first_touch_kpi(summary: pd.DataFrame, scenario: str, team: str) -> str:
+    """The KPI to read ``team``'s first touch in ``scenario`` by: the answer's own when no other team first touches.
+
+    ``first_touch_hours_mean_<team>`` counts the leads whose toucher is known, the all-leads
+    mean every lead touched: lead_assignment's least-loaded note read round robin's first
+    touch as 22.6 hours beside the answer's 22.5, two figures for one thing. Where the team
+    makes every first touch the runs attribute, its figure is the all-leads one; where another
+    team first touches leads too, the team's own (its words must say so).
+    """
+    prefix = f"{FIRST_TOUCH}_"
+    rows = summary[(summary["scenario"] == scenario) & summary["kpi"].str.startswith(prefix)]
+    others = rows[(rows["kpi"] != f"{prefix}{team}") & np.isfinite(rows["mean"].to_numpy(dtype=float))]
+    alone = others.empty and summary_row(summary, scenario, FIRST_TOUCH) is not None
+    return FIRST_TOUCH if alone else f"{prefix}{team}"
 
 
 def comparison_row(comparison: pd.DataFrame, scenario: str, kpi: str) -> pd.Series | None:

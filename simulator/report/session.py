@@ -145,11 +145,6 @@ def run_and_write(
         UnwritableOutputError: When ``out_dir`` cannot be written, or holds what salesim did not
             write (an ``OccupiedOutputError``); checked before anything runs.
     """
-    from simulator.analysis.answer import answer
-    from simulator.report.answer_section import answer_text
-    from simulator.report.document import results_table
-    from simulator.report.unusual_section import unusual_summary
-
     settings = settings or RunnerSettings(workers=workers or 0, batch_size=batch_size or 0, progress=progress)
     begun = time.time_ns()
     check_experiment(experiment)  # the scenarios' problems and the decision's, in one message
@@ -202,6 +197,29 @@ def run_and_write(
                 )
                 print(f"salesim: {whose} in {out_dir} were removed", file=sys.stderr)
             raise
+    try:
+        _say_results(result, out_dir, resume_command)
+    except KeyboardInterrupt:  # the run is done and written: the stop cut its words short, not its results
+        made = sum(result.runs_per_scenario.values())
+        print(
+            f"\nsalesim: interrupted after the run had finished: its {count_of(made, 'replication')} and its "
+            f"results are written in full in {out_dir}",
+            file=sys.stderr,
+        )
+        if resume_on_stop and resume_command:  # as any stop says it (a sweep's later jobs have not run)
+            print(f"salesim: to resume: {resume_command}", file=sys.stderr)
+        raise RunInterrupted(made, made, str(out_dir / STORE_DIRNAME)) from None
+    return result
+
+
+def _say_results(result: ExperimentResult, out_dir: Path, resume_command: str) -> None:
+    """The run's answer, results table and notes on the terminal, once its results are written."""
+    from simulator.analysis.answer import answer
+    from simulator.report.answer_section import answer_text
+    from simulator.report.document import results_table
+    from simulator.report.unusual_section import unusual_summary
+
+    experiment = result.experiment
     print(answer_text(result, answer(result)))
     print()
     print(results_table(result))
@@ -219,7 +237,6 @@ def run_and_write(
     for line in auto_runs_words(result):
         print(f"salesim: runs=auto: {line}")
     print(f"salesim: {_runs_made(result)}; results in {out_dir}")
-    return result
 
 
 def _compile_engine(experiment: Experiment, settings: RunnerSettings) -> list[Scenario]:

@@ -49,10 +49,23 @@ class InProcessBackend:
         return None
 
     def run(self, batches: Sequence[Batch], on_batch: BatchCallback) -> None:
-        """Run the batches in order; an interrupt stops the running batch."""
+        """Run the batches in order; an interrupt stops the running batch, keeping the replications it finished.
+
+        A stop had lost every replication of the running batch (``run_batch`` returns at its
+        end), where worker processes keep those they finished: with ``runner.workers=1``, as a
+        sweep's jobs on the joblib launcher run, up to a batch of work was made again on resume.
+        """
         for batch in batches:
             s = batch.scenario_index
-            on_batch(batch, run_batch(self.scenarios[s], self.seed, batch.replications, self.engines[s]))
+            outcomes: list[Outcome] = []
+            try:
+                for r in batch.replications:
+                    outcomes.extend(run_batch(self.scenarios[s], self.seed, (r,), self.engines[s]))
+            except BaseException:  # an interrupt: keep what is finished, as PoolBackend does
+                if outcomes:
+                    on_batch(Batch(s, batch.replications[: len(outcomes)]), outcomes)
+                raise
+            on_batch(batch, outcomes)
 
 
 class PoolBackend:

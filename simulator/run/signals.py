@@ -17,6 +17,19 @@ from simulator.io.stop_signals import STOP_SIGNALS
 
 T = TypeVar("T")
 
+_WRITTEN: set[str] = set()
+"""The commands of this process whose results :func:`written_in_full` has written."""
+
+
+def results_written(command: str) -> bool:
+    """Whether ``command``'s results were written in full: a stop after that cut its words short, not its results."""
+    return command in _WRITTEN
+
+
+def forget_written() -> None:
+    """A command starts afresh (the same command run again in one process: the tests)."""
+    _WRITTEN.clear()
+
 
 def written_in_full(command: str, write: Callable[[], T]) -> T:
     """Call ``write`` (a command writing its results) with SIGINT and SIGTERM noted, not acted on, until it is done.
@@ -39,6 +52,7 @@ def written_in_full(command: str, write: Callable[[], T]) -> T:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+    _WRITTEN.add(command)
     if noted:
         print(
             f"salesim: {command}: the stop request came while writing; the results were written in full",
