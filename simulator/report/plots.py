@@ -31,6 +31,7 @@ from simulator.analysis.formatting import format_money
 from simulator.analysis.kpi_names import kpi_axis_label
 from simulator.analysis.quantities import has_run_spread
 from simulator.analysis.tables import comparison_of, scenario_names, summary_mean, summary_of
+from simulator.analysis.utilisation import reserved_by_scenario
 from simulator.config.clock import ClockConfig
 from simulator.report.plot_attainment import plot_quota_attainment
 from simulator.report.plot_decision import plot_decision
@@ -277,7 +278,13 @@ def plot_all(result: ExperimentResult, out_dir: Path | str) -> list[Path]:
             part_months(result.experiment.scenario(baseline).config.clock),
         ),
         plot_funnel(summary, funnel_groups(result), out, baseline),
-        plot_utilisation(result.replications, out, baseline, result.experiment.parameter_draw_count),
+        plot_utilisation(
+            result.replications,
+            out,
+            baseline,
+            result.experiment.parameter_draw_count,
+            reserved_by_scenario(result),
+        ),
     ]
     if "reps" in result.table_sources:
         paths.append(plot_quota_attainment(result, out))
