@@ -9,6 +9,7 @@ answer read "the busiest team is the CSM team, busy 75.3% ...: no team is overlo
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -155,8 +156,37 @@ def test_the_utilisation_figure_draws_a_reserved_team_over_the_time_its_hours_le
     idle = [b for b in bars if b[1] > 0.0]
     assert [b[2] for b in idle] == [pytest.approx((0.385 - 1.0 / 3.0) / (2.0 / 3.0), abs=0.01)]  # idle time only
     assert "33%\nreserved" in texts and f"{ae[2]:.0%}\nof 67%" in texts, texts
-    assert any("67%" in t and "reserved hours leave" in t for t in texts), texts  # under the team's name
+    assert "AE*" in texts and any(
+        "* AE team's bars are of the 67% of its selling time its reserved prospecting hours leave" in t for t in texts
+    ), texts
     assert not problems, problems
+
+
+def test_a_crowded_utilisation_figure_keeps_the_reserved_share_in_its_footnote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Six scenarios, five reserving hours, with long names: the footnote says each, and no text collides.
+
+    Written under the team's name, the shares of two such scenarios had run into the next team's name.
+    """
+    from plot_checks import drawn_texts, figure_problems
+
+    from simulator.report import plot_utilisation as module
+
+    runs = pd.concat([_runs().assign(scenario=f"blocks_{k}h_of_a_long_name") for k in range(6)], ignore_index=True)
+    reserved = {f"blocks_{k}h_of_a_long_name": {"ae": k / 18} for k in range(1, 6)}
+    seen: list[list[str]] = []
+    original = module.save_figure
+
+    def keep(fig: Any, path: Path) -> Path:
+        seen.extend([figure_problems(fig), [t.get_text() for t in drawn_texts(fig)]])
+        return original(fig, path)
+
+    monkeypatch.setattr(module, "save_figure", keep)
+    module.plot_utilisation(runs, tmp_path, "blocks_0h_of_a_long_name", 0, reserved)
+    problems, texts = seen
+    assert not problems, problems
+    assert any("72% in blocks_5h_of_a_long_name" in t.replace("\n", " ") for t in texts), texts
 
 
 def test_the_utilisation_figure_of_teams_that_reserve_nothing_is_unchanged(

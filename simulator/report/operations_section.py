@@ -161,6 +161,7 @@ def _reserved_caption(loads: dict[str, dict[str, TeamLoad]]) -> str:
     if not any(load.reserved > 0.0 for found in loads.values() for load in found.values()):
         return ""
     return (
-        "A team that reserves hours for prospecting is drawn over the selling time they leave (written under its "
-        "name and in its bar), the share reserved above its bar: that is the load the 85% ceiling applies to."
+        "A team that reserves hours for prospecting (its name starred) is drawn over the selling time they leave, "
+        "as the footnote under the axis says, and where a bar is wide enough in it and the share reserved above "
+        "it: that is the load the 85% ceiling applies to."
     )
