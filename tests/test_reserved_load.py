@@ -9,6 +9,7 @@ answer read "the busiest team is the CSM team, busy 75.3% ...: no team is overlo
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,9 @@ import pytest
 
 from simulator.analysis.attribution import _why_prospecting
 from simulator.analysis.conclusions import bottleneck_sentence
+from simulator.analysis.tables import scenario_names
 from simulator.analysis.utilisation import reserved_shares, team_loads
+from simulator.analysis.wording import team_label
 from simulator.config.org import TeamConfig
 from tests.scenarios import shipped
 
@@ -78,7 +81,11 @@ def test_the_load_section_speaks_of_reserved_hours_only_where_a_team_reserves_th
     result = make_result(runs=10)
     words = "Hours a team reserves for prospecting"
     assert words not in " ".join(operations_section.load_section(result, tmp_path, None))
-    monkeypatch.setattr(operations_section, "reserved_shares", lambda teams: {"ae": 1.0 / 6.0})
+    monkeypatch.setattr(
+        operations_section,
+        "reserved_by_scenario",
+        lambda result: {n: {"ae": 1.0 / 6.0} for n in scenario_names(result)},
+    )
     assert words in " ".join(operations_section.load_section(result, tmp_path, None))
 
 
@@ -109,3 +116,112 @@ def test_the_published_range_check_reads_queued_work_over_the_time_reserved_hour
     sentence = unusual_sentence(check)
     assert sentence.startswith("the AE team busy 91.") and "of the 67% of its selling time its reserved" in sentence
     assert sentence.count("reserved hours leave") == 1, sentence
+
+
+def _drawn(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, reserved: dict[str, dict[str, float]] | None) -> list:
+    """The utilisation figure of :func:`_runs`: each bar's (x, bottom, height), then every text it draws."""
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+    from plot_checks import drawn_texts, figure_problems
+
+    from simulator.report import plot_utilisation as module
+
+    seen: list = []
+    original = module.save_figure
+
+    def keep(fig: Figure, path: Path) -> Path:
+        (ax,) = fig.axes
+        bars = [
+            (p.get_x() + p.get_width() / 2, p.get_y(), p.get_height())
+            for p in ax.patches
+            if type(p) is Rectangle and p.get_width() < 0.9
+        ]
+        seen.extend([bars, [t.get_text() for t in drawn_texts(fig)], figure_problems(fig)])
+        return original(fig, path)
+
+    monkeypatch.setattr(module, "save_figure", keep)
+    module.plot_utilisation(_runs(), tmp_path, "blocks_6h", 0, reserved)
+    return seen
+
+
+def test_the_utilisation_figure_draws_a_reserved_team_over_the_time_its_hours_leave(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """prospecting_time's figure drew blocks_6h's AEs at 61% of all their selling time, well under its 85% line,
+    beside words reading them busy 91.9% of the 67% their reserved hours leave, the bottleneck."""
+    bars, texts, problems = _drawn(monkeypatch, tmp_path, {"blocks_6h": {"ae": 1.0 / 3.0}})
+    ae, csm = sorted((b for b in bars if b[1] == 0.0), key=lambda b: b[0])
+    assert ae[2] == pytest.approx(0.918, abs=0.01)  # past the 85% ceiling, as the words say
+    assert csm[2] == pytest.approx(0.753, abs=0.01)  # a team that reserves nothing is drawn as it was
+    idle = [b for b in bars if b[1] > 0.0]
+    assert [b[2] for b in idle] == [pytest.approx((0.385 - 1.0 / 3.0) / (2.0 / 3.0), abs=0.01)]  # idle time only
+    assert "33%\nreserved" in texts and f"{ae[2]:.0%}\nof 67%" in texts, texts
+    assert "AE*" in texts and any(
+        "* AE team's bars are of the 67% of its selling time its reserved prospecting hours leave" in t for t in texts
+    ), texts
+    assert not problems, problems
+
+
+def test_a_crowded_utilisation_figure_keeps_the_reserved_share_in_its_footnote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Six scenarios, five reserving hours, with long names: the footnote says each, and no text collides.
+
+    Written under the team's name, the shares of two such scenarios had run into the next team's name.
+    """
+    from plot_checks import drawn_texts, figure_problems
+
+    from simulator.report import plot_utilisation as module
+
+    runs = pd.concat([_runs().assign(scenario=f"blocks_{k}h_of_a_long_name") for k in range(6)], ignore_index=True)
+    reserved = {f"blocks_{k}h_of_a_long_name": {"ae": k / 18} for k in range(1, 6)}
+    seen: list[list[str]] = []
+    original = module.save_figure
+
+    def keep(fig: Any, path: Path) -> Path:
+        seen.extend([figure_problems(fig), [t.get_text() for t in drawn_texts(fig)]])
+        return original(fig, path)
+
+    monkeypatch.setattr(module, "save_figure", keep)
+    module.plot_utilisation(runs, tmp_path, "blocks_0h_of_a_long_name", 0, reserved)
+    problems, texts = seen
+    assert not problems, problems
+    assert any("72% in blocks_5h_of_a_long_name" in t.replace("\n", " ") for t in texts), texts
+
+
+def test_the_utilisation_figure_of_teams_that_reserve_nothing_is_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bars, texts, problems = _drawn(monkeypatch, tmp_path, None)
+    ae = min((b for b in bars if b[1] == 0.0), key=lambda b: b[0])
+    assert ae[2] == pytest.approx(0.612, abs=0.01)
+    assert [b[2] for b in bars if b[1] > 0.0] == [pytest.approx(0.385, abs=0.01)]
+    assert not any("reserved" in t for t in texts), texts
+    assert not problems, problems
+
+
+def test_the_load_table_and_every_figure_read_a_reserved_team_over_the_time_its_hours_leave(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 'How busy each team is' table read 61.2% for those AEs too, beside words on the time left."""
+    from reporting_fixtures import make_result
+
+    from simulator.analysis import utilisation
+    from simulator.report import operations_section, plots
+
+    result = make_result(runs=10)
+    plain = {load.team: load.load for load in team_loads(result.replications, "specialist")}
+    team = min(plain, key=lambda t: plain[t])  # one a sixth of its hours can leave under 100%
+    shares = {n: {team: 1.0 / 6.0} for n in scenario_names(result)}
+    monkeypatch.setattr(utilisation, "reserved_shares", lambda teams: {team: 1.0 / 6.0})
+    assert utilisation.reserved_by_scenario(result) == shares
+    for module in (operations_section, plots):
+        monkeypatch.setattr(module, "reserved_by_scenario", lambda r: shares)
+    lines = operations_section.load_section(result, tmp_path, tmp_path / "utilisation.png")
+    row = next(line for line in lines if line.startswith(f"| {team_label(team)} |"))
+    assert f"{plain[team] * 1.2:.1%}" in row and "of the 83% of its selling time its reserved hours leave" in row, row
+    assert any("drawn over the selling time they leave" in line for line in lines), lines
+    drawn: list[object] = []
+    monkeypatch.setattr(plots, "plot_utilisation", lambda *a, **k: drawn.append(a[-1]) or tmp_path / "u.png")
+    plots.plot_all(result, tmp_path)
+    assert drawn == [shares]

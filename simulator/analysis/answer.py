@@ -43,6 +43,7 @@ from simulator.analysis.formatting import (
 )
 from simulator.analysis.guardrail_elsewhere import better_elsewhere_words
 from simulator.analysis.kpi_names import kpi_unit, kpi_words
+from simulator.analysis.lever_pairs import lever_words
 from simulator.analysis.quantities import direction
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, rank_scenarios
 from simulator.analysis.tables import (
@@ -316,7 +317,12 @@ def _answer(result: ExperimentResult) -> Answer:
         return Answer(text, None, ranking, decision)
     recommended, choice = decided_choice(result, decision, ranking)
     top = recommended if recommended and recommended != result.experiment.baseline else others[0]
-    sentences = [_lead_sentence(result, decision, top), _ranking_sentence(result, ranking, decision.primary), choice]
+    sentences = [
+        _lead_sentence(result, decision, top),
+        _ranking_sentence(result, ranking, decision.primary),
+        lever_words(result, decision.primary),  # "A or B?" asked beside A and B together: A against B
+        choice,
+    ]
     chosen = recommended or result.experiment.baseline
     said = top if chosen == result.experiment.baseline else result.experiment.baseline  # the lead compared them
     if decision.scenarios_are != "conditions":  # no scenario is chosen among conditions: no trade-off to name

@@ -16,7 +16,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from simulator.calibration.backtest_kpis import KPIS
+from simulator.analysis.draw_means import run_quantiles
+from simulator.calibration.backtest_kpis import COUNTS, KPIS
 from simulator.run.backtest import OriginResult, spread_parts
 
 COLUMNS = (
@@ -46,9 +47,8 @@ def backtest_table(results: list[OriginResult]) -> pd.DataFrame:
                 values = np.array([r.get(key, math.nan) for r in result.runs], dtype=float)
                 values = values[np.isfinite(values)]
                 actual = result.actual.get(key, math.nan)
-                p10, p50, p90 = (
-                    (float(np.quantile(values, q)) for q in (0.1, 0.5, 0.9)) if values.size else (math.nan,) * 3
-                )
+                # a count's band is of counts some run had (a P10 of 75.8 deals won is no month's count)
+                p10, p50, p90 = (float(v) for v in run_quantiles(values, [0.1, 0.5, 0.9], observed=kpi in COUNTS))
                 inside = bool(p10 <= actual <= p90) if np.isfinite(actual) and np.isfinite(p10) else None
                 dates = (str(period.first), str(period.last), period.whole)
                 rows.append((str(result.origin), period.label, period.kind, *dates, kpi, actual, p10, p50, p90, inside))

@@ -134,23 +134,35 @@ def draw_weights(replications: np.ndarray | None, draws: int) -> np.ndarray | No
     return np.asarray(1.0 / counts[labels], dtype=np.float64)
 
 
-def run_quantiles(values: np.ndarray, qs: Sequence[float], weights: np.ndarray | None = None) -> np.ndarray:
+def run_quantiles(
+    values: np.ndarray, qs: Sequence[float], weights: np.ndarray | None = None, observed: bool = False
+) -> np.ndarray:
     """Quantiles ``qs`` of single runs (NaNs dropped), each run weighing ``weights`` (None: alike).
 
     Linear interpolation between order statistics placed at their cumulative weight:
     the sorted run *i* sits at ``S(i-1) / S(n-1)`` (``S(k)`` the weight of the first *k*),
     which with equal weights is NumPy's default ``(i-1) / (n-1)`` (Hyndman & Fan 1996,
-    type 7), so unweighted bands are unchanged. Returns NaNs when no value is finite.
+    type 7), so unweighted bands are unchanged. ``observed``: a value some run had instead,
+    the smallest whose cumulative weight reaches ``q`` of the total (the inverse of the
+    runs' distribution function, Hyndman & Fan's type 1, NumPy's ``inverted_cdf``): a
+    percentile of a count over runs is then a count a run can have, where interpolation had
+    read "Deals won 76.9 / 103 / 139". Returns NaNs when no value is finite.
     """
     values = np.asarray(values, dtype=np.float64)
     keep = np.isfinite(values)
     if not keep.any():
         return np.full(len(qs), np.nan)
     if weights is None:
+        if observed:
+            return np.asarray(np.quantile(values[keep], qs, method="inverted_cdf"), dtype=np.float64)
         return np.asarray(np.quantile(values[keep], qs), dtype=np.float64)
     order = np.argsort(values[keep], kind="stable")
     sorted_values, sorted_weights = values[keep][order], np.asarray(weights, dtype=np.float64)[keep][order]
     if sorted_values.size == 1:
         return np.full(len(qs), sorted_values[0])
+    if observed:
+        reached = np.cumsum(sorted_weights) / sorted_weights.sum()
+        at = np.searchsorted(reached, np.asarray(qs, dtype=np.float64) * (1.0 - 1e-12), side="left")
+        return np.asarray(sorted_values[np.minimum(at, sorted_values.size - 1)], dtype=np.float64)
     before = np.concatenate(([0.0], np.cumsum(sorted_weights)[:-1]))
     return np.asarray(np.interp(np.asarray(qs, dtype=np.float64), before / before[-1], sorted_values))

@@ -146,9 +146,14 @@ def run_trials(runs: pd.DataFrame, kpi: str, suffix: str = "") -> np.ndarray | N
     return runs[columns].to_numpy(dtype=np.float64).sum(axis=1)
 
 
-def _quantiles(values: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, float, float]:
-    """P10, P50 and P90 of single runs, each parameter draw weighing the same (``weights``, see ``draw_weights``)."""
-    p10, p50, p90 = run_quantiles(values, [0.1, 0.5, 0.9], weights)
+def _quantiles(
+    values: np.ndarray, weights: np.ndarray | None = None, observed: bool = False
+) -> tuple[float, float, float]:
+    """P10, P50 and P90 of single runs, each parameter draw weighing the same (``weights``, see ``draw_weights``).
+
+    ``observed``: each a value some run had (a count's, :func:`~.draw_means.run_quantiles`).
+    """
+    p10, p50, p90 = run_quantiles(values, [0.1, 0.5, 0.9], weights, observed)
     if math.isnan(p10):
         return math.nan, math.nan, math.nan
     # Guard against rounding in the interpolation breaking the order a reader expects.
@@ -210,7 +215,8 @@ def summarise(replications: pd.DataFrame, confidence: float = DEFAULT_CONFIDENCE
         (where the average run lands), from :func:`kpi_interval`: it stays inside the
         KPI's range (a share in [0, 1], an amount at or above zero); a share at 0 (or 1) in
         every run is over its trials where the table holds its denominator (:func:`run_trials`).
-        P10/P90 describe the spread of single runs.
+        P10/P90 describe the spread of single runs; a count's are counts some run had
+        (:func:`~.draw_means.run_quantiles`), its mean may be fractional.
     """
     rows: list[dict[str, object]] = []
     kpis = kpi_columns(replications)
@@ -233,7 +239,7 @@ def _summary_row(
     trials: np.ndarray | None = None,
 ) -> dict[str, object]:
     interval = kpi_interval(kpi, values, confidence, replications=replications, draws=draws, trials=trials)
-    p10, p50, p90 = _quantiles(values, draw_weights(replications, draws))
+    p10, p50, p90 = _quantiles(values, draw_weights(replications, draws), is_count(kpi))
     return {
         "scenario": scenario,
         "kpi": kpi,

@@ -29,6 +29,7 @@ import pandas as pd
 from simulator.analysis.kpi_names import PIPELINE_SUFFIXES, UTILISATION_PREFIX, team_utilisation_kpis
 from simulator.analysis.statistics import kpi_interval
 from simulator.config.org import TeamConfig
+from simulator.run.experiment import ExperimentResult
 
 QUEUED_PIPELINES = ("sales", "renewal", "expansion")
 """Pipelines whose work waits in a queue for a rep: they load a team."""
@@ -72,6 +73,23 @@ def reserved_shares(teams: Mapping[str, TeamConfig]) -> dict[str, float]:
         if hours > 0 and selling > 0:
             shares[name] = min(hours / selling, 1.0)
     return shares
+
+
+def reserved_by_scenario(result: ExperimentResult) -> dict[str, dict[str, float]]:
+    """Scenario -> team -> the share of its selling time it reserves (:func:`reserved_shares`; none: left out)."""
+    return {s.name: reserved_shares(s.config.org.teams) for s in result.experiment.scenarios}
+
+
+def idle_filler(load: TeamLoad) -> float:
+    """The pool work that fills idle time, as a share of the selling time the load is over.
+
+    Without reserved hours, all of :attr:`TeamLoad.filler`; with them, what the team spent on
+    pool work beyond its reserved share, over the time those hours leave (the reserved hours
+    are not idle time and are not part of the time the load is a share of).
+    """
+    if load.reserved <= 0.0 or not math.isfinite(load.filler):
+        return load.filler
+    return max(load.filler - load.reserved, 0.0) / (1.0 - load.reserved)
 
 
 def selling_time_words(load: TeamLoad) -> str:

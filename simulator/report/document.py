@@ -27,7 +27,7 @@ from simulator.analysis.formatting import (
     format_share,
     ties_words,
 )
-from simulator.analysis.kpi_names import HEADLINE_KPIS, PIPELINE_KPIS, SUPPORTING_KPIS, kpi_axis_label
+from simulator.analysis.kpi_names import HEADLINE_KPIS, PIPELINE_KPIS, SUPPORTING_KPIS, is_count, kpi_axis_label
 from simulator.analysis.mean_cells import format_mean_cis
 from simulator.analysis.precision import precision_section
 from simulator.analysis.quantities import has_run_spread
@@ -157,7 +157,10 @@ def _key_numbers_section(result: ExperimentResult, out_dir: Path, figures: dict[
 def _spread_cell(row: pd.Series | None, kpi: str) -> str:
     if row is None or not math.isfinite(float(row["p50"])):
         return "-"
-    return " / ".join(format_nonzero_values(kpi, [float(row[q]) for q in ("p10", "p50", "p90")]))
+    values = [float(row[q]) for q in ("p10", "p50", "p90")]
+    if is_count(kpi) and all(v.is_integer() for v in values):  # counts some run had (statistics.summarise)
+        return " / ".join(f"{v:,.0f}" for v in values)
+    return " / ".join(format_nonzero_values(kpi, values))
 
 
 def _verdict(row: pd.Series) -> str:

@@ -78,11 +78,15 @@ def md_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     return lines
 
 
-def figure_lines(plot: Path | None, out_dir: Path) -> list[str]:
-    """A figure under its title (a fourth-level heading), linked relative to ``out_dir``, and its caption."""
+def figure_lines(plot: Path | None, out_dir: Path, also: str = "") -> list[str]:
+    """A figure under its title (a fourth-level heading), linked relative to ``out_dir``, and its caption.
+
+    ``also``: words said after the caption for this report alone (what its figure draws that others do not).
+    """
     if plot is None:
         return []
     title, caption = FIGURE_TITLES.get(plot.stem, (plot.stem.replace("_", " ").capitalize(), ""))
+    caption = f"{caption} {also}".strip()
     link = Path(os.path.relpath(Path(plot).resolve(), Path(out_dir).resolve())).as_posix()
     lines = [f"#### {title}", "", f"![{md_escape(title)}]({link})", ""]
     return [*lines, md_escape(caption), ""] if caption else lines

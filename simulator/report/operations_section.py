@@ -21,7 +21,7 @@ from simulator.analysis.assumed import assumed_figures
 from simulator.analysis.kpi_names import LOST_KPIS, kpi_axis_label
 from simulator.analysis.mean_cells import format_mean_cis
 from simulator.analysis.tables import modelled_kpis, present_kpis, scenario_names, summary_of, summary_row
-from simulator.analysis.utilisation import TeamLoad, reserved_shares, team_loads
+from simulator.analysis.utilisation import TeamLoad, reserved_by_scenario, team_loads
 from simulator.analysis.wording import join_words, team_label
 from simulator.config.schema import PipelineConfig
 from simulator.report.markdown import figure_lines, md_table
@@ -111,7 +111,11 @@ def _load_cell(load: TeamLoad | None) -> str:
     cell = f"{load.load:.1%}"
     if math.isfinite(load.load_low) and math.isfinite(load.load_high):
         cell += f" ({load.load_low:.1%} to {load.load_high:.1%})"
-    if load.has_filler:
+    if load.reserved > 0.0:  # as the answer reads it: over the time the reserved hours leave
+        cell += f" of the {1.0 - load.reserved:.0%} of its selling time its reserved hours leave"
+        if load.has_filler:
+            cell += f"; {load.filler:.0%} of all of it prospecting or partner work, {load.reserved:.0%} reserved"
+    elif load.has_filler:
         cell += f", then {load.filler:.0%} prospecting or partner work"
     return cell
 
@@ -120,7 +124,8 @@ def load_section(result: ExperimentResult, out_dir: Path, figure: Path | None) -
     """``## How busy each team is``: each team's queued work with its CI, and the idle time's filler."""
     names = scenario_names(result)
     draws = result.experiment.parameter_draw_count
-    loads = {n: {load.team: load for load in team_loads(result.replications, n, draws)} for n in names}
+    reserved = reserved_by_scenario(result)
+    loads = {n: {load.team: load for load in team_loads(result.replications, n, draws, reserved.get(n))} for n in names}
     teams = list(dict.fromkeys(team for found in loads.values() for team in found))
     if not teams:
         return []
@@ -137,14 +142,26 @@ def load_section(result: ExperimentResult, out_dir: Path, figure: Path | None) -
         "its 95% CI; plan for 70-85%. Teams with prospecting or partner duty turn the rest of their time "
         "into that work, so their total is near 100% whatever their queues; it is shown after the load."
         + (
-            " Hours a team reserves for prospecting come first whatever waits: the 70-85% range is then of "
-            "the selling time they leave (the answer's busiest team and leak notes say so)."
-            if any(reserved_shares(result.experiment.scenario(n).config.org.teams) for n in names)
+            " Hours a team reserves for prospecting come first whatever waits: its load, and the 70-85% range, "
+            "are then of the selling time they leave, as the answer's busiest team and leak notes read it, in "
+            "this table and the figure."
+            if any(reserved.get(n) for n in names)
             else ""
         ),
         "",
         *caveat,
         *md_table(["Team", *names], rows),
         "",
-        *figure_lines(figure, out_dir),
+        *figure_lines(figure, out_dir, _reserved_caption(loads)),
     ]
+
+
+def _reserved_caption(loads: dict[str, dict[str, TeamLoad]]) -> str:
+    """The figure's words for a team with reserved hours: its bar is of the time they leave ("" when none reserves)."""
+    if not any(load.reserved > 0.0 for found in loads.values() for load in found.values()):
+        return ""
+    return (
+        "A team that reserves hours for prospecting (its name starred) is drawn over the selling time they leave, "
+        "as the footnote under the axis says, and where a bar is wide enough in it and the share reserved above "
+        "it: that is the load the 85% ceiling applies to."
+    )

@@ -38,7 +38,7 @@ from simulator.analysis.refit_floor import scenario_floors
 from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.analysis.tables import scenario_names, window_years, year_days
 from simulator.analysis.unusual_words import figure_name, unusual_lines, window_length
-from simulator.analysis.utilisation import reserved_shares
+from simulator.analysis.utilisation import reserved_by_scenario
 from simulator.analysis.window_reasons import YEARLY_ONLY, window_reasons, with_window_reasons
 from simulator.run.experiment import ExperimentResult
 
@@ -235,7 +235,7 @@ def report_unusual_section(result: ExperimentResult) -> list[str]:
 
 def _reserved(result: ExperimentResult) -> dict[str, dict[str, float]]:
     """Scenario -> team -> the share of its selling time it reserves for prospecting."""
-    return {n: reserved_shares(result.experiment.scenario(n).config.org.teams) for n in scenario_names(result)}
+    return reserved_by_scenario(result)
 
 
 def unusual_summary(result: ExperimentResult) -> str:
