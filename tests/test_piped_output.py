@@ -69,3 +69,22 @@ def test_captured_output_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch) -> No
     assert sys.stdout is captured
     restore_stdout()
     assert sys.stdout is captured
+
+
+def test_a_run_with_its_errors_piped_into_head_too_writes_its_results(tmp_path: Path) -> None:
+    """``2>&1 | head -1``: the second line said had ended the run, status 0, with nothing written."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "simulator", "runs=1", "runner.workers=1", f"hydra.run.dir={tmp_path}"],
+            cwd=ROOT,
+            stdout=write,
+            stderr=write,
+            timeout=600,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 0
+    assert (tmp_path / "report.md").is_file() and (tmp_path / "replications.csv").is_file()

@@ -1,4 +1,4 @@
-"""Standard output whose reader has gone (``salesim ... | head``): the rest of it is dropped, the command goes on.
+"""Standard output and error whose reader has gone (``salesim ... | head``): the rest is dropped, the command goes on.
 
 Piped into ``head -3``, a run's answer hit a closed pipe: Hydra said "Error executing job
 with overrides" twice over a run that had finished and exited 0; a sweep's job was said
@@ -71,18 +71,25 @@ class UnreadOutput(io.TextIOBase):
 
 
 def drop_when_unread() -> None:
-    """Put :class:`UnreadOutput` on ``sys.stdout`` when it is a file or pipe of this process (once)."""
-    stream = sys.stdout
-    if stream is None or isinstance(stream, UnreadOutput):
-        return
-    try:
-        stream.fileno()
-    except (OSError, ValueError, io.UnsupportedOperation):  # a test's captured output: no pipe to lose
-        return
-    sys.stdout = UnreadOutput(stream)
+    """Put :class:`UnreadOutput` on ``sys.stdout`` and ``sys.stderr`` when each is a file or pipe (once).
+
+    Standard error too: ``salesim ... 2>&1 | head -1`` had ended at the second line said,
+    status 0, with no result written.
+    """
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None or isinstance(stream, UnreadOutput):
+            continue
+        try:
+            stream.fileno()
+        except (OSError, ValueError, io.UnsupportedOperation):  # a test's captured output: no pipe to lose
+            continue
+        setattr(sys, name, UnreadOutput(stream))
 
 
 def restore_stdout() -> None:
-    """The stream :func:`drop_when_unread` wrapped back on ``sys.stdout`` (a process that goes on: the tests)."""
-    if isinstance(sys.stdout, UnreadOutput):
-        sys.stdout = sys.stdout.stream
+    """The streams :func:`drop_when_unread` wrapped back on ``sys`` (a process that goes on: the tests)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if isinstance(stream, UnreadOutput):
+            setattr(sys, name, stream.stream)
