@@ -4,8 +4,8 @@ Piped into ``head -3``, a run's answer hit a closed pipe: Hydra said "Error exec
 with overrides" twice over a run that had finished and exited 0; a sweep's job was said
 to have "crashed" with a traceback, Hydra's log lines came out as "--- Logging error ---"
 and the sweep's summary callback "raised BrokenPipeError". What the reader did not want
-is not a failure: :func:`drop_when_unread` puts a stream on ``sys.stdout`` that, on the
-first broken pipe, points the process's standard output at the null device, so every
+is not a failure: :func:`drop_when_unread` puts a stream on ``sys.stdout`` and ``sys.stderr``
+that, on its first broken pipe, points that file descriptor at the null device, so every
 later write (Python's, Hydra's logging, a final flush) succeeds with nothing said.
 """
 
