@@ -87,10 +87,12 @@ def main() -> None:
     try:
         run: Callable[[], None] | None = None
         try:
+            from simulator.io.piped_output import drop_when_unread, restore_stdout
             from simulator.io.stop_signals import command_ended, own_the_tail, stop_or_note
 
             own_the_tail(True)
             disown = own_the_tail
+            drop_when_unread()  # piped into head: the rest of the output is dropped, not a job's error
             from simulator.cli import main as run
         except BaseException as error:
             if not (_stopped or isinstance(error, KeyboardInterrupt)):
@@ -118,6 +120,7 @@ def main() -> None:
     finally:  # main() returned in a process that goes on (the tests): its handlers as they were
         if disown is not None:
             disown(False)
+            restore_stdout()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 

@@ -42,6 +42,7 @@ from simulator.config_files import parse_config_files_once
 from simulator.config_search import config_dir
 from simulator.hydra_callbacks import OutputCheck, SweepSummary
 from simulator.io.output_dir import UnwritableOutputError
+from simulator.io.piped_output import drop_when_unread
 from simulator.io.stop_signals import command_ended, sigterm_interrupts
 from simulator.job import (
     COMMAND_LINE_ENV,
@@ -116,6 +117,8 @@ def _run_job(cfg: DictConfig) -> int:
         settings = sweep_job_settings(settings, out_dir)
     # a sweep's job in a worker process (joblib): the sweep's own process says each job's runs and the resume, once
     elsewhere = not single and command_line_options().get("pid", os.getpid()) != os.getpid()
+    if elsewhere:  # a joblib worker's own standard output, piped into head as the sweep's
+        drop_when_unread()
     try:
         with job_running(command_line_options().get("jobs") if elsewhere else None):  # a stop reaches it first
             result = run_and_write(

@@ -56,7 +56,7 @@ def test_a_sign_and_a_code_of_one_currency_are_one_currency() -> None:
         (["1,2345.00"], 1, "'1,2345.00' has a comma that groups no thousands"),
         (["ABC"], 1, "'ABC' is not an amount"),
         (["$"], 1, "'$' is not an amount"),
-        (["(1200)"], 1, "'(1200)' is not an amount"),
+        (["(1200)"], 1, "'(1200)' is negative"),  # accounting brackets: a negative amount, told why
         (["€1.054,00"], 1, "'€1.054,00' has a decimal comma"),
         (["€12.500"], 1, "'€12.500' has three digits after its point"),
     ],
@@ -97,3 +97,12 @@ def test_a_price_list_in_another_currency_than_the_deals_is_refused(tmp_path: Pa
         "than the deals' amounts ($, column 'Amount'): a price stands in for a product's deal value; write the price "
         "list in the deals' currency"
     )
+
+
+@pytest.mark.parametrize("cell", ["(1,054)", "$(1,054)", "($1,054)", "(1,054) USD", "( 1,054.50 )"])
+def test_an_amount_in_accounting_brackets_is_refused_as_negative(cell: str) -> None:
+    """It had been refused as "not an amount", where -1,054 is told why: a refund or credit note is no deal."""
+    with pytest.raises(CalibrationError, match=r"is negative: a deal's amount is zero or more"):
+        read(cell)
+    with pytest.raises(CalibrationError, match=r"is negative: a product's list price is zero or more"):
+        parse_amounts(pd.Series([cell, "550"]), FILE, "Price", price=True)

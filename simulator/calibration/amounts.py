@@ -39,6 +39,9 @@ MARK = rf"(?:[A-Z]{{1,3}})?[{SIGNS}]|[A-Z]{{3}}"
 AMOUNT = re.compile(rf"^(?P<sign>[+-]?)\s*(?P<lead>{MARK})?\s*(?P<body>.*?)\s*(?P<trail>{MARK})?$", re.DOTALL)
 """A cell as its sign, its currency written before or after, and the number between."""
 
+ACCOUNTING = r"^\s*\(\s*([^()]*?)\s*\)\s*$"
+"""A cell in brackets, as accountants write a negative amount."""
+
 SAME_CURRENCY = {"US$": "$", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
 """Codes and signs that name one currency, so that a column of ``$`` and ``USD`` is one currency."""
 
@@ -62,8 +65,9 @@ def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False)
             :data:`MEDIAN_MULTIPLE` times the column's median positive amount or more; worded for
             a product's list price with ``price``.
     """
-    parts = values.str.extract(AMOUNT)
+    parts = _accounting(values).str.extract(AMOUNT)
     body = (parts["sign"] + parts["body"]).str.replace(r"\s", "", regex=True)
+    body = body.str.replace(r"^\(([^()]+)\)$", r"-\1", regex=True)  # $(1,054): its sign first, bracketed
     currency = currencies(values)
     _refuse_a_second_currency(currency, values, path, name)
     comma = body.str.contains(DECIMAL_COMMA, regex=True)
@@ -133,9 +137,17 @@ def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False)
     return result
 
 
+def _accounting(values: pd.Series) -> pd.Series:
+    """Cells in accounting brackets, ``(1,054)`` or ``($1,054)``, as the negative amounts they are.
+
+    They had been refused as "not an amount" where ``-1,054`` is refused as negative, with why.
+    """
+    return values.str.replace(ACCOUNTING, r"-\1", regex=True)
+
+
 def currencies(values: pd.Series) -> pd.Series:
     """Each cell's currency as written ('' for none; ``USD`` and ``US$`` read as ``$``, :data:`SAME_CURRENCY`)."""
-    parts = values.str.extract(AMOUNT)
+    parts = _accounting(values).str.extract(AMOUNT)
     return (parts["lead"].fillna("") + parts["trail"].fillna("")).map(lambda m: SAME_CURRENCY.get(m, m))
 
 

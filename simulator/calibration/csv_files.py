@@ -30,18 +30,32 @@ BOMS = (
 """Byte-order marks of the Unicode encodings that are not UTF-8 (UTF-32 LE begins as UTF-16 LE does: first)."""
 
 SEPARATORS = (";", "\t", "|")
+SNIFFED_LINES = 50
+"""The first lines (the header's among them) whose fields the separator is read from."""
 
 
 def delimiter_of(text: str) -> str:
-    """The file's separator: a comma, unless its header is one comma-free column holding one of :data:`SEPARATORS`.
+    """The file's separator: a comma, unless the header or the first rows read as separated by a :data:`SEPARATORS`.
 
     A CSV saved by Excel where the decimal mark is a comma is separated by ``;`` (and
     ``Unicode Text`` by tabs): such a file had been refused, told to be saved with commas.
+    A header naming a column with a comma (``Value, net``) in a file separated by ``;`` had
+    been split on the comma and the file refused, its rows said to be footers: a separator
+    that splits the first rows into one same count of fields, more than the comma's, where
+    the comma's counts differ, is the file's.
     """
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    if len(next(csv.reader([header]), [])) != 1:
+    lines = [line for line in text.splitlines() if line.strip()][:SNIFFED_LINES]
+    header = lines[0] if lines else ""
+    if len(next(csv.reader([header]), [])) == 1:
+        return next((s for s in SEPARATORS if s in header), ",")
+    commas = {len(row) for row in csv.reader(lines)}
+    if len(commas) == 1:
         return ","
-    return next((s for s in SEPARATORS if s in header), ",")
+    for separator in SEPARATORS:
+        counts = {len(row) for row in csv.reader(lines, delimiter=separator)}
+        if len(counts) == 1 and counts.pop() > len(next(csv.reader([header]))):
+            return separator
+    return ","
 
 
 def separator_hint(header: list[str]) -> str:

@@ -342,17 +342,18 @@ def run_replications(
             if already:
                 progress(already)
             targets = run.rounds(chosen, measure)
+        wall = time.perf_counter() - started
+        # the store read back: a stop here, every replication kept, had escaped as a bare interrupt ("nothing was kept")
+        empty = pd.DataFrame()  # summaries and comparisons are the analysis layer's work
+        failures = store.failures()
+        failed = failed_runs(failures)  # left out of every scenario: each is read over the same runs
+        replications = store.replications(names)
+        monthly, tables = store.monthly_source(names), store.table_sources(names)
     except (KeyboardInterrupt, SchedulerLostError) as stop:
         done = sum(len(reps) for reps in store.done().values())
         total = None if goal else experiment.runs * len(scenarios)
         why = str(stop) if isinstance(stop, SchedulerLostError) else ""
         raise RunInterrupted(done, total, store.location, why) from None
-    wall = time.perf_counter() - started
-    empty = pd.DataFrame()  # summaries and comparisons are the analysis layer's work
-    failures = store.failures()
-    failed = failed_runs(failures)  # left out of every scenario: each is read over the same runs
-    replications = store.replications(names)
-    monthly, tables = store.monthly_source(names), store.table_sources(names)
     if failed:
         monthly = WithoutRuns(monthly, failed)
         tables = {name: WithoutRuns(source, failed) for name, source in tables.items()}
