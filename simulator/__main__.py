@@ -12,6 +12,7 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from types import FrameType
@@ -46,10 +47,16 @@ def _end(status: int) -> None:
     teardown, with Python's default handlers back: a SIGTERM then killed it with status 143
     and no word, after its results were all written. The ``atexit`` functions run with the
     stops noted; then the process ends at once, with a stop from its last instructions held
-    pending and read.
+    pending and read. The interpreter's own order is kept: its threads' shutdown first
+    (``threading._shutdown``: joblib's worker pool is told to stop there), then the ``atexit``
+    functions (multiprocessing's joins those workers: run first, it waited for their idle
+    timeout, 5 minutes after a joblib sweep had finished).
     """
     from simulator.io.stop_signals import hold_stops, late_stops
 
+    shutdown = getattr(threading, "_shutdown", None)
+    if shutdown is not None:
+        shutdown()
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: the reader has gone
