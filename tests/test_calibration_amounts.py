@@ -94,8 +94,9 @@ def test_a_price_list_in_another_currency_than_the_deals_is_refused(tmp_path: Pa
         calibrate(str(mapping), "2023-04-28")
     assert str(raised.value) == (
         f"file {prices}, column 'price', row 2 (line 3 of the file, after its header): '€5000' is in another currency "
-        "than the deals' amounts ($, column 'Amount'): a price stands in for a product's deal value; write the price "
-        "list in the deals' currency"
+        f"than the deals' amounts ($: file {table}, column 'Amount', row 11 (line 12 of the file, after its header), "
+        "'$950'): a list price stands in for the value of a product's deals, so salesim reads both as one currency; "
+        "convert one table to the other's currency (and say which in the mapping's name or notes)"
     )
 
 

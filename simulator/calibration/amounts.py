@@ -11,13 +11,12 @@ such cell).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from simulator.calibration.currency import amount_parts, check_currencies
 from simulator.calibration.readers import refuse_first_cell
 
 DECIMAL_COMMA = r"(?:\d,\d{1,2}$)|(?:\.\d{3},)"
@@ -29,21 +28,6 @@ POINT_THOUSANDS = r"^[1-9]\d{0,2}(?:\.\d{3})+$"
 
 LOOSE_COMMA = r",(?:\d{4,})?(?:\.\d*)?$"
 """``1,0545`` or ``12,3456``: a comma followed by other than three digits groups no thousands (10,545 had been read)."""
-
-SIGNS = re.escape("".join(c for c in map(chr, range(0x10000)) if unicodedata.category(c) == "Sc"))
-"""Every currency sign of Unicode's first plane ($, €, £, ¥, ₹, ...; the whole of Unicode took 0.3 s to list)."""
-
-MARK = rf"(?:[A-Z]{{1,3}})?[{SIGNS}]|[A-Z]{{3}}"
-"""A currency sign (``$``, ``US$``, ``R$``) or an ISO code (``USD``, ``EUR``)."""
-
-AMOUNT = re.compile(rf"^(?P<sign>[+-]?)\s*(?P<lead>{MARK})?\s*(?P<body>.*?)\s*(?P<trail>{MARK})?$", re.DOTALL)
-"""A cell as its sign, its currency written before or after, and the number between."""
-
-ACCOUNTING = r"^\s*\(\s*([^()]*?)\s*\)\s*$"
-"""A cell in brackets, as accountants write a negative amount."""
-
-SAME_CURRENCY = {"US$": "$", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
-"""Codes and signs that name one currency, so that a column of ``$`` and ``USD`` is one currency."""
 
 AMOUNT_CEILING = 1e15
 """No deal is worth this much in any currency (a quadrillion yen is about $7 trillion)."""
@@ -65,11 +49,10 @@ def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False)
             :data:`MEDIAN_MULTIPLE` times the column's median positive amount or more; worded for
             a product's list price with ``price``.
     """
-    parts = _accounting(values).str.extract(AMOUNT)
+    parts = amount_parts(values)
     body = (parts["sign"] + parts["body"]).str.replace(r"\s", "", regex=True)
     body = body.str.replace(r"^\(([^()]+)\)$", r"-\1", regex=True)  # $(1,054): its sign first, bracketed
-    currency = currencies(values)
-    _refuse_a_second_currency(currency, values, path, name)
+    check_currencies(values, path, name)
     comma = body.str.contains(DECIMAL_COMMA, regex=True)
     refuse_first_cell(
         comma,
@@ -135,59 +118,3 @@ def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False)
         )
     result: np.ndarray = parsed.to_numpy(dtype=np.float64)
     return result
-
-
-def _accounting(values: pd.Series) -> pd.Series:
-    """Cells in accounting brackets, ``(1,054)`` or ``($1,054)``, as the negative amounts they are.
-
-    They had been refused as "not an amount" where ``-1,054`` is refused as negative, with why.
-    """
-    return values.str.replace(ACCOUNTING, r"-\1", regex=True)
-
-
-def currencies(values: pd.Series) -> pd.Series:
-    """Each cell's currency as written ('' for none; ``USD`` and ``US$`` read as ``$``, :data:`SAME_CURRENCY`)."""
-    parts = _accounting(values).str.extract(AMOUNT)
-    return (parts["lead"].fillna("") + parts["trail"].fillna("")).map(lambda m: SAME_CURRENCY.get(m, m))
-
-
-def refuse_other_currency(prices: pd.Series, deals: pd.Series, path: Path, name: str, deal_column: str) -> None:
-    """Refuse a price list written in another currency than the deals' amounts (each column's first marked one).
-
-    A price stands in for a product's deal value when none of its wins has one: €550 beside
-    deals in $ would be booked as $550.
-
-    Raises:
-        CalibrationError: Naming the price list's file, column and first row in the other currency.
-    """
-    marked = currencies(deals)
-    ours = marked[marked != ""]
-    if ours.empty:
-        return
-    refuse_first_cell(
-        (currencies(prices) != "") & (currencies(prices) != ours.iloc[0]),
-        prices,
-        path,
-        name,
-        f"is in another currency than the deals' amounts ({ours.iloc[0]}, column '{deal_column}'): a price stands in "
-        "for a product's deal value; write the price list in the deals' currency",
-    )
-
-
-def _refuse_a_second_currency(currency: pd.Series, values: pd.Series, path: Path, name: str) -> None:
-    """Refuse the first cell written in another currency than the column's first: its amounts are summed as one.
-
-    A column of ``$1,000`` and ``€1,000`` had been read as two amounts of 1,000 and booked together.
-    """
-    marked = currency[currency != ""]
-    if marked.empty:
-        return
-    first = int(np.flatnonzero((currency != "").to_numpy())[0])
-    refuse_first_cell(
-        (currency != "") & (currency != marked.iloc[0]),
-        values,
-        path,
-        name,
-        f"is in another currency than row {first + 1}'s '{values.iloc[first]}': salesim adds a column's amounts as "
-        "one currency; convert them to one (and say which in the mapping's name or notes)",
-    )

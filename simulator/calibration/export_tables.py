@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel
 
+from simulator.calibration.currency import AmountColumn
 from simulator.calibration.errors import CalibrationError, DataProblems, row_words
 from simulator.calibration.mapping import (
     MappingFile,
@@ -106,6 +107,31 @@ def blank_missing_words(mapping: MappingFile, tables: dict[str, pd.DataFrame], p
                 f"read as empty (not known), as an empty cell is; the first: {row_words(str(path), first + 1)}",
             )
             frame.loc[words, name] = ""
+
+
+def amount_columns(mapping: MappingFile, tables: Mapping[str, pd.DataFrame]) -> list[AmountColumn]:
+    """The export's mapped columns of amounts, in the order read: the deals' (or leads'), the won deals', the prices.
+
+    They are added together as one currency
+    (:func:`~simulator.calibration.currency.refuse_other_currencies`).
+    """
+    found: list[AmountColumn] = []
+    deals, won, prices = mapping.opportunities, mapping.won_deals, mapping.prices
+    if deals.columns.amount is not None:
+        what = "the leads' amounts" if won is not None else "the deals' amounts"
+        name = deals.columns.amount
+        found.append(AmountColumn(what, tables["opportunities"][name], mapping.path(deals.file), name))
+    if won is not None and won.columns.amount is not None:
+        name = won.columns.amount
+        why = "a won deal's amount replaces its lead's, and the open leads' amounts stay"
+        cells = tables["won_deals"][name]
+        found.append(AmountColumn("the won deals' amounts", cells, mapping.path(won.file), name, why))
+    if prices is not None:
+        name = prices.columns.price
+        why = "a list price stands in for the value of a product's deals"
+        cells = tables["prices"][name]
+        found.append(AmountColumn("the price list's prices", cells, mapping.path(prices.file), name, why))
+    return found
 
 
 def _section_columns(

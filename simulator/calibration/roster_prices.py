@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from simulator.calibration.amounts import parse_amounts, refuse_other_currency
+from simulator.calibration.amounts import parse_amounts
 from simulator.calibration.date_order import table_dates
 from simulator.calibration.errors import CalibrationError, DataProblems, row_words
 from simulator.calibration.export_checks import spelling_key
@@ -87,10 +87,6 @@ def roster_and_prices(
         prices = column(raw, mapping.prices.columns.price, path)
         assert products is not None and prices is not None
         values = parse_amounts(prices, path, mapping.prices.columns.price, price=True)
-        amount_column = mapping.opportunities.columns.amount
-        if amount_column is not None and amount_column in tables["opportunities"]:
-            deals = tables["opportunities"][amount_column]
-            refuse_other_currency(prices, deals, path, mapping.prices.columns.price, amount_column)
         table = pd.DataFrame({"product": products.to_numpy(), "price": values})
         one_row_each(table, "product", {"price": mapping.prices.columns.price}, path)
         repeated = table["product"].duplicated()

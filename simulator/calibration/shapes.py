@@ -21,11 +21,12 @@ import numpy as np
 import pandas as pd
 
 from simulator.calibration.amounts import parse_amounts
+from simulator.calibration.currency import refuse_other_currencies
 from simulator.calibration.date_order import table_dates
 from simulator.calibration.errors import CalibrationError, DataProblems
 from simulator.calibration.export import Export
 from simulator.calibration.export_checks import check_values, find_left_truncation, unify_spellings
-from simulator.calibration.export_tables import blank_missing_words, read_export_tables
+from simulator.calibration.export_tables import amount_columns, blank_missing_words, read_export_tables
 from simulator.calibration.mapping import OUTCOMES, MappingFile
 from simulator.calibration.outcome_spellings import read_outcomes, refuse_unmapped_endings, suggested_outcome
 from simulator.calibration.readers import column
@@ -80,6 +81,7 @@ def load_export(mapping: MappingFile) -> Export:
     tables = read_export_tables(mapping)  # every table read, and its mapped columns checked, first
     problems = DataProblems()
     blank_missing_words(mapping, tables, problems)  # 'n/a', 'NULL' read as empty, and counted
+    refuse_other_currencies(amount_columns(mapping, tables))  # the tables' amounts are added as one currency
     raw = tables["opportunities"]
     cols, name = table.columns, str(path)
     n = len(raw)
