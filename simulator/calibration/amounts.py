@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.calibration.currency import amount_parts, check_currencies
+from simulator.calibration.decimal_marks import comma_decimals, reads_decimal_comma
 from simulator.calibration.readers import refuse_first_cell
 
 DECIMAL_COMMA = r"(?:\d,\d{1,2}$)|(?:\.\d{3},)"
@@ -39,46 +40,30 @@ MEDIAN_MULTIPLE = 1e6
 NEGATIVE_PRICE = "is negative: a product's list price is zero or more (fix the cell, or leave the product out)"
 
 
-def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False) -> np.ndarray:
+def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False, separator: str = ",") -> np.ndarray:
     """Amounts as floats (NaN where empty), zero or more; currency signs and thousands separators are allowed.
+
+    ``separator``: the file's (``''`` for an Excel sheet or a Parquet file); in a file
+    separated by ``;`` or tabs, a column whose amounts show decimal commas is read with them
+    (:func:`~simulator.calibration.decimal_marks.reads_decimal_comma`).
 
     Raises:
         CalibrationError: Naming the first cell that is not empty and not a number, is
             negative or infinite, writes its cents after a decimal comma or its thousands
-            after a point (``1.054``), is :data:`AMOUNT_CEILING` or more, or is
-            :data:`MEDIAN_MULTIPLE` times the column's median positive amount or more; worded for
-            a product's list price with ``price``.
+            after a point (``1.054``) where decimal commas are not read, reads two ways
+            (``1,054`` in a file separated by ``;`` with no amount telling which), is
+            :data:`AMOUNT_CEILING` or more, or is :data:`MEDIAN_MULTIPLE` times the column's
+            median positive amount or more; worded for a product's list price with ``price``.
     """
     parts = amount_parts(values)
     body = (parts["sign"] + parts["body"]).str.replace(r"\s", "", regex=True)
     body = body.str.replace(r"^\(([^()]+)\)$", r"-\1", regex=True)  # $(1,054): its sign first, bracketed
     check_currencies(values, path, name)
-    comma = body.str.contains(DECIMAL_COMMA, regex=True)
-    refuse_first_cell(
-        comma,
-        values,
-        path,
-        name,
-        "has a decimal comma: write amounts with a decimal point and no thousands separator or a comma one "
-        "(1054.00 or 1,054.00)",
-    )
-    refuse_first_cell(
-        body.str.fullmatch(POINT_THOUSANDS),
-        values,
-        path,
-        name,
-        "has three digits after its point, as a thousands separator would (1.054 would be read as 1.054, not "
-        "1,054): write amounts with a decimal point and no thousands separator or a comma one (1054 or 1,054)",
-    )
-    refuse_first_cell(
-        body.str.contains(LOOSE_COMMA, regex=True),
-        values,
-        path,
-        name,
-        "has a comma that groups no thousands (three digits follow a thousands comma: 1,054 or 1,054.50): write "
-        "amounts with a decimal point and no thousands separator or a comma one",
-    )
-    cleaned = body.str.replace(",", "", regex=False)
+    if reads_decimal_comma(body, values, path, name, separator):  # '1.054,50' in a file separated by ';'
+        cleaned = comma_decimals(body, values, path, name)
+    else:
+        _refuse_point_slips(body, values, path, name)
+        cleaned = body.str.replace(",", "", regex=False)
     parsed = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce")
     refuse_first_cell(
         (values.str.strip() != "") & ~np.isfinite(parsed),  # NaN and inf alike; a sign or code alone ('$', 'ABC')
@@ -118,3 +103,33 @@ def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False)
         )
     result: np.ndarray = parsed.to_numpy(dtype=np.float64)
     return result
+
+
+def _refuse_point_slips(body: pd.Series, values: pd.Series, path: Path, name: str) -> None:
+    """Refuse, in a column of decimal points, a decimal comma, a point for thousands or a comma that groups none."""
+    comma = body.str.contains(DECIMAL_COMMA, regex=True)
+    refuse_first_cell(
+        comma,
+        values,
+        path,
+        name,
+        "has a decimal comma: write amounts with a decimal point and no thousands separator or a comma one "
+        "(1054.00 or 1,054.00); decimal commas are read in a CSV file separated by ';' or tabs, as Excel saves one "
+        "where the decimal mark is a comma",
+    )
+    refuse_first_cell(
+        body.str.fullmatch(POINT_THOUSANDS),
+        values,
+        path,
+        name,
+        "has three digits after its point, as a thousands separator would (1.054 would be read as 1.054, not "
+        "1,054): write amounts with a decimal point and no thousands separator or a comma one (1054 or 1,054)",
+    )
+    refuse_first_cell(
+        body.str.contains(LOOSE_COMMA, regex=True),
+        values,
+        path,
+        name,
+        "has a comma that groups no thousands (three digits follow a thousands comma: 1,054 or 1,054.50): write "
+        "amounts with a decimal point and no thousands separator or a comma one",
+    )

@@ -30,6 +30,8 @@ BOMS = (
 """Byte-order marks of the Unicode encodings that are not UTF-8 (UTF-32 LE begins as UTF-16 LE does: first)."""
 
 SEPARATORS = (";", "\t", "|")
+SEPARATOR = "separator"
+"""The key of a table's ``attrs`` that holds its file's separator (:func:`read_csv`); none for Excel or Parquet."""
 SNIFFED_LINES = 50
 """The first lines (the header's among them) whose fields the separator is read from."""
 
@@ -98,7 +100,9 @@ def _text(path: Path) -> str:
 def read_csv(path: Path) -> pd.DataFrame:
     """A CSV file as text cells, each data row checked to have as many fields as the header.
 
-    Its separator is the comma, or the one its header is written with (:func:`delimiter_of`).
+    Its separator is the comma, or the one its header is written with (:func:`delimiter_of`),
+    kept in the frame's ``attrs`` (:data:`SEPARATOR`): where it is ``;`` or a tab, amounts may
+    carry decimal commas (:mod:`simulator.calibration.decimal_marks`).
 
     Raises:
         CalibrationError: A row with fewer or more fields than the header (a row cut short,
@@ -145,7 +149,7 @@ def read_csv(path: Path) -> pd.DataFrame:
         raise CalibrationError(EMPTY, file=str(path))
     note_lines(str(path), starts)
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delimiter)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delimiter)
     except pd.errors.ParserError as error:
         if "EOF inside string" not in str(error):
             raise
@@ -154,6 +158,8 @@ def read_csv(path: Path) -> pd.DataFrame:
             "cut short, or a '\"' is missing",
             file=str(path),
         ) from None
+    frame.attrs[SEPARATOR] = delimiter
+    return frame
 
 
 def _lines(first: int, last: int) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.calibration.csv_files import EMPTY, read_csv, separator_hint
+from simulator.calibration.csv_files import EMPTY, SEPARATOR, read_csv, separator_hint
 from simulator.calibration.date_formats import (
     ambiguous_first_words,
     minority_words,
@@ -95,7 +95,9 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     if len(frame.columns) == 0:  # an empty sheet or Parquet file: its mapped columns would be 'not in (it has: )'
         raise CalibrationError(EMPTY, file=str(path))
     frame.columns = [str(c).strip() for c in frame.columns]
+    separator = frame.attrs.get(SEPARATOR, "")
     frame = frame.apply(lambda col: col.map(_clean))
+    frame.attrs[SEPARATOR] = separator
     repeated = (frame == list(frame.columns)).all(axis=1).to_numpy()  # had been "'engage_date' is not a date"
     if repeated.any():
         raise CalibrationError(
@@ -105,6 +107,11 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
             row=int(repeated.argmax()) + 1,
         )
     return frame
+
+
+def separator_of(table: pd.DataFrame) -> str:
+    """The separator of the CSV file ``table`` was read from (``''`` for an Excel sheet or a Parquet file)."""
+    return str(table.attrs.get(SEPARATOR, ""))
 
 
 def _clean(value: object) -> str:

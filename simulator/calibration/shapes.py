@@ -29,7 +29,7 @@ from simulator.calibration.export_checks import check_values, find_left_truncati
 from simulator.calibration.export_tables import amount_columns, blank_missing_words, read_export_tables
 from simulator.calibration.mapping import OUTCOMES, MappingFile
 from simulator.calibration.outcome_spellings import read_outcomes, refuse_unmapped_endings, suggested_outcome
-from simulator.calibration.readers import column
+from simulator.calibration.readers import column, separator_of
 from simulator.calibration.roster_prices import roster_and_prices
 
 TEXT_FIELDS = ("owner", "product", "segment", "region", "source", "qualifier")
@@ -103,7 +103,8 @@ def load_export(mapping: MappingFile) -> Export:
     if closed is None:
         out["closed"] = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     amount = column(raw, cols.amount, path)
-    out["amount"] = parse_amounts(amount, path, str(cols.amount)) if amount is not None else np.nan
+    separator = separator_of(raw)
+    out["amount"] = parse_amounts(amount, path, str(cols.amount), separator=separator) if amount is not None else np.nan
     status = column(raw, cols.outcome, path)
     out["outcome"] = (
         _outcomes(status, table.outcomes, name, str(cols.outcome), problems) if status is not None else "open"
@@ -193,7 +194,9 @@ def _won_deals(
     )
     amount_text = column(raw, deals.columns.amount, path)
     amounts = pd.Series(
-        parse_amounts(amount_text, path, str(deals.columns.amount)) if amount_text is not None else np.nan,
+        parse_amounts(amount_text, path, str(deals.columns.amount), separator=separator_of(raw))
+        if amount_text is not None
+        else np.nan,
         index=ids.to_numpy(),
     )
     unnamed = closed.index == ""  # an empty id is no lead's: every lead with none would have joined it
