@@ -1,12 +1,13 @@
-"""Amounts read from a CRM export or a price list: currency signs and thousands commas allowed, slips refused.
+"""Amounts read from a CRM export or a price list: currency signs and thousands separators allowed, slips refused.
 
 A deal's amount or a product's list price is a finite number of zero or more, written
-with a currency sign or code if any (``$1,054``, ``1,054 EUR``, ``US$1,054``, ``¥105,400``),
-one currency in a column. A cell that writes its cents after a decimal comma, its
-thousands after a point (``1.054``), a comma that groups no thousands (``1,0545``), a
-currency other than the column's first, a negative amount, 10^15 or more, or a million
-times the column's median is refused, naming the file, the column and the row (the first
-such cell).
+with a currency sign or code if any (``$1,054``, ``1,054 EUR``, ``usd 1,054``, ``¥105,400``),
+one currency in a column (:mod:`simulator.calibration.currency`). Its decimals follow a
+point, or a comma in a column of a file separated by ``;`` or tabs that shows decimal
+commas (:mod:`simulator.calibration.decimal_marks`). Elsewhere a cell that writes its
+cents after a decimal comma, its thousands after a point (``1.054``), a comma that groups
+no thousands (``1,0545``), a negative amount, 10^15 or more, or a million times the
+column's median is refused, naming the file, the column and the row (the first such cell).
 """
 
 from __future__ import annotations
