@@ -160,3 +160,13 @@ def test_won_deals_of_a_semicolon_file_read_their_decimal_commas(tmp_path: Path)
     semicolon = calibrate(str(folder / "mapping.yaml"), "2023-03-31").export.frame
     assert semicolon.equals(comma)
     assert semicolon.loc[semicolon["outcome"] == "won", "amount"].sum() == 15350.0
+
+
+def test_a_parquet_file_keeps_decimal_points_whatever_attrs_it_carries(tmp_path: Path) -> None:
+    """pandas keeps a frame's attrs in the Parquet files it writes: they had been taken for a CSV file's separator."""
+    frame = pd.DataFrame({"Amount": ["1054,50"]})
+    frame.attrs["separator"] = ";"
+    path = tmp_path / "deals.parquet"
+    frame.to_parquet(path)
+    assert pd.read_parquet(path).attrs == {"separator": ";"}
+    assert separator_of(read_table(path)) == ""

@@ -95,9 +95,10 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     if len(frame.columns) == 0:  # an empty sheet or Parquet file: its mapped columns would be 'not in (it has: )'
         raise CalibrationError(EMPTY, file=str(path))
     frame.columns = [str(c).strip() for c in frame.columns]
-    separator = frame.attrs.get(SEPARATOR, "")
+    # a Parquet file may carry attrs of its own: only a CSV file's separator is one
+    separator = str(frame.attrs.get(SEPARATOR, "")) if suffix in (".csv", ".txt") else ""
     frame = frame.apply(lambda col: col.map(_clean))
-    frame.attrs[SEPARATOR] = separator
+    frame.attrs = {SEPARATOR: separator}
     repeated = (frame == list(frame.columns)).all(axis=1).to_numpy()  # had been "'engage_date' is not a date"
     if repeated.any():
         raise CalibrationError(
