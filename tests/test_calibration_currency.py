@@ -146,3 +146,29 @@ def test_a_price_list_in_another_currency_than_the_won_deals_is_refused(tmp_path
         f"file {prices}, column 'price', row 2 (line 3 of the file, after its header): '$5000' is in another currency "
         f"than the won deals' amounts (€: file {mapping.parent / 'deals.csv'}, column 'amount', row 1"
     )
+
+
+@pytest.mark.parametrize(("mark", "warned"), [("EUR ", "€"), ("chf ", "CHF"), ("$", ""), ("", "")])
+def test_amounts_in_another_currency_than_the_dollar_are_warned_of(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mark: str, warned: str
+) -> None:
+    """An export in € had its bookings set against salesim's default pay, in dollars, with nothing said."""
+    folder = tmp_path / "export"
+    shutil.copytree(Path(__file__).resolve().parent / "fixtures" / "crm" / "a_opportunities", folder)
+    table = folder / "opportunities.csv"
+    frame = pd.read_csv(table, dtype=str, keep_default_na=False)
+    frame["Amount"] = [f"{mark}{cell}" if cell else "" for cell in frame["Amount"]]
+    frame.to_csv(table, index=False)
+    out = tmp_path / "out"
+    assert (
+        calibrate_main([str(folder / "mapping.yaml"), "--as-of", "2023-04-28", "--out", str(out), "--draws", "0"]) == 0
+    )
+    err, report = capsys.readouterr().err, (out / "calibration.md").read_text(encoding="utf-8")
+    words = (
+        f"the export's amounts are in {warned}: salesim writes every amount with $ (read it as {warned}), and costs "
+        "each rep at its default role pay, in dollars, so cost of sales, contribution and cost per $ of bookings mix "
+        f"the two until economics/calibrated.yaml holds the company's own pay in {warned}"
+    )
+    assert (f"salesim: calibrate: warning: {words}" in err) == bool(warned)
+    assert (f"**Warning**: {words}" in report) == bool(warned)
+    assert ("the export's amounts are in" in err + report) == bool(warned)

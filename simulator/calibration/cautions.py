@@ -5,8 +5,9 @@ Each is printed by ``salesim calibrate`` and written to the calibrated experimen
 as-of date leaves (:func:`simulator.calibration.calibrate.thin_history`), an export whose
 last months thin out (:func:`simulator.calibration.run_rate.thinning_warning`), and an
 effort per deal the reps could not give (:func:`effort_warning`), deal values
-that are a price list's, not fitted (:func:`value_warning`), and dates read month first
-with nothing to tell their order (:func:`date_order_warnings`).
+that are a price list's, not fitted (:func:`value_warning`), dates read month first
+with nothing to tell their order (:func:`date_order_warnings`), and amounts in another
+currency than salesim's dollars (:func:`currency_warning`).
 """
 
 from __future__ import annotations
@@ -88,6 +89,24 @@ def value_warning(cal: Calibration) -> str | None:
     return f"{'; '.join(parts)}: {either} the price list's, not fitted"
 
 
+def currency_warning(cal: Calibration) -> str | None:
+    """The warning when the export's amounts are written in another currency than the dollar.
+
+    salesim writes every amount with ``$`` and costs each rep at its default role pay, in
+    dollars: an export in € had its bookings set against dollar pay (cost of sales,
+    contribution) with nothing said. None for amounts in $ or with no currency written.
+    """
+    currency = cal.export.currency
+    if currency in ("", "$"):
+        return None
+    return (
+        f"the export's amounts are in {currency}: salesim writes every amount with $ (read it as {currency}), and "
+        "costs each rep at its default role pay, in dollars, so cost of sales, contribution and cost per $ of "
+        f"bookings mix the two until economics/calibrated.yaml holds the company's own pay in {currency} (the "
+        f"mapping's assumptions.quota and deal_value are read in {currency} too)"
+    )
+
+
 def date_order_warnings(cal: Calibration) -> list[str]:
     """One warning a table read month first for want of a date telling the order, or whose dates may be year first.
 
@@ -105,5 +124,5 @@ def date_order_warnings(cal: Calibration) -> list[str]:
 def calibration_cautions(cal: Calibration, quarters: bool = True) -> list[str]:
     """Every caution of ``cal``, in the order calibrate prints them (``quarters``: the thinning names the quarters)."""
     thinning = thinning_warning(cal, quarters=quarters)
-    found = [effort_warning(cal), value_warning(cal)]
+    found = [effort_warning(cal), value_warning(cal), currency_warning(cal)]
     return [*date_order_warnings(cal), *thin_history(cal), *([thinning] if thinning else []), *[w for w in found if w]]

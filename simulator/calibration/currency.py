@@ -141,14 +141,15 @@ class AmountColumn:
     why: str = ""
 
 
-def refuse_other_currencies(columns: Sequence[AmountColumn]) -> None:
-    """Refuse amount columns of an export written in two currencies: all are read as one.
+def refuse_other_currencies(columns: Sequence[AmountColumn]) -> str:
+    """The export's currency (``''``: none written): refused when its amount columns are written in two.
 
     A won deal's amount replaces its lead's, and a list price stands in for a product's
     deal value, so the leads' amounts, the won deals' and the price list's are added
     together: a won-deals table in € beside leads in $ had been booked as dollars. Each
     column is first checked alone (:func:`check_currencies`); a column with no currency
-    written (``1054``) agrees with any.
+    written (``1054``) agrees with any. The currency returned is :func:`currencies`' (``€``
+    for ``EUR``).
 
     Raises:
         CalibrationError: Naming the later column's file, column and first cell in another
@@ -174,3 +175,4 @@ def refuse_other_currencies(columns: Sequence[AmountColumn]) -> None:
             "both as one currency; convert one table to the other's currency (and say which in the mapping's name "
             "or notes)",
         )
+    return first[2] if first is not None else ""

@@ -23,6 +23,7 @@ class Export:
     close_start: np.datetime64 | None = None  # closes only begin on this date (left truncation)
     last_created: np.datetime64 | None = None  # the last creation the export records (None: the frame's last)
     leads_without_opportunity: int = 0
+    currency: str = ""  # the amounts' currency as written ('$', '€', 'CHF'; '': none written)
 
     def covered(self) -> tuple[np.datetime64, np.datetime64]:
         """(The last created date, the last date of any kind) the export records: nothing is known after them."""

@@ -81,7 +81,7 @@ def load_export(mapping: MappingFile) -> Export:
     tables = read_export_tables(mapping)  # every table read, and its mapped columns checked, first
     problems = DataProblems()
     blank_missing_words(mapping, tables, problems)  # 'n/a', 'NULL' read as empty, and counted
-    refuse_other_currencies(amount_columns(mapping, tables))  # the tables' amounts are added as one currency
+    currency = refuse_other_currencies(amount_columns(mapping, tables))  # the tables' amounts are added as one
     raw = tables["opportunities"]
     cols, name = table.columns, str(path)
     n = len(raw)
@@ -117,7 +117,9 @@ def load_export(mapping: MappingFile) -> Export:
     if mapping.won_deals is not None:  # shape (d)
         _won_deals(out, mapping, tables["won_deals"], problems, status is not None)
     empty = (raw == "").all(axis=1).to_numpy()  # a line of bare separators (",,,,"), as Excel leaves below a table
-    return _finish(out, mapping, tables, problems, name, leads_only, empty)
+    export = _finish(out, mapping, tables, problems, name, leads_only, empty)
+    export.currency = currency
+    return export
 
 
 def _stage_columns(
