@@ -163,6 +163,8 @@ def decided_choice(
     if direction(kpi) and others and len(worse) == len(others):  # "no other is clearly better" undersold a loss
         verb = "is" if len(worse) == 1 else "are both" if len(worse) == 2 else "are all"
         return baseline, f"Keep {baseline}: {join_words(worse)} {verb} clearly worse on {phrase}."
+    if len(others) == 1:  # one alternative: name it, as the lead sentence does
+        return baseline, f"Keep {baseline}: {others[0]} is not clearly better on {phrase}."
     return baseline, f"Keep {baseline}: no other scenario is clearly better on {phrase}."
 
 
