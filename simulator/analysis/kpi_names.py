@@ -157,7 +157,7 @@ _PREFIX_LABELS = (
     ("stage_leaked_", "Leads leaked at {}"),
     ("leads_", "Leads from {}"),
     ("sla_breach_", "SLA breaches at {}"),
-    ("sla_visits_", "Leads entering {} in the window (what its SLA breaches are a share of)"),
+    ("sla_visits_", "Leads at {} whose SLA fell due in the window (what its SLA breaches are a share of)"),
     ("overflow_visits_", "Stage visits routed to the {} team in the window (what its overflow share is of)"),
     ("opportunities_decided_product_", "Opportunities of {} won or lost in the window (what its win rate is of)"),
     ("hit_plan_", "Probability of hitting the plan in {}"),
