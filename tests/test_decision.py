@@ -62,6 +62,13 @@ def test_names_in_words_in_one_place() -> None:
     assert count_of(1, "rep") == "1 rep" and count_of(12, "rep") == "12 reps" and count_of(2.5, "rep") == "2.5 reps"
 
 
+def test_the_per_rep_label_names_no_role_a_design_may_not_have() -> None:
+    """partner_channel's full-cycle reps (no SDR anywhere) and solution_engineers' 2 SEs (not counted either) read
+    "Bookings per closing rep (SDRs not counted)": the figure is over the quota carriers, whatever the roles."""
+    label = kpi_label("bookings_per_rep")
+    assert "SDR" not in label and "quota carriers" in label
+
+
 def test_plural_kpis_take_a_plural_verb() -> None:
     """'leaked leads rises by 245' read wrong in sdr_headcount's answer."""
     plural = ("deals_lost_leaked", "deals_lost_handoff", "bookings", "meetings_booked", "reps_at_quota_share")

@@ -100,7 +100,9 @@ KPI_LABELS = {
     "cac": "Customer acquisition cost (winning new business, leads included, per new deal won)",
     "sales_efficiency": "Sales efficiency (new bookings per $ of sales and marketing on new business)",
     "contribution": "Contribution (new bookings - the cost of winning them, leads included)",
-    "bookings_per_rep": "Bookings per closing rep (SDRs not counted)",  # quota carriers; no quota: teams credited
+    # quota carriers; no quota: teams credited. "(SDRs not counted)" had read so beside partner_channel's full-cycle
+    # reps, where no SDR is, and beside solution_engineers' 2 SEs, who are not counted either
+    "bookings_per_rep": "Bookings per closing rep (quota carriers only)",
     "bookings_per_head": "Bookings per head on new business",  # SDRs and partner managers in; CSMs out by their time
     "quota_attainment_p50": "Median quota attainment of a run's reps",  # each run's median, averaged over runs
     "reps_at_quota_share": "Reps at quota",
