@@ -77,6 +77,15 @@ def test_plural_kpis_take_a_plural_verb() -> None:
     assert not any(is_plural(kpi_words(k)) for k in singular), [kpi_words(k) for k in singular]
 
 
+def test_hand_off_losses_are_not_all_called_deals() -> None:
+    """handoff_quality's answer read "deals lost at hand-offs fall by 34.7": every one was a qualified lead the SDR
+    passed to an AE before the opportunity stage, which the report's own outcomes call a lead, not a deal."""
+    from simulator.analysis.conclusions import _PHRASES
+
+    assert kpi_words("deals_lost_handoff") == "leads and deals lost at hand-offs"
+    assert "leads and deals at hand-offs" in _PHRASES["deals_lost_handoff"][0]
+
+
 def test_a_misspelt_decision_kpi_is_named_beside_a_scenario_that_does_not_parse() -> None:
     """It was checked only once every scenario parsed: the user learned of it on a second try."""
     import simulator
