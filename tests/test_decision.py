@@ -550,7 +550,7 @@ def test_without_a_rule_a_gain_not_in_dollars_that_costs_dollars_is_left_to_the_
     recommended, paragraph = chosen(571_428.57, None)
     assert recommended == BASELINE, paragraph
     assert f"Keep {BASELINE}: {CHALLENGER} is better on win rate, but it gives " in paragraph
-    assert "points more win rate for $571.4k worse cost of sales, two things salesim cannot set" in paragraph
+    assert "points more win rate for $571.4k more cost of sales, two things salesim cannot set" in paragraph
     assert f"choose {CHALLENGER} only if that is worth $571.4k to you." in paragraph
     assert chosen(0.0, None)[0] == CHALLENGER  # no clear money change: the clear gain is chosen
     assert chosen(-50_000.0, None)[0] == CHALLENGER  # cheaper as well
@@ -573,7 +573,7 @@ def test_a_gain_not_in_dollars_reads_in_the_direction_of_good_and_an_empty_rule_
     found = answer(_with(changed, faster))
     assert found.recommended == BASELINE, found.paragraph
     assert (
-        "it gives 6.0 hours of working days less mean time to first touch for $315.5k worse cost of sales"
+        "it gives 6.0 hours of working days less mean time to first touch for $315.5k more cost of sales"
         in found.paragraph
     )
     assert "-6.0 hours" not in found.paragraph.split("Keep")[1]
@@ -1353,7 +1353,8 @@ def test_a_gain_not_in_dollars_whose_bookings_and_contribution_do_not_follow_say
     assert not bool(flat["significant"].iloc[0])  # no clear change in contribution
     found = answer(_with(changed, decision))
     assert found.recommended == BASELINE, found.paragraph
-    assert "worse PRM tool cost, with no clear gain in contribution from it: choose " in found.paragraph, (
+    # "for $3.5k worse PRM tool cost" read as if a cost could be better or worse in itself: it is $3.5k more of it
+    assert "for $3.5k more PRM tool cost, with no clear gain in contribution from it: choose " in found.paragraph, (
         found.paragraph
     )
     assert "only if that is worth $3.5k to you in itself." in found.paragraph, found.paragraph

@@ -200,7 +200,7 @@ def costs_more_than_it_gains(result: ExperimentResult, decision: DecisionSetting
             if -change > gain > 0:
                 return (
                     f"it gains {format_amount(kpi, gain)} of {kpi_phrase(result, kpi)} for "
-                    f"{format_amount(guardrail, -change)} worse {kpi_phrase(result, guardrail)}"
+                    f"{format_amount(guardrail, -change)} {_worse(guardrail)} {kpi_phrase(result, guardrail)}"
                 )
         return None
     if not changes or gain <= 0:
@@ -210,13 +210,18 @@ def costs_more_than_it_gains(result: ExperimentResult, decision: DecisionSetting
         return None
     more = "more" if diff > 0 else "less"  # 0.2 points more net revenue retention, 0.3 hours less time to touch
     cost = format_amount(worst, -loss)
-    gives = f"it gives {format_amount(kpi, diff)} {more} {kpi_phrase(result, kpi)} for {cost} worse "
+    gives = f"it gives {format_amount(kpi, diff)} {more} {kpi_phrase(result, kpi)} for {cost} {_worse(worst)} "
     gives += kpi_phrase(result, worst)
     choose = f"choose {scenario} only if that is worth {cost} to you"
     unpaid = _no_money_gain(result, decision, scenario, worst)
     if unpaid:  # prm_automation: the meetings did not turn into bookings, and contribution nets the seats' cost
         return f"{gives}, with no clear gain in {unpaid} from it: {choose} in itself"
     return f"{gives}, two things salesim cannot set against each other: {choose}"
+
+
+def _worse(guardrail: str) -> str:
+    """``more`` for a cost that rises, ``less`` for a money figure that falls ("$3.5k worse PRM tool cost" had read)."""
+    return "more" if (direction(guardrail) or 0) < 0 else "less"
 
 
 def _no_money_gain(result: ExperimentResult, decision: DecisionSettings, scenario: str, worst: str) -> str:
