@@ -1399,3 +1399,19 @@ def test_a_money_guardrail_that_moves_little_reads_two_different_levels() -> Non
     before, after = levels.groups()
     assert before != after, text
     assert float(after[1:-1]) - float(before[1:-1]) == pytest.approx(0.0025, abs=0.0011), text  # $3.662M, $3.665M
+
+
+def test_a_trade_off_gives_a_difference_at_the_digits_the_lead_sentence_gives_it() -> None:
+    """prm_automation read "PRM tool cost rises by $3.46k (95% CI +$3.45k to +$3.48k; worse)" and a sentence on
+    "for $3.5k more PRM tool cost ... only if that is worth $3.5k to you": one difference, two roundings."""
+    result = make_result(runs=60, effect=0.08)
+    runs = result.replications.copy()
+    challenger = runs["scenario"] == CHALLENGER
+    runs["prm_tool_cost"] = np.where(challenger, 3_463.6 + 30.0 * np.sin(runs["replication"]), 0.0)
+    changed = dataclasses.replace(
+        result, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE)
+    )
+    text = answer(_with(changed, DecisionSettings(primary="win_rate", guardrails=["prm_tool_cost"]))).paragraph
+    said = re.search(r"PRM tool cost rises by (\$[\d.]+k) \(95% CI", text)
+    assert said is not None, text
+    assert f"for {said.group(1)} more PRM tool cost" in text and f"worth {said.group(1)} to you" in text, text
