@@ -410,11 +410,20 @@ def test_a_gain_upstream_that_leaks_at_a_team_past_the_ceiling_says_so_in_the_an
     assert re.search(
         r"mostly at the awareness stage, waiting for the SDR team, busy 9\d\.\d% of its selling time, past", text
     )
-    assert "the SDR team's capacity, not the leads reaching it, limits bookings here" in text
+    assert "the SDR team's capacity, not the leads reaching it, limits bookings here." in text  # bookings fall
     # a guardrail on leaked leads already gives their change: not said twice
     guarded = answer(_with(worse, DecisionSettings(primary="bookings", guardrails=["deals_lost_leaked"]))).paragraph
     assert f"{CHALLENGER}'s leaked leads are lost mostly at the awareness stage" in guarded, guarded
     assert guarded.count("more leads leak") == 0
+    # bookings no clearly different while more leads leak (prm_automation, handoff_quality): the change upstream
+    flat = make_result(runs=60, effect=0.0)
+    runs = flat.replications.copy()
+    more = runs["scenario"] == CHALLENGER
+    for column in [c for c in runs.columns if c.startswith(("deals_lost_leaked", "stage_leaked_"))]:
+        runs.loc[more, column] *= 1.1
+    flat = dataclasses.replace(flat, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE))
+    upstream = answer(_with(flat, DecisionSettings(primary="bookings"))).paragraph
+    assert "limits bookings here, so a change upstream of it books little until that capacity grows." in upstream
     # fewer leaked leads, or bookings clearly up: nothing to explain
     better = answer(_with(make_result(runs=60, effect=0.08), DecisionSettings(primary="bookings"))).paragraph
     assert "planning ceiling" not in better

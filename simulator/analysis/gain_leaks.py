@@ -93,8 +93,14 @@ def leaked_gain_words(result: ExperimentResult, decision: DecisionSettings, scen
     else:
         count = format_amount(LEAKED, float(row["mean_diff"]), row_digits(row, LEAKED))
         lead = f"{scenario} lets {count} more leads leak than {baseline} ({interval_words(row, LEAKED)}), mostly"
+    # a design that books clearly less (fewer AEs) is not "a change upstream": the capacity alone is said
+    upstream = (
+        ""
+        if _clearly(result, scenario, BOOKED, up=False)
+        else (", so a change upstream of it books little until that capacity grows")
+    )
     return (
         f"{lead} at the {stage_label(stage)} stage, waiting for {waiting}, past the "
         f"{UTILISATION_CEILING:.0%} planning ceiling: {whose}, not the leads reaching it, limits "
-        f"{kpi_phrase(result, BOOKED)} here, so a change upstream of it books little until that capacity grows."
+        f"{kpi_phrase(result, BOOKED)} here{upstream}."
     )
