@@ -306,6 +306,17 @@ def test_a_difference_from_a_baseline_the_same_in_every_run_is_the_scenario_s_ow
         assert rows.loc[kpi, "ci_high"] == pytest.approx(high - shift)
         paired_t = mean_interval(booked)
         assert not math.isclose(paired_t.ci_low, low - shift, rel_tol=1e-3)  # the t interval had been shown
+    # a count at 0 in every run of the baseline is not known to be 0 ("0 to 0.037 a run"): prm_automation's 2 month
+    # ends unscored in 100 runs against none keep the paired interval, held at 0, and no clear difference
+    counts = pd.DataFrame(
+        {
+            "scenario": ["manual"] * 100 + ["prm_tools"] * 100,
+            "replication": [*range(100), *range(100)],
+            "forecast_mape_unscored": [0.0] * 100 + [1.0, 1.0] + [0.0] * 98,
+        }
+    )
+    unscored = compare(counts, "manual").set_index("kpi").loc["forecast_mape_unscored"]
+    assert unscored.ci_low <= 0.0 and not unscored.significant
     # a relative difference over a fixed baseline is the difference's interval over it
     assert rows.loc["bookings", "relative_ci_low"] == pytest.approx(rows.loc["bookings", "ci_low"] / 3_000_000.0)
     assert rows.loc["bookings", "relative_ci_high"] == pytest.approx(rows.loc["bookings", "ci_high"] / 3_000_000.0)
