@@ -464,9 +464,23 @@ def test_sla_breach_at_max_wait_counts_the_leaked_and_tighter_slas_breach_more()
     base = {**shipped(org="specialist"), "clock": {"horizon_days": 80}}
     base["org"]["teams"]["sdr"]["headcount"] = 1
     row = kpi_row(simulate(compiled(base), 4, 0))
-    assert row["sla_breach_awareness"] * row["stage_entries_awareness"] == pytest.approx(row["stage_leaked_awareness"])
+    assert row["sla_breach_awareness"] * row["sla_visits_awareness"] == pytest.approx(row["stage_leaked_awareness"])
     tight = kpi_row(simulate(compiled({**base, "sla": {"stages": {"awareness": 1.0}}}), 4, 0))
     assert tight["sla_breach_awareness"] > row["sla_breach_awareness"] > 0
+
+
+def test_sla_breaches_are_over_the_visits_whose_sla_fell_due_in_the_window() -> None:
+    """solution_engineers read "SLA breaches at need specified 13.7%" beside "219 (16% of those reaching it) leak
+    there", at an SLA equal to the stage's max wait: the share had been over every visit entering in the window,
+    the last SLA days' entrants included, who could not breach before the horizon."""
+    base = {**shipped(org="specialist"), "clock": {"horizon_days": 80}}
+    base["org"]["teams"]["sdr"]["headcount"] = 1
+    run = simulate(compiled(base), 4, 0)
+    row = kpi_row(run)
+    assert row["sla_breach_awareness"] > row["stage_leaked_awareness"] / row["stage_entries_awareness"] > 0.05
+    enter = run.log.stage_enter[:, 0]
+    due = enter[np.isfinite(enter)] + run.scenario.stage_sla_days[0]
+    assert row["sla_visits_awareness"] == float(((due >= 0.0) & (due < 80.0)).sum())
 
 
 def test_the_understaffed_team_is_named_the_bottleneck() -> None:

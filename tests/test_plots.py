@@ -453,3 +453,33 @@ def test_a_rate_s_change_reads_in_points_on_the_forest_as_in_the_answer_s_words(
     ticks = rates.xaxis.get_major_formatter().format_ticks([-2.0, 0.0, 2.5])
     assert ticks[1:] == ["0.0 pts", "+2.5 pts"] and ticks[0] == "-2.0 pts"
     plt.close(fig)
+
+
+def test_a_funnel_leak_under_one_a_run_reads_its_figure_not_zero() -> None:
+    """solution_engineers' evaluation bar read "418 · 57% of decided passed · 0 leak" for 0.03 leaked a run, where
+    the other scenario's bar, with none, said nothing of leaks."""
+    from simulator.report.plot_funnel import _label
+
+    assert _label(418.0, 0.57, 0.03) == "418 · 57% of decided passed · 0.03 leak"
+    assert _label(222.0, 0.68, 2.0) == "222 · 68% of decided passed · 2 leak"
+    assert _label(408.0, 0.57, 0.0) == "408 · 57% of decided passed"
+
+
+def test_the_attainment_legend_gives_the_share_at_quota_the_tables_give() -> None:
+    """solution_engineers' legend read "27% at quota" and "36%" (every rep of every run pooled) beside the tables'
+    "Reps at quota 26.3%" and "35.2%" (the runs' shares averaged): one figure, two values."""
+    import dataclasses
+
+    import numpy as np
+    from reporting_fixtures import BASELINE, make_result
+
+    from simulator.analysis.statistics import summarise
+    from simulator.report.plot_attainment import _at_quota
+
+    result = make_result(runs=10)
+    runs = result.replications.assign(reps_at_quota_share=[0.2, 0.3] * 10)
+    result = dataclasses.replace(result, replications=runs, summary=summarise(runs))
+    pooled = np.array([0.5, 1.2, 0.9, 1.0])  # half at quota
+    assert _at_quota(result, BASELINE, pooled) == pytest.approx(0.25)
+    without = dataclasses.replace(result, summary=summarise(result.replications.drop(columns="reps_at_quota_share")))
+    assert _at_quota(without, BASELINE, pooled) == pytest.approx(0.5)

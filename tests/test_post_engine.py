@@ -77,13 +77,13 @@ def test_reached_from_is_the_running_minimum_from_the_last_stage(run: Replicatio
 
 
 def sla_reference(run: ReplicationRun, sla_days: np.ndarray) -> dict[str, float]:
-    """The stage-by-stage form of :func:`sla_kpis` (before issue 17), with each share's visits."""
+    """The stage-by-stage form of :func:`sla_kpis` (before issue 17), with each share's visits (those due inside)."""
     sc = run.scenario
     _, stage, enter, end, _ = _waits(run)
-    inside = (enter >= sc.warmup_days) & (enter < sc.horizon_days)
     row: dict[str, float] = {}
     for s, name in enumerate(sc.stage_names):
-        visits = inside & (stage == s)
+        due = enter + float(sla_days[s])
+        visits = (due >= sc.warmup_days) & (due < sc.horizon_days) & (stage == s)
         if not math.isfinite(float(sla_days[s])) or not visits.any():
             row[f"sla_breach_{name}"] = row[f"sla_visits_{name}"] = math.nan
             continue

@@ -225,3 +225,17 @@ def test_the_load_table_and_every_figure_read_a_reserved_team_over_the_time_its_
     monkeypatch.setattr(plots, "plot_utilisation", lambda *a, **k: drawn.append(a[-1]) or tmp_path / "u.png")
     plots.plot_all(result, tmp_path)
     assert drawn == [shares]
+
+
+def test_a_team_whose_partner_work_runs_out_is_not_said_to_be_near_fully_busy() -> None:
+    """partner_channel's manager was "0.0% (0.0% to 0.0%), then 75% prospecting or partner work" under a line saying
+    such teams' "total is near 100% whatever their queues": its enablement work is capped by the partners it holds."""
+    from simulator.analysis.utilisation import TeamLoad
+    from simulator.report import operations_section
+
+    manager = TeamLoad("partner_manager", 0.0, 0.0, 0.0, filler=0.7475, has_filler=True)
+    assert operations_section._load_cell(manager) == (
+        "0.0% (0.0% to 0.0%), then 75% prospecting or partner work, 25% idle (no such work left)"
+    )
+    sdr = TeamLoad("sdr", 0.373, 0.369, 0.378, filler=0.625, has_filler=True)
+    assert operations_section._load_cell(sdr) == "37.3% (36.9% to 37.8%), then 62% prospecting or partner work"

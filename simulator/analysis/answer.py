@@ -41,6 +41,7 @@ from simulator.analysis.formatting import (
     level_unit,
     ties_words,
 )
+from simulator.analysis.gain_leaks import leaked_gain_words
 from simulator.analysis.guardrail_elsewhere import better_elsewhere_words
 from simulator.analysis.kpi_names import kpi_unit, kpi_words
 from simulator.analysis.lever_pairs import lever_words
@@ -127,10 +128,16 @@ def _lead_sentence(result: ExperimentResult, decision: DecisionSettings, top: st
     if row is None or not bool(row["significant"]):
         clear = _clear_changes(result, kpi, exclude=top)
         verb = "improves" if clear and direction(kpi) else "changes"
-        head = (
-            f"No scenario clearly {verb} {phrase}: {baseline} (the baseline) gives {base}, and the best of the "
-            f"others, {top}, gives {best}"
-        )
+        if len(scenario_names(result)) == 2:  # one alternative: "the best of the others" had named the only one
+            head = (
+                f"{top} does not clearly change {phrase}: {baseline} (the baseline) gives {base}, "
+                f"and {top} gives {best}"
+            )
+        else:
+            head = (
+                f"No scenario clearly {verb} {phrase}: {baseline} (the baseline) gives {base}, and the best of the "
+                f"others, {top}, gives {best}"
+            )
         if row is not None and tied_in_every_run(row):
             interval = interval_words(row, kpi)
             head += ", the same in every run" + (f" ({interval})" if interval != "the same in every run" else "")
@@ -321,6 +328,7 @@ def _answer(result: ExperimentResult) -> Answer:
         _lead_sentence(result, decision, top),
         _ranking_sentence(result, ranking, decision.primary),
         lever_words(result, decision.primary),  # "A or B?" asked beside A and B together: A against B
+        leaked_gain_words(result, decision, top),  # the gain upstream leaks at a team past the ceiling: say why
         choice,
     ]
     chosen = recommended or result.experiment.baseline

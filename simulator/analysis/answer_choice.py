@@ -13,7 +13,7 @@ import math
 
 import pandas as pd
 
-from simulator.analysis.answer_words import kpi_phrase
+from simulator.analysis.answer_words import kpi_phrase, row_digits
 from simulator.analysis.equivalence import PRACTICAL_EQUIVALENCE, ranking_practically_equal
 from simulator.analysis.formatting import (
     format_amount,
@@ -163,6 +163,8 @@ def decided_choice(
     if direction(kpi) and others and len(worse) == len(others):  # "no other is clearly better" undersold a loss
         verb = "is" if len(worse) == 1 else "are both" if len(worse) == 2 else "are all"
         return baseline, f"Keep {baseline}: {join_words(worse)} {verb} clearly worse on {phrase}."
+    if len(others) == 1:  # one alternative: name it, as the lead sentence does
+        return baseline, f"Keep {baseline}: {others[0]} is not clearly better on {phrase}."
     return baseline, f"Keep {baseline}: no other scenario is clearly better on {phrase}."
 
 
@@ -197,8 +199,9 @@ def costs_more_than_it_gains(result: ExperimentResult, decision: DecisionSetting
         for change, guardrail in changes:
             if -change > gain > 0:
                 return (
-                    f"it gains {format_amount(kpi, gain)} of {kpi_phrase(result, kpi)} for "
-                    f"{format_amount(guardrail, -change)} worse {kpi_phrase(result, guardrail)}"
+                    f"it gains {_as_said(result, scenario, kpi, gain)} of {kpi_phrase(result, kpi)} for "
+                    f"{_as_said(result, scenario, guardrail, -change)} {_worse(guardrail)} "
+                    f"{kpi_phrase(result, guardrail)}"
                 )
         return None
     if not changes or gain <= 0:
@@ -207,14 +210,29 @@ def costs_more_than_it_gains(result: ExperimentResult, decision: DecisionSetting
     if -loss <= max(0.0, *(change for change, _ in changes)):
         return None
     more = "more" if diff > 0 else "less"  # 0.2 points more net revenue retention, 0.3 hours less time to touch
-    cost = format_amount(worst, -loss)
-    gives = f"it gives {format_amount(kpi, diff)} {more} {kpi_phrase(result, kpi)} for {cost} worse "
-    gives += kpi_phrase(result, worst)
+    cost = _as_said(result, scenario, worst, -loss)
+    gives = f"it gives {_as_said(result, scenario, kpi, diff)} {more} {kpi_phrase(result, kpi)} "
+    gives += f"for {cost} {_worse(worst)} {kpi_phrase(result, worst)}"
     choose = f"choose {scenario} only if that is worth {cost} to you"
     unpaid = _no_money_gain(result, decision, scenario, worst)
     if unpaid:  # prm_automation: the meetings did not turn into bookings, and contribution nets the seats' cost
         return f"{gives}, with no clear gain in {unpaid} from it: {choose} in itself"
     return f"{gives}, two things salesim cannot set against each other: {choose}"
+
+
+def _as_said(result: ExperimentResult, scenario: str, kpi: str, amount: float) -> str:
+    """An amount at the digits the lead sentence gives the same difference (its comparison row's).
+
+    prm_automation's answer read "PRM tool cost rises by $3.46k" and, a sentence on, "for $3.5k more PRM tool cost
+    ... worth $3.5k to you": one difference, two roundings.
+    """
+    row = comparison_row(comparison_of(result), scenario, kpi)
+    return format_amount(kpi, amount, None if row is None else row_digits(row, kpi))
+
+
+def _worse(guardrail: str) -> str:
+    """``more`` for a cost that rises, ``less`` for a money figure that falls ("$3.5k worse PRM tool cost" had read)."""
+    return "more" if (direction(guardrail) or 0) < 0 else "less"
 
 
 def _no_money_gain(result: ExperimentResult, decision: DecisionSettings, scenario: str, worst: str) -> str:

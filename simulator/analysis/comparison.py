@@ -23,6 +23,7 @@ from simulator.analysis.intervals import (
     pooled_trials,
     wilson_interval,
 )
+from simulator.analysis.kpi_names import is_count
 from simulator.analysis.paired_intervals import (
     bounded_difference,
     is_degenerate_share,
@@ -157,12 +158,17 @@ def _comparison_row(
     own = interval_of_mean(unit_scen, unit, confidence, trials=_trials(scen, run_trials(pairs, kpi, "_scenario"), keep))
     # a share at 0 (or 1) in every run of a side: the paired t interval cannot see that side's uncertainty
     sides = (own, where) if _square_and_add(unit, identical, own, where) else None
+    # known exactly: its own interval is that one value (a count at 0 in every run is not: 0 to 0.037 a run)
+    shifted = sides is None and not identical and kind is not Kind.EVENT and not is_count(kpi)
+    shifted = shifted and _fixed(unit_base, where)
     if kind is Kind.EVENT and identical:  # no run told them apart on any KPI: 0, as every other KPI's interval
         low, high = 0.0, 0.0
     elif kind is Kind.EVENT and not by_draw:  # shares of 0/1 outcomes: Newcombe's paired score interval
         low, high = paired_event_interval(scen, base, confidence)
     elif sides is not None:  # Newcombe's square-and-add of the two sides' own intervals
         low, high = mover_difference(*sides)
+    elif shifted:  # the same baseline in every run: the scenario's own interval, shifted
+        low, high = own.ci_low - float(unit_base[0]), own.ci_high - float(unit_base[0])
     else:
         low, high = interval.ci_low, interval.ci_high
     significant = bool(low > 0 or high < 0)  # False when the bounds are NaN
@@ -176,6 +182,8 @@ def _comparison_row(
     relative, relative_low, relative_high = _relative(
         unit_scen, unit_base, kpi, unit, interval.mean, baseline_mean, confidence, sides
     )
+    if shifted and math.isfinite(relative) and not math.isnan(low):
+        relative_low, relative_high = low / baseline_mean, high / baseline_mean  # as the difference's, over it
     share, share_low, share_high, share_worse = _share_better(diff, kpi_direction, confidence, index, draws)
     return {
         "scenario": scenario,
@@ -197,6 +205,21 @@ def _comparison_row(
         "direction": kpi_direction,
         "significant": significant,
     }
+
+
+def _fixed(values: np.ndarray, own: MeanInterval) -> bool:
+    """Two or more runs, all with one value, and its own interval that value alone: a side known exactly.
+
+    $0 of partner bookings without a partner channel is; no month end left unscored in 100
+    runs is not ("0 to 0.037 a run"): its difference keeps the paired interval, held to that.
+
+    Its paired differences are the other side's values shifted, so their interval is that
+    side's own (the summary's: log scale for an amount), shifted: partner_channel's terminal
+    row had read "$334.9k [$299.3k, $374.7k]" and "+$334.9k [+$297.2k, +$372.5k]" beside it.
+    """
+    if values.size < 2 or not bool(np.all(values == values[0])) or not math.isfinite(float(values[0])):
+        return False
+    return own.ci_low == own.ci_high == float(values[0])
 
 
 def _trials(values: np.ndarray, trials: np.ndarray | None, keep: np.ndarray) -> float | None:

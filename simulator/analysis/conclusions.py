@@ -75,7 +75,11 @@ _PHRASES: dict[str, tuple[str, tuple[str, str], bool]] = {
         ("more", "fewer"),
         True,
     ),
-    "deals_lost_handoff": ("{s} loses {amount} {word} deals at hand-offs than {b}{period}", ("more", "fewer"), True),
+    "deals_lost_handoff": (
+        "{s} loses {amount} {word} leads and deals at hand-offs than {b}{period}",
+        ("more", "fewer"),
+        True,
+    ),
     "deals_lost_reassignment": (
         "{s} loses {amount} {word} deals when their owner leaves than {b}{period}",
         ("more", "fewer"),

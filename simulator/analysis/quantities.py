@@ -99,7 +99,7 @@ KPI_KINDS: tuple[KpiRow, ...] = tuple(
         ("stage_conversion_", _P, _UP),
         ("stage_exits_", _N, _NONE),  # stage_conversion_<stage>'s denominator: passed on or lost there
         ("sla_breach_", _P, _DOWN),
-        ("sla_visits_", _N, _NONE),  # sla_breach_<stage>'s denominator: the visits entering the stage
+        ("sla_visits_", _N, _NONE),  # sla_breach_<stage>'s denominator: the visits whose SLA fell due in the window
         ("reps_at_quota_share", _P, _UP),
         ("reps_with_attainment", _N, _NONE),  # its denominator
         ("utilisation_", Kind.TIME_SHARE, _NONE),

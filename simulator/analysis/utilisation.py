@@ -2,16 +2,18 @@
 
 A team's ``utilisation_<team>`` counts every hour of selling time it spent working. Teams
 with prospecting or partner duty turn idle time into that work (DESIGN.md: "reps with
-prospecting duty turn idle or reserved time into new outbound leads"), so they are always
-near 100% busy, whatever their queues. Their *load* is the share spent on queued work:
-new-business deals, renewals and expansions (``utilisation_<team>_<pipeline>`` for those
-pipelines). The 70-85% planning range (BENCHMARKS.md) applies to that load. Hours a team
-*reserves* for prospecting (``time_allocation.reserved_hours_per_week``) come first whatever
-waits, so they are not idle time: its load is then its queued work over the selling time the
-blocks leave (:func:`reserved_shares`). prospecting_time's AEs with 6 hours a week blocked
-(a third of their 18 selling hours) spent 61% of their selling time on deals, 92% of what
-the blocks left them, while 53% of the leads reaching them leaked: "the busiest team is the
-CSM team, busy 75.3%: no team is overloaded" had read their load as 61%.
+prospecting duty turn idle or reserved time into new outbound leads"), so they are near 100%
+busy whatever their queues, unless that work runs out: a partner manager's is the enablement
+of the partners it can hold (partner_channel's is ~75% busy in all). Their *load* is the
+share spent on queued work: new-business deals, renewals and expansions
+(``utilisation_<team>_<pipeline>`` for those pipelines). The 70-85% planning range
+(BENCHMARKS.md) applies to that load. Hours a team *reserves* for prospecting
+(``time_allocation.reserved_hours_per_week``) come first whatever waits, so they are not
+idle time: its load is then its queued work over the selling time the blocks leave
+(:func:`reserved_shares`). prospecting_time's AEs with 6 hours a week blocked (a third of
+their 18 selling hours) spent 61% of their selling time on deals, 92% of what the blocks
+left them, while 53% of the leads reaching them leaked: "the busiest team is the CSM team,
+busy 75.3%: no team is overloaded" had read their load as 61%.
 
 Every figure is computed per run and then averaged, so the load carries its own 95%
 interval (the proportion kind of :mod:`simulator.analysis.quantities`).

@@ -98,7 +98,7 @@ _LINKS = (" of ", " per ", " at ", " to ", " in ", " from ", ",", ":")
 def is_plural(phrase: str) -> bool:
     """Whether a KPI's words take a plural verb: a plural noun before the first link word.
 
-    ``leaked leads`` and ``deals lost at hand-offs`` are plural; ``cost of leads`` and
+    ``leaked leads`` and ``leads and deals lost at hand-offs`` are plural; ``cost of leads`` and
     ``time to first touch`` are not (their head comes before "of" or "to").
     """
     head = phrase

@@ -105,6 +105,10 @@ def _stalls_stay_open(result: ExperimentResult, summary: pd.DataFrame, scenario:
     )
 
 
+IDLE_SAID = 0.05
+"""Idle time a team with prospecting or partner duty is said to have when its two kinds of work leave this much."""
+
+
 def _load_cell(load: TeamLoad | None) -> str:
     if load is None:
         return "-"
@@ -117,6 +121,9 @@ def _load_cell(load: TeamLoad | None) -> str:
             cell += f"; {load.filler:.0%} of all of it prospecting or partner work, {load.reserved:.0%} reserved"
     elif load.has_filler:
         cell += f", then {load.filler:.0%} prospecting or partner work"
+        idle = 1.0 - load.load - load.filler
+        if idle >= IDLE_SAID:  # partner_channel's manager: 75% in all, its partners' enablement the only work left
+            cell += f", {idle:.0%} idle (no such work left)"
     return cell
 
 
@@ -140,7 +147,8 @@ def load_section(result: ExperimentResult, out_dir: Path, figure: Path | None) -
         "",
         "Share of selling time spent on queued work (new-business deals, renewals, expansions), mean with "
         "its 95% CI; plan for 70-85%. Teams with prospecting or partner duty turn the rest of their time "
-        "into that work, so their total is near 100% whatever their queues; it is shown after the load."
+        "into that work, so their total is near 100% whatever their queues unless that work runs out (a partner "
+        "manager's is the partners it can enable: the rest is then said to be idle); it is shown after the load."
         + (
             " Hours a team reserves for prospecting come first whatever waits: its load, and the 70-85% range, "
             "are then of the selling time they leave, as the answer's busiest team and leak notes read it, in "

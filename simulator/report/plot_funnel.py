@@ -139,6 +139,6 @@ def _label(entries: float, conversion: float, leaked: float, verb: str = "passed
     parts = [f"{entries:,.0f}" if math.isfinite(entries) else "n/a"]
     if math.isfinite(conversion):
         parts.append(f"{conversion:.0%} of decided {verb}")
-    if math.isfinite(leaked) and leaked > 0:
-        parts.append(f"{leaked:,.0f} leak")
+    if math.isfinite(leaked) and leaked > 0:  # under one a run on average: its figure, not "0 leak" (0.03 had read so)
+        parts.append(f"{leaked:,.0f} leak" if leaked >= 0.5 else f"{leaked:.1g} leak")
     return " · ".join(parts)
