@@ -136,11 +136,12 @@ def _run_job(cfg: DictConfig) -> int:
         return EXIT_INTERRUPTED
     except KeyboardInterrupt:  # before this run's store opened (the engine loading, the workers starting)
         remove_if_empty(out_dir, written)
-        if single:  # the folder's store: a resume's earlier replications, or the earlier run a new one left
-            print(f"\nsalesim: {unbegun_stop_words(out_dir, settings.resume)}", file=sys.stderr)
-            if settings.resume and held_replications(out_dir) is not None:
+        if single or elsewhere:  # a joblib job says its own: the sweep's process says the sweep's, once
+            job = "" if single else out_dir.name
+            print(f"\nsalesim: {unbegun_stop_words(out_dir, settings.resume, job)}", file=sys.stderr)
+            if single and settings.resume and held_replications(out_dir) is not None:
                 print(f"salesim: to resume: {resume}", file=sys.stderr)
-        elif not elsewhere and discard_unkept_sweep():  # a sweep's first job: nothing to resume
+        elif discard_unkept_sweep():  # a sweep's first job: nothing to resume
             print("\nsalesim: interrupted before any replication finished; nothing was kept", file=sys.stderr)
         else:  # the sweep's finished jobs are kept: it had said "nothing was kept" and no way to resume
             sweep = Path(str(hydra_cfg.sweep.dir))
@@ -149,8 +150,7 @@ def _run_job(cfg: DictConfig) -> int:
                 f"jobs finished in {sweep}{_kept_words(sweep)}",
                 file=sys.stderr,
             )
-            if not elsewhere:
-                print(f"salesim: to resume: {resume}", file=sys.stderr)
+            print(f"salesim: to resume: {resume}", file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_REPLICATION_FAILURES if result.failures else 0
 

@@ -5,7 +5,9 @@ said "interrupted while loading; nothing was run" (the app importing), "interrup
 was run" (Hydra composing) or "interrupted before any replication finished; nothing was kept"
 (the engine loading), each with no resume command: true of the command, while its folder's
 store held the 4 replications it had come to continue. A new run into a folder holding an
-earlier one said "nothing was kept" of the earlier run it had not replaced yet.
+earlier one said "nothing was kept" of the earlier run it had not replaced yet. A sweep's job
+in a joblib worker said the sweep's summary ("the sweep keeps what its jobs finished in ...")
+as its own stop line, each stopped job once, before the sweep's process said it again.
 """
 
 from __future__ import annotations
@@ -117,6 +119,25 @@ def test_a_new_run_stopped_before_its_store_opened_leaves_the_earlier_run_and_sa
         f"earlier run is left as it was (4 of 4 replications in {run / 'store'})"
     ) in err, err
     assert "to resume" not in err  # a new run: the earlier one is not what it was typed to continue
+
+
+def test_a_joblib_job_stopped_before_its_store_opened_says_its_own_and_not_the_sweeps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A job in another process: the sweep's process says the sweep's summary and its resume, once."""
+    real = cli.command_line_options
+    monkeypatch.setattr(cli, "command_line_options", lambda: {**real(), "pid": -1})  # as a joblib worker sees it
+    monkeypatch.setattr(cli, "drop_when_unread", lambda: None)
+    monkeypatch.setattr(session, "run_and_write", _stop)
+    sweep = tmp_path / "sweep"
+    argv = ["--multirun", "runs=2", "org.teams.full_cycle.headcount=10,12", f"hydra.sweep.dir={sweep}"]
+    monkeypatch.setattr(sys, "argv", ["salesim", *argv, "runner.workers=1", "runner.progress=false"])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    assert stopped.value.code == 130
+    err = capsys.readouterr().err
+    assert "salesim: interrupted before job 0's first replication finished; nothing was kept" in err, err
+    assert "the sweep keeps" not in err and "to resume" not in err
 
 
 def test_the_words_of_a_store_read_from_its_files(tmp_path: Path) -> None:
