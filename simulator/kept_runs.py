@@ -75,12 +75,18 @@ def unbegun_stop_words(run_dir: Path, resuming: bool, job: str = "") -> str:
     if held is None:
         return f"interrupted {before}; nothing was kept"
     if resuming:
-        return f"interrupted: {held_words(held)} are done and kept in {store}"
+        return f"interrupted: {_are(held)} done and kept in {store}"
     whose = "it" if job else "this run"
     return (
         f"interrupted {before}; nothing of {whose} was kept, and the folder's earlier run is left as it was "
         f"({held_words(held)} in {store})"
     )
+
+
+def _are(held: tuple[int, int | None]) -> str:
+    """``4 of 4 replications are``, ``1 replication is`` (``runs=auto``: no count of the run's)."""
+    words = held_words(held)
+    return f"{words} {'is' if words.endswith('replication') else 'are'}"
 
 
 def _typed_value(argv: Sequence[str], key: str) -> str | None:
@@ -112,7 +118,7 @@ def earlier_run_words(argv: Sequence[str]) -> tuple[str, str]:
         held = held_replications(folder)
         if held is None:
             return "", ""
-        kept = f"the earlier run's {held_words(held)} are kept in {folder / STORE_DIRNAME}"
+        kept = f"the earlier run's {_are(held)} kept in {folder / STORE_DIRNAME}"
     resuming = (_typed_value(argv, "runner.resume") or "").lower() == "true"
     resume = typed_resume_command(argv, folder, key, config_options(argv)) if resuming else ""
     return kept, resume

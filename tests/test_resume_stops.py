@@ -146,6 +146,12 @@ def test_the_words_of_a_store_read_from_its_files(tmp_path: Path) -> None:
     assert unbegun_stop_words(tmp_path / "new", False, "3") == (
         "interrupted before job 3's first replication finished; nothing was kept"
     )
+    auto = tmp_path / "auto" / "store"  # runs=auto: the manifest has no count of the run's
+    auto.mkdir(parents=True)
+    (auto / "s000-r00000000-00000000.manifest.json").write_text("{}")
+    assert (
+        earlier_run_words([f"hydra.run.dir={auto.parent}"])[0] == f"the earlier run's 1 replication is kept in {auto}"
+    )
     assert earlier_run_words(["runs=2", "hydra.run.dir=${now:%H}"]) == ("", "")  # a folder Hydra names: a new one
     assert earlier_run_words(["sensitivity", f"hydra.run.dir={run}"]) == ("", "")  # a command's stops are its own
     sweep = tmp_path / "sweep"
