@@ -74,6 +74,22 @@ def _end(status: int) -> None:
     os._exit(status)
 
 
+def _say_nothing_run(what: str) -> None:
+    """``what``; nothing was run: and, in a folder holding an earlier run (a resume's), what its store keeps.
+
+    A resume stopped while the app loaded had said "nothing was run" alone, over the store of
+    the run it came to continue: now the replications kept there, and the command that resumes.
+    """
+    kept = resume = ""
+    with contextlib.suppress(Exception):  # the words of the stop, whatever a half-done import left
+        from simulator.kept_runs import earlier_run_words
+
+        kept, resume = earlier_run_words(sys.argv[1:])
+    print(f"\nsalesim: {what}; nothing was run{f', and {kept}' if kept else ''}", file=sys.stderr)
+    if resume:
+        print(f"salesim: to resume: {resume}", file=sys.stderr)
+
+
 def main() -> None:
     """Load the app, then run it (:func:`simulator.cli.main`); SIGTERM stops it as Ctrl-C does from the start.
 
@@ -105,7 +121,7 @@ def main() -> None:
             if not (_stopped or isinstance(error, KeyboardInterrupt)):
                 raise
         if run is None or _stopped:
-            print("\nsalesim: interrupted while loading; nothing was run", file=sys.stderr)
+            _say_nothing_run("interrupted while loading")
             sys.exit(EXIT_INTERRUPTED)
         for signum in previous:  # a stop while the command runs, noted once it has ended
             signal.signal(signum, stop_or_note)
@@ -118,7 +134,7 @@ def main() -> None:
         except SystemExit as stop:
             status = _status(stop)
         except KeyboardInterrupt:  # between loading and the command's own handling of a stop: nothing ran yet
-            print("\nsalesim: interrupted; nothing was run", file=sys.stderr)
+            _say_nothing_run("interrupted")
             status = EXIT_INTERRUPTED
         except Exception:  # as Python would say it, then the same end as any other
             traceback.print_exc()

@@ -54,9 +54,11 @@ from simulator.job import (
     prepared_job,
     refuse,
 )
+from simulator.kept_runs import earlier_run_words, unbegun_stop_words
 from simulator.notebook_loader import load_experiment
 from simulator.refusal_second_look import second_look
 from simulator.resume_commands import config_options, resume_command, sweep_job_settings, sweep_resume_command
+from simulator.run.store_files import held_replications
 from simulator.subcommands import SUBCOMMANDS, run_subcommand
 from simulator.sweep_stops import job_running, jobs_stopped_first
 
@@ -132,18 +134,23 @@ def _run_job(cfg: DictConfig) -> int:
         return EXIT_UNWRITABLE_OUTPUT
     except RunInterrupted:
         return EXIT_INTERRUPTED
-    except KeyboardInterrupt:  # before any batch was sent (the engine loading, the workers starting)
+    except KeyboardInterrupt:  # before this run's store opened (the engine loading, the workers starting)
         remove_if_empty(out_dir, written)
-        if single or (not elsewhere and discard_unkept_sweep()):  # a sweep's first job: nothing to resume
+        if single or elsewhere:  # a joblib job says its own: the sweep's process says the sweep's, once
+            job = "" if single else out_dir.name
+            print(f"\nsalesim: {unbegun_stop_words(out_dir, settings.resume, job)}", file=sys.stderr)
+            if single and settings.resume and held_replications(out_dir) is not None:
+                print(f"salesim: to resume: {resume}", file=sys.stderr)
+        elif discard_unkept_sweep():  # a sweep's first job: nothing to resume
             print("\nsalesim: interrupted before any replication finished; nothing was kept", file=sys.stderr)
         else:  # the sweep's finished jobs are kept: it had said "nothing was kept" and no way to resume
+            sweep = Path(str(hydra_cfg.sweep.dir))
             print(
                 f"\nsalesim: interrupted before this job's first replication finished; the sweep keeps what its "
-                f"jobs finished in {hydra_cfg.sweep.dir}",
+                f"jobs finished in {sweep}{_kept_words(sweep)}",
                 file=sys.stderr,
             )
-            if not elsewhere:
-                print(f"salesim: to resume: {resume}", file=sys.stderr)
+            print(f"salesim: to resume: {resume}", file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_REPLICATION_FAILURES if result.failures else 0
 
@@ -231,7 +238,7 @@ def main() -> None:
     warnings.formatwarning = one_line_warning
     parse_config_files_once()
     forget_created_folders()  # main() called again in one process (the Python API, tests) starts afresh
-    args = sys.argv[1:]
+    args = typed = sys.argv[1:]
     if args and args[0] in SUBCOMMANDS:
         try:
             code = run_subcommand(args[0], args[1:])
@@ -298,7 +305,10 @@ def main() -> None:
             sys.exit(EXIT_INTERRUPTED)
         discard_unkept_sweep()  # Hydra's multirun.yaml in a sweep folder of this command's
         remove_created_folders()
-        print("\nsalesim: interrupted; nothing was run", file=sys.stderr)
+        kept, resume = earlier_run_words(typed)  # a resume's folder holds the run it came to continue
+        print(f"\nsalesim: interrupted; nothing was run{f', and {kept}' if kept else ''}", file=sys.stderr)
+        if resume:
+            print(f"salesim: to resume: {resume}", file=sys.stderr)
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:  # --help or --cfg piped into head: the reader has what it wanted
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout again at exit

@@ -39,14 +39,18 @@ def stopped_sweep() -> Path | None:
     pandas or Numba are half imported, and importing the store then had crashed the stop's
     own words ("partially initialized module 'pandas' has no attribute 'core'", exit 1).
     """
+    folder = _SWEEP_DIR
+    return folder if folder is not None and sweep_holds_runs(folder) else None
+
+
+def sweep_holds_runs(folder: Path) -> bool:
+    """Whether a job of the sweep in ``folder`` has begun a run there (its store), read from the files alone."""
     from simulator.run.store_files import ENTRY_SUFFIX, MANIFEST, STORE_DIRNAME
 
-    folder = _SWEEP_DIR
-    if folder is None or not folder.is_dir():
-        return None
+    if not folder.is_dir():
+        return False
     stores = [job / STORE_DIRNAME for job in folder.iterdir() if (job / STORE_DIRNAME).is_dir()]
-    started = any((store / MANIFEST).is_file() or any(store.glob(f"s*{ENTRY_SUFFIX}")) for store in stores)
-    return folder if started else None
+    return any((store / MANIFEST).is_file() or any(store.glob(f"s*{ENTRY_SUFFIX}")) for store in stores)
 
 
 def sweep_kept_words(folder: Path) -> str:

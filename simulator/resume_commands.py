@@ -15,7 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from simulator.job import command_line_options
+from simulator.kept_runs import config_options, typed_resume_command
 from simulator.run.settings import RunnerSettings
+
+__all__ = ["config_options", "resume_command", "sweep_job_settings", "sweep_resume_command"]
 
 
 def resume_command(task_overrides: Sequence[str], out_dir: Path) -> str:
@@ -32,29 +35,8 @@ def sweep_resume_command(argv: Sequence[str], sweep_dir: Path) -> str:
     Its jobs that finished are only written again, the interrupted one continues, and those
     not started run from the start (:func:`sweep_job_settings`); the sweep is then gathered.
     """
-    kept: list[str] = []
-    skip = False
-    for arg in argv:
-        if skip:
-            skip = False
-            continue
-        name = arg.partition("=")[0]
-        if name in _CONFIG_OPTIONS or name in ("-cn",):
-            skip = "=" not in arg  # the option's value is the next word
-            continue
-        if arg.lstrip("+~").startswith(("runner.resume=", "hydra.sweep.dir=")):
-            continue
-        kept.append(arg)
     config = [str(o) for o in command_line_options().get("config", [])]
-    # absolute, as a single run's: typed relative, the folder is the launch directory's, wherever the resume runs
-    words = [
-        *["python", "-m", "simulator"],
-        *config,
-        *kept,
-        "runner.resume=true",
-        f"hydra.sweep.dir={sweep_dir.absolute()}",
-    ]
-    return " ".join(shlex.quote(w) for w in words)
+    return typed_resume_command(argv, sweep_dir, "hydra.sweep.dir", config)
 
 
 def sweep_job_settings(settings: RunnerSettings, out_dir: Path) -> RunnerSettings:
@@ -73,24 +55,3 @@ def sweep_job_settings(settings: RunnerSettings, out_dir: Path) -> RunnerSetting
         file=sys.stderr,
     )
     return dataclasses.replace(settings, resume=False)
-
-
-_CONFIG_OPTIONS = {"--config-dir": True, "-cd": True, "--config-path": False, "-cp": False, "--config-name": False}
-"""The options choosing the config, and whether their value is a folder of the working directory (made absolute
-for a resume; Hydra reads ``--config-path`` beside its own code, so it is kept as typed)."""
-
-
-def config_options(args: Sequence[str]) -> list[str]:
-    """The options of ``args`` that choose the config (``--config-dir cal``), folders made absolute."""
-    chosen: list[str] = []
-    short = {"-cn": "--config-name"}
-    for i, arg in enumerate(args):
-        name, _, value = arg.partition("=")
-        name = short.get(name, name)
-        if name not in _CONFIG_OPTIONS:
-            continue
-        if not value and "=" not in arg:
-            value = args[i + 1] if i + 1 < len(args) else ""
-        folder = _CONFIG_OPTIONS[name] and not value.startswith(("pkg://", "file://"))
-        chosen += [name, str(Path(value).resolve()) if folder and value else value]
-    return chosen

@@ -29,6 +29,7 @@ FRONT_DOOR = {
     "command_folders",
     "hydra_callbacks",
     "job",
+    "kept_runs",
     "resume_commands",
     "scenario_layers",
     "subcommands",

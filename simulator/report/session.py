@@ -42,7 +42,7 @@ from simulator.run.experiment import Experiment, ExperimentResult
 from simulator.run.runner import RunInterrupted, fingerprint
 from simulator.run.settings import RunnerSettings
 from simulator.run.store import STORE_DIRNAME, DirectoryStore
-from simulator.run.store_files import MANIFEST
+from simulator.run.store_files import MANIFEST, held_replications
 from simulator.run.workers import resolve_workers, workers_note
 
 FAILURES_SHOWN = 10
@@ -106,6 +106,49 @@ def _store_started_since(out_dir: Path, begun: int) -> bool:
     return manifest.is_file() and manifest.stat().st_mtime_ns >= begun
 
 
+def _kept_by(stop: KeyboardInterrupt, out_dir: Path, resuming: bool, begun: int) -> RunInterrupted | None:
+    """A stop as a :class:`RunInterrupted` that counts what the run's store holds; None when this run has none.
+
+    A resume's store holds the run it continues from the start: a stop while its engine
+    loaded had said "interrupted before any replication finished; nothing was kept" over the
+    earlier run's replications, with no resume. A new run's store is its own once opened.
+    """
+    if isinstance(stop, RunInterrupted):
+        return stop
+    held = held_replications(out_dir) if resuming or _store_started_since(out_dir, begun) else None
+    return None if held is None else RunInterrupted(*held, str(out_dir / STORE_DIRNAME))
+
+
+def _run(experiment: Experiment, out_dir: Path, settings: RunnerSettings) -> ExperimentResult:
+    """The run, its folder checked: a resume's store checked, the engine loaded, the replications made."""
+    if settings.resume:  # a resume that does not match is refused before the engine loads (a first compile)
+        DirectoryStore(out_dir).check_resume(fingerprint(experiment))
+    if settings.backend == "dask" and settings.address:  # before a word of the run is said or its engine compiled
+        check_scheduler(settings.address)
+    remove_leftover_temporaries(out_dir)  # of a run killed while writing (kill -9); store/ cleans its own
+    _announce(experiment, settings)
+    check_reported(experiment, _compile_engine(experiment, settings), settings.engine)
+    goal = experiment.precision
+    total = (goal.max_runs if goal else experiment.runs) * len(experiment.scenarios)
+    tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked from this one
+    use_thread_lock()
+    with tqdm(  # shown after a second: a run refused at once (a resume that does not match) shows no bar
+        total=total,
+        unit="run",
+        disable=not settings.progress,
+        file=sys.stderr,
+        dynamic_ncols=True,
+        delay=PROGRESS_DELAY_SECONDS,
+    ) as bar:
+
+        def advance(done: int) -> None:
+            bar.update(done)
+
+        return run_experiment(
+            experiment, on_progress=advance, settings=settings, store_dir=out_dir, on_note=note_writer(bar)
+        )
+
+
 def _say_interrupted(interrupted: RunInterrupted, resume_command: str) -> None:
     of = f" of {interrupted.total:,}" if interrupted.total else ""
     why = interrupted.reason or "interrupted"  # a lost scheduler: the runs still out were not failures of the model
@@ -150,45 +193,24 @@ def run_and_write(
     check_experiment(experiment)  # the scenarios' problems and the decision's, in one message
     refuse_foreign_run(out_dir)  # a run replaces what salesim wrote there, and nothing else
     check_writable(out_dir)
-    if settings.resume:  # a resume that does not match is refused before the engine loads (a first compile)
-        DirectoryStore(out_dir).check_resume(fingerprint(experiment))
-    if settings.backend == "dask" and settings.address:  # before a word of the run is said or its engine compiled
-        check_scheduler(settings.address)
-    remove_leftover_temporaries(out_dir)  # of a run killed while writing (kill -9); store/ cleans its own
-    _announce(experiment, settings)
-    check_reported(experiment, _compile_engine(experiment, settings), settings.engine)
-    goal = experiment.precision
-    total = (goal.max_runs if goal else experiment.runs) * len(experiment.scenarios)
-    tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked from this one
     writing = False
     with sigterm_interrupts():
         try:
-            use_thread_lock()
-            with tqdm(  # shown after a second: a run refused at once (a resume that does not match) shows no bar
-                total=total,
-                unit="run",
-                disable=not settings.progress,
-                file=sys.stderr,
-                dynamic_ncols=True,
-                delay=PROGRESS_DELAY_SECONDS,
-            ) as bar:
-
-                def advance(done: int) -> None:
-                    bar.update(done)
-
-                note = note_writer(bar)
-
-                result = run_experiment(
-                    experiment, on_progress=advance, settings=settings, store_dir=out_dir, on_note=note
-                )
-            writing = True  # a stop from here on finds this run's own outputs half written, not an earlier run's
             try:
-                write_outputs(result, out_dir)
-            except KeyboardInterrupt:  # every replication is in the store: a resume only writes the outputs
-                made = sum(result.runs_per_scenario.values())
-                raise RunInterrupted(made, made, str(out_dir / STORE_DIRNAME)) from None
-            except OSError as error:
-                raise UnwritableOutputError(out_dir, reason(error)) from None
+                result = _run(experiment, out_dir, settings)
+                writing = True  # a stop from here on finds this run's own outputs half written, not an earlier run's
+                try:
+                    write_outputs(result, out_dir)
+                except KeyboardInterrupt:  # every replication is in the store: a resume only writes the outputs
+                    made = sum(result.runs_per_scenario.values())
+                    raise RunInterrupted(made, made, str(out_dir / STORE_DIRNAME)) from None
+                except OSError as error:
+                    raise UnwritableOutputError(out_dir, reason(error)) from None
+            except KeyboardInterrupt as stop:  # outside the runner's own handling: the store as it stands
+                kept = _kept_by(stop, out_dir, settings.resume, begun)
+                if kept is None:  # this run opened no store: the caller says what the folder keeps
+                    raise
+                raise kept from None
         except RunInterrupted as interrupted:
             _say_interrupted(interrupted, resume_command if resume_on_stop else "")
             if _store_started_since(out_dir, begun) and remove_outputs(out_dir):  # an earlier run's, beside ours

@@ -70,3 +70,18 @@ def kept_replications(store_dir: Path) -> tuple[int, int | None]:
     except (OSError, ValueError, TypeError, KeyError):
         total = None
     return kept, total
+
+
+def held_replications(run_dir: Path) -> tuple[int, int | None] | None:
+    """What the store of ``run_dir`` holds, ``(replications, of the run's)``; None when the folder has no store."""
+    store = Path(run_dir) / STORE_DIRNAME
+    if not (store / MANIFEST).is_file() and not any(store.glob(f"s*{ENTRY_SUFFIX}")):
+        return None
+    return kept_replications(store)
+
+
+def held_words(held: tuple[int, int | None]) -> str:
+    """``4 of 4 replications`` (``12 replications`` when the run's count is unknown: ``runs=auto``)."""
+    kept, total = held
+    of = f" of {total:,}" if total else ""
+    return f"{kept:,}{of} replication{'' if kept == 1 and not total else 's'}"
