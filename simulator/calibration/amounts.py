@@ -28,8 +28,16 @@ DECIMAL_COMMA = r"(?:\d,\d{1,2}$)|(?:\.\d{3},)"
 POINT_THOUSANDS = r"^[1-9]\d{0,2}(?:\.\d{3})+$"
 """``1.054`` or ``€12.500`` (its sign taken off): a point for a thousands separator reads 1,000x too small."""
 
-LOOSE_COMMA = r",(?:\d{4,})?(?:\.\d*)?$"
-"""``1,0545`` or ``12,3456``: a comma followed by other than three digits groups no thousands (10,545 had been read)."""
+LOOSE_COMMA = r",(?:\d{4,})?(?:\.\d*)?$|\d{4,},"
+"""``1,0545``, ``12,3456`` or ``1054,555``: a comma with other than three digits after it, or four before it, groups
+no thousands (10,545 and 1,054,555 had been read)."""
+
+GROUP_MARKS = "\\s'\u2019"
+"""Marks that only group thousands: a space (French Excel writes a no-break or narrow no-break one, ``1 054,50``) or an
+apostrophe (Swiss, ``1'054.50`` or ``1’054.50``), as a regular expression's character class."""
+
+GROUPED = rf"[+-]?\d{{1,3}}(?:[{GROUP_MARKS}]\d{{3}})+(?:[.,]\d+)?"
+"""A number whose thousands a space or an apostrophe groups: one to three digits, then three after each mark."""
 
 AMOUNT_CEILING = 1e15
 """No deal is worth this much in any currency (a quadrillion yen is about $7 trillion)."""
@@ -57,7 +65,7 @@ def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False,
             median positive amount or more; worded for a product's list price with ``price``.
     """
     parts = amount_parts(values)
-    body = (parts["sign"] + parts["body"]).str.replace(r"\s", "", regex=True)
+    body = _ungrouped(parts["sign"] + parts["body"], values, path, name)
     body = body.str.replace(r"^\(([^()]+)\)$", r"-\1", regex=True)  # $(1,054): its sign first, bracketed
     check_currencies(values, path, name)
     if reads_decimal_comma(body, values, path, name, separator):  # '1.054,50' in a file separated by ';'
@@ -72,7 +80,8 @@ def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False,
         path,
         name,
         "is not an amount: each cell must be empty or a finite number of zero or more, with a currency sign or "
-        "code and thousands commas if any (1200, 1,200.50, $1,200, 1,200 EUR)",
+        "code and thousands commas, spaces or apostrophes if any (1200, 1,200.50, $1,200, 1,200 EUR, 1 200, "
+        "1'200.50)",
     )
     refuse_first_cell(
         parsed < 0,
@@ -106,6 +115,27 @@ def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False,
     return result
 
 
+def _ungrouped(body: pd.Series, values: pd.Series, path: Path, name: str) -> pd.Series:
+    """Each cell's number without the spaces and apostrophes that group its thousands (``1 054,50``: ``1054,50``).
+
+    Raises:
+        CalibrationError: Naming the first number with a space or an apostrophe that groups
+            no thousands (``1 05,50``, ``12 34``, ``'1054``): taken out, they had read 105.50
+            and 1,234 without a word.
+    """
+    marked = body.str.contains(f"[{GROUP_MARKS}]", regex=True)
+    number = body.str.fullmatch(f"[+-]?[{GROUP_MARKS}\\d.,]*\\d[{GROUP_MARKS}\\d.,]*")
+    refuse_first_cell(
+        marked & number & ~body.str.fullmatch(GROUPED),
+        values,
+        path,
+        name,
+        "has a space or an apostrophe that groups no thousands: a number's thousands are grouped by one mark with "
+        "one to three digits before the first and three digits after each (1 054,50, 1'054.50), or not at all",
+    )
+    return body.str.replace(f"[{GROUP_MARKS}]", "", regex=True)
+
+
 def _refuse_point_slips(body: pd.Series, values: pd.Series, path: Path, name: str) -> None:
     """Refuse, in a column of decimal points, a decimal comma, a point for thousands or a comma that groups none."""
     comma = body.str.contains(DECIMAL_COMMA, regex=True)
@@ -131,6 +161,8 @@ def _refuse_point_slips(body: pd.Series, values: pd.Series, path: Path, name: st
         values,
         path,
         name,
-        "has a comma that groups no thousands (three digits follow a thousands comma: 1,054 or 1,054.50): write "
-        "amounts with a decimal point and no thousands separator or a comma one",
+        "has a comma that groups no thousands (a thousands comma has one to three digits before it and three after "
+        "it: 1,054 or 1,054.50): write amounts with a decimal point and no thousands separator or a comma one; "
+        "decimal commas are read in a CSV file separated by ';' or tabs, as Excel saves one where the decimal mark is "
+        "a comma",
     )

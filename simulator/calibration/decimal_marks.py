@@ -26,11 +26,12 @@ from simulator.calibration.readers import refuse_first_cell
 COMMA_FILES = {";": "';'", "\t": "tabs"}
 """The separators of files whose amounts may carry decimal commas (Excel's in a comma-decimal locale), as named."""
 
-COMMA_MARKS = r",\d{1,2}$|\.\d{3}[.,]"
-"""``1054,50`` or ``99,5``, ``1.054,50`` or ``1.054.500``: a comma that can only be a decimal mark."""
+COMMA_MARKS = r",\d{1,2}$|\.\d{3}[.,]|^\d{4,},\d+$"
+"""``1054,50`` or ``99,5``, ``1.054,50`` or ``1.054.500``, ``1054,555`` (a thousands comma follows one to three digits):
+a comma that can only be a decimal mark."""
 
-POINT_MARKS = r"\.\d{1,2}$|\.\d{4,}$|,\d{3}[.,]"
-"""``1054.50``, ``1.0545``, ``1,054.50`` or ``1,054,500``: a point that can only be a decimal mark."""
+POINT_MARKS = r"\.\d{1,2}$|\.\d{4,}$|,\d{3}[.,]|^\d{4,}\.\d+$"
+"""``1054.50``, ``1.0545``, ``1,054.50`` or ``1,054,500``, ``1054.555``: a point that can only be a decimal mark."""
 
 EITHER = r"\d{1,3}[.,]\d{3}"
 """``1,054`` or ``1.054``: a thousand and fifty-four, or one and a little, by the column's decimal mark."""
