@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +33,8 @@ BOMS = (
 SEPARATORS = (";", "\t", "|")
 SEPARATOR = "separator"
 """The key of a table's ``attrs`` that holds its file's separator (:func:`read_csv`); none for Excel or Parquet."""
+SEP_LINE = re.compile(r"sep=([^\r\n])(?=\r?\n|$)", re.IGNORECASE)
+"""Excel's first line naming the file's separator (``sep=;``), written by exports meant to open in Excel anywhere."""
 SNIFFED_LINES = 50
 """The first lines (the header's among them) whose fields the separator is read from."""
 
@@ -100,7 +103,8 @@ def _text(path: Path) -> str:
 def read_csv(path: Path) -> pd.DataFrame:
     """A CSV file as text cells, each data row checked to have as many fields as the header.
 
-    Its separator is the comma, or the one its header is written with (:func:`delimiter_of`),
+    Its separator is the one a first line ``sep=;`` names (:data:`SEP_LINE`, Excel's), else the
+    comma, or the one its header is written with (:func:`delimiter_of`),
     kept in the frame's ``attrs`` (:data:`SEPARATOR`): where it is ``;`` or a tab, amounts may
     carry decimal commas (:mod:`simulator.calibration.decimal_marks`).
 
@@ -110,9 +114,12 @@ def read_csv(path: Path) -> pd.DataFrame:
             naming the row and its lines.
     """
     text = _text(path)
+    named = SEP_LINE.match(text)
+    if named is not None:  # 'sep=;' had been read as the header; left a blank line, so that lines keep their numbers
+        text = text[named.end() :]
     if not text.strip():  # nothing, or only blank lines and spaces
         raise CalibrationError(EMPTY, file=str(path))
-    delimiter = delimiter_of(text)
+    delimiter = named.group(1) if named is not None else delimiter_of(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
     row, first, line = 0, 0, 0
