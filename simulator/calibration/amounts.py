@@ -49,12 +49,17 @@ MEDIAN_MULTIPLE = 1e6
 NEGATIVE_PRICE = "is negative: a product's list price is zero or more (fix the cell, or leave the product out)"
 
 
-def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False, separator: str = ",") -> np.ndarray:
+def parse_amounts(
+    values: pd.Series, path: Path, name: str, price: bool = False, separator: str = ",", numbers: bool = False
+) -> np.ndarray:
     """Amounts as floats (NaN where empty), zero or more; currency signs and thousands separators are allowed.
 
     ``separator``: the file's (``''`` for an Excel sheet or a Parquet file); in a file
     separated by ``;`` or tabs, a column whose amounts show decimal commas is read with them
-    (:func:`~simulator.calibration.decimal_marks.reads_decimal_comma`).
+    (:func:`~simulator.calibration.decimal_marks.reads_decimal_comma`). ``numbers``: the
+    file holds every filled cell as a number (:func:`~simulator.calibration.readers.number_columns`),
+    read as it is: an Excel column of amounts in thousands, 12.345, had been refused as a
+    point for thousands.
 
     Raises:
         CalibrationError: Naming the first cell that is not empty and not a number, is
@@ -64,15 +69,7 @@ def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False,
             :data:`AMOUNT_CEILING` or more, or is :data:`MEDIAN_MULTIPLE` times the column's
             median positive amount or more; worded for a product's list price with ``price``.
     """
-    parts = amount_parts(values)
-    body = _ungrouped(parts["sign"] + parts["body"], values, path, name)
-    body = body.str.replace(r"^\(([^()]+)\)$", r"-\1", regex=True)  # $(1,054): its sign first, bracketed
-    check_currencies(values, path, name)
-    if reads_decimal_comma(body, values, path, name, separator):  # '1.054,50' in a file separated by ';'
-        cleaned = comma_decimals(body, values, path, name)
-    else:
-        _refuse_point_slips(body, values, path, name)
-        cleaned = body.str.replace(",", "", regex=False)
+    cleaned = values if numbers else _number_texts(values, path, name, separator)
     parsed = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce")
     refuse_first_cell(
         (values.str.strip() != "") & ~np.isfinite(parsed),  # NaN and inf alike; a sign or code alone ('$', 'ABC')
@@ -113,6 +110,18 @@ def parse_amounts(values: pd.Series, path: Path, name: str, price: bool = False,
         )
     result: np.ndarray = parsed.to_numpy(dtype=np.float64)
     return result
+
+
+def _number_texts(values: pd.Series, path: Path, name: str, separator: str) -> pd.Series:
+    """Each cell as Python writes its number, its currency, grouping marks and decimal commas taken off."""
+    parts = amount_parts(values)
+    body = _ungrouped(parts["sign"] + parts["body"], values, path, name)
+    body = body.str.replace(r"^\(([^()]+)\)$", r"-\1", regex=True)  # $(1,054): its sign first, bracketed
+    check_currencies(values, path, name)
+    if reads_decimal_comma(body, values, path, name, separator):  # '1.054,50' in a file separated by ';'
+        return comma_decimals(body, values, path, name)
+    _refuse_point_slips(body, values, path, name)
+    return body.str.replace(",", "", regex=False)
 
 
 def _ungrouped(body: pd.Series, values: pd.Series, path: Path, name: str) -> pd.Series:
