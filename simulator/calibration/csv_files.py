@@ -28,7 +28,7 @@ BOMS = (
     (codecs.BOM_UTF16_LE, "UTF-16"),
     (codecs.BOM_UTF16_BE, "UTF-16"),
 )
-"""Byte-order marks of the Unicode encodings that are not UTF-8 (UTF-32 LE begins as UTF-16 LE does: first)."""
+"""Byte-order marks of the Unicode encodings that are not UTF-8 (UTF-32 LE begins as UTF-16 LE does: first), read."""
 
 SEPARATORS = (";", "\t", "|")
 SEPARATOR = "separator"
@@ -74,19 +74,31 @@ def separator_hint(header: list[str]) -> str:
 
 
 def _text(path: Path) -> str:
-    """The file as text: UTF-8 (a UTF-8 byte-order mark allowed).
+    """The file as text: UTF-8 (a UTF-8 byte-order mark allowed), or UTF-16 or UTF-32 that its byte-order mark names.
+
+    Excel's 'Unicode Text' is UTF-16 with a byte-order mark (and tabs): it had been refused,
+    though the mark tells its encoding.
 
     Raises:
-        CalibrationError: The file is UTF-16 or UTF-32 (a byte-order mark, or NUL bytes
-            between its letters), or not UTF-8, naming the first bad byte's row and line.
+        CalibrationError: The file is UTF-16 or UTF-32 without a byte-order mark (NUL bytes
+            between its letters), or not UTF-8, naming the first bad byte's row and line, or
+            not the UTF-16 or UTF-32 its mark names.
     """
     raw = path.read_bytes()
     encoding = next((name for bom, name in BOMS if raw.startswith(bom)), None)
-    if encoding is None and raw[:4096].count(0) > len(raw[:4096]) // 4:
-        encoding = "UTF-16 or UTF-32 (without a byte-order mark: a NUL byte between its letters)"
     if encoding is not None:
+        try:
+            return raw.decode(encoding.lower())  # the codec reads the mark, and the byte order it names
+        except UnicodeDecodeError as whole:
+            raise CalibrationError(
+                f"begins as {encoding} (its byte-order mark) but byte {whole.start} on is not {encoding} text: "
+                "re-save it as 'CSV UTF-8'",
+                file=str(path),
+            ) from None
+    if raw[:4096].count(0) > len(raw[:4096]) // 4:
         raise CalibrationError(
-            f"is saved as {encoding}, not UTF-8 (Excel's 'Unicode Text' is UTF-16): re-save it as 'CSV UTF-8'",
+            "is saved as UTF-16 or UTF-32 (without a byte-order mark: a NUL byte between its letters), not UTF-8: "
+            "re-save it as 'CSV UTF-8'",
             file=str(path),
         )
     try:
