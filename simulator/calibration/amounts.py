@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.calibration.currency import amount_parts, check_currencies
-from simulator.calibration.decimal_marks import comma_decimals, reads_decimal_comma
+from simulator.calibration.decimal_marks import comma_decimals, reads_decimal_comma, said_decimal_comma
 from simulator.calibration.readers import refuse_first_cell
 
 DECIMAL_COMMA = r"(?:\d,\d{1,2}$)|(?:\.\d{3},)"
@@ -50,7 +50,14 @@ NEGATIVE_PRICE = "is negative: a product's list price is zero or more (fix the c
 
 
 def parse_amounts(
-    values: pd.Series, path: Path, name: str, price: bool = False, separator: str = ",", numbers: bool = False
+    values: pd.Series,
+    path: Path,
+    name: str,
+    price: bool = False,
+    separator: str = ",",
+    numbers: bool = False,
+    decimal_mark: str | None = None,
+    mark_key: str = "the table's decimal_mark",
 ) -> np.ndarray:
     """Amounts as floats (NaN where empty), zero or more; currency signs and thousands separators are allowed.
 
@@ -59,7 +66,8 @@ def parse_amounts(
     (:func:`~simulator.calibration.decimal_marks.reads_decimal_comma`). ``numbers``: the
     file holds every filled cell as a number (:func:`~simulator.calibration.readers.number_columns`),
     read as it is: an Excel column of amounts in thousands, 12.345, had been refused as a
-    point for thousands.
+    point for thousands. ``decimal_mark``: the table's own (``comma``, ``point``; the mapping's
+    ``mark_key``), which decides in place of the column's cells.
 
     Raises:
         CalibrationError: Naming the first cell that is not empty and not a number, is
@@ -69,7 +77,7 @@ def parse_amounts(
             :data:`AMOUNT_CEILING` or more, or is :data:`MEDIAN_MULTIPLE` times the column's
             median positive amount or more; worded for a product's list price with ``price``.
     """
-    cleaned = values if numbers else _number_texts(values, path, name, separator)
+    cleaned = values if numbers else _number_texts(values, path, name, separator, decimal_mark, mark_key)
     parsed = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce")
     refuse_first_cell(
         (values.str.strip() != "") & ~np.isfinite(parsed),  # NaN and inf alike; a sign or code alone ('$', 'ABC')
@@ -112,15 +120,22 @@ def parse_amounts(
     return result
 
 
-def _number_texts(values: pd.Series, path: Path, name: str, separator: str) -> pd.Series:
+def _number_texts(
+    values: pd.Series, path: Path, name: str, separator: str, decimal_mark: str | None, mark_key: str
+) -> pd.Series:
     """Each cell as Python writes its number, its currency, grouping marks and decimal commas taken off."""
     parts = amount_parts(values)
     body = _ungrouped(parts["sign"] + parts["body"], values, path, name)
     body = body.str.replace(r"^\(([^()]+)\)$", r"-\1", regex=True)  # $(1,054): its sign first, bracketed
     check_currencies(values, path, name)
-    if reads_decimal_comma(body, values, path, name, separator):  # '1.054,50' in a file separated by ';'
+    comma = (
+        reads_decimal_comma(body, values, path, name, separator, mark_key)  # '1.054,50' in a file separated by ';'
+        if decimal_mark is None
+        else said_decimal_comma(body, values, path, name, decimal_mark, mark_key)
+    )
+    if comma:
         return comma_decimals(body, values, path, name)
-    _refuse_point_slips(body, values, path, name)
+    _refuse_point_slips(body, values, path, name, mark_key, said=decimal_mark == "point")
     return body.str.replace(",", "", regex=False)
 
 
@@ -145,8 +160,13 @@ def _ungrouped(body: pd.Series, values: pd.Series, path: Path, name: str) -> pd.
     return body.str.replace(f"[{GROUP_MARKS}]", "", regex=True)
 
 
-def _refuse_point_slips(body: pd.Series, values: pd.Series, path: Path, name: str) -> None:
-    """Refuse, in a column of decimal points, a decimal comma, a point for thousands or a comma that groups none."""
+def _refuse_point_slips(
+    body: pd.Series, values: pd.Series, path: Path, name: str, key: str, said: bool = False
+) -> None:
+    """Refuse, in a column of decimal points, a decimal comma, a point for thousands or a comma that groups none.
+
+    ``said``: the table's own ``decimal_mark`` is point, so ``1.054`` is one and a little, as it says.
+    """
     comma = body.str.contains(DECIMAL_COMMA, regex=True)
     refuse_first_cell(
         comma,
@@ -155,10 +175,10 @@ def _refuse_point_slips(body: pd.Series, values: pd.Series, path: Path, name: st
         name,
         "has a decimal comma: write amounts with a decimal point and no thousands separator or a comma one "
         "(1054.00 or 1,054.00); decimal commas are read in a CSV file separated by ';' or tabs, as Excel saves one "
-        "where the decimal mark is a comma",
+        f"where the decimal mark is a comma, or where {key} is comma",
     )
     refuse_first_cell(
-        body.str.fullmatch(POINT_THOUSANDS),
+        body.str.fullmatch(POINT_THOUSANDS) & (not said),
         values,
         path,
         name,

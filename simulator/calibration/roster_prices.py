@@ -88,7 +88,16 @@ def roster_and_prices(
         assert products is not None and prices is not None
         name = mapping.prices.columns.price
         numbers = name in number_columns(raw)  # an Excel or Parquet column of number cells
-        values = parse_amounts(prices, path, name, price=True, separator=separator_of(raw), numbers=numbers)
+        values = parse_amounts(
+            prices,
+            path,
+            name,
+            price=True,
+            separator=separator_of(raw),
+            numbers=numbers,
+            decimal_mark=mapping.prices.decimal_mark,
+            mark_key="prices.decimal_mark",
+        )
         table = pd.DataFrame({"product": products.to_numpy(), "price": values})
         one_row_each(table, "product", {"price": mapping.prices.columns.price}, path)
         repeated = table["product"].duplicated()

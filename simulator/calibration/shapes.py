@@ -106,7 +106,15 @@ def load_export(mapping: MappingFile) -> Export:
     separator = separator_of(raw)
     numbers = str(cols.amount) in number_columns(raw)  # an Excel or Parquet column of number cells
     out["amount"] = (
-        parse_amounts(amount, path, str(cols.amount), separator=separator, numbers=numbers)
+        parse_amounts(
+            amount,
+            path,
+            str(cols.amount),
+            separator=separator,
+            numbers=numbers,
+            decimal_mark=table.decimal_mark,
+            mark_key="opportunities.decimal_mark",
+        )
         if amount is not None
         else np.nan
     )
@@ -207,6 +215,8 @@ def _won_deals(
             str(deals.columns.amount),
             separator=separator_of(raw),
             numbers=str(deals.columns.amount) in number_columns(raw),
+            decimal_mark=deals.decimal_mark,
+            mark_key="won_deals.decimal_mark",
         )
         if amount_text is not None
         else np.nan,
