@@ -63,3 +63,23 @@ def test_a_column_of_numbers_and_text_is_read_as_text_and_its_slips_refused(tmp_
 def test_a_negative_number_cell_is_still_refused(tmp_path: Path, suffix: str) -> None:
     with pytest.raises(CalibrationError, match=r"'-1\.054' is negative"):
         load_export(load_mapping(_copy(tmp_path, suffix, [12.5, -1.054])))
+
+
+def test_a_parquet_column_of_decimals_reads_as_its_numbers(tmp_path: Path) -> None:
+    """A warehouse's decimal(18,3) money column: 100.000 and 12.345 had been refused as points for thousands."""
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    mapping = _copy(tmp_path, "parquet", [1.0])
+    table = pd.read_parquet(tmp_path / "opportunities.parquet")
+    won = table["Amount"].notna().to_numpy()
+    cells = [decimal.Decimal("100.000"), decimal.Decimal("12.345")]
+    column = [cells[i % 2] if filled else None for i, filled in enumerate(won)]
+    arrow = pa.Table.from_pandas(table.drop(columns="Amount"), preserve_index=False)
+    pq.write_table(
+        arrow.append_column("Amount", pa.array(column, pa.decimal128(18, 3))), tmp_path / "opportunities.parquet"
+    )
+    amounts = load_export(load_mapping(mapping)).frame["amount"].to_numpy()
+    assert sorted(set(amounts[~np.isnan(amounts)].tolist())) == [12.345, 100.0]

@@ -10,6 +10,7 @@ import difflib
 import math
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -122,7 +123,9 @@ def _number_columns(frame: pd.DataFrame) -> tuple[str, ...]:
     found = []
     for name in frame.columns:
         filled = [cell for cell in frame[name] if _clean(cell) != ""]
-        numeric = all(isinstance(c, int | float | np.number) and not isinstance(c, bool | np.bool_) for c in filled)
+        numeric = all(
+            isinstance(c, int | float | np.number | Decimal) and not isinstance(c, bool | np.bool_) for c in filled
+        )  # a Parquet decimal(18,3) money column's 100.000 too
         if filled and numeric:
             found.append(str(name))
     return tuple(found)
