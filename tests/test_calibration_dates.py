@@ -190,7 +190,10 @@ def test_a_stage_history_written_day_first_is_read_day_first(tmp_path: Path) -> 
     [
         ((["01/03/2017", "18/03/2017"], ["02/04/2017"]), (True, 0)),
         ((["01/03/2017", ""], ["03/18/2017"]), (False, 0)),
-        ((["01.03.17", "05.05.17", "02.03.17"], None), (False, 2)),  # 05.05 reads alike either way
+        ((["01/03/17", "05/05/17", "02/03/17"], None), (False, 2)),  # 05/05 reads alike either way
+        ((["01.03.17", "05.05.17", "02.03.2017 09:30"], None), (True, 0)),  # points: day first, as written so
+        ((["01.03.17", "03.15.17"], None), (False, 0)),  # unless a date tells otherwise
+        ((["01.03.17"], ["02/03/2017"]), (False, 1)),  # points and slashes: slashes tell no order
         ((["01/03/2017 09:30", "2/3/2017 9:30 PM"], ["05/04/2017T10:00:00"]), (False, 2)),  # rows, not dates
         ((["01/03/2017 09:30", "13/3/2017 9:30 PM"],), (True, 0)),
         ((["2017-03-01", "01/03/2017"],), (False, 1)),  # ISO dates tell no order
@@ -306,3 +309,26 @@ def test_dates_that_may_be_year_first_are_counted_and_warned_of(
         "set opportunities.date_format: '%y-%m-%d' if the CRM writes the year first"
         in (out / "calibration.md").read_text()
     )
+
+
+def test_an_export_of_dates_with_points_none_past_the_12th_reads_day_first(tmp_path: Path) -> None:
+    """A German Excel's 01.03.2017 is 1 March: a table whose days were all 12 or less had read it 3 January."""
+    source = FIXTURES / "a_opportunities"
+    twins = []
+    for name in ("iso", "points"):
+        folder = tmp_path / name
+        shutil.copytree(source, folder)
+        frame = pd.read_csv(folder / "opportunities.csv", dtype=str, keep_default_na=False)
+        dated = [c for c in frame.columns if frame[c].str.fullmatch(r"\d{4}-\d{2}-\d{2}").any()]
+        for c in dated:
+            days = pd.to_datetime(frame[c].replace("", None))
+            frame = frame[days.isna() | (days.dt.day <= 12)]
+        if name == "points":
+            for c in dated:
+                frame[c] = pd.to_datetime(frame[c].replace("", None)).dt.strftime("%d.%m.%Y").fillna("")
+        frame.to_csv(folder / "opportunities.csv", index=False)
+        twins.append(load_export(load_mapping(folder / "mapping.yaml")))
+    iso, points = twins
+    assert dated and len(points.frame) > 10
+    assert points.frame.equals(iso.frame)
+    assert not [item for item in points.problems.items if "day first or month first" in item[0]]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from simulator.calibration.calibrate import calibrate
@@ -71,19 +72,46 @@ def test_a_csv_row_with_too_few_or_too_many_fields_is_refused_naming_its_line(
     assert "Error tokenizing" not in message
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
-def test_a_utf16_or_utf32_file_is_named_as_such(
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32"])
+def test_a_utf16_or_utf32_file_without_a_byte_order_mark_is_named_as_such(
     tmp_path: Path, encoding: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A UTF-16 export was taken for Latin-1 ('is not UTF-8 text (Latin-1 or Windows-1252...')."""
     mapping = copy(tmp_path)
     csv = mapping.parent / "opportunities.csv"
-    csv.write_bytes(csv.read_text(encoding="utf-8").encode(encoding))
+    text = csv.read_text(encoding="utf-8")
+    csv.write_bytes(text.encode(encoding))
+    if encoding in ("utf-16", "utf-32"):  # Python writes a byte-order mark: the file tells its encoding, and is read
+        assert calibrate(mapping, AS_OF).export.frame.equals(_utf8(mapping, text).export.frame)
+        return
     message = refused(mapping, capsys)
-    assert f"is saved as {encoding[:6].upper()}" in message and "re-save it as 'CSV UTF-8'" in message
-    assert "Latin-1" not in message
+    assert "is saved as UTF-16 or UTF-32 (without a byte-order mark" in message, message
+    assert "re-save it as 'CSV UTF-8'" in message and "Latin-1" not in message
     csv.write_bytes(csv.read_bytes().decode(encoding).encode("utf-8-sig"))  # a UTF-8 byte-order mark is fine
     assert calibrate(mapping, AS_OF).outcomes.won.n > 0
+
+
+def _utf8(mapping: Path, text: str):  # type: ignore[no-untyped-def]
+    """The calibration of ``mapping`` with its opportunities written ``text`` in UTF-8."""
+    (mapping.parent / "opportunities.csv").write_text(text, encoding="utf-8")
+    return calibrate(mapping, AS_OF)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_excel_s_unicode_text_is_read_by_its_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    """Excel's 'Unicode Text' (UTF-16 with a byte-order mark, tabs, decimal commas in much of Europe): refused."""
+    mapping = copy(tmp_path)
+    csv = mapping.parent / "opportunities.csv"
+    frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    plain = calibrate(mapping, AS_OF).export.frame
+    frame["Amount"] = frame["Amount"].map(lambda cell: f"{cell},00 €" if cell else cell)
+    frame["Owner"] = frame["Owner"].replace("ann", "Änn")
+    (mapping.parent / "roster.csv").write_text((mapping.parent / "roster.csv").read_text().replace("ann", "Änn"))
+    csv.write_bytes(frame.to_csv(sep="\t", index=False, lineterminator="\r\n").encode(encoding))
+    read = calibrate(mapping, AS_OF).export
+    assert read.currency == "€"
+    assert read.frame.drop(columns="owner").equals(plain.drop(columns="owner"))
+    assert set(read.frame["owner"]) == set(plain["owner"].replace("ann", "Änn"))
 
 
 def test_an_owner_in_two_teams_of_the_roster_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -27,11 +28,13 @@ BOMS = (
     (codecs.BOM_UTF16_LE, "UTF-16"),
     (codecs.BOM_UTF16_BE, "UTF-16"),
 )
-"""Byte-order marks of the Unicode encodings that are not UTF-8 (UTF-32 LE begins as UTF-16 LE does: first)."""
+"""Byte-order marks of the Unicode encodings that are not UTF-8 (UTF-32 LE begins as UTF-16 LE does: first), read."""
 
 SEPARATORS = (";", "\t", "|")
 SEPARATOR = "separator"
 """The key of a table's ``attrs`` that holds its file's separator (:func:`read_csv`); none for Excel or Parquet."""
+SEP_LINE = re.compile(r"sep=([^\r\n])(?=\r?\n|$)", re.IGNORECASE)
+"""Excel's first line naming the file's separator (``sep=;``), written by exports meant to open in Excel anywhere."""
 SNIFFED_LINES = 50
 """The first lines (the header's among them) whose fields the separator is read from."""
 
@@ -71,19 +74,31 @@ def separator_hint(header: list[str]) -> str:
 
 
 def _text(path: Path) -> str:
-    """The file as text: UTF-8 (a UTF-8 byte-order mark allowed).
+    """The file as text: UTF-8 (a UTF-8 byte-order mark allowed), or UTF-16 or UTF-32 that its byte-order mark names.
+
+    Excel's 'Unicode Text' is UTF-16 with a byte-order mark (and tabs): it had been refused,
+    though the mark tells its encoding.
 
     Raises:
-        CalibrationError: The file is UTF-16 or UTF-32 (a byte-order mark, or NUL bytes
-            between its letters), or not UTF-8, naming the first bad byte's row and line.
+        CalibrationError: The file is UTF-16 or UTF-32 without a byte-order mark (NUL bytes
+            between its letters), or not UTF-8, naming the first bad byte's row and line, or
+            not the UTF-16 or UTF-32 its mark names.
     """
     raw = path.read_bytes()
     encoding = next((name for bom, name in BOMS if raw.startswith(bom)), None)
-    if encoding is None and raw[:4096].count(0) > len(raw[:4096]) // 4:
-        encoding = "UTF-16 or UTF-32 (without a byte-order mark: a NUL byte between its letters)"
     if encoding is not None:
+        try:
+            return raw.decode(encoding.lower())  # the codec reads the mark, and the byte order it names
+        except UnicodeDecodeError as whole:
+            raise CalibrationError(
+                f"begins as {encoding} (its byte-order mark) but byte {whole.start} on is not {encoding} text: "
+                "re-save it as 'CSV UTF-8'",
+                file=str(path),
+            ) from None
+    if raw[:4096].count(0) > len(raw[:4096]) // 4:
         raise CalibrationError(
-            f"is saved as {encoding}, not UTF-8 (Excel's 'Unicode Text' is UTF-16): re-save it as 'CSV UTF-8'",
+            "is saved as UTF-16 or UTF-32 (without a byte-order mark: a NUL byte between its letters), not UTF-8: "
+            "re-save it as 'CSV UTF-8'",
             file=str(path),
         )
     try:
@@ -100,7 +115,8 @@ def _text(path: Path) -> str:
 def read_csv(path: Path) -> pd.DataFrame:
     """A CSV file as text cells, each data row checked to have as many fields as the header.
 
-    Its separator is the comma, or the one its header is written with (:func:`delimiter_of`),
+    Its separator is the one a first line ``sep=;`` names (:data:`SEP_LINE`, Excel's), else the
+    comma, or the one its header is written with (:func:`delimiter_of`),
     kept in the frame's ``attrs`` (:data:`SEPARATOR`): where it is ``;`` or a tab, amounts may
     carry decimal commas (:mod:`simulator.calibration.decimal_marks`).
 
@@ -110,9 +126,12 @@ def read_csv(path: Path) -> pd.DataFrame:
             naming the row and its lines.
     """
     text = _text(path)
+    named = SEP_LINE.match(text)
+    if named is not None:  # 'sep=;' had been read as the header; left a blank line, so that lines keep their numbers
+        text = text[named.end() :]
     if not text.strip():  # nothing, or only blank lines and spaces
         raise CalibrationError(EMPTY, file=str(path))
-    delimiter = delimiter_of(text)
+    delimiter = named.group(1) if named is not None else delimiter_of(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
     row, first, line = 0, 0, 0

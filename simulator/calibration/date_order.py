@@ -10,8 +10,10 @@ the order, and the whole table is read that way (pandas infers the rest of each 
 format, its time of day included). Dates of both orders in one table are refused naming
 the first of the fewer. When no date tells the order, the table is read month first, as
 pandas does, and the rows whose dates would read otherwise are counted as a data problem
-naming the mapping's ``date_order`` to set. A table's own ``date_format`` or
-``date_order`` is kept as it is.
+naming the mapping's ``date_order`` to set; a table whose such dates are all written
+with points (``01.03.2017``, as German or Swiss Excel writes them) is read day first, as
+every locale that writes them so does (it had been read month first, 1 March as 3
+January). A table's own ``date_format`` or ``date_order`` is kept as it is.
 """
 
 from __future__ import annotations
@@ -173,6 +175,8 @@ def table_order(
         _refuse_both(found, day_only, month_only, path, order_key)
     if day_only.any() or month_only.any():
         return TableOrder(bool(day_only.any()), 0, "", short_rows, short_example)
+    if all(f[3].group(2) == "." for f in found):  # 01.03.2017: no locale writes the month first between points
+        return TableOrder(True, 0, "", short_rows, short_example)
     either = np.flatnonzero(first != second)
     rows = {found[i][1] for i in either}
     return TableOrder(False, len(rows), found[either[0]][2] if either.size else "", short_rows, short_example)

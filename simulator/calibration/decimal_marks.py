@@ -26,11 +26,12 @@ from simulator.calibration.readers import refuse_first_cell
 COMMA_FILES = {";": "';'", "\t": "tabs"}
 """The separators of files whose amounts may carry decimal commas (Excel's in a comma-decimal locale), as named."""
 
-COMMA_MARKS = r",\d{1,2}$|\.\d{3}[.,]"
-"""``1054,50`` or ``99,5``, ``1.054,50`` or ``1.054.500``: a comma that can only be a decimal mark."""
+COMMA_MARKS = r",\d{1,2}$|\.\d{3}[.,]|^\d{4,},\d+$"
+"""``1054,50`` or ``99,5``, ``1.054,50`` or ``1.054.500``, ``1054,555`` (a thousands comma follows one to three digits):
+a comma that can only be a decimal mark."""
 
-POINT_MARKS = r"\.\d{1,2}$|\.\d{4,}$|,\d{3}[.,]"
-"""``1054.50``, ``1.0545``, ``1,054.50`` or ``1,054,500``: a point that can only be a decimal mark."""
+POINT_MARKS = r"\.\d{1,2}$|\.\d{4,}$|,\d{3}[.,]|^\d{4,}\.\d+$"
+"""``1054.50``, ``1.0545``, ``1,054.50`` or ``1,054,500``, ``1054.555``: a point that can only be a decimal mark."""
 
 EITHER = r"\d{1,3}[.,]\d{3}"
 """``1,054`` or ``1.054``: a thousand and fifty-four, or one and a little, by the column's decimal mark."""
@@ -44,11 +45,14 @@ ONE_WAY = (
 )
 
 
-def reads_decimal_comma(body: pd.Series, values: pd.Series, path: Path, name: str, separator: str) -> bool:
+def reads_decimal_comma(
+    body: pd.Series, values: pd.Series, path: Path, name: str, separator: str, key: str = "the table's decimal_mark"
+) -> bool:
     """Whether the column's amounts carry decimal commas: only in a file separated by ``;`` or tabs, decided whole.
 
     ``body``: each cell's number, its currency and spaces taken off (``1.054,50``); ``values``:
-    the cells as written; ``separator``: the file's (``''`` for an Excel sheet or Parquet file).
+    the cells as written; ``separator``: the file's (``''`` for an Excel sheet or Parquet file);
+    ``key``: the mapping key that would say the mark (``prices.decimal_mark``).
 
     Raises:
         CalibrationError: In such a file, naming the first cell that writes its decimals
@@ -98,9 +102,29 @@ def reads_decimal_comma(body: pd.Series, values: pd.Series, path: Path, name: st
             name,
             f"could be {readings}, and no amount of the column tells which (in a file separated by {where}, a "
             "comma may be the decimal mark): write the column's amounts with their cents (1.054,00 or 1,054.00), "
-            "or with no thousands separator (1054)",
+            f"or with no thousands separator (1054), or set {key}: comma (or point)",
         )
     return False
+
+
+def said_decimal_comma(body: pd.Series, values: pd.Series, path: Path, name: str, mark: str, key: str) -> bool:
+    """Whether the column reads with decimal commas as the table's own ``decimal_mark`` (``comma``, ``point``) says.
+
+    Raises:
+        CalibrationError: Naming the first cell that can only be read with the other mark
+            (``99.50`` where ``key`` is comma, ``99,50`` where it is point).
+    """
+    other = "point" if mark == "comma" else "comma"
+    number = body.str.lstrip("+-")
+    refuse_first_cell(
+        number.str.contains(POINT_MARKS if mark == "comma" else COMMA_MARKS, regex=True),
+        values,
+        path,
+        name,
+        f"writes its decimals with a {other}, and {key} is {mark}: write the column's amounts with a decimal {mark} "
+        f"({'1054,50 or 1.054,50' if mark == 'comma' else '1054.50 or 1,054.50'}), or set {key}: {other}",
+    )
+    return mark == "comma"
 
 
 def comma_decimals(body: pd.Series, values: pd.Series, path: Path, name: str) -> pd.Series:

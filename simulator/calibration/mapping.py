@@ -23,7 +23,9 @@ counted as a data problem), or in its own ``date_order`` (``opportunities.date_o
 day_first``); other dates in the format pandas infers from a column's first date. A table
 whose dates are written otherwise gives its own ``date_format``
 (``opportunities.date_format: '%d/%m/%Y'``). ``stage_history``, ``won_deals`` and
-``roster`` take both too.
+``roster`` take both too. A table's amounts read with the decimal mark their column shows
+(:mod:`simulator.calibration.decimal_marks`), or its own ``decimal_mark`` (``comma`` or
+``point``; ``opportunities``, ``won_deals`` and ``prices`` take it).
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ from simulator.config.fields import DealDollars, QuotaDollars, strict_scalars
 Outcome = Literal["won", "lost", "no_decision", "open"]
 DateOrder = Literal["day_first", "month_first"]
 """How a table's dates of three numbers read: 01/03/2017 as 1 March (day_first) or 3 January (month_first)."""
+DecimalMark = Literal["comma", "point"]
+"""How a table's amounts write their decimals when its cells do not tell: 1.054,50 (comma) or 1,054.50 (point)."""
 OUTCOMES: tuple[str, ...] = ("won", "lost", "no_decision", "open")
 
 
@@ -136,6 +140,7 @@ class OpportunityTable(_DatedTable):
     file: str
     sheet: str | None = None
     columns: OpportunityColumns
+    decimal_mark: DecimalMark | None = None  # its amounts' decimal mark, where their cells do not show it
     outcomes: dict[str, Outcome] = Field(default_factory=dict)
     stage_dates: dict[str, str] = Field(default_factory=dict)
     created_stage: str | None = None
@@ -173,6 +178,7 @@ class WonDeals(_DatedTable):
     file: str
     sheet: str | None = None
     columns: DealColumns
+    decimal_mark: DecimalMark | None = None  # its amounts' decimal mark, where their cells do not show it
 
 
 class RosterColumns(_Model):
@@ -207,6 +213,7 @@ class Prices(_Model):
     file: str
     sheet: str | None = None
     columns: PriceColumns
+    decimal_mark: DecimalMark | None = None  # its amounts' decimal mark, where their cells do not show it
 
 
 def _day(value: Any) -> str:

@@ -10,6 +10,7 @@ import difflib
 import math
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -97,8 +98,11 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     frame.columns = [str(c).strip() for c in frame.columns]
     # a Parquet file may carry attrs of its own: only a CSV file's separator is one
     separator = str(frame.attrs.get(SEPARATOR, "")) if suffix in (".csv", ".txt") else ""
+    numbers = () if suffix in (".csv", ".txt") else _number_columns(frame)
     frame = frame.apply(lambda col: col.map(_clean))
     frame.attrs = {SEPARATOR: separator}
+    if numbers:
+        frame.attrs[NUMBERS] = numbers
     repeated = (frame == list(frame.columns)).all(axis=1).to_numpy()  # had been "'engage_date' is not a date"
     if repeated.any():
         raise CalibrationError(
@@ -108,6 +112,28 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
             row=int(repeated.argmax()) + 1,
         )
     return frame
+
+
+NUMBERS = "numbers"
+"""The key of a table's ``attrs`` naming the columns whose filled cells its file holds as numbers (Excel, Parquet)."""
+
+
+def _number_columns(frame: pd.DataFrame) -> tuple[str, ...]:
+    """The columns whose every filled cell is a number, not text (none but empty cells: not one)."""
+    found = []
+    for name in frame.columns:
+        filled = [cell for cell in frame[name] if _clean(cell) != ""]
+        numeric = all(
+            isinstance(c, int | float | np.number | Decimal) and not isinstance(c, bool | np.bool_) for c in filled
+        )  # a Parquet decimal(18,3) money column's 100.000 too
+        if filled and numeric:
+            found.append(str(name))
+    return tuple(found)
+
+
+def number_columns(table: pd.DataFrame) -> tuple[str, ...]:
+    """The columns of ``table`` its Excel or Parquet file holds as numbers (:data:`NUMBERS`; none for a CSV file)."""
+    return tuple(table.attrs.get(NUMBERS, ()))
 
 
 def separator_of(table: pd.DataFrame) -> str:

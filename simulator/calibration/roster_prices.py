@@ -18,7 +18,7 @@ from simulator.calibration.date_order import table_dates
 from simulator.calibration.errors import CalibrationError, DataProblems, row_words
 from simulator.calibration.export_checks import spelling_key
 from simulator.calibration.mapping import MappingFile
-from simulator.calibration.readers import column, separator_of
+from simulator.calibration.readers import column, number_columns, separator_of
 
 
 def roster_and_prices(
@@ -86,7 +86,18 @@ def roster_and_prices(
         products = column(raw, mapping.prices.columns.product, path)
         prices = column(raw, mapping.prices.columns.price, path)
         assert products is not None and prices is not None
-        values = parse_amounts(prices, path, mapping.prices.columns.price, price=True, separator=separator_of(raw))
+        name = mapping.prices.columns.price
+        numbers = name in number_columns(raw)  # an Excel or Parquet column of number cells
+        values = parse_amounts(
+            prices,
+            path,
+            name,
+            price=True,
+            separator=separator_of(raw),
+            numbers=numbers,
+            decimal_mark=mapping.prices.decimal_mark,
+            mark_key="prices.decimal_mark",
+        )
         table = pd.DataFrame({"product": products.to_numpy(), "price": values})
         one_row_each(table, "product", {"price": mapping.prices.columns.price}, path)
         repeated = table["product"].duplicated()

@@ -29,7 +29,7 @@ from simulator.calibration.export_checks import check_values, find_left_truncati
 from simulator.calibration.export_tables import amount_columns, blank_missing_words, read_export_tables
 from simulator.calibration.mapping import OUTCOMES, MappingFile
 from simulator.calibration.outcome_spellings import read_outcomes, refuse_unmapped_endings, suggested_outcome
-from simulator.calibration.readers import column, separator_of
+from simulator.calibration.readers import column, number_columns, separator_of
 from simulator.calibration.roster_prices import roster_and_prices
 
 TEXT_FIELDS = ("owner", "product", "segment", "region", "source", "qualifier")
@@ -104,7 +104,20 @@ def load_export(mapping: MappingFile) -> Export:
         out["closed"] = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     amount = column(raw, cols.amount, path)
     separator = separator_of(raw)
-    out["amount"] = parse_amounts(amount, path, str(cols.amount), separator=separator) if amount is not None else np.nan
+    numbers = str(cols.amount) in number_columns(raw)  # an Excel or Parquet column of number cells
+    out["amount"] = (
+        parse_amounts(
+            amount,
+            path,
+            str(cols.amount),
+            separator=separator,
+            numbers=numbers,
+            decimal_mark=table.decimal_mark,
+            mark_key="opportunities.decimal_mark",
+        )
+        if amount is not None
+        else np.nan
+    )
     status = column(raw, cols.outcome, path)
     out["outcome"] = (
         _outcomes(status, table.outcomes, name, str(cols.outcome), problems) if status is not None else "open"
@@ -196,7 +209,15 @@ def _won_deals(
     )
     amount_text = column(raw, deals.columns.amount, path)
     amounts = pd.Series(
-        parse_amounts(amount_text, path, str(deals.columns.amount), separator=separator_of(raw))
+        parse_amounts(
+            amount_text,
+            path,
+            str(deals.columns.amount),
+            separator=separator_of(raw),
+            numbers=str(deals.columns.amount) in number_columns(raw),
+            decimal_mark=deals.decimal_mark,
+            mark_key="won_deals.decimal_mark",
+        )
         if amount_text is not None
         else np.nan,
         index=ids.to_numpy(),
