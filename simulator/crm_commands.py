@@ -240,6 +240,10 @@ def backtest_main(args: Sequence[str]) -> int:
     capped = workers_note("--workers", asked)
     if capped:
         print(f"salesim: backtest: note: {capped}", file=sys.stderr)
+    from simulator.calibration.cautions import origin_cautions
+
+    for line in origin_cautions(origins, [cal for cal, _ in calibrated]):
+        print(f"salesim: backtest: warning: {line}", file=sys.stderr)
     results = []
     try:
         for origin, made in zip(origins, calibrated, strict=True):

@@ -172,3 +172,25 @@ def test_amounts_in_another_currency_than_the_dollar_are_warned_of(
     assert (f"salesim: calibrate: warning: {words}" in err) == bool(warned)
     assert (f"**Warning**: {words}" in report) == bool(warned)
     assert ("the export's amounts are in" in err + report) == bool(warned)
+
+
+def test_a_back_test_says_the_cautions_of_its_calibrations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A back-test of an export in € had been scored with none of calibrate's cautions said, anywhere."""
+    folder = tmp_path / "export"
+    shutil.copytree(Path(__file__).resolve().parent / "fixtures" / "crm" / "a_opportunities", folder)
+    table = folder / "opportunities.csv"
+    frame = pd.read_csv(table, dtype=str, keep_default_na=False)
+    frame["Amount"] = [f"EUR {cell}" if cell else "" for cell in frame["Amount"]]
+    frame.to_csv(table, index=False)
+    out = tmp_path / "bt"
+    origins = ["--as-of", "2023-02-28,2023-03-10", "--until", "2023-04-28", "--uncertainty", "none"]
+    code = backtest_main([str(folder / "mapping.yaml"), *origins, "--runs", "20", "--workers", "1", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    said = [line for line in err.splitlines() if line.startswith("salesim: backtest: warning: ")]
+    euro = [line for line in said if "the export's amounts are in €" in line]
+    assert len(euro) == 1, said  # both origins' caution, said once
+    assert "(as of" not in euro[0]
+    report = (out / "backtest.md").read_text(encoding="utf-8")
+    assert "## Cautions" in report
+    assert f"- {euro[0].removeprefix('salesim: backtest: warning: ')}" in report

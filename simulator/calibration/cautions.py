@@ -12,6 +12,8 @@ currency than salesim's dollars (:func:`currency_warning`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from simulator.calibration.calibrate import Calibration, thin_history
 from simulator.calibration.date_order import SHORT_YEAR, UNRESOLVED
 from simulator.calibration.fit_values import list_priced, valued_wins, won_by
@@ -126,3 +128,17 @@ def calibration_cautions(cal: Calibration, quarters: bool = True) -> list[str]:
     thinning = thinning_warning(cal, quarters=quarters)
     found = [effort_warning(cal), value_warning(cal), currency_warning(cal)]
     return [*date_order_warnings(cal), *thin_history(cal), *([thinning] if thinning else []), *[w for w in found if w]]
+
+
+def origin_cautions(origins: Sequence[str], calibrations: Sequence[Calibration]) -> list[str]:
+    """The cautions of a back-test's calibrations, one per origin: a caution every origin has is said once.
+
+    A caution only some origins have ends with the origins it is of (``(as of 2017-06-30)``).
+    The back-test had said none of them: an export read month first for want of a telling
+    date, or in euros against dollar pay, was scored with nothing said.
+    """
+    said: dict[str, list[str]] = {}
+    for origin, cal in zip(origins, calibrations, strict=True):
+        for line in calibration_cautions(cal):
+            said.setdefault(line, []).append(origin)
+    return [line if len(at) == len(origins) else f"{line} (as of {', '.join(at)})" for line, at in said.items()]

@@ -12,6 +12,7 @@ import pandas as pd
 
 from simulator.analysis.backtest import PART_KEYS, backtest_table, coverage, spread_split
 from simulator.calibration.backtest_kpis import KPIS
+from simulator.calibration.cautions import origin_cautions
 from simulator.io.atomic import atomic_write
 from simulator.report.backtest_thin import thin_months
 from simulator.report.layouts import BACKTEST
@@ -167,6 +168,9 @@ def backtest_markdown(
     by = [f"| {k} | {100 * v:.0f}% |" for k, v in cover.items() if k not in ("overall", "rows", *PART_KEYS)]
     if by:  # with no whole period scored, no table of headers alone
         lines += ["", "| coverage by (whole periods) | share inside P10–P90 |", "|---|---|", *by]
+    cautions = origin_cautions([str(r.origin) for r in results], [r.calibration for r in results])
+    if cautions:  # the export's readings calibrate prints, said where the back-test is read as well
+        lines += ["", "## Cautions", "", *[f"- {line}" for line in cautions]]
     export_date = results[0].calibration.export.export_date
     unrecorded = [p.label for p in results[0].periods if p.last > export_date]
     if unrecorded:
