@@ -49,6 +49,9 @@ def refit(cal: Calibration, gen: np.random.Generator) -> Calibration:
                 cal.as_of,
                 cal.until,
                 variance=False,
+                # a month of the quarter whose drawn cohorts are followed too briefly keeps the point fit's
+                # durations: a pooled fallback had lifted the open pipeline's Q4 wins (fit_outcomes)
+                by_month_fallback=cal.outcomes.by_quarter_month,
             )
         except (ValueError, CalibrationError):
             continue
