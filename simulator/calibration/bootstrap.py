@@ -49,9 +49,9 @@ def refit(cal: Calibration, gen: np.random.Generator) -> Calibration:
                 cal.as_of,
                 cal.until,
                 variance=False,
-                # a month of the quarter whose drawn cohorts are followed too briefly keeps the point fit's
-                # durations: a pooled fallback had lifted the open pipeline's Q4 wins (fit_outcomes)
-                by_month_fallback=cal.outcomes.by_quarter_month,
+                # what the drawn months are followed too briefly to show (a month of the quarter's durations,
+                # the outcome shares past their longest follow-up) is the point fit's (fit_outcomes)
+                fallback=cal.outcomes,
             )
         except (ValueError, CalibrationError):
             continue

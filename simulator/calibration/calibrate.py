@@ -24,7 +24,6 @@ from simulator.calibration.estimates import Estimate, working_days
 from simulator.calibration.export import Export
 from simulator.calibration.fit_arrivals import ArrivalFit, after_export_warning, fit_arrivals
 from simulator.calibration.fit_outcomes import (
-    ByMonth,
     OutcomeFit,
     cohort_no_decision,
     fit_outcomes,
@@ -115,12 +114,13 @@ def fit(
     as_of: np.datetime64,
     until: np.datetime64,
     variance: bool = True,
-    by_month_fallback: ByMonth | None = None,
+    fallback: OutcomeFit | None = None,
 ) -> Calibration:
     """Every fit of ``export`` as of ``as_of`` (its frame may be a bootstrap resample).
 
-    ``by_month_fallback``: the durations by month of the quarter a month of the quarter
-    takes when the frame cannot fit its own (a refit's: the point fit's; :func:`fit_outcomes`).
+    ``fallback``: the outcome fit (a refit's: the point fit's) whose durations by month of
+    the quarter, and whose outcome shares past the frame's longest follow-up, stand in for
+    what a resample is followed too briefly to show (:func:`fit_outcomes`).
     """
     frame = export.frame
     holidays = list(mapping.assumptions.holidays)
@@ -137,7 +137,7 @@ def fit(
     # delayed entry would be exact only if hazards never changed with the calendar, so the
     # outcome fit uses the cohorts the export shows whole.
     whole = frame if export.close_start is None else frame[created >= export.close_start]
-    outcomes = fit_outcomes(whole, seen, None, holidays, variance, by_month_fallback)
+    outcomes = fit_outcomes(whole, seen, None, holidays, variance, fallback)
     arrivals = fit_arrivals(created, as_of, until, export.close_start, recent, last_created)
     people = fit_people(frame, export.roster, as_of, recent, variance, recent_end=anchor)
     values = fit_values(frame, export.prices, seen, mapping.assumptions.deal_value)
