@@ -128,11 +128,10 @@ def fit_outcomes(
     follow-up is shorter than the fallback's (its oldest creation month not drawn) reads
     its outcome shares where its follow-up ends, not where the export's does: its decided
     share is carried from its last decision to the fallback's end with the fallback's own
-    growth in between (wins
-    and losses in the resample's ratio), and the fallback's durations beyond that point join
-    the resample's (:func:`_carried`). As of
-    2017-06-30 the 12 of 40 refits without March had read a no-decision share of 0.31 against
-    the point fit's 0.094 and won deals decided in 26 working days on average against 40.
+    growth in between (wins and losses in the resample's ratio), and the fallback's
+    durations beyond that point join the resample's (:func:`_carried`). As of 2017-06-30 the
+    12 of 40 refits without March had read a no-decision share of 0.31 against the point
+    fit's 0.094 and won deals decided in 26 working days on average against 40.
     """
     frame = frame[frame["created"].to_numpy(dtype="datetime64[D]") <= as_of]
     duration, event, entry = follow_up(frame, as_of, close_start, holidays)
