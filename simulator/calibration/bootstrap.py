@@ -49,6 +49,9 @@ def refit(cal: Calibration, gen: np.random.Generator) -> Calibration:
                 cal.as_of,
                 cal.until,
                 variance=False,
+                # what the drawn months are followed too briefly to show (a month of the quarter's durations,
+                # the outcome shares past their longest follow-up) is the point fit's (fit_outcomes)
+                fallback=cal.outcomes,
             )
         except (ValueError, CalibrationError):
             continue

@@ -109,9 +109,19 @@ def calibrate(mapping_path: str | Path, as_of: str, until: str | None = None) ->
 
 
 def fit(
-    export: Export, mapping: MappingFile, as_of: np.datetime64, until: np.datetime64, variance: bool = True
+    export: Export,
+    mapping: MappingFile,
+    as_of: np.datetime64,
+    until: np.datetime64,
+    variance: bool = True,
+    fallback: OutcomeFit | None = None,
 ) -> Calibration:
-    """Every fit of ``export`` as of ``as_of`` (its frame may be a bootstrap resample)."""
+    """Every fit of ``export`` as of ``as_of`` (its frame may be a bootstrap resample).
+
+    ``fallback``: the outcome fit (a refit's: the point fit's) whose durations by month of
+    the quarter, and whose outcome shares past the frame's longest follow-up, stand in for
+    what a resample is followed too briefly to show (:func:`fit_outcomes`).
+    """
     frame = export.frame
     holidays = list(mapping.assumptions.holidays)
     recent = mapping.assumptions.recent_months
@@ -127,7 +137,7 @@ def fit(
     # delayed entry would be exact only if hazards never changed with the calendar, so the
     # outcome fit uses the cohorts the export shows whole.
     whole = frame if export.close_start is None else frame[created >= export.close_start]
-    outcomes = fit_outcomes(whole, seen, None, holidays, variance)
+    outcomes = fit_outcomes(whole, seen, None, holidays, variance, fallback)
     arrivals = fit_arrivals(created, as_of, until, export.close_start, recent, last_created)
     people = fit_people(frame, export.roster, as_of, recent, variance, recent_end=anchor)
     values = fit_values(frame, export.prices, seen, mapping.assumptions.deal_value)

@@ -250,7 +250,10 @@ def draws_lines(draws: Mapping[str, Any] | None) -> list[str]:
         "no-decision share, drawn from their wander between creation months (the rows above). Run *r* of every "
         f"scenario runs on refit *r* mod {count}, so the forecast band carries what the export cannot pin down as "
         "well as the period's luck, and the mean of the runs is the refits' average, which can differ a little "
-        "from the point fit's. A value you set in this folder or on the command line stays in every refit; "
+        "from the point fit's: the refits' figures are skewed about it (the arrival level a median of resampled "
+        "months, the quarter-end pull never below 0; docs/MODEL.md, Calibration, measures it on the shared export: "
+        "+1.5% on a quarter's bookings, the refits' median figures +0.4%). A value you set in this folder or on the "
+        "command line stays in every refit; "
         "`parameter_draws=null` runs on the point fit alone. What the refits move (the period's own shifts "
         "included, which the CIs above, of the pooled figures, leave out):",
         "",
