@@ -1309,6 +1309,30 @@ def test_conditions_name_no_guardrail_another_scenario_does_better_on() -> None:
     assert "turnover_50" in text and "paired run by run" not in text, text
 
 
+def test_conditions_say_what_each_condition_does_not_only_the_top_one() -> None:
+    """rep_attrition asks what 20%, 35% or 50% turnover cost; its answer set turnover_20 against turnover_35 and
+    gave turnover_50's -$312.5k of bookings (and -$298.0k of contribution) nowhere but the ranking's "$3.44M"."""
+    decision = DecisionSettings(primary="bookings", guardrails=["deals_lost_leaked"], scenarios_are="conditions")
+    shifts = {
+        BASELINE: {},
+        "turnover_20": {"bookings": 200_000.0, "deals_lost_leaked": -1.0},
+        "turnover_50": {"bookings": -300_000.0, "deals_lost_leaked": 20.0},
+    }
+    result = _three_scenarios(shifts, decision)
+    text = answer(result).paragraph
+    row = result.comparison.set_index(["scenario", "kpi"]).loc[("turnover_50", "bookings")]
+    said = "turnover_50 lowers bookings to $"
+    assert said in text and f"a difference of {format_signed_amount('bookings', row.mean_diff)}" in text, text
+    assert text.index(said) < text.index("Ranked on bookings"), text
+    assert "leaked leads rise by" in text.split(said)[1].split("Ranked")[0], text
+    # a condition that moves nothing clearly is said so, once; choices still set the top one alone against the baseline
+    shifts["turnover_50"] = {"bookings": 0.0, "deals_lost_leaked": 0.0}
+    text = answer(_three_scenarios(shifts, decision)).paragraph
+    assert text.count("turnover_50 does not clearly change bookings: it gives $") == 1, text
+    choices = answer(_three_scenarios(shifts, decision.model_copy(update={"scenarios_are": "choices"}))).paragraph
+    assert "turnover_50 does not clearly change" not in choices and "turnover_50 lowers" not in choices, choices
+
+
 def test_a_tie_on_a_guardrail_is_not_named_as_a_better_mean() -> None:
     """ramp_and_coaching read 'coaching has a better mean, though not clearly: 28.5% against 28.2%, +0.3 points
     (95% CI -3.4 to +4.0)': a tie told as a trade-off. An unclear difference is named only when it leans (its mean a
