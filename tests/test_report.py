@@ -649,3 +649,32 @@ def test_the_pairing_sentence_gives_the_variance_pairing_leaves_when_the_sides_v
     assert abs(share - (1 - rho)) > 0.01  # unalike spreads: 1 - rho is not what pairing leaves
     text = pairing_sentence("with_engineers", "sdr_ae", rho, "bookings", share)
     assert f"is {share:.3f} of what comparing independent runs would give" in text and "vary about as much" not in text
+
+
+def test_how_precise_reads_the_questions_primary_kpi_and_bookings_for_a_yes_no_one() -> None:
+    """csm_coverage asks about net revenue retention (100 runs held it to ±0.4%); its "How precise is this" said 680
+    more runs were needed for mean bookings within ±2%, and "paired runs' bookings have a correlation of 1.000; ...
+    the variance of their difference is 0.000 ..., so the paired comparison is that much more precise": bookings no
+    CSM touches, the same in every run of every scenario."""
+    from simulator.analysis.precision import precision_section
+    from simulator.config.decision import DecisionSettings
+
+    base = make_result(runs=60, effect=0.08)
+
+    def lines(primary: str, runs: pd.DataFrame | None = None) -> str:
+        experiment = dataclasses.replace(base.experiment, decision=DecisionSettings(primary=primary))
+        changed = dataclasses.replace(base, experiment=experiment)
+        if runs is not None:
+            changed.replications = runs
+        return "\n".join(precision_section(changed))
+
+    text = lines("win_rate")
+    assert "95% CI of mean win rate within ±2% of the mean" in text and "mean bookings" not in text, text
+    assert "paired runs' win rate has a correlation of" in text, text
+    events = base.replications.assign(hit_plan=(base.replications["bookings"] > 3e6).astype(float))
+    assert "95% CI of mean bookings within ±2%" in lines("hit_plan", events)  # a yes/no share: bookings
+    same = base.replications.copy()
+    same["deals_won"] = same.groupby("replication")["deals_won"].transform("first")  # no scenario moves it
+    text = lines("deals_won", same)
+    assert f"paired runs' deals won are the same in every run: {CHALLENGER} does not move them." in text, text
+    assert "0.000 of what" not in text
