@@ -434,6 +434,31 @@ def test_a_team_at_85_percent_as_shown_is_not_called_above_the_ceiling() -> None
     assert above is not None and "busy 85.1%" in above and "above the 85% planning ceiling" in above
 
 
+def test_the_busiest_team_is_said_to_do_the_queued_work_it_does() -> None:
+    """csm_coverage read "In csm_15, the busiest team is the full cycle team, busy 70.8% of its selling time with
+    deals, renewals and expansions": its reps work no renewal or expansion (utilisation_full_cycle_renewal and
+    _expansion 0 in every run)."""
+    from simulator.analysis.conclusions import bottleneck_sentence
+    from simulator.analysis.utilisation import team_loads
+
+    runs = pd.DataFrame(
+        {
+            "scenario": ["csm_15"] * 4,
+            "replication": range(4),
+            "utilisation_full_cycle": [1.0] * 4,
+            "utilisation_full_cycle_sales": [0.70, 0.71, 0.72, 0.70],
+            "utilisation_full_cycle_prospecting": [0.30, 0.29, 0.28, 0.30],
+            "utilisation_full_cycle_renewal": [0.0] * 4,
+            "utilisation_full_cycle_expansion": [0.0] * 4,
+        }
+    )
+    text = bottleneck_sentence(team_loads(runs, "csm_15"), "csm_15")
+    assert text is not None and "of its selling time with deals (prospecting and partner work fill the rest)" in text
+    both = runs.assign(utilisation_full_cycle_expansion=0.05)
+    text = bottleneck_sentence(team_loads(both, "csm_15"), "csm_15")
+    assert text is not None and " with deals and expansions (prospecting" in text, text
+
+
 def test_single_runs_range_leaves_out_a_0_1_kpi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """F-i: P10 / P50 / P90 of hit_plan printed "0.0% / 0.0% / 100.0%", read as "a typical year has a 0% chance"."""
     from simulator.config.decision import DecisionSettings
