@@ -457,6 +457,11 @@ def test_the_busiest_team_is_said_to_do_the_queued_work_it_does() -> None:
     both = runs.assign(utilisation_full_cycle_expansion=0.05)
     text = bottleneck_sentence(team_loads(both, "csm_15"), "csm_15")
     assert text is not None and " with deals and expansions (prospecting" in text, text
+    # the published-range row of a team's queued work names queued work in general, not all three as the team's
+    from simulator.analysis.published_ranges import BENCHMARKS, QUEUED_UTILISATION
+
+    (queued,) = [b for b in BENCHMARKS if b.kpi == QUEUED_UTILISATION]
+    assert "renewals and expansions" not in queued.name + queued.phrase and "queued work" in queued.name
 
 
 def test_single_runs_range_leaves_out_a_0_1_kpi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
