@@ -1448,3 +1448,27 @@ def test_a_trade_off_gives_a_difference_at_the_digits_the_lead_sentence_gives_it
     said = re.search(r"PRM tool cost rises by (\$[\d.]+k) \(95% CI", text)
     assert said is not None, text
     assert f"for {said.group(1)} more PRM tool cost" in text and f"worth {said.group(1)} to you" in text, text
+
+
+def test_points_of_retention_bought_with_dollars_are_given_in_dollars() -> None:
+    """csm_coverage read "csm_15 ... gives 0.1 points more net revenue retention for $571.4k more cost of sales, two
+    things salesim cannot set against each other": the points are ARR, and the runs count it (expansion bookings
+    +$84.7k, churned ARR no clear change, comparison.csv)."""
+    base = make_result(runs=60, effect=0.0)
+    runs = base.replications.copy()
+    rng = np.random.default_rng(5)
+    shared = rng.normal(0.0, 1.0, runs["replication"].nunique())[runs["replication"]]
+    own = rng.normal(0.0, 1.0, len(runs))
+    more = (runs["scenario"] == CHALLENGER).to_numpy()
+    runs["net_revenue_retention"] = 1.025 + 0.004 * shared + 0.0005 * own + 0.0015 * more
+    runs["expansion_bookings"] = 5.2e6 + 2e5 * shared + 2e4 * own + 84_700.0 * more
+    runs["churned_arr"] = 3.9e6 + 2e5 * shared + 3e4 * own
+    runs["cost_of_sales"] = 3.66e6 + 1e4 * shared + 571_400.0 * more
+    result = dataclasses.replace(base, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE))
+    settings = DecisionSettings(primary="net_revenue_retention", guardrails=["cost_of_sales"])
+    text = answer(_with(result, settings)).paragraph
+    assert "cannot set against each other" not in text, text
+    assert re.search(r"for \$571\.\dk more cost of sales: in dollars, expansion bookings rise by \$8\d\.\dk", text), (
+        text
+    )
+    assert "churned ARR shows no clear change; choose " in text, text
