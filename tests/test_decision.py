@@ -1309,6 +1309,30 @@ def test_conditions_name_no_guardrail_another_scenario_does_better_on() -> None:
     assert "turnover_50" in text and "paired run by run" not in text, text
 
 
+def test_conditions_say_what_each_condition_does_not_only_the_top_one() -> None:
+    """rep_attrition asks what 20%, 35% or 50% turnover cost; its answer set turnover_20 against turnover_35 and
+    gave turnover_50's -$312.5k of bookings (and -$298.0k of contribution) nowhere but the ranking's "$3.44M"."""
+    decision = DecisionSettings(primary="bookings", guardrails=["deals_lost_leaked"], scenarios_are="conditions")
+    shifts = {
+        BASELINE: {},
+        "turnover_20": {"bookings": 200_000.0, "deals_lost_leaked": -1.0},
+        "turnover_50": {"bookings": -300_000.0, "deals_lost_leaked": 20.0},
+    }
+    result = _three_scenarios(shifts, decision)
+    text = answer(result).paragraph
+    row = result.comparison.set_index(["scenario", "kpi"]).loc[("turnover_50", "bookings")]
+    said = "turnover_50 lowers bookings to $"
+    assert said in text and f"a difference of {format_signed_amount('bookings', row.mean_diff)}" in text, text
+    assert text.index(said) < text.index("Ranked on bookings"), text
+    assert "leaked leads rise by" in text.split(said)[1].split("Ranked")[0], text
+    # a condition that moves nothing clearly is said so, once; choices still set the top one alone against the baseline
+    shifts["turnover_50"] = {"bookings": 0.0, "deals_lost_leaked": 0.0}
+    text = answer(_three_scenarios(shifts, decision)).paragraph
+    assert text.count("turnover_50 does not clearly change bookings: it gives $") == 1, text
+    choices = answer(_three_scenarios(shifts, decision.model_copy(update={"scenarios_are": "choices"}))).paragraph
+    assert "turnover_50 does not clearly change" not in choices and "turnover_50 lowers" not in choices, choices
+
+
 def test_a_tie_on_a_guardrail_is_not_named_as_a_better_mean() -> None:
     """ramp_and_coaching read 'coaching has a better mean, though not clearly: 28.5% against 28.2%, +0.3 points
     (95% CI -3.4 to +4.0)': a tie told as a trade-off. An unclear difference is named only when it leans (its mean a
@@ -1424,3 +1448,27 @@ def test_a_trade_off_gives_a_difference_at_the_digits_the_lead_sentence_gives_it
     said = re.search(r"PRM tool cost rises by (\$[\d.]+k) \(95% CI", text)
     assert said is not None, text
     assert f"for {said.group(1)} more PRM tool cost" in text and f"worth {said.group(1)} to you" in text, text
+
+
+def test_points_of_retention_bought_with_dollars_are_given_in_dollars() -> None:
+    """csm_coverage read "csm_15 ... gives 0.1 points more net revenue retention for $571.4k more cost of sales, two
+    things salesim cannot set against each other": the points are ARR, and the runs count it (expansion bookings
+    +$84.7k, churned ARR no clear change, comparison.csv)."""
+    base = make_result(runs=60, effect=0.0)
+    runs = base.replications.copy()
+    rng = np.random.default_rng(5)
+    shared = rng.normal(0.0, 1.0, runs["replication"].nunique())[runs["replication"]]
+    own = rng.normal(0.0, 1.0, len(runs))
+    more = (runs["scenario"] == CHALLENGER).to_numpy()
+    runs["net_revenue_retention"] = 1.025 + 0.004 * shared + 0.0005 * own + 0.0015 * more
+    runs["expansion_bookings"] = 5.2e6 + 2e5 * shared + 2e4 * own + 84_700.0 * more
+    runs["churned_arr"] = 3.9e6 + 2e5 * shared + 3e4 * own
+    runs["cost_of_sales"] = 3.66e6 + 1e4 * shared + 571_400.0 * more
+    result = dataclasses.replace(base, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE))
+    settings = DecisionSettings(primary="net_revenue_retention", guardrails=["cost_of_sales"])
+    text = answer(_with(result, settings)).paragraph
+    assert "cannot set against each other" not in text, text
+    assert re.search(r"for \$571\.\dk more cost of sales: in dollars, expansion bookings rise by \$8\d\.\dk", text), (
+        text
+    )
+    assert "churned ARR shows no clear change; choose " in text, text

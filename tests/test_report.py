@@ -434,6 +434,36 @@ def test_a_team_at_85_percent_as_shown_is_not_called_above_the_ceiling() -> None
     assert above is not None and "busy 85.1%" in above and "above the 85% planning ceiling" in above
 
 
+def test_the_busiest_team_is_said_to_do_the_queued_work_it_does() -> None:
+    """csm_coverage read "In csm_15, the busiest team is the full cycle team, busy 70.8% of its selling time with
+    deals, renewals and expansions": its reps work no renewal or expansion (utilisation_full_cycle_renewal and
+    _expansion 0 in every run)."""
+    from simulator.analysis.conclusions import bottleneck_sentence
+    from simulator.analysis.utilisation import team_loads
+
+    runs = pd.DataFrame(
+        {
+            "scenario": ["csm_15"] * 4,
+            "replication": range(4),
+            "utilisation_full_cycle": [1.0] * 4,
+            "utilisation_full_cycle_sales": [0.70, 0.71, 0.72, 0.70],
+            "utilisation_full_cycle_prospecting": [0.30, 0.29, 0.28, 0.30],
+            "utilisation_full_cycle_renewal": [0.0] * 4,
+            "utilisation_full_cycle_expansion": [0.0] * 4,
+        }
+    )
+    text = bottleneck_sentence(team_loads(runs, "csm_15"), "csm_15")
+    assert text is not None and "of its selling time with deals (prospecting and partner work fill the rest)" in text
+    both = runs.assign(utilisation_full_cycle_expansion=0.05)
+    text = bottleneck_sentence(team_loads(both, "csm_15"), "csm_15")
+    assert text is not None and " with deals and expansions (prospecting" in text, text
+    # the published-range row of a team's queued work names queued work in general, not all three as the team's
+    from simulator.analysis.published_ranges import BENCHMARKS, QUEUED_UTILISATION
+
+    (queued,) = [b for b in BENCHMARKS if b.kpi == QUEUED_UTILISATION]
+    assert "renewals and expansions" not in queued.name + queued.phrase and "queued work" in queued.name
+
+
 def test_single_runs_range_leaves_out_a_0_1_kpi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """F-i: P10 / P50 / P90 of hit_plan printed "0.0% / 0.0% / 100.0%", read as "a typical year has a 0% chance"."""
     from simulator.config.decision import DecisionSettings
@@ -649,3 +679,32 @@ def test_the_pairing_sentence_gives_the_variance_pairing_leaves_when_the_sides_v
     assert abs(share - (1 - rho)) > 0.01  # unalike spreads: 1 - rho is not what pairing leaves
     text = pairing_sentence("with_engineers", "sdr_ae", rho, "bookings", share)
     assert f"is {share:.3f} of what comparing independent runs would give" in text and "vary about as much" not in text
+
+
+def test_how_precise_reads_the_questions_primary_kpi_and_bookings_for_a_yes_no_one() -> None:
+    """csm_coverage asks about net revenue retention (100 runs held it to ±0.4%); its "How precise is this" said 680
+    more runs were needed for mean bookings within ±2%, and "paired runs' bookings have a correlation of 1.000; ...
+    the variance of their difference is 0.000 ..., so the paired comparison is that much more precise": bookings no
+    CSM touches, the same in every run of every scenario."""
+    from simulator.analysis.precision import precision_section
+    from simulator.config.decision import DecisionSettings
+
+    base = make_result(runs=60, effect=0.08)
+
+    def lines(primary: str, runs: pd.DataFrame | None = None) -> str:
+        experiment = dataclasses.replace(base.experiment, decision=DecisionSettings(primary=primary))
+        changed = dataclasses.replace(base, experiment=experiment)
+        if runs is not None:
+            changed.replications = runs
+        return "\n".join(precision_section(changed))
+
+    text = lines("win_rate")
+    assert "95% CI of mean win rate within ±2% of the mean" in text and "mean bookings" not in text, text
+    assert "paired runs' win rate has a correlation of" in text, text
+    events = base.replications.assign(hit_plan=(base.replications["bookings"] > 3e6).astype(float))
+    assert "95% CI of mean bookings within ±2%" in lines("hit_plan", events)  # a yes/no share: bookings
+    same = base.replications.copy()
+    same["deals_won"] = same.groupby("replication")["deals_won"].transform("first")  # no scenario moves it
+    text = lines("deals_won", same)
+    assert f"paired runs' deals won are the same in every run: {CHALLENGER} does not move them." in text, text
+    assert "0.000 of what" not in text

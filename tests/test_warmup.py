@@ -414,3 +414,35 @@ def test_the_steady_state_line_does_not_deny_the_baselines_own_hiring_course() -
         line.endswith("in today's organisation (initial-transient check), apart from its hiring plan's course below.")
         for line in lines
     )
+
+
+def test_a_hiring_plans_course_is_a_note_on_the_terminal_however_it_moves(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """hiring_plan printed "salesim: warning: spread_evenly: the open pipeline ... rises by 23% ...: its planned hires
+    join and ramp inside the measured window, so this is the hiring plan's own course, not an artefact a warm-up would
+    remove" and the same sentence for all_in_january as a note: spread_evenly's hires of months 7 and 10 keep it
+    rising in the window's second half. report.md lists both under "The hiring plan's course"."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from reporting_fixtures import make_result
+
+    from simulator.analysis.transient import Drift
+    from simulator.report import session
+
+    result = make_result(runs=20)
+    planned = Drift("generalist", "open_pipeline_count", "open pipeline", 68.0, 14.0, 1.0, planned=True)
+    drifts = [
+        dataclasses.replace(planned, unsettled=True),
+        dataclasses.replace(planned, scenario="specialist"),
+        dataclasses.replace(planned, planned=False, response=True, unsettled=True),  # no level in the run: a warning
+    ]
+    monkeypatch.setattr(session, "result_drifts", lambda _: drifts)
+    session._say_results(result, Path("out"), "")
+    err = capsys.readouterr().err
+    assert err.count("salesim: note: generalist: the open pipeline") == 1, err
+    assert err.count("salesim: note: specialist: the open pipeline") == 1, err
+    steady = "salesim: warning: generalist: the open pipeline rises by 23% across the measured window (from about 61 to"
+    assert steady + " 75) while generalist's is steady" in err, err
+    assert err.count("salesim: warning:") == 1, err

@@ -160,8 +160,8 @@ def _lead_sentence(result: ExperimentResult, decision: DecisionSettings, top: st
     if clauses:
         head += "; " + join_words(clauses) + f", against {baseline}"
     head += "."  # a scenario's name starts it as typed, never capitalised
-    if row is None or not bool(row["significant"]):
-        for scenario, change in _clear_changes(result, kpi, exclude=top):
+    if (row is None or not bool(row["significant"])) and decision.scenarios_are != "conditions":
+        for scenario, change in _clear_changes(result, kpi, exclude=top):  # conditions: each said in full below
             verb = "raises" if float(change["mean_diff"]) > 0 else "lowers"
             head += (
                 f" {scenario} clearly {verb} {phrase}, to {means_apart(result, kpi, baseline, scenario)[1]}, "
@@ -169,6 +169,38 @@ def _lead_sentence(result: ExperimentResult, decision: DecisionSettings, top: st
                 f"{difference_words(change, kpi)}."
             )
     return head
+
+
+def _other_conditions(result: ExperimentResult, decision: DecisionSettings, ranking: pd.DataFrame, top: str) -> str:
+    """Each condition the lead sentence did not name, against the baseline, with its guardrails ('' for choices).
+
+    Conditions are met, not chosen, and the question asks what each one does: rep_attrition asks what 20%,
+    35% or 50% turnover cost, and its answer set turnover_20 against today while turnover_50's -$312.5k of
+    bookings and -$298.0k of contribution were left to the ranking's "$3.44M".
+    """
+    if decision.scenarios_are != "conditions":
+        return ""
+    kpi, baseline = decision.primary, result.experiment.baseline
+    phrase = kpi_phrase(result, kpi)
+    sentences = []
+    for scenario in (str(s) for s in ranking["scenario"]):
+        row = comparison_row(comparison_of(result), scenario, kpi)
+        if scenario in (baseline, top) or row is None:
+            continue
+        value = means_apart(result, kpi, baseline, scenario)[1]
+        if bool(row["significant"]):
+            verb = "raises" if float(row["mean_diff"]) > 0 else "lowers"
+            head = (
+                f"{scenario} {verb} {phrase} to {value}, a difference of {difference_words(row, kpi)}, better in "
+                f"{format_share(float(row['share_better']))} of paired runs"
+            )
+        else:
+            head = f"{scenario} does not clearly change {phrase}: it gives {value}, a difference of " + (
+                difference_words(row, kpi) + (" whose CI includes zero" if interval_words(row, kpi) else "")
+            )
+        clauses = [c for c in (_guardrail_clause(result, scenario, g) for g in decision.guardrails) if c]
+        sentences.append(head + ("; " + join_words(clauses) if clauses else "") + ".")
+    return " ".join(sentences)
 
 
 def _clear_changes(result: ExperimentResult, kpi: str, exclude: str) -> list[tuple[str, pd.Series]]:
@@ -326,6 +358,7 @@ def _answer(result: ExperimentResult) -> Answer:
     top = recommended if recommended and recommended != result.experiment.baseline else others[0]
     sentences = [
         _lead_sentence(result, decision, top),
+        _other_conditions(result, decision, ranking, top),  # conditions: what each one does, not only the top
         _ranking_sentence(result, ranking, decision.primary),
         lever_words(result, decision.primary),  # "A or B?" asked beside A and B together: A against B
         leaked_gain_words(result, decision, top),  # the gain upstream leaks at a team past the ceiling: say why

@@ -29,7 +29,7 @@ from simulator.analysis.tables import (
     summary_of,
     summary_row,
 )
-from simulator.analysis.wording import join_words, possessive
+from simulator.analysis.wording import is_plural, join_words, possessive
 from simulator.config.decision import DecisionSettings
 from simulator.run.experiment import ExperimentResult
 
@@ -174,8 +174,9 @@ def costs_more_than_it_gains(result: ExperimentResult, decision: DecisionSetting
     A difference can be statistically clear and still not worth having: +$348 of bookings
     for +$126.5k of cost of sales. With the primary KPI in dollars, the loss outweighs the
     gain. With the primary KPI in another unit (points of net revenue retention, meetings),
-    salesim cannot set it against dollars: a money guardrail clearly worse, by more than any
-    money guardrail is clearly better (a contribution that rises pays for the cost that
+    salesim cannot set it against dollars (a retention rate's points are given in the dollars
+    of expansions and churned ARR they are made of, for the user to weigh): a money guardrail
+    clearly worse, by more than any money guardrail is clearly better (a contribution that rises pays for the cost that
     rises with it), leaves the choice to the user. A guardrail the rule limits
     (``max_worsening``) is judged by its limit instead; an empty rule is no rule.
     """
@@ -217,7 +218,39 @@ def costs_more_than_it_gains(result: ExperimentResult, decision: DecisionSetting
     unpaid = _no_money_gain(result, decision, scenario, worst)
     if unpaid:  # prm_automation: the meetings did not turn into bookings, and contribution nets the seats' cost
         return f"{gives}, with no clear gain in {unpaid} from it: {choose} in itself"
+    dollars = _retention_dollars(result, scenario, kpi)
+    if dollars:  # csm_coverage: "0.1 points more NRR for $571.4k ..., two things salesim cannot set against each other"
+        return f"{gives}: in dollars, {dollars}; {choose}"
     return f"{gives}, two things salesim cannot set against each other: {choose}"
+
+
+RETENTION_DOLLARS = {
+    "net_revenue_retention": ("expansion_bookings", "churned_arr"),
+    "gross_revenue_retention": ("churned_arr",),
+    "renewal_rate": ("churned_arr",),
+}
+"""A retention rate -> the money KPIs its points are made of (expansions won, ARR lost)."""
+
+
+def _retention_dollars(result: ExperimentResult, scenario: str, kpi: str) -> str:
+    """``expansion bookings rise by $84.7k and churned ARR shows no clear change``; '' for other KPIs.
+
+    Points of retention are dollars of ARR: a CRO weighs 0.1 points of NRR by the ARR it keeps or adds.
+    """
+    found = []
+    for money in RETENTION_DOLLARS.get(kpi, ()):
+        row = comparison_row(comparison_of(result), scenario, money)
+        if row is None or not math.isfinite(float(row["mean_diff"])):
+            continue
+        phrase = kpi_phrase(result, money)
+        plural = is_plural(phrase)  # "expansion bookings rise", "churned ARR shows"
+        if not bool(row["significant"]):
+            found.append(f"{phrase} {'show' if plural else 'shows'} no clear change")
+            continue
+        diff = float(row["mean_diff"])
+        verb = ("rise" if diff > 0 else "fall") if plural else ("rises" if diff > 0 else "falls")
+        found.append(f"{phrase} {verb} by {format_amount(money, abs(diff), row_digits(row, money))}")
+    return join_words(found) if any("by" in f for f in found) else ""
 
 
 def _as_said(result: ExperimentResult, scenario: str, kpi: str, amount: float) -> str:

@@ -48,7 +48,7 @@ from simulator.analysis.tables import (
     tied_in_every_run,
 )
 from simulator.analysis.untouched_leads import untouched_sentences
-from simulator.analysis.utilisation import TeamLoad, reserved_shares, selling_time_words, team_loads
+from simulator.analysis.utilisation import TeamLoad, queued_words, reserved_shares, selling_time_words, team_loads
 from simulator.analysis.wording import join_words, possessive, team_label
 from simulator.run.experiment import ExperimentResult
 
@@ -232,8 +232,8 @@ def bottleneck_sentence(loads: list[TeamLoad], scenario: str, assumed: str = "")
         if math.isfinite(busiest.load_low) and math.isfinite(busiest.load_high)
         else ""
     )
-    work = (
-        " with deals, renewals and expansions (prospecting and partner work fill the rest)"
+    work = (  # the work it did: csm_coverage's full cycle team had read "with deals, renewals and expansions"
+        f" with {queued_words(busiest)} (prospecting and partner work fill the rest)"
         if busiest.has_filler and not busiest.reserved
         else ""
     )

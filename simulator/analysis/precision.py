@@ -2,10 +2,11 @@
 
 Two figures, both computed from the runs with :mod:`simulator.analysis.statistics`:
 
-* how many runs per scenario would pin the mean of bookings down to a 95% CI within
+* how many runs per scenario would pin the mean of the question's primary KPI (bookings
+  when that is a yes/no outcome, or the ``runs=auto`` KPI) down to a 95% CI within
   ``±2%`` of the mean (:func:`simulator.analysis.run_counts.replications_needed`), and whether
   the runs made reach it;
-* how closely each scenario's bookings follow the baseline's across paired runs
+* how closely each scenario's values of it follow the baseline's across paired runs
   (:func:`simulator.analysis.comparison.correlation_of_pairs`). With common random numbers the
   variance of a paired difference is ``var(a) + var(b) - 2 rho sd(a) sd(b)``, which for
   similar spreads is ``(1 - rho)`` times the variance of a difference of independent runs.
@@ -19,11 +20,13 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.comparison import correlation_of_pairs, paired_runs
+from simulator.analysis.decision import decision_of
 from simulator.analysis.kpi_names import kpi_label
+from simulator.analysis.quantities import Kind, kpi_kind
 from simulator.analysis.run_counts import draw_floors, replications_needed
 from simulator.analysis.statistics import mean_interval, relative_half_width, scenario_order
 from simulator.analysis.tables import scenario_names
-from simulator.analysis.wording import count_of
+from simulator.analysis.wording import count_of, is_plural
 from simulator.calibration.draw_counts import MAX_DRAWS
 from simulator.run.experiment import ExperimentResult
 
@@ -127,21 +130,25 @@ def pairing_sentence(
         One sentence, starting with the pair's names in bold.
     """
     label = kpi_label(kpi).lower()
+    have = "have" if is_plural(label) else "has"  # "net revenue retention has"
     head = f"**{scenario} vs {baseline}**: "
     if not math.isfinite(rho):
         return head + f"too few paired runs to measure how closely their {label} move together."
     if rho <= 0.0:
         return (
-            head + f"paired runs' {label} have a correlation of {rho:.3f}, so pairing gains nothing here: "
+            head + f"paired runs' {label} {have} a correlation of {rho:.3f}, so pairing gains nothing here: "
             "the paired comparison is no more precise than comparing independent runs."
         )
     if rho < LITTLE_PAIRING:
         return (
-            head + f"paired runs' {label} have a correlation of only {rho:.3f}: the two designs route the same "
+            head + f"paired runs' {label} {have} a correlation of only {rho:.3f}: the two designs route the same "
             "leads so differently that their runs share little luck, so pairing makes the comparison hardly more "
             f"precise than independent runs (the variance of a difference about {1.0 - rho:.0%} of theirs)."
         )
     measured = math.isfinite(share)
+    if measured and share == 0.0:  # csm_coverage's bookings: "0.000 of ..., so the paired comparison is that much"
+        same, them = ("are", "them") if have == "have" else ("is", "it")
+        return head + f"paired runs' {label} {same} the same in every run: {scenario} does not move {them}."
     shrink = share if measured else 1.0 - rho
     if shrink <= 0.0:
         times = ""
@@ -151,13 +158,13 @@ def pairing_sentence(
         times = f", about {1.0 - shrink:.0%} smaller"
     if measured:
         return (
-            head + f"paired runs' {label} have a correlation of {rho:.3f}; because both replay the same leads "
+            head + f"paired runs' {label} {have} a correlation of {rho:.3f}; because both replay the same leads "
             f"with the same luck (common random numbers), the variance of their difference is {shrink:.3f} of "
             f"what comparing independent runs would give (their two variances added){times}, so the paired "
             "comparison is that much more precise."
         )
     return (
-        head + f"paired runs' {label} have a correlation of {rho:.3f}; because both replay the same leads "
+        head + f"paired runs' {label} {have} a correlation of {rho:.3f}; because both replay the same leads "
         f"with the same luck (common random numbers), the variance of their difference is about "
         f"1 - {rho:.3f} = {shrink:.3f} of what comparing independent runs would give{times} "
         "(when the two scenarios vary about as much), so the paired comparison is that much more precise."
@@ -236,8 +243,22 @@ def auto_runs_lines(result: ExperimentResult) -> list[str]:
     return [*lines, *[f"- {line}" for line in words], ""]
 
 
-def precision_section(result: ExperimentResult, kpi: str = PRECISION_KPI) -> list[str]:
+def precision_kpi(result: ExperimentResult) -> str:
+    """The KPI "How precise is this" reads: the question's primary KPI, bookings for a yes/no one (hitting the plan).
+
+    csm_coverage asks about net revenue retention, which 100 runs held to ±0.4%; its section said 680 more
+    runs were needed for mean bookings within ±2%, bookings no CSM touches (the same in every scenario).
+    """
+    primary = decision_of(result.experiment).primary
+    runs = result.replications
+    usable = primary in runs.columns and kpi_kind(primary) is not Kind.EVENT
+    return primary if usable else PRECISION_KPI
+
+
+def precision_section(result: ExperimentResult, kpi: str | None = None) -> list[str]:
     """Build the "How precise is this" section of ``report.md`` (no lines when there are no runs).
+
+    ``kpi``: the KPI to read; by default :func:`precision_kpi` (``runs=auto`` reads its own, always).
 
     Returns:
         Markdown lines: the heading, one bullet per scenario on the runs needed for a
@@ -247,6 +268,7 @@ def precision_section(result: ExperimentResult, kpi: str = PRECISION_KPI) -> lis
     runs = result.replications
     goal = result.experiment.precision
     target = TARGET_PRECISION if goal is None else goal.relative_half_width
+    kpi = kpi or precision_kpi(result)
     if goal is not None and goal.kpi in runs.columns:  # runs=auto: its own KPI and target, never a second one
         kpi = goal.kpi
     if "scenario" not in runs.columns or kpi not in runs.columns:

@@ -285,8 +285,9 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     ),
     Benchmark(
         QUEUED_UTILISATION,
-        "Selling time on deals, renewals and expansions (the rest prospects)",
-        "the {team} team busy {value} of its selling time on deals, renewals and expansions",
+        # queued work in general: a full-cycle team's is deals alone, a CSM team's renewals and expansions
+        "Selling time on queued work: deals, renewals or expansions (the rest prospects)",
+        "the {team} team busy {value} of its selling time on queued work (deals, renewals or expansions)",
         0.0,
         0.85,
         RATE,

@@ -100,6 +100,16 @@ class Drift:
         return not (self.response or self.from_state or self.planned)
 
     @property
+    def warns(self) -> bool:
+        """A warning (else a note): an artefact of the run's start, or a lever's response with no level in the run.
+
+        A hiring plan's course or a forecast's is a note however it moves: spread_evenly's open pipeline, still
+        rising in the window's second half as its hires of months 7 and 10 ramp, had read "salesim: warning:
+        ... the hiring plan's own course, not an artefact", beside all_in_january's same sentence as a note.
+        """
+        return self.transient or (self.response and self.unsettled and not (self.planned or self.from_state))
+
+    @property
     def relative(self) -> float:
         """The drift as a share of the level."""
         return self.drift / self.level if self.level else math.inf

@@ -52,6 +52,8 @@ class TeamLoad:
         has_filler: True when the team does prospecting or partner work at all.
         reserved: Share of selling time the team reserves for prospecting or partner work; the
             load is then over the rest (queued work / (1 - reserved)).
+        works: The queued pipelines the team spent time on (``sales``, ``renewal``, ``expansion``),
+            in that order; empty when the runs give no per-pipeline figures.
     """
 
     team: str
@@ -61,6 +63,7 @@ class TeamLoad:
     filler: float
     has_filler: bool
     reserved: float = 0.0
+    works: tuple[str, ...] = ()
 
 
 DAYS_PER_WEEK = 5.0  # the engines' working week (simulator.model.multi_pipeline)
@@ -150,9 +153,25 @@ def team_loads(
                 mean_filler,
                 bool(pool) and mean_filler > 0,
                 blocked if 0.0 < blocked < 1.0 else 0.0,
+                tuple(
+                    c.removeprefix(f"{UTILISATION_PREFIX}{team}_") for c in queued if runs[c].fillna(0.0).gt(0).any()
+                ),
             )
         )
     return loads
+
+
+QUEUED_WORDS = {"sales": "deals", "renewal": "renewals", "expansion": "expansions"}
+"""A queued pipeline's work in words."""
+
+
+def queued_words(load: TeamLoad) -> str:
+    """``deals`` for a full-cycle team, ``renewals and expansions`` for CSMs: the queued work the team did.
+
+    All three when the runs say nothing per pipeline (or the team did none).
+    """
+    works = [QUEUED_WORDS[w] for w in load.works if w in QUEUED_WORDS] or list(QUEUED_WORDS.values())
+    return works[0] if len(works) == 1 else ", ".join(works[:-1]) + " and " + works[-1]
 
 
 def is_per_pipeline(kpi: str, kpis: set[str]) -> bool:

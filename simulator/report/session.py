@@ -250,7 +250,7 @@ def _say_results(result: ExperimentResult, out_dir: Path, resume_command: str) -
         print(unusual)
     warmup = experiment.scenarios[0].config.clock.warmup_days
     for drift in result_drifts(result):
-        kind = "warning" if drift.transient or drift.unsettled else "note"
+        kind = "warning" if drift.warns else "note"
         horizon = experiment.scenarios[0].config.clock.horizon_days
         print(f"salesim: {kind}: {drift.sentence(warmup, experiment.baseline, horizon)}", file=sys.stderr)
     for line in depleting_territories(result.replications, territories(experiment)):
