@@ -82,7 +82,12 @@ def test_every_kpi_a_shipped_config_produces_is_named_in_the_table(org: str) -> 
     _every_share_of_a_count_records_its_denominator(kpis)
 
 
-MONEY_SHARES = ("gross_revenue_retention", "expansion_share_of_new_arr")  # ARR over ARR: no count of trials
+MONEY_SHARES = (  # ARR over ARR, bookings over bookings: no count of trials
+    "gross_revenue_retention",
+    "expansion_share_of_new_arr",
+    "opened_in_quarter_share",
+    "opening_pipeline_won_share",
+)
 
 
 def _every_share_of_a_count_records_its_denominator(kpis: dict[str, float]) -> None:

@@ -1,14 +1,14 @@
 """Why the pipeline a quarter starts with reads below the published 3–5× of quota.
 
 The rule (BENCHMARKS.md, Cycle and pipeline; Forecasting calls it folklore: it is 1 ÷ a
-33% win rate) counts on a quarter's bookings coming from the opportunities open when it
-starts, which holds when deals stay open for more than a quarter. salesim's default
-organisation keeps an opportunity open 17 working days on average, under a quarter's
-~62, so most of what a quarter books is opened and closed within it and the pipeline it
-starts with reads 1.1–1.3× its plan (``plan_check``, docs/MODEL.md): a fact about its
-short cycle, not a thin pipeline. The words here say so beside the figure, only when the
-run's own opportunities stay open less than a quarter; coverage below the range with
-longer-lived deals gets no such words.
+33% win rate) counts on a quarter's bookings all coming from the opportunities open when
+it starts, a third or less of them won. In salesim's default organisation (``plan_check``,
+docs/MODEL.md) 37% of what a quarter books became an opportunity within the quarter, and
+the deals open at its start won 52% of their value by its end (those still open are the
+ones not yet lost): a quarter's bookings need about 1.2× of them open at its start, and
+the pipeline reads 1.1–1.3× its plan, a fact about its cycle, not a thin pipeline. The
+words here give both measured shares and the coverage they call for beside a coverage
+below the range.
 
 Coverage is the pipeline over the *plan*, so a plan out of line with what the organisation
 books moves it as much: a $100k plan read "47.7× the quarter's plan … 42.7 above" with no
@@ -30,26 +30,45 @@ from simulator.analysis.tables import summary_mean
 
 COVERAGE_KPI = "pipeline_coverage"
 OPEN_DAYS_KPI = "opportunity_days_mean"
+OPENED_KPI = "opened_in_quarter_share"
+WON_KPI = "opening_pipeline_won_share"
 PLAN_APART = 1.5
 """A plan this many times the runs' bookings (or this fraction of them) is said as a cause of the coverage."""
 
 
 def short_cycle_words(summary: pd.DataFrame, scenario: str, year_days: float) -> str:
-    """Why ``scenario``'s coverage reads low when its opportunities stay open less than a quarter; ``""`` otherwise.
+    """Why ``scenario``'s coverage reads low: what a quarter books without its opening pipeline, and how that converts.
+
+    Measured (``opened_in_quarter_share`` and ``opening_pipeline_won_share``): the 3–5× rule
+    counts on every dollar a quarter books being open at its start and a third of it won; at
+    the run's own rates a quarter's bookings need ``(1 - opened) / won`` times them open at its
+    start. A summary without the two (an older run's) falls back on the mean open time being
+    under a quarter, and ``""`` otherwise. The mean open time alone had said "so most of what
+    a quarter books is opened within it" of plan_check, where 37% was: lost deals' short
+    lives had pulled the mean down.
 
     Args:
-        summary: The summary table (``opportunity_days_mean`` rows, working days).
+        summary: The summary table (the two shares' rows, and ``opportunity_days_mean``, working days).
         scenario: The scenario.
         year_days: The scenario's working days a year (a quarter is a fourth of them).
     """
     days, quarter = summary_mean(summary, scenario, OPEN_DAYS_KPI), year_days / 4.0
+    opened = summary_mean(summary, scenario, OPENED_KPI)
+    won = summary_mean(summary, scenario, WON_KPI)
+    rule = "1 ÷ a 33% win rate: folklore, BENCHMARKS.md"
+    if math.isfinite(opened) and math.isfinite(won) and won > 0.0:
+        return (
+            f"{opened:.0%} of what a quarter books became an opportunity within the quarter, and the deals open at "
+            f"its start won {won:.0%} of their value by its end, where the 3–5× rule counts on all of it open at "
+            f"the start and a third or less of that won ({rule}): at these rates a quarter's bookings need about "
+            f"{(1.0 - opened) / won:.1f}× of them open at its start"
+        )
     if not (math.isfinite(days) and days < quarter):
         return ""
     return (
         f"its opportunities stay open {days:.0f} working days on average until they end, under a quarter's "
-        f"{quarter:.0f}, so most of what a quarter books is opened within it and the pipeline it starts with reads "
-        "low; the 3–5× rule counts on deals open longer than a quarter (it is 1 ÷ a 33% win rate: folklore, "
-        "BENCHMARKS.md)"
+        f"{quarter:.0f}, so much of what a quarter books is opened within it and the pipeline it starts with reads "
+        f"low; the 3–5× rule counts on deals open longer than a quarter ({rule})"
     )
 
 

@@ -111,6 +111,8 @@ KPI_LABELS = {
     "plan_shortfall": "Shortfall against the plan",
     "pipeline_coverage": "Pipeline coverage (open opportunities at a quarter's start over its plan, ×)",
     "opportunity_days_mean": "Opportunity open time, mean (from opportunity to won, lost or no decision)",
+    "opened_in_quarter_share": "Bookings opened as opportunities within the quarter that won them",
+    "opening_pipeline_won_share": "Pipeline open at a quarter's start won within the quarter (by value)",
     "forecast_mape": "Forecast error, next month (MAPE)",
     "forecast_bias": "Forecast bias, next month",
     "forecast_mape_quarter": "Forecast error, next quarter (MAPE)",

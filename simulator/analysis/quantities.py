@@ -129,6 +129,8 @@ KPI_KINDS: tuple[KpiRow, ...] = tuple(
         ("reps_left", _N, _DOWN),
         ("ramped_fte_", _N, _NONE),
         ("opportunity_days_mean", _N, _NONE),  # what the coverage a quarter starts with follows
+        ("opened_in_quarter_share", _P, _NONE),  # bookings opened within their quarter: no opening pipeline holds them
+        ("opening_pipeline_won_share", _P, _NONE),  # the 3-5x rule takes it for a third
         ("pipeline_coverage", _N, _NONE),  # 3-5x is the rule: far above it, deals stall in the pipeline
         ("open_pipeline_", _N, _NONE),  # deals stuck in a queue raise it as much as a healthy funnel
         ("cost_", _N, _DOWN),
