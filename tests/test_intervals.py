@@ -19,6 +19,7 @@ import pytest
 
 import simulator
 from simulator.analysis.comparison import compare
+from simulator.analysis.formatting import format_value
 from simulator.analysis.intervals import interval_of_mean, pooled_trials, t_quantile, wilson_interval
 from simulator.analysis.mean_cells import format_mean_ci
 from simulator.analysis.paired_intervals import (
@@ -916,3 +917,24 @@ def test_a_count_at_0_in_every_run_on_parameter_draws_is_bounded_over_its_runs()
     assert (found.n, found.ci_low, found.ci_high) == (80, 0.0, pytest.approx(-math.log(0.025) / 80))
     row = pd.Series({"mean": found.mean, "ci_low": found.ci_low, "ci_high": found.ci_high, "n": found.n})
     assert format_mean_ci(row, "deals_lost_handoff") == "0 in all 80 runs (0 to 0.046 a run)"
+
+
+def test_a_bound_that_is_not_zero_never_reads_zero() -> None:
+    """lead_assignment's SLA breaches at need specified, 0.060% (0.045% to 0.080%), read "0.1% (0.0% to 0.1%)"."""
+    row = pd.Series({"n": 100, "mean": 0.000601, "ci_low": 0.000452, "ci_high": 0.000801})
+    assert format_mean_ci(row, "sla_breach_need_specified") == "0.06% (0.05% to 0.08%)"
+    assert format_mean_ci(pd.Series({"mean": 0.2, "ci_low": 0.15, "ci_high": 0.25}), "win_rate") == (
+        "20.0% (15.0% to 25.0%)"
+    )
+
+
+def test_a_count_and_its_bounds_read_at_one_precision() -> None:
+    """speed_to_lead's deals won read "105 (100.0 to 110)", lead_assignment's "99.7 (94.7 to 105)"."""
+    row = pd.Series({"n": 100, "mean": 105.0, "ci_low": 99.97, "ci_high": 110.2})
+    assert format_mean_ci(row, "deals_won") == "105 (100 to 110)"
+    assert format_mean_ci(row, "deals_won", words=False) == "105 [100, 110]"
+    row = pd.Series({"n": 100, "mean": 99.73, "ci_low": 94.6, "ci_high": 104.86})
+    assert format_mean_ci(row, "deals_won") == "99.7 (94.6 to 104.9)"
+    assert format_value("deals_won", 99.97) == "100"
+    row = pd.Series({"n": 100, "mean": 2163.07, "ci_low": 2151.08, "ci_high": 2175.06})
+    assert format_mean_ci(row, "leads_total") == "2,163 (2,151 to 2,175)"

@@ -99,9 +99,21 @@ def _digits_shown(row: pd.Series | None, kpi: str, extra_digits: int) -> int:
         digits = extra_digits + more
         mean = format_value(kpi, value, extra_digits=digits)
         faithful = not one_sided or _width_shown(kpi, value, high_value if value == low_value else low_value, digits)
-        if (value == 0 or not reads_zero(mean)) and faithful:
+        if (value == 0 or not reads_zero(mean)) and faithful and _bounds_shown(kpi, (low_value, high_value), digits):
             return more
     return 3
+
+
+def _bounds_shown(kpi: str, bounds: tuple[float, float], digits: int) -> bool:
+    """Neither bound of an interval that is not 0 reads 0 at ``digits`` extra decimals.
+
+    lead_assignment's SLA breaches at need specified, 0.060% (0.045% to 0.080%), had read
+    "0.1% (0.0% to 0.1%)": a lower bound of 0 where the runs rule it out, and a width
+    rounded to near three times its size; it reads "0.06% (0.05% to 0.08%)".
+    """
+    return all(
+        b == 0 or not math.isfinite(b) or not reads_zero(format_value(kpi, b, extra_digits=digits)) for b in bounds
+    )
 
 
 def zero_in_every_run(row: pd.Series | None, kpi: str) -> bool:
@@ -139,9 +151,27 @@ def _mean_ci_text(row: pd.Series | None, kpi: str, words: bool, digits: int) -> 
     mean = format_value(kpi, float(row["mean"]), extra_digits=digits)
     if not math.isfinite(float(row["ci_low"])):
         return mean
-    low = format_value(kpi, float(row["ci_low"]), extra_digits=digits)
-    high = format_value(kpi, float(row["ci_high"]), extra_digits=digits)
+    low, high = (_bound_text(kpi, float(row[b]), digits, mean) for b in ("ci_low", "ci_high"))
     return f"{mean} ({low} to {high})" if words else f"{mean} [{low}, {high}]"
+
+
+def _decimals(text: str) -> int:
+    """The decimals a formatted figure (not money) shows: "1,234.5" 1, "6.04%" 2, "105" 0."""
+    return len(text.partition(".")[2].rstrip("%").split(" ")[0])
+
+
+def _bound_text(kpi: str, value: float, digits: int, mean: str) -> str:
+    """A bound of a CI at the decimals its mean shows (money keeps its own scale: $906k beside $1.02M).
+
+    A count's decimals go with its size (:func:`format_value`), so a mean of 105 deals had
+    read "105 (100.0 to 110)" and one of 99.7 "99.7 (94.7 to 105)": a bound now reads as
+    precisely as the mean beside it, "105 (100 to 110)", "99.7 (94.7 to 104.9)".
+    """
+    text = format_value(kpi, value, extra_digits=digits)
+    if kpi_unit(kpi) == "money":
+        return text
+    shift = _decimals(mean) - _decimals(text)
+    return format_value(kpi, value, extra_digits=digits + shift) if shift else text
 
 
 WIDTH_SHOWN = 0.1
