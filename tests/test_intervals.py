@@ -21,7 +21,7 @@ import simulator
 from simulator.analysis.comparison import compare
 from simulator.analysis.formatting import format_value
 from simulator.analysis.intervals import interval_of_mean, pooled_trials, t_quantile, wilson_interval
-from simulator.analysis.mean_cells import format_mean_ci
+from simulator.analysis.mean_cells import format_mean_ci, format_mean_cis
 from simulator.analysis.paired_intervals import (
     bounded_difference,
     fieller_ratio,
@@ -938,3 +938,28 @@ def test_a_count_and_its_bounds_read_at_one_precision() -> None:
     assert format_value("deals_won", 99.97) == "100"
     row = pd.Series({"n": 100, "mean": 2163.07, "ci_low": 2151.08, "ci_high": 2175.06})
     assert format_mean_ci(row, "leads_total") == "2,163 (2,151 to 2,175)"
+
+
+def test_an_interval_wide_for_its_mean_never_reads_as_one_value() -> None:
+    """sdr_headcount's SDR first touch with six SDRs, 0.0122 hours (0.0099 to 0.0150), read "0.01 (0.01 to 0.01)"."""
+    rows = [
+        pd.Series({"n": 100, "mean": m, "ci_low": low, "ci_high": high})
+        for m, low, high in [
+            (0.330811, 0.285119, 0.383825),
+            (7.648609, 7.223318, 8.098941),
+            (1.799930, 1.589474, 2.038251),
+            (0.012170, 0.009888, 0.014979),
+        ]
+    ]
+    kpi = "first_touch_hours_mean_sdr"
+    assert format_mean_ci(rows[3], kpi) == "0.012 (0.010 to 0.015)"
+    # beside it, each row at the most decimals that show its own width to two digits
+    assert format_mean_cis(rows, kpi) == [
+        "0.331 (0.285 to 0.384)",
+        "7.65 (7.22 to 8.10)",
+        "1.80 (1.59 to 2.04)",
+        "0.012 (0.010 to 0.015)",
+    ]
+    # an interval within a twentieth of its mean may still read as one value
+    tight = pd.Series({"mean": 0.05, "ci_low": 0.0498, "ci_high": 0.0503})
+    assert format_mean_ci(tight, "sla_breach_close") == "5.0% (5.0% to 5.0%)"
