@@ -80,6 +80,17 @@ def test_least_loaded_qualifying_fewer_leads_is_explained_beside_the_answer(assi
     assert MECHANISM in note and "the least skilled, new hires in their ramp among them" in note
     meetings = [format_value("meetings_booked", summary_mean(summary, s, "meetings_booked")) for s in names]
     assert f"({meetings[0]} meetings booked against {meetings[1]})" in note
+    # the team's time prospecting fell meanwhile (What it means says so): the note says both, and why
+    time = [
+        format_value(
+            "utilisation_full_cycle_prospecting", summary_mean(summary, s, "utilisation_full_cycle_prospecting")
+        )
+        for s in names
+    ]
+    assert (
+        f", though the full cycle team spends less of its time prospecting ({time[0]} against {time[1]}): "
+        "those reps are the more skilled, and a prospect's conversion rises with the rep's skill"
+    ) in note, note
     assert note in comparison_notes(assignment)  # said beside the answer, in the report and on the terminal
     # beside the qualification figure too, when it reads outside its range
     reasons = assignment_reasons(assignment, summary_with_run_figures(assignment))
