@@ -121,7 +121,10 @@ def test_a_shared_queue_booking_less_for_its_hand_offs_is_explained_beside_the_a
     ]
     assert f"though it first touches leads sooner ({touch[0]} against {touch[1]} hours of working days)" in note
     lost = format_value("deals_lost_handoff", summary_mean(summary, "shared_queue", "deals_lost_handoff"))
-    assert "its leads change hands between stages, where with round_robin one rep works each lead" in note
+    assert (
+        "and one cause the runs show is its hand-offs: its leads change hands between stages, where with round_robin "
+        "one rep works each lead"
+    ) in note, note
     assert f"{lost} leads and deals are lost at hand-offs in a run on average, none with round_robin" in note
     rates = [format_value("win_rate", summary_mean(summary, s, "win_rate")) for s in ("shared_queue", "round_robin")]
     assert f"its win rate is {rates[0]} against {rates[1]}, " in note and " points lower (95% CI -" in note

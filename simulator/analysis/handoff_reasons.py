@@ -88,8 +88,9 @@ def handoff_words(summary: pd.DataFrame, comparison: pd.DataFrame, scenario: str
     count = format_value(HANDOFF, summary_mean(summary, scenario, HANDOFF))
     text = (
         f"{scenario} books {format_amount(BOOKED, float(booked['mean_diff']), row_digits(booked, BOOKED))} less than "
-        f"{baseline} ({interval_words(booked, BOOKED)}){_sooner_words(summary, comparison, scenario, baseline)}: "
-        f"its leads change hands between stages, where with {baseline} one rep works each "
+        f"{baseline} ({interval_words(booked, BOOKED)}){_sooner_words(summary, comparison, scenario, baseline)}, "
+        f"and one cause the runs show is its hand-offs: its leads change hands between stages, where with {baseline} "
+        f"one rep works each "
         f"lead through every stage, and each hand-off may lose the lead and brings the receiving rep extra effort; "
         f"{count} leads and deals are lost at hand-offs in a run on average, none with {baseline}"
     )
@@ -107,6 +108,7 @@ def handoff_words(summary: pd.DataFrame, comparison: pd.DataFrame, scenario: str
             f"; {busy + ', so they book' if busy else 'its reps book'} {fewer} fewer meetings "
             f"({interval_words(meetings, 'meetings_booked')})"
         )
+    # not the only cause: specialist's AEs past the ceiling cost it too, which the answer says beside this
     return text + ". The hand-offs are the design's own cost (docs/MODEL.md, Teams, reps and routing)"
 
 
