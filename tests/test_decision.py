@@ -1276,6 +1276,66 @@ def test_a_guardrail_the_lead_sentence_gave_the_best_of_is_not_named_again_for_a
     assert "On leaked leads, oldest_first does better" in text, text
 
 
+def test_a_trade_off_names_a_scenario_not_clearly_worse_on_the_primary_and_all_it_does_better() -> None:
+    """sdr_headcount kept sdr_4 and went on 'On mean time to first touch by the AE team, sdr_2 does better: 47.3
+    against 101.6 ..., with bookings -$475.6k': AEs starved by a thin SDR desk, a trade-off no leader takes, while
+    sdr_3, quicker at AE first touch too for $73.7k less bookings (unclear), with 108 fewer leaked leads and $120k
+    less cost of sales, went unsaid (here a shorter cycle stands for the cost, which the fixture lacks)."""
+    decision = DecisionSettings(
+        primary="bookings", guardrails=["first_touch_hours_mean", "deals_lost_leaked", "cycle_time_days_p50"]
+    )
+    result = _three_scenarios(
+        {
+            BASELINE: {},
+            "wide": {"bookings": 3_000.0, "first_touch_hours_mean": 5.0, "deals_lost_leaked": 50.0},  # the lead's
+            "thin": {"bookings": -480_000.0, "first_touch_hours_mean": -15.0, "deals_lost_leaked": -130.0},
+            "lean": {
+                "bookings": -2_000.0,
+                "first_touch_hours_mean": -8.0,
+                "deals_lost_leaked": -100.0,
+                "cycle_time_days_p50": -3.0,
+            },
+        },
+        decision,
+    )
+    text = answer(result).paragraph
+    assert "Keep generalist" in text, text
+    assert "On mean time to first touch, lean does better" in text, text
+    assert "On mean time to first touch, thin" not in text, text
+    assert "; lean also does better on leaked leads (-" in text and " and median sales cycle (-3.0 " in text, text
+    # with no other scenario better on it, one that loses on the primary is still the trade-off to name
+    alone = _three_scenarios(
+        {BASELINE: {}, "thin": {"bookings": -480_000.0, "deals_lost_leaked": -130.0}, "lean": {"bookings": -2_000.0}},
+        DecisionSettings(primary="bookings", guardrails=["deals_lost_leaked"]),
+    )
+    assert "On leaked leads, thin does better" in answer(alone).paragraph
+
+
+def test_a_scenario_that_clearly_books_less_says_from_which_source_and_why() -> None:
+    """sdr_headcount read 'sdr_2 clearly lowers bookings, to $2.95M ..., a difference of -$475.6k ...' and no more:
+    its outbound bookings fell $546.4k, its SDR team prospecting 26.2% of its selling time against 62.5%."""
+    from simulator.analysis.source_words import source_clause
+
+    decision = DecisionSettings(primary="bookings", guardrails=["deals_lost_leaked"])
+    shifts = {BASELINE: {}, "wide": {"bookings": 3_000.0}, "thin": {"bookings": -480_000.0}}
+    result = _three_scenarios(shifts, decision)
+    runs = result.replications.copy()
+    base = runs[runs.scenario == BASELINE].set_index("replication")["bookings"]
+    thin = runs.scenario == "thin"
+    runs["bookings_inbound"] = runs["replication"].map(base * 0.6) + np.where(thin, 60_000.0, 0.0)
+    runs["bookings_partner"] = runs["replication"].map(base * 0.1)
+    runs["bookings_outbound"] = runs["bookings"] - runs["bookings_inbound"] - runs["bookings_partner"]
+    runs["utilisation_full_cycle_prospecting"] = (
+        0.625 - np.where(thin, 0.363, 0.0) + 0.01 * (runs["replication"] % 3 - 1)
+    )
+    result = dataclasses.replace(result, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE))
+    text = answer(result).paragraph
+    assert "thin clearly lowers bookings, to " in text, text
+    assert ": its outbound bookings -$540.0k (95% CI " in text, text
+    assert ", its full cycle team prospecting 26.2% of its selling time against 62.5%" in text, text
+    assert source_clause(result, "wide") == ""  # no clear change in bookings: nothing to explain
+
+
 def test_a_guardrail_the_baseline_is_best_on_is_not_said_twice_beside_the_chosen() -> None:
     """A chosen scenario not clearly worse than the baseline on a guardrail the baseline has the best mean of:
     the lead sentence gives that difference; the baseline is not named again as doing better."""

@@ -19,8 +19,9 @@ import pytest
 
 import simulator
 from simulator.analysis.comparison import compare
+from simulator.analysis.formatting import format_value
 from simulator.analysis.intervals import interval_of_mean, pooled_trials, t_quantile, wilson_interval
-from simulator.analysis.mean_cells import format_mean_ci
+from simulator.analysis.mean_cells import format_mean_ci, format_mean_cis
 from simulator.analysis.paired_intervals import (
     bounded_difference,
     fieller_ratio,
@@ -921,3 +922,49 @@ def test_a_count_at_0_in_every_run_on_parameter_draws_is_bounded_over_its_runs()
     assert (found.n, found.ci_low, found.ci_high) == (80, 0.0, pytest.approx(-math.log(0.025) / 80))
     row = pd.Series({"mean": found.mean, "ci_low": found.ci_low, "ci_high": found.ci_high, "n": found.n})
     assert format_mean_ci(row, "deals_lost_handoff") == "0 in all 80 runs (0 to 0.046 a run)"
+
+
+def test_a_bound_that_is_not_zero_never_reads_zero() -> None:
+    """lead_assignment's SLA breaches at need specified, 0.060% (0.045% to 0.080%), read "0.1% (0.0% to 0.1%)"."""
+    row = pd.Series({"n": 100, "mean": 0.000601, "ci_low": 0.000452, "ci_high": 0.000801})
+    assert format_mean_ci(row, "sla_breach_need_specified") == "0.06% (0.05% to 0.08%)"
+    assert format_mean_ci(pd.Series({"mean": 0.2, "ci_low": 0.15, "ci_high": 0.25}), "win_rate") == (
+        "20.0% (15.0% to 25.0%)"
+    )
+
+
+def test_a_count_and_its_bounds_read_at_one_precision() -> None:
+    """speed_to_lead's deals won read "105 (100.0 to 110)", lead_assignment's "99.7 (94.7 to 105)"."""
+    row = pd.Series({"n": 100, "mean": 105.0, "ci_low": 99.97, "ci_high": 110.2})
+    assert format_mean_ci(row, "deals_won") == "105 (100 to 110)"
+    assert format_mean_ci(row, "deals_won", words=False) == "105 [100, 110]"
+    row = pd.Series({"n": 100, "mean": 99.73, "ci_low": 94.6, "ci_high": 104.86})
+    assert format_mean_ci(row, "deals_won") == "99.7 (94.6 to 104.9)"
+    assert format_value("deals_won", 99.97) == "100"
+    row = pd.Series({"n": 100, "mean": 2163.07, "ci_low": 2151.08, "ci_high": 2175.06})
+    assert format_mean_ci(row, "leads_total") == "2,163 (2,151 to 2,175)"
+
+
+def test_an_interval_wide_for_its_mean_never_reads_as_one_value() -> None:
+    """sdr_headcount's SDR first touch with six SDRs, 0.0122 hours (0.0099 to 0.0150), read "0.01 (0.01 to 0.01)"."""
+    rows = [
+        pd.Series({"n": 100, "mean": m, "ci_low": low, "ci_high": high})
+        for m, low, high in [
+            (0.330811, 0.285119, 0.383825),
+            (7.648609, 7.223318, 8.098941),
+            (1.799930, 1.589474, 2.038251),
+            (0.012170, 0.009888, 0.014979),
+        ]
+    ]
+    kpi = "first_touch_hours_mean_sdr"
+    assert format_mean_ci(rows[3], kpi) == "0.012 (0.010 to 0.015)"
+    # beside it, each row at the most decimals that show its own width to two digits
+    assert format_mean_cis(rows, kpi) == [
+        "0.331 (0.285 to 0.384)",
+        "7.65 (7.22 to 8.10)",
+        "1.80 (1.59 to 2.04)",
+        "0.012 (0.010 to 0.015)",
+    ]
+    # an interval within a twentieth of its mean may still read as one value
+    tight = pd.Series({"mean": 0.05, "ci_low": 0.0498, "ci_high": 0.0503})
+    assert format_mean_ci(tight, "sla_breach_close") == "5.0% (5.0% to 5.0%)"

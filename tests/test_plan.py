@@ -637,6 +637,20 @@ def test_the_capacity_bridges_largest_line_the_rest_is_said_in_words() -> None:
     assert said.endswith("the capacity that quota arithmetic counts.") and "the plan" not in said, said
 
 
+def test_the_capacity_bridges_carried_in_line_is_set_against_the_deals_open_at_the_end() -> None:
+    """speed_to_lead's oldest_first read "the largest difference is carried in, which adds $503.9k." and stopped,
+    as if the deals it started with were a gift: the $412.5k still open at its end stand against them."""
+    values = {"capacity_spreadsheet": 3.36e6, "capacity_gap_attrition": 1.492e5, "capacity_gap_ramp": 2.18e5}
+    values |= {"capacity_gap_leakage": 3.71e4, "capacity_gap_queueing": 8.48e4, "capacity_gap_cycle": 4.125e5}
+    values |= {"capacity_gap_carry_in": -5.039e5, "capacity_gap_coverage": -4.864e5, "bookings": 3.45e6}
+    rows = [{"scenario": "oldest_first", "kpi": k, "mean": v, "ci_low": v, "ci_high": v} for k, v in values.items()]
+    lines = capacity_section(pd.DataFrame(rows), ["oldest_first"], {"oldest_first": 0.5})
+    line = next(line for line in lines if line.startswith("- **oldest_first**"))
+    assert line.startswith("- **oldest_first**: the largest difference is carried in, which adds $503.9k: "), line
+    assert "the other side of the sales cycle line (-$412.5k)" in line, line
+    assert line.endswith("together they add $91.4k."), line
+
+
 def test_the_question_names_the_plan_and_headcount_the_run_used() -> None:
     """plan_check's question follows ``plan.bookings`` and the headcount; a wrong name is refused."""
     from simulator.analysis.question_words import format_setting, question_text

@@ -363,6 +363,23 @@ def test_idle_prospecting_does_not_make_a_team_the_bottleneck() -> None:
     assert sentence is not None and "full cycle team, busy 95.0%" in sentence and "bottleneck" in sentence
 
 
+def test_a_busiest_team_whose_interval_reaches_past_the_ceiling_is_not_called_unloaded() -> None:
+    """sdr_headcount's sdr_3: 'the busiest team is the AE team, busy 85.0% of its selling time (95% CI 83.4% to
+    86.4%): within the 70-85% planning range, so no team is overloaded', while 86 leads a run leaked waiting for it."""
+    from simulator.analysis.conclusions import bottleneck_sentence
+    from simulator.analysis.utilisation import TeamLoad
+
+    edge = TeamLoad("ae", 0.8496, 0.8337, 0.8642, 0.0, False)
+    sentence = bottleneck_sentence([edge], "sdr_3") or ""
+    assert "busy 85.0% of its selling time (95% CI 83.4% to 86.4%)" in sentence, sentence
+    assert "no team is overloaded" not in sentence, sentence
+    assert "at its 85% ceiling, which the 95% CI reaches past: the team is as busy as planning allows" in sentence
+    inside = TeamLoad("csm", 0.78, 0.775, 0.785, 0.0, False)
+    assert (bottleneck_sentence([inside], "s") or "").endswith(
+        "within the 70-85% planning range, so no team is overloaded."
+    )
+
+
 def test_a_window_other_than_a_year_is_not_called_a_year(tmp_path: Path) -> None:
     result = make_result(runs=20, effect=0.08)
     quarter = [

@@ -47,6 +47,7 @@ from simulator.analysis.kpi_names import kpi_unit, kpi_words
 from simulator.analysis.lever_pairs import lever_words
 from simulator.analysis.quantities import direction
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST, rank_scenarios
+from simulator.analysis.source_words import source_clause
 from simulator.analysis.tables import (
     comparison_of,
     comparison_row,
@@ -166,7 +167,7 @@ def _lead_sentence(result: ExperimentResult, decision: DecisionSettings, top: st
             head += (
                 f" {scenario} clearly {verb} {phrase}, to {means_apart(result, kpi, baseline, scenario)[1]}, "
                 "a difference of "
-                f"{difference_words(change, kpi)}."
+                f"{difference_words(change, kpi)}{source_clause(result, scenario) if kpi == 'bookings' else ''}."
             )
     return head
 

@@ -127,6 +127,15 @@ def least_loaded_words(
             f"({format_value(meetings, summary_mean(summary, scenario, meetings))} meetings booked against "
             f"{format_value(meetings, summary_mean(summary, baseline, meetings))})"
         )
+        time = f"utilisation_{teams[0]}_prospecting"
+        if len(teams) == 1 and _clear(comparison, scenario, time, -1) is not None:
+            # the report said beside it that the team's time prospecting fell: both hold, and why
+            text += (
+                f", though the {team_label(teams[0])} team spends less of its time prospecting "
+                f"({format_value(time, summary_mean(summary, scenario, time))} against "
+                f"{format_value(time, summary_mean(summary, baseline, time))}): those reps are the more skilled, "
+                "and a prospect's conversion rises with the rep's skill"
+            )
     return text + ". The rule's own doing, not a fault of the runs (docs/MODEL.md, Teams, reps and routing)"
 
 

@@ -245,6 +245,13 @@ def bottleneck_sentence(loads: list[TeamLoad], scenario: str, assumed: str = "")
     if shown > UTILISATION_CEILING:
         ceiling = f"above the {UTILISATION_CEILING:.0%} planning ceiling"
         return f"{head}: {ceiling}, so it is the bottleneck and work queues for it."
+    if shown >= UTILISATION_FLOOR and round(busiest.load_high, 3) > UTILISATION_CEILING:
+        # sdr_headcount's sdr_3 AEs, 85.0% (83.4% to 86.4%), leaking 86 leads a run waiting for them, had read
+        # "so no team is overloaded"
+        return (
+            f"{head}: within the 70-85% planning range, but at its {UTILISATION_CEILING:.0%} ceiling, which the "
+            "95% CI reaches past: the team is as busy as planning allows, and work may queue for it."
+        )
     if shown >= UTILISATION_FLOOR:
         return f"{head}: within the 70-85% planning range, so no team is overloaded."
     return f"{head}: below the 70-85% planning range, so every team has spare capacity."

@@ -64,7 +64,8 @@ def format_value(kpi: str, value: float, signed: bool = False, extra_digits: int
         return f"{points:{'+' if points else ''}.{1 + extra_digits}f} pts"
     if unit == "rate":
         return f"{value:.{1 + extra_digits}%}"
-    decimals = 1 if unit in ("days", "hours") or abs(value) < 100 else 0
+    # a count's decimal goes from the figure as shown: 99.97 deals reads "100", not "100.0" beside "105"
+    decimals = 1 if unit in ("days", "hours") or abs(round(value, 1)) < 100 else 0
     if kpi in TWO_DECIMAL_KPIS:
         decimals = 2
     decimals += extra_digits

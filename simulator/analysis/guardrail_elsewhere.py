@@ -15,12 +15,12 @@ import math
 
 import pandas as pd
 
-from simulator.analysis.answer_words import difference_words, interval_words, kpi_phrase
+from simulator.analysis.answer_words import difference_words, interval_words, kpi_phrase, row_digits
 from simulator.analysis.comparison import compare
-from simulator.analysis.formatting import format_nonzero_values, level_unit
+from simulator.analysis.formatting import format_nonzero_values, format_signed_amount, level_unit
 from simulator.analysis.quantities import direction
 from simulator.analysis.tables import comparison_of, comparison_row, summary_of, summary_row
-from simulator.analysis.wording import possessive
+from simulator.analysis.wording import join_words, possessive
 from simulator.config.decision import DecisionSettings
 from simulator.run.experiment import ExperimentResult
 
@@ -57,11 +57,15 @@ def better_elsewhere_words(
         not clearly" when the CI holds zero) and the primary KPI's paired difference beside it;
         one sentence, the first guardrail with a clear difference, else the first with any (the
         answer stays a paragraph: sdr_headcount's four guardrails had read four more sentences).
+        Among the scenarios better on a guardrail (the lead sentence's own left out), one not
+        clearly worse on the primary goes first, and so does its guardrail: sdr_headcount had
+        named sdr_2's quicker AE first touch at $476k less bookings, where sdr_3 was quicker too
+        at no clear loss; the other guardrails that scenario clearly does better on follow.
     """
     against_baseline = comparison_of(result)
     summary = summary_of(result)
     runs = result.replications
-    fallback = ""  # the first unclear sentence, said when no guardrail has a clear one
+    found: list[tuple[int, str]] = []  # (rank: 0 clear and not clearly worse on the primary, 1 clear, 2 unclear)
     for kpi in decision.guardrails:
         sign = direction(kpi)
         own = summary_row(summary, chosen, kpi)
@@ -80,8 +84,15 @@ def better_elsewhere_words(
         best = max(means, key=lambda n: sign * means[n])
         if best == said or not sign * (means[best] - float(own["mean"])) > 0:
             continue  # the lead sentence gave the best on it already: a lesser one named "does better" misleads
-        pair = runs[runs["scenario"].isin([chosen, best])]
-        table = compare(pair, chosen, kpis=[kpi, decision.primary])
+        better = [n for n in means if n != said and sign * (means[n] - float(own["mean"])) > 0]
+        pairs = {
+            n: compare(runs[runs["scenario"].isin([chosen, n])], chosen, kpis=[kpi, decision.primary]) for n in better
+        }
+        costly = {n: _clearly_worse(pairs[n], n, decision.primary) for n in better}
+        # one that does not clearly lose on the primary first: sdr_headcount had named sdr_2's quicker AE first
+        # touch (AEs starved by a thin SDR desk, at $476k less bookings) and left sdr_3's $120k lower cost unsaid
+        best = min(better, key=lambda n: (costly[n], -sign * means[n]))
+        table = pairs[best]
         row, primary = comparison_row(table, best, kpi), comparison_row(table, best, decision.primary)
         if row is None or int(row["n_pairs"]) < 2:
             continue
@@ -99,6 +110,37 @@ def better_elsewhere_words(
         if primary is not None and kpi != decision.primary:
             sentence += f", with {kpi_phrase(result, decision.primary)} {difference_words(primary, decision.primary)}"
         if bool(row["significant"]):
-            return sentence + "."
-        fallback = fallback or sentence + "."
-    return fallback
+            sentence += _also_better(result, decision, chosen, best, kpi)
+        rank = 2 if not bool(row["significant"]) else int(costly[best])
+        found.append((rank, sentence + "."))
+    return min(found, key=lambda f: f[0])[1] if found else ""
+
+
+def _clearly_worse(table: pd.DataFrame, scenario: str, kpi: str) -> bool:
+    """Whether the paired runs show ``scenario`` clearly worse on ``kpi`` than the table's baseline."""
+    row = comparison_row(table, scenario, kpi)
+    sign = direction(kpi)
+    return row is not None and bool(row["significant"]) and sign * float(row["mean_diff"]) < 0
+
+
+def _also_better(result: ExperimentResult, decision: DecisionSettings, chosen: str, other: str, named: str) -> str:
+    """``; sdr_3 also does better on leaked leads (-108, 95% CI ...) and cost of sales (-$120.2k, ...)`` ('' if none).
+
+    The other guardrails on which ``other`` is clearly better than ``chosen``, paired run by
+    run: sdr_headcount's sdr_3 was named for its quicker AE first touch alone, its 108 fewer
+    leaked leads and $120k lower cost of sales left to the tables.
+    """
+    runs = result.replications
+    kpis = [k for k in decision.guardrails if k != named and direction(k) and k in runs.columns]
+    if not kpis:
+        return ""
+    table = compare(runs[runs["scenario"].isin([chosen, other])], chosen, kpis=kpis)
+    clauses = []
+    for kpi in kpis:
+        row = comparison_row(table, other, kpi)
+        if row is not None and bool(row["significant"]) and direction(kpi) * float(row["mean_diff"]) > 0:
+            diff = format_signed_amount(kpi, float(row["mean_diff"]), row_digits(row, kpi))
+            clauses.append(f"{kpi_phrase(result, kpi)} ({diff}, {interval_words(row, kpi)})")
+    if not clauses:
+        return ""
+    return f"; {other} also does better on {join_words(clauses)}"

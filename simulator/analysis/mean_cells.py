@@ -52,15 +52,23 @@ def format_mean_cis(rows: Sequence[pd.Series | None], kpi: str, words: bool = Tr
     base = max((digits_apart(kpi, a, b) for a, b in itertools.pairwise(means)), default=0) if apart else 0
     needs = [_digits_shown(r, kpi, base) for r in rows]
     most = max(needs, default=0)
-    digits = [
-        most if need == most or _width_digits(r, kpi, base + most) <= WIDTH_DIGITS else need
-        for r, need in zip(rows, needs, strict=True)
-    ]
+    digits = [_shared_digits(r, kpi, base, need, most) for r, need in zip(rows, needs, strict=True)]
     return [_mean_ci_text(r, kpi, words, base + d) for r, d in zip(rows, digits, strict=True)]
 
 
 WIDTH_DIGITS = 2
 """The most significant digits of a CI's width that :func:`format_mean_cis` adds decimals to show."""
+
+
+def _shared_digits(row: pd.Series | None, kpi: str, base: int, need: int, most: int) -> int:
+    """The decimals (``need`` to ``most``) a row takes beside others: the most that show its width to 2 digits.
+
+    7.65 (7.22 to 8.10) beside 0.012 (0.010 to 0.015), not 7.6 (7.2 to 8.1): :data:`WIDTH_DIGITS`.
+    """
+    digits = most
+    while digits > need and _width_digits(row, kpi, base + digits) > WIDTH_DIGITS:
+        digits -= 1
+    return digits
 
 
 def _width_digits(row: pd.Series | None, kpi: str, digits: int) -> float:
@@ -99,9 +107,42 @@ def _digits_shown(row: pd.Series | None, kpi: str, extra_digits: int) -> int:
         digits = extra_digits + more
         mean = format_value(kpi, value, extra_digits=digits)
         faithful = not one_sided or _width_shown(kpi, value, high_value if value == low_value else low_value, digits)
-        if (value == 0 or not reads_zero(mean)) and faithful:
+        shown = _bounds_shown(kpi, (low_value, high_value), digits) and _bounds_apart(
+            kpi, value, low_value, high_value, digits
+        )
+        if (value == 0 or not reads_zero(mean)) and faithful and shown:
             return more
     return 3
+
+
+def _bounds_shown(kpi: str, bounds: tuple[float, float], digits: int) -> bool:
+    """Neither bound of an interval that is not 0 reads 0 at ``digits`` extra decimals.
+
+    lead_assignment's SLA breaches at need specified, 0.060% (0.045% to 0.080%), had read
+    "0.1% (0.0% to 0.1%)": a lower bound of 0 where the runs rule it out, and a width
+    rounded to near three times its size; it reads "0.06% (0.05% to 0.08%)".
+    """
+    return all(
+        b == 0 or not math.isfinite(b) or not reads_zero(format_value(kpi, b, extra_digits=digits)) for b in bounds
+    )
+
+
+ONE_VALUE_WIDTH = 0.05
+"""The widest interval, as a share of its mean, whose two bounds may read as one value ("5.0% (5.0% to 5.0%)")."""
+
+
+def _bounds_apart(kpi: str, value: float, low: float, high: float, digits: int) -> bool:
+    """An interval wider than :data:`ONE_VALUE_WIDTH` of its mean reads as two values at ``digits`` extra decimals.
+
+    sdr_headcount's SDR first touch with six SDRs, 0.0122 hours (0.0099 to 0.0150), had read
+    "0.01 (0.01 to 0.01)", as if known exactly where the runs leave it ±20%; it reads
+    "0.012 (0.010 to 0.015)". Money keeps its own scale.
+    """
+    if kpi_unit(kpi) == "money" or not (math.isfinite(low) and math.isfinite(high)) or same_value(low, high):
+        return True
+    if format_value(kpi, low, extra_digits=digits) != format_value(kpi, high, extra_digits=digits):
+        return True
+    return value == 0 or high - low <= ONE_VALUE_WIDTH * abs(value)
 
 
 def zero_in_every_run(row: pd.Series | None, kpi: str) -> bool:
@@ -139,9 +180,27 @@ def _mean_ci_text(row: pd.Series | None, kpi: str, words: bool, digits: int) -> 
     mean = format_value(kpi, float(row["mean"]), extra_digits=digits)
     if not math.isfinite(float(row["ci_low"])):
         return mean
-    low = format_value(kpi, float(row["ci_low"]), extra_digits=digits)
-    high = format_value(kpi, float(row["ci_high"]), extra_digits=digits)
+    low, high = (_bound_text(kpi, float(row[b]), digits, mean) for b in ("ci_low", "ci_high"))
     return f"{mean} ({low} to {high})" if words else f"{mean} [{low}, {high}]"
+
+
+def _decimals(text: str) -> int:
+    """The decimals a formatted figure (not money) shows: "1,234.5" 1, "6.04%" 2, "105" 0."""
+    return len(text.partition(".")[2].rstrip("%").split(" ")[0])
+
+
+def _bound_text(kpi: str, value: float, digits: int, mean: str) -> str:
+    """A bound of a CI at the decimals its mean shows (money keeps its own scale: $906k beside $1.02M).
+
+    A count's decimals go with its size (:func:`format_value`), so a mean of 105 deals had
+    read "105 (100.0 to 110)" and one of 99.7 "99.7 (94.7 to 105)": a bound now reads as
+    precisely as the mean beside it, "105 (100 to 110)", "99.7 (94.7 to 104.9)".
+    """
+    text = format_value(kpi, value, extra_digits=digits)
+    if kpi_unit(kpi) == "money":
+        return text
+    shift = _decimals(mean) - _decimals(text)
+    return format_value(kpi, value, extra_digits=digits + shift) if shift else text
 
 
 WIDTH_SHOWN = 0.1

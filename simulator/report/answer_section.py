@@ -27,6 +27,7 @@ from simulator.analysis.formatting import (
     same_value,
     signed_difference,
 )
+from simulator.analysis.handoff_reasons import handoff_notes
 from simulator.analysis.kpi_names import kpi_axis_label, kpi_label
 from simulator.analysis.mean_cells import format_mean_cis
 from simulator.analysis.question_words import question_text
@@ -106,14 +107,15 @@ def comparison_notes(result: ExperimentResult) -> list[str]:
     last months, which the forecast of crm-maven had left to calibrate's terminal); a note
     is the composition's (:data:`COMPARISON_NOTES`); an explanation is a mechanism the runs
     show, with their figures (least-loaded assignment qualifying fewer leads though it
-    answers them sooner: :mod:`simulator.analysis.assignment_reasons`).
+    answers them sooner: :mod:`simulator.analysis.assignment_reasons`; a shared queue booking less for
+    the hand-offs it adds: :mod:`simulator.analysis.handoff_reasons`).
 
     ``rep_attrition`` with ``org=specialist`` answered "keep turnover_35" as a finding, with
     the note that no team read the turnover setting far below, in How it was run.
     """
     caveats = (result.experiment.resolved_config.get("experiment") or {}).get("caveats") or []
     notes = result.experiment.resolved_config.get(COMPARISON_NOTES) or []
-    return [str(note).rstrip(".") for note in [*caveats, *notes, *least_loaded_notes(result)]]
+    return [str(note).rstrip(".") for note in [*caveats, *notes, *least_loaded_notes(result), *handoff_notes(result)]]
 
 
 def failed_runs_words(result: ExperimentResult) -> str:

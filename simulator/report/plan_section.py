@@ -272,10 +272,35 @@ def capacity_section(
                 else f"less than seats x quota x the assumed {assumed:.0%} attainment: the leads did not fill "
                 "the capacity that quota arithmetic counts"
             )
+        line += _mirror_words(words, gaps)
         lines.append(line + ".")
     if without_quota:
         lines.append(f"- **{', '.join(without_quota)}**: not shown. {NO_QUOTA}")
     return [*lines, ""]
+
+
+MIRRORS = {"carried in": "sales cycle", "sales cycle": "carried in"}
+"""The two lines of one pipeline seen at the window's two ends: the deals it starts with and those it ends with."""
+
+
+def _mirror_words(words: str, gaps: list[tuple[str, float]]) -> str:
+    """``: the other side of the sales cycle line (-$412.5k): ...; together they add $91.4k`` for a mirrored line.
+
+    speed_to_lead's oldest_first read "the largest difference is carried in, which adds $503.9k." and
+    stopped: a planner reads deals carried in as a gift, where in a steady year they stand against the
+    deals still open at the end (-$412.5k there), a net of +$91.4k.
+    """
+    key = words.split(":")[0]
+    other = next((gap for line, gap in gaps if line.split(":")[0] == MIRRORS.get(key)), None)
+    if other is None:
+        return ""
+    own = next(gap for line, gap in gaps if line == words)
+    net = -(own + other)
+    return (
+        f": it is the other side of the {MIRRORS[key]} line ({format_money(-other, signed=True)}), the deals open "
+        f"when the window starts and close inside it against those still open at its end; together they "
+        f"{'add' if net >= 0 else 'take away'} {format_money(abs(net))}"
+    )
 
 
 def _bottleneck_section(result: ExperimentResult, summary: pd.DataFrame, names: list[str]) -> list[str]:
