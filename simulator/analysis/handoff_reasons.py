@@ -20,6 +20,7 @@ import pandas as pd
 
 from simulator.analysis.answer_words import interval_words, row_digits
 from simulator.analysis.formatting import format_amount, format_value
+from simulator.analysis.impossible_counts import impossible_counts
 from simulator.analysis.tables import (
     FIRST_TOUCH,
     clear_sign,
@@ -115,7 +116,15 @@ def handoff_words(summary: pd.DataFrame, comparison: pd.DataFrame, scenario: str
 def handoff_notes(result: ExperimentResult) -> list[str]:
     """The notes said beside the answer: one per scenario that books less for the hand-offs it adds."""
     baseline = result.experiment.baseline
-    names = [spec.name for spec in result.experiment.scenarios if spec.name != baseline]
+    if HANDOFF not in impossible_counts(result.experiment.scenario(baseline).config):
+        return []  # the baseline hands leads over too: designs are compared on how well, not said here
+    names = [  # the designs that can lose leads at hand-offs
+        spec.name
+        for spec in result.experiment.scenarios
+        if spec.name != baseline and HANDOFF not in impossible_counts(spec.config)
+    ]
+    if not names:
+        return []
     summary, comparison = summary_of(result), comparison_of(result)
     if summary.empty or comparison.empty:
         return []
