@@ -148,17 +148,23 @@ def test_a_price_list_in_another_currency_than_the_won_deals_is_refused(tmp_path
     )
 
 
-@pytest.mark.parametrize(("mark", "warned"), [("EUR ", "€"), ("chf ", "CHF"), ("$", ""), ("", "")])
-def test_amounts_in_another_currency_than_the_dollar_are_warned_of(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], mark: str, warned: str
-) -> None:
-    """An export in € had its bookings set against salesim's default pay, in dollars, with nothing said."""
+def priced_in(tmp_path: Path, mark: str) -> Path:
+    """The shape (a) fixture copied into ``tmp_path/export``, each amount written after ``mark`` (``EUR ``)."""
     folder = tmp_path / "export"
     shutil.copytree(Path(__file__).resolve().parent / "fixtures" / "crm" / "a_opportunities", folder)
     table = folder / "opportunities.csv"
     frame = pd.read_csv(table, dtype=str, keep_default_na=False)
     frame["Amount"] = [f"{mark}{cell}" if cell else "" for cell in frame["Amount"]]
     frame.to_csv(table, index=False)
+    return folder
+
+
+@pytest.mark.parametrize(("mark", "warned"), [("EUR ", "€"), ("chf ", "CHF"), ("$", ""), ("", "")])
+def test_amounts_in_another_currency_than_the_dollar_are_warned_of(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mark: str, warned: str
+) -> None:
+    """An export in € had its bookings set against salesim's default pay, in dollars, with nothing said."""
+    folder = priced_in(tmp_path, mark)
     out = tmp_path / "out"
     assert (
         calibrate_main([str(folder / "mapping.yaml"), "--as-of", "2023-04-28", "--out", str(out), "--draws", "0"]) == 0
@@ -176,12 +182,7 @@ def test_amounts_in_another_currency_than_the_dollar_are_warned_of(
 
 def test_a_back_test_says_the_cautions_of_its_calibrations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A back-test of an export in € had been scored with none of calibrate's cautions said, anywhere."""
-    folder = tmp_path / "export"
-    shutil.copytree(Path(__file__).resolve().parent / "fixtures" / "crm" / "a_opportunities", folder)
-    table = folder / "opportunities.csv"
-    frame = pd.read_csv(table, dtype=str, keep_default_na=False)
-    frame["Amount"] = [f"EUR {cell}" if cell else "" for cell in frame["Amount"]]
-    frame.to_csv(table, index=False)
+    folder = priced_in(tmp_path, "EUR ")
     out = tmp_path / "bt"
     origins = ["--as-of", "2023-02-28,2023-03-10", "--until", "2023-04-28", "--uncertainty", "none"]
     code = backtest_main([str(folder / "mapping.yaml"), *origins, "--runs", "20", "--workers", "1", "--out", str(out)])

@@ -9,25 +9,9 @@ five, with a decimal comma) as 1,054,555, ``1 05,50`` as 105.50, ``12 34`` as 1,
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pandas as pd
 import pytest
 
-from simulator.calibration.amounts import parse_amounts
-from simulator.calibration.errors import CalibrationError
-
-FILE = Path("deals.csv")
-
-
-def read(cells: list[str], separator: str = ";") -> list[float]:
-    return parse_amounts(pd.Series(cells), FILE, "Amount", separator=separator).tolist()
-
-
-def refusal(cells: list[str], separator: str = ";") -> str:
-    with pytest.raises(CalibrationError) as raised:
-        read(cells, separator)
-    return str(raised.value)
+from tests.test_calibration_decimal_commas import read, refusal
 
 
 @pytest.mark.parametrize(

@@ -49,13 +49,14 @@ def opportunity_entry(run: ReplicationRun) -> FloatArray:
     return np.asarray(entered, dtype=np.float64)
 
 
-def open_opportunity_value(run: ReplicationRun, days: FloatArray) -> FloatArray:
+def open_opportunity_value(run: ReplicationRun, days: FloatArray, entered: FloatArray | None = None) -> FloatArray:
     """Deal value of the opportunities open at the start of each of ``days`` (working days), shape of ``days``.
 
     Open at the start of day ``d``: became an opportunity before ``d`` and not won or lost
-    before ``d`` (a deal closed during day ``d`` was still open when it began).
+    before ``d`` (a deal closed during day ``d`` was still open when it began). ``entered``:
+    :func:`opportunity_entry` of ``run``, when the caller has it.
     """
-    entered = opportunity_entry(run)
+    entered = opportunity_entry(run) if entered is None else entered
     outcome_day = run.log.outcome_day
     ended = np.where(np.isnan(outcome_day), np.inf, outcome_day)
     value = run.leads.deal_value
@@ -68,21 +69,22 @@ def coverage_kpis(run: ReplicationRun, plan: PlanTables) -> dict[str, float]:
     if plan.values is None:
         return {}
     sc = run.scenario
+    entered = opportunity_entry(run)  # read once for the four figures below
     whole = [q for q in plan_periods(sc, "quarter") if q.share >= 1.0 - 1e-9]
     dues = [sc.calendar.prorate(plan.period, plan.values.tolist(), q.start, q.end) for q in whole]
     planned = [(q, due) for q, due in zip(whole, dues, strict=True) if due > 0]
     open_days = {
-        "opportunity_days_mean": opportunity_days_mean(run),
-        "opened_in_quarter_share": opened_in_quarter_share(run),
-        "opening_pipeline_won_share": opening_pipeline_won_share(run),
+        "opportunity_days_mean": opportunity_days_mean(run, entered.copy()),
+        "opened_in_quarter_share": opened_in_quarter_share(run, entered),
+        "opening_pipeline_won_share": opening_pipeline_won_share(run, entered),
     }
     if not planned:
         return {"pipeline_coverage": math.nan, **open_days}
-    values = open_opportunity_value(run, np.array([q.start for q, _ in planned]))
+    values = open_opportunity_value(run, np.array([q.start for q, _ in planned]), entered)
     return {"pipeline_coverage": float(np.mean(values / np.array([due for _, due in planned]))), **open_days}
 
 
-def opportunity_days_mean(run: ReplicationRun) -> float:
+def opportunity_days_mean(run: ReplicationRun, entered: FloatArray) -> float:
     """Mean working days from becoming an opportunity to its end, of the opportunities that ended in the window.
 
     What coverage at a quarter's start stands on: opportunities open for less than a quarter
@@ -92,10 +94,10 @@ def opportunity_days_mean(run: ReplicationRun) -> float:
     averaged, and crm-maven's opportunities read "open 12 working days on average" where
     its Q4 2017 closes had been open 33. One open at day 0 at a later stage is left out
     (when it became an opportunity is unknown to the run); NaN when no opportunity ended
-    in the window (won, lost or no decision).
+    in the window (won, lost or no decision). ``entered``: :func:`opportunity_entry` of
+    ``run``, a copy of its own (the deals open at day 0 are given their age in it).
     """
     sc, log = run.scenario, run.log
-    entered = opportunity_entry(run)
     if sc.initial is not None and sc.initial.size:
         start = np.flatnonzero(starting_deals(run))
         at_stage = sc.initial.stage == sc.opportunity_stage
@@ -111,7 +113,7 @@ def opportunity_days_mean(run: ReplicationRun) -> float:
     return float(np.mean(day[closed] - entered[closed])) if closed.any() else math.nan
 
 
-def opened_in_quarter_share(run: ReplicationRun) -> float:
+def opened_in_quarter_share(run: ReplicationRun, entered: FloatArray) -> float:
     """Share of the bookings won in the window's whole quarters whose deal became an opportunity in the same quarter.
 
     Over the calendar quarters wholly inside the measured window: the deal value of the leads
@@ -124,7 +126,6 @@ def opened_in_quarter_share(run: ReplicationRun) -> float:
     about 33. NaN with no whole quarter in the window or nothing won in one.
     """
     sc, log = run.scenario, run.log
-    entered = opportunity_entry(run)
     won = log.outcome == Outcome.WON
     day, value = log.outcome_day, run.leads.deal_value
     booked = opened = 0.0
@@ -137,7 +138,7 @@ def opened_in_quarter_share(run: ReplicationRun) -> float:
     return opened / booked if booked > 0.0 else math.nan
 
 
-def opening_pipeline_won_share(run: ReplicationRun) -> float:
+def opening_pipeline_won_share(run: ReplicationRun, entered: FloatArray) -> float:
     """Share of the value open on the first day of the window's whole quarters that is won within that quarter.
 
     Open as :func:`open_opportunity_value` counts it; won on a day of the same quarter. The
@@ -146,7 +147,6 @@ def opening_pipeline_won_share(run: ReplicationRun) -> float:
     opportunity says. NaN with no whole quarter in the window or nothing open at its start.
     """
     sc, log = run.scenario, run.log
-    entered = opportunity_entry(run)
     day = log.outcome_day
     ended = np.where(np.isnan(day), np.inf, day)
     won = log.outcome == Outcome.WON
