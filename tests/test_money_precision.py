@@ -71,3 +71,17 @@ def test_a_difference_the_same_in_every_run_is_said_so_not_given_a_ci() -> None:
     )
     sentence = difference_sentence(row)
     assert "(the same in every run)" in sentence and "95% CI -$571.4k" not in sentence, sentence
+
+
+def test_a_relative_change_that_is_not_zero_never_reads_zero() -> None:
+    """ramp_and_coaching: cost of sales +$1.5k on $3.68M had read "0.0% (95% CI -0.3% to +0.4%)"."""
+    row = pd.Series(
+        {"kpi": "cost_of_sales", "relative_diff": 0.000417, "relative_ci_low": -0.002664, "relative_ci_high": 0.003505}
+    )
+    assert relative_words(row) == "+0.04% (95% CI -0.3% to +0.4%)"
+    fewer = pd.Series(
+        {"kpi": "deals_lost", "relative_diff": -0.00025, "relative_ci_low": -0.002, "relative_ci_high": 0.0019}
+    )
+    assert relative_words(fewer) == "-0.03% (95% CI -0.2% to +0.2%)"
+    none = pd.Series({"kpi": "deals_lost", "relative_diff": 0.0, "relative_ci_low": -0.002, "relative_ci_high": 0.002})
+    assert relative_words(none) == "0.0% (95% CI -0.2% to +0.2%)"

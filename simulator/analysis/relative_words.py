@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from simulator.analysis.formatting import format_percent, format_percent_range, percent_digits
+from simulator.analysis.formatting import format_percent, format_percent_range, percent_digits, reads_zero
 from simulator.analysis.kpi_names import reads_in_points
 
 
@@ -37,6 +37,9 @@ def relative_words(row: pd.Series) -> str | None:
     Ten times the baseline or more reads as a multiple with its CI in multiples (sdr_headcount's
     SDR first touch, 0.004 hours in the baseline, had read "+210696.9%"). None for a rate,
     whose change is said in points: net revenue retention's "+1.2 points" had a "+1.3%" beside it.
+    A change that is not 0 takes the decimals (up to 3 more) that keep it from reading 0, as its
+    CI's bounds do: ramp_and_coaching's cost of sales, +$1.5k on $3.68M, had read "0.0% (95% CI
+    -0.3% to +0.4%)" beside its "+$1.5k".
     """
     relative = float(row.get("relative_diff", math.nan))
     if not math.isfinite(relative) or reads_in_points(str(row.get("kpi", ""))):
@@ -52,7 +55,12 @@ def relative_words(row: pd.Series) -> str | None:
         return words
     interval = relative_interval_words(row)
     low, high = float(row.get("relative_ci_low", math.nan)), float(row.get("relative_ci_high", math.nan))
-    point = format_percent(relative, decimals=1 + percent_digits(low, high))
+    decimals = 1 + percent_digits(low, high)
+    point = format_percent(relative, decimals=decimals)
+    for extra in range(1, 4):  # a change that is not 0 never reads "0.0%" (+$1.5k on $3.68M is +0.04%)
+        if relative == 0.0 or not reads_zero(point):
+            break
+        point = format_percent(relative, decimals=decimals + extra)
     return f"{point} (95% CI {interval})" if interval else point
 
 
