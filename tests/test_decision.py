@@ -1532,3 +1532,22 @@ def test_points_of_retention_bought_with_dollars_are_given_in_dollars() -> None:
         text
     )
     assert "churned ARR shows no clear change; choose " in text, text
+
+
+def test_the_answer_says_each_primary_mean_at_one_precision() -> None:
+    """ramp_and_coaching's answer read "raises bookings from $3.97M ... with today" and, a sentence on, "Ranked on
+    bookings: ..., today $3.968M": the ranking's extra decimal (two levers $3k apart) for one mean, not the other."""
+    decision = DecisionSettings(primary="bookings", guardrails=["deals_lost_leaked"])
+    shifts = {
+        BASELINE: {},
+        "both": {"bookings": 250_000.0},
+        "ramp": {"bookings": 94_000.0},
+        "coach": {"bookings": 93_000.0},
+    }
+    text = answer(_three_scenarios(shifts, decision)).paragraph
+    lead = re.search(rf"from (\$[\d.]+M) \(.*?\) with {BASELINE} to (\$[\d.]+M) \(", text)
+    ranked = re.search(r"Ranked on bookings: (.*?);", text)
+    assert lead is not None and ranked is not None, text
+    listed = dict(item.rsplit(" ", 1) for item in ranked.group(1).split(", "))
+    assert listed["ramp"] != listed["coach"], text  # the ranking still tells the close levers apart
+    assert (listed[BASELINE], listed["both"]) == (lead.group(1), lead.group(2)), text

@@ -26,6 +26,7 @@ from simulator.analysis.answer_words import (
     mean_words,
     means_apart,
     means_of,
+    ranked_digits,
     row_digits,
 )
 from simulator.analysis.band_words import run_spread_words
@@ -237,6 +238,7 @@ def _ranking_sentence(result: ExperimentResult, ranking: pd.DataFrame, kpi: str)
         return None
     means = [float(m) for m in ranking["mean"]]
     extra = max((digits_apart(kpi, a, b) for a, b in itertools.pairwise(means)), default=0)
+    extra = max(extra, ranked_digits(result, kpi))  # as the lead sentence says the same means
     names = [str(n) for n in ranking["scenario"]]
     items = [f"{n} {format_value(kpi, m, extra_digits=extra)}" for n, m in zip(names, means, strict=True)]
     first = ranking.iloc[0]

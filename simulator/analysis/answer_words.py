@@ -6,6 +6,7 @@ sentences with these, so a figure reads alike wherever the answer says it.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -82,8 +83,19 @@ def means_of(result: ExperimentResult, kpi: str, names: Sequence[str]) -> list[f
     return [float(r["mean"]) if r is not None else math.nan for r in rows]
 
 
+def ranked_digits(result: ExperimentResult, kpi: str) -> int:
+    """The extra decimals that tell every scenario's mean of ``kpi`` from the next one's, as the ranking says them.
+
+    The answer's ranking sentence takes them to set close scenarios apart ($4.062M, $4.059M); a
+    mean the answer says elsewhere takes them too, so that one mean reads one way in the paragraph:
+    ramp_and_coaching's had "from $3.97M ... with today" and, a sentence on, "today $3.968M".
+    """
+    means = sorted(m for m in means_of(result, kpi, scenario_names(result)) if math.isfinite(m))
+    return max((digits_apart(kpi, a, b) for a, b in itertools.pairwise(means)), default=0)
+
+
 def means_apart(result: ExperimentResult, kpi: str, first: str, second: str) -> tuple[str, str]:
-    """Two scenarios' means (95% CI) in words, with the decimals that tell the means apart."""
+    """Two scenarios' means (95% CI) in words, with the decimals that tell the means apart (and the ranking's)."""
     means = means_of(result, kpi, (first, second))
-    extra = digits_apart(kpi, means[0], means[1])
+    extra = max(digits_apart(kpi, means[0], means[1]), ranked_digits(result, kpi))
     return mean_words(result, first, kpi, extra), mean_words(result, second, kpi, extra)
