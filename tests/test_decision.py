@@ -22,6 +22,7 @@ from simulator.analysis.decision import check_decision, decision_issues, kpi_nam
 from simulator.analysis.formatting import (
     difference_digits,
     digits_apart,
+    format_amount,
     format_chance,
     format_signed_amount,
     format_signed_interval,
@@ -1551,3 +1552,43 @@ def test_the_answer_says_each_primary_mean_at_one_precision() -> None:
     listed = dict(item.rsplit(" ", 1) for item in ranked.group(1).split(", "))
     assert listed["ramp"] != listed["coach"], text  # the ranking still tells the close levers apart
     assert (listed[BASELINE], listed["both"]) == (lead.group(1), lead.group(2)), text
+
+
+def test_choosing_a_lever_salesim_does_not_price_says_so_with_what_it_may_cost() -> None:
+    """ramp_and_coaching read "cost of sales rises from $3.68M to $3.70M, +$15.6k ... Choose fast_ramp_and_coaching":
+    a leader read the onboarding and coaching programmes as costing $15.6k a year, where no programme is priced
+    and the $15.6k was commission on the extra bookings."""
+    from simulator.analysis.unpriced_levers import unpriced_levers
+
+    decision = DecisionSettings(primary="bookings", guardrails=["deals_lost_leaked"])
+    shifts = {
+        BASELINE: {},
+        "coached": {"bookings": 300_000.0},
+        "other": {"bookings": -50_000.0},
+    }
+    result = _three_scenarios(shifts, decision)
+    roles = {"full_cycle": {"coaching_rate": 0.0, "ramp": {"productivity": [0.2, 0.4, 0.6, 0.8]}}}
+    coached = {"full_cycle": {"coaching_rate": 0.01, "ramp": {"productivity": [0.25, 0.5, 0.75]}}}
+    settings = {
+        BASELINE: {"workforce": {"roles": roles}},
+        "coached": {"workforce": {"roles": coached}},
+        "other": {"workforce": {"roles": roles}},
+    }
+    runs = result.replications.assign(contribution=lambda r: 0.5 * r["bookings"])  # new bookings less their cost
+    result = dataclasses.replace(
+        result,
+        experiment=dataclasses.replace(result.experiment, resolved_config={"scenarios": settings}),
+        replications=runs,
+        summary=summarise(runs),
+        comparison=compare(runs, BASELINE),
+    )
+    assert unpriced_levers(result, "coached") == ["a faster ramp (an onboarding programme)", "coaching"]
+    assert unpriced_levers(result, "other") == []
+    text = answer(result).paragraph
+    assert "Choose coached" in text, text
+    row = result.comparison.set_index(["scenario", "kpi"]).loc[("coached", "contribution")]
+    gain = format_amount(
+        "contribution", row.mean_diff, difference_digits("contribution", *row[["mean_diff", "ci_low", "ci_high"]])
+    )
+    assert "salesim puts no price on a faster ramp (an onboarding programme) and coaching" in text, text
+    assert f"They pay for themselves if they cost less than the {gain} per year (95% CI $" in text, text

@@ -57,6 +57,7 @@ from simulator.analysis.tables import (
     tied_in_every_run,
     window_words,
 )
+from simulator.analysis.unpriced_levers import unpriced_lever_words
 from simulator.analysis.wording import count_of, is_plural, join_words
 from simulator.config.decision import DecisionSettings
 from simulator.run.experiment import ExperimentResult
@@ -366,6 +367,7 @@ def _answer(result: ExperimentResult) -> Answer:
         lever_words(result, decision.primary),  # "A or B?" asked beside A and B together: A against B
         leaked_gain_words(result, decision, top),  # the gain upstream leaks at a team past the ceiling: say why
         choice,
+        unpriced_lever_words(result, recommended),  # a coaching programme's cost is in no cost of sales: say so
     ]
     chosen = recommended or result.experiment.baseline
     said = top if chosen == result.experiment.baseline else result.experiment.baseline  # the lead compared them
