@@ -829,3 +829,27 @@ def test_a_scenario_without_changes_of_its_own_is_not_said_to_have_made_one() ->
     assert isinstance(check, BenchmarkCheck)
     words = moved_words("spread_evenly", check, keys, own=False)
     assert ": what sets it apart from spread_evenly (workforce.teams.full_cycle" in words and "own change" not in words
+
+
+def test_new_customers_that_only_about_replace_the_churn_still_explain_the_expansion_share() -> None:
+    """ramp_and_coaching's today: $3.968M of new bookings against $3.96M churned, NRR 102.5%, expansion $5.29M,
+    a 57.4% share flagged "above" with no cause, where org_structures' $3.58M against $3.87M had one."""
+    from simulator.analysis.book_reasons import book_reasons, steady_book_words
+
+    book = {
+        "bookings": 3.968e6,
+        "churned_arr": 3.96e6,
+        "expansion_bookings": 5.29e6,
+        "net_revenue_retention": 1.025,
+        "expansion_share_of_new_arr": 0.574,
+        "customer_arr": 49.57e6,
+    }
+    words = steady_book_words(summary(book), "today")
+    assert words.startswith("new customers' $3.97M of bookings about replace the $3.96M of churned ARR (0.2% more)")
+    assert "its $5.29M of bookings outweigh new business" in words, words
+    checks = benchmark_checks(summary(book), "today", reasons=book_reasons(summary(book), "today"))
+    outside = {c.benchmark.kpi: unusual_sentence(c) for c in checks if c.side > 0}
+    assert words in outside[EXPANSION_SHARE_SMALLER_BOOK]
+    # new customers well past the churn, or expansion below them, are other causes: not hidden
+    assert steady_book_words(summary({**book, "bookings": 5.0e6}), "today") == ""
+    assert steady_book_words(summary({**book, "expansion_bookings": 3.9e6}), "today") == ""
