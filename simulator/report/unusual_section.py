@@ -24,6 +24,7 @@ from simulator.analysis.fitted_reasons import fitted_reasons
 from simulator.analysis.formatting import same_value
 from simulator.analysis.kpi_names import UTILISATION_PREFIX
 from simulator.analysis.load_reasons import load_reasons
+from simulator.analysis.mix_reasons import source_mix_reasons
 from simulator.analysis.moved_reasons import moved_reasons
 from simulator.analysis.pay_reasons import pay_reasons
 from simulator.analysis.plan_window import quarter_plans
@@ -185,6 +186,7 @@ def _reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[
     reasons = {
         name: {key: words for reasons in found for key, words in reasons.get(name, {}).items()}
         | book_reasons(summary, name)
+        | source_mix_reasons(summary, name)
         | coverage_reasons(summary, name, year_days(result.experiment, name), _whole_quarters(result, name))
         for name in scenario_names(result)
     }
