@@ -1592,3 +1592,26 @@ def test_choosing_a_lever_salesim_does_not_price_says_so_with_what_it_may_cost()
     )
     assert "salesim puts no price on a faster ramp (an onboarding programme) and coaching" in text, text
     assert f"They pay for themselves if they cost less than the {gain} per year (95% CI $" in text, text
+
+
+def test_keeping_the_baseline_names_the_guardrails_the_passed_over_scenarios_are_clearly_worse_on() -> None:
+    """org_structures kept generalists "no other scenario is clearly better on bookings" and said nowhere in the
+    answer that specialists and both product pods cost $300.7k-$321.6k more a year and lengthened the cycle."""
+    decision = DecisionSettings(primary="bookings", guardrails=["deals_lost_leaked"])
+    shifts = {
+        BASELINE: {},
+        "close": {"bookings": 10_000.0},
+        "costly": {"bookings": -20_000.0, "deals_lost_leaked": 20.0},
+    }
+    result = _three_scenarios(shifts, decision)
+    text = answer(result).paragraph
+    row = result.comparison.set_index(["scenario", "kpi"]).loc[("costly", "deals_lost_leaked")]
+    assert bool(row.significant), row
+    from simulator.analysis.answer_words import difference_words
+
+    said = f"Against {BASELINE}, other scenarios are also clearly worse (paired run by run) on leaked leads"
+    assert f"Keep {BASELINE}" in text and said in text, text
+    assert f"costly {difference_words(row, 'deals_lost_leaked')}" in text, text
+    # a scenario chosen over the baseline: no such sentence
+    chosen = _three_scenarios({**shifts, "close": {"bookings": 400_000.0}}, decision)
+    assert "other scenarios are also clearly worse" not in answer(chosen).paragraph

@@ -59,6 +59,7 @@ from simulator.analysis.tables import (
 )
 from simulator.analysis.unpriced_levers import unpriced_lever_words
 from simulator.analysis.wording import count_of, is_plural, join_words
+from simulator.analysis.worse_elsewhere import worse_elsewhere_words
 from simulator.config.decision import DecisionSettings
 from simulator.run.experiment import ExperimentResult
 
@@ -373,4 +374,5 @@ def _answer(result: ExperimentResult) -> Answer:
     said = top if chosen == result.experiment.baseline else result.experiment.baseline  # the lead compared them
     if decision.scenarios_are != "conditions":  # no scenario is chosen among conditions: no trade-off to name
         sentences.append(better_elsewhere_words(result, decision, chosen, said))
+        sentences.append(worse_elsewhere_words(result, decision, recommended, said))  # why the others are passed over
     return Answer(" ".join(s for s in sentences if s), recommended, ranking, decision)
