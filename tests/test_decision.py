@@ -1615,3 +1615,28 @@ def test_keeping_the_baseline_names_the_guardrails_the_passed_over_scenarios_are
     # a scenario chosen over the baseline: no such sentence
     chosen = _three_scenarios({**shifts, "close": {"bookings": 400_000.0}}, decision)
     assert "other scenarios are also clearly worse" not in answer(chosen).paragraph
+
+
+def test_a_money_guardrail_in_the_answer_reads_as_the_ranked_table_beneath_it() -> None:
+    """ramp_and_coaching's answer read "cost of sales rises from $3.68M to $3.70M, +$15.6k" above a ranked table
+    of "$3.683M" and "$3.699M" (its two close scenarios, $3.683M and $3.685M, set apart there)."""
+    from simulator.analysis.answer_words import ranked_digits
+    from simulator.analysis.mean_cells import format_mean_cis
+    from simulator.analysis.tables import summary_row
+
+    decision = DecisionSettings(primary="bookings", guardrails=["avg_deal_size"])
+    shifts = {
+        BASELINE: {},
+        "best": {"bookings": 400_000.0, "avg_deal_size": 1_500.0},
+        "close": {"bookings": 100_000.0, "avg_deal_size": 40.0},
+    }
+    result = _three_scenarios(shifts, decision)
+    assert ranked_digits(result, "avg_deal_size") > 0  # "close" sits within the last decimal shown of the baseline
+    text = answer(result).paragraph
+    summary = result.summary
+    cells = format_mean_cis([summary_row(summary, n, "avg_deal_size") for n in (BASELINE, "best")], "avg_deal_size")
+    table = format_mean_cis(
+        [summary_row(summary, n, "avg_deal_size") for n in (BASELINE, "best", "close")], "avg_deal_size", apart=True
+    )
+    before, after = (cell.split(" (")[0] for cell in table[:2])
+    assert f"from {before} to {after}" in text, (text, table, cells)

@@ -119,6 +119,7 @@ def _money_levels(result: ExperimentResult, scenario: str, kpi: str) -> str:
     if not all(math.isfinite(m) for m in means) or means[0] == 0.0:  # "from $0 to $344.0k, +$344.0k" says it twice
         return ""
     extra = digits_apart(kpi, means[0], means[1])  # a clear +$2.5k on $3.66M had read "from $3.66M to $3.66M"
+    extra = max(extra, ranked_digits(result, kpi))  # as the ranked table beneath: "$3.683M", not "$3.68M" there
     before, after = (format_value(kpi, m, extra_digits=extra) for m in means)
     return f"from {before} to {after}"
 
