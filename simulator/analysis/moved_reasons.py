@@ -9,7 +9,8 @@ cause: a finding of the what-if, not a wrong input. The words here say so beside
 figure, naming the baseline's value and what the scenario changes. A figure outside on the
 same side in the baseline (it shares the baseline's cause), a change the runs do not show
 ("more runs would tell" is not blamed on the scenario), or a figure another reason already
-explains gets no such words.
+explains gets no such words: a figure out on the same side as the baseline's is said to be the
+baseline's too (:func:`shared_words`), with whether the scenario's change clearly moves it.
 """
 
 from __future__ import annotations
@@ -85,6 +86,24 @@ def moved_words(baseline: str, theirs: BenchmarkCheck, keys: list[str], own: boo
     return f"{baseline} reads {value}, {SIDES[theirs.side]}: {cause}{change} moves it"
 
 
+def shared_words(baseline: str, theirs: BenchmarkCheck, check: BenchmarkCheck, moved: bool | None) -> str:
+    """``today reads 59.0%, above too, its CI reaching the range: this scenario's change does not clearly move it``.
+
+    ramp_and_coaching's fast_ramp_and_coaching read "median quota attainment of ramped reps 59.4%; published
+    43–54% (5.4 points above)" with no cause, beside a baseline at 59.0%, above as well: the figure is the
+    baseline's, not the scenario's finding, and the words say so (with whether its own change moves it).
+    """
+    value = format_in_unit(theirs.value, theirs.benchmark.unit)
+    reach = "" if theirs.clear else ", its CI reaching the range"
+    head = f"{baseline} reads {value}, {SIDES[theirs.side]} too{reach}: this scenario's change"
+    if moved is None:  # a figure worked out from the runs together: no paired difference says whether it moved
+        return f"{baseline} reads {value}, {SIDES[theirs.side]} too{reach}"
+    if not moved:
+        return f"{head} does not clearly move it"
+    toward = check.side * (check.value - theirs.value) < 0
+    return f"{head} moves it {'toward' if toward else 'further from'} the range"
+
+
 def _shown(key: str) -> bool:
     """False for a label (``org.name``, ``org.description``): it names a change, it makes none."""
     return key.split("=", 1)[0].rsplit(".", 1)[-1] not in ("name", "description")
@@ -144,7 +163,15 @@ def moved_reasons(
         own = reasons.get(spec.name, {})
         for check in checks(spec.name):
             theirs = base_checks.get((check.benchmark.kpi, check.team))
-            if check.side == 0 or theirs is None or theirs.side == check.side or _key(check) in own:
+            if check.side == 0 or theirs is None or _key(check) in own:
+                continue
+            if theirs.side == check.side:  # the baseline's figure is out on the same side: say so, not nothing
+                if check.side < 0 and check.benchmark.reads_low:  # its cause is said already (what it leaves out)
+                    continue
+                kpi = _run_kpi(check)
+                row = comparison_row(comparison, spec.name, kpi) if kpi is not None else None
+                moved = None if row is None else bool(row["significant"])  # no paired KPI: no word on a move
+                found.setdefault(spec.name, {})[_key(check)] = shared_words(baseline, theirs, check, moved)
                 continue
             if not _moved(comparison, spec.name, check):  # noise ("more runs would tell"), not the change
                 continue
