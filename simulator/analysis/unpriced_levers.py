@@ -52,8 +52,8 @@ def unpriced_lever_words(result: ExperimentResult, chosen: str | None) -> str:
         return ""
     one = len(levers) == 1
     head = (
-        f"salesim puts no price on {join_words(levers)}: {possessive(chosen)} cost of sales holds no "
-        f"programme's cost{'' if one else 's'}."
+        f"salesim puts no price on {join_words(levers)}: {possessive(chosen)} cost of sales holds no cost for "
+        f"{'it' if one else 'them'}."
     )
     row = comparison_row(comparison_of(result), chosen, "contribution")
     if row is None:
