@@ -1640,3 +1640,28 @@ def test_a_money_guardrail_in_the_answer_reads_as_the_ranked_table_beneath_it() 
     )
     before, after = (cell.split(" (")[0] for cell in table[:2])
     assert f"from {before} to {after}" in text, (text, table, cells)
+
+
+def test_an_unpriced_lever_without_a_clear_gain_in_contribution_says_no_price_is_shown_to_be_repaid() -> None:
+    from simulator.analysis.unpriced_levers import unpriced_lever_words
+
+    decision = DecisionSettings(primary="bookings", guardrails=["deals_lost_leaked"])
+    result = _three_scenarios({BASELINE: {}, "coached": {"bookings": 300_000.0}, "other": {}}, decision)
+    noise = np.random.default_rng(5).standard_normal(len(result.replications)) * 1e5
+    runs = result.replications.assign(contribution=noise)  # no scenario moves it
+    settings = {
+        BASELINE: {"workforce": {"roles": {"full_cycle": {"coaching_rate": 0.0}}}},
+        "coached": {"workforce": {"roles": {"full_cycle": {"coaching_rate": 0.01}}}},
+        "other": {"workforce": {"roles": {"full_cycle": {"coaching_rate": 0.0}}}},
+    }
+    result = dataclasses.replace(
+        result,
+        experiment=dataclasses.replace(result.experiment, resolved_config={"scenarios": settings}),
+        replications=runs,
+        summary=summarise(runs),
+        comparison=compare(runs, BASELINE),
+    )
+    words = unpriced_lever_words(result, "coached")
+    assert words.startswith("salesim puts no price on coaching: coached's cost of sales holds no cost for it."), words
+    assert "shows no clear gain" in words and "any price for it is repaid" in words, words
+    assert unpriced_lever_words(result, BASELINE) == "" and unpriced_lever_words(result, "other") == ""
