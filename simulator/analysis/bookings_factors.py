@@ -51,6 +51,8 @@ FACTORS = (OPPORTUNITIES, WIN_RATE, DEAL_SIZE)
 """Bookings = opportunities decided x win rate x average deal size, in every run."""
 
 CONVERSION, WAIT = "stage_conversion_", "stage_wait_days_"
+LEADS = "leads_total"
+"""The leads that arrived in the window (every source's, the meetings prospecting booked included)."""
 SHARE = "win_rate"
 """A share of deals won is read as a rate (a percentage, its change in points)."""
 
@@ -101,7 +103,7 @@ def _listed(items: list[str]) -> str:
 
 def _waits(summary: pd.DataFrame, stages: list[str], scenario: str, baseline: str) -> str:
     """``0.77 against 0.88 working days at need specified, 1.02 against 1.14 at awareness``."""
-    said = []
+    said: list[str] = []
     for stage in stages:
         ours, theirs = _apart(summary, WAIT + stage, scenario, baseline, least=1)
         unit = f" {UNIT_WORDS['days']}" if not said else ""
@@ -118,43 +120,58 @@ def _speed_ratio(config: ScenarioConfig) -> str:
     return f"1/{ratio:,.0f}"
 
 
+def _arrivals(comparison: pd.DataFrame, scenario: str, sign: int) -> str:
+    """``it gets 120 fewer leads, -5.5% (95% CI ...)`` when the runs show its leads moving with its opportunities."""
+    row = comparison_row(comparison, scenario, LEADS)
+    if not sign or row is None or clear_sign(comparison, scenario, LEADS) != sign:
+        return ""
+    diff = float(row["mean_diff"])
+    relative = relative_words(row)
+    amount = format_amount(LEADS, diff, row_digits(row, LEADS))
+    return f"it gets {amount} {'more' if diff > 0 else 'fewer'} leads" + (f", {relative}" if relative else "")
+
+
 def funnel_words(
     summary: pd.DataFrame, comparison: pd.DataFrame, config: ScenarioConfig, scenario: str, baseline: str, kpi: str
 ) -> str:
     """``fewer of its leads pass the stages before the opportunity: need specified 38.3% against 39.9% (...)...``.
 
-    The stages behind ``kpi`` (opportunities or win rate) whose conversion the runs show moving
-    clearly with it, the biggest change first; before the opportunity, their mean wait before
-    work where it moved clearly, and the speed-to-lead reason where the effect is on ('' when
-    no stage moved clearly with the factor).
+    For opportunities, the leads arriving where they moved clearly with it; the stages behind
+    ``kpi`` (opportunities or win rate) whose conversion the runs show moving clearly with it,
+    the biggest change first; before the opportunity, their mean wait before work where it
+    moved clearly, and the speed-to-lead reason where the effect is on ('' when neither the
+    leads nor a stage moved clearly with the factor).
     """
     sign = clear_sign(comparison, scenario, kpi)
+    arrivals = _arrivals(comparison, scenario, sign) if kpi == OPPORTUNITIES else ""
     moved = [s for s in _stages(config, kpi) if sign and clear_sign(comparison, scenario, CONVERSION + s) == sign]
     if not moved:
-        return ""
-    rows = {s: comparison_row(comparison, scenario, CONVERSION + s) for s in moved}
-    moved.sort(key=lambda s: -abs(float(rows[s]["mean_diff"])) if rows[s] is not None else 0.0)  # type: ignore[index]
+        return arrivals
+    rows = {s: row for s in moved if (row := comparison_row(comparison, scenario, CONVERSION + s)) is not None}
+    moved.sort(key=lambda s: -abs(float(rows[s]["mean_diff"])))  # clear_sign found each row
     items = []
     for stage in moved:
         ours, theirs = _apart(summary, CONVERSION + stage, scenario, baseline)
-        row = rows[stage]
-        assert row is not None  # clear_sign found it
-        items.append(f"{stage_label(stage)} {ours} against {theirs}, {difference_words(row, CONVERSION + stage)}")
+        items.append(
+            f"{stage_label(stage)} {ours} against {theirs}, {difference_words(rows[stage], CONVERSION + stage)}"
+        )
     where = "before the opportunity" if kpi == OPPORTUNITIES else "from the opportunity on"
-    text = f"{'more' if sign > 0 else 'fewer'} of its leads pass the stages {where}: {_listed(items)}"
+    text = f"{arrivals + ', and ' if arrivals else ''}{'more' if sign > 0 else 'fewer'} of its leads pass the stages "
+    text += f"{where}: {_listed(items)}"
     if kpi != OPPORTUNITIES:
         return text
     waits = {s: clear_sign(comparison, scenario, WAIT + s) for s in moved}
     ratio = _speed_ratio(config)
     if sign < 0 and ratio and waits and all(w < 0 for w in waits.values()):  # the runs' puzzle: less wait, fewer pass
-        text += f", though its leads wait less there before work on average ({_waits(summary, moved, scenario, baseline)})"
+        waited = _waits(summary, moved, scenario, baseline)
+        text += f", though its leads wait less there before work on average ({waited})"
         return text + ": " + SPEED_TO_LEAD.format(ratio=ratio)
     if ratio and waits and all(w == -sign for w in waits.values()):  # longer waits, fewer pass (or the reverse)
         longer = "longer" if sign < 0 else "less"
         text += (
-            f", its leads waiting {longer} there before work ({_waits(summary, moved, scenario, baseline)}): speed to "
-            "lead lowers a lead's "
-            f"odds at its first worked stage with every hour it waits (docs/MODEL.md, Stages and conversion)"
+            f", its leads waiting {longer} there before work ({_waits(summary, moved, scenario, baseline)}); speed to "
+            "lead, one cause the model gives, lowers a lead's odds at its first worked stage with every hour it waits "
+            "(docs/MODEL.md, Stages and conversion)"
         )
     return text
 
@@ -215,24 +232,22 @@ def factor_words(result: ExperimentResult, scenario: str) -> str:
     """
     summary, comparison, baseline = summary_of(result), comparison_of(result), result.experiment.baseline
     booked = comparison_row(comparison, scenario, BOOKED)
-    rows = {kpi: comparison_row(comparison, scenario, kpi) for kpi in FACTORS}
-    if booked is None or not bool(booked["significant"]) or any(r is None for r in rows.values()):
+    rows = {kpi: row for kpi in FACTORS if (row := comparison_row(comparison, scenario, kpi)) is not None}
+    if booked is None or not bool(booked["significant"]) or len(rows) < len(FACTORS):
         return ""
     change = relative_words(booked) or difference_words(booked, BOOKED)
-    clauses = [_factor_clause(rows[kpi], kpi) for kpi in FACTORS]  # type: ignore[arg-type]
+    clauses = [_factor_clause(rows[kpi], kpi) for kpi in FACTORS]
     text = (
         f"{possessive(scenario)} bookings, {change} against {possessive(baseline)}, are the opportunities it decides x "
         f"its win rate x its average deal size: {_listed(clauses)}"
     )
     config = result.experiment.scenario(scenario).config
-    funnel = [
-        k for k in (OPPORTUNITIES, WIN_RATE) if bool(rows[k]["significant"])  # type: ignore[index]
-    ]
-    funnel.sort(key=lambda k: -abs(float(rows[k]["relative_diff"])))  # type: ignore[index]
+    funnel = [k for k in (OPPORTUNITIES, WIN_RATE) if bool(rows[k]["significant"])]
+    funnel.sort(key=lambda k: -abs(float(rows[k]["relative_diff"])))  # the bigger relative change first
     sentences = [text]
     if funnel and (words := funnel_words(summary, comparison, config, scenario, baseline, funnel[0])):
         sentences.append(words[0].upper() + words[1:])
-    if bool(rows[DEAL_SIZE]["significant"]) and (mix := mix_words(result, scenario, baseline)):  # type: ignore[index]
+    if bool(rows[DEAL_SIZE]["significant"]) and (mix := mix_words(result, scenario, baseline)):
         sentences.append(mix[0].upper() + mix[1:])
     return ". ".join(sentences)
 
@@ -244,6 +259,8 @@ def bookings_factor_notes(result: ExperimentResult, explained: set[str] | frozen
     assignment): a second reason beside it would read as a clash.
     """
     baseline = result.experiment.baseline
+    if getattr(result, "replications", None) is None:  # an experiment not run yet: its notes are its config's
+        return []
     if comparison_of(result).empty or summary_of(result).empty:
         return []
     names = [s.name for s in result.experiment.scenarios if s.name != baseline and s.name not in explained]
