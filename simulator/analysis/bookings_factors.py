@@ -35,8 +35,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from simulator.analysis.answer_words import difference_words, row_digits
-from simulator.analysis.formatting import digits_apart, format_amount, format_value
+from simulator.analysis.answer_words import difference_words, interval_words, row_digits
+from simulator.analysis.formatting import digits_apart, format_amount, format_signed_amount, format_value
 from simulator.analysis.intervals import t_half_width
 from simulator.analysis.kpi_names import UNIT_WORDS
 from simulator.analysis.relative_words import relative_words
@@ -197,7 +197,8 @@ def mix_words(result: ExperimentResult, scenario: str, baseline: str) -> str:
     products = sorted(config.market.products, key=lambda p: config.market.products[p].deal_value_multiplier)
     runs = result.replications
     columns = [f"{k}_product_{p}" for p in products for k in (OPPORTUNITIES, WIN_RATE)]
-    if len(products) < 2 or not set(columns) <= set(runs.columns):
+    values = {config.market.products[p].deal_value_multiplier for p in products}
+    if len(values) < 2 or not set(columns) <= set(runs.columns):  # products alike in value: no mix to shift deals
         return ""
     big = products[-1]
     sides = [runs[runs["scenario"] == name].set_index("replication") for name in (scenario, baseline)]
@@ -210,15 +211,16 @@ def mix_words(result: ExperimentResult, scenario: str, baseline: str) -> str:
         return ""
     row = pd.Series({"mean_diff": mean, "ci_low": mean - half, "ci_high": mean + half})
     ours, theirs = (format_value(SHARE, float(np.nanmean(s))) for s in shares)
-    figures = f"{big} {ours} against {theirs} of deals won, {difference_words(row, SHARE)}"
+    signed = format_signed_amount(SHARE, mean, row_digits(row, SHARE))
+    figures = f"{big} {ours} against {theirs} of deals won, {signed}, {interval_words(row, SHARE)}"
     if mean - half > 0 or mean + half < 0:
         more = "more" if mean > 0 else "fewer"
         return f"{more} of its deals won are {big}, the product of the larger deals ({figures})"
     text = f"the products' shares of its deals won show no clear shift ({figures})"
     if config.initial_pipeline is None:  # a CRM's open deals carry amounts of their own
         text += (
-            ", and a deal's value is drawn with its lead and scaled by its product alone (docs/MODEL.md, Leads): "
-            "the runs show no cause for the change in deal size beyond which leads happened to be won"
+            ", and a deal's value depends on its product alone (docs/MODEL.md, Leads): the runs show no cause for "
+            "the change in deal size but which leads were won"
         )
     return text
 
