@@ -19,8 +19,8 @@ the inbound leads both designs worked were answered within the hour at their fir
 18.5% against 16.4% of the time; the 73 leads a run that oldest_first rescues from leaking
 are answered after a median 19 hours and pass 12% of the time. Behind the smaller deals
 the runs show no cause: a deal's value is drawn with its lead and scaled by its product
-alone (docs/MODEL.md, Leads), and the product mix of the deals won shows no clear shift
-(over 600 runs the fall shrinks to -1.3%, while the opportunities' -3.7% holds).
+alone (docs/MODEL.md, Leads; Products and pods), and the product mix of the deals won shows
+no clear shift (over 600 runs the fall shrinks to -1.3%, while the opportunities' -3.7% holds).
 
 :func:`factor_words` says so for any scenario whose bookings clearly differ from the
 baseline's: each factor's paired change with its CI, then where the runs show it, the
@@ -219,8 +219,8 @@ def mix_words(result: ExperimentResult, scenario: str, baseline: str) -> str:
     text = f"the products' shares of its deals won show no clear shift ({figures})"
     if config.initial_pipeline is None:  # a CRM's open deals carry amounts of their own
         text += (
-            ", and a deal's value depends on its product alone (docs/MODEL.md, Leads): the runs show no cause for "
-            "the change in deal size but which leads were won"
+            ", and a deal's value depends on its product alone (docs/MODEL.md, Products and pods): the runs show no "
+            "cause for the change in deal size but which leads were won"
         )
     return text
 
