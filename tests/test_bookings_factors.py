@@ -20,7 +20,7 @@ from scipy import stats
 
 import simulator
 from simulator.analysis.answer import answer
-from simulator.analysis.answer_words import difference_words, row_digits
+from simulator.analysis.answer_words import difference_words, interval_words, row_digits
 from simulator.analysis.bookings_factors import SPEED_TO_LEAD, bookings_factor_notes, factor_words
 from simulator.analysis.comparison import compare
 from simulator.analysis.formatting import format_amount, format_value
@@ -45,12 +45,14 @@ def _result(
     qualify: float = -0.015,
     wait: float = -0.1,
     platform: float = 0.0,
+    leak: float = 0.0,
     seed: int = 3,
 ) -> ExperimentResult:
     """Two scenarios whose every run books opportunities x win rate x deal size; the challenger moved as asked.
 
     ``opportunities``, ``size``: relative changes; ``win``, ``qualify`` (at need specified), ``platform``
-    (its share of deals won): in points; ``wait``: working days at the stages before the opportunity.
+    (its share of deals won): in points; ``wait``: working days at the stages before the opportunity;
+    ``leak``: leads a run leaked at need specified.
     """
     rng = np.random.default_rng(seed)
     luck = rng.standard_normal(RUNS)
@@ -82,6 +84,8 @@ def _result(
             table[f"stage_conversion_{stage}"] = level + 0.01 * luck + drop + noise(0.003)
             before = stage in ("awareness", "need_specified")
             table[f"stage_wait_days_{stage}"] = WAIT_LEVELS[stage] + (wait if moved and before else 0.0) + noise(0.02)
+            more = leak if moved and stage == "need_specified" else 0.0
+            table[f"stage_leaked_{stage}"] = 10.0 + 2.0 * luck + more + noise(1.0)
         frame = pd.DataFrame(table)
         frame.insert(0, "scenario", name)
         frames.append(frame)
@@ -142,6 +146,7 @@ def test_fewer_opportunities_are_said_with_the_stages_that_qualified_fewer() -> 
     assert ", though its leads wait less there before work on average (" in note
     assert SPEED_TO_LEAD.format(ratio="1/60") in note  # the shipped effect: odds at 24 hours 1/60 of those at 1 hour
     assert "deals won" not in note  # the deal size did not move: no product mix
+    assert "leak" not in note  # nor did the leaked leads
     assert note.rstrip(".") in comparison_notes(result)  # beside the answer, in the report and on the terminal
     assert "Note: " + note.split(" ")[0] in answer_text(result, answer(result))
 
@@ -180,8 +185,16 @@ def test_a_lower_win_rate_and_smaller_deals_are_said_with_the_product_mix() -> N
 
 def test_longer_waits_before_fewer_qualified_leads_are_said_as_such() -> None:
     """Leads waiting longer at the stages that qualified fewer: the wait is named, and no puzzle to resolve."""
-    note = factor_words(_result(wait=0.3), CHALLENGER)
+    result = _result(wait=0.3, leak=20.0)
+    note = factor_words(result, CHALLENGER)
     assert ", its leads waiting longer there before work (" in note, note
+    leaked = _row(result, "stage_leaked_need_specified")
+    kpi = "stage_leaked_need_specified"
+    amount = format_amount(kpi, float(leaked["mean_diff"]), row_digits(leaked, kpi))
+    assert (
+        f" and more of them leak ({amount} a run at need specified, {interval_words(leaked, kpi)}), a leaked lead "
+        "counting as not passed; speed to lead"
+    ) in note, note
     assert "; speed to lead, one cause the model gives, lowers a lead's odds at its first worked stage" in note
     assert "so a shorter mean wait" not in note
 
@@ -217,4 +230,5 @@ def test_oldest_first_books_less_for_fewer_opportunities_qualified(speed: Experi
     fewer = format_amount("opportunities_decided", paired, digits)
     assert f"x its win rate x its average deal size: {fewer} fewer opportunities decided, " in note
     assert "though its leads wait less there before work on average" in note and "1/60" in note
+    assert " and fewer of them leak (" in note and " a run at awareness, 95% CI -" in note  # the leads it works late
     assert not any(n.startswith("newest_first's bookings") for n in comparison_notes(speed))  # no clear change

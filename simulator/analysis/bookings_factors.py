@@ -51,6 +51,8 @@ FACTORS = (OPPORTUNITIES, WIN_RATE, DEAL_SIZE)
 """Bookings = opportunities decided x win rate x average deal size, in every run."""
 
 CONVERSION, WAIT = "stage_conversion_", "stage_wait_days_"
+LEAKED = "stage_leaked_"
+"""Leads lost at a stage waiting for a rep past its wait limit (each counts as not passing it)."""
 LEADS = "leads_total"
 """The leads that arrived in the window (every source's, the meetings prospecting booked included)."""
 SHARE = "win_rate"
@@ -161,19 +163,44 @@ def funnel_words(
     if kpi != OPPORTUNITIES:
         return text
     waits = {s: clear_sign(comparison, scenario, WAIT + s) for s in moved}
+    leak_sign, leaks = _leaks(comparison, scenario, moved)
+    leaked = f" and {'more' if leak_sign > 0 else 'fewer'} of them leak ({leaks})" if leak_sign else ""
+    counted = ", a leaked lead counting as not passed" if leak_sign == -sign else ""
     ratio = _speed_ratio(config)
     if sign < 0 and ratio and waits and all(w < 0 for w in waits.values()):  # the runs' puzzle: less wait, fewer pass
         waited = _waits(summary, moved, scenario, baseline)
-        text += f", though its leads wait less there before work on average ({waited})"
+        text += f", though its leads wait less there before work on average ({waited}){leaked}{counted}"
         return text + ": " + SPEED_TO_LEAD.format(ratio=ratio)
     if ratio and waits and all(w == -sign for w in waits.values()):  # longer waits, fewer pass (or the reverse)
         longer = "longer" if sign < 0 else "less"
-        text += (
-            f", its leads waiting {longer} there before work ({_waits(summary, moved, scenario, baseline)}); speed to "
-            "lead, one cause the model gives, lowers a lead's odds at its first worked stage with every hour it waits "
-            "(docs/MODEL.md, Stages and conversion)"
+        return text + (
+            f", its leads waiting {longer} there before work ({_waits(summary, moved, scenario, baseline)}){leaked}"
+            f"{counted}; speed to lead, one cause the model gives, lowers a lead's odds at its first worked stage with "
+            "every hour it waits (docs/MODEL.md, Stages and conversion)"
         )
-    return text
+    return text + (f", and {leaked.removeprefix(' and ')}{counted}" if counted else "")
+
+
+def _leaks(comparison: pd.DataFrame, scenario: str, stages: list[str]) -> tuple[int, str]:
+    """The sign and words (``61.5 at awareness, 95% CI -67.1 to -55.9``) of the clear changes in leaked leads.
+
+    Over ``stages``, where each moved the same way (0 and '' when none did, or they disagree).
+    """
+    found = [
+        (stage, row)
+        for stage in stages
+        if clear_sign(comparison, scenario, LEAKED + stage)
+        and (row := comparison_row(comparison, scenario, LEAKED + stage)) is not None
+    ]
+    signs = {clear_sign(comparison, scenario, LEAKED + stage) for stage, _ in found}
+    if len(signs) != 1:
+        return 0, ""
+    items = []
+    for stage, row in found:
+        kpi = LEAKED + stage
+        amount = format_amount(kpi, float(row["mean_diff"]), row_digits(row, kpi))
+        items.append(f"{amount} a run at {stage_label(stage)}, {interval_words(row, kpi)}")
+    return signs.pop(), "; ".join(items)
 
 
 def _won_share(runs: pd.DataFrame, product: str, products: list[str]) -> pd.Series:
