@@ -17,6 +17,7 @@ import pandas as pd
 from simulator.analysis.answer import Answer
 from simulator.analysis.assignment_reasons import least_loaded_notes
 from simulator.analysis.assumed import assumed_answer_words
+from simulator.analysis.bookings_factors import bookings_factor_notes
 from simulator.analysis.equivalence import equal_words, ranking_practically_equal
 from simulator.analysis.formatting import (
     format_amount,
@@ -108,14 +109,19 @@ def comparison_notes(result: ExperimentResult) -> list[str]:
     is the composition's (:data:`COMPARISON_NOTES`); an explanation is a mechanism the runs
     show, with their figures (least-loaded assignment qualifying fewer leads though it
     answers them sooner: :mod:`simulator.analysis.assignment_reasons`; a shared queue booking less for
-    the hand-offs it adds: :mod:`simulator.analysis.handoff_reasons`).
+    the hand-offs it adds: :mod:`simulator.analysis.handoff_reasons`; a clear change in bookings split into
+    opportunities decided, win rate and average deal size, with the funnel stages behind it, for a scenario no
+    other explanation covers: :mod:`simulator.analysis.bookings_factors`).
 
     ``rep_attrition`` with ``org=specialist`` answered "keep turnover_35" as a finding, with
     the note that no team read the turnover setting far below, in How it was run.
     """
     caveats = (result.experiment.resolved_config.get("experiment") or {}).get("caveats") or []
     notes = result.experiment.resolved_config.get(COMPARISON_NOTES) or []
-    return [str(note).rstrip(".") for note in [*caveats, *notes, *least_loaded_notes(result), *handoff_notes(result)]]
+    reasons = [*least_loaded_notes(result), *handoff_notes(result)]  # each starts with its scenario's name
+    explained = {s.name for s in result.experiment.scenarios if any(r.startswith(f"{s.name} ") for r in reasons)}
+    factors = bookings_factor_notes(result, explained)  # bookings split into its factors, where no reason is given
+    return [str(note).rstrip(".") for note in [*caveats, *notes, *reasons, *factors]]
 
 
 def failed_runs_words(result: ExperimentResult) -> str:

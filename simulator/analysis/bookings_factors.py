@@ -1,0 +1,296 @@
+"""Why bookings clearly differ: opportunities decided x win rate x average deal size, each with its paired CI.
+
+``speed_to_lead``'s answer said that oldest_first "clearly lowers bookings ... -$308.7k
+(95% CI -$426.5k to -$191.0k): its inbound bookings -$319.6k", and not why. In every run
+bookings are the opportunities decided times the win rate times the average deal size
+(``win_rate`` is won over decided opportunities and ``avg_deal_size`` bookings over deals
+won), so a clear change in bookings is a change in one or more of the three. Here (100 runs,
+seed 13): 16.0 fewer opportunities (-3.7%, 95% CI -4.3% to -3.1%), no clear change in the
+win rate, and an average deal $1.3k smaller (-3.8%, 95% CI -6.6% to -0.8%).
+
+Behind the opportunities, the runs show where the funnel lost them: the same leads entered
+awareness, but fewer passed need specified (38.3% against 39.9%) and awareness (14.7% against
+15.2%), the stages where most leads get their first touch, though the mean wait there fell
+and 61 fewer leaked there. Speed to lead takes a lead's odds at its first worked stage down
+most in its first hours (docs/MODEL.md, Stages and conversion). Read lead by lead (30 runs,
+seed 13, offline): closest_to_close answers the freshest lead of a stage first, so 38.8% of
+the inbound leads both designs worked were answered within the hour at their first stage
+(median 6.2 hours), against 36.1% (median 10.3 hours) in arrival order, and they passed it
+18.5% against 16.4% of the time; the 73 leads a run that oldest_first rescues from leaking
+are answered after a median 19 hours and pass 12% of the time. Behind the smaller deals
+the runs show no cause: a deal's value is drawn with its lead and scaled by its product
+alone (docs/MODEL.md, Leads; Products and pods), and the product mix of the deals won shows
+no clear shift (over 600 runs the fall shrinks to -1.3%, while the opportunities' -3.7% holds).
+
+:func:`factor_words` says so for any scenario whose bookings clearly differ from the
+baseline's: each factor's paired change with its CI, then where the runs show it, the
+funnel stages whose conversion moved with the biggest funnel factor, their waits, and the
+product mix of the deals won beside a clear change in deal size.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from simulator.analysis.answer_words import difference_words, interval_words, row_digits
+from simulator.analysis.formatting import digits_apart, format_amount, format_signed_amount, format_value
+from simulator.analysis.intervals import t_half_width
+from simulator.analysis.kpi_names import UNIT_WORDS
+from simulator.analysis.relative_words import relative_words
+from simulator.analysis.tables import clear_sign, comparison_of, comparison_row, summary_mean, summary_of
+from simulator.analysis.wording import join_words, possessive, stage_label
+from simulator.config.schema import ScenarioConfig
+from simulator.run.experiment import ExperimentResult
+
+BOOKED = "bookings"
+OPPORTUNITIES, WIN_RATE, DEAL_SIZE = "opportunities_decided", "win_rate", "avg_deal_size"
+FACTORS = (OPPORTUNITIES, WIN_RATE, DEAL_SIZE)
+"""Bookings = opportunities decided x win rate x average deal size, in every run."""
+
+CONVERSION, WAIT = "stage_conversion_", "stage_wait_days_"
+LEAKED = "stage_leaked_"
+"""Leads lost at a stage waiting for a rep past its wait limit (each counts as not passing it)."""
+LEADS = "leads_total"
+"""The leads that arrived in the window (every source's, the meetings prospecting booked included)."""
+SHARE = "win_rate"
+"""A share of deals won is read as a rate (a percentage, its change in points)."""
+
+SPEED_TO_LEAD = (
+    "speed to lead takes a lead's odds at its first worked stage down most in its first hours (at 24 hours, "
+    "{ratio} of those at 1 hour; docs/MODEL.md, Stages and conversion), so a shorter mean wait can qualify fewer "
+    "when fewer leads are answered within those hours"
+)
+"""Why fewer leads can pass though they wait less on average: the decay is steepest at first."""
+
+
+def _factor_clause(row: pd.Series, kpi: str) -> str:
+    """``16.0 fewer opportunities decided, -3.7% (95% CI -4.3% to -3.1%)`` or its unclear counterpart."""
+    diff = float(row["mean_diff"])
+    if not bool(row["significant"]):
+        names = {OPPORTUNITIES: "opportunities decided", WIN_RATE: "win rate", DEAL_SIZE: "average deal size"}
+        return f"no clear change in its {names[kpi]}, {difference_words(row, kpi)}"
+    relative = relative_words(row)
+    within = f", {relative}" if relative else ""
+    if kpi == OPPORTUNITIES:
+        amount = format_amount(kpi, diff, row_digits(row, kpi))
+        return f"{amount} {'more' if diff > 0 else 'fewer'} opportunities decided{within}"
+    if kpi == WIN_RATE:
+        return f"a win rate {'higher' if diff > 0 else 'lower'} by {difference_words(row, kpi).lstrip('+-')}"
+    size = format_amount(kpi, diff, row_digits(row, kpi))
+    return f"an average deal {size} {'larger' if diff > 0 else 'smaller'}{within}"
+
+
+def _stages(config: ScenarioConfig, kpi: str) -> list[str]:
+    """The stages behind a factor: before the opportunity stage for opportunities, from it on for the win rate."""
+    names = [stage.name for stage in config.pipeline.stages]
+    chosen = config.pipeline.opportunity_stage
+    at = names.index(chosen) if chosen in names else min(1, len(names) - 1)
+    return names[:at] if kpi == OPPORTUNITIES else names[at:]
+
+
+def _apart(summary: pd.DataFrame, kpi: str, scenario: str, baseline: str, least: int = 0) -> tuple[str, str]:
+    """Two scenarios' means of ``kpi`` with the decimals that tell them apart (``least`` more at least)."""
+    ours, theirs = summary_mean(summary, scenario, kpi), summary_mean(summary, baseline, kpi)
+    extra = max(least, digits_apart(kpi, ours, theirs))
+    return format_value(kpi, ours, extra_digits=extra), format_value(kpi, theirs, extra_digits=extra)
+
+
+def _listed(items: list[str]) -> str:
+    """``a; b; and c``: items that hold commas of their own."""
+    return items[0] if len(items) == 1 else "; ".join(items[:-1]) + "; and " + items[-1]
+
+
+def _waits(summary: pd.DataFrame, stages: list[str], scenario: str, baseline: str) -> str:
+    """``0.77 against 0.88 working days at need specified, 1.02 against 1.14 at awareness``."""
+    said: list[str] = []
+    for stage in stages:
+        ours, theirs = _apart(summary, WAIT + stage, scenario, baseline, least=1)
+        unit = f" {UNIT_WORDS['days']}" if not said else ""
+        said.append(f"{ours} against {theirs}{unit} at {stage_label(stage)}")
+    return join_words(said)
+
+
+def _speed_ratio(config: ScenarioConfig) -> str:
+    """``1/60``: the speed-to-lead odds at 24 hours over those at 1 hour ('' when the effect is off)."""
+    effect = config.effects.speed_to_lead
+    if effect.exponent <= 0:
+        return ""
+    ratio = ((1.0 + 24.0 / effect.scale_hours) / (1.0 + 1.0 / effect.scale_hours)) ** effect.exponent
+    return f"1/{ratio:,.0f}"
+
+
+def _arrivals(comparison: pd.DataFrame, scenario: str, sign: int) -> str:
+    """``it gets 120 fewer leads, -5.5% (95% CI ...)`` when the runs show its leads moving with its opportunities."""
+    row = comparison_row(comparison, scenario, LEADS)
+    if not sign or row is None or clear_sign(comparison, scenario, LEADS) != sign:
+        return ""
+    diff = float(row["mean_diff"])
+    relative = relative_words(row)
+    amount = format_amount(LEADS, diff, row_digits(row, LEADS))
+    return f"it gets {amount} {'more' if diff > 0 else 'fewer'} leads" + (f", {relative}" if relative else "")
+
+
+def funnel_words(
+    summary: pd.DataFrame, comparison: pd.DataFrame, config: ScenarioConfig, scenario: str, baseline: str, kpi: str
+) -> str:
+    """``fewer of its leads pass the stages before the opportunity: need specified 38.3% against 39.9% (...)...``.
+
+    For opportunities, the leads arriving where they moved clearly with it; the stages behind
+    ``kpi`` (opportunities or win rate) whose conversion the runs show moving clearly with it,
+    the biggest change first; before the opportunity, their mean wait before work where it
+    moved clearly, and the speed-to-lead reason where the effect is on ('' when neither the
+    leads nor a stage moved clearly with the factor).
+    """
+    sign = clear_sign(comparison, scenario, kpi)
+    arrivals = _arrivals(comparison, scenario, sign) if kpi == OPPORTUNITIES else ""
+    moved = [s for s in _stages(config, kpi) if sign and clear_sign(comparison, scenario, CONVERSION + s) == sign]
+    if not moved:
+        return arrivals
+    rows = {s: row for s in moved if (row := comparison_row(comparison, scenario, CONVERSION + s)) is not None}
+    moved.sort(key=lambda s: -abs(float(rows[s]["mean_diff"])))  # clear_sign found each row
+    items = []
+    for stage in moved:
+        ours, theirs = _apart(summary, CONVERSION + stage, scenario, baseline)
+        items.append(
+            f"{stage_label(stage)} {ours} against {theirs}, {difference_words(rows[stage], CONVERSION + stage)}"
+        )
+    where = "before the opportunity" if kpi == OPPORTUNITIES else "from the opportunity on"
+    text = f"{arrivals + ', and ' if arrivals else ''}{'more' if sign > 0 else 'fewer'} of its leads pass the stages "
+    text += f"{where}: {_listed(items)}"
+    if kpi != OPPORTUNITIES:
+        return text
+    waits = {s: clear_sign(comparison, scenario, WAIT + s) for s in moved}
+    leak_sign, leaks = _leaks(comparison, scenario, moved)
+    leaked = f" and {'more' if leak_sign > 0 else 'fewer'} of them leak ({leaks})" if leak_sign else ""
+    counted = ", a leaked lead counting as not passed" if leak_sign == -sign else ""
+    ratio = _speed_ratio(config)
+    if sign < 0 and ratio and waits and all(w < 0 for w in waits.values()):  # the runs' puzzle: less wait, fewer pass
+        waited = _waits(summary, moved, scenario, baseline)
+        text += f", though its leads wait less there before work on average ({waited}){leaked}{counted}"
+        return text + ": " + SPEED_TO_LEAD.format(ratio=ratio)
+    if ratio and waits and all(w == -sign for w in waits.values()):  # longer waits, fewer pass (or the reverse)
+        longer = "longer" if sign < 0 else "less"
+        return text + (
+            f", its leads waiting {longer} there before work ({_waits(summary, moved, scenario, baseline)}){leaked}"
+            f"{counted}; speed to lead, one cause the model gives, lowers a lead's odds at its first worked stage with "
+            "every hour it waits (docs/MODEL.md, Stages and conversion)"
+        )
+    return text + (f", and {leaked.removeprefix(' and ')}{counted}" if counted else "")
+
+
+def _leaks(comparison: pd.DataFrame, scenario: str, stages: list[str]) -> tuple[int, str]:
+    """The sign and words (``61.5 at awareness, 95% CI -67.1 to -55.9``) of the clear changes in leaked leads.
+
+    Over ``stages``, where each moved the same way (0 and '' when none did, or they disagree).
+    """
+    found = [
+        (stage, row)
+        for stage in stages
+        if clear_sign(comparison, scenario, LEAKED + stage)
+        and (row := comparison_row(comparison, scenario, LEAKED + stage)) is not None
+    ]
+    signs = {clear_sign(comparison, scenario, LEAKED + stage) for stage, _ in found}
+    if len(signs) != 1:
+        return 0, ""
+    items = []
+    for stage, row in found:
+        kpi = LEAKED + stage
+        amount = format_amount(kpi, float(row["mean_diff"]), row_digits(row, kpi))
+        items.append(f"{amount} a run at {stage_label(stage)}, {interval_words(row, kpi)}")
+    return signs.pop(), "; ".join(items)
+
+
+def _won_share(runs: pd.DataFrame, product: str, products: list[str]) -> pd.Series:
+    """Each run's share of its deals won that were of ``product`` (opportunities x win rate, per product)."""
+
+    def won(name: str) -> pd.Series:
+        opportunities = runs[f"{OPPORTUNITIES}_product_{name}"].fillna(0.0)
+        return opportunities * runs[f"{WIN_RATE}_product_{name}"].fillna(0.0)
+
+    total = sum((won(name) for name in products), start=pd.Series(0.0, index=runs.index))
+    return won(product) / total.where(total > 0)
+
+
+def mix_words(result: ExperimentResult, scenario: str, baseline: str) -> str:
+    """``the products' shares of its deals won show no clear shift (platform 23.9% against 24.5%, ...)``.
+
+    The paired change in the share of deals won of the product with the larger deals, from the
+    per-product opportunities and win rates; '' without two products in both scenarios.
+    """
+    config = result.experiment.scenario(scenario).config
+    products = sorted(config.market.products, key=lambda p: config.market.products[p].deal_value_multiplier)
+    runs = result.replications
+    columns = [f"{k}_product_{p}" for p in products for k in (OPPORTUNITIES, WIN_RATE)]
+    values = {config.market.products[p].deal_value_multiplier for p in products}
+    if len(values) < 2 or not set(columns) <= set(runs.columns):  # products alike in value: no mix to shift deals
+        return ""
+    big = products[-1]
+    sides = [runs[runs["scenario"] == name].set_index("replication") for name in (scenario, baseline)]
+    shares = [_won_share(side, big, products) for side in sides]
+    diff = (shares[0] - shares[1]).dropna()
+    if len(diff) < 2:
+        return ""
+    mean, half = float(diff.mean()), t_half_width(float(diff.std(ddof=1)), len(diff))
+    if not math.isfinite(half):
+        return ""
+    row = pd.Series({"mean_diff": mean, "ci_low": mean - half, "ci_high": mean + half})
+    ours, theirs = (format_value(SHARE, float(np.nanmean(s))) for s in shares)
+    signed = format_signed_amount(SHARE, mean, row_digits(row, SHARE))
+    figures = f"{big} {ours} against {theirs} of deals won, {signed}, {interval_words(row, SHARE)}"
+    if mean - half > 0 or mean + half < 0:
+        more = "more" if mean > 0 else "fewer"
+        return f"{more} of its deals won are {big}, the product of the larger deals ({figures})"
+    text = f"the products' shares of its deals won show no clear shift ({figures})"
+    if config.initial_pipeline is None:  # a CRM's open deals carry amounts of their own
+        text += (
+            ", and a deal's value depends on its product alone (docs/MODEL.md, Products and pods): the runs show no "
+            "cause for the change in deal size but which leads were won"
+        )
+    return text
+
+
+def factor_words(result: ExperimentResult, scenario: str) -> str:
+    """``oldest_first's bookings, -8.2% (...), are opportunities decided x win rate x average deal size: ...``.
+
+    '' unless the runs show ``scenario``'s bookings clearly apart from the baseline's. The
+    funnel behind the opportunities (or the win rate, when its change is the bigger) and the
+    product mix beside a clear change in deal size are said where the runs show them.
+    """
+    summary, comparison, baseline = summary_of(result), comparison_of(result), result.experiment.baseline
+    booked = comparison_row(comparison, scenario, BOOKED)
+    rows = {kpi: row for kpi in FACTORS if (row := comparison_row(comparison, scenario, kpi)) is not None}
+    if booked is None or not bool(booked["significant"]) or len(rows) < len(FACTORS):
+        return ""
+    change = relative_words(booked) or difference_words(booked, BOOKED)
+    clauses = [_factor_clause(rows[kpi], kpi) for kpi in FACTORS]
+    text = (
+        f"{possessive(scenario)} bookings, {change} against {possessive(baseline)}, are the opportunities it decides x "
+        f"its win rate x its average deal size: {_listed(clauses)}"
+    )
+    config = result.experiment.scenario(scenario).config
+    funnel = [k for k in (OPPORTUNITIES, WIN_RATE) if bool(rows[k]["significant"])]
+    funnel.sort(key=lambda k: -abs(float(rows[k]["relative_diff"])))  # the bigger relative change first
+    sentences = [text]
+    if funnel and (words := funnel_words(summary, comparison, config, scenario, baseline, funnel[0])):
+        sentences.append(words[0].upper() + words[1:])
+    if bool(rows[DEAL_SIZE]["significant"]) and (mix := mix_words(result, scenario, baseline)):
+        sentences.append(mix[0].upper() + mix[1:])
+    return ". ".join(sentences)
+
+
+def bookings_factor_notes(result: ExperimentResult, explained: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """The notes beside the answer: one per scenario whose bookings clearly differ and no other note explains.
+
+    ``explained``: scenarios another note already gives a reason for (hand-offs, least-loaded
+    assignment): a second reason beside it would read as a clash.
+    """
+    baseline = result.experiment.baseline
+    if getattr(result, "replications", None) is None:  # an experiment not run yet: its notes are its config's
+        return []
+    if comparison_of(result).empty or summary_of(result).empty:
+        return []
+    names = [s.name for s in result.experiment.scenarios if s.name != baseline and s.name not in explained]
+    return [words for name in names if (words := factor_words(result, name))]
