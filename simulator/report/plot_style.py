@@ -106,7 +106,7 @@ def fit_titles(fig: Figure) -> None:
     titled = [(ax, ax.get_title(loc="left")) for ax in fig.axes if ax.get_visible() and ax.get_title(loc="left")]
     if not titled:
         return
-    fig.canvas.draw()  # lays the panels out
+    fig.draw_without_rendering()  # lays the panels out, drawing no pixels
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     right = fig.bbox.x1 - 2.0 * fig.dpi / 72.0
     for ax, text in titled:
