@@ -5,7 +5,9 @@
 - ``lead_assignment``: a shared queue booked less though it answered leads sooner and
   leaked fewer (:mod:`simulator.analysis.handoff_reasons`);
 - ``solution_engineers``: quota attainment and bookings per rep rose in the design with
-  fewer AEs while its bookings fell (:mod:`simulator.analysis.carrier_reasons`).
+  fewer AEs while its bookings fell (:mod:`simulator.analysis.carrier_reasons`);
+- ``solution_engineers``: the answer "Keep sdr_ae: with_engineers is clearly worse on
+  bookings" gave no reason (:mod:`simulator.analysis.seat_moves`).
 
 Each is checked against a shipped experiment's run (40 paired runs a scenario, the
 compiled engine), every figure in the words read back from the summary it came from.
@@ -32,6 +34,7 @@ from simulator.analysis.formatting import format_amount, format_money, format_va
 from simulator.analysis.handoff_reasons import handoff_notes, handoff_words
 from simulator.analysis.published_ranges import below_key
 from simulator.analysis.run_figures import summary_with_run_figures
+from simulator.analysis.seat_moves import seat_move_notes, seat_move_words
 from simulator.analysis.tables import comparison_of, summary_mean, summary_of
 from simulator.report.answer_section import comparison_notes
 from simulator.report.plan_section import planning_sections
@@ -260,3 +263,39 @@ def test_least_loaded_pods_are_found_and_named_together() -> None:
         {**config, "experiment": {**config["experiment"], "baseline": "mid_least"}}, {"dealt": {}, "mid_least": mid}
     )
     assert least_loaded_scenarios(SimpleNamespace(experiment=both)) == {}  # type: ignore[arg-type]
+
+
+def test_engineers_booking_less_is_explained_beside_the_answer(engineers: ExperimentResult) -> None:
+    """with_engineers's answer said "clearly worse on bookings" and no why; its runs show hand-off losses outweighing
+    the engineers' better proofs, and 6 AEs past the ceiling beside 2 engineers busy about 60%."""
+    summary, comparison = summary_of(engineers), comparison_of(engineers)
+    booked, lost = (
+        _row(comparison, "with_engineers", "bookings"),
+        _row(comparison, "with_engineers", "deals_lost_handoff"),
+    )
+    assert bool(booked["significant"]) and booked["mean_diff"] < 0 and bool(lost["significant"])
+    (note,) = seat_move_notes(engineers)
+    assert note in comparison_notes(engineers)  # in the report and on the terminal, beside the answer
+
+    def figure(kpi: str, scenario: str) -> str:
+        return format_value(kpi, summary_mean(summary, scenario, kpi))
+
+    less = format_amount("bookings", float(booked["mean_diff"]), row_digits(booked, "bookings"))
+    assert note.startswith(f"with_engineers books {less} less than sdr_ae (95% CI "), note
+    handoffs = [figure("deals_lost_handoff", s) for s in ("with_engineers", "sdr_ae")]
+    assert f"{handoffs[0]} leads and deals are lost at hand-offs in a run against {handoffs[1]} with sdr_ae" in note
+    proofs = [figure("stage_conversion_probation", s) for s in ("with_engineers", "sdr_ae")]
+    assert f"the SE team passes more of the probation stage's leads ({proofs[0]} against {proofs[1]})" in note
+    assert float(_row(comparison, "with_engineers", "stage_conversion_probation")["mean_diff"]) > 0
+    assert f"its win rate is {figure('win_rate', 'with_engineers')} against {figure('win_rate', 'sdr_ae')}" in note
+    loads = [summary_mean(summary, s, "utilisation_ae") for s in ("with_engineers", "sdr_ae")]
+    assert f"its AE team, 6 reps against 8, is busy {loads[0]:.1%} of its selling time against {loads[1]:.1%}" in note
+    assert f"while the new SE team is busy {summary_mean(summary, 'with_engineers', 'utilisation_se'):.1%}" in note
+    # no words where the runs do not show it booking less
+    unclear = comparison.copy()
+    unclear.loc[(unclear["scenario"] == "with_engineers") & (unclear["kpi"] == "bookings"), "significant"] = False
+    assert seat_move_words(engineers, summary, unclear, "with_engineers") == ""
+    # nor where it does not lose clearly more at hand-offs
+    kept = comparison.copy()
+    kept.loc[(kept["scenario"] == "with_engineers") & (kept["kpi"] == "deals_lost_handoff"), "significant"] = False
+    assert seat_move_words(engineers, summary, kept, "with_engineers") == ""

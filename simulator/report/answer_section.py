@@ -31,6 +31,7 @@ from simulator.analysis.handoff_reasons import handoff_notes
 from simulator.analysis.kpi_names import kpi_axis_label, kpi_label
 from simulator.analysis.mean_cells import format_mean_cis
 from simulator.analysis.question_words import question_text
+from simulator.analysis.seat_moves import seat_move_notes
 from simulator.analysis.tables import summary_of, summary_row
 from simulator.analysis.wording import count_of
 from simulator.report.markdown import figure_lines, md_table, text_table
@@ -108,14 +109,16 @@ def comparison_notes(result: ExperimentResult) -> list[str]:
     is the composition's (:data:`COMPARISON_NOTES`); an explanation is a mechanism the runs
     show, with their figures (least-loaded assignment qualifying fewer leads though it
     answers them sooner: :mod:`simulator.analysis.assignment_reasons`; a shared queue booking less for
-    the hand-offs it adds: :mod:`simulator.analysis.handoff_reasons`).
+    the hand-offs it adds: :mod:`simulator.analysis.handoff_reasons`; a design that hands leads over at more
+    stages and moves seats to a new team: :mod:`simulator.analysis.seat_moves`).
 
     ``rep_attrition`` with ``org=specialist`` answered "keep turnover_35" as a finding, with
     the note that no team read the turnover setting far below, in How it was run.
     """
     caveats = (result.experiment.resolved_config.get("experiment") or {}).get("caveats") or []
     notes = result.experiment.resolved_config.get(COMPARISON_NOTES) or []
-    return [str(note).rstrip(".") for note in [*caveats, *notes, *least_loaded_notes(result), *handoff_notes(result)]]
+    explained = [*least_loaded_notes(result), *handoff_notes(result), *seat_move_notes(result)]
+    return [str(note).rstrip(".") for note in [*caveats, *notes, *explained]]
 
 
 def failed_runs_words(result: ExperimentResult) -> str:
