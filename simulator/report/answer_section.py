@@ -17,6 +17,7 @@ import pandas as pd
 from simulator.analysis.answer import Answer
 from simulator.analysis.assignment_reasons import least_loaded_notes
 from simulator.analysis.assumed import assumed_answer_words
+from simulator.analysis.contribution_reasons import contribution_notes
 from simulator.analysis.equivalence import equal_words, ranking_practically_equal
 from simulator.analysis.formatting import (
     format_amount,
@@ -110,7 +111,8 @@ def comparison_notes(result: ExperimentResult) -> list[str]:
     show, with their figures (least-loaded assignment qualifying fewer leads though it
     answers them sooner: :mod:`simulator.analysis.assignment_reasons`; a shared queue booking less for
     the hand-offs it adds: :mod:`simulator.analysis.handoff_reasons`; a design that hands leads over at more
-    stages and moves seats to a new team: :mod:`simulator.analysis.seat_moves`).
+    stages and moves seats to a new team: :mod:`simulator.analysis.seat_moves`; a contribution that moves, split
+    into bookings and the cost of winning them: :mod:`simulator.analysis.contribution_reasons`).
 
     ``rep_attrition`` with ``org=specialist`` answered "keep turnover_35" as a finding, with
     the note that no team read the turnover setting far below, in How it was run.
@@ -118,6 +120,7 @@ def comparison_notes(result: ExperimentResult) -> list[str]:
     caveats = (result.experiment.resolved_config.get("experiment") or {}).get("caveats") or []
     notes = result.experiment.resolved_config.get(COMPARISON_NOTES) or []
     explained = [*least_loaded_notes(result), *handoff_notes(result), *seat_move_notes(result)]
+    explained += contribution_notes(result)
     return [str(note).rstrip(".") for note in [*caveats, *notes, *explained]]
 
 
