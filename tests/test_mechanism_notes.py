@@ -7,7 +7,8 @@
 - ``solution_engineers``: quota attainment and bookings per rep rose in the design with
   fewer AEs while its bookings fell (:mod:`simulator.analysis.carrier_reasons`);
 - ``solution_engineers``: the answer "Keep sdr_ae: with_engineers is clearly worse on
-  bookings" gave no reason (:mod:`simulator.analysis.seat_moves`).
+  bookings" gave no reason (:mod:`simulator.analysis.seat_moves`), and its SE team's
+  60.6% busy, below the published 70-85%, none either (:mod:`simulator.analysis.idle_reasons`).
 
 Each is checked against a shipped experiment's run (40 paired runs a scenario, the
 compiled engine), every figure in the words read back from the summary it came from.
@@ -32,7 +33,8 @@ from simulator.analysis.carrier_reasons import carrier_notes, carrier_reasons, c
 from simulator.analysis.fast_answers import fast_answer_words
 from simulator.analysis.formatting import format_amount, format_money, format_value, hours_words
 from simulator.analysis.handoff_reasons import handoff_notes, handoff_words
-from simulator.analysis.published_ranges import below_key
+from simulator.analysis.idle_reasons import idle_reasons
+from simulator.analysis.published_ranges import TEAM_UTILISATION, below_key, team_key
 from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.analysis.seat_moves import seat_move_notes, seat_move_words
 from simulator.analysis.tables import comparison_of, summary_mean, summary_of
@@ -299,3 +301,22 @@ def test_engineers_booking_less_is_explained_beside_the_answer(engineers: Experi
     kept = comparison.copy()
     kept.loc[(kept["scenario"] == "with_engineers") & (kept["kpi"] == "deals_lost_handoff"), "significant"] = False
     assert seat_move_words(engineers, summary, kept, "with_engineers") == ""
+
+
+def test_engineers_below_the_planning_range_are_explained(engineers: ExperimentResult) -> None:
+    """ "the SE team busy 60.6% of its selling time; published 70-85% (9.4 points below)" had no why."""
+    summary = summary_with_run_figures(engineers)
+    reasons = idle_reasons(engineers, summary)
+    assert set(reasons) == {"with_engineers"}  # sdr_ae's teams are all inside or above the range
+    key = below_key(team_key(TEAM_UTILISATION, "se"))
+    proofs = summary_mean(summary, "with_engineers", "stage_entries_probation")
+    assert reasons["with_engineers"] == {
+        key: (
+            f"the team works only the 'probation' stage, which {proofs:,.0f} leads reach in a run's 12-month window, "
+            "and has no prospecting or partner work to fill the rest of its time: its 2 reps have more hours than "
+            "that work takes, a finding about its headcount"
+        )
+    }
+    assert summary_mean(summary, "with_engineers", "utilisation_se") < 0.70
+    lines = [line for line in unusual_summary(engineers).splitlines() if "the SE team busy" in line]
+    assert len(lines) == 1 and reasons["with_engineers"][key] in lines[0]
