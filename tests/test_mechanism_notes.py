@@ -8,7 +8,8 @@
   fewer AEs while its bookings fell (:mod:`simulator.analysis.carrier_reasons`);
 - ``solution_engineers``: the answer "Keep sdr_ae: with_engineers is clearly worse on
   bookings" gave no reason (:mod:`simulator.analysis.seat_moves`), and its SE team's
-  60.6% busy, below the published 70-85%, none either (:mod:`simulator.analysis.idle_reasons`).
+  60.6% busy, below the published 70-85%, none either (:mod:`simulator.analysis.idle_reasons`),
+  nor sdr_ae's median attainment of 61.1% above 43-54% (:mod:`simulator.analysis.quota_reasons`).
 
 Each is checked against a shipped experiment's run (40 paired runs a scenario, the
 compiled engine), every figure in the words read back from the summary it came from.
@@ -35,6 +36,7 @@ from simulator.analysis.formatting import format_amount, format_money, format_va
 from simulator.analysis.handoff_reasons import handoff_notes, handoff_words
 from simulator.analysis.idle_reasons import idle_reasons
 from simulator.analysis.published_ranges import TEAM_UTILISATION, below_key, team_key
+from simulator.analysis.quota_reasons import quota_reasons
 from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.analysis.seat_moves import seat_move_notes, seat_move_words
 from simulator.analysis.tables import comparison_of, summary_mean, summary_of
@@ -320,3 +322,22 @@ def test_engineers_below_the_planning_range_are_explained(engineers: ExperimentR
     assert summary_mean(summary, "with_engineers", "utilisation_se") < 0.70
     lines = [line for line in unusual_summary(engineers).splitlines() if "the SE team busy" in line]
     assert len(lines) == 1 and reasons["with_engineers"][key] in lines[0]
+
+
+def test_attainment_outside_its_range_is_set_against_the_quota(engineers: ExperimentResult) -> None:
+    """sdr_ae read "median quota attainment of ramped reps 61.1%; published 43-54% (7.1 points above)" and no why."""
+    summary = summary_with_run_figures(engineers)
+    words = quota_reasons(engineers, summary)["sdr_ae"]["quota_attainment_p50"]
+    per_rep = summary_mean(summary, "sdr_ae", "bookings_per_rep")
+    assert words == (
+        "its 8 AEs carry a $750.0k quota each, $6.00M in all (the 4 SDRs none), and book "
+        f"{format_money(summary_mean(summary, 'sdr_ae', 'bookings'))} between them: {format_money(per_rep)} a closing "
+        f"rep employed, {per_rep / 750_000:.0%} of an average quota; attainment follows from the quota the config "
+        "sets against what these seats book"
+    )
+    lines = unusual_summary(engineers).splitlines()
+    base = [line for line in lines if line.strip().startswith("sdr_ae: median quota attainment")]
+    assert len(base) == 1 and words in base[0]
+    # with_engineers' quota seats moved: it is explained against sdr_ae, as before
+    moved = [line for line in lines if line.strip().startswith("with_engineers: median quota attainment")]
+    assert len(moved) == 1 and "because fewer reps share the bookings" in moved[0] and words not in moved[0]

@@ -35,6 +35,7 @@ from simulator.analysis.published_ranges import (
     WORKING_DAYS,
     WORKING_DAYS_A_YEAR,
 )
+from simulator.analysis.quota_reasons import quota_reasons
 from simulator.analysis.refit_floor import scenario_floors
 from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.analysis.tables import scenario_names, window_years, year_days
@@ -182,6 +183,7 @@ def _reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[
         load_reasons(result, summary),
         pay_reasons(result),
         assignment_reasons(result, summary),
+        quota_reasons(result, summary),  # the quota against the bookings, unless the seats moved it:
         carrier_reasons(result, summary),
     )
     reasons = {
