@@ -44,7 +44,7 @@ def test_a_contribution_that_falls_is_split_into_bookings_and_their_cost(partner
     note = contribution_words(partner, comparison, "partner_manager")
     assert note in comparison_notes(partner) and contribution_notes(partner) == [note]
     amount = format_amount("contribution", float(change["mean_diff"]), row_digits(change, "contribution"))
-    assert note.startswith(f"partner_manager's contribution is {amount} ")
+    assert note.startswith(f"partner_manager's contribution (new bookings less the cost of winning them) is {amount} ")
     rise = format_amount("bookings", float(booked["mean_diff"]), row_digits(booked, "bookings"))
     assert f"its bookings rise by {rise} (95% CI " in note
     assert f"and that cost rises by {format_money(abs(cost))}: " in note

@@ -286,6 +286,7 @@ def test_engineers_booking_less_is_explained_beside_the_answer(engineers: Experi
 
     less = format_amount("bookings", float(booked["mean_diff"]), row_digits(booked, "bookings"))
     assert note.startswith(f"with_engineers books {less} less than sdr_ae (95% CI "), note
+    assert "its leads change hands at more stages (the probation stage goes to the SE team), and " in note
     handoffs = [figure("deals_lost_handoff", s) for s in ("with_engineers", "sdr_ae")]
     assert f"{handoffs[0]} leads and deals are lost at hand-offs in a run against {handoffs[1]} with sdr_ae" in note
     proofs = [figure("stage_conversion_probation", s) for s in ("with_engineers", "sdr_ae")]

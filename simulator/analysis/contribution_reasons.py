@@ -95,9 +95,10 @@ def contribution_words(result: ExperimentResult, comparison: pd.DataFrame, scena
     moved = "rise" if gained > 0 else "fall"
     costs = "rises" if cost > 0 else "falls"
     text = (
-        f"{possessive(scenario)} contribution is {format_amount(CONTRIBUTION, change, row_digits(row, CONTRIBUTION))} "
-        f"{level} than {possessive(baseline)} ({interval_words(row, CONTRIBUTION)}), its new bookings less the cost "
-        f"of winning them: its bookings {moved} by {format_amount(BOOKED, gained, row_digits(booked, BOOKED))} "
+        f"{possessive(scenario)} contribution (new bookings less the cost of winning them) is "
+        f"{format_amount(CONTRIBUTION, change, row_digits(row, CONTRIBUTION))} {level} than {possessive(baseline)} "
+        f"({interval_words(row, CONTRIBUTION)}): its bookings {moved} by "
+        f"{format_amount(BOOKED, gained, row_digits(booked, BOOKED))} "
         f"({interval_words(booked, BOOKED)}) and that cost {costs} by {format_money(abs(cost))}"
     )
     parts = _cost_parts(result, comparison, scenario, cost)

@@ -96,6 +96,19 @@ def _capacity_words(result: ExperimentResult, scenario: str, new: list[str]) -> 
     return text
 
 
+def _moved_stages(result: ExperimentResult, scenario: str) -> str:
+    """`` (the probation stage goes to the SE team)``: the stages another team works than in the baseline; ''."""
+    ours, theirs = stage_teams(result, scenario), stage_teams(result, result.experiment.baseline)
+    moved = [(stage, teams) for stage, teams in ours.items() if set(teams) != set(theirs.get(stage, []))]
+    if not moved:
+        return ""
+    parts = [
+        f"the {stage_label(stage)} stage goes to the {join_words([team_label(t) for t in teams])} team"
+        for stage, teams in moved
+    ]
+    return f" ({join_words(parts)})"
+
+
 def _handoff_points(result: ExperimentResult, scenario: str) -> int:
     """How many times a lead going through every stage of ``scenario`` changes team (pods counted as one)."""
     teams = stage_teams(result, scenario)
@@ -127,7 +140,8 @@ def seat_move_words(result: ExperimentResult, summary: pd.DataFrame, comparison:
     text = (
         f"{scenario} books {format_amount(BOOKED, float(booked['mean_diff']), row_digits(booked, BOOKED))} less "
         f"than {baseline} ({interval_words(booked, BOOKED)}), and the runs show why: its leads change hands at more "
-        f"stages, and {counts[0]} leads and deals are lost at hand-offs in a run against {counts[1]} with {baseline} "
+        f"stages{_moved_stages(result, scenario)}, and {counts[0]} leads and deals are lost at hand-offs in a run "
+        f"against {counts[1]} with {baseline} "
         f"({more}, {interval_words(lost, HANDOFF)})"
     )
     text += _new_team_words(result, summary, comparison, scenario, new)
