@@ -12,7 +12,12 @@ import re
 
 import pytest
 
-from simulator.analysis.formatting import format_signed_interval, format_signed_range
+from simulator.analysis.formatting import (
+    format_nonzero_value,
+    format_signed_amount,
+    format_signed_interval,
+    format_signed_range,
+)
 
 
 def _numbers(text: str) -> list[str]:
@@ -40,3 +45,19 @@ def test_a_bound_reads_the_same_in_a_sentence_and_a_table(kpi: str, low: float, 
 
 def test_default_leaked_leads_read_as_the_table_reads_them() -> None:
     assert format_signed_range("deals_lost_leaked", 90.48235913695635, 128.67764086304365) == "+90.5 to +129"
+
+
+@pytest.mark.parametrize(
+    ("kpi", "value", "extra"),
+    [
+        ("deals_lost_leaked", 99.96, 0),  # "100.0" in a sentence had stood beside "+100" in the table
+        ("deals_lost_leaked", 110.3, 1),  # a narrow CI's extra decimal: "110" beside "+110.3"
+        ("sales_efficiency", -0.284, 0),  # two decimals in a table: "0.3" beside "-0.28"
+        ("deals_won", -7.715, 0),
+        ("renewals_due", -9.1, 0),
+    ],
+)
+def test_a_difference_reads_the_same_in_a_sentence_and_a_table(kpi: str, value: float, extra: int) -> None:
+    sentence = format_signed_amount(kpi, value, extra)
+    cell = format_nonzero_value(kpi, value, signed=True, extra_digits=extra)
+    assert _numbers(sentence) == _numbers(cell), (sentence, cell)

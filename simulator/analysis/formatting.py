@@ -129,7 +129,8 @@ def _amount(kpi: str, size: float, extra: int) -> str:
         return f"{size * 100:.{1 + extra}f} points"
     if unit in TIME_UNITS:
         return f"{size:.{1 + extra}f} {UNIT_WORDS[unit]}"
-    return f"{size:,.{1 + extra}f}" if size < 100 else f"{size:,.0f}"
+    # a table cell's decimals (format_value), so a difference reads alike in the answer and the table beside it
+    return f"{size:,.{_bound_decimals(kpi, unit, size) + extra}f}"
 
 
 def level_unit(kpi: str) -> str:
