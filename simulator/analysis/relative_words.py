@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from simulator.analysis.formatting import format_percent, format_percent_range, percent_digits
+from simulator.analysis.formatting import format_percent, format_percent_range, percent_digits, reads_zero
 from simulator.analysis.kpi_names import reads_in_points
 
 
@@ -52,7 +52,12 @@ def relative_words(row: pd.Series) -> str | None:
         return words
     interval = relative_interval_words(row)
     low, high = float(row.get("relative_ci_low", math.nan)), float(row.get("relative_ci_high", math.nan))
-    point = format_percent(relative, decimals=1 + percent_digits(low, high))
+    decimals = 1 + percent_digits(low, high)
+    point = format_percent(relative, decimals=decimals)
+    for more in range(1, 4):  # a change that is not 0 never reads 0: se's +0.02 leads had read "0.00%"
+        if relative == 0.0 or not reads_zero(point):
+            break
+        point = format_percent(relative, decimals=decimals + more)
     return f"{point} (95% CI {interval})" if interval else point
 
 
