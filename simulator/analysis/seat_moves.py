@@ -156,10 +156,15 @@ def seat_move_notes(result: ExperimentResult) -> list[str]:
     baseline = result.experiment.baseline
     if HANDOFF in impossible_counts(result.experiment.scenario(baseline).config):
         return []  # a baseline without hand-offs: simulator.analysis.handoff_reasons says it
-    names = [
+    points = _handoff_points(result, baseline)
+    names = [  # the designs that hand leads over at more stages than the baseline (from the configs alone)
         spec.name
         for spec in result.experiment.scenarios
-        if spec.name != baseline and HANDOFF not in impossible_counts(spec.config)
+        if spec.name != baseline
+        and HANDOFF not in impossible_counts(spec.config)
+        and _handoff_points(result, spec.name) > points
     ]
+    if not names:
+        return []
     summary, comparison = summary_of(result), comparison_of(result)
     return [words for name in names if (words := seat_move_words(result, summary, comparison, name))]
