@@ -44,18 +44,21 @@ def idle_reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, d
     """Scenario -> ``{below_key(team_key(utilisation, team)): words}`` for each team below the planning range.
 
     Only a team with no prospecting or partner work (its idle time stays idle) whose load
-    reads under 70% is given words.
+    reads under 70%, working stages of the sales pipeline only, is given words.
     """
     reasons: dict[str, dict[str, str]] = {}
     for spec in result.experiment.scenarios:
         config = spec.config
         named = [(stage.name, stage.role) for stage in config.pipeline.stages]
+        sales = {name for name, _ in named}
         named += [(stage.name, stage.role) for group in config.pipelines.stages().values() for stage in group]
         found: dict[str, str] = {}
         for load in scenario_loads(result, spec.name):
             if load.has_filler or not round(load.load, 3) < UTILISATION_FLOOR or load.team not in config.org.teams:
                 continue
             stages = [name for name, role in named if load.team in working_teams(config.org, name, role)]
+            if any(name not in sales for name in stages):  # renewals and expansions are accounts, not leads:
+                continue  # a CSM team's load is load_reasons' to explain
             headcount = config.org.teams[load.team].headcount
             words = idle_words(summary, spec.name, stages, headcount, window_years(result.experiment, spec.name))
             if words:
