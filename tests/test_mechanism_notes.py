@@ -292,6 +292,10 @@ def test_engineers_booking_less_is_explained_beside_the_answer(engineers: Experi
     proofs = [figure("stage_conversion_probation", s) for s in ("with_engineers", "sdr_ae")]
     assert f"the SE team passes more of the probation stage's leads ({proofs[0]} against {proofs[1]})" in note
     assert float(_row(comparison, "with_engineers", "stage_conversion_probation")["mean_diff"]) > 0
+    # "outweigh" is the runs' own: the extra proofs passed, 222 x +3 points ~ 7, against ~19 more lost at hand-offs
+    rates = [summary_mean(summary, s, "stage_conversion_probation") for s in ("with_engineers", "sdr_ae")]
+    gained = (rates[0] - rates[1]) * summary_mean(summary, "with_engineers", "stage_entries_probation")
+    assert float(lost["mean_diff"]) > gained and ": the hand-off losses outweigh it" in note
     assert f"its win rate is {figure('win_rate', 'with_engineers')} against {figure('win_rate', 'sdr_ae')}" in note
     loads = [summary_mean(summary, s, "utilisation_ae") for s in ("with_engineers", "sdr_ae")]
     assert f"its AE team, 6 reps against 8, is busy {loads[0]:.1%} of its selling time against {loads[1]:.1%}" in note

@@ -52,11 +52,15 @@ def _new_team_words(
         kpi = f"{CONVERSION_PREFIX}{stage}"
         if clear_sign(comparison, scenario, kpi) != 1:
             continue
-        ours, theirs = (_share(summary_mean(summary, name, kpi)) for name in (scenario, baseline))
+        rates = [summary_mean(summary, name, kpi) for name in (scenario, baseline)]
         names = join_words([team_label(t) for t in teams if t in new])
+        # the extra passes at the stage (its entries at the rate gained) against the extra hand-off losses
+        gained = (rates[0] - rates[1]) * summary_mean(summary, scenario, f"stage_entries_{stage}")
+        lost = summary_mean(summary, scenario, HANDOFF) - summary_mean(summary, baseline, HANDOFF)
+        outweigh = ": the hand-off losses outweigh it" if lost > gained else ""
         return (
             f", though the {names} team passes more of the {stage_label(stage)} stage's leads "
-            f"({ours} against {theirs}): the hand-off losses outweigh it"
+            f"({_share(rates[0])} against {_share(rates[1])}){outweigh}"
         )
     return ""
 
