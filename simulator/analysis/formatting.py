@@ -129,7 +129,8 @@ def _amount(kpi: str, size: float, extra: int) -> str:
         return f"{size * 100:.{1 + extra}f} points"
     if unit in TIME_UNITS:
         return f"{size:.{1 + extra}f} {UNIT_WORDS[unit]}"
-    return f"{size:,.{1 + extra}f}" if size < 100 else f"{size:,.0f}"
+    # a table cell's decimals (format_value), so a difference reads alike in the answer and the table beside it
+    return f"{size:,.{_bound_decimals(kpi, unit, size) + extra}f}"
 
 
 def level_unit(kpi: str) -> str:
@@ -212,17 +213,29 @@ def format_signed_range(kpi: str, low: float, high: float, extra_digits: int | N
         return f"{money[0]} to {money[1]}"
     words = " points" if unit == "rate" else f" {UNIT_WORDS[unit]}" if unit in TIME_UNITS else ""
     scale = 100.0 if unit == "rate" else 1.0
-    decimals = _range_decimals(unit, low, high)
 
     def bounds(extra: int) -> tuple[str, str]:
         texts = []
         for value in (low, high):
-            shown = _no_negative_zero(value * scale, decimals + extra)
-            texts.append(f"{shown:{'+' if shown else ''},.{decimals + extra}f}")
+            decimals = _bound_decimals(kpi, unit, value) + extra
+            shown = _no_negative_zero(value * scale, decimals)
+            texts.append(f"{shown:{'+' if shown else ''},.{decimals}f}")
         return texts[0], texts[1]
 
     first, last = _clear_of_zero(low, high, lambda e: bounds(least + e))
     return f"{first} to {last}{words}"
+
+
+def _bound_decimals(kpi: str, unit: str, value: float) -> int:
+    """The decimals a bound of a difference's interval takes in a sentence: those a table cell gives it.
+
+    A count's bound under 100 keeps its decimal whatever the other bound: default's leaked leads
+    had read "95% CI +90 to +129" in the answer beside "+90.5 to +129" in the table, one bound
+    rounded two ways (:func:`format_value` decides a count's decimal by the value itself).
+    """
+    if kpi in TWO_DECIMAL_KPIS:
+        return 2
+    return 1 if unit != "count" or abs(round(value, 1)) < 100 else 0
 
 
 def _range_decimals(unit: str, low: float, high: float) -> int:

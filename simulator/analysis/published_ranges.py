@@ -201,6 +201,21 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "ended in the window (won, or lost for any reason, disqualified included), every source's: partner "
         "referrals and booked meetings convert more than marketing leads",
     ),
+    Benchmark(
+        "untouched_lead_share",
+        "New leads never touched",
+        "{value} of new leads never touched (leaked before a first touch)",
+        0.30,
+        math.inf,
+        RATE,
+        "more than 30% of leads are never contacted (Oldroyd, InsideSales/MIT 2007); 23% of firms never answered "
+        "a web lead (HBR 2011); ~80% of marketing leads are never worked by sales (MarketingSherpa) (BENCHMARKS.md, "
+        "Speed to lead; Funnel); salesim's figure is the new leads that waited past their wait limit before any rep "
+        "worked them",
+        reads_low="salesim's reps work every new lead unless it waits past its wait limit first, a touch being a "
+        "rep's first work on it, not a conversation reached: the published figures count leads never reached or "
+        "never worked by choice, which salesim does not model",
+    ),
     in_working_days(
         "cycle_time_days_p50",
         "Median sales cycle",

@@ -18,6 +18,7 @@ from simulator.analysis.answer import Answer
 from simulator.analysis.assignment_reasons import least_loaded_notes
 from simulator.analysis.assumed import assumed_answer_words
 from simulator.analysis.bookings_factors import bookings_factor_notes
+from simulator.analysis.contribution_reasons import contribution_notes
 from simulator.analysis.equivalence import equal_words, ranking_practically_equal
 from simulator.analysis.formatting import (
     format_amount,
@@ -32,6 +33,7 @@ from simulator.analysis.handoff_reasons import handoff_notes
 from simulator.analysis.kpi_names import kpi_axis_label, kpi_label
 from simulator.analysis.mean_cells import format_mean_cis
 from simulator.analysis.question_words import question_text
+from simulator.analysis.seat_moves import seat_move_notes
 from simulator.analysis.tables import summary_of, summary_row
 from simulator.analysis.wording import count_of
 from simulator.report.markdown import figure_lines, md_table, text_table
@@ -109,16 +111,23 @@ def comparison_notes(result: ExperimentResult) -> list[str]:
     is the composition's (:data:`COMPARISON_NOTES`); an explanation is a mechanism the runs
     show, with their figures (least-loaded assignment qualifying fewer leads though it
     answers them sooner: :mod:`simulator.analysis.assignment_reasons`; a shared queue booking less for
-    the hand-offs it adds: :mod:`simulator.analysis.handoff_reasons`; a clear change in bookings split into
-    opportunities decided, win rate and average deal size, with the funnel stages behind it, for a scenario no
-    other explanation covers: :mod:`simulator.analysis.bookings_factors`).
+    the hand-offs it adds: :mod:`simulator.analysis.handoff_reasons`; a design that hands leads over at more
+    stages and moves seats to a new team: :mod:`simulator.analysis.seat_moves`; a contribution that moves, split
+    into bookings and the cost of winning them: :mod:`simulator.analysis.contribution_reasons`; a clear change in
+    bookings split into opportunities decided, win rate and average deal size, with the funnel stages behind it,
+    for a scenario no other explanation covers: :mod:`simulator.analysis.bookings_factors`).
 
     ``rep_attrition`` with ``org=specialist`` answered "keep turnover_35" as a finding, with
     the note that no team read the turnover setting far below, in How it was run.
     """
     caveats = (result.experiment.resolved_config.get("experiment") or {}).get("caveats") or []
     notes = result.experiment.resolved_config.get(COMPARISON_NOTES) or []
-    reasons = [*least_loaded_notes(result), *handoff_notes(result)]  # each starts with its scenario's name
+    reasons = [
+        *least_loaded_notes(result),
+        *handoff_notes(result),
+        *seat_move_notes(result),
+    ]  # each starts with its scenario's name
+    reasons += contribution_notes(result)
     explained = {s.name for s in result.experiment.scenarios if any(r.startswith(f"{s.name} ") for r in reasons)}
     factors = bookings_factor_notes(result, explained)  # bookings split into its factors, where no reason is given
     return [str(note).rstrip(".") for note in [*caveats, *notes, *reasons, *factors]]

@@ -22,6 +22,7 @@ from simulator.analysis.coverage_reasons import coverage_reasons
 from simulator.analysis.fast_answers import fast_answer_reasons
 from simulator.analysis.fitted_reasons import fitted_reasons
 from simulator.analysis.formatting import same_value
+from simulator.analysis.idle_reasons import idle_reasons
 from simulator.analysis.kpi_names import UTILISATION_PREFIX
 from simulator.analysis.load_reasons import load_reasons
 from simulator.analysis.mix_reasons import source_mix_reasons
@@ -35,6 +36,7 @@ from simulator.analysis.published_ranges import (
     WORKING_DAYS,
     WORKING_DAYS_A_YEAR,
 )
+from simulator.analysis.quota_reasons import quota_reasons
 from simulator.analysis.refit_floor import scenario_floors
 from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.analysis.tables import scenario_names, window_years, year_days
@@ -173,14 +175,16 @@ def _year_days(result: ExperimentResult) -> dict[str, float]:
 
 
 def _reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, dict[str, str]]:
-    """Scenario -> KPI -> why its figure reads outside: fitted, fast desk, queue, load, pay, assignment, what-if."""
+    """Scenario -> KPI -> why its figure reads outside: fitted, fast desk, queue, idle, load, pay, assignment, moved."""
     found = (
         fitted_reasons(result),
         fast_answer_reasons(result, summary),
         busy_reasons(result, summary),
+        idle_reasons(result, summary),
         load_reasons(result, summary),
         pay_reasons(result),
         assignment_reasons(result, summary),
+        quota_reasons(result, summary),  # the quota against the bookings, unless the seats moved it:
         carrier_reasons(result, summary),
     )
     reasons = {

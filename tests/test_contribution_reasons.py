@@ -1,0 +1,63 @@
+"""partner_channel's answer said "Keep no_channel: partner_manager is clearly worse on contribution" with no reason.
+
+The runs hold one: bookings rise less than the cost of winning them (the partner manager's pay,
+partners' fees, commission), and the partners' bookings are partly the reps' own outbound
+bookings lost. The note beside the answer now says so, every figure read back from the
+paired comparison it came from (the experiment's 100 paired runs a scenario, the compiled engine).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import simulator
+from simulator.analysis.answer_words import row_digits
+from simulator.analysis.contribution_reasons import COST_PARTS, SERVING, contribution_notes, contribution_words
+from simulator.analysis.formatting import format_amount, format_money
+from simulator.analysis.tables import comparison_of
+from simulator.report.answer_section import comparison_notes
+from simulator.run.experiment import ExperimentResult
+from simulator.run.settings import RunnerSettings
+
+
+@pytest.fixture(scope="module")
+def partner(tmp_path_factory: pytest.TempPathFactory) -> ExperimentResult:
+    experiment = simulator.load_experiment("partner_channel", [])  # its own 100 runs: 40 leave contribution unclear
+    store = tmp_path_factory.mktemp("partner_channel")
+    return simulator.run_experiment(experiment, settings=RunnerSettings(workers=1, engine="fast"), store_dir=store)
+
+
+def _row(comparison: pd.DataFrame, kpi: str) -> pd.Series:
+    return comparison[(comparison["scenario"] == "partner_manager") & (comparison["kpi"] == kpi)].iloc[0]
+
+
+def test_a_contribution_that_falls_is_split_into_bookings_and_their_cost(partner: ExperimentResult) -> None:
+    comparison = comparison_of(partner)
+    change, booked = _row(comparison, "contribution"), _row(comparison, "bookings")
+    assert bool(change["significant"]) and float(change["mean_diff"]) < 0 < float(booked["mean_diff"])
+    cost = float(booked["mean_diff"]) - float(change["mean_diff"])
+    parts = sum(float(_row(comparison, k)["mean_diff"]) for k in COST_PARTS) - float(
+        _row(comparison, SERVING)["mean_diff"]
+    )
+    assert parts == pytest.approx(cost, rel=1e-6, abs=1.0)  # contribution = bookings - the cost of winning them
+    note = contribution_words(partner, comparison, "partner_manager")
+    assert note in comparison_notes(partner) and contribution_notes(partner) == [note]
+    amount = format_amount("contribution", float(change["mean_diff"]), row_digits(change, "contribution"))
+    assert note.startswith(f"partner_manager's contribution (new bookings less the cost of winning them) is {amount} ")
+    rise = format_amount("bookings", float(booked["mean_diff"]), row_digits(booked, "bookings"))
+    assert f"its bookings rise by {rise} (95% CI " in note
+    assert f"and that cost rises by {format_money(abs(cost))}: " in note
+    pay = format_money(float(_row(comparison, "cost_people_fixed")["mean_diff"]), signed=True)
+    fees = format_money(float(_row(comparison, "cost_partner_fees")["mean_diff"]), signed=True)
+    assert f"pay and on-costs {pay} (its partner manager team, 1 rep, which no_channel does not have)" in note
+    assert f"partners' fees {fees}" in note
+    partner_sourced = format_money(float(_row(comparison, "bookings_partner")["mean_diff"]), signed=True)
+    assert f"by lead source: partner {partner_sourced} (95% CI " in note
+    assert "tool seats" not in note and "hiring" not in note  # parts that did not move are not named
+
+
+def test_a_contribution_the_runs_do_not_tell_apart_gets_no_note(partner: ExperimentResult) -> None:
+    unclear = comparison_of(partner).copy()
+    unclear.loc[unclear["kpi"] == "contribution", "significant"] = False
+    assert contribution_words(partner, unclear, "partner_manager") == ""
