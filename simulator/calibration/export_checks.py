@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 
-from simulator.calibration.errors import CalibrationError
+from simulator.calibration.errors import CalibrationError, row_words
 from simulator.calibration.export import Export
 from simulator.calibration.mapping import MappingFile
 
@@ -113,4 +114,55 @@ def find_left_truncation(export: Export) -> None:
             before,
             "deals created before it are left out of the outcome fit and their months out of the arrival series "
             "(they show only the deals that closed late); they count in the open pipeline",
+        )
+
+
+DEAL_FIELDS = ("created", "closed", "outcome", "amount", "owner", "product", "segment", "region", "source", "qualifier")
+"""The fields of an opportunity two rows of one id must agree on to be one deal listed twice."""
+
+FIELD_WORDS = {"created": "created date", "closed": "close date"}
+
+
+def refuse_conflicting_ids(out: pd.DataFrame, raw: pd.DataFrame, mapping: MappingFile, file: str) -> None:
+    """Refuse an id on two rows that disagree on a mapped field (rows that agree are counted and kept once).
+
+    First-row-wins had kept one of two different deals under one id silently (A011 won $5,000 by
+    bob beside A011 won $1,000 by ann: the other's value and owner gone); an export of one row
+    per product line or per contact repeats the opportunity's id with different amounts, and
+    keeping the first row understates its bookings. Which row is right cannot be told.
+
+    Raises:
+        CalibrationError: Naming the file, the column that differs, both rows, the id and both values.
+    """
+    ids = out["id"].astype(str)
+    repeated = ids.duplicated(keep=False).to_numpy() & (ids != "").to_numpy()
+    if not repeated.any():
+        return
+    cols = mapping.opportunities.columns
+    id_column = str(cols.id)
+    for field in DEAL_FIELDS:
+        if field not in out:
+            continue
+        shown = out[field].astype(str).where(out[field].notna(), "")
+        first_value = shown.groupby(ids).transform("first")
+        clash = repeated & (shown != first_value).to_numpy()
+        if not clash.any():
+            continue
+        second = int(np.flatnonzero(clash)[0])
+        item = ids.iloc[second]
+        first = int(np.flatnonzero((ids == item).to_numpy() & repeated)[0])
+        mapped = getattr(cols, field)
+        column = str(mapped) if mapped is not None and str(mapped) in raw.columns else ""
+
+        rows = out["row"].to_numpy()
+        cells = [str(raw[column].iloc[int(rows[i]) - 1]) if column else str(shown.iloc[i]) for i in (first, second)]
+        raise CalibrationError(
+            f"id '{item}' ({id_column}) is on two rows that disagree on the {FIELD_WORDS.get(field, field)}: "
+            f"{row_words(file, int(rows[first]))} '{cells[0]}', {row_words(file, int(rows[second]))} "
+            f"'{cells[1]}': an opportunity is one row, so each id is allowed once (rows equal in every mapped "
+            "column are counted and kept once); which row is right cannot be told, and keeping the first would be "
+            "silent. An export of one row per product line or contact repeats the id: export one row per "
+            "opportunity, or give each row its own id",
+            file=file,
+            column=column or id_column,
         )

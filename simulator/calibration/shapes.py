@@ -25,7 +25,12 @@ from simulator.calibration.currency import refuse_other_currencies
 from simulator.calibration.date_order import table_dates
 from simulator.calibration.errors import CalibrationError, DataProblems
 from simulator.calibration.export import Export
-from simulator.calibration.export_checks import check_values, find_left_truncation, unify_spellings
+from simulator.calibration.export_checks import (
+    check_values,
+    find_left_truncation,
+    refuse_conflicting_ids,
+    unify_spellings,
+)
 from simulator.calibration.export_tables import amount_columns, blank_missing_words, read_export_tables
 from simulator.calibration.mapping import OUTCOMES, MappingFile
 from simulator.calibration.outcome_spellings import read_outcomes, refuse_unmapped_endings, suggested_outcome
@@ -282,7 +287,8 @@ def _finish(
             file=name,
             column=column,
         )
-    problems.add("duplicated ids", int(duplicated.sum()), "first row kept, the others left out")
+    refuse_conflicting_ids(out[~empty & ~no_id], tables["opportunities"], mapping, name)
+    problems.add("duplicated ids", int(duplicated.sum()), "rows equal in every mapped column: one kept")
     no_created = np.isnat(created) & ~duplicated & ~empty
     if leads_only:
         never = leads_only - int(empty.sum())  # an empty row has no date of any stage, and is counted as empty
