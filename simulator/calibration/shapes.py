@@ -31,6 +31,7 @@ from simulator.calibration.export_checks import (
     refuse_conflicting_ids,
     unify_spellings,
 )
+from simulator.calibration.export_end import export_end
 from simulator.calibration.export_tables import amount_columns, blank_missing_words, read_export_tables
 from simulator.calibration.mapping import OUTCOMES, MappingFile
 from simulator.calibration.outcome_spellings import read_outcomes, refuse_unmapped_endings, suggested_outcome
@@ -267,7 +268,6 @@ def _finish(
     all_dates = np.concatenate([created[~np.isnat(created)], closed[~np.isnat(closed)]])
     if all_dates.size == 0:
         raise CalibrationError("no dates at all: map the created and closed columns", file=name)
-    export_date = all_dates.max()
     problems.add("empty rows (every cell blank)", int(empty.sum()), "left out")
     no_id = (out["id"] == "").to_numpy() & ~empty
     problems.add(
@@ -343,7 +343,7 @@ def _finish(
     assert not bad.any()
     export = Export(
         frame=frame,
-        export_date=export_date,
+        export_date=export_end(frame, mapping, name),
         file=name,
         problems=problems,
         last_created=frame["created"].to_numpy(dtype="datetime64[D]").max(),
