@@ -1,0 +1,50 @@
+"""calibration.md's win rate beside the count a leader makes of the same export, and why the two differ.
+
+The shared export's won and lost rows count 63.2% (4,238 of 6,711, its README's figure); the
+fit reads 61.6% on the cohorts created from 2017-03-01, and nothing in calibration.md said that
+the 972 deals created before closes begin (72.8% of them won: there only when they closed late)
+make the difference.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from simulator.calibration.calibrate import calibrate
+from simulator.calibration.document import calibration_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = next(
+    (p for p in (ROOT.parent / "shared" / "data" / "crm-maven", Path("/work/shared/data/crm-maven")) if p.is_dir()),
+    None,
+)
+FIXTURE = ROOT / "tests" / "fixtures" / "crm" / "a_opportunities" / "mapping.yaml"
+
+
+def win_rate_row(text: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith("| win rate of decided deals |"))
+
+
+@pytest.mark.skipif(SHARED is None, reason="the shared CRM export is not beside the repository")
+def test_the_shared_exports_counted_win_rate_is_beside_the_fitted_one(tmp_path: Path) -> None:
+    assert SHARED is not None
+    local = tmp_path / "mapping.yaml"
+    text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
+    local.write_text(text.replace("../../../shared/data/crm-maven", str(SHARED)))
+    raw = pd.read_csv(SHARED / "sales_pipeline.csv")
+    closed = raw[raw["deal_stage"].isin(["Won", "Lost"])]
+    early = closed[closed["engage_date"] < "2017-03-01"]
+    row = win_rate_row(calibration_markdown(calibrate(local, "2017-12-31")))
+    assert f"counted: {(closed['deal_stage'] == 'Won').mean():.1%} of the export's {len(closed):,} won and lost" in row
+    assert "63.2% of the export's 6,711 won and lost deals" in row
+    assert f"{(early['deal_stage'] == 'Won').mean():.1%} of the {len(early):,} created before 2017-03-01" in row
+    assert "72.8% of the 972 created before 2017-03-01 (left out of the fit" in row
+    assert "61.5% of the 5,739 created since" in row
+
+
+def test_an_export_whose_closes_start_with_it_gives_the_count_alone() -> None:
+    row = win_rate_row(calibration_markdown(calibrate(str(FIXTURE), "2023-04-28")))
+    assert "counted: 66.7% of the export's 30 won and lost deals |" in row, row  # 20 won, 10 lost
