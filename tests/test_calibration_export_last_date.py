@@ -69,3 +69,22 @@ def test_a_close_typed_a_year_late_is_refused_naming_its_cell(
     assert "opportunities.csv, column 'Closed', row 13 (line 14 of the file" in err, err
     assert "'2024-02-10' is " in err and "days after every other date of the export, which end on 2023-" in err
     assert "more than 92 days" in err and "Correct the cell, or blank it" in err and "Traceback" not in err
+
+
+def test_a_sparse_exports_long_last_pause_is_no_typing_error(tmp_path: Path) -> None:
+    """Deals a month or more apart: a last close four months after the others is the export's, not a typo."""
+    folder = tmp_path / "sparse"
+    folder.mkdir()
+    rows = ["id,created,closed,status,amount,owner"]
+    for i in range(12):  # a deal created every 40 days, each closed 20 days later, alternately won and lost
+        created = np.datetime64("2021-01-04") + np.timedelta64(40 * i, "D")
+        rows.append(f"S{i:02d},{created},{created + np.timedelta64(20, 'D')},{'Won' if i % 2 else 'Lost'},1000,ann")
+    rows.append("S99,2022-05-02,2022-10-03,Won,1000,ann")  # 138 days after the previous date
+    (folder / "opportunities.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (folder / "mapping.yaml").write_text(
+        "name: sparse\nopportunities:\n  file: opportunities.csv\n"
+        "  columns: {id: id, created: created, closed: closed, outcome: status, amount: amount, owner: owner}\n  outcomes: {Won: won, Lost: lost, Open: open}\n",
+        encoding="utf-8",
+    )
+    export = load_export(load_mapping(folder / "mapping.yaml"))
+    assert export.export_date == np.datetime64("2022-10-03")

@@ -19,6 +19,9 @@ from simulator.calibration.mapping import MappingFile
 LONE_GAP_DAYS = 92
 """A date more than a quarter after the export's others, with nothing in between, is no day the export covers."""
 
+SPARSE_FACTOR = 10.0
+"""The gap must also be this many times the 99th percentile of the gaps between the export's earlier dates."""
+
 LONE_SHARE = 0.01
 """The date cells past such a gap that make it a stray (at most this share of them, and at least one)."""
 
@@ -41,11 +44,15 @@ def export_end(frame: pd.DataFrame, mapping: MappingFile, file: str) -> np.datet
     dates, kinds, rows = dates[dated], kinds[dated], rows[dated]
     order = np.argsort(dates, kind="stable")
     ordered = dates[order]
-    gaps = np.flatnonzero(np.diff(ordered).astype(int) > LONE_GAP_DAYS)
+    steps = np.diff(ordered).astype(int)
+    gaps = np.flatnonzero(steps > LONE_GAP_DAYS)
     if gaps.size:
         start = int(gaps[-1]) + 1  # the first date past the export's last long gap
         tail = len(ordered) - start
-        if tail <= max(1, int(LONE_SHARE * len(ordered))):
+        # an export whose dates are sparse anyway (a few deals a quarter) may pause that long: the gap must
+        # also dwarf the usual ones before it
+        usual = float(np.percentile(steps[: start - 1], 99)) if start > 1 else 0.0
+        if tail <= max(1, int(LONE_SHARE * len(ordered))) and steps[start - 1] > SPARSE_FACTOR * usual:
             index = int(order[start])
             _refuse_lone(str(kinds[index]), int(rows[index]), dates[index], ordered[start - 1], tail, mapping, file)
     return ordered.max()
