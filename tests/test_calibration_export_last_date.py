@@ -83,7 +83,8 @@ def test_a_sparse_exports_long_last_pause_is_no_typing_error(tmp_path: Path) -> 
     (folder / "opportunities.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     (folder / "mapping.yaml").write_text(
         "name: sparse\nopportunities:\n  file: opportunities.csv\n"
-        "  columns: {id: id, created: created, closed: closed, outcome: status, amount: amount, owner: owner}\n  outcomes: {Won: won, Lost: lost, Open: open}\n",
+        "  columns: {id: id, created: created, closed: closed, outcome: status, amount: amount, owner: owner}\n"
+        "  outcomes: {Won: won, Lost: lost, Open: open}\n",
         encoding="utf-8",
     )
     export = load_export(load_mapping(folder / "mapping.yaml"))
