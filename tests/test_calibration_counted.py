@@ -48,3 +48,21 @@ def test_the_shared_exports_counted_win_rate_is_beside_the_fitted_one(tmp_path: 
 def test_an_export_whose_closes_start_with_it_gives_the_count_alone() -> None:
     row = win_rate_row(calibration_markdown(calibrate(str(FIXTURE), "2023-04-28")))
     assert "counted: 66.7% of the export's 30 won and lost deals |" in row, row  # 20 won, 10 lost
+
+
+@pytest.mark.skipif(SHARED is None, reason="the shared CRM export is not beside the repository")
+def test_a_product_too_thin_for_its_own_win_rate_is_said_to_run_on_the_pooled_one(tmp_path: Path) -> None:
+    """GTK 500 (21 decided deals in the fitted cohorts, 12 won) took the pooled 61.6%, and calibration.md was silent."""
+    assert SHARED is not None
+    local = tmp_path / "mapping.yaml"
+    text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
+    local.write_text(text.replace("../../../shared/data/crm-maven", str(SHARED)))
+    raw = pd.read_csv(SHARED / "sales_pipeline.csv")
+    gtk = raw[(raw["product"] == "GTK 500") & (raw["engage_date"] >= "2017-03-01")]
+    gtk = gtk[gtk["deal_stage"].isin(["Won", "Lost"])]
+    lines = calibration_markdown(calibrate(local, "2017-12-31")).splitlines()
+    row = next(line for line in lines if line.startswith("| win rate, GTK 500 |"))
+    won = int((gtk["deal_stage"] == "Won").sum())
+    assert f"| the pooled 61.6%; {len(gtk)} decided deals ({won} won: {won / len(gtk):.0%}) |" in row, row
+    assert "21 decided deals (12 won: 57%)" in row and "100 decided deals needed" in row
+    assert sum(line.startswith("| win rate, ") for line in lines) == 7  # every product the company sells

@@ -9,7 +9,7 @@ import numpy as np
 
 from simulator.calibration.calibrate import Calibration, cycle_median_days, effort_hours
 from simulator.calibration.cautions import calibration_cautions
-from simulator.calibration.counted import counted_win_rate_words
+from simulator.calibration.counted import counted_win_rate_words, pooled_product_rows
 from simulator.calibration.estimates import Estimate, median_of
 from simulator.calibration.fit_arrivals import ArrivalFit
 from simulator.calibration.run_rate import quarters_words, recent_quarters
@@ -123,6 +123,9 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
             f"| win rate, {product} | {_monthly(estimate, 'decided deal', out.months)} "
             "| per product (≥ 100 decided deals) |"
         )
+    lines += pooled_product_rows(
+        cal.export.frame, cal.as_of, cal.export.close_start, set(out.product_win_rate), f"{out.win_rate.value:.1%}"
+    )
     for product, estimate in sorted(cal.product_mix.items()):
         lines.append(
             f"| share of new opportunities, {product} | {estimate.text(percent=True)} | recent months"
