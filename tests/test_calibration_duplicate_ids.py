@@ -66,3 +66,30 @@ def test_the_same_deal_listed_twice_is_counted_and_kept_once(tmp_path: Path) -> 
     found = {problem: (n, action) for problem, n, action in export.problems.items}
     assert found["duplicated ids"] == (1, "rows equal in every mapped column: one kept")
     assert (export.frame["id"] == "A011").sum() == 1
+
+
+def shape_d(tmp_path: Path, extra: str) -> Path:
+    folder = tmp_path / "d"
+    shutil.copytree(FIXTURE.parent / "d_leads_deals", folder)
+    deals = folder / "deals.csv"
+    deals.write_text(deals.read_text(encoding="utf-8") + extra + "\n", encoding="utf-8")
+    return folder / "mapping.yaml"
+
+
+def test_a_lead_with_two_won_deals_that_disagree_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """D05 won twice, for 3050 and 1000: the first had been kept and the 1000 dropped, counted only."""
+    mapping = shape_d(tmp_path, "D05,2023-03-03,1000")
+    out = tmp_path / "out"
+    assert calibrate_main([str(mapping), "--as-of", AS_OF, "--out", str(out)]) == 2
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert "deals.csv, column 'amount'" in err and "lead 'D05' has two won deals that disagree on the amount" in err
+    assert "row 1 (line 2 of the file, after its header) '3050.0', row 6 (line 7 of the file" in err, err
+    assert "'1000.0'" in err and "each lead id is allowed once in the won-deals table" in err
+
+
+def test_a_won_deal_listed_twice_the_same_is_counted_and_kept_once(tmp_path: Path) -> None:
+    export = load_export(load_mapping(shape_d(tmp_path, "D05,2023-03-03,3050")))
+    found = {problem: n for problem, n, _ in export.problems.items}
+    assert found["won deals listed twice for one lead (the same date and amount)"] == 1
+    assert float(export.frame.loc[export.frame["id"] == "D05", "amount"].iloc[0]) == 3050.0

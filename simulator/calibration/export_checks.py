@@ -13,7 +13,7 @@ import pandas as pd
 
 from simulator.calibration.errors import CalibrationError, row_words
 from simulator.calibration.export import Export
-from simulator.calibration.mapping import MappingFile
+from simulator.calibration.mapping import DealColumns, MappingFile
 
 
 def unify_spellings(export: Export, mapping: MappingFile) -> None:
@@ -165,4 +165,39 @@ def refuse_conflicting_ids(out: pd.DataFrame, raw: pd.DataFrame, mapping: Mappin
             "opportunity, or give each row its own id",
             file=file,
             column=column or id_column,
+        )
+
+
+def refuse_conflicting_deals(
+    closed: pd.Series, amounts: pd.Series, rows: np.ndarray, path: object, columns: DealColumns
+) -> None:
+    """Refuse a lead with two won deals that differ in date or amount (the same twice is counted and kept once).
+
+    The first had been kept and the other's bookings dropped, counted only in calibration.md.
+    ``closed`` and ``amounts``: by lead id, in the table's row order (rows with no id left out);
+    ``rows``: the 1-based data row of each.
+
+    Raises:
+        CalibrationError: Naming the file, the column that differs, both rows, the lead's id and both values.
+    """
+    ids = pd.Series(closed.index.astype(str))
+    repeated = ids.duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return
+    for name, values in (("closed", closed), ("amount", amounts)):
+        shown = pd.Series(values.to_numpy()).astype(str)
+        clash = repeated & (shown != shown.groupby(ids).transform("first")).to_numpy()
+        if not clash.any():
+            continue
+        second = int(np.flatnonzero(clash)[0])
+        first = int(np.flatnonzero((ids == ids.iloc[second]).to_numpy())[0])
+        column = str(getattr(columns, name))
+        raise CalibrationError(
+            f"lead '{ids.iloc[second]}' has two won deals that disagree on the {FIELD_WORDS.get(name, name)}: "
+            f"{row_words(str(path), int(rows[first]))} '{shown.iloc[first]}', "
+            f"{row_words(str(path), int(rows[second]))} '{shown.iloc[second]}': a lead is won once, so each lead "
+            "id is allowed once in the won-deals table (rows that agree are counted and kept once); keeping the first "
+            "would drop the other's bookings unsaid. Put one row per lead (the deal's date and its whole amount)",
+            file=str(path),
+            column=column,
         )

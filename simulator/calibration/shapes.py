@@ -28,6 +28,7 @@ from simulator.calibration.export import Export
 from simulator.calibration.export_checks import (
     check_values,
     find_left_truncation,
+    refuse_conflicting_deals,
     refuse_conflicting_ids,
     unify_spellings,
 )
@@ -231,8 +232,9 @@ def _won_deals(
     unnamed = closed.index == ""  # an empty id is no lead's: every lead with none would have joined it
     problems.add("won deals with no lead id", int(unnamed.sum()), "left out (they join no lead)")
     closed, amounts = closed[~unnamed], amounts[~unnamed]
+    refuse_conflicting_deals(closed, amounts, np.arange(1, unnamed.size + 1)[~unnamed], path, deals.columns)
     duplicated = closed.index.duplicated()
-    problems.add("won deals listed twice for one lead", int(duplicated.sum()), "first kept")
+    problems.add("won deals listed twice for one lead (the same date and amount)", int(duplicated.sum()), "one kept")
     closed, amounts = closed[~duplicated], amounts[~duplicated]
     orphans = ~closed.index.isin(out["id"])
     problems.add("won deals whose lead is not in the leads table", int(orphans.sum()), "left out")
