@@ -66,3 +66,31 @@ def test_a_product_too_thin_for_its_own_win_rate_is_said_to_run_on_the_pooled_on
     assert f"| the pooled 61.6%; {len(gtk)} decided deals ({won} won: {won / len(gtk):.0%}) |" in row, row
     assert "21 decided deals (12 won: 57%)" in row and "100 decided deals needed" in row
     assert sum(line.startswith("| win rate, ") for line in lines) == 7  # every product the company sells
+
+
+def test_a_won_deal_with_no_amount_is_said_to_count_at_zero_in_a_back_tests_actual(tmp_path: Path) -> None:
+    """It was 'left out of the deal-value fit' alone, while the back-test's actual bookings add it as $0."""
+    import shutil
+
+    from simulator.calibration.actuals import Period, actual_figures
+    from simulator.calibration.mapping import load_mapping
+    from simulator.calibration.shapes import load_export
+
+    folder = tmp_path / "a"
+    shutil.copytree(FIXTURE.parent, folder)
+    table = folder / "opportunities.csv"
+    table.write_text(
+        table.read_text().replace("A011,2023-02-02,2023-02-08,Won,5000,", "A011,2023-02-02,2023-02-08,Won,,")
+    )
+    export = load_export(load_mapping(folder / "mapping.yaml"))
+    action = {problem: what for problem, _, what in export.problems.items}["won deals with no or zero value"]
+    assert "left out of the deal-value fit" in action and "a back-test's actual bookings count them at $0" in action
+    february = Period(
+        "2023-02", pd.Timestamp("2023-02-01").to_datetime64(), pd.Timestamp("2023-02-28").to_datetime64(), "month"
+    )
+    clean = load_export(load_mapping(FIXTURE))
+    drop = (
+        actual_figures(clean, [february], [])[("2023-02", "bookings")]
+        - actual_figures(export, [february], [])[("2023-02", "bookings")]
+    )
+    assert drop == 5000.0

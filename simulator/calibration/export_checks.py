@@ -78,7 +78,12 @@ def check_values(export: Export) -> None:
     frame = export.frame
     won = frame["outcome"] == "won"
     zero = won & (frame["amount"].fillna(0.0) <= 0.0)
-    export.problems.add("won deals with no or zero value", int(zero.sum()), "left out of the deal-value fit")
+    export.problems.add(
+        "won deals with no or zero value",
+        int(zero.sum()),
+        "left out of the deal-value fit (the run values its wins by their product's); a back-test's actual bookings "
+        "count them at $0",
+    )
     valued = frame[won & ~zero]
     medians = valued.groupby("product")["amount"].transform("median")
     ratio = valued["amount"] / medians
