@@ -232,6 +232,7 @@ def backtest_main(args: Sequence[str]) -> int:
 
         # each origin calibrated once, before anything runs: to refuse a bad export or date, then to run it
         calibrated = [timed_calibration(options.mapping, origin, options.until) for origin in origins]
+        _refuse_origins_past_the_export(origins, [cal.export.export_date for cal, _ in calibrated])
     except (CalibrationError, UnwritableOutputError) as error:
         print(f"salesim: backtest: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -267,3 +268,22 @@ def backtest_main(args: Sequence[str]) -> int:
     print((Path(options.out) / "backtest.md").read_text(encoding="utf-8").split("## Quarters")[0].strip())
     print(f"salesim: back-test written to {written[0].parent} in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def _refuse_origins_past_the_export(origins: Sequence[str], ends: Sequence[object]) -> None:
+    """Refuse an origin on or after the export's last date: nothing after it has an actual to score.
+
+    It had run its replications and written a back-test of no scored period whose misses read
+    "Nowhere." (--as-of 2018-03-31 on an export ending 2017-12-31).
+
+    Raises:
+        CalibrationError: Naming the origins, the export's last date and what to give instead.
+    """
+    past = [origin for origin, end in zip(origins, ends, strict=True) if str(origin) >= str(end)]
+    if past:
+        end = ends[0]
+        raise CalibrationError(
+            f"--as-of {', '.join(past)}: on or after the export's last date ({end}): the export records nothing "
+            "after it, so a back-test from there has no actual to score; give origins before it (for a forecast "
+            f"from {past[0]}, run salesim calibrate --as-of {past[0]} and the folder it writes)"
+        )

@@ -370,3 +370,17 @@ def test_a_part_period_says_so_with_its_dates_and_is_counted_apart(result, tmp_p
     ) in head
     quarters = text.split("## Quarters")[1].split("\n## ")[0]
     assert "| 2023-Q1 (part: 2023-03-01 to 2023-03-31) | won_deals |" in quarters and "| 2023-Q1 |" not in quarters
+
+
+@pytest.mark.parametrize("origins", ["2023-03-16", "2023-02-28,2023-03-31"])
+def test_an_origin_on_or_after_the_exports_last_date_is_refused_before_anything_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], origins: str
+) -> None:
+    """The fixture ends on 2023-03-16: from there nothing has an actual; it had run and written misses of "Nowhere."."""
+    out = tmp_path / "bt"
+    code = backtest_main([str(MAPPING), "--as-of", origins, "--until", "2023-04-28", "--runs", "10", "--out", str(out)])
+    err = capsys.readouterr().err
+    past = origins.split(",")[-1]
+    assert code == 2 and not out.exists(), err
+    assert f"--as-of {past}: on or after the export's last date (2023-03-16)" in err
+    assert "no actual to score; give origins before it" in err and "Traceback" not in err

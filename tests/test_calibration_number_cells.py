@@ -33,6 +33,9 @@ def _copy(tmp_path: Path, suffix: str, amounts: list[object]) -> Path:
     cells = [amounts[i % len(amounts)] for i in range(int(filled.sum()))]
     column = pd.Series([None] * len(table), dtype=object)
     column[filled.to_numpy()] = cells
+    ids = table["Opportunity ID"]
+    for row in np.flatnonzero(ids.duplicated().to_numpy()):  # the fixture's A011 listed twice: the same deal again
+        column[row] = column[int(np.flatnonzero((ids == ids.iloc[row]).to_numpy())[0])]
     table["Amount"] = column
     if suffix == "parquet":
         table["Amount"] = pd.to_numeric(table["Amount"])
@@ -77,6 +80,9 @@ def test_a_parquet_column_of_decimals_reads_as_its_numbers(tmp_path: Path) -> No
     won = table["Amount"].notna().to_numpy()
     cells = [decimal.Decimal("100.000"), decimal.Decimal("12.345")]
     column = [cells[i % 2] if filled else None for i, filled in enumerate(won)]
+    ids = table["Opportunity ID"]
+    for row in np.flatnonzero(ids.duplicated().to_numpy()):  # the fixture's A011 listed twice: the same deal again
+        column[row] = column[int(np.flatnonzero((ids == ids.iloc[row]).to_numpy())[0])]
     arrow = pa.Table.from_pandas(table.drop(columns="Amount"), preserve_index=False)
     pq.write_table(
         arrow.append_column("Amount", pa.array(column, pa.decimal128(18, 3))), tmp_path / "opportunities.parquet"

@@ -192,6 +192,13 @@ def cycle_median_days(durations: tuple[np.ndarray, np.ndarray]) -> float:
     return float(values[order][int(np.searchsorted(cumulative, 0.5 * cumulative[-1]))])
 
 
+def _level_words(months: int, recent: int) -> str:
+    """How the level is set from the few months there are (it had said "the median of the last 6" of 4 months)."""
+    if months == 1:
+        return f"the level is that month's count, where recent_months asks for the median of {recent}"
+    return f"the level is the median of these {months}, where recent_months asks for {recent}"
+
+
 def thin_history(cal: Calibration) -> list[str]:
     """What the as-of date leaves too little of: whole months of arrivals, decided deals (warnings, in words)."""
     lines = []
@@ -202,7 +209,7 @@ def thin_history(cal: Calibration) -> list[str]:
     if months < recent:
         lines.append(
             f"only {months} whole month{'s' if months != 1 else ''} of new opportunities before {cal.as_of} "
-            f"(the level is the median of the last {recent}): the arrival rate rests on little history, and the "
+            f"({_level_words(months, recent)}): the arrival rate rests on little history, and the "
             "outcome fit sees only the deals decided within it, the fast ones first (win rate and no-decision "
             "share lean toward them); a later as-of date gives both more"
         )

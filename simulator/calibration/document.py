@@ -9,6 +9,7 @@ import numpy as np
 
 from simulator.calibration.calibrate import Calibration, cycle_median_days, effort_hours
 from simulator.calibration.cautions import calibration_cautions
+from simulator.calibration.counted import counted_win_rate_words, pooled_product_rows
 from simulator.calibration.estimates import Estimate, median_of
 from simulator.calibration.fit_arrivals import ArrivalFit
 from simulator.calibration.run_rate import quarters_words, recent_quarters
@@ -45,6 +46,7 @@ def data_problem_rows(cal: Calibration) -> list[tuple[str, str, str]]:
 def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = None) -> str:
     """The calibration report of ``cal`` as Markdown; with ``draws`` (the parameter draws file), their spread."""
     out, arr, people, assumptions = cal.outcomes, cal.arrivals, cal.people, cal.mapping.assumptions
+    counted = counted_win_rate_words(cal.export.frame, cal.as_of, cal.export.close_start)
     lines = [
         f"# Calibration of {cal.mapping.name} as of {cal.as_of}",
         "",
@@ -73,7 +75,7 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
         f"| no decision (neither, at {out.tau:.0f} working days) | {_monthly(out.no_decision, 'deal', out.months)} "
         "| 1 − won − lost |",
         f"| win rate of decided deals | {_monthly(out.win_rate, 'decided deal', out.months)} "
-        "| won / (won + lost) incidences |",
+        f"| won / (won + lost) incidences{counted} |",
         f"| won cycle, median | {cycle_median_days(out.won_days):.0f} working days "
         f"({_calendar_words(cycle_median_days(out.won_days), out.won_median_calendar_days, out.n_open)}) "
         "| incidence increments "
@@ -121,6 +123,9 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
             f"| win rate, {product} | {_monthly(estimate, 'decided deal', out.months)} "
             "| per product (≥ 100 decided deals) |"
         )
+    lines += pooled_product_rows(
+        cal.export.frame, cal.as_of, cal.export.close_start, set(out.product_win_rate), f"{out.win_rate.value:.1%}"
+    )
     for product, estimate in sorted(cal.product_mix.items()):
         lines.append(
             f"| share of new opportunities, {product} | {estimate.text(percent=True)} | recent months"

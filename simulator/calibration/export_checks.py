@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 
-from simulator.calibration.errors import CalibrationError
+from simulator.calibration.errors import CalibrationError, row_words
 from simulator.calibration.export import Export
-from simulator.calibration.mapping import MappingFile
+from simulator.calibration.mapping import DealColumns, MappingFile
 
 
 def unify_spellings(export: Export, mapping: MappingFile) -> None:
@@ -77,7 +78,12 @@ def check_values(export: Export) -> None:
     frame = export.frame
     won = frame["outcome"] == "won"
     zero = won & (frame["amount"].fillna(0.0) <= 0.0)
-    export.problems.add("won deals with no or zero value", int(zero.sum()), "left out of the deal-value fit")
+    export.problems.add(
+        "won deals with no or zero value",
+        int(zero.sum()),
+        "left out of the deal-value fit (the run values its wins by their product's); a back-test's actual bookings "
+        "count them at $0",
+    )
     valued = frame[won & ~zero]
     medians = valued.groupby("product")["amount"].transform("median")
     ratio = valued["amount"] / medians
@@ -113,4 +119,90 @@ def find_left_truncation(export: Export) -> None:
             before,
             "deals created before it are left out of the outcome fit and their months out of the arrival series "
             "(they show only the deals that closed late); they count in the open pipeline",
+        )
+
+
+DEAL_FIELDS = ("created", "closed", "outcome", "amount", "owner", "product", "segment", "region", "source", "qualifier")
+"""The fields of an opportunity two rows of one id must agree on to be one deal listed twice."""
+
+FIELD_WORDS = {"created": "created date", "closed": "close date"}
+
+
+def refuse_conflicting_ids(out: pd.DataFrame, raw: pd.DataFrame, mapping: MappingFile, file: str) -> None:
+    """Refuse an id on two rows that disagree on a mapped field (rows that agree are counted and kept once).
+
+    First-row-wins had kept one of two different deals under one id silently (A011 won $5,000 by
+    bob beside A011 won $1,000 by ann: the other's value and owner gone); an export of one row
+    per product line or per contact repeats the opportunity's id with different amounts, and
+    keeping the first row understates its bookings. Which row is right cannot be told.
+
+    Raises:
+        CalibrationError: Naming the file, the column that differs, both rows, the id and both values.
+    """
+    ids = out["id"].astype(str)
+    repeated = ids.duplicated(keep=False).to_numpy() & (ids != "").to_numpy()
+    if not repeated.any():
+        return
+    cols = mapping.opportunities.columns
+    id_column = str(cols.id)
+    for field in DEAL_FIELDS:
+        if field not in out:
+            continue
+        shown = out[field].astype(str).where(out[field].notna(), "")
+        first_value = shown.groupby(ids).transform("first")
+        clash = repeated & (shown != first_value).to_numpy()
+        if not clash.any():
+            continue
+        second = int(np.flatnonzero(clash)[0])
+        item = ids.iloc[second]
+        first = int(np.flatnonzero((ids == item).to_numpy() & repeated)[0])
+        mapped = getattr(cols, field)
+        column = str(mapped) if mapped is not None and str(mapped) in raw.columns else ""
+
+        rows = out["row"].to_numpy()
+        cells = [str(raw[column].iloc[int(rows[i]) - 1]) if column else str(shown.iloc[i]) for i in (first, second)]
+        raise CalibrationError(
+            f"id '{item}' ({id_column}) is on two rows that disagree on the {FIELD_WORDS.get(field, field)}: "
+            f"{row_words(file, int(rows[first]))} '{cells[0]}', {row_words(file, int(rows[second]))} "
+            f"'{cells[1]}': an opportunity is one row, so each id is allowed once (rows equal in every mapped "
+            "column are counted and kept once); which row is right cannot be told, and keeping the first would be "
+            "silent. An export of one row per product line or contact repeats the id: export one row per "
+            "opportunity, or give each row its own id",
+            file=file,
+            column=column or id_column,
+        )
+
+
+def refuse_conflicting_deals(
+    closed: pd.Series, amounts: pd.Series, rows: np.ndarray, path: object, columns: DealColumns
+) -> None:
+    """Refuse a lead with two won deals that differ in date or amount (the same twice is counted and kept once).
+
+    The first had been kept and the other's bookings dropped, counted only in calibration.md.
+    ``closed`` and ``amounts``: by lead id, in the table's row order (rows with no id left out);
+    ``rows``: the 1-based data row of each.
+
+    Raises:
+        CalibrationError: Naming the file, the column that differs, both rows, the lead's id and both values.
+    """
+    ids = pd.Series(closed.index.astype(str))
+    repeated = ids.duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return
+    for name, values in (("closed", closed), ("amount", amounts)):
+        shown = pd.Series(values.to_numpy()).astype(str)
+        clash = repeated & (shown != shown.groupby(ids).transform("first")).to_numpy()
+        if not clash.any():
+            continue
+        second = int(np.flatnonzero(clash)[0])
+        first = int(np.flatnonzero((ids == ids.iloc[second]).to_numpy())[0])
+        column = str(getattr(columns, name))
+        raise CalibrationError(
+            f"lead '{ids.iloc[second]}' has two won deals that disagree on the {FIELD_WORDS.get(name, name)}: "
+            f"{row_words(str(path), int(rows[first]))} '{shown.iloc[first]}', "
+            f"{row_words(str(path), int(rows[second]))} '{shown.iloc[second]}': a lead is won once, so each lead "
+            "id is allowed once in the won-deals table (rows that agree are counted and kept once); keeping the first "
+            "would drop the other's bookings unsaid. Put one row per lead (the deal's date and its whole amount)",
+            file=str(path),
+            column=column,
         )

@@ -15,10 +15,25 @@ def closest_key(error: Any, root: type[BaseModel]) -> str | None:
     if error["type"] != "extra_forbidden":
         return None
     loc = tuple(error["loc"])
-    section = _model_at(loc[:-1], root)
-    known = [name for name in section.model_fields if name not in ("base", "source")] if section else []
+    known = _keys(loc[:-1], root)
     close = difflib.get_close_matches(str(loc[-1]), known, n=1)
     return close[0] if close else None
+
+
+INTERNAL = ("base", "source")
+"""The mapping file's own attributes (its folder, its path), set on loading: no keys a user writes at its top."""
+
+
+def _keys(loc: tuple[int | str, ...], root: type[BaseModel]) -> list[str]:
+    """The keys the section at ``loc`` accepts; the file's own attributes left out at its top only.
+
+    ``source`` had been left out of every section, so ``opportunities.columns``, whose ``source``
+    is the lead-source column, listed its keys without it and a typo of it ('sorce') found no match.
+    """
+    section = _model_at(loc, root)
+    if section is None:
+        return []
+    return [name for name in section.model_fields if loc or name not in INTERNAL]
 
 
 def _model_at(loc: tuple[int | str, ...], root: type[BaseModel]) -> type[BaseModel] | None:
@@ -61,8 +76,7 @@ def mapping_problem(error: Any, root: type[BaseModel]) -> str:
     value = "{…}" if isinstance(given, dict) else "[…]" if isinstance(given, list) else shown(given)
     value = value if len(value) <= 60 else value[:57] + "..."
     if error["type"] == "extra_forbidden":
-        section = _model_at(loc[:-1], root)
-        known = [name for name in section.model_fields if name not in ("base", "source")] if section else []
+        known = _keys(loc[:-1], root)
         close = closest_key(error, root)
         return (
             f"{key} = {value}: unknown key"

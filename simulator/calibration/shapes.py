@@ -25,7 +25,14 @@ from simulator.calibration.currency import refuse_other_currencies
 from simulator.calibration.date_order import table_dates
 from simulator.calibration.errors import CalibrationError, DataProblems
 from simulator.calibration.export import Export
-from simulator.calibration.export_checks import check_values, find_left_truncation, unify_spellings
+from simulator.calibration.export_checks import (
+    check_values,
+    find_left_truncation,
+    refuse_conflicting_deals,
+    refuse_conflicting_ids,
+    unify_spellings,
+)
+from simulator.calibration.export_end import export_end
 from simulator.calibration.export_tables import amount_columns, blank_missing_words, read_export_tables
 from simulator.calibration.mapping import OUTCOMES, MappingFile
 from simulator.calibration.outcome_spellings import read_outcomes, refuse_unmapped_endings, suggested_outcome
@@ -225,8 +232,9 @@ def _won_deals(
     unnamed = closed.index == ""  # an empty id is no lead's: every lead with none would have joined it
     problems.add("won deals with no lead id", int(unnamed.sum()), "left out (they join no lead)")
     closed, amounts = closed[~unnamed], amounts[~unnamed]
+    refuse_conflicting_deals(closed, amounts, np.arange(1, unnamed.size + 1)[~unnamed], path, deals.columns)
     duplicated = closed.index.duplicated()
-    problems.add("won deals listed twice for one lead", int(duplicated.sum()), "first kept")
+    problems.add("won deals listed twice for one lead (the same date and amount)", int(duplicated.sum()), "one kept")
     closed, amounts = closed[~duplicated], amounts[~duplicated]
     orphans = ~closed.index.isin(out["id"])
     problems.add("won deals whose lead is not in the leads table", int(orphans.sum()), "left out")
@@ -262,7 +270,6 @@ def _finish(
     all_dates = np.concatenate([created[~np.isnat(created)], closed[~np.isnat(closed)]])
     if all_dates.size == 0:
         raise CalibrationError("no dates at all: map the created and closed columns", file=name)
-    export_date = all_dates.max()
     problems.add("empty rows (every cell blank)", int(empty.sum()), "left out")
     no_id = (out["id"] == "").to_numpy() & ~empty
     problems.add(
@@ -282,7 +289,8 @@ def _finish(
             file=name,
             column=column,
         )
-    problems.add("duplicated ids", int(duplicated.sum()), "first row kept, the others left out")
+    refuse_conflicting_ids(out[~empty & ~no_id], tables["opportunities"], mapping, name)
+    problems.add("duplicated ids", int(duplicated.sum()), "rows equal in every mapped column: one kept")
     no_created = np.isnat(created) & ~duplicated & ~empty
     if leads_only:
         never = leads_only - int(empty.sum())  # an empty row has no date of any stage, and is counted as empty
@@ -337,7 +345,7 @@ def _finish(
     assert not bad.any()
     export = Export(
         frame=frame,
-        export_date=export_date,
+        export_date=export_end(frame, mapping, name),
         file=name,
         problems=problems,
         last_created=frame["created"].to_numpy(dtype="datetime64[D]").max(),
