@@ -35,7 +35,7 @@ from simulator.analysis.mean_cells import format_mean_cis
 from simulator.analysis.question_words import question_text
 from simulator.analysis.seat_moves import seat_move_notes
 from simulator.analysis.tables import summary_of, summary_row
-from simulator.analysis.wording import count_of
+from simulator.analysis.wording import count_of, possessive
 from simulator.report.markdown import figure_lines, md_table, text_table
 from simulator.run.experiment import COMPARISON_NOTES, ExperimentResult
 
@@ -128,7 +128,11 @@ def comparison_notes(result: ExperimentResult) -> list[str]:
         *seat_move_notes(result),
     ]  # each starts with its scenario's name
     reasons += contribution_notes(result)
-    explained = {s.name for s in result.experiment.scenarios if any(r.startswith(f"{s.name} ") for r in reasons)}
+    explained = {
+        s.name
+        for s in result.experiment.scenarios
+        if any(r.startswith((f"{s.name} ", possessive(s.name))) for r in reasons)
+    }
     factors = bookings_factor_notes(result, explained)  # bookings split into its factors, where no reason is given
     return [str(note).rstrip(".") for note in [*caveats, *notes, *reasons, *factors]]
 
