@@ -66,7 +66,7 @@ def test_a_contribution_the_runs_do_not_tell_apart_gets_no_note(partner: Experim
 def test_a_contribution_note_is_the_scenarios_reason_and_no_bookings_split_clashes_with_it(
     partner: ExperimentResult,
 ) -> None:
-    """The contribution note starts with the scenario's possessive ("partner_manager's"): it still counts as its reason."""
+    """The contribution note starts with the possessive ("partner_manager's"): it still counts as its reason."""
     from simulator.analysis.bookings_factors import bookings_factor_notes
 
     split = bookings_factor_notes(partner)  # with no reason given, partner_manager's clear bookings rise is split
