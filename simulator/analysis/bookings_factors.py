@@ -10,17 +10,18 @@ win rate, and an average deal $1.3k smaller (-3.8%, 95% CI -6.6% to -0.8%).
 
 Behind the opportunities, the runs show where the funnel lost them: the same leads entered
 awareness, but fewer passed need specified (38.3% against 39.9%) and awareness (14.7% against
-15.2%), the stages where most leads get their first touch, though the mean wait there fell
-and 61 fewer leaked there. Speed to lead takes a lead's odds at its first worked stage down
-most in its first hours (docs/MODEL.md, Stages and conversion). Read lead by lead (30 runs,
-seed 13, offline): closest_to_close answers the freshest lead of a stage first, so 38.8% of
-the inbound leads both designs worked were answered within the hour at their first stage
-(median 6.2 hours), against 36.1% (median 10.3 hours) in arrival order, and they passed it
-18.5% against 16.4% of the time; the 73 leads a run that oldest_first rescues from leaking
-are answered after a median 19 hours and pass 12% of the time. Behind the smaller deals
-the runs show no cause: a deal's value is drawn with its lead and scaled by its product
-alone (docs/MODEL.md, Leads; Products and pods), and the product mix of the deals won shows
-no clear shift (over 600 runs the fall shrinks to -1.3%, while the opportunities' -3.7% holds).
+15.2%), the stages where inbound leads get their first touch (need specified for the 30% that
+arrive digital-first), though the mean wait there fell and 61 fewer leaked there. Speed to lead
+takes a lead's odds at its first worked stage down most in its first hours (docs/MODEL.md,
+Stages and conversion). Read lead by lead (30 runs, seed 13, offline): closest_to_close answers
+the freshest lead of a stage first, so 38.8% of the inbound leads both designs worked were
+answered within the hour at their first stage (median 6.2 hours), against 36.1% (median 10.3
+hours) in arrival order, and they passed it 18.5% against 16.4% of the time; the 73 leads a run
+that oldest_first rescues from leaking are answered after a median 19 hours and pass 12% of the
+time. Behind the smaller deals the runs show no cause: a deal's value is drawn with its lead
+and scaled by its product alone (docs/MODEL.md, Leads; Products and pods), and the product mix
+of the deals won shows no clear shift (over 600 runs the fall shrinks to -1.3%, while the
+opportunities' -3.7% holds).
 
 :func:`factor_words` says so for any scenario whose bookings clearly differ from the
 baseline's: each factor's paired change with its CI, then where the runs show it, the
@@ -162,23 +163,54 @@ def funnel_words(
     text += f"{where}: {_listed(items)}"
     if kpi != OPPORTUNITIES:
         return text
-    waits = {s: clear_sign(comparison, scenario, WAIT + s) for s in moved}
+    touched = [s for s in moved if s in first_touch_stages(config)]  # speed to lead acts at these stages alone
+    waits = {s: clear_sign(comparison, scenario, WAIT + s) for s in touched}
     leak_sign, leaks = _leaks(comparison, scenario, moved)
     leaked = f" and {'more' if leak_sign > 0 else 'fewer'} of them leak ({leaks})" if leak_sign else ""
     counted = ", a leaked lead counting as not passed" if leak_sign == -sign else ""
     ratio = _speed_ratio(config)
+    others = [stage_label(s) for s in moved if s not in touched]
+    elsewhere = (
+        f"; {join_words(others)} {'is' if len(others) == 1 else 'are'} no lead's first worked stage here (booked "
+        "meetings arrive touched, referrals carry no decay), so speed to lead is not the cause there"
+        if others
+        else ""
+    )
     if sign < 0 and ratio and waits and all(w < 0 for w in waits.values()):  # the runs' puzzle: less wait, fewer pass
-        waited = _waits(summary, moved, scenario, baseline)
-        text += f", though its leads wait less there before work on average ({waited}){leaked}{counted}"
-        return text + ": " + SPEED_TO_LEAD.format(ratio=ratio)
+        waited = _waits(summary, touched, scenario, baseline)
+        text += f", though its leads wait less before their first touch on average ({waited}){leaked}{counted}"
+        return text + ": " + SPEED_TO_LEAD.format(ratio=ratio) + elsewhere
     if ratio and waits and all(w == -sign for w in waits.values()):  # longer waits, fewer pass (or the reverse)
         longer = "longer" if sign < 0 else "less"
         return text + (
-            f", its leads waiting {longer} there before work ({_waits(summary, moved, scenario, baseline)}){leaked}"
-            f"{counted}; speed to lead, one cause the model gives, lowers a lead's odds at its first worked stage with "
-            "every hour it waits (docs/MODEL.md, Stages and conversion)"
+            f", its leads waiting {longer} before their first touch ({_waits(summary, touched, scenario, baseline)})"
+            f"{leaked}{counted}; speed to lead, one cause the model gives, lowers a lead's odds at its first worked "
+            f"stage with every hour it waits (docs/MODEL.md, Stages and conversion){elsewhere}"
         )
     return text + (f", and {leaked.removeprefix(' and ')}{counted}" if counted else "")
+
+
+def first_touch_stages(config: ScenarioConfig) -> set[str]:
+    """The stages where some lead the speed-to-lead decay applies to is first touched (the decay acts there alone).
+
+    A source's entry stage (the first stage where it names none, a digital-first share's own),
+    for each source with ``speed_to_lead``, but prospecting's: a booked meeting's booking call
+    was its first touch. Without a digital-first share, need specified is no lead's first
+    worked stage (booked meetings arrive touched, referrals free of the decay), and a fall
+    there had been put down to speed to lead all the same.
+    """
+    names = [stage.name for stage in config.pipeline.stages]
+    pipelines = config.pipelines
+    booked = pipelines.prospecting.source if pipelines.prospecting is not None else None
+    digital = pipelines.digital_first
+    found: set[str] = set()
+    for name, source in config.market.sources.items():
+        if not source.speed_to_lead or name == booked or not names:
+            continue
+        found.add(source.entry_stage or names[0])
+        if digital is not None and digital.source == name and digital.share > 0:
+            found.add(digital.entry_stage)
+    return found
 
 
 def _leaks(comparison: pd.DataFrame, scenario: str, stages: list[str]) -> tuple[int, str]:
