@@ -169,6 +169,7 @@ def funnel_words(
     leaked = f" and {'more' if leak_sign > 0 else 'fewer'} of them leak ({leaks})" if leak_sign else ""
     counted = ", a leaked lead counting as not passed" if leak_sign == -sign else ""
     ratio = _speed_ratio(config)
+    unreached = _unreached(summary, comparison, config, (scenario, baseline), sign, touched)
     others = [stage_label(s) for s in moved if s not in touched]
     elsewhere = (
         f"; {join_words(others)} {'is' if len(others) == 1 else 'are'} no lead's first worked stage here (booked "
@@ -179,19 +180,19 @@ def funnel_words(
     if sign < 0 and ratio and waits and all(w < 0 for w in waits.values()):  # the runs' puzzle: less wait, fewer pass
         waited = _waits(summary, touched, scenario, baseline)
         text += f", though its leads wait less before their first touch on average ({waited}){leaked}{counted}"
-        return text + ": " + SPEED_TO_LEAD.format(ratio=ratio) + elsewhere
+        return text + ": " + SPEED_TO_LEAD.format(ratio=ratio) + elsewhere + unreached
     if ratio and waits and all(w == -sign for w in waits.values()):  # longer waits, fewer pass (or the reverse)
         longer = "longer" if sign < 0 else "less"
         return text + (
             f", its leads waiting {longer} before their first touch ({_waits(summary, touched, scenario, baseline)})"
             f"{leaked}{counted}; speed to lead, one cause the model gives, lowers a lead's odds at its first worked "
-            f"stage with every hour it waits (docs/MODEL.md, Stages and conversion){elsewhere}"
+            f"stage with every hour it waits (docs/MODEL.md, Stages and conversion){elsewhere}{unreached}"
         )
-    return text + (f", and {leaked.removeprefix(' and ')}{counted}" if counted else "")
+    return text + (f", and {leaked.removeprefix(' and ')}{counted}" if counted else "") + unreached
 
 
-def first_touch_stages(config: ScenarioConfig) -> set[str]:
-    """The stages where some lead the speed-to-lead decay applies to is first touched (the decay acts there alone).
+def first_touch_sources(config: ScenarioConfig) -> dict[str, set[str]]:
+    """Source -> the stages where its leads are first touched, for each source the speed-to-lead decay applies to.
 
     A source's entry stage (the first stage where it names none, a digital-first share's own),
     for each source with ``speed_to_lead``, but prospecting's: a booked meeting's booking call
@@ -203,14 +204,62 @@ def first_touch_stages(config: ScenarioConfig) -> set[str]:
     pipelines = config.pipelines
     booked = pipelines.prospecting.source if pipelines.prospecting is not None else None
     digital = pipelines.digital_first
-    found: set[str] = set()
+    found: dict[str, set[str]] = {}
     for name, source in config.market.sources.items():
         if not source.speed_to_lead or name == booked or not names:
             continue
-        found.add(source.entry_stage or names[0])
+        found[name] = {source.entry_stage or names[0]}
         if digital is not None and digital.source == name and digital.share > 0:
-            found.add(digital.entry_stage)
+            found[name].add(digital.entry_stage)
     return found
+
+
+def first_touch_stages(config: ScenarioConfig) -> set[str]:
+    """The stages where some lead the speed-to-lead decay applies to is first touched (the decay acts there alone)."""
+    return set().union(*first_touch_sources(config).values())
+
+
+def _unreached(
+    summary: pd.DataFrame,
+    comparison: pd.DataFrame,
+    config: ScenarioConfig,
+    names: tuple[str, str],
+    sign: int,
+    touched: list[str],
+) -> str:
+    """``; yet its inbound bookings show no clear change (...): the loss there does not reach bookings, as ...``.
+
+    sdr_headcount's sdr_2 read "fewer of its leads pass ... awareness 23.3% against 41.7%" with
+    speed to lead as the cause, while its inbound bookings, whose leads start at awareness, did
+    not clearly move (+$25.0k, 95% CI -$73.0k to +$123.0k): the AE team, less loaded, let 178
+    fewer leak at need specified. Said for a source first worked at ``touched`` whose bookings
+    do not clearly move with the opportunities, with the stages before the opportunity that moved
+    the other way ('' when there is none).
+    """
+    scenario, baseline = names
+    said = []
+    for source, stages in first_touch_sources(config).items():
+        kpi = f"{BOOKED}_{source}"
+        row = comparison_row(comparison, scenario, kpi)
+        if row is None or not stages & set(touched) or (moved := clear_sign(comparison, scenario, kpi)) == sign:
+            continue
+        verb = "show no clear change" if not moved else ("rise" if moved > 0 else "fall")
+        amount = format_signed_amount(BOOKED, float(row["mean_diff"]), row_digits(row, BOOKED))
+        said.append(f"its {source} bookings {verb} ({amount}, {interval_words(row, BOOKED)})")
+    if not said:
+        return ""
+    text = f"; yet {join_words(said)}: the {'loss' if sign < 0 else 'gain'} there does not reach bookings"
+    against = []
+    for stage in _stages(config, OPPORTUNITIES):
+        row = comparison_row(comparison, scenario, CONVERSION + stage)
+        if row is not None and clear_sign(comparison, scenario, CONVERSION + stage) == -sign:
+            ours, theirs = _apart(summary, CONVERSION + stage, scenario, baseline)
+            kpi = CONVERSION + stage
+            amount = format_signed_amount(kpi, float(row["mean_diff"]), row_digits(row, kpi))
+            against.append(f"{stage_label(stage)} ({ours} against {theirs}, {amount}, {interval_words(row, kpi)})")
+    if against:
+        text += f", as {'more of its leads' if sign < 0 else 'fewer'} pass {join_words(against)}"
+    return text
 
 
 def _leaks(comparison: pd.DataFrame, scenario: str, stages: list[str]) -> tuple[int, str]:
