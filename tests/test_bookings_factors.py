@@ -27,6 +27,7 @@ from simulator.analysis.formatting import format_amount, format_value
 from simulator.analysis.relative_words import relative_words
 from simulator.analysis.statistics import summarise
 from simulator.analysis.tables import comparison_of, comparison_row, summary_mean, summary_of
+from simulator.config.decision import DecisionSettings
 from simulator.report.answer_section import answer_text, comparison_notes
 from simulator.run.experiment import ExperimentResult
 from simulator.run.settings import RunnerSettings
@@ -134,8 +135,9 @@ def test_fewer_opportunities_are_said_with_the_stages_that_qualified_fewer() -> 
     fewer = format_amount("opportunities_decided", mean, row_digits(opps, "opportunities_decided"))
     assert np.isclose(float(opps["mean_diff"]), mean) and np.isclose(float(opps["ci_low"]), low)
     assert np.isclose(float(opps["ci_high"]), high) and high < 0
+    change = str(relative_words(booked)).split(" (95% CI")[0]  # the answer gives bookings' CI: said once
     assert note.startswith(
-        f"{CHALLENGER}'s bookings, {relative_words(booked)} against {BASELINE}'s, are the opportunities it decides x "
+        f"{CHALLENGER}'s bookings, {change} against {BASELINE}'s, are the opportunities it decides x "
         f"its win rate x its average deal size: {fewer} fewer opportunities "
         f"decided, {relative_words(opps)}; no clear change in its win rate, "
     ), note
@@ -155,6 +157,22 @@ def test_fewer_opportunities_are_said_with_the_stages_that_qualified_fewer() -> 
     assert "leak" not in note  # nor did the leaked leads
     assert note.rstrip(".") in comparison_notes(result)  # beside the answer, in the report and on the terminal
     assert "Note: " + note.split(" ")[0] in answer_text(result, answer(result))
+
+
+def test_the_bookings_change_the_answer_gives_with_its_ci_is_not_given_a_second_interval() -> None:
+    """speed_to_lead's answer said oldest_first's "-$308.7k (95% CI -$426.5k to -$191.0k)" and its note, beneath,
+    "-8.2% (95% CI -11.1% to -5.2%)": one change, two intervals. With bookings the primary KPI the note gives the
+    relative change alone; with another primary (plan_check's hit_plan) the answer gives no bookings: the CI stays."""
+    result = _result(at=("awareness",))
+    booked = _row(result, "bookings")
+    note = factor_words(result, CHALLENGER)
+    point = str(relative_words(booked)).split(" (95% CI")[0]
+    assert note.startswith(f"{CHALLENGER}'s bookings, {point} against {BASELINE}'s, are ")
+    assert difference_words(booked, "bookings") in answer(result).paragraph  # the CI the answer gives
+    planned = dataclasses.replace(
+        result, experiment=dataclasses.replace(result.experiment, decision=DecisionSettings(primary="hit_plan"))
+    )
+    assert factor_words(planned, CHALLENGER).startswith(f"{CHALLENGER}'s bookings, {relative_words(booked)} against ")
 
 
 def test_speed_to_lead_is_no_reason_at_a_stage_where_no_lead_is_first_touched() -> None:

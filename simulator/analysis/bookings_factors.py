@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.answer_words import difference_words, interval_words, row_digits
+from simulator.analysis.decision import decision_of
 from simulator.analysis.formatting import digits_apart, format_amount, format_signed_amount, format_value
 from simulator.analysis.intervals import t_half_width
 from simulator.analysis.kpi_names import UNIT_WORDS
@@ -346,6 +347,8 @@ def factor_words(result: ExperimentResult, scenario: str) -> str:
     if booked is None or not bool(booked["significant"]) or len(rows) < len(FACTORS):
         return ""
     change = relative_words(booked) or difference_words(booked, BOOKED)
+    if decision_of(result.experiment).primary == BOOKED:  # the answer gives the paired difference and its CI
+        change = change.split(" (95% CI")[0]  # a second interval, the ratio's, had read beside it: -8.2% (-11.1% ...)
     clauses = [_factor_clause(rows[kpi], kpi) for kpi in FACTORS]
     text = (
         f"{possessive(scenario)} bookings, {change} against {possessive(baseline)}, are the opportunities it decides x "
