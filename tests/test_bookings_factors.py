@@ -151,7 +151,7 @@ def test_fewer_opportunities_are_said_with_the_stages_that_qualified_fewer() -> 
         f"{difference_words(qualify, kpi)}"
     ) in note, note
     assert "need specified" not in note  # not moved: not named
-    assert ", though its leads wait less before their first touch on average (" in note
+    assert ", though its leads wait less there before work on average (" in note
     assert SPEED_TO_LEAD.format(ratio="1/60") in note  # the shipped effect: odds at 24 hours 1/60 of those at 1 hour
     assert "deals won" not in note  # the deal size did not move: no product mix
     assert "leak" not in note  # nor did the leaked leads
@@ -182,7 +182,7 @@ def test_speed_to_lead_is_no_reason_at_a_stage_where_no_lead_is_first_touched() 
     assert ". Fewer of its leads pass the stages before the opportunity: need specified " in note, note
     assert "speed to lead" not in note and "first touch" not in note, note
     both = factor_words(_result(at=("need_specified", "awareness")), CHALLENGER)
-    waited = both.split("wait less before their first touch on average (")[1].split(")")[0]
+    waited = both.split("wait less there before work on average (")[1].split(")")[0]
     assert "at awareness" in waited and "need specified" not in waited, both  # the wait of the stage it acts at
     assert SPEED_TO_LEAD.format(ratio="1/60") in both
     assert both.endswith(
@@ -227,7 +227,7 @@ def test_longer_waits_before_fewer_qualified_leads_are_said_as_such() -> None:
     """Leads waiting longer at the stages that qualified fewer: the wait is named, and no puzzle to resolve."""
     result = _result(wait=0.3, leak=20.0, at=("awareness",))
     note = factor_words(result, CHALLENGER)
-    assert ", its leads waiting longer before their first touch (" in note, note
+    assert ", its leads waiting longer there before work (" in note, note
     leaked = _row(result, "stage_leaked_awareness")
     kpi = "stage_leaked_awareness"
     amount = format_amount(kpi, float(leaked["mean_diff"]), row_digits(leaked, kpi))
@@ -286,7 +286,7 @@ def test_oldest_first_books_less_for_fewer_opportunities_qualified(speed: Experi
     assert np.isclose(paired, float(opps["oldest_first"] - opps["closest_to_close"]))  # the same runs in both
     fewer = format_amount("opportunities_decided", paired, digits)
     assert f"x its win rate x its average deal size: {fewer} fewer opportunities decided, " in note
-    assert "though its leads wait less before their first touch on average" in note and "1/60" in note
+    assert "though its leads wait less there before work on average" in note and "1/60" in note
     assert "working days at need specified" in note  # digital-first inbound leads are first touched there
     assert " and fewer of them leak (" in note and " a run at awareness, 95% CI -" in note  # the leads it works late
     assert not any(n.startswith("newest_first's bookings") for n in comparison_notes(speed))  # no clear change

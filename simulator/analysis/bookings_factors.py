@@ -180,12 +180,12 @@ def funnel_words(
     )
     if sign < 0 and ratio and waits and all(w < 0 for w in waits.values()):  # the runs' puzzle: less wait, fewer pass
         waited = _waits(summary, touched, scenario, baseline)
-        text += f", though its leads wait less before their first touch on average ({waited}){leaked}{counted}"
+        text += f", though its leads wait less there before work on average ({waited}){leaked}{counted}"
         return text + ": " + SPEED_TO_LEAD.format(ratio=ratio) + elsewhere + unreached
     if ratio and waits and all(w == -sign for w in waits.values()):  # longer waits, fewer pass (or the reverse)
         longer = "longer" if sign < 0 else "less"
         return text + (
-            f", its leads waiting {longer} before their first touch ({_waits(summary, touched, scenario, baseline)})"
+            f", its leads waiting {longer} there before work ({_waits(summary, touched, scenario, baseline)})"
             f"{leaked}{counted}; speed to lead, one cause the model gives, lowers a lead's odds at its first worked "
             f"stage with every hour it waits (docs/MODEL.md, Stages and conversion){elsewhere}{unreached}"
         )
