@@ -251,7 +251,7 @@ def test_a_first_stage_loss_that_does_not_reach_its_sources_bookings_is_said_so(
     note = factor_words(result, CHALLENGER)
     assert "; yet its inbound bookings show no clear change (" in note, note
     assert note.count("(95% CI") == note.split("; yet")[0].count("(95% CI")  # one level of parentheses after it
-    assert f", {interval_words(inbound, 'bookings')}): the loss there does not reach bookings" in note, note
+    assert f", {interval_words(inbound, 'bookings')}): the runs do not show that loss in its bookings" in note, note
     moved = factor_words(_result(at=("awareness",)), CHALLENGER)  # inbound bookings fall with the rest: no words
     assert "yet its inbound" not in moved and SPEED_TO_LEAD.format(ratio="1/60") in moved
 

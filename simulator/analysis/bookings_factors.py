@@ -228,7 +228,7 @@ def _unreached(
     sign: int,
     touched: list[str],
 ) -> str:
-    """``; yet its inbound bookings show no clear change (...): the loss there does not reach bookings, as ...``.
+    """``; yet its inbound bookings show no clear change (...): the runs do not show that loss in its bookings``.
 
     sdr_headcount's sdr_2 read "fewer of its leads pass ... awareness 23.3% against 41.7%" with
     speed to lead as the cause, while its inbound bookings, whose leads start at awareness, did
@@ -249,7 +249,7 @@ def _unreached(
         said.append(f"its {source} bookings {verb} ({amount}, {interval_words(row, BOOKED)})")
     if not said:
         return ""
-    text = f"; yet {join_words(said)}: the {'loss' if sign < 0 else 'gain'} there does not reach bookings"
+    text = f"; yet {join_words(said)}: the runs do not show that {'loss' if sign < 0 else 'gain'} in its bookings"
     against = []
     for stage in _stages(config, OPPORTUNITIES):
         row = comparison_row(comparison, scenario, CONVERSION + stage)
