@@ -20,7 +20,7 @@ from simulator.analysis.formatting import format_amount
 from simulator.analysis.kpi_names import STAGE_LEAKED_PREFIX, UTILISATION_CEILING
 from simulator.analysis.leak_words import stage_teams
 from simulator.analysis.tables import comparison_of, comparison_row, summary_of
-from simulator.analysis.utilisation import selling_time_words
+from simulator.analysis.utilisation import TeamLoad, selling_time_words
 from simulator.analysis.wording import join_words, possessive, stage_label, team_label
 from simulator.config.decision import DecisionSettings
 from simulator.run.experiment import ExperimentResult
@@ -48,6 +48,30 @@ def _leakiest_stage(result: ExperimentResult, scenario: str) -> str | None:
     return str(rows.iloc[int(rows["mean"].to_numpy().argmax())]["kpi"]).removeprefix(STAGE_LEAKED_PREFIX)
 
 
+def capped_loads(result: ExperimentResult, scenario: str) -> list[TeamLoad]:
+    """The teams past the ceiling at ``scenario``'s leakiest stage, busiest first, when it clearly leaks more.
+
+    Empty when the scenario is the baseline, does not clearly leak more, clearly books more,
+    or no team working its leakiest stage is past the 85% planning ceiling: where this is not
+    empty, that team's capacity, not the leads reaching it, limits bookings.
+    """
+    if scenario == result.experiment.baseline or not _clearly(result, scenario, LEAKED, up=True):
+        return []
+    booked = comparison_row(comparison_of(result), scenario, BOOKED)
+    if booked is None or _clearly(result, scenario, BOOKED, up=True):
+        return []
+    stage = _leakiest_stage(result, scenario)
+    if stage is None:
+        return []
+    teams = stage_teams(result, scenario).get(stage, [])
+    busy = [
+        load
+        for load in scenario_loads(result, scenario)
+        if load.team in teams and round(load.load, 3) > UTILISATION_CEILING
+    ]
+    return sorted(busy, key=lambda load: -load.load)
+
+
 def leaked_gain_words(result: ExperimentResult, decision: DecisionSettings, scenario: str) -> str | None:
     """Say that ``scenario``'s extra leads leak at a team past the ceiling, so bookings do not follow.
 
@@ -62,23 +86,10 @@ def leaked_gain_words(result: ExperimentResult, decision: DecisionSettings, scen
         more, or its leakiest stage has no team past the 85% planning ceiling.
     """
     baseline = result.experiment.baseline
-    if scenario == baseline or not _clearly(result, scenario, LEAKED, up=True):
-        return None
-    booked = comparison_row(comparison_of(result), scenario, BOOKED)
-    if booked is None or _clearly(result, scenario, BOOKED, up=True):
-        return None
+    busy = capped_loads(result, scenario)
     stage = _leakiest_stage(result, scenario)
-    if stage is None:
+    if not busy or stage is None:
         return None
-    teams = stage_teams(result, scenario).get(stage, [])
-    busy = [
-        load
-        for load in scenario_loads(result, scenario)
-        if load.team in teams and round(load.load, 3) > UTILISATION_CEILING
-    ]
-    if not busy:
-        return None
-    busy.sort(key=lambda load: -load.load)
     names = join_words([team_label(load.team) for load in busy])
     if len(busy) == 1:
         waiting = f"the {names} team, busy {busy[0].load:.1%} of {selling_time_words(busy[0])}"

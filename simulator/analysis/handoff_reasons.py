@@ -20,7 +20,9 @@ import pandas as pd
 
 from simulator.analysis.answer_words import interval_words, row_digits
 from simulator.analysis.formatting import format_amount, format_value
+from simulator.analysis.gain_leaks import capped_loads
 from simulator.analysis.impossible_counts import impossible_counts
+from simulator.analysis.kpi_names import UTILISATION_CEILING
 from simulator.analysis.tables import (
     FIRST_TOUCH,
     clear_sign,
@@ -30,7 +32,7 @@ from simulator.analysis.tables import (
     summary_of,
     summary_row,
 )
-from simulator.analysis.wording import team_label
+from simulator.analysis.wording import join_words, team_label
 from simulator.run.experiment import ExperimentResult
 
 HANDOFF = "deals_lost_handoff"
@@ -74,13 +76,23 @@ def _sooner_words(summary: pd.DataFrame, comparison: pd.DataFrame, scenario: str
     return f", though it first touches leads sooner ({means[0]} against {means[1]} hours of working days)"
 
 
-def handoff_words(summary: pd.DataFrame, comparison: pd.DataFrame, scenario: str, baseline: str) -> str:
+def handoff_words(
+    summary: pd.DataFrame, comparison: pd.DataFrame, scenario: str, baseline: str, capped: str = ""
+) -> str:
     """``shared_queue books $523.7k less than round_robin (95% CI ...): its leads change hands ...`` ('' when not so).
 
     Said only when the runs show ``scenario`` booking clearly less than ``baseline`` and
     losing clearly more at hand-offs, where the baseline's config makes no hand-off (the
     summary row's ``impossible`` reason: one rep works each lead through every stage); a
     design that already hands leads over, as handoff_quality's, is compared on how well.
+
+    ``capped``: the team (its label) past the planning ceiling where ``scenario``'s leads leak
+    most (:func:`.gain_leaks.capped_loads`). The default answer said "the AE team's capacity,
+    not the leads reaching it, limits bookings here" and this note, beneath it, that the leads
+    specialist's hand-offs lose were a cause: a lead a hand-off kept joins that queue
+    (handoff_quality's playbook lost 34.7 fewer a run, leaked 27.7 more, and booked +$703,
+    95% CI -$90.5k to +$91.9k). With ``capped`` the hand-offs' cause is their extra effort on
+    that team, and the losses are said as such.
     """
     booked, lost = _clear(comparison, scenario, BOOKED, -1), _clear(comparison, scenario, HANDOFF, 1)
     base = summary_row(summary, baseline, HANDOFF)
@@ -92,9 +104,19 @@ def handoff_words(summary: pd.DataFrame, comparison: pd.DataFrame, scenario: str
         f"{baseline} ({interval_words(booked, BOOKED)}){_sooner_words(summary, comparison, scenario, baseline)}, "
         f"and one cause the runs show is its hand-offs: its leads change hands between stages, where with {baseline} "
         f"one rep works each "
-        f"lead through every stage, and each hand-off may lose the lead and brings the receiving rep extra effort; "
-        f"{count} leads and deals are lost at hand-offs in a run on average, none with {baseline}"
     )
+    if capped:  # the answer says that team's capacity, not the leads reaching it, limits bookings: no clash
+        text += (
+            f"lead through every stage, and each hand-off brings the receiving rep extra effort, on the {capped} team "
+            f"past the {UTILISATION_CEILING:.0%} planning ceiling; {count} leads and deals are lost at hand-offs in a "
+            f"run on average, none with {baseline}, though a lead a hand-off kept would join that team's queue, "
+            "where its leaked leads are lost"
+        )
+    else:
+        text += (
+            f"lead through every stage, and each hand-off may lose the lead and brings the receiving rep extra effort; "
+            f"{count} leads and deals are lost at hand-offs in a run on average, none with {baseline}"
+        )
     if (win := _clear(comparison, scenario, "win_rate", -1)) is not None:
         text += (
             f", and its win rate is {format_value('win_rate', summary_mean(summary, scenario, 'win_rate'))} against "
@@ -128,4 +150,9 @@ def handoff_notes(result: ExperimentResult) -> list[str]:
     summary, comparison = summary_of(result), comparison_of(result)
     if summary.empty or comparison.empty:
         return []
-    return [words for name in names if (words := handoff_words(summary, comparison, name, baseline))]
+    notes = []
+    for name in names:
+        capped = join_words([team_label(load.team) for load in capped_loads(result, name)])
+        if words := handoff_words(summary, comparison, name, baseline, capped):
+            notes.append(words)
+    return notes
