@@ -50,6 +50,7 @@ def _result(
     seed: int = 3,
     at: tuple[str, ...] = ("need_specified",),
     inbound_held: bool = False,
+    meetings: float = 0.0,
 ) -> ExperimentResult:
     """Two scenarios whose every run books opportunities x win rate x deal size; the challenger moved as asked.
 
@@ -57,7 +58,8 @@ def _result(
     (its share of deals won): in points; ``wait``: working days at the stages before the opportunity;
     ``leak``: leads a run leaked; ``at``: the stages ``qualify`` and ``leak`` move (need specified, the
     shipped config's stage where booked meetings and referrals enter, no lead's first touch there);
-    ``inbound_held``: the challenger's inbound bookings (55% of the baseline's) do not move.
+    ``inbound_held``: the challenger's inbound bookings (55% of the baseline's) do not move;
+    ``meetings``: the challenger's extra booked meetings (outbound leads) a run.
     """
     rng = np.random.default_rng(seed)
     luck = rng.standard_normal(RUNS)
@@ -81,6 +83,9 @@ def _result(
             "deals_won": opps * rate,
             "bookings": opps * rate * deal,
             "bookings_inbound": held + noise(2_000.0) if moved and inbound_held else 0.55 * opps * rate * deal,
+            "leads_inbound": np.full(RUNS, 1_800.0),
+            "leads_partner": np.full(RUNS, 33.0),
+            "leads_outbound": 330.0 + 20.0 * luck + (meetings + noise(5.0) if moved else 0.0),
             "opportunities_decided_product_core": opps * (1.0 - share),
             "opportunities_decided_product_platform": opps * share,
             "win_rate_product_core": rate,
@@ -93,6 +98,7 @@ def _result(
             table[f"stage_wait_days_{stage}"] = WAIT_LEVELS[stage] + (wait if moved and before else 0.0) + noise(0.02)
             more = leak if moved and stage in at else 0.0
             table[f"stage_leaked_{stage}"] = 10.0 + 2.0 * luck + more + noise(1.0)
+        table["leads_total"] = table["leads_inbound"] + table["leads_partner"] + table["leads_outbound"]
         frame = pd.DataFrame(table)
         frame.insert(0, "scenario", name)
         frames.append(frame)
@@ -173,6 +179,22 @@ def test_the_bookings_change_the_answer_gives_with_its_ci_is_not_given_a_second_
         result, experiment=dataclasses.replace(result.experiment, decision=DecisionSettings(primary="hit_plan"))
     )
     assert factor_words(planned, CHALLENGER).startswith(f"{CHALLENGER}'s bookings, {relative_words(booked)} against ")
+
+
+def test_fewer_leads_of_one_source_are_named_by_that_source() -> None:
+    """sdr_headcount's sdr_2 "gets 253 fewer leads": every one a meeting its SDRs did not book, marketing's the same."""
+    result = _result(at=("awareness",), meetings=-60.0)
+    note = factor_words(result, CHALLENGER)
+    leads = _row(result, "leads_total")
+    mean = _by_hand(result, "leads_total")[0]
+    assert np.isclose(mean, _by_hand(result, "leads_outbound")[0])  # the outbound leads alone moved
+    fewer = format_amount("leads_total", mean, row_digits(leads, "leads_total"))
+    assert f"It gets {fewer} fewer leads, {relative_words(leads)}, every one an outbound lead, and " in note, note
+    # (the fixture's outbound leads arrive on their own; with prospecting on, "every one a meeting its reps booked")
+    both = _result(at=("awareness",), meetings=-60.0)
+    both.replications.loc[both.replications["scenario"] == CHALLENGER, "leads_inbound"] -= 0.4 * np.arange(RUNS) % 3
+    both = dataclasses.replace(both, comparison=compare(both.replications, BASELINE))
+    assert "every one" not in factor_words(both, CHALLENGER)  # marketing's leads moved too: no one source named
 
 
 def test_speed_to_lead_is_no_reason_at_a_stage_where_no_lead_is_first_touched() -> None:
