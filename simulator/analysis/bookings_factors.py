@@ -189,8 +189,8 @@ def funnel_words(
     unreached = _unreached(summary, comparison, config, (scenario, baseline), sign, touched)
     others = [stage_label(s) for s in moved if s not in touched]
     elsewhere = (
-        f"; {join_words(others)} {'is' if len(others) == 1 else 'are'} no lead's first worked stage here (booked "
-        "meetings arrive touched, referrals carry no decay), so speed to lead is not the cause there"
+        f"; {join_words(others)} {'is' if len(others) == 1 else 'are'} no stage where a lead it slows is first "
+        "touched, so speed to lead is not the cause there"
         if others
         else ""
     )
