@@ -208,7 +208,7 @@ def test_speed_to_lead_is_no_reason_at_a_stage_where_no_lead_is_first_touched() 
     assert "at awareness" in waited and "need specified" not in waited, both  # the wait of the stage it acts at
     assert SPEED_TO_LEAD.format(ratio="1/60") in both
     assert both.endswith(
-        "; need specified is no stage where a lead it slows is first touched, so speed to lead is not the cause there"
+        "; speed to lead is not the cause at need specified, where none of the leads it slows is first touched"
     ), both
 
 

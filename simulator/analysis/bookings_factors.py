@@ -189,8 +189,7 @@ def funnel_words(
     unreached = _unreached(summary, comparison, config, (scenario, baseline), sign, touched)
     others = [stage_label(s) for s in moved if s not in touched]
     elsewhere = (
-        f"; {join_words(others)} {'is' if len(others) == 1 else 'are'} no stage where a lead it slows is first "
-        "touched, so speed to lead is not the cause there"
+        f"; speed to lead is not the cause at {join_words(others)}, where none of the leads it slows is first touched"
         if others
         else ""
     )
