@@ -232,3 +232,35 @@ def test_oldest_first_books_less_for_fewer_opportunities_qualified(speed: Experi
     assert "though its leads wait less there before work on average" in note and "1/60" in note
     assert " and fewer of them leak (" in note and " a run at awareness, 95% CI -" in note  # the leads it works late
     assert not any(n.startswith("newest_first's bookings") for n in comparison_notes(speed))  # no clear change
+
+
+def _with_leads(result: ExperimentResult, source: str, meetings: bool) -> ExperimentResult:
+    """``result`` with leads a run by source, the challenger's ``source`` alone 5% fewer (its meetings if asked)."""
+    runs = result.replications.copy()
+    moved = runs["scenario"] == CHALLENGER
+    rng = np.random.default_rng(11)
+    base = {"inbound": 1800.0, "outbound": 420.0, "partner": 60.0}
+    for name, level in base.items():
+        drop = np.where(moved, -0.05 * level + rng.standard_normal(len(runs)), 0.0) if name == source else 0.0
+        runs[f"leads_{name}"] = level + drop
+    runs["leads_total"] = sum(runs[f"leads_{name}"] for name in base)
+    runs["meetings_booked"] = runs["leads_outbound"] if meetings else 300.0
+    return dataclasses.replace(result, replications=runs, summary=summarise(runs), comparison=compare(runs, BASELINE))
+
+
+def test_leads_the_reps_book_prospecting_are_named_as_their_meetings() -> None:
+    """hiring_plan read "It gets 73.8 more leads", all of them the meetings its reps booked prospecting (pandas:
+    leads_outbound and meetings_booked +73.8, leads_inbound the same in every run): a leader read marketing."""
+    result = _with_leads(_result(), "outbound", meetings=True)
+    note = factor_words(result, CHALLENGER)
+    meetings = _row(result, "meetings_booked")
+    mean, low, high = _by_hand(result, "meetings_booked")
+    assert np.isclose(float(meetings["ci_low"]), low)
+    assert np.isclose(float(meetings["mean_diff"]), mean) and high < 0
+    fewer = format_amount("meetings_booked", mean, row_digits(meetings, "meetings_booked"))
+    assert f". Its reps book {fewer} fewer meetings prospecting, {relative_words(meetings)}, and fewer" in note, note
+    assert "It gets" not in note
+    partner = factor_words(_with_leads(_result(), "partner", meetings=False), CHALLENGER)
+    assert " fewer partner-referred leads, " in partner and "meetings" not in partner, partner
+    inbound = factor_words(_with_leads(_result(), "inbound", meetings=False), CHALLENGER)
+    assert " fewer inbound (marketing) leads, " in inbound, inbound

@@ -55,6 +55,10 @@ LEAKED = "stage_leaked_"
 """Leads lost at a stage waiting for a rep past its wait limit (each counts as not passing it)."""
 LEADS = "leads_total"
 """The leads that arrived in the window (every source's, the meetings prospecting booked included)."""
+LEADS_PREFIX, MEETINGS = "leads_", "meetings_booked"
+"""A source's leads (``leads_outbound``); the meetings the reps' prospecting booked (the outbound leads then)."""
+SOURCE_WORDS = {"inbound": "inbound (marketing)", "partner": "partner-referred"}
+"""A source named in a sentence (``it gets 12.0 more partner-referred leads``)."""
 SHARE = "win_rate"
 """A share of deals won is read as a rate (a percentage, its change in points)."""
 
@@ -122,15 +126,43 @@ def _speed_ratio(config: ScenarioConfig) -> str:
     return f"1/{ratio:,.0f}"
 
 
-def _arrivals(comparison: pd.DataFrame, scenario: str, sign: int) -> str:
-    """``it gets 120 fewer leads, -5.5% (95% CI ...)`` when the runs show its leads moving with its opportunities."""
+def _one_source(comparison: pd.DataFrame, config: ScenarioConfig, scenario: str, diff: float) -> str:
+    """The one lead source whose leads moved, clearly, by the whole change in leads ('' when none or several did).
+
+    The meetings the reps book prospecting are the ``outbound`` source's leads: a scenario that only
+    changes its reps' time moves those, and "it gets 73.8 more leads" read as marketing sending them.
+    """
+    moved = [s for s in config.market.sources if clear_sign(comparison, scenario, f"{LEADS_PREFIX}{s}")]
+    row = comparison_row(comparison, scenario, f"{LEADS_PREFIX}{moved[0]}") if len(moved) == 1 else None
+    if row is None or not math.isclose(float(row["mean_diff"]), diff, rel_tol=1e-6, abs_tol=1e-9):
+        return ""
+    return moved[0]
+
+
+def _arrivals(comparison: pd.DataFrame, config: ScenarioConfig, scenario: str, sign: int) -> str:
+    """``it gets 120 fewer leads, -5.5% (95% CI ...)`` when the runs show its leads moving with its opportunities.
+
+    Where one source moved by the whole change, it is named with its own relative change; the
+    meetings the reps book prospecting read as such (``its reps book 73.8 more meetings prospecting``).
+    """
     row = comparison_row(comparison, scenario, LEADS)
     if not sign or row is None or clear_sign(comparison, scenario, LEADS) != sign:
         return ""
     diff = float(row["mean_diff"])
+    more = "more" if diff > 0 else "fewer"
+    source = _one_source(comparison, config, scenario, diff)
+    meetings = comparison_row(comparison, scenario, MEETINGS)
+    if source and meetings is not None and math.isclose(float(meetings["mean_diff"]), diff, rel_tol=1e-6):
+        relative = relative_words(meetings)
+        amount = format_amount(MEETINGS, diff, row_digits(meetings, MEETINGS))
+        return f"its reps book {amount} {more} meetings prospecting" + (f", {relative}" if relative else "")
+    if source:
+        row = comparison_row(comparison, scenario, f"{LEADS_PREFIX}{source}")
+        assert row is not None  # _one_source found it
     relative = relative_words(row)
     amount = format_amount(LEADS, diff, row_digits(row, LEADS))
-    return f"it gets {amount} {'more' if diff > 0 else 'fewer'} leads" + (f", {relative}" if relative else "")
+    named = f" {SOURCE_WORDS.get(source, source)}" if source else ""
+    return f"it gets {amount} {more}{named} leads" + (f", {relative}" if relative else "")
 
 
 def funnel_words(
@@ -145,7 +177,7 @@ def funnel_words(
     leads nor a stage moved clearly with the factor).
     """
     sign = clear_sign(comparison, scenario, kpi)
-    arrivals = _arrivals(comparison, scenario, sign) if kpi == OPPORTUNITIES else ""
+    arrivals = _arrivals(comparison, config, scenario, sign) if kpi == OPPORTUNITIES else ""
     moved = [s for s in _stages(config, kpi) if sign and clear_sign(comparison, scenario, CONVERSION + s) == sign]
     if not moved:
         return arrivals
