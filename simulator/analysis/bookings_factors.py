@@ -42,6 +42,7 @@ from simulator.analysis.kpi_names import UNIT_WORDS
 from simulator.analysis.relative_words import relative_words
 from simulator.analysis.tables import clear_sign, comparison_of, comparison_row, summary_mean, summary_of
 from simulator.analysis.wording import join_words, possessive, stage_label
+from simulator.analysis.worked_pass import worked_pass, worked_sign
 from simulator.config.schema import ScenarioConfig
 from simulator.run.experiment import ExperimentResult
 
@@ -166,7 +167,13 @@ def _arrivals(comparison: pd.DataFrame, config: ScenarioConfig, scenario: str, s
 
 
 def funnel_words(
-    summary: pd.DataFrame, comparison: pd.DataFrame, config: ScenarioConfig, scenario: str, baseline: str, kpi: str
+    summary: pd.DataFrame,
+    comparison: pd.DataFrame,
+    config: ScenarioConfig,
+    scenario: str,
+    baseline: str,
+    kpi: str,
+    runs: pd.DataFrame | None = None,
 ) -> str:
     """``fewer of its leads pass the stages before the opportunity: need specified 38.3% against 39.9% (...)...``.
 
@@ -174,7 +181,9 @@ def funnel_words(
     ``kpi`` (opportunities or win rate) whose conversion the runs show moving clearly with it,
     the biggest change first; before the opportunity, their mean wait before work where it
     moved clearly, and the speed-to-lead reason where the effect is on ('' when neither the
-    leads nor a stage moved clearly with the factor).
+    leads nor a stage moved clearly with the factor). With ``runs`` (the replications), where more
+    leads leak and the leads worked there pass no less often (:mod:`.worked_pass`), the leaks are
+    said to be the whole change and no speed-to-lead reason is given.
     """
     sign = clear_sign(comparison, scenario, kpi)
     arrivals = _arrivals(comparison, config, scenario, sign) if kpi == OPPORTUNITIES else ""
@@ -199,6 +208,13 @@ def funnel_words(
     leaked = f" and {'more' if leak_sign > 0 else 'fewer'} of them leak ({leaks})" if leak_sign else ""
     counted = ", a leaked lead counting as not passed" if leak_sign == -sign else ""
     ratio = _speed_ratio(config)
+    whole = _leaks_whole(runs, moved, scenario, baseline, sign) if leak_sign == -sign else ""
+    if whole:  # the worked leads pass no less often (no more, for a rise): the leaks, not the waits, are the change
+        wait = ""
+        if waits and all(w == -sign for w in waits.values()):
+            longer = "longer" if sign < 0 else "less"
+            wait = f", its leads waiting {longer} there before work ({_waits(summary, moved, scenario, baseline)})"
+        return f"{text}{wait}{leaked}{counted}: {whole}"
     if sign < 0 and ratio and waits and all(w < 0 for w in waits.values()):  # the runs' puzzle: less wait, fewer pass
         waited = _waits(summary, moved, scenario, baseline)
         text += f", though its leads wait less there before work on average ({waited}){leaked}{counted}"
@@ -211,6 +227,33 @@ def funnel_words(
             "every hour it waits (docs/MODEL.md, Stages and conversion)"
         )
     return text + (f", and {leaked.removeprefix(' and ')}{counted}" if counted else "")
+
+
+def _leaks_whole(runs: pd.DataFrame | None, stages: list[str], scenario: str, baseline: str, sign: int) -> str:
+    """``the leads worked there pass as often (need specified 36.3% against 36.3% of them, ...)``: the leaks are all.
+
+    '' without ``runs`` or where the worked leads' share passing moved clearly with the factor at some stage.
+    """
+    if runs is None:
+        return ""
+    rows = [(stage, worked_pass(runs, scenario, baseline, stage)) for stage in stages]
+    found = [(stage, row) for stage, row in rows if row is not None]
+    if len(found) < len(stages) or any(worked_sign(row) == sign for _, row in found):
+        return ""
+    signs = {worked_sign(row) for _, row in found}
+    how = "as often" if signs == {0} else "more often" if signs == {1} else "less often" if signs == {-1} else "alike"
+    items = []
+    for stage, row in found:
+        kpi = CONVERSION + stage
+        ours, theirs = (float(row[k]) for k in ("scenario_mean", "baseline_mean"))
+        extra = digits_apart(kpi, ours, theirs)
+        figures = (
+            f"{format_value(kpi, ours, extra_digits=extra)} against {format_value(kpi, theirs, extra_digits=extra)}"
+        )
+        signed = format_signed_amount(kpi, float(row["mean_diff"]), row_digits(row, kpi))
+        items.append(f"{stage_label(stage)} {figures} of them, {signed}, {interval_words(row, kpi)}")
+    change = "fall" if sign < 0 else "rise"
+    return f"the leads worked there pass {how} ({_listed(items)}), so the leaked leads are the whole {change}"
 
 
 def _leaks(comparison: pd.DataFrame, scenario: str, stages: list[str]) -> tuple[int, str]:
@@ -306,7 +349,9 @@ def factor_words(result: ExperimentResult, scenario: str) -> str:
     funnel = [k for k in (OPPORTUNITIES, WIN_RATE) if bool(rows[k]["significant"])]
     funnel.sort(key=lambda k: -abs(float(rows[k]["relative_diff"])))  # the bigger relative change first
     sentences = [text]
-    if funnel and (words := funnel_words(summary, comparison, config, scenario, baseline, funnel[0])):
+    if funnel and (
+        words := funnel_words(summary, comparison, config, scenario, baseline, funnel[0], result.replications)
+    ):
         sentences.append(words[0].upper() + words[1:])
     if bool(rows[DEAL_SIZE]["significant"]) and (mix := mix_words(result, scenario, baseline)):
         sentences.append(mix[0].upper() + mix[1:])
