@@ -266,9 +266,9 @@ def test_leads_the_reps_book_prospecting_are_named_as_their_meetings() -> None:
     assert " fewer inbound (marketing) leads, " in inbound, inbound
 
 
-def _leaks_only(leak: float, worked: float) -> ExperimentResult:
+def _leaks_only(leak: float, worked: float, wait: float = 0.3) -> ExperimentResult:
     """The challenger leaks ``leak`` more leads a run at need specified; those worked pass ``worked`` apart."""
-    result = _result(wait=0.3, leak=leak)
+    result = _result(wait=wait, leak=leak)
     runs = result.replications.copy()
     rng = np.random.default_rng(7)
     moved = (runs["scenario"] == CHALLENGER).to_numpy()
@@ -304,3 +304,15 @@ def test_leaks_that_are_the_whole_fall_are_said_without_speed_to_lead() -> None:
     assert "speed to lead" not in note and "its leads waiting longer there before work (" in note
     slower = factor_words(_leaks_only(leak=60.0, worked=-0.03), CHALLENGER)  # the worked leads pass less often too
     assert "speed to lead, one cause the model gives" in slower and "whole fall" not in slower, slower
+
+
+def test_a_few_leaks_beside_worked_leads_that_pass_less_often_are_not_the_reason() -> None:
+    """ramp_and_coaching's fast_ramp_and_coaching read "+1.2 points ..., and fewer of them leak (0.9 a run ...), a
+    leaked lead counting as not passed" as its only mechanism, though the leads its reps worked passed 41.6% against
+    40.5% (pandas, paired: +1.2 points): 0.9 leads of some 1,100 is under 0.1 point. The note now says the worked
+    leads moved too, and that the leaks are not the whole change."""
+    result = _leaks_only(leak=8.0, worked=-0.03, wait=0.0)
+    note = factor_words(result, CHALLENGER)
+    assert ", a leaked lead counting as not passed; the leads worked there pass less often too (need specified " in note
+    assert note.endswith("so the leaks are not the whole fall"), note
+    assert "speed to lead" not in note  # the waits did not move

@@ -42,7 +42,7 @@ from simulator.analysis.kpi_names import UNIT_WORDS
 from simulator.analysis.relative_words import relative_words
 from simulator.analysis.tables import clear_sign, comparison_of, comparison_row, summary_mean, summary_of
 from simulator.analysis.wording import join_words, possessive, stage_label
-from simulator.analysis.worked_pass import worked_pass, worked_sign
+from simulator.analysis.worked_pass import leaks_part_words, leaks_whole_words
 from simulator.config.schema import ScenarioConfig
 from simulator.run.experiment import ExperimentResult
 
@@ -208,7 +208,7 @@ def funnel_words(
     leaked = f" and {'more' if leak_sign > 0 else 'fewer'} of them leak ({leaks})" if leak_sign else ""
     counted = ", a leaked lead counting as not passed" if leak_sign == -sign else ""
     ratio = _speed_ratio(config)
-    whole = _leaks_whole(runs, moved, scenario, baseline, sign) if leak_sign == -sign else ""
+    whole = leaks_whole_words(runs, moved, scenario, baseline, sign) if leak_sign == -sign else ""
     if whole:  # the worked leads pass no less often (no more, for a rise): the leaks, not the waits, are the change
         wait = ""
         if waits and all(w == -sign for w in waits.values()):
@@ -226,34 +226,10 @@ def funnel_words(
             f"{counted}; speed to lead, one cause the model gives, lowers a lead's odds at its first worked stage with "
             "every hour it waits (docs/MODEL.md, Stages and conversion)"
         )
-    return text + (f", and {leaked.removeprefix(' and ')}{counted}" if counted else "")
-
-
-def _leaks_whole(runs: pd.DataFrame | None, stages: list[str], scenario: str, baseline: str, sign: int) -> str:
-    """``the leads worked there pass as often (need specified 36.3% against 36.3% of them, ...)``: the leaks are all.
-
-    '' without ``runs`` or where the worked leads' share passing moved clearly with the factor at some stage.
-    """
-    if runs is None:
-        return ""
-    rows = [(stage, worked_pass(runs, scenario, baseline, stage)) for stage in stages]
-    found = [(stage, row) for stage, row in rows if row is not None]
-    if len(found) < len(stages) or any(worked_sign(row) == sign for _, row in found):
-        return ""
-    signs = {worked_sign(row) for _, row in found}
-    how = "as often" if signs == {0} else "more often" if signs == {1} else "less often" if signs == {-1} else "alike"
-    items = []
-    for stage, row in found:
-        kpi = CONVERSION + stage
-        ours, theirs = (float(row[k]) for k in ("scenario_mean", "baseline_mean"))
-        extra = digits_apart(kpi, ours, theirs)
-        figures = (
-            f"{format_value(kpi, ours, extra_digits=extra)} against {format_value(kpi, theirs, extra_digits=extra)}"
-        )
-        signed = format_signed_amount(kpi, float(row["mean_diff"]), row_digits(row, kpi))
-        items.append(f"{stage_label(stage)} {figures} of them, {signed}, {interval_words(row, kpi)}")
-    change = "fall" if sign < 0 else "rise"
-    return f"the leads worked there pass {how} ({_listed(items)}), so the leaked leads are the whole {change}"
+    if not counted:
+        return text
+    part = leaks_part_words(runs, moved, scenario, baseline, sign)  # a few leaks beside a change in the worked leads
+    return text + f", and {leaked.removeprefix(' and ')}{counted}{part}"
 
 
 def _leaks(comparison: pd.DataFrame, scenario: str, stages: list[str]) -> tuple[int, str]:

@@ -18,7 +18,10 @@ import math
 
 import pandas as pd
 
+from simulator.analysis.answer_words import interval_words, row_digits
+from simulator.analysis.formatting import digits_apart, format_signed_amount, format_value
 from simulator.analysis.intervals import t_half_width
+from simulator.analysis.wording import stage_label
 
 ENTRIES, CONVERSION, LEAKED = "stage_entries_", "stage_conversion_", "stage_leaked_"
 
@@ -65,3 +68,52 @@ def worked_sign(row: pd.Series) -> int:
     if float(row["ci_low"]) > 0:
         return 1
     return -1 if float(row["ci_high"]) < 0 else 0
+
+
+def _listed(items: list[str]) -> str:
+    """``a; b; and c``: items that hold commas of their own."""
+    return items[0] if len(items) == 1 else "; ".join(items[:-1]) + "; and " + items[-1]
+
+
+def _worked(runs: pd.DataFrame | None, stages: list[str], scenario: str, baseline: str) -> tuple[set[int], str]:
+    """The signs and words (``need specified 36.25% against 36.26% of them, ...``) of the worked leads' pass rates.
+
+    (set(), '') without ``runs`` or a stage's columns (:mod:`.worked_pass`).
+    """
+    rows = [(stage, worked_pass(runs, scenario, baseline, stage)) for stage in stages] if runs is not None else []
+    found = [(stage, row) for stage, row in rows if row is not None]
+    if not found or len(found) < len(stages):
+        return set(), ""
+    items = []
+    for stage, row in found:
+        kpi = CONVERSION + stage
+        ours, theirs = (float(row[k]) for k in ("scenario_mean", "baseline_mean"))
+        extra = digits_apart(kpi, ours, theirs)
+        figures = (
+            f"{format_value(kpi, ours, extra_digits=extra)} against {format_value(kpi, theirs, extra_digits=extra)}"
+        )
+        signed = format_signed_amount(kpi, float(row["mean_diff"]), row_digits(row, kpi))
+        items.append(f"{stage_label(stage)} {figures} of them, {signed}, {interval_words(row, kpi)}")
+    return {worked_sign(row) for _, row in found}, _listed(items)
+
+
+def leaks_whole_words(runs: pd.DataFrame | None, stages: list[str], scenario: str, baseline: str, sign: int) -> str:
+    """``the leads worked there pass as often (need specified 36.3% against 36.3% of them, ...)``: the leaks are all.
+
+    '' without ``runs`` or where the worked leads' share passing moved clearly with the factor at some stage.
+    """
+    signs, items = _worked(runs, stages, scenario, baseline)
+    if not items or sign in signs:
+        return ""
+    how = "as often" if signs == {0} else "more often" if signs == {1} else "less often" if signs == {-1} else "alike"
+    change = "fall" if sign < 0 else "rise"
+    return f"the leads worked there pass {how} ({items}), so the leaked leads are the whole {change}"
+
+
+def leaks_part_words(runs: pd.DataFrame | None, stages: list[str], scenario: str, baseline: str, sign: int) -> str:
+    """``; the leads worked there pass more often too (...), so the leaks are not the whole rise`` ('' when not so)."""
+    signs, items = _worked(runs, stages, scenario, baseline)
+    if not items or signs != {sign}:
+        return ""
+    how, change = ("more", "rise") if sign > 0 else ("less", "fall")
+    return f"; the leads worked there pass {how} often too ({items}), so the leaks are not the whole {change}"
