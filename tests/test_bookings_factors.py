@@ -179,7 +179,11 @@ def test_a_lower_win_rate_and_smaller_deals_are_said_with_the_product_mix() -> N
     # the mix unmoved: said so, with the model's reason that nothing else sets a deal's value
     unmoved = factor_words(_result(opportunities=0.0, size=-0.05, qualify=0.0, wait=0.0), CHALLENGER)
     assert ". The products' shares of its deals won show no clear shift (platform " in unmoved, unmoved
-    assert "the runs show no cause for the change in deal size but which leads were won" in unmoved
+    assert (  # a leader had read "the runs show no cause for the change in deal size but which leads were won"
+        "a lead's deal value is drawn when it arrives, the same in both designs, and scaled by its product alone "
+        "(docs/MODEL.md, Leads; Products and pods): its smaller average deal comes from which leads it won, not from "
+        "anything the design does to a deal's value"
+    ) in unmoved, unmoved
     assert "of deals won, +0.06 points, 95% CI -0.01 to +0.13 points)" in unmoved  # one level of parentheses
 
 

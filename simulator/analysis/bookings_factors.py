@@ -296,9 +296,12 @@ def mix_words(result: ExperimentResult, scenario: str, baseline: str) -> str:
         return f"{more} of its deals won are {big}, the product of the larger deals ({figures})"
     text = f"the products' shares of its deals won show no clear shift ({figures})"
     if config.initial_pipeline is None:  # a CRM's open deals carry amounts of their own
+        size = clear_sign(comparison_of(result), scenario, DEAL_SIZE)
+        which = "larger" if size > 0 else "smaller" if size < 0 else "different"
         text += (
-            ", and a deal's value depends on its product alone (docs/MODEL.md, Products and pods): the runs show no "
-            "cause for the change in deal size but which leads were won"
+            ", and a lead's deal value is drawn when it arrives, the same in both designs, and scaled by its product "
+            f"alone (docs/MODEL.md, Leads; Products and pods): its {which} average deal comes from which leads it won, "
+            "not from anything the design does to a deal's value"
         )
     return text
 
