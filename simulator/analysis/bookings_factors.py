@@ -42,8 +42,9 @@ from simulator.analysis.kpi_names import UNIT_WORDS
 from simulator.analysis.relative_words import relative_words
 from simulator.analysis.tables import clear_sign, comparison_of, comparison_row, summary_mean, summary_of
 from simulator.analysis.wording import join_words, possessive, stage_label
-from simulator.analysis.worked_pass import leaks_part_words, leaks_whole_words
+from simulator.analysis.worked_pass import leaks_part_words, leaks_whole_words, ramp_words
 from simulator.config.schema import ScenarioConfig
+from simulator.run.differences import scenario_differences
 from simulator.run.experiment import ExperimentResult
 
 BOOKED = "bookings"
@@ -60,6 +61,8 @@ LEADS_PREFIX, MEETINGS = "leads_", "meetings_booked"
 """A source's leads (``leads_outbound``); the meetings the reps' prospecting booked (the outbound leads then)."""
 SOURCE_WORDS = {"inbound": "inbound (marketing)", "partner": "partner-referred"}
 """A source named in a sentence (``it gets 12.0 more partner-referred leads``)."""
+RAMP_KEYS = ("attrition", "ramp", "coaching")
+"""Settings that change how much of the time a team's reps are ramped, its headcount the same."""
 SHARE = "win_rate"
 """A share of deals won is read as a rate (a percentage, its change in points)."""
 
@@ -174,6 +177,7 @@ def funnel_words(
     baseline: str,
     kpi: str,
     runs: pd.DataFrame | None = None,
+    ramp: str = "",
 ) -> str:
     """``fewer of its leads pass the stages before the opportunity: need specified 38.3% against 39.9% (...)...``.
 
@@ -183,7 +187,8 @@ def funnel_words(
     moved clearly, and the speed-to-lead reason where the effect is on ('' when neither the
     leads nor a stage moved clearly with the factor). With ``runs`` (the replications), where more
     leads leak and the leads worked there pass no less often (:mod:`.worked_pass`), the leaks are
-    said to be the whole change and no speed-to-lead reason is given.
+    said to be the whole change and no speed-to-lead reason is given. ``ramp``: the ramped
+    headcount's words (:func:`.worked_pass.ramp_words`), said after the other reasons.
     """
     sign = clear_sign(comparison, scenario, kpi)
     arrivals = _arrivals(comparison, config, scenario, sign) if kpi == OPPORTUNITIES else ""
@@ -218,18 +223,18 @@ def funnel_words(
     if sign < 0 and ratio and waits and all(w < 0 for w in waits.values()):  # the runs' puzzle: less wait, fewer pass
         waited = _waits(summary, moved, scenario, baseline)
         text += f", though its leads wait less there before work on average ({waited}){leaked}{counted}"
-        return text + ": " + SPEED_TO_LEAD.format(ratio=ratio)
+        return text + ": " + SPEED_TO_LEAD.format(ratio=ratio) + ramp
     if ratio and waits and all(w == -sign for w in waits.values()):  # longer waits, fewer pass (or the reverse)
         longer = "longer" if sign < 0 else "less"
         return text + (
             f", its leads waiting {longer} there before work ({_waits(summary, moved, scenario, baseline)}){leaked}"
             f"{counted}; speed to lead, one cause the model gives, lowers a lead's odds at its first worked stage with "
-            "every hour it waits (docs/MODEL.md, Stages and conversion)"
+            f"every hour it waits (docs/MODEL.md, Stages and conversion){ramp}"
         )
     if not counted:
-        return text
+        return text + ramp
     part = leaks_part_words(runs, moved, scenario, baseline, sign)  # a few leaks beside a change in the worked leads
-    return text + f", and {leaked.removeprefix(' and ')}{counted}{part}"
+    return text + f", and {leaked.removeprefix(' and ')}{counted}{part}{ramp}"
 
 
 def _leaks(comparison: pd.DataFrame, scenario: str, stages: list[str]) -> tuple[int, str]:
@@ -306,6 +311,19 @@ def mix_words(result: ExperimentResult, scenario: str, baseline: str) -> str:
     return text
 
 
+def _ramp(result: ExperimentResult, scenario: str) -> str:
+    """The ramped headcount's words where the scenario changes only its reps' turnover, ramp or coaching ('' if not).
+
+    A scenario that hires more or fewer reps moves the ramped headcount with the headcount: no_hires
+    has less of it for its 12 reps, not for more of them ramping.
+    """
+    keys = [d.key for d in scenario_differences(result.experiment) if d.scenario == scenario]
+    if not keys or not all(k.startswith("workforce.") and any(w in k for w in RAMP_KEYS) for k in keys):
+        return ""
+    sign = clear_sign(comparison_of(result), scenario, OPPORTUNITIES)
+    return ramp_words(summary_of(result), comparison_of(result), scenario, result.experiment.baseline, sign)
+
+
 def factor_words(result: ExperimentResult, scenario: str) -> str:
     """``oldest_first's bookings, -8.2% (...), are opportunities decided x win rate x average deal size: ...``.
 
@@ -329,7 +347,9 @@ def factor_words(result: ExperimentResult, scenario: str) -> str:
     funnel.sort(key=lambda k: -abs(float(rows[k]["relative_diff"])))  # the bigger relative change first
     sentences = [text]
     if funnel and (
-        words := funnel_words(summary, comparison, config, scenario, baseline, funnel[0], result.replications)
+        words := funnel_words(
+            summary, comparison, config, scenario, baseline, funnel[0], result.replications, _ramp(result, scenario)
+        )
     ):
         sentences.append(words[0].upper() + words[1:])
     if bool(rows[DEAL_SIZE]["significant"]) and (mix := mix_words(result, scenario, baseline)):
