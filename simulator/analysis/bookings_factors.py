@@ -51,6 +51,7 @@ BOOKED = "bookings"
 OPPORTUNITIES, WIN_RATE, DEAL_SIZE = "opportunities_decided", "win_rate", "avg_deal_size"
 FACTORS = (OPPORTUNITIES, WIN_RATE, DEAL_SIZE)
 """Bookings = opportunities decided x win rate x average deal size, in every run."""
+FACTOR_NAMES = {OPPORTUNITIES: "opportunities decided", WIN_RATE: "win rate", DEAL_SIZE: "average deal size"}
 
 CONVERSION, WAIT = "stage_conversion_", "stage_wait_days_"
 LEAKED = "stage_leaked_"
@@ -75,11 +76,12 @@ SPEED_TO_LEAD = (
 
 
 def _factor_clause(row: pd.Series, kpi: str) -> str:
-    """``16.0 fewer opportunities decided, -3.7% (95% CI -4.3% to -3.1%)`` or its unclear counterpart."""
+    """``16.0 fewer opportunities decided, -3.7% (95% CI -4.3% to -3.1%)``, or ``its win rate (+0.1 points, ...)``."""
     diff = float(row["mean_diff"])
     if not bool(row["significant"]):
-        names = {OPPORTUNITIES: "opportunities decided", WIN_RATE: "win rate", DEAL_SIZE: "average deal size"}
-        return f"no clear change in its {names[kpi]}, {difference_words(row, kpi)}"
+        signed = format_signed_amount(kpi, diff, row_digits(row, kpi))
+        interval = interval_words(row, kpi)
+        return f"its {FACTOR_NAMES[kpi]} ({signed}{', ' + interval if interval else ''})"
     relative = relative_words(row)
     within = f", {relative}" if relative else ""
     if kpi == OPPORTUNITIES:
@@ -337,7 +339,11 @@ def factor_words(result: ExperimentResult, scenario: str) -> str:
     if booked is None or not bool(booked["significant"]) or len(rows) < len(FACTORS):
         return ""
     change = relative_words(booked) or difference_words(booked, BOOKED)
-    clauses = [_factor_clause(rows[kpi], kpi) for kpi in FACTORS]
+    clauses = [_factor_clause(rows[kpi], kpi) for kpi in FACTORS if bool(rows[kpi]["significant"])]
+    unclear = [_factor_clause(rows[kpi], kpi) for kpi in FACTORS if not bool(rows[kpi]["significant"])]
+    if unclear:  # one clause for the factors that did not clearly move: "no clear change in its ..." said once
+        listed = unclear[0] if len(unclear) == 1 else ", ".join(unclear[:-1]) + " or " + unclear[-1]
+        clauses.append(f"no clear change in {listed}")
     text = (
         f"{possessive(scenario)} bookings, {change} against {possessive(baseline)}, are the opportunities it decides x "
         f"its win rate x its average deal size: {_listed(clauses)}"
