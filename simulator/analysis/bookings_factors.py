@@ -35,6 +35,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from simulator.analysis.answer import answer
 from simulator.analysis.answer_words import difference_words, interval_words, row_digits
 from simulator.analysis.formatting import digits_apart, format_amount, format_signed_amount, format_value
 from simulator.analysis.intervals import t_half_width
@@ -180,6 +181,7 @@ def funnel_words(
     kpi: str,
     runs: pd.DataFrame | None = None,
     ramp: str = "",
+    leaks_said: bool = False,
 ) -> str:
     """``fewer of its leads pass the stages before the opportunity: need specified 38.3% against 39.9% (...)...``.
 
@@ -190,7 +192,8 @@ def funnel_words(
     leads nor a stage moved clearly with the factor). With ``runs`` (the replications), where more
     leads leak and the leads worked there pass no less often (:mod:`.worked_pass`), the leaks are
     said to be the whole change and no speed-to-lead reason is given. ``ramp``: the ramped
-    headcount's words (:func:`.worked_pass.ramp_words`), said after the other reasons.
+    headcount's words (:func:`.worked_pass.ramp_words`), said after the other reasons. ``leaks_said``:
+    the answer's paragraph gives the scenario's extra leaked leads (:mod:`.gain_leaks`): not said again.
     """
     sign = clear_sign(comparison, scenario, kpi)
     arrivals = _arrivals(comparison, config, scenario, sign) if kpi == OPPORTUNITIES else ""
@@ -213,6 +216,8 @@ def funnel_words(
     waits = {s: clear_sign(comparison, scenario, WAIT + s) for s in moved}
     leak_sign, leaks = _leaks(comparison, scenario, moved)
     leaked = f" and {'more' if leak_sign > 0 else 'fewer'} of them leak ({leaks})" if leak_sign else ""
+    if leak_sign > 0 and leaks_said:  # the answer gave the leaked leads (368 there, 367 at the stage here): not twice
+        leaked = " and more of them leak, as the answer says"
     counted = ", a leaked lead counting as not passed" if leak_sign == -sign else ""
     ratio = _speed_ratio(config)
     whole = leaks_whole_words(runs, moved, scenario, baseline, sign) if leak_sign == -sign else ""
@@ -354,7 +359,15 @@ def factor_words(result: ExperimentResult, scenario: str) -> str:
     sentences = [text]
     if funnel and (
         words := funnel_words(
-            summary, comparison, config, scenario, baseline, funnel[0], result.replications, _ramp(result, scenario)
+            summary,
+            comparison,
+            config,
+            scenario,
+            baseline,
+            funnel[0],
+            result.replications,
+            _ramp(result, scenario),
+            f"{scenario} lets " in answer(result).paragraph,  # gain_leaks' sentence on its leaked leads
         )
     ):
         sentences.append(words[0].upper() + words[1:])
