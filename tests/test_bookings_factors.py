@@ -307,6 +307,9 @@ def test_leaks_that_are_the_whole_fall_are_said_without_speed_to_lead() -> None:
     assert ", a leaked lead counting as not passed: the leads worked there pass as often (need specified " in note, note
     assert note.endswith("so the leaked leads are the whole fall"), note
     assert "speed to lead" not in note and "its leads waiting longer there before work (" in note
+    better = factor_words(_leaks_only(leak=60.0, worked=0.02), CHALLENGER)  # blocks_6h: worked leads pass more often
+    assert ": the leads worked there pass more often (need specified " in better, better
+    assert better.endswith("so the leaked leads are more than the whole fall"), better
     slower = factor_words(_leaks_only(leak=60.0, worked=-0.03), CHALLENGER)  # the worked leads pass less often too
     assert "speed to lead, one cause the model gives" in slower and "whole fall" not in slower, slower
 

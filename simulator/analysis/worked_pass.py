@@ -108,7 +108,8 @@ def leaks_whole_words(runs: pd.DataFrame | None, stages: list[str], scenario: st
         return ""
     how = "as often" if signs == {0} else "more often" if signs == {1} else "less often" if signs == {-1} else "alike"
     change = "fall" if sign < 0 else "rise"
-    return f"the leads worked there pass {how} ({items}), so the leaked leads are the whole {change}"
+    whole = "more than the whole" if signs == {-sign} else "the whole"  # blocks_6h's worked leads pass more often
+    return f"the leads worked there pass {how} ({items}), so the leaked leads are {whole} {change}"
 
 
 def leaks_part_words(runs: pd.DataFrame | None, stages: list[str], scenario: str, baseline: str, sign: int) -> str:
