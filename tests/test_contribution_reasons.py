@@ -57,7 +57,8 @@ def test_a_contribution_that_falls_is_split_into_bookings_and_their_cost(partner
     assert f"pay and on-costs {pay} (its partner manager team, 1 rep, which no_channel does not have)" in note
     assert f"partners' fees {fees}" in note
     partner_sourced = format_money(float(_row(comparison, "bookings_partner")["mean_diff"]), signed=True)
-    assert f"by lead source: partner {partner_sourced} (95% CI " in note
+    assert f"by lead source: partner {partner_sourced}, outbound " in note, note  # its CI is the answer's already
+    assert "partner-sourced bookings rise by " in said and note.count("95% CI") == 3, note
     assert "tool seats" not in note and "hiring" not in note  # parts that did not move are not named
 
 

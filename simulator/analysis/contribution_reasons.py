@@ -15,6 +15,7 @@ bookings' and the cost's, and the cost's into the cost-of-sales parts the runs r
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -118,6 +119,8 @@ def contribution_words(result: ExperimentResult, comparison: pd.DataFrame, scena
     text += f": {parts}" if parts else ""
     sources = source_sentence(result, scenario)
     if sources:
+        said = answer(result).paragraph  # partner-sourced bookings' interval, a guardrail's, is given there already
+        sources = re.sub(r" \((95% CI [^()]*)\)", lambda m: "" if m.group(1) in said else m.group(0), sources)
         text += f". {sources.rstrip('.')}"
         meetings = comparison_row(comparison, scenario, MEETINGS)
         if meetings is not None and clear_sign(comparison, scenario, MEETINGS) == -1:
