@@ -43,9 +43,8 @@ from simulator.analysis.kpi_names import UNIT_WORDS
 from simulator.analysis.relative_words import relative_words
 from simulator.analysis.tables import clear_sign, comparison_of, comparison_row, summary_mean, summary_of
 from simulator.analysis.wording import join_words, possessive, stage_label
-from simulator.analysis.worked_pass import leaks_part_words, leaks_whole_words, ramp_words
+from simulator.analysis.worked_pass import leaks_part_words, leaks_whole_words, ramp_reason
 from simulator.config.schema import ScenarioConfig
-from simulator.run.differences import scenario_differences
 from simulator.run.experiment import ExperimentResult
 
 BOOKED = "bookings"
@@ -63,8 +62,6 @@ LEADS_PREFIX, MEETINGS = "leads_", "meetings_booked"
 """A source's leads (``leads_outbound``); the meetings the reps' prospecting booked (the outbound leads then)."""
 SOURCE_WORDS = {"inbound": "inbound (marketing)", "partner": "partner-referred"}
 """A source named in a sentence (``it gets 12.0 more partner-referred leads``)."""
-RAMP_KEYS = ("attrition", "ramp", "coaching")
-"""Settings that change how much of the time a team's reps are ramped, its headcount the same."""
 SHARE = "win_rate"
 """A share of deals won is read as a rate (a percentage, its change in points)."""
 
@@ -318,19 +315,6 @@ def mix_words(result: ExperimentResult, scenario: str, baseline: str) -> str:
     return text
 
 
-def _ramp(result: ExperimentResult, scenario: str) -> str:
-    """The ramped headcount's words where the scenario changes only its reps' turnover, ramp or coaching ('' if not).
-
-    A scenario that hires more or fewer reps moves the ramped headcount with the headcount: no_hires
-    has less of it for its 12 reps, not for more of them ramping.
-    """
-    keys = [d.key for d in scenario_differences(result.experiment) if d.scenario == scenario]
-    if not keys or not all(k.startswith("workforce.") and any(w in k for w in RAMP_KEYS) for k in keys):
-        return ""
-    sign = clear_sign(comparison_of(result), scenario, OPPORTUNITIES)
-    return ramp_words(summary_of(result), comparison_of(result), scenario, result.experiment.baseline, sign)
-
-
 def factor_words(result: ExperimentResult, scenario: str) -> str:
     """``oldest_first's bookings, -8.2% (...), are opportunities decided x win rate x average deal size: ...``.
 
@@ -366,7 +350,7 @@ def factor_words(result: ExperimentResult, scenario: str) -> str:
             baseline,
             funnel[0],
             result.replications,
-            _ramp(result, scenario),
+            ramp_reason(result, scenario),
             f"{scenario} lets " in answer(result).paragraph,  # gain_leaks' sentence on its leaked leads
         )
     ):

@@ -21,8 +21,10 @@ import pandas as pd
 from simulator.analysis.answer_words import interval_words, row_digits
 from simulator.analysis.formatting import digits_apart, format_signed_amount, format_value
 from simulator.analysis.intervals import t_half_width
-from simulator.analysis.tables import clear_sign, comparison_row, summary_mean
+from simulator.analysis.tables import clear_sign, comparison_of, comparison_row, summary_mean, summary_of
 from simulator.analysis.wording import stage_label
+from simulator.run.differences import scenario_differences
+from simulator.run.experiment import ExperimentResult
 
 ENTRIES, CONVERSION, LEAKED = "stage_entries_", "stage_conversion_", "stage_leaked_"
 
@@ -147,3 +149,20 @@ def ramp_words(summary: pd.DataFrame, comparison: pd.DataFrame, scenario: str, b
         f"across all teams on average, {signed}, {interval_words(row, RAMPED)}): a rep in its first months also "
         "converts less (docs/MODEL.md, Workforce: ramp curve)"
     )
+
+
+RAMP_KEYS = ("attrition", "ramp", "coaching")
+"""Settings that change how much of the time a team's reps are ramped, its headcount the same."""
+
+
+def ramp_reason(result: ExperimentResult, scenario: str) -> str:
+    """The ramped headcount's words where the scenario changes only its reps' turnover, ramp or coaching ('' if not).
+
+    A scenario that hires more or fewer reps moves the ramped headcount with the headcount: no_hires
+    has less of it for its 12 reps, not for more of them ramping.
+    """
+    keys = [d.key for d in scenario_differences(result.experiment) if d.scenario == scenario]
+    if not keys or not all(k.startswith("workforce.") and any(w in k for w in RAMP_KEYS) for k in keys):
+        return ""
+    sign = clear_sign(comparison_of(result), scenario, "opportunities_decided")
+    return ramp_words(summary_of(result), comparison_of(result), scenario, result.experiment.baseline, sign)
