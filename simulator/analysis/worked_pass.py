@@ -9,7 +9,9 @@ as without blocks: 36.25% against 36.26% of those worked, paired run by run. The
 leads are the whole fall; no slower touch cost the worked leads anything, so the
 speed-to-lead reason was a mechanism the runs do not show. :func:`worked_pass` gives the
 paired change in the share of worked leads that pass (a stage's passes over its entries
-less its leaked leads) for the note to say which it is.
+less its leaked leads) for the note to say which it is. :func:`ramp_reason` gives the other cause
+the model has for worked leads passing less often in a scenario that changes only its reps'
+turnover, ramp or coaching: less ramped headcount (a rep in its first months converts less).
 """
 
 from __future__ import annotations
