@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 import simulator
-from simulator.analysis.answer_words import row_digits
+from simulator.analysis.answer import answer
+from simulator.analysis.answer_words import interval_words, row_digits
 from simulator.analysis.contribution_reasons import COST_PARTS, SERVING, contribution_notes, contribution_words
 from simulator.analysis.formatting import format_amount, format_money
 from simulator.analysis.tables import comparison_of
@@ -46,14 +47,18 @@ def test_a_contribution_that_falls_is_split_into_bookings_and_their_cost(partner
     amount = format_amount("contribution", float(change["mean_diff"]), row_digits(change, "contribution"))
     assert note.startswith(f"partner_manager's contribution (new bookings less the cost of winning them) is {amount} ")
     rise = format_amount("bookings", float(booked["mean_diff"]), row_digits(booked, "bookings"))
-    assert f"its bookings rise by {rise} (95% CI " in note
+    said = answer(partner).paragraph  # the answer gave both intervals: the note does not say them again
+    for kpi, row in (("contribution", change), ("bookings", booked)):
+        assert f"({interval_words(row, kpi)}" in said and interval_words(row, kpi) not in note, note
+    assert f"than no_channel's: its bookings rise by {rise} and that cost rises by " in note
     assert f"and that cost rises by {format_money(abs(cost))}: " in note
     pay = format_money(float(_row(comparison, "cost_people_fixed")["mean_diff"]), signed=True)
     fees = format_money(float(_row(comparison, "cost_partner_fees")["mean_diff"]), signed=True)
     assert f"pay and on-costs {pay} (its partner manager team, 1 rep, which no_channel does not have)" in note
     assert f"partners' fees {fees}" in note
     partner_sourced = format_money(float(_row(comparison, "bookings_partner")["mean_diff"]), signed=True)
-    assert f"by lead source: partner {partner_sourced} (95% CI " in note
+    assert f"by lead source: partner {partner_sourced}, outbound " in note, note  # its CI is the answer's already
+    assert "partner-sourced bookings rise by " in said and note.count("95% CI") == 3, note
     assert "tool seats" not in note and "hiring" not in note  # parts that did not move are not named
 
 

@@ -36,27 +36,42 @@ import math
 import numpy as np
 import pandas as pd
 
+from simulator.analysis.answer import answer
 from simulator.analysis.answer_words import difference_words, interval_words, row_digits
 from simulator.analysis.decision import decision_of
-from simulator.analysis.formatting import digits_apart, format_amount, format_signed_amount, format_value
+from simulator.analysis.formatting import format_amount, format_signed_amount, format_value
+from simulator.analysis.funnel_stages import (
+    BOOKED,
+    CONVERSION,
+    OPPORTUNITIES,
+    first_touch_stages,
+    levels_apart,
+    stages_behind,
+    unreached_words,
+)
 from simulator.analysis.intervals import t_half_width
 from simulator.analysis.kpi_names import UNIT_WORDS
 from simulator.analysis.relative_words import relative_words
-from simulator.analysis.tables import clear_sign, comparison_of, comparison_row, summary_mean, summary_of
+from simulator.analysis.tables import clear_sign, comparison_of, comparison_row, summary_of
 from simulator.analysis.wording import join_words, possessive, stage_label
+from simulator.analysis.worked_pass import leaks_part_words, leaks_whole_words, ramp_reason
 from simulator.config.schema import ScenarioConfig
 from simulator.run.experiment import ExperimentResult
 
-BOOKED = "bookings"
-OPPORTUNITIES, WIN_RATE, DEAL_SIZE = "opportunities_decided", "win_rate", "avg_deal_size"
+WIN_RATE, DEAL_SIZE = "win_rate", "avg_deal_size"
 FACTORS = (OPPORTUNITIES, WIN_RATE, DEAL_SIZE)
 """Bookings = opportunities decided x win rate x average deal size, in every run."""
+FACTOR_NAMES = {OPPORTUNITIES: "opportunities decided", WIN_RATE: "win rate", DEAL_SIZE: "average deal size"}
 
-CONVERSION, WAIT = "stage_conversion_", "stage_wait_days_"
+WAIT = "stage_wait_days_"
 LEAKED = "stage_leaked_"
 """Leads lost at a stage waiting for a rep past its wait limit (each counts as not passing it)."""
 LEADS = "leads_total"
 """The leads that arrived in the window (every source's, the meetings prospecting booked included)."""
+LEADS_PREFIX, MEETINGS = "leads_", "meetings_booked"
+"""A source's leads (``leads_outbound``); the meetings the reps' prospecting booked (the outbound leads then)."""
+SOURCE_WORDS = {"inbound": "inbound (marketing)", "partner": "partner-referred"}
+"""A source named in a sentence (``it gets 12.0 more partner-referred leads``)."""
 SHARE = "win_rate"
 """A share of deals won is read as a rate (a percentage, its change in points)."""
 
@@ -69,11 +84,12 @@ SPEED_TO_LEAD = (
 
 
 def _factor_clause(row: pd.Series, kpi: str) -> str:
-    """``16.0 fewer opportunities decided, -3.7% (95% CI -4.3% to -3.1%)`` or its unclear counterpart."""
+    """``16.0 fewer opportunities decided, -3.7% (95% CI -4.3% to -3.1%)``, or ``its win rate (+0.1 points, ...)``."""
     diff = float(row["mean_diff"])
     if not bool(row["significant"]):
-        names = {OPPORTUNITIES: "opportunities decided", WIN_RATE: "win rate", DEAL_SIZE: "average deal size"}
-        return f"no clear change in its {names[kpi]}, {difference_words(row, kpi)}"
+        signed = format_signed_amount(kpi, diff, row_digits(row, kpi))
+        interval = interval_words(row, kpi)
+        return f"its {FACTOR_NAMES[kpi]} ({signed}{', ' + interval if interval else ''})"
     relative = relative_words(row)
     within = f", {relative}" if relative else ""
     if kpi == OPPORTUNITIES:
@@ -85,21 +101,6 @@ def _factor_clause(row: pd.Series, kpi: str) -> str:
     return f"an average deal {size} {'larger' if diff > 0 else 'smaller'}{within}"
 
 
-def _stages(config: ScenarioConfig, kpi: str) -> list[str]:
-    """The stages behind a factor: before the opportunity stage for opportunities, from it on for the win rate."""
-    names = [stage.name for stage in config.pipeline.stages]
-    chosen = config.pipeline.opportunity_stage
-    at = names.index(chosen) if chosen in names else min(1, len(names) - 1)
-    return names[:at] if kpi == OPPORTUNITIES else names[at:]
-
-
-def _apart(summary: pd.DataFrame, kpi: str, scenario: str, baseline: str, least: int = 0) -> tuple[str, str]:
-    """Two scenarios' means of ``kpi`` with the decimals that tell them apart (``least`` more at least)."""
-    ours, theirs = summary_mean(summary, scenario, kpi), summary_mean(summary, baseline, kpi)
-    extra = max(least, digits_apart(kpi, ours, theirs))
-    return format_value(kpi, ours, extra_digits=extra), format_value(kpi, theirs, extra_digits=extra)
-
-
 def _listed(items: list[str]) -> str:
     """``a; b; and c``: items that hold commas of their own."""
     return items[0] if len(items) == 1 else "; ".join(items[:-1]) + "; and " + items[-1]
@@ -109,7 +110,7 @@ def _waits(summary: pd.DataFrame, stages: list[str], scenario: str, baseline: st
     """``0.77 against 0.88 working days at need specified, 1.02 against 1.14 at awareness``."""
     said: list[str] = []
     for stage in stages:
-        ours, theirs = _apart(summary, WAIT + stage, scenario, baseline, least=1)
+        ours, theirs = levels_apart(summary, WAIT + stage, scenario, baseline, least=1)
         unit = f" {UNIT_WORDS['days']}" if not said else ""
         said.append(f"{ours} against {theirs}{unit} at {stage_label(stage)}")
     return join_words(said)
@@ -124,35 +125,55 @@ def _speed_ratio(config: ScenarioConfig) -> str:
     return f"1/{ratio:,.0f}"
 
 
-def _arrivals(comparison: pd.DataFrame, config: ScenarioConfig, scenario: str, sign: int) -> str:
-    """``it gets 253 fewer leads, -11.8% (95% CI ...), every one a meeting its reps booked``, where the runs show it.
+def _one_source(comparison: pd.DataFrame, config: ScenarioConfig, scenario: str, diff: float) -> str:
+    """The one lead source whose leads moved, clearly, by the whole change in leads ('' when none or several did).
 
-    The source is named where it alone moved clearly: sdr_2's "it gets 253 fewer leads" read as
-    fewer marketing leads, where its SDRs booked 253 fewer meetings.
+    The meetings the reps book prospecting are the ``outbound`` source's leads: a scenario that only
+    changes its reps' time moves those, and "it gets 73.8 more leads" read as marketing sending them.
+    """
+    moved = [s for s in config.market.sources if clear_sign(comparison, scenario, f"{LEADS_PREFIX}{s}")]
+    row = comparison_row(comparison, scenario, f"{LEADS_PREFIX}{moved[0]}") if len(moved) == 1 else None
+    if row is None or not math.isclose(float(row["mean_diff"]), diff, rel_tol=1e-6, abs_tol=1e-9):
+        return ""
+    return moved[0]
+
+
+def _arrivals(comparison: pd.DataFrame, config: ScenarioConfig, scenario: str, sign: int) -> str:
+    """``it gets 120 fewer leads, -5.5% (95% CI ...)`` when the runs show its leads moving with its opportunities.
+
+    Where one source moved by the whole change, it is named with its own relative change; the
+    meetings the reps book prospecting read as such (``its reps book 73.8 more meetings prospecting``).
     """
     row = comparison_row(comparison, scenario, LEADS)
     if not sign or row is None or clear_sign(comparison, scenario, LEADS) != sign:
         return ""
     diff = float(row["mean_diff"])
+    more = "more" if diff > 0 else "fewer"
+    source = _one_source(comparison, config, scenario, diff)
+    meetings = comparison_row(comparison, scenario, MEETINGS)
+    if source and meetings is not None and math.isclose(float(meetings["mean_diff"]), diff, rel_tol=1e-6):
+        relative = relative_words(meetings)
+        amount = format_amount(MEETINGS, diff, row_digits(meetings, MEETINGS))
+        return f"its reps book {amount} {more} meetings prospecting" + (f", {relative}" if relative else "")
+    if source:
+        row = comparison_row(comparison, scenario, f"{LEADS_PREFIX}{source}")
+        assert row is not None  # _one_source found it
     relative = relative_words(row)
     amount = format_amount(LEADS, diff, row_digits(row, LEADS))
-    text = f"it gets {amount} {'more' if diff > 0 else 'fewer'} leads" + (f", {relative}" if relative else "")
-    moved = [name for name in config.market.sources if clear_sign(comparison, scenario, f"leads_{name}")]
-    rows = {name: comparison_row(comparison, scenario, f"leads_{name}") for name in config.market.sources}
-    still = [r is not None and abs(float(r["mean_diff"])) < 0.5 for n, r in rows.items() if n not in moved]
-    if len(moved) != 1 or not all(still):  # another source's leads moved too, if not clearly: no "every one"
-        return text
-    pipelines = config.pipelines
-    kinds = {
-        pipelines.prospecting.source if pipelines.prospecting is not None else None: "a meeting its reps booked",
-        pipelines.partner.source if pipelines.partner is not None else None: "a partner's referral",
-    }
-    article = "an" if moved[0][:1].lower() in "aeiou" else "a"
-    return text + f", every one {kinds.get(moved[0], f'{article} {moved[0]} lead')}"
+    named = f" {SOURCE_WORDS.get(source, source)}" if source else ""
+    return f"it gets {amount} {more}{named} leads" + (f", {relative}" if relative else "")
 
 
 def funnel_words(
-    summary: pd.DataFrame, comparison: pd.DataFrame, config: ScenarioConfig, scenario: str, baseline: str, kpi: str
+    summary: pd.DataFrame,
+    comparison: pd.DataFrame,
+    config: ScenarioConfig,
+    scenario: str,
+    baseline: str,
+    kpi: str,
+    runs: pd.DataFrame | None = None,
+    ramp: str = "",
+    leaks_said: bool = False,
 ) -> str:
     """``fewer of its leads pass the stages before the opportunity: need specified 38.3% against 39.9% (...)...``.
 
@@ -160,18 +181,22 @@ def funnel_words(
     ``kpi`` (opportunities or win rate) whose conversion the runs show moving clearly with it,
     the biggest change first; before the opportunity, their mean wait before work where it
     moved clearly, and the speed-to-lead reason where the effect is on ('' when neither the
-    leads nor a stage moved clearly with the factor).
+    leads nor a stage moved clearly with the factor). With ``runs`` (the replications), where more
+    leads leak and the leads worked there pass no less often (:mod:`.worked_pass`), the leaks are
+    said to be the whole change and no speed-to-lead reason is given. ``ramp``: the ramped
+    headcount's words (:func:`.worked_pass.ramp_words`), said after the other reasons. ``leaks_said``:
+    the answer's paragraph gives the scenario's extra leaked leads (:mod:`.gain_leaks`): not said again.
     """
     sign = clear_sign(comparison, scenario, kpi)
     arrivals = _arrivals(comparison, config, scenario, sign) if kpi == OPPORTUNITIES else ""
-    moved = [s for s in _stages(config, kpi) if sign and clear_sign(comparison, scenario, CONVERSION + s) == sign]
+    moved = [s for s in stages_behind(config, kpi) if sign and clear_sign(comparison, scenario, CONVERSION + s) == sign]
     if not moved:
         return arrivals
     rows = {s: row for s in moved if (row := comparison_row(comparison, scenario, CONVERSION + s)) is not None}
     moved.sort(key=lambda s: -abs(float(rows[s]["mean_diff"])))  # clear_sign found each row
     items = []
     for stage in moved:
-        ours, theirs = _apart(summary, CONVERSION + stage, scenario, baseline)
+        ours, theirs = levels_apart(summary, CONVERSION + stage, scenario, baseline)
         items.append(
             f"{stage_label(stage)} {ours} against {theirs}, {difference_words(rows[stage], CONVERSION + stage)}"
         )
@@ -184,98 +209,40 @@ def funnel_words(
     waits = {s: clear_sign(comparison, scenario, WAIT + s) for s in touched}
     leak_sign, leaks = _leaks(comparison, scenario, moved)
     leaked = f" and {'more' if leak_sign > 0 else 'fewer'} of them leak ({leaks})" if leak_sign else ""
+    if leak_sign > 0 and leaks_said:  # the answer gave the leaked leads (368 there, 367 at the stage here): not twice
+        leaked = " and more of them leak, as the answer says"
     counted = ", a leaked lead counting as not passed" if leak_sign == -sign else ""
     ratio = _speed_ratio(config)
-    unreached = _unreached(summary, comparison, config, (scenario, baseline), sign, touched)
+    unreached = unreached_words(summary, comparison, config, (scenario, baseline), sign, touched)
     others = [stage_label(s) for s in moved if s not in touched]
     elsewhere = (
         f"; speed to lead is not the cause at {join_words(others)}, where none of the leads it slows is first touched"
         if others
         else ""
     )
+    whole = leaks_whole_words(runs, moved, scenario, baseline, sign) if leak_sign == -sign else ""
+    if whole:  # the worked leads pass no less often (no more, for a rise): the leaks, not the waits, are the change
+        wait = ""
+        moved_waits = [clear_sign(comparison, scenario, WAIT + s) for s in moved]  # said, not given as a cause
+        if moved_waits and all(w == -sign for w in moved_waits):
+            longer = "longer" if sign < 0 else "less"
+            wait = f", its leads waiting {longer} there before work ({_waits(summary, moved, scenario, baseline)})"
+        return f"{text}{wait}{leaked}{counted}: {whole}"
     if sign < 0 and ratio and waits and all(w < 0 for w in waits.values()):  # the runs' puzzle: less wait, fewer pass
         waited = _waits(summary, touched, scenario, baseline)
         text += f", though its leads wait less there before work on average ({waited}){leaked}{counted}"
-        return text + ": " + SPEED_TO_LEAD.format(ratio=ratio) + elsewhere + unreached
+        return text + ": " + SPEED_TO_LEAD.format(ratio=ratio) + elsewhere + ramp + unreached
     if ratio and waits and all(w == -sign for w in waits.values()):  # longer waits, fewer pass (or the reverse)
         longer = "longer" if sign < 0 else "less"
         return text + (
             f", its leads waiting {longer} there before work ({_waits(summary, touched, scenario, baseline)})"
             f"{leaked}{counted}; speed to lead, one cause the model gives, lowers a lead's odds at its first worked "
-            f"stage with every hour it waits (docs/MODEL.md, Stages and conversion){elsewhere}{unreached}"
+            f"stage with every hour it waits (docs/MODEL.md, Stages and conversion){elsewhere}{ramp}{unreached}"
         )
-    return text + (f", and {leaked.removeprefix(' and ')}{counted}" if counted else "") + unreached
-
-
-def first_touch_sources(config: ScenarioConfig) -> dict[str, set[str]]:
-    """Source -> the stages where its leads are first touched, for each source the speed-to-lead decay applies to.
-
-    A source's entry stage (the first stage where it names none, a digital-first share's own),
-    for each source with ``speed_to_lead``, but prospecting's: a booked meeting's booking call
-    was its first touch. Without a digital-first share, need specified is no lead's first
-    worked stage (booked meetings arrive touched, referrals free of the decay), and a fall
-    there had been put down to speed to lead all the same.
-    """
-    names = [stage.name for stage in config.pipeline.stages]
-    pipelines = config.pipelines
-    booked = pipelines.prospecting.source if pipelines.prospecting is not None else None
-    digital = pipelines.digital_first
-    found: dict[str, set[str]] = {}
-    for name, source in config.market.sources.items():
-        if not source.speed_to_lead or name == booked or not names:
-            continue
-        found[name] = {source.entry_stage or names[0]}
-        if digital is not None and digital.source == name and digital.share > 0:
-            found[name].add(digital.entry_stage)
-    return found
-
-
-def first_touch_stages(config: ScenarioConfig) -> set[str]:
-    """The stages where some lead the speed-to-lead decay applies to is first touched (the decay acts there alone)."""
-    return set().union(*first_touch_sources(config).values())
-
-
-def _unreached(
-    summary: pd.DataFrame,
-    comparison: pd.DataFrame,
-    config: ScenarioConfig,
-    names: tuple[str, str],
-    sign: int,
-    touched: list[str],
-) -> str:
-    """``; yet its inbound bookings show no clear change (...): the runs do not show that loss in its bookings``.
-
-    sdr_headcount's sdr_2 read "fewer of its leads pass ... awareness 23.3% against 41.7%" with
-    speed to lead as the cause, while its inbound bookings, whose leads start at awareness, did
-    not clearly move (+$25.0k, 95% CI -$73.0k to +$123.0k): the AE team, less loaded, let 178
-    fewer leak at need specified. Said for a source first worked at ``touched`` whose bookings
-    do not clearly move with the opportunities, with the stages before the opportunity that moved
-    the other way ('' when there is none).
-    """
-    scenario, baseline = names
-    said = []
-    for source, stages in first_touch_sources(config).items():
-        kpi = f"{BOOKED}_{source}"
-        row = comparison_row(comparison, scenario, kpi)
-        if row is None or not stages & set(touched) or (moved := clear_sign(comparison, scenario, kpi)) == sign:
-            continue
-        verb = "show no clear change" if not moved else ("rise" if moved > 0 else "fall")
-        amount = format_signed_amount(BOOKED, float(row["mean_diff"]), row_digits(row, BOOKED))
-        said.append(f"its {source} bookings {verb} ({amount}, {interval_words(row, BOOKED)})")
-    if not said:
-        return ""
-    text = f"; yet {join_words(said)}: the runs do not show that {'loss' if sign < 0 else 'gain'} in its bookings"
-    against = []
-    for stage in _stages(config, OPPORTUNITIES):
-        row = comparison_row(comparison, scenario, CONVERSION + stage)
-        if row is not None and clear_sign(comparison, scenario, CONVERSION + stage) == -sign:
-            ours, theirs = _apart(summary, CONVERSION + stage, scenario, baseline)
-            kpi = CONVERSION + stage
-            amount = format_signed_amount(kpi, float(row["mean_diff"]), row_digits(row, kpi))
-            against.append(f"{stage_label(stage)} ({ours} against {theirs}, {amount}, {interval_words(row, kpi)})")
-    if against:
-        text += f", as {'more of its leads' if sign < 0 else 'fewer'} pass {join_words(against)}"
-    return text
+    if not counted:
+        return text + ramp + unreached
+    part = leaks_part_words(runs, moved, scenario, baseline, sign)  # a few leaks beside a change in the worked leads
+    return text + f", and {leaked.removeprefix(' and ')}{counted}{part}{ramp}{unreached}"
 
 
 def _leaks(comparison: pd.DataFrame, scenario: str, stages: list[str]) -> tuple[int, str]:
@@ -342,9 +309,12 @@ def mix_words(result: ExperimentResult, scenario: str, baseline: str) -> str:
         return f"{more} of its deals won are {big}, the product of the larger deals ({figures})"
     text = f"the products' shares of its deals won show no clear shift ({figures})"
     if config.initial_pipeline is None:  # a CRM's open deals carry amounts of their own
+        size = clear_sign(comparison_of(result), scenario, DEAL_SIZE)
+        which = "larger" if size > 0 else "smaller" if size < 0 else "different"
         text += (
-            ", and a deal's value depends on its product alone (docs/MODEL.md, Products and pods): the runs show no "
-            "cause for the change in deal size but which leads were won"
+            ", and a lead's deal value is drawn when it arrives, the same in both designs, and scaled by its product "
+            f"alone (docs/MODEL.md, Leads; Products and pods): its {which} average deal comes from which leads it won, "
+            "not from anything the design does to a deal's value"
         )
     return text
 
@@ -362,9 +332,13 @@ def factor_words(result: ExperimentResult, scenario: str) -> str:
     if booked is None or not bool(booked["significant"]) or len(rows) < len(FACTORS):
         return ""
     change = relative_words(booked) or difference_words(booked, BOOKED)
+    clauses = [_factor_clause(rows[kpi], kpi) for kpi in FACTORS if bool(rows[kpi]["significant"])]
+    unclear = [_factor_clause(rows[kpi], kpi) for kpi in FACTORS if not bool(rows[kpi]["significant"])]
+    if unclear:  # one clause for the factors that did not clearly move: "no clear change in its ..." said once
+        listed = unclear[0] if len(unclear) == 1 else ", ".join(unclear[:-1]) + " or " + unclear[-1]
+        clauses.append(f"no clear change in {listed}")
     if decision_of(result.experiment).primary == BOOKED:  # the answer gives the paired difference and its CI
         change = change.split(" (95% CI")[0]  # a second interval, the ratio's, had read beside it: -8.2% (-11.1% ...)
-    clauses = [_factor_clause(rows[kpi], kpi) for kpi in FACTORS]
     text = (
         f"{possessive(scenario)} bookings, {change} against {possessive(baseline)}, are the opportunities it decides x "
         f"its win rate x its average deal size: {_listed(clauses)}"
@@ -373,7 +347,19 @@ def factor_words(result: ExperimentResult, scenario: str) -> str:
     funnel = [k for k in (OPPORTUNITIES, WIN_RATE) if bool(rows[k]["significant"])]
     funnel.sort(key=lambda k: -abs(float(rows[k]["relative_diff"])))  # the bigger relative change first
     sentences = [text]
-    if funnel and (words := funnel_words(summary, comparison, config, scenario, baseline, funnel[0])):
+    if funnel and (
+        words := funnel_words(
+            summary,
+            comparison,
+            config,
+            scenario,
+            baseline,
+            funnel[0],
+            result.replications,
+            ramp_reason(result, scenario),
+            f"{scenario} lets " in answer(result).paragraph,  # gain_leaks' sentence on its leaked leads
+        )
+    ):
         sentences.append(words[0].upper() + words[1:])
     if bool(rows[DEAL_SIZE]["significant"]) and (mix := mix_words(result, scenario, baseline)):
         sentences.append(mix[0].upper() + mix[1:])

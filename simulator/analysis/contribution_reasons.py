@@ -15,9 +15,11 @@ bookings' and the cost's, and the cost's into the cost-of-sales parts the runs r
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
+from simulator.analysis.answer import answer
 from simulator.analysis.answer_words import interval_words, row_digits
 from simulator.analysis.attribution import source_sentence
 from simulator.analysis.decision import decision_of
@@ -78,6 +80,18 @@ def _cost_parts(result: ExperimentResult, comparison: pd.DataFrame, scenario: st
     return join_words(words)
 
 
+def _unsaid(result: ExperimentResult, row: pd.Series, kpi: str) -> str:
+    """`` (95% CI ...)``, unless the answer's paragraph gave this very interval already ('' then).
+
+    partner_channel's answer gave contribution -$112.1k (95% CI -$221.4k to -$2.7k) and bookings
+    +$182.6k (95% CI +$63.2k to +$302.1k), and the note beside it said both intervals again.
+    """
+    interval = interval_words(row, kpi)
+    if not interval or interval in answer(result).paragraph:
+        return ""
+    return f" ({interval})"
+
+
 def contribution_words(result: ExperimentResult, comparison: pd.DataFrame, scenario: str) -> str:
     """The note on why ``scenario``'s contribution clearly differs from the baseline's ('' when it does not).
 
@@ -96,15 +110,17 @@ def contribution_words(result: ExperimentResult, comparison: pd.DataFrame, scena
     costs = "rises" if cost > 0 else "falls"
     text = (
         f"{possessive(scenario)} contribution (new bookings less the cost of winning them) is "
-        f"{format_amount(CONTRIBUTION, change, row_digits(row, CONTRIBUTION))} {level} than {possessive(baseline)} "
-        f"({interval_words(row, CONTRIBUTION)}): its bookings {moved} by "
-        f"{format_amount(BOOKED, gained, row_digits(booked, BOOKED))} "
-        f"({interval_words(booked, BOOKED)}) and that cost {costs} by {format_money(abs(cost))}"
+        f"{format_amount(CONTRIBUTION, change, row_digits(row, CONTRIBUTION))} {level} than {possessive(baseline)}"
+        f"{_unsaid(result, row, CONTRIBUTION)}: its bookings {moved} by "
+        f"{format_amount(BOOKED, gained, row_digits(booked, BOOKED))}{_unsaid(result, booked, BOOKED)} "
+        f"and that cost {costs} by {format_money(abs(cost))}"
     )
     parts = _cost_parts(result, comparison, scenario, cost)
     text += f": {parts}" if parts else ""
     sources = source_sentence(result, scenario)
     if sources:
+        said = answer(result).paragraph  # partner-sourced bookings' interval, a guardrail's, is given there already
+        sources = re.sub(r" \((95% CI [^()]*)\)", lambda m: "" if m.group(1) in said else m.group(0), sources)
         text += f". {sources.rstrip('.')}"
         meetings = comparison_row(comparison, scenario, MEETINGS)
         if meetings is not None and clear_sign(comparison, scenario, MEETINGS) == -1:
