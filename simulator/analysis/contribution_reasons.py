@@ -25,7 +25,7 @@ from simulator.analysis.attribution import source_sentence
 from simulator.analysis.decision import decision_of
 from simulator.analysis.formatting import format_amount, format_money
 from simulator.analysis.tables import clear_sign, comparison_of, comparison_row
-from simulator.analysis.wording import count_of, join_words, possessive, team_label
+from simulator.analysis.wording import join_words, possessive, team_label
 from simulator.run.experiment import ExperimentResult
 
 CONTRIBUTION, BOOKED, MEETINGS = "contribution", "bookings", "meetings_booked"
@@ -53,7 +53,10 @@ def _mean_diff(comparison: pd.DataFrame, scenario: str, kpi: str) -> float:
 
 
 def _new_seats(result: ExperimentResult, scenario: str) -> str:
-    """`` (its partner manager team, 1 rep, which no_channel does not have)`` when it only adds teams; ''."""
+    """`` (its partner manager team of 1, which no_channel does not have)`` when it only adds teams; ''.
+
+    A team of one partner manager had read "its partner manager team, 1 rep": its one person is no rep.
+    """
     baseline = result.experiment.baseline
     ours = result.experiment.scenario(scenario).config.org.teams
     theirs = result.experiment.scenario(baseline).config.org.teams
@@ -61,7 +64,7 @@ def _new_seats(result: ExperimentResult, scenario: str) -> str:
     fewer = [t for t in theirs if t not in ours or ours[t].headcount < theirs[t].headcount]
     if not new or fewer:
         return ""
-    teams = join_words([f"{team_label(t)} team, {count_of(ours[t].headcount, 'rep')}" for t in new])
+    teams = join_words([f"{team_label(t)} team of {ours[t].headcount:,}" for t in new])
     return f" (its {teams}, which {baseline} does not have)"
 
 
