@@ -21,7 +21,7 @@ from scipy import stats
 import simulator
 from simulator.analysis.answer import answer
 from simulator.analysis.answer_words import difference_words, interval_words, row_digits
-from simulator.analysis.bookings_factors import SPEED_TO_LEAD, bookings_factor_notes, factor_words
+from simulator.analysis.bookings_factors import SPEED_TO_LEAD, bookings_factor_notes, factor_words, funnel_words
 from simulator.analysis.comparison import compare
 from simulator.analysis.formatting import format_amount, format_value
 from simulator.analysis.relative_words import relative_words
@@ -407,3 +407,22 @@ def test_a_few_leaks_beside_worked_leads_that_pass_less_often_are_not_the_reason
     assert ", a leaked lead counting as not passed; the leads worked there pass less often too (need specified " in note
     assert note.endswith("so the leaks are not the whole fall"), note
     assert "speed to lead" not in note  # the waits did not move
+
+
+def test_a_loss_its_bookings_do_not_show_is_said_before_the_ramped_headcount() -> None:
+    """The merge put the ramped headcount between the stages and "yet its inbound bookings show no clear change (...):
+    the runs do not show that gain in its bookings" (ramp_and_coaching's fast_ramp_and_coaching), so "that gain" read
+    as the ramped headcount's, under an answer whose bookings rose. The bookings words follow the stages they
+    qualify, in every branch that gives the ramped headcount; the ramped headcount comes last."""
+    ramp = "; and it has less ramped headcount (RAMPED): a rep in its first months also converts less"
+    for result in (
+        _result(at=("awareness",), inbound_held=True),  # less wait, fewer pass: speed to lead's puzzle
+        _result(at=("awareness",), inbound_held=True, wait=0.3),  # longer waits, fewer pass
+        _result(at=("awareness",), inbound_held=True, wait=0.0),  # no wait moved: the stages alone
+    ):
+        summary, comparison = summary_of(result), comparison_of(result)
+        config = result.experiment.scenario(CHALLENGER).config
+        note = funnel_words(summary, comparison, config, CHALLENGER, BASELINE, "opportunities_decided", None, ramp)
+        assert "; yet its inbound bookings show no clear change (" in note, note
+        assert note.index("the runs do not show that loss in its bookings") < note.index(ramp), note
+        assert note.endswith(ramp), note

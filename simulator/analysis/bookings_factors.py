@@ -231,18 +231,18 @@ def funnel_words(
     if sign < 0 and ratio and waits and all(w < 0 for w in waits.values()):  # the runs' puzzle: less wait, fewer pass
         waited = _waits(summary, touched, scenario, baseline)
         text += f", though its leads wait less there before work on average ({waited}){leaked}{counted}"
-        return text + ": " + SPEED_TO_LEAD.format(ratio=ratio) + elsewhere + ramp + unreached
+        return text + ": " + SPEED_TO_LEAD.format(ratio=ratio) + elsewhere + unreached + ramp
     if ratio and waits and all(w == -sign for w in waits.values()):  # longer waits, fewer pass (or the reverse)
         longer = "longer" if sign < 0 else "less"
         return text + (
             f", its leads waiting {longer} there before work ({_waits(summary, touched, scenario, baseline)})"
             f"{leaked}{counted}; speed to lead, one cause the model gives, lowers a lead's odds at its first worked "
-            f"stage with every hour it waits (docs/MODEL.md, Stages and conversion){elsewhere}{ramp}{unreached}"
+            f"stage with every hour it waits (docs/MODEL.md, Stages and conversion){elsewhere}{unreached}{ramp}"
         )
     if not counted:
-        return text + ramp + unreached
+        return text + unreached + ramp
     part = leaks_part_words(runs, moved, scenario, baseline, sign)  # a few leaks beside a change in the worked leads
-    return text + f", and {leaked.removeprefix(' and ')}{counted}{part}{ramp}{unreached}"
+    return text + f", and {leaked.removeprefix(' and ')}{counted}{part}{unreached}{ramp}"
 
 
 def _leaks(comparison: pd.DataFrame, scenario: str, stages: list[str]) -> tuple[int, str]:
