@@ -426,3 +426,21 @@ def test_a_loss_its_bookings_do_not_show_is_said_before_the_ramped_headcount() -
         assert "; yet its inbound bookings show no clear change (" in note, note
         assert note.index("the runs do not show that loss in its bookings") < note.index(ramp), note
         assert note.endswith(ramp), note
+
+
+def test_leaks_another_scenario_lets_in_the_answer_are_not_said_as_the_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether the answer gave the leaked leads was read as "<scenario> lets " anywhere in it: coaching's note took
+    "fast_ramp_and_coaching lets 60 more leads leak" for its own and said "more of them leak, as the answer says"."""
+    result = _leaks_only(leak=60.0, worked=0.0)
+
+    def said(paragraph: str) -> str:
+        monkeypatch.setattr(
+            "simulator.analysis.bookings_factors.answer",
+            lambda _result: dataclasses.replace(answer(result), paragraph=paragraph),
+        )
+        return factor_words(result, CHALLENGER)
+
+    other = said(f"Choose fast_{CHALLENGER}. fast_{CHALLENGER} lets 60 more leads leak than {BASELINE} (95% CI ...).")
+    assert "as the answer says" not in other and " and more of them leak (60" in other, other
+    own = said(f"Choose {CHALLENGER}. {CHALLENGER} lets 60 more leads leak than {BASELINE} (95% CI ...).")
+    assert " and more of them leak, as the answer says, " in own, own

@@ -32,6 +32,7 @@ product mix of the deals won beside a clear change in deal size.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -319,6 +320,14 @@ def mix_words(result: ExperimentResult, scenario: str, baseline: str) -> str:
     return text
 
 
+def _leaks_said(paragraph: str, scenario: str) -> bool:
+    """Whether gain_leaks' sentence (``blocks_3h lets 359 more leads leak``) in the answer is ``scenario``'s own.
+
+    A bare substring took "fast_ramp_and_coaching lets ..." for coaching's: its note had said "as the answer says".
+    """
+    return re.search(rf"(?<![\w-]){re.escape(scenario)} lets ", paragraph) is not None
+
+
 def factor_words(result: ExperimentResult, scenario: str) -> str:
     """``oldest_first's bookings, -8.2% (...), are opportunities decided x win rate x average deal size: ...``.
 
@@ -357,7 +366,7 @@ def factor_words(result: ExperimentResult, scenario: str) -> str:
             funnel[0],
             result.replications,
             ramp_reason(result, scenario),
-            f"{scenario} lets " in answer(result).paragraph,  # gain_leaks' sentence on its leaked leads
+            _leaks_said(answer(result).paragraph, scenario),
         )
     ):
         sentences.append(words[0].upper() + words[1:])
