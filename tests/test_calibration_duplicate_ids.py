@@ -16,17 +16,7 @@ import pytest
 from simulator.calibration.mapping import load_mapping
 from simulator.calibration.shapes import load_export
 from simulator.crm_commands import calibrate_main
-
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "crm" / "a_opportunities"
-AS_OF = "2023-04-28"
-
-
-def copy(tmp_path: Path) -> Path:
-    folder = tmp_path / "export"
-    folder.mkdir()
-    for name in ("opportunities.csv", "roster.csv", "mapping.yaml"):
-        shutil.copy(FIXTURE / name, folder / name)
-    return folder / "mapping.yaml"
+from tests.test_calibration_inputs import AS_OF, FIXTURE, copy
 
 
 def set_line(path: Path, line: int, text: str) -> None:

@@ -1554,6 +1554,17 @@ def test_the_answer_says_each_primary_mean_at_one_precision() -> None:
     assert (listed[BASELINE], listed["both"]) == (lead.group(1), lead.group(2)), text
 
 
+def _with_scenarios(result: ExperimentResult, settings: dict[str, Any], runs: pd.DataFrame) -> ExperimentResult:
+    """``result`` with each scenario's resolved settings and these runs (summary and comparison made again)."""
+    return dataclasses.replace(
+        result,
+        experiment=dataclasses.replace(result.experiment, resolved_config={"scenarios": settings}),
+        replications=runs,
+        summary=summarise(runs),
+        comparison=compare(runs, BASELINE),
+    )
+
+
 def test_choosing_a_lever_salesim_does_not_price_says_so_with_what_it_may_cost() -> None:
     """ramp_and_coaching read "cost of sales rises from $3.68M to $3.70M, +$15.6k ... Choose fast_ramp_and_coaching":
     a leader read the onboarding and coaching programmes as costing $15.6k a year, where no programme is priced
@@ -1575,13 +1586,7 @@ def test_choosing_a_lever_salesim_does_not_price_says_so_with_what_it_may_cost()
         "other": {"workforce": {"roles": roles}},
     }
     runs = result.replications.assign(contribution=lambda r: 0.5 * r["bookings"])  # new bookings less their cost
-    result = dataclasses.replace(
-        result,
-        experiment=dataclasses.replace(result.experiment, resolved_config={"scenarios": settings}),
-        replications=runs,
-        summary=summarise(runs),
-        comparison=compare(runs, BASELINE),
-    )
+    result = _with_scenarios(result, settings, runs)
     assert unpriced_levers(result, "coached") == ["a faster ramp (an onboarding programme)", "coaching"]
     assert unpriced_levers(result, "other") == []
     text = answer(result).paragraph
@@ -1654,13 +1659,7 @@ def test_an_unpriced_lever_without_a_clear_gain_in_contribution_says_no_price_is
         "coached": {"workforce": {"roles": {"full_cycle": {"coaching_rate": 0.01}}}},
         "other": {"workforce": {"roles": {"full_cycle": {"coaching_rate": 0.0}}}},
     }
-    result = dataclasses.replace(
-        result,
-        experiment=dataclasses.replace(result.experiment, resolved_config={"scenarios": settings}),
-        replications=runs,
-        summary=summarise(runs),
-        comparison=compare(runs, BASELINE),
-    )
+    result = _with_scenarios(result, settings, runs)
     words = unpriced_lever_words(result, "coached")
     assert words.startswith("salesim puts no price on coaching: coached's cost of sales holds no cost for it."), words
     assert "shows no clear gain" in words and "any price for it is repaid" in words, words
