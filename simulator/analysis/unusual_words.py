@@ -13,9 +13,10 @@ from collections.abc import Mapping
 import pandas as pd
 
 from simulator.analysis.benchmarks import BenchmarkCheck, benchmark_checks, distance_words, format_in_unit, range_words
-from simulator.analysis.published_ranges import RATE, WORKING_DAYS_A_YEAR
+from simulator.analysis.published_ranges import BENCHMARKS, RATE, WORKING_DAYS_A_YEAR
 from simulator.analysis.refit_floor import more_runs_words
 from simulator.analysis.tables import WHOLE_MONTHS, summary_row
+from simulator.analysis.unusual_groups import ONE_CI, SINGLE_RUN, Finding, UnusualLine, figure_lines, note_lines
 from simulator.analysis.wording import join_words, team_label
 
 
@@ -26,14 +27,24 @@ def figure_name(check: BenchmarkCheck) -> str:
 
 def figure_words(check: BenchmarkCheck) -> str:
     """The figure in words with its value (``0.8% of reps at quota``)."""
+    return _phrase(check).replace("{value}", _value_words(check))
+
+
+def _value_words(check: BenchmarkCheck) -> str:
+    """The figure's value in its unit, a year's with the window's beside it (``80.0% a year (64.0% over ...)``)."""
     value = format_in_unit(check.value, check.benchmark.unit)
     if check.window_years != 1.0:
         window = format_in_unit(check.window_value, check.benchmark.unit)
         value += f" a year ({window} over the run's {window_length(check.window_years)} window)"
+    return value
+
+
+def _phrase(check: BenchmarkCheck) -> str:
+    """The figure in words, its team named, ``{value}`` standing for its value."""
     phrase = check.benchmark.phrase
     if _in_phrase(check):  # queued work over the time reserved hours leave: "busy 91.3% of the 83% of its selling time"
         phrase = phrase.replace(SELLING_TIME, check.basis)
-    return phrase.format(value=value, team=team_label(check.team))
+    return phrase.format(value="{value}", team=team_label(check.team))
 
 
 SELLING_TIME = "of its selling time"
@@ -61,16 +72,31 @@ def window_length(years: float) -> str:
 
 def unusual_sentence(check: BenchmarkCheck) -> str:
     """One figure against its range: ``0.8% of reps at quota; published 20-28% (19.2 points below)``."""
-    where = distance_words(check) if check.side else "inside"
+    return finding(check).sentence()
+
+
+def finding(check: BenchmarkCheck, scenario: str = "") -> Finding:
+    """A figure outside its range, in the pieces its sentence is made of (:class:`Finding`), for ``scenario``."""
     if check.runs < 2:
-        doubt = "; from a single run, with no CI: more runs would tell"
+        doubt = f"{SINGLE_RUN}more runs would tell"
     else:
-        doubt = "" if check.clear else f"; its 95% CI reaches the range: {_more_runs(check)}"
-    why = f"; {check.benchmark.reads_low}" if check.side < 0 and check.benchmark.reads_low else ""
-    why += f"; {check.reads_high}" if check.side > 0 and check.reads_high else ""
-    why += f"; {check.reads_low}" if check.side < 0 and check.reads_low else ""
-    why += f"; {check.basis}" if check.basis and not _in_phrase(check) else ""
-    return f"{figure_words(check)}; {check.benchmark.range_label} {range_words(check.benchmark)} ({where}{doubt}{why})"
+        doubt = "" if check.clear else f"{ONE_CI}{_more_runs(check)}"
+    reasons = [check.benchmark.reads_low if check.side < 0 else "", check.reads_high if check.side > 0 else ""]
+    reasons += [check.reads_low if check.side < 0 else "", "" if _in_phrase(check) else check.basis]
+    return Finding(
+        scenario,
+        RANKS[check.benchmark.kpi],
+        _phrase(check),
+        _value_words(check),
+        f"{check.benchmark.range_label} {range_words(check.benchmark)}",
+        distance_words(check) if check.side else "inside",
+        doubt,
+        tuple(reason for reason in reasons if reason),
+    )
+
+
+RANKS = {benchmark.kpi: rank for rank, benchmark in enumerate(BENCHMARKS)}
+"""A KPI's place among the published ranges: the order figures are said in."""
 
 
 def _more_runs(check: BenchmarkCheck) -> str:
@@ -96,10 +122,13 @@ def unusual_lines(
     floors: Mapping[str, Mapping[str, float]] | None = None,
     refits: int = 0,
     reserved: Mapping[str, Mapping[str, float]] | None = None,
-) -> list[tuple[str, str]]:
-    """``(scenario, sentence)`` for every figure outside its published range, scenario by scenario.
+) -> list[UnusualLine]:
+    """The lines of "What looks unusual": each figure outside its published range once, then each scenario's notes.
 
-    A scenario whose benchmarked figures all lie inside gets one line saying so; a
+    A figure outside in one scenario reads ``scenario: sentence``; outside in several, one
+    line names each with its value, and says once the reasons they share (see
+    :func:`~simulator.analysis.unusual_groups.figure_lines`). A scenario whose benchmarked
+    figures all lie inside gets one line saying so (scenarios alike in it, one line); a
     scenario with no benchmarked figure at all gets none. ``windows``: each
     scenario's measured window in years (one year when not given; see :func:`benchmark_checks`).
     ``assumed``: scenario -> why its utilisation follows from assumed effort; those figures
@@ -110,10 +139,9 @@ def unusual_lines(
     half-width the ``refits`` its runs share allow (:func:`simulator.analysis.refit_floor.scenario_floors`):
     a CI reaching its range is said to need more refits, not more runs, where that floor reaches it too.
     """
-    lines: list[tuple[str, str]] = []
-    said: dict[tuple[str, ...], str] = {}  # a scenario's sentences -> the first scenario that had them
+    findings: list[Finding] = []
+    notes: list[tuple[str, str]] = []  # (scenario, sentence): a scenario inside every range, assumed, unbooked
     for scenario in scenarios:
-        start = len(lines)
         window, why = (windows or {}).get(scenario, 1.0), (assumed or {}).get(scenario, "")
         days = (year_days or {}).get(scenario, WORKING_DAYS_A_YEAR)
         checks = benchmark_checks(
@@ -127,20 +155,15 @@ def unusual_lines(
             refits,
             (reserved or {}).get(scenario),
         )
-        outside = [unusual_sentence(c) for c in checks if c.side != 0 and not c.assumed]
+        outside = [finding(c, scenario) for c in checks if c.side != 0 and not c.assumed]
         from_assumptions = [c for c in checks if c.assumed]
-        if outside:
-            lines.extend((scenario, sentence) for sentence in outside)
-        elif len(from_assumptions) < len(checks):
+        findings.extend(outside)
+        if not outside and len(from_assumptions) < len(checks):
             other = " other" if from_assumptions else ""
-            lines.append((scenario, f"every{other} benchmarked figure lies inside its published range"))
+            notes.append((scenario, f"every{other} benchmarked figure lies inside its published range"))
         if from_assumptions:
-            lines.append((scenario, assumed_sentence(from_assumptions)))
+            notes.append((scenario, assumed_sentence(from_assumptions)))
         booked = summary_row(summary, scenario, "bookings")
         if booked is not None and float(booked["mean"]) == 0.0:  # the cost per $1 is missing: say why
-            lines.append((scenario, "no new bookings in any run's window, so no cost per $1 of new bookings"))
-        mine = tuple(sentence for _, sentence in lines[start:])
-        if mine and mine in said and len(mine) > 1:  # scenarios alike in every run: their figures said once
-            lines[start:] = [(scenario, f"the same {len(mine)} figures as {said[mine]}, word for word")]
-        said.setdefault(mine, scenario)
-    return lines
+            notes.append((scenario, "no new bookings in any run's window, so no cost per $1 of new bookings"))
+    return [*figure_lines(findings), *note_lines(notes)]

@@ -43,6 +43,7 @@ from simulator.analysis.tables import scenario_names, window_years, year_days
 from simulator.analysis.unusual_words import figure_name, unusual_lines, window_length
 from simulator.analysis.utilisation import reserved_by_scenario
 from simulator.analysis.window_reasons import YEARLY_ONLY, window_reasons, with_window_reasons
+from simulator.analysis.wording import sentence_start
 from simulator.run.experiment import ExperimentResult
 
 INTRO = (
@@ -144,7 +145,9 @@ def unusual_section(
         return []
     lines = ["## What looks unusual", "", INTRO, ""]
     sentences = unusual_lines(summary, names, windows, assumed, reasons, year_days, floors, refits, reserved)
-    lines += [f"- **{scenario}**: {sentence}." for scenario, sentence in sentences]
+    for line in sentences:
+        lines.append(f"- **{line.who}**: {line.sentence}." if line.who else f"- {sentence_start(line.sentence)}.")
+        lines += [f"  - **{whose}**: {reason}." for whose, reason in line.reasons]
     keys: dict[tuple[str, str], BenchmarkCheck] = {}
     for found in checks.values():
         for check in found:
@@ -245,7 +248,11 @@ def _reserved(result: ExperimentResult) -> dict[str, dict[str, float]]:
 
 
 def unusual_summary(result: ExperimentResult) -> str:
-    """The terminal's lines: each scenario's figures outside their published range (empty when none apply)."""
+    """The terminal's lines: each figure outside its range once, then each scenario's notes (empty when none apply).
+
+    A line naming several scenarios holds the reasons they share; a reason only some of
+    them give is indented under it after the scenarios whose it is.
+    """
     summary = summary_with_run_figures(result)
     if summary.empty:
         return ""
@@ -264,7 +271,8 @@ def unusual_summary(result: ExperimentResult) -> str:
     )
     if not lines:
         return ""
-    return "\n".join(
-        ["What looks unusual (against published ranges; sources in report.md):"]
-        + [f"  {scenario}: {sentence}" for scenario, sentence in lines]
-    )
+    said = ["What looks unusual (against published ranges; sources in report.md):"]
+    for line in lines:
+        said.append(f"  {line.who}: {line.sentence}" if line.who else f"  {sentence_start(line.sentence)}")
+        said += [f"    {whose}: {reason}" for whose, reason in line.reasons]
+    return "\n".join(said)

@@ -1,0 +1,150 @@
+"""What looks unusual, figure by figure: each figure outside its range said once, with every scenario outside it.
+
+A figure outside its published range in several scenarios of an experiment had one line
+per scenario, each repeating the range and the same long reason with near-identical
+numbers. :func:`figure_lines` says it once: the figure with each scenario's value (scenarios
+with the same value and doubt together), the range, how far each lies, a doubt every one of
+them shares, and each reason all of them give said once, its numbers merged
+(:func:`~simulator.analysis.reason_numbers.merged_reason`). A reason only some of them give
+is said under the line, with the scenarios it is theirs: a cause stays with its scenario.
+A figure outside in one scenario reads as it always has: ``scenario: sentence``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulator.analysis.reason_numbers import merged_reason, reason_key
+from simulator.analysis.wording import join_words
+
+ONE_CI = "its 95% CI reaches the range: "
+SINGLE_RUN = "from a single run, with no CI: "
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One scenario's figure outside its published range, in the pieces its sentence is made of.
+
+    Attributes:
+        scenario: The scenario.
+        rank: The figure's place among the published ranges (lines follow it).
+        phrase: The figure in words, ``{value}`` standing for the value (``lead to customer {value} of ...``).
+        value: The value in words (``5.2%``; ``80.0% a year (64.0% over the run's 24-month window)``).
+        range: The range with its label (``published 1–5%``).
+        distance: How far outside (``0.2 points above``).
+        doubt: Why the figure may yet lie inside (its CI reaches the range; a single run); empty when clear.
+        reasons: Why it reads outside (what salesim leaves out, the scenario's cause, the figure that chose
+            the range), each said apart.
+    """
+
+    scenario: str
+    rank: int
+    phrase: str
+    value: str
+    range: str
+    distance: str
+    doubt: str = ""
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def figure(self) -> tuple[str, str]:
+        """What makes two scenarios' findings one figure: the same words against the same range."""
+        return self.phrase, self.range
+
+    def sentence(self) -> str:
+        """The figure against its range: ``0.8% of reps at quota; published 20–28% (19.2 points below)``."""
+        said = "; ".join([self.distance, *([self.doubt] if self.doubt else []), *self.reasons])
+        return f"{self.phrase.replace('{value}', self.value)}; {self.range} ({said})"
+
+
+@dataclass(frozen=True, slots=True)
+class UnusualLine:
+    """One line of "What looks unusual".
+
+    Attributes:
+        who: The scenarios the sentence is about, said before it (``no_hires``; ``a and b``); empty when
+            the sentence names them itself (a figure outside in several scenarios).
+        sentence: The line's words.
+        scenarios: The scenarios it is about, in the experiment's order.
+        reasons: ``(whose, reason)`` said under the line: the reasons only some of its scenarios give.
+    """
+
+    who: str
+    sentence: str
+    scenarios: tuple[str, ...] = ()
+    reasons: tuple[tuple[str, str], ...] = ()
+
+
+def figure_lines(findings: list[Finding]) -> list[UnusualLine]:
+    """One line per figure outside its range, in the order of the published ranges (each scenario's order kept)."""
+    figures: dict[tuple[str, str], list[Finding]] = {}
+    for found in findings:
+        figures.setdefault(found.figure, []).append(found)
+    ordered = sorted(figures.values(), key=lambda group: group[0].rank)  # stable: teams keep their order
+    return [_line(group) for group in ordered]
+
+
+def note_lines(notes: list[tuple[str, str]]) -> list[UnusualLine]:
+    """``(scenario, sentence)`` notes, each sentence once with every scenario that has it (``a and b: ...``)."""
+    said: dict[str, list[str]] = {}
+    for scenario, sentence in notes:
+        said.setdefault(sentence, []).append(scenario)
+    return [UnusualLine(join_words(names), sentence, tuple(names)) for sentence, names in said.items()]
+
+
+def _line(group: list[Finding]) -> UnusualLine:
+    """A figure's line: one scenario's sentence as it reads alone, or several scenarios' said together."""
+    names = tuple(found.scenario for found in group)
+    if len(group) == 1:
+        return UnusualLine(names[0], group[0].sentence(), names)
+    first = group[0]
+    shared_doubt = bool(first.doubt) and all(found.doubt == first.doubt for found in group)
+    values: dict[tuple[str, str, str], list[str]] = {}  # scenarios alike in value and doubt are said together
+    for found in group:
+        values.setdefault((found.value, found.distance, "" if shared_doubt else found.doubt), []).append(found.scenario)
+    said = []
+    for i, ((value, _, doubt), scenarios) in enumerate(values.items()):
+        words = f"{first.phrase.replace('{value}', value) if i == 0 else value} in {join_words(scenarios)}"
+        said.append(f"{words} ({doubt})" if doubt else words)
+    common, own = _reasons(group)
+    inside = [_distances([distance for _, distance, _ in values]), *([_each(first.doubt)] if shared_doubt else [])]
+    sentence = f"{join_words(said)}; {first.range} ({'; '.join([*inside, *common])})"
+    return UnusualLine("", sentence, names, own)
+
+
+def _distances(distances: list[str]) -> str:
+    """How far each lies, the unit once where they share it: ``0.2, 0.3 and 0.1 points above``."""
+    numbers, units = zip(*(distance.partition(" ")[::2] for distance in distances), strict=True)
+    if len(set(units)) == 1:
+        return f"{join_words(list(numbers))} {units[0]}"
+    return join_words(distances)
+
+
+def _each(doubt: str) -> str:
+    """A doubt every scenario's figure shares, said of each: ``each one's 95% CI reaches the range: ...``."""
+    if doubt.startswith(ONE_CI):
+        return f"each one's {doubt.removeprefix('its ')}"
+    return f"each {doubt}"
+
+
+def _reasons(group: list[Finding]) -> tuple[list[str], tuple[tuple[str, str], ...]]:
+    """The reasons every finding gives, each said once (numbers merged), and the rest as ``(whose, reason)``.
+
+    Two findings give the same reason when its words are the same with the numbers masked
+    (:func:`~simulator.analysis.reason_numbers.reason_key`). A reason some give is said
+    once for them (``a and c``); a finding's own reasons are said together.
+    """
+    keyed = [{reason_key(reason): reason for reason in found.reasons} for found in group]
+    shared = [key for key in keyed[0] if all(key in mine for mine in keyed[1:])]
+    common = [merged_reason([mine[key] for mine in keyed]) for key in shared]
+    whose: dict[str, list[int]] = {}  # a reason not every finding gives -> the findings giving it
+    for i, mine in enumerate(keyed):
+        for key in mine:
+            if key not in shared:
+                whose.setdefault(key, []).append(i)
+    by_names: dict[tuple[int, ...], list[str]] = {}
+    for key, holders in whose.items():
+        by_names.setdefault(tuple(holders), []).append(merged_reason([keyed[i][key] for i in holders]))
+    ordered = sorted(by_names.items(), key=lambda item: item[0])
+    own = tuple((join_words([group[i].scenario for i in holders]), "; ".join(said)) for holders, said in ordered)
+    return common, own
