@@ -144,6 +144,6 @@ def test_a_scenario_with_no_new_bookings_says_why_its_cost_per_dollar_is_missing
     table.loc[table["scenario"] == "generalist", "bookings"] = 0.0
     result = dataclasses.replace(result, replications=table, summary=summarise(table))
     assert set(acquisition_cost_rows(result)["scenario"]) == {"specialist"}
-    lines = unusual_lines(result.summary, ["generalist", "specialist"])
+    lines = [(line.who, line.sentence) for line in unusual_lines(result.summary, ["generalist", "specialist"])]
     assert ("generalist", "no new bookings in any run's window, so no cost per $1 of new bookings") in lines
     assert not any("no new bookings" in sentence for scenario, sentence in lines if scenario == "specialist")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from unusual_said import said_of
 
 import simulator
 from simulator.analysis.answer_words import difference_words, row_digits
@@ -216,7 +217,7 @@ def test_attainment_rising_with_fewer_quota_carriers_is_said_where_it_is_read(en
     for key in ("quota_attainment_p50", "reps_at_quota_share"):
         assert reasons["with_engineers"][key] == f"above sdr_ae's {why}"
     terminal = unusual_summary(engineers)
-    assert any("with_engineers: median quota attainment" in line and why in line for line in terminal.splitlines())
+    assert why in said_of(terminal, "with_engineers", "median quota attainment"), terminal
 
 
 def test_attainment_the_runs_do_not_tell_apart_is_not_said_to_move(engineers: ExperimentResult) -> None:
@@ -340,9 +341,9 @@ def test_attainment_outside_its_range_is_set_against_the_quota(engineers: Experi
         f"rep employed, {per_rep / 750_000:.0%} of an average quota; attainment follows from the quota the config "
         "sets against what these seats book"
     )
-    lines = unusual_summary(engineers).splitlines()
-    base = [line for line in lines if line.strip().startswith("sdr_ae: median quota attainment")]
-    assert len(base) == 1 and words in base[0]
+    terminal = unusual_summary(engineers)
+    base = said_of(terminal, "sdr_ae", "median quota attainment")
+    assert words in base, terminal
     # with_engineers' quota seats moved: it is explained against sdr_ae, as before
-    moved = [line for line in lines if line.strip().startswith("with_engineers: median quota attainment")]
-    assert len(moved) == 1 and "because fewer reps share the bookings" in moved[0] and words not in moved[0]
+    moved = said_of(terminal, "with_engineers", "median quota attainment")
+    assert "because fewer reps share the bookings" in moved and words not in moved, terminal

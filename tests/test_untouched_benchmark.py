@@ -23,13 +23,14 @@ def _summary(share: float) -> pd.DataFrame:
 def test_a_few_percent_never_touched_is_flagged_below_the_published_range_with_why() -> None:
     (benchmark,) = [b for b in BENCHMARKS if b.kpi == "untouched_lead_share"]
     assert benchmark.low == 0.30 and "Oldroyd" in benchmark.source and "MarketingSherpa" in benchmark.source
-    ((scenario, sentence),) = unusual_lines(_summary(0.0332), ["generalist"])
-    assert scenario == "generalist"
+    (line,) = unusual_lines(_summary(0.0332), ["generalist"])
+    scenario, sentence = line.who, line.sentence
+    assert scenario == "generalist" and line.scenarios == ("generalist",) and not line.reasons
     assert sentence.startswith("3.3% of new leads never touched (leaked before a first touch); published 30.0% or more")
     assert "26.7 points below" in sentence and "salesim's reps work every new lead unless it waits past" in sentence
 
 
 def test_a_share_within_the_published_range_is_not_flagged() -> None:
-    assert unusual_lines(_summary(0.45), ["generalist"]) == [
+    assert [(line.who, line.sentence) for line in unusual_lines(_summary(0.45), ["generalist"])] == [
         ("generalist", "every benchmarked figure lies inside its published range")
     ]
