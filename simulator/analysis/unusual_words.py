@@ -70,6 +70,10 @@ def window_length(years: float) -> str:
     return f"{years:.1f}-year"
 
 
+RANKS = {benchmark.kpi: rank for rank, benchmark in enumerate(BENCHMARKS)}
+"""A KPI's place among the published ranges: the order figures are said in."""
+
+
 def unusual_sentence(check: BenchmarkCheck) -> str:
     """One figure against its range: ``0.8% of reps at quota; published 20-28% (19.2 points below)``."""
     return finding(check).sentence()
@@ -93,10 +97,6 @@ def finding(check: BenchmarkCheck, scenario: str = "") -> Finding:
         doubt,
         tuple(reason for reason in reasons if reason),
     )
-
-
-RANKS = {benchmark.kpi: rank for rank, benchmark in enumerate(BENCHMARKS)}
-"""A KPI's place among the published ranges: the order figures are said in."""
 
 
 def _more_runs(check: BenchmarkCheck) -> str:
