@@ -179,6 +179,8 @@ def test_a_figure_outside_in_several_scenarios_is_said_once_with_each_scenario_s
     section = unusual_section(table, HIRING, reasons=reasons)
     said = [text for text in section if text.startswith("- ")]
     assert said == [f"- L{line.sentence[1:]}."]  # one bullet, a sentence: its first letter a capital
+    assert "said once, with each scenario's value" in section[2]  # the reader is told how to read it
+    assert "said once" not in unusual_section(table, HIRING[:1], reasons=reasons)[2]  # not where no line has several
 
 
 def test_reasons_that_differ_stay_with_their_scenarios() -> None:

@@ -52,6 +52,12 @@ INTRO = (
     "in the last column. A figure outside its range is not necessarily wrong, "
     "but it is the first number a sales leader will question: check the inputs that drive it."
 )
+TOGETHER = (
+    "A figure outside its range in several scenarios is said once, with each scenario's value; a reason they all "
+    "give is said once, the numbers it differs on between them as the range they span (78–80%), and a reason only "
+    "some give is said under it, with theirs."
+)
+"""Said after :data:`INTRO` when a line names several scenarios."""
 SIDE_WORDS = {-1: "below", 0: "inside", 1: "above"}
 FLOOR_KPIS = frozenset({b.kpi for b in BENCHMARKS} | {b.preferred for b in BENCHMARKS if b.preferred})
 """The KPIs of the runs a benchmarked figure can be: their floors on shared refits are measured."""
@@ -143,8 +149,9 @@ def unusual_section(
     }
     if not any(checks.values()):
         return []
-    lines = ["## What looks unusual", "", INTRO, ""]
     sentences = unusual_lines(summary, names, windows, assumed, reasons, year_days, floors, refits, reserved)
+    together = any(not line.who for line in sentences)
+    lines = ["## What looks unusual", "", f"{INTRO} {TOGETHER}" if together else INTRO, ""]
     for line in sentences:
         lines.append(f"- **{line.who}**: {line.sentence}." if line.who else f"- {sentence_start(line.sentence)}.")
         lines += [f"  - **{whose}**: {reason}." for whose, reason in line.reasons]
