@@ -251,7 +251,10 @@ def cohort_no_decision(
     a month whose deals closed fewer times than ``sum G`` stalls more: ``q_c = 1 - (1 - q)
     O_c / sum G``, shrunk toward the pooled ``q`` with the weight of
     :data:`COHORT_PRIOR_DEALS` expected closes (a month too young to tell keeps the pooled
-    share). Months before closes begin (left truncation) keep it too.
+    share). Months before closes begin (left truncation) keep it too. A month younger than a
+    quarter that closed faster than those durations reads 0 (as of 2017-12-31 the shared
+    export's last three months): a known limit; raising such months to the pooled share
+    did not improve the back-tests (docs/MODEL.md, A known bias).
     """
     created = frame["created"].to_numpy(dtype="datetime64[D]")
     closed = frame["closed"].to_numpy(dtype="datetime64[D]")
