@@ -126,7 +126,7 @@ def test_without_a_plan_there_is_no_coverage_and_a_thin_one_is_flagged_against_3
     )
     (check,) = [c for c in benchmark_checks(summary, "today") if c.benchmark.kpi == "pipeline_coverage"]
     assert check.side == -1 and range_words(check.benchmark) == "3.0–5.0×"
-    assert format_in_unit(1.2, check.benchmark.unit) == "1.2×" and distance_words(check) == "1.8 below"
+    assert format_in_unit(1.2, check.benchmark.unit) == "1.2×" and distance_words(check) == "1.8× below"
 
 
 def test_a_thin_pipeline_from_deals_open_less_than_a_quarter_is_said_to_be_a_short_cycle() -> None:

@@ -161,7 +161,7 @@ def range_words(benchmark: Benchmark) -> str:
 
 
 def distance_words(check: BenchmarkCheck) -> str:
-    """How far outside, in the unit a reader uses (``19.2 points below``, ``8.3 working days above``)."""
+    """How far outside, in the unit a reader uses (``19.2 points below``, ``8.3 working days``, ``1.9× below``)."""
     where = "below" if check.side < 0 else "above"
     unit = check.benchmark.unit
     if unit == RATE:
@@ -170,8 +170,8 @@ def distance_words(check: BenchmarkCheck) -> str:
         return f"{check.distance:.1f} working days {where}"
     if unit == DOLLARS:
         return f"{format_money(check.distance)} {where}"
-    if unit == TIMES:
-        return f"{check.distance:.1f} {where}"
+    if unit == TIMES:  # in the figure's own unit: "1.9× below", as its value (1.1×) and range (3.0–5.0×) read
+        return f"{check.distance:.1f}× {where}"
     return f"${check.distance:.2f} {where}"
 
 
