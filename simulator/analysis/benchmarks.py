@@ -161,7 +161,7 @@ def range_words(benchmark: Benchmark) -> str:
 
 
 def distance_words(check: BenchmarkCheck) -> str:
-    """How far outside, in the unit a reader uses (``19.2 points below``, ``8.3 working days``, ``1.9× below``)."""
+    """How far outside, in the unit a reader uses: ``19.2 points below``, ``8.3 working days above``, ``1.9× below``."""
     where = "below" if check.side < 0 else "above"
     unit = check.benchmark.unit
     if unit == RATE:
