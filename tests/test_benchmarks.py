@@ -245,6 +245,30 @@ def test_a_doubt_stays_with_the_scenario_whose_ci_reaches_the_range() -> None:
     )
 
 
+def test_scenarios_whose_values_read_the_same_are_said_together_with_one_distance() -> None:
+    """org_structures read "$4.40M of customer ARR per rep in generalists and specialists, $4.45M in pods_by_segment,
+    $4.40M in pods_by_product ... ($1.00M, $1.05M, $996.5k ...)": the distance, from the unrounded value, had split
+    scenarios whose value reads the same. From the value as shown, $4.40M is $1.00M above $3.40M in each."""
+    means = {"a": 4_401_000.0, "b": 4_450_000.0, "c": 4_396_500.0}
+    table = pd.concat([summary({"customer_arr_per_rep_csm": v}, name) for name, v in means.items()], ignore_index=True)
+    (line,) = unusual_lines(table, ["a", "b", "c"])
+    assert line.sentence.startswith("the CSM team carrying $4.40M of customer ARR per rep in a and c, and $4.45M in b;")
+    assert line.sentence.endswith("($1.00M and $1.05M above)")
+    (alone,) = unusual_lines(table[table["scenario"] == "c"], ["c"])
+    assert alone.sentence.endswith("($1.00M above)")  # $4.40M - $3.40M, as a reader subtracts it
+
+
+def test_values_naming_several_scenarios_are_not_read_as_one_list() -> None:
+    """hiring_plan read "$0.65 ... in spread_evenly and all_in_january and $0.57 in no_hires": a comma before the
+    last value where a value names several scenarios."""
+    (line,) = unusual_lines(_lead_to_customer({"a": 0.08, "b": 0.08, "c": 0.09}), ["a", "b", "c"])
+    assert line.sentence.startswith(
+        "lead to customer 8.0% of the leads that ended in the window in a and b, and 9.0% in c;"
+    )
+    (line,) = unusual_lines(_lead_to_customer({"a": 0.08, "b": 0.085, "c": 0.09}), ["a", "b", "c"])
+    assert " in a, 8.5% in b and 9.0% in c;" in line.sentence  # one scenario a value: as before
+
+
 def test_the_terminal_says_a_figure_outside_in_both_scenarios_once() -> None:
     result = make_result(runs=20, effect=0.05)
     table = result.summary.copy()

@@ -108,8 +108,20 @@ def _line(group: list[Finding]) -> UnusualLine:
         said.append(f"{words} ({doubt})" if doubt else words)
     common, own = _reasons(group)
     inside = [_distances([distance for _, distance, _ in values]), *([_each(first.doubt)] if shared_doubt else [])]
-    sentence = f"{join_words(said)}; {first.range} ({'; '.join([*inside, *common])})"
+    sentence = f"{_values(said, [len(scenarios) for scenarios in values.values()])}; {first.range} "
+    sentence += f"({'; '.join([*inside, *common])})"
     return UnusualLine("", sentence, names, own)
+
+
+def _values(said: list[str], counts: list[int]) -> str:
+    """Each value with its scenarios, a comma before the last where a value names several.
+
+    ``$0.65 in a and b and $0.57 in c`` reads as if c's were shared; ``$0.65 in a and b, and
+    $0.57 in c`` does not.
+    """
+    if len(said) < 2 or max(counts) < 2:
+        return join_words(said)
+    return f"{', '.join(said[:-1])}, and {said[-1]}"
 
 
 def _distances(distances: list[str]) -> str:
