@@ -269,6 +269,38 @@ def test_values_naming_several_scenarios_are_not_read_as_one_list() -> None:
     assert " in a, 8.5% in b and 9.0% in c;" in line.sentence  # one scenario a value: as before
 
 
+def test_numbers_paired_in_each_scenario_s_reason_are_not_merged_into_ranges() -> None:
+    """generalist_vs_specialist read "new customers' $3.44M–$3.94M of bookings are no more than the $3.90M–$3.94M of
+    churned ARR": true of each scenario, false as ranges ($3.94M of bookings against $3.90M). A reason whose numbers
+    compared within it overlap as ranges, or an interval's ends ("95% CI -$409.6k to -$355.8k to +$41.7k–$91.5k"),
+    is said by each scenario as its own; numbers that do not overlap still merge."""
+    table = _lead_to_customer({"a": 0.08, "b": 0.09})
+    worded = "new customers' {} of bookings are no more than the {} of churned ARR"
+    compared = {"a": worded.format("$3.94M", "$3.94M"), "b": worded.format("$3.44M", "$3.90M")}
+    (line,) = unusual_lines(table, ["a", "b"], reasons={k: {"lead_to_win_rate": v} for k, v in compared.items()})
+    assert line.sentence.endswith("(3.0 and 4.0 points above)") and line.reasons == tuple(compared.items())
+    paired = "total bookings $3.65M, {} (95% CI {} to {}) paired run by run"
+    interval = {
+        "a": paired.format("+$175.4k", "-$215.4k", "+$566.1k"),
+        "b": paired.format("-$48.7k", "-$377.6k", "+$280.2k"),
+    }
+    (line,) = unusual_lines(table, ["a", "b"], reasons={k: {"lead_to_win_rate": v} for k, v in interval.items()})
+    assert line.reasons == tuple(interval.items())
+    apart = {"a": worded.format("$3.44M", "$3.90M"), "b": worded.format("$3.70M", "$3.94M")}
+    (line,) = unusual_lines(table, ["a", "b"], reasons={k: {"lead_to_win_rate": v} for k, v in apart.items()})
+    assert line.sentence.endswith("$3.44M–$3.70M of bookings are no more than the $3.90M–$3.94M of churned ARR)")
+
+
+def test_a_setting_s_value_is_not_merged_into_a_range() -> None:
+    """prospecting_time read "this scenario's own change (...reserved_hours_per_week.prospecting=3–6) moves it": a
+    setting no config holds. Each scenario's change is its own."""
+    table = _lead_to_customer({"a": 0.08, "b": 0.09})
+    moved = "base reads 4.0%, inside: this scenario's own change (org.teams.ae.prospecting={}) moves it"
+    reasons = {name: {"lead_to_win_rate": moved.format(hours)} for name, hours in (("a", 3), ("b", 6))}
+    (line,) = unusual_lines(table, ["a", "b"], reasons=reasons)
+    assert line.reasons == (("a", moved.format(3)), ("b", moved.format(6)))
+
+
 def test_the_terminal_says_a_figure_outside_in_both_scenarios_once() -> None:
     result = make_result(runs=20, effect=0.05)
     table = result.summary.copy()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.analysis.reason_numbers import merged_reason, reason_key
+from simulator.analysis.reason_numbers import mergeable, merged_reason, reason_key
 from simulator.analysis.wording import join_words
 
 ONE_CI = "its 95% CI reaches the range: "
@@ -143,11 +143,13 @@ def _reasons(group: list[Finding]) -> tuple[list[str], tuple[tuple[str, str], ..
     """The reasons every finding gives, each said once (numbers merged), and the rest as ``(whose, reason)``.
 
     Two findings give the same reason when its words are the same with the numbers masked
-    (:func:`~simulator.analysis.reason_numbers.reason_key`). A reason some give is said
+    (:func:`~simulator.analysis.reason_numbers.reason_key`) and its numbers, merged, still read
+    true (:func:`~simulator.analysis.reason_numbers.mergeable`); otherwise each says its own. A reason some give is said
     once for them (``a and c``); a finding's own reasons are said together.
     """
     keyed = [{reason_key(reason): reason for reason in found.reasons} for found in group]
-    shared = [key for key in keyed[0] if all(key in mine for mine in keyed[1:])]
+    every = [key for key in keyed[0] if all(key in mine for mine in keyed[1:])]
+    shared = [key for key in every if mergeable([mine[key] for mine in keyed])]
     common = [merged_reason([mine[key] for mine in keyed]) for key in shared]
     whose: dict[str, list[int]] = {}  # a reason not every finding gives -> the findings giving it
     for i, mine in enumerate(keyed):
@@ -156,7 +158,9 @@ def _reasons(group: list[Finding]) -> tuple[list[str], tuple[tuple[str, str], ..
                 whose.setdefault(key, []).append(i)
     by_names: dict[tuple[int, ...], list[str]] = {}
     for key, holders in whose.items():
-        by_names.setdefault(tuple(holders), []).append(merged_reason([keyed[i][key] for i in holders]))
+        given = [keyed[i][key] for i in holders]
+        for said in [holders] if mergeable(given) else [[i] for i in holders]:  # paired numbers: each its own
+            by_names.setdefault(tuple(said), []).append(merged_reason([keyed[i][key] for i in said]))
     ordered = sorted(by_names.items(), key=lambda item: item[0])
     own = tuple((join_words([group[i].scenario for i in holders]), "; ".join(said)) for holders, said in ordered)
     return common, own
