@@ -308,6 +308,7 @@ def test_the_terminal_says_a_figure_outside_in_both_scenarios_once() -> None:
     lines = unusual_summary(replace(result, summary=table)).splitlines()
     said = [line for line in lines if "win rate" in line]
     assert said == ["  Opportunity win rate 50.0% in generalist and specialist; published 20–35% (15.0 points above)"]
+    assert lines[0].endswith("spans their own numbers, not a CI):")  # how a range in a reason said once reads
     assert any(line.startswith("  specialist: the SDR team busy") for line in lines)  # outside in one: as before
 
 
