@@ -291,6 +291,22 @@ def test_numbers_paired_in_each_scenario_s_reason_are_not_merged_into_ranges() -
     assert line.sentence.endswith("$3.44M–$3.70M of bookings are no more than the $3.90M–$3.94M of churned ARR)")
 
 
+def test_a_scenario_s_two_reasons_alike_but_for_their_numbers_are_both_said() -> None:
+    """Keyed by their words with the numbers masked, a scenario's second such reason had replaced its first."""
+    from simulator.analysis.unusual_groups import Finding, figure_lines
+
+    reasons = ("3 leads wait 2 days at awareness", "5 leads wait 7 days at awareness")
+    found = [
+        Finding(name, 0, "x {value}", value, "published 1–4%", distance, reasons=reasons)
+        for name, value, distance in (("a", "5.0%", "1.0 points above"), ("b", "6.0%", "2.0 points above"))
+    ]
+    (line,) = figure_lines(found)
+    assert line.sentence == (
+        "x 5.0% in a and 6.0% in b; published 1–4% (1.0 and 2.0 points above; 3 leads wait 2 days at awareness; "
+        "5 leads wait 7 days at awareness)"
+    )
+
+
 def test_a_setting_s_value_is_not_merged_into_a_range() -> None:
     """prospecting_time read "this scenario's own change (...reserved_hours_per_week.prospecting=3–6) moves it": a
     setting no config holds. Each scenario's change is its own."""

@@ -147,7 +147,7 @@ def _reasons(group: list[Finding]) -> tuple[list[str], tuple[tuple[str, str], ..
     true (:func:`~simulator.analysis.reason_numbers.mergeable`); otherwise each says its own. A reason some give is said
     once for them (``a and c``); a finding's own reasons are said together.
     """
-    keyed = [{reason_key(reason): reason for reason in found.reasons} for found in group]
+    keyed = [_keyed(found.reasons) for found in group]
     every = [key for key in keyed[0] if all(key in mine for mine in keyed[1:])]
     shared = [key for key in every if mergeable([mine[key] for mine in keyed])]
     common = [merged_reason([mine[key] for mine in keyed]) for key in shared]
@@ -164,3 +164,17 @@ def _reasons(group: list[Finding]) -> tuple[list[str], tuple[tuple[str, str], ..
     ordered = sorted(by_names.items(), key=lambda item: item[0])
     own = tuple((join_words([group[i].scenario for i in holders]), "; ".join(said)) for holders, said in ordered)
     return common, own
+
+
+def _keyed(reasons: tuple[str, ...]) -> dict[str, str]:
+    """A finding's reasons by :func:`~simulator.analysis.reason_numbers.reason_key`, each kept.
+
+    Two of one finding's reasons alike but for their numbers are two reasons: the second's
+    key carries its count, where one keyed by its words alone had hidden the first.
+    """
+    keyed: dict[str, str] = {}
+    for reason in reasons:
+        key = reason_key(reason)
+        count = sum(1 for said in keyed if said.split("\x01")[0] == key)
+        keyed[f"{key}\x01{count + 1}" if count else key] = reason
+    return keyed
