@@ -307,6 +307,25 @@ def test_a_scenario_s_two_reasons_alike_but_for_their_numbers_are_both_said() ->
     )
 
 
+def test_a_reason_written_of_one_scenario_said_of_several_names_each() -> None:
+    """org_structures read "The core AE team busy 91.8% ... in pods_by_product and 92.3% in pods_by_product_uplift; ...:
+    the scenario gives the team more work than its reps can take": which scenario? Each."""
+    table = _lead_to_customer({"a": 0.08, "b": 0.09, "c": 0.085})
+    busy = "the leads wait {} working days: the scenario gives the team more work than its reps can take"
+    reasons = {name: {"lead_to_win_rate": busy.format(days)} for name, days in (("a", 6.4), ("b", 6.5), ("c", 6.5))}
+    (line,) = unusual_lines(table, ["a", "b", "c"], reasons=reasons)
+    assert line.sentence.endswith(
+        "(3.0, 4.0 and 3.5 points above; " + busy.format("6.4–6.5").replace("the s", "each s") + ")"
+    )
+    moved = "base reads 4.0%, above too: this scenario's change moves it toward the range"
+    reasons = {"a": {"lead_to_win_rate": "partner referrals bring 40% of the leads"}}
+    reasons |= {name: {"lead_to_win_rate": moved} for name in ("b", "c")}
+    (line,) = unusual_lines(table, ["a", "b", "c"], reasons=reasons)
+    assert line.reasons[1] == ("b and c", moved.replace("this", "each"))
+    (alone,) = unusual_lines(table[table["scenario"] == "b"], ["b"], reasons=reasons)
+    assert moved in alone.sentence  # said of one scenario: as written
+
+
 def test_a_setting_s_value_is_not_merged_into_a_range() -> None:
     """prospecting_time read "this scenario's own change (...reserved_hours_per_week.prospecting=3–6) moves it": a
     setting no config holds. Each scenario's change is its own."""

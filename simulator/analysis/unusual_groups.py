@@ -150,7 +150,7 @@ def _reasons(group: list[Finding]) -> tuple[list[str], tuple[tuple[str, str], ..
     keyed = [_keyed(found.reasons) for found in group]
     every = [key for key in keyed[0] if all(key in mine for mine in keyed[1:])]
     shared = [key for key in every if mergeable([mine[key] for mine in keyed])]
-    common = [merged_reason([mine[key] for mine in keyed]) for key in shared]
+    common = [_said_of_several(merged_reason([mine[key] for mine in keyed])) for key in shared]
     whose: dict[str, list[int]] = {}  # a reason not every finding gives -> the findings giving it
     for i, mine in enumerate(keyed):
         for key in mine:
@@ -160,10 +160,27 @@ def _reasons(group: list[Finding]) -> tuple[list[str], tuple[tuple[str, str], ..
     for key, holders in whose.items():
         given = [keyed[i][key] for i in holders]
         for said in [holders] if mergeable(given) else [[i] for i in holders]:  # paired numbers: each its own
-            by_names.setdefault(tuple(said), []).append(merged_reason([keyed[i][key] for i in said]))
+            merged = merged_reason([keyed[i][key] for i in said])
+            by_names.setdefault(tuple(said), []).append(_said_of_several(merged) if len(said) > 1 else merged)
     ordered = sorted(by_names.items(), key=lambda item: item[0])
     own = tuple((join_words([group[i].scenario for i in holders]), "; ".join(said)) for holders, said in ordered)
     return common, own
+
+
+OF_ONE = (
+    ("this scenario's", "each scenario's"),
+    ("the scenario gives", "each scenario gives"),
+    ("finding of the scenario", "finding of each scenario"),
+)
+"""A reason's words for the one scenario it was written of, and as said of several (``load_reasons``, ``busy_reasons``,
+``moved_reasons``): "...in pods_by_product and pods_by_product_uplift; ...: the scenario gives the team more work"."""
+
+
+def _said_of_several(reason: str) -> str:
+    """A reason written of one scenario, said of several: ``this scenario's change`` -> ``each scenario's change``."""
+    for one, several in OF_ONE:
+        reason = reason.replace(one, several)
+    return reason
 
 
 def _keyed(reasons: tuple[str, ...]) -> dict[str, str]:
