@@ -238,6 +238,10 @@ def test_a_doubt_stays_with_the_scenario_whose_ci_reaches_the_range() -> None:
         "lead to customer 5.2% of the leads that ended in the window in a (its 95% CI reaches the range: more runs "
         "would tell) and 8.0% in b; published 1–5% (0.2 and 3.0 points above)"
     )
+    (line,) = unusual_lines(_lead_to_customer({"a": 0.052, "b": 0.052, "c": 0.08}), ["a", "b", "c"])
+    assert (
+        "5.2% of the leads that ended in the window in a and b (each one's 95% CI reaches" in line.sentence
+    )  # not its
     (line,) = unusual_lines(_lead_to_customer({"a": 0.052, "b": 0.053}), ["a", "b"])
     assert line.sentence == (
         "lead to customer 5.2% of the leads that ended in the window in a and 5.3% in b; published 1–5% (0.2 and 0.3 "

@@ -105,7 +105,9 @@ def _line(group: list[Finding]) -> UnusualLine:
     said = []
     for i, ((value, _, doubt), scenarios) in enumerate(values.items()):
         words = f"{first.phrase.replace('{value}', value) if i == 0 else value} in {join_words(scenarios)}"
-        said.append(f"{words} ({doubt})" if doubt else words)
+        if doubt:  # one scenario's CI is "its", several's "each one's"
+            words += f" ({_each(doubt) if len(scenarios) > 1 else doubt})"
+        said.append(words)
     common, own = _reasons(group)
     inside = [_distances([distance for _, distance, _ in values]), *([_each(first.doubt)] if shared_doubt else [])]
     sentence = f"{_values(said, [len(scenarios) for scenarios in values.values()])}; {first.range} "
