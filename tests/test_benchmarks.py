@@ -238,11 +238,106 @@ def test_a_doubt_stays_with_the_scenario_whose_ci_reaches_the_range() -> None:
         "lead to customer 5.2% of the leads that ended in the window in a (its 95% CI reaches the range: more runs "
         "would tell) and 8.0% in b; published 1–5% (0.2 and 3.0 points above)"
     )
+    (line,) = unusual_lines(_lead_to_customer({"a": 0.052, "b": 0.052, "c": 0.08}), ["a", "b", "c"])
+    assert (
+        "5.2% of the leads that ended in the window in a and b (each one's 95% CI reaches" in line.sentence
+    )  # not its
     (line,) = unusual_lines(_lead_to_customer({"a": 0.052, "b": 0.053}), ["a", "b"])
     assert line.sentence == (
         "lead to customer 5.2% of the leads that ended in the window in a and 5.3% in b; published 1–5% (0.2 and 0.3 "
         "points above; each one's 95% CI reaches the range: more runs would tell)"
     )
+
+
+def test_scenarios_whose_values_read_the_same_are_said_together_with_one_distance() -> None:
+    """org_structures read "$4.40M of customer ARR per rep in generalists and specialists, $4.45M in pods_by_segment,
+    $4.40M in pods_by_product ... ($1.00M, $1.05M, $996.5k ...)": the distance, from the unrounded value, had split
+    scenarios whose value reads the same. From the value as shown, $4.40M is $1.00M above $3.40M in each."""
+    means = {"a": 4_401_000.0, "b": 4_450_000.0, "c": 4_396_500.0}
+    table = pd.concat([summary({"customer_arr_per_rep_csm": v}, name) for name, v in means.items()], ignore_index=True)
+    (line,) = unusual_lines(table, ["a", "b", "c"])
+    assert line.sentence.startswith("the CSM team carrying $4.40M of customer ARR per rep in a and c, and $4.45M in b;")
+    assert line.sentence.endswith("($1.00M and $1.05M above)")
+    (alone,) = unusual_lines(table[table["scenario"] == "c"], ["c"])
+    assert alone.sentence.endswith("($1.00M above)")  # $4.40M - $3.40M, as a reader subtracts it
+
+
+def test_values_naming_several_scenarios_are_not_read_as_one_list() -> None:
+    """hiring_plan read "$0.65 ... in spread_evenly and all_in_january and $0.57 in no_hires": a comma before the
+    last value where a value names several scenarios."""
+    (line,) = unusual_lines(_lead_to_customer({"a": 0.08, "b": 0.08, "c": 0.09}), ["a", "b", "c"])
+    assert line.sentence.startswith(
+        "lead to customer 8.0% of the leads that ended in the window in a and b, and 9.0% in c;"
+    )
+    (line,) = unusual_lines(_lead_to_customer({"a": 0.08, "b": 0.085, "c": 0.09}), ["a", "b", "c"])
+    assert " in a, 8.5% in b and 9.0% in c;" in line.sentence  # one scenario a value: as before
+
+
+def test_numbers_paired_in_each_scenario_s_reason_are_not_merged_into_ranges() -> None:
+    """generalist_vs_specialist read "new customers' $3.44M–$3.94M of bookings are no more than the $3.90M–$3.94M of
+    churned ARR": true of each scenario, false as ranges ($3.94M of bookings against $3.90M). A reason whose numbers
+    compared within it overlap as ranges, or an interval's ends ("95% CI -$409.6k to -$355.8k to +$41.7k–$91.5k"),
+    is said by each scenario as its own; numbers that do not overlap still merge."""
+    table = _lead_to_customer({"a": 0.08, "b": 0.09})
+    worded = "new customers' {} of bookings are no more than the {} of churned ARR"
+    compared = {"a": worded.format("$3.94M", "$3.94M"), "b": worded.format("$3.44M", "$3.90M")}
+    (line,) = unusual_lines(table, ["a", "b"], reasons={k: {"lead_to_win_rate": v} for k, v in compared.items()})
+    assert line.sentence.endswith("(3.0 and 4.0 points above)") and line.reasons == tuple(compared.items())
+    paired = "total bookings $3.65M, {} (95% CI {} to {}) paired run by run"
+    interval = {
+        "a": paired.format("+$175.4k", "-$215.4k", "+$566.1k"),
+        "b": paired.format("-$48.7k", "-$377.6k", "+$280.2k"),
+    }
+    (line,) = unusual_lines(table, ["a", "b"], reasons={k: {"lead_to_win_rate": v} for k, v in interval.items()})
+    assert line.reasons == tuple(interval.items())
+    apart = {"a": worded.format("$3.44M", "$3.90M"), "b": worded.format("$3.70M", "$3.94M")}
+    (line,) = unusual_lines(table, ["a", "b"], reasons={k: {"lead_to_win_rate": v} for k, v in apart.items()})
+    assert line.sentence.endswith("$3.44M–$3.70M of bookings are no more than the $3.90M–$3.94M of churned ARR)")
+
+
+def test_a_scenario_s_two_reasons_alike_but_for_their_numbers_are_both_said() -> None:
+    """Keyed by their words with the numbers masked, a scenario's second such reason had replaced its first."""
+    from simulator.analysis.unusual_groups import Finding, figure_lines
+
+    reasons = ("3 leads wait 2 days at awareness", "5 leads wait 7 days at awareness")
+    found = [
+        Finding(name, 0, "x {value}", value, "published 1–4%", distance, reasons=reasons)
+        for name, value, distance in (("a", "5.0%", "1.0 points above"), ("b", "6.0%", "2.0 points above"))
+    ]
+    (line,) = figure_lines(found)
+    assert line.sentence == (
+        "x 5.0% in a and 6.0% in b; published 1–4% (1.0 and 2.0 points above; 3 leads wait 2 days at awareness; "
+        "5 leads wait 7 days at awareness)"
+    )
+
+
+def test_a_reason_written_of_one_scenario_said_of_several_names_each() -> None:
+    """org_structures read "The core AE team busy 91.8% ... in pods_by_product and 92.3% in pods_by_product_uplift; ...:
+    the scenario gives the team more work than its reps can take": which scenario? Each."""
+    table = _lead_to_customer({"a": 0.08, "b": 0.09, "c": 0.085})
+    busy = "the leads wait {} working days: the scenario gives the team more work than its reps can take"
+    reasons = {name: {"lead_to_win_rate": busy.format(days)} for name, days in (("a", 6.4), ("b", 6.5), ("c", 6.5))}
+    (line,) = unusual_lines(table, ["a", "b", "c"], reasons=reasons)
+    assert line.sentence.endswith(
+        "(3.0, 4.0 and 3.5 points above; " + busy.format("6.4–6.5").replace("the s", "each s") + ")"
+    )
+    moved = "base reads 4.0%, above too: this scenario's change moves it toward the range"
+    reasons = {"a": {"lead_to_win_rate": "partner referrals bring 40% of the leads"}}
+    reasons |= {name: {"lead_to_win_rate": moved} for name in ("b", "c")}
+    (line,) = unusual_lines(table, ["a", "b", "c"], reasons=reasons)
+    assert line.reasons[1] == ("b and c", moved.replace("this", "each"))
+    (alone,) = unusual_lines(table[table["scenario"] == "b"], ["b"], reasons=reasons)
+    assert moved in alone.sentence  # said of one scenario: as written
+
+
+def test_a_setting_s_value_is_not_merged_into_a_range() -> None:
+    """prospecting_time read "this scenario's own change (...reserved_hours_per_week.prospecting=3–6) moves it": a
+    setting no config holds. Each scenario's change is its own."""
+    table = _lead_to_customer({"a": 0.08, "b": 0.09})
+    moved = "base reads 4.0%, inside: this scenario's own change (org.teams.ae.prospecting={}) moves it"
+    reasons = {name: {"lead_to_win_rate": moved.format(hours)} for name, hours in (("a", 3), ("b", 6))}
+    (line,) = unusual_lines(table, ["a", "b"], reasons=reasons)
+    assert line.reasons == (("a", moved.format(3)), ("b", moved.format(6)))
 
 
 def test_the_terminal_says_a_figure_outside_in_both_scenarios_once() -> None:
@@ -252,6 +347,7 @@ def test_the_terminal_says_a_figure_outside_in_both_scenarios_once() -> None:
     lines = unusual_summary(replace(result, summary=table)).splitlines()
     said = [line for line in lines if "win rate" in line]
     assert said == ["  Opportunity win rate 50.0% in generalist and specialist; published 20–35% (15.0 points above)"]
+    assert lines[0].endswith("spans their own numbers, not a CI):")  # how a range in a reason said once reads
     assert any(line.startswith("  specialist: the SDR team busy") for line in lines)  # outside in one: as before
 
 

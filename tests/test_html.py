@@ -56,3 +56,10 @@ def test_every_kind_of_block(tmp_path: Path) -> None:
     assert '<section id="the-answer" class="answer">' in page
     assert "default-src 'none'" in page  # the page may not fetch anything
     assert page.count('<table class="sortable">') == 1
+    # a nested bullet is indented under the one before it (it had the same indent: What looks unusual's reasons
+    # under a line read as lines of their own)
+    indent = {
+        level: float(page.split(f"ul.level-{level} {{", 1)[1].split("padding-left:", 1)[1].split("em", 1)[0])
+        for level in (0, 1)
+    }
+    assert indent[1] > indent[0]

@@ -19,6 +19,7 @@ import pandas as pd
 
 from simulator.analysis.formatting import format_money
 from simulator.analysis.kpi_names import UTILISATION_PREFIX
+from simulator.analysis.money_format import money_shown
 from simulator.analysis.published_ranges import (
     ARR_PER_ACCOUNT_OWNER,
     ASSUMED_WITH_EFFORT,
@@ -168,8 +169,9 @@ def distance_words(check: BenchmarkCheck) -> str:
         return f"{check.distance * 100:.1f} points {where}"
     if unit == WORKING_DAYS:
         return f"{check.distance:.1f} working days {where}"
-    if unit == DOLLARS:
-        return f"{format_money(check.distance)} {where}"
+    if unit == DOLLARS:  # from the value as shown: $4.40M against $0.85M–$3.40M is $1.00M above, not $996.5k
+        edge = check.benchmark.low if check.side < 0 else check.benchmark.high
+        return f"{format_money(abs(money_shown(check.value) - edge))} {where}"
     if unit == TIMES:  # in the figure's own unit: "1.9× below", as its value (1.1×) and range (3.0–5.0×) read
         return f"{check.distance:.1f}× {where}"
     return f"${check.distance:.2f} {where}"

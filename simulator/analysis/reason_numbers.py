@@ -16,11 +16,14 @@ from __future__ import annotations
 import re
 
 NUMBER = re.compile(
-    r"(?<![\w.])(?P<sign>[-−]?)(?P<currency>\$?)(?P<digits>\d+(?:,\d{3})*(?:\.\d+)?)(?P<unit>[%×]|[kMB](?!\w))?(?!\w)"
+    r"(?<![\w.=])(?<!= )(?<!=[-−])(?<!= [-−])(?P<sign>[-−]?)(?P<currency>\$?)(?P<digits>\d+(?:,\d{3})*(?:\.\d+)?)"
+    r"(?P<unit>[%×]|[kMB](?!\w))?(?!\w)"
 )
 """A number as the reasons write it: ``53%``, ``$4.09M``, ``-$144.1k``, ``1,639``, ``2.5``, ``3.0×``.
 
-Digits inside a name (``sdr_2``, ``plan_2025``, ``Q1``) are no number: they are part of a word.
+Digits inside a name (``sdr_2``, ``plan_2025``, ``Q1``) are no number: they are part of a word; nor is
+a setting's value (``reserved_hours_per_week.prospecting=3``, ``load_logit = 1``): merged it read
+``prospecting=3–6``, a setting no config holds.
 """
 MASK = "\x00"
 """What a number becomes in a reason's key (a character no reason holds)."""
@@ -55,6 +58,46 @@ def span_words(numbers: list[str]) -> str:
     if low[-1:] in ("%", "×") and low[-1:] == high[-1:]:  # one unit after the pair, as the published ranges: 1–5%
         return f"{low[:-1]}–{high}"
     return f"{low}–{high}"
+
+
+def mergeable(reasons: list[str]) -> bool:
+    """Whether reasons are one reason whose numbers, merged, each still read true as the range they span.
+
+    Not when two numbers they differ on were paired in each (said as ranges, the pairs are
+    lost): two of one unit whose ranges overlap ("$3.44M–$3.94M of bookings are no more than
+    the $3.90M–$3.94M of churned ARR", true of each scenario, reads false), or an end of an
+    interval ("95% CI -$409.6k to -$355.8k to +$41.7k–$91.5k").
+    """
+    if not reasons or len({reason_key(r) for r in reasons}) != 1:
+        return False
+    found = [list(NUMBER.finditer(r)) for r in reasons]
+    slots = list(zip(*found, strict=True))
+    differ = [i for i, matches in enumerate(slots) if len({m.group(0) for m in matches}) > 1]
+    first = found[0]
+    for i in differ:
+        ends = [j for j in (i - 1, i + 1) if 0 <= j < len(first)]
+        if any(_between(reasons[0], first[min(i, j)], first[max(i, j)]) == "to" for j in ends):
+            return False
+    spans = [(_kind(slots[i][0]), *_span(slots[i])) for i in differ]
+    return not any(
+        a[0] and a[0] == b[0] and a[1] <= b[2] and b[1] <= a[2] for n, a in enumerate(spans) for b in spans[n + 1 :]
+    )
+
+
+def _between(text: str, left: re.Match[str], right: re.Match[str]) -> str:
+    """The words between two numbers of a reason, signs and spaces stripped (``to`` in ``-$0.4M to +$0.1M``)."""
+    return text[left.end() : right.start()].strip(" +")
+
+
+def _kind(number: re.Match[str]) -> str:
+    """A number's unit for telling whether two are compared: ``$``, ``%``, ``×``; empty for a count."""
+    return "$" if number["currency"] else number["unit"] if number["unit"] in ("%", "×") else ""
+
+
+def _span(numbers: tuple[re.Match[str], ...]) -> tuple[float, float]:
+    """The lowest and highest value of one number across the reasons."""
+    values = [number_value(m.group(0)) for m in numbers]
+    return min(values), max(values)
 
 
 def merged_reason(reasons: list[str]) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.analysis.reason_numbers import merged_reason, reason_key
+from simulator.analysis.reason_numbers import mergeable, merged_reason, reason_key
 from simulator.analysis.wording import join_words
 
 ONE_CI = "its 95% CI reaches the range: "
@@ -105,11 +105,25 @@ def _line(group: list[Finding]) -> UnusualLine:
     said = []
     for i, ((value, _, doubt), scenarios) in enumerate(values.items()):
         words = f"{first.phrase.replace('{value}', value) if i == 0 else value} in {join_words(scenarios)}"
-        said.append(f"{words} ({doubt})" if doubt else words)
+        if doubt:  # one scenario's CI is "its", several's "each one's"
+            words += f" ({_each(doubt) if len(scenarios) > 1 else doubt})"
+        said.append(words)
     common, own = _reasons(group)
     inside = [_distances([distance for _, distance, _ in values]), *([_each(first.doubt)] if shared_doubt else [])]
-    sentence = f"{join_words(said)}; {first.range} ({'; '.join([*inside, *common])})"
+    sentence = f"{_values(said, [len(scenarios) for scenarios in values.values()])}; {first.range} "
+    sentence += f"({'; '.join([*inside, *common])})"
     return UnusualLine("", sentence, names, own)
+
+
+def _values(said: list[str], counts: list[int]) -> str:
+    """Each value with its scenarios, a comma before the last where a value names several.
+
+    ``$0.65 in a and b and $0.57 in c`` reads as if c's were shared; ``$0.65 in a and b, and
+    $0.57 in c`` does not.
+    """
+    if len(said) < 2 or max(counts) < 2:
+        return join_words(said)
+    return f"{', '.join(said[:-1])}, and {said[-1]}"
 
 
 def _distances(distances: list[str]) -> str:
@@ -131,12 +145,14 @@ def _reasons(group: list[Finding]) -> tuple[list[str], tuple[tuple[str, str], ..
     """The reasons every finding gives, each said once (numbers merged), and the rest as ``(whose, reason)``.
 
     Two findings give the same reason when its words are the same with the numbers masked
-    (:func:`~simulator.analysis.reason_numbers.reason_key`). A reason some give is said
+    (:func:`~simulator.analysis.reason_numbers.reason_key`) and its numbers, merged, still read
+    true (:func:`~simulator.analysis.reason_numbers.mergeable`); otherwise each says its own. A reason some give is said
     once for them (``a and c``); a finding's own reasons are said together.
     """
-    keyed = [{reason_key(reason): reason for reason in found.reasons} for found in group]
-    shared = [key for key in keyed[0] if all(key in mine for mine in keyed[1:])]
-    common = [merged_reason([mine[key] for mine in keyed]) for key in shared]
+    keyed = [_keyed(found.reasons) for found in group]
+    every = [key for key in keyed[0] if all(key in mine for mine in keyed[1:])]
+    shared = [key for key in every if mergeable([mine[key] for mine in keyed])]
+    common = [_said_of_several(merged_reason([mine[key] for mine in keyed])) for key in shared]
     whose: dict[str, list[int]] = {}  # a reason not every finding gives -> the findings giving it
     for i, mine in enumerate(keyed):
         for key in mine:
@@ -144,7 +160,40 @@ def _reasons(group: list[Finding]) -> tuple[list[str], tuple[tuple[str, str], ..
                 whose.setdefault(key, []).append(i)
     by_names: dict[tuple[int, ...], list[str]] = {}
     for key, holders in whose.items():
-        by_names.setdefault(tuple(holders), []).append(merged_reason([keyed[i][key] for i in holders]))
+        given = [keyed[i][key] for i in holders]
+        for said in [holders] if mergeable(given) else [[i] for i in holders]:  # paired numbers: each its own
+            merged = merged_reason([keyed[i][key] for i in said])
+            by_names.setdefault(tuple(said), []).append(_said_of_several(merged) if len(said) > 1 else merged)
     ordered = sorted(by_names.items(), key=lambda item: item[0])
     own = tuple((join_words([group[i].scenario for i in holders]), "; ".join(said)) for holders, said in ordered)
     return common, own
+
+
+OF_ONE = (
+    ("this scenario's", "each scenario's"),
+    ("the scenario gives", "each scenario gives"),
+    ("finding of the scenario", "finding of each scenario"),
+)
+"""A reason's words for the one scenario it was written of, and as said of several (``load_reasons``, ``busy_reasons``,
+``moved_reasons``): "...in pods_by_product and pods_by_product_uplift; ...: the scenario gives the team more work"."""
+
+
+def _said_of_several(reason: str) -> str:
+    """A reason written of one scenario, said of several: ``this scenario's change`` -> ``each scenario's change``."""
+    for one, several in OF_ONE:
+        reason = reason.replace(one, several)
+    return reason
+
+
+def _keyed(reasons: tuple[str, ...]) -> dict[str, str]:
+    """A finding's reasons by :func:`~simulator.analysis.reason_numbers.reason_key`, each kept.
+
+    Two of one finding's reasons alike but for their numbers are two reasons: the second's
+    key carries its count, where one keyed by its words alone had hidden the first.
+    """
+    keyed: dict[str, str] = {}
+    for reason in reasons:
+        key = reason_key(reason)
+        count = sum(1 for said in keyed if said.split("\x01")[0] == key)
+        keyed[f"{key}\x01{count + 1}" if count else key] = reason
+    return keyed

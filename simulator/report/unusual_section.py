@@ -55,9 +55,11 @@ INTRO = (
 TOGETHER = (
     "A figure outside its range in several scenarios is said once, with each scenario's value; a reason they all "
     "give is said once, the numbers it differs on between them as the range they span (78–80%), and a reason only "
-    "some give is said under it, with theirs."
+    "some give, or one whose numbers are paired within each scenario, is said under it, with theirs."
 )
 """Said after :data:`INTRO` when a line names several scenarios."""
+TERMINAL_TOGETHER = "; a range in a reason said for several scenarios, 78–80%, spans their own numbers, not a CI"
+"""The terminal's :data:`TOGETHER`: "93–95 accounts per rep" had read as a CI, with no word of how it was made."""
 SIDE_WORDS = {-1: "below", 0: "inside", 1: "above"}
 FLOOR_KPIS = frozenset({b.kpi for b in BENCHMARKS} | {b.preferred for b in BENCHMARKS if b.preferred})
 """The KPIs of the runs a benchmarked figure can be: their floors on shared refits are measured."""
@@ -278,7 +280,10 @@ def unusual_summary(result: ExperimentResult) -> str:
     )
     if not lines:
         return ""
-    said = ["What looks unusual (against published ranges; sources in report.md):"]
+    together = any(not line.who for line in lines)  # as the report's TOGETHER: how a line naming several reads
+    said = [
+        f"What looks unusual (against published ranges; sources in report.md{TERMINAL_TOGETHER if together else ''}):"
+    ]
     for line in lines:
         said.append(f"  {line.who}: {line.sentence}" if line.who else f"  {sentence_start(line.sentence)}")
         said += [f"    {whose}: {reason}" for whose, reason in line.reasons]
