@@ -216,10 +216,10 @@ def reps_of(scenario: Scenario, skills: np.ndarray, luck: WorkforceLuck, team_du
     share = np.ones(slots)
     if scenario.team_rep_shares:
         share[:r0] = np.concatenate(scenario.team_rep_shares)
-    order = np.full((slots, 2), -1, dtype=np.int64)
-    for rep in range(r0):
-        held = [p for p in (1, 2) if (duties[rep] >> (p - 1)) & 1]
-        order[rep, : len(held)] = held
+    order = np.full((slots, 2), -1, dtype=np.int64)  # the pool pipelines each rep of day 0 holds, in order
+    first, second = (duties[:r0] & 1) > 0, (duties[:r0] & 2) > 0
+    order[:r0, 0] = np.where(first, 1, np.where(second, 2, -1))
+    order[:r0, 1] = np.where(first & second, 2, -1)
     return Reps(
         number=index,
         team=team,
