@@ -200,6 +200,20 @@ def test_only_the_fed_sources_that_ran_short_of_drawn_slots_grow() -> None:
     assert other.slot_prefixes(3) == (128, 256, 256) and other.items == 2 * twice.items
 
 
+def test_room_a_run_used_up_grows_by_how_far_the_run_got() -> None:
+    """Short at day 70 of 500: eight times the items and slots, one run again; queues only double."""
+    from simulator.engines.fast import kinds
+    from simulator.engines.fast.build import Room
+    from simulator.engines.fast.engine import growth
+
+    assert [growth(day, 500.0) for day in (0.0, 1.0, 70.0, 125.0, 200.0, 300.0, 500.0)] == [2, 8, 8, 4, 4, 2, 2]
+    room = Room(items=4096, queue=64, slots=128)
+    grown = room.grown(kinds.SHORT_ITEMS | kinds.SHORT_SLOTS, True, (1,), growth(70.0, 500.0))
+    assert (grown.items, grown.queue, grown.tasks) == (8 * 4096, 2 * 64, room.tasks)
+    assert grown.slot_prefixes(3) == (128, 1024, 128)
+    assert room.grown(kinds.SHORT_OTHER, False, (), 8) == room.doubled()
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario_dicts(), st.integers(0, 2**16))
 def test_random_scenarios_give_the_same_records_on_both_engines(data: dict[str, Any], seed: int) -> None:

@@ -52,29 +52,35 @@ class Room:
         counts = {f: 2 * getattr(self, f) for f in self.__slots__ if f != "source_slots"}
         return Room(**counts, source_slots=tuple(2 * k for k in self.source_slots))
 
-    def grown(self, short: int, queue_full: bool, short_sources: tuple[int, ...] = ()) -> Room:
-        """Twice the room that ran out (``short``: ``kinds.SHORT_*`` bits); of everything if not known.
+    def grown(self, short: int, queue_full: bool, short_sources: tuple[int, ...] = (), factor: int = 2) -> Room:
+        """The room that ran out (``short``: ``kinds.SHORT_*`` bits) grown; of everything, doubled, if not known.
 
         Only what ran out grows, so that a scenario short of one thing (work items, say) does
         not draw the luck of four times as many pool entities and slots ever after. Of the
         fed sources' slots, only those of ``short_sources`` (indices) grow, when given:
         a source fed a few dozen leads a run keeps a short prefix beside one fed hundreds.
+        What a run uses up as it goes (``_CUMULATIVE``) grows ``factor`` times, a power of
+        two (:func:`.engine.growth`); what it holds at a time (queues, pool tasks) doubles.
         """
         bits = {f: b for f, b in _SHORT_BITS.items() if short & b}
         if queue_full:
             bits["queue"] = 1
         if not bits or short & kinds.SHORT_OTHER:
             return self.doubled()
-        grown = replace(self, **{f: 2 * getattr(self, f) for f in bits if f != "slots"})
+        grown = replace(
+            self, **{f: (factor if f in _CUMULATIVE else 2) * getattr(self, f) for f in bits if f != "slots"}
+        )
         if "slots" not in bits:
             return grown
         if not short_sources:
-            return replace(grown, slots=2 * self.slots, source_slots=tuple(2 * k for k in self.source_slots))
+            return replace(grown, slots=factor * self.slots, source_slots=tuple(factor * k for k in self.source_slots))
         prefixes = list(self.slot_prefixes(max(len(self.source_slots), max(short_sources) + 1)))
         for source in short_sources:
-            prefixes[source] *= 2
+            prefixes[source] *= factor
         return replace(grown, source_slots=tuple(prefixes))
 
+
+_CUMULATIVE = frozenset({"losses", "items", "records", "gaps", "pool"})  # and "slots"
 
 _SHORT_BITS = {
     "losses": kinds.SHORT_LOSSES,
@@ -210,10 +216,10 @@ def reps_of(scenario: Scenario, skills: np.ndarray, luck: WorkforceLuck, team_du
     share = np.ones(slots)
     if scenario.team_rep_shares:
         share[:r0] = np.concatenate(scenario.team_rep_shares)
-    order = np.full((slots, 2), -1, dtype=np.int64)
-    for rep in range(r0):
-        held = [p for p in (1, 2) if (duties[rep] >> (p - 1)) & 1]
-        order[rep, : len(held)] = held
+    order = np.full((slots, 2), -1, dtype=np.int64)  # the pool pipelines each rep of day 0 holds, in order
+    first, second = (duties[:r0] & 1) > 0, (duties[:r0] & 2) > 0
+    order[:r0, 0] = np.where(first, 1, np.where(second, 2, -1))
+    order[:r0, 1] = np.where(first & second, 2, -1)
     return Reps(
         number=index,
         team=team,

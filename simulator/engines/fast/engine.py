@@ -9,6 +9,7 @@ in can run here; the runner falls back to the SimPy engine for the others.
 
 from __future__ import annotations
 
+import math
 from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
@@ -35,6 +36,7 @@ from simulator.model.scenario import Scenario
 
 _ROOM: ByScenario[Room] = ByScenario()  # room that was enough for each of the last scenarios
 _WARM: set[bool] = set()  # holds True once this process has compiled or loaded the loop
+_MAX_GROWTH = 8  # of the room a run used up, at most this many times at once
 
 
 def simulate(scenario: Scenario, seed: int, replication: int) -> ReplicationRun:
@@ -105,18 +107,32 @@ def _replication(scenario: Scenario, seed: int, replication: int) -> Replication
             raise RuntimeError(slots_exhausted(scenario, source, int(state.p.slot_count[source])))
         if status == loop.FINISHED:
             break
-        room = _grown(room, state)
+        room = _grown(room, state, scenario.horizon_days)
     _ROOM.put(scenario, room)
     return _records(scenario, leads.book, state)
 
 
-def _grown(room: Room, state: World) -> Room:
-    """The room for the run again: more of what ran out in ``state``."""
+def _grown(room: Room, state: World, horizon: float) -> Room:
+    """The room for the run again: more of what ran out in ``state``, by how far it got (:func:`growth`)."""
     short = int(state.run.short[0]) | (kinds.SHORT_OTHER if state.ev.overflow[0] else 0)
     pools = state.pools
     # a source that ran short counted the slot it lacked: its next slot is past its drawn prefix
     sources = tuple(int(k) for k in np.flatnonzero(pools.next_slot > pools.slot_drawn))
-    return room.grown(short, bool(state.qs.overflow[0] or state.tq.overflow[0]), sources)
+    factor = growth(float(state.ev.clock[0]), horizon)
+    return room.grown(short, bool(state.qs.overflow[0] or state.tq.overflow[0]), sources, factor)
+
+
+def growth(day: float, horizon: float) -> int:
+    """How many times the room a run used up by ``day`` would last it to ``horizon``: a power of two, 2 to 8.
+
+    Assumes a run uses up what it draws ahead (work items, slots, pool entities, records,
+    gaps, loss draws) at a steady pace, so that a run short at day 70 of 500 needs some 7
+    times the room: one run again instead of three. Capped at 8: a run that uses much
+    early on (a burst of fed leads at the start) grows at most three doublings at once.
+    """
+    if not 0.0 < day < horizon:
+        return 2  # short at the start or at the end: no pace to go by
+    return int(min(max(2, 2 ** math.ceil(math.log2(horizon / day))), _MAX_GROWTH))
 
 
 def _draw_deal(scenario: Scenario, book: LeadBook, state: World, first_initial: int, uniforms: np.ndarray) -> None:
