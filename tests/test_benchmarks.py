@@ -471,6 +471,27 @@ def test_utilisation_from_assumed_effort_is_said_as_such_not_flagged() -> None:
         assert "planning range" not in (bottleneck_sentence(loads, "today", why) or "")
 
 
+def test_untouched_leads_from_assumed_effort_are_said_as_such_not_flagged() -> None:
+    """A calibrated company's untouched leads follow from the assumed effort per deal, as its utilisation does.
+
+    Found by a fresh-user check: crm-maven calibrated, the terminal said "Time to first touch
+    and leads lost untouched are left out: sales_pipeline.csv records no first touch", then
+    "What looks unusual" listed "0.0% of new leads never touched ...; published 30.0% or more
+    (30.0 points below ...)" as a finding.
+    """
+    from simulator.analysis.assumed import assumed_effort_words
+
+    table = summary({**MEANS, "untouched_lead_share": 0.0})
+    why = assumed_effort_words("sales_pipeline.csv")
+    lines = [line.sentence for line in unusual_lines(table, ["today"], assumed={"today": why})]
+    assert not any("published 30.0% or more" in line for line in lines), lines
+    said = [line for line in lines if "follows from the effort per deal salesim calibrate assumed" in line]
+    assert len(said) == 1 and "0.0% of new leads never touched" in said[0]
+    # a run whose effort was not assumed by calibration: flagged as before
+    flagged = [line.sentence for line in unusual_lines(table, ["today"])]
+    assert any("never touched" in line and "published 30.0% or more" in line for line in flagged)
+
+
 def test_a_team_with_no_selling_duties_is_not_judged_on_selling_time() -> None:
     """F-h: partner managers busy 74.6% on partner work read "Utilisation of selling time 74.6%, inside 70–85%"
     beside How busy's "0.0% queued work, then 75% prospecting or partner work"."""

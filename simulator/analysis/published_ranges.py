@@ -347,5 +347,10 @@ def below_key(key: str) -> str:
     return f"{key}:below"
 
 
-ASSUMED_WITH_EFFORT = frozenset({TEAM_UTILISATION, QUEUED_UTILISATION})
-"""The figures that follow from the effort per deal: assumed, not found, where calibration assumed it."""
+ASSUMED_WITH_EFFORT = frozenset({TEAM_UTILISATION, QUEUED_UTILISATION, "untouched_lead_share"})
+"""The figures that follow from the effort per deal: assumed, not found, where calibration assumed it.
+
+The share of new leads never touched is paced by the reps' queues, as their utilisation is: a
+calibrated crm-maven run said "Time to first touch and leads lost untouched are left out" beside
+"0.0% of new leads never touched ...; published 30.0% or more" as a finding.
+"""
