@@ -180,7 +180,12 @@ def test_a_figure_outside_in_several_scenarios_is_said_once_with_each_scenario_s
     said = [text for text in section if text.startswith("- ")]
     assert said == [f"- L{line.sentence[1:]}."]  # one bullet, a sentence: its first letter a capital
     assert "said once, with each scenario's value" in section[2]  # the reader is told how to read it
+    assert "as the range they span (77–95%)" in section[2]  # with the run's own first range as the example
     assert "said once" not in unusual_section(table, HIRING[:1], reasons=reasons)[2]  # not where no line has several
+    assert line.spans == ("77–95%", "49–53%")
+    alike = {name: {"lead_to_win_rate": "inbound leads bring most bookings"} for name in HIRING}
+    plain = unusual_section(table, HIRING, reasons=alike)[2]  # said once, no number differs: no range to explain
+    assert "said once, with each scenario's value" in plain and "range they span" not in plain
 
 
 def test_reasons_that_differ_stay_with_their_scenarios() -> None:
@@ -347,8 +352,23 @@ def test_the_terminal_says_a_figure_outside_in_both_scenarios_once() -> None:
     lines = unusual_summary(replace(result, summary=table)).splitlines()
     said = [line for line in lines if "win rate" in line]
     assert said == ["  Opportunity win rate 50.0% in generalist and specialist; published 20–35% (15.0 points above)"]
-    assert lines[0].endswith("spans their own numbers, not a CI):")  # how a range in a reason said once reads
+    assert lines[0] == "What looks unusual (against published ranges; sources in report.md):"  # no range said here
     assert any(line.startswith("  specialist: the SDR team busy") for line in lines)  # outside in one: as before
+
+
+def test_the_terminal_explains_a_range_in_a_reason_with_the_run_s_own_range_and_only_where_one_is() -> None:
+    """The heading had said "a range ... 78–80%, spans their own numbers, not a CI" in every run with a line naming
+    several scenarios, a calibrated company's org_question too, where no reason had a range: a reader looked for a
+    78–80% the run never showed."""
+    result = make_result(runs=20, effect=0.05)
+    table = result.summary.copy()
+    table.loc[table["kpi"] == "win_rate", ["mean", "ci_low", "ci_high"]] = [0.5, 0.45, 0.55]
+    plain = unusual_summary(replace(result, summary=table)).splitlines()[0]
+    assert "not a CI" not in plain and "78–80%" not in plain
+    lines = unusual_lines(_lead_to_customer({"a": 0.08, "b": 0.09}), ["a", "b"], reasons={
+        name: {"lead_to_win_rate": f"inbound leads, {share}% of the leads"} for name, share in (("a", 78), ("b", 80))
+    })  # fmt: skip
+    assert [line.spans for line in lines] == [("78–80%",)]
 
 
 def test_a_reason_s_numbers_are_masked_to_compare_it_and_merged_to_say_it_once() -> None:

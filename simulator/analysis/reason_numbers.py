@@ -113,3 +113,9 @@ def merged_reason(reasons: list[str]) -> str:
     slots = zip(*([m.group(0) for m in NUMBER.finditer(r)] for r in reasons), strict=True)
     spans = iter([numbers[0] if len(set(numbers)) == 1 else span_words(list(numbers)) for numbers in slots])
     return NUMBER.sub(lambda _: next(spans), reasons[0])
+
+
+def merged_spans(reasons: list[str]) -> list[str]:
+    """The ranges :func:`merged_reason` says for the numbers the reasons differ on (``78–80%``), in their order."""
+    slots = zip(*([m.group(0) for m in NUMBER.finditer(r)] for r in reasons), strict=True)
+    return [span_words(list(numbers)) for numbers in slots if len(set(numbers)) > 1]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.analysis.reason_numbers import mergeable, merged_reason, reason_key
+from simulator.analysis.reason_numbers import mergeable, merged_reason, merged_spans, reason_key
 from simulator.analysis.wording import join_words
 
 ONE_CI = "its 95% CI reaches the range: "
@@ -67,12 +67,14 @@ class UnusualLine:
         sentence: The line's words.
         scenarios: The scenarios it is about, in the experiment's order.
         reasons: ``(whose, reason)`` said under the line: the reasons only some of its scenarios give.
+        spans: The ranges its reasons say for numbers its scenarios differ on (``78–80%``), in their order.
     """
 
     who: str
     sentence: str
     scenarios: tuple[str, ...] = ()
     reasons: tuple[tuple[str, str], ...] = ()
+    spans: tuple[str, ...] = ()
 
 
 def figure_lines(findings: list[Finding]) -> list[UnusualLine]:
@@ -108,11 +110,11 @@ def _line(group: list[Finding]) -> UnusualLine:
         if doubt:  # one scenario's CI is "its", several's "each one's"
             words += f" ({_each(doubt) if len(scenarios) > 1 else doubt})"
         said.append(words)
-    common, own = _reasons(group)
+    common, own, spans = _reasons(group)
     inside = [_distances([distance for _, distance, _ in values]), *([_each(first.doubt)] if shared_doubt else [])]
     sentence = f"{_values(said, [len(scenarios) for scenarios in values.values()])}; {first.range} "
     sentence += f"({'; '.join([*inside, *common])})"
-    return UnusualLine("", sentence, names, own)
+    return UnusualLine("", sentence, names, own, spans)
 
 
 def _values(said: list[str], counts: list[int]) -> str:
@@ -141,8 +143,8 @@ def _each(doubt: str) -> str:
     return f"each {doubt}"
 
 
-def _reasons(group: list[Finding]) -> tuple[list[str], tuple[tuple[str, str], ...]]:
-    """The reasons every finding gives, each said once (numbers merged), and the rest as ``(whose, reason)``.
+def _reasons(group: list[Finding]) -> tuple[list[str], tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """The reasons every finding gives, each said once (numbers merged), the rest as ``(whose, reason)``, the ranges.
 
     Two findings give the same reason when its words are the same with the numbers masked
     (:func:`~simulator.analysis.reason_numbers.reason_key`) and its numbers, merged, still read
@@ -153,6 +155,7 @@ def _reasons(group: list[Finding]) -> tuple[list[str], tuple[tuple[str, str], ..
     every = [key for key in keyed[0] if all(key in mine for mine in keyed[1:])]
     shared = [key for key in every if mergeable([mine[key] for mine in keyed])]
     common = [_said_of_several(merged_reason([mine[key] for mine in keyed])) for key in shared]
+    spans = [span for key in shared for span in merged_spans([mine[key] for mine in keyed])]
     whose: dict[str, list[int]] = {}  # a reason not every finding gives -> the findings giving it
     for i, mine in enumerate(keyed):
         for key in mine:
@@ -163,10 +166,11 @@ def _reasons(group: list[Finding]) -> tuple[list[str], tuple[tuple[str, str], ..
         given = [keyed[i][key] for i in holders]
         for said in [holders] if mergeable(given) else [[i] for i in holders]:  # paired numbers: each its own
             merged = merged_reason([keyed[i][key] for i in said])
+            spans += merged_spans([keyed[i][key] for i in said])
             by_names.setdefault(tuple(said), []).append(_said_of_several(merged) if len(said) > 1 else merged)
     ordered = sorted(by_names.items(), key=lambda item: item[0])
     own = tuple((join_words([group[i].scenario for i in holders]), "; ".join(said)) for holders, said in ordered)
-    return common, own
+    return common, own, tuple(spans)
 
 
 OF_ONE = (

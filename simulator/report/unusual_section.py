@@ -40,6 +40,7 @@ from simulator.analysis.quota_reasons import quota_reasons
 from simulator.analysis.refit_floor import scenario_floors
 from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.analysis.tables import scenario_names, window_years, year_days
+from simulator.analysis.unusual_groups import UnusualLine
 from simulator.analysis.unusual_words import figure_name, unusual_lines, window_length
 from simulator.analysis.utilisation import reserved_by_scenario
 from simulator.analysis.window_reasons import YEARLY_ONLY, window_reasons, with_window_reasons
@@ -54,12 +55,22 @@ INTRO = (
 )
 TOGETHER = (
     "A figure outside its range in several scenarios is said once, with each scenario's value; a reason they all "
-    "give is said once, the numbers it differs on between them as the range they span (78–80%), and a reason only "
-    "some give, or one whose numbers are paired within each scenario, is said under it, with theirs."
+    "give is said once{span}, and a reason only some give, or one whose numbers are paired within each scenario, is "
+    "said under it, with theirs."
 )
-"""Said after :data:`INTRO` when a line names several scenarios."""
-TERMINAL_TOGETHER = "; a range in a reason said for several scenarios, 78–80%, spans their own numbers, not a CI"
-"""The terminal's :data:`TOGETHER`: "93–95 accounts per rep" had read as a CI, with no word of how it was made."""
+"""Said after :data:`INTRO` when a line names several scenarios; ``{span}`` how a merged range reads, where one is."""
+SPAN = ", the numbers it differs on between them as the range they span ({example})"
+TERMINAL_SPAN = "; a range in a reason said for several scenarios, such as {example}, spans their own numbers, not a CI"
+"""The terminal's word on :data:`SPAN`: "93–95 accounts per rep" had read as a CI, with no word of how it was made;
+said only where a reason has such a range, with the first one as its example (a fixed "78–80%" had sent a reader
+looking for it in a run that had none)."""
+
+
+def first_span(lines: list[UnusualLine]) -> str:
+    """The first range a merged reason says (``78–80%``); empty when no line has one."""
+    return next((span for line in lines for span in line.spans), "")
+
+
 SIDE_WORDS = {-1: "below", 0: "inside", 1: "above"}
 FLOOR_KPIS = frozenset({b.kpi for b in BENCHMARKS} | {b.preferred for b in BENCHMARKS if b.preferred})
 """The KPIs of the runs a benchmarked figure can be: their floors on shared refits are measured."""
@@ -153,7 +164,9 @@ def unusual_section(
         return []
     sentences = unusual_lines(summary, names, windows, assumed, reasons, year_days, floors, refits, reserved)
     together = any(not line.who for line in sentences)
-    lines = ["## What looks unusual", "", f"{INTRO} {TOGETHER}" if together else INTRO, ""]
+    example = first_span(sentences)
+    span = SPAN.format(example=example) if example else ""
+    lines = ["## What looks unusual", "", f"{INTRO} {TOGETHER.format(span=span)}" if together else INTRO, ""]
     for line in sentences:
         lines.append(f"- **{line.who}**: {line.sentence}." if line.who else f"- {sentence_start(line.sentence)}.")
         lines += [f"  - **{whose}**: {reason}." for whose, reason in line.reasons]
@@ -280,10 +293,9 @@ def unusual_summary(result: ExperimentResult) -> str:
     )
     if not lines:
         return ""
-    together = any(not line.who for line in lines)  # as the report's TOGETHER: how a line naming several reads
-    said = [
-        f"What looks unusual (against published ranges; sources in report.md{TERMINAL_TOGETHER if together else ''}):"
-    ]
+    example = first_span(lines)  # as the report's TOGETHER: how a range in a reason said for several reads
+    span = TERMINAL_SPAN.format(example=example) if example else ""
+    said = [f"What looks unusual (against published ranges; sources in report.md{span}):"]
     for line in lines:
         said.append(f"  {line.who}: {line.sentence}" if line.who else f"  {sentence_start(line.sentence)}")
         said += [f"    {whose}: {reason}" for whose, reason in line.reasons]
