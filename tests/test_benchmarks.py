@@ -796,6 +796,13 @@ def test_a_team_busier_than_85_percent_is_named_with_the_queue_it_leaves(tmp_pat
     assert "the leads it takes up wait 2.5 working days for the AE team at the 'evaluation' stage:" in queue_words(
         summary(slow), "today", "ae", ["need_specified", "evaluation"], window_years=0.5
     )
+    # pods sharing the stage: its wait and leaks are the stage's, over both teams, not each team's own (org_structures'
+    # core and platform AE lines each read "189–201 ... leak there before it takes them up": a reader added them up)
+    pods = queue_words(
+        summary(busy), "today", "core", ["need_specified"], sharing={"need_specified": ["core", "platform"]}
+    )
+    assert "the stage's leads wait" in pods and "the leads it takes up" not in pods, pods
+    assert "leak there before one of those teams takes them up (a count over the teams together)" in pods, pods
     # the default experiment, end to end: the AE team works need specified and its queue is named
     experiment = simulator.load_experiment(overrides=["runs=3", "clock.horizon_days=140", "clock.warmup_days=40"])
     result = simulator.run_experiment(experiment, settings=RunnerSettings(workers=1), store_dir=tmp_path / "store")

@@ -71,13 +71,16 @@ def queue_words(
         f"the {join_words([team_label(t) for t in teams])} team{'s' if len(teams) > 1 else ''} at the "
         f"'{stage_label(stage)}' stage"
     )
-    words = f"above 85% queues grow: the leads it takes up wait {wait:.1f} working days for {where}"
+    shared = len(teams) > 1  # the stage's wait and leaks are over its every team: not this team's own
+    waiting = "the stage's leads wait" if shared else "the leads it takes up wait"
+    words = f"above 85% queues grow: {waiting} {wait:.1f} working days for {where}"
     if leaked >= QUEUE_SHOWS_LEAKED:
         entries = summary_mean(summary, scenario, f"stage_entries_{stage}")
         share = f" ({leaked / entries:.0%} of those reaching it)" if math.isfinite(entries) and entries > 0 else ""
         # not "untouched": a lead an SDR worked still leaks at the AEs' stage, beside a share of leads never touched
         window = window_length(window_years)
-        words += f", and {leaked:.0f}{share} leak there before it takes them up in a run's {window} window"
+        taken = "one of those teams takes them up (a count over the teams together)" if shared else "it takes them up"
+        words += f", and {leaked:.0f}{share} leak there before {taken} in a run's {window} window"
     return words + ": the scenario gives the team more work than its reps can take, a finding about its headcount"
 
 
