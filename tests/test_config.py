@@ -210,6 +210,14 @@ def test_a_whole_number_written_as_a_decimal_is_told_how_to_write_it(base: dict[
     assert "headcount = 12.0: must be a whole number (it was read as the decimal 12.0: write 12," in problems(base)
 
 
+def test_words_where_a_whole_number_goes_are_told_the_field_s_whole_rule(base: dict[str, Any]) -> None:
+    """``headcount=abc`` read "must be a whole number" where ``-3`` reads "must be a whole number >= 1"."""
+    base["org"]["teams"]["ae"]["headcount"] = "abc"
+    assert "headcount = 'abc': must be a whole number >= 1" in problems(base)
+    base["org"]["teams"]["ae"]["headcount"] = True  # a boolean keeps its own hint
+    assert "headcount = true: must be a whole number (true/false is not a number)" in problems(base)
+
+
 def test_a_dated_calendar_holds_the_fewest_whole_years_that_cover_the_horizon() -> None:
     import datetime as dt
 

@@ -140,9 +140,21 @@ def explained(allowed: str, types_too: bool = False) -> WrapValidator:
                 raise ValidationError.from_exception_data(error.title, [_again(d) for d in inner]) from None
             if own and not inner and (types_too or all(d["type"] in _CONSTRAINTS for d in own)):
                 raise salesim_error(allowed) from None
+            if own and not inner and _whole_number_rule(value, allowed, own):
+                raise salesim_error(allowed) from None
             raise
 
     return WrapValidator(reword)
+
+
+def _whole_number_rule(value: Any, allowed: str, errors: list[Any]) -> bool:
+    """Whether a value that is no whole number is told the field's whole rule (``must be a whole number >= 1``).
+
+    ``headcount=abc`` had read "must be a whole number" where ``headcount=-3`` reads "must be a whole number >= 1".
+    Only for words: a boolean, a decimal (``12.0``: write 12) or null keeps the hint its own error gives.
+    """
+    whole = all(d["type"] in ("int_type", "int_parsing") for d in errors)
+    return whole and isinstance(value, str) and allowed.startswith("must be a whole number")
 
 
 def is_number(value: Any) -> bool:
