@@ -1,4 +1,4 @@
-"""Scenario dicts for tests: the shipped YAMLs, and textbook queues built from scratch."""
+"""Scenario dicts for tests: the shipped YAMLs, and textbook queues built from scratch; shipped experiments run."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from typing import Any
 
 import yaml
 
+import simulator
 from simulator.config.schema import parse_scenario
 from simulator.config.validation import validate_scenario
 from simulator.model.scenario import Scenario, compile_scenario
+from simulator.run.experiment import ExperimentResult
+from simulator.run.settings import RunnerSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = ROOT / "configs"
@@ -21,6 +24,15 @@ def shipped(org: str = "generalist", **sections: str) -> dict[str, Any]:
     choice = {"market": "default", "pipeline": "new_business", "org": org, "effects": "default", "clock": "year"}
     choice.update(sections)
     return {group: yaml.safe_load((CONFIGS / group / f"{name}.yaml").read_text()) for group, name in choice.items()}
+
+
+def shipped_run(experiment: str, store: Path, runs: int | None = None) -> ExperimentResult:
+    """A shipped experiment run in this process on the compiled engine, its results in ``store``.
+
+    ``runs``: replications per scenario; None keeps the experiment's own.
+    """
+    loaded = simulator.load_experiment(experiment, [f"runs={runs}"] if runs is not None else [])
+    return simulator.run_experiment(loaded, settings=RunnerSettings(workers=1, engine="fast"), store_dir=store)
 
 
 def compiled(data: dict[str, Any], name: str = "test") -> Scenario:

@@ -11,14 +11,12 @@ own replications, recomputed by hand.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-import simulator
 from simulator.analysis.answer import answer
 from simulator.analysis.answer_words import difference_words, interval_words, row_digits
 from simulator.analysis.bookings_factors import SPEED_TO_LEAD, bookings_factor_notes, factor_words, funnel_words
@@ -30,9 +28,9 @@ from simulator.analysis.tables import comparison_of, comparison_row, summary_mea
 from simulator.config.decision import DecisionSettings
 from simulator.report.answer_section import answer_text, comparison_notes
 from simulator.run.experiment import ExperimentResult
-from simulator.run.settings import RunnerSettings
 from simulator.run.table_source import FrameTable
 from tests.reporting_fixtures import BASELINE, CHALLENGER, make_experiment
+from tests.scenarios import shipped_run
 
 RUNS = 120
 STAGE_LEVELS = {"awareness": 0.15, "need_specified": 0.40, "evaluation": 0.57, "probation": 0.65, "close": 0.9}
@@ -286,9 +284,7 @@ def test_a_first_stage_loss_that_does_not_reach_its_sources_bookings_is_said_so(
 
 @pytest.fixture(scope="module")
 def speed(tmp_path_factory: pytest.TempPathFactory) -> ExperimentResult:
-    experiment = simulator.load_experiment("speed_to_lead", ["runs=40"])
-    store: Path = tmp_path_factory.mktemp("speed_to_lead")
-    return simulator.run_experiment(experiment, settings=RunnerSettings(workers=1, engine="fast"), store_dir=store)
+    return shipped_run("speed_to_lead", tmp_path_factory.mktemp("speed_to_lead"), 40)
 
 
 def test_oldest_first_books_less_for_fewer_opportunities_qualified(speed: ExperimentResult) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import simulator
 from simulator.analysis.answer import answer
 from simulator.analysis.answer_words import interval_words, row_digits
 from simulator.analysis.contribution_reasons import COST_PARTS, SERVING, contribution_notes, contribution_words
@@ -19,14 +18,13 @@ from simulator.analysis.formatting import format_amount, format_money
 from simulator.analysis.tables import comparison_of
 from simulator.report.answer_section import comparison_notes
 from simulator.run.experiment import ExperimentResult
-from simulator.run.settings import RunnerSettings
+from tests.scenarios import shipped_run
 
 
 @pytest.fixture(scope="module")
 def partner(tmp_path_factory: pytest.TempPathFactory) -> ExperimentResult:
-    experiment = simulator.load_experiment("partner_channel", [])  # its own 100 runs: 40 leave contribution unclear
-    store = tmp_path_factory.mktemp("partner_channel")
-    return simulator.run_experiment(experiment, settings=RunnerSettings(workers=1, engine="fast"), store_dir=store)
+    # its own 100 runs: 40 leave contribution unclear
+    return shipped_run("partner_channel", tmp_path_factory.mktemp("partner_channel"))
 
 
 def _row(comparison: pd.DataFrame, kpi: str) -> pd.Series:

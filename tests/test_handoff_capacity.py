@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import pytest
 
-import simulator
 from simulator.analysis.answer import answer
 from simulator.analysis.formatting import format_value
 from simulator.analysis.handoff_reasons import HANDOFF, handoff_notes
 from simulator.analysis.tables import comparison_of, summary_mean, summary_of
 from simulator.report.answer_section import comparison_notes
 from simulator.run.experiment import ExperimentResult
-from simulator.run.settings import RunnerSettings
+from tests.scenarios import shipped_run
 
 
 @pytest.fixture(scope="module")
 def default(tmp_path_factory: pytest.TempPathFactory) -> ExperimentResult:
-    experiment = simulator.load_experiment("generalist_vs_specialist", ["runs=60"])
-    store = tmp_path_factory.mktemp("generalist_vs_specialist")
-    return simulator.run_experiment(experiment, settings=RunnerSettings(workers=1, engine="fast"), store_dir=store)
+    return shipped_run("generalist_vs_specialist", tmp_path_factory.mktemp("generalist_vs_specialist"), 60)
 
 
 def test_hand_off_losses_are_not_given_as_a_cause_where_the_answer_says_capacity_limits(

@@ -45,14 +45,13 @@ from simulator.report.answer_section import comparison_notes
 from simulator.report.plan_section import planning_sections
 from simulator.report.unusual_section import unusual_summary
 from simulator.run.experiment import ExperimentResult
-from simulator.run.settings import RunnerSettings
+from tests.scenarios import shipped_run
 
 RUNS = 40
 
 
 def _run(name: str, store: Path) -> ExperimentResult:
-    experiment = simulator.load_experiment(name, [f"runs={RUNS}"])
-    return simulator.run_experiment(experiment, settings=RunnerSettings(workers=1, engine="fast"), store_dir=store)
+    return shipped_run(name, store, RUNS)
 
 
 @pytest.fixture(scope="module")

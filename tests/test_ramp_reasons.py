@@ -9,26 +9,21 @@ fewer reps, not for more of them ramping).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from scipy import stats
 
-import simulator
 from simulator.analysis.answer_words import row_digits
 from simulator.analysis.bookings_factors import factor_words
 from simulator.analysis.formatting import format_signed_amount
 from simulator.analysis.tables import comparison_of, comparison_row
 from simulator.run.experiment import ExperimentResult
-from simulator.run.settings import RunnerSettings
+from tests.scenarios import shipped_run
 
 
 @pytest.fixture(scope="module")
 def attrition(tmp_path_factory: pytest.TempPathFactory) -> ExperimentResult:
-    experiment = simulator.load_experiment("rep_attrition", ["runs=60"])
-    store: Path = tmp_path_factory.mktemp("rep_attrition")
-    return simulator.run_experiment(experiment, settings=RunnerSettings(workers=1, engine="fast"), store_dir=store)
+    return shipped_run("rep_attrition", tmp_path_factory.mktemp("rep_attrition"), 60)
 
 
 def test_less_ramped_headcount_is_said_beside_speed_to_lead(attrition: ExperimentResult) -> None:

@@ -10,25 +10,20 @@ paired run by run): the leaked leads are the whole fall.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-import simulator
 from simulator.analysis.answer import answer
 from simulator.analysis.bookings_factors import factor_words
 from simulator.run.experiment import ExperimentResult
-from simulator.run.settings import RunnerSettings
+from tests.scenarios import shipped_run
 
 
 @pytest.fixture(scope="module")
 def blocks(tmp_path_factory: pytest.TempPathFactory) -> ExperimentResult:
-    experiment = simulator.load_experiment("prospecting_time", ["runs=40"])
-    store: Path = tmp_path_factory.mktemp("prospecting_time")
-    return simulator.run_experiment(experiment, settings=RunnerSettings(workers=1, engine="fast"), store_dir=store)
+    return shipped_run("prospecting_time", tmp_path_factory.mktemp("prospecting_time"), 40)
 
 
 def _worked(runs: pd.DataFrame, scenario: str) -> pd.Series:
