@@ -27,7 +27,7 @@ import math
 
 import pandas as pd
 
-from simulator.analysis.formatting import format_money
+from simulator.analysis.formatting import format_money, format_percent
 from simulator.analysis.kpi_names import UTILISATION_PREFIX
 from simulator.analysis.published_ranges import (
     ACCOUNTS_PER_CSM,
@@ -132,8 +132,9 @@ def account_size_words(summary: pd.DataFrame, scenario: str, team: str) -> str:
     survey = ARR_PER_CSM / ACCOUNTS_PER_CSM
     if abs(load / ACCOUNTS_PER_CSM - 1.0) > NEAR_SURVEY_LOAD or not busy <= SATURATED or per_account <= survey:
         return ""
+    shown = format_percent(busy, signed=False)  # as the team's busy share reads beside it
     return (
-        f"{load:.0f} accounts per rep, near the survey's ~{ACCOUNTS_PER_CSM:.0f} per CSM, and busy {busy:.0%} of "
+        f"{load:.0f} accounts per rep, near the survey's ~{ACCOUNTS_PER_CSM:.0f} per CSM, and busy {shown} of "
         f"its selling time, at {format_money(per_account)} of ARR an account where the survey's "
         f"~{format_money(ARR_PER_CSM)} over ~{ACCOUNTS_PER_CSM:.0f} accounts is ~{format_money(survey)}: larger "
         "accounts at a typical load"

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from simulator.analysis.formatting import format_value
+from simulator.analysis.formatting import format_percent, format_value
 from simulator.analysis.published_ranges import below_key
 from simulator.analysis.tables import summary_mean, summary_of
 from simulator.analysis.wording import team_label
@@ -67,7 +67,11 @@ def window_words(kpi: str, own: float, export: str, window_days: float) -> str:
 
 def queue_words(kpi: str, own: float, export: str, busiest: tuple[str, float] | None) -> str:
     """Why a fitted cycle above the export's own reads so: deals wait for reps, busy from the assumed effort."""
-    busy = f" (the {team_label(busiest[0])} team busy {busiest[1]:.0%} of its selling time)" if busiest else ""
+    busy = (
+        f" (the {team_label(busiest[0])} team busy {format_percent(busiest[1], signed=False)} of its selling time)"
+        if busiest
+        else ""
+    )
     return (
         f"{export}'s own {_NAMES[kpi]} is {_shown(kpi, own)} (calibration.md), so this is not the company's "
         f"history: deals wait in the reps' queues{busy}, which follows from the effort per deal the calibration "

@@ -23,7 +23,7 @@ import math
 import pandas as pd
 
 from simulator.analysis.book_reasons import SATURATED, accounts_per_rep
-from simulator.analysis.formatting import format_money
+from simulator.analysis.formatting import format_money, format_percent
 from simulator.analysis.published_ranges import (
     ACCOUNTS_PER_CSM,
     ARR_PER_ACCOUNT_OWNER,
@@ -55,7 +55,7 @@ def load_words(load: float, busy: float, team: str, load_logit: float, reference
     head = (
         f"the {team_label(team)} team carries {load:.0f} accounts per rep against the survey's ~{ACCOUNTS_PER_CSM:.0f}"
     )
-    time = f", busy {busy:.0%} of its selling time" if math.isfinite(busy) else ""
+    time = f", busy {format_percent(busy, signed=False)} of its selling time" if math.isfinite(busy) else ""
     if load > ACCOUNTS_PER_CSM:
         churn = (
             f"; churn rises with the load above {reference_load:.0f} accounts (pipelines.retention.renewal.load_logit "
@@ -79,7 +79,7 @@ def expansion_words(summary: pd.DataFrame, scenario: str, baseline: str, busy: f
         return ""
     theirs = summary_mean(summary, baseline, "expansion_bookings") if scenario != baseline else math.nan
     against = f" against {baseline}'s {format_money(theirs)}" if math.isfinite(theirs) else ""
-    return f"; {busy:.0%} busy, it closes {format_money(closed)} of expansions{against}"
+    return f"; {format_percent(busy, signed=False)} busy, it closes {format_money(closed)} of expansions{against}"
 
 
 def net_retention_words(words: str, summary: pd.DataFrame, scenario: str, baseline: str, busy: float) -> str:

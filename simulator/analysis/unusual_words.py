@@ -13,7 +13,14 @@ from collections.abc import Mapping
 import pandas as pd
 
 from simulator.analysis.benchmarks import BenchmarkCheck, benchmark_checks, distance_words, format_in_unit, range_words
-from simulator.analysis.published_ranges import BENCHMARKS, RATE, WORKING_DAYS_A_YEAR
+from simulator.analysis.published_ranges import (
+    ARR_PER_ACCOUNT_OWNER,
+    BENCHMARKS,
+    QUEUED_UTILISATION,
+    RATE,
+    TEAM_UTILISATION,
+    WORKING_DAYS_A_YEAR,
+)
 from simulator.analysis.refit_floor import more_runs_words
 from simulator.analysis.tables import WHOLE_MONTHS, summary_row
 from simulator.analysis.unusual_groups import ONE_CI, SINGLE_RUN, Finding, UnusualLine, figure_lines, note_lines
@@ -37,6 +44,22 @@ def _value_words(check: BenchmarkCheck) -> str:
         window = format_in_unit(check.window_value, check.benchmark.unit)
         value += f" a year ({window} over the run's {window_length(check.window_years)} window)"
     return value
+
+
+TEAM_FIGURES = {
+    TEAM_UTILISATION: "busy share",
+    QUEUED_UTILISATION: "time on queued work",
+    ARR_PER_ACCOUNT_OWNER: "customer ARR per rep",
+}
+"""A team's figure as a later reason points back to it: "as said under the CSM team's busy share"."""
+
+
+def figure_said(check: BenchmarkCheck) -> str:
+    """The figure's name in a sentence: ``net revenue retention``, ``the CSM team's busy share``."""
+    if check.team:
+        return f"the {team_label(check.team)} team's {TEAM_FIGURES.get(check.benchmark.kpi, check.benchmark.name)}"
+    name = check.benchmark.name
+    return name if name[1:2].isupper() else name[:1].lower() + name[1:]  # an acronym keeps its capitals
 
 
 def _phrase(check: BenchmarkCheck) -> str:
@@ -96,6 +119,7 @@ def finding(check: BenchmarkCheck, scenario: str = "") -> Finding:
         distance_words(check) if check.side else "inside",
         doubt,
         tuple(reason for reason in reasons if reason),
+        figure_said(check),
     )
 
 
