@@ -867,7 +867,7 @@ def test_a_csm_team_far_from_the_surveys_load_is_named_beside_the_figures_it_mov
     assert load == pytest.approx(1000 / 7)
     words, side = load_words(load, 1.0, "csm", load_logit=1.0, reference_load=104.0)
     assert side == 1 and words == (
-        "the CSM team carries 143 accounts per rep against the survey's ~104, busy 100% of its selling time: a "
+        "the CSM team carries 143 accounts per rep against the survey's ~104, busy 100.0% of its selling time: a "
         "coverage finding of the scenario; churn rises with the load above 104 accounts "
         "(pipelines.retention.renewal.load_logit = 1, a parameter, not a published figure)"
     )
@@ -882,7 +882,8 @@ def test_a_csm_team_far_from_the_surveys_load_is_named_beside_the_figures_it_mov
     # no load effect: no word on churn; a light load has time to spare; a typical load gets no words
     assert "churn" not in load_words(load, 1.0, "csm", load_logit=0.0, reference_load=104.0)[0]
     light, side = load_words(68.0, 0.571, "csm", load_logit=1.0, reference_load=104.0)
-    assert side == -1 and "68 accounts per rep against the survey's ~104, busy 57% of its selling time: a team" in light
+    assert side == -1
+    assert "68 accounts per rep against the survey's ~104, busy 57.1% of its selling time: a team" in light
     assert load_words(95.0, 0.78, "csm", load_logit=1.0, reference_load=104.0) == ("", 0)
     assert load_words(math.nan, 0.78, "csm", load_logit=1.0, reference_load=104.0) == ("", 0)
     # the shipped experiment, end to end (a short window)
@@ -892,7 +893,7 @@ def test_a_csm_team_far_from_the_surveys_load_is_named_beside_the_figures_it_mov
     seven = said_of(text, "csm_7", "net revenue retention")
     assert "the CSM team carries 145 accounts per rep against the survey's ~104" in seven, text
     # NRR falls mostly with the expansions a saturated team does not get to, beside the baseline's: said too
-    assert "; 100% busy, it closes $" in seven and " of expansions against csm_11's $" in seven, seven
+    assert "; 100.0% busy, it closes $" in seven and " of expansions against csm_11's $" in seven, seven
     assert seven.index("of expansions") < seven.index("churn rises")  # the larger cause first
     assert "of expansions against csm_11's $1.70M: most of NRR's fall; churn rises" in seven, seven
     assert "of expansions" not in said_of(text, "csm_7", "gross revenue retention")  # GRR counts no expansion
@@ -993,7 +994,7 @@ def test_a_steady_book_and_larger_accounts_are_named_beside_the_figures_they_pus
     assert "with net revenue retention at 102.9% expansion more than replaces the churn, so it is at least" in words
     assert "growing" not in words  # the book's ARR grows with expansion: only its count of accounts holds
     size = account_size_words(summary(book), "today", "csm")
-    assert size.startswith("95 accounts per rep, near the survey's ~104 per CSM, and busy 78% of its selling "), size
+    assert size.startswith("95 accounts per rep, near the survey's ~104 per CSM, and busy 78.0% of its selling "), size
     assert "at $47.1k of ARR an account where the survey's ~$1.70M over ~104 accounts is ~$16.3k" in size
     checks = benchmark_checks(summary(book), "today", reasons=book_reasons(summary(book), "today"))
     outside = {c.benchmark.kpi: unusual_sentence(c) for c in checks if c.side > 0}
