@@ -141,3 +141,33 @@ def test_csm_coverage_says_the_seven_csms_load_once(coverage: ExperimentResult, 
     assert markdown.count(pointer) == terminal.count(pointer) and markdown.count(said.group(0)) == 1
     page = html.unescape(render_html(f"# csm_coverage\n\n{markdown}", tmp_path))
     assert page.count(pointer) == terminal.count(pointer)
+
+
+def test_a_calibrated_companys_assumed_effort_is_said_once_with_each_scenarios_figures() -> None:
+    """A calibrated company's org question read the assumed effort's ~400 characters under as_is, plus_3_Central and
+    pods_by_product alike, the East team's 16.7% busy said again in each."""
+    import pandas as pd
+
+    from simulator.analysis.assumed import assumed_effort_words
+    from simulator.analysis.unusual_words import unusual_lines
+
+    means = {"a": {"utilisation_ae": 0.24, "utilisation_csm": 0.167}, "b": {"utilisation_ae": 0.184}}
+    means["b"]["utilisation_csm"] = 0.167
+    rows = [
+        {"scenario": name, "kpi": kpi, "n": 20, "mean": value, "ci_low": value * 0.9, "ci_high": value * 1.1}
+        for name, figures in means.items()
+        for kpi, value in figures.items()
+    ]
+    why = assumed_effort_words("sales_pipeline.csv")
+    lines = unusual_lines(pd.DataFrame(rows), ["a", "b"], assumed=dict.fromkeys(("a", "b"), why))
+    (said,) = [line for line in lines if why in line.sentence]
+    assert said.who == "" and said.scenarios == ("a", "b")
+    assert said.sentence == (
+        "the AE team busy 24.0% of its selling time in a and 18.4% in b; the CSM team busy 16.7% of its selling time "
+        f"in a and b: each {why}"
+    )
+    # one scenario's reads as it did
+    (alone,) = [
+        line for line in unusual_lines(pd.DataFrame(rows[:2]), ["a"], assumed={"a": why}) if why in line.sentence
+    ]
+    assert alone.who == "a" and alone.sentence.startswith("the AE team busy 24.0% of its selling time and the CSM")

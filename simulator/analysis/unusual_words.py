@@ -23,7 +23,15 @@ from simulator.analysis.published_ranges import (
 )
 from simulator.analysis.refit_floor import more_runs_words
 from simulator.analysis.tables import WHOLE_MONTHS, summary_row
-from simulator.analysis.unusual_groups import ONE_CI, SINGLE_RUN, Finding, UnusualLine, figure_lines, note_lines
+from simulator.analysis.unusual_groups import (
+    ONE_CI,
+    SINGLE_RUN,
+    Finding,
+    UnusualLine,
+    figure_lines,
+    note_lines,
+    shared_why_line,
+)
 from simulator.analysis.wording import join_words, team_label
 
 
@@ -164,7 +172,8 @@ def unusual_lines(
     a CI reaching its range is said to need more refits, not more runs, where that floor reaches it too.
     """
     findings: list[Finding] = []
-    notes: list[tuple[str, str]] = []  # (scenario, sentence): a scenario inside every range, assumed, unbooked
+    notes: list[tuple[str, str]] = []  # (scenario, sentence): a scenario inside every range, unbooked
+    assumed_checks: dict[str, list[tuple[str, list[BenchmarkCheck]]]] = {}  # why -> (scenario, its figures)
     for scenario in scenarios:
         window, why = (windows or {}).get(scenario, 1.0), (assumed or {}).get(scenario, "")
         days = (year_days or {}).get(scenario, WORKING_DAYS_A_YEAR)
@@ -186,8 +195,20 @@ def unusual_lines(
             other = " other" if from_assumptions else ""
             notes.append((scenario, f"every{other} benchmarked figure lies inside its published range"))
         if from_assumptions:
-            notes.append((scenario, assumed_sentence(from_assumptions)))
+            assumed_checks.setdefault(from_assumptions[0].assumed, []).append((scenario, from_assumptions))
         booked = summary_row(summary, scenario, "bookings")
         if booked is not None and float(booked["mean"]) == 0.0:  # the cost per $1 is missing: say why
             notes.append((scenario, "no new bookings in any run's window, so no cost per $1 of new bookings"))
-    return [*figure_lines(findings), *note_lines(notes)]
+    return [*figure_lines(findings), *note_lines(notes), *_assumed_lines(assumed_checks)]
+
+
+def _assumed_lines(assumed: Mapping[str, list[tuple[str, list[BenchmarkCheck]]]]) -> list[UnusualLine]:
+    """Each assumption's figures in one line: one scenario's as ``scenario: sentence``, several's said together."""
+    lines = []
+    for why, said in assumed.items():
+        if len(said) == 1:
+            scenario, checks = said[0]
+            lines.append(UnusualLine(scenario, assumed_sentence(checks), (scenario,)))
+        else:
+            lines.append(shared_why_line([(name, [finding(c, name) for c in checks]) for name, checks in said], why))
+    return lines
