@@ -2,7 +2,7 @@
 
 One cause often moves several figures of a scenario: ``csm_coverage``'s 7 CSMs carry 138
 accounts each, and "the CSM team carries 138 accounts per rep against the survey's ~104,
-busy 100.0% of its selling time: a coverage finding of the scenario; churn rises with the
+busy 100% of its selling time: a coverage finding of the scenario; churn rises with the
 load ..." was said in full under net revenue retention, gross revenue retention, ARR per
 rep and the busy share, some 270 characters four times. :func:`said_once` keeps it in full
 under the first figure that gives it (the published ranges' order, as the lines are said)
