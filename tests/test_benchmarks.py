@@ -302,7 +302,8 @@ def test_numbers_paired_in_each_scenario_s_reason_are_not_merged_into_ranges() -
 
 def test_a_scenario_s_two_reasons_alike_but_for_their_numbers_are_both_said() -> None:
     """Keyed by their words with the numbers masked, a scenario's second such reason had replaced its first."""
-    from simulator.analysis.unusual_groups import Finding, figure_lines
+    from simulator.analysis.unusual_finding import Finding
+    from simulator.analysis.unusual_groups import figure_lines
 
     reasons = ("3 leads wait 2 days at awareness", "5 leads wait 7 days at awareness")
     found = [

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from unusual_said import said_of
 
-from simulator.analysis.unusual_groups import Finding, figure_lines
+from simulator.analysis.unusual_finding import Finding
+from simulator.analysis.unusual_groups import figure_lines
 from simulator.analysis.unusual_once import SHORT, reference
 from simulator.report.html import render_html
 from simulator.report.unusual_section import report_unusual_section, unusual_summary

@@ -20,10 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from simulator.analysis.unusual_groups import Finding
+from simulator.analysis.unusual_finding import Finding
 
 SHORT = 60
 """Characters under which repeated words are said again rather than pointed back to."""

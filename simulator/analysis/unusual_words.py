@@ -23,10 +23,10 @@ from simulator.analysis.published_ranges import (
 )
 from simulator.analysis.refit_floor import more_runs_words
 from simulator.analysis.tables import WHOLE_MONTHS, summary_row
+from simulator.analysis.unusual_finding import Finding
 from simulator.analysis.unusual_groups import (
     ONE_CI,
     SINGLE_RUN,
-    Finding,
     UnusualLine,
     figure_lines,
     note_lines,
