@@ -724,6 +724,10 @@ def test_the_little_pairing_sentence_gives_the_variance_pairing_leaves_as_measur
     assert f"the variance of a difference about {share:.0%} of theirs" in text, text
     # unmeasured, it keeps 1 - rho
     assert f"about {1 - rho:.0%} of theirs" in pairing_sentence("b", "a", rho, "bookings")
+    # a negative correlation leaves more variance than independent runs: "no more precise" had understated it
+    opposite = pairing_sentence("b", "a", -0.12, "bookings", 1.12)
+    assert "is 1.120 of what comparing independent runs would give" in opposite, opposite
+    assert "less precise than independent runs" in opposite and "no more precise" not in opposite
 
 
 def test_how_precise_reads_the_questions_primary_kpi_and_bookings_for_a_yes_no_one() -> None:

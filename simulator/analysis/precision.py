@@ -134,12 +134,18 @@ def pairing_sentence(
     head = f"**{scenario} vs {baseline}**: "
     if not math.isfinite(rho):
         return head + f"too few paired runs to measure how closely their {label} move together."
+    measured = math.isfinite(share)
     if rho <= 0.0:
+        if rho < 0.0 and measured and share > 1.0:  # opposite luck: the difference varies more than the two apart
+            return (
+                head + f"paired runs' {label} {have} a correlation of {rho:.3f}, so pairing gains nothing here: "
+                f"the variance of their difference is {share:.3f} of what comparing independent runs would give "
+                "(their two variances added), so the paired comparison is less precise than independent runs."
+            )
         return (
             head + f"paired runs' {label} {have} a correlation of {rho:.3f}, so pairing gains nothing here: "
             "the paired comparison is no more precise than comparing independent runs."
         )
-    measured = math.isfinite(share)
     if rho < LITTLE_PAIRING:
         # what pairing leaves as measured, where measured: 1 - rho holds only for sides that vary alike (a side
         # twice as spread as the other at rho 0.15 leaves 0.88 of their variance, not 0.85)
