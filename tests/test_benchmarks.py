@@ -756,6 +756,27 @@ def test_a_desk_answering_within_the_hour_is_named_beside_its_high_qualification
     assert "first touches its leads" not in said_of(text, "generalist", "MQL to SQL")
 
 
+def test_the_published_answer_time_is_put_in_the_run_calendars_own_working_hours(tmp_path: Path) -> None:
+    """A dated calendar (261 working days a year) had still read HBR's 42 clock hours as "about 29 hours of working
+    days", the default calendar's 42 x 250/365, beside a cycle range the same report converts at 261/365: 30 there."""
+    from simulator.analysis.fast_answers import fast_answer_words, published_answer_working_hours
+    from simulator.run.settings import RunnerSettings
+
+    assert round(published_answer_working_hours(), 1) == 28.8  # 42 x 250/365
+    assert round(published_answer_working_hours(261.0), 1) == 30.0  # 42 x 261/365
+    fast = summary({"mql_to_sql_rate": 0.41, "first_touch_hours_mean_sdr": 0.34})
+    assert "42 hours on average, about 29 hours of working days" in fast_answer_words(fast, "today", ["sdr"])
+    dated = fast_answer_words(fast, "today", ["sdr"], 261.0)
+    assert "42 hours on average, about 30 hours of working days as salesim counts them" in dated, dated
+    # a dated calendar, end to end: the specialists' desk answers in minutes, its rate read against 42 x 261/365
+    experiment = simulator.load_experiment(
+        overrides=["runs=2", "clock.horizon_days=140", "clock.warmup_days=40", "clock.start_date=2025-01-06"]
+    )
+    result = simulator.run_experiment(experiment, settings=RunnerSettings(workers=1), store_dir=tmp_path / "store")
+    said = said_of(unusual_summary(result), "specialist", "MQL to SQL")
+    assert "about 30 hours of working days as salesim counts them" in said, said
+
+
 def test_a_team_busier_than_85_percent_is_named_with_the_queue_it_leaves(tmp_path: Path) -> None:
     """The specialist AE team read busy 90.8% against 70–85% with no word: 181 leads a year leaked waiting for it."""
     import simulator

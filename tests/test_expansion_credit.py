@@ -214,3 +214,22 @@ def test_the_cost_table_shows_expansion_commission_only_where_a_scenario_pays_it
     assert not any(label in line for line in unpaid) and any("Cost of serving customers" in line for line in unpaid)
     both = _cost_section(pd.DataFrame(rows("csms", 0.0) + rows("sellers", 3.75e5)), ["csms", "sellers"], None, None)
     assert any(line.startswith(f"| {label}") and "$375.0k" in line for line in both)
+
+
+def test_bookings_per_rep_says_whose_where_no_team_carries_a_quota() -> None:
+    """A calibrated export without quotas read "Bookings per closing rep (quota carriers only) $57.6k" above "No team
+    carries a quota": the model then divides by every rep of the teams credited with a deal (model.economics)."""
+
+    def costs(spreadsheet: float) -> pd.DataFrame:
+        rows = [("cost_of_sales", 1_670_000.0), ("bookings_per_rep", 57_600.0), ("capacity_spreadsheet", spreadsheet)]
+        return pd.DataFrame(
+            [{"scenario": "as_is", "kpi": k, "mean": m, "ci_low": m, "ci_high": m, "n": 6} for k, m in rows]
+        )
+
+    without = "\n".join(_cost_section(costs(0.0), ["as_is"], None, None))
+    assert "| Bookings per closing rep (every rep of the teams that closed deals: no team carries a quota) ($) |" in (
+        without
+    ), without
+    assert "quota carriers only" not in without
+    carried = "\n".join(_cost_section(costs(3_360_000.0), ["as_is"], None, None))
+    assert "| Bookings per closing rep (quota carriers only) ($) |" in carried, carried

@@ -21,8 +21,8 @@ import pandas as pd
 
 from simulator.analysis.busy_reasons import working_teams
 from simulator.analysis.formatting import hours_words
-from simulator.analysis.published_ranges import WORKING_DAYS_PER_CALENDAR_DAY
-from simulator.analysis.tables import first_touch_kpi, summary_row
+from simulator.analysis.published_ranges import WORKING_DAYS_A_YEAR, WORKING_DAYS_PER_CALENDAR_DAY
+from simulator.analysis.tables import first_touch_kpi, summary_row, year_days
 from simulator.analysis.wording import join_words, team_label
 from simulator.run.experiment import ExperimentResult
 
@@ -34,12 +34,25 @@ far sooner answer."""
 PUBLISHED_MEAN_ANSWER_HOURS = 42
 """Mean response time of the 2,241 firms HBR 2011 audited, clock hours (weekends and nights included)."""
 PUBLISHED_MEAN_ANSWER_WORKING_HOURS = PUBLISHED_MEAN_ANSWER_HOURS * WORKING_DAYS_PER_CALENDAR_DAY
-"""The same 42 clock hours as the model counts time, hours of working days (x 250/365: about 29)."""
+"""The same 42 clock hours as the default calendar counts time, hours of working days (x 250/365: about 29); a
+calendar of another length counts them at its own working days a year (:func:`published_answer_working_hours`)."""
 QUALIFICATION_KPI = "mql_to_sql_rate"
 """The figure the words explain."""
 
 
-def fast_answer_words(summary: pd.DataFrame, scenario: str, teams: Sequence[str]) -> str:
+def published_answer_working_hours(days_per_year: float = WORKING_DAYS_A_YEAR) -> float:
+    """HBR 2011's 42 clock hours in hours of working days on a calendar of ``days_per_year`` working days.
+
+    A working day is 24 hours of the model's clock, so 42 clock hours are ``42 x days_per_year / 365``
+    of them: about 29 on the default 250-day calendar, 30 on a dated calendar's 261 (which had
+    still read "about 29", beside a cycle range the same report converts at 261/365).
+    """
+    return PUBLISHED_MEAN_ANSWER_HOURS * days_per_year / 365.0
+
+
+def fast_answer_words(
+    summary: pd.DataFrame, scenario: str, teams: Sequence[str], days_per_year: float = WORKING_DAYS_A_YEAR
+) -> str:
     """Why ``scenario``'s MQL-to-SQL rate reads high when ``teams`` (working the first stage) answer far sooner.
 
     Within the hour, or within a quarter of the published firms' 42 hours (``sdr_headcount``'s
@@ -51,6 +64,8 @@ def fast_answer_words(summary: pd.DataFrame, scenario: str, teams: Sequence[str]
         summary: The summary table (``first_touch_hours_mean_<team>`` rows, hours).
         scenario: The scenario.
         teams: The teams working the funnel's first stage (``busy_reasons.working_teams``).
+        days_per_year: The working days of a year of the scenario's calendar, at which the published
+            42 clock hours are put in hours of working days (:func:`published_answer_working_hours`).
 
     Returns:
         The words, or ``""`` when a team's mean first touch is a quarter of 42 clock hours or more
@@ -61,7 +76,8 @@ def fast_answer_words(summary: pd.DataFrame, scenario: str, teams: Sequence[str]
         kpi = first_touch_kpi(summary, scenario, team) if len(teams) == 1 else f"first_touch_hours_mean_{team}"
         row = summary_row(summary, scenario, kpi)
         hours.append(float(row["mean"]) if row is not None else math.nan)
-    limit = SOONER_SHARE * PUBLISHED_MEAN_ANSWER_WORKING_HOURS
+    published = published_answer_working_hours(days_per_year)
+    limit = SOONER_SHARE * published
     if not hours or not all(math.isfinite(h) and h < limit for h in hours):
         return ""
     sooner = "leads answered within the hour" if max(hours) < FAST_ANSWER_HOURS else "leads answered this soon"
@@ -73,7 +89,7 @@ def fast_answer_words(summary: pd.DataFrame, scenario: str, teams: Sequence[str]
     return (
         f"{who} after they arrive on average, and "
         f"{sooner} qualify far more often: the published rates come from firms answering in "
-        f"{PUBLISHED_MEAN_ANSWER_HOURS} hours on average, about {PUBLISHED_MEAN_ANSWER_WORKING_HOURS:.0f} hours of "
+        f"{PUBLISHED_MEAN_ANSWER_HOURS} hours on average, about {published:.0f} hours of "
         "working days as salesim counts them (HBR 2011; speed to lead in docs/MODEL.md)"
     )
 
@@ -85,7 +101,8 @@ def fast_answer_reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict
         stages = spec.config.pipeline.stages
         teams = working_teams(spec.config.org, stages[0].name, stages[0].role) if stages else []
         speed_matters = spec.config.effects.speed_to_lead.exponent > 0  # else answering sooner changes nothing
-        words = fast_answer_words(summary, spec.name, teams) if teams and speed_matters else ""
+        days = year_days(result.experiment, spec.name)  # a dated calendar's 261 or so, not the default's 250
+        words = fast_answer_words(summary, spec.name, teams, days) if teams and speed_matters else ""
         if words:
             reasons[spec.name] = {QUALIFICATION_KPI: words}
     return reasons

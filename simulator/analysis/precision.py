@@ -134,18 +134,27 @@ def pairing_sentence(
     head = f"**{scenario} vs {baseline}**: "
     if not math.isfinite(rho):
         return head + f"too few paired runs to measure how closely their {label} move together."
+    measured = math.isfinite(share)
     if rho <= 0.0:
+        if rho < 0.0 and measured and share > 1.0:  # opposite luck: the difference varies more than the two apart
+            return (
+                head + f"paired runs' {label} {have} a correlation of {rho:.3f}, so pairing gains nothing here: "
+                f"the variance of their difference is {share:.3f} of what comparing independent runs would give "
+                "(their two variances added), so the paired comparison is less precise than independent runs."
+            )
         return (
             head + f"paired runs' {label} {have} a correlation of {rho:.3f}, so pairing gains nothing here: "
             "the paired comparison is no more precise than comparing independent runs."
         )
     if rho < LITTLE_PAIRING:
+        # what pairing leaves as measured, where measured: 1 - rho holds only for sides that vary alike (a side
+        # twice as spread as the other at rho 0.15 leaves 0.88 of their variance, not 0.85)
+        left = share if measured else 1.0 - rho
         return (
             head + f"paired runs' {label} {have} a correlation of only {rho:.3f}: the two designs route the same "
             "leads so differently that their runs share little luck, so pairing makes the comparison hardly more "
-            f"precise than independent runs (the variance of a difference about {1.0 - rho:.0%} of theirs)."
+            f"precise than independent runs (the variance of a difference about {left:.0%} of theirs)."
         )
-    measured = math.isfinite(share)
     if measured and share == 0.0:  # csm_coverage's bookings: "0.000 of ..., so the paired comparison is that much"
         same, them = ("are", "them") if have == "have" else ("is", "it")
         return head + f"paired runs' {label} {same} the same in every run: {scenario} does not move {them}."

@@ -18,7 +18,7 @@ import pandas as pd
 from simulator.analysis.carrier_reasons import carrier_lines, carrier_notes
 from simulator.analysis.draw_means import shares_draws
 from simulator.analysis.formatting import format_money
-from simulator.analysis.kpi_names import kpi_axis_label
+from simulator.analysis.kpi_names import kpi_axis_label, kpi_label
 from simulator.analysis.mean_cells import format_mean_cis
 from simulator.analysis.plan_window import QuarterPlan, plan_window_notes, quarter_plans
 from simulator.analysis.planning import NO_BOTTLENECK_DAYS, bottlenecks, capacity_bridge, plan_figure
@@ -177,7 +177,7 @@ def _cost_section(
     if not kpis:
         return []
     shown = figure_lines(figure, out_dir) if out_dir is not None else []
-    rows = [[kpi_axis_label(k), *format_mean_cis([summary_row(summary, n, k) for n in names], k)] for k in kpis]
+    rows = [[_cost_label(summary, k), *format_mean_cis([summary_row(summary, n, k) for n in names], k)] for k in kpis]
     # a calibrated company without quotas pays every rep its variable at target: no commission to describe
     paid = "cost_commission" not in set(summary["kpi"]) or _any_nonzero(summary, "cost_commission")
     pay = (
@@ -205,6 +205,20 @@ def _cost_section(
         *([*carrier_lines(notes), ""] if notes else []),
         *shown,
     ]
+
+
+NO_QUOTA_PER_REP = "Bookings per closing rep (every rep of the teams that closed deals: no team carries a quota)"
+"""The per-rep row where no team carries a quota: the model then counts the teams credited with a deal
+(model.economics), and "quota carriers only" had stood above "No team carries a quota" (a calibrated export)."""
+
+
+def _cost_label(summary: pd.DataFrame, kpi: str) -> str:
+    """The cost table's label of ``kpi``: bookings per rep says whose, without quotas, as the model counts them."""
+    if kpi == "bookings_per_rep" and not _any_nonzero(summary, "capacity_spreadsheet"):
+        sheet = summary.loc[summary["kpi"] == "capacity_spreadsheet", "mean"]
+        if len(sheet) and bool((sheet.astype(float) == 0.0).all()):  # seats x quota is $0 in every scenario
+            return kpi_axis_label(kpi).replace(kpi_label(kpi), NO_QUOTA_PER_REP, 1)
+    return kpi_axis_label(kpi)
 
 
 NO_QUOTA = (
