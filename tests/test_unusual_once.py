@@ -40,7 +40,7 @@ def _found(scenario: str, rank: int, name: str, *reasons: str, value: str = "5.0
 
 
 def test_a_scenarios_reason_is_said_in_full_under_its_first_figure_and_pointed_back_to_after() -> None:
-    expansions = "100.0% busy, it closes $891.7k of expansions against csm_11's $5.38M: most of NRR's fall"
+    expansions = "so busy, it closes $891.7k of expansions against csm_11's $5.38M: most of NRR's fall"
     found = [  # given out of order: the published ranges' order decides which is first
         _found("csm_7", 3, "the CSM team's busy share", HEAVY),
         _found("csm_7", 1, "gross revenue retention", HEAVY),

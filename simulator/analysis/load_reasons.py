@@ -70,6 +70,10 @@ def load_words(load: float, busy: float, team: str, load_logit: float, reference
 def expansion_words(summary: pd.DataFrame, scenario: str, baseline: str, busy: float) -> str:
     """How much expansion a saturated account team closed (beside the baseline's): NRR counts it as well as churn.
 
+    Said after :func:`load_words`, which gives the team's busy share: ``; so busy, it closes
+    $891.7k of expansions against csm_11's $5.38M`` (it had read "100.0% busy" right after
+    "busy 100.0% of its selling time").
+
     ``csm_coverage``'s 7 CSMs, busy all their time, closed $0.92M of expansions against the
     baseline's $5.34M: most of their NRR's fall, more than the churn. Empty when the team is
     not busier than 85% or the figure is missing.
@@ -79,7 +83,8 @@ def expansion_words(summary: pd.DataFrame, scenario: str, baseline: str, busy: f
         return ""
     theirs = summary_mean(summary, baseline, "expansion_bookings") if scenario != baseline else math.nan
     against = f" against {baseline}'s {format_money(theirs)}" if math.isfinite(theirs) else ""
-    return f"; {format_percent(busy, signed=False)} busy, it closes {format_money(closed)} of expansions{against}"
+    # the load's words before these already say the busy share: "so busy" refers to it rather than repeating it
+    return f"; so busy, it closes {format_money(closed)} of expansions{against}"
 
 
 def net_retention_words(words: str, summary: pd.DataFrame, scenario: str, baseline: str, busy: float) -> str:
