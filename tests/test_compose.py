@@ -13,6 +13,7 @@ import subprocess
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -559,6 +560,42 @@ def test_each_config_file_is_parsed_once_and_an_edited_one_again(tmp_path: Path)
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time: only the text tells
     edited = simulator.load_experiment("bigger_desk", overrides)
     assert parsed_files() == parsed + 1 and edited.scenarios[1].config.org.teams["sdr"].headcount == 6
+
+
+def test_hydras_own_config_is_composed_again_only_when_a_config_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """load_experiment reads the config groups and folders from Hydra's own config: composed once for a folder and
+    searchpath (a third of a two-scenario load), again once a .yaml file there is edited, added or removed."""
+    from simulator import notebook_loader
+
+    folder = user_folder(tmp_path)
+    overrides = [f"hydra.searchpath=[file://{folder}]"]
+    composed: list[list[str]] = []
+    real = notebook_loader.compose
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("return_hydra_config"):
+            composed.append(list(kwargs["overrides"]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(notebook_loader, "compose", counted)
+    simulator.load_experiment("bigger_desk", overrides)
+    simulator.load_experiment("bigger_desk", [*overrides, "runs=4"])
+    assert composed == [overrides]
+    path = folder / "experiment" / "bigger_desk.yaml"
+    stat = path.stat()
+    path.write_text(path.read_text().replace("org.teams.sdr.headcount=5", "org.teams.sdr.headcount=6"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time: only the text tells
+    assert simulator.load_experiment("bigger_desk", overrides).scenarios[1].config.org.teams["sdr"].headcount == 6
+    assert len(composed) == 2
+    (folder / "experiment" / "another.yaml").write_text(USER_EXPERIMENT)
+    simulator.load_experiment("another", overrides)
+    assert len(composed) == 3
+    (folder / "experiment" / "another.yaml").unlink()
+    with pytest.raises(ConfigError, match="another"):
+        simulator.load_experiment("another", overrides)
+    assert len(composed) == 4
 
 
 def test_a_mapping_override_merges_into_the_mapping_there_and_every_wrong_key_in_it_is_named(
