@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from simulator.config.errors import ConfigError
 from simulator.config.fed_sources import rate_notes_and_issues
 from simulator.run.build import BaselineWarning, experiment_from_dicts
 from simulator.run.differences import MISSING, difference_rows, format_setting, scenario_differences
+from tests.forked_cli import ForkedCommandLine, forked_command_line
 from tests.scenarios import CONFIGS, ROOT
 
 EXPERIMENTS = sorted(p.stem for p in (ROOT / "experiments").glob("*.yaml"))
@@ -52,6 +54,19 @@ def salesim(*args: str, cwd: Path, python: str = sys.executable) -> subprocess.C
     return subprocess.run(
         [python, "-m", "simulator", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
     )
+
+
+@pytest.fixture(scope="module")
+def command_line() -> Iterator[ForkedCommandLine]:
+    """``python -m simulator`` for the commands below that run nothing (a refusal, --describe): each a process of
+    its own forked from one that loaded the app once (:mod:`tests.forked_cli`); a command that runs is a subprocess."""
+    with forked_command_line() as server:
+        yield server
+
+
+def runs_nothing(server: ForkedCommandLine, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m simulator ARGS`` in ``cwd``, as :func:`salesim`, for a command that is refused or only prints."""
+    return server.run(*args, cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600)
 
 
 def user_folder(tmp_path: Path) -> Path:
@@ -187,8 +202,10 @@ def test_the_command_line_runs_an_override_only_the_scenarios_have(tmp_path: Pat
     assert "sdr_4" not in resolved["overrides_replaced"]
 
 
-def test_the_command_line_refuses_a_key_no_scenario_has_in_salesim_words(tmp_path: Path) -> None:
-    done = salesim("experiment=sdr_headcount", "org.teams.sdr.headcont=5", *QUICK, cwd=tmp_path)
+def test_the_command_line_refuses_a_key_no_scenario_has_in_salesim_words(
+    tmp_path: Path, command_line: ForkedCommandLine
+) -> None:
+    done = runs_nothing(command_line, "experiment=sdr_headcount", "org.teams.sdr.headcont=5", *QUICK, cwd=tmp_path)
     assert done.returncode == 2
     assert "org.teams.sdr.headcont = 5: no scenario of sdr_headcount has this key" in done.stderr
     assert "did you mean 'org.teams.sdr.headcount'?" in done.stderr
@@ -484,8 +501,8 @@ def test_a_role_setting_no_team_reads_is_noted(capsys: pytest.CaptureFixture[str
     assert "no team reads it" not in capsys.readouterr().err
 
 
-def test_describe_prints_the_table_and_runs_nothing(tmp_path: Path) -> None:
-    done = salesim("experiment=sdr_headcount", "runs=40", "--describe", cwd=tmp_path)
+def test_describe_prints_the_table_and_runs_nothing(tmp_path: Path, command_line: ForkedCommandLine) -> None:
+    done = runs_nothing(command_line, "experiment=sdr_headcount", "runs=40", "--describe", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert "sdr_headcount: With 8 AEs closing" in lines[0]
@@ -731,7 +748,9 @@ def test_an_experiment_of_your_own_from_an_installed_wheel(tmp_path: Path) -> No
     assert "| five | org.teams.sdr.headcount | 4 | 5 |" in (out / "report.md").read_text()
 
 
-def test_problems_of_different_scenarios_are_reported_in_one_message(tmp_path: Path) -> None:
+def test_problems_of_different_scenarios_are_reported_in_one_message(
+    tmp_path: Path, command_line: ForkedCommandLine
+) -> None:
     """A key typo in one scenario hid another scenario's bad value until the next run."""
     folder = tmp_path / "mine" / "experiment"
     folder.mkdir(parents=True)
@@ -740,7 +759,9 @@ def test_problems_of_different_scenarios_are_reported_in_one_message(tmp_path: P
         "experiment:\n  name: two\n  baseline: a\n  scenarios:\n    a: []\n"
         "    b: [org.teams.full_cycle.headcont=13]\n    c: [pipelines.retention.renewal.size_logit=-2]\n"
     )
-    done = salesim("--config-dir", str(tmp_path / "mine"), "experiment=two", "--describe", cwd=tmp_path)
+    done = runs_nothing(
+        command_line, "--config-dir", str(tmp_path / "mine"), "experiment=two", "--describe", cwd=tmp_path
+    )
     assert done.returncode == 2, done.stderr
     assert "invalid configuration (2 problems)" in done.stderr
     assert "[scenario b] org.teams.full_cycle.headcont = 13" in done.stderr
