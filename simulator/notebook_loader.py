@@ -11,6 +11,7 @@ $3.01M) where the command line, on the 40 refits, said $3.07M ($2.97M to $3.16M)
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -103,14 +104,27 @@ def _folders_and_groups(primary: Path, searchpath: list[str]) -> tuple[list[Path
 
 
 def _fingerprint(folders: Sequence[Path]) -> str:
-    """A digest of the names and texts of the ``.yaml`` files under ``folders``."""
+    """A digest of the names and texts of the ``.yaml`` files under ``folders``, linked folders followed.
+
+    (The shipped ``configs/experiment`` is a link to ``experiments/``, which ``Path.rglob`` does not enter.)
+    """
     digest = hashlib.sha1()
     for folder in folders:
-        for path in sorted(folder.rglob("*.yaml")):
-            digest.update(str(path).encode() + b"\0")
-            try:
-                digest.update(path.read_bytes())
-            except OSError:
-                digest.update(b"\1unreadable")
-            digest.update(b"\0")
+        entered: set[str] = set()
+        for where, subfolders, files in os.walk(folder, followlinks=True):
+            real = os.path.realpath(where)
+            if real in entered:  # a link back up: walked already
+                subfolders.clear()
+                continue
+            entered.add(real)
+            subfolders.sort()
+            for name in sorted(f for f in files if f.endswith(".yaml")):
+                path = os.path.join(where, name)
+                digest.update(path.encode() + b"\0")
+                try:
+                    with open(path, "rb") as text:
+                        digest.update(text.read())
+                except OSError:
+                    digest.update(b"\1unreadable")
+                digest.update(b"\0")
     return digest.hexdigest()

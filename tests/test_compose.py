@@ -613,6 +613,16 @@ def test_hydras_own_config_is_composed_again_only_when_a_config_file_changes(
     with pytest.raises(ConfigError, match="another"):
         simulator.load_experiment("another", overrides)
     assert len(composed) == 4
+    # a linked folder is read through (the shipped configs/experiment links to experiments/), a link back up once
+    linked = tmp_path / "linked"
+    (linked / "real").mkdir(parents=True)
+    (linked / "real" / "a.yaml").write_text("x: 1\n")
+    (linked / "top").mkdir()
+    (linked / "top" / "experiment").symlink_to(linked / "real")
+    (linked / "top" / "loop").symlink_to(linked / "top")
+    before = notebook_loader._fingerprint([linked / "top"])
+    (linked / "real" / "a.yaml").write_text("x: 2\n")
+    assert notebook_loader._fingerprint([linked / "top"]) != before
 
 
 def test_a_mapping_override_merges_into_the_mapping_there_and_every_wrong_key_in_it_is_named(
