@@ -21,19 +21,20 @@ warnings.filterwarnings("ignore", category=PipelineShapeWarning)
 # --no-loadscope-reorder keeps this order). test_engines.py goes first: its first test compiles the fast
 # engine on a cold cache (about 70 s of one core), and a test of any other module that runs that engine waits
 # for the compile (simulator/engines/fast/cache.compile_lock). Meanwhile the other worker takes modules that
-# never run it (about 110 s of work on an idle machine): ruff and mypy, four modules of config and calibration
-# checks, then the refusals (test_bad_input's Hypothesis test, near its end, runs it). The rest follow with the
-# most tests first, as pytest-xdist orders them itself. In xdist's own order, the refusals' worker had reached an
-# engine test 55 s before the compile ended and waited. A module listed here that comes to run the engine only
-# waits for the compile: nothing fails.
+# never run it (about 150 s of work on an idle machine): ruff and mypy, three modules of config and calibration
+# checks, then the refusals (test_bad_input's Hypothesis test, near its end, runs it), then test_workforce (its
+# [fast] test runs it: placed before the dates and the refusals, that worker had waited 35 s there for the
+# compile). The rest follow with the most tests first, as pytest-xdist orders them itself. In xdist's own order,
+# the refusals' worker had reached an engine test 55 s before the compile ended and waited. A module listed here
+# that comes to run the engine only waits for the compile: nothing fails.
 FIRST = (
     "test_engines.py",
     "test_quality.py",
     "test_calibration_inputs.py",
     "test_config.py",
-    "test_workforce.py",
     "test_calibration_dates.py",
     "test_bad_input.py",
+    "test_workforce.py",
 )
 
 

@@ -6,11 +6,13 @@ export's measured facts (skipped when the export is not beside the repository)."
 from __future__ import annotations
 
 import math
+import os
 import re
 import shutil
 import subprocess
 import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +31,7 @@ from simulator.model.metrics import kpi_row
 from simulator.model.scenario import compile_scenario
 from simulator.run.backtest import refitted
 from tests.crm_copies import edited_copy
+from tests.forked_cli import ForkedCommandLine, forked_command_line
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "crm"
@@ -37,6 +40,20 @@ SHARED = next(
     (p for p in (ROOT.parent / "shared" / "data" / "crm-maven", Path("/work/shared/data/crm-maven")) if p.is_dir()),
     None,
 )
+
+
+@pytest.fixture(scope="module")
+def command_line() -> Iterator[ForkedCommandLine]:
+    """``python -m simulator`` for the commands below refused before they run: each a process of its own, forked
+    from one that loaded the app once (:mod:`tests.forked_cli`); a command that runs is a subprocess."""
+    with forked_command_line() as server:
+        yield server
+
+
+def refused(server: ForkedCommandLine, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m simulator ARGS`` in ``cwd`` with this process's environment, for a command refused."""
+    return server.run(*args, cwd=cwd, env=dict(os.environ), timeout=300)
+
 
 # shape -> (won, lost, no decision) shares and the win rate of decided deals (tests/fixtures/crm/README.md)
 KNOWN = {
@@ -342,28 +359,20 @@ def test_a_product_pod_reads_in_words() -> None:
     assert len(teams) == 2 and sum(team["headcount"] for team in teams.values()) == 4, teams
 
 
-def test_a_group_the_calibrated_folder_does_not_choose_is_named_with_the_plus(tmp_path: Path) -> None:
+def test_a_group_the_calibrated_folder_does_not_choose_is_named_with_the_plus(
+    tmp_path: Path, command_line: ForkedCommandLine
+) -> None:
     """plan=default on a calibrated folder read "command line = null: could not be composed: Could not override"."""
     folder = write_folder(calibrate(mapping("a_opportunities"), AS_OF, UNTIL), tmp_path / "company", runs=2)
-    done = subprocess.run(
-        [sys.executable, "-m", "simulator", "--config-dir", str(folder), "plan=default", f"hydra.run.dir={tmp_path}/r"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=300,
+    done = refused(
+        command_line, "--config-dir", str(folder), "plan=default", f"hydra.run.dir={tmp_path}/r", cwd=tmp_path
     )
     assert done.returncode == 2 and not (tmp_path / "r").exists()
     assert "plan = 'default': this config folder's config.yaml chooses no plan" in done.stderr, done.stderr
     assert "add one with +plan=default" in done.stderr and "command line = null" not in done.stderr
     # a key of the plan the folder leaves out: the + that adds it is named (the README's plan.bookings=... had
     # been told only that no scenario has the key)
-    done = subprocess.run(
-        [sys.executable, "-m", "simulator", "--config-dir", str(folder), "plan.bookings=3500000", "--describe"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=300,
-    )
+    done = refused(command_line, "--config-dir", str(folder), "plan.bookings=3500000", "--describe", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert "it is a setting of a plan section this config leaves out (default null): add it with a leading +, " in (
         done.stderr
@@ -500,14 +509,14 @@ def test_a_holiday_that_is_not_a_date_is_refused(
     assert not out.exists()
 
 
-def test_a_shipped_experiment_on_a_calibrated_folder_is_told_its_org_replaced_the_fitted_one(tmp_path: Path) -> None:
+def test_a_shipped_experiment_on_a_calibrated_folder_is_told_its_org_replaced_the_fitted_one(
+    tmp_path: Path, command_line: ForkedCommandLine
+) -> None:
     """plan_check on a calibrated folder: role problems per team that never said its org= replaced the fitted org."""
     folder = write_folder(calibrate(mapping("a_opportunities"), AS_OF, UNTIL), tmp_path / "company", runs=2)
     out = tmp_path / "run"
-    command = [sys.executable, "-m", "simulator", "--config-dir", str(folder), "experiment=plan_check"]
-    result = subprocess.run(
-        [*command, f"hydra.run.dir={out}"], capture_output=True, text=True, cwd=tmp_path, timeout=300
-    )
+    command = ["--config-dir", str(folder), "experiment=plan_check"]
+    result = refused(command_line, *command, f"hydra.run.dir={out}", cwd=tmp_path)
     assert result.returncode == 2 and not out.exists()
     assert "This pipeline was fitted from" in result.stderr
     assert "replaced the calibrated org. Run the calibrated folder's own experiments" in result.stderr
@@ -624,11 +633,13 @@ def test_a_calibrated_folder_is_what_the_commands_and_the_python_api_study(tmp_p
     assert "org.teams.North.headcount" in (out / "sensitivity.csv").read_text()
 
 
-def test_warmup_on_a_company_that_starts_from_its_open_pipeline_is_refused(tmp_path: Path) -> None:
+def test_warmup_on_a_company_that_starts_from_its_open_pipeline_is_refused(
+    tmp_path: Path, command_line: ForkedCommandLine
+) -> None:
     """warmup on a calibrated folder advised a warm-up, where its runs start from the deals open at the as-of date."""
     folder = write_folder(calibrate(mapping("a_opportunities"), AS_OF, UNTIL), tmp_path / "company", runs=2)
-    command = [sys.executable, "-m", "simulator", "warmup", "--config-dir", str(folder), "--runs", "2"]
-    done = subprocess.run([*command, "--out", str(tmp_path / "w")], capture_output=True, text=True, cwd=tmp_path)
+    command = ["warmup", "--config-dir", str(folder), "--runs", "2"]
+    done = refused(command_line, *command, "--out", str(tmp_path / "w"), cwd=tmp_path)
     assert done.returncode == 2 and not (tmp_path / "w").exists(), done.stderr
     assert "starts from its real open pipeline on day 0, not from an empty company: a warm-up does not apply" in (
         done.stderr

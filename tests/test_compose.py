@@ -12,7 +12,9 @@ import os
 import subprocess
 import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -23,6 +25,7 @@ from simulator.config.errors import ConfigError
 from simulator.config.fed_sources import rate_notes_and_issues
 from simulator.run.build import BaselineWarning, experiment_from_dicts
 from simulator.run.differences import MISSING, difference_rows, format_setting, scenario_differences
+from tests.forked_cli import ForkedCommandLine, forked_command_line
 from tests.scenarios import CONFIGS, ROOT
 
 EXPERIMENTS = sorted(p.stem for p in (ROOT / "experiments").glob("*.yaml"))
@@ -51,6 +54,19 @@ def salesim(*args: str, cwd: Path, python: str = sys.executable) -> subprocess.C
     return subprocess.run(
         [python, "-m", "simulator", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
     )
+
+
+@pytest.fixture(scope="module")
+def command_line() -> Iterator[ForkedCommandLine]:
+    """``python -m simulator`` for the commands below that run nothing (a refusal, --describe): each a process of
+    its own forked from one that loaded the app once (:mod:`tests.forked_cli`); a command that runs is a subprocess."""
+    with forked_command_line() as server:
+        yield server
+
+
+def runs_nothing(server: ForkedCommandLine, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m simulator ARGS`` in ``cwd``, as :func:`salesim`, for a command that is refused or only prints."""
+    return server.run(*args, cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600)
 
 
 def user_folder(tmp_path: Path) -> Path:
@@ -186,8 +202,10 @@ def test_the_command_line_runs_an_override_only_the_scenarios_have(tmp_path: Pat
     assert "sdr_4" not in resolved["overrides_replaced"]
 
 
-def test_the_command_line_refuses_a_key_no_scenario_has_in_salesim_words(tmp_path: Path) -> None:
-    done = salesim("experiment=sdr_headcount", "org.teams.sdr.headcont=5", *QUICK, cwd=tmp_path)
+def test_the_command_line_refuses_a_key_no_scenario_has_in_salesim_words(
+    tmp_path: Path, command_line: ForkedCommandLine
+) -> None:
+    done = runs_nothing(command_line, "experiment=sdr_headcount", "org.teams.sdr.headcont=5", *QUICK, cwd=tmp_path)
     assert done.returncode == 2
     assert "org.teams.sdr.headcont = 5: no scenario of sdr_headcount has this key" in done.stderr
     assert "did you mean 'org.teams.sdr.headcount'?" in done.stderr
@@ -483,8 +501,8 @@ def test_a_role_setting_no_team_reads_is_noted(capsys: pytest.CaptureFixture[str
     assert "no team reads it" not in capsys.readouterr().err
 
 
-def test_describe_prints_the_table_and_runs_nothing(tmp_path: Path) -> None:
-    done = salesim("experiment=sdr_headcount", "runs=40", "--describe", cwd=tmp_path)
+def test_describe_prints_the_table_and_runs_nothing(tmp_path: Path, command_line: ForkedCommandLine) -> None:
+    done = runs_nothing(command_line, "experiment=sdr_headcount", "runs=40", "--describe", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert "sdr_headcount: With 8 AEs closing" in lines[0]
@@ -559,6 +577,52 @@ def test_each_config_file_is_parsed_once_and_an_edited_one_again(tmp_path: Path)
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time: only the text tells
     edited = simulator.load_experiment("bigger_desk", overrides)
     assert parsed_files() == parsed + 1 and edited.scenarios[1].config.org.teams["sdr"].headcount == 6
+
+
+def test_hydras_own_config_is_composed_again_only_when_a_config_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """load_experiment reads the config groups and folders from Hydra's own config: composed once for a folder and
+    searchpath (a third of a two-scenario load), again once a .yaml file there is edited, added or removed."""
+    from simulator import notebook_loader
+
+    folder = user_folder(tmp_path)
+    overrides = [f"hydra.searchpath=[file://{folder}]"]
+    composed: list[list[str]] = []
+    real = notebook_loader.compose
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("return_hydra_config"):
+            composed.append(list(kwargs["overrides"]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(notebook_loader, "compose", counted)
+    simulator.load_experiment("bigger_desk", overrides)
+    simulator.load_experiment("bigger_desk", [*overrides, "runs=4"])
+    assert composed == [overrides]
+    path = folder / "experiment" / "bigger_desk.yaml"
+    stat = path.stat()
+    path.write_text(path.read_text().replace("org.teams.sdr.headcount=5", "org.teams.sdr.headcount=6"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time: only the text tells
+    assert simulator.load_experiment("bigger_desk", overrides).scenarios[1].config.org.teams["sdr"].headcount == 6
+    assert len(composed) == 2
+    (folder / "experiment" / "another.yaml").write_text(USER_EXPERIMENT)
+    simulator.load_experiment("another", overrides)
+    assert len(composed) == 3
+    (folder / "experiment" / "another.yaml").unlink()
+    with pytest.raises(ConfigError, match="another"):
+        simulator.load_experiment("another", overrides)
+    assert len(composed) == 4
+    # a linked folder is read through (the shipped configs/experiment links to experiments/), a link back up once
+    linked = tmp_path / "linked"
+    (linked / "real").mkdir(parents=True)
+    (linked / "real" / "a.yaml").write_text("x: 1\n")
+    (linked / "top").mkdir()
+    (linked / "top" / "experiment").symlink_to(linked / "real")
+    (linked / "top" / "loop").symlink_to(linked / "top")
+    before = notebook_loader._fingerprint([linked / "top"])
+    (linked / "real" / "a.yaml").write_text("x: 2\n")
+    assert notebook_loader._fingerprint([linked / "top"]) != before
 
 
 def test_a_mapping_override_merges_into_the_mapping_there_and_every_wrong_key_in_it_is_named(
@@ -694,7 +758,9 @@ def test_an_experiment_of_your_own_from_an_installed_wheel(tmp_path: Path) -> No
     assert "| five | org.teams.sdr.headcount | 4 | 5 |" in (out / "report.md").read_text()
 
 
-def test_problems_of_different_scenarios_are_reported_in_one_message(tmp_path: Path) -> None:
+def test_problems_of_different_scenarios_are_reported_in_one_message(
+    tmp_path: Path, command_line: ForkedCommandLine
+) -> None:
     """A key typo in one scenario hid another scenario's bad value until the next run."""
     folder = tmp_path / "mine" / "experiment"
     folder.mkdir(parents=True)
@@ -703,7 +769,9 @@ def test_problems_of_different_scenarios_are_reported_in_one_message(tmp_path: P
         "experiment:\n  name: two\n  baseline: a\n  scenarios:\n    a: []\n"
         "    b: [org.teams.full_cycle.headcont=13]\n    c: [pipelines.retention.renewal.size_logit=-2]\n"
     )
-    done = salesim("--config-dir", str(tmp_path / "mine"), "experiment=two", "--describe", cwd=tmp_path)
+    done = runs_nothing(
+        command_line, "--config-dir", str(tmp_path / "mine"), "experiment=two", "--describe", cwd=tmp_path
+    )
     assert done.returncode == 2, done.stderr
     assert "invalid configuration (2 problems)" in done.stderr
     assert "[scenario b] org.teams.full_cycle.headcont = 13" in done.stderr

@@ -6,6 +6,7 @@ import dataclasses
 import math
 import re
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from simulator.config.errors import ConfigError
 from simulator.report.document import render_report
 from simulator.run.build import experiment_from_dict
 from simulator.run.experiment import ExperimentResult
+from tests.forked_cli import ForkedCommandLine, forked_command_line
 from tests.scenarios import single_stage_queue
 
 
@@ -726,16 +728,26 @@ def test_the_chance_of_hitting_a_plan_set_at_the_median_of_bookings_is_one_half(
     assert abs(hit - 0.5) <= 4 * se, (hit, se)
 
 
-def test_a_misspelt_decision_kpi_on_the_command_line_stops_the_run(tmp_path: Any) -> None:
-    from tests.test_cli import salesim
+@pytest.fixture(scope="module")
+def command_line() -> Iterator[ForkedCommandLine]:
+    """``python -m simulator`` for commands refused before they run: each a process of its own, forked from one
+    that loaded the app once (:mod:`tests.forked_cli`); a command that runs replications is a subprocess."""
+    with forked_command_line() as server:
+        yield server
 
-    done = salesim("experiment.decision.primary=bokings", "runs=2", cwd=tmp_path)
+
+def test_a_misspelt_decision_kpi_on_the_command_line_stops_the_run(
+    tmp_path: Any, command_line: ForkedCommandLine
+) -> None:
+    from tests.test_cli import refused, salesim
+
+    done = refused(command_line, "experiment.decision.primary=bokings", "runs=2", cwd=tmp_path)
     assert done.returncode == 2
     assert "experiment.decision.primary = 'bokings'" in done.stderr and "did you mean 'bookings'" in done.stderr
     assert not (tmp_path / "outputs").exists()
     # a near miss of a KPI's name is refused at once, before the engine loads (a first run's compile)
     near = "experiment.decision.guardrails=[cost_of_sale,utilisation_sdr]"
-    done = salesim("experiment=plan_check", near, "runs=2", "runner.workers=1", cwd=tmp_path)
+    done = refused(command_line, "experiment=plan_check", near, "runs=2", "runner.workers=1", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert "experiment.decision.guardrails.0 = 'cost_of_sale'" in done.stderr and "'cost_of_sales'" in done.stderr
     assert "engine:" not in done.stderr
@@ -748,7 +760,7 @@ def test_a_misspelt_decision_kpi_on_the_command_line_stops_the_run(tmp_path: Any
     assert not (tmp_path / "outputs").exists()
     # a sweep: every job is checked so, before any runs (job 0 ran whole, then job 1 failed)
     sweep = ["--multirun", "experiment=plan_check", "plan.bookings=3000000,null", "experiment.question=Q"]
-    done = salesim(*sweep, "runs=2", "runner.workers=1", cwd=tmp_path)
+    done = refused(command_line, *sweep, "runs=2", "runner.workers=1", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert "[job 1: plan.bookings=null] plan.bookings = null: the decision KPI hit_plan (experiment" in done.stderr
     assert "needs a plan" in done.stderr and "[job 0" not in done.stderr

@@ -13,6 +13,7 @@ run on both engines.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import os
 import subprocess
@@ -35,6 +36,7 @@ from simulator.engines.choice import engine_for, fallback_notes, simulate
 from simulator.model.metrics import kpi_row, monthly_series
 from simulator.model.records import Outcome, ReplicationRun
 from simulator.model.scenario import Scenario, compile_scenario
+from simulator.run.experiment import Experiment
 from simulator.run.settings import RunnerSettings
 from tests.scenarios import THREE_STAGE_CONVERSIONS, compiled, single_stage_queue, three_stage_network
 from tests.test_crm_features import crm_like, starting_state
@@ -101,9 +103,15 @@ def assert_engines_agree(scenario: Scenario, seed: int, replications: range) -> 
         assert not kpis_differ(reference, compiled_run), (scenario.name, r, kpis_differ(reference, compiled_run))
 
 
+@functools.cache
+def short(experiment: str) -> Experiment:
+    """A shipped experiment on the short clock (SHORT), composed once for the tests that read it (none alters it)."""
+    return simulator.load_experiment(overrides=[f"experiment={experiment}", *SHORT])
+
+
 def sales_only(experiment: str) -> list[Scenario]:
     """The scenarios of a shipped experiment on a short clock, with the sales pipeline alone."""
-    loaded = simulator.load_experiment(overrides=[f"experiment={experiment}", *SHORT])
+    loaded = short(experiment)
     return [
         compile_scenario(spec.config.model_copy(update={"pipelines": PipelinesConfig()}), spec.name)
         for spec in loaded.scenarios
@@ -138,7 +146,7 @@ SHIPPED = sorted(path.stem for path in (Path(__file__).parents[1] / "configs" / 
 
 @pytest.mark.parametrize("experiment", SHIPPED)
 def test_every_shipped_experiment_with_its_pipelines_gives_the_same_records_on_both_engines(experiment: str) -> None:
-    loaded = simulator.load_experiment(overrides=[f"experiment={experiment}", *SHORT])
+    loaded = short(experiment)
     for spec in loaded.scenarios:
         scenario = spec.compile()
         if fast.uncovered(scenario):
@@ -154,7 +162,7 @@ def test_the_last_month_end_stocks_are_the_kpis_at_the_horizon_on_both_engines(e
     counts a leaked lead only once its leak is noticed: 218 against 127 open deals in one
     specialist run of the default experiment.
     """
-    loaded = simulator.load_experiment(overrides=["experiment=generalist_vs_specialist", *SHORT])
+    loaded = short("generalist_vs_specialist")
     for spec in loaded.scenarios:
         scenario = spec.compile()
         for r in range(4):

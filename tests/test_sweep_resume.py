@@ -68,29 +68,35 @@ def test_a_job_the_sweep_had_not_started_runs_from_the_start(
     assert capsys.readouterr().err == ""
 
 
-def test_a_sweep_stopped_after_its_first_job_resumes_the_rest_and_gathers_as_if_never_stopped(tmp_path: Path) -> None:
-    def sweep(folder: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-        command = [
-            sys.executable,
-            "-m",
-            "simulator",
-            "--multirun",
-            "org.teams.full_cycle.headcount=10,12",
-            "runs=2",
-            "clock.horizon_days=40",
-            "clock.warmup_days=0",
-            "runner.workers=1",
-            "runner.progress=false",
-            *extra,
-            f"hydra.sweep.dir={folder}",
-        ]
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+SWEPT = "org.teams.full_cycle.headcount"
+FIXED = ["runs=2", "clock.horizon_days=40", "clock.warmup_days=0", "runner.workers=1", "runner.progress=false"]
 
-    whole = sweep(tmp_path / "whole")
+
+def sweep(cwd: Path, folder: Path, values: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    """``salesim --multirun`` over the full-cycle headcount ``values``, short, into ``folder``."""
+    command = [sys.executable, "-m", "simulator", "--multirun", f"{SWEPT}={values}", *FIXED, *extra]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command.append(f"hydra.sweep.dir={folder}")
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def finished_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sweep of 10,12 reps run whole, never stopped: the two tests below had each run it (the same command).
+
+    Read only: a test that resumes or stops it works on its own copy.
+    """
+    cwd = tmp_path_factory.mktemp("finished_sweep")
+    whole = sweep(cwd, cwd / "sweep", "10,12")
     assert whole.returncode == 0, whole.stderr[-3000:]
+    return cwd / "sweep"
+
+
+def test_a_sweep_stopped_after_its_first_job_resumes_the_rest_and_gathers_as_if_never_stopped(
+    tmp_path: Path, finished_sweep: Path
+) -> None:
     stopped = tmp_path / "stopped"
-    shutil.copytree(tmp_path / "whole", stopped)
+    shutil.copytree(finished_sweep, stopped)
     # as the sweep leaves it when stopped during job 1's first batch: job 0 whole, job 1 not yet a run
     shutil.rmtree(stopped / "1")
     # gathered as it stands, the report names the job with no results
@@ -104,7 +110,7 @@ def test_a_sweep_stopped_after_its_first_job_resumes_the_rest_and_gathers_as_if_
     ) in text
     for gathered in ("sweep_summary.csv", "heatmap.png", "report.md", "report.html"):
         (stopped / gathered).unlink()
-    done = sweep(stopped, "runner.resume=true")
+    done = sweep(tmp_path, stopped, "10,12", "runner.resume=true")
     assert done.returncode == 0, done.stderr[-3000:]
     assert (
         "job 1 of the sweep has no runs to resume (not started before the stop, or new): it runs from the start"
@@ -113,11 +119,11 @@ def test_a_sweep_stopped_after_its_first_job_resumes_the_rest_and_gathers_as_if_
     assert "sweep of 2 jobs gathered" in done.stdout
     for job in ("0", "1"):
         assert (stopped / job / "replications.csv").read_bytes() == (
-            tmp_path / "whole" / job / "replications.csv"
+            finished_sweep / job / "replications.csv"
         ).read_bytes()
     # runner.resume is how the jobs were run, not a setting of the sweep: the table is the one never stopped
     pd.testing.assert_frame_equal(
-        pd.read_csv(stopped / "sweep_summary.csv"), pd.read_csv(tmp_path / "whole" / "sweep_summary.csv")
+        pd.read_csv(stopped / "sweep_summary.csv"), pd.read_csv(finished_sweep / "sweep_summary.csv")
     )
     found = gather(stopped)
     assert found is not None and list(found.params) == ["org.teams.full_cycle.headcount"]
@@ -194,35 +200,15 @@ def test_a_tiny_guardrail_of_a_sweep_never_reads_zero(tmp_path: Path) -> None:
 
 
 def test_a_resume_with_a_value_changed_is_refused_before_any_job_runs_and_keeps_the_finished_sweep(
-    tmp_path: Path,
+    tmp_path: Path, finished_sweep: Path
 ) -> None:
     """A finished sweep of 10,12 reps resumed as 10,14: job 0 had been written again, job 1 refused, and the sweep
     gathered over job 0 alone, replacing the finished sweep's report and table by a one-point answer beside its old
     heatmap, all under "nothing was run and no results were written"."""
-
-    def sweep(values: str, *extra: str) -> subprocess.CompletedProcess[str]:
-        command = [
-            sys.executable,
-            "-m",
-            "simulator",
-            "--multirun",
-            f"org.teams.full_cycle.headcount={values}",
-            "runs=2",
-            "clock.horizon_days=40",
-            "clock.warmup_days=0",
-            "runner.workers=1",
-            "runner.progress=false",
-            *extra,
-            f"hydra.sweep.dir={tmp_path / 'sweep'}",
-        ]
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
-
-    whole = sweep("10,12")
-    assert whole.returncode == 0, whole.stderr[-3000:]
+    shutil.copytree(finished_sweep, tmp_path / "sweep")
     files = sorted(p for p in (tmp_path / "sweep").rglob("*") if p.is_file())
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
-    changed = sweep("10,14", "runner.resume=true")
+    changed = sweep(tmp_path, tmp_path / "sweep", "10,14", "runner.resume=true")
     assert changed.returncode == 2, changed.stderr[-3000:]
     assert "the 2 jobs of the sweep were checked before running any" in changed.stderr
     refused = "[job 1: org.teams.full_cycle.headcount=14] org.teams.full_cycle.headcount = 14: differs from the"
