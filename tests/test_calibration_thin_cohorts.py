@@ -84,6 +84,7 @@ def test_thin_last_months_are_left_out_of_the_pooled_fits_and_said_so(tmp_path: 
     text = calibration_markdown(cal)
     assert "**Left out of the pooled fits**: the creation months 2022-11 and 2022-12" in text
     assert "the won and lost cycles, pooled and by month of the quarter" in text
+    assert "created in 2022-11 and 2022-12 among them, left out of the fit: thinly recorded)" in text
 
 
 def test_an_export_without_thin_months_fits_as_before_and_a_refit_keeps_the_point_fits_months(tmp_path: Path) -> None:

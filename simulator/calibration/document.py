@@ -47,7 +47,7 @@ def data_problem_rows(cal: Calibration) -> list[tuple[str, str, str]]:
 def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = None) -> str:
     """The calibration report of ``cal`` as Markdown; with ``draws`` (the parameter draws file), their spread."""
     out, arr, people, assumptions = cal.outcomes, cal.arrivals, cal.people, cal.mapping.assumptions
-    counted = counted_win_rate_words(cal.export.frame, cal.as_of, cal.export.close_start)
+    counted = counted_win_rate_words(cal.export.frame, cal.as_of, cal.export.close_start, cal.thin_months)
     lines = [
         f"# Calibration of {cal.mapping.name} as of {cal.as_of}",
         "",
