@@ -1,7 +1,8 @@
 """calibration.md's win rate beside the count a leader makes of the same export, and why the two differ.
 
 The shared export's won and lost rows count 63.2% (4,238 of 6,711, its README's figure); the
-fit reads 61.6% on the cohorts created from 2017-03-01, and nothing in calibration.md said that
+fit reads 61.2% on the cohorts created from 2017-03-01 but the thin November and December
+(61.6% with them), and nothing in calibration.md said that
 the 972 deals created before closes begin (72.8% of them won: there only when they closed late)
 make the difference.
 """

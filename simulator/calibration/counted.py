@@ -14,7 +14,7 @@ def counted_win_rate_words(
     """``; counted: 63.2% of the export's 6,711 closed deals (...)``, the win rate a count of won / closed gives.
 
     The fitted win rate rests on the cohorts the export shows whole; a leader who counts the
-    export's won and lost rows gets another figure (the shared export: 61.6% fitted, 63.2%
+    export's won and lost rows gets another figure (the shared export: 61.2% fitted, 63.2%
     counted), and the report had not said why: deals created before closes begin are there
     only when they closed late, mostly as wins (72.8% of the 972 such deals there). The
     decided deals of the ``thin`` creation months, left out of the fit too, are counted apart.
