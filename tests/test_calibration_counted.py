@@ -1,7 +1,8 @@
 """calibration.md's win rate beside the count a leader makes of the same export, and why the two differ.
 
 The shared export's won and lost rows count 63.2% (4,238 of 6,711, its README's figure); the
-fit reads 61.6% on the cohorts created from 2017-03-01, and nothing in calibration.md said that
+fit reads 61.2% on the cohorts created from 2017-03-01 but the thin November and December
+(61.6% with them), and nothing in calibration.md said that
 the 972 deals created before closes begin (72.8% of them won: there only when they closed late)
 make the difference.
 """
@@ -63,7 +64,8 @@ def test_a_product_too_thin_for_its_own_win_rate_is_said_to_run_on_the_pooled_on
     lines = calibration_markdown(calibrate(local, "2017-12-31")).splitlines()
     row = next(line for line in lines if line.startswith("| win rate, GTK 500 |"))
     won = int((gtk["deal_stage"] == "Won").sum())
-    assert f"| the pooled 61.6%; {len(gtk)} decided deals ({won} won: {won / len(gtk):.0%}) |" in row, row
+    # 61.6% before the thin November and December were left out of the outcome fit
+    assert f"| the pooled 61.2%; {len(gtk)} decided deals ({won} won: {won / len(gtk):.0%}) |" in row, row
     assert "21 decided deals (12 won: 57%)" in row and "100 decided deals needed" in row
     assert sum(line.startswith("| win rate, ") for line in lines) == 7  # every product the company sells
 

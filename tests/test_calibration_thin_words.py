@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.calibration.calibrate import calibrate, thin_history
+from simulator.calibration.calibrate import calibrate
+from simulator.calibration.cautions import thin_history
 
 MAPPING = Path(__file__).resolve().parent / "fixtures" / "crm" / "a_opportunities" / "mapping.yaml"
 

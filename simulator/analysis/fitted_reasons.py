@@ -10,9 +10,9 @@ and the words here say so beside it, on either side of the range.
 Calibrate also writes the export's own win rate and median won cycle
 (``pipeline.fitted_figures``). Where the run's figure is far from the export's own, the
 company's history does not explain it: crm-maven's forecast quarter read a median cycle of
-7.8 working days against the export's 26, because a run counts only the deals decided
-inside its window (65 working days there) and its open pipeline held few young deals (the
-export's last months are thin). That is said instead.
+7.8 working days against the export's 26 (34 once its thin last months were left out of the
+fit), because a run counts only the deals decided inside its window (65 working days there)
+and its open pipeline held few young deals (the export's last months are thin). That is said instead.
 """
 
 from __future__ import annotations

@@ -52,6 +52,7 @@ def refit(cal: Calibration, gen: np.random.Generator) -> Calibration:
                 # what the drawn months are followed too briefly to show (a month of the quarter's durations,
                 # the outcome shares past their longest follow-up) is the point fit's (fit_outcomes)
                 fallback=cal.outcomes,
+                thin=cal.thin_months,  # the point fit's under-recorded months, not the resample's counts
             )
         except (ValueError, CalibrationError):
             continue

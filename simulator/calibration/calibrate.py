@@ -22,7 +22,7 @@ from simulator.calibration.dates import parse_date
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.estimates import Estimate, working_days
 from simulator.calibration.export import Export
-from simulator.calibration.fit_arrivals import ArrivalFit, after_export_warning, fit_arrivals
+from simulator.calibration.fit_arrivals import ArrivalFit, fit_arrivals
 from simulator.calibration.fit_outcomes import (
     OutcomeFit,
     cohort_no_decision,
@@ -34,6 +34,7 @@ from simulator.calibration.fit_people import PeopleFit, fit_people
 from simulator.calibration.fit_values import ValueFit, fit_quarter_end, fit_values, mix
 from simulator.calibration.mapping import MappingFile, load_mapping
 from simulator.calibration.shapes import load_export
+from simulator.calibration.thin_cohorts import pooled_cohorts, thin_creation_months, without_thin
 from simulator.calibration.unit_intervals import outcomes_over_months
 
 STAGE = "opportunity"
@@ -64,6 +65,7 @@ class Calibration:
     stall_shift: float = 0.0  # a shift of new deals' no-decision share for the simulated period (a bootstrap draw)
     unfitted: list[str] = field(default_factory=list)
     mix_dispersion: float = 1.0  # the recent months' over-dispersion of the product mix (fit_values.mix)
+    thin_months: list[str] = field(default_factory=list)  # creation months left out of the pooled fits
 
     @property
     def start(self) -> np.datetime64:
@@ -115,12 +117,16 @@ def fit(
     until: np.datetime64,
     variance: bool = True,
     fallback: OutcomeFit | None = None,
+    thin: list[str] | None = None,
 ) -> Calibration:
     """Every fit of ``export`` as of ``as_of`` (its frame may be a bootstrap resample).
 
     ``fallback``: the outcome fit (a refit's: the point fit's) whose durations by month of
     the quarter, and whose outcome shares past the frame's longest follow-up, stand in for
-    what a resample is followed too briefly to show (:func:`fit_outcomes`).
+    what a resample is followed too briefly to show (:func:`fit_outcomes`). ``thin``: the
+    under-recorded creation months left out of the pooled fits (a refit's: the point
+    fit's); None: those the thinning test finds in the arrival series
+    (:mod:`simulator.calibration.thin_cohorts`).
     """
     frame = export.frame
     holidays = list(mapping.assumptions.holidays)
@@ -137,8 +143,10 @@ def fit(
     # delayed entry would be exact only if hazards never changed with the calendar, so the
     # outcome fit uses the cohorts the export shows whole.
     whole = frame if export.close_start is None else frame[created >= export.close_start]
-    outcomes = fit_outcomes(whole, seen, None, holidays, variance, fallback)
     arrivals = fit_arrivals(created, as_of, until, export.close_start, recent, last_created)
+    thin = thin_creation_months(arrivals.history) if thin is None else thin
+    pooled = pooled_cohorts(whole, thin)  # an under-recorded month's deals are mostly those already closed
+    outcomes = fit_outcomes(pooled, seen, None, holidays, variance, fallback)
     people = fit_people(frame, export.roster, as_of, recent, variance, recent_end=anchor)
     values = fit_values(frame, export.prices, seen, mapping.assumptions.deal_value)
     first = export.close_start if export.close_start is not None else created.min()
@@ -160,9 +168,10 @@ def fit(
         mix_dispersion=mix_dispersion,
         open_deals=_open_deals(frame, as_of, holidays),
         cohort_no_decision=cohort_no_decision(whole, outcomes, seen, export.close_start, holidays),
-        period_win_sd=period_win_spread(whole, seen),
+        period_win_sd=period_win_spread(pooled, seen),
+        thin_months=thin,
     )
-    calibration.period_stall_sd = period_stall_spread(calibration.cohort_no_decision, seen)
+    calibration.period_stall_sd = period_stall_spread(without_thin(calibration.cohort_no_decision, thin), seen)
     # the outcome shares' CIs counted over creation months, which they wander between beyond chance
     calibration.outcomes = outcomes_over_months(outcomes, calibration.period_win_sd, calibration.period_stall_sd)
     calibration.unfitted = _unfitted(calibration)
@@ -180,46 +189,12 @@ def _open_deals(frame: pd.DataFrame, as_of: np.datetime64, holidays: list[str]) 
     return deals.reset_index(drop=True)
 
 
-MIN_DECIDED = 100
-"""Decided deals (won or lost) below which the outcome fit is said to rest on little."""
-
-
 def cycle_median_days(durations: tuple[np.ndarray, np.ndarray]) -> float:
     """A fitted cycle's median in working days, from its (values, weights) (the won or the lost one)."""
     values, weights = durations
     order = np.argsort(values)
     cumulative = np.cumsum(weights[order])
     return float(values[order][int(np.searchsorted(cumulative, 0.5 * cumulative[-1]))])
-
-
-def _level_words(months: int, recent: int) -> str:
-    """How the level is set from the few months there are (it had said "the median of the last 6" of 4 months)."""
-    if months == 1:
-        return f"the level is that month's count, where recent_months asks for the median of {recent}"
-    return f"the level is the median of these {months}, where recent_months asks for {recent}"
-
-
-def thin_history(cal: Calibration) -> list[str]:
-    """What the as-of date leaves too little of: whole months of arrivals, decided deals (warnings, in words)."""
-    lines = []
-    after = after_export_warning(cal.arrivals, *cal.export.covered(), cal.as_of)
-    if after:
-        lines.append(after)
-    months, recent = len(cal.arrivals.history), cal.mapping.assumptions.recent_months
-    if months < recent:
-        lines.append(
-            f"only {months} whole month{'s' if months != 1 else ''} of new opportunities before {cal.as_of} "
-            f"({_level_words(months, recent)}): the arrival rate rests on little history, and the "
-            "outcome fit sees only the deals decided within it, the fast ones first (win rate and no-decision "
-            "share lean toward them); a later as-of date gives both more"
-        )
-    decided = cal.outcomes.win_rate.n
-    if decided < MIN_DECIDED:
-        lines.append(
-            f"only {decided} deals decided (won or lost) before {cal.as_of} in the cohorts the export shows whole: "
-            "the quick decisions come first, so the win rate and cycle lean toward the deals that closed fast"
-        )
-    return lines
 
 
 def _unfitted(cal: Calibration) -> list[str]:

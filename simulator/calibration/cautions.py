@@ -2,7 +2,7 @@
 
 Each is printed by ``salesim calibrate`` and written to the calibrated experiments'
 ``caveats``, so the report and the terminal say it beside each answer: the history the
-as-of date leaves (:func:`simulator.calibration.calibrate.thin_history`), an export whose
+as-of date leaves (:func:`thin_history`), an export whose
 last months thin out (:func:`simulator.calibration.run_rate.thinning_warning`), and an
 effort per deal the reps could not give (:func:`effort_warning`), deal values
 that are a price list's, not fitted (:func:`value_warning`), dates read month first
@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from simulator.calibration.calibrate import Calibration, thin_history
+from simulator.calibration.calibrate import Calibration
 from simulator.calibration.date_order import SHORT_YEAR, UNRESOLVED
+from simulator.calibration.fit_arrivals import after_export_warning
 from simulator.calibration.fit_values import list_priced, valued_wins, won_by
 from simulator.calibration.run_rate import thinning_warning
 
@@ -142,3 +143,37 @@ def origin_cautions(origins: Sequence[str], calibrations: Sequence[Calibration])
         for line in calibration_cautions(cal):
             said.setdefault(line, []).append(origin)
     return [line if len(at) == len(origins) else f"{line} (as of {', '.join(at)})" for line, at in said.items()]
+
+
+MIN_DECIDED = 100
+"""Decided deals (won or lost) below which the outcome fit is said to rest on little."""
+
+
+def _level_words(months: int, recent: int) -> str:
+    """How the level is set from the few months there are (it had said "the median of the last 6" of 4 months)."""
+    if months == 1:
+        return f"the level is that month's count, where recent_months asks for the median of {recent}"
+    return f"the level is the median of these {months}, where recent_months asks for {recent}"
+
+
+def thin_history(cal: Calibration) -> list[str]:
+    """What the as-of date leaves too little of: whole months of arrivals, decided deals (warnings, in words)."""
+    lines = []
+    after = after_export_warning(cal.arrivals, *cal.export.covered(), cal.as_of)
+    if after:
+        lines.append(after)
+    months, recent = len(cal.arrivals.history), cal.mapping.assumptions.recent_months
+    if months < recent:
+        lines.append(
+            f"only {months} whole month{'s' if months != 1 else ''} of new opportunities before {cal.as_of} "
+            f"({_level_words(months, recent)}): the arrival rate rests on little history, and the "
+            "outcome fit sees only the deals decided within it, the fast ones first (win rate and no-decision "
+            "share lean toward them); a later as-of date gives both more"
+        )
+    decided = cal.outcomes.win_rate.n
+    if decided < MIN_DECIDED:
+        lines.append(
+            f"only {decided} deals decided (won or lost) before {cal.as_of} in the cohorts the export shows whole: "
+            "the quick decisions come first, so the win rate and cycle lean toward the deals that closed fast"
+        )
+    return lines

@@ -13,6 +13,7 @@ from simulator.calibration.counted import counted_win_rate_words, pooled_product
 from simulator.calibration.estimates import Estimate, median_of
 from simulator.calibration.fit_arrivals import ArrivalFit
 from simulator.calibration.run_rate import quarters_words, recent_quarters
+from simulator.calibration.thin_cohorts import thin_words
 
 
 def data_problem_rows(cal: Calibration) -> list[tuple[str, str, str]]:
@@ -46,7 +47,7 @@ def data_problem_rows(cal: Calibration) -> list[tuple[str, str, str]]:
 def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = None) -> str:
     """The calibration report of ``cal`` as Markdown; with ``draws`` (the parameter draws file), their spread."""
     out, arr, people, assumptions = cal.outcomes, cal.arrivals, cal.people, cal.mapping.assumptions
-    counted = counted_win_rate_words(cal.export.frame, cal.as_of, cal.export.close_start)
+    counted = counted_win_rate_words(cal.export.frame, cal.as_of, cal.export.close_start, cal.thin_months)
     lines = [
         f"# Calibration of {cal.mapping.name} as of {cal.as_of}",
         "",
@@ -161,6 +162,7 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
         + ".",
         "",
         *_run_rate_lines(cal),
+        *([thin_words(cal.thin_months, arr.history), ""] if cal.thin_months else []),
         "## Data problems (counted, never dropped silently)",
         "",
         "| problem | rows | what was done |",
