@@ -1188,3 +1188,29 @@ def test_lead_to_customer_above_its_range_names_the_mix_of_sources_that_lifts_it
     table = pd.concat([result.summary[~result.summary["kpi"].isin(list(mix))], rows], ignore_index=True)
     section = "\n".join(report_unusual_section(replace(result, summary=table)))
     assert "lead to customer 5.2%" in section and "inbound leads, 83% of the leads, bring 56%" in section, section
+
+
+def test_a_saturated_csm_teams_expansions_are_set_beside_the_baselines_only_where_the_baseline_closes_more() -> None:
+    """A saturated baseline closing as little had read "closes $0 of expansions against generalists's $0"."""
+    from simulator.analysis.load_reasons import expansion_words
+
+    def summary(**closed: float) -> pd.DataFrame:
+        rows = [(name, "expansion_bookings", value) for name, value in closed.items()]
+        return pd.DataFrame(rows, columns=["scenario", "kpi", "mean"])
+
+    both_none = expansion_words(summary(generalists=0.0, specialists=0.0), "specialists", "generalists", 1.0)
+    assert both_none == "; so busy, it closes no expansions", both_none
+    lost = expansion_words(summary(generalists=5.38e6, csm_7=891_700.0), "csm_7", "generalists", 1.0)
+    assert lost == "; so busy, it closes $891.7k of expansions against generalists' $5.38M", lost
+    more = expansion_words(summary(csm_11=100_000.0, csm_7=891_700.0), "csm_7", "csm_11", 1.0)
+    assert more == "; so busy, it closes $891.7k of expansions", more
+    assert expansion_words(summary(csm_11=5e6, csm_7=1e5), "csm_7", "csm_11", 0.80) == ""  # not saturated
+
+
+def test_a_queues_leaked_leads_are_written_with_thousands_separators_as_the_funnel_reason_writes_them() -> None:
+    """One block had said "322–1,135 of the ... leads" and "322–1135 (35–70% of those reaching it)"."""
+    from simulator.analysis.busy_reasons import queue_words
+
+    rows = [("s", "stage_wait_days_need", 9.0), ("s", "stage_leaked_need", 1135.0), ("s", "stage_entries_need", 1630.0)]
+    words = queue_words(pd.DataFrame(rows, columns=["scenario", "kpi", "mean"]), "s", "ae", ["need"])
+    assert "and 1,135 (70% of those reaching it) leak there" in words, words

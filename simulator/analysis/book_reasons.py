@@ -134,7 +134,7 @@ def account_size_words(summary: pd.DataFrame, scenario: str, team: str) -> str:
         return ""
     shown = format_percent(busy, signed=False)  # as the team's busy share reads beside it
     return (
-        f"{load:.0f} accounts per rep, near the survey's ~{ACCOUNTS_PER_CSM:.0f} per CSM, and busy {shown} of "
+        f"{load:,.0f} accounts per rep, near the survey's ~{ACCOUNTS_PER_CSM:.0f} per CSM, and busy {shown} of "
         f"its selling time, at {format_money(per_account)} of ARR an account where the survey's "
         f"~{format_money(ARR_PER_CSM)} over ~{ACCOUNTS_PER_CSM:.0f} accounts is ~{format_money(survey)}: larger "
         "accounts at a typical load"

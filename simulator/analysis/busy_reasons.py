@@ -80,7 +80,7 @@ def queue_words(
         # not "untouched": a lead an SDR worked still leaks at the AEs' stage, beside a share of leads never touched
         window = window_length(window_years)
         taken = "one of those teams takes them up (a count over the teams together)" if shared else "it takes them up"
-        words += f", and {leaked:.0f}{share} leak there before {taken} in a run's {window} window"
+        words += f", and {leaked:,.0f}{share} leak there before {taken} in a run's {window} window"
     return words + ": the scenario gives the team more work than its reps can take, a finding about its headcount"
 
 

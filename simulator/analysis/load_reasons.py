@@ -33,7 +33,7 @@ from simulator.analysis.published_ranges import (
     team_key,
 )
 from simulator.analysis.tables import summary_mean
-from simulator.analysis.wording import team_label
+from simulator.analysis.wording import possessive, team_label
 from simulator.run.experiment import ExperimentResult
 
 OFF_SURVEY_LOAD = 0.25
@@ -53,7 +53,7 @@ def load_words(load: float, busy: float, team: str, load_logit: float, reference
     if not math.isfinite(load) or abs(load / ACCOUNTS_PER_CSM - 1.0) <= OFF_SURVEY_LOAD:
         return "", 0
     head = (
-        f"the {team_label(team)} team carries {load:.0f} accounts per rep against the survey's ~{ACCOUNTS_PER_CSM:.0f}"
+        f"the {team_label(team)} team carries {load:,.0f} accounts per rep against the survey's ~{ACCOUNTS_PER_CSM:.0f}"
     )
     time = f", busy {format_percent(busy, signed=False)} of its selling time" if math.isfinite(busy) else ""
     if load > ACCOUNTS_PER_CSM:
@@ -75,16 +75,21 @@ def expansion_words(summary: pd.DataFrame, scenario: str, baseline: str, busy: f
     "busy 100.0% of its selling time").
 
     ``csm_coverage``'s 7 CSMs, busy all their time, closed $0.92M of expansions against the
-    baseline's $5.34M: most of their NRR's fall, more than the churn. Empty when the team is
-    not busier than 85% or the figure is missing.
+    baseline's $5.34M: most of their NRR's fall, more than the churn. The baseline's figure is
+    said only when larger (a saturated baseline closing as little had read "closes $0 of
+    expansions against generalists's $0"); none closed reads "closes no expansions". Empty
+    when the team is not busier than 85% or the figure is missing.
     """
     closed = summary_mean(summary, scenario, "expansion_bookings")
     if not (math.isfinite(busy) and busy > SATURATED and math.isfinite(closed)):
         return ""
     theirs = summary_mean(summary, baseline, "expansion_bookings") if scenario != baseline else math.nan
-    against = f" against {baseline}'s {format_money(theirs)}" if math.isfinite(theirs) else ""
+    # the baseline's expansions are said only where they show what this team's load costs: more than it closes
+    more = math.isfinite(theirs) and format_money(theirs) != format_money(closed) and theirs > closed
+    against = f" against {possessive(baseline)} {format_money(theirs)}" if more else ""
+    closes = "no expansions" if format_money(closed) == format_money(0.0) else f"{format_money(closed)} of expansions"
     # the load's words before these already say the busy share: "so busy" refers to it rather than repeating it
-    return f"; so busy, it closes {format_money(closed)} of expansions{against}"
+    return f"; so busy, it closes {closes}{against}"
 
 
 def net_retention_words(words: str, summary: pd.DataFrame, scenario: str, baseline: str, busy: float) -> str:
