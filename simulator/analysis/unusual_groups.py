@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from simulator.analysis.reason_numbers import mergeable, merged_reason, merged_spans, reason_key
 from simulator.analysis.unusual_finding import Finding
-from simulator.analysis.unusual_once import is_reference, said_once
+from simulator.analysis.unusual_once import said_once
 from simulator.analysis.wording import join_words
 
 ONE_CI = "its 95% CI reaches the range: "
@@ -146,7 +146,7 @@ def _reasons(group: list[Finding]) -> tuple[list[str], tuple[tuple[str, str], ..
     """
     keyed = [_keyed(found.reasons) for found in group]
     every = [key for key in keyed[0] if all(key in mine for mine in keyed[1:])]
-    shared = [key for key in every if _one_reason([mine[key] for mine in keyed])]
+    shared = [key for key in every if mergeable([mine[key] for mine in keyed])]
     common = [_said_of_several(merged_reason([mine[key] for mine in keyed])) for key in shared]
     spans = [span for key in shared for span in merged_spans([mine[key] for mine in keyed])]
     whose: dict[str, list[int]] = {}  # a reason not every finding gives -> the findings giving it
@@ -157,22 +157,13 @@ def _reasons(group: list[Finding]) -> tuple[list[str], tuple[tuple[str, str], ..
     by_names: dict[tuple[int, ...], list[str]] = {}
     for key, holders in whose.items():
         given = [keyed[i][key] for i in holders]
-        for said in [holders] if _one_reason(given) else [[i] for i in holders]:  # paired numbers: each its own
+        for said in [holders] if mergeable(given) else [[i] for i in holders]:  # paired numbers: each its own
             merged = merged_reason([keyed[i][key] for i in said])
             spans += merged_spans([keyed[i][key] for i in said])
             by_names.setdefault(tuple(said), []).append(_said_of_several(merged) if len(said) > 1 else merged)
     ordered = sorted(by_names.items(), key=lambda item: item[0])
     own = tuple((join_words([group[i].scenario for i in holders]), "; ".join(said)) for holders, said in ordered)
     return common, own, tuple(spans)
-
-
-def _one_reason(given: list[str]) -> bool:
-    """Whether reasons are said as one: mergeable, and a reference to where each was said only when alike.
-
-    "the CSM team carries 138 ..., as said under net revenue retention" and "... carries 70 ..." point to
-    two scenarios' own words: merged, "70–138" would be said under no figure.
-    """
-    return mergeable(given) and (len(set(given)) == 1 or not any(is_reference(reason) for reason in given))
 
 
 OF_ONE = (

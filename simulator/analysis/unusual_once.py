@@ -37,11 +37,6 @@ _STOP = re.compile(r", |: | \(|; ")
 """Where a clause's opening words may end."""
 
 
-def is_reference(reason: str) -> bool:
-    """Whether ``reason`` points back to a figure it was said under (:func:`said_once`)."""
-    return AS_SAID in reason
-
-
 def said_once(groups: Sequence[Sequence[Finding]]) -> list[list[Finding]]:
     """The findings of each line, in the lines' order, each scenario's repeated reasons pointing back to the first.
 
