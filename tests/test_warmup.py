@@ -408,7 +408,8 @@ def test_the_steady_state_line_does_not_deny_the_baselines_own_hiring_course() -
     overrides = ["runs=30", "org.teams.full_cycle.newest_first=false"]
     result = simulator.run_experiment(simulator.load_experiment("hiring_plan", overrides), workers=2)
     lines = _steady_state_lines(result)
-    planned = [line for line in lines if line.startswith("- **The hiring plan's course**: spread_evenly:")]
+    course = "- **The hiring plan's course**: "
+    planned = [line for line in lines if line.startswith(course) and "spread_evenly" in line.split(": ")[1]]
     assert planned, lines
     assert any(
         line.endswith("in today's organisation (initial-transient check), apart from its hiring plan's course below.")
@@ -441,8 +442,38 @@ def test_a_hiring_plans_course_is_a_note_on_the_terminal_however_it_moves(
     monkeypatch.setattr(session, "result_drifts", lambda _: drifts)
     session._say_results(result, Path("out"), "")
     err = capsys.readouterr().err
-    assert err.count("salesim: note: generalist: the open pipeline") == 1, err
-    assert err.count("salesim: note: specialist: the open pipeline") == 1, err
+    # the two notes alike but for their scenario are one note naming both
+    assert err.count("salesim: note: generalist and specialist: the open pipeline") == 1, err
+    assert err.count("salesim: note:") == 1, err
     steady = "salesim: warning: generalist: the open pipeline rises by 23% across the measured window (from about 61 to"
     assert steady + " 75) while generalist's is steady" in err, err
     assert err.count("salesim: warning:") == 1, err
+
+
+def test_drifts_alike_but_for_their_scenario_and_numbers_are_said_once_for_them_all() -> None:
+    """org_structures with 5 CSMs printed ten warnings: the expansion backlog and the customer book of each scenario."""
+    from simulator.analysis.drift_words import said_together
+    from simulator.analysis.transient import Drift
+
+    backlog = Drift("a", "expansion_backlog", "expansion backlog", 806.0, 637.0, 1.0)
+    drifts = [
+        backlog,
+        dataclasses.replace(backlog, scenario="b", level=805.0, drift=634.0),
+        dataclasses.replace(backlog, scenario="c", level=808.0, drift=643.0),
+        dataclasses.replace(backlog, scenario="d", response=True, unsettled=True),  # another kind: said alone
+    ]
+    said = said_together(drifts, lambda d: d.sentence(250.0, "a", 500.0))
+    assert [drift.scenario for drift, _ in said] == ["a", "d"], said
+    together = said[0][1]
+    head = "a, b and c: the expansion backlog still rises by 130–132% across the measured window"
+    assert together.startswith(f"{head} (from about 486–488 to 1,122–1,130): the run had not"), together
+    assert "clock.warmup_days=500 clock.horizon_days=750" in together, together
+    assert said[1][1].startswith("d: the expansion backlog"), said
+    assert (
+        "each scenario's"
+        in said_together([*drifts[3:], dataclasses.replace(drifts[3], scenario="e")], lambda d: d.sentence(250.0, "a"))[
+            0
+        ][1]
+    )
+    alone = said_together(drifts[:1], lambda d: d.sentence(250.0, "a", 500.0))
+    assert alone == [(backlog, backlog.sentence(250.0, "a", 500.0))]

@@ -8,9 +8,12 @@ that failed.
 
 from __future__ import annotations
 
+import math
+
+from simulator.analysis.drift_words import said_together
 from simulator.analysis.tables import window_words
 from simulator.analysis.territory import depleting_territories, territories
-from simulator.analysis.transient import result_drifts, starts_from_state
+from simulator.analysis.transient import Drift, result_drifts, starts_from_state
 from simulator.analysis.wording import count_of
 from simulator.engines.choice import engines_used
 from simulator.report.markdown import md_escape
@@ -83,9 +86,7 @@ def _steady_state_lines(result: ExperimentResult) -> list[str]:
     from_state = starts_from_state(result.experiment)
     drifts = result_drifts(result)
     horizon = result.experiment.scenarios[0].config.clock.horizon_days
-    lines = [
-        f"- **Not yet in a steady state**: {d.sentence(warmup, baseline, horizon)}." for d in drifts if d.transient
-    ]
+    lines = _said("Not yet in a steady state", [d for d in drifts if d.transient], warmup, baseline, horizon)
     lines += [
         f"- **Not yet in a steady state**: {line}."
         for line in depleting_territories(result.replications, territories(result.experiment))
@@ -102,21 +103,20 @@ def _steady_state_lines(result: ExperimentResult) -> list[str]:
             else "."
         )
     ]
+    own = [d for d in drifts if d.response and not (d.planned or d.from_state)]
     return (
         lines
-        + [
-            f"- **No steady level**: {d.sentence(warmup, baseline)}."
-            for d in drifts
-            if d.response and d.unsettled and not (d.planned or d.from_state)
-        ]
-        + [
-            f"- **Moving to a new level**: {d.sentence(warmup, baseline)}."
-            for d in drifts
-            if d.response and not d.unsettled and not (d.planned or d.from_state)
-        ]
-        + [f"- **The forecast's course**: {d.sentence(warmup, baseline)}." for d in drifts if d.from_state]
-        + [f"- **The hiring plan's course**: {d.sentence(warmup, baseline)}." for d in drifts if d.planned]
+        + _said("No steady level", [d for d in own if d.unsettled], warmup, baseline)
+        + _said("Moving to a new level", [d for d in own if not d.unsettled], warmup, baseline)
+        + _said("The forecast's course", [d for d in drifts if d.from_state], warmup, baseline)
+        + _said("The hiring plan's course", [d for d in drifts if d.planned], warmup, baseline)
     )
+
+
+def _said(label: str, drifts: list[Drift], warmup: float, baseline: str, horizon: float = math.inf) -> list[str]:
+    """A bullet per drift, those alike but for their scenario and numbers said once (``said_together``)."""
+    words = said_together(drifts, lambda d: d.sentence(warmup, baseline, horizon))
+    return [f"- **{label}**: {sentence}." for _, sentence in words]
 
 
 def _resumed_words(result: ExperimentResult) -> str:

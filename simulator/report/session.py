@@ -22,6 +22,7 @@ from typing import Any
 from tqdm import tqdm
 
 from simulator.analysis.decision import check_experiment, check_reported
+from simulator.analysis.drift_words import said_together
 from simulator.analysis.plan_window import plan_window_notes
 from simulator.analysis.precision import auto_runs_words
 from simulator.analysis.results import run_experiment
@@ -249,10 +250,11 @@ def _say_results(result: ExperimentResult, out_dir: Path, resume_command: str) -
     if unusual:
         print(unusual)
     warmup = experiment.scenarios[0].config.clock.warmup_days
-    for drift in result_drifts(result):
-        kind = "warning" if drift.warns else "note"
-        horizon = experiment.scenarios[0].config.clock.horizon_days
-        print(f"salesim: {kind}: {drift.sentence(warmup, experiment.baseline, horizon)}", file=sys.stderr)
+    horizon = experiment.scenarios[0].config.clock.horizon_days
+    for drift, sentence in said_together(
+        result_drifts(result), lambda d: d.sentence(warmup, experiment.baseline, horizon)
+    ):
+        print(f"salesim: {'warning' if drift.warns else 'note'}: {sentence}", file=sys.stderr)
     for line in depleting_territories(result.replications, territories(experiment)):
         print(f"salesim: warning: {line}", file=sys.stderr)
     _say_failures(result, resume_command)
