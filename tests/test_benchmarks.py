@@ -1214,3 +1214,17 @@ def test_a_queues_leaked_leads_are_written_with_thousands_separators_as_the_funn
     rows = [("s", "stage_wait_days_need", 9.0), ("s", "stage_leaked_need", 1135.0), ("s", "stage_entries_need", 1630.0)]
     words = queue_words(pd.DataFrame(rows, columns=["scenario", "kpi", "mean"]), "s", "ae", ["need"])
     assert "and 1,135 (70% of those reaching it) leak there" in words, words
+
+
+def test_a_large_books_expansion_share_below_its_range_is_put_down_to_a_saturated_csm_team(tmp_path: Path) -> None:
+    """csm_coverage on 2,000 customers flagged csm_11's "expansion 0.0% of new ARR" with no word of why, where the
+    line above it said its CSM team, busy all its time, closes no expansions."""
+    from simulator.run.settings import RunnerSettings
+
+    overrides = ["runs=6", "pipelines.retention.initial_customers=2000"]
+    experiment = simulator.load_experiment("csm_coverage", overrides)
+    result = simulator.run_experiment(experiment, settings=RunnerSettings(workers=1), store_dir=tmp_path / "store")
+    text = unusual_summary(result)
+    share = said_of(text, "csm_11", "expansion")
+    assert share.startswith("csm_11: expansion 0.0% of new ARR"), text
+    assert "as said under net revenue retention; so busy, it closes no expansions; a customer book of $" in share, text

@@ -27,6 +27,7 @@ from simulator.analysis.formatting import format_money, format_percent
 from simulator.analysis.published_ranges import (
     ACCOUNTS_PER_CSM,
     ARR_PER_ACCOUNT_OWNER,
+    EXPANSION_SHARE_LARGER_BOOK,
     QUEUED_UTILISATION,
     TEAM_UTILISATION,
     below_key,
@@ -132,6 +133,9 @@ def load_reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, d
                 found[below_key("net_revenue_retention")] = net_retention_words(
                     words, summary, spec.name, result.experiment.baseline, busy
                 )
+                expansions = expansion_words(summary, spec.name, result.experiment.baseline, busy)
+                if expansions:  # a large book's expansion share falls below its range with the expansions not closed
+                    found[below_key(EXPANSION_SHARE_LARGER_BOOK)] = words.partition("; churn rises")[0] + expansions
             elif side < 0:
                 found.update({below_key(key): words for key in team_keys})
         if found:
