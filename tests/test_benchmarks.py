@@ -372,6 +372,22 @@ def test_the_terminal_explains_a_range_in_a_reason_with_the_run_s_own_range_and_
     assert [line.spans for line in lines] == [("78–80%",)]
 
 
+def test_a_count_s_range_in_the_heading_says_what_is_counted() -> None:
+    """org_structures with 5 CSMs read "a range ... such as 166–169, spans their own numbers": 166–169 of what?"""
+    from simulator.analysis.unusual_groups import UnusualLine
+    from simulator.report.unusual_section import first_span
+
+    load = "the CSM team carries 166–169 accounts per rep against the survey's ~104"
+    lines = [UnusualLine("", f"NRR 83.4% in a and 83.6% in b; published 100–110% (16.6 points below; {load})")]
+    assert first_span([replace(lines[0], spans=("166–169",))]) == "166–169 accounts"
+    under = UnusualLine("", "x in a and b; published 1–4% (1.0 points above)", ("a", "b"), (("a and b", load),))
+    assert first_span([replace(under, spans=("166–169",))]) == "166–169 accounts"  # a sub-line's reason
+    assert first_span([replace(lines[0], spans=("78–80%",))]) == "78–80%"  # a unit of its own
+    assert first_span([replace(lines[0], spans=("1,166–1,169",))]) == "1,166–1,169"  # not in the words: alone
+    assert first_span([replace(lines[0], sentence="b has 2–4 and c", spans=("2–4",))]) == "2–4"  # no noun after it
+    assert first_span(lines) == ""
+
+
 def test_a_reason_s_numbers_are_masked_to_compare_it_and_merged_to_say_it_once() -> None:
     from simulator.analysis.reason_numbers import merged_reason, reason_key, span_words
 

@@ -8,6 +8,7 @@ figures outside named first and by how much, then the whole table with its sourc
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -67,8 +68,26 @@ looking for it in a run that had none)."""
 
 
 def first_span(lines: list[UnusualLine]) -> str:
-    """The first range a merged reason says (``78–80%``); empty when no line has one."""
-    return next((span for line in lines for span in line.spans), "")
+    """The first range a merged reason says (``78–80%``), with the word after it when it has no unit; empty if none.
+
+    A count's range alone ("such as 166–169") said nothing of what was counted: it reads
+    "such as 166–169 accounts", the word that follows it where the reason says it.
+    """
+    for line in lines:
+        for span in line.spans:
+            if any(unit in span for unit in "$%×"):
+                return span
+            text = " ".join([line.sentence, *(reason for _, reason in line.reasons)])
+            found = re.search(rf"(?<![\d.,]){re.escape(span)}(?![\d.,]) ([A-Za-z][\w'-]*)", text)
+            noun = found.group(1) if found else ""
+            return f"{span} {noun}" if noun and noun.lower() not in _NOT_A_NOUN else span
+    return ""
+
+
+_NOT_A_NOUN = frozenset(
+    {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "than", "the", "to"}
+)
+"""Words after a range that say nothing of what it counts (``2–4 and``): the range is said alone."""
 
 
 SIDE_WORDS = {-1: "below", 0: "inside", 1: "above"}
