@@ -1,4 +1,5 @@
-"""A copy of the shape (a) CRM fixture with its opportunities table edited, for tests of bad or odd exports."""
+"""CRM exports for the tests: a copy of the shape (a) fixture with its opportunities table edited, for bad or odd
+exports, and the shared crm-maven export read through the example mapping."""
 
 from __future__ import annotations
 
@@ -9,6 +10,25 @@ from pathlib import Path
 import pandas as pd
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "crm"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = next(
+    (p for p in (ROOT.parent / "shared" / "data" / "crm-maven", Path("/work/shared/data/crm-maven")) if p.is_dir()),
+    None,
+)
+"""The shared crm-maven export (beside the repository, or where this machine keeps it); None when absent."""
+
+
+def maven_mapping(folder: Path) -> Path:
+    """``examples/crm-maven/mapping.yaml`` written into ``folder``, reading the shared export wherever it is.
+
+    Raises:
+        AssertionError: The shared export is not on this machine (skip the test first).
+    """
+    assert SHARED is not None
+    text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
+    mapping = folder / "mapping.yaml"
+    mapping.write_text(text.replace("../../../shared/data/crm-maven", str(SHARED)))
+    return mapping
 
 
 def edited_copy(tmp_path: Path, edit: Callable[[pd.DataFrame], None]) -> Path:

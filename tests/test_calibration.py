@@ -30,16 +30,12 @@ from simulator.engines.simpy import simulate
 from simulator.model.metrics import kpi_row
 from simulator.model.scenario import compile_scenario
 from simulator.run.backtest import refitted
-from tests.crm_copies import edited_copy
+from tests.crm_copies import SHARED, edited_copy, maven_mapping
 from tests.forked_cli import ForkedCommandLine, forked_command_line
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "crm"
 AS_OF, UNTIL = "2023-04-28", "2023-06-30"
-SHARED = next(
-    (p for p in (ROOT.parent / "shared" / "data" / "crm-maven", Path("/work/shared/data/crm-maven")) if p.is_dir()),
-    None,
-)
 
 
 @pytest.fixture(scope="module")
@@ -392,9 +388,7 @@ def test_bootstrap_draws_are_reproducible_and_differ_between_replications() -> N
 def test_an_as_of_too_early_in_the_shared_export_names_the_earliest_that_works(tmp_path: Path) -> None:
     """--as-of 2017-03-01 (the day closes begin) had said only "no deal won by then among 37 opportunities"."""
     assert SHARED is not None
-    local = tmp_path / "mapping.yaml"
-    text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
-    local.write_text(text.replace("../../../shared/data/crm-maven", str(SHARED)))
+    local = maven_mapping(tmp_path)
     expected = {
         "2016-09-30": "the first was created on 2016-10-20 and the first deal closed on 2017-03-01",
         "2016-11-30": "no deal had closed by then (the first closed on 2017-03-01",
@@ -410,9 +404,7 @@ def test_an_as_of_too_early_in_the_shared_export_names_the_earliest_that_works(t
 @pytest.mark.skipif(SHARED is None, reason="the shared CRM export is not beside the repository")
 def test_the_shared_export_calibrates_with_its_measured_facts(tmp_path: Path) -> None:
     assert SHARED is not None
-    text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
-    local = tmp_path / "mapping.yaml"
-    local.write_text(text.replace("../../../shared/data/crm-maven", str(SHARED)))
+    local = maven_mapping(tmp_path)
     cal = calibrate(local, "2017-09-30", "2017-12-31")
     problems = {p: n for p, n, _ in cal.export.problems.items}
     assert problems["rows with no created date"] == 500  # the Prospecting rows

@@ -16,12 +16,9 @@ import pytest
 
 from simulator.calibration.calibrate import calibrate
 from simulator.calibration.document import calibration_markdown
+from tests.crm_copies import SHARED, maven_mapping
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = next(
-    (p for p in (ROOT.parent / "shared" / "data" / "crm-maven", Path("/work/shared/data/crm-maven")) if p.is_dir()),
-    None,
-)
 FIXTURE = ROOT / "tests" / "fixtures" / "crm" / "a_opportunities" / "mapping.yaml"
 
 
@@ -32,9 +29,7 @@ def win_rate_row(text: str) -> str:
 @pytest.mark.skipif(SHARED is None, reason="the shared CRM export is not beside the repository")
 def test_the_shared_exports_counted_win_rate_is_beside_the_fitted_one(tmp_path: Path) -> None:
     assert SHARED is not None
-    local = tmp_path / "mapping.yaml"
-    text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
-    local.write_text(text.replace("../../../shared/data/crm-maven", str(SHARED)))
+    local = maven_mapping(tmp_path)
     raw = pd.read_csv(SHARED / "sales_pipeline.csv")
     closed = raw[raw["deal_stage"].isin(["Won", "Lost"])]
     early = closed[closed["engage_date"] < "2017-03-01"]
@@ -55,9 +50,7 @@ def test_an_export_whose_closes_start_with_it_gives_the_count_alone() -> None:
 def test_a_product_too_thin_for_its_own_win_rate_is_said_to_run_on_the_pooled_one(tmp_path: Path) -> None:
     """GTK 500 (21 decided deals in the fitted cohorts, 12 won) took the pooled 61.6%, and calibration.md was silent."""
     assert SHARED is not None
-    local = tmp_path / "mapping.yaml"
-    text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
-    local.write_text(text.replace("../../../shared/data/crm-maven", str(SHARED)))
+    local = maven_mapping(tmp_path)
     raw = pd.read_csv(SHARED / "sales_pipeline.csv")
     gtk = raw[(raw["product"] == "GTK 500") & (raw["engage_date"] >= "2017-03-01")]
     gtk = gtk[gtk["deal_stage"].isin(["Won", "Lost"])]

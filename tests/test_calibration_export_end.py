@@ -13,12 +13,9 @@ import pytest
 from simulator.calibration.calibrate import calibrate, scenario_sections
 from simulator.calibration.errors import CalibrationError
 from simulator.crm_commands import calibrate_main
+from tests.crm_copies import SHARED, maven_mapping
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = next(
-    (p for p in (ROOT.parent / "shared" / "data" / "crm-maven", Path("/work/shared/data/crm-maven")) if p.is_dir()),
-    None,
-)
 MAPPING = """name: synthetic
 opportunities:
   file: opportunities.csv
@@ -113,9 +110,7 @@ def test_an_as_of_date_leaving_no_covered_month_is_refused(tmp_path: Path, capsy
 def test_the_shared_export_as_of_after_its_end_keeps_its_monthly_rate(tmp_path: Path) -> None:
     """--as-of 2018-03-31 on the export ending 2017-12-31 forecast ~60 new opportunities a month (it runs at ~790)."""
     assert SHARED is not None
-    text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
-    local = tmp_path / "mapping.yaml"
-    local.write_text(text.replace("../../../shared/data/crm-maven", str(SHARED)))
+    local = maven_mapping(tmp_path)
     cal = calibrate(local, "2018-03-31")
     assert cal.arrivals.after_export == ["2018-01", "2018-02", "2018-03"]
     assert list(cal.arrivals.history)[-1] == "2017-12"
@@ -136,9 +131,7 @@ def test_the_forecast_of_a_thinning_export_says_so_beside_its_answer_and_reads_i
     import yaml
 
     assert SHARED is not None
-    text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
-    local = tmp_path / "mapping.yaml"
-    local.write_text(text.replace("../../../shared/data/crm-maven", str(SHARED)))
+    local = maven_mapping(tmp_path)
     folder = tmp_path / "company"
     assert calibrate_main([str(local), "--as-of", "2017-12-31", "--out", str(folder), "--draws", "0"]) == 0
     forecast = yaml.safe_load((folder / "experiment" / "forecast.yaml").read_text())["experiment"]

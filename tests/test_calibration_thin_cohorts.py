@@ -20,12 +20,9 @@ import pytest
 from simulator.calibration.bootstrap import refit
 from simulator.calibration.calibrate import calibrate, cycle_median_days, fit
 from simulator.calibration.document import calibration_markdown
+from tests.crm_copies import SHARED, maven_mapping
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = next(
-    (p for p in (ROOT.parent / "shared" / "data" / "crm-maven", Path("/work/shared/data/crm-maven")) if p.is_dir()),
-    None,
-)
 MAPPING = """name: synthetic
 opportunities:
   file: opportunities.csv
@@ -105,9 +102,7 @@ def test_an_export_without_thin_months_fits_as_before_and_a_refit_keeps_the_poin
 @pytest.mark.skipif(SHARED is None, reason="the shared crm-maven export is not here")
 def test_the_shared_exports_second_month_of_a_quarter_fits_as_its_own_cohorts_take(tmp_path: Path) -> None:
     assert SHARED is not None
-    text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
-    mapping = tmp_path / "mapping.yaml"
-    mapping.write_text(text.replace("../../../shared/data/crm-maven", str(SHARED)))
+    mapping = maven_mapping(tmp_path)
     late = calibrate(mapping, "2017-12-31")
     assert late.thin_months == ["2017-11", "2017-12"]
     assert late.outcomes.by_quarter_month is not None

@@ -28,16 +28,13 @@ from simulator.run.build import experiment_from_dicts
 from simulator.run.experiment import Experiment
 from simulator.run.parameter_draws import apply_draw, read_draws, with_parameter_draws
 from simulator.run.replication import run_replication
+from tests.crm_copies import SHARED, maven_mapping
 from tests.scenarios import shipped
 
 ROOT = Path(__file__).resolve().parents[1]
 MAPPING = ROOT / "tests" / "fixtures" / "crm" / "a_opportunities" / "mapping.yaml"
 AS_OF, UNTIL = "2023-04-28", "2023-06-30"
 DRAWS = 6
-SHARED = next(
-    (p for p in (ROOT.parent / "shared" / "data" / "crm-maven", Path("/work/shared/data/crm-maven")) if p.is_dir()),
-    None,
-)
 
 
 def test_a_draw_replaces_the_fitted_values_a_scenario_still_holds_and_nothing_else() -> None:
@@ -114,9 +111,7 @@ def test_the_maven_quarters_band_widens_to_the_backtests(tmp_path: Path) -> None
     twice as wide; ignoring the draws reads a ratio near 1.
     """
     assert SHARED is not None
-    text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
-    local = tmp_path / "mapping.yaml"  # the export found wherever it is, not only beside the repository
-    local.write_text(text.replace("../../../shared/data/crm-maven", str(SHARED)))
+    local = maven_mapping(tmp_path)  # the export found wherever it is, not only beside the repository
     cal = calibrate(local, "2017-09-30")
     draws = parameter_draws(cal, [stream(1, k, Stream.PARAMETER_DRAW) for k in range(20)], workers=2)
     folder = write_folder(cal, tmp_path / "maven", runs=100, draws=draws)

@@ -29,12 +29,9 @@ import pytest
 from simulator.calibration.calibrate import calibrate
 from simulator.calibration.fit_outcomes import fit_outcomes
 from simulator.run.backtest import refitted
+from tests.crm_copies import SHARED, maven_mapping
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = next(
-    (p for p in (ROOT.parent / "shared" / "data" / "crm-maven", Path("/work/shared/data/crm-maven")) if p.is_dir()),
-    None,
-)
 AS_OF = np.datetime64("2023-06-30")
 
 
@@ -124,9 +121,7 @@ def test_the_maven_refits_keep_durations_by_month_of_the_quarter_and_the_open_mo
     0.008, against 0.091 before).
     """
     assert SHARED is not None
-    text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
-    local = tmp_path / "mapping.yaml"
-    local.write_text(text.replace("../../../shared/data/crm-maven", str(SHARED)))
+    local = maven_mapping(tmp_path)
     cal = calibrate(local, "2017-09-30")
     assert cal.outcomes.by_quarter_month is not None
     for replication in range(2, 6):
@@ -147,9 +142,7 @@ def test_the_maven_refits_without_march_read_the_outcomes_at_the_exports_follow_
     averages 0.087, those with March 0.102).
     """
     assert SHARED is not None
-    text = (ROOT / "examples" / "crm-maven" / "mapping.yaml").read_text()
-    local = tmp_path / "mapping.yaml"
-    local.write_text(text.replace("../../../shared/data/crm-maven", str(SHARED)))
+    local = maven_mapping(tmp_path)
     cal = calibrate(local, "2017-06-30")
     point_mean = float(cal.outcomes.won_days[0] @ cal.outcomes.won_days[1])
     for replication in (2, 5, 7, 8):
