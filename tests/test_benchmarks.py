@@ -562,7 +562,8 @@ def test_expansion_share_and_arr_per_account_owner_are_checked_against_their_pub
     # neither range is published as such: each says what it is drawn from (a fresh user read "published $850k")
     assert unusual_sentence(share) == (
         "expansion 58.6% of new ARR (expansion plus new-customer bookings); drawn from the published ~40% (over 50% "
-        "only above $50M of ARR): at most 50.0% (8.6 points above; a customer book of $46.00M, under $50M)"
+        "only above $50M of ARR; salesim flags under half of it): 20–50% (8.6 points above; a customer book of "
+        "$46.00M, under $50M)"
     )  # the book chose the range: a scenario at $50.3M is held to 50% or more, and said so
     larger = {**book, "customer_arr": 50_300_000.0, "expansion_share_of_new_arr": 0.561}
     (check,) = [c for c in benchmark_checks(summary(larger), "today") if c.benchmark.kpi.startswith("expansion")]
@@ -592,6 +593,11 @@ def test_expansion_share_and_arr_per_account_owner_are_checked_against_their_pub
         "expansion 30.0% of new ARR (expansion plus new-customer bookings); drawn from the published ~40% (over 50% "
         "above $50M of ARR): 40.0% or more (10.0 points below"
     ), unusual_sentence(check)
+    # a smaller book's share far under the published ~40% (a saturated account team's 0.0%) had read as inside
+    for share, side in ((0.0, -1), (0.19, -1), (0.21, 0)):
+        at = {**book, "expansion_share_of_new_arr": share}
+        (check,) = [c for c in benchmark_checks(summary(at), "today") if c.benchmark.kpi.startswith("expansion")]
+        assert check.side == side, (share, check)
     # inside: a CSM carrying $1.7M, expansion at 40% of new ARR
     usual = {**book, "expansion_share_of_new_arr": 0.40, "customer_arr_per_rep_csm": 1_700_000.0}
     assert [(line.who, line.sentence) for line in unusual_lines(summary(usual), ["today"])] == [

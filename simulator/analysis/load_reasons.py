@@ -28,6 +28,7 @@ from simulator.analysis.published_ranges import (
     ACCOUNTS_PER_CSM,
     ARR_PER_ACCOUNT_OWNER,
     EXPANSION_SHARE_LARGER_BOOK,
+    EXPANSION_SHARE_SMALLER_BOOK,
     QUEUED_UTILISATION,
     TEAM_UTILISATION,
     below_key,
@@ -134,8 +135,9 @@ def load_reasons(result: ExperimentResult, summary: pd.DataFrame) -> dict[str, d
                     words, summary, spec.name, result.experiment.baseline, busy
                 )
                 expansions = expansion_words(summary, spec.name, result.experiment.baseline, busy)
-                if expansions:  # a large book's expansion share falls below its range with the expansions not closed
-                    found[below_key(EXPANSION_SHARE_LARGER_BOOK)] = words.partition("; churn rises")[0] + expansions
+                if expansions:  # a book's expansion share falls below its range with the expansions not closed
+                    for book in (EXPANSION_SHARE_SMALLER_BOOK, EXPANSION_SHARE_LARGER_BOOK):
+                        found[below_key(book)] = words.partition("; churn rises")[0] + expansions
             elif side < 0:
                 found.update({below_key(key): words for key in team_keys})
         if found:

@@ -45,6 +45,11 @@ ARR_PER_CSM = 1_700_000.0
 """$ of ARR per CSM, ~$1.7M (ClientSuccess survey of ~600 firms, second-hand; BENCHMARKS.md)."""
 ARR_PER_CSM_ALLOWANCE = 2.0
 """salesim's allowance around that single survey median (no range is published): half to twice it."""
+EXPANSION_SHARE = 0.40
+"""Expansion's share of new ARR across companies, ~40% (Benchmarkit 2025, ~1,000 companies; BENCHMARKS.md)."""
+EXPANSION_SHARE_ALLOWANCE = 2.0
+"""salesim's allowance below that single median for a book under $50M (no low end is published): half of it,
+as for ARR per CSM; the top of the range there is the published 50%."""
 ACCOUNTS_PER_CSM = 104.0
 """Accounts per CSM, ~104, from the same survey (ClientSuccess, second-hand; BENCHMARKS.md): with its ~$1.7M,
 ~$16k of ARR an account."""
@@ -258,18 +263,20 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         EXPANSION_SHARE_SMALLER_BOOK,
         "Expansion share of new ARR",
         "expansion {value} of new ARR (expansion plus new-customer bookings)",
-        0.0,
+        EXPANSION_SHARE / EXPANSION_SHARE_ALLOWANCE,
         0.50,
         RATE,
         "expansion is ~40% of new ARR, over 50% only above $50M ARR (Benchmarkit 2025, ~1,000 companies): "
-        "with a customer book under $50M, more than 50% is unusual",
-        range_label="drawn from the published ~40% (over 50% only above $50M of ARR):",
+        "with a customer book under $50M, more than 50% is unusual; one median below it, no low end published: "
+        "salesim flags under half of it",
+        range_label="drawn from the published ~40% (over 50% only above $50M of ARR; salesim flags under half "
+        "of it):",
     ),
     Benchmark(
         EXPANSION_SHARE_LARGER_BOOK,
         "Expansion share of new ARR",
         "expansion {value} of new ARR (expansion plus new-customer bookings)",
-        0.40,
+        EXPANSION_SHARE,
         math.inf,
         RATE,
         "expansion is ~40% of new ARR, over 50% above $50M ARR (Benchmarkit 2025, ~1,000 companies): the "
