@@ -269,8 +269,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "expansion is ~40% of new ARR, over 50% only above $50M ARR (Benchmarkit 2025, ~1,000 companies): "
         "with a customer book under $50M, more than 50% is unusual; one median below it, no low end published: "
         "salesim flags under half of it",
-        range_label="drawn from the published ~40% (over 50% only above $50M of ARR; salesim flags under half "
-        "of it):",
+        range_label="drawn from the published ~40% (over 50% only above $50M of ARR; salesim flags under half of it):",
     ),
     Benchmark(
         EXPANSION_SHARE_LARGER_BOOK,
