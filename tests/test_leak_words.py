@@ -36,3 +36,22 @@ def test_a_stage_holds_most_leaked_leads_only_past_half_as_shown() -> None:
     assert holds_most(56.0, 100.0) and holds_most(999.0, 1000.0)
     assert not holds_most(50.2, 100.0)  # shown as 50%
     assert not holds_most(40.0, 100.0) and not holds_most(0.0, 0.0)
+
+
+def test_leaks_once_they_are_opportunities_are_said_beside_the_leakiest_earlier_stage() -> None:
+    """speed_to_lead's newest_first read "most leaked leads are lost at the awareness stage ...: 25 per year on average,
+    56% of all leaked leads" and no more, where 7.7 a year leaked as opportunities (2.5 at close): its capacity
+    table's leakage, $262.2k against closest_to_close's $110.0k, had no words."""
+    later = ["evaluation", "probation", "reassurance", "close"]
+    leaks = {"awareness": 25.4, "need_specified": 12.0, "evaluation": 2.4, "probation": 1.3, "reassurance": 1.6}
+    sentence = leakage_sentence(_leaks(leaks | {"close": 2.5}), "a", {}, opportunities=later)
+    assert sentence == (
+        "In a, most leaked leads are lost at the awareness stage: 25 per year on average, 56% of all leaked leads; "
+        "7.8 per year on average leak once they are opportunities (evaluation to close)."
+    )
+    few = leakage_sentence(
+        _leaks({"awareness": 68.6, "need_specified": 5.1, "evaluation": 0.08}), "a", {}, " per year", None, None, later
+    )
+    assert few is not None and "opportunities" not in few  # under one a year: not said
+    at_close = leakage_sentence(_leaks({"awareness": 1.0, "close": 9.0}), "a", {}, opportunities=later)
+    assert at_close is not None and "once they are opportunities" not in at_close  # the leakiest stage is one of them
