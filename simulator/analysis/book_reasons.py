@@ -89,8 +89,8 @@ def _about_churn_words(summary: pd.DataFrame, scenario: str, bookings: float, ch
     return (
         f"new customers' {format_money(bookings)} of bookings about replace the {format_money(churned)} of churned "
         f"ARR ({bookings / churned - 1.0:.1%} more), and with net revenue retention at {retention:.1%} expansion "
-        f"more than replaces the churn: its {format_money(expansion)} of bookings outweigh new business, half of new "
-        "ARR or more; the published ~40% is of companies whose new customers outpace their churn"
+        f"more than replaces the churn: the {format_money(expansion)} of expansion bookings outweigh new business, "
+        "half of new ARR or more; the published ~40% is of companies whose new customers outpace their churn"
     )
 
 

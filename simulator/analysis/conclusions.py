@@ -37,7 +37,7 @@ from simulator.analysis.kpi_names import (
     kpi_verb,
     kpi_words,
 )
-from simulator.analysis.leak_words import leakage_sentence, stage_teams
+from simulator.analysis.leak_words import leakage_sentence, opportunity_stages, stage_teams
 from simulator.analysis.relative_words import relative_words
 from simulator.analysis.tables import (
     comparison_of,
@@ -320,7 +320,15 @@ def conclusion(result: ExperimentResult) -> list[str]:
     assumed = assumed_figures(result)
     busiest = {n: bottleneck_sentence(loads[n], n, assumed.get(n, "")) for n in names}
     leakiest = {
-        n: leakage_sentence(summary, n, _stage_descriptions(result, n), period, stage_teams(result, n), loads[n])
+        n: leakage_sentence(
+            summary,
+            n,
+            _stage_descriptions(result, n),
+            period,
+            stage_teams(result, n),
+            loads[n],
+            opportunity_stages(result, n),
+        )
         for n in names
     }
     said = [

@@ -18,7 +18,7 @@ from simulator.analysis.answer_words import interval_words, kpi_phrase, row_digi
 from simulator.analysis.conclusions import scenario_loads
 from simulator.analysis.formatting import format_amount
 from simulator.analysis.kpi_names import STAGE_LEAKED_PREFIX, UTILISATION_CEILING
-from simulator.analysis.leak_words import stage_teams
+from simulator.analysis.leak_words import holds_most, stage_teams
 from simulator.analysis.tables import comparison_of, comparison_row, summary_of
 from simulator.analysis.utilisation import TeamLoad, selling_time_words
 from simulator.analysis.wording import join_words, possessive, stage_label, team_label
@@ -40,12 +40,21 @@ def _clearly(result: ExperimentResult, scenario: str, kpi: str, up: bool) -> boo
 
 
 def _leakiest_stage(result: ExperimentResult, scenario: str) -> str | None:
+    found = _leakiest(result, scenario)
+    return found[0] if found else None
+
+
+def _leakiest(result: ExperimentResult, scenario: str) -> tuple[str, bool] | None:
+    """The stage that leaks the most leads, and whether it leaks most of them (:func:`.leak_words.holds_most`)."""
     summary = summary_of(result)
     rows = summary[(summary["scenario"] == scenario) & summary["kpi"].str.startswith(STAGE_LEAKED_PREFIX)]
     rows = rows[rows["mean"].notna() & (rows["mean"] > 0)]
     if rows.empty:
         return None
-    return str(rows.iloc[int(rows["mean"].to_numpy().argmax())]["kpi"]).removeprefix(STAGE_LEAKED_PREFIX)
+    means = rows["mean"].to_numpy(dtype=float)
+    top = int(means.argmax())
+    stage = str(rows.iloc[top]["kpi"]).removeprefix(STAGE_LEAKED_PREFIX)
+    return stage, holds_most(float(means[top]), float(means.sum()))
 
 
 def capped_loads(result: ExperimentResult, scenario: str) -> list[TeamLoad]:
@@ -87,9 +96,15 @@ def leaked_gain_words(result: ExperimentResult, decision: DecisionSettings, scen
     """
     baseline = result.experiment.baseline
     busy = capped_loads(result, scenario)
-    stage = _leakiest_stage(result, scenario)
-    if not busy or stage is None:
+    found = _leakiest(result, scenario)
+    if not busy or found is None:
         return None
+    stage, most = found  # "mostly" of a stage that leaks under half of them is not so: more than at any other
+    where = (
+        f"mostly at the {stage_label(stage)} stage"
+        if most
+        else f"more at the {stage_label(stage)} stage than at any other"
+    )
     names = join_words([team_label(load.team) for load in busy])
     if len(busy) == 1:
         waiting = f"the {names} team, busy {busy[0].load:.1%} of {selling_time_words(busy[0])}"
@@ -100,10 +115,10 @@ def leaked_gain_words(result: ExperimentResult, decision: DecisionSettings, scen
         whose = f"the {names} teams' capacity"
     row = comparison_row(comparison_of(result), scenario, LEAKED)
     if row is None or LEAKED in decision.guardrails or decision.primary == LEAKED:  # its change is said already
-        lead = f"{possessive(scenario)} leaked leads are lost mostly"
+        lead = f"{possessive(scenario)} leaked leads are lost"
     else:
         count = format_amount(LEAKED, float(row["mean_diff"]), row_digits(row, LEAKED))
-        lead = f"{scenario} lets {count} more leads leak than {baseline} ({interval_words(row, LEAKED)}), mostly"
+        lead = f"{scenario} lets {count} more leads leak than {baseline} ({interval_words(row, LEAKED)}),"
     # a design that books clearly less (fewer AEs) is not "a change upstream": the capacity alone is said
     upstream = (
         ""
@@ -111,7 +126,7 @@ def leaked_gain_words(result: ExperimentResult, decision: DecisionSettings, scen
         else (", so a change upstream of it books little until that capacity grows")
     )
     return (
-        f"{lead} at the {stage_label(stage)} stage, waiting for {waiting}, past the "
+        f"{lead} {where}, waiting for {waiting}, past the "
         f"{UTILISATION_CEILING:.0%} planning ceiling: {whose}, not the leads reaching it, limits "
         f"{kpi_phrase(result, BOOKED)} here{upstream}."
     )

@@ -162,7 +162,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         RATE,
         "20–28% of AEs reach quota (BenchSights, 83 companies, small sample); 22% in 2025 (Ebsta/Pavilion, "
         "vendor: 78% missed) and 16% (Salesforce State of Sales: 84% missed the year before); other surveys "
-        "report up to ~50% (issue 13, no study named)",
+        "report up to ~50% (no study named)",
     ),
     Benchmark(
         "mql_to_sql_rate",

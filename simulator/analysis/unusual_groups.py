@@ -21,6 +21,13 @@ from simulator.analysis.wording import join_words
 
 ONE_CI = "its 95% CI reaches the range: "
 SINGLE_RUN = "from a single run, with no CI: "
+ITS = "its "
+"""A reason's or doubt's opening word for the one scenario it was written of (``quota_reasons``: "its 12 full cycle reps
+carry a $560.0k quota each"; ``coverage_reasons``: "its opportunities stay open"; ``refit_floor``: "its runs share")."""
+EACH_SCENARIO = "each scenario's "
+"""A reason's "its", said of several scenarios."""
+EACH_ONE = "each one's "
+"""A shared doubt's "its", said of several scenarios' figures."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +137,20 @@ def _distances(distances: list[str]) -> str:
 
 
 def _each(doubt: str) -> str:
-    """A doubt every scenario's figure shares, said of each: ``each one's 95% CI reaches the range: ...``."""
+    """A doubt every scenario's figure shares, said of each: ``each one's 95% CI reaches the range: ...``.
+
+    What follows the CI is each one's too: a calibrated company's "its runs share 40 refits" reads
+    "each one's runs share 40 refits", not one "its" for two scenarios' runs.
+    """
     if doubt.startswith(ONE_CI):
-        return f"each one's {doubt.removeprefix('its ')}"
+        rest = _of_each(doubt.removeprefix(ONE_CI), EACH_ONE)
+        return f"{EACH_ONE}{ONE_CI.removeprefix(ITS)}{rest}"
     return f"each {doubt}"
+
+
+def _of_each(words: str, each: str) -> str:
+    """Words opening with the scenario's "its", said of several: ``its 12 full cycle reps`` -> ``{each}12 ...``."""
+    return f"{each}{words.removeprefix(ITS)}" if words.startswith(ITS) else words
 
 
 def _reasons(group: list[Finding]) -> tuple[list[str], tuple[tuple[str, str], ...], tuple[str, ...]]:
@@ -176,10 +193,14 @@ OF_ONE = (
 
 
 def _said_of_several(reason: str) -> str:
-    """A reason written of one scenario, said of several: ``this scenario's change`` -> ``each scenario's change``."""
+    """A reason written of one scenario, said of several: ``this scenario's change`` -> ``each scenario's change``.
+
+    A reason opening with the scenario's "its" names each too: ramp_and_coaching's line for coaching and
+    fast_ramp_and_coaching had read "its 12 full cycle reps carry a $560.0k quota each ... and book $3.96M–$4.12M".
+    """
     for one, several in OF_ONE:
         reason = reason.replace(one, several)
-    return reason
+    return _of_each(reason, EACH_SCENARIO)
 
 
 def _keyed(reasons: tuple[str, ...]) -> dict[str, str]:
