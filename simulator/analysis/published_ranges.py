@@ -338,7 +338,8 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         5.0,
         TIMES,
         "pipeline coverage of 3–5× quota (BENCHMARKS.md, Cycle and pipeline); salesim holds the opportunities open "
-        "on a quarter's first day against the quarter's plan, which quotas usually exceed by 10–30%",
+        "on a quarter's first day against the quarter's plan, which quotas usually exceed by 10–30% (a rule of thumb, "
+        "not a published figure)",
     ),
 )
 

@@ -229,7 +229,7 @@ def _warn_about_plan(plan: float, quotas: float, largest: tuple[str, int, float]
     )
     message = (
         f"plan.bookings is {dollars_words(plan)} a year, {ratio} the {dollars_words(quotas)} the reps' quotas add up "
-        "to (quotas usually sit 10-30% above the plan, BENCHMARKS.md): a zero "
+        "to (quotas usually sit 10-30% above the plan: a rule of thumb, not a published figure): a zero "
         f"{'too many' if plan > quotas else 'too few'}? {headcount}. The runs go on with it"
     )
     once = f"plan {plan}"  # once a run, from the first scenario whose reps it is checked against
@@ -254,7 +254,8 @@ def _check_plan_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
 
     ``plan.bookings=4000`` (a $4M plan typed in thousands) had run as a "$4.0k plan", hit in
     every run; a $4B plan missed in every run. Quotas are assigned above the plan (over-assignment
-    of 10-30%, BENCHMARKS.md), so a plan 100 times above or below them is no plan of theirs.
+    of 10-30% as a rule of thumb; BENCHMARKS.md publishes no figure for it), so a plan 100 times
+    above or below them is no plan of theirs.
     """
     bookings = config.plan.bookings
     if isinstance(bookings, list):

@@ -12,9 +12,9 @@ where an opportunity is a lead that has reached the pipeline's opportunity stage
 (``pipeline.opportunity_stage``, the win rate's denominator) and is not yet won or lost
 (a deal open at day 0 counts from its own stage), and the quarter's plan is
 ``plan.bookings`` (four quarterly figures, or a yearly one prorated by working days). The
-plan is the company's target; quotas usually sit 10-30% above it, so coverage of the plan
-reads that much above coverage of quota. NaN with no whole quarter in the window, or when
-every whole quarter is planned at $0; no column without a plan. Beside it,
+plan is the company's target; quotas usually sit 10-30% above it (a rule of thumb, no
+published figure), so coverage of the plan reads that much above coverage of quota. NaN with
+no whole quarter in the window, or when every whole quarter is planned at $0; no column without a plan. Beside it,
 ``opportunity_days_mean``: how long an opportunity stays open until it ends, which
 the coverage a quarter starts with follows (the 3-5x rule counts on deals open longer than
 a quarter). ``opened_in_quarter_share``: the share of the new-business bookings closed
