@@ -638,6 +638,8 @@ def test_a_mix_over_the_budget_by_less_than_its_noise_is_re_run_and_its_final_ru
     assert mine.cost == pytest.approx(80_000.0) and mine.feasible and mine.contender  # its final runs decide
     assert recommended(finalists, problem.sign) == near.candidate
     assert mine.clear_of_today and mine.versus_today > 0.0 and mine.versus_today_low > 0.0
+    today = next(f for f in finalists if f.today)
+    assert today.runs_to_tell is None and mine.runs_to_tell is not None and mine.runs_to_tell <= 6  # clear at 6 runs
 
 
 def test_the_answer_says_when_the_chosen_mix_is_not_clearly_better_than_today_s(problem: TeamMixProblem) -> None:
@@ -654,12 +656,13 @@ def test_the_answer_says_when_the_chosen_mix_is_not_clearly_better_than_today_s(
         versus_today=0.05,
         versus_today_low=-0.063,
         versus_today_high=0.16,
+        runs_to_tell=167,  # 3 of 40 paired runs for, 1 against: the first count whose interval leaves out zero
     )
     from simulator.report.optimisation_words import versus_today_words
 
     text = versus_today_words(kpi, best, today, 40)
     assert text.startswith(": +5.0 points (95% CI -6.3 to +16.0 points) paired run by run, not clearly better")
-    assert "keeping today's mix costs $300.0k less; about 199 final runs (--final-runs) would tell" in text
+    assert "keeping today's mix costs $300.0k less; about 167 final runs (--final-runs) would tell" in text
     clear = dataclasses.replace(best, versus_today_low=0.01, clear_of_today=True)
     assert versus_today_words(kpi, clear, today, 40) == ": +5.0 points (95% CI +1.0 to +16.0 points) paired run by run"
     assert versus_today_words(kpi, today, today, 40) == ""

@@ -275,8 +275,10 @@ def versus_today_words(kpi: str, best: Finalist, today: Finalist, runs: int) -> 
     plan_check's 14 reps read "the best of the 3 finalists with a probability of 81%" at
     55.0% against 50.0% with today's 12, when 3 of 40 paired runs favoured 14 and 1 favoured
     12: the pick was unclear and the answer did not say so. A difference whose CI includes
-    zero says what keeping today's mix saves and the final runs that would tell (the CI's
-    half-width shrinks as one over the root of the runs).
+    zero says what keeping today's mix saves and the final runs that would tell
+    (:attr:`Finalist.runs_to_tell`: the interval itself on the runs' pattern scaled up; the
+    half-width scaled as one over the root of the runs had read "about 4 final runs would
+    tell" of a plan hit in 2 runs of 2 against 1, which takes 12).
     """
     if best.same_as_today:  # a CI of -5 to +5 points read around a difference that is 0 in every run
         return ": the same as today's in every run"
@@ -290,12 +292,9 @@ def versus_today_words(kpi: str, best: Finalist, today: Finalist, runs: int) -> 
     )
     if best.clear_of_today:
         return figures
-    half = (best.versus_today_high - best.versus_today_low) / 2.0
-    more = ""
-    if best.versus_today != 0.0 and math.isfinite(half):
-        needed = math.ceil(runs * (half / abs(best.versus_today)) ** 2)
-        if needed > runs:
-            more = f"; about {needed:,} final runs (--final-runs) would tell a difference this size"
+    needed = best.runs_to_tell
+    tells = needed is not None and needed > runs
+    more = f"; about {needed:,} final runs (--final-runs) would tell a difference this size" if tells else ""
     saves = today.cost < best.cost and today.feasible
     keep = f": keeping today's mix costs {format_money(best.cost - today.cost)} less" if saves else ""
     return f"{figures}, not clearly better than today's (the CI includes zero){keep}{more}"
