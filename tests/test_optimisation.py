@@ -696,6 +696,27 @@ def test_a_better_mix_over_the_budget_is_named_with_what_it_costs_over(problem: 
     assert "Over the budget" not in answer_paragraph(dataclasses.replace(found, finalists=[chosen, worse]))
 
 
+def test_a_chosen_mix_within_the_budget_on_average_says_when_its_cost_s_ci_reaches_over_it(
+    problem: TeamMixProblem,
+) -> None:
+    """plan_check's 16 reps at a $4.2M budget cost $4,195,495 over 2 final runs (95% CI $3.80M to $4.63M) and read
+    "the best mix found within a budget of $4.20M ... for a cost of sales of $4.20M", the cost's CI unsaid, where a
+    KPI's CI reaching below the target is said."""
+    trials = pd.DataFrame({"trial": [0], "state": ["complete"], "a": [1], "b": [2]})
+    chosen = Finalist(Candidate((("a", 1), ("b", 2))), 5_000.0, 4_500.0, 5_500.0, 79_990.0, 70e3, 95e3, 0.9, True, True)
+    chosen.contender = True
+    found = Optimisation(problem, trials, [chosen], chosen.candidate, 2, {"runs": 2})
+    text = answer_paragraph(found)
+    assert (
+        " Its mean cost of sales, $79.99k, is within the budget of $80.00k over the measured window, but its 95% CI "
+        "reaches $95.0k: more final runs would tell whether it stays within it."
+    ) in text, text
+    inside = dataclasses.replace(chosen, cost_high=79_999.0)
+    assert "more final runs would tell whether it stays" not in answer_paragraph(
+        dataclasses.replace(found, finalists=[inside])
+    )
+
+
 def test_the_only_mix_within_the_budget_is_given_no_probability_of_being_the_best(problem: TeamMixProblem) -> None:
     """At a $3.65M budget plan_check's answer said 11 reps were "the only finalist within the bounds and the budget,
     so no probability of being the best is given" above a table and a CSV reading P(best) 100%."""
