@@ -585,6 +585,29 @@ def test_an_answer_at_the_edge_of_the_bounds_says_a_wider_search_may_do_better(p
     assert "bounds allow" not in answer_paragraph(Optimisation(one, trials, inside, inside[0].candidate, 40, {}))
 
 
+def test_an_answer_at_the_upper_bound_with_the_budget_spent_does_not_send_the_user_beyond_it(
+    problem: TeamMixProblem,
+) -> None:
+    """plan_check's 16 reps, the upper bound, cost $4.195M of a $4.2M budget and read "a mix beyond them may do better
+    (--team full_cycle=10:18 would tell)", where a 17th rep costs about $140k: no wider search finds one within it."""
+    budgeted = TeamMixProblem(problem.experiment, "base", "bookings", {"a": (2, 4)}, 4 * 79_000.0)  # $79k a window
+    trials = pd.DataFrame(
+        {"trial": [0, 1, 2], "state": ["complete"] * 3, "a": [2, 3, 4], "cost": [55_000.0, 67_000.0, 78_500.0]}
+    )
+    best = Finalist(Candidate((("a", 4),)), 2e5, 1.9e5, 2.1e5, 78_500.0, 77e3, 80e3, 0.99, True, False, True)
+    today = Finalist(Candidate((("a", 3),)), 1e5, 0.9e5, 1.1e5, 67_000.0, 66e3, 68e3, 0.01, True, True, True)
+    text = answer_paragraph(Optimisation(budgeted, trials, [best, today], best.candidate, 40, {"runs": 8}))
+    assert "a mix beyond them may do better" not in text, text
+    assert (
+        " It has as many reps as the bounds allow for a (4), and as the budget allows: one more costs about $11.8k by "
+        "the search's costs, which would take it over the budget of $79.0k."
+    ) in text, text
+    # budget to spare: a wider search may find a better mix within it, as before
+    roomy = TeamMixProblem(problem.experiment, "base", "bookings", {"a": (2, 4)}, 4 * 95_000.0)
+    spare = answer_paragraph(Optimisation(roomy, trials, [best, today], best.candidate, 40, {"runs": 8}))
+    assert "It has as many reps as the bounds allow for a (4): a mix beyond them may do better (--team a=2:6" in spare
+
+
 def test_the_final_round_re_runs_the_cheapest_mix_the_search_saw_reach_the_target() -> None:
     """plan_check's search saw 10 reps reach the target 9 times in 10, yet re-ran only its 3 best (12-14 reps):
     the answer named 14 reps and never the cheaper mix that also reached the target."""
