@@ -521,6 +521,18 @@ def test_the_figure_draws_the_window_s_budget_and_says_practically_equal(
     assert "prorated" in line.get_label()
     assert [t.get_text() for t in right.texts] == ["practically equal", "practically equal"]
     plt.close(fig)
+    # too few final runs for a P(best): said so, where every finalist of plan_check's 2-run round had read "the only
+    # one within the budget" beside a table of three within it
+    few = [dataclasses.replace(f, p_best=math.nan, practically_equal=False) for f in finalists]
+    module.plot_optimisation(Optimisation(one, trials, few, few[0].candidate, 2, {"runs": 2}), tmp_path)
+    right = drawn[-1].axes[1]
+    assert [t.get_text() for t in right.texts] == ["P(best) not given: 2 runs, under 10"] * 2
+    plt.close(drawn[-1])
+    alone = [few[0], dataclasses.replace(few[1], contender=False, feasible=False)]
+    module.plot_optimisation(Optimisation(one, trials, alone, alone[0].candidate, 2, {"runs": 2}), tmp_path)
+    right = drawn[-1].axes[1]
+    assert [t.get_text() for t in right.texts] == ["the only one within the budget", "over the budget"]
+    plt.close(drawn[-1])
 
 
 def test_a_search_on_the_decision_kpi_says_whether_the_best_mix_reaches_the_experiment_s_target() -> None:
