@@ -505,3 +505,29 @@ def test_the_recommendation_is_held_against_the_warm_up_the_scenario_runs_with()
     # a warm-up that covers every cut that counts covers it, though the recommendation rounds up to a month
     assert "which covers it" in warmup_markdown(dataclasses.replace(study, configured_days=370.0))
     assert "run now with" not in warmup_markdown(dataclasses.replace(study, configured_days=float("nan")))
+
+
+def test_the_warm_up_figure_writes_the_pipeline_s_value_in_dollars(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its axis had read 0.0 to 2.5 under a bare "1e6", where every other figure writes money as $2.5M."""
+    import matplotlib.pyplot as plt
+
+    from simulator.analysis.warmup import Truncation
+    from simulator.report import warmup_report
+
+    drawn: list[object] = []
+    monkeypatch.setattr(warmup_report, "save_figure", lambda fig, path: drawn.append(fig) or Path(path))
+    days = np.arange(750)
+    means = {"open_pipeline": 60 * (1 - np.exp(-days / 10.0)), "open_pipeline_value": 2.4e6 * (1 - np.exp(-days / 10))}
+    found = [Truncation("open_pipeline", 25, True, 60.0), Truncation("open_pipeline_value", 25, True, 2.4e6)]
+    warmup_report.plot_warmup(WarmupStudy("today", 20, means, found, 41.7, 250 / 12), tmp_path / "warmup.png")
+    (fig,) = drawn
+    assert isinstance(fig, plt.Figure)
+    fig.canvas.draw()
+    count, value = fig.axes[:2]
+    ticks = [t.get_text() for t in value.get_yticklabels() if t.get_text()]
+    assert ticks and all(t.startswith("$") or t.startswith("-$") for t in ticks), ticks
+    assert not value.yaxis.get_offset_text().get_text()  # no "1e6" above the axis
+    assert not any("$" in t.get_text() for t in count.get_yticklabels())  # a count stays a count
+    plt.close(fig)

@@ -22,7 +22,7 @@ from simulator.analysis.wording import join_words
 from simulator.io.atomic import atomic_write
 from simulator.report.document import write_text_atomic
 from simulator.report.layouts import WARMUP
-from simulator.report.plot_style import WORSE_COLOUR, save_figure
+from simulator.report.plot_style import WORSE_COLOUR, format_axis, save_figure
 
 SERIES_TITLES = {
     "open_pipeline": "Open pipeline (deals)",
@@ -70,6 +70,8 @@ def plot_warmup(study: WarmupStudy, path: Path) -> Path:
             label="MSER-5 truncation",
         )
         ax.set_title(SERIES_TITLES.get(truncation.series, truncation.series), fontsize=10)
+        if truncation.series.endswith("_value"):  # money as money: the pipeline's value had read "2.5" under "1e6"
+            format_axis(ax, truncation.series)
         ax.set_xlabel("months from day 0", fontsize=9)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
