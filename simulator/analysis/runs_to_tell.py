@@ -87,15 +87,16 @@ def _event_rule(s: np.ndarray, b: np.ndarray, confidence: float) -> Callable[[in
 
 
 def _fewest(clear: Callable[[int], bool], start: int, most: int) -> int | None:
-    """The fewest runs from ``start`` on for which ``clear`` holds, stepping ~1% then back (None past ``most``)."""
+    """The fewest runs from ``start`` for which ``clear`` holds: steps of ~1%, then halving back; None past ``most``."""
     n = start
     previous = start
     while n <= most:
         if clear(n):
-            for fewer in range(previous + 1, n):  # the first clear count within the last step
-                if clear(fewer):
-                    return fewer
-            return n
+            low, high = previous, n  # not clear at low (or low is the runs made), clear at high
+            while high - low > 1:
+                middle = (low + high) // 2
+                low, high = (low, middle) if clear(middle) else (middle, high)
+            return high
         previous = n
         n = max(n + 1, math.ceil(n * 1.01))
     return None
