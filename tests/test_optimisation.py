@@ -521,6 +521,18 @@ def test_the_figure_draws_the_window_s_budget_and_says_practically_equal(
     assert "prorated" in line.get_label()
     assert [t.get_text() for t in right.texts] == ["practically equal", "practically equal"]
     plt.close(fig)
+    # too few final runs for a P(best): said so, where every finalist of plan_check's 2-run round had read "the only
+    # one within the budget" beside a table of three within it
+    few = [dataclasses.replace(f, p_best=math.nan, practically_equal=False) for f in finalists]
+    module.plot_optimisation(Optimisation(one, trials, few, few[0].candidate, 2, {"runs": 2}), tmp_path)
+    right = drawn[-1].axes[1]
+    assert [t.get_text() for t in right.texts] == ["P(best) not given: 2 runs, under 10"] * 2
+    plt.close(drawn[-1])
+    alone = [few[0], dataclasses.replace(few[1], contender=False, feasible=False)]
+    module.plot_optimisation(Optimisation(one, trials, alone, alone[0].candidate, 2, {"runs": 2}), tmp_path)
+    right = drawn[-1].axes[1]
+    assert [t.get_text() for t in right.texts] == ["the only one within the budget", "over the budget"]
+    plt.close(drawn[-1])
 
 
 def test_a_search_on_the_decision_kpi_says_whether_the_best_mix_reaches_the_experiment_s_target() -> None:
@@ -585,6 +597,29 @@ def test_an_answer_at_the_edge_of_the_bounds_says_a_wider_search_may_do_better(p
     assert "bounds allow" not in answer_paragraph(Optimisation(one, trials, inside, inside[0].candidate, 40, {}))
 
 
+def test_an_answer_at_the_upper_bound_with_the_budget_spent_does_not_send_the_user_beyond_it(
+    problem: TeamMixProblem,
+) -> None:
+    """plan_check's 16 reps, the upper bound, cost $4.195M of a $4.2M budget and read "a mix beyond them may do better
+    (--team full_cycle=10:18 would tell)", where a 17th rep costs about $140k: no wider search finds one within it."""
+    budgeted = TeamMixProblem(problem.experiment, "base", "bookings", {"a": (2, 4)}, 4 * 79_000.0)  # $79k a window
+    trials = pd.DataFrame(
+        {"trial": [0, 1, 2], "state": ["complete"] * 3, "a": [2, 3, 4], "cost": [55_000.0, 67_000.0, 78_500.0]}
+    )
+    best = Finalist(Candidate((("a", 4),)), 2e5, 1.9e5, 2.1e5, 78_500.0, 77e3, 80e3, 0.99, True, False, True)
+    today = Finalist(Candidate((("a", 3),)), 1e5, 0.9e5, 1.1e5, 67_000.0, 66e3, 68e3, 0.01, True, True, True)
+    text = answer_paragraph(Optimisation(budgeted, trials, [best, today], best.candidate, 40, {"runs": 8}))
+    assert "a mix beyond them may do better" not in text, text
+    assert (
+        " It has as many reps as the bounds allow for a (4), and as the budget allows: one more costs about $11.8k by "
+        "the search's costs, which would take it over the budget of $79.0k."
+    ) in text, text
+    # budget to spare: a wider search may find a better mix within it, as before
+    roomy = TeamMixProblem(problem.experiment, "base", "bookings", {"a": (2, 4)}, 4 * 95_000.0)
+    spare = answer_paragraph(Optimisation(roomy, trials, [best, today], best.candidate, 40, {"runs": 8}))
+    assert "It has as many reps as the bounds allow for a (4): a mix beyond them may do better (--team a=2:6" in spare
+
+
 def test_the_final_round_re_runs_the_cheapest_mix_the_search_saw_reach_the_target() -> None:
     """plan_check's search saw 10 reps reach the target 9 times in 10, yet re-ran only its 3 best (12-14 reps):
     the answer named 14 reps and never the cheaper mix that also reached the target."""
@@ -638,6 +673,8 @@ def test_a_mix_over_the_budget_by_less_than_its_noise_is_re_run_and_its_final_ru
     assert mine.cost == pytest.approx(80_000.0) and mine.feasible and mine.contender  # its final runs decide
     assert recommended(finalists, problem.sign) == near.candidate
     assert mine.clear_of_today and mine.versus_today > 0.0 and mine.versus_today_low > 0.0
+    today = next(f for f in finalists if f.today)
+    assert today.runs_to_tell is None and mine.runs_to_tell is not None and mine.runs_to_tell <= 6  # clear at 6 runs
 
 
 def test_the_answer_says_when_the_chosen_mix_is_not_clearly_better_than_today_s(problem: TeamMixProblem) -> None:
@@ -654,12 +691,13 @@ def test_the_answer_says_when_the_chosen_mix_is_not_clearly_better_than_today_s(
         versus_today=0.05,
         versus_today_low=-0.063,
         versus_today_high=0.16,
+        runs_to_tell=167,  # 3 of 40 paired runs for, 1 against: the first count whose interval leaves out zero
     )
     from simulator.report.optimisation_words import versus_today_words
 
     text = versus_today_words(kpi, best, today, 40)
     assert text.startswith(": +5.0 points (95% CI -6.3 to +16.0 points) paired run by run, not clearly better")
-    assert "keeping today's mix costs $300.0k less; about 199 final runs (--final-runs) would tell" in text
+    assert "keeping today's mix costs $300.0k less; about 167 final runs (--final-runs) would tell" in text
     clear = dataclasses.replace(best, versus_today_low=0.01, clear_of_today=True)
     assert versus_today_words(kpi, clear, today, 40) == ": +5.0 points (95% CI +1.0 to +16.0 points) paired run by run"
     assert versus_today_words(kpi, today, today, 40) == ""
@@ -691,6 +729,27 @@ def test_a_better_mix_over_the_budget_is_named_with_what_it_costs_over(problem: 
     assert "a difference of means" not in said
     worse = dataclasses.replace(over, mean=4_000.0, ci_low=3_500.0, ci_high=4_500.0)  # dearer and worse: unsaid
     assert "Over the budget" not in answer_paragraph(dataclasses.replace(found, finalists=[chosen, worse]))
+
+
+def test_a_chosen_mix_within_the_budget_on_average_says_when_its_cost_s_ci_reaches_over_it(
+    problem: TeamMixProblem,
+) -> None:
+    """plan_check's 16 reps at a $4.2M budget cost $4,195,495 over 2 final runs (95% CI $3.80M to $4.63M) and read
+    "the best mix found within a budget of $4.20M ... for a cost of sales of $4.20M", the cost's CI unsaid, where a
+    KPI's CI reaching below the target is said."""
+    trials = pd.DataFrame({"trial": [0], "state": ["complete"], "a": [1], "b": [2]})
+    chosen = Finalist(Candidate((("a", 1), ("b", 2))), 5_000.0, 4_500.0, 5_500.0, 79_990.0, 70e3, 95e3, 0.9, True, True)
+    chosen.contender = True
+    found = Optimisation(problem, trials, [chosen], chosen.candidate, 2, {"runs": 2})
+    text = answer_paragraph(found)
+    assert (
+        " Its mean cost of sales, $79.99k, is within the budget of $80.00k over the measured window, but its 95% CI "
+        "reaches $95.0k: more final runs would tell whether it stays within it."
+    ) in text, text
+    inside = dataclasses.replace(chosen, cost_high=79_999.0)
+    assert "more final runs would tell whether it stays" not in answer_paragraph(
+        dataclasses.replace(found, finalists=[inside])
+    )
 
 
 def test_the_only_mix_within_the_budget_is_given_no_probability_of_being_the_best(problem: TeamMixProblem) -> None:

@@ -283,6 +283,9 @@ def test_runs_auto_adds_batches_until_the_ci_reaches_the_target() -> None:
     assert max(widths) <= target
     # every scenario gets what the least precise needed: means and paired differences over the same runs
     assert len(set(result.runs_per_scenario.values())) == 1
+    from simulator.report.how_run_section import _runs_words
+
+    assert _runs_words(result).endswith("runs per scenario, set by the precision wanted (see How precise is this)")
     pd.testing.assert_frame_equal(
         result.replications, simulator.run_experiment(_auto(target, 400), workers=2).replications
     )
@@ -298,8 +301,12 @@ def test_runs_auto_stops_at_max_runs_when_the_target_is_out_of_reach() -> None:
     assert not any("needed" in w for w in words)
     from simulator.report.how_run_section import _runs_words
 
-    # "How it was run" names the count (a fresh user found only "set by the precision wanted")
-    assert _runs_words(result) == "9 runs per scenario, set by the precision wanted (see How precise is this)"
+    # "How it was run" names the count (a fresh user found only "set by the precision wanted"), and says the cap, not
+    # the precision wanted, set it ("400 runs per scenario, set by the precision wanted" had stood beside "stopped by
+    # the cap of 400 runs at ±2.6%, short of the ±2.0% target")
+    assert _runs_words(result) == (
+        "9 runs per scenario, stopped short of the precision wanted for every scenario (see How precise is this)"
+    )
     # the question's {runs} reads the runs made, not "auto"
     from simulator.report.answer_section import question
 

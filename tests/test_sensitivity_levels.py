@@ -143,6 +143,9 @@ def test_a_logit_shift_has_no_elasticity_and_the_report_says_why_once(tmp_path: 
         ((-0.0031, -0.0045, -0.0017), "-0.0031 (-0.0045 to -0.0017)"),  # had read -0.00 (-0.00 to -0.00)
         ((0.05, 0.01, 0.09), "+0.050 (+0.010 to +0.090)"),
         ((1.234, math.nan, math.nan), "+1.23"),
+        # pipelines.partner.stages.1.effort_hours.mean, a clear swing: had read -0.27 (-0.54 to -0.00)
+        ((-0.2688, -0.535086, -0.002307), "-0.27 (-0.54 to -0.002)"),
+        ((0.0, -0.1, 0.0), "+0.00 (-0.10 to +0.00)"),  # a bound at 0 itself reads 0
     ],
 )
 def test_an_elasticity_reads_two_significant_figures(values: tuple[float, float, float], words: str) -> None:

@@ -477,3 +477,57 @@ def test_drifts_alike_but_for_their_scenario_and_numbers_are_said_once_for_them_
     )
     alone = said_together(drifts[:1], lambda d: d.sentence(250.0, "a", 500.0))
     assert alone == [(backlog, backlog.sentence(250.0, "a", 500.0))]
+
+
+def test_the_recommendation_is_held_against_the_warm_up_the_scenario_runs_with() -> None:
+    """plan_check's study over 190 runs asked for 375 days (mean rep tenure still falling 16 months in) and never said
+    that the 250 days the scenario runs with stop short; over 20 runs it asked 188 without saying 250 covered it."""
+    from simulator.analysis.warmup import Truncation
+    from simulator.report.warmup_report import warmup_markdown
+
+    found = [
+        Truncation("open_pipeline", 25, True, 62.3),
+        Truncation("partners_active", 200, True, 9.6),
+        Truncation("rep_tenure_months", 370, True, 34.9),
+    ]
+    month = 250 / 12
+    study = WarmupStudy("today", 190, {}, found, recommended_warmup(found, month), month, configured_days=250.0)
+    text = warmup_markdown(study)
+    assert "**Recommended warm-up: `clock.warmup_days=375`** (18 months)" in text
+    assert (
+        "The scenario is run now with `clock.warmup_days=250` (12 months), shorter than that: its measured window "
+        "starts while Mean rep tenure (months) still moves from the run's start; set `clock.warmup_days=375`"
+    ) in text, text
+    covered = dataclasses.replace(study, configured_days=375.0)
+    assert "The scenario is run now with `clock.warmup_days=375` (18 months), which covers it." in warmup_markdown(
+        covered
+    )
+    # a warm-up that covers every cut that counts covers it, though the recommendation rounds up to a month
+    assert "which covers it" in warmup_markdown(dataclasses.replace(study, configured_days=370.0))
+    assert "run now with" not in warmup_markdown(dataclasses.replace(study, configured_days=float("nan")))
+
+
+def test_the_warm_up_figure_writes_the_pipeline_s_value_in_dollars(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its axis had read 0.0 to 2.5 under a bare "1e6", where every other figure writes money as $2.5M."""
+    import matplotlib.pyplot as plt
+
+    from simulator.analysis.warmup import Truncation
+    from simulator.report import warmup_report
+
+    drawn: list[object] = []
+    monkeypatch.setattr(warmup_report, "save_figure", lambda fig, path: drawn.append(fig) or Path(path))
+    days = np.arange(750)
+    means = {"open_pipeline": 60 * (1 - np.exp(-days / 10.0)), "open_pipeline_value": 2.4e6 * (1 - np.exp(-days / 10))}
+    found = [Truncation("open_pipeline", 25, True, 60.0), Truncation("open_pipeline_value", 25, True, 2.4e6)]
+    warmup_report.plot_warmup(WarmupStudy("today", 20, means, found, 41.7, 250 / 12), tmp_path / "warmup.png")
+    (fig,) = drawn
+    assert isinstance(fig, plt.Figure)
+    fig.canvas.draw()
+    count, value = fig.axes[:2]
+    ticks = [t.get_text() for t in value.get_yticklabels() if t.get_text()]
+    assert ticks and all(t.startswith("$") or t.startswith("-$") for t in ticks), ticks
+    assert not value.yaxis.get_offset_text().get_text()  # no "1e6" above the axis
+    assert not any("$" in t.get_text() for t in count.get_yticklabels())  # a count stays a count
+    plt.close(fig)

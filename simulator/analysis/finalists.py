@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from simulator.analysis.comparison import compare
+from simulator.analysis.comparison import compare, paired_runs
 from simulator.analysis.equivalence import paired_practically_equal
 from simulator.analysis.ranking import probability_best
+from simulator.analysis.runs_to_tell import runs_to_tell
 from simulator.analysis.statistics import kpi_interval, run_trials
 from simulator.analysis.team_mix import COST_KPI, Candidate, Evaluation, TeamMixProblem
 
@@ -56,6 +57,9 @@ class Finalist:
             new-business plan); False for today's mix itself.
         paired: Another finalist's name -> this one's mean minus its, paired run by run on the
             final round's common random numbers, and that difference's 95% CI.
+        runs_to_tell: The fewest final runs at which its difference to today's mix, as its runs
+            show it, would be clear (:func:`simulator.analysis.runs_to_tell.runs_to_tell`); None for
+            today's mix, a difference of 0, or one no run count within the limit would tell.
     """
 
     candidate: Candidate
@@ -76,6 +80,7 @@ class Finalist:
     clear_of_today: bool = False
     same_as_today: bool = False
     paired: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    runs_to_tell: int | None = None
 
 
 def final_round(
@@ -164,6 +169,9 @@ def final_round(
                 clear_of_today=clear,
                 same_as_today=candidate != today and _same_runs(by_run, candidate.name, today.name),
                 paired=paired.get(candidate.name, {}),
+                runs_to_tell=None
+                if candidate == today
+                else _runs_to_tell(result.replications, problem.kpi, candidate, today),
             )
         )
     return ranked(found, problem.sign), runs
@@ -180,6 +188,14 @@ def _paired(runs: pd.DataFrame, kpi: str, names: list[str]) -> dict[str, dict[st
             found[name][other] = (diff, low, high)
             found[other][name] = (-diff, -high, -low)
     return found
+
+
+def _runs_to_tell(runs: pd.DataFrame, kpi: str, candidate: Candidate, today: Candidate) -> int | None:
+    """The final runs that would tell ``candidate``'s difference to today's mix, as its paired runs show it."""
+    pairs = paired_runs(runs, today.name, candidate.name)
+    return runs_to_tell(
+        pairs[f"{kpi}_scenario"].to_numpy(dtype=float), pairs[f"{kpi}_baseline"].to_numpy(dtype=float), kpi
+    )
 
 
 def _same_runs(by_run: pd.DataFrame, name: str, today: str) -> bool:

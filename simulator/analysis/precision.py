@@ -198,6 +198,16 @@ def auto_runs_words(result: ExperimentResult) -> list[str]:
     serve the terminal and ``report.md``, so the terminal never says a scenario reached
     the target when the cap stopped it short.
     """
+    return [line for _, line, _ in _auto_runs(result)]
+
+
+def short_of_precision(result: ExperimentResult) -> list[str]:
+    """Under ``runs=auto``, the scenarios whose runs stopped short of the target (the cap, or a refits' floor)."""
+    return [scenario for scenario, _, reached in _auto_runs(result) if not reached]
+
+
+def _auto_runs(result: ExperimentResult) -> list[tuple[str, str, bool]]:
+    """(scenario, its line of :func:`auto_runs_words`, whether it reached the target); none without ``runs=auto``."""
     goal = result.experiment.precision
     runs = result.replications
     if goal is None or "scenario" not in runs.columns or goal.kpi not in runs.columns:
@@ -214,20 +224,22 @@ def auto_runs_words(result: ExperimentResult) -> list[str]:
         )
         now = f"±{width:.1%}" if math.isfinite(width) else "no measurable precision"
         floor = floors.get(scenario, 0.0)
-        if math.isfinite(width) and width <= goal.relative_half_width:
-            lines.append(f"{scenario} reached {now} with {made:,} runs (target {target}).")
+        reached = math.isfinite(width) and width <= goal.relative_half_width
+        if reached:
+            line = f"{scenario} reached {now} with {made:,} runs (target {target})."
         elif floor > goal.relative_half_width:
-            lines.append(
+            line = (
                 f"{scenario} stopped at {made:,} runs at {now}, short of the {target} target, which no number of "
                 f"runs reaches: the runs are on {draws} bootstrap refits of the export, "
                 f"whose own spread holds the CI to at least ±{floor:.1%} (more refits would: salesim calibrate "
                 "--draws)."
             )
         else:
-            lines.append(
+            line = (
                 f"{scenario} was stopped by the cap of {goal.max_runs:,} runs at {now}, short of the {target} "
                 f"target: its mean {goal.kpi} is less precise than asked (raise runner.max_runs)."
             )
+        lines.append((scenario, line, reached))
     return lines
 
 

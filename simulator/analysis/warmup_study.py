@@ -9,6 +9,7 @@ warm-up covers them all, rounded up to whole months.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,6 +42,8 @@ class WarmupStudy:
         unresolved: the series that did not count whose wobble over these runs could hide a
             transient that would (:func:`~simulator.analysis.warmup.unresolved`), with the runs
             that would tell.
+        configured_days: the warm-up the scenario is run with now (``clock.warmup_days``), which
+            the study sets aside to run from day 0; NaN when not known.
     """
 
     scenario: str
@@ -50,6 +53,7 @@ class WarmupStudy:
     warmup_days: float
     days_per_month: float
     unresolved: list[Unresolved] = field(default_factory=list)
+    configured_days: float = math.nan
 
     @property
     def settled(self) -> bool:
@@ -79,5 +83,12 @@ def study_warmup(config: ScenarioConfig, name: str, seed: int, runs: int, horizo
     found = truncations(means)
     month = scenario.calendar.days_per_month
     return WarmupStudy(
-        name, runs, means, found, recommended_warmup(found, month), month, unresolved(found, means, runs)
+        name,
+        runs,
+        means,
+        found,
+        recommended_warmup(found, month),
+        month,
+        unresolved(found, means, runs),
+        float(config.clock.warmup_days),
     )

@@ -11,10 +11,11 @@ from __future__ import annotations
 import math
 
 from simulator.analysis.drift_words import said_together
+from simulator.analysis.precision import short_of_precision
 from simulator.analysis.tables import window_words
 from simulator.analysis.territory import depleting_territories, territories
 from simulator.analysis.transient import Drift, result_drifts, starts_from_state
-from simulator.analysis.wording import count_of
+from simulator.analysis.wording import count_of, join_words
 from simulator.engines.choice import engines_used
 from simulator.report.markdown import md_escape
 from simulator.run.experiment import COMPOSITION_NOTES, ExperimentResult
@@ -138,6 +139,10 @@ def _runs_words(result: ExperimentResult) -> str:
         if len(made) == 1
         else ", ".join(f"{runs:,} runs of {name}" for name, runs in result.runs_per_scenario.items())
     )
+    short = short_of_precision(result)
+    if short:  # the cap (or a refits' floor) set them: "set by the precision wanted" had said so of a capped run
+        which = "every scenario" if len(short) == len(result.runs_per_scenario) else join_words(short)
+        return f"{counts}, stopped short of the precision wanted for {which} (see How precise is this)"
     return f"{counts}, set by the precision wanted (see How precise is this)"
 
 

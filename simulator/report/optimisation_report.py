@@ -41,7 +41,7 @@ from simulator.report.optimisation_words import (
     unmoved_words,
     versus_today_words,
 )
-from simulator.report.over_budget_words import over_budget_words
+from simulator.report.over_budget_words import cost_unsure_words, over_budget_words
 from simulator.report.plot_optimisation import finalist_marks, plot_optimisation
 
 LAYOUT = OPTIMISE
@@ -159,6 +159,7 @@ def answer_paragraph(found: Optimisation) -> str:
     )
     return (
         f"{text}.{unmoved}{idle_team_words(found)} {rerun}, {chance}.{target_words(found, best, left)}"
+        f"{cost_unsure_words(found, best)}"
         f"{over_budget_words(found, best)}"
         f"{not_re_run_words(found, left)}{'' if unmoved else bound_words(found, best)} {search}."
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from simulator.analysis.answer_choice import meets_target
@@ -53,7 +54,14 @@ def figures_words(kpi: str, f: Finalist) -> str:
 
 
 def bound_words(found: Optimisation, chosen: Finalist) -> str:
-    """`` It has as many reps as the bounds allow for full_cycle (14): ...``: the answer at the edge of the search."""
+    """`` It has as many reps as the bounds allow for full_cycle (14): ...``: the answer at the edge of the search.
+
+    At the upper bound with the budget all but spent (one more rep, at the search's cost per
+    rep of that team, would take the pick over it) a wider search finds no mix within the
+    budget with more, and the answer says so: plan_check's 16 reps at $4.195M of a $4.2M budget
+    had read "a mix beyond them may do better (--team full_cycle=10:18 would tell)", where a
+    17th rep costs about $140k.
+    """
     bounds = found.problem.bounds
     edges = [
         (team, n, "many" if n == bounds[team][1] else "few")
@@ -66,15 +74,50 @@ def bound_words(found: Optimisation, chosen: Finalist) -> str:
     edges = [(team, n, how) for team, n, how in edges if not (how == "few" and _more_did_better(found, chosen, team))]
     idle = idle_teams(found)  # a team the KPI does not read: no mix beyond its bounds does better
     edges = [(team, n, how) for team, n, how in edges if team not in idle]
+    budget = found.problem.window_budget
+    spent = {
+        team: extra
+        for team, _, how in edges
+        if how == "many" and budget is not None
+        for extra in [_rep_cost(found, chosen, team)]
+        if extra is not None and chosen.cost + extra > budget
+    }
+    words = "".join(
+        f" It has as many reps as the bounds allow for {team} ({n}), and as the budget allows: one more costs about "
+        f"{format_money(spent[team])} by the search's costs, which would take it over the budget"
+        f" of {format_money(budget or math.nan)}."
+        for team, n, _ in edges
+        if team in spent
+    )
+    edges = [(team, n, how) for team, n, how in edges if team not in spent]
     if not edges:
-        return ""
+        return words
     said = [f"as {how} reps as the bounds allow for {team} ({n})" for team, n, how in edges]
     wider = " ".join(
         f"--team {team}={max(1, bounds[team][0] - 2) if how == 'few' else bounds[team][0]}:"
         f"{bounds[team][1] + 2 if how == 'many' else bounds[team][1]}"
         for team, n, how in edges
     )
-    return f" It has {' and '.join(said)}: a mix beyond them may do better ({wider} would tell)."
+    return f" It has {' and '.join(said)}: a mix beyond them may do better ({wider} would tell).{words}"
+
+
+def _rep_cost(found: Optimisation, chosen: Finalist, team: str) -> float | None:
+    """The cost of one more rep of ``team``: the slope of the search's mean costs over its headcount.
+
+    The trials with the other teams as chosen, by least squares; None with fewer than two
+    headcounts of it simulated, no costs, or a slope that is not positive.
+    """
+    problem, trials = found.problem, found.trials
+    if trials.empty or not {"cost", *problem.bounds} <= set(trials.columns):
+        return None
+    others = {name: n for name, n in chosen.candidate.headcounts if name != team and name in trials.columns}
+    rows = trials[(trials[list(others)] == pd.Series(others)).all(axis=1)] if others else trials
+    rows = rows[np.isfinite(rows["cost"].to_numpy(dtype=float))]
+    heads = rows[team].to_numpy(dtype=float)
+    if np.unique(heads).size < 2:
+        return None
+    slope = float(np.polyfit(heads, rows["cost"].to_numpy(dtype=float), 1)[0])
+    return slope if slope > 0.0 else None
 
 
 def _more_did_better(found: Optimisation, chosen: Finalist, team: str) -> bool:
@@ -275,8 +318,10 @@ def versus_today_words(kpi: str, best: Finalist, today: Finalist, runs: int) -> 
     plan_check's 14 reps read "the best of the 3 finalists with a probability of 81%" at
     55.0% against 50.0% with today's 12, when 3 of 40 paired runs favoured 14 and 1 favoured
     12: the pick was unclear and the answer did not say so. A difference whose CI includes
-    zero says what keeping today's mix saves and the final runs that would tell (the CI's
-    half-width shrinks as one over the root of the runs).
+    zero says what keeping today's mix saves and the final runs that would tell
+    (:attr:`Finalist.runs_to_tell`: the interval itself on the runs' pattern scaled up; the
+    half-width scaled as one over the root of the runs had read "about 4 final runs would
+    tell" of a plan hit in 2 runs of 2 against 1, which takes 12).
     """
     if best.same_as_today:  # a CI of -5 to +5 points read around a difference that is 0 in every run
         return ": the same as today's in every run"
@@ -290,12 +335,9 @@ def versus_today_words(kpi: str, best: Finalist, today: Finalist, runs: int) -> 
     )
     if best.clear_of_today:
         return figures
-    half = (best.versus_today_high - best.versus_today_low) / 2.0
-    more = ""
-    if best.versus_today != 0.0 and math.isfinite(half):
-        needed = math.ceil(runs * (half / abs(best.versus_today)) ** 2)
-        if needed > runs:
-            more = f"; about {needed:,} final runs (--final-runs) would tell a difference this size"
+    needed = best.runs_to_tell
+    tells = needed is not None and needed > runs
+    more = f"; about {needed:,} final runs (--final-runs) would tell a difference this size" if tells else ""
     saves = today.cost < best.cost and today.feasible
     keep = f": keeping today's mix costs {format_money(best.cost - today.cost)} less" if saves else ""
     return f"{figures}, not clearly better than today's (the CI includes zero){keep}{more}"

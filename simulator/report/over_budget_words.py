@@ -62,3 +62,25 @@ def seen_words(found: Optimisation, chosen: Finalist, after: bool = False) -> st
         f"{format_value(kpi, seen.mean)}{level_unit(kpi)} for {format_money(seen.cost)}, "
         f"{format_money(seen.cost - budget)} over the budget: it was not re-run (a few runs put its cost clearly over)."
     )
+
+
+def cost_unsure_words(found: Optimisation, chosen: Finalist) -> str:
+    """`` Its mean cost of sales, $4.195M, is within the budget of $4.200M, but its 95% CI reaches $4.63M: ...``.
+
+    A mix is within the budget by its mean cost over the final runs; plan_check's 16 reps, at
+    $4,195,495 over 2 runs (95% CI $3.80M to $4.63M) against $4.2M, read "the best mix found within
+    a budget of $4.20M ... for a cost of sales of $4.20M" with nothing said of a cost that may well
+    be over it, where a KPI's CI reaching below the target is said. '' when the CI's top is within it.
+    """
+    budget = found.problem.window_budget
+    if budget is None or not chosen.feasible or not math.isfinite(chosen.cost_high) or chosen.cost_high <= budget:
+        return ""
+    extra = 0  # digits enough to show the mean under the budget ("$4.20M within $4.20M" read as equal)
+    while extra < 4 and format_money(chosen.cost, extra_digits=extra) == format_money(budget, extra_digits=extra):
+        extra += 1
+    window = "" if abs(found.problem.window_years - 1.0) < 1e-9 else " over the measured window"
+    return (
+        f" Its mean cost of sales, {format_money(chosen.cost, extra_digits=extra)}, is within the budget of "
+        f"{format_money(budget, extra_digits=extra)}{window}, but its 95% CI reaches "
+        f"{format_money(chosen.cost_high)}: more final runs would tell whether it stays within it."
+    )

@@ -19,6 +19,7 @@ from simulator.analysis.decision import decision_of
 from simulator.analysis.formatting import format_chance
 from simulator.analysis.kpi_names import kpi_axis_label, kpi_label, kpi_unit
 from simulator.analysis.optimisation import Optimisation
+from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
 from simulator.report.plot_style import (
     BETTER_COLOUR,
     UNCLEAR_COLOUR,
@@ -88,6 +89,10 @@ def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
         for f in found.finalists
     ]
     y = np.arange(len(found.finalists))
+    contenders = sum(f.contender for f in found.finalists)
+    # no P(best) for a contender among others: too few final runs (every finalist of 2 runs had read "the only one")
+    unranked = f"P(best) not given: {found.final_runs} runs, under {MIN_RUNS_FOR_BEST}"
+    alone = "the only one within the budget" if found.problem.budget is not None else "the only one within the bounds"
     for i, finalist in enumerate(found.finalists):
         colour = (
             BETTER_COLOUR
@@ -103,7 +108,7 @@ def plot_optimisation(found: Optimisation, out_dir: Path | str) -> Path:
             if math.isfinite(finalist.p_best)
             else "over the budget"  # an over-budget mix had read "for scale", today's label
             if not finalist.feasible
-            else "the only one within the budget"
+            else (alone if contenders == 1 else unranked)
             if finalist.contender
             else "today's, for scale"
             if finalist.today

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from simulator.analysis.formatting import reads_zero
 from simulator.analysis.levers import LEVER_SECTIONS
 from simulator.analysis.refit_floor import DRAWS_OPTION
 from simulator.analysis.wording import count_of, join_words
@@ -59,7 +60,19 @@ def elasticity_words(row: pd.Series) -> str:
     decimals = 2 if largest == 0.0 else min(4, max(2, 1 - math.floor(math.log10(largest))))
     if not (math.isfinite(low) and math.isfinite(high)) or low == high:
         return f"{elasticity:+.{decimals}f}"
-    return f"{elasticity:+.{decimals}f} ({low:+.{decimals}f} to {high:+.{decimals}f})"
+    # a bound that is not 0 never reads 0: a clear lever's "-0.27 (-0.54 to -0.00)" looked as if its CI reached zero
+    bounds = [_nonzero(value, decimals) for value in (low, high)]
+    return f"{elasticity:+.{decimals}f} ({bounds[0]} to {bounds[1]})"
+
+
+def _nonzero(value: float, decimals: int) -> str:
+    """``value`` signed with ``decimals``, or up to 3 more where it would read 0 though it is not (``-0.002``)."""
+    text = f"{value:+.{decimals}f}"
+    for extra in range(1, 4):
+        if value == 0.0 or not reads_zero(text):
+            break
+        text = f"{value:+.{decimals + extra}f}"
+    return text
 
 
 ON_REFITS = (

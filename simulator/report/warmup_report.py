@@ -22,7 +22,7 @@ from simulator.analysis.wording import join_words
 from simulator.io.atomic import atomic_write
 from simulator.report.document import write_text_atomic
 from simulator.report.layouts import WARMUP
-from simulator.report.plot_style import WORSE_COLOUR, save_figure
+from simulator.report.plot_style import WORSE_COLOUR, format_axis, save_figure
 
 SERIES_TITLES = {
     "open_pipeline": "Open pipeline (deals)",
@@ -70,6 +70,8 @@ def plot_warmup(study: WarmupStudy, path: Path) -> Path:
             label="MSER-5 truncation",
         )
         ax.set_title(SERIES_TITLES.get(truncation.series, truncation.series), fontsize=10)
+        if truncation.series.endswith("_value"):  # money as money: the pipeline's value had read "2.5" under "1e6"
+            format_axis(ax, truncation.series)
         ax.set_xlabel("months from day 0", fontsize=9)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
@@ -163,6 +165,7 @@ def warmup_markdown(study: WarmupStudy, rerun: Sequence[str] = ()) -> str:
         else "**Some series do not settle within the horizon studied**: run the study over more years, or start the "
         "state closer to its steady level (initial customers, partners, tenures)."
     )
+    verdict += configured_words(study)
     warning = too_few_runs(study, rerun)
     return "\n".join(
         [
@@ -180,6 +183,36 @@ def warmup_markdown(study: WarmupStudy, rerun: Sequence[str] = ()) -> str:
             "",
             *([warning, ""] if warning else []),
         ]
+    )
+
+
+def configured_words(study: WarmupStudy) -> str:
+    """`` The scenario is run now with `clock.warmup_days=250` (12 months), which covers it.``, or says it is shorter.
+
+    The study runs from day 0, setting the scenario's own warm-up aside; its recommendation
+    had stood alone, so that plan_check's 190-run study asking for 375 days (mean rep tenure
+    still falling 16 months in) never said that the 250 the scenario runs with cuts the
+    transient short, nor a 20-run study asking 188 that 250 is already enough. '' when the
+    scenario's warm-up is unknown or a series does not settle within the horizon studied.
+    """
+    days = study.configured_days
+    if not math.isfinite(days) or not study.settled:
+        return ""
+    months = days / study.days_per_month
+    now = (
+        f"`clock.warmup_days={days:g}` ({months:.0f} months)"
+        if abs(months - round(months)) < 0.05
+        else (f"`clock.warmup_days={days:g}` ({months:.1f} months)")
+    )
+    longer = [SERIES_TITLES.get(t.series, t.series) for t in study.truncations if t.material and t.observations > days]
+    if not longer:  # it covers every cut that counts (the recommendation rounds the longest up to a month)
+        hedge = ", as far as these runs tell" if study.unresolved else ""
+        return f" The scenario is run now with {now}, which covers it{hedge}."
+    moves = "moves" if len(longer) == 1 else "move"
+    return (
+        f" The scenario is run now with {now}, shorter than that: its measured window starts while "
+        f"{join_words(longer)} still {moves} from the run's start; set `clock.warmup_days={study.warmup_days:.0f}` "
+        "(and `clock.horizon_days` longer by as much, to keep the measured window)."
     )
 
 
