@@ -318,6 +318,28 @@ TABLE: list[BadInput] = [
     ),
     row(
         "market",
+        "market.deal_value.median=25",
+        "market.deal_value = {dist: lognormal, median: 25, p90: 80000}: has a mean of $10.4B a deal, over the $10M a "
+        "year salesim takes as the most a B2B deal or account is worth: its amounts (median: 25, p90: 80000) lie 3,200 "
+        "times apart, surely one typed in thousands or the other with three zeros too many: give each in whole dollars",
+        via="cli",
+    ),
+    row(
+        "market",
+        "market.deal_value={dist:lognormal,median:25000000,p90:80000000}",
+        "market.deal_value = {dist: lognormal, median: 25000000, p90: 80000000}: has a mean of $38.2M a deal, over the "
+        "$10M a year salesim takes as the most a B2B deal or account is worth: surely typed with three zeros too many: "
+        "give whole dollars, each amount / 1,000: {dist: lognormal, median: 25000, p90: 80000}",
+    ),
+    row(
+        "pipelines",
+        "pipelines.retention.initial_arr={dist:gamma,mean:47000000,cv:0.8}",
+        "pipelines.retention.initial_arr = {dist: gamma, mean: 47000000, cv: 0.8}: has a mean of $47M an account a "
+        "year, over the $10M a year salesim takes as the most a B2B deal or account is worth: surely typed with three "
+        "zeros too many: give whole dollars, each amount / 1,000: {dist: gamma, mean: 47000, cv: 0.8}",
+    ),
+    row(
+        "market",
         "market.deal_value=30",
         "market.deal_value = 30: has a mean of $30 a deal, surely typed in thousands: give whole dollars, each "
         "amount x 1,000: 30000",
