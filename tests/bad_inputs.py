@@ -294,6 +294,18 @@ TABLE: list[BadInput] = [
     ),
     row(
         "plan",
+        [
+            "economics.roles.full_cycle.quota=0",
+            "economics.roles.csm.quota=0",
+            "economics.roles.partner_manager.quota=0",
+            "plan.bookings=45000000000",
+        ],
+        "plan.bookings = 45000000000: is $45B a year, 296 times the $152M of every lead the market sends in a year "
+        "won at its mean deal value and the customer book's ARR: surely typed with three zeros too many: give whole "
+        "dollars, 45000000 for $45M",
+    ),
+    row(
+        "plan",
         "plan.bookings=[900000,1000000,1100000,1200]",
         "plan.bookings.3 = 1200: is $1.2k for quarter 4, under 1% of the quarters' median of $950k: surely typed in "
         "thousands: give whole dollars (1200000 for $1.2M)",
