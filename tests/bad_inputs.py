@@ -232,6 +232,18 @@ TABLE: list[BadInput] = [
     ),
     row(
         "workforce",
+        "workforce.roles.full_cycle.initial_tenure_months=steady",
+        "workforce.roles.full_cycle.initial_tenure_months = 'steady': must be steady_state, or a number or a mapping "
+        "with 'dist' set to one of constant, exponential, lognormal, gamma, triangular, pert, uniform, empirical",
+        via="cli",
+    ),
+    row(
+        "workforce",
+        "workforce.roles.full_cycle.initial_tenure_months={dist:exponential,mean:-1}",
+        "workforce.roles.full_cycle.initial_tenure_months.mean = -1: must be greater than 0",
+    ),
+    row(
+        "workforce",
         "workforce.roles.full_cycle.attrition_rate=35",
         "workforce.roles.full_cycle.attrition_rate = 35: must be at most 5 (35% is 0.35)",
     ),

@@ -24,6 +24,8 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from simulator.config.union_errors import without_union_tags
+
 MISSING = "is required but missing"
 """What a required key that is absent is told."""
 
@@ -170,7 +172,8 @@ def issues_from_validation_error(error: ValidationError, prefix: str = "") -> li
         One issue per problem, in pydantic's order; a :class:`ConfigError` raised inside a
         validator contributes each of its issues, under the validated object's path.
     """
-    return [issue for detail in error.errors(include_url=False) for issue in issues_from_error_detail(detail, prefix)]
+    details = without_union_tags(error.errors(include_url=False))
+    return [issue for detail in details for issue in issues_from_error_detail(detail, prefix)]
 
 
 SHARE_WORDS = ("rate", "share", "attainment", "probability", "conversion", "fraction", "margin", "no_decision")
