@@ -232,6 +232,11 @@ TABLE: list[BadInput] = [
     ),
     row(
         "workforce",
+        "workforce.roles.full_cycle.ramp.productivity=[0.17,0.33,50]",
+        "workforce.roles.full_cycle.ramp.productivity.2 = 50: must be at most 1 (50% is 0.5)",
+    ),
+    row(
+        "workforce",
         "workforce.roles.full_cycle.initial_tenure_months=steady",
         "workforce.roles.full_cycle.initial_tenure_months = 'steady': must be steady_state, or a number or a mapping "
         "with 'dist' set to one of constant, exponential, lognormal, gamma, triangular, pert, uniform, empirical",

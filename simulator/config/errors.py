@@ -176,7 +176,17 @@ def issues_from_validation_error(error: ValidationError, prefix: str = "") -> li
     return [issue for detail in details for issue in issues_from_error_detail(detail, prefix)]
 
 
-SHARE_WORDS = ("rate", "share", "attainment", "probability", "conversion", "fraction", "margin", "no_decision")
+SHARE_WORDS = (
+    "rate",
+    "share",
+    "attainment",
+    "probability",
+    "conversion",
+    "fraction",
+    "margin",
+    "no_decision",
+    "productivity",
+)
 """Words in a key's last part that name a share or a rate, written from 0 to 1 (35% is 0.35)."""
 
 
