@@ -231,6 +231,12 @@ TABLE: list[BadInput] = [
         via="cli",
     ),
     row(
+        "clock",
+        "clock.start_date=2026-02-30",
+        "clock.start_date = '2026-02-30': must be a day of the calendar, YYYY-MM-DD such as 2026-03-02 (day value is "
+        "outside expected range)",
+    ),
+    row(
         "workforce",
         "workforce.roles.full_cycle.ramp.productivity=[0.17,0.33,50]",
         "workforce.roles.full_cycle.ramp.productivity.2 = 50: must be at most 1 (50% is 0.5)",

@@ -261,6 +261,9 @@ def _issues_of(detail: ErrorDetails, prefix: str) -> list[ConfigIssue]:
         return [ConfigIssue(key, value, f"must have {'at least' if least else 'at most'} {size} {unit}")]
     if kind == "value_error":
         return [ConfigIssue(key, value, detail["msg"].removeprefix("Value error, "))]
+    if kind.startswith("date_"):  # 2026-02-30 had read "Input should be a valid date or datetime, day value is ..."
+        why = f" ({ctx['error']})" if isinstance(ctx.get("error"), str) else ""
+        return [ConfigIssue(key, value, f"must be a day of the calendar, YYYY-MM-DD such as 2026-03-02{why}")]
     return [ConfigIssue(key, value, detail["msg"])]  # our own errors (SALESIM_ERROR) and anything rarer
 
 
