@@ -221,6 +221,28 @@ def multirun_first(args: list[str]) -> list[str]:
     return [a for a in args if a in MULTIRUN_FLAGS] + [a for a in args if a not in MULTIRUN_FLAGS]
 
 
+CONFIG_OPTIONS = ("--config-dir", "-cd", "--config-path", "-cp", "--config-name", "-cn")
+
+
+def config_options_first(args: list[str]) -> list[str]:
+    """``args`` with ``--config-dir DIR`` (``--config-path``, ``--config-name``, each with its value) first.
+
+    ``runs=50 --config-dir calibrated/crm-maven experiment=org_question`` had been refused in
+    argparse's words ("unrecognized arguments: experiment=org_question") and Hydra's usage.
+    """
+    first: list[str] = []
+    rest: list[str] = []
+    words = iter(args)
+    for word in words:
+        if word in CONFIG_OPTIONS:
+            first += [word, *[value for value in [next(words, None)] if value is not None]]
+        elif word.startswith(tuple(f"{option}=" for option in CONFIG_OPTIONS)):
+            first.append(word)
+        else:
+            rest.append(word)
+    return first + rest
+
+
 def main() -> None:
     """Console entry point (``salesim`` and ``python -m simulator``).
 
@@ -265,7 +287,7 @@ def main() -> None:
         )
         print("salesim: nothing was run.", file=sys.stderr)
         sys.exit(EXIT_CONFIG_ERROR)
-    args = multirun_first(args)
+    args = config_options_first(multirun_first(args))
     args = _own_primary(args)
     try:
         args, rewritten = prepare_command_line([a for a in args if a != DESCRIBE_FLAG], [config_dir()])

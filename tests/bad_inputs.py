@@ -231,6 +231,29 @@ TABLE: list[BadInput] = [
         via="cli",
     ),
     row(
+        "clock",
+        "clock.start_date=2026-02-30",
+        "clock.start_date = '2026-02-30': must be a day of the calendar, YYYY-MM-DD such as 2026-03-02 (day value is "
+        "outside expected range)",
+    ),
+    row(
+        "workforce",
+        "workforce.roles.full_cycle.ramp.productivity=[0.17,0.33,50]",
+        "workforce.roles.full_cycle.ramp.productivity.2 = 50: must be at most 1 (50% is 0.5)",
+    ),
+    row(
+        "workforce",
+        "workforce.roles.full_cycle.initial_tenure_months=steady",
+        "workforce.roles.full_cycle.initial_tenure_months = 'steady': must be steady_state, or a number or a mapping "
+        "with 'dist' set to one of constant, exponential, lognormal, gamma, triangular, pert, uniform, empirical",
+        via="cli",
+    ),
+    row(
+        "workforce",
+        "workforce.roles.full_cycle.initial_tenure_months={dist:exponential,mean:-1}",
+        "workforce.roles.full_cycle.initial_tenure_months.mean = -1: must be greater than 0",
+    ),
+    row(
         "workforce",
         "workforce.roles.full_cycle.attrition_rate=35",
         "workforce.roles.full_cycle.attrition_rate = 35: must be at most 5 (35% is 0.35)",
@@ -294,6 +317,18 @@ TABLE: list[BadInput] = [
     ),
     row(
         "plan",
+        [
+            "economics.roles.full_cycle.quota=0",
+            "economics.roles.csm.quota=0",
+            "economics.roles.partner_manager.quota=0",
+            "plan.bookings=45000000000",
+        ],
+        "plan.bookings = 45000000000: is $45B a year, 296 times the $152M of every lead the market sends in a year "
+        "won at its mean deal value and the customer book's ARR: surely typed with three zeros too many: give whole "
+        "dollars, 45000000 for $45M",
+    ),
+    row(
+        "plan",
         "plan.bookings=[900000,1000000,1100000,1200]",
         "plan.bookings.3 = 1200: is $1.2k for quarter 4, under 1% of the quarters' median of $950k: surely typed in "
         "thousands: give whole dollars (1200000 for $1.2M)",
@@ -315,6 +350,28 @@ TABLE: list[BadInput] = [
         "market.deal_value={dist:lognormal,median:25,p90:80}",
         "market.deal_value = {dist: lognormal, median: 25, p90: 80}: has a mean of $37.74 a deal, surely typed in "
         "thousands: give whole dollars, each amount x 1,000: {dist: lognormal, median: 25000, p90: 80000}",
+    ),
+    row(
+        "market",
+        "market.deal_value.median=25",
+        "market.deal_value = {dist: lognormal, median: 25, p90: 80000}: has a mean of $10.4B a deal, over the $10M a "
+        "year salesim takes as the most a B2B deal or account is worth: its amounts (median: 25, p90: 80000) lie 3,200 "
+        "times apart, surely one typed in thousands or the other with three zeros too many: give each in whole dollars",
+        via="cli",
+    ),
+    row(
+        "market",
+        "market.deal_value={dist:lognormal,median:25000000,p90:80000000}",
+        "market.deal_value = {dist: lognormal, median: 25000000, p90: 80000000}: has a mean of $38.2M a deal, over the "
+        "$10M a year salesim takes as the most a B2B deal or account is worth: surely typed with three zeros too many: "
+        "give whole dollars, each amount / 1,000: {dist: lognormal, median: 25000, p90: 80000}",
+    ),
+    row(
+        "pipelines",
+        "pipelines.retention.initial_arr={dist:gamma,mean:47000000,cv:0.8}",
+        "pipelines.retention.initial_arr = {dist: gamma, mean: 47000000, cv: 0.8}: has a mean of $47M an account a "
+        "year, over the $10M a year salesim takes as the most a B2B deal or account is worth: surely typed with three "
+        "zeros too many: give whole dollars, each amount / 1,000: {dist: gamma, mean: 47000, cv: 0.8}",
     ),
     row(
         "market",

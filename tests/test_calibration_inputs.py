@@ -718,6 +718,23 @@ def test_won_amounts_in_thousands_are_refused_naming_the_column(
     assert "the amounts look to be in thousands" in message and "market.deal_value" not in message
 
 
+def test_won_amounts_in_cents_are_refused_naming_the_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Wins averaging over $10M a deal are cents or three zeros too many, said in the export's words.
+
+    Once salesim refused a deal value over $10M a deal, such an export ended in 'the calibrated
+    config would not run' and a market.deal_value of fitted ratios "each amount / 1,000".
+    """
+    mapping = copy(tmp_path)
+    table = mapping.parent / "opportunities.csv"
+    rows = [line.split(",") for line in table.read_text(encoding="utf-8").splitlines()]
+    rows = [[*r[:4], f"{float(r[4]) * 10000:.0f}" if r[3] == "Won" and r[4] else r[4], *r[5:]] for r in rows]
+    table.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    message = refused(mapping, capsys)
+    assert "column 'Amount': --as-of 2023-04-28: the 20 won deals with a value average $" in message
+    assert "the amounts look to be in cents or to have three zeros too many" in message
+    assert "market.deal_value" not in message and "would not run" not in message
+
+
 @pytest.mark.parametrize("name", ["Acme Corp", "../../evil", "", "a:b"])
 def test_a_mapping_name_that_is_no_safe_folder_name_is_refused_by_calibrate_and_backtest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str

@@ -593,6 +593,29 @@ def test_multirun_is_taken_wherever_it_is_typed() -> None:
     assert cli.multirun_first(["a=1", "-m"]) == ["-m", "a=1"] and cli.multirun_first(["a=1"]) == ["a=1"]
 
 
+def test_config_dir_is_taken_wherever_it_is_typed(tmp_path: Path, command_line: ForkedCommandLine) -> None:
+    """`runs=5 --config-dir DIR experiment=mine` was refused as 'unrecognized arguments: experiment=mine' (usage)."""
+    typed = ["runs=5", "--config-dir", "mine", "experiment=x", "-cn=c", "b=2", "--config-path"]
+    assert cli.config_options_first(typed) == [
+        "--config-dir",
+        "mine",
+        "-cn=c",
+        "--config-path",
+        "runs=5",
+        *typed[3:4],
+        "b=2",
+    ]
+    folder = tmp_path / "mine" / "experiment"
+    folder.mkdir(parents=True)
+    folder.joinpath("mine.yaml").write_text((ROOT / "configs" / "experiment" / "sdr_headcount.yaml").read_text())
+    done = refused(
+        command_line, "runs=5", "--config-dir", str(tmp_path / "mine"), "experiment=mine", "--describe", cwd=tmp_path
+    )
+    assert done.returncode == 0 and "usage:" not in done.stderr, done.stderr
+    assert "4 scenarios (baseline sdr_4), seed 7, 5 runs each." in done.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
 def test_describe_with_multirun_is_refused_and_writes_nothing(tmp_path: Path, command_line: ForkedCommandLine) -> None:
     """`--multirun --describe` wrote multirun/<experiment>/<time>/multirun.yaml where --describe writes nothing."""
     command = ["runs=10", "org.teams.sdr.headcount=3,5", "--multirun", "--describe"]

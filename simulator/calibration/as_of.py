@@ -16,7 +16,7 @@ import pandas as pd
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.export import Export
 from simulator.calibration.fit_values import valued_wins, won_mean
-from simulator.config.fields import DEAL_SLIP
+from simulator.config.fields import DEAL_CEILING, DEAL_SLIP
 
 
 def check_as_of(export: Export, day: np.datetime64, recent: int) -> None:
@@ -78,6 +78,14 @@ def check_deal_values(export: Export, day: np.datetime64, amount: str | None, as
         raise CalibrationError(
             f"--as-of {day}: the {valued:,} won deals with a value average ${mean:,.4g} a deal: the amounts look "
             f"to be in thousands (a B2B deal of under ${DEAL_SLIP:,.0f}); export them in whole dollars",
+            file=export.file,
+            column=amount or "",
+        )
+    if valued > 0 and mean > DEAL_CEILING:  # a CRM report in cents: refused here too, not in the written config's words
+        raise CalibrationError(
+            f"--as-of {day}: the {valued:,} won deals with a value average ${mean:,.4g} a deal: the amounts look "
+            f"to be in cents or to have three zeros too many (a B2B deal over ${DEAL_CEILING:,.0f} a year); "
+            "export them in whole dollars",
             file=export.file,
             column=amount or "",
         )

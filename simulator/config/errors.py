@@ -24,6 +24,8 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from simulator.config.union_errors import without_union_tags
+
 MISSING = "is required but missing"
 """What a required key that is absent is told."""
 
@@ -170,10 +172,21 @@ def issues_from_validation_error(error: ValidationError, prefix: str = "") -> li
         One issue per problem, in pydantic's order; a :class:`ConfigError` raised inside a
         validator contributes each of its issues, under the validated object's path.
     """
-    return [issue for detail in error.errors(include_url=False) for issue in issues_from_error_detail(detail, prefix)]
+    details = without_union_tags(error.errors(include_url=False))
+    return [issue for detail in details for issue in issues_from_error_detail(detail, prefix)]
 
 
-SHARE_WORDS = ("rate", "share", "attainment", "probability", "conversion", "fraction", "margin", "no_decision")
+SHARE_WORDS = (
+    "rate",
+    "share",
+    "attainment",
+    "probability",
+    "conversion",
+    "fraction",
+    "margin",
+    "no_decision",
+    "productivity",
+)
 """Words in a key's last part that name a share or a rate, written from 0 to 1 (35% is 0.35)."""
 
 
@@ -248,6 +261,9 @@ def _issues_of(detail: ErrorDetails, prefix: str) -> list[ConfigIssue]:
         return [ConfigIssue(key, value, f"must have {'at least' if least else 'at most'} {size} {unit}")]
     if kind == "value_error":
         return [ConfigIssue(key, value, detail["msg"].removeprefix("Value error, "))]
+    if kind.startswith("date_"):  # 2026-02-30 had read "Input should be a valid date or datetime, day value is ..."
+        why = f" ({ctx['error']})" if isinstance(ctx.get("error"), str) else ""
+        return [ConfigIssue(key, value, f"must be a day of the calendar, YYYY-MM-DD such as 2026-03-02{why}")]
     return [ConfigIssue(key, value, detail["msg"])]  # our own errors (SALESIM_ERROR) and anything rarer
 
 

@@ -253,6 +253,20 @@ def _plain(value: Any) -> str:
     return f"{value:.10g}" if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
 
 
+def _scaled_spec(words: str, written: Any, factor: float) -> str:
+    """``words`` and, when ``written`` gives amounts by keys of :data:`_AMOUNTS`, the spec with each x ``factor``."""
+    if isinstance(written, int | float) and not isinstance(written, bool):  # a constant
+        return f"{words}: {_plain(written * factor)}"
+    if not isinstance(written, Mapping) or "mu" in written:  # a log-scale location is no amount
+        return words
+    scaled = {
+        k: ([v * factor for v in x] if isinstance(x, list | tuple) else x * factor) if k in _AMOUNTS else x
+        for k, x in written.items()
+    }
+    text = ", ".join(f"{k}: {_plain(x)}" for k, x in scaled.items())
+    return f"{words}: {{{text}}}"
+
+
 def deal_slip_words(mean: float, written: Any, per: str = "a deal") -> str:
     """What to write for a money distribution whose amounts were typed in thousands: each of them x 1,000.
 
@@ -261,16 +275,40 @@ def deal_slip_words(mean: float, written: Any, per: str = "a deal") -> str:
     shown: ``{dist: lognormal, median: 25000, p90: 80000}``.
     """
     words = f"has a mean of ${mean:,.4g} {per}, surely typed in thousands: give whole dollars, each amount x 1,000"
-    if isinstance(written, int | float) and not isinstance(written, bool):  # a constant
-        return f"{words}: {_plain(written * 1e3)}"
-    if not isinstance(written, Mapping) or "mu" in written:  # a log-scale location is no amount
-        return words
-    scaled = {
-        k: ([v * 1e3 for v in x] if isinstance(x, list | tuple) else x * 1e3) if k in _AMOUNTS else x
-        for k, x in written.items()
-    }
-    text = ", ".join(f"{k}: {_plain(x)}" for k, x in scaled.items())
-    return f"{words}: {{{text}}}"
+    return _scaled_spec(words, written, 1e3)
+
+
+DEAL_CEILING = 10_000_000.0
+"""A deal's or an account's mean yearly value above this is a unit slip: cents, three zeros too many, mixed units.
+
+A rep's quota is at most $100M (:data:`QuotaDollars`); a company whose deals average over
+$10M a year closes a handful a year, no sales organisation to simulate by the thousand. A
+lognormal typed ``median: 25`` beside ``p90: 80000`` (the median in $k) has a mean of $10B.
+"""
+
+
+def deal_excess_words(mean: float, written: Any, per: str = "a deal") -> str:
+    """What to write for a money distribution whose mean is above :data:`DEAL_CEILING`: its amounts in whole dollars.
+
+    Amounts of one spec a thousandfold apart or more (``median: 25, p90: 80000``) are said to
+    mix units; otherwise each is shown divided by 1,000.
+    """
+    words = (
+        f"has a mean of {dollars_words(float(f'{mean:.3g}'))} {per}, over the {dollars_words(DEAL_CEILING)} a year "
+        "salesim takes as the most a B2B deal or account is worth"
+    )
+    amounts = {k: x for k, x in written.items() if k in _AMOUNTS} if isinstance(written, Mapping) else {}
+    sizes = [abs(x) for x in amounts.values() if isinstance(x, int | float) and not isinstance(x, bool) and x]
+    if "mu" not in amounts and len(sizes) >= 2 and max(sizes) >= 1e3 * min(sizes):
+        parts = ", ".join(f"{k}: {_plain(x)}" for k, x in amounts.items())
+        return (
+            f"{words}: its amounts ({parts}) lie {max(sizes) / min(sizes):,.0f} times apart, surely one typed in "
+            "thousands or the other with three zeros too many: give each in whole dollars"
+        )
+    if written is None:  # the products' multipliers carry the dollars (a calibrated company's)
+        return f"{words}: give the deal values in whole dollars"
+    words += ": surely typed with three zeros too many: give whole dollars, each amount / 1,000"
+    return _scaled_spec(words, written, 1e-3)
 
 
 def dollar_excess_words(value: float, per: str, ceiling: float, what: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from simulator.config.distributions import Distribution
 from simulator.config.errors import ConfigIssue
-from simulator.config.fields import DEAL_SLIP, deal_slip_words, dollar_slip_words
+from simulator.config.fields import DEAL_CEILING, DEAL_SLIP, deal_excess_words, deal_slip_words, dollar_slip_words
 from simulator.config.org import OrgConfig
 from simulator.config.schema import ScenarioConfig, StageConfig
 
@@ -110,6 +110,10 @@ def check_pipelines(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
     elif retention is not None and retention.initial_customers > 0 and 0 < retention.initial_arr.mean < DEAL_SLIP:
         written = retention.initial_arr.as_written()
         words = deal_slip_words(retention.initial_arr.mean, written, "an account a year")
+        issues.append(ConfigIssue("pipelines.retention.initial_arr", written, words))
+    elif retention is not None and retention.initial_customers > 0 and retention.initial_arr.mean > DEAL_CEILING:
+        written = retention.initial_arr.as_written()
+        words = deal_excess_words(retention.initial_arr.mean, written, "an account a year")
         issues.append(ConfigIssue("pipelines.retention.initial_arr", written, words))
     if retention is not None and retention.renewal.size_logit > 0 and retention.renewal.reference_arr < DEAL_SLIP:
         reference = retention.renewal.reference_arr

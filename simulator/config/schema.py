@@ -46,6 +46,7 @@ from simulator.config.distributions import Distribution, DistributionField
 from simulator.config.economics import EconomicsConfig
 from simulator.config.errors import ConfigError, ConfigIssue, issues_from_validation_error
 from simulator.config.fields import (
+    DEAL_CEILING,
     DEAL_SLIP,
     ConfigModel,
     Flag,
@@ -54,6 +55,7 @@ from simulator.config.fields import (
     Positive,
     Probability,
     Text,
+    deal_excess_words,
     deal_slip_words,
     explained,
 )
@@ -148,17 +150,19 @@ class MarketConfig(ConfigModel):
     @model_validator(mode="after")
     def _usable(self) -> MarketConfig:
         issues = []
-        if sum(self.segments.values()) <= 0:
-            issues.append(ConfigIssue("segments", dict(self.segments), "weights must add up to more than 0"))
-        if self.deal_value.mean <= 0:
-            issues.append(ConfigIssue("deal_value", self.deal_value.as_written(), "must have a positive mean"))
         # a calibrated company's products carry the dollars (multipliers of 10 and more, of a spread around 1):
         # a market selling mostly its $55 product is no slip
-        elif max((p.deal_value_multiplier for p in self.products.values()), default=1.0) < DOLLAR_MULTIPLIER and (
-            self.mean_deal_value() < DEAL_SLIP
-        ):
-            written = self.deal_value.as_written()  # its own mean in the words: the value as typed
+        dollars = max((p.deal_value_multiplier for p in self.products.values()), default=1.0) >= DOLLAR_MULTIPLIER
+        if sum(self.segments.values()) <= 0:
+            issues.append(ConfigIssue("segments", dict(self.segments), "weights must add up to more than 0"))
+        written = self.deal_value.as_written()  # its own mean in the words: the value as typed
+        if self.deal_value.mean <= 0:
+            issues.append(ConfigIssue("deal_value", written, "must have a positive mean"))
+        elif not dollars and self.mean_deal_value() < DEAL_SLIP:
             issues.append(ConfigIssue("deal_value", written, deal_slip_words(self.deal_value.mean, written)))
+        elif self.mean_deal_value() > DEAL_CEILING:  # a median in $k beside a p90 in $ had run at $250B of bookings
+            words = deal_excess_words(self.mean_deal_value(), None if dollars else written)
+            issues.append(ConfigIssue("deal_value", written, words))
         if self.buying_circle.mean < 1:
             issues.append(
                 ConfigIssue("buying_circle", self.buying_circle.as_written(), "needs a mean of at least 1 person")

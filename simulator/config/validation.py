@@ -275,6 +275,20 @@ def _check_plan_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
                     + (" (each quarter likewise)" if isinstance(bookings, list) else ""),
                 )
             )
+        elif deal > 0 and (most := _most_booked(config)) > 0 and plan > PLAN_SLIP * most:
+            fits = plan / 1e3 <= PLAN_SLIP * most
+            book = " and the customer book's ARR" if config.pipelines.retention is not None else ""
+            issues.append(
+                ConfigIssue(
+                    "plan.bookings",
+                    bookings,
+                    f"is {dollars_words(plan)} a year, {plan / most:,.0f} times the "
+                    f"{dollars_words(float(f'{most:.3g}'))} of every lead the market sends in a year won at its mean "
+                    f"deal value{book}: surely typed with three zeros too many: give whole dollars"
+                    + (f", {plan / 1e3:.0f} for {dollars_words(plan / 1e3)}" if fits else "")
+                    + (" (each quarter likewise)" if isinstance(bookings, list) else ""),
+                )
+            )
         return
     if plan is not None and plan > 0 and quotas > 0 and 1 / PLAN_SLIP <= plan / quotas <= PLAN_SLIP:
         carried = {
@@ -304,6 +318,18 @@ def _check_plan_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
             "plan.bookings", bookings, words + (" (each quarter likewise)" if isinstance(bookings, list) else "")
         )
     )
+
+
+def _most_booked(config: ScenarioConfig) -> float:
+    """More than a year can book ($): every lead of the market's sources won at its mean value, plus the book's ARR.
+
+    A calibrated company's plan of $3.5B (no quotas to read it against) had run against its
+    ~$12M a year: hit in no run, every coverage figure hundreds of times low.
+    """
+    leads = 12 * sum(source.leads_per_month for source in config.market.sources.values())
+    retention = config.pipelines.retention
+    book = retention.initial_customers * retention.initial_arr.mean if retention is not None else 0.0
+    return leads * config.market.mean_deal_value() + book
 
 
 def _thousands_shift(plan: float, quotas: float) -> float | None:
