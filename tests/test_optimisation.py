@@ -677,6 +677,38 @@ def test_a_mix_over_the_budget_by_less_than_its_noise_is_re_run_and_its_final_ru
     assert today.runs_to_tell is None and mine.runs_to_tell is not None and mine.runs_to_tell <= 6  # clear at 6 runs
 
 
+def test_mixes_the_search_read_over_the_budget_do_not_crowd_out_the_best_within_it(problem: TeamMixProblem) -> None:
+    """plan_check with --budget 3400000 re-ran 13-15 reps (their cost CIs' low ends under the budget, their means
+    over it) and not 10 reps at $3.34M, then said 'No mix ... found within a budget of $3.40M; the cheapest found,
+    full_cycle=12, costs $3.65M'."""
+
+    def seen(a: int, b: int, mean: float, cost: float, low: float) -> Evaluation:
+        return Evaluation(Candidate((("a", a), ("b", b))), 8, mean, 100.0, cost, 1_000.0, cost_low=low, cost_high=cost)
+
+    near = [seen(2, b, 9_000.0 + b, 82_000.0, 79_000.0) for b in (3, 4, 5)]  # over by their means, not clearly
+    cheap = seen(1, 2, 5_000.0, 50_000.0, 50_000.0)  # within the budget, the worst mean
+    assert all(problem.may_be_feasible(e) and not problem.feasible(e) for e in near) and problem.feasible(cheap)
+    finalists, _ = final_round(problem, {e.candidate: e for e in (*near, cheap)}, 2, 4, 1, None)
+    assert "a=1, b=2" in [f.candidate.words() for f in finalists]
+    trials = pd.DataFrame(
+        {
+            "trial": range(4),
+            "state": ["complete"] * 4,
+            "a": [2, 2, 2, 1],
+            "b": [3, 4, 5, 2],
+            "mean": [e.mean for e in (*near, cheap)],
+            "cost": [e.cost for e in (*near, cheap)],
+            "cost_ci_low": [e.cost_low for e in (*near, cheap)],
+            "feasible": [False, False, False, True],
+        }
+    )
+    found = Optimisation(
+        problem, trials, finalists, recommended(finalists, problem.sign), 4, {"runs": 8, "finalists": 2}
+    )
+    said = answer_paragraph(found)
+    assert "a=1, b=2, the best it saw within the budget)" in said and "reach the target" not in said, said
+
+
 def test_the_answer_says_when_the_chosen_mix_is_not_clearly_better_than_today_s(problem: TeamMixProblem) -> None:
     """plan_check's 14 reps were "the best of the 3 finalists with a probability of 81%" at 55.0% against 50.0%
     with today's 12, when 3 of 40 paired runs favoured 14 and 1 favoured 12, and the answer did not say so."""

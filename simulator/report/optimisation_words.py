@@ -299,8 +299,22 @@ def rerun_words(found: Optimisation, left: NotReRun) -> str:
         return ""
     parts = [f"the search's {len(left.best)} best" if len(left.best) > 1 else "the search's best"]
     parts += ["today's mix"] if today else []
-    parts += [f"{f.candidate.words()}, the cheapest it saw reach the target" for f in extra]
+    parts += [f"{f.candidate.words()}, {_extra_words(found, f.candidate)}" for f in extra]
     return f" ({', '.join(parts[:-1])} and {parts[-1]})"
+
+
+def _extra_words(found: Optimisation, candidate: Candidate) -> str:
+    """Why the final round re-ran a mix beyond the search's best: it reached the target, or was within the budget.
+
+    plan_check at a $3.40M budget re-ran 10 reps, never a plan hit in the search, as the best within the budget
+    by its mean cost, and had called it 'the cheapest it saw reach the target' of 80%.
+    """
+    trials = found.trials
+    if {"mean", "feasible"} <= set(trials.columns):
+        mine = trials[np.logical_and.reduce([trials[team] == n for team, n in candidate.headcounts])]
+        if not mine.empty and not found.problem.reaches_target(float(mine["mean"].iloc[0])):
+            return "the best it saw within the budget" if bool(mine["feasible"].iloc[0]) else "the cheapest it saw"
+    return "the cheapest it saw reach the target"
 
 
 def _unsure_words(finalist: Finalist, kpi: str, target: float, lead: str) -> str:
