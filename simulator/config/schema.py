@@ -161,7 +161,8 @@ class MarketConfig(ConfigModel):
         elif not dollars and self.mean_deal_value() < DEAL_SLIP:
             issues.append(ConfigIssue("deal_value", written, deal_slip_words(self.deal_value.mean, written)))
         elif self.mean_deal_value() > DEAL_CEILING:  # a median in $k beside a p90 in $ had run at $250B of bookings
-            words = deal_excess_words(self.mean_deal_value(), None if dollars else written)
+            median = self.deal_value.quantile(0.5)  # as typed: the products' spread around 1 aside
+            words = deal_excess_words(self.mean_deal_value(), None if dollars else written, median=median)
             issues.append(ConfigIssue("deal_value", written, words))
         if self.buying_circle.mean < 1:
             issues.append(
