@@ -611,9 +611,10 @@ def test_an_answer_at_the_upper_bound_with_the_budget_spent_does_not_send_the_us
     text = answer_paragraph(Optimisation(budgeted, trials, [best, today], best.candidate, 40, {"runs": 8}))
     assert "a mix beyond them may do better" not in text, text
     assert (
-        " It has as many reps as the bounds allow for a (4), and as the budget allows: one more costs about $11.8k by "
-        "the search's costs, which would take it over the budget of $79.0k."
-    ) in text, text
+        " It has as many reps as the bounds allow for a (4), and as the budget allows: one more costs about $11.8k "
+        "over the measured window by the search's costs, which would take it over the budget of $79.0k over the "
+        "measured window."
+    ) in text, text  # the window's $79k, not the year's $316k the budget was given as
     # budget to spare: a wider search may find a better mix within it, as before
     roomy = TeamMixProblem(problem.experiment, "base", "bookings", {"a": (2, 4)}, 4 * 95_000.0)
     spare = answer_paragraph(Optimisation(roomy, trials, [best, today], best.candidate, 40, {"runs": 8}))

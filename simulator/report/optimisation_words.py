@@ -82,10 +82,12 @@ def bound_words(found: Optimisation, chosen: Finalist) -> str:
         for extra in [_rep_cost(found, chosen, team)]
         if extra is not None and chosen.cost + extra > budget
     }
+    # a window that is not a year: its budget and costs are the window's, said so (the opening gives the year's too)
+    window = "" if abs(found.problem.window_years - 1.0) < 1e-9 else " over the measured window"
     words = "".join(
         f" It has as many reps as the bounds allow for {team} ({n}), and as the budget allows: one more costs about "
-        f"{format_money(spent[team])} by the search's costs, which would take it over the budget"
-        f" of {format_money(budget or math.nan)}."
+        f"{format_money(spent[team])}{window} by the search's costs, which would take it over the budget"
+        f" of {format_money(budget or math.nan)}{window}."
         for team, n, _ in edges
         if team in spent
     )
