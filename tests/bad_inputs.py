@@ -237,6 +237,16 @@ TABLE: list[BadInput] = [
         "outside expected range)",
     ),
     row(
+        "clock",
+        "clock.start_date=20260301",
+        "clock.start_date = 20260301: is written YYYY-MM-DD, with the dashes: 2026-03-01",
+    ),
+    row(
+        "clock",
+        "clock.start_date=20261399",
+        "clock.start_date = 20261399: is written YYYY-MM-DD, with the dashes, such as 2027-01-04",
+    ),
+    row(
         "workforce",
         "workforce.roles.full_cycle.ramp.productivity=[0.17,0.33,50]",
         "workforce.roles.full_cycle.ramp.productivity.2 = 50: must be at most 1 (50% is 0.5)",

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
@@ -78,7 +79,7 @@ class ClockConfig(ConfigModel):
     def _a_date_is_not_a_number(cls, data: Any) -> Any:
         value = data.get("start_date") if isinstance(data, Mapping) else None
         if isinstance(value, int | float) and not isinstance(value, bool):  # 20270104 read as YAML's integer
-            raise ConfigError.single("start_date", value, "is written YYYY-MM-DD, with the dashes: 2027-01-04")
+            raise ConfigError.single("start_date", value, f"is written YYYY-MM-DD, with the dashes{_dashed(value)}")
         return data
 
     @model_validator(mode="before")
@@ -145,3 +146,17 @@ class ClockConfig(ConfigModel):
             days_per_year = DEFAULT_DAYS_PER_YEAR if self.days_per_year is None else self.days_per_year
             return abstract_calendar(self.horizon_days, days_per_year)
         return dated_calendar(self.start_date, self.horizon_days, self.holidays)
+
+
+def _dashed(value: float) -> str:
+    """``: 2026-03-01`` of ``20260301``; of a number that is no day as YYYYMMDD, ``, such as 2027-01-04``.
+
+    Every number had been answered "with the dashes: 2027-01-04", so 20260301 read as 2027-01-04.
+    """
+    digits = f"{value:.0f}" if math.isfinite(value) and float(value).is_integer() else ""
+    if len(digits) == 8:
+        try:
+            return ": " + dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:])).isoformat()
+        except ValueError:
+            pass
+    return ", such as 2027-01-04"
