@@ -377,13 +377,6 @@ TABLE: list[BadInput] = [
         "give whole dollars, each amount / 1,000: {dist: lognormal, median: 25000, p90: 80000}",
     ),
     row(
-        "market",
-        "market.deal_value={dist:lognormal,median:2000000,p90:20000000}",
-        "market.deal_value = {dist: lognormal, median: 2000000, p90: 20000000}: has a mean of $10.2M a deal, over the "
-        "$10M a year salesim takes as the most a B2B deal or account is worth: its median, $2M, is no unit slip, but "
-        "its spread lifts the mean over that: give a narrower spread",
-    ),
-    row(
         "pipelines",
         "pipelines.retention.initial_arr={dist:gamma,mean:47000000,cv:0.8}",
         "pipelines.retention.initial_arr = {dist: gamma, mean: 47000000, cv: 0.8}: has a mean of $47M an account a "

@@ -74,6 +74,19 @@ def test_unknown_distribution_and_bad_p90(base: dict[str, Any]) -> None:
     assert "pipeline.stages.0.effort_hours" in message and "weibull" in message
 
 
+def test_an_enterprise_deal_value_whose_wide_tail_lifts_the_mean_over_10m_runs_where_a_unit_slip_is_refused(
+    base: dict[str, Any],
+) -> None:
+    """median 2000000 beside p90 20000000 (mean $10.2M, every figure in whole dollars) had been refused with "give a
+    narrower spread"; a median in $k beside a p90 in $, or a median over $10M, is still a unit slip."""
+    base["market"]["deal_value"] = {"dist": "lognormal", "median": 2_000_000, "p90": 20_000_000}
+    config = parse_scenario(base)
+    assert config.market.mean_deal_value() > 10e6
+    for spec in ({"median": 25, "p90": 80_000}, {"median": 25_000_000, "p90": 80_000_000}):
+        base["market"]["deal_value"] = {"dist": "lognormal", **spec}
+        assert "over the $10M a year" in problems(base)
+
+
 def test_unknown_key_gets_a_suggestion(base: dict[str, Any]) -> None:
     base["org"]["teams"]["ae"]["headcont"] = 8
     message = problems(base)

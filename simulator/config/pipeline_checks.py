@@ -115,7 +115,8 @@ def check_pipelines(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
         written = retention.initial_arr.as_written()
         median = retention.initial_arr.quantile(0.5)
         words = deal_excess_words(retention.initial_arr.mean, written, "an account a year", median=median)
-        issues.append(ConfigIssue("pipelines.retention.initial_arr", written, words))
+        if words is not None:
+            issues.append(ConfigIssue("pipelines.retention.initial_arr", written, words))
     if retention is not None and retention.renewal.size_logit > 0 and retention.renewal.reference_arr < DEAL_SLIP:
         reference = retention.renewal.reference_arr
         words = dollar_slip_words(reference, "of ARR an account", DEAL_SLIP, millions=False, zero=False)

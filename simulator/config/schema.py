@@ -163,7 +163,8 @@ class MarketConfig(ConfigModel):
         elif self.mean_deal_value() > DEAL_CEILING:  # a median in $k beside a p90 in $ had run at $250B of bookings
             median = self.deal_value.quantile(0.5)  # as typed: the products' spread around 1 aside
             words = deal_excess_words(self.mean_deal_value(), None if dollars else written, median=median)
-            issues.append(ConfigIssue("deal_value", written, words))
+            if words is not None:
+                issues.append(ConfigIssue("deal_value", written, words))
         if self.buying_circle.mean < 1:
             issues.append(
                 ConfigIssue("buying_circle", self.buying_circle.as_written(), "needs a mean of at least 1 person")
