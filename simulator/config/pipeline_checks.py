@@ -114,9 +114,9 @@ def check_pipelines(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
     elif retention is not None and retention.initial_customers > 0 and retention.initial_arr.mean > DEAL_CEILING:
         written = retention.initial_arr.as_written()
         median = retention.initial_arr.quantile(0.5)
-        words = deal_excess_words(retention.initial_arr.mean, written, "an account a year", median=median)
-        if words is not None:
-            issues.append(ConfigIssue("pipelines.retention.initial_arr", written, words))
+        excess = deal_excess_words(retention.initial_arr.mean, written, "an account a year", median=median)
+        if excess is not None:
+            issues.append(ConfigIssue("pipelines.retention.initial_arr", written, excess))
     if retention is not None and retention.renewal.size_logit > 0 and retention.renewal.reference_arr < DEAL_SLIP:
         reference = retention.renewal.reference_arr
         words = dollar_slip_words(reference, "of ARR an account", DEAL_SLIP, millions=False, zero=False)
