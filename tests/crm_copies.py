@@ -16,6 +16,13 @@ SHARED = next(
     None,
 )
 """The shared crm-maven export (beside the repository, or where this machine keeps it); None when absent."""
+SYNTHETIC_MAPPING = """name: synthetic
+opportunities:
+  file: opportunities.csv
+  columns: {id: id, created: created, closed: closed, outcome: status, amount: amount, owner: owner}
+  outcomes: {Won: won, Lost: lost, Open: open}
+"""
+"""The mapping of a synthetic export written by a test: one ``opportunities.csv`` with those columns."""
 
 
 def maven_mapping(folder: Path) -> Path:

@@ -13,15 +13,9 @@ import pytest
 from simulator.calibration.calibrate import calibrate, scenario_sections
 from simulator.calibration.errors import CalibrationError
 from simulator.crm_commands import calibrate_main
-from tests.crm_copies import SHARED, maven_mapping
+from tests.crm_copies import SHARED, SYNTHETIC_MAPPING, maven_mapping
 
 ROOT = Path(__file__).resolve().parents[1]
-MAPPING = """name: synthetic
-opportunities:
-  file: opportunities.csv
-  columns: {id: id, created: created, closed: closed, outcome: status, amount: amount, owner: owner}
-  outcomes: {Won: won, Lost: lost, Open: open}
-"""
 
 
 def export(folder: Path, first: str, last_created: str, last_closed: str, per_day: float = 3.3) -> Path:
@@ -44,7 +38,7 @@ def export(folder: Path, first: str, last_created: str, last_closed: str, per_da
         }
     )
     table.to_csv(folder / "opportunities.csv", index=False)
-    (folder / "mapping.yaml").write_text(MAPPING)
+    (folder / "mapping.yaml").write_text(SYNTHETIC_MAPPING)
     return folder / "mapping.yaml"
 
 

@@ -5,6 +5,7 @@ salesim message (exit 2, nothing written) or counted, never passed over in silen
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -704,15 +705,20 @@ def test_wins_with_no_value_are_refused_without_a_price_list_and_warned_of_with_
     assert "(median won)" not in document and warning in document
 
 
+def _rewrite_won_amounts(mapping: Path, write: Callable[[float], str]) -> None:
+    """The copied export's won deals' amounts (column 5 of ``opportunities.csv``) written anew by ``write``."""
+    table = mapping.parent / "opportunities.csv"
+    rows = [line.split(",") for line in table.read_text(encoding="utf-8").splitlines()]
+    rows = [[*r[:4], write(float(r[4])) if r[3] == "Won" and r[4] else r[4], *r[5:]] for r in rows]
+    table.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+
+
 def test_won_amounts_in_thousands_are_refused_naming_the_column(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A CRM report in $k had ended in the generated config's 'market.deal_value = ...: typed in thousands'."""
     mapping = copy(tmp_path)
-    table = mapping.parent / "opportunities.csv"
-    rows = [line.split(",") for line in table.read_text(encoding="utf-8").splitlines()]
-    rows = [[*r[:4], f"{float(r[4]) / 1000:g}" if r[3] == "Won" and r[4] else r[4], *r[5:]] for r in rows]
-    table.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    _rewrite_won_amounts(mapping, lambda amount: f"{amount / 1000:g}")
     message = refused(mapping, capsys)
     assert "column 'Amount': --as-of 2023-04-28: the 20 won deals with a value average $" in message
     assert "the amounts look to be in thousands" in message and "market.deal_value" not in message
@@ -725,10 +731,7 @@ def test_won_amounts_in_cents_are_refused_naming_the_column(tmp_path: Path, caps
     config would not run' and a market.deal_value of fitted ratios "each amount / 1,000".
     """
     mapping = copy(tmp_path)
-    table = mapping.parent / "opportunities.csv"
-    rows = [line.split(",") for line in table.read_text(encoding="utf-8").splitlines()]
-    rows = [[*r[:4], f"{float(r[4]) * 10000:.0f}" if r[3] == "Won" and r[4] else r[4], *r[5:]] for r in rows]
-    table.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    _rewrite_won_amounts(mapping, lambda amount: f"{amount * 10000:.0f}")
     message = refused(mapping, capsys)
     assert "column 'Amount': --as-of 2023-04-28: the 20 won deals with a value average $" in message
     assert "the amounts look to be in cents or to have three zeros too many" in message

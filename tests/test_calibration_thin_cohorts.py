@@ -20,15 +20,9 @@ import pytest
 from simulator.calibration.bootstrap import refit
 from simulator.calibration.calibrate import calibrate, cycle_median_days, fit
 from simulator.calibration.document import calibration_markdown
-from tests.crm_copies import SHARED, maven_mapping
+from tests.crm_copies import SHARED, SYNTHETIC_MAPPING, maven_mapping
 
 ROOT = Path(__file__).resolve().parents[1]
-MAPPING = """name: synthetic
-opportunities:
-  file: opportunities.csv
-  columns: {id: id, created: created, closed: closed, outcome: status, amount: amount, owner: owner}
-  outcomes: {Won: won, Lost: lost, Open: open}
-"""
 END = np.datetime64("2022-12-31")
 STALL = 0.2
 
@@ -56,7 +50,7 @@ def export(folder: Path, thin: bool = True, per_month: int = 400, seed: int = 3)
     table.insert(0, "id", [f"D{i:05d}" for i in range(len(table))])
     table["owner"] = rng.choice(["ann", "bob", "cat"], len(table))
     table.to_csv(folder / "opportunities.csv", index=False)
-    (folder / "mapping.yaml").write_text(MAPPING)
+    (folder / "mapping.yaml").write_text(SYNTHETIC_MAPPING)
     return folder / "mapping.yaml"
 
 
