@@ -103,6 +103,18 @@ def test_a_commands_options_and_overrides_are_refused_in_one_message(
     assert not any(tmp_path.iterdir())
 
 
+def test_a_bad_runs_does_not_hide_a_scenarios_whole_checks() -> None:
+    """runs=abc beside a team's unknown role told only the first; the role came on the next run."""
+    with pytest.raises(ConfigError) as refused:
+        simulator.load_experiment(overrides=["runs=abc", "org.teams.ae.role=wizard"])
+    shown = str(refused.value)
+    assert "invalid configuration (2 problems)" in shown, shown
+    assert "runs = 'abc'" in shown and "org.teams.ae.role = 'wizard': no stage, pay line" in shown, shown
+    with pytest.raises(ConfigError) as alone:  # a scenario that is whole gets no extra problem
+        simulator.load_experiment(overrides=["runs=abc"])
+    assert len(alone.value.issues) == 1, str(alone.value)
+
+
 def test_the_documented_table_is_the_tested_one() -> None:
     assert DOC.read_text() == markdown(), "docs/BAD_INPUT.md is stale: run python -m tests.bad_inputs"
 

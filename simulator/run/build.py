@@ -20,6 +20,8 @@ from simulator.config.decision import DecisionSettings
 from simulator.config.errors import ConfigError, ConfigIssue, issues_from_validation_error, merge_scenario_issues
 from simulator.config.question import question_settings
 from simulator.config.runner_settings import PRECISION_ALLOWED
+from simulator.config.schema import ScenarioConfig
+from simulator.config.validation import validate_scenario
 from simulator.run.experiment import Experiment, PrecisionGoal, ScenarioSpec
 
 AUTO_RUNS = "auto"
@@ -117,6 +119,26 @@ def _question_issues(meta: Mapping[str, Any], specs: list[ScenarioSpec], names: 
     return question_settings(str(meta.get("question", "")), spec.config, scenarios)[1]
 
 
+def _scenario_checks(data: Mapping[str, Any], horizon_shifted: bool) -> list[ConfigIssue]:
+    """The whole-scenario checks of a scenario whose own sections parse, though its ``runs`` or ``runner`` did not.
+
+    A bad ``runs=abc`` must not hide a team's unknown role until it is fixed: every problem in
+    one message. The size budget is checked as if ``runner.allow_large`` were set (it may be
+    the key that failed): only the hard limits, so no size is refused that the runner allows.
+    """
+    sections = {k: v for k, v in data.items() if k in ScenarioConfig.model_fields}
+    try:
+        config = ScenarioConfig.model_validate(sections)
+        with warnings.catch_warnings():  # a refusal's message holds problems; the shape warnings come on a run
+            warnings.simplefilter("ignore")
+            validate_scenario(config, allow_large=True, horizon_shifted=horizon_shifted)
+    except ValidationError:
+        return []  # the scenario's own sections failed too: their field errors are already reported
+    except ConfigError as error:
+        return error.issues
+    return []
+
+
 def experiment_from_dicts(
     base: Mapping[str, Any], scenarios: Mapping[str, Mapping[str, Any]], horizon_shifted: Collection[str] = ()
 ) -> Experiment:
@@ -144,7 +166,9 @@ def experiment_from_dicts(
         try:
             composed = parse_composed(data)
         except ConfigError as error:
-            found[str(name)] = error.issues
+            found[str(name)] = error.issues + [
+                i for i in _scenario_checks(data, name in horizon_shifted) if i not in error.issues
+            ]
             continue
         config = composed.scenario()
         description = config.org.description or config.org.name
