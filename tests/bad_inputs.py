@@ -331,11 +331,12 @@ TABLE: list[BadInput] = [
             "economics.roles.full_cycle.quota=0",
             "economics.roles.csm.quota=0",
             "economics.roles.partner_manager.quota=0",
+            "pipelines.prospecting=null",
             "plan.bookings=45000000000",
         ],
-        "plan.bookings = 45000000000: is $45B a year, 296 times the $152M of every lead the market sends in a year "
-        "won at its mean deal value and the customer book's ARR: surely typed with three zeros too many: give whole "
-        "dollars, 45000000 for $45M",
+        "plan.bookings = 45000000000: is $45B a year, 198 times the $227M every lead a year can bring would book, "
+        "each won at the dearest product's mean deal value and the customer book's ARR: surely typed with three "
+        "zeros too many: give whole dollars, 45000000 for $45M",
     ),
     row(
         "plan",

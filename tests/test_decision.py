@@ -978,7 +978,8 @@ def test_practically_equal_scenarios_get_no_favourite() -> None:
     apart = _with(_practically_equal(30_000.0), DecisionSettings(primary="bookings"))
     kept = answer(apart)
     assert not ranking_practically_equal(kept.ranking, BASELINE)
-    assert [r[4] for r in ranking_rows(apart, kept, words=False, guardrails=False)[1]] == ["100%", "0%"]
+    # +$30k against $12 of paired noise over 20 runs: near certain, not certain (it had read "100%" and "0%")
+    assert [r[4] for r in ranking_rows(apart, kept, words=False, guardrails=False)[1]] == [">99%", "<1%"]
 
 
 def test_a_clear_but_practically_nil_difference_keeps_the_baseline_and_says_why() -> None:
@@ -1097,7 +1098,7 @@ def test_a_probability_of_being_the_best_never_rounds_to_a_certainty_it_is_not()
         "<1%",
         "0%",
         "100%",
-        "0%",
+        "<1%",  # no certainty: only 0 itself reads "0%"
     ]
     ranking = pd.DataFrame({"scenario": ["all_in_january", "spread_evenly", "no_hires"], "p_best": [0.997, 0.003, 0.0]})
     assert _chances_words(ranking) == "; all_in_january is the best with a probability of >99%"

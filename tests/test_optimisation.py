@@ -724,13 +724,13 @@ def test_the_answer_says_when_the_chosen_mix_is_not_clearly_better_than_today_s(
         versus_today=0.05,
         versus_today_low=-0.063,
         versus_today_high=0.16,
-        runs_to_tell=167,  # 3 of 40 paired runs for, 1 against: the first count whose interval leaves out zero
+        runs_to_tell=166,  # 3 of 40 paired runs for, 1 against: the first count whose interval leaves out zero
     )
     from simulator.report.optimisation_words import versus_today_words
 
     text = versus_today_words(kpi, best, today, 40)
     assert text.startswith(": +5.0 points (95% CI -6.3 to +16.0 points) paired run by run, not clearly better")
-    assert "keeping today's mix costs $300.0k less; about 167 final runs (--final-runs) would tell" in text
+    assert "keeping today's mix costs $300.0k less; about 166 final runs (--final-runs) would tell" in text
     clear = dataclasses.replace(best, versus_today_low=0.01, clear_of_today=True)
     assert versus_today_words(kpi, clear, today, 40) == ": +5.0 points (95% CI +1.0 to +16.0 points) paired run by run"
     assert versus_today_words(kpi, today, today, 40) == ""

@@ -189,3 +189,37 @@ def test_scenarios_equal_in_every_run_read_the_same_chance(twins: str) -> None:
         if "behind_too" in chances:
             unequal += chances["behind"] != chances["behind_too"]
     assert unequal == 0
+
+
+def test_a_chance_short_of_one_never_reads_as_a_certainty() -> None:
+    """A t of 7.7 over 100 runs is 0.99999999999476: within a millionth of 1, it read "100%", its rival "0%".
+
+    A t of 40 is 1 - 1e-60 or so, which a float holds as 1.0: it read "100%" for the same
+    reason. Only a difference the same in every run is a certainty.
+    """
+    from simulator.analysis.best_of_two import first_hits_more, first_is_better
+    from simulator.analysis.formatting import format_chance
+
+    n = 100
+    noise = np.random.default_rng(3).standard_normal(n)
+    noise = (noise - noise.mean()) / noise.std(ddof=1)  # mean 0, standard deviation 1
+    for t in (7.7, 40.0):
+        base = 1e6 + 1e3 * noise[::-1]
+        runs = pd.DataFrame(
+            {
+                "scenario": ["a"] * n + ["b"] * n,
+                "replication": [*range(n), *range(n)],
+                "bookings": [*(base + 1e3 * (t / np.sqrt(n) + noise)), *base],  # paired difference: mean / se = t
+            }
+        )
+        two = probability_best(runs, "bookings", ["a", "b"])
+        assert two["b"] > 0.0 and two["a"] < 1.0, (t, two)
+        assert (format_chance(two["a"]), format_chance(two["b"])) == (">99%", "<1%"), (t, two)
+        third = runs.loc[runs["scenario"] == "b"].assign(scenario="c", bookings=lambda d: d["bookings"] - 500.0)
+        three = probability_best(pd.concat([runs, third]), "bookings", ["a", "b", "c"])
+        assert [format_chance(three[s]) for s in "abc"] == [">99%", "<1%", "<1%"], (t, three)
+    # 60 runs hit by one scenario alone: McNemar's mid-p is 1 - 2**-61, a float's 1.0
+    hits, misses = np.ones(n), np.r_[np.zeros(60), np.ones(40)]
+    assert format_chance(first_hits_more(hits, misses)) == ">99%"
+    assert format_chance(first_hits_more(misses, hits)) == "<1%"
+    assert first_is_better(np.full(n, 2.0)) == 1.0  # the same difference in every run: a certainty, "100%"

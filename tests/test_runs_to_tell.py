@@ -51,8 +51,11 @@ def test_the_count_for_a_yes_no_kpi_is_the_first_whose_interval_leaves_out_zero(
     assert needed is not None and needed > 40
 
     def scaled(n: int) -> tuple[np.ndarray, np.ndarray]:
-        both, only_s, only_b = (int(np.floor(share * n + 0.5)) for share in (20 / 40, 3 / 40, 1 / 40))
-        return _split(n, both, only_s, only_b)
+        # largest remainders: whole runs first, the runs left to the cells with the largest fractions
+        exact = np.array([20, 3, 1, 16]) * n / 40
+        cells = np.floor(exact).astype(int)
+        cells[np.argsort(-(exact - cells), kind="stable")[: n - int(cells.sum())]] += 1
+        return _split(n, int(cells[0]), int(cells[1]), int(cells[2]))
 
     assert _clear(*paired_event_interval(*scaled(needed)))
     assert not _clear(*paired_event_interval(*scaled(needed - 1)))
@@ -107,3 +110,30 @@ def test_the_answer_names_the_count_of_the_pattern() -> None:
     assert "about 4 final runs" not in text
     # a count the comparison's own interval already contradicts (no more than the runs made) is not said
     assert "would tell" not in versus_today_words(kpi, dataclasses.replace(best, runs_to_tell=2), today, 2)
+
+
+def test_a_pattern_and_its_mirror_need_the_same_runs() -> None:
+    """Each cell had been rounded alone and "neither" took the remainder, so hit and miss swapped could differ by a run.
+
+    One run hit by both and one by the scenario alone read 12 runs; its mirror (one run
+    missed by both, one hit by the baseline alone) read 11, where 5.5 and 5.5 runs had
+    become 0 and 6 discordant runs plus 5 missed by both. 8 runs with 2 for the scenario
+    alone and 3 for the baseline alone read 164, its mirror 165. Every pattern of up to 8
+    runs now reads the same count as its mirrors.
+    """
+    assert runs_to_tell(*_split(2, 1, 1, 0), "hit_plan") == 12
+    assert runs_to_tell(*_split(2, 0, 0, 1), "hit_plan") == 12
+    for n in (2, 5, 8):
+        for both in range(n + 1):
+            for only_s in range(n + 1 - both):
+                for only_b in range(n + 1 - both - only_s):
+                    if only_s == only_b:
+                        continue
+                    scenario, baseline = _split(n, both, only_s, only_b)
+                    counts = {
+                        runs_to_tell(scenario, baseline, "hit_plan"),
+                        runs_to_tell(baseline, scenario, "hit_plan"),
+                        runs_to_tell(1.0 - scenario, 1.0 - baseline, "hit_plan"),
+                        runs_to_tell(1.0 - baseline, 1.0 - scenario, "hit_plan"),
+                    }
+                    assert len(counts) == 1, (n, both, only_s, only_b, counts)

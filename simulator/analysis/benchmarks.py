@@ -76,6 +76,7 @@ class BenchmarkCheck:
         floor: The narrowest 95% CI half-width those refits allow however many runs, in the
             figure's unit (:func:`simulator.analysis.refit_floor.refit_floor`); NaN when the
             runs do not share refits or the figure is no single KPI of the runs.
+        spread: The runs' standard deviation of that KPI (0: the same in every run); NaN when none.
     """
 
     benchmark: Benchmark
@@ -93,6 +94,7 @@ class BenchmarkCheck:
     runs: int = 2
     refits: int = 0
     floor: float = math.nan
+    spread: float = math.nan
 
     @property
     def clear(self) -> bool:
@@ -296,10 +298,7 @@ def per_year(ratio: float, window_years: float) -> float:
 
 
 def _runs_behind(summary: pd.DataFrame, scenario: str, benchmark: Benchmark) -> int:
-    """Runs a benchmarked figure rests on: its KPI's ``n`` (a win rate counts the runs that decided a deal).
-
-    The scenario's largest ``n`` for figures computed from several KPIs (cost per $ of bookings).
-    """
+    """Runs a figure rests on: its KPI's ``n`` (a win rate: runs that decided a deal); else the largest ``n``."""
     for kpi in (benchmark.preferred, benchmark.kpi):
         row = summary_row(summary, scenario, kpi) if kpi else None
         if row is not None and "n" in row.index and math.isfinite(float(row["n"])):
@@ -372,14 +371,14 @@ def benchmark_checks(
                 check = replace(check, basis=_book_basis(summary, scenario))
             if benchmark.kpi == QUEUED_UTILISATION and 0.0 < (blocked := (reserved or {}).get(team, 0.0)) < 1.0:
                 check = replace(check, basis=f"of the {1.0 - blocked:.0%} of its selling time its reserved hours leave")
-            floor = (floors or {}).get(_column(summary, scenario, benchmark, team), math.nan)
+            column = _column(summary, scenario, benchmark, team)
+            row = summary_row(summary, scenario, column) if column else None
+            floor = (floors or {}).get(column, math.nan)
             if math.isfinite(floor) and abs(window_years - 1.0) >= 1e-9 and benchmark.yearly:
                 floor = (per_year(value + floor, window_years) - per_year(max(value - floor, 0.0), window_years)) / 2
-            checks.append(
-                replace(
-                    check, runs=_runs_behind(summary, scenario, benchmark), refits=refits if floors else 0, floor=floor
-                )
-            )
+            spread = float(row["std"]) if row is not None and "std" in row.index else math.nan
+            runs = _runs_behind(summary, scenario, benchmark)
+            checks.append(replace(check, runs=runs, refits=refits if floors else 0, floor=floor, spread=spread))
     return checks
 
 

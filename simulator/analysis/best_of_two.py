@@ -29,6 +29,20 @@ import numpy as np
 
 from simulator.analysis.paired_intervals import paired_event_interval
 
+SHORT_OF_SURE = 2.0**-53
+"""How far from 0 or 1 a probability that is no certainty is held: its float had rounded to 1.
+
+A t of 40 over 100 runs, or 60 discordant runs all one way, is 1 - 1e-300 or so, which a
+float holds as 1.0 and the words read "100%": held at 1 - 2**-53, the largest float under
+1, it reads ">99%" (:func:`simulator.analysis.formatting.format_chance`), its rival "<1%".
+"""
+
+
+def short_of_sure(p: float) -> float:
+    """``p`` held within [:data:`SHORT_OF_SURE`, 1 - :data:`SHORT_OF_SURE`]: a chance, not a certainty."""
+    return min(max(p, SHORT_OF_SURE), 1.0 - SHORT_OF_SURE)
+
+
 UNCLEAR_CEILING = 0.9749
 """The most a leader of two is given when the paired CI beside it includes zero (shown as 97%)."""
 
@@ -51,7 +65,7 @@ def first_is_better(diff: np.ndarray) -> float:
     sd = float(diff.std(ddof=1))
     if sd <= 1e-12 * scale:  # a constant difference (or none): sure, or a tie shared
         return 0.5 if abs(mean) <= 1e-12 * scale else float(mean > 0)
-    return float(stats.t.cdf(mean / (sd / math.sqrt(n)), n - 1))
+    return short_of_sure(float(stats.t.cdf(mean / (sd / math.sqrt(n)), n - 1)))
 
 
 def first_hits_more(first: np.ndarray, second: np.ndarray, good: int = 1) -> float:
@@ -78,7 +92,8 @@ def first_hits_more(first: np.ndarray, second: np.ndarray, good: int = 1) -> flo
         return 0.5
     lead, discordant = max(only_first, only_second), only_first + only_second
     # mid-p: 1 - P(X > lead) - P(X = lead) / 2 (Lancaster 1961): 1-0 reads 75%, not a coin's 50%
-    leader = 1.0 - float(stats.binom.sf(lead, discordant, 0.5)) - 0.5 * float(stats.binom.pmf(lead, discordant, 0.5))
+    tail = float(stats.binom.sf(lead, discordant, 0.5)) + 0.5 * float(stats.binom.pmf(lead, discordant, 0.5))
+    leader = short_of_sure(1.0 - tail)  # 60 discordant runs all one way: 1 - 2**-61, no certainty
     low, high = paired_event_interval(first, second)
     if low <= 0.0 <= high:
         leader = min(leader, UNCLEAR_CEILING)

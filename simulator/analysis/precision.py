@@ -26,7 +26,7 @@ from simulator.analysis.quantities import Kind, kpi_kind
 from simulator.analysis.run_counts import draw_floors, replications_needed
 from simulator.analysis.statistics import mean_interval, relative_half_width, scenario_order
 from simulator.analysis.tables import scenario_names
-from simulator.analysis.wording import count_of, is_plural
+from simulator.analysis.wording import count_of, is_plural, join_words
 from simulator.calibration.draw_counts import MAX_DRAWS
 from simulator.run.experiment import ExperimentResult
 
@@ -251,17 +251,26 @@ def auto_runs_lines(result: ExperimentResult) -> list[str]:
         :func:`auto_runs_words`.
     """
     goal = result.experiment.precision
-    words = auto_runs_words(result)
-    if goal is None or not words:
+    said = _auto_runs(result)
+    if goal is None or not said:
         return []
     label = kpi_label(goal.kpi).lower()
+    short = [scenario for scenario, _, reached in said if not reached]
+    # the least precise scenario stopped short of the target did not get the runs it needed: say who, and what all got
+    most = max(result.runs_per_scenario.values(), default=goal.max_runs)
+    then = (
+        "every scenario then got the runs the least precise one needed"
+        if not short
+        else f"{'every scenario' if len(short) == len(said) else join_words(short)} stopped short of it (below), and "
+        f"every scenario then got the most runs any one was given, {most:,}"
+    )
     lines = [
         f"Runs were added (runs=auto) until the 95% CI of the mean of `{goal.kpi}` ({label}) was within "
-        f"±{goal.relative_half_width:.1%} of that mean, with at most {goal.max_runs:,} runs per scenario; every "
-        "scenario then got the runs the least precise one needed, so that all are compared on the same runs:",
+        f"±{goal.relative_half_width:.1%} of that mean, with at most {goal.max_runs:,} runs per scenario; "
+        f"{then}, so that all are compared on the same runs:",
         "",
     ]
-    return [*lines, *[f"- {line}" for line in words], ""]
+    return [*lines, *[f"- {line}" for _, line, _ in said], ""]
 
 
 def precision_kpi(result: ExperimentResult) -> str:

@@ -10,9 +10,11 @@ split give 2 discordant pairs, which McNemar's exact test cannot tell from chanc
 uses, computed on the observed runs' pattern scaled up, leaves out zero:
 
 * a yes/no KPI (``hit_plan``): the shares of the four cells of the paired 2 x 2 table
-  (both hit, only the scenario, only the baseline, neither), each a whole number of runs,
-  under :func:`simulator.analysis.paired_intervals.paired_event_interval` (Newcombe's
-  hybrid score interval, held to McNemar's exact test);
+  (both hit, only the scenario, only the baseline, neither), given out as whole runs by
+  largest remainders with the four cells treated alike (so a pattern and its mirror give
+  the same count; ties must all be clear), under
+  :func:`simulator.analysis.paired_intervals.paired_event_interval` (Newcombe's hybrid
+  score interval, held to McNemar's exact test);
 * any other KPI: the paired differences' mean and standard deviation under the Student t
   interval with ``n - 1`` degrees of freedom, whose quantile falls as runs are added (12.7
   at 2 runs, 2.0 at 40).
@@ -20,6 +22,7 @@ uses, computed on the observed runs' pattern scaled up, leaves out zero:
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 
@@ -74,16 +77,49 @@ def _event_rule(s: np.ndarray, b: np.ndarray, confidence: float) -> Callable[[in
     shares = np.array([np.mean(s & b), np.mean(s & ~b), np.mean(~s & b), np.mean(~s & ~b)])
 
     def clear(n: int) -> bool:
-        cells = np.floor(shares * n + 0.5).astype(int)
-        cells[3] = n - int(cells[:3].sum())  # the rounding's remainder goes to "neither"
-        if cells[3] < 0:
-            return False
-        scenario = np.repeat([1.0, 1.0, 0.0, 0.0], cells)
-        baseline = np.repeat([1.0, 0.0, 1.0, 0.0], cells)
-        low, high = paired_event_interval(scenario, baseline, confidence)
-        return low > 0.0 or high < 0.0
+        for cells in _scaled_tables(shares, n):
+            scenario = np.repeat([1.0, 1.0, 0.0, 0.0], cells)
+            baseline = np.repeat([1.0, 0.0, 1.0, 0.0], cells)
+            low, high = paired_event_interval(scenario, baseline, confidence)
+            if not (low > 0.0 or high < 0.0):
+                return False
+        return True
 
     return clear
+
+
+def _scaled_tables(shares: np.ndarray, n: int) -> list[np.ndarray]:
+    """The whole-run tables of ``n`` runs nearest the cells' shares: every cell alike, ties kept.
+
+    Largest remainders: each cell gets ``floor(share * n)``, and the runs still missing go
+    to the cells with the largest fractional parts. The rule treats the four cells alike,
+    so a pattern and its mirror (scenario and baseline swapped, or hit and miss swapped)
+    get mirror tables, whose intervals are mirrors. Where cells tie for the last runs
+    (5.5 and 5.5 runs for 11), every way of giving them out is returned, and the count is
+    clear only if all of them are.
+    """
+    exact = shares * n
+    cells = np.floor(exact + 1e-9).astype(int)
+    fraction = np.round(exact - cells, 9)
+    missing = n - int(cells.sum())
+    if missing <= 0:
+        return [cells]
+    order = sorted(set(fraction.tolist()), reverse=True)
+    sure: list[int] = []
+    for level in order:
+        tied = [i for i in range(cells.size) if fraction[i] == level]
+        if len(sure) + len(tied) <= missing:
+            sure += tied
+            continue
+        tables = []
+        for chosen in itertools.combinations(tied, missing - len(sure)):
+            table = cells.copy()
+            table[sure + list(chosen)] += 1
+            tables.append(table)
+        return tables
+    table = cells.copy()
+    table[sure] += 1
+    return [table]
 
 
 def _fewest(clear: Callable[[int], bool], start: int, most: int) -> int | None:

@@ -114,8 +114,10 @@ def finding(check: BenchmarkCheck, scenario: str = "") -> Finding:
     """A figure outside its range, in the pieces its sentence is made of (:class:`Finding`), for ``scenario``."""
     if check.runs < 2:
         doubt = f"{SINGLE_RUN}more runs would tell"
+    elif check.clear:
+        doubt = ""
     else:
-        doubt = "" if check.clear else f"{ONE_CI}{_more_runs(check)}"
+        doubt = f"{ONE_CI}{_no_spread(check) if check.spread == 0.0 else _more_runs(check)}"
     reasons = [check.benchmark.reads_low if check.side < 0 else "", check.reads_high if check.side > 0 else ""]
     reasons += [check.reads_low if check.side < 0 else "", "" if _in_phrase(check) else check.basis]
     return Finding(
@@ -129,6 +131,20 @@ def finding(check: BenchmarkCheck, scenario: str = "") -> Finding:
         tuple(reason for reason in reasons if reason),
         figure_said(check),
     )
+
+
+def _no_spread(check: BenchmarkCheck) -> str:
+    """Why the CI of a figure the same in every run reaches its range: the bound of no spread, not a spread.
+
+    A share at 0 in every run whose trials the runs do not record (expansion's share of
+    new ARR: money) is bounded over the runs as its trials (:mod:`simulator.analysis.intervals`):
+    a saturated CSM team's 0.0% in all 5 runs read "0.0% (0.0% to 60.7%)", "its 95% CI
+    reaches the range: more runs would tell", beside the reason it closes no expansions.
+    The runs do not differ, so no spread is left for more runs to tell; said as it is.
+    """
+    value = format_in_unit(check.value, check.benchmark.unit)
+    figure = "a share" if check.benchmark.unit == RATE else "a figure"
+    return f"only as the bound {figure} at {value} in all {check.runs} runs allows, the runs not differing"
 
 
 def _more_runs(check: BenchmarkCheck) -> str:

@@ -20,6 +20,7 @@ from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.fields import dollars_words
 from simulator.config.lead_attributes import check_lead_attributes
 from simulator.config.pipeline_checks import all_stage_names, check_pipelines
+from simulator.config.plan_bound import most_booked
 from simulator.config.plan_quarters import lopsided_quarters
 from simulator.config.pod_routing import check_pod_reach, check_routing_coverage
 from simulator.config.pods import attribute_names, check_pods
@@ -275,16 +276,18 @@ def _check_plan_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
                     + (" (each quarter likewise)" if isinstance(bookings, list) else ""),
                 )
             )
-        elif deal > 0 and (most := _most_booked(config)) > 0 and plan > PLAN_SLIP * most:
+        elif deal > 0 and (most := most_booked(config)) > 0 and plan > PLAN_SLIP * most:
             fits = plan / 1e3 <= PLAN_SLIP * most
             book = " and the customer book's ARR" if config.pipelines.retention is not None else ""
+            book = (" and the open deals" if config.initial_pipeline is not None else "") + book
             issues.append(
                 ConfigIssue(
                     "plan.bookings",
                     bookings,
                     f"is {dollars_words(plan)} a year, {plan / most:,.0f} times the "
-                    f"{dollars_words(float(f'{most:.3g}'))} of every lead the market sends in a year won at its mean "
-                    f"deal value{book}: surely typed with three zeros too many: give whole dollars"
+                    f"{dollars_words(float(f'{most:.3g}'))} every lead a year can bring would book, each won at "
+                    f"the dearest product's mean deal value{book}: surely typed with three zeros too many: give "
+                    "whole dollars"
                     + (f", {plan / 1e3:.0f} for {dollars_words(plan / 1e3)}" if fits else "")
                     + (" (each quarter likewise)" if isinstance(bookings, list) else ""),
                 )
@@ -318,18 +321,6 @@ def _check_plan_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
             "plan.bookings", bookings, words + (" (each quarter likewise)" if isinstance(bookings, list) else "")
         )
     )
-
-
-def _most_booked(config: ScenarioConfig) -> float:
-    """More than a year can book ($): every lead of the market's sources won at its mean value, plus the book's ARR.
-
-    A calibrated company's plan of $3.5B (no quotas to read it against) had run against its
-    ~$12M a year: hit in no run, every coverage figure hundreds of times low.
-    """
-    leads = 12 * sum(source.leads_per_month for source in config.market.sources.values())
-    retention = config.pipelines.retention
-    book = retention.initial_customers * retention.initial_arr.mean if retention is not None else 0.0
-    return leads * config.market.mean_deal_value() + book
 
 
 def _thousands_shift(plan: float, quotas: float) -> float | None:
