@@ -38,3 +38,13 @@ def test_a_rest_that_adds_beside_bookings_above_the_arithmetic_says_it_understat
     lines = capacity_section(_summary("sdr_4", values), ["sdr_4"], {"sdr_4": 0.5})
     line = next(x for x in lines if x.startswith("- **sdr_4**"))
     assert line.endswith("so the arithmetic understates what these seats book."), line
+
+
+def test_bookings_shown_equal_to_the_arithmetic_are_said_to_match_it() -> None:
+    """prospecting_time's blocks_3h at 100 runs booked $3.00M against the arithmetic's $3.00M: neither side."""
+    values = {"capacity_spreadsheet": 3.0e6, "capacity_gap_leakage": 1.2e6, "capacity_gap_coverage": -1.59e6}
+    values |= {"capacity_gap_cycle": 3.918e5, "bookings": 2.9982e6}
+    lines = capacity_section(_summary("blocks_3h", values), ["blocks_3h"], {"blocks_3h": 0.5})
+    line = next(x for x in lines if x.startswith("- **blocks_3h**"))
+    assert line.endswith("and with the losses above these seats book about what the arithmetic counts, $3.00M."), line
+    assert "less than the $3.00M" not in line and "understates" not in line, line

@@ -300,7 +300,9 @@ def _net_words(booked: float, capacity: float) -> str:
     $2.86M simulated against the arithmetic's $3.00M: a rest that adds says the leads converted more
     than the arithmetic counts, not that the seats booked more than it, when the losses above take more.
     """
-    if booked >= capacity:
+    if format_money(booked) == format_money(capacity):  # $3.00M against $3.00M: neither side
+        return f"and with the losses above these seats book about what the arithmetic counts, {format_money(booked)}"
+    if booked > capacity:
         return "so the arithmetic understates what these seats book"
     return (
         f"though the losses above take more: these seats book {format_money(booked)}, less than the "
