@@ -1327,6 +1327,27 @@ def test_a_trade_off_names_a_scenario_not_clearly_worse_on_the_primary_and_all_i
     assert "On leaked leads, thin does better" in answer(alone).paragraph
 
 
+def test_among_scenarios_all_clearly_worse_on_the_primary_the_one_losing_least_is_the_trade_off() -> None:
+    """sdr_headcount at 200 runs (seed 7) kept sdr_4 and went on 'On mean time to first touch by the AE team, sdr_2
+    does better: 49.3 against sdr_4's 104.0 ..., with bookings -$452.1k': the thin desk's starved AEs again, as
+    sdr_3 (-$114.5k) was now clearly worse on bookings too, and the tie was broken on the guardrail alone."""
+    decision = DecisionSettings(primary="bookings", guardrails=["first_touch_hours_mean", "deals_lost_leaked"])
+    result = _three_scenarios(
+        {
+            BASELINE: {},
+            "wide": {"bookings": 3_000.0, "first_touch_hours_mean": 5.0, "deals_lost_leaked": 50.0},  # the lead's
+            "thin": {"bookings": -480_000.0, "first_touch_hours_mean": -15.0, "deals_lost_leaked": -130.0},
+            "lean": {"bookings": -150_000.0, "first_touch_hours_mean": -8.0, "deals_lost_leaked": -100.0},
+        },
+        decision,
+    )
+    pair = compare(result.replications[result.replications.scenario.isin([BASELINE, "lean"])], BASELINE)
+    assert bool(pair[pair.kpi == "bookings"].iloc[0].significant)  # lean clearly books less too
+    text = answer(result).paragraph
+    assert "On mean time to first touch, lean does better" in text, text
+    assert "On mean time to first touch, thin" not in text, text
+
+
 def test_a_scenario_that_clearly_books_less_says_from_which_source_and_why() -> None:
     """sdr_headcount read 'sdr_2 clearly lowers bookings, to $2.95M ..., a difference of -$475.6k ...' and no more:
     its outbound bookings fell $546.4k, its SDR team prospecting 26.2% of its selling time against 62.5%."""

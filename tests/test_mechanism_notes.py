@@ -41,6 +41,7 @@ from simulator.analysis.quota_reasons import quota_reasons
 from simulator.analysis.run_figures import summary_with_run_figures
 from simulator.analysis.seat_moves import seat_move_notes, seat_move_words
 from simulator.analysis.tables import comparison_of, summary_mean, summary_of
+from simulator.analysis.worked_pass import worked_pass
 from simulator.report.answer_section import comparison_notes
 from simulator.report.plan_section import planning_sections
 from simulator.report.unusual_section import unusual_summary
@@ -78,9 +79,16 @@ def test_least_loaded_qualifying_fewer_leads_is_explained_beside_the_answer(assi
     names = ("least_loaded", "round_robin")
     rates = [format_value(rate, summary_mean(summary, s, rate)) for s in names]
     assert note.startswith(
-        f"least_loaded qualifies {rates[0]} of the leads its full cycle reps work at awareness against "
-        f"round_robin's {rates[1]}, {difference_words(row, rate)} paired run by run"
-    )
+        f"least_loaded qualifies {rates[0]} of the leads reaching awareness against "
+        f"round_robin's {rates[1]}, {difference_words(row, rate)} paired run by run ("
+    ), note
+    # the rate counts a lead that leaked at awareness, never worked, as not qualified: "of the leads its reps work"
+    # had read round robin's 15.1% (200 runs), which counts its 70 leaks a run, where its reps qualified 15.9%
+    worked = worked_pass(assignment.replications, "least_loaded", "round_robin", "awareness")
+    assert worked is not None
+    shares = [format_value(str(worked["kpi"]), float(worked[k])) for k in ("scenario_mean", "baseline_mean")]
+    assert f"({shares[0]} against {shares[1]} of those its full cycle reps work there, " in note, note
+    assert ": a lead that leaks there waiting counts as not qualified)" in note, note
     touch = "first_touch_hours_mean"  # the answer's own figure: the full cycle team makes every first touch
     hours = [format_value(touch, summary_mean(summary, s, touch)) for s in names]
     assert f"though it first touches them sooner ({hours[0]} against {hours[1]} hours of working days)" in note

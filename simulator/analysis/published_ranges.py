@@ -172,8 +172,9 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         0.22,
         RATE,
         "B2B MQL to SQL 13–22% (BENCHMARKS.md, Funnel); salesim's figure is the conversion at the first stage of "
-        "a lead, SQL, opportunity funnel (a qualified lead passes it), fast touches included, of the leads worked "
-        "there: leads a source sends straight to a later stage (digital-first inbound, referrals) are not in it",
+        "a lead, SQL, opportunity funnel (a qualified lead passes it), fast touches included, of the leads reaching "
+        "it (one that leaks there waiting for a rep counts as not passed): leads a source sends straight to a later "
+        "stage (digital-first inbound, referrals) are not in it",
     ),
     Benchmark(
         "sql_to_opportunity_rate",

@@ -20,6 +20,7 @@ from simulator.analysis.answer import answer as answer_of
 from simulator.analysis.assumed import effort_paced_kpis, effort_paced_note
 from simulator.analysis.conclusions import conclusion, interval_words
 from simulator.analysis.decision import decision_kpis, decision_of
+from simulator.analysis.design_words import design_words
 from simulator.analysis.formatting import (
     difference_digits,
     format_nonzero_value,
@@ -103,15 +104,18 @@ def _hires_words(config: ScenarioConfig, team: str) -> str:
 
 def _scenarios_section(result: ExperimentResult) -> list[str]:
     rows = []
+    base = result.experiment.scenario(result.experiment.baseline)
+    base_words = base.description or base.config.org.description or base.config.org.name
     for name in scenario_names(result):
         spec = result.experiment.scenario(name)
         org = spec.config.org
+        words = design_words(spec.description or org.description or org.name, org, base.config.org, base_words)
         teams = ", ".join(
             f"{team_label(t)}: {count_of(team.headcount, 'rep')}{_hires_words(spec.config, t)}"
             for t, team in org.teams.items()
         )
         role = " (baseline)" if name == result.experiment.baseline else ""
-        rows.append([f"**{name}**{role}", spec.description or org.description or org.name, teams])
+        rows.append([f"**{name}**{role}", words, teams])
     lines = ["## The scenarios", "", *md_table(["Scenario", "Org design", "Teams (headcount)"], rows)]
     header, differences = difference_rows(result.experiment)
     if differences:

@@ -1,0 +1,20 @@
+"""The README quotes a shipped experiment's figure the same wherever it quotes it.
+
+README's decision rules quoted ``prm_automation``'s "224 more meetings for $3.5k of seats" a
+paragraph above "``prm_automation``'s 217 more meetings": its default run (100 runs, seed 23)
+gives +217 meetings for $3.46k of seats (224 is a 200-run figure).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_prm_automation_s_extra_meetings_are_quoted_alike() -> None:
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    quoted = re.findall(r"`prm_automation`'s (\d+) more meetings", text)
+    assert len(quoted) >= 2 and set(quoted) == {"217"}, quoted
+    assert "217 more meetings for $3.46k of seats" in text
