@@ -44,3 +44,11 @@ def test_owners_on_a_pooled_desk_are_named_and_another_design_keeps_its_words() 
     ), words
     assert design_words("another design", dealt, base, base.description) == "another design"
     assert set(_cells("sdr_headcount").values()) == {base.description}
+
+
+def test_four_changed_teams_are_not_called_one_change() -> None:
+    base = simulator.load_experiment("sdr_headcount", ["runs=2"]).scenario("sdr_4").config.org
+    teams = {name: team.model_copy(update={"assignment": "pooled"}) for name, team in base.teams.items()}
+    teams["sdr"] = base.teams["sdr"].model_copy(update={"assignment": "round_robin"})
+    words = design_words(base.description, base.model_copy(update={"teams": teams}), base, base.description)
+    assert "with 4 changes: its SDR team gives each lead an owner" in words and "one change" not in words, words

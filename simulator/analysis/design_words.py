@@ -46,4 +46,5 @@ def design_words(description: str, org: OrgConfig, baseline_org: OrgConfig, base
         )
     if not changes:
         return description
-    return f"the baseline's design ({description}) with one change: {join_words(changes)}"
+    count = "one change" if len(changes) == 1 else f"{len(changes)} changes"
+    return f"the baseline's design ({description}) with {count}: {join_words(changes)}"
