@@ -60,7 +60,8 @@ def calibration_markdown(cal: Calibration, draws: Mapping[str, Any] | None = Non
             else ""
         )
         + f". The run starts on {cal.start} from the "
-        f"{len(cal.open_deals):,} deals open then and simulates {cal.horizon_days:.0f} working days to {cal.until} "
+        f"{len(cal.open_deals):,} deal{'' if len(cal.open_deals) == 1 else 's'} open then "
+        f"and simulates {cal.horizon_days:.0f} working days to {cal.until} "
         "(Monday to Friday"
         + (f" less {len(cal.holidays)} holidays" if cal.holidays else ", no public holidays")
         + ").",
