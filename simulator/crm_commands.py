@@ -151,8 +151,9 @@ def calibrate_main(args: Sequence[str]) -> int:
     print(
         f"salesim: {calibration.mapping.name} as of {calibration.as_of}: win rate {100 * out.win_rate.value:.1f}%, "
         f"no decision {100 * out.no_decision.value:.1f}%, {calibration.arrivals.level.value:,.0f} new opportunities "
-        f"a month, {sum(len(t) for t in calibration.people.teams.values())} reps, {len(calibration.open_deals):,} "
-        f"open deals; {count_of(len(data_problem_rows(calibration)), 'kind')} of data problem counted "
+        f"a month, {count_of(sum(len(t) for t in calibration.people.teams.values()), 'rep')}, "
+        f"{count_of(len(calibration.open_deals), 'open deal')}; "
+        f"{count_of(len(data_problem_rows(calibration)), 'kind')} of data problem counted "
         "(calibration.md: Data problems)"
     )
     for line in calibration_cautions(calibration):

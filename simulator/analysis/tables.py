@@ -172,10 +172,15 @@ def period_words(result: ExperimentResult) -> str:
     """Return the words for the measurement window (`` per year`` for a window of one calendar year)."""
     clock = result.experiment.scenarios[0].config.clock
     window = clock.horizon_days - clock.warmup_days
-    year = clock.calendar().days_per_year
+    calendar = clock.calendar()
+    year = calendar.days_per_year
     if abs(window - year) < 1.0:
         return " per year"
     months = 12.0 * window / year
+    if calendar.start_date is not None:
+        # the calendar's own months, each counted by its share of working days inside the window: a calibrated
+        # company's 2017-05-01 to 2017-09-30 (110 working days, 12 x 110 / 260 = 5.08) had read "5.1 months"
+        months = calendar.prorate("month", [1.0], clock.warmup_days, clock.horizon_days)
     if months < 1:
         return f" over {window:g} working days"
     # a dated year's 250 working days are 11.5 of its months, not 12

@@ -19,6 +19,24 @@ from simulator.calibration.fit_values import valued_wins, won_mean
 from simulator.config.fields import DEAL_CEILING, DEAL_SLIP
 
 
+def check_window(day: np.datetime64, until: np.datetime64, holidays: list[str]) -> None:
+    """Refuse an ``--until`` whose run, from the day after the as-of date, holds no working day.
+
+    ``--as-of 2017-09-29 --until 2017-10-01`` (a weekend) had been told "the calibrated config
+    would not run (clock.horizon_days = 0 ...); check the mapping's assumptions and the
+    export", or with ``salesim backtest`` had crashed with a traceback (exit 1).
+    """
+    start = day + np.timedelta64(1, "D")
+    if np.busday_count(start, until + np.timedelta64(1, "D"), holidays=holidays) > 0:
+        return
+    first = np.busday_offset(start, 0, roll="forward", holidays=holidays)
+    skipped = "a weekend" + (" or public holidays (assumptions.holidays)" if holidays else "")
+    raise CalibrationError(
+        f"--until {until}: the run from {start} (the day after --as-of {day}) to it holds no working day "
+        f"({skipped}): give a date on or after {first}, its first working day"
+    )
+
+
 def check_as_of(export: Export, day: np.datetime64, recent: int) -> None:
     """Refuse an as-of ``day`` the export cannot be calibrated on; ``recent``: ``assumptions.recent_months``.
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.calibration.as_of import check_as_of, check_deal_values, check_outcomes
+from simulator.calibration.as_of import check_as_of, check_deal_values, check_outcomes, check_window
 from simulator.calibration.dates import parse_date
 from simulator.calibration.errors import CalibrationError
 from simulator.calibration.estimates import Estimate, working_days
@@ -101,6 +101,7 @@ def calibrate(mapping_path: str | Path, as_of: str, until: str | None = None) ->
     if end <= day:
         raise CalibrationError(f"--until {end} must come after --as-of {day}")
     mapping = load_mapping(mapping_path)
+    check_window(day, end, list(mapping.assumptions.holidays))
     export = load_export(mapping)
     check_as_of(export, day, mapping.assumptions.recent_months)
     amount = mapping.opportunities.columns.amount or (mapping.won_deals.columns.amount if mapping.won_deals else None)

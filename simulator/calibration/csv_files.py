@@ -177,8 +177,15 @@ def read_csv(path: Path) -> pd.DataFrame:
             "cut short, or a '\"' is missing",
             file=str(path),
         ) from None
+    if len(header) == len(frame.columns):  # pandas renames a repeated name ('product.1'): the names as written
+        frame.columns = as_written(header, [str(c) for c in frame.columns])
     frame.attrs[SEPARATOR] = delimiter
     return frame
+
+
+def as_written(header: list[str], read: list[str]) -> list[str]:
+    """The header's names as the file writes them, a repeated one included; a blank one keeps pandas' 'Unnamed: 3'."""
+    return [str(name) if str(name).strip() else pandas_name for name, pandas_name in zip(header, read, strict=True)]
 
 
 def _lines(first: int, last: int) -> str:

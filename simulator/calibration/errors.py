@@ -35,6 +35,16 @@ def line_of(file: str, row: int) -> int:
     return lines[row - 1] if lines is not None and 1 <= row <= len(lines) else row + 1
 
 
+def some_of(items: Sequence[str], shown: int) -> str:
+    """The first ``shown`` of ``items`` joined by commas, ``and N more`` said when some are left out.
+
+    A list cut short without a word had read as the whole: "owners in the roster with no deals |
+    20 | no seat in the company (agent_02, ..., agent_14)" named 8 of the 20.
+    """
+    listed = ", ".join(items[:shown])
+    return listed + (f" and {len(items) - shown:,} more" if len(items) > shown else "")
+
+
 def row_words(file: str, row: int, line: int | None = None) -> str:
     """Data row ``row`` (1-based, after the header) of ``file`` as its reader finds it.
 

@@ -15,7 +15,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from simulator.calibration.currency import AmountColumn
-from simulator.calibration.errors import CalibrationError, DataProblems, row_words
+from simulator.calibration.errors import CalibrationError, DataProblems, row_words, some_of
 from simulator.calibration.mapping import (
     MappingFile,
     OpportunityTable,
@@ -101,7 +101,7 @@ def blank_missing_words(mapping: MappingFile, tables: dict[str, pd.DataFrame], p
             first = int(words.to_numpy().argmax())
             found = sorted(set(frame[name][words]))
             problems.add(
-                f"cells holding a missing-value word ({', '.join(repr(w) for w in found[:4])}) in column '{name}' of "
+                f"cells holding a missing-value word ({some_of([repr(w) for w in found], 4)}) in column '{name}' of "
                 f"{path.name}",
                 int(words.sum()),
                 f"read as empty (not known), as an empty cell is; the first: {row_words(str(path), first + 1)}",

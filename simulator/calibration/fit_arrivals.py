@@ -162,7 +162,8 @@ def month_swing(history: dict[str, int], trend: bool = False, season: list[float
     chi-square interval of ``s²`` through the same formula. The thin last months
     :func:`thin_months` finds are left out: an export that stops recording is not a swing
     of the inflow (``calibrate`` warns of them). With fewer than three months, or one
-    degree of freedom left, the swing is 0 (n = the months there were).
+    degree of freedom left, the swing is 0 with no CI (n = the months there were): its
+    interval had been 0 to 0, which read as a swing measured to be none.
     """
     from scipy import stats
 
@@ -182,7 +183,7 @@ def month_swing(history: dict[str, int], trend: bool = False, season: list[float
     dof = counts.size - (2 if trend else 1) - (11 if season is not None else 0)
     m = float(fitted.mean()) if counts.size else 0.0
     if counts.size < MIN_SWING_MONTHS or dof < 2 or m <= 0.0:
-        return Estimate(0.0, 0.0, 0.0, int(counts.size))
+        return Estimate(0.0, -math.inf, math.inf, int(counts.size))
     squares = float(((counts - fitted) ** 2).sum())
 
     def cv(variance: float) -> float:

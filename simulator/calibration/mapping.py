@@ -49,7 +49,7 @@ from pydantic import (
 )
 from pydantic_core import CoreSchema
 
-from simulator.calibration.errors import CalibrationError
+from simulator.calibration.errors import CalibrationError, some_of
 from simulator.calibration.mapping_gaps import gap_lines, raw_gaps
 from simulator.calibration.mapping_problems import closest_key, mapping_problem
 from simulator.config.composed import folder_name
@@ -325,7 +325,7 @@ def load_mapping(path: str | Path) -> MappingFile:
     source = Path(path)
     if source.is_dir():
         inside = sorted(p.name for p in source.glob("*.y*ml"))
-        hint = f" (it holds {', '.join(inside[:5])})" if inside else ""
+        hint = f" (it holds {some_of(inside, 5)})" if inside else ""
         raise CalibrationError(f"is a folder, not a mapping file: give the mapping's YAML file{hint}", file=str(source))
     if not source.is_file():
         raise CalibrationError("mapping file not found", file=str(source))

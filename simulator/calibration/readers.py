@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.calibration.csv_files import EMPTY, SEPARATOR, read_csv, separator_hint
+from simulator.calibration.csv_files import EMPTY, SEPARATOR, as_written, read_csv, separator_hint
 from simulator.calibration.date_formats import (
     ambiguous_first_words,
     minority_words,
@@ -85,6 +85,9 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
                         file=str(path),
                     )
                 frame = pd.read_excel(workbook, sheet_name=sheet or 0, dtype=object, keep_default_na=False)
+                top = pd.read_excel(workbook, sheet_name=sheet or 0, header=None, nrows=1, dtype=object)
+                if len(top) and top.shape[1] == frame.shape[1]:  # 'product.1' for a repeated name: as written
+                    frame.columns = as_written([_clean(c) for c in top.iloc[0]], [str(c) for c in frame.columns])
         elif suffix in (".parquet", ".pq"):
             frame = pd.read_parquet(path)
         else:
@@ -95,12 +98,15 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
         raise CalibrationError(f"cannot be read: {error}", file=str(path)) from None
     if len(frame.columns) == 0:  # an empty sheet or Parquet file: its mapped columns would be 'not in (it has: )'
         raise CalibrationError(EMPTY, file=str(path))
-    frame.columns = [str(c).strip() for c in frame.columns]
+    read = [str(c).strip() for c in frame.columns]
+    frame.columns, repeated_names = unique_columns(read)
     # a Parquet file may carry attrs of its own: only a CSV file's separator is one
     separator = str(frame.attrs.get(SEPARATOR, "")) if suffix in (".csv", ".txt") else ""
     numbers = () if suffix in (".csv", ".txt") else _number_columns(frame)
     frame = frame.apply(lambda col: col.map(_clean))
     frame.attrs = {SEPARATOR: separator}
+    if repeated_names:
+        frame.attrs[REPEATED] = repeated_names
     if numbers:
         frame.attrs[NUMBERS] = numbers
     repeated = (frame == list(frame.columns)).all(axis=1).to_numpy()  # had been "'engage_date' is not a date"
@@ -112,6 +118,27 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
             row=int(repeated.argmax()) + 1,
         )
     return frame
+
+
+REPEATED = "repeated"
+"""The key of a table's ``attrs`` naming each column name its header writes more than once, with their positions."""
+
+
+def unique_columns(names: list[str]) -> tuple[list[str], dict[str, list[int]]]:
+    """The header's names (stripped) made unique, and each name written more than once with its columns (1-based).
+
+    A repeated name keeps its first column under that name; the others are named ``product (column 4)``,
+    which no mapping names by chance. A header writing ``product`` twice had been read as ``product`` and
+    ``product.1`` (the first silently mapped), and ``product,product `` as two columns of one name: a crash.
+    """
+    seen: dict[str, list[int]] = {}
+    for position, name in enumerate(names, start=1):
+        seen.setdefault(name, []).append(position)
+    unique = [
+        name if seen[name][0] == position else f"{name} (column {position})"
+        for position, name in enumerate(names, start=1)
+    ]
+    return unique, {name: places for name, places in seen.items() if len(places) > 1}
 
 
 NUMBERS = "numbers"
@@ -159,6 +186,19 @@ def require_columns(frame: pd.DataFrame, mapped: Mapping[str, str | None], path:
             closest column the file has and the columns it has.
     """
     have = [str(c) for c in frame.columns]
+    repeated: dict[str, list[int]] = frame.attrs.get(REPEATED, {})
+    twice = [(key, name) for key, name in mapped.items() if name is not None and name in repeated]
+    if twice:
+        said = "; ".join(
+            f"{key} = {shown(name)}: the header writes '{name}' in columns "
+            f"{', '.join(str(p) for p in repeated[name][:-1])} and {repeated[name][-1]}"
+            for key, name in twice
+        )
+        raise CalibrationError(
+            f"{said}: which column is meant cannot be told, and taking the first would be silent; give each column "
+            "of the header its own name",
+            file=str(path),
+        )
     wrong = []
     for key, name in mapped.items():
         if name is not None and name not in frame.columns:

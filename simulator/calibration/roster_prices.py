@@ -15,7 +15,7 @@ import pandas as pd
 
 from simulator.calibration.amounts import parse_amounts
 from simulator.calibration.date_order import table_dates
-from simulator.calibration.errors import CalibrationError, DataProblems, row_words
+from simulator.calibration.errors import CalibrationError, DataProblems, row_words, some_of
 from simulator.calibration.export_checks import spelling_key
 from simulator.calibration.mapping import MappingFile
 from simulator.calibration.readers import column, number_columns, separator_of
@@ -65,7 +65,7 @@ def roster_and_prices(
         problems.add("roster rows with no owner", int(unnamed.sum()), "left out (they seat no one)")
         found_roster = roster[~unnamed].drop_duplicates("owner").reset_index(drop=True)
         idle = [o for o in found_roster["owner"] if o not in owners]
-        problems.add("owners in the roster with no deals", len(idle), f"no seat in the company ({', '.join(idle[:8])})")
+        problems.add("owners in the roster with no deals", len(idle), f"no seat in the company ({some_of(idle, 8)})")
         unknown = sorted(o for o in owners - set(found_roster["owner"]) if o)
         named = sorted(o for o in owners if o)
         if named and len(unknown) == len(named):
@@ -151,7 +151,7 @@ def _case_only(unknown: list[str], listed: list[str], problems: DataProblems) ->
     """
     folded = {name.casefold(): name for name in listed if name}
     alike = [(owner, folded[owner.casefold()]) for owner in unknown if owner.casefold() in folded]
-    shown = ", ".join(f"{owner} / {roster}" for owner, roster in alike[:4])
+    shown = some_of([f"{owner} / {roster}" for owner, roster in alike], 4)
     problems.add(
         "owners with deals spelt as a roster rep only in another case",
         len(alike),

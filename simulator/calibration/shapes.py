@@ -23,7 +23,7 @@ import pandas as pd
 from simulator.calibration.amounts import parse_amounts
 from simulator.calibration.currency import refuse_other_currencies
 from simulator.calibration.date_order import table_dates
-from simulator.calibration.errors import CalibrationError, DataProblems
+from simulator.calibration.errors import CalibrationError, DataProblems, some_of
 from simulator.calibration.export import Export
 from simulator.calibration.export_checks import (
     check_values,
@@ -57,7 +57,7 @@ def _outcomes(
         status = values.iloc[row]
         known = ", ".join(f"{k} -> {v}" for k, v in allowed.items()) or "none"
         others = sorted(set(values[unknown]) - {status})
-        also = f"; also not mapped: {', '.join(repr(o) for o in others[:5])}" if others else ""
+        also = f"; also not mapped: {some_of([repr(o) for o in others], 5)}" if others else ""
         absent = [k for k in allowed if not (values == k).any()]  # statuses of the mapping the file never has
         close = difflib.get_close_matches(status, absent, n=1, cutoff=0.6)
         fix = (
@@ -65,7 +65,7 @@ def _outcomes(
             if close
             else f"add it under opportunities.outcomes as one of {', '.join(OUTCOMES)} (e.g. {status}: "
             f"{suggested_outcome(status)})"
-        ) + (f"; map {', '.join(repr(o) for o in others[:5])} too" if others else "")
+        ) + (f"; map {some_of([repr(o) for o in others], 5)} too" if others else "")
         raise CalibrationError(
             f"outcome '{status}' ({_rows(int((values == status).sum()))}) is not in the mapping's outcomes "
             f"({known}){also}: {fix}",
