@@ -1,0 +1,36 @@
+"""Figures checked against what a reader needs: legible text, legends off the data, axes in range, marks explained."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from plot_checks import collect
+
+from simulator.report import backtest_report
+
+# the back-test of crm-maven as of 2017-06-30 and 2017-09-30, 20 runs: its monthly bookings
+BACKTEST_BOOKINGS = [
+    ("2017-06-30", "2017-07", 696932, 328152, 797977, 955144, True),
+    ("2017-06-30", "2017-08", 1050059, 936483, 1139037, 1264847, True),
+    ("2017-06-30", "2017-09", 1235264, 1095647, 1300916, 1742234, True),
+    ("2017-06-30", "2017-10", 731980, 386296, 875108, 1150836, True),
+    ("2017-06-30", "2017-11", 938943, 947362, 1157863, 1293873, False),
+    ("2017-06-30", "2017-12", 1131573, 1146504, 1451319, 1873880, False),
+    ("2017-09-30", "2017-10", 731980, 567238, 814426, 979911, True),
+    ("2017-09-30", "2017-11", 938943, 904765, 1032317, 1167401, True),
+    ("2017-09-30", "2017-12", 1131573, 953600, 1126344, 1384941, True),
+]
+
+
+def backtest_table() -> pd.DataFrame:
+    columns = ["origin", "period", "actual", "p10", "p50", "p90", "inside_p10_p90"]
+    return pd.DataFrame(BACKTEST_BOOKINGS, columns=columns).assign(kpi="bookings", period_kind="month")
+
+
+def test_the_backtest_fan_chart_is_readable_on_a_slide(tmp_path: Path) -> None:
+    """Its legend had been set in 7-point type, under the 8 points every other figure keeps to."""
+    problems: list[str] = []
+    with collect(problems, []):
+        backtest_report.fan_chart(backtest_table(), "bookings", tmp_path / "fan_bookings.png")
+    assert not problems, "\n".join(problems)
