@@ -34,3 +34,29 @@ def test_the_backtest_fan_chart_is_readable_on_a_slide(tmp_path: Path) -> None:
     with collect(problems, []):
         backtest_report.fan_chart(backtest_table(), "bookings", tmp_path / "fan_bookings.png")
     assert not problems, "\n".join(problems)
+
+
+# the Morris screening of the default experiment's baseline on bookings (4 trajectories, 2 runs a point)
+MORRIS = pd.DataFrame(
+    {
+        "parameter": [
+            "org.teams.full_cycle.hours_per_day",
+            "org.teams.full_cycle.headcount",
+            "pipeline.stages.1.conversion",
+        ],
+        "mu_star": [1323629.0, 1191880.0, 770041.0],
+        "mu_star_ci_low": [853167.0, 879190.0, 392114.0],
+        "mu_star_ci_high": [1794091.0, 1504571.0, 1147967.0],
+        "floor": [744451.0, 1224374.0, 1286698.0],
+    }
+)
+
+
+def test_the_global_figures_legend_covers_no_lever_and_no_noise_floor(tmp_path: Path) -> None:
+    """Its legend, placed 'best' inside the panel, had covered the first lever's noise floor at $744k."""
+    from simulator.report.plot_tornado import plot_global
+
+    problems: list[str] = []
+    with collect(problems, []):
+        plot_global(MORRIS, "morris", "bookings", tmp_path)
+    assert not problems, "\n".join(problems)
