@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import matplotlib.pyplot as plt
 import pandas as pd
+import pytest
+from matplotlib.figure import Figure
 from plot_checks import collect
 
 from simulator.report import backtest_report
@@ -60,3 +64,57 @@ def test_the_global_figures_legend_covers_no_lever_and_no_noise_floor(tmp_path: 
     with collect(problems, []):
         plot_global(MORRIS, "morris", "bookings", tmp_path)
     assert not problems, "\n".join(problems)
+
+
+def _drawn_ticks(path: Path, fig_axes: list[Any]) -> dict[str, list[float]]:
+    """Each panel's drawn x tick values (inside the view), by its title."""
+    found: dict[str, list[float]] = {}
+    for ax in fig_axes:
+        low, high = sorted(ax.get_xlim())
+        ticks = [float(t) for t in ax.get_xticks() if low - 1e-12 <= t <= high + 1e-12]
+        found[ax.get_title(loc="left")] = ticks
+    return found
+
+
+def test_a_panel_never_reads_a_count_below_zero_or_a_share_past_its_range(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A calibrated company's forecast leaks no lead in any run: its panel of leaked leads had read
+    -0.050, -0.025, 0.000, 0.025, 0.050 under a count; a share at 100% in every run read past 100%."""
+    from simulator.report import plots
+
+    seen: dict[str, list[float]] = {}
+
+    def keep(fig: Figure, path: Path) -> Path:
+        fig.canvas.draw()
+        seen.update(_drawn_ticks(path, [ax for ax in fig.axes if ax.get_visible() and ax.axison]))
+        plt.close(fig)
+        return path
+
+    monkeypatch.setattr(plots, "save_figure", keep)
+    runs = pd.DataFrame(
+        {
+            "scenario": ["as_is"] * 40,
+            "deals_lost_leaked": [0.0] * 40,
+            "win_rate": [1.0] * 40,
+            "deals_won": [float(1100 + 10 * i) for i in range(40)],
+        }
+    )
+    plots.plot_kpi_distributions(runs, ["deals_lost_leaked", "win_rate", "deals_won"], tmp_path)
+    leaked = next(ticks for title, ticks in seen.items() if title.startswith("Lost: leaked"))
+    rate = next(ticks for title, ticks in seen.items() if title.startswith("Win rate"))
+    assert leaked and min(leaked) >= 0.0 and all(t == int(t) for t in leaked), leaked
+    assert rate and max(rate) <= 1.0 + 1e-12, rate
+
+
+def test_a_decision_panel_of_a_count_at_zero_reads_whole_numbers_from_zero() -> None:
+    """The decision figure's panels share the rule: a mean of 0 leaks with its CI of 0 to 0.037 (the forecast's)."""
+    from simulator.report.plot_style import value_axis
+
+    fig, ax = plt.subplots()
+    ax.errorbar(0.0, 0, xerr=[[0.0], [0.037]], fmt="o")
+    value_axis(ax, "deals_lost_leaked", "x", nbins=4)
+    fig.canvas.draw()
+    ticks = _drawn_ticks(Path("decision.png"), [ax])[""]
+    plt.close(fig)
+    assert ticks and min(ticks) == 0.0 and all(t == int(t) for t in ticks), ticks

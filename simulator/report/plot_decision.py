@@ -13,7 +13,6 @@ import math
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-from matplotlib.ticker import MaxNLocator
 
 from simulator.analysis.answer import Answer
 from simulator.analysis.decision import decision_kpis
@@ -24,11 +23,11 @@ from simulator.report.plot_style import (
     UNCLEAR_COLOUR,
     empty_figure,
     error_extents,
-    format_axis,
     grid,
     panel_title,
     save_figure,
     scenario_colours,
+    value_axis,
 )
 from simulator.run.experiment import ExperimentResult
 
@@ -71,8 +70,7 @@ def plot_decision(result: ExperimentResult, answer: Answer, out_dir: Path | str)
                 label.set_fontweight("bold")
         ax.set_ylim(len(order) - 0.5, -0.5)
         panel_title(ax, ("Primary: " if kpi == answer.decision.primary else "") + kpi_axis_label(kpi))
-        format_axis(ax, kpi, "x")
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, min_n_ticks=3))  # a value to read the dots by on both sides
+        value_axis(ax, kpi, "x", nbins=4)  # a value to read the dots by on both sides, none the KPI cannot take
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle("The decision KPIs: mean over runs with its 95% CI, best on the primary KPI at the top")
     plt.setp(axes[0].get_yticklabels(), fontsize=8)
