@@ -118,3 +118,31 @@ def test_a_decision_panel_of_a_count_at_zero_reads_whole_numbers_from_zero() -> 
     ticks = _drawn_ticks(Path("decision.png"), [ax])[""]
     plt.close(fig)
     assert ticks and min(ticks) == 0.0 and all(t == int(t) for t in ticks), ticks
+
+
+def test_the_decision_figure_and_its_caption_say_what_the_dotted_line_and_the_bold_name_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every panel drew the baseline's mean as a dotted line and the chosen scenario in bold, said nowhere:
+    neither a legend entry nor the caption in report.md and report.html."""
+    from reporting_fixtures import BASELINE, make_result
+
+    from simulator.analysis.answer import answer
+    from simulator.report import plot_decision as module
+    from simulator.report.markdown import FIGURE_TITLES
+
+    legends: list[list[str]] = []
+
+    def keep(fig: Figure, path: Path) -> Path:
+        legends.extend([t.get_text() for t in legend.get_texts()] for legend in fig.legends)
+        plt.close(fig)
+        return path
+
+    monkeypatch.setattr(module, "save_figure", keep)
+    result = make_result(runs=30)
+    module.plot_decision(result, answer(result), tmp_path)
+    said = [text for entries in legends for text in entries]
+    assert any("dotted" in t or BASELINE in t for t in said), said
+    assert any("bold" in t for t in said), said
+    caption = FIGURE_TITLES["decision"][1]
+    assert "dotted" in caption and "bold" in caption, caption

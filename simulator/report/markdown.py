@@ -16,7 +16,9 @@ from pathlib import Path
 FIGURE_TITLES = {
     "decision": (
         "The decision KPIs per scenario",
-        "Mean over runs with its 95% CI, scenarios ranked on the primary KPI (top: best).",
+        "Mean over runs with its 95% CI, scenarios ranked on the primary KPI (top: best); the dotted line is the "
+        "baseline's mean, the scenario the answer chooses is named in bold, and a target the decision rule sets is "
+        "a dashed line on the primary panel.",
     ),
     "funnel": (
         "Funnel by stage",
