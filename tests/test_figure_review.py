@@ -146,3 +146,44 @@ def test_the_decision_figure_and_its_caption_say_what_the_dotted_line_and_the_bo
     assert any("bold" in t for t in said), said
     caption = FIGURE_TITLES["decision"][1]
     assert "dotted" in caption and "bold" in caption, caption
+
+
+def test_the_warmup_figure_and_its_words_say_what_a_grey_truncation_line_is(tmp_path: Path) -> None:
+    """plan_check's study drew Customer book's and Ramped FTE's truncations grey, as not counting, beside red
+    ones; the one legend (on the first panel) named a single "MSER-5 truncation", and warmup.md said nothing."""
+    import numpy as np
+
+    from simulator.analysis.warmup import Truncation
+    from simulator.analysis.warmup_study import WarmupStudy
+    from simulator.report.warmup_report import plot_warmup, warmup_markdown
+
+    days = np.arange(750, dtype=np.float64)
+    means = {
+        "open_pipeline": 64.5 * (1.0 - np.exp(-days / 8.0)),
+        "customers_active": 1050.0 + 0.02 * days,
+        "ramped_fte": np.full(750, 22.8),
+    }
+    found = [
+        Truncation("open_pipeline", 25, True, 64.5),
+        Truncation("customers_active", 300, True, 1065.7, material=False),
+        Truncation("ramped_fte", 0, True, 22.8, material=False),
+    ]
+    study = WarmupStudy("today", 10, means, found, 167.0, 20.8)
+    legends: list[str] = []
+    problems: list[str] = []
+    with collect(problems, []):
+        checked = Figure.savefig  # collect's: it checks the figure, then writes it
+
+        def keep(fig: Figure, *args: Any, **kwargs: Any) -> None:
+            boxes = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+            legends.extend(t.get_text() for legend in boxes for t in legend.get_texts())
+            checked(fig, *args, **kwargs)
+
+        Figure.savefig = keep  # type: ignore[method-assign]
+        try:
+            plot_warmup(study, tmp_path / "warmup.png")
+        finally:
+            Figure.savefig = checked  # type: ignore[method-assign]
+    assert not problems, "\n".join(problems)
+    assert any("counts" in t for t in legends) and any("too small" in t for t in legends), legends
+    assert "grey" in warmup_markdown(study), warmup_markdown(study)
