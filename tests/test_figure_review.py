@@ -187,3 +187,35 @@ def test_the_warmup_figure_and_its_words_say_what_a_grey_truncation_line_is(tmp_
     assert not problems, "\n".join(problems)
     assert any("counts" in t for t in legends) and any("too small" in t for t in legends), legends
     assert "grey" in warmup_markdown(study), warmup_markdown(study)
+
+
+def test_the_utilisation_legend_names_idle_time_work_only_where_a_bar_has_some(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The calibrated crm-maven forecast's three offices neither prospect nor recruit partners: the legend
+    still had the hatched 'prospecting or partner work (idle time)' entry beside no hatched bar."""
+    from simulator.report import plot_utilisation as module
+
+    legends: list[str] = []
+
+    def keep(fig: Figure, path: Path) -> Path:
+        legends.extend(t.get_text() for legend in fig.legends for t in legend.get_texts())
+        plt.close(fig)
+        return path
+
+    monkeypatch.setattr(module, "save_figure", keep)
+    offices = {
+        f"utilisation_{team}{part}": [load + 0.01 * (i % 3) if part in ("", "_sales") else 0.0 for i in range(20)]
+        for team, load in (("Central", 0.245), ("East", 0.17), ("West", 0.221))
+        for part in ("", "_sales", "_prospecting", "_partner", "_renewal", "_expansion")
+    }
+    module.plot_utilisation(pd.DataFrame({"scenario": "as_is", "replication": range(20)} | offices), tmp_path)
+    assert legends and not any("idle time" in t for t in legends), legends
+    legends.clear()
+    prospecting = {
+        "utilisation_full_cycle": [1.0] * 20,
+        "utilisation_full_cycle_sales": [0.7] * 20,
+        "utilisation_full_cycle_prospecting": [0.3] * 20,
+    }
+    module.plot_utilisation(pd.DataFrame({"scenario": "today", "replication": range(20)} | prospecting), tmp_path)
+    assert any("idle time" in t for t in legends), legends
