@@ -219,3 +219,27 @@ def test_the_utilisation_legend_names_idle_time_work_only_where_a_bar_has_some(
     }
     module.plot_utilisation(pd.DataFrame({"scenario": "today", "replication": range(20)} | prospecting), tmp_path)
     assert any("idle time" in t for t in legends), legends
+
+
+def test_the_bookings_fan_caption_says_what_the_dashed_plan_line_is(tmp_path: Path) -> None:
+    """plan_check's fan draws the $4.00M plan as a dashed line; its caption said only "median run and the
+    P10-P90 band"."""
+    import dataclasses
+
+    from reporting_fixtures import make_result
+
+    from simulator.report.document import _key_numbers_section as key_numbers_section
+
+    result = make_result(runs=30)
+    plan = pd.DataFrame(
+        [
+            {"scenario": s, "kpi": "plan_target", "n": 30, "mean": 4e6, "ci_low": 4e6, "ci_high": 4e6}
+            for s in result.summary["scenario"].unique()
+        ]
+    )
+    planned = dataclasses.replace(result, summary=pd.concat([result.summary, plan], ignore_index=True))
+    figures = {"bookings_fan": tmp_path / "bookings_fan.png"}
+    with_plan = "\n".join(key_numbers_section(planned, tmp_path, figures))
+    without = "\n".join(key_numbers_section(result, tmp_path, figures))
+    assert "dashed line is the plan, $4.00M" in with_plan, with_plan
+    assert "dashed line" not in without, without
