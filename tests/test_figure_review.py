@@ -243,3 +243,33 @@ def test_the_bookings_fan_caption_says_what_the_dashed_plan_line_is(tmp_path: Pa
     without = "\n".join(key_numbers_section(result, tmp_path, figures))
     assert "dashed line is the plan, $4.00M" in with_plan, with_plan
     assert "dashed line" not in without, without
+
+
+def test_each_decision_panel_says_which_way_is_better(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guardrail panels (cost of sales, median cycle, leaked leads: lower is better) drew the dots with
+    nothing to say whether left or right was better; only the primary panel's order said so."""
+    import dataclasses
+
+    from reporting_fixtures import make_result
+
+    from simulator.analysis.answer import answer
+    from simulator.config.decision import DecisionSettings
+    from simulator.report import plot_decision as module
+
+    titles: list[str] = []
+
+    def keep(fig: Figure, path: Path) -> Path:
+        titles.extend(" ".join(ax.get_title(loc="left").split()) for ax in fig.axes if ax.get_visible())
+        plt.close(fig)
+        return path
+
+    monkeypatch.setattr(module, "save_figure", keep)
+    result = make_result(runs=30)
+    decision = DecisionSettings(primary="bookings", guardrails=["cycle_time_days_p50", "deals_lost_leaked"])
+    result = dataclasses.replace(result, experiment=dataclasses.replace(result.experiment, decision=decision))
+    module.plot_decision(result, answer(result), tmp_path)
+    by_kpi = {t.split(" (")[0].removeprefix("Primary: "): t for t in titles}
+    assert set(by_kpi) >= {"Bookings", "Lost: leaked", "Median sales cycle"}, titles
+    assert "lower is better" in by_kpi["Lost: leaked"], titles
+    assert "lower is better" in by_kpi["Median sales cycle"], titles
+    assert "higher is better" in by_kpi["Bookings"], titles

@@ -4,7 +4,8 @@ One panel per decision KPI (the primary first, then the guardrails); in every pa
 scenarios run top to bottom in the order of the ranking on the primary KPI, each a dot
 (the mean over runs) with its 95% CI, in the scenario's colour. The baseline's mean is a
 dotted line, the scenario the answer recommends is named in bold, and a decision rule's
-target is a dashed line on the primary panel; a legend below the panels says so.
+target is a dashed line on the primary panel; a legend below the panels says so. Each
+panel's title says which way is better.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from matplotlib.lines import Line2D
 from simulator.analysis.answer import Answer
 from simulator.analysis.decision import decision_kpis
 from simulator.analysis.kpi_names import kpi_axis_label
+from simulator.analysis.quantities import direction
 from simulator.analysis.tables import scenario_names, summary_of, summary_row
 from simulator.report.plot_style import (
     BETTER_COLOUR,
@@ -72,7 +74,7 @@ def plot_decision(result: ExperimentResult, answer: Answer, out_dir: Path | str)
             if label.get_text() == answer.recommended:
                 label.set_fontweight("bold")
         ax.set_ylim(len(order) - 0.5, -0.5)
-        panel_title(ax, ("Primary: " if kpi == answer.decision.primary else "") + kpi_axis_label(kpi))
+        panel_title(ax, ("Primary: " if kpi == answer.decision.primary else "") + kpi_axis_label(kpi) + _better(kpi))
         value_axis(ax, kpi, "x", nbins=4)  # a value to read the dots by on both sides, none the KPI cannot take
         ax.grid(axis="x", alpha=0.3)
     # below the panels: inside one, "lower right" covered the last scenario's dot when it sat there
@@ -80,6 +82,12 @@ def plot_decision(result: ExperimentResult, answer: Answer, out_dir: Path | str)
     fig.suptitle("The decision KPIs: mean over runs with its 95% CI, best on the primary KPI at the top")
     plt.setp(axes[0].get_yticklabels(), fontsize=8)
     return save_figure(fig, path)
+
+
+def _better(kpi: str) -> str:
+    """Which way is better, after a panel's KPI: a guardrail where lower is better (cost, cycle, leaks) had said not."""
+    way = direction(kpi)
+    return ", lower is better" if way < 0 else ", higher is better" if way > 0 else ""
 
 
 LEGEND: dict[str, Any] = {"loc": "outside lower center", "frameon": False, "ncol": 3, "handlelength": 2.5}
