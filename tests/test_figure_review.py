@@ -273,3 +273,39 @@ def test_each_decision_panel_says_which_way_is_better(tmp_path: Path, monkeypatc
     assert "lower is better" in by_kpi["Lost: leaked"], titles
     assert "lower is better" in by_kpi["Median sales cycle"], titles
     assert "higher is better" in by_kpi["Bookings"], titles
+
+
+def test_the_forest_writes_its_percent_ticks_as_its_labels_and_its_points_panels_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """hiring_plan's forest read '-10.0%', '0.0%', '10.0%' under rows labelled '+8.7%', and '+2 pts' in the
+    rate panels below: the % ticks now carry their sign and no decimals they do not need ('-10%', '0%', '+10%')."""
+    from simulator.report import plot_differences as module
+
+    ticks: list[list[str]] = []
+
+    def keep(fig: Figure, path: Path) -> Path:
+        fig.canvas.draw()
+        for ax in fig.axes:
+            low, high = sorted(ax.get_xlim())
+            shown = [(t.get_position()[0], t.get_text()) for t in ax.get_xticklabels()]
+            ticks.append([text for x, text in shown if low <= x <= high and text])
+        plt.close(fig)
+        return path
+
+    monkeypatch.setattr(module, "save_figure", keep)
+    rows = [
+        ("bookings", 361230.0, 244993.0, 477468.0, 0.087, 0.0589, 0.1156, True, 1),
+        ("cost_of_sales", 220167.0, 210537.0, 229796.0, 0.0537, 0.0514, 0.0561, True, -1),
+        ("deals_lost_leaked", -14.6, -17.68, -11.52, -0.2212, -0.2616, -0.1796, True, -1),
+        ("win_rate", -0.0046, -0.0082, -0.0011, -0.0193, -0.0337, -0.0046, True, 1),
+    ]
+    columns = ["kpi", "mean_diff", "ci_low", "ci_high", "relative_diff", "relative_ci_low", "relative_ci_high"]
+    comparison = pd.DataFrame(rows, columns=[*columns, "significant", "direction"]).assign(
+        scenario="all_in_january", baseline="spread_evenly", share_better=0.7, share_worse=0.3
+    )
+    module.plot_paired_differences(comparison, ["bookings", "cost_of_sales", "deals_lost_leaked", "win_rate"], tmp_path)
+    percent = [t for panel in ticks for t in panel if t.endswith("%")]
+    assert percent, ticks
+    assert all(t.startswith(("+", "-")) or t == "0%" for t in percent), percent
+    assert not any(t.endswith(".0%") for t in percent), percent
