@@ -309,3 +309,21 @@ def test_the_forest_writes_its_percent_ticks_as_its_labels_and_its_points_panels
     assert percent, ticks
     assert all(t.startswith(("+", "-")) or t == "0%" for t in percent), percent
     assert not any(t.endswith(".0%") for t in percent), percent
+
+
+def test_the_quota_figures_caption_says_so_when_no_rep_carries_a_quota(tmp_path: Path) -> None:
+    """A calibrated company (quota 0 for its agents) gets the figure "No rep carries a bookings quota"; the
+    report's caption under it had still described a histogram of reps by attainment."""
+    from simulator.report.plan_section import _cost_section
+
+    def summary(at_quota: float) -> pd.DataFrame:
+        rows = [("cost_of_sales", 1674643.0), ("reps_at_quota_share", at_quota), ("quota_attainment_p50", at_quota)]
+        return pd.DataFrame(
+            [{"scenario": "as_is", "kpi": k, "n": 100, "mean": m, "ci_low": m, "ci_high": m} for k, m in rows]
+        )
+
+    figure = tmp_path / "quota_attainment.png"
+    without = "\n".join(_cost_section(summary(float("nan")), ["as_is"], tmp_path, figure))
+    assert "Share of reps by attainment" not in without and "No rep carries a bookings quota" in without, without
+    carried = "\n".join(_cost_section(summary(0.25), ["as_is"], tmp_path, figure))
+    assert "Share of reps by attainment" in carried, carried
