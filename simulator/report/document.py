@@ -23,6 +23,7 @@ from simulator.analysis.decision import decision_kpis, decision_of
 from simulator.analysis.design_words import design_words
 from simulator.analysis.formatting import (
     difference_digits,
+    format_money,
     format_nonzero_value,
     format_nonzero_values,
     format_share,
@@ -39,6 +40,7 @@ from simulator.analysis.tables import (
     modelled_kpis,
     present_kpis,
     scenario_names,
+    summary_mean,
     summary_of,
     summary_row,
     tied_in_every_run,
@@ -154,8 +156,21 @@ def _key_numbers_section(result: ExperimentResult, out_dir: Path, figures: dict[
         *md_table(["KPI", *names], spread),
         "",
         *figure_lines(figures.get("kpi_distributions"), out_dir),
-        *figure_lines(figures.get("bookings_fan"), out_dir),
+        *figure_lines(figures.get("bookings_fan"), out_dir, _plan_line_words(summary, result.experiment.baseline)),
     ]
+
+
+def _plan_line_words(summary: pd.DataFrame, baseline: str) -> str:
+    """The fan's dashed line, where it draws one (the baseline's plan, as :func:`plot_all` passes it), in words.
+
+    plan_check's caption had said only "median run and the P10-P90 band" under a dashed $4.00M line.
+    """
+    plan = summary_mean(summary, baseline, "plan_target")
+    if not (math.isfinite(plan) and plan > 0):
+        return ""
+    return (
+        f"The dashed line is the plan, {format_money(plan)}, that cumulative bookings must reach by the window's end."
+    )
 
 
 def _spread_cell(row: pd.Series | None, kpi: str) -> str:

@@ -16,7 +16,9 @@ from pathlib import Path
 FIGURE_TITLES = {
     "decision": (
         "The decision KPIs per scenario",
-        "Mean over runs with its 95% CI, scenarios ranked on the primary KPI (top: best).",
+        "Mean over runs with its 95% CI, scenarios ranked on the primary KPI (top: best); the dotted line is the "
+        "baseline's mean, the scenario the answer chooses is named in bold, and a target the decision rule sets is "
+        "a dashed line on the primary panel.",
     ),
     "funnel": (
         "Funnel by stage",
@@ -64,6 +66,8 @@ FIGURE_TITLES = {
     ),
 }
 """Figure file stem -> (title, caption)."""
+NO_QUOTA_CAPTION = "No rep carries a bookings quota here, so there is no attainment to draw."
+"""The quota figure's caption where it draws none (a calibrated company's agents): it had described a histogram."""
 
 
 def md_escape(text: str) -> str:
@@ -78,14 +82,16 @@ def md_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     return lines
 
 
-def figure_lines(plot: Path | None, out_dir: Path, also: str = "") -> list[str]:
+def figure_lines(plot: Path | None, out_dir: Path, also: str = "", instead: str | None = None) -> list[str]:
     """A figure under its title (a fourth-level heading), linked relative to ``out_dir``, and its caption.
 
-    ``also``: words said after the caption for this report alone (what its figure draws that others do not).
+    ``also``: words said after the caption for this report alone (what its figure draws that others do not);
+    ``instead``: the caption for a figure that draws none of it (only why there is nothing to draw).
     """
     if plot is None:
         return []
     title, caption = FIGURE_TITLES.get(plot.stem, (plot.stem.replace("_", " ").capitalize(), ""))
+    caption = caption if instead is None else instead
     caption = f"{caption} {also}".strip()
     link = Path(os.path.relpath(Path(plot).resolve(), Path(out_dir).resolve())).as_posix()
     lines = [f"#### {title}", "", f"![{md_escape(title)}]({link})", ""]

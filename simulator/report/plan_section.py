@@ -1,9 +1,8 @@
 """The report's planning sections: the plan, its cost, the capacity bridge, forecasts, bottlenecks.
 
-Each section is skipped when its KPIs are absent (a result without a plan has no
-probability of hitting it). Numbers are means over runs with their 95% interval; the
-probability of hitting the plan uses Wilson's interval (see
-:mod:`simulator.analysis.statistics`).
+Each section is skipped when its KPIs are absent (a result without a plan has no probability of hitting it).
+Numbers are means over runs with their 95% interval; the probability of hitting the plan uses Wilson's
+interval (see :mod:`simulator.analysis.statistics`).
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from simulator.analysis.planning import NO_BOTTLENECK_DAYS, bottlenecks, capacit
 from simulator.analysis.tables import period_words, present_kpis, scenario_names, summary_of, summary_row
 from simulator.analysis.wording import stage_label, team_label
 from simulator.report.forecast_section import forecast_section
-from simulator.report.markdown import figure_lines, md_table
+from simulator.report.markdown import NO_QUOTA_CAPTION, figure_lines, md_table
 from simulator.report.plan_words import plan_reading_lines
 from simulator.run.experiment import ExperimentResult
 
@@ -176,7 +175,8 @@ def _cost_section(
     kpis = [k for k in present_kpis(summary, COST_KPIS) if k not in OMITTED_WHEN_ZERO or _any_nonzero(summary, k)]
     if not kpis:
         return []
-    shown = figure_lines(figure, out_dir) if out_dir is not None else []
+    carried = summary.loc[summary["kpi"] == "reps_at_quota_share", "mean"].notna().any()  # none: say so, as the figure
+    shown = figure_lines(figure, out_dir, instead=None if carried else NO_QUOTA_CAPTION) if out_dir is not None else []
     rows = [[_cost_label(summary, k), *format_mean_cis([summary_row(summary, n, k) for n in names], k)] for k in kpis]
     # a calibrated company without quotas pays every rep its variable at target: no commission to describe
     paid = "cost_commission" not in set(summary["kpi"]) or _any_nonzero(summary, "cost_commission")

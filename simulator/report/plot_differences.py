@@ -28,7 +28,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator
 
 from simulator.analysis.formatting import (
     format_nonzero_value,
@@ -169,9 +169,7 @@ def _forest_panel(ax: Axes, rows: pd.DataFrame, kpis: Sequence[str], scenario: s
     ax.set_xlim(-reach, reach)  # symmetric: better and worse get the same room
     ax.xaxis.set_major_locator(FittingLocator(len("+1.5 pts") if points else len("-12.5%")))
     ax.xaxis.set_major_formatter(
-        DistinctTicks(_points_tick, lambda value, extra: round(value, extra))
-        if points
-        else PercentFormatter(decimals=None)
+        DistinctTicks(_points_tick if points else _percent_tick, lambda value, extra: round(value, extra))
     )
     kind = "rates, in percentage points" if points else "as % of the baseline's mean"
     panel_title(ax, f"{scenario} against the baseline, paired run by run: {kind}")
@@ -208,6 +206,15 @@ def _points_tick(value: float, extra: int) -> str:
     """A tick of a panel in percentage points: ``-2 pts``, ``0 pts``, ``+2.5 pts``."""
     shown = 0.0 if round(value, extra) == 0 else value
     return f"{shown:{'+' if shown else ''}.{extra}f} pts"
+
+
+def _percent_tick(value: float, extra: int) -> str:
+    """A tick of a panel in % of the baseline, signed as the rows' labels are: ``-10%``, ``0%``, ``+12.5%``.
+
+    matplotlib's percent ticks had read ``10.0%`` beside rows labelled ``+8.7%``, above ``+2 pts`` ticks.
+    """
+    shown = 0.0 if round(value, extra) == 0 else value
+    return f"{shown:{'+' if shown else ''}.{extra}f}%"
 
 
 def _change_words(row: pd.Series, points: bool) -> str:

@@ -29,11 +29,12 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
-from matplotlib.ticker import Formatter
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from simulator.analysis.formatting import format_value
-from simulator.analysis.kpi_names import HEADLINE_KPIS, kpi_unit
+from simulator.analysis.kpi_names import HEADLINE_KPIS, is_count, kpi_unit
 from simulator.analysis.money_format import format_money, money_shown
+from simulator.analysis.quantities import kpi_range
 from simulator.io.atomic import atomic_write
 
 DEFAULT_DISTRIBUTION_KPIS = HEADLINE_KPIS
@@ -187,6 +188,35 @@ def format_axis(ax: Axes, kpi: str, axis: str = "y") -> None:
     formatter = value_formatter(kpi)
     if formatter is not None:
         (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
+
+
+class InRangeLocator(MaxNLocator):
+    """Ticks only at values the KPI can take: none below 0 for a count or an amount, none past 100% for a share.
+
+    A count's ticks are whole numbers. A calibrated forecast that leaks no lead in any run had read
+    -0.050, -0.025, 0.000, 0.025, 0.050 under its leaked leads (matplotlib widens a panel of one
+    value to either side of it).
+    """
+
+    def __init__(self, kpi: str, nbins: int) -> None:
+        super().__init__(nbins=nbins, min_n_ticks=3, integer=is_count(kpi))
+        self._range = kpi_range(kpi)
+
+    def tick_values(self, vmin: float, vmax: float) -> Any:
+        """The ticks of ``[vmin, vmax]`` inside the KPI's range."""
+        low, high = self._range
+        ticks = np.asarray(super().tick_values(vmin, vmax), dtype=np.float64)
+        return ticks[(ticks >= low - 1e-12) & (ticks <= high + 1e-12)]
+
+
+def value_axis(ax: Axes, kpi: str, axis: str = "x", nbins: int = 5) -> None:
+    """Format an axis of a KPI's values: its unit, ticks in its range, and room for two whole ticks for a count."""
+    format_axis(ax, kpi, axis)
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_locator(InRangeLocator(kpi, nbins))
+    low, high = ax.get_xlim() if axis == "x" else ax.get_ylim()
+    if is_count(kpi) and abs(high - low) < 2.0:  # one value in every run: whole numbers to read it by
+        start = math.ceil(min(low, high) - 1e-9)
+        (ax.set_xlim if axis == "x" else ax.set_ylim)(start - 0.15, start + 2.15)
 
 
 def right_label(ax: Axes, y: float, text: str, colour: str | None = None) -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from simulator.analysis.kpi_names import kpi_difference_label, kpi_label
 from simulator.analysis.level_words import format_levels
@@ -72,7 +74,7 @@ def plot_tornado(table: pd.DataFrame, out_dir: Path | str, delta: float, draws: 
     difference = kpi_difference_label(kpi).lower()
     x_label(ax, f"Paired difference to the baseline in {difference} (bar: mean; whisker: 95% CI)")
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="best")  # "lower right" had covered a lever's whisker
+    legend_below(fig, ax)
     step = logit_step(table)  # a share of a logit shift means nothing: it moves by a step of logits, said so
     shifts = f"\nA shift or logit (added to a conversion's logit) moves by {step} instead" if step is not None else ""
     refits = "\nOn each refit its own value moved; the levels beside a name are the point fit's" if draws else ""
@@ -84,6 +86,16 @@ def plot_tornado(table: pd.DataFrame, out_dir: Path | str, delta: float, draws: 
     width = max(60, int(fig.get_figwidth() * TITLE_CHARS_PER_INCH))
     fig.suptitle(f"{textwrap.fill(head, width)}{shifts}{refits}")
     return save_figure(fig, path)
+
+
+def legend_below(fig: Figure, ax: Axes) -> None:
+    """Put the panel's legend below it, outside the panel.
+
+    Inside, "lower right" had covered a lever's whisker and "best" the first lever's noise floor
+    (the Morris figure's, at $744k beside a mu* of $1.32M).
+    """
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(handles), frameon=False)
 
 
 def plot_global(table: pd.DataFrame, method: str, kpi: str, out_dir: Path | str) -> Path:
@@ -103,14 +115,16 @@ def plot_global(table: pd.DataFrame, method: str, kpi: str, out_dir: Path | str)
         ax.barh(y, mid, xerr=err, color=LOW_COLOUR, alpha=0.85, capsize=3, label="mu*")
         floors = table["floor"].to_numpy(dtype=float) if "floor" in table.columns else np.full(len(table), np.nan)
         if np.isfinite(floors).any():
-            ax.scatter(
-                floors,
-                y,
+            ax.scatter(floors, y, marker="|", s=400, linewidths=2.5, color=UNCLEAR_COLOUR, zorder=3)
+            # its mark in the legend at the text's height: the panel's own, 20 points tall, ran out of the legend
+            ax.plot(
+                [],
+                [],
                 marker="|",
-                s=400,
-                linewidths=2.5,
+                markersize=9,
+                markeredgewidth=2.5,
+                linestyle="",
                 color=UNCLEAR_COLOUR,
-                zorder=3,
                 label="its noise floor (no effect stays below it 19 times in 20)",
             )
         format_difference_axis(ax, kpi, "x")
@@ -133,6 +147,6 @@ def plot_global(table: pd.DataFrame, method: str, kpi: str, out_dir: Path | str)
         x_label(ax, f"Share of the variance of {kpi_label(kpi).lower()} (S1: alone; ST: with interactions)")
     ax.set_ylim(len(table) - 0.5, -0.5)
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="best")  # "lower right" had covered a lever's whisker
+    legend_below(fig, ax)
     ax.set_title(f"Global sensitivity ({'Morris screening' if method == 'morris' else 'Sobol indices'})")
     return save_figure(fig, path)

@@ -101,13 +101,12 @@ def plot_utilisation(
     )
     ax.grid(axis="y", alpha=0.3)
     handles: list[Artist] = [Patch(color=colours[n], label=n) for n in names]
+    # the hatched part's entry only where a bar has one: a calibrated company's teams, which neither prospect nor
+    # recruit partners, had it in the legend beside no hatched bar
+    filled = any(lo.has_filler and idle_filler(lo) > 0.0 for found in loads.values() for lo in found.values())
+    idle = "prospecting or partner work in idle time" if blocks else "prospecting or partner work (idle time)"
+    handles += [Patch(facecolor="white", edgecolor="grey", hatch="///", label=idle)] if filled else []
     handles += [
-        Patch(
-            facecolor="white",
-            edgecolor="grey",
-            hatch="///",
-            label="prospecting or partner work in idle time" if blocks else "prospecting or partner work (idle time)",
-        ),
         Patch(color=BETTER_COLOUR, alpha=0.15, label="planning range 70-85%"),
         plt.Line2D([], [], color=WORSE_COLOUR, linestyle="--", label="planning ceiling 85%"),
     ]

@@ -23,7 +23,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.ticker import MaxNLocator
 
 from simulator.analysis.answer import answer as answer_of
 from simulator.analysis.decision import decision_kpis
@@ -47,6 +46,7 @@ from simulator.report.plot_style import (
     panel_title,
     save_figure,
     scenario_colours,
+    value_axis,
 )
 from simulator.report.plot_utilisation import plot_utilisation
 from simulator.run.experiment import ExperimentResult
@@ -135,8 +135,7 @@ def _distribution_panel(
     ax.set_yticks(range(1, len(names) + 1), list(names))
     ax.set_ylim(len(names) + 0.6, 0.4)  # the baseline at the top
     panel_title(ax, kpi_axis_label(kpi))
-    format_axis(ax, kpi, "x")
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, min_n_ticks=3))  # values on both sides of the boxes
+    value_axis(ax, kpi, "x", nbins=5)  # values on both sides of the boxes, none a count or share cannot take
     ax.grid(axis="x", alpha=0.3)
 
 

@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.lines import Line2D
 
 from simulator.analysis.formatting import format_money
 from simulator.analysis.warmup import MATERIAL_SHIFT, Truncation, moving_average
@@ -65,9 +66,8 @@ def plot_warmup(study: WarmupStudy, path: Path) -> Path:
         ax.plot(days, moving_average(series, window), color="C0", linewidth=1.8, label="moving average (a month)")
         ax.axvline(
             truncation.observations / study.days_per_month,
-            color=WORSE_COLOUR if truncation.material else "0.5",
+            color=WORSE_COLOUR if truncation.material else NOT_COUNTED,
             linestyle="--",
-            label="MSER-5 truncation",
         )
         ax.set_title(SERIES_TITLES.get(truncation.series, truncation.series), fontsize=10)
         if truncation.series.endswith("_value"):  # money as money: the pipeline's value had read "2.5" under "1e6"
@@ -77,13 +77,33 @@ def plot_warmup(study: WarmupStudy, path: Path) -> Path:
         ax.grid(alpha=0.3)
     for ax in axes.ravel()[len(names) :]:
         ax.set_visible(False)
-    axes[0, 0].legend(fontsize=8, loc="lower right")
+    # one legend below the panels for every mark: the first panel's own had named a single "MSER-5 truncation",
+    # red or grey as that panel's was, and said nothing of the other colour
+    fig.legend(handles=_legend(study), loc="outside lower center", ncol=2, frameon=False, fontsize=8)
     fig.suptitle(
         f"{study.scenario}: state from day 0, mean of {study.runs} runs; "
         f"recommended warm-up {study.warmup_days:.0f} working days",
         fontsize=11,
     )
     return save_figure(fig, path)
+
+
+NOT_COUNTED = "0.5"
+"""The grey of a truncation too small to count (it sets no warm-up)."""
+
+
+def _legend(study: WarmupStudy) -> list[Line2D]:
+    """The legend's marks: the two series' lines, then each colour of truncation line the figure draws."""
+    handles = [
+        Line2D([], [], color="0.75", linewidth=0.8, label="mean of the runs"),
+        Line2D([], [], color="C0", linewidth=1.8, label="moving average (a month)"),
+    ]
+    if any(t.material for t in study.truncations):
+        handles.append(Line2D([], [], color=WORSE_COLOUR, linestyle="--", label="MSER-5 truncation that counts"))
+    if not all(t.material for t in study.truncations):
+        label = "MSER-5 truncation too small to count (sets no warm-up)"
+        handles.append(Line2D([], [], color=NOT_COUNTED, linestyle="--", label=label))
+    return handles
 
 
 def _level(series: str, level: float) -> str:
@@ -173,7 +193,8 @@ def warmup_markdown(study: WarmupStudy, rerun: Sequence[str] = ()) -> str:
             "",
             f"{study.runs} runs from day 0 with no warm-up, each series averaged over the runs day by day. MSER-5 "
             "(White 1997) truncates the batches of 5 days that minimise the marginal standard error of the rest; the "
-            "search covers the first half of the horizon. `warmup.png` draws Welch's moving average.",
+            "search covers the first half of the horizon. `warmup.png` draws Welch's moving average, "
+            "each series' truncation a dashed line: red where it counts, grey where it is too small to count.",
             "",
             "| Series | MSER-5 truncation (working days) | (months) | Level after it | Counts | Settled |",
             "|---|---|---|---|---|---|",
