@@ -542,7 +542,11 @@ TABLE: list[BadInput] = [
     ),
     row("runner", "runner.target_precision=0", "runner.target_precision = 0: must be above 0 and below 1 (0.02 = ±2%)"),
     row("runner", "runner.allow_large=yes", "runner.allow_large = 'yes': must be true or false"),
-    row("top level", "seed=true", "seed = true: must be a whole number (true/false is not a number)"),
+    row(
+        "top level",
+        "seed=true",
+        "seed = true: must be a whole number from 0 to 9223372036854775807 (2^63 - 1) (true/false is not a number)",
+    ),
     row(
         "top level",
         "runs=true",
