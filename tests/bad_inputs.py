@@ -334,9 +334,9 @@ TABLE: list[BadInput] = [
             "pipelines.prospecting=null",
             "plan.bookings=45000000000",
         ],
-        "plan.bookings = 45000000000: is $45B a year, 198 times the $227M every lead a year can bring would book, "
-        "each won at the dearest product's mean deal value and the customer book's ARR: surely typed with three "
-        "zeros too many: give whole dollars, 45000000 for $45M",
+        "plan.bookings = 45000000000: is $45B a year, 226 times the $199M every lead a year can bring would book, "
+        "each won at the mean deal value of the dearest product mix a segment draws and the customer book's ARR: "
+        "surely typed with three zeros too many: give whole dollars, 45000000 for $45M",
     ),
     row(
         "plan",
