@@ -34,14 +34,21 @@ def _command_experiment(
 ) -> Experiment:
     """The experiment a command (warmup, sensitivity, optimise) reads, with its overrides and ``--config-dir``.
 
+    The experiment is checked whole, as a run checks it before anything runs: ``salesim warmup
+    org.teams.full_cycle.role=wizard`` had run and written its study, and ``salesim sensitivity``
+    had refused it as "--params = [...]: no lever to move", every moved scenario being invalid.
+
     Raises:
         ConfigError: An override the command's own option replaces (``runs=3`` for ``--runs``,
-            ``hydra.run.dir`` for ``--out``): it would be silently ignored.
+            ``hydra.run.dir`` for ``--out``): it would be silently ignored; or any problem a run
+            of the experiment would refuse.
     """
     issues = command_override_issues(command, overrides, workers_option)
     if issues:
         raise ConfigError(issues)
-    return load_experiment(None, overrides, folder)
+    experiment = load_experiment(None, overrides, folder)
+    experiment.validate()
+    return experiment
 
 
 def _config_dir_option(args: Sequence[str]) -> tuple[str | None, list[str]]:
