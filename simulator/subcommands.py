@@ -44,10 +44,14 @@ def _command_experiment(
             of the experiment would refuse.
     """
     issues = command_override_issues(command, overrides, workers_option)
+    refused = {issue.value for issue in issues}  # composed without them: the others' problems named beside them
+    try:
+        experiment = load_experiment(None, [o for o in overrides if o not in refused], folder)
+        experiment.validate()
+    except ConfigError as error:
+        raise ConfigError(issues + [i for i in error.issues if i not in issues]) from None
     if issues:
         raise ConfigError(issues)
-    experiment = load_experiment(None, overrides, folder)
-    experiment.validate()
     return experiment
 
 
