@@ -23,7 +23,7 @@ from pathlib import Path
 
 from hydra._internal.utils import get_args_parser
 
-from simulator.command_line import ALREADY_THERE, MERGE_REFUSALS
+from simulator.command_line import ALREADY_THERE, MERGE_REFUSALS, parse_overrides
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config_search import config_dir
 from simulator.mapping_overrides import printed_whole
@@ -57,7 +57,7 @@ def _closest_key(refusal: ConfigError, args: Sequence[str]) -> ConfigError:
         parsed = get_args_parser().parse_args(list(args))
         if parsed.config_dir or parsed.config_path or parsed.config_name:
             return refusal  # a config of the user's: the shipped ones cannot say which key was meant
-        _checked([line.lstrip("+") for line in parsed.overrides])
+        _checked([line.lstrip("+") for line in _one_job(parsed.overrides, parsed.multirun)])
     except ConfigError as error:
         return error
     except (Exception, SystemExit):  # composing failed otherwise: the first refusal stands
@@ -76,13 +76,28 @@ def _with_plus_dropped(refusal: ConfigError, args: Sequence[str]) -> ConfigError
             return refusal  # a primary config of the user's own name: composed as given only
         # a calibrated folder arrives as the primary (--config-path), the shipped configs as --config-dir
         folder = parsed.config_path or parsed.config_dir
-        plain = [_without_plus(line, present) for line in parsed.overrides]
+        plain = [_without_plus(line, present) for line in _one_job(parsed.overrides, parsed.multirun)]
         _checked(plain, folder)
     except ConfigError as error:
         return ConfigError(_merged(refusal.issues, error.issues, present))
     except (Exception, SystemExit):  # composing failed otherwise: the first refusal stands
         return refusal
     return refusal
+
+
+def _one_job(overrides: Sequence[str], multirun: bool) -> list[str]:
+    """The overrides composed as one run: a sweep's swept lines are left out (each job's are checked when it runs).
+
+    ``--multirun org.teams.full_cycle.headcount=10,12 +seed=4`` had been told, beside the ``+``, that "a
+    comma makes a list or a sweep ... or add --multirun", where --multirun was given.
+    """
+    if not multirun:
+        return list(overrides)
+    try:
+        parsed = parse_overrides(overrides, "command line")
+    except ConfigError:
+        return list(overrides)
+    return [line for line, override in zip(overrides, parsed, strict=True) if not override.is_sweep_override()]
 
 
 def _checked(overrides: Sequence[str], folder: str | Path | None = None) -> None:

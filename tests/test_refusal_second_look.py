@@ -26,3 +26,12 @@ def test_a_plus_alone_is_told_alone() -> None:
     assert _told("seed", 5, ["+seed=5", "org.teams.ae.headcount=3"]) == [
         "seed = 5: is already in the config: set it without the +, seed=5"
     ]
+
+
+def test_a_sweep_s_swept_lines_are_no_problem_beside_a_plus() -> None:
+    """``--multirun headcount=10,12 +seed=4`` was also told "a comma makes a list or a sweep ... or add --multirun"."""
+    sweep = ["--multirun", "org.teams.full_cycle.headcount=10,12", "+seed=4"]
+    assert _told("seed", 4, sweep) == ["seed = 4: is already in the config: set it without the +, seed=4"]
+    told = _told("seed", 4, [*sweep, "org.teams.ae.role=wizard"])
+    assert len(told) == 2 and "org.teams.ae.role = 'wizard'" in told[1], told
+    assert not any("a comma makes" in line for line in told), told
