@@ -289,8 +289,9 @@ def main() -> None:
         sys.exit(EXIT_CONFIG_ERROR)
     args = config_options_first(multirun_first(args))
     args = _own_primary(args)
+    unforced = [a for a in args if a != DESCRIBE_FLAG]  # the second look quotes the overrides as typed, not ++
     try:
-        args, rewritten = prepare_command_line([a for a in args if a != DESCRIBE_FLAG], [config_dir()])
+        args, rewritten = prepare_command_line(unforced, [config_dir()])
     except ConfigError as error:
         refuse(error)
     os.environ[COMMAND_LINE_ENV] = json.dumps(
@@ -353,7 +354,7 @@ def main() -> None:
                 file=sys.stderr,
             )
             sys.exit(1)
-        refuse(second_look(refusal, args))
+        refuse(second_look(refusal, unforced))
     finally:
         os.environ.pop(COMMAND_LINE_ENV, None)
         if users_full_error is None:

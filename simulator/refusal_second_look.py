@@ -10,15 +10,20 @@ refused lines made mergeable, and tells everything a run would refuse in one mes
   problems beside it;
 - ``+economics.roles.full_cycle.quota=600`` is told to drop the ``+`` and, in the same
   line, that $600 a year is surely typed in thousands (two runs had been needed to learn both).
+
+The composed experiment is checked as a run checks it (:func:`_checked`), its scenarios as a whole
+too: ``+seed=5 org.teams.ae.role=wizard`` had named only the ``+``, the role a run refuses unsaid.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 from hydra._internal.utils import get_args_parser
 
-from simulator.command_line import ALREADY_THERE, MERGE_REFUSALS
+from simulator.command_line import ALREADY_THERE, MERGE_REFUSALS, parse_overrides
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config_search import config_dir
 from simulator.mapping_overrides import printed_whole
@@ -52,7 +57,7 @@ def _closest_key(refusal: ConfigError, args: Sequence[str]) -> ConfigError:
         parsed = get_args_parser().parse_args(list(args))
         if parsed.config_dir or parsed.config_path or parsed.config_name:
             return refusal  # a config of the user's: the shipped ones cannot say which key was meant
-        load_experiment(None, [line.lstrip("+") for line in parsed.overrides])
+        _checked([line.lstrip("+") for line in _one_job(parsed.overrides, parsed.multirun)])
     except ConfigError as error:
         return error
     except (Exception, SystemExit):  # composing failed otherwise: the first refusal stands
@@ -71,13 +76,41 @@ def _with_plus_dropped(refusal: ConfigError, args: Sequence[str]) -> ConfigError
             return refusal  # a primary config of the user's own name: composed as given only
         # a calibrated folder arrives as the primary (--config-path), the shipped configs as --config-dir
         folder = parsed.config_path or parsed.config_dir
-        plain = [_without_plus(line, present) for line in parsed.overrides]
-        load_experiment(None, plain, folder)
+        plain = [_without_plus(line, present) for line in _one_job(parsed.overrides, parsed.multirun)]
+        _checked(plain, folder)
     except ConfigError as error:
         return ConfigError(_merged(refusal.issues, error.issues, present))
     except (Exception, SystemExit):  # composing failed otherwise: the first refusal stands
         return refusal
     return refusal
+
+
+def _one_job(overrides: Sequence[str], multirun: bool) -> list[str]:
+    """The overrides composed as one run: a sweep's swept lines are left out (each job's are checked when it runs).
+
+    ``--multirun org.teams.full_cycle.headcount=10,12 +seed=4`` had been told, beside the ``+``, that "a
+    comma makes a list or a sweep ... or add --multirun", where --multirun was given.
+    """
+    if not multirun:
+        return list(overrides)
+    try:
+        parsed = parse_overrides(overrides, "command line")
+    except ConfigError:
+        return list(overrides)
+    return [line for line, override in zip(overrides, parsed, strict=True) if not override.is_sweep_override()]
+
+
+def _checked(overrides: Sequence[str], folder: str | Path | None = None) -> None:
+    """Compose the experiment as a run would and check it as a run does, scenarios and decision KPIs together.
+
+    Raises:
+        ConfigError: Every problem a run would refuse.
+    """
+    from simulator.analysis.decision import check_experiment
+
+    with warnings.catch_warnings():  # a refusal's message holds problems; notes and warnings come on a run
+        warnings.simplefilter("ignore")
+        check_experiment(load_experiment(None, overrides, folder))
 
 
 def _without_plus(line: str, keys: set[str]) -> str:

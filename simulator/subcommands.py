@@ -34,14 +34,25 @@ def _command_experiment(
 ) -> Experiment:
     """The experiment a command (warmup, sensitivity, optimise) reads, with its overrides and ``--config-dir``.
 
+    The experiment is checked whole, as a run checks it before anything runs: ``salesim warmup
+    org.teams.full_cycle.role=wizard`` had run and written its study, and ``salesim sensitivity``
+    had refused it as "--params = [...]: no lever to move", every moved scenario being invalid.
+
     Raises:
         ConfigError: An override the command's own option replaces (``runs=3`` for ``--runs``,
-            ``hydra.run.dir`` for ``--out``): it would be silently ignored.
+            ``hydra.run.dir`` for ``--out``): it would be silently ignored; or any problem a run
+            of the experiment would refuse.
     """
     issues = command_override_issues(command, overrides, workers_option)
+    refused = {issue.value for issue in issues}  # composed without them: the others' problems named beside them
+    try:
+        experiment = load_experiment(None, [o for o in overrides if o not in refused], folder)
+        experiment.validate()
+    except ConfigError as error:
+        raise ConfigError(issues + [i for i in error.issues if i not in issues]) from None
     if issues:
         raise ConfigError(issues)
-    return load_experiment(None, overrides, folder)
+    return experiment
 
 
 def _config_dir_option(args: Sequence[str]) -> tuple[str | None, list[str]]:

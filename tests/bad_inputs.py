@@ -334,9 +334,9 @@ TABLE: list[BadInput] = [
             "pipelines.prospecting=null",
             "plan.bookings=45000000000",
         ],
-        "plan.bookings = 45000000000: is $45B a year, 198 times the $227M every lead a year can bring would book, "
-        "each won at the dearest product's mean deal value and the customer book's ARR: surely typed with three "
-        "zeros too many: give whole dollars, 45000000 for $45M",
+        "plan.bookings = 45000000000: is $45B a year, 226 times the $199M every lead a year can bring would book, "
+        "each won at the mean deal value of the dearest product mix a segment draws and the customer book's ARR: "
+        "surely typed with three zeros too many: give whole dollars, 45000000 for $45M",
     ),
     row(
         "plan",
@@ -542,7 +542,11 @@ TABLE: list[BadInput] = [
     ),
     row("runner", "runner.target_precision=0", "runner.target_precision = 0: must be above 0 and below 1 (0.02 = ±2%)"),
     row("runner", "runner.allow_large=yes", "runner.allow_large = 'yes': must be true or false"),
-    row("top level", "seed=true", "seed = true: must be a whole number (true/false is not a number)"),
+    row(
+        "top level",
+        "seed=true",
+        "seed = true: must be a whole number from 0 to 9223372036854775807 (2^63 - 1) (true/false is not a number)",
+    ),
     row(
         "top level",
         "runs=true",

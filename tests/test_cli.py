@@ -243,6 +243,19 @@ def test_a_plus_on_a_key_the_folder_has_is_told_with_what_its_value_would_meet(
     assert "set it without the +, economics.roles.full_cycle.quota=700000" in fine.stderr  # nothing else to say
 
 
+def test_a_plus_refusal_quotes_the_other_overrides_as_typed(tmp_path: Path, command_line: ForkedCommandLine) -> None:
+    """``+seed=5 org.teams.ae.role=wizard`` noted '++org.teams.ae.role=wizard does not apply ...'."""
+    out = tmp_path / "out"
+    done = refused(command_line, "+seed=5", "org.teams.ae.role=wizard", f"hydra.run.dir={out}", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "++" not in done.stderr, done.stderr
+    assert "note: org.teams.ae.role=wizard does not apply to scenario generalist" in done.stderr, done.stderr
+    assert "invalid configuration (2 problems)" in done.stderr and "[scenario specialist] org.teams.ae.role" in (
+        done.stderr
+    )
+    assert not out.exists() and "Traceback" not in done.stderr
+
+
 def test_a_failing_replication_does_not_lose_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
     experiment = simulator.load_experiment(overrides=["runs=5", "clock.horizon_days=40", "clock.warmup_days=0"])
     real = batch.run_replication

@@ -220,15 +220,29 @@ def test_an_absurd_estimate_is_written_in_powers_of_ten_not_three_hundred_digits
 
 def test_a_whole_number_written_as_a_decimal_is_told_how_to_write_it(base: dict[str, Any]) -> None:
     base["org"]["teams"]["ae"]["headcount"] = 12.0
-    assert "headcount = 12.0: must be a whole number (it was read as the decimal 12.0: write 12," in problems(base)
+    assert "headcount = 12.0: must be a whole number >= 1 (it was read as the decimal 12.0: write 12," in problems(base)
 
 
 def test_words_where_a_whole_number_goes_are_told_the_field_s_whole_rule(base: dict[str, Any]) -> None:
     """``headcount=abc`` read "must be a whole number" where ``-3`` reads "must be a whole number >= 1"."""
     base["org"]["teams"]["ae"]["headcount"] = "abc"
     assert "headcount = 'abc': must be a whole number >= 1" in problems(base)
-    base["org"]["teams"]["ae"]["headcount"] = True  # a boolean keeps its own hint
-    assert "headcount = true: must be a whole number (true/false is not a number)" in problems(base)
+    base["org"]["teams"]["ae"]["headcount"] = True  # a boolean is told the rule and its own hint
+    assert "headcount = true: must be a whole number >= 1 (true/false is not a number)" in problems(base)
+
+
+def test_a_decimal_where_a_whole_number_goes_is_told_the_field_s_whole_rule(base: dict[str, Any]) -> None:
+    """``seed=1.5`` read "must be a whole number" where ``seed=xyz`` reads "... from 0 to 2^63 - 1"."""
+    base["org"]["teams"]["ae"]["headcount"] = 2.5
+    assert "headcount = 2.5: must be a whole number >= 1" in problems(base)
+    for override, rule in (
+        ("seed=1.5", "seed = 1.5: must be a whole number from 0 to 9223372036854775807 (2^63 - 1)"),
+        ("runner.workers=1.5", "runner.workers = 1.5: must be a whole number >= 0 (0 = automatic)"),
+        ("runner.max_runs=2.5", "runner.max_runs = 2.5: must be a whole number from 2 to 1,000,000"),
+    ):
+        with pytest.raises(ConfigError) as caught:
+            simulator.load_experiment(overrides=["runs=auto", override])
+        assert [str(issue) for issue in caught.value.issues] == [rule], caught.value
 
 
 def test_a_dated_calendar_holds_the_fewest_whole_years_that_cover_the_horizon() -> None:
@@ -327,7 +341,7 @@ def test_an_issue_every_scenario_shares_is_given_once_even_for_nan() -> None:
         simulator.load_experiment("org_structures", ["org.teams.sdr.headcount=nan"])
     assert [str(issue) for issue in caught.value.issues] == [
         "[scenarios specialists, pods_by_product, pods_by_product_uplift] org.teams.sdr.headcount = nan: "
-        "must be a whole number"
+        "must be a whole number >= 1"
     ]
     nan = float("nan")
     same = ConfigIssue("a.b", [nan, None, True], "must be x")

@@ -371,7 +371,15 @@ def test_a_tie_at_the_top_is_said_as_a_tie_and_today_better_is_said_plainly(prob
     assert text.startswith("The best mixes found, a=1, a=2 and a=3, tie on the chance of hitting the plan at 0.0%"), (
         text
     )
-    assert "the cheapest, a=1, costs $1.91M" in text and "the 3 tied mixes together are the best" in text, text
+    assert "the cheapest, a=1, costs $1.91M" in text, text
+    # "the 3 tied mixes together are the best of the 3 finalists with a probability of 100%" told nothing
+    assert "the 3 finalists all tie, so none is favoured (each the best with a probability of 33%, 33% and 33%)" in text
+    assert "100%" not in text and "together are the best" not in text, text
+    two = [_finalist(12, 0.6, 3.7e6), _finalist(13, 0.6, 3.84e6)]  # the reported case: the 2 finalists both tie
+    two = [dataclasses.replace(f, p_best=0.5) for f in two]
+    text = answer_paragraph(Optimisation(one, trials, two, recommended(two, one.sign), 10, {"runs": 8}))
+    assert "the 2 finalists both tie, so none is favoured (each the best with a probability of 50% and 50%)" in text
+    assert "100%" not in text, text
 
 
 def test_the_answer_says_when_another_finalist_is_likelier_the_best(problem: TeamMixProblem) -> None:

@@ -43,7 +43,7 @@ from pydantic import (
 from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
-from simulator.config.errors import SALESIM_ERROR
+from simulator.config.errors import SALESIM_ERROR, boolean_hint, decimal_hint
 
 _LENGTHS = frozenset({"too_short", "too_long", "string_too_short", "string_too_long"})
 _CONSTRAINTS = _LENGTHS | {"greater_than", "greater_than_equal", "less_than", "less_than_equal", "finite_number"}
@@ -141,7 +141,7 @@ def explained(allowed: str, types_too: bool = False) -> WrapValidator:
             if own and not inner and (types_too or all(d["type"] in _CONSTRAINTS for d in own)):
                 raise salesim_error(allowed) from None
             if own and not inner and _whole_number_rule(value, allowed, own):
-                raise salesim_error(allowed) from None
+                raise salesim_error(allowed + decimal_hint(value) + boolean_hint(value)) from None
             raise
 
     return WrapValidator(reword)
@@ -150,11 +150,12 @@ def explained(allowed: str, types_too: bool = False) -> WrapValidator:
 def _whole_number_rule(value: Any, allowed: str, errors: list[Any]) -> bool:
     """Whether a value that is no whole number is told the field's whole rule (``must be a whole number >= 1``).
 
-    ``headcount=abc`` had read "must be a whole number" where ``headcount=-3`` reads "must be a whole number >= 1".
-    Only for words: a boolean, a decimal (``12.0``: write 12) or null keeps the hint its own error gives.
+    ``headcount=abc`` had read "must be a whole number" where ``headcount=-3`` reads "must be a whole number >= 1",
+    and so had ``seed=1.5``, ``headcount=2.5`` or ``seed=true``: each is told the rule, a decimal with the decimal
+    hint (``12.0``: write 12), a boolean with its own (true/false is not a number), null alike.
     """
-    whole = all(d["type"] in ("int_type", "int_parsing") for d in errors)
-    return whole and isinstance(value, str) and allowed.startswith("must be a whole number")
+    whole = all(d["type"] in ("int_type", "int_parsing", "int_from_float") for d in errors)
+    return whole and isinstance(value, str | float | bool | None) and allowed.startswith("must be a whole number")
 
 
 def is_number(value: Any) -> bool:

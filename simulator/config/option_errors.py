@@ -9,11 +9,11 @@ where a number goes and an option no command has are named here, each as a
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.config.errors import ConfigIssue
+from simulator.config.errors import ConfigError, ConfigIssue
 
 
 def comma_separated(option: str, text: str, each: str) -> tuple[list[str], ConfigIssue | None]:
@@ -108,3 +108,19 @@ def unknown_options(parser: Any, command: str, leftovers: Sequence[str]) -> tupl
             )
         )
     return issues, rest
+
+
+def with_composed_issues(issues: list[ConfigIssue], compose: Callable[[], object]) -> list[ConfigIssue]:
+    """The options' ``issues`` with what composing the experiment refuses beside them: every problem in one message.
+
+    ``salesim sensitivity --runs x seed=abc`` had named only ``--runs``; ``seed`` came on the next
+    try. ``compose`` composes and checks the experiment from the overrides (raising
+    :class:`~simulator.config.errors.ConfigError`); a failure of another kind leaves the options' issues alone.
+    """
+    try:
+        compose()
+    except ConfigError as error:
+        return issues + [issue for issue in error.issues if issue not in issues]
+    except Exception:  # a refusal is being worded: the options' own problems stand
+        return issues
+    return issues

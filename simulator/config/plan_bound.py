@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from simulator.config.schema import ScenarioConfig
+    from simulator.config.schema import MarketConfig, ScenarioConfig
 
 
 def most_booked(config: ScenarioConfig) -> float:
@@ -24,7 +24,7 @@ def most_booked(config: ScenarioConfig) -> float:
     pipeline feeds (:mod:`simulator.config.fed_sources`) not at its ``leads_per_month``, which
     the pipeline replaces, but at that pipeline's most: a booked meeting per target account
     (one an account, in the whole run), every candidate partner referring at the top rate.
-    Each is won at the dearest product's mean value.
+    Each is won at the mean value of the dearest product mix a segment draws (:func:`richest_mix`).
     """
     market, pipelines = config.market, config.pipelines
     fed: dict[str, float] = {}
@@ -41,9 +41,32 @@ def most_booked(config: ScenarioConfig) -> float:
         fed[name] if name in fed else 12 * max([source.leads_per_month * busiest, *source.leads_by_month.values()])
         for name, source in market.sources.items()
     )
-    # any product may be drawn (a segment's own mix can pick one the market weighs at 0): the dearest
-    dearest = max((p.deal_value_multiplier for p in market.products.values()), default=1.0)
+    dearest = richest_mix(market)
     start = sum(config.initial_pipeline.amount) if config.initial_pipeline is not None else 0.0
     retention = pipelines.retention
     book = retention.initial_customers * retention.initial_arr.mean if retention is not None else 0.0
     return leads * market.deal_value.mean * dearest + start + book
+
+
+def richest_mix(market: MarketConfig) -> float:
+    """The largest mean deal-value multiplier of the product mix any drawn segment's leads ask for.
+
+    A deal's value is the drawn value times its product's multiplier, the product drawn by the
+    lead's segment's mix (its own ``segment_mix`` products, else the market's weights). Every lead
+    was counted at the dearest product's value, a product no mix may favour: crm-maven's GTK 500
+    ($25.6k, under 2% of its leads, where its mean deal is $2.4k) lifted the bound tenfold, to
+    $249M, so a $3.5B yearly plan, 123 times what its leads could book at their own mix, ran.
+    The segment with the dearest mix, all leads counted as its own, keeps the bound above what
+    any year can book, however the segments are drawn.
+    """
+    if not market.products:
+        return 1.0
+    attributes = market.attributes
+    means = []
+    for segment, share in market.segments.items():
+        weights = attributes.weights("product", segment)
+        total = sum(weights.values())
+        if share > 0 and total > 0:
+            products = market.products
+            means.append(sum(w * products[name].deal_value_multiplier for name, w in weights.items()) / total)
+    return max(means, default=max(p.deal_value_multiplier for p in market.products.values()))

@@ -286,8 +286,8 @@ def _check_plan_size(config: ScenarioConfig, issues: list[ConfigIssue]) -> None:
                     bookings,
                     f"is {dollars_words(plan)} a year, {plan / most:,.0f} times the "
                     f"{dollars_words(float(f'{most:.3g}'))} every lead a year can bring would book, each won at "
-                    f"the dearest product's mean deal value{book}: surely typed with three zeros too many: give "
-                    "whole dollars"
+                    f"the mean deal value of the dearest product mix a segment draws{book}: surely typed with three "
+                    "zeros too many: give whole dollars"
                     + (f", {plan / 1e3:.0f} for {dollars_words(plan / 1e3)}" if fits else "")
                     + (" (each quarter likewise)" if isinstance(bookings, list) else ""),
                 )

@@ -25,6 +25,7 @@ from simulator.analysis.over_budget import seen_over_budget
 from simulator.analysis.quantities import Kind, kpi_kind
 from simulator.analysis.ranking import MIN_RUNS_FOR_BEST
 from simulator.analysis.team_mix import COST_KPI, TeamMixProblem
+from simulator.analysis.wording import join_words
 from simulator.io.atomic import atomic_write
 from simulator.report.html import write_html
 from simulator.report.layouts import OPTIMISE
@@ -151,6 +152,11 @@ def answer_paragraph(found: Optimisation) -> str:
         if best.practically_equal and len(contenders) > 1
         else "it is the only finalist within the bounds and the budget, so no probability of being the best is given"
         if len(contenders) == 1 and len(ties) == 1
+        # "the 2 tied mixes together are the best of the 2 finalists with a probability of 100%" told nothing
+        else f"the {len(contenders)} finalists{within} {'both' if len(contenders) == 2 else 'all'} tie, so none is "
+        "favoured (each the best with a probability "
+        f"of {join_words([format_chance(f.p_best) for f in ties])})"
+        if len(ties) == len(contenders) > 1 and all(math.isfinite(f.p_best) for f in ties)
         else f"{who} the best of the {len(contenders)} finalists{within} with a probability of {format_chance(p_best)}"
         + _likelier_words(found, ties, p_best)
         if math.isfinite(p_best)

@@ -23,7 +23,7 @@ from simulator.analysis.search_options import search_sizes_issues
 from simulator.analysis.team_mix import TeamMixProblem, bounds_issue
 from simulator.config.errors import ConfigError, ConfigIssue
 from simulator.config.fields import DOLLAR_SLIP, dollar_slip_words
-from simulator.config.option_errors import lenient_number, unknown_options, unreadable_issues
+from simulator.config.option_errors import lenient_number, unknown_options, unreadable_issues, with_composed_issues
 from simulator.config.runner_settings import MAX_RUNS
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
@@ -177,9 +177,12 @@ def optimise_main(args: Sequence[str], load: Callable[[Sequence[str]], Experimen
         if isinstance(options.batch, int) and options.batch < 1:  # 0 had spun for ever asking for no trial
             issues.append(ConfigIssue("--batch", options.batch, "must be a whole number >= 1"))
         issues += _sizes_issues(options)
-        if issues:  # refused before anything is composed
-            raise ConfigError(issues)
-        bounds = _bounds(options.team)
+        try:  # --team full_cycle=10:x beside seed=abc had named only --team
+            bounds = _bounds(options.team)
+        except ConfigError as error:
+            issues, bounds = issues + error.issues, {}
+        if issues:  # refused before anything runs, with what composing the overrides refuses beside them
+            raise ConfigError(with_composed_issues(issues, lambda: load(overrides)))
         experiment = load(overrides)
         check_decision(experiment)
         out = Path(options.out or f"outputs/optimise/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")

@@ -20,7 +20,13 @@ from simulator.analysis.global_options import MORRIS_MIN_TRAJECTORIES
 from simulator.analysis.levers import LEVER_SECTIONS, delta_issue
 from simulator.analysis.wording import count_of
 from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.config.option_errors import comma_separated, lenient_number, unknown_options, unreadable_issues
+from simulator.config.option_errors import (
+    comma_separated,
+    lenient_number,
+    unknown_options,
+    unreadable_issues,
+    with_composed_issues,
+)
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
 from simulator.report.claims import claim_output
@@ -111,7 +117,8 @@ def sensitivity_main(
         delta = delta_issue(options.delta)
         issues += [delta] if delta is not None else []
         if issues:  # refused before anything is composed, with what the overrides show without composing
-            raise ConfigError(issues + (check(overrides) if check is not None else []))
+            issues += [i for i in (check(overrides) if check is not None else []) if i not in issues]
+            raise ConfigError(with_composed_issues(issues, lambda: load(overrides)))
         experiment = load(overrides)
         check_decision(experiment)
         out = Path(options.out or f"outputs/sensitivity/{experiment.name}/{time.strftime('%Y-%m-%d_%H-%M-%S')}")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from simulator.config.clock import dated_span_problem
 from simulator.config.errors import ConfigError, ConfigIssue
-from simulator.config.option_errors import lenient_number, unknown_options, unreadable_issues
+from simulator.config.option_errors import lenient_number, unknown_options, unreadable_issues, with_composed_issues
 from simulator.config.runner_settings import MAX_RUNS
 from simulator.io.occupied import OccupiedOutputError
 from simulator.io.output_dir import UnwritableOutputError, check_creatable
@@ -58,8 +58,8 @@ def warmup_main(args: Sequence[str], load: Callable[[Sequence[str]], Experiment]
     if not 0 < options.years <= WARMUP_MAX_YEARS:
         years = int(options.years) if options.years.is_integer() else options.years  # as typed: 0, not 0.0
         issues.append(ConfigIssue("--years", years, f"must be more than 0 and at most {WARMUP_MAX_YEARS}"))
-    if issues:  # refused before anything is composed or run
-        return _warmup_refused(ConfigError(issues))
+    if issues:  # refused before anything runs, with what composing the overrides refuses beside them
+        return _warmup_refused(ConfigError(with_composed_issues(issues, lambda: load(overrides))))
     try:
         experiment = load(overrides)
         name = options.scenario or experiment.baseline
