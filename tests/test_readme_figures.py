@@ -18,3 +18,10 @@ def test_prm_automation_s_extra_meetings_are_quoted_alike() -> None:
     quoted = re.findall(r"`prm_automation`'s (\d+) more meetings", text)
     assert len(quoted) >= 2 and set(quoted) == {"217"}, quoted
     assert "217 more meetings for $3.46k of seats" in text
+
+
+def test_the_capacity_sentence_quotes_the_ae_teams_as_their_default_runs_give_them() -> None:
+    """prm_automation's prm_tools (seed 23) leaves its AEs 95.4% busy, handoff_quality's playbook
+    (seed 17) 93.6%, 100 runs each: "94-95%" (the README read 93-95%)."""
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    assert "`handoff_quality`'s 35 fewer hand-off losses leak waiting for an AE team 94-95% busy" in text
