@@ -43,3 +43,21 @@ def test_the_default_specialist_ae_team_is_quoted_alike_in_readme_and_model() ->
     assert in_model.group(1) == in_readme.group(1) == "90.9"
     assert in_model.group(2) == "183"
     assert "the default specialists' SDR desk: 0.3 hours, 41.4%" in model
+
+
+def test_plan_check_s_coverage_shares_are_quoted_alike_and_add_up() -> None:
+    """README and MODEL.md give plan_check's opening-pipeline shares (seed 8, 200 runs: 37%, 52%).
+
+    The README gave today's coverage as 1.15× and two_more_reps' as 1.31×, where the run
+    gives 1.12× and 1.29×; a quote of the shares and the coverage they call for must agree.
+    """
+    readme = " ".join((MODEL.parents[1] / "README.md").read_text(encoding="utf-8").split())
+    model = " ".join(MODEL.read_text(encoding="utf-8").split())
+    quoted = re.search(r"(\d+)% of what a quarter books became an opportunity.*?win (\d+)% of their value", readme)
+    assert quoted, "the README's quote moved: update this test"
+    opened, won = (int(g) for g in quoted.groups())
+    assert (opened, won) == (37, 52)
+    assert f"= {(1 - opened / 100) / (won / 100):.1f}× of its bookings" in readme
+    opened_words = "became an opportunity within that quarter) is"
+    assert f"{opened_words} {opened}%" in model
+    assert "`experiment=plan_check`: 1.12×, its two_more_reps 1.29×" in readme
