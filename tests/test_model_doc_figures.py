@@ -61,3 +61,22 @@ def test_plan_check_s_coverage_shares_are_quoted_alike_and_add_up() -> None:
     opened_words = "became an opportunity within that quarter) is"
     assert f"{opened_words} {opened}%" in model
     assert "`experiment=plan_check`: 1.12×, its two_more_reps 1.29×" in readme
+
+
+def test_plan_check_s_capacity_bridge_adds_up_to_the_bookings_it_quotes() -> None:
+    """The bridge of plan_check's today (seed 8, 200 runs) is quoted line by line; its lines add up.
+
+    MODEL.md read leakage −$117.9k, carried in +$525.5k, coverage +$862.3k and $3.74M from an
+    older run; the current run gives −$106.3k, +$500.1k, +$869.4k and $3.73M (oldest first
+    $3.60M, leakage −$66.9k, where it read $3.59M and −$78.9k).
+    """
+    text = " ".join(MODEL.read_text(encoding="utf-8").split())
+    start = text.index("The default scenario of `plan_check` (200 runs, seed 8, the steady-state year), line by line")
+    bridge = text[start : text.index("simulated bookings", start)]
+    plan = re.search(r"= \$([\d.]+)M;", bridge)
+    lines = re.findall(r"([−+])\$([\d.]+)k", bridge)
+    bookings = re.search(r"simulated bookings \$([\d.]+)M", text[start:])
+    assert plan and bookings and len(lines) == 7, "the bridge's words moved: update this test"
+    total = float(plan.group(1)) * 1e3 + sum(float(v) if s == "+" else -float(v) for s, v in lines)
+    assert round(total / 1e3, 2) == float(bookings.group(1)), total
+    assert "+$869.4k over a 50% assumption" in text and "oldest first, $3.60M, leakage −$66.9k" in text
