@@ -247,3 +247,25 @@ def test_a_new_role_with_a_pay_line_alone_is_warned_to_have_no_turnover() -> Non
     overrides = ["+economics.roles.bdr={base_salary:60000,on_target_variable:30000,quota:0}"]
     with pytest.warns(RoleWorkforceWarning, match=r"org.teams.full_cycle.role = 'bdr': no workforce.roles.bdr"):
         simulator.load_experiment("plan_check", [*overrides, "org.teams.full_cycle.role=bdr", "runs=2"]).validate()
+
+
+@pytest.mark.parametrize(
+    ("override", "quoted"),
+    [
+        ("pipelines.retention.renewal.checkin_interval_days=0.01", "~72 million"),
+        ("pipelines.retention.renewal.checkin_interval_days=0.001", "~720 million"),
+        ("org.teams.full_cycle.headcount=2000", "~10.3 million"),
+    ],
+)
+def test_the_documented_size_estimates_are_today_s(override: str, quoted: str) -> None:
+    """BAD_INPUT.md gave ~12.6, ~124 and ~5.2 million estimated events for these runs as today's:
+    they were an earlier model's (~800 customers); the estimator now reads ~72, ~720 and ~10.3 million."""
+    experiment = simulator.load_experiment(overrides=["runs=2", "runner.allow_large=true", override])
+    events = sum(load.events for load in replication_loads(experiment.scenarios[0].config))
+    number = float(quoted.strip("~").split()[0])
+    assert f"{events / 1e6:.{1 if number < 20 else 0}f}" == f"{number:.{1 if number < 20 else 0}f}", events
+    text = " ".join(DOC.read_text(encoding="utf-8").split())
+    assert (
+        "The estimates of today's model for the same three runs are ~72 million, ~720 million and ~10.3 million."
+        in text
+    )
