@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import simulator
 from simulator.analysis.attribution import _why_prospecting
 from simulator.analysis.conclusions import bottleneck_sentence
 from simulator.analysis.tables import scenario_names
@@ -67,8 +68,11 @@ def test_a_team_with_reserved_hours_is_loaded_over_the_time_they_leave() -> None
 
 
 def test_reserved_prospecting_is_not_said_to_fill_idle_time() -> None:
-    assert "reserved" in _why_prospecting(6.0) and "fills" not in _why_prospecting(6.0)
-    assert _why_prospecting(0.0) == "prospecting fills the time its queued work leaves"
+    experiment = simulator.load_experiment("prospecting_time", ["runs=2"])
+    blocked, plain = experiment.scenario("blocks_6h").config, experiment.scenario("no_blocks").config
+    words = _why_prospecting("ae", blocked, 1.0 / 3.0)
+    assert "reserved" in words and "fills" not in words and "points more" not in words, words
+    assert _why_prospecting("ae", plain, 0.1) == "prospecting fills the time its queued work leaves"
 
 
 def test_the_load_section_speaks_of_reserved_hours_only_where_a_team_reserves_them(
