@@ -49,12 +49,28 @@ def fan_chart(table: pd.DataFrame, kpi: str, path: Path) -> Path:
     rows = table[(table["kpi"] == kpi) & (table["period_kind"] == "month")]
     fig, ax = plt.subplots(figsize=(8, 4.2))
     unscored = False
+    origins = rows["origin"].nunique()
+    spread = 4.0 if origins <= 5 else 16.0 / (origins - 1)  # days between origins' marks inside a month
     for i, (origin, part) in enumerate(rows.groupby("origin")):
         colour = f"C{i}"
-        x = pd.PeriodIndex(part["period"], freq="M").to_timestamp() + pd.Timedelta(days=4 * i)
+        part = part.sort_values("period")
+        months = pd.PeriodIndex(part["period"], freq="M")
+        # each month's band spans that month, its start to the next month's (step "post", its value held
+        # through it): the marks had stood on the month's first day with the band stepped around them, so
+        # half of each month's band was drawn over the month before. The marks stand mid-month, each
+        # origin a few days apart so that they do not hide one another.
+        edges = months.to_timestamp().append((months[-1:] + 1).to_timestamp())
+        low, high = part["p10"].to_numpy(), part["p90"].to_numpy()
         ax.fill_between(
-            x, part["p10"], part["p90"], color=colour, alpha=0.25, step="mid", label=f"P10–P90 from {origin}"
+            edges,
+            np.append(low, low[-1:]),
+            np.append(high, high[-1:]),
+            color=colour,
+            alpha=0.25,
+            step="post",
+            label=f"P10–P90 from {origin}",
         )
+        x = months.to_timestamp() + pd.Timedelta(days=14 + (i - (origins - 1) / 2) * spread)
         ax.plot(x, part["p50"], color=colour, lw=1.5, label=f"P50 from {origin}")
         inside, outside = scored_marks(part["inside_p10_p90"])
         alone = ~(inside | outside) & part["actual"].notna().to_numpy()
