@@ -145,6 +145,28 @@ def test_funnel_axis_turns_logarithmic_when_pipelines_differ_in_volume(
     assert seen == [scale]
 
 
+def test_funnel_ticks_write_thousands_as_its_bar_labels_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The axis read "1000" and "2000" beside bar labels "2,419": one way of writing a count in one figure."""
+    from simulator.report import plot_funnel as plots
+
+    stages = ["discovery", "close"]
+    rows = [
+        {"scenario": "a", "kpi": f"stage_entries_{s}", "mean": v} for s, v in zip(stages, (2419.0, 900.0), strict=True)
+    ]
+    ticks: list[str] = []
+
+    def keep(fig: plt.Figure, path: Path) -> Path:
+        fig.canvas.draw()
+        ticks.extend(t.get_text() for t in fig.axes[0].get_xticklabels())
+        plt.close(fig)
+        return path
+
+    monkeypatch.setattr(plots, "save_figure", keep)
+    plots.plot_funnel(pd.DataFrame(rows), stages, tmp_path, "a")
+    big = [t for t in ticks if len(t.replace(",", "")) >= 4]
+    assert big and all("," in t for t in big), ticks
+
+
 def test_funnel_groups_stages_by_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from simulator.report import plot_funnel
 

@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import StrMethodFormatter
 
 from simulator.analysis.wording import stage_label, title
 from simulator.report.plot_style import (
@@ -131,6 +132,7 @@ def _panel(
     else:
         ax.set_xlim(0, top * 1.6)
         ax.set_xlabel("Entering the stage, mean per run")
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # "2,000" beside bars labelled "2,419"
     ax.grid(axis="x", alpha=0.3)
 
 
