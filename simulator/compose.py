@@ -35,7 +35,7 @@ from simulator.analysis.composed_checks import decision_name_issues, target_kpi_
 from simulator.analysis.question_words import repeated_figures
 from simulator.command_line import UNKNOWN_KEY
 from simulator.config.composed import ExperimentFile
-from simulator.config.errors import ConfigError, ConfigIssue, shown
+from simulator.config.errors import ConfigError, ConfigIssue, shown, with_more
 from simulator.config.fed_sources import rate_notes_and_issues, unfed_notes
 from simulator.config.key_suggestions import ABSENT, no_such_key, node_at, schema_default
 from simulator.config.measured_only import measured_only_notes
@@ -336,7 +336,7 @@ def _notes_and_issues(
             first: dict[str, ConfigIssue] = {}  # each key once (scenarios' teams may list other keys)
             for i in wrong:
                 first.setdefault(i.key, i)
-            issues += [i for i in first.values() if i not in issues]
+            issues = with_more(issues, first.values())
         elif skipped_in and len(skipped_in) == len(composed):
             configs = [c.config for c in composed.values()]
             words = f"no scenario of {experiment or 'the experiment'} has this key"

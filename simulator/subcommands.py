@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.errors import ConfigError, ConfigIssue, with_more
 from simulator.io.stop_signals import sigterm_interrupts
 from simulator.job import EXIT_INTERRUPTED
 from simulator.notebook_loader import load_experiment
@@ -49,7 +49,7 @@ def _command_experiment(
         experiment = load_experiment(None, [o for o in overrides if o not in refused], folder)
         experiment.validate()
     except ConfigError as error:
-        raise ConfigError(issues + [i for i in error.issues if i not in issues]) from None
+        raise ConfigError(with_more(issues, error.issues)) from None
     if issues:
         raise ConfigError(issues)
     return experiment

@@ -15,7 +15,7 @@ import pandas as pd
 
 from simulator.analysis.formatting import format_percent, format_signed_amount, format_signed_range
 from simulator.analysis.tables import comparison_of, comparison_row, summary_of, summary_row
-from simulator.analysis.utilisation import DAYS_PER_WEEK
+from simulator.analysis.utilisation import selling_hours_per_week
 from simulator.analysis.wording import join_words, possessive, team_label
 from simulator.config.schema import ScenarioConfig
 from simulator.run.experiment import ExperimentResult
@@ -68,7 +68,7 @@ def _why_prospecting(name: str, config: ScenarioConfig, spent: float) -> str:
     hours = team.time_allocation.reserved_hours_per_week.get("prospecting", 0.0)
     if hours <= 0:
         return "prospecting fills the time its queued work leaves"
-    share = min(hours / (float(team.hours_per_day) * float(team.selling_fraction) * DAYS_PER_WEEK), 1.0)
+    share = min(hours / selling_hours_per_week(team), 1.0)
     ramps = config.workforce.for_team(name, team.role).ramp is not None
     words = (
         f"{hours:g} hours a week ({format_percent(share, signed=False)} of {'a ramped rep' if ramps else 'a rep'}'s "

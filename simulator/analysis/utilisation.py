@@ -69,12 +69,17 @@ class TeamLoad:
 DAYS_PER_WEEK = 5.0  # the engines' working week (simulator.model.multi_pipeline)
 
 
+def selling_hours_per_week(team: TeamConfig) -> float:
+    """A ramped rep's selling hours a week: hours a day x the selling share x 5 (8 x 0.45 x 5 = 18)."""
+    return float(team.hours_per_day) * float(team.selling_fraction) * DAYS_PER_WEEK
+
+
 def reserved_shares(teams: Mapping[str, TeamConfig]) -> dict[str, float]:
     """Per team, the share of its selling hours reserved for pool work (prospecting blocks): 3 of 18 is 1/6."""
     shares = {}
     for name, team in teams.items():
         hours = sum(team.time_allocation.reserved_hours_per_week.values())
-        selling = float(team.hours_per_day) * float(team.selling_fraction) * DAYS_PER_WEEK
+        selling = selling_hours_per_week(team)
         if hours > 0 and selling > 0:
             shares[name] = min(hours / selling, 1.0)
     return shares

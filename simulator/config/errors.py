@@ -349,6 +349,13 @@ def _number(bound: Any) -> str:
     return str(bound)
 
 
+def with_more(issues: Sequence[ConfigIssue], more: Iterable[ConfigIssue]) -> list[ConfigIssue]:
+    """``issues``, then each of ``more`` not among them: two checks' findings in one message, each said once."""
+    joined = list(issues)
+    joined += [issue for issue in more if issue not in joined]
+    return joined
+
+
 def merge_scenario_issues(found: Mapping[str, list[ConfigIssue]], n_scenarios: int) -> list[ConfigIssue]:
     """Report each issue once: without a prefix when every scenario has it, else prefixed with the scenarios that do.
 

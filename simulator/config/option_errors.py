@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.errors import ConfigError, ConfigIssue, with_more
 
 
 def comma_separated(option: str, text: str, each: str) -> tuple[list[str], ConfigIssue | None]:
@@ -120,7 +120,7 @@ def with_composed_issues(issues: list[ConfigIssue], compose: Callable[[], object
     try:
         compose()
     except ConfigError as error:
-        return issues + [issue for issue in error.issues if issue not in issues]
+        return with_more(issues, error.issues)
     except Exception:  # a refusal is being worded: the options' own problems stand
         return issues
     return issues

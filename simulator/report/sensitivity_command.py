@@ -19,7 +19,7 @@ from simulator.analysis.decision import check_decision, decision_of, kpi_name_is
 from simulator.analysis.global_options import MORRIS_MIN_TRAJECTORIES
 from simulator.analysis.levers import LEVER_SECTIONS, delta_issue
 from simulator.analysis.wording import count_of
-from simulator.config.errors import ConfigError, ConfigIssue
+from simulator.config.errors import ConfigError, ConfigIssue, with_more
 from simulator.config.option_errors import (
     comma_separated,
     lenient_number,
@@ -117,7 +117,7 @@ def sensitivity_main(
         delta = delta_issue(options.delta)
         issues += [delta] if delta is not None else []
         if issues:  # refused before anything is composed, with what the overrides show without composing
-            issues += [i for i in (check(overrides) if check is not None else []) if i not in issues]
+            issues = with_more(issues, check(overrides) if check is not None else [])
             raise ConfigError(with_composed_issues(issues, lambda: load(overrides)))
         experiment = load(overrides)
         check_decision(experiment)

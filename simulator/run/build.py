@@ -17,7 +17,13 @@ from pydantic import ValidationError
 
 from simulator.config.composed import parse_composed
 from simulator.config.decision import DecisionSettings
-from simulator.config.errors import ConfigError, ConfigIssue, issues_from_validation_error, merge_scenario_issues
+from simulator.config.errors import (
+    ConfigError,
+    ConfigIssue,
+    issues_from_validation_error,
+    merge_scenario_issues,
+    with_more,
+)
 from simulator.config.question import question_settings
 from simulator.config.runner_settings import PRECISION_ALLOWED
 from simulator.config.schema import ScenarioConfig
@@ -166,9 +172,7 @@ def experiment_from_dicts(
         try:
             composed = parse_composed(data)
         except ConfigError as error:
-            found[str(name)] = error.issues + [
-                i for i in _scenario_checks(data, name in horizon_shifted) if i not in error.issues
-            ]
+            found[str(name)] = with_more(error.issues, _scenario_checks(data, name in horizon_shifted))
             continue
         config = composed.scenario()
         description = config.org.description or config.org.name
